@@ -1,0 +1,185 @@
+"""Canonical field names and the aliases counties use for them.
+
+Every reader maps source columns onto one canonical schema (English snake_case, the names used in
+``docs/schema.md`` and in every output). Matching is on a normalised header: full-width → ASCII,
+blanks and brackets removed, case folded; a unit written in the header (``税收（元）``,
+``面积(亩)``) is split off and used to convert the values. Users extend or override the aliases
+with ``aliases={"canonical": ["别名", ...]}``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "COMPLIANCE_FIELDS",
+    "ENTERPRISE_FIELDS",
+    "LINK_FIELDS",
+    "PARCEL_FIELDS",
+    "FieldSpec",
+    "Kind",
+    "map_columns",
+    "normalize_header",
+    "split_header_unit",
+]
+
+
+class Kind(enum.StrEnum):
+    """How a field's values are parsed."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CODE = "code"  # kept as text, never parsed as a number (leading zeros matter)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One canonical field: its name, Chinese label, kind, unit and aliases."""
+
+    name: str
+    label: str
+    kind: Kind
+    aliases: tuple[str, ...]
+    unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人")
+    required: bool = False
+
+
+def _f(
+    name: str,
+    label: str,
+    kind: Kind,
+    aliases: Iterable[str],
+    unit: str | None = None,
+    *,
+    required: bool = False,
+) -> FieldSpec:
+    return FieldSpec(name, label, kind, (label, *aliases), unit, required)
+
+
+T, N, D, C = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE
+
+PARCEL_FIELDS: tuple[FieldSpec, ...] = (
+    _f("parcel_id", "宗地代码", C, ["ZDDM", "DKBM", "地块编号", "宗地编号", "地块代码", "宗地号"], required=True),
+    _f("holder", "权利人", T, ["权利人名称", "QLR", "QLRMC", "土地使用权人", "使用权人"]),
+    _f("land_use", "土地用途", T, ["用途", "TDYT", "DLMC", "地类名称", "批准用途"]),
+    _f("right_type", "权利性质", T, ["使用权类型", "QLXZ", "权利类型", "土地权属性质"]),
+    _f("area_declared_m2", "宗地面积", N, ["土地面积", "ZDMJ", "面积", "用地面积", "SHAPE_Area"], "m2"),
+    _f("floor_area_m2", "建筑面积", N, ["JZMJ", "总建筑面积", "房屋建筑面积"], "m2"),
+    _f("far_declared", "容积率", N, ["RJL"]),
+    _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
+    _f("supply_date", "供地日期", D, ["出让日期", "出让时间", "划拨日期", "GDRQ", "CRRQ", "供应日期"]),
+    _f("contract_start_date", "约定开工日期", D, ["合同约定开工日期", "YDKGRQ", "约定动工日期"]),
+    _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"]),
+    _f("completion_date", "竣工日期", D, ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"]),
+)
+
+ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
+    _f("uscc", "统一社会信用代码", C, ["信用代码", "社会信用代码", "TYSHXYDM", "USCC", "纳税人识别号"], required=True),
+    _f("name", "企业名称", T, ["单位名称", "企业", "QYMC", "纳税人名称"]),
+    _f("scale", "规上/规下", T, ["规模", "企业规模", "是否规上", "规上规下", "规模类型"]),
+    _f("industry_code", "行业代码", C, ["国民经济行业代码", "HYDM", "行业分类代码"]),
+    _f("industry_edition", "行业分类版本", T, ["行业代码版本", "国标版本"]),
+    _f("industry_name", "行业名称", T, ["所属行业", "行业"]),
+    _f("tax_wan", "税收", N, ["实缴税金", "实缴税收", "税收实际贡献", "税收总额", "实缴税金总额", "入库税金"], "万元"),
+    _f("value_added_wan", "工业增加值", N, ["增加值"], "万元"),
+    _f("revenue_wan", "营业收入", N, ["主营业务收入", "销售收入"], "万元"),
+    _f("energy_tce", "综合能耗", N, ["能耗", "总能耗", "综合能源消费量"], "tce"),
+    _f("emissions_t", "排放量", N, ["主要污染物排放量", "排污量", "污染物排放当量"], "t"),
+    _f("rd_wan", "R&D经费", N, ["研发经费", "研发费用", "R&D经费支出", "研发投入"], "万元"),
+    _f("employees", "年平均职工人数", N, ["职工人数", "从业人员", "年平均从业人员"], "人"),
+    _f("power_10k_kwh", "用电量", N, ["年用电量", "总用电量"], "万kWh"),
+    _f("land_mu", "用地面积", N, ["占地面积", "实际用地面积", "企业用地面积"], "亩"),
+    _f("township", "镇街", T, ["乡镇", "街道", "所属镇街", "乡镇街道"]),
+    _f("legal_rep", "法定代表人", T, ["法人代表", "法人"]),
+    _f("contact", "联系人", T, ["联系方式", "联系电话"]),
+    _f("grade_given", "评价等级", T, ["亩均评价等级", "综合评价等级", "亩均等级", "分类等级"]),
+    _f("catalogue_class", "产业结构调整目录类别", T, ["产业导向类别", "目录类别", "产业类别"]),
+    _f("reform_sector", "涉改行业", T, ["印染化工电镀", "涉改类别"]),
+    _f("built_year", "投产年份", N, ["建成年份", "项目建成年份"]),
+)
+
+LINK_FIELDS: tuple[FieldSpec, ...] = (
+    _f("parcel_id", "宗地代码", C, ["ZDDM", "DKBM", "地块编号", "宗地编号"], required=True),
+    _f("uscc", "统一社会信用代码", C, ["信用代码", "社会信用代码", "USCC"], required=True),
+    _f("relation", "关系", T, ["使用关系", "用地关系", "自有/租用", "权属关系"]),
+    _f("area_used_m2", "使用面积", N, ["用地面积", "租用面积", "占用面积"], "m2"),
+)
+
+COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (
+    _f("uscc", "统一社会信用代码", C, ["信用代码", "社会信用代码", "USCC"]),
+    _f("parcel_id", "宗地代码", C, ["ZDDM", "地块编号"]),
+    _f("category", "问题类别", T, ["类别", "违法违规类别", "问题类型"], required=True),
+    _f("severity", "严重程度", T, ["等级", "程度", "问题等级"]),
+    _f("record_date", "记录日期", D, ["日期", "处罚日期", "发现日期", "立案日期"]),
+    _f("description", "问题描述", T, ["描述", "说明", "事由"]),
+)
+
+_UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
+
+
+def normalize_header(text: object) -> str:
+    """Normalise a header for matching: NFKC, case-folded, blanks and separators removed."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    return re.sub(r"[\s_\-·.:：、/／]+", "", s)
+
+
+def split_header_unit(text: object) -> tuple[str, str | None]:
+    """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    m = _UNIT_RE.match(s)
+    if m and m.group("base").strip():
+        return m.group("base").strip(), m.group("unit").strip() or None
+    return s, None
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """A source column mapped to a canonical field, with the unit its header declared."""
+
+    source: str
+    field: FieldSpec
+    header_unit: str | None
+    alias: str
+
+
+def map_columns(
+    columns: Iterable[object],
+    specs: Iterable[FieldSpec],
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> tuple[dict[str, ColumnMatch], list[str], dict[str, list[str]]]:
+    """Map source columns to canonical fields.
+
+    Returns ``(matches, unmatched, conflicts)``: ``matches`` by canonical name, the source
+    columns left unmatched (kept, never dropped), and canonical names claimed by more than one
+    column (the first in the file wins; the others are reported).
+    User ``aliases`` are tried before the built-in ones, so they override them.
+    """
+    specs = tuple(specs)
+    lookup: dict[str, FieldSpec] = {}
+    for spec in specs:
+        for extra in (aliases or {}).get(spec.name, ()):
+            lookup.setdefault(normalize_header(extra), spec)
+    for spec in specs:
+        lookup.setdefault(normalize_header(spec.name), spec)
+        for alias in spec.aliases:
+            lookup.setdefault(normalize_header(alias), spec)
+    matches: dict[str, ColumnMatch] = {}
+    conflicts: dict[str, list[str]] = {}
+    unmatched: list[str] = []
+    for col in columns:
+        base, unit = split_header_unit(col)
+        spec = lookup.get(normalize_header(col)) or lookup.get(normalize_header(base))
+        if spec is None:
+            unmatched.append(str(col))
+            continue
+        if spec.name in matches:
+            conflicts.setdefault(spec.name, [matches[spec.name].source]).append(str(col))
+            continue
+        matches[spec.name] = ColumnMatch(str(col), spec, unit, base)
+    return matches, unmatched, conflicts

@@ -1,0 +1,34 @@
+"""Units used throughout landgov.
+
+Areas are stored in m² and converted to 亩 only for per-亩 indicators and display; money is in
+万元 (10⁴ 元). See DOMAIN.md §1.
+
+.. math:: 1\\ \\text{亩} = \\frac{10000}{15}\\ \\text{m}^2 \\approx 666.667\\ \\text{m}^2
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["M2_PER_HECTARE", "M2_PER_MU", "MU_PER_HECTARE", "m2_to_mu", "mu_to_m2"]
+
+_T = TypeVar("_T", float, np.ndarray, pd.Series)
+
+M2_PER_MU_EXACT = Fraction(10000, 15)
+M2_PER_MU: float = float(M2_PER_MU_EXACT)
+M2_PER_HECTARE: float = 10000.0
+MU_PER_HECTARE: float = 15.0
+
+
+def m2_to_mu(area_m2: _T) -> _T:
+    """Convert m² to 亩: ``mu = m2 * 15 / 10000`` (exact factor, no rounding)."""
+    return area_m2 * 15.0 / 10000.0
+
+
+def mu_to_m2(area_mu: _T) -> _T:
+    """Convert 亩 to m²: ``m2 = mu * 10000 / 15``."""
+    return area_mu * 10000.0 / 15.0

@@ -12,6 +12,7 @@ Each character's value is its index in that alphabet; positions 1–17 carry wei
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ class USCCStatus(enum.StrEnum):
 
 def normalize_uscc(value: object) -> str:
     """Strip blanks, convert full-width characters, upper-case. ``None``/NaN give ``""``."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).translate(_FULLWIDTH).strip().upper()
     return re.sub(r"[\s\-－—]", "", text)
@@ -106,6 +107,7 @@ def check_parcel_code(value: object) -> ParcelCodeCheck:
     m = _PARCEL_RE.match(code)
     if m is None:
         return ParcelCodeCheck(
-            ok=False, problem=f"宗地代码应为 19 位（6 位县级代码+3+3+2 位特征码+5 位），实为 {len(code)} 位"
+            ok=False,
+            problem=f"宗地代码应为 19 位（6 位县级代码+3+3+2 位特征码+5 位），实为 {len(code)} 位",
         )
     return ParcelCodeCheck(True, *m.groups())

@@ -64,28 +64,57 @@ def _f(
 T, N, D, C = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE
 
 PARCEL_FIELDS: tuple[FieldSpec, ...] = (
-    _f("parcel_id", "宗地代码", C, ["ZDDM", "DKBM", "地块编号", "宗地编号", "地块代码", "宗地号"], required=True),
+    _f(
+        "parcel_id",
+        "宗地代码",
+        C,
+        ["ZDDM", "DKBM", "地块编号", "宗地编号", "地块代码", "宗地号"],
+        required=True,
+    ),
     _f("holder", "权利人", T, ["权利人名称", "QLR", "QLRMC", "土地使用权人", "使用权人"]),
     _f("land_use", "土地用途", T, ["用途", "TDYT", "DLMC", "地类名称", "批准用途"]),
     _f("right_type", "权利性质", T, ["使用权类型", "QLXZ", "权利类型", "土地权属性质"]),
-    _f("area_declared_m2", "宗地面积", N, ["土地面积", "ZDMJ", "面积", "用地面积", "SHAPE_Area"], "m2"),
+    _f(
+        "area_declared_m2",
+        "宗地面积",
+        N,
+        ["土地面积", "ZDMJ", "面积", "用地面积", "SHAPE_Area"],
+        "m2",
+    ),
     _f("floor_area_m2", "建筑面积", N, ["JZMJ", "总建筑面积", "房屋建筑面积"], "m2"),
     _f("far_declared", "容积率", N, ["RJL"]),
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
-    _f("supply_date", "供地日期", D, ["出让日期", "出让时间", "划拨日期", "GDRQ", "CRRQ", "供应日期"]),
+    _f(
+        "supply_date",
+        "供地日期",
+        D,
+        ["出让日期", "出让时间", "划拨日期", "GDRQ", "CRRQ", "供应日期"],
+    ),
     _f("contract_start_date", "约定开工日期", D, ["合同约定开工日期", "YDKGRQ", "约定动工日期"]),
     _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"]),
     _f("completion_date", "竣工日期", D, ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"]),
 )
 
 ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
-    _f("uscc", "统一社会信用代码", C, ["信用代码", "社会信用代码", "TYSHXYDM", "USCC", "纳税人识别号"], required=True),
+    _f(
+        "uscc",
+        "统一社会信用代码",
+        C,
+        ["信用代码", "社会信用代码", "TYSHXYDM", "USCC", "纳税人识别号"],
+        required=True,
+    ),
     _f("name", "企业名称", T, ["单位名称", "企业", "QYMC", "纳税人名称"]),
     _f("scale", "规上/规下", T, ["规模", "企业规模", "是否规上", "规上规下", "规模类型"]),
     _f("industry_code", "行业代码", C, ["国民经济行业代码", "HYDM", "行业分类代码"]),
     _f("industry_edition", "行业分类版本", T, ["行业代码版本", "国标版本"]),
     _f("industry_name", "行业名称", T, ["所属行业", "行业"]),
-    _f("tax_wan", "税收", N, ["实缴税金", "实缴税收", "税收实际贡献", "税收总额", "实缴税金总额", "入库税金"], "万元"),
+    _f(
+        "tax_wan",
+        "税收",
+        N,
+        ["实缴税金", "实缴税收", "税收实际贡献", "税收总额", "实缴税金总额", "入库税金"],
+        "万元",
+    ),
     _f("value_added_wan", "工业增加值", N, ["增加值"], "万元"),
     _f("revenue_wan", "营业收入", N, ["主营业务收入", "销售收入"], "万元"),
     _f("energy_tce", "综合能耗", N, ["能耗", "总能耗", "综合能源消费量"], "tce"),

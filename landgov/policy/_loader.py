@@ -1,0 +1,296 @@
+"""Load, merge and validate policy profiles.
+
+A shipped profile is a folder ``landgov/policy/profiles/<name>/`` holding ``profile.toml``
+(``[profile]`` table: name, version, title, region, extends) and one TOML file per section
+(``screening.toml``, ``scoring.toml``, ``zengrong.toml`` …). A user profile may be such a folder
+or one TOML file with a ``[profile]`` table and one table per section.
+
+Each value is either a plain scalar / list / table, or a *param table*::
+
+    low_efficiency_tax_per_mu = { value = 5.0, unit = "万元/亩", source = "001 二; 三(一)1" }
+
+with optional ``url``, ``official = false`` (project default, shown as 示例规则（非官方）) and
+``note``. Sections and keys are declared in ``landgov/policy/schema/<section>.toml`` (type,
+range, choices, unit, whether a source is required); a profile that breaks the schema fails
+with every problem listed: the key, the value seen and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from landgov.errors import Issue, ProfileError
+from landgov.policy._model import Param, Profile, freeze
+from landgov.verdict import Citation
+
+__all__ = ["list_profiles", "load_profile"]
+
+_PARAM_KEYS = frozenset({"value", "unit", "source", "url", "official", "note"})
+_META_KEYS = frozenset({"name", "version", "title", "region", "extends", "description"})
+
+
+def _package_dir(sub: str) -> Path:
+    return Path(str(resources.files("landgov.policy").joinpath(sub)))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(
+            [Issue(str(path), None, "", f"TOML 语法错误：{exc}", "按 TOML 语法修正该文件")]
+        ) from exc
+
+
+def _schema() -> dict[str, dict[str, dict[str, Any]]]:
+    return {p.stem: _read_toml(p) for p in sorted(_package_dir("schema").glob("*.toml"))}
+
+
+def _read_profile_source(path: Path) -> dict[str, Any]:
+    """Read a profile folder or single file into ``{"profile": {...}, section: {...}}``."""
+    if path.is_dir():
+        data: dict[str, Any] = {}
+        for part in sorted(path.glob("*.toml")):
+            content = _read_toml(part)
+            if part.stem == "profile":
+                data["profile"] = content.get("profile", content)
+            else:
+                data[part.stem] = content
+        return data
+    return _read_toml(path)
+
+
+def _shipped() -> dict[str, Path]:
+    root = _package_dir("profiles")
+    return {p.name: p for p in sorted(root.iterdir()) if (p / "profile.toml").is_file()}
+
+
+def list_profiles() -> list[dict[str, str]]:
+    """Name, version, title and what it extends, for every shipped profile."""
+    rows = []
+    for name, path in _shipped().items():
+        meta = _read_profile_source(path).get("profile", {})
+        rows.append(
+            {
+                "name": name,
+                "version": str(meta.get("version", "")),
+                "title": str(meta.get("title", "")),
+                "region": str(meta.get("region", "")),
+                "extends": str(meta.get("extends", "") or ""),
+            }
+        )
+    return rows
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    shipped = _shipped()
+    if isinstance(name_or_path, str) and name_or_path in shipped:
+        return shipped[name_or_path]
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    raise ProfileError(
+        [
+            Issue(
+                str(name_or_path),
+                None,
+                str(name_or_path),
+                "找不到该策略配置",
+                f"使用内置配置之一（{', '.join(shipped)}），或给出配置文件/文件夹的路径",
+            )
+        ]
+    )
+
+
+def _to_param(key: str, raw: Any, origin: str, issues: list[Issue], src: str) -> Param:
+    if isinstance(raw, Mapping) and "value" in raw and set(raw) <= _PARAM_KEYS:
+        citation = None
+        if raw.get("source") or raw.get("url"):
+            citation = Citation.parse(
+                str(raw.get("source", "")),
+                url=raw.get("url"),
+                official=bool(raw.get("official", True)),
+            )
+        elif raw.get("official") is False:
+            citation = Citation(None, "项目默认", official=False)
+        return Param(key, freeze(raw["value"]), raw.get("unit"), citation, raw.get("note"), origin)
+    if isinstance(raw, Mapping) and "value" in raw:
+        extra = sorted(set(raw) - _PARAM_KEYS)
+        issues.append(
+            Issue(src, key, extra, "参数表含未知键", f"参数表只允许 {sorted(_PARAM_KEYS)}")
+        )
+    return Param(key, freeze(raw), None, None, None, origin)
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "float": (int, float),
+    "int": (int,),
+    "bool": (bool,),
+    "str": (str,),
+    "date": (dt.date,),
+    "table": (Mapping,),
+    "list": (tuple, list),
+}
+
+
+def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> list[Issue]:
+    issues: list[Issue] = []
+    typ = str(rule.get("type", "str"))
+    base = typ.split("[", maxsplit=1)[0]
+    allowed = _TYPES.get(base, (object,))
+    value = param.value
+    ok = isinstance(value, allowed) and not (base in {"float", "int"} and isinstance(value, bool))
+    if not ok:
+        return [Issue(src, key, value, f"类型应为 {typ}", f"改为 {typ} 类型的值")]
+    if base in {"float", "int"}:
+        lo, hi = rule.get("min"), rule.get("max")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            issues.append(Issue(src, key, value, "超出允许范围", f"取值应在 [{lo}, {hi}] 之间"))
+    choices = rule.get("choices")
+    if choices is not None:
+        values = value if base == "list" else (value,)
+        bad = [v for v in values if v not in choices]
+        if bad:
+            issues.append(Issue(src, key, bad, "取值不在允许列表中", f"允许：{choices}"))
+    if rule.get("cite") and param.citation is None:
+        issues.append(
+            Issue(
+                src,
+                key,
+                value,
+                "该值必须注明来源",
+                '写成 { value = …, source = "000 附件3 二" } 或 url = …；'
+                "非官方值加 official = false",
+            )
+        )
+    return issues
+
+
+def _validate(
+    params: Mapping[str, Param], schema: Mapping[str, Mapping[str, Any]], src: str
+) -> list[Issue]:
+    issues: list[Issue] = []
+    for key, param in params.items():
+        section, _, name = key.partition(".")
+        if section not in schema:
+            issues.append(
+                Issue(
+                    src,
+                    key,
+                    param.value,
+                    f"未知的配置节「{section}」",
+                    f"允许的节：{sorted(schema)}",
+                )
+            )
+            continue
+        rule = schema[section].get(name)
+        if rule is None:
+            issues.append(
+                Issue(
+                    src,
+                    key,
+                    param.value,
+                    "未知的配置键",
+                    f"「{section}」节允许的键：{sorted(schema[section])}",
+                )
+            )
+            continue
+        issues += _check_value(key, param, rule, src)
+    for section, rules in schema.items():
+        for name, rule in rules.items():
+            if rule.get("required") and f"{section}.{name}" not in params:
+                issues.append(
+                    Issue(
+                        src, f"{section}.{name}", None, "缺少必填键", f"在「{section}」节中设定该值"
+                    )
+                )
+    return issues
+
+
+def _load_chain(
+    path: Path, seen: tuple[str, ...]
+) -> tuple[dict[str, Any], list[dict[str, Param]], list[Issue]]:
+    raw = _read_profile_source(path)
+    meta = dict(raw.get("profile", {}))
+    name = str(meta.get("name", path.stem))
+    issues: list[Issue] = []
+    if name in seen:
+        raise ProfileError(
+            [Issue(str(path), "profile.extends", seen, "继承关系成环", "去掉循环继承")]
+        )
+    for bad in sorted(set(meta) - _META_KEYS):
+        issues.append(
+            Issue(
+                str(path),
+                f"profile.{bad}",
+                meta[bad],
+                "未知的元数据键",
+                f"允许：{sorted(_META_KEYS)}",
+            )
+        )
+    own: dict[str, Param] = {}
+    for section, table in raw.items():
+        if section == "profile":
+            continue
+        if not isinstance(table, Mapping):
+            issues.append(
+                Issue(str(path), section, table, "顶层只能是配置节（表）", "把该值放入某个节中")
+            )
+            continue
+        for key, value in table.items():
+            own[f"{section}.{key}"] = _to_param(f"{section}.{key}", value, name, issues, str(path))
+    layers = [own]
+    parent = meta.get("extends")
+    if parent:
+        parent_meta, parent_layers, parent_issues = _load_chain(_resolve(parent), (*seen, name))
+        meta["_chain"] = (name, *parent_meta["_chain"])
+        layers += parent_layers
+        issues += parent_issues
+    else:
+        meta["_chain"] = (name,)
+    meta.setdefault("name", name)
+    return meta, layers, issues
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load a shipped profile by name, or a profile file/folder by path, and validate it.
+
+    Parameters
+    ----------
+    name_or_path
+        ``"shangyu-2022"`` etc. (see :func:`list_profiles`), or a path.
+
+    Raises
+    ------
+    ProfileError
+        Listing every problem: unknown section or key, wrong type, out-of-range value, a missing
+        required key, or a value that needs a source and has none.
+    """
+    path = _resolve(name_or_path)
+    meta, layers, issues = _load_chain(path, ())
+    merged: dict[str, Param] = {}
+    for layer in reversed(layers):  # base first, this profile last wins
+        merged.update(layer)
+    issues += _validate(merged, _schema(), str(path))
+    for key in ("version", "title"):
+        if not meta.get(key):
+            issues.append(
+                Issue(str(path), f"profile.{key}", None, "缺少元数据", f"在 [profile] 中写明 {key}")
+            )
+    if issues:
+        raise ProfileError(issues)
+    return Profile(
+        name=str(meta["name"]),
+        version=str(meta["version"]),
+        title=str(meta["title"]),
+        region=str(meta.get("region", "")),
+        chain=tuple(meta["_chain"]),
+        params=merged,
+        path=str(path),
+    )

@@ -1,0 +1,113 @@
+"""Frozen, validated policy-profile objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from landgov.verdict import Citation
+
+__all__ = ["Param", "Profile"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One policy value with its unit and the clause it comes from.
+
+    ``citation`` is ``None`` only for values that need none (labels, switches). Values that no
+    seed fixes carry ``Citation(official=False)`` and are shown as 示例规则（非官方）.
+    ``origin`` names the profile that set the value (useful when a profile extends another).
+    """
+
+    key: str
+    value: Any
+    unit: str | None = None
+    citation: Citation | None = None
+    note: str | None = None
+    origin: str = ""
+
+    def cite(self) -> str:
+        """The citation as text (empty when there is none)."""
+        return "" if self.citation is None else str(self.citation)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A versioned set of thresholds, weights, rules and targets for one county and year.
+
+    Keys are ``"section.key"`` (e.g. ``"screening.low_efficiency_tax_per_mu"``).
+    """
+
+    name: str
+    version: str
+    title: str
+    region: str
+    chain: tuple[str, ...]  # this profile first, then what it extends
+    params: Mapping[str, Param] = field(default_factory=dict)
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __getitem__(self, key: str) -> Param:
+        try:
+            return self.params[key]
+        except KeyError:
+            near = ", ".join(
+                sorted(k for k in self.params if k.split(".")[0] == key.split(".", maxsplit=1)[0])
+            )
+            raise KeyError(
+                f"策略配置 {self.name} 中没有「{key}」。同一节中的键：{near or '（无）'}"
+            ) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.params
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.params)
+
+    def value(self, key: str, default: Any = ...) -> Any:
+        """The value of ``key``; ``default`` if given and the key is absent."""
+        if default is not ... and key not in self.params:
+            return default
+        return self[key].value
+
+    def citation(self, key: str) -> Citation:
+        """The citation of ``key``; a profile-default citation when the value has none."""
+        cit = self[key].citation
+        return cit if cit is not None else Citation(None, f"策略配置 {self.name}", official=False)
+
+    def section(self, name: str) -> dict[str, Param]:
+        """All params of one section, by key without the section prefix."""
+        prefix = name + "."
+        return {k[len(prefix) :]: p for k, p in self.params.items() if k.startswith(prefix)}
+
+    @property
+    def label(self) -> str:
+        """``name v版本`` for manifests and titles."""
+        return f"{self.name} v{self.version}"
+
+    def as_rows(self) -> list[dict[str, Any]]:
+        """One row per param (for printing, Excel and manifests)."""
+        return [
+            {
+                "key": k,
+                "value": p.value,
+                "unit": p.unit or "",
+                "source": p.cite(),
+                "from": p.origin,
+                "note": p.note or "",
+            }
+            for k, p in sorted(self.params.items())
+        ]
+
+
+def freeze(value: Any) -> Any:
+    """Deep-freeze TOML values: dicts → read-only mappings, lists → tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value

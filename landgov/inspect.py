@@ -1,0 +1,121 @@
+"""``landgov inspect``: what a user runs first on a new file.
+
+Reads a parcel layer or an enterprise/link/compliance table with the same readers the pipeline
+uses and reports the format, layer, rows, encoding and CRS with their evidence, the field mapping
+and every problem found.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landgov.io.problems import ReadResult
+
+__all__ = ["inspect_file", "render_text"]
+
+_KIND_LABELS = {
+    "parcels": "宗地图层",
+    "enterprises": "企业表",
+    "links": "地企关联表",
+    "compliance": "违法违规记录",
+}
+_TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
+
+
+def _read_any(path: Path, *, kind: str, **options: Any) -> tuple[str, ReadResult]:
+    if path.suffix.lower() not in _TABLE_SUFFIXES:
+        from landgov.io.parcels import read_parcels
+
+        return "parcels", read_parcels(path, **options)
+    from landgov.io import read_compliance, read_enterprises, read_links
+
+    readers = {"enterprises": read_enterprises, "links": read_links, "compliance": read_compliance}
+    if kind != "auto":
+        return kind, readers[kind](path)
+    errors = []
+    for name, reader in readers.items():
+        try:
+            return name, reader(path)
+        except ValueError as exc:  # SchemaError: not this kind of table
+            errors.append(f"{name}: {exc}")
+    raise ValueError("无法识别表格类型：\n" + "\n".join(errors))
+
+
+def inspect_file(path: str | Path, *, kind: str = "auto", **options: Any) -> dict[str, Any]:
+    """Everything known about a file, as a JSON-ready dict.
+
+    Keys: ``file``, ``kind``, ``format``, ``layer``, ``rows``, ``rows_kept``, ``rows_rejected``,
+    ``encoding`` (name), ``encoding_evidence``, ``crs`` (``"EPSG:nnnn"`` as declared or inferred
+    for the file), ``crs_output``, ``crs_evidence``, ``crs_warnings``, ``field_map``,
+    ``unmatched_columns``, ``problems`` (objects with ``row``, ``field``, ``value``, ``problem``,
+    ``action``, ``severity``), ``problem_counts``.
+    """
+    path = Path(path)
+    kind, result = _read_any(path, kind=kind, **options)
+    meta = result.meta
+    enc = meta.get("encoding") or {}
+    crs = meta.get("crs") or {}
+    problems = result.problems.astype(object).where(result.problems.notna(), None)
+    return {
+        "file": str(path),
+        "kind": kind,
+        "format": meta.get("format"),
+        "layer": meta.get("layer") or meta.get("sheet"),
+        "rows": result.rows_in,
+        "rows_kept": len(result.data),
+        "rows_rejected": len(result.rejected),
+        "encoding": enc.get("name") if isinstance(enc, dict) else enc,
+        "encoding_evidence": enc.get("evidence", []) if isinstance(enc, dict) else [],
+        "crs": crs.get("epsg"),
+        "crs_output": crs.get("output"),
+        "crs_evidence": crs.get("evidence", []),
+        "crs_warnings": crs.get("warnings", []),
+        "field_map": meta.get("field_map", {}),
+        "unmatched_columns": meta.get("unmatched_columns", []),
+        "problems": [
+            {k: r[k] for k in ("row", "field", "value", "problem", "action", "severity")}
+            for r in problems.to_dict("records")
+        ],
+        "problem_counts": result.problems["severity"].value_counts().to_dict(),
+    }
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The report as readable Chinese text for the terminal."""
+    lines = [
+        f"文件：{report['file']}",
+        f"类型：{ {'parcels': '宗地图层', 'enterprises': '企业表', 'links': '地企关联表', 'compliance': '违法违规记录'}.get(report['kind'], report['kind']) }",
+        f"格式：{report['format']}    图层/工作表：{report['layer']}",
+        f"行数：{report['rows']}（保留 {report['rows_kept']}，剔除 {report['rows_rejected']}）",
+    ]
+    if report["encoding"]:
+        lines.append(f"编码：{report['encoding']}")
+        lines += [f"  · {e}" for e in report["encoding_evidence"]]
+    if report["crs"]:
+        lines.append(f"坐标系：{report['crs']}（输出为 {report['crs_output']}）")
+        lines += [f"  · {e}" for e in report["crs_evidence"]]
+        lines += [f"  ⚠ {w}" for w in report["crs_warnings"]]
+    lines.append("字段对应：")
+    lines += [f"  {canon:<20} ← {src}" for canon, src in report["field_map"].items()]
+    if report["unmatched_columns"]:
+        lines.append(f"未识别的列（原样保留）：{'、'.join(report['unmatched_columns'])}")
+    counts = report["problem_counts"]
+    lines.append(
+        f"问题：{len(report['problems'])} 条"
+        + (f"（{'，'.join(f'{k} {v}' for k, v in counts.items())}）" if counts else "")
+    )
+    for p in report["problems"]:
+        row = "文件" if p["row"] is None or pd.isna(p["row"]) else f"第 {p['row']} 行"
+        lines.append(
+            f"  [{p['severity']}] {row} {p['field'] or ''}：{p['problem']}  → {p['action']}"
+        )
+    return "\n".join(lines)
+
+
+def to_json(report: dict[str, Any]) -> str:
+    """The report as one JSON object (UTF-8, Chinese unescaped)."""
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,160 @@
+"""Detect the text encoding of a Shapefile's .dbf.
+
+A .dbf written by Chinese GIS software is usually GBK with no .cpg; geopandas then decodes it as
+ISO-8859-1 or UTF-8 and returns mojibake without any error. :func:`detect_dbf_encoding` decides
+from evidence, in this order:
+
+1. a ``.cpg`` file next to the .dbf is honoured (``GBK``, ``936``, ``UTF-8``, ``65001`` …);
+2. otherwise the bytes of the character fields are examined: valid UTF-8 with multi-byte
+   sequences → UTF-8; else a clean GBK decode → GBK, or GB18030 when only GB18030 decodes;
+   pure ASCII → UTF-8 (both agree);
+3. the language-driver byte of the .dbf header (``0x4D`` = GB2312/936, ``0x7A`` = GBK) is recorded
+   as supporting evidence.
+
+The result names the encoding and carries every piece of evidence in Chinese for the user.
+"""
+
+from __future__ import annotations
+
+import codecs
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from landgov.errors import EncodingError, Issue
+
+__all__ = ["EncodingDecision", "detect_dbf_encoding", "normalize_codepage"]
+
+_CPG_NAMES = {
+    "936": "GBK",
+    "cp936": "GBK",
+    "gbk": "GBK",
+    "gb2312": "GBK",  # GBK is a superset and what software writing "GB2312" really produces
+    "gb18030": "GB18030",
+    "54936": "GB18030",
+    "65001": "UTF-8",
+    "utf8": "UTF-8",
+    "utf-8": "UTF-8",
+    "ansi 1252": "CP1252",
+    "1252": "CP1252",
+    "iso-8859-1": "ISO-8859-1",
+    "88591": "ISO-8859-1",
+}
+_LDID = {0x4D: "GB2312/936（简体中文）", 0x7A: "GBK/936（简体中文）", 0x57: "ANSI", 0x00: "未设置"}
+_MAX_SAMPLE = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EncodingDecision:
+    """The encoding chosen for a .dbf and the evidence for it."""
+
+    encoding: str
+    source: str  # "cpg" | "bytes" | "ascii" | "format"
+    evidence: tuple[str, ...]
+
+
+def normalize_codepage(text: str) -> str | None:
+    """Map a .cpg content (``"GBK"``, ``"936"``, ``"UTF-8"`` …) to a Python codec name."""
+    key = text.strip().strip("\ufeff").lower()
+    if key in _CPG_NAMES:
+        return _CPG_NAMES[key]
+    try:
+        return codecs.lookup(key).name.upper()
+    except LookupError:
+        return None
+
+
+def _char_field_bytes(dbf: Path) -> tuple[bytes, int, int]:
+    """Bytes of every character (``C``) field of every record (up to a sample size)."""
+    with dbf.open("rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32:
+            raise EncodingError(
+                [Issue(str(dbf), None, len(head), ".dbf 文件头不完整", "检查文件是否损坏")]
+            )
+        n_records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+        ldid = head[29]
+        descriptors = fh.read(header_len - 32)
+        fields: list[tuple[str, int, int]] = []
+        offset = 1  # deletion flag
+        for i in range(0, len(descriptors) - 31, 32):
+            desc = descriptors[i : i + 32]
+            if desc[0] == 0x0D:
+                break
+            ftype, flen = chr(desc[11]), desc[16]
+            fields.append((ftype, offset, flen))
+            offset += flen
+        fh.seek(header_len)
+        n_read = max(1, min(n_records, _MAX_SAMPLE // max(record_len, 1)))
+        body = fh.read(n_read * record_len)
+    chunks = [
+        body[r + off : r + off + ln]
+        for r in range(0, len(body) - record_len + 1, record_len)
+        for ftype, off, ln in fields
+        if ftype == "C"
+    ]
+    return b"\n".join(c.rstrip(b" \x00") for c in chunks), ldid, n_records
+
+
+def _cjk_share(text: str) -> float:
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return 0.0
+    return sum("\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" for c in non_ascii) / len(
+        non_ascii
+    )
+
+
+def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -> EncodingDecision:
+    """Decide the encoding of a Shapefile's .dbf (``path`` may be the .shp or the .dbf).
+
+    Raises
+    ------
+    EncodingError
+        When the bytes decode neither as UTF-8 nor as GBK/GB18030 and no .cpg is present.
+    """
+    path = Path(path)
+    dbf = path.with_suffix(".dbf")
+    if user_encoding:
+        return EncodingDecision(user_encoding.upper(), "user", (f"用户指定编码 {user_encoding}",))
+    cpg = next(
+        (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
+    )
+    if cpg is not None:
+        raw = cpg.read_text(encoding="ascii", errors="replace")
+        enc = normalize_codepage(raw)
+        if enc:
+            return EncodingDecision(enc, "cpg", (f".cpg 文件声明编码「{raw.strip()}」",))
+    data, ldid, n_records = _char_field_bytes(dbf)
+    evidence = [f"无可用的 .cpg；检查了 {n_records} 条记录中文本字段的 {len(data):,} 字节"]
+    evidence.append(f".dbf 头部语言驱动标识 0x{ldid:02X}（{_LDID.get(ldid, '其他')}）")
+    non_ascii = sum(b > 127 for b in data)
+    if non_ascii == 0:
+        evidence.append("文本全部为 ASCII，UTF-8 与 GBK 读法相同")
+        return EncodingDecision("UTF-8", "ascii", tuple(evidence))
+    evidence.append(f"其中非 ASCII 字节 {non_ascii:,} 个")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        evidence.append(
+            f"按 UTF-8 解码失败（第 {exc.start} 字节：{data[exc.start : exc.start + 2]!r}）"
+        )
+    else:
+        evidence.append(f"按 UTF-8 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
+        return EncodingDecision("UTF-8", "bytes", tuple(evidence))
+    for enc in ("GBK", "GB18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            evidence.append(f"按 {enc} 解码失败（第 {exc.start} 字节）")
+            continue
+        evidence.append(f"按 {enc} 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
+        return EncodingDecision(enc, "bytes", tuple(evidence))
+    raise EncodingError(
+        [
+            Issue(
+                str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030",
+                "用 --encoding 指定编码，或在 .shp 旁放一个写有编码名的 .cpg 文件",
+            )
+        ]
+    )  # fmt: skip

@@ -1,0 +1,311 @@
+"""Read parcel (宗地) layers from Shapefile, GeoPackage, GeoJSON, GeoParquet and other OGR formats.
+
+:func:`read_parcels` returns a :class:`~landgov.io.problems.ReadResult`: the parcels in the
+canonical schema (``docs/schema.md``) in a projected CGCS2000 Gauss–Krüger CRS with ``area_m2``
+from the geometry, the rows that could not be used, the problems table, and the evidence for
+the encoding and the CRS.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, resolve_crs, unprefixed_epsg
+from landgov.errors import DataFileError, Issue, SchemaError
+from landgov.ids import check_parcel_code
+from landgov.io._convert import convert_columns
+from landgov.io._geometry import find_overlaps, repair_polygons
+from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
+from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
+from landgov.io.problems import ProblemLog, ReadResult, Severity
+
+__all__ = ["read_layer", "read_parcels"]
+
+_PARQUET = {".parquet", ".geoparquet"}
+
+
+def _open_raw(
+    path: Path, *, layer: str | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
+    """Read the file as it is (no CRS decision yet), with format facts and encoding evidence."""
+    meta: dict[str, Any] = {"path": str(path)}
+    if path.suffix.lower() in _PARQUET:
+        gdf = gpd.read_parquet(path)
+        meta.update(format="GeoParquet", layer=None, layers=[])
+        enc = EncodingDecision("UTF-8", "format", ("GeoParquet 文本按规范为 UTF-8",))
+        return gdf, meta, enc, gdf.crs, None
+    info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
+    chosen = layer or (info_layers[0] if info_layers else None)
+    if layer is not None and layer not in info_layers:
+        raise DataFileError(f"{path}：没有图层「{layer}」。可用图层：{'、'.join(info_layers)}")
+    prj_crs: CRS | None = None
+    prj_text: str | None = None
+    if path.suffix.lower() == ".shp":
+        enc = detect_dbf_encoding(path, user_encoding=encoding)
+        prj = path.with_suffix(".prj")
+        if prj.exists():
+            prj_text = prj.read_text(encoding="latin-1")
+            prj_crs = crs_from_prj(prj_text)
+    else:
+        enc = EncodingDecision(
+            (encoding or "UTF-8").upper(), "format", ("该格式的文本按规范为 UTF-8",)
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
+    info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
+    meta.update(
+        format=info.get("driver"),
+        layer=chosen,
+        layers=info_layers,
+        ogr_warnings=[str(w.message) for w in caught],
+    )
+    if prj_crs is None and path.suffix.lower() != ".shp":
+        prj_crs = gdf.crs
+    return gdf, meta, enc, prj_crs, prj_text
+
+
+def _county_hint(codes: pd.Series) -> str | None:
+    """The most common 6-digit county code among parcel codes that parse, if any."""
+    counties = Counter(
+        c.county for c in (check_parcel_code(v) for v in codes.dropna().head(2000)) if c.ok
+    )
+    return counties.most_common(1)[0][0] if counties else None
+
+
+def _target_crs(decision: CRSDecision, to_crs: str | CRS | None, lon: float) -> CRS | None:
+    if to_crs is None:
+        return None
+    if to_crs != "auto":
+        return CRS.from_user_input(to_crs)
+    if decision.crs.is_geographic:
+        return projected_crs_for(lon)
+    plain = unprefixed_epsg(decision.crs.to_epsg() or 0)
+    return CRS.from_epsg(plain) if plain else None
+
+
+def _required_fields(
+    matches: Mapping[str, Any], specs: Iterable[FieldSpec], columns: list[str], src: str
+) -> None:
+    missing = [s for s in specs if s.required and s.name not in matches]
+    if missing:
+        raise SchemaError(
+            [
+                Issue(
+                    src,
+                    s.label,
+                    columns,
+                    f"找不到必填字段「{s.label}」（{s.name}）",
+                    f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，"
+                    f'或用 aliases={{"{s.name}": ["你的列名"]}} / --alias {s.name}=列名 指定',
+                )
+                for s in missing
+            ]
+        )
+
+
+def read_layer(
+    path: str | Path,
+    *,
+    specs: Iterable[FieldSpec],
+    layer: str | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    encoding: str | None = None,
+    crs: str | CRS | None = None,
+    cm: int | None = None,
+    county: str | None = None,
+    to_crs: str | CRS | None = "auto",
+) -> ReadResult:
+    """Read any polygon layer into a canonical schema (see :func:`read_parcels`)."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"文件不存在：{path}")
+    specs = tuple(specs)
+    src = path.name
+    log = ProblemLog(src)
+    raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
+    rows = np.arange(1, len(raw) + 1)
+    columns = [c for c in raw.columns if c != raw.geometry.name]
+    matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)
+    _required_fields(matches, specs, columns, src)
+    for name, cols in conflicts.items():
+        log.add(
+            f"多列都对应「{name}」，采用第一列「{cols[0]}」",
+            field=name,
+            value=cols,
+            action="删除或改名多余的列，或用 aliases 指定",
+            severity=Severity.WARNING,
+        )
+    data = convert_columns(raw[columns], matches, log=log, rows=rows)
+    for col in unmatched:
+        data[col] = raw[col].to_numpy()
+    data["source_row"] = rows
+    id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
+    geoms, unusable = repair_polygons(raw.geometry, rows=rows, log=log, id_values=id_values)
+    county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
+    usable = geoms[~unusable]
+    decision = resolve_crs(
+        tuple(usable.total_bounds) if len(usable) else (np.nan,) * 4,
+        prj_crs=prj_crs,
+        prj_text=prj_text,
+        county=county,
+        user_crs=crs,
+        user_cm=cm,
+    )
+    for text in decision.warnings:
+        log.add(
+            text,
+            field="crs",
+            value=decision.epsg,
+            action="如不正确，用 --crs 指定",
+            severity=Severity.WARNING,
+        )
+    gdf = gpd.GeoDataFrame(data, geometry=geoms.set_crs(decision.crs, allow_override=True))
+    lon = (
+        float(gdf.geometry[~unusable].to_crs(4490).union_all().centroid.x) if len(usable) else 120.0
+    )
+    target = _target_crs(decision, to_crs, lon)
+    if target is not None and not target.equals(gdf.crs):
+        gdf = gdf.to_crs(target)
+    if gdf.crs.is_geographic:
+        raise SchemaError(
+            [Issue(src, "crs", gdf.crs.name, "不能在经纬度下计算面积", "用 to_crs 指定投影坐标系")]
+        )
+    gdf["area_m2"] = gdf.geometry.area.where(~unusable)
+    meta.update(
+        rows=len(raw),
+        encoding={"name": enc.encoding, "source": enc.source, "evidence": list(enc.evidence)},
+        crs={
+            "epsg": decision.epsg,
+            "source": decision.source,
+            "evidence": list(decision.evidence),
+            "warnings": list(decision.warnings),
+            "output": f"EPSG:{gdf.crs.to_epsg()}",
+        },
+        field_map={k: m.source for k, m in matches.items()},
+        header_units={k: m.header_unit for k, m in matches.items() if m.header_unit},
+        unmatched_columns=unmatched,
+        county_hint=county,
+    )
+    return ReadResult(
+        gdf, gdf.iloc[:0].assign(reject_reason=pd.Series(dtype=str)), log.frame(), meta
+    )
+
+
+def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> np.ndarray:
+    """Log malformed and duplicate parcel codes; returns the mask of rows to reject."""
+    reject = np.zeros(len(gdf), dtype=bool)
+    first: dict[str, int] = {}
+    for pos, (code, row) in enumerate(zip(gdf["parcel_id"], gdf["source_row"], strict=True)):
+        if code is None or pd.isna(code) or str(code).strip() == "":
+            log.add(
+                "宗地代码缺失", row=int(row), field="宗地代码", action="补录宗地代码；该行已剔除"
+            )
+            reject[pos] = True
+            continue
+        check = check_parcel_code(code)
+        if not check.ok:
+            log.add(
+                check.problem, row=int(row), field="宗地代码", value=code,
+                action="核对宗地代码（GB/T 37346）；该行保留", severity=Severity.WARNING,
+            )  # fmt: skip
+        if code in first:
+            log.add(
+                f"宗地代码重复（与第 {first[code]} 行相同）",
+                row=int(row), field="宗地代码", value=code,
+                action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
+            )  # fmt: skip
+            reject[pos] = True
+        else:
+            first[code] = int(row)
+    return reject
+
+
+def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float) -> int:
+    pairs = find_overlaps(gdf.geometry, min_area_m2=min_area_m2)
+    ids, rows = gdf["parcel_id"].to_numpy(), gdf["source_row"].to_numpy()
+    for i, j, area in pairs:
+        log.add(
+            f"与宗地 {ids[j]}（第 {rows[j]} 行）重叠 {area:,.1f} m²",
+            row=int(rows[i]), field="geometry", value=ids[i],
+            action="核对两宗地边界；面积按各自图形计算，重叠部分被重复计入",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    return len(pairs)
+
+
+def read_parcels(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    encoding: str | None = None,
+    crs: str | CRS | None = None,
+    cm: int | None = None,
+    county: str | None = None,
+    to_crs: str | CRS | None = "auto",
+    overlap_min_m2: float = 1.0,
+) -> ReadResult:
+    """Read a parcel (宗地) layer into the canonical schema.
+
+    Parameters
+    ----------
+    path
+        Shapefile (``.shp``), GeoPackage, GeoJSON, GeoParquet or any OGR-readable file.
+    layer
+        Layer name for multi-layer files (default: the first).
+    aliases
+        Extra column names per canonical field, tried before the built-in ones.
+    encoding
+        Force the .dbf encoding (default: the .cpg, else detected from the bytes).
+    crs, cm, county
+        Force the CRS, or the central meridian (117/120/123) of 6-digit eastings, or the county
+        code used to pick it (default: from the 宗地代码).
+    to_crs
+        ``"auto"`` (default): keep a projected GK CRS but drop a zone prefix, project degrees into
+        their GK zone. ``None`` keeps the source CRS; anything else is passed to pyproj.
+    overlap_min_m2
+        Overlaps smaller than this (m²) are not reported.
+
+    Returns
+    -------
+    ReadResult
+        ``data``: parcels with ``area_m2`` = geometry area (m²) and ``source_row``; rows with a
+        missing or repeated 宗地代码 go to ``rejected`` with ``reject_reason``; null and empty
+        geometries stay in ``data`` with ``area_m2`` missing. ``len(data) + len(rejected)`` equals
+        the rows in the file.
+    """
+    result = read_layer(
+        path, specs=PARCEL_FIELDS, layer=layer, aliases=aliases, encoding=encoding,
+        crs=crs, cm=cm, county=county, to_crs=to_crs,
+    )  # fmt: skip
+    gdf = result.data
+    log = ProblemLog(Path(path).name)
+    reject = _check_codes(gdf, log)
+    kept = gdf[~reject]
+    n_overlaps = _log_overlaps(kept, log, min_area_m2=overlap_min_m2)
+    rejected = gdf[reject].copy()
+    rejected["reject_reason"] = [
+        "宗地代码缺失" if pd.isna(c) or str(c).strip() == "" else "宗地代码重复"
+        for c in rejected["parcel_id"]
+    ]
+    problems = pd.concat([result.problems, log.frame()], ignore_index=True)
+    meta = dict(result.meta)
+    meta.update(
+        rejected=int(reject.sum()),
+        null_geometries=int(kept["area_m2"].isna().sum()),
+        overlaps=n_overlaps,
+    )
+    return ReadResult(
+        kept, pd.DataFrame(rejected), problems.sort_values("row", kind="stable"), meta
+    )

@@ -88,7 +88,7 @@ def render_text(report: dict[str, Any]) -> str:
     """The report as readable Chinese text for the terminal."""
     lines = [
         f"文件：{report['file']}",
-        f"类型：{ {'parcels': '宗地图层', 'enterprises': '企业表', 'links': '地企关联表', 'compliance': '违法违规记录'}.get(report['kind'], report['kind']) }",
+        f"类型：{_KIND_LABELS.get(report['kind'], report['kind'])}",
         f"格式：{report['format']}    图层/工作表：{report['layer']}",
         f"行数：{report['rows']}（保留 {report['rows_kept']}，剔除 {report['rows_rejected']}）",
     ]

@@ -12,7 +12,9 @@ Each value is either a plain scalar / list / table, or a *param table*::
 with optional ``url``, ``official = false`` (project default, shown as 示例规则（非官方）) and
 ``note``. Sections and keys are declared in ``landgov/policy/schema/<section>.toml`` (type,
 range, choices, unit, whether a source is required); a profile that breaks the schema fails
-with every problem listed: the key, the value seen and what is allowed.
+with every problem listed: the key, the value seen and what is allowed. ``type = "list[float]"``
+or ``"table[float]"`` also checks every item (and ``min``/``max`` apply to the items); for a
+``table``, ``choices`` lists the keys it may have.
 """
 
 from __future__ import annotations
@@ -139,25 +141,53 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _type_ok(value: Any, base: str) -> bool:
+    allowed = _TYPES.get(base, (object,))
+    return isinstance(value, allowed) and not (base in {"float", "int"} and isinstance(value, bool))
+
+
+def _check_range(key: str, value: Any, rule: Mapping[str, Any], src: str) -> list[Issue]:
+    lo, hi = rule.get("min"), rule.get("max")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return [Issue(src, key, value, "超出允许范围", f"取值应在 [{lo}, {hi}] 之间")]
+    return []
+
+
+def _check_elements(
+    key: str, value: Any, typ: tuple[str, str], rule: Mapping[str, Any], src: str
+) -> list[Issue]:
+    """Check ``list[T]`` items / ``table[T]`` values; for tables, ``choices`` name the keys."""
+    issues: list[Issue] = []
+    base, inner = typ
+    items = value.items() if base == "table" else enumerate(value)
+    for sub, item in items:
+        where = f"{key}.{sub}" if base == "table" else f"{key}[{sub}]"
+        if inner and not _type_ok(item, inner):
+            issues.append(Issue(src, where, item, f"类型应为 {inner}", f"改为 {inner} 类型的值"))
+        elif inner in {"float", "int"}:
+            issues += _check_range(where, item, rule, src)
+    return issues
+
+
 def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> list[Issue]:
     issues: list[Issue] = []
     typ = str(rule.get("type", "str"))
-    base = typ.split("[", maxsplit=1)[0]
-    allowed = _TYPES.get(base, (object,))
+    base, _, inner = typ.partition("[")
+    inner = inner.rstrip("]")
     value = param.value
-    ok = isinstance(value, allowed) and not (base in {"float", "int"} and isinstance(value, bool))
-    if not ok:
+    if not _type_ok(value, base):
         return [Issue(src, key, value, f"类型应为 {typ}", f"改为 {typ} 类型的值")]
     if base in {"float", "int"}:
-        lo, hi = rule.get("min"), rule.get("max")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            issues.append(Issue(src, key, value, "超出允许范围", f"取值应在 [{lo}, {hi}] 之间"))
+        issues += _check_range(key, value, rule, src)
+    if base in {"list", "table"}:
+        issues += _check_elements(key, value, (base, inner), rule, src)
     choices = rule.get("choices")
     if choices is not None:
-        values = value if base == "list" else (value,)
+        values = tuple(value) if base in {"list", "table"} else (value,)
         bad = [v for v in values if v not in choices]
         if bad:
-            issues.append(Issue(src, key, bad, "取值不在允许列表中", f"允许：{choices}"))
+            what = "键不在允许列表中" if base == "table" else "取值不在允许列表中"
+            issues.append(Issue(src, key, bad, what, f"允许：{choices}"))
     if rule.get("cite") and param.citation is None:
         issues.append(
             Issue(

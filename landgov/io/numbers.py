@@ -1,0 +1,433 @@
+"""Parse numbers with units and dates as staff type them in Excel.
+
+Cells arrive as ``12.5万元``, ``1,234.5``, ``１２３．５``, ``125000元``, ``2.3亩``, ``1500 m²``,
+``—`` or ``2021年3月5日``. Both parsers return ``(value, problem)``:
+
+- ``(value, None)``: parsed cleanly (``value`` may be ``None`` for a blank/missing-marker cell);
+- ``(value, text)``: parsed, but something was changed or is doubtful (a warning, 警告);
+- ``(None, text)``: could not be parsed; the value is missing, never guessed and never 0 (错误).
+
+Canonical units and the units accepted for each (matching ignores case, blanks and full-width
+forms, so ``m²``, ``㎡`` and ``M2`` are one unit):
+
+===========  ==============================================================
+canonical    accepted
+===========  ==============================================================
+``万元``     元, 千元, 万元 (万), 百万元, 亿元 (亿)
+``m2``       m², ㎡, 平方米, 平米, 万平方米, 亩, 公顷, ha, hm², km², 平方公里
+``亩``       亩, 万亩, m², 平方米, 平米, 万平方米, 公顷, ha, hm²
+``tce``      tce, 吨标煤, 吨标准煤, 万吨标煤, 万吨标准煤, 万tce, kgce, 千克标准煤
+``t``        吨, t, 万吨, kg, 千克, 公斤
+``万kWh``    万千瓦时, 万kWh, 万度, 千瓦时, kWh, 度, 兆瓦时, MWh, 亿千瓦时
+``人``       人, 名, 人数
+``%``        %, ％ (percentage points)
+``None``     dimensionless (容积率, 年份); ``35%`` is read as 0.35 with a warning
+===========  ==============================================================
+
+1 亩 = 10000/15 m² exactly (DOMAIN.md §1). Conversions use exact fractions, so ``125000元`` is
+exactly 12.5 万元.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from numbers import Real
+
+__all__ = [
+    "CANONICAL_UNITS",
+    "is_missing",
+    "is_unit",
+    "parse_date",
+    "parse_quantity",
+    "unit_factor",
+]
+
+_MU = Fraction(10000, 15)  # m² per 亩
+
+_UNITS: dict[str, dict[str, Fraction]] = {
+    "万元": {
+        "元": Fraction(1, 10000),
+        "千元": Fraction(1, 10),
+        "万元": Fraction(1),
+        "万": Fraction(1),
+        "百万元": Fraction(100),
+        "亿元": Fraction(10000),
+        "亿": Fraction(10000),
+    },
+    "m2": {
+        "m2": Fraction(1),
+        "平方米": Fraction(1),
+        "平米": Fraction(1),
+        "sqm": Fraction(1),
+        "万平方米": Fraction(10000),
+        "亩": _MU,
+        "公顷": Fraction(10000),
+        "ha": Fraction(10000),
+        "hm2": Fraction(10000),
+        "km2": Fraction(1_000_000),
+        "平方公里": Fraction(1_000_000),
+    },
+    "亩": {
+        "亩": Fraction(1),
+        "万亩": Fraction(10000),
+        "m2": 1 / _MU,
+        "平方米": 1 / _MU,
+        "平米": 1 / _MU,
+        "万平方米": 10000 / _MU,
+        "公顷": Fraction(15),
+        "ha": Fraction(15),
+        "hm2": Fraction(15),
+    },
+    "tce": {
+        "tce": Fraction(1),
+        "吨标煤": Fraction(1),
+        "吨标准煤": Fraction(1),
+        "万吨标煤": Fraction(10000),
+        "万吨标准煤": Fraction(10000),
+        "万tce": Fraction(10000),
+        "kgce": Fraction(1, 1000),
+        "千克标准煤": Fraction(1, 1000),
+        "千克标煤": Fraction(1, 1000),
+    },
+    "t": {
+        "吨": Fraction(1),
+        "t": Fraction(1),
+        "万吨": Fraction(10000),
+        "kg": Fraction(1, 1000),
+        "千克": Fraction(1, 1000),
+        "公斤": Fraction(1, 1000),
+    },
+    "万kWh": {
+        "万千瓦时": Fraction(1),
+        "万kwh": Fraction(1),
+        "万度": Fraction(1),
+        "千瓦时": Fraction(1, 10000),
+        "kwh": Fraction(1, 10000),
+        "度": Fraction(1, 10000),
+        "兆瓦时": Fraction(1, 10),
+        "mwh": Fraction(1, 10),
+        "亿千瓦时": Fraction(10000),
+    },
+    "人": {"人": Fraction(1), "名": Fraction(1), "人数": Fraction(1)},
+    "%": {"%": Fraction(1)},
+}
+
+CANONICAL_UNITS: tuple[str, ...] = tuple(_UNITS)
+"""Canonical units understood by :func:`parse_quantity` (plus ``None``, dimensionless)."""
+
+_LABEL = {
+    "万元": "万元",
+    "m2": "平方米",
+    "亩": "亩",
+    "tce": "吨标准煤",
+    "t": "吨",
+    "万kWh": "万千瓦时",
+    "人": "人",
+    "%": "%",
+    None: "无单位数值",
+}
+_NON_NEGATIVE = frozenset({"m2", "亩", "tce", "t", "万kWh", "人"})
+_ALL_UNITS = frozenset(u for table in _UNITS.values() for u in table)
+
+_MISSING = frozenset(
+    {"", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "空", "暂无", "不详", "未知"}
+    | {"null", "none", "nan", "nat", "na", "n/a", "<na>"}
+)
+_EXCEL_ERROR = re.compile(r"^#(?:n/a|value!|div/0!|ref!|name\?|num!|null!|spill!|calc!)$")
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+])?\s*
+        (?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)
+        (?P<exp>[eE][-+]?\d+)?
+        \s*(?P<unit>.*)$""",
+    re.VERBOSE,
+)
+_SPACE_THOUSANDS = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?:\D|$))")
+_UNIT_PREFIX = re.compile(r"^单位[:：]?")
+_UNIT_PER_YEAR = re.compile(r"(?:/年|/a|每年|/yr)$")
+
+
+def _norm(value: object) -> str:
+    """NFKC, strip, and map the Unicode minus sign to ``-``."""
+    return unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell is blank: None, NaN/NaT/NA, or a marker such as ``—``, ``-``, ``/``, ``无``.
+
+    Examples
+    --------
+    >>> is_missing("—"), is_missing(" "), is_missing(0)
+    (True, True, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return _norm(value).casefold() in _MISSING
+    return str(value).casefold() in {"nan", "nat", "<na>", "none"}
+
+
+def _unit_key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip().casefold()
+    s = re.sub(r"\s+", "", s)
+    s = _UNIT_PREFIX.sub("", s)
+    return _UNIT_PER_YEAR.sub("", s)
+
+
+def unit_factor(unit_text: str, *, unit: str | None) -> Fraction | None:
+    """Factor that converts a value in ``unit_text`` to the canonical ``unit``.
+
+    Parameters
+    ----------
+    unit_text
+        A unit as written in a header or cell (``"元"``, ``"m²"``, ``"单位：万元"``, ``"万元/年"``).
+    unit
+        The canonical unit (see :data:`CANONICAL_UNITS`); ``None`` for dimensionless fields.
+
+    Returns
+    -------
+    Fraction or None
+        The exact factor, or ``None`` when ``unit_text`` is not a unit of ``unit``.
+
+    Examples
+    --------
+    >>> unit_factor("元", unit="万元")
+    Fraction(1, 10000)
+    >>> unit_factor("亩", unit="m2")
+    Fraction(2000, 3)
+    """
+    if unit is None:
+        return None
+    return _UNITS[unit].get(_unit_key(unit_text))
+
+
+def is_unit(text: str) -> bool:
+    """Whether ``text`` names a unit landgov knows (of any dimension)."""
+    return _unit_key(text) in _ALL_UNITS
+
+
+def _to_float(number: Fraction) -> float:
+    return float(number)
+
+
+def _parse_text_number(text: str) -> tuple[Fraction | None, str, str | None]:
+    """Split ``text`` into (number, unit text, error); ``number`` is None on failure."""
+    accounting = re.fullmatch(r"\((.+)\)", text)
+    if accounting:
+        text = "-" + accounting.group(1).strip()
+    text = _SPACE_THOUSANDS.sub("", text)
+    m = _NUMBER.match(text)
+    if m is None:
+        return None, "", None
+    unit_text = m.group("unit").strip()
+    if unit_text.startswith(",") or re.match(r"^\d", unit_text):
+        return None, unit_text, "千分位逗号位置不对或数字中有多余字符"
+    try:
+        number = Fraction(Decimal(m.group("num").replace(",", "") + (m.group("exp") or "")))
+    except InvalidOperation:  # pragma: no cover - the regex only lets valid numbers through
+        return None, unit_text, None
+    if m.group("sign") == "-":
+        number = -number
+    return number, unit_text, None
+
+
+def _resolve_factor(
+    cell_unit: str, *, unit: str | None, header_unit: str | None
+) -> tuple[Fraction | None, str | None]:
+    """Factor for a cell: the cell's own unit wins over the header's."""
+    if cell_unit:
+        factor = unit_factor(cell_unit, unit=unit)
+        if factor is None:
+            if is_unit(cell_unit) or unit is None:
+                return None, f"单位「{cell_unit}」不能换算为{_LABEL[unit]}"
+            return None, f"单位「{cell_unit}」无法识别（本字段单位为{_LABEL[unit]}）"
+        return factor, None
+    if header_unit:
+        factor = unit_factor(header_unit, unit=unit)
+        if factor is None:
+            return None, f"表头单位「{header_unit}」不能换算为{_LABEL[unit]}"
+        return factor, None
+    return Fraction(1), None
+
+
+def _check_sign(value: float, raw: str, unit: str | None) -> tuple[float | None, str | None]:
+    if value >= 0:
+        return value, None
+    if unit in _NON_NEGATIVE:
+        return None, f"数值为负（{raw}），{_LABEL[unit]}不能为负数，已按缺失处理"
+    return value, f"数值为负（{raw}），已保留，请核实"
+
+
+def parse_quantity(
+    value: object, *, unit: str | None, header_unit: str | None = None
+) -> tuple[float | None, str | None]:
+    """Parse one cell into a number in the canonical ``unit``.
+
+    Parameters
+    ----------
+    value
+        The cell: a number, or text such as ``"12.5万元"``, ``"1,234.5"``, ``"１２３．５"``,
+        ``"2.3亩"``, ``"1500 m²"``, ``"(12.5)"`` (accounting negative). Blanks and the markers
+        ``—``, ``-``, ``/``, ``无``, ``暂无``, ``不详`` are missing.
+    unit
+        Canonical unit of the field (:data:`CANONICAL_UNITS`), ``None`` for a dimensionless one.
+    header_unit
+        Unit written in the column header (``税收（元）`` → ``"元"``), used when the cell has no
+        unit of its own. A unit in the cell wins, with a warning when the two differ.
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        The value in ``unit`` and a problem text in Chinese. ``(None, None)`` is a missing
+        cell; ``(x, text)`` a kept value with a warning (cell unit differs from the header,
+        a negative amount, a percentage in a dimensionless field); ``(None, text)`` an
+        unparseable cell, set to missing, never to 0.
+
+    Examples
+    --------
+    >>> parse_quantity("12.5万元", unit="万元")
+    (12.5, None)
+    >>> parse_quantity("125000元", unit="万元", header_unit="万元")[0]
+    12.5
+    >>> parse_quantity("2.3亩", unit="m2")[0]  # 2.3 × 10000/15
+    1533.3333333333333
+    """
+    if unit is not None and unit not in _UNITS:
+        raise ValueError(f"unknown canonical unit {unit!r}; expected one of {CANONICAL_UNITS}")
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, str | Real):
+        return None, f"「{value}」不是数值，已按缺失处理"
+    if isinstance(value, Real):
+        if not math.isfinite(value):
+            return None, f"「{value}」不是有限数值，已按缺失处理"
+        number, cell_unit = Fraction(value), ""
+        raw = str(value)
+    else:
+        raw = _norm(value)
+        if _EXCEL_ERROR.match(raw.casefold()):
+            return None, f"Excel 公式错误「{raw}」，已按缺失处理"
+        number, cell_unit, why = _parse_text_number(raw)
+        if number is None:
+            detail = f"（{why}）" if why else ""
+            return None, f"「{raw}」不是数值{detail}，已按缺失处理"
+    return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+
+
+def _apply_unit(
+    number: Fraction, cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[float | None, str | None]:
+    if cell_unit in {"%", "‰"} and unit is None:
+        scale = Fraction(1, 100) if cell_unit == "%" else Fraction(1, 1000)
+        result = _to_float(number * scale)
+        return result, f"百分数「{raw}」已换算为小数 {result:g}"
+    if cell_unit in {"%", "‰"} and unit != "%":
+        return None, f"百分数「{raw}」不能换算为{_LABEL[unit]}，已按缺失处理"
+    factor, why = _resolve_factor(cell_unit, unit=unit, header_unit=header_unit)
+    if factor is None:
+        return None, f"「{raw}」：{why}，已按缺失处理"
+    result, sign_problem = _check_sign(_to_float(number * factor), raw, unit)
+    if result is None:
+        return None, sign_problem
+    note = None
+    if cell_unit and header_unit and unit_factor(header_unit, unit=unit) != factor:
+        note = (
+            f"单元格单位「{cell_unit}」与表头单位「{header_unit}」不一致，"
+            f"已按单元格单位换算为 {result:g} {_LABEL[unit]}"
+        )
+    notes = [n for n in (note, sign_problem) if n]
+    return result, "；".join(notes) or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73415  # 1950-01-01 .. 2100-12-31
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_YMD = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> tuple[dt.date | None, str | None]:
+    try:
+        return dt.date(year, month, day), None
+    except ValueError:
+        return None, f"日期「{raw}」不存在，已按缺失处理"
+
+
+def _from_serial(serial: float, raw: str) -> tuple[dt.date | None, str | None]:
+    if _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)), None
+    return None, f"数值「{raw}」不像日期，已按缺失处理"
+
+
+def _date_from_number(value: float) -> tuple[dt.date | None, str | None]:
+    raw = f"{value:g}" if isinstance(value, float) else str(value)
+    if float(value).is_integer() and 19000101 <= value <= 21001231:
+        text = str(int(value))
+        return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), text)
+    if float(value).is_integer() and 1900 <= value <= 2100:
+        return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
+    return _from_serial(float(value), raw)
+
+
+def _date_from_text(raw: str) -> tuple[dt.date | None, str | None]:
+    text = _TIME_SUFFIX.sub("", raw).strip()
+    for pattern in _YMD:
+        m = pattern.match(text)
+        if m:
+            return _make_date(*(int(g) for g in m.groups()), raw)
+    m = _YM.match(text)
+    if m:
+        date, problem = _make_date(int(m.group(1)), int(m.group(2)), 1, raw)
+        return date, problem or f"日期「{raw}」只有年月，已按当月 1 日计"
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        date, problem = _from_serial(float(text), raw)
+        if date is not None:
+            problem = f"「{raw}」按 Excel 日期序号解读为 {date.isoformat()}，请核实"
+        return date, problem
+    if re.fullmatch(r"\d{4}年?", text):
+        return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
+    return None, f"无法识别的日期「{raw}」（请写作 2021-03-05），已按缺失处理"
+
+
+def parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    """Parse one cell into a :class:`datetime.date`.
+
+    Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100),
+    ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日``, ``20210305`` and a trailing
+    time of day (dropped). ``2021年3月``/``2021-03`` give the 1st of the month with a warning.
+
+    Returns
+    -------
+    tuple of (datetime.date or None, str or None)
+        Same convention as :func:`parse_quantity`: ``(None, None)`` missing, ``(d, text)`` a
+        warning, ``(None, text)`` unparseable (missing, never guessed).
+
+    Examples
+    --------
+    >>> parse_date("2021年3月5日")
+    (datetime.date(2021, 3, 5), None)
+    >>> parse_date(44260)
+    (datetime.date(2021, 3, 5), None)
+    """
+    if is_missing(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, bool):
+        return None, f"「{value}」不是日期，已按缺失处理"
+    if isinstance(value, Real):
+        return _date_from_number(value)
+    return _date_from_text(_norm(value))

@@ -1,0 +1,180 @@
+"""Industry codes (GB/T 4754) and the industrial-structure catalogue edition.
+
+Two questions the 容积率 floors and the 增容 checks need answered:
+
+1. **Which GB/T 4754-2002 division is this enterprise in?** The national 容积率 floors
+   (工业项目建设用地控制指标, 2008) are keyed by 2002 two-digit divisions, while enterprise
+   registers carry 2011 or 2017 codes (the two agree at the division level in manufacturing).
+   :data:`GB2017_TO_GB2002` is the division correspondence used here; it follows the division
+   titles and contents of the two editions:
+
+   ====== ============================== ====== ==============================================
+   2017   title (2017)                    2002   note
+   ====== ============================== ====== ==============================================
+   13–28  unchanged                       13–28  24 now also holds 工艺美术品 (2002: 42)
+   29     橡胶和塑料制品业                 29/30  291 橡胶 → 29, 292 塑料 → 30; two digits alone
+                                                 are ambiguous and give no division
+   30     非金属矿物制品业                 31
+   31     黑色金属冶炼和压延加工业         32
+   32     有色金属冶炼和压延加工业         33
+   33     金属制品业                       34
+   34     通用设备制造业                   35
+   35     专用设备制造业                   36
+   36     汽车制造业                       37
+   37     铁路、船舶、航空航天和其他运输设备 37
+   38     电气机械和器材制造业             39
+   39     计算机、通信和其他电子设备制造业 40
+   40     仪器仪表制造业                   41
+   41     其他制造业                       42
+   42     废弃资源综合利用业               43
+   43     金属制品、机械和设备修理业       —      no 2002 division (repair was not a division)
+   ====== ============================== ====== ==============================================
+
+2. **Which edition of 《产业结构调整指导目录》 applies?** The opinion names the 2019 edition
+   [000 附件3 三.5]; the 2024 edition replaced it from the date in the profile
+   (``zengrong.catalogue_2024_from``). :func:`catalogue_edition` picks the edition for a date
+   and every condition-5 verdict records it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = [
+    "GB2017_TO_GB2002",
+    "CatalogueClass",
+    "Division",
+    "catalogue_edition",
+    "parse_catalogue_class",
+    "to_gb2002_division",
+]
+
+GB2017_TO_GB2002: MappingProxyType[str, str | None] = MappingProxyType(
+    {
+        **{f"{d}": f"{d}" for d in range(13, 29)},
+        "29": None,  # 橡胶 (291 → 29) and 塑料 (292 → 30): needs the 3-digit group
+        "30": "31",
+        "31": "32",
+        "32": "33",
+        "33": "34",
+        "34": "35",
+        "35": "36",
+        "36": "37",
+        "37": "37",
+        "38": "39",
+        "39": "40",
+        "40": "41",
+        "41": "42",
+        "42": "43",
+        "43": None,  # 修理业: no 2002 division
+    }
+)
+_GROUP_2017_TO_2002: MappingProxyType[str, str] = MappingProxyType({"291": "29", "292": "30"})
+_MANUFACTURING = range(13, 44)  # 门类 C, divisions 13–43 in every edition since 2002
+_EDITION_RE = re.compile(r"(2002|2011|2017)")
+
+
+@dataclass(frozen=True)
+class Division:
+    """An enterprise's industry code resolved to a GB/T 4754-2002 division.
+
+    ``code`` is the cleaned code as given (digits only), ``edition`` the edition assumed,
+    ``gb2002`` the 2002 two-digit division or ``None`` with ``note`` saying why.
+    """
+
+    code: str
+    edition: str
+    gb2002: str | None
+    manufacturing: bool | None
+    note: str = ""
+
+
+def _clean_code(code: object) -> str:
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    text = str(code).strip().upper()
+    text = text.removeprefix("C")  # 门类 letter, e.g. "C3311"
+    if text.endswith(".0"):  # a code read as a float from Excel
+        text = text[:-2]
+    return text if text.isdigit() else ""
+
+
+def _edition(edition: object) -> tuple[str, str]:
+    match = _EDITION_RE.search(str(edition or ""))
+    if match:
+        return match.group(1), ""
+    return "2017", "行业分类版本缺失，按 GB/T 4754-2017 处理"
+
+
+def to_gb2002_division(code: object, *, edition: object = None) -> Division:
+    """Resolve an industry code of any edition to its GB/T 4754-2002 division.
+
+    Parameters
+    ----------
+    code
+        ``"3311"``, ``"C3311"``, ``"33"`` …; two or more digits.
+    edition
+        ``"2002"``, ``"2011"``, ``"2017"`` or text containing one of them; missing means 2017
+        (said so in ``note``). 2011 and 2017 agree at the division level in manufacturing.
+
+    Returns
+    -------
+    Division
+        ``gb2002`` is ``None`` when the code is missing, malformed or has no 2002 division
+        (2017 division 43, or 29 without the group digit).
+    """
+    digits = _clean_code(code)
+    if len(digits) < 2:
+        return Division(digits, "", None, None, "行业代码缺失或格式错误")
+    ed, ed_note = _edition(edition)
+    division = digits[:2]
+    manufacturing = int(division) in _MANUFACTURING
+    if ed == "2002":
+        return Division(digits, ed, division, manufacturing, ed_note)
+    gb2002 = _GROUP_2017_TO_2002.get(digits[:3]) if len(digits) >= 3 else None
+    gb2002 = gb2002 or GB2017_TO_GB2002.get(division)
+    note = ed_note
+    if gb2002 is None and manufacturing:
+        why = "29 大类含橡胶(2002:29)与塑料(2002:30)，需三位代码" if division == "29" else ""
+        why = why or f"{ed} 版 {division} 大类在 2002 版无对应大类"
+        note = "；".join(x for x in (ed_note, why) if x)
+    return Division(digits, ed, gb2002, manufacturing, note)
+
+
+class CatalogueClass(enum.StrEnum):
+    """Classes of 《产业结构调整指导目录》 (允许类 = not listed)."""
+
+    ENCOURAGED = "鼓励类"
+    ALLOWED = "允许类"
+    RESTRICTED = "限制类"
+    ELIMINATED = "淘汰类"
+
+
+def parse_catalogue_class(value: object) -> CatalogueClass | None:
+    """Read a catalogue class from the enterprise table (``"限制类"``, ``"限制"`` …).
+
+    ``None`` when the cell is empty or unreadable (the check then says 待核实).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    for member in CatalogueClass:
+        if text and (text == member.value or text == member.value[:-1]):
+            return member
+    if text in {"不属于", "未列入", "其他"}:
+        return CatalogueClass.ALLOWED
+    return None
+
+
+def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:
+    """The catalogue edition in force on ``on``.
+
+    ``"2019年本"`` before ``switch_date`` (the profile's ``zengrong.catalogue_2024_from``),
+    ``"2024年本"`` from that day on.
+    """
+    return "2019年本" if on < switch_date else "2024年本"

@@ -1,0 +1,139 @@
+"""Zonal statistics against an independent exact computation (shapely cell intersections)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from affine import Affine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from landgov.errors import CRSError
+from landgov.raster import built_cover, height_floor_area, zonal_stats
+
+X0, Y0, CELL = 500000.0, 3300000.0, 5.0  # EPSG:4549 metres, 5 m cells
+
+
+def _write(path, arr, *, nodata=0.0, crs="EPSG:4549", cell=CELL):
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=arr.shape[0],
+        width=arr.shape[1],
+        count=1,
+        dtype="float32",
+        crs=crs,
+        transform=Affine(cell, 0.0, X0, 0.0, -cell, Y0 + arr.shape[0] * cell),
+        nodata=nodata,
+    ) as dst:
+        dst.write(arr.astype("float32"), 1)
+    return path
+
+
+def _exact(poly, arr, *, nodata=0.0, cell=CELL):
+    """Independent reference: Σ |poly ∩ cell| / |cell| × value, cell by cell with shapely."""
+    rows, cols = arr.shape
+    top = Y0 + rows * cell
+    total = covered = 0.0
+    for r in range(rows):
+        for c in range(cols):
+            v = float(arr[r, c])
+            if v == nodata:
+                continue
+            x, y = X0 + c * cell, top - (r + 1) * cell
+            box = shapely.box(x, y, x + cell, y + cell)
+            f = poly.intersection(box).area / (cell * cell)
+            total += f * v
+            covered += f
+    return total, covered
+
+
+@pytest.fixture
+def grid(tmp_path):
+    rng = np.random.default_rng(7)
+    arr = rng.integers(0, 30, size=(12, 10)).astype("float32")  # zeros are nodata
+    return _write(tmp_path / "h.tif", arr), arr
+
+
+def _polys():
+    return [
+        shapely.box(X0 + 3.2, Y0 + 4.1, X0 + 31.7, Y0 + 22.9),
+        shapely.Polygon([(X0 + 1, Y0 + 1), (X0 + 44, Y0 + 9), (X0 + 20, Y0 + 55)]),
+        shapely.box(X0 + 12.5, Y0 + 12.5, X0 + 12.6, Y0 + 12.6),  # far smaller than a cell
+        shapely.box(X0 - 20, Y0 - 20, X0 + 7, Y0 + 7),  # partly outside the raster
+    ]
+
+
+def test_zonal_sum_and_count_match_exact_reference(grid):
+    path, arr = grid
+    zones = gpd.GeoDataFrame(geometry=_polys(), crs=4549, index=[11, 12, 13, 14])
+    got = zonal_stats(zones, path, stats=("sum", "count", "mean"))
+    assert list(got.index) == [11, 12, 13, 14]
+    for idx, poly in zip(zones.index, zones.geometry, strict=True):
+        s, n = _exact(poly, arr)
+        assert got.loc[idx, "sum"] == pytest.approx(s, rel=1e-6, abs=1e-9)
+        assert got.loc[idx, "count"] == pytest.approx(n, rel=1e-6, abs=1e-9)
+    assert got.attrs["cell_area_m2"] == 25.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    x=st.floats(0, 40),
+    y=st.floats(0, 50),
+    w=st.floats(0.5, 30),
+    h=st.floats(0.5, 30),
+)
+def test_zonal_sum_property_rectangles(tmp_path_factory, x, y, w, h):
+    arr = (np.arange(120, dtype="float32").reshape(12, 10) % 17) + 1.0
+    path = tmp_path_factory.getbasetemp() / "prop.tif"
+    if not path.exists():
+        _write(path, arr)
+    poly = shapely.box(X0 + x, Y0 + y, X0 + x + w, Y0 + y + h)
+    got = zonal_stats(gpd.GeoSeries([poly], crs=4549), path, stats=("sum",))
+    assert got.iloc[0]["sum"] == pytest.approx(_exact(poly, arr)[0], rel=1e-6, abs=1e-6)
+
+
+def test_height_floor_area_storeys_and_cover(tmp_path):
+    arr = np.zeros((4, 4), dtype="float32")
+    arr[0:2, 0:2] = 9.0  # 9 m / 5 m → 2 storeys
+    arr[2:4, 2:4] = 4.0  # 1 storey
+    arr[0, 3] = 1.0  # below the 2 m minimum: not a building
+    path = _write(tmp_path / "h.tif", arr)
+    whole = shapely.box(X0, Y0, X0 + 20, Y0 + 20)
+    half = shapely.box(X0, Y0 + 10, X0 + 5, Y0 + 20)  # half of the 9 m block
+    got = height_floor_area(
+        gpd.GeoSeries([whole, half], crs=4549), path, storey_height_m=5.0, min_height_m=2.0
+    )
+    assert got["raster_floor_area_m2"].tolist() == pytest.approx([4 * 25 * 2 + 4 * 25, 2 * 25 * 2])
+    assert got["built_area_m2"].tolist() == pytest.approx([200.0, 50.0])
+    assert got["built_cover"].tolist() == pytest.approx([0.5, 1.0])
+    assert got.loc[0, "height_max_m"] == 9.0
+
+
+def test_built_cover_reprojects_zones_without_mutating(tmp_path):
+    arr = np.zeros((4, 4), dtype="float32")
+    arr[:, :2] = 1.0
+    path = _write(tmp_path / "m.tif", arr)
+    zones = gpd.GeoSeries([shapely.box(X0, Y0, X0 + 20, Y0 + 20)], crs=4549).to_crs(4528)
+    before = zones.copy()
+    cover = built_cover(zones, path)
+    assert cover.name == "built_cover"
+    assert cover.iloc[0] == pytest.approx(0.5, rel=1e-6)
+    assert zones.crs == before.crs and zones.geom_equals(before).all()
+
+
+def test_geographic_raster_is_refused(tmp_path):
+    path = _write(tmp_path / "g.tif", np.ones((2, 2)), crs="EPSG:4490", cell=0.001)
+    with pytest.raises(CRSError, match="地理坐标"):
+        zonal_stats(gpd.GeoSeries([shapely.box(0, 0, 1, 1)], crs=4490), path)
+
+
+def test_empty_geometry_gives_nan_row(grid):
+    path, _ = grid
+    zones = gpd.GeoSeries([shapely.Polygon(), _polys()[0]], crs=4549)
+    got = zonal_stats(zones, path, stats=("sum",))
+    assert np.isnan(got.iloc[0]["sum"]) and got.iloc[1]["sum"] > 0

@@ -1,0 +1,623 @@
+"""地企关联: join parcels and enterprises, measure each enterprise's land and share its totals.
+
+One parcel may hold its owner (权利人, ``relation = owner``) and several tenants; one enterprise may
+use several parcels (DOMAIN.md §2). :func:`link_parcels` turns the link table into
+
+- ``pairs``: one row per (parcel, enterprise) with the area the enterprise uses there,
+- ``enterprises``: every enterprise with its land measured from parcel geometry,
+- ``parcels``: every parcel with its enterprises' totals allocated by area used,
+
+and lists every link and enterprise it could not join, with the reason. Nothing is dropped.
+
+Land used on a parcel (:math:`a_{pe}`, m²) is the link's ``area_used_m2`` when given; the rest of
+the parcel's geometric area, :math:`\\max(A_p - \\sum_{given} a_{pe}, 0)`, goes to the users without
+a given area by ``linking.share_rule`` (``equal``: shared equally; ``owner``: to the owner). An
+enterprise's land is :math:`L_e = \\sum_p a_{pe}`, its share on a parcel
+:math:`s_{pe} = a_{pe} / L_e`, and a parcel's allocated total of any quantity :math:`x`
+(tax, value added …) is
+
+.. math:: x_p = \\sum_e s_{pe}\\, x_e
+
+which is NaN when any contributing enterprise lacks :math:`x` (never a silent 0).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.errors import Issue, SchemaError
+from landgov.ids import USCCStatus, check_uscc, normalize_uscc
+from landgov.io.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.policy import Profile
+from landgov.units import m2_to_mu
+from landgov.verdict import Citation
+
+__all__ = [
+    "TOTAL_COLUMNS",
+    "LinkResult",
+    "LinkSettings",
+    "Relation",
+    "ShareRule",
+    "TenancyMode",
+    "link_parcels",
+]
+
+#: Enterprise quantities allocated to parcels by area used.
+TOTAL_COLUMNS: tuple[str, ...] = (
+    "tax_wan",
+    "value_added_wan",
+    "revenue_wan",
+    "energy_tce",
+    "emissions_t",
+    "rd_wan",
+    "employees",
+    "power_10k_kwh",
+)
+
+_SOURCE = "地企关联"
+_JOIN = "；"
+
+
+class Relation(enum.StrEnum):
+    """How an enterprise holds a parcel."""
+
+    OWNER = "owner"  # 自有 / 权利人
+    TENANT = "tenant"  # 租用
+
+    @property
+    def label(self) -> str:
+        """Chinese label."""
+        return {"owner": "自有", "tenant": "租用"}[self.value]
+
+
+class TenancyMode(enum.StrEnum):
+    """How tenants are evaluated (``linking.tenancy_mode``, DOMAIN.md §2)."""
+
+    MERGED = "merged"  # 合并评价，共用一个等级（遂昌）
+    FOLLOW_OWNER = "follow_owner"  # 随出租方等级（江山）
+    SEPARATE = "separate"  # 承租方单列评价（慈溪）
+
+    @property
+    def label(self) -> str:
+        """Chinese label."""
+        return {
+            "merged": "出租方与承租方合并评价",
+            "follow_owner": "承租方随出租方等级",
+            "separate": "承租方单列评价",
+        }[self.value]
+
+
+class ShareRule(enum.StrEnum):
+    """Who gets the part of a parcel no link gives an area for (``linking.share_rule``)."""
+
+    EQUAL = "equal"
+    OWNER = "owner"
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """The ``linking`` section of a profile."""
+
+    area_tolerance: float
+    tenancy_mode: TenancyMode
+    share_rule: ShareRule
+    citation: Citation
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> LinkSettings:
+        """Read the settings from ``profile`` (keys ``linking.*``)."""
+        return cls(
+            area_tolerance=float(profile.value("linking.area_tolerance")),
+            tenancy_mode=TenancyMode(profile.value("linking.tenancy_mode")),
+            share_rule=ShareRule(profile.value("linking.share_rule")),
+            citation=profile.citation("linking.tenancy_mode"),
+        )
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What :func:`link_parcels` returns.
+
+    Attributes
+    ----------
+    pairs
+        One row per joined (parcel, enterprise): ``parcel_index`` (index label in ``parcels``),
+        ``parcel_id``, ``uscc``, ``relation`` (owner/tenant), ``area_used_m2``, ``area_source``
+        (关联给定 / 分摊), ``share`` (fraction of the enterprise's land on this parcel).
+    enterprises
+        Every input enterprise (input index) plus ``land_m2``, ``land_mu`` (from geometry via the
+        links), ``land_mu_declared`` (the input ``land_mu``), ``n_parcels``, ``linked``,
+        ``is_tenant`` (all its links are tenancies), ``host_uscc`` (owner of the parcel where a
+        tenant uses most land) and ``eval_unit`` (whose evaluation it shares, per tenancy mode).
+    parcels
+        Every input parcel (input index) plus ``area_mu``, ``area_diff_ratio`` (geometry vs
+        declared area), the allocated :data:`TOTAL_COLUMNS`, ``enterprise_names``, ``usccs``
+        (joined with "；"), ``n_enterprises`` and ``main_uscc`` (owner, else the largest user).
+    unmatched_enterprises, unmatched_links
+        Input rows that joined nothing, with ``unmatched_reason``.
+    problems
+        The problems table (:data:`landgov.io.problems.PROBLEM_COLUMNS`).
+    settings
+        The linking settings used.
+    """
+
+    pairs: pd.DataFrame
+    enterprises: pd.DataFrame
+    parcels: gpd.GeoDataFrame
+    unmatched_enterprises: pd.DataFrame
+    unmatched_links: pd.DataFrame
+    problems: pd.DataFrame
+    settings: LinkSettings
+
+
+def link_parcels(
+    parcels: gpd.GeoDataFrame,
+    enterprises: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    profile: Profile,
+) -> LinkResult:
+    """Join parcels and enterprises through the link table and allocate totals by area.
+
+    Parameters
+    ----------
+    parcels
+        Parcels in a projected CRS with ``parcel_id`` and ``area_m2`` (m², from geometry;
+        computed here when absent); ``area_declared_m2`` (m²) is compared when present.
+    enterprises
+        Enterprises with ``uscc`` and any of :data:`TOTAL_COLUMNS`; ``land_mu`` (亩, declared)
+        is kept as ``land_mu_declared``.
+    links
+        ``parcel_id``, ``uscc``, optional ``relation`` (owner/tenant, 自有/租用) and
+        ``area_used_m2`` (m²).
+    profile
+        Supplies ``linking.area_tolerance`` (fraction), ``linking.share_rule`` and
+        ``linking.tenancy_mode``.
+
+    Returns
+    -------
+    LinkResult
+        Inputs are not modified; every parcel, enterprise and link appears in the result.
+
+    Raises
+    ------
+    SchemaError
+        When a required column is missing (all missing columns are listed), or parcels have no
+        ``area_m2`` and are not in a projected CRS.
+    """
+    settings = LinkSettings.from_profile(profile)
+    _check_columns(parcels, enterprises, links)
+    log = ProblemLog(_SOURCE)
+    parcels = _with_area(parcels)
+    ents = _prepare_enterprises(enterprises, log)
+    lk = _prepare_links(links)
+    pid_to_index = _parcel_lookup(parcels, log)
+    lk = _classify_links(lk, pid_to_index, ents, log)
+    good = lk[lk["unmatched_reason"].isna()]
+    pairs = _make_pairs(good, parcels, ents, settings, log)
+    ent_out = _enterprise_frame(enterprises, ents, pairs, settings, log)
+    parcel_out = _parcel_frame(parcels, ents, pairs, settings, log)
+    unmatched_links = links.loc[lk.index[lk["unmatched_reason"].notna()]].copy()
+    unmatched_links["unmatched_reason"] = lk["unmatched_reason"].dropna()
+    unmatched_ents = _unmatched_enterprises(enterprises, ents, pairs, log)
+    problems = log.frame() if len(log) else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return LinkResult(
+        pairs=pairs,
+        enterprises=ent_out,
+        parcels=parcel_out,
+        unmatched_enterprises=unmatched_ents,
+        unmatched_links=unmatched_links,
+        problems=problems,
+        settings=settings,
+    )
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def _check_columns(parcels: pd.DataFrame, enterprises: pd.DataFrame, links: pd.DataFrame) -> None:
+    needed = {"宗地": (parcels, ["parcel_id"]), "企业": (enterprises, ["uscc"])}
+    needed["地企关联"] = (links, ["parcel_id", "uscc"])
+    issues = [
+        Issue(table, col, list(frame.columns), "缺少必需字段", f"在{table}表中提供「{col}」字段")
+        for table, (frame, cols) in needed.items()
+        for col in cols
+        if col not in frame.columns
+    ]
+    if "area_m2" not in parcels.columns and not _projected(parcels):
+        issues.append(
+            Issue(
+                "宗地",
+                "area_m2",
+                getattr(parcels, "crs", None),
+                "没有图形面积，且图层不是投影坐标系，无法计算面积",
+                "先用 landgov.io.read_parcels 读取，"
+                "或投影到 CGCS2000 高斯-克吕格坐标系（如 EPSG:4549）",
+            )
+        )
+    if issues:
+        raise SchemaError(issues)
+
+
+def _projected(frame: pd.DataFrame) -> bool:
+    crs = getattr(frame, "crs", None)
+    return isinstance(frame, gpd.GeoDataFrame) and crs is not None and bool(crs.is_projected)
+
+
+def _with_area(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if "area_m2" in parcels.columns:
+        return parcels
+    out = parcels.copy()
+    out["area_m2"] = out.geometry.area
+    return out
+
+
+def _prepare_enterprises(enterprises: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    """Normalised USCC, its status, and which rows can be joined (valid, first of duplicates)."""
+    ents = pd.DataFrame(index=enterprises.index)
+    ents["uscc"] = enterprises["uscc"].map(normalize_uscc)
+    ents["status"] = ents["uscc"].map(lambda c: check_uscc(c).value)
+    ents["name"] = enterprises["name"] if "name" in enterprises.columns else pd.NA
+    for col in TOTAL_COLUMNS:
+        ents[col] = (
+            pd.to_numeric(enterprises[col], errors="coerce")
+            if col in enterprises.columns
+            else np.nan
+        )
+    missing = [c for c in TOTAL_COLUMNS if c not in enterprises.columns]
+    if missing:
+        log.add(
+            "企业表缺少字段，分摊到宗地的对应合计为空值",
+            field="、".join(missing),
+            action="如有数据，请在企业表中补充这些字段",
+            severity=Severity.INFO,
+        )
+    valid = ents["status"] == USCCStatus.VALID.value
+    dup = valid & ents["uscc"].duplicated(keep="first")
+    ents["joinable"] = valid & ~dup
+    ents["reason"] = pd.Series(pd.NA, index=ents.index, dtype="object")
+    ents.loc[~valid, "reason"] = "统一社会信用代码" + ents.loc[~valid, "status"] + "，不予关联"
+    ents.loc[dup, "reason"] = "统一社会信用代码在企业表中重复（仅首行参与关联）"
+    for idx in ents.index[~ents["joinable"]]:
+        log.add(
+            ents.at[idx, "reason"],
+            row=_row(enterprises, idx),
+            field="uscc",
+            value=enterprises.at[idx, "uscc"],
+            action="核对企业表中的统一社会信用代码（脱敏代码须换成完整代码）",
+            severity=Severity.WARNING,
+        )
+    return ents
+
+
+def _row(frame: pd.DataFrame, idx: object) -> int | None:
+    if "source_row" in frame.columns:
+        value = frame.at[idx, "source_row"]
+        return None if pd.isna(value) else int(value)
+    return None
+
+
+_RELATIONS = {
+    "owner": Relation.OWNER,
+    "自有": Relation.OWNER,
+    "自用": Relation.OWNER,
+    "权利人": Relation.OWNER,
+    "tenant": Relation.TENANT,
+    "租用": Relation.TENANT,
+    "承租": Relation.TENANT,
+    "租赁": Relation.TENANT,
+}
+
+
+def _prepare_links(links: pd.DataFrame) -> pd.DataFrame:
+    lk = pd.DataFrame(index=links.index)
+    lk["parcel_id"] = links["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
+    lk["uscc"] = links["uscc"].map(normalize_uscc)
+    lk["status"] = lk["uscc"].map(lambda c: check_uscc(c).value)
+    rel = links["relation"] if "relation" in links.columns else pd.Series(pd.NA, index=links.index)
+    lk["relation"] = rel.map(lambda v: None if pd.isna(v) else _RELATIONS.get(str(v).strip()))
+    lk["relation_given"] = rel
+    area = links["area_used_m2"] if "area_used_m2" in links.columns else np.nan
+    lk["area_given"] = pd.to_numeric(pd.Series(area, index=links.index), errors="coerce")
+    lk["source_row"] = links["source_row"] if "source_row" in links.columns else pd.NA
+    return lk
+
+
+def _parcel_lookup(parcels: pd.DataFrame, log: ProblemLog) -> dict[str, object]:
+    """``parcel_id`` → index label of its first row; duplicates are reported."""
+    ids = parcels["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
+    lookup: dict[str, object] = {}
+    for idx, pid in ids.items():
+        if not pid:
+            continue
+        if pid in lookup:
+            log.add(
+                "宗地代码重复：地企关联只连到第一宗",
+                row=_row(parcels, idx),
+                field="parcel_id",
+                value=pid,
+                action="核对宗地图层，合并或更正重复的宗地代码",
+                severity=Severity.WARNING,
+            )
+            continue
+        lookup[pid] = idx
+    return lookup
+
+
+def _classify_links(
+    lk: pd.DataFrame, pid_to_index: dict[str, object], ents: pd.DataFrame, log: ProblemLog
+) -> pd.DataFrame:
+    """Add ``parcel_index`` and ``unmatched_reason`` (NA for links that join)."""
+    lk = lk.copy()
+    joinable = set(ents.loc[ents["joinable"], "uscc"])
+    lk["parcel_index"] = lk["parcel_id"].map(pid_to_index)
+    reason = pd.Series(pd.NA, index=lk.index, dtype="object")
+    dup = lk.duplicated(["parcel_id", "uscc"], keep="first")
+    checks = [  # later checks take precedence: the root cause wins
+        (dup, "重复的地企关联（同一宗地、同一企业）", "删除重复行", "parcel_id"),
+        (
+            ~lk["uscc"].isin(joinable),
+            "企业表中无此统一社会信用代码",
+            "在企业表中补充该企业",
+            "uscc",
+        ),
+        (lk["parcel_index"].isna(), "宗地图层中无此宗地代码", "核对宗地代码", "parcel_id"),
+        (
+            lk["status"] != USCCStatus.VALID.value,
+            "统一社会信用代码" + lk["status"] + "，不予关联",
+            "换成完整、有效的统一社会信用代码",
+            "uscc",
+        ),
+    ]
+    how = pd.DataFrame({"action": "", "field": ""}, index=lk.index, dtype="object")
+    for mask, text, action, field in checks:
+        reason = reason.mask(mask, text)
+        how.loc[mask, ["action", "field"]] = [action, field]
+    lk["unmatched_reason"] = reason
+    for idx in lk.index[reason.notna()]:
+        log.add(
+            f"地企关联未连接：{reason[idx]}",
+            row=None if pd.isna(lk.at[idx, "source_row"]) else int(lk.at[idx, "source_row"]),
+            field=how.at[idx, "field"],
+            value=f"{lk.at[idx, 'parcel_id']} / {lk.at[idx, 'uscc']}",
+            action=how.at[idx, "action"],
+            severity=Severity.WARNING,
+        )
+    return lk
+
+
+# --- pairs and land ---------------------------------------------------------------------------
+
+
+def _make_pairs(
+    good: pd.DataFrame,
+    parcels: pd.DataFrame,
+    ents: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> pd.DataFrame:
+    cols = ["parcel_index", "parcel_id", "uscc", "relation", "area_used_m2", "area_source"]
+    pairs = good[["parcel_index", "parcel_id", "uscc"]].copy()
+    pairs["parcel_index"] = pairs["parcel_index"].astype(parcels.index.dtype)
+    pairs["relation"] = _resolve_relations(good, parcels, ents, log)
+    pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
+    pairs["parcel_area"] = pairs["parcel_index"].map(parcels["area_m2"])
+    parts = [
+        _share_parcel(group, settings, log)
+        for _, group in pairs.groupby("parcel_index", sort=False)
+    ]
+    pairs = pd.concat(parts) if parts else pairs.assign(area_used_m2=np.nan, area_source="")
+    pairs = pairs.reindex(good.index)[cols]
+    land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
+    n = pairs.groupby("uscc")["uscc"].transform("size")
+    total = pairs["uscc"].map(land)
+    pairs["share"] = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
+    return pairs.reset_index(drop=True)
+
+
+def _resolve_relations(
+    good: pd.DataFrame, parcels: pd.DataFrame, ents: pd.DataFrame, log: ProblemLog
+) -> pd.Series:
+    """Given relation; else owner when the enterprise name is the parcel's 权利人, else tenant."""
+    names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
+    holders = parcels["holder"] if "holder" in parcels.columns else None
+    out = good["relation"].copy()
+    for idx in good.index[good["relation"].isna()]:
+        holder = None if holders is None else holders.get(good.at[idx, "parcel_index"])
+        name = names.get(good.at[idx, "uscc"])
+        same = holder is not None and not pd.isna(holder) and str(holder).strip() == name
+        rel = Relation.OWNER if same else Relation.TENANT
+        out[idx] = rel.value
+        given = good.at[idx, "relation_given"]
+        what = "缺失" if pd.isna(given) else "无法识别"
+        log.add(
+            f"关联关系{what}，按权利人名称推定为「{rel.label}」",
+            row=None if pd.isna(good.at[idx, "source_row"]) else int(good.at[idx, "source_row"]),
+            field="relation",
+            value=None if pd.isna(given) else given,
+            action="在关联表中填写 自有 / 租用",
+            severity=Severity.WARNING,
+        )
+    return out.map(lambda r: Relation(r).value)
+
+
+def _share_parcel(group: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.DataFrame:
+    """Area used by each user of one parcel (m²)."""
+    group = group.copy()
+    area = float(group["parcel_area"].iloc[0])
+    given = group["area_given"]
+    free = given.isna()
+    group["area_source"] = np.where(free, "分摊", "关联给定")
+    given_sum = float(given.sum())
+    if given_sum > area * (1 + settings.area_tolerance):
+        log.add(
+            "关联给出的使用面积之和超过宗地图形面积",
+            field="area_used_m2",
+            value=f"{group['parcel_id'].iloc[0]}：{given_sum:.1f} m² > {area:.1f} m²",
+            action="核对各企业的使用面积",
+            severity=Severity.WARNING,
+        )
+    rest = max(area - given_sum, 0.0) if np.isfinite(area) else np.nan
+    takers = free
+    if settings.share_rule is ShareRule.OWNER:
+        owners = free & (group["relation"] == Relation.OWNER.value)
+        takers = owners if owners.any() else free
+    k = int(takers.sum())
+    group["area_used_m2"] = given.where(~free, 0.0)
+    if k:
+        group.loc[takers, "area_used_m2"] = rest / k
+    return group
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+def _enterprise_frame(
+    enterprises: pd.DataFrame,
+    ents: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> pd.DataFrame:
+    out = enterprises.copy()
+    if "land_mu" in out.columns:
+        out = out.rename(columns={"land_mu": "land_mu_declared"})
+    by = pairs.groupby("uscc")
+    key = ents["uscc"].where(ents["joinable"])
+    out["land_m2"] = key.map(by["area_used_m2"].sum(min_count=1)).astype(float)
+    out["land_mu"] = m2_to_mu(out["land_m2"])
+    out["n_parcels"] = key.map(by.size()).fillna(0).astype(int)
+    out["linked"] = out["n_parcels"] > 0
+    tenant_only = by["relation"].agg(lambda r: bool((r == Relation.TENANT.value).all()))
+    out["is_tenant"] = key.map(tenant_only).fillna(False).astype(bool)
+    out["host_uscc"] = key.map(_hosts(pairs))
+    out["eval_unit"] = ents["uscc"].where(ents["joinable"], pd.NA)
+    if settings.tenancy_mode is TenancyMode.MERGED:
+        merged = out["is_tenant"] & out["host_uscc"].notna()
+        out.loc[merged, "eval_unit"] = out.loc[merged, "host_uscc"]
+    _compare_land(out, settings, log)
+    return out
+
+
+def _hosts(pairs: pd.DataFrame) -> pd.Series:
+    """For each tenant: the owner of the parcel where it uses the most land."""
+    owners = pairs[pairs["relation"] == Relation.OWNER.value]
+    owner_of = owners.drop_duplicates("parcel_index").set_index("parcel_index")["uscc"]
+    tenants = pairs[pairs["relation"] == Relation.TENANT.value].copy()
+    tenants["owner"] = tenants["parcel_index"].map(owner_of)
+    tenants = tenants[tenants["owner"].notna() & (tenants["owner"] != tenants["uscc"])]
+    tenants = tenants.sort_values("area_used_m2", ascending=False, kind="stable")
+    return tenants.drop_duplicates("uscc").set_index("uscc")["owner"]
+
+
+def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> None:
+    if "land_mu_declared" not in out.columns:
+        return
+    declared = pd.to_numeric(out["land_mu_declared"], errors="coerce")
+    ratio = (out["land_mu"] - declared).abs() / declared
+    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0)]:
+        log.add(
+            "企业申报用地面积与按宗地图形计算的面积不一致",
+            row=_row(out, idx),
+            field="land_mu",
+            value=f"申报 {declared[idx]:.2f} 亩，图形 {out.at[idx, 'land_mu']:.2f} 亩",
+            action="核对地企关联与企业申报用地面积",
+            severity=Severity.WARNING,
+        )
+
+
+def _parcel_frame(
+    parcels: gpd.GeoDataFrame,
+    ents: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> gpd.GeoDataFrame:
+    out = parcels.copy()
+    out["area_mu"] = m2_to_mu(out["area_m2"].astype(float))
+    out["area_diff_ratio"] = _area_check(out, settings, log)
+    totals = ents.loc[ents["joinable"]].set_index("uscc")[list(TOTAL_COLUMNS)]
+    for col, values in _allocate(pairs, totals).items():
+        out[col] = values.reindex(out.index)
+    names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
+    ordered = pairs.assign(name=pairs["uscc"].map(names))
+    by = ordered.groupby("parcel_index", sort=False)
+    out["enterprise_names"] = by["name"].agg(_join).reindex(out.index).fillna("")
+    out["usccs"] = by["uscc"].agg(_join).reindex(out.index).fillna("")
+    out["n_enterprises"] = by.size().reindex(out.index).fillna(0).astype(int)
+    out["main_uscc"] = _main_users(pairs, log).reindex(out.index)
+    return out
+
+
+def _join(values: pd.Series) -> str:
+    return _JOIN.join(str(v) for v in values if not pd.isna(v) and str(v))
+
+
+def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.Series:
+    """Relative difference between geometric and declared area, with a problem above tolerance."""
+    if "area_declared_m2" not in out.columns:
+        return pd.Series(np.nan, index=out.index, name="area_diff_ratio")
+    declared = pd.to_numeric(out["area_declared_m2"], errors="coerce")
+    ratio = ((out["area_m2"] - declared).abs() / declared).where(declared > 0)
+    for idx in out.index[ratio > settings.area_tolerance]:
+        log.add(
+            f"宗地图形面积与申报面积相差 {ratio[idx]:.1%}，超过容差 {settings.area_tolerance:.0%}",
+            row=_row(out, idx),
+            field="area_declared_m2",
+            value=f"{out.at[idx, 'parcel_id']}：图形 {out.at[idx, 'area_m2']:.1f} m²，"
+            f"申报 {declared[idx]:.1f} m²",
+            action="核对宗地图形与登记面积；亩均指标按图形面积计算",
+            severity=Severity.WARNING,
+        )
+    return ratio.rename("area_diff_ratio")
+
+
+def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]:
+    """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x``."""
+    values = totals.reindex(pairs["uscc"]).to_numpy() * pairs["share"].to_numpy()[:, None]
+    contrib = pd.DataFrame(values, columns=totals.columns, index=pairs.index)
+    contrib["parcel_index"] = pairs["parcel_index"].to_numpy()
+    by = contrib.groupby("parcel_index", sort=False)
+    sums = by.sum(min_count=1)
+    gaps = contrib.drop(columns="parcel_index").isna().groupby(contrib["parcel_index"]).any()
+    return {col: sums[col].mask(gaps[col]) for col in totals.columns}
+
+
+def _main_users(pairs: pd.DataFrame, log: ProblemLog) -> pd.Series:
+    """Owner of each parcel (the largest if several), else its largest user."""
+    ranked = pairs.assign(is_owner=pairs["relation"] == Relation.OWNER.value)
+    ranked = ranked.sort_values(["is_owner", "area_used_m2"], ascending=False, kind="stable")
+    n_owners = ranked.groupby("parcel_index")["is_owner"].sum()
+    for pidx in n_owners.index[n_owners > 1]:
+        log.add(
+            "一宗地有多个权利人（自有关联），取使用面积最大者为主体企业",
+            field="relation",
+            value=pairs.loc[pairs["parcel_index"] == pidx, "parcel_id"].iloc[0],
+            action="核对该宗地的权利人",
+            severity=Severity.WARNING,
+        )
+    return ranked.drop_duplicates("parcel_index").set_index("parcel_index")["uscc"]
+
+
+def _unmatched_enterprises(
+    enterprises: pd.DataFrame, ents: pd.DataFrame, pairs: pd.DataFrame, log: ProblemLog
+) -> pd.DataFrame:
+    no_link = ents["joinable"] & ~ents["uscc"].isin(set(pairs["uscc"]))
+    for idx in ents.index[no_link]:
+        log.add(
+            "企业无地企关联记录，用地面积无法按宗地图形计算",
+            row=_row(enterprises, idx),
+            field="uscc",
+            value=ents.at[idx, "uscc"],
+            action="在地企关联表中补充该企业使用的宗地",
+            severity=Severity.WARNING,
+        )
+    reason = ents["reason"].mask(no_link, "无地企关联记录")
+    out = enterprises.loc[reason.notna()].copy()
+    out["unmatched_reason"] = reason.dropna()
+    return out

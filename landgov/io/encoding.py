@@ -76,11 +76,13 @@ def _char_field_bytes(dbf: Path) -> tuple[bytes, int, int]:
         ldid = head[29]
         descriptors = fh.read(header_len - 32)
         fields: list[tuple[str, int, int]] = []
+        names: list[bytes] = []  # field names are encoded too (e.g. 宗地代码 in GBK)
         offset = 1  # deletion flag
         for i in range(0, len(descriptors) - 31, 32):
             desc = descriptors[i : i + 32]
             if desc[0] == 0x0D:
                 break
+            names.append(desc[:11].split(b"\x00", 1)[0])
             ftype, flen = chr(desc[11]), desc[16]
             fields.append((ftype, offset, flen))
             offset += flen
@@ -93,7 +95,7 @@ def _char_field_bytes(dbf: Path) -> tuple[bytes, int, int]:
         for ftype, off, ln in fields
         if ftype == "C"
     ]
-    return b"\n".join(c.rstrip(b" \x00") for c in chunks), ldid, n_records
+    return b"\n".join([*names, *(c.rstrip(b" \x00") for c in chunks)]), ldid, n_records
 
 
 def _cjk_share(text: str) -> float:
@@ -126,7 +128,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         if enc:
             return EncodingDecision(enc, "cpg", (f".cpg 文件声明编码「{raw.strip()}」",))
     data, ldid, n_records = _char_field_bytes(dbf)
-    evidence = [f"无可用的 .cpg；检查了 {n_records} 条记录中文本字段的 {len(data):,} 字节"]
+    evidence = [f"无可用的 .cpg；检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节"]
     evidence.append(f".dbf 头部语言驱动标识 0x{ldid:02X}（{_LDID.get(ldid, '其他')}）")
     non_ascii = sum(b > 127 for b in data)
     if non_ascii == 0:

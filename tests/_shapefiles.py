@@ -1,0 +1,78 @@
+"""Write Shapefiles the way other software does, independently of landgov.
+
+The .shp/.shx come from GDAL (pyogrio) with an ASCII-only attribute table; the .dbf is then
+replaced by one written here byte by byte (dBASE III, language driver byte as ArcGIS writes
+it for code page 936), so the encoding under test was produced by neither landgov nor GDAL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+
+
+def write_dbf(
+    path: Path,
+    fields: Sequence[tuple[str, int]],
+    records: Sequence[Sequence[str]],
+    *,
+    encoding: str,
+    ldid: int = 0x4D,
+) -> None:
+    """A dBASE III file with character fields ``(name, width)`` encoded with ``encoding``."""
+    today = dt.date(2024, 1, 1)
+    header_len = 32 + 32 * len(fields) + 1
+    record_len = 1 + sum(w for _, w in fields)
+    out = bytearray()
+    out += struct.pack(
+        "<BBBBIHH", 0x03, today.year - 1900, today.month, today.day, len(records),
+        header_len, record_len,
+    )  # fmt: skip
+    out += bytes(17) + bytes([ldid]) + bytes(2)
+    for name, width in fields:
+        raw = name.encode(encoding)[:10]
+        out += raw + bytes(11 - len(raw)) + b"C" + bytes(4) + bytes([width, 0]) + bytes(14)
+    out += b"\r"
+    for rec in records:
+        out += b" "
+        for (_, width), value in zip(fields, rec, strict=True):
+            raw = value.encode(encoding)
+            if len(raw) > width:
+                raise ValueError(
+                    f"{value!r} needs {len(raw)} bytes in {encoding}, field has {width}"
+                )
+            out += raw + b" " * (width - len(raw))
+    out += b"\x1a"
+    path.write_bytes(bytes(out))
+
+
+def write_shapefile(
+    path: Path,
+    geoms: Sequence[BaseGeometry | None],
+    fields: Sequence[tuple[str, int]],
+    records: Sequence[Sequence[str]],
+    *,
+    encoding: str = "GBK",
+    prj: CRS | str | None = None,
+    cpg: str | None = None,
+) -> Path:
+    """A Shapefile with the given geometries and a hand-written .dbf; optional .prj / .cpg."""
+    # A placeholder CRS keeps GDAL quiet; the .prj it writes is removed or replaced below.
+    gdf = gpd.GeoDataFrame({"ID": range(len(geoms))}, geometry=list(geoms), crs=4549)
+    pyogrio.write_dataframe(gdf, path, driver="ESRI Shapefile")
+    for suffix in (".cpg", ".prj"):
+        path.with_suffix(suffix).unlink(missing_ok=True)
+    write_dbf(path.with_suffix(".dbf"), fields, records, encoding=encoding)
+    if prj is not None:
+        text = prj if isinstance(prj, str) else prj.to_wkt("WKT1_ESRI")
+        path.with_suffix(".prj").write_text(text, encoding="ascii")
+    if cpg is not None:
+        path.with_suffix(".cpg").write_text(cpg, encoding="ascii")
+    return path

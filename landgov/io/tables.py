@@ -1,0 +1,761 @@
+"""Read spreadsheet tables (.xlsx, .csv) as staff receive them.
+
+Files from 经信/税务 come as they are: a title row above the header, a two-row header (merged
+group cells over field names, or ``税收`` over ``（万元）``), Chinese column aliases, numbers typed
+with units. :func:`read_table` finds the header, maps columns onto a canonical schema
+(:mod:`landgov.io.fields`), converts every canonical field by its kind and records every change
+or doubt in the problems table. Nothing is dropped: unmatched columns are kept, rows that cannot
+be used go to ``rejected`` with a reason.
+
+Row numbers
+-----------
+``source_row`` (and the ``row`` of each problem) is the row number **as the user sees it in
+Excel**: 1-based and counting the title and header rows, so ``source_row == 5`` is the row
+labelled 5 in Excel/WPS. For CSV it is the 1-based line number where the record starts.
+
+Steps, each a private function: load the grid (:func:`_load`), locate the header
+(:func:`_locate_header`), name the columns (:func:`_column_names`), map them, convert the
+values (:func:`_convert_column`), and split off rows that are not data (totals, footnotes,
+repeated headers).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from landgov.errors import DataFileError, EncodingError, Issue, SchemaError
+from landgov.io.fields import ColumnMatch, FieldSpec, Kind, map_columns
+from landgov.io.numbers import is_unit, parse_date, parse_quantity, unit_factor
+from landgov.io.problems import ProblemLog, ReadResult, Severity
+
+__all__ = ["read_table"]
+
+_HEADER_SCAN_ROWS = 20
+_EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+_TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
+_FOOTNOTE = re.compile(
+    r"^(注|备注|说明|数据来源|资料来源|填报|制表|审核|单位负责人)\S*[:：]|^注\s*\d?[.、:：]"
+)
+_SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^[\(（\[【](?P<inner>.*)[\)）\]】]$")
+_ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
+
+ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
+ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
+ACTION_CHECK = "请核实"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass
+class _Grid:
+    """Cell values of one sheet (merged ranges filled), plus where merges were."""
+
+    rows: list[list[object]]
+    row_numbers: list[int]  # 1-based sheet row (or CSV start line) of each grid row
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0,c0,r1,c1
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell(self, r: int, c: int) -> object:
+        row = self.rows[r]
+        return row[c] if c < len(row) else None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    """A cell as display text (whole floats without ``.0``, dates as ISO)."""
+    if _is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM) first, then GB18030."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"UTF-8 在第 {exc.start} 字节处解码失败"
+    else:
+        bom = "（带 BOM）" if raw.startswith(b"\xef\xbb\xbf") else ""
+        return text, "utf-8-sig", f"按 UTF-8{bom}解码成功"
+    try:
+        return (
+            raw.decode("gb18030"),
+            "gb18030",
+            f"{utf8_error}，按 GB18030（兼容 GBK/GB2312）解码成功",
+        )
+    except UnicodeDecodeError as exc:
+        issue = Issue(
+            source,
+            None,
+            raw[max(exc.start - 8, 0) : exc.start + 8],
+            f"{utf8_error}；GB18030 在第 {exc.start} 字节处也解码失败",
+            "在 Excel/WPS 中另存为「CSV UTF-8」或 .xlsx 后重新读取",
+        )
+        raise EncodingError([issue]) from exc
+
+
+def _load_csv(path: Path) -> _Grid:
+    text, encoding, reason = _decode(path.read_bytes(), path.name)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = (
+        "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[object]] = []
+    numbers: list[int] = []
+    start = 1
+    for record in reader:
+        rows.append(list(record))
+        numbers.append(start)
+        start = reader.line_num + 1
+    meta = {
+        "format": "csv",
+        "encoding": encoding,
+        "encoding_reason": reason,
+        "delimiter": delimiter,
+    }
+    return _Grid(rows, numbers, meta=meta)
+
+
+def _open_workbook(path: Path) -> tuple[Any, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            wb = load_workbook(path, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise DataFileError(
+                f"{path.name}：无法作为 Excel 工作簿打开（{exc}）。处理：确认文件未加密、未损坏，"
+                "或在 Excel/WPS 中另存为 .xlsx 后重新读取"
+            ) from exc
+    return wb, [str(w.message) for w in caught]
+
+
+def _sheet_grid(ws: Any) -> _Grid:
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    merges = []
+    for rng in ws.merged_cells.ranges:
+        r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
+        merges.append((r0, c0, r1, c1))
+        if r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            rows[r].extend([None] * (c1 + 1 - len(rows[r])))
+            for c in range(c0, c1 + 1):
+                rows[r][c] = value
+    return _Grid(rows, list(range(1, len(rows) + 1)), merges, {"format": "xlsx", "sheet": ws.title})
+
+
+def _pick_sheet(wb: Any, sheet: str | int | None, score: Callable[[_Grid], int]) -> Any:
+    names = list(wb.sheetnames)
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataFileError(f"工作表序号 {sheet} 超出范围；文件中的工作表：{'、'.join(names)}")
+        return wb[names[sheet]]
+    if sheet is not None:
+        if sheet not in names:
+            raise DataFileError(f"工作表「{sheet}」不存在；文件中的工作表：{'、'.join(names)}")
+        return wb[sheet]
+    visible = [wb[n] for n in names if wb[n].sheet_state == "visible"] or [wb[names[0]]]
+    if len(visible) == 1:
+        return visible[0]
+    return max(visible, key=lambda ws: score(_sheet_grid(ws)))  # first best on ties
+
+
+def _load_xlsx(path: Path, sheet: str | int | None, score: Callable[[_Grid], int]) -> _Grid:
+    wb, caught = _open_workbook(path)
+    try:
+        ws = _pick_sheet(wb, sheet, score)
+        grid = _sheet_grid(ws)
+    finally:
+        wb.close()
+    grid.meta["sheets"] = list(wb.sheetnames)
+    grid.meta["sheet_chosen_by"] = "参数 sheet" if sheet is not None else "表头匹配最多的工作表"
+    grid.meta["openpyxl_warnings"] = caught
+    return grid
+
+
+def _load_xls(path: Path) -> _Grid:
+    try:
+        frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
+    except ImportError as exc:
+        raise DataFileError(
+            f"{path.name}：读取旧版 .xls 需要安装 xlrd。处理：在 Excel/WPS 中另存为 .xlsx，"
+            "或 pip install xlrd 后重新读取"
+        ) from exc
+    rows = [[None if pd.isna(v) else v for v in r] for r in frame.itertuples(index=False)]
+    return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
+
+
+def _load(path: Path, sheet: str | int | None, score: Callable[[_Grid], int]) -> _Grid:
+    if not path.is_file():
+        raise DataFileError(f"找不到文件：{path}")
+    suffix = path.suffix.lower()
+    if suffix in _EXCEL_SUFFIXES:
+        return _load_xlsx(path, sheet, score)
+    if suffix == ".xls":
+        return _load_xls(path)
+    if suffix in _CSV_SUFFIXES:
+        return _load_csv(path)
+    raise DataFileError(
+        f"{path.name}：不支持的表格格式「{suffix}」。处理：另存为 .xlsx 或 .csv 后重新读取"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Header
+
+
+class _Matcher:
+    """Which canonical field a header text names (same rules as :func:`map_columns`)."""
+
+    def __init__(self, specs: Sequence[FieldSpec], aliases: Mapping[str, Iterable[str]] | None):
+        self.specs = tuple(specs)
+        self.aliases = aliases
+        self._cache: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> str | None:
+        if not text:
+            return None
+        if text not in self._cache:
+            matches, _, _ = map_columns([text], self.specs, aliases=self.aliases)
+            self._cache[text] = next(iter(matches), None)
+        return self._cache[text]
+
+    def score(self, grid: _Grid, r: int) -> int:
+        return len({m for v in grid.rows[r] if (m := self(_text(v))) is not None})
+
+    def best_score(self, grid: _Grid) -> int:
+        return max(
+            (self.score(grid, r) for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))), default=0
+        )
+
+
+def _unit_like(text: str) -> bool:
+    m = _BRACKETED.match(text)
+    return bool(m) or is_unit(text)
+
+
+def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
+    """A row of group captions (merged or blank-separated) over the row of field names."""
+    values = [v for v in grid.rows[above] if not _is_blank(v)]
+    if len({_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
+        return False
+    merged = any(r0 <= above <= r1 and (c1 > c0 or r1 >= header) for r0, c0, r1, c1 in grid.merges)
+    blank_over_name = any(
+        _is_blank(grid.cell(above, c)) and not _is_blank(grid.cell(header, c))
+        for c in range(grid.width)
+    )
+    return merged or blank_over_name
+
+
+def _is_continuation(grid: _Grid, header: int, below: int, match: _Matcher) -> bool:
+    """A second header row: units (``（万元）``) or field names under the header row."""
+    changed = False
+    for c in range(grid.width):
+        value = grid.cell(below, c)
+        if _is_blank(value):
+            continue
+        if not isinstance(value, str):
+            return False
+        top, bottom = _text(grid.cell(header, c)), _text(value)
+        if bottom == top:
+            continue
+        if not (_unit_like(bottom) or match(bottom) or match(top + bottom)):
+            return False
+        changed = True
+    return changed
+
+
+def _locate_header(grid: _Grid, match: _Matcher) -> tuple[int, int] | None:
+    """``(first, last)`` grid rows of the header, or None when no row names a known field."""
+    scores = [match.score(grid, r) for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))]
+    if not scores or max(scores) == 0:
+        return None
+    best = scores.index(max(scores))
+    if best > 0 and _is_group_row(grid, best - 1, best):
+        return best - 1, best
+    if best + 1 < len(grid.rows) and _is_continuation(grid, best, best + 1, match):
+        return best, best + 1
+    return best, best
+
+
+def _join_header(top: str, bottom: str, match: _Matcher) -> str:
+    if not bottom or bottom == top:
+        return top
+    if not top:
+        return bottom
+    m = _BRACKETED.match(bottom)
+    if m or is_unit(bottom):
+        return f"{top}（{m.group('inner') if m else bottom}）"
+    if match(bottom):
+        return bottom
+    if match(top + bottom):
+        return top + bottom
+    return f"{top}/{bottom}"
+
+
+def _used_width(grid: _Grid, first: int) -> int:
+    """Columns up to the last one with any value from the header down (trailing blanks cut)."""
+    return max(
+        (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not _is_blank(v)),
+        default=0,
+    )
+
+
+def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: int) -> list[str]:
+    """One unique name per column; a two-row header is joined (see :func:`_join_header`)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for c in range(width):
+        top = _text(grid.cell(first, c))
+        name = top if first == last else _join_header(top, _text(grid.cell(last, c)), match)
+        name = name or f"未命名列{get_column_letter(c + 1)}"
+        if name in seen:
+            name = f"{name}（{get_column_letter(c + 1)}列）"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass(frozen=True)
+class _CellProblem:
+    position: int  # index into the data rows
+    value: object
+    problem: str
+    action: str
+    severity: Severity
+
+
+def _code_value(value: object) -> tuple[str | None, str | None]:
+    """Codes stay text; a number in a code column is converted back and checked."""
+    if isinstance(value, bool):
+        return str(value), "代码列中出现逻辑值，请核对"
+    if isinstance(value, int | float):
+        if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
+            return _text(value), (
+                f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
+                "请把该列设为文本格式后重新导出"
+            )
+        return str(int(value)), None
+    text = _text(value)
+    if _SCI_CODE.match(text):
+        return text, "代码显示为科学计数法，原始代码已丢失；请把该列设为文本格式后重新导出"
+    return text or None, None
+
+
+def _convert_column(
+    values: Sequence[object], spec: FieldSpec, header_unit: str | None
+) -> tuple[pd.Series, list[_CellProblem]]:
+    """Convert one column by its kind; problems carry the row position."""
+    out: list[object] = []
+    problems: list[_CellProblem] = []
+    for i, value in enumerate(values):
+        if spec.kind is Kind.NUMBER:
+            parsed, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
+            action = ACTION_NUMBER if parsed is None else ACTION_CHECK
+        elif spec.kind is Kind.DATE:
+            parsed, text = parse_date(value)
+            action = ACTION_DATE if parsed is None else ACTION_CHECK
+        elif spec.kind is Kind.CODE:
+            parsed, text = _code_value(value)
+            action = "核对原始代码"
+        else:
+            parsed, text = _text(value) or None, None
+            action = ""
+        out.append(parsed)
+        if text:
+            severity = (
+                Severity.ERROR if parsed is None or spec.kind is Kind.CODE else Severity.WARNING
+            )
+            problems.append(_CellProblem(i, value, text, action, severity))
+    return _as_series(out, spec.kind), problems
+
+
+def _as_series(values: list[object], kind: Kind) -> pd.Series:
+    if kind is Kind.NUMBER:
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+    if kind is Kind.DATE:
+        return pd.Series(values, dtype=object)  # datetime.date or None, as in read_parcels
+    return pd.Series(values, dtype="str")
+
+
+def _resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None, bool]:
+    """The header unit to apply, and whether the column is usable at all."""
+    spec, unit = match.field, match.header_unit
+    if spec.kind is not Kind.NUMBER or unit is None:
+        return None, True
+    if unit_factor(unit, unit=spec.unit) is not None:
+        return unit, True
+    if is_unit(unit):
+        log.add(
+            f"表头单位「{unit}」不能换算为字段「{spec.label}」的单位，该列数值全部按缺失处理",
+            field=match.source,
+            value=match.source,
+            action=f"改正表头单位（本字段单位：{spec.unit or '无'}）后重新读取",
+        )
+        return None, False
+    log.add(
+        f"表头括号中的「{unit}」不是可识别的单位，按默认单位 {spec.unit or '（无单位）'} 读取",
+        field=match.source,
+        value=match.source,
+        action="如单位不同，请在表头中注明，如「税收（元）」",
+        severity=Severity.WARNING,
+    )
+    return None, True
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows that are not data
+
+
+def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str | None:
+    """Totals, footnotes and repeated header rows: kept in ``rejected``, never read as data."""
+    filled = [t for t in cells if t]
+    if re.sub(r"\s+", "", filled[0]) in _TOTAL_WORDS:
+        return "合计/小计行，不作为数据读取"
+    if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
+        return "表尾说明行，不作为数据读取"
+    same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
+    if header_names and same >= max(2, (len(header_names) + 1) // 2):
+        return "重复的表头行，不作为数据读取"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class _ParsedTable:
+    """A table read and converted, before reader-specific checks split off rejected rows.
+
+    ``frame`` holds every non-blank data row (index 0…n−1 in source order); ``reasons`` the
+    reject reason per row (None = data); ``columns`` maps canonical names to source headers.
+    """
+
+    frame: pd.DataFrame
+    reasons: list[str | None]
+    log: ProblemLog
+    meta: dict[str, Any]
+    columns: dict[str, str]
+
+    def field_name(self, name: str) -> str:
+        """The header as the user sees it for canonical field ``name``."""
+        return self.columns.get(name, name)
+
+    def reject(
+        self,
+        position: int,
+        reason: str,
+        *,
+        column: str | None = None,
+        value: object = None,
+        action: str = "补全或改正后重新读取",
+    ) -> None:
+        """Send row ``position`` to ``rejected`` (first reason wins) and log it as an error."""
+        if self.reasons[position] is not None:
+            return
+        self.reasons[position] = reason
+        self.log.add(
+            f"该行未采用：{reason}",
+            row=int(self.frame["source_row"].iat[position]),
+            field=column,
+            value=value,
+            action=action,
+        )
+
+    def result(self) -> ReadResult:
+        """Split into :class:`ReadResult` ``data`` and ``rejected``."""
+        mask = pd.Series([r is not None for r in self.reasons], index=self.frame.index)
+        data = self.frame.loc[~mask].copy()
+        rejected = self.frame.loc[mask].copy()
+        rejected["reject_reason"] = pd.Series(
+            [r for r in self.reasons if r is not None], index=rejected.index, dtype="str"
+        )
+        self.meta["rows_rejected"] = int(mask.sum())
+        return ReadResult(data, rejected, self.log.frame(), self.meta)
+
+
+def _missing_required_error(
+    source: str, specs: Sequence[FieldSpec], matches: Mapping[str, ColumnMatch], seen: list[str]
+) -> SchemaError | None:
+    missing = [s for s in specs if s.required and s.name not in matches]
+    if not missing:
+        return None
+    issues = [
+        Issue(
+            source,
+            spec.label,
+            seen,
+            f"缺少必填字段「{spec.label}」（{spec.name}）",
+            f"把表头改为以下名称之一：{'、'.join(spec.aliases[:8])}；"
+            f"或在调用时传入 aliases={{'{spec.name}': ['实际列名']}}",
+        )
+        for spec in missing
+    ]
+    return SchemaError(issues)
+
+
+def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> SchemaError:
+    preview = [[_text(v) for v in row if not _is_blank(v)] for row in grid.rows[:5]]
+    labels = "、".join(s.label for s in specs if s.required) or "、".join(
+        s.label for s in specs[:5]
+    )
+    return SchemaError(
+        [
+            Issue(
+                source,
+                None,
+                preview,
+                f"前 {_HEADER_SCAN_ROWS} 行中找不到表头（没有任何列名能对应已知字段）",
+                f"确认表头包含「{labels}」等列名，或用 aliases= 指定列名；"
+                "必要时用 sheet= 指定工作表",
+            )
+        ]
+    )
+
+
+def _report_mapping(
+    log: ProblemLog,
+    specs: Sequence[FieldSpec],
+    matches: Mapping[str, ColumnMatch],
+    conflicts: Mapping[str, list[str]],
+) -> None:
+    labels = {s.name: s.label for s in specs}
+    for name, cols in conflicts.items():
+        log.add(
+            f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
+            field=labels[name],
+            value="、".join(cols),
+            action=f"如需使用另一列，请改列名或传入 aliases={{'{name}': ['列名']}}",
+            severity=Severity.WARNING,
+        )
+    absent = [s.label for s in specs if s.name not in matches and not s.required]
+    if absent:
+        log.add(
+            f"表中没有以下字段，相应数值按缺失处理：{'、'.join(absent)}",
+            action="如表中有这些数据但列名不同，请用 aliases= 指定",
+            severity=Severity.INFO,
+        )
+
+
+def _data_rows(grid: _Grid, start: int, width: int) -> tuple[list[int], list[int]]:
+    """Grid indices of non-blank rows after the header, and of blank ones (skipped)."""
+    data, blank = [], []
+    for r in range(start, len(grid.rows)):
+        if all(_is_blank(grid.cell(r, c)) for c in range(width)):
+            blank.append(r)
+        else:
+            data.append(r)
+    return data, blank
+
+
+def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
+    for r0, c0, r1, c1 in grid.merges:
+        if r1 >= start and (r1 > r0 or c1 > c0):
+            log.add(
+                f"合并单元格（{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:"
+                f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}），"
+                f"已把值「{_text(grid.cell(r0, c0))}」填入合并区域的每一行",
+                row=grid.row_numbers[max(r0, start)],
+                field=None,
+                value=_text(grid.cell(r0, c0)),
+                action=ACTION_CHECK,
+                severity=Severity.WARNING,
+            )
+
+
+def _parse_table(
+    path: str | Path,
+    *,
+    specs: Sequence[FieldSpec],
+    sheet: str | int | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> _ParsedTable:
+    """Read and convert a table, leaving reader-specific checks to the caller.
+
+    Same parameters as :func:`read_table`; returns a :class:`_ParsedTable` that the enterprise,
+    link and compliance readers extend before calling :meth:`_ParsedTable.result`.
+    """
+    path = Path(path)
+    specs = tuple(specs)
+    match = _Matcher(specs, aliases)
+    grid = _load(path, sheet, match.best_score)
+    located = _locate_header(grid, match)
+    if located is None:
+        raise _no_header_error(path.name, grid, specs)
+    first, last = located
+    names = _column_names(grid, first, last, match, _used_width(grid, first))
+    matches, _, conflicts = map_columns(names, specs, aliases=aliases)
+    error = _missing_required_error(path.name, specs, matches, names)
+    if error is not None:
+        raise error
+
+    log = ProblemLog(path.name)
+    meta: dict[str, Any] = {"source": str(path), **grid.meta}
+    rows, blank = _data_rows(grid, last + 1, len(names))
+    _report_mapping(log, specs, matches, conflicts)
+    _report_merges(grid, last + 1, log)
+
+    columns = {n: m.source for n, m in matches.items()}
+    frame, reasons = _build_frame(
+        grid, rows=rows, names=names, specs=specs, matches=matches, log=log
+    )
+    kept = [n for n in names if n not in columns.values()]
+    meta |= {
+        "header_rows": [grid.row_numbers[r] for r in range(first, last + 1)],
+        "first_data_row": grid.row_numbers[last + 1] if last + 1 < len(grid.rows) else None,
+        "columns": names,
+        "mapping": columns,
+        "header_units": {n: m.header_unit for n, m in matches.items() if m.header_unit},
+        "unmatched_columns": kept,
+        "conflicts": dict(conflicts),
+        "fields_missing": [s.name for s in specs if s.name not in matches],
+        "rows": len(rows),
+        "blank_rows_skipped": len(blank),
+        "row_numbering": _ROW_NUMBERING,
+    }
+    return _ParsedTable(frame, reasons, log, meta, columns)
+
+
+def _build_frame(
+    grid: _Grid,
+    *,
+    rows: list[int],
+    names: list[str],
+    specs: Sequence[FieldSpec],
+    matches: Mapping[str, ColumnMatch],
+    log: ProblemLog,
+) -> tuple[pd.DataFrame, list[str | None]]:
+    texts = [[_text(grid.cell(r, c)) for c in range(len(names))] for r in rows]
+    header_names = {names.index(m.source): m.source for m in matches.values()}
+    reasons = [_structural_reason(t, header_names) for t in texts]
+    source_rows = [grid.row_numbers[r] for r in rows]
+    for pos, reason in enumerate(reasons):
+        if reason is not None:
+            log.add(
+                reason,
+                row=source_rows[pos],
+                value=" | ".join(t for t in texts[pos] if t),
+                severity=Severity.INFO,
+            )
+
+    data: dict[str, pd.Series] = {}
+    for spec in specs:
+        m = matches.get(spec.name)
+        if m is None:
+            data[spec.name] = _as_series([None] * len(rows), spec.kind)
+            continue
+        c = names.index(m.source)
+        header_unit, usable = _resolve_header_unit(m, log)
+        values = [grid.cell(r, c) for r in rows] if usable else [None] * len(rows)
+        data[spec.name], problems = _convert_column(values, spec, header_unit)
+        for p in problems:
+            if reasons[p.position] is None:
+                log.add(
+                    p.problem,
+                    row=source_rows[p.position],
+                    field=m.source,
+                    value=p.value,
+                    action=p.action,
+                    severity=p.severity,
+                )
+    data["source_row"] = pd.Series(source_rows, dtype="int64")
+    used = {m.source for m in matches.values()}
+    for c, name in enumerate(names):
+        if name not in used:
+            key = name if name not in data else f"src_{name}"
+            data[key] = pd.Series([texts[i][c] or None for i in range(len(rows))], dtype="str")
+    return pd.DataFrame(data), reasons
+
+
+def read_table(
+    path: str | Path,
+    *,
+    specs: Sequence[FieldSpec],
+    sheet: str | int | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> ReadResult:
+    """Read a .xlsx/.csv table onto a canonical schema.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx``/``.xlsm`` workbook, a ``.csv``/``.tsv``/``.txt`` file (UTF-8 tried first,
+        then GB18030; the choice and the reason are in ``meta["encoding"]`` and
+        ``meta["encoding_reason"]``), or ``.xls`` when ``xlrd`` is installed.
+    specs
+        The canonical fields (e.g. :data:`landgov.io.fields.ENTERPRISE_FIELDS`).
+    sheet
+        Sheet name or 0-based index; by default the sheet whose header matches most fields.
+    aliases
+        Extra column names per canonical field, tried before the built-in ones:
+        ``{"tax_wan": ["实缴税费"]}``.
+
+    Returns
+    -------
+    ReadResult
+        ``data`` has every canonical field of ``specs`` (absent ones all missing), then
+        ``source_row`` (the Excel row number, see the module docstring), then every source
+        column that did not map, as text under its header name (listed in
+        ``meta["unmatched_columns"]``). ``rejected`` holds totals rows, footnotes and repeated
+        header rows; ``len(data) + len(rejected) == meta["rows"]``. Fully blank rows are
+        skipped and counted in ``meta["blank_rows_skipped"]``.
+
+    Raises
+    ------
+    SchemaError
+        No header row in the first 20 rows, or required fields missing (every one listed, with
+        the columns seen and the fix).
+    EncodingError
+        A CSV that is neither UTF-8 nor GB18030.
+    DataFileError
+        A missing, unreadable or unsupported file, or an unknown sheet.
+
+    Notes
+    -----
+    The header is the first row among the first 20 whose cells name the most known fields. A
+    row of group captions above it (merged cells, or captions over blank cells) or a row of
+    units/field names below it (``税收`` over ``（万元）``) is joined into a two-row header.
+    Merged cells are filled with their value (a warning when a merge lies in the data).
+    Numbers are converted to the field's canonical unit
+    (:func:`~landgov.io.numbers.parse_quantity`), dates with
+    :func:`~landgov.io.numbers.parse_date`; codes stay text.
+    """
+    return _parse_table(path, specs=specs, sheet=sheet, aliases=aliases).result()

@@ -1,0 +1,179 @@
+"""Read the enterprise table (亩均论英雄 data from 经信/税务).
+
+Every row with a name or a code is kept, even when its 统一社会信用代码 is missing, masked or
+wrong: the enterprise still counts in totals and lists, but it cannot be joined to parcels or
+other records, so ``uscc_status`` says why and the problems table says what to do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from landgov.ids import USCCStatus, check_uscc, normalize_uscc
+from landgov.io._codes import uscc_problem
+from landgov.io.fields import ENTERPRISE_FIELDS
+from landgov.io.numbers import is_missing
+from landgov.io.problems import ReadResult, Severity
+from landgov.io.tables import _parse_table, _ParsedTable
+
+__all__ = ["read_enterprises", "scale_is_above"]
+
+_ABOVE = frozenset({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"})
+_BELOW = frozenset({"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"})
+_YES = frozenset({"是", "y", "yes", "true", "1"})
+_NO = frozenset({"否", "n", "no", "false", "0"})
+
+
+def scale_is_above(value: object) -> bool | None:
+    """Read 规上/规下 text as a bool.
+
+    ``规上``/``规模以上``/``是``/``Y`` → True; ``规下``/``规模以下``/``否``/``N`` → False; anything
+    else (blank included) → None.
+
+    Examples
+    --------
+    >>> scale_is_above("规模以上"), scale_is_above("N"), scale_is_above("中型")
+    (True, False, None)
+    """
+    if is_missing(value):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    if text in _ABOVE or text in _YES:
+        return True
+    if text in _BELOW or text in _NO:
+        return False
+    return None
+
+
+def _check_codes(table: _ParsedTable) -> None:
+    """Add ``uscc_status``, normalise valid codes, and report every code that is not valid."""
+    frame, column = table.frame, table.field_name("uscc")
+    raw = frame["uscc"].tolist()
+    statuses = [check_uscc(v) for v in raw]
+    frame["uscc"] = pd.Series(
+        [normalize_uscc(v) or None for v in raw], index=frame.index, dtype="str"
+    )
+    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
+    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
+    for pos, (value, status) in enumerate(zip(raw, statuses, strict=True)):
+        if status is USCCStatus.VALID or table.reasons[pos] is not None:
+            continue
+        problem, action = uscc_problem(value, status)
+        table.log.add(
+            f"{problem}，不能用于关联，{action}",
+            row=int(frame["source_row"].iat[pos]),
+            field=column,
+            value=value,
+            action="改正后重新读取；该企业已保留并计入总数，但在改正前无法与宗地等数据关联",
+        )
+
+
+def _check_duplicates(table: _ParsedTable) -> list[str]:
+    """Flag repeated valid codes (``uscc_duplicate``); every row is kept."""
+    frame = table.frame
+    usable = (frame["uscc_status"] == USCCStatus.VALID.value) & pd.Series(
+        [r is None for r in table.reasons], index=frame.index
+    )
+    codes = frame["uscc"].where(usable)
+    dup = codes.notna() & codes.duplicated(keep=False)
+    frame.insert(frame.columns.get_loc("uscc_status") + 1, "uscc_duplicate", dup.astype(bool))
+    first_row: dict[str, int] = {}
+    for pos in (i for i, flag in enumerate(dup) if flag):
+        code, row = frame["uscc"].iat[pos], int(frame["source_row"].iat[pos])
+        if code not in first_row:
+            first_row[code] = row
+            continue
+        table.log.add(
+            f"统一社会信用代码与第 {first_row[code]} 行重复",
+            row=row,
+            field=table.field_name("uscc"),
+            value=code,
+            action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理",
+            severity=Severity.WARNING,
+        )
+    return sorted(first_row)
+
+
+def _check_scale(table: _ParsedTable) -> None:
+    frame = table.frame
+    values = [scale_is_above(v) for v in frame["scale"].tolist()]
+    frame.insert(
+        frame.columns.get_loc("scale") + 1,
+        "above_scale",
+        pd.Series(values, index=frame.index, dtype="boolean"),
+    )
+    if "scale" not in table.columns:
+        table.log.add(
+            "表中没有「规上/规下」列，无法区分规上、规下企业",
+            action="补充该列，或用 aliases={'scale': ['列名']} 指定",
+            severity=Severity.WARNING,
+        )
+        return
+    for pos, (text, flag) in enumerate(zip(frame["scale"].tolist(), values, strict=True)):
+        if flag is not None or table.reasons[pos] is not None:
+            continue
+        blank = is_missing(text)
+        table.log.add(
+            "规上/规下未填写" if blank else f"无法识别的规上/规下「{text}」",
+            row=int(frame["source_row"].iat[pos]),
+            field=table.field_name("scale"),
+            value=None if blank else text,
+            action="填写「规上」或「规下」后重新读取（评价时按规上、规下分组）",
+            severity=Severity.WARNING if blank else Severity.ERROR,
+        )
+
+
+def _reject_unidentifiable(table: _ParsedTable) -> None:
+    frame = table.frame
+    for pos, (name, code) in enumerate(zip(frame["name"], frame["uscc"], strict=True)):
+        if is_missing(name) and not normalize_uscc(None if is_missing(code) else code):
+            table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业")
+
+
+def read_enterprises(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> ReadResult:
+    """Read an enterprise table (.xlsx/.csv) onto the canonical enterprise schema.
+
+    Parameters
+    ----------
+    path
+        The file, as received (title rows, two-row headers, units in cells are fine).
+    sheet
+        Sheet name or 0-based index; by default the sheet whose header matches best.
+    aliases
+        Extra column names per canonical field, e.g. ``{"tax_wan": ["实缴税费"]}``.
+
+    Returns
+    -------
+    ReadResult
+        ``data``: the fields of :data:`~landgov.io.fields.ENTERPRISE_FIELDS` (money in 万元,
+        energy in tce, land in 亩 …), plus ``uscc_status`` (a :class:`~landgov.ids.USCCStatus`
+        value), ``above_scale`` (nullable bool from 规上/规下), ``uscc_duplicate`` (the code occurs
+        on another row too) and ``source_row`` (the Excel row number). Rows whose code is
+        missing, masked or invalid are **kept** and flagged; only rows with neither name nor
+        code (and totals/footnote rows) go to ``rejected``.
+        ``meta["duplicate_uscc"]`` lists codes found on more than one row.
+
+    Raises
+    ------
+    SchemaError
+        No 统一社会信用代码 column (the message lists the columns seen and the fix).
+
+    See Also
+    --------
+    landgov.io.tables.read_table : header detection, unit handling and row numbering.
+    """
+    table = _parse_table(path, specs=ENTERPRISE_FIELDS, sheet=sheet, aliases=aliases)
+    _reject_unidentifiable(table)
+    _check_codes(table)
+    table.meta["duplicate_uscc"] = _check_duplicates(table)
+    _check_scale(table)
+    return table.result()

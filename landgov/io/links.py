@@ -1,0 +1,176 @@
+"""Read the land–enterprise link table (地企关联): which enterprise uses which parcel, and how.
+
+One parcel may hold its owner and several tenants; one enterprise may use several parcels
+(DOMAIN.md §2). A link is only usable on a valid 统一社会信用代码 and a 宗地代码, so rows without
+them go to ``rejected`` with the reason.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from landgov.ids import USCCStatus, check_parcel_code, check_uscc, normalize_uscc
+from landgov.io._codes import uscc_problem
+from landgov.io.fields import LINK_FIELDS
+from landgov.io.numbers import is_missing
+from landgov.io.problems import ReadResult, Severity
+from landgov.io.tables import _parse_table, _ParsedTable
+
+__all__ = ["RELATIONS", "read_links", "relation_of"]
+
+RELATIONS: Mapping[str, str] = {
+    "自有": "owner",
+    "自用": "owner",
+    "产权": "owner",
+    "所有": "owner",
+    "权利人": "owner",
+    "业主": "owner",
+    "owner": "owner",
+    "租用": "tenant",
+    "承租": "tenant",
+    "出租给": "tenant",
+    "租赁": "tenant",
+    "承租方": "tenant",
+    "租户": "tenant",
+    "tenant": "tenant",
+}
+"""Relation words as written by counties → ``owner`` / ``tenant``."""
+
+
+def relation_of(value: object) -> str | None:
+    """``owner``/``tenant`` for a relation word (自有, 租用 …), None when unknown or blank.
+
+    Examples
+    --------
+    >>> relation_of("自有"), relation_of(" 承租 "), relation_of("借用")
+    ('owner', 'tenant', None)
+    """
+    if is_missing(value):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    return RELATIONS.get(text)
+
+
+def _check_codes(table: _ParsedTable) -> None:
+    frame = table.frame
+    raw = frame["uscc"].tolist()
+    statuses = [check_uscc(v) for v in raw]
+    frame["uscc"] = pd.Series(
+        [normalize_uscc(v) or None for v in raw], index=frame.index, dtype="str"
+    )
+    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
+    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
+    for pos, (parcel, value, status) in enumerate(
+        zip(frame["parcel_id"], raw, statuses, strict=True)
+    ):
+        if is_missing(parcel):
+            table.reject(pos, "缺少宗地代码，无法建立关联", column=table.field_name("parcel_id"))
+            continue
+        if status is not USCCStatus.VALID:
+            problem, action = uscc_problem(value, status)
+            table.reject(
+                pos,
+                f"{problem}，无法建立关联",
+                column=table.field_name("uscc"),
+                value=value,
+                action=action,
+            )
+            continue
+        check = check_parcel_code(parcel)
+        if not check.ok:
+            table.log.add(
+                f"{check.problem}；已按原样保留，请确认与宗地图层中的代码一致",
+                row=int(frame["source_row"].iat[pos]),
+                field=table.field_name("parcel_id"),
+                value=parcel,
+                action="核对宗地代码",
+                severity=Severity.WARNING,
+            )
+
+
+def _check_relations(table: _ParsedTable) -> None:
+    frame = table.frame
+    given = frame["relation"].tolist()
+    mapped = [relation_of(v) for v in given]
+    frame["relation"] = pd.Series(mapped, index=frame.index, dtype="str")
+    frame.insert(
+        frame.columns.get_loc("relation") + 1,
+        "relation_given",
+        pd.Series(given, index=frame.index, dtype="str"),
+    )
+    if "relation" not in table.columns:
+        return
+    for pos, (text, rel) in enumerate(zip(given, mapped, strict=True)):
+        if rel is not None or table.reasons[pos] is not None:
+            continue
+        blank = is_missing(text)
+        table.log.add(
+            "关系未填写（自有/租用）" if blank else f"无法识别的关系「{text}」（应为自有或租用）",
+            row=int(frame["source_row"].iat[pos]),
+            field=table.field_name("relation"),
+            value=None if blank else text,
+            action="填写「自有」或「租用」后重新读取",
+            severity=Severity.WARNING if blank else Severity.ERROR,
+        )
+
+
+def _check_repeats(table: _ParsedTable) -> None:
+    frame = table.frame
+    usable = pd.Series([r is None for r in table.reasons], index=frame.index)
+    keys = frame.loc[usable, ["parcel_id", "uscc"]]
+    first: dict[tuple[str, str], int] = {}
+    for idx, parcel, code in keys.itertuples():
+        row = int(frame.at[idx, "source_row"])
+        if (parcel, code) in first:
+            table.log.add(
+                f"宗地与企业的关联与第 {first[parcel, code]} 行重复",
+                row=row,
+                field=table.field_name("uscc"),
+                value=f"{parcel} / {code}",
+                action="核对是否为重复记录（两行均已保留）",
+                severity=Severity.WARNING,
+            )
+        else:
+            first[parcel, code] = row
+
+
+def read_links(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> ReadResult:
+    """Read a 地企关联 table (.xlsx/.csv).
+
+    Parameters
+    ----------
+    path
+        The file as received.
+    sheet
+        Sheet name or 0-based index; by default the sheet whose header matches best.
+    aliases
+        Extra column names per canonical field, e.g. ``{"relation": ["使用方式"]}``.
+
+    Returns
+    -------
+    ReadResult
+        ``data``: ``parcel_id``, ``uscc`` (valid codes only), ``uscc_status``, ``relation``
+        (``owner`` from 自有/自用/产权, ``tenant`` from 租用/承租/出租给, else missing with a
+        problem), ``relation_given`` (the text as written), ``area_used_m2`` (m², converted
+        from 亩/公顷), ``source_row`` (the Excel row number). Rows with a missing, masked or
+        invalid code, or without a 宗地代码, go to ``rejected`` with the reason.
+
+    Raises
+    ------
+    SchemaError
+        No 宗地代码 or no 统一社会信用代码 column.
+    """
+    table = _parse_table(path, specs=LINK_FIELDS, sheet=sheet, aliases=aliases)
+    _check_codes(table)
+    _check_relations(table)
+    _check_repeats(table)
+    return table.result()

@@ -1,0 +1,16 @@
+"""Readers: every one returns a :class:`~landgov.io.problems.ReadResult`."""
+
+from landgov.io.compliance import read_compliance
+from landgov.io.enterprises import read_enterprises
+from landgov.io.links import read_links
+from landgov.io.numbers import parse_date, parse_quantity
+from landgov.io.tables import read_table
+
+__all__ = [
+    "parse_date",
+    "parse_quantity",
+    "read_compliance",
+    "read_enterprises",
+    "read_links",
+    "read_table",
+]

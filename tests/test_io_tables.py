@@ -1,0 +1,465 @@
+"""Reading enterprise, link and compliance tables as staff receive them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+
+from landgov.errors import DataFileError, SchemaError
+from landgov.ids import USCCStatus
+from landgov.io import read_compliance, read_enterprises, read_links, read_table
+from landgov.io.fields import ENTERPRISE_FIELDS
+
+# Valid codes (check characters verified in test_ids against the shared lists).
+A = "91330100470102706G"
+B = "913304007429141869"
+C = "91330106MAEUDLLYXY"
+MASKED = "9133********621X"
+BAD_CHECK = "91330100470102706H"
+PARCEL_1 = "330602001002GB00017"
+PARCEL_2 = "330602001002GB00018"
+
+
+def _xlsx(path: Path, rows: Sequence[Sequence[object]], *, merges: Sequence[str] = ()) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业"
+    for row in rows:
+        ws.append(list(row))
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def _csv(path: Path, rows: Sequence[Sequence[object]], *, encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def _accounted(result: object) -> bool:
+    return len(result.data) + len(result.rejected) == result.meta["rows"]
+
+
+@pytest.fixture
+def enterprise_xlsx(tmp_path: Path) -> Path:
+    """Title row, two-row header with merged groups, units in cells, bad codes, blank tail."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["2023年度亩均效益综合评价企业名单"])
+    ws.append(["序号", "企业基本信息", None, None, "经济指标", None, None, "用地"])
+    ws.append(
+        [
+            None,
+            "统一社会信用代码",
+            "企业名称",
+            "规上/规下",
+            "税收（万元）",
+            "工业增加值",
+            "备注",
+            "用地面积（亩）",
+        ]
+    )
+    rows = [
+        [1, A, "甲纺织有限公司", "规上", "125000元", "１２３．５", "老厂", "2.3亩"],
+        [2, MASKED, "乙机械有限公司", "规模以下", "1,234.5", "—", None, 15],
+        [3, BAD_CHECK, "丙化工有限公司", "中型", "abc", 3, None, "1500 m²"],
+        [4, None, "丁电镀厂", "N", 5, None, None, None],
+        [5, None, None, None, 7, None, "无名行", None],
+        [6, A, "甲纺织有限公司（重复）", "Y", 1, 2, None, 3],
+        ["合计", None, None, None, 100, None, None, None],
+    ]
+    for row in rows:
+        ws.append(row)
+    for rng in ("A1:H1", "A2:A3", "B2:D2", "E2:G2"):
+        ws.merge_cells(rng)
+    grey = PatternFill("solid", fgColor="DDDDDD")
+    for r in (11, 12):  # two formatted but empty rows at the end
+        for c in range(1, 9):
+            ws.cell(r, c).fill = grey
+    path = tmp_path / "企业名单.xlsx"
+    wb.save(path)
+    return path
+
+
+# --- header detection, units, row numbers -------------------------------------------------
+
+
+def test_title_row_and_merged_two_row_header(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    assert result.meta["header_rows"] == [2, 3]
+    assert result.meta["mapping"]["uscc"] == "统一社会信用代码"
+    assert result.meta["mapping"]["tax_wan"] == "税收（万元）"
+    assert result.meta["mapping"]["land_mu"] == "用地面积（亩）"
+    assert result.meta["header_units"] == {"tax_wan": "万元", "land_mu": "亩"}
+
+
+def test_source_row_is_the_excel_row_number(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    assert result.data["source_row"].tolist() == [4, 5, 6, 7, 9]
+    assert result.rejected["source_row"].tolist() == [8, 10]
+    masked = result.problems[result.problems["value"] == MASKED]
+    assert masked["row"].tolist() == [5]
+
+
+def test_blank_trailing_rows_are_counted_not_read(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    assert result.meta["blank_rows_skipped"] == 2
+    assert result.meta["rows"] == 7
+    assert _accounted(result)
+
+
+def test_numbers_are_converted_to_canonical_units(enterprise_xlsx: Path) -> None:
+    data = read_enterprises(enterprise_xlsx).data.set_index("source_row")
+    assert data.loc[4, "tax_wan"] == 12.5  # 125000元 under a 万元 header
+    assert data.loc[5, "tax_wan"] == 1234.5
+    assert pd.isna(data.loc[6, "tax_wan"])  # "abc" is missing, not 0
+    assert data.loc[4, "value_added_wan"] == 123.5  # full-width digits
+    assert pd.isna(data.loc[5, "value_added_wan"])  # —
+    assert data.loc[4, "land_mu"] == pytest.approx(2.3)
+    assert data.loc[5, "land_mu"] == 15.0  # header says 亩
+    assert data.loc[6, "land_mu"] == pytest.approx(2.25)  # 1500 m²
+    assert data["tax_wan"].dtype == "float64"
+
+
+def test_unit_disagreement_and_bad_numbers_are_reported(enterprise_xlsx: Path) -> None:
+    problems = read_enterprises(enterprise_xlsx).problems
+    by_value = problems.set_index("value")
+    assert by_value.loc["125000元", "severity"] == "警告"
+    assert by_value.loc["125000元", "row"] == 4
+    assert by_value.loc["abc", "severity"] == "错误"
+    assert by_value.loc["abc", "field"] == "税收（万元）"
+
+
+def test_unmatched_columns_are_kept_and_listed(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    assert result.meta["unmatched_columns"] == ["序号", "经济指标/备注"]
+    assert result.data["经济指标/备注"].tolist()[0] == "老厂"
+    assert result.data["序号"].tolist() == ["1", "2", "3", "4", "6"]
+
+
+def test_split_header_name_and_unit_rows(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "税收", "综合能耗", "用电量"],
+            ["", "", "（元）", "(万吨标准煤)", "（千瓦时）"],
+            [A, "甲", "125000", "0.12", "120000"],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.meta["header_rows"] == [1, 2]
+    row = result.data.iloc[0]
+    assert (row["tax_wan"], row["energy_tce"], row["power_10k_kwh"]) == (12.5, 1200.0, 12.0)
+    assert row["source_row"] == 3
+
+
+def test_group_row_over_blank_cells_in_csv(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["企业名单"],
+            ["统一社会信用代码", "企业名称", "经济指标", "", ""],
+            ["", "", "实缴税金", "营业收入", "用地面积"],
+            [A, "甲", "12.5万元", "100", "3"],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.meta["header_rows"] == [2, 3]
+    assert set(result.meta["mapping"]) >= {"uscc", "name", "tax_wan", "revenue_wan", "land_mu"}
+    assert result.data["tax_wan"].tolist() == [12.5]
+
+
+def test_gbk_csv_is_decoded_and_the_encoding_recorded(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "gbk.csv",
+        [["信用代码", "单位名称", "规模"], [A, "绍兴市越城区甲纺织有限公司", "规上"]],
+        encoding="gbk",
+    )
+    result = read_enterprises(path)
+    assert result.meta["encoding"] == "gb18030"
+    assert "GB18030" in result.meta["encoding_reason"]
+    assert result.data["name"].tolist() == ["绍兴市越城区甲纺织有限公司"]
+
+
+def test_utf8_csv_records_utf8(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "u.csv", [["统一社会信用代码", "企业名称"], [A, "甲"]])
+    assert read_enterprises(path).meta["encoding"] == "utf-8-sig"
+
+
+# --- codes stay text --------------------------------------------------------------------------
+
+
+def test_codes_never_become_floats(tmp_path: Path) -> None:
+    path = _xlsx(
+        tmp_path / "e.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "行业代码"],
+            [A, "甲", 1751],
+            [913306001234567890, "乙", "0111"],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.data["industry_code"].tolist() == ["1751", "0111"]
+    assert result.data["uscc"].tolist()[0] == A
+    assert result.data["uscc"].dtype == "str"
+    numeric = result.problems[result.problems["row"] == 3]
+    assert numeric["problem"].str.contains("存为数字").any()
+
+
+def test_scientific_notation_code_is_reported(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["统一社会信用代码", "企业名称"], ["9.13306E+17", "甲"]])
+    problems = read_enterprises(path).problems
+    assert problems["problem"].str.contains("科学计数法").any()
+
+
+# --- enterprises ------------------------------------------------------------------------------
+
+
+def test_invalid_codes_are_kept_flagged_and_reported(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    status = dict(zip(result.data["source_row"], result.data["uscc_status"], strict=True))
+    assert status == {
+        4: USCCStatus.VALID.value,
+        5: USCCStatus.MASKED.value,
+        6: USCCStatus.BAD_CHECK.value,
+        7: USCCStatus.MISSING.value,
+        9: USCCStatus.VALID.value,
+    }
+    problems = result.problems.set_index("row")
+    assert "已脱敏，不能用于关联，请向数据提供部门索取完整代码" in problems.loc[5, "problem"]
+    codes = result.problems[result.problems["field"] == "统一社会信用代码"]
+    assert {5, 6, 7} <= set(codes["row"])
+
+
+def test_duplicate_codes_are_flagged_on_both_rows(enterprise_xlsx: Path) -> None:
+    result = read_enterprises(enterprise_xlsx)
+    dup = result.data.set_index("source_row")["uscc_duplicate"]
+    assert dup.to_dict() == {4: True, 5: False, 6: False, 7: False, 9: True}
+    assert result.meta["duplicate_uscc"] == [A]
+    repeat = result.problems[result.problems["problem"].str.contains("重复")]
+    assert repeat["row"].tolist() == [9]
+
+
+def test_above_scale_from_text(enterprise_xlsx: Path) -> None:
+    data = read_enterprises(enterprise_xlsx).data.set_index("source_row")
+    assert data["above_scale"].dtype == "boolean"
+    assert data["above_scale"].isna().tolist() == [False, False, True, False, False]
+    assert data["above_scale"].dropna().to_dict() == {4: True, 5: False, 7: False, 9: True}
+    problems = read_enterprises(enterprise_xlsx).problems
+    assert problems[problems["value"] == "中型"]["row"].tolist() == [6]
+
+
+def test_rows_without_name_and_code_are_rejected_with_reason(enterprise_xlsx: Path) -> None:
+    rejected = read_enterprises(enterprise_xlsx).rejected.set_index("source_row")
+    assert "无法识别企业" in rejected.loc[8, "reject_reason"]
+    assert "合计" in rejected.loc[10, "reject_reason"]
+    assert rejected.loc[8, "tax_wan"] == 7.0  # rejected rows keep their values
+
+
+def test_missing_required_column_raises_schema_error(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["企业名称", "税收"], ["甲", "1"]])
+    with pytest.raises(SchemaError) as info:
+        read_enterprises(path)
+    message = str(info.value)
+    assert "统一社会信用代码" in message
+    assert "企业名称" in message  # the columns seen
+    assert "aliases=" in message  # the fix
+    assert len(info.value.issues) == 1
+
+
+def test_every_missing_required_field_is_listed(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "l.csv", [["关系", "使用面积"], ["自有", "1"]])
+    with pytest.raises(SchemaError) as info:
+        read_links(path)
+    assert {i.field for i in info.value.issues} == {"宗地代码", "统一社会信用代码"}
+
+
+def test_aliases_map_an_unknown_header_and_are_not_mutated(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["社会代码", "企业名称", "实缴税费"], [A, "甲", "3"]])
+    aliases = {"uscc": ["社会代码"], "tax_wan": ["实缴税费"]}
+    snapshot = {k: list(v) for k, v in aliases.items()}
+    result = read_enterprises(path, aliases=aliases)
+    assert result.data["tax_wan"].tolist() == [3.0]
+    assert aliases == snapshot
+
+
+def test_conflicting_columns_are_reported_and_kept(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv",
+        [["统一社会信用代码", "企业名称", "税收", "实缴税金"], [A, "甲", "1", "2"]],
+    )
+    result = read_enterprises(path)
+    assert result.meta["conflicts"] == {"tax_wan": ["税收", "实缴税金"]}
+    assert result.data["tax_wan"].tolist() == [1.0]
+    assert result.data["实缴税金"].tolist() == ["2"]
+    assert result.problems["problem"].str.contains("多列都对应").any()
+
+
+def test_header_unit_that_is_not_a_unit_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv", [["统一社会信用代码", "企业名称", "税收（2023年度）"], [A, "甲", "3"]]
+    )
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [3.0]
+    assert result.problems["problem"].str.contains("不是可识别的单位").any()
+
+
+def test_header_unit_of_wrong_dimension_blanks_the_column(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv", [["统一社会信用代码", "企业名称", "税收（吨）"], [A, "甲", "3"]]
+    )
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].isna().all()
+    error = result.problems[result.problems["problem"].str.contains("不能换算")]
+    assert error["severity"].tolist() == ["错误"]
+
+
+def test_best_sheet_is_chosen_and_unknown_sheet_is_an_error(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表由经信局提供"])
+    ws = wb.create_sheet("数据")
+    ws.append(["统一社会信用代码", "企业名称"])
+    ws.append([A, "甲"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.meta["sheet"] == "数据"
+    assert read_enterprises(path, sheet=1).data["uscc"].tolist() == [A]
+    with pytest.raises(DataFileError, match="说明"):
+        read_enterprises(path, sheet="不存在")
+
+
+def test_missing_file_and_unsupported_format(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError):
+        read_enterprises(tmp_path / "nope.xlsx")
+    odd = tmp_path / "e.ods"
+    odd.write_bytes(b"x")
+    with pytest.raises(DataFileError, match=r"\.xlsx"):
+        read_enterprises(odd)
+
+
+def test_read_table_without_reader_checks(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "e.csv", [["统一社会信用代码", "企业名称"], [MASKED, "甲"], ["", ""]])
+    result = read_table(path, specs=ENTERPRISE_FIELDS)
+    assert result.data["uscc"].tolist() == [MASKED]
+    assert result.meta["blank_rows_skipped"] == 1
+    assert _accounted(result)
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def links_csv(tmp_path: Path) -> Path:
+    return _csv(
+        tmp_path / "links.csv",
+        [
+            ["宗地代码", "信用代码", "自有/租用", "使用面积（亩）"],
+            [PARCEL_1, A, "自有", "2.3"],
+            [PARCEL_1, B, "承租", "1500平方米"],
+            [PARCEL_2, C, "出租给", ""],
+            [PARCEL_2, MASKED, "租用", "1"],
+            [PARCEL_2, BAD_CHECK, "自用", "1"],
+            ["", A, "自用", "1"],
+            [PARCEL_2, A, "借用", "1"],
+        ],
+        encoding="gb18030",
+    )
+
+
+def test_links_relations_and_areas(links_csv: Path) -> None:
+    data = read_links(links_csv).data.set_index("source_row")
+    assert data["relation"].dropna().to_dict() == {2: "owner", 3: "tenant", 4: "tenant"}
+    assert pd.isna(data.loc[8, "relation"])
+    assert data.loc[8, "relation_given"] == "借用"
+    assert data.loc[2, "area_used_m2"] == pytest.approx(2.3 * 10000 / 15)
+    assert data.loc[3, "area_used_m2"] == 1500.0
+    assert pd.isna(data.loc[4, "area_used_m2"])
+
+
+def test_links_with_unusable_codes_are_rejected(links_csv: Path) -> None:
+    result = read_links(links_csv)
+    rejected = result.rejected.set_index("source_row")["reject_reason"]
+    assert set(rejected.index) == {5, 6, 7}
+    assert "已脱敏" in rejected[5]
+    assert "校验位" in rejected[6]
+    assert "宗地代码" in rejected[7]
+    assert _accounted(result)
+    unknown = result.problems[result.problems["value"] == "借用"]
+    assert unknown["severity"].tolist() == ["错误"]
+
+
+# --- compliance -------------------------------------------------------------------------------
+
+
+def test_compliance_categories_severities_dates(tmp_path: Path) -> None:
+    path = _xlsx(
+        tmp_path / "c.xlsx",
+        [
+            ["统一社会信用代码", "宗地代码", "违法违规类别", "严重程度", "处罚日期", "事由"],
+            [A, None, "安全生产", "严重", "2021年3月5日", "未落实"],
+            [None, PARCEL_1, "违章建筑", "一般", dt.datetime(2022, 1, 2), "搭建"],
+            [B, None, "生态环境", "较大", 44260, ""],
+            [C, None, "非法占地", None, "2021.03.05", ""],
+            [A, None, "其他", "中等", "20210305", ""],
+            [MASKED, None, "消防", "一般", "2021-3-5", ""],
+            [A, None, None, "一般", "2021-3-5", ""],
+        ],
+    )
+    result = read_compliance(path)
+    data = result.data.set_index("source_row")
+    assert data["category"].to_dict() == {
+        2: "安全",
+        3: "违法建设",
+        4: "环保",
+        5: "违法用地",
+        6: "其他",
+    }
+    assert data["severity"].tolist()[:3] == ["重大", "一般", "较大"]
+    assert pd.isna(data.loc[6, "severity"])
+    assert data.loc[2, "record_date"] == dt.date(2021, 3, 5)
+    assert data.loc[3, "record_date"] == dt.date(2022, 1, 2)
+    assert data.loc[4, "record_date"] == dt.date(2021, 3, 5)
+    problems = result.problems.set_index("value")
+    assert problems.loc["其他", "severity"] == "警告"
+    assert problems.loc["中等", "severity"] == "错误"
+    rejected = result.rejected.set_index("source_row")["reject_reason"]
+    assert "已脱敏" in rejected[7]
+    assert "问题类别未填写" in rejected[8]
+    assert _accounted(result)
+
+
+# --- accounting invariant ---------------------------------------------------------------------
+
+_cell = st.one_of(
+    st.sampled_from([A, B, C, MASKED, BAD_CHECK, "", "合计", "注：数据来源于税务局", "—", "12,5"]),
+    st.text(alphabet="0123456789.,元万亩-abc ", max_size=8),
+)
+_row = st.lists(_cell, min_size=4, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_row, max_size=12))
+def test_property_every_row_is_accounted_for(rows: list[list[str]]) -> None:
+    header = ["统一社会信用代码", "企业名称", "税收", "规模"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _csv(Path(tmp) / "e.csv", [header, *rows])
+        result = read_enterprises(path)
+    non_blank = sum(1 for r in rows if any(c.strip() for c in r))
+    assert result.meta["rows"] == non_blank
+    assert _accounted(result)
+    assert result.meta["blank_rows_skipped"] == len(rows) - non_blank

@@ -1,0 +1,135 @@
+"""Write lists to Excel the way staff expect them.
+
+Chinese headers, a frozen header row, filters on every column, number formats by unit, and
+column widths that fit the content (CJK characters count double). One function writes one
+sheet into an existing or new workbook, so several stages can add their sheets to the same
+``landgov.xlsx`` without overwriting each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["ColumnFormat", "number_format_for", "write_sheet"]
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FONT = Font(bold=True)
+_MAX_WIDTH = 60
+
+ColumnFormat = Mapping[str, str]
+
+
+def number_format_for(column: str) -> str | None:
+    """An Excel number format from a canonical column name's unit suffix."""
+    if column.endswith(("_mu", "_per_mu", "_wan")):
+        return "#,##0.00"
+    if column.endswith("_m2"):
+        return "#,##0.0"
+    if column in {"far", "far_declared", "far_floor", "far_after", "score"} or column.startswith(
+        "far_"
+    ):
+        return "0.00"
+    if column.endswith(("_ratio", "_share", "_pct")):
+        return "0.0%"
+    if column.startswith("n_") or column in {"source_row", "row", "block_id", "employees"}:
+        return "0"
+    return None
+
+
+def _display_width(value: object) -> int:
+    text = str(value) if value is not None else ""
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl can write: NaN/NA → empty, numpy scalars → Python, lists → text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        out: object = None
+    elif isinstance(value, float) and np.isnan(value):
+        out = None
+    elif isinstance(value, pd.Timestamp):
+        out = value.to_pydatetime()
+    elif isinstance(value, list | tuple | set):
+        out = "；".join(str(v) for v in value)
+    elif isinstance(value, str | int | float | bool | dt.date | dt.datetime):
+        out = value
+    else:
+        out = str(value)
+    return out
+
+
+def _open(path: Path) -> Workbook:
+    if path.exists():
+        return load_workbook(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _fill(ws: Worksheet, frame: pd.DataFrame, labels: Mapping[str, str]) -> None:
+    headers = [labels.get(str(c), str(c)) for c in frame.columns]
+    ws.append(headers)
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_cell(v) for v in row])
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _format(ws: Worksheet, frame: pd.DataFrame, formats: ColumnFormat | None) -> None:
+    n = len(frame)
+    for j, col in enumerate(frame.columns, start=1):
+        letter = get_column_letter(j)
+        fmt = (formats or {}).get(str(col)) or number_format_for(str(col))
+        if fmt and n:
+            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+                cell.number_format = fmt
+        sample = [ws.cell(row=1, column=j).value, *frame[col].head(500).tolist()]
+        width = max(_display_width(_cell(v)) for v in sample)
+        ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(6, width + 2))
+        if width > _MAX_WIDTH:
+            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{n + 1}"
+
+
+def write_sheet(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    sheet: str,
+    labels: Mapping[str, str] | None = None,
+    formats: ColumnFormat | None = None,
+) -> Path:
+    """Write ``frame`` as sheet ``sheet`` of the workbook at ``path`` (created if absent).
+
+    An existing sheet of that name is replaced; other sheets are kept. ``labels`` maps column
+    names to the Chinese headers shown; ``formats`` overrides number formats per column.
+    Geometry columns are left out (the GeoPackage carries them).
+    """
+    path = Path(path)
+    frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+    wb = _open(path)
+    if sheet in wb.sheetnames:
+        del wb[sheet]
+    ws = wb.create_sheet(sheet)
+    _fill(ws, frame, labels or {})
+    _format(ws, frame, formats)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

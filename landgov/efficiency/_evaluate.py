@@ -1,0 +1,318 @@
+"""Grade enterprises (亩均效益综合评价) and give parcels the grade of their main enterprise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from landgov.efficiency._grading import assign_grades, grade_groups
+from landgov.efficiency._indicators import INDICATORS, compute_indicators
+from landgov.efficiency._scoring import score_units
+from landgov.efficiency._settings import (
+    Grade,
+    GradeSource,
+    GradingSettings,
+    Scale,
+    ScoringSettings,
+)
+from landgov.io.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.link import TOTAL_COLUMNS, TenancyMode
+from landgov.policy import Profile
+
+__all__ = ["GradeResult", "grade_enterprises", "parcel_grades"]
+
+_SUMMED = (*TOTAL_COLUMNS, "land_mu", "land_mu_declared")
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """What :func:`grade_enterprises` returns.
+
+    Attributes
+    ----------
+    data
+        The enterprises (input index) plus the indicator columns, ``score_<indicator>`` (points),
+        ``score``, ``score_items`` (text), ``evaluated``, ``evaluation_note``, ``grade_group``,
+        ``grade_computed``, ``grade`` (the one used), ``grade_label`` and ``grade_source``.
+    problems
+        The problems table.
+    benchmarks
+        One row per (scale, indicator): weight, benchmark used, mode, cap and source.
+    scoring, grading
+        The settings used.
+    tenancy_mode
+        How tenants were evaluated.
+    """
+
+    data: pd.DataFrame
+    problems: pd.DataFrame
+    benchmarks: pd.DataFrame
+    scoring: ScoringSettings
+    grading: GradingSettings
+    tenancy_mode: TenancyMode
+
+
+def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeResult:
+    """Score and grade enterprises (A 优先支持 / B 提升发展 / C 整治提升 / D 淘汰倒逼).
+
+    Steps: form evaluation units per ``linking.tenancy_mode`` (``merged``: a tenant is summed
+    into its host's unit and shares its grade; ``follow_owner``: tenants are not ranked and take
+    their host's grade; ``separate``: tenants are ranked as their own list); decide who is
+    evaluated (规上 always; 规下 from ``scoring.below_scale_min_land_mu`` 亩 of land up
+    [001 三(二)1; 002 三(二)1]; land known); compute the indicators; score each unit with the
+    indicator set of its scale (see :func:`landgov.efficiency.score_units`); grade within groups
+    (``grading.*``). A grade from the 亩均 platform (``grade_given``) is kept as ``grade`` with
+    ``grade_source = 平台``; the computed one stays beside it in ``grade_computed``.
+
+    Parameters
+    ----------
+    enterprises
+        Usually ``LinkResult.enterprises``: ``uscc``, ``above_scale`` (bool; else ``scale`` text
+        规上/规下), ``land_mu`` (亩), the input totals, optional ``industry_code``,
+        ``grade_given``, ``is_tenant``, ``host_uscc``, ``eval_unit``.
+    profile
+        ``scoring.*``, ``grading.*`` and ``linking.tenancy_mode``.
+
+    Returns
+    -------
+    GradeResult
+        Inputs are not modified; every enterprise appears in ``data``.
+    """
+    scoring = ScoringSettings.from_profile(profile)
+    grading = GradingSettings.from_profile(profile)
+    mode = TenancyMode(profile.value("linking.tenancy_mode"))
+    log = ProblemLog("亩均评价")
+    frame = _normalise(enterprises)
+    units, member_unit = _units(frame, mode)
+    eligible, notes = _eligibility(units, scoring, mode)
+    values = compute_indicators(
+        units, log, land_column="land_mu", fallback=scoring.declared_land_fallback
+    )
+    units = pd.concat([units, values], axis=1)
+    table = score_units(units, eligible=eligible, settings=scoring, log=log)
+    notes = notes + table.notes
+    groups = grade_groups(
+        units,
+        scored=table.score.notna(),
+        settings=grading,
+        separate_tenants=mode is TenancyMode.SEPARATE,
+    )
+    unit_grades = assign_grades(table.score, groups=groups, settings=grading)
+    per_unit = pd.concat(
+        [values, table.points, table.score.rename("score"), table.evaluated.rename("evaluated")],
+        axis=1,
+    )
+    per_unit["evaluation_note"] = notes
+    per_unit["grade_group"] = groups.where(table.score.notna())
+    per_unit["grade_computed"] = unit_grades
+    out = _to_members(frame, enterprises, per_unit, member_unit)
+    if mode is TenancyMode.FOLLOW_OWNER:
+        _follow_owner(out, frame)
+    _final_grade(out, frame, grading, log)
+    out["score_items"] = _items_text(out)
+    problems = log.frame() if len(log) else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return GradeResult(out, problems, table.benchmarks, scoring, grading, mode)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+def _normalise(enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Working columns: ``scale`` (规上/规下/NA), ``is_tenant``, ``host_uscc``, ``unit_key``."""
+    f = enterprises.copy()
+    f["scale"] = _scale(enterprises).astype(object)
+    f["is_tenant"] = (
+        enterprises["is_tenant"].fillna(False).astype(bool)
+        if "is_tenant" in enterprises.columns
+        else False
+    )
+    for col in ("host_uscc", "industry_code", "uscc"):
+        if col not in f.columns:
+            f[col] = pd.NA
+    own = pd.Series([f"行{i}" for i in range(len(f))], index=f.index, dtype=object)
+    key = f["eval_unit"] if "eval_unit" in f.columns else pd.Series(pd.NA, index=f.index)
+    f["unit_key"] = key.astype(object).where(key.notna(), own)
+    return f
+
+
+def _scale(enterprises: pd.DataFrame) -> pd.Series:
+    if "above_scale" in enterprises.columns:
+        flag = enterprises["above_scale"].map(
+            lambda v: pd.NA if pd.isna(v) else (Scale.ABOVE if bool(v) else Scale.BELOW).value
+        )
+        if "scale" not in enterprises.columns:
+            return flag
+    else:
+        flag = pd.Series(pd.NA, index=enterprises.index, dtype=object)
+    if "scale" in enterprises.columns:
+        text = enterprises["scale"].astype(object).map(_scale_from_text)
+        flag = flag.where(flag.notna(), text)
+    return flag
+
+
+def _scale_from_text(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    text = str(value)
+    if "规上" in text or "规模以上" in text:
+        return Scale.ABOVE.value
+    if "规下" in text or "规模以下" in text:
+        return Scale.BELOW.value
+    return pd.NA
+
+
+def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per evaluation unit (index = unit key) and each enterprise's unit key.
+
+    A unit with several members (tenancy mode ``merged``) sums the members' totals and land and
+    takes its scale and industry from the host (the member whose USCC is the unit key).
+    """
+    key = frame["unit_key"]
+    is_host = frame["uscc"].astype(object).eq(key) | ~key.duplicated(keep=False)
+    hosts = frame[is_host].drop_duplicates("unit_key").set_index("unit_key", drop=False)
+    missing = key[~key.isin(hosts.index)].drop_duplicates()
+    extra = frame.loc[missing.index].set_index("unit_key", drop=False)
+    units = pd.concat([hosts, extra])
+    if key.duplicated().any():  # several members (merged tenants): sum their totals
+        cols = [c for c in _SUMMED if c in frame.columns]
+        numeric = frame[cols].apply(pd.to_numeric, errors="coerce")
+        sums = numeric.groupby(key).sum(min_count=1)
+        units[cols] = sums.reindex(units.index)
+        units["is_tenant"] = False
+        units["n_members"] = key.value_counts().reindex(units.index)
+    units["unit_id"] = units["uscc"].astype(object).where(units["uscc"].notna(), units.index)
+    units.index.name = None
+    return units, key
+
+
+def _eligibility(
+    units: pd.DataFrame, s: ScoringSettings, mode: TenancyMode
+) -> tuple[pd.Series, pd.Series]:
+    land = pd.to_numeric(units["land_mu"], errors="coerce") if "land_mu" in units else None
+    if land is None:
+        land = pd.Series(np.nan, index=units.index)
+    if s.declared_land_fallback and "land_mu_declared" in units.columns:
+        land = land.fillna(pd.to_numeric(units["land_mu_declared"], errors="coerce"))
+    notes = pd.Series("", index=units.index, dtype=object)
+    ok = pd.Series(True, index=units.index)
+    cite = s.cite("below_scale_min_land_mu")
+    rules = [
+        (units["scale"].isna(), "规上/规下未知，不参评；"),
+        (land.isna() | (land <= 0), "用地面积缺失或为零，不参评；"),
+        (
+            (units["scale"] == Scale.BELOW.value) & (land < s.below_min_land_mu),
+            f"规下企业用地不足 {s.below_min_land_mu:g} 亩，不参评 {cite}；",
+        ),
+    ]
+    if mode is TenancyMode.FOLLOW_OWNER:
+        follows = units["is_tenant"] & units["host_uscc"].notna()
+        rules.insert(0, (follows, "承租企业，随出租方等级；"))
+    for mask, text in rules:
+        fresh = mask & ok
+        notes[fresh] += text
+        ok &= ~mask
+    return ok, notes
+
+
+# --- members and grades -----------------------------------------------------------------------
+
+
+def _to_members(
+    frame: pd.DataFrame, enterprises: pd.DataFrame, per_unit: pd.DataFrame, key: pd.Series
+) -> pd.DataFrame:
+    out = enterprises.copy()
+    rows = per_unit.reindex(key.to_numpy())
+    rows.index = frame.index
+    for col in rows.columns:
+        out[col] = rows[col]
+    out["evaluated"] = out["evaluated"].fillna(False).astype(bool)
+    merged = key.duplicated(keep=False) & frame["uscc"].astype(object).ne(key)
+    out.loc[merged, "evaluation_note"] = (
+        "与出租方 " + key[merged].astype(str) + " 合并评价；" + out.loc[merged, "evaluation_note"]
+    )
+    return out
+
+
+def _follow_owner(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Tenants take their host's computed grade (江山 mode)."""
+    by_uscc = out.drop_duplicates("uscc").set_index("uscc")["grade_computed"]
+    follows = frame["is_tenant"] & frame["host_uscc"].notna()
+    for idx in out.index[follows]:
+        host = frame.at[idx, "host_uscc"]
+        out.at[idx, "grade_computed"] = by_uscc.get(host)
+        out.at[idx, "evaluation_note"] = f"承租企业，随出租方 {host} 等级；"
+
+
+def _final_grade(
+    out: pd.DataFrame, frame: pd.DataFrame, grading: GradingSettings, log: ProblemLog
+) -> None:
+    given = (
+        frame["grade_given"].map(Grade.parse)
+        if "grade_given" in frame.columns
+        else pd.Series(None, index=frame.index, dtype=object)
+    )
+    if "grade_given" in frame.columns:
+        bad = frame["grade_given"].notna() & given.isna()
+        for idx in frame.index[bad]:
+            log.add(
+                "亩均平台等级无法识别，改用计算等级",
+                field="grade_given",
+                value=f"{frame.at[idx, 'uscc']}：{frame.at[idx, 'grade_given']}",
+                action="等级应为 A/B/C/D（或 A类 等）",
+                severity=Severity.WARNING,
+            )
+    computed = [_as_grade(g) for g in out["grade_computed"]]
+    platform = [_as_grade(g) for g in given]
+    used = [g if g is not None else c for g, c in zip(platform, computed, strict=True)]
+    out["grade_computed"] = pd.Series(computed, index=out.index, dtype=object)
+    out["grade"] = pd.Series(used, index=out.index, dtype=object)
+    out["grade_source"] = [
+        GradeSource.PLATFORM.value
+        if g is not None
+        else (GradeSource.COMPUTED.value if c is not None else GradeSource.NONE.value)
+        for g, c in zip(platform, computed, strict=True)
+    ]
+    out["grade_label"] = [grading.labels[g] if g is not None else "" for g in used]
+
+
+def _as_grade(value: object) -> Grade | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return Grade(value)
+
+
+def _items_text(out: pd.DataFrame) -> pd.Series:
+    cols = [(f"score_{n}", i.label) for n, i in INDICATORS.items()]
+
+    def text(row: pd.Series) -> str:
+        return "；".join(f"{label} {row[c]:.2f}" for c, label in cols if pd.notna(row[c]))
+
+    return out.apply(text, axis=1).astype(object) if len(out) else pd.Series(dtype=object)
+
+
+def parcel_grades(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:
+    """The grade of each parcel: the grade of its ``main_uscc`` (owner, else largest user).
+
+    The tenancy mode is already folded into the enterprise grades (merged tenants share their
+    host's grade, ``follow_owner`` tenants take it, ``separate`` tenants have their own), so a
+    parcel simply takes the grade of its main enterprise, which is the owner whenever one is
+    linked.
+
+    Parameters
+    ----------
+    parcels
+        ``LinkResult.parcels`` (``main_uscc``).
+    enterprises
+        ``GradeResult.data`` (``uscc``, ``grade``).
+
+    Returns
+    -------
+    pandas.Series
+        Named ``grade``, aligned with ``parcels.index``; ``None`` where the main enterprise is
+        unknown or not graded.
+    """
+    grades = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
+    out = parcels["main_uscc"].map(grades["grade"]).astype(object)
+    return out.where(out.notna(), None).rename("grade")

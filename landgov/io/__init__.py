@@ -2,15 +2,23 @@
 
 from landgov.io.compliance import read_compliance
 from landgov.io.enterprises import read_enterprises
+from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
 from landgov.io.links import read_links
 from landgov.io.numbers import parse_date, parse_quantity
+from landgov.io.parcels import read_layer, read_parcels
 from landgov.io.tables import read_table
 
 __all__ = [
     "parse_date",
     "parse_quantity",
     "read_compliance",
+    "read_demolition",
     "read_enterprises",
+    "read_layer",
     "read_links",
+    "read_parcels",
+    "read_planning",
     "read_table",
+    "read_townships",
+    "read_zones",
 ]

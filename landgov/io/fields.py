@@ -17,9 +17,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "COMPLIANCE_FIELDS",
+    "DEMOLITION_FIELDS",
     "ENTERPRISE_FIELDS",
     "LINK_FIELDS",
     "PARCEL_FIELDS",
+    "PLANNING_FIELDS",
+    "TOWNSHIP_FIELDS",
+    "ZONE_FIELDS",
     "FieldSpec",
     "Kind",
     "map_columns",
@@ -146,6 +150,30 @@ COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (
     _f("severity", "严重程度", T, ["等级", "程度", "问题等级"]),
     _f("record_date", "记录日期", D, ["日期", "处罚日期", "发现日期", "立案日期"]),
     _f("description", "问题描述", T, ["描述", "说明", "事由"]),
+)
+
+PLANNING_FIELDS: tuple[FieldSpec, ...] = (
+    _f(
+        "planned_use",
+        "规划用途",
+        T,
+        ["规划用地性质", "用地性质", "GHYT", "YDXZ", "规划地类"],
+        required=True,
+    ),
+    _f("inside_control_line", "控制线内", T, ["工业用地控制线", "是否控制线内", "KZX"]),
+)
+
+DEMOLITION_FIELDS: tuple[FieldSpec, ...] = (
+    _f("plan_name", "计划名称", T, ["拆迁计划", "项目名称", "名称"]),
+    _f("plan_year", "计划年份", N, ["年份", "计划年度"]),
+)
+
+ZONE_FIELDS: tuple[FieldSpec, ...] = (
+    _f("zone_name", "片区名称", T, ["名称", "片区", "区域名称"], required=True),
+)
+
+TOWNSHIP_FIELDS: tuple[FieldSpec, ...] = (
+    _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "镇街名称", "名称", "NAME"], required=True),
 )
 
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")

@@ -1,0 +1,70 @@
+"""Readers for the other polygon layers a county holds: planning, demolition plans, special
+zones and township boundaries. Same evidence and problems as :func:`landgov.io.read_parcels`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+from pyproj import CRS
+
+from landgov.io.fields import DEMOLITION_FIELDS, PLANNING_FIELDS, TOWNSHIP_FIELDS, ZONE_FIELDS
+from landgov.io.parcels import read_layer
+from landgov.io.problems import ReadResult
+
+__all__ = ["read_demolition", "read_planning", "read_townships", "read_zones"]
+
+_YES = {"是", "内", "控制线内", "y", "yes", "true", "1"}
+_NO = {"否", "外", "控制线外", "n", "no", "false", "0"}
+
+
+def _yes_no(value: object) -> bool | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip().lower()
+    return True if text in _YES else False if text in _NO else None
+
+
+def read_planning(
+    path: str | Path,
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    crs: str | CRS | None = None,
+) -> ReadResult:
+    """Planned-use polygons: ``planned_use`` (规划用途), ``inside_control_line`` (bool/None)."""
+    res = read_layer(path, specs=PLANNING_FIELDS, aliases=aliases, crs=crs)
+    data = res.data
+    if "inside_control_line" in data:
+        data = data.assign(inside_control_line=data["inside_control_line"].map(_yes_no))
+    return ReadResult(data, res.rejected, res.problems, res.meta)
+
+
+def read_demolition(
+    path: str | Path,
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    crs: str | CRS | None = None,
+) -> ReadResult:
+    """Recent demolition-plan areas (近年拆迁计划): ``plan_name``, ``plan_year``."""
+    return read_layer(path, specs=DEMOLITION_FIELDS, aliases=aliases, crs=crs)
+
+
+def read_zones(
+    path: str | Path,
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    crs: str | CRS | None = None,
+) -> ReadResult:
+    """Special zones with their own policy (e.g. 马海片区): ``zone_name``."""
+    return read_layer(path, specs=ZONE_FIELDS, aliases=aliases, crs=crs)
+
+
+def read_townships(
+    path: str | Path,
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    crs: str | CRS | None = None,
+) -> ReadResult:
+    """Township (镇街) boundaries: ``township``."""
+    return read_layer(path, specs=TOWNSHIP_FIELDS, aliases=aliases, crs=crs)

@@ -1,0 +1,27 @@
+"""Briefing maps of a screening run: one offline HTML page, or a PNG/PDF for print.
+
+>>> from landgov.maps import build_map, render_static
+>>> build_map("out/demo", basemap="none").save("maps/demo.html")      # doctest: +SKIP
+>>> render_static("out/demo", "maps/demo.png", theme="path")            # doctest: +SKIP
+"""
+
+from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
+from landgov.maps._run import RunData, load_run
+from landgov.maps.interactive import BriefingMap, build_map
+from landgov.maps.static import find_cjk_font, render_static
+from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "THEMES",
+    "Basemap",
+    "BriefingMap",
+    "Datum",
+    "MapStyle",
+    "RunData",
+    "build_map",
+    "find_cjk_font",
+    "load_run",
+    "render_static",
+    "resolve_basemap",
+]

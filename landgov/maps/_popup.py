@@ -1,0 +1,172 @@
+"""What the popups show (the 地企档案), as data: sections of labelled fields.
+
+The page never turns data into HTML: ``landgov-map.js`` builds each popup with
+``textContent`` from the field list below and the column-oriented attributes, so a value such
+as ``<img src=x onerror=…>`` is shown as text. Fields marked ``sensitive`` (names, credit codes)
+or ``money`` are left out of redacted maps, together with their data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of a popup.
+
+    ``kind`` is ``text``, ``num``, ``list`` (split on "；"), ``lines`` (one item per line) or
+    ``status`` (a 符合/不符合/待核实/待承诺 badge); ``digits`` is used for ``num``.
+    """
+
+    key: str
+    label: str
+    kind: str = "text"
+    digits: int = 2
+    unit: str = ""
+    money: bool = False
+    sensitive: bool = False
+
+    def spec(self) -> dict[str, Any]:
+        """The part the page needs."""
+        return {"k": self.key, "l": self.label, "t": self.kind, "u": self.unit, "d": self.digits}
+
+    def encoding(self) -> tuple[str, int]:
+        """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
+        return ("num" if self.kind == "num" else "text", self.digits)
+
+
+_COND_LABELS = (
+    "条件1 用地（>15亩、非拆迁、无违建）",
+    "条件2 权属清晰、首次开发完成",
+    "条件3 近一年无重大违法记录",
+    "条件4 制造业项目（非标准厂房）",
+    "条件5 非限制/淘汰类产业",
+    "条件6 标准地指标",
+    "条件7 征收补偿书面承诺",
+    "条件8 结构安全报告",
+)
+
+PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    (
+        "宗地",
+        (
+            Field("parcel_id", "宗地代码"),
+            Field("township", "镇街"),
+            Field("holder", "权利人", sensitive=True),
+            Field("land_use", "土地用途"),
+            Field("right_type", "权利性质"),
+            Field("area_mu", "用地面积", "num", 2, "亩"),
+            Field("floor_area_m2", "建筑面积", "num", 0, "m²"),
+            Field("far", "容积率", "num", 2),
+        ),
+    ),
+    (
+        "企业",
+        (
+            Field("n_enterprises", "企业数", "num", 0, "家"),
+            Field("enterprise_detail", "在地企业", "lines", sensitive=True),
+            Field("usccs", "统一社会信用代码", "list", sensitive=True),
+        ),
+    ),
+    (
+        "亩均效益",
+        (
+            Field("tax_wan", "税收", "num", 2, "万元", money=True),
+            Field("value_added_wan", "工业增加值", "num", 2, "万元", money=True),
+            Field("tax_per_mu", "亩均税收", "num", 2, "万元/亩", money=True),
+            Field("value_added_per_mu", "亩均增加值", "num", 2, "万元/亩", money=True),
+        ),
+    ),
+    (
+        "评价与筛查",
+        (
+            Field("grade", "评价等级"),
+            Field("low_efficiency", "低效用地"),
+            Field("screening_status", "筛查结论", "status"),
+            Field("flags", "问题记录", "list"),
+            Field("missing", "缺少数据", "list"),
+        ),
+    ),
+    (
+        "四个一批",
+        (
+            Field("path", "处置路径"),
+            Field("path_status", "路径判定", "status"),
+            Field("reasons", "理由及条款", "lines"),
+            Field("block_id", "所属连片地块", "num", 0, "号"),
+        ),
+    ),
+    (
+        "增容（容积率提升）",
+        (
+            Field("zengrong", "增容结论", "status"),
+            Field("far_floor", "容积率下限", "num", 2),
+            Field("headroom_m2", "可增建筑面积", "num", 0, "m²"),
+            Field("cond_scope", "适用范围", "status"),
+            *(Field(f"cond_{i}", label, "status") for i, label in enumerate(_COND_LABELS, 1)),
+            Field("zengrong_reasons", "增容理由", "lines"),
+        ),
+    ),
+)
+
+BLOCK_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    (
+        "连片地块",
+        (
+            Field("block_id", "编号", "num", 0),
+            Field("area_mu", "面积", "num", 1, "亩"),
+            Field("large", "百亩以上"),
+            Field("n_parcels", "宗地数", "num", 0, "宗"),
+            Field("n_enterprises", "企业数", "num", 0, "家"),
+            Field("tax_wan", "税收合计", "num", 2, "万元", money=True),
+            Field("tax_per_mu", "亩均税收", "num", 2, "万元/亩", money=True),
+            Field("paths", "处置路径", "list"),
+            Field("parcel_ids", "宗地代码", "list"),
+        ),
+    ),
+)
+
+_TOWNSHIP_KNOWN = {
+    "township": Field("township", "镇街"),
+    "n_parcels": Field("n_parcels", "宗地数", "num", 0, "宗"),
+    "area_mu": Field("area_mu", "工业用地面积", "num", 1, "亩"),
+    "governance_area_mu": Field("governance_area_mu", "治理清单面积", "num", 1, "亩"),
+    "n_governance": Field("n_governance", "治理清单宗数", "num", 0, "宗"),
+    "tax_per_mu_above_scale": Field(
+        "tax_per_mu_above_scale", "规上亩均税收", "num", 2, "万元/亩", money=True
+    ),
+    "target_tax_per_mu": Field(
+        "target_tax_per_mu", "规上亩均税收目标", "num", 2, "万元/亩", money=True
+    ),
+    "n_enterprises": Field("n_enterprises", "企业数", "num", 0, "家"),
+}
+_MONEY_HINTS = ("tax", "value_added", "_wan", "revenue", "税", "增加值", "营收")
+
+
+def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
+    """Popup fields for the township layer, from whatever summary columns it has.
+
+    Known columns get Chinese labels; ``n_<路径>``-style counts become "<路径>（宗）"; any other
+    column is shown under its own name, as a number when its dtype is numeric. Columns that
+    look like money are marked as such.
+    """
+    out = []
+    for col in frame.columns:
+        if col == "geometry":
+            continue
+        if col in _TOWNSHIP_KNOWN:
+            out.append(_TOWNSHIP_KNOWN[col])
+        elif col.startswith("n_") and not col[2:].isascii():
+            out.append(Field(col, f"{col[2:]}（宗）", "num", 0))
+        else:
+            money = any(h in col.lower() for h in _MONEY_HINTS)
+            out.append(
+                Field(col, col, "num" if col.startswith(("n_", "area")) else "text", 2, money=money)
+            )
+    return tuple(out)

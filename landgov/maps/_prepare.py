@@ -1,0 +1,202 @@
+"""Turn a run into the frames a map draws: joins, redaction and the township fallback.
+
+Shared by the interactive and the print map, so both show the same thing. Inputs are never
+modified; every frame here is a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from landgov.maps._redact import (
+    REDACTION_NOTE,
+    redact_frame,
+    redact_mapping,
+    scrub_text,
+    secrets_of,
+)
+from landgov.maps._run import RunData
+from landgov.maps._themes import PATHS
+from landgov.maps.style import MapStyle
+
+__all__ = ["Prepared", "prepare", "township_summary"]
+
+_FAR_FIELDS = (
+    "far_floor",
+    "headroom_m2",
+    "zengrong",
+    "cond_scope",
+    *(f"cond_{i}" for i in range(1, 9)),
+    "zengrong_reasons",
+)
+_SEP = "；"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Frames ready to draw; money and names already removed when ``redacted``."""
+
+    parcels: gpd.GeoDataFrame  # drawn layer (empty when aggregated)
+    parcels_all: gpd.GeoDataFrame
+    blocks: gpd.GeoDataFrame | None
+    townships: gpd.GeoDataFrame | None
+    far: pd.DataFrame | None
+    manifest: Mapping[str, Any]
+    notes: tuple[str, ...]
+    redacted: bool
+    aggregated: bool
+    message: str | None
+    data_date: str | None
+    profile_label: str | None
+
+    @property
+    def redaction_note(self) -> str | None:
+        return REDACTION_NOTE if self.redacted else None
+
+
+def _split(value: Any) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [p.strip() for p in value.replace(";", _SEP).split(_SEP) if p.strip()]
+
+
+def _enterprise_lines(parcels: pd.DataFrame, enterprises: pd.DataFrame | None) -> pd.Series:
+    """One line per enterprise on each parcel: name (规上/规下 · 等级 · 得分)."""
+    lookup: dict[str, dict[str, Any]] = {}
+    if enterprises is not None and "uscc" in enterprises:
+        cols = [c for c in ("name", "above_scale", "grade", "score") if c in enterprises]
+        for row in enterprises[["uscc", *cols]].astype(object).itertuples(index=False):
+            lookup[str(row[0])] = dict(zip(cols, row[1:], strict=True))
+    names = parcels.get("enterprise_names", pd.Series(None, index=parcels.index)).astype(object)
+    codes = parcels.get("usccs", pd.Series(None, index=parcels.index)).astype(object)
+    out = []
+    for name_text, code_text in zip(names.tolist(), codes.tolist(), strict=True):
+        ns, cs = _split(name_text), _split(code_text)
+        lines = []
+        for k in range(max(len(ns), len(cs))):
+            info = lookup.get(cs[k], {}) if k < len(cs) else {}
+            name = ns[k] if k < len(ns) else str(info.get("name") or (cs[k] if k < len(cs) else ""))
+            extra = []
+            if isinstance(info.get("above_scale"), bool | np.bool_):
+                extra.append("规上" if info["above_scale"] else "规下")
+            if isinstance(info.get("grade"), str) and info["grade"]:
+                extra.append(f"{info['grade']} 类")
+            score = info.get("score")
+            if isinstance(score, int | float) and np.isfinite(score):
+                extra.append(f"得分 {score:.1f}")
+            lines.append(f"{name}（{'，'.join(extra)}）" if extra else name)
+        out.append("\n".join(lines) if lines else None)
+    return pd.Series(out, index=parcels.index, dtype=object)
+
+
+def _join_far(
+    parcels: gpd.GeoDataFrame, far: pd.DataFrame | None, notes: list[str]
+) -> gpd.GeoDataFrame:
+    if far is None or "parcel_id" not in far or "zengrong" not in far:
+        if far is not None:
+            notes.append("增容图层缺少 parcel_id 或 zengrong 字段，增容专题已略去")
+        return parcels
+    cols = [c for c in _FAR_FIELDS if c in far.columns]
+    table = pd.DataFrame(far[["parcel_id", *cols]]).drop_duplicates("parcel_id")
+    if len(table) < len(far):
+        notes.append(f"增容图层有 {len(far) - len(table)} 条重复宗地代码，只取第一条")
+    unknown = ~table["parcel_id"].isin(parcels["parcel_id"])
+    if unknown.any():
+        notes.append(f"增容图层有 {int(unknown.sum())} 宗不在底数清单中，未显示")
+    keep = [c for c in parcels.columns if c not in cols]
+    merged = parcels[keep].merge(table, on="parcel_id", how="left", validate="many_to_one")
+    if "far" in far.columns and "far" in parcels.columns:
+        extra = far.drop_duplicates("parcel_id").set_index("parcel_id")["far"]
+        filled = parcels["far"].where(parcels["far"].notna(), parcels["parcel_id"].map(extra))
+        merged["far"] = filled.to_numpy()
+    return gpd.GeoDataFrame(merged, geometry=parcels.geometry.name, crs=parcels.crs)
+
+
+def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Counts and areas per 镇街 from the parcels; geometry = hull of the parcels (示意范围)."""
+    frame = parcels[parcels["township"].notna()] if "township" in parcels else parcels.iloc[:0]
+    if not len(frame):
+        return gpd.GeoDataFrame({"township": []}, geometry=[], crs=parcels.crs)
+    area = pd.to_numeric(frame.get("area_mu"), errors="coerce")
+    gov = frame.get("screening_status", pd.Series("", index=frame.index)).astype(object).eq("治理")
+    table = pd.DataFrame({"township": frame["township"].astype(str), "area_mu": area, "gov": gov})
+    table["governance_area_mu"] = area.where(gov, 0.0)
+    for p in PATHS:
+        table[f"n_{p}"] = frame.get("path", pd.Series("", index=frame.index)).astype(object).eq(p)
+    grouped = table.groupby("township", sort=True)
+    out = grouped.agg(
+        n_parcels=("area_mu", "size"),
+        area_mu=("area_mu", "sum"),
+        n_governance=("gov", "sum"),
+        governance_area_mu=("governance_area_mu", "sum"),
+        **{f"n_{p}": (f"n_{p}", "sum") for p in PATHS},
+    ).reset_index()
+    points = shapely.get_coordinates(frame.geometry.representative_point().to_numpy())
+    codes = pd.Categorical(table["township"], categories=out["township"]).codes
+    hulls = shapely.convex_hull(shapely.multipoints(points, indices=codes))
+    hulls = shapely.buffer(hulls, 30.0)  # visible even around a single parcel
+    return gpd.GeoDataFrame(out, geometry=list(hulls), crs=parcels.crs)
+
+
+def _townships(
+    data: RunData, parcels: gpd.GeoDataFrame, notes: list[str], aggregated: bool
+) -> gpd.GeoDataFrame | None:
+    given = data.townships
+    if given is not None and len(given) and "township" in given:
+        if not aggregated:
+            return given
+        summary = township_summary(parcels).drop(columns="geometry")
+        extra = [c for c in summary.columns if c == "township" or c not in given.columns]
+        return given.merge(summary[extra], on="township", how="left")
+    if "township" not in parcels:
+        return None
+    notes.append("未提供镇街边界：镇街范围为该镇街地块的外包络（示意），仅供定位")
+    return township_summary(parcels)
+
+
+def _message(n: int, style: MapStyle) -> str:
+    return (
+        f"本图共有 {n:,} 宗地块，超过单幅交互地图的上限 {style.max_parcels:,} 宗，"
+        "为保证会场电脑流畅打开，改为按镇街汇总显示（点击镇街查看宗数、面积和四个一批统计）。"
+        "如需逐宗查看，请按镇街或区县分别出图。"
+    )
+
+
+def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
+    """Join, redact and (for very large runs) aggregate the layers of a run."""
+    notes = list(data.notes)
+    parcels = _join_far(data.parcels, data.far, notes)
+    parcels = parcels.assign(enterprise_detail=_enterprise_lines(parcels, data.enterprises))
+    blocks, far, manifest = data.blocks, data.far, dict(data.manifest)
+    if redact:
+        secrets = secrets_of([data.parcels, data.enterprises, data.governance])
+        parcels = redact_frame(parcels, secrets)
+        blocks = redact_frame(blocks, secrets)
+        far = redact_frame(far, secrets)
+        manifest = redact_mapping(manifest)
+        notes = [scrub_text(n, secrets) for n in notes]
+    aggregated = len(parcels) > style.max_parcels
+    townships = _townships(data, parcels, notes, aggregated)
+    if redact and townships is not None:
+        townships = redact_frame(townships, secrets)
+    return Prepared(
+        parcels=parcels.iloc[:0] if aggregated else parcels,
+        parcels_all=parcels,
+        blocks=blocks,
+        townships=townships,
+        far=far,
+        manifest=manifest,
+        notes=tuple(notes),
+        redacted=redact,
+        aggregated=aggregated,
+        message=_message(len(parcels), style) if aggregated else None,
+        data_date=data.data_date,
+        profile_label=data.profile_label,
+    )

@@ -1,0 +1,181 @@
+"""Read what a screening run wrote (``DIR/landgov.gpkg`` and ``DIR/manifest.json``), defensively.
+
+A layer or key that is absent leaves its map layer or panel out with a note (``RunData.notes``),
+never a crash; only a run without a ``parcels`` layer cannot be mapped.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from landgov.errors import CRSError, DataFileError, SchemaError
+
+__all__ = ["LAYER_LABELS", "PARCEL_FIELDS", "RunData", "load_run"]
+
+GPKG_NAME = "landgov.gpkg"
+MANIFEST_NAME = "manifest.json"
+
+#: Fields of the ``parcels`` layer the map reads (the pipeline contract).
+PARCEL_FIELDS: tuple[str, ...] = (
+    "parcel_id",
+    "township",
+    "holder",
+    "land_use",
+    "right_type",
+    "area_m2",
+    "area_mu",
+    "floor_area_m2",
+    "far",
+    "enterprise_names",
+    "usccs",
+    "n_enterprises",
+    "tax_wan",
+    "value_added_wan",
+    "tax_per_mu",
+    "value_added_per_mu",
+    "grade",
+    "low_efficiency",
+    "flags",
+    "screening_status",
+    "path",
+    "path_status",
+    "reasons",
+    "citations",
+    "missing",
+    "block_id",
+)
+
+LAYER_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "parcels": "底数清单（parcels）",
+        "governance": "治理清单（governance）",
+        "blocks": "连片地块（blocks）",
+        "townships": "镇街汇总（townships）",
+        "far": "增容评估（far）",
+        "enterprises": "企业评价（enterprises）",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RunData:
+    """The layers of one run, each ``None`` when the run did not write it."""
+
+    path: Path
+    parcels: gpd.GeoDataFrame
+    governance: gpd.GeoDataFrame | None = None
+    blocks: gpd.GeoDataFrame | None = None
+    townships: gpd.GeoDataFrame | None = None
+    far: gpd.GeoDataFrame | None = None
+    enterprises: pd.DataFrame | None = None
+    manifest: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def data_date(self) -> str | None:
+        """``data_date`` (or ``as_of``) from the manifest."""
+        value = self.manifest.get("data_date") or self.manifest.get("as_of")
+        return str(value) if value else None
+
+    @property
+    def profile_label(self) -> str | None:
+        """``名称 版本`` of the policy profile the run used."""
+        prof = self.manifest.get("profile")
+        if isinstance(prof, Mapping):
+            text = " ".join(str(prof[k]) for k in ("name", "version") if prof.get(k))
+            return text or None
+        return str(prof) if prof else None
+
+
+def _read_manifest(path: Path, notes: list[str]) -> dict[str, Any]:
+    file = path / MANIFEST_NAME
+    if not file.exists():
+        notes.append("未找到 manifest.json：标题中不显示数据日期和政策口径，目标面板略去")
+        return {}
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        notes.append(f"manifest.json 无法读取（{exc}），已忽略")
+        return {}
+    if not isinstance(data, dict):
+        notes.append("manifest.json 不是一个 JSON 对象，已忽略")
+        return {}
+    return data
+
+
+def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # e.g. "no geometry column" notices
+        return gpd.read_file(gpkg, layer=layer, engine="pyogrio")
+
+
+def _check_crs(frame: gpd.GeoDataFrame, layer: str, gpkg: Path) -> None:
+    if frame.crs is None:
+        raise CRSError(
+            f"{gpkg} 图层 {layer} 没有坐标系：应为 EPSG:4549（CGCS2000 3度带 120°E）等投影坐标系；"
+            "请用 landgov screen 重新生成，或为图层写入坐标系"
+        )
+    if not frame.crs.is_projected:
+        raise CRSError(
+            f"{gpkg} 图层 {layer} 的坐标系 {frame.crs.to_string()} 不是投影坐标系（米）："
+            "landgov 的输出应为 CGCS2000 高斯-克吕格投影，例如 EPSG:4549"
+        )
+
+
+def load_run(run_dir: str | Path) -> RunData:
+    """Read a run directory for mapping.
+
+    Parameters
+    ----------
+    run_dir
+        Directory holding ``landgov.gpkg`` (and usually ``manifest.json``).
+
+    Raises
+    ------
+    DataFileError
+        No ``landgov.gpkg`` in the directory.
+    SchemaError
+        The GeoPackage has no ``parcels`` layer or it lacks ``parcel_id``.
+    CRSError
+        The parcels carry no projected CRS.
+    """
+    path = Path(run_dir)
+    gpkg = path / GPKG_NAME
+    if not gpkg.is_file():
+        raise DataFileError(
+            f"{path} 中没有 {GPKG_NAME}：请先运行 landgov screen（或 landgov demo）生成结果目录"
+        )
+    notes: list[str] = []
+    manifest = _read_manifest(path, notes)
+    present = {str(row[0]) for row in pyogrio.list_layers(gpkg)}
+    if "parcels" not in present:
+        raise SchemaError(
+            f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）"
+        )
+    layers: dict[str, Any] = {}
+    for name in ("parcels", "governance", "blocks", "townships", "far", "enterprises"):
+        if name not in present:
+            if name != "governance":
+                notes.append(f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去")
+            continue
+        frame = _read_layer(gpkg, name)
+        if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+            _check_crs(frame, name, gpkg)
+        layers[name] = frame
+    parcels = layers.pop("parcels")
+    if "parcel_id" not in parcels.columns:
+        raise SchemaError(f"{gpkg} 的 parcels 图层缺少 parcel_id（宗地代码）字段")
+    absent = [f for f in PARCEL_FIELDS if f not in parcels.columns]
+    if absent:
+        notes.append(f"parcels 图层缺少字段：{'、'.join(absent)}（弹窗中相应内容为空）")
+    return RunData(path=path, parcels=parcels, manifest=manifest, notes=tuple(notes), **layers)

@@ -1,0 +1,216 @@
+"""Parcel themes: one class per parcel and a Chinese legend, shared by the web and print maps."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex, to_rgb
+from numpy.typing import NDArray
+
+from landgov.maps.style import THEMES, MapStyle
+
+__all__ = ["LegendItem", "Theme", "build_themes"]
+
+PATHS = ("拆除重建", "整治提升", "功能转型", "关停退出")
+GRADES = ("A", "B", "C", "D")
+_GRADE_LABELS = {
+    "A": "A 类（优先支持）",
+    "B": "B 类（提升发展）",
+    "C": "C 类（整治提升）",
+    "D": "D 类（淘汰倒逼）",
+}
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry; ``back`` marks the neutral class drawn underneath the others."""
+
+    label: str
+    color: str
+    count: int
+    back: bool = False
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A parcel theme: ``classes[i]`` indexes ``legend`` for parcel ``i``."""
+
+    key: str
+    label: str
+    legend_title: str
+    classes: NDArray[np.uint8]
+    legend: tuple[LegendItem, ...]
+
+    def colors(self) -> list[str]:
+        """Fill colour of every parcel, in parcel order."""
+        palette = np.array([item.color for item in self.legend], dtype=object)
+        return palette[self.classes].tolist()
+
+
+def _text(series: pd.Series) -> NDArray[np.object_]:
+    return series.astype(object).where(series.notna(), "").map(lambda v: str(v).strip()).to_numpy()
+
+
+def _finish(
+    key: str, legend_title: str, codes: NDArray[np.int64], entries: list[tuple[str, str, bool]]
+) -> Theme:
+    counts = np.bincount(codes, minlength=len(entries))
+    legend = tuple(
+        LegendItem(label, color, int(counts[i]), back)
+        for i, (label, color, back) in enumerate(entries)
+    )
+    return Theme(key, THEMES[key], legend_title, codes.astype(np.uint8), legend)
+
+
+def _nice(x: float) -> float:
+    return float(f"{x:.2g}") if x else 0.0
+
+
+def tax_breaks(values: pd.Series, style: MapStyle, threshold: float | None) -> list[float]:
+    """Upper class bounds for 亩均税收: the style's, else a mapclassify scheme, plus threshold."""
+    if style.tax_breaks is not None:
+        breaks = list(style.tax_breaks)
+    else:
+        v = pd.to_numeric(values, errors="coerce").dropna()
+        v = v[np.isfinite(v)]
+        k = min(style.tax_classes, int(v.nunique()))
+        breaks = []
+        if k >= 2:
+            scheme = mapclassify.classify(v.to_numpy(), scheme=style.tax_scheme, k=k)
+            breaks = [_nice(b) for b in np.asarray(scheme.bins)[:-1]]
+    if threshold is not None:
+        breaks.append(float(threshold))
+    return sorted(set(breaks))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def tax_theme(frame: pd.DataFrame, style: MapStyle, threshold: float | None) -> Theme:
+    values = pd.to_numeric(frame.get("tax_per_mu"), errors="coerce")
+    if values is None:
+        values = pd.Series(np.nan, index=frame.index)
+    breaks = tax_breaks(values, style, threshold)
+    k = len(breaks) + 1
+    cmap = colormaps[style.tax_cmap]
+    colors = [to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, k)]
+    labels = (
+        [f"< {_fmt(breaks[0])}"]
+        + [f"{_fmt(a)} – {_fmt(b)}" for a, b in itertools.pairwise(breaks)]
+        + [f"≥ {_fmt(breaks[-1])}"]
+        if breaks
+        else ["有数据"]
+    )
+    vals = values.to_numpy(dtype=float)
+    finite = np.isfinite(vals)
+    codes = np.full(vals.shape[0], k, dtype=np.int64)
+    codes[finite] = np.searchsorted(np.asarray(breaks), vals[finite], side="right")
+    entries = [(lab, col, False) for lab, col in zip(labels, colors, strict=True)]
+    entries.append(("无数据", style.no_data_color, False))
+    title = "亩均税收（万元/亩）"
+    if threshold is not None:
+        title += f"，低效线 {_fmt(threshold)}"
+    return _finish("tax", title, codes, entries)
+
+
+def grade_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
+    grades = _text(frame["grade"]) if "grade" in frame else np.full(len(frame), "", dtype=object)
+    lookup = {g: i for i, g in enumerate(GRADES)}
+    codes = np.array([lookup.get(g.upper(), len(GRADES)) for g in grades], dtype=np.int64)
+    entries = [
+        (_GRADE_LABELS[g], style.grade_colors.get(g, style.no_data_color), False) for g in GRADES
+    ]
+    entries.append(("未评价 / 无等级", style.no_data_color, False))
+    return _finish("grade", "亩均评价等级", codes, entries)
+
+
+def path_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
+    n = len(frame)
+    path = _text(frame["path"]) if "path" in frame else np.full(n, "", dtype=object)
+    status = (
+        _text(frame["screening_status"])
+        if "screening_status" in frame
+        else np.full(n, "", dtype=object)
+    )
+    labels = list(PATHS) + sorted({p for p in path if p and p not in PATHS})
+    lookup = {p: i for i, p in enumerate(labels)}
+    pending, unknown, out = len(labels), len(labels) + 1, len(labels) + 2
+    codes = np.full(n, out, dtype=np.int64)
+    for i in range(n):
+        if path[i]:
+            codes[i] = lookup[path[i]]
+        elif status[i] == "治理":
+            codes[i] = pending
+        elif status[i] == "待核实":
+            codes[i] = unknown
+    entries = [(p, style.path_colors.get(p, style.no_data_color), False) for p in labels]
+    entries += [
+        ("治理清单·路径待核实", style.pending_color, False),
+        ("筛查待核实", "#fff3b0", False),
+        ("不列入治理清单", style.background_color, True),
+    ]
+    return _finish("path", "四个一批处置路径", codes, entries)
+
+
+def _shade(color: str, strength: float) -> str:
+    rgb = np.asarray(to_rgb(color))
+    return to_hex(1.0 - strength * (1.0 - rgb))
+
+
+def far_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
+    verdict = _text(frame["zengrong"])
+    headroom = pd.to_numeric(frame.get("headroom_m2"), errors="coerce").to_numpy(dtype=float)
+    ok = verdict == "可申报"
+    h = headroom[ok & np.isfinite(headroom)]
+    k = max(1, min(style.headroom_classes, len(np.unique(h))))
+    edges = list(np.quantile(h, np.linspace(0, 1, k + 1))[1:-1]) if k > 1 else []
+    edges = sorted({round(e, -2) for e in edges if e > 0})
+    k = len(edges) + 1
+    base = style.zengrong_colors["可申报"]
+    entries: list[tuple[str, str, bool]] = []
+    bounds = [0.0, *edges]
+    for j in range(k):
+        label = "可申报"
+        if k > 1:
+            rng = (
+                f"≥ {bounds[j]:,.0f}" if j == k - 1 else f"{bounds[j]:,.0f} – {bounds[j + 1]:,.0f}"
+            )
+            label = f"可申报，可增 {rng} m²"
+        entries.append((label, _shade(base, 0.45 + 0.55 * (j + 1) / k), False))
+    codes = np.full(len(frame), k + 3, dtype=np.int64)
+    hv = np.where(np.isfinite(headroom), headroom, 0.0)
+    codes[ok] = np.searchsorted(np.asarray(edges), hv[ok], side="right")
+    codes[verdict == "不可申报"] = k
+    codes[verdict == "待核实"] = k + 1
+    codes[verdict == "待承诺"] = k + 2
+    entries += [
+        ("不可申报", style.zengrong_colors["不可申报"], False),
+        ("待核实", style.zengrong_colors["待核实"], False),
+        ("待承诺", style.pending_color, False),
+        ("未评估", style.background_color, True),
+    ]
+    return _finish("far", "增容评估（容积率可提至 2.5）", codes, entries)
+
+
+def build_themes(
+    frame: pd.DataFrame, style: MapStyle, *, with_tax: bool, threshold: float | None
+) -> dict[str, Theme]:
+    """Every theme the data supports, in :data:`THEMES` order.
+
+    ``tax`` only when ``with_tax`` (not on redacted maps) and the column exists; ``far`` only
+    when the 增容 layer was joined (column ``zengrong``).
+    """
+    out: dict[str, Theme] = {}
+    if with_tax and "tax_per_mu" in frame:
+        out["tax"] = tax_theme(frame, style, threshold)
+    out["grade"] = grade_theme(frame, style)
+    out["path"] = path_theme(frame, style)
+    if "zengrong" in frame:
+        out["far"] = far_theme(frame, style)
+    return out

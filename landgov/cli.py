@@ -46,6 +46,93 @@ def inspect_command(
     click.echo(to_json(report) if as_json else render_text(report))
 
 
+_PATH = click.Path(exists=True, path_type=Path)
+
+
+@cli.command("screen")
+@click.option("--parcels", "-p", type=_PATH, required=True, help="宗地图层（Shapefile/GPKG/…）")
+@click.option("--enterprises", "-e", type=_PATH, required=True, help="企业亩均效益表（xlsx/csv）")
+@click.option("--links", "-l", type=_PATH, help="地企关联表；缺省时按权利人名称匹配企业名称")
+@click.option("--compliance", "-c", type=_PATH, help="违法违规记录表")
+@click.option("--planning", "-g", type=_PATH, help="规划用途图层")
+@click.option("--demolition", "-d", type=_PATH, help="近年拆迁计划图层")
+@click.option("--townships", "-t", type=_PATH, help="镇街边界图层")
+@click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
+@click.option("--as-of", "as_of", help="基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+def screen_command(
+    parcels: Path,
+    enterprises: Path,
+    links: Path | None,
+    compliance: Path | None,
+    planning: Path | None,
+    demolition: Path | None,
+    townships: Path | None,
+    profile: str,
+    as_of: str | None,
+    out: Path,
+    quiet: bool,
+) -> None:
+    """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
+    from landgov.pipeline import ScreeningInputs, run_screening
+
+    inputs = ScreeningInputs(
+        parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
+        planning=planning, demolition=demolition, townships=townships,
+    )  # fmt: skip
+    run = run_screening(inputs, profile=profile, out_dir=out, as_of=as_of, progress=not quiet)
+    _echo_summary(run.manifest)
+
+
+def _echo_summary(manifest: dict) -> None:
+    rows = manifest["outputs"]["rows"]
+    counts = manifest["counts"]
+    prof = manifest["profile"]
+    click.echo(f"策略配置：{prof['title']}（{prof['name']} v{prof['version']}）")
+    click.echo(f"基准日期：{manifest['as_of']}")
+    click.echo(
+        f"底数清单 {rows['parcels']} 宗；治理清单 {rows['governance']} 宗；连片 {rows['blocks']} 片；"
+        f"企业 {rows['enterprises']} 家；问题记录 {rows['problems']} 条"
+    )
+    click.echo("筛查结论：" + "，".join(f"{k} {v}" for k, v in counts["screening_status"].items()))
+    if counts["path"]:
+        click.echo("四个一批：" + "，".join(f"{k} {v}" for k, v in counts["path"].items()))
+    click.echo(f"输出：{manifest['outputs']['gpkg']}，{manifest['outputs']['xlsx']}")
+
+
+@cli.command("demo")
+@click.option(
+    "--out", "-o", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True
+)
+@click.option(
+    "--maps-dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True
+)
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+def demo_command(out: Path, maps_dir: Path, quiet: bool) -> None:
+    """在随包示例数据（模拟数据）上运行全流程：筛查、增容审查、地图。"""
+    from landgov.demo import run_demo
+
+    run_demo(out_dir=out, maps_dir=maps_dir, progress=not quiet, echo=click.echo)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live next to their concept (profiles, far, map)."""
+    from landgov.maps.cli import command as map_command
+    from landgov.policy.cli import command as profiles_command
+
+    cli.add_command(profiles_command)
+    cli.add_command(map_command)
+    try:
+        from landgov.far_cli import command as far_command
+    except ImportError:  # pragma: no cover - far is optional while it is being built
+        return
+    cli.add_command(far_command)
+
+
+_register_optional_commands()
+
+
 def main() -> None:
     """Entry point: run the CLI, turning landgov errors into a clear message and exit code 2."""
     try:

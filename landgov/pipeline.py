@@ -1,0 +1,446 @@
+"""One end-to-end screening run: read → link → grade → screen → write, with a manifest.
+
+:func:`run_screening` writes ``DIR/landgov.gpkg`` (layers ``parcels`` = 底数清单, ``governance``
+= 治理清单, ``blocks``, ``townships`` when boundaries are given, and the attribute table
+``enterprises``), ``DIR/landgov.xlsx`` (sheets 底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总,
+问题记录) and ``DIR/manifest.json`` (inputs with SHA-256, profile, version, row counts in / out /
+rejected, timings per stage). Field names are documented in ``docs/schema.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from tqdm.auto import tqdm
+
+from landgov import __version__
+from landgov.efficiency import grade_enterprises, indicators, parcel_grades
+from landgov.io import (
+    read_compliance,
+    read_demolition,
+    read_enterprises,
+    read_links,
+    read_parcels,
+    read_planning,
+    read_townships,
+)
+from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.link import link_parcels
+from landgov.policy import Profile, load_profile
+from landgov.reports.excel import write_sheet
+from landgov.reports.labels import LABELS
+from landgov.screening import screen
+from landgov.verdict import Verdict
+
+__all__ = ["ScreeningInputs", "ScreeningRun", "run_screening", "sha256", "write_layer"]
+
+GPKG = "landgov.gpkg"
+XLSX = "landgov.xlsx"
+MANIFEST = "manifest.json"
+
+PARCEL_COLUMNS = [
+    "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
+    "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
+    "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
+    "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
+    "low_efficiency", "idle_years", "flags", "screening_status", "path", "path_rule",
+    "path_status", "reasons", "citations", "missing", "to_verify", "block_id", "block_large",
+    "block_area_mu", "source_row",
+]  # fmt: skip
+ENTERPRISE_COLUMNS = [
+    "uscc", "uscc_status", "name", "scale", "above_scale", "industry_code", "industry_name",
+    "township", "land_mu", "land_mu_declared", "n_parcels", "tax_wan", "value_added_wan",
+    "tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
+    "labour_productivity", "rd_ratio", "tax_per_power", "score", "score_items", "evaluated",
+    "evaluation_note", "grade_computed", "grade_given", "grade", "grade_label", "grade_source",
+    "catalogue_class", "source_row",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScreeningInputs:
+    """The files of one run. Only ``parcels`` and ``enterprises`` are required."""
+
+    parcels: Path
+    enterprises: Path
+    links: Path | None = None
+    compliance: Path | None = None
+    planning: Path | None = None
+    demolition: Path | None = None
+    townships: Path | None = None
+
+    def files(self) -> dict[str, Path]:
+        """The given files by role."""
+        return {f.name: Path(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+@dataclass
+class ScreeningRun:
+    """Everything a run produced (also written to disk)."""
+
+    parcels: gpd.GeoDataFrame
+    governance: gpd.GeoDataFrame
+    blocks: gpd.GeoDataFrame
+    enterprises: pd.DataFrame
+    townships: pd.DataFrame
+    problems: pd.DataFrame
+    manifest: dict[str, Any]
+    out_dir: Path
+    checks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for .shp)."""
+    digest = hashlib.sha256()
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
+    for part in parts:
+        if part.exists():
+            with part.open("rb") as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Stages:
+    """Times each stage and shows progress."""
+
+    def __init__(self, names: list[str], *, progress: bool) -> None:
+        self.timings: dict[str, float] = {}
+        self.bar = tqdm(total=len(names), desc="landgov", unit="步", disable=not progress)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.bar.set_description(name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - start, 3)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.set_description("完成")
+        self.bar.close()
+
+
+def _to_text(value: object) -> object:
+    if isinstance(value, Verdict):
+        return value.explain()
+    if isinstance(value, list | tuple | set):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == "geometry" or out[col].dtype != object:
+            continue
+        out[col] = out[col].map(_to_text)
+        if out[col].map(lambda v: v is None or isinstance(v, str)).all():
+            out[col] = out[col].astype(object)
+    return out
+
+
+def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
+    first = [c for c in preferred if c in frame.columns]
+    rest = [c for c in frame.columns if c not in first and c != "geometry"]
+    geom = ["geometry"] if "geometry" in frame.columns else []
+    return frame[first + rest + geom]
+
+
+def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
+    """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers."""
+    data = _storable(frame)
+    if isinstance(data, gpd.GeoDataFrame):
+        data = data.reset_index(drop=True)
+    else:
+        data = pd.DataFrame(data).reset_index(drop=True)
+    pyogrio.write_dataframe(
+        data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
+    )
+
+
+def _read_optional(path: Path | None, reader: Callable[..., ReadResult]) -> ReadResult | None:
+    return None if path is None else reader(path)
+
+
+def _links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Without a link table: link each parcel to the enterprise whose name equals its holder."""
+    names = enterprises.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
+    matched = parcels[["parcel_id", "holder"]].dropna()
+    matched = matched[matched["holder"].isin(names.index)]
+    return pd.DataFrame(
+        {
+            "parcel_id": matched["parcel_id"].to_numpy(),
+            "uscc": names.loc[matched["holder"]].to_numpy(),
+            "relation": "owner",
+            "area_used_m2": np.nan,
+            "source_row": np.arange(1, len(matched) + 1),
+        }
+    )
+
+
+def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
+    frames = []
+    for role, res in results.items():
+        if len(res.rejected):
+            rej = pd.DataFrame(res.rejected).drop(columns=["geometry"], errors="ignore")
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "source": Path(res.meta.get("path", role)).name,
+                        "row": rej.get("source_row"),
+                        "field": None,
+                        "value": rej.get("parcel_id", rej.get("uscc")),
+                        "problem": "该行已剔除：" + rej["reject_reason"].astype(str),
+                        "action": "修正源数据后重新运行",
+                        "severity": "错误",
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+
+def _all_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f[PROBLEM_COLUMNS] for f in frames if f is not None and len(f)]
+    if not frames:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def run_screening(
+    inputs: ScreeningInputs,
+    *,
+    profile: str | Path | Profile,
+    out_dir: str | Path,
+    as_of: dt.date | str | None = None,
+    progress: bool = True,
+) -> ScreeningRun:
+    """Run the whole screening on one set of files and write the outputs.
+
+    Parameters
+    ----------
+    inputs
+        The files (see :class:`ScreeningInputs`).
+    profile
+        A shipped profile name (``landgov profiles``), a profile file/folder, or a
+        :class:`~landgov.policy.Profile`.
+    out_dir
+        Output folder (created).
+    as_of
+        Reference date for idle land and recent violations (default: today).
+    progress
+        Show a progress bar per stage.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
+    stages = _Stages(
+        ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
+    )
+    with stages.stage("读取数据"):
+        reads: dict[str, ReadResult] = {
+            "parcels": read_parcels(inputs.parcels),
+            "enterprises": read_enterprises(inputs.enterprises),
+        }
+        optional = {
+            "links": (inputs.links, read_links),
+            "compliance": (inputs.compliance, read_compliance),
+            "planning": (inputs.planning, read_planning),
+            "demolition": (inputs.demolition, read_demolition),
+            "townships": (inputs.townships, read_townships),
+        }
+        for role, (path, reader) in optional.items():
+            res = _read_optional(path, reader)
+            if res is not None:
+                reads[role] = res
+    parcels = reads["parcels"].data
+    enterprises = reads["enterprises"].data
+    with stages.stage("地企关联"):
+        links = (
+            reads["links"].data if "links" in reads else _links_from_holders(parcels, enterprises)
+        )
+        linked = link_parcels(parcels, enterprises, links, profile=prof)
+    with stages.stage("亩均评价"):
+        graded = grade_enterprises(linked.enterprises, profile=prof)
+        ind = indicators(linked.parcels, profile=prof)
+        lp = linked.parcels.copy()
+        for col in ind.data.columns:
+            lp[col] = ind.data[col]
+        lp["grade"] = parcel_grades(lp, graded.data)
+    with stages.stage("筛查与路径"):
+        result = screen(
+            lp,
+            enterprises=graded.data,
+            pairs=linked.pairs,
+            compliance=reads["compliance"].data if "compliance" in reads else None,
+            planning=reads["planning"].data if "planning" in reads else None,
+            demolition=reads["demolition"].data if "demolition" in reads else None,
+            profile=prof,
+            as_of=as_of_date,
+        )
+        townships = _township_summary(result, graded.data, prof, reads.get("townships"))
+    problems = _all_problems(
+        [
+            *(r.problems for r in reads.values()),
+            _rejected_rows(reads),
+            linked.problems,
+            graded.problems,
+            ind.problems,
+            result.problems,
+        ]
+    )
+    with stages.stage("写出结果"):
+        run = _write_outputs(result, graded.data, townships, problems, out=out, prof=prof)
+    stages.close()
+    run.manifest = _manifest(
+        inputs, reads, run, prof=prof, as_of=as_of_date, timings=stages.timings, linked=linked
+    )
+    (out / MANIFEST).write_text(
+        json.dumps(run.manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    run.checks = result.checks
+    return run
+
+
+def _township_summary(
+    result: Any, enterprises: pd.DataFrame, prof: Profile, townships: ReadResult | None
+) -> pd.DataFrame:
+    from landgov.summary import summarise
+
+    return summarise(
+        result.parcels,
+        enterprises=enterprises,
+        profile=prof,
+        boundaries=None if townships is None else townships.data,
+    )
+
+
+def _write_outputs(
+    result: Any,
+    enterprises: pd.DataFrame,
+    townships: pd.DataFrame,
+    problems: pd.DataFrame,
+    *,
+    out: Path,
+    prof: Profile,
+) -> ScreeningRun:
+    gpkg, xlsx = out / GPKG, out / XLSX
+    for stale in (gpkg, xlsx):
+        stale.unlink(missing_ok=True)
+    parcels = _ordered(result.parcels, PARCEL_COLUMNS)
+    governance = _ordered(result.governance, PARCEL_COLUMNS)
+    ents = _ordered(enterprises, ENTERPRISE_COLUMNS)
+    write_layer(parcels, gpkg, layer="parcels")
+    write_layer(governance, gpkg, layer="governance")
+    write_layer(result.blocks, gpkg, layer="blocks")
+    write_layer(ents, gpkg, layer="enterprises")
+    if isinstance(townships, gpd.GeoDataFrame) and townships.geometry.notna().any():
+        write_layer(townships, gpkg, layer="townships")
+    else:
+        write_layer(pd.DataFrame(townships), gpkg, layer="township_summary")
+    profile_note = f"策略配置：{prof.title}（{prof.label}）"
+    sheets = [
+        ("底数清单", parcels),
+        ("治理清单", governance),
+        ("连片地块", result.blocks),
+        ("企业评价", ents),
+        ("镇街汇总", townships),
+        ("问题记录", problems),
+    ]
+    for name, frame in sheets:
+        write_sheet(_storable(frame), xlsx, sheet=name, labels=LABELS)
+    write_sheet(
+        pd.DataFrame(prof.as_rows()).rename(
+            columns={"key": "参数", "value": "取值", "unit": "单位", "source": "依据",
+                     "from": "所在配置", "note": "说明"}
+        ),
+        xlsx,
+        sheet="策略参数",
+    )  # fmt: skip
+    return ScreeningRun(
+        parcels=parcels,
+        governance=governance,
+        blocks=result.blocks,
+        enterprises=ents,
+        townships=townships,
+        problems=problems,
+        manifest={"note": profile_note},
+        out_dir=out,
+    )
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in series.value_counts(dropna=False).items()}
+
+
+def _manifest(
+    inputs: ScreeningInputs,
+    reads: dict[str, ReadResult],
+    run: ScreeningRun,
+    *,
+    prof: Profile,
+    as_of: dt.date,
+    timings: dict[str, float],
+    linked: Any,
+) -> dict[str, Any]:
+    files = inputs.files()
+    return {
+        "landgov_version": __version__,
+        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "as_of": as_of.isoformat(),
+        "profile": {
+            "name": prof.name,
+            "version": prof.version,
+            "title": prof.title,
+            "chain": list(prof.chain),
+        },
+        "inputs": {
+            role: {
+                "path": str(path),
+                "sha256": sha256(path),
+                "rows_in": reads[role].rows_in,
+                "rows_out": len(reads[role].data),
+                "rows_rejected": len(reads[role].rejected),
+                "encoding": (reads[role].meta.get("encoding") or {}),
+                "crs": (reads[role].meta.get("crs") or {}).get("epsg"),
+            }
+            for role, path in files.items()
+        },
+        "outputs": {
+            "gpkg": str(run.out_dir / GPKG),
+            "xlsx": str(run.out_dir / XLSX),
+            "rows": {
+                "parcels": len(run.parcels),
+                "governance": len(run.governance),
+                "blocks": len(run.blocks),
+                "enterprises": len(run.enterprises),
+                "problems": len(run.problems),
+                "unmatched_enterprises": len(linked.unmatched_enterprises),
+                "unmatched_links": len(linked.unmatched_links),
+            },
+        },
+        "counts": {
+            "screening_status": _counts(run.parcels["screening_status"]),
+            "path": _counts(run.governance["path"]) if len(run.governance) else {},
+            "grade": _counts(run.enterprises["grade"]) if "grade" in run.enterprises else {},
+        },
+        "timings_s": timings,
+    }

@@ -92,8 +92,8 @@ def _echo_summary(manifest: dict) -> None:
     click.echo(f"策略配置：{prof['title']}（{prof['name']} v{prof['version']}）")
     click.echo(f"基准日期：{manifest['as_of']}")
     click.echo(
-        f"底数清单 {rows['parcels']} 宗；治理清单 {rows['governance']} 宗；连片 {rows['blocks']} 片；"
-        f"企业 {rows['enterprises']} 家；问题记录 {rows['problems']} 条"
+        f"底数清单 {rows['parcels']} 宗；治理清单 {rows['governance']} 宗；"
+        f"连片 {rows['blocks']} 片；企业 {rows['enterprises']} 家；问题记录 {rows['problems']} 条"
     )
     click.echo("筛查结论：" + "，".join(f"{k} {v}" for k, v in counts["screening_status"].items()))
     if counts["path"]:

@@ -1,0 +1,653 @@
+"""四个一批: one treatment path for every plot on the 治理清单 (DOMAIN.md §5).
+
+The seeds name the four paths — 拆除重建、整治提升、功能转型、关停退出 [002 三(一)2; 001 三(一)2] —
+but give no criteria, so the path is decided by an **ordered, editable rule table** stored in the
+policy profile (section ``paths``, key ``rules``). Rules are evaluated in order and the first rule
+whose condition holds decides the path; the last rule must catch every plot, so each plot gets
+exactly one path.
+
+Rule tables are data, never code. A rule is a table::
+
+    { id = "R1", path = "关停退出", label = "…", source = "001 三(二)2", official = false,
+      any = ["catalogue:淘汰类", "violation:重大:安全&grade:D", "idle_years>=2"],
+      all = ["low_efficiency:不符合"] }
+
+The condition holds when every term of ``all`` holds and at least one term of ``any`` holds (an
+absent list is no constraint; a rule needs at least one of them). A *term* is one or more atoms
+joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. Atoms:
+
+``<check>:<status>``
+    the screening verdict of a check has that status (符合/不符合/待核实); checks are
+    low_efficiency, violation, two_high, idle, under_used, planning, control_line, demolition,
+    catalogue (see :mod:`landgov.screening`).
+``catalogue:<class>``
+    an enterprise on the plot is in that class of 《产业结构调整指导目录》
+    (鼓励类/允许类/限制类/淘汰类).
+``grade:<A|B|C|D>``
+    the plot's 亩均 grade (from its main enterprise).
+``violation:<severity>[:<category>]``
+    a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category.
+``block:large``
+    the plot belongs to a 连片 block of at least ``blocks.min_area_mu`` 亩 [000 4].
+``<field><op><number>``
+    a comparison, ``op`` one of ``>= <= > < == !=``; fields idle_years, far, tax_per_mu,
+    area_mu, block_area_mu.
+``always``
+    holds for every plot (the catch-all of the last rule).
+
+Logic is three-valued: an atom whose input is missing is *unknown*. ``&`` is false as soon as an
+atom is false; ``any`` is true as soon as a term is true. A rule that is unknown does not match;
+evaluation goes on, and the plot's ``path_status`` becomes 待核实 with the missing inputs listed,
+because a rule placed earlier might have applied.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from landgov.errors import Issue, ProfileError
+from landgov.policy import Profile
+from landgov.verdict import Citation, Status, Verdict
+
+__all__ = [
+    "CHECK_NAMES",
+    "PATH_COLUMNS",
+    "PathRule",
+    "TreatmentPath",
+    "assign_paths",
+    "rule_table",
+    "validate_rule_table",
+]
+
+
+class TreatmentPath(enum.StrEnum):
+    """The 四个一批 treatment paths [002 三(一)2; 001 三(一)2]."""
+
+    DEMOLISH_REBUILD = "拆除重建"
+    RECTIFY = "整治提升"
+    TRANSFORM = "功能转型"
+    EXIT = "关停退出"
+
+
+#: Screening checks a ``<check>:<status>`` atom may name (see landgov.screening.Check).
+CHECK_NAMES: tuple[str, ...] = (
+    "low_efficiency",
+    "violation",
+    "two_high",
+    "idle",
+    "under_used",
+    "planning",
+    "control_line",
+    "demolition",
+    "catalogue",
+)
+
+#: Columns :func:`assign_paths` returns besides ``verdict``.
+PATH_COLUMNS: tuple[str, ...] = (
+    "path",
+    "path_rule",
+    "path_status",
+    "reasons",
+    "citations",
+    "missing",
+)
+
+_CATALOGUE_CLASSES = ("鼓励类", "允许类", "限制类", "淘汰类")
+_GRADES = ("A", "B", "C", "D")
+_SEVERITIES = ("一般", "较大", "重大")
+_CATEGORIES = ("安全", "环保", "质量", "能耗", "消防", "税收", "违法用地", "违法建设", "无照经营")
+_STATUSES = tuple(s.value for s in (Status.PASS, Status.FAIL, Status.UNKNOWN))
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+#: numeric fields: (source check or parcel column, key in the verdict's values, Chinese label)
+_NUMERIC: dict[str, tuple[str, str, str]] = {
+    "idle_years": ("idle", "idle_years", "闲置年数（满年）"),
+    "far": ("under_used", "far", "容积率"),
+    "tax_per_mu": ("low_efficiency", "tax_per_mu", "亩均税收（万元/亩）"),
+    "area_mu": ("", "area_mu", "宗地面积（亩）"),
+    "block_area_mu": ("", "block_area_mu", "所在连片地块面积（亩）"),
+}
+_NUMERIC_RE = re.compile(r"^([a-z_]+)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)$")
+_RULE_KEYS = frozenset({"id", "path", "any", "all", "label", "source", "url", "official", "note"})
+_ALLOWED_TERMS = (
+    "<检查>:<符合|不符合|待核实>（检查：" + "、".join(CHECK_NAMES) + "）；"
+    "catalogue:<鼓励类|允许类|限制类|淘汰类>；grade:<A|B|C|D>；"
+    "violation:<一般|较大|重大>[:<类别>]；block:large；"
+    "<字段><比较符><数值>（字段：" + "、".join(_NUMERIC) + "；比较符：>= <= > < == !=）；always；"
+    "多个条件用 & 连接，前缀 ! 表示否定"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# condition language
+
+
+@dataclass(frozen=True)
+class _Atom:
+    kind: str  # status | catalogue | grade | violation | block | compare | always
+    name: str
+    value: Any = None
+    extra: Any = None
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """Three-valued result of an atom, term or rule with its evidence."""
+
+    value: bool | None
+    evidence: tuple[tuple[str, Citation | None], ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def _parse_atom(text: str) -> _Atom:
+    """Parse one atom; raise ValueError with a Chinese message naming what is allowed."""
+    raw = text.strip()
+    negate = raw.startswith("!")
+    body = raw[1:].strip() if negate else raw
+    if body == "always":
+        if negate:
+            raise ValueError("「always」不能取否定")
+        return _Atom("always", "always")
+    match = _NUMERIC_RE.match(body)
+    if match:
+        name, op, num = match.groups()
+        if name not in _NUMERIC:
+            raise ValueError(f"未知的数值字段「{name}」，允许：{'、'.join(_NUMERIC)}")
+        return _Atom("compare", name, float(num), op, negate)
+    name, sep, rest = body.partition(":")
+    if not sep:
+        raise ValueError("无法识别的条件")
+    parts = rest.split(":")
+    if name in CHECK_NAMES and len(parts) == 1 and parts[0] in _STATUSES:
+        return _Atom("status", name, Status(parts[0]), None, negate)
+    parser = _NAMED_PARSERS.get(name)
+    if parser is not None:
+        return parser(parts, negate)
+    if name in CHECK_NAMES:
+        raise ValueError(f"检查「{name}」后应为状态：{'/'.join(_STATUSES)}")
+    raise ValueError(f"未知的条件名「{name}」")
+
+
+def _parse_catalogue(parts: list[str], negate: bool) -> _Atom:
+    _require(parts, 1, _CATALOGUE_CLASSES, "产业目录类别")
+    return _Atom("catalogue", "catalogue", parts[0], None, negate)
+
+
+def _parse_grade(parts: list[str], negate: bool) -> _Atom:
+    _require(parts, 1, _GRADES, "评价等级")
+    return _Atom("grade", "grade", parts[0], None, negate)
+
+
+def _parse_violation(parts: list[str], negate: bool) -> _Atom:
+    if len(parts) > 2 or parts[0] not in _SEVERITIES:
+        raise ValueError(
+            f"violation 后应为状态（{'/'.join(_STATUSES)}）或严重程度（{'/'.join(_SEVERITIES)}）"
+            "及可选类别"
+        )
+    if len(parts) == 2 and parts[1] not in _CATEGORIES:
+        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(_CATEGORIES)}")
+    return _Atom("violation", "violation", parts[0], parts[1] if len(parts) == 2 else None, negate)
+
+
+def _parse_block(parts: list[str], negate: bool) -> _Atom:
+    _require(parts, 1, ("large",), "连片条件")
+    return _Atom("block", "block", "large", None, negate)
+
+
+_NAMED_PARSERS: dict[str, Callable[[list[str], bool], _Atom]] = {
+    "catalogue": _parse_catalogue,
+    "grade": _parse_grade,
+    "violation": _parse_violation,
+    "block": _parse_block,
+}
+
+
+def _require(parts: Sequence[str], n: int, allowed: Sequence[str], what: str) -> None:
+    if len(parts) != n or parts[0] not in allowed:
+        raise ValueError(f"{what}应为 {'/'.join(allowed)} 之一，所见：「{':'.join(parts)}」")
+
+
+def _parse_term(text: str) -> tuple[_Atom, ...]:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("条件必须是非空文本")
+    return tuple(_parse_atom(part) for part in text.split("&"))
+
+
+# --------------------------------------------------------------------------------------------
+# rules
+
+
+@dataclass(frozen=True)
+class PathRule:
+    """One row of the 四个一批 rule table.
+
+    Attributes
+    ----------
+    id
+        Rule id shown in outputs (``path_rule``).
+    path
+        The path the rule assigns.
+    any, all
+        Condition terms (see the module docstring).
+    label
+        What the rule means, in Chinese.
+    citation
+        Where the rule comes from; ``official=False`` for project defaults.
+    """
+
+    id: str
+    path: TreatmentPath
+    any: tuple[str, ...]
+    all: tuple[str, ...]
+    label: str
+    citation: Citation
+
+    @property
+    def unconditional(self) -> bool:
+        """True when the rule holds for every plot (only ``always`` terms)."""
+        any_ok = not self.any or "always" in (t.strip() for t in self.any)
+        all_ok = all(t.strip() == "always" for t in self.all)
+        return any_ok and all_ok
+
+    def _terms(self, which: str) -> tuple[tuple[_Atom, ...], ...]:
+        return tuple(_parse_term(t) for t in getattr(self, which))
+
+
+def _rule_issues(i: int, raw: Any, source: str, seen: set[str]) -> list[Issue]:
+    key = f"paths.rules[{i + 1}]"
+    if not isinstance(raw, Mapping):
+        return [
+            Issue(source, key, raw, "规则必须是表", '写成 { id = "R1", path = "…", any = […] }')
+        ]
+    rid = raw.get("id")
+    where = f"{key}（规则 {rid}）" if rid else key
+    issues = [
+        Issue(source, where, bad, "规则含未知键", f"允许的键：{sorted(_RULE_KEYS)}")
+        for bad in sorted(set(raw) - _RULE_KEYS)
+    ]
+    if not isinstance(rid, str) or not rid.strip():
+        issues.append(Issue(source, where, rid, "规则缺少 id", "给每条规则一个唯一的 id，如 R1"))
+    elif rid in seen:
+        issues.append(Issue(source, where, rid, "规则 id 重复", "每条规则的 id 必须唯一"))
+    else:
+        seen.add(rid)
+    if raw.get("path") not in {p.value for p in TreatmentPath}:
+        allowed = "、".join(p.value for p in TreatmentPath)
+        issues.append(Issue(source, where, raw.get("path"), "未知的治理路径", f"允许：{allowed}"))
+    if "any" not in raw and "all" not in raw:
+        issues.append(
+            Issue(
+                source,
+                where,
+                None,
+                "规则没有条件",
+                '至少写 any 或 all；兜底规则写 any = ["always"]',
+            )
+        )
+    for which in ("any", "all"):
+        terms = raw.get(which, ())
+        if isinstance(terms, str) or not isinstance(terms, Sequence):
+            issues.append(Issue(source, f"{where}.{which}", terms, "应为条件列表", "写成 [ … ]"))
+            continue
+        for term in terms:
+            try:
+                _parse_term(term)
+            except ValueError as exc:
+                issues.append(Issue(source, f"{where}.{which}", term, str(exc), _ALLOWED_TERMS))
+    return issues
+
+
+def validate_rule_table(rules: Any, *, source: str = "paths.rules") -> list[Issue]:
+    """Every problem in a rule table (empty when it is valid).
+
+    Checks the shape of each rule, its keys, id (unique), path (one of
+    :class:`TreatmentPath`), every condition term, and that the last rule catches every plot.
+    """
+    if isinstance(rules, str | bytes) or not isinstance(rules, Sequence) or not rules:
+        return [
+            Issue(source, "paths.rules", rules, "规则表必须是非空列表", "见 landgov/paths.py 说明")
+        ]
+    seen: set[str] = set()
+    issues: list[Issue] = []
+    for i, raw in enumerate(rules):
+        issues += _rule_issues(i, raw, source, seen)
+    last = rules[-1]
+    if not issues and not _build_rule(last).unconditional:
+        issues.append(
+            Issue(
+                source,
+                f"paths.rules[{len(rules)}]（规则 {last.get('id')}）",
+                last.get("any"),
+                "最后一条规则必须兜底（对所有地块成立），否则有地块没有治理路径",
+                '最后一条规则写 any = ["always"]（默认为整治提升）',
+            )
+        )
+    return issues
+
+
+def _build_rule(raw: Mapping[str, Any]) -> PathRule:
+    official = bool(raw.get("official", True))
+    text = str(raw.get("source") or "")
+    citation = (
+        Citation.parse(text, url=raw.get("url"), official=official)
+        if text or raw.get("url")
+        else Citation(None, "项目默认", official=False)
+    )
+    return PathRule(
+        id=str(raw["id"]),
+        path=TreatmentPath(raw["path"]),
+        any=tuple(raw.get("any", ())),
+        all=tuple(raw.get("all", ())),
+        label=str(raw.get("label", "")),
+        citation=citation,
+    )
+
+
+def rule_table(profile: Profile) -> tuple[PathRule, ...]:
+    """The validated rule table of a profile (``paths.rules``), in evaluation order.
+
+    Raises
+    ------
+    ProfileError
+        Listing every bad rule: the rule, the term and what is allowed.
+    """
+    raw = profile.value("paths.rules")
+    issues = validate_rule_table(raw, source=profile.path or profile.name)
+    if issues:
+        raise ProfileError(issues)
+    table_citation = profile.citation("paths.rules")
+    rules = []
+    for item in raw:
+        rule = _build_rule(item)
+        if not item.get("source") and not item.get("url"):
+            rule = PathRule(rule.id, rule.path, rule.any, rule.all, rule.label, table_citation)
+        rules.append(rule)
+    return tuple(rules)
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the atoms of one plot can see."""
+
+    verdicts: Mapping[str, Verdict | None]
+    row: Mapping[str, Any]
+    block_citation: Citation | None
+
+
+def _missing_value(x: Any) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _eval_status(atom: _Atom, facts: _Facts) -> _Outcome:
+    verdict = facts.verdicts.get(atom.name)
+    if verdict is None:
+        return _Outcome(None, missing=(f"检查 {atom.name} 的结果（未运行）",))
+    if verdict.status is Status.UNKNOWN and atom.value is not Status.UNKNOWN:
+        return _Outcome(None, missing=verdict.missing)
+    hit = verdict.status is atom.value
+    return _Outcome(hit, ((verdict.explain(), verdict.citation),) if hit else ())
+
+
+def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
+    verdict = facts.verdicts.get("catalogue")
+    if verdict is None:
+        return _Outcome(None, missing=("检查 catalogue 的结果（未运行）",))
+    classes = verdict.values.get("classes", ())
+    if any(cls == atom.value for _, cls in classes):
+        names = "、".join(u for u, cls in classes if cls == atom.value)
+        text = f"企业（{names}）属《产业结构调整指导目录》{atom.value}"
+        return _Outcome(True, ((text, verdict.citation),))
+    if any(_missing_value(cls) for _, cls in classes) or not classes:
+        return _Outcome(
+            None, missing=verdict.missing or ("企业表字段 catalogue_class（产业目录类别）",)
+        )
+    return _Outcome(False)
+
+
+def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
+    grade = facts.row.get("grade")
+    if _missing_value(grade) or str(grade).strip() == "":
+        return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
+    hit = str(grade).strip().upper() == atom.value
+    return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
+
+
+def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
+    verdict = facts.verdicts.get("violation")
+    if verdict is None:
+        return _Outcome(None, missing=("检查 violation 的结果（未运行）",))
+    if verdict.status is Status.UNKNOWN:
+        return _Outcome(None, missing=verdict.missing)
+    floor = _SEVERITIES.index(atom.value)
+    hits = [
+        (cat, sev)
+        for cat, sev in verdict.values.get("records", ())
+        if sev in _SEVERITIES
+        and _SEVERITIES.index(sev) >= floor
+        and (atom.extra is None or cat == atom.extra)
+    ]
+    if not hits:
+        return _Outcome(False)
+    text = "存在" + "、".join(f"{sev}{cat}违法违规记录" for cat, sev in hits)
+    return _Outcome(True, ((text, verdict.citation),))
+
+
+def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
+    large = facts.row.get("block_large")
+    if _missing_value(large):
+        return _Outcome(None, missing=("连片分析结果 block_large（先运行 blocks.find_blocks）",))
+    hit = bool(large)
+    area = facts.row.get("block_area_mu")
+    text = f"属连片地块 {facts.row.get('block_id')}（{_fmt(area)} 亩）"
+    return _Outcome(hit, ((text, facts.block_citation),) if hit else ())
+
+
+def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:
+    check, key, label = _NUMERIC[atom.name]
+    verdict = facts.verdicts.get(check) if check else None
+    value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
+    if _missing_value(value):
+        missing = verdict.missing if verdict is not None and verdict.missing else ()
+        return _Outcome(None, missing=missing or (f"{label}（{atom.name}）",))
+    hit = _OPS[atom.extra](float(value), atom.value)
+    text = f"{label} {_fmt(value)} {atom.extra} {_fmt(atom.value)}"
+    return _Outcome(hit, ((text, verdict.citation if verdict else None),) if hit else ())
+
+
+_EVALUATORS: dict[str, Callable[[_Atom, _Facts], _Outcome]] = {
+    "status": _eval_status,
+    "catalogue": _eval_catalogue,
+    "grade": _eval_grade,
+    "violation": _eval_violation,
+    "block": _eval_block,
+    "compare": _eval_compare,
+    "always": lambda atom, facts: _Outcome(True),
+}
+
+
+def _eval_atom(atom: _Atom, facts: _Facts) -> _Outcome:
+    out = _EVALUATORS[atom.kind](atom, facts)
+    if not atom.negate or out.value is None:
+        return out
+    return _Outcome(not out.value)
+
+
+def _all(outcomes: Iterable[_Outcome]) -> _Outcome:
+    """Kleene AND: false if any is false, else unknown if any is unknown, else true."""
+    items = list(outcomes)
+    if any(o.value is False for o in items):
+        return _Outcome(False)
+    missing = tuple(m for o in items if o.value is None for m in o.missing)
+    if missing or any(o.value is None for o in items):
+        return _Outcome(None, missing=missing)
+    return _Outcome(True, tuple(e for o in items for e in o.evidence))
+
+
+def _any(outcomes: Iterable[_Outcome]) -> _Outcome:
+    """Kleene OR: true if any is true (with the evidence of every true term)."""
+    items = list(outcomes)
+    true = [o for o in items if o.value is True]
+    if true:
+        return _Outcome(True, tuple(e for o in true for e in o.evidence))
+    missing = tuple(m for o in items if o.value is None for m in o.missing)
+    if any(o.value is None for o in items):
+        return _Outcome(None, missing=missing)
+    return _Outcome(False)
+
+
+def _eval_rule(
+    compiled: tuple[tuple[tuple[_Atom, ...], ...], tuple[tuple[_Atom, ...], ...]], facts: _Facts
+) -> _Outcome:
+    any_terms, all_terms = compiled
+    all_part = _all(_all(_eval_atom(a, facts) for a in term) for term in all_terms)
+    if not any_terms:
+        return all_part
+    any_part = _any(_all(_eval_atom(a, facts) for a in term) for term in any_terms)
+    return _all([all_part, any_part])
+
+
+def _fmt(x: Any) -> str:
+    if _missing_value(x):
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.2f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _decide(
+    rules: Sequence[PathRule],
+    compiled: Sequence[Any],
+    facts: _Facts,
+) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
+    undecided: list[tuple[PathRule, tuple[str, ...]]] = []
+    for rule, comp in zip(rules, compiled, strict=True):
+        out = _eval_rule(comp, facts)
+        if out.value is True:
+            return rule, out, undecided
+        if out.value is None:
+            undecided.append((rule, tuple(_dedupe(out.missing)) or ("未知输入",)))
+    raise AssertionError("rule table without catch-all passed validation")  # pragma: no cover
+
+
+def _path_row(
+    rule: PathRule,
+    out: _Outcome,
+    undecided: list[tuple[PathRule, tuple[str, ...]]],
+    facts: _Facts,
+) -> dict[str, Any]:
+    head = f"规则 {rule.id}「{rule.path.value}」：{rule.label} {rule.citation}".strip()
+    evidence = list(out.evidence)
+    shown = {text for text, _ in evidence}
+    evidence += [
+        (f"问题：{v.explain()}", v.citation)
+        for v in facts.verdicts.values()
+        if v is not None and v.status is Status.FAIL and v.explain() not in shown
+    ]
+    lines = [head]
+    lines += [
+        f"· {text}" + (f" {cit}" if cit and str(cit) not in text else "") for text, cit in evidence
+    ]
+    missing = _dedupe(m for _, ms in undecided for m in ms)
+    lines += [
+        f"· 规则 {r.id}「{r.path.value}」无法判定（缺少：{'、'.join(ms)}），暂按后续规则"
+        for r, ms in undecided
+    ]
+    citations = _dedupe([str(rule.citation), *(str(c) for _, c in evidence if c)])
+    status = Status.UNKNOWN if missing else Status.PASS
+    verdict = Verdict(
+        rule_id=rule.id,
+        status=status,
+        reason=f"治理路径：{rule.path.value}（{rule.label}）",
+        citation=rule.citation,
+        values={"path": rule.path.value, "undecided_rules": tuple(r.id for r, _ in undecided)},
+        missing=tuple(missing),
+    )
+    return {
+        "path": rule.path.value,
+        "path_rule": rule.id,
+        "path_status": status.value,
+        "reasons": "\n".join(lines),
+        "citations": "；".join(citations),
+        "missing": "、".join(missing),
+        "verdict": verdict,
+    }
+
+
+def assign_paths(
+    parcels: pd.DataFrame,
+    *,
+    checks: pd.DataFrame,
+    profile: Profile,
+    rules: Sequence[PathRule] | None = None,
+) -> pd.DataFrame:
+    """Give every plot exactly one 四个一批 path by the profile's rule table (first match wins).
+
+    Parameters
+    ----------
+    parcels
+        The 治理清单 plots. Optional columns read by atoms: ``grade``, ``area_mu``,
+        ``block_id``, ``block_large``, ``block_area_mu``.
+    checks
+        Screening verdicts, same index as ``parcels``, one column per check (see
+        :func:`landgov.screening.screen`); a check that is absent makes its atoms unknown.
+    profile
+        Policy profile; its ``paths.rules`` is used unless ``rules`` is given.
+    rules
+        An already validated rule table (from :func:`rule_table`), to override the profile's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``parcels``: ``path`` (a :class:`TreatmentPath` value), ``path_rule``,
+        ``path_status`` (符合, or 待核实 when an earlier rule could not be decided), ``reasons``
+        (one line per reason, each with its clause), ``citations``, ``missing`` and ``verdict``
+        (the decision as a :class:`~landgov.verdict.Verdict`).
+    """
+    table = tuple(rules) if rules is not None else rule_table(profile)
+    compiled = [(r._terms("any"), r._terms("all")) for r in table]
+    block_citation = (
+        profile.citation("blocks.min_area_mu") if "blocks.min_area_mu" in profile else None
+    )
+    check_cols = [c for c in checks.columns if c in CHECK_NAMES]
+    row_cols = [
+        c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
+    ]
+    rows = []
+    for idx in parcels.index:
+        verdicts = (
+            {c: _as_verdict(checks.at[idx, c]) for c in check_cols} if idx in checks.index else {}
+        )
+        row = {c: parcels.at[idx, c] for c in row_cols}
+        facts = _Facts(verdicts, row, block_citation)
+        rows.append(_path_row(*_decide(table, compiled, facts), facts))
+    columns = [*PATH_COLUMNS, "verdict"]
+    return pd.DataFrame(rows, index=parcels.index, columns=columns)
+
+
+def _as_verdict(x: Any) -> Verdict | None:
+    return x if isinstance(x, Verdict) else None

@@ -1,0 +1,284 @@
+"""镇街 and district summary against the profile's targets (DOMAIN.md §9).
+
+One row per 镇街 and a last row for the whole district (``全区``): the 底数清单 and 治理清单 plots
+and area, 规上亩均税收 and 规上亩均增加值 now against the targets of the profile's ``targets``
+section, the 治理清单 area against the 盘活低效工业用地 target, plots per 四个一批 path and
+enterprises per grade.
+
+.. math::
+
+    \\text{规上亩均税收} = \\frac{\\sum_{\\text{规上}} \\text{tax\\_wan}}
+                             {\\sum_{\\text{规上}} \\text{land\\_mu}} \\quad [\\text{万元/亩}]
+
+Targets are read defensively: a key the profile does not set gives ``无目标`` in the target
+column (never a silent zero). Area targets are district totals and are not split among 镇街.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landgov.paths import TreatmentPath
+from landgov.policy import Profile
+from landgov.units import m2_to_mu
+
+__all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise"]
+
+DISTRICT = "全区"
+NO_TARGET = "无目标"
+UNKNOWN_TOWNSHIP = "镇街不明"
+
+_PATH_COLUMNS = {
+    TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",
+    TreatmentPath.RECTIFY: "n_rectify",
+    TreatmentPath.TRANSFORM: "n_transform",
+    TreatmentPath.EXIT: "n_exit",
+}
+_GRADES = ("A", "B", "C", "D")
+
+#: Chinese headers for the summary columns (Excel, dashboards).
+SUMMARY_LABELS: Mapping[str, str] = {
+    "township": "镇街",
+    "n_parcels": "宗地数（底数清单）",
+    "area_mu": "用地面积（亩）",
+    "n_governance": "治理清单宗地数",
+    "governance_area_mu": "治理清单面积（亩）",
+    "n_to_verify": "待核实宗地数",
+    "n_above_scale": "规上企业数",
+    "above_scale_tax_wan": "规上税收（万元）",
+    "above_scale_value_added_wan": "规上工业增加值（万元）",
+    "above_scale_land_mu": "规上用地（亩）",
+    "tax_per_mu_above_scale": "规上亩均税收（万元/亩）",
+    "tax_per_mu_target": "规上亩均税收目标（万元/亩）",
+    "tax_per_mu_target_year": "目标年份",
+    "tax_per_mu_gap": "距目标（万元/亩）",
+    "value_added_per_mu_above_scale": "规上亩均增加值（万元/亩）",
+    "value_added_per_mu_target": "规上亩均增加值目标（万元/亩）",
+    "value_added_per_mu_target_year": "目标年份",
+    "value_added_per_mu_gap": "距目标（万元/亩）",
+    "renewal_target_mu": "盘活低效工业用地目标（亩）",
+    "renewal_target_year": "目标年份",
+    "renewal_share": "治理清单面积占目标",
+    **{col: f"{path.value}（宗）" for path, col in _PATH_COLUMNS.items()},
+    **{f"n_grade_{g}": f"{g}类企业数" for g in _GRADES},
+    "n_grade_none": "未评价企业数",
+    "target_source": "目标来源",
+}
+
+_TARGET_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # indicator: (candidate value keys, candidate year keys), first present wins
+    "tax_per_mu": (
+        ("targets.tax_per_mu_above_scale", "targets.tax_per_mu"),
+        ("targets.tax_per_mu_above_scale_year", "targets.tax_per_mu_year"),
+    ),
+    "value_added_per_mu": (
+        ("targets.value_added_per_mu_above_scale", "targets.value_added_per_mu"),
+        ("targets.value_added_per_mu_above_scale_year", "targets.value_added_per_mu_year"),
+    ),
+    "renewal": (
+        ("targets.revitalise_area_mu", "targets.renewal_mu"),
+        ("targets.revitalise_area_mu_year", "targets.renewal_year"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Target:
+    value: float | None
+    year: int | None
+    source: str
+
+
+def _target(profile: Profile, indicator: str) -> _Target:
+    """A target value, its year and source; value None when the profile sets none."""
+    value_keys, year_keys = _TARGET_KEYS[indicator]
+    key = next((k for k in value_keys if k in profile), None)
+    if key is None:
+        return _Target(None, None, "")
+    raw = profile.value(key)
+    year: Any = None
+    if isinstance(raw, Mapping):
+        year = raw.get("year")
+        raw = raw.get("value", raw.get("target"))
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return _Target(None, None, "")
+    if year is None:
+        year_key = next((k for k in year_keys if k in profile), None)
+        year = profile.value(year_key) if year_key else None
+    try:
+        year = int(year) if year is not None else None
+    except (TypeError, ValueError):
+        year = None
+    return _Target(value, year, f"{key.split('.', 1)[1]} {profile.citation(key)}")
+
+
+def _enterprise_townships(
+    enterprises: pd.DataFrame, parcels: pd.DataFrame, pairs: pd.DataFrame | None
+) -> pd.Series:
+    """镇街 of each enterprise: its own ``township``, else that of the plot it uses most."""
+    own = (
+        enterprises["township"].astype("object")
+        if "township" in enterprises.columns
+        else pd.Series(None, index=enterprises.index, dtype="object")
+    )
+    if pairs is None or not {"parcel_id", "uscc"} <= set(pairs.columns):
+        return own.where(own.notna(), UNKNOWN_TOWNSHIP)
+    pid_town = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["township"]
+    weight_col = next((c for c in ("area_used_m2", "share") if c in pairs.columns), None)
+    ranked = pairs.assign(
+        _town=pairs["parcel_id"].map(pid_town),
+        _w=pd.to_numeric(pairs[weight_col], errors="coerce").fillna(0.0) if weight_col else 0.0,
+    ).dropna(subset=["_town"])
+    best = ranked.sort_values("_w", ascending=False, kind="stable").drop_duplicates("uscc")
+    from_pairs = enterprises["uscc"].map(best.set_index("uscc")["_town"])
+    town = own.where(own.notna(), from_pairs)
+    return town.where(town.notna(), UNKNOWN_TOWNSHIP)
+
+
+def _num(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
+def _parcel_part(parcels: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
+    area = _num(parcels, "area_mu")
+    if area.isna().any():
+        area = area.fillna(m2_to_mu(_num(parcels, "area_m2")))
+    status = (
+        parcels["screening_status"].astype("object")
+        if "screening_status" in parcels.columns
+        else pd.Series(None, index=parcels.index, dtype="object")
+    )
+    gov = status == "治理"
+    path = (
+        parcels["path"].astype("object")
+        if "path" in parcels.columns
+        else pd.Series(None, index=parcels.index, dtype="object")
+    )
+    cols = {
+        "n_parcels": pd.Series(1, index=parcels.index),
+        "area_mu": area,
+        "n_governance": gov.astype("int64"),
+        "governance_area_mu": area.where(gov, 0.0),
+        "n_to_verify": (status == "待核实").astype("int64"),
+    }
+    for p, col in _PATH_COLUMNS.items():
+        cols[col] = (gov & (path == p.value)).astype("int64")
+    return pd.DataFrame(cols).groupby(town.to_numpy()).sum(min_count=1)
+
+
+def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
+    above = enterprises.get("above_scale", pd.Series(False, index=enterprises.index))
+    above = above.astype("object").map(lambda v: bool(v) if pd.notna(v) else False)
+    land = _num(enterprises, "land_mu")
+    grade = (
+        enterprises["grade"].astype("object").str.strip().str.upper()
+        if "grade" in enterprises.columns
+        else pd.Series(None, index=enterprises.index, dtype="object")
+    )
+    usable = above & land.gt(0)
+    cols = {
+        "n_above_scale": above.astype("int64"),
+        "above_scale_tax_wan": _num(enterprises, "tax_wan").where(usable),
+        "above_scale_value_added_wan": _num(enterprises, "value_added_wan").where(usable),
+        "above_scale_land_mu": land.where(usable),
+    }
+    for g in _GRADES:
+        cols[f"n_grade_{g}"] = (grade == g).astype("int64")
+    cols["n_grade_none"] = (~grade.isin(_GRADES)).astype("int64")
+    frame = pd.DataFrame(cols)
+    return frame.groupby(town.to_numpy()).sum(min_count=1)
+
+
+def _with_targets(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    out = table.copy()
+    land = out["above_scale_land_mu"].replace(0.0, np.nan)
+    out["tax_per_mu_above_scale"] = out["above_scale_tax_wan"] / land
+    out["value_added_per_mu_above_scale"] = out["above_scale_value_added_wan"] / land
+    sources = []
+    for ind in ("tax_per_mu", "value_added_per_mu"):
+        target = _target(profile, ind)
+        now = out[f"{ind}_above_scale"]
+        out[f"{ind}_target"] = _target_column(out.index, target.value)
+        out[f"{ind}_target_year"] = pd.array([target.year] * len(out), dtype="Int64")
+        out[f"{ind}_gap"] = (target.value - now) if target.value is not None else np.nan
+        sources.append(target.source)
+    renewal = _target(profile, "renewal")
+    district_only = [renewal.value if t == DISTRICT else None for t in out.index]
+    out["renewal_target_mu"] = pd.Series(
+        [NO_TARGET if v is None else v for v in district_only], index=out.index, dtype="object"
+    )
+    out["renewal_target_year"] = pd.array(
+        [renewal.year if t == DISTRICT else None for t in out.index], dtype="Int64"
+    )
+    share = [
+        out.at[t, "governance_area_mu"] / v if v else np.nan
+        for t, v in zip(out.index, district_only, strict=True)
+    ]
+    out["renewal_share"] = pd.Series(share, index=out.index, dtype="float64")
+    out["target_source"] = "；".join(s for s in [*sources, renewal.source] if s) or NO_TARGET
+    return out
+
+
+def _target_column(index: pd.Index, value: float | None) -> pd.Series:
+    return pd.Series(
+        [NO_TARGET if value is None else value] * len(index), index=index, dtype="object"
+    )
+
+
+def summarise(
+    parcels: pd.DataFrame,
+    *,
+    enterprises: pd.DataFrame,
+    pairs: pd.DataFrame | None = None,
+    profile: Profile,
+) -> pd.DataFrame:
+    """Per-镇街 and district summary of the screening against the profile's targets.
+
+    Parameters
+    ----------
+    parcels
+        The 底数清单 from :func:`landgov.screening.screen` (``township``, ``area_mu``,
+        ``screening_status``, ``path``).
+    enterprises
+        Enterprises (``uscc``, ``above_scale``, ``tax_wan``, ``value_added_wan``, ``land_mu``,
+        ``grade``, optional ``township``).
+    pairs
+        Land–enterprise pairs, to place an enterprise without a ``township`` in the 镇街 of the
+        plot it uses most (``area_used_m2`` or ``share``).
+    profile
+        Policy profile; section ``targets`` is read defensively.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per 镇街 (sorted) and a last row ``全区``; columns in :data:`SUMMARY_LABELS`.
+        Target columns hold a number or ``无目标``; ``*_gap`` = target − now (万元/亩, positive
+        = still below target); ``renewal_share`` = 治理清单 area / 盘活 target (district row).
+    """
+    town = (
+        parcels["township"].astype("object")
+        if "township" in parcels.columns
+        else pd.Series(None, index=parcels.index, dtype="object")
+    )
+    town = town.where(town.notna(), UNKNOWN_TOWNSHIP)
+    p_part = _parcel_part(parcels, town)
+    e_part = _enterprise_part(enterprises, _enterprise_townships(enterprises, parcels, pairs))
+    table = p_part.join(e_part, how="outer")
+    table = table.sort_index()
+    total = table.sum(min_count=1).to_frame(DISTRICT).T
+    table = pd.concat([table, total])
+    counts = [c for c in table.columns if c.startswith("n_")]
+    table[counts] = table[counts].fillna(0).astype("int64")
+    table = _with_targets(table, profile)
+    table.index.name = "township"
+    table = table.reset_index()
+    return table[[c for c in SUMMARY_LABELS if c in table.columns]]

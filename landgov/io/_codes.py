@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from landgov.ids import USCC_ALPHABET, USCCStatus, normalize_uscc, uscc_check_char
+import pandas as pd
+
+from landgov.ids import USCC_ALPHABET, USCCStatus, check_uscc, normalize_uscc, uscc_check_char
 
 
 def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
@@ -40,3 +42,21 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
         f"实为「{code[17]}」）",
         "核对是否有录入错误（可在国家企业信用信息公示系统查询）",
     )
+
+
+def add_uscc_status(frame: pd.DataFrame) -> tuple[list[object], list[USCCStatus]]:
+    """Normalise ``frame["uscc"]`` and insert ``uscc_status`` after it (the frame is the
+    reader's own working copy).
+
+    Returns
+    -------
+    tuple of (list, list of USCCStatus)
+        The codes as read and their statuses, by row position.
+    """
+    raw = frame["uscc"].tolist()
+    statuses = [check_uscc(v) for v in raw]
+    normalised = [normalize_uscc(v) or None for v in raw]
+    frame["uscc"] = pd.Series(normalised, index=frame.index, dtype="str")
+    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
+    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
+    return raw, statuses

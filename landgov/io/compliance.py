@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.ids import USCCStatus, check_uscc, normalize_uscc
-from landgov.io._codes import uscc_problem
+from landgov.ids import USCCStatus
+from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import COMPLIANCE_FIELDS
 from landgov.io.numbers import is_missing
 from landgov.io.problems import ReadResult, Severity
@@ -135,12 +135,12 @@ def _normalise_categories(table: _ParsedTable) -> None:
     for pos, text in enumerate(given):
         category = category_of(text)
         if is_missing(text):
-            table.reject(pos, "问题类别未填写", column=table.field_name("category"))
+            table.reject(pos, "问题类别未填写", field="category")
         elif category is None and table.reasons[pos] is None:
-            table.log.add(
+            table.note(
+                pos,
                 f"未知的问题类别「{text}」，已原样保留",
-                row=int(frame["source_row"].iat[pos]),
-                field=table.field_name("category"),
+                field="category",
                 value=text,
                 action=f"改为以下类别之一：{'、'.join(CATEGORIES)}",
                 severity=Severity.WARNING,
@@ -156,10 +156,10 @@ def _normalise_severities(table: _ParsedTable) -> None:
     frame["severity"] = pd.Series(mapped, index=frame.index, dtype="str")
     for pos, (text, level) in enumerate(zip(given, mapped, strict=True)):
         if level is None and not is_missing(text) and table.reasons[pos] is None:
-            table.log.add(
+            table.note(
+                pos,
                 f"无法识别的严重程度「{text}」，已按缺失处理",
-                row=int(frame["source_row"].iat[pos]),
-                field=table.field_name("severity"),
+                field="severity",
                 value=text,
                 action=f"改为以下之一：{'、'.join(SEVERITIES)}",
             )
@@ -167,36 +167,24 @@ def _normalise_severities(table: _ParsedTable) -> None:
 
 def _check_targets(table: _ParsedTable) -> None:
     """Validate codes; a record needs a valid USCC or a 宗地代码 to attach to."""
-    frame = table.frame
-    raw = frame["uscc"].tolist()
-    statuses = [check_uscc(v) for v in raw]
-    frame["uscc"] = pd.Series(
-        [normalize_uscc(v) or None for v in raw], index=frame.index, dtype="str"
-    )
-    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
-    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
-    for pos, (value, status) in enumerate(zip(raw, statuses, strict=True)):
-        has_parcel = not is_missing(frame["parcel_id"].iat[pos])
-        if status is USCCStatus.VALID:
+    raw, statuses = add_uscc_status(table.frame)
+    parcels = table.frame["parcel_id"].tolist()
+    for pos, (value, status, parcel) in enumerate(zip(raw, statuses, parcels, strict=True)):
+        if status is USCCStatus.VALID or table.reasons[pos] is not None:
             continue
-        if not has_parcel:
+        if is_missing(parcel):
             problem = (
                 "既无统一社会信用代码也无宗地代码"
                 if status is USCCStatus.MISSING
                 else uscc_problem(value, status)[0]
             )
-            table.reject(
-                pos,
-                f"{problem}，记录无法关联到企业或宗地",
-                column=table.field_name("uscc"),
-                value=value,
-            )
-        elif status is not USCCStatus.MISSING and table.reasons[pos] is None:
+            table.reject(pos, f"{problem}，记录无法关联到企业或宗地", field="uscc", value=value)
+        elif status is not USCCStatus.MISSING:
             problem, action = uscc_problem(value, status)
-            table.log.add(
+            table.note(
+                pos,
                 f"{problem}；记录按宗地代码关联",
-                row=int(frame["source_row"].iat[pos]),
-                field=table.field_name("uscc"),
+                field="uscc",
                 value=value,
                 action=action,
                 severity=Severity.WARNING,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.ids import USCCStatus, check_uscc, normalize_uscc
-from landgov.io._codes import uscc_problem
+from landgov.ids import USCCStatus, normalize_uscc
+from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS
 from landgov.io.numbers import is_missing
 from landgov.io.problems import ReadResult, Severity
@@ -51,22 +51,14 @@ def scale_is_above(value: object) -> bool | None:
 
 def _check_codes(table: _ParsedTable) -> None:
     """Add ``uscc_status``, normalise valid codes, and report every code that is not valid."""
-    frame, column = table.frame, table.field_name("uscc")
-    raw = frame["uscc"].tolist()
-    statuses = [check_uscc(v) for v in raw]
-    frame["uscc"] = pd.Series(
-        [normalize_uscc(v) or None for v in raw], index=frame.index, dtype="str"
-    )
-    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
-    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
-    for pos, (value, status) in enumerate(zip(raw, statuses, strict=True)):
+    for pos, (value, status) in enumerate(zip(*add_uscc_status(table.frame), strict=True)):
         if status is USCCStatus.VALID or table.reasons[pos] is not None:
             continue
         problem, action = uscc_problem(value, status)
-        table.log.add(
+        table.note(
+            pos,
             f"{problem}，不能用于关联，{action}",
-            row=int(frame["source_row"].iat[pos]),
-            field=column,
+            field="uscc",
             value=value,
             action="改正后重新读取；该企业已保留并计入总数，但在改正前无法与宗地等数据关联",
         )
@@ -83,14 +75,14 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
     frame.insert(frame.columns.get_loc("uscc_status") + 1, "uscc_duplicate", dup.astype(bool))
     first_row: dict[str, int] = {}
     for pos in (i for i, flag in enumerate(dup) if flag):
-        code, row = frame["uscc"].iat[pos], int(frame["source_row"].iat[pos])
+        code = frame["uscc"].iat[pos]
         if code not in first_row:
-            first_row[code] = row
+            first_row[code] = int(frame["source_row"].iat[pos])
             continue
-        table.log.add(
+        table.note(
+            pos,
             f"统一社会信用代码与第 {first_row[code]} 行重复",
-            row=row,
-            field=table.field_name("uscc"),
+            field="uscc",
             value=code,
             action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理",
             severity=Severity.WARNING,
@@ -117,10 +109,10 @@ def _check_scale(table: _ParsedTable) -> None:
         if flag is not None or table.reasons[pos] is not None:
             continue
         blank = is_missing(text)
-        table.log.add(
+        table.note(
+            pos,
             "规上/规下未填写" if blank else f"无法识别的规上/规下「{text}」",
-            row=int(frame["source_row"].iat[pos]),
-            field=table.field_name("scale"),
+            field="scale",
             value=None if blank else text,
             action="填写「规上」或「规下」后重新读取（评价时按规上、规下分组）",
             severity=Severity.WARNING if blank else Severity.ERROR,
@@ -131,7 +123,7 @@ def _reject_unidentifiable(table: _ParsedTable) -> None:
     frame = table.frame
     for pos, (name, code) in enumerate(zip(frame["name"], frame["uscc"], strict=True)):
         if is_missing(name) and not normalize_uscc(None if is_missing(code) else code):
-            table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业")
+            table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业", field="name")
 
 
 def read_enterprises(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.ids import USCCStatus, check_parcel_code, check_uscc, normalize_uscc
-from landgov.io._codes import uscc_problem
+from landgov.ids import USCCStatus, check_parcel_code
+from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
 from landgov.io.problems import ReadResult, Severity
@@ -56,36 +56,22 @@ def relation_of(value: object) -> str | None:
 
 
 def _check_codes(table: _ParsedTable) -> None:
-    frame = table.frame
-    raw = frame["uscc"].tolist()
-    statuses = [check_uscc(v) for v in raw]
-    frame["uscc"] = pd.Series(
-        [normalize_uscc(v) or None for v in raw], index=frame.index, dtype="str"
-    )
-    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
-    frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
-    for pos, (parcel, value, status) in enumerate(
-        zip(frame["parcel_id"], raw, statuses, strict=True)
-    ):
+    """A link needs a 宗地代码 and a valid USCC; a non-standard 宗地代码 is only warned about."""
+    raw, statuses = add_uscc_status(table.frame)
+    parcels = table.frame["parcel_id"].tolist()
+    for pos, (parcel, value, status) in enumerate(zip(parcels, raw, statuses, strict=True)):
+        if table.reasons[pos] is not None:
+            continue
         if is_missing(parcel):
-            table.reject(pos, "缺少宗地代码，无法建立关联", column=table.field_name("parcel_id"))
-            continue
-        if status is not USCCStatus.VALID:
+            table.reject(pos, "缺少宗地代码，无法建立关联", field="parcel_id")
+        elif status is not USCCStatus.VALID:
             problem, action = uscc_problem(value, status)
-            table.reject(
+            table.reject(pos, f"{problem}，无法建立关联", field="uscc", value=value, action=action)
+        elif not (check := check_parcel_code(parcel)).ok:
+            table.note(
                 pos,
-                f"{problem}，无法建立关联",
-                column=table.field_name("uscc"),
-                value=value,
-                action=action,
-            )
-            continue
-        check = check_parcel_code(parcel)
-        if not check.ok:
-            table.log.add(
                 f"{check.problem}；已按原样保留，请确认与宗地图层中的代码一致",
-                row=int(frame["source_row"].iat[pos]),
-                field=table.field_name("parcel_id"),
+                field="parcel_id",
                 value=parcel,
                 action="核对宗地代码",
                 severity=Severity.WARNING,
@@ -108,10 +94,10 @@ def _check_relations(table: _ParsedTable) -> None:
         if rel is not None or table.reasons[pos] is not None:
             continue
         blank = is_missing(text)
-        table.log.add(
+        table.note(
+            pos,
             "关系未填写（自有/租用）" if blank else f"无法识别的关系「{text}」（应为自有或租用）",
-            row=int(frame["source_row"].iat[pos]),
-            field=table.field_name("relation"),
+            field="relation",
             value=None if blank else text,
             action="填写「自有」或「租用」后重新读取",
             severity=Severity.WARNING if blank else Severity.ERROR,
@@ -119,23 +105,23 @@ def _check_relations(table: _ParsedTable) -> None:
 
 
 def _check_repeats(table: _ParsedTable) -> None:
+    """Warn about a (宗地, 企业) pair given twice; both rows are kept."""
     frame = table.frame
-    usable = pd.Series([r is None for r in table.reasons], index=frame.index)
-    keys = frame.loc[usable, ["parcel_id", "uscc"]]
     first: dict[tuple[str, str], int] = {}
-    for idx, parcel, code in keys.itertuples():
-        row = int(frame.at[idx, "source_row"])
-        if (parcel, code) in first:
-            table.log.add(
-                f"宗地与企业的关联与第 {first[parcel, code]} 行重复",
-                row=row,
-                field=table.field_name("uscc"),
-                value=f"{parcel} / {code}",
-                action="核对是否为重复记录（两行均已保留）",
-                severity=Severity.WARNING,
-            )
-        else:
-            first[parcel, code] = row
+    for pos, key in enumerate(zip(frame["parcel_id"], frame["uscc"], strict=True)):
+        if table.reasons[pos] is not None:
+            continue
+        if key not in first:
+            first[key] = int(frame["source_row"].iat[pos])
+            continue
+        table.note(
+            pos,
+            f"宗地与企业的关联与第 {first[key]} 行重复",
+            field="uscc",
+            value=" / ".join(key),
+            action="核对是否为重复记录（两行均已保留）",
+            severity=Severity.WARNING,
+        )
 
 
 def read_links(

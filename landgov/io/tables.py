@@ -479,26 +479,39 @@ class _ParsedTable:
         """The header as the user sees it for canonical field ``name``."""
         return self.columns.get(name, name)
 
+    def note(
+        self,
+        position: int,
+        problem: str,
+        *,
+        field: str,
+        value: object = None,
+        action: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """Log a problem on row ``position`` against canonical field ``field``."""
+        self.log.add(
+            problem,
+            row=int(self.frame["source_row"].iat[position]),
+            field=self.field_name(field),
+            value=value,
+            action=action,
+            severity=severity,
+        )
+
     def reject(
         self,
         position: int,
         reason: str,
         *,
-        column: str | None = None,
+        field: str,
         value: object = None,
         action: str = "补全或改正后重新读取",
     ) -> None:
         """Send row ``position`` to ``rejected`` (first reason wins) and log it as an error."""
-        if self.reasons[position] is not None:
-            return
-        self.reasons[position] = reason
-        self.log.add(
-            f"该行未采用：{reason}",
-            row=int(self.frame["source_row"].iat[position]),
-            field=column,
-            value=value,
-            action=action,
-        )
+        if self.reasons[position] is None:
+            self.reasons[position] = reason
+            self.note(position, f"该行未采用：{reason}", field=field, value=value, action=action)
 
     def result(self) -> ReadResult:
         """Split into :class:`ReadResult` ``data`` and ``rejected``."""

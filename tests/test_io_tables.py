@@ -463,3 +463,47 @@ def test_property_every_row_is_accounted_for(rows: list[list[str]]) -> None:
     assert result.meta["rows"] == non_blank
     assert _accounted(result)
     assert result.meta["blank_rows_skipped"] == len(rows) - non_blank
+
+
+def test_footnote_and_repeated_header_rows_are_rejected_not_read(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "税收"],
+            [A, "甲", "1"],
+            ["统一社会信用代码", "企业名称", "税收"],
+            [B, "乙", "2"],
+            ["注：税收为实缴税金，单位万元", "", ""],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.data["source_row"].tolist() == [2, 4]
+    reasons = result.rejected.set_index("source_row")["reject_reason"].to_dict()
+    assert set(reasons) == {3, 5}
+    assert "表头" in reasons[3]
+    assert "说明" in reasons[5]
+    assert (result.problems["row"] == 3).sum() == 1  # one note, no parse errors
+
+
+def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "l.csv",
+        [["宗地代码", "统一社会信用代码", "关系"], [PARCEL_1, A, "自有"], [PARCEL_1, A, "自有"]],
+    )
+    result = read_links(path)
+    assert len(result.data) == 2
+    repeat = result.problems[result.problems["problem"].str.contains("重复")]
+    assert repeat["row"].tolist() == [3]
+
+
+def test_compliance_with_bad_code_attaches_by_parcel(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "c.csv",
+        [["统一社会信用代码", "宗地代码", "问题类别"], [MASKED, PARCEL_1, "环保类"]],
+    )
+    result = read_compliance(path)
+    assert result.data["category"].tolist() == ["环保"]
+    assert result.data["uscc_status"].tolist() == [USCCStatus.MASKED.value]
+    row_problems = result.problems[result.problems["row"] == 2]
+    assert row_problems["severity"].tolist() == ["警告"]
+    assert "按宗地代码关联" in row_problems["problem"].iat[0]

@@ -1,0 +1,431 @@
+"""容积率 (floor-area ratio) per parcel, the floors it is measured against, and the headroom.
+
+.. math:: \\text{容积率} = \\frac{\\text{floor area (m²)}}{\\text{land area (m²)}}
+
+Floor area comes from the best source available, recorded in ``far_source``
+(:class:`FarSource`), in this order:
+
+1. **建筑记录** — every building on the parcel has storeys: its floor area is the recorded
+   building floor area, else footprint × storeys; when the storey height (层高, else
+   建筑高度 / 层数) exceeds ``far.double_storey_height_m`` (8 m, 工业项目建设用地控制指标 2008)
+   every storey counts twice;
+2. **登记建筑面积** — the parcel table's 建筑面积;
+3. **登记容积率** — the parcel table's 容积率 × land area;
+4. **建筑高度估算** — footprints with only a building height: storeys
+   :math:`n = \\max(1, \\lfloor h / s + 0.5 \\rfloor)` with :math:`s` =
+   ``far.raster_storey_height_m``;
+5. **高度栅格估算** — the same storey rule per cell of a building-height raster, weighted by
+   exact cell coverage (:func:`landgov.raster.height_floor_area`);
+6. **缺失** — nothing known: 容积率 is NaN, never 0.
+
+Land area is the parcel's geometric area ``area_m2`` (m², projected CRS). 建筑系数 is the
+footprint area inside the parcel over the land area. Floors: the national minimum by industry
+(GB/T 4754-2002 division, :mod:`landgov.industry`) and the province's targets (1.5 for renewal,
+2.0 for pilots [004 二(一)1]). Headroom to a ratio :math:`r`:
+:math:`\\max(0,\\ r \\cdot A - F)` m².
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.industry import to_gb2002_division
+from landgov.policy import Profile
+from landgov.raster import height_floor_area
+
+__all__ = [
+    "FarSource",
+    "building_floor_areas",
+    "compute_far",
+    "far_floors",
+    "headroom",
+    "national_floor",
+]
+
+
+class FarSource(enum.StrEnum):
+    """Where a parcel's floor area came from (best first)."""
+
+    BUILDINGS = "建筑记录"
+    RECORDED = "登记建筑面积"
+    DECLARED_FAR = "登记容积率"
+    BUILDING_HEIGHTS = "建筑高度估算"
+    RASTER = "高度栅格估算"
+    NONE = "缺失"
+
+
+class _Method(enum.StrEnum):
+    RECORD = "记录"
+    HEIGHT = "高度估算"
+    NONE = "无法计算"
+
+
+# ---------------------------------------------------------------------------------------------
+# Buildings
+
+
+def _num(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
+def building_floor_areas(
+    buildings: pd.DataFrame,
+    *,
+    double_height_m: float,
+    storey_height_m: float,
+    footprint_m2: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Floor area of each building as counted for 容积率.
+
+    Parameters
+    ----------
+    buildings
+        ``storeys``, ``storey_height_m`` (m), ``height_m`` (m), ``floor_area_m2`` (m², recorded;
+        optional) and a geometry (or ``footprint_m2``).
+    double_height_m
+        A storey higher than this (strictly) counts twice (``far.double_storey_height_m``).
+    storey_height_m
+        Storey height used when only the building height is known (``far.raster_storey_height_m``).
+    footprint_m2
+        Footprint areas to use instead of the geometry's (e.g. the part inside one parcel).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``buildings``; ``far_floor_area_m2`` (m²), ``method`` (记录 / 高度估算 /
+        无法计算), ``doubled`` (bool), ``storey_height_used_m``.
+
+    Notes
+    -----
+    With storeys :math:`n`, footprint :math:`a` and storey height :math:`h_s` (层高, else
+    建筑高度 / :math:`n`): base area :math:`B` = recorded floor area, else :math:`n a`; counted
+    area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. With only a building
+    height :math:`H`: :math:`a \\cdot \\max(1, \\lfloor H / s + 0.5 \\rfloor)`.
+    """
+    if footprint_m2 is None:
+        footprint_m2 = buildings.geometry.area
+    storeys = _num(buildings, "storeys")
+    height = _num(buildings, "height_m")
+    storey_h = _num(buildings, "storey_height_m").fillna(height / storeys)
+    recorded = _num(buildings, "floor_area_m2")
+    has_storeys = storeys.notna()
+    base = recorded.where(recorded.notna() & has_storeys, storeys * footprint_m2)
+    doubled = has_storeys & (storey_h > double_height_m)
+    counted = base * np.where(doubled, 2.0, 1.0)
+    est_storeys = np.maximum(1.0, np.floor(height / storey_height_m + 0.5))
+    by_height = ~has_storeys & height.notna() & (height > 0)
+    area = counted.where(has_storeys, (footprint_m2 * est_storeys).where(by_height))
+    method = np.select([has_storeys, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
+    return pd.DataFrame(
+        {
+            "far_floor_area_m2": area.astype("float64"),
+            "method": pd.Series(method, index=buildings.index, dtype=object),
+            "doubled": doubled.to_numpy(dtype=bool),
+            "storey_height_used_m": storey_h.where(has_storeys),
+        },
+        index=buildings.index,
+    )
+
+
+def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Pairs (building index, parcel index, footprint inside the parcel m²).
+
+    A building with a 宗地代码 that names a parcel goes to that parcel; the others go to the
+    parcel containing their representative point.
+    """
+    if buildings.crs != parcels.crs:
+        buildings = buildings.to_crs(parcels.crs)
+    by_code = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
+    by_code = by_code[~by_code.index.duplicated()]
+    codes = buildings.get("parcel_id", pd.Series(None, index=buildings.index)).astype(object)
+    coded = codes.map(lambda c: by_code.get(str(c)) if c is not None and pd.notna(c) else None)
+    pairs = pd.DataFrame({"b": buildings.index, "p": coded.to_numpy()}).dropna()
+    rest = buildings.loc[~buildings.index.isin(pairs["b"])]
+    if len(rest):
+        points = gpd.GeoDataFrame(geometry=rest.geometry.representative_point(), crs=parcels.crs)
+        hit = gpd.sjoin(points, parcels[[parcels.geometry.name]], predicate="within", how="inner")
+        hit = hit[~hit.index.duplicated()]
+        pairs = pd.concat(
+            [pairs, pd.DataFrame({"b": hit.index, "p": hit["index_right"].to_numpy()})]
+        )
+    b_geom = buildings.geometry.loc[pairs["b"]].to_numpy()
+    p_geom = parcels.geometry.loc[pairs["p"]].to_numpy()
+    b_series = gpd.GeoSeries(b_geom, crs=parcels.crs)
+    inside = b_series.intersection(gpd.GeoSeries(p_geom, crs=parcels.crs)).area
+    pairs = pairs.assign(inside_m2=inside.to_numpy(), footprint_m2=b_series.area.to_numpy())
+    return pairs.reset_index(drop=True)
+
+
+def _from_buildings(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, *, profile: Profile
+) -> pd.DataFrame:
+    """Per parcel: floor area from buildings, method, footprint inside (建筑系数 numerator)."""
+    pairs = _assign_buildings(parcels, buildings)
+    rows = buildings.loc[pairs["b"]].reset_index(drop=True)
+    floors = building_floor_areas(
+        rows,
+        double_height_m=float(profile.value("far.double_storey_height_m")),
+        storey_height_m=float(profile.value("far.raster_storey_height_m")),
+        footprint_m2=pairs["footprint_m2"],
+    )
+    per = pd.DataFrame(
+        {
+            "p": pairs["p"],
+            "area": floors["far_floor_area_m2"],
+            "record": floors["method"].eq(_Method.RECORD),
+            "none": floors["method"].eq(_Method.NONE),
+            "doubled": floors["doubled"],
+            "inside": pairs["inside_m2"],
+        }
+    )
+    agg = per.groupby("p").agg(
+        bld_floor_m2=("area", "sum"),
+        n_buildings=("area", "size"),
+        n_record=("record", "sum"),
+        n_unknown=("none", "sum"),
+        n_doubled=("doubled", "sum"),
+        footprint_m2=("inside", "sum"),
+    )
+    return agg.reindex(parcels.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parcels
+
+
+def _choose_source(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Floor area and its source, by the order of :class:`FarSource`."""
+    n = frame["n_buildings"].fillna(0)
+    complete = (n > 0) & frame["n_unknown"].fillna(0).eq(0)
+    all_record = complete & frame["n_record"].eq(n)
+    candidates = [
+        (FarSource.BUILDINGS, frame["bld_floor_m2"].where(all_record)),
+        (FarSource.RECORDED, frame["recorded_m2"]),
+        (FarSource.DECLARED_FAR, frame["declared_far"] * frame["declared_area"]),
+        (FarSource.BUILDING_HEIGHTS, frame["bld_floor_m2"].where(complete & ~all_record)),
+        (FarSource.RASTER, frame["raster_floor_area_m2"]),
+    ]
+    floor = pd.Series(np.nan, index=frame.index, dtype="float64")
+    source = pd.Series(FarSource.NONE.value, index=frame.index, dtype=object)
+    for name, values in reversed(candidates):  # best source written last wins
+        ok = values.notna()
+        floor = floor.mask(ok, values)
+        source = source.mask(ok, name.value)
+    return floor, source
+
+
+def compute_far(
+    parcels: gpd.GeoDataFrame,
+    *,
+    profile: Profile,
+    buildings: gpd.GeoDataFrame | None = None,
+    height_raster: str | Path | None = None,
+) -> pd.DataFrame:
+    """容积率 of every parcel with the source of its floor area.
+
+    Parameters
+    ----------
+    parcels
+        Canonical parcels (``parcel_id``, geometry in a projected CRS; optional
+        ``floor_area_m2``, ``far_declared``, ``area_m2``).
+    profile
+        Reads ``far.double_storey_height_m``, ``far.raster_storey_height_m``,
+        ``far.raster_min_height_m``, ``far.building_coverage_min``.
+    buildings
+        Footprints from :func:`landgov.io.buildings.read_buildings` (optional).
+    height_raster
+        Building-height GeoTIFF in metres (optional).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: ``land_area_m2``, ``floor_area_m2`` (as counted for 容积率),
+        ``far``, ``far_source`` (:class:`FarSource` value), ``far_note``, ``n_buildings``,
+        ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
+        (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
+        without it).
+    """
+    area = parcels.geometry.area
+    frame = pd.DataFrame(
+        {
+            "area_m2": area,
+            "recorded_m2": _num(parcels, "floor_area_m2"),
+            "declared_far": _num(parcels, "far_declared"),
+            "declared_area": _num(parcels, "area_declared_m2").fillna(area),
+        },
+        index=parcels.index,
+    )
+    if buildings is not None and len(buildings):
+        frame = frame.join(_from_buildings(parcels, buildings, profile=profile))
+    else:
+        for col in ("bld_floor_m2", "n_buildings", "n_record", "n_unknown", "n_doubled"):
+            frame[col] = np.nan
+        frame["footprint_m2"] = np.nan
+    if height_raster is not None:
+        est = height_floor_area(
+            parcels,
+            height_raster,
+            storey_height_m=float(profile.value("far.raster_storey_height_m")),
+            min_height_m=float(profile.value("far.raster_min_height_m")),
+        )
+        frame = frame.join(est[["raster_floor_area_m2", "built_cover"]])
+    else:
+        frame["raster_floor_area_m2"] = np.nan
+        frame["built_cover"] = np.nan
+    floor, source = _choose_source(frame)
+    land = area.where(area > 0)
+    coverage = frame["footprint_m2"] / land
+    cov_min = float(profile.value("far.building_coverage_min"))
+    out = pd.DataFrame(
+        {
+            "land_area_m2": area,
+            "floor_area_m2": floor,
+            "far": floor / land,
+            "far_source": source,
+            "far_note": _notes(frame, source),
+            "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
+            "building_coverage": coverage,
+            "below_coverage_min": (coverage < cov_min).astype("boolean").where(coverage.notna()),
+            "raster_floor_area_m2": frame["raster_floor_area_m2"],
+            "built_cover": frame["built_cover"],
+        },
+        index=parcels.index,
+    )
+    return out
+
+
+def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
+    """Why a source was chosen or passed over, in Chinese, per parcel."""
+    notes = []
+    for idx, src in source.items():
+        row = frame.loc[idx]
+        parts = []
+        n = row["n_buildings"]
+        if pd.notna(n) and n > 0:
+            if row["n_unknown"] > 0:
+                parts.append(f"{int(row['n_unknown'])} 栋建筑缺层数和高度，建筑记录不完整")
+            if row["n_doubled"] > 0:
+                parts.append(f"{int(row['n_doubled'])} 栋建筑层高超过限值，建筑面积加倍计算")
+        if src == FarSource.NONE:
+            parts.append("无建筑记录、登记建筑面积、登记容积率或高度栅格，容积率待核实")
+        notes.append("；".join(parts))
+    return pd.Series(notes, index=source.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Floors and headroom
+
+
+def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[float, str, str]:
+    """The national minimum 容积率 for an industry code.
+
+    Returns
+    -------
+    tuple
+        ``(floor, gb2002_division, note)``; ``floor`` is NaN (with the reason in ``note``) for
+        a missing code, a non-manufacturing code or one without a 2002 division.
+    """
+    division = to_gb2002_division(code, edition=edition)
+    floors = profile.value("far.national_floors")
+    if division.gb2002 is None:
+        return math.nan, "", division.note or "无对应的 GB/T 4754-2002 行业大类"
+    floor = floors.get(division.gb2002)
+    if floor is None:
+        note = f"2002 版 {division.gb2002} 大类不在国家容积率控制指标表中（非制造业）"
+        return math.nan, division.gb2002, note
+    return float(floor), division.gb2002, division.note
+
+
+def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
+    """Each parcel's 容积率 against the national floor and the province targets.
+
+    Parameters
+    ----------
+    far
+        容积率 per parcel.
+    industry
+        Same index; ``industry_code`` and ``industry_edition`` of the parcel's main enterprise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``far_floor`` (national minimum), ``far_floor_gb2002``, ``far_floor_note``,
+        ``far_gap_floor`` (far − floor; negative = below), ``far_target`` (1.5),
+        ``far_gap_target``, ``far_pilot`` (2.0), ``below_floor`` (bool or NA).
+    """
+    codes = industry.reindex(far.index)
+    rows = [
+        national_floor(c, edition=e, profile=profile)
+        for c, e in zip(
+            codes.get("industry_code", pd.Series(None, index=far.index)),
+            codes.get("industry_edition", pd.Series(None, index=far.index)),
+            strict=True,
+        )
+    ]
+    floor = pd.Series([r[0] for r in rows], index=far.index, dtype="float64")
+    target = float(profile.value("far.renewal_target"))
+    gap = far - floor
+    return pd.DataFrame(
+        {
+            "far_floor": floor,
+            "far_floor_gb2002": [r[1] for r in rows],
+            "far_floor_note": [r[2] for r in rows],
+            "far_gap_floor": gap,
+            "far_target": target,
+            "far_gap_target": far - target,
+            "far_pilot": float(profile.value("far.pilot_target")),
+            "below_floor": (gap < 0).astype("boolean").where(gap.notna()),
+        },
+        index=far.index,
+    )
+
+
+def headroom(
+    land_area_m2: pd.Series,
+    floor_area_m2: pd.Series,
+    *,
+    cap: float,
+    target: float,
+) -> pd.DataFrame:
+    """Floor area that could still be added, in m².
+
+    .. math::
+
+        \\text{headroom} = \\max(0,\\ \\text{cap} \\cdot A - F), \\qquad
+        \\text{headroom}_{\\text{target}} = \\max(0,\\ \\text{target} \\cdot A - F)
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``headroom_m2`` (to the cap, 2.5 [000 附件3 二]), ``headroom_target_m2`` (to the 1.5
+        target [004 二(一)1]), ``headroom_reason`` (why it is zero or unknown; empty otherwise).
+    """
+    far = floor_area_m2 / land_area_m2.where(land_area_m2 > 0)
+    to_cap = (cap * land_area_m2 - floor_area_m2).clip(lower=0.0)
+    to_target = (target * land_area_m2 - floor_area_m2).clip(lower=0.0)
+    reasons = []
+    for value in far:
+        if pd.isna(value):
+            reasons.append("容积率未知（缺建筑面积或用地面积），增容空间待核实")
+        elif value >= cap:
+            reasons.append(f"现状容积率 {value:.2f} 已达到或超过上限 {cap:g}，无增容空间")
+        elif value >= target:
+            reasons.append(f"现状容积率 {value:.2f} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
+        else:
+            reasons.append("")
+    return pd.DataFrame(
+        {
+            "headroom_m2": to_cap.where(far.notna()),
+            "headroom_target_m2": to_target.where(far.notna()),
+            "headroom_reason": reasons,
+        },
+        index=land_area_m2.index,
+    )

@@ -1,0 +1,108 @@
+"""Read 增容 applications (增容申请表): one row per project an enterprise applies for.
+
+Columns (Chinese headers as in the township's table): 申请编号, 宗地代码, 统一社会信用代码,
+项目名称, 新增建筑面积（平方米）, 项目总投资（万元）, 固定资产投资（万元）, 达产后年税收（万元）,
+是否改变原建筑结构, 是否标准厂房, 产权状况 (清晰/有纠纷), 是否完成首次开发, 临时改变房屋用途,
+已签承诺, 结构安全鉴定报告 (已出具/未出具), 项目建设内容.
+
+Yes/no columns become ``True``/``False``/``None`` (empty or unreadable: the check then says
+待核实, never a pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from landgov.io.fields import FieldSpec, Kind
+from landgov.io.problems import ProblemLog, ReadResult, Severity
+from landgov.io.tables import read_table
+
+__all__ = ["APPLICATION_FIELDS", "YES_NO_FIELDS", "parse_yes_no", "read_applications"]
+
+T, N, C = Kind.TEXT, Kind.NUMBER, Kind.CODE
+
+APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("application_id", "申请编号", C, ("申请编号", "编号", "项目编号", "序号")),
+    FieldSpec("parcel_id", "宗地代码", C, ("宗地代码", "ZDDM", "地块编号"), required=True),
+    FieldSpec("uscc", "统一社会信用代码", C, ("统一社会信用代码", "信用代码", "USCC")),
+    FieldSpec("project_name", "项目名称", T, ("项目名称", "拟上项目名称")),
+    FieldSpec("added_floor_m2", "新增建筑面积", N, ("新增建筑面积",), "m2"),
+    FieldSpec("investment_wan", "项目总投资", N, ("项目总投资", "总投资"), "万元"),
+    FieldSpec("fixed_investment_wan", "固定资产投资", N, ("固定资产投资",), "万元"),
+    FieldSpec(
+        "tax_after_wan", "达产后年税收", N, ("达产后年税收", "达产后税收", "预计年税收"), "万元"
+    ),
+    FieldSpec("changes_structure", "是否改变原建筑结构", T, ("是否改变原建筑结构", "改变结构")),
+    FieldSpec("standard_factory", "是否标准厂房", T, ("是否标准厂房", "标准厂房")),
+    FieldSpec("title_status", "产权状况", T, ("产权状况", "产权情况")),
+    FieldSpec("first_development_done", "是否完成首次开发", T, ("是否完成首次开发", "首次开发")),
+    FieldSpec("temporary_use_change", "临时改变房屋用途", T, ("临时改变房屋用途",)),
+    FieldSpec("commitment_signed", "已签承诺", T, ("已签承诺", "是否签署承诺")),
+    FieldSpec("safety_report", "结构安全鉴定报告", T, ("结构安全鉴定报告", "安全鉴定报告")),
+    FieldSpec("content", "项目建设内容", T, ("项目建设内容", "建设内容")),
+)
+
+YES_NO_FIELDS = (
+    "changes_structure",
+    "standard_factory",
+    "first_development_done",
+    "temporary_use_change",
+    "commitment_signed",
+)
+_YES = frozenset({"是", "有", "y", "yes", "true", "1", "√", "已签", "已完成"})
+_NO = frozenset({"否", "无", "n", "no", "false", "0", "×", "未签", "未完成"})
+
+
+def parse_yes_no(value: object) -> bool | None:
+    """``是`` → True, ``否`` → False, empty or anything else → None."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return None
+
+
+def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    out = data.copy()
+    for name in YES_NO_FIELDS:
+        raw = out[name]
+        parsed = raw.map(parse_yes_no).astype(object)
+        unreadable = raw.notna() & raw.astype(str).str.strip().ne("") & parsed.isna()
+        for idx in raw.index[unreadable]:
+            log.add(
+                "无法识别为 是/否，按缺失处理（判为待核实）",
+                row=int(out.at[idx, "source_row"]),
+                field=name,
+                value=raw[idx],
+                action="填写 是 或 否",
+                severity=Severity.WARNING,
+            )
+        out[name] = parsed.where(parsed.notna(), None)
+    return out
+
+
+def read_applications(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> ReadResult:
+    """Read the 增容 application table (.xlsx/.csv).
+
+    Returns
+    -------
+    ReadResult
+        ``data`` with the canonical names of :data:`APPLICATION_FIELDS` (money in 万元, areas
+        in m², yes/no columns as True/False/None) and ``source_row``.
+    """
+    result = read_table(path, specs=APPLICATION_FIELDS, sheet=sheet, aliases=aliases)
+    log = ProblemLog(Path(path).name)
+    data = _yes_no_columns(result.data, log)
+    problems = pd.concat([result.problems, log.frame()], ignore_index=True)
+    return ReadResult(data, result.rejected, problems, result.meta)

@@ -1,0 +1,184 @@
+"""容积率 sources, the 8 m rule, floors by industry and headroom — hand-worked cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+from affine import Affine
+
+from landgov.far import FarSource, building_floor_areas, compute_far, far_floors, headroom
+from landgov.industry import catalogue_edition, parse_catalogue_class, to_gb2002_division
+from landgov.policy import load_profile
+
+X0, Y0 = 500000.0, 3300000.0
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("yuecheng-2022")
+
+
+def _parcels(n=3, side=100.0, **cols):
+    geoms = [shapely.box(X0 + i * 200, Y0, X0 + i * 200 + side, Y0 + side) for i in range(n)]
+    data = {"parcel_id": [f"330602001001GB0000{i}" for i in range(n)], **cols}
+    return gpd.GeoDataFrame(data, geometry=geoms, crs=4549, index=[f"p{i}" for i in range(n)])
+
+
+# --- the 8 m rule ------------------------------------------------------------------------------
+
+
+def test_storey_of_9m_counts_twice_and_8m_once():
+    b = gpd.GeoDataFrame(
+        {"storeys": [1, 1, 3], "storey_height_m": [9.0, 8.0, 4.5]},
+        geometry=[shapely.box(0, 0, 10, 100)] * 3,  # 1000 m² footprints
+        crs=4549,
+    )
+    got = building_floor_areas(b, double_height_m=8.0, storey_height_m=5.0)
+    assert got["far_floor_area_m2"].tolist() == [2000.0, 1000.0, 3000.0]
+    assert got["doubled"].tolist() == [True, False, False]
+
+
+def test_storey_height_from_building_height_over_storeys():
+    b = gpd.GeoDataFrame(
+        {"storeys": [2], "height_m": [18.0]}, geometry=[shapely.box(0, 0, 10, 10)], crs=4549
+    )
+    got = building_floor_areas(b, double_height_m=8.0, storey_height_m=5.0)
+    assert got["far_floor_area_m2"].iloc[0] == 400.0  # 2 storeys of 9 m, each doubled
+
+
+def test_height_only_building_is_estimated():
+    b = gpd.GeoDataFrame(
+        {"height_m": [12.0, np.nan]}, geometry=[shapely.box(0, 0, 10, 10)] * 2, crs=4549
+    )
+    got = building_floor_areas(b, double_height_m=8.0, storey_height_m=5.0)
+    assert got["far_floor_area_m2"].iloc[0] == 200.0  # round(12/5) = 2 storeys
+    assert math.isnan(got["far_floor_area_m2"].iloc[1])
+    assert got["method"].tolist() == ["高度估算", "无法计算"]
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def test_sources_in_order(profile, tmp_path):
+    parcels = _parcels(
+        5,
+        floor_area_m2=[np.nan, 12000.0, np.nan, np.nan, np.nan],
+        far_declared=[np.nan, np.nan, 0.8, np.nan, np.nan],
+    )
+    buildings = gpd.GeoDataFrame(
+        {
+            "parcel_id": ["330602001001GB00000", None],
+            "storeys": [2, np.nan],
+            "storey_height_m": [5.0, np.nan],
+            "height_m": [np.nan, 10.0],
+        },
+        geometry=[
+            shapely.box(X0 + 10, Y0 + 10, X0 + 60, Y0 + 60),  # 2500 m² on p0 (by code)
+            shapely.box(X0 + 610, Y0 + 10, X0 + 660, Y0 + 30),  # 1000 m² on p3 (by location)
+        ],
+        crs=4549,
+    )
+    heights = np.zeros((20, 200), dtype="float32")
+    heights[:, 160:180] = 9.0  # a 9 m block over x = X0+800…X0+900 (parcel p4)
+    raster = tmp_path / "h.tif"
+    with rasterio.open(
+        raster, "w", driver="GTiff", width=200, height=20, count=1, dtype="float32",
+        crs="EPSG:4549", transform=Affine(5.0, 0, X0, 0, -5.0, Y0 + 100), nodata=0,
+    ) as dst:  # fmt: skip
+        dst.write(heights, 1)
+    got = compute_far(parcels, profile=profile, buildings=buildings, height_raster=raster)
+    assert list(got.index) == list(parcels.index)
+    assert got["far_source"].tolist() == [
+        FarSource.BUILDINGS,
+        FarSource.RECORDED,
+        FarSource.DECLARED_FAR,
+        FarSource.BUILDING_HEIGHTS,
+        FarSource.RASTER,
+    ]
+    assert got["floor_area_m2"].tolist() == pytest.approx([5000.0, 12000.0, 8000.0, 2000.0, 20000])
+    assert got["far"].tolist() == pytest.approx([0.5, 1.2, 0.8, 0.2, 2.0])
+    assert got.loc["p0", "building_coverage"] == pytest.approx(0.25)
+    assert got.loc["p4", "built_cover"] == pytest.approx(1.0)
+
+
+def test_no_source_gives_nan_not_zero(profile):
+    got = compute_far(_parcels(1), profile=profile)
+    assert math.isnan(got["far"].iloc[0])
+    assert got["far_source"].iloc[0] == FarSource.NONE
+    assert "待核实" in got["far_note"].iloc[0]
+
+
+def test_inputs_not_mutated(profile):
+    parcels = _parcels(2, floor_area_m2=[5000.0, 1.0])
+    before = parcels.copy()
+    compute_far(parcels, profile=profile)
+    pd.testing.assert_frame_equal(parcels, before)
+
+
+# --- headroom ---------------------------------------------------------------------------------
+
+
+def test_far_25_gives_zero_headroom_with_reason():
+    land = pd.Series([10000.0, 10000.0, 10000.0])
+    floor = pd.Series([25000.0, 10000.0, np.nan])
+    got = headroom(land, floor, cap=2.5, target=1.5)
+    assert got["headroom_m2"].iloc[0] == 0.0
+    assert "已达到或超过上限" in got["headroom_reason"].iloc[0]
+    assert got["headroom_m2"].iloc[1] == 15000.0
+    assert got["headroom_target_m2"].iloc[1] == 5000.0
+    assert math.isnan(got["headroom_m2"].iloc[2])
+    assert "待核实" in got["headroom_reason"].iloc[2]
+
+
+# --- floors and industry codes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "edition", "gb2002"),
+    [
+        ("C1752", "2017", "17"),
+        ("3311", "2017", "34"),  # 金属制品 2017:33 → 2002:34
+        ("3811", "GB/T 4754-2011", "39"),  # 电气机械
+        ("2922", "2017", "30"),  # 塑料制品
+        ("2911", "2017", "29"),  # 橡胶制品
+        ("29", "2017", None),  # ambiguous without the group
+        ("4310", "2017", None),  # 修理业: no 2002 division
+        ("3411", "2002", "34"),
+    ],
+)
+def test_gb2017_to_2002(code, edition, gb2002):
+    assert to_gb2002_division(code, edition=edition).gb2002 == gb2002
+
+
+def test_missing_edition_is_assumed_2017_and_said_so():
+    d = to_gb2002_division("3311", edition=None)
+    assert d.gb2002 == "34" and "2017" in d.note
+
+
+def test_floors_and_targets(profile):
+    far = pd.Series([0.5, 1.6, np.nan], index=["a", "b", "c"])
+    industry = pd.DataFrame(
+        {"industry_code": ["2511", "3311", None], "industry_edition": ["2017"] * 3},
+        index=["a", "b", "c"],
+    )
+    got = far_floors(far, industry, profile=profile)
+    assert got["far_floor"].iloc[:2].tolist() == [0.5, 0.7]  # 25 → 0.5, 34 → 0.7
+    assert got["far_gap_target"].iloc[1] == pytest.approx(0.1)
+    assert got["far_target"].iloc[0] == 1.5 and got["far_pilot"].iloc[0] == 2.0
+    assert got["below_floor"].iloc[0] == False  # noqa: E712  (0.5 is not below 0.5)
+    assert pd.isna(got["below_floor"].iloc[2])
+
+
+def test_catalogue_edition_switches_on_2024_02_01():
+    switch = dt.date(2024, 2, 1)
+    assert catalogue_edition(dt.date(2024, 1, 31), switch_date=switch) == "2019年本"
+    assert catalogue_edition(switch, switch_date=switch) == "2024年本"
+    assert parse_catalogue_class("限制") == "限制类"
+    assert parse_catalogue_class(None) is None

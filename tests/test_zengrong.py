@@ -1,0 +1,273 @@
+"""增容 conditions, hand-worked from the opinion's text [000 附件3]."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from landgov.far import compute_far
+from landgov.policy import load_profile
+from landgov.units import M2_PER_MU
+from landgov.verdict import Status
+from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
+
+X0, Y0 = 500000.0, 3300000.0
+AS_OF = dt.date(2024, 6, 30)
+USCC = "91330602MA2BXXXXX1"
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("yuecheng-2022")
+
+
+def _square(mu: float, i: int = 0) -> shapely.Polygon:
+    side = math.sqrt(mu * M2_PER_MU)
+    return shapely.box(X0 + i * 1000, Y0, X0 + i * 1000 + side, Y0 + side)
+
+
+def _parcels(mus, **over):
+    n = len(mus)
+    data = {
+        "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
+        "holder": [f"企业{i}" for i in range(n)],
+        "land_use": ["工业用地"] * n,
+        "right_type": ["出让"] * n,
+        "township": ["马山街道"] * n,
+        "completion_date": [dt.date(2015, 5, 1)] * n,
+    }
+    data |= over
+    geoms = [_square(mu, i) for i, mu in enumerate(mus)]
+    frame = gpd.GeoDataFrame(data, geometry=geoms, crs=4549)
+    frame["floor_area_m2"] = frame.geometry.area * 0.8  # 容积率 0.8
+    return frame
+
+
+def _enterprises(n, **over):
+    data = {
+        "uscc": [f"{USCC[:-2]}{i:02d}" for i in range(n)],
+        "name": [f"企业{i}" for i in range(n)],
+        "legal_rep": ["张三"] * n,
+        "contact": ["李四 13800000000"] * n,
+        "industry_code": ["3311"] * n,
+        "industry_edition": ["2017"] * n,
+        "industry_name": ["金属结构制造"] * n,
+        "tax_wan": [300.0] * n,
+        "land_mu": [20.0] * n,
+        "catalogue_class": ["允许类"] * n,
+        "reform_sector": [None] * n,
+    }
+    return pd.DataFrame(data | over)
+
+
+def _links(n):
+    return pd.DataFrame(
+        {
+            "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
+            "uscc": [f"{USCC[:-2]}{i:02d}" for i in range(n)],
+            "relation": ["owner"] * n,
+        }
+    )
+
+
+def _layers(parcels):
+    planning = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地"], "inside_control_line": [True]},
+        geometry=[shapely.box(X0 - 10, Y0 - 10, X0 + 50000, Y0 + 5000)],
+        crs=4549,
+    )
+    empty = gpd.GeoDataFrame({"plan_name": [], "plan_year": []}, geometry=[], crs=4549)
+    zones = gpd.GeoDataFrame({"zone_name": []}, geometry=[], crs=4549)
+    return {"planning": planning, "demolition": empty, "special_zones": zones}
+
+
+def _compliance(rows=()):
+    return pd.DataFrame(
+        list(rows), columns=["uscc", "parcel_id", "category", "severity", "record_date"]
+    )
+
+
+def _application(parcel_id, uscc, **over):
+    row = {
+        "application_id": "ZR-001",
+        "parcel_id": parcel_id,
+        "uscc": uscc,
+        "project_name": "增容技改项目",
+        "added_floor_m2": 5000.0,
+        "investment_wan": 8000.0,
+        "fixed_investment_wan": 7000.0,
+        "tax_after_wan": 900.0,
+        "changes_structure": False,
+        "standard_factory": False,
+        "title_status": "清晰",
+        "first_development_done": True,
+        "temporary_use_change": False,
+        "commitment_signed": True,
+        "safety_report": None,
+        "content": "新建 4 层生产车间",
+    }
+    return row | over
+
+
+def _check(profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None, **layers):
+    parcels = _parcels(list(mus))
+    far = compute_far(parcels, profile=profile)
+    ents = enterprises if enterprises is not None else _enterprises(len(mus))
+    kw = _layers(parcels) | layers
+    common = {
+        "profile": profile,
+        "as_of": AS_OF,
+        "enterprises": ents,
+        "links": _links(len(mus)),
+        "compliance": compliance if compliance is not None else _compliance(),
+        **kw,
+    }
+    if app is None:
+        return check_parcels(parcels, far, **common)
+    apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0]) | app])
+    return check_applications(apps, parcels, far, **common)
+
+
+def test_clean_application_is_eligible(profile):
+    got = _check(profile, app={}).iloc[0]
+    assert [got[c] for c in CONDITIONS] == ["符合"] * len(CONDITIONS)
+    assert got["zengrong"] == Eligibility.ELIGIBLE
+    assert got["far_after"] == pytest.approx((0.8 * 20 * M2_PER_MU + 5000) / (20 * M2_PER_MU))
+
+
+def test_15_mu_exactly_fails_condition_1_and_15_01_passes(profile):
+    exact = _check(profile, (15.00,), app={}).iloc[0]
+    assert exact["cond1"] == Status.FAIL
+    assert "不大于 15 亩" in exact["cond1_note"]
+    above = _check(profile, (15.01,), app={}).iloc[0]
+    assert above["cond1"] == Status.PASS
+
+
+def test_plot_in_demolition_plan_fails(profile):
+    plan = gpd.GeoDataFrame(
+        {"plan_name": ["城中村改造"], "plan_year": [2023]},
+        geometry=[shapely.box(X0 + 10, Y0 + 10, X0 + 30, Y0 + 30)],
+        crs=4549,
+    )
+    got = _check(profile, app={}, demolition=plan).iloc[0]
+    assert got["cond1"] == Status.FAIL
+    assert "城中村改造（2023年）" in got["cond1_note"]
+    assert got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def _record(days, category="环保", severity="重大"):
+    return (f"{USCC[:-2]}00", None, category, severity, AS_OF - dt.timedelta(days=days))
+
+
+def test_major_environmental_record_11_months_fails_13_months_does_not(profile):
+    recent = _check(profile, app={}, compliance=_compliance([_record(335)])).iloc[0]
+    assert recent["cond3"] == Status.FAIL
+    old = _check(profile, app={}, compliance=_compliance([_record(395)])).iloc[0]
+    assert old["cond3"] == Status.PASS
+    minor = _check(profile, app={}, compliance=_compliance([_record(30, severity="一般")]))
+    assert minor.iloc[0]["cond3"] == Status.PASS
+
+
+def test_record_without_date_is_unknown(profile):
+    rec = _compliance([(f"{USCC[:-2]}00", None, "安全", "重大", None)])
+    got = _check(profile, app={}, compliance=rec).iloc[0]
+    assert got["cond3"] == Status.UNKNOWN
+
+
+def test_standard_factory_project_fails_condition_4(profile):
+    got = _check(profile, app={"standard_factory": True}).iloc[0]
+    assert got["cond4"] == Status.FAIL
+    assert got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def test_restricted_line_fails_condition_5_and_reports_edition(profile):
+    ents = _enterprises(1, catalogue_class=["限制类"])
+    got = _check(profile, app={}, enterprises=ents).iloc[0]
+    assert got["cond5"] == Status.FAIL
+    assert "2024年本" in got["cond5_note"]
+    assert got["catalogue_edition"] == "2024年本"
+    verdict = next(v for v in got["verdicts"] if v.rule_id == "zengrong.cond5")
+    assert verdict.values["目录版本"] == "2024年本"
+
+
+def test_missing_title_gives_unknown_overall(profile):
+    got = _check(profile, app={"title_status": None}).iloc[0]
+    assert got["cond2"] == Status.UNKNOWN
+    assert got["zengrong"] == Eligibility.UNKNOWN
+    assert "产权状况" in got["missing"]
+
+
+def test_over_cap_application_fails_cap(profile):
+    got = _check(profile, app={"added_floor_m2": 30000.0}).iloc[0]
+    assert got["cap"] == Status.FAIL
+
+
+def test_structure_change_without_report_is_pending_but_eligible(profile):
+    got = _check(profile, app={"changes_structure": True, "safety_report": "未出具"}).iloc[0]
+    assert got["cond8"] == Status.PENDING
+    assert got["zengrong"] == Eligibility.ELIGIBLE
+    assert "待承诺" in got["zengrong_reason"]
+
+
+def test_special_zone_is_out_of_scope(profile):
+    zone = gpd.GeoDataFrame(
+        {"zone_name": ["马海片区（模拟）"]},
+        geometry=[shapely.box(X0 - 100, Y0 - 100, X0 + 500, Y0 + 500)],
+        crs=4549,
+    )
+    got = _check(profile, app={}, special_zones=zone).iloc[0]
+    assert got["scope"] == Status.FAIL
+    assert "另行制定" in got["scope_note"]
+    assert got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def test_relaxation_sector_flagged_not_changed(profile):
+    ents = _enterprises(1, reform_sector=["印染"])
+    got = _check(profile, app={}, enterprises=ents).iloc[0]
+    assert "联席会议" in got["relaxation"]
+    assert got["zengrong"] == Eligibility.ELIGIBLE
+
+
+def test_allocated_land_out_of_scope(profile):
+    parcels = _parcels([20.0], right_type=["划拨"])
+    got = check_parcels(
+        parcels,
+        compute_far(parcels, profile=profile),
+        profile=profile,
+        as_of=AS_OF,
+        enterprises=_enterprises(1),
+        links=_links(1),
+    )
+    assert got.iloc[0]["scope"] == Status.FAIL
+
+
+def test_screening_candidates_and_missing_layers(profile):
+    got = _check(profile, (20.0, 12.0))
+    assert list(got["zengrong"]) == [Eligibility.UNKNOWN, Eligibility.INELIGIBLE]
+    assert list(got["candidate"]) == [True, False]
+    # application-only facts are 待核实 / 待承诺 in screening, never 符合
+    assert got.iloc[0]["cond4"] == Status.UNKNOWN
+    assert got.iloc[0]["cond7"] == Status.PENDING
+    bare = check_parcels(
+        _parcels([20.0]),
+        compute_far(_parcels([20.0]), profile=profile),
+        profile=profile,
+        as_of=AS_OF,
+    ).iloc[0]
+    assert bare["cond1"] == Status.UNKNOWN and bare["cond3"] == Status.UNKNOWN
+    assert bare["scope"] == Status.UNKNOWN  # no planning layer
+
+
+def test_unknown_parcel_in_application_is_unknown(profile):
+    parcels = _parcels([20.0])
+    apps = pd.DataFrame([_application("330602999999GB99999", None)])
+    got = check_applications(
+        apps, parcels, compute_far(parcels, profile=profile), profile=profile, as_of=AS_OF
+    ).iloc[0]
+    assert got["zengrong"] == Eligibility.UNKNOWN
+    assert got.geometry is None

@@ -413,9 +413,10 @@ def _make_pairs(
     ]
     pairs = pd.concat(parts) if parts else pairs.assign(area_used_m2=np.nan, area_source="")
     pairs = pairs.reindex(good.index)[cols]
+    pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
     land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
-    n = pairs.groupby("uscc")["uscc"].transform("size")
-    total = pairs["uscc"].map(land)
+    n = pairs["uscc"].map(pairs["uscc"].value_counts()).astype(float)
+    total = pairs["uscc"].map(land).astype(float)
     pairs["share"] = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
     return pairs.reset_index(drop=True)
 
@@ -494,7 +495,7 @@ def _enterprise_frame(
     out["n_parcels"] = key.map(by.size()).fillna(0).astype(int)
     out["linked"] = out["n_parcels"] > 0
     tenant_only = by["relation"].agg(lambda r: bool((r == Relation.TENANT.value).all()))
-    out["is_tenant"] = key.map(tenant_only).fillna(False).astype(bool)
+    out["is_tenant"] = key.map(tenant_only).eq(True)
     out["host_uscc"] = key.map(_hosts(pairs))
     out["eval_unit"] = ents["uscc"].where(ents["joinable"], pd.NA)
     if settings.tenancy_mode is TenancyMode.MERGED:

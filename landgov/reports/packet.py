@@ -1,0 +1,134 @@
+"""The joint-meeting packet (联席会议审议材料): sheet 增容审查 of ``landgov.xlsx``.
+
+One row per candidate (each application, then each screened plot that is not 不可申报), one
+column per condition (scope, cap, 条件1–8) with its status, the overall verdict and its reason,
+what is missing, and the 印染化工电镀 relaxation flag [000 附件3 三]. Chinese headers, a frozen
+header row, filters and fitted widths come from :func:`landgov.reports.excel.write_sheet`, which
+adds the sheet to an existing workbook without touching its other sheets. Status cells are
+coloured by conditional formatting (不符合 red, 待核实 amber, 待承诺 blue), and for packets of
+at most :data:`COMMENT_LIMIT` rows each status cell carries its reasons as a cell comment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from landgov.reports.excel import write_sheet
+from landgov.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
+
+__all__ = ["COMMENT_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
+
+SHEET = "增容审查"
+COMMENT_LIMIT = 3000
+
+#: Canonical column → Chinese header, in sheet order (condition columns inserted after 来源…).
+PACKET_COLUMNS: dict[str, str] = {
+    "source_kind": "来源",
+    "application_id": "申请编号",
+    "township": "镇街",
+    "parcel_id": "宗地代码",
+    "enterprise_name": "企业名称",
+    "uscc": "统一社会信用代码",
+    "land_mu": "用地面积（亩）",
+    "far": "现状容积率",
+    "far_source": "容积率来源",
+    "far_floor": "国家最低容积率",
+    "headroom_m2": "增容空间至2.5（平方米）",
+    "headroom_target_m2": "至1.5目标（平方米）",
+    "added_floor_m2": "新增建筑面积（平方米）",
+    "far_after": "实施后容积率",
+    "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
+    "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",
+    **{c: CONDITION_LABELS[c] for c in CONDITIONS},
+    "zengrong": "总体结论",
+    "zengrong_reason": "结论说明",
+    "missing": "待核实事项",
+    "relaxation": "联席会议放宽提示",
+    "catalogue_edition": "产业目录版本",
+    "as_of": "核查日期",
+}
+
+_FILLS = {
+    "不符合": PatternFill("solid", fgColor="F8CBAD"),
+    "不可申报": PatternFill("solid", fgColor="F8CBAD"),
+    "待核实": PatternFill("solid", fgColor="FFE699"),
+    "待承诺": PatternFill("solid", fgColor="BDD7EE"),
+    "符合": PatternFill("solid", fgColor="C6EFCE"),
+    "可申报": PatternFill("solid", fgColor="C6EFCE"),
+}
+
+
+def packet_frame(
+    applications: pd.DataFrame | None = None,
+    screened: pd.DataFrame | None = None,
+    *,
+    candidates_only: bool = True,
+) -> pd.DataFrame:
+    """Rows of the packet: applications first (来源 申请审查), then screened plots (摸排候选).
+
+    Screened plots already covered by an application are left out; with ``candidates_only``
+    plots that are 不可申报 are left out too. Columns are the keys of :data:`PACKET_COLUMNS`
+    plus ``<condition>_note``.
+    """
+    parts = []
+    applied: set[str] = set()
+    if applications is not None and len(applications):
+        parts.append(applications.assign(source_kind="申请审查"))
+        applied = set(applications["parcel_id"].dropna().astype(str))
+    if screened is not None and len(screened):
+        rows = screened[~screened["parcel_id"].astype(str).isin(applied)]
+        if candidates_only:
+            rows = rows[rows["zengrong"].ne(Eligibility.INELIGIBLE.value)]
+        if "headroom_m2" in rows:
+            rows = rows.sort_values(["township", "headroom_m2"], ascending=[True, False])
+        parts.append(rows.assign(source_kind="摸排候选"))
+    notes = [f"{c}_note" for c in CONDITIONS]
+    columns = [*PACKET_COLUMNS, *notes]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat([pd.DataFrame(p).drop(columns="geometry", errors="ignore") for p in parts])
+    return frame.reindex(columns=columns).reset_index(drop=True)
+
+
+def _decorate(path: Path, frame: pd.DataFrame) -> None:
+    """Colour status cells and attach each condition's reasons as a comment."""
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    n = len(frame)
+    status_cols = [*CONDITIONS, "zengrong"]
+    for name in status_cols:
+        j = frame.columns.get_loc(name) + 1
+        letter = get_column_letter(j)
+        rng = f"{letter}2:{letter}{n + 1}"
+        for value, fill in _FILLS.items():
+            ws.conditional_formatting.add(
+                rng, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill)
+            )
+        note = f"{name}_note"
+        if n <= COMMENT_LIMIT and note in frame:
+            for i, text in enumerate(frame[note].tolist(), start=2):
+                if isinstance(text, str) and text:
+                    ws.cell(row=i, column=j).comment = Comment(text, "landgov", width=360)
+    wb.save(path)
+
+
+def write_packet(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the packet as sheet 增容审查 into the workbook at ``path``.
+
+    ``frame`` comes from :func:`packet_frame`. Other sheets of an existing workbook are kept;
+    an older 增容审查 sheet is replaced. The ``<condition>_note`` columns are written after the
+    overall verdict as 说明 columns.
+    """
+    path = Path(path)
+    labels = dict(PACKET_COLUMNS)
+    labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
+    write_sheet(frame, path, sheet=SHEET, labels=labels)
+    _decorate(path, frame)
+    return path

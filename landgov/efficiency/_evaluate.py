@@ -124,9 +124,7 @@ def _normalise(enterprises: pd.DataFrame) -> pd.DataFrame:
     f = enterprises.copy()
     f["scale"] = _scale(enterprises).astype(object)
     f["is_tenant"] = (
-        enterprises["is_tenant"].fillna(False).astype(bool)
-        if "is_tenant" in enterprises.columns
-        else False
+        enterprises["is_tenant"].eq(True) if "is_tenant" in enterprises.columns else False
     )
     for col in ("host_uscc", "industry_code", "uscc"):
         if col not in f.columns:

@@ -1,0 +1,156 @@
+"""Policy profiles: shipped profiles load, extends merges, malformed profiles list every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from landgov.errors import ProfileError
+from landgov.policy import list_profiles, load_profile
+from landgov.policy.cli import command
+
+SHIPPED = ["gongshu-2022", "shangyu-2022", "shengzhou-2022", "yuecheng-2022", "zhejiang-2023"]
+
+
+def write(folder: Path, name: str, body: str, extends: str | None = "yuecheng-2022") -> Path:
+    path = folder / f"{name}.toml"
+    head = f'[profile]\nname = "{name}"\nversion = "1"\ntitle = "测试配置"\n'
+    if extends:
+        head += f'extends = "{extends}"\n'
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
+def test_shipped_profiles_are_listed() -> None:
+    rows = {r["name"]: r for r in list_profiles()}
+    assert sorted(rows) == SHIPPED
+    assert rows["zhejiang-2023"]["extends"] == ""
+    assert all(rows[n]["extends"] == "zhejiang-2023" for n in SHIPPED if n != "zhejiang-2023")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_profile_loads(name: str) -> None:
+    profile = load_profile(name)
+    assert profile.name == name
+    assert profile.chain[-1] == "zhejiang-2023"
+    for key in ("linking.tenancy_mode", "scoring.weights_above_scale", "grading.method"):
+        assert key in profile
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value", "cite"),
+    [
+        ("zhejiang-2023", "targets.province_tax_per_mu", 40.0, "[004 一(二)]"),
+        ("zhejiang-2023", "targets.province_value_added_per_mu", 195.0, "[004 一(二)]"),
+        ("zhejiang-2023", "targets.province_renewal_mu", 200000.0, "[004 二(一)1]"),
+        ("yuecheng-2022", "targets.tax_per_mu_base", 20.8, "[000 附件2.1 #14]"),
+        ("yuecheng-2022", "targets.renewal_mu", 12000.0, "[000 三.4]"),
+        ("shangyu-2022", "targets.tax_per_mu", 31.0, "[001 二]"),
+        ("shangyu-2022", "targets.value_added_per_mu", 135.0, "[001 二]"),
+        ("shengzhou-2022", "targets.tax_per_mu", 28.0, "[002 二]"),
+        ("shengzhou-2022", "targets.renewal_mu", 5000.0, "[002 二]"),
+        ("gongshu-2022", "targets.tax_per_mu", 115.0, "[003 二]"),
+        ("gongshu-2022", "targets.value_added_per_mu", 565.0, "[003 二]"),
+    ],
+)
+def test_targets_carry_their_clause(name: str, key: str, value: float, cite: str) -> None:
+    profile = load_profile(name)
+    assert profile.value(key) == value
+    assert str(profile.citation(key)) == cite
+
+
+def test_presets_without_a_seed_are_marked_unofficial() -> None:
+    profile = load_profile("yuecheng-2022")
+    for key in ("scoring.weights_above_scale", "grading.percentile_bands", "linking.tenancy_mode"):
+        assert not profile.citation(key).official
+        assert "示例规则（非官方）" in str(profile.citation(key))
+
+
+def test_extends_child_overrides_parent_and_records_the_chain() -> None:
+    # 上虞 sets its own 3 亩 floor with an official citation; 拱墅 inherits the province one
+    shangyu, gongshu = load_profile("shangyu-2022"), load_profile("gongshu-2022")
+    assert shangyu.chain == ("shangyu-2022", "zhejiang-2023")
+    floor = shangyu["scoring.below_scale_min_land_mu"]
+    assert floor.origin == "shangyu-2022"
+    assert floor.citation is not None and floor.citation.official
+    assert str(floor.citation) == "[001 三(二)1]"
+    inherited = gongshu["scoring.below_scale_min_land_mu"]
+    assert inherited.origin == "zhejiang-2023"
+    assert gongshu["targets.tax_per_mu"].origin == "gongshu-2022"
+    assert gongshu["targets.province_tax_per_mu"].origin == "zhejiang-2023"
+
+
+def test_user_single_file_profile_works(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "my-county",
+        "[grading]\n"
+        'method = { value = "threshold", official = false, source = "本县测试" }\n'
+        "[linking]\n"
+        'tenancy_mode = { value = "separate", source = "本县亩均评价办法 第五条" }\n',
+    )
+    profile = load_profile(path)
+    assert profile.chain == ("my-county", "yuecheng-2022", "zhejiang-2023")
+    assert profile.value("grading.method") == "threshold"
+    assert profile["grading.method"].origin == "my-county"
+    assert profile.citation("linking.tenancy_mode").official
+    assert profile["scoring.benchmark_mode"].origin == "zhejiang-2023"
+
+
+def test_malformed_profile_lists_every_problem_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "broken",
+        "[linking]\n"
+        'area_tolerance = { value = 1.5, official = false, source = "x" }\n'  # out of range
+        "[scoring]\n"
+        'benchmark_mode = { value = 5, official = false, source = "x" }\n'  # wrong type
+        'bogus_key = { value = 1.0, official = false, source = "x" }\n'  # unknown key
+        "[targets]\n"
+        "tax_per_mu = 30.0\n"  # needs a source
+        "[grading]\n"
+        'percentile_bands = { value = { A = 0.2, X = 0.8 }, official = false, source = "x" }\n',
+    )
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    issues = {i.field: i for i in err.value.issues}
+    assert issues["linking.area_tolerance"].value == 1.5
+    assert "[0.0, 1.0]" in issues["linking.area_tolerance"].fix
+    assert issues["scoring.benchmark_mode"].value == 5
+    assert "str" in issues["scoring.benchmark_mode"].problem
+    assert "未知的配置键" in issues["scoring.bogus_key"].problem
+    assert "benchmark_mode" in issues["scoring.bogus_key"].fix  # names the allowed keys
+    assert issues["targets.tax_per_mu"].problem == "该值必须注明来源"
+    assert issues["grading.percentile_bands"].value == ["X"]
+    message = str(err.value)
+    assert message.startswith(f"发现 {len(err.value.issues)} 个问题")
+    assert len(err.value.issues) >= 5
+
+
+def test_profiles_command_lists_the_shipped_profiles() -> None:
+    result = CliRunner().invoke(command, [])
+    assert result.exit_code == 0, result.output
+    for name in SHIPPED:
+        assert name in result.output
+    assert "浙江省" in result.output
+    assert "landgov profiles show" in result.output
+
+
+def test_profiles_show_gives_value_unit_source_and_origin() -> None:
+    result = CliRunner().invoke(command, ["show", "yuecheng-2022"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "继承链：yuecheng-2022 → zhejiang-2023" in out
+    assert "tax_per_mu_base = 20.8 万元/亩" in out
+    assert "出处：[000 附件2.1 #14]；设定于：yuecheng-2022" in out
+    assert "设定于：zhejiang-2023" in out
+    assert "示例规则（非官方）" in out
+    assert "[scoring]" in out
+
+
+def test_profiles_show_unknown_name_fails_in_chinese() -> None:
+    result = CliRunner().invoke(command, ["show", "no-such-county"])
+    assert result.exit_code != 0
+    assert "找不到该策略配置" in result.output

@@ -74,16 +74,22 @@ def label_blocks(parcels: gpd.GeoDataFrame, *, gap_m: float = 30.0) -> pd.Series
 def path_counts(block_id: pd.Series, path: pd.Series) -> pd.Series:
     """Plots per 四个一批 path in each block, as text (``"关停退出2；整治提升1"``).
 
-    ``block_id`` and ``path`` share an index; returns one string per block id.
+    ``block_id`` and ``path`` share an index; returns one string per block id (paths in the
+    order of :class:`~landgov.paths.TreatmentPath`, then any other value).
     """
-    frame = pd.DataFrame({"block": block_id, "path": path}).dropna(subset=["block"])
-    order = {p.value: i for i, p in enumerate(TreatmentPath)}
-    out: dict[object, str] = {}
-    for block, rows in frame.groupby("block", sort=False):
-        counts = rows["path"].dropna().value_counts()
-        keys = sorted(counts.index, key=lambda p: (order.get(p, len(order)), str(p)))
-        out[block] = "；".join(f"{p}{counts[p]}" for p in keys)
-    return pd.Series(out, dtype="object", name="paths")
+    frame = pd.DataFrame({"block": block_id, "path": path}).dropna()
+    if frame.empty:
+        return pd.Series(dtype="object", name="paths")
+    table = frame.groupby(["block", "path"]).size().unstack(fill_value=0)
+    known = [p.value for p in TreatmentPath if p.value in table.columns]
+    table = table[known + sorted(c for c in table.columns if c not in known)]
+    text = pd.Series("", index=table.index, dtype="object")
+    for name in table.columns:
+        counts = table[name]
+        part = (name + counts.astype(str)).where(counts > 0, "")
+        sep = pd.Series(np.where((text != "") & (part != ""), "；", ""), index=text.index)
+        text = text + sep + part
+    return text.rename("paths")
 
 
 def _n_enterprises(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
@@ -101,6 +107,8 @@ def _n_enterprises(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
 
 def _union_by(geoms: np.ndarray, comp: np.ndarray) -> dict[int, shapely.Geometry]:
     """Union of the geometries of each component (single plots are taken as they are)."""
+    if len(comp) == 0:
+        return {}
     order = np.argsort(comp, kind="stable")
     sorted_comp = comp[order]
     starts = np.flatnonzero(np.r_[True, sorted_comp[1:] != sorted_comp[:-1]])

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -119,16 +120,31 @@ def _target(profile: Profile, indicator: str) -> _Target:
     return _Target(value, year, f"{key.split('.', 1)[1]} {profile.citation(key)}")
 
 
+def _pairs_from_parcels(parcels: pd.DataFrame) -> pd.DataFrame:
+    """(parcel_id, uscc) pairs rebuilt from the parcels' ``usccs`` / ``main_uscc`` columns."""
+    col = next((c for c in ("usccs", "main_uscc") if c in parcels.columns), None)
+    if col is None or "parcel_id" not in parcels.columns:
+        return pd.DataFrame(columns=["parcel_id", "uscc"])
+    lists = parcels[col].map(lambda v: [u for u in str(v).split("；") if u] if pd.notna(v) else [])
+    frame = pd.DataFrame({"parcel_id": parcels["parcel_id"], "uscc": lists}).explode("uscc")
+    return frame.dropna(subset=["uscc"])
+
+
 def _enterprise_townships(
     enterprises: pd.DataFrame, parcels: pd.DataFrame, pairs: pd.DataFrame | None
 ) -> pd.Series:
-    """镇街 of each enterprise: its own ``township``, else that of the plot it uses most."""
+    """镇街 of each enterprise: its own ``township``, else that of the plot it uses most.
+
+    Without a pairs table the plots come from the parcels' ``usccs`` (or ``main_uscc``).
+    """
     own = (
         enterprises["township"].astype("object")
         if "township" in enterprises.columns
         else pd.Series(None, index=enterprises.index, dtype="object")
     )
     if pairs is None or not {"parcel_id", "uscc"} <= set(pairs.columns):
+        pairs = _pairs_from_parcels(parcels)
+    if "township" not in parcels.columns or pairs.empty or "uscc" not in enterprises.columns:
         return own.where(own.notna(), UNKNOWN_TOWNSHIP)
     pid_town = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["township"]
     weight_col = next((c for c in ("area_used_m2", "share") if c in pairs.columns), None)
@@ -139,6 +155,29 @@ def _enterprise_townships(
     best = ranked.sort_values("_w", ascending=False, kind="stable").drop_duplicates("uscc")
     from_pairs = enterprises["uscc"].map(best.set_index("uscc")["_town"])
     town = own.where(own.notna(), from_pairs)
+    return town.where(town.notna(), UNKNOWN_TOWNSHIP)
+
+
+def _parcel_townships(parcels: pd.DataFrame, boundaries: gpd.GeoDataFrame | None) -> pd.Series:
+    """镇街 of each plot: its ``township``, else the boundary holding its representative point."""
+    town = (
+        parcels["township"].astype("object")
+        if "township" in parcels.columns
+        else pd.Series(None, index=parcels.index, dtype="object")
+    )
+    gaps = town.isna()
+    if (
+        boundaries is not None
+        and gaps.any()
+        and isinstance(parcels, gpd.GeoDataFrame)
+        and "township" in boundaries.columns
+    ):
+        bounds = boundaries.to_crs(parcels.crs) if boundaries.crs and parcels.crs else boundaries
+        points = parcels.loc[gaps].geometry.representative_point()
+        left, right = bounds.sindex.query(points.values, predicate="within")
+        names = bounds["township"].to_numpy(dtype=object)
+        found = pd.Series(names[right], index=points.index[left]).groupby(level=0).first()
+        town = town.fillna(found)
     return town.where(town.notna(), UNKNOWN_TOWNSHIP)
 
 
@@ -239,6 +278,7 @@ def summarise(
     *,
     enterprises: pd.DataFrame,
     pairs: pd.DataFrame | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
     profile: Profile,
 ) -> pd.DataFrame:
     """Per-镇街 and district summary of the screening against the profile's targets.
@@ -253,7 +293,11 @@ def summarise(
         ``grade``, optional ``township``).
     pairs
         Land–enterprise pairs, to place an enterprise without a ``township`` in the 镇街 of the
-        plot it uses most (``area_used_m2`` or ``share``).
+        plot it uses most (``area_used_m2`` or ``share``); without them the parcels' ``usccs``
+        are used.
+    boundaries
+        镇街 boundary polygons (``township``), to place plots whose ``township`` is empty
+        (by a representative point). Plots still unplaced are counted under ``镇街不明``.
     profile
         Policy profile; section ``targets`` is read defensively.
 
@@ -264,14 +308,10 @@ def summarise(
         Target columns hold a number or ``无目标``; ``*_gap`` = target − now (万元/亩, positive
         = still below target); ``renewal_share`` = 治理清单 area / 盘活 target (district row).
     """
-    town = (
-        parcels["township"].astype("object")
-        if "township" in parcels.columns
-        else pd.Series(None, index=parcels.index, dtype="object")
-    )
-    town = town.where(town.notna(), UNKNOWN_TOWNSHIP)
+    town = _parcel_townships(parcels, boundaries)
     p_part = _parcel_part(parcels, town)
-    e_part = _enterprise_part(enterprises, _enterprise_townships(enterprises, parcels, pairs))
+    located = parcels.assign(township=town) if "parcel_id" in parcels.columns else parcels
+    e_part = _enterprise_part(enterprises, _enterprise_townships(enterprises, located, pairs))
     table = p_part.join(e_part, how="outer")
     table = table.sort_index()
     total = table.sum(min_count=1).to_frame(DISTRICT).T

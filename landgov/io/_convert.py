@@ -1,31 +1,144 @@
-"""Convert mapped source columns into canonical values, logging every problem."""
+"""Convert source cells into canonical values by field kind, logging every problem.
+
+Shared by the table readers (xlsx/csv) and the layer readers (Shapefile, GeoPackage …), so a
+number, date or code is read the same way whatever file it comes from.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from landgov.io.fields import ColumnMatch, Kind
-from landgov.io.numbers import parse_date, parse_quantity
+from landgov.io.fields import ColumnMatch, FieldSpec, Kind
+from landgov.io.numbers import is_unit, parse_date, parse_quantity, unit_factor
 from landgov.io.problems import ProblemLog, Severity
 
-__all__ = ["convert_columns"]
+__all__ = [
+    "ACTION_CHECK",
+    "ACTION_DATE",
+    "ACTION_NUMBER",
+    "CellProblem",
+    "as_series",
+    "cell_text",
+    "convert_columns",
+    "convert_values",
+    "is_blank",
+    "resolve_header_unit",
+]
+
+_SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
+ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
+ACTION_CHECK = "请核实"
 
 
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    text = str(value).strip()
-    return text or None
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _code(value: object) -> str | None:
-    """Codes stay text; a float that was really an integer code loses its ``.0``."""
-    if isinstance(value, float) and not np.isnan(value) and value.is_integer():
+def cell_text(value: object) -> str:
+    """A cell as display text (whole floats without ``.0``, dates as ISO)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _text(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    position: int  # index into the data rows
+    value: object
+    problem: str
+    action: str
+    severity: Severity
+
+
+def _code_value(value: object) -> tuple[str | None, str | None]:
+    """Codes stay text; a number in a code column is converted back and checked."""
+    if isinstance(value, bool):
+        return str(value), "代码列中出现逻辑值，请核对"
+    if isinstance(value, int | float):
+        if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
+            return cell_text(value), (
+                f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
+                "请把该列设为文本格式后重新导出"
+            )
+        return str(int(value)), None
+    text = cell_text(value)
+    if _SCI_CODE.match(text):
+        return text, "代码显示为科学计数法，原始代码已丢失；请把该列设为文本格式后重新导出"
+    return text or None, None
+
+
+def convert_values(
+    values: Sequence[object], spec: FieldSpec, header_unit: str | None
+) -> tuple[pd.Series, list[CellProblem]]:
+    """Convert one column by its kind; problems carry the row position."""
+    out: list[object] = []
+    problems: list[CellProblem] = []
+    for i, value in enumerate(values):
+        if spec.kind is Kind.NUMBER:
+            parsed, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
+            action = ACTION_NUMBER if parsed is None else ACTION_CHECK
+        elif spec.kind is Kind.DATE:
+            parsed, text = parse_date(value)
+            action = ACTION_DATE if parsed is None else ACTION_CHECK
+        elif spec.kind is Kind.CODE:
+            parsed, text = _code_value(value)
+            action = "核对原始代码"
+        else:
+            parsed, text = cell_text(value) or None, None
+            action = ""
+        out.append(parsed)
+        if text:
+            severity = (
+                Severity.ERROR if parsed is None or spec.kind is Kind.CODE else Severity.WARNING
+            )
+            problems.append(CellProblem(i, value, text, action, severity))
+    return as_series(out, spec.kind), problems
+
+
+def as_series(values: list[object], kind: Kind) -> pd.Series:
+    if kind is Kind.NUMBER:
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+    if kind is Kind.DATE:
+        return pd.Series(values, dtype=object)  # datetime.date or None, as in read_parcels
+    return pd.Series(values, dtype="str")
+
+
+def resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None, bool]:
+    """The header unit to apply, and whether the column is usable at all."""
+    spec, unit = match.field, match.header_unit
+    if spec.kind is not Kind.NUMBER or unit is None:
+        return None, True
+    if unit_factor(unit, unit=spec.unit) is not None:
+        return unit, True
+    if is_unit(unit):
+        log.add(
+            f"表头单位「{unit}」不能换算为字段「{spec.label}」的单位，该列数值全部按缺失处理",
+            field=match.source,
+            value=match.source,
+            action=f"改正表头单位（本字段单位：{spec.unit or '无'}）后重新读取",
+        )
+        return None, False
+    log.add(
+        f"表头括号中的「{unit}」不是可识别的单位，按默认单位 {spec.unit or '（无单位）'} 读取",
+        field=match.source,
+        value=match.source,
+        action="如单位不同，请在表头中注明，如「税收（元）」",
+        severity=Severity.WARNING,
+    )
+    return None, True
 
 
 def convert_columns(
@@ -35,39 +148,25 @@ def convert_columns(
     log: ProblemLog,
     rows: np.ndarray,
 ) -> pd.DataFrame:
-    """Canonical columns from ``frame`` according to ``matches``.
+    """Canonical columns from ``frame`` (one per match), converted by kind.
 
-    Numbers are parsed with their units into the field's canonical unit, dates into
-    ``datetime.date``, codes and text kept as text. A value that cannot be parsed becomes
-    missing and is logged (row, field, value seen) — never 0.
+    Numbers are parsed with their units into the field's canonical unit (a unit in the header
+    applies when the cell has none), dates into ``datetime.date``, codes and text kept as text.
+    A value that cannot be parsed becomes missing and is logged with its source row — never 0.
     """
     out = pd.DataFrame(index=frame.index)
     for name, match in matches.items():
-        spec = match.field
-        values = frame[match.source].tolist()
-        if spec.kind is Kind.NUMBER:
-            parsed = [
-                parse_quantity(v, unit=spec.unit, header_unit=match.header_unit) for v in values
-            ]
-            column: list[object] = [p[0] for p in parsed]
-            problems = [p[1] for p in parsed]
-            out[name] = pd.array(column, dtype="Float64").astype("float64")
-        elif spec.kind is Kind.DATE:
-            parsed_d = [parse_date(v) for v in values]
-            out[name] = pd.Series([d for d, _ in parsed_d], index=frame.index, dtype=object)
-            problems = [p for _, p in parsed_d]
-        else:
-            convert = _code if spec.kind is Kind.CODE else _text
-            out[name] = pd.Series([convert(v) for v in values], index=frame.index, dtype=object)
-            problems = [None] * len(values)
-        for pos in np.flatnonzero([p is not None for p in problems]):
-            kept = out[name].iloc[pos]
+        header_unit, usable = resolve_header_unit(match, log)
+        values = frame[match.source].tolist() if usable else [None] * len(frame)
+        series, problems = convert_values(values, match.field, header_unit)
+        out[name] = series.set_axis(frame.index)
+        for p in problems:
             log.add(
-                problems[pos],
-                row=int(rows[pos]),
+                p.problem,
+                row=int(rows[p.position]),
                 field=match.source,
-                value=values[pos],
-                action="已按提示换算，请核对" if pd.notna(kept) else "该值置为缺失，请核对源数据",
-                severity=Severity.WARNING if pd.notna(kept) else Severity.ERROR,
+                value=p.value,
+                action=p.action,
+                severity=p.severity,
             )
     return out

@@ -15,14 +15,13 @@ labelled 5 in Excel/WPS. For CSV it is the 1-based line number where the record 
 
 Steps, each a private function: load the grid (:func:`_load`), locate the header
 (:func:`_locate_header`), name the columns (:func:`_column_names`), map them, convert the
-values (:func:`_convert_column`), and split off rows that are not data (totals, footnotes,
+values (:func:`convert_values`), and split off rows that are not data (totals, footnotes,
 repeated headers).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import warnings
@@ -38,8 +37,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.errors import DataFileError, EncodingError, Issue, SchemaError
-from landgov.io.fields import ColumnMatch, FieldSpec, Kind, map_columns
-from landgov.io.numbers import is_unit, parse_date, parse_quantity, unit_factor
+from landgov.io._convert import (
+    ACTION_CHECK,
+    as_series,
+    cell_text,
+    convert_values,
+    is_blank,
+    resolve_header_unit,
+)
+from landgov.io.fields import ColumnMatch, FieldSpec, map_columns
+from landgov.io.numbers import is_unit
 from landgov.io.problems import ProblemLog, ReadResult, Severity
 
 __all__ = ["read_table"]
@@ -51,13 +58,8 @@ _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
 _FOOTNOTE = re.compile(
     r"^(注|备注|说明|数据来源|资料来源|填报|制表|审核|单位负责人)\S*[:：]|^注\s*\d?[.、:：]"
 )
-_SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^[\(（\[【](?P<inner>.*)[\)）\]】]$")
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
-
-ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
-ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
-ACTION_CHECK = "请核实"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,23 +82,6 @@ class _Grid:
     def cell(self, r: int, c: int) -> object:
         row = self.rows[r]
         return row[c] if c < len(row) else None
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value: object) -> str:
-    """A cell as display text (whole floats without ``.0``, dates as ISO)."""
-    if _is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
@@ -254,7 +239,7 @@ class _Matcher:
         return self._cache[text]
 
     def score(self, grid: _Grid, r: int) -> int:
-        return len({m for v in grid.rows[r] if (m := self(_text(v))) is not None})
+        return len({m for v in grid.rows[r] if (m := self(cell_text(v))) is not None})
 
     def best_score(self, grid: _Grid) -> int:
         return max(
@@ -269,12 +254,12 @@ def _unit_like(text: str) -> bool:
 
 def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
     """A row of group captions (merged or blank-separated) over the row of field names."""
-    values = [v for v in grid.rows[above] if not _is_blank(v)]
-    if len({_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
+    values = [v for v in grid.rows[above] if not is_blank(v)]
+    if len({cell_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
         return False
     merged = any(r0 <= above <= r1 and (c1 > c0 or r1 >= header) for r0, c0, r1, c1 in grid.merges)
     blank_over_name = any(
-        _is_blank(grid.cell(above, c)) and not _is_blank(grid.cell(header, c))
+        is_blank(grid.cell(above, c)) and not is_blank(grid.cell(header, c))
         for c in range(grid.width)
     )
     return merged or blank_over_name
@@ -285,11 +270,11 @@ def _is_continuation(grid: _Grid, header: int, below: int, match: _Matcher) -> b
     changed = False
     for c in range(grid.width):
         value = grid.cell(below, c)
-        if _is_blank(value):
+        if is_blank(value):
             continue
         if not isinstance(value, str):
             return False
-        top, bottom = _text(grid.cell(header, c)), _text(value)
+        top, bottom = cell_text(grid.cell(header, c)), cell_text(value)
         if bottom == top:
             continue
         if not (_unit_like(bottom) or match(bottom) or match(top + bottom)):
@@ -329,7 +314,7 @@ def _join_header(top: str, bottom: str, match: _Matcher) -> str:
 def _used_width(grid: _Grid, first: int) -> int:
     """Columns up to the last one with any value from the header down (trailing blanks cut)."""
     return max(
-        (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not _is_blank(v)),
+        (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not is_blank(v)),
         default=0,
     )
 
@@ -339,8 +324,8 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
     names: list[str] = []
     seen: set[str] = set()
     for c in range(width):
-        top = _text(grid.cell(first, c))
-        name = top if first == last else _join_header(top, _text(grid.cell(last, c)), match)
+        top = cell_text(grid.cell(first, c))
+        name = top if first == last else _join_header(top, cell_text(grid.cell(last, c)), match)
         name = name or f"未命名列{get_column_letter(c + 1)}"
         if name in seen:
             name = f"{name}（{get_column_letter(c + 1)}列）"
@@ -351,93 +336,6 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
 
 # ---------------------------------------------------------------------------------------------
 # Values
-
-
-@dataclass(frozen=True)
-class _CellProblem:
-    position: int  # index into the data rows
-    value: object
-    problem: str
-    action: str
-    severity: Severity
-
-
-def _code_value(value: object) -> tuple[str | None, str | None]:
-    """Codes stay text; a number in a code column is converted back and checked."""
-    if isinstance(value, bool):
-        return str(value), "代码列中出现逻辑值，请核对"
-    if isinstance(value, int | float):
-        if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
-            return _text(value), (
-                f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
-                "请把该列设为文本格式后重新导出"
-            )
-        return str(int(value)), None
-    text = _text(value)
-    if _SCI_CODE.match(text):
-        return text, "代码显示为科学计数法，原始代码已丢失；请把该列设为文本格式后重新导出"
-    return text or None, None
-
-
-def _convert_column(
-    values: Sequence[object], spec: FieldSpec, header_unit: str | None
-) -> tuple[pd.Series, list[_CellProblem]]:
-    """Convert one column by its kind; problems carry the row position."""
-    out: list[object] = []
-    problems: list[_CellProblem] = []
-    for i, value in enumerate(values):
-        if spec.kind is Kind.NUMBER:
-            parsed, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
-            action = ACTION_NUMBER if parsed is None else ACTION_CHECK
-        elif spec.kind is Kind.DATE:
-            parsed, text = parse_date(value)
-            action = ACTION_DATE if parsed is None else ACTION_CHECK
-        elif spec.kind is Kind.CODE:
-            parsed, text = _code_value(value)
-            action = "核对原始代码"
-        else:
-            parsed, text = _text(value) or None, None
-            action = ""
-        out.append(parsed)
-        if text:
-            severity = (
-                Severity.ERROR if parsed is None or spec.kind is Kind.CODE else Severity.WARNING
-            )
-            problems.append(_CellProblem(i, value, text, action, severity))
-    return _as_series(out, spec.kind), problems
-
-
-def _as_series(values: list[object], kind: Kind) -> pd.Series:
-    if kind is Kind.NUMBER:
-        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-    if kind is Kind.DATE:
-        return pd.Series(values, dtype=object)  # datetime.date or None, as in read_parcels
-    return pd.Series(values, dtype="str")
-
-
-def _resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None, bool]:
-    """The header unit to apply, and whether the column is usable at all."""
-    spec, unit = match.field, match.header_unit
-    if spec.kind is not Kind.NUMBER or unit is None:
-        return None, True
-    if unit_factor(unit, unit=spec.unit) is not None:
-        return unit, True
-    if is_unit(unit):
-        log.add(
-            f"表头单位「{unit}」不能换算为字段「{spec.label}」的单位，该列数值全部按缺失处理",
-            field=match.source,
-            value=match.source,
-            action=f"改正表头单位（本字段单位：{spec.unit or '无'}）后重新读取",
-        )
-        return None, False
-    log.add(
-        f"表头括号中的「{unit}」不是可识别的单位，按默认单位 {spec.unit or '（无单位）'} 读取",
-        field=match.source,
-        value=match.source,
-        action="如单位不同，请在表头中注明，如「税收（元）」",
-        severity=Severity.WARNING,
-    )
-    return None, True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,7 +444,7 @@ def _missing_required_error(
 
 
 def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> SchemaError:
-    preview = [[_text(v) for v in row if not _is_blank(v)] for row in grid.rows[:5]]
+    preview = [[cell_text(v) for v in row if not is_blank(v)] for row in grid.rows[:5]]
     labels = "、".join(s.label for s in specs if s.required) or "、".join(
         s.label for s in specs[:5]
     )
@@ -592,7 +490,7 @@ def _data_rows(grid: _Grid, start: int, width: int) -> tuple[list[int], list[int
     """Grid indices of non-blank rows after the header, and of blank ones (skipped)."""
     data, blank = [], []
     for r in range(start, len(grid.rows)):
-        if all(_is_blank(grid.cell(r, c)) for c in range(width)):
+        if all(is_blank(grid.cell(r, c)) for c in range(width)):
             blank.append(r)
         else:
             data.append(r)
@@ -605,10 +503,10 @@ def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
             log.add(
                 f"合并单元格（{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:"
                 f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}），"
-                f"已把值「{_text(grid.cell(r0, c0))}」填入合并区域的每一行",
+                f"已把值「{cell_text(grid.cell(r0, c0))}」填入合并区域的每一行",
                 row=grid.row_numbers[max(r0, start)],
                 field=None,
-                value=_text(grid.cell(r0, c0)),
+                value=cell_text(grid.cell(r0, c0)),
                 action=ACTION_CHECK,
                 severity=Severity.WARNING,
             )
@@ -676,7 +574,7 @@ def _build_frame(
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
 ) -> tuple[pd.DataFrame, list[str | None]]:
-    texts = [[_text(grid.cell(r, c)) for c in range(len(names))] for r in rows]
+    texts = [[cell_text(grid.cell(r, c)) for c in range(len(names))] for r in rows]
     header_names = {names.index(m.source): m.source for m in matches.values()}
     reasons = [_structural_reason(t, header_names) for t in texts]
     source_rows = [grid.row_numbers[r] for r in rows]
@@ -693,12 +591,12 @@ def _build_frame(
     for spec in specs:
         m = matches.get(spec.name)
         if m is None:
-            data[spec.name] = _as_series([None] * len(rows), spec.kind)
+            data[spec.name] = as_series([None] * len(rows), spec.kind)
             continue
         c = names.index(m.source)
-        header_unit, usable = _resolve_header_unit(m, log)
+        header_unit, usable = resolve_header_unit(m, log)
         values = [grid.cell(r, c) for r in rows] if usable else [None] * len(rows)
-        data[spec.name], problems = _convert_column(values, spec, header_unit)
+        data[spec.name], problems = convert_values(values, spec, header_unit)
         for p in problems:
             if reasons[p.position] is None:
                 log.add(

@@ -36,13 +36,19 @@ def _read_any(path: Path, *, kind: str, **options: Any) -> tuple[str, ReadResult
     readers = {"enterprises": read_enterprises, "links": read_links, "compliance": read_compliance}
     if kind != "auto":
         return kind, readers[kind](path)
-    errors = []
+    errors: list[str] = []
+    candidates: list[tuple[int, str, ReadResult]] = []
     for name, reader in readers.items():
         try:
-            return name, reader(path)
+            res = reader(path)
         except ValueError as exc:  # SchemaError: not this kind of table
             errors.append(f"{name}: {exc}")
-    raise ValueError("无法识别表格类型：\n" + "\n".join(errors))
+            continue
+        candidates.append((len(res.meta.get("field_map", {})), name, res))
+    if not candidates:
+        raise ValueError("无法识别表格类型：\n" + "\n".join(errors))
+    _, name, res = max(candidates, key=lambda c: c[0])  # the reader that maps most columns
+    return name, res
 
 
 def inspect_file(path: str | Path, *, kind: str = "auto", **options: Any) -> dict[str, Any]:
@@ -65,11 +71,14 @@ def inspect_file(path: str | Path, *, kind: str = "auto", **options: Any) -> dic
         "kind": kind,
         "format": meta.get("format"),
         "layer": meta.get("layer") or meta.get("sheet"),
+        "header_rows": meta.get("header_rows"),
         "rows": result.rows_in,
         "rows_kept": len(result.data),
         "rows_rejected": len(result.rejected),
         "encoding": enc.get("name") if isinstance(enc, dict) else enc,
-        "encoding_evidence": enc.get("evidence", []) if isinstance(enc, dict) else [],
+        "encoding_evidence": (
+            enc.get("evidence", []) if isinstance(enc, dict) else [meta.get("encoding_reason", "")]
+        ),
         "crs": crs.get("epsg"),
         "crs_output": crs.get("output"),
         "crs_evidence": crs.get("evidence", []),

@@ -100,9 +100,9 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
 def test_title_row_and_merged_two_row_header(enterprise_xlsx: Path) -> None:
     result = read_enterprises(enterprise_xlsx)
     assert result.meta["header_rows"] == [2, 3]
-    assert result.meta["mapping"]["uscc"] == "统一社会信用代码"
-    assert result.meta["mapping"]["tax_wan"] == "税收（万元）"
-    assert result.meta["mapping"]["land_mu"] == "用地面积（亩）"
+    assert result.meta["field_map"]["uscc"] == "统一社会信用代码"
+    assert result.meta["field_map"]["tax_wan"] == "税收（万元）"
+    assert result.meta["field_map"]["land_mu"] == "用地面积（亩）"
     assert result.meta["header_units"] == {"tax_wan": "万元", "land_mu": "亩"}
 
 
@@ -178,7 +178,7 @@ def test_group_row_over_blank_cells_in_csv(tmp_path: Path) -> None:
     )
     result = read_enterprises(path)
     assert result.meta["header_rows"] == [2, 3]
-    assert set(result.meta["mapping"]) >= {"uscc", "name", "tax_wan", "revenue_wan", "land_mu"}
+    assert set(result.meta["field_map"]) >= {"uscc", "name", "tax_wan", "revenue_wan", "land_mu"}
     assert result.data["tax_wan"].tolist() == [12.5]
 
 

@@ -553,7 +553,7 @@ def _parse_table(
         "header_rows": [grid.row_numbers[r] for r in range(first, last + 1)],
         "first_data_row": grid.row_numbers[last + 1] if last + 1 < len(grid.rows) else None,
         "columns": names,
-        "mapping": columns,
+        "field_map": columns,
         "header_units": {n: m.header_unit for n, m in matches.items() if m.header_unit},
         "unmatched_columns": kept,
         "conflicts": dict(conflicts),

@@ -139,8 +139,9 @@ def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         **{f"n_{p}": (f"n_{p}", "sum") for p in PATHS},
     ).reset_index()
     points = shapely.get_coordinates(frame.geometry.representative_point().to_numpy())
-    codes = pd.Categorical(table["township"], categories=out["township"]).codes
-    hulls = shapely.convex_hull(shapely.multipoints(points, indices=codes))
+    codes = np.asarray(pd.Categorical(table["township"], categories=out["township"]).codes)
+    order = np.argsort(codes, kind="stable")
+    hulls = shapely.convex_hull(shapely.multipoints(points[order], indices=codes[order]))
     hulls = shapely.buffer(hulls, 30.0)  # visible even around a single parcel
     return gpd.GeoDataFrame(out, geometry=list(hulls), crs=parcels.crs)
 

@@ -401,15 +401,18 @@
     }
 
     /* popups */
+    function centerOf(i) {
+      var bb = pg.bb;
+      return map.unproject([(bb[4 * i] + bb[4 * i + 2]) / 2, (bb[4 * i + 1] + bb[4 * i + 3]) / 2],
+                           cfg.quantizeZoom);
+    }
+    api.centerOf = centerOf;
     function openParcel(i, latlng) {
       var src = cfg.parcels, pid = table(src.attrsId).get('parcel_id', i);
       var box = buildPopup(src, i, '地企档案 · ' + (pid || '宗地'));
-      if (!latlng) {
-        var bb = pg.bb;
-        latlng = map.unproject([(bb[4 * i] + bb[4 * i + 2]) / 2, (bb[4 * i + 1] + bb[4 * i + 3]) / 2],
-                               cfg.quantizeZoom);
-      }
-      api.popup = L.popup({ maxWidth: 440, maxHeight: 460, autoPanPadding: [20, 60] })
+      if (!latlng) latlng = centerOf(i);
+      api.popup = L.popup({ maxWidth: 440, maxHeight: 420, autoPanPaddingTopLeft: [20, 90],
+                              autoPanPaddingBottomRight: [20, 20] })
         .setLatLng(latlng).setContent(box).openOn(map);
       api.popupIndex = i;
       return box;
@@ -489,7 +492,7 @@
           var bb = pg.bb, i = r.index;
           var sw = map.unproject([bb[4 * i], bb[4 * i + 3]], cfg.quantizeZoom);
           var ne = map.unproject([bb[4 * i + 2], bb[4 * i + 1]], cfg.quantizeZoom);
-          map.fitBounds(L.latLngBounds(sw, ne), { maxZoom: 17 });
+          map.fitBounds(L.latLngBounds(sw, ne), { maxZoom: 17, animate: false });
           openParcel(i);
         });
         list.appendChild(li);

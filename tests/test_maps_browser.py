@@ -1,0 +1,196 @@
+"""The generated maps opened in headless Debian Chromium (selenium).
+
+Checks what a meeting-room PC would see: no request leaves the file with ``--basemap none``,
+no console error, every parcel of the layer drawn, injected names shown as text and never run,
+redacted pages without names, codes or money. A screenshot of the demo map is kept in
+``tests/_artifacts/`` for review.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import pytest
+from _browser import chromium_driver, console_errors, missing_browser, requested_urls, wait_drawn
+from _mapfixtures import INJECTIONS, RunFacts, write_run
+from selenium.webdriver.support.ui import WebDriverWait
+
+from landgov.maps import build_map
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parent / "_artifacts"
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    why = missing_browser()
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser tests need Chromium in CI: {why}")
+        pytest.skip(f"browser tests skipped: {why}")
+    with chromium_driver() as drv:
+        yield drv
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunFacts:
+    return write_run(tmp_path_factory.mktemp("browser") / "柯桥示例", n_side=8)
+
+
+def _open(driver: Any, page: Path) -> dict[str, Any]:
+    driver.get("about:blank")
+    driver.get_log("performance")  # drain: keep only this page's requests
+    driver.get_log("browser")
+    driver.get(page.as_uri())
+    return wait_drawn(driver)
+
+
+def _drawable(run: RunFacts) -> int:
+    parcels = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")
+    return int((parcels.geometry.notna() & ~parcels.geometry.is_empty).sum())
+
+
+def _foreign(urls: list[str], page: Path) -> list[str]:
+    return [u for u in urls if not u.startswith("data:") and u != page.as_uri()]
+
+
+def test_offline_map_draws_every_parcel_and_requests_nothing(
+    driver: Any, run: RunFacts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = build_map(run.path, title="柯桥区工业用地治理简报图").save(tmp_path / "demo.html")
+    state = _open(driver, page)
+    assert state["ready"] and not state["errors"]
+    assert state["drawn"] == state["parcelCount"] == _drawable(run) == run.n_parcels
+    assert _foreign(requested_urls(driver), page) == []
+    resources = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+    )
+    assert [r for r in resources if not r.startswith("data:")] == []
+    assert console_errors(driver) == []
+    labels = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.lg-label-text')).map(e => e.textContent)"
+    )
+    assert sorted(labels) == ["华舍街道", "柯岩街道"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "map_demo.png"
+    driver.execute_script("landgovMap.openParcel(5)")
+    WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(
+            "var p = document.querySelector('.leaflet-popup');"
+            "return p && getComputedStyle(p).opacity === '1'"
+        )
+    )
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    with capsys.disabled():
+        print(f"\n[landgov] demo map screenshot: {shot}")
+
+
+def test_every_theme_draws_every_parcel(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    page = build_map(run.path).save(tmp_path / "themes.html")
+    _open(driver, page)
+    radios = driver.find_elements("css selector", ".leaflet-control-layers-base input")
+    names = driver.find_elements("css selector", ".leaflet-control-layers-base label")
+    assert [n.text.strip() for n in names] == [
+        "亩均税收",
+        "亩均评价等级",
+        "四个一批路径",
+        "增容评估",
+        "（不显示地块）",
+    ]
+    for radio, key in zip(radios[:4], ("tax", "grade", "path", "far"), strict=True):
+        radio.click()
+        state = driver.execute_script("return {a: landgovMap.active, d: landgovMap.drawn}")
+        assert state == {"a": key, "d": run.n_parcels}
+        legend = driver.find_element("css selector", ".lg-legend-title").text
+        assert legend
+    assert console_errors(driver) == []
+
+
+def test_click_opens_the_parcel_record(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page = build_map(run.path).save(tmp_path / "click.html")
+    _open(driver, page)
+    # aim at parcel 9's interior: the centre of its bounding box (parcels are convex-ish)
+    xy = driver.execute_script(
+        "var p = landgovMap.map.latLngToContainerPoint(landgovMap.centerOf(9)); return [p.x, p.y];"
+    )
+    size = driver.find_element("id", "lg-map").size
+    ActionChains(driver).move_to_element_with_offset(
+        driver.find_element("id", "lg-map"),
+        int(xy[0] - size["width"] / 2),
+        int(xy[1] - size["height"] / 2),
+    ).click().perform()
+    head = driver.find_element("css selector", ".lg-popup-head").get_attribute("textContent")
+    assert head == "地企档案 · 330603001001GB00009"
+
+
+def test_injected_names_show_as_text_and_run_nothing(
+    driver: Any, run: RunFacts, tmp_path: Path
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    page = build_map(run.path, title=INJECTIONS[1]).save(tmp_path / "xss.html")
+    _open(driver, page)
+    texts = [
+        driver.execute_script(f"return landgovMap.openParcel({i}).textContent") for i in range(5)
+    ]
+    joined = "\n".join(texts)
+    for bad in INJECTIONS:
+        assert bad in joined  # shown literally
+    assert driver.find_element("css selector", ".lg-title-main").text == INJECTIONS[1]
+    # the search box lists the same names as text
+    box = driver.find_element("css selector", ".lg-search-input")
+    box.send_keys("onerror")
+    WebDriverWait(driver, 5).until(lambda d: d.find_elements("css selector", ".lg-search-item"))
+    item = driver.find_element("css selector", ".lg-search-item")
+    assert INJECTIONS[0] in item.text
+    item.click()
+    WebDriverWait(driver, 5).until(
+        lambda d: any(
+            e.get_attribute("textContent").endswith("GB00000")
+            for e in d.find_elements("css selector", ".lg-popup-head")
+        )
+    )
+    assert driver.execute_script("return window.__pwned === undefined")
+    injected = "return document.querySelectorAll('.lg-popup img, .lg-popup svg, script:not([id])')"
+    assert driver.execute_script(injected + ".length") == 2  # only our two scripts
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    assert _foreign(requested_urls(driver), page) == []  # <img src=x> never loaded
+    assert console_errors(driver) == []
+
+
+def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    page = build_map(run.path, redact=True).save(tmp_path / "redacted.html")
+    _open(driver, page)
+    title = driver.find_element("css selector", ".lg-title").text
+    assert "脱敏" in title
+    shown = driver.execute_script(
+        "var out = []; for (var i = 0; i < landgovMap.parcelCount; i++)"
+        " out.push(landgovMap.openParcel(i).textContent); return out.join('\\n');"
+    )
+    shown += driver.find_element("tag name", "body").text
+    for secret in (*run.names, *run.holders, *run.usccs):
+        assert secret not in shown
+    assert not re.search(r"\d\s*万元", shown)
+    assert "亩均税收" not in [
+        e.text.strip()
+        for e in driver.find_elements("css selector", ".leaflet-control-layers-base label")
+    ]
+    assert console_errors(driver) == []
+
+
+def test_gaode_map_requests_only_gaode_tiles(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    page = build_map(run.path, basemap="gaode").save(tmp_path / "gaode.html")
+    state = _open(driver, page)
+    assert state["drawn"] == run.n_parcels
+    hosts = {urlsplit(u).hostname for u in _foreign(requested_urls(driver), page)}
+    assert hosts and all(re.fullmatch(r"webrd0[1-4]\.is\.autonavi\.com", h) for h in hosts)

@@ -1,0 +1,175 @@
+"""The map page as a document: offline, escaped, redacted, defensive about missing layers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from _mapfixtures import INJECTIONS, RunFacts, write_run
+
+from landgov.errors import DataFileError, InputError, SchemaError
+from landgov.maps import MapStyle, build_map, load_run
+
+URL_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?!data:|#)([^"'\s>]+)""", re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*[\"']?(?!data:)([^\"')]+)")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunFacts:
+    return write_run(tmp_path_factory.mktemp("run") / "yuecheng")
+
+
+def _blocks(page: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<script type="application/[^"]+" id="([^"]+)">(.*?)</script>', page, re.S)
+    )
+
+
+def _csp(page: str) -> str:
+    meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    return html.unescape(meta)
+
+
+def _markup_and_css(page: str) -> tuple[str, str]:
+    styles = "".join(re.findall(r"<style>(.*?)</style>", page, re.S))
+    markup = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", page, flags=re.S)
+    return markup, styles
+
+
+def _money_strings(values: tuple[float, ...]) -> set[str]:
+    return {f"{v:.2f}" for v in values} | {repr(round(v, 2)) for v in values}
+
+
+def _config(page: str) -> dict:
+    return json.loads(_blocks(page)["lg-config"])
+
+
+def test_page_references_nothing_outside_itself(run: RunFacts) -> None:
+    page = build_map(run.path).html
+    markup, css = _markup_and_css(page)
+    assert not URL_ATTR.findall(markup)  # no <script src>, <link href>, <img src> anywhere
+    assert "<link" not in markup
+    assert not CSS_URL.findall(css)  # every stylesheet url() is a data: URI
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "bootstrapcdn", "code.jquery", "googleapis"):
+        assert cdn not in page
+    csp = _csp(page)
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "img-src data:;" in csp  # no tile host allowed with --basemap none
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_every_inline_script_is_allowed_by_hash(run: RunFacts) -> None:
+    import base64
+    import hashlib
+
+    page = build_map(run.path).html
+    csp = _csp(page)
+    allowed = set(re.findall(r"'sha256-([^']+)'", csp))
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 2
+    for body in scripts:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert digest in allowed
+
+
+def test_injection_names_never_appear_as_markup(run: RunFacts) -> None:
+    page = build_map(run.path, title="</title><script>alert(1)</script>").html
+    for bad in (*INJECTIONS, "</title><script>alert(1)</script>"):
+        assert bad not in page
+    assert "&lt;/title&gt;&lt;script&gt;" in page  # the title is escaped in <title>
+    attrs = json.loads(_blocks(page)["lg-attrs-parcels"])
+    names = attrs["cols"]["enterprise_names"]
+    values = names.get("v") or names["d"]
+    assert any(INJECTIONS[0] in v for v in values if v)  # kept as data, shown as text
+
+
+def test_layers_legends_and_panel(run: RunFacts) -> None:
+    result = build_map(run.path)
+    cfg = _config(result.html)
+    assert result.themes == ("tax", "grade", "path", "far")
+    assert cfg["parcels"]["geom"]["n"] == run.n_parcels == result.n_parcels
+    parcels = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")
+    for theme in cfg["parcels"]["themes"]:
+        assert sum(item["count"] for item in theme["legend"]) == run.n_parcels
+    path_legend = {i["label"]: i["count"] for i in cfg["parcels"]["themes"][2]["legend"]}
+    for p, n in parcels["path"].value_counts().items():
+        assert path_legend[p] == n
+    assert cfg["blocks"] is not None and cfg["townships"] is not None
+    assert {lb["text"] for lb in cfg["townships"]["labels"]} == set(parcels["township"])
+    rows = {r["label"]: r["value"] for r in cfg["panel"]["rows"]}
+    assert rows["宗地"].startswith(f"{run.n_parcels} 宗")
+    assert "目标 41.6" in rows["规上亩均税收（万元/亩）"]
+    assert "12,000" in rows["盘活目标（亩）"]
+    assert cfg["subtitle"] == "数据日期 2024-12-31 · 政策口径 yuecheng-2022 2022.1"
+
+
+def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
+    page = build_map(run.path, redact=True).html
+    cfg = _config(page)
+    assert "脱敏" in cfg["title"] and cfg["redactionNote"]
+    for secret in (*run.names, *run.holders, *run.usccs):
+        assert secret not in page, secret
+    money = _money_strings(run.money) - _money_strings(run.other_numbers)
+    plain = set(re.findall(r"\d+\.\d+", build_map(run.path).html))
+    assert len(money & plain) > len(run.money) / 2  # the check below can fail
+    assert not money & set(re.findall(r"\d+\.\d+", page))
+    assert not re.search(r"\d\s*(万元|元)", page)  # money words keep only a mask: ■ 万元
+    assert [t["key"] for t in cfg["parcels"]["themes"]] == ["grade", "path", "far"]
+    attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
+    assert {"grade", "path", "area_mu", "reasons"} <= set(attrs)
+    assert not {"holder", "enterprise_names", "usccs", "tax_wan", "tax_per_mu"} & set(attrs)
+
+
+def test_missing_optional_layers_are_noted_not_fatal(tmp_path: Path) -> None:
+    facts = write_run(tmp_path / "bare", optional_layers=False, manifest=False)
+    result = build_map(facts.path)
+    cfg = _config(result.html)
+    assert result.themes == ("tax", "grade", "path")  # no far layer, no 增容 theme
+    assert cfg["blocks"] is None
+    notes = " ".join(result.notes)
+    assert "连片地块" in notes and "增容" in notes and "manifest.json" in notes
+    assert "外包络" in notes  # township outlines are only sketched from parcels
+    assert cfg["parcels"]["defaultTheme"] == "path"
+    assert build_map(facts.path, theme="far").themes == result.themes  # falls back
+
+
+def test_large_run_degrades_to_townships(run: RunFacts) -> None:
+    result = build_map(run.path, style=MapStyle(max_parcels=10))
+    cfg = _config(result.html)
+    assert result.aggregated and cfg["parcels"] is None
+    assert "超过单幅交互地图的上限" in cfg["message"]
+    attrs = json.loads(_blocks(result.html)["lg-attrs-townships"])["cols"]
+    assert sum(attrs["n_parcels"]["v"]) == run.n_parcels
+
+
+def test_gaode_page_allows_only_its_tile_host(run: RunFacts) -> None:
+    page = build_map(run.path, basemap="gaode").html
+    csp = _csp(page)
+    assert "img-src data: https://*.is.autonavi.com;" in csp
+    plain = _config(build_map(run.path).html)["bounds"]
+    shifted = _config(page)["bounds"]
+    assert 0.003 < shifted[0][1] - plain[0][1] < 0.006  # ~0.0045° east in Zhejiang
+
+
+def test_inputs_are_not_mutated(run: RunFacts) -> None:
+    data = load_run(run.path)
+    before = data.parcels.copy()
+    build_map(data, redact=True)
+    pd.testing.assert_frame_equal(data.parcels, before)
+
+
+def test_errors_name_the_problem(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match=r"landgov\.gpkg"):
+        load_run(tmp_path)
+    gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([0], [0]), crs=4549).to_file(
+        tmp_path / "landgov.gpkg", layer="other"
+    )
+    with pytest.raises(SchemaError, match="parcels"):
+        load_run(tmp_path)
+    with pytest.raises(InputError, match="未知专题"):
+        build_map(tmp_path, theme="heat")

@@ -637,13 +637,13 @@ def assign_paths(
     row_cols = [
         c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
     ]
+    aligned = checks[check_cols].reindex(parcels.index)
+    verdict_rows = aligned.to_dict("records")
+    attr_rows = parcels[row_cols].to_dict("records")
     rows = []
-    for idx in parcels.index:
-        verdicts = (
-            {c: _as_verdict(checks.at[idx, c]) for c in check_cols} if idx in checks.index else {}
-        )
-        row = {c: parcels.at[idx, c] for c in row_cols}
-        facts = _Facts(verdicts, row, block_citation)
+    for verdict_row, attrs in zip(verdict_rows, attr_rows, strict=True):
+        verdicts = {c: _as_verdict(v) for c, v in verdict_row.items()}
+        facts = _Facts(verdicts, attrs, block_citation)
         rows.append(_path_row(*_decide(table, compiled, facts), facts))
     columns = [*PATH_COLUMNS, "verdict"]
     return pd.DataFrame(rows, index=parcels.index, columns=columns)

@@ -170,29 +170,49 @@ def _usccs_by_parcel(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Se
     Without a pairs table the parcels' own ``usccs`` ("；"-joined) or ``main_uscc`` is used.
     """
     if pairs is not None and {"parcel_id", "uscc"} <= set(pairs.columns):
-        clean = pairs.dropna(subset=["parcel_id", "uscc"])
-        grouped = clean.groupby("parcel_id", sort=False)["uscc"].agg(
-            lambda s: tuple(dict.fromkeys(s))
-        )
-        mapped = _col(parcels, "parcel_id").map(grouped)
-        return mapped.apply(lambda v: v if isinstance(v, tuple) else ())
+        clean = pairs[["parcel_id", "uscc"]].dropna().drop_duplicates()
+        grouped: dict[Any, tuple[str, ...]] = {}
+        for pid, uscc in zip(clean["parcel_id"], clean["uscc"], strict=True):
+            grouped[pid] = (*grouped.get(pid, ()), uscc)
+        pids = _col(parcels, "parcel_id").to_numpy(dtype=object)
+        return pd.Series([grouped.get(p, ()) for p in pids], index=parcels.index, dtype="object")
     joined = _col(parcels, "usccs").where(lambda s: s.notna(), _col(parcels, "main_uscc"))
     return joined.apply(
         lambda v: () if _missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
     )
 
 
-def _enterprise_lookup(enterprises: pd.DataFrame | None) -> pd.DataFrame:
-    if enterprises is None or "uscc" not in enterprises.columns:
-        return pd.DataFrame(index=pd.Index([], name="uscc"))
-    return enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
+_FIRM_FIELDS = (
+    "above_scale",
+    "land_mu",
+    "energy_tce",
+    "built_year",
+    "industry_code",
+    "catalogue_class",
+)
 
 
-def _attr(table: pd.DataFrame, uscc: str, name: str) -> Any:
-    if name not in table.columns or uscc not in table.index:
-        return None
-    value = table.at[uscc, name]
-    return None if _missing(value) else value
+class _Firms:
+    """Enterprise attributes by USCC (first row wins), with missing values as ``None``."""
+
+    def __init__(self, enterprises: pd.DataFrame | None) -> None:
+        if enterprises is None or "uscc" not in enterprises.columns:
+            self._rows: dict[Any, dict[str, Any]] = {}
+            return
+        cols = ["uscc", *(c for c in _FIRM_FIELDS if c in enterprises.columns)]
+        unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
+        self._rows = unique.set_index("uscc").to_dict("index")
+
+    def __contains__(self, uscc: object) -> bool:
+        return uscc in self._rows
+
+    @property
+    def index(self) -> set[Any]:
+        return set(self._rows)
+
+    def get(self, uscc: Any, name: str) -> Any:
+        value = self._rows.get(uscc, {}).get(name)
+        return None if _missing(value) else value
 
 
 def _verdict(
@@ -228,12 +248,12 @@ _NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
 # 1. low efficiency
 
 
-def _scope(usccs: tuple[str, ...], table: pd.DataFrame, min_mu: float) -> tuple[bool | None, list]:
+def _scope(usccs: tuple[str, ...], table: _Firms, min_mu: float) -> tuple[bool | None, list]:
     """In scope (规上, or 规下 with ≥ min_mu 亩)? None with the missing fields when unknown."""
     missing: list[str] = []
     for u in usccs:
-        above = _attr(table, u, "above_scale")
-        if u not in table.index:
+        above = table.get(u, "above_scale")
+        if u not in table:
             missing.append(f"企业表中没有该宗地关联企业 {u}")
             continue
         if above is None:
@@ -241,7 +261,7 @@ def _scope(usccs: tuple[str, ...], table: pd.DataFrame, min_mu: float) -> tuple[
             continue
         if bool(above):
             return True, []
-        land = _attr(table, u, "land_mu")
+        land = table.get(u, "land_mu")
         if land is None:
             missing.append(f"企业表字段 land_mu（用地面积，{u}）")
         elif float(land) >= min_mu - _EPS:
@@ -288,11 +308,10 @@ def check_low_efficiency(
     min_mu = float(profile.value("screening.small_firm_min_land_mu"))
     tax = _num(parcels, "tax_per_mu")
     tax = tax.fillna(_num(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
-    table = _enterprise_lookup(enterprises)
+    table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     out = []
-    for idx in parcels.index:
-        value, usccs = tax.at[idx], links.at[idx]
+    for value, usccs in zip(tax.tolist(), links.tolist(), strict=True):
         values = {"tax_per_mu": None if _missing(value) else float(value), "threshold": threshold}
         in_scope, missing = _scope(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
         values["in_scope"] = in_scope
@@ -371,9 +390,10 @@ def _attach_records(
         elif not _missing(u):
             by_uscc.setdefault(u, []).append(rec)
     out: dict[Any, list[tuple[str, str]]] = {}
-    for idx, p in _col(parcels, "parcel_id").items():
+    pids = _col(parcels, "parcel_id").tolist()
+    for idx, p, usccs in zip(parcels.index, pids, links.tolist(), strict=True):
         found = list(by_pid.get(p, []))
-        for u in links.at[idx]:
+        for u in usccs:
             found += by_uscc.get(u, [])
         out[idx] = found
     return out
@@ -449,12 +469,12 @@ def _violation_verdict(
 
 
 def _two_high_one(
-    u: str, table: pd.DataFrame, split: int, new: float, old: float
+    u: str, table: _Firms, split: int, new: float, old: float
 ) -> tuple[bool | None, str, list[str]]:
     """(is 两高?, description, missing) for one enterprise."""
-    if u not in table.index:
+    if u not in table:
         return None, "", [f"企业表中没有该宗地关联企业 {u}"]
-    energy, year = _attr(table, u, "energy_tce"), _attr(table, u, "built_year")
+    energy, year = table.get(u, "energy_tce"), table.get(u, "built_year")
     if energy is None:
         return None, "", [f"企业表字段 energy_tce（综合能耗，{u}）"]
     energy = float(energy)
@@ -494,12 +514,11 @@ def check_two_high(
     new = float(profile.value("screening.two_high_energy_new_tce"))
     old = float(profile.value("screening.two_high_energy_old_tce"))
     citation = profile.citation("screening.two_high_energy_new_tce")
-    table = _enterprise_lookup(enterprises)
+    table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     c = Check.TWO_HIGH
     out = []
-    for idx in parcels.index:
-        usccs = links.at[idx]
+    for usccs in links.tolist():
         results = [_two_high_one(u, table, split, new, old) for u in usccs]
         hits = [text for flag, text, _ in results if flag]
         missing = [m for flag, _, ms in results if flag is None for m in ms]
@@ -577,15 +596,22 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     )
     years, months = _full_years(contract, when), _full_months(contract, when)
     out = []
-    for idx in parcels.index:
-        state = True if started.at[idx] else (False if not_started.at[idx] else None)
-        y, m = years.at[idx], months.at[idx]
+    rows = zip(
+        started.tolist(),
+        not_started.tolist(),
+        years.tolist(),
+        months.tolist(),
+        contract.tolist(),
+        strict=True,
+    )
+    for is_started, is_not, y, m, day in rows:
+        state = True if is_started else (False if is_not else None)
         out.append(
             _idle_verdict(
                 state,
                 y,
                 m,
-                contract=contract.at[idx],
+                contract=day,
                 limit=limit,
                 recover=recover,
                 citation=citation,
@@ -706,19 +732,15 @@ def check_under_used(
     floors = _floor_table(profile)
     floor_cit = profile.citation("far.national_floors") if floors else default_cit
     far, source = _far_values(parcels)
-    table = _enterprise_lookup(enterprises)
+    table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
     c = Check.UNDER_USED
     out = []
-    for idx in parcels.index:
-        div = (
-            None
-            if _missing(main.at[idx])
-            else _division(_attr(table, main.at[idx], "industry_code"))
-        )
+    rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
+    for firm, value, origin in rows:
+        div = None if _missing(firm) else _division(table.get(firm, "industry_code"))
         floor, cit = (floors[div], floor_cit) if div in floors else (default, default_cit)
         basis = f"行业大类 {div:02d} 下限" if div in floors else "默认下限（行业不明或无国家指标）"
-        value = far.at[idx]
         values = {"far": None if _missing(value) else float(value), "floor": floor, "division": div}
         if _missing(value):
             missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
@@ -726,7 +748,7 @@ def check_under_used(
                 _verdict(c, Status.UNKNOWN, "容积率缺失", cit, values=values, missing=missing)
             )
         elif _below(float(value), floor):
-            reason = f"容积率 {_fmt(value)}（{source.at[idx]}）低于{basis} {_fmt(floor)}"
+            reason = f"容积率 {_fmt(value)}（{origin}）低于{basis} {_fmt(floor)}"
             out.append(_verdict(c, Status.FAIL, reason, cit, values=values))
         else:
             reason = f"容积率 {_fmt(value)} 不低于{basis} {_fmt(floor)}"
@@ -744,25 +766,29 @@ def _overlay_shares(
     """Share of each parcel's area covered by layer polygons of each class.
 
     ``classes`` labels every layer row; returns one column per label (shares in [0, 1]) plus
-    ``covered`` (all labels). Overlapping layer polygons are counted once per label.
+    ``covered`` (all labels). Layer polygons are taken as a partition (a planning map); where
+    they overlap each other the overlap counts twice, and every share is capped at 1.
+
+    .. math:: \\text{share}_c = \\min\\Big(1, \\frac{\\sum_{j \\in c} |P \\cap L_j|}{|P|}\\Big)
     """
     layer = layer.to_crs(parcels.crs) if layer.crs and parcels.crs else layer
     geoms = parcels.geometry.values
-    area = shapely.area(geoms)
     labels = sorted(pd.unique(classes.astype("object")))
     result = pd.DataFrame(0.0, index=parcels.index, columns=[*labels, "covered"])
     left, right = layer.sindex.query(geoms, predicate="intersects")
     if len(left) == 0:
         return result
-    layer_geoms = layer.geometry.values
-    cls = classes.to_numpy(dtype=object)
-    frame = pd.DataFrame({"left": left, "right": right, "cls": cls[right]})
-    for name, rows in [*frame.groupby("cls", sort=False), ("covered", frame)]:
-        merged = rows.groupby("left")["right"].agg(list)
-        pieces = [shapely.union_all(layer_geoms[r]) for r in merged]
-        inter = shapely.area(shapely.intersection(geoms[merged.index.to_numpy()], pieces))
-        share = np.clip(inter / np.where(area[merged.index] > 0, area[merged.index], np.nan), 0, 1)
-        result.iloc[merged.index.to_numpy(), result.columns.get_loc(name)] = np.nan_to_num(share)
+    area = shapely.area(np.asarray(geoms))
+    inter = shapely.area(
+        shapely.intersection(np.asarray(geoms)[left], layer.geometry.values[right])
+    )
+    cls = classes.to_numpy(dtype=object)[right]
+    n = len(parcels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for name in [*labels, "covered"]:
+            mask = np.ones(len(left), dtype=bool) if name == "covered" else cls == name
+            total = np.bincount(left[mask], weights=inter[mask], minlength=n)
+            result[name] = np.nan_to_num(np.clip(total / area, 0.0, 1.0))
     return result
 
 
@@ -850,8 +876,7 @@ def _share_verdicts(
     if "unknown" in shares:
         unknown = unknown + shares["unknown"]
     out = []
-    for idx in shares.index:
-        b, u = float(bad_share.at[idx]), float(unknown.at[idx])
+    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
         values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit}
         text = f"{what}的面积占 {b:.0%}"
         if b >= limit - _EPS:
@@ -961,8 +986,7 @@ def check_demolition(
     names = _plan_names(geo, demolition)
     limit = float(profile.value(key))
     out = []
-    for idx in geo.index:
-        share = float(shares.at[idx, "covered"])
+    for idx, share in zip(geo.index, shares["covered"].tolist(), strict=True):
         values = {"share": round(share, 4), "plans": names.get(idx, ()), "threshold": limit}
         if share >= limit - _EPS:
             plans = "、".join(values["plans"]) or "未命名计划"
@@ -1010,13 +1034,12 @@ def check_catalogue(
     key = "screening.catalogue_flag_classes"
     flagged = set(profile.value(key))
     citation = profile.citation(key)
-    table = _enterprise_lookup(enterprises)
+    table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     c = Check.CATALOGUE
     out = []
-    for idx in parcels.index:
-        usccs = links.at[idx]
-        classes = tuple((u, _attr(table, u, "catalogue_class")) for u in usccs)
+    for usccs in links.tolist():
+        classes = tuple((u, table.get(u, "catalogue_class")) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
         unknown = [u for u, cls in classes if cls is None]
@@ -1191,7 +1214,7 @@ def _problems(
     compliance: pd.DataFrame | None,
 ) -> pd.DataFrame:
     log = ProblemLog("screening")
-    known = set(_enterprise_lookup(enterprises).index)
+    known = set(_Firms(enterprises).index)
     linked = {u for us in _usccs_by_parcel(parcels, pairs) for u in us}
     for u in sorted(linked - known):
         log.add(

@@ -39,13 +39,21 @@ from landgov.io import (
 from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.link import link_parcels
 from landgov.policy import Profile, load_profile
-from landgov.reports.excel import write_sheet
+from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
 from landgov.screening import screen
 from landgov.verdict import Verdict
 
 __all__ = ["ScreeningInputs", "ScreeningRun", "run_screening", "sha256", "write_layer"]
 
+_PARAM_LABELS = {
+    "key": "参数",
+    "value": "取值",
+    "unit": "单位",
+    "source": "依据",
+    "from": "所在配置",
+    "note": "说明",
+}
 GPKG = "landgov.gpkg"
 XLSX = "landgov.xlsx"
 MANIFEST = "manifest.json"
@@ -296,7 +304,9 @@ def run_screening(
             profile=prof,
             as_of=as_of_date,
         )
-        townships = _township_summary(result, graded.data, prof, reads.get("townships"))
+        townships = _township_summary(
+            result, graded.data, linked.pairs, prof, reads.get("townships")
+        )
     problems = _all_problems(
         [
             *(r.problems for r in reads.values()),
@@ -321,16 +331,24 @@ def run_screening(
 
 
 def _township_summary(
-    result: Any, enterprises: pd.DataFrame, prof: Profile, townships: ReadResult | None
+    result: Any,
+    enterprises: pd.DataFrame,
+    pairs: pd.DataFrame,
+    prof: Profile,
+    townships: ReadResult | None,
 ) -> pd.DataFrame:
+    """Per-镇街 summary; a GeoDataFrame with the boundaries when they were given."""
     from landgov.summary import summarise
 
-    return summarise(
-        result.parcels,
-        enterprises=enterprises,
-        profile=prof,
-        boundaries=None if townships is None else townships.data,
+    bounds = None if townships is None else townships.data
+    table = summarise(
+        result.parcels, enterprises=enterprises, pairs=pairs, boundaries=bounds, profile=prof
     )
+    if bounds is None or not len(bounds):
+        return table
+    shapes = bounds.dissolve(by="township", as_index=False)[["township", "geometry"]]
+    merged = table.merge(shapes, on="township", how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=bounds.crs)
 
 
 def _write_outputs(
@@ -365,16 +383,12 @@ def _write_outputs(
         ("镇街汇总", townships),
         ("问题记录", problems),
     ]
-    for name, frame in sheets:
-        write_sheet(_storable(frame), xlsx, sheet=name, labels=LABELS)
-    write_sheet(
-        pd.DataFrame(prof.as_rows()).rename(
-            columns={"key": "参数", "value": "取值", "unit": "单位", "source": "依据",
-                     "from": "所在配置", "note": "说明"}
-        ),
+    params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
+    write_workbook(
+        [(name, _storable(frame)) for name, frame in sheets] + [("策略参数", params)],
         xlsx,
-        sheet="策略参数",
-    )  # fmt: skip
+        labels=LABELS,
+    )
     return ScreeningRun(
         parcels=parcels,
         governance=governance,

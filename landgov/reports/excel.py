@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["ColumnFormat", "number_format_for", "write_sheet"]
+__all__ = ["ColumnFormat", "number_format_for", "write_sheet", "write_workbook"]
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEADER_FONT = Font(bold=True)
@@ -130,6 +132,66 @@ def write_sheet(
     ws = wb.create_sheet(sheet)
     _fill(ws, frame, labels or {})
     _format(ws, frame, formats)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _widths(frame: pd.DataFrame, headers: list[str]) -> list[float]:
+    widths = []
+    for col, head in zip(frame.columns, headers, strict=True):
+        sample = [head, *frame[col].head(500).tolist()]
+        widths.append(min(_MAX_WIDTH, max(6, max(_display_width(_cell(v)) for v in sample) + 2)))
+    return widths
+
+
+def _write_only_sheet(
+    ws: Any, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
+) -> None:
+    headers = [labels.get(str(c), str(c)) for c in frame.columns]
+    for j, width in enumerate(_widths(frame, headers), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    head_cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head_cells.append(cell)
+    ws.append(head_cells)
+    fmts = [(formats or {}).get(str(c)) or number_format_for(str(c)) for c in frame.columns]
+    for row in frame.itertuples(index=False, name=None):
+        cells = []
+        for raw, fmt in zip(row, fmts, strict=True):
+            value = _cell(raw)
+            if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = fmt
+            cells.append(cell)
+        ws.append(cells)
+
+
+def write_workbook(
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    path: str | Path,
+    *,
+    labels: Mapping[str, str] | None = None,
+    formats: ColumnFormat | None = None,
+) -> Path:
+    """Write several sheets to a new workbook in one pass (fast: openpyxl write-only mode).
+
+    Same presentation as :func:`write_sheet`: Chinese headers from ``labels``, frozen header
+    row, filters, number formats by unit, fitted widths. An existing file is replaced.
+    """
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    for name, frame in sheets:
+        data = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+        _write_only_sheet(wb.create_sheet(name), data, labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -24,7 +24,7 @@ from landgov.paths import (
     rule_table,
     validate_rule_table,
 )
-from landgov.policy import load_profile
+from landgov.policy import list_profiles, load_profile
 from landgov.verdict import Citation, Status, Verdict
 
 CIT = Citation("001", "三(一)1")
@@ -267,3 +267,10 @@ def test_every_plot_gets_exactly_one_path(profile, data):
     for i, c in enumerate(cls):
         if c == "淘汰类":
             assert got.loc[i, "path"] == TreatmentPath.EXIT.value
+
+
+@pytest.mark.parametrize("name", [p["name"] for p in list_profiles()])
+def test_every_shipped_rule_table_is_valid(name):
+    rules = rule_table(load_profile(name))
+    assert rules[-1].unconditional
+    assert len({r.id for r in rules}) == len(rules)

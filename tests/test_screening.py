@@ -413,3 +413,53 @@ def test_screen_rejects_duplicate_index(profile, inventory):
     doubled = pd.concat([parcels, parcels.iloc[:1]])
     with pytest.raises(InputError, match="索引重复"):
         screen(doubled, enterprises=enterprises, pairs=pairs, profile=profile, as_of="2024-01-01")
+
+
+def test_shipped_thresholds_carry_their_clauses(profile):
+    # 上虞 sets 5 万元/亩 itself [001 二; 三(一)1] (official); the province base only borrows it
+    # as a project default (official = false, 示例规则（非官方）).
+    key = "screening.low_efficiency_tax_per_mu"
+    assert profile.value(key) == 5.0
+    assert profile.citation(key).official
+    assert str(profile.citation(key)) == "[001 二; 三(一)1]"
+    base = load_profile("zhejiang-2023")
+    assert not base.citation(key).official
+    assert str(profile.citation("screening.two_high_energy_new_tce")) == "[001 三(二)2]"
+    assert profile.value("blocks.min_area_mu") == 100.0
+    assert load_profile("yuecheng-2022").citation("blocks.min_area_mu").official  # [000 4]
+
+
+def test_absent_column_names_the_field(profile):
+    # the parcels layer has no contract_start_date / start_date / floor_area_m2 columns at all
+    parcels = _parcels(2)
+    got = check_idle(parcels, profile=profile, as_of="2024-03-15")
+    assert _statuses(got) == [Status.UNKNOWN, Status.UNKNOWN]
+    assert any("contract_start_date（约定开工日期）" in m for m in got.iloc[0].missing)
+
+
+def test_screen_planning_change_gives_function_change(profile, inventory):
+    # P1 is low-efficiency (治理) and its whole area is now planned 居住用地 → R2 功能转型
+    # [000 19], provided R1 is decided "no": catalogue 允许类, no 重大 record, not idle,
+    # 两高 below thresholds — every R1 input is known, so the path is 符合, not 待核实.
+    parcels, enterprises, pairs, compliance = inventory
+    x0, y0, x1, y1 = parcels.geometry.iloc[0].bounds
+    plan = gpd.GeoDataFrame(
+        {"planned_use": ["居住用地"], "inside_control_line": [True]},
+        geometry=[box(x0 - 5, y0 - 5, x1 + 5, y1 + 5)],
+        crs=CRS,
+    )
+    result = screen(
+        parcels,
+        enterprises=enterprises,
+        pairs=pairs,
+        compliance=compliance,
+        planning=plan,
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    p1 = result.parcels.loc[10]
+    assert p1["path"] == "功能转型"
+    assert p1["path_rule"] == "R2"
+    assert p1["path_status"] == Status.PASS.value
+    assert "规划为非工业用途的面积占 100%" in p1["reasons"]
+    assert "[000 19]" in p1["citations"]

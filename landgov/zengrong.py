@@ -121,6 +121,17 @@ def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Ver
 
 
 @dataclass(frozen=True)
+class _Record:
+    """One compliance record, normalised (category 安全/环保/违法建设…, date or None)."""
+
+    uscc: str
+    parcel_id: str | None
+    category: str | None
+    severity: str | None
+    record_date: dt.date | None
+
+
+@dataclass(frozen=True)
 class _Case:
     """Everything known about one plot (and, when checking, its application)."""
 
@@ -128,7 +139,7 @@ class _Case:
     far: Mapping[str, Any]
     overlay: Mapping[str, Any]
     enterprise: Mapping[str, Any] | None
-    records: pd.DataFrame | None  # compliance records of the applicant / plot, or None
+    records: tuple[_Record, ...] | None  # records of the applicant / plot; None: no table
     application: Mapping[str, Any] | None = None
     after: Mapping[str, Any] = field(default_factory=dict)
 
@@ -344,13 +355,24 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
     return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
 
 
-def _window_start(s: _Settings) -> pd.Timestamp:
+def _window_start(s: _Settings) -> dt.date:
     """First day of the record window: the same calendar day ``record_window_years`` earlier."""
     years = int(s.value("record_window_years"))
     try:
-        return pd.Timestamp(s.as_of.replace(year=s.as_of.year - years))
+        return s.as_of.replace(year=s.as_of.year - years)
     except ValueError:  # 29 February
-        return pd.Timestamp(s.as_of.replace(year=s.as_of.year - years, day=28))
+        return s.as_of.replace(year=s.as_of.year - years, day=28)
+
+
+def _split_by_window(
+    records: list[_Record], s: _Settings
+) -> tuple[list[_Record], list[_Record], list[_Record]]:
+    """(within the window, before it, undated); records after ``as_of`` are ignored."""
+    start = _window_start(s)
+    within = [r for r in records if r.record_date and start <= r.record_date <= s.as_of]
+    before = [r for r in records if r.record_date and r.record_date < start]
+    undated = [r for r in records if r.record_date is None]
+    return within, before, undated
 
 
 def _serious_building(case: _Case, s: _Settings) -> Verdict:
@@ -363,24 +385,22 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
             cite,
             missing=("违法违规记录表",),
         )
-    rec = case.records
-    serious = rec[
-        rec["category"].eq("违法建设")
-        & rec["severity"].isin(s.value("serious_building_severities"))
-        & (rec["parcel_id"].isna() | rec["parcel_id"].eq(case.parcel.get("parcel_id")))
+    severities = set(s.value("serious_building_severities"))
+    pid = case.parcel.get("parcel_id")
+    serious = [
+        r
+        for r in case.records
+        if r.category == "违法建设"
+        and r.severity in severities
+        and (r.parcel_id is None or r.parcel_id == pid)
     ]
-    start = _window_start(s)
-    undated = serious[serious["record_date"].isna()]
-    dated = serious["record_date"].notna()
-    end = pd.Timestamp(s.as_of)
-    recent = serious[dated & (serious["record_date"] >= start) & (serious["record_date"] <= end)]
-    old = serious[dated & (serious["record_date"] < start)]
+    recent, old, undated = _split_by_window(serious, s)
     values = {"严重违建记录": len(recent), "更早记录": len(old), "无日期记录": len(undated)}
-    if len(recent):
-        dates = "、".join(str(d.date()) for d in recent["record_date"])
+    if recent:
+        dates = "、".join(str(r.record_date) for r in recent)
         reason = f"有严重违法建设记录（{dates}）"
         return _v("cond1.building", Status.FAIL, reason, cite, values=values)
-    if len(undated):
+    if undated:
         return _v(
             "cond1.building",
             Status.UNKNOWN,
@@ -390,7 +410,7 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
             missing=("违法建设记录日期",),
         )
     reason = "无严重违法建设记录"
-    if len(old):
+    if old:
         reason = f"无一年内严重违法建设记录（另有 {len(old)} 条更早记录，请核实已整改）"
     return _v("cond1.building", Status.PASS, reason, cite, values=values)
 
@@ -504,27 +524,22 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
                 missing=("违法违规记录表",),
             )
         ]
-    rec = case.records
-    rec = rec[
-        rec["uscc"].eq(case.enterprise.get("uscc"))
-        & rec["category"].isin(s.value("record_categories"))
-        & rec["severity"].isin(s.value("record_severities"))
+    uscc = case.enterprise.get("uscc")
+    categories = set(s.value("record_categories"))
+    severities = set(s.value("record_severities"))
+    relevant = [
+        r
+        for r in case.records
+        if r.uscc == uscc and r.category in categories and r.severity in severities
     ]
-    start = _window_start(s)
-    dated = rec["record_date"].notna()
-    end = pd.Timestamp(s.as_of)
-    within = rec[dated & (rec["record_date"] >= start) & (rec["record_date"] <= end)]
-    undated = rec[~dated]
-    values = {"窗口": f"{start.date()}—{s.as_of}", "窗口内重大记录": len(within)}
-    if len(within):
-        items = "、".join(
-            f"{c}（{d.date()}）"
-            for c, d in zip(within["category"], within["record_date"], strict=True)
-        )
+    within, _, undated = _split_by_window(relevant, s)
+    values = {"窗口": f"{_window_start(s)}—{s.as_of}", "窗口内重大记录": len(within)}
+    if within:
+        items = "、".join(f"{r.category}（{r.record_date}）" for r in within)
         return [
             _v("cond3.records", Status.FAIL, f"一年内有重大不良记录：{items}", cite, values=values)
         ]
-    if len(undated):
+    if undated:
         return [
             _v(
                 "cond3.records",
@@ -632,6 +647,11 @@ _INDICATORS: Mapping[str, tuple[str, str, bool]] = {
 
 
 def _indicator(key: str, threshold: float, case: _Case, cite: Citation) -> Verdict:
+    """One 标准地 indicator against its control value.
+
+    A shortfall against an *unofficial* (示例) control value is 待核实, not 不符合: an
+    application is never excluded on a number no county has confirmed.
+    """
     label, figure, is_max = _INDICATORS[key]
     value = case.after.get(figure) if figure else None
     if _missing(value):
@@ -641,7 +661,13 @@ def _indicator(key: str, threshold: float, case: _Case, cite: Citation) -> Verdi
     sign = ("≤" if ok else ">") if is_max else ("≥" if ok else "<")
     reason = f"{label} {value:.1f} {sign} {threshold:g}"
     values = {label: round(float(value), 2), "控制值": threshold}
-    return _v(f"cond6.{key}", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    if ok:
+        return _v(f"cond6.{key}", Status.PASS, reason, cite, values=values)
+    if not cite.official:
+        reason += "（示例控制值，须按区公布的《标准地》指标核实）"
+        missing = (f"区级《标准地》控制指标：{label}",)
+        return _v(f"cond6.{key}", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    return _v(f"cond6.{key}", Status.FAIL, reason, cite, values=values)
 
 
 def _cond6(case: _Case, s: _Settings) -> list[Verdict]:
@@ -880,45 +906,65 @@ def _parcel_users(
     return out.where(out.notna() & out.ne(""), holders)
 
 
-def _records(compliance: pd.DataFrame | None) -> pd.DataFrame | None:
-    if compliance is None:
-        return None
-    rec = pd.DataFrame(
-        {
-            "uscc": compliance.get("uscc", pd.Series(None, index=compliance.index)).map(
-                normalize_uscc
-            ),
-            "parcel_id": compliance.get("parcel_id", pd.Series(None, index=compliance.index)),
-            "category": compliance["category"].map(_category),
-            "severity": compliance.get("severity", pd.Series(None, index=compliance.index)),
-            "record_date": pd.to_datetime(compliance.get("record_date"), errors="coerce"),
-        }
-    )
-    rec["parcel_id"] = rec["parcel_id"].where(
-        rec["parcel_id"].notna() & rec["parcel_id"].astype(str).str.strip().ne(""), None
-    )
-    return rec
+@dataclass(frozen=True)
+class _RecordIndex:
+    """Compliance records by USCC and by parcel, for fast look-ups per plot."""
+
+    by_uscc: Mapping[str, tuple[_Record, ...]]
+    by_parcel: Mapping[str, tuple[_Record, ...]]
+
+    def find(self, uscc: str | None, parcel_id: object) -> tuple[_Record, ...]:
+        found = dict.fromkeys(self.by_parcel.get(str(parcel_id), ()))
+        if uscc:
+            found |= dict.fromkeys(self.by_uscc.get(uscc, ()))
+        return tuple(found)
 
 
 _CATEGORY_ALIASES = {"生态环境": "环保", "环境": "环保", "安全生产": "安全", "违章建筑": "违法建设"}
 
 
-def _category(value: object) -> object:
+def _category(value: object) -> str | None:
     if _missing(value):
         return None
     text = str(value).strip()
     return _CATEGORY_ALIASES.get(text, text)
 
 
-def _records_for(
-    rec: pd.DataFrame | None, uscc: str | None, parcel_id: object
-) -> pd.DataFrame | None:
-    if rec is None:
+def _date(value: object) -> dt.date | None:
+    if _missing(value):
         return None
-    mask = rec["parcel_id"].eq(parcel_id)
-    if uscc:
-        mask |= rec["uscc"].eq(uscc)
-    return rec[mask]
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
+    """Index the compliance table; ``None`` when no table was given (checks say 待核实)."""
+    if compliance is None:
+        return None
+    by_uscc: dict[str, list[_Record]] = {}
+    by_parcel: dict[str, list[_Record]] = {}
+    for row in compliance.to_dict("records"):
+        pid = row.get("parcel_id")
+        rec = _Record(
+            uscc=normalize_uscc(row.get("uscc")),
+            parcel_id=None if _missing(pid) else str(pid).strip(),
+            category=_category(row.get("category")),
+            severity=None if _missing(row.get("severity")) else str(row["severity"]).strip(),
+            record_date=_date(row.get("record_date")),
+        )
+        if rec.uscc:
+            by_uscc.setdefault(rec.uscc, []).append(rec)
+        if rec.parcel_id:
+            by_parcel.setdefault(rec.parcel_id, []).append(rec)
+    return _RecordIndex(
+        {k: tuple(v) for k, v in by_uscc.items()}, {k: tuple(v) for k, v in by_parcel.items()}
+    )
+
+
+def _records_for(
+    index: _RecordIndex | None, uscc: str | None, parcel_id: object
+) -> tuple[_Record, ...] | None:
+    return None if index is None else index.find(uscc, parcel_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1056,10 +1102,9 @@ def check_parcels(
     rec = _records(compliance)
     sectors = tuple(profile.value("zengrong.relaxation_sectors"))
     rows = []
-    for idx, parcel in zip(parcels.index, parcels.to_dict("records"), strict=True):
-        uscc = users.get(idx)
+    records = zip(users.tolist(), parcels.to_dict("records"), facts.to_dict("records"), strict=True)
+    for uscc, parcel, fact in records:
         ent = by_uscc.get(uscc) if uscc else None
-        fact = facts.loc[idx].to_dict()
         case = _Case(parcel, fact, fact, ent, _records_for(rec, uscc, parcel.get("parcel_id")))
         rows.append(_row_out(_evaluate(case, settings), _relaxation(ent, sectors)))
     return _assemble(parcels, facts, users=users, by_uscc=by_uscc, rows=rows, s=settings)

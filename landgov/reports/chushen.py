@@ -14,6 +14,8 @@ in one folder per township by :func:`write_forms`.
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 import re
 import unicodedata
@@ -115,27 +117,27 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _set_font(run, size: float = 11, *, bold: bool = False) -> None:
-    run.font.name = _FONT
-    run.font.size = Pt(size)
+def _set_font(run, size: float | None = None, *, bold: bool = False) -> None:
+    if size is not None:
+        run.font.size = Pt(size)
     run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
 
 
 def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
-    cell.text = ""
     lines = text.split("\n")
     para = cell.paragraphs[0]
     for i, line in enumerate(lines):
         run = para.add_run(line)
-        _set_font(run, bold=bold)
+        if bold:
+            run.font.bold = True
         if i < len(lines) - 1:
             run.add_break()
     if center:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _form_table(doc, values: Mapping[str, str]) -> None:
+def _form_table(doc) -> None:
+    """The empty form: labels written, value cells merged as in 附件3.1."""
     table = doc.add_table(rows=len(FORM_ROWS), cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -147,12 +149,38 @@ def _form_table(doc, values: Mapping[str, str]) -> None:
         if len(labels) == 2:
             for k, label in enumerate(labels):
                 _write_cell(cells[2 * k], label, bold=True, center=True)
-                _write_cell(cells[2 * k + 1], values[label])
         else:
-            label = labels[0]
-            merged = cells[1].merge(cells[3])
-            _write_cell(cells[0], label, bold=True, center=True)
-            _write_cell(merged, values[label])
+            cells[1].merge(cells[3])
+            _write_cell(cells[0], labels[0], bold=True, center=True)
+
+
+def _fill_table(table, values: Mapping[str, str]) -> None:
+    for r, labels in enumerate(FORM_ROWS):
+        cells = table.rows[r].cells
+        for k, label in enumerate(labels):
+            _write_cell(cells[2 * k + 1], values[label])
+
+
+@functools.cache
+def _template() -> bytes:
+    """The blank form as .docx bytes, built once (A4, 宋体, title, table with labels)."""
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = _FONT
+    normal.font.size = Pt(11)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(title.add_run(FORM_TITLE), 16, bold=True)
+    _form_table(doc)
+    doc.add_paragraph()
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def _precheck(doc, row: Mapping[str, Any]) -> None:
@@ -195,16 +223,8 @@ def build_form(row: Mapping[str, Any]) -> Document:
         ``added_floor_m2``, ``tax_per_mu_after_wan``, ``far_after``, ``content``; optional
         ``verdicts``, ``zengrong``, ``zengrong_reason`` for the pre-check page.
     """
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.0)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(title.add_run(FORM_TITLE), 16, bold=True)
-    _form_table(doc, _field_values(row))
-    doc.add_paragraph()
+    doc = Document(io.BytesIO(_template()))
+    _fill_table(doc.tables[0], _field_values(row))
     _precheck(doc, row)
     return doc
 

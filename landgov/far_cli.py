@@ -1,0 +1,375 @@
+"""``landgov far``: 容积率, 增容 screening and application checks, 初审表 and the meeting packet.
+
+:func:`run_far` is the whole job as a function (used by ``landgov demo`` and the notebook);
+:data:`command` is the click command the main CLI registers. Outputs in ``--out``:
+
+- layer ``far`` of ``landgov.gpkg``: every parcel with 容积率, its source, floors, headroom,
+  one field per condition and the overall verdict (``docs/schema.md``, section *far*);
+- layer ``far_applications`` of ``landgov.gpkg``: one row per application (when given);
+- sheet 增容审查 of ``landgov.xlsx`` (other sheets kept): the joint-meeting packet;
+- ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms;
+- ``far_manifest.json``: inputs with checksums, profile, as-of date, counts and timings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import click
+import geopandas as gpd
+import pandas as pd
+
+from landgov.far import compute_far
+from landgov.io import (
+    read_compliance,
+    read_demolition,
+    read_enterprises,
+    read_links,
+    read_parcels,
+    read_planning,
+    read_zones,
+)
+from landgov.io.applications import read_applications
+from landgov.io.buildings import read_buildings
+from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.pipeline import sha256, write_layer
+from landgov.policy import Profile, load_profile
+from landgov.reports.chushen import write_forms
+from landgov.reports.excel import write_sheet
+from landgov.reports.packet import packet_frame, write_packet
+from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
+
+__all__ = ["FORM_MODES", "FarInputs", "FarRun", "command", "run_far"]
+
+GPKG = "landgov.gpkg"
+XLSX = "landgov.xlsx"
+FORMS_DIR = "初审表"
+FORM_MODES = ("all", "applications", "candidates", "none")
+
+#: Columns of layer ``far``, in order (see docs/schema.md).
+FAR_LAYER_COLUMNS = [
+    "parcel_id", "township", "holder", "uscc", "enterprise_name", "industry_code",
+    "land_area_m2", "land_mu", "floor_area_m2", "far", "far_source", "far_note", "n_buildings",
+    "building_coverage", "below_coverage_min", "raster_floor_area_m2", "built_cover",
+    "far_floor", "far_floor_gb2002", "far_floor_note", "far_gap_floor", "below_floor",
+    "far_target", "far_gap_target", "far_pilot", "headroom_m2", "headroom_target_m2",
+    "headroom_reason", "tax_per_mu_now_wan", "planned_use", "inside_control_line",
+    "demolition_plans", "special_zone", *CONDITIONS, "zengrong", "zengrong_reason", "missing",
+    "relaxation", "candidate", "catalogue_edition", "as_of",
+    *(f"{c}_note" for c in CONDITIONS),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FarInputs:
+    """Input files of one run; only ``parcels`` and ``enterprises`` are required."""
+
+    parcels: Path
+    enterprises: Path
+    links: Path | None = None
+    compliance: Path | None = None
+    planning: Path | None = None
+    demolition: Path | None = None
+    buildings: Path | None = None
+    height_raster: Path | None = None
+    special_zones: Path | None = None
+    applications: Path | None = None
+
+    def files(self) -> dict[str, Path]:
+        """The inputs given, by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+
+@dataclass
+class FarRun:
+    """What :func:`run_far` produced."""
+
+    screened: gpd.GeoDataFrame
+    applications: gpd.GeoDataFrame | None
+    packet: pd.DataFrame
+    forms: list[Path]
+    manifest: dict[str, Any]
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+    def summary_text(self) -> str:
+        """One line in Chinese: verdict counts and candidates."""
+        counts = self.manifest["counts"]
+        parts = ["宗地：" + "，".join(f"{k} {v}" for k, v in counts["screening"].items())]
+        parts.append(f"候选 {counts['candidates']} 宗")
+        if counts.get("applications"):
+            parts.append(
+                "申请：" + "，".join(f"{k} {v}" for k, v in counts["applications"].items())
+            )
+        parts.append(f"初审表 {len(self.forms)} 份")
+        return "；".join(parts)
+
+
+class _Timer:
+    """Wall time per stage (s)."""
+
+    def __init__(self, echo: Callable[[str], Any] | None) -> None:
+        self.seconds: dict[str, float] = {}
+        self._echo = echo
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = round(time.perf_counter() - start, 3)
+        if self._echo:
+            self._echo(f"  {name}：{self.seconds[name]:.1f} 秒")
+
+
+def _read_all(inputs: FarInputs) -> dict[str, ReadResult]:
+    readers: dict[str, Callable[[Path], ReadResult]] = {
+        "parcels": read_parcels,
+        "enterprises": read_enterprises,
+        "links": read_links,
+        "compliance": read_compliance,
+        "planning": read_planning,
+        "demolition": read_demolition,
+        "special_zones": read_zones,
+        "buildings": read_buildings,
+        "applications": read_applications,
+    }
+    return {
+        name: reader(path)
+        for name, reader in readers.items()
+        if (path := getattr(inputs, name)) is not None
+    }
+
+
+def _data(reads: dict[str, ReadResult], name: str) -> Any:
+    return reads[name].data if name in reads else None
+
+
+def _as_of(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise click.BadParameter(f"日期应为 YYYY-MM-DD，所见值：{value!r}") from exc
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    order = [e.value for e in Eligibility]
+    counts = series.value_counts()
+    return {k: int(counts.get(k, 0)) for k in order}
+
+
+def _candidates_by_township(screened: pd.DataFrame) -> dict[str, int]:
+    cand = screened[screened["candidate"]]
+    return {
+        str(k): int(v) for k, v in cand.groupby(cand["township"].fillna("未分镇街")).size().items()
+    }
+
+
+def _write_forms(
+    run_rows: tuple[pd.DataFrame | None, pd.DataFrame],
+    out: Path,
+    *,
+    mode: str,
+    township: str | None,
+) -> list[Path]:
+    apps, screened = run_rows
+    folder = out / FORMS_DIR
+    written: list[Path] = []
+    if mode in {"all", "applications"} and apps is not None and len(apps):
+        written += write_forms(apps, folder / "申请", township=township)
+    if mode in {"all", "candidates"}:
+        only = (Eligibility.ELIGIBLE.value, Eligibility.UNKNOWN.value)
+        written += write_forms(screened, folder / "摸排候选", township=township, only=only)
+    return written
+
+
+def _layer(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    keep = [c for c in columns if c in frame.columns]
+    rest = [c for c in frame.columns if c not in keep and c not in {"verdicts", "geometry"}]
+    return frame[keep + rest + ["geometry"]]
+
+
+def run_far(
+    inputs: FarInputs,
+    *,
+    profile: str | Profile,
+    out_dir: str | Path,
+    as_of: str | dt.date | None = None,
+    forms: str = "applications",
+    township: str | None = None,
+    progress: bool = False,
+    echo: Callable[[str], Any] | None = None,
+) -> FarRun:
+    """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
+
+    Parameters
+    ----------
+    inputs
+        The files (:class:`FarInputs`).
+    profile
+        Profile name (e.g. ``"yuecheng-2022"``) or a loaded :class:`~landgov.policy.Profile`.
+    out_dir
+        Output folder; ``landgov.gpkg`` and ``landgov.xlsx`` there are added to, not replaced.
+    as_of
+        Date the one-year record window and the catalogue edition are judged at (default today).
+    forms
+        Which 初审表 to write: ``applications`` (default), ``candidates`` (every screened plot
+        that is not 不可申报; combine with ``township`` for one township's batch), ``all`` or
+        ``none``.
+    township
+        Write forms for this township only (batch mode).
+    progress
+        Print stage timings (through ``echo``).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    day = _as_of(as_of)
+    timer = _Timer(echo if progress else None)
+    with timer.stage("读取"):
+        reads = _read_all(inputs)
+    parcels = reads["parcels"].data
+    with timer.stage("容积率"):
+        far = compute_far(
+            parcels,
+            profile=prof,
+            buildings=_data(reads, "buildings"),
+            height_raster=inputs.height_raster,
+        )
+    context = {
+        "profile": prof,
+        "as_of": day,
+        "enterprises": _data(reads, "enterprises"),
+        "links": _data(reads, "links"),
+        "compliance": _data(reads, "compliance"),
+        "planning": _data(reads, "planning"),
+        "demolition": _data(reads, "demolition"),
+        "special_zones": _data(reads, "special_zones"),
+    }
+    with timer.stage("增容摸排"):
+        screened = check_parcels(parcels, far, **context)
+    apps = None
+    if "applications" in reads:
+        with timer.stage("申请审查"):
+            apps = check_applications(reads["applications"].data, parcels, far, **context)
+    with timer.stage("写出"):
+        packet = packet_frame(apps, screened)
+        write_layer(_layer(screened, FAR_LAYER_COLUMNS), out / GPKG, layer="far")
+        if apps is not None:
+            write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
+        write_packet(packet, out / XLSX)
+        problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
+        write_sheet(problems, out / XLSX, sheet="增容问题记录")
+    with timer.stage("初审表"):
+        written = _write_forms((apps, screened), out, mode=forms, township=township)
+    manifest = _manifest(inputs, prof, day, screened, apps, written, timer.seconds, out)
+    (out / "far_manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return FarRun(screened, apps, packet, written, manifest, problems)
+
+
+def _manifest(
+    inputs: FarInputs,
+    prof: Profile,
+    day: dt.date,
+    screened: pd.DataFrame,
+    apps: pd.DataFrame | None,
+    forms: list[Path],
+    seconds: dict[str, float],
+    out: Path,
+) -> dict[str, Any]:
+    return {
+        "command": "landgov far",
+        "profile": {"name": prof.name, "version": prof.version, "title": prof.title},
+        "as_of": day.isoformat(),
+        "inputs": {
+            k: {"path": str(p), "sha256": sha256(Path(p))} for k, p in inputs.files().items()
+        },
+        "counts": {
+            "parcels": len(screened),
+            "screening": _counts(screened["zengrong"]),
+            "candidates": int(screened["candidate"].sum()),
+            "candidates_by_township": _candidates_by_township(screened),
+            "far_source": {
+                str(k): int(v) for k, v in screened["far_source"].value_counts().items()
+            },
+            "applications": {} if apps is None else _counts(apps["zengrong"]),
+        },
+        "outputs": {
+            "gpkg": str(out / GPKG),
+            "xlsx": str(out / XLSX),
+            "forms": len(forms),
+            "forms_dir": str(out / FORMS_DIR),
+        },
+        "seconds": seconds,
+    }
+
+
+_PATH = click.Path(exists=True, path_type=Path)
+
+
+@click.command("far")
+@click.option("--parcels", "-p", type=_PATH, required=True, help="宗地图层")
+@click.option("--buildings", "-b", type=_PATH, help="建筑轮廓图层（层数、层高、建筑高度）")
+@click.option("--height-raster", "-r", type=_PATH, help="建筑高度栅格 GeoTIFF（米）")
+@click.option("--enterprises", "-e", type=_PATH, required=True, help="企业亩均效益表")
+@click.option("--links", "-l", type=_PATH, help="地企关联表；缺省时按权利人名称匹配")
+@click.option("--compliance", "-c", type=_PATH, help="违法违规记录表")
+@click.option("--planning", "-g", type=_PATH, help="规划用途图层")
+@click.option("--demolition", "-d", type=_PATH, help="近年拆迁计划图层")
+@click.option("--special-zones", "-z", type=_PATH, help="特殊片区图层（如马海片区）")
+@click.option("--applications", "-a", type=_PATH, help="增容申请表")
+@click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
+@click.option("--as-of", "as_of", help="核查日期 YYYY-MM-DD（默认今天）")
+@click.option(
+    "--forms",
+    type=click.Choice(FORM_MODES),
+    default="applications",
+    show_default=True,
+    help="生成哪些初审表：全部/仅申请/仅摸排候选/不生成",
+)
+@click.option("--township", help="只为该镇街生成初审表（批量）")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+def command(
+    parcels: Path,
+    buildings: Path | None,
+    height_raster: Path | None,
+    enterprises: Path,
+    links: Path | None,
+    compliance: Path | None,
+    planning: Path | None,
+    demolition: Path | None,
+    special_zones: Path | None,
+    applications: Path | None,
+    profile: str,
+    as_of: str | None,
+    forms: str,
+    township: str | None,
+    out: Path,
+) -> None:
+    """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
+    inputs = FarInputs(
+        parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
+        planning=planning, demolition=demolition, buildings=buildings,
+        height_raster=height_raster, special_zones=special_zones, applications=applications,
+    )  # fmt: skip
+    run = run_far(inputs, profile=profile, out_dir=out, as_of=as_of, forms=forms, township=township)
+    m = run.manifest
+    click.echo(
+        f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"
+    )
+    click.echo(run.summary_text())
+    by_town = m["counts"]["candidates_by_township"]
+    click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
+    click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
+               f"{m['outputs']['forms_dir']}")  # fmt: skip

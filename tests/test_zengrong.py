@@ -271,3 +271,53 @@ def test_unknown_parcel_in_application_is_unknown(profile):
     ).iloc[0]
     assert got["zengrong"] == Eligibility.UNKNOWN
     assert got.geometry is None
+
+
+# --- end to end: landgov far on a generated sample ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    from landgov.sample import generate
+
+    folder = tmp_path_factory.mktemp("sample")
+    generate(folder, n_parcels=600, seed=7)
+    return folder
+
+
+@pytest.mark.slow
+def test_cli_far_on_generated_sample(sample, tmp_path):
+    import pyogrio
+    from click.testing import CliRunner
+    from openpyxl import Workbook, load_workbook
+
+    from landgov.far_cli import command
+
+    out = tmp_path / "out"
+    out.mkdir()
+    wb = Workbook()
+    wb.active.title = "底数清单"
+    wb.save(out / "landgov.xlsx")
+    args = [
+        "--parcels", sample / "parcels.shp", "--buildings", sample / "buildings.gpkg",
+        "--height-raster", sample / "height.tif", "--enterprises", sample / "enterprises.xlsx",
+        "--links", sample / "links.xlsx", "--compliance", sample / "compliance.xlsx",
+        "--planning", sample / "planning.shp", "--demolition", sample / "demolition.shp",
+        "--special-zones", sample / "special_zones.shp",
+        "--applications", sample / "applications.xlsx",
+        "--profile", "yuecheng-2022", "--as-of", "2026-06-30", "--out", out,
+    ]  # fmt: skip
+    result = CliRunner().invoke(command, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "各镇街候选" in result.output
+    layer = pyogrio.read_dataframe(out / "landgov.gpkg", layer="far")
+    for col in ("parcel_id", "far", "far_source", "far_floor", "headroom_m2", "zengrong"):
+        assert col in layer.columns
+    assert set(CONDITIONS) <= set(layer.columns)
+    assert 0 < len(layer) <= 600  # the reader may reject deliberately broken rows
+    assert layer["far_source"].ne("缺失").all()
+    wb = load_workbook(out / "landgov.xlsx", read_only=True)
+    assert {"底数清单", "增容审查"} <= set(wb.sheetnames)
+    forms = list((out / "初审表").rglob("*.docx"))
+    apps = pyogrio.read_dataframe(out / "landgov.gpkg", layer="far_applications")
+    assert len(forms) == len(apps) > 0

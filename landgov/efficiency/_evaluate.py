@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.efficiency._grading import assign_grades, grade_groups
-from landgov.efficiency._indicators import INDICATORS, compute_indicators
+from landgov.efficiency._indicators import INDICATORS, compute_indicators, reportable
 from landgov.efficiency._scoring import score_units
 from landgov.efficiency._settings import (
     Grade,
@@ -88,7 +88,11 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     units, member_unit = _units(frame, mode)
     eligible, notes = _eligibility(units, scoring, mode)
     values = compute_indicators(
-        units, log, land_column="land_mu", fallback=scoring.declared_land_fallback
+        units,
+        log,
+        land_column="land_mu",
+        fallback=scoring.declared_land_fallback,
+        scope=reportable(units, profile=profile),
     )
     units = pd.concat([units, values], axis=1)
     table = score_units(units, eligible=eligible, settings=scoring, log=log)

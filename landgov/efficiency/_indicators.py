@@ -124,17 +124,55 @@ def indicators(
     """
     log = ProblemLog("亩均指标")
     fallback = bool(profile.value("scoring.declared_land_fallback", False))
-    values = compute_indicators(frame, log, land_column=land_column, fallback=fallback)
+    values = compute_indicators(
+        frame,
+        log,
+        land_column=land_column,
+        fallback=fallback,
+        scope=reportable(frame, profile=profile),
+    )
     out = frame.copy()
     for col in values.columns:
         out[col] = values[col]
     return IndicatorResult(out, log.frame() if len(log) else pd.DataFrame(columns=PROBLEM_COLUMNS))
 
 
+def reportable(frame: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
+    """Which indicator gaps are worth a problem row: a boolean frame (rows × indicators).
+
+    An enterprise is only asked for the indicators of its own scale's set (the keys of
+    ``scoring.weights_above_scale`` / ``scoring.weights_below_scale``): a 规下 firm reports no
+    工业增加值, by design. Rows of unknown scale are asked for all. Parcels (no ``above_scale``)
+    report only 亩均税收; their other gaps follow from the enterprises' and screening marks
+    the plot 待核实 where it matters.
+    """
+    names = list(INDICATORS)
+    if "above_scale" not in frame.columns:
+        return pd.DataFrame({n: n == "tax_per_mu" for n in names}, index=frame.index)
+    above = set(profile.value("scoring.weights_above_scale", {}) or names)
+    below = set(profile.value("scoring.weights_below_scale", {}) or names)
+    scale = frame["above_scale"].astype(object)
+    out = {}
+    for n in names:
+        flag = scale.map(
+            lambda v, n=n: True if v is None or pd.isna(v) else n in (above if v else below)
+        )
+        out[n] = flag.astype(bool)
+    return pd.DataFrame(out, index=frame.index)
+
+
 def compute_indicators(
-    frame: pd.DataFrame, log: ProblemLog, *, land_column: str | None, fallback: bool
+    frame: pd.DataFrame,
+    log: ProblemLog,
+    *,
+    land_column: str | None,
+    fallback: bool,
+    scope: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The indicator columns alone (same index), logging one problem per row with a gap."""
+    """The indicator columns alone (same index), logging one problem per row with a gap.
+
+    ``scope`` (from :func:`reportable`) limits which gaps are logged; every value is computed.
+    """
     land = _land(frame, land_column, fallback, log)
     ids = entity_ids(frame)
     out = pd.DataFrame(index=frame.index)
@@ -144,7 +182,8 @@ def compute_indicators(
         den = land if ind.denominator == LAND else _column(frame, ind.denominator)
         ok = num.notna() & den.notna() & (den > 0)
         out[ind.name] = (num / den.where(ok)).where(ok).astype(float)
-        for idx in frame.index[~ok]:
+        report = ~ok if scope is None else ~ok & scope[ind.name]
+        for idx in frame.index[report]:
             items, fields = gaps.setdefault(idx, ([], set()))
             items.append(f"{ind.label}（{_why(ind, num[idx], den[idx])}）")
             fields.update(_gap_inputs(ind, num[idx], den[idx]))

@@ -154,3 +154,31 @@ def test_profiles_show_unknown_name_fails_in_chinese() -> None:
     result = CliRunner().invoke(command, ["show", "no-such-county"])
     assert result.exit_code != 0
     assert "找不到该策略配置" in result.output
+
+
+def test_bad_path_rule_fails_when_the_profile_loads(tmp_path: Path) -> None:
+    """The schema's check hook runs at load time: a bad rule names the rule and the term."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "[profile]\nname = 'bad'\nversion = '1'\ntitle = '坏规则'\nextends = 'zhejiang-2023'\n"
+        "[paths]\n"
+        'rules = { value = [{ id = "X", path = "关停退出", any = ["nonsense:1"] }], '
+        'source = "x" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError) as err:
+        load_profile(bad)
+    assert "规则 X" in str(err.value) and "nonsense" in str(err.value)
+
+
+def test_section_may_be_absent_but_not_half_present(tmp_path: Path) -> None:
+    """zengrong exists only where the opinion applies; a present section needs its keys."""
+    assert not load_profile("shangyu-2022").section("zengrong")
+    half = tmp_path / "half.toml"
+    half.write_text(
+        "[profile]\nname = 'half'\nversion = '1'\ntitle = '半个增容节'\nextends = 'zhejiang-2023'\n"
+        '[zengrong]\nfar_cap = { value = 2.5, source = "000 附件3 二" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match="缺少必填键"):
+        load_profile(half)

@@ -15,11 +15,17 @@ range, choices, unit, whether a source is required); a profile that breaks the s
 with every problem listed: the key, the value seen and what is allowed. ``type = "list[float]"``
 or ``"table[float]"`` also checks every item (and ``min``/``max`` apply to the items); for a
 ``table``, ``choices`` lists the keys it may have.
+
+A schema entry may name a ``check = "module:function"`` hook for values whose structure the
+schema cannot express (the 四个一批 rule table); it returns a list of issues. A section may be
+left out of a profile altogether (``zengrong`` exists only where the opinion applies); a
+section that is present must have all its ``required`` keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -202,6 +208,13 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
     return issues
 
 
+def _run_hook(target: str, value: Any, key: str) -> list[Issue]:
+    """Call a schema ``check = "module:function"`` hook; it returns a list of Issues."""
+    module_name, _, func_name = target.partition(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    return list(func(value, source=key))
+
+
 def _validate(
     params: Mapping[str, Param], schema: Mapping[str, Mapping[str, Any]], src: str
 ) -> list[Issue]:
@@ -232,7 +245,12 @@ def _validate(
             )
             continue
         issues += _check_value(key, param, rule, src)
+        if rule.get("check") and not any(i.field == key for i in issues):
+            issues += _run_hook(str(rule["check"]), param.value, key)
+    present = {key.partition(".")[0] for key in params}
     for section, rules in schema.items():
+        if section not in present:  # a profile may leave a whole section out (e.g. zengrong)
+            continue
         for name, rule in rules.items():
             if rule.get("required") and f"{section}.{name}" not in params:
                 issues.append(

@@ -746,7 +746,10 @@ def _compose(key: str, subs: list[Verdict]) -> Verdict:
     for v in subs:
         values.update(v.values)
         missing += [m for m in v.missing if m not in missing]
-    citation = subs[0].citation if len(subs) == 1 else _cite(key)
+    citation = subs[0].citation
+    if len(subs) > 1:  # the condition's clause; unofficial when any part rests on a default
+        official = all(v.citation.official for v in subs)
+        citation = Citation("000", _CLAUSE[key], official=official)
     reason = "；".join(v.reason for v in shown)
     return Verdict(f"zengrong.{key}", status, reason, citation, values, tuple(missing))
 

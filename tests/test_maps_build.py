@@ -83,7 +83,7 @@ def test_injection_names_never_appear_as_markup(run: RunFacts) -> None:
         assert bad not in page
     assert "&lt;/title&gt;&lt;script&gt;" in page  # the title is escaped in <title>
     attrs = json.loads(_blocks(page)["lg-attrs-parcels"])
-    names = attrs["cols"]["enterprise_names"]
+    names = attrs["cols"]["enterprise_detail"]
     values = names.get("v") or names["d"]
     assert any(INJECTIONS[0] in v for v in values if v)  # kept as data, shown as text
 
@@ -122,7 +122,8 @@ def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
     assert [t["key"] for t in cfg["parcels"]["themes"]] == ["grade", "path", "far"]
     attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
     assert {"grade", "path", "area_mu", "reasons"} <= set(attrs)
-    assert not {"holder", "enterprise_names", "usccs", "tax_wan", "tax_per_mu"} & set(attrs)
+    private = {"holder", "enterprise_names", "enterprise_detail", "usccs", "tax_wan", "tax_per_mu"}
+    assert not private & set(attrs)
 
 
 def test_missing_optional_layers_are_noted_not_fatal(tmp_path: Path) -> None:

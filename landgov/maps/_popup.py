@@ -71,6 +71,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         (
             Field("n_enterprises", "企业数", "num", 0, "家"),
             Field("enterprise_detail", "在地企业", "lines", sensitive=True),
+            Field("enterprise_names", "在地企业", "list", sensitive=True),
             Field("usccs", "统一社会信用代码", "list", sensitive=True),
         ),
     ),

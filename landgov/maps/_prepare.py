@@ -174,10 +174,14 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
     """Join, redact and (for very large runs) aggregate the layers of a run."""
     notes = list(data.notes)
     parcels = _join_far(data.parcels, data.far, notes)
-    parcels = parcels.assign(enterprise_detail=_enterprise_lines(parcels, data.enterprises))
+    if data.enterprises is not None:  # names with 规上/规下, grade and score from the table
+        detail = _enterprise_lines(parcels, data.enterprises)
+        parcels = parcels.drop(columns="enterprise_names", errors="ignore").assign(
+            enterprise_detail=detail
+        )
     blocks, far, manifest = data.blocks, data.far, dict(data.manifest)
     if redact:
-        secrets = secrets_of([data.parcels, data.enterprises, data.governance])
+        secrets = secrets_of([data.parcels, data.enterprises, data.governance, data.far])
         parcels = redact_frame(parcels, secrets)
         blocks = redact_frame(blocks, secrets)
         far = redact_frame(far, secrets)

@@ -182,7 +182,8 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
         frame, page.style, with_tax=not prep.redacted, threshold=_threshold(prep.manifest)
     )
     default = theme if theme in themes else next(iter(themes))
-    search = [c for c in ("parcel_id", "enterprise_names", "holder") if c in frame.columns]
+    names = ("enterprise_names", "enterprise_detail", "holder")
+    search = [c for c in ("parcel_id", *names) if c in frame.columns]
     hint = "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称"
     return {
         **geo,
@@ -196,7 +197,7 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
 
 
 def _search_kinds() -> dict[str, tuple[str, int]]:
-    return {"enterprise_names": ("text", 0), "holder": ("text", 0)}
+    return {"holder": ("text", 0)}
 
 
 def _overlay_config(

@@ -134,10 +134,28 @@
       var bb = g.bb, xy = g.xy, fr = g.featRing, rp = g.ringPt, drawn = 0;
       var outline = P.stroke && (P.alwaysStroke || sc * g.typical > 6);
       ctx.lineJoin = 'round';
+      // Parcels smaller than LOD px on screen are drawn as their bounding box (the same pixels
+      // at that size); paths are flushed every CHUNK parcels so no single path grows huge.
+      var LOD = P.alwaysStroke ? 0 : 3, CHUNK = 4096;
+      function flush(color) {
+        if (P.fill) {
+          ctx.globalAlpha = P.fill;
+          ctx.fillStyle = color;
+          ctx.fill('evenodd');
+        }
+        if (outline) {
+          ctx.globalAlpha = 1;
+          ctx.strokeStyle = P.stroke;
+          ctx.lineWidth = P.width || 0.6;
+          ctx.setLineDash(P.dash || []);
+          ctx.stroke();
+        }
+        ctx.beginPath();
+      }
       for (var c = 0; c < P.groups.length; c++) {
         var grp = P.groups[c];
         if (!grp.color) continue;
-        var idx = grp.idx, cnt = idx ? idx.length : g.n;
+        var idx = grp.idx, cnt = idx ? idx.length : g.n, pending = 0;
         ctx.beginPath();
         for (var j = 0; j < cnt; j++) {
           var i = idx ? idx[j] : j, k = 4 * i;
@@ -145,7 +163,11 @@
           var y0 = bb[k + 1] * sc - oy, y1 = bb[k + 3] * sc - oy;
           if (!(x1 >= -2 && x0 <= W + 2 && y1 >= -2 && y0 <= H + 2)) continue;
           drawn++;
-          if (x1 - x0 < 1.5 && y1 - y0 < 1.5) { ctx.rect(x0, y0, 1.5, 1.5); continue; }
+          if (++pending === CHUNK) { flush(grp.color); pending = 0; }
+          if (x1 - x0 < LOD && y1 - y0 < LOD) {
+            ctx.rect(x0, y0, Math.max(x1 - x0, 1), Math.max(y1 - y0, 1));
+            continue;
+          }
           for (var r = fr[i]; r < fr[i + 1]; r++) {
             var p = rp[r], z = rp[r + 1];
             ctx.moveTo(xy[2 * p] * sc - ox, xy[2 * p + 1] * sc - oy);
@@ -153,18 +175,7 @@
             ctx.closePath();
           }
         }
-        if (P.fill) {
-          ctx.globalAlpha = P.fill;
-          ctx.fillStyle = grp.color;
-          ctx.fill('evenodd');
-        }
-        if (outline) {
-          ctx.globalAlpha = 1;
-          ctx.strokeStyle = P.stroke;
-          ctx.lineWidth = P.width || 0.6;
-          if (P.dash) ctx.setLineDash(P.dash);
-          ctx.stroke();
-        }
+        flush(grp.color);
       }
       ctx.globalAlpha = 1;
       this.drawn = drawn;
@@ -243,6 +254,7 @@
   /* ---- page ---------------------------------------------------------------------------- */
   var cfg;
   function init() {
+    var T = (api.timings = { start: performance.now() });
     cfg = JSON.parse($('lg-config').textContent);
     var map = L.map('lg-map', { maxZoom: cfg.maxZoom, zoomControl: true, preferCanvas: true,
                                attributionControl: true });
@@ -268,6 +280,7 @@
     api.themes = themes;
     if (cfg.parcels) {
       pg = decodeGeometry(cfg.parcels.geomId, cfg.parcels.geom);
+      T.decoded = performance.now();
       api.parcelCount = cfg.parcels.geom.drawable;
       cfg.parcels.themes.forEach(function (th) {
         var cls = bytesOf(th.classesId), k = th.legend.length, counts = new Uint32Array(k);
@@ -325,7 +338,9 @@
     api.overlays = extra;
 
     var startKey = cfg.parcels && themes[cfg.parcels.defaultTheme] ? cfg.parcels.defaultTheme : null;
+    T.themes = performance.now();
     if (startKey) themes[startKey].addTo(map);
+    T.drawn = performance.now();
     L.control.layers(bases, overlays, { collapsed: false, position: 'topright' }).addTo(map);
 
     /* legend */

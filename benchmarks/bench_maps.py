@@ -1,0 +1,179 @@
+"""Benchmark: landgov's briefing map against GeoDataFrame.explore() on the same parcels.
+
+Generates N irregular parcels with every column of the screening contract (vectorised, seeded),
+builds our map and explore()'s from the same GeoDataFrame in one run, and prints a table:
+HTML sizes, their ratio, build seconds, and the time headless Chromium takes from navigation
+to our parcel layer drawn (``landgovMap.firstDrawMs``): "draw ms" is the first load in a fresh
+browser profile, "warm ms" the median of three reloads. explore()'s page cannot be drawn
+offline (it loads Leaflet from CDNs), so only its size and build time are measured.
+
+    .venv/bin/python benchmarks/bench_maps.py                 # 50,000 and 200,000 parcels
+    .venv/bin/python benchmarks/bench_maps.py --sizes 1000,50000 --no-browser
+
+Targets (issue 5): our HTML ≤ 40 % of explore()'s; drawn in < 2 s (50k) and < 6 s (200k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the selenium helper shared with the browser tests
+
+from landgov.maps import build_map, load_run  # noqa: E402
+
+PATHS = np.array(["拆除重建", "整治提升", "功能转型", "关停退出"], dtype=object)
+TOWNS = np.array(
+    ["柯岩街道", "华舍街道", "齐贤街道", "安昌街道", "马鞍街道", "钱清街道"], dtype=object
+)
+
+
+def generate_parcels(n: int, *, seed: int = 20221231) -> gpd.GeoDataFrame:
+    """``n`` irregular 5–8-vertex parcels on a jittered grid near 绍兴 (EPSG:4549)."""
+    rng = np.random.default_rng(seed)
+    side = int(np.ceil(np.sqrt(n)))
+    idx = np.arange(n)
+    cx = 540_000.0 + (idx % side) * 130.0 + rng.uniform(-10, 10, n)
+    cy = 3_305_000.0 + (idx // side) * 130.0 + rng.uniform(-10, 10, n)
+    k = rng.integers(5, 9, n)
+    kmax = 8
+    ang = np.sort(rng.uniform(0, 2 * np.pi, (n, kmax)), axis=1)
+    rad = rng.uniform(35, 60, (n, 1)) * rng.uniform(0.8, 1.2, (n, kmax))
+    xs = cx[:, None] + rad * np.cos(ang)
+    ys = cy[:, None] + rad * np.sin(ang)
+    keep = np.arange(kmax)[None, :] < k[:, None]
+    coords = np.column_stack([xs[keep], ys[keep]])
+    rings = shapely.linearrings(coords, indices=np.repeat(idx, k))
+    geoms = shapely.polygons(rings)
+    area_m2 = shapely.area(geoms)
+    area_mu = area_m2 * 15 / 10000
+    tax = np.round(rng.lognormal(3.0, 1.0, n), 2)
+    low = tax / area_mu < 5
+    path = np.where(low, PATHS[idx % 4], None)
+    names = pd.Series([f"绍兴市柯桥区测试{i:06d}纺织有限公司" for i in idx])
+    usccs = pd.Series([f"91330621{i:09d}X" for i in idx])
+    frame = pd.DataFrame(
+        {
+            "parcel_id": [f"330603{i // 100000:03d}001GB{i % 100000:05d}" for i in idx],
+            "township": TOWNS[(idx % side) * len(TOWNS) // side],
+            "holder": names,
+            "land_use": "工业用地",
+            "right_type": "出让",
+            "area_m2": area_m2,
+            "area_mu": area_mu,
+            "floor_area_m2": np.round(area_m2 * rng.uniform(0.3, 1.8, n), 1),
+            "far": np.round(rng.uniform(0.3, 1.8, n), 2),
+            "enterprise_names": names,
+            "usccs": usccs,
+            "n_enterprises": 1,
+            "tax_wan": tax,
+            "value_added_wan": np.round(tax * 4.3, 2),
+            "tax_per_mu": tax / area_mu,
+            "value_added_per_mu": tax * 4.3 / area_mu,
+            "grade": np.array(["A", "B", "C", "D"], dtype=object)[rng.integers(0, 4, n)],
+            "low_efficiency": low,
+            "flags": np.where(low, "低效用地", None),
+            "screening_status": np.where(low, "治理", "不列入"),
+            "path": path,
+            "path_status": np.where(low, "符合", None),
+            "reasons": np.where(low, "亩均税收低于 5 万元/亩 [001 三(一)1]", None),
+            "citations": np.where(low, "[001 三(一)1]", None),
+            "missing": None,
+            "block_id": pd.array([None] * n, dtype="Int64"),
+        }
+    )
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4549")
+
+
+def write_run(parcels: gpd.GeoDataFrame, path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    parcels.to_file(path / "landgov.gpkg", layer="parcels", engine="pyogrio")
+    manifest = {"profile": {"name": "bench", "version": "0"}, "data_date": "2025-12-31"}
+    (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+def draw_ms(page: Path, *, repeats: int = 3) -> tuple[float, float]:
+    """(first load in a fresh profile, median of ``repeats`` reloads), navigation → drawn."""
+    from _browser import chromium_driver, wait_drawn
+
+    times = []
+    with chromium_driver() as driver:
+        for _ in range(1 + repeats):
+            driver.get("about:blank")
+            driver.get(page.as_uri())
+            state = wait_drawn(driver, timeout=120)
+            if state["errors"] or state["drawn"] != state["parcelCount"]:
+                raise RuntimeError(f"page did not draw every parcel: {state}")
+            times.append(float(state["firstDrawMs"]))
+    return times[0], float(np.median(times[1:]))
+
+
+def bench(n: int, work: Path, *, explore: bool, browser: bool) -> dict[str, float | int | None]:
+    parcels = generate_parcels(n)
+    run = load_run(write_run(parcels, work / f"run{n}"))
+    t0 = time.perf_counter()
+    ours = build_map(run).save(work / f"ours{n}.html")
+    t_ours = time.perf_counter() - t0
+    row: dict[str, float | int | None] = {
+        "n": n,
+        "ours_mb": ours.stat().st_size / 1e6,
+        "ours_s": t_ours,
+        "explore_mb": None,
+        "explore_s": None,
+        "draw_ms": None,
+        "warm_ms": None,
+    }
+    if explore:
+        t0 = time.perf_counter()
+        target = work / f"explore{n}.html"
+        run.parcels.explore().save(str(target))
+        row["explore_s"] = time.perf_counter() - t0
+        row["explore_mb"] = target.stat().st_size / 1e6
+    if browser:
+        row["draw_ms"], row["warm_ms"] = draw_ms(ours)
+    return row
+
+
+def _fmt(v: float | int | None, spec: str) -> str:
+    return "—" if v is None else format(v, spec)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50000,200000")
+    parser.add_argument("--no-explore", action="store_true")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="landgov-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        rows = [
+            bench(n, work, explore=not args.no_explore, browser=not args.no_browser) for n in sizes
+        ]
+    header = f"{'parcels':>9} {'ours MB':>8} {'explore MB':>10} {'ratio':>6} "
+    header += f"{'ours s':>7} {'explore s':>9} {'draw ms':>8} {'warm ms':>8}"
+    print(header)
+    for r in rows:
+        ratio = r["ours_mb"] / r["explore_mb"] if r["explore_mb"] else None
+        print(
+            f"{r['n']:>9,} {_fmt(r['ours_mb'], '8.2f')} {_fmt(r['explore_mb'], '10.2f')} "
+            f"{_fmt(ratio, '6.1%')} {_fmt(r['ours_s'], '7.2f')} {_fmt(r['explore_s'], '9.2f')} "
+            f"{_fmt(r['draw_ms'], '8.0f')} {_fmt(r['warm_ms'], '8.0f')}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -211,9 +211,8 @@ def test_bad_rule_in_profile_raises_profile_error(tmp_path):
         ),
         encoding="utf-8",
     )
-    profile = load_profile(user)  # the loader checks types; the rule language is checked here
-    with pytest.raises(ProfileError) as err:
-        rule_table(profile)
+    with pytest.raises(ProfileError) as err:  # the schema's check hook runs when the profile loads
+        load_profile(user)
     text = str(err.value)
     assert "X1" in text
     assert "catalogue:落后类" in text

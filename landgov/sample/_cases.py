@@ -126,8 +126,10 @@ def choose_applications(
         & (parcels["far_declared"] > 0.3)
         & parcels.index.isin(owners.index)
     )
-    used_plots: set[int] = set()
-    used_ents: set[int] = set()
+    owner_of = np.full(len(parcels), -1)
+    owner_of[owners.index.to_numpy()] = owners.to_numpy()
+    free = np.ones(len(parcels), dtype=bool)
+    used_ents: list[int] = []
     out = []
     for case in _cases():
         ok = base & ((parcels["right_type"] == "出让") | (case.key == "allocated"))
@@ -136,17 +138,13 @@ def choose_applications(
         if case.key not in {"demolition", "special_zone", "planning"}:
             ok &= ~parcels["in_demolition"] & ~parcels["in_zone"]
             ok &= parcels["planned_use"] == "工业用地"
-        cand = [
-            i
-            for i in np.flatnonzero(ok.to_numpy())
-            if i not in used_plots and owners[i] not in used_ents
-        ]
-        if not cand:
+        cand = np.flatnonzero(ok.to_numpy() & free & ~np.isin(owner_of, used_ents))
+        if not len(cand):
             continue
         plot = int(cand[int(rng.integers(0, len(cand)))])
-        used_plots.add(plot)
-        used_ents.add(int(owners[plot]))
-        out.append((case, plot, int(owners[plot])))
+        free[plot] = False
+        used_ents.append(int(owner_of[plot]))
+        out.append((case, plot, int(owner_of[plot])))
     return out
 
 
@@ -216,7 +214,7 @@ def compliance_table(
 ) -> pd.DataFrame:
     """违法违规记录: random records plus the ones the application scenarios need."""
     applicants = {eid for _, _, eid in chosen}
-    pool = np.array([i for i in ent.index if i not in applicants])
+    pool = np.setdiff1d(ent.index.to_numpy(), np.array(sorted(applicants), dtype=np.int64))
     n = max(30, round(0.015 * len(ent)))
     who = rng.choice(pool, size=min(n, len(pool)), replace=False)
     cats = list(COMPLIANCE_TEXT)

@@ -49,14 +49,15 @@ def break_parcels(
     bad: list[dict[str, object]] = []
     f = "parcels.shp"
     # overlapping pair: a plot and its right-hand neighbour in the same row
-    by_key = {(r, q): i for i, (r, q) in enumerate(zip(p["row"], p["pos"], strict=True))}
-    pairs = [
-        (i, by_key[(p["row"].iat[i], p["pos"].iat[i] + 1)])
-        for i in np.flatnonzero(plain)
-        if (p["row"].iat[i], p["pos"].iat[i] + 1) in by_key
-        and plain[by_key[(p["row"].iat[i], p["pos"].iat[i] + 1)]]
-    ]
-    a, b = pairs[int(rng.integers(0, len(pairs)))]
+    key = pd.MultiIndex.from_arrays([p["row"].to_numpy(), p["pos"].to_numpy()])
+    right = key.get_indexer(
+        pd.MultiIndex.from_arrays([p["row"].to_numpy(), p["pos"].to_numpy() + 1])
+    )
+    ok = plain & (right >= 0)
+    ok[ok] &= plain[right[ok]]
+    cand = np.flatnonzero(ok)
+    a = int(cand[int(rng.integers(0, len(cand)))])
+    b = int(right[a])
     ca, cb = corners[a].copy(), corners[b]
     ca[1] = ca[1] + 0.3 * (cb[1] - cb[0])
     ca[2] = ca[2] + 0.3 * (cb[2] - cb[3])

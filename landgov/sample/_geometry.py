@@ -336,10 +336,9 @@ def _assign_townships(rng: np.random.Generator, lat: Lattice, region: np.ndarray
 def _dissolve(lat: Lattice, cells: np.ndarray, groups: np.ndarray) -> list[shapely.Geometry]:
     """Union of lattice cells per group id (the cells share vertices: a coverage union)."""
     geoms = shapely.polygons(np.round(_cell_corners(lat, cells), 3))
-    out = []
-    for g in np.unique(groups):
-        out.append(shapely.coverage_union_all(geoms[groups == g]))
-    return out
+    order = np.argsort(groups, kind="stable")
+    _, starts = np.unique(groups[order], return_index=True)
+    return [shapely.coverage_union_all(part) for part in np.split(geoms[order], starts[1:])]
 
 
 def township_polygons(cad: Cadastre) -> tuple[list[str], list[shapely.Geometry]]:

@@ -30,6 +30,15 @@ _FILES_BENCH = """\
 """
 
 
+def _rows(values: list[int], *, limit: int = 40) -> str:
+    shown = ", ".join(map(str, values[:limit]))
+    return (
+        shown
+        if len(values) <= limit
+        else f"{shown} …（共 {len(values)} 条 / {len(values)} in all）"
+    )
+
+
 def _md(v: object) -> str:
     return "" if v is None else str(v).replace("|", "\\|")
 
@@ -123,13 +132,13 @@ number; the Excel row is the row number a user sees).
 另外（数据本身的不一致，也应被发现）/ Also, inconsistencies a check should find:
 
 - `parcels.shp` 宗地面积（登记）与图形面积相差超过 5 % 的记录 / declared area > 5 % off the
-  geometry: {", ".join(map(str, summary["area_off_rows"]))}.
+  geometry: {_rows(summary["area_off_rows"])}.
 - 被脱敏或校验位错误的两家企业在 `links.xlsx` 中仍以正确代码出现，因此其关联无法匹配 / the
   masked and wrong-check enterprises keep their correct codes in `links.xlsx`, so those links
   cannot be joined either.
 - 约 7 % 宗地的建筑面积（登记）与建筑基底 × 层数不一致；部分宗地容积率低于 0.4 或高于 2.5。
-- 闲置宗地（未开工）：超过约定开工日期 1 年以上 records {", ".join(map(str, idle["idle_1y"]))}；
-  超过 2 年 records {", ".join(map(str, idle["idle_2y"]))}。
+- 闲置宗地（未开工）：超过约定开工日期 1 年以上 records {_rows(idle["idle_1y"])}；
+  超过 2 年 records {_rows(idle["idle_2y"])}。
 
 ## 增容申请场景 / 增容 application scenarios
 

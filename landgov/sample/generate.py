@@ -390,12 +390,12 @@ def _enterprise_files(
     applicants = {eid for _, _, eid in chosen}
     n_links = links["ent"].value_counts()
     special = set(applicants) | set(ent.attrs.get("two_high", []))
-    lonely = [
-        i
-        for i in e.index
-        if e.at[i, "tenant"] and n_links[e.at[i, "ent"]] == 1 and e.at[i, "ent"] not in special
-    ]
-    unlinked = int(lonely[int(rng.integers(0, len(lonely)))]) if lonely else int(e.index[-1])
+    lonely = np.flatnonzero(
+        e["tenant"].to_numpy()
+        & (n_links.reindex(e["ent"]).to_numpy() == 1)
+        & ~e["ent"].isin(special).to_numpy()
+    )
+    unlinked = int(lonely[int(rng.integers(0, len(lonely)))]) if len(lonely) else len(e) - 1
     plain = ~e["ent"].isin(special).to_numpy()
     plain[unlinked] = False
     e_bad, bad = _defects.break_enterprises(rng, e, plain=plain, header_rows=ENTERPRISE_HEADER_ROWS)

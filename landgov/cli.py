@@ -118,16 +118,13 @@ def demo_command(out: Path, maps_dir: Path, quiet: bool) -> None:
 
 def _register_optional_commands() -> None:
     """Commands that live next to their concept (profiles, far, map)."""
+    from landgov.far_cli import command as far_command
     from landgov.maps.cli import command as map_command
     from landgov.policy.cli import command as profiles_command
 
     cli.add_command(profiles_command)
-    cli.add_command(map_command)
-    try:
-        from landgov.far_cli import command as far_command
-    except ImportError:  # pragma: no cover - far is optional while it is being built
-        return
     cli.add_command(far_command)
+    cli.add_command(map_command)
 
 
 _register_optional_commands()

@@ -370,10 +370,11 @@ def _write_outputs(
     write_layer(governance, gpkg, layer="governance")
     write_layer(result.blocks, gpkg, layer="blocks")
     write_layer(ents, gpkg, layer="enterprises")
-    if isinstance(townships, gpd.GeoDataFrame) and townships.geometry.notna().any():
-        write_layer(townships, gpkg, layer="townships")
-    else:
-        write_layer(pd.DataFrame(townships), gpkg, layer="township_summary")
+    write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
+                layer="township_summary")  # fmt: skip
+    if isinstance(townships, gpd.GeoDataFrame):
+        drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
+        write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
         ("底数清单", parcels),
@@ -456,5 +457,43 @@ def _manifest(
             "path": _counts(run.governance["path"]) if len(run.governance) else {},
             "grade": _counts(run.enterprises["grade"]) if "grade" in run.enterprises else {},
         },
+        "summary": {"district": _district(run.townships)},
         "timings_s": timings,
+    }
+
+
+def _number(value: object) -> float | str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return float(value) if isinstance(value, int | float | np.number) else str(value)
+
+
+def _district(townships: pd.DataFrame) -> dict[str, Any]:
+    """The 全区 row as current-vs-target pairs for dashboards and the map panel."""
+    from landgov.summary import DISTRICT
+
+    rows = townships[townships["township"] == DISTRICT]
+    if rows.empty:
+        return {}
+    row = rows.iloc[0]
+
+    def get(key: str) -> float | str | None:
+        return _number(row.get(key))
+
+    return {
+        "n_parcels": get("n_parcels"),
+        "area_mu": get("area_mu"),
+        "tax_per_mu_above_scale": {
+            "current": get("tax_per_mu_above_scale"),
+            "target": get("tax_per_mu_target"),
+        },
+        "value_added_per_mu_above_scale": {
+            "current": get("value_added_per_mu_above_scale"),
+            "target": get("value_added_per_mu_target"),
+        },
+        "governance_area_mu": {
+            "current": get("governance_area_mu"),
+            "target": get("renewal_target_mu"),
+        },
+        "target_year": get("tax_per_mu_target_year"),
     }

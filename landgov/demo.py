@@ -15,6 +15,7 @@ __all__ = ["DEMO_AS_OF", "DEMO_PROFILE", "run_demo", "sample_dir"]
 
 DEMO_PROFILE = "yuecheng-2022"
 DEMO_AS_OF = "2026-06-30"
+DEMO_TITLE = "越城区、滨海新区工业用地治理（模拟数据）"
 _SAMPLE_FILES = ("parcels.shp", "enterprises.xlsx", "links.xlsx")
 
 
@@ -89,8 +90,8 @@ def run_demo(
     )
     echo(f"增容审查完成：{far.summary_text()}")
     html = maps_dir / "demo.html"
-    build_map(out_dir, basemap="none", title="越城区、滨海新区工业用地治理（模拟数据）").save(html)
-    png = render_static(out_dir, maps_dir / "demo.png", theme="path")
+    build_map(out_dir, basemap="none", title=DEMO_TITLE).save(html)
+    png = render_static(out_dir, maps_dir / "demo.png", theme="path", title=DEMO_TITLE)
     echo(f"地图：{html}（离线交互）、{png}（打印）")
     return {
         "gpkg": out_dir / "landgov.gpkg",

@@ -84,7 +84,11 @@ def console_errors(driver: Any) -> list[str]:
 
 
 def wait_drawn(driver: Any, timeout: float = 60.0) -> dict[str, Any]:
-    """Wait for the first parcel draw (or the ready flag) and return the page's counters."""
+    """Wait until the page is ready and its first parcel draw is on screen; return its counters.
+
+    ``firstDrawMs`` is when the canvas calls finished, ``firstFrameMs`` the next animation frame
+    (the drawing presented), both in ms since navigation started.
+    """
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, timeout, poll_frequency=0.05).until(
@@ -92,8 +96,14 @@ def wait_drawn(driver: Any, timeout: float = 60.0) -> dict[str, Any]:
             "var m = window.landgovMap; return !!(m && (m.ready || m.errors.length))"
         )
     )
+    WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+        lambda d: d.execute_script(
+            "var m = window.landgovMap;"
+            " return m.errors.length || m.firstDrawMs === undefined || m.firstFrameMs !== undefined"
+        )
+    )
     return driver.execute_script(
         "var m = window.landgovMap; return {ready: m.ready, drawn: m.drawn, draws: m.draws,"
-        " firstDrawMs: m.firstDrawMs, parcelCount: m.parcelCount, active: m.active,"
-        " errors: m.errors};"
+        " firstDrawMs: m.firstDrawMs, firstFrameMs: m.firstFrameMs, parcelCount: m.parcelCount,"
+        " active: m.active, errors: m.errors};"
     )

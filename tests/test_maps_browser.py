@@ -194,3 +194,20 @@ def test_gaode_map_requests_only_gaode_tiles(driver: Any, run: RunFacts, tmp_pat
     assert state["drawn"] == run.n_parcels
     hosts = {urlsplit(u).hostname for u in _foreign(requested_urls(driver), page)}
     assert hosts and all(re.fullmatch(r"webrd0[1-4]\.is\.autonavi\.com", h) for h in hosts)
+
+
+def test_bare_and_aggregated_runs_open_cleanly(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    from landgov.maps import MapStyle
+
+    bare = write_run(tmp_path / "bare", optional_layers=False, manifest=False)
+    page = build_map(bare.path).save(tmp_path / "bare.html")
+    state = _open(driver, page)
+    assert state["ready"] and state["drawn"] == bare.n_parcels
+    assert console_errors(driver) == []
+    page = build_map(run.path, style=MapStyle(max_parcels=10)).save(tmp_path / "agg.html")
+    state = _open(driver, page)
+    assert state["ready"] and state["drawn"] == 0 and state["parcelCount"] is None
+    message = driver.find_element("css selector", ".lg-message").text
+    assert "按镇街汇总" in message
+    assert _foreign(requested_urls(driver), page) == []
+    assert console_errors(driver) == []

@@ -174,3 +174,14 @@ def test_errors_name_the_problem(tmp_path: Path) -> None:
         load_run(tmp_path)
     with pytest.raises(InputError, match="未知专题"):
         build_map(tmp_path, theme="heat")
+
+
+def test_popup_fields_marked_private_are_the_ones_redaction_drops() -> None:
+    from landgov.maps._popup import BLOCK_SECTIONS, PARCEL_SECTIONS
+    from landgov.maps._redact import redact_frame
+
+    fields = [f for _, group in (*PARCEL_SECTIONS, *BLOCK_SECTIONS) for f in group]
+    frame = pd.DataFrame({f.key: ["x"] for f in fields})
+    kept = set(redact_frame(frame, ()).columns)
+    for f in fields:
+        assert (f.key in kept) == (not (f.money or f.sensitive)), f.key

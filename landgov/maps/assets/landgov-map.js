@@ -306,6 +306,8 @@
           if (api.firstDrawMs === undefined) {
             api.firstDrawMs = performance.now();
             document.documentElement.setAttribute('data-landgov-drawn', String(e.drawn));
+            // the next animation frame is when the drawn canvas reaches the screen
+            requestAnimationFrame(function () { api.firstFrameMs = performance.now(); });
           }
         });
         themes[th.key] = layer;

@@ -266,9 +266,9 @@ def run_far(
         write_layer(_layer(screened, FAR_LAYER_COLUMNS), out / GPKG, layer="far")
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
-        write_packet(packet, out / XLSX)
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
         write_sheet(problems, out / XLSX, sheet="增容问题记录")
+        write_packet(packet, out / XLSX)
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)
     manifest = _manifest(inputs, prof, day, screened, apps, written, timer.seconds, out)

@@ -30,6 +30,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgov.zengrong import CONDITION_LABELS
+
 __all__ = ["FORM_ROWS", "FORM_TITLE", "build_form", "safe_filename", "write_form", "write_forms"]
 
 FORM_TITLE = "越城区、滨海新区存量工业用地增容项目初审表"
@@ -202,7 +204,8 @@ def _precheck(doc, row: Mapping[str, Any]) -> None:
     _write_cell(table.rows[0].cells[1], "判定与依据", bold=True, center=True)
     for v in verdicts:
         cells = table.add_row().cells
-        _write_cell(cells[0], v.rule_id.removeprefix("zengrong."))
+        key = v.rule_id.removeprefix("zengrong.")
+        _write_cell(cells[0], CONDITION_LABELS.get(key, key))
         _write_cell(cells[1], v.explain())
     meta = (
         f"核查日期：{_text(row.get('as_of'))}；产业目录版本：{_text(row.get('catalogue_edition'))}"

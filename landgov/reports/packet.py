@@ -4,9 +4,11 @@ One row per candidate (each application, then each screened plot that is not 不
 column per condition (scope, cap, 条件1–8) with its status, the overall verdict and its reason,
 what is missing, and the 印染化工电镀 relaxation flag [000 附件3 三]. Chinese headers, a frozen
 header row, filters and fitted widths come from :func:`landgov.reports.excel.write_sheet`, which
-adds the sheet to an existing workbook without touching its other sheets. Status cells are
-coloured by conditional formatting (不符合 red, 待核实 amber, 待承诺 blue), and for packets of
-at most :data:`COMMENT_LIMIT` rows each status cell carries its reasons as a cell comment.
+adds the sheet to an existing workbook without touching its other sheets. For packets of at
+most :data:`DECORATE_LIMIT` rows (a meeting's worth) status cells are coloured by conditional
+formatting (不符合 red, 待核实 amber, 待承诺 blue) and carry their reasons as cell comments;
+larger packets (a whole county's screening) skip this second pass, which re-opens the workbook,
+and keep the reasons in the 说明 columns only.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from openpyxl.utils import get_column_letter
 from landgov.reports.excel import write_sheet
 from landgov.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 
-__all__ = ["COMMENT_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
+__all__ = ["DECORATE_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
 
 SHEET = "增容审查"
-COMMENT_LIMIT = 3000
+DECORATE_LIMIT = 3000
 
 #: Canonical column → Chinese header, in sheet order (condition columns inserted after 来源…).
 PACKET_COLUMNS: dict[str, str] = {
@@ -112,7 +114,7 @@ def _decorate(path: Path, frame: pd.DataFrame) -> None:
                 rng, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill)
             )
         note = f"{name}_note"
-        if n <= COMMENT_LIMIT and note in frame:
+        if note in frame:
             for i, text in enumerate(frame[note].tolist(), start=2):
                 if isinstance(text, str) and text:
                     ws.cell(row=i, column=j).comment = Comment(text, "landgov", width=360)
@@ -130,5 +132,6 @@ def write_packet(frame: pd.DataFrame, path: str | Path) -> Path:
     labels = dict(PACKET_COLUMNS)
     labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
     write_sheet(frame, path, sheet=SHEET, labels=labels)
-    _decorate(path, frame)
+    if len(frame) <= DECORATE_LIMIT:
+        _decorate(path, frame)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -185,3 +186,20 @@ def test_popup_fields_marked_private_are_the_ones_redaction_drops() -> None:
     kept = set(redact_frame(frame, ()).columns)
     for f in fields:
         assert (f.key in kept) == (not (f.money or f.sensitive)), f.key
+
+
+def test_pipeline_column_variants_are_understood(run: RunFacts) -> None:
+    """The 增容 stage writes cond1…cond8/scope/zengrong_reason; block ids may be text."""
+    data = load_run(run.path)
+    far = data.far.rename(
+        columns={**{f"cond_{i}": f"cond{i}" for i in range(1, 9)}, "cond_scope": "scope"}
+    ).rename(columns={"zengrong_reasons": "zengrong_reason"})
+    parcels = data.parcels.drop(columns="far").assign(
+        block_id="B0001", low_efficiency=data.parcels["low_efficiency"].astype(float)
+    )
+    variant = dataclasses.replace(data, far=far, parcels=parcels)
+    cols = json.loads(_blocks(build_map(variant).html)["lg-attrs-parcels"])["cols"]
+    assert {"cond_1", "cond_8", "cond_scope", "zengrong_reasons", "far"} <= set(cols)
+    assert cols["block_id"]["d"] == ["B0001"]
+    assert set(cols["low_efficiency"]["d"]) == {"是", "否"}
+    assert not [n for n in load_run(run.path).notes if "far" in n]

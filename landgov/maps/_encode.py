@@ -196,6 +196,18 @@ def _text_values(series: pd.Series) -> list[str | None]:
     return out
 
 
+def _bool_values(series: pd.Series) -> list[str | None]:
+    out: list[str | None] = []
+    for v in series.astype(object).tolist():
+        if _is_missing(v):
+            out.append(None)
+        elif isinstance(v, str):
+            out.append(v.strip() or None)
+        else:
+            out.append("是" if bool(v) else "否")
+    return out
+
+
 def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> dict[str, Any]:
     """Column-oriented, dictionary-encoded attributes.
 
@@ -204,7 +216,8 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
     frame
         Rows in feature order (not modified).
     kinds
-        Column → (``"num"`` or ``"text"``, digits); columns absent from ``frame`` are skipped.
+        Column → (``"num"``, ``"bool"`` or ``"text"``, digits); columns absent from ``frame``
+        are skipped. ``bool`` values (True/False or 1/0) become 是/否.
 
     Returns
     -------
@@ -219,7 +232,7 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
         if kind == "num":
             cols[name] = {"v": _number_column(frame[name], digits)}
             continue
-        values = _text_values(frame[name])
+        values = _bool_values(frame[name]) if kind == "bool" else _text_values(frame[name])
         uniques = dict.fromkeys(v for v in values if v is not None)
         if len(uniques) <= max(1, len(values) // 2):
             index = {v: i for i, v in enumerate(uniques)}

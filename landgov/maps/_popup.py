@@ -20,8 +20,9 @@ __all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
 class Field:
     """One line of a popup.
 
-    ``kind`` is ``text``, ``num``, ``list`` (split on "；"), ``lines`` (one item per line) or
-    ``status`` (a 符合/不符合/待核实/待承诺 badge); ``digits`` is used for ``num``.
+    ``kind`` is ``text``, ``num``, ``bool`` (是/否, from booleans or 1/0), ``list`` (split on
+    "；"), ``lines`` (one item per line) or ``status`` (a 符合/不符合/待核实/待承诺 badge);
+    ``digits`` is used for ``num``.
     """
 
     key: str
@@ -34,11 +35,12 @@ class Field:
 
     def spec(self) -> dict[str, Any]:
         """The part the page needs."""
-        return {"k": self.key, "l": self.label, "t": self.kind, "u": self.unit, "d": self.digits}
+        kind = "text" if self.kind == "bool" else self.kind
+        return {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.digits}
 
     def encoding(self) -> tuple[str, int]:
         """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
-        return ("num" if self.kind == "num" else "text", self.digits)
+        return (self.kind if self.kind in ("num", "bool") else "text", self.digits)
 
 
 _COND_LABELS = (
@@ -64,6 +66,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("area_mu", "用地面积", "num", 2, "亩"),
             Field("floor_area_m2", "建筑面积", "num", 0, "m²"),
             Field("far", "容积率", "num", 2),
+            Field("far_declared", "登记容积率", "num", 2),
         ),
     ),
     (
@@ -88,7 +91,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         "评价与筛查",
         (
             Field("grade", "评价等级"),
-            Field("low_efficiency", "低效用地"),
+            Field("low_efficiency", "低效用地", "bool"),
             Field("screening_status", "筛查结论", "status"),
             Field("flags", "问题记录", "list"),
             Field("missing", "缺少数据", "list"),
@@ -100,7 +103,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("path", "处置路径"),
             Field("path_status", "路径判定", "status"),
             Field("reasons", "理由及条款", "lines"),
-            Field("block_id", "所属连片地块", "num", 0, "号"),
+            Field("block_id", "所属连片地块"),
         ),
     ),
     (
@@ -120,9 +123,9 @@ BLOCK_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
         "连片地块",
         (
-            Field("block_id", "编号", "num", 0),
+            Field("block_id", "编号"),
             Field("area_mu", "面积", "num", 1, "亩"),
-            Field("large", "百亩以上"),
+            Field("large", "百亩以上", "bool"),
             Field("n_parcels", "宗地数", "num", 0, "宗"),
             Field("n_enterprises", "企业数", "num", 0, "家"),
             Field("tax_wan", "税收合计", "num", 2, "万元", money=True),
@@ -146,6 +149,36 @@ _TOWNSHIP_KNOWN = {
         "target_tax_per_mu", "规上亩均税收目标", "num", 2, "万元/亩", money=True
     ),
     "n_enterprises": Field("n_enterprises", "企业数", "num", 0, "家"),
+    "n_to_verify": Field("n_to_verify", "待核实宗数", "num", 0, "宗"),
+    "n_above_scale": Field("n_above_scale", "规上企业数", "num", 0, "家"),
+    "above_scale_land_mu": Field("above_scale_land_mu", "规上企业用地", "num", 1, "亩"),
+    "tax_per_mu_target": Field("tax_per_mu_target", "规上亩均税收目标", "num", 2, "万元/亩", True),
+    "tax_per_mu_gap": Field("tax_per_mu_gap", "规上亩均税收差距", "num", 2, "万元/亩", True),
+    "tax_per_mu_target_year": Field("tax_per_mu_target_year", "亩均税收目标年份", "num", 0),
+    "value_added_per_mu_above_scale": Field(
+        "value_added_per_mu_above_scale", "规上亩均增加值", "num", 2, "万元/亩", True
+    ),
+    "value_added_per_mu_target": Field(
+        "value_added_per_mu_target", "规上亩均增加值目标", "num", 2, "万元/亩", True
+    ),
+    "renewal_target_mu": Field("renewal_target_mu", "盘活目标", "num", 0, "亩"),
+    "renewal_target_year": Field("renewal_target_year", "盘活目标年份", "num", 0),
+    "renewal_share": Field("renewal_share", "治理清单面积占盘活目标", "num", 2),
+    "target_source": Field("target_source", "目标来源"),
+    **{
+        f"n_{key}": Field(f"n_{key}", f"{label}（宗）", "num", 0)
+        for key, label in (
+            ("demolish_rebuild", "拆除重建"),
+            ("rectify", "整治提升"),
+            ("transform", "功能转型"),
+            ("exit", "关停退出"),
+            ("grade_A", "A 类"),
+            ("grade_B", "B 类"),
+            ("grade_C", "C 类"),
+            ("grade_D", "D 类"),
+            ("grade_none", "无等级"),
+        )
+    },
 }
 _MONEY_HINTS = ("tax", "value_added", "_wan", "revenue", "税", "增加值", "营收")
 

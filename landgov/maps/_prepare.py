@@ -36,6 +36,12 @@ _FAR_FIELDS = (
     *(f"cond_{i}" for i in range(1, 9)),
     "zengrong_reasons",
 )
+#: Column names the 增容 stage may write for the contract's fields.
+_FAR_ALIASES = {
+    **{f"cond{i}": f"cond_{i}" for i in range(1, 9)},
+    "scope": "cond_scope",
+    "zengrong_reason": "zengrong_reasons",
+}
 _SEP = "；"
 
 
@@ -103,6 +109,7 @@ def _join_far(
         if far is not None:
             notes.append("增容图层缺少 parcel_id 或 zengrong 字段，增容专题已略去")
         return parcels
+    far = far.rename(columns={a: c for a, c in _FAR_ALIASES.items() if c not in far.columns})
     cols = [c for c in _FAR_FIELDS if c in far.columns]
     table = pd.DataFrame(far[["parcel_id", *cols]]).drop_duplicates("parcel_id")
     if len(table) < len(far):
@@ -112,7 +119,13 @@ def _join_far(
         notes.append(f"增容图层有 {int(unknown.sum())} 宗不在底数清单中，未显示")
     keep = [c for c in parcels.columns if c not in cols]
     merged = parcels[keep].merge(table, on="parcel_id", how="left", validate="many_to_one")
-    if "far" in far.columns and "far" in parcels.columns:
+    if "far" in far.columns and "far" not in parcels.columns:
+        merged["far"] = (
+            parcels["parcel_id"]
+            .map(far.drop_duplicates("parcel_id").set_index("parcel_id")["far"])
+            .to_numpy()
+        )
+    elif "far" in far.columns:
         extra = far.drop_duplicates("parcel_id").set_index("parcel_id")["far"]
         filled = parcels["far"].where(parcels["far"].notna(), parcels["parcel_id"].map(extra))
         merged["far"] = filled.to_numpy()

@@ -25,6 +25,7 @@ _PERSONAL_COLUMNS = frozenset(
         "enterprise_names",
         "usccs",
         "enterprise_detail",
+        "enterprise_name",
         "name",
         "uscc",
         "main_uscc",

@@ -175,7 +175,8 @@ def load_run(run_dir: str | Path) -> RunData:
     parcels = layers.pop("parcels")
     if "parcel_id" not in parcels.columns:
         raise SchemaError(f"{gpkg} 的 parcels 图层缺少 parcel_id（宗地代码）字段")
-    absent = [f for f in PARCEL_FIELDS if f not in parcels.columns]
+    from_far = {"far"} if "far" in layers and "far" in layers["far"].columns else set()
+    absent = [f for f in PARCEL_FIELDS if f not in parcels.columns and f not in from_far]
     if absent:
         notes.append(f"parcels 图层缺少字段：{'、'.join(absent)}（弹窗中相应内容为空）")
     return RunData(path=path, parcels=parcels, manifest=manifest, notes=tuple(notes), **layers)

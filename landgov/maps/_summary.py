@@ -22,6 +22,7 @@ _KEY_LABELS = {
     "governance_area_mu": "治理清单面积（亩）",
     "revitalized_area_mu": "已盘活面积（亩）",
     "revitalize_target_mu": "盘活目标（亩）",
+    "renewal_target_mu": "盘活目标（亩）",
     "n_parcels": "宗地数",
     "area_mu": "工业用地面积（亩）",
     "target_year": "目标年份",
@@ -62,8 +63,10 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
         label = _KEY_LABELS.get(str(key), str(key))
         if isinstance(value, Mapping):
             cur, tgt = value.get("current"), value.get("target")
-            if cur is not None and tgt is not None:
+            if cur is not None and isinstance(tgt, Number) and not isinstance(tgt, bool):
                 rows.append(PanelRow(label, f"{_num(cur)} / 目标 {_num(tgt)}{_pct(cur, tgt)}"))
+            elif cur is not None:
+                rows.append(PanelRow(label, f"{_num(cur)}（{tgt or '无目标'}）"))
             continue
         target_key = next(
             (f"{a}{key}{b}" for a, b in _TARGET_AFFIXES if f"{a}{key}{b}" in district), None

@@ -457,6 +457,9 @@ def _manifest(
             "path": _counts(run.governance["path"]) if len(run.governance) else {},
             "grade": _counts(run.enterprises["grade"]) if "grade" in run.enterprises else {},
         },
+        "thresholds": {
+            "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None)
+        },
         "summary": {"district": _district(run.townships)},
         "timings_s": timings,
     }

@@ -69,6 +69,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.raster and args.zones:
             raster, zones = args.raster, gpd.read_file(args.zones)
+            zones = zones[zones.geometry.notna()]
+            zones = zones[~zones.geometry.is_empty & zones.geometry.is_valid]
         else:
             raster, zones = synthetic(Path(tmp), n=args.n, size=args.size)
         with rasterio.open(raster) as src:

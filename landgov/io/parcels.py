@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, resolve_crs, unprefixed_epsg
 from landgov.errors import DataFileError, Issue, SchemaError
@@ -81,6 +81,15 @@ def _county_hint(codes: pd.Series) -> str | None:
         c.county for c in (check_parcel_code(v) for v in codes.dropna().head(2000)) if c.ok
     )
     return counties.most_common(1)[0][0] if counties else None
+
+
+def _centre_longitude(geoms: gpd.GeoSeries, crs: CRS) -> float:
+    """Longitude (CGCS2000) of the centre of the layer's bounds: picks the GK zone for degrees."""
+    if not len(geoms):
+        return 120.0
+    minx, miny, maxx, maxy = geoms.total_bounds
+    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    return float(to_deg.transform((minx + maxx) / 2, (miny + maxy) / 2)[0])
 
 
 def _target_crs(decision: CRSDecision, to_crs: str | CRS | None, lon: float) -> CRS | None:
@@ -171,9 +180,7 @@ def read_layer(
             severity=Severity.WARNING,
         )
     gdf = gpd.GeoDataFrame(data, geometry=geoms.set_crs(decision.crs, allow_override=True))
-    lon = (
-        float(gdf.geometry[~unusable].to_crs(4490).union_all().centroid.x) if len(usable) else 120.0
-    )
+    lon = _centre_longitude(usable, decision.crs)
     target = _target_crs(decision, to_crs, lon)
     if target is not None and not target.equals(gdf.crs):
         gdf = gdf.to_crs(target)

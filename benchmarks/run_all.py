@@ -1,0 +1,26 @@
+"""Run every benchmark at sizes that finish in minutes on a 2-core machine (`make bench`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNS = [
+    ["bench_sample.py"],
+    ["bench_screen.py", "--parcels", "50000"],
+    ["bench_zonal.py"],
+    ["bench_maps.py"],
+]
+
+
+def main() -> int:
+    for args in RUNS:
+        print(f"\n=== {' '.join(args)} ===", flush=True)
+        subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

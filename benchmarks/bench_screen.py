@@ -24,34 +24,28 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
+from landgov.pipeline import RunInputs
 job, folder, out, profile = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 def pick(*names):
     return next((folder / n for n in names if (folder / n).exists()), None)
+inputs = RunInputs(
+    parcels=pick("parcels.shp", "parcels.parquet"),
+    enterprises=pick("enterprises.xlsx", "enterprises.csv"),
+    links=pick("links.xlsx", "links.csv"), compliance=pick("compliance.xlsx", "compliance.csv"),
+    planning=pick("planning.shp", "planning.gpkg"),
+    demolition=pick("demolition.shp", "demolition.gpkg"),
+    townships=pick("townships.shp", "townships.gpkg"),
+    buildings=pick("buildings.gpkg", "buildings.parquet"), height_raster=pick("height.tif"),
+    special_zones=pick("special_zones.shp", "special_zones.gpkg"),
+    applications=pick("applications.xlsx", "applications.csv"))
 start = time.perf_counter()
 if job == "screen":
-    from landgov.pipeline import ScreeningInputs, run_screening
-    run = run_screening(ScreeningInputs(
-        parcels=pick("parcels.shp", "parcels.parquet"),
-        enterprises=pick("enterprises.xlsx", "enterprises.csv"),
-        links=pick("links.xlsx", "links.csv"), compliance=pick("compliance.xlsx", "compliance.csv"),
-        planning=pick("planning.shp", "planning.gpkg"),
-        demolition=pick("demolition.shp", "demolition.gpkg"),
-        townships=pick("townships.shp", "townships.gpkg")),
-        profile=profile, out_dir=out, as_of="2026-06-30", progress=False)
+    from landgov.pipeline import run_screening
+    run = run_screening(inputs, profile=profile, out_dir=out, as_of="2026-06-30", progress=False)
     counts = run.manifest["counts"]
 else:
-    from landgov.far_cli import FarInputs, run_far
-    far = run_far(FarInputs(
-        parcels=pick("parcels.shp", "parcels.parquet"),
-        enterprises=pick("enterprises.xlsx", "enterprises.csv"),
-        links=pick("links.xlsx", "links.csv"), compliance=pick("compliance.xlsx", "compliance.csv"),
-        planning=pick("planning.shp", "planning.gpkg"),
-        demolition=pick("demolition.shp", "demolition.gpkg"),
-        buildings=pick("buildings.gpkg", "buildings.parquet"), height_raster=pick("height.tif"),
-        special_zones=pick("special_zones.shp", "special_zones.gpkg"),
-        applications=pick("applications.xlsx", "applications.csv")),
-        profile=profile, out_dir=out, as_of="2026-06-30")
-    counts = far.manifest["counts"]
+    from landgov.far_cli import run_far
+    counts = run_far(inputs, profile=profile, out_dir=out, as_of="2026-06-30").manifest["counts"]
 print(json.dumps({"seconds": time.perf_counter() - start,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "counts": counts}, ensure_ascii=False, default=str))

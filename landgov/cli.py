@@ -75,9 +75,9 @@ def screen_command(
     quiet: bool,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
-    from landgov.pipeline import ScreeningInputs, run_screening
+    from landgov.pipeline import RunInputs, run_screening
 
-    inputs = ScreeningInputs(
+    inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
         planning=planning, demolition=demolition, townships=townships,
     )  # fmt: skip

@@ -46,22 +46,31 @@ def run_demo(
     echo: Callable[[str], Any] = print,
 ) -> dict[str, Path]:
     """Run screening, 增容 and maps on the sample; returns the paths written."""
-    from landgov.far_cli import FarInputs, run_far
+    from landgov.far_cli import run_far
     from landgov.maps import build_map, render_static
-    from landgov.pipeline import ScreeningInputs, run_screening
+    from landgov.pipeline import RunInputs, run_screening
 
     out_dir.mkdir(parents=True, exist_ok=True)
     maps_dir.mkdir(parents=True, exist_ok=True)
     sample = sample_dir(fallback=out_dir / "sample")
     echo(f"示例数据（模拟数据）：{sample}")
-    inputs = ScreeningInputs(
+    inputs = RunInputs(
         parcels=sample / "parcels.shp",
         enterprises=sample / "enterprises.xlsx",
-        links=_optional(sample, "links.xlsx"),
-        compliance=_optional(sample, "compliance.xlsx"),
-        planning=_optional(sample, "planning.shp"),
-        demolition=_optional(sample, "demolition.shp"),
-        townships=_optional(sample, "townships.shp"),
+        **{
+            role: _optional(sample, name)
+            for role, name in (
+                ("links", "links.xlsx"),
+                ("compliance", "compliance.xlsx"),
+                ("planning", "planning.shp"),
+                ("demolition", "demolition.shp"),
+                ("townships", "townships.shp"),
+                ("buildings", "buildings.gpkg"),
+                ("height_raster", "height.tif"),
+                ("special_zones", "special_zones.shp"),
+                ("applications", "applications.xlsx"),
+            )
+        },
     )
     run = run_screening(
         inputs, profile=DEMO_PROFILE, out_dir=out_dir, as_of=DEMO_AS_OF, progress=progress
@@ -71,18 +80,7 @@ def run_demo(
         f"连片 {len(run.blocks)} 片"
     )
     far = run_far(
-        FarInputs(
-            parcels=inputs.parcels,
-            enterprises=inputs.enterprises,
-            links=inputs.links,
-            compliance=inputs.compliance,
-            planning=inputs.planning,
-            demolition=inputs.demolition,
-            buildings=_optional(sample, "buildings.gpkg"),
-            height_raster=_optional(sample, "height.tif"),
-            special_zones=_optional(sample, "special_zones.shp"),
-            applications=_optional(sample, "applications.xlsx"),
-        ),
+        inputs,
         profile=DEMO_PROFILE,
         out_dir=out_dir,
         as_of=DEMO_AS_OF,

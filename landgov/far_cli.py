@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +39,14 @@ from landgov.io import (
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.pipeline import sha256, write_layer
+from landgov.pipeline import RunInputs, sha256, write_layer
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
 from landgov.reports.excel import write_sheet
 from landgov.reports.packet import packet_frame, write_packet
 from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 
-__all__ = ["FORM_MODES", "FarInputs", "FarRun", "command", "run_far"]
+__all__ = ["FORM_MODES", "FarRun", "command", "run_far"]
 
 GPKG = "landgov.gpkg"
 XLSX = "landgov.xlsx"
@@ -65,26 +65,6 @@ FAR_LAYER_COLUMNS = [
     "relaxation", "candidate", "catalogue_edition", "as_of",
     *(f"{c}_note" for c in CONDITIONS),
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FarInputs:
-    """Input files of one run; only ``parcels`` and ``enterprises`` are required."""
-
-    parcels: Path
-    enterprises: Path
-    links: Path | None = None
-    compliance: Path | None = None
-    planning: Path | None = None
-    demolition: Path | None = None
-    buildings: Path | None = None
-    height_raster: Path | None = None
-    special_zones: Path | None = None
-    applications: Path | None = None
-
-    def files(self) -> dict[str, Path]:
-        """The inputs given, by name."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
 
 @dataclass
@@ -127,7 +107,7 @@ class _Timer:
             self._echo(f"  {name}：{self.seconds[name]:.1f} 秒")
 
 
-def _read_all(inputs: FarInputs) -> dict[str, ReadResult]:
+def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
     readers: dict[str, Callable[[Path], ReadResult]] = {
         "parcels": read_parcels,
         "enterprises": read_enterprises,
@@ -199,7 +179,7 @@ def _layer(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
 
 
 def run_far(
-    inputs: FarInputs,
+    inputs: RunInputs,
     *,
     profile: str | Profile,
     out_dir: str | Path,
@@ -214,7 +194,7 @@ def run_far(
     Parameters
     ----------
     inputs
-        The files (:class:`FarInputs`).
+        The files (:class:`RunInputs`).
     profile
         Profile name (e.g. ``"yuecheng-2022"``) or a loaded :class:`~landgov.policy.Profile`.
     out_dir
@@ -279,7 +259,7 @@ def run_far(
 
 
 def _manifest(
-    inputs: FarInputs,
+    inputs: RunInputs,
     prof: Profile,
     day: dt.date,
     screened: pd.DataFrame,
@@ -358,7 +338,7 @@ def command(
     out: Path,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
-    inputs = FarInputs(
+    inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
         planning=planning, demolition=demolition, buildings=buildings,
         height_raster=height_raster, special_zones=special_zones, applications=applications,

@@ -44,7 +44,7 @@ from landgov.reports.labels import LABELS
 from landgov.screening import screen
 from landgov.verdict import Verdict
 
-__all__ = ["ScreeningInputs", "ScreeningRun", "run_screening", "sha256", "write_layer"]
+__all__ = ["RunInputs", "ScreeningRun", "run_screening", "sha256", "write_layer"]
 
 _PARAM_LABELS = {
     "key": "参数",
@@ -78,8 +78,9 @@ ENTERPRISE_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class ScreeningInputs:
-    """The files of one run. Only ``parcels`` and ``enterprises`` are required."""
+class RunInputs:
+    """The files of one run (screening or 增容). Only ``parcels`` and ``enterprises`` are required;
+    each stage reads the optional layers it uses."""
 
     parcels: Path
     enterprises: Path
@@ -88,6 +89,10 @@ class ScreeningInputs:
     planning: Path | None = None
     demolition: Path | None = None
     townships: Path | None = None
+    buildings: Path | None = None
+    height_raster: Path | None = None
+    special_zones: Path | None = None
+    applications: Path | None = None
 
     def files(self) -> dict[str, Path]:
         """The given files by role."""
@@ -233,7 +238,7 @@ def _all_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def run_screening(
-    inputs: ScreeningInputs,
+    inputs: RunInputs,
     *,
     profile: str | Path | Profile,
     out_dir: str | Path,
@@ -245,7 +250,7 @@ def run_screening(
     Parameters
     ----------
     inputs
-        The files (see :class:`ScreeningInputs`).
+        The files (see :class:`RunInputs`).
     profile
         A shipped profile name (``landgov profiles``), a profile file/folder, or a
         :class:`~landgov.policy.Profile`.
@@ -407,7 +412,7 @@ def _counts(series: pd.Series) -> dict[str, int]:
 
 
 def _manifest(
-    inputs: ScreeningInputs,
+    inputs: RunInputs,
     reads: dict[str, ReadResult],
     run: ScreeningRun,
     *,
@@ -438,6 +443,7 @@ def _manifest(
                 "crs": (reads[role].meta.get("crs") or {}).get("epsg"),
             }
             for role, path in files.items()
+            if role in reads  # files of other stages (buildings, applications …) are not read here
         },
         "outputs": {
             "gpkg": str(run.out_dir / GPKG),

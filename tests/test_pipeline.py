@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from landgov.cli import cli
 from landgov.paths import TreatmentPath
-from landgov.pipeline import ScreeningInputs, run_screening
+from landgov.pipeline import RunInputs, run_screening
 from landgov.policy import list_profiles
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -25,8 +25,8 @@ REQUIRED_FIELDS = {
 }  # fmt: skip
 
 
-def _inputs() -> ScreeningInputs:
-    return ScreeningInputs(
+def _inputs() -> RunInputs:
+    return RunInputs(
         parcels=SAMPLE / "parcels.shp",
         enterprises=SAMPLE / "enterprises.xlsx",
         links=SAMPLE / "links.xlsx",

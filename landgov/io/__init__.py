@@ -1,5 +1,7 @@
 """Readers: every one returns a :class:`~landgov.io.problems.ReadResult`."""
 
+from landgov.io.applications import read_applications
+from landgov.io.buildings import read_buildings
 from landgov.io.compliance import read_compliance
 from landgov.io.enterprises import read_enterprises
 from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
@@ -11,6 +13,8 @@ from landgov.io.tables import read_table
 __all__ = [
     "parse_date",
     "parse_quantity",
+    "read_applications",
+    "read_buildings",
     "read_compliance",
     "read_demolition",
     "read_enterprises",

@@ -73,10 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_sample:
         cases.append(("sample 2,500", ROOT / "data" / "sample"))
     if args.parcels:
-        from landgov.sample import generate
-
+        # In its own process: on Linux a child inherits the parent's peak RSS (ru_maxrss) across
+        # fork+exec, so the parent must stay small for the children's figures to mean anything.
         folder = tmp / f"gen{args.parcels}"
-        generate(folder, n_parcels=args.parcels, formats="bench")
+        subprocess.run(
+            [sys.executable, "-m", "landgov.sample", "--out", str(folder),
+             "--parcels", str(args.parcels), "--formats", "bench"],
+            check=True, capture_output=True,
+        )  # fmt: skip
         cases.append((f"generated {args.parcels:,}", folder))
     print(f"{'data':<20} {'job':<7} {'seconds':>8} {'peak MB':>8}  counts")
     for name, folder in cases:

@@ -19,6 +19,23 @@ def cli() -> None:
     """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。"""
 
 
+_PATH = click.Path(exists=True, path_type=Path)
+_ALIAS_HELP = "字段别名，如 --alias parcel_id=地块号（可多次使用）"
+
+
+def _aliases(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    """``("parcel_id=地块号", ...)`` → ``{"parcel_id": ["地块号"]}``."""
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(
+                f"「{pair}」应写作 字段=列名，如 parcel_id=地块号", param_hint="--alias"
+            )
+        out.setdefault(field.strip(), []).append(column.strip())
+    return out
+
+
 @cli.command("inspect")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -33,8 +50,15 @@ def cli() -> None:
 @click.option(
     "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
 )
+@click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
 def inspect_command(
-    file: Path, as_json: bool, kind: str, encoding: str | None, crs: str | None, cm: str | None
+    file: Path,
+    as_json: bool,
+    kind: str,
+    encoding: str | None,
+    crs: str | None,
+    cm: str | None,
+    alias: tuple[str, ...],
 ) -> None:
     """检查一个新文件：格式、编码、坐标系（含依据）、字段对应和所有问题。"""
     from landgov.inspect import inspect_file, render_text, to_json
@@ -42,11 +66,8 @@ def inspect_command(
     options = {}
     if file.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}:
         options = {"encoding": encoding, "crs": crs, "cm": int(cm) if cm else None}
-    report = inspect_file(file, kind=kind, **options)
+    report = inspect_file(file, kind=kind, aliases=_aliases(alias) or None, **options)
     click.echo(to_json(report) if as_json else render_text(report))
-
-
-_PATH = click.Path(exists=True, path_type=Path)
 
 
 @cli.command("screen")
@@ -60,6 +81,7 @@ _PATH = click.Path(exists=True, path_type=Path)
 @click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
 @click.option("--as-of", "as_of", help="基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+@click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
 def screen_command(
     parcels: Path,
@@ -72,6 +94,7 @@ def screen_command(
     profile: str,
     as_of: str | None,
     out: Path,
+    alias: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
@@ -81,7 +104,14 @@ def screen_command(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
         planning=planning, demolition=demolition, townships=townships,
     )  # fmt: skip
-    run = run_screening(inputs, profile=profile, out_dir=out, as_of=as_of, progress=not quiet)
+    run = run_screening(
+        inputs,
+        profile=profile,
+        out_dir=out,
+        as_of=as_of,
+        aliases=_aliases(alias) or None,
+        progress=not quiet,
+    )
     _echo_summary(run.manifest)
 
 

@@ -35,12 +35,12 @@ def _read_any(path: Path, *, kind: str, **options: Any) -> tuple[str, ReadResult
 
     readers = {"enterprises": read_enterprises, "links": read_links, "compliance": read_compliance}
     if kind != "auto":
-        return kind, readers[kind](path)
+        return kind, readers[kind](path, aliases=options.get("aliases"))
     errors: list[str] = []
     candidates: list[tuple[int, str, ReadResult]] = []
     for name, reader in readers.items():
         try:
-            res = reader(path)
+            res = reader(path, aliases=options.get("aliases"))
         except ValueError as exc:  # SchemaError: not this kind of table
             errors.append(f"{name}: {exc}")
             continue

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -189,8 +189,12 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
     )
 
 
-def _read_optional(path: Path | None, reader: Callable[..., ReadResult]) -> ReadResult | None:
-    return None if path is None else reader(path)
+def _read_optional(
+    path: Path | None,
+    reader: Callable[..., ReadResult],
+    aliases: Mapping[str, Iterable[str]] | None,
+) -> ReadResult | None:
+    return None if path is None else reader(path, aliases=aliases)
 
 
 def _links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -243,6 +247,7 @@ def run_screening(
     profile: str | Path | Profile,
     out_dir: str | Path,
     as_of: dt.date | str | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
     progress: bool = True,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
@@ -258,6 +263,9 @@ def run_screening(
         Output folder (created).
     as_of
         Reference date for idle land and recent violations (default: today).
+    aliases
+        Extra column names per canonical field for every reader, e.g.
+        ``{"parcel_id": ["地块号"], "tax_wan": ["入库税收"]}``.
     progress
         Show a progress bar per stage.
     """
@@ -270,8 +278,8 @@ def run_screening(
     )
     with stages.stage("读取数据"):
         reads: dict[str, ReadResult] = {
-            "parcels": read_parcels(inputs.parcels),
-            "enterprises": read_enterprises(inputs.enterprises),
+            "parcels": read_parcels(inputs.parcels, aliases=aliases),
+            "enterprises": read_enterprises(inputs.enterprises, aliases=aliases),
         }
         optional = {
             "links": (inputs.links, read_links),
@@ -281,7 +289,7 @@ def run_screening(
             "townships": (inputs.townships, read_townships),
         }
         for role, (path, reader) in optional.items():
-            res = _read_optional(path, reader)
+            res = _read_optional(path, reader, aliases)
             if res is not None:
                 reads[role] = res
     parcels = reads["parcels"].data

@@ -233,3 +233,19 @@ def test_inspect_cli_json_on_gbk_zone40(tmp_path: Path) -> None:
     assert all({"row", "field", "problem"} <= set(p) for p in report["problems"])
     text = CliRunner().invoke(cli, ["inspect", str(shp)])
     assert "GBK" in text.output and "EPSG:4528" in text.output
+
+
+def test_inspect_cli_alias_maps_an_unknown_column(tmp_path: Path) -> None:
+    shp = write_shapefile(
+        tmp_path / "a.shp", _boxes(1), [("地块号", 19)], [["330602001002GB00001"]], prj=CRS(4549)
+    )
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["inspect", str(shp), "--json"])
+    assert missing.exit_code != 0
+    assert "--alias parcel_id=" in str(missing.exception)
+    out = runner.invoke(cli, ["inspect", str(shp), "--json", "--alias", "parcel_id=地块号"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["field_map"]["parcel_id"] == "地块号"
+    bad = runner.invoke(cli, ["inspect", str(shp), "--alias", "地块号"])
+    assert bad.exit_code == 2
+    assert "字段=列名" in bad.output

@@ -116,7 +116,7 @@ def _required_fields(
                     columns,
                     f"找不到必填字段「{s.label}」（{s.name}）",
                     f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，"
-                    f'或用 aliases={{"{s.name}": ["你的列名"]}} / --alias {s.name}=列名 指定',
+                    f"或用 --alias {s.name}=你的列名（Python：aliases=）指定",
                 )
                 for s in missing
             ]

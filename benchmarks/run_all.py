@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_sample.py"],
+    ["bench_read.py"],
     ["bench_screen.py", "--parcels", "50000"],
     ["bench_zonal.py"],
     ["bench_maps.py"],

@@ -135,6 +135,9 @@ def choose_applications(
         ok = base & ((parcels["right_type"] == "出让") | (case.key == "allocated"))
         if case.where is not None:
             ok &= case.where(parcels).fillna(False).astype(bool)
+        if case.key not in {"above15", "below15"}:
+            # clearly over 15 亩, so condition 1 does not mask the scenario's own cause
+            ok &= _mu(parcels) > 16
         if case.key not in {"demolition", "special_zone", "planning"}:
             ok &= ~parcels["in_demolition"] & ~parcels["in_zone"]
             ok &= parcels["planned_use"] == "工业用地"

@@ -407,12 +407,7 @@ def _make_pairs(
     pairs["relation"] = _resolve_relations(good, parcels, ents, log)
     pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
     pairs["parcel_area"] = pairs["parcel_index"].map(parcels["area_m2"])
-    parts = [
-        _share_parcel(group, settings, log)
-        for _, group in pairs.groupby("parcel_index", sort=False)
-    ]
-    pairs = pd.concat(parts) if parts else pairs.assign(area_used_m2=np.nan, area_source="")
-    pairs = pairs.reindex(good.index)[cols]
+    pairs = _share_parcels(pairs, settings, log)[cols]
     pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
     land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
     n = pairs["uscc"].map(pairs["uscc"].value_counts()).astype(float)
@@ -447,32 +442,39 @@ def _resolve_relations(
     return out.map(lambda r: Relation(r).value)
 
 
-def _share_parcel(group: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.DataFrame:
-    """Area used by each user of one parcel (m²)."""
-    group = group.copy()
-    area = float(group["parcel_area"].iloc[0])
-    given = group["area_given"]
+def _share_parcels(pairs: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.DataFrame:
+    """Area used by each user of each parcel (m²), vectorised over all parcels.
+
+    A link's own ``area_given`` is kept; what is left of the parcel's geometry area
+    (``max(area − Σ given, 0)``) is shared equally among the users without a figure — or among
+    the owners only, when ``linking.share_rule`` is ``owner`` and the parcel has one.
+    """
+    out = pairs.copy()
+    key = out["parcel_index"]
+    area = out["parcel_area"].astype(float)
+    given = out["area_given"].astype(float)
     free = given.isna()
-    group["area_source"] = np.where(free, "分摊", "关联给定")
-    given_sum = float(given.sum())
-    if given_sum > area * (1 + settings.area_tolerance):
+    out["area_source"] = np.where(free, "分摊", "关联给定")
+    given_sum = given.fillna(0.0).groupby(key, sort=False).transform("sum")
+    over = given_sum > area * (1 + settings.area_tolerance)
+    for _, row in out.loc[over].drop_duplicates("parcel_index").iterrows():
         log.add(
             "关联给出的使用面积之和超过宗地图形面积",
             field="area_used_m2",
-            value=f"{group['parcel_id'].iloc[0]}：{given_sum:.1f} m² > {area:.1f} m²",
+            value=f"{row['parcel_id']}：{given_sum[row.name]:.1f} m² > {area[row.name]:.1f} m²",
             action="核对各企业的使用面积",
             severity=Severity.WARNING,
         )
-    rest = max(area - given_sum, 0.0) if np.isfinite(area) else np.nan
+    rest = (area - given_sum).clip(lower=0.0).where(np.isfinite(area))
     takers = free
     if settings.share_rule is ShareRule.OWNER:
-        owners = free & (group["relation"] == Relation.OWNER.value)
-        takers = owners if owners.any() else free
-    k = int(takers.sum())
-    group["area_used_m2"] = given.where(~free, 0.0)
-    if k:
-        group.loc[takers, "area_used_m2"] = rest / k
-    return group
+        owners = free & (out["relation"] == Relation.OWNER.value)
+        has_owner = owners.groupby(key, sort=False).transform("any")
+        takers = owners.where(has_owner, free)
+    k = takers.astype(int).groupby(key, sort=False).transform("sum")
+    used = given.where(~free, 0.0)
+    out["area_used_m2"] = used.where(~takers, rest / k.where(k > 0))
+    return out
 
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -494,7 +496,7 @@ def _enterprise_frame(
     out["land_mu"] = m2_to_mu(out["land_m2"])
     out["n_parcels"] = key.map(by.size()).fillna(0).astype(int)
     out["linked"] = out["n_parcels"] > 0
-    tenant_only = by["relation"].agg(lambda r: bool((r == Relation.TENANT.value).all()))
+    tenant_only = (pairs["relation"] == Relation.TENANT.value).groupby(pairs["uscc"]).all()
     out["is_tenant"] = key.map(tenant_only).eq(True)
     out["host_uscc"] = key.map(_hosts(pairs))
     out["eval_unit"] = ents["uscc"].where(ents["joinable"], pd.NA)

@@ -65,7 +65,7 @@ PARCEL_COLUMNS = [
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "low_efficiency", "idle_years", "flags", "screening_status", "path", "path_rule",
     "path_status", "reasons", "citations", "missing", "to_verify", "block_id", "block_large",
-    "block_area_mu", "source_row",
+    "block_area_mu", "built_cover", "source_row",
 ]  # fmt: skip
 ENTERPRISE_COLUMNS = [
     "uscc", "uscc_status", "name", "scale", "above_scale", "industry_code", "industry_name",
@@ -306,6 +306,10 @@ def run_screening(
         for col in ind.data.columns:
             lp[col] = ind.data[col]
         lp["grade"] = parcel_grades(lp, graded.data)
+        if inputs.height_raster is not None:  # built-up cover: evidence for idle land
+            from landgov.raster import built_cover
+
+            lp["built_cover"] = built_cover(lp, inputs.height_raster)
     with stages.stage("筛查与路径"):
         result = screen(
             lp,

@@ -571,8 +571,10 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     """Idle land (供而未用): not started a full year after the contracted start date.
 
     A plot is started when it has a ``start_date`` or ``completion_date`` on or before
-    ``as_of``, or a floor area above 0; it is known not to be started when those dates are
-    empty and ``floor_area_m2`` is 0. Idle when not started and
+    ``as_of``, a floor area above 0, or a ``built_cover`` (share of the plot built up, from a
+    raster: :func:`landgov.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
+    it is known not to be started when those dates are empty and either ``floor_area_m2`` is 0
+    or the raster shows nothing built. Idle when not started and
     ``idle_years = full years(contract_start_date → as_of)`` ≥ ``screening.idle_years``; after
     ``screening.idle_recovery_years`` the land may be taken back without compensation
     *(ext: 闲置土地处置办法 2012, 第二条、第十四条)* [004 二(一)1 供而未用].
@@ -590,10 +592,12 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     contract = _dates(parcels, "contract_start_date")
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
     floor = _num(parcels, "floor_area_m2")
-    started = ((start <= when) | (done <= when) | (floor > 0)).fillna(False)
-    not_started = (
-        ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & (floor == 0)
-    )
+    cover = _num(parcels, "built_cover")  # NaN everywhere when no raster was given
+    min_cover = float(profile.value("screening.idle_built_cover_min", 0.05))
+    built = (floor > 0) | (cover >= min_cover)
+    bare = (floor == 0) | (cover < min_cover)
+    started = ((start <= when) | (done <= when) | built).fillna(False)
+    not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
     years, months = _full_years(contract, when), _full_months(contract, when)
     out = []
     rows = zip(

@@ -34,6 +34,7 @@ def _inputs() -> RunInputs:
         planning=SAMPLE / "planning.shp",
         demolition=SAMPLE / "demolition.shp",
         townships=SAMPLE / "townships.shp",
+        height_raster=SAMPLE / "height.tif",
     )
 
 
@@ -49,6 +50,8 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     parcels = gpd.read_file(gpkg, layer="parcels")
     fields = set(pyogrio.read_info(gpkg, layer="parcels")["fields"])
     assert fields >= REQUIRED_FIELDS
+    # the height raster's built-up cover is measured for every plot with a geometry
+    assert parcels["built_cover"].between(0, 1).sum() == parcels.geometry.notna().sum()
     # every parcel of the file exactly once (input rows = kept + rejected)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     inp = manifest["inputs"]["parcels"]

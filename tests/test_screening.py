@@ -212,6 +212,21 @@ def test_idle_unknown_when_start_is_not_known(profile):
     assert any("start_date" in m for m in verdict.missing)
 
 
+def test_idle_decided_by_built_up_cover_from_a_raster(profile):
+    # Same plots as above (contract 2019-01-01, no dates, floor area unknown), now with the
+    # built-up share from a raster: 0.00 → nothing on the ground → idle 5 years (不符合);
+    # 0.40 → buildings stand → started (符合); 0.04 is under the 5 % default → not started.
+    parcels = _parcels(
+        3,
+        contract_start_date=["2019-01-01"] * 3,
+        floor_area_m2=[None] * 3,
+        built_cover=[0.0, 0.40, 0.04],
+    )
+    got = check_idle(parcels, profile=profile, as_of="2024-03-15")
+    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.FAIL]
+    assert got.iloc[0].values["idle_years"] == 5
+
+
 # --------------------------------------------------------------------------------------------
 # under-used land
 

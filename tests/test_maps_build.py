@@ -203,3 +203,12 @@ def test_pipeline_column_variants_are_understood(run: RunFacts) -> None:
     assert cols["block_id"]["d"] == ["B0001"]
     assert set(cols["low_efficiency"]["d"]) == {"是", "否"}
     assert not [n for n in load_run(run.path).notes if "far" in n]
+
+
+def test_panel_number_zero_is_shown() -> None:
+    """A zero with no decimals used to lose every digit ("可增建筑面积  m²")."""
+    from landgov.maps._summary import _num
+
+    assert _num(0.0, 0) == "0"
+    assert _num(1234.0, 0) == "1,234"
+    assert _num(2.5, 2) == "2.5"

@@ -39,7 +39,8 @@ class PanelRow:
 def _num(x: Any, digits: int = 2) -> str:
     if isinstance(x, bool) or not isinstance(x, Number):
         return str(x)
-    return f"{float(x):,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{float(x):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text  # 0 stays "0"
 
 
 def _pct(current: Any, target: Any) -> str:
@@ -124,4 +125,8 @@ def district_rows(
         room = pd.to_numeric(far.get("headroom_m2"), errors="coerce")
         extra = f"，可增建筑面积 {_num(float(room[ok].sum()), 0)} m²" if room is not None else ""
         rows.append(PanelRow("增容可申报", f"{int(ok.sum()):,} 宗{extra}"))
+        pending = far["zengrong"].astype(object).eq("待核实")
+        if pending.any():
+            room_p = "" if room is None else f"，增容空间 {_num(float(room[pending].sum()), 0)} m²"
+            rows.append(PanelRow("增容待核实（摸排候选）", f"{int(pending.sum()):,} 宗{room_p}"))
     return rows

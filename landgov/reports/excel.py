@@ -81,33 +81,67 @@ def _open(path: Path) -> Workbook:
     return wb
 
 
-def _fill(ws: Worksheet, frame: pd.DataFrame, labels: Mapping[str, str]) -> None:
-    headers = [labels.get(str(c), str(c)) for c in frame.columns]
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a sheet shows it: geometry left out (the GeoPackage carries it)."""
+    return pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+
+
+def _headers(frame: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
+    return [labels.get(str(c), str(c)) for c in frame.columns]
+
+
+def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[str | None]:
+    return [(formats or {}).get(str(c)) or number_format_for(str(c)) for c in frame.columns]
+
+
+def _style_header(cell: Any) -> None:
+    cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
+    """Display width (CJK counts double) of the widest of the header and the first 500 rows."""
+    return [
+        max(_display_width(_cell(v)) for v in [head, *frame[col].head(500).tolist()])
+        for col, head in zip(frame.columns, headers, strict=True)
+    ]
+
+
+def _column_width(content: int) -> float:
+    return min(_MAX_WIDTH, max(6, content + 2))
+
+
+def _frame_sheet(ws: Any, frame: pd.DataFrame, n_rows: int, widths: list[int]) -> None:
+    """Column widths, frozen header row and filters: the same for both writers."""
+    for j, content in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = _column_width(content)
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{n_rows + 1}"
+
+
+def _fill(
+    ws: Worksheet, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
+) -> None:
+    headers = _headers(frame, labels)
     ws.append(headers)
     for row in frame.itertuples(index=False, name=None):
         ws.append([_cell(v) for v in row])
     for cell in ws[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _format(ws: Worksheet, frame: pd.DataFrame, formats: ColumnFormat | None) -> None:
+        _style_header(cell)
     n = len(frame)
-    for j, col in enumerate(frame.columns, start=1):
-        letter = get_column_letter(j)
-        fmt = (formats or {}).get(str(col)) or number_format_for(str(col))
-        if fmt and n:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+    widths = _content_widths(frame, headers)
+    for j, (fmt, content) in enumerate(
+        zip(_number_formats(frame, formats), widths, strict=True), 1
+    ):
+        if not n or (fmt is None and content <= _MAX_WIDTH):
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+            if fmt:
                 cell.number_format = fmt
-        sample = [ws.cell(row=1, column=j).value, *frame[col].head(500).tolist()]
-        width = max(_display_width(_cell(v)) for v in sample)
-        ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(6, width + 2))
-        if width > _MAX_WIDTH:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+            if content > _MAX_WIDTH:  # too wide to fit: wrap instead
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{n + 1}"
+    _frame_sheet(ws, frame, n, widths)
 
 
 def write_sheet(
@@ -125,43 +159,27 @@ def write_sheet(
     Geometry columns are left out (the GeoPackage carries them).
     """
     path = Path(path)
-    frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
     wb = _open(path)
     if sheet in wb.sheetnames:
         del wb[sheet]
-    ws = wb.create_sheet(sheet)
-    _fill(ws, frame, labels or {})
-    _format(ws, frame, formats)
+    _fill(wb.create_sheet(sheet), _table(frame), labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
-def _widths(frame: pd.DataFrame, headers: list[str]) -> list[float]:
-    widths = []
-    for col, head in zip(frame.columns, headers, strict=True):
-        sample = [head, *frame[col].head(500).tolist()]
-        widths.append(min(_MAX_WIDTH, max(6, max(_display_width(_cell(v)) for v in sample) + 2)))
-    return widths
-
-
 def _write_only_sheet(
     ws: Any, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
 ) -> None:
-    headers = [labels.get(str(c), str(c)) for c in frame.columns]
-    for j, width in enumerate(_widths(frame, headers), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = "A2"
-    if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    headers = _headers(frame, labels)
+    _frame_sheet(ws, frame, len(frame), _content_widths(frame, headers))  # before any row
     head_cells = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        _style_header(cell)
         head_cells.append(cell)
     ws.append(head_cells)
-    fmts = [(formats or {}).get(str(c)) or number_format_for(str(c)) for c in frame.columns]
+    fmts = _number_formats(frame, formats)
     for row in frame.itertuples(index=False, name=None):
         cells = []
         for raw, fmt in zip(row, fmts, strict=True):
@@ -190,8 +208,7 @@ def write_workbook(
     path = Path(path)
     wb = Workbook(write_only=True)
     for name, frame in sheets:
-        data = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
-        _write_only_sheet(wb.create_sheet(name), data, labels or {}, formats)
+        _write_only_sheet(wb.create_sheet(name), _table(frame), labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

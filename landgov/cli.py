@@ -63,10 +63,14 @@ def inspect_command(
     """检查一个新文件：格式、编码、坐标系（含依据）、字段对应和所有问题。"""
     from landgov.inspect import inspect_file, render_text, to_json
 
-    options = {}
-    if file.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}:
-        options = {"encoding": encoding, "crs": crs, "cm": int(cm) if cm else None}
-    report = inspect_file(file, kind=kind, aliases=_aliases(alias) or None, **options)
+    report = inspect_file(
+        file,
+        kind=kind,
+        aliases=_aliases(alias) or None,
+        encoding=encoding,
+        crs=crs,
+        cm=int(cm) if cm else None,
+    )
     click.echo(to_json(report) if as_json else render_text(report))
 
 

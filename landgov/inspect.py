@@ -8,6 +8,7 @@ and every problem found.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +24,27 @@ _KIND_LABELS = {
     "links": "地企关联表",
     "compliance": "违法违规记录",
 }
+Aliases = Mapping[str, Iterable[str]] | None
 _TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 
-def _read_any(path: Path, *, kind: str, **options: Any) -> tuple[str, ReadResult]:
+def _read_any(
+    path: Path, *, kind: str, aliases: Aliases, layer_options: dict[str, Any]
+) -> tuple[str, ReadResult]:
     if path.suffix.lower() not in _TABLE_SUFFIXES:
         from landgov.io.parcels import read_parcels
 
-        return "parcels", read_parcels(path, **options)
+        return "parcels", read_parcels(path, aliases=aliases, **layer_options)
     from landgov.io import read_compliance, read_enterprises, read_links
 
     readers = {"enterprises": read_enterprises, "links": read_links, "compliance": read_compliance}
     if kind != "auto":
-        return kind, readers[kind](path, aliases=options.get("aliases"))
+        return kind, readers[kind](path, aliases=aliases)
     errors: list[str] = []
     candidates: list[tuple[int, str, ReadResult]] = []
     for name, reader in readers.items():
         try:
-            res = reader(path, aliases=options.get("aliases"))
+            res = reader(path, aliases=aliases)
         except ValueError as exc:  # SchemaError: not this kind of table
             errors.append(f"{name}: {exc}")
             continue
@@ -51,8 +55,20 @@ def _read_any(path: Path, *, kind: str, **options: Any) -> tuple[str, ReadResult
     return name, res
 
 
-def inspect_file(path: str | Path, *, kind: str = "auto", **options: Any) -> dict[str, Any]:
+def inspect_file(
+    path: str | Path,
+    *,
+    kind: str = "auto",
+    aliases: Aliases = None,
+    encoding: str | None = None,
+    crs: str | None = None,
+    cm: int | None = None,
+) -> dict[str, Any]:
     """Everything known about a file, as a JSON-ready dict.
+
+    ``kind`` picks the table reader (default: the one that maps most columns); ``aliases`` add
+    column names per canonical field; ``encoding``, ``crs`` and ``cm`` (central meridian of
+    6-digit eastings) apply to layers only and are ignored for tables.
 
     Keys: ``file``, ``kind``, ``format``, ``layer``, ``rows``, ``rows_kept``, ``rows_rejected``,
     ``encoding`` (name), ``encoding_evidence``, ``crs`` (``"EPSG:nnnn"`` as declared or inferred
@@ -61,7 +77,8 @@ def inspect_file(path: str | Path, *, kind: str = "auto", **options: Any) -> dic
     ``action``, ``severity``), ``problem_counts``.
     """
     path = Path(path)
-    kind, result = _read_any(path, kind=kind, **options)
+    layer_options = {"encoding": encoding, "crs": crs, "cm": cm}
+    kind, result = _read_any(path, kind=kind, aliases=aliases, layer_options=layer_options)
     meta = result.meta
     enc = meta.get("encoding") or {}
     crs = meta.get("crs") or {}

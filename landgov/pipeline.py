@@ -302,9 +302,7 @@ def run_screening(
     with stages.stage("亩均评价"):
         graded = grade_enterprises(linked.enterprises, profile=prof)
         ind = indicators(linked.parcels, profile=prof)
-        lp = linked.parcels.copy()
-        for col in ind.data.columns:
-            lp[col] = ind.data[col]
+        lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         if inputs.height_raster is not None:  # built-up cover: evidence for idle land
             from landgov.raster import built_cover

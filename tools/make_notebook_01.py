@@ -54,9 +54,7 @@ cells = [
     nbf.v4.new_code_cell(
         "graded = grade_enterprises(linked.enterprises, profile=profile)\n"
         "ind = indicators(linked.parcels, profile=profile)\n"
-        "lp = linked.parcels.copy()\n"
-        "for c in ind.data.columns:\n"
-        "    lp[c] = ind.data[c]\n"
+        "lp = ind.data  # the linked parcels plus the indicator columns\n"
         "lp['grade'] = parcel_grades(lp, graded.data)\n"
         "graded.data['grade'].value_counts().sort_index()"
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from landgov.io.fields import COMPLIANCE_FIELDS, ENTERPRISE_FIELDS, LINK_FIELDS, PARCEL_FIELDS
 from landgov.io.problems import PROBLEM_LABELS
+from landgov.summary import SUMMARY_LABELS
 
 __all__ = ["LABELS", "label"]
 
@@ -70,6 +71,7 @@ _COMPUTED = {
 }
 
 LABELS: dict[str, str] = {
+    **SUMMARY_LABELS,  # first: the general labels below win for names they share
     **{
         f.name: f.label
         for f in (*PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS)

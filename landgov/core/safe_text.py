@@ -93,16 +93,13 @@ def cut_mark(length: int) -> str:
 
 
 def _utf16_length(text: str) -> int:
-    if len(text) <= EXCEL_CELL_LIMIT // 2:  # cannot exceed the limit even if all astral
-        return len(text)
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _utf16_prefix(text: str, units: int) -> str:
     """The longest start of ``text`` that takes at most ``units`` UTF-16 code units."""
     head = text[:units]
-    while _utf16_length(head) > units:
-        extra = _utf16_length(head) - units  # every astral char costs one unit more
+    while (extra := _utf16_length(head) - units) > 0:  # each astral character costs one more
         head = head[: len(head) - max(1, extra // 2)]
     return head
 
@@ -115,18 +112,21 @@ class CellText:
     ----------
     text
         The text to write (equal to the input when nothing changed).
-    length
-        Length of the input in characters (UTF-16 code units, as Excel counts).
-    cut
-        Whether the text was cut to :data:`EXCEL_CELL_LIMIT` with :func:`cut_mark` at its end.
+    cut_from
+        When the text was cut to :data:`EXCEL_CELL_LIMIT` with :func:`cut_mark` at its end:
+        the length of the input in UTF-16 code units (as Excel counts); else ``None``.
     replaced
         Code points replaced because XML cannot hold them (e.g. ``{"U+0001": 2}``).
     """
 
     text: str
-    length: int
-    cut: bool = False
+    cut_from: int | None = None
     replaced: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cut(self) -> bool:
+        """Whether the text was cut."""
+        return self.cut_from is not None
 
     @property
     def changed(self) -> bool:
@@ -146,7 +146,7 @@ class CellText:
             )
         if self.cut:
             parts.append(
-                f"文本长 {self.length} 字，超出 Excel 单元格上限 {EXCEL_CELL_LIMIT} 字，"
+                f"文本长 {self.cut_from} 字，超出 Excel 单元格上限 {EXCEL_CELL_LIMIT} 字，"
                 "已截断，末尾标注「…（已截断…）」"
             )
         return "；".join(parts)
@@ -169,12 +169,11 @@ def cell_text(text: str) -> CellText:
         found = Counter(_ILLEGAL.findall(text))
         replaced = {f"U+{ord(c):04X}": n for c, n in sorted(found.items())}
         text = _ILLEGAL.sub(lambda m: _replacement(m.group()), text)
-    length = _utf16_length(text)
-    if length <= EXCEL_CELL_LIMIT:
-        return CellText(text, length, replaced=replaced)
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or (length := _utf16_length(text)) <= EXCEL_CELL_LIMIT:
+        return CellText(text, replaced=replaced)  # (the first test spares the encoding)
     mark = cut_mark(length)
     head = _utf16_prefix(text, EXCEL_CELL_LIMIT - len(mark))
-    return CellText(head + mark, length, cut=True, replaced=replaced)
+    return CellText(head + mark, cut_from=length, replaced=replaced)
 
 
 def force_text(cell: Any, text: str) -> None:

@@ -167,6 +167,10 @@ class Written:
         """The fixes as problem rows (empty frame when nothing changed)."""
         return fix_problems(self.fixes, workbook=self.path.name)
 
+    def added_to(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """``problems`` with the fixes appended as problem rows (``problems`` when none)."""
+        return _with_fix_rows(problems, self.fixes, workbook=self.path.name)
+
     def note(self, *, limit: int = 50) -> dict[str, Any]:
         """A short account for a run manifest: counts and the first ``limit`` cells."""
         return {

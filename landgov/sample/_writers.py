@@ -237,11 +237,12 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
     single quote (OWASP CSV-injection rule, :func:`landgov.core.safe_text.csv_field`), so Excel
     and WPS show it instead of evaluating it; numbers are written as numbers. The generator
-    itself makes no such text, so the bundled CSV files are unchanged by the rule.
+    itself makes no such text, so the CSV files it writes are unchanged by the rule.
     """
     safe = frame.copy()
     for j, dtype in enumerate(frame.dtypes):
         if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             safe.iloc[:, j] = frame.iloc[:, j].map(csv_field)
-    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # CRLF rows (RFC 4180): the csv module then quotes a field holding a lone \r as well
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path

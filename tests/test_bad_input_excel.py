@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import doctest
 import json
 import re
 import shutil
@@ -140,6 +141,12 @@ class TestRule:
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", fixed.text)
         assert fixed.problem.startswith("文本含 Excel 文件不允许的控制字符 U+")
         assert cell_text("甲\x01乙").text == "甲␁乙"
+
+    def test_docstring_examples(self) -> None:
+        import landgov.core.safe_text as module
+
+        result = doctest.testmod(module)
+        assert result.attempted >= 8 and result.failed == 0
 
     @pytest.mark.parametrize("text", ["换\n行", "制\t表", "回\r车"])
     def test_legal_whitespace_is_kept(self, text: str) -> None:

@@ -403,6 +403,8 @@ def write_workbook(
         The path and every cell whose text was cut or had characters replaced.
     """
     path = Path(path)
+    if problems_sheet is not None and problems_sheet not in [name for name, _ in sheets]:
+        raise ValueError(f"problems_sheet {problems_sheet!r} is not one of the sheets")
     wb = Workbook(write_only=True)
     tables = [(name, wb.create_sheet(name), _table(frame)) for name, frame in sheets]
     fixes: list[TextFix] = []

@@ -42,7 +42,7 @@ from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.pipeline import RunInputs, sha256, write_layer
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
-from landgov.reports.excel import write_sheet
+from landgov.reports.excel import Written, write_sheet
 from landgov.reports.packet import packet_frame, write_packet
 from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 
@@ -247,11 +247,15 @@ def run_far(
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
-        write_sheet(problems, out / XLSX, sheet="增容问题记录")
-        write_packet(packet, out / XLSX)
+        sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
+        problems = sheet.added_to(problems)
+        own = write_sheet(problems, out / XLSX, sheet="增容问题记录", problems=True)
+        problems = own.added_to(problems)
+        fixes = Written(sheet.path, sheet.fixes + own.fixes)
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)
     manifest = _manifest(inputs, prof, day, screened, apps, written, timer.seconds, out)
+    manifest["outputs"]["xlsx_text_fixes"] = fixes.note()
     (out / "far_manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )

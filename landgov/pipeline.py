@@ -400,11 +400,13 @@ def _write_outputs(
         ("问题记录", problems),
     ]
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
-    write_workbook(
+    written = write_workbook(
         [(name, _storable(frame)) for name, frame in sheets] + [("策略参数", params)],
         xlsx,
         labels=LABELS,
+        problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
     )
+    problems = written.added_to(problems)
     return ScreeningRun(
         parcels=parcels,
         governance=governance,
@@ -412,7 +414,7 @@ def _write_outputs(
         enterprises=ents,
         townships=townships,
         problems=problems,
-        manifest={"note": profile_note},
+        manifest={"note": profile_note, "xlsx_text_fixes": written.note()},
         out_dir=out,
     )
 
@@ -458,6 +460,7 @@ def _manifest(
         "outputs": {
             "gpkg": str(run.out_dir / GPKG),
             "xlsx": str(run.out_dir / XLSX),
+            "xlsx_text_fixes": run.manifest.get("xlsx_text_fixes", {}),
             "rows": {
                 "parcels": len(run.parcels),
                 "governance": len(run.governance),

@@ -4,6 +4,13 @@ Chinese headers, a frozen header row, filters on every column, number formats by
 column widths that fit the content (CJK characters count double). One function writes one
 sheet into an existing or new workbook, so several stages can add their sheets to the same
 ``landgov.xlsx`` without overwriting each other.
+
+Text from the data is never a formula: every text cell (headers included) is a string cell, and
+formula-like text (``=…``, ``+…``, ``-…``, ``@…``, ``#N/A`` …) also carries ``quotePrefix`` so an
+edit in Excel or WPS keeps it text (:mod:`landgov.core.safe_text`). Characters an .xlsx cannot
+hold are replaced visibly and text longer than a cell holds is cut with a visible mark; the
+writers return each such cell as a :class:`TextFix`, and can append them as problem rows to the
+problems sheet they write (``problems_sheet`` / ``problems``).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +30,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["ColumnFormat", "number_format_for", "write_sheet", "write_workbook"]
+from landgov.core.safe_text import cell_text, force_text, is_formula_like
+from landgov.io.problems import PROBLEM_COLUMNS
+
+__all__ = [
+    "ColumnFormat",
+    "TextFix",
+    "Written",
+    "fix_problems",
+    "number_format_for",
+    "write_sheet",
+    "write_workbook",
+]
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEADER_FONT = Font(bold=True)
@@ -71,6 +90,166 @@ def _cell(value: object) -> object:
     else:
         out = str(value)
     return out
+
+
+_PREVIEW = 40
+_CUT_ACTION = "Excel 中只有开头部分；全文见 landgov.gpkg 对应图层或源文件"
+_CONTROL_ACTION = "在源数据中删除不可见的控制字符后重新运行"
+
+
+@dataclass(frozen=True)
+class TextFix:
+    """One cell whose text had to change to fit an .xlsx file (:mod:`landgov.core.safe_text`).
+
+    Attributes
+    ----------
+    sheet
+        Sheet name.
+    row
+        Excel row number as the user sees it (1 is the header row).
+    column
+        Excel column letter.
+    header
+        The column's header as written.
+    preview
+        The first characters of the text as written.
+    problem
+        What changed, in Chinese (:attr:`landgov.core.safe_text.CellText.problem`).
+    cut
+        Whether the text was cut to the cell limit.
+    replaced
+        Whether characters an .xlsx cannot hold were replaced.
+    """
+
+    sheet: str
+    row: int
+    column: str
+    header: str
+    preview: str
+    problem: str
+    cut: bool
+    replaced: bool
+
+    @property
+    def action(self) -> str:
+        """What the user should do, in Chinese."""
+        actions = [_CONTROL_ACTION] if self.replaced else []
+        return "；".join([*actions, _CUT_ACTION] if self.cut else actions)
+
+
+def fix_problems(fixes: Sequence[TextFix], *, workbook: str) -> pd.DataFrame:
+    """Problem rows (:data:`~landgov.io.problems.PROBLEM_COLUMNS`), one per changed cell."""
+    rows = [
+        {
+            "source": f"{workbook}：{fix.sheet}",
+            "row": fix.row,
+            "field": f"{fix.header}（{fix.column} 列）",
+            "value": fix.preview,
+            "problem": fix.problem,
+            "action": fix.action,
+            "severity": "警告",
+        }
+        for fix in fixes
+    ]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer wrote: the workbook and every cell whose text had to change."""
+
+    path: Path
+    fixes: tuple[TextFix, ...] = ()
+
+    def problems(self) -> pd.DataFrame:
+        """The fixes as problem rows (empty frame when nothing changed)."""
+        return fix_problems(self.fixes, workbook=self.path.name)
+
+    def added_to(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """``problems`` with the fixes appended as problem rows (``problems`` when none)."""
+        return _with_fix_rows(problems, self.fixes, workbook=self.path.name)
+
+    def note(self, *, limit: int = 50) -> dict[str, Any]:
+        """A short account for a run manifest: counts and the first ``limit`` cells."""
+        return {
+            "cells_cut": sum(f.cut for f in self.fixes),
+            "cells_with_characters_replaced": sum(f.replaced for f in self.fixes),
+            "cells": [
+                {"sheet": f.sheet, "row": f.row, "column": f.column, "problem": f.problem}
+                for f in self.fixes[:limit]
+            ],
+        }
+
+
+class _Texts:
+    """Turns one sheet's values into what openpyxl writes, recording every text it changes."""
+
+    def __init__(self, ws: Any, sheet: str, headers: Sequence[str]) -> None:
+        self.ws, self.sheet, self.raw_headers = ws, sheet, list(headers)
+        self.headers = [cell_text(h).text for h in headers]
+        self.fixes: list[TextFix] = []
+
+    def text(self, text: str, row: int, col: int) -> str:
+        fixed = cell_text(text)
+        if fixed.changed:
+            preview = fixed.text[:_PREVIEW] + ("…" if len(fixed.text) > _PREVIEW else "")
+            letter = get_column_letter(col)
+            header = self.headers[col - 1]
+            self.fixes.append(
+                TextFix(
+                    self.sheet,
+                    row,
+                    letter,
+                    header,
+                    preview,
+                    fixed.problem,
+                    fixed.cut,
+                    bool(fixed.replaced),
+                )
+            )
+        return fixed.text
+
+    def value(self, raw: object, row: int, col: int) -> object:
+        """A plain value, or a string cell when the text would otherwise become a formula."""
+        value = _cell(raw)
+        if not isinstance(value, str):
+            return value
+        text = self.text(value, row, col)
+        if not is_formula_like(text):
+            return text
+        cell = WriteOnlyCell(self.ws)
+        force_text(cell, text)
+        return cell
+
+    def header(self, col: int) -> Any:
+        cell = WriteOnlyCell(self.ws)
+        force_text(cell, self.text(self.raw_headers[col - 1], 1, col))
+        _style_header(cell)
+        return cell
+
+    def scan(self, frame: pd.DataFrame) -> list[TextFix]:
+        """The fixes writing ``frame`` will make, without writing it."""
+        for j, head in enumerate(self.raw_headers, start=1):
+            self.text(head, 1, j)
+        for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for j, raw in enumerate(row, start=1):
+                if isinstance(value := _cell(raw), str):
+                    self.text(value, i, j)
+        return self.fixes
+
+
+def _with_fix_rows(
+    problems: pd.DataFrame, fixes: Sequence[TextFix], *, workbook: str
+) -> pd.DataFrame:
+    """``problems`` with one more row per fix (columns as in ``problems``)."""
+    if not fixes:
+        return problems
+    rows = fix_problems(fixes, workbook=workbook).reindex(columns=problems.columns)
+    if not len(problems):
+        return rows
+    return pd.concat([problems, rows], ignore_index=True)
 
 
 def _open(path: Path) -> Workbook:
@@ -122,13 +301,12 @@ def _frame_sheet(ws: Any, frame: pd.DataFrame, n_rows: int, widths: list[int]) -
 
 def _fill(
     ws: Worksheet, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
-) -> None:
+) -> list[TextFix]:
     headers = _headers(frame, labels)
-    ws.append(headers)
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in row])
-    for cell in ws[1]:
-        _style_header(cell)
+    texts = _Texts(ws, ws.title, headers)
+    ws.append([texts.header(j) for j in range(1, len(headers) + 1)])
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        ws.append([texts.value(v, i, j) for j, v in enumerate(row, start=1)])
     n = len(frame)
     widths = _content_widths(frame, headers)
     for j, (fmt, content) in enumerate(
@@ -142,6 +320,7 @@ def _fill(
             if content > _MAX_WIDTH:  # too wide to fit: wrap instead
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     _frame_sheet(ws, frame, n, widths)
+    return texts.fixes
 
 
 def write_sheet(
@@ -151,39 +330,47 @@ def write_sheet(
     sheet: str,
     labels: Mapping[str, str] | None = None,
     formats: ColumnFormat | None = None,
-) -> Path:
+    problems: bool = False,
+) -> Written:
     """Write ``frame`` as sheet ``sheet`` of the workbook at ``path`` (created if absent).
 
     An existing sheet of that name is replaced; other sheets are kept. ``labels`` maps column
     names to the Chinese headers shown; ``formats`` overrides number formats per column.
-    Geometry columns are left out (the GeoPackage carries them).
+    Geometry columns are left out (the GeoPackage carries them). With ``problems`` the frame is
+    a problems table (:data:`~landgov.io.problems.PROBLEM_COLUMNS`) and a problem row is added
+    to it for each of its own cells whose text had to change.
+
+    Returns
+    -------
+    Written
+        The path and every cell whose text was cut or had characters replaced.
     """
     path = Path(path)
+    table = _table(frame)
+    if problems:
+        own = _Texts(None, sheet, _headers(table, labels or {})).scan(table)
+        table = _with_fix_rows(table, own, workbook=path.name)
     wb = _open(path)
     if sheet in wb.sheetnames:
         del wb[sheet]
-    _fill(wb.create_sheet(sheet), _table(frame), labels or {}, formats)
+    fixes = _fill(wb.create_sheet(sheet), table, labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return Written(path, tuple(fixes))
 
 
 def _write_only_sheet(
     ws: Any, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
-) -> None:
+) -> list[TextFix]:
     headers = _headers(frame, labels)
     _frame_sheet(ws, frame, len(frame), _content_widths(frame, headers))  # before any row
-    head_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        _style_header(cell)
-        head_cells.append(cell)
-    ws.append(head_cells)
+    texts = _Texts(ws, ws.title, headers)
+    ws.append([texts.header(j) for j in range(1, len(headers) + 1)])
     fmts = _number_formats(frame, formats)
-    for row in frame.itertuples(index=False, name=None):
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
         cells = []
-        for raw, fmt in zip(row, fmts, strict=True):
-            value = _cell(raw)
+        for j, (raw, fmt) in enumerate(zip(row, fmts, strict=True), start=1):
+            value = texts.value(raw, i, j)
             if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
                 cells.append(value)
                 continue
@@ -191,6 +378,7 @@ def _write_only_sheet(
             cell.number_format = fmt
             cells.append(cell)
         ws.append(cells)
+    return texts.fixes
 
 
 def write_workbook(
@@ -199,16 +387,35 @@ def write_workbook(
     *,
     labels: Mapping[str, str] | None = None,
     formats: ColumnFormat | None = None,
-) -> Path:
+    problems_sheet: str | None = None,
+) -> Written:
     """Write several sheets to a new workbook in one pass (fast: openpyxl write-only mode).
 
     Same presentation as :func:`write_sheet`: Chinese headers from ``labels``, frozen header
     row, filters, number formats by unit, fitted widths. An existing file is replaced.
+    ``problems_sheet`` names the sheet holding the problems table
+    (:data:`~landgov.io.problems.PROBLEM_COLUMNS`): a problem row is added to it for every cell
+    of the workbook whose text had to change. That sheet keeps its place but is filled last.
+
+    Returns
+    -------
+    Written
+        The path and every cell whose text was cut or had characters replaced.
     """
     path = Path(path)
+    if problems_sheet is not None and problems_sheet not in [name for name, _ in sheets]:
+        raise ValueError(f"problems_sheet {problems_sheet!r} is not one of the sheets")
     wb = Workbook(write_only=True)
-    for name, frame in sheets:
-        _write_only_sheet(wb.create_sheet(name), _table(frame), labels or {}, formats)
+    tables = [(name, wb.create_sheet(name), _table(frame)) for name, frame in sheets]
+    fixes: list[TextFix] = []
+    for name, ws, table in tables:
+        if name != problems_sheet:
+            fixes += _write_only_sheet(ws, table, labels or {}, formats)
+    for name, ws, table in tables:
+        if name == problems_sheet:
+            own = _Texts(None, name, _headers(table, labels or {})).scan(table)
+            full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+            fixes += _write_only_sheet(ws, full, labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return Written(path, tuple(fixes))

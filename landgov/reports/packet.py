@@ -8,7 +8,8 @@ adds the sheet to an existing workbook without touching its other sheets. For pa
 most :data:`DECORATE_LIMIT` rows (a meeting's worth) status cells are coloured by conditional
 formatting (不符合 red, 待核实 amber, 待承诺 blue) and carry their reasons as cell comments;
 larger packets (a whole county's screening) skip this second pass, which re-opens the workbook,
-and keep the reasons in the 说明 columns only.
+and keep the reasons in the 说明 columns only. Text from the data (enterprise names, project
+names, reasons) is written as text, never as a formula (:mod:`landgov.core.safe_text`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from landgov.reports.excel import write_sheet
+from landgov.core.safe_text import cell_text
+from landgov.reports.excel import Written, write_sheet
 from landgov.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 
 __all__ = ["DECORATE_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
@@ -117,21 +119,28 @@ def _decorate(path: Path, frame: pd.DataFrame) -> None:
         if note in frame:
             for i, text in enumerate(frame[note].tolist(), start=2):
                 if isinstance(text, str) and text:
-                    ws.cell(row=i, column=j).comment = Comment(text, "landgov", width=360)
+                    comment = Comment(cell_text(text).text, "landgov", width=360)
+                    ws.cell(row=i, column=j).comment = comment  # the 说明 column reports fixes
     wb.save(path)
 
 
-def write_packet(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_packet(frame: pd.DataFrame, path: str | Path) -> Written:
     """Write the packet as sheet 增容审查 into the workbook at ``path``.
 
     ``frame`` comes from :func:`packet_frame`. Other sheets of an existing workbook are kept;
     an older 增容审查 sheet is replaced. The ``<condition>_note`` columns are written after the
     overall verdict as 说明 columns.
+
+    Returns
+    -------
+    Written
+        The path and the cells whose text was cut or had characters replaced (report them as
+        problem rows, e.g. with :meth:`~landgov.reports.excel.Written.problems`).
     """
     path = Path(path)
     labels = dict(PACKET_COLUMNS)
     labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
-    write_sheet(frame, path, sheet=SHEET, labels=labels)
+    written = write_sheet(frame, path, sheet=SHEET, labels=labels)
     if len(frame) <= DECORATE_LIMIT:
         _decorate(path, frame)
-    return path
+    return written

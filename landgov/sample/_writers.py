@@ -2,7 +2,8 @@
 
 Shapefiles: GBK-encoded .dbf, ESRI .prj, the .dbf header date pinned to ``as_of``; .xlsx: fixed
 document properties and zip timestamps; GeoPackage: ``OGR_CURRENT_DATE`` pinned. The same seed
-therefore gives byte-identical files.
+therefore gives byte-identical files. Text is written as text, never as a formula, in .xlsx
+and CSV alike (:mod:`landgov.core.safe_text`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -22,9 +24,12 @@ import rasterio
 import rasterio.features
 from affine import Affine
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pyproj import CRS
+
+from landgov.core.safe_text import cell_text, csv_field, force_text
 
 EPSG = 4549
 ESRI_WKT = CRS.from_epsg(EPSG).to_wkt("WKT1_ESRI")
@@ -131,6 +136,23 @@ def _cell_value(v: object) -> object:
     return v
 
 
+def _text(ws: Any, row: int, column: int, text: str) -> Any:
+    """Put ``text`` in a cell as text (never a formula); the generator makes no text too long."""
+    cell = ws.cell(row=row, column=column)
+    force_text(cell, cell_text(text).text)
+    return cell
+
+
+def _row_value(ws: Any, raw: object) -> object:
+    """A data value for ``ws.append``; text becomes a string cell so ``=…`` stays text."""
+    value = _cell_value(raw)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws)
+    force_text(cell, cell_text(value).text)
+    return cell
+
+
 def write_xlsx(
     frame: pd.DataFrame,
     path: Path,
@@ -151,14 +173,14 @@ def write_xlsx(
     ncol = len(frame.columns)
     r = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+        _text(ws, 1, 1, title).font = Font(bold=True, size=14)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
         ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
         r = 2
     if groups:
         c = 1
         for label, span in groups:
-            cell = ws.cell(row=r, column=c, value=label)
+            cell = _text(ws, r, c, label)
             cell.font, cell.fill = Font(bold=True), _GROUP_FILL
             cell.alignment = Alignment(horizontal="center")
             if span > 1:
@@ -166,7 +188,7 @@ def write_xlsx(
             c += span
         r += 1
     for c, name in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=r, column=c, value=str(name))
+        cell = _text(ws, r, c, str(name))
         cell.font, cell.fill = Font(bold=True), _HEAD_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = (widths or {}).get(
@@ -174,7 +196,7 @@ def write_xlsx(
         )
     ws.freeze_panes = f"{get_column_letter(3 if ncol > 3 else 1)}{r + 1}"
     for values in frame.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in values])
+        ws.append([_row_value(ws, v) for v in values])
     for c, dtype in enumerate(frame.dtypes, start=1):
         if str(dtype).startswith("datetime"):
             for row in ws.iter_rows(min_row=r + 1, min_col=c, max_col=c):
@@ -210,6 +232,17 @@ def _write_reproducible_zip(data: bytes, path: Path, stamp: dt.datetime) -> None
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 (with BOM, so Excel opens it) CSV for benchmark-sized tables."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """UTF-8 (with BOM, so Excel opens it) CSV for benchmark-sized tables.
+
+    Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    single quote (OWASP CSV-injection rule, :func:`landgov.core.safe_text.csv_field`), so Excel
+    and WPS show it instead of evaluating it; numbers are written as numbers. The generator
+    itself makes no such text, so the CSV files it writes are unchanged by the rule.
+    """
+    safe = frame.copy()
+    for j, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            safe.iloc[:, j] = frame.iloc[:, j].map(csv_field)
+    # CRLF rows (RFC 4180): the csv module then quotes a field holding a lone \r as well
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path

@@ -1,0 +1,189 @@
+"""Text that never becomes a spreadsheet formula, and that a spreadsheet can hold.
+
+Every workbook and CSV file landgov writes passes its text through this module, so a name typed
+as ``=HYPERLINK("http://x","点我")`` in a source table reaches Excel and WPS exactly as typed and
+never runs (OWASP "CSV injection"). Three rules, each kept once here:
+
+1. **No formula from data.** Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+   carriage return (:data:`FORMULA_PREFIXES`), or that spells an Excel error value such as
+   ``#N/A``, is *formula-like* (:func:`is_formula_like`). An .xlsx writer stores every text as a
+   string cell and marks formula-like text with the cell style's ``quotePrefix`` (what Excel sets
+   when a user types a leading ``'``), so editing the cell keeps it text. A CSV file has no cell
+   types: there :func:`csv_field` puts a single quote in front of formula-like text (the OWASP
+   rule), which spreadsheet programs show and which a reader must strip to get the value back.
+2. **Characters an .xlsx file cannot hold are replaced visibly.** XML 1.0 forbids the C0 control
+   characters other than tab, line feed and carriage return (openpyxl raises
+   ``IllegalCharacterError`` on ``\\x01``), lone surrogates and U+FFFE/U+FFFF. A C0 control
+   becomes its Unicode control picture (``\\x01`` → ``␁``), the others become ``�`` (U+FFFD).
+3. **Text longer than a cell holds is cut with a visible mark.** An Excel cell holds at most
+   :data:`EXCEL_CELL_LIMIT` UTF-16 code units (a CJK Extension B character such as 𠮷 counts
+   two). Longer text keeps its beginning and ends with :func:`cut_mark`
+   (「…（已截断：原文 N 字…）」).
+
+:func:`cell_text` applies rules 2 and 3 and says what it changed, so writers can report each
+changed cell as a problem row; :func:`force_text` applies rule 1 to an openpyxl cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "EXCEL_CELL_LIMIT",
+    "EXCEL_ERROR_VALUES",
+    "FORMULA_PREFIXES",
+    "CellText",
+    "cell_text",
+    "csv_field",
+    "cut_mark",
+    "force_text",
+    "is_formula_like",
+]
+
+#: Characters an Excel cell holds at most (UTF-16 code units).
+EXCEL_CELL_LIMIT = 32_767
+
+#: First characters that make Excel, WPS or LibreOffice read a typed text as a formula [OWASP].
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: Texts Excel turns into error values when typed into a cell.
+EXCEL_ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REPLACEMENT = "\ufffd"
+
+
+def _replacement(char: str) -> str:
+    code = ord(char)
+    return chr(0x2400 + code) if code < 0x20 else _REPLACEMENT  # ␀…␟: Control Pictures
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would evaluate ``text`` if it were typed into a cell.
+
+    >>> is_formula_like('=HYPERLINK("http://x","点我")'), is_formula_like("-1+2")
+    (True, True)
+    >>> is_formula_like("#N/A"), is_formula_like("杭州某某有限公司")
+    (True, False)
+    """
+    return text.startswith(FORMULA_PREFIXES) or text in EXCEL_ERROR_VALUES
+
+
+def csv_field(value: object) -> object:
+    """``value`` as a CSV field: formula-like text gets a leading ``'`` (OWASP), rest unchanged.
+
+    Numbers stay numbers (``-1.5`` is not text); only ``str`` values are looked at.
+
+    >>> csv_field("=1+2"), csv_field("@SUM(A1)"), csv_field(-1.5), csv_field("甲公司")
+    ("'=1+2", "'@SUM(A1)", -1.5, '甲公司')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def cut_mark(length: int) -> str:
+    """The visible end of a cut text; ``length`` is the original length in characters."""
+    return f"…（已截断：原文 {length} 字，超出 Excel 单元格上限；全文见 GeoPackage 或源文件）"
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The longest start of ``text`` that takes at most ``units`` UTF-16 code units."""
+    head = text[:units]
+    while (extra := _utf16_length(head) - units) > 0:  # each astral character costs one more
+        head = head[: len(head) - max(1, extra // 2)]
+    return head
+
+
+@dataclass(frozen=True)
+class CellText:
+    """A text as an Excel cell can hold it, and what had to change.
+
+    Attributes
+    ----------
+    text
+        The text to write (equal to the input when nothing changed).
+    cut_from
+        When the text was cut to :data:`EXCEL_CELL_LIMIT` with :func:`cut_mark` at its end:
+        the length of the input in UTF-16 code units (as Excel counts); else ``None``.
+    replaced
+        Code points replaced because XML cannot hold them (e.g. ``{"U+0001": 2}``).
+    """
+
+    text: str
+    cut_from: int | None = None
+    replaced: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cut(self) -> bool:
+        """Whether the text was cut."""
+        return self.cut_from is not None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the cell shows something other than the input."""
+        return self.cut or bool(self.replaced)
+
+    @property
+    def problem(self) -> str:
+        """What changed, in the words of a problem row (empty when nothing changed)."""
+        parts = []
+        if self.replaced:
+            codes = "、".join(self.replaced)
+            n = sum(self.replaced.values())
+            parts.append(
+                f"文本含 Excel 文件不允许的控制字符 {codes}（共 {n} 个），"
+                "已替换为可见符号（如 ␁ 或 �）"
+            )
+        if self.cut:
+            parts.append(
+                f"文本长 {self.cut_from} 字，超出 Excel 单元格上限 {EXCEL_CELL_LIMIT} 字，"
+                "已截断，末尾标注「…（已截断…）」"
+            )
+        return "；".join(parts)
+
+
+def cell_text(text: str) -> CellText:
+    """``text`` made storable in one Excel cell: illegal characters replaced, length cut.
+
+    Formula-like text is left as it is: the writer stores it as a string cell
+    (see the module docstring).
+
+    >>> cell_text("甲\\x01公司").text, cell_text("甲\\x01公司").replaced
+    ('甲␁公司', {'U+0001': 1})
+    >>> fixed = cell_text("字" * 40_000)
+    >>> fixed.cut, len(fixed.text), fixed.text.endswith("全文见 GeoPackage 或源文件）")
+    (True, 32767, True)
+    """
+    replaced: dict[str, int] = {}
+    if _ILLEGAL.search(text):
+        found = Counter(_ILLEGAL.findall(text))
+        replaced = {f"U+{ord(c):04X}": n for c, n in sorted(found.items())}
+        text = _ILLEGAL.sub(lambda m: _replacement(m.group()), text)
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or (length := _utf16_length(text)) <= EXCEL_CELL_LIMIT:
+        return CellText(text, replaced=replaced)  # (the first test spares the encoding)
+    mark = cut_mark(length)
+    head = _utf16_prefix(text, EXCEL_CELL_LIMIT - len(mark))
+    return CellText(head + mark, cut_from=length, replaced=replaced)
+
+
+def force_text(cell: Any, text: str) -> None:
+    """Store ``text`` in an openpyxl cell as a string cell, never a formula or an error value.
+
+    ``text`` must already be storable (the ``text`` of :func:`cell_text`). openpyxl would make a
+    formula cell of ``"=…"`` and an error cell of ``"#N/A"``; the cell type is forced back to
+    string, and formula-like text gets ``quotePrefix`` so an edit in Excel or WPS keeps it text.
+    """
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True

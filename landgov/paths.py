@@ -44,7 +44,6 @@ because a rule placed earlier might have applied.
 from __future__ import annotations
 
 import enum
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -53,6 +52,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.missing import format_number, is_missing
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
@@ -393,12 +393,6 @@ class _Facts:
     block_citation: Citation | None
 
 
-def _missing_value(x: Any) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
 def _eval_status(atom: _Atom, facts: _Facts) -> _Outcome:
     verdict = facts.verdicts.get(atom.name)
     if verdict is None:
@@ -418,7 +412,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
         names = "、".join(u for u, cls in classes if cls == atom.value)
         text = f"企业（{names}）属《产业结构调整指导目录》{atom.value}"
         return _Outcome(True, ((text, verdict.citation),))
-    if any(_missing_value(cls) for _, cls in classes) or not classes:
+    if any(is_missing(cls) for _, cls in classes) or not classes:
         return _Outcome(
             None, missing=verdict.missing or ("企业表字段 catalogue_class（产业目录类别）",)
         )
@@ -427,7 +421,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
 
 def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
     grade = facts.row.get("grade")
-    if _missing_value(grade) or str(grade).strip() == "":
+    if is_missing(grade) or str(grade).strip() == "":
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
     return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
@@ -455,11 +449,11 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
 
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     large = facts.row.get("block_large")
-    if _missing_value(large):
+    if is_missing(large):
         return _Outcome(None, missing=("连片分析结果 block_large（先运行 blocks.find_blocks）",))
     hit = bool(large)
     area = facts.row.get("block_area_mu")
-    text = f"属连片地块 {facts.row.get('block_id')}（{_fmt(area)} 亩）"
+    text = f"属连片地块 {facts.row.get('block_id')}（{format_number(area)} 亩）"
     return _Outcome(hit, ((text, facts.block_citation),) if hit else ())
 
 
@@ -467,11 +461,11 @@ def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:
     check, key, label = _NUMERIC[atom.name]
     verdict = facts.verdicts.get(check) if check else None
     value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
-    if _missing_value(value):
+    if is_missing(value):
         missing = verdict.missing if verdict is not None and verdict.missing else ()
         return _Outcome(None, missing=missing or (f"{label}（{atom.name}）",))
     hit = _OPS[atom.extra](float(value), atom.value)
-    text = f"{label} {_fmt(value)} {atom.extra} {_fmt(atom.value)}"
+    text = f"{label} {format_number(value)} {atom.extra} {format_number(atom.value)}"
     return _Outcome(hit, ((text, verdict.citation if verdict else None),) if hit else ())
 
 
@@ -525,14 +519,6 @@ def _eval_rule(
         return all_part
     any_part = _any(_all(_eval_atom(a, facts) for a in term) for term in any_terms)
     return _all([all_part, any_part])
-
-
-def _fmt(x: Any) -> str:
-    if _missing_value(x):
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".")
-    return str(x)
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

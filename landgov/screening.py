@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from landgov.blocks import find_blocks, path_counts
+from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
 from landgov.errors import InputError, Issue
 from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
@@ -113,10 +114,6 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
 
 
-def _num(frame: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_numeric(_col(frame, name), errors="coerce").astype("float64")
-
-
 def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     values = _col(frame, name)
     return pd.to_datetime(values, errors="coerce", format="mixed")
@@ -131,20 +128,6 @@ def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return ts.normalize()
 
 
-def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
-def _fmt(x: Any, digits: int = 2) -> str:
-    if _missing(x):
-        return "—"
-    if isinstance(x, float | np.floating):
-        return f"{float(x):.{digits}f}".rstrip("0").rstrip(".")
-    return str(x)
-
-
 def _below(value: float, threshold: float) -> bool:
     """``value < threshold``, treating values within floating noise of the threshold as equal."""
     return value < threshold and not math.isclose(value, threshold, rel_tol=_EPS, abs_tol=_EPS)
@@ -155,9 +138,9 @@ def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Serie
 
 
 def _area_mu(parcels: pd.DataFrame) -> pd.Series:
-    area_mu = _num(parcels, "area_mu")
+    area_mu = numeric_column(parcels, "area_mu")
     if area_mu.isna().any():
-        area_m2 = _num(parcels, "area_m2")
+        area_m2 = numeric_column(parcels, "area_m2")
         if isinstance(parcels, gpd.GeoDataFrame):
             area_m2 = area_m2.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
         area_mu = area_mu.fillna(m2_to_mu(area_m2))
@@ -178,7 +161,7 @@ def _usccs_by_parcel(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Se
         return pd.Series([grouped.get(p, ()) for p in pids], index=parcels.index, dtype="object")
     joined = _col(parcels, "usccs").where(lambda s: s.notna(), _col(parcels, "main_uscc"))
     return joined.apply(
-        lambda v: () if _missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
+        lambda v: () if is_missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
     )
 
 
@@ -212,7 +195,7 @@ class _Firms:
 
     def get(self, uscc: Any, name: str) -> Any:
         value = self._rows.get(uscc, {}).get(name)
-        return None if _missing(value) else value
+        return None if is_missing(value) else value
 
 
 def _verdict(
@@ -306,13 +289,13 @@ def check_low_efficiency(
     threshold = float(profile.value(key))
     citation = profile.citation(key)
     min_mu = float(profile.value("screening.small_firm_min_land_mu"))
-    tax = _num(parcels, "tax_per_mu")
-    tax = tax.fillna(_num(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
+    tax = numeric_column(parcels, "tax_per_mu")
+    tax = tax.fillna(numeric_column(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     out = []
     for value, usccs in zip(tax.tolist(), links.tolist(), strict=True):
-        values = {"tax_per_mu": None if _missing(value) else float(value), "threshold": threshold}
+        values = {"tax_per_mu": None if is_missing(value) else float(value), "threshold": threshold}
         in_scope, missing = _scope(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
         values["in_scope"] = in_scope
         out.append(
@@ -339,11 +322,11 @@ def _low_eff_verdict(
     citation: Citation,
     values: dict[str, Any],
 ) -> Verdict:
-    c, t = Check.LOW_EFFICIENCY, _fmt(threshold)
+    c, t = Check.LOW_EFFICIENCY, format_number(threshold)
     if in_scope is False:
-        reason = f"仅有规下且用地不足{_fmt(min_mu)}亩的企业，不在低效排查范围"
+        reason = f"仅有规下且用地不足{format_number(min_mu)}亩的企业，不在低效排查范围"
         return _verdict(c, Status.PASS, reason, citation, values=values)
-    if _missing(value):
+    if is_missing(value):
         return _verdict(
             c,
             Status.UNKNOWN,
@@ -353,12 +336,14 @@ def _low_eff_verdict(
             missing=["宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）", *missing],
         )
     if not _below(value, threshold):
-        reason = f"亩均税收 {_fmt(value)} 万元/亩，不低于 {t} 万元/亩"
+        reason = f"亩均税收 {format_number(value)} 万元/亩，不低于 {t} 万元/亩"
         return _verdict(c, Status.PASS, reason, citation, values=values)
     if in_scope is None:
-        reason = f"亩均税收 {_fmt(value)} 万元/亩低于 {t} 万元/亩，但无法确定是否在排查范围"
+        reason = (
+            f"亩均税收 {format_number(value)} 万元/亩低于 {t} 万元/亩，但无法确定是否在排查范围"
+        )
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
-    reason = f"亩均税收 {_fmt(value)} 万元/亩，低于 {t} 万元/亩"
+    reason = f"亩均税收 {format_number(value)} 万元/亩，低于 {t} 万元/亩"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -384,10 +369,10 @@ def _attach_records(
     cats = _col(recs, "category").astype("object")
     sevs = _col(recs, "severity").astype("object")
     for p, u, cat, sev in zip(pid, uscc, cats, sevs, strict=True):
-        rec = ("未注明" if _missing(cat) else str(cat), "未注明" if _missing(sev) else str(sev))
-        if not _missing(p):
+        rec = ("未注明" if is_missing(cat) else str(cat), "未注明" if is_missing(sev) else str(sev))
+        if not is_missing(p):
             by_pid.setdefault(p, []).append(rec)
-        elif not _missing(u):
+        elif not is_missing(u):
             by_uscc.setdefault(u, []).append(rec)
     out: dict[Any, list[tuple[str, str]]] = {}
     pids = _col(parcels, "parcel_id").tolist()
@@ -482,12 +467,13 @@ def _two_high_one(
         if energy < min(new, old) - _EPS:
             return False, "", []
         if energy >= max(new, old) - _EPS:
-            return True, f"{u} 年综合能耗 {_fmt(energy)} 吨标准煤", []
+            return True, f"{u} 年综合能耗 {format_number(energy)} 吨标准煤", []
         return None, "", [f"企业表字段 built_year（投产年份，{u}）"]
     since = int(float(year)) >= split
     limit = new if since else old
     when = f"{split}年以来建设" if since else f"{split}年以前建设"
-    text = f"{u}（{int(float(year))}年，{when}）年综合能耗 {_fmt(energy)} 吨标准煤 ≥ {_fmt(limit)}"
+    energy_text, limit_text = format_number(energy), format_number(limit)
+    text = f"{u}（{int(float(year))}年，{when}）年综合能耗 {energy_text} 吨标准煤 ≥ {limit_text}"
     return energy >= limit - _EPS, text, []
 
 
@@ -591,8 +577,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     citation = profile.citation("screening.idle_years")
     contract = _dates(parcels, "contract_start_date")
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
-    floor = _num(parcels, "floor_area_m2")
-    cover = _num(parcels, "built_cover")  # NaN everywhere when no raster was given
+    floor = numeric_column(parcels, "floor_area_m2")
+    cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     min_cover = float(profile.value("screening.idle_built_cover_min", 0.05))
     built = (floor > 0) | (cover >= min_cover)
     bare = (floor == 0) | (cover < min_cover)
@@ -638,7 +624,7 @@ def _idle_verdict(
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
     need_start = "宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"
-    if _missing(years):
+    if is_missing(years):
         missing = ["宗地字段 contract_start_date（约定开工日期）"]
         missing += [need_start] if started is None else []
         return _verdict(
@@ -671,7 +657,7 @@ def _idle_verdict(
 
 def _division(code: Any) -> int | None:
     """Two-digit GB/T 4754 division of an industry code ("C3311", "3311", 33 → 33)."""
-    if _missing(code):
+    if is_missing(code):
         return None
     text = str(code).strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
     digits = text.split(".")[0]
@@ -700,15 +686,15 @@ def _floor_table(profile: Profile) -> dict[int, float]:
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """容积率 per plot and where it came from: ``far``, floor area / land area, ``far_declared``."""
-    far = _num(parcels, "far")
+    far = numeric_column(parcels, "far")
     source = pd.Series(np.where(far.notna(), "far", ""), index=parcels.index, dtype="object")
-    area = _num(parcels, "area_m2")
+    area = numeric_column(parcels, "area_m2")
     if isinstance(parcels, gpd.GeoDataFrame):
         area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
-    computed = _num(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
+    computed = numeric_column(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)
-    declared = _num(parcels, "far_declared")
+    declared = numeric_column(parcels, "far_declared")
     source = source.mask((source == "") & declared.notna(), "far_declared")
     return far.fillna(declared), source
 
@@ -742,20 +728,24 @@ def check_under_used(
     out = []
     rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
     for firm, value, origin in rows:
-        div = None if _missing(firm) else _division(table.get(firm, "industry_code"))
+        div = None if is_missing(firm) else _division(table.get(firm, "industry_code"))
         floor, cit = (floors[div], floor_cit) if div in floors else (default, default_cit)
         basis = f"行业大类 {div:02d} 下限" if div in floors else "默认下限（行业不明或无国家指标）"
-        values = {"far": None if _missing(value) else float(value), "floor": floor, "division": div}
-        if _missing(value):
+        values = {
+            "far": None if is_missing(value) else float(value),
+            "floor": floor,
+            "division": div,
+        }
+        if is_missing(value):
             missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
             out.append(
                 _verdict(c, Status.UNKNOWN, "容积率缺失", cit, values=values, missing=missing)
             )
         elif _below(float(value), floor):
-            reason = f"容积率 {_fmt(value)}（{origin}）低于{basis} {_fmt(floor)}"
+            reason = f"容积率 {format_number(value)}（{origin}）低于{basis} {format_number(floor)}"
             out.append(_verdict(c, Status.FAIL, reason, cit, values=values))
         else:
-            reason = f"容积率 {_fmt(value)} 不低于{basis} {_fmt(floor)}"
+            reason = f"容积率 {format_number(value)} 不低于{basis} {format_number(floor)}"
             out.append(_verdict(c, Status.PASS, reason, cit, values=values))
     return _series(out, parcels.index, c.value)
 
@@ -814,7 +804,7 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def _is_industrial(values: pd.Series, allowed: Iterable[str]) -> pd.Series:
     allowed_set = {str(a).strip().upper() for a in allowed}
-    text = values.astype("object").map(lambda v: None if _missing(v) else str(v).strip().upper())
+    text = values.astype("object").map(lambda v: None if is_missing(v) else str(v).strip().upper())
     out = text.map(lambda v: None if v is None else v in allowed_set)
     return out
 
@@ -906,17 +896,13 @@ def _share_verdicts(
     return _series(out, shares.index, check.value)
 
 
-def _truthy(v: Any) -> bool | None:
-    if _missing(v):
-        return None
-    if isinstance(v, str):
-        text = v.strip().lower()
-        if text in {"是", "内", "true", "t", "y", "yes", "1", "控制线内"}:
-            return True
-        if text in {"否", "外", "false", "f", "n", "no", "0", "控制线外"}:
-            return False
-        return None
-    return bool(v)
+_INSIDE = frozenset({"内", "控制线内"})
+_OUTSIDE = frozenset({"外", "控制线外"})
+
+
+def _inside_line(v: Any) -> bool | None:
+    """``inside_control_line`` as a bool; blank (「无」 included) is unknown, never outside."""
+    return None if is_missing(v) else parse_yes_no(v, yes=_INSIDE, no=_OUTSIDE)
 
 
 def check_control_line(
@@ -946,7 +932,7 @@ def check_control_line(
             else "规划图层字段 inside_control_line（是否在工业用地控制线内）"
         )
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
-    inside = planning["inside_control_line"].map(_truthy)
+    inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
     shares = _overlay_shares(_need_geo(parcels), planning, classes)
     limit = float(profile.value(key))
@@ -1009,7 +995,7 @@ def _plan_names(parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> dict[Any,
     out: dict[Any, tuple[str, ...]] = {}
     for i, j in zip(left, right, strict=True):
         idx = parcels.index[i]
-        if not _missing(names[j]):
+        if not is_missing(names[j]):
             out[idx] = tuple(dict.fromkeys((*out.get(idx, ()), str(names[j]))))
     return out
 
@@ -1233,7 +1219,7 @@ def _problems(
         for i, (p, u) in enumerate(
             zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
         ):
-            if (_missing(p) or p not in pids) and (_missing(u) or u not in linked):
+            if (is_missing(p) or p not in pids) and (is_missing(u) or u not in linked):
                 log.add(
                     "违法违规记录无法对应到任何宗地",
                     row=i + 1,

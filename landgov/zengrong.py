@@ -30,6 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import is_missing, parse_yes_no
 from landgov.far import far_floors, headroom
 from landgov.ids import normalize_uscc
 from landgov.industry import (
@@ -102,14 +103,6 @@ _APP = "增容申请"
 
 def _cite(key: str) -> Citation:
     return Citation("000", _CLAUSE[key])
-
-
-def _missing(x: object) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    return isinstance(x, str) and not x.strip()
 
 
 def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Verdict:
@@ -198,7 +191,7 @@ def _scope_district(case: _Case, s: _Settings) -> Verdict:
 def _scope_right(case: _Case, s: _Settings) -> Verdict:
     right = case.parcel.get("right_type")
     cite = s.cite("scope_right_types")
-    if _missing(right):
+    if is_missing(right):
         return _v(
             "scope.right",
             Status.UNKNOWN,
@@ -222,7 +215,7 @@ def _is_industrial(value: object, uses: Sequence[str]) -> bool:
 def _scope_use(case: _Case, s: _Settings) -> Verdict:
     use = case.parcel.get("land_use")
     cite = s.cite("industrial_land_uses")
-    if _missing(use):
+    if is_missing(use):
         return _v("scope.use", Status.UNKNOWN, "土地用途缺失", cite, missing=("土地用途",))
     ok = _is_industrial(use, s.value("industrial_land_uses"))
     reason = "存量工业用地" if ok else f"土地用途为「{use}」，非工业用地"
@@ -241,7 +234,7 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             missing=("规划用途图层",),
         )
     planned = case.overlay.get("planned_use")
-    if _missing(planned):
+    if is_missing(planned):
         return _v(
             "scope.plan",
             Status.UNKNOWN,
@@ -275,7 +268,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
     far = case.far.get("far")
-    if _missing(far):
+    if is_missing(far):
         return _v(
             "cap",
             Status.UNKNOWN,
@@ -286,7 +279,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     values: dict[str, object] = {"现状容积率": round(float(far), 3), "上限": cap}
     after = case.after.get("far_after")
     if case.application is not None:
-        if _missing(after):
+        if is_missing(after):
             return _v(
                 "cap",
                 Status.UNKNOWN,
@@ -313,14 +306,14 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     min_mu = float(s.value("min_area_mu"))
     cite = s.cite("min_area_mu")
     geom = case.far.get("land_area_m2")
-    if _missing(geom):
+    if is_missing(geom):
         return _v("cond1.area", Status.UNKNOWN, "用地面积未知", cite, missing=("宗地图形",))
     threshold = min_mu * M2_PER_MU
     area = round(float(geom), 2)  # cadastral precision: 0.01 m²
     mu = area / M2_PER_MU
     values: dict[str, object] = {"用地面积_亩": round(mu, 4), "门槛_亩": min_mu}
     declared = case.parcel.get("area_declared_m2")
-    if not _missing(declared):
+    if not is_missing(declared):
         d = round(float(declared), 2)
         values["登记面积_亩"] = round(d / M2_PER_MU, 4)
         if (d > threshold) != (area > threshold):
@@ -426,11 +419,10 @@ def _yes_no(
     texts: tuple[str, str],
 ) -> Verdict:
     """A yes/no field of the application: ``fail_on`` is the answer that fails."""
-    value = _app(case, name)
-    if value is None or _missing(value):
+    answer = parse_yes_no(_app(case, name))
+    if answer is None:
         where = _APP if case.application is None else "申请表"
         return _v(rule, Status.UNKNOWN, f"{label}未填报", cite, missing=(f"{where}：{label}",))
-    answer = bool(value)
     status = Status.FAIL if answer == fail_on else Status.PASS
     return _v(rule, status, texts[0] if answer else texts[1], cite, values={label: answer})
 
@@ -455,7 +447,7 @@ def _cond1(case: _Case, s: _Settings) -> list[Verdict]:
 def _title(case: _Case) -> Verdict:
     cite = _cite("cond2")
     value = _app(case, "title_status")
-    if _missing(value):
+    if is_missing(value):
         where = _APP if case.application is None else "申请表"
         return _v(
             "cond2.title",
@@ -474,14 +466,13 @@ def _title(case: _Case) -> Verdict:
 
 def _first_development(case: _Case, s: _Settings) -> Verdict:
     cite = _cite("cond2")
-    value = _app(case, "first_development_done")
-    if value is not None and not _missing(value):
-        ok = bool(value)
+    ok = parse_yes_no(_app(case, "first_development_done"))
+    if ok is not None:
         reason = "已完成首次开发" if ok else "申请表填报未完成首次开发"
         status = Status.PASS if ok else Status.FAIL
         return _v("cond2.first_development", status, reason, cite, values={"首次开发": ok})
     done = case.parcel.get("completion_date")
-    if _missing(done):
+    if is_missing(done):
         return _v(
             "cond2.first_development",
             Status.UNKNOWN,
@@ -567,7 +558,7 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
 
 def _manufacturing(case: _Case) -> Verdict:
     cite = _cite("cond4")
-    if case.enterprise is None or _missing(case.enterprise.get("industry_code")):
+    if case.enterprise is None or is_missing(case.enterprise.get("industry_code")):
         return _v(
             "cond4.manufacturing",
             Status.UNKNOWN,
@@ -654,7 +645,7 @@ def _indicator(key: str, threshold: float, case: _Case, cite: Citation) -> Verdi
     """
     label, figure, is_max = _INDICATORS[key]
     value = case.after.get(figure) if figure else None
-    if _missing(value):
+    if is_missing(value):
         where = f"{_APP}：{label}" if figure else f"{label}（申请表未提供）"
         return _v(f"cond6.{key}", Status.UNKNOWN, f"{label}无数据", cite, missing=(where,))
     ok = value <= threshold if is_max else value >= threshold
@@ -713,7 +704,7 @@ def _cond8(case: _Case) -> list[Verdict]:
     if case.application is None:
         reason = "如改变原建筑结构，须出具建筑结构安全鉴定报告"
         return [_v("cond8.safety_report", Status.PENDING, reason, cite)]
-    if changes is None or _missing(changes):
+    if changes is None or is_missing(changes):
         return [
             _v(
                 "cond8.safety_report",
@@ -873,7 +864,7 @@ def _plan_labels(
     name = layer.get("plan_name", pd.Series("拆迁计划", index=layer.index)).fillna("拆迁计划")
     year = layer.get("plan_year", pd.Series(None, index=layer.index))
     layer["_label"] = [
-        f"{n}（{int(y)}年）" if not _missing(y) else str(n)
+        f"{n}（{int(y)}年）" if not is_missing(y) else str(n)
         for n, y in zip(name.astype(str), pd.to_numeric(year, errors="coerce"), strict=True)
     ]
     return _overlaps(parcels, layer, "_label", tol=tol)["names"]
@@ -902,9 +893,9 @@ def _parcel_users(
         rel = rel.sort_values("owner", ascending=False, kind="stable")
         first = rel.drop_duplicates("parcel_id").set_index("parcel_id")["uscc"]
         out = parcels["parcel_id"].map(first).astype(object)
-    by_name = {str(e.get("name")): u for u, e in by_uscc.items() if not _missing(e.get("name"))}
+    by_name = {str(e.get("name")): u for u, e in by_uscc.items() if not is_missing(e.get("name"))}
     holders = parcels.get("holder", pd.Series(None, index=parcels.index)).map(
-        lambda h: by_name.get(str(h)) if not _missing(h) else None
+        lambda h: by_name.get(str(h)) if not is_missing(h) else None
     )
     return out.where(out.notna() & out.ne(""), holders)
 
@@ -927,14 +918,14 @@ _CATEGORY_ALIASES = {"生态环境": "环保", "环境": "环保", "安全生产
 
 
 def _category(value: object) -> str | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     text = str(value).strip()
     return _CATEGORY_ALIASES.get(text, text)
 
 
 def _date(value: object) -> dt.date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     stamp = pd.to_datetime(value, errors="coerce")
     return None if pd.isna(stamp) else stamp.date()
@@ -950,9 +941,9 @@ def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
         pid = row.get("parcel_id")
         rec = _Record(
             uscc=normalize_uscc(row.get("uscc")),
-            parcel_id=None if _missing(pid) else str(pid).strip(),
+            parcel_id=None if is_missing(pid) else str(pid).strip(),
             category=_category(row.get("category")),
-            severity=None if _missing(row.get("severity")) else str(row["severity"]).strip(),
+            severity=None if is_missing(row.get("severity")) else str(row["severity"]).strip(),
             record_date=_date(row.get("record_date")),
         )
         if rec.uscc:
@@ -976,10 +967,10 @@ def _records_for(
 
 def _tax_per_mu_now(enterprise: Mapping[str, Any] | None, land_mu: float) -> float:
     """Last year's 亩均税收 (万元/亩): tax / the enterprise's declared land, else / this plot."""
-    if enterprise is None or _missing(enterprise.get("tax_wan")):
+    if enterprise is None or is_missing(enterprise.get("tax_wan")):
         return math.nan
     land = enterprise.get("land_mu")
-    land = float(land) if not _missing(land) and float(land) > 0 else land_mu
+    land = float(land) if not is_missing(land) and float(land) > 0 else land_mu
     return float(enterprise["tax_wan"]) / land if land and land > 0 else math.nan
 
 
@@ -1029,7 +1020,7 @@ def _prepare(
 
 
 def _relaxation(enterprise: Mapping[str, Any] | None, sectors: Sequence[str]) -> str:
-    if enterprise is None or _missing(enterprise.get("reform_sector")):
+    if enterprise is None or is_missing(enterprise.get("reform_sector")):
         return ""
     sector = str(enterprise["reform_sector"])
     if any(s in sector for s in sectors):
@@ -1155,23 +1146,23 @@ def _after(
 ) -> dict[str, Any]:
     """Figures after the project: 容积率, 亩均税收, investment intensity (per 亩 of this plot)."""
     land = fact.get("land_area_m2")
-    land = float(land) if not _missing(land) and float(land) > 0 else math.nan
+    land = float(land) if not is_missing(land) and float(land) > 0 else math.nan
     land_mu = land / M2_PER_MU
     added = app.get("added_floor_m2")
     floor = fact.get("floor_area_m2")
     far_after = (
         (float(floor) + float(added)) / land
-        if not (_missing(added) or _missing(floor))
+        if not (is_missing(added) or is_missing(floor))
         else math.nan
     )
 
     def per_mu(x: object) -> float:
-        return float(x) / land_mu if not _missing(x) and land_mu > 0 else math.nan
+        return float(x) / land_mu if not is_missing(x) and land_mu > 0 else math.nan
 
     return {
         "far_after": far_after,
         "floor_area_after_m2": float(floor) + float(added)
-        if not (_missing(added) or _missing(floor))
+        if not (is_missing(added) or is_missing(floor))
         else math.nan,
         "tax_per_mu_now_wan": _tax_per_mu_now(ent, land_mu),
         "tax_per_mu_after_wan": per_mu(app.get("tax_after_wan")),

@@ -34,10 +34,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from landgov.blocks import find_blocks, path_counts
+from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
 from landgov.errors import InputError, Issue
 from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
@@ -754,38 +755,6 @@ def check_under_used(
 # 6–8. overlays: planning, control line, demolition
 
 
-def _overlay_shares(
-    parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, classes: pd.Series
-) -> pd.DataFrame:
-    """Share of each parcel's area covered by layer polygons of each class.
-
-    ``classes`` labels every layer row; returns one column per label (shares in [0, 1]) plus
-    ``covered`` (all labels). Layer polygons are taken as a partition (a planning map); where
-    they overlap each other the overlap counts twice, and every share is capped at 1.
-
-    .. math:: \\text{share}_c = \\min\\Big(1, \\frac{\\sum_{j \\in c} |P \\cap L_j|}{|P|}\\Big)
-    """
-    layer = layer.to_crs(parcels.crs) if layer.crs and parcels.crs else layer
-    geoms = parcels.geometry.values
-    labels = sorted(pd.unique(classes.astype("object")))
-    result = pd.DataFrame(0.0, index=parcels.index, columns=[*labels, "covered"])
-    left, right = layer.sindex.query(geoms, predicate="intersects")
-    if len(left) == 0:
-        return result
-    area = shapely.area(np.asarray(geoms))
-    inter = shapely.area(
-        shapely.intersection(np.asarray(geoms)[left], layer.geometry.values[right])
-    )
-    cls = classes.to_numpy(dtype=object)[right]
-    n = len(parcels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for name in [*labels, "covered"]:
-            mask = np.ones(len(left), dtype=bool) if name == "covered" else cls == name
-            total = np.bincount(left[mask], weights=inter[mask], minlength=n)
-            result[name] = np.nan_to_num(np.clip(total / area, 0.0, 1.0))
-    return result
-
-
 def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
     if not isinstance(parcels, gpd.GeoDataFrame):
         raise InputError(
@@ -802,13 +771,6 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
     return parcels
 
 
-def _is_industrial(values: pd.Series, allowed: Iterable[str]) -> pd.Series:
-    allowed_set = {str(a).strip().upper() for a in allowed}
-    text = values.astype("object").map(lambda v: None if is_missing(v) else str(v).strip().upper())
-    out = text.map(lambda v: None if v is None else v in allowed_set)
-    return out
-
-
 def check_planning(
     parcels: gpd.GeoDataFrame,
     *,
@@ -818,7 +780,7 @@ def check_planning(
     """Planned use no longer industrial (规划已非工业) — overlay with the planning layer.
 
     A plot fails when the share of its area planned for a non-industrial use (``planned_use``
-    not in ``screening.planning_industrial_uses``) is at least
+    not industrial by :mod:`landgov.core.landuse`: exact names/codes, never substrings) is at least
     ``screening.planning_nonindustrial_share``; such land changes use only with “改一补一”
     [000 19]. When the layer leaves enough of the plot uncovered (or without a planned use) that
     the answer could change, the plot is 待核实.
@@ -837,13 +799,9 @@ def check_planning(
         )
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
     limit = float(profile.value(key))
-    industrial = _is_industrial(
-        planning["planned_use"], profile.value("screening.planning_industrial_uses")
-    )
-    classes = industrial.map({True: "industrial", False: "other", None: "unknown"}).fillna(
-        "unknown"
-    )
-    shares = _overlay_shares(_need_geo(parcels), planning, classes)
+    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
+    classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
     return _share_verdicts(
         shares,
         "other",
@@ -934,7 +892,7 @@ def check_control_line(
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
     inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
-    shares = _overlay_shares(_need_geo(parcels), planning, classes)
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
     limit = float(profile.value(key))
     return _share_verdicts(
         shares,
@@ -955,49 +913,35 @@ def check_demolition(
 ) -> pd.Series:
     """Inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1] — overlay.
 
-    A plot fails when at least ``screening.demolition_share`` of its area lies in demolition
-    plan polygons (``plan_name`` reported). Without the layer every plot is 待核实.
+    The rule is :class:`landgov.core.overlay.DemolitionRule` (profile ``overlay.demolition_share``
+    and ``overlay.demolition_comparison``), the same one the 增容 check applies. Without the layer
+    every plot is 待核实.
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``demolition``; ``values`` hold ``share`` and ``plans``.
+        Verdicts named ``demolition``; ``values`` hold ``share``, ``plans`` and ``threshold``.
     """
-    key = "screening.demolition_share"
-    citation = profile.citation(key)
+    rule = DemolitionRule.from_profile(profile)
     c = Check.DEMOLITION
     if demolition is None:
         return _unknown_all(
-            parcels.index, c, "未提供拆迁计划图层，无法判定", citation, "拆迁计划图层 demolition"
+            parcels.index,
+            c,
+            "未提供拆迁计划图层，无法判定",
+            rule.citation,
+            "拆迁计划图层 demolition",
         )
     geo = _need_geo(parcels)
-    classes = pd.Series("plan", index=demolition.index)
-    shares = _overlay_shares(geo, demolition, classes)
-    names = _plan_names(geo, demolition)
-    limit = float(profile.value(key))
+    found = demolition_overlay(geo, demolition, rule=rule)
     out = []
-    for idx, share in zip(geo.index, shares["covered"].tolist(), strict=True):
-        values = {"share": round(share, 4), "plans": names.get(idx, ()), "threshold": limit}
-        if share >= limit - _EPS:
-            plans = "、".join(values["plans"]) or "未命名计划"
-            reason = f"宗地 {share:.0%} 的面积位于拆迁计划（{plans}）内"
-            out.append(_verdict(c, Status.FAIL, reason, citation, values=values))
-        else:
-            reason = f"位于拆迁计划内的面积占 {share:.0%}，低于 {limit:.0%}"
-            out.append(_verdict(c, Status.PASS, reason, citation, values=values))
+    for share, plans, inside in found[["share", "plans", "inside"]].itertuples(index=False):
+        values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
+        where = f"拆迁计划（{'、'.join(plans)}）" if plans else "拆迁计划"
+        reason = f"位于{where}内的面积{rule.describe(share)}"
+        status = Status.FAIL if inside else Status.PASS
+        out.append(_verdict(c, status, reason, rule.citation, values=values))
     return _series(out, geo.index, c.value)
-
-
-def _plan_names(parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> dict[Any, tuple[str, ...]]:
-    layer = layer.to_crs(parcels.crs) if layer.crs and parcels.crs else layer
-    left, right = layer.sindex.query(parcels.geometry.values, predicate="intersects")
-    names = _col(layer, "plan_name").to_numpy(dtype=object)
-    out: dict[Any, tuple[str, ...]] = {}
-    for i, j in zip(left, right, strict=True):
-        idx = parcels.index[i]
-        if not is_missing(names[j]):
-            out[idx] = tuple(dict.fromkeys((*out.get(idx, ()), str(names[j]))))
-    return out
 
 
 # --------------------------------------------------------------------------------------------

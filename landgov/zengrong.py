@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
 from landgov.far import far_floors, headroom
 from landgov.ids import normalize_uscc
 from landgov.industry import (
@@ -148,6 +151,17 @@ class _Settings:
     def cite(self, key: str) -> Citation:
         return self.profile.citation(f"zengrong.{key}")
 
+    def cite_key(self, key: str) -> Citation:
+        return self.profile.citation(key)
+
+    @functools.cached_property
+    def industrial(self) -> LandUseMatcher:
+        return industrial_matcher(self.profile)
+
+    @functools.cached_property
+    def demolition(self) -> DemolitionRule:
+        return DemolitionRule.from_profile(self.profile)
+
 
 def _app(case: _Case, name: str) -> Any:
     return None if case.application is None else case.application.get(name)
@@ -205,19 +219,15 @@ def _scope_right(case: _Case, s: _Settings) -> Verdict:
     return _v("scope.right", status, reason, cite, values={"权利性质": right})
 
 
-def _is_industrial(value: object, uses: Sequence[str]) -> bool:
-    text = str(value).strip().upper()
-    return any(text == u.upper() or (len(u) > 2 and u in text) for u in uses) or any(
-        text.startswith(u) for u in ("M1", "M2", "M3")
-    )
-
-
 def _scope_use(case: _Case, s: _Settings) -> Verdict:
     use = case.parcel.get("land_use")
-    cite = s.cite("industrial_land_uses")
+    cite = s.cite_key("landuse.industrial_uses")
     if is_missing(use):
         return _v("scope.use", Status.UNKNOWN, "土地用途缺失", cite, missing=("土地用途",))
-    ok = _is_industrial(use, s.value("industrial_land_uses"))
+    ok = s.industrial.matches(use)
+    if ok is None:
+        reason = f"土地用途「{use}」含工业与非工业两种含义，需人工核实"
+        return _v("scope.use", Status.UNKNOWN, reason, cite, missing=("土地用途（人工核实）",))
     reason = "存量工业用地" if ok else f"土地用途为「{use}」，非工业用地"
     status = Status.PASS if ok else Status.FAIL
     return _v("scope.use", status, reason, cite, values={"土地用途": use})
@@ -243,8 +253,12 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             missing=("规划用途",),
         )
     values = {"规划用途": planned, "工业用地控制线内": case.overlay.get("inside_control_line")}
-    if _is_industrial(planned, s.value("industrial_land_uses")):
+    industrial = s.industrial.matches(planned)
+    if industrial:
         return _v("scope.plan", Status.PASS, f"规划用途为{planned}", cite, values=values)
+    if industrial is None:
+        reason = f"规划用途「{planned}」含工业与非工业两种含义，需人工核实"
+        return _v("scope.plan", Status.UNKNOWN, reason, cite, values=values, missing=("规划用途",))
     reason = f"规划用途为「{planned}」，不符合国土空间规划的工业用途"
     return _v("scope.plan", Status.FAIL, reason, cite, values=values)
 
@@ -332,7 +346,9 @@ def _area(case: _Case, s: _Settings) -> Verdict:
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:
-    cite = _cite("cond1")
+    """Not in a recent demolition plan: the shared rule of :mod:`landgov.core.overlay`."""
+    rule = s.demolition
+    cite = rule.citation
     if not case.overlay.get("demolition_given"):
         return _v(
             "cond1.demolition",
@@ -341,10 +357,15 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
             cite,
             missing=("拆迁计划图层",),
         )
+    share = float(case.overlay.get("demolition_share") or 0.0)
     plans = case.overlay.get("demolition_plans") or ""
-    if plans:
-        reason = f"列入近年拆迁计划：{plans}"
-        return _v("cond1.demolition", Status.FAIL, reason, cite, values={"拆迁计划": plans})
+    values = {"拆迁计划": plans, "面积占比": round(share, 4), "比例门槛": rule.share}
+    if case.overlay.get("in_demolition_plan"):
+        reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
+        return _v("cond1.demolition", Status.FAIL, reason, cite, values=values)
+    if share > 0:
+        reason = f"位于拆迁计划（{plans}）内的面积{rule.describe(share)}，不视为列入拆迁计划"
+        return _v("cond1.demolition", Status.PASS, reason, cite, values=values)
     return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
 
 
@@ -788,33 +809,15 @@ def overall(verdicts: Mapping[str, Verdict]) -> tuple[Eligibility, str]:
 # Inputs: overlays, enterprises, records
 
 
-def _overlaps(
+def _overlap_names(
     parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, column: str, *, tol: float
-) -> pd.DataFrame:
-    """Per parcel: ``names`` (overlapping values, "；"-joined) and ``main`` (largest overlap)."""
-    layer = layer.to_crs(parcels.crs) if layer.crs != parcels.crs else layer
-    left = gpd.GeoDataFrame(geometry=parcels.geometry, crs=parcels.crs)
-    hits = gpd.sjoin(left, layer[[layer.geometry.name]], predicate="intersects", how="inner")
-    if hits.empty:
-        return pd.DataFrame({"names": "", "main": None}, index=parcels.index)
-    a = parcels.geometry.loc[hits.index].to_numpy()
-    b = layer.geometry.loc[hits["index_right"]].to_numpy()
-    area = gpd.GeoSeries(a, crs=parcels.crs).intersection(gpd.GeoSeries(b, crs=parcels.crs)).area
-    labels = layer[column] if column in layer else pd.Series("", index=layer.index)
-    pairs = pd.DataFrame(
-        {
-            "p": hits.index,
-            "name": labels.loc[hits["index_right"]].astype(str).to_numpy(),
-            "area": area.to_numpy(),
-            "j": hits["index_right"].to_numpy(),
-        }
-    )
-    pairs = pairs[pairs["area"] > tol].sort_values("area", ascending=False, kind="stable")
-    names = pairs.groupby("p")["name"].agg(lambda s: "；".join(dict.fromkeys(s)))
-    main = pairs.drop_duplicates("p").set_index("p")["j"]
-    out = pd.DataFrame({"names": names, "main": main}).reindex(parcels.index)
-    out["names"] = out["names"].fillna("")
-    return out
+) -> pd.Series:
+    """Per parcel: the ``column`` values of the features overlapping it (largest first, "；")."""
+    pairs = intersections(parcels, layer, min_area_m2=tol)
+    names = layer[column].astype(str) if column in layer else pd.Series("", index=layer.index)
+    pairs = pairs.assign(name=names.reindex(pairs["feature"]).to_numpy())
+    joined = pairs.groupby("parcel", sort=False)["name"].agg(lambda v: "；".join(dict.fromkeys(v)))
+    return joined.reindex(parcels.index).fillna("")
 
 
 def _overlay_facts(
@@ -834,9 +837,10 @@ def _overlay_facts(
     out["inside_control_line"] = None
     out["demolition_plans"] = ""
     out["special_zone"] = ""
+    out["demolition_share"] = 0.0
+    out["in_demolition_plan"] = False
     if planning is not None and len(planning):
-        hit = _overlaps(parcels, planning, "planned_use", tol=tol)
-        main = hit["main"]
+        main = coverage(parcels, planning, min_area_m2=tol)["largest"]
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
         if "inside_control_line" in planning:
@@ -844,7 +848,11 @@ def _overlay_facts(
                 main[ok], "inside_control_line"
             ].to_numpy()
     if demolition is not None and len(demolition):
-        out["demolition_plans"] = _plan_labels(parcels, demolition, tol=tol)
+        rule = DemolitionRule.from_profile(profile)
+        found = demolition_overlay(parcels, demolition, rule=rule)
+        out["demolition_plans"] = found["plans"].map("；".join)
+        out["demolition_share"] = found["share"]
+        out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones):
         names = tuple(profile.value("zengrong.special_zones"))
         zones = special_zones[
@@ -853,21 +861,8 @@ def _overlay_facts(
             .map(lambda z: any(n in z for n in names))
         ]
         if len(zones):
-            out["special_zone"] = _overlaps(parcels, zones, "zone_name", tol=tol)["names"]
+            out["special_zone"] = _overlap_names(parcels, zones, "zone_name", tol=tol)
     return out
-
-
-def _plan_labels(
-    parcels: gpd.GeoDataFrame, demolition: gpd.GeoDataFrame, *, tol: float
-) -> pd.Series:
-    layer = demolition.copy()
-    name = layer.get("plan_name", pd.Series("拆迁计划", index=layer.index)).fillna("拆迁计划")
-    year = layer.get("plan_year", pd.Series(None, index=layer.index))
-    layer["_label"] = [
-        f"{n}（{int(y)}年）" if not is_missing(y) else str(n)
-        for n, y in zip(name.astype(str), pd.to_numeric(year, errors="coerce"), strict=True)
-    ]
-    return _overlaps(parcels, layer, "_label", tol=tol)["names"]
 
 
 def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, Any]]:

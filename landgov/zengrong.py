@@ -42,6 +42,7 @@ from landgov.industry import (
     parse_catalogue_class,
     to_gb2002_division,
 )
+from landgov.link import parcel_main_enterprises
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
 from landgov.verdict import Citation, Status, Verdict, combine
@@ -874,27 +875,6 @@ def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, A
     return {row["uscc"]: row for row in table.to_dict("records")}
 
 
-def _parcel_users(
-    parcels: pd.DataFrame, links: pd.DataFrame | None, by_uscc: Mapping[str, Any]
-) -> pd.Series:
-    """The enterprise (USCC) each parcel is screened for: owner link, else the only user,
-    else the enterprise whose name equals the 权利人."""
-    out = pd.Series(None, index=parcels.index, dtype=object)
-    if links is not None and len(links):
-        rel = links.assign(
-            uscc=links["uscc"].map(normalize_uscc),
-            owner=links.get("relation", pd.Series("", index=links.index)).eq("owner"),
-        )
-        rel = rel.sort_values("owner", ascending=False, kind="stable")
-        first = rel.drop_duplicates("parcel_id").set_index("parcel_id")["uscc"]
-        out = parcels["parcel_id"].map(first).astype(object)
-    by_name = {str(e.get("name")): u for u, e in by_uscc.items() if not is_missing(e.get("name"))}
-    holders = parcels.get("holder", pd.Series(None, index=parcels.index)).map(
-        lambda h: by_name.get(str(h)) if not is_missing(h) else None
-    )
-    return out.where(out.notna() & out.ne(""), holders)
-
-
 @dataclass(frozen=True)
 class _RecordIndex:
     """Compliance records by USCC and by parcel, for fast look-ups per plot."""
@@ -982,7 +962,7 @@ def _prepare(
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
     """The per-parcel frame every check reads: far, floors, headroom, overlays, user."""
     by_uscc = _enterprise_table(enterprises)
-    users = _parcel_users(parcels, links, by_uscc)
+    users = parcel_main_enterprises(parcels, enterprises, links, profile=profile)
     industry = pd.DataFrame(
         {
             "industry_code": users.map(lambda u: by_uscc.get(u, {}).get("industry_code")),

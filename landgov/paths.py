@@ -43,7 +43,6 @@ because a rule placed earlier might have applied.
 
 from __future__ import annotations
 
-import enum
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -53,6 +52,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.missing import format_number, is_missing
+from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
@@ -66,15 +66,6 @@ __all__ = [
     "rule_table",
     "validate_rule_table",
 ]
-
-
-class TreatmentPath(enum.StrEnum):
-    """The 四个一批 treatment paths [002 三(一)2; 001 三(一)2]."""
-
-    DEMOLISH_REBUILD = "拆除重建"
-    RECTIFY = "整治提升"
-    TRANSFORM = "功能转型"
-    EXIT = "关停退出"
 
 
 #: Screening checks a ``<check>:<status>`` atom may name (see landgov.screening.Check).
@@ -102,8 +93,6 @@ PATH_COLUMNS: tuple[str, ...] = (
 
 _CATALOGUE_CLASSES = ("鼓励类", "允许类", "限制类", "淘汰类")
 _GRADES = ("A", "B", "C", "D")
-_SEVERITIES = ("一般", "较大", "重大")
-_CATEGORIES = ("安全", "环保", "质量", "能耗", "消防", "税收", "违法用地", "违法建设", "无照经营")
 _STATUSES = tuple(s.value for s in (Status.PASS, Status.FAIL, Status.UNKNOWN))
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -194,13 +183,13 @@ def _parse_grade(parts: list[str], negate: bool) -> _Atom:
 
 
 def _parse_violation(parts: list[str], negate: bool) -> _Atom:
-    if len(parts) > 2 or parts[0] not in _SEVERITIES:
+    if len(parts) > 2 or parts[0] not in SEVERITIES:
         raise ValueError(
-            f"violation 后应为状态（{'/'.join(_STATUSES)}）或严重程度（{'/'.join(_SEVERITIES)}）"
+            f"violation 后应为状态（{'/'.join(_STATUSES)}）或严重程度（{'/'.join(SEVERITIES)}）"
             "及可选类别"
         )
-    if len(parts) == 2 and parts[1] not in _CATEGORIES:
-        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(_CATEGORIES)}")
+    if len(parts) == 2 and parts[1] not in CATEGORIES:
+        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(CATEGORIES)}")
     return _Atom("violation", "violation", parts[0], parts[1] if len(parts) == 2 else None, negate)
 
 
@@ -433,12 +422,12 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 violation 的结果（未运行）",))
     if verdict.status is Status.UNKNOWN:
         return _Outcome(None, missing=verdict.missing)
-    floor = _SEVERITIES.index(atom.value)
+    floor = SEVERITIES.index(atom.value)
     hits = [
         (cat, sev)
         for cat, sev in verdict.values.get("records", ())
-        if sev in _SEVERITIES
-        and _SEVERITIES.index(sev) >= floor
+        if sev in SEVERITIES
+        and SEVERITIES.index(sev) >= floor
         and (atom.extra is None or cat == atom.extra)
     ]
     if not hits:

@@ -39,6 +39,7 @@ from landgov.blocks import find_blocks, path_counts
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
+from landgov.core.vocab import SEVERITIES, ScreeningStatus
 from landgov.errors import InputError, Issue
 from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
@@ -93,15 +94,6 @@ CHECK_LABELS: Mapping[Check, str] = {
 }
 
 
-class ScreeningStatus(enum.StrEnum):
-    """Whether a plot goes on the 治理清单."""
-
-    GOVERN = "治理"  # a trigger check found a problem
-    EXCLUDED = "不列入"  # every trigger check passed
-    UNKNOWN = "待核实"  # no problem found, but a trigger check lacked its inputs
-
-
-_SEVERITIES = ("一般", "较大", "重大")
 _EPS = 1e-9
 
 # --------------------------------------------------------------------------------------------
@@ -419,7 +411,7 @@ def check_violations(
             "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date）",
         )
     known = set(profile.value(key))
-    floor = _SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
+    floor = SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
     when = None if as_of is None else _as_timestamp(as_of)
     records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs), when)
     out = []
@@ -427,7 +419,7 @@ def check_violations(
         counted = [
             (cat, sev)
             for cat, sev in records[idx]
-            if sev not in _SEVERITIES or _SEVERITIES.index(sev) >= floor
+            if sev not in SEVERITIES or SEVERITIES.index(sev) >= floor
         ]
         out.append(_violation_verdict(counted, known, citation))
     return _series(out, parcels.index, Check.VIOLATION.value)
@@ -439,8 +431,8 @@ def _violation_verdict(
     c = Check.VIOLATION
     if not counted:
         return _verdict(c, Status.PASS, "无违法违规记录", citation, values={"records": ()})
-    ranked = [s for _, s in counted if s in _SEVERITIES]
-    worst = max(ranked, key=_SEVERITIES.index) if ranked else "未注明"
+    ranked = [s for _, s in counted if s in SEVERITIES]
+    worst = max(ranked, key=SEVERITIES.index) if ranked else "未注明"
     parts = [f"{cat}（{sev}）" for cat, sev in counted]
     other = sorted({cat for cat, _ in counted} - known)
     reason = f"有违法违规记录 {len(counted)} 条：{'、'.join(parts)}"

@@ -20,7 +20,6 @@ steps listed for the joint meeting, [四(五)]). Missing data is never read as a
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -34,14 +33,10 @@ import pandas as pd
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
+from landgov.core.vocab import CatalogueClass, Eligibility, ViolationCategory
 from landgov.far import far_floors, headroom
 from landgov.ids import normalize_uscc
-from landgov.industry import (
-    CatalogueClass,
-    catalogue_edition,
-    parse_catalogue_class,
-    to_gb2002_division,
-)
+from landgov.industry import catalogue_edition, to_gb2002_division
 from landgov.link import parcel_main_enterprises
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
@@ -55,14 +50,6 @@ __all__ = [
     "check_parcels",
     "overall",
 ]
-
-
-class Eligibility(enum.StrEnum):
-    """Overall outcome for a plot or an application."""
-
-    ELIGIBLE = "可申报"
-    INELIGIBLE = "不可申报"
-    UNKNOWN = "待核实"
 
 
 #: Condition columns, in the order of the opinion.
@@ -625,7 +612,7 @@ def _cond5(case: _Case, s: _Settings) -> list[Verdict]:
     cite = Citation("000", f"{_CLAUSE['cond5']}；按《产业结构调整指导目录（{edition}）》")
     values: dict[str, object] = {"目录版本": edition}
     raw = None if case.enterprise is None else case.enterprise.get("catalogue_class")
-    cls = parse_catalogue_class(raw)
+    cls = CatalogueClass.parse(raw)
     if cls is None:
         return [
             _v(
@@ -889,14 +876,12 @@ class _RecordIndex:
         return tuple(found)
 
 
-_CATEGORY_ALIASES = {"生态环境": "环保", "环境": "环保", "安全生产": "安全", "违章建筑": "违法建设"}
-
-
 def _category(value: object) -> str | None:
+    """The record's category (:class:`ViolationCategory`), else its text as written."""
     if is_missing(value):
         return None
-    text = str(value).strip()
-    return _CATEGORY_ALIASES.get(text, text)
+    found = ViolationCategory.parse(value)
+    return str(value).strip() if found is None else found.value
 
 
 def _date(value: object) -> dt.date | None:

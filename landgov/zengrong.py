@@ -348,11 +348,12 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
     share = float(case.overlay.get("demolition_share") or 0.0)
     plans = case.overlay.get("demolition_plans") or ""
     values = {"拆迁计划": plans, "面积占比": round(share, 4), "比例门槛": rule.share}
+    # plans are listed only when the parcel counts as inside (see _overlay_facts)
     if case.overlay.get("in_demolition_plan"):
         reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
         return _v("cond1.demolition", Status.FAIL, reason, cite, values=values)
     if share > 0:
-        reason = f"位于拆迁计划（{plans}）内的面积{rule.describe(share)}，不视为列入拆迁计划"
+        reason = f"与拆迁计划重叠的面积{rule.describe(share)}，不视为列入拆迁计划"
         return _v("cond1.demolition", Status.PASS, reason, cite, values=values)
     return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
 
@@ -838,7 +839,7 @@ def _overlay_facts(
     if demolition is not None and len(demolition):
         rule = DemolitionRule.from_profile(profile)
         found = demolition_overlay(parcels, demolition, rule=rule)
-        out["demolition_plans"] = found["plans"].map("；".join)
+        out["demolition_plans"] = found["plans"].map("；".join).where(found["inside"], "")
         out["demolition_share"] = found["share"]
         out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones):

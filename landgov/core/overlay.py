@@ -176,7 +176,8 @@ class DemolitionRule:
         """「占 12%，达到 10%」 / 「占 5%，未达到 10%」 — the comparison in words."""
         word = _WORDS[self.comparison]
         verb = word if self.inside(share) else f"未{word}"
-        return f"占 {share:.0%}，{verb} {self.share:.0%}"
+        part = "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"  # 0.3 % never prints as 0 %
+        return f"占 {part}，{verb} {self.share:.0%}"
 
 
 def _plan_label(name: Any, year: Any) -> str:

@@ -35,6 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import numeric_column
 from landgov.industry import to_gb2002_division
 from landgov.policy import Profile
 from landgov.raster import height_floor_area
@@ -68,12 +69,6 @@ class _Method(enum.StrEnum):
 
 # ---------------------------------------------------------------------------------------------
 # Buildings
-
-
-def _num(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
-    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
 def building_floor_areas(
@@ -112,10 +107,10 @@ def building_floor_areas(
     """
     if footprint_m2 is None:
         footprint_m2 = buildings.geometry.area
-    storeys = _num(buildings, "storeys")
-    height = _num(buildings, "height_m")
-    storey_h = _num(buildings, "storey_height_m").fillna(height / storeys)
-    recorded = _num(buildings, "floor_area_m2")
+    storeys = numeric_column(buildings, "storeys")
+    height = numeric_column(buildings, "height_m")
+    storey_h = numeric_column(buildings, "storey_height_m").fillna(height / storeys)
+    recorded = numeric_column(buildings, "floor_area_m2")
     has_storeys = storeys.notna()
     base = recorded.where(recorded.notna() & has_storeys, storeys * footprint_m2)
     doubled = has_storeys & (storey_h > double_height_m)
@@ -257,9 +252,9 @@ def compute_far(
     frame = pd.DataFrame(
         {
             "area_m2": area,
-            "recorded_m2": _num(parcels, "floor_area_m2"),
-            "declared_far": _num(parcels, "far_declared"),
-            "declared_area": _num(parcels, "area_declared_m2").fillna(area),
+            "recorded_m2": numeric_column(parcels, "floor_area_m2"),
+            "declared_far": numeric_column(parcels, "far_declared"),
+            "declared_area": numeric_column(parcels, "area_declared_m2").fillna(area),
         },
         index=parcels.index,
     )

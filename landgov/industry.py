@@ -39,18 +39,18 @@ Two questions the 容积率 floors and the 增容 checks need answered:
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from landgov.core.vocab import CatalogueClass
 
 __all__ = [
     "GB2017_TO_GB2002",
     "CatalogueClass",
     "Division",
     "catalogue_edition",
-    "parse_catalogue_class",
     "to_gb2002_division",
 ]
 
@@ -144,31 +144,6 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
         why = why or f"{ed} 版 {division} 大类在 2002 版无对应大类"
         note = "；".join(x for x in (ed_note, why) if x)
     return Division(digits, ed, gb2002, manufacturing, note)
-
-
-class CatalogueClass(enum.StrEnum):
-    """Classes of 《产业结构调整指导目录》 (允许类 = not listed)."""
-
-    ENCOURAGED = "鼓励类"
-    ALLOWED = "允许类"
-    RESTRICTED = "限制类"
-    ELIMINATED = "淘汰类"
-
-
-def parse_catalogue_class(value: object) -> CatalogueClass | None:
-    """Read a catalogue class from the enterprise table (``"限制类"``, ``"限制"`` …).
-
-    ``None`` when the cell is empty or unreadable (the check then says 待核实).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    for member in CatalogueClass:
-        if text and (text == member.value or text == member.value[:-1]):
-            return member
-    if text in {"不属于", "未列入", "其他"}:
-        return CatalogueClass.ALLOWED
-    return None
 
 
 def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:

@@ -19,6 +19,12 @@ enterprise's land is :math:`L_e = \\sum_p a_{pe}`, its share on a parcel
 .. math:: x_p = \\sum_e s_{pe}\\, x_e
 
 which is NaN when any contributing enterprise lacks :math:`x` (never a silent 0).
+
+The **main enterprise** of a parcel (主体企业; the 底数清单's ``main_uscc``, the 增容 applicant, the
+enterprise on the 初审表) is decided once, by :func:`main_enterprise`: the owner (权利人), else the
+user with the largest area used; ties go to the smallest USCC, so the answer never depends on the
+order of the rows. :func:`parcel_main_enterprises` applies it to raw tables for stages that do not
+run the whole join themselves.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ __all__ = [
     "ShareRule",
     "TenancyMode",
     "link_parcels",
+    "links_from_holders",
+    "main_enterprise",
+    "parcel_main_enterprises",
 ]
 
 #: Enterprise quantities allocated to parcels by area used.
@@ -591,11 +600,42 @@ def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]
     return {col: sums[col].mask(gaps[col]) for col in totals.columns}
 
 
+def main_enterprise(pairs: pd.DataFrame) -> pd.Series:
+    """The main enterprise (主体企业) of each parcel: the one rule every stage uses.
+
+    The owner (``relation`` owner; the one using most land if several), else the user with the
+    largest ``area_used_m2``; ties (and missing areas, ranked last) go to the smallest USCC.
+
+    Parameters
+    ----------
+    pairs
+        :attr:`LinkResult.pairs`: ``parcel_index``, ``uscc``, ``relation``, ``area_used_m2``.
+
+    Returns
+    -------
+    pandas.Series
+        USCC of the main enterprise, indexed by ``parcel_index`` (parcels without users absent).
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"parcel_index": [0, 0], "uscc": ["B", "A"],
+    ...                       "relation": ["tenant", "tenant"], "area_used_m2": [100.0, 9000.0]})
+    >>> main_enterprise(pairs).to_dict()
+    {0: 'A'}
+    """
+    ranked = pairs.assign(
+        _owner=pairs["relation"] == Relation.OWNER.value,
+        _area=pd.to_numeric(pairs["area_used_m2"], errors="coerce").fillna(-np.inf),
+    )
+    ranked = ranked.sort_values(
+        ["_owner", "_area", "uscc"], ascending=[False, False, True], kind="stable"
+    )
+    return ranked.drop_duplicates("parcel_index").set_index("parcel_index")["uscc"]
+
+
 def _main_users(pairs: pd.DataFrame, log: ProblemLog) -> pd.Series:
-    """Owner of each parcel (the largest if several), else its largest user."""
-    ranked = pairs.assign(is_owner=pairs["relation"] == Relation.OWNER.value)
-    ranked = ranked.sort_values(["is_owner", "area_used_m2"], ascending=False, kind="stable")
-    n_owners = ranked.groupby("parcel_index")["is_owner"].sum()
+    """:func:`main_enterprise`, reporting parcels with more than one owner."""
+    n_owners = (pairs["relation"] == Relation.OWNER.value).groupby(pairs["parcel_index"]).sum()
     for pidx in n_owners.index[n_owners > 1]:
         log.add(
             "一宗地有多个权利人（自有关联），取使用面积最大者为主体企业",
@@ -604,7 +644,64 @@ def _main_users(pairs: pd.DataFrame, log: ProblemLog) -> pd.Series:
             action="核对该宗地的权利人",
             severity=Severity.WARNING,
         )
-    return ranked.drop_duplicates("parcel_index").set_index("parcel_index")["uscc"]
+    return main_enterprise(pairs)
+
+
+def links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Without a link table: link each parcel to the enterprise whose name equals its holder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A link table (``parcel_id``, ``uscc``, ``relation`` owner, ``area_used_m2`` NaN,
+        ``source_row``) for :func:`link_parcels`.
+    """
+    if "name" not in enterprises.columns or "holder" not in parcels.columns:
+        return pd.DataFrame(columns=["parcel_id", "uscc", "relation", "area_used_m2", "source_row"])
+    names = enterprises.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
+    matched = parcels[["parcel_id", "holder"]].dropna()
+    matched = matched[matched["holder"].isin(names.index)]
+    return pd.DataFrame(
+        {
+            "parcel_id": matched["parcel_id"].to_numpy(),
+            "uscc": names.loc[matched["holder"]].to_numpy(),
+            "relation": "owner",
+            "area_used_m2": np.nan,
+            "source_row": np.arange(1, len(matched) + 1),
+        }
+    )
+
+
+def parcel_main_enterprises(
+    parcels: gpd.GeoDataFrame,
+    enterprises: pd.DataFrame | None,
+    links: pd.DataFrame | None,
+    *,
+    profile: Profile,
+) -> pd.Series:
+    """The main enterprise of every parcel from raw tables, exactly as the 底数清单 has it.
+
+    Runs :func:`link_parcels` (with :func:`links_from_holders` when there is no link table, as
+    the pipeline does) and returns its ``main_uscc``. Without an enterprise table the linked
+    USCCs stand for themselves.
+
+    Returns
+    -------
+    pandas.Series
+        USCC or ``None`` per parcel (index of ``parcels``), named ``main_uscc``.
+    """
+    none = pd.Series(None, index=parcels.index, dtype=object, name="main_uscc")
+    if links is None and enterprises is None:
+        return none
+    if links is None:
+        links = links_from_holders(parcels, enterprises)
+    if enterprises is None:
+        codes = links["uscc"].map(normalize_uscc)
+        enterprises = pd.DataFrame({"uscc": pd.unique(codes[codes.ne("")])})
+    if links.empty or enterprises.empty:
+        return none
+    main = link_parcels(parcels, enterprises, links, profile=profile).parcels["main_uscc"]
+    return main.astype(object).where(main.notna(), None).rename("main_uscc")
 
 
 def _unmatched_enterprises(

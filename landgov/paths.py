@@ -43,8 +43,6 @@ because a rule placed earlier might have applied.
 
 from __future__ import annotations
 
-import enum
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -53,6 +51,8 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.missing import format_number, is_missing
+from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
@@ -66,15 +66,6 @@ __all__ = [
     "rule_table",
     "validate_rule_table",
 ]
-
-
-class TreatmentPath(enum.StrEnum):
-    """The 四个一批 treatment paths [002 三(一)2; 001 三(一)2]."""
-
-    DEMOLISH_REBUILD = "拆除重建"
-    RECTIFY = "整治提升"
-    TRANSFORM = "功能转型"
-    EXIT = "关停退出"
 
 
 #: Screening checks a ``<check>:<status>`` atom may name (see landgov.screening.Check).
@@ -102,8 +93,6 @@ PATH_COLUMNS: tuple[str, ...] = (
 
 _CATALOGUE_CLASSES = ("鼓励类", "允许类", "限制类", "淘汰类")
 _GRADES = ("A", "B", "C", "D")
-_SEVERITIES = ("一般", "较大", "重大")
-_CATEGORIES = ("安全", "环保", "质量", "能耗", "消防", "税收", "违法用地", "违法建设", "无照经营")
 _STATUSES = tuple(s.value for s in (Status.PASS, Status.FAIL, Status.UNKNOWN))
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -194,13 +183,13 @@ def _parse_grade(parts: list[str], negate: bool) -> _Atom:
 
 
 def _parse_violation(parts: list[str], negate: bool) -> _Atom:
-    if len(parts) > 2 or parts[0] not in _SEVERITIES:
+    if len(parts) > 2 or parts[0] not in SEVERITIES:
         raise ValueError(
-            f"violation 后应为状态（{'/'.join(_STATUSES)}）或严重程度（{'/'.join(_SEVERITIES)}）"
+            f"violation 后应为状态（{'/'.join(_STATUSES)}）或严重程度（{'/'.join(SEVERITIES)}）"
             "及可选类别"
         )
-    if len(parts) == 2 and parts[1] not in _CATEGORIES:
-        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(_CATEGORIES)}")
+    if len(parts) == 2 and parts[1] not in CATEGORIES:
+        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(CATEGORIES)}")
     return _Atom("violation", "violation", parts[0], parts[1] if len(parts) == 2 else None, negate)
 
 
@@ -393,12 +382,6 @@ class _Facts:
     block_citation: Citation | None
 
 
-def _missing_value(x: Any) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
 def _eval_status(atom: _Atom, facts: _Facts) -> _Outcome:
     verdict = facts.verdicts.get(atom.name)
     if verdict is None:
@@ -418,7 +401,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
         names = "、".join(u for u, cls in classes if cls == atom.value)
         text = f"企业（{names}）属《产业结构调整指导目录》{atom.value}"
         return _Outcome(True, ((text, verdict.citation),))
-    if any(_missing_value(cls) for _, cls in classes) or not classes:
+    if any(is_missing(cls) for _, cls in classes) or not classes:
         return _Outcome(
             None, missing=verdict.missing or ("企业表字段 catalogue_class（产业目录类别）",)
         )
@@ -427,7 +410,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
 
 def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
     grade = facts.row.get("grade")
-    if _missing_value(grade) or str(grade).strip() == "":
+    if is_missing(grade) or str(grade).strip() == "":
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
     return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
@@ -439,12 +422,12 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 violation 的结果（未运行）",))
     if verdict.status is Status.UNKNOWN:
         return _Outcome(None, missing=verdict.missing)
-    floor = _SEVERITIES.index(atom.value)
+    floor = SEVERITIES.index(atom.value)
     hits = [
         (cat, sev)
         for cat, sev in verdict.values.get("records", ())
-        if sev in _SEVERITIES
-        and _SEVERITIES.index(sev) >= floor
+        if sev in SEVERITIES
+        and SEVERITIES.index(sev) >= floor
         and (atom.extra is None or cat == atom.extra)
     ]
     if not hits:
@@ -455,11 +438,11 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
 
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     large = facts.row.get("block_large")
-    if _missing_value(large):
+    if is_missing(large):
         return _Outcome(None, missing=("连片分析结果 block_large（先运行 blocks.find_blocks）",))
     hit = bool(large)
     area = facts.row.get("block_area_mu")
-    text = f"属连片地块 {facts.row.get('block_id')}（{_fmt(area)} 亩）"
+    text = f"属连片地块 {facts.row.get('block_id')}（{format_number(area)} 亩）"
     return _Outcome(hit, ((text, facts.block_citation),) if hit else ())
 
 
@@ -467,11 +450,11 @@ def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:
     check, key, label = _NUMERIC[atom.name]
     verdict = facts.verdicts.get(check) if check else None
     value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
-    if _missing_value(value):
+    if is_missing(value):
         missing = verdict.missing if verdict is not None and verdict.missing else ()
         return _Outcome(None, missing=missing or (f"{label}（{atom.name}）",))
     hit = _OPS[atom.extra](float(value), atom.value)
-    text = f"{label} {_fmt(value)} {atom.extra} {_fmt(atom.value)}"
+    text = f"{label} {format_number(value)} {atom.extra} {format_number(atom.value)}"
     return _Outcome(hit, ((text, verdict.citation if verdict else None),) if hit else ())
 
 
@@ -525,14 +508,6 @@ def _eval_rule(
         return all_part
     any_part = _any(_all(_eval_atom(a, facts) for a in term) for term in any_terms)
     return _all([all_part, any_part])
-
-
-def _fmt(x: Any) -> str:
-    if _missing_value(x):
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".")
-    return str(x)
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

@@ -37,7 +37,7 @@ from landgov.io import (
     read_townships,
 )
 from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.link import link_parcels
+from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
@@ -197,22 +197,6 @@ def _read_optional(
     return None if path is None else reader(path, aliases=aliases)
 
 
-def _links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
-    """Without a link table: link each parcel to the enterprise whose name equals its holder."""
-    names = enterprises.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
-    matched = parcels[["parcel_id", "holder"]].dropna()
-    matched = matched[matched["holder"].isin(names.index)]
-    return pd.DataFrame(
-        {
-            "parcel_id": matched["parcel_id"].to_numpy(),
-            "uscc": names.loc[matched["holder"]].to_numpy(),
-            "relation": "owner",
-            "area_used_m2": np.nan,
-            "source_row": np.arange(1, len(matched) + 1),
-        }
-    )
-
-
 def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
     frames = []
     for role, res in results.items():
@@ -296,7 +280,7 @@ def run_screening(
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):
         links = (
-            reads["links"].data if "links" in reads else _links_from_holders(parcels, enterprises)
+            reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
         )
         linked = link_parcels(parcels, enterprises, links, profile=prof)
     with stages.stage("亩均评价"):

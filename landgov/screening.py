@@ -34,9 +34,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from landgov.blocks import find_blocks, path_counts
+from landgov.core.landuse import industrial_matcher
+from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
+from landgov.core.vocab import SEVERITIES, ScreeningStatus
 from landgov.errors import InputError, Issue
 from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
@@ -91,15 +94,6 @@ CHECK_LABELS: Mapping[Check, str] = {
 }
 
 
-class ScreeningStatus(enum.StrEnum):
-    """Whether a plot goes on the 治理清单."""
-
-    GOVERN = "治理"  # a trigger check found a problem
-    EXCLUDED = "不列入"  # every trigger check passed
-    UNKNOWN = "待核实"  # no problem found, but a trigger check lacked its inputs
-
-
-_SEVERITIES = ("一般", "较大", "重大")
 _EPS = 1e-9
 
 # --------------------------------------------------------------------------------------------
@@ -111,10 +105,6 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name]
     return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
-
-
-def _num(frame: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_numeric(_col(frame, name), errors="coerce").astype("float64")
 
 
 def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -131,20 +121,6 @@ def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return ts.normalize()
 
 
-def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
-def _fmt(x: Any, digits: int = 2) -> str:
-    if _missing(x):
-        return "—"
-    if isinstance(x, float | np.floating):
-        return f"{float(x):.{digits}f}".rstrip("0").rstrip(".")
-    return str(x)
-
-
 def _below(value: float, threshold: float) -> bool:
     """``value < threshold``, treating values within floating noise of the threshold as equal."""
     return value < threshold and not math.isclose(value, threshold, rel_tol=_EPS, abs_tol=_EPS)
@@ -155,9 +131,9 @@ def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Serie
 
 
 def _area_mu(parcels: pd.DataFrame) -> pd.Series:
-    area_mu = _num(parcels, "area_mu")
+    area_mu = numeric_column(parcels, "area_mu")
     if area_mu.isna().any():
-        area_m2 = _num(parcels, "area_m2")
+        area_m2 = numeric_column(parcels, "area_m2")
         if isinstance(parcels, gpd.GeoDataFrame):
             area_m2 = area_m2.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
         area_mu = area_mu.fillna(m2_to_mu(area_m2))
@@ -178,7 +154,7 @@ def _usccs_by_parcel(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Se
         return pd.Series([grouped.get(p, ()) for p in pids], index=parcels.index, dtype="object")
     joined = _col(parcels, "usccs").where(lambda s: s.notna(), _col(parcels, "main_uscc"))
     return joined.apply(
-        lambda v: () if _missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
+        lambda v: () if is_missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
     )
 
 
@@ -212,7 +188,7 @@ class _Firms:
 
     def get(self, uscc: Any, name: str) -> Any:
         value = self._rows.get(uscc, {}).get(name)
-        return None if _missing(value) else value
+        return None if is_missing(value) else value
 
 
 def _verdict(
@@ -306,13 +282,13 @@ def check_low_efficiency(
     threshold = float(profile.value(key))
     citation = profile.citation(key)
     min_mu = float(profile.value("screening.small_firm_min_land_mu"))
-    tax = _num(parcels, "tax_per_mu")
-    tax = tax.fillna(_num(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
+    tax = numeric_column(parcels, "tax_per_mu")
+    tax = tax.fillna(numeric_column(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     out = []
     for value, usccs in zip(tax.tolist(), links.tolist(), strict=True):
-        values = {"tax_per_mu": None if _missing(value) else float(value), "threshold": threshold}
+        values = {"tax_per_mu": None if is_missing(value) else float(value), "threshold": threshold}
         in_scope, missing = _scope(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
         values["in_scope"] = in_scope
         out.append(
@@ -339,11 +315,11 @@ def _low_eff_verdict(
     citation: Citation,
     values: dict[str, Any],
 ) -> Verdict:
-    c, t = Check.LOW_EFFICIENCY, _fmt(threshold)
+    c, t = Check.LOW_EFFICIENCY, format_number(threshold)
     if in_scope is False:
-        reason = f"仅有规下且用地不足{_fmt(min_mu)}亩的企业，不在低效排查范围"
+        reason = f"仅有规下且用地不足{format_number(min_mu)}亩的企业，不在低效排查范围"
         return _verdict(c, Status.PASS, reason, citation, values=values)
-    if _missing(value):
+    if is_missing(value):
         return _verdict(
             c,
             Status.UNKNOWN,
@@ -353,12 +329,14 @@ def _low_eff_verdict(
             missing=["宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）", *missing],
         )
     if not _below(value, threshold):
-        reason = f"亩均税收 {_fmt(value)} 万元/亩，不低于 {t} 万元/亩"
+        reason = f"亩均税收 {format_number(value)} 万元/亩，不低于 {t} 万元/亩"
         return _verdict(c, Status.PASS, reason, citation, values=values)
     if in_scope is None:
-        reason = f"亩均税收 {_fmt(value)} 万元/亩低于 {t} 万元/亩，但无法确定是否在排查范围"
+        reason = (
+            f"亩均税收 {format_number(value)} 万元/亩低于 {t} 万元/亩，但无法确定是否在排查范围"
+        )
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
-    reason = f"亩均税收 {_fmt(value)} 万元/亩，低于 {t} 万元/亩"
+    reason = f"亩均税收 {format_number(value)} 万元/亩，低于 {t} 万元/亩"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -384,10 +362,10 @@ def _attach_records(
     cats = _col(recs, "category").astype("object")
     sevs = _col(recs, "severity").astype("object")
     for p, u, cat, sev in zip(pid, uscc, cats, sevs, strict=True):
-        rec = ("未注明" if _missing(cat) else str(cat), "未注明" if _missing(sev) else str(sev))
-        if not _missing(p):
+        rec = ("未注明" if is_missing(cat) else str(cat), "未注明" if is_missing(sev) else str(sev))
+        if not is_missing(p):
             by_pid.setdefault(p, []).append(rec)
-        elif not _missing(u):
+        elif not is_missing(u):
             by_uscc.setdefault(u, []).append(rec)
     out: dict[Any, list[tuple[str, str]]] = {}
     pids = _col(parcels, "parcel_id").tolist()
@@ -433,7 +411,7 @@ def check_violations(
             "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date）",
         )
     known = set(profile.value(key))
-    floor = _SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
+    floor = SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
     when = None if as_of is None else _as_timestamp(as_of)
     records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs), when)
     out = []
@@ -441,7 +419,7 @@ def check_violations(
         counted = [
             (cat, sev)
             for cat, sev in records[idx]
-            if sev not in _SEVERITIES or _SEVERITIES.index(sev) >= floor
+            if sev not in SEVERITIES or SEVERITIES.index(sev) >= floor
         ]
         out.append(_violation_verdict(counted, known, citation))
     return _series(out, parcels.index, Check.VIOLATION.value)
@@ -453,8 +431,8 @@ def _violation_verdict(
     c = Check.VIOLATION
     if not counted:
         return _verdict(c, Status.PASS, "无违法违规记录", citation, values={"records": ()})
-    ranked = [s for _, s in counted if s in _SEVERITIES]
-    worst = max(ranked, key=_SEVERITIES.index) if ranked else "未注明"
+    ranked = [s for _, s in counted if s in SEVERITIES]
+    worst = max(ranked, key=SEVERITIES.index) if ranked else "未注明"
     parts = [f"{cat}（{sev}）" for cat, sev in counted]
     other = sorted({cat for cat, _ in counted} - known)
     reason = f"有违法违规记录 {len(counted)} 条：{'、'.join(parts)}"
@@ -482,12 +460,13 @@ def _two_high_one(
         if energy < min(new, old) - _EPS:
             return False, "", []
         if energy >= max(new, old) - _EPS:
-            return True, f"{u} 年综合能耗 {_fmt(energy)} 吨标准煤", []
+            return True, f"{u} 年综合能耗 {format_number(energy)} 吨标准煤", []
         return None, "", [f"企业表字段 built_year（投产年份，{u}）"]
     since = int(float(year)) >= split
     limit = new if since else old
     when = f"{split}年以来建设" if since else f"{split}年以前建设"
-    text = f"{u}（{int(float(year))}年，{when}）年综合能耗 {_fmt(energy)} 吨标准煤 ≥ {_fmt(limit)}"
+    energy_text, limit_text = format_number(energy), format_number(limit)
+    text = f"{u}（{int(float(year))}年，{when}）年综合能耗 {energy_text} 吨标准煤 ≥ {limit_text}"
     return energy >= limit - _EPS, text, []
 
 
@@ -591,8 +570,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     citation = profile.citation("screening.idle_years")
     contract = _dates(parcels, "contract_start_date")
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
-    floor = _num(parcels, "floor_area_m2")
-    cover = _num(parcels, "built_cover")  # NaN everywhere when no raster was given
+    floor = numeric_column(parcels, "floor_area_m2")
+    cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     min_cover = float(profile.value("screening.idle_built_cover_min", 0.05))
     built = (floor > 0) | (cover >= min_cover)
     bare = (floor == 0) | (cover < min_cover)
@@ -638,7 +617,7 @@ def _idle_verdict(
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
     need_start = "宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"
-    if _missing(years):
+    if is_missing(years):
         missing = ["宗地字段 contract_start_date（约定开工日期）"]
         missing += [need_start] if started is None else []
         return _verdict(
@@ -671,7 +650,7 @@ def _idle_verdict(
 
 def _division(code: Any) -> int | None:
     """Two-digit GB/T 4754 division of an industry code ("C3311", "3311", 33 → 33)."""
-    if _missing(code):
+    if is_missing(code):
         return None
     text = str(code).strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
     digits = text.split(".")[0]
@@ -700,15 +679,15 @@ def _floor_table(profile: Profile) -> dict[int, float]:
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """容积率 per plot and where it came from: ``far``, floor area / land area, ``far_declared``."""
-    far = _num(parcels, "far")
+    far = numeric_column(parcels, "far")
     source = pd.Series(np.where(far.notna(), "far", ""), index=parcels.index, dtype="object")
-    area = _num(parcels, "area_m2")
+    area = numeric_column(parcels, "area_m2")
     if isinstance(parcels, gpd.GeoDataFrame):
         area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
-    computed = _num(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
+    computed = numeric_column(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)
-    declared = _num(parcels, "far_declared")
+    declared = numeric_column(parcels, "far_declared")
     source = source.mask((source == "") & declared.notna(), "far_declared")
     return far.fillna(declared), source
 
@@ -742,58 +721,30 @@ def check_under_used(
     out = []
     rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
     for firm, value, origin in rows:
-        div = None if _missing(firm) else _division(table.get(firm, "industry_code"))
+        div = None if is_missing(firm) else _division(table.get(firm, "industry_code"))
         floor, cit = (floors[div], floor_cit) if div in floors else (default, default_cit)
         basis = f"行业大类 {div:02d} 下限" if div in floors else "默认下限（行业不明或无国家指标）"
-        values = {"far": None if _missing(value) else float(value), "floor": floor, "division": div}
-        if _missing(value):
+        values = {
+            "far": None if is_missing(value) else float(value),
+            "floor": floor,
+            "division": div,
+        }
+        if is_missing(value):
             missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
             out.append(
                 _verdict(c, Status.UNKNOWN, "容积率缺失", cit, values=values, missing=missing)
             )
         elif _below(float(value), floor):
-            reason = f"容积率 {_fmt(value)}（{origin}）低于{basis} {_fmt(floor)}"
+            reason = f"容积率 {format_number(value)}（{origin}）低于{basis} {format_number(floor)}"
             out.append(_verdict(c, Status.FAIL, reason, cit, values=values))
         else:
-            reason = f"容积率 {_fmt(value)} 不低于{basis} {_fmt(floor)}"
+            reason = f"容积率 {format_number(value)} 不低于{basis} {format_number(floor)}"
             out.append(_verdict(c, Status.PASS, reason, cit, values=values))
     return _series(out, parcels.index, c.value)
 
 
 # --------------------------------------------------------------------------------------------
 # 6–8. overlays: planning, control line, demolition
-
-
-def _overlay_shares(
-    parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, classes: pd.Series
-) -> pd.DataFrame:
-    """Share of each parcel's area covered by layer polygons of each class.
-
-    ``classes`` labels every layer row; returns one column per label (shares in [0, 1]) plus
-    ``covered`` (all labels). Layer polygons are taken as a partition (a planning map); where
-    they overlap each other the overlap counts twice, and every share is capped at 1.
-
-    .. math:: \\text{share}_c = \\min\\Big(1, \\frac{\\sum_{j \\in c} |P \\cap L_j|}{|P|}\\Big)
-    """
-    layer = layer.to_crs(parcels.crs) if layer.crs and parcels.crs else layer
-    geoms = parcels.geometry.values
-    labels = sorted(pd.unique(classes.astype("object")))
-    result = pd.DataFrame(0.0, index=parcels.index, columns=[*labels, "covered"])
-    left, right = layer.sindex.query(geoms, predicate="intersects")
-    if len(left) == 0:
-        return result
-    area = shapely.area(np.asarray(geoms))
-    inter = shapely.area(
-        shapely.intersection(np.asarray(geoms)[left], layer.geometry.values[right])
-    )
-    cls = classes.to_numpy(dtype=object)[right]
-    n = len(parcels)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for name in [*labels, "covered"]:
-            mask = np.ones(len(left), dtype=bool) if name == "covered" else cls == name
-            total = np.bincount(left[mask], weights=inter[mask], minlength=n)
-            result[name] = np.nan_to_num(np.clip(total / area, 0.0, 1.0))
-    return result
 
 
 def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -812,13 +763,6 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
     return parcels
 
 
-def _is_industrial(values: pd.Series, allowed: Iterable[str]) -> pd.Series:
-    allowed_set = {str(a).strip().upper() for a in allowed}
-    text = values.astype("object").map(lambda v: None if _missing(v) else str(v).strip().upper())
-    out = text.map(lambda v: None if v is None else v in allowed_set)
-    return out
-
-
 def check_planning(
     parcels: gpd.GeoDataFrame,
     *,
@@ -828,7 +772,7 @@ def check_planning(
     """Planned use no longer industrial (规划已非工业) — overlay with the planning layer.
 
     A plot fails when the share of its area planned for a non-industrial use (``planned_use``
-    not in ``screening.planning_industrial_uses``) is at least
+    not industrial by :mod:`landgov.core.landuse`: exact names/codes, never substrings) is at least
     ``screening.planning_nonindustrial_share``; such land changes use only with “改一补一”
     [000 19]. When the layer leaves enough of the plot uncovered (or without a planned use) that
     the answer could change, the plot is 待核实.
@@ -847,13 +791,9 @@ def check_planning(
         )
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
     limit = float(profile.value(key))
-    industrial = _is_industrial(
-        planning["planned_use"], profile.value("screening.planning_industrial_uses")
-    )
-    classes = industrial.map({True: "industrial", False: "other", None: "unknown"}).fillna(
-        "unknown"
-    )
-    shares = _overlay_shares(_need_geo(parcels), planning, classes)
+    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
+    classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
     return _share_verdicts(
         shares,
         "other",
@@ -906,17 +846,13 @@ def _share_verdicts(
     return _series(out, shares.index, check.value)
 
 
-def _truthy(v: Any) -> bool | None:
-    if _missing(v):
-        return None
-    if isinstance(v, str):
-        text = v.strip().lower()
-        if text in {"是", "内", "true", "t", "y", "yes", "1", "控制线内"}:
-            return True
-        if text in {"否", "外", "false", "f", "n", "no", "0", "控制线外"}:
-            return False
-        return None
-    return bool(v)
+_INSIDE = frozenset({"内", "控制线内"})
+_OUTSIDE = frozenset({"外", "控制线外"})
+
+
+def _inside_line(v: Any) -> bool | None:
+    """``inside_control_line`` as a bool; blank (「无」 included) is unknown, never outside."""
+    return None if is_missing(v) else parse_yes_no(v, yes=_INSIDE, no=_OUTSIDE)
 
 
 def check_control_line(
@@ -946,9 +882,9 @@ def check_control_line(
             else "规划图层字段 inside_control_line（是否在工业用地控制线内）"
         )
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
-    inside = planning["inside_control_line"].map(_truthy)
+    inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
-    shares = _overlay_shares(_need_geo(parcels), planning, classes)
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
     limit = float(profile.value(key))
     return _share_verdicts(
         shares,
@@ -969,49 +905,35 @@ def check_demolition(
 ) -> pd.Series:
     """Inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1] — overlay.
 
-    A plot fails when at least ``screening.demolition_share`` of its area lies in demolition
-    plan polygons (``plan_name`` reported). Without the layer every plot is 待核实.
+    The rule is :class:`landgov.core.overlay.DemolitionRule` (profile ``overlay.demolition_share``
+    and ``overlay.demolition_comparison``), the same one the 增容 check applies. Without the layer
+    every plot is 待核实.
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``demolition``; ``values`` hold ``share`` and ``plans``.
+        Verdicts named ``demolition``; ``values`` hold ``share``, ``plans`` and ``threshold``.
     """
-    key = "screening.demolition_share"
-    citation = profile.citation(key)
+    rule = DemolitionRule.from_profile(profile)
     c = Check.DEMOLITION
     if demolition is None:
         return _unknown_all(
-            parcels.index, c, "未提供拆迁计划图层，无法判定", citation, "拆迁计划图层 demolition"
+            parcels.index,
+            c,
+            "未提供拆迁计划图层，无法判定",
+            rule.citation,
+            "拆迁计划图层 demolition",
         )
     geo = _need_geo(parcels)
-    classes = pd.Series("plan", index=demolition.index)
-    shares = _overlay_shares(geo, demolition, classes)
-    names = _plan_names(geo, demolition)
-    limit = float(profile.value(key))
+    found = demolition_overlay(geo, demolition, rule=rule)
     out = []
-    for idx, share in zip(geo.index, shares["covered"].tolist(), strict=True):
-        values = {"share": round(share, 4), "plans": names.get(idx, ()), "threshold": limit}
-        if share >= limit - _EPS:
-            plans = "、".join(values["plans"]) or "未命名计划"
-            reason = f"宗地 {share:.0%} 的面积位于拆迁计划（{plans}）内"
-            out.append(_verdict(c, Status.FAIL, reason, citation, values=values))
-        else:
-            reason = f"位于拆迁计划内的面积占 {share:.0%}，低于 {limit:.0%}"
-            out.append(_verdict(c, Status.PASS, reason, citation, values=values))
+    for share, plans, inside in found[["share", "plans", "inside"]].itertuples(index=False):
+        values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
+        where = f"拆迁计划（{'、'.join(plans)}）" if plans else "拆迁计划"
+        reason = f"位于{where}内的面积{rule.describe(share)}"
+        status = Status.FAIL if inside else Status.PASS
+        out.append(_verdict(c, status, reason, rule.citation, values=values))
     return _series(out, geo.index, c.value)
-
-
-def _plan_names(parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> dict[Any, tuple[str, ...]]:
-    layer = layer.to_crs(parcels.crs) if layer.crs and parcels.crs else layer
-    left, right = layer.sindex.query(parcels.geometry.values, predicate="intersects")
-    names = _col(layer, "plan_name").to_numpy(dtype=object)
-    out: dict[Any, tuple[str, ...]] = {}
-    for i, j in zip(left, right, strict=True):
-        idx = parcels.index[i]
-        if not _missing(names[j]):
-            out[idx] = tuple(dict.fromkeys((*out.get(idx, ()), str(names[j]))))
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -1233,7 +1155,7 @@ def _problems(
         for i, (p, u) in enumerate(
             zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
         ):
-            if (_missing(p) or p not in pids) and (_missing(u) or u not in linked):
+            if (is_missing(p) or p not in pids) and (is_missing(u) or u not in linked):
                 log.add(
                     "违法违规记录无法对应到任何宗地",
                     row=i + 1,

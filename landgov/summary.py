@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import numeric_column
 from landgov.paths import TreatmentPath
 from landgov.policy import Profile
 from landgov.units import m2_to_mu
@@ -181,16 +182,10 @@ def _parcel_townships(parcels: pd.DataFrame, boundaries: gpd.GeoDataFrame | None
     return town.where(town.notna(), UNKNOWN_TOWNSHIP)
 
 
-def _num(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame.columns:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
-    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
-
-
 def _parcel_part(parcels: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
-    area = _num(parcels, "area_mu")
+    area = numeric_column(parcels, "area_mu")
     if area.isna().any():
-        area = area.fillna(m2_to_mu(_num(parcels, "area_m2")))
+        area = area.fillna(m2_to_mu(numeric_column(parcels, "area_m2")))
     status = (
         parcels["screening_status"].astype("object")
         if "screening_status" in parcels.columns
@@ -217,7 +212,7 @@ def _parcel_part(parcels: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
 def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
     above = enterprises.get("above_scale", pd.Series(False, index=enterprises.index))
     above = above.astype("object").map(lambda v: bool(v) if pd.notna(v) else False)
-    land = _num(enterprises, "land_mu")
+    land = numeric_column(enterprises, "land_mu")
     grade = (
         enterprises["grade"].astype("object").str.strip().str.upper()
         if "grade" in enterprises.columns
@@ -226,8 +221,8 @@ def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame
     usable = above & land.gt(0)
     cols = {
         "n_above_scale": above.astype("int64"),
-        "above_scale_tax_wan": _num(enterprises, "tax_wan").where(usable),
-        "above_scale_value_added_wan": _num(enterprises, "value_added_wan").where(usable),
+        "above_scale_tax_wan": numeric_column(enterprises, "tax_wan").where(usable),
+        "above_scale_value_added_wan": numeric_column(enterprises, "value_added_wan").where(usable),
         "above_scale_land_mu": land.where(usable),
     }
     for g in _GRADES:

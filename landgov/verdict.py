@@ -7,21 +7,13 @@ decided it, the clause it rests on, the values seen and, for 待核实, what is 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from landgov.core.vocab import Status
+
 __all__ = ["Citation", "Status", "Verdict", "combine"]
-
-
-class Status(enum.StrEnum):
-    """Outcome of one check."""
-
-    PASS = "符合"
-    FAIL = "不符合"
-    UNKNOWN = "待核实"  # an input is missing: never read as a pass
-    PENDING = "待承诺"  # a document step (commitment, safety report) still to be supplied
 
 
 @dataclass(frozen=True)

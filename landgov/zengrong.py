@@ -20,7 +20,7 @@ steps listed for the joint meeting, [四(五)]). Missing data is never read as a
 from __future__ import annotations
 
 import datetime as dt
-import enum
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,14 +30,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
+from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
+from landgov.core.vocab import CatalogueClass, Eligibility, ViolationCategory
 from landgov.far import far_floors, headroom
 from landgov.ids import normalize_uscc
-from landgov.industry import (
-    CatalogueClass,
-    catalogue_edition,
-    parse_catalogue_class,
-    to_gb2002_division,
-)
+from landgov.industry import catalogue_edition, to_gb2002_division
+from landgov.link import parcel_main_enterprises
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
 from landgov.verdict import Citation, Status, Verdict, combine
@@ -50,14 +50,6 @@ __all__ = [
     "check_parcels",
     "overall",
 ]
-
-
-class Eligibility(enum.StrEnum):
-    """Overall outcome for a plot or an application."""
-
-    ELIGIBLE = "可申报"
-    INELIGIBLE = "不可申报"
-    UNKNOWN = "待核实"
 
 
 #: Condition columns, in the order of the opinion.
@@ -104,14 +96,6 @@ def _cite(key: str) -> Citation:
     return Citation("000", _CLAUSE[key])
 
 
-def _missing(x: object) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    return isinstance(x, str) and not x.strip()
-
-
 def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Verdict:
     return Verdict(f"zengrong.{rule}", status, reason, cite, **kw)
 
@@ -154,6 +138,17 @@ class _Settings:
 
     def cite(self, key: str) -> Citation:
         return self.profile.citation(f"zengrong.{key}")
+
+    def cite_key(self, key: str) -> Citation:
+        return self.profile.citation(key)
+
+    @functools.cached_property
+    def industrial(self) -> LandUseMatcher:
+        return industrial_matcher(self.profile)
+
+    @functools.cached_property
+    def demolition(self) -> DemolitionRule:
+        return DemolitionRule.from_profile(self.profile)
 
 
 def _app(case: _Case, name: str) -> Any:
@@ -198,7 +193,7 @@ def _scope_district(case: _Case, s: _Settings) -> Verdict:
 def _scope_right(case: _Case, s: _Settings) -> Verdict:
     right = case.parcel.get("right_type")
     cite = s.cite("scope_right_types")
-    if _missing(right):
+    if is_missing(right):
         return _v(
             "scope.right",
             Status.UNKNOWN,
@@ -212,19 +207,15 @@ def _scope_right(case: _Case, s: _Settings) -> Verdict:
     return _v("scope.right", status, reason, cite, values={"权利性质": right})
 
 
-def _is_industrial(value: object, uses: Sequence[str]) -> bool:
-    text = str(value).strip().upper()
-    return any(text == u.upper() or (len(u) > 2 and u in text) for u in uses) or any(
-        text.startswith(u) for u in ("M1", "M2", "M3")
-    )
-
-
 def _scope_use(case: _Case, s: _Settings) -> Verdict:
     use = case.parcel.get("land_use")
-    cite = s.cite("industrial_land_uses")
-    if _missing(use):
+    cite = s.cite_key("landuse.industrial_uses")
+    if is_missing(use):
         return _v("scope.use", Status.UNKNOWN, "土地用途缺失", cite, missing=("土地用途",))
-    ok = _is_industrial(use, s.value("industrial_land_uses"))
+    ok = s.industrial.matches(use)
+    if ok is None:
+        reason = f"土地用途「{use}」含工业与非工业两种含义，需人工核实"
+        return _v("scope.use", Status.UNKNOWN, reason, cite, missing=("土地用途（人工核实）",))
     reason = "存量工业用地" if ok else f"土地用途为「{use}」，非工业用地"
     status = Status.PASS if ok else Status.FAIL
     return _v("scope.use", status, reason, cite, values={"土地用途": use})
@@ -241,7 +232,7 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             missing=("规划用途图层",),
         )
     planned = case.overlay.get("planned_use")
-    if _missing(planned):
+    if is_missing(planned):
         return _v(
             "scope.plan",
             Status.UNKNOWN,
@@ -250,8 +241,12 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             missing=("规划用途",),
         )
     values = {"规划用途": planned, "工业用地控制线内": case.overlay.get("inside_control_line")}
-    if _is_industrial(planned, s.value("industrial_land_uses")):
+    industrial = s.industrial.matches(planned)
+    if industrial:
         return _v("scope.plan", Status.PASS, f"规划用途为{planned}", cite, values=values)
+    if industrial is None:
+        reason = f"规划用途「{planned}」含工业与非工业两种含义，需人工核实"
+        return _v("scope.plan", Status.UNKNOWN, reason, cite, values=values, missing=("规划用途",))
     reason = f"规划用途为「{planned}」，不符合国土空间规划的工业用途"
     return _v("scope.plan", Status.FAIL, reason, cite, values=values)
 
@@ -275,7 +270,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
     far = case.far.get("far")
-    if _missing(far):
+    if is_missing(far):
         return _v(
             "cap",
             Status.UNKNOWN,
@@ -286,7 +281,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     values: dict[str, object] = {"现状容积率": round(float(far), 3), "上限": cap}
     after = case.after.get("far_after")
     if case.application is not None:
-        if _missing(after):
+        if is_missing(after):
             return _v(
                 "cap",
                 Status.UNKNOWN,
@@ -313,14 +308,14 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     min_mu = float(s.value("min_area_mu"))
     cite = s.cite("min_area_mu")
     geom = case.far.get("land_area_m2")
-    if _missing(geom):
+    if is_missing(geom):
         return _v("cond1.area", Status.UNKNOWN, "用地面积未知", cite, missing=("宗地图形",))
     threshold = min_mu * M2_PER_MU
     area = round(float(geom), 2)  # cadastral precision: 0.01 m²
     mu = area / M2_PER_MU
     values: dict[str, object] = {"用地面积_亩": round(mu, 4), "门槛_亩": min_mu}
     declared = case.parcel.get("area_declared_m2")
-    if not _missing(declared):
+    if not is_missing(declared):
         d = round(float(declared), 2)
         values["登记面积_亩"] = round(d / M2_PER_MU, 4)
         if (d > threshold) != (area > threshold):
@@ -339,7 +334,9 @@ def _area(case: _Case, s: _Settings) -> Verdict:
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:
-    cite = _cite("cond1")
+    """Not in a recent demolition plan: the shared rule of :mod:`landgov.core.overlay`."""
+    rule = s.demolition
+    cite = rule.citation
     if not case.overlay.get("demolition_given"):
         return _v(
             "cond1.demolition",
@@ -348,10 +345,16 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
             cite,
             missing=("拆迁计划图层",),
         )
+    share = float(case.overlay.get("demolition_share") or 0.0)
     plans = case.overlay.get("demolition_plans") or ""
-    if plans:
-        reason = f"列入近年拆迁计划：{plans}"
-        return _v("cond1.demolition", Status.FAIL, reason, cite, values={"拆迁计划": plans})
+    values = {"拆迁计划": plans, "面积占比": round(share, 4), "比例门槛": rule.share}
+    # plans are listed only when the parcel counts as inside (see _overlay_facts)
+    if case.overlay.get("in_demolition_plan"):
+        reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
+        return _v("cond1.demolition", Status.FAIL, reason, cite, values=values)
+    if share > 0:
+        reason = f"与拆迁计划重叠的面积{rule.describe(share)}，不视为列入拆迁计划"
+        return _v("cond1.demolition", Status.PASS, reason, cite, values=values)
     return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
 
 
@@ -426,11 +429,10 @@ def _yes_no(
     texts: tuple[str, str],
 ) -> Verdict:
     """A yes/no field of the application: ``fail_on`` is the answer that fails."""
-    value = _app(case, name)
-    if value is None or _missing(value):
+    answer = parse_yes_no(_app(case, name))
+    if answer is None:
         where = _APP if case.application is None else "申请表"
         return _v(rule, Status.UNKNOWN, f"{label}未填报", cite, missing=(f"{where}：{label}",))
-    answer = bool(value)
     status = Status.FAIL if answer == fail_on else Status.PASS
     return _v(rule, status, texts[0] if answer else texts[1], cite, values={label: answer})
 
@@ -455,7 +457,7 @@ def _cond1(case: _Case, s: _Settings) -> list[Verdict]:
 def _title(case: _Case) -> Verdict:
     cite = _cite("cond2")
     value = _app(case, "title_status")
-    if _missing(value):
+    if is_missing(value):
         where = _APP if case.application is None else "申请表"
         return _v(
             "cond2.title",
@@ -474,14 +476,13 @@ def _title(case: _Case) -> Verdict:
 
 def _first_development(case: _Case, s: _Settings) -> Verdict:
     cite = _cite("cond2")
-    value = _app(case, "first_development_done")
-    if value is not None and not _missing(value):
-        ok = bool(value)
+    ok = parse_yes_no(_app(case, "first_development_done"))
+    if ok is not None:
         reason = "已完成首次开发" if ok else "申请表填报未完成首次开发"
         status = Status.PASS if ok else Status.FAIL
         return _v("cond2.first_development", status, reason, cite, values={"首次开发": ok})
     done = case.parcel.get("completion_date")
-    if _missing(done):
+    if is_missing(done):
         return _v(
             "cond2.first_development",
             Status.UNKNOWN,
@@ -567,7 +568,7 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
 
 def _manufacturing(case: _Case) -> Verdict:
     cite = _cite("cond4")
-    if case.enterprise is None or _missing(case.enterprise.get("industry_code")):
+    if case.enterprise is None or is_missing(case.enterprise.get("industry_code")):
         return _v(
             "cond4.manufacturing",
             Status.UNKNOWN,
@@ -612,7 +613,7 @@ def _cond5(case: _Case, s: _Settings) -> list[Verdict]:
     cite = Citation("000", f"{_CLAUSE['cond5']}；按《产业结构调整指导目录（{edition}）》")
     values: dict[str, object] = {"目录版本": edition}
     raw = None if case.enterprise is None else case.enterprise.get("catalogue_class")
-    cls = parse_catalogue_class(raw)
+    cls = CatalogueClass.parse(raw)
     if cls is None:
         return [
             _v(
@@ -654,7 +655,7 @@ def _indicator(key: str, threshold: float, case: _Case, cite: Citation) -> Verdi
     """
     label, figure, is_max = _INDICATORS[key]
     value = case.after.get(figure) if figure else None
-    if _missing(value):
+    if is_missing(value):
         where = f"{_APP}：{label}" if figure else f"{label}（申请表未提供）"
         return _v(f"cond6.{key}", Status.UNKNOWN, f"{label}无数据", cite, missing=(where,))
     ok = value <= threshold if is_max else value >= threshold
@@ -713,7 +714,7 @@ def _cond8(case: _Case) -> list[Verdict]:
     if case.application is None:
         reason = "如改变原建筑结构，须出具建筑结构安全鉴定报告"
         return [_v("cond8.safety_report", Status.PENDING, reason, cite)]
-    if changes is None or _missing(changes):
+    if changes is None or is_missing(changes):
         return [
             _v(
                 "cond8.safety_report",
@@ -797,33 +798,15 @@ def overall(verdicts: Mapping[str, Verdict]) -> tuple[Eligibility, str]:
 # Inputs: overlays, enterprises, records
 
 
-def _overlaps(
+def _overlap_names(
     parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, column: str, *, tol: float
-) -> pd.DataFrame:
-    """Per parcel: ``names`` (overlapping values, "；"-joined) and ``main`` (largest overlap)."""
-    layer = layer.to_crs(parcels.crs) if layer.crs != parcels.crs else layer
-    left = gpd.GeoDataFrame(geometry=parcels.geometry, crs=parcels.crs)
-    hits = gpd.sjoin(left, layer[[layer.geometry.name]], predicate="intersects", how="inner")
-    if hits.empty:
-        return pd.DataFrame({"names": "", "main": None}, index=parcels.index)
-    a = parcels.geometry.loc[hits.index].to_numpy()
-    b = layer.geometry.loc[hits["index_right"]].to_numpy()
-    area = gpd.GeoSeries(a, crs=parcels.crs).intersection(gpd.GeoSeries(b, crs=parcels.crs)).area
-    labels = layer[column] if column in layer else pd.Series("", index=layer.index)
-    pairs = pd.DataFrame(
-        {
-            "p": hits.index,
-            "name": labels.loc[hits["index_right"]].astype(str).to_numpy(),
-            "area": area.to_numpy(),
-            "j": hits["index_right"].to_numpy(),
-        }
-    )
-    pairs = pairs[pairs["area"] > tol].sort_values("area", ascending=False, kind="stable")
-    names = pairs.groupby("p")["name"].agg(lambda s: "；".join(dict.fromkeys(s)))
-    main = pairs.drop_duplicates("p").set_index("p")["j"]
-    out = pd.DataFrame({"names": names, "main": main}).reindex(parcels.index)
-    out["names"] = out["names"].fillna("")
-    return out
+) -> pd.Series:
+    """Per parcel: the ``column`` values of the features overlapping it (largest first, "；")."""
+    pairs = intersections(parcels, layer, min_area_m2=tol)
+    names = layer[column].astype(str) if column in layer else pd.Series("", index=layer.index)
+    pairs = pairs.assign(name=names.reindex(pairs["feature"]).to_numpy())
+    joined = pairs.groupby("parcel", sort=False)["name"].agg(lambda v: "；".join(dict.fromkeys(v)))
+    return joined.reindex(parcels.index).fillna("")
 
 
 def _overlay_facts(
@@ -843,9 +826,10 @@ def _overlay_facts(
     out["inside_control_line"] = None
     out["demolition_plans"] = ""
     out["special_zone"] = ""
+    out["demolition_share"] = 0.0
+    out["in_demolition_plan"] = False
     if planning is not None and len(planning):
-        hit = _overlaps(parcels, planning, "planned_use", tol=tol)
-        main = hit["main"]
+        main = coverage(parcels, planning, min_area_m2=tol)["largest"]
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
         if "inside_control_line" in planning:
@@ -853,7 +837,11 @@ def _overlay_facts(
                 main[ok], "inside_control_line"
             ].to_numpy()
     if demolition is not None and len(demolition):
-        out["demolition_plans"] = _plan_labels(parcels, demolition, tol=tol)
+        rule = DemolitionRule.from_profile(profile)
+        found = demolition_overlay(parcels, demolition, rule=rule)
+        out["demolition_plans"] = found["plans"].map("；".join).where(found["inside"], "")
+        out["demolition_share"] = found["share"]
+        out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones):
         names = tuple(profile.value("zengrong.special_zones"))
         zones = special_zones[
@@ -862,21 +850,8 @@ def _overlay_facts(
             .map(lambda z: any(n in z for n in names))
         ]
         if len(zones):
-            out["special_zone"] = _overlaps(parcels, zones, "zone_name", tol=tol)["names"]
+            out["special_zone"] = _overlap_names(parcels, zones, "zone_name", tol=tol)
     return out
-
-
-def _plan_labels(
-    parcels: gpd.GeoDataFrame, demolition: gpd.GeoDataFrame, *, tol: float
-) -> pd.Series:
-    layer = demolition.copy()
-    name = layer.get("plan_name", pd.Series("拆迁计划", index=layer.index)).fillna("拆迁计划")
-    year = layer.get("plan_year", pd.Series(None, index=layer.index))
-    layer["_label"] = [
-        f"{n}（{int(y)}年）" if not _missing(y) else str(n)
-        for n, y in zip(name.astype(str), pd.to_numeric(year, errors="coerce"), strict=True)
-    ]
-    return _overlaps(parcels, layer, "_label", tol=tol)["names"]
 
 
 def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
@@ -886,27 +861,6 @@ def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, A
     table = enterprises.assign(uscc=keys)
     table = table[keys.ne("")].drop_duplicates("uscc")
     return {row["uscc"]: row for row in table.to_dict("records")}
-
-
-def _parcel_users(
-    parcels: pd.DataFrame, links: pd.DataFrame | None, by_uscc: Mapping[str, Any]
-) -> pd.Series:
-    """The enterprise (USCC) each parcel is screened for: owner link, else the only user,
-    else the enterprise whose name equals the 权利人."""
-    out = pd.Series(None, index=parcels.index, dtype=object)
-    if links is not None and len(links):
-        rel = links.assign(
-            uscc=links["uscc"].map(normalize_uscc),
-            owner=links.get("relation", pd.Series("", index=links.index)).eq("owner"),
-        )
-        rel = rel.sort_values("owner", ascending=False, kind="stable")
-        first = rel.drop_duplicates("parcel_id").set_index("parcel_id")["uscc"]
-        out = parcels["parcel_id"].map(first).astype(object)
-    by_name = {str(e.get("name")): u for u, e in by_uscc.items() if not _missing(e.get("name"))}
-    holders = parcels.get("holder", pd.Series(None, index=parcels.index)).map(
-        lambda h: by_name.get(str(h)) if not _missing(h) else None
-    )
-    return out.where(out.notna() & out.ne(""), holders)
 
 
 @dataclass(frozen=True)
@@ -923,18 +877,16 @@ class _RecordIndex:
         return tuple(found)
 
 
-_CATEGORY_ALIASES = {"生态环境": "环保", "环境": "环保", "安全生产": "安全", "违章建筑": "违法建设"}
-
-
 def _category(value: object) -> str | None:
-    if _missing(value):
+    """The record's category (:class:`ViolationCategory`), else its text as written."""
+    if is_missing(value):
         return None
-    text = str(value).strip()
-    return _CATEGORY_ALIASES.get(text, text)
+    found = ViolationCategory.parse(value)
+    return str(value).strip() if found is None else found.value
 
 
 def _date(value: object) -> dt.date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     stamp = pd.to_datetime(value, errors="coerce")
     return None if pd.isna(stamp) else stamp.date()
@@ -950,9 +902,9 @@ def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
         pid = row.get("parcel_id")
         rec = _Record(
             uscc=normalize_uscc(row.get("uscc")),
-            parcel_id=None if _missing(pid) else str(pid).strip(),
+            parcel_id=None if is_missing(pid) else str(pid).strip(),
             category=_category(row.get("category")),
-            severity=None if _missing(row.get("severity")) else str(row["severity"]).strip(),
+            severity=None if is_missing(row.get("severity")) else str(row["severity"]).strip(),
             record_date=_date(row.get("record_date")),
         )
         if rec.uscc:
@@ -976,10 +928,10 @@ def _records_for(
 
 def _tax_per_mu_now(enterprise: Mapping[str, Any] | None, land_mu: float) -> float:
     """Last year's 亩均税收 (万元/亩): tax / the enterprise's declared land, else / this plot."""
-    if enterprise is None or _missing(enterprise.get("tax_wan")):
+    if enterprise is None or is_missing(enterprise.get("tax_wan")):
         return math.nan
     land = enterprise.get("land_mu")
-    land = float(land) if not _missing(land) and float(land) > 0 else land_mu
+    land = float(land) if not is_missing(land) and float(land) > 0 else land_mu
     return float(enterprise["tax_wan"]) / land if land and land > 0 else math.nan
 
 
@@ -996,7 +948,7 @@ def _prepare(
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
     """The per-parcel frame every check reads: far, floors, headroom, overlays, user."""
     by_uscc = _enterprise_table(enterprises)
-    users = _parcel_users(parcels, links, by_uscc)
+    users = parcel_main_enterprises(parcels, enterprises, links, profile=profile)
     industry = pd.DataFrame(
         {
             "industry_code": users.map(lambda u: by_uscc.get(u, {}).get("industry_code")),
@@ -1029,7 +981,7 @@ def _prepare(
 
 
 def _relaxation(enterprise: Mapping[str, Any] | None, sectors: Sequence[str]) -> str:
-    if enterprise is None or _missing(enterprise.get("reform_sector")):
+    if enterprise is None or is_missing(enterprise.get("reform_sector")):
         return ""
     sector = str(enterprise["reform_sector"])
     if any(s in sector for s in sectors):
@@ -1155,23 +1107,23 @@ def _after(
 ) -> dict[str, Any]:
     """Figures after the project: 容积率, 亩均税收, investment intensity (per 亩 of this plot)."""
     land = fact.get("land_area_m2")
-    land = float(land) if not _missing(land) and float(land) > 0 else math.nan
+    land = float(land) if not is_missing(land) and float(land) > 0 else math.nan
     land_mu = land / M2_PER_MU
     added = app.get("added_floor_m2")
     floor = fact.get("floor_area_m2")
     far_after = (
         (float(floor) + float(added)) / land
-        if not (_missing(added) or _missing(floor))
+        if not (is_missing(added) or is_missing(floor))
         else math.nan
     )
 
     def per_mu(x: object) -> float:
-        return float(x) / land_mu if not _missing(x) and land_mu > 0 else math.nan
+        return float(x) / land_mu if not is_missing(x) and land_mu > 0 else math.nan
 
     return {
         "far_after": far_after,
         "floor_area_after_m2": float(floor) + float(added)
-        if not (_missing(added) or _missing(floor))
+        if not (is_missing(added) or is_missing(floor))
         else math.nan,
         "tax_per_mu_now_wan": _tax_per_mu_now(ent, land_mu),
         "tax_per_mu_after_wan": per_mu(app.get("tax_after_wan")),

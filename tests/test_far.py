@@ -13,8 +13,9 @@ import rasterio
 import shapely
 from affine import Affine
 
+from landgov.core.vocab import CatalogueClass
 from landgov.far import FarSource, building_floor_areas, compute_far, far_floors, headroom
-from landgov.industry import catalogue_edition, parse_catalogue_class, to_gb2002_division
+from landgov.industry import catalogue_edition, to_gb2002_division
 from landgov.policy import load_profile
 
 X0, Y0 = 500000.0, 3300000.0
@@ -180,5 +181,5 @@ def test_catalogue_edition_switches_on_2024_02_01():
     switch = dt.date(2024, 2, 1)
     assert catalogue_edition(dt.date(2024, 1, 31), switch_date=switch) == "2019年本"
     assert catalogue_edition(switch, switch_date=switch) == "2024年本"
-    assert parse_catalogue_class("限制") == "限制类"
-    assert parse_catalogue_class(None) is None
+    assert CatalogueClass.parse("限制") == "限制类"
+    assert CatalogueClass.parse(None) is None

@@ -207,8 +207,8 @@ def test_pipeline_column_variants_are_understood(run: RunFacts) -> None:
 
 def test_panel_number_zero_is_shown() -> None:
     """A zero with no decimals used to lose every digit ("可增建筑面积  m²")."""
-    from landgov.maps._summary import _num
+    from landgov.maps._summary import _panel_number
 
-    assert _num(0.0, 0) == "0"
-    assert _num(1234.0, 0) == "1,234"
-    assert _num(2.5, 2) == "2.5"
+    assert _panel_number(0.0, digits=0) == "0"
+    assert _panel_number(1234.0, digits=0) == "1,234"
+    assert _panel_number(2.5, digits=2) == "2.5"

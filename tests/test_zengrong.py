@@ -148,16 +148,30 @@ def test_15_mu_exactly_fails_condition_1_and_15_01_passes(profile):
     assert above["cond1"] == Status.PASS
 
 
-def test_plot_in_demolition_plan_fails(profile):
-    plan = gpd.GeoDataFrame(
+def _plan(width_m: float) -> gpd.GeoDataFrame:
+    side = math.sqrt(20.0 * M2_PER_MU)  # the 20-亩 square of _check
+    return gpd.GeoDataFrame(
         {"plan_name": ["城中村改造"], "plan_year": [2023]},
-        geometry=[shapely.box(X0 + 10, Y0 + 10, X0 + 30, Y0 + 30)],
+        geometry=[shapely.box(X0, Y0, X0 + width_m, Y0 + side)],
         crs=4549,
     )
-    got = _check(profile, app={}, demolition=plan).iloc[0]
+
+
+def test_plot_half_in_demolition_plan_fails(profile):
+    side = math.sqrt(20.0 * M2_PER_MU)
+    got = _check(profile, app={}, demolition=_plan(side / 2)).iloc[0]
     assert got["cond1"] == Status.FAIL
     assert "城中村改造（2023年）" in got["cond1_note"]
+    assert "占 50%" in got["cond1_note"]
     assert got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def test_plot_slightly_in_demolition_plan_passes_the_10_percent_rule(profile):
+    """3 % of the plot in a plan is below the profile's 10 % (overlay.demolition_share)."""
+    side = math.sqrt(20.0 * M2_PER_MU)
+    got = _check(profile, app={}, demolition=_plan(side * 0.03)).iloc[0]
+    assert got["cond1"] == Status.PASS
+    assert "占 3%，未达到 10%" in got["cond1_note"]
 
 
 def _record(days, category="环保", severity="重大"):

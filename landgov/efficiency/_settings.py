@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from landgov.core.vocab import Grade
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
 from landgov.verdict import Citation
@@ -26,39 +26,6 @@ __all__ = [
     "ScaleRule",
     "ScoringSettings",
 ]
-
-
-class Grade(enum.StrEnum):
-    """亩均效益综合评价等级 (A best)."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-
-    @property
-    def label(self) -> str:
-        """Default name: A 优先支持, B 提升发展, C 整治提升, D 淘汰倒逼 (DOMAIN.md §3)."""
-        return {"A": "优先支持", "B": "提升发展", "C": "整治提升", "D": "淘汰倒逼"}[self.value]
-
-    @property
-    def order(self) -> int:
-        """0 for A … 3 for D (lower is better)."""
-        return "ABCD".index(self.value)
-
-    @classmethod
-    def parse(cls, value: object) -> Grade | None:
-        """Read a platform grade: ``A``, ``a``, ``Ａ类``, ``A 类`` or a label (``优先支持``)."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-        text = str(value).strip().upper().translate({0xFF21 + i: 0x41 + i for i in range(4)})
-        match = re.fullmatch(r"([ABCD])\s*类?", text)
-        if match:
-            return cls(match.group(1))
-        for grade in cls:
-            if grade.label in text:
-                return grade
-        return None
 
 
 class GradeSource(enum.StrEnum):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.missing import parse_yes_no
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.problems import ProblemLog, ReadResult, Severity
 from landgov.io.tables import read_table
@@ -52,20 +53,6 @@ YES_NO_FIELDS = (
     "temporary_use_change",
     "commitment_signed",
 )
-_YES = frozenset({"是", "有", "y", "yes", "true", "1", "√", "已签", "已完成"})
-_NO = frozenset({"否", "无", "n", "no", "false", "0", "×", "未签", "未完成"})
-
-
-def parse_yes_no(value: object) -> bool | None:
-    """``是`` → True, ``否`` → False, empty or anything else → None."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip().casefold()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    return None
 
 
 def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:

@@ -7,13 +7,12 @@ Categories are the ones the seeds name for problem plots: 安全、环保、质�
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.ids import USCCStatus
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import COMPLIANCE_FIELDS
@@ -21,106 +20,7 @@ from landgov.io.numbers import is_missing
 from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
-__all__ = ["CATEGORIES", "SEVERITIES", "category_of", "read_compliance", "severity_of"]
-
-CATEGORIES: tuple[str, ...] = (
-    "安全",
-    "环保",
-    "质量",
-    "能耗",
-    "消防",
-    "税收",
-    "违法用地",
-    "违法建设",
-    "无照经营",
-)
-"""The canonical problem categories."""
-
-SEVERITIES: tuple[str, ...] = ("一般", "较大", "重大")
-"""The canonical severities, mildest first."""
-
-_CATEGORY_WORDS: Mapping[str, str] = {
-    **{c: c for c in CATEGORIES},
-    "安全生产": "安全",
-    "生产安全": "安全",
-    "安全隐患": "安全",
-    "安全事故": "安全",
-    "生态环境": "环保",
-    "环境": "环保",
-    "环境保护": "环保",
-    "环境污染": "环保",
-    "污染": "环保",
-    "产品质量": "质量",
-    "质量安全": "质量",
-    "节能": "能耗",
-    "能源": "能耗",
-    "用能": "能耗",
-    "消防安全": "消防",
-    "税务": "税收",
-    "纳税": "税收",
-    "欠税": "税收",
-    "偷逃税": "税收",
-    "偷税漏税": "税收",
-    "非法占地": "违法用地",
-    "违法占地": "违法用地",
-    "非法用地": "违法用地",
-    "违规用地": "违法用地",
-    "土地违法": "违法用地",
-    "违章建筑": "违法建设",
-    "违建": "违法建设",
-    "违章建设": "违法建设",
-    "违法建筑": "违法建设",
-    "违法搭建": "违法建设",
-    "违章搭建": "违法建设",
-    "无证经营": "无照经营",
-    "无证无照": "无照经营",
-    "无照": "无照经营",
-}
-_CATEGORY_SUFFIX = re.compile(r"(类|问题|方面|领域|违法|违规|处罚|隐患)$")
-_SEVERITY_WORDS: Mapping[str, str] = {
-    "一般": "一般",
-    "轻微": "一般",
-    "较轻": "一般",
-    "较大": "较大",
-    "较重": "较大",
-    "重大": "重大",
-    "严重": "重大",
-    "特别重大": "重大",
-    "特大": "重大",
-}
-
-
-def _key(value: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
-
-
-def category_of(value: object) -> str | None:
-    """The canonical category for a category text, None when blank or unknown.
-
-    Examples
-    --------
-    >>> category_of("安全生产"), category_of("违章建筑"), category_of("环保类"), category_of("其他")
-    ('安全', '违法建设', '环保', None)
-    """
-    if is_missing(value):
-        return None
-    text = _key(value)
-    while text:
-        if text in _CATEGORY_WORDS:
-            return _CATEGORY_WORDS[text]
-        stripped = _CATEGORY_SUFFIX.sub("", text)
-        if stripped == text:
-            return None
-        text = stripped
-    return None
-
-
-def severity_of(value: object) -> str | None:
-    """一般/较大/重大 for a severity text (严重 → 重大), None when blank or unknown."""
-    if is_missing(value):
-        return None
-    text = _key(value)
-    return _SEVERITY_WORDS.get(text) or _SEVERITY_WORDS.get(text.removesuffix("级"))
+__all__ = ["CATEGORIES", "SEVERITIES", "read_compliance"]
 
 
 def _normalise_categories(table: _ParsedTable) -> None:
@@ -133,7 +33,7 @@ def _normalise_categories(table: _ParsedTable) -> None:
     )
     mapped = []
     for pos, text in enumerate(given):
-        category = category_of(text)
+        category = ViolationCategory.parse(text)
         if is_missing(text):
             table.reject(pos, "问题类别未填写", field="category")
         elif category is None and table.reasons[pos] is None:
@@ -145,14 +45,16 @@ def _normalise_categories(table: _ParsedTable) -> None:
                 action=f"改为以下类别之一：{'、'.join(CATEGORIES)}",
                 severity=Severity.WARNING,
             )
-        mapped.append(category or (None if is_missing(text) else str(text).strip()))
+        written = None if is_missing(text) else str(text).strip()
+        mapped.append(written if category is None else category.value)
     frame["category"] = pd.Series(mapped, index=frame.index, dtype="str")
 
 
 def _normalise_severities(table: _ParsedTable) -> None:
     frame = table.frame
     given = frame["severity"].tolist()
-    mapped = [severity_of(v) for v in given]
+    levels = [RecordSeverity.parse(v) for v in given]
+    mapped = [None if level is None else level.value for level in levels]
     frame["severity"] = pd.Series(mapped, index=frame.index, dtype="str")
     for pos, (text, level) in enumerate(zip(given, mapped, strict=True)):
         if level is None and not is_missing(text) and table.reasons[pos] is None:

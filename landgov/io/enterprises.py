@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.missing import is_missing, parse_yes_no
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS
-from landgov.io.numbers import is_missing
 from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
@@ -24,8 +24,6 @@ __all__ = ["read_enterprises", "scale_is_above"]
 
 _ABOVE = frozenset({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"})
 _BELOW = frozenset({"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"})
-_YES = frozenset({"是", "y", "yes", "true", "1"})
-_NO = frozenset({"否", "n", "no", "false", "0"})
 
 
 def scale_is_above(value: object) -> bool | None:
@@ -42,11 +40,11 @@ def scale_is_above(value: object) -> bool | None:
     if is_missing(value):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-    if text in _ABOVE or text in _YES:
+    if text in _ABOVE:
         return True
-    if text in _BELOW or text in _NO:
+    if text in _BELOW:
         return False
-    return None
+    return parse_yes_no(value)
 
 
 def _check_codes(table: _ParsedTable) -> None:

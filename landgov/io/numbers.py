@@ -38,6 +38,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Real
 
+from landgov.core.missing import is_missing
+
 __all__ = [
     "CANONICAL_UNITS",
     "is_missing",
@@ -134,10 +136,6 @@ _LABEL = {
 _NON_NEGATIVE = frozenset({"m2", "亩", "tce", "t", "万kWh", "人"})
 _ALL_UNITS = frozenset(u for table in _UNITS.values() for u in table)
 
-_MISSING = frozenset(
-    {"", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "空", "暂无", "不详", "未知"}
-    | {"null", "none", "nan", "nat", "na", "n/a", "<na>"}
-)
 _EXCEL_ERROR = re.compile(r"^#(?:n/a|value!|div/0!|ref!|name\?|num!|null!|spill!|calc!)$")
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+])?\s*
@@ -154,21 +152,6 @@ _UNIT_PER_YEAR = re.compile(r"(?:/年|/a|每年|/yr)$")
 def _norm(value: object) -> str:
     """NFKC, strip, and map the Unicode minus sign to ``-``."""
     return unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
-
-
-def is_missing(value: object) -> bool:
-    """Whether a cell is blank: None, NaN/NaT/NA, or a marker such as ``—``, ``-``, ``/``, ``无``.
-
-    Examples
-    --------
-    >>> is_missing("—"), is_missing(" "), is_missing(0)
-    (True, True, False)
-    """
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return _norm(value).casefold() in _MISSING
-    return str(value).casefold() in {"nan", "nat", "<na>", "none"}
 
 
 def _unit_key(text: str) -> str:

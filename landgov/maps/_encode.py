@@ -30,6 +30,7 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 
+from landgov.core.missing import is_missing
 from landgov.gcj02 import wgs84_to_gcj02
 
 __all__ = [
@@ -164,12 +165,6 @@ def encode_geometry(
     )
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def _number_column(series: pd.Series, digits: int) -> list[float | int | None]:
     values = pd.to_numeric(series, errors="coerce").astype("float64").round(digits)
     out: list[float | int | None] = []
@@ -186,7 +181,7 @@ def _number_column(series: pd.Series, digits: int) -> list[float | int | None]:
 def _text_values(series: pd.Series) -> list[str | None]:
     out: list[str | None] = []
     for v in series.astype(object).tolist():
-        if _is_missing(v):
+        if is_missing(v):
             out.append(None)
         elif isinstance(v, (bool, np.bool_)):
             out.append("是" if v else "否")
@@ -199,7 +194,7 @@ def _text_values(series: pd.Series) -> list[str | None]:
 def _bool_values(series: pd.Series) -> list[str | None]:
     out: list[str | None] = []
     for v in series.astype(object).tolist():
-        if _is_missing(v):
+        if is_missing(v):
             out.append(None)
         elif isinstance(v, str):
             out.append(v.strip() or None)

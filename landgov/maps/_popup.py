@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.zengrong import CONDITION_LABELS
+
 __all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
 
 
@@ -42,17 +44,6 @@ class Field:
         """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
         return (self.kind if self.kind in ("num", "bool") else "text", self.digits)
 
-
-_COND_LABELS = (
-    "条件1 用地（>15亩、非拆迁、无违建）",
-    "条件2 权属清晰、首次开发完成",
-    "条件3 近一年无重大违法记录",
-    "条件4 制造业项目（非标准厂房）",
-    "条件5 非限制/淘汰类产业",
-    "条件6 标准地指标",
-    "条件7 征收补偿书面承诺",
-    "条件8 结构安全报告",
-)
 
 PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
@@ -112,8 +103,10 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("zengrong", "增容结论", "status"),
             Field("far_floor", "容积率下限", "num", 2),
             Field("headroom_m2", "可增建筑面积", "num", 0, "m²"),
-            Field("cond_scope", "适用范围", "status"),
-            *(Field(f"cond_{i}", label, "status") for i, label in enumerate(_COND_LABELS, 1)),
+            # The 增容 check's own labels: one wording, no profile value (the 亩 threshold is
+            # in the condition's reason, read from the profile by the check).
+            Field("cond_scope", CONDITION_LABELS["scope"], "status"),
+            *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),
             Field("zengrong_reasons", "增容理由", "lines"),
         ),
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Number
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import format_number
 from landgov.maps._redact import is_money_key
 from landgov.maps._themes import PATHS
 
@@ -29,18 +31,14 @@ _KEY_LABELS = {
 }
 _TARGET_AFFIXES = (("target_", ""), ("", "_target"))
 
+#: Numbers as the map shows them: thousands grouped, trailing zeros dropped.
+_panel_number = functools.partial(format_number, thousands=True)
+
 
 @dataclass(frozen=True)
 class PanelRow:
     label: str
     value: str
-
-
-def _num(x: Any, digits: int = 2) -> str:
-    if isinstance(x, bool) or not isinstance(x, Number):
-        return str(x)
-    text = f"{float(x):,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text  # 0 stays "0"
 
 
 def _pct(current: Any, target: Any) -> str:
@@ -65,9 +63,13 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
         if isinstance(value, Mapping):
             cur, tgt = value.get("current"), value.get("target")
             if cur is not None and isinstance(tgt, Number) and not isinstance(tgt, bool):
-                rows.append(PanelRow(label, f"{_num(cur)} / 目标 {_num(tgt)}{_pct(cur, tgt)}"))
+                rows.append(
+                    PanelRow(
+                        label, f"{_panel_number(cur)} / 目标 {_panel_number(tgt)}{_pct(cur, tgt)}"
+                    )
+                )
             elif cur is not None:
-                rows.append(PanelRow(label, f"{_num(cur)}（{tgt or '无目标'}）"))
+                rows.append(PanelRow(label, f"{_panel_number(cur)}（{tgt or '无目标'}）"))
             continue
         target_key = next(
             (f"{a}{key}{b}" for a, b in _TARGET_AFFIXES if f"{a}{key}{b}" in district), None
@@ -79,9 +81,13 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
         if target_key is not None:
             used.add(target_key)
             tgt = district[target_key]
-            rows.append(PanelRow(label, f"{_num(value)} / 目标 {_num(tgt)}{_pct(value, tgt)}"))
+            rows.append(
+                PanelRow(
+                    label, f"{_panel_number(value)} / 目标 {_panel_number(tgt)}{_pct(value, tgt)}"
+                )
+            )
         else:
-            rows.append(PanelRow(label, _num(value)))
+            rows.append(PanelRow(label, _panel_number(value)))
     return rows
 
 
@@ -96,11 +102,14 @@ def district_rows(
     parcels: pd.DataFrame, *, blocks: pd.DataFrame | None, far: pd.DataFrame | None
 ) -> list[PanelRow]:
     """Totals computed from the run's layers (counts, areas; never money)."""
-    rows = [PanelRow("宗地", f"{len(parcels):,} 宗，{_num(_area(parcels), 1)} 亩")]
+    rows = [PanelRow("宗地", f"{len(parcels):,} 宗，{_panel_number(_area(parcels), digits=1)} 亩")]
     if "screening_status" in parcels:
         gov = parcels["screening_status"].astype(object).eq("治理").to_numpy()
         rows.append(
-            PanelRow("治理清单", f"{int(gov.sum()):,} 宗，{_num(_area(parcels, gov), 1)} 亩")
+            PanelRow(
+                "治理清单",
+                f"{int(gov.sum()):,} 宗，{_panel_number(_area(parcels, gov), digits=1)} 亩",
+            )
         )
         unk = parcels["screening_status"].astype(object).eq("待核实").to_numpy()
         if unk.any():
@@ -110,9 +119,8 @@ def district_rows(
         for p in PATHS:
             mask = path.eq(p).to_numpy()
             if mask.any():
-                rows.append(
-                    PanelRow(p, f"{int(mask.sum()):,} 宗，{_num(_area(parcels, mask), 1)} 亩")
-                )
+                area = _panel_number(_area(parcels, mask), digits=1)
+                rows.append(PanelRow(p, f"{int(mask.sum()):,} 宗，{area} 亩"))
     if "grade" in parcels:
         counts = parcels["grade"].astype(object).value_counts()
         text = "，".join(f"{g} {int(counts.get(g, 0))}" for g in ("A", "B", "C", "D"))
@@ -123,10 +131,18 @@ def district_rows(
     if far is not None and "zengrong" in far:
         ok = far["zengrong"].astype(object).eq("可申报")
         room = pd.to_numeric(far.get("headroom_m2"), errors="coerce")
-        extra = f"，可增建筑面积 {_num(float(room[ok].sum()), 0)} m²" if room is not None else ""
+        extra = (
+            f"，可增建筑面积 {_panel_number(float(room[ok].sum()), digits=0)} m²"
+            if room is not None
+            else ""
+        )
         rows.append(PanelRow("增容可申报", f"{int(ok.sum()):,} 宗{extra}"))
         pending = far["zengrong"].astype(object).eq("待核实")
         if pending.any():
-            room_p = "" if room is None else f"，增容空间 {_num(float(room[pending].sum()), 0)} m²"
+            room_p = (
+                ""
+                if room is None
+                else f"，增容空间 {_panel_number(float(room[pending].sum()), digits=0)} m²"
+            )
             rows.append(PanelRow("增容待核实（摸排候选）", f"{int(pending.sum()):,} 宗{room_p}"))
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -12,18 +13,18 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex, to_rgb
 from numpy.typing import NDArray
 
+from landgov.core.missing import format_number
+from landgov.core.vocab import Grade, TreatmentPath
 from landgov.maps.style import THEMES, MapStyle
 
 __all__ = ["LegendItem", "Theme", "build_themes"]
 
-PATHS = ("拆除重建", "整治提升", "功能转型", "关停退出")
-GRADES = ("A", "B", "C", "D")
-_GRADE_LABELS = {
-    "A": "A 类（优先支持）",
-    "B": "B 类（提升发展）",
-    "C": "C 类（整治提升）",
-    "D": "D 类（淘汰倒逼）",
-}
+PATHS = tuple(p.value for p in TreatmentPath)
+GRADES = tuple(g.value for g in Grade)
+_GRADE_LABELS = {g.value: f"{g.value} 类（{g.label}）" for g in Grade}
+
+#: Numbers as the map shows them: thousands grouped, trailing zeros dropped.
+_legend_number = functools.partial(format_number, thousands=True)
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,6 @@ def tax_breaks(values: pd.Series, style: MapStyle, threshold: float | None) -> l
     return sorted(set(breaks))
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
 def tax_theme(frame: pd.DataFrame, style: MapStyle, threshold: float | None) -> Theme:
     values = pd.to_numeric(frame.get("tax_per_mu"), errors="coerce")
     if values is None:
@@ -101,9 +98,9 @@ def tax_theme(frame: pd.DataFrame, style: MapStyle, threshold: float | None) -> 
     cmap = colormaps[style.tax_cmap]
     colors = [to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, k)]
     labels = (
-        [f"< {_fmt(breaks[0])}"]
-        + [f"{_fmt(a)} – {_fmt(b)}" for a, b in itertools.pairwise(breaks)]
-        + [f"≥ {_fmt(breaks[-1])}"]
+        [f"< {_legend_number(breaks[0])}"]
+        + [f"{_legend_number(a)} – {_legend_number(b)}" for a, b in itertools.pairwise(breaks)]
+        + [f"≥ {_legend_number(breaks[-1])}"]
         if breaks
         else ["有数据"]
     )
@@ -115,7 +112,7 @@ def tax_theme(frame: pd.DataFrame, style: MapStyle, threshold: float | None) -> 
     entries.append(("无数据", style.no_data_color, False))
     title = "亩均税收（万元/亩）"
     if threshold is not None:
-        title += f"，低效线 {_fmt(threshold)}"
+        title += f"，低效线 {_legend_number(threshold)}"
     return _finish("tax", title, codes, entries)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -30,6 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgov.core.missing import format_number, is_missing
 from landgov.zengrong import CONDITION_LABELS
 
 __all__ = ["FORM_ROWS", "FORM_TITLE", "build_form", "safe_filename", "write_form", "write_forms"]
@@ -65,27 +65,18 @@ _WINDOWS_RESERVED = frozenset(
 )
 
 
-def _blank(x: object) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    return isinstance(x, str) and not x.strip()
-
-
-def _num(x: object, digits: int = 2) -> str:
-    """A number for the form, or blank space for the enterprise to fill in."""
-    return "      " if _blank(x) else f"{float(x):,.{digits}f}"
+#: A number for the form (``1,234.50``), or blank space for the enterprise to fill in.
+_form_number = functools.partial(format_number, thousands=True, trim=False, missing="      ")
 
 
 def _text(x: object, default: str = "") -> str:
-    return default if _blank(x) else str(x).strip()
+    return default if is_missing(x) else str(x).strip()
 
 
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     """The text of every cell of the form, from one row of the 增容 check."""
-    investment = _num(row.get("investment_wan"))
-    intensity = _num(row.get("investment_per_mu_wan"))
+    investment = _form_number(row.get("investment_wan"))
+    intensity = _form_number(row.get("investment_per_mu_wan"))
     code = _text(row.get("industry_code"))
     industry = _text(row.get("industry_name"))
     if code:
@@ -103,15 +94,15 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
-            f"1.土地面积：{_num(row.get('land_mu'))} 亩　"
-            f"2.建筑面积：{_num(row.get('floor_area_m2'))} 平方米　"
-            f"3.容积率：{_num(row.get('far'))}　"
-            f"4.上年度亩均税收：{_num(row.get('tax_per_mu_now_wan'))} 万元/亩"
+            f"1.土地面积：{_form_number(row.get('land_mu'))} 亩　"
+            f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米　"
+            f"3.容积率：{_form_number(row.get('far'))}　"
+            f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
         ),
         "项目实施后": (
-            f"1.新增建筑面积：{_num(row.get('added_floor_m2'))} 平方米　"
-            f"2.亩均税收：{_num(row.get('tax_per_mu_after_wan'))} 万元/亩　"
-            f"3.容积率：{_num(row.get('far_after'))}"
+            f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米　"
+            f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩　"
+            f"3.容积率：{_form_number(row.get('far_after'))}"
         ),
         "项目建设内容": _text(row.get("content")),
         "企业承诺": f"{_COMMITMENT}\n法人代表签字（盖章）：　　　　　　　时间：",
@@ -188,7 +179,7 @@ def _template() -> bytes:
 def _precheck(doc, row: Mapping[str, Any]) -> None:
     """Second page: the system's pre-check (not part of the form)."""
     verdicts = row.get("verdicts") or ()
-    if not verdicts and _blank(row.get("zengrong")):
+    if not verdicts and is_missing(row.get("zengrong")):
         return
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     head = doc.add_paragraph()
@@ -196,7 +187,7 @@ def _precheck(doc, row: Mapping[str, Any]) -> None:
     summary = doc.add_paragraph()
     text = f"总体结论：{_text(row.get('zengrong'))}。{_text(row.get('zengrong_reason'))}"
     _set_font(summary.add_run(text), 10.5)
-    if not _blank(row.get("relaxation")):
+    if not is_missing(row.get("relaxation")):
         _set_font(doc.add_paragraph().add_run(f"提示：{row['relaxation']}"), 10.5)
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"

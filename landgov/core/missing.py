@@ -1,0 +1,158 @@
+"""What counts as a missing value, yes/no answers, and how numbers are read and shown.
+
+Every stage (readers, screening, 增容, the 四个一批 paths, maps, forms) asks these questions;
+they are answered here once so a blank cell means the same everywhere.
+
+A value is **missing** (:func:`is_missing`) when it is
+
+- ``None``, ``pandas.NA``, ``pandas.NaT``, ``numpy.datetime64("NaT")`` or a float NaN;
+- text that, after NFKC normalisation (full-width forms become ASCII), stripping and case
+  folding, is empty or one of :data:`MISSING_TEXT`: dashes (``-``, ``--``, ``—``, ``——``,
+  ``–``), slashes (``/``, ``\\``), ``无``, ``空``, ``暂无``, ``不详``, ``未知`` and the
+  spreadsheet/pandas spellings ``null``, ``none``, ``nan``, ``nat``, ``na``, ``n/a``, ``<na>``.
+
+``0``, ``False``, ``否`` and ``0.0`` are values, never missing. 「无」 is missing as a *value*; as
+an *answer* to a yes/no question (「有无临时改变用途：无」) :func:`parse_yes_no` reads it as no —
+callers asking a yes/no question use :func:`parse_yes_no` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MISSING_TEXT",
+    "NO_TEXT",
+    "YES_TEXT",
+    "format_number",
+    "is_missing",
+    "numeric_column",
+    "parse_yes_no",
+]
+
+MISSING_TEXT: frozenset[str] = frozenset(
+    {"", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "空", "暂无", "不详", "未知"}
+    | {"null", "none", "nan", "nat", "na", "n/a", "<na>"}
+)
+"""Texts (after NFKC, strip and case folding) that mean "no value"."""
+
+YES_TEXT: frozenset[str] = frozenset(
+    {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "已签", "已完成"}
+)
+"""Texts (after NFKC, strip, case folding, inner blanks removed) read as yes."""
+
+NO_TEXT: frozenset[str] = frozenset(
+    {"否", "无", "没有", "n", "no", "false", "f", "0", "×", "✗", "✘", "x", "未签", "未完成"}
+)
+"""Texts (after NFKC, strip, case folding, inner blanks removed) read as no."""
+
+
+def _norm(text: str) -> str:
+    """NFKC, strip, case fold (the key texts are compared by)."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def is_missing(value: object) -> bool:
+    """Whether ``value`` is missing (see the module docstring for the full list).
+
+    Examples
+    --------
+    >>> is_missing("—"), is_missing(" "), is_missing("无"), is_missing(0), is_missing(pd.NaT)
+    (True, True, True, False, True)
+    """
+    if isinstance(value, str):
+        return _norm(value) in MISSING_TEXT
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, bool | np.bool_ | int | np.integer | dt.date | dt.time):
+        return False
+    try:
+        result = pd.isna(value)  # float NaN, numpy NaT, Decimal NaN; arrays are not missing
+    except (TypeError, ValueError):
+        return False
+    return isinstance(result, bool | np.bool_) and bool(result)
+
+
+def parse_yes_no(
+    value: object, *, yes: frozenset[str] = frozenset(), no: frozenset[str] = frozenset()
+) -> bool | None:
+    """Read a yes/no answer: ``True``, ``False``, or ``None`` when blank or not understood.
+
+    Parameters
+    ----------
+    value
+        A cell: text such as 是/否/有/无/Y/N/1/0/√/×, a bool or a number (1/0).
+    yes, no
+        Extra texts for one field (e.g. ``{"内", "控制线内"}`` for the 工业用地控制线), compared
+        after the same normalisation.
+
+    Examples
+    --------
+    >>> parse_yes_no("是"), parse_yes_no("×"), parse_yes_no("无"), parse_yes_no("待定")
+    (True, False, False, None)
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, Real) and not is_missing(value):
+        number = float(value)
+        return True if number == 1 else False if number == 0 else None
+    if not isinstance(value, str):
+        return None
+    text = "".join(_norm(value).split())
+    if text in YES_TEXT or text in {_norm(t) for t in yes}:
+        return True
+    if text in NO_TEXT or text in {_norm(t) for t in no}:
+        return False
+    return None
+
+
+def numeric_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` as float64 (unparsable cells NaN); all-NaN when the frame lacks it."""
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
+def format_number(
+    value: object,
+    *,
+    digits: int = 2,
+    thousands: bool = False,
+    trim: bool = True,
+    missing: str = "—",
+) -> str:
+    """A number as people read it: ``digits`` decimals, trailing zeros trimmed.
+
+    Parameters
+    ----------
+    value
+        A number; text is returned stripped as it is, a missing value as ``missing``.
+    digits
+        Decimals shown (before trimming).
+    thousands
+        Group thousands with ``,`` (``12,345.6``).
+    trim
+        Drop trailing zeros and a trailing point (``12.50`` → ``12.5``, ``3.00`` → ``3``).
+    missing
+        What a missing value prints as (``—``; forms use blank space for the enterprise to fill).
+
+    Examples
+    --------
+    >>> format_number(12.5), format_number(3.0), format_number(None)
+    ('12.5', '3', '—')
+    >>> format_number(12345, thousands=True), format_number(3, trim=False)
+    ('12,345', '3.00')
+    """
+    if is_missing(value):
+        return missing
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        return str(value).strip()
+    text = f"{float(value):{',' if thousands else ''}.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text

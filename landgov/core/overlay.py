@@ -1,0 +1,223 @@
+"""How much of each parcel lies inside a map layer, and when that means "in a demolition plan".
+
+One overlay engine for every stage: screening (规划、控制线、拆迁计划) and the 增容 check
+(规划用途、拆迁计划、特殊片区) both call :func:`intersections` / :func:`coverage`, and both decide
+"inside a recent demolition plan" [000 附件3 三.1] with :func:`demolition_overlay`, whose
+threshold, comparison and citation come from the profile section ``overlay``.
+
+Areas are planar (m² in a projected CRS); the layer is reprojected to the parcels' CRS when both
+have one. Results keep the parcels' index.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from landgov.core.missing import is_missing
+from landgov.policy import Profile
+from landgov.verdict import Citation
+
+__all__ = [
+    "DemolitionRule",
+    "coverage",
+    "demolition_overlay",
+    "intersections",
+]
+
+_EPS = 1e-9
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda share, limit: share >= limit - _EPS,
+    ">": lambda share, limit: share > limit + _EPS,
+}
+_WORDS = {">=": "达到", ">": "超过"}
+
+
+def _aligned(parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if layer.crs is not None and parcels.crs is not None and layer.crs != parcels.crs:
+        return layer.to_crs(parcels.crs)
+    return layer
+
+
+def intersections(
+    parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, *, min_area_m2: float = 0.0
+) -> pd.DataFrame:
+    """Every (parcel, layer feature) pair that overlaps by more than ``min_area_m2``.
+
+    Parameters
+    ----------
+    parcels, layer
+        Polygons; ``layer`` is reprojected to the parcels' CRS.
+    min_area_m2
+        Overlaps of at most this area (edge slivers, m²) are left out; 0 keeps every overlap
+        with a positive area (a shared edge is not an overlap).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parcel`` (index label in ``parcels``), ``feature`` (index label in ``layer``),
+        ``area_m2`` (m²) and ``share`` (``area_m2`` over the parcel's area), largest overlap
+        first within each parcel.
+    """
+    columns = ["parcel", "feature", "area_m2", "share"]
+    layer = _aligned(parcels, layer)
+    geoms = np.asarray(parcels.geometry.values)
+    if len(layer) == 0 or len(parcels) == 0:
+        return pd.DataFrame(columns=columns)
+    left, right = layer.sindex.query(geoms, predicate="intersects")
+    area = shapely.area(shapely.intersection(geoms[left], layer.geometry.values[right]))
+    whole = shapely.area(geoms[left])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.nan_to_num(area / whole)
+    out = pd.DataFrame(
+        {
+            "parcel": parcels.index.to_numpy()[left],
+            "feature": layer.index.to_numpy()[right],
+            "area_m2": area,
+            "share": share,
+            "_order": left,
+        }
+    )
+    out = out[(out["area_m2"] > max(min_area_m2, 0.0))]
+    out = out.sort_values(["_order", "area_m2"], ascending=[True, False], kind="stable")
+    return out[columns].reset_index(drop=True)
+
+
+def coverage(
+    parcels: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    *,
+    classes: pd.Series | None = None,
+    min_area_m2: float = 0.0,
+) -> pd.DataFrame:
+    """Share of each parcel's area covered by the layer (per class), and its largest overlap.
+
+    Layer polygons are taken as a partition (a planning map); where they overlap each other the
+    overlap counts twice, and every share is capped at 1:
+
+    .. math:: \\text{share}_c = \\min\\Big(1, \\frac{\\sum_{j \\in c} |P \\cap L_j|}{|P|}\\Big)
+
+    Parameters
+    ----------
+    parcels, layer
+        Polygons; ``layer`` is reprojected to the parcels' CRS.
+    classes
+        A label for every layer row (same index as ``layer``); ``None`` puts all in one class.
+    min_area_m2
+        Overlaps of at most this area (m²) are ignored (see :func:`intersections`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: one column per class label (shares in [0, 1]), ``covered`` (all
+        classes), ``largest`` (index label of the layer feature with the largest overlap, or
+        ``None``) and ``largest_share``.
+    """
+    pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
+    if classes is None:
+        classes = pd.Series("covered", index=layer.index)
+    labels = sorted(str(c) for c in pd.unique(classes.astype("object")) if c != "covered")
+    result = pd.DataFrame(0.0, index=parcels.index, columns=[*labels, "covered"])
+    result["largest"] = pd.Series(None, index=parcels.index, dtype=object)
+    result["largest_share"] = 0.0
+    if pairs.empty:
+        return result
+    pairs = pairs.assign(cls=classes.astype(str).reindex(pairs["feature"]).to_numpy())
+    for name in [*labels, "covered"]:
+        part = pairs if name == "covered" else pairs[pairs["cls"] == name]
+        total = part.groupby("parcel", sort=False)["share"].sum()
+        result[name] = total.reindex(parcels.index).fillna(0.0).clip(0.0, 1.0).to_numpy()
+    first = pairs.drop_duplicates("parcel").set_index("parcel")
+    result["largest"] = first["feature"].reindex(parcels.index).astype(object).to_numpy()
+    result["largest"] = result["largest"].where(result["largest"].notna(), None)
+    result["largest_share"] = first["share"].reindex(parcels.index).fillna(0.0).to_numpy()
+    return result
+
+
+@dataclass(frozen=True)
+class DemolitionRule:
+    """When a parcel counts as inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1].
+
+    Attributes
+    ----------
+    share
+        Threshold on the share of the parcel's area inside plan polygons.
+    comparison
+        ``">="`` (at least ``share``) or ``">"`` (more than ``share``).
+    citation
+        Where the threshold comes from.
+    """
+
+    share: float
+    comparison: str
+    citation: Citation
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> DemolitionRule:
+        """Read ``overlay.demolition_share`` and ``overlay.demolition_comparison``."""
+        return cls(
+            share=float(profile.value("overlay.demolition_share")),
+            comparison=str(profile.value("overlay.demolition_comparison")),
+            citation=profile.citation("overlay.demolition_share"),
+        )
+
+    def inside(self, share: float) -> bool:
+        """Whether a parcel with ``share`` of its area in plans counts as inside."""
+        return _COMPARE[self.comparison](share, self.share)
+
+    def describe(self, share: float) -> str:
+        """「占 12%，达到 10%」 / 「占 5%，未达到 10%」 — the comparison in words."""
+        word = _WORDS[self.comparison]
+        verb = word if self.inside(share) else f"未{word}"
+        part = "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"  # 0.3 % never prints as 0 %
+        return f"占 {part}，{verb} {self.share:.0%}"
+
+
+def _plan_label(name: Any, year: Any) -> str:
+    text = "未命名计划" if is_missing(name) else str(name).strip()
+    number = pd.to_numeric(pd.Series([year]), errors="coerce").iloc[0]
+    return text if is_missing(number) or math.isinf(number) else f"{text}（{int(number)}年）"
+
+
+def demolition_overlay(
+    parcels: gpd.GeoDataFrame, demolition: gpd.GeoDataFrame, *, rule: DemolitionRule
+) -> pd.DataFrame:
+    """Apply the demolition-plan rule to every parcel.
+
+    Parameters
+    ----------
+    parcels
+        Parcel polygons.
+    demolition
+        Demolition-plan polygons, optionally with ``plan_name`` and ``plan_year``.
+    rule
+        :meth:`DemolitionRule.from_profile`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: ``share`` (of the parcel's area inside plans, capped at 1),
+        ``plans`` (tuple of 「name（year年）」 labels of the overlapping plans, largest overlap
+        first) and ``inside`` (bool, the rule applied to ``share``).
+    """
+    shares = coverage(parcels, demolition)["covered"]
+    pairs = intersections(parcels, demolition)
+    blank = pd.Series(None, index=demolition.index, dtype=object)
+    names = demolition.get("plan_name", blank)
+    years = demolition.get("plan_year", blank)
+    labels = {j: _plan_label(names[j], years[j]) for j in pd.unique(pairs["feature"])}
+    plans = pairs.groupby("parcel", sort=False)["feature"].agg(
+        lambda js: tuple(dict.fromkeys(labels[j] for j in js))
+    )
+    out = pd.DataFrame(index=parcels.index)
+    out["share"] = shares.to_numpy()
+    out["plans"] = [plans.get(i, ()) for i in parcels.index]
+    out["inside"] = [rule.inside(s) for s in out["share"]]
+    return out

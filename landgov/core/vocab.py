@@ -1,0 +1,257 @@
+"""The words every stage shares: statuses, verdicts, grades, paths, classes, categories.
+
+Each is a ``str`` enum (:class:`enum.StrEnum`), so its members compare equal to, and are written
+out as, the Chinese text the outputs have always carried (``Status.FAIL == "不符合"``). Modules
+that used to define these (``landgov.verdict``, ``landgov.zengrong``, ``landgov.screening``,
+``landgov.efficiency``, ``landgov.paths``, ``landgov.industry``, ``landgov.io.compliance``)
+re-export them from here.
+
+- :class:`Status`: 符合 / 不符合 / 待核实 / 待承诺 — one check's verdict;
+- :class:`Eligibility`: 可申报 / 不可申报 / 待核实 — the 增容 verdict of a plot or application;
+- :class:`ScreeningStatus`: 治理 / 不列入 / 待核实 — whether a plot goes on the 治理清单;
+- :class:`Grade`: A / B / C / D — 亩均效益综合评价等级;
+- :class:`TreatmentPath`: 拆除重建 / 整治提升 / 功能转型 / 关停退出 — 四个一批;
+- :class:`CatalogueClass`: 鼓励类 / 允许类 / 限制类 / 淘汰类 — 产业结构调整指导目录;
+- :class:`RecordSeverity`: 一般 / 较大 / 重大 — severity of a violation record, mildest first;
+- :class:`ViolationCategory`: 安全 / 环保 / … / 无照经营 — category of a violation record.
+
+Aliases as staff write them (「安全生产」, 「违章建筑」, 「严重」, 「Ａ类」, 「限制」) are read
+by each enum's ``parse`` classmethod; a blank (:func:`landgov.core.missing.is_missing`) or
+unknown text gives ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from landgov.core.missing import is_missing
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_ALIASES",
+    "SEVERITIES",
+    "SEVERITY_ALIASES",
+    "CatalogueClass",
+    "Eligibility",
+    "Grade",
+    "RecordSeverity",
+    "ScreeningStatus",
+    "Status",
+    "TreatmentPath",
+    "ViolationCategory",
+]
+
+
+def _key(value: object) -> str:
+    """NFKC with every blank removed."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+class Status(enum.StrEnum):
+    """Outcome of one check."""
+
+    PASS = "符合"
+    FAIL = "不符合"
+    UNKNOWN = "待核实"  # an input is missing: never read as a pass
+    PENDING = "待承诺"  # a document step (commitment, safety report) still to be supplied
+
+
+class Eligibility(enum.StrEnum):
+    """Overall 增容 outcome for a plot or an application."""
+
+    ELIGIBLE = "可申报"
+    INELIGIBLE = "不可申报"
+    UNKNOWN = "待核实"
+
+
+class ScreeningStatus(enum.StrEnum):
+    """Whether a plot goes on the 治理清单."""
+
+    GOVERN = "治理"  # a trigger check found a problem
+    EXCLUDED = "不列入"  # every trigger check passed
+    UNKNOWN = "待核实"  # no problem found, but a trigger check lacked its inputs
+
+
+class Grade(enum.StrEnum):
+    """亩均效益综合评价等级 (A best)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+    @property
+    def label(self) -> str:
+        """Default name: A 优先支持, B 提升发展, C 整治提升, D 淘汰倒逼 (DOMAIN.md §3)."""
+        return {"A": "优先支持", "B": "提升发展", "C": "整治提升", "D": "淘汰倒逼"}[self.value]
+
+    @property
+    def order(self) -> int:
+        """0 for A … 3 for D (lower is better)."""
+        return "ABCD".index(self.value)
+
+    @classmethod
+    def parse(cls, value: object) -> Grade | None:
+        """Read a platform grade: ``A``, ``a``, ``Ａ类``, ``A 类`` or a label (``优先支持``)."""
+        if is_missing(value):
+            return None
+        text = _key(value).upper()
+        match = re.fullmatch(r"([ABCD])类?", text)
+        if match:
+            return cls(match.group(1))
+        for grade in cls:
+            if grade.label in text:
+                return grade
+        return None
+
+
+class TreatmentPath(enum.StrEnum):
+    """The 四个一批 treatment paths [002 三(一)2; 001 三(一)2]."""
+
+    DEMOLISH_REBUILD = "拆除重建"
+    RECTIFY = "整治提升"
+    TRANSFORM = "功能转型"
+    EXIT = "关停退出"
+
+
+class CatalogueClass(enum.StrEnum):
+    """Classes of 《产业结构调整指导目录》 (允许类 = not listed)."""
+
+    ENCOURAGED = "鼓励类"
+    ALLOWED = "允许类"
+    RESTRICTED = "限制类"
+    ELIMINATED = "淘汰类"
+
+    @classmethod
+    def parse(cls, value: object) -> CatalogueClass | None:
+        """Read a class: 「限制类」 or 「限制」 → 限制类; 不属于/未列入/其他 → 允许类; else None."""
+        if is_missing(value):
+            return None
+        text = _key(value)
+        for member in cls:
+            if text in (member.value, member.value[:-1]):
+                return member
+        if text in {"不属于", "未列入", "其他"}:
+            return cls.ALLOWED
+        return None
+
+
+class RecordSeverity(enum.StrEnum):
+    """Severity of a violation record, mildest first (compare with :attr:`rank`)."""
+
+    MINOR = "一般"
+    SERIOUS = "较大"
+    MAJOR = "重大"
+
+    @property
+    def rank(self) -> int:
+        """0 for 一般, 1 for 较大, 2 for 重大."""
+        return SEVERITIES.index(self.value)
+
+    @classmethod
+    def parse(cls, value: object) -> RecordSeverity | None:
+        """一般/较大/重大 for a severity text (严重 → 重大, 较大级 → 较大); None when unknown."""
+        if is_missing(value):
+            return None
+        text = _key(value)
+        found = SEVERITY_ALIASES.get(text) or SEVERITY_ALIASES.get(text.removesuffix("级"))
+        return None if found is None else cls(found)
+
+
+class ViolationCategory(enum.StrEnum):
+    """Category of a violation record (违法违规类别) [001 三(一)1; 002 三(一)2]."""
+
+    SAFETY = "安全"
+    ENVIRONMENT = "环保"
+    QUALITY = "质量"
+    ENERGY = "能耗"
+    FIRE = "消防"
+    TAX = "税收"
+    ILLEGAL_LAND_USE = "违法用地"
+    ILLEGAL_BUILDING = "违法建设"
+    UNLICENSED = "无照经营"
+
+    @classmethod
+    def parse(cls, value: object) -> ViolationCategory | None:
+        """The category for a text (aliases, then suffixes 类/问题/… stripped); None if unknown.
+
+        Examples
+        --------
+        >>> [str(ViolationCategory.parse(t)) for t in ("安全生产", "违章建筑", "环保类", "其他")]
+        ['安全', '违法建设', '环保', 'None']
+        """
+        if is_missing(value):
+            return None
+        text = _key(value)
+        while text:
+            if text in CATEGORY_ALIASES:
+                return cls(CATEGORY_ALIASES[text])
+            stripped = _CATEGORY_SUFFIX.sub("", text)
+            if stripped == text:
+                return None
+            text = stripped
+        return None
+
+
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in RecordSeverity)
+"""The severities, mildest first."""
+
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in ViolationCategory)
+"""The violation categories."""
+
+CATEGORY_ALIASES: Mapping[str, str] = {
+    **{c.value: c.value for c in ViolationCategory},
+    "安全生产": "安全",
+    "生产安全": "安全",
+    "安全隐患": "安全",
+    "安全事故": "安全",
+    "生态环境": "环保",
+    "环境": "环保",
+    "环境保护": "环保",
+    "环境污染": "环保",
+    "污染": "环保",
+    "产品质量": "质量",
+    "质量安全": "质量",
+    "节能": "能耗",
+    "能源": "能耗",
+    "用能": "能耗",
+    "消防安全": "消防",
+    "税务": "税收",
+    "纳税": "税收",
+    "欠税": "税收",
+    "偷逃税": "税收",
+    "偷税漏税": "税收",
+    "非法占地": "违法用地",
+    "违法占地": "违法用地",
+    "非法用地": "违法用地",
+    "违规用地": "违法用地",
+    "土地违法": "违法用地",
+    "违章建筑": "违法建设",
+    "违建": "违法建设",
+    "违章建设": "违法建设",
+    "违法建筑": "违法建设",
+    "违法搭建": "违法建设",
+    "违章搭建": "违法建设",
+    "无证经营": "无照经营",
+    "无证无照": "无照经营",
+    "无照": "无照经营",
+}
+"""Category texts as staff write them → the category."""
+
+_CATEGORY_SUFFIX = re.compile(r"(类|问题|方面|领域|违法|违规|处罚|隐患)$")
+
+SEVERITY_ALIASES: Mapping[str, str] = {
+    "一般": "一般",
+    "轻微": "一般",
+    "较轻": "一般",
+    "较大": "较大",
+    "较重": "较大",
+    "重大": "重大",
+    "严重": "重大",
+    "特别重大": "重大",
+    "特大": "重大",
+}
+"""Severity texts as staff write them → the severity."""

@@ -1,0 +1,306 @@
+"""Screening and 增容 must give the same answer about the same land (issue 9, "one rule").
+
+Hand-drawn plots (20 亩 squares in EPSG:4549, 1 km apart) go through both stages:
+``landgov.screening`` (the 底数清单 checks) and ``landgov.zengrong`` (``check_parcels`` /
+``check_applications``, the 增容审查), and, for the main enterprise, ``landgov.link`` (the
+底数清单's 主体企业) and the 初审表. The expectations are written from the rules, not from
+either implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from landgov.core.missing import is_missing
+from landgov.far import compute_far
+from landgov.ids import uscc_check_char
+from landgov.link import link_parcels
+from landgov.maps._encode import encode_columns
+from landgov.policy import load_profile
+from landgov.reports.chushen import build_form
+from landgov.screening import check_demolition, check_planning
+from landgov.units import M2_PER_MU
+from landgov.verdict import Status
+from landgov.zengrong import check_applications, check_parcels
+
+X0, Y0 = 500000.0, 3300000.0
+SIDE = math.sqrt(20.0 * M2_PER_MU)  # a 20-亩 square, m
+AS_OF = dt.date(2024, 6, 30)
+MISSING = ["", "   ", "—", "无", np.nan, pd.NaT, None]
+
+
+def _uscc(i: int) -> str:
+    first17 = f"91330602MA2B{i:05d}"
+    return first17 + uscc_check_char(first17)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("yuecheng-2022")
+
+
+def _parcels(n: int, **over) -> gpd.GeoDataFrame:
+    data = {
+        "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
+        "holder": [f"企业{i}" for i in range(n)],
+        "land_use": ["工业用地"] * n,
+        "right_type": ["出让"] * n,
+        "township": ["马山街道"] * n,
+        "completion_date": [dt.date(2015, 5, 1)] * n,
+    }
+    geoms = [shapely.box(X0 + i * 1000, Y0, X0 + i * 1000 + SIDE, Y0 + SIDE) for i in range(n)]
+    frame = gpd.GeoDataFrame(data | over, geometry=geoms, crs=4549)
+    frame["floor_area_m2"] = frame.geometry.area * 0.8
+    return frame
+
+
+def _enterprises(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "uscc": [_uscc(i) for i in range(n)],
+            "name": [f"企业{i}" for i in range(n)],
+            "legal_rep": ["张三"] * n,
+            "contact": ["李四"] * n,
+            "industry_code": ["3311"] * n,
+            "industry_edition": ["2017"] * n,
+            "industry_name": ["金属结构制造"] * n,
+            "tax_wan": [300.0] * n,
+            "land_mu": [20.0] * n,
+            "catalogue_class": ["允许类"] * n,
+        }
+    )
+
+
+def _owner_links(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
+            "uscc": [_uscc(i) for i in range(n)],
+            "relation": ["owner"] * n,
+        }
+    )
+
+
+def _cover(parcels: gpd.GeoDataFrame, share: float = 1.0, **cols) -> gpd.GeoDataFrame:
+    """One polygon per plot covering its western ``share`` (full height)."""
+    geoms = []
+    for geom in parcels.geometry:
+        x0, y0, _, y1 = geom.bounds
+        geoms.append(shapely.box(x0, y0, x0 + SIDE * share, y1))
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=parcels.crs)
+
+
+def _empty_layers() -> dict[str, gpd.GeoDataFrame]:
+    return {
+        "demolition": gpd.GeoDataFrame({"plan_name": []}, geometry=[], crs=4549),
+        "special_zones": gpd.GeoDataFrame({"zone_name": []}, geometry=[], crs=4549),
+    }
+
+
+def _zengrong(profile, parcels, *, planning, demolition=None, apps=None):
+    n = len(parcels)
+    layers = _empty_layers() | ({"demolition": demolition} if demolition is not None else {})
+    common = {
+        "profile": profile,
+        "as_of": AS_OF,
+        "enterprises": _enterprises(n),
+        "links": _owner_links(n),
+        "compliance": pd.DataFrame(
+            columns=["uscc", "parcel_id", "category", "severity", "record_date"]
+        ),
+        "planning": planning,
+        **layers,
+    }
+    far = compute_far(parcels, profile=profile)
+    if apps is None:
+        return check_parcels(parcels, far, **common)
+    return check_applications(apps, parcels, far, **common)
+
+
+def _application(parcel_id: str, **over) -> dict:
+    return {
+        "application_id": f"ZR-{parcel_id[-2:]}",
+        "parcel_id": parcel_id,
+        "uscc": None,
+        "project_name": "增容技改项目",
+        "added_floor_m2": 5000.0,
+        "investment_wan": 8000.0,
+        "fixed_investment_wan": 7000.0,
+        "tax_after_wan": 900.0,
+        "changes_structure": False,
+        "standard_factory": False,
+        "title_status": "清晰",
+        "first_development_done": True,
+        "temporary_use_change": False,
+        "commitment_signed": True,
+        "safety_report": None,
+        "content": "新建 4 层生产车间",
+    } | over
+
+
+# --- planned use ---------------------------------------------------------------------------
+
+PLANNED = [
+    ("非工业用地", Status.FAIL),  # a substring match once read this as industrial
+    ("M1/M2", Status.PASS),  # two industrial classes: industrial
+    ("工业用地（M2）", Status.PASS),  # name and code agree
+    ("工业用地(M2)", Status.PASS),  # ASCII brackets
+    ("Ｍ２", Status.PASS),  # full-width code
+    ("商业用地", Status.FAIL),
+    ("M1/B1", Status.UNKNOWN),  # mixed: a person must look
+    ("商业用地（M2）", Status.UNKNOWN),  # name and code contradict each other
+]
+
+
+def test_planned_use_gets_one_answer_in_screening_and_zengrong(profile):
+    parcels = _parcels(len(PLANNED))
+    uses = [u for u, _ in PLANNED]
+    planning = _cover(parcels, planned_use=uses, inside_control_line=[True] * len(uses))
+    screened = [v.status for v in check_planning(parcels, planning=planning, profile=profile)]
+    zengrong = _zengrong(profile, parcels, planning=planning)["scope"].tolist()
+    expected = [s for _, s in PLANNED]
+    assert screened == expected
+    assert zengrong == expected
+
+
+def test_land_use_on_the_parcel_uses_the_same_matcher(profile):
+    uses = [u for u, _ in PLANNED]
+    parcels = _parcels(len(PLANNED), land_use=uses)
+    planning = _cover(parcels, planned_use=["工业用地"] * len(uses))
+    got = _zengrong(profile, parcels, planning=planning)["scope"].tolist()
+    assert got == [s for _, s in PLANNED]
+
+
+# --- demolition plans ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("share", "status"), [(0.05, Status.PASS), (0.5, Status.FAIL)])
+def test_demolition_plan_share_gives_one_answer(profile, share, status):
+    parcels = _parcels(1)
+    plan = _cover(parcels, share, plan_name=["城中村改造"], plan_year=[2023])
+    planning = _cover(parcels, planned_use=["工业用地"])
+    screened = check_demolition(parcels, demolition=plan, profile=profile).iloc[0]
+    assert screened.status == status
+    assert screened.values["share"] == pytest.approx(share, abs=1e-4)
+    apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
+    got = _zengrong(profile, parcels, planning=planning, demolition=plan, apps=apps).iloc[0]
+    assert got["cond1"] == status
+    assert f"占 {share:.0%}" in got["cond1_note"]
+    if status is Status.FAIL:
+        assert "城中村改造（2023年）" in got["cond1_note"]
+
+
+def test_demolition_rule_reads_threshold_and_comparison_from_the_profile(profile):
+    parcels = _parcels(1)
+    plan = _cover(parcels, 0.1, plan_name=["边界计划"])
+    got = check_demolition(parcels, demolition=plan, profile=profile).iloc[0]
+    assert profile.value("overlay.demolition_comparison") == ">="
+    assert got.status == Status.FAIL  # exactly 10 % reaches ">= 10 %"
+    assert str(got.citation).startswith("[000 附件3 三.1]")
+
+
+# --- main enterprise ---------------------------------------------------------------------------
+
+
+def test_main_enterprise_is_the_same_in_every_stage(profile):
+    """Two tenants, 100 m² (listed first) and 9,000 m²: the larger one is the main enterprise."""
+    parcels = _parcels(1, holder=["某村经济合作社"])
+    ents = _enterprises(2)
+    small, large = _uscc(0), _uscc(1)
+    links = pd.DataFrame(
+        {
+            "parcel_id": [parcels["parcel_id"].iloc[0]] * 2,
+            "uscc": [small, large],
+            "relation": ["租用", "租用"],
+            "area_used_m2": [100.0, 9000.0],
+        }
+    )
+    inventory = link_parcels(parcels, ents, links, profile=profile).parcels
+    assert inventory["main_uscc"].iloc[0] == large
+    common = {
+        "profile": profile,
+        "as_of": AS_OF,
+        "enterprises": ents,
+        "links": links,
+        "planning": _cover(parcels, planned_use=["工业用地"]),
+    }
+    far = compute_far(parcels, profile=profile)
+    screened = check_parcels(parcels, far, **common).iloc[0]
+    assert (screened["uscc"], screened["enterprise_name"]) == (large, "企业1")
+    apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
+    app = check_applications(apps, parcels, far, **common).iloc[0]
+    assert (app["uscc"], app["enterprise_name"]) == (large, "企业1")
+    form = build_form(app.to_dict())
+    first_row = form.tables[0].rows[0]
+    assert "企业1" in " ".join(c.text for c in first_row.cells)
+
+
+def test_main_enterprise_tie_is_broken_by_uscc_not_by_row_order(profile):
+    parcels = _parcels(1)
+    ents = _enterprises(2)
+    for order in ([0, 1], [1, 0]):
+        links = pd.DataFrame(
+            {
+                "parcel_id": [parcels["parcel_id"].iloc[0]] * 2,
+                "uscc": [_uscc(i) for i in order],
+                "relation": ["租用", "租用"],
+                "area_used_m2": [500.0, 500.0],
+            }
+        )
+        main = link_parcels(parcels, ents, links, profile=profile).parcels["main_uscc"]
+        assert main.iloc[0] == min(_uscc(0), _uscc(1))
+
+
+# --- missing values -------------------------------------------------------------------------
+
+
+def test_missing_markers_are_missing_in_every_stage(profile):
+    n = len(MISSING)
+    assert all(is_missing(m) for m in MISSING)
+    parcels = _parcels(n)
+    planning = _cover(parcels, planned_use=MISSING, inside_control_line=[True] * n)
+    screened = check_planning(parcels, planning=planning, profile=profile)
+    assert [v.status for v in screened] == [Status.UNKNOWN] * n
+    got = _zengrong(profile, parcels, planning=planning)
+    assert got["scope"].tolist() == [Status.UNKNOWN] * n
+    assert got["missing"].str.contains("规划用途").all()
+
+
+def test_missing_land_use_is_unknown_in_zengrong(profile):
+    n = len(MISSING)
+    parcels = _parcels(n, land_use=MISSING)
+    got = _zengrong(profile, parcels, planning=_cover(parcels, planned_use=["工业用地"] * n))
+    assert got["scope"].tolist() == [Status.UNKNOWN] * n
+    assert got["missing"].str.contains("土地用途").all()
+
+
+@pytest.mark.parametrize("marker", MISSING)
+def test_missing_name_on_the_form_and_the_map(marker):
+    form = build_form({"enterprise_name": marker, "holder": "权利人甲", "parcel_id": "P1"})
+    cells = " ".join(c.text for c in form.tables[0].rows[0].cells)
+    assert "权利人甲" in cells
+    encoded = encode_columns(pd.DataFrame({"name": [marker, "乙"]}), {"name": ("text", 0)})
+    column = encoded["cols"]["name"]
+    assert column["c"][0] == -1 and column["d"] == ["乙"]
+
+
+def test_missing_yes_no_answer_is_unknown_and_a_written_no_is_no(profile):
+    parcels = _parcels(3)
+    answers = [None, "无", "否"]  # blank; 「无」 answers 有无临时改变用途 with no; 否
+    apps = pd.DataFrame(
+        [
+            _application(pid, application_id=f"ZR-{i}", temporary_use_change=a)
+            for i, (pid, a) in enumerate(zip(parcels["parcel_id"], answers, strict=True))
+        ]
+    )
+    got = _zengrong(
+        profile, parcels, planning=_cover(parcels, planned_use=["工业用地"] * 3), apps=apps
+    )
+    assert got["cond1"].tolist() == [Status.UNKNOWN, Status.PASS, Status.PASS]

@@ -1,0 +1,77 @@
+"""landgov.core.landuse: the profile-driven industrial-land matcher."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
+from landgov.policy import load_profile
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return industrial_matcher(load_profile("zhejiang-2023"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工业用地", True),
+        (" 工业用地 ", True),
+        ("二类工业用地", True),
+        ("M", True),
+        ("M1", True),
+        ("m2", True),
+        ("Ｍ３", True),  # full width
+        ("M4", True),  # code family M: prefix + digits
+        ("0601", True),
+        ("100101", True),
+        ("1001", True),
+        ("工业用地（M2）", True),
+        ("工业用地(M2)", True),
+        ("M1/M2", True),
+        ("M1、M2", True),
+        ("非工业用地", False),  # never a substring
+        ("工业用地以外", False),
+        ("商业用地", False),
+        ("B1", False),
+        ("MALL", False),  # prefix M but not followed by digits
+        ("M1a", False),
+        ("商业用地（B1）", False),
+        ("B1/R2", False),
+        ("M1/B1", None),  # mixed
+        ("商业用地（M2）", None),  # name and code contradict
+        ("", None),
+        ("—", None),
+        ("无", None),
+        (None, None),
+        (np.nan, None),
+        (pd.NaT, None),
+    ],
+)
+def test_industrial(matcher, text, expected):
+    assert matcher.matches(text) is expected
+
+
+def test_match_series_keeps_index(matcher):
+    values = pd.Series(["M1", "非工业用地", None], index=["a", "b", "c"])
+    got = matcher.match_series(values)
+    assert got.index.tolist() == ["a", "b", "c"]
+    assert got.tolist() == [True, False, None]
+
+
+def test_profile_lists_drive_the_matcher():
+    m = LandUseMatcher.from_lists(["工矿用地"], [])
+    assert m.matches("工矿用地") is True
+    assert m.matches("M1") is False  # not listed in this profile
+    assert industrial_matcher(load_profile("yuecheng-2022")).citation is not None
+
+
+@given(st.text(min_size=1))
+def test_prefixing_non_industrial_text_never_makes_it_industrial(text):
+    m = LandUseMatcher.from_lists(["工业用地", "M1"], ["M"])
+    assert m.matches("非" + text + "工业用地") is not True

@@ -411,6 +411,8 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
 def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str | None:
     """Totals, footnotes and repeated header rows: kept in ``rejected``, never read as data."""
     filled = [t for t in cells if t]
+    if not filled:  # only formula cells without a stored result: a data row, values missing
+        return None
     if re.sub(r"\s+", "", filled[0]) in _TOTAL_WORDS:
         return "合计/小计行，不作为数据读取"
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):

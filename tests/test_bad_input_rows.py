@@ -241,8 +241,19 @@ def test_one_best_sheet_is_read_and_said(tmp_path: Path) -> None:
     ws.append([U1, "甲"])
     wb.save(tmp_path / "e.xlsx")
     res = read_enterprises(tmp_path / "e.xlsx")
-    note = _problems(res, "读取表头对应已知字段最多的「数据」")
+    note = _problems(res, "读取表头最符合的「数据」")
     assert note["severity"].tolist() == ["提示"] and "「说明」1 个" in note["problem"].iat[0]
+
+
+def test_sheet_with_every_required_field_beats_one_naming_more_fields(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "汇总"
+    wb.active.append(["企业名称", "税收", "营业收入", "用地面积"])  # no 统一社会信用代码
+    ws = wb.create_sheet("名单")
+    ws.append(["统一社会信用代码", "企业名称"])
+    ws.append([U1, "甲"])
+    wb.save(tmp_path / "e.xlsx")
+    assert read_enterprises(tmp_path / "e.xlsx").meta["sheet"] == "名单"
 
 
 def test_sheet_choices_are_parsed_and_checked() -> None:
@@ -262,7 +273,7 @@ def test_cli_inspect_refuses_equal_sheets_then_accepts_sheet(tmp_path: Path) -> 
     path = _two_years(tmp_path / "e.xlsx")
     assert_clean_error(run_cli("inspect", path), contains="2023年、2024年")
     for choice in ("2024年", "enterprises=2024年"):
-        done = run_cli("inspect", path, "--kind", "enterprises", "--sheet", choice)
+        done = run_cli("inspect", path, "--sheet", choice)  # kind detected: other readers too
         assert done.returncode == 0, done.stderr
         assert "工作表：2024年" in done.stdout and "Traceback" not in done.stderr
 

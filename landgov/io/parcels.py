@@ -135,7 +135,11 @@ def read_layer(
     county: str | None = None,
     to_crs: str | CRS | None = "auto",
 ) -> ReadResult:
-    """Read any polygon layer into a canonical schema (see :func:`read_parcels`)."""
+    """Read any polygon layer into a canonical schema (see :func:`read_parcels`).
+
+    Rows whose geometry is a point or line go to ``rejected``; a layer with no polygon at all
+    raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
+    """
     path = Path(path)
     if not path.exists():
         raise DataFileError(f"文件不存在：{path}")

@@ -176,7 +176,7 @@ class _SheetChoice:
 def _pick_sheet(
     wb: Any,
     sheet: str | int | None,
-    score: Callable[[_Grid], int],
+    rank: Callable[[_Grid], tuple[bool, int]],
     *,
     source: str,
     role: str | None,
@@ -194,12 +194,13 @@ def _pick_sheet(
     visible = [n for n in names if wb[n].sheet_state == "visible"] or names[:1]
     if len(visible) == 1:
         return _SheetChoice(visible[0], "唯一的可见工作表", {})
-    scores = {n: score(_sheet_grid(wb[n])) for n in visible}
-    best = max(scores.values())
-    tied = [n for n, v in scores.items() if v == best]
-    if best > 0 and len(tied) > 1:
-        raise tied_sheets_error(source, tied, score=best, role=role)
-    return _SheetChoice(tied[0], "表头匹配字段最多的工作表", scores)
+    ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}
+    best = max(ranks.values())
+    tied = [n for n, v in ranks.items() if v == best]
+    if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
+        raise tied_sheets_error(source, tied, score=best[1], role=role)
+    scores = {n: v[1] for n, v in ranks.items()}
+    return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -237,11 +238,11 @@ def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, i
 
 
 def _load_xlsx(
-    path: Path, sheet: str | int | None, score: Callable[[_Grid], int], role: str | None
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
 ) -> _Grid:
     wb, caught = _open_workbook(path)
     try:
-        choice = _pick_sheet(wb, sheet, score, source=path.name, role=role)
+        choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role)
         grid = _sheet_grid(wb[choice.title])
     finally:
         wb.close()
@@ -266,13 +267,13 @@ def _load_xls(path: Path) -> _Grid:
 
 
 def _load(
-    path: Path, sheet: str | int | None, score: Callable[[_Grid], int], role: str | None
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
 ) -> _Grid:
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}")
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
-        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), score, role)
+        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
     if suffix == ".xls":
         return _load_xls(path)
     if suffix in _CSV_SUFFIXES:
@@ -309,6 +310,16 @@ class _Matcher:
         return max(
             (self.score(grid, r) for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))), default=0
         )
+
+    def sheet_rank(self, grid: _Grid) -> tuple[bool, int]:
+        """How well a sheet fits: does a header row name every required field, then how many
+        known fields its best row names (sheets are compared on this pair)."""
+        required = {s.name for s in self.specs if s.required}
+        complete = any(
+            required <= {m for v in grid.rows[r] if (m := self(cell_text(v))) is not None}
+            for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))
+        )
+        return complete, self.best_score(grid)
 
 
 def _unit_like(text: str) -> bool:
@@ -574,8 +585,8 @@ def _report_sheet_choice(grid: _Grid, log: ProblemLog) -> None:
     sheet = grid.meta["sheet"]
     others = "、".join(f"「{n}」{v} 个" for n, v in scores.items() if n != sheet)
     log.add(
-        f"工作簿有 {len(scores)} 个可见工作表，读取表头对应已知字段最多的「{sheet}」"
-        f"（{scores[sheet]} 个；其余：{others}）",
+        f"工作簿有 {len(scores)} 个可见工作表，读取表头最符合的「{sheet}」（含全部必填字段、"
+        f"对应已知字段 {scores[sheet]} 个；其余：{others}）",
         value=sheet,
         action="如应读取其他工作表，用 --sheet 角色=工作表名（Python：sheet=）指定",
         severity=Severity.INFO,
@@ -640,7 +651,7 @@ def _parse_table(
     path = Path(path)
     specs = tuple(specs)
     match = _Matcher(specs, aliases)
-    grid = _load(path, sheet, match.best_score, role)
+    grid = _load(path, sheet, match.sheet_rank, role)
     located = _locate_header(grid, match)
     if located is None:
         raise _no_header_error(path.name, grid, specs)
@@ -788,6 +799,8 @@ def read_table(
     row of group captions above it (merged cells, or captions over blank cells) or a row of
     units/field names below it (``税收`` over ``（万元）``) is joined into a two-row header.
     Merged cells are filled with their value (a warning when a merge lies in the data).
+    Formula cells give the value stored with them; one without a stored value is missing and
+    reported with its sheet, cell and formula (see :func:`_uncached_formulas`).
     Numbers are converted to the field's canonical unit
     (:func:`~landgov.io.numbers.parse_quantity`), dates with
     :func:`~landgov.io.numbers.parse_date`; codes stay text.

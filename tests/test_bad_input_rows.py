@@ -278,6 +278,18 @@ def test_cli_inspect_refuses_equal_sheets_then_accepts_sheet(tmp_path: Path) -> 
         assert "工作表：2024年" in done.stdout and "Traceback" not in done.stderr
 
 
+def test_cli_screen_refuses_equal_sheets_then_runs_with_sheet(tmp_path: Path) -> None:
+    ents = _two_years(tmp_path / "e.xlsx")
+    columns = {"宗地代码": [P1, P2], "权利人": ["企业2024年", "企业2023年"]}
+    parcels = _gpkg(tmp_path / "p.gpkg", columns, _boxes(2))
+    args = ["screen", "-p", parcels, "-e", ents, "-o", tmp_path / "out", "-q"]
+    assert_clean_error(run_cli(*args), contains="--sheet enterprises=2024年")
+    done = run_cli(*args, "--sheet", "enterprises=2024年")
+    assert done.returncode == 0, done.stderr
+    read = gpd.read_file(tmp_path / "out" / "landgov.gpkg", layer="enterprises")
+    assert read["uscc"].tolist() == [U2]  # the 2024年 sheet, as named
+
+
 def test_cli_screen_rejects_an_unknown_sheet_role(tmp_path: Path) -> None:
     path = _two_years(tmp_path / "e.xlsx")
     args = ["screen", "-p", path, "-e", path, "-o", tmp_path / "out", "--sheet", "企业=2024年"]

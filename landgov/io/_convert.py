@@ -115,7 +115,11 @@ def convert_values(
             action = ACTION_DATE if parsed is None else ACTION_CHECK
         elif spec.kind is Kind.CODE:
             parsed, text, code_severity = _code_value(value)
-            action = "核对原始代码" if code_severity is Severity.ERROR else ""
+            action = (
+                "核对原始代码"
+                if code_severity is Severity.ERROR
+                else "无需处理；如两种写法本应是不同代码，请改正源数据"
+            )
         else:
             parsed, text = cell_text(value) or None, None
             action = ""

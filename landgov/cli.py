@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from landgov import __version__
+from landgov.cli_sheet import sheet_option
 from landgov.errors import LandgovError
 
 __all__ = ["main"]
@@ -51,6 +52,7 @@ def _aliases(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
 )
 @click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
+@sheet_option(("enterprises", "links", "compliance"), allow_plain=True)
 def inspect_command(
     file: Path,
     as_json: bool,
@@ -86,6 +88,7 @@ def inspect_command(
 @click.option("--as-of", "as_of", help="基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
+@sheet_option(("enterprises", "links", "compliance"))
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
 def screen_command(
     parcels: Path,

@@ -26,6 +26,7 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from landgov.cli_sheet import sheet_option
 from landgov.far import compute_far
 from landgov.io import (
     read_compliance,
@@ -324,6 +325,7 @@ _PATH = click.Path(exists=True, path_type=Path)
 )
 @click.option("--township", help="只为该镇街生成初审表（批量）")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+@sheet_option(("enterprises", "links", "compliance", "applications"))
 def command(
     parcels: Path,
     buildings: Path | None,

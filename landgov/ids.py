@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "USCCStatus",
     "check_parcel_code",
     "check_uscc",
+    "normalize_code",
     "normalize_uscc",
     "uscc_check_char",
 ]
@@ -31,11 +33,7 @@ _VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _MASK_CHARS = frozenset("*＊×?？#")
 _MASK_RUN = re.compile(r"X{4,}")
-_FULLWIDTH = str.maketrans(
-    {chr(0xFF10 + i): str(i) for i in range(10)}
-    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
-    | {chr(0xFF41 + i): chr(0x41 + i) for i in range(26)}
-)
+_BLANK_WORDS = frozenset({"NAN", "NONE", "NULL", "<NA>", "NAT"})
 
 
 class USCCStatus(enum.StrEnum):
@@ -49,12 +47,32 @@ class USCCStatus(enum.StrEnum):
     MISSING = "缺失"
 
 
-def normalize_uscc(value: object) -> str:
-    """Strip blanks, convert full-width characters, upper-case. ``None``/NaN give ``""``."""
+def normalize_code(value: object) -> str:
+    """The one form every reader and join uses for a code (宗地代码, USCC, 行业代码 …).
+
+    NFKC (full-width ``３３０６０２`` → ``330602``, ``ＧＢ`` → ``GB``), every blank removed
+    (surrounding and inner, including the ideographic space), upper-cased. A missing value
+    (``None``, NaN, ``pd.NA``, or the text ``nan``/``None``/``NULL`` a program wrote for one)
+    gives ``""``, so a blank code can never become a code called ``"nan"``.
+
+    Examples
+    --------
+    >>> normalize_code(" ３３０６０２００１００２ｇｂ０００１７ ")
+    '330602001002GB00017'
+    >>> normalize_code(float("nan")), normalize_code("  ")
+    ('', '')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = str(value).translate(_FULLWIDTH).strip().upper()
-    return re.sub(r"[\s\-－—]", "", text)
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return ""
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    return "" if text in _BLANK_WORDS else text
+
+
+def normalize_uscc(value: object) -> str:
+    """:func:`normalize_code`, then dashes removed (``91330602-MA2…``). Missing gives ``""``."""
+    return re.sub(r"[\-－—]", "", normalize_code(value))
 
 
 def uscc_check_char(first17: str) -> str:
@@ -101,7 +119,7 @@ class ParcelCodeCheck:
 
 def check_parcel_code(value: object) -> ParcelCodeCheck:
     """Parse a 宗地代码 (GB/T 37346): ``330602 001 002 GB 00017``."""
-    code = "" if value is None else str(value).translate(_FULLWIDTH).strip().upper()
+    code = normalize_code(value)
     if not code:
         return ParcelCodeCheck(ok=False, problem="宗地代码缺失")
     m = _PARCEL_RE.match(code)

@@ -139,7 +139,7 @@ def test_invalid_rings_repaired_duplicates_rejected_nulls_kept(tmp_path: Path) -
     assert probs["problem"].str.contains("make_valid").sum() == 1
     # duplicate: row 4 rejected with a reason pointing at row 2
     assert res.rejected["source_row"].tolist() == [4]
-    assert res.rejected["reject_reason"].tolist() == ["宗地代码重复"]
+    assert res.rejected["reject_reason"].tolist() == ["宗地代码重复（与第 2 行相同）"]
     assert "第 2 行" in probs.loc[probs["row"] == 4, "problem"].iloc[0]
     # null geometry: kept (the parcel exists), area missing, reported
     assert np.isnan(res.data.loc[res.data["source_row"] == 5, "area_m2"].iloc[0])
@@ -168,7 +168,7 @@ def test_missing_required_field_lists_fix(tmp_path: Path) -> None:
     # the only non-ASCII bytes are in the field name 名称: still detected as GBK
     res = read_parcels(shp, aliases={"parcel_id": ["名称"]})
     assert res.meta["encoding"]["name"] == "GBK"
-    assert res.data["parcel_id"].tolist() == ["x"]
+    assert res.data["parcel_id"].tolist() == ["X"]  # codes are upper-cased (normalize_code)
 
 
 def test_geopackage_geojson_and_geoparquet(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
     if status is USCCStatus.MASKED:
         return "统一社会信用代码已脱敏", "请向数据提供部门索取完整代码"
     if status is USCCStatus.MISSING:
-        return "缺少统一社会信用代码", "补充统一社会信用代码；缺码的记录无法与其他数据关联"
+        return "统一社会信用代码缺失", "补充统一社会信用代码；缺码的记录无法与其他数据关联"
     if status is USCCStatus.BAD_LENGTH:
         return (
             f"统一社会信用代码应为 18 位，实为 {len(code)} 位",

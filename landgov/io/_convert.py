@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from landgov.ids import normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
-from landgov.io.numbers import is_unit, parse_date, parse_quantity, unit_factor
+from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
 from landgov.io.problems import ProblemLog, Severity
 
 __all__ = [
@@ -63,21 +64,40 @@ class CellProblem:
     severity: Severity
 
 
-def _code_value(value: object) -> tuple[str | None, str | None]:
-    """Codes stay text; a number in a code column is converted back and checked."""
+def _code_from_number(value: float) -> tuple[str, str | None, Severity]:
+    """A number in a code column, converted back to text (digits past 15 are lost)."""
+    if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
+        return (
+            cell_text(value),
+            f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
+            "请把该列设为文本格式后重新导出",
+            Severity.ERROR,
+        )
+    return str(int(value)), None, Severity.INFO
+
+
+def _code_value(value: object) -> tuple[str | None, str | None, Severity]:
+    """Codes stay text, in the one normalised form (:func:`landgov.ids.normalize_code`).
+
+    A blank cell (empty, spaces, NaN, ``—``/``无``) is missing, never the text ``"nan"``. A
+    number in a code column is converted back and checked; a code that normalisation changed
+    (case, blanks, full-width characters) is recorded as an info row with both forms.
+    """
     if isinstance(value, bool):
-        return str(value), "代码列中出现逻辑值，请核对"
+        return str(value), "代码列中出现逻辑值，请核对", Severity.ERROR
+    if is_missing(value):
+        return None, None, Severity.INFO
     if isinstance(value, int | float):
-        if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
-            return cell_text(value), (
-                f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
-                "请把该列设为文本格式后重新导出"
-            )
-        return str(int(value)), None
+        return _code_from_number(value)
     text = cell_text(value)
     if _SCI_CODE.match(text):
-        return text, "代码显示为科学计数法，原始代码已丢失；请把该列设为文本格式后重新导出"
-    return text or None, None
+        problem = "代码显示为科学计数法，原始代码已丢失；请把该列设为文本格式后重新导出"
+        return text, problem, Severity.ERROR
+    code = normalize_code(text)
+    changed = None
+    if code != text:
+        changed = f"代码已统一为半角大写、去掉空格：「{text}」→「{code}」（按同一代码去重与关联）"
+    return code or None, changed, Severity.INFO
 
 
 def convert_values(
@@ -94,16 +114,21 @@ def convert_values(
             parsed, text = parse_date(value)
             action = ACTION_DATE if parsed is None else ACTION_CHECK
         elif spec.kind is Kind.CODE:
-            parsed, text = _code_value(value)
-            action = "核对原始代码"
+            parsed, text, code_severity = _code_value(value)
+            action = (
+                "核对原始代码"
+                if code_severity is Severity.ERROR
+                else "无需处理；如两种写法本应是不同代码，请改正源数据"
+            )
         else:
             parsed, text = cell_text(value) or None, None
             action = ""
         out.append(parsed)
         if text:
-            severity = (
-                Severity.ERROR if parsed is None or spec.kind is Kind.CODE else Severity.WARNING
-            )
+            if spec.kind is Kind.CODE:
+                severity = code_severity
+            else:
+                severity = Severity.ERROR if parsed is None else Severity.WARNING
             problems.append(CellProblem(i, value, text, action, severity))
     return as_series(out, spec.kind), problems
 

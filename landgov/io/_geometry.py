@@ -1,17 +1,40 @@
-"""Geometry checks for parcel layers: repair, emptiness, overlaps."""
+"""Geometry checks for polygon layers: repair, emptiness, wrong types, overlaps.
+
+Every layer landgov reads (宗地, 规划, 拆迁, 特殊区块, 镇街, 建筑) must hold polygons. A whole layer
+of points or lines is a file-level error (:func:`require_polygons`); a point or line among
+polygons is a rejected row; a GeometryCollection keeps its polygon parts with a warning.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from landgov.errors import GeometryError, Issue
 from landgov.io.problems import ProblemLog, Severity
 
-__all__ = ["find_overlaps", "repair_polygons"]
+__all__ = ["find_overlaps", "repair_polygons", "require_polygons", "type_label"]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+TYPE_LABELS = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "LinearRing": "线环",
+    "GeometryCollection": "几何集合",
+    "Polygon": "面",
+    "MultiPolygon": "多面",
+}
+
+
+def type_label(kind: str) -> str:
+    """``线（LineString）``: the Chinese name of a geometry type, then the type."""
+    return f"{TYPE_LABELS.get(kind, kind)}（{kind}）"
 
 
 def _polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
@@ -29,12 +52,16 @@ def _polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
 
 def repair_polygons(
     geoms: gpd.GeoSeries, *, rows: np.ndarray, log: ProblemLog, id_values: np.ndarray
-) -> tuple[gpd.GeoSeries, np.ndarray]:
+) -> tuple[gpd.GeoSeries, np.ndarray, np.ndarray]:
     """Repair invalid rings with ``make_valid`` and keep polygonal parts.
 
-    Returns the repaired series (same index) and a boolean mask of rows that have no usable
-    polygon (null, empty, or not polygonal even after repair). Every change is logged with the
-    area before and after.
+    Returns
+    -------
+    tuple of (GeoSeries, ndarray, ndarray)
+        The repaired series (same index); a boolean mask of rows that have no usable polygon
+        (null, empty, not polygonal even after repair); and the mask of rows among those whose
+        geometry is a point or line (no polygon part at all), which the reader rejects. Every
+        change is logged with the area before and after.
     """
     values = geoms.to_numpy().copy()
     unusable = np.zeros(len(values), dtype=bool)
@@ -48,7 +75,9 @@ def repair_polygons(
             value=id_values[i],
             action="补绘该宗地图形；面积与空间分析将标为待核实",
         )
-    present = ~missing
+    wrong_type = _keep_polygon_parts(values, ~missing, rows=rows, log=log, ids=id_values)
+    unusable |= wrong_type
+    present = ~missing & ~wrong_type
     invalid = np.zeros(len(values), dtype=bool)
     invalid[present] = ~shapely.is_valid(values[present])
     for i in np.flatnonzero(invalid):
@@ -74,22 +103,75 @@ def repair_polygons(
             action="核对修复后的图形",
             severity=Severity.WARNING,
         )
+    return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable, wrong_type
+
+
+def _keep_polygon_parts(
+    values: np.ndarray,
+    candidates: np.ndarray,
+    *,
+    rows: np.ndarray,
+    log: ProblemLog,
+    ids: np.ndarray,
+) -> np.ndarray:
+    """Reduce collections to their polygon parts (in place); mask of rows with none at all
+    (points, lines, collections without a polygon), whose geometry is left as it is."""
+    wrong = np.zeros(len(values), dtype=bool)
     types = shapely.get_type_id(values)
-    not_poly = present & ~unusable & ~np.isin(types, [3, 6])
-    for i in np.flatnonzero(not_poly):
+    for i in np.flatnonzero(candidates & ~np.isin(types, [3, 6])):
         kind = values[i].geom_type
+        parts = Counter(g.geom_type for g in getattr(values[i], "geoms", [values[i]]))
         fixed = _polygonal_part(values[i])
-        values[i] = fixed
-        if fixed is None:
-            unusable[i] = True
+        if fixed is None:  # the point/line itself is kept for the rejected row
+            wrong[i] = True
             log.add(
-                f"几何类型为 {kind}，不是面",
+                f"该行未采用：几何类型为{type_label(kind)}，不是面",
                 row=int(rows[i]),
                 field="geometry",
-                value=id_values[i],
-                action="宗地图层应为面要素",
+                value=ids[i],
+                action="本图层须为面要素：在 GIS 软件中把该要素改绘为面，或从图层中删除",
             )
-    return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable
+            continue
+        values[i] = fixed
+        dropped = "、".join(
+            f"{type_label(k)} {n} 个" for k, n in sorted(parts.items()) if k not in _POLYGONAL
+        )
+        log.add(
+            f"几何为{type_label(kind)}，已只保留其中的面部分，舍弃 {dropped}",
+            row=int(rows[i]),
+            field="geometry",
+            value=ids[i],
+            action="核对该要素：如点/线部分有意义，请在 GIS 软件中另行处理",
+            severity=Severity.WARNING,
+        )
+    return wrong
+
+
+def require_polygons(geoms: gpd.GeoSeries, *, source: str, layer: str | None) -> None:
+    """Raise :class:`~landgov.errors.GeometryError` when no geometry of the layer is polygonal.
+
+    Null and empty geometries are not counted; a layer of only those is left to the row checks.
+    A GeometryCollection with a polygon part counts as polygonal.
+    """
+    values = geoms.to_numpy()
+    present = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
+    if not len(present) or any(_polygonal_part(g) is not None for g in present):
+        return
+    kinds = Counter(g.geom_type for g in present)
+    seen = "，".join(f"{type_label(k)} {n} 个" for k, n in kinds.most_common())
+    where = f"图层「{layer}」" if layer else "图层"
+    raise GeometryError(
+        [
+            Issue(
+                source,
+                "geometry",
+                seen,
+                f"{where}的 {len(present)} 个图形全部是点或线，没有面；宗地、规划、拆迁、"
+                "特殊区块、镇街和建筑图层都须为面（Polygon/MultiPolygon）",
+                "确认选对了文件和图层；如只有点位或边界线，请先在 GIS 软件中绘制成面再读取",
+            )
+        ]
+    )
 
 
 def find_overlaps(

@@ -18,8 +18,9 @@ import pandas as pd
 
 from landgov.core.missing import parse_yes_no
 from landgov.io.fields import FieldSpec, Kind
+from landgov.io.numbers import is_missing
 from landgov.io.problems import ProblemLog, ReadResult, Severity
-from landgov.io.tables import read_table
+from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["APPLICATION_FIELDS", "YES_NO_FIELDS", "parse_yes_no", "read_applications"]
 
@@ -74,6 +75,18 @@ def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     return out
 
 
+def _reject_without_parcel(table: _ParsedTable) -> None:
+    """An application is checked against its parcel: without a 宗地代码 it cannot be."""
+    for pos, code in enumerate(table.frame["parcel_id"].tolist()):
+        if is_missing(code):
+            table.reject(
+                pos,
+                "宗地代码缺失",
+                field="parcel_id",
+                action="补填申请地块的宗地代码后重新读取；没有宗地代码的申请无法审查",
+            )
+
+
 def read_applications(
     path: str | Path,
     *,
@@ -86,9 +99,14 @@ def read_applications(
     -------
     ReadResult
         ``data`` with the canonical names of :data:`APPLICATION_FIELDS` (money in 万元, areas
-        in m², yes/no columns as True/False/None) and ``source_row``.
+        in m², yes/no columns as True/False/None) and ``source_row``. Rows without a 宗地代码
+        (and totals/footnote rows) go to ``rejected`` with the reason.
     """
-    result = read_table(path, specs=APPLICATION_FIELDS, sheet=sheet, aliases=aliases)
+    table = _parse_table(
+        path, specs=APPLICATION_FIELDS, sheet=sheet, aliases=aliases, role="applications"
+    )
+    _reject_without_parcel(table)
+    result = table.result()
     log = ProblemLog(Path(path).name)
     data = _yes_no_columns(result.data, log)
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)

@@ -124,7 +124,9 @@ def read_compliance(
     SchemaError
         No 问题类别 column.
     """
-    table = _parse_table(path, specs=COMPLIANCE_FIELDS, sheet=sheet, aliases=aliases)
+    table = _parse_table(
+        path, specs=COMPLIANCE_FIELDS, sheet=sheet, aliases=aliases, role="compliance"
+    )
     _check_targets(table)
     _normalise_categories(table)
     _normalise_severities(table)

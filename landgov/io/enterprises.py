@@ -161,7 +161,9 @@ def read_enterprises(
     --------
     landgov.io.tables.read_table : header detection, unit handling and row numbering.
     """
-    table = _parse_table(path, specs=ENTERPRISE_FIELDS, sheet=sheet, aliases=aliases)
+    table = _parse_table(
+        path, specs=ENTERPRISE_FIELDS, sheet=sheet, aliases=aliases, role="enterprises"
+    )
     _reject_unidentifiable(table)
     _check_codes(table)
     table.meta["duplicate_uscc"] = _check_duplicates(table)

@@ -63,7 +63,7 @@ def _check_codes(table: _ParsedTable) -> None:
         if table.reasons[pos] is not None:
             continue
         if is_missing(parcel):
-            table.reject(pos, "缺少宗地代码，无法建立关联", field="parcel_id")
+            table.reject(pos, "宗地代码缺失，无法建立关联", field="parcel_id")
         elif status is not USCCStatus.VALID:
             problem, action = uscc_problem(value, status)
             table.reject(pos, f"{problem}，无法建立关联", field="uscc", value=value, action=action)
@@ -155,7 +155,7 @@ def read_links(
     SchemaError
         No 宗地代码 or no 统一社会信用代码 column.
     """
-    table = _parse_table(path, specs=LINK_FIELDS, sheet=sheet, aliases=aliases)
+    table = _parse_table(path, specs=LINK_FIELDS, sheet=sheet, aliases=aliases, role="links")
     _check_codes(table)
     _check_relations(table)
     _check_repeats(table)

@@ -22,9 +22,9 @@ from pyproj import CRS, Transformer
 
 from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, resolve_crs, unprefixed_epsg
 from landgov.errors import DataFileError, Issue, SchemaError
-from landgov.ids import check_parcel_code
+from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._convert import convert_columns
-from landgov.io._geometry import find_overlaps, repair_polygons
+from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
 from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
 from landgov.io.problems import ProblemLog, ReadResult, Severity
@@ -135,7 +135,11 @@ def read_layer(
     county: str | None = None,
     to_crs: str | CRS | None = "auto",
 ) -> ReadResult:
-    """Read any polygon layer into a canonical schema (see :func:`read_parcels`)."""
+    """Read any polygon layer into a canonical schema (see :func:`read_parcels`).
+
+    Rows whose geometry is a point or line go to ``rejected``; a layer with no polygon at all
+    raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
+    """
     path = Path(path)
     if not path.exists():
         raise DataFileError(f"文件不存在：{path}")
@@ -160,7 +164,10 @@ def read_layer(
         data[col] = raw[col].to_numpy()
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
-    geoms, unusable = repair_polygons(raw.geometry, rows=rows, log=log, id_values=id_values)
+    require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
+    geoms, unusable, wrong_type = repair_polygons(
+        raw.geometry, rows=rows, log=log, id_values=id_values
+    )
     county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
     usable = geoms[~unusable]
     decision = resolve_crs(
@@ -189,8 +196,15 @@ def read_layer(
             [Issue(src, "crs", gdf.crs.name, "不能在经纬度下计算面积", "用 to_crs 指定投影坐标系")]
         )
     gdf["area_m2"] = gdf.geometry.area.where(~unusable)
+    rejected = gdf[wrong_type].copy()
+    rejected["reject_reason"] = pd.Series(
+        [f"几何类型为{type_label(g.geom_type)}，不是面" for g in raw.geometry[wrong_type]],
+        index=rejected.index,
+        dtype="str",
+    )
     meta.update(
         rows=len(raw),
+        rows_rejected=int(wrong_type.sum()),
         encoding={"name": enc.encoding, "source": enc.source, "evidence": list(enc.evidence)},
         crs={
             "epsg": decision.epsg,
@@ -204,21 +218,24 @@ def read_layer(
         unmatched_columns=unmatched,
         county_hint=county,
     )
-    return ReadResult(
-        gdf, gdf.iloc[:0].assign(reject_reason=pd.Series(dtype=str)), log.frame(), meta
-    )
+    return ReadResult(gdf[~wrong_type], rejected, log.frame(), meta)
 
 
-def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> np.ndarray:
-    """Log malformed and duplicate parcel codes; returns the mask of rows to reject."""
-    reject = np.zeros(len(gdf), dtype=bool)
+def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> list[str | None]:
+    """Log malformed, missing and duplicate parcel codes; the reject reason per row (or None).
+
+    Codes arrive normalised (:func:`landgov.ids.normalize_code`), so ``330602…gb00001`` and
+    ``３３０６０２…ＧＢ００００１`` are duplicates of ``330602…GB00001``.
+    """
+    reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
     for pos, (code, row) in enumerate(zip(gdf["parcel_id"], gdf["source_row"], strict=True)):
-        if code is None or pd.isna(code) or str(code).strip() == "":
+        if not normalize_code(code):
             log.add(
-                "宗地代码缺失", row=int(row), field="宗地代码", action="补录宗地代码；该行已剔除"
-            )
-            reject[pos] = True
+                "该行未采用：宗地代码缺失", row=int(row), field="宗地代码",
+                action="补录宗地代码后重新读取；该行已剔除",
+            )  # fmt: skip
+            reasons[pos] = "宗地代码缺失"
             continue
         check = check_parcel_code(code)
         if not check.ok:
@@ -227,15 +244,15 @@ def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> np.ndarray:
                 action="核对宗地代码（GB/T 37346）；该行保留", severity=Severity.WARNING,
             )  # fmt: skip
         if code in first:
+            reasons[pos] = f"宗地代码重复（与第 {first[code]} 行相同）"
             log.add(
-                f"宗地代码重复（与第 {first[code]} 行相同）",
+                f"该行未采用：{reasons[pos]}",
                 row=int(row), field="宗地代码", value=code,
                 action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
             )  # fmt: skip
-            reject[pos] = True
         else:
             first[code] = int(row)
-    return reject
+    return reasons
 
 
 def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float) -> int:
@@ -288,8 +305,10 @@ def read_parcels(
     -------
     ReadResult
         ``data``: parcels with ``area_m2`` = geometry area (m²) and ``source_row``; rows with a
-        missing or repeated 宗地代码 go to ``rejected`` with ``reject_reason``; null and empty
-        geometries stay in ``data`` with ``area_m2`` missing. ``len(data) + len(rejected)`` equals
+        missing or repeated 宗地代码 (compared after :func:`landgov.ids.normalize_code`, so case,
+        blanks and full-width characters do not make a new code) or a point/line geometry go to
+        ``rejected`` with ``reject_reason``; null and empty geometries stay in ``data`` with
+        ``area_m2`` missing. ``len(data) + len(rejected)`` equals
         the rows in the file.
     """
     result = read_layer(
@@ -298,18 +317,21 @@ def read_parcels(
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)
-    reject = _check_codes(gdf, log)
+    reasons = _check_codes(gdf, log)
+    reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]
     n_overlaps = _log_overlaps(kept, log, min_area_m2=overlap_min_m2)
     rejected = gdf[reject].copy()
-    rejected["reject_reason"] = [
-        "宗地代码缺失" if pd.isna(c) or str(c).strip() == "" else "宗地代码重复"
-        for c in rejected["parcel_id"]
-    ]
+    rejected["reject_reason"] = pd.Series(
+        [r for r in reasons if r is not None], index=rejected.index, dtype="str"
+    )
+    if len(result.rejected):
+        rejected = pd.concat([result.rejected, rejected]).sort_values("source_row", kind="stable")
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)
     meta = dict(result.meta)
     meta.update(
-        rejected=int(reject.sum()),
+        rejected=len(rejected),
+        rows_rejected=len(rejected),
         null_geometries=int(kept["area_m2"].isna().sum()),
         overlaps=n_overlaps,
     )

@@ -48,6 +48,7 @@ from landgov.io._convert import (
 from landgov.io.fields import ColumnMatch, FieldSpec, map_columns
 from landgov.io.numbers import is_unit
 from landgov.io.problems import ProblemLog, ReadResult, Severity
+from landgov.io.sheets import sheet_for, tied_sheets_error
 
 __all__ = ["read_table"]
 
@@ -74,6 +75,7 @@ class _Grid:
     row_numbers: list[int]  # 1-based sheet row (or CSV start line) of each grid row
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0,c0,r1,c1
     meta: dict[str, Any] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # uncached, 0-based r,c
 
     @property
     def width(self) -> int:
@@ -162,31 +164,92 @@ def _sheet_grid(ws: Any) -> _Grid:
     return _Grid(rows, list(range(1, len(rows) + 1)), merges, {"format": "xlsx", "sheet": ws.title})
 
 
-def _pick_sheet(wb: Any, sheet: str | int | None, score: Callable[[_Grid], int]) -> Any:
+@dataclass(frozen=True)
+class _SheetChoice:
+    """The sheet read and why (recorded in ``meta`` and, with several sheets, the problems)."""
+
+    title: str
+    reason: str
+    scores: dict[str, int]
+
+
+def _pick_sheet(
+    wb: Any,
+    sheet: str | int | None,
+    rank: Callable[[_Grid], tuple[bool, int]],
+    *,
+    source: str,
+    role: str | None,
+) -> _SheetChoice:
+    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie."""
     names = list(wb.sheetnames)
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise DataFileError(f"工作表序号 {sheet} 超出范围；文件中的工作表：{'、'.join(names)}")
-        return wb[names[sheet]]
+        return _SheetChoice(names[sheet], "参数 sheet", {})
     if sheet is not None:
         if sheet not in names:
             raise DataFileError(f"工作表「{sheet}」不存在；文件中的工作表：{'、'.join(names)}")
-        return wb[sheet]
-    visible = [wb[n] for n in names if wb[n].sheet_state == "visible"] or [wb[names[0]]]
+        return _SheetChoice(sheet, "参数 sheet", {})
+    visible = [n for n in names if wb[n].sheet_state == "visible"] or names[:1]
     if len(visible) == 1:
-        return visible[0]
-    return max(visible, key=lambda ws: score(_sheet_grid(ws)))  # first best on ties
+        return _SheetChoice(visible[0], "唯一的可见工作表", {})
+    ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}
+    best = max(ranks.values())
+    tied = [n for n, v in ranks.items() if v == best]
+    if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
+        raise tied_sheets_error(source, tied, score=best[1], role=role)
+    scores = {n: v[1] for n, v in ranks.items()}
+    return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 
 
-def _load_xlsx(path: Path, sheet: str | int | None, score: Callable[[_Grid], int]) -> _Grid:
-    wb, caught = _open_workbook(path)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula (cheap: scans the XML parts)."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(_FORMULA_TAG.search(zf.read(n)) for n in parts)
+
+
+def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, int], str]:
+    """Formula cells that have no stored result, by 0-based grid position.
+
+    A program that writes formulas without computing them (openpyxl, many exporters) leaves the
+    cached value out; reading with ``data_only`` then gives an empty cell. Such cells are
+    missing values to report, never 0 and never the formula text.
+    """
+    if not _has_formulas(path):
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, data_only=False)
     try:
-        ws = _pick_sheet(wb, sheet, score)
-        grid = _sheet_grid(ws)
+        out: dict[tuple[int, int], str] = {}
+        for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
+            for c, cell in enumerate(row):
+                if cell.data_type == "f" and grid.cell(r, c) is None:
+                    text = cell.value if isinstance(cell.value, str) else cell.value.text
+                    out[(r, c)] = str(text or "")
     finally:
         wb.close()
+    return out
+
+
+def _load_xlsx(
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
+) -> _Grid:
+    wb, caught = _open_workbook(path)
+    try:
+        choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role)
+        grid = _sheet_grid(wb[choice.title])
+    finally:
+        wb.close()
+    grid.formulas = _uncached_formulas(path, choice.title, grid)
     grid.meta["sheets"] = list(wb.sheetnames)
-    grid.meta["sheet_chosen_by"] = "参数 sheet" if sheet is not None else "表头匹配最多的工作表"
+    grid.meta["sheet_chosen_by"] = choice.reason
+    grid.meta["sheet_scores"] = choice.scores
     grid.meta["openpyxl_warnings"] = caught
     return grid
 
@@ -203,12 +266,14 @@ def _load_xls(path: Path) -> _Grid:
     return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
 
 
-def _load(path: Path, sheet: str | int | None, score: Callable[[_Grid], int]) -> _Grid:
+def _load(
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
+) -> _Grid:
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}")
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
-        return _load_xlsx(path, sheet, score)
+        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
     if suffix == ".xls":
         return _load_xls(path)
     if suffix in _CSV_SUFFIXES:
@@ -246,6 +311,16 @@ class _Matcher:
             (self.score(grid, r) for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))), default=0
         )
 
+    def sheet_rank(self, grid: _Grid) -> tuple[bool, int]:
+        """How well a sheet fits: does a header row name every required field, then how many
+        known fields its best row names (sheets are compared on this pair)."""
+        required = {s.name for s in self.specs if s.required}
+        complete = any(
+            required <= {m for v in grid.rows[r] if (m := self(cell_text(v))) is not None}
+            for r in range(min(len(grid.rows), _HEADER_SCAN_ROWS))
+        )
+        return complete, self.best_score(grid)
+
 
 def _unit_like(text: str) -> bool:
     m = _BRACKETED.match(text)
@@ -277,7 +352,8 @@ def _is_continuation(grid: _Grid, header: int, below: int, match: _Matcher) -> b
         top, bottom = cell_text(grid.cell(header, c)), cell_text(value)
         if bottom == top:
             continue
-        if not (_unit_like(bottom) or match(bottom) or match(top + bottom)):
+        joined = re.search(r"\w", bottom) is not None and match(top + bottom)
+        if not (_unit_like(bottom) or match(bottom) or joined):  # "." is data, not a header
             return False
         changed = True
     return changed
@@ -313,10 +389,11 @@ def _join_header(top: str, bottom: str, match: _Matcher) -> str:
 
 def _used_width(grid: _Grid, first: int) -> int:
     """Columns up to the last one with any value from the header down (trailing blanks cut)."""
-    return max(
+    values = max(
         (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not is_blank(v)),
         default=0,
     )
+    return max([values] + [c + 1 for r, c in grid.formulas if r >= first])
 
 
 def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: int) -> list[str]:
@@ -345,6 +422,8 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
 def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str | None:
     """Totals, footnotes and repeated header rows: kept in ``rejected``, never read as data."""
     filled = [t for t in cells if t]
+    if not filled:  # only formula cells without a stored result: a data row, values missing
+        return None
     if re.sub(r"\s+", "", filled[0]) in _TOTAL_WORDS:
         return "合计/小计行，不作为数据读取"
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
@@ -489,12 +568,56 @@ def _report_mapping(
 def _data_rows(grid: _Grid, start: int, width: int) -> tuple[list[int], list[int]]:
     """Grid indices of non-blank rows after the header, and of blank ones (skipped)."""
     data, blank = [], []
+    formula_rows = {r for r, _ in grid.formulas}
     for r in range(start, len(grid.rows)):
-        if all(is_blank(grid.cell(r, c)) for c in range(width)):
+        if r not in formula_rows and all(is_blank(grid.cell(r, c)) for c in range(width)):
             blank.append(r)
         else:
             data.append(r)
     return data, blank
+
+
+def _report_sheet_choice(grid: _Grid, log: ProblemLog) -> None:
+    """With several visible sheets, say which one was read and how the others scored."""
+    scores: dict[str, int] = grid.meta.get("sheet_scores") or {}
+    if len(scores) < 2:
+        return
+    sheet = grid.meta["sheet"]
+    others = "、".join(f"「{n}」{v} 个" for n, v in scores.items() if n != sheet)
+    log.add(
+        f"工作簿有 {len(scores)} 个可见工作表，读取表头最符合的「{sheet}」（含全部必填字段、"
+        f"对应已知字段 {scores[sheet]} 个；其余：{others}）",
+        value=sheet,
+        action="如应读取其他工作表，用 --sheet 角色=工作表名（Python：sheet=）指定",
+        severity=Severity.INFO,
+    )
+
+
+def _report_uncached_formulas(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    names: list[str],
+    header: tuple[int, int],
+    rows: list[int],
+    reasons: list[str | None],
+) -> None:
+    """One error per formula cell without a stored result, in the header or a data row."""
+    data_rows = {r for r, reason in zip(rows, reasons, strict=True) if reason is None}
+    sheet = grid.meta.get("sheet", "")
+    for (r, c), formula in sorted(grid.formulas.items()):
+        if not (header[0] <= r <= header[1] or r in data_rows):
+            continue  # title rows above the header, totals and footnotes are not read
+        cell = f"{get_column_letter(c + 1)}{grid.row_numbers[r]}"
+        in_data = r > header[1] and c < len(names)
+        log.add(
+            "公式单元格无计算结果：请在 Excel/WPS 中打开并保存后重试，或粘贴为数值"
+            f"（工作表「{sheet}」单元格 {cell}）",
+            row=grid.row_numbers[r],
+            field=names[c] if in_data else f"{get_column_letter(c + 1)}列（表头）",
+            value=f"={formula}" if formula and not formula.startswith("=") else formula,
+            action="该值按缺失处理（相关判定为待核实），不按 0 计",
+        )
 
 
 def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
@@ -518,6 +641,7 @@ def _parse_table(
     specs: Sequence[FieldSpec],
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
+    role: str | None = None,
 ) -> _ParsedTable:
     """Read and convert a table, leaving reader-specific checks to the caller.
 
@@ -527,7 +651,7 @@ def _parse_table(
     path = Path(path)
     specs = tuple(specs)
     match = _Matcher(specs, aliases)
-    grid = _load(path, sheet, match.best_score)
+    grid = _load(path, sheet, match.sheet_rank, role)
     located = _locate_header(grid, match)
     if located is None:
         raise _no_header_error(path.name, grid, specs)
@@ -542,11 +666,15 @@ def _parse_table(
     meta: dict[str, Any] = {"source": str(path), **grid.meta}
     rows, blank = _data_rows(grid, last + 1, len(names))
     _report_mapping(log, specs, matches, conflicts)
+    _report_sheet_choice(grid, log)
     _report_merges(grid, last + 1, log)
 
     columns = {n: m.source for n, m in matches.items()}
     frame, reasons = _build_frame(
         grid, rows=rows, names=names, specs=specs, matches=matches, log=log
+    )
+    _report_uncached_formulas(
+        grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
     kept = [n for n in names if n not in columns.values()]
     meta |= {
@@ -622,6 +750,7 @@ def read_table(
     specs: Sequence[FieldSpec],
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
+    role: str | None = None,
 ) -> ReadResult:
     """Read a .xlsx/.csv table onto a canonical schema.
 
@@ -634,10 +763,15 @@ def read_table(
     specs
         The canonical fields (e.g. :data:`landgov.io.fields.ENTERPRISE_FIELDS`).
     sheet
-        Sheet name or 0-based index; by default the sheet whose header matches most fields.
+        Sheet name or 0-based index. By default the sheet chosen for ``role`` with
+        :func:`landgov.io.sheets.chosen_sheets` (the command line's ``--sheet``), else the
+        visible sheet whose header matches most fields; two sheets matching equally are refused
+        (:class:`~landgov.errors.DataFileError` listing them), never guessed.
     aliases
         Extra column names per canonical field, tried before the built-in ones:
         ``{"tax_wan": ["实缴税费"]}``.
+    role
+        What the table is (``enterprises``, ``links`` …): the key of ``--sheet ROLE=SHEET``.
 
     Returns
     -------
@@ -665,8 +799,10 @@ def read_table(
     row of group captions above it (merged cells, or captions over blank cells) or a row of
     units/field names below it (``税收`` over ``（万元）``) is joined into a two-row header.
     Merged cells are filled with their value (a warning when a merge lies in the data).
+    Formula cells give the value stored with them; one without a stored value is missing and
+    reported with its sheet, cell and formula (see :func:`_uncached_formulas`).
     Numbers are converted to the field's canonical unit
     (:func:`~landgov.io.numbers.parse_quantity`), dates with
     :func:`~landgov.io.numbers.parse_date`; codes stay text.
     """
-    return _parse_table(path, specs=specs, sheet=sheet, aliases=aliases).result()
+    return _parse_table(path, specs=specs, sheet=sheet, aliases=aliases, role=role).result()

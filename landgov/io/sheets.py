@@ -1,0 +1,113 @@
+"""Which worksheet each table is read from, when a workbook holds several.
+
+The rule (:func:`landgov.io.read_table` applies it):
+
+1. ``sheet=`` passed to the reader wins;
+2. else the sheet chosen for the reader's role (``enterprises``, ``links``, ``compliance``,
+   ``applications``) with :func:`chosen_sheets` — the command line's ``--sheet ROLE=SHEET``;
+3. else the sheet chosen for every role (``--sheet SHEET``, ``landgov inspect`` only);
+4. else the visible sheet whose header names the most known fields. When two or more sheets
+   name equally many (``2023年`` and ``2024年`` with the same columns) the reader refuses and
+   lists them: reading one of two years silently is a guess, and the user must name it.
+
+Choices are held in a :class:`contextvars.ContextVar`, so a command sets them once for the
+whole run (every stage reads through the same readers) without each stage passing them on.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import types
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from landgov.errors import DataFileError
+
+__all__ = ["ALL_ROLES", "chosen_sheets", "parse_sheet_choices", "sheet_for", "tied_sheets_error"]
+
+ALL_ROLES = "*"
+"""The key of a choice that applies to every role (``--sheet 2024年``)."""
+
+_CHOSEN: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "landgov_chosen_sheets", default=types.MappingProxyType({})
+)
+
+
+@contextmanager
+def chosen_sheets(choices: Mapping[str, str]) -> Iterator[None]:
+    """Read each role's table from the named sheet while the block runs.
+
+    Parameters
+    ----------
+    choices
+        ``{"enterprises": "2024年"}``; the key :data:`ALL_ROLES` applies to every role.
+
+    Examples
+    --------
+    >>> with chosen_sheets({"enterprises": "2024年"}):
+    ...     sheet_for("enterprises"), sheet_for("links")
+    ('2024年', None)
+    """
+    token = _CHOSEN.set({**_CHOSEN.get(), **choices})
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def sheet_for(role: str | None) -> str | None:
+    """The sheet chosen for ``role`` (or for every role), None when nothing was chosen."""
+    chosen = _CHOSEN.get()
+    if role is not None and role in chosen:
+        return chosen[role]
+    return chosen.get(ALL_ROLES)
+
+
+def parse_sheet_choices(
+    values: Iterable[str], *, roles: Iterable[str], allow_plain: bool
+) -> dict[str, str]:
+    """``("enterprises=2024年",)`` → ``{"enterprises": "2024年"}``.
+
+    A value without ``=`` (``2024年``) applies to every role, and only where ``allow_plain``
+    (one file, as in ``landgov inspect``). A sheet name that itself contains ``=`` is written
+    with its role (``enterprises=a=b``).
+
+    Raises
+    ------
+    ValueError
+        An unknown role, an empty sheet name, a role given twice, or a plain name where a role
+        is needed; the message (Chinese) lists the roles.
+    """
+    roles = tuple(roles)
+    out: dict[str, str] = {}
+    for value in values:
+        role, sep, sheet = value.partition("=")
+        role, sheet = role.strip(), sheet.strip()
+        if not sep:
+            role, sheet = ALL_ROLES, role
+            if not allow_plain:
+                raise ValueError(
+                    f"「{value}」应写作 角色=工作表，如 {roles[0]}={value}；"
+                    f"角色：{'、'.join(roles)}"
+                )
+        elif role not in roles:
+            raise ValueError(f"「{value}」中的角色「{role}」不存在；可用：{'、'.join(roles)}")
+        if not sheet:
+            raise ValueError(f"「{value}」缺少工作表名")
+        if role in out:
+            raise ValueError(f"角色「{role}」的工作表指定了两次：{out[role]}、{sheet}")
+        out[role] = sheet
+    return out
+
+
+def tied_sheets_error(
+    source: str, tied: list[str], *, score: int, role: str | None
+) -> DataFileError:
+    """The error for a workbook whose sheets match equally well: lists them and the fix."""
+    example = tied[-1]
+    cli = f"--sheet {role}={example}" if role else f"--sheet {example}"
+    return DataFileError(
+        f"{source}：有 {len(tied)} 个工作表的表头同样符合（{'、'.join(tied)}，"
+        f"各对应 {score} 个已知字段），无法确定读取哪一个。处理：在命令行加 {cli} 指定工作表"
+        f'（Python：sheet="{example}"），或在 Excel/WPS 中删除或隐藏不用的工作表'
+    )

@@ -315,7 +315,10 @@ def parse_quantity(
         if number is None:
             detail = f"（{why}）" if why else ""
             return None, f"「{raw}」不是数值{detail}，已按缺失处理"
-    return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+    try:
+        return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+    except OverflowError:  # ``1e400`` is a valid Decimal but no float holds it
+        return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理"
 
 
 def _apply_unit(

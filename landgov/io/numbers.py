@@ -315,9 +315,16 @@ def parse_quantity(
         if number is None:
             detail = f"（{why}）" if why else ""
             return None, f"「{raw}」不是数值{detail}，已按缺失处理"
+    return _finite_or_missing(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+
+
+def _finite_or_missing(
+    number: Fraction, cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[float | None, str | None]:
+    """:func:`_apply_unit`, but a number no float can hold (``1e400``) becomes missing."""
     try:
         return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
-    except OverflowError:  # ``1e400`` is a valid Decimal but no float holds it
+    except OverflowError:
         return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理"
 
 

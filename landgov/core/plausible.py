@@ -453,5 +453,9 @@ def check_reads(
 
 
 def _source(role: str, res: ReadResult) -> str:
+    """The file name of a read: its ``meta["path"]``, else its problem rows' source, else role."""
     path = res.meta.get("path")
-    return str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else role
+    if path:
+        return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+    named = res.problems["source"].dropna() if "source" in res.problems else []
+    return str(named.iloc[0]) if len(named) else role

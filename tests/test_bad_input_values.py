@@ -355,3 +355,28 @@ def test_screen_district_tax_per_mu_ignores_a_1e30_cell(tmp_path):
     assert hit.iloc[0]["字段"] == "税收（万元）" and "大于合理上限" in hit.iloc[0]["问题"]
     assert int(hit.iloc[0]["行号"]) > 0
     assert (problems["源文件"] == "基准日").sum() == 1
+
+
+def test_far_run_sets_a_1e30_investment_to_missing(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    wb = openpyxl.load_workbook(data / "applications.xlsx")
+    ws = wb.active
+    assert ws.cell(1, 6).value == "项目总投资（万元）"
+    app_id = ws.cell(2, 1).value
+    ws.cell(2, 6).value = 1e30
+    wb.save(data / "applications.xlsx")
+    out = tmp_path / "out"
+    result = run_cli(
+        "far", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "-a", data / "applications.xlsx",
+        "--as-of", "2026-06-30", "--forms", "none", "-o", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="增容问题记录")
+    hit = problems[(problems["source"] == "applications.xlsx") & (problems["value"] == "1e+30")]
+    assert len(hit) == 1
+    assert (int(hit.iloc[0]["row"]), hit.iloc[0]["field"]) == (2, "项目总投资（万元）")
+    apps = gpd.read_file(out / "landgov.gpkg", layer="far_applications")
+    assert len(apps) == ws.max_row - 1  # every application is still there
+    assert pd.isna(apps.set_index("application_id").loc[app_id, "investment_wan"])

@@ -168,25 +168,21 @@ def _check_numbers(
         bound = bounds.get(name)
         if bound is None and not pd.api.types.is_float_dtype(out[name]):
             continue
-        values = pd.to_numeric(out[name], errors="coerce").astype("float64")
-        keep = np.ones(len(out), dtype=bool)
-        for pos, value in enumerate(values.to_numpy()):
-            if is_missing(value):
-                continue
-            if not math.isfinite(value):
-                why = "不是有限数值"
-            elif bound is not None and not bound.lo <= value <= bound.hi:
-                why = _bound_text(value, bound)
-            else:
-                continue
-            keep[pos] = False
-            label = _label(name, field_names)
+        values = pd.to_numeric(out[name], errors="coerce").to_numpy(dtype="float64")
+        finite = np.isfinite(values)
+        bad = ~np.isnan(values) & ~finite  # ±inf
+        if bound is not None:
+            bad |= finite & ((values < bound.lo) | (values > bound.hi))
+        label = _label(name, field_names)
+        for pos in np.flatnonzero(bad):
+            value = float(values[pos])
+            why = _bound_text(value, bound) if bound and math.isfinite(value) else "不是有限数值"
             log.add(
                 f"{label}「{_fmt(value)}」{why}，已按缺失处理",
                 row=rows[pos], field=label, value=_fmt(value), action=_ACTION,
             )  # fmt: skip
-        if not keep.all():
-            out[name] = values.where(keep)
+        if bad.any():
+            out[name] = out[name].mask(pd.Series(bad, index=out.index))
 
 
 def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:

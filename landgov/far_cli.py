@@ -27,6 +27,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov.cli_sheet import sheet_option
+from landgov.core.plausible import check_reads
 from landgov.far import compute_far
 from landgov.io import (
     read_compliance,
@@ -127,6 +128,17 @@ def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
     }
 
 
+def _plausible(
+    reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, day: dt.date
+) -> dict[str, ReadResult]:
+    """Implausible values → missing with a problem row; as-of warnings also on the console."""
+    names = {role: path.name for role, path in inputs.files().items()}
+    checked = check_reads(reads, profile=prof, as_of=day, sources=names)
+    for line in checked.warnings:
+        click.echo(line, err=True)
+    return checked.reads
+
+
 def _data(reads: dict[str, ReadResult], name: str) -> Any:
     return reads[name].data if name in reads else None
 
@@ -217,7 +229,7 @@ def run_far(
     day = _as_of(as_of)
     timer = _Timer(echo if progress else None)
     with timer.stage("读取"):
-        reads = _read_all(inputs)
+        reads = _plausible(_read_all(inputs), inputs, prof, day)
     parcels = reads["parcels"].data
     with timer.stage("容积率"):
         far = compute_far(

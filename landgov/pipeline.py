@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ import pyogrio
 from tqdm.auto import tqdm
 
 from landgov import __version__
+from landgov.core.plausible import check_reads
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_compliance,
@@ -197,6 +199,17 @@ def _read_optional(
     return None if path is None else reader(path, aliases=aliases)
 
 
+def _plausible(
+    reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, as_of: dt.date
+) -> dict[str, ReadResult]:
+    """Implausible values → missing with a problem row; as-of warnings also on the console."""
+    names = {role: path.name for role, path in inputs.files().items()}
+    checked = check_reads(reads, profile=prof, as_of=as_of, sources=names)
+    for line in checked.warnings:
+        tqdm.write(line, file=sys.stderr)
+    return checked.reads
+
+
 def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
     frames = []
     for role, res in results.items():
@@ -276,6 +289,7 @@ def run_screening(
             res = _read_optional(path, reader, aliases)
             if res is not None:
                 reads[role] = res
+        reads = _plausible(reads, inputs, prof, as_of_date)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):

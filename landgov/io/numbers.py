@@ -298,7 +298,17 @@ def parse_quantity(
         if number is None:
             detail = f"（{why}）" if why else ""
             return None, f"「{raw}」不是数值{detail}，已按缺失处理"
-    return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+    return _finite_or_missing(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+
+
+def _finite_or_missing(
+    number: Fraction, cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[float | None, str | None]:
+    """:func:`_apply_unit`, but a number no float can hold (``1e400``) becomes missing."""
+    try:
+        return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+    except OverflowError:
+        return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理"
 
 
 def _apply_unit(
@@ -383,6 +393,15 @@ def _date_from_text(raw: str) -> tuple[dt.date | None, str | None]:
     return None, f"无法识别的日期「{raw}」（请写作 2021-03-05），已按缺失处理"
 
 
+def _not_a_date(value: bool | dt.time) -> str:
+    if isinstance(value, dt.time):  # openpyxl reads a date cell holding serial 0 … <1 as a time
+        return (
+            f"「{value}」是 Excel 日期序号 0（显示为 1900-01-00，即 1899-12-30），"
+            "不是有效日期，已按缺失处理"
+        )
+    return f"「{value}」不是日期，已按缺失处理"
+
+
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     """Parse one cell into a :class:`datetime.date`.
 
@@ -409,8 +428,8 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
-    if isinstance(value, bool):
-        return None, f"「{value}」不是日期，已按缺失处理"
+    if isinstance(value, bool | dt.time):
+        return None, _not_a_date(value)
     if isinstance(value, Real):
         return _date_from_number(value)
     return _date_from_text(_norm(value))

@@ -1,0 +1,457 @@
+"""Sanity bounds from the policy profile: implausible values are flagged, never used silently.
+
+Readers parse what a cell says; this step, run once right after reading, asks whether the value
+can be true. The bounds live in the profile section ``plausible`` (数据合理性, see
+``landgov profiles show NAME``); each states its comparison:
+
+- money (税收, 增加值, 营业收入, R&D, 投资): ``v < money_min_wan`` or ``v > money_max_wan``;
+- 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
+- land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
+- 建筑面积, 新增建筑面积: ``v < 0`` or ``v > floor_area_max_m2``; 容积率: ``v < 0`` or
+  ``v > far_max``;
+- a parcel polygon with compactness ``4πA/P² < sliver_compactness_min`` (a sliver): its area;
+- dates (供地, 开工, 竣工, 记录日期): ``d < date_min`` or ``d > as_of``; the
+  ``future_date_fields`` (约定开工日期): ``d > as_of + future_date_max_years``;
+- 投产年份 outside ``date_min.year … as_of.year``; any number that is ``±inf``.
+
+An implausible value becomes missing (so the indicator that needs it becomes 待核实) and one
+problem row (严重程度 错误) names the file, the row, the field, the value and the bound; the
+row itself stays. Parcels whose representative point lies outside ``region_bounds`` (Zhejiang's
+extent) by more than ``region_margin_km`` get a warning with the distance in km; nothing is
+changed. :func:`check_as_of` warns (and the run goes on) when the reference date is more than
+``as_of_max_ahead_days`` after today, or earlier than the latest date in the data (dates after
+the reference date are then set to missing by the date rule, and the warning says why).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+
+from landgov.io.numbers import is_missing
+from landgov.io.problems import ProblemLog, ReadResult, Severity
+from landgov.policy import Profile
+
+__all__ = ["Checked", "PlausibleReads", "check_as_of", "check_reads", "check_values"]
+
+_MU_M2 = Fraction(10000, 15)  # m² per 亩
+_SECTION = "plausible"
+_ACTION = "核实源表中的该值并改正后重新运行；本次已按缺失处理，相关指标为待核实"
+_ACTION_REGION = "核对图形坐标或坐标系（--crs）；本行保留，照常计算"
+
+_MONEY = ("tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "investment_wan",
+          "fixed_investment_wan", "tax_after_wan")  # fmt: skip
+_LAND_M2 = ("area_m2", "area_declared_m2", "area_used_m2")
+_FLOOR_M2 = ("floor_area_m2", "added_floor_m2")
+_DATES = ("supply_date", "contract_start_date", "start_date", "completion_date", "record_date")
+
+_LABELS = {
+    "tax_wan": "税收", "value_added_wan": "工业增加值", "revenue_wan": "营业收入",
+    "rd_wan": "R&D经费", "investment_wan": "项目总投资", "fixed_investment_wan": "固定资产投资",
+    "tax_after_wan": "达产后年税收", "energy_tce": "综合能耗", "power_10k_kwh": "用电量",
+    "emissions_t": "排放量", "employees": "年平均职工人数", "area_m2": "图形面积",
+    "area_declared_m2": "宗地面积", "area_used_m2": "使用面积", "land_mu": "用地面积",
+    "floor_area_m2": "建筑面积", "added_floor_m2": "新增建筑面积", "far_declared": "容积率",
+    "built_year": "投产年份", "supply_date": "供地日期", "contract_start_date": "约定开工日期",
+    "start_date": "实际开工日期", "completion_date": "竣工日期", "record_date": "记录日期",
+    "geometry": "图形",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """``lo <= value <= hi`` is plausible; ``lo_why``/``hi_why`` say where each bound comes from."""
+
+    lo: float
+    hi: float
+    unit: str
+    lo_why: str
+    hi_why: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The cleaned frame (same index and rows as the input) and the problem rows it caused."""
+
+    data: pd.DataFrame
+    problems: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PlausibleReads:
+    """Read results with implausible values set to missing, and the console warnings."""
+
+    reads: dict[str, ReadResult]
+    warnings: list[str]
+
+
+def _p(profile: Profile, key: str) -> Any:
+    return profile.value(f"{_SECTION}.{key}")
+
+
+def _number_bounds(profile: Profile) -> dict[str, _Bound]:
+    """The numeric bound of every checked field, in the field's canonical unit."""
+
+    def key(name: str) -> str:
+        return f"{_SECTION}.{name}"
+
+    nonneg = "不能为负"
+    money = _Bound(
+        float(_p(profile, "money_min_wan")), float(_p(profile, "money_max_wan")), "万元",
+        key("money_min_wan"), key("money_max_wan"),
+    )  # fmt: skip
+    a_lo, a_hi = float(_p(profile, "area_min_m2")), float(_p(profile, "area_max_m2"))
+    land = _Bound(a_lo, a_hi, "m²", key("area_min_m2"), key("area_max_m2"))
+    floor_hi = float(_p(profile, "floor_area_max_m2"))
+    floor = _Bound(0.0, floor_hi, "m²", nonneg, key("floor_area_max_m2"))
+    bounds = {name: money for name in _MONEY}
+    bounds |= {name: land for name in _LAND_M2}
+    bounds |= {name: floor for name in _FLOOR_M2}
+    bounds["land_mu"] = _Bound(
+        float(a_lo / _MU_M2), float(a_hi / _MU_M2), "亩", key("area_min_m2"), key("area_max_m2")
+    )
+    for name, param, unit in (
+        ("energy_tce", "energy_max_tce", "吨标准煤"),
+        ("power_10k_kwh", "power_max_10k_kwh", "万千瓦时"),
+        ("emissions_t", "emissions_max_t", "吨"),
+        ("employees", "employees_max", "人"),
+        ("far_declared", "far_max", ""),
+    ):
+        bounds[name] = _Bound(0.0, float(_p(profile, param)), unit, nonneg, key(param))
+    return bounds
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.15g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _label(name: str, field_names: Mapping[str, str]) -> str:
+    return str(field_names.get(name) or _LABELS.get(name, name))
+
+
+def _rows(frame: pd.DataFrame) -> list[int | None]:
+    if "source_row" not in frame:
+        return list(range(1, len(frame) + 1))
+    return [None if is_missing(r) else int(r) for r in frame["source_row"]]
+
+
+def _bound_text(value: float, bound: _Bound) -> str:
+    unit = f" {bound.unit}" if bound.unit else ""
+    if value < bound.lo:
+        return f"小于合理下限 {_fmt(bound.lo)}{unit}（{bound.lo_why}）"
+    return f"大于合理上限 {_fmt(bound.hi)}{unit}（{bound.hi_why}）"
+
+
+def _check_numbers(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, bounds: dict[str, _Bound],
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """Bounded fields outside their bound, and ±inf anywhere, become missing."""
+    for name in out.columns:
+        if name in ("geometry", "source_row"):
+            continue
+        bound = bounds.get(name)
+        if bound is None and not pd.api.types.is_float_dtype(out[name]):
+            continue
+        values = pd.to_numeric(out[name], errors="coerce").to_numpy(dtype="float64")
+        finite = np.isfinite(values)
+        bad = ~np.isnan(values) & ~finite  # ±inf
+        if bound is not None:
+            bad |= finite & ((values < bound.lo) | (values > bound.hi))
+        label = _label(name, field_names)
+        for pos in np.flatnonzero(bad):
+            value = float(values[pos])
+            why = _bound_text(value, bound) if bound and math.isfinite(value) else "不是有限数值"
+            log.add(
+                f"{label}「{_fmt(value)}」{why}，已按缺失处理",
+                row=rows[pos], field=label, value=_fmt(value), action=_ACTION,
+            )  # fmt: skip
+        if bad.any():
+            out[name] = out[name].mask(pd.Series(bad, index=out.index))
+
+
+def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
+    lo = _p(profile, "date_min")
+    if name in tuple(_p(profile, "future_date_fields")):
+        years = int(_p(profile, "future_date_max_years"))
+        hi = _add_years(as_of, years)
+        return lo, hi, f"晚于基准日 {as_of.isoformat()} 之后 {years} 年（{hi.isoformat()}）"
+    return lo, as_of, f"晚于基准日 {as_of.isoformat()}"
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+    except OverflowError:  # pragma: no cover - year beyond 9999
+        return dt.date.max
+
+
+def _as_date(value: object) -> dt.date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _check_dates(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    as_of: dt.date, field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """Dates before ``date_min`` or after the reference date become missing."""
+    for name in (c for c in _DATES if c in out.columns):
+        lo, hi, late = _date_bounds(name, profile, as_of)
+        values = out[name].tolist()
+        changed = False
+        for pos, value in enumerate(values):
+            day = _as_date(value)
+            if day is None or lo <= day <= hi:
+                continue
+            why = f"早于 {lo.isoformat()}（{_SECTION}.date_min）" if day < lo else late
+            label = _label(name, field_names)
+            log.add(
+                f"{label}「{day.isoformat()}」{why}，不合理，已按缺失处理",
+                row=rows[pos], field=label, value=day.isoformat(), action=_ACTION,
+            )  # fmt: skip
+            values[pos] = None
+            changed = True
+        if changed:
+            out[name] = pd.Series(values, index=out.index, dtype=object)
+    if "built_year" in out.columns:
+        first = _p(profile, "date_min").year
+        why = f"{_SECTION}.date_min"
+        year_bound = _Bound(float(first), float(as_of.year), "年", why, "基准日所在年份")
+        _check_numbers(out, log, rows, bounds={"built_year": year_bound}, field_names=field_names)
+
+
+def _compactness(geoms: gpd.GeoSeries) -> np.ndarray:
+    arr = np.asarray(geoms.array, dtype=object)
+    area, perimeter = shapely.area(arr), shapely.length(arr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(perimeter > 0, 4 * np.pi * area / perimeter**2, np.nan)
+
+
+def _check_slivers(
+    out: gpd.GeoDataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """A polygon thinner than ``sliver_compactness_min`` keeps its shape but not its area."""
+    limit = float(_p(profile, "sliver_compactness_min"))
+    compact = _compactness(out.geometry)
+    area = pd.to_numeric(out["area_m2"], errors="coerce").to_numpy()
+    bad = ~np.isnan(area) & (compact < limit)
+    label = _label("area_m2", field_names)
+    for pos in np.flatnonzero(bad):
+        log.add(
+            f"图形为碎片多边形（紧凑度 4πA/P² = {compact[pos]:.4f}，小于 {limit:g}，"
+            f"{_SECTION}.sliver_compactness_min），"
+            f"面积「{_fmt(area[pos])}」m² 不使用，已按缺失处理",
+            row=rows[pos], field=label, value=_fmt(area[pos]),
+            action="核对宗地图形（可能是拓扑处理留下的碎片）；" + _ACTION,
+        )  # fmt: skip
+    if bad.any():
+        out["area_m2"] = pd.Series(np.where(bad, np.nan, area), index=out.index)
+
+
+def _distance_outside_km(lon: np.ndarray, lat: np.ndarray, bounds: tuple[float, ...]) -> np.ndarray:
+    """Geodesic distance (km, WGS84) from each point to the nearest point of the lon/lat box."""
+    west, south, east, north = bounds
+    near_lon, near_lat = np.clip(lon, west, east), np.clip(lat, south, north)
+    _, _, metres = Geod(ellps="WGS84").inv(lon, lat, near_lon, near_lat)
+    return np.asarray(metres, dtype=float) / 1000.0
+
+
+def _check_region(
+    frame: gpd.GeoDataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile
+) -> None:
+    """Warn (and change nothing) for parcels outside the province's extent."""
+    usable = frame.geometry.notna() & ~frame.geometry.is_empty
+    if frame.crs is None or not usable.any():
+        return
+    points = frame.geometry[usable].representative_point().to_crs(4326)
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    bounds = tuple(float(b) for b in _p(profile, "region_bounds"))
+    km = _distance_outside_km(lon, lat, bounds)
+    margin = float(_p(profile, "region_margin_km"))
+    positions = np.flatnonzero(usable.to_numpy())
+    for i in np.flatnonzero(km > margin):
+        log.add(
+            f"图形位于浙江省范围外，距浙江省经纬度范围约 {km[i]:.0f} 公里"
+            f"（代表点 东经 {lon[i]:.4f}°、北纬 {lat[i]:.4f}°）",
+            row=rows[positions[i]], field="图形", value=f"{lon[i]:.4f}, {lat[i]:.4f}",
+            action=_ACTION_REGION, severity=Severity.WARNING,
+        )  # fmt: skip
+
+
+def check_values(
+    frame: pd.DataFrame,
+    profile: Profile,
+    *,
+    source: str,
+    as_of: dt.date,
+    field_names: Mapping[str, str] | None = None,
+) -> Checked:
+    """Set implausible values to missing and record one problem row for each.
+
+    Parameters
+    ----------
+    frame
+        A reader's ``data`` (canonical column names, ``source_row``; a GeoDataFrame for layers).
+        Not modified.
+    profile
+        The policy profile; its ``plausible`` section holds the bounds.
+    source
+        The source file name written in the problem rows.
+    as_of
+        The reference date: dates after it are implausible (except ``future_date_fields``).
+    field_names
+        Canonical name → the column header in the source (a reader's ``meta["field_map"]``), so
+        problem rows name the column the user typed in.
+
+    Returns
+    -------
+    Checked
+        ``data``: the same rows and index, implausible values set to missing (NaN / None);
+        ``problems``: the problem rows (:data:`~landgov.io.problems.PROBLEM_COLUMNS`).
+    """
+    names = dict(field_names or {})
+    out = frame.copy()
+    log = ProblemLog(source)
+    rows = _rows(out)
+    _check_numbers(out, log, rows, bounds=_number_bounds(profile), field_names=names)
+    _check_dates(out, log, rows, profile=profile, as_of=as_of, field_names=names)
+    if isinstance(out, gpd.GeoDataFrame) and "geometry" in out.columns:
+        if "area_m2" in out.columns:
+            _check_slivers(out, log, rows, profile=profile, field_names=names)
+        if "parcel_id" in out.columns:
+            _check_region(out, log, rows, profile=profile)
+    return Checked(out, log.frame().sort_values("row", kind="stable", ignore_index=True))
+
+
+def _latest_date(frames: Mapping[str, pd.DataFrame], *, floor: dt.date, today: dt.date,
+                 skip: tuple[str, ...]) -> tuple[dt.date, str, int | None, str] | None:  # fmt: skip
+    """The latest plausible data date (within floor … today): date, file, row, field."""
+    best: tuple[dt.date, str, int | None, str] | None = None
+    for source, frame in frames.items():
+        rows = _rows(frame)
+        for name in (c for c in _DATES if c in frame.columns and c not in skip):
+            for pos, value in enumerate(frame[name]):
+                day = _as_date(value)
+                if day is not None and floor <= day <= today and (best is None or day > best[0]):
+                    best = (day, source, rows[pos], name)
+    return best
+
+
+def check_as_of(
+    as_of: dt.date,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    profile: Profile,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Warnings about the reference date itself (the run goes on with it unchanged).
+
+    A reference date more than ``as_of_max_ahead_days`` after ``today`` is probably a typo
+    (``2062`` for ``2026``); one earlier than the latest date in the data (among dates not
+    after today, ignoring ``future_date_fields``) means the data are newer than the run claims.
+
+    Parameters
+    ----------
+    as_of
+        The run's reference date.
+    frames
+        Source file name → the data as read (before :func:`check_values`).
+    profile
+        The policy profile (section ``plausible``).
+    today
+        Today's date (default: the system date); a parameter so tests are deterministic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Problem rows (警告), source ``基准日``; empty when the date is plausible.
+    """
+    today = today or dt.date.today()
+    log = ProblemLog("基准日")
+    ahead = int(_p(profile, "as_of_max_ahead_days"))
+    if as_of > today + dt.timedelta(days=ahead):
+        log.add(
+            f"基准日 {as_of.isoformat()} 比今天（{today.isoformat()}）"
+            f"晚 {(as_of - today).days} 天，"
+            f"超过 {ahead} 天（{_SECTION}.as_of_max_ahead_days），可能录错；本次按该基准日运行",
+            field="as_of", value=as_of.isoformat(),
+            action="核对 --as-of；如有误，改正后重新运行", severity=Severity.WARNING,
+        )  # fmt: skip
+    skip = tuple(_p(profile, "future_date_fields"))
+    floor = _p(profile, "date_min")
+    latest = _latest_date(frames, floor=floor, today=today, skip=skip)
+    if latest is not None and latest[0] > as_of:
+        day, source, row, name = latest
+        where = f"{source} 第 {row} 行「{_LABELS.get(name, name)}」" if row else source
+        log.add(
+            f"基准日 {as_of.isoformat()} 早于数据中最晚的日期 {day.isoformat()}（{where}）；"
+            "晚于基准日的日期已按缺失处理（见同一问题记录中的逐条记录）",
+            field="as_of", value=as_of.isoformat(),
+            action="核对 --as-of 是否为数据截止日期；如有误，改正后重新运行",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    return log.frame()
+
+
+def check_reads(
+    reads: Mapping[str, ReadResult],
+    *,
+    profile: Profile,
+    as_of: dt.date,
+    sources: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> PlausibleReads:
+    """Apply :func:`check_as_of` and :func:`check_values` to every read file of a run.
+
+    Each result keeps its rows (``rows_in = rows_out + rejected`` still holds); its ``data``
+    has implausible values set to missing and its ``problems`` gain the new rows. The as-of
+    warnings are added to the first file's problems and returned as console lines.
+    ``sources`` maps each role to the file name written in problem rows (default: the reader's
+    ``meta["path"]``, else the role).
+    """
+    names = {role: (sources or {}).get(role) or _source(role, res) for role, res in reads.items()}
+    named = {names[role]: res.data for role, res in reads.items()}
+    as_of_problems = check_as_of(as_of, named, profile=profile, today=today)
+    out: dict[str, ReadResult] = {}
+    for i, (role, res) in enumerate(reads.items()):
+        checked = check_values(
+            res.data, profile, source=names[role], as_of=as_of,
+            field_names=res.meta.get("field_map") or {},
+        )  # fmt: skip
+        extra = [as_of_problems] if i == 0 and len(as_of_problems) else []
+        frames = [f for f in (res.problems, checked.problems, *extra) if len(f)]
+        problems = pd.concat(frames, ignore_index=True) if frames else res.problems
+        out[role] = dataclasses.replace(res, data=checked.data, problems=problems)
+    lines = [f"警告：{text}" for text in as_of_problems["problem"]]
+    return PlausibleReads(out, lines)
+
+
+def _source(role: str, res: ReadResult) -> str:
+    """The file name of a read: its ``meta["path"]``, else its problem rows' source, else role."""
+    path = res.meta.get("path")
+    if path:
+        return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+    named = res.problems["source"].dropna() if "source" in res.problems else []
+    return str(named.iloc[0]) if len(named) else role

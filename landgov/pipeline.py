@@ -226,7 +226,7 @@ def run_screening(
     progress: bool = True,
     overwrite: bool = False,
     wait: bool = False,
-    echo: Callable[[str], object] | None = print,
+    echo: Callable[[str], object] | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -253,7 +253,8 @@ def run_screening(
     wait
         Wait for another run into the same folder to end instead of refusing.
     echo
-        Where messages about the folder go (replaced results, a taken-over lock).
+        Where messages about the folder go (replaced results, a taken-over lock); ``None``:
+        nowhere.
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()

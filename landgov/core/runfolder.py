@@ -619,7 +619,7 @@ def _copy_kept(
 def _leftovers(target: Path, echo: Echo) -> None:
     """Remove temporary folders of crashed runs; bring back a run a crash left half-swapped."""
     parent = target.parent
-    old = sorted(parent.glob(f".{target.name}.landgov-old-*"))
+    old = sorted(parent.glob(f".{target.name}.landgov-old-*"), key=lambda p: p.stat().st_mtime)
     if old and not target.exists():
         old[-1].rename(target)
         old = old[:-1]
@@ -716,7 +716,7 @@ def open_run(
     target = Path(os.path.abspath(target))
     _check_target(target, inputs)
     target.parent.mkdir(parents=True, exist_ok=True)
-    command = " ".join(["landgov", *sys.argv[1:2]]) if sys.argv else "landgov"
+    command = f"landgov {stage}"
     with _locked(target, command=command, wait=wait, echo=say):
         _leftovers(target, say)
         old = _old_run(target, overwrite=overwrite)

@@ -22,6 +22,8 @@ def cli() -> None:
 
 _PATH = click.Path(exists=True, path_type=Path)
 _ALIAS_HELP = "字段别名，如 --alias parcel_id=地块号（可多次使用）"
+_OVERWRITE_HELP = "即使旧结果中的文件被手工修改或新增过，也替换"
+_WAIT_HELP = "输出文件夹正被另一次运行使用时排队等待，而不是退出"
 
 
 def _aliases(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -90,6 +92,8 @@ def inspect_command(
 @click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
 @sheet_option(("enterprises", "links", "compliance"))
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+@click.option("--overwrite", is_flag=True, help=_OVERWRITE_HELP)
+@click.option("--wait", is_flag=True, help=_WAIT_HELP)
 def screen_command(
     parcels: Path,
     enterprises: Path,
@@ -103,6 +107,8 @@ def screen_command(
     out: Path,
     alias: tuple[str, ...],
     quiet: bool,
+    overwrite: bool,
+    wait: bool,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.pipeline import RunInputs, run_screening
@@ -118,6 +124,9 @@ def screen_command(
         as_of=as_of,
         aliases=_aliases(alias) or None,
         progress=not quiet,
+        overwrite=overwrite,
+        wait=wait,
+        echo=click.echo,
     )
     _echo_summary(run.manifest)
 
@@ -146,11 +155,12 @@ def _echo_summary(manifest: dict) -> None:
     "--maps-dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True
 )
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
-def demo_command(out: Path, maps_dir: Path, quiet: bool) -> None:
+@click.option("--wait", is_flag=True, help=_WAIT_HELP)
+def demo_command(out: Path, maps_dir: Path, quiet: bool, wait: bool) -> None:
     """在随包示例数据（模拟数据）上运行全流程：筛查、增容审查、地图。"""
     from landgov.demo import run_demo
 
-    run_demo(out_dir=out, maps_dir=maps_dir, progress=not quiet, echo=click.echo)
+    run_demo(out_dir=out, maps_dir=maps_dir, progress=not quiet, echo=click.echo, wait=wait)
 
 
 def _register_optional_commands() -> None:

@@ -2,7 +2,12 @@
 
 Screening with the 越城 profile, the 增容 check with its 初审表 forms, and the briefing maps
 (offline HTML and a print PNG). The sample lives in ``data/sample/`` of the source tree; an
-installed package without it regenerates it with the seeded generator.
+installed package without it regenerates it with the seeded generator (beside the output
+folder, never inside it: the run folder holds only what the run wrote).
+
+Both stages write one run folder (:mod:`landgov.core.runfolder`): the screening replaces an
+earlier demo run there, the 增容 stage adds its part, and the maps are drawn from the folder
+only after its manifest and checksums are verified.
 """
 
 from __future__ import annotations
@@ -44,15 +49,20 @@ def run_demo(
     maps_dir: Path,
     progress: bool = True,
     echo: Callable[[str], Any] = print,
+    wait: bool = False,
 ) -> dict[str, Path]:
-    """Run screening, 增容 and maps on the sample; returns the paths written."""
+    """Run screening, 增容 and maps on the sample; returns the paths written.
+
+    ``out_dir`` is replaced when it holds an earlier landgov run (even one edited by hand: it
+    is sample output); a folder that landgov did not write is refused. ``wait`` queues behind
+    another run into the same folder instead of refusing.
+    """
     from landgov.far_cli import run_far
-    from landgov.maps import build_map, render_static
+    from landgov.maps import build_map, load_run, render_static
     from landgov.pipeline import RunInputs, run_screening
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     maps_dir.mkdir(parents=True, exist_ok=True)
-    sample = sample_dir(fallback=out_dir / "sample")
+    sample = sample_dir(fallback=out_dir.parent / f"{out_dir.name}-示例数据")
     echo(f"示例数据（模拟数据）：{sample}")
     inputs = RunInputs(
         parcels=sample / "parcels.shp",
@@ -72,24 +82,18 @@ def run_demo(
             )
         },
     )
-    run = run_screening(
-        inputs, profile=DEMO_PROFILE, out_dir=out_dir, as_of=DEMO_AS_OF, progress=progress
-    )
+    folder = {"out_dir": out_dir, "overwrite": True, "wait": wait, "echo": echo}
+    run = run_screening(inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, progress=progress, **folder)
     echo(
         f"筛查完成：底数清单 {len(run.parcels)} 宗，治理清单 {len(run.governance)} 宗，"
         f"连片 {len(run.blocks)} 片"
     )
-    far = run_far(
-        inputs,
-        profile=DEMO_PROFILE,
-        out_dir=out_dir,
-        as_of=DEMO_AS_OF,
-        progress=progress,
-    )
+    far = run_far(inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, **folder)
     echo(f"增容审查完成：{far.summary_text()}")
     html = maps_dir / "demo.html"
-    build_map(out_dir, basemap="none", title=DEMO_TITLE).save(html)
-    png = render_static(out_dir, maps_dir / "demo.png", theme="path", title=DEMO_TITLE)
+    data = load_run(out_dir, verify=True)
+    build_map(data, basemap="none", title=DEMO_TITLE).save(html)
+    png = render_static(data, maps_dir / "demo.png", theme="path", title=DEMO_TITLE)
     echo(f"地图：{html}（离线交互）、{png}（打印）")
     return {
         "gpkg": out_dir / "landgov.gpkg",

@@ -8,16 +8,18 @@
 - layer ``far_applications`` of ``landgov.gpkg``: one row per application (when given);
 - sheet 增容审查 of ``landgov.xlsx`` (other sheets kept): the joint-meeting packet;
 - ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms;
-- ``far_manifest.json``: inputs with checksums, profile, as-of date, counts and timings.
+- section ``far`` of ``manifest.json``: inputs with checksums and row counts, profile, as-of
+  date, counts and timings (the schema every command writes, ``docs/schema.md``).
+
+The folder is written atomically through :mod:`landgov.core.runfolder`: a 增容 run into a folder
+that holds a screening run made from the same files keeps that part and replaces the rest (an
+older 增容 part and its 初审表 are gone).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,19 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from landgov import __version__
 from landgov.cli_sheet import sheet_option
-from landgov.core.plausible import check_reads
+from landgov.core.runfolder import (
+    FORMS_DIR,
+    GPKG,
+    XLSX,
+    RunFolder,
+    StageTimer,
+    describe_input,
+    now_text,
+    open_run,
+)
+from landgov.errors import InputError
 from landgov.far import compute_far
 from landgov.io import (
     read_compliance,
@@ -41,7 +54,7 @@ from landgov.io import (
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.pipeline import RunInputs, sha256, write_layer
+from landgov.pipeline import RunInputs, plausible_reads, write_layer
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
 from landgov.reports.excel import Written, write_sheet
@@ -50,9 +63,6 @@ from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_
 
 __all__ = ["FORM_MODES", "FarRun", "command", "run_far"]
 
-GPKG = "landgov.gpkg"
-XLSX = "landgov.xlsx"
-FORMS_DIR = "初审表"
 FORM_MODES = ("all", "applications", "candidates", "none")
 
 #: Columns of layer ``far``, in order (see docs/schema.md).
@@ -93,22 +103,6 @@ class FarRun:
         return "；".join(parts)
 
 
-class _Timer:
-    """Wall time per stage (s)."""
-
-    def __init__(self, echo: Callable[[str], Any] | None) -> None:
-        self.seconds: dict[str, float] = {}
-        self._echo = echo
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.seconds[name] = round(time.perf_counter() - start, 3)
-        if self._echo:
-            self._echo(f"  {name}：{self.seconds[name]:.1f} 秒")
-
-
 def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
     readers: dict[str, Callable[[Path], ReadResult]] = {
         "parcels": read_parcels,
@@ -128,17 +122,6 @@ def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
     }
 
 
-def _plausible(
-    reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, day: dt.date
-) -> dict[str, ReadResult]:
-    """Implausible values → missing with a problem row; as-of warnings also on the console."""
-    names = {role: path.name for role, path in inputs.files().items()}
-    checked = check_reads(reads, profile=prof, as_of=day, sources=names)
-    for line in checked.warnings:
-        click.echo(line, err=True)
-    return checked.reads
-
-
 def _data(reads: dict[str, ReadResult], name: str) -> Any:
     return reads[name].data if name in reads else None
 
@@ -151,7 +134,9 @@ def _as_of(value: str | dt.date | None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise click.BadParameter(f"日期应为 YYYY-MM-DD，所见值：{value!r}") from exc
+        raise InputError(
+            f"核查日期应为 YYYY-MM-DD，所见值：{value!r}；请改正 --as-of（如 2026-06-30）"
+        ) from exc
 
 
 def _counts(series: pd.Series) -> dict[str, int]:
@@ -201,6 +186,8 @@ def run_far(
     township: str | None = None,
     progress: bool = False,
     echo: Callable[[str], Any] | None = None,
+    overwrite: bool = False,
+    wait: bool = False,
 ) -> FarRun:
     """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
 
@@ -211,7 +198,10 @@ def run_far(
     profile
         Profile name (e.g. ``"yuecheng-2022"``) or a loaded :class:`~landgov.policy.Profile`.
     out_dir
-        Output folder; ``landgov.gpkg`` and ``landgov.xlsx`` there are added to, not replaced.
+        Output folder. A screening run there made from the same files is kept (its layers and
+        sheets of ``landgov.gpkg`` / ``landgov.xlsx`` too); everything else there (an older
+        增容 part, its 初审表) is replaced when this run completes. A folder that landgov did not
+        write is refused.
     as_of
         Date the one-year record window and the catalogue edition are judged at (default today).
     forms
@@ -222,14 +212,52 @@ def run_far(
         Write forms for this township only (batch mode).
     progress
         Print stage timings (through ``echo``).
+    echo
+        Where messages go (stage timings, replaced results); ``None``: nowhere.
+    overwrite
+        Replace an earlier run even when files in it were changed or added by hand.
+    wait
+        Wait for another run into the same folder to end instead of refusing.
+
+    Raises
+    ------
+    InputError
+        ``as_of`` is not a date.
+    DataFileError
+        The output folder is in use, not a landgov folder, or holds changed files.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     day = _as_of(as_of)
-    timer = _Timer(echo if progress else None)
+    with open_run(
+        out_dir,
+        stage="far",
+        inputs=inputs.files(),
+        overwrite=overwrite,
+        wait=wait,
+        echo=echo,
+    ) as folder:
+        timer = StageTimer([], echo=echo if progress else None)
+        run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
+                          township=township)  # fmt: skip
+        folder.finish(_manifest(inputs, reads, prof, day, run, timer.timings, folder.target))
+    run.forms = [folder.final(p) for p in run.forms]
+    run.manifest = folder.manifest["stages"]["far"] if folder.manifest else {}
+    return run
+
+
+def _far(
+    inputs: RunInputs,
+    folder: RunFolder,
+    *,
+    prof: Profile,
+    day: dt.date,
+    timer: StageTimer,
+    forms: str,
+    township: str | None,
+) -> tuple[FarRun, dict[str, ReadResult]]:
+    out = folder.path
     with timer.stage("读取"):
-        reads = _plausible(_read_all(inputs), inputs, prof, day)
+        reads = plausible_reads(_read_all(inputs), inputs, prof, day)
     parcels = reads["parcels"].data
     with timer.stage("容积率"):
         far = compute_far(
@@ -267,30 +295,49 @@ def run_far(
         fixes = Written(sheet.path, sheet.fixes + own.fixes)
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)
-    manifest = _manifest(inputs, prof, day, screened, apps, written, timer.seconds, out)
-    manifest["outputs"]["xlsx_text_fixes"] = fixes.note()
-    (out / "far_manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    return FarRun(screened, apps, packet, written, manifest, problems)
+    timer.close()
+    return FarRun(
+        screened, apps, packet, written, {"xlsx_text_fixes": fixes.note()}, problems
+    ), reads
 
 
 def _manifest(
     inputs: RunInputs,
+    reads: Mapping[str, ReadResult],
     prof: Profile,
     day: dt.date,
-    screened: pd.DataFrame,
-    apps: pd.DataFrame | None,
-    forms: list[Path],
-    seconds: dict[str, float],
+    run: FarRun,
+    timings: dict[str, float],
     out: Path,
 ) -> dict[str, Any]:
+    """The ``far`` section of ``manifest.json`` (same keys as ``screen``, ``docs/schema.md``)."""
+    screened, apps = run.screened, run.applications
     return {
         "command": "landgov far",
-        "profile": {"name": prof.name, "version": prof.version, "title": prof.title},
+        "landgov_version": __version__,
+        "generated_at": now_text(),
         "as_of": day.isoformat(),
+        "profile": {
+            "name": prof.name,
+            "version": prof.version,
+            "title": prof.title,
+            "chain": list(prof.chain),
+        },
         "inputs": {
-            k: {"path": str(p), "sha256": sha256(Path(p))} for k, p in inputs.files().items()
+            role: describe_input(path, reads.get(role)) for role, path in inputs.files().items()
+        },
+        "outputs": {
+            "gpkg": str(out / GPKG),
+            "xlsx": str(out / XLSX),
+            "forms_dir": str(out / FORMS_DIR),
+            "rows": {
+                "far": len(screened),
+                "far_applications": 0 if apps is None else len(apps),
+                "packet": len(run.packet),
+                "problems": len(run.problems),
+                "forms": len(run.forms),
+            },
+            "xlsx_text_fixes": run.manifest.get("xlsx_text_fixes", {}),
         },
         "counts": {
             "parcels": len(screened),
@@ -302,13 +349,7 @@ def _manifest(
             },
             "applications": {} if apps is None else _counts(apps["zengrong"]),
         },
-        "outputs": {
-            "gpkg": str(out / GPKG),
-            "xlsx": str(out / XLSX),
-            "forms": len(forms),
-            "forms_dir": str(out / FORMS_DIR),
-        },
-        "seconds": seconds,
+        "timings_s": timings,
     }
 
 
@@ -338,6 +379,8 @@ _PATH = click.Path(exists=True, path_type=Path)
 @click.option("--township", help="只为该镇街生成初审表（批量）")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @sheet_option(("enterprises", "links", "compliance", "applications"))
+@click.option("--overwrite", is_flag=True, help="即使旧结果中的文件被手工修改或新增过，也替换")
+@click.option("--wait", is_flag=True, help="输出文件夹正被另一次运行使用时排队等待，而不是退出")
 def command(
     parcels: Path,
     buildings: Path | None,
@@ -354,6 +397,8 @@ def command(
     forms: str,
     township: str | None,
     out: Path,
+    overwrite: bool,
+    wait: bool,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
     inputs = RunInputs(
@@ -361,7 +406,17 @@ def command(
         planning=planning, demolition=demolition, buildings=buildings,
         height_raster=height_raster, special_zones=special_zones, applications=applications,
     )  # fmt: skip
-    run = run_far(inputs, profile=profile, out_dir=out, as_of=as_of, forms=forms, township=township)
+    run = run_far(
+        inputs,
+        profile=profile,
+        out_dir=out,
+        as_of=as_of,
+        forms=forms,
+        township=township,
+        echo=click.echo,
+        overwrite=overwrite,
+        wait=wait,
+    )
     m = run.manifest
     click.echo(
         f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"
@@ -370,4 +425,4 @@ def command(
     by_town = m["counts"]["candidates_by_township"]
     click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
     click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
-               f"{m['outputs']['forms_dir']}")  # fmt: skip
+               f"{m['outputs']['forms_dir']}，{Path(out) / 'manifest.json'}")  # fmt: skip

@@ -3,19 +3,16 @@
 :func:`run_screening` writes ``DIR/landgov.gpkg`` (layers ``parcels`` = 底数清单, ``governance``
 = 治理清单, ``blocks``, ``townships`` when boundaries are given, and the attribute table
 ``enterprises``), ``DIR/landgov.xlsx`` (sheets 底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总,
-问题记录) and ``DIR/manifest.json`` (inputs with SHA-256, profile, version, row counts in / out /
-rejected, timings per stage). Field names are documented in ``docs/schema.md``.
+问题记录) and ``DIR/manifest.json`` (section ``screen``: inputs with SHA-256, profile, version,
+row counts in / out / rejected, timings per stage). The folder is written atomically through
+:mod:`landgov.core.runfolder`. Field names are documented in ``docs/schema.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import sys
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from tqdm.auto import tqdm
 
 from landgov import __version__
 from landgov.core.plausible import check_reads
+from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_compliance,
@@ -46,7 +44,7 @@ from landgov.reports.labels import LABELS
 from landgov.screening import screen
 from landgov.verdict import Verdict
 
-__all__ = ["RunInputs", "ScreeningRun", "run_screening", "sha256", "write_layer"]
+__all__ = ["RunInputs", "ScreeningRun", "plausible_reads", "run_screening", "write_layer"]
 
 _PARAM_LABELS = {
     "key": "参数",
@@ -56,10 +54,6 @@ _PARAM_LABELS = {
     "from": "所在配置",
     "note": "说明",
 }
-GPKG = "landgov.gpkg"
-XLSX = "landgov.xlsx"
-MANIFEST = "manifest.json"
-
 PARCEL_COLUMNS = [
     "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
     "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
@@ -116,40 +110,6 @@ class ScreeningRun:
     checks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for .shp)."""
-    digest = hashlib.sha256()
-    parts = [path]
-    if path.suffix.lower() == ".shp":
-        parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
-    for part in parts:
-        if part.exists():
-            with part.open("rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-    return digest.hexdigest()
-
-
-class _Stages:
-    """Times each stage and shows progress."""
-
-    def __init__(self, names: list[str], *, progress: bool) -> None:
-        self.timings: dict[str, float] = {}
-        self.bar = tqdm(total=len(names), desc="landgov", unit="步", disable=not progress)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        self.bar.set_description(name)
-        start = time.perf_counter()
-        yield
-        self.timings[name] = round(time.perf_counter() - start, 3)
-        self.bar.update(1)
-
-    def close(self) -> None:
-        self.bar.set_description("完成")
-        self.bar.close()
-
-
 def _to_text(value: object) -> object:
     if isinstance(value, Verdict):
         return value.explain()
@@ -199,7 +159,7 @@ def _read_optional(
     return None if path is None else reader(path, aliases=aliases)
 
 
-def _plausible(
+def plausible_reads(
     reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, as_of: dt.date
 ) -> dict[str, ReadResult]:
     """Implausible values → missing with a problem row; as-of warnings also on the console."""
@@ -238,6 +198,22 @@ def _all_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the manifest needs besides the outputs: the reads, the links, the timings."""
+
+    reads: dict[str, ReadResult]
+    linked: Any
+    timings_s: dict[str, float]
+
+
+#: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
+SCREEN_ROLES = (
+    "parcels", "enterprises", "links", "compliance", "planning", "demolition", "townships",
+    "height_raster",
+)  # fmt: skip
+
+
 def run_screening(
     inputs: RunInputs,
     *,
@@ -246,6 +222,9 @@ def run_screening(
     as_of: dt.date | str | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
     progress: bool = True,
+    overwrite: bool = False,
+    wait: bool = False,
+    echo: Callable[[str], object] | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -257,7 +236,9 @@ def run_screening(
         A shipped profile name (``landgov profiles``), a profile file/folder, or a
         :class:`~landgov.policy.Profile`.
     out_dir
-        Output folder (created).
+        Output folder. It is replaced as a whole when the run completes (an earlier run there,
+        including its 增容 part, is gone); a folder that landgov did not write is refused (see
+        :func:`landgov.core.runfolder.open_run`).
     as_of
         Reference date for idle land and recent violations (default: today).
     aliases
@@ -265,12 +246,40 @@ def run_screening(
         ``{"parcel_id": ["地块号"], "tax_wan": ["入库税收"]}``.
     progress
         Show a progress bar per stage.
+    overwrite
+        Replace an earlier run even when files in it were changed or added by hand.
+    wait
+        Wait for another run into the same folder to end instead of refusing.
+    echo
+        Where messages about the folder go (replaced results, a taken-over lock); ``None``:
+        nowhere.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
-    stages = _Stages(
+    files = {r: p for r, p in inputs.files().items() if r in SCREEN_ROLES}
+    with open_run(
+        out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo
+    ) as folder:
+        run, facts = _screen(
+            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress
+        )
+        run.out_dir = folder.target
+        folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
+    run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
+    return run
+
+
+def _screen(
+    inputs: RunInputs,
+    out: Path,
+    *,
+    prof: Profile,
+    as_of: dt.date,
+    aliases: Mapping[str, Iterable[str]] | None,
+    progress: bool,
+) -> tuple[ScreeningRun, _Facts]:
+    """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
+    stages = StageTimer(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
     )
     with stages.stage("读取数据"):
@@ -289,7 +298,7 @@ def run_screening(
             res = _read_optional(path, reader, aliases)
             if res is not None:
                 reads[role] = res
-        reads = _plausible(reads, inputs, prof, as_of_date)
+        reads = plausible_reads(reads, inputs, prof, as_of)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):
@@ -315,7 +324,7 @@ def run_screening(
             planning=reads["planning"].data if "planning" in reads else None,
             demolition=reads["demolition"].data if "demolition" in reads else None,
             profile=prof,
-            as_of=as_of_date,
+            as_of=as_of,
         )
         townships = _township_summary(
             result, graded.data, linked.pairs, prof, reads.get("townships")
@@ -333,14 +342,8 @@ def run_screening(
     with stages.stage("写出结果"):
         run = _write_outputs(result, graded.data, townships, problems, out=out, prof=prof)
     stages.close()
-    run.manifest = _manifest(
-        inputs, reads, run, prof=prof, as_of=as_of_date, timings=stages.timings, linked=linked
-    )
-    (out / MANIFEST).write_text(
-        json.dumps(run.manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
     run.checks = result.checks
-    return run
+    return run, _Facts(reads, linked, stages.timings)
 
 
 def _township_summary(
@@ -422,19 +425,19 @@ def _counts(series: pd.Series) -> dict[str, int]:
 
 
 def _manifest(
-    inputs: RunInputs,
-    reads: dict[str, ReadResult],
+    files: Mapping[str, Path],
     run: ScreeningRun,
+    facts: _Facts,
     *,
     prof: Profile,
     as_of: dt.date,
-    timings: dict[str, float],
-    linked: Any,
 ) -> dict[str, Any]:
-    files = inputs.files()
+    """The ``screen`` section of ``manifest.json`` (keys in ``docs/schema.md``)."""
+    reads, linked = facts.reads, facts.linked
     return {
+        "command": "landgov screen",
         "landgov_version": __version__,
-        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated_at": now_text(),
         "as_of": as_of.isoformat(),
         "profile": {
             "name": prof.name,
@@ -442,19 +445,7 @@ def _manifest(
             "title": prof.title,
             "chain": list(prof.chain),
         },
-        "inputs": {
-            role: {
-                "path": str(path),
-                "sha256": sha256(path),
-                "rows_in": reads[role].rows_in,
-                "rows_out": len(reads[role].data),
-                "rows_rejected": len(reads[role].rejected),
-                "encoding": (reads[role].meta.get("encoding") or {}),
-                "crs": (reads[role].meta.get("crs") or {}).get("epsg"),
-            }
-            for role, path in files.items()
-            if role in reads  # files of other stages (buildings, applications …) are not read here
-        },
+        "inputs": {role: describe_input(path, reads.get(role)) for role, path in files.items()},
         "outputs": {
             "gpkg": str(run.out_dir / GPKG),
             "xlsx": str(run.out_dir / XLSX),
@@ -478,7 +469,7 @@ def _manifest(
             "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None)
         },
         "summary": {"district": _district(run.townships)},
-        "timings_s": timings,
+        "timings_s": facts.timings_s,
     }
 
 

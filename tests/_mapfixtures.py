@@ -7,7 +7,6 @@ Some names are script-injection attempts; :data:`INJECTIONS` lists them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import MultiPolygon, Polygon, box
 
+from landgov.core.runfolder import write_manifest
 from landgov.ids import uscc_check_char
 
 X0, Y0 = 555_000.0, 3_320_000.0  # EPSG:4549, about 120.57°E 30.0°N
@@ -234,10 +234,11 @@ def write_run(
     import pyogrio
 
     pyogrio.write_dataframe(enterprises, gpkg, layer="enterprises")
-    if manifest:
-        (path / "manifest.json").write_text(
-            json.dumps(
-                {
+    if manifest:  # sealed as a run writes it: the screening section, a hash per file
+        write_manifest(
+            path,
+            {
+                "screen": {
                     "profile": {"name": "yuecheng-2022", "version": "2022.1"},
                     "data_date": "2024-12-31",
                     "summary": {
@@ -248,10 +249,8 @@ def write_run(
                             "revitalize_target_mu": 12000,
                         }
                     },
-                },
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
+                }
+            },
         )
     names = tuple(n for v in parcels["enterprise_names"] for n in v.split("；"))
     money = tuple(

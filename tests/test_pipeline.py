@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from landgov.cli import cli
+from landgov.core.runfolder import file_sha256 as sealed_sha
 from landgov.paths import TreatmentPath
 from landgov.pipeline import RunInputs, run_screening
 from landgov.policy import list_profiles
@@ -53,7 +54,11 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     # the height raster's built-up cover is measured for every plot with a geometry
     assert parcels["built_cover"].between(0, 1).sum() == parcels.geometry.notna().sum()
     # every parcel of the file exactly once (input rows = kept + rejected)
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    sealed = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert sealed["complete"] is True and set(sealed["stages"]) == {"screen"}
+    manifest = sealed["stages"]["screen"]
+    assert manifest == json.loads(json.dumps(run.manifest, default=str))
+    assert set(sealed["files"]) == {"landgov.gpkg", "landgov.xlsx"}
     inp = manifest["inputs"]["parcels"]
     assert inp["rows_in"] == inp["rows_out"] + inp["rows_rejected"]
     assert len(parcels) == inp["rows_out"]
@@ -72,6 +77,8 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     assert manifest["profile"]["name"] == profile
     assert len(manifest["inputs"]["parcels"]["sha256"]) == 64
     assert set(manifest["timings_s"]) >= {"读取数据", "写出结果"}
+    assert manifest["inputs"]["height_raster"]["sha256"] == sealed_sha(_inputs().height_raster)
+    assert run.out_dir == tmp_path
     # workbook
     wb = openpyxl.load_workbook(tmp_path / "landgov.xlsx")
     assert wb.sheetnames[: len(SHEETS)] == SHEETS

@@ -303,15 +303,12 @@ def sample(tmp_path_factory):
 def test_cli_far_on_generated_sample(sample, tmp_path):
     import pyogrio
     from click.testing import CliRunner
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
+    from landgov.core.runfolder import verify
     from landgov.far_cli import command
 
     out = tmp_path / "out"
-    out.mkdir()
-    wb = Workbook()
-    wb.active.title = "底数清单"
-    wb.save(out / "landgov.xlsx")
     args = [
         "--parcels", sample / "parcels.shp", "--buildings", sample / "buildings.gpkg",
         "--height-raster", sample / "height.tif", "--enterprises", sample / "enterprises.xlsx",
@@ -331,7 +328,12 @@ def test_cli_far_on_generated_sample(sample, tmp_path):
     assert 0 < len(layer) <= 600  # the reader may reject deliberately broken rows
     assert layer["far_source"].ne("缺失").all()
     wb = load_workbook(out / "landgov.xlsx", read_only=True)
-    assert {"底数清单", "增容审查"} <= set(wb.sheetnames)
+    assert set(wb.sheetnames) == {"增容问题记录", "增容审查"}
+    wb.close()
     forms = list((out / "初审表").rglob("*.docx"))
     apps = pyogrio.read_dataframe(out / "landgov.gpkg", layer="far_applications")
     assert len(forms) == len(apps) > 0
+    section = verify(out)["stages"]["far"]  # the one manifest schema, every file hashed
+    assert section["outputs"]["rows"]["forms"] == len(forms)
+    assert section["inputs"]["applications"]["rows_out"] == len(apps)
+    assert not (out / "far_manifest.json").exists()

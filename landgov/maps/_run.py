@@ -1,7 +1,9 @@
 """Read what a screening run wrote (``DIR/landgov.gpkg`` and ``DIR/manifest.json``), defensively.
 
 A layer or key that is absent leaves its map layer or panel out with a note (``RunData.notes``),
-never a crash; only a run without a ``parcels`` layer cannot be mapped.
+never a crash; only a run without a ``parcels`` layer cannot be mapped. ``verify=True`` (what
+``landgov map`` and ``landgov demo`` use) first checks the folder's completeness marker and the
+SHA-256 of every file against the manifest (:func:`landgov.core.runfolder.verify`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from landgov.core.runfolder import GPKG, MANIFEST, stage_view
+from landgov.core.runfolder import verify as verify_folder
 from landgov.errors import CRSError, DataFileError, SchemaError
 
 __all__ = ["LAYER_LABELS", "PARCEL_FIELDS", "RunData", "load_run"]
 
-GPKG_NAME = "landgov.gpkg"
-MANIFEST_NAME = "manifest.json"
+GPKG_NAME = GPKG
+MANIFEST_NAME = MANIFEST
 
 #: Fields of the ``parcels`` layer the map reads (the pipeline contract).
 PARCEL_FIELDS: tuple[str, ...] = (
@@ -82,7 +86,7 @@ class RunData:
     notes: tuple[str, ...] = ()
 
     @property
-    def data_date(self) -> str | None:
+    def data_date(self) -> str | None:  # the manifest is the screening section's view
         """``data_date`` (or ``as_of``) from the manifest."""
         value = self.manifest.get("data_date") or self.manifest.get("as_of")
         return str(value) if value else None
@@ -110,7 +114,7 @@ def _read_manifest(path: Path, notes: list[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         notes.append("manifest.json 不是一个 JSON 对象，已忽略")
         return {}
-    return data
+    return stage_view(data, "screen")
 
 
 def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame:
@@ -132,18 +136,23 @@ def _check_crs(frame: gpd.GeoDataFrame, layer: str, gpkg: Path) -> None:
         )
 
 
-def load_run(run_dir: str | Path) -> RunData:
+def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     """Read a run directory for mapping.
 
     Parameters
     ----------
     run_dir
         Directory holding ``landgov.gpkg`` (and usually ``manifest.json``).
+    verify
+        Refuse a folder without a complete manifest or whose files differ from the SHA-256
+        the manifest records. ``RunData.manifest`` is the manifest's ``screen`` section laid
+        over its top-level keys (``as_of``, ``profile``, ``summary``, ``thresholds`` …).
 
     Raises
     ------
     DataFileError
-        No ``landgov.gpkg`` in the directory.
+        No ``landgov.gpkg`` in the directory; with ``verify``, no completeness marker or a file
+        that differs from the manifest (the message names it).
     SchemaError
         The GeoPackage has no ``parcels`` layer or it lacks ``parcel_id``.
     CRSError
@@ -155,6 +164,8 @@ def load_run(run_dir: str | Path) -> RunData:
         raise DataFileError(
             f"{path} 中没有 {GPKG_NAME}：请先运行 landgov screen（或 landgov demo）生成结果目录"
         )
+    if verify:
+        verify_folder(path)
     notes: list[str] = []
     manifest = _read_manifest(path, notes)
     present = {str(row[0]) for row in pyogrio.list_layers(gpkg)}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
 from landgov.maps._run import load_run
@@ -85,8 +86,13 @@ def command(
     breaks: str | None,
     max_parcels: int | None,
 ) -> None:
-    """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。"""
+    """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。
+
+    DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
+    """
     style = _style(breaks, max_parcels)
+    if (run_dir / "landgov.gpkg").is_file():  # else load_run says what is missing
+        verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
     try:
         data = load_run(run_dir)
         if static_fmt:

@@ -1,0 +1,745 @@
+"""Run folders: one folder per job, written atomically, sealed by one manifest, never mixed.
+
+Every command that writes results (``landgov screen``, ``landgov far``, ``landgov demo``) goes
+through :func:`open_run`:
+
+1. a lock file beside the target (``.<name>.landgov.lock``, created with ``O_EXCL``, holding
+   pid, host and time) keeps a second run out; a lock whose process is gone is taken over;
+2. leftovers of crashed runs beside the target are cleaned up;
+3. the stage writes into a temporary folder beside the target (``.<name>.landgov-tmp-…``);
+   a later stage (``far``) starts from a copy of the earlier stages' part of the old run
+   (``screen``), when that part was made from the same input files;
+4. on success :func:`open_run` hashes every file, writes ``manifest.json`` with
+   ``"complete": true`` and swaps the folder into place; on any failure (an exception, Ctrl-C)
+   the temporary folder is removed and the previous run stays as it was.
+
+A folder that holds files but no landgov manifest is never written into or deleted. A landgov
+folder is replaced by default when its files are exactly as landgov wrote them (their SHA-256
+match the manifest); a folder with changed or added files (a 初审表 filled in by hand, a note)
+is refused unless ``overwrite=True``. :func:`verify` checks a folder before it is mapped.
+The manifest schema is documented in ``docs/schema.md`` (section *manifest.json*).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from landgov import __version__
+from landgov.errors import DataFileError
+
+__all__ = [
+    "FORMS_DIR",
+    "GPKG",
+    "MANIFEST",
+    "MANIFEST_VERSION",
+    "SECTION_KEYS",
+    "STAGES",
+    "XLSX",
+    "RunFolder",
+    "StageTimer",
+    "describe_input",
+    "file_sha256",
+    "open_run",
+    "read_manifest",
+    "stage_view",
+    "verify",
+    "write_manifest",
+]
+
+GPKG = "landgov.gpkg"
+XLSX = "landgov.xlsx"
+MANIFEST = "manifest.json"
+FORMS_DIR = "初审表"
+MANIFEST_VERSION = 1
+#: Stages in the order they build on each other: a run of one keeps the earlier ones' part.
+STAGES: tuple[str, ...] = ("screen", "far")
+#: Keys every stage section of the manifest has.
+SECTION_KEYS: tuple[str, ...] = (
+    "command",
+    "landgov_version",
+    "generated_at",
+    "as_of",
+    "profile",
+    "inputs",
+    "outputs",
+    "counts",
+    "timings_s",
+)
+_STAGE_LABELS = {"screen": "筛查", "far": "增容"}
+_POLL_S = 1.0
+_EMPTY_LOCK_STALE_S = 60.0
+Echo = Callable[[str], Any]
+
+
+# --------------------------------------------------------------------------- hashes, inputs
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``)."""
+    digest = hashlib.sha256()
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
+    for part in parts:
+        if part.exists():
+            with part.open("rb") as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Read(Protocol):
+    rows_in: int
+    data: Any
+    rejected: Any
+    meta: Mapping[str, Any]
+
+
+def describe_input(path: Path, read: _Read | None = None) -> dict[str, Any]:
+    """The manifest entry of one input file: path, SHA-256 and, when it was read, row counts.
+
+    ``rows_in = rows_out + rows_rejected`` for a table or layer; a file used as it is (a
+    raster) has ``None`` counts.
+    """
+    entry: dict[str, Any] = {"path": str(path), "sha256": file_sha256(Path(path))}
+    if read is None:
+        return entry | {"rows_in": None, "rows_out": None, "rows_rejected": None}
+    return entry | {
+        "rows_in": read.rows_in,
+        "rows_out": len(read.data),
+        "rows_rejected": len(read.rejected),
+        "encoding": read.meta.get("encoding") or {},
+        "crs": (read.meta.get("crs") or {}).get("epsg"),
+    }
+
+
+def now_text() -> str:
+    """Local time with offset, to the second (``generated_at``)."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------- stage timer
+class StageTimer:
+    """Wall time per stage (s), with a progress bar and/or one line per stage.
+
+    Parameters
+    ----------
+    names
+        The stages in order (for the progress bar's length).
+    progress
+        Show a tqdm bar.
+    echo
+        Called with ``"  名称：1.2 秒"`` after each stage, when given.
+    """
+
+    def __init__(
+        self, names: list[str], *, progress: bool = False, echo: Echo | None = None
+    ) -> None:
+        from tqdm.auto import tqdm
+
+        self.timings: dict[str, float] = {}
+        self._echo = echo
+        self._bar = tqdm(total=len(names), desc="landgov", unit="步", disable=not progress)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the block as stage ``name``."""
+        self._bar.set_description(name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - start, 3)
+        self._bar.update(1)
+        if self._echo:
+            self._echo(f"  {name}：{self.timings[name]:.1f} 秒")
+
+    def close(self) -> None:
+        """Close the progress bar."""
+        self._bar.set_description("完成")
+        self._bar.close()
+
+
+# --------------------------------------------------------------------------- manifest
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's ``manifest.json`` as a dict; ``None`` when absent.
+
+    Raises
+    ------
+    DataFileError
+        The file exists but is not a JSON object.
+    """
+    file = Path(folder) / MANIFEST
+    if not file.is_file():
+        return None
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{file} 无法读取（{exc}）") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"{file} 不是一个 JSON 对象")
+    return data
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file under ``folder`` except the manifest, as sorted POSIX paths."""
+    found = [
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    ]
+    return sorted(found)
+
+
+def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Seal ``folder``: hash every file and write ``manifest.json`` with ``complete: true``.
+
+    Parameters
+    ----------
+    folder
+        The folder whose files are complete.
+    stages
+        One section per stage (``screen``, ``far``), each with :data:`SECTION_KEYS`.
+    """
+    folder = Path(folder)
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "complete": True,
+        "landgov_version": __version__,
+        "generated_at": now_text(),
+        "stages": {name: dict(stages[name]) for name in STAGES if name in stages},
+        "files": {
+            rel: {"sha256": file_sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
+            for rel in _files(folder)
+        },
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
+    tmp = folder / f".{MANIFEST}.part"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(folder / MANIFEST)
+    return manifest
+
+
+def stage_view(manifest: Mapping[str, Any], stage: str = "screen") -> dict[str, Any]:
+    """The manifest as one flat mapping: top-level keys overlaid with one stage's section.
+
+    A manifest without ``stages`` (written by hand or by an older landgov) is returned as is.
+    """
+    stages = manifest.get("stages")
+    if not isinstance(stages, Mapping):
+        return dict(manifest)
+    section = stages.get(stage)
+    return {**manifest, **(section if isinstance(section, Mapping) else {})}
+
+
+def _mismatches(folder: Path, manifest: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(files listed but missing or changed, files present but not listed)."""
+    listed = manifest.get("files")
+    listed = listed if isinstance(listed, Mapping) else {}
+    changed = []
+    for rel, entry in listed.items():
+        path = folder / rel
+        sha = entry.get("sha256") if isinstance(entry, Mapping) else None
+        if not path.is_file():
+            changed.append(f"{rel}（缺失）")
+        elif file_sha256(path) != sha:
+            changed.append(f"{rel}（内容与记录的 SHA-256 不一致）")
+    extra = [rel for rel in _files(folder) if rel not in listed]
+    return changed, extra
+
+
+def verify(folder: str | Path) -> dict[str, Any]:
+    """Check that ``folder`` holds one complete landgov run, unchanged; return its manifest.
+
+    Raises
+    ------
+    DataFileError
+        No manifest, no completeness marker, or a listed file missing or changed (the message
+        names the file). Files the manifest does not list are allowed (they are not read).
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    rerun = "请重新运行 landgov screen / landgov far（或 landgov demo）生成完整的结果目录"
+    if manifest is None:
+        raise DataFileError(f"{folder} 中没有 {MANIFEST}：不是一次完整的 landgov 运行结果。{rerun}")
+    if manifest.get("complete") is not True or not isinstance(manifest.get("files"), Mapping):
+        raise DataFileError(
+            f"{folder / MANIFEST} 没有完成标记（complete）和文件清单：该目录可能是中断的运行，"
+            f"或由旧版本 landgov 生成。{rerun}"
+        )
+    changed, _extra = _mismatches(folder, manifest)
+    if changed:
+        raise DataFileError(
+            f"{folder} 中的文件与 {MANIFEST} 不符：{'；'.join(changed[:5])}"
+            f"{' 等' if len(changed) > 5 else ''}。文件在运行后被修改、替换或删除；"
+            f"若要使用修改后的数据，{rerun}"
+        )
+    return manifest
+
+
+# --------------------------------------------------------------------------- lock
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_info(lock: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _lock_is_stale(lock: Path, info: Mapping[str, Any]) -> bool:
+    if not info:  # empty or torn: a writer died between creating and filling it
+        with suppress(OSError):
+            return time.time() - lock.stat().st_mtime > _EMPTY_LOCK_STALE_S
+        return True
+    if info.get("host") != socket.gethostname():
+        return False  # cannot see another machine's processes
+    return not _pid_alive(int(info.get("pid") or 0))
+
+
+def _describe_lock(info: Mapping[str, Any]) -> str:
+    return (
+        f"进程 {info.get('pid', '?')}，主机 {info.get('host', '?')}，"
+        f"开始于 {info.get('started', '?')}，命令 {info.get('command', '?')}"
+    )
+
+
+def _try_lock(lock: Path, command: str) -> bool:
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": now_text(),
+        "command": command,
+    }
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(info, fh, ensure_ascii=False)
+    return True
+
+
+@contextmanager
+def _locked(target: Path, *, command: str, wait: bool, echo: Echo) -> Iterator[None]:
+    lock = target.with_name(f".{target.name}.landgov.lock")
+    told = False
+    while not _try_lock(lock, command):
+        info = _lock_info(lock)
+        if _lock_is_stale(lock, info):
+            stale = lock.with_name(f"{lock.name}.stale-{secrets.token_hex(4)}")
+            with suppress(FileNotFoundError):  # another run may take it over first
+                lock.rename(stale)
+                stale.unlink()
+                echo(f"发现上次中断的运行留下的锁（{_describe_lock(info)}，已结束），已接管")
+            continue
+        if not wait:
+            raise DataFileError(
+                f"输出文件夹 {target} 正被另一个 landgov 运行使用（{_describe_lock(info)}）。"
+                f"请等它结束后再运行，或加 --wait 排队等待；若确认没有运行在进行，"
+                f"删除锁文件 {lock} 后重试"
+            )
+        if not told:
+            echo(
+                f"输出文件夹 {target} 正被另一个 landgov 运行使用（{_describe_lock(info)}），等待…"
+            )
+            told = True
+        time.sleep(_POLL_S)
+    try:
+        yield
+    finally:
+        with suppress(FileNotFoundError):
+            lock.unlink()
+
+
+# --------------------------------------------------------------------------- folder surgery
+_GPKG_META = (
+    "gpkg_geometry_columns",
+    "gpkg_extensions",
+    "gpkg_ogr_contents",
+    "gpkg_data_columns",
+    "gpkg_contents",
+)
+
+
+def _drop_table(con: sqlite3.Connection, table: str, have: set[str]) -> None:
+    """Drop one GeoPackage table with its R-tree index and its rows in the metadata tables."""
+    for name in sorted(have):
+        if name.startswith(f"rtree_{table}_") and not name.endswith(("_node", "_parent", "_rowid")):
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    con.execute(f'DROP TABLE IF EXISTS "{table}"')
+    for meta in _GPKG_META:
+        if meta in have:
+            con.execute(f"DELETE FROM {meta} WHERE lower(table_name) = lower(?)", (table,))
+
+
+def _drop_layers(gpkg: Path, layers: list[str]) -> None:
+    """Delete layers and attribute tables from a GeoPackage (tables, R-tree, metadata rows)."""
+    con = sqlite3.connect(gpkg)
+    try:
+        have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        wanted = {layer.lower() for layer in layers}
+        tables = [
+            r[0]
+            for r in con.execute("SELECT table_name FROM gpkg_contents")
+            if str(r[0]).lower() in wanted
+        ]
+        for table in tables:
+            _drop_table(con, table, have)
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def _drop_sheets(xlsx: Path, sheets: list[str]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    gone = [s for s in sheets if s in wb.sheetnames]
+    if gone and len(gone) < len(wb.sheetnames):
+        for sheet in gone:
+            del wb[sheet]
+        wb.save(xlsx)
+
+
+def _layers(folder: Path) -> set[str]:
+    gpkg = folder / GPKG
+    if not gpkg.is_file():
+        return set()
+    import pyogrio
+
+    return {str(row[0]) for row in pyogrio.list_layers(gpkg)}
+
+
+def _sheets(folder: Path) -> list[str]:
+    xlsx = folder / XLSX
+    if not xlsx.is_file():
+        return []
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------- the run folder
+@dataclass
+class RunFolder:
+    """The temporary folder a stage writes into, and what it will replace.
+
+    Attributes
+    ----------
+    target
+        The folder the user named (absolute).
+    path
+        Where the stage writes now (a temporary folder beside ``target``).
+    stage
+        ``"screen"`` or ``"far"``.
+    inputs
+        SHA-256 of the input files by role, hashed when the run started.
+    """
+
+    target: Path
+    path: Path
+    stage: str
+    inputs: dict[str, str]
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)
+    section: dict[str, Any] | None = None
+    manifest: dict[str, Any] | None = None
+    _before: dict[str, str] = field(default_factory=dict, repr=False)
+    _layers_before: set[str] = field(default_factory=set, repr=False)
+    _sheets_before: list[str] = field(default_factory=list, repr=False)
+
+    def final(self, path: Path) -> Path:
+        """Where ``path`` (inside :attr:`path`) will be once the run is in place."""
+        return self.target / Path(path).relative_to(self.path)
+
+    def finish(self, section: Mapping[str, Any]) -> dict[str, Any]:
+        """Record the stage's manifest section; the folder is sealed and swapped on exit.
+
+        ``outputs`` gains ``files`` (written or changed by this stage), ``layers`` (of
+        ``landgov.gpkg``) and ``sheets`` (of ``landgov.xlsx``): what the next run drops when it
+        replaces this stage. Returns the completed section.
+        """
+        missing = [k for k in SECTION_KEYS if k not in section]
+        if missing:
+            raise ValueError(f"manifest section of {self.stage} lacks {missing}")
+        now = {rel: file_sha256(self.path / rel) for rel in _files(self.path)}
+        outputs = dict(section["outputs"])
+        outputs["files"] = [rel for rel, sha in now.items() if self._before.get(rel) != sha]
+        outputs["layers"] = sorted(_layers(self.path) - self._layers_before)
+        outputs["sheets"] = [s for s in _sheets(self.path) if s not in self._sheets_before]
+        self.section = {**section, "outputs": outputs}
+        return self.section
+
+
+def _owned_by_landgov(manifest: Mapping[str, Any] | None) -> bool:
+    return isinstance(manifest, Mapping) and ("landgov_version" in manifest or "stages" in manifest)
+
+
+def _listing(names: list[str]) -> str:
+    return "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
+
+
+def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
+    """The manifest of the run in ``target`` that may be replaced; ``None`` when none is there."""
+    if not target.exists():
+        return None
+    if not target.is_dir():
+        raise DataFileError(f"输出位置 {target} 是一个文件，不是文件夹：请换一个文件夹名")
+    present = sorted(p.name for p in target.iterdir())
+    if not present:
+        return None
+    try:
+        manifest = read_manifest(target)
+    except DataFileError:
+        manifest = None
+    if not _owned_by_landgov(manifest):
+        raise DataFileError(
+            f"输出文件夹 {target} 已有文件（{_listing(present)}），但不是 landgov 写出的结果"
+            f"（没有 landgov 的 {MANIFEST}）。为免误删，landgov 不会写入或替换它：请换一个新的"
+            "或空的文件夹"
+        )
+    assert manifest is not None
+    if overwrite:
+        return manifest
+    if manifest.get("complete") is not True or not isinstance(manifest.get("files"), Mapping):
+        raise DataFileError(
+            f"输出文件夹 {target} 是旧版本 landgov 的结果，没有文件清单，无法确认其中文件未被"
+            "手工修改（如填写过的初审表）。确认可以丢弃后加 --overwrite 重新运行，或换一个文件夹"
+        )
+    changed, extra = _mismatches(target, manifest)
+    if changed or extra:
+        what = [*changed, *(f"{rel}（新增）" for rel in extra)]
+        raise DataFileError(
+            f"输出文件夹 {target} 中的文件在上次运行后被修改或新增：{_listing(what)}。"
+            "为免覆盖手工修改（如填写过的初审表），本次未写入：请先把需要的文件另存，"
+            "然后加 --overwrite 重新运行，或换一个文件夹"
+        )
+    return manifest
+
+
+def _same_data(section: Mapping[str, Any], inputs: Mapping[str, str]) -> list[str]:
+    """Roles whose file differs between an earlier stage's section and this run."""
+    old = section.get("inputs")
+    old = old if isinstance(old, Mapping) else {}
+    differ = [
+        role
+        for role, sha in inputs.items()
+        if isinstance(old.get(role), Mapping) and old[role].get("sha256") != sha
+    ]
+    if "parcels" not in old or "parcels" not in inputs:
+        differ.append("parcels")
+    return sorted(set(differ))
+
+
+def _keep_earlier(
+    old: Mapping[str, Any] | None, stage: str, inputs: Mapping[str, str], echo: Echo
+) -> dict[str, dict[str, Any]]:
+    """Sections of earlier stages that the new folder carries over."""
+    stages = old.get("stages") if old else None
+    if not isinstance(stages, Mapping):
+        return {}
+    kept: dict[str, dict[str, Any]] = {}
+    for name in STAGES[: STAGES.index(stage)]:
+        section = stages.get(name)
+        if not isinstance(section, Mapping):
+            continue
+        differ = _same_data(section, inputs)
+        if differ:
+            echo(
+                f"原有的{_STAGE_LABELS[name]}结果所用数据与本次不同（{'、'.join(differ)}），"
+                "不予保留"
+            )
+            continue
+        kept[name] = dict(section)
+    return kept
+
+
+def _copy_kept(
+    source: Path,
+    dest: Path,
+    old: Mapping[str, Any],
+    kept: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """Copy the kept stages' files; strip the dropped stages' layers and sheets from them."""
+    stages = old.get("stages") or {}
+    files = {f for s in kept.values() for f in (s.get("outputs") or {}).get("files", [])}
+    dropped = [s for name, s in stages.items() if name not in kept and isinstance(s, Mapping)]
+    layers = [x for s in dropped for x in (s.get("outputs") or {}).get("layers", [])]
+    sheets = [x for s in dropped for x in (s.get("outputs") or {}).get("sheets", [])]
+    for rel in sorted(files):
+        if (source / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, dest / rel)
+    if layers and (dest / GPKG).is_file():
+        _drop_layers(dest / GPKG, layers)
+    if sheets and (dest / XLSX).is_file():
+        _drop_sheets(dest / XLSX, sheets)
+
+
+def _leftovers(target: Path, echo: Echo) -> None:
+    """Remove temporary folders of crashed runs; bring back a run a crash left half-swapped."""
+    parent = target.parent
+    old = sorted(parent.glob(f".{target.name}.landgov-old-*"), key=lambda p: p.stat().st_mtime)
+    if old and not target.exists():
+        old[-1].rename(target)
+        old = old[:-1]
+        echo(f"已恢复上次中断时未替换完成的结果 {target}")
+    temps = sorted(parent.glob(f".{target.name}.landgov-tmp-*"))
+    for path in [*temps, *old]:
+        shutil.rmtree(path, ignore_errors=True)
+    if temps:
+        echo(f"已清理 {len(temps)} 个中断运行留下的临时文件夹")
+
+
+def _swap(temp: Path, target: Path) -> None:
+    """Put ``temp`` in place of ``target``: two renames, the old folder removed last."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.landgov-old-{secrets.token_hex(4)}")
+        try:
+            target.rename(old)
+        except OSError as exc:
+            raise DataFileError(
+                f"无法替换 {target}（{exc}）：其中的文件可能正被打开（如 Excel 打开了 {XLSX}），"
+                "请关闭后重新运行"
+            ) from exc
+    try:
+        temp.rename(target)
+    except OSError as exc:
+        if old is not None:
+            old.rename(target)
+        raise DataFileError(f"无法把结果移入 {target}（{exc}）") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_target(target: Path, inputs: Mapping[str, Path]) -> None:
+    cwd = Path.cwd().resolve()
+    resolved = target.resolve()
+    if resolved == cwd or resolved in cwd.parents:
+        raise DataFileError(
+            f"输出文件夹 {target} 是当前目录或包含当前目录：请指定一个子文件夹，如 --out 结果/2026"
+        )
+    for role, path in inputs.items():
+        if resolved in Path(path).resolve().parents:
+            raise DataFileError(
+                f"输入文件 {path}（{role}）在输出文件夹 {target} 中：结果会替换整个文件夹，"
+                "请把输入数据放在输出文件夹之外"
+            )
+
+
+@contextmanager
+def open_run(
+    target: str | Path,
+    *,
+    stage: str,
+    inputs: Mapping[str, Path],
+    overwrite: bool = False,
+    wait: bool = False,
+    echo: Echo | None = print,
+) -> Iterator[RunFolder]:
+    """Lock ``target``, give the stage a temporary folder, seal and swap it in on success.
+
+    Parameters
+    ----------
+    target
+        The output folder the user named (created; its parent too).
+    stage
+        One of :data:`STAGES`. A run of a later stage keeps the earlier stages' part of the
+        run in ``target`` when it was made from the same input files; everything else there is
+        replaced.
+    inputs
+        The input files by role (hashed now; inputs inside ``target`` are refused).
+    overwrite
+        Replace a landgov folder even when files in it were changed or added since it was
+        written.
+    wait
+        Wait for another run holding the folder instead of refusing.
+    echo
+        Where console messages go (``None``: nowhere).
+
+    Raises
+    ------
+    DataFileError
+        The folder is in use, is not a landgov folder, holds changed files (without
+        ``overwrite``), or cannot be replaced.
+
+    Notes
+    -----
+    The stage must call :meth:`RunFolder.finish` with its manifest section before the block
+    ends; on an exception (or Ctrl-C) the temporary folder is removed and ``target`` is left
+    as it was.
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
+    say: Echo = echo or (lambda _text: None)
+    target = Path(os.path.abspath(target))
+    _check_target(target, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = f"landgov {stage}"
+    with _locked(target, command=command, wait=wait, echo=say):
+        _leftovers(target, say)
+        old = _old_run(target, overwrite=overwrite)
+        hashes = {role: file_sha256(Path(p)) for role, p in inputs.items()}
+        kept = _keep_earlier(old, stage, hashes, say)
+        temp = target.with_name(f".{target.name}.landgov-tmp-{os.getpid()}-{secrets.token_hex(4)}")
+        temp.mkdir()
+        try:
+            if old is not None and kept:
+                _copy_kept(target, temp, old, kept)
+            folder = RunFolder(target=target, path=temp, stage=stage, inputs=hashes, kept=kept)
+            folder._before = {rel: file_sha256(temp / rel) for rel in _files(temp)}
+            folder._layers_before = _layers(temp)
+            folder._sheets_before = _sheets(temp)
+            yield folder
+            if folder.section is None:
+                raise RuntimeError(f"stage {stage} ended without RunFolder.finish()")
+            folder.manifest = write_manifest(temp, {**kept, stage: folder.section})
+            _swap(temp, target)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        dropped = [s for s in (old or {}).get("stages") or {"旧版": None} if s not in kept]
+        if old is not None and dropped:
+            left = "、".join(_STAGE_LABELS[s] for s in kept)
+            say(f"已替换 {target} 中的旧结果" + (f"（保留了其中的{left}部分）" if left else ""))

@@ -75,13 +75,14 @@ def _register_bundled() -> bool:
     return BUNDLED_FAMILY in _installed()
 
 
-def _system_cjk(style: MapStyle) -> str | None:
+def _preferred(style: MapStyle) -> str | None:
     installed = _installed()
-    for name in style.cjk_fonts:
-        if name in installed:
-            return name
-    fallback = sorted(n for n in installed if "CJK" in n and "Mono" not in n)
-    return fallback[0] if fallback else None
+    return next((name for name in style.cjk_fonts if name in installed), None)
+
+
+def _any_cjk() -> str | None:
+    found = sorted(n for n in _installed() if "CJK" in n and "Mono" not in n)
+    return found[0] if found else None
 
 
 @cache
@@ -103,9 +104,10 @@ def find_cjk_font(style: MapStyle = DEFAULT_STYLE) -> str:
         No CJK font installed and the bundled one is missing (a broken installation); the
         message names the package to install.
     """
-    name = _system_cjk(style)
-    if name is None and _rescanned():
-        name = _system_cjk(style)
+    name = _preferred(style)
+    if name is None and _rescanned():  # the cached list may predate the font's installation
+        name = _preferred(style)
+    name = name or _any_cjk()
     if name is not None:
         return name
     if _register_bundled():

@@ -13,6 +13,7 @@ none of them has, so a rare character in a 镇街 or title never vanishes withou
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterable
 from functools import cache
@@ -29,7 +30,6 @@ __all__ = [
     "MissingGlyphWarning",
     "cjk_fonts",
     "find_cjk_font",
-    "heading_weight",
     "missing_glyphs",
     "warn_missing_glyphs",
 ]
@@ -68,10 +68,14 @@ def _register_new_system_fonts() -> None:
 
 
 def _register_bundled() -> bool:
+    """Add the bundled font; its one face also stands for bold (drawn regular, no log noise)."""
     if not BUNDLED_FONT.is_file():
         return False
     if str(BUNDLED_FONT) not in _known_files():
         _add(BUNDLED_FONT)
+        manager = font_manager.fontManager
+        faces = [f for f in manager.ttflist if Path(f.fname) == BUNDLED_FONT]
+        manager.ttflist.extend(dataclasses.replace(f, weight=700) for f in faces)
     return BUNDLED_FAMILY in _installed()
 
 
@@ -129,19 +133,6 @@ def cjk_fonts(style: MapStyle) -> list[str]:
         chain.append(BUNDLED_FAMILY)
     chain.append(_LAST_RESORT)
     return chain
-
-
-def heading_weight(chain: list[str]) -> str:
-    """``"bold"`` when the first family has a bold face, else ``"normal"`` (no fake bold)."""
-    faces = font_manager.fontManager.ttflist
-    has_bold = any(f.name == chain[0] and _numeric(f.weight) >= 600 for f in faces)
-    return "bold" if has_bold else "normal"
-
-
-def _numeric(weight: int | str) -> int:
-    if isinstance(weight, int):
-        return weight
-    return font_manager.weight_dict.get(weight, 400)
 
 
 @cache

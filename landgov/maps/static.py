@@ -22,7 +22,6 @@ from landgov.maps._fonts import (
     MissingGlyphWarning,
     cjk_fonts,
     find_cjk_font,
-    heading_weight,
     warn_missing_glyphs,
 )
 from landgov.maps._prepare import Prepared, prepare
@@ -118,7 +117,7 @@ def _draw(ax: Axes, prep: Prepared, theme: Theme, style: MapStyle, font: list[st
                         va="center",
                         fontsize=10,
                         fontfamily=font,
-                        fontweight=heading_weight(font),
+                        fontweight="bold",
                         color=style.township_color,
                         zorder=9,
                         bbox={"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 1},
@@ -199,7 +198,7 @@ def render_static(
             handles = _draw(ax, prep, chosen, style, font)
             ax.set_aspect("equal")
             ax.set_axis_off()
-            fig.suptitle(f"{heading}　{chosen.label}", fontsize=16, fontweight=heading_weight(font))
+            fig.suptitle(f"{heading}　{chosen.label}", fontsize=16, fontweight="bold")
             ax.legend(
                 handles=handles,
                 title=chosen.legend_title,

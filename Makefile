@@ -1,10 +1,17 @@
-# landgov — two commands do all the set-up on a fresh machine:
-#   make demo   # install into .venv, run the whole job on the bundled sample (maps/ and out/demo/)
-#   make test   # install into .venv (+ Chromium and CJK fonts via apt when run as root), run the tests
+# landgov — two commands do all the set-up on a fresh machine, in either order:
+#   make demo   # install into .venv (+ fonts-noto-cjk via apt as root), run the whole job on the
+#               # bundled sample (maps/ and out/demo/)
+#   make test   # install into .venv (+ chromium, chromium-driver, fonts-noto-cjk via apt as root),
+#               # run the tests
+# Not root: the missing Debian packages are named and the work goes on (print maps use the font
+# bundled with landgov; tests needing a missing package are skipped, naming it; CI=true fails).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+
+DEMO_DEBS := fonts-noto-cjk
+TEST_DEBS := chromium chromium-driver fonts-noto-cjk
 
 .PHONY: demo test lint format sysdeps bench clean
 
@@ -15,10 +22,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	bash .ci/sysdeps.sh $(DEMO_DEBS)
 	$(BIN)/landgov demo
 
 sysdeps:
-	bash .ci/sysdeps.sh
+	bash .ci/sysdeps.sh $(TEST_DEBS)
 
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check landgov tests benchmarks

@@ -151,11 +151,18 @@ def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         governance_area_mu=("governance_area_mu", "sum"),
         **{f"n_{p}": (f"n_{p}", "sum") for p in PATHS},
     ).reset_index()
-    points = shapely.get_coordinates(frame.geometry.representative_point().to_numpy())
+    # Parcels without a geometry count in the figures but give no point to the hull; a
+    # 镇街 whose parcels all lack one has no geometry (its row stays, it is just not drawn).
+    geoms = frame.geometry.to_numpy()
+    drawable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    points = shapely.get_coordinates(shapely.point_on_surface(geoms[drawable]))
     codes = np.asarray(pd.Categorical(table["township"], categories=out["township"]).codes)
+    codes = codes[drawable]
     order = np.argsort(codes, kind="stable")
-    hulls = shapely.convex_hull(shapely.multipoints(points[order], indices=codes[order]))
-    hulls = shapely.buffer(hulls, 30.0)  # visible even around a single parcel
+    hulls = np.full(len(out), None, dtype=object)
+    if len(points):
+        shapely.multipoints(points[order], indices=codes[order], out=hulls)
+    hulls = shapely.buffer(shapely.convex_hull(hulls), 30.0)  # visible even around one parcel
     return gpd.GeoDataFrame(out, geometry=list(hulls), crs=parcels.crs)
 
 

@@ -164,7 +164,10 @@ def _theme_config(page: _Page, theme: Theme) -> dict[str, Any]:
 
 
 def _labels(points: gpd.GeoSeries, names: pd.Series, gcj02: bool) -> list[dict[str, Any]]:
-    pts = shapely.get_coordinates(points.to_numpy())
+    geoms = points.to_numpy()
+    placed = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))  # 镇街 without a geometry
+    names = names[placed]
+    pts = shapely.get_coordinates(geoms[placed])
     if not len(pts):
         return []
     ll = to_lonlat(pts, points.crs, gcj02=gcj02)

@@ -1,54 +1,38 @@
 """Print maps (PNG/PDF): title, legend, scale bar, north arrow, 镇街 labels and the data date.
 
 Drawn with matplotlib in the run's projected CRS (metres), so the scale bar is true. Chinese
-text needs a CJK font installed on the system; :func:`find_cjk_font` names the fonts to
-install when none is found.
+text uses an installed CJK font when there is one and the bundled subset of Noto Sans CJK SC
+otherwise (:mod:`landgov.maps._fonts`); characters no font has are named in a warning.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import matplotlib as mpl
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 from landgov.errors import DataFileError, InputError
+from landgov.maps._fonts import (
+    MissingGlyphWarning,
+    cjk_fonts,
+    find_cjk_font,
+    warn_missing_glyphs,
+)
 from landgov.maps._prepare import Prepared, prepare
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import Theme, build_themes
 from landgov.maps.interactive import _threshold
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
-__all__ = ["find_cjk_font", "render_static"]
+__all__ = ["MissingGlyphWarning", "find_cjk_font", "render_static"]
 
 FORMATS = ("png", "pdf")
-
-
-def find_cjk_font(style: MapStyle = DEFAULT_STYLE) -> str:
-    """Name of the first installed font family of ``style.cjk_fonts`` (then any "CJK" font).
-
-    Raises
-    ------
-    DataFileError
-        No font that can show Chinese; the message names the packages to install.
-    """
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in style.cjk_fonts:
-        if name in installed:
-            return name
-    fallback = sorted(n for n in installed if "CJK" in n and "Mono" not in n)
-    if fallback:
-        return fallback[0]
-    raise DataFileError(
-        "找不到可显示中文的字体，无法出静态图。请安装其中之一后重试："
-        "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk（或 fonts-wqy-zenhei）；"
-        "Windows 自带 微软雅黑 / 黑体；macOS 自带 苹方。"
-        f"（已查找：{'、'.join(style.cjk_fonts)}）"
-    )
 
 
 def _nice_length(span_m: float) -> float:
@@ -57,7 +41,7 @@ def _nice_length(span_m: float) -> float:
     return max(m * exp for m in (1, 2, 5) if m * exp <= raw)
 
 
-def _scale_bar(ax: Axes, font: str) -> None:
+def _scale_bar(ax: Axes, font: list[str]) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = _nice_length(x1 - x0)
@@ -88,7 +72,7 @@ def _scale_bar(ax: Axes, font: str) -> None:
         )
 
 
-def _north_arrow(ax: Axes, font: str) -> None:
+def _north_arrow(ax: Axes, font: list[str]) -> None:
     ax.annotate(
         "北",
         xy=(0.955, 0.95),
@@ -103,7 +87,7 @@ def _north_arrow(ax: Axes, font: str) -> None:
     )
 
 
-def _draw(ax: Axes, prep: Prepared, theme: Theme, style: MapStyle, font: str) -> list[Patch]:
+def _draw(ax: Axes, prep: Prepared, theme: Theme, style: MapStyle, font: list[str]) -> list[Patch]:
     parcels = prep.parcels_all
     has_geom = parcels.geometry.notna() & ~parcels.geometry.is_empty
     colors = [c for c, ok in zip(theme.colors(), has_geom, strict=True) if ok]
@@ -124,7 +108,7 @@ def _draw(ax: Axes, prep: Prepared, theme: Theme, style: MapStyle, font: str) ->
             for pt, name in zip(
                 towns.geometry.representative_point(), towns["township"], strict=True
             ):
-                if isinstance(name, str) and not pt.is_empty:
+                if isinstance(name, str) and pt is not None and not pt.is_empty:
                     ax.text(
                         pt.x,
                         pt.y,
@@ -181,7 +165,12 @@ def render_static(
         Unknown format or theme, or a theme the run cannot show (``tax`` when redacted, ``far``
         without a 增容 layer).
     DataFileError
-        No CJK font installed, or the file cannot be written.
+        The file cannot be written (or no CJK font at all: a broken installation).
+
+    Warns
+    -----
+    MissingGlyphWarning
+        A label (镇街, title, legend) has characters no available font can draw.
     """
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
@@ -189,7 +178,7 @@ def render_static(
         raise InputError(f"静态图格式只能是 png 或 pdf，所见文件名 {out.name!r}")
     if theme not in THEMES:
         raise InputError(f"未知专题 {theme!r}：可选 {'、'.join(THEMES)}")
-    font = find_cjk_font(style)
+    font = cjk_fonts(style)
     data = run if isinstance(run, RunData) else load_run(run)
     prep = prepare(data, style=style, redact=redact)
     themes = build_themes(
@@ -222,8 +211,12 @@ def render_static(
             _scale_bar(ax, font)
             _north_arrow(ax, font)
             fig.text(0.5, 0.015, _footer(prep), ha="center", fontsize=8, color="#444")
+            texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+            warn_missing_glyphs(texts, font, where=f"静态图 {out.name}")
             out.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(out, format=fmt, bbox_inches="tight")
+            with warnings.catch_warnings():  # every text was checked above, in Chinese
+                warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+                fig.savefig(out, format=fmt, bbox_inches="tight")
         except OSError as exc:
             raise DataFileError(f"无法写入静态图 {out}：{exc}") from exc
     return out

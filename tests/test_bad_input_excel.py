@@ -371,7 +371,8 @@ class TestEndToEnd:
         assert {_HYPERLINK, "@SUM(A1)"} <= names
 
     def test_screen_reports_replaced_characters(self, screened: Path) -> None:
-        manifest = json.loads((screened / "manifest.json").read_text(encoding="utf-8"))
+        whole = json.loads((screened / "manifest.json").read_text(encoding="utf-8"))
+        manifest = whole["stages"]["screen"]
         note = manifest["outputs"]["xlsx_text_fixes"]
         assert note["cells_with_characters_replaced"] >= 2  # 底数清单 权利人 and 企业评价 企业名称
         rows = list(load_workbook(screened / "landgov.xlsx")["问题记录"].values)
@@ -396,8 +397,8 @@ class TestEndToEnd:
         names = [c for c in _column(wb[SHEET], PACKET_COLUMNS["enterprise_name"]) if c.value]
         assert names and all(c.data_type == "s" for c in names)
         assert _HYPERLINK in {c.value for c in names}
-        manifest = json.loads((screened / "far_manifest.json").read_text(encoding="utf-8"))
-        assert "xlsx_text_fixes" in manifest["outputs"]
+        manifest = json.loads((screened / "manifest.json").read_text(encoding="utf-8"))
+        assert "xlsx_text_fixes" in manifest["stages"]["far"]["outputs"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -344,7 +344,9 @@ def test_screen_district_tax_per_mu_ignores_a_1e30_cell(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"警告：基准日 {ahead}" in result.stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    current = manifest["summary"]["district"]["tax_per_mu_above_scale"]["current"]
+    current = manifest["stages"]["screen"]["summary"]["district"]["tax_per_mu_above_scale"][
+        "current"
+    ]
     ents = gpd.read_file(tmp_path / "out" / "landgov.gpkg", layer="enterprises")
     assert math.isfinite(current)
     assert pd.isna(ents.set_index("uscc").loc[poked, "tax_wan"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from landgov import __version__
+from landgov.core.dates import AS_OF_FORMS
 from landgov.errors import LandgovError
 
 __all__ = ["main"]
@@ -83,7 +84,7 @@ def inspect_command(
 @click.option("--demolition", "-d", type=_PATH, help="近年拆迁计划图层")
 @click.option("--townships", "-t", type=_PATH, help="镇街边界图层")
 @click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
-@click.option("--as-of", "as_of", help="基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", help=f"基准日期，如 {AS_OF_FORMS}（默认今天）")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @click.option("--alias", "alias", multiple=True, help=_ALIAS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")

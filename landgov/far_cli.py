@@ -26,6 +26,7 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from landgov.core.dates import AS_OF_FORMS, parse_as_of
 from landgov.far import compute_far
 from landgov.io import (
     read_compliance,
@@ -130,17 +131,6 @@ def _data(reads: dict[str, ReadResult], name: str) -> Any:
     return reads[name].data if name in reads else None
 
 
-def _as_of(value: str | dt.date | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise click.BadParameter(f"日期应为 YYYY-MM-DD，所见值：{value!r}") from exc
-
-
 def _counts(series: pd.Series) -> dict[str, int]:
     order = [e.value for e in Eligibility]
     counts = series.value_counts()
@@ -210,10 +200,10 @@ def run_far(
     progress
         Print stage timings (through ``echo``).
     """
+    day = parse_as_of(as_of or None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    day = _as_of(as_of)
     timer = _Timer(echo if progress else None)
     with timer.stage("读取"):
         reads = _read_all(inputs)
@@ -310,7 +300,7 @@ _PATH = click.Path(exists=True, path_type=Path)
 @click.option("--special-zones", "-z", type=_PATH, help="特殊片区图层（如马海片区）")
 @click.option("--applications", "-a", type=_PATH, help="增容申请表")
 @click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
-@click.option("--as-of", "as_of", help="核查日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", help=f"核查日期，如 {AS_OF_FORMS}（默认今天）")
 @click.option(
     "--forms",
     type=click.Choice(FORM_MODES),

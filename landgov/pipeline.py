@@ -26,6 +26,7 @@ import pyogrio
 from tqdm.auto import tqdm
 
 from landgov import __version__
+from landgov.core.dates import parse_as_of
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_compliance,
@@ -269,10 +270,10 @@ def run_screening(
     progress
         Show a progress bar per stage.
     """
+    as_of_date = parse_as_of(as_of or None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
     stages = _Stages(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
     )

@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from landgov.blocks import find_blocks, path_counts
+from landgov.core.dates import parse_as_of
 from landgov.errors import InputError, Issue
 from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
@@ -123,12 +124,13 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
-    ts = pd.Timestamp(as_of)
-    if pd.isna(ts):
-        raise InputError(
-            [Issue("screen", "as_of", as_of, "评价基准日无法识别", "给出日期，如 2024-12-31")]
-        )
-    return ts.normalize()
+    if isinstance(as_of, pd.Timestamp):
+        if pd.isna(as_of):
+            raise InputError(
+                [Issue("screen", "as_of", as_of, "评价基准日无法识别", "给出日期，如 2024-12-31")]
+            )
+        return as_of.normalize()
+    return pd.Timestamp(parse_as_of(as_of))
 
 
 def _missing(x: Any) -> bool:

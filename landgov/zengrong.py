@@ -30,6 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.dates import parse_date
 from landgov.far import far_floors, headroom
 from landgov.ids import normalize_uscc
 from landgov.industry import (
@@ -934,10 +935,7 @@ def _category(value: object) -> str | None:
 
 
 def _date(value: object) -> dt.date | None:
-    if _missing(value):
-        return None
-    stamp = pd.to_datetime(value, errors="coerce")
-    return None if pd.isna(stamp) else stamp.date()
+    return None if _missing(value) else parse_date(value)
 
 
 def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import platform
 import sys
+import tempfile
+import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from landgov import __version__
 from landgov.core.dates import AS_OF_FORMS
-from landgov.errors import LandgovError
+from landgov.errors import LandgovError, os_error_message
 
-__all__ = ["main"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "main", "save_crash_report"]
+
+EXIT_INPUT = 2  # bad input, unusable output folder, click usage error
+EXIT_INTERNAL = 3  # an unexpected error: traceback saved to a crash report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,16 +174,85 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
-def main() -> None:
-    """Entry point: run the CLI, turning landgov errors into a clear message and exit code 2."""
+def _report_dir() -> Path:
+    """Where crash reports go: the user's cache folder (``%LOCALAPPDATA%``, ``$XDG_CACHE_HOME``)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "landgov"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "landgov"
+
+
+def save_crash_report(exc: BaseException, *, argv: list[str] | None = None) -> Path | None:
+    """Write the traceback of an unexpected error to ``landgov-错误报告-<time>.txt``.
+
+    Tried in the user's cache folder, then the system temp folder; ``None`` when neither can be
+    written (the caller then says so instead of showing a path).
+    """
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    text = "\n".join(
+        [
+            f"landgov {__version__}  Python {platform.python_version()}  {platform.platform()}",
+            f"时间：{dt.datetime.now().isoformat(timespec='seconds')}",
+            "命令：" + " ".join(["landgov", *(sys.argv[1:] if argv is None else argv)]),
+            "",
+            "".join(traceback.format_exception(exc)),
+        ]
+    )
+    for folder in (_report_dir(), Path(tempfile.gettempdir())):
+        path = folder / f"landgov-错误报告-{stamp}.txt"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    return None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    report = save_crash_report(exc)
+    where = (
+        f"详细记录已保存到：{report}"
+        if report is not None
+        else "详细记录也无法保存（缓存文件夹和临时文件夹都不可写）"
+    )
+    _fail(
+        f"landgov 内部出错（{type(exc).__name__}：{str(exc)[:200]}），这不是输入数据的常见问题。\n"
+        f"{where}\n"
+        "处理：请把该文件和所用的命令发给开发人员；同时可先用 landgov inspect 检查各输入文件",
+        EXIT_INTERNAL,
+    )
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point: every failure becomes a 「错误：」 message, never a traceback.
+
+    Exit codes: 0 success; 1 aborted (Ctrl+C); 2 a usage error (click) or a problem with the
+    inputs or the output folder (:class:`~landgov.errors.LandgovError`, :class:`OSError`);
+    3 (:data:`EXIT_INTERNAL`) an unexpected error, whose traceback is saved to a file whose path
+    is printed (:func:`save_crash_report`).
+    """
     try:
-        cli(standalone_mode=False)
-    except click.exceptions.Abort:
+        cli(args=args, prog_name="landgov", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已中止。", err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except LandgovError as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc), EXIT_INPUT)
+    except MemoryError:
+        _fail(
+            "内存不足，无法完成。处理：关闭其他程序，或把输入按镇街拆分后分别运行",
+            EXIT_INPUT,
+        )
+    except OSError as exc:
+        _fail(os_error_message(exc), EXIT_INPUT)
+    except Exception as exc:  # the safety net: no traceback on the terminal
+        _unexpected(exc)

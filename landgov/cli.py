@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
 import sys
 import tempfile
 import traceback
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+import pyogrio.errors
 
 from landgov import __version__
 from landgov.core.dates import AS_OF_FORMS
@@ -21,6 +23,14 @@ __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "main", "save_crash_report"]
 
 EXIT_INPUT = 2  # bad input, unusable output folder, click usage error
 EXIT_INTERNAL = 3  # an unexpected error: traceback saved to a crash report
+_GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,6 +239,61 @@ def _unexpected(exc: BaseException) -> NoReturn:
     )
 
 
+# click's own messages (English), as users should read them. Anything else passes unchanged.
+_CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (
+            r"^(?:File|Directory|Path) '(.*)' does not exist\.?$",
+            "找不到「\\1」（文件或文件夹不存在）",
+        ),
+        (r"^(?:File|Path) '(.*)' is a directory\.?$", "「\\1」是文件夹，这里需要一个文件"),
+        (r"^(?:Directory|Path) '(.*)' is a file\.?$", "「\\1」是文件，这里需要一个文件夹"),
+        (r"^(?:File|Directory|Path) '(.*)' is not readable\.?$", "没有读取「\\1」的权限"),
+        (r"^(?:File|Directory|Path) '(.*)' is not writable\.?$", "没有写入「\\1」的权限"),
+        (r"^'(.*)' is not one of (.*)\.$", "「\\1」不是可选值之一（可选：\\2）"),
+        (r"^'(.*)' is not a valid integer(?: range)?\.$", "「\\1」不是整数"),
+        (r"^'(.*)' is not a valid float(?: range)?\.$", "「\\1」不是数字"),
+        (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s.*)?$", "没有选项 \\1"),
+        (r"^No such command '(.*)'\.$", "没有命令「\\1」"),
+        (r"^Option '(.*)' requires an argument\.$", "选项 \\1 后面缺少取值"),
+        (r"^Got unexpected extra arguments? \((.*)\)$", "多余的参数：\\1"),
+        (r"^Missing command\.$", "缺少命令"),
+    )
+)
+
+
+def _click_text(message: str) -> str:
+    for pattern, text in _CLICK_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(text, message)
+    return message
+
+
+def _usage_error_text(exc: click.ClickException) -> str:
+    """A click error in Chinese: what is wrong with which option, and where the help is."""
+    if isinstance(exc, click.MissingParameter):
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
+        what = f"缺少必填参数 {hint}"
+    elif isinstance(exc, click.BadParameter):
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
+        what = f"参数 {hint} 的值无效：{_click_text(exc.message)}" if hint else exc.message
+    else:
+        what = _click_text(exc.message)
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "landgov"
+    return f"{what.rstrip('.。')}。处理：运行 {command} --help 查看用法"
+
+
+def _show_click_error(exc: click.ClickException) -> NoReturn:
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError):
+        if ctx is not None:
+            click.echo(ctx.get_usage(), err=True)
+        _fail(_usage_error_text(exc), exc.exit_code)
+    _fail(exc.format_message(), exc.exit_code)
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point: every failure becomes a 「错误：」 message, never a traceback.
 
@@ -243,8 +308,15 @@ def main(args: list[str] | None = None) -> None:
         click.echo("已中止。", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        if isinstance(exc.__cause__, LandgovError):  # a command re-raised a landgov error
+            _fail(str(exc.__cause__), EXIT_INPUT)
+        _show_click_error(exc)
+    except _GDAL_ERRORS as exc:  # a reader or writer let a GDAL error through
+        _fail(
+            f"GDAL 无法读写数据文件（{exc}）。处理：检查该文件是否完整、是否被其他程序占用，"
+            "以及输出文件夹是否可写；可先用 landgov inspect 检查输入文件",
+            EXIT_INPUT,
+        )
     except LandgovError as exc:
         _fail(str(exc), EXIT_INPUT)
     except MemoryError:

@@ -175,10 +175,12 @@ def _not_a_workbook(path: Path, exc: BaseException) -> DataFileError:
 def _open_workbook(path: Path) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            wb = load_workbook(path, data_only=True)
-        except _WORKBOOK_ERRORS as exc:
-            raise _not_a_workbook(path, exc) from exc
+        # Our own handle, so that a workbook openpyxl cannot parse is still closed.
+        with path.open("rb") as handle:
+            try:
+                wb = load_workbook(handle, data_only=True)
+            except _WORKBOOK_ERRORS as exc:
+                raise _not_a_workbook(path, exc) from exc
     return wb, [str(w.message) for w in caught]
 
 

@@ -99,15 +99,17 @@ def test_io_parser_delegates_to_the_core_one() -> None:
     assert io_parse_date("—") == (None, None)  # the io layer keeps its missing markers
 
 
-@pytest.mark.parametrize("text", ["2026-W27-1", "2026-02-30"])
-def test_cli_as_of_rejected_before_any_reading(tmp_path, text: str) -> None:
+@pytest.mark.parametrize(("command", "text"), [("screen", "2026-W27-1"), ("far", "2026-02-30")])
+def test_cli_as_of_rejected_before_anything_is_read_or_written(
+    tmp_path, command: str, text: str
+) -> None:
+    # Inputs that would fail if they were read: the date is checked first.
     table = tmp_path / "企业.csv"
-    table.write_text("统一社会信用代码,企业名称\n", encoding="utf-8")
-    layer = tmp_path / "宗地.geojson"
-    layer.write_text('{"type":"FeatureCollection","features":[]}', encoding="utf-8")
+    table.write_text("", encoding="utf-8")
+    layer = tmp_path / "宗地.shp"
+    layer.write_bytes(b"")
     out = tmp_path / "结果"
-    for command in ("screen", "far"):
-        result = run_cli(command, "-p", layer, "-e", table, "--as-of", text, "-o", out)
-        assert_clean_error(result, contains=text)
-        assert "--as-of" in result.stderr
-        assert not out.exists()
+    result = run_cli(command, "-p", layer, "-e", table, "--as-of", text, "-o", out)
+    assert_clean_error(result, contains=text)
+    assert "--as-of" in result.stderr and "2026年6月30日" in result.stderr
+    assert not out.exists()

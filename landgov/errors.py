@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "CRSError",
@@ -36,6 +38,7 @@ __all__ = [
     "ProfileError",
     "SchemaError",
     "os_error_message",
+    "write_failure",
 ]
 
 
@@ -167,15 +170,43 @@ def os_error_message(exc: OSError) -> str:
     >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "out/x.xlsx"))[:6]
     '磁盘空间不足'
     """
-    path = "（未知文件）" if exc.filename is None else _text(exc.filename)
-    if exc.filename2 is not None:
-        path = f"{path}」→「{_text(exc.filename2)}"
     known = _OS_ERRORS.get(exc.errno or -1)
     if known is None:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return (
-            f"读写「{path}」失败（{reason}）。"
-            "处理：检查文件是否存在、是否被其他程序打开，以及磁盘是否可写"
-        )
-    what, fix = known
+        what = f"读写「{{path}}」失败（{reason}）"
+        fix = "检查文件是否存在、是否被其他程序打开，以及磁盘是否可写"
+    else:
+        what, fix = known
+    if exc.filename is None:  # e.g. a full disk noticed in the middle of a zip stream
+        what = what.replace("「{path}」", "文件")
+    path = "" if exc.filename is None else _text(exc.filename)
+    if exc.filename2 is not None:
+        path = f"{path}」→「{_text(exc.filename2)}"
     return f"{what.format(path=path)}。处理：{fix}"
+
+
+_LOW_SPACE = 1 << 20  # bytes: below this, a failed write is taken as a full disk
+
+
+def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OSError:
+    """The error to raise when a library (GDAL, openpyxl) failed to write ``path``.
+
+    GDAL reports a full disk or a read-only folder as an SQLite or driver message; this looks
+    at the folder and returns the :class:`OSError` that :func:`os_error_message` explains
+    (``ENOSPC``, ``EACCES``), else a :class:`DataFileError` with the library's own words.
+    """
+    target = Path(path)
+    folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)
+    if folder is not None:
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+        if free is not None and free < _LOW_SPACE:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        if not os.access(folder, os.W_OK):
+            return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+    return DataFileError(
+        f"写出「{target}」失败（{exc}）。处理：确认该文件没有被其他程序（如 QGIS/ArcGIS）打开，"
+        "磁盘有空间，或用 --out 指定其他文件夹后重新运行"
+    )

@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from landgov import __version__
 from landgov.core.dates import parse_as_of
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
+from landgov.errors import write_failure
 from landgov.io import (
     read_compliance,
     read_demolition,
@@ -185,9 +186,12 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         data = data.reset_index(drop=True)
     else:
         data = pd.DataFrame(data).reset_index(drop=True)
-    pyogrio.write_dataframe(
-        data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
-    )
+    try:
+        pyogrio.write_dataframe(
+            data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
+        raise write_failure(path, exc) from exc
 
 
 def _read_optional(

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +25,7 @@ from shapely.geometry import box
 
 import landgov.pipeline
 from landgov.cli import EXIT_INPUT, EXIT_INTERNAL, main
+from landgov.errors import DataFileError, os_error_message, write_failure
 from tests._cli import assert_clean_error, run_cli
 from tests._shapefiles import write_shapefile
 
@@ -454,3 +458,52 @@ def test_click_usage_errors(
     assert code == 2, text  # click's own exit code for usage errors
     assert "错误：" in text and words in text and "--help" in text, text
     assert "Traceback" not in text and "Error:" not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# A real full disk: a 32 KiB tmpfs (Linux, root; skipped where mounting is not allowed)
+
+
+def _mount_tiny_disk(folder: Path) -> bool:
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    folder.mkdir()
+    command = ["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)]
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def test_disk_full_for_real(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
+    disk = tmp_path / "小盘"
+    if not _mount_tiny_disk(disk):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        result = run_cli("screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", disk / "结果")
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert_clean_error(result, code=EXIT_INPUT, contains="磁盘空间不足")
+    assert str(disk / "结果") in result.stderr
+
+
+def test_write_failure_reads_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "结果" / "landgov.gpkg"
+    target.parent.mkdir()
+    assert isinstance(write_failure(target, RuntimeError("sqlite")), DataFileError)
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    full = write_failure(target, RuntimeError("sqlite"))
+    assert full.errno == errno.ENOSPC and full.filename == str(target)
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足，写入文件时中断"),
+        (OSError(errno.ENAMETOOLONG, "File name too long", "宗" * 90), "文件名或路径过长"),
+        (FileExistsError(errno.EEXIST, "File exists", "结果"), "「结果」已存在且是文件"),
+        (OSError(errno.EXDEV, "Invalid cross-device link", "甲"), "读写「甲」失败"),
+        (OSError("no errno at all"), "读写文件失败"),
+    ],
+)
+def test_os_error_message(error: OSError, words: str) -> None:
+    text = os_error_message(error)
+    assert words in text and "处理：" in text

@@ -461,20 +461,33 @@ def test_click_usage_errors(
 
 
 # ---------------------------------------------------------------------------------------------
-# A real full disk: a 32 KiB tmpfs (Linux, root; skipped where mounting is not allowed)
+# A real full disk (a 32 KiB tmpfs) and a real read-only folder (a tmpfs mounted read-only, which
+# root cannot write either). Linux as root; skipped where mounting is not allowed.
 
 
-def _mount_tiny_disk(folder: Path) -> bool:
+def _mount_tmpfs(folder: Path, options: str) -> bool:
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
         return False
     folder.mkdir()
-    command = ["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)]
+    command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]
     return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def test_read_only_out_for_real(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
+    disk = tmp_path / "只读盘"
+    if not _mount_tmpfs(disk, "ro,size=1m"):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        result = run_cli("screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", disk)
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert_clean_error(result, code=EXIT_INPUT, contains=str(disk))
+    assert "没有权限" in result.stderr or "只读" in result.stderr
 
 
 def test_disk_full_for_real(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
     disk = tmp_path / "小盘"
-    if not _mount_tiny_disk(disk):
+    if not _mount_tmpfs(disk, "size=32k"):
         pytest.skip("cannot mount a tmpfs here")
     try:
         result = run_cli("screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", disk / "结果")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+import shapely.errors
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
@@ -376,7 +377,17 @@ def read_layer(
         data[col] = raw[col].to_numpy()
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
-    geoms, unusable = repair_polygons(raw.geometry, rows=rows, log=log, id_values=id_values)
+    try:
+        geoms, unusable = repair_polygons(raw.geometry, rows=rows, log=log, id_values=id_values)
+    except shapely.errors.GEOSException as exc:  # a geometry GEOS cannot even repair
+        raise GeometryError(
+            [
+                Issue(
+                    src, "geometry", str(exc)[:200], "图形无法处理（GEOS 几何库报错）",
+                    "在 ArcGIS/QGIS 中运行“检查几何”并修复后重新导出",
+                )
+            ]
+        ) from exc  # fmt: skip
     county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
     usable = geoms[~unusable]
     _require_geometries(path, n_rows=len(raw), n_usable=len(usable))

@@ -9,6 +9,7 @@ import re
 import sys
 import tempfile
 import traceback
+import warnings
 from pathlib import Path
 from typing import NoReturn
 
@@ -224,15 +225,15 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def _unexpected(exc: BaseException) -> NoReturn:
-    report = save_crash_report(exc)
+def _unexpected(exc: BaseException, args: list[str] | None) -> NoReturn:
+    report = save_crash_report(exc, argv=args)
     where = (
         f"详细记录已保存到：{report}"
         if report is not None
         else "详细记录也无法保存（缓存文件夹和临时文件夹都不可写）"
     )
     _fail(
-        f"landgov 内部出错（{type(exc).__name__}：{str(exc)[:200]}），这不是输入数据的常见问题。\n"
+        f"landgov 内部出错（{type(exc).__name__}：{str(exc)[:200]}），不是常见的输入数据问题。\n"
         f"{where}\n"
         "处理：请把该文件和所用的命令发给开发人员；同时可先用 landgov inspect 检查各输入文件",
         EXIT_INTERNAL,
@@ -300,10 +301,14 @@ def main(args: list[str] | None = None) -> None:
     Exit codes: 0 success; 1 aborted (Ctrl+C); 2 a usage error (click) or a problem with the
     inputs or the output folder (:class:`~landgov.errors.LandgovError`, :class:`OSError`);
     3 (:data:`EXIT_INTERNAL`) an unexpected error, whose traceback is saved to a file whose path
-    is printed (:func:`save_crash_report`).
+    is printed (:func:`save_crash_report`). Library warnings (GDAL, shapely, openpyxl) are not
+    shown unless Python is run with ``-W``: what users need to know is in the problems table.
     """
     try:
-        cli(args=args, prog_name="landgov", standalone_mode=False)
+        with warnings.catch_warnings():
+            if not sys.warnoptions:
+                warnings.simplefilter("ignore")
+            cli(args=args, prog_name="landgov", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已中止。", err=True)
         sys.exit(1)
@@ -327,4 +332,4 @@ def main(args: list[str] | None = None) -> None:
     except OSError as exc:
         _fail(os_error_message(exc), EXIT_INPUT)
     except Exception as exc:  # the safety net: no traceback on the terminal
-        _unexpected(exc)
+        _unexpected(exc, args)

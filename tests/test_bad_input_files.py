@@ -119,6 +119,20 @@ def _truncated_dbf(d: Path) -> tuple[Path, str]:
     return shp, "属性表文件不完整"
 
 
+def _truncated_shx(d: Path) -> tuple[Path, str]:
+    shp = _parcels(d)
+    shx = shp.with_suffix(".shx")
+    shx.write_bytes(shx.read_bytes()[:-8])  # GDAL alone would read one parcel fewer
+    return shp, "索引文件不完整"
+
+
+def _dbf_of_another_export(d: Path) -> tuple[Path, str]:
+    shp = _parcels(d)
+    other = write_shapefile(d / "other.shp", [box(E0, N0, E0 + 1, N0 + 1)], FIELDS, _records(1))
+    shp.with_suffix(".dbf").write_bytes(other.with_suffix(".dbf").read_bytes())
+    return shp, "图形与属性记录数不一致"
+
+
 def _folder(d: Path) -> tuple[Path, str]:
     folder = d / "宗地图层"
     folder.mkdir()
@@ -154,6 +168,8 @@ LAYER_CASES: dict[str, Callable[[Path], tuple[Path, str]]] = {
     "geojson-as-shp": _geojson_text,
     "truncated-shp": _truncated,
     "truncated-dbf": _truncated_dbf,
+    "truncated-shx": _truncated_shx,
+    "mismatched-dbf": _dbf_of_another_export,
     "folder": _folder,
     "nan-vertices": _all_nan,
     "europe-lonlat": _europe,

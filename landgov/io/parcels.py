@@ -93,7 +93,25 @@ def _check_shp_bytes(path: Path, size: int) -> None:
         )
 
 
-def _check_dbf_bytes(dbf: Path) -> None:
+def _check_shx_bytes(shx: Path) -> int:
+    """Check the index file's length; returns its number of records."""
+    with shx.open("rb") as f:
+        head = f.read(100)
+    size = shx.stat().st_size
+    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != _SHP_MAGIC:
+        raise _file_error(shx, f"索引文件不是有效的 Shapefile 索引（{size} 字节）")
+    declared = struct.unpack(">i", head[24:28])[0] * 2
+    if size < declared:
+        raise _file_error(
+            shx,
+            f"索引文件不完整：文件头声明 {declared:,} 字节，实际只有 {size:,} 字节",
+            "从原处重新复制完整的 .shx 后重新读取",
+        )
+    return (declared - 100) // 8
+
+
+def _check_dbf_bytes(dbf: Path) -> int:
+    """Check the attribute table's length; returns its number of records."""
     with dbf.open("rb") as f:
         head = f.read(12)
     size = dbf.stat().st_size
@@ -108,6 +126,7 @@ def _check_dbf_bytes(dbf: Path) -> None:
             f"实际只有 {size:,} 字节",
             "从原处重新复制完整的 .dbf 后重新读取",
         )
+    return n_records
 
 
 def _check_shapefile(path: Path, size: int) -> None:
@@ -121,9 +140,16 @@ def _check_shapefile(path: Path, size: int) -> None:
             f"Shapefile 缺少配套文件 {names}",
             "把同名的 .shp、.shx、.dbf（以及 .prj、.cpg）放在同一文件夹后重新读取",
         )
-    dbf = _sidecar(path, ".dbf")
-    assert dbf is not None
-    _check_dbf_bytes(dbf)
+    shx, dbf = _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    assert shx is not None and dbf is not None
+    n_shapes, n_records = _check_shx_bytes(shx), _check_dbf_bytes(dbf)
+    if n_shapes != n_records:
+        raise _file_error(
+            path,
+            f"图形与属性记录数不一致：索引 {shx.name} 有 {n_shapes:,} 个图形，"
+            f"属性表 {dbf.name} 有 {n_records:,} 条记录（文件不配套或不完整）",
+            "确认 .shp/.shx/.dbf 来自同一次导出，从原处重新复制后重新读取",
+        )
 
 
 def _check_layer_file(path: Path) -> None:

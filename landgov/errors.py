@@ -13,13 +13,19 @@ the subclass inherits it too, so ``except ValueError`` still works (the pattern 
     ├── ProfileError(LandgovError, ValueError)     a malformed policy profile
     └── DataFileError(LandgovError, OSError)       a file that cannot be opened or written
 
-Messages name the file, the field, the values seen and the fix.
+Messages name the file, the field, the values seen and the fix. :func:`os_error_message` says
+in Chinese what an :class:`OSError` from the operating system means for the user (disk full, no
+permission, a file in the way, a name too long) and what to do.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "CRSError",
@@ -31,6 +37,8 @@ __all__ = [
     "LandgovError",
     "ProfileError",
     "SchemaError",
+    "os_error_message",
+    "write_failure",
 ]
 
 
@@ -93,3 +101,112 @@ class ProfileError(_IssuesError, ValueError):
 
 class DataFileError(LandgovError, OSError):
     """A file that cannot be found, opened or written."""
+
+
+# errno → (what happened, what to do). ``{path}`` is the file or folder named by the error.
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: (
+        "磁盘空间不足，写入「{path}」时中断",
+        "清理磁盘空间，或用 --out 指定其他磁盘上的文件夹后重新运行；"
+        "已写出的部分文件不完整，请勿使用",
+    ),
+    errno.EDQUOT: (
+        "磁盘配额已满，写入「{path}」时中断",
+        "清理空间或请管理员提高配额，或用 --out 指定其他文件夹后重新运行",
+    ),
+    errno.EACCES: (
+        "没有权限读写「{path}」",
+        "确认该文件没有在 Excel/WPS 等程序中打开、文件夹不是只读，或用 --out 指定其他文件夹",
+    ),
+    errno.EPERM: (
+        "操作系统不允许读写「{path}」",
+        "确认该文件没有被其他程序占用、文件夹不是只读，或用 --out 指定其他文件夹",
+    ),
+    errno.EROFS: (
+        "「{path}」位于只读的磁盘或分区上",
+        "用 --out 指定可以写入的文件夹（如本机“文档”下的文件夹）",
+    ),
+    errno.EBUSY: (
+        "「{path}」正被其他程序占用",
+        "关闭正在使用它的程序（如 Excel/WPS、GIS 软件）后重新运行",
+    ),
+    errno.ENAMETOOLONG: (
+        "文件名或路径过长：「{path}」（单个名称最多 255 字节，一个汉字占 3 字节）",
+        "缩短文件名或文件夹名（中文名称不超过约 80 个字）后重新运行",
+    ),
+    errno.EEXIST: (
+        "「{path}」已存在且是文件，不能作为文件夹使用",
+        "改用其他 --out 文件夹名，或先移走该文件",
+    ),
+    errno.ENOTDIR: (
+        "路径「{path}」中有一段是文件而不是文件夹",
+        "检查路径是否写错，或用 --out 指定其他文件夹",
+    ),
+    errno.EISDIR: (
+        "「{path}」是文件夹，这里需要一个文件",
+        "指定文件本身（如 宗地.shp、企业.xlsx），而不是它所在的文件夹",
+    ),
+    errno.ENOENT: (
+        "找不到文件或文件夹「{path}」",
+        "检查路径是否写错；文件名中的空格或中文标点要与实际一致",
+    ),
+    errno.EIO: (
+        "读写「{path}」时磁盘或网络盘出错",
+        "检查磁盘、U 盘或网络连接，复制到本机后重新运行",
+    ),
+}
+
+
+def _text(name: object) -> str:
+    return os.fsdecode(name) if isinstance(name, bytes | os.PathLike) else str(name)
+
+
+def os_error_message(exc: OSError) -> str:
+    """A Chinese sentence for an :class:`OSError`: what happened, to which path, what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "out/x.xlsx"))[:6]
+    '磁盘空间不足'
+    """
+    known = _OS_ERRORS.get(exc.errno or -1)
+    if known is None:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        what = f"读写「{{path}}」失败（{reason}）"
+        fix = "检查文件是否存在、是否被其他程序打开，以及磁盘是否可写"
+    else:
+        what, fix = known
+    if exc.filename is None:  # e.g. a full disk noticed in the middle of a zip stream
+        what = what.replace("「{path}」", "文件")
+    path = "" if exc.filename is None else _text(exc.filename)
+    if exc.filename2 is not None:
+        path = f"{path}」→「{_text(exc.filename2)}"
+    return f"{what.format(path=path)}。处理：{fix}"
+
+
+_LOW_SPACE = 1 << 20  # bytes: below this, a failed write is taken as a full disk
+
+
+def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OSError:
+    """The error to raise when a library (GDAL, openpyxl) failed to write ``path``.
+
+    GDAL reports a full disk or a read-only folder as an SQLite or driver message; this looks
+    at the folder and returns the :class:`OSError` that :func:`os_error_message` explains
+    (``ENOSPC``, ``EACCES``), else a :class:`DataFileError` with the library's own words.
+    """
+    target = Path(path)
+    folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)
+    if folder is not None:
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+        if free is not None and free < _LOW_SPACE:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        if not os.access(folder, os.W_OK):
+            return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+    return DataFileError(
+        f"写出「{target}」失败（{exc}）。处理：确认该文件没有被其他程序（如 QGIS/ArcGIS）打开，"
+        "磁盘有空间，或用 --out 指定其他文件夹后重新运行"
+    )

@@ -30,6 +30,7 @@ import pandas as pd
 
 from landgov import __version__
 from landgov.cli_sheet import sheet_option
+from landgov.core.dates import AS_OF_FORMS, parse_as_of
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -40,7 +41,6 @@ from landgov.core.runfolder import (
     now_text,
     open_run,
 )
-from landgov.errors import InputError
 from landgov.far import compute_far
 from landgov.io import (
     read_compliance,
@@ -124,19 +124,6 @@ def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
 
 def _data(reads: dict[str, ReadResult], name: str) -> Any:
     return reads[name].data if name in reads else None
-
-
-def _as_of(value: str | dt.date | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InputError(
-            f"核查日期应为 YYYY-MM-DD，所见值：{value!r}；请改正 --as-of（如 2026-06-30）"
-        ) from exc
 
 
 def _counts(series: pd.Series) -> dict[str, int]:
@@ -227,7 +214,7 @@ def run_far(
         The output folder is in use, not a landgov folder, or holds changed files.
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    day = _as_of(as_of)
+    day = parse_as_of(as_of or None)
     with open_run(
         out_dir,
         stage="far",
@@ -368,7 +355,7 @@ _PATH = click.Path(exists=True, path_type=Path)
 @click.option("--special-zones", "-z", type=_PATH, help="特殊片区图层（如马海片区）")
 @click.option("--applications", "-a", type=_PATH, help="增容申请表")
 @click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
-@click.option("--as-of", "as_of", help="核查日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", help=f"核查日期，如 {AS_OF_FORMS}（默认今天）")
 @click.option(
     "--forms",
     type=click.Choice(FORM_MODES),

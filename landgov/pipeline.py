@@ -24,9 +24,11 @@ import pyogrio
 from tqdm.auto import tqdm
 
 from landgov import __version__
+from landgov.core.dates import parse_as_of
 from landgov.core.plausible import check_reads
 from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
+from landgov.errors import write_failure
 from landgov.io import (
     read_compliance,
     read_demolition,
@@ -146,9 +148,12 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         data = data.reset_index(drop=True)
     else:
         data = pd.DataFrame(data).reset_index(drop=True)
-    pyogrio.write_dataframe(
-        data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
-    )
+    try:
+        pyogrio.write_dataframe(
+            data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
+        raise write_failure(path, exc) from exc
 
 
 def _read_optional(
@@ -254,8 +259,8 @@ def run_screening(
         Where messages about the folder go (replaced results, a taken-over lock); ``None``:
         nowhere.
     """
+    as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
     files = {r: p for r, p in inputs.files().items() if r in SCREEN_ROLES}
     with open_run(
         out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo

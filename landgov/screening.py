@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.blocks import find_blocks, path_counts
+from landgov.core.dates import parse_as_of
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
@@ -113,12 +114,13 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
-    ts = pd.Timestamp(as_of)
-    if pd.isna(ts):
-        raise InputError(
-            [Issue("screen", "as_of", as_of, "评价基准日无法识别", "给出日期，如 2024-12-31")]
-        )
-    return ts.normalize()
+    if isinstance(as_of, pd.Timestamp):
+        if pd.isna(as_of):
+            raise InputError(
+                [Issue("screen", "as_of", as_of, "评价基准日无法识别", "给出日期，如 2024-12-31")]
+            )
+        return as_of.normalize()
+    return pd.Timestamp(parse_as_of(as_of))
 
 
 def _below(value: float, threshold: float) -> bool:

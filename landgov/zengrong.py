@@ -30,6 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.dates import parse_date
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
@@ -886,10 +887,7 @@ def _category(value: object) -> str | None:
 
 
 def _date(value: object) -> dt.date | None:
-    if is_missing(value):
-        return None
-    stamp = pd.to_datetime(value, errors="coerce")
-    return None if pd.isna(stamp) else stamp.date()
+    return None if is_missing(value) else parse_date(value)
 
 
 def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:

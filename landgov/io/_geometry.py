@@ -50,6 +50,14 @@ def _polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
+def _non_finite(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Positions of geometries with a NaN or infinite vertex (GEOS cannot work on them)."""
+    positions = np.flatnonzero(present)
+    coords, index = shapely.get_coordinates(values[positions], return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    return positions[np.unique(index[bad])]
+
+
 def repair_polygons(
     geoms: gpd.GeoSeries, *, rows: np.ndarray, log: ProblemLog, id_values: np.ndarray
 ) -> tuple[gpd.GeoSeries, np.ndarray, np.ndarray]:
@@ -74,6 +82,17 @@ def repair_polygons(
             field="geometry",
             value=id_values[i],
             action="补绘该宗地图形；面积与空间分析将标为待核实",
+        )
+    for i in _non_finite(values, ~missing):
+        unusable[i] = True
+        missing[i] = True
+        values[i] = None
+        log.add(
+            "图形坐标含 NaN 或无穷大（非数值），无法使用",
+            row=int(rows[i]),
+            field="geometry",
+            value=id_values[i],
+            action="在 GIS 软件中检查并重绘该宗地；面积与空间分析将标为待核实",
         )
     wrong_type = _keep_polygon_parts(values, ~missing, rows=rows, log=log, ids=id_values)
     unusable |= wrong_type

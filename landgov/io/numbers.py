@@ -38,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Real
 
+from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 
 __all__ = [
@@ -339,71 +340,9 @@ def _apply_unit(
 # ---------------------------------------------------------------------------------------------
 # Dates
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_SERIAL_MIN, _SERIAL_MAX = 18264, 73415  # 1950-01-01 .. 2100-12-31
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
-_YMD = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-_YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
-
-
-def _make_date(year: int, month: int, day: int, raw: str) -> tuple[dt.date | None, str | None]:
-    try:
-        return dt.date(year, month, day), None
-    except ValueError:
-        return None, f"日期「{raw}」不存在，已按缺失处理"
-
-
-def _from_serial(serial: float, raw: str) -> tuple[dt.date | None, str | None]:
-    if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)), None
-    return None, f"数值「{raw}」不像日期，已按缺失处理"
-
-
-def _date_from_number(value: float) -> tuple[dt.date | None, str | None]:
-    raw = f"{value:g}" if isinstance(value, float) else str(value)
-    if float(value).is_integer() and 19000101 <= value <= 21001231:
-        text = str(int(value))
-        return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), text)
-    if float(value).is_integer() and 1900 <= value <= 2100:
-        return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
-    return _from_serial(float(value), raw)
-
-
-def _date_from_text(raw: str) -> tuple[dt.date | None, str | None]:
-    text = _TIME_SUFFIX.sub("", raw).strip()
-    for pattern in _YMD:
-        m = pattern.match(text)
-        if m:
-            return _make_date(*(int(g) for g in m.groups()), raw)
-    m = _YM.match(text)
-    if m:
-        date, problem = _make_date(int(m.group(1)), int(m.group(2)), 1, raw)
-        return date, problem or f"日期「{raw}」只有年月，已按当月 1 日计"
-    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
-        date, problem = _from_serial(float(text), raw)
-        if date is not None:
-            problem = f"「{raw}」按 Excel 日期序号解读为 {date.isoformat()}，请核实"
-        return date, problem
-    if re.fullmatch(r"\d{4}年?", text):
-        return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
-    return None, f"无法识别的日期「{raw}」（请写作 2021-03-05），已按缺失处理"
-
-
-def _not_a_date(value: bool | dt.time) -> str:
-    if isinstance(value, dt.time):  # openpyxl reads a date cell holding serial 0 … <1 as a time
-        return (
-            f"「{value}」是 Excel 日期序号 0（显示为 1900-01-00，即 1899-12-30），"
-            "不是有效日期，已按缺失处理"
-        )
-    return f"「{value}」不是日期，已按缺失处理"
-
 
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:
-    """Parse one cell into a :class:`datetime.date`.
+    """Parse one cell into a :class:`datetime.date` (:func:`landgov.core.dates.read_date`).
 
     Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100),
     ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日``, ``20210305`` and a trailing
@@ -424,12 +363,4 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     """
     if is_missing(value):
         return None, None
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if isinstance(value, bool | dt.time):
-        return None, _not_a_date(value)
-    if isinstance(value, Real):
-        return _date_from_number(value)
-    return _date_from_text(_norm(value))
+    return read_date(value)

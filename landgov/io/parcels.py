@@ -18,13 +18,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely.errors
 from pyproj import CRS, Transformer
 
-from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, resolve_crs, unprefixed_epsg
-from landgov.errors import DataFileError, Issue, SchemaError
+from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed_epsg
+from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._convert import convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
+from landgov.io._layercheck import (
+    GDAL_ERRORS,
+    check_in_china,
+    check_layer_file,
+    decide_crs,
+    gdal_error,
+    require_geometries,
+)
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
 from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
 from landgov.io.problems import ProblemLog, ReadResult, Severity
@@ -39,6 +48,19 @@ def _open_raw(
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
     """Read the file as it is (no CRS decision yet), with format facts and encoding evidence."""
     meta: dict[str, Any] = {"path": str(path)}
+    try:
+        return _read_raw(path, meta, layer=layer, encoding=encoding)
+    except GDAL_ERRORS as exc:
+        raise gdal_error(path, exc) from exc
+    except (ValueError, OSError, ImportError) as exc:
+        if isinstance(exc, DataFileError | SchemaError):
+            raise
+        raise gdal_error(path, exc) from exc
+
+
+def _read_raw(
+    path: Path, meta: dict[str, Any], *, layer: str | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
     if path.suffix.lower() in _PARQUET:
         gdf = gpd.read_parquet(path)
         meta.update(format="GeoParquet", layer=None, layers=[])
@@ -141,8 +163,7 @@ def read_layer(
     raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
     """
     path = Path(path)
-    if not path.exists():
-        raise DataFileError(f"文件不存在：{path}")
+    check_layer_file(path)
     specs = tuple(specs)
     src = path.name
     log = ProblemLog(src)
@@ -165,19 +186,27 @@ def read_layer(
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
-    geoms, unusable, wrong_type = repair_polygons(
-        raw.geometry, rows=rows, log=log, id_values=id_values
-    )
+    try:
+        geoms, unusable, wrong_type = repair_polygons(
+            raw.geometry, rows=rows, log=log, id_values=id_values
+        )
+    except shapely.errors.GEOSException as exc:  # a geometry GEOS cannot even repair
+        raise GeometryError(
+            [
+                Issue(
+                    src, "geometry", str(exc)[:200], "图形无法处理（GEOS 几何库报错）",
+                    "在 ArcGIS/QGIS 中运行“检查几何”并修复后重新导出",
+                )
+            ]
+        ) from exc  # fmt: skip
     county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
     usable = geoms[~unusable]
-    decision = resolve_crs(
-        tuple(usable.total_bounds) if len(usable) else (np.nan,) * 4,
-        prj_crs=prj_crs,
-        prj_text=prj_text,
-        county=county,
-        user_crs=crs,
-        user_cm=cm,
-    )
+    require_geometries(path, n_rows=len(raw), n_usable=len(usable))
+    decision = decide_crs(
+        path, tuple(usable.total_bounds), prj_crs=prj_crs, prj_text=prj_text,
+        county=county, user_crs=crs, user_cm=cm,
+    )  # fmt: skip
+    check_in_china(path, usable.total_bounds, decision)
     for text in decision.warnings:
         log.add(
             text,

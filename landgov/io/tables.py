@@ -26,6 +26,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,16 +136,53 @@ def _load_csv(path: Path) -> _Grid:
     return _Grid(rows, numbers, meta=meta)
 
 
+# What a file that is not a real .xlsx usually is, told by its first bytes.
+_NOT_XLSX = (
+    (b"\xd0\xcf\x11\xe0", "旧版 .xls 或加密的工作簿（扩展名却是 .xlsx）"),
+    (b"<", "网页/XML 文本（常见于系统导出的“伪 Excel”）"),
+    (b"%PDF", "PDF 文件"),
+)
+_XLSX_FIX = (
+    "在 Excel/WPS 中打开后另存为 .xlsx（不加密码）再读取；打不开说明文件已损坏，请向来源索取"
+)
+# Anything openpyxl, zipfile or the XML parser raise on a damaged workbook.
+_WORKBOOK_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,  # xml.etree ParseError and lxml XMLSyntaxError
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+)
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> DataFileError:
+    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    if not head:
+        what = "文件是空的（0 字节）"
+    elif isinstance(exc, zipfile.BadZipFile):
+        kind = next((k for magic, k in _NOT_XLSX if head.lstrip().startswith(magic)), None)
+        what = (
+            f"不是有效的 .xlsx（内容是{kind}）" if kind else "不是有效的 .xlsx（不是 zip 压缩包）"
+        )
+    else:
+        what = f"工作簿已损坏，无法读取（{type(exc).__name__}：{str(exc)[:120]}）"
+    return DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
+
+
 def _open_workbook(path: Path) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            wb = load_workbook(path, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise DataFileError(
-                f"{path.name}：无法作为 Excel 工作簿打开（{exc}）。处理：确认文件未加密、未损坏，"
-                "或在 Excel/WPS 中另存为 .xlsx 后重新读取"
-            ) from exc
+        # Our own handle, so that a workbook openpyxl cannot parse is still closed.
+        with path.open("rb") as handle:
+            try:
+                wb = load_workbook(handle, data_only=True)
+            except _WORKBOOK_ERRORS as exc:
+                raise _not_a_workbook(path, exc) from exc
     return wb, [str(w.message) for w in caught]
 
 
@@ -269,8 +307,12 @@ def _load_xls(path: Path) -> _Grid:
 def _load(
     path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
 ) -> _Grid:
+    if path.is_dir():
+        raise DataFileError(
+            f"{path}：这是一个文件夹，这里需要一个表格文件。处理：指定其中的 .xlsx 或 .csv 文件本身"
+        )
     if not path.is_file():
-        raise DataFileError(f"找不到文件：{path}")
+        raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
         return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)

@@ -1,0 +1,264 @@
+"""Checks on a layer file, before and after GDAL reads it, with Chinese messages naming the file.
+
+Before: :func:`check_layer_file` catches what GDAL would report in English or, worse, read
+silently wrong — a folder or a table where a layer is expected, a 0-byte file, a missing .shx or
+.dbf, a file that is not a Shapefile (or is GeoJSON text named .shp), and truncated .shp/.shx/.dbf
+files (GDAL would return fewer or empty parcels). GDAL's own exceptions become
+:class:`~landgov.errors.DataFileError` through :func:`gdal_error`.
+
+After: :func:`require_geometries` (a layer with no feature or no usable geometry),
+:func:`decide_crs` (CRS problems naming the file, a bad ``--crs``) and :func:`check_in_china`
+(a layer entirely outside China has the wrong CRS).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyogrio.errors
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from landgov.crs import CRSDecision, resolve_crs
+from landgov.errors import CRSError, DataFileError, GeometryError, Issue
+
+__all__ = [
+    "CHINA_BOUNDS",
+    "GDAL_ERRORS",
+    "check_in_china",
+    "check_layer_file",
+    "decide_crs",
+    "gdal_error",
+    "require_geometries",
+]
+
+_TABLES = {".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt"}
+_FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
+_SHP_MAGIC = 9994
+# Lon/lat box around China (incl. the South China Sea islands), CGCS2000 degrees.
+CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+_FIX_LAYER = (
+    "在 ArcGIS/QGIS 中打开检查，或重新导出为 Shapefile（.shp/.shx/.dbf/.prj 放在一起）或 GeoPackage"
+)
+GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# File-level checks: before GDAL sees the file, say in Chinese what is wrong with it
+
+
+def _file_error(path: Path, problem: str, fix: str = _FIX_LAYER) -> DataFileError:
+    return DataFileError(f"{path}：{problem}。处理：{fix}")
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _check_shp_bytes(path: Path, size: int) -> None:
+    with path.open("rb") as f:
+        head = f.read(100)
+    if head.lstrip()[:1] in (b"{", b"["):
+        raise _file_error(
+            path,
+            "内容是 GeoJSON/JSON 文本，扩展名却是 .shp",
+            "把扩展名改为 .geojson 后重新读取，或重新导出为真正的 Shapefile",
+        )
+    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != _SHP_MAGIC:
+        raise _file_error(
+            path, f"不是有效的 Shapefile（文件头不是 Shapefile 标识，前 8 字节：{head[:8]!r}）"
+        )
+    declared = struct.unpack(">i", head[24:28])[0] * 2
+    if size < declared:
+        raise _file_error(
+            path,
+            f"文件不完整：文件头声明 {declared:,} 字节，实际只有 {size:,} 字节"
+            "（复制或下载中断？），缺少的图形不会被悄悄略去",
+            "从原处重新复制完整的文件后重新读取",
+        )
+
+
+def _check_shx_bytes(shx: Path) -> int:
+    """Check the index file's length; returns its number of records."""
+    with shx.open("rb") as f:
+        head = f.read(100)
+    size = shx.stat().st_size
+    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != _SHP_MAGIC:
+        raise _file_error(shx, f"索引文件不是有效的 Shapefile 索引（{size} 字节）")
+    declared = struct.unpack(">i", head[24:28])[0] * 2
+    if size < declared:
+        raise _file_error(
+            shx,
+            f"索引文件不完整：文件头声明 {declared:,} 字节，实际只有 {size:,} 字节",
+            "从原处重新复制完整的 .shx 后重新读取",
+        )
+    return (declared - 100) // 8
+
+
+def _check_dbf_bytes(dbf: Path) -> int:
+    """Check the attribute table's length; returns its number of records."""
+    with dbf.open("rb") as f:
+        head = f.read(12)
+    size = dbf.stat().st_size
+    if len(head) < 12:
+        raise _file_error(dbf, f"属性表文件不完整（只有 {size} 字节）")
+    n_records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    needed = header_len + n_records * record_len
+    if size < needed:
+        raise _file_error(
+            dbf,
+            f"属性表文件不完整：文件头声明 {n_records:,} 条记录、需 {needed:,} 字节，"
+            f"实际只有 {size:,} 字节",
+            "从原处重新复制完整的 .dbf 后重新读取",
+        )
+    return n_records
+
+
+def _check_shapefile(path: Path, size: int) -> None:
+    _check_shp_bytes(path, size)
+    missing = [s for s in (".shx", ".dbf") if _sidecar(path, s) is None]
+    if missing:
+        what = {".shx": "索引文件", ".dbf": "属性表"}
+        names = "、".join(f"{path.with_suffix(s).name}（{what[s]}）" for s in missing)
+        raise _file_error(
+            path,
+            f"Shapefile 缺少配套文件 {names}",
+            "把同名的 .shp、.shx、.dbf（以及 .prj、.cpg）放在同一文件夹后重新读取",
+        )
+    shx, dbf = _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    assert shx is not None and dbf is not None
+    n_shapes, n_records = _check_shx_bytes(shx), _check_dbf_bytes(dbf)
+    if n_shapes != n_records:
+        raise _file_error(
+            path,
+            f"图形与属性记录数不一致：索引 {shx.name} 有 {n_shapes:,} 个图形，"
+            f"属性表 {dbf.name} 有 {n_records:,} 条记录（文件不配套或不完整）",
+            "确认 .shp/.shx/.dbf 来自同一次导出，从原处重新复制后重新读取",
+        )
+
+
+def check_layer_file(path: Path) -> None:
+    """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
+    if not path.exists():
+        raise _file_error(path, "文件不存在", "检查路径是否写错")
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        if suffix in _FOLDER_FORMATS:
+            return
+        raise _file_error(
+            path,
+            "这是一个文件夹，这里需要一个图层文件",
+            "指定文件夹中的 .shp（或 .gpkg/.geojson）文件本身",
+        )
+    if suffix in _TABLES:
+        raise _file_error(
+            path,
+            "这是表格文件，不是图层（没有图形）",
+            "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")
+    if suffix == ".shp":
+        _check_shapefile(path, size)
+
+
+def gdal_error(path: Path, exc: Exception) -> DataFileError:
+    return _file_error(path, f"无法读取图层（GDAL：{exc}）")
+
+
+def require_geometries(path: Path, *, n_rows: int, n_usable: int) -> None:
+    if n_rows == 0:
+        raise _file_error(
+            path,
+            "图层中没有任何要素（只有字段定义，0 行）",
+            "确认导出时没有勾选“仅导出所选要素”或设置了筛选条件，重新导出后再读取",
+        )
+    if n_usable == 0:
+        raise GeometryError(
+            [
+                Issue(
+                    path.name, "geometry", f"共 {n_rows} 行",
+                    "全部图形都为空或无法修复（如坐标含 NaN），图层没有可用的图形",
+                    "在 ArcGIS/QGIS 中检查几何（“检查几何”工具）并修复后重新导出",
+                )
+            ]
+        )  # fmt: skip
+
+
+def decide_crs(
+    path: Path, bounds: tuple[float, ...], *, user_crs: str | CRS | None, **options: Any
+) -> CRSDecision:
+    """:func:`resolve_crs` with every problem naming the file (and a bad ``--crs`` caught)."""
+    try:
+        return resolve_crs(bounds, user_crs=user_crs, **options)  # type: ignore[arg-type]
+    except CRSError as exc:
+        if not exc.issues:
+            raise
+        raise CRSError(
+            [dataclasses.replace(i, source=f"{path.name} {i.source}") for i in exc.issues]
+        ) from exc
+    except PyprojCRSError as exc:
+        raise CRSError(
+            [
+                Issue(
+                    path.name, "--crs", str(user_crs), f"无法识别的坐标系（{exc}）",
+                    "写作 EPSG 代码，如 --crs EPSG:4549（CGCS2000 3 度带 120°E）",
+                )
+            ]
+        ) from exc  # fmt: skip
+
+
+def _degrees(bounds: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat (CGCS2000) of the four corners of ``bounds``."""
+    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    xs = [bounds[0], bounds[2], bounds[0], bounds[2]]
+    ys = [bounds[1], bounds[1], bounds[3], bounds[3]]
+    lon, lat = to_deg.transform(xs, ys, errcheck=False)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def check_in_china(path: Path, bounds: np.ndarray, decision: CRSDecision) -> None:
+    """A layer whose every coordinate lies outside China has the wrong CRS (or is not ours)."""
+    lon, lat = _degrees(bounds, decision.crs)
+    lo_min, la_min, lo_max, la_max = CHINA_BOUNDS
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    overlaps = bool(
+        finite.all()
+        and lon.max() >= lo_min
+        and lon.min() <= lo_max
+        and lat.max() >= la_min
+        and lat.min() <= la_max
+    )
+    if overlaps:
+        return
+    seen = (
+        f"经度 {np.nanmin(lon):.3f}～{np.nanmax(lon):.3f}，"
+        f"纬度 {np.nanmin(lat):.3f}～{np.nanmax(lat):.3f}"
+        if finite.any()
+        else f"原始坐标范围 {tuple(round(float(b), 1) for b in bounds)}"
+    )
+    raise CRSError(
+        [
+            Issue(
+                path.name, "坐标", seen,
+                f"按 {decision.epsg}（{decision.crs.name}）换算后，整个图层都不在中国境内",
+                "坐标系很可能不对：用 landgov inspect 查看坐标系依据，用 --crs 指定正确的坐标系"
+                "（如 EPSG:4549），或确认这是本县的数据",
+            )
+        ]
+    )  # fmt: skip

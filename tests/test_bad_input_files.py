@@ -327,7 +327,7 @@ def test_out_below_a_file(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
     blocker = tmp_path / "结果"
     blocker.write_text("", encoding="utf-8")
     result = run_cli("far", "-p", inputs[0], "-e", inputs[1], "-o", blocker / "增容")
-    assert_clean_error(result, code=EXIT_INPUT, contains="是文件而不是文件夹")
+    assert_clean_error(result, code=EXIT_INPUT, contains="已存在且是文件")
 
 
 def test_out_name_too_long_in_bytes(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
@@ -444,7 +444,8 @@ def test_map_of_a_folder_without_results(tmp_path: Path) -> None:
 def test_map_of_a_damaged_geopackage(tmp_path: Path) -> None:
     (tmp_path / "landgov.gpkg").write_bytes(bytes(range(256)) * 16)
     result = run_cli("map", tmp_path, "--out", tmp_path / "图.html")
-    assert_clean_error(result, code=EXIT_INPUT, contains="landgov.gpkg")
+    # no sealed manifest beside it: refused before GDAL reads the damaged file
+    assert_clean_error(result, code=EXIT_INPUT, contains="manifest.json")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,10 +508,14 @@ def test_disk_full_for_real(tmp_path: Path, inputs: tuple[Path, Path]) -> None:
         pytest.skip("cannot mount a tmpfs here")
     try:
         result = run_cli("screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", disk / "结果")
+        left = sorted(p.name for p in disk.iterdir())
     finally:
         subprocess.run(["umount", str(disk)], check=True)
-    assert_clean_error(result, code=EXIT_INPUT, contains="磁盘空间不足")
-    assert str(disk / "结果") in result.stderr
+    text = assert_clean_error(result, code=EXIT_INPUT, contains="磁盘空间不足")
+    assert str(disk / "结果") in text
+    assert "landgov-tmp" not in text  # the user's folder is named, not the temporary one
+    assert "未被改动" in text
+    assert not [n for n in left if "landgov-tmp" in n]  # the half-written folder is gone
 
 
 def test_write_failure_reads_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

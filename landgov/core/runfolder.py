@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from landgov import __version__
-from landgov.errors import DataFileError
+from landgov.errors import DataFileError, LandgovError, os_error_message
 
 __all__ = [
     "FORMS_DIR",
@@ -524,7 +524,10 @@ def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
     if not target.exists():
         return None
     if not target.is_dir():
-        raise DataFileError(f"输出位置 {target} 是一个文件，不是文件夹：请换一个文件夹名")
+        raise DataFileError(
+            f"输出位置「{target}」已存在且是文件，不是文件夹。"
+            "处理：改用其他 --out 文件夹名，或先移走该文件"
+        )
     present = sorted(p.name for p in target.iterdir())
     if not present:
         return None
@@ -668,6 +671,17 @@ def _check_target(target: Path, inputs: Mapping[str, Path]) -> None:
             )
 
 
+def _failed_write(exc: OSError, temp: Path, target: Path) -> DataFileError:
+    """A failed write inside the temporary folder, told in terms of ``target``.
+
+    The temporary folder is gone by then, so the message says the output folder was left as
+    it was (the previous complete run, or nothing).
+    """
+    text = str(exc) if isinstance(exc, LandgovError) else os_error_message(exc)
+    text = text.replace(str(temp), str(target)).replace("；已写出的部分文件不完整，请勿使用", "")
+    return DataFileError(f"{text}。输出文件夹「{target}」未被改动（仍是上次的完整结果，或不存在）")
+
+
 @contextmanager
 def open_run(
     target: str | Path,
@@ -736,6 +750,9 @@ def open_run(
                 raise RuntimeError(f"stage {stage} ended without RunFolder.finish()")
             folder.manifest = write_manifest(temp, {**kept, stage: folder.section})
             _swap(temp, target)
+        except OSError as exc:  # a write failed: name the user's folder, not the temporary one
+            shutil.rmtree(temp, ignore_errors=True)
+            raise _failed_write(exc, temp, target) from exc
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise

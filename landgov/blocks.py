@@ -152,9 +152,8 @@ def find_blocks(
         input has a ``path`` column.
     """
     comp = label_blocks(parcels, gap_m=gap_m)
-    if "area_m2" in parcels.columns:
+    if "area_m2" in parcels.columns:  # blank = flagged implausible or no geometry: not counted
         area_m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
-        area_m2 = area_m2.fillna(parcels.geometry.area)
     else:
         area_m2 = parcels.geometry.area
     valid = comp.notna()

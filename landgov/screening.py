@@ -133,11 +133,18 @@ def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Serie
 
 
 def _area_mu(parcels: pd.DataFrame) -> pd.Series:
+    """Land area in 亩: ``area_mu``, else ``area_m2`` / (10000/15).
+
+    The geometry's area is used only when the frame has no ``area_m2`` column at all: an
+    ``area_m2`` left blank by the reader (no geometry) or by the plausibility step (a zero-area
+    polygon, a sliver) stays missing, so the checks that need it say 待核实.
+    """
     area_mu = numeric_column(parcels, "area_mu")
     if area_mu.isna().any():
-        area_m2 = numeric_column(parcels, "area_m2")
-        if isinstance(parcels, gpd.GeoDataFrame):
-            area_m2 = area_m2.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
+        if "area_m2" in parcels.columns or not isinstance(parcels, gpd.GeoDataFrame):
+            area_m2 = numeric_column(parcels, "area_m2")
+        else:
+            area_m2 = pd.Series(parcels.geometry.area, index=parcels.index)
         area_mu = area_mu.fillna(m2_to_mu(area_m2))
     return area_mu
 

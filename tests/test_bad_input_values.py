@@ -382,3 +382,19 @@ def test_far_run_sets_a_1e30_investment_to_missing(tmp_path):
     apps = gpd.read_file(out / "landgov.gpkg", layer="far_applications")
     assert len(apps) == ws.max_row - 1  # every application is still there
     assert pd.isna(apps.set_index("application_id").loc[app_id, "investment_wan"])
+
+
+def test_a_flagged_area_stays_missing_downstream() -> None:
+    """A parcel area set to missing (sliver, zero area) is not brought back from the geometry."""
+    from landgov.blocks import find_blocks
+
+    squares = [box(0, 0, 100, 100), box(100, 0, 200, 100)]  # touching, 1 ha each
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["A", "B"], "area_m2": [10_000.0, np.nan]}, geometry=squares, crs=4549
+    )
+    _, blocks = find_blocks(parcels, gap_m=5, min_area_mu=1)
+    assert len(blocks) == 1
+    assert blocks["area_mu"].iloc[0] == pytest.approx(15.0)  # A's 1 ha only; B's area unknown
+    no_column = parcels.drop(columns="area_m2")  # no area column at all: the geometry's area
+    _, blocks = find_blocks(no_column, gap_m=5, min_area_mu=1)
+    assert blocks["area_mu"].iloc[0] == pytest.approx(30.0)

@@ -243,7 +243,7 @@ def _check_sign(value: float, raw: str, unit: str | None) -> tuple[float | None,
         return value, None
     if unit in _NON_NEGATIVE:
         return None, f"数值为负（{raw}），{_LABEL[unit]}不能为负数，已按缺失处理"
-    return value, f"数值为负（{raw}），已保留，请核实"
+    return value, f"数值为负（{raw}），请核实（能否使用由数据合理性规则判定）"
 
 
 def parse_quantity(

@@ -77,9 +77,9 @@ def _compare_unkeyed(name: str, before: pd.DataFrame, after: pd.DataFrame) -> li
         return [*lines, "   identical"]
     lines.append(f"   rows only before: {sum(gone.values())}, only after: {sum(new.values())}")
     for row in list(gone)[:3]:
-        lines.append(f"   - {' | '.join(row)[:300]}")
+        lines.append(f"   - {' | '.join(map(str, row))[:300]}")
     for row in list(new)[:3]:
-        lines.append(f"   + {' | '.join(row)[:300]}")
+        lines.append(f"   + {' | '.join(map(str, row))[:300]}")
     return lines
 
 

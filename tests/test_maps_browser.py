@@ -132,6 +132,20 @@ def test_click_opens_the_parcel_record(driver: Any, run: RunFacts, tmp_path: Pat
     assert head == "地企档案 · 330603001001GB00009"
 
 
+def _click_item_with(driver: Any, text: str) -> bool:
+    """Click the first search hit showing ``text``; False (try again) while the list redraws."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        for item in driver.find_elements("css selector", ".lg-search-item"):
+            if text in item.text:
+                item.click()
+                return True
+    except StaleElementReferenceException:
+        return False
+    return False
+
+
 def test_injected_names_show_as_text_and_run_nothing(
     driver: Any, run: RunFacts, tmp_path: Path
 ) -> None:
@@ -149,10 +163,8 @@ def test_injected_names_show_as_text_and_run_nothing(
     # the search box lists the same names as text
     box = driver.find_element("css selector", ".lg-search-input")
     box.send_keys("onerror")
-    WebDriverWait(driver, 5).until(lambda d: d.find_elements("css selector", ".lg-search-item"))
-    item = driver.find_element("css selector", ".lg-search-item")
-    assert INJECTIONS[0] in item.text
-    item.click()
+    # the list is redrawn after each key: click the hit once a drawn list shows it as text
+    WebDriverWait(driver, 10).until(lambda d: _click_item_with(d, INJECTIONS[0]))
     WebDriverWait(driver, 5).until(
         lambda d: any(
             e.get_attribute("textContent").endswith("GB00000")

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pytest
 from _browser import chromium_driver, console_errors, missing_browser, requested_urls, wait_drawn
 from _mapfixtures import INJECTIONS, RunFacts, write_run
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from landgov.maps import build_map
@@ -80,7 +81,7 @@ def test_offline_map_draws_every_parcel_and_requests_nothing(
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "map_demo.png"
     driver.execute_script("landgovMap.openParcel(5)")
-    WebDriverWait(driver, 5).until(
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: d.execute_script(
             "var p = document.querySelector('.leaflet-popup');"
             "return p && getComputedStyle(p).opacity === '1'"
@@ -134,8 +135,6 @@ def test_click_opens_the_parcel_record(driver: Any, run: RunFacts, tmp_path: Pat
 
 def _click_item_with(driver: Any, text: str) -> bool:
     """Click the first search hit showing ``text``; False (try again) while the list redraws."""
-    from selenium.common.exceptions import StaleElementReferenceException
-
     try:
         for item in driver.find_elements("css selector", ".lg-search-item"):
             if text in item.text:
@@ -165,7 +164,7 @@ def test_injected_names_show_as_text_and_run_nothing(
     box.send_keys("onerror")
     # the list is redrawn after each key: click the hit once a drawn list shows it as text
     WebDriverWait(driver, 10).until(lambda d: _click_item_with(d, INJECTIONS[0]))
-    WebDriverWait(driver, 5).until(
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: any(
             e.get_attribute("textContent").endswith("GB00000")
             for e in d.find_elements("css selector", ".lg-popup-head")

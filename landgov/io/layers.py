@@ -6,24 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pandas as pd
 from pyproj import CRS
 
+from landgov.core.missing import parse_yes_no
 from landgov.io.fields import DEMOLITION_FIELDS, PLANNING_FIELDS, TOWNSHIP_FIELDS, ZONE_FIELDS
 from landgov.io.parcels import read_layer
 from landgov.io.problems import ReadResult
 
 __all__ = ["read_demolition", "read_planning", "read_townships", "read_zones"]
 
-_YES = {"是", "内", "控制线内", "y", "yes", "true", "1"}
-_NO = {"否", "外", "控制线外", "n", "no", "false", "0"}
+_INSIDE = frozenset({"内", "控制线内"})  # 工业用地控制线 answers beyond the shared 是/否 words
+_OUTSIDE = frozenset({"外", "控制线外"})
 
 
-def _yes_no(value: object) -> bool | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip().lower()
-    return True if text in _YES else False if text in _NO else None
+def _inside(value: object) -> bool | None:
+    return parse_yes_no(value, yes=_INSIDE, no=_OUTSIDE)
 
 
 def read_planning(
@@ -36,7 +33,7 @@ def read_planning(
     res = read_layer(path, specs=PLANNING_FIELDS, aliases=aliases, crs=crs)
     data = res.data
     if "inside_control_line" in data:
-        data = data.assign(inside_control_line=data["inside_control_line"].map(_yes_no))
+        data = data.assign(inside_control_line=data["inside_control_line"].map(_inside))
     return ReadResult(data, res.rejected, res.problems, res.meta)
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 from landgov import __version__
 from landgov.cli_sheet import sheet_option
 from landgov.core.dates import AS_OF_FORMS, parse_as_of
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -53,7 +54,6 @@ from landgov.io import (
 )
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
-from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.pipeline import RunInputs, plausible_reads, write_layer
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms

@@ -36,9 +36,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.errors import Issue, SchemaError
 from landgov.ids import USCCStatus, check_uscc, normalize_uscc
-from landgov.io.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.policy import Profile
 from landgov.units import m2_to_mu
 from landgov.verdict import Citation
@@ -150,7 +150,7 @@ class LinkResult:
     unmatched_enterprises, unmatched_links
         Input rows that joined nothing, with ``unmatched_reason``.
     problems
-        The problems table (:data:`landgov.io.problems.PROBLEM_COLUMNS`).
+        The problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`).
     settings
         The linking settings used.
     """

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from landgov import __version__
 from landgov.core.dates import parse_as_of
 from landgov.core.plausible import check_reads
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.errors import write_failure
@@ -38,7 +39,6 @@ from landgov.io import (
     read_planning,
     read_townships,
 )
-from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook

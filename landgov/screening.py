@@ -40,9 +40,9 @@ from landgov.core.dates import parse_as_of
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import format_number, is_missing, numeric_column, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
+from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import SEVERITIES, ScreeningStatus
 from landgov.errors import InputError, Issue
-from landgov.io.problems import ProblemLog, Severity
 from landgov.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
 from landgov.policy import Profile
 from landgov.units import m2_to_mu
@@ -1017,7 +1017,7 @@ class ScreeningResult:
     blocks
         连片 blocks of the 治理清单 plots (:func:`landgov.blocks.find_blocks`).
     problems
-        Problems table (:data:`landgov.io.problems.PROBLEM_COLUMNS`): what could not be used.
+        Problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`): what could not be used.
     """
 
     parcels: gpd.GeoDataFrame

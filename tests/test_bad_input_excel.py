@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import (
     EXCEL_CELL_LIMIT,
     cell_text,
@@ -31,7 +32,6 @@ from landgov.core.safe_text import (
     cut_mark,
     is_formula_like,
 )
-from landgov.io.problems import PROBLEM_COLUMNS
 from landgov.reports.excel import write_sheet, write_workbook
 from landgov.reports.packet import PACKET_COLUMNS, SHEET, write_packet
 from landgov.sample._writers import write_csv, write_xlsx

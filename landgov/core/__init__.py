@@ -1,6 +1,6 @@
 """Shared core: each policy-independent concept once, used by every stage.
 
-Modules (one concept each): ``dates`` (the one ``as_of`` / date parser), ``missing`` (what
+Modules (one concept each): ``problems`` (the problem log every stage writes, :class:`ReadResult`), ``dates`` (the one ``as_of`` / date parser), ``missing`` (what
 counts as a missing value, yes/no parsing), ``vocab`` (grades, severities, paths, verdicts as
 enums), ``landuse`` (the profile-driven land-use matcher), ``overlay`` (area share of each parcel
 inside a layer), ``plausible`` (sanity bounds from the profile), ``runfolder`` (atomic run

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.problems import ReadResult, Severity
 from landgov.ids import USCCStatus, check_parcel_code
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
-from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["RELATIONS", "read_links", "relation_of"]

@@ -37,6 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import DataFileError, EncodingError, Issue, SchemaError
 from landgov.io._convert import (
     ACTION_CHECK,
@@ -48,7 +49,6 @@ from landgov.io._convert import (
 )
 from landgov.io.fields import ColumnMatch, FieldSpec, map_columns
 from landgov.io.numbers import is_unit
-from landgov.io.problems import ProblemLog, ReadResult, Severity
 from landgov.io.sheets import sheet_for, tied_sheets_error
 
 __all__ = ["read_table"]

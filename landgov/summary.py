@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import numeric_column
-from landgov.paths import TreatmentPath
 from landgov.policy import Profile
+from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
 __all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise"]

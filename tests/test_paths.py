@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landgov.errors import ProfileError
-from landgov.paths import (
+from landgov.policy import list_profiles, load_profile
+from landgov.screening.paths import (
     CHECK_NAMES,
     TreatmentPath,
     assign_paths,
     rule_table,
     validate_rule_table,
 )
-from landgov.policy import list_profiles, load_profile
 from landgov.verdict import Citation, Status, Verdict
 
 CIT = Citation("001", "三(一)1")

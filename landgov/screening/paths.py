@@ -309,7 +309,13 @@ def validate_rule_table(rules: Any, *, source: str = "paths.rules") -> list[Issu
     """
     if isinstance(rules, str | bytes) or not isinstance(rules, Sequence) or not rules:
         return [
-            Issue(source, "paths.rules", rules, "规则表必须是非空列表", "见 landgov/paths.py 说明")
+            Issue(
+                source,
+                "paths.rules",
+                rules,
+                "规则表必须是非空列表",
+                "见 landgov/screening/paths.py 说明",
+            )
         ]
     seen: set[str] = set()
     issues: list[Issue] = []

@@ -43,6 +43,7 @@ from landgov.core.runfolder import (
     open_run,
 )
 from landgov.far import compute_far
+from landgov.far.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 from landgov.io import (
     read_compliance,
     read_demolition,
@@ -59,7 +60,6 @@ from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
 from landgov.reports.excel import Written, write_sheet
 from landgov.reports.packet import packet_frame, write_packet
-from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 
 __all__ = ["FORM_MODES", "FarRun", "command", "run_far"]
 

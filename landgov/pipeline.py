@@ -317,7 +317,7 @@ def _screen(
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         if inputs.height_raster is not None:  # built-up cover: evidence for idle land
-            from landgov.raster import built_cover
+            from landgov.far.raster import built_cover
 
             lp["built_cover"] = built_cover(lp, inputs.height_raster)
     with stages.stage("筛查与路径"):

@@ -32,10 +32,10 @@ from landgov.core.safe_text import (
     cut_mark,
     is_formula_like,
 )
+from landgov.far.zengrong import CONDITIONS
 from landgov.reports.excel import write_sheet, write_workbook
 from landgov.reports.packet import PACKET_COLUMNS, SHEET, write_packet
 from landgov.sample._writers import write_csv, write_xlsx
-from landgov.zengrong import CONDITIONS
 from tests._cli import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -11,10 +11,10 @@ import pytest
 import shapely
 
 from landgov.far import compute_far
+from landgov.far.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 from landgov.policy import load_profile
 from landgov.units import M2_PER_MU
 from landgov.verdict import Status
-from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 
 X0, Y0 = 500000.0, 3300000.0
 AS_OF = dt.date(2024, 6, 30)

@@ -26,7 +26,7 @@ cells = [
         "from landgov.io.applications import read_applications\n"
         "from landgov.policy import load_profile\n"
         "from landgov.far import compute_far\n"
-        "from landgov.zengrong import CONDITIONS, CONDITION_LABELS, check_parcels, "
+        "from landgov.far.zengrong import CONDITIONS, CONDITION_LABELS, check_parcels, "
         "check_applications\n"
         "from landgov.reports.chushen import write_form, FORM_ROWS\n\n"
         "OUT = Path(tempfile.mkdtemp(prefix='landgov_02_'))\n"

@@ -2,8 +2,8 @@
 
 Each is a ``str`` enum (:class:`enum.StrEnum`), so its members compare equal to, and are written
 out as, the Chinese text the outputs have always carried (``Status.FAIL == "不符合"``). Modules
-that used to define these (``landgov.verdict``, ``landgov.zengrong``, ``landgov.screening``,
-``landgov.efficiency``, ``landgov.screening.paths``, ``landgov.industry``,
+that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``landgov.screening``,
+``landgov.efficiency``, ``landgov.screening.paths``, ``landgov.far.industry``,
 ``landgov.io.compliance``) re-export them from here.
 
 - :class:`Status`: 符合 / 不符合 / 待核实 / 待承诺 — one check's verdict;

@@ -47,7 +47,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
 
     A plot is started when it has a ``start_date`` or ``completion_date`` on or before
     ``as_of``, a floor area above 0, or a ``built_cover`` (share of the plot built up, from a
-    raster: :func:`landgov.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
+    raster: :func:`landgov.far.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
     it is known not to be started when those dates are empty and either ``floor_area_m2`` is 0
     or the raster shows nothing built. Idle when not started and
     ``idle_years = full years(contract_start_date → as_of)`` ≥ ``screening.idle_years``; after
@@ -198,7 +198,7 @@ def check_under_used(
 
     The floor is the national floor of the main enterprise's GB/T 4754 division
     (``far.national_floors``, *ext: 工业项目建设用地控制指标 2008*) when known, else
-    ``screening.under_used_far_default``. 容积率 is ``far`` (from :mod:`landgov.far`), else
+    ``screening.under_used_far_default``. 容积率 is ``far`` (from :mod:`landgov.far.ratio`), else
     ``floor_area_m2 / area_m2``, else ``far_declared``.
 
     Returns

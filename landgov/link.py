@@ -1,7 +1,7 @@
 """地企关联: join parcels and enterprises, measure each enterprise's land and share its totals.
 
 One parcel may hold its owner (权利人, ``relation = owner``) and several tenants; one enterprise may
-use several parcels (DOMAIN.md §2). :func:`link_parcels` turns the link table into
+use several parcels (docs/domain.md §2). :func:`link_parcels` turns the link table into
 
 - ``pairs``: one row per (parcel, enterprise) with the area the enterprise uses there,
 - ``enterprises``: every enterprise with its land measured from parcel geometry,
@@ -85,7 +85,7 @@ class Relation(enum.StrEnum):
 
 
 class TenancyMode(enum.StrEnum):
-    """How tenants are evaluated (``linking.tenancy_mode``, DOMAIN.md §2)."""
+    """How tenants are evaluated (``linking.tenancy_mode``, docs/domain.md §2)."""
 
     MERGED = "merged"  # 合并评价，共用一个等级（遂昌）
     FOLLOW_OWNER = "follow_owner"  # 随出租方等级（江山）

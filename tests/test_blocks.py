@@ -1,4 +1,4 @@
-"""连片 blocks on hand-drawn plots (DOMAIN.md §7; 100 亩 [000 4]; 30 m gap project default)."""
+"""连片 blocks on hand-drawn plots (docs/domain.md §7; 100 亩 [000 4]; 30 m gap project default)."""
 
 from __future__ import annotations
 

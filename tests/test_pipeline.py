@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from landgov.cli import cli
 from landgov.core.runfolder import file_sha256 as sealed_sha
-from landgov.pipeline import RunInputs, run_screening
 from landgov.policy import list_profiles
+from landgov.run.files import RunInputs
+from landgov.run.screening import run_screening
 from landgov.screening.paths import TreatmentPath
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -1,4 +1,4 @@
-"""The seven 亩均效益 indicators (DOMAIN.md §3)."""
+"""The seven 亩均效益 indicators (docs/domain.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Screening: per-plot checks, the 底数清单 and the 治理清单 (DOMAIN.md §4).
+"""Screening: per-plot checks, the 底数清单 and the 治理清单 (docs/domain.md §4).
 
 Every check is one public function returning a :class:`~landgov.verdict.Verdict` per parcel (a
 Series aligned with the input index): 符合 when no problem is found, 不符合 when one is, 待核实 when

@@ -1,4 +1,4 @@
-"""连片 blocks: plots that touch or lie within a road's width of each other (DOMAIN.md §7).
+"""连片 blocks: plots that touch or lie within a road's width of each other (docs/domain.md §7).
 
 越城 targets low-efficiency land in blocks of 100 亩 and more for 连片改造 and 连片腾退 [000 4].
 A block is a connected component of the graph whose edges join plots at most ``gap_m`` metres

@@ -1,4 +1,4 @@
-"""四个一批: one treatment path for every plot on the 治理清单 (DOMAIN.md §5).
+"""四个一批: one treatment path for every plot on the 治理清单 (docs/domain.md §5).
 
 The seeds name the four paths — 拆除重建、整治提升、功能转型、关停退出 [002 三(一)2; 001 三(一)2] —
 but give no criteria, so the path is decided by an **ordered, editable rule table** stored in the

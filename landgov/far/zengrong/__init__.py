@@ -19,13 +19,14 @@ steps listed for the joint meeting, [四(五)]). Missing data is never read as a
 
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong._case import CONDITION_LABELS, CONDITIONS
-from landgov.far.zengrong._check import check_applications, check_parcels
+from landgov.far.zengrong._check import ZengrongInputs, check_applications, check_parcels
 from landgov.far.zengrong._outcome import overall
 
 __all__ = [
     "CONDITIONS",
     "CONDITION_LABELS",
     "Eligibility",
+    "ZengrongInputs",
     "check_applications",
     "check_parcels",
     "overall",

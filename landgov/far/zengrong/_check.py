@@ -1,10 +1,16 @@
-"""The two entry points: screen every parcel, check every application."""
+"""The two entry points: screen every parcel, check every application.
+
+Both read one :class:`ZengrongInputs` and share one preamble (:func:`_context`: the per-parcel
+facts, the enterprises, the records) and one tail (:func:`_finish`: catalogue edition,
+candidate flag, as-of date).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -20,6 +26,7 @@ from landgov.far.zengrong._case import (
 )
 from landgov.far.zengrong._facts import (
     _prepare,
+    _RecordIndex,
     _records,
     _records_for,
     _relaxation,
@@ -49,32 +56,92 @@ def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
     return row
 
 
-def check_parcels(
-    parcels: gpd.GeoDataFrame,
-    far: pd.DataFrame,
-    *,
-    profile: Profile,
-    as_of: dt.date,
-    enterprises: pd.DataFrame | None = None,
-    links: pd.DataFrame | None = None,
-    compliance: pd.DataFrame | None = None,
-    planning: gpd.GeoDataFrame | None = None,
-    demolition: gpd.GeoDataFrame | None = None,
-    special_zones: gpd.GeoDataFrame | None = None,
-) -> gpd.GeoDataFrame:
-    """Screen every parcel for 增容 (走访摸排 [000 附件3 六(一)]).
+@dataclass(frozen=True)
+class ZengrongInputs:
+    """What both 增容 checks read.
 
-    Parameters
+    Attributes
     ----------
     parcels
         Canonical parcels (``parcel_id``, ``holder``, ``land_use``, ``right_type``,
         ``area_declared_m2``, ``township``, ``completion_date``, geometry).
     far
         :func:`landgov.far.ratio.compute_far` of the same parcels.
-    profile, as_of
-        Policy profile (sections ``far`` and ``zengrong``) and the date records are judged at.
+    profile
+        Policy profile (sections ``far`` and ``zengrong``).
+    as_of
+        The date records are judged at.
     enterprises, links, compliance, planning, demolition, special_zones
         Canonical tables/layers; any left out makes the checks that need it 待核实.
+    """
+
+    parcels: gpd.GeoDataFrame
+    far: pd.DataFrame
+    profile: Profile
+    as_of: dt.date
+    enterprises: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+    compliance: pd.DataFrame | None = None
+    planning: gpd.GeoDataFrame | None = None
+    demolition: gpd.GeoDataFrame | None = None
+    special_zones: gpd.GeoDataFrame | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The preamble both checks share: facts per parcel, enterprises, records, settings."""
+
+    facts: pd.DataFrame
+    by_uscc: dict[str, dict[str, Any]]
+    users: pd.Series
+    settings: _Settings
+    records: _RecordIndex | None
+    sectors: tuple[str, ...]
+
+    def judge(self, case: _Case) -> dict[str, Any]:
+        """One output row: every condition, the overall outcome, any relaxation."""
+        relax = _relaxation(case.enterprise, self.sectors)
+        return _row_out(_evaluate(case, self.settings), relax)
+
+
+def _context(inputs: ZengrongInputs) -> _Context:
+    facts, by_uscc, users = _prepare(
+        inputs.parcels,
+        inputs.far,
+        enterprises=inputs.enterprises,
+        links=inputs.links,
+        planning=inputs.planning,
+        demolition=inputs.demolition,
+        special_zones=inputs.special_zones,
+        profile=inputs.profile,
+    )
+    return _Context(
+        facts,
+        by_uscc,
+        users,
+        _Settings(inputs.profile, inputs.as_of),
+        _records(inputs.compliance),
+        tuple(inputs.profile.value("zengrong.relaxation_sectors")),
+    )
+
+
+def _finish(out: pd.DataFrame, s: _Settings) -> None:
+    """The tail both checks share: catalogue edition, candidate flag, as-of date."""
+    out["catalogue_edition"] = catalogue_edition(
+        s.as_of, switch_date=s.value("catalogue_2024_from")
+    )
+    out["candidate"] = out["zengrong"].ne(Eligibility.INELIGIBLE.value)
+    out["as_of"] = s.as_of.isoformat()
+
+
+def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
+    """Screen every parcel for 增容 (走访摸排 [000 附件3 六(一)]).
+
+    Parameters
+    ----------
+    inputs
+        The parcels, their 容积率, the profile, the date and the optional tables
+        (:class:`ZengrongInputs`).
 
     Returns
     -------
@@ -86,37 +153,23 @@ def check_parcels(
         ``special_zone``, ``catalogue_edition``, ``candidate`` (not 不可申报) and ``verdicts``
         (the :class:`~landgov.verdict.Verdict` objects).
     """
-    facts, by_uscc, users = _prepare(
-        parcels,
-        far,
-        enterprises=enterprises,
-        links=links,
-        planning=planning,
-        demolition=demolition,
-        special_zones=special_zones,
-        profile=profile,
-    )
-    settings = _Settings(profile, as_of)
-    rec = _records(compliance)
-    sectors = tuple(profile.value("zengrong.relaxation_sectors"))
+    ctx = _context(inputs)
+    parcels = inputs.parcels
     rows = []
-    records = zip(users.tolist(), parcels.to_dict("records"), facts.to_dict("records"), strict=True)
+    records = zip(
+        ctx.users.tolist(), parcels.to_dict("records"), ctx.facts.to_dict("records"), strict=True
+    )
     for uscc, parcel, fact in records:
-        ent = by_uscc.get(uscc) if uscc else None
-        case = _Case(parcel, fact, fact, ent, _records_for(rec, uscc, parcel.get("parcel_id")))
-        rows.append(_row_out(_evaluate(case, settings), _relaxation(ent, sectors)))
-    return _assemble(parcels, facts, users=users, by_uscc=by_uscc, rows=rows, s=settings)
+        ent = ctx.by_uscc.get(uscc) if uscc else None
+        found = _records_for(ctx.records, uscc, parcel.get("parcel_id"))
+        rows.append(ctx.judge(_Case(parcel, fact, fact, ent, found)))
+    return _assemble(parcels, ctx, rows=rows)
 
 
 def _assemble(
-    parcels: gpd.GeoDataFrame,
-    facts: pd.DataFrame,
-    *,
-    users: pd.Series,
-    by_uscc: Mapping[str, Mapping[str, Any]],
-    rows: list[dict[str, Any]],
-    s: _Settings,
+    parcels: gpd.GeoDataFrame, ctx: _Context, *, rows: list[dict[str, Any]]
 ) -> gpd.GeoDataFrame:
+    facts, users, by_uscc = ctx.facts, ctx.users, ctx.by_uscc
     verdicts = pd.DataFrame(rows, index=parcels.index)
     head = pd.DataFrame(
         {
@@ -137,37 +190,30 @@ def _assemble(
     keep = [c for c in facts.columns if not c.endswith("_given")]
     out = pd.concat([head, facts[keep], verdicts], axis=1)
     out["land_mu"] = m2_to_mu(out["land_area_m2"])
-    out["catalogue_edition"] = catalogue_edition(
-        s.as_of, switch_date=s.value("catalogue_2024_from")
-    )
-    out["candidate"] = out["zengrong"].ne(Eligibility.INELIGIBLE.value)
-    out["as_of"] = s.as_of.isoformat()
+    _finish(out, ctx.settings)
     return gpd.GeoDataFrame(out, geometry=parcels.geometry, crs=parcels.crs)
+
+
+def _float(value: Any) -> float:
+    """``value`` as a number; NaN when missing."""
+    return math.nan if is_missing(value) else float(value)
 
 
 def _after(
     app: Mapping[str, Any], fact: Mapping[str, Any], ent: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """Figures after the project: 容积率, 亩均税收, investment intensity (per 亩 of this plot)."""
-    land = fact.get("land_area_m2")
-    land = float(land) if not is_missing(land) and float(land) > 0 else math.nan
+    area = _float(fact.get("land_area_m2"))
+    land = area if area > 0 else math.nan
     land_mu = land / M2_PER_MU
-    added = app.get("added_floor_m2")
-    floor = fact.get("floor_area_m2")
-    far_after = (
-        (float(floor) + float(added)) / land
-        if not (is_missing(added) or is_missing(floor))
-        else math.nan
-    )
+    floor_after = _float(fact.get("floor_area_m2")) + _float(app.get("added_floor_m2"))
 
-    def per_mu(x: object) -> float:
-        return float(x) / land_mu if not is_missing(x) and land_mu > 0 else math.nan
+    def per_mu(x: Any) -> float:
+        return _float(x) / land_mu if land_mu > 0 else math.nan
 
     return {
-        "far_after": far_after,
-        "floor_area_after_m2": float(floor) + float(added)
-        if not (is_missing(added) or is_missing(floor))
-        else math.nan,
+        "far_after": floor_after / land,
+        "floor_area_after_m2": floor_after,
         "tax_per_mu_now_wan": _tax_per_mu_now(ent, land_mu),
         "tax_per_mu_after_wan": per_mu(app.get("tax_after_wan")),
         "investment_per_mu_wan": per_mu(app.get("fixed_investment_wan")),
@@ -187,20 +233,7 @@ _APP_COLUMNS = (
 )
 
 
-def check_applications(
-    applications: pd.DataFrame,
-    parcels: gpd.GeoDataFrame,
-    far: pd.DataFrame,
-    *,
-    profile: Profile,
-    as_of: dt.date,
-    enterprises: pd.DataFrame | None = None,
-    links: pd.DataFrame | None = None,
-    compliance: pd.DataFrame | None = None,
-    planning: gpd.GeoDataFrame | None = None,
-    demolition: gpd.GeoDataFrame | None = None,
-    special_zones: gpd.GeoDataFrame | None = None,
-) -> gpd.GeoDataFrame:
+def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gpd.GeoDataFrame:
     """Check each 增容 application against scope, the cap and conditions 1–8.
 
     Parameters
@@ -210,8 +243,7 @@ def check_applications(
         ``parcel_id``, ``uscc``, ``added_floor_m2`` (m²), ``investment_wan``,
         ``fixed_investment_wan``, ``tax_after_wan`` (万元), yes/no fields as True/False/None,
         ``title_status``, ``safety_report``, ``content``.
-    parcels, far, profile, as_of, enterprises, links, compliance, planning, demolition,
-    special_zones
+    inputs
         As in :func:`check_parcels`.
 
     Returns
@@ -223,34 +255,21 @@ def check_applications(
         ``floor_area_after_m2``, ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and
         ``investment_per_mu_wan`` (万元/亩).
     """
-    facts, by_uscc, users = _prepare(
-        parcels,
-        far,
-        enterprises=enterprises,
-        links=links,
-        planning=planning,
-        demolition=demolition,
-        special_zones=special_zones,
-        profile=profile,
-    )
-    settings = _Settings(profile, as_of)
-    rec = _records(compliance)
-    sectors = tuple(profile.value("zengrong.relaxation_sectors"))
+    ctx = _context(inputs)
+    parcels = inputs.parcels
     where = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
     where = where[~where.index.duplicated()]
     rows, geoms, heads = [], [], []
     for app in applications.to_dict("records"):
         pid = str(app.get("parcel_id") or "")
         idx = where.get(pid)
-        uscc = normalize_uscc(app.get("uscc")) or (users.get(idx) if idx is not None else None)
-        ent = by_uscc.get(uscc) if uscc else None
+        uscc = normalize_uscc(app.get("uscc")) or (ctx.users.get(idx) if idx is not None else None)
+        ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
-        fact = facts.loc[idx].to_dict() if idx is not None else _no_facts(facts.columns)
+        fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
         after = _after(app, fact, ent)
-        case = _Case(
-            parcel, fact, fact, ent, _records_for(rec, uscc, pid), application=app, after=after
-        )
-        row = _row_out(_evaluate(case, settings), _relaxation(ent, sectors))
+        found = _records_for(ctx.records, uscc, pid)
+        row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
         rows.append(row | after)
         geoms.append(parcels.geometry.loc[idx] if idx is not None else None)
         heads.append(_app_head(app, parcel, fact, ent, uscc))
@@ -261,11 +280,7 @@ def check_applications(
         ],
         axis=1,
     )
-    out["catalogue_edition"] = catalogue_edition(
-        as_of, switch_date=settings.value("catalogue_2024_from")
-    )
-    out["candidate"] = out["zengrong"].ne(Eligibility.INELIGIBLE.value)
-    out["as_of"] = as_of.isoformat()
+    _finish(out, ctx.settings)
     return gpd.GeoDataFrame(
         out, geometry=gpd.GeoSeries(geoms, index=applications.index, crs=parcels.crs)
     )

@@ -14,7 +14,8 @@ DEMO_DEBS := fonts-noto-cjk
 TEST_DEBS := chromium chromium-driver fonts-noto-cjk
 
 # The modules that define the stage entry points (landgov/__init__.py lists them), type-checked.
-MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link.py \
+MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link/__init__.py \
+	landgov/link/_link.py \
 	landgov/efficiency/__init__.py landgov/efficiency/_indicators.py \
 	landgov/screening/__init__.py landgov/screening/_screen.py \
 	landgov/far/__init__.py landgov/far/ratio.py landgov/far/zengrong/__init__.py \

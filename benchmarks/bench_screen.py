@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from landgov.pipeline import RunInputs
+from landgov.run.files import RunInputs
 job, folder, out, profile = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 def pick(*names):
     return next((folder / n for n in names if (folder / n).exists()), None)
@@ -40,11 +40,11 @@ inputs = RunInputs(
     applications=pick("applications.xlsx", "applications.csv"))
 start = time.perf_counter()
 if job == "screen":
-    from landgov.pipeline import run_screening
+    from landgov.run.screening import run_screening
     run = run_screening(inputs, profile=profile, out_dir=out, as_of="2026-06-30", progress=False)
     counts = run.manifest["counts"]
 else:
-    from landgov.far_cli import run_far
+    from landgov.run.far import run_far
     counts = run_far(inputs, profile=profile, out_dir=out, as_of="2026-06-30").manifest["counts"]
 print(json.dumps({"seconds": time.perf_counter() - start,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -1,4 +1,4 @@
-"""Zonal statistics: exactextract (landgov.raster) against rasterstats on the same data.
+"""Zonal statistics: exactextract (landgov.far.raster) against rasterstats on the same data.
 
 Usage::
 
@@ -25,7 +25,7 @@ import rasterio
 import shapely
 from affine import Affine
 
-from landgov.raster import zonal_stats
+from landgov.far.raster import zonal_stats
 
 
 def synthetic(folder: Path, *, n: int, size: int, cell: float = 5.0, seed: int = 1):
@@ -91,7 +91,7 @@ def main() -> None:
     rt_sum = np.array([r["sum"] or 0.0 for r in rt])
     ee_sum = ee["sum"].fillna(0.0).to_numpy()
     rel = np.abs(rs_sum - ee_sum) / np.maximum(ee_sum, 1e-9)
-    print(f"exactextract (landgov.raster.zonal_stats): {t_ee:8.2f} s")
+    print(f"exactextract (landgov.far.raster.zonal_stats): {t_ee:8.2f} s")
     print(f"rasterstats (cell centres):               {t_rs:8.2f} s  ({t_rs / t_ee:.1f}× slower)")
     print(f"rasterstats (all_touched):                {t_rt:8.2f} s  ({t_rt / t_ee:.1f}× slower)")
     pos = ee_sum > 0

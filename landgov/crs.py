@@ -1,6 +1,6 @@
 """Coordinate reference systems: CGCS2000 3° Gauss–Krüger zones, .prj resolution, inference.
 
-Zhejiang lies in three 3° GK zones (DOMAIN.md §1): CM 117°E / 120°E / 123°E, i.e. EPSG 4548 /
+Zhejiang lies in three 3° GK zones (docs/domain.md §1): CM 117°E / 120°E / 123°E, i.e. EPSG 4548 /
 4549 / 4550 without the zone prefix and 4527 / 4528 / 4529 (zones 39–41) with it. Cadastral files
 often lack a .prj or carry a wrong one. :func:`resolve_crs` honours a .prj when it agrees with
 the coordinates and otherwise infers the zone:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.io.problems import ReadResult
+from landgov.core.problems import ReadResult
 
 __all__ = ["inspect_file", "render_text"]
 

@@ -1,4 +1,4 @@
-"""镇街 and district summary against the profile's targets (DOMAIN.md §9).
+"""镇街 and district summary against the profile's targets (docs/domain.md §9).
 
 One row per 镇街 and a last row for the whole district (``全区``): the 底数清单 and 治理清单 plots
 and area, 规上亩均税收 and 规上亩均增加值 now against the targets of the profile's ``targets``
@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import numeric_column
-from landgov.paths import TreatmentPath
 from landgov.policy import Profile
+from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
 __all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise"]

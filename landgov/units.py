@@ -1,7 +1,7 @@
 """Units used throughout landgov.
 
 Areas are stored in m² and converted to 亩 only for per-亩 indicators and display; money is in
-万元 (10⁴ 元). See DOMAIN.md §1.
+万元 (10⁴ 元). See docs/domain.md §1.
 
 .. math:: 1\\ \\text{亩} = \\frac{10000}{15}\\ \\text{m}^2 \\approx 666.667\\ \\text{m}^2
 """

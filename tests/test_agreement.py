@@ -1,7 +1,7 @@
 """Screening and 增容 must give the same answer about the same land (issue 9, "one rule").
 
 Hand-drawn plots (20 亩 squares in EPSG:4549, 1 km apart) go through both stages:
-``landgov.screening`` (the 底数清单 checks) and ``landgov.zengrong`` (``check_parcels`` /
+``landgov.screening`` (the 底数清单 checks) and ``landgov.far.zengrong`` (``check_parcels`` /
 ``check_applications``, the 增容审查), and, for the main enterprise, ``landgov.link`` (the
 底数清单's 主体企业) and the 初审表. The expectations are written from the rules, not from
 either implementation.
@@ -20,6 +20,7 @@ import shapely
 
 from landgov.core.missing import is_missing
 from landgov.far import compute_far
+from landgov.far.zengrong import ZengrongInputs, check_applications, check_parcels
 from landgov.ids import uscc_check_char
 from landgov.link import link_parcels
 from landgov.maps._encode import encode_columns
@@ -28,7 +29,6 @@ from landgov.reports.chushen import build_form
 from landgov.screening import check_demolition, check_planning
 from landgov.units import M2_PER_MU
 from landgov.verdict import Status
-from landgov.zengrong import check_applications, check_parcels
 
 X0, Y0 = 500000.0, 3300000.0
 SIDE = math.sqrt(20.0 * M2_PER_MU)  # a 20-亩 square, m
@@ -120,8 +120,8 @@ def _zengrong(profile, parcels, *, planning, demolition=None, apps=None):
     }
     far = compute_far(parcels, profile=profile)
     if apps is None:
-        return check_parcels(parcels, far, **common)
-    return check_applications(apps, parcels, far, **common)
+        return check_parcels(ZengrongInputs(parcels, far, **common))
+    return check_applications(apps, ZengrongInputs(parcels, far, **common))
 
 
 def _application(parcel_id: str, **over) -> dict:
@@ -232,10 +232,10 @@ def test_main_enterprise_is_the_same_in_every_stage(profile):
         "planning": _cover(parcels, planned_use=["工业用地"]),
     }
     far = compute_far(parcels, profile=profile)
-    screened = check_parcels(parcels, far, **common).iloc[0]
+    screened = check_parcels(ZengrongInputs(parcels, far, **common)).iloc[0]
     assert (screened["uscc"], screened["enterprise_name"]) == (large, "企业1")
     apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
-    app = check_applications(apps, parcels, far, **common).iloc[0]
+    app = check_applications(apps, ZengrongInputs(parcels, far, **common)).iloc[0]
     assert (app["uscc"], app["enterprise_name"]) == (large, "企业1")
     form = build_form(app.to_dict())
     first_row = form.tables[0].rows[0]

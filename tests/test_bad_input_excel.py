@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import (
     EXCEL_CELL_LIMIT,
     cell_text,
@@ -31,11 +32,10 @@ from landgov.core.safe_text import (
     cut_mark,
     is_formula_like,
 )
-from landgov.io.problems import PROBLEM_COLUMNS
+from landgov.far.zengrong import CONDITIONS
 from landgov.reports.excel import write_sheet, write_workbook
 from landgov.reports.packet import PACKET_COLUMNS, SHEET, write_packet
 from landgov.sample._writers import write_csv, write_xlsx
-from landgov.zengrong import CONDITIONS
 from tests._cli import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from pyproj import CRS
 from shapely.geometry import box
 
-import landgov.pipeline
+import landgov.run.screening
 from landgov.cli import EXIT_INPUT, EXIT_INTERNAL, main
 from landgov.errors import DataFileError, os_error_message, write_failure
 from tests._cli import assert_clean_error, run_cli
@@ -373,7 +373,7 @@ def test_writer_os_errors_become_chinese_messages(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), str(target))
 
-    monkeypatch.setattr(landgov.pipeline, "write_workbook", fail)
+    monkeypatch.setattr(landgov.run.screening, "write_workbook", fail)
     args = ["screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", tmp_path / "结果"]
     exit_code, text = _run_main(args, capsys)
     assert exit_code == EXIT_INPUT
@@ -395,7 +395,7 @@ def test_unexpected_error_saves_a_report(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("stage exploded")
 
-    monkeypatch.setattr(landgov.pipeline, "link_parcels", boom)
+    monkeypatch.setattr(landgov.run.screening, "link_parcels", boom)
     args = ["screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", tmp_path / "结果"]
     exit_code, text = _run_main(args, capsys)
     assert exit_code == EXIT_INTERNAL
@@ -425,7 +425,7 @@ def test_unexpected_error_without_a_writable_cache_still_has_no_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyError("x")
 
-    monkeypatch.setattr(landgov.pipeline, "link_parcels", boom)
+    monkeypatch.setattr(landgov.run.screening, "link_parcels", boom)
     args = ["screen", "-q", "-p", inputs[0], "-e", inputs[1], "-o", tmp_path / "结果"]
     exit_code, text = _run_main(args, capsys)
     assert exit_code == EXIT_INTERNAL

@@ -19,6 +19,7 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import GeometryCollection, LineString, Point, box
 
+from landgov.core.problems import ReadResult
 from landgov.errors import DataFileError, GeometryError
 from landgov.ids import normalize_code, uscc_check_char
 from landgov.io import (
@@ -33,7 +34,6 @@ from landgov.io import (
     read_townships,
     read_zones,
 )
-from landgov.io.problems import ReadResult
 from landgov.io.sheets import chosen_sheets, parse_sheet_choices
 from landgov.link import link_parcels
 from landgov.policy import load_profile

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 from landgov.core.plausible import check_as_of, check_reads, check_values
+from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.io import read_compliance, read_enterprises
-from landgov.io.problems import PROBLEM_COLUMNS
 from landgov.policy import load_profile
 from tests._cli import run_cli
 

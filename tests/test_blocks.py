@@ -1,4 +1,4 @@
-"""连片 blocks on hand-drawn plots (DOMAIN.md §7; 100 亩 [000 4]; 30 m gap project default)."""
+"""连片 blocks on hand-drawn plots (docs/domain.md §7; 100 亩 [000 4]; 30 m gap project default)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from landgov.blocks import BLOCK_COLUMNS, find_blocks, label_blocks
+from landgov.screening.blocks import BLOCK_COLUMNS, find_blocks, label_blocks
 from landgov.units import M2_PER_MU
 
 X0, Y0 = 556_000.0, 3_320_000.0

@@ -10,10 +10,10 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from landgov.far.zengrong import CONDITIONS
 from landgov.reports.chushen import FORM_ROWS, FORM_TITLE, safe_filename, write_form, write_forms
 from landgov.reports.packet import SHEET, packet_frame, write_packet
 from landgov.verdict import Citation, Status, Verdict
-from landgov.zengrong import CONDITIONS
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_7f41c001187a5483.txt"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landgov import efficiency, industry, paths, screening, verdict, zengrong
+from landgov import efficiency, screening, verdict
 from landgov.core import vocab
 from landgov.core.vocab import (
     CATEGORIES,
@@ -19,7 +19,9 @@ from landgov.core.vocab import (
     TreatmentPath,
     ViolationCategory,
 )
+from landgov.far import industry, zengrong
 from landgov.io import compliance
+from landgov.screening import paths
 
 
 def test_enums_are_strings_with_the_output_text():

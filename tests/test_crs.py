@@ -1,4 +1,4 @@
-"""CGCS2000 GK zones and CRS inference against DOMAIN.md §1's pyproj check point."""
+"""CGCS2000 GK zones and CRS inference against docs/domain.md §1's pyproj check point."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from landgov.crs import (
 
 
 def test_check_point_from_domain_guide() -> None:
-    # DOMAIN.md §1: 120.58°E 30.00°N → EPSG:4549 (555962.524, 3320255.027); 4528 adds 40,000,000.
+    # docs/domain.md §1: 120.58°E 30.00°N → EPSG:4549 (555962.524, 3320255.027);
+    # 4528 adds 40,000,000.
     e, n = Transformer.from_crs(4490, epsg_for_cm(120), always_xy=True).transform(120.58, 30.0)
     assert (round(e, 3), round(n, 3)) == (555962.524, 3320255.027)
     e40, _ = Transformer.from_crs(4490, epsg_for_zone(40), always_xy=True).transform(120.58, 30.0)

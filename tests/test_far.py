@@ -15,7 +15,7 @@ from affine import Affine
 
 from landgov.core.vocab import CatalogueClass
 from landgov.far import FarSource, building_floor_areas, compute_far, far_floors, headroom
-from landgov.industry import catalogue_edition, to_gb2002_division
+from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.policy import load_profile
 
 X0, Y0 = 500000.0, 3300000.0

@@ -25,7 +25,7 @@ from tests._shapefiles import write_shapefile
 FIELDS = [("宗地代码", 19), ("权利人", 60), ("土地用途", 12), ("镇街", 12), ("宗地面积", 12)]
 # UTF-8 Chinese needs 3 bytes a character: field names of 4 characters do not fit in 10 bytes.
 FIELDS_ASCII = [("ZDDM", 19), ("QLRMC", 60), ("TDYT", 12), ("XZQMC", 12), ("ZDMJ", 12)]
-# Eastings around 555,9xx m in CM 120E = 120.58°E (DOMAIN.md §1 check point), Shaoxing.
+# Eastings around 555,9xx m in CM 120E = 120.58°E (docs/domain.md §1 check point), Shaoxing.
 E0, N0 = 555_900.0, 3_320_200.0
 
 

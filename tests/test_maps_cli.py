@@ -8,7 +8,7 @@ import pytest
 from _mapfixtures import RunFacts, write_run
 from click.testing import CliRunner
 
-from landgov.maps.cli import command
+from landgov.cli.maps import command
 
 
 @pytest.fixture(scope="module")

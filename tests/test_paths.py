@@ -1,6 +1,6 @@
 """四个一批 rule table: order, first match wins, 待核实 with missing inputs, bad rules rejected.
 
-The default table (zhejiang-2023 paths.toml, DOMAIN.md §5, project default 示例规则（非官方）):
+The default table (zhejiang-2023 paths.toml, docs/domain.md §5, project default 示例规则（非官方）):
 R1 关停退出 — 淘汰类, 重大安全/环保违法 & D, idle ≥ 2 years, 两高 & low efficiency;
 R2 功能转型 — planning not industrial or outside the 工业用地控制线 [000 19];
 R3 拆除重建 — low efficiency & low 容积率, low efficiency & large block [000 4], demolition plan;
@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landgov.errors import ProfileError
-from landgov.paths import (
+from landgov.policy import list_profiles, load_profile
+from landgov.screening.paths import (
     CHECK_NAMES,
     TreatmentPath,
     assign_paths,
     rule_table,
     validate_rule_table,
 )
-from landgov.policy import list_profiles, load_profile
 from landgov.verdict import Citation, Status, Verdict
 
 CIT = Citation("001", "三(一)1")

@@ -14,9 +14,10 @@ from click.testing import CliRunner
 
 from landgov.cli import cli
 from landgov.core.runfolder import file_sha256 as sealed_sha
-from landgov.paths import TreatmentPath
-from landgov.pipeline import RunInputs, run_screening
 from landgov.policy import list_profiles
+from landgov.run.files import RunInputs
+from landgov.run.screening import run_screening
+from landgov.screening.paths import TreatmentPath
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 SHEETS = ["底数清单", "治理清单", "连片地块", "企业评价", "镇街汇总", "问题记录"]

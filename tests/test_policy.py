@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from landgov.cli.profiles import command
 from landgov.errors import ProfileError
 from landgov.policy import list_profiles, load_profile
-from landgov.policy.cli import command
 
 SHIPPED = ["gongshu-2022", "shangyu-2022", "shengzhou-2022", "yuecheng-2022", "zhejiang-2023"]
 

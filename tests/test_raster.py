@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landgov.errors import CRSError
-from landgov.raster import built_cover, height_floor_area, zonal_stats
+from landgov.far.raster import built_cover, height_floor_area, zonal_stats
 
 X0, Y0, CELL = 500000.0, 3300000.0, 5.0  # EPSG:4549 metres, 5 m cells
 

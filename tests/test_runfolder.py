@@ -33,8 +33,8 @@ from landgov.core.runfolder import (
 )
 from landgov.errors import DataFileError
 from landgov.maps import load_run
-from landgov.pipeline import write_layer
 from landgov.reports.excel import write_sheet
+from landgov.run.files import write_layer
 
 
 def _inputs(tmp_path: Path, text: str = "v1") -> dict[str, Path]:

@@ -242,7 +242,8 @@ def test_under_used_far_default_floor(profile):
 
 
 def test_under_used_industry_floor(profile):
-    # GB/T 4754-2002 division 25 has the national floor 0.5 (DOMAIN.md §6, far.national_floors);
+    # GB/T 4754-2002 division 25 has the national floor 0.5
+    # (docs/domain.md §6, far.national_floors);
     # 容积率 0.55 passes for a division-25 firm but fails the default floor of 1.0.
     floors = profile.value("far.national_floors", None)
     if not floors:

@@ -1,4 +1,4 @@
-"""镇街 / district summary against the targets of the profile (DOMAIN.md §9)."""
+"""镇街 / district summary against the targets of the profile (docs/domain.md §9)."""
 
 from __future__ import annotations
 

@@ -11,10 +11,16 @@ import pytest
 import shapely
 
 from landgov.far import compute_far
+from landgov.far.zengrong import (
+    CONDITIONS,
+    Eligibility,
+    ZengrongInputs,
+    check_applications,
+    check_parcels,
+)
 from landgov.policy import load_profile
 from landgov.units import M2_PER_MU
 from landgov.verdict import Status
-from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
 
 X0, Y0 = 500000.0, 3300000.0
 AS_OF = dt.date(2024, 6, 30)
@@ -128,9 +134,9 @@ def _check(profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None,
         **kw,
     }
     if app is None:
-        return check_parcels(parcels, far, **common)
+        return check_parcels(ZengrongInputs(parcels, far, **common))
     apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0]) | app])
-    return check_applications(apps, parcels, far, **common)
+    return check_applications(apps, ZengrongInputs(parcels, far, **common))
 
 
 def test_clean_application_is_eligible(profile):
@@ -250,12 +256,14 @@ def test_relaxation_sector_flagged_not_changed(profile):
 def test_allocated_land_out_of_scope(profile):
     parcels = _parcels([20.0], right_type=["划拨"])
     got = check_parcels(
-        parcels,
-        compute_far(parcels, profile=profile),
-        profile=profile,
-        as_of=AS_OF,
-        enterprises=_enterprises(1),
-        links=_links(1),
+        ZengrongInputs(
+            parcels,
+            compute_far(parcels, profile=profile),
+            profile=profile,
+            as_of=AS_OF,
+            enterprises=_enterprises(1),
+            links=_links(1),
+        )
     )
     assert got.iloc[0]["scope"] == Status.FAIL
 
@@ -268,10 +276,12 @@ def test_screening_candidates_and_missing_layers(profile):
     assert got.iloc[0]["cond4"] == Status.UNKNOWN
     assert got.iloc[0]["cond7"] == Status.PENDING
     bare = check_parcels(
-        _parcels([20.0]),
-        compute_far(_parcels([20.0]), profile=profile),
-        profile=profile,
-        as_of=AS_OF,
+        ZengrongInputs(
+            _parcels([20.0]),
+            compute_far(_parcels([20.0]), profile=profile),
+            profile=profile,
+            as_of=AS_OF,
+        )
     ).iloc[0]
     assert bare["cond1"] == Status.UNKNOWN and bare["cond3"] == Status.UNKNOWN
     assert bare["scope"] == Status.UNKNOWN  # no planning layer
@@ -280,9 +290,10 @@ def test_screening_candidates_and_missing_layers(profile):
 def test_unknown_parcel_in_application_is_unknown(profile):
     parcels = _parcels([20.0])
     apps = pd.DataFrame([_application("330602999999GB99999", None)])
-    got = check_applications(
-        apps, parcels, compute_far(parcels, profile=profile), profile=profile, as_of=AS_OF
-    ).iloc[0]
+    given = ZengrongInputs(
+        parcels, compute_far(parcels, profile=profile), profile=profile, as_of=AS_OF
+    )
+    got = check_applications(apps, given).iloc[0]
     assert got["zengrong"] == Eligibility.UNKNOWN
     assert got.geometry is None
 
@@ -305,8 +316,8 @@ def test_cli_far_on_generated_sample(sample, tmp_path):
     from click.testing import CliRunner
     from openpyxl import load_workbook
 
+    from landgov.cli.far import command
     from landgov.core.runfolder import verify
-    from landgov.far_cli import command
 
     out = tmp_path / "out"
     args = [

@@ -19,15 +19,15 @@ cells = [
         "import tempfile\n"
         "from pathlib import Path\n"
         "import pandas as pd\n"
-        "from landgov.demo import sample_dir\n"
+        "from landgov.run.demo import sample_dir\n"
         "from landgov.io import (read_parcels, read_enterprises, read_links, read_compliance,\n"
         "                        read_planning, read_demolition, read_zones)\n"
         "from landgov.io.buildings import read_buildings\n"
         "from landgov.io.applications import read_applications\n"
         "from landgov.policy import load_profile\n"
         "from landgov.far import compute_far\n"
-        "from landgov.zengrong import CONDITIONS, CONDITION_LABELS, check_parcels, "
-        "check_applications\n"
+        "from landgov.far.zengrong import (CONDITIONS, CONDITION_LABELS, ZengrongInputs,\n"
+        "                                  check_parcels, check_applications)\n"
         "from landgov.reports.chushen import write_form, FORM_ROWS\n\n"
         "OUT = Path(tempfile.mkdtemp(prefix='landgov_02_'))\n"
         "SAMPLE = sample_dir(fallback=OUT / 'sample')\n"
@@ -74,7 +74,7 @@ cells = [
         "所以摸排结果最好是“待核实”；凡有一项不符合的宗地不是候选。"
     ),
     nbf.v4.new_code_cell(
-        "screened = check_parcels(parcels, far, **context)\n"
+        "screened = check_parcels(ZengrongInputs(parcels, far, **context))\n"
         "print(screened['zengrong'].value_counts().to_string())\n"
         "candidates = screened[screened['candidate']]\n"
         "candidates.groupby('township').agg(候选宗数=('parcel_id', 'size'),\n"
@@ -97,7 +97,7 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "apps = read_applications(SAMPLE / 'applications.xlsx').data\n"
-        "checked = check_applications(apps, parcels, far, **context)\n"
+        "checked = check_applications(apps, ZengrongInputs(parcels, far, **context))\n"
         "print(checked['zengrong'].value_counts().to_string())\n"
         "checked[['application_id', 'parcel_id', 'enterprise_name', 'land_mu', 'far', 'far_after',\n"
         "         *CONDITIONS, 'zengrong']]"

@@ -39,8 +39,8 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.numbers import is_missing
-from landgov.io.problems import ProblemLog, ReadResult, Severity
 from landgov.policy import Profile
 
 __all__ = ["Checked", "PlausibleReads", "check_as_of", "check_reads", "check_values"]
@@ -329,7 +329,7 @@ def check_values(
     -------
     Checked
         ``data``: the same rows and index, implausible values set to missing (NaN / None);
-        ``problems``: the problem rows (:data:`~landgov.io.problems.PROBLEM_COLUMNS`).
+        ``problems``: the problem rows (:data:`~landgov.core.problems.PROBLEM_COLUMNS`).
     """
     names = dict(field_names or {})
     out = frame.copy()

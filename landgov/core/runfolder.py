@@ -101,10 +101,14 @@ def file_sha256(path: Path) -> str:
 
 
 class _Read(Protocol):
-    rows_in: int
-    data: Any
-    rejected: Any
-    meta: Mapping[str, Any]
+    @property
+    def rows_in(self) -> int: ...
+    @property
+    def data(self) -> Any: ...
+    @property
+    def rejected(self) -> Any: ...
+    @property
+    def meta(self) -> Mapping[str, Any]: ...
 
 
 def describe_input(path: Path, read: _Read | None = None) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 Each is a ``str`` enum (:class:`enum.StrEnum`), so its members compare equal to, and are written
 out as, the Chinese text the outputs have always carried (``Status.FAIL == "不符合"``). Modules
-that used to define these (``landgov.verdict``, ``landgov.zengrong``, ``landgov.screening``,
-``landgov.efficiency``, ``landgov.paths``, ``landgov.industry``, ``landgov.io.compliance``)
-re-export them from here.
+that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``landgov.screening``,
+``landgov.efficiency``, ``landgov.screening.paths``, ``landgov.far.industry``,
+``landgov.io.compliance``) re-export them from here.
 
 - :class:`Status`: 符合 / 不符合 / 待核实 / 待承诺 — one check's verdict;
 - :class:`Eligibility`: 可申报 / 不可申报 / 待核实 — the 增容 verdict of a plot or application;
@@ -32,6 +32,7 @@ from landgov.core.missing import is_missing
 __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
+    "FORM_MODES",
     "SEVERITIES",
     "SEVERITY_ALIASES",
     "CatalogueClass",
@@ -85,7 +86,7 @@ class Grade(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """Default name: A 优先支持, B 提升发展, C 整治提升, D 淘汰倒逼 (DOMAIN.md §3)."""
+        """Default name: A 优先支持, B 提升发展, C 整治提升, D 淘汰倒逼 (docs/domain.md §3)."""
         return {"A": "优先支持", "B": "提升发展", "C": "整治提升", "D": "淘汰倒逼"}[self.value]
 
     @property
@@ -255,3 +256,7 @@ SEVERITY_ALIASES: Mapping[str, str] = {
     "特大": "重大",
 }
 """Severity texts as staff write them → the severity."""
+
+
+#: Which 初审表 a 增容 run writes: all, those of applications, those of screened candidates, none.
+FORM_MODES: tuple[str, ...] = ("all", "applications", "candidates", "none")

@@ -1,6 +1,6 @@
 """亩均效益: indicators per enterprise and parcel, the comprehensive score and grades A/B/C/D.
 
-Indicators (DOMAIN.md §3) are ratios with exact 亩 (1 亩 = 10000/15 m²); a missing input or a
+Indicators (docs/domain.md §3) are ratios with exact 亩 (1 亩 = 10000/15 m²); a missing input or a
 zero denominator gives NaN and a problem row, never inf or a silent 0. The score is
 Σ weight × value / benchmark over the indicator set of the enterprise's scale (规上 / 规下), with
 the benchmark given, the mean or k × the mean, an optional cap per item, and the average 规上

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.efficiency._grading import assign_grades, grade_groups
 from landgov.efficiency._indicators import INDICATORS, compute_indicators, reportable
 from landgov.efficiency._scoring import score_units
@@ -17,7 +18,6 @@ from landgov.efficiency._settings import (
     Scale,
     ScoringSettings,
 )
-from landgov.io.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.link import TOTAL_COLUMNS, TenancyMode
 from landgov.policy import Profile
 

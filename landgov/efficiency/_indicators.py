@@ -1,4 +1,4 @@
-"""The seven 亩均效益 indicators (DOMAIN.md §3)."""
+"""The seven 亩均效益 indicators (docs/domain.md §3)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.errors import Issue, SchemaError
-from landgov.io.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.policy import Profile
 
 __all__ = ["INDICATORS", "Indicator", "IndicatorResult", "indicators"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import ProblemLog, Severity
 from landgov.efficiency._indicators import INDICATORS
 from landgov.efficiency._settings import (
     BenchmarkMode,
@@ -15,7 +16,6 @@ from landgov.efficiency._settings import (
     Scale,
     ScoringSettings,
 )
-from landgov.io.problems import ProblemLog, Severity
 
 __all__ = ["ScoreTable", "score_units"]
 

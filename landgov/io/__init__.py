@@ -1,4 +1,4 @@
-"""Readers: every one returns a :class:`~landgov.io.problems.ReadResult`."""
+"""Readers: every one returns a :class:`~landgov.core.problems.ReadResult`."""
 
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import ProblemLog, Severity
 from landgov.ids import normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
 from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
-from landgov.io.problems import ProblemLog, Severity
 
 __all__ = [
     "ACTION_CHECK",

@@ -14,8 +14,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from landgov.core.problems import ProblemLog, Severity
 from landgov.errors import GeometryError, Issue
-from landgov.io.problems import ProblemLog, Severity
 
 __all__ = ["find_overlaps", "repair_polygons", "require_polygons", "type_label"]
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from landgov.core.missing import parse_yes_no
+from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.numbers import is_missing
-from landgov.io.problems import ProblemLog, ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["APPLICATION_FIELDS", "YES_NO_FIELDS", "parse_yes_no", "read_applications"]

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.parcels import read_layer
-from landgov.io.problems import ProblemLog, ReadResult, Severity
 
 __all__ = ["BUILDING_FIELDS", "read_buildings"]
 

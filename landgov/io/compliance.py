@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.problems import ReadResult, Severity
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.ids import USCCStatus
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import COMPLIANCE_FIELDS
 from landgov.io.numbers import is_missing
-from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["CATEGORIES", "SEVERITIES", "read_compliance"]

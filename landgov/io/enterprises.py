@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.problems import ReadResult, Severity
 from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS
-from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["read_enterprises", "scale_is_above"]

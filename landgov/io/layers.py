@@ -9,9 +9,9 @@ from pathlib import Path
 from pyproj import CRS
 
 from landgov.core.missing import parse_yes_no
+from landgov.core.problems import ReadResult
 from landgov.io.fields import DEMOLITION_FIELDS, PLANNING_FIELDS, TOWNSHIP_FIELDS, ZONE_FIELDS
 from landgov.io.parcels import read_layer
-from landgov.io.problems import ReadResult
 
 __all__ = ["read_demolition", "read_planning", "read_townships", "read_zones"]
 

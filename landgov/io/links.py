@@ -1,8 +1,8 @@
 """Read the land–enterprise link table (地企关联): which enterprise uses which parcel, and how.
 
 One parcel may hold its owner and several tenants; one enterprise may use several parcels
-(DOMAIN.md §2). A link is only usable on a valid 统一社会信用代码 and a 宗地代码, so rows without
-them go to ``rejected`` with the reason.
+(docs/domain.md §2). A link is only usable on a valid 统一社会信用代码 and a 宗地代码, so rows
+without them go to ``rejected`` with the reason.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.problems import ReadResult, Severity
 from landgov.ids import USCCStatus, check_parcel_code
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
-from landgov.io.problems import ReadResult, Severity
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["RELATIONS", "read_links", "relation_of"]

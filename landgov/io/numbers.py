@@ -24,7 +24,7 @@ canonical    accepted
 ``None``     dimensionless (容积率, 年份); ``35%`` is read as 0.35 with a warning
 ===========  ==============================================================
 
-1 亩 = 10000/15 m² exactly (DOMAIN.md §1). Conversions use exact fractions, so ``125000元`` is
+1 亩 = 10000/15 m² exactly (docs/domain.md §1). Conversions use exact fractions, so ``125000元`` is
 exactly 12.5 万元.
 """
 

@@ -1,6 +1,6 @@
 """Read parcel (宗地) layers from Shapefile, GeoPackage, GeoJSON, GeoParquet and other OGR formats.
 
-:func:`read_parcels` returns a :class:`~landgov.io.problems.ReadResult`: the parcels in the
+:func:`read_parcels` returns a :class:`~landgov.core.problems.ReadResult`: the parcels in the
 canonical schema (``docs/schema.md``) in a projected CGCS2000 Gauss–Krüger CRS with ``area_m2``
 from the geometry, the rows that could not be used, the problems table, and the evidence for
 the encoding and the CRS.
@@ -21,6 +21,7 @@ import pyogrio
 import shapely.errors
 from pyproj import CRS, Transformer
 
+from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed_epsg
 from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
@@ -36,7 +37,6 @@ from landgov.io._layercheck import (
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
 from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
-from landgov.io.problems import ProblemLog, ReadResult, Severity
 
 __all__ = ["read_layer", "read_parcels"]
 

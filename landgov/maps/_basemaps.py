@@ -2,7 +2,7 @@
 
 OSM and 天地图 tiles are WGS-84/CGCS2000 (the difference, under a metre, is invisible on a
 web map); 高德 tiles are GCJ-02, so parcels are shifted with :mod:`landgov.gcj02` before they
-are drawn on them (DOMAIN.md §1). Any other XYZ or WMTS template may be given with its datum
+are drawn on them (docs/domain.md §1). Any other XYZ or WMTS template may be given with its datum
 declared. Every template must use the Web-Mercator tile grid (天地图 ``_w`` services, WMTS
 ``GoogleMapsCompatible``), the only grid Leaflet draws without a plug-in.
 """

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.zengrong import CONDITION_LABELS
+from landgov.far.zengrong import CONDITION_LABELS
 
 __all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
 

@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from landgov.core.missing import format_number, is_missing
-from landgov.zengrong import CONDITION_LABELS
+from landgov.far.zengrong import CONDITION_LABELS
 
 __all__ = ["FORM_ROWS", "FORM_TITLE", "build_form", "safe_filename", "write_form", "write_forms"]
 
@@ -210,7 +210,7 @@ def build_form(row: Mapping[str, Any]) -> Document:
     Parameters
     ----------
     row
-        One row of :func:`landgov.zengrong.check_applications` (or ``check_parcels``):
+        One row of :func:`landgov.far.zengrong.check_applications` (or ``check_parcels``):
         ``enterprise_name``, ``legal_rep``, ``contact``, ``project_name``, ``investment_wan``,
         ``investment_per_mu_wan``, ``township``, ``parcel_id``, ``industry_name``,
         ``industry_code``, ``land_mu``, ``floor_area_m2``, ``far``, ``tax_per_mu_now_wan``,
@@ -260,7 +260,7 @@ def write_forms(
     Parameters
     ----------
     rows
-        Rows of :func:`landgov.zengrong.check_applications` / ``check_parcels``.
+        Rows of :func:`landgov.far.zengrong.check_applications` / ``check_parcels``.
     township
         Only rows of this township.
     only

@@ -30,8 +30,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import cell_text, force_text, is_formula_like
-from landgov.io.problems import PROBLEM_COLUMNS
 
 __all__ = [
     "ColumnFormat",
@@ -138,7 +138,7 @@ class TextFix:
 
 
 def fix_problems(fixes: Sequence[TextFix], *, workbook: str) -> pd.DataFrame:
-    """Problem rows (:data:`~landgov.io.problems.PROBLEM_COLUMNS`), one per changed cell."""
+    """Problem rows (:data:`~landgov.core.problems.PROBLEM_COLUMNS`), one per changed cell."""
     rows = [
         {
             "source": f"{workbook}：{fix.sheet}",
@@ -337,7 +337,7 @@ def write_sheet(
     An existing sheet of that name is replaced; other sheets are kept. ``labels`` maps column
     names to the Chinese headers shown; ``formats`` overrides number formats per column.
     Geometry columns are left out (the GeoPackage carries them). With ``problems`` the frame is
-    a problems table (:data:`~landgov.io.problems.PROBLEM_COLUMNS`) and a problem row is added
+    a problems table (:data:`~landgov.core.problems.PROBLEM_COLUMNS`) and a problem row is added
     to it for each of its own cells whose text had to change.
 
     Returns
@@ -394,7 +394,7 @@ def write_workbook(
     Same presentation as :func:`write_sheet`: Chinese headers from ``labels``, frozen header
     row, filters, number formats by unit, fitted widths. An existing file is replaced.
     ``problems_sheet`` names the sheet holding the problems table
-    (:data:`~landgov.io.problems.PROBLEM_COLUMNS`): a problem row is added to it for every cell
+    (:data:`~landgov.core.problems.PROBLEM_COLUMNS`): a problem row is added to it for every cell
     of the workbook whose text had to change. That sheet keeps its place but is filled last.
 
     Returns

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from landgov.core.problems import PROBLEM_LABELS
 from landgov.io.fields import COMPLIANCE_FIELDS, ENTERPRISE_FIELDS, LINK_FIELDS, PARCEL_FIELDS
-from landgov.io.problems import PROBLEM_LABELS
 from landgov.summary import SUMMARY_LABELS
 
 __all__ = ["LABELS", "label"]

@@ -24,8 +24,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from landgov.core.safe_text import cell_text
+from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 from landgov.reports.excel import Written, write_sheet
-from landgov.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 
 __all__ = ["DECORATE_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
 

@@ -1,4 +1,4 @@
-"""连片 blocks: plots that touch or lie within a road's width of each other (DOMAIN.md §7).
+"""连片 blocks: plots that touch or lie within a road's width of each other (docs/domain.md §7).
 
 越城 targets low-efficiency land in blocks of 100 亩 and more for 连片改造 and 连片腾退 [000 4].
 A block is a connected component of the graph whose edges join plots at most ``gap_m`` metres
@@ -16,7 +16,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from landgov.paths import TreatmentPath
+from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
 __all__ = ["BLOCK_COLUMNS", "find_blocks", "label_blocks", "path_counts"]
@@ -75,7 +75,7 @@ def path_counts(block_id: pd.Series, path: pd.Series) -> pd.Series:
     """Plots per 四个一批 path in each block, as text (``"关停退出2；整治提升1"``).
 
     ``block_id`` and ``path`` share an index; returns one string per block id (paths in the
-    order of :class:`~landgov.paths.TreatmentPath`, then any other value).
+    order of :class:`~landgov.screening.paths.TreatmentPath`, then any other value).
     """
     frame = pd.DataFrame({"block": block_id, "path": path}).dropna()
     if frame.empty:

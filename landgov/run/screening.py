@@ -11,24 +11,20 @@ row counts in / out / rejected, timings per stage). The folder is written atomic
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-from tqdm.auto import tqdm
 
 from landgov import __version__
 from landgov.core.dates import parse_as_of
-from landgov.core.plausible import check_reads
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
-from landgov.errors import write_failure
 from landgov.io import (
     read_compliance,
     read_demolition,
@@ -38,15 +34,14 @@ from landgov.io import (
     read_planning,
     read_townships,
 )
-from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
+from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
 from landgov.screening import screen
-from landgov.verdict import Verdict
 
-__all__ = ["RunInputs", "ScreeningRun", "plausible_reads", "run_screening", "write_layer"]
+__all__ = ["ScreeningRun", "run_screening"]
 
 _PARAM_LABELS = {
     "key": "参数",
@@ -75,28 +70,6 @@ ENTERPRISE_COLUMNS = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class RunInputs:
-    """The files of one run (screening or 增容). Only ``parcels`` and ``enterprises`` are required;
-    each stage reads the optional layers it uses."""
-
-    parcels: Path
-    enterprises: Path
-    links: Path | None = None
-    compliance: Path | None = None
-    planning: Path | None = None
-    demolition: Path | None = None
-    townships: Path | None = None
-    buildings: Path | None = None
-    height_raster: Path | None = None
-    special_zones: Path | None = None
-    applications: Path | None = None
-
-    def files(self) -> dict[str, Path]:
-        """The given files by role."""
-        return {f.name: Path(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
-
-
 @dataclass
 class ScreeningRun:
     """Everything a run produced (also written to disk)."""
@@ -112,67 +85,11 @@ class ScreeningRun:
     checks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-def _to_text(value: object) -> object:
-    if isinstance(value, Verdict):
-        return value.explain()
-    if isinstance(value, list | tuple | set):
-        return "；".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text."""
-    out = frame.copy()
-    for col in out.columns:
-        if col == "geometry" or out[col].dtype != object:
-            continue
-        out[col] = out[col].map(_to_text)
-        if out[col].map(lambda v: v is None or isinstance(v, str)).all():
-            out[col] = out[col].astype(object)
-    return out
-
-
 def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
     first = [c for c in preferred if c in frame.columns]
     rest = [c for c in frame.columns if c not in first and c != "geometry"]
     geom = ["geometry"] if "geometry" in frame.columns else []
     return frame[first + rest + geom]
-
-
-def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
-    """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers."""
-    data = _storable(frame)
-    if isinstance(data, gpd.GeoDataFrame):
-        data = data.reset_index(drop=True)
-    else:
-        data = pd.DataFrame(data).reset_index(drop=True)
-    try:
-        pyogrio.write_dataframe(
-            data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
-        )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
-        raise write_failure(path, exc) from exc
-
-
-def _read_optional(
-    path: Path | None,
-    reader: Callable[..., ReadResult],
-    aliases: Mapping[str, Iterable[str]] | None,
-) -> ReadResult | None:
-    return None if path is None else reader(path, aliases=aliases)
-
-
-def plausible_reads(
-    reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, as_of: dt.date
-) -> dict[str, ReadResult]:
-    """Implausible values → missing with a problem row; as-of warnings also on the console."""
-    names = {role: path.name for role, path in inputs.files().items()}
-    checked = check_reads(reads, profile=prof, as_of=as_of, sources=names)
-    for line in checked.warnings:
-        tqdm.write(line, file=sys.stderr)
-    return checked.reads
 
 
 def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
@@ -292,7 +209,7 @@ def _screen(
             "parcels": read_parcels(inputs.parcels, aliases=aliases),
             "enterprises": read_enterprises(inputs.enterprises, aliases=aliases),
         }
-        optional = {
+        optional: dict[str, tuple[Path | None, Callable[..., ReadResult]]] = {
             "links": (inputs.links, read_links),
             "compliance": (inputs.compliance, read_compliance),
             "planning": (inputs.planning, read_planning),
@@ -300,7 +217,7 @@ def _screen(
             "townships": (inputs.townships, read_townships),
         }
         for role, (path, reader) in optional.items():
-            res = _read_optional(path, reader, aliases)
+            res = read_optional(path, reader, aliases)
             if res is not None:
                 reads[role] = res
         reads = plausible_reads(reads, inputs, prof, as_of)
@@ -317,7 +234,7 @@ def _screen(
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         if inputs.height_raster is not None:  # built-up cover: evidence for idle land
-            from landgov.raster import built_cover
+            from landgov.far.raster import built_cover
 
             lp["built_cover"] = built_cover(lp, inputs.height_raster)
     with stages.stage("筛查与路径"):
@@ -407,7 +324,7 @@ def _write_outputs(
     ]
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     written = write_workbook(
-        [(name, _storable(frame)) for name, frame in sheets] + [("策略参数", params)],
+        [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],
         xlsx,
         labels=LABELS,
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too

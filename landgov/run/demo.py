@@ -1,4 +1,4 @@
-"""``landgov demo``: the whole job on the bundled sample (模拟数据).
+"""The demo run (``landgov demo``): the whole job on the bundled sample (模拟数据).
 
 Screening with the 越城 profile, the 增容 check with its 初审表 forms, and the briefing maps
 (offline HTML and a print PNG). The sample lives in ``data/sample/`` of the source tree; an
@@ -26,7 +26,7 @@ _SAMPLE_FILES = ("parcels.shp", "enterprises.xlsx", "links.xlsx")
 
 def sample_dir(*, fallback: Path | None = None) -> Path:
     """The bundled sample folder; generated into ``fallback`` when the source tree lacks it."""
-    bundled = Path(__file__).resolve().parents[1] / "data" / "sample"
+    bundled = Path(__file__).resolve().parents[2] / "data" / "sample"
     if all((bundled / f).exists() for f in _SAMPLE_FILES):
         return bundled
     if fallback is None:
@@ -57,9 +57,10 @@ def run_demo(
     is sample output); a folder that landgov did not write is refused. ``wait`` queues behind
     another run into the same folder instead of refusing.
     """
-    from landgov.far_cli import run_far
     from landgov.maps import build_map, load_run, render_static
-    from landgov.pipeline import RunInputs, run_screening
+    from landgov.run.far import run_far
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
 
     maps_dir.mkdir(parents=True, exist_ok=True)
     sample = sample_dir(fallback=out_dir.parent / f"{out_dir.name}-示例数据")

@@ -1,7 +1,7 @@
-"""``landgov far``: 容积率, 增容 screening and application checks, 初审表 and the meeting packet.
+"""The 增容 run: 容积率, 增容 screening and application checks, 初审表 and the meeting packet.
 
-:func:`run_far` is the whole job as a function (used by ``landgov demo`` and the notebook);
-:data:`command` is the click command the main CLI registers. Outputs in ``--out``:
+:func:`run_far` is the whole job as a function (used by ``landgov far``, ``landgov demo`` and
+the notebook). Outputs in ``out_dir``:
 
 - layer ``far`` of ``landgov.gpkg``: every parcel with 容积率, its source, floors, headroom,
   one field per condition and the overall verdict (``docs/schema.md``, section *far*);
@@ -19,18 +19,17 @@ older 增容 part and its 初审表 are gone).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
 import geopandas as gpd
 import pandas as pd
 
 from landgov import __version__
-from landgov.cli_sheet import sheet_option
-from landgov.core.dates import AS_OF_FORMS, parse_as_of
+from landgov.core.dates import parse_as_of
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -42,6 +41,13 @@ from landgov.core.runfolder import (
     open_run,
 )
 from landgov.far import compute_far
+from landgov.far.zengrong import (
+    CONDITIONS,
+    Eligibility,
+    ZengrongInputs,
+    check_applications,
+    check_parcels,
+)
 from landgov.io import (
     read_compliance,
     read_demolition,
@@ -53,17 +59,13 @@ from landgov.io import (
 )
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
-from landgov.io.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.pipeline import RunInputs, plausible_reads, write_layer
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
 from landgov.reports.excel import Written, write_sheet
 from landgov.reports.packet import packet_frame, write_packet
-from landgov.zengrong import CONDITIONS, Eligibility, check_applications, check_parcels
+from landgov.run.files import RunInputs, plausible_reads, write_layer
 
-__all__ = ["FORM_MODES", "FarRun", "command", "run_far"]
-
-FORM_MODES = ("all", "applications", "candidates", "none")
+__all__ = ["FarRun", "run_far"]
 
 #: Columns of layer ``far``, in order (see docs/schema.md).
 FAR_LAYER_COLUMNS = [
@@ -103,8 +105,10 @@ class FarRun:
         return "；".join(parts)
 
 
-def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
-    readers: dict[str, Callable[[Path], ReadResult]] = {
+def _read_all(
+    inputs: RunInputs, aliases: Mapping[str, Iterable[str]] | None
+) -> dict[str, ReadResult]:
+    readers: dict[str, Callable[..., ReadResult]] = {
         "parcels": read_parcels,
         "enterprises": read_enterprises,
         "links": read_links,
@@ -116,7 +120,7 @@ def _read_all(inputs: RunInputs) -> dict[str, ReadResult]:
         "applications": read_applications,
     }
     return {
-        name: reader(path)
+        name: reader(path, aliases=aliases)
         for name, reader in readers.items()
         if (path := getattr(inputs, name)) is not None
     }
@@ -171,6 +175,7 @@ def run_far(
     as_of: str | dt.date | None = None,
     forms: str = "applications",
     township: str | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
     progress: bool = False,
     echo: Callable[[str], Any] | None = None,
     overwrite: bool = False,
@@ -197,6 +202,8 @@ def run_far(
         ``none``.
     township
         Write forms for this township only (batch mode).
+    aliases
+        Extra column names per canonical field, for every reader (``{"parcel_id": ["地块号"]}``).
     progress
         Print stage timings (through ``echo``).
     echo
@@ -225,8 +232,10 @@ def run_far(
     ) as folder:
         timer = StageTimer([], echo=echo if progress else None)
         run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
-                          township=township)  # fmt: skip
-        folder.finish(_manifest(inputs, reads, prof, day, run, timer.timings, folder.target))
+                          township=township, aliases=aliases)  # fmt: skip
+        folder.finish(
+            _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
+        )
     run.forms = [folder.final(p) for p in run.forms]
     run.manifest = folder.manifest["stages"]["far"] if folder.manifest else {}
     return run
@@ -241,10 +250,11 @@ def _far(
     timer: StageTimer,
     forms: str,
     township: str | None,
+    aliases: Mapping[str, Iterable[str]] | None,
 ) -> tuple[FarRun, dict[str, ReadResult]]:
     out = folder.path
     with timer.stage("读取"):
-        reads = plausible_reads(_read_all(inputs), inputs, prof, day)
+        reads = plausible_reads(_read_all(inputs, aliases), inputs, prof, day)
     parcels = reads["parcels"].data
     with timer.stage("容积率"):
         far = compute_far(
@@ -253,22 +263,24 @@ def _far(
             buildings=_data(reads, "buildings"),
             height_raster=inputs.height_raster,
         )
-    context = {
-        "profile": prof,
-        "as_of": day,
-        "enterprises": _data(reads, "enterprises"),
-        "links": _data(reads, "links"),
-        "compliance": _data(reads, "compliance"),
-        "planning": _data(reads, "planning"),
-        "demolition": _data(reads, "demolition"),
-        "special_zones": _data(reads, "special_zones"),
-    }
+    given = ZengrongInputs(
+        parcels,
+        far,
+        profile=prof,
+        as_of=day,
+        enterprises=_data(reads, "enterprises"),
+        links=_data(reads, "links"),
+        compliance=_data(reads, "compliance"),
+        planning=_data(reads, "planning"),
+        demolition=_data(reads, "demolition"),
+        special_zones=_data(reads, "special_zones"),
+    )
     with timer.stage("增容摸排"):
-        screened = check_parcels(parcels, far, **context)
+        screened = check_parcels(given)
     apps = None
     if "applications" in reads:
         with timer.stage("申请审查"):
-            apps = check_applications(reads["applications"].data, parcels, far, **context)
+            apps = check_applications(reads["applications"].data, given)
     with timer.stage("写出"):
         packet = packet_frame(apps, screened)
         write_layer(_layer(screened, FAR_LAYER_COLUMNS), out / GPKG, layer="far")
@@ -294,6 +306,7 @@ def _manifest(
     prof: Profile,
     day: dt.date,
     run: FarRun,
+    *,
     timings: dict[str, float],
     out: Path,
 ) -> dict[str, Any]:
@@ -338,78 +351,3 @@ def _manifest(
         },
         "timings_s": timings,
     }
-
-
-_PATH = click.Path(exists=True, path_type=Path)
-
-
-@click.command("far")
-@click.option("--parcels", "-p", type=_PATH, required=True, help="宗地图层")
-@click.option("--buildings", "-b", type=_PATH, help="建筑轮廓图层（层数、层高、建筑高度）")
-@click.option("--height-raster", "-r", type=_PATH, help="建筑高度栅格 GeoTIFF（米）")
-@click.option("--enterprises", "-e", type=_PATH, required=True, help="企业亩均效益表")
-@click.option("--links", "-l", type=_PATH, help="地企关联表；缺省时按权利人名称匹配")
-@click.option("--compliance", "-c", type=_PATH, help="违法违规记录表")
-@click.option("--planning", "-g", type=_PATH, help="规划用途图层")
-@click.option("--demolition", "-d", type=_PATH, help="近年拆迁计划图层")
-@click.option("--special-zones", "-z", type=_PATH, help="特殊片区图层（如马海片区）")
-@click.option("--applications", "-a", type=_PATH, help="增容申请表")
-@click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
-@click.option("--as-of", "as_of", help=f"核查日期，如 {AS_OF_FORMS}（默认今天）")
-@click.option(
-    "--forms",
-    type=click.Choice(FORM_MODES),
-    default="applications",
-    show_default=True,
-    help="生成哪些初审表：全部/仅申请/仅摸排候选/不生成",
-)
-@click.option("--township", help="只为该镇街生成初审表（批量）")
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
-@sheet_option(("enterprises", "links", "compliance", "applications"))
-@click.option("--overwrite", is_flag=True, help="即使旧结果中的文件被手工修改或新增过，也替换")
-@click.option("--wait", is_flag=True, help="输出文件夹正被另一次运行使用时排队等待，而不是退出")
-def command(
-    parcels: Path,
-    buildings: Path | None,
-    height_raster: Path | None,
-    enterprises: Path,
-    links: Path | None,
-    compliance: Path | None,
-    planning: Path | None,
-    demolition: Path | None,
-    special_zones: Path | None,
-    applications: Path | None,
-    profile: str,
-    as_of: str | None,
-    forms: str,
-    township: str | None,
-    out: Path,
-    overwrite: bool,
-    wait: bool,
-) -> None:
-    """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
-    inputs = RunInputs(
-        parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
-        planning=planning, demolition=demolition, buildings=buildings,
-        height_raster=height_raster, special_zones=special_zones, applications=applications,
-    )  # fmt: skip
-    run = run_far(
-        inputs,
-        profile=profile,
-        out_dir=out,
-        as_of=as_of,
-        forms=forms,
-        township=township,
-        echo=click.echo,
-        overwrite=overwrite,
-        wait=wait,
-    )
-    m = run.manifest
-    click.echo(
-        f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"
-    )
-    click.echo(run.summary_text())
-    by_town = m["counts"]["candidates_by_township"]
-    click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
-    click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
-               f"{m['outputs']['forms_dir']}，{Path(out) / 'manifest.json'}")  # fmt: skip

@@ -1,4 +1,4 @@
-"""四个一批: one treatment path for every plot on the 治理清单 (DOMAIN.md §5).
+"""四个一批: one treatment path for every plot on the 治理清单 (docs/domain.md §5).
 
 The seeds name the four paths — 拆除重建、整治提升、功能转型、关停退出 [002 三(一)2; 001 三(一)2] —
 but give no criteria, so the path is decided by an **ordered, editable rule table** stored in the
@@ -309,7 +309,13 @@ def validate_rule_table(rules: Any, *, source: str = "paths.rules") -> list[Issu
     """
     if isinstance(rules, str | bytes) or not isinstance(rules, Sequence) or not rules:
         return [
-            Issue(source, "paths.rules", rules, "规则表必须是非空列表", "见 landgov/paths.py 说明")
+            Issue(
+                source,
+                "paths.rules",
+                rules,
+                "规则表必须是非空列表",
+                "见 landgov/screening/paths.py 说明",
+            )
         ]
     seen: set[str] = set()
     issues: list[Issue] = []

@@ -15,12 +15,12 @@ Floor area comes from the best source available, recorded in ``far_source``
    :math:`n = \\max(1, \\lfloor h / s + 0.5 \\rfloor)` with :math:`s` =
    ``far.raster_storey_height_m``;
 5. **高度栅格估算** — the same storey rule per cell of a building-height raster, weighted by
-   exact cell coverage (:func:`landgov.raster.height_floor_area`);
+   exact cell coverage (:func:`landgov.far.raster.height_floor_area`);
 6. **缺失** — nothing known: 容积率 is NaN, never 0.
 
 Land area is the parcel's geometric area ``area_m2`` (m², projected CRS). 建筑系数 is the
 footprint area inside the parcel over the land area. Floors: the national minimum by industry
-(GB/T 4754-2002 division, :mod:`landgov.industry`) and the province's targets (1.5 for renewal,
+(GB/T 4754-2002 division, :mod:`landgov.far.industry`) and the province's targets (1.5 for renewal,
 2.0 for pilots [004 二(一)1]). Headroom to a ratio :math:`r`:
 :math:`\\max(0,\\ r \\cdot A - F)` m².
 """
@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import numeric_column
-from landgov.industry import to_gb2002_division
+from landgov.far.industry import to_gb2002_division
+from landgov.far.raster import height_floor_area
 from landgov.policy import Profile
-from landgov.raster import height_floor_area
 
 __all__ = [
     "FarSource",

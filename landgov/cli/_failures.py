@@ -1,0 +1,146 @@
+"""How a failure reaches the user: a 「错误：」 line in Chinese, an exit code, a crash report.
+
+Exit codes: 0 success; 1 aborted (Ctrl+C); :data:`EXIT_INPUT` (2) a usage error or a problem with
+the inputs or the output folder; :data:`EXIT_INTERNAL` (3) an unexpected error, whose traceback
+is saved by :func:`save_crash_report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import pyogrio.errors
+
+from landgov import __version__
+
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "GDAL_ERRORS", "fail", "save_crash_report"]
+
+EXIT_INPUT = 2  # bad input, unusable output folder, click usage error
+EXIT_INTERNAL = 3  # an unexpected error: traceback saved to a crash report
+GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
+
+
+def _report_dir() -> Path:
+    """Where crash reports go: the user's cache folder (``%LOCALAPPDATA%``, ``$XDG_CACHE_HOME``)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "landgov"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "landgov"
+
+
+def save_crash_report(exc: BaseException, *, argv: list[str] | None = None) -> Path | None:
+    """Write the traceback of an unexpected error to ``landgov-错误报告-<time>.txt``.
+
+    Tried in the user's cache folder, then the system temp folder; ``None`` when neither can be
+    written (the caller then says so instead of showing a path).
+    """
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    text = "\n".join(
+        [
+            f"landgov {__version__}  Python {platform.python_version()}  {platform.platform()}",
+            f"时间：{dt.datetime.now().isoformat(timespec='seconds')}",
+            "命令：" + " ".join(["landgov", *(sys.argv[1:] if argv is None else argv)]),
+            "",
+            "".join(traceback.format_exception(exc)),
+        ]
+    )
+    for folder in (_report_dir(), Path(tempfile.gettempdir())):
+        path = folder / f"landgov-错误报告-{stamp}.txt"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    return None
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def unexpected(exc: BaseException, args: list[str] | None) -> NoReturn:
+    report = save_crash_report(exc, argv=args)
+    where = (
+        f"详细记录已保存到：{report}"
+        if report is not None
+        else "详细记录也无法保存（缓存文件夹和临时文件夹都不可写）"
+    )
+    fail(
+        f"landgov 内部出错（{type(exc).__name__}：{str(exc)[:200]}），不是常见的输入数据问题。\n"
+        f"{where}\n"
+        "处理：请把该文件和所用的命令发给开发人员；同时可先用 landgov inspect 检查各输入文件",
+        EXIT_INTERNAL,
+    )
+
+
+# click's own messages (English), as users should read them. Anything else passes unchanged.
+_CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (
+            r"^(?:File|Directory|Path) '(.*)' does not exist\.?$",
+            "找不到「\\1」（文件或文件夹不存在）",
+        ),
+        (r"^(?:File|Path) '(.*)' is a directory\.?$", "「\\1」是文件夹，这里需要一个文件"),
+        (r"^(?:Directory|Path) '(.*)' is a file\.?$", "「\\1」是文件，这里需要一个文件夹"),
+        (r"^(?:File|Directory|Path) '(.*)' is not readable\.?$", "没有读取「\\1」的权限"),
+        (r"^(?:File|Directory|Path) '(.*)' is not writable\.?$", "没有写入「\\1」的权限"),
+        (r"^'(.*)' is not one of (.*)\.$", "「\\1」不是可选值之一（可选：\\2）"),
+        (r"^'(.*)' is not a valid integer(?: range)?\.$", "「\\1」不是整数"),
+        (r"^'(.*)' is not a valid float(?: range)?\.$", "「\\1」不是数字"),
+        (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s.*)?$", "没有选项 \\1"),
+        (r"^No such command '(.*)'\.$", "没有命令「\\1」"),
+        (r"^Option '(.*)' requires an argument\.$", "选项 \\1 后面缺少取值"),
+        (r"^Got unexpected extra arguments? \((.*)\)$", "多余的参数：\\1"),
+        (r"^Missing command\.$", "缺少命令"),
+    )
+)
+
+
+def _click_text(message: str) -> str:
+    for pattern, text in _CLICK_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(text, message)
+    return message
+
+
+def _usage_error_text(exc: click.ClickException) -> str:
+    """A click error in Chinese: what is wrong with which option, and where the help is."""
+    if isinstance(exc, click.MissingParameter):
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
+        what = f"缺少必填参数 {hint}"
+    elif isinstance(exc, click.BadParameter):
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
+        what = f"参数 {hint} 的值无效：{_click_text(exc.message)}" if hint else exc.message
+    else:
+        what = _click_text(exc.message)
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "landgov"
+    return f"{what.rstrip('.。')}。处理：运行 {command} --help 查看用法"
+
+
+def show_click_error(exc: click.ClickException) -> NoReturn:
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError):
+        if ctx is not None:
+            click.echo(ctx.get_usage(), err=True)
+        fail(_usage_error_text(exc), exc.exit_code)
+    fail(exc.format_message(), exc.exit_code)

@@ -1,0 +1,103 @@
+"""``landgov far``: the 增容 run (容积率, 摸排, 申请审查, 初审表, 联席会议审查表)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from landgov.cli.options import (
+    PATH,
+    alias_option,
+    aliases,
+    as_of_option,
+    height_raster_option,
+    overwrite_option,
+    quiet_option,
+    sheet_option,
+    wait_option,
+)
+from landgov.core.vocab import FORM_MODES
+
+__all__ = ["command"]
+
+
+@click.command("far")
+@click.option("--parcels", "-p", type=PATH, required=True, help="宗地图层")
+@click.option("--buildings", "-b", type=PATH, help="建筑轮廓图层（层数、层高、建筑高度）")
+@height_raster_option
+@click.option("--enterprises", "-e", type=PATH, required=True, help="企业亩均效益表")
+@click.option("--links", "-l", type=PATH, help="地企关联表；缺省时按权利人名称匹配")
+@click.option("--compliance", "-c", type=PATH, help="违法违规记录表")
+@click.option("--planning", "-g", type=PATH, help="规划用途图层")
+@click.option("--demolition", "-d", type=PATH, help="近年拆迁计划图层")
+@click.option("--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）")
+@click.option("--applications", "-a", type=PATH, help="增容申请表")
+@click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
+@as_of_option("核查日期")
+@click.option(
+    "--forms",
+    type=click.Choice(FORM_MODES),
+    default="applications",
+    show_default=True,
+    help="生成哪些初审表：全部/仅申请/仅摸排候选/不生成",
+)
+@click.option("--township", help="只为该镇街生成初审表（批量）")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+@sheet_option(("enterprises", "links", "compliance", "applications"))
+@overwrite_option
+@alias_option
+@quiet_option
+@wait_option
+def command(
+    parcels: Path,
+    buildings: Path | None,
+    height_raster: Path | None,
+    enterprises: Path,
+    links: Path | None,
+    compliance: Path | None,
+    planning: Path | None,
+    demolition: Path | None,
+    special_zones: Path | None,
+    applications: Path | None,
+    profile: str,
+    as_of: str | None,
+    forms: str,
+    township: str | None,
+    out: Path,
+    alias: tuple[str, ...],
+    quiet: bool,
+    overwrite: bool,
+    wait: bool,
+) -> None:
+    """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
+    from landgov.run.far import run_far
+    from landgov.run.files import RunInputs
+
+    inputs = RunInputs(
+        parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
+        planning=planning, demolition=demolition, buildings=buildings,
+        height_raster=height_raster, special_zones=special_zones, applications=applications,
+    )  # fmt: skip
+    run = run_far(
+        inputs,
+        profile=profile,
+        out_dir=out,
+        as_of=as_of,
+        forms=forms,
+        township=township,
+        aliases=aliases(alias) or None,
+        progress=not quiet,
+        echo=click.echo,
+        overwrite=overwrite,
+        wait=wait,
+    )
+    m = run.manifest
+    click.echo(
+        f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"
+    )
+    click.echo(run.summary_text())
+    by_town = m["counts"]["candidates_by_township"]
+    click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
+    click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
+               f"{m['outputs']['forms_dir']}，{Path(out) / 'manifest.json'}")  # fmt: skip

@@ -1,0 +1,50 @@
+"""``landgov inspect``: check one new file before a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from landgov.cli.options import alias_option, aliases, sheet_option
+
+__all__ = ["command"]
+
+
+@click.command("inspect")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "enterprises", "links", "compliance"]),
+    default="auto",
+    help="表格类型（默认自动识别）",
+)
+@click.option("--encoding", default=None, help="强制 .dbf 编码（如 GBK）")
+@click.option("--crs", default=None, help="强制坐标系（如 EPSG:4549）")
+@click.option(
+    "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
+)
+@alias_option
+@sheet_option(("enterprises", "links", "compliance"), allow_plain=True)
+def command(
+    file: Path,
+    as_json: bool,
+    kind: str,
+    encoding: str | None,
+    crs: str | None,
+    cm: str | None,
+    alias: tuple[str, ...],
+) -> None:
+    """检查一个新文件：格式、编码、坐标系（含依据）、字段对应和所有问题。"""
+    from landgov.inspect import inspect_file, render_text, to_json
+
+    report = inspect_file(
+        file,
+        kind=kind,
+        aliases=aliases(alias) or None,
+        encoding=encoding,
+        crs=crs,
+        cm=int(cm) if cm else None,
+    )
+    click.echo(to_json(report) if as_json else render_text(report))

@@ -1,0 +1,121 @@
+"""The options every command shares, defined once so that each takes them the same way.
+
+``--alias``, ``--as-of``, ``--height-raster``, ``--quiet``, ``--overwrite``, ``--wait`` and
+``--sheet`` mean the same in ``landgov inspect``, ``screen``, ``far`` and ``demo`` (where they
+apply). Each is a decorator; :func:`aliases` turns ``--alias`` values into the readers' mapping.
+
+``--sheet ROLE=SHEET`` (repeatable) names the worksheet of one input table, e.g.
+``--sheet enterprises=2024年`` when the enterprise workbook holds ``2023年`` and ``2024年`` with the
+same columns (the reader refuses to guess between them). ``landgov inspect`` reads one file, so
+there ``--sheet 2024年`` is enough. The choice is applied for the whole command through
+:func:`landgov.io.sheets.chosen_sheets`; the command's own code does not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from landgov.core.dates import AS_OF_FORMS
+from landgov.io.sheets import chosen_sheets, parse_sheet_choices
+
+__all__ = [
+    "PATH",
+    "TABLE_ROLES",
+    "alias_option",
+    "aliases",
+    "as_of_option",
+    "height_raster_option",
+    "overwrite_option",
+    "quiet_option",
+    "sheet_option",
+    "wait_option",
+]
+
+#: An input file or folder that must exist.
+PATH = click.Path(exists=True, path_type=Path)
+
+TABLE_ROLES = ("enterprises", "links", "compliance", "applications")
+"""Roles whose table may be an Excel workbook (the names of the commands' file options)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sheet_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable[[F], F]:
+    """A click option ``--sheet`` for the given table roles (not passed to the command)."""
+    example = "2024年" if allow_plain else f"{roles[0]}=2024年"
+
+    def apply(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+        try:
+            choices = parse_sheet_choices(values, roles=roles, allow_plain=allow_plain)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+        if choices:
+            ctx.with_resource(chosen_sheets(choices))
+
+    return click.option(
+        "--sheet",
+        multiple=True,
+        expose_value=False,
+        callback=apply,
+        metavar="[角色=]工作表" if allow_plain else "角色=工作表",
+        help=(
+            "工作簿中有多个同样符合的工作表时，指定读取哪一个，如 "
+            f"--sheet {example}（可多次使用；角色：{'、'.join(roles)}）"
+        ),
+    )
+
+
+def aliases(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    """``("parcel_id=地块号", ...)`` → ``{"parcel_id": ["地块号"]}``."""
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(
+                f"「{pair}」应写作 字段=列名，如 parcel_id=地块号", param_hint="--alias"
+            )
+        out.setdefault(field.strip(), []).append(column.strip())
+    return out
+
+
+def alias_option(f: F) -> F:
+    """``--alias FIELD=COLUMN`` (repeatable): extra column names for a canonical field."""
+    return click.option(
+        "--alias",
+        "alias",
+        multiple=True,
+        help="字段别名，如 --alias parcel_id=地块号（可多次使用）",
+    )(f)
+
+
+def as_of_option(what: str) -> Callable[[F], F]:
+    """``--as-of DATE``: the date the run is judged at (``what`` names it for the help)."""
+    return click.option("--as-of", "as_of", help=f"{what}，如 {AS_OF_FORMS}（默认今天）")
+
+
+def height_raster_option(f: F) -> F:
+    """``--height-raster / -r``: a building-height GeoTIFF in metres."""
+    return click.option("--height-raster", "-r", type=PATH, help="建筑高度栅格 GeoTIFF（米）")(f)
+
+
+def quiet_option(f: F) -> F:
+    """``--quiet / -q``: no progress display."""
+    return click.option("--quiet", "-q", is_flag=True, help="不显示进度条")(f)
+
+
+def overwrite_option(f: F) -> F:
+    """``--overwrite``: replace an earlier run even when its files were changed by hand."""
+    return click.option(
+        "--overwrite", is_flag=True, help="即使旧结果中的文件被手工修改或新增过，也替换"
+    )(f)
+
+
+def wait_option(f: F) -> F:
+    """``--wait``: queue behind another run into the same folder instead of refusing."""
+    return click.option(
+        "--wait", is_flag=True, help="输出文件夹正被另一次运行使用时排队等待，而不是退出"
+    )(f)

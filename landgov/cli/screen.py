@@ -1,0 +1,94 @@
+"""``landgov screen``: the screening run (底数清单, 治理清单, 四个一批, 连片, 镇街汇总)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from landgov.cli.options import (
+    PATH,
+    alias_option,
+    aliases,
+    as_of_option,
+    height_raster_option,
+    overwrite_option,
+    quiet_option,
+    sheet_option,
+    wait_option,
+)
+
+__all__ = ["command"]
+
+
+@click.command("screen")
+@click.option("--parcels", "-p", type=PATH, required=True, help="宗地图层（Shapefile/GPKG/…）")
+@click.option("--enterprises", "-e", type=PATH, required=True, help="企业亩均效益表（xlsx/csv）")
+@click.option("--links", "-l", type=PATH, help="地企关联表；缺省时按权利人名称匹配企业名称")
+@click.option("--compliance", "-c", type=PATH, help="违法违规记录表")
+@click.option("--planning", "-g", type=PATH, help="规划用途图层")
+@click.option("--demolition", "-d", type=PATH, help="近年拆迁计划图层")
+@click.option("--townships", "-t", type=PATH, help="镇街边界图层")
+@height_raster_option
+@click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
+@as_of_option("基准日期")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
+@alias_option
+@sheet_option(("enterprises", "links", "compliance"))
+@quiet_option
+@overwrite_option
+@wait_option
+def command(
+    parcels: Path,
+    enterprises: Path,
+    links: Path | None,
+    compliance: Path | None,
+    planning: Path | None,
+    demolition: Path | None,
+    townships: Path | None,
+    height_raster: Path | None,
+    profile: str,
+    as_of: str | None,
+    out: Path,
+    alias: tuple[str, ...],
+    quiet: bool,
+    overwrite: bool,
+    wait: bool,
+) -> None:
+    """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
+
+    inputs = RunInputs(
+        parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
+        planning=planning, demolition=demolition, townships=townships,
+        height_raster=height_raster,
+    )  # fmt: skip
+    run = run_screening(
+        inputs,
+        profile=profile,
+        out_dir=out,
+        as_of=as_of,
+        aliases=aliases(alias) or None,
+        progress=not quiet,
+        overwrite=overwrite,
+        wait=wait,
+        echo=click.echo,
+    )
+    _echo_summary(run.manifest)
+
+
+def _echo_summary(manifest: dict) -> None:
+    rows = manifest["outputs"]["rows"]
+    counts = manifest["counts"]
+    prof = manifest["profile"]
+    click.echo(f"策略配置：{prof['title']}（{prof['name']} v{prof['version']}）")
+    click.echo(f"基准日期：{manifest['as_of']}")
+    click.echo(
+        f"底数清单 {rows['parcels']} 宗；治理清单 {rows['governance']} 宗；"
+        f"连片 {rows['blocks']} 片；企业 {rows['enterprises']} 家；问题记录 {rows['problems']} 条"
+    )
+    click.echo("筛查结论：" + "，".join(f"{k} {v}" for k, v in counts["screening_status"].items()))
+    if counts["path"]:
+        click.echo("四个一批：" + "，".join(f"{k} {v}" for k, v in counts["path"].items()))
+    click.echo(f"输出：{manifest['outputs']['gpkg']}，{manifest['outputs']['xlsx']}")

@@ -1,0 +1,33 @@
+"""增容: which industrial plots could raise their 容积率, and does an application qualify.
+
+Implements 《越城区、滨海新区进一步鼓励存量工业用地二次开发盘活闲置资源的实施意见》 [000 附件3]:
+scope [一], the 容积率 cap [二] and the eight conditions [三 1–8], each returned as a
+:class:`~landgov.verdict.Verdict` (符合 / 不符合 / 待核实 / 待承诺) with the values seen and the
+clause. Two entry points share the same rules:
+
+- :func:`check_parcels` screens every parcel (走访摸排 [六(一)]): who could apply. Facts only an
+  application gives (standard factory or not, title, commitment …) are 待核实 / 待承诺 there, so
+  a screened plot is at best 待核实; plots with any 不符合 are not candidates.
+- :func:`check_applications` checks each application row against its parcel and enterprise and
+  adds the figures after the project (容积率, 亩均税收, 投资强度).
+
+Overall: any 不符合 → 不可申报; else any 待核实 → 待核实; else 可申报 (待承诺 items are document
+steps listed for the joint meeting, [四(五)]). Missing data is never read as a pass.
+印染化工电镀 relocation firms are flagged for the joint meeting [三 末段]; plots in a special zone
+(马海片区 [七.2]) are out of scope.
+"""
+
+from landgov.core.vocab import Eligibility
+from landgov.far.zengrong._case import CONDITION_LABELS, CONDITIONS
+from landgov.far.zengrong._check import ZengrongInputs, check_applications, check_parcels
+from landgov.far.zengrong._outcome import overall
+
+__all__ = [
+    "CONDITIONS",
+    "CONDITION_LABELS",
+    "Eligibility",
+    "ZengrongInputs",
+    "check_applications",
+    "check_parcels",
+    "overall",
+]

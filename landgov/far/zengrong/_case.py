@@ -1,0 +1,116 @@
+"""The condition names and clauses, and the facts one check reads about a plot (:class:`_Case`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
+from landgov.core.overlay import DemolitionRule
+from landgov.policy import Profile
+from landgov.verdict import Citation, Status, Verdict
+
+#: Condition columns, in the order of the opinion.
+CONDITIONS: tuple[str, ...] = (
+    "scope",
+    "cap",
+    "cond1",
+    "cond2",
+    "cond3",
+    "cond4",
+    "cond5",
+    "cond6",
+    "cond7",
+    "cond8",
+)
+CONDITION_LABELS: Mapping[str, str] = {
+    "scope": "适用范围（一）",
+    "cap": "容积率上限（二）",
+    "cond1": "条件1 面积/拆迁/违建/临时用途",
+    "cond2": "条件2 产权/首次开发",
+    "cond3": "条件3 一年内不良记录",
+    "cond4": "条件4 制造业/非标准厂房",
+    "cond5": "条件5 产业导向",
+    "cond6": "条件6 标准地指标",
+    "cond7": "条件7 征收补偿承诺",
+    "cond8": "条件8 结构安全鉴定",
+}
+_CLAUSE = {
+    "scope": "附件3 一",
+    "cap": "附件3 二",
+    "cond1": "附件3 三.1",
+    "cond2": "附件3 三.2",
+    "cond3": "附件3 三.3",
+    "cond4": "附件3 三.4",
+    "cond5": "附件3 三.5",
+    "cond6": "附件3 三.6",
+    "cond7": "附件3 三.7",
+    "cond8": "附件3 三.8",
+}
+_APP = "增容申请"
+
+
+def _cite(key: str) -> Citation:
+    return Citation("000", _CLAUSE[key])
+
+
+def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Verdict:
+    return Verdict(f"zengrong.{rule}", status, reason, cite, **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# The facts one check needs
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One compliance record, normalised (category 安全/环保/违法建设…, date or None)."""
+
+    uscc: str
+    parcel_id: str | None
+    category: str | None
+    severity: str | None
+    record_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Case:
+    """Everything known about one plot (and, when checking, its application)."""
+
+    parcel: Mapping[str, Any]
+    far: Mapping[str, Any]
+    overlay: Mapping[str, Any]
+    enterprise: Mapping[str, Any] | None
+    records: tuple[_Record, ...] | None  # records of the applicant / plot; None: no table
+    application: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    profile: Profile
+    as_of: dt.date
+
+    def value(self, key: str) -> Any:
+        return self.profile.value(f"zengrong.{key}")
+
+    def cite(self, key: str) -> Citation:
+        return self.profile.citation(f"zengrong.{key}")
+
+    def cite_key(self, key: str) -> Citation:
+        return self.profile.citation(key)
+
+    @functools.cached_property
+    def industrial(self) -> LandUseMatcher:
+        return industrial_matcher(self.profile)
+
+    @functools.cached_property
+    def demolition(self) -> DemolitionRule:
+        return DemolitionRule.from_profile(self.profile)
+
+
+def _app(case: _Case, name: str) -> Any:
+    return None if case.application is None else case.application.get(name)

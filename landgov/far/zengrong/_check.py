@@ -1,0 +1,316 @@
+"""The two entry points: screen every parcel, check every application.
+
+Both read one :class:`ZengrongInputs` and share one preamble (:func:`_context`: the per-parcel
+facts, the enterprises, the records) and one tail (:func:`_finish`: catalogue edition,
+candidate flag, as-of date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.core.missing import is_missing
+from landgov.core.vocab import Eligibility
+from landgov.far.industry import catalogue_edition
+from landgov.far.zengrong._case import (
+    _Case,
+    _Settings,
+)
+from landgov.far.zengrong._facts import (
+    _prepare,
+    _RecordIndex,
+    _records,
+    _records_for,
+    _relaxation,
+    _tax_per_mu_now,
+)
+from landgov.far.zengrong._outcome import _evaluate, overall
+from landgov.ids import normalize_uscc
+from landgov.policy import Profile
+from landgov.units import M2_PER_MU, m2_to_mu
+from landgov.verdict import Verdict
+
+
+def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
+    status, reason = overall(verdicts)
+    row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
+    row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
+    missing: list[str] = []
+    for v in verdicts.values():
+        missing += [m for m in v.missing if m not in missing]
+    row |= {
+        "zengrong": status.value,
+        "zengrong_reason": reason,
+        "missing": "、".join(missing),
+        "relaxation": relax,
+        "verdicts": tuple(verdicts.values()),
+    }
+    return row
+
+
+@dataclass(frozen=True)
+class ZengrongInputs:
+    """What both 增容 checks read.
+
+    Attributes
+    ----------
+    parcels
+        Canonical parcels (``parcel_id``, ``holder``, ``land_use``, ``right_type``,
+        ``area_declared_m2``, ``township``, ``completion_date``, geometry).
+    far
+        :func:`landgov.far.ratio.compute_far` of the same parcels.
+    profile
+        Policy profile (sections ``far`` and ``zengrong``).
+    as_of
+        The date records are judged at.
+    enterprises, links, compliance, planning, demolition, special_zones
+        Canonical tables/layers; any left out makes the checks that need it 待核实.
+    """
+
+    parcels: gpd.GeoDataFrame
+    far: pd.DataFrame
+    profile: Profile
+    as_of: dt.date
+    enterprises: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+    compliance: pd.DataFrame | None = None
+    planning: gpd.GeoDataFrame | None = None
+    demolition: gpd.GeoDataFrame | None = None
+    special_zones: gpd.GeoDataFrame | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The preamble both checks share: facts per parcel, enterprises, records, settings."""
+
+    facts: pd.DataFrame
+    by_uscc: dict[str, dict[str, Any]]
+    users: pd.Series
+    settings: _Settings
+    records: _RecordIndex | None
+    sectors: tuple[str, ...]
+
+    def judge(self, case: _Case) -> dict[str, Any]:
+        """One output row: every condition, the overall outcome, any relaxation."""
+        relax = _relaxation(case.enterprise, self.sectors)
+        return _row_out(_evaluate(case, self.settings), relax)
+
+
+def _context(inputs: ZengrongInputs) -> _Context:
+    facts, by_uscc, users = _prepare(
+        inputs.parcels,
+        inputs.far,
+        enterprises=inputs.enterprises,
+        links=inputs.links,
+        planning=inputs.planning,
+        demolition=inputs.demolition,
+        special_zones=inputs.special_zones,
+        profile=inputs.profile,
+    )
+    return _Context(
+        facts,
+        by_uscc,
+        users,
+        _Settings(inputs.profile, inputs.as_of),
+        _records(inputs.compliance),
+        tuple(inputs.profile.value("zengrong.relaxation_sectors")),
+    )
+
+
+def _finish(out: pd.DataFrame, s: _Settings) -> None:
+    """The tail both checks share: catalogue edition, candidate flag, as-of date."""
+    out["catalogue_edition"] = catalogue_edition(
+        s.as_of, switch_date=s.value("catalogue_2024_from")
+    )
+    out["candidate"] = out["zengrong"].ne(Eligibility.INELIGIBLE.value)
+    out["as_of"] = s.as_of.isoformat()
+
+
+def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
+    """Screen every parcel for 增容 (走访摸排 [000 附件3 六(一)]).
+
+    Parameters
+    ----------
+    inputs
+        The parcels, their 容积率, the profile, the date and the optional tables
+        (:class:`ZengrongInputs`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index and geometry of ``parcels``: ``parcel_id``, ``township``, ``holder``, ``uscc``,
+        ``enterprise_name``, the 容积率 columns of ``far``, floors and headroom, one status
+        column per condition (:data:`CONDITIONS`) with ``<condition>_note``, ``zengrong``
+        (:class:`Eligibility`), ``zengrong_reason``, ``missing``, ``relaxation``,
+        ``special_zone``, ``catalogue_edition``, ``candidate`` (not 不可申报) and ``verdicts``
+        (the :class:`~landgov.verdict.Verdict` objects).
+    """
+    ctx = _context(inputs)
+    parcels = inputs.parcels
+    rows = []
+    records = zip(
+        ctx.users.tolist(), parcels.to_dict("records"), ctx.facts.to_dict("records"), strict=True
+    )
+    for uscc, parcel, fact in records:
+        ent = ctx.by_uscc.get(uscc) if uscc else None
+        found = _records_for(ctx.records, uscc, parcel.get("parcel_id"))
+        rows.append(ctx.judge(_Case(parcel, fact, fact, ent, found)))
+    return _assemble(parcels, ctx, rows=rows)
+
+
+def _assemble(
+    parcels: gpd.GeoDataFrame, ctx: _Context, *, rows: list[dict[str, Any]]
+) -> gpd.GeoDataFrame:
+    facts, users, by_uscc = ctx.facts, ctx.users, ctx.by_uscc
+    verdicts = pd.DataFrame(rows, index=parcels.index)
+    head = pd.DataFrame(
+        {
+            "parcel_id": parcels["parcel_id"],
+            "township": parcels.get("township", pd.Series(None, index=parcels.index)),
+            "holder": parcels.get("holder", pd.Series(None, index=parcels.index)),
+            "uscc": users,
+        }
+    )
+    for col in ("name", "legal_rep", "contact", "industry_code", "industry_name"):
+        target = "enterprise_name" if col == "name" else col
+        head[target] = users.map(lambda u, c=col: by_uscc.get(u, {}).get(c) if u else None)
+    land_mu = m2_to_mu(facts["land_area_m2"])
+    head["tax_per_mu_now_wan"] = [
+        _tax_per_mu_now(by_uscc.get(u) if u else None, mu)
+        for u, mu in zip(users, land_mu, strict=True)
+    ]
+    keep = [c for c in facts.columns if not c.endswith("_given")]
+    out = pd.concat([head, facts[keep], verdicts], axis=1)
+    out["land_mu"] = m2_to_mu(out["land_area_m2"])
+    _finish(out, ctx.settings)
+    return gpd.GeoDataFrame(out, geometry=parcels.geometry, crs=parcels.crs)
+
+
+def _float(value: Any) -> float:
+    """``value`` as a number; NaN when missing."""
+    return math.nan if is_missing(value) else float(value)
+
+
+def _after(
+    app: Mapping[str, Any], fact: Mapping[str, Any], ent: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Figures after the project: 容积率, 亩均税收, investment intensity (per 亩 of this plot)."""
+    area = _float(fact.get("land_area_m2"))
+    land = area if area > 0 else math.nan
+    land_mu = land / M2_PER_MU
+    floor_after = _float(fact.get("floor_area_m2")) + _float(app.get("added_floor_m2"))
+
+    def per_mu(x: Any) -> float:
+        return _float(x) / land_mu if land_mu > 0 else math.nan
+
+    return {
+        "far_after": floor_after / land,
+        "floor_area_after_m2": floor_after,
+        "tax_per_mu_now_wan": _tax_per_mu_now(ent, land_mu),
+        "tax_per_mu_after_wan": per_mu(app.get("tax_after_wan")),
+        "investment_per_mu_wan": per_mu(app.get("fixed_investment_wan")),
+    }
+
+
+_APP_COLUMNS = (
+    "application_id",
+    "project_name",
+    "added_floor_m2",
+    "investment_wan",
+    "fixed_investment_wan",
+    "tax_after_wan",
+    "changes_structure",
+    "standard_factory",
+    "content",
+)
+
+
+def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gpd.GeoDataFrame:
+    """Check each 增容 application against scope, the cap and conditions 1–8.
+
+    Parameters
+    ----------
+    applications
+        :func:`landgov.io.applications.read_applications` data: ``application_id``,
+        ``parcel_id``, ``uscc``, ``added_floor_m2`` (m²), ``investment_wan``,
+        ``fixed_investment_wan``, ``tax_after_wan`` (万元), yes/no fields as True/False/None,
+        ``title_status``, ``safety_report``, ``content``.
+    inputs
+        As in :func:`check_parcels`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index of ``applications``, geometry of the parcel applied for (None when the parcel is
+        not found, every check then 待核实): the columns of :func:`check_parcels` plus
+        ``application_id``, ``project_name``, the application figures, ``far_after``,
+        ``floor_area_after_m2``, ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and
+        ``investment_per_mu_wan`` (万元/亩).
+    """
+    ctx = _context(inputs)
+    parcels = inputs.parcels
+    where = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
+    where = where[~where.index.duplicated()]
+    rows, geoms, heads = [], [], []
+    for app in applications.to_dict("records"):
+        pid = str(app.get("parcel_id") or "")
+        idx = where.get(pid)
+        uscc = normalize_uscc(app.get("uscc")) or (ctx.users.get(idx) if idx is not None else None)
+        ent = ctx.by_uscc.get(uscc) if uscc else None
+        parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
+        fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
+        after = _after(app, fact, ent)
+        found = _records_for(ctx.records, uscc, pid)
+        row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
+        rows.append(row | after)
+        geoms.append(parcels.geometry.loc[idx] if idx is not None else None)
+        heads.append(_app_head(app, parcel, fact, ent, uscc))
+    out = pd.concat(
+        [
+            pd.DataFrame(heads, index=applications.index),
+            pd.DataFrame(rows, index=applications.index),
+        ],
+        axis=1,
+    )
+    _finish(out, ctx.settings)
+    return gpd.GeoDataFrame(
+        out, geometry=gpd.GeoSeries(geoms, index=applications.index, crs=parcels.crs)
+    )
+
+
+def _no_facts(columns: pd.Index) -> dict[str, Any]:
+    facts: dict[str, Any] = dict.fromkeys(columns, np.nan)
+    facts |= {"planning_given": False, "demolition_given": False, "zones_given": False}
+    return facts
+
+
+def _app_head(
+    app: Mapping[str, Any],
+    parcel: Mapping[str, Any],
+    fact: Mapping[str, Any],
+    ent: Mapping[str, Any] | None,
+    uscc: str | None,
+) -> dict[str, Any]:
+    head = {
+        "parcel_id": parcel.get("parcel_id"),
+        "township": parcel.get("township"),
+        "holder": parcel.get("holder"),
+        "uscc": uscc,
+        "enterprise_name": None if ent is None else ent.get("name"),
+        "legal_rep": None if ent is None else ent.get("legal_rep"),
+        "contact": None if ent is None else ent.get("contact"),
+        "industry_code": None if ent is None else ent.get("industry_code"),
+        "industry_name": None if ent is None else ent.get("industry_name"),
+    }
+    head |= {c: app.get(c) for c in _APP_COLUMNS}
+    head |= {k: v for k, v in fact.items() if not str(k).endswith("_given")}
+    head["land_mu"] = m2_to_mu(fact.get("land_area_m2", math.nan))
+    return head

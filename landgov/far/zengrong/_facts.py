@@ -1,0 +1,215 @@
+"""The inputs of the checks per plot: overlays, enterprises, compliance records, 容积率."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from landgov.core.dates import parse_date
+from landgov.core.missing import is_missing
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
+from landgov.core.vocab import ViolationCategory
+from landgov.far.ratio import far_floors, headroom
+from landgov.far.zengrong._case import (
+    _Record,
+)
+from landgov.ids import normalize_uscc
+from landgov.link import parcel_main_enterprises
+from landgov.policy import Profile
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: overlays, enterprises, records
+
+
+def _overlap_names(
+    parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, column: str, *, tol: float
+) -> pd.Series:
+    """Per parcel: the ``column`` values of the features overlapping it (largest first, "；")."""
+    pairs = intersections(parcels, layer, min_area_m2=tol)
+    names = layer[column].astype(str) if column in layer else pd.Series("", index=layer.index)
+    pairs = pairs.assign(name=names.reindex(pairs["feature"]).to_numpy())
+    joined = pairs.groupby("parcel", sort=False)["name"].agg(lambda v: "；".join(dict.fromkeys(v)))
+    return joined.reindex(parcels.index).fillna("")
+
+
+def _overlay_facts(
+    parcels: gpd.GeoDataFrame,
+    *,
+    planning: gpd.GeoDataFrame | None,
+    demolition: gpd.GeoDataFrame | None,
+    special_zones: gpd.GeoDataFrame | None,
+    profile: Profile,
+) -> pd.DataFrame:
+    tol = float(profile.value("zengrong.overlap_tolerance_m2"))
+    out = pd.DataFrame(index=parcels.index)
+    out["planning_given"] = planning is not None
+    out["demolition_given"] = demolition is not None
+    out["zones_given"] = special_zones is not None
+    out["planned_use"] = None
+    out["inside_control_line"] = None
+    out["demolition_plans"] = ""
+    out["special_zone"] = ""
+    out["demolition_share"] = 0.0
+    out["in_demolition_plan"] = False
+    if planning is not None and len(planning):
+        main = coverage(parcels, planning, min_area_m2=tol)["largest"]
+        ok = main.notna()
+        out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
+        if "inside_control_line" in planning:
+            out.loc[ok, "inside_control_line"] = planning.loc[
+                main[ok], "inside_control_line"
+            ].to_numpy()
+    if demolition is not None and len(demolition):
+        rule = DemolitionRule.from_profile(profile)
+        found = demolition_overlay(parcels, demolition, rule=rule)
+        out["demolition_plans"] = found["plans"].map("；".join).where(found["inside"], "")
+        out["demolition_share"] = found["share"]
+        out["in_demolition_plan"] = found["inside"]
+    if special_zones is not None and len(special_zones):
+        names = tuple(profile.value("zengrong.special_zones"))
+        zones = special_zones[
+            special_zones.get("zone_name", pd.Series("", index=special_zones.index))
+            .astype(str)
+            .map(lambda z: any(n in z for n in names))
+        ]
+        if len(zones):
+            out["special_zone"] = _overlap_names(parcels, zones, "zone_name", tol=tol)
+    return out
+
+
+def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    if enterprises is None or enterprises.empty:
+        return {}
+    keys = enterprises["uscc"].map(normalize_uscc)
+    table = enterprises.assign(uscc=keys)
+    table = table[keys.ne("")].drop_duplicates("uscc")
+    return {row["uscc"]: row for row in table.to_dict("records")}
+
+
+@dataclass(frozen=True)
+class _RecordIndex:
+    """Compliance records by USCC and by parcel, for fast look-ups per plot."""
+
+    by_uscc: Mapping[str, tuple[_Record, ...]]
+    by_parcel: Mapping[str, tuple[_Record, ...]]
+
+    def find(self, uscc: str | None, parcel_id: object) -> tuple[_Record, ...]:
+        found = dict.fromkeys(self.by_parcel.get(str(parcel_id), ()))
+        if uscc:
+            found |= dict.fromkeys(self.by_uscc.get(uscc, ()))
+        return tuple(found)
+
+
+def _category(value: object) -> str | None:
+    """The record's category (:class:`ViolationCategory`), else its text as written."""
+    if is_missing(value):
+        return None
+    found = ViolationCategory.parse(value)
+    return str(value).strip() if found is None else found.value
+
+
+def _date(value: object) -> dt.date | None:
+    return None if is_missing(value) else parse_date(value)
+
+
+def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
+    """Index the compliance table; ``None`` when no table was given (checks say 待核实)."""
+    if compliance is None:
+        return None
+    by_uscc: dict[str, list[_Record]] = {}
+    by_parcel: dict[str, list[_Record]] = {}
+    for row in compliance.to_dict("records"):
+        pid = row.get("parcel_id")
+        rec = _Record(
+            uscc=normalize_uscc(row.get("uscc")),
+            parcel_id=None if is_missing(pid) else str(pid).strip(),
+            category=_category(row.get("category")),
+            severity=None if is_missing(row.get("severity")) else str(row["severity"]).strip(),
+            record_date=_date(row.get("record_date")),
+        )
+        if rec.uscc:
+            by_uscc.setdefault(rec.uscc, []).append(rec)
+        if rec.parcel_id:
+            by_parcel.setdefault(rec.parcel_id, []).append(rec)
+    return _RecordIndex(
+        {k: tuple(v) for k, v in by_uscc.items()}, {k: tuple(v) for k, v in by_parcel.items()}
+    )
+
+
+def _records_for(
+    index: _RecordIndex | None, uscc: str | None, parcel_id: object
+) -> tuple[_Record, ...] | None:
+    return None if index is None else index.find(uscc, parcel_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def _tax_per_mu_now(enterprise: Mapping[str, Any] | None, land_mu: float) -> float:
+    """Last year's 亩均税收 (万元/亩): tax / the enterprise's declared land, else / this plot."""
+    if enterprise is None or is_missing(enterprise.get("tax_wan")):
+        return math.nan
+    land = enterprise.get("land_mu")
+    land = float(land) if not is_missing(land) and float(land) > 0 else land_mu
+    return float(enterprise["tax_wan"]) / land if land and land > 0 else math.nan
+
+
+def _prepare(
+    parcels: gpd.GeoDataFrame,
+    far: pd.DataFrame,
+    *,
+    enterprises: pd.DataFrame | None,
+    links: pd.DataFrame | None,
+    planning: gpd.GeoDataFrame | None,
+    demolition: gpd.GeoDataFrame | None,
+    special_zones: gpd.GeoDataFrame | None,
+    profile: Profile,
+) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
+    """The per-parcel frame every check reads: far, floors, headroom, overlays, user."""
+    by_uscc = _enterprise_table(enterprises)
+    users = parcel_main_enterprises(parcels, enterprises, links, profile=profile)
+    industry = pd.DataFrame(
+        {
+            "industry_code": users.map(lambda u: by_uscc.get(u, {}).get("industry_code")),
+            "industry_edition": users.map(lambda u: by_uscc.get(u, {}).get("industry_edition")),
+        },
+        index=parcels.index,
+    )
+    room = headroom(
+        far["land_area_m2"],
+        far["floor_area_m2"],
+        cap=float(profile.value("zengrong.far_cap")),
+        target=float(profile.value("far.renewal_target")),
+    )
+    facts = pd.concat(
+        [
+            far,
+            far_floors(far["far"], industry, profile=profile),
+            room,
+            _overlay_facts(
+                parcels,
+                planning=planning,
+                demolition=demolition,
+                special_zones=special_zones,
+                profile=profile,
+            ),
+        ],
+        axis=1,
+    )
+    return facts, by_uscc, users
+
+
+def _relaxation(enterprise: Mapping[str, Any] | None, sectors: Sequence[str]) -> str:
+    if enterprise is None or is_missing(enterprise.get("reform_sector")):
+        return ""
+    sector = str(enterprise["reform_sector"])
+    if any(s in sector for s in sectors):
+        return f"{sector}涉改企业：相关要求可由区工业用地二次开发联席会议审议适当放宽"
+    return ""

@@ -1,0 +1,290 @@
+"""Load a spreadsheet file into a grid of cell texts (for :func:`landgov.io.tables.read_table`).
+
+CSV (encoding detected and recorded), .xlsx/.xlsm (the sheet chosen, merged cells and uncached
+formulas noted) and .xls; a file that is not what its name says is a :class:`DataFileError`
+naming it and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from landgov.errors import DataFileError, EncodingError, Issue
+from landgov.io.sheets import sheet_for, tied_sheets_error
+
+_EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass
+class _Grid:
+    """Cell values of one sheet (merged ranges filled), plus where merges were."""
+
+    rows: list[list[object]]
+    row_numbers: list[int]  # 1-based sheet row (or CSV start line) of each grid row
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0,c0,r1,c1
+    meta: dict[str, Any] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # uncached, 0-based r,c
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell(self, r: int, c: int) -> object:
+        row = self.rows[r]
+        return row[c] if c < len(row) else None
+
+
+def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM) first, then GB18030."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"UTF-8 在第 {exc.start} 字节处解码失败"
+    else:
+        bom = "（带 BOM）" if raw.startswith(b"\xef\xbb\xbf") else ""
+        return text, "utf-8-sig", f"按 UTF-8{bom}解码成功"
+    try:
+        return (
+            raw.decode("gb18030"),
+            "gb18030",
+            f"{utf8_error}，按 GB18030（兼容 GBK/GB2312）解码成功",
+        )
+    except UnicodeDecodeError as exc:
+        issue = Issue(
+            source,
+            None,
+            raw[max(exc.start - 8, 0) : exc.start + 8],
+            f"{utf8_error}；GB18030 在第 {exc.start} 字节处也解码失败",
+            "在 Excel/WPS 中另存为「CSV UTF-8」或 .xlsx 后重新读取",
+        )
+        raise EncodingError([issue]) from exc
+
+
+def _load_csv(path: Path) -> _Grid:
+    text, encoding, reason = _decode(path.read_bytes(), path.name)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = (
+        "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[object]] = []
+    numbers: list[int] = []
+    start = 1
+    for record in reader:
+        rows.append(list(record))
+        numbers.append(start)
+        start = reader.line_num + 1
+    meta = {
+        "format": "csv",
+        "encoding": encoding,
+        "encoding_reason": reason,
+        "delimiter": delimiter,
+    }
+    return _Grid(rows, numbers, meta=meta)
+
+
+# What a file that is not a real .xlsx usually is, told by its first bytes.
+_NOT_XLSX = (
+    (b"\xd0\xcf\x11\xe0", "旧版 .xls 或加密的工作簿（扩展名却是 .xlsx）"),
+    (b"<", "网页/XML 文本（常见于系统导出的“伪 Excel”）"),
+    (b"%PDF", "PDF 文件"),
+)
+_XLSX_FIX = (
+    "在 Excel/WPS 中打开后另存为 .xlsx（不加密码）再读取；打不开说明文件已损坏，请向来源索取"
+)
+# Anything openpyxl, zipfile or the XML parser raise on a damaged workbook.
+_WORKBOOK_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,  # xml.etree ParseError and lxml XMLSyntaxError
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+)
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> DataFileError:
+    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    if not head:
+        what = "文件是空的（0 字节）"
+    elif isinstance(exc, zipfile.BadZipFile):
+        kind = next((k for magic, k in _NOT_XLSX if head.lstrip().startswith(magic)), None)
+        what = (
+            f"不是有效的 .xlsx（内容是{kind}）" if kind else "不是有效的 .xlsx（不是 zip 压缩包）"
+        )
+    else:
+        what = f"工作簿已损坏，无法读取（{type(exc).__name__}：{str(exc)[:120]}）"
+    return DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
+
+
+def _open_workbook(path: Path) -> tuple[Any, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Our own handle, so that a workbook openpyxl cannot parse is still closed.
+        with path.open("rb") as handle:
+            try:
+                wb = load_workbook(handle, data_only=True)
+            except _WORKBOOK_ERRORS as exc:
+                raise _not_a_workbook(path, exc) from exc
+    return wb, [str(w.message) for w in caught]
+
+
+def _sheet_grid(ws: Any) -> _Grid:
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    merges = []
+    for rng in ws.merged_cells.ranges:
+        r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
+        merges.append((r0, c0, r1, c1))
+        if r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            rows[r].extend([None] * (c1 + 1 - len(rows[r])))
+            for c in range(c0, c1 + 1):
+                rows[r][c] = value
+    return _Grid(rows, list(range(1, len(rows) + 1)), merges, {"format": "xlsx", "sheet": ws.title})
+
+
+@dataclass(frozen=True)
+class _SheetChoice:
+    """The sheet read and why (recorded in ``meta`` and, with several sheets, the problems)."""
+
+    title: str
+    reason: str
+    scores: dict[str, int]
+
+
+def _pick_sheet(
+    wb: Any,
+    sheet: str | int | None,
+    rank: Callable[[_Grid], tuple[bool, int]],
+    *,
+    source: str,
+    role: str | None,
+) -> _SheetChoice:
+    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie."""
+    names = list(wb.sheetnames)
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataFileError(f"工作表序号 {sheet} 超出范围；文件中的工作表：{'、'.join(names)}")
+        return _SheetChoice(names[sheet], "参数 sheet", {})
+    if sheet is not None:
+        if sheet not in names:
+            raise DataFileError(f"工作表「{sheet}」不存在；文件中的工作表：{'、'.join(names)}")
+        return _SheetChoice(sheet, "参数 sheet", {})
+    visible = [n for n in names if wb[n].sheet_state == "visible"] or names[:1]
+    if len(visible) == 1:
+        return _SheetChoice(visible[0], "唯一的可见工作表", {})
+    ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}
+    best = max(ranks.values())
+    tied = [n for n, v in ranks.items() if v == best]
+    if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
+        raise tied_sheets_error(source, tied, score=best[1], role=role)
+    scores = {n: v[1] for n, v in ranks.items()}
+    return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula (cheap: scans the XML parts)."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(_FORMULA_TAG.search(zf.read(n)) for n in parts)
+
+
+def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, int], str]:
+    """Formula cells that have no stored result, by 0-based grid position.
+
+    A program that writes formulas without computing them (openpyxl, many exporters) leaves the
+    cached value out; reading with ``data_only`` then gives an empty cell. Such cells are
+    missing values to report, never 0 and never the formula text.
+    """
+    if not _has_formulas(path):
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, data_only=False)
+    try:
+        out: dict[tuple[int, int], str] = {}
+        for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
+            for c, cell in enumerate(row):
+                if cell.data_type == "f" and grid.cell(r, c) is None:
+                    text = cell.value if isinstance(cell.value, str) else cell.value.text
+                    out[(r, c)] = str(text or "")
+    finally:
+        wb.close()
+    return out
+
+
+def _load_xlsx(
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
+) -> _Grid:
+    wb, caught = _open_workbook(path)
+    try:
+        choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role)
+        grid = _sheet_grid(wb[choice.title])
+    finally:
+        wb.close()
+    grid.formulas = _uncached_formulas(path, choice.title, grid)
+    grid.meta["sheets"] = list(wb.sheetnames)
+    grid.meta["sheet_chosen_by"] = choice.reason
+    grid.meta["sheet_scores"] = choice.scores
+    grid.meta["openpyxl_warnings"] = caught
+    return grid
+
+
+def _load_xls(path: Path) -> _Grid:
+    try:
+        frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
+    except ImportError as exc:
+        raise DataFileError(
+            f"{path.name}：读取旧版 .xls 需要安装 xlrd。处理：在 Excel/WPS 中另存为 .xlsx，"
+            "或 pip install xlrd 后重新读取"
+        ) from exc
+    rows = [[None if pd.isna(v) else v for v in r] for r in frame.itertuples(index=False)]
+    return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
+
+
+def _load(
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
+) -> _Grid:
+    if path.is_dir():
+        raise DataFileError(
+            f"{path}：这是一个文件夹，这里需要一个表格文件。处理：指定其中的 .xlsx 或 .csv 文件本身"
+        )
+    if not path.is_file():
+        raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
+    suffix = path.suffix.lower()
+    if suffix in _EXCEL_SUFFIXES:
+        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+    if suffix == ".xls":
+        return _load_xls(path)
+    if suffix in _CSV_SUFFIXES:
+        return _load_csv(path)
+    raise DataFileError(
+        f"{path.name}：不支持的表格格式「{suffix}」。处理：另存为 .xlsx 或 .csv 后重新读取"
+    )

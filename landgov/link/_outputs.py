@@ -1,0 +1,145 @@
+"""The outputs of the join: enterprises with their land, parcels with allocated totals."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.core.problems import ProblemLog, Severity
+from landgov.link._inputs import _row
+from landgov.link._main import _main_users
+from landgov.link._model import _JOIN, TOTAL_COLUMNS, LinkSettings, Relation, TenancyMode
+from landgov.units import m2_to_mu
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+def _enterprise_frame(
+    enterprises: pd.DataFrame,
+    ents: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> pd.DataFrame:
+    out = enterprises.copy()
+    if "land_mu" in out.columns:
+        out = out.rename(columns={"land_mu": "land_mu_declared"})
+    by = pairs.groupby("uscc")
+    key = ents["uscc"].where(ents["joinable"])
+    out["land_m2"] = key.map(by["area_used_m2"].sum(min_count=1)).astype(float)
+    out["land_mu"] = m2_to_mu(out["land_m2"])
+    out["n_parcels"] = key.map(by.size()).fillna(0).astype(int)
+    out["linked"] = out["n_parcels"] > 0
+    tenant_only = (pairs["relation"] == Relation.TENANT.value).groupby(pairs["uscc"]).all()
+    out["is_tenant"] = key.map(tenant_only).eq(True)
+    out["host_uscc"] = key.map(_hosts(pairs))
+    out["eval_unit"] = ents["uscc"].where(ents["joinable"], pd.NA)
+    if settings.tenancy_mode is TenancyMode.MERGED:
+        merged = out["is_tenant"] & out["host_uscc"].notna()
+        out.loc[merged, "eval_unit"] = out.loc[merged, "host_uscc"]
+    _compare_land(out, settings, log)
+    return out
+
+
+def _hosts(pairs: pd.DataFrame) -> pd.Series:
+    """For each tenant: the owner of the parcel where it uses the most land."""
+    owners = pairs[pairs["relation"] == Relation.OWNER.value]
+    owner_of = owners.drop_duplicates("parcel_index").set_index("parcel_index")["uscc"]
+    tenants = pairs[pairs["relation"] == Relation.TENANT.value].copy()
+    tenants["owner"] = tenants["parcel_index"].map(owner_of)
+    tenants = tenants[tenants["owner"].notna() & (tenants["owner"] != tenants["uscc"])]
+    tenants = tenants.sort_values("area_used_m2", ascending=False, kind="stable")
+    return tenants.drop_duplicates("uscc").set_index("uscc")["owner"]
+
+
+def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> None:
+    if "land_mu_declared" not in out.columns:
+        return
+    declared = pd.to_numeric(out["land_mu_declared"], errors="coerce")
+    ratio = (out["land_mu"] - declared).abs() / declared
+    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0)]:
+        log.add(
+            "企业申报用地面积与按宗地图形计算的面积不一致",
+            row=_row(out, idx),
+            field="land_mu",
+            value=f"申报 {declared[idx]:.2f} 亩，图形 {out.at[idx, 'land_mu']:.2f} 亩",
+            action="核对地企关联与企业申报用地面积",
+            severity=Severity.WARNING,
+        )
+
+
+def _parcel_frame(
+    parcels: gpd.GeoDataFrame,
+    ents: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> gpd.GeoDataFrame:
+    out = parcels.copy()
+    out["area_mu"] = m2_to_mu(out["area_m2"].astype(float))
+    out["area_diff_ratio"] = _area_check(out, settings, log)
+    totals = ents.loc[ents["joinable"]].set_index("uscc")[list(TOTAL_COLUMNS)]
+    for col, values in _allocate(pairs, totals).items():
+        out[col] = values.reindex(out.index)
+    names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
+    ordered = pairs.assign(name=pairs["uscc"].map(names))
+    by = ordered.groupby("parcel_index", sort=False)
+    out["enterprise_names"] = by["name"].agg(_join).reindex(out.index).fillna("")
+    out["usccs"] = by["uscc"].agg(_join).reindex(out.index).fillna("")
+    out["n_enterprises"] = by.size().reindex(out.index).fillna(0).astype(int)
+    out["main_uscc"] = _main_users(pairs, log).reindex(out.index)
+    return out
+
+
+def _join(values: pd.Series) -> str:
+    return _JOIN.join(str(v) for v in values if not pd.isna(v) and str(v))
+
+
+def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.Series:
+    """Relative difference between geometric and declared area, with a problem above tolerance."""
+    if "area_declared_m2" not in out.columns:
+        return pd.Series(np.nan, index=out.index, name="area_diff_ratio")
+    declared = pd.to_numeric(out["area_declared_m2"], errors="coerce")
+    ratio = ((out["area_m2"] - declared).abs() / declared).where(declared > 0)
+    for idx in out.index[ratio > settings.area_tolerance]:
+        log.add(
+            f"宗地图形面积与申报面积相差 {ratio[idx]:.1%}，超过容差 {settings.area_tolerance:.0%}",
+            row=_row(out, idx),
+            field="area_declared_m2",
+            value=f"{out.at[idx, 'parcel_id']}：图形 {out.at[idx, 'area_m2']:.1f} m²，"
+            f"申报 {declared[idx]:.1f} m²",
+            action="核对宗地图形与登记面积；亩均指标按图形面积计算",
+            severity=Severity.WARNING,
+        )
+    return ratio.rename("area_diff_ratio")
+
+
+def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]:
+    """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x``."""
+    values = totals.reindex(pairs["uscc"]).to_numpy() * pairs["share"].to_numpy()[:, None]
+    contrib = pd.DataFrame(values, columns=totals.columns, index=pairs.index)
+    contrib["parcel_index"] = pairs["parcel_index"].to_numpy()
+    by = contrib.groupby("parcel_index", sort=False)
+    sums = by.sum(min_count=1)
+    gaps = contrib.drop(columns="parcel_index").isna().groupby(contrib["parcel_index"]).any()
+    return {col: sums[col].mask(gaps[col]) for col in totals.columns}
+
+
+def _unmatched_enterprises(
+    enterprises: pd.DataFrame, ents: pd.DataFrame, pairs: pd.DataFrame, log: ProblemLog
+) -> pd.DataFrame:
+    no_link = ents["joinable"] & ~ents["uscc"].isin(set(pairs["uscc"]))
+    for idx in ents.index[no_link]:
+        log.add(
+            "企业无地企关联记录，用地面积无法按宗地图形计算",
+            row=_row(enterprises, idx),
+            field="uscc",
+            value=ents.at[idx, "uscc"],
+            action="在地企关联表中补充该企业使用的宗地",
+            severity=Severity.WARNING,
+        )
+    reason = ents["reason"].mask(no_link, "无地企关联记录")
+    out = enterprises.loc[reason.notna()].copy()
+    out["unmatched_reason"] = reason.dropna()
+    return out

@@ -1,0 +1,94 @@
+"""Pairs and land: one row per (parcel, enterprise), relations resolved, land shared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from landgov.core.problems import ProblemLog, Severity
+from landgov.link._model import LinkSettings, Relation, ShareRule
+
+# --- pairs and land ---------------------------------------------------------------------------
+
+
+def _make_pairs(
+    good: pd.DataFrame,
+    parcels: pd.DataFrame,
+    ents: pd.DataFrame,
+    settings: LinkSettings,
+    log: ProblemLog,
+) -> pd.DataFrame:
+    cols = ["parcel_index", "parcel_id", "uscc", "relation", "area_used_m2", "area_source"]
+    pairs = good[["parcel_index", "parcel_id", "uscc"]].copy()
+    pairs["parcel_index"] = pairs["parcel_index"].astype(parcels.index.dtype)
+    pairs["relation"] = _resolve_relations(good, parcels, ents, log)
+    pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
+    pairs["parcel_area"] = pairs["parcel_index"].map(parcels["area_m2"])
+    pairs = _share_parcels(pairs, settings, log)[cols]
+    pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
+    land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
+    n = pairs["uscc"].map(pairs["uscc"].value_counts()).astype(float)
+    total = pairs["uscc"].map(land).astype(float)
+    pairs["share"] = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
+    return pairs.reset_index(drop=True)
+
+
+def _resolve_relations(
+    good: pd.DataFrame, parcels: pd.DataFrame, ents: pd.DataFrame, log: ProblemLog
+) -> pd.Series:
+    """Given relation; else owner when the enterprise name is the parcel's 权利人, else tenant."""
+    names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
+    holders = parcels["holder"] if "holder" in parcels.columns else None
+    out = good["relation"].copy()
+    for idx in good.index[good["relation"].isna()]:
+        holder = None if holders is None else holders.get(good.at[idx, "parcel_index"])
+        name = names.get(good.at[idx, "uscc"])
+        same = holder is not None and not pd.isna(holder) and str(holder).strip() == name
+        rel = Relation.OWNER if same else Relation.TENANT
+        out[idx] = rel.value
+        given = good.at[idx, "relation_given"]
+        what = "缺失" if pd.isna(given) else "无法识别"
+        log.add(
+            f"关联关系{what}，按权利人名称推定为「{rel.label}」",
+            row=None if pd.isna(good.at[idx, "source_row"]) else int(good.at[idx, "source_row"]),
+            field="relation",
+            value=None if pd.isna(given) else given,
+            action="在关联表中填写 自有 / 租用",
+            severity=Severity.WARNING,
+        )
+    return out.map(lambda r: Relation(r).value)
+
+
+def _share_parcels(pairs: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.DataFrame:
+    """Area used by each user of each parcel (m²), vectorised over all parcels.
+
+    A link's own ``area_given`` is kept; what is left of the parcel's geometry area
+    (``max(area − Σ given, 0)``) is shared equally among the users without a figure — or among
+    the owners only, when ``linking.share_rule`` is ``owner`` and the parcel has one.
+    """
+    out = pairs.copy()
+    key = out["parcel_index"]
+    area = out["parcel_area"].astype(float)
+    given = out["area_given"].astype(float)
+    free = given.isna()
+    out["area_source"] = np.where(free, "分摊", "关联给定")
+    given_sum = given.fillna(0.0).groupby(key, sort=False).transform("sum")
+    over = given_sum > area * (1 + settings.area_tolerance)
+    for _, row in out.loc[over].drop_duplicates("parcel_index").iterrows():
+        log.add(
+            "关联给出的使用面积之和超过宗地图形面积",
+            field="area_used_m2",
+            value=f"{row['parcel_id']}：{given_sum[row.name]:.1f} m² > {area[row.name]:.1f} m²",
+            action="核对各企业的使用面积",
+            severity=Severity.WARNING,
+        )
+    rest = (area - given_sum).clip(lower=0.0).where(np.isfinite(area))
+    takers = free
+    if settings.share_rule is ShareRule.OWNER:
+        owners = free & (out["relation"] == Relation.OWNER.value)
+        has_owner = owners.groupby(key, sort=False).transform("any")
+        takers = owners.where(has_owner, free)
+    k = takers.astype(int).groupby(key, sort=False).transform("sum")
+    used = given.where(~free, 0.0)
+    out["area_used_m2"] = used.where(~takers, rest / k.where(k > 0))
+    return out

@@ -1,0 +1,101 @@
+"""The files of a run: what goes in (:class:`RunInputs`, read and checked for plausibility) and
+how a table goes out into the GeoPackage (:func:`write_layer`). Shared by both runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from tqdm.auto import tqdm
+
+from landgov.core.plausible import check_reads
+from landgov.core.problems import ReadResult
+from landgov.errors import write_failure
+from landgov.policy import Profile
+from landgov.verdict import Verdict
+
+__all__ = ["RunInputs", "plausible_reads", "read_optional", "storable", "write_layer"]
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """The files of one run (screening or 增容). Only ``parcels`` and ``enterprises`` are required;
+    each stage reads the optional layers it uses."""
+
+    parcels: Path
+    enterprises: Path
+    links: Path | None = None
+    compliance: Path | None = None
+    planning: Path | None = None
+    demolition: Path | None = None
+    townships: Path | None = None
+    buildings: Path | None = None
+    height_raster: Path | None = None
+    special_zones: Path | None = None
+    applications: Path | None = None
+
+    def files(self) -> dict[str, Path]:
+        """The given files by role."""
+        return {f.name: Path(v) for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+def _to_text(value: object) -> object:
+    if isinstance(value, Verdict):
+        return value.explain()
+    if isinstance(value, list | tuple | set):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == "geometry" or out[col].dtype != object:
+            continue
+        out[col] = out[col].map(_to_text)
+        if out[col].map(lambda v: v is None or isinstance(v, str)).all():
+            out[col] = out[col].astype(object)
+    return out
+
+
+def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
+    """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers."""
+    data = storable(frame)
+    if isinstance(data, gpd.GeoDataFrame):
+        data = data.reset_index(drop=True)
+    else:
+        data = pd.DataFrame(data).reset_index(drop=True)
+    try:
+        pyogrio.write_dataframe(
+            data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
+        raise write_failure(path, exc) from exc
+
+
+def read_optional(
+    path: Path | None,
+    reader: Callable[..., ReadResult],
+    aliases: Mapping[str, Iterable[str]] | None,
+) -> ReadResult | None:
+    return None if path is None else reader(path, aliases=aliases)
+
+
+def plausible_reads(
+    reads: dict[str, ReadResult], inputs: RunInputs, prof: Profile, as_of: dt.date
+) -> dict[str, ReadResult]:
+    """Implausible values → missing with a problem row; as-of warnings also on the console."""
+    names = {role: path.name for role, path in inputs.files().items()}
+    checked = check_reads(reads, profile=prof, as_of=as_of, sources=names)
+    for line in checked.warnings:
+        tqdm.write(line, file=sys.stderr)
+    return checked.reads

@@ -1,0 +1,214 @@
+"""Checks by overlay with other layers: planning, the 工业用地控制线, demolition plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from landgov.core.landuse import industrial_matcher
+from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
+from landgov.errors import InputError, Issue
+from landgov.policy import Profile
+from landgov.screening._common import (
+    _EPS,
+    Check,
+    _series,
+    _unknown_all,
+    _verdict,
+)
+from landgov.verdict import Citation, Status
+
+# --------------------------------------------------------------------------------------------
+# 6–8. overlays: planning, control line, demolition
+
+
+def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
+    if not isinstance(parcels, gpd.GeoDataFrame):
+        raise InputError(
+            [
+                Issue(
+                    "parcels",
+                    "geometry",
+                    type(parcels).__name__,
+                    "需要带图形的宗地图层",
+                    "传入 GeoDataFrame",
+                )
+            ]
+        )
+    return parcels
+
+
+def check_planning(
+    parcels: gpd.GeoDataFrame,
+    *,
+    planning: gpd.GeoDataFrame | None,
+    profile: Profile,
+) -> pd.Series:
+    """Planned use no longer industrial (规划已非工业) — overlay with the planning layer.
+
+    A plot fails when the share of its area planned for a non-industrial use (``planned_use``
+    not industrial by :mod:`landgov.core.landuse`: exact names/codes, never substrings) is at least
+    ``screening.planning_nonindustrial_share``; such land changes use only with “改一补一”
+    [000 19]. When the layer leaves enough of the plot uncovered (or without a planned use) that
+    the answer could change, the plot is 待核实.
+
+    Returns
+    -------
+    pandas.Series
+        Verdicts named ``planning``; ``values`` hold the shares.
+    """
+    key = "screening.planning_nonindustrial_share"
+    citation = profile.citation(key)
+    c = Check.PLANNING
+    if planning is None or "planned_use" not in planning.columns:
+        what = (
+            "规划用途图层 planning" if planning is None else "规划图层字段 planned_use（规划用途）"
+        )
+        return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
+    limit = float(profile.value(key))
+    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
+    classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    return _share_verdicts(
+        shares,
+        "other",
+        limit=limit,
+        check=c,
+        citation=citation,
+        what="规划为非工业用途",
+        gap="规划用途图层未覆盖或无规划用途",
+    )
+
+
+def _share_verdicts(
+    shares: pd.DataFrame,
+    bad: str,
+    *,
+    limit: float,
+    check: Check,
+    citation: Citation,
+    what: str,
+    gap: str,
+) -> pd.Series:
+    bad_share = shares[bad] if bad in shares else pd.Series(0.0, index=shares.index)
+    unknown = (1.0 - shares["covered"]).clip(lower=0.0)
+    if "unknown" in shares:
+        unknown = unknown + shares["unknown"]
+    out = []
+    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+        values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit}
+        text = f"{what}的面积占 {b:.0%}"
+        if b >= limit - _EPS:
+            out.append(
+                _verdict(check, Status.FAIL, f"{text}，达到 {limit:.0%}", citation, values=values)
+            )
+        elif b + u >= limit - _EPS and u > _EPS:
+            missing = [f"{gap}的部分占宗地面积 {u:.0%}"]
+            out.append(
+                _verdict(
+                    check,
+                    Status.UNKNOWN,
+                    f"{text}，其余不明",
+                    citation,
+                    values=values,
+                    missing=missing,
+                )
+            )
+        else:
+            out.append(
+                _verdict(check, Status.PASS, f"{text}，低于 {limit:.0%}", citation, values=values)
+            )
+    return _series(out, shares.index, check.value)
+
+
+_INSIDE = frozenset({"内", "控制线内"})
+_OUTSIDE = frozenset({"外", "控制线外"})
+
+
+def _inside_line(v: Any) -> bool | None:
+    """``inside_control_line`` as a bool; blank (「无」 included) is unknown, never outside."""
+    return None if is_missing(v) else parse_yes_no(v, yes=_INSIDE, no=_OUTSIDE)
+
+
+def check_control_line(
+    parcels: gpd.GeoDataFrame,
+    *,
+    planning: gpd.GeoDataFrame | None,
+    profile: Profile,
+) -> pd.Series:
+    """Outside the 工业用地控制线 [000 19]: planning polygons with ``inside_control_line`` false.
+
+    A plot fails when at least ``screening.control_line_outside_share`` of its area lies in
+    planning polygons marked outside the line; 待核实 when the layer or the field is missing or
+    the uncovered part could change the answer.
+
+    Returns
+    -------
+    pandas.Series
+        Verdicts named ``control_line``.
+    """
+    key = "screening.control_line_outside_share"
+    citation = profile.citation(key)
+    c = Check.CONTROL_LINE
+    if planning is None or "inside_control_line" not in planning.columns:
+        what = (
+            "规划用途图层 planning（含 inside_control_line 字段）"
+            if planning is None
+            else "规划图层字段 inside_control_line（是否在工业用地控制线内）"
+        )
+        return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
+    inside = planning["inside_control_line"].map(_inside_line)
+    classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
+    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    limit = float(profile.value(key))
+    return _share_verdicts(
+        shares,
+        "outside",
+        limit=limit,
+        check=c,
+        citation=citation,
+        what="位于工业用地控制线外",
+        gap="规划图层未覆盖或控制线属性不明",
+    )
+
+
+def check_demolition(
+    parcels: gpd.GeoDataFrame,
+    *,
+    demolition: gpd.GeoDataFrame | None,
+    profile: Profile,
+) -> pd.Series:
+    """Inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1] — overlay.
+
+    The rule is :class:`landgov.core.overlay.DemolitionRule` (profile ``overlay.demolition_share``
+    and ``overlay.demolition_comparison``), the same one the 增容 check applies. Without the layer
+    every plot is 待核实.
+
+    Returns
+    -------
+    pandas.Series
+        Verdicts named ``demolition``; ``values`` hold ``share``, ``plans`` and ``threshold``.
+    """
+    rule = DemolitionRule.from_profile(profile)
+    c = Check.DEMOLITION
+    if demolition is None:
+        return _unknown_all(
+            parcels.index,
+            c,
+            "未提供拆迁计划图层，无法判定",
+            rule.citation,
+            "拆迁计划图层 demolition",
+        )
+    geo = _need_geo(parcels)
+    found = demolition_overlay(geo, demolition, rule=rule)
+    out = []
+    for share, plans, inside in found[["share", "plans", "inside"]].itertuples(index=False):
+        values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
+        where = f"拆迁计划（{'、'.join(plans)}）" if plans else "拆迁计划"
+        reason = f"位于{where}内的面积{rule.describe(share)}"
+        status = Status.FAIL if inside else Status.PASS
+        out.append(_verdict(c, status, reason, rule.citation, values=values))
+    return _series(out, geo.index, c.value)

@@ -1,0 +1,183 @@
+"""The screening checks' names and the small steps they share (columns, dates, firms, verdicts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.core.dates import parse_as_of
+from landgov.core.missing import is_missing, numeric_column
+from landgov.errors import InputError, Issue
+from landgov.screening.paths import CHECK_NAMES
+from landgov.units import m2_to_mu
+from landgov.verdict import Citation, Status, Verdict
+
+
+class Check(enum.StrEnum):
+    """The screening checks; values are the names used in rule terms and verdict columns."""
+
+    LOW_EFFICIENCY = "low_efficiency"
+    VIOLATION = "violation"
+    TWO_HIGH = "two_high"
+    IDLE = "idle"
+    UNDER_USED = "under_used"
+    PLANNING = "planning"
+    CONTROL_LINE = "control_line"
+    DEMOLITION = "demolition"
+    CATALOGUE = "catalogue"
+
+
+assert tuple(c.value for c in Check) == CHECK_NAMES
+
+CHECK_LABELS: Mapping[Check, str] = {
+    Check.LOW_EFFICIENCY: "低效用地",
+    Check.VIOLATION: "违法违规",
+    Check.TWO_HIGH: "“两高”项目",
+    Check.IDLE: "供而未用（闲置）",
+    Check.UNDER_USED: "用而未尽（容积率低）",
+    Check.PLANNING: "规划已非工业",
+    Check.CONTROL_LINE: "工业用地控制线外",
+    Check.DEMOLITION: "拆迁计划内",
+    Check.CATALOGUE: "产业目录限制/淘汰",
+}
+
+
+_EPS = 1e-9
+
+# --------------------------------------------------------------------------------------------
+# small shared steps
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column, or an all-missing Series when the frame lacks it."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
+
+
+def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
+    values = _col(frame, name)
+    return pd.to_datetime(values, errors="coerce", format="mixed")
+
+
+def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+    if isinstance(as_of, pd.Timestamp):
+        if pd.isna(as_of):
+            raise InputError(
+                [Issue("screen", "as_of", as_of, "评价基准日无法识别", "给出日期，如 2024-12-31")]
+            )
+        return as_of.normalize()
+    return pd.Timestamp(parse_as_of(as_of))
+
+
+def _below(value: float, threshold: float) -> bool:
+    """``value < threshold``, treating values within floating noise of the threshold as equal."""
+    return value < threshold and not math.isclose(value, threshold, rel_tol=_EPS, abs_tol=_EPS)
+
+
+def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Series:
+    return pd.Series(list(verdicts), index=index, dtype="object", name=name)
+
+
+def _area_mu(parcels: pd.DataFrame) -> pd.Series:
+    """Land area in 亩: ``area_mu``, else ``area_m2`` / (10000/15).
+
+    The geometry's area is used only when the frame has no ``area_m2`` column at all: an
+    ``area_m2`` left blank by the reader (no geometry) or by the plausibility step (a zero-area
+    polygon, a sliver) stays missing, so the checks that need it say 待核实.
+    """
+    area_mu = numeric_column(parcels, "area_mu")
+    if area_mu.isna().any():
+        if "area_m2" in parcels.columns or not isinstance(parcels, gpd.GeoDataFrame):
+            area_m2 = numeric_column(parcels, "area_m2")
+        else:
+            area_m2 = pd.Series(parcels.geometry.area, index=parcels.index)
+        area_mu = area_mu.fillna(m2_to_mu(area_m2))
+    return area_mu
+
+
+def _usccs_by_parcel(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
+    """The enterprises on each plot (tuple of USCCs), from the pairs table.
+
+    Without a pairs table the parcels' own ``usccs`` ("；"-joined) or ``main_uscc`` is used.
+    """
+    if pairs is not None and {"parcel_id", "uscc"} <= set(pairs.columns):
+        clean = pairs[["parcel_id", "uscc"]].dropna().drop_duplicates()
+        grouped: dict[Any, tuple[str, ...]] = {}
+        for pid, uscc in zip(clean["parcel_id"], clean["uscc"], strict=True):
+            grouped[pid] = (*grouped.get(pid, ()), uscc)
+        pids = _col(parcels, "parcel_id").to_numpy(dtype=object)
+        return pd.Series([grouped.get(p, ()) for p in pids], index=parcels.index, dtype="object")
+    joined = _col(parcels, "usccs").where(lambda s: s.notna(), _col(parcels, "main_uscc"))
+    return joined.apply(
+        lambda v: () if is_missing(v) else tuple(u.strip() for u in str(v).split("；") if u.strip())
+    )
+
+
+_FIRM_FIELDS = (
+    "above_scale",
+    "land_mu",
+    "energy_tce",
+    "built_year",
+    "industry_code",
+    "catalogue_class",
+)
+
+
+class _Firms:
+    """Enterprise attributes by USCC (first row wins), with missing values as ``None``."""
+
+    def __init__(self, enterprises: pd.DataFrame | None) -> None:
+        if enterprises is None or "uscc" not in enterprises.columns:
+            self._rows: dict[Any, dict[str, Any]] = {}
+            return
+        cols = ["uscc", *(c for c in _FIRM_FIELDS if c in enterprises.columns)]
+        unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
+        self._rows = unique.set_index("uscc").to_dict("index")
+
+    def __contains__(self, uscc: object) -> bool:
+        return uscc in self._rows
+
+    @property
+    def index(self) -> set[Any]:
+        return set(self._rows)
+
+    def get(self, uscc: Any, name: str) -> Any:
+        value = self._rows.get(uscc, {}).get(name)
+        return None if is_missing(value) else value
+
+
+def _verdict(
+    check: Check,
+    status: Status,
+    reason: str,
+    citation: Citation,
+    *,
+    values: Mapping[str, Any] | None = None,
+    missing: Iterable[str] = (),
+) -> Verdict:
+    return Verdict(
+        rule_id=f"screening.{check.value}",
+        status=status,
+        reason=reason,
+        citation=citation,
+        values=dict(values or {}),
+        missing=tuple(dict.fromkeys(missing)),
+    )
+
+
+def _unknown_all(
+    index: pd.Index, check: Check, reason: str, citation: Citation, missing: str
+) -> pd.Series:
+    verdict = _verdict(check, Status.UNKNOWN, reason, citation, values={}, missing=(missing,))
+    return _series([verdict] * len(index), index, check.value)
+
+
+_NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"

@@ -1,0 +1,314 @@
+"""The whole screening: every check, the 底数清单, the 治理清单, 连片 blocks and paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.core.missing import is_missing
+from landgov.core.problems import ProblemLog, Severity
+from landgov.core.vocab import ScreeningStatus
+from landgov.errors import InputError, Issue
+from landgov.policy import Profile
+from landgov.screening._checks_firms import (
+    check_catalogue,
+    check_low_efficiency,
+    check_two_high,
+    check_violations,
+)
+from landgov.screening._checks_land import check_idle, check_under_used
+from landgov.screening._checks_overlay import check_control_line, check_demolition, check_planning
+from landgov.screening._common import (
+    CHECK_LABELS,
+    Check,
+    _area_mu,
+    _as_timestamp,
+    _col,
+    _Firms,
+    _usccs_by_parcel,
+)
+from landgov.screening.blocks import find_blocks, path_counts
+from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
+from landgov.verdict import Status
+
+# --------------------------------------------------------------------------------------------
+# the whole screening
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """What :func:`screen` returns.
+
+    Attributes
+    ----------
+    parcels
+        The 底数清单: every input parcel exactly once, input index and columns kept, plus
+        ``low_efficiency`` (boolean, NA when 待核实), ``idle_years``, ``flags`` (labels of the
+        failed checks, "；"-joined), ``to_verify`` (missing inputs), ``screening_status``
+        (治理/不列入/待核实), ``block_id``, ``block_large``, ``block_area_mu`` and, for 治理
+        plots, the path columns of :func:`landgov.screening.paths.assign_paths`.
+    checks
+        One :class:`Verdict` per parcel and check (columns = :class:`Check` values), plus
+        ``path`` (the path decision, None off the 治理清单). Same index as ``parcels``.
+    governance
+        The 治理清单: the parcels with ``screening_status`` 治理.
+    blocks
+        连片 blocks of the 治理清单 plots (:func:`landgov.screening.blocks.find_blocks`).
+    problems
+        Problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`): what could not be used.
+    """
+
+    parcels: gpd.GeoDataFrame
+    checks: pd.DataFrame
+    governance: gpd.GeoDataFrame
+    blocks: gpd.GeoDataFrame
+    problems: pd.DataFrame
+
+
+def _run_checks(
+    parcels: gpd.GeoDataFrame,
+    *,
+    enterprises: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    compliance: pd.DataFrame | None,
+    planning: gpd.GeoDataFrame | None,
+    demolition: gpd.GeoDataFrame | None,
+    profile: Profile,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    ent = {"enterprises": enterprises, "pairs": pairs, "profile": profile}
+    runs: dict[Check, Callable[[], pd.Series]] = {
+        Check.LOW_EFFICIENCY: lambda: check_low_efficiency(parcels, **ent),
+        Check.VIOLATION: lambda: check_violations(
+            parcels, compliance=compliance, pairs=pairs, profile=profile, as_of=as_of
+        ),
+        Check.TWO_HIGH: lambda: check_two_high(parcels, **ent),
+        Check.IDLE: lambda: check_idle(parcels, profile=profile, as_of=as_of),
+        Check.UNDER_USED: lambda: check_under_used(
+            parcels, enterprises=enterprises, profile=profile
+        ),
+        Check.PLANNING: lambda: check_planning(parcels, planning=planning, profile=profile),
+        Check.CONTROL_LINE: lambda: check_control_line(parcels, planning=planning, profile=profile),
+        Check.DEMOLITION: lambda: check_demolition(parcels, demolition=demolition, profile=profile),
+        Check.CATALOGUE: lambda: check_catalogue(parcels, **ent),
+    }
+    return pd.DataFrame({c.value: run() for c, run in runs.items()}, index=parcels.index)
+
+
+def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
+    statuses = checks[list(triggers)].map(lambda v: v.status)
+    failed = (statuses == Status.FAIL).any(axis=1)
+    unknown = (statuses == Status.UNKNOWN).any(axis=1)
+    out = np.where(
+        failed,
+        ScreeningStatus.GOVERN.value,
+        np.where(unknown, ScreeningStatus.UNKNOWN.value, ScreeningStatus.EXCLUDED.value),
+    )
+    return pd.Series(out, index=checks.index, name="screening_status", dtype="object")
+
+
+def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFrame:
+    def flags(row: pd.Series) -> str:
+        return "；".join(CHECK_LABELS[Check(c)] for c, v in row.items() if v.status is Status.FAIL)
+
+    def missing(row: pd.Series) -> str:
+        items = (m for c, v in row.items() if c in triggers for m in v.missing)
+        return "、".join(dict.fromkeys(items))
+
+    low = checks[Check.LOW_EFFICIENCY.value].map(
+        lambda v: pd.NA if v.status is Status.UNKNOWN else v.status is Status.FAIL
+    )
+    idle = checks[Check.IDLE.value].map(lambda v: v.values.get("idle_years", pd.NA))
+    return pd.DataFrame(
+        {
+            "low_efficiency": low.astype("boolean"),
+            "idle_years": idle.astype("Int64"),
+            "flags": checks.apply(flags, axis=1).astype("object"),
+            "to_verify": checks.apply(missing, axis=1).astype("object"),
+        },
+        index=checks.index,
+    )
+
+
+def _check_inputs(parcels: Any, profile: Profile) -> None:
+    issues = []
+    if not isinstance(parcels, gpd.GeoDataFrame):
+        issues.append(
+            Issue(
+                "parcels",
+                None,
+                type(parcels).__name__,
+                "需要宗地图层 GeoDataFrame",
+                "用 landgov.io.read_parcels 读入",
+            )
+        )
+    elif not parcels.index.is_unique:
+        dup = parcels.index[parcels.index.duplicated()][:5].tolist()
+        issues.append(
+            Issue("parcels", "index", dup, "宗地索引重复", "先 reset_index()，保证每宗地一行")
+        )
+    elif parcels.crs is not None and not parcels.crs.is_projected:
+        issues.append(
+            Issue(
+                "parcels",
+                "crs",
+                parcels.crs.to_string(),
+                "坐标系不是投影坐标（米）",
+                "转换为 CGCS2000 高斯-克吕格投影，如 EPSG:4549",
+            )
+        )
+    triggers = profile.value("screening.governance_triggers")
+    bad = [t for t in triggers if t not in CHECK_NAMES]
+    if bad:
+        issues.append(
+            Issue(
+                profile.name,
+                "screening.governance_triggers",
+                bad,
+                "未知的检查",
+                f"允许：{CHECK_NAMES}",
+            )
+        )
+    if issues:
+        raise InputError(issues)
+
+
+def _problems(
+    parcels: gpd.GeoDataFrame,
+    enterprises: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    compliance: pd.DataFrame | None,
+) -> pd.DataFrame:
+    log = ProblemLog("screening")
+    known = set(_Firms(enterprises).index)
+    linked = {u for us in _usccs_by_parcel(parcels, pairs) for u in us}
+    for u in sorted(linked - known):
+        log.add(
+            "地企关联中的企业不在企业表中",
+            field="uscc",
+            value=u,
+            action="补充该企业的亩均数据，相关检查为待核实",
+            severity=Severity.WARNING,
+        )
+    if compliance is not None:
+        pids = set(_col(parcels, "parcel_id").dropna())
+        for i, (p, u) in enumerate(
+            zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
+        ):
+            if (is_missing(p) or p not in pids) and (is_missing(u) or u not in linked):
+                log.add(
+                    "违法违规记录无法对应到任何宗地",
+                    row=i + 1,
+                    field="parcel_id/uscc",
+                    value=f"{p} / {u}",
+                    action="补充宗地代码或统一社会信用代码",
+                    severity=Severity.WARNING,
+                )
+    return log.frame()
+
+
+def screen(
+    parcels: gpd.GeoDataFrame,
+    *,
+    enterprises: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    compliance: pd.DataFrame | None = None,
+    planning: gpd.GeoDataFrame | None = None,
+    demolition: gpd.GeoDataFrame | None = None,
+    profile: Profile,
+    as_of: dt.date | str,
+) -> ScreeningResult:
+    """Screen every plot: the 底数清单, the 治理清单, 连片 blocks and 四个一批 paths.
+
+    Steps: run every check (one verdict per plot and check); a plot whose trigger check
+    (``screening.governance_triggers``) fails is 治理, else 待核实 when a trigger check lacked
+    inputs, else 不列入; find 连片 blocks among the 治理 plots (``blocks.gap_m``,
+    ``blocks.min_area_mu``); give each 治理 plot one path by the rule table ``paths.rules``.
+
+    Parameters
+    ----------
+    parcels
+        Linked and graded parcels (design.md stages 2–3), projected CRS in metres.
+    enterprises
+        Enterprises (``uscc``, ``above_scale``, ``land_mu``, ``energy_tce``, ``built_year``,
+        ``catalogue_class``, ``industry_code`` …).
+    pairs
+        Land–enterprise pairs (``parcel_id``, ``uscc``, ``relation``).
+    compliance
+        Violation records; ``None`` makes the violation check 待核实 everywhere.
+    planning
+        Planning polygons (``planned_use``, optional ``inside_control_line``); ``None`` makes the
+        planning and control-line checks 待核实.
+    demolition
+        Demolition plan polygons (``plan_name``); ``None`` makes that check 待核实.
+    profile
+        Policy profile (sections ``screening``, ``paths``, ``blocks``).
+    as_of
+        Reference date for idle land and for which violation records count.
+
+    Returns
+    -------
+    ScreeningResult
+        The input is not modified.
+    """
+    _check_inputs(parcels, profile)
+    rules = rule_table(profile)  # fail fast on a bad rule table, before any work
+    when = _as_timestamp(as_of)
+    triggers = [str(t) for t in profile.value("screening.governance_triggers")]
+    checks = _run_checks(
+        parcels,
+        enterprises=enterprises,
+        pairs=pairs,
+        compliance=compliance,
+        planning=planning,
+        demolition=demolition,
+        profile=profile,
+        as_of=when,
+    )
+    out = _inventory(parcels, checks, triggers)
+    gov_mask = out["screening_status"] == ScreeningStatus.GOVERN.value
+    block_id, blocks = find_blocks(
+        out[gov_mask],
+        gap_m=float(profile.value("blocks.gap_m")),
+        min_area_mu=float(profile.value("blocks.min_area_mu")),
+    )
+    _add_block_columns(out, block_id, blocks)
+    paths = assign_paths(out[gov_mask], checks=checks[gov_mask], profile=profile, rules=rules)
+    for name in PATH_COLUMNS:
+        out[name] = paths[name].reindex(out.index).astype("object")
+    decided = paths["verdict"].reindex(checks.index).astype("object")
+    checks = checks.assign(path=decided.where(decided.notna(), None))
+    counts = path_counts(block_id, paths["path"])
+    blocks = blocks.assign(paths=counts.reindex(blocks.index).fillna("").astype("object"))
+    problems = _problems(parcels, enterprises, pairs, compliance)
+    return ScreeningResult(out, checks, out[gov_mask].copy(), blocks, problems)
+
+
+def _inventory(
+    parcels: gpd.GeoDataFrame, checks: pd.DataFrame, triggers: Sequence[str]
+) -> gpd.GeoDataFrame:
+    """The 底数清单: a copy of the parcels with the screening columns added."""
+    out = parcels.copy()
+    if "area_mu" not in out.columns:
+        out["area_mu"] = _area_mu(parcels)
+    for name, column in _summary_columns(checks, triggers).items():
+        out[name] = column
+    out["screening_status"] = _status_of(checks, triggers)
+    return out
+
+
+def _add_block_columns(
+    out: gpd.GeoDataFrame, block_id: pd.Series, blocks: gpd.GeoDataFrame
+) -> None:
+    ids = block_id.reindex(out.index).astype("object")
+    out["block_id"] = ids
+    large = blocks["large"] if len(blocks) else pd.Series(dtype="boolean")
+    area = blocks["area_mu"] if len(blocks) else pd.Series(dtype="float64")
+    out["block_large"] = ids.map(large).astype("boolean")
+    out["block_area_mu"] = ids.map(area).astype("float64")

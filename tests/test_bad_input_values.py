@@ -386,7 +386,7 @@ def test_far_run_sets_a_1e30_investment_to_missing(tmp_path):
 
 def test_a_flagged_area_stays_missing_downstream() -> None:
     """A parcel area set to missing (sliver, zero area) is not brought back from the geometry."""
-    from landgov.blocks import find_blocks
+    from landgov.screening.blocks import find_blocks
 
     squares = [box(0, 0, 100, 100), box(100, 0, 200, 100)]  # touching, 1 ha each
     parcels = gpd.GeoDataFrame(

@@ -1,0 +1,167 @@
+"""The column registry: lookups, the table in docs/schema.md, and what the Excel writers apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from landgov.core.columns import COLUMNS, KIND_FORMATS, Column, label, markdown_table, number_format
+from landgov.io.fields import ENTERPRISE_FIELDS
+from landgov.reports.excel import write_sheet, write_workbook
+from landgov.reports.labels import LABELS
+from landgov.run.screening import PARCEL_COLUMNS
+from landgov.summary import SUMMARY_LABELS
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "docs" / "schema.md"
+_ROW = re.compile(r"^\| `([^`]+)` \| ([^|]*) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|$")
+
+
+def _doc_columns(text: str) -> dict[str, Column]:
+    block = text.split("<!-- columns:start -->")[1].split("<!-- columns:end -->", maxsplit=1)[0]
+    out: dict[str, Column] = {}
+    for line in block.strip().splitlines()[2:]:
+        match = _ROW.match(line)
+        assert match, f"docs/schema.md: column table row not understood: {line!r}"
+        name, text_label, unit, fmt, kind = (g.strip() for g in match.groups())
+        assert name not in out, f"docs/schema.md lists {name} twice"
+        out[name] = Column(name, text_label, unit, fmt.strip("`") or None, kind)  # type: ignore[arg-type]
+    return out
+
+
+def test_schema_doc_table_equals_registry() -> None:
+    assert _doc_columns(SCHEMA.read_text(encoding="utf-8")) == dict(COLUMNS)
+
+
+def test_schema_doc_table_is_the_generated_one() -> None:
+    assert markdown_table() in SCHEMA.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("亩均税收（万元/亩）", "亩均税收"), ("| `0.00` | ratio |", "| `0.0%` | ratio |")],
+)
+def test_doc_check_sees_drift(old: str, new: str) -> None:
+    text = SCHEMA.read_text(encoding="utf-8")
+    assert old in text
+    assert _doc_columns(text.replace(old, new, 1)) != dict(COLUMNS)
+
+
+def test_doc_check_sees_a_missing_row() -> None:
+    text = SCHEMA.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| `tax_per_mu` |"))
+    assert _doc_columns(text.replace(row + "\n", "", 1)) != dict(COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("tax_per_mu", "亩均税收（万元/亩）"),
+        ("parcel_id", "宗地代码"),  # an input field: label from landgov/io/fields.py
+        ("tax_wan", "税收（万元）"),  # a computed label wins over the field's short one
+        ("row", "行号"),
+        ("grade_given", "评价等级（源数据）"),
+        ("no_such_column", "no_such_column"),
+    ],
+)
+def test_label(name: str, text: str) -> None:
+    assert label(name) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("tax_wan", "#,##0.00"),
+        ("area_mu", "#,##0.00"),
+        ("area_m2", "#,##0.00"),
+        ("tax_per_mu", "0.00"),
+        ("far", "0.00"),
+        ("renewal_share", "0.0%"),
+        ("supply_date", "yyyy-mm-dd"),
+        ("n_parcels", "#,##0"),
+        ("employees", "#,##0"),
+        ("parcel_id", None),
+        ("low_efficiency", None),
+        ("no_such_column", None),
+    ],
+)
+def test_number_format(name: str, fmt: str | None) -> None:
+    assert number_format(name) == fmt
+
+
+def test_every_column_has_a_known_kind_and_its_format() -> None:
+    for col in COLUMNS.values():
+        assert col.kind in KIND_FORMATS, col
+        assert col.number_format == KIND_FORMATS[col.kind], col
+        assert col.label.strip(), col
+
+
+def test_percent_only_for_fractions() -> None:
+    percent = {c.name for c in COLUMNS.values() if c.number_format == "0.0%"}
+    assert percent == {"rd_ratio", "renewal_share"}
+
+
+def test_labels_view_is_the_registry() -> None:
+    assert dict(LABELS) == {name: c.label for name, c in COLUMNS.items()}
+
+
+def _repeated(names: list[str]) -> dict[str, int]:
+    counts = Counter(label(n) for n in dict.fromkeys(names))
+    return {text: n for text, n in counts.items() if n > 1}
+
+
+def test_sheet_headers_unique() -> None:
+    enterprise = [f.name for f in ENTERPRISE_FIELDS] + [
+        c for c in COLUMNS if c.startswith(("grade", "score", "land_", "n_parcels", "evaluat"))
+    ]
+    assert _repeated(list(SUMMARY_LABELS)) == {}
+    assert _repeated(PARCEL_COLUMNS) == {}
+    assert _repeated(enterprise) == {}
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "parcel_id": ["330100001"],
+            "tax_per_mu": [12.345],
+            "area_mu": [1234.5],
+            "n_parcels": [3],
+            "supply_date": [pd.Timestamp("2020-01-02")],
+            "renewal_share": [0.25],
+            "holder": ["某公司"],
+        }
+    )
+
+
+_EXPECTED = {
+    "宗地代码": "General",
+    "亩均税收（万元/亩）": "0.00",
+    "面积（亩）": "#,##0.00",
+    "宗地数": "#,##0",
+    "供地日期": "yyyy-mm-dd",
+    "治理清单面积占目标": "0.0%",
+    "权利人": "General",
+}
+
+
+def _formats(path: Path, sheet: str) -> dict[str, str]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {ws.cell(1, j).value: ws.cell(2, j).number_format for j in range(1, ws.max_column + 1)}
+
+
+def test_write_sheet_applies_registry_formats(tmp_path: Path) -> None:
+    path = write_sheet(_frame(), tmp_path / "a.xlsx", sheet="表", labels=LABELS).path
+    assert _formats(path, "表") == _EXPECTED
+
+
+def test_write_workbook_applies_registry_formats(tmp_path: Path) -> None:
+    path = write_workbook([("表", _frame())], tmp_path / "b.xlsx", labels=LABELS).path
+    assert _formats(path, "表") == _EXPECTED
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws.cell(2, 5).value == dt.datetime(2020, 1, 2)

@@ -11,8 +11,19 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from landgov.core.columns import COLUMNS, KIND_FORMATS, Column, label, markdown_table, number_format
+from landgov.core.columns import (
+    COLUMNS,
+    KIND_FORMATS,
+    Column,
+    label,
+    markdown_table,
+    number_format,
+    short_label,
+)
+from landgov.core.plausible import _LABELS as PLAUSIBLE_LABELS
 from landgov.io.fields import ENTERPRISE_FIELDS
+from landgov.maps._popup import BLOCK_SECTIONS, PARCEL_SECTIONS, township_fields
+from landgov.maps._summary import _KEY_LABELS
 from landgov.reports.excel import write_sheet, write_workbook
 from landgov.reports.labels import LABELS
 from landgov.run.screening import PARCEL_COLUMNS
@@ -165,3 +176,27 @@ def test_write_workbook_applies_registry_formats(tmp_path: Path) -> None:
     assert _formats(path, "表") == _EXPECTED
     ws = openpyxl.load_workbook(path)["表"]
     assert ws.cell(2, 5).value == dt.datetime(2020, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("tax_per_mu", "亩均税收"), ("floor_area_m2", "建筑面积"), ("reasons", "理由（含政策依据）")],
+)
+def test_short_label(name: str, text: str) -> None:
+    assert short_label(name) == text
+
+
+def test_popups_take_registry_labels() -> None:
+    fields = {f.key: f.label for _, sec in PARCEL_SECTIONS for f in sec}
+    assert {f.key: f.label for _, sec in BLOCK_SECTIONS for f in sec}["n_parcels"] == "宗地数"
+    for key in ("parcel_id", "tax_per_mu", "tax_wan", "grade", "screening_status", "far"):
+        assert fields[key] == short_label(key)
+    frame = pd.DataFrame(columns=["township", "tax_per_mu_target_year", "renewal_target_year"])
+    assert [f.label for f in township_fields(frame)] == ["镇街", "亩均税收目标年份", "盘活目标年份"]
+
+
+def test_panel_and_plausible_take_registry_labels() -> None:
+    assert _KEY_LABELS["tax_per_mu_above_scale"] == label("tax_per_mu_above_scale")
+    assert _KEY_LABELS["n_parcels"] == label("n_parcels")
+    for name in ("tax_wan", "employees", "supply_date", "far_declared"):
+        assert PLAUSIBLE_LABELS[name] == short_label(name)

@@ -36,6 +36,7 @@ __all__ = [
     "label",
     "markdown_table",
     "number_format",
+    "short_label",
 ]
 
 ColumnKind = Literal["text", "int", "float", "money", "area", "ratio", "percent", "date", "bool"]
@@ -249,6 +250,22 @@ def label(name: str) -> str:
     """
     col = COLUMNS.get(name)
     return col.label if col else name
+
+
+def short_label(name: str) -> str:
+    """The label without its unit in brackets, for places that show the unit apart (popups).
+
+    >>> short_label("tax_per_mu")
+    '亩均税收'
+    >>> short_label("reasons")
+    '理由（含政策依据）'
+    """
+    col = COLUMNS.get(name)
+    if col is None:
+        return name
+    if col.unit and col.label.endswith("）") and "（" in col.label:
+        return col.label[: col.label.rindex("（")]
+    return col.label
 
 
 def number_format(name: str) -> str | None:

@@ -200,3 +200,20 @@ def test_panel_and_plausible_take_registry_labels() -> None:
     assert _KEY_LABELS["n_parcels"] == label("n_parcels")
     for name in ("tax_wan", "employees", "supply_date", "far_declared"):
         assert PLAUSIBLE_LABELS[name] == short_label(name)
+
+
+def test_summary_labels_agree_with_registry() -> None:
+    # landgov.summary keeps its own copy (a stage; core imports no stage): it must not drift
+    shared = {"n_parcels", "area_mu"}  # general labels win in every sheet, as before
+    renamed = {c for c in SUMMARY_LABELS if c.endswith(("_target_year", "_gap"))}
+    assert set(SUMMARY_LABELS) <= set(COLUMNS)
+    for name, text in SUMMARY_LABELS.items():
+        if name not in shared | renamed:
+            assert label(name) == text, name
+    assert {label(n) for n in renamed} == {
+        "亩均税收目标年份",
+        "亩均增加值目标年份",
+        "盘活目标年份",
+        "亩均税收距目标（万元/亩）",
+        "亩均增加值距目标（万元/亩）",
+    }

@@ -2,7 +2,8 @@
 
 Every canonical column an output shows (Excel headers, map popups, ``docs/schema.md``) is looked
 up here. Input fields keep their labels in :mod:`landgov.io.fields` (the single source for them);
-computed columns, the 镇街 summary and the problems table are defined here. Later sources win for
+computed columns, the 镇街 summary columns and the problems table are defined here (nothing
+here imports a stage). Later sources win for
 a name they share: summary, then input fields, then computed columns, then problem columns.
 
 A label is unique within the registry wherever two columns can meet in one sheet (the 企业评价
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from landgov.core.problems import PROBLEM_LABELS
+from landgov.core.vocab import Grade, TreatmentPath
 from landgov.io.fields import (
     COMPLIANCE_FIELDS,
     ENTERPRISE_FIELDS,
@@ -25,7 +27,6 @@ from landgov.io.fields import (
     FieldSpec,
     Kind,
 )
-from landgov.summary import SUMMARY_LABELS
 
 __all__ = [
     "COLUMNS",
@@ -108,36 +109,41 @@ def _from_spec(spec: FieldSpec) -> Column:
     return _col(spec.name, spec.label, kind, spec.unit or "")
 
 
-# Units and kinds of the summary columns (labels: SUMMARY_LABELS, renamed below where repeated).
-_SUMMARY_KINDS: Mapping[str, tuple[ColumnKind, str]] = {
-    "township": ("text", ""),
-    "area_mu": ("area", "亩"),
-    "governance_area_mu": ("area", "亩"),
-    "above_scale_tax_wan": ("money", "万元"),
-    "above_scale_value_added_wan": ("money", "万元"),
-    "above_scale_land_mu": ("area", "亩"),
-    "tax_per_mu_above_scale": ("ratio", "万元/亩"),
-    "tax_per_mu_target": ("ratio", "万元/亩"),
-    "tax_per_mu_target_year": ("int", ""),
-    "tax_per_mu_gap": ("ratio", "万元/亩"),
-    "value_added_per_mu_above_scale": ("ratio", "万元/亩"),
-    "value_added_per_mu_target": ("ratio", "万元/亩"),
-    "value_added_per_mu_target_year": ("int", ""),
-    "value_added_per_mu_gap": ("ratio", "万元/亩"),
-    "renewal_target_mu": ("area", "亩"),
-    "renewal_target_year": ("int", ""),
-    "renewal_share": ("percent", ""),
-    "target_source": ("text", ""),
+_PATH_COUNTS: Mapping[TreatmentPath, str] = {
+    TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",
+    TreatmentPath.RECTIFY: "n_rectify",
+    TreatmentPath.TRANSFORM: "n_transform",
+    TreatmentPath.EXIT: "n_exit",
 }
 
-# Summary headers that repeat within the 镇街汇总 sheet, made unique.
-_SUMMARY_RENAMES: Mapping[str, str] = {
-    "tax_per_mu_target_year": "亩均税收目标年份",
-    "tax_per_mu_gap": "亩均税收距目标（万元/亩）",
-    "value_added_per_mu_target_year": "亩均增加值目标年份",
-    "value_added_per_mu_gap": "亩均增加值距目标（万元/亩）",
-    "renewal_target_year": "盘活目标年份",
-}
+# The 镇街汇总 columns (landgov.summary), in its order; labels unique within that sheet.
+_SUMMARY: tuple[Column, ...] = (
+    _col("township", "镇街", "text"),
+    _col("n_parcels", "宗地数（底数清单）", "int"),
+    _col("area_mu", "用地面积（亩）", "area", "亩"),
+    _col("n_governance", "治理清单宗地数", "int"),
+    _col("governance_area_mu", "治理清单面积（亩）", "area", "亩"),
+    _col("n_to_verify", "待核实宗地数", "int"),
+    _col("n_above_scale", "规上企业数", "int"),
+    _col("above_scale_tax_wan", "规上税收（万元）", "money", "万元"),
+    _col("above_scale_value_added_wan", "规上工业增加值（万元）", "money", "万元"),
+    _col("above_scale_land_mu", "规上用地（亩）", "area", "亩"),
+    _col("tax_per_mu_above_scale", "规上亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_target", "规上亩均税收目标（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_target_year", "亩均税收目标年份", "int"),
+    _col("tax_per_mu_gap", "亩均税收距目标（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_above_scale", "规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_target", "规上亩均增加值目标（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_target_year", "亩均增加值目标年份", "int"),
+    _col("value_added_per_mu_gap", "亩均增加值距目标（万元/亩）", "ratio", "万元/亩"),
+    _col("renewal_target_mu", "盘活低效工业用地目标（亩）", "area", "亩"),
+    _col("renewal_target_year", "盘活目标年份", "int"),
+    _col("renewal_share", "治理清单面积占目标", "percent"),
+    *(_col(name, f"{path.value}（宗）", "int") for path, name in _PATH_COUNTS.items()),
+    *(_col(f"n_grade_{g.value}", f"{g.value}类企业数", "int") for g in Grade),
+    _col("n_grade_none", "未评价企业数", "int"),
+    _col("target_source", "目标来源", "text"),
+)
 
 # Input-field headers that meet a computed column's header in one sheet, made unique.
 _FIELD_RENAMES: Mapping[str, str] = {"grade_given": "评价等级（源数据）"}
@@ -205,12 +211,6 @@ _COMPUTED: tuple[Column, ...] = (
 )
 
 
-def _summary_columns() -> Iterable[Column]:
-    for name, text in SUMMARY_LABELS.items():
-        kind, unit = _SUMMARY_KINDS.get(name, ("int", ""))  # the rest are counts
-        yield _col(name, _SUMMARY_RENAMES.get(name, text), kind, unit)
-
-
 def _field_columns() -> Iterable[Column]:
     for spec in (*PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS):
         col = _from_spec(spec)
@@ -226,7 +226,7 @@ def _problem_columns() -> Iterable[Column]:
 
 def _assemble() -> Mapping[str, Column]:
     table: dict[str, Column] = {}
-    for col in (*_summary_columns(), *_field_columns(), *_COMPUTED, *_problem_columns()):
+    for col in (*_SUMMARY, *_field_columns(), *_COMPUTED, *_problem_columns()):
         table[col.name] = col  # later sources win (see the module docstring)
     return MappingProxyType(table)
 

@@ -39,6 +39,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from landgov.core.columns import short_label
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
@@ -56,15 +57,18 @@ _LAND_M2 = ("area_m2", "area_declared_m2", "area_used_m2")
 _FLOOR_M2 = ("floor_area_m2", "added_floor_m2")
 _DATES = ("supply_date", "contract_start_date", "start_date", "completion_date", "record_date")
 
+#: Short labels in messages: the column registry's (unit shown apart), the rest named here.
 _LABELS = {
-    "tax_wan": "税收", "value_added_wan": "工业增加值", "revenue_wan": "营业收入",
-    "rd_wan": "R&D经费", "investment_wan": "项目总投资", "fixed_investment_wan": "固定资产投资",
-    "tax_after_wan": "达产后年税收", "energy_tce": "综合能耗", "power_10k_kwh": "用电量",
-    "emissions_t": "排放量", "employees": "年平均职工人数", "area_m2": "图形面积",
-    "area_declared_m2": "宗地面积", "area_used_m2": "使用面积", "land_mu": "用地面积",
-    "floor_area_m2": "建筑面积", "added_floor_m2": "新增建筑面积", "far_declared": "容积率",
-    "built_year": "投产年份", "supply_date": "供地日期", "contract_start_date": "约定开工日期",
-    "start_date": "实际开工日期", "completion_date": "竣工日期", "record_date": "记录日期",
+    **{
+        name: short_label(name)
+        for name in (
+            "tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "energy_tce", "power_10k_kwh",
+            "emissions_t", "employees", "area_declared_m2", "area_used_m2", "land_mu",
+            "floor_area_m2", "far_declared", "built_year", *_DATES,
+        )
+    },
+    "investment_wan": "项目总投资", "fixed_investment_wan": "固定资产投资",
+    "tax_after_wan": "达产后年税收", "area_m2": "图形面积", "added_floor_m2": "新增建筑面积",
     "geometry": "图形",
 }  # fmt: skip
 

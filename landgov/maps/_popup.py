@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.columns import short_label
 from landgov.far.zengrong import CONDITION_LABELS
 
 __all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
@@ -45,45 +46,53 @@ class Field:
         return (self.kind if self.kind in ("num", "bool") else "text", self.digits)
 
 
+def _col(key: str, *args: Any, **kwargs: Any) -> Field:
+    """A field labelled by the column registry (:func:`landgov.core.columns.short_label`).
+
+    Fields written with :class:`Field` directly keep a popup wording of their own.
+    """
+    return Field(key, short_label(key), *args, **kwargs)
+
+
 PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
         "宗地",
         (
-            Field("parcel_id", "宗地代码"),
-            Field("township", "镇街"),
-            Field("holder", "权利人", sensitive=True),
-            Field("land_use", "土地用途"),
-            Field("right_type", "权利性质"),
+            _col("parcel_id"),
+            _col("township"),
+            _col("holder", sensitive=True),
+            _col("land_use"),
+            _col("right_type"),
             Field("area_mu", "用地面积", "num", 2, "亩"),
-            Field("floor_area_m2", "建筑面积", "num", 0, "m²"),
-            Field("far", "容积率", "num", 2),
+            _col("floor_area_m2", "num", 0, "m²"),
+            _col("far", "num", 2),
             Field("far_declared", "登记容积率", "num", 2),
         ),
     ),
     (
         "企业",
         (
-            Field("n_enterprises", "企业数", "num", 0, "家"),
+            _col("n_enterprises", "num", 0, "家"),
             Field("enterprise_detail", "在地企业", "lines", sensitive=True),
             Field("enterprise_names", "在地企业", "list", sensitive=True),
-            Field("usccs", "统一社会信用代码", "list", sensitive=True),
+            _col("usccs", "list", sensitive=True),
         ),
     ),
     (
         "亩均效益",
         (
-            Field("tax_wan", "税收", "num", 2, "万元", money=True),
-            Field("value_added_wan", "工业增加值", "num", 2, "万元", money=True),
-            Field("tax_per_mu", "亩均税收", "num", 2, "万元/亩", money=True),
-            Field("value_added_per_mu", "亩均增加值", "num", 2, "万元/亩", money=True),
+            _col("tax_wan", "num", 2, "万元", money=True),
+            _col("value_added_wan", "num", 2, "万元", money=True),
+            _col("tax_per_mu", "num", 2, "万元/亩", money=True),
+            _col("value_added_per_mu", "num", 2, "万元/亩", money=True),
         ),
     ),
     (
         "评价与筛查",
         (
-            Field("grade", "评价等级"),
-            Field("low_efficiency", "低效用地", "bool"),
-            Field("screening_status", "筛查结论", "status"),
+            _col("grade"),
+            _col("low_efficiency", "bool"),
+            _col("screening_status", "status"),
             Field("flags", "问题记录", "list"),
             Field("missing", "缺少数据", "list"),
         ),
@@ -117,47 +126,43 @@ BLOCK_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         "连片地块",
         (
             Field("block_id", "编号"),
-            Field("area_mu", "面积", "num", 1, "亩"),
-            Field("large", "百亩以上", "bool"),
-            Field("n_parcels", "宗地数", "num", 0, "宗"),
-            Field("n_enterprises", "企业数", "num", 0, "家"),
+            _col("area_mu", "num", 1, "亩"),
+            _col("large", "bool"),
+            _col("n_parcels", "num", 0, "宗"),
+            _col("n_enterprises", "num", 0, "家"),
             Field("tax_wan", "税收合计", "num", 2, "万元", money=True),
-            Field("tax_per_mu", "亩均税收", "num", 2, "万元/亩", money=True),
+            _col("tax_per_mu", "num", 2, "万元/亩", money=True),
             Field("paths", "处置路径", "list"),
-            Field("parcel_ids", "宗地代码", "list"),
+            _col("parcel_ids", "list"),
         ),
     ),
 )
 
 _TOWNSHIP_KNOWN = {
-    "township": Field("township", "镇街"),
-    "n_parcels": Field("n_parcels", "宗地数", "num", 0, "宗"),
+    "township": _col("township"),
+    "n_parcels": _col("n_parcels", "num", 0, "宗"),
     "area_mu": Field("area_mu", "工业用地面积", "num", 1, "亩"),
-    "governance_area_mu": Field("governance_area_mu", "治理清单面积", "num", 1, "亩"),
+    "governance_area_mu": _col("governance_area_mu", "num", 1, "亩"),
     "n_governance": Field("n_governance", "治理清单宗数", "num", 0, "宗"),
-    "tax_per_mu_above_scale": Field(
-        "tax_per_mu_above_scale", "规上亩均税收", "num", 2, "万元/亩", money=True
-    ),
+    "tax_per_mu_above_scale": _col("tax_per_mu_above_scale", "num", 2, "万元/亩", money=True),
     "target_tax_per_mu": Field(
         "target_tax_per_mu", "规上亩均税收目标", "num", 2, "万元/亩", money=True
     ),
-    "n_enterprises": Field("n_enterprises", "企业数", "num", 0, "家"),
+    "n_enterprises": _col("n_enterprises", "num", 0, "家"),
     "n_to_verify": Field("n_to_verify", "待核实宗数", "num", 0, "宗"),
-    "n_above_scale": Field("n_above_scale", "规上企业数", "num", 0, "家"),
+    "n_above_scale": _col("n_above_scale", "num", 0, "家"),
     "above_scale_land_mu": Field("above_scale_land_mu", "规上企业用地", "num", 1, "亩"),
-    "tax_per_mu_target": Field("tax_per_mu_target", "规上亩均税收目标", "num", 2, "万元/亩", True),
+    "tax_per_mu_target": _col("tax_per_mu_target", "num", 2, "万元/亩", True),
     "tax_per_mu_gap": Field("tax_per_mu_gap", "规上亩均税收差距", "num", 2, "万元/亩", True),
-    "tax_per_mu_target_year": Field("tax_per_mu_target_year", "亩均税收目标年份", "num", 0),
-    "value_added_per_mu_above_scale": Field(
-        "value_added_per_mu_above_scale", "规上亩均增加值", "num", 2, "万元/亩", True
+    "tax_per_mu_target_year": _col("tax_per_mu_target_year", "num", 0),
+    "value_added_per_mu_above_scale": _col(
+        "value_added_per_mu_above_scale", "num", 2, "万元/亩", True
     ),
-    "value_added_per_mu_target": Field(
-        "value_added_per_mu_target", "规上亩均增加值目标", "num", 2, "万元/亩", True
-    ),
+    "value_added_per_mu_target": _col("value_added_per_mu_target", "num", 2, "万元/亩", True),
     "renewal_target_mu": Field("renewal_target_mu", "盘活目标", "num", 0, "亩"),
-    "renewal_target_year": Field("renewal_target_year", "盘活目标年份", "num", 0),
+    "renewal_target_year": _col("renewal_target_year", "num", 0),
     "renewal_share": Field("renewal_share", "治理清单面积占盘活目标", "num", 2),
-    "target_source": Field("target_source", "目标来源"),
+    "target_source": _col("target_source"),
     **{
         f"n_{key}": Field(f"n_{key}", f"{label}（宗）", "num", 0)
         for key, label in (

@@ -11,21 +11,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.columns import label
 from landgov.core.missing import format_number
 from landgov.maps._redact import is_money_key
 from landgov.maps._themes import PATHS
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
 
-#: Labels of manifest ``summary.district`` keys the pipeline is expected to write.
+#: Labels of manifest ``summary.district`` keys the pipeline is expected to write: the column
+#: registry's where the key is a registered column, the panel's own wording otherwise.
 _KEY_LABELS = {
-    "tax_per_mu_above_scale": "规上亩均税收（万元/亩）",
-    "value_added_per_mu_above_scale": "规上亩均增加值（万元/亩）",
-    "governance_area_mu": "治理清单面积（亩）",
+    **{
+        key: label(key)
+        for key in (
+            "tax_per_mu_above_scale",
+            "value_added_per_mu_above_scale",
+            "governance_area_mu",
+            "n_parcels",
+        )
+    },
     "revitalized_area_mu": "已盘活面积（亩）",
     "revitalize_target_mu": "盘活目标（亩）",
     "renewal_target_mu": "盘活目标（亩）",
-    "n_parcels": "宗地数",
     "area_mu": "工业用地面积（亩）",
     "target_year": "目标年份",
 }

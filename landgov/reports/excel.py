@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import cell_text, force_text, is_formula_like
 
@@ -48,22 +49,22 @@ _HEADER_FONT = Font(bold=True)
 _MAX_WIDTH = 60
 
 ColumnFormat = Mapping[str, str]
+_FORMATTED = (int, float, dt.date)  # values a number format applies to (datetime is a date)
 
 
 def number_format_for(column: str) -> str | None:
-    """An Excel number format from a canonical column name's unit suffix."""
-    if column.endswith(("_mu", "_per_mu", "_wan")):
+    """The Excel number format of a column: the registry's (:mod:`landgov.core.columns`), else
+    one from an unregistered name's unit suffix."""
+    if (col := registered(column)) is not None:
+        return col.number_format
+    if column.endswith(("_mu", "_per_mu", "_wan", "_m2")):
         return "#,##0.00"
-    if column.endswith("_m2"):
-        return "#,##0.0"
-    if column in {"far", "far_declared", "far_floor", "far_after", "score"} or column.startswith(
-        "far_"
-    ):
+    if column.startswith("far_"):
         return "0.00"
-    if column.endswith(("_ratio", "_share", "_pct")):
+    if column.endswith(("_share", "_pct")):
         return "0.0%"
-    if column.startswith("n_") or column in {"source_row", "row", "block_id", "employees"}:
-        return "0"
+    if column.startswith("n_"):
+        return "#,##0"
     return None
 
 
@@ -371,7 +372,7 @@ def _write_only_sheet(
         cells = []
         for j, (raw, fmt) in enumerate(zip(row, fmts, strict=True), start=1):
             value = texts.value(raw, i, j)
-            if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
+            if fmt is None or not isinstance(value, _FORMATTED) or isinstance(value, bool):
                 cells.append(value)
                 continue
             cell = WriteOnlyCell(ws, value=value)

@@ -1,0 +1,297 @@
+"""One registry of output columns: Chinese label, unit and Excel number format per name.
+
+Every canonical column an output shows (Excel headers, map popups, ``docs/schema.md``) is looked
+up here. Input fields keep their labels in :mod:`landgov.io.fields` (the single source for them);
+computed columns, the 镇街 summary columns and the problems table are defined here (nothing
+here imports a stage). Later sources win for
+a name they share: summary, then input fields, then computed columns, then problem columns.
+
+A label is unique within the registry wherever two columns can meet in one sheet (the 企业评价
+sheet carries both ``grade`` and ``grade_given``; the 镇街汇总 sheet has three target years).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from landgov.core.problems import PROBLEM_LABELS
+from landgov.core.vocab import Grade, TreatmentPath
+from landgov.io.fields import (
+    COMPLIANCE_FIELDS,
+    ENTERPRISE_FIELDS,
+    LINK_FIELDS,
+    PARCEL_FIELDS,
+    FieldSpec,
+    Kind,
+)
+
+__all__ = [
+    "COLUMNS",
+    "KIND_FORMATS",
+    "Column",
+    "ColumnKind",
+    "column",
+    "label",
+    "markdown_table",
+    "number_format",
+    "short_label",
+]
+
+ColumnKind = Literal["text", "int", "float", "money", "area", "ratio", "percent", "date", "bool"]
+
+#: Excel number format per kind (``None``: left to Excel, e.g. text and yes/no).
+KIND_FORMATS: Mapping[str, str | None] = MappingProxyType(
+    {
+        "text": None,
+        "bool": None,
+        "int": "#,##0",
+        "float": "#,##0.00",
+        "money": "#,##0.00",
+        "area": "#,##0.00",
+        "ratio": "0.00",
+        "percent": "0.0%",
+        "date": "yyyy-mm-dd",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column.
+
+    Attributes
+    ----------
+    name
+        Canonical name (English snake_case).
+    label
+        Chinese header shown to users.
+    unit
+        Unit of the values (``""`` when none).
+    number_format
+        Excel number format (``None``: General).
+    kind
+        What the values are (:data:`ColumnKind`).
+    """
+
+    name: str
+    label: str
+    unit: str
+    number_format: str | None
+    kind: ColumnKind
+
+
+def _col(name: str, label: str, kind: ColumnKind, unit: str = "") -> Column:
+    return Column(name, label, unit, KIND_FORMATS[kind], kind)
+
+
+_UNIT_KINDS: Mapping[str, ColumnKind] = {
+    "万元": "money",
+    "m2": "area",
+    "亩": "area",
+    "人": "int",
+    "tce": "float",
+    "t": "float",
+    "万kWh": "float",
+}
+_NUMBER_KINDS: Mapping[str, ColumnKind] = {"far_declared": "ratio", "built_year": "int",
+                                           "plan_year": "int"}  # fmt: skip
+
+
+def _from_spec(spec: FieldSpec) -> Column:
+    kind: ColumnKind = "text"
+    if spec.kind is Kind.DATE:
+        kind = "date"
+    elif spec.kind is Kind.NUMBER:
+        kind = _UNIT_KINDS.get(spec.unit or "", _NUMBER_KINDS.get(spec.name, "float"))
+    return _col(spec.name, spec.label, kind, spec.unit or "")
+
+
+_PATH_COUNTS: Mapping[TreatmentPath, str] = {
+    TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",
+    TreatmentPath.RECTIFY: "n_rectify",
+    TreatmentPath.TRANSFORM: "n_transform",
+    TreatmentPath.EXIT: "n_exit",
+}
+
+# The 镇街汇总 columns (landgov.summary), in its order; labels unique within that sheet.
+_SUMMARY: tuple[Column, ...] = (
+    _col("township", "镇街", "text"),
+    _col("n_parcels", "宗地数（底数清单）", "int"),
+    _col("area_mu", "用地面积（亩）", "area", "亩"),
+    _col("n_governance", "治理清单宗地数", "int"),
+    _col("governance_area_mu", "治理清单面积（亩）", "area", "亩"),
+    _col("n_to_verify", "待核实宗地数", "int"),
+    _col("n_above_scale", "规上企业数", "int"),
+    _col("above_scale_tax_wan", "规上税收（万元）", "money", "万元"),
+    _col("above_scale_value_added_wan", "规上工业增加值（万元）", "money", "万元"),
+    _col("above_scale_land_mu", "规上用地（亩）", "area", "亩"),
+    _col("tax_per_mu_above_scale", "规上亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_target", "规上亩均税收目标（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_target_year", "亩均税收目标年份", "int"),
+    _col("tax_per_mu_gap", "亩均税收距目标（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_above_scale", "规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_target", "规上亩均增加值目标（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_target_year", "亩均增加值目标年份", "int"),
+    _col("value_added_per_mu_gap", "亩均增加值距目标（万元/亩）", "ratio", "万元/亩"),
+    _col("renewal_target_mu", "盘活低效工业用地目标（亩）", "area", "亩"),
+    _col("renewal_target_year", "盘活目标年份", "int"),
+    _col("renewal_share", "治理清单面积占目标", "percent"),
+    *(_col(name, f"{path.value}（宗）", "int") for path, name in _PATH_COUNTS.items()),
+    *(_col(f"n_grade_{g.value}", f"{g.value}类企业数", "int") for g in Grade),
+    _col("n_grade_none", "未评价企业数", "int"),
+    _col("target_source", "目标来源", "text"),
+)
+
+# Input-field headers that meet a computed column's header in one sheet, made unique.
+_FIELD_RENAMES: Mapping[str, str] = {"grade_given": "评价等级（源数据）"}
+
+_COMPUTED: tuple[Column, ...] = (
+    _col("area_m2", "面积（图形，m²）", "area", "m2"),
+    _col("area_mu", "面积（亩）", "area", "亩"),
+    _col("area_declared_m2", "宗地面积（登记，m²）", "area", "m2"),
+    _col("floor_area_m2", "建筑面积（m²）", "area", "m2"),
+    _col("source_row", "源行号", "int"),
+    _col("enterprise_names", "用地企业", "text"),
+    _col("usccs", "统一社会信用代码", "text"),
+    _col("n_enterprises", "企业数", "int"),
+    _col("main_uscc", "主体企业代码", "text"),
+    _col("main_name", "主体企业", "text"),
+    _col("tax_wan", "税收（万元）", "money", "万元"),
+    _col("value_added_wan", "工业增加值（万元）", "money", "万元"),
+    _col("revenue_wan", "营业收入（万元）", "money", "万元"),
+    _col("energy_tce", "综合能耗（吨标煤）", "float", "tce"),
+    _col("emissions_t", "排放量（吨）", "float", "t"),
+    _col("rd_wan", "R&D经费（万元）", "money", "万元"),
+    _col("power_10k_kwh", "用电量（万千瓦时）", "float", "万kWh"),
+    _col("tax_per_mu", "亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu", "亩均增加值（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_energy", "单位能耗增加值（万元/吨标煤）", "ratio", "万元/tce"),
+    _col("value_added_per_emission", "单位排放增加值（万元/吨）", "ratio", "万元/t"),
+    _col("labour_productivity", "全员劳动生产率（万元/人）", "ratio", "万元/人"),
+    _col("rd_ratio", "R&D占比", "percent"),
+    _col("tax_per_power", "单位电耗税收（万元/万千瓦时）", "ratio", "万元/万kWh"),
+    _col("land_m2", "用地面积（图形，m²）", "area", "m2"),
+    _col("land_mu", "用地面积（亩）", "area", "亩"),
+    _col("land_mu_declared", "用地面积（申报，亩）", "area", "亩"),
+    _col("n_parcels", "宗地数", "int"),
+    _col("above_scale", "规上", "bool"),
+    _col("score", "综合得分", "ratio"),
+    _col("score_items", "得分构成", "text"),
+    _col("grade", "评价等级", "text"),
+    _col("grade_computed", "计算等级", "text"),
+    _col("grade_source", "等级来源", "text"),
+    _col("grade_label", "等级含义", "text"),
+    _col("evaluated", "是否参评", "bool"),
+    _col("evaluation_note", "参评说明", "text"),
+    _col("far", "容积率", "ratio"),
+    _col("far_source", "容积率来源", "text"),
+    _col("low_efficiency", "低效用地", "bool"),
+    _col("idle_years", "闲置年数", "float", "年"),
+    _col("flags", "问题标记", "text"),
+    _col("to_verify", "待核实事项", "text"),
+    _col("screening_status", "筛查结论", "text"),
+    _col("path", "四个一批路径", "text"),
+    _col("path_rule", "路径规则", "text"),
+    _col("path_status", "路径状态", "text"),
+    _col("reasons", "理由（含政策依据）", "text"),
+    _col("citations", "政策依据", "text"),
+    _col("missing", "缺少的数据", "text"),
+    _col("block_id", "连片编号", "int"),
+    _col("block_large", "百亩以上连片", "bool"),
+    _col("block_area_mu", "所在连片面积（亩）", "area", "亩"),
+    _col("parcel_ids", "宗地代码", "text"),
+    _col("paths", "路径构成", "text"),
+    _col("large", "百亩以上", "bool"),
+    _col("reject_reason", "剔除原因", "text"),
+    _col("unmatched_reason", "未关联原因", "text"),
+    _col("uscc_status", "代码校验", "text"),
+)
+
+
+def _field_columns() -> Iterable[Column]:
+    for spec in (*PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS):
+        col = _from_spec(spec)
+        if spec.name in _FIELD_RENAMES:
+            col = _col(col.name, _FIELD_RENAMES[spec.name], col.kind, col.unit)
+        yield col
+
+
+def _problem_columns() -> Iterable[Column]:
+    for name, text in PROBLEM_LABELS.items():
+        yield _col(name, text, "int" if name == "row" else "text")
+
+
+def _assemble() -> Mapping[str, Column]:
+    table: dict[str, Column] = {}
+    for col in (*_SUMMARY, *_field_columns(), *_COMPUTED, *_problem_columns()):
+        table[col.name] = col  # later sources win (see the module docstring)
+    return MappingProxyType(table)
+
+
+#: Every registered column by name.
+COLUMNS: Mapping[str, Column] = _assemble()
+
+
+def column(name: str) -> Column | None:
+    """The registered column ``name`` (``None`` when not registered)."""
+    return COLUMNS.get(name)
+
+
+def label(name: str) -> str:
+    """The Chinese label of a column (the name itself when none is registered).
+
+    >>> label("tax_per_mu")
+    '亩均税收（万元/亩）'
+    >>> label("no_such_column")
+    'no_such_column'
+    """
+    col = COLUMNS.get(name)
+    return col.label if col else name
+
+
+def short_label(name: str) -> str:
+    """The label without its unit in brackets, for places that show the unit apart (popups).
+
+    >>> short_label("tax_per_mu")
+    '亩均税收'
+    >>> short_label("reasons")
+    '理由（含政策依据）'
+    """
+    col = COLUMNS.get(name)
+    if col is None:
+        return name
+    if col.unit and col.label.endswith("）") and "（" in col.label:
+        return col.label[: col.label.rindex("（")]
+    return col.label
+
+
+def number_format(name: str) -> str | None:
+    """The Excel number format of a column (``None``: General or not registered).
+
+    >>> number_format("tax_wan")
+    '#,##0.00'
+    >>> number_format("supply_date")
+    'yyyy-mm-dd'
+    """
+    col = COLUMNS.get(name)
+    return col.number_format if col else None
+
+
+_TABLE_HEAD = ("| name | 中文列名 | unit | Excel format | kind |", "|---|---|---|---|---|")
+
+
+def markdown_table() -> str:
+    """The registry as the Markdown table ``docs/schema.md`` carries (one row per column).
+
+    >>> markdown_table().splitlines()[0]
+    '| name | 中文列名 | unit | Excel format | kind |'
+    """
+    rows = [
+        f"| `{c.name}` | {c.label} | {c.unit} | {f'`{c.number_format}`' if c.number_format else ''}"
+        f" | {c.kind} |"
+        for c in sorted(COLUMNS.values(), key=lambda c: c.name)
+    ]
+    return "\n".join([*_TABLE_HEAD, *rows])

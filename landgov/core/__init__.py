@@ -5,6 +5,7 @@ Modules (one concept each): ``problems`` (the problem log every stage writes, ``
 parsing), ``vocab`` (grades, severities, paths, verdicts as enums), ``landuse`` (the
 profile-driven land-use matcher), ``overlay`` (area share of each parcel inside a layer),
 ``plausible`` (sanity bounds from the profile), ``runfolder`` (atomic run folders, manifests,
-locks), ``safe_text`` (text that never becomes a spreadsheet formula).
+locks), ``safe_text`` (text that never becomes a spreadsheet formula), ``columns`` (the
+column registry: Chinese label, unit and Excel number format of every column).
 Stages import from here; nothing here imports a stage.
 """

@@ -376,9 +376,10 @@ def test_far_run_sets_a_1e30_investment_to_missing(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     problems = pd.read_excel(out / "landgov.xlsx", sheet_name="增容问题记录")
-    hit = problems[(problems["source"] == "applications.xlsx") & (problems["value"] == "1e+30")]
+    assert list(problems.columns[:4]) == ["源文件", "行号", "字段", "所见值"]  # Chinese headers
+    hit = problems[(problems["源文件"] == "applications.xlsx") & (problems["所见值"] == "1e+30")]
     assert len(hit) == 1
-    assert (int(hit.iloc[0]["row"]), hit.iloc[0]["field"]) == (2, "项目总投资（万元）")
+    assert (int(hit.iloc[0]["行号"]), hit.iloc[0]["字段"]) == (2, "项目总投资（万元）")
     apps = gpd.read_file(out / "landgov.gpkg", layer="far_applications")
     assert len(apps) == ws.max_row - 1  # every application is still there
     assert pd.isna(apps.set_index("application_id").loc[app_id, "investment_wan"])

@@ -62,6 +62,7 @@ from landgov.io.buildings import read_buildings
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import write_forms
 from landgov.reports.excel import Written, write_sheet
+from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, write_packet
 from landgov.run.files import RunInputs, plausible_reads, write_layer
 
@@ -289,7 +290,7 @@ def _far(
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
         sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
         problems = sheet.added_to(problems)
-        own = write_sheet(problems, out / XLSX, sheet="增容问题记录", problems=True)
+        own = write_sheet(problems, out / XLSX, sheet="增容问题记录", labels=LABELS, problems=True)
         problems = own.added_to(problems)
         fixes = Written(sheet.path, sheet.fixes + own.fixes)
     with timer.stage("初审表"):

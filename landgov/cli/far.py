@@ -12,6 +12,7 @@ from landgov.cli.options import (
     aliases,
     as_of_option,
     height_raster_option,
+    input_options,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -23,14 +24,9 @@ __all__ = ["command"]
 
 
 @click.command("far")
-@click.option("--parcels", "-p", type=PATH, required=True, help="宗地图层")
+@input_options
 @click.option("--buildings", "-b", type=PATH, help="建筑轮廓图层（层数、层高、建筑高度）")
 @height_raster_option
-@click.option("--enterprises", "-e", type=PATH, required=True, help="企业亩均效益表")
-@click.option("--links", "-l", type=PATH, help="地企关联表；缺省时按权利人名称匹配")
-@click.option("--compliance", "-c", type=PATH, help="违法违规记录表")
-@click.option("--planning", "-g", type=PATH, help="规划用途图层")
-@click.option("--demolition", "-d", type=PATH, help="近年拆迁计划图层")
 @click.option("--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）")
 @click.option("--applications", "-a", type=PATH, help="增容申请表")
 @click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")

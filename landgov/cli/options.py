@@ -29,6 +29,7 @@ __all__ = [
     "aliases",
     "as_of_option",
     "height_raster_option",
+    "input_options",
     "overwrite_option",
     "quiet_option",
     "sheet_option",
@@ -100,6 +101,23 @@ def as_of_option(what: str) -> Callable[[F], F]:
 def height_raster_option(f: F) -> F:
     """``--height-raster / -r``: a building-height GeoTIFF in metres."""
     return click.option("--height-raster", "-r", type=PATH, help="建筑高度栅格 GeoTIFF（米）")(f)
+
+
+_INPUTS = (  # the files both runs read, in the order --help lists them
+    ("--parcels", "-p", True, "宗地图层（Shapefile/GPKG/…）"),
+    ("--enterprises", "-e", True, "企业亩均效益表（xlsx/csv）"),
+    ("--links", "-l", False, "地企关联表；缺省时按权利人名称匹配企业名称"),
+    ("--compliance", "-c", False, "违法违规记录表"),
+    ("--planning", "-g", False, "规划用途图层"),
+    ("--demolition", "-d", False, "近年拆迁计划图层"),
+)
+
+
+def input_options(f: F) -> F:
+    """``-p -e -l -c -g -d``: the input files every run takes, with one wording."""
+    for name, short, required, text in reversed(_INPUTS):
+        f = click.option(name, short, type=PATH, required=required, help=text)(f)
+    return f
 
 
 def quiet_option(f: F) -> F:

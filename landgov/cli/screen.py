@@ -12,6 +12,7 @@ from landgov.cli.options import (
     aliases,
     as_of_option,
     height_raster_option,
+    input_options,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -22,12 +23,7 @@ __all__ = ["command"]
 
 
 @click.command("screen")
-@click.option("--parcels", "-p", type=PATH, required=True, help="宗地图层（Shapefile/GPKG/…）")
-@click.option("--enterprises", "-e", type=PATH, required=True, help="企业亩均效益表（xlsx/csv）")
-@click.option("--links", "-l", type=PATH, help="地企关联表；缺省时按权利人名称匹配企业名称")
-@click.option("--compliance", "-c", type=PATH, help="违法违规记录表")
-@click.option("--planning", "-g", type=PATH, help="规划用途图层")
-@click.option("--demolition", "-d", type=PATH, help="近年拆迁计划图层")
+@input_options
 @click.option("--townships", "-t", type=PATH, help="镇街边界图层")
 @height_raster_option
 @click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")

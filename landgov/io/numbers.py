@@ -30,7 +30,6 @@ exactly 12.5 万元.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import unicodedata
@@ -341,26 +340,4 @@ def _apply_unit(
 # Dates
 
 
-def parse_date(value: object) -> tuple[dt.date | None, str | None]:
-    """Parse one cell into a :class:`datetime.date` (:func:`landgov.core.dates.read_date`).
-
-    Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100),
-    ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日``, ``20210305`` and a trailing
-    time of day (dropped). ``2021年3月``/``2021-03`` give the 1st of the month with a warning.
-
-    Returns
-    -------
-    tuple of (datetime.date or None, str or None)
-        Same convention as :func:`parse_quantity`: ``(None, None)`` missing, ``(d, text)`` a
-        warning, ``(None, text)`` unparseable (missing, never guessed).
-
-    Examples
-    --------
-    >>> parse_date("2021年3月5日")
-    (datetime.date(2021, 3, 5), None)
-    >>> parse_date(44260)
-    (datetime.date(2021, 3, 5), None)
-    """
-    if is_missing(value):
-        return None, None
-    return read_date(value)
+parse_date = read_date  # the one date parser (landgov.core.dates); kept under io's name

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.missing import numeric_column
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
@@ -43,34 +45,8 @@ _PATH_COLUMNS = {
 }
 _GRADES = ("A", "B", "C", "D")
 
-#: Chinese headers for the summary columns (Excel, dashboards).
-SUMMARY_LABELS: Mapping[str, str] = {
-    "township": "镇街",
-    "n_parcels": "宗地数（底数清单）",
-    "area_mu": "用地面积（亩）",
-    "n_governance": "治理清单宗地数",
-    "governance_area_mu": "治理清单面积（亩）",
-    "n_to_verify": "待核实宗地数",
-    "n_above_scale": "规上企业数",
-    "above_scale_tax_wan": "规上税收（万元）",
-    "above_scale_value_added_wan": "规上工业增加值（万元）",
-    "above_scale_land_mu": "规上用地（亩）",
-    "tax_per_mu_above_scale": "规上亩均税收（万元/亩）",
-    "tax_per_mu_target": "规上亩均税收目标（万元/亩）",
-    "tax_per_mu_target_year": "目标年份",
-    "tax_per_mu_gap": "距目标（万元/亩）",
-    "value_added_per_mu_above_scale": "规上亩均增加值（万元/亩）",
-    "value_added_per_mu_target": "规上亩均增加值目标（万元/亩）",
-    "value_added_per_mu_target_year": "目标年份",
-    "value_added_per_mu_gap": "距目标（万元/亩）",
-    "renewal_target_mu": "盘活低效工业用地目标（亩）",
-    "renewal_target_year": "目标年份",
-    "renewal_share": "治理清单面积占目标",
-    **{col: f"{path.value}（宗）" for path, col in _PATH_COLUMNS.items()},
-    **{f"n_grade_{g}": f"{g}类企业数" for g in _GRADES},
-    "n_grade_none": "未评价企业数",
-    "target_source": "目标来源",
-}
+#: The summary columns in order, with their Chinese headers (from the column registry).
+SUMMARY_LABELS: Mapping[str, str] = MappingProxyType({c.name: c.label for c in SUMMARY_COLUMNS})
 
 _TARGET_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # indicator: (candidate value keys, candidate year keys), first present wins

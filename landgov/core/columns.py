@@ -31,6 +31,7 @@ from landgov.io.fields import (
 __all__ = [
     "COLUMNS",
     "KIND_FORMATS",
+    "SUMMARY_COLUMNS",
     "Column",
     "ColumnKind",
     "column",
@@ -117,7 +118,7 @@ _PATH_COUNTS: Mapping[TreatmentPath, str] = {
 }
 
 # The 镇街汇总 columns (landgov.summary), in its order; labels unique within that sheet.
-_SUMMARY: tuple[Column, ...] = (
+SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("township", "镇街", "text"),
     _col("n_parcels", "宗地数（底数清单）", "int"),
     _col("area_mu", "用地面积（亩）", "area", "亩"),
@@ -226,7 +227,7 @@ def _problem_columns() -> Iterable[Column]:
 
 def _assemble() -> Mapping[str, Column]:
     table: dict[str, Column] = {}
-    for col in (*_SUMMARY, *_field_columns(), *_COMPUTED, *_problem_columns()):
+    for col in (*SUMMARY_COLUMNS, *_field_columns(), *_COMPUTED, *_problem_columns()):
         table[col.name] = col  # later sources win (see the module docstring)
     return MappingProxyType(table)
 

@@ -201,7 +201,7 @@ def test_demolition_rule_reads_threshold_and_comparison_from_the_profile(profile
     parcels = _parcels(1)
     plan = _cover(parcels, 0.1, plan_name=["边界计划"])
     got = check_demolition(parcels, demolition=plan, profile=profile).iloc[0]
-    assert profile.value("overlay.demolition_comparison") == ">="
+    assert profile["overlay.demolition_share"].comparison == ">="
     assert got.status == Status.FAIL  # exactly 10 % reaches ">= 10 %"
     assert str(got.citation).startswith("[000 附件3 三.1]")
 

@@ -182,3 +182,68 @@ def test_section_may_be_absent_but_not_half_present(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match="缺少必填键"):
         load_profile(half)
+
+
+# --- comparisons: 「以上」「以下」 include the number, 「大于」「低于」 do not ---------------
+
+
+@pytest.mark.parametrize("name", [r["name"] for r in list_profiles()])
+def test_every_threshold_states_its_comparison(name: str) -> None:
+    import tomllib
+
+    from landgov.policy._loader import _package_dir
+
+    schema = {
+        f"{p.stem}.{k}": rule
+        for p in _package_dir("schema").glob("*.toml")
+        for k, rule in tomllib.loads(p.read_text(encoding="utf-8")).items()
+    }
+    profile = load_profile(name)
+    needing = [k for k in profile if schema.get(k, {}).get("comparison")]
+    assert needing, "the schema marks thresholds that must state a comparison"
+    for key in needing:
+        assert profile[key].comparison in {"<=", "<", ">=", ">"}, key
+
+
+@pytest.mark.parametrize(
+    ("key", "seen", "holds"),
+    [
+        ("screening.low_efficiency_tax_per_mu", 5.0, True),  # 「5万元以下」 includes 5
+        ("screening.low_efficiency_tax_per_mu", 5.01, False),
+        ("screening.small_firm_min_land_mu", 3.0, True),  # 「3亩以上」 includes 3
+        ("screening.two_high_energy_new_tce", 1000.0, True),  # 「1000吨…以上（含）」
+        ("zengrong.min_area_mu", 15.0, False),  # 「原则上大于15亩」 is strict
+        ("zengrong.min_area_mu", 15.01, True),
+        ("blocks.min_area_mu", 100.0, True),  # 「100亩以上」
+    ],
+)
+def test_threshold_comparisons_read_the_text_as_a_lawyer_would(
+    key: str, seen: float, holds: bool
+) -> None:
+    assert load_profile("yuecheng-2022")[key].compare(seen) is holds
+
+
+def test_threshold_without_comparison_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[profile]\nname = "t"\nversion = "1"\nextends = "zhejiang-2023"\n\n[blocks]\n'
+        'min_area_mu = { value = 50.0, unit = "亩", source = "000 4" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match="比较方式"):
+        load_profile(path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "value = 50.0,", 'value = 50.0, comparison = "=>",'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match="比较方式无效"):
+        load_profile(path)
+
+
+def test_profiles_show_prints_each_comparison() -> None:
+    result = CliRunner().invoke(command, ["show", "yuecheng-2022"])
+    assert result.exit_code == 0
+    assert "比较：> 15 亩（大于，不含本数）" in result.output
+    assert "比较：≤ 5 万元/亩（以下，含本数）" in result.output

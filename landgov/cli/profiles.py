@@ -56,6 +56,8 @@ def show(name: str) -> None:
         official = param.citation is None or param.citation.official
         unofficial += not official
         click.echo(f"  {name_} = {_value(param)}")
+        if param.comparison:
+            click.echo(f"      比较：{param.describe()}")
         click.echo(f"      出处：{_source(param)}；设定于：{param.origin}")
         if param.note:
             click.echo(f"      说明：{param.note}")

@@ -6,6 +6,7 @@ parsing), ``vocab`` (grades, severities, paths, verdicts as enums), ``landuse`` 
 profile-driven land-use matcher), ``overlay`` (area share of each parcel inside a layer),
 ``plausible`` (sanity bounds from the profile), ``runfolder`` (atomic run folders, manifests,
 locks), ``safe_text`` (text that never becomes a spreadsheet formula), ``columns`` (the
-column registry: Chinese label, unit and Excel number format of every column).
+column registry: Chinese label, unit and Excel number format of every column), ``compare``
+(how a threshold compares: 以上/以下 include the number, 大于/低于 do not).
 Stages import from here; nothing here imports a stage.
 """

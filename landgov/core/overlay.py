@@ -161,10 +161,11 @@ class DemolitionRule:
 
     @classmethod
     def from_profile(cls, profile: Profile) -> DemolitionRule:
-        """Read ``overlay.demolition_share`` and ``overlay.demolition_comparison``."""
+        """Read ``overlay.demolition_share`` and the comparison it states."""
+        param = profile["overlay.demolition_share"]
         return cls(
-            share=float(profile.value("overlay.demolition_share")),
-            comparison=str(profile.value("overlay.demolition_comparison")),
+            share=float(param.value),
+            comparison=str(param.comparison),
             citation=profile.citation("overlay.demolition_share"),
         )
 

@@ -9,12 +9,13 @@ Each value is either a plain scalar / list / table, or a *param table*::
 
     low_efficiency_tax_per_mu = { value = 5.0, unit = "万元/亩", source = "001 二; 三(一)1" }
 
-with optional ``url``, ``official = false`` (project default, shown as 示例规则（非官方）) and
-``note``. Sections and keys are declared in ``landgov/policy/schema/<section>.toml`` (type,
-range, choices, unit, whether a source is required); a profile that breaks the schema fails
-with every problem listed: the key, the value seen and what is allowed. ``type = "list[float]"``
-or ``"table[float]"`` also checks every item (and ``min``/``max`` apply to the items); for a
-``table``, ``choices`` lists the keys it may have.
+with optional ``url``, ``official = false`` (project default, shown as 示例规则（非官方）),
+``note`` and ``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``: how a threshold compares; a
+schema entry with ``comparison = true`` requires it). Sections and keys are declared in
+``landgov/policy/schema/<section>.toml`` (type, range, choices, unit, whether a source is
+required); a profile that breaks the schema fails with every problem listed: the key, the value
+seen and what is allowed. ``type = "list[float]"`` or ``"table[float]"`` also checks every item
+(and ``min``/``max`` apply to the items); for a ``table``, ``choices`` lists the keys it may have.
 
 A schema entry may name a ``check = "module:function"`` hook for values whose structure the
 schema cannot express (the 四个一批 rule table); it returns a list of issues. A section may be
@@ -32,13 +33,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from landgov.core.compare import COMPARISONS
 from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
 
 __all__ = ["list_profiles", "load_profile"]
 
-_PARAM_KEYS = frozenset({"value", "unit", "source", "url", "official", "note"})
+_PARAM_KEYS = frozenset({"value", "unit", "source", "url", "official", "note", "comparison"})
 _META_KEYS = frozenset({"name", "version", "title", "region", "extends", "description"})
 
 
@@ -127,7 +129,15 @@ def _to_param(key: str, raw: Any, origin: str, issues: list[Issue], src: str) ->
             )
         elif raw.get("official") is False:
             citation = Citation(None, "项目默认", official=False)
-        return Param(key, freeze(raw["value"]), raw.get("unit"), citation, raw.get("note"), origin)
+        return Param(
+            key,
+            freeze(raw["value"]),
+            raw.get("unit"),
+            citation,
+            raw.get("note"),
+            origin,
+            raw.get("comparison"),
+        )
     if isinstance(raw, Mapping) and "value" in raw:
         extra = sorted(set(raw) - _PARAM_KEYS)
         issues.append(
@@ -194,6 +204,7 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
         if bad:
             what = "键不在允许列表中" if base == "table" else "取值不在允许列表中"
             issues.append(Issue(src, key, bad, what, f"允许：{choices}"))
+    issues += _check_comparison(key, param, rule, src)
     if rule.get("cite") and param.citation is None:
         issues.append(
             Issue(
@@ -206,6 +217,26 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
             )
         )
     return issues
+
+
+def _check_comparison(key: str, param: Param, rule: Mapping[str, Any], src: str) -> list[Issue]:
+    """A threshold states how it compares (「以上」 ≥, 「大于」 >, 「以下」 ≤, 「低于」 <)."""
+    if param.comparison is None:
+        if rule.get("comparison"):
+            return [
+                Issue(
+                    src,
+                    key,
+                    param.value,
+                    "该阈值必须注明比较方式",
+                    '加 comparison = "<=" / "<" / ">=" / ">"：「以上」「以下」含本数（>=、<=），'
+                    "「大于」「低于」不含（>、<）",
+                )
+            ]
+        return []
+    if param.comparison not in COMPARISONS:
+        return [Issue(src, key, param.comparison, "比较方式无效", f"允许：{sorted(COMPARISONS)}")]
+    return []
 
 
 def _run_hook(target: str, value: Any, key: str) -> list[Issue]:

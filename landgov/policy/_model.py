@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from landgov.core.compare import compare, describe
 from landgov.verdict import Citation
 
 __all__ = ["Param", "Profile"]
@@ -19,6 +20,9 @@ class Param:
     ``citation`` is ``None`` only for values that need none (labels, switches). Values that no
     seed fixes carry ``Citation(official=False)`` and are shown as 示例规则（非官方）.
     ``origin`` names the profile that set the value (useful when a profile extends another).
+    ``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``) says how a threshold compares: the
+    condition holds where ``value_seen <comparison> value`` (「以上」「以下」 include the number,
+    「大于」「低于」 do not; see :mod:`landgov.core.compare`).
     """
 
     key: str
@@ -27,6 +31,23 @@ class Param:
     citation: Citation | None = None
     note: str | None = None
     origin: str = ""
+    comparison: str | None = None
+
+    def compare(self, seen: Any) -> Any:
+        """``seen <comparison> value`` for a scalar or Series (missing → False).
+
+        >>> Param("screening.x", 5.0, comparison="<=").compare(5.0)
+        True
+        """
+        if self.comparison is None:
+            raise ValueError(f"策略参数 {self.key} 未注明比较方式（comparison）")
+        return compare(seen, self.comparison, self.value)
+
+    def describe(self) -> str:
+        """The threshold in words: ``≤ 5 万元/亩（以下，含本数）``."""
+        if self.comparison is None:
+            return f"{self.value} {self.unit or ''}".strip()
+        return describe(self.comparison, self.value, self.unit)
 
     def cite(self) -> str:
         """The citation as text (empty when there is none)."""
@@ -96,6 +117,7 @@ class Profile:
                 "key": k,
                 "value": p.value,
                 "unit": p.unit or "",
+                "comparison": p.comparison or "",
                 "source": p.cite(),
                 "from": p.origin,
                 "note": p.note or "",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from landgov.core.documents import cite_text
 from landgov.core.vocab import Status
 
 __all__ = ["Citation", "Status", "Verdict", "combine"]
@@ -22,7 +23,8 @@ class Citation:
 
     ``seed`` is the seed file number ("000"…"004") or ``None`` for an external source;
     ``clause`` names the article (e.g. "附件3 三.1"); ``url`` is given for external sources;
-    ``official`` is False for project defaults, shown as 示例规则（非官方）.
+    ``official`` is False for project defaults, shown as 示例规则（非官方）. As text the
+    document is named by its 文号: ``[越政发〔2022〕24号 附件3 三.1]``.
     """
 
     seed: str | None
@@ -31,7 +33,8 @@ class Citation:
     official: bool = True
 
     def __str__(self) -> str:
-        core = f"[{self.seed} {self.clause}]" if self.seed else f"[{self.clause}]"
+        # a user reads the 文号, never the project's document code
+        core = f"[{cite_text(f'{self.seed} {self.clause}' if self.seed else self.clause)}]"
         if self.url:
             core += f" {self.url}"
         return core if self.official else f"{core} 示例规则（非官方）"

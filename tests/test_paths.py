@@ -97,7 +97,7 @@ def test_first_match_wins(profile):
     assert got["path_rule"].to_list() == ["R2", "R3", "R4", "R1"]
     assert (got["path_status"] == Status.PASS.value).all()
     # each reason line carries its clause
-    assert "000 19" in got.loc[0, "citations"]
+    assert "越政发〔2022〕24号 19" in got.loc[0, "citations"]
     assert "闲置年数（满年） 2 >= 2" in got.loc[3, "reasons"]
 
 
@@ -159,7 +159,7 @@ def test_large_block_with_low_efficiency_is_rebuild(profile):
     plots = _plots(1, block_large=[True], block_area_mu=[120.0])
     got = assign_paths(plots, checks=checks, profile=profile)
     assert got.loc[0, "path"] == "拆除重建"
-    assert "000 4" in got.loc[0, "citations"]
+    assert "越政发〔2022〕24号 4" in got.loc[0, "citations"]
 
 
 @pytest.mark.parametrize(

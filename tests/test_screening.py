@@ -83,7 +83,7 @@ def test_low_efficiency_boundary_499_flagged_500_not(profile):
     assert list(got.index) == list(parcels.index)
     assert _statuses(got) == [Status.FAIL, Status.PASS, Status.PASS, Status.PASS]
     assert got.iloc[0].values["tax_per_mu"] == 4.99
-    assert "001 二" in str(got.iloc[0].citation)
+    assert "虞政发〔2022〕12号 二" in str(got.iloc[0].citation)
 
 
 def test_low_efficiency_scope_small_firms_from_three_mu(profile):
@@ -294,7 +294,7 @@ def test_planning_overlay(profile, four_plots):
     got = check_planning(four_plots, planning=plan, profile=profile)
     assert _statuses(got) == [Status.FAIL, Status.PASS, Status.UNKNOWN, Status.PASS]
     assert got.iloc[0].values["share"] == pytest.approx(0.6)
-    assert "000 19" in str(got.iloc[0].citation)
+    assert "越政发〔2022〕24号 19" in str(got.iloc[0].citation)
 
 
 def test_planning_layer_missing_is_unknown(profile, four_plots):
@@ -437,12 +437,16 @@ def test_shipped_thresholds_carry_their_clauses(profile):
     key = "screening.low_efficiency_tax_per_mu"
     assert profile.value(key) == 5.0
     assert profile.citation(key).official
-    assert str(profile.citation(key)) == "[001 二; 三(一)1]"
+    assert str(profile.citation(key)) == "[虞政发〔2022〕12号 二; 三(一)1]"
     base = load_profile("zhejiang-2023")
     assert not base.citation(key).official
-    assert str(profile.citation("screening.two_high_energy_new_tce")) == "[001 三(二)2]"
+    assert (
+        str(profile.citation("screening.two_high_energy_new_tce")) == "[虞政发〔2022〕12号 三(二)2]"
+    )
     assert profile.value("blocks.min_area_mu") == 100.0
-    assert load_profile("yuecheng-2022").citation("blocks.min_area_mu").official  # [000 4]
+    assert (
+        load_profile("yuecheng-2022").citation("blocks.min_area_mu").official
+    )  # [越政发〔2022〕24号 4]
 
 
 def test_absent_column_names_the_field(profile):
@@ -478,4 +482,4 @@ def test_screen_planning_change_gives_function_change(profile, inventory):
     assert p1["path_rule"] == "R2"
     assert p1["path_status"] == Status.PASS.value
     assert "规划为非工业用途的面积占 100%" in p1["reasons"]
-    assert "[000 19]" in p1["citations"]
+    assert "[越政发〔2022〕24号 19]" in p1["citations"]

@@ -12,6 +12,8 @@ enterprises per grade.
 
 Targets are read defensively: a key the profile does not set gives ``无目标`` in the target
 column (never a silent zero). Area targets are district totals and are not split among 镇街.
+A target the project derived (``derived`` in the profile, e.g. 越城 2026 亩均税收 from 「翻番」)
+says so in 目标来源 (项目推算（非文件数值）and how), never as the document's number.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
-__all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise"]
+__all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise", "target_derivations"]
 
 DISTRICT = "全区"
 NO_TARGET = "无目标"
@@ -65,11 +67,20 @@ _TARGET_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+#: How 目标来源 names each target (a user reads Chinese, not the profile key).
+_TARGET_NAMES = {
+    "tax_per_mu": "规上亩均税收目标",
+    "value_added_per_mu": "规上亩均增加值目标",
+    "renewal": "盘活低效工业用地目标",
+}
+
+
 @dataclass(frozen=True)
 class _Target:
     value: float | None
     year: int | None
     source: str
+    derived: str | None = None
 
 
 def _target(profile: Profile, indicator: str) -> _Target:
@@ -94,7 +105,22 @@ def _target(profile: Profile, indicator: str) -> _Target:
         year = int(year) if year is not None else None
     except (TypeError, ValueError):
         year = None
-    return _Target(value, year, f"{key.split('.', 1)[1]} {profile.citation(key)}")
+    citation = profile.citation(key)
+    return _Target(value, year, f"{_TARGET_NAMES[indicator]} {citation}", citation.derived)
+
+
+def target_derivations(profile: Profile) -> dict[str, str]:
+    """The targets the project derived rather than read from a document, with how.
+
+    Keys are ``"tax_per_mu"``, ``"value_added_per_mu"``, ``"renewal"``; only derived targets
+    appear (越城 2026 亩均税收 41.6 = 20.8 × 2 from 「翻番」).
+    """
+    out = {}
+    for indicator in _TARGET_KEYS:
+        derived = _target(profile, indicator).derived
+        if derived:
+            out[indicator] = derived
+    return out
 
 
 def _pairs_from_parcels(parcels: pd.DataFrame) -> pd.DataFrame:

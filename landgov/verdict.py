@@ -7,6 +7,7 @@ decided it, the clause it rests on, the values seen and, for 待核实, what is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,27 +18,70 @@ from landgov.core.vocab import Status
 __all__ = ["Citation", "Status", "Verdict", "combine"]
 
 
+# a document code that starts a citation or follows 「;」「；」: "001 三(二)1; 002 三(二)1"
+_CODES = re.compile(r"(?:^|[;；]\s*)(00\d)(?=\s)")
+
+_UNOFFICIAL = "示例规则（非官方）"
+_DERIVED = "项目推算（非文件数值）"
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a rule comes from.
 
-    ``seed`` is the seed file number ("000"…"004") or ``None`` for an external source;
-    ``clause`` names the article (e.g. "附件3 三.1"); ``url`` is given for external sources;
-    ``official`` is False for project defaults, shown as 示例规则（非官方）. As text the
-    document is named by its 文号: ``[越政发〔2022〕24号 附件3 三.1]``.
+    ``seed`` is the document code ("000"…"004", see :mod:`landgov.core.documents`) or ``None``
+    for an external source; ``clause`` names the article (e.g. "附件3 三.1"); ``url`` is given
+    for external sources. As text the document is named by its 文号:
+    ``[越政发〔2022〕24号 附件3 三.1]``.
+
+    ``official`` is False for project defaults, shown as 示例规则（非官方）. Two more cases are
+    never official, whatever ``official`` was given as:
+
+    - ``borrowed``: the value comes from another county's document, which does not bind the
+      profile that uses it (上虞's 3 亩 in a 越城 profile). Shown as
+      ``[参照虞政发〔2022〕12号 三(二)1] 示例规则（非官方）``. The profile decides this
+      (:meth:`landgov.policy.Profile.localize`), not the code that uses the value.
+    - ``derived``: the project computed the value from the clause (a target of 「翻番」 on an
+      assumed base year); ``derived`` says how. Shown as
+      ``[越政发〔2022〕24号 一(二)] 项目推算（非文件数值）：20.8 × 2（…）``.
     """
 
     seed: str | None
     clause: str
     url: str | None = None
     official: bool = True
+    borrowed: bool = False
+    derived: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.borrowed or self.derived:
+            object.__setattr__(self, "official", False)
 
     def __str__(self) -> str:
         # a user reads the 文号, never the project's document code
-        core = f"[{cite_text(f'{self.seed} {self.clause}' if self.seed else self.clause)}]"
-        if self.url:
-            core += f" {self.url}"
-        return core if self.official else f"{core} 示例规则（非官方）"
+        text = " ".join(t for t in (self.reference, self.marker) if t)
+        return f"{text}：{self.derived}" if self.derived else text
+
+    @property
+    def reference(self) -> str:
+        """The cited clause and URL as text: ``[参照虞政发〔2022〕12号 三(二)1]``."""
+        text = cite_text(f"{self.seed} {self.clause}" if self.seed else self.clause).strip()
+        core = f"[{'参照' if self.borrowed else ''}{text}]" if text else ""
+        return f"{core} {self.url}".strip() if self.url else core
+
+    @property
+    def marker(self) -> str:
+        """``项目推算（非文件数值）``, ``示例规则（非官方）`` or empty for an official value."""
+        if self.derived:
+            return _DERIVED
+        return "" if self.official else _UNOFFICIAL
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The document codes cited, in order (``"001 二; 002 三"`` → ``("001", "002")``)."""
+        if self.seed is None:
+            return ()
+        return tuple(dict.fromkeys(_CODES.findall(f"{self.seed} {self.clause}")))
 
     @classmethod
     def parse(cls, text: str, *, url: str | None = None, official: bool = True) -> Citation:

@@ -7,13 +7,15 @@ from typing import Any
 
 import click
 
+from landgov.core.documents import cite_text, docnum
 from landgov.errors import ProfileError
 from landgov.policy._loader import list_profiles, load_profile
-from landgov.policy._model import Param
+from landgov.policy._model import Param, Profile, binding_documents
 
 __all__ = ["command"]
 
 _UNOFFICIAL = "示例规则（非官方）"
+_DERIVED = "项目推算（非文件数值）"
 
 
 @click.group(name="profiles", invoke_without_command=True)
@@ -46,26 +48,66 @@ def show(name: str) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{profile.title}（{profile.label}）")
     click.echo(f"地区：{profile.region or '—'}；继承链：{' → '.join(profile.chain)}")
-    unofficial = 0
+    click.echo(f"本地文件：{_documents(profile)}")
+    if profile.description:
+        click.echo(f"说明：{profile.description}")
+    unofficial = borrowed = derived = 0
     current = ""
     for key, param in sorted(profile.params.items()):
         section, _, name_ = key.partition(".")
         if section != current:
             current = section
             click.echo(f"\n[{section}]")
-        official = param.citation is None or param.citation.official
-        unofficial += not official
+        cit = param.citation
+        derived += bool(param.derived)
+        unofficial += not param.official and not param.derived
+        borrowed += bool(cit is not None and cit.borrowed)
         click.echo(f"  {name_} = {_value(param)}")
         if param.comparison:
             click.echo(f"      比较：{param.describe()}")
+        if param.derived:
+            click.echo(f"      推算：{param.derived}")
         click.echo(f"      出处：{_source(param)}；设定于：{param.origin}")
         if param.note:
             click.echo(f"      说明：{param.note}")
+    _notes(unofficial=unofficial, borrowed=borrowed, derived=derived)
+
+
+def _documents(profile: Profile) -> str:
+    own = "、".join(docnum(code) for code in profile.documents)
+    province = "、".join(docnum(c) for c in sorted(binding_documents(()) - set(profile.documents)))
+    if not own:
+        return (
+            f"未注明（[profile] documents）：引用县（市、区）文件的取值均按「参照」处理；"
+            f"省级文件 {province} 适用"
+        )
+    return f"{own}" + (f"；省级文件 {province} 同样适用" if province else "")
+
+
+def _notes(*, unofficial: int, borrowed: int, derived: int) -> None:
     if unofficial:
-        click.echo(
+        text = (
             f"\n注：标有「{_UNOFFICIAL}」的 {unofficial} 项取值不是所列文件的规定，"
             "而是示例或项目默认，使用前请由县（市、区）确认。"
         )
+        if borrowed:
+            text += (
+                f"其中 {borrowed} 项标有「参照」：取自其他县（市、区）的文件，"
+                "对本配置所属地区没有约束力。"
+            )
+        click.echo(text)
+    if derived:
+        click.echo(
+            f"\n注：标有「{_DERIVED}」的 {derived} 项取值不是文件写明的数字，"
+            "而是项目按所引条款推算的结果（推算方法见「推算」行），使用前请由县（市、区）确认。"
+        )
+
+
+def _source(param: Param) -> str:
+    cit = param.citation
+    if cit is None:
+        return "（无需出处）"
+    return " ".join(t for t in (cit.reference, cit.marker) if t)
 
 
 def _value(param: Param) -> str:
@@ -82,11 +124,9 @@ def _fmt(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, str):
+        return cite_text(value)  # a rule's own source = "001 三(二)1" reads as its 文号
     return str(value)
-
-
-def _source(param: Param) -> str:
-    return param.cite() or "（无需出处）"
 
 
 def _width(text: str) -> int:

@@ -37,6 +37,7 @@ _KEY_LABELS = {
     "target_year": "目标年份",
 }
 _TARGET_AFFIXES = (("target_", ""), ("", "_target"))
+_DERIVED = "（项目推算，非文件数值）"
 
 #: Numbers as the map shows them: thousands grouped, trailing zeros dropped.
 _panel_number = functools.partial(format_number, thousands=True)
@@ -58,7 +59,8 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
     """Rows for ``manifest["summary"]["district"]``, pairing each value with its target.
 
     Accepts ``{"x": 1, "target_x": 2}``, ``{"x": 1, "x_target": 2}`` and
-    ``{"x": {"current": 1, "target": 2}}``; unknown keys are shown under their own name.
+    ``{"x": {"current": 1, "target": 2}}``; unknown keys are shown under their own name. A pair
+    with ``target_derived`` (a target the project derived) is marked 项目推算，非文件数值.
     Money keys are skipped when ``redact``.
     """
     rows: list[PanelRow] = []
@@ -69,10 +71,13 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
         label = _KEY_LABELS.get(str(key), str(key))
         if isinstance(value, Mapping):
             cur, tgt = value.get("current"), value.get("target")
+            # a target the project derived (「翻番」 on an assumed base) is not the document's
+            basis = _DERIVED if value.get("target_derived") else ""
             if cur is not None and isinstance(tgt, Number) and not isinstance(tgt, bool):
                 rows.append(
                     PanelRow(
-                        label, f"{_panel_number(cur)} / 目标 {_panel_number(tgt)}{_pct(cur, tgt)}"
+                        label,
+                        f"{_panel_number(cur)} / 目标 {_panel_number(tgt)}{basis}{_pct(cur, tgt)}",
                     )
                 )
             elif cur is not None:

@@ -10,8 +10,10 @@ Each value is either a plain scalar / list / table, or a *param table*::
     low_efficiency_tax_per_mu = { value = 5.0, unit = "万元/亩", source = "001 二; 三(一)1" }
 
 with optional ``url``, ``official = false`` (project default, shown as 示例规则（非官方）),
-``note`` and ``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``: how a threshold compares; a
-schema entry with ``comparison = true`` requires it). Sections and keys are declared in
+``derived`` (the value is the project's computation from the clause, e.g. a target of 「翻番」:
+``derived = "20.8 × 2（…）"`` says how; shown as 项目推算（非文件数值）), ``note`` and
+``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``: how a threshold compares; a schema entry
+with ``comparison = true`` requires it). Sections and keys are declared in
 ``landgov/policy/schema/<section>.toml`` (type, range, choices, unit, whether a source is
 required); a profile that breaks the schema fails with every problem listed: the key, the value
 seen and what is allowed. ``type = "list[float]"`` or ``"table[float]"`` also checks every item
@@ -21,6 +23,13 @@ A schema entry may name a ``check = "module:function"`` hook for values whose st
 schema cannot express (the 四个一批 rule table); it returns a list of issues. A section may be
 left out of a profile altogether (``zengrong`` exists only where the opinion applies); a
 section that is present must have all its ``required`` keys.
+
+``[profile] documents = ["000"]`` names the county documents that are the profile's own (codes
+of :data:`landgov.core.documents.DOCUMENTS`); it is not inherited. Province documents (004) bind
+every profile. Every value, own or inherited, that cites only documents binding neither is a
+project default borrowed from another county: its citation reads 「参照虞政发〔2022〕12号 …」 and
+is not official. A profile that names no documents has none of its own: every county citation
+it holds is 参照 (``landgov profiles show`` says so).
 """
 
 from __future__ import annotations
@@ -29,19 +38,25 @@ import datetime as dt
 import importlib
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from landgov.core.compare import COMPARISONS
+from landgov.core.documents import DOCUMENTS, cite_text
 from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
 
 __all__ = ["list_profiles", "load_profile"]
 
-_PARAM_KEYS = frozenset({"value", "unit", "source", "url", "official", "note", "comparison"})
-_META_KEYS = frozenset({"name", "version", "title", "region", "extends", "description"})
+_PARAM_KEYS = frozenset(
+    {"value", "unit", "source", "url", "official", "note", "comparison", "derived"}
+)
+_META_KEYS = frozenset(
+    {"name", "version", "title", "region", "extends", "description", "documents"}
+)
 
 
 def _package_dir(sub: str) -> Path:
@@ -121,6 +136,12 @@ def _resolve(name_or_path: str | Path) -> Path:
 def _to_param(key: str, raw: Any, origin: str, issues: list[Issue], src: str) -> Param:
     if isinstance(raw, Mapping) and "value" in raw and set(raw) <= _PARAM_KEYS:
         citation = None
+        derived = raw.get("derived")
+        if derived is not None and not (isinstance(derived, str) and derived.strip()):
+            issues.append(
+                Issue(src, key, derived, "推算说明无效", '写成 derived = "20.8 × 2（说明）"')
+            )
+            derived = None
         if raw.get("source") or raw.get("url"):
             citation = Citation.parse(
                 str(raw.get("source", "")),
@@ -129,12 +150,16 @@ def _to_param(key: str, raw: Any, origin: str, issues: list[Issue], src: str) ->
             )
         elif raw.get("official") is False:
             citation = Citation(None, "项目默认", official=False)
+        elif derived:
+            citation = Citation(None, "")
+        if citation is not None and derived:
+            citation = replace(citation, derived=derived.strip())
         return Param(
             key,
             freeze(raw["value"]),
             raw.get("unit"),
             citation,
-            raw.get("note"),
+            cite_text(str(raw["note"])) if raw.get("note") else None,  # 文号, not codes
             origin,
             raw.get("comparison"),
         )
@@ -292,6 +317,27 @@ def _validate(
     return issues
 
 
+def _check_documents(documents: Any, src: str) -> list[Issue]:
+    """``[profile] documents`` lists known document codes."""
+    if documents is None:
+        return []
+    known = ", ".join(f"{c}（{d.docnum}）" for c, d in DOCUMENTS.items())
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        return [
+            Issue(
+                src,
+                "profile.documents",
+                documents,
+                "应为文件代码列表",
+                f'写成 ["000"]；可用：{known}',
+            )
+        ]
+    bad = [d for d in documents if d not in DOCUMENTS]
+    if bad:
+        return [Issue(src, "profile.documents", bad, "未知的文件代码", f"可用：{known}")]
+    return []
+
+
 def _load_chain(
     path: Path, seen: tuple[str, ...]
 ) -> tuple[dict[str, Any], list[dict[str, Param]], list[Issue]]:
@@ -313,6 +359,7 @@ def _load_chain(
                 f"允许：{sorted(_META_KEYS)}",
             )
         )
+    issues += _check_documents(meta.get("documents"), str(path))
     own: dict[str, Param] = {}
     for section, table in raw.items():
         if section == "profile":
@@ -364,7 +411,7 @@ def load_profile(name_or_path: str | Path) -> Profile:
             )
     if issues:
         raise ProfileError(issues)
-    return Profile(
+    profile = Profile(
         name=str(meta["name"]),
         version=str(meta["version"]),
         title=str(meta["title"]),
@@ -372,4 +419,16 @@ def load_profile(name_or_path: str | Path) -> Profile:
         chain=tuple(meta["_chain"]),
         params=merged,
         path=str(path),
+        documents=tuple(meta.get("documents") or ()),
+        description=cite_text(str(meta.get("description") or "")),
     )
+    return _localized(profile)
+
+
+def _localized(profile: Profile) -> Profile:
+    """Every citation as this profile reads it (another county's document → 「参照…」)."""
+    params = {
+        key: p if p.citation is None else replace(p, citation=profile.localize(p.citation))
+        for key, p in profile.params.items()
+    }
+    return replace(profile, params=params)

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from landgov.core.compare import compare, describe
+from landgov.core.documents import DOCUMENTS
 from landgov.verdict import Citation
 
-__all__ = ["Param", "Profile"]
+__all__ = ["PROVINCE", "Param", "Profile", "binding_documents"]
+
+#: The region whose documents bind every profile: landgov's profiles are Zhejiang counties.
+PROVINCE: Final = "浙江省"
+
+
+def binding_documents(own: Iterable[str]) -> frozenset[str]:
+    """The documents that bind a profile: its own, and every province document.
+
+    >>> sorted(binding_documents(["000"]))
+    ['000', '004']
+    """
+    province = {code for code, doc in DOCUMENTS.items() if doc.region == PROVINCE}
+    return frozenset(own) | province
 
 
 @dataclass(frozen=True)
@@ -18,7 +32,9 @@ class Param:
     """One policy value with its unit and the clause it comes from.
 
     ``citation`` is ``None`` only for values that need none (labels, switches). Values that no
-    seed fixes carry ``Citation(official=False)`` and are shown as 示例规则（非官方）.
+    document fixes carry ``Citation(official=False)`` and are shown as 示例规则（非官方）; a value
+    cited to another county's document is ``borrowed`` (「参照…」, not official); a value the
+    project computed from a clause carries the derivation in ``citation.derived``.
     ``origin`` names the profile that set the value (useful when a profile extends another).
     ``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``) says how a threshold compares: the
     condition holds where ``value_seen <comparison> value`` (「以上」「以下」 include the number,
@@ -53,12 +69,25 @@ class Param:
         """The citation as text (empty when there is none)."""
         return "" if self.citation is None else str(self.citation)
 
+    @property
+    def official(self) -> bool:
+        """True unless the citation marks the value as a default, borrowed or derived."""
+        return self.citation is None or self.citation.official
+
+    @property
+    def derived(self) -> str | None:
+        """How the project derived the value (``"20.8 × 2（「翻番」…）"``), or ``None``."""
+        return None if self.citation is None else self.citation.derived
+
 
 @dataclass(frozen=True)
 class Profile:
     """A versioned set of thresholds, weights, rules and targets for one county and year.
 
     Keys are ``"section.key"`` (e.g. ``"screening.low_efficiency_tax_per_mu"``).
+    ``documents`` are the county documents that are the profile's own (``("000",)`` for
+    越城区); with the province documents they bind it (:func:`binding_documents`). A value cited
+    to any other document is a project default borrowed from another county (「参照…」).
     """
 
     name: str
@@ -68,6 +97,8 @@ class Profile:
     chain: tuple[str, ...]  # this profile first, then what it extends
     params: Mapping[str, Param] = field(default_factory=dict)
     path: str = ""
+    documents: tuple[str, ...] = ()
+    description: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
@@ -99,6 +130,19 @@ class Profile:
         """The citation of ``key``; a profile-default citation when the value has none."""
         cit = self[key].citation
         return cit if cit is not None else Citation(None, f"策略配置 {self.name}", official=False)
+
+    def localize(self, citation: Citation) -> Citation:
+        """``citation`` as this profile reads it: borrowed when no document it cites binds it.
+
+        A citation of the profile's own document or a province document is returned as is; one
+        that cites only other counties' documents (上虞's 3 亩 in a 越城 profile) becomes
+        ``borrowed`` (「参照虞政发〔2022〕12号 三(二)1」, not official). Code that builds its
+        own citations of a county document should pass them through here.
+        """
+        cited = citation.documents
+        if not cited or citation.borrowed or binding_documents(self.documents) & set(cited):
+            return citation
+        return replace(citation, borrowed=True)
 
     def section(self, name: str) -> dict[str, Param]:
         """All params of one section, by key without the section prefix."""

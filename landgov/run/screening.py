@@ -355,6 +355,8 @@ def _manifest(
     as_of: dt.date,
 ) -> dict[str, Any]:
     """The ``screen`` section of ``manifest.json`` (keys in ``docs/schema.md``)."""
+    from landgov.summary import target_derivations
+
     reads, linked = facts.reads, facts.linked
     return {
         "command": "landgov screen",
@@ -390,7 +392,7 @@ def _manifest(
         "thresholds": {
             "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None)
         },
-        "summary": {"district": _district(run.townships)},
+        "summary": {"district": _district(run.townships, derived=target_derivations(prof))},
         "timings_s": facts.timings_s,
     }
 
@@ -401,8 +403,12 @@ def _number(value: object) -> float | str | None:
     return float(value) if isinstance(value, int | float | np.number) else str(value)
 
 
-def _district(townships: pd.DataFrame) -> dict[str, Any]:
-    """The 全区 row as current-vs-target pairs for dashboards and the map panel."""
+def _district(townships: pd.DataFrame, *, derived: Mapping[str, str]) -> dict[str, Any]:
+    """The 全区 row as current-vs-target pairs for dashboards and the map panel.
+
+    A pair whose target the project derived (``derived``, by indicator) carries
+    ``target_derived``: how it was derived, so the panel says 项目推算, not the document's figure.
+    """
     from landgov.summary import DISTRICT
 
     rows = townships[townships["township"] == DISTRICT]
@@ -413,20 +419,19 @@ def _district(townships: pd.DataFrame) -> dict[str, Any]:
     def get(key: str) -> float | str | None:
         return _number(row.get(key))
 
+    def pair(current: str, target: str, indicator: str) -> dict[str, Any]:
+        out = {"current": get(current), "target": get(target)}
+        if indicator in derived:
+            out["target_derived"] = derived[indicator]
+        return out
+
     return {
         "n_parcels": get("n_parcels"),
         "area_mu": get("area_mu"),
-        "tax_per_mu_above_scale": {
-            "current": get("tax_per_mu_above_scale"),
-            "target": get("tax_per_mu_target"),
-        },
-        "value_added_per_mu_above_scale": {
-            "current": get("value_added_per_mu_above_scale"),
-            "target": get("value_added_per_mu_target"),
-        },
-        "governance_area_mu": {
-            "current": get("governance_area_mu"),
-            "target": get("renewal_target_mu"),
-        },
+        "tax_per_mu_above_scale": pair("tax_per_mu_above_scale", "tax_per_mu_target", "tax_per_mu"),
+        "value_added_per_mu_above_scale": pair(
+            "value_added_per_mu_above_scale", "value_added_per_mu_target", "value_added_per_mu"
+        ),
+        "governance_area_mu": pair("governance_area_mu", "renewal_target_mu", "renewal"),
         "target_year": get("tax_per_mu_target_year"),
     }

@@ -178,7 +178,9 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     layers: dict[str, Any] = {}
     for name in ("parcels", "governance", "blocks", "townships", "far", "enterprises", "approved"):
         if name not in present:
-            if name != "governance":
+            if name == "approved":  # an optional input: say it was not given, not "0"
+                notes.append("未提供批而未供图层（landgov screen --approved）：图中没有批而未供")
+            elif name != "governance":
                 notes.append(f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去")
             continue
         frame = _read_layer(gpkg, name)

@@ -33,6 +33,20 @@ def _cells(cad: Cadastre) -> np.ndarray:
     return np.setdiff1d(cad.region_cells, np.unique(cad.cell))
 
 
+def _strips(quads: np.ndarray) -> np.ndarray:
+    """Each block quad (bl, br, tr, tl) cut into three strips side by side."""
+    bl, br, tr, tl = (quads[:, k] for k in range(4))
+    out = []
+    for a, b in ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0)):
+        out.append(
+            np.stack(
+                [bl + (br - bl) * a, bl + (br - bl) * b, tl + (tr - tl) * b, tl + (tr - tl) * a],
+                axis=1,
+            )
+        )
+    return np.concatenate(out)
+
+
 def approved_batches(
     seed: int, cad: Cadastre, *, as_of: dt.date
 ) -> tuple[gpd.GeoDataFrame, list[dict[str, object]]]:
@@ -45,11 +59,12 @@ def approved_batches(
     cells = _cells(cad)
     if not len(cells):
         cells = np.unique(cad.cell)[:1]
-    n = min(_MAX_BATCHES, len(cells))
-    chosen = np.sort(rng.choice(cells, size=n, replace=False))
-    quads = _inset_blocks(cad.lattice, chosen)
+    strips = _strips(_inset_blocks(cad.lattice, cells))  # three batch sites per vacant block
+    n = min(_MAX_BATCHES, len(strips))
+    chosen = np.sort(rng.choice(len(strips), size=n, replace=False))
+    quads = strips[chosen]
     centre = quads.mean(axis=1, keepdims=True)
-    factor = rng.uniform(0.45, 0.85, size=(n, 1, 1))  # a batch takes part of a block
+    factor = rng.uniform(0.6, 0.9, size=(n, 1, 1))  # a batch takes part of its site
     quads = centre + (quads - centre) * factor
     geoms = shapely.buffer(shapely.polygons(np.round(quads, 3)), -_INSET_M, join_style="mitre")
     geoms = shapely.set_precision(geoms, 0.001)
@@ -62,7 +77,8 @@ def approved_batches(
     dates = [min(d, as_of) for d in dates]
     partly = rng.random(n) < 0.4
     supplied = np.where(partly, np.round(area * rng.uniform(0.1, 0.6, n), 2), 0.0)
-    town = [TOWNSHIPS[int(t)][0] for t in cad.cell_township[chosen]]
+    site = cells[chosen % len(cells)]  # strips are stacked strip by strip over the cells
+    town = [TOWNSHIPS[int(t)][0] for t in cad.cell_township[site]]
     batch = rng.integers(1, 9, size=n)
     number = rng.integers(10, 400, size=n)
     frame = gpd.GeoDataFrame(

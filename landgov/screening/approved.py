@@ -165,6 +165,7 @@ def _judge(
         out.area_m2, out.source = geom_m2, "图形"
         if (
             np.isfinite(ledger_m2)
+            and ledger_m2 > 0  # 0 or less: "fully supplied", reported below
             and geom_m2 > 0
             and abs(ledger_m2 - geom_m2) > tolerance * geom_m2
         ):

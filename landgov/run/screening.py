@@ -1,10 +1,11 @@
 """One end-to-end screening run: read → link → grade → screen → write, with a manifest.
 
 :func:`run_screening` writes ``DIR/landgov.gpkg`` (layers ``parcels`` = 底数清单, ``governance``
-= 治理清单, ``blocks``, ``townships`` when boundaries are given, and the attribute table
-``enterprises``), ``DIR/landgov.xlsx`` (sheets 底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总,
-问题记录) and ``DIR/manifest.json`` (section ``screen``: inputs with SHA-256, profile, version,
-row counts in / out / rejected, timings per stage). The folder is written atomically through
+= 治理清单, ``blocks``, ``townships`` when boundaries are given, ``approved`` = 批而未供 when
+that layer is given, and the attribute table ``enterprises``), ``DIR/landgov.xlsx`` (sheets
+底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总, 问题记录, 批而未供) and
+``DIR/manifest.json`` (section ``screen``: inputs with SHA-256, profile, version, row counts in /
+out / rejected, timings per stage). The folder is written atomically through
 :mod:`landgov.core.runfolder`. Field names are documented in ``docs/schema.md``.
 """
 
@@ -358,8 +359,8 @@ def _write_outputs(
         ("连片地块", result.blocks),
         ("企业评价", ents),
         ("镇街汇总", townships),
-        ("批而未供", _approved_sheet(approved)),
         ("问题记录", problems),
+        ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     written = write_workbook(

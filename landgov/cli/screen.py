@@ -25,6 +25,11 @@ __all__ = ["command"]
 @click.command("screen")
 @input_options
 @click.option("--townships", "-t", type=PATH, help="镇街边界图层")
+@click.option(
+    "--approved",
+    type=PATH,
+    help="批而未供图层（已批未供的批次：批次名称、批准文号、批准日期、面积）",
+)
 @height_raster_option
 @click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
 @as_of_option("基准日期")
@@ -42,6 +47,7 @@ def command(
     planning: Path | None,
     demolition: Path | None,
     townships: Path | None,
+    approved: Path | None,
     height_raster: Path | None,
     profile: str,
     as_of: str | None,
@@ -58,7 +64,7 @@ def command(
     inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
         planning=planning, demolition=demolition, townships=townships,
-        height_raster=height_raster,
+        height_raster=height_raster, approved=approved,
     )  # fmt: skip
     run = run_screening(
         inputs,
@@ -74,6 +80,16 @@ def command(
     _echo_summary(run.manifest)
 
 
+def _approved_line(approved: dict) -> str:
+    """批而未供 in one line; says so when the layer was not given (never a silent 0)."""
+    if not approved.get("given"):
+        return "批而未供：未提供图层（--approved），面积未统计"
+    return (
+        f"批而未供：{approved['batches']} 批次，计入面积 {approved['area_mu']:,.2f} 亩"
+        f"（待核实 {approved['to_verify']} 批次；不列入治理清单，计入镇街汇总盘活潜力）"
+    )
+
+
 def _echo_summary(manifest: dict) -> None:
     rows = manifest["outputs"]["rows"]
     counts = manifest["counts"]
@@ -87,4 +103,5 @@ def _echo_summary(manifest: dict) -> None:
     click.echo("筛查结论：" + "，".join(f"{k} {v}" for k, v in counts["screening_status"].items()))
     if counts["path"]:
         click.echo("四个一批：" + "，".join(f"{k} {v}" for k, v in counts["path"].items()))
+    click.echo(_approved_line(counts.get("approved") or {}))
     click.echo(f"输出：{manifest['outputs']['gpkg']}，{manifest['outputs']['xlsx']}")

@@ -20,6 +20,7 @@ from typing import Literal
 from landgov.core.problems import PROBLEM_LABELS
 from landgov.core.vocab import Grade, TreatmentPath
 from landgov.io.fields import (
+    APPROVED_FIELDS,
     COMPLIANCE_FIELDS,
     ENTERPRISE_FIELDS,
     LINK_FIELDS,
@@ -140,6 +141,10 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("renewal_target_mu", "盘活低效工业用地目标（亩）", "area", "亩"),
     _col("renewal_target_year", "盘活目标年份", "int"),
     _col("renewal_share", "治理清单面积占目标", "percent"),
+    _col("n_approved", "批而未供批次数", "int"),
+    _col("approved_area_mu", "批而未供面积（亩）", "area", "亩"),
+    _col("n_approved_to_verify", "批而未供待核实批次数", "int"),
+    _col("renewal_potential_mu", "盘活潜力：治理清单+批而未供（亩）", "area", "亩"),
     *(_col(name, f"{path.value}（宗）", "int") for path, name in _PATH_COUNTS.items()),
     *(_col(f"n_grade_{g.value}", f"{g.value}类企业数", "int") for g in Grade),
     _col("n_grade_none", "未评价企业数", "int"),
@@ -209,11 +214,21 @@ _COMPUTED: tuple[Column, ...] = (
     _col("reject_reason", "剔除原因", "text"),
     _col("unmatched_reason", "未关联原因", "text"),
     _col("uscc_status", "代码校验", "text"),
+    _col("approved_area_m2", "批准面积（台账，m²）", "area", "m2"),
+    _col("supplied_area_m2", "已供面积（台账，m²）", "area", "m2"),
+    _col("unsupplied_area_m2", "未供面积（台账，m²）", "area", "m2"),
+    _col("years_since_approval", "批准至今年数", "int", "年"),
+    _col("unsupplied_mu", "未供面积（亩，计入）", "area", "亩"),
+    _col("area_source", "面积来源", "text"),
+    _col("approved_status", "批而未供核查", "text"),
+    _col("approved_note", "待核实原因", "text"),
 )
 
 
 def _field_columns() -> Iterable[Column]:
-    for spec in (*PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS):
+    for spec in (
+        *PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS, *APPROVED_FIELDS,
+    ):  # fmt: skip
         col = _from_spec(spec)
         if spec.name in _FIELD_RENAMES:
             col = _col(col.name, _FIELD_RENAMES[spec.name], col.kind, col.unit)

@@ -23,7 +23,7 @@ from numbers import Real
 from landgov.core.missing import is_missing
 from landgov.errors import InputError, Issue
 
-__all__ = ["AS_OF_FORMS", "parse_as_of", "parse_date", "read_date"]
+__all__ = ["AS_OF_FORMS", "full_years", "parse_as_of", "parse_date", "read_date"]
 
 AS_OF_FORMS = "2026-06-30、2026/06/30、2026-6-30、2026.6.30、20260630 或 2026年6月30日"
 
@@ -196,3 +196,21 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
         raise _as_of_error(
             value, f"日期不存在（{parts[0]} 年 {parts[1]} 月 {parts[2]} 日）"
         ) from exc
+
+
+def full_years(start: dt.date, end: dt.date) -> int:
+    """Completed years from ``start`` to ``end`` (周年): the anniversary counts on its day.
+
+    An anniversary of 29 February falls on 1 March in a year without one (2020-02-29 →
+    2021-02-28 is 0 full years, → 2021-03-01 is 1). Negative when ``end`` is before ``start``
+    (callers report such dates; they are not ages).
+
+    Examples
+    --------
+    >>> full_years(dt.date(2021, 6, 30), dt.date(2026, 6, 30))
+    5
+    >>> full_years(dt.date(2021, 7, 1), dt.date(2026, 6, 30))
+    4
+    """
+    years = end.year - start.year
+    return years - 1 if (end.month, end.day) < (start.month, start.day) else years

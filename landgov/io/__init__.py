@@ -1,6 +1,7 @@
 """Readers: every one returns a :class:`~landgov.core.problems.ReadResult`."""
 
 from landgov.io.applications import read_applications
+from landgov.io.approved import read_approved
 from landgov.io.buildings import read_buildings
 from landgov.io.compliance import read_compliance
 from landgov.io.enterprises import read_enterprises
@@ -16,6 +17,7 @@ __all__ = [
     "parse_date",
     "parse_quantity",
     "read_applications",
+    "read_approved",
     "read_buildings",
     "read_compliance",
     "read_demolition",

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "APPROVED_FIELDS",
     "COMPLIANCE_FIELDS",
     "DEMOLITION_FIELDS",
     "ENTERPRISE_FIELDS",
@@ -174,6 +175,28 @@ ZONE_FIELDS: tuple[FieldSpec, ...] = (
 
 TOWNSHIP_FIELDS: tuple[FieldSpec, ...] = (
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "镇街名称", "名称", "NAME"], required=True),
+)
+
+APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
+    _f("batch_name", "批次名称", T, ["批次", "PCMC", "批次名", "项目名称", "用地批次"]),
+    _f("approval_no", "批准文号", T, ["批复文号", "PZWH", "文号", "批准文件号"]),
+    _f(
+        "approval_date",
+        "批准日期",
+        D,
+        ["批复日期", "批准时间", "PZRQ", "批复时间", "获批日期"],
+        required=True,
+    ),
+    _f("approved_area_m2", "批准面积", N, ["面积", "PZMJ", "批次面积", "用地面积"], "m2"),
+    _f("supplied_area_m2", "已供面积", N, ["已供应面积", "已供地面积", "YGMJ"], "m2"),
+    _f(
+        "unsupplied_area_m2",
+        "未供面积",
+        N,
+        ["剩余未供面积", "批而未供面积", "未供应面积", "剩余面积", "WGMJ"],
+        "m2",
+    ),
+    _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
 )
 
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")

@@ -16,7 +16,7 @@ import pandas as pd
 from landgov.core.columns import short_label
 from landgov.far.zengrong import CONDITION_LABELS
 
-__all__ = ["BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
+__all__ = ["APPROVED_SECTIONS", "BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,23 @@ BLOCK_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ),
 )
 
+APPROVED_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    (
+        "批而未供（已批未供，不列入治理清单）",
+        (
+            _col("batch_name"),
+            _col("approval_no"),
+            _col("approval_date"),
+            _col("years_since_approval", "num", 0, "年"),
+            _col("township"),
+            _col("unsupplied_mu", "num", 2, "亩"),
+            _col("area_source"),
+            _col("approved_status", "status"),
+            _col("approved_note"),
+        ),
+    ),
+)
+
 _TOWNSHIP_KNOWN = {
     "township": _col("township"),
     "n_parcels": _col("n_parcels", "num", 0, "宗"),
@@ -162,6 +179,10 @@ _TOWNSHIP_KNOWN = {
     "renewal_target_mu": Field("renewal_target_mu", "盘活目标", "num", 0, "亩"),
     "renewal_target_year": _col("renewal_target_year", "num", 0),
     "renewal_share": Field("renewal_share", "治理清单面积占盘活目标", "num", 2),
+    "n_approved": _col("n_approved", "num", 0, "批"),
+    "approved_area_mu": _col("approved_area_mu", "num", 1, "亩"),
+    "n_approved_to_verify": _col("n_approved_to_verify", "num", 0, "批"),
+    "renewal_potential_mu": _col("renewal_potential_mu", "num", 1, "亩"),
     "target_source": _col("target_source"),
     **{
         f"n_{key}": Field(f"n_{key}", f"{label}（宗）", "num", 0)

@@ -54,6 +54,7 @@ class Prepared:
     blocks: gpd.GeoDataFrame | None
     townships: gpd.GeoDataFrame | None
     far: pd.DataFrame | None
+    approved: gpd.GeoDataFrame | None  # 批而未供 batches (land, not plots: never aggregated)
     manifest: Mapping[str, Any]
     notes: tuple[str, ...]
     redacted: bool
@@ -217,6 +218,7 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
         blocks=blocks,
         townships=townships,
         far=far,
+        approved=data.approved,
         manifest=manifest,
         notes=tuple(notes),
         redacted=redact,

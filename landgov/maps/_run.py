@@ -67,6 +67,7 @@ LAYER_LABELS: Mapping[str, str] = MappingProxyType(
         "townships": "镇街汇总（townships）",
         "far": "增容评估（far）",
         "enterprises": "企业评价（enterprises）",
+        "approved": "批而未供（approved）",
     }
 )
 
@@ -82,6 +83,7 @@ class RunData:
     townships: gpd.GeoDataFrame | None = None
     far: gpd.GeoDataFrame | None = None
     enterprises: pd.DataFrame | None = None
+    approved: gpd.GeoDataFrame | None = None
     manifest: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -174,9 +176,11 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
             f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）"
         )
     layers: dict[str, Any] = {}
-    for name in ("parcels", "governance", "blocks", "townships", "far", "enterprises"):
+    for name in ("parcels", "governance", "blocks", "townships", "far", "enterprises", "approved"):
         if name not in present:
-            if name != "governance":
+            if name == "approved":  # an optional input: say it was not given, not "0"
+                notes.append("未提供批而未供图层（landgov screen --approved）：图中没有批而未供")
+            elif name != "governance":
                 notes.append(f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去")
             continue
         frame = _read_layer(gpkg, name)

@@ -28,6 +28,10 @@ _KEY_LABELS = {
             "value_added_per_mu_above_scale",
             "governance_area_mu",
             "n_parcels",
+            "n_approved",
+            "approved_area_mu",
+            "n_approved_to_verify",
+            "renewal_potential_mu",
         )
     },
     "revitalized_area_mu": "已盘活面积（亩）",

@@ -27,7 +27,13 @@ from landgov.errors import DataFileError, InputError
 from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._encode import encode_columns, encode_geometry, json_for_script, to_lonlat
-from landgov.maps._popup import BLOCK_SECTIONS, PARCEL_SECTIONS, Field, township_fields
+from landgov.maps._popup import (
+    APPROVED_SECTIONS,
+    BLOCK_SECTIONS,
+    PARCEL_SECTIONS,
+    Field,
+    township_fields,
+)
 from landgov.maps._prepare import Prepared, prepare
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
@@ -256,6 +262,26 @@ def _blocks_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
     return _overlay_config(page, "blocks", frame, BLOCK_SECTIONS, look)
 
 
+def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
+    """批而未供 batches: land approved and not supplied, drawn apart from the plots."""
+    frame = prep.approved
+    if frame is None or not len(frame):
+        return None
+    drawn = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(drawn):
+        return None
+    look = {
+        "label": "批而未供",
+        "legend": f"批而未供（已批未供 {len(frame)} 批次，不列入治理清单）",
+        "color": page.style.approved_color,
+        "fill": 0.25,
+        "width": 1.8,
+        "dash": [2, 3],
+        "on": True,
+    }
+    return _overlay_config(page, "approved", drawn, APPROVED_SECTIONS, look)
+
+
 def _panel(prep: Prepared) -> dict[str, Any]:
     rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
     summary = prep.manifest.get("summary")
@@ -370,10 +396,13 @@ def build_map(
             "attribution": bm.attribution,
             "maxZoom": bm.max_zoom,
         },
-        "bounds": _bounds([prep.parcels_all, prep.townships], bm.datum is Datum.GCJ02),
+        "bounds": _bounds(
+            [prep.parcels_all, prep.townships, prep.approved], bm.datum is Datum.GCJ02
+        ),
         "parcels": None if prep.aggregated else _parcel_config(page, prep, theme),
         "blocks": None if prep.aggregated else _blocks_config(page, prep),
         "townships": _townships_config(page, prep, on=True),
+        "approved": _approved_config(page, prep),
         "panel": _panel(prep),
         "message": prep.message,
     }

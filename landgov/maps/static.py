@@ -100,6 +100,17 @@ def _draw(ax: Axes, prep: Prepared, theme: Theme, style: MapStyle, font: list[st
     if prep.blocks is not None and len(prep.blocks):
         prep.blocks.boundary.plot(ax=ax, color=style.block_color, linewidth=1.2)
         handles.append(Patch(facecolor="none", edgecolor=style.block_color, label="连片低效地块"))
+    approved = prep.approved
+    if approved is not None and len(approved):
+        drawn = approved[approved.geometry.notna() & ~approved.geometry.is_empty]
+        drawn.plot(ax=ax, facecolor=style.approved_color, alpha=0.3, edgecolor="none")
+        drawn.boundary.plot(ax=ax, color=style.approved_color, linewidth=0.9, linestyle=":")
+        handles.append(
+            Patch(
+                facecolor=style.approved_color, alpha=0.3, edgecolor=style.approved_color,
+                label=f"批而未供（{len(approved)} 批次，不列入治理清单）",
+            )
+        )  # fmt: skip
     towns = prep.townships
     if towns is not None and len(towns):
         towns.boundary.plot(ax=ax, color=style.township_color, linewidth=0.8, linestyle="--")

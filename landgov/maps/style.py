@@ -84,6 +84,7 @@ class MapStyle:
     outline_color: str = "#4d4d4d"
     block_color: str = "#d7191c"
     township_color: str = "#2c4a9a"
+    approved_color: str = "#8c510a"  # 批而未供 batches: brown hatch-like outline
     blank_basemap_color: str = "#f7f5f0"
     fill_opacity: float = 0.8
     tax_cmap: str = "RdYlGn"
@@ -122,6 +123,7 @@ class MapStyle:
             "outline_color",
             "block_color",
             "township_color",
+            "approved_color",
             "blank_basemap_color",
         ):
             if not _HEX.match(getattr(self, name)):

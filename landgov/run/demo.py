@@ -76,6 +76,7 @@ def run_demo(
                 ("planning", "planning.shp"),
                 ("demolition", "demolition.shp"),
                 ("townships", "townships.shp"),
+                ("approved", "approved.shp"),
                 ("buildings", "buildings.gpkg"),
                 ("height_raster", "height.tif"),
                 ("special_zones", "special_zones.shp"),

@@ -39,6 +39,7 @@ class RunInputs:
     height_raster: Path | None = None
     special_zones: Path | None = None
     applications: Path | None = None
+    approved: Path | None = None  # 批而未供 layer (screening only)
 
     def files(self) -> dict[str, Path]:
         """The given files by role."""

@@ -1,10 +1,11 @@
 """One end-to-end screening run: read → link → grade → screen → write, with a manifest.
 
 :func:`run_screening` writes ``DIR/landgov.gpkg`` (layers ``parcels`` = 底数清单, ``governance``
-= 治理清单, ``blocks``, ``townships`` when boundaries are given, and the attribute table
-``enterprises``), ``DIR/landgov.xlsx`` (sheets 底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总,
-问题记录) and ``DIR/manifest.json`` (section ``screen``: inputs with SHA-256, profile, version,
-row counts in / out / rejected, timings per stage). The folder is written atomically through
+= 治理清单, ``blocks``, ``townships`` when boundaries are given, ``approved`` = 批而未供 when
+that layer is given, and the attribute table ``enterprises``), ``DIR/landgov.xlsx`` (sheets
+底数清单, 治理清单, 连片地块, 企业评价, 镇街汇总, 问题记录, 批而未供) and
+``DIR/manifest.json`` (section ``screen``: inputs with SHA-256, profile, version, row counts in /
+out / rejected, timings per stage). The folder is written atomically through
 :mod:`landgov.core.runfolder`. Field names are documented in ``docs/schema.md``.
 """
 
@@ -26,6 +27,7 @@ from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
+    read_approved,
     read_compliance,
     read_demolition,
     read_enterprises,
@@ -40,6 +42,13 @@ from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
 from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
 from landgov.screening import screen
+from landgov.screening.approved import (
+    APPROVED_SUMMARY,
+    NOT_GIVEN,
+    ApprovedReport,
+    add_to_summary,
+    report_approved,
+)
 
 __all__ = ["ScreeningRun", "run_screening"]
 
@@ -83,6 +92,7 @@ class ScreeningRun:
     manifest: dict[str, Any]
     out_dir: Path
     checks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    approved: gpd.GeoDataFrame | None = None  # 批而未供, None when the layer was not given
 
 
 def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
@@ -132,7 +142,7 @@ class _Facts:
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
 SCREEN_ROLES = (
     "parcels", "enterprises", "links", "compliance", "planning", "demolition", "townships",
-    "height_raster",
+    "height_raster", "approved",
 )  # fmt: skip
 
 
@@ -215,6 +225,7 @@ def _screen(
             "planning": (inputs.planning, read_planning),
             "demolition": (inputs.demolition, read_demolition),
             "townships": (inputs.townships, read_townships),
+            "approved": (inputs.approved, read_approved),
         }
         for role, (path, reader) in optional.items():
             res = read_optional(path, reader, aliases)
@@ -248,8 +259,9 @@ def _screen(
             profile=prof,
             as_of=as_of,
         )
+        approved = _approved(reads, prof, as_of)
         townships = _township_summary(
-            result, graded.data, linked.pairs, prof, reads.get("townships")
+            result, graded.data, linked.pairs, prof, reads.get("townships"), approved=approved
         )
     problems = _all_problems(
         [
@@ -259,13 +271,34 @@ def _screen(
             graded.problems,
             ind.problems,
             result.problems,
+            None if approved is None else approved.problems,
         ]
     )
     with stages.stage("写出结果"):
-        run = _write_outputs(result, graded.data, townships, problems, out=out, prof=prof)
+        run = _write_outputs(
+            result, graded.data, townships, problems, out=out, prof=prof, approved=approved
+        )
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
+
+
+def _approved(
+    reads: Mapping[str, ReadResult], prof: Profile, as_of: dt.date
+) -> ApprovedReport | None:
+    """批而未供 per batch and 镇街 (not screened: no 宗地, no enterprise); None when not given."""
+    res = reads.get("approved")
+    if res is None:
+        return None
+    towns = reads.get("townships")
+    return report_approved(
+        res.data,
+        as_of=as_of,
+        boundaries=None if towns is None else towns.data,
+        tolerance=float(prof.value("linking.area_tolerance", 0.05)),
+        source=Path(res.meta.get("path", "批而未供图层")).name,
+        field_map=res.meta.get("field_map"),
+    )
 
 
 def _township_summary(
@@ -274,6 +307,8 @@ def _township_summary(
     pairs: pd.DataFrame,
     prof: Profile,
     townships: ReadResult | None,
+    *,
+    approved: ApprovedReport | None = None,
 ) -> pd.DataFrame:
     """Per-镇街 summary; a GeoDataFrame with the boundaries when they were given."""
     from landgov.summary import summarise
@@ -282,6 +317,7 @@ def _township_summary(
     table = summarise(
         result.parcels, enterprises=enterprises, pairs=pairs, boundaries=bounds, profile=prof
     )
+    table = add_to_summary(table, approved)  # 批而未供 columns, 「未提供」 without the layer
     if bounds is None or not len(bounds):
         return table
     shapes = bounds.dissolve(by="township", as_index=False)[["township", "geometry"]]
@@ -297,6 +333,7 @@ def _write_outputs(
     *,
     out: Path,
     prof: Profile,
+    approved: ApprovedReport | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx):
@@ -313,6 +350,8 @@ def _write_outputs(
     if isinstance(townships, gpd.GeoDataFrame):
         drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
         write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
+    if approved is not None:
+        write_layer(approved.rows, gpkg, layer="approved")
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
         ("底数清单", parcels),
@@ -321,6 +360,7 @@ def _write_outputs(
         ("企业评价", ents),
         ("镇街汇总", townships),
         ("问题记录", problems),
+        ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     written = write_workbook(
@@ -339,7 +379,36 @@ def _write_outputs(
         problems=problems,
         manifest={"note": profile_note, "xlsx_text_fixes": written.note()},
         out_dir=out,
+        approved=None if approved is None else approved.rows,
     )
+
+
+def _approved_sheet(approved: ApprovedReport | None) -> pd.DataFrame:
+    """The 批而未供 sheet; without the layer one line saying so (not an empty list)."""
+    if approved is None:
+        return pd.DataFrame(
+            {
+                "说明": [
+                    "未提供批而未供图层（landgov screen --approved 文件）："
+                    "批而未供面积未统计，不是 0"
+                ]
+            }
+        )
+    return pd.DataFrame(approved.rows).drop(columns="geometry")
+
+
+def _approved_counts(run: ScreeningRun) -> dict[str, Any]:
+    """``counts.approved`` of the manifest: given or not, batches, area, to verify."""
+    if run.approved is None:
+        return {"given": False, "note": NOT_GIVEN}
+    rows = run.approved
+    confirmed = rows["approved_status"] == "批而未供"
+    return {
+        "given": True,
+        "batches": len(rows),
+        "area_mu": round(float(rows.loc[confirmed, "unsupplied_mu"].sum()), 4),
+        "to_verify": int((~confirmed).sum()),
+    }
 
 
 def _counts(series: pd.Series) -> dict[str, int]:
@@ -382,12 +451,14 @@ def _manifest(
                 "problems": len(run.problems),
                 "unmatched_enterprises": len(linked.unmatched_enterprises),
                 "unmatched_links": len(linked.unmatched_links),
+                "approved": None if run.approved is None else len(run.approved),
             },
         },
         "counts": {
             "screening_status": _counts(run.parcels["screening_status"]),
             "path": _counts(run.governance["path"]) if len(run.governance) else {},
             "grade": _counts(run.enterprises["grade"]) if "grade" in run.enterprises else {},
+            "approved": _approved_counts(run),
         },
         "thresholds": {
             "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None)
@@ -434,4 +505,5 @@ def _district(townships: pd.DataFrame, *, derived: Mapping[str, str]) -> dict[st
         ),
         "governance_area_mu": pair("governance_area_mu", "renewal_target_mu", "renewal"),
         "target_year": get("tax_per_mu_target_year"),
+        **{key: get(key) for key in APPROVED_SUMMARY if key in row},  # 「未提供」 when not given
     }

@@ -12,6 +12,7 @@ _FILES_COUNTY = """\
 | `planning.shp` (+ `.cpg`) | Shapefile 面 | 规划用途（工业用地/居住用地/商业用地）, 控制线内（是/否） |
 | `demolition.shp` (+ `.cpg`) | Shapefile 面（近年拆迁计划） | 计划名称, 计划年份 |
 | `special_zones.shp` (+ `.cpg`) | Shapefile 面 | 片区名称（`马海片区（模拟）`） |
+| `approved.shp` (+ `.shx` `.dbf` `.prj`，**无 `.cpg`**) | Shapefile 面（批而未供：已批未供的批次，图形为未供部分），DBF 编码 **GBK** | 批次名称, 批准文号, 批准日期（文本 `YYYY-MM-DD` 或空）, 批准面积（m²）, 已供面积（m²）, 镇街（可空，按镇街边界定位） |
 | `buildings.gpkg`，图层 `buildings` | GeoPackage 面（建筑基底） | 宗地代码, 层数, 层高（m）, 建筑高度（m） |
 | `height.tif` | GeoTIFF，float32，单位 m，nodata 0，DEFLATE，5 m 格网，EPSG:4549 | 由建筑基底栅格化的建筑高度 |
 | `enterprises.xlsx` | Excel：第 1 行标题，第 2 行分组（基本信息/经济指标/能耗排放/其他，合并单元格），第 3 行字段名，数据自第 4 行起 | 统一社会信用代码, 企业名称, 规上/规下, 行业代码（GB/T 4754-2017）, 行业名称, 镇街, 法定代表人, 联系人, 税收（万元）, 工业增加值（万元）, 营业收入（万元）, R&D经费（万元）, 年平均职工人数, 用地面积（亩）, 综合能耗（吨标煤）, 排放量（吨）, 用电量（万千瓦时）, 评价等级, 产业结构调整目录类别, 涉改行业, 投产年份 |
@@ -24,7 +25,7 @@ _FILES_BENCH = """\
 | 文件 File | 格式 Format |
 |---|---|
 | `parcels.parquet`, `buildings.parquet` | GeoParquet（字段同 county 格式的 parcels.shp / buildings.gpkg） |
-| `townships.gpkg`, `planning.gpkg`, `demolition.gpkg`, `special_zones.gpkg` | GeoPackage |
+| `townships.gpkg`, `planning.gpkg`, `demolition.gpkg`, `special_zones.gpkg`, `approved.gpkg` | GeoPackage |
 | `height.tif` | GeoTIFF（范围过大时不生成 / omitted when too large） |
 | `enterprises.csv`, `links.csv`, `compliance.csv`, `applications.csv` | CSV，UTF-8（带 BOM），单行表头 |
 """
@@ -99,7 +100,8 @@ def render(summary: dict[str, object]) -> str:
 
 宗地 {c["parcels"]} 宗（合计约 {summary["area_mu"]} 亩，单宗 3–300 亩），建筑 {c["buildings"]} 栋，
 镇街 {c["townships"]} 个（斗门、马山、孙端、陶堰、皋埠、沥海街道），规划地块 {c["planning"]} 个，
-拆迁计划 {c["demolition"]} 个，特殊片区 {c["special_zones"]} 个，企业 {c["enterprises"]} 家，
+拆迁计划 {c["demolition"]} 个，特殊片区 {c["special_zones"]} 个，批而未供批次 {c.get("approved", 0)} 个
+（未供面积约 {summary.get("approved_mu", 0.0)} 亩，位于无宗地的空闲街区），企业 {c["enterprises"]} 家，
 地企关联 {c["links"]} 条，违法违规记录 {c["compliance"]} 条，增容申请 {c["applications"]} 件。
 
 Parcels are road-cut blocks (roads 20–40 m) split into irregular plots; neighbouring plots

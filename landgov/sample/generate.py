@@ -22,7 +22,7 @@ import shapely
 from landgov.errors import InputError, Issue
 from landgov.units import M2_PER_MU
 
-from . import _cases, _defects, _enterprises, _geometry, _parcels, _readme, _writers
+from . import _approved, _cases, _defects, _enterprises, _geometry, _parcels, _readme, _writers
 from ._words import SPECIAL_ZONE_NAME, TOWNSHIPS
 
 __all__ = ["FORMATS", "generate"]
@@ -93,6 +93,7 @@ class _Sample:
     applications: pd.DataFrame
     bad_rows: list[dict[str, object]]
     notes: dict[str, object] = field(default_factory=dict)
+    approved: gpd.GeoDataFrame | None = None  # 批而未供 batches (own random stream)
 
 
 def generate(
@@ -211,6 +212,9 @@ def _build(*, n_parcels: int, seed: int, as_of: dt.date) -> _Sample:
     )
     sample.notes["calibration"] = _calibration(ent)
     sample.notes["two_high"] = ent.attrs.get("two_high", [])
+    # last, from its own stream: the other files stay what this seed always gave
+    sample.approved, bad_approved = _approved.approved_batches(seed, cad, as_of=as_of)
+    sample.bad_rows += bad_approved
     return sample
 
 
@@ -468,7 +472,10 @@ def _write_county(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, st
         ("planning", sample.planning, True),
         ("demolition", sample.demolition, True),
         ("special_zones", sample.special_zones, True),
+        ("approved", sample.approved, False),  # GBK .dbf without .cpg, like the parcels
     ):
+        if gdf is None:
+            continue
         for path in _writers.write_shapefile(gdf, out / f"{name}.shp", as_of=as_of, cpg=cpg):
             files[path.name] = str(path)
     path = _writers.write_gpkg(
@@ -524,8 +531,10 @@ def _write_bench(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, str
     for name, gdf in (("parcels", sample.parcels), ("buildings", sample.buildings)):
         path = _writers.write_geoparquet(gdf, out / f"{name}.parquet")
         files[path.name] = str(path)
-    for name in ("townships", "planning", "demolition", "special_zones"):
+    for name in ("townships", "planning", "demolition", "special_zones", "approved"):
         gdf = getattr(sample, name)
+        if gdf is None:
+            continue
         path = _writers.write_gpkg(gdf, out / f"{name}.gpkg", layer=name, as_of=as_of)
         files[path.name] = str(path)
     raster = _raster(sample, out)
@@ -560,6 +569,7 @@ def _summary(
             "planning": len(sample.planning),
             "demolition": len(sample.demolition),
             "special_zones": len(sample.special_zones),
+            "approved": 0 if sample.approved is None else len(sample.approved),
             "enterprises": len(sample.enterprises),
             "links": len(sample.links),
             "compliance": len(sample.compliance),
@@ -571,4 +581,7 @@ def _summary(
         "idle_rows": sample.notes["idle_rows"],
         "applications": sample.notes["applications"],
         "calibration": sample.notes["calibration"],
+        "approved_mu": 0.0
+        if sample.approved is None
+        else round(float(sample.approved.geometry.area.sum() / M2_PER_MU), 1),
     }

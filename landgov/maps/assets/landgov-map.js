@@ -318,7 +318,7 @@
     }
 
     var extra = {};
-    ['blocks', 'townships'].forEach(function (name) {
+    ['approved', 'blocks', 'townships'].forEach(function (name) {
       var src = cfg[name];
       if (!src) return;
       var g = decodeGeometry(src.geomId, src.geom);
@@ -444,7 +444,7 @@
         var hit = hitTest(pg, P.x, P.y, tol);
         if (hit >= 0) { openParcel(hit, e.latlng); return; }
       }
-      var names = ['blocks', 'townships'];
+      var names = ['blocks', 'approved', 'townships'];
       for (var n = 0; n < names.length; n++) {
         var x = extra[names[n]];
         if (!x || !map.hasLayer(x.group)) continue;

@@ -78,7 +78,7 @@ FAR_LAYER_COLUMNS = [
     "far_target", "far_gap_target", "far_pilot", "headroom_m2", "headroom_target_m2",
     "headroom_reason", "tax_per_mu_now_wan", "planned_use", "inside_control_line",
     "demolition_plans", "special_zone", *CONDITIONS, "zengrong", "zengrong_reason", "missing",
-    "relaxation", "candidate", "catalogue_edition", "as_of",
+    "relaxation", "meeting_review", "candidate", "catalogue_edition", "as_of",
     *(f"{c}_note" for c in CONDITIONS),
 ]  # fmt: skip
 

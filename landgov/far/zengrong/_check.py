@@ -54,6 +54,7 @@ def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
         "zengrong_reason": reason,
         "missing": "、".join(missing),
         "relaxation": relax,
+        "meeting_review": "、".join(meeting),
         "verdicts": tuple(verdicts.values()),
     }
     return row
@@ -153,6 +154,7 @@ def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
         ``enterprise_name``, the 容积率 columns of ``far``, floors and headroom, one status
         column per condition (:data:`CONDITIONS`) with ``<condition>_note``, ``zengrong``
         (:class:`Eligibility`), ``zengrong_reason``, ``missing``, ``relaxation``,
+        ``meeting_review`` (conditions left to the joint meeting for a 涉改 enterprise),
         ``special_zone``, ``catalogue_edition``, ``candidate`` (not 不可申报) and ``verdicts``
         (the :class:`~landgov.verdict.Verdict` objects).
     """

@@ -22,7 +22,6 @@ from landgov.reports.chushen import (
     PAGE,
     ROW_HEIGHTS_CM,
     build_form,
-    precheck_path,
     safe_filename,
     write_form,
     write_forms,
@@ -95,7 +94,7 @@ def test_form_rows_match_the_seed_text():
 
 
 def test_known_fields_are_filled(tmp_path):
-    doc = Document(str(write_form(_row(), tmp_path / "f.docx")))
+    doc = Document(str(write_form(_row(), tmp_path / "f.docx", precheck_to=tmp_path / "c.docx")))
     rows = _cells(doc)
     assert rows[0][1] == "绍兴某某机械有限公司"
     assert rows[1][1] == "张三" and rows[1][3] == "李四 13800000000"
@@ -107,7 +106,7 @@ def test_known_fields_are_filled(tmp_path):
     assert "重置价" in rows[9][1]
     # the form file holds the form only; the pre-check is a separate file
     assert len(doc.tables) == 1
-    check = Document(str(precheck_path(tmp_path / "f.docx")))
+    check = Document(str(tmp_path / "c.docx"))
     assert len(check.tables) == 1 and len(check.tables[0].rows) == len(CONDITIONS) + 1
 
 
@@ -144,11 +143,13 @@ def test_batch_per_township(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in written] == [
         "马山街道/ZR2024-001_绍兴某某机械有限公司.docx"
     ]
-    every = write_forms(rows, tmp_path / "all")
+    every = write_forms(rows, tmp_path / "all", precheck_dir=tmp_path / "checks")
     assert {p.parent.name for p in every} == {"马山街道", "孙端街道"}
     assert (tmp_path / "all" / "孙端街道" / "ZR2024-002_A_B公司.docx").exists()
-    pre = tmp_path / "all" / "孙端街道" / "系统预审" / "ZR2024-002_A_B公司_系统预审.docx"
-    assert pre.exists() and pre not in every  # forms are listed, pre-checks sit beside them
+    # the forms' folder holds forms only; the pre-checks are a tree of their own
+    assert len(list((tmp_path / "all").rglob("*.docx"))) == len(every) == 3
+    pre = tmp_path / "checks" / "孙端街道" / "ZR2024-002_A_B公司_系统预审.docx"
+    assert pre.exists()
 
 
 def test_packet_adds_sheet_and_keeps_others(tmp_path):
@@ -222,13 +223,15 @@ def test_form_prints_alone_without_example_rule_labels(tmp_path):
     cite = Citation("000", "附件3 三.6", official=False)
     missing = ("区级《标准地》控制指标",)
     unofficial = (Verdict("zengrong.cond6", Status.UNKNOWN, "示例控制值", cite, missing=missing),)
-    path = write_form(_row(verdicts=unofficial, zengrong="待核实"), tmp_path / "f.docx")
+    check_path = tmp_path / "系统预审" / "f_系统预审.docx"
+    path = write_form(_row(verdicts=unofficial, zengrong="待核实"), tmp_path / "f.docx",
+                      precheck_to=check_path)  # fmt: skip
     form = Document(str(path))
     text = "\n".join(p.text for p in form.paragraphs)
     text += "\n".join(c.text for r in form.tables[0].rows for c in r.cells)
     assert "示例规则" not in text and "系统预审" not in text
     assert 'w:type="page"' not in form.element.xml  # no page break: the form is one page
-    check = Document(str(precheck_path(path)))
+    check = Document(str(check_path))
     check_text = "\n".join(c.text for r in check.tables[0].rows for c in r.cells)
     assert "示例规则（非官方）" in check_text
     assert "不随初审表报送" in check.paragraphs[0].text
@@ -236,8 +239,9 @@ def test_form_prints_alone_without_example_rule_labels(tmp_path):
 
 
 def test_no_precheck_file_without_verdicts(tmp_path):
-    path = write_form({"enterprise_name": "甲", "parcel_id": "P1"}, tmp_path / "f.docx")
-    assert path.exists() and not precheck_path(path).exists()
+    row = {"enterprise_name": "甲", "parcel_id": "P1"}
+    path = write_form(row, tmp_path / "f.docx", precheck_to=tmp_path / "c.docx")
+    assert path.exists() and not (tmp_path / "c.docx").exists()
 
 
 def test_relaxation_note_under_the_form():

@@ -14,10 +14,11 @@ floor area (``floor_area_m2``, see ``far.cap_floor_area``), and 「容积率」 
 reads. For a 印染化工电镀 涉改 enterprise a note under the table names the requirements left to the
 joint meeting [000 附件3 三].
 
-The form file holds the form only, so it can be printed and filed as it is. The system's
-pre-check of scope and the eight conditions (which may cite 示例规则（非官方）) goes to a separate
-file, ``系统预审/<name>_系统预审.docx`` next to the form (:func:`build_precheck`), for the
-township's reference; it is never part of the form.
+The form file holds the form only, so it can be printed and filed as it is (and a folder of
+forms printed as it is). The system's pre-check of scope and the eight conditions (which may cite
+示例规则（非官方）) is a separate document (:func:`build_precheck`), written by
+:func:`write_forms` into its own folder tree (``precheck_dir/<镇街>/<name>_系统预审.docx``; a run
+uses ``系统预审/`` beside ``初审表/``), for the township's reference; it is never part of the form.
 
 Files are named ``<编号>_<企业名称>.docx`` with characters Windows forbids removed, and grouped
 in one folder per township by :func:`write_forms`.
@@ -35,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -54,7 +56,6 @@ __all__ = [
     "ROW_HEIGHTS_CM",
     "build_form",
     "build_precheck",
-    "precheck_path",
     "safe_filename",
     "write_form",
     "write_forms",
@@ -95,7 +96,7 @@ PAGE: Mapping[str, float] = {
     "bottom": 1.8,
 }
 
-#: The pre-check files go to this folder next to the forms.
+#: The folder of a run that holds the pre-checks (beside ``初审表/``, which holds forms only).
 PRECHECK_DIR = "系统预审"
 
 _WIDTHS_CM = (3.6, 4.4, 3.2, 4.4)
@@ -256,7 +257,7 @@ def _relaxation_note(row: Mapping[str, Any]) -> str:
     return text
 
 
-def build_form(row: Mapping[str, Any]) -> Document:
+def build_form(row: Mapping[str, Any]) -> DocxDocument:
     """The 初审表 of one candidate or application as a python-docx ``Document`` (the form only).
 
     Parameters
@@ -277,7 +278,7 @@ def build_form(row: Mapping[str, Any]) -> Document:
     return doc
 
 
-def build_precheck(row: Mapping[str, Any]) -> Document | None:
+def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
     """The system's pre-check of one row, a separate document (not part of the form).
 
     Returns ``None`` when the row carries no verdicts and no overall outcome.
@@ -333,23 +334,22 @@ def safe_filename(text: str, *, max_chars: int = 80) -> str:
     return name
 
 
-def precheck_path(form_path: str | Path) -> Path:
-    """Where the pre-check of the form at ``form_path`` goes: ``系统预审/<name>_系统预审.docx``."""
-    form_path = Path(form_path)
-    return form_path.parent / PRECHECK_DIR / f"{form_path.stem}_系统预审.docx"
+def write_form(
+    row: Mapping[str, Any], path: str | Path, *, precheck_to: str | Path | None = None
+) -> Path:
+    """Write one 初审表 to ``path`` (.docx); parent folders are created.
 
-
-def write_form(row: Mapping[str, Any], path: str | Path, *, precheck: bool = True) -> Path:
-    """Write one 初审表 to ``path`` (.docx), and its pre-check to :func:`precheck_path`.
-
-    Parent folders are created. Returns the form's path.
+    With ``precheck_to``, the row's pre-check (:func:`build_precheck`) is written there too
+    (when the row has verdicts). Returns the form's path.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     build_form(row).save(str(path))
-    check = build_precheck(row) if precheck else None
+    if precheck_to is None:
+        return path
+    check = build_precheck(row)
     if check is not None:
-        extra = precheck_path(path)
+        extra = Path(precheck_to)
         extra.parent.mkdir(parents=True, exist_ok=True)
         check.save(str(extra))
     return path
@@ -367,6 +367,7 @@ def write_forms(
     *,
     township: str | None = None,
     only: Sequence[str] | None = None,
+    precheck_dir: str | Path | None = None,
 ) -> list[Path]:
     """Write one 初审表 per row into ``out_dir/<镇街>/`` (batch mode for a township).
 
@@ -378,11 +379,14 @@ def write_forms(
         Only rows of this township.
     only
         Only rows whose ``zengrong`` is one of these (e.g. ``("可申报", "待核实")``).
+    precheck_dir
+        Also write each row's pre-check to ``precheck_dir/<镇街>/<name>_系统预审.docx``, a
+        folder tree apart from the forms (none when not given).
 
     Returns
     -------
     list of Path
-        The forms written, in row order (each with its pre-check in ``系统预审/``).
+        The forms written, in row order (pre-checks are not listed).
     """
     out = Path(out_dir)
     frame = rows
@@ -400,5 +404,8 @@ def write_forms(
             path = folder / f"{stem}_{k}.docx"
             k += 1
         used.add(path)
-        written.append(write_form(row, path))
+        extra = None
+        if precheck_dir is not None:
+            extra = Path(precheck_dir) / folder.name / f"{path.stem}_系统预审.docx"
+        written.append(write_form(row, path, precheck_to=extra))
     return written

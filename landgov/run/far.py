@@ -7,7 +7,9 @@ the notebook). Outputs in ``out_dir``:
   one field per condition and the overall verdict (``docs/schema.md``, section *far*);
 - layer ``far_applications`` of ``landgov.gpkg``: one row per application (when given);
 - sheet 增容审查 of ``landgov.xlsx`` (other sheets kept): the joint-meeting packet;
-- ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms;
+- ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms (the form only, one A4 page);
+- ``系统预审/<镇街>/<编号>_<企业>_系统预审.docx``: the system pre-check of each form, for the
+  township's reference, apart from the forms so that they print and file as they are;
 - section ``far`` of ``manifest.json``: inputs with checksums and row counts, profile, as-of
   date, counts and timings (the schema every command writes, ``docs/schema.md``).
 
@@ -60,7 +62,7 @@ from landgov.io import (
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.policy import Profile, load_profile
-from landgov.reports.chushen import write_forms
+from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import Written, write_sheet
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, write_packet
@@ -153,13 +155,21 @@ def _write_forms(
     township: str | None,
 ) -> list[Path]:
     apps, screened = run_rows
-    folder = out / FORMS_DIR
+    folder, checks = out / FORMS_DIR, out / PRECHECK_DIR
     written: list[Path] = []
     if mode in {"all", "applications"} and apps is not None and len(apps):
-        written += write_forms(apps, folder / "申请", township=township)
+        written += write_forms(
+            apps, folder / "申请", township=township, precheck_dir=checks / "申请"
+        )
     if mode in {"all", "candidates"}:
         only = (Eligibility.ELIGIBLE.value, Eligibility.UNKNOWN.value)
-        written += write_forms(screened, folder / "摸排候选", township=township, only=only)
+        written += write_forms(
+            screened,
+            folder / "摸排候选",
+            township=township,
+            only=only,
+            precheck_dir=checks / "摸排候选",
+        )
     return written
 
 

@@ -206,10 +206,8 @@ def _float(value: Any) -> float:
 
 def _applicant_land_mu(ent: Mapping[str, Any] | None, plot_mu: float) -> float:
     """The land 亩均税收 is measured on: the applicant's declared land (亩), else this plot."""
-    declared = None if ent is None else ent.get("land_mu")
-    if not is_missing(declared) and float(declared) > 0:
-        return float(declared)
-    return plot_mu
+    declared = _float(None if ent is None else ent.get("land_mu"))
+    return declared if declared > 0 else plot_mu  # NaN > 0 is False
 
 
 def _after(

@@ -374,6 +374,7 @@ def test_dyeing_firm_on_12_mu_goes_to_the_meeting_not_ineligible(profile):
     assert "条件1 面积/拆迁/违建/临时用途" in got["zengrong_reason"]
     assert "联席会议审议" in got["missing"]
     assert "提交审议放宽：条件1" in got["relaxation"]
+    assert got["meeting_review"] == "条件1 面积/拆迁/违建/临时用途"
     assert bool(got["candidate"])
 
 
@@ -397,6 +398,7 @@ def test_dyeing_firm_with_a_non_relaxable_failure_is_still_ineligible(profile):
     assert got["cond1"] == Status.UNKNOWN and got["cond4"] == Status.FAIL
     assert got["zengrong"] == Eligibility.INELIGIBLE
     assert not bool(got["candidate"])
+    assert got["meeting_review"] == "" and "提交审议放宽" not in got["relaxation"]
 
 
 def test_dyeing_firm_over_the_cap_is_not_relaxed(profile):

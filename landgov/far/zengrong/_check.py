@@ -41,7 +41,8 @@ from landgov.verdict import Verdict
 
 def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
     status, reason = overall(verdicts)
-    meeting = meeting_items(verdicts)
+    # only a row the meeting can still take: with another failure it is 不可申报 all the same
+    meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
     if meeting:
         relax += "；提交审议放宽：" + "、".join(meeting)
     row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from openpyxl import Workbook, load_workbook
 
 from landgov.far.zengrong import CONDITIONS
-from landgov.reports.chushen import FORM_ROWS, FORM_TITLE, safe_filename, write_form, write_forms
+from landgov.reports.chushen import (
+    FORM_ROWS,
+    FORM_TITLE,
+    HINTS,
+    PAGE,
+    ROW_HEIGHTS_CM,
+    build_form,
+    safe_filename,
+    write_form,
+    write_forms,
+)
 from landgov.reports.packet import SHEET, packet_frame, write_packet
 from landgov.verdict import Citation, Status, Verdict
 
@@ -80,7 +94,7 @@ def test_form_rows_match_the_seed_text():
 
 
 def test_known_fields_are_filled(tmp_path):
-    doc = Document(str(write_form(_row(), tmp_path / "f.docx")))
+    doc = Document(str(write_form(_row(), tmp_path / "f.docx", precheck_to=tmp_path / "c.docx")))
     rows = _cells(doc)
     assert rows[0][1] == "绍兴某某机械有限公司"
     assert rows[1][1] == "张三" and rows[1][3] == "李四 13800000000"
@@ -90,14 +104,16 @@ def test_known_fields_are_filled(tmp_path):
     assert "20.00 亩" in rows[6][1] and "0.80" in rows[6][1] and "15.00 万元/亩" in rows[6][1]
     assert "5,000.00 平方米" in rows[7][1] and "1.18" in rows[7][1]
     assert "重置价" in rows[9][1]
-    # the pre-check page is a second table
-    assert len(doc.tables) == 2 and len(doc.tables[1].rows) == len(CONDITIONS) + 1
+    # the form file holds the form only; the pre-check is a separate file
+    assert len(doc.tables) == 1
+    check = Document(str(tmp_path / "c.docx"))
+    assert len(check.tables) == 1 and len(check.tables[0].rows) == len(CONDITIONS) + 1
 
 
 def test_unknown_fields_left_blank(tmp_path):
     row = _row(investment_wan=None, far_after=float("nan"), legal_rep=None)
     rows = _cells(Document(str(write_form(row, tmp_path / "f.docx"))))
-    assert rows[1][1] == ""
+    assert rows[1][1] == "（姓名）"  # the form's own hint, as printed in 附件3.1
     assert rows[3][1].strip() == "万元"
     assert "nan" not in "".join(rows[7])
 
@@ -127,9 +143,13 @@ def test_batch_per_township(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in written] == [
         "马山街道/ZR2024-001_绍兴某某机械有限公司.docx"
     ]
-    every = write_forms(rows, tmp_path / "all")
+    every = write_forms(rows, tmp_path / "all", precheck_dir=tmp_path / "checks")
     assert {p.parent.name for p in every} == {"马山街道", "孙端街道"}
     assert (tmp_path / "all" / "孙端街道" / "ZR2024-002_A_B公司.docx").exists()
+    # the forms' folder holds forms only; the pre-checks are a tree of their own
+    assert len(list((tmp_path / "all").rglob("*.docx"))) == len(every) == 3
+    pre = tmp_path / "checks" / "孙端街道" / "ZR2024-002_A_B公司_系统预审.docx"
+    assert pre.exists()
 
 
 def test_packet_adds_sheet_and_keeps_others(tmp_path):
@@ -159,3 +179,106 @@ def test_packet_adds_sheet_and_keeps_others(tmp_path):
     assert "条件1 面积/拆迁/违建/临时用途" in headers and "总体结论" in headers
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     assert ws.max_row == 3
+
+
+# --- the printed form of 附件3.1: one A4 page, rows to write in, the cell hints -------------------
+
+
+def test_form_page_is_a4_portrait_with_margins(tmp_path):
+    section = Document(str(write_form(_row(), tmp_path / "f.docx"))).sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    cm = pytest.approx  # lengths are stored in twips (1/1440 inch)
+    assert (section.page_width.cm, section.page_height.cm) == (
+        cm(21.0, abs=0.01),
+        cm(29.7, abs=0.01),
+    )
+    for side in ("left", "right", "top", "bottom"):
+        assert getattr(section, f"{side}_margin").cm == cm(PAGE[side], abs=0.01)
+    # title (1.2 cm) and rows fit the printable height (29.7 − 1.8 − 1.8 = 26.1 cm), with 1 cm
+    # for the note
+    assert sum(ROW_HEIGHTS_CM) + 1.2 + 1.0 <= PAGE["height"] - PAGE["top"] - PAGE["bottom"]
+
+
+def test_form_rows_are_tall_enough_to_write_in(tmp_path):
+    table = Document(str(write_form(_row(), tmp_path / "f.docx"))).tables[0]
+    for row, height in zip(table.rows, ROW_HEIGHTS_CM, strict=True):
+        assert row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST  # grows with long text
+        assert row.height.cm == pytest.approx(height, abs=0.01)
+        assert height >= 1.2  # a handwritten line
+    opinion = dict(zip([r[0] for r in FORM_ROWS], ROW_HEIGHTS_CM, strict=True))
+    assert opinion["镇人民政府、街道办事处审核意见"] >= 4.0 and opinion["项目建设内容"] >= 3.0
+
+
+def test_form_shows_the_cell_hints_when_name_or_contact_is_unknown():
+    # 附件3.1: 「法人代表 （姓名） 联系人 （姓名、电话）」
+    blank = _cells(build_form(_row(legal_rep=None, contact="")))
+    assert (blank[1][1], blank[1][3]) == ("（姓名）", "（姓名、电话）")
+    assert HINTS == {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
+    filled = _cells(build_form(_row()))
+    assert (filled[1][1], filled[1][3]) == ("张三", "李四 13800000000")
+
+
+def test_form_prints_alone_without_example_rule_labels(tmp_path):
+    """The pre-check may cite 示例规则（非官方）: it goes to a separate file, never the form."""
+    cite = Citation("000", "附件3 三.6", official=False)
+    missing = ("区级《标准地》控制指标",)
+    unofficial = (Verdict("zengrong.cond6", Status.UNKNOWN, "示例控制值", cite, missing=missing),)
+    check_path = tmp_path / "系统预审" / "f_系统预审.docx"
+    path = write_form(_row(verdicts=unofficial, zengrong="待核实"), tmp_path / "f.docx",
+                      precheck_to=check_path)  # fmt: skip
+    form = Document(str(path))
+    text = "\n".join(p.text for p in form.paragraphs)
+    text += "\n".join(c.text for r in form.tables[0].rows for c in r.cells)
+    assert "示例规则" not in text and "系统预审" not in text
+    assert 'w:type="page"' not in form.element.xml  # no page break: the form is one page
+    check = Document(str(check_path))
+    check_text = "\n".join(c.text for r in check.tables[0].rows for c in r.cells)
+    assert "示例规则（非官方）" in check_text
+    assert "不随初审表报送" in check.paragraphs[0].text
+    assert "ZR2024-001" in check.paragraphs[1].text
+
+
+def test_no_precheck_file_without_verdicts(tmp_path):
+    row = {"enterprise_name": "甲", "parcel_id": "P1"}
+    path = write_form(row, tmp_path / "f.docx", precheck_to=tmp_path / "c.docx")
+    assert path.exists() and not (tmp_path / "c.docx").exists()
+
+
+def test_relaxation_note_under_the_form():
+    # 附件3 三: 「涉及印染化工电镀涉改企业二次开发项目相关要求可适当放宽，具体以区工业用地二次开发
+    # 联席会议审议明确为准」
+    row = _row(
+        relaxation="印染涉改企业：相关要求可由区工业用地二次开发联席会议审议适当放宽",
+        meeting_review="条件1 面积/拆迁/违建/临时用途",
+    )
+    note = build_form(row).paragraphs[-1].text
+    assert note.startswith("注：申请企业为印染涉改企业")
+    assert "[越政发〔2022〕24号 附件3 三]" in note and "条件1 面积" in note
+    assert build_form(_row()).paragraphs[-1].text == ""
+
+
+def _soffice_pages(docx: Path, tmp_path: Path) -> int | None:
+    """Pages of ``docx`` as LibreOffice lays it out; None when LibreOffice Writer is absent."""
+    exe = shutil.which("soffice")
+    if exe is None:
+        return None
+    profile = (tmp_path / "lo").as_uri()
+    cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*cmd, "--outdir", str(tmp_path), str(docx)], capture_output=True, timeout=300, check=False
+    )
+    pdf = tmp_path / f"{docx.stem}.pdf"
+    if not pdf.exists():  # Writer not installed (Calc alone cannot open .docx)
+        return None
+    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+
+def test_form_renders_on_one_a4_page(tmp_path):
+    row = _row(
+        relaxation="印染涉改企业：相关要求可由区工业用地二次开发联席会议审议适当放宽",
+        meeting_review="条件1 面积/拆迁/违建/临时用途、条件6 标准地指标",
+    )
+    pages = _soffice_pages(write_form(row, tmp_path / "form.docx"), tmp_path)
+    if pages is None:
+        pytest.skip("LibreOffice Writer not installed")
+    assert pages == 1

@@ -14,7 +14,14 @@ import shapely
 from affine import Affine
 
 from landgov.core.vocab import CatalogueClass
-from landgov.far import FarSource, building_floor_areas, compute_far, far_floors, headroom
+from landgov.far import (
+    FarSource,
+    building_floor_areas,
+    compute_far,
+    far_floors,
+    floor_area_for,
+    headroom,
+)
 from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.policy import load_profile
 
@@ -43,6 +50,7 @@ def test_storey_of_9m_counts_twice_and_8m_once():
     )
     got = building_floor_areas(b, double_height_m=8.0, storey_height_m=5.0)
     assert got["far_floor_area_m2"].tolist() == [2000.0, 1000.0, 3000.0]
+    assert got["floor_area_m2"].tolist() == [1000.0, 1000.0, 3000.0]  # real: never doubled
     assert got["doubled"].tolist() == [True, False, False]
 
 
@@ -104,6 +112,8 @@ def test_sources_in_order(profile, tmp_path):
         FarSource.RASTER,
     ]
     assert got["floor_area_m2"].tolist() == pytest.approx([5000.0, 12000.0, 8000.0, 2000.0, 20000])
+    # storeys of 5 m: nothing doubled, and the other sources give one figure for both
+    assert got["floor_area_far_m2"].tolist() == pytest.approx(got["floor_area_m2"].tolist())
     assert got["far"].tolist() == pytest.approx([0.5, 1.2, 0.8, 0.2, 2.0])
     assert got.loc["p0", "building_coverage"] == pytest.approx(0.25)
     assert got.loc["p4", "built_cover"] == pytest.approx(1.0)
@@ -183,3 +193,33 @@ def test_catalogue_edition_switches_on_2024_02_01():
     assert catalogue_edition(switch, switch_date=switch) == "2024年本"
     assert CatalogueClass.parse("限制") == "限制类"
     assert CatalogueClass.parse(None) is None
+
+
+# --- real and counted floor area -----------------------------------------------------------------
+
+
+def test_doubled_storey_counts_for_the_minimum_only(profile):
+    """国土资发〔2008〕24号: 「层高超过 8 米的，该层建筑面积加倍计算」 is how the *minimum*
+    容积率 is computed; 附件3 二 (cap 2.5) does not adopt it (far.cap_floor_area: real)."""
+    parcels = _parcels(1)  # 100 m × 100 m = 10,000 m²
+    shed = gpd.GeoDataFrame(
+        {"parcel_id": [parcels["parcel_id"].iloc[0]], "storeys": [2], "storey_height_m": [9.0]},
+        geometry=[shapely.box(X0 + 10, Y0 + 10, X0 + 60, Y0 + 60)],  # 2,500 m² footprint
+        crs=4549,
+    )
+    got = compute_far(parcels, profile=profile, buildings=shed).iloc[0]
+    assert got["floor_area_m2"] == pytest.approx(5000.0)  # 2 storeys × 2,500
+    assert got["floor_area_far_m2"] == pytest.approx(10000.0)  # each storey doubled
+    assert got["far"] == pytest.approx(0.5) and got["far_minimum"] == pytest.approx(1.0)
+    assert "计容建筑面积加倍" in got["far_note"]
+    assert profile.value("far.cap_floor_area") == "floor_area_m2"
+    assert profile.value("far.minimum_floor_area") == "floor_area_far_m2"
+    assert not profile.citation("far.cap_floor_area").official
+
+
+def test_floor_area_for_reads_the_profile(profile):
+    far = pd.DataFrame({"floor_area_m2": [1.0], "floor_area_far_m2": [2.0]})
+    assert floor_area_for(far, "cap", profile=profile).tolist() == [1.0]
+    assert floor_area_for(far, "minimum", profile=profile).tolist() == [2.0]
+    with pytest.raises(ValueError, match="use must be"):
+        floor_area_for(far, "ceiling", profile=profile)

@@ -18,6 +18,7 @@ from landgov.far.zengrong import (
     check_applications,
     check_parcels,
 )
+from landgov.ids import uscc_check_char
 from landgov.policy import load_profile
 from landgov.units import M2_PER_MU
 from landgov.verdict import Status
@@ -246,7 +247,7 @@ def test_special_zone_is_out_of_scope(profile):
     assert got["zengrong"] == Eligibility.INELIGIBLE
 
 
-def test_relaxation_sector_flagged_not_changed(profile):
+def test_relaxation_sector_that_meets_every_requirement_stays_eligible(profile):
     ents = _enterprises(1, reform_sector=["印染"])
     got = _check(profile, app={}, enterprises=ents).iloc[0]
     assert "联席会议" in got["relaxation"]
@@ -348,3 +349,157 @@ def test_cli_far_on_generated_sample(sample, tmp_path):
     assert section["outputs"]["rows"]["forms"] == len(forms)
     assert section["inputs"]["applications"]["rows_out"] == len(apps)
     assert not (out / "far_manifest.json").exists()
+
+
+# --- 印染、化工、电镀 [000 附件3 三, last paragraph] ------------------------------------
+# 「涉及印染化工电镀涉改企业二次开发项目相关要求可适当放宽，具体以区工业用地二次开发联席会议审议明确
+# 为准。」 Read: landgov relaxes nothing itself; a 涉改 enterprise that misses only requirements the
+# profile lists as relaxable (zengrong.relaxable_rules: the 15 亩 area and the 标准地 投资/亩均/研发
+# indicators, a project default) is 待核实（提交联席会议审议）, stays a candidate and goes to the
+# meeting; any other failure (scope, cap, records, safety …) is still 不可申报.
+
+
+def test_dyeing_firm_on_12_mu_goes_to_the_meeting_not_ineligible(profile):
+    # 三.1 「地块用地面积原则上大于 15 亩」: 12 亩 fails for any other firm
+    other = _check(profile, (12.0,), app={}).iloc[0]
+    assert other["zengrong"] == Eligibility.INELIGIBLE
+    ents = _enterprises(1, reform_sector=["印染"])
+    got = _check(profile, (12.0,), app={}, enterprises=ents).iloc[0]
+    assert got["cond1"] == Status.UNKNOWN
+    assert "12.00 亩不大于 15 亩" in got["cond1_note"]
+    assert "提交区工业用地二次开发联席会议审议" in got["cond1_note"]
+    assert "示例规则（非官方）" in got["cond1_note"]  # which requirements: a project default
+    assert got["zengrong"] == Eligibility.UNKNOWN
+    assert got["zengrong_reason"].startswith("待核实（提交联席会议审议）")
+    assert "条件1 面积/拆迁/违建/临时用途" in got["zengrong_reason"]
+    assert "联席会议审议" in got["missing"]
+    assert "提交审议放宽：条件1" in got["relaxation"]
+    assert got["meeting_review"] == "条件1 面积/拆迁/违建/临时用途"
+    assert bool(got["candidate"])
+
+
+@pytest.mark.parametrize("sector", ["化工", "电镀", "印染（集聚提升）"])
+def test_every_relaxation_sector_counts(profile, sector):
+    ents = _enterprises(1, reform_sector=[sector])
+    got = _check(profile, (12.0,), app={}, enterprises=ents).iloc[0]
+    assert got["zengrong"] == Eligibility.UNKNOWN
+
+
+def test_other_sector_on_12_mu_stays_ineligible(profile):
+    ents = _enterprises(1, reform_sector=["造纸"])
+    got = _check(profile, (12.0,), app={}, enterprises=ents).iloc[0]
+    assert got["zengrong"] == Eligibility.INELIGIBLE and got["relaxation"] == ""
+
+
+def test_dyeing_firm_with_a_non_relaxable_failure_is_still_ineligible(profile):
+    # 12 亩 (relaxable) and a 标准厂房 project (三.4 「不含标准厂房」, not relaxable)
+    ents = _enterprises(1, reform_sector=["电镀"])
+    got = _check(profile, (12.0,), app={"standard_factory": True}, enterprises=ents).iloc[0]
+    assert got["cond1"] == Status.UNKNOWN and got["cond4"] == Status.FAIL
+    assert got["zengrong"] == Eligibility.INELIGIBLE
+    assert not bool(got["candidate"])
+    assert got["meeting_review"] == "" and "提交审议放宽" not in got["relaxation"]
+
+
+def test_dyeing_firm_over_the_cap_is_not_relaxed(profile):
+    # 二 「容积率上限可提高至 2.5」 is not among the requirements of 三
+    ents = _enterprises(1, reform_sector=["印染"])
+    got = _check(profile, app={"added_floor_m2": 40000.0}, enterprises=ents).iloc[0]
+    assert got["cap"] == Status.FAIL and got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def test_dyeing_firm_with_a_major_record_is_not_relaxed(profile):
+    # 三.3 「1 年内无重大违建、生态环境、安全生产不良记录」: not relaxable
+    ents = _enterprises(1, reform_sector=["化工"])
+    rec = _compliance([_record(30)])
+    got = _check(profile, app={}, enterprises=ents, compliance=rec).iloc[0]
+    assert got["cond3"] == Status.FAIL and got["zengrong"] == Eligibility.INELIGIBLE
+
+
+def test_relaxed_dyeing_firm_in_the_packet_and_on_the_form(profile):
+    from landgov.reports.chushen import build_form
+    from landgov.reports.packet import packet_frame
+
+    ents = _enterprises(1, reform_sector=["印染"])
+    apps = _check(profile, (12.0,), app={}, enterprises=ents)
+    frame = packet_frame(apps)
+    assert frame["source_kind"].tolist() == ["申请审查"]
+    assert "提交审议放宽" in frame["relaxation"].iloc[0]
+    assert frame["zengrong_reason"].iloc[0].startswith("待核实（提交联席会议审议）")
+    form = build_form(apps.iloc[0].to_dict())
+    text = "\n".join(p.text for p in form.paragraphs)
+    assert "联席会议审议" in text and "条件1" in text
+
+
+def test_relaxable_rules_are_requirements_of_section_3_only(profile):
+    rules = profile.value("zengrong.relaxable_rules")
+    assert rules and all(r.startswith(("cond1.", "cond6.")) for r in rules)
+    assert not profile.citation("zengrong.relaxable_rules").official
+
+
+# --- floor area: real for the cap and the form, counted for the national minimum ---------------
+# 附件3 二 「在符合相关技术规范的前提下，容积率上限可提高至 2.5」 does not adopt the doubling of
+# storeys over 8 m of the national 控制指标 (a rule for the *minimum* 容积率): far.cap_floor_area
+# = floor_area_m2 (real), far.minimum_floor_area = floor_area_far_m2 (counted).
+
+
+def _tall_shed(profile, mu=20.0):
+    """A 20-亩 plot with one single-storey 9 m shed of 2000 m²: real 2000, counted 4000."""
+    parcels = _parcels([mu]).drop(columns="floor_area_m2")
+    side = math.sqrt(2000.0)
+    shed = gpd.GeoDataFrame(
+        {"parcel_id": [parcels["parcel_id"].iloc[0]], "storeys": [1], "storey_height_m": [9.0]},
+        geometry=[shapely.box(X0 + 1, Y0 + 1, X0 + 1 + side, Y0 + 1 + side)],
+        crs=4549,
+    )
+    return parcels, compute_far(parcels, profile=profile, buildings=shed)
+
+
+def test_tall_shed_real_floor_area_for_the_cap_counted_for_the_minimum(profile):
+    parcels, far = _tall_shed(profile)
+    land = 20.0 * M2_PER_MU  # 13,333.33 m²
+    row = far.iloc[0]
+    assert row["floor_area_m2"] == pytest.approx(2000.0)
+    assert row["floor_area_far_m2"] == pytest.approx(4000.0)
+    assert row["far"] == pytest.approx(2000.0 / land)  # 0.15
+    assert row["far_minimum"] == pytest.approx(4000.0 / land)  # 0.30
+    first17 = "91330602MA2B00001"
+    uscc = first17 + uscc_check_char(first17)  # a valid code, so the plot's user is known
+    ents = _enterprises(1, uscc=[uscc])
+    links = _links(1).assign(uscc=[uscc])
+    app = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], uscc)])
+    common = {"profile": profile, "as_of": AS_OF, "enterprises": ents, "links": links}
+    got = check_applications(app, ZengrongInputs(parcels, far, **common)).iloc[0]
+    # headroom to 2.5 on the real floor area: 2.5 × 13,333.33 − 2,000 = 31,333.33 m²
+    assert got["headroom_m2"] == pytest.approx(2.5 * land - 2000.0)
+    # after: (2,000 + 5,000) / 13,333.33 = 0.525
+    assert got["far_after"] == pytest.approx(7000.0 / land)
+    # the national floor of 金属制品 (0.7) is read on the counted figure 0.30
+    assert got["far_floor"] == 0.7
+    assert got["far_gap_floor"] == pytest.approx(4000.0 / land - 0.7)
+
+
+def test_form_fills_the_real_floor_area(profile):
+    from landgov.reports.chushen import build_form
+
+    parcels, far = _tall_shed(profile)
+    ents = _enterprises(1)
+    app = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0])])
+    common = {"profile": profile, "as_of": AS_OF, "enterprises": ents, "links": _links(1)}
+    got = check_applications(app, ZengrongInputs(parcels, far, **common)).iloc[0]
+    now = build_form(got.to_dict()).tables[0].rows[6].cells[1].text
+    assert "2.建筑面积：2,000.00 平方米" in now and "3.容积率：0.15" in now
+
+
+def test_tax_per_mu_before_and_after_on_the_applicants_land(profile):
+    # enterprise of 30 亩 on a 20-亩 plot; tax 300 → 900 万元: 10.00 → 30.00 万元/亩 (÷ 30)
+    ents = _enterprises(1, land_mu=[30.0])
+    got = _check(profile, app={"tax_after_wan": 900.0}, enterprises=ents).iloc[0]
+    assert got["tax_land_mu"] == 30.0
+    assert got["tax_per_mu_now_wan"] == pytest.approx(10.0)
+    assert got["tax_per_mu_after_wan"] == pytest.approx(30.0)
+    assert got["investment_per_mu_wan"] == pytest.approx(7000.0 / 20.0)  # per 亩 of the plot
+    # no declared land: both on the plot's 20 亩
+    alone = _check(profile, app={}, enterprises=_enterprises(1, land_mu=[None])).iloc[0]
+    assert alone["tax_per_mu_now_wan"] == pytest.approx(15.0)
+    assert alone["tax_per_mu_after_wan"] == pytest.approx(45.0)

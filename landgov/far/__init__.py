@@ -10,7 +10,14 @@
   every parcel (:func:`check_parcels`) and every application (:func:`check_applications`).
 """
 
-from landgov.far.ratio import FarSource, building_floor_areas, compute_far, far_floors, headroom
+from landgov.far.ratio import (
+    FarSource,
+    building_floor_areas,
+    compute_far,
+    far_floors,
+    floor_area_for,
+    headroom,
+)
 from landgov.far.zengrong import (
     CONDITION_LABELS,
     CONDITIONS,
@@ -32,6 +39,7 @@ __all__ = [
     "check_parcels",
     "compute_far",
     "far_floors",
+    "floor_area_for",
     "headroom",
     "overall",
 ]

@@ -2,13 +2,21 @@
 
 .. math:: \\text{容积率} = \\frac{\\text{floor area (m²)}}{\\text{land area (m²)}}
 
+Two floor areas are kept per parcel: ``floor_area_m2``, the real floor area (建筑面积（实际）),
+and ``floor_area_far_m2``, the floor area counted for the national minimum 容积率 (计容建筑面积:
+a storey higher than ``far.double_storey_height_m``, 8 m, counts twice, 工业项目建设用地控制指标
+国土资发〔2008〕24号). The profile says which one each comparison reads (``far.cap_floor_area``:
+the 增容 cap of 2.5 [000 附件3 二], which does not adopt the doubling; ``far.minimum_floor_area``:
+the national minimum). ``far`` is the 容积率 the cap reads, ``far_minimum`` the one the minimum
+reads (:func:`floor_area_for`).
+
 Floor area comes from the best source available, recorded in ``far_source``
 (:class:`FarSource`), in this order:
 
 1. **建筑记录** — every building on the parcel has storeys: its floor area is the recorded
    building floor area, else footprint × storeys; when the storey height (层高, else
-   建筑高度 / 层数) exceeds ``far.double_storey_height_m`` (8 m, 工业项目建设用地控制指标 2008)
-   every storey counts twice;
+   建筑高度 / 层数) exceeds ``far.double_storey_height_m`` every storey counts twice in the
+   counted figure (the real figure is not doubled);
 2. **登记建筑面积** — the parcel table's 建筑面积;
 3. **登记容积率** — the parcel table's 容积率 × land area;
 4. **建筑高度估算** — footprints with only a building height: storeys
@@ -17,6 +25,10 @@ Floor area comes from the best source available, recorded in ``far_source``
 5. **高度栅格估算** — the same storey rule per cell of a building-height raster, weighted by
    exact cell coverage (:func:`landgov.far.raster.height_floor_area`);
 6. **缺失** — nothing known: 容积率 is NaN, never 0.
+
+Sources 2–5 give one figure, used for both: a registered 建筑面积 is the real floor area, a
+registered 容积率 and the height estimates (storeys ≈ height / 5 m, so a 9 m single storey counts
+as two) stand for the counted one; ``far_note`` says so when the two cannot be told apart.
 
 Land area is the parcel's geometric area ``area_m2`` (m², projected CRS). 建筑系数 is the
 footprint area inside the parcel over the land area. Floors: the national minimum by industry
@@ -45,6 +57,7 @@ __all__ = [
     "building_floor_areas",
     "compute_far",
     "far_floors",
+    "floor_area_for",
     "headroom",
     "national_floor",
 ]
@@ -78,7 +91,7 @@ def building_floor_areas(
     storey_height_m: float,
     footprint_m2: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Floor area of each building as counted for 容积率.
+    """Floor area of each building: real, and as counted for the national minimum 容积率.
 
     Parameters
     ----------
@@ -95,15 +108,17 @@ def building_floor_areas(
     Returns
     -------
     pandas.DataFrame
-        Index of ``buildings``; ``far_floor_area_m2`` (m²), ``method`` (记录 / 高度估算 /
-        无法计算), ``doubled`` (bool), ``storey_height_used_m``.
+        Index of ``buildings``; ``floor_area_m2`` (m², real), ``far_floor_area_m2`` (m²,
+        counted), ``method`` (记录 / 高度估算 / 无法计算), ``doubled`` (bool),
+        ``storey_height_used_m``.
 
     Notes
     -----
     With storeys :math:`n`, footprint :math:`a` and storey height :math:`h_s` (层高, else
-    建筑高度 / :math:`n`): base area :math:`B` = recorded floor area, else :math:`n a`; counted
+    建筑高度 / :math:`n`): real area :math:`B` = recorded floor area, else :math:`n a`; counted
     area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. With only a building
-    height :math:`H`: :math:`a \\cdot \\max(1, \\lfloor H / s + 0.5 \\rfloor)`.
+    height :math:`H`: :math:`a \\cdot \\max(1, \\lfloor H / s + 0.5 \\rfloor)` for both (the
+    storeys are not known, so the doubling cannot be told from a real storey).
     """
     if footprint_m2 is None:
         footprint_m2 = buildings.geometry.area
@@ -117,10 +132,13 @@ def building_floor_areas(
     counted = base * np.where(doubled, 2.0, 1.0)
     est_storeys = np.maximum(1.0, np.floor(height / storey_height_m + 0.5))
     by_height = ~has_storeys & height.notna() & (height > 0)
-    area = counted.where(has_storeys, (footprint_m2 * est_storeys).where(by_height))
+    estimate = (footprint_m2 * est_storeys).where(by_height)
+    area = counted.where(has_storeys, estimate)
+    real = base.where(has_storeys, estimate)
     method = np.select([has_storeys, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
     return pd.DataFrame(
         {
+            "floor_area_m2": real.astype("float64"),
             "far_floor_area_m2": area.astype("float64"),
             "method": pd.Series(method, index=buildings.index, dtype=object),
             "doubled": doubled.to_numpy(dtype=bool),
@@ -175,6 +193,7 @@ def _from_buildings(
         {
             "p": pairs["p"],
             "area": floors["far_floor_area_m2"],
+            "real": floors["floor_area_m2"],
             "record": floors["method"].eq(_Method.RECORD),
             "none": floors["method"].eq(_Method.NONE),
             "doubled": floors["doubled"],
@@ -183,6 +202,7 @@ def _from_buildings(
     )
     agg = per.groupby("p").agg(
         bld_floor_m2=("area", "sum"),
+        bld_real_m2=("real", "sum"),
         n_buildings=("area", "size"),
         n_record=("record", "sum"),
         n_unknown=("none", "sum"),
@@ -196,25 +216,56 @@ def _from_buildings(
 # Parcels
 
 
-def _choose_source(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Floor area and its source, by the order of :class:`FarSource`."""
+def _choose_source(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Real floor area, counted floor area and their source, by the order of :class:`FarSource`.
+
+    Only building records tell the two apart; every other source gives one figure for both.
+    """
     n = frame["n_buildings"].fillna(0)
     complete = (n > 0) & frame["n_unknown"].fillna(0).eq(0)
     all_record = complete & frame["n_record"].eq(n)
-    candidates = [
-        (FarSource.BUILDINGS, frame["bld_floor_m2"].where(all_record)),
-        (FarSource.RECORDED, frame["recorded_m2"]),
-        (FarSource.DECLARED_FAR, frame["declared_far"] * frame["declared_area"]),
-        (FarSource.BUILDING_HEIGHTS, frame["bld_floor_m2"].where(complete & ~all_record)),
-        (FarSource.RASTER, frame["raster_floor_area_m2"]),
+    declared = frame["declared_far"] * frame["declared_area"]
+    estimated = complete & ~all_record
+    candidates = [  # (source, real, counted)
+        (FarSource.BUILDINGS, frame["bld_real_m2"], frame["bld_floor_m2"], all_record),
+        (FarSource.RECORDED, frame["recorded_m2"], frame["recorded_m2"], None),
+        (FarSource.DECLARED_FAR, declared, declared, None),
+        (FarSource.BUILDING_HEIGHTS, frame["bld_real_m2"], frame["bld_floor_m2"], estimated),
+        (FarSource.RASTER, frame["raster_floor_area_m2"], frame["raster_floor_area_m2"], None),
     ]
-    floor = pd.Series(np.nan, index=frame.index, dtype="float64")
+    real = pd.Series(np.nan, index=frame.index, dtype="float64")
+    counted = real.copy()
     source = pd.Series(FarSource.NONE.value, index=frame.index, dtype=object)
-    for name, values in reversed(candidates):  # best source written last wins
-        ok = values.notna()
-        floor = floor.mask(ok, values)
+    for name, real_m2, counted_m2, usable in reversed(candidates):  # best written last wins
+        ok = counted_m2.notna() if usable is None else counted_m2.notna() & usable
+        real = real.mask(ok, real_m2)
+        counted = counted.mask(ok, counted_m2)
         source = source.mask(ok, name.value)
-    return floor, source
+    return real, counted, source
+
+
+def floor_area_for(far: pd.DataFrame, use: str, *, profile: Profile) -> pd.Series:
+    """The floor area a comparison reads, as the profile says.
+
+    Parameters
+    ----------
+    far
+        :func:`compute_far` output (``floor_area_m2`` real, ``floor_area_far_m2`` counted).
+    use
+        ``"cap"`` (the 增容 cap, ``far.cap_floor_area``) or ``"minimum"`` (the national minimum
+        容积率 of 用而未尽, ``far.minimum_floor_area``).
+
+    Returns
+    -------
+    pandas.Series
+        The column named by the profile (m²).
+    """
+    if use not in _USES:
+        raise ValueError(f"use must be one of {sorted(_USES)}, not {use!r}")
+    return far[str(profile.value(f"far.{_USES[use]}"))]
+
+
+_USES = {"cap": "cap_floor_area", "minimum": "minimum_floor_area"}
 
 
 def compute_far(
@@ -230,10 +281,11 @@ def compute_far(
     ----------
     parcels
         Canonical parcels (``parcel_id``, geometry in a projected CRS; optional
-        ``floor_area_m2``, ``far_declared``, ``area_m2``).
+        ``floor_area_m2`` (registered, real), ``far_declared``, ``area_m2``).
     profile
         Reads ``far.double_storey_height_m``, ``far.raster_storey_height_m``,
-        ``far.raster_min_height_m``, ``far.building_coverage_min``.
+        ``far.raster_min_height_m``, ``far.building_coverage_min``, ``far.cap_floor_area``,
+        ``far.minimum_floor_area``.
     buildings
         Footprints from :func:`landgov.io.buildings.read_buildings` (optional).
     height_raster
@@ -242,8 +294,10 @@ def compute_far(
     Returns
     -------
     pandas.DataFrame
-        Index of ``parcels``: ``land_area_m2``, ``floor_area_m2`` (as counted for 容积率),
-        ``far``, ``far_source`` (:class:`FarSource` value), ``far_note``, ``n_buildings``,
+        Index of ``parcels``: ``land_area_m2``, ``floor_area_m2`` (real, m²),
+        ``floor_area_far_m2`` (counted, m²), ``far`` (容积率 as the 增容 cap reads it),
+        ``far_minimum`` (容积率 as the national minimum reads it), ``far_source``
+        (:class:`FarSource` value), ``far_note``, ``n_buildings``,
         ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
         (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
         without it).
@@ -261,8 +315,9 @@ def compute_far(
     if buildings is not None and len(buildings):
         frame = frame.join(_from_buildings(parcels, buildings, profile=profile))
     else:
-        for col in ("bld_floor_m2", "n_buildings", "n_record", "n_unknown", "n_doubled"):
+        for col in ("bld_floor_m2", "bld_real_m2", "n_buildings", "n_record", "n_unknown"):
             frame[col] = np.nan
+        frame["n_doubled"] = np.nan
         frame["footprint_m2"] = np.nan
     if height_raster is not None:
         est = height_floor_area(
@@ -275,15 +330,15 @@ def compute_far(
     else:
         frame["raster_floor_area_m2"] = np.nan
         frame["built_cover"] = np.nan
-    floor, source = _choose_source(frame)
+    real, counted, source = _choose_source(frame)
     land = area.where(area > 0)
     coverage = frame["footprint_m2"] / land
     cov_min = float(profile.value("far.building_coverage_min"))
     out = pd.DataFrame(
         {
             "land_area_m2": area,
-            "floor_area_m2": floor,
-            "far": floor / land,
+            "floor_area_m2": real,
+            "floor_area_far_m2": counted,
             "far_source": source,
             "far_note": _notes(frame, source),
             "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
@@ -294,6 +349,8 @@ def compute_far(
         },
         index=parcels.index,
     )
+    out.insert(3, "far", floor_area_for(out, "cap", profile=profile) / land)
+    out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
     return out
 
 
@@ -308,7 +365,10 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
             if row["n_unknown"] > 0:
                 parts.append(f"{int(row['n_unknown'])} 栋建筑缺层数和高度，建筑记录不完整")
             if row["n_doubled"] > 0:
-                parts.append(f"{int(row['n_doubled'])} 栋建筑层高超过限值，建筑面积加倍计算")
+                parts.append(
+                    f"{int(row['n_doubled'])} 栋建筑层高超过限值，计容建筑面积加倍计算"
+                    "（实际建筑面积不加倍）"
+                )
         if src == FarSource.NONE:
             parts.append("无建筑记录、登记建筑面积、登记容积率或高度栅格，容积率待核实")
         notes.append("；".join(parts))

@@ -2,11 +2,23 @@
 
 The table reproduces the form's rows in the form's order (:data:`FORM_ROWS`): enterprise,
 legal representative and contact, project, total investment and investment intensity, site,
-industry, the present situation (land 亩, floor area m², 容积率, last year's 亩均税收), the
+industry, the present situation (land 亩, real floor area m², 容积率, last year's 亩均税收), the
 situation after the project (added floor area, 亩均税收, 容积率), project content, the
 enterprise's commitment and the township's opinion. Every field landgov knows is filled; the
-rest stays blank for the enterprise and the township. A second page lists the pre-check of
-scope and the eight conditions (系统预审, for the township's reference; not part of the form).
+rest stays blank for the enterprise and the township, with the form's own hints （姓名） and
+（姓名、电话） where the name or contact is not known.
+
+Layout as the printed form: one A4 portrait page (:data:`PAGE`), 宋体, rows at least
+:data:`ROW_HEIGHTS_CM` high so the blank ones can be written in by hand. 「建筑面积」 is the real
+floor area (``floor_area_m2``, see ``far.cap_floor_area``), and 「容积率」 the one the 2.5 cap
+reads. For a 印染化工电镀 涉改 enterprise a note under the table names the requirements left to the
+joint meeting [000 附件3 三].
+
+The form file holds the form only, so it can be printed and filed as it is (and a folder of
+forms printed as it is). The system's pre-check of scope and the eight conditions (which may cite
+示例规则（非官方）) is a separate document (:func:`build_precheck`), written by
+:func:`write_forms` into its own folder tree (``precheck_dir/<镇街>/<name>_系统预审.docx``; a run
+uses ``系统预审/`` beside ``初审表/``), for the township's reference; it is never part of the form.
 
 Files are named ``<编号>_<企业名称>.docx`` with characters Windows forbids removed, and grouped
 in one folder per township by :func:`write_forms`.
@@ -24,15 +36,30 @@ from typing import Any
 
 import pandas as pd
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from landgov.core.missing import format_number, is_missing
 from landgov.far.zengrong import CONDITION_LABELS
+from landgov.verdict import Citation
 
-__all__ = ["FORM_ROWS", "FORM_TITLE", "build_form", "safe_filename", "write_form", "write_forms"]
+__all__ = [
+    "FORM_ROWS",
+    "FORM_TITLE",
+    "HINTS",
+    "PAGE",
+    "PRECHECK_DIR",
+    "ROW_HEIGHTS_CM",
+    "build_form",
+    "build_precheck",
+    "safe_filename",
+    "write_form",
+    "write_forms",
+]
 
 FORM_TITLE = "越城区、滨海新区存量工业用地增容项目初审表"
 
@@ -50,6 +77,31 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
     ("企业承诺",),
     ("镇人民政府、街道办事处审核意见",),
 )
+
+#: Minimum height of each row (cm), in the order of :data:`FORM_ROWS`: the one-line rows leave
+#: room for a handwritten entry, the others for their several lines, the signatures and the
+#: township's opinion. With the title they fill one A4 page (:data:`PAGE`).
+ROW_HEIGHTS_CM: tuple[float, ...] = (1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 3.0, 2.4, 3.4, 3.4, 4.1)
+
+#: The hints the printed form has in a value cell, shown when the value is not known.
+HINTS: Mapping[str, str] = {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
+
+#: Page setup (cm): A4 portrait.
+PAGE: Mapping[str, float] = {
+    "width": 21.0,
+    "height": 29.7,
+    "left": 2.2,
+    "right": 2.2,
+    "top": 1.8,
+    "bottom": 1.8,
+}
+
+#: The folder of a run that holds the pre-checks (beside ``初审表/``, which holds forms only).
+PRECHECK_DIR = "系统预审"
+
+_WIDTHS_CM = (3.6, 4.4, 3.2, 4.4)
+_PRECHECK_TITLE = "系统预审（供镇街初审参考，不属初审表内容，不随初审表报送）"
+_RELAXATION_CITE = Citation("000", "附件3 三")
 
 _COMMITMENT = (
     "本公司承诺：自本项目建设期内和竣工验收之日起 5 年内遇政府征收或收购，"
@@ -86,27 +138,27 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     )
     return {
         "企业名称（盖公章）": _text(row.get("enterprise_name"), _text(row.get("holder"))),
-        "法人代表": _text(row.get("legal_rep")),
-        "联系人": _text(row.get("contact")),
+        "法人代表": _text(row.get("legal_rep"), HINTS["法人代表"]),
+        "联系人": _text(row.get("contact"), HINTS["联系人"]),
         "拟上项目名称": _text(row.get("project_name")),
         "项目总投资": f"{investment} 万元",
         "固定资产投资强度": f"{intensity} 万元/亩",
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
-            f"1.土地面积：{_form_number(row.get('land_mu'))} 亩　"
-            f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米　"
-            f"3.容积率：{_form_number(row.get('far'))}　"
+            f"1.土地面积：{_form_number(row.get('land_mu'))} 亩\n"
+            f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米\n"
+            f"3.容积率：{_form_number(row.get('far'))}\n"
             f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
         ),
         "项目实施后": (
-            f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米　"
-            f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩　"
+            f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米\n"
+            f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩\n"
             f"3.容积率：{_form_number(row.get('far_after'))}"
         ),
         "项目建设内容": _text(row.get("content")),
-        "企业承诺": f"{_COMMITMENT}\n法人代表签字（盖章）：　　　　　　　时间：",
-        "镇人民政府、街道办事处审核意见": f"\n\n{_TOWNSHIP_SIGN}",
+        "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",
+        "镇人民政府、街道办事处审核意见": f"\n\n\n{_TOWNSHIP_SIGN}",
     }
 
 
@@ -130,15 +182,19 @@ def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) ->
 
 
 def _form_table(doc) -> None:
-    """The empty form: labels written, value cells merged as in 附件3.1."""
+    """The empty form: labels written, value cells merged as in 附件3.1, rows at least
+    :data:`ROW_HEIGHTS_CM` high."""
     table = doc.add_table(rows=len(FORM_ROWS), cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Cm(3.6), Cm(4.4), Cm(3.2), Cm(4.4))
-    for r, labels in enumerate(FORM_ROWS):
-        cells = table.rows[r].cells
-        for c, w in enumerate(widths):
-            cells[c].width = w
+    for r, (labels, height) in enumerate(zip(FORM_ROWS, ROW_HEIGHTS_CM, strict=True)):
+        row = table.rows[r]
+        row.height = Cm(height)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        cells = row.cells
+        for c, w in enumerate(_WIDTHS_CM):
+            cells[c].width = Cm(w)
+            cells[c].vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         if len(labels) == 2:
             for k, label in enumerate(labels):
                 _write_cell(cells[2 * k], label, bold=True, center=True)
@@ -154,40 +210,102 @@ def _fill_table(table, values: Mapping[str, str]) -> None:
             _write_cell(cells[2 * k + 1], values[label])
 
 
-@functools.cache
-def _template() -> bytes:
-    """The blank form as .docx bytes, built once (A4, 宋体, title, table with labels)."""
-    doc = Document()
+def _page_setup(doc) -> None:
+    """A4 portrait, :data:`PAGE` margins, 宋体 11 pt."""
     normal = doc.styles["Normal"]
     normal.font.name = _FONT
     normal.font.size = Pt(11)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(PAGE["width"]), Cm(PAGE["height"])
+    section.left_margin, section.right_margin = Cm(PAGE["left"]), Cm(PAGE["right"])
+    section.top_margin, section.bottom_margin = Cm(PAGE["top"]), Cm(PAGE["bottom"])
+
+
+@functools.cache
+def _template() -> bytes:
+    """The blank form as .docx bytes, built once (A4, 宋体, title, table with labels)."""
+    doc = Document()
+    _page_setup(doc)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(8)
     _set_font(title.add_run(FORM_TITLE), 16, bold=True)
     _form_table(doc)
-    doc.add_paragraph()
+    after = doc.add_paragraph()  # a document ends with a paragraph; kept small to stay on 1 page
+    after.paragraph_format.space_before = Pt(4)
+    after.paragraph_format.space_after = Pt(0)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _precheck(doc, row: Mapping[str, Any]) -> None:
-    """Second page: the system's pre-check (not part of the form)."""
+def _relaxation_note(row: Mapping[str, Any]) -> str:
+    """The note under the form for a 印染化工电镀 涉改 enterprise (empty otherwise)."""
+    relax = _text(row.get("relaxation"))
+    if not relax:
+        return ""
+    sector = relax.split("：", 1)[0]
+    text = (
+        f"注：申请企业为{sector}，相关要求可适当放宽，"
+        f"具体以区工业用地二次开发联席会议审议明确为准{_RELAXATION_CITE}。"
+    )
+    meeting = _text(row.get("meeting_review"))
+    if meeting:
+        text += f"提交联席会议审议放宽的事项：{meeting}。"
+    return text
+
+
+def build_form(row: Mapping[str, Any]) -> DocxDocument:
+    """The 初审表 of one candidate or application as a python-docx ``Document`` (the form only).
+
+    Parameters
+    ----------
+    row
+        One row of :func:`landgov.far.zengrong.check_applications` (or ``check_parcels``):
+        ``enterprise_name``, ``legal_rep``, ``contact``, ``project_name``, ``investment_wan``,
+        ``investment_per_mu_wan``, ``township``, ``parcel_id``, ``industry_name``,
+        ``industry_code``, ``land_mu``, ``floor_area_m2`` (real), ``far``,
+        ``tax_per_mu_now_wan``, ``added_floor_m2``, ``tax_per_mu_after_wan``, ``far_after``,
+        ``content``; optional ``relaxation`` and ``meeting_review`` for the 涉改 note.
+    """
+    doc = Document(io.BytesIO(_template()))
+    _fill_table(doc.tables[0], _field_values(row))
+    note = _relaxation_note(row)
+    if note:
+        _set_font(doc.paragraphs[-1].add_run(note), 9)
+    return doc
+
+
+def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
+    """The system's pre-check of one row, a separate document (not part of the form).
+
+    Returns ``None`` when the row carries no verdicts and no overall outcome.
+    """
     verdicts = row.get("verdicts") or ()
     if not verdicts and is_missing(row.get("zengrong")):
-        return
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    head = doc.add_paragraph()
-    _set_font(head.add_run("附：系统预审（供镇街初审参考，不属初审表内容）"), 12, bold=True)
+        return None
+    doc = Document()
+    _page_setup(doc)
+    head = doc.add_paragraph().add_run(_PRECHECK_TITLE)
+    _set_font(head, 12, bold=True)
+    who = _text(row.get("enterprise_name"), _text(row.get("holder")))
+    key = "　".join(
+        x
+        for x in (
+            _text(row.get("application_id")),
+            f"宗地代码 {_text(row.get('parcel_id'))}",
+            who,
+            _text(row.get("project_name")),
+        )
+        if x
+    )
+    _set_font(doc.add_paragraph().add_run(key), 10.5)
     summary = doc.add_paragraph()
     text = f"总体结论：{_text(row.get('zengrong'))}。{_text(row.get('zengrong_reason'))}"
     _set_font(summary.add_run(text), 10.5)
-    if not is_missing(row.get("relaxation")):
+    if not is_missing(row.get("relaxation")) and _text(row.get("relaxation")):
         _set_font(doc.add_paragraph().add_run(f"提示：{row['relaxation']}"), 10.5)
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -202,24 +320,6 @@ def _precheck(doc, row: Mapping[str, Any]) -> None:
         f"核查日期：{_text(row.get('as_of'))}；产业目录版本：{_text(row.get('catalogue_edition'))}"
     )
     _set_font(doc.add_paragraph().add_run(meta), 9)
-
-
-def build_form(row: Mapping[str, Any]) -> Document:
-    """The 初审表 of one candidate or application as a python-docx ``Document``.
-
-    Parameters
-    ----------
-    row
-        One row of :func:`landgov.far.zengrong.check_applications` (or ``check_parcels``):
-        ``enterprise_name``, ``legal_rep``, ``contact``, ``project_name``, ``investment_wan``,
-        ``investment_per_mu_wan``, ``township``, ``parcel_id``, ``industry_name``,
-        ``industry_code``, ``land_mu``, ``floor_area_m2``, ``far``, ``tax_per_mu_now_wan``,
-        ``added_floor_m2``, ``tax_per_mu_after_wan``, ``far_after``, ``content``; optional
-        ``verdicts``, ``zengrong``, ``zengrong_reason`` for the pre-check page.
-    """
-    doc = Document(io.BytesIO(_template()))
-    _fill_table(doc.tables[0], _field_values(row))
-    _precheck(doc, row)
     return doc
 
 
@@ -234,11 +334,24 @@ def safe_filename(text: str, *, max_chars: int = 80) -> str:
     return name
 
 
-def write_form(row: Mapping[str, Any], path: str | Path) -> Path:
-    """Write one 初审表 to ``path`` (.docx); parent folders are created."""
+def write_form(
+    row: Mapping[str, Any], path: str | Path, *, precheck_to: str | Path | None = None
+) -> Path:
+    """Write one 初审表 to ``path`` (.docx); parent folders are created.
+
+    With ``precheck_to``, the row's pre-check (:func:`build_precheck`) is written there too
+    (when the row has verdicts). Returns the form's path.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     build_form(row).save(str(path))
+    if precheck_to is None:
+        return path
+    check = build_precheck(row)
+    if check is not None:
+        extra = Path(precheck_to)
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        check.save(str(extra))
     return path
 
 
@@ -254,6 +367,7 @@ def write_forms(
     *,
     township: str | None = None,
     only: Sequence[str] | None = None,
+    precheck_dir: str | Path | None = None,
 ) -> list[Path]:
     """Write one 初审表 per row into ``out_dir/<镇街>/`` (batch mode for a township).
 
@@ -265,11 +379,14 @@ def write_forms(
         Only rows of this township.
     only
         Only rows whose ``zengrong`` is one of these (e.g. ``("可申报", "待核实")``).
+    precheck_dir
+        Also write each row's pre-check to ``precheck_dir/<镇街>/<name>_系统预审.docx``, a
+        folder tree apart from the forms (none when not given).
 
     Returns
     -------
     list of Path
-        The files written, in row order.
+        The forms written, in row order (pre-checks are not listed).
     """
     out = Path(out_dir)
     frame = rows
@@ -287,5 +404,8 @@ def write_forms(
             path = folder / f"{stem}_{k}.docx"
             k += 1
         used.add(path)
-        written.append(write_form(row, path))
+        extra = None
+        if precheck_dir is not None:
+            extra = Path(precheck_dir) / folder.name / f"{path.stem}_系统预审.docx"
+        written.append(write_form(row, path, precheck_to=extra))
     return written

@@ -2,9 +2,11 @@
 
 One row per candidate (each application, then each screened plot that is not 不可申报), one
 column per condition (scope, cap, 条件1–8) with its status, the overall verdict and its reason,
-what is missing, and the 印染化工电镀 relaxation flag [000 附件3 三]. Chinese headers, a frozen
-header row, filters and fitted widths come from :func:`landgov.reports.excel.write_sheet`, which
-adds the sheet to an existing workbook without touching its other sheets. For packets of at
+what is missing, and the 印染化工电镀 relaxation flag [000 附件3 三] with the conditions a 涉改
+enterprise leaves to the meeting (``meeting_review``: 待核实（提交联席会议审议）). Chinese
+headers, a frozen header row, filters and fitted widths come from
+:func:`landgov.reports.excel.write_sheet`, which adds the sheet to an existing workbook without
+touching its other sheets. For packets of at
 most :data:`DECORATE_LIMIT` rows (a meeting's worth) status cells are coloured by conditional
 formatting (不符合 red, 待核实 amber, 待承诺 blue) and carry their reasons as cell comments;
 larger packets (a whole county's screening) skip this second pass, which re-opens the workbook,
@@ -55,6 +57,7 @@ PACKET_COLUMNS: dict[str, str] = {
     "zengrong_reason": "结论说明",
     "missing": "待核实事项",
     "relaxation": "联席会议放宽提示",
+    "meeting_review": "提交联席会议审议放宽事项",
     "catalogue_edition": "产业目录版本",
     "as_of": "核查日期",
 }

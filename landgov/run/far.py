@@ -7,7 +7,9 @@ the notebook). Outputs in ``out_dir``:
   one field per condition and the overall verdict (``docs/schema.md``, section *far*);
 - layer ``far_applications`` of ``landgov.gpkg``: one row per application (when given);
 - sheet 增容审查 of ``landgov.xlsx`` (other sheets kept): the joint-meeting packet;
-- ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms;
+- ``初审表/<镇街>/<编号>_<企业>.docx``: the first-review forms (the form only, one A4 page);
+- ``系统预审/<镇街>/<编号>_<企业>_系统预审.docx``: the system pre-check of each form, for the
+  township's reference, apart from the forms so that they print and file as they are;
 - section ``far`` of ``manifest.json``: inputs with checksums and row counts, profile, as-of
   date, counts and timings (the schema every command writes, ``docs/schema.md``).
 
@@ -60,7 +62,7 @@ from landgov.io import (
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.policy import Profile, load_profile
-from landgov.reports.chushen import write_forms
+from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import Written, write_sheet
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, write_packet
@@ -71,13 +73,14 @@ __all__ = ["FarRun", "run_far"]
 #: Columns of layer ``far``, in order (see docs/schema.md).
 FAR_LAYER_COLUMNS = [
     "parcel_id", "township", "holder", "uscc", "enterprise_name", "industry_code",
-    "land_area_m2", "land_mu", "floor_area_m2", "far", "far_source", "far_note", "n_buildings",
+    "land_area_m2", "land_mu", "floor_area_m2", "floor_area_far_m2", "far", "far_minimum",
+    "far_source", "far_note", "n_buildings",
     "building_coverage", "below_coverage_min", "raster_floor_area_m2", "built_cover",
     "far_floor", "far_floor_gb2002", "far_floor_note", "far_gap_floor", "below_floor",
     "far_target", "far_gap_target", "far_pilot", "headroom_m2", "headroom_target_m2",
     "headroom_reason", "tax_per_mu_now_wan", "planned_use", "inside_control_line",
     "demolition_plans", "special_zone", *CONDITIONS, "zengrong", "zengrong_reason", "missing",
-    "relaxation", "candidate", "catalogue_edition", "as_of",
+    "relaxation", "meeting_review", "candidate", "catalogue_edition", "as_of",
     *(f"{c}_note" for c in CONDITIONS),
 ]  # fmt: skip
 
@@ -152,13 +155,21 @@ def _write_forms(
     township: str | None,
 ) -> list[Path]:
     apps, screened = run_rows
-    folder = out / FORMS_DIR
+    folder, checks = out / FORMS_DIR, out / PRECHECK_DIR
     written: list[Path] = []
     if mode in {"all", "applications"} and apps is not None and len(apps):
-        written += write_forms(apps, folder / "申请", township=township)
+        written += write_forms(
+            apps, folder / "申请", township=township, precheck_dir=checks / "申请"
+        )
     if mode in {"all", "candidates"}:
         only = (Eligibility.ELIGIBLE.value, Eligibility.UNKNOWN.value)
-        written += write_forms(screened, folder / "摸排候选", township=township, only=only)
+        written += write_forms(
+            screened,
+            folder / "摸排候选",
+            township=township,
+            only=only,
+            precheck_dir=checks / "摸排候选",
+        )
     return written
 
 

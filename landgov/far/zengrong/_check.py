@@ -32,7 +32,7 @@ from landgov.far.zengrong._facts import (
     _relaxation,
     _tax_per_mu_now,
 )
-from landgov.far.zengrong._outcome import _evaluate, overall
+from landgov.far.zengrong._outcome import _evaluate, meeting_items, overall
 from landgov.ids import normalize_uscc
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
@@ -41,6 +41,10 @@ from landgov.verdict import Verdict
 
 def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
     status, reason = overall(verdicts)
+    # only a row the meeting can still take: with another failure it is 不可申报 all the same
+    meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
+    if meeting:
+        relax += "；提交审议放宽：" + "、".join(meeting)
     row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
     row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
     missing: list[str] = []
@@ -51,6 +55,7 @@ def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
         "zengrong_reason": reason,
         "missing": "、".join(missing),
         "relaxation": relax,
+        "meeting_review": "、".join(meeting),
         "verdicts": tuple(verdicts.values()),
     }
     return row
@@ -101,7 +106,7 @@ class _Context:
     def judge(self, case: _Case) -> dict[str, Any]:
         """One output row: every condition, the overall outcome, any relaxation."""
         relax = _relaxation(case.enterprise, self.sectors)
-        return _row_out(_evaluate(case, self.settings), relax)
+        return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
 
 
 def _context(inputs: ZengrongInputs) -> _Context:
@@ -150,6 +155,7 @@ def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
         ``enterprise_name``, the 容积率 columns of ``far``, floors and headroom, one status
         column per condition (:data:`CONDITIONS`) with ``<condition>_note``, ``zengrong``
         (:class:`Eligibility`), ``zengrong_reason``, ``missing``, ``relaxation``,
+        ``meeting_review`` (conditions left to the joint meeting for a 涉改 enterprise),
         ``special_zone``, ``catalogue_edition``, ``candidate`` (not 不可申报) and ``verdicts``
         (the :class:`~landgov.verdict.Verdict` objects).
     """
@@ -199,24 +205,42 @@ def _float(value: Any) -> float:
     return math.nan if is_missing(value) else float(value)
 
 
+def _applicant_land_mu(ent: Mapping[str, Any] | None, plot_mu: float) -> float:
+    """The land 亩均税收 is measured on: the applicant's declared land (亩), else this plot."""
+    declared = _float(None if ent is None else ent.get("land_mu"))
+    return declared if declared > 0 else plot_mu  # NaN > 0 is False
+
+
 def _after(
-    app: Mapping[str, Any], fact: Mapping[str, Any], ent: Mapping[str, Any] | None
+    app: Mapping[str, Any],
+    fact: Mapping[str, Any],
+    ent: Mapping[str, Any] | None,
+    *,
+    floor_column: str,
 ) -> dict[str, Any]:
-    """Figures after the project: 容积率, 亩均税收, investment intensity (per 亩 of this plot)."""
+    """Figures after the project: 容积率, 亩均税收 before and after, investment intensity.
+
+    容积率 after = (``floor_column`` of the plot + added floor area) / plot land, on the floor
+    area the cap reads (``far.cap_floor_area``). 亩均税收 before and after share one denominator,
+    the applicant's land (:func:`_applicant_land_mu`): a 零土地 project adds no land, so the two
+    figures differ by the tax only. 固定资产投资强度 is per 亩 of the plot the project is built on.
+    """
     area = _float(fact.get("land_area_m2"))
     land = area if area > 0 else math.nan
     land_mu = land / M2_PER_MU
-    floor_after = _float(fact.get("floor_area_m2")) + _float(app.get("added_floor_m2"))
+    floor_after = _float(fact.get(floor_column)) + _float(app.get("added_floor_m2"))
+    tax_mu = _applicant_land_mu(ent, land_mu)
 
-    def per_mu(x: Any) -> float:
-        return _float(x) / land_mu if land_mu > 0 else math.nan
+    def per(x: Any, mu: float) -> float:
+        return _float(x) / mu if mu > 0 else math.nan
 
     return {
         "far_after": floor_after / land,
         "floor_area_after_m2": floor_after,
-        "tax_per_mu_now_wan": _tax_per_mu_now(ent, land_mu),
-        "tax_per_mu_after_wan": per_mu(app.get("tax_after_wan")),
-        "investment_per_mu_wan": per_mu(app.get("fixed_investment_wan")),
+        "tax_land_mu": tax_mu,
+        "tax_per_mu_now_wan": _tax_per_mu_now(ent, tax_mu),
+        "tax_per_mu_after_wan": per(app.get("tax_after_wan"), tax_mu),
+        "investment_per_mu_wan": per(app.get("fixed_investment_wan"), land_mu),
     }
 
 
@@ -252,10 +276,12 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         Index of ``applications``, geometry of the parcel applied for (None when the parcel is
         not found, every check then 待核实): the columns of :func:`check_parcels` plus
         ``application_id``, ``project_name``, the application figures, ``far_after``,
-        ``floor_area_after_m2``, ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and
-        ``investment_per_mu_wan`` (万元/亩).
+        ``floor_area_after_m2``, ``tax_land_mu`` (the applicant's land 亩均税收 is measured
+        on, 亩), ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and ``investment_per_mu_wan``
+        (万元/亩).
     """
     ctx = _context(inputs)
+    floor_column = str(inputs.profile.value("far.cap_floor_area"))
     parcels = inputs.parcels
     where = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
     where = where[~where.index.duplicated()]
@@ -267,7 +293,7 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
         fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
-        after = _after(app, fact, ent)
+        after = _after(app, fact, ent, floor_column=floor_column)
         found = _records_for(ctx.records, uscc, pid)
         row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
         rows.append(row | after)

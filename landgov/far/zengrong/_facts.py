@@ -15,7 +15,7 @@ from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
 from landgov.core.vocab import ViolationCategory
-from landgov.far.ratio import far_floors, headroom
+from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     _Record,
 )
@@ -184,14 +184,14 @@ def _prepare(
     )
     room = headroom(
         far["land_area_m2"],
-        far["floor_area_m2"],
+        floor_area_for(far, "cap", profile=profile),
         cap=float(profile.value("zengrong.far_cap")),
         target=float(profile.value("far.renewal_target")),
     )
     facts = pd.concat(
         [
             far,
-            far_floors(far["far"], industry, profile=profile),
+            far_floors(far["far_minimum"], industry, profile=profile),
             room,
             _overlay_facts(
                 parcels,

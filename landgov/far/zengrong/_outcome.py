@@ -1,7 +1,16 @@
-"""Putting the conditions together: one verdict per condition, and the overall outcome."""
+"""Putting the conditions together: one verdict per condition, and the overall outcome.
+
+印染化工电镀 [000 附件3 三, last paragraph]: 「涉及印染化工电镀涉改企业二次开发项目相关要求可适当
+放宽，具体以区工业用地二次开发联席会议审议明确为准」. For a 涉改 enterprise (``reform_sector`` in
+``zengrong.relaxation_sectors``) a failed requirement named in ``zengrong.relaxable_rules`` is
+not 不符合 but 待核实 with the joint meeting's review as the missing input (:data:`MEETING_REVIEW`):
+the meeting decides, landgov does not relax anything itself. Requirements outside that list
+(scope, the cap, records, safety, the catalogue …) still fail.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 
 from landgov.core.vocab import Eligibility
@@ -25,6 +34,9 @@ from landgov.far.zengrong._conditions import (
 from landgov.far.zengrong._scope import _cap, _scope
 from landgov.verdict import Citation, Status, Verdict, combine
 
+#: The missing input of a requirement a 涉改 enterprise fails but the joint meeting may relax.
+MEETING_REVIEW = "区工业用地二次开发联席会议审议（涉改企业放宽）"
+
 # ---------------------------------------------------------------------------------------------
 # Putting the conditions together
 
@@ -46,7 +58,27 @@ def _compose(key: str, subs: list[Verdict]) -> Verdict:
     return Verdict(f"zengrong.{key}", status, reason, citation, values, tuple(missing))
 
 
-def _evaluate(case: _Case, s: _Settings) -> dict[str, Verdict]:
+def _relax(verdict: Verdict, s: _Settings) -> Verdict:
+    """A relaxable failed requirement of a 涉改 enterprise: 待核实, for the joint meeting."""
+    rules = s.value("relaxable_rules")
+    if verdict.status is not Status.FAIL or verdict.rule_id.removeprefix("zengrong.") not in rules:
+        return verdict
+    reason = (
+        f"{verdict.reason}；涉改企业该项要求可适当放宽，提交区工业用地二次开发联席会议审议"
+        f" {s.cite('relaxable_rules')}"
+    )
+    return dataclasses.replace(
+        verdict,
+        status=Status.UNKNOWN,
+        reason=reason,
+        values={**verdict.values, "放宽前判定": Status.FAIL.value},
+        missing=(*verdict.missing, MEETING_REVIEW),
+    )
+
+
+def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Verdict]:
+    """One verdict per condition; with ``relax`` (a 涉改 enterprise) relaxable failures are
+    待核实 for the joint meeting (:func:`_relax`)."""
     parts: dict[str, Callable[[], list[Verdict]]] = {
         "scope": lambda: _scope(case, s),
         "cap": lambda: [_cap(case, s)],
@@ -59,14 +91,27 @@ def _evaluate(case: _Case, s: _Settings) -> dict[str, Verdict]:
         "cond7": lambda: _cond7(case),
         "cond8": lambda: _cond8(case),
     }
-    return {key: _compose(key, make()) for key, make in parts.items()}
+    out = {}
+    for key, make in parts.items():
+        subs = make()
+        if relax:
+            subs = [_relax(v, s) for v in subs]
+        out[key] = _compose(key, subs)
+    return out
+
+
+def meeting_items(verdicts: Mapping[str, Verdict]) -> list[str]:
+    """The conditions left to the joint meeting's review (relaxable requirements not met)."""
+    return [CONDITION_LABELS[k] for k, v in verdicts.items() if MEETING_REVIEW in v.missing]
 
 
 def overall(verdicts: Mapping[str, Verdict]) -> tuple[Eligibility, str]:
     """Overall outcome and its reason.
 
     Any 不符合 → 不可申报 (the failing conditions named); else any 待核实 → 待核实 (what is
-    missing); else 可申报, with any 待承诺 document steps listed.
+    missing; 「待核实（提交联席会议审议）」 first when a 涉改 enterprise misses only requirements
+    the meeting may relax, :func:`meeting_items`); else 可申报, with any 待承诺 document steps
+    listed.
     """
     status = combine(verdicts.values())
     fails = [k for k, v in verdicts.items() if v.status is Status.FAIL]
@@ -77,7 +122,18 @@ def overall(verdicts: Mapping[str, Verdict]) -> tuple[Eligibility, str]:
         missing: list[str] = []
         for v in verdicts.values():
             missing += [m for m in v.missing if m not in missing]
-        return Eligibility.UNKNOWN, "待核实：" + "、".join(missing)
+        meeting = meeting_items(verdicts)
+        if not meeting:
+            return Eligibility.UNKNOWN, "待核实：" + "、".join(missing)
+        text = (
+            "待核实（提交联席会议审议）：涉改企业未满足的可放宽要求 "
+            + "、".join(meeting)
+            + "，以区工业用地二次开发联席会议审议明确为准"
+        )
+        rest = [m for m in missing if m != MEETING_REVIEW]
+        if rest:
+            text += "；另待核实：" + "、".join(rest)
+        return Eligibility.UNKNOWN, text
     pending = [CONDITION_LABELS[k] for k, v in verdicts.items() if v.status is Status.PENDING]
     text = "各项条件符合"
     if pending:

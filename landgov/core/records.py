@@ -148,6 +148,18 @@ class RecordRule:
     window_years: int | None = None
     rectification_clears: bool = True
 
+    def every_severity(self) -> RecordRule:
+        """The same rule with every severity counting for the categories it covers."""
+        every = frozenset(SEVERITIES)
+        wide = (
+            every
+            if isinstance(self.severities, frozenset)
+            else dict.fromkeys(self.severities, every)
+        )
+        return RecordRule(
+            wide, window_years=self.window_years, rectification_clears=self.rectification_clears
+        )
+
     def covered(self, category: str | None) -> frozenset[str]:
         """The severities that count for ``category`` (empty: the category does not count)."""
         if isinstance(self.severities, frozenset):

@@ -15,7 +15,7 @@ from landgov.core.records import (
     judge,
     window_start,
 )
-from landgov.core.vocab import CatalogueClass, ViolationCategory
+from landgov.core.vocab import SEVERITIES, CatalogueClass, ViolationCategory
 from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.far.zengrong._case import (
     _APP,
@@ -145,9 +145,10 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
         return _v("cond1.building", Status.UNKNOWN, reason, cite, values=values, missing=missing)
     lesser = [] if cite.official else _lesser(mine, rule, s)
     if lesser:
+        named = "、".join(x for x in SEVERITIES if x in severities)
         reason = (
             f"有未整改的违法建设记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
-            f"「严重违建」未界定，按 {'、'.join(sorted(severities))} 认定为项目默认，"
+            f"「严重违建」未界定，按 {named} 认定为项目默认，"
             "不据此判为符合"
         )
         missing = ("区级认定：上述违法建设记录是否属「严重违建」",)

@@ -138,6 +138,7 @@ def test_violations_by_parcel_and_by_enterprise(profile):
             "category": ["安全", "违法建设", "环保"],
             "severity": ["重大", "一般", "重大"],
             "record_date": ["2023-05-01", "2023-06-01", "2025-01-01"],
+            "rectified": ["未整改", "否", "未整改"],
         }
     )
     got = check_violations(
@@ -367,6 +368,7 @@ def inventory():
             "category": ["环保"],
             "severity": ["较大"],
             "record_date": ["2023-01-01"],
+            "rectified": ["未整改"],
         }
     )
     return parcels, enterprises, pairs, compliance

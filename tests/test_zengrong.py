@@ -190,8 +190,10 @@ def test_major_environmental_record_11_months_fails_13_months_does_not(profile):
     assert recent["cond3"] == Status.FAIL
     old = _check(profile, app={}, compliance=_compliance([_record(395)])).iloc[0]
     assert old["cond3"] == Status.PASS
+    # a 一般 环保 record: only 重大 counts under the profile's reading of 「重大」, which is a
+    # project default (official = false), so no 符合 rests on it: 待核实
     minor = _check(profile, app={}, compliance=_compliance([_record(30, severity="一般")]))
-    assert minor.iloc[0]["cond3"] == Status.PASS
+    assert minor.iloc[0]["cond3"] == Status.UNKNOWN
 
 
 def test_record_without_date_is_unknown(profile):

@@ -3,16 +3,25 @@
 Categories are the ones the seeds name for problem plots: 安全、环保、质量、能耗、消防、税收
 [001 三(一)1] and 违法用地、违法建设、无照经营 [002 三(一)2]. Records attach to an enterprise
 (统一社会信用代码) or to a parcel (宗地代码); one with neither cannot be used.
+
+Rectification (整改情况: 是/否, 已整改/未整改/整改中 …; 整改完成日期) is what decides whether a
+record still counts (:mod:`landgov.core.records`): the reader normalises the status to
+已整改/未整改, keeps an unrecognised status as unknown with a warning, and says so when the
+table has no rectification column at all (every record's status is then unknown, and the
+checks that depend on it give 待核实).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.dates import parse_date
 from landgov.core.problems import ReadResult, Severity
+from landgov.core.records import Rectification
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.ids import USCCStatus
 from landgov.io._codes import add_uscc_status, uscc_problem
@@ -67,6 +76,65 @@ def _normalise_severities(table: _ParsedTable) -> None:
             )
 
 
+def _normalise_rectification(table: _ParsedTable) -> None:
+    """整改情况 → 已整改/未整改 (None: unknown); warn on what cannot be read or disagrees."""
+    frame = table.frame
+    if "rectified" not in table.columns and "rectified_date" not in table.columns:
+        table.log.add(
+            "表中没有整改情况（是否整改）和整改完成日期列：各记录是否已整改未知，"
+            "依赖整改情况的判定（治理清单违法违规、增容条件1「无严重违建」）为待核实",
+            field="整改情况",
+            action="补充「整改情况」（已整改/未整改）和「整改完成日期」两列后重新运行",
+            severity=Severity.WARNING,
+        )
+    given = frame["rectified"].tolist()
+    status = [Rectification.parse(v) for v in given]
+    frame["rectified"] = pd.Series(
+        [None if s is None else s.value for s in status], index=frame.index, dtype="str"
+    )
+    dates = zip(frame["rectified_date"].tolist(), frame["record_date"].tolist(), strict=True)
+    for pos, (text, state, (done, seen)) in enumerate(zip(given, status, dates, strict=True)):
+        if table.reasons[pos] is None:
+            _check_rectification(table, pos, text, state, (parse_date(done), parse_date(seen)))
+
+
+def _check_rectification(
+    table: _ParsedTable,
+    pos: int,
+    text: object,
+    state: Rectification | None,
+    dates: tuple[dt.date | None, dt.date | None],
+) -> None:
+    done, seen = dates
+    if state is None and not is_missing(text):
+        table.note(
+            pos,
+            f"无法识别的整改情况「{text}」，按整改情况未知处理（相关判定为待核实）",
+            field="rectified",
+            value=text,
+            action="改为「已整改」或「未整改」（也可写 是/否），已整改的填整改完成日期",
+            severity=Severity.WARNING,
+        )
+    if state is Rectification.OPEN and done is not None:
+        table.note(
+            pos,
+            f"整改情况为未整改，但填有整改完成日期 {done}：按未整改处理",
+            field="rectified_date",
+            value=str(done),
+            action="核实是否已整改：已整改的改为「已整改」，整改期限不要填在本列",
+            severity=Severity.WARNING,
+        )
+    elif done is not None and seen is not None and done < seen:
+        table.note(
+            pos,
+            f"整改完成日期 {done} 早于记录日期 {seen}",
+            field="rectified_date",
+            value=str(done),
+            action="核对两个日期",
+            severity=Severity.WARNING,
+        )
+
+
 def _check_targets(table: _ParsedTable) -> None:
     """Validate codes; a record needs a valid USCC or a 宗地代码 to attach to."""
     raw, statuses = add_uscc_status(table.frame)
@@ -116,8 +184,9 @@ def read_compliance(
         ``data``: ``uscc``, ``uscc_status``, ``parcel_id``, ``category`` (one of
         :data:`CATEGORIES`; an unknown category is kept as written, with a warning),
         ``category_given``, ``severity`` (一般/较大/重大; 严重 → 重大; unknown → missing with a
-        problem), ``record_date``, ``description``, ``source_row``. Records with no category,
-        or with neither a valid USCC nor a 宗地代码, go to ``rejected``.
+        problem), ``record_date``, ``description``, ``rectified`` (已整改/未整改; unknown →
+        missing, with a warning), ``rectified_date`` (整改完成日期), ``source_row``. Records
+        with no category, or with neither a valid USCC nor a 宗地代码, go to ``rejected``.
 
     Raises
     ------
@@ -130,4 +199,5 @@ def read_compliance(
     _check_targets(table)
     _normalise_categories(table)
     _normalise_severities(table)
+    _normalise_rectification(table)
     return table.result()

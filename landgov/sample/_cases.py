@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,7 @@ def _cases() -> list[Case]:
         Case("allocated", "划拨用地（不属国有出让）", lambda p: p["right_type"] == "划拨"),
         Case("planning", "规划用途已非工业用地", lambda p: p["planned_use"] != "工业用地"),
         Case("clean_a", "各项条件齐备", lambda p: mu(p) > 20),
-        Case("clean_b", "两年前曾有重大违法建设记录（已超过一年）", lambda p: mu(p) > 20),
+        Case("clean_b", "两年前曾有重大违法建设记录，一年多前已整改", lambda p: mu(p) > 20),
     ]
 
 
@@ -207,6 +208,42 @@ def application_table(
     return pd.DataFrame(rows)
 
 
+#: Records the application scenarios need: (category, severity, days before as_of, days of
+#: 整改 after the record or None when still open).
+_SPECIAL_RECORDS = {
+    "recent_violation": ("环保", "重大", 95, None),
+    "clean_b": ("违法建设", "重大", 760, 120),
+}
+
+
+def _rectification(
+    records: list[tuple[Any, Any, Any, Any]], *, as_of: np.datetime64
+) -> list[tuple[str | None, object]]:
+    """整改情况 and 整改完成日期 per record: old records mostly rectified, recent ones mostly open.
+
+    Drawn from a generator of its own so the records, and everything drawn after them, stay
+    what they were before rectification was added. A few records leave the status blank
+    (unknown: screening says 待核实 for them).
+    """
+    rng = np.random.default_rng(len(records))
+    out: list[tuple[str | None, object]] = []
+    for *_, days in records:
+        age = int(days)
+        u = rng.random()
+        if u < 0.05:
+            out.append((None, None))
+        elif u < (0.35 if age < 365 else 0.85):
+            took = int(rng.integers(7, max(8, min(age, 240))))
+            out.append(("已整改", _day_before(as_of, age - took)))
+        else:
+            out.append(("未整改", None))
+    return out
+
+
+def _day_before(as_of: np.datetime64, days: int) -> object:
+    return (as_of - days * _DAY).astype("datetime64[D]").item()
+
+
 def compliance_table(
     rng: np.random.Generator,
     ent: pd.DataFrame,
@@ -215,7 +252,10 @@ def compliance_table(
     *,
     as_of: np.datetime64,
 ) -> pd.DataFrame:
-    """违法违规记录: random records plus the ones the application scenarios need."""
+    """违法违规记录: random records plus the ones the application scenarios need.
+
+    Each record has 整改情况 (已整改/未整改, a few blank) and 整改完成日期 for rectified ones.
+    """
     applicants = {eid for _, _, eid in chosen}
     pool = np.setdiff1d(ent.index.to_numpy(), np.array(sorted(applicants), dtype=np.int64))
     n = max(30, round(0.015 * len(ent)))
@@ -226,15 +266,20 @@ def compliance_table(
     recent = rng.random(len(who)) < 0.45
     age = np.where(recent, rng.integers(10, 360, len(who)), rng.integers(370, 1800, len(who)))
     records = list(zip(who, cat, sev, age, strict=True))
-    special = {"recent_violation": ("环保", "重大", 95), "clean_b": ("违法建设", "重大", 760)}
+    fixes = _rectification(records, as_of=as_of)
     for case, _, eid in chosen:
-        if case.key in special:
-            records.append((eid, *special[case.key]))
+        if case.key in _SPECIAL_RECORDS:
+            kind, level, days, took = _SPECIAL_RECORDS[case.key]
+            records.append((eid, kind, level, days))
+            fixes.append(
+                ("未整改", None) if took is None else ("已整改", _day_before(as_of, days - took))
+            )
     grade_d = np.flatnonzero((ent["grade_given"] == "D").to_numpy())
     if len(grade_d):
         records.append((int(ent.index[grade_d[0]]), "安全", "重大", 150))
+        fixes.append(("未整改", None))
     rows = []
-    for eid, c, s, a in records:
+    for (eid, c, s, a), (status, fixed) in zip(records, fixes, strict=True):
         texts = COMPLIANCE_TEXT[str(c)]
         rows.append(
             {
@@ -242,8 +287,10 @@ def compliance_table(
                 "宗地代码": first_parcel[eid] if rng.random() < 0.6 else "",
                 "问题类别": str(c),
                 "严重程度": str(s),
-                "记录日期": (as_of - int(a) * _DAY).astype("datetime64[D]").item(),
+                "记录日期": _day_before(as_of, int(a)),
                 "问题描述": texts[int(rng.integers(0, len(texts)))],
+                "整改情况": status,
+                "整改完成日期": fixed,
             }
         )
     out = pd.DataFrame(rows).sort_values(["记录日期", "统一社会信用代码"], kind="stable")

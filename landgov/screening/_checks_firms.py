@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import format_number, is_missing, numeric_column
+from landgov.core.records import (
+    Judgement,
+    RecordRule,
+    Standing,
+    ViolationRecord,
+    describe,
+    judge,
+    records_from_frame,
+)
 from landgov.core.vocab import SEVERITIES
+from landgov.ids import normalize_uscc
 from landgov.policy import Profile
 from landgov.screening._common import (
     _EPS,
@@ -22,7 +32,6 @@ from landgov.screening._common import (
     _as_timestamp,
     _below,
     _col,
-    _dates,
     _Firms,
     _series,
     _unknown_all,
@@ -156,36 +165,32 @@ def _low_eff_verdict(
 
 
 def _attach_records(
-    parcels: pd.DataFrame,
-    compliance: pd.DataFrame,
-    links: pd.Series,
-    as_of: pd.Timestamp | None,
-) -> dict[Any, list[tuple[str, str]]]:
-    """(category, severity) records per parcel index: by parcel_id, else by the firm's plots."""
-    recs = compliance.copy()
-    if as_of is not None and "record_date" in recs.columns:
-        when = _dates(recs, "record_date")
-        recs = recs[when.isna() | (when <= as_of)]
-    by_pid: dict[Any, list[tuple[str, str]]] = {}
-    by_uscc: dict[Any, list[tuple[str, str]]] = {}
-    pid = _col(recs, "parcel_id")
-    uscc = _col(recs, "uscc")
-    cats = _col(recs, "category").astype("object")
-    sevs = _col(recs, "severity").astype("object")
-    for p, u, cat, sev in zip(pid, uscc, cats, sevs, strict=True):
-        rec = ("未注明" if is_missing(cat) else str(cat), "未注明" if is_missing(sev) else str(sev))
-        if not is_missing(p):
-            by_pid.setdefault(p, []).append(rec)
-        elif not is_missing(u):
-            by_uscc.setdefault(u, []).append(rec)
-    out: dict[Any, list[tuple[str, str]]] = {}
+    parcels: pd.DataFrame, compliance: pd.DataFrame, links: pd.Series
+) -> dict[Any, list[ViolationRecord]]:
+    """Records per parcel index: by ``parcel_id``, else by the firm's plots (via ``links``)."""
+    by_pid: dict[str, list[ViolationRecord]] = {}
+    by_uscc: dict[str, list[ViolationRecord]] = {}
+    for rec in records_from_frame(compliance):
+        if rec.parcel_id is not None:
+            by_pid.setdefault(rec.parcel_id, []).append(rec)
+        elif rec.uscc:
+            by_uscc.setdefault(rec.uscc, []).append(rec)
+    out: dict[Any, list[ViolationRecord]] = {}
     pids = _col(parcels, "parcel_id").tolist()
     for idx, p, usccs in zip(parcels.index, pids, links.tolist(), strict=True):
-        found = list(by_pid.get(p, []))
-        for u in usccs:
+        found = [] if is_missing(p) else list(by_pid.get(str(p).strip(), []))
+        for u in dict.fromkeys(normalize_uscc(u) for u in usccs):
             found += by_uscc.get(u, [])
         out[idx] = found
     return out
+
+
+def _violation_rule(profile: Profile) -> RecordRule:
+    floor = SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
+    window = int(profile.value("screening.violation_window_years"))
+    return RecordRule(
+        frozenset(SEVERITIES[floor:]), window_years=window or None, rectification_clears=True
+    )
 
 
 def check_violations(
@@ -196,20 +201,25 @@ def check_violations(
     profile: Profile,
     as_of: dt.date | str | None = None,
 ) -> pd.Series:
-    """Violations (违法违规) recorded on the plot, by category and severity.
+    """Violations (违法违规) on the plot that still stand at ``as_of``.
 
     Categories 安全、环保、质量、能耗、消防、税收 [001 三(一)1] and 违法用地、违法建设、无照经营
-    [002 三(一)2]. A record with a ``parcel_id`` counts on that plot; one with only a ``uscc``
-    counts on every plot of that enterprise (via ``pairs``). Records dated after ``as_of`` are
-    ignored. A record counts when its severity is at least ``screening.violation_min_severity``
-    (一般 < 较大 < 重大; an unrecorded severity counts, and is said so).
+    [002 三(一)2]: 「存在…各类违法违规问题的企业用地」 go on the 治理清单. A record with a
+    ``parcel_id`` counts on that plot; one with only a ``uscc`` counts on every plot of that
+    enterprise (via ``pairs``). Whether one record counts is :func:`landgov.core.records.judge`:
+    severity at least ``screening.violation_min_severity`` (一般 < 较大 < 重大; an unrecorded
+    severity counts when every severity does), recorded on or before ``as_of``, within
+    ``screening.violation_window_years`` (0: no window), and not rectified (整改) on or before
+    ``as_of``. A record whose rectification is unknown makes the plot 待核实 unless another
+    record already puts it on the list.
 
     Without a compliance table every plot is 待核实: no record table is not "no violation".
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``violation``; ``values["records"]`` is a tuple of (category, severity).
+        Verdicts named ``violation``; ``values["records"]`` is a tuple of (category, severity)
+        of the records that count.
     """
     key = "screening.violation_categories"
     citation = profile.citation(key)
@@ -217,40 +227,46 @@ def check_violations(
         return _unknown_all(
             parcels.index,
             Check.VIOLATION,
-            "未提供违法违规记录表，无法判定",
+            "未提供违法违规记录表，无法判定（不按无违法违规记录处理）",
             citation,
-            "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date）",
+            "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date、"
+            "rectified 整改情况、rectified_date 整改完成日期）",
         )
     known = set(profile.value(key))
-    floor = SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
-    when = None if as_of is None else _as_timestamp(as_of)
-    records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs), when)
-    out = []
-    for idx in parcels.index:
-        counted = [
-            (cat, sev)
-            for cat, sev in records[idx]
-            if sev not in SEVERITIES or SEVERITIES.index(sev) >= floor
-        ]
-        out.append(_violation_verdict(counted, known, citation))
+    rule = _violation_rule(profile)
+    day = (_as_timestamp(dt.date.today() if as_of is None else as_of)).date()
+    records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs))
+    out = [
+        _violation_verdict([judge(r, rule=rule, as_of=day) for r in records[idx]], known, citation)
+        for idx in parcels.index
+    ]
     return _series(out, parcels.index, Check.VIOLATION.value)
 
 
-def _violation_verdict(
-    counted: list[tuple[str, str]], known: set[str], citation: Citation
-) -> Verdict:
+def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citation) -> Verdict:
     c = Check.VIOLATION
-    if not counted:
-        return _verdict(c, Status.PASS, "无违法违规记录", citation, values={"records": ()})
-    ranked = [s for _, s in counted if s in SEVERITIES]
-    worst = max(ranked, key=SEVERITIES.index) if ranked else "未注明"
-    parts = [f"{cat}（{sev}）" for cat, sev in counted]
-    other = sorted({cat for cat, _ in counted} - known)
-    reason = f"有违法违规记录 {len(counted)} 条：{'、'.join(parts)}"
-    if other:
-        reason += f"；类别 {'、'.join(other)} 不在配置的类别中，仍计入"
-    values = {"records": tuple(counted), "n_records": len(counted), "worst_severity": worst}
-    return _verdict(c, Status.FAIL, reason, citation, values=values)
+    counted = [j.record for j in judged if j.standing is Standing.COUNTS]
+    unknown = [j for j in judged if j.standing is Standing.UNKNOWN]
+    cleared = sum(j.standing is Standing.CLEARED for j in judged)
+    pairs = tuple((r.category or "未注明", r.severity or "未注明") for r in counted)
+    values: dict[str, Any] = {"records": pairs, "n_records": len(counted), "n_cleared": cleared}
+    if counted:
+        ranked = [s for _, s in pairs if s in SEVERITIES]
+        values["worst_severity"] = max(ranked, key=SEVERITIES.index) if ranked else "未注明"
+        reason = f"有未整改的违法违规记录 {len(counted)} 条：{'、'.join(map(describe, counted))}"
+        other = sorted({cat for cat, _ in pairs} - known)
+        if other:
+            reason += f"；类别 {'、'.join(other)} 不在配置的类别中，仍计入"
+        return _verdict(c, Status.FAIL, reason, citation, values=values)
+    if unknown:
+        items = "、".join(describe(j.record) for j in unknown)
+        missing = list(dict.fromkeys(m for j in unknown for m in j.missing))
+        reason = f"有违法违规记录 {len(unknown)} 条无法确定基准日是否仍存在：{items}"
+        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
+    reason = "无违法违规记录"
+    if judged:
+        reason = f"无基准日仍存在的违法违规记录（{len(judged)} 条记录已整改、超出时限或不计入）"
+    return _verdict(c, Status.PASS, reason, citation, values=values)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.overlay import DemolitionRule
+from landgov.core.records import ViolationRecord as _Record
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
 
@@ -63,17 +64,6 @@ def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Ver
 
 # ---------------------------------------------------------------------------------------------
 # The facts one check needs
-
-
-@dataclass(frozen=True)
-class _Record:
-    """One compliance record, normalised (category 安全/环保/违法建设…, date or None)."""
-
-    uscc: str
-    parcel_id: str | None
-    category: str | None
-    severity: str | None
-    record_date: dt.date | None
 
 
 @dataclass(frozen=True)

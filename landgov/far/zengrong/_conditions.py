@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
 
 from landgov.core.missing import is_missing, parse_yes_no
-from landgov.core.vocab import CatalogueClass
+from landgov.core.records import (
+    Judgement,
+    RecordRule,
+    Standing,
+    describe,
+    judge,
+    window_start,
+)
+from landgov.core.vocab import SEVERITIES, CatalogueClass, ViolationCategory
 from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.far.zengrong._case import (
     _APP,
@@ -81,63 +88,74 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
     return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
 
 
-def _window_start(s: _Settings) -> dt.date:
-    """First day of the record window: the same calendar day ``record_window_years`` earlier."""
-    years = int(s.value("record_window_years"))
-    try:
-        return s.as_of.replace(year=s.as_of.year - years)
-    except ValueError:  # 29 February
-        return s.as_of.replace(year=s.as_of.year - years, day=28)
+def _judged(
+    records: tuple[_Record, ...], rule: RecordRule, s: _Settings
+) -> tuple[list[_Record], list[Judgement], int]:
+    """(records that count, records that may count (待核实), records cleared by 整改)."""
+    judged = [judge(r, rule=rule, as_of=s.as_of) for r in records]
+    counted = [j.record for j in judged if j.standing is Standing.COUNTS]
+    unknown = [j for j in judged if j.standing is Standing.UNKNOWN]
+    return counted, unknown, sum(j.standing is Standing.CLEARED for j in judged)
 
 
-def _split_by_window(
-    records: list[_Record], s: _Settings
-) -> tuple[list[_Record], list[_Record], list[_Record]]:
-    """(within the window, before it, undated); records after ``as_of`` are ignored."""
-    start = _window_start(s)
-    within = [r for r in records if r.record_date and start <= r.record_date <= s.as_of]
-    before = [r for r in records if r.record_date and r.record_date < start]
-    undated = [r for r in records if r.record_date is None]
-    return within, before, undated
+def _missing_of(unknown: list[Judgement]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"违法违规记录：{m}" for j in unknown for m in j.missing))
+
+
+def _lesser(records: tuple[_Record, ...], rule: RecordRule, s: _Settings) -> list[_Record]:
+    """Records that would count if every severity of the rule's categories did.
+
+    Used when the severities come from a project reading (``official = false``): a 符合 may
+    not rest on it alone, so such records make the condition 待核实.
+    """
+    counted, unknown, _ = _judged(records, rule.every_severity(), s)
+    return [*counted, *(j.record for j in unknown)]
 
 
 def _serious_building(case: _Case, s: _Settings) -> Verdict:
+    """「无严重违建」 [三.1]: no unrectified serious 违法建设 record on the plot, of any age.
+
+    The clause sets no time window (the one-year window is 三.3's): a record counts while it
+    is not rectified at ``as_of`` (:func:`landgov.core.records.judge`); which severities are
+    「严重」 is ``zengrong.serious_building_severities``. Records of the applicant without a
+    宗地代码 and records filed on this plot are read.
+    """
     cite = s.cite("serious_building_severities")
     if case.records is None:
         return _v(
             "cond1.building",
             Status.UNKNOWN,
-            "未提供违法违规记录",
+            "未提供违法违规记录表，无法判定有无严重违建（不按无记录处理）",
             cite,
             missing=("违法违规记录表",),
         )
-    severities = set(s.value("serious_building_severities"))
+    severities = frozenset(s.value("serious_building_severities"))
+    rule = RecordRule({ViolationCategory.ILLEGAL_BUILDING.value: severities})
     pid = case.parcel.get("parcel_id")
-    serious = [
-        r
-        for r in case.records
-        if r.category == "违法建设"
-        and r.severity in severities
-        and (r.parcel_id is None or r.parcel_id == pid)
-    ]
-    recent, old, undated = _split_by_window(serious, s)
-    values = {"严重违建记录": len(recent), "更早记录": len(old), "无日期记录": len(undated)}
-    if recent:
-        dates = "、".join(str(r.record_date) for r in recent)
-        reason = f"有严重违法建设记录（{dates}）"
+    mine = tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid)
+    counted, unknown, cleared = _judged(mine, rule, s)
+    values = {"未整改严重违建": len(counted), "待核实记录": len(unknown), "已整改记录": cleared}
+    if counted:
+        reason = f"有未整改的严重违法建设记录：{'、'.join(map(describe, counted))}"
         return _v("cond1.building", Status.FAIL, reason, cite, values=values)
-    if undated:
-        return _v(
-            "cond1.building",
-            Status.UNKNOWN,
-            "有严重违法建设记录但无日期，无法判断是否已处置",
-            cite,
-            values=values,
-            missing=("违法建设记录日期",),
+    if unknown:
+        items = "、".join(describe(j.record) for j in unknown)
+        reason = f"有违法建设记录无法确定基准日是否仍未整改：{items}"
+        missing = _missing_of(unknown)
+        return _v("cond1.building", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    lesser = [] if cite.official else _lesser(mine, rule, s)
+    if lesser:
+        named = "、".join(x for x in SEVERITIES if x in severities)
+        reason = (
+            f"有未整改的违法建设记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
+            f"「严重违建」未界定，按 {named} 认定为项目默认，"
+            "不据此判为符合"
         )
+        missing = ("区级认定：上述违法建设记录是否属「严重违建」",)
+        return _v("cond1.building", Status.UNKNOWN, reason, cite, values=values, missing=missing)
     reason = "无严重违法建设记录"
-    if old:
-        reason = f"无一年内严重违法建设记录（另有 {len(old)} 条更早记录，请核实已整改）"
+    if cleared:
+        reason = f"无未整改的严重违法建设记录（{cleared} 条已于基准日前整改）"
     return _v("cond1.building", Status.PASS, reason, cite, values=values)
 
 
@@ -226,7 +244,24 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
 # Condition 3 [三.3]
 
 
+def _record_rule(s: _Settings) -> RecordRule:
+    """三.3: per category the severities that count, within the window, rectified or not."""
+    table = s.value("record_severities")
+    return RecordRule(
+        {str(cat): frozenset(levels) for cat, levels in table.items()},
+        window_years=int(s.value("record_window_years")),
+        rectification_clears=not bool(s.value("record_counts_rectified")),
+    )
+
+
 def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
+    """「申请企业 1 年内无重大违建、生态环境、安全生产不良记录」 [三.3].
+
+    A record of the applicant counts when its category and severity are in
+    ``zengrong.record_severities`` (per category) and it is dated within
+    ``record_window_years`` before ``as_of`` (both days included); whether a rectified record
+    still counts is ``record_counts_rectified``.
+    """
     cite = s.cite("record_window_years")
     if case.enterprise is None:
         return [
@@ -243,46 +278,39 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
             _v(
                 "cond3.records",
                 Status.UNKNOWN,
-                "未提供违法违规记录",
+                "未提供违法违规记录表，无法判定（不按无记录处理）",
                 cite,
                 missing=("违法违规记录表",),
             )
         ]
     uscc = case.enterprise.get("uscc")
-    categories = set(s.value("record_categories"))
-    severities = set(s.value("record_severities"))
-    relevant = [
-        r
-        for r in case.records
-        if r.uscc == uscc and r.category in categories and r.severity in severities
-    ]
-    within, _, undated = _split_by_window(relevant, s)
-    values = {"窗口": f"{_window_start(s)}—{s.as_of}", "窗口内重大记录": len(within)}
-    if within:
-        items = "、".join(f"{r.category}（{r.record_date}）" for r in within)
-        return [
-            _v("cond3.records", Status.FAIL, f"一年内有重大不良记录：{items}", cite, values=values)
-        ]
-    if undated:
-        return [
-            _v(
-                "cond3.records",
-                Status.UNKNOWN,
-                "有重大不良记录但无日期，无法判断是否在一年内",
-                cite,
-                values=values,
-                missing=("违法违规记录日期",),
-            )
-        ]
-    return [
-        _v(
-            "cond3.records",
-            Status.PASS,
-            "一年内无重大违建、生态环境、安全生产不良记录",
-            cite,
-            values=values,
+    rule = _record_rule(s)
+    years = int(s.value("record_window_years"))
+    mine = tuple(r for r in case.records if r.uscc == uscc)
+    counted, unknown, _ = _judged(mine, rule, s)
+    values = {"窗口": f"{window_start(s.as_of, years)}—{s.as_of}", "窗口内计入记录": len(counted)}
+    if counted:
+        items = "、".join(map(describe, counted))
+        reason = f"{years} 年内有不良记录：{items}"
+        return [_v("cond3.records", Status.FAIL, reason, cite, values=values)]
+    if unknown:
+        items = "、".join(describe(j.record) for j in unknown)
+        reason = f"有不良记录无法确定是否计入：{items}"
+        missing = _missing_of(unknown)
+        return [_v("cond3.records", Status.UNKNOWN, reason, cite, values=values, missing=missing)]
+    reading = s.cite("record_severities")
+    lesser = [] if reading.official else _lesser(mine, rule, s)
+    if lesser:
+        reason = (
+            f"{years} 年内有较轻的不良记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
+            "按配置只计重大记录（读法未经确认），不据此判为符合"
         )
-    ]
+        missing = ("区级认定：三.3「重大」是否也限定生态环境、安全生产不良记录",)
+        return [
+            _v("cond3.records", Status.UNKNOWN, reason, reading, values=values, missing=missing)
+        ]
+    reason = f"{years} 年内无重大违建、生态环境、安全生产不良记录"
+    return [_v("cond3.records", Status.PASS, reason, cite, values=values)]
 
 
 # ---------------------------------------------------------------------------------------------

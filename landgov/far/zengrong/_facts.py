@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,10 +10,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
-from landgov.core.vocab import ViolationCategory
+from landgov.core.records import records_from_frame
 from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     _Record,
@@ -106,33 +104,17 @@ class _RecordIndex:
         return tuple(found)
 
 
-def _category(value: object) -> str | None:
-    """The record's category (:class:`ViolationCategory`), else its text as written."""
-    if is_missing(value):
-        return None
-    found = ViolationCategory.parse(value)
-    return str(value).strip() if found is None else found.value
-
-
-def _date(value: object) -> dt.date | None:
-    return None if is_missing(value) else parse_date(value)
-
-
 def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
-    """Index the compliance table; ``None`` when no table was given (checks say 待核实)."""
+    """Index the compliance table; ``None`` when no table was given (checks say 待核实).
+
+    Rows become :class:`landgov.core.records.ViolationRecord` through the one reader of
+    :func:`landgov.core.records.records_from_frame` (category, severity, dates, 整改).
+    """
     if compliance is None:
         return None
     by_uscc: dict[str, list[_Record]] = {}
     by_parcel: dict[str, list[_Record]] = {}
-    for row in compliance.to_dict("records"):
-        pid = row.get("parcel_id")
-        rec = _Record(
-            uscc=normalize_uscc(row.get("uscc")),
-            parcel_id=None if is_missing(pid) else str(pid).strip(),
-            category=_category(row.get("category")),
-            severity=None if is_missing(row.get("severity")) else str(row["severity"]).strip(),
-            record_date=_date(row.get("record_date")),
-        )
+    for rec in records_from_frame(compliance):
         if rec.uscc:
             by_uscc.setdefault(rec.uscc, []).append(rec)
         if rec.parcel_id:
@@ -145,7 +127,10 @@ def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
 def _records_for(
     index: _RecordIndex | None, uscc: str | None, parcel_id: object
 ) -> tuple[_Record, ...] | None:
-    return None if index is None else index.find(uscc, parcel_id)
+    """The records of the applicant and of the plot; ``None`` when no table was given."""
+    if index is None:
+        return None
+    return index.find(normalize_uscc(uscc) or None, None if is_missing(parcel_id) else parcel_id)
 
 
 # ---------------------------------------------------------------------------------------------

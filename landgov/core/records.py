@@ -1,0 +1,295 @@
+"""Violation records (违法违规记录): one record, and whether it counts at the reference date.
+
+One rule for every stage that reads the compliance table:
+
+- screening (治理清单): 「存在安全、环保、质量、能耗、消防和税收等各类违法违规问题的企业用地」
+  [001 三(一)1] — a record counts while it is not rectified (整改) at ``as_of``, within the
+  profile's window if it sets one (``screening.violation_window_years``);
+- 增容 三.1 「无严重违建」 [000 附件3 三.1] — a serious 违法建设 record counts while it is not
+  rectified, whatever its age (the text sets no window);
+- 增容 三.3 「申请企业 1 年内无重大违建、生态环境、安全生产不良记录」 [000 附件3 三.3] — a record
+  of a covered category and severity dated within the window counts (whether rectification
+  clears it is a profile setting, ``zengrong.record_counts_rectified``).
+
+:func:`judge` answers for one record with a :class:`Judgement`: it counts, it does not (and
+why), or it may count and something is missing (待核实). Missing data never clears a record:
+an unknown rectification status, an unknown date where a window applies, or an unknown
+severity where not every severity counts, gives :attr:`Standing.UNKNOWN` with the missing item
+named — unless something known already rules the record out (recorded after ``as_of``,
+rectified in time, older than the window, a category not covered).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from landgov.core.dates import parse_date
+from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.vocab import SEVERITIES, RecordSeverity, ViolationCategory
+from landgov.errors import Issue
+from landgov.ids import normalize_uscc
+
+__all__ = [
+    "RECTIFICATION_DONE_TEXT",
+    "RECTIFICATION_OPEN_TEXT",
+    "Judgement",
+    "RecordRule",
+    "Rectification",
+    "Standing",
+    "ViolationRecord",
+    "check_severity_table",
+    "describe",
+    "judge",
+    "records_from_frame",
+    "window_start",
+]
+
+RECTIFICATION_DONE_TEXT: frozenset[str] = frozenset(
+    {"已整改", "整改完成", "完成整改", "已完成整改", "整改到位", "已销号", "销号", "已处置"}
+    | {"处置完毕", "已办结", "办结", "已完成", "已纠正", "已拆除"}
+)
+"""Texts (NFKC, blanks removed) read as rectified (已整改)."""
+
+RECTIFICATION_OPEN_TEXT: frozenset[str] = frozenset(
+    {"未整改", "整改中", "正在整改", "部分整改", "未完成整改", "未完成", "未销号", "未处置"}
+    | {"待整改", "逾期未整改", "未纠正", "未拆除", "尚未整改"}
+)
+"""Texts (NFKC, blanks removed) read as not rectified (未整改): partly done is not done."""
+
+
+class Rectification(enum.StrEnum):
+    """Whether a record was rectified (整改), as the compliance table says."""
+
+    DONE = "已整改"
+    OPEN = "未整改"
+
+    @classmethod
+    def parse(cls, value: object) -> Rectification | None:
+        """已整改/未整改 for a cell (是/否, 已销号, 整改中 …); None when blank or not understood.
+
+        Examples
+        --------
+        >>> [str(Rectification.parse(t)) for t in ("已整改", "整改中", "否", "是", "待定")]
+        ['已整改', '未整改', '未整改', '已整改', 'None']
+        """
+        if is_missing(value):
+            return None
+        if isinstance(value, str):
+            text = "".join(unicodedata.normalize("NFKC", value).split())
+            if text in RECTIFICATION_DONE_TEXT:
+                return cls.DONE
+            if text in RECTIFICATION_OPEN_TEXT:
+                return cls.OPEN
+        answer = parse_yes_no(value)
+        return None if answer is None else cls.DONE if answer else cls.OPEN
+
+
+@dataclass(frozen=True)
+class ViolationRecord:
+    """One compliance record, normalised.
+
+    ``category`` is a :class:`~landgov.core.vocab.ViolationCategory` value or the text as
+    written; ``severity`` 一般/较大/重大 or None; ``rectified`` None when the table does not say.
+    """
+
+    uscc: str
+    parcel_id: str | None
+    category: str | None
+    severity: str | None
+    record_date: dt.date | None
+    rectified: Rectification | None = None
+    rectified_date: dt.date | None = None
+
+
+class Standing(enum.StrEnum):
+    """Where one record stands at the reference date under one rule."""
+
+    COUNTS = "计入"
+    UNKNOWN = "待核实"
+    CLEARED = "已整改"
+    OUTSIDE = "超出时限"
+    LATER = "晚于基准日"
+    NOT_COVERED = "不适用"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A record, where it stands, and what is missing when it may count (待核实)."""
+
+    record: ViolationRecord
+    standing: Standing
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """Which records count.
+
+    Parameters
+    ----------
+    severities
+        Severities that count for every category (a set), or per category (a mapping
+        category → severities; categories not named do not count).
+    window_years
+        Records dated before the same calendar day ``window_years`` before ``as_of`` do not
+        count; ``None``: no window.
+    rectification_clears
+        Whether a record rectified on or before ``as_of`` stops counting.
+    """
+
+    severities: frozenset[str] | Mapping[str, frozenset[str]]
+    window_years: int | None = None
+    rectification_clears: bool = True
+
+    def every_severity(self) -> RecordRule:
+        """The same rule with every severity counting for the categories it covers."""
+        every = frozenset(SEVERITIES)
+        wide = (
+            every
+            if isinstance(self.severities, frozenset)
+            else dict.fromkeys(self.severities, every)
+        )
+        return RecordRule(
+            wide, window_years=self.window_years, rectification_clears=self.rectification_clears
+        )
+
+    def covered(self, category: str | None) -> frozenset[str]:
+        """The severities that count for ``category`` (empty: the category does not count)."""
+        if isinstance(self.severities, frozenset):
+            return self.severities
+        return self.severities.get(category or "", frozenset())
+
+
+def window_start(as_of: dt.date, years: int) -> dt.date:
+    """First day of a window of ``years`` years ending on ``as_of`` (both days included).
+
+    Examples
+    --------
+    >>> window_start(dt.date(2024, 2, 29), 1)
+    datetime.date(2023, 2, 28)
+    """
+    try:
+        return as_of.replace(year=as_of.year - years)
+    except ValueError:  # 29 February
+        return as_of.replace(year=as_of.year - years, day=28)
+
+
+def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | str | None:
+    """CLEARED, the missing item, or None when the record is open at ``as_of``."""
+    if record.rectified is Rectification.OPEN:
+        return None
+    if record.rectified_date is not None:
+        return Standing.CLEARED if record.rectified_date <= as_of else None
+    if record.rectified is Rectification.DONE:
+        return "整改完成日期（记录为已整改但未填日期，无法确认基准日前已整改）"
+    return "整改情况（是否整改、整改完成日期）"
+
+
+def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judgement:
+    """Where ``record`` stands at ``as_of`` under ``rule``.
+
+    Steps, in order: a category the rule does not cover, or a severity it does not count →
+    :attr:`Standing.NOT_COVERED`; recorded after ``as_of`` → :attr:`Standing.LATER`; dated
+    before the window → :attr:`Standing.OUTSIDE`; rectified on or before ``as_of`` (when
+    rectification clears) → :attr:`Standing.CLEARED`. A step that cannot be decided (no date
+    under a window, no rectification status or date, no severity where not all count) is
+    noted; the record is then :attr:`Standing.UNKNOWN` with every missing item, unless a later
+    step rules it out. Otherwise it :attr:`Standing.COUNTS`.
+
+    A rectification date after ``as_of`` means the record was still open at ``as_of``; a
+    record marked 未整改 stays open even when a date is filled in (the reader warns).
+    """
+    severities = rule.covered(record.category)
+    if not severities or (record.severity is not None and record.severity not in severities):
+        return Judgement(record, Standing.NOT_COVERED)
+    missing: list[str] = []
+    if record.record_date is not None and record.record_date > as_of:
+        return Judgement(record, Standing.LATER)
+    if rule.window_years is not None:
+        if record.record_date is None:
+            missing.append("记录日期（判断是否在时限内）")
+        elif record.record_date < window_start(as_of, rule.window_years):
+            return Judgement(record, Standing.OUTSIDE)
+    if rule.rectification_clears:
+        gap = _rectification_gap(record, as_of)
+        if gap is Standing.CLEARED:
+            return Judgement(record, Standing.CLEARED)
+        if isinstance(gap, str):
+            missing.append(gap)
+    if record.severity is None and not severities >= set(SEVERITIES):
+        missing.append("严重程度")
+    if missing:
+        return Judgement(record, Standing.UNKNOWN, tuple(missing))
+    return Judgement(record, Standing.COUNTS)
+
+
+def describe(record: ViolationRecord) -> str:
+    """「环保（重大，2024-03-01，未整改）」: the record as a user reads it."""
+    parts = [record.severity or "严重程度未注明"]
+    parts.append(str(record.record_date) if record.record_date else "无日期")
+    if record.rectified_date is not None and record.rectified is not Rectification.OPEN:
+        parts.append(f"{record.rectified_date} 整改")
+    else:
+        parts.append(record.rectified.value if record.rectified else "整改情况未知")
+    return f"{record.category or '类别未注明'}（{'，'.join(parts)}）"
+
+
+def _text(value: object) -> str | None:
+    return None if is_missing(value) else str(value).strip()
+
+
+def _category(value: object) -> str | None:
+    found = ViolationCategory.parse(value)
+    return _text(value) if found is None else found.value
+
+
+def _severity(value: object) -> str | None:
+    found = RecordSeverity.parse(value)
+    return None if found is None else found.value
+
+
+def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
+    """The rows of a compliance table (as :func:`landgov.io.read_compliance` returns it).
+
+    Columns ``uscc``, ``parcel_id``, ``category``, ``severity``, ``record_date``,
+    ``rectified`` and ``rectified_date``; an absent column is missing on every row (an absent
+    ``rectified`` column leaves every record's rectification unknown).
+    """
+    rows: Iterable[Mapping[str, Any]] = compliance.to_dict("records")
+    return [
+        ViolationRecord(
+            uscc=normalize_uscc(row.get("uscc")),
+            parcel_id=_text(row.get("parcel_id")),
+            category=_category(row.get("category")),
+            severity=_severity(row.get("severity")),
+            record_date=parse_date(row.get("record_date")),
+            rectified=Rectification.parse(row.get("rectified")),
+            rectified_date=parse_date(row.get("rectified_date")),
+        )
+        for row in rows
+    ]
+
+
+def check_severity_table(value: Mapping[str, Any], *, source: str) -> list[Issue]:
+    """Profile hook: a category → severities table (each list holds 一般/较大/重大 only)."""
+    issues = []
+    for category, levels in value.items():
+        bad = [v for v in levels if v not in SEVERITIES]
+        if bad or not levels:
+            issues.append(
+                Issue(
+                    source,
+                    f"{source}.{category}",
+                    list(levels),
+                    "严重程度应为一般、较大、重大中的一个或多个",
+                    f"改为 {list(SEVERITIES)} 中的值",
+                )
+            )
+    return issues

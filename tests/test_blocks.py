@@ -336,3 +336,22 @@ def test_a_planned_road_keeps_a_neighbour_out_of_the_block(zhejiang):
     got = paths_and_blocks(plots, checks=checks, profile=zhejiang)
     assert got.paths["path"].to_list() == ["关停退出", "关停退出", "拆除重建"]
     assert got.block_id.nunique() == 1
+
+
+def test_no_plots_no_blocks(zhejiang):
+    plots, checks = _gov([], [], [])
+    got = paths_and_blocks(
+        plots, checks=checks.reindex(columns=list(CHECK_NAMES)), profile=zhejiang
+    )
+    assert len(got.paths) == 0 and len(got.blocks) == 0 and len(got.block_id) == 0
+
+
+def test_a_plot_without_geometry_is_in_no_block(zhejiang):
+    # P2 has no shape (and no area): it still gets a path, never a block; P1 (120 亩) is rebuilt
+    plots = _frame([*_strip([120]), None], grade="C")
+    checks = _checks([LOW, IDLE], [0, 3])
+    checks.index = plots.index
+    got = paths_and_blocks(plots, checks=checks, profile=zhejiang)
+    assert got.paths["path"].to_list() == ["拆除重建", "关停退出"]
+    assert got.block_id.iloc[0] == "B0001" and pd.isna(got.block_id.iloc[1])
+    assert got.blocks.iloc[0]["n_parcels"] == 1

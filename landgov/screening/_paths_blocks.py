@@ -37,7 +37,14 @@ import numpy as np
 import pandas as pd
 
 from landgov.policy import Profile
-from landgov.screening.blocks import find_blocks, is_large, label_blocks, neighbour_pairs
+from landgov.screening.blocks import (
+    find_blocks,
+    is_large,
+    label_blocks,
+    neighbour_pairs,
+    path_areas,
+    path_counts,
+)
 from landgov.screening.paths import PathRule, assign_paths
 from landgov.units import m2_to_mu
 
@@ -203,6 +210,10 @@ def paths_and_blocks(
     final = assign_paths(final_facts, **decide)
     moved = final["path"].isin(s.members) != member
     final.loc[moved] = second.loc[moved]
+    if len(blocks):  # a member's path may differ between member paths: count the final ones
+        counts = path_counts(block_id, final["path"]).reindex(blocks.index).fillna("")
+        areas = path_areas(block_id, final["path"], own_mu).reindex(blocks.index).fillna("")
+        blocks = blocks.assign(paths=counts.astype("object"), path_area=areas.astype("object"))
     large = block_id.map(blocks["large"]) if len(blocks) else pd.Series(pd.NA, gov.index)
     return PathsAndBlocks(
         paths=final,

@@ -16,6 +16,7 @@ import pytest
 from shapely.geometry import box
 
 from landgov.policy import load_profile
+from landgov.screening import screen
 from landgov.screening._paths_blocks import paths_and_blocks
 from landgov.screening.blocks import BLOCK_COLUMNS, find_blocks, label_blocks, road_polygons
 from landgov.screening.paths import CHECK_NAMES
@@ -355,3 +356,42 @@ def test_a_plot_without_geometry_is_in_no_block(zhejiang):
     assert got.paths["path"].to_list() == ["拆除重建", "关停退出"]
     assert got.block_id.iloc[0] == "B0001" and pd.isna(got.block_id.iloc[1])
     assert got.blocks.iloc[0]["n_parcels"] == 1
+
+
+@pytest.mark.parametrize(("strip_use", "n_blocks"), [("城镇村道路用地", 2), ("工业用地", 1)])
+def test_screen_splits_blocks_at_a_planned_road_of_the_planning_layer(
+    zhejiang, strip_use, n_blocks
+):
+    # Two 60 亩 plots 8 m apart, both idle (contracted 2020, nothing built) for more than two
+    # full years by 2024-03-15 → 治理, R1 关停退出. The planning layer puts 工业用地 on both
+    # plots and, on the 8 m strip between them, a planned road (→ two blocks) or 工业用地 (a
+    # lane → one block of 120 亩).
+    plots = _frame(
+        _strip([60, 60], gap=8.0),
+        contract_start_date=["2020-01-01"] * 2,
+        floor_area_m2=[0.0, 0.0],
+        main_uscc=["U1", "U2"],
+    )
+    plots["area_m2"] = plots.geometry.area
+    enterprises = pd.DataFrame(
+        {"uscc": ["U1", "U2"], "above_scale": True, "land_mu": 60.0, "tax_wan": 600.0}
+    )
+    pairs = pd.DataFrame({"parcel_id": ["P1", "P2"], "uscc": ["U1", "U2"], "relation": "owner"})
+    plan = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地", strip_use, "工业用地"], "inside_control_line": True},
+        geometry=[*_strip([60], depth=200.0), *_road(X0 + 200, X0 + 208, "").geometry,
+                  box(X0 + 208, Y0, X0 + 408, Y0 + 200)],
+        crs=CRS,
+    )  # fmt: skip
+    result = screen(
+        plots,
+        enterprises=enterprises,
+        pairs=pairs,
+        planning=plan,
+        profile=zhejiang,
+        as_of="2024-03-15",
+    )
+    assert result.parcels["path"].to_list() == ["关停退出", "关停退出"]
+    assert len(result.blocks) == n_blocks
+    assert result.parcels["block_id"].nunique() == n_blocks
+    assert result.parcels["block_large"].to_list() == [n_blocks == 1] * 2

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from landgov.errors import ProfileError
 from landgov.policy import load_profile
 from landgov.screening import screen
 from landgov.screening._paths_blocks import paths_and_blocks
@@ -395,3 +396,26 @@ def test_screen_splits_blocks_at_a_planned_road_of_the_planning_layer(
     assert len(result.blocks) == n_blocks
     assert result.parcels["block_id"].nunique() == n_blocks
     assert result.parcels["block_large"].to_list() == [n_blocks == 1] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('paths = { value = ["拆迁"], source = "测试" }', "blocks.paths"),
+        ('gap_m = { value = 10.0, unit = "m", source = "测试" }', "blocks.gap_m"),  # no comparison
+        (
+            'gap_m = { value = -1.0, comparison = "<=", unit = "m", source = "测试" }',
+            "blocks.gap_m",
+        ),
+    ],
+)
+def test_bad_block_settings_are_refused(tmp_path, line, key):
+    user = tmp_path / "county.toml"
+    user.write_text(
+        '[profile]\nname = "county-test"\nversion = "1"\ntitle = "测试县"\n'
+        f'extends = "zhejiang-2023"\n\n[blocks]\n{line}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError) as err:
+        load_profile(user)
+    assert key.split(".")[1] in str(err.value)

@@ -18,8 +18,9 @@ an input is missing — with the missing layer or field named, never a silent pa
 - ``catalogue`` — an enterprise in a flagged class of 产业结构调整指导目录 (淘汰类).
 
 :func:`screen` runs them all, puts a plot on the 治理清单 when one of the profile's
-``screening.governance_triggers`` fails, finds 连片 blocks among those plots
-(:mod:`landgov.screening.blocks`) and gives each a 四个一批 path (:mod:`landgov.screening.paths`).
+``screening.governance_triggers`` fails, gives each a 四个一批 path (:mod:`landgov.screening.paths`)
+and groups the plots whose path frees or rebuilds land into 连片 blocks
+(:mod:`landgov.screening.blocks`; both decided together in :mod:`landgov.screening._paths_blocks`).
 """
 
 from landgov.core.vocab import ScreeningStatus

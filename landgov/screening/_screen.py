@@ -33,8 +33,9 @@ from landgov.screening._common import (
     _Firms,
     _usccs_by_parcel,
 )
-from landgov.screening.blocks import find_blocks, path_counts
-from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, assign_paths, rule_table
+from landgov.screening._paths_blocks import PathsAndBlocks, paths_and_blocks
+from landgov.screening.blocks import road_polygons
+from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, rule_table
 from landgov.verdict import Status
 
 # --------------------------------------------------------------------------------------------
@@ -51,15 +52,17 @@ class ScreeningResult:
         The 底数清单: every input parcel exactly once, input index and columns kept, plus
         ``low_efficiency`` (boolean, NA when 待核实), ``idle_years``, ``flags`` (labels of the
         failed checks, "；"-joined), ``to_verify`` (missing inputs), ``screening_status``
-        (治理/不列入/待核实), ``block_id``, ``block_large``, ``block_area_mu`` and, for 治理
-        plots, the path columns of :func:`landgov.screening.paths.assign_paths`.
+        (治理/不列入/待核实), ``block_id``, ``block_large``, ``block_area_mu`` (a 治理 plot in
+        no block: ``<NA>``, ``False``, NaN) and, for 治理 plots, the path columns of
+        :func:`landgov.screening.paths.assign_paths`.
     checks
         One :class:`Verdict` per parcel and check (columns = :class:`Check` values), plus
         ``path`` (the path decision, None off the 治理清单). Same index as ``parcels``.
     governance
         The 治理清单: the parcels with ``screening_status`` 治理.
     blocks
-        连片 blocks of the 治理清单 plots (:func:`landgov.screening.blocks.find_blocks`).
+        连片 blocks of the 治理 plots whose path frees or rebuilds land (``blocks.paths``;
+        :mod:`landgov.screening._paths_blocks`).
     problems
         Problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`): what could not be used.
     """
@@ -228,8 +231,10 @@ def screen(
 
     Steps: run every check (one verdict per plot and check); a plot whose trigger check
     (``screening.governance_triggers``) fails is 治理, else 待核实 when a trigger check lacked
-    inputs, else 不列入; find 连片 blocks among the 治理 plots (``blocks.gap_m``,
-    ``blocks.min_area_mu``); give each 治理 plot one path by the rule table ``paths.rules``.
+    inputs, else 不列入; give each 治理 plot one path by the rule table ``paths.rules`` and
+    group the plots whose path frees or rebuilds land into 连片 blocks (``blocks.*``; planned
+    roads of the planning layer split blocks), paths and blocks decided together as
+    :mod:`landgov.screening._paths_blocks` explains.
 
     Parameters
     ----------
@@ -273,19 +278,20 @@ def screen(
     )
     out = _inventory(parcels, checks, triggers)
     gov_mask = out["screening_status"] == ScreeningStatus.GOVERN.value
-    block_id, blocks = find_blocks(
+    decided_all = paths_and_blocks(
         out[gov_mask],
-        gap_m=float(profile.value("blocks.gap_m")),
-        min_area_mu=float(profile.value("blocks.min_area_mu")),
+        checks=checks[gov_mask],
+        profile=profile,
+        rules=rules,
+        roads=road_polygons(planning, profile=profile),
     )
-    _add_block_columns(out, block_id, blocks)
-    paths = assign_paths(out[gov_mask], checks=checks[gov_mask], profile=profile, rules=rules)
+    blocks = decided_all.blocks
+    _add_block_columns(out, decided_all)
+    paths = decided_all.paths
     for name in PATH_COLUMNS:
         out[name] = paths[name].reindex(out.index).astype("object")
     decided = paths["verdict"].reindex(checks.index).astype("object")
     checks = checks.assign(path=decided.where(decided.notna(), None))
-    counts = path_counts(block_id, paths["path"])
-    blocks = blocks.assign(paths=counts.reindex(blocks.index).fillna("").astype("object"))
     problems = _problems(parcels, enterprises, pairs, compliance)
     return ScreeningResult(out, checks, out[gov_mask].copy(), blocks, problems)
 
@@ -303,12 +309,8 @@ def _inventory(
     return out
 
 
-def _add_block_columns(
-    out: gpd.GeoDataFrame, block_id: pd.Series, blocks: gpd.GeoDataFrame
-) -> None:
-    ids = block_id.reindex(out.index).astype("object")
-    out["block_id"] = ids
-    large = blocks["large"] if len(blocks) else pd.Series(dtype="boolean")
-    area = blocks["area_mu"] if len(blocks) else pd.Series(dtype="float64")
-    out["block_large"] = ids.map(large).astype("boolean")
-    out["block_area_mu"] = ids.map(area).astype("float64")
+def _add_block_columns(out: gpd.GeoDataFrame, decided: PathsAndBlocks) -> None:
+    """``block_id``, ``block_large``, ``block_area_mu``: ``<NA>`` off the 治理清单."""
+    out["block_id"] = decided.block_id.reindex(out.index).astype("object")
+    out["block_large"] = decided.block_large.reindex(out.index).astype("boolean")
+    out["block_area_mu"] = decided.block_area_mu.reindex(out.index).astype("float64")

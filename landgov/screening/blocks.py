@@ -1,13 +1,22 @@
-"""连片 blocks: plots that touch or lie within a road's width of each other (docs/domain.md §7).
+"""连片 blocks: plots that touch or lie across a lane from each other (docs/domain.md §7).
 
-越城 targets low-efficiency land in blocks of 100 亩 and more for 连片改造 and 连片腾退 [000 4].
-A block is a connected component of the graph whose edges join plots at most ``gap_m`` metres
-apart (touching plots are 0 m apart). The graph is built with the spatial index
-(``sindex.query(..., predicate="dwithin")``) and split with
-:func:`scipy.sparse.csgraph.connected_components`, so 50,000 plots take seconds.
+越城 targets 「占地100亩以上低效工业用地连片改造及低效企业连片腾退」 [越政发〔2022〕24号 4].
+A block is a connected component of the graph whose edges join plots at most ``gap_m`` metres apart
+(touching plots are 0 m apart). The default gap (``blocks.gap_m``, 10 m) joins touching plots and
+plots across a lane but not across a main road (20 m and more), so a block stays a unit a planner
+can act on; with 30 m a whole park chains into one block. Planned roads split blocks too: two
+plots whose shortest connecting line crosses the inside of a road polygon of the planning layer
+(:func:`road_polygons`) are not joined, however close.
+
+The graph is built with the spatial index (``sindex.query(..., predicate="dwithin")``) and split
+with :func:`scipy.sparse.csgraph.connected_components`, so 50,000 plots take seconds. Which plots
+form blocks (the paths that free or rebuild land) is decided in
+:mod:`landgov.screening._paths_blocks`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -16,25 +25,44 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from landgov.core.compare import compare
+from landgov.core.landuse import LandUseMatcher
+from landgov.core.missing import format_number
+from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
-__all__ = ["BLOCK_COLUMNS", "find_blocks", "label_blocks", "path_counts"]
+__all__ = [
+    "BLOCK_COLUMNS",
+    "find_blocks",
+    "is_large",
+    "label_blocks",
+    "neighbour_pairs",
+    "path_areas",
+    "path_counts",
+    "road_polygons",
+]
 
-#: Columns of the blocks layer (besides ``geometry``).
+#: Columns of the blocks layer (besides ``geometry``), in the order of the 连片地块 sheet.
 BLOCK_COLUMNS: tuple[str, ...] = (
     "block_id",
-    "area_m2",
     "area_mu",
+    "large",
     "n_parcels",
-    "parcel_ids",
+    "paths",
+    "path_area",
     "n_enterprises",
+    "townships",
+    "largest_parcel",
+    "largest_parcel_mu",
     "tax_wan",
     "tax_per_mu",
-    "paths",
-    "large",
+    "parcel_ids",
+    "area_m2",
 )
-_EPS = 1e-9
+#: Roads are shrunk by this much (m) before the crossing test, so that a line running along a
+#: road's edge (two plots on the same side of it) does not count as crossing it.
+_ROAD_INSET_M = 0.5
 
 
 def _usable(parcels: gpd.GeoDataFrame) -> np.ndarray:
@@ -42,15 +70,79 @@ def _usable(parcels: gpd.GeoDataFrame) -> np.ndarray:
     return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
 
 
-def label_blocks(parcels: gpd.GeoDataFrame, *, gap_m: float = 30.0) -> pd.Series:
-    """Connected-component label per plot (plots at most ``gap_m`` metres apart join).
+def road_polygons(planning: gpd.GeoDataFrame | None, *, profile: Profile) -> np.ndarray | None:
+    """The planned road polygons of the planning layer (``blocks.road_uses``), or ``None``.
+
+    A polygon is a road when its ``planned_use`` is one of the profile's road uses (exact match
+    after normalisation, as :class:`~landgov.core.landuse.LandUseMatcher` reads land uses;
+    「城镇道路用地」「S1」「1207」). Mixed or blank uses are not roads. ``None`` when there is no
+    planning layer or the profile names no road uses; an empty array when the layer has no road.
+    """
+    if planning is None or "blocks.road_uses" not in profile:
+        return None
+    matcher = LandUseMatcher.from_lists(
+        profile.value("blocks.road_uses"), profile.value("blocks.road_code_prefixes", ())
+    )
+    if "planned_use" not in planning.columns or not len(planning):
+        return np.array([], dtype=object)
+    is_road = planning["planned_use"].map(matcher.matches).eq(True).to_numpy(dtype=bool)
+    geoms = planning.geometry.values[is_road & _usable(planning)]
+    return np.asarray(geoms, dtype=object)
+
+
+def _inset(roads: np.ndarray) -> np.ndarray:
+    """Roads shrunk by :data:`_ROAD_INSET_M`; a road thinner than twice that is kept whole."""
+    shrunk = shapely.buffer(roads, -_ROAD_INSET_M)
+    return np.where(shapely.is_empty(shrunk), roads, shrunk)
+
+
+def neighbour_pairs(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    gap_m: float,
+    comparison: str = "<=",
+    roads: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(i, j)`` of geometries ``a[i]``, ``b[j]`` that join one block.
+
+    They join when their distance compares to ``gap_m`` by ``comparison`` (``"<="``: at most
+    ``gap_m`` apart; touching = 0 m) and, when ``roads`` are given and the geometries do not
+    touch, the shortest line between them does not cross the inside of a road polygon.
+    """
+    if len(a) == 0 or len(b) == 0:
+        empty = np.array([], dtype=np.intp)
+        return empty, empty
+    tree = shapely.STRtree(b)
+    left, right = tree.query(a, predicate="dwithin", distance=float(gap_m))
+    dist = shapely.distance(a[left], b[right])
+    keep = np.asarray(compare(dist, comparison, float(gap_m)), dtype=bool)
+    if roads is not None and len(roads):
+        apart = keep & (dist > 0)
+        idx = np.flatnonzero(apart)
+        lines = shapely.shortest_line(a[left[idx]], b[right[idx]])
+        hit, _ = shapely.STRtree(_inset(roads)).query(lines, predicate="intersects")
+        keep[idx[np.unique(hit)]] = False
+    return left[keep], right[keep]
+
+
+def label_blocks(
+    parcels: gpd.GeoDataFrame,
+    *,
+    gap_m: float = 10.0,
+    comparison: str = "<=",
+    roads: np.ndarray | None = None,
+) -> pd.Series:
+    """Connected-component label per plot (plots that join by :func:`neighbour_pairs`).
 
     Parameters
     ----------
     parcels
         Polygons in a projected CRS in metres.
-    gap_m
-        Largest distance between two plots of one block, in metres (touching = 0).
+    gap_m, comparison
+        Two plots join when ``distance <comparison> gap_m`` (touching = 0 m).
+    roads
+        Planned road polygons (:func:`road_polygons`) that split blocks; ``None`` for none.
 
     Returns
     -------
@@ -62,8 +154,8 @@ def label_blocks(parcels: gpd.GeoDataFrame, *, gap_m: float = 30.0) -> pd.Series
     ok = _usable(parcels)
     if not ok.any():
         return labels
-    geoms = parcels.geometry[ok]
-    left, right = geoms.sindex.query(geoms.values, predicate="dwithin", distance=float(gap_m))
+    geoms = np.asarray(parcels.geometry.values[ok], dtype=object)
+    left, right = neighbour_pairs(geoms, geoms, gap_m=gap_m, comparison=comparison, roads=roads)
     n = len(geoms)
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
@@ -71,8 +163,22 @@ def label_blocks(parcels: gpd.GeoDataFrame, *, gap_m: float = 30.0) -> pd.Series
     return labels
 
 
+def is_large(area_mu: pd.Series, *, min_area_mu: float, comparison: str = ">=") -> pd.Series:
+    """``area_mu <comparison> min_area_mu``, on areas rounded to 10⁻⁶ 亩 (float noise).
+
+    A missing area is not large (``False``): callers that must say 待核实 check for it first.
+    """
+    rounded = pd.to_numeric(area_mu, errors="coerce").round(6)
+    return compare(rounded, comparison, float(min_area_mu)).astype(bool)
+
+
+def _path_order(names: Sequence[str]) -> list[str]:
+    known = [p.value for p in TreatmentPath if p.value in names]
+    return known + sorted(c for c in names if c not in known)
+
+
 def path_counts(block_id: pd.Series, path: pd.Series) -> pd.Series:
-    """Plots per 四个一批 path in each block, as text (``"关停退出2；整治提升1"``).
+    """Plots per 四个一批 path in each block, as text (``"关停退出2；拆除重建1"``).
 
     ``block_id`` and ``path`` share an index; returns one string per block id (paths in the
     order of :class:`~landgov.screening.paths.TreatmentPath`, then any other value).
@@ -81,15 +187,32 @@ def path_counts(block_id: pd.Series, path: pd.Series) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype="object", name="paths")
     table = frame.groupby(["block", "path"]).size().unstack(fill_value=0)
-    known = [p.value for p in TreatmentPath if p.value in table.columns]
-    table = table[known + sorted(c for c in table.columns if c not in known)]
-    text = pd.Series("", index=table.index, dtype="object")
-    for name in table.columns:
-        counts = table[name]
-        part = (name + counts.astype(str)).where(counts > 0, "")
-        sep = pd.Series(np.where((text != "") & (part != ""), "；", ""), index=text.index)
-        text = text + sep + part
-    return text.rename("paths")
+    table = table[_path_order(list(table.columns))]
+    text = table.apply(
+        lambda row: "；".join(f"{name}{n}" for name, n in row.items() if n > 0), axis=1
+    )
+    return text.astype("object").rename("paths")
+
+
+def path_areas(block_id: pd.Series, path: pd.Series, area_mu: pd.Series) -> pd.Series:
+    """Area (亩) per 四个一批 path in each block, as text (``"拆除重建 80.5亩；关停退出 30亩"``).
+
+    Plots of unknown area are left out of the sums (the block's area does the same).
+    """
+    frame = pd.DataFrame(
+        {"block": block_id, "path": path, "mu": pd.to_numeric(area_mu, errors="coerce")}
+    ).dropna(subset=["block", "path"])
+    if frame.empty:
+        return pd.Series(dtype="object", name="path_area")
+    table = frame.groupby(["block", "path"])["mu"].sum(min_count=1).unstack()
+    table = table[_path_order(list(table.columns))]
+    text = table.apply(
+        lambda row: "；".join(
+            f"{name} {format_number(mu)}亩" for name, mu in row.items() if pd.notna(mu)
+        ),
+        axis=1,
+    )
+    return text.astype("object").rename("path_area")
 
 
 def _n_enterprises(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
@@ -103,6 +226,16 @@ def _n_enterprises(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
     if "n_enterprises" in parcels.columns:
         return pd.to_numeric(parcels["n_enterprises"], errors="coerce").groupby(comp).sum()
     return pd.Series(dtype="float64")
+
+
+def _townships(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
+    """The 镇街 of each component's plots, "、"-joined in order of appearance."""
+    if "township" not in parcels.columns:
+        return pd.Series(dtype="object")
+    names = parcels["township"].astype("object").where(parcels["township"].notna(), None)
+    frame = pd.DataFrame({"comp": comp, "t": names}).dropna()
+    frame = frame[frame["t"].astype(str).str.strip() != ""]
+    return frame.groupby("comp")["t"].agg(lambda s: "、".join(dict.fromkeys(map(str, s))))
 
 
 def _union_by(geoms: np.ndarray, comp: np.ndarray) -> dict[int, shapely.Geometry]:
@@ -123,22 +256,31 @@ def _union_by(geoms: np.ndarray, comp: np.ndarray) -> dict[int, shapely.Geometry
 def find_blocks(
     parcels: gpd.GeoDataFrame,
     *,
-    gap_m: float = 30.0,
+    gap_m: float = 10.0,
+    gap_comparison: str = "<=",
     min_area_mu: float = 100.0,
+    area_comparison: str = ">=",
+    roads: np.ndarray | None = None,
 ) -> tuple[pd.Series, gpd.GeoDataFrame]:
-    """Group plots into 连片 blocks and describe each block.
+    """Group plots into 连片 blocks and describe each block's composition.
+
+    Every plot given is grouped: choosing the plots (those whose path frees or rebuilds land)
+    is the caller's (:mod:`landgov.screening._paths_blocks`).
 
     Parameters
     ----------
     parcels
-        The plots to group (usually the 治理清单), projected CRS in metres. Optional columns:
-        ``parcel_id``, ``area_m2`` (else the geometry's area), ``usccs``/``main_uscc``,
-        ``n_enterprises``, ``tax_wan``, ``path``.
-    gap_m
-        Plots at most this many metres apart join one block (``blocks.gap_m``, default 30 m: a
-        road between two plots does not split a block).
-    min_area_mu
-        Blocks of at least this area are ``large`` (``blocks.min_area_mu``, 100 亩 [000 4]).
+        The plots to group, projected CRS in metres. Optional columns: ``parcel_id``,
+        ``area_m2`` (else the geometry's area), ``usccs``/``main_uscc``, ``n_enterprises``,
+        ``tax_wan``, ``township``, ``path``.
+    gap_m, gap_comparison
+        Plots join when ``distance <gap_comparison> gap_m`` (``blocks.gap_m``, 10 m: touching
+        plots and plots across a lane join, plots across a main road do not).
+    min_area_mu, area_comparison
+        Blocks with ``area_mu <area_comparison> min_area_mu`` are ``large``
+        (``blocks.min_area_mu``, 「100亩以上」 [越政发〔2022〕24号 4], 100 亩 included).
+    roads
+        Planned road polygons that split blocks (:func:`road_polygons`).
 
     Returns
     -------
@@ -148,10 +290,11 @@ def find_blocks(
     blocks : geopandas.GeoDataFrame
         One row per block, indexed by ``block_id``: :data:`BLOCK_COLUMNS` and ``geometry``
         (the union of the plots). ``area_mu = area_m2 × 15 / 10000``;
-        ``tax_per_mu = tax_wan / area_mu`` (万元/亩); ``paths`` counts plots per path when the
-        input has a ``path`` column.
+        ``tax_per_mu = tax_wan / area_mu`` (万元/亩); ``paths`` (plots per path) and
+        ``path_area`` (亩 per path) when the input has a ``path`` column; ``townships`` (镇街);
+        ``largest_parcel`` and ``largest_parcel_mu`` (the largest plot).
     """
-    comp = label_blocks(parcels, gap_m=gap_m)
+    comp = label_blocks(parcels, gap_m=gap_m, comparison=gap_comparison, roads=roads)
     if "area_m2" in parcels.columns:  # blank = flagged implausible or no geometry: not counted
         area_m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
     else:
@@ -172,14 +315,27 @@ def find_blocks(
     stats["block_id"] = [f"B{i:0{width}d}" for i in range(1, len(stats) + 1)]
     block_id = comp.map(stats["block_id"]).astype("object").rename("block_id")
     block_id = block_id.where(valid, pd.NA)
-    blocks = _describe(parcels[valid], c, stats, float(min_area_mu))
+    large = (float(min_area_mu), area_comparison)
+    blocks = _describe(parcels[valid], c, area_m2[valid], stats, large)
     return block_id, blocks
 
 
+def _largest(pid: pd.Series, area_m2: pd.Series, comp: pd.Series) -> pd.DataFrame:
+    frame = pd.DataFrame({"comp": comp, "pid": pid, "m2": area_m2}).dropna(subset=["m2"])
+    top = frame.sort_values("m2", ascending=False, kind="stable").groupby("comp").head(1)
+    top = top.set_index("comp")
+    return pd.DataFrame(
+        {"largest_parcel": top["pid"].astype("object"), "largest_parcel_mu": m2_to_mu(top["m2"])}
+    )
+
+
 def _describe(
-    parcels: gpd.GeoDataFrame, comp: pd.Series, stats: pd.DataFrame, min_area_mu: float
+    parcels: gpd.GeoDataFrame,
+    comp: pd.Series,
+    area_m2: pd.Series,
+    stats: pd.DataFrame,
+    large: tuple[float, str],
 ) -> gpd.GeoDataFrame:
-    ids = stats["block_id"]
     pid = (
         parcels["parcel_id"].astype("object")
         if "parcel_id" in parcels.columns
@@ -190,29 +346,36 @@ def _describe(
     )
     area_mu = m2_to_mu(stats["area_m2"])
     tax_sum = tax.groupby(comp).sum(min_count=1).reindex(stats.index)
+    top = _largest(pid, area_m2, comp).reindex(stats.index)
     frame = pd.DataFrame(
         {
-            "block_id": ids,
-            "area_m2": stats["area_m2"],
+            "block_id": stats["block_id"],
             "area_mu": area_mu,
+            "large": is_large(area_mu, min_area_mu=large[0], comparison=large[1]),
             "n_parcels": stats["n_parcels"].astype("int64"),
-            "parcel_ids": pid.groupby(comp)
-            .agg(lambda s: "；".join(map(str, s)))
-            .reindex(stats.index),
+            "paths": "",
+            "path_area": "",
             "n_enterprises": _n_enterprises(parcels, comp)
             .reindex(stats.index)
             .fillna(0)
             .astype("int64"),
+            "townships": _townships(parcels, comp).reindex(stats.index).fillna(""),
+            "largest_parcel": top["largest_parcel"],
+            "largest_parcel_mu": top["largest_parcel_mu"].astype("float64"),
             "tax_wan": tax_sum,
             "tax_per_mu": tax_sum / area_mu.replace(0.0, np.nan),
-            "paths": "",
-            "large": area_mu >= min_area_mu - _EPS,
+            "parcel_ids": pid.groupby(comp)
+            .agg(lambda s: "；".join(map(str, s)))
+            .reindex(stats.index),
+            "area_m2": stats["area_m2"],
         },
         index=stats.index,
     )
     if "path" in parcels.columns:
         counts = path_counts(comp, parcels["path"])
         frame["paths"] = counts.reindex(stats.index).fillna("").astype("object")
+        areas = path_areas(comp, parcels["path"], m2_to_mu(area_m2))
+        frame["path_area"] = areas.reindex(stats.index).fillna("").astype("object")
     unions = _union_by(parcels.geometry.values, comp.to_numpy())
     geometry = [unions[i] for i in stats.index]
     out = gpd.GeoDataFrame(frame, geometry=geometry, crs=parcels.crs)

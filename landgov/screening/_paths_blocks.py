@@ -1,0 +1,224 @@
+"""四个一批 paths and 连片 blocks, decided together without a circle (docs/domain.md §7).
+
+The text: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」 [越政发〔2022〕24号 4].
+Read as: a block is contiguous 治理清单 land that is to be rebuilt (连片改造) or vacated
+(连片腾退), i.e. plots whose path frees or rebuilds land (``blocks.paths``: 拆除重建 and 关停退出
+by default, 功能转型 where a county's profile says so). 整治提升 plots stay with their enterprise
+and are in no block. The 治理清单 is the 低效工业用地 of the text in the broad sense (亩均 low
+efficiency, idle, under-used, 两高, violations), so the members are chosen by path, not by the
+亩均税收 check alone.
+
+Blocks depend on paths, and the rule table may use blocks (``block:large`` in R3: 「低效且属
+100亩以上连片低效地块 → 拆除重建」). The circle is cut in three passes:
+
+1. **Paths without the block clause.** Every plot is taken as a block of its own: ``block:large``
+   holds for a plot of at least ``blocks.min_area_mu`` by itself (「占地100亩以上」). The plots
+   whose path is in ``blocks.paths`` are the *seed* plots; they form the seed blocks.
+2. **The block clause, once.** A plot not in the seed is evaluated again with the block it would
+   join: its own area plus the seed blocks it touches or lies across a lane from. A low-efficiency
+   plot next to a 100-亩 seed block thus becomes 拆除重建 (R3) and joins it — 连片改造. Seed
+   plots keep their path. There is no second round: blocks grow by one ring of plots at most,
+   never chaining across the park.
+3. **Final blocks and reasons.** Blocks are formed from the plots whose path is now in
+   ``blocks.paths``; every plot's path is evaluated a last time with its final block (members)
+   or itself (the others), so that a reason names the block id and area the outputs show. With
+   the block clause used positively (``block:large``, ``block_area_mu>=…``) this gives the
+   same paths as pass 2; a rule table that uses it negatively could move a plot in or out of
+   a block at this step, so such a plot keeps its pass-2 decision and blocks stay consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.policy import Profile
+from landgov.screening.blocks import (
+    find_blocks,
+    is_large,
+    label_blocks,
+    neighbour_pairs,
+    path_areas,
+    path_counts,
+)
+from landgov.screening.paths import PathRule, assign_paths
+from landgov.units import m2_to_mu
+
+__all__ = ["PathsAndBlocks", "paths_and_blocks"]
+
+
+@dataclass(frozen=True)
+class PathsAndBlocks:
+    """What :func:`paths_and_blocks` returns.
+
+    Attributes
+    ----------
+    paths
+        :func:`~landgov.screening.paths.assign_paths` columns per 治理 plot.
+    block_id, block_large, block_area_mu
+        Per 治理 plot: its block (``<NA>`` when in none), whether the block is large (``False``
+        when in none) and its area in 亩 (NaN when in none).
+    blocks
+        The blocks (:func:`~landgov.screening.blocks.find_blocks`).
+    """
+
+    paths: pd.DataFrame
+    block_id: pd.Series
+    block_large: pd.Series
+    block_area_mu: pd.Series
+    blocks: gpd.GeoDataFrame
+
+
+@dataclass(frozen=True)
+class _Settings:
+    gap_m: float
+    gap_comparison: str
+    min_area_mu: float
+    area_comparison: str
+    members: tuple[str, ...]
+
+    @classmethod
+    def of(cls, profile: Profile) -> _Settings:
+        gap, area = profile["blocks.gap_m"], profile["blocks.min_area_mu"]
+        return cls(
+            float(gap.value),
+            gap.comparison or "<=",
+            float(area.value),
+            area.comparison or ">=",
+            tuple(str(p) for p in profile.value("blocks.paths")),
+        )
+
+    def large(self, area_mu: pd.Series) -> pd.Series:
+        """``block_large`` facts: ``<NA>`` where the area is unknown."""
+        out = is_large(area_mu, min_area_mu=self.min_area_mu, comparison=self.area_comparison)
+        return out.astype("boolean").mask(area_mu.isna())
+
+
+def _plot_mu(parcels: gpd.GeoDataFrame) -> pd.Series:
+    """Each plot's area in 亩, as :func:`find_blocks` counts it (``area_m2``, else the shape)."""
+    if "area_m2" in parcels.columns:
+        m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
+    else:
+        m2 = parcels.geometry.area
+    return m2_to_mu(m2.astype("float64"))
+
+
+def _facts(
+    parcels: gpd.GeoDataFrame, ids: pd.Series, area_mu: pd.Series, s: _Settings
+) -> pd.DataFrame:
+    return parcels.assign(
+        block_id=ids.astype("object"), block_area_mu=area_mu, block_large=s.large(area_mu)
+    )
+
+
+def _would_join(
+    gov: gpd.GeoDataFrame,
+    seed: pd.Series,
+    own_mu: pd.Series,
+    s: _Settings,
+    roads: np.ndarray | None,
+) -> pd.Series:
+    """Pass 2: the area of the block each plot would be in (seed block, or own + neighbours)."""
+    comp = label_blocks(gov[seed], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads).reindex(
+        gov.index
+    )
+    seed_mu = own_mu.groupby(comp).sum(min_count=1)
+    area = comp.map(seed_mu).astype("float64")
+    others = gov.index[~seed.to_numpy()]
+    geoms = np.asarray(gov.geometry.values, dtype=object)
+    pos_other = np.flatnonzero(~seed.to_numpy())
+    pos_seed = np.flatnonzero(seed.to_numpy())
+    ok_other = pos_other[~pd.isna(geoms[pos_other])]
+    ok_seed = pos_seed[~pd.isna(geoms[pos_seed])]
+    i, j = neighbour_pairs(
+        geoms[ok_other], geoms[ok_seed], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads
+    )
+    pairs = pd.DataFrame(
+        {"plot": gov.index[ok_other[i]], "comp": comp.iloc[ok_seed[j]].to_numpy()}
+    ).drop_duplicates()
+    joined = pairs["comp"].map(seed_mu).groupby(pairs["plot"]).sum(min_count=1)
+    own = own_mu.reindex(others)
+    near = joined.reindex(others)
+    area.loc[others] = own.fillna(0.0) + near.fillna(0.0)
+    area.loc[others] = area.loc[others].where(own.notna() | s.large(near).eq(True), np.nan)
+    return area
+
+
+def paths_and_blocks(
+    gov: gpd.GeoDataFrame,
+    *,
+    checks: pd.DataFrame,
+    profile: Profile,
+    rules: Sequence[PathRule] | None = None,
+    roads: np.ndarray | None = None,
+) -> PathsAndBlocks:
+    """Give each 治理 plot its path and group the plots that free or rebuild land into blocks.
+
+    Parameters
+    ----------
+    gov
+        The 治理清单 plots (projected CRS in metres).
+    checks
+        Their screening verdicts (same index).
+    profile
+        Policy profile: ``paths.rules``, ``blocks.gap_m``, ``blocks.min_area_mu``,
+        ``blocks.paths``.
+    rules
+        An already validated rule table (else the profile's).
+    roads
+        Planned road polygons that split blocks (:func:`~landgov.screening.blocks.road_polygons`).
+
+    Returns
+    -------
+    PathsAndBlocks
+        See the module docstring for the three passes.
+    """
+    s = _Settings.of(profile)
+    own_mu = _plot_mu(gov)
+    pid = gov["parcel_id"] if "parcel_id" in gov.columns else pd.Series(gov.index, gov.index)
+    decide = {"checks": checks, "profile": profile, "rules": rules}
+
+    first = assign_paths(_facts(gov, pid, own_mu, s), **decide)
+    seed = first["path"].isin(s.members)
+    joined = _would_join(gov, seed, own_mu, s, roads)
+    second = first.copy()
+    if (~seed).any():
+        rest = gov[~seed.to_numpy()]
+        redo = assign_paths(
+            _facts(rest, pd.Series(pd.NA, index=rest.index), joined.loc[rest.index], s), **decide
+        )
+        second.loc[rest.index] = redo
+    member = second["path"].isin(s.members)
+
+    kept = gov[member.to_numpy()].assign(path=second.loc[member, "path"])
+    block_id, blocks = find_blocks(
+        kept,
+        gap_m=s.gap_m,
+        gap_comparison=s.gap_comparison,
+        min_area_mu=s.min_area_mu,
+        area_comparison=s.area_comparison,
+        roads=roads,
+    )
+    block_id = block_id.reindex(gov.index)
+    area = block_id.map(blocks["area_mu"]).astype("float64") if len(blocks) else own_mu * np.nan
+    in_block = block_id.notna()
+    final_facts = _facts(gov, block_id.where(in_block, pid), area.where(in_block, own_mu), s)
+    final = assign_paths(final_facts, **decide)
+    moved = final["path"].isin(s.members) != member
+    final.loc[moved] = second.loc[moved]
+    if len(blocks):  # a member's path may differ between member paths: count the final ones
+        counts = path_counts(block_id, final["path"]).reindex(blocks.index).fillna("")
+        areas = path_areas(block_id, final["path"], own_mu).reindex(blocks.index).fillna("")
+        blocks = blocks.assign(paths=counts.astype("object"), path_area=areas.astype("object"))
+    large = block_id.map(blocks["large"]) if len(blocks) else pd.Series(pd.NA, gov.index)
+    return PathsAndBlocks(
+        paths=final,
+        block_id=block_id.astype("object").rename("block_id"),
+        block_large=large.where(in_block, False).astype("boolean"),
+        block_area_mu=area.where(in_block).astype("float64"),
+        blocks=blocks,
+    )

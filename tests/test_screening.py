@@ -16,6 +16,7 @@ from landgov.policy import load_profile
 from landgov.screening import (
     Check,
     ScreeningStatus,
+    check_catalogue,
     check_control_line,
     check_demolition,
     check_idle,
@@ -660,3 +661,120 @@ def test_screen_planning_change_gives_function_change(profile, inventory):
     assert p1["path_status"] == Status.PASS.value
     assert "规划为非工业用途的面积占 100%" in p1["reasons"]
     assert "[越政发〔2022〕24号 19]" in p1["citations"]
+
+
+# --------------------------------------------------------------------------------------------
+# missing inputs: every check says 待核实 and names what is missing (issue 10, item 1)
+
+
+def _absent_cases():
+    """(check, call, what the missing list must name) with one input absent each."""
+    firms = pd.DataFrame({"uscc": ["U1"], "above_scale": [True], "land_mu": [10.0]})
+    pairs = pd.DataFrame({"parcel_id": ["P1"], "uscc": ["U1"]})
+    plan_no_use = gpd.GeoDataFrame({"zone": ["x"]}, geometry=[_square(X0, Y0, 500, 500)], crs=CRS)
+    ent = {"enterprises": firms, "pairs": pairs}
+    return [
+        # no tax figure on the plot
+        ("low_efficiency", lambda p, pr: check_low_efficiency(p, **ent, profile=pr), "tax_per_mu"),
+        # no compliance table: not "no record"
+        (
+            "violation",
+            lambda p, pr: check_violations(p, compliance=None, pairs=pairs, profile=pr),
+            "compliance",
+        ),
+        # the enterprise table has no energy column: not "below the threshold"
+        ("two_high", lambda p, pr: check_two_high(p, **ent, profile=pr), "energy_tce"),
+        # no enterprise table at all
+        (
+            "two_high",
+            lambda p, pr: check_two_high(p, enterprises=None, pairs=pairs, profile=pr),
+            "企业表中没有",
+        ),
+        # no contracted start date
+        (
+            "idle",
+            lambda p, pr: check_idle(p, profile=pr, as_of="2024-03-15"),
+            "contract_start_date",
+        ),
+        # no floor area, FAR or declared FAR
+        (
+            "under_used",
+            lambda p, pr: check_under_used(p, enterprises=firms, profile=pr),
+            "floor_area_m2",
+        ),
+        # 容积率 0.8 known, industry not: 0.8 is below some floors and not others
+        (
+            "under_used",
+            lambda p, pr: check_under_used(
+                p.assign(far=0.8, main_uscc="U1"), enterprises=firms, profile=pr
+            ),
+            "industry_code",
+        ),
+        # no planning layer: not "still industrial"
+        ("planning", lambda p, pr: check_planning(p, planning=None, profile=pr), "规划用途图层"),
+        # a planning layer without planned_use
+        (
+            "planning",
+            lambda p, pr: check_planning(p, planning=plan_no_use, profile=pr),
+            "planned_use",
+        ),
+        # no planning layer: not "inside the control line"
+        (
+            "control_line",
+            lambda p, pr: check_control_line(p, planning=None, profile=pr),
+            "inside_control_line",
+        ),
+        # a layer without the control-line field
+        (
+            "control_line",
+            lambda p, pr: check_control_line(p, planning=plan_no_use, profile=pr),
+            "inside_control_line",
+        ),
+        # no demolition plans: not "outside every plan"
+        (
+            "demolition",
+            lambda p, pr: check_demolition(p, demolition=None, profile=pr),
+            "拆迁计划图层",
+        ),
+        # the enterprise table has no catalogue class
+        ("catalogue", lambda p, pr: check_catalogue(p, **ent, profile=pr), "catalogue_class"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("check", "run", "named"), _absent_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_absent_input_is_unknown_and_named(profile, check, run, named):
+    # "Missing data never passes": an absent layer, table or column is 待核实 with the missing
+    # input named in the verdict — never read as "not in", "none" or "no record".
+    parcels = _parcels(1)
+    (verdict,) = run(parcels, profile)
+    assert verdict.rule_id == f"screening.{check}"
+    assert verdict.status is Status.UNKNOWN
+    assert any(named in m for m in verdict.missing), verdict.missing
+
+
+def test_screen_with_every_optional_input_absent_lists_nothing_as_clean(profile, inventory):
+    # No compliance table, planning layer or demolition plans, and an enterprise table with
+    # only 规上/用地: no plot may come out 不列入, and the paths of the 治理 plots name the
+    # inputs the path rules need.
+    parcels, enterprises, pairs, _ = inventory
+    result = screen(
+        parcels,
+        enterprises=enterprises[["uscc", "above_scale", "land_mu"]],
+        pairs=pairs,
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    inv = result.parcels
+    assert ScreeningStatus.EXCLUDED.value not in set(inv["screening_status"])
+    assert inv.loc[40, "screening_status"] == ScreeningStatus.UNKNOWN.value
+    for name in ("compliance", "energy_tce"):
+        assert name in inv.loc[40, "to_verify"]
+    p1 = inv.loc[10]
+    assert p1["screening_status"] == ScreeningStatus.GOVERN.value
+    assert p1["path_status"] == Status.UNKNOWN.value
+    # R1 needs the catalogue class and 两高 energy (its violation terms are false: grade C),
+    # R2 the planning layer, R3 the demolition plans
+    for name in ("catalogue_class", "energy_tce", "planning", "拆迁计划"):
+        assert name in p1["missing"], (name, p1["missing"])

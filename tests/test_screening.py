@@ -423,6 +423,23 @@ def test_screening_and_far_agree_on_the_national_floor(profile, code, edition):
     assert verdict.status is expected
 
 
+def test_reasons_never_print_the_threshold_for_a_value_beside_it(profile):
+    # Reasons show 2 decimals, except where that would print the threshold itself: 容积率
+    # 0.698 against the division-34 floor 0.7 (2017 code 3311) reads 「0.698 低于 … 0.7」;
+    # 亩均税收 5.004 is not ≤ 5 and reads 「5.004」, not 「5」.
+    parcels = _parcels(1, far=[0.698], main_uscc=["U1"], tax_per_mu=[5.004])
+    enterprises = pd.DataFrame(
+        {"uscc": ["U1"], "industry_code": ["3311"], "above_scale": [True], "land_mu": [10.0]}
+    )
+    (used,) = check_under_used(parcels, enterprises=enterprises, profile=profile)
+    assert used.status is Status.FAIL
+    assert "容积率 0.698（far）低于行业大类 34" in used.reason
+    pairs = pd.DataFrame({"parcel_id": ["P1"], "uscc": ["U1"]})
+    (low,) = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
+    assert low.status is Status.PASS
+    assert "亩均税收 5.004 万元/亩" in low.reason
+
+
 def test_3911_is_checked_against_1_0(profile):
     # 2017 code 3911 (计算机整机制造) is 2002 division 40 (通信设备、计算机及其他电子设备),
     # national floor 1.0: 容积率 0.8 is 用而未尽 (before issue 10 it was read as 2002 division

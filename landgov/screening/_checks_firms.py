@@ -26,6 +26,7 @@ from landgov.screening._common import (
     _Firms,
     _holds,
     _series,
+    _shown,
     _unknown_all,
     _usccs_by_parcel,
     _verdict,
@@ -149,7 +150,7 @@ def _low_eff_verdict(
                 *(m for m in missing if m == _NO_LINK),
             ],
         )
-    seen = f"亩均税收 {format_number(value)} 万元/亩"
+    seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
     if not _holds(param, value):
         reason = f"{seen}，未达低效门槛（{param.describe()}）" + focus
         return _verdict(c, Status.PASS, reason, citation, values=values)
@@ -317,7 +318,6 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     )
     split = int(profile.value("screening.two_high_split_year"))
     energy = float(energy)
-    amount = f"年综合能耗 {format_number(energy)} 吨标准煤"
     if year is None:
         return _energy_no_year(u, energy, new, old)
     built = int(float(year))
@@ -327,6 +327,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
         param, group = old, f"{split}年以前建设的用能项目"
     if not _holds(param, energy):
         return _Energy(u, False)
+    amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
     text = f"{u}（{built}年投产）{amount}，{param.describe()}，属{group}"
     return _Energy(u, True, text)
 

@@ -23,6 +23,7 @@ from landgov.screening._common import (
     _Firms,
     _holds,
     _series,
+    _shown,
     _verdict,
 )
 from landgov.verdict import Citation, Status, Verdict
@@ -265,9 +266,10 @@ def _under_used_verdict(
     if is_missing(value):
         missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
         return _verdict(c, Status.UNKNOWN, "容积率缺失", citation, values=values, missing=missing)
-    seen = round(float(value), 6)
+    seen = round(float(value), _DIGITS)
     text = f"容积率 {format_number(value)}（{origin}）"
     if floor is not None:
+        text = f"容积率 {_shown(value, floor)}（{origin}）"
         words = f"{basis} {format_number(floor)}" + (f"（{note}）" if note else "")
         if compare(seen, op, floor):
             return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)

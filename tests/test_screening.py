@@ -16,6 +16,7 @@ from landgov.policy import load_profile
 from landgov.screening import (
     Check,
     ScreeningStatus,
+    check_catalogue,
     check_control_line,
     check_demolition,
     check_idle,
@@ -72,31 +73,76 @@ def _statuses(verdicts: pd.Series) -> list[Status]:
 # low efficiency
 
 
-def test_low_efficiency_boundary_499_flagged_500_not(profile):
-    # [001 三(一)1] 亩均税收5万元以下 → 治理清单. 4.99 < 5 is low; 5.00 is not; 5.01 is not.
-    # The fourth plot has no tax_per_mu column value: 50 万元 on 10 亩 = 5.00 computed from
-    # tax_wan / area_mu (floating noise around 5 must not flag it).
+def test_low_efficiency_boundary_500_is_low(profile):
+    # [001 三(一)1] 「针对亩均税收5万元以下……的企业用地……梳理制定治理清单」. 「以下」 includes the
+    # number (《民法典》第1259条), so the profile states comparison "<=": 4.99 and 5.00 are low,
+    # 5.01 is not. The fourth plot has no tax_per_mu: 50 万元 over 10.000000000001 亩 is
+    # 4.99999999999995 in floating point; it is rounded to 6 decimals (5.0) before the
+    # comparison, so floating noise either side of 5 cannot decide.
     parcels = _parcels(4, tax_per_mu=[4.99, 5.00, 5.01, None], tax_wan=[None, None, None, 50.0])
+    parcels["area_mu"] = [10.0, 10.0, 10.0, 10.000000000001]
     enterprises, pairs = _one_firm_each(parcels, above_scale=True, land_mu=10.0)
     got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
     assert got.name == "low_efficiency"
     assert list(got.index) == list(parcels.index)
-    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.PASS, Status.PASS]
+    assert _statuses(got) == [Status.FAIL, Status.FAIL, Status.PASS, Status.FAIL]
     assert got.iloc[0].values["tax_per_mu"] == 4.99
+    assert got.iloc[3].values["tax_per_mu"] == 5.0
+    assert "亩均税收 5 万元/亩，≤ 5 万元/亩（以下，含本数）" in got.iloc[1].reason
     assert "虞政发〔2022〕12号 二" in str(got.iloc[0].citation)
+    # from the other side: 50 / 9.999999999999 = 5.0000000000001 is 5.00 as well
+    parcels["area_mu"] = [10.0, 10.0, 10.0, 9.999999999999]
+    got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
+    assert got.iloc[3].status is Status.FAIL
 
 
-def test_low_efficiency_scope_small_firms_from_three_mu(profile):
-    # [001 三(二)1; 002 三(二)1]: 规上 firms, and 规下 firms using 3 亩 (含) or more.
-    # 规下 2.9 亩 → out of scope (符合 with a reason); 规下 3 亩 → in scope, 1 万元/亩 is low;
-    # 规上 on 1 亩 → in scope regardless of land.
-    parcels = _parcels(3, tax_per_mu=[1.0, 1.0, 1.0])
+def test_low_efficiency_small_firms_are_judged_outside_the_focus(profile):
+    # [001 三(一)1] 「扎实开展全域工业用地……调查」: every industrial plot is screened.
+    # [001 三(二)1] 「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」: a focus,
+    # not an exclusion; 「3亩以上」 includes 3 (profile comparison ">=").
+    #   规下 2.9 亩, 1 万元/亩 → 低效 (不符合), outside the focus, said so in the reason;
+    #   规下 3.0 亩, 1 万元/亩 → 低效, in the focus;
+    #   规上 on 1 亩, 1 万元/亩 → 低效, in the focus (规上 always);
+    #   规下 2.9 亩, 30 万元/亩 → not low (符合), outside the focus;
+    #   规上/规下 unknown, 1 万元/亩 → 低效 all the same; focus unknown (None).
+    parcels = _parcels(5, tax_per_mu=[1.0, 1.0, 1.0, 30.0, 1.0])
     enterprises, pairs = _one_firm_each(
-        parcels, above_scale=[False, False, True], land_mu=[2.9, 3.0, 1.0]
+        parcels,
+        above_scale=[False, False, True, False, None],
+        land_mu=[2.9, 3.0, 1.0, 2.9, 2.0],
     )
     got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
-    assert _statuses(got) == [Status.PASS, Status.FAIL, Status.FAIL]
-    assert "不在低效排查范围" in got.iloc[0].reason
+    F, P = Status.FAIL, Status.PASS
+    assert _statuses(got) == [F, F, F, P, F]
+    assert [v.values["in_focus"] for v in got] == [False, True, True, False, None]
+    assert "规下且用地不足 3 亩，不属排查重点" in got.iloc[0].reason
+    assert "规下且用地不足 3 亩，不属排查重点" in got.iloc[3].reason
+    assert "不属排查重点" not in got.iloc[1].reason
+
+
+def test_small_firm_plot_goes_on_the_governance_list_flagged(profile):
+    # The same reading through screen(): a low-efficiency 规下 plot under 3 亩 is on the
+    # 治理清单 (「针对亩均税收5万元以下……的企业用地……梳理制定治理清单」 [001 三(一)1]); the
+    # focus only orders the work, so outside_focus is True and nothing else changes.
+    parcels = _parcels(2, tax_per_mu=[1.0, 1.0], floor_area_m2=[10_000.0] * 2)
+    parcels["contract_start_date"] = "2015-01-01"
+    parcels["start_date"] = "2015-06-01"
+    enterprises, pairs = _one_firm_each(
+        parcels, above_scale=[False, True], land_mu=[2.0, 10.0], energy_tce=100.0, built_year=2015
+    )
+    result = screen(
+        parcels,
+        enterprises=enterprises,
+        pairs=pairs,
+        compliance=pd.DataFrame(columns=["uscc", "parcel_id", "category", "severity"]),
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    inv = result.parcels
+    assert inv["screening_status"].to_list() == [ScreeningStatus.GOVERN.value] * 2
+    assert inv["outside_focus"].to_list() == [True, False]
+    assert inv["low_efficiency"].to_list() == [True, True]
+    assert result.governance["parcel_id"].to_list() == ["P1", "P2"]
 
 
 def test_missing_tax_is_unknown_never_a_pass(profile):
@@ -110,15 +156,21 @@ def test_missing_tax_is_unknown_never_a_pass(profile):
     assert any("tax_per_mu" in m for m in verdict.missing)
 
 
-def test_plot_without_enterprise_is_unknown(profile):
-    parcels = _parcels(1, tax_per_mu=[1.0])
+def test_plot_without_enterprise(profile):
+    # No enterprise linked: a plot with 1 万元/亩 is still low (every industrial plot is
+    # screened, [001 三(一)1]); its focus is unknown. Without a tax figure it is 待核实 and
+    # the missing link is named with the missing tax.
+    parcels = _parcels(2, tax_per_mu=[1.0, None])
     enterprises = pd.DataFrame({"uscc": ["X"], "above_scale": [True], "land_mu": [5.0]})
     pairs = pd.DataFrame({"parcel_id": [], "uscc": []})
-    (verdict,) = check_low_efficiency(
+    low, unknown = check_low_efficiency(
         parcels, enterprises=enterprises, pairs=pairs, profile=profile
     )
-    assert verdict.status is Status.UNKNOWN
-    assert any("pairs" in m for m in verdict.missing)
+    assert low.status is Status.FAIL
+    assert low.values["in_focus"] is None
+    assert unknown.status is Status.UNKNOWN
+    assert any("pairs" in m for m in unknown.missing)
+    assert any("tax_per_mu" in m for m in unknown.missing)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,21 +212,88 @@ def test_no_compliance_table_is_unknown(profile):
 # 两高
 
 
-def test_two_high_thresholds(profile):
-    # [001 三(二)2]: built 2018 or later with ≥ 1000 tce (含), or before 2018 with ≥ 5000 tce (含).
-    #   2018 / 1000 → 两高          2018 / 999  → no
-    #   2017 / 5000 → 两高          2017 / 4999 → no
-    #   year unknown / 500  → no (below both thresholds)
-    #   year unknown / 6000 → 两高 (above both)
-    #   year unknown / 3000 → 待核实 (depends on the year)
+def test_two_high_thresholds_select_for_assessment(profile):
+    # [001 三(二)2] 「针对2018年以来建设的年综合能耗1000吨标准煤以上（含）的“两高”项目、2018年以前
+    # 建设的年综合能耗5000吨标准煤以上（含）的用能项目，逐一评估检查，对不符合要求的“两高”项目依法
+    # 处置」. Reading: the thresholds select projects for assessment (需评估 = 待核实 with the
+    # assessment named as missing), they are not non-compliance by themselves; 「以上（含）」 is
+    # ">=". The pre-2018 group is 用能项目, not 两高项目.
+    #   2018 / 1000 → 需评估, “两高”项目      2018 / 999  → below, 符合
+    #   2017 / 5000 → 需评估, 用能项目        2017 / 4999 → below, 符合
+    #   year unknown / 500  → below both → 符合
+    #   year unknown / 6000 → over both → 需评估 (group unknown)
+    #   year unknown / 3000 → 待核实 (depends on the year: built_year named)
     energy = [1000, 999, 5000, 4999, 500, 6000, 3000]
     years = [2018, 2018, 2017, 2017, None, None, None]
     parcels = _parcels(len(energy))
     enterprises, pairs = _one_firm_each(parcels, energy_tce=energy, built_year=years)
     got = check_two_high(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
-    F, P, U = Status.FAIL, Status.PASS, Status.UNKNOWN
-    assert _statuses(got) == [F, P, F, P, P, F, U]
+    P, U = Status.PASS, Status.UNKNOWN
+    assert _statuses(got) == [U, P, U, P, P, U, U]
+    assert [v.values["needs_assessment"] for v in got] == [1, 0, 1, 0, 0, 1, 0]
+    assert "需评估" in got.iloc[0].reason
+    assert "2018年以来建设的“两高”项目" in got.iloc[0].reason
+    assert "≥ 1000 吨标准煤/年（以上，含本数）" in got.iloc[0].reason
+    assert "2018年以前建设的用能项目" in got.iloc[2].reason
+    assert "两高”项目" not in got.iloc[2].reason
+    assert any("two_high_assessment" in m for m in got.iloc[0].missing)
     assert any("built_year" in m for m in got.iloc[6].missing)
+
+
+def test_two_high_assessment_decides(profile):
+    # 「对不符合要求的“两高”项目依法处置」 [001 三(二)2]: only the assessment's conclusion
+    # makes 不符合. Three 2020 projects at 1500 tce: assessed 不符合要求 → 不符合; 符合要求 → 符合;
+    # an unreadable conclusion ("待定") → still 需评估 (待核实), the value seen is named.
+    parcels = _parcels(3)
+    enterprises, pairs = _one_firm_each(
+        parcels,
+        energy_tce=1500.0,
+        built_year=2020,
+        two_high_assessment=["不符合要求", "符合要求", "待定"],
+    )
+    got = check_two_high(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
+    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.UNKNOWN]
+    assert "经逐一评估不符合要求" in got.iloc[0].reason
+    assert any("待定" in m for m in got.iloc[2].missing)
+
+
+def test_two_high_needs_assessment_is_a_path_input_not_a_governance_fail(profile, inventory):
+    # A 2019 project at 1200 tce on a clean, efficient plot: not on the 治理清单 by itself
+    # (the thresholds select for assessment), but not 不列入 either — 待核实 with the
+    # assessment named, and flagged two_high_review. A low-efficiency plot with the same
+    # project is 治理 (for low efficiency); R1 「“两高”且低效」 cannot be decided until the
+    # assessment is in, so its path is 待核实 and names the assessment.
+    parcels, enterprises, pairs, compliance = inventory
+    enterprises = enterprises.assign(
+        energy_tce=[1200.0, 100.0, 100.0, 1200.0, 100.0], built_year=2019
+    )
+    result = screen(
+        parcels,
+        enterprises=enterprises,
+        pairs=pairs,
+        compliance=compliance,
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    inv = result.parcels
+    assert inv.loc[40, "screening_status"] == ScreeningStatus.UNKNOWN.value
+    assert "two_high_assessment" in inv.loc[40, "to_verify"]
+    assert inv["two_high_review"].to_list() == [True, False, False, True, False]
+    assert inv.loc[10, "screening_status"] == ScreeningStatus.GOVERN.value
+    assert inv.loc[10, "path_status"] == Status.UNKNOWN.value
+    assert "two_high_assessment" in inv.loc[10, "missing"]
+    # assessed 不符合要求 and low → R1 关停退出
+    enterprises["two_high_assessment"] = ["不符合要求", None, None, None, None]
+    result = screen(
+        parcels,
+        enterprises=enterprises,
+        pairs=pairs,
+        compliance=compliance,
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    assert result.parcels.loc[10, "path"] == "关停退出"
+    assert result.parcels.loc[10, "path_rule"] == "R1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,29 +351,105 @@ def test_idle_decided_by_built_up_cover_from_a_raster(profile):
 # under-used land
 
 
-def test_under_used_far_default_floor(profile):
-    # No industry code → the profile default floor (1.0). 容积率 = floor area / land area:
-    # 10 亩 = 6666.67 m²; 6600 m² → 0.99 < 1.0 → 用而未尽; 6666.67 m² → 1.00 → not.
+def test_under_used_industry_unknown(profile):
+    # No industry code: the national floor could be any of the table's (0.5 … 1.0; the
+    # default 1.0 for non-manufacturing). 容积率 = floor area / land area, 10 亩 = 6666.67 m²:
+    #   3000 m² → 0.45, below every floor (< 0.5)             → 不符合
+    #   6600 m² → 0.99, below 1.0 but not below 0.5           → 待核实, industry code named
+    #   6666.67 m² → 1.00, not below any floor ("<": the floor itself is not under-used)
+    #                                                          → 符合
+    #   no floor area                                         → 待核实, floor area named
     area = 10 * M2_PER_MU
-    parcels = _parcels(3, floor_area_m2=[6600.0, area, None])
+    parcels = _parcels(4, floor_area_m2=[3000.0, 6600.0, area, None])
     got = check_under_used(parcels, enterprises=None, profile=profile)
-    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.UNKNOWN]
-    assert got.iloc[0].values["floor"] == profile.value("screening.under_used_far_default")
+    F, P, U = Status.FAIL, Status.PASS, Status.UNKNOWN
+    assert _statuses(got) == [F, U, P, U]
+    assert any("industry_code" in m for m in got.iloc[1].missing)
+    assert any("floor_area_m2" in m for m in got.iloc[3].missing)
+    assert got.iloc[1].values["floor"] is None
 
 
 def test_under_used_industry_floor(profile):
-    # GB/T 4754-2002 division 25 has the national floor 0.5
-    # (docs/domain.md §6, far.national_floors);
-    # 容积率 0.55 passes for a division-25 firm but fails the default floor of 1.0.
-    floors = profile.value("far.national_floors", None)
-    if not floors:
-        pytest.skip("far.national_floors not in the profile")
-    parcels = _parcels(2, far=[0.55, 0.55], main_uscc=["U1", "U2"])
-    enterprises = pd.DataFrame({"uscc": ["U1", "U2"], "industry_code": ["C2511", None]})
+    # GB/T 4754-2002 division 25 has the national floor 0.5 (工业项目建设用地控制指标 2008):
+    # 容积率 0.55 passes for a 2002-edition 2511 firm; the same 0.55 with no code is below some
+    # floors and not others → 待核实; a non-manufacturing code (2017 "5111", 批发业) has no
+    # national floor → the profile default 1.0 → 不符合.
+    parcels = _parcels(3, far=[0.55, 0.55, 0.55], main_uscc=["U1", "U2", "U3"])
+    enterprises = pd.DataFrame(
+        {
+            "uscc": ["U1", "U2", "U3"],
+            "industry_code": ["C2511", None, "5111"],
+            "industry_edition": ["2002", None, "2017"],
+        }
+    )
     got = check_under_used(parcels, enterprises=enterprises, profile=profile)
-    assert got.iloc[0].values["division"] == 25
+    assert got.iloc[0].values["division"] == "25"
     assert got.iloc[0].values["floor"] == 0.5
-    assert _statuses(got) == [Status.PASS, Status.FAIL]
+    assert _statuses(got) == [Status.PASS, Status.UNKNOWN, Status.FAIL]
+    assert got.iloc[2].values["floor"] == profile.value("screening.under_used_far_default")
+
+
+@pytest.mark.parametrize(
+    ("code", "edition"),
+    [
+        ("3911", "2017"),  # 计算机 → 2002 division 40: 1.0 (not 39's 0.7)
+        ("C3911", None),  # edition missing → 2017, same
+        ("3311", "2017"),  # 金属制品 → 2002 34: 0.7
+        ("2511", "2017"),  # unchanged 25: 0.5
+        ("3011", "2017"),  # 非金属矿物 → 2002 31: 0.7
+        ("2611", "2011"),  # 2011 = 2017 at division level: 0.6
+        ("2921", "2017"),  # 塑料 (292) → 2002 30: 1.0
+        ("3911", "2002"),  # a 2002 code 3911 is division 39: 0.7
+    ],
+)
+def test_screening_and_far_agree_on_the_national_floor(profile, code, edition):
+    # One lookup (landgov.far.industry.national_floor) for both: the 用而未尽 check and
+    # far.far_floors give the same national floor for the same plot and code.
+    from landgov.far import far_floors
+
+    parcels = _parcels(1, far=[0.8], main_uscc=["U1"])
+    enterprises = pd.DataFrame(
+        {"uscc": ["U1"], "industry_code": [code], "industry_edition": [edition]}
+    )
+    (verdict,) = check_under_used(parcels, enterprises=enterprises, profile=profile)
+    far = far_floors(
+        pd.Series([0.8], index=parcels.index),
+        enterprises[["industry_code", "industry_edition"]].set_index(parcels.index),
+        profile=profile,
+    )
+    assert verdict.values["floor"] == far["far_floor"].iloc[0]
+    assert verdict.values["division"] == far["far_floor_gb2002"].iloc[0]
+    # 0.8 against the floor: under-used exactly when the floor is above 0.8
+    expected = Status.FAIL if far["far_floor"].iloc[0] > 0.8 else Status.PASS
+    assert verdict.status is expected
+
+
+def test_reasons_never_print_the_threshold_for_a_value_beside_it(profile):
+    # Reasons show 2 decimals, except where that would print the threshold itself: 容积率
+    # 0.698 against the division-34 floor 0.7 (2017 code 3311) reads 「0.698 低于 … 0.7」;
+    # 亩均税收 5.004 is not ≤ 5 and reads 「5.004」, not 「5」.
+    parcels = _parcels(1, far=[0.698], main_uscc=["U1"], tax_per_mu=[5.004])
+    enterprises = pd.DataFrame(
+        {"uscc": ["U1"], "industry_code": ["3311"], "above_scale": [True], "land_mu": [10.0]}
+    )
+    (used,) = check_under_used(parcels, enterprises=enterprises, profile=profile)
+    assert used.status is Status.FAIL
+    assert "容积率 0.698（far）低于行业大类 34" in used.reason
+    pairs = pd.DataFrame({"parcel_id": ["P1"], "uscc": ["U1"]})
+    (low,) = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
+    assert low.status is Status.PASS
+    assert "亩均税收 5.004 万元/亩" in low.reason
+
+
+def test_3911_is_checked_against_1_0(profile):
+    # 2017 code 3911 (计算机整机制造) is 2002 division 40 (通信设备、计算机及其他电子设备),
+    # national floor 1.0: 容积率 0.8 is 用而未尽 (before issue 10 it was read as 2002 division
+    # 39, floor 0.7, and passed).
+    parcels = _parcels(1, far=[0.8], main_uscc=["U1"])
+    enterprises = pd.DataFrame({"uscc": ["U1"], "industry_code": ["3911"]})
+    (verdict,) = check_under_used(parcels, enterprises=enterprises, profile=profile)
+    assert verdict.values["floor"] == 1.0
+    assert verdict.status is Status.FAIL
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,17 +585,17 @@ def test_screen_inventory_and_governance_list(profile, inventory):
     # every parcel in the 底数清单 exactly once, input index kept
     assert list(inv.index) == list(parcels.index)
     assert inv["parcel_id"].is_unique
-    # P1 low → 治理; P2 at 5.00 → 不列入; P3 violation → 治理; P4 clean → 不列入;
-    # P5 clean but 两高 undecidable → 待核实 (a missing input is never a pass)
+    # P1 low → 治理; P2 at 5.00 → 治理 (「5万元以下」 includes 5); P3 violation → 治理;
+    # P4 clean → 不列入; P5 clean but 两高 undecidable → 待核实 (missing is never a pass)
     g, x, u = (s.value for s in ScreeningStatus)
-    assert inv["screening_status"].to_list() == [g, x, g, x, u]
-    assert inv["low_efficiency"].to_list() == [True, False, False, False, False]
+    assert inv["screening_status"].to_list() == [g, g, g, x, u]
+    assert inv["low_efficiency"].to_list() == [True, True, False, False, False]
     assert inv.loc[10, "flags"] == "低效用地"
     assert inv.loc[30, "flags"] == "违法违规"
     assert "energy_tce" in inv.loc[50, "to_verify"]
     # the 治理清单 holds exactly the 治理 plots, each with one path, a reason and a citation
     gov = result.governance
-    assert gov["parcel_id"].to_list() == ["P1", "P3"]
+    assert gov["parcel_id"].to_list() == ["P1", "P2", "P3"]
     assert gov["path"].notna().all()
     assert (gov["reasons"].str.len() > 0).all()
     assert (gov["citations"].str.len() > 0).all()
@@ -408,7 +603,7 @@ def test_screen_inventory_and_governance_list(profile, inventory):
     assert list(result.checks.index) == list(parcels.index)
     assert set(Check) <= set(result.checks.columns)
     assert all(isinstance(v, Verdict) for v in result.checks[Check.IDLE.value])
-    assert result.checks.loc[20, "path"] is None
+    assert result.checks.loc[40, "path"] is None
 
 
 def test_screen_without_layers_says_what_is_missing(profile, inventory):
@@ -416,9 +611,9 @@ def test_screen_without_layers_says_what_is_missing(profile, inventory):
     result = screen(
         parcels, enterprises=enterprises, pairs=pairs, profile=profile, as_of="2024-03-15"
     )
-    # no compliance table: P2 and P4 can no longer be 不列入 (violations unknown)
-    assert result.parcels.loc[20, "screening_status"] == ScreeningStatus.UNKNOWN.value
-    assert "compliance" in result.parcels.loc[20, "to_verify"]
+    # no compliance table: P4 can no longer be 不列入 (violations unknown)
+    assert result.parcels.loc[40, "screening_status"] == ScreeningStatus.UNKNOWN.value
+    assert "compliance" in result.parcels.loc[40, "to_verify"]
     # P1 is still 治理 (low efficiency), its path is 待核实 because R1 (violations) and R2
     # (planning layer) cannot be decided; the missing inputs are listed
     p1 = result.parcels.loc[10]
@@ -485,3 +680,120 @@ def test_screen_planning_change_gives_function_change(profile, inventory):
     assert p1["path_status"] == Status.PASS.value
     assert "规划为非工业用途的面积占 100%" in p1["reasons"]
     assert "[越政发〔2022〕24号 19]" in p1["citations"]
+
+
+# --------------------------------------------------------------------------------------------
+# missing inputs: every check says 待核实 and names what is missing (issue 10, item 1)
+
+
+def _absent_cases():
+    """(check, call, what the missing list must name) with one input absent each."""
+    firms = pd.DataFrame({"uscc": ["U1"], "above_scale": [True], "land_mu": [10.0]})
+    pairs = pd.DataFrame({"parcel_id": ["P1"], "uscc": ["U1"]})
+    plan_no_use = gpd.GeoDataFrame({"zone": ["x"]}, geometry=[_square(X0, Y0, 500, 500)], crs=CRS)
+    ent = {"enterprises": firms, "pairs": pairs}
+    return [
+        # no tax figure on the plot
+        ("low_efficiency", lambda p, pr: check_low_efficiency(p, **ent, profile=pr), "tax_per_mu"),
+        # no compliance table: not "no record"
+        (
+            "violation",
+            lambda p, pr: check_violations(p, compliance=None, pairs=pairs, profile=pr),
+            "compliance",
+        ),
+        # the enterprise table has no energy column: not "below the threshold"
+        ("two_high", lambda p, pr: check_two_high(p, **ent, profile=pr), "energy_tce"),
+        # no enterprise table at all
+        (
+            "two_high",
+            lambda p, pr: check_two_high(p, enterprises=None, pairs=pairs, profile=pr),
+            "企业表中没有",
+        ),
+        # no contracted start date
+        (
+            "idle",
+            lambda p, pr: check_idle(p, profile=pr, as_of="2024-03-15"),
+            "contract_start_date",
+        ),
+        # no floor area, FAR or declared FAR
+        (
+            "under_used",
+            lambda p, pr: check_under_used(p, enterprises=firms, profile=pr),
+            "floor_area_m2",
+        ),
+        # 容积率 0.8 known, industry not: 0.8 is below some floors and not others
+        (
+            "under_used",
+            lambda p, pr: check_under_used(
+                p.assign(far=0.8, main_uscc="U1"), enterprises=firms, profile=pr
+            ),
+            "industry_code",
+        ),
+        # no planning layer: not "still industrial"
+        ("planning", lambda p, pr: check_planning(p, planning=None, profile=pr), "规划用途图层"),
+        # a planning layer without planned_use
+        (
+            "planning",
+            lambda p, pr: check_planning(p, planning=plan_no_use, profile=pr),
+            "planned_use",
+        ),
+        # no planning layer: not "inside the control line"
+        (
+            "control_line",
+            lambda p, pr: check_control_line(p, planning=None, profile=pr),
+            "inside_control_line",
+        ),
+        # a layer without the control-line field
+        (
+            "control_line",
+            lambda p, pr: check_control_line(p, planning=plan_no_use, profile=pr),
+            "inside_control_line",
+        ),
+        # no demolition plans: not "outside every plan"
+        (
+            "demolition",
+            lambda p, pr: check_demolition(p, demolition=None, profile=pr),
+            "拆迁计划图层",
+        ),
+        # the enterprise table has no catalogue class
+        ("catalogue", lambda p, pr: check_catalogue(p, **ent, profile=pr), "catalogue_class"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("check", "run", "named"), _absent_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_absent_input_is_unknown_and_named(profile, check, run, named):
+    # "Missing data never passes": an absent layer, table or column is 待核实 with the missing
+    # input named in the verdict — never read as "not in", "none" or "no record".
+    parcels = _parcels(1)
+    (verdict,) = run(parcels, profile)
+    assert verdict.rule_id == f"screening.{check}"
+    assert verdict.status is Status.UNKNOWN
+    assert any(named in m for m in verdict.missing), verdict.missing
+
+
+def test_screen_with_every_optional_input_absent_lists_nothing_as_clean(profile, inventory):
+    # No compliance table, planning layer or demolition plans, and an enterprise table with
+    # only 规上/用地: no plot may come out 不列入, and the paths of the 治理 plots name the
+    # inputs the path rules need.
+    parcels, enterprises, pairs, _ = inventory
+    result = screen(
+        parcels,
+        enterprises=enterprises[["uscc", "above_scale", "land_mu"]],
+        pairs=pairs,
+        profile=profile,
+        as_of="2024-03-15",
+    )
+    inv = result.parcels
+    assert ScreeningStatus.EXCLUDED.value not in set(inv["screening_status"])
+    assert inv.loc[40, "screening_status"] == ScreeningStatus.UNKNOWN.value
+    for name in ("compliance", "energy_tce"):
+        assert name in inv.loc[40, "to_verify"]
+    p1 = inv.loc[10]
+    assert p1["screening_status"] == ScreeningStatus.GOVERN.value
+    assert p1["path_status"] == Status.UNKNOWN.value
+    # R1 needs the catalogue class and 两高 energy (its violation terms are false: grade C),
+    # R2 the planning layer, R3 the demolition plans
+    for name in ("catalogue_class", "energy_tce", "planning", "拆迁计划"):
+        assert name in p1["missing"], (name, p1["missing"])

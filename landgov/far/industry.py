@@ -45,12 +45,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from landgov.core.vocab import CatalogueClass
+from landgov.policy import Profile
 
 __all__ = [
     "GB2017_TO_GB2002",
     "CatalogueClass",
     "Division",
     "catalogue_edition",
+    "national_floor",
     "to_gb2002_division",
 ]
 
@@ -144,6 +146,38 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
         why = why or f"{ed} 版 {division} 大类在 2002 版无对应大类"
         note = "；".join(x for x in (ed_note, why) if x)
     return Division(digits, ed, gb2002, manufacturing, note)
+
+
+def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[float, str, str]:
+    """The national minimum 容积率 for an industry code of any GB/T 4754 edition.
+
+    The one lookup both ``far`` (:func:`landgov.far.ratio.far_floors`) and screening's
+    用而未尽 check (:func:`landgov.screening.check_under_used`) use, so that the two give the same
+    floor for the same plot: the code is resolved to its 2002 division by
+    :func:`to_gb2002_division` (2017 code 3911 → 2002 division 40 → 1.0) and looked up in the
+    profile's ``far.national_floors`` (工业项目建设用地控制指标, 2008, keyed by 2002 divisions).
+
+    Returns
+    -------
+    tuple
+        ``(floor, gb2002_division, note)``; ``floor`` is NaN (with the reason in ``note``) for
+        a missing code, a non-manufacturing code or one without a 2002 division.
+
+    Examples
+    --------
+    >>> from landgov.policy import load_profile
+    >>> national_floor("3911", edition="2017", profile=load_profile("zhejiang-2023"))
+    (1.0, '40', '')
+    """
+    division = to_gb2002_division(code, edition=edition)
+    floors = profile.value("far.national_floors")
+    if division.gb2002 is None:
+        return math.nan, "", division.note or "无对应的 GB/T 4754-2002 行业大类"
+    floor = floors.get(division.gb2002)
+    if floor is None:
+        note = f"2002 版 {division.gb2002} 大类不在国家容积率控制指标表中（非制造业）"
+        return math.nan, division.gb2002, note
+    return float(floor), division.gb2002, division.note
 
 
 def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:

@@ -40,7 +40,6 @@ footprint area inside the parcel over the land area. Floors: the national minimu
 from __future__ import annotations
 
 import enum
-import math
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import numeric_column
-from landgov.far.industry import to_gb2002_division
+from landgov.far.industry import national_floor
 from landgov.far.raster import height_floor_area
 from landgov.policy import Profile
 
@@ -377,26 +376,6 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------------------------------------
 # Floors and headroom
-
-
-def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[float, str, str]:
-    """The national minimum 容积率 for an industry code.
-
-    Returns
-    -------
-    tuple
-        ``(floor, gb2002_division, note)``; ``floor`` is NaN (with the reason in ``note``) for
-        a missing code, a non-manufacturing code or one without a 2002 division.
-    """
-    division = to_gb2002_division(code, edition=edition)
-    floors = profile.value("far.national_floors")
-    if division.gb2002 is None:
-        return math.nan, "", division.note or "无对应的 GB/T 4754-2002 行业大类"
-    floor = floors.get(division.gb2002)
-    if floor is None:
-        note = f"2002 版 {division.gb2002} 大类不在国家容积率控制指标表中（非制造业）"
-        return math.nan, division.gb2002, note
-    return float(floor), division.gb2002, division.note
 
 
 def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:

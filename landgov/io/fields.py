@@ -135,6 +135,9 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     _f("catalogue_class", "产业结构调整目录类别", T, ["产业导向类别", "目录类别", "产业类别"]),
     _f("reform_sector", "涉改行业", T, ["印染化工电镀", "涉改类别"]),
     _f("built_year", "投产年份", N, ["建成年份", "项目建成年份"]),
+    _f(
+        "two_high_assessment", "两高评估结论", T, ["“两高”评估结论", "用能评估结论", "逐一评估结论"]
+    ),
 )
 
 LINK_FIELDS: tuple[FieldSpec, ...] = (

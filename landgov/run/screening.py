@@ -65,9 +65,9 @@ PARCEL_COLUMNS = [
     "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
-    "low_efficiency", "idle_years", "flags", "screening_status", "path", "path_rule",
-    "path_status", "reasons", "citations", "missing", "to_verify", "block_id", "block_large",
-    "block_area_mu", "built_cover", "source_row",
+    "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
+    "screening_status", "path", "path_rule", "path_status", "reasons", "citations", "missing",
+    "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
 ]  # fmt: skip
 ENTERPRISE_COLUMNS = [
     "uscc", "uscc_status", "name", "scale", "above_scale", "industry_code", "industry_name",

@@ -4,14 +4,17 @@ Every check is one public function returning a :class:`~landgov.verdict.Verdict`
 Series aligned with the input index): 符合 when no problem is found, 不符合 when one is, 待核实 when
 an input is missing — with the missing layer or field named, never a silent pass.
 
-- ``low_efficiency`` — 亩均税收 below ``screening.low_efficiency_tax_per_mu`` [001 二; 三(一)1],
-  for 规上 firms and 规下 firms from ``small_firm_min_land_mu`` 亩 [001 三(二)1; 002 三(二)1];
+- ``low_efficiency`` — 亩均税收 at or below ``screening.low_efficiency_tax_per_mu`` (「以下」)
+  [001 二; 三(一)1] on every plot; 规下 firms under ``small_firm_min_land_mu`` 亩 are flagged
+  outside the focus [001 三(二)1; 002 三(二)1], not passed;
 - ``violation`` — a 安全/环保/质量/能耗/消防/税收 [001 三(一)1] or 违法用地/违法建设/无照经营
   [002 三(一)2] record on the plot;
-- ``two_high`` — ≥ 1000 tce/yr built since 2018, ≥ 5000 tce/yr before [001 三(二)2];
+- ``two_high`` — “两高”项目 (≥ 1000 tce/yr, built since 2018) and 用能项目 (≥ 5000 tce/yr,
+  before) to assess one by one [001 三(二)2]: 需评估 (待核实) until an assessment says 不符合要求;
 - ``idle`` (供而未用) — not started a full year after the contracted date *(ext: 闲置土地处置办法
   2012)* [004 二(一)1];
-- ``under_used`` (用而未尽) — 容积率 below the industry floor [004 二(一)1];
+- ``under_used`` (用而未尽) — 容积率 below the industry floor [004 二(一)1], looked up by
+  :func:`landgov.far.industry.national_floor` as ``far`` does;
 - ``planning`` / ``control_line`` — planned use no longer industrial, or outside the 工业用地控制线,
   on a share of the area [000 19];
 - ``demolition`` — inside a recent demolition plan [000 附件3 三.1];

@@ -6,6 +6,7 @@ See docs/domain.md §4 and :mod:`landgov.screening`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,17 +24,18 @@ from landgov.core.records import (
 )
 from landgov.core.vocab import SEVERITIES
 from landgov.ids import normalize_uscc
-from landgov.policy import Profile
+from landgov.policy import Param, Profile
 from landgov.screening._common import (
-    _EPS,
+    _DIGITS,
     _NO_LINK,
     Check,
     _area_mu,
     _as_timestamp,
-    _below,
     _col,
     _Firms,
+    _holds,
     _series,
+    _shown,
     _unknown_all,
     _usccs_by_parcel,
     _verdict,
@@ -44,8 +46,8 @@ from landgov.verdict import Citation, Status, Verdict
 # 1. low efficiency
 
 
-def _scope(usccs: tuple[str, ...], table: _Firms, min_mu: float) -> tuple[bool | None, list]:
-    """In scope (规上, or 规下 with ≥ min_mu 亩)? None with the missing fields when unknown."""
+def _focus(usccs: tuple[str, ...], table: _Firms, min_mu: Param) -> tuple[bool | None, list]:
+    """In the screening focus (规上, or 规下 using ≥ 3 亩)? None with the missing fields."""
     missing: list[str] = []
     for u in usccs:
         above = table.get(u, "above_scale")
@@ -60,7 +62,7 @@ def _scope(usccs: tuple[str, ...], table: _Firms, min_mu: float) -> tuple[bool |
         land = table.get(u, "land_mu")
         if land is None:
             missing.append(f"企业表字段 land_mu（用地面积，{u}）")
-        elif float(land) >= min_mu - _EPS:
+        elif _holds(min_mu, land):
             return True, []
     return (None, missing) if missing else (False, [])
 
@@ -72,14 +74,21 @@ def check_low_efficiency(
     pairs: pd.DataFrame | None,
     profile: Profile,
 ) -> pd.Series:
-    """Low efficiency (低效): 亩均税收 below the profile threshold.
+    """Low efficiency (低效): 亩均税收 at or below the profile threshold, on every industrial plot.
 
     .. math:: \\text{亩均税收} = \\frac{\\text{tax\\_wan}}{\\text{area\\_mu}} \\quad
-              [\\text{万元/亩}] < \\text{screening.low\\_efficiency\\_tax\\_per\\_mu}
+              [\\text{万元/亩}] \\le \\text{screening.low\\_efficiency\\_tax\\_per\\_mu}
 
-    Strictly below: for 上虞 (5 万元/亩 [001 二; 三(一)1]) 4.99 is low, 5.00 is not. Scope: plots
-    with a 规上 enterprise or a 规下 enterprise using at least ``screening.small_firm_min_land_mu``
-    亩 [001 三(二)1; 002 三(二)1]; other plots pass as out of scope.
+    The comparison is the profile's (上虞 「亩均税收5万元以下」 [001 三(一)1] → ``<=``: 5.00 is
+    低效, 「以下」 includes the number, 《民法典》第1259条), made on 亩均税收 rounded to 6 decimals
+    (50 万元 / 10 亩 computed is 5.00, never 4.999…).
+
+    Scope: 「全域工业用地」 [001 三(一)1] — every plot is judged.
+    「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」 [001 三(二)1] sets a
+    focus, not an exclusion: a plot whose enterprises are all 规下 using less than
+    ``screening.small_firm_min_land_mu`` 亩 is still judged, and ``values["in_focus"]`` is False
+    with the reason 「规下且用地不足 3 亩，不属排查重点」 (None when 规上/规下 or the land used is
+    not known).
 
     Parameters
     ----------
@@ -96,67 +105,65 @@ def check_low_efficiency(
     -------
     pandas.Series
         One :class:`Verdict` per parcel, named ``low_efficiency``; ``values`` hold
-        ``tax_per_mu``, ``threshold`` and ``in_scope``.
+        ``tax_per_mu``, ``threshold`` and ``in_focus``.
     """
     key = "screening.low_efficiency_tax_per_mu"
-    threshold = float(profile.value(key))
+    param = profile[key]
     citation = profile.citation(key)
-    min_mu = float(profile.value("screening.small_firm_min_land_mu"))
+    min_mu = profile["screening.small_firm_min_land_mu"]
     tax = numeric_column(parcels, "tax_per_mu")
     tax = tax.fillna(numeric_column(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     out = []
     for value, usccs in zip(tax.tolist(), links.tolist(), strict=True):
-        values = {"tax_per_mu": None if is_missing(value) else float(value), "threshold": threshold}
-        in_scope, missing = _scope(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
-        values["in_scope"] = in_scope
+        seen = None if is_missing(value) else round(float(value), _DIGITS)
+        values = {"tax_per_mu": seen, "threshold": float(param.value)}
+        in_focus, missing = _focus(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
+        values["in_focus"] = in_focus
         out.append(
             _low_eff_verdict(
-                value,
-                threshold,
-                in_scope=in_scope,
-                missing=missing,
-                min_mu=min_mu,
-                citation=citation,
-                values=values,
+                seen, param, in_focus=in_focus, missing=missing, min_mu=min_mu,
+                citation=citation, values=values,
             )
-        )
+        )  # fmt: skip
     return _series(out, parcels.index, Check.LOW_EFFICIENCY.value)
 
 
+def outside_focus_text(min_mu: Param) -> str:
+    """「规下且用地不足 3 亩，不属排查重点」 for the profile's 3 亩."""
+    return f"规下且用地不足 {format_number(min_mu.value)} 亩，不属排查重点"
+
+
 def _low_eff_verdict(
-    value: float,
-    threshold: float,
+    value: float | None,
+    param: Param,
     *,
-    in_scope: bool | None,
+    in_focus: bool | None,
     missing: list[str],
-    min_mu: float,
+    min_mu: Param,
     citation: Citation,
     values: dict[str, Any],
 ) -> Verdict:
-    c, t = Check.LOW_EFFICIENCY, format_number(threshold)
-    if in_scope is False:
-        reason = f"仅有规下且用地不足{format_number(min_mu)}亩的企业，不在低效排查范围"
-        return _verdict(c, Status.PASS, reason, citation, values=values)
-    if is_missing(value):
+    c = Check.LOW_EFFICIENCY
+    focus = f"；{outside_focus_text(min_mu)}" if in_focus is False else ""
+    if value is None:
         return _verdict(
             c,
             Status.UNKNOWN,
-            "亩均税收缺失，无法判定是否低效",
+            "亩均税收缺失，无法判定是否低效" + focus,
             citation,
             values=values,
-            missing=["宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）", *missing],
+            missing=[
+                "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）",
+                *(m for m in missing if m == _NO_LINK),
+            ],
         )
-    if not _below(value, threshold):
-        reason = f"亩均税收 {format_number(value)} 万元/亩，不低于 {t} 万元/亩"
+    seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
+    if not _holds(param, value):
+        reason = f"{seen}，未达低效门槛（{param.describe()}）" + focus
         return _verdict(c, Status.PASS, reason, citation, values=values)
-    if in_scope is None:
-        reason = (
-            f"亩均税收 {format_number(value)} 万元/亩低于 {t} 万元/亩，但无法确定是否在排查范围"
-        )
-        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
-    reason = f"亩均税收 {format_number(value)} 万元/亩，低于 {t} 万元/亩"
+    reason = f"{seen}，{param.describe()}，属低效用地" + focus
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -273,28 +280,72 @@ def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citat
 # 3. 两高
 
 
-def _two_high_one(
-    u: str, table: _Firms, split: int, new: float, old: float
-) -> tuple[bool | None, str, list[str]]:
-    """(is 两高?, description, missing) for one enterprise."""
+_MEETS = frozenset({"符合", "符合要求", "通过", "合格", "达标"})
+_FAILS = frozenset({"不符合", "不符合要求", "不通过", "不合格", "未达标", "不达标"})
+_ASSESSMENT_FIELD = "企业表字段 two_high_assessment（逐一评估结论：符合/不符合要求，{u}）"
+
+
+@dataclass(frozen=True)
+class _Energy:
+    """One enterprise against the 两高 thresholds [001 三(二)2].
+
+    ``selected``: at or over its threshold, so it is assessed one by one (需评估); None when
+    energy, year or the enterprise is missing (``missing`` says which). ``assessed``: the
+    assessment's conclusion (True meets the requirements, False does not, None not given).
+    """
+
+    uscc: str
+    selected: bool | None
+    text: str = ""
+    missing: tuple[str, ...] = ()
+    assessed: bool | None = None
+
+
+def _assessment(u: str, table: _Firms) -> tuple[bool | None, tuple[str, ...]]:
+    raw = table.get(u, "two_high_assessment")
+    text = "" if raw is None else "".join(str(raw).split())
+    if text in _MEETS or text in _FAILS:
+        return text in _MEETS, ()
+    seen = f"；所见「{raw}」无法识别" if raw is not None else ""
+    return None, (_ASSESSMENT_FIELD.format(u=u) + seen,)
+
+
+def _energy_no_year(u: str, energy: float, new: Param, old: Param) -> _Energy:
+    """Without the year: below both thresholds → not selected, over both → selected."""
+    hit_new, hit_old = _holds(new, energy), _holds(old, energy)
+    if not hit_new and not hit_old:
+        return _Energy(u, False)
+    if not (hit_new and hit_old):
+        return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
+    amount = f"年综合能耗 {format_number(energy)} 吨标准煤"
+    return _Energy(u, True, f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）")
+
+
+def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
+    """Is the enterprise selected for 逐一评估检查, and as which group?"""
     if u not in table:
-        return None, "", [f"企业表中没有该宗地关联企业 {u}"]
+        return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
     energy, year = table.get(u, "energy_tce"), table.get(u, "built_year")
     if energy is None:
-        return None, "", [f"企业表字段 energy_tce（综合能耗，{u}）"]
+        return _Energy(u, None, missing=(f"企业表字段 energy_tce（综合能耗，{u}）",))
+    new, old = (
+        profile["screening.two_high_energy_new_tce"],
+        profile["screening.two_high_energy_old_tce"],
+    )
+    split = int(profile.value("screening.two_high_split_year"))
     energy = float(energy)
     if year is None:
-        if energy < min(new, old) - _EPS:
-            return False, "", []
-        if energy >= max(new, old) - _EPS:
-            return True, f"{u} 年综合能耗 {format_number(energy)} 吨标准煤", []
-        return None, "", [f"企业表字段 built_year（投产年份，{u}）"]
-    since = int(float(year)) >= split
-    limit = new if since else old
-    when = f"{split}年以来建设" if since else f"{split}年以前建设"
-    energy_text, limit_text = format_number(energy), format_number(limit)
-    text = f"{u}（{int(float(year))}年，{when}）年综合能耗 {energy_text} 吨标准煤 ≥ {limit_text}"
-    return energy >= limit - _EPS, text, []
+        return _energy_no_year(u, energy, new, old)
+    built = int(float(year))
+    if built >= split:
+        param, group = new, f"{split}年以来建设的“两高”项目"
+    else:
+        param, group = old, f"{split}年以前建设的用能项目"
+    if not _holds(param, energy):
+        return _Energy(u, False)
+    amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
+    text = f"{u}（{built}年投产）{amount}，{param.describe()}，属{group}"
+    return _Energy(u, True, text)
 
 
 def check_two_high(
@@ -304,55 +355,70 @@ def check_two_high(
     pairs: pd.DataFrame | None,
     profile: Profile,
 ) -> pd.Series:
-    """“两高” projects: 年综合能耗 ≥ 1000 tce built since 2018, ≥ 5000 tce before [001 三(二)2].
+    """“两高”项目 and 用能项目 to assess one by one [001 三(二)2].
 
-    An enterprise on the plot is a 两高 project when ``energy_tce`` ≥
-    ``screening.two_high_energy_new_tce`` and ``built_year`` ≥ ``two_high_split_year``, or
-    ``energy_tce`` ≥ ``two_high_energy_old_tce`` and it was built earlier (both “以上（含）”).
-    The seed asks for such projects to be assessed one by one; this check finds them.
+    「针对2018年以来建设的年综合能耗1000吨标准煤以上（含）的“两高”项目、2018年以前建设的年综合能耗
+    5000吨标准煤以上（含）的用能项目，逐一评估检查，对不符合要求的“两高”项目依法处置」: the
+    thresholds select projects for assessment; reaching one is not non-compliance by itself.
+    An enterprise built in or after ``screening.two_high_split_year`` with ``energy_tce`` meeting
+    ``two_high_energy_new_tce`` (≥ 1000) is a “两高”项目; one built earlier meeting
+    ``two_high_energy_old_tce`` (≥ 5000) is a 用能项目. Either is 需评估: the verdict is 待核实
+    with ``values["needs_assessment"]`` True and the assessment conclusion named as the missing
+    input, until the enterprises' ``two_high_assessment`` says 符合 (符合) or 不符合要求
+    (不符合: 「对不符合要求的…依法处置」).
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``two_high``.
+        Verdicts named ``two_high``; ``values`` hold ``review_usccs`` (the selected
+        enterprises) and ``needs_assessment``.
     """
-    split = int(profile.value("screening.two_high_split_year"))
-    new = float(profile.value("screening.two_high_energy_new_tce"))
-    old = float(profile.value("screening.two_high_energy_old_tce"))
     citation = profile.citation("screening.two_high_energy_new_tce")
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
-    c = Check.TWO_HIGH
     out = []
     for usccs in links.tolist():
-        results = [_two_high_one(u, table, split, new, old) for u in usccs]
-        hits = [text for flag, text, _ in results if flag]
-        missing = [m for flag, _, ms in results if flag is None for m in ms]
-        values = {"two_high_usccs": tuple(u for u, r in zip(usccs, results, strict=True) if r[0])}
-        if hits:
-            reason = "属“两高”项目排查范围：" + "；".join(hits) + "（需逐一评估）"
-            out.append(_verdict(c, Status.FAIL, reason, citation, values=values))
-        elif not usccs:
-            out.append(
-                _verdict(
-                    c, Status.UNKNOWN, "无关联企业", citation, values=values, missing=[_NO_LINK]
-                )
-            )
-        elif missing:
-            out.append(
-                _verdict(
-                    c,
-                    Status.UNKNOWN,
-                    "能耗或投产年份缺失",
-                    citation,
-                    values=values,
-                    missing=missing,
-                )
-            )
-        else:
-            reason = "关联企业均未达到“两高”能耗门槛"
-            out.append(_verdict(c, Status.PASS, reason, citation, values=values))
-    return _series(out, parcels.index, c.value)
+        found = []
+        for u in usccs:
+            one = _energy_one(u, table, profile)
+            if one.selected:
+                assessed, missing = _assessment(u, table)
+                one = _Energy(u, True, one.text, missing, assessed)
+            found.append(one)
+        out.append(_two_high_verdict(found, citation))
+    return _series(out, parcels.index, Check.TWO_HIGH.value)
+
+
+def _two_high_verdict(found: list[_Energy], citation: Citation) -> Verdict:
+    c = Check.TWO_HIGH
+    selected = [e for e in found if e.selected]
+    values = {
+        "review_usccs": tuple(e.uscc for e in selected),
+        "needs_assessment": bool(selected),
+    }
+    failed = [e.text for e in selected if e.assessed is False]
+    if failed:
+        reason = "经逐一评估不符合要求：" + "；".join(failed)
+        return _verdict(c, Status.FAIL, reason, citation, values=values)
+    if not found:
+        return _verdict(
+            c, Status.UNKNOWN, "无关联企业", citation, values=values, missing=[_NO_LINK]
+        )
+    pending = [e for e in selected if e.assessed is None]
+    unknown = [e for e in found if e.selected is None]
+    missing = [m for e in [*pending, *unknown] for m in e.missing]
+    if pending:
+        reason = "需评估（逐一评估检查）：" + "；".join(e.text for e in pending)
+        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
+    if unknown:
+        return _verdict(
+            c, Status.UNKNOWN, "能耗或投产年份缺失", citation, values=values, missing=missing
+        )
+    if selected:
+        reason = "经逐一评估符合要求：" + "；".join(e.text for e in selected)
+        return _verdict(c, Status.PASS, reason, citation, values=values)
+    reason = "关联企业均未达到“两高”项目或用能项目的评估门槛"
+    return _verdict(c, Status.PASS, reason, citation, values=values)
 
 
 # --------------------------------------------------------------------------------------------

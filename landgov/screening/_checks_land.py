@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import compare
 from landgov.core.missing import format_number, is_missing, numeric_column
-from landgov.policy import Profile
+from landgov.far.industry import national_floor, to_gb2002_division
+from landgov.policy import Param, Profile
 from landgov.screening._common import (
+    _DIGITS,
     Check,
     _as_timestamp,
-    _below,
     _col,
     _dates,
     _Firms,
+    _holds,
     _series,
+    _shown,
     _verdict,
 )
 from landgov.verdict import Citation, Status, Verdict
@@ -61,16 +65,15 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         ``idle_months`` and ``recoverable``.
     """
     when = _as_timestamp(as_of)
-    limit = int(profile.value("screening.idle_years"))
-    recover = int(profile.value("screening.idle_recovery_years"))
+    limit, recover = profile["screening.idle_years"], profile["screening.idle_recovery_years"]
     citation = profile.citation("screening.idle_years")
     contract = _dates(parcels, "contract_start_date")
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
-    min_cover = float(profile.value("screening.idle_built_cover_min", 0.05))
-    built = (floor > 0) | (cover >= min_cover)
-    bare = (floor == 0) | (cover < min_cover)
+    covered = profile["screening.idle_built_cover_min"].compare(cover.round(_DIGITS))
+    built = (floor > 0) | covered
+    bare = (floor == 0) | (cover.notna() & ~covered)
     started = ((start <= when) | (done <= when) | built).fillna(False)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
     years, months = _full_years(contract, when), _full_months(contract, when)
@@ -105,8 +108,8 @@ def _idle_verdict(
     months: Any,
     *,
     contract: pd.Timestamp,
-    limit: int,
-    recover: int,
+    limit: Param,
+    recover: Param,
     citation: Citation,
 ) -> Verdict:
     c = Check.IDLE
@@ -127,50 +130,21 @@ def _idle_verdict(
     y, m = int(years), int(months)
     day = contract.date().isoformat()
     values = {"idle_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
-    if y < limit:
-        reason = f"约定开工日期 {day}，至基准日未满{limit}年（{max(m, 0)}个月）"
+    if not _holds(limit, y):
+        reason = f"约定开工日期 {day}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
         return _verdict(c, Status.PASS, reason, citation, values=values)
     if started is None:
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=[need_start])
-    values["recoverable"] = y >= recover
-    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地"
-    if y >= recover:
-        reason += f"；已满{recover}年，可无偿收回"
+    values["recoverable"] = _holds(recover, y)
+    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{limit.describe()}）"
+    if values["recoverable"]:
+        reason += f"；已满{recover.value}年，可无偿收回（{recover.describe()}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
 # --------------------------------------------------------------------------------------------
 # 5. under-used land (用而未尽)
-
-
-def _division(code: Any) -> int | None:
-    """Two-digit GB/T 4754 division of an industry code ("C3311", "3311", 33 → 33)."""
-    if is_missing(code):
-        return None
-    text = str(code).strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
-    digits = text.split(".")[0]
-    return int(digits[:2]) if len(digits) >= 2 and digits[:2].isdigit() else None
-
-
-def _floor_table(profile: Profile) -> dict[int, float]:
-    """Per-division 容积率 floors from ``far.national_floors`` (keys "13", "13-16", "13,14")."""
-    raw = profile.value("far.national_floors", None)
-    table: dict[int, float] = {}
-    if not isinstance(raw, Mapping):
-        return table
-    for key, value in raw.items():
-        number = value.get("value") if isinstance(value, Mapping) else value
-        try:
-            floor = float(number)
-        except (TypeError, ValueError):
-            continue
-        for part in str(key).replace("，", ",").split(","):
-            lo, _, hi = part.strip().partition("-")
-            if lo.isdigit() and (not hi or hi.isdigit()):
-                for d in range(int(lo), int(hi or lo) + 1):
-                    table[d] = floor
-    return table
 
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -188,6 +162,28 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return far.fillna(declared), source
 
 
+def _floor_of(
+    firm: Any, table: _Firms, profile: Profile
+) -> tuple[float | None, str | None, str, str]:
+    """(national floor or None, 2002 division, what the floor is called, note) for a firm.
+
+    The floor comes from :func:`landgov.far.industry.national_floor`, the lookup ``far`` uses.
+    ``None`` means the industry is not known (no main enterprise, no code, or a manufacturing
+    code without a 2002 division): the floor could be any of the table's.
+    """
+    code = None if is_missing(firm) else table.get(firm, "industry_code")
+    edition = None if is_missing(firm) else table.get(firm, "industry_edition")
+    if code is None:
+        why = "宗地没有主要企业" if is_missing(firm) else f"企业 {firm} 无行业代码"
+        return None, None, "", why
+    floor, gb2002, note = national_floor(code, edition=edition, profile=profile)
+    if not math.isnan(floor):
+        return floor, gb2002, f"行业大类 {gb2002}（GB/T 4754-2002）下限", note
+    if to_gb2002_division(code, edition=edition).manufacturing is False:
+        return math.nan, gb2002 or None, "默认下限（非制造业，无国家指标）", note
+    return None, gb2002 or None, "", note
+
+
 def check_under_used(
     parcels: pd.DataFrame,
     *,
@@ -196,44 +192,97 @@ def check_under_used(
 ) -> pd.Series:
     """Under-used land (用而未尽) [004 二(一)1]: 容积率 below the floor.
 
-    The floor is the national floor of the main enterprise's GB/T 4754 division
-    (``far.national_floors``, *ext: 工业项目建设用地控制指标 2008*) when known, else
-    ``screening.under_used_far_default``. 容积率 is ``far`` (from :mod:`landgov.far.ratio`), else
-    ``floor_area_m2 / area_m2``, else ``far_declared``.
+    The floor is the national floor of the main enterprise's industry
+    (:func:`landgov.far.industry.national_floor`: the code of any GB/T 4754 edition mapped to
+    its 2002 division, the same lookup ``far`` uses; *ext: 工业项目建设用地控制指标 2008*). A
+    non-manufacturing code has no national floor and gets ``screening.under_used_far_default``
+    (project default). When the industry is not known the floor could be any of the table's:
+    below every one → 不符合, at or above every one (and the default) → 符合, in between →
+    待核实 naming the industry code. The comparison is ``screening.under_used_far_default``'s
+    (``<``: below the floor, the floor itself is not under-used), made on 容积率 rounded to
+    6 decimals so that floating noise in floor area / land area does not decide.
+    容积率 is ``far`` (from :mod:`landgov.far.ratio`), else ``floor_area_m2 / area_m2``, else
+    ``far_declared``.
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``under_used``; ``values`` hold ``far``, ``floor``, ``division``.
+        Verdicts named ``under_used``; ``values`` hold ``far``, ``floor`` (None when the
+        industry is unknown) and ``division`` (GB/T 4754-2002, text such as ``"40"``).
     """
-    default = float(profile.value("screening.under_used_far_default"))
+    param = profile["screening.under_used_far_default"]
+    default = float(param.value)
     default_cit = profile.citation("screening.under_used_far_default")
-    floors = _floor_table(profile)
-    floor_cit = profile.citation("far.national_floors") if floors else default_cit
+    floor_cit = profile.citation("far.national_floors")
+    table_floors = [float(v) for v in profile.value("far.national_floors").values()]
+    lowest, highest = min(table_floors), max([*table_floors, default])
     far, source = _far_values(parcels)
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
-    c = Check.UNDER_USED
     out = []
     rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
     for firm, value, origin in rows:
-        div = None if is_missing(firm) else _division(table.get(firm, "industry_code"))
-        floor, cit = (floors[div], floor_cit) if div in floors else (default, default_cit)
-        basis = f"行业大类 {div:02d} 下限" if div in floors else "默认下限（行业不明或无国家指标）"
+        floor, div, basis, note = _floor_of(firm, table, profile)
+        if floor is not None and math.isnan(floor):
+            floor, cit = default, default_cit
+        else:
+            cit = floor_cit if floor is not None else default_cit
         values = {
             "far": None if is_missing(value) else float(value),
             "floor": floor,
             "division": div,
         }
-        if is_missing(value):
-            missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
-            out.append(
-                _verdict(c, Status.UNKNOWN, "容积率缺失", cit, values=values, missing=missing)
+        out.append(
+            _under_used_verdict(
+                value,
+                floor,
+                basis=basis,
+                note=note,
+                origin=origin,
+                firm=firm,
+                bounds=(lowest, highest),
+                op=param.comparison or "<",
+                citation=cit,
+                values=values,
             )
-        elif _below(float(value), floor):
-            reason = f"容积率 {format_number(value)}（{origin}）低于{basis} {format_number(floor)}"
-            out.append(_verdict(c, Status.FAIL, reason, cit, values=values))
-        else:
-            reason = f"容积率 {format_number(value)} 不低于{basis} {format_number(floor)}"
-            out.append(_verdict(c, Status.PASS, reason, cit, values=values))
-    return _series(out, parcels.index, c.value)
+        )
+    return _series(out, parcels.index, Check.UNDER_USED.value)
+
+
+def _under_used_verdict(
+    value: Any,
+    floor: float | None,
+    *,
+    basis: str,
+    note: str,
+    origin: str,
+    firm: Any,
+    bounds: tuple[float, float],
+    op: str,
+    citation: Citation,
+    values: dict[str, Any],
+) -> Verdict:
+    c = Check.UNDER_USED
+    if is_missing(value):
+        missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
+        return _verdict(c, Status.UNKNOWN, "容积率缺失", citation, values=values, missing=missing)
+    seen = round(float(value), _DIGITS)
+    text = f"容积率 {format_number(value)}（{origin}）"
+    if floor is not None:
+        text = f"容积率 {_shown(value, floor)}（{origin}）"
+        words = f"{basis} {format_number(floor)}" + (f"（{note}）" if note else "")
+        if compare(seen, op, floor):
+            return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)
+        return _verdict(c, Status.PASS, f"{text}不低于{words}", citation, values=values)
+    lowest, highest = bounds
+    span = f"{format_number(lowest)}–{format_number(highest)}"
+    if compare(seen, op, lowest):
+        reason = f"{text}低于各行业国家下限中的最低值 {format_number(lowest)}（行业不明：{note}）"
+        return _verdict(c, Status.FAIL, reason, citation, values=values)
+    if not compare(seen, op, highest):
+        reason = f"{text}不低于各行业下限中的最高值 {format_number(highest)}（行业不明：{note}）"
+        return _verdict(c, Status.PASS, reason, citation, values=values)
+    who = "宗地的主要企业（main_uscc）" if is_missing(firm) else f"企业 {firm}"
+    missing = [f"{who}的行业代码 industry_code（及版本 industry_edition）"]
+    reason = f"{text}是否低于下限取决于行业（各行业下限 {span}）：{note}"
+    return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)

@@ -11,10 +11,11 @@ from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
 from landgov.errors import InputError, Issue
-from landgov.policy import Profile
+from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _EPS,
     Check,
+    _holds,
     _series,
     _unknown_all,
     _verdict,
@@ -68,7 +69,7 @@ def check_planning(
             "规划用途图层 planning" if planning is None else "规划图层字段 planned_use（规划用途）"
         )
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
-    limit = float(profile.value(key))
+    limit = profile[key]
     industrial = industrial_matcher(profile).match_series(planning["planned_use"])
     classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
     shares = coverage(_need_geo(parcels), planning, classes=classes)
@@ -87,7 +88,7 @@ def _share_verdicts(
     shares: pd.DataFrame,
     bad: str,
     *,
-    limit: float,
+    limit: Param,
     check: Check,
     citation: Citation,
     what: str,
@@ -98,14 +99,13 @@ def _share_verdicts(
     if "unknown" in shares:
         unknown = unknown + shares["unknown"]
     out = []
+    rule = f"门槛：面积占比 {limit.describe()}"
     for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
-        values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit}
+        values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit.value}
         text = f"{what}的面积占 {b:.0%}"
-        if b >= limit - _EPS:
-            out.append(
-                _verdict(check, Status.FAIL, f"{text}，达到 {limit:.0%}", citation, values=values)
-            )
-        elif b + u >= limit - _EPS and u > _EPS:
+        if _holds(limit, b):
+            out.append(_verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values))
+        elif _holds(limit, b + u) and u > _EPS:
             missing = [f"{gap}的部分占宗地面积 {u:.0%}"]
             out.append(
                 _verdict(
@@ -118,9 +118,7 @@ def _share_verdicts(
                 )
             )
         else:
-            out.append(
-                _verdict(check, Status.PASS, f"{text}，低于 {limit:.0%}", citation, values=values)
-            )
+            out.append(_verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values))
     return _series(out, shares.index, check.value)
 
 
@@ -163,7 +161,7 @@ def check_control_line(
     inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
     shares = coverage(_need_geo(parcels), planning, classes=classes)
-    limit = float(profile.value(key))
+    limit = profile[key]
     return _share_verdicts(
         shares,
         "outside",

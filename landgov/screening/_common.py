@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.dates import parse_as_of
-from landgov.core.missing import is_missing, numeric_column
+from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.errors import InputError, Issue
+from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
 from landgov.units import m2_to_mu
 from landgov.verdict import Citation, Status, Verdict
@@ -77,9 +77,25 @@ def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(parse_as_of(as_of))
 
 
-def _below(value: float, threshold: float) -> bool:
-    """``value < threshold``, treating values within floating noise of the threshold as equal."""
-    return value < threshold and not math.isclose(value, threshold, rel_tol=_EPS, abs_tol=_EPS)
+_DIGITS = 6
+"""Decimals a measured value is rounded to before it meets a threshold: 50 万元 / 10 亩 computed
+as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line."""
+
+
+def _shown(value: float, threshold: float) -> str:
+    """``value`` for a reason: 2 decimals, or up to 6 where 2 would print the threshold itself.
+
+    A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」.
+    """
+    text = format_number(value)
+    if text == format_number(threshold) and round(float(value) - float(threshold), _DIGITS):
+        return format_number(value, digits=_DIGITS)
+    return text
+
+
+def _holds(param: Param, value: float) -> bool:
+    """The threshold's condition (``param.compare``) on ``value`` rounded to 6 decimals."""
+    return bool(param.compare(round(float(value), _DIGITS)))
 
 
 def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Series:
@@ -127,7 +143,9 @@ _FIRM_FIELDS = (
     "energy_tce",
     "built_year",
     "industry_code",
+    "industry_edition",
     "catalogue_class",
+    "two_high_assessment",
 )
 
 

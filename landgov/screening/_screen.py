@@ -50,7 +50,10 @@ class ScreeningResult:
     ----------
     parcels
         The 底数清单: every input parcel exactly once, input index and columns kept, plus
-        ``low_efficiency`` (boolean, NA when 待核实), ``idle_years``, ``flags`` (labels of the
+        ``low_efficiency`` (boolean, NA when 待核实), ``idle_years``, ``outside_focus``
+        (规下 using less than 3 亩: judged, but not the screening focus [001 三(二)1]; NA when
+        unknown), ``two_high_review`` (a “两高”/用能项目 to assess one by one [001 三(二)2]),
+        ``flags`` (labels of the
         failed checks, "；"-joined), ``to_verify`` (missing inputs), ``screening_status``
         (治理/不列入/待核实), ``block_id``, ``block_large``, ``block_area_mu`` (a 治理 plot in
         no block: ``<NA>``, ``False``, NaN) and, for 治理 plots, the path columns of
@@ -128,10 +131,14 @@ def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFr
         lambda v: pd.NA if v.status is Status.UNKNOWN else v.status is Status.FAIL
     )
     idle = checks[Check.IDLE.value].map(lambda v: v.values.get("idle_years", pd.NA))
+    focus = checks[Check.LOW_EFFICIENCY.value].map(lambda v: v.values.get("in_focus"))
+    review = checks[Check.TWO_HIGH.value].map(lambda v: v.values.get("needs_assessment", False))
     return pd.DataFrame(
         {
             "low_efficiency": low.astype("boolean"),
             "idle_years": idle.astype("Int64"),
+            "outside_focus": focus.map({True: False, False: True}).astype("boolean"),
+            "two_high_review": review.astype("boolean"),
             "flags": checks.apply(flags, axis=1).astype("object"),
             "to_verify": checks.apply(missing, axis=1).astype("object"),
         },

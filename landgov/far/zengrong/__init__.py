@@ -14,7 +14,7 @@ clause. Two entry points share the same rules:
 Overall: any 不符合 → 不可申报; else any 待核实 → 待核实; else 可申报 (待承诺 items are document
 steps listed for the joint meeting, [四(五)]). Missing data is never read as a pass.
 印染化工电镀 relocation firms are flagged for the joint meeting [三 末段]; plots in a special zone
-(马海片区 [七.2]) are out of scope.
+(马海片区 [七(二)]) are out of scope.
 """
 
 from landgov.core.vocab import Eligibility

@@ -114,6 +114,7 @@ def _context(inputs: ZengrongInputs) -> _Context:
         demolition=inputs.demolition,
         special_zones=inputs.special_zones,
         profile=inputs.profile,
+        as_of=inputs.as_of,
     )
     return _Context(
         facts,
@@ -288,7 +289,12 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
 
 def _no_facts(columns: pd.Index) -> dict[str, Any]:
     facts: dict[str, Any] = dict.fromkeys(columns, np.nan)
-    facts |= {"planning_given": False, "demolition_given": False, "zones_given": False}
+    facts |= {
+        "planning_given": False,
+        "demolition_given": False,
+        "zones_given": False,
+        "zone_names_given": False,
+    }
     return facts
 
 

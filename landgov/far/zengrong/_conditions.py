@@ -499,9 +499,11 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
 def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     """One 标准地 indicator against the county's control value (``zengrong.standard_land``).
 
-    Missing figure or missing control value: 待核实, naming it. A control value marked
-    示例规则（非官方） never makes 符合 (and never 不符合): the comparison is shown, the verdict is
-    待核实 until the county's own value is set ("不符合风险" when the figure falls short).
+    The figure is compared as the form reports it, rounded to 0.01 (so 6000 万元 on 20 亩 is
+    300.00 万元/亩, not 299.999…). Missing figure or missing control value: 待核实, naming it.
+    A control value marked 示例规则（非官方） never makes 符合 (and never 不符合): the comparison
+    is shown, the verdict is 待核实 until the county's own value is set ("不符合风险" when the
+    figure falls short).
     """
     rule = f"cond6.{ind.key}"
     name = f"{ind.label}（{ind.aspect}）"
@@ -509,7 +511,7 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     param = s.profile.params.get(key)
     table = {} if param is None or not param.value else param.value
     cite = _cite("cond6") if param is None else s.profile.citation(key)
-    value = _indicator_value(ind, case)
+    value = round(_indicator_value(ind, case), 2)  # compared as reported: to 0.01
     where = _APP if case.application is None else "申请表"
     missing: list[str] = []
     if math.isnan(value):

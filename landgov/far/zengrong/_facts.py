@@ -89,9 +89,9 @@ def _overlay_facts(
         out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones) and "zone_name" in special_zones:
         names = tuple(profile.value("zengrong.special_zones"))
-        label = special_zones["zone_name"]
-        blank = label.map(is_missing) | label.astype(str).str.strip().eq("")
-        named = special_zones[~blank & label.astype(str).map(lambda z: any(n in z for n in names))]
+        label = special_zones["zone_name"].map(lambda z: "" if is_missing(z) else str(z).strip())
+        blank = label.eq("")
+        named = special_zones[label.map(lambda z: any(n in z for n in names))]
         if len(named):
             out["special_zone"] = _overlap_names(parcels, named, "zone_name", tol=tol)
         if blank.any():

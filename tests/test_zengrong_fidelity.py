@@ -140,6 +140,14 @@ def test_each_missing_application_field_is_unknown_and_named(official, field, na
     assert got["zengrong"] == Eligibility.UNKNOWN
 
 
+def test_title_answered_unknown_is_unknown_not_a_dispute(official):
+    # 三.2 「地块、厂房产权清晰，无历史遗留问题（无债权、产权纠纷等）」: 「待查」 says neither.
+    got = _check(official, app={"title_status": "待查"}).iloc[0]
+    assert got["cond2"] == Status.UNKNOWN
+    assert "申请表：产权状况" in got["missing"]
+    assert _check(official, app={"title_status": "有纠纷"}).iloc[0]["cond2"] == Status.FAIL
+
+
 # --- Item 3: an example value never makes 符合 -------------------------------------------------
 # 三.6 「相关投资、能耗、排放、亩均产出、研发投入等指标参照《浙江省企业投资工业项目“标准地”工作指引
 # （2022版）》执行」. The shipped control values are examples (official = false).

@@ -222,6 +222,9 @@ def _cond1(case: _Case, s: _Settings) -> list[Verdict]:
 # Condition 2 [三.2]
 
 
+_TITLE_UNKNOWN = frozenset({"不详", "待查", "待核实", "不清楚", "未知", "待定"})
+
+
 def _title(case: _Case) -> Verdict:
     cite = _cite("cond2")
     value = _app(case, "title_status")
@@ -235,6 +238,12 @@ def _title(case: _Case) -> Verdict:
             missing=(f"{where}：产权状况",),
         )
     text = str(value).strip()
+    if text in _TITLE_UNKNOWN:  # an answer that says nothing is not a dispute: 待核实
+        reason = f"产权状况填报为「{text}」，未说明是否清晰"
+        missing = ("申请表：产权状况（清晰/有纠纷）",)
+        return _v(
+            "cond2.title", Status.UNKNOWN, reason, cite, values={"产权": text}, missing=missing
+        )
     ok = text in {"清晰", "无纠纷", "产权清晰"}
     reason = "地块、厂房产权清晰" if ok else f"产权状况为「{text}」"
     return _v(

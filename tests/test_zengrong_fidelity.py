@@ -161,7 +161,7 @@ def test_condition_6_on_example_values_is_never_a_pass(profile):
     note = _sub(got, "cond6")
     assert "固定资产投资强度（投资） 350.00 万元/亩" in note
     assert "达到示例控制值" in note
-    assert "区级《标准地》控制指标（官方值）：固定资产投资强度" in got["missing"]
+    assert "区级公布的《标准地》控制指标（官方值）" in got["missing"]
     assert got["zengrong"] == Eligibility.UNKNOWN
 
 
@@ -181,7 +181,8 @@ def test_condition_6_indicators_without_control_value_are_unknown(profile):
         "亩均工业增加值",
         "研发经费占营业收入比例",
     ):
-        assert f"区级《标准地》控制指标：{label}" in got["missing"]
+        assert f"{label}（" in got["cond6_note"]
+    assert "单位能耗工业增加值（能耗） 2.00 万元/吨标准煤，控制值未配置" in got["cond6_note"]
 
 
 def test_condition_6_with_official_values_at_the_control_value_passes(official):
@@ -212,7 +213,8 @@ def test_condition_6_official_table_missing_an_indicator_is_unknown(profile):
     table = {k: v for k, v in OFFICIAL_STANDARD_LAND.items() if k != "rd_ratio_pct"}
     got = _check(with_standard_land(profile, table), app={}).iloc[0]
     assert got["cond6"] == Status.UNKNOWN
-    assert got["missing"] == "区级《标准地》控制指标：研发经费占营业收入比例"
+    assert got["missing"] == "区级公布的《标准地》控制指标（官方值）"
+    assert "研发经费占营业收入比例（研发投入） 3.00 %，控制值未配置" in got["cond6_note"]
 
 
 # --- Item 4: each verdict cites the value it rests on ------------------------------------------

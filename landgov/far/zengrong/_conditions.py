@@ -489,6 +489,10 @@ _INDICATORS: tuple[_Indicator, ...] = (
 )  # fmt: skip
 
 
+#: What a 标准地 check without the county's own control value lacks (one entry for all indicators).
+_COUNTY_VALUES = "区级公布的《标准地》控制指标（官方值）"
+
+
 def _indicator_value(ind: _Indicator, case: _Case) -> float:
     """The indicator from the application's figures (per 亩 of this plot); NaN when not known."""
     top = _app(case, ind.numerator)
@@ -526,13 +530,16 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     if math.isnan(value):
         missing += [f"{where}：{x}" for x in ind.inputs]
     if ind.key not in table:
-        missing.append(f"区级《标准地》控制指标：{ind.label}")
+        missing.append(_COUNTY_VALUES)
     values: dict[str, object] = {}
     if not math.isnan(value):
         values[f"{ind.label}_{ind.unit}"] = round(value, 2)
     if missing:
-        gap = "无数据" if math.isnan(value) else f"{value:.2f} {ind.unit}，控制值未配置"
-        return _v(rule, Status.UNKNOWN, f"{name}{gap}", cite, values=values, missing=tuple(missing))
+        gap = "无数据" if math.isnan(value) else f"{value:.2f} {ind.unit}"
+        if ind.key not in table:
+            gap += "，控制值未配置"
+        reason = f"{name} {gap}"
+        return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=tuple(missing))
     threshold = float(table[ind.key])
     op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
     values["控制值"] = threshold
@@ -543,9 +550,8 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
         reason += "，达到" if ok else "，未达到"
         return _v(rule, status, reason, cite, values=values)
     reason += "，达到示例控制值" if ok else "，低于示例控制值（不符合风险）"
-    reason += "；示例值不作判定依据，须按区公布的《标准地》指标核实"
-    missing = [f"区级《标准地》控制指标（官方值）：{ind.label}"]
-    return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=tuple(missing))
+    reason += "（示例值不作判定依据）"
+    return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=(_COUNTY_VALUES,))
 
 
 def _cond6(case: _Case, s: _Settings) -> list[Verdict]:

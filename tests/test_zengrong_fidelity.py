@@ -376,3 +376,11 @@ def test_demolition_overlay_splits_plans_by_year():
     assert got["undated_plans"] == ("丙",)
     every = demolition_overlay(plot, plans, rule=rule).iloc[0]  # no as_of: every plan counts
     assert every["inside"] and every["old_plans"] == ()
+
+
+def test_standard_land_states_its_comparison_per_indicator(profile):
+    # Every 标准地 control value is a minimum reached at the value itself (达到控制值，含本数).
+    param = profile["zengrong.standard_land"]
+    assert param.comparison == ">="
+    assert "fixed_investment_per_mu_wan ≥ 300" in param.describe()
+    assert not param.citation.official  # the shipped values are examples

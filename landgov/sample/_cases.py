@@ -115,11 +115,11 @@ _FORM_DEFAULT = {
     "是否标准厂房": "否",
     "产权状况": "清晰",
     "是否完成首次开发": "是",
-    "竣工验收（履约验收）": "已通过",
     "临时改变房屋用途": "否",
     "已签承诺": "是",
     "结构安全鉴定报告": "",
 }
+_FORM_LATER = {"竣工验收（履约验收）": "已通过"}  # after the original columns
 
 
 def choose_applications(
@@ -196,6 +196,7 @@ def application_table(
         storeys = int(rng.integers(3, 7))
         content = PROJECT_CONTENT[int(rng.integers(0, len(PROJECT_CONTENT)))]
         short = str(e["name"]).removesuffix("股份有限公司").removesuffix("有限公司")
+        fixed = round(total * rng.uniform(0.75, 0.9), 1)  # draws in the original order
         tax = round(land / M2_PER_MU * rng.uniform(25, 60), 1)
         # the 标准地 figures follow from the tax (no extra random draws: the rest of the sample
         # stays as it was): 工业增加值 3.5 × 税收, 2.5 万元 per tce, 250 万元 per t emitted, 3 % R&D
@@ -204,22 +205,25 @@ def application_table(
             "申请编号": f"ZR{year}-{k:03d}",
             "宗地代码": p["parcel_id"],
             "统一社会信用代码": e["uscc"],
-            "申请日期": dt.date(year, 1, 2) + dt.timedelta(days=3 * k),
             "项目名称": f"{short}增容技改项目",
+            "新增建筑面积（平方米）": added,
+            "项目总投资（万元）": total,
+            "固定资产投资（万元）": fixed,
+            "达产后年税收（万元）": tax,
+            **_FORM_DEFAULT,
+            **{k: v for k, v in case.form.items() if k in _FORM_DEFAULT},
+            "项目建设内容": content.format(n=storeys, k=int(rng.integers(2, 9))),
+            # fields added for issue 10 come last, so older columns keep their places
+            "申请日期": dt.date(year, 1, 2) + dt.timedelta(days=3 * k),
             "项目行业代码": e["industry_code"],
             "所属行业": e["industry_name"],
             "项目产业目录类别": e["catalogue_class"],
-            "新增建筑面积（平方米）": added,
-            "项目总投资（万元）": total,
-            "固定资产投资（万元）": round(total * rng.uniform(0.75, 0.9), 1),
-            "达产后年税收（万元）": tax,
             "达产后年工业增加值（万元）": value_added,
             "达产后年综合能耗（吨标准煤）": round(value_added / 2.5, 1),
             "主要污染物年排放量（吨）": round(value_added / 250, 2),
             "研发经费占营业收入比例（%）": 3.0,
-            **_FORM_DEFAULT,
-            **case.form,
-            "项目建设内容": content.format(n=storeys, k=int(rng.integers(2, 9))),
+            **_FORM_LATER,
+            **{k: v for k, v in case.form.items() if k not in _FORM_DEFAULT},
             "_case": case.key,
             "_note": case.note,
         }

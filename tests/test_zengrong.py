@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -19,9 +20,9 @@ from landgov.far.zengrong import (
     check_parcels,
 )
 from landgov.ids import uscc_check_char
-from landgov.policy import load_profile
+from landgov.policy import Param, load_profile
 from landgov.units import M2_PER_MU
-from landgov.verdict import Status
+from landgov.verdict import Citation, Status
 
 X0, Y0 = 500000.0, 3300000.0
 AS_OF = dt.date(2024, 6, 30)
@@ -31,6 +32,34 @@ USCC = "91330602MA2BXXXXX1"
 @pytest.fixture(scope="module")
 def profile():
     return load_profile("yuecheng-2022")
+
+
+#: 标准地 control values as a county would publish them (made up for the tests, all minima).
+OFFICIAL_STANDARD_LAND = {
+    "fixed_investment_per_mu_wan": 300.0,
+    "energy_value_added_per_tce_wan": 1.5,
+    "emission_value_added_per_t_wan": 100.0,
+    "tax_per_mu_wan": 30.0,
+    "value_added_per_mu_wan": 120.0,
+    "rd_ratio_pct": 2.0,
+}
+
+
+def with_standard_land(profile, table, *, official=True):
+    """``profile`` with its 标准地 table replaced (official unless told)."""
+    param = Param(
+        "zengrong.standard_land",
+        table,
+        citation=Citation("000", "附件3 三.6", official=official),
+        comparison=">=",
+    )
+    return dataclasses.replace(profile, params={**profile.params, param.key: param})
+
+
+@pytest.fixture(scope="module")
+def official(profile):
+    """yuecheng-2022 as a county that has published its 标准地 control values."""
+    return with_standard_land(profile, OFFICIAL_STANDARD_LAND)
 
 
 def _square(mu: float, i: int = 0) -> shapely.Polygon:
@@ -113,6 +142,14 @@ def _application(parcel_id, uscc, **over):
         "standard_factory": False,
         "title_status": "清晰",
         "first_development_done": True,
+        "completion_accepted": "已通过",
+        "application_date": dt.date(2024, 3, 1),
+        "project_industry_code": "3311",
+        "project_catalogue_class": "允许类",
+        "value_added_wan": 3000.0,  # 150 万元/亩 on 20 亩
+        "energy_tce": 1500.0,  # 2 万元/吨标准煤
+        "emission_t": 10.0,  # 300 万元/吨
+        "rd_ratio_pct": 3.0,
         "temporary_use_change": False,
         "commitment_signed": True,
         "safety_report": None,
@@ -140,8 +177,8 @@ def _check(profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None,
     return check_applications(apps, ZengrongInputs(parcels, far, **common))
 
 
-def test_clean_application_is_eligible(profile):
-    got = _check(profile, app={}).iloc[0]
+def test_clean_application_is_eligible(official):
+    got = _check(official, app={}).iloc[0]
     assert [got[c] for c in CONDITIONS] == ["符合"] * len(CONDITIONS)
     assert got["zengrong"] == Eligibility.ELIGIBLE
     assert got["far_after"] == pytest.approx((0.8 * 20 * M2_PER_MU + 5000) / (20 * M2_PER_MU))
@@ -173,12 +210,14 @@ def test_plot_half_in_demolition_plan_fails(profile):
     assert got["zengrong"] == Eligibility.INELIGIBLE
 
 
-def test_plot_slightly_in_demolition_plan_passes_the_10_percent_rule(profile):
-    """3 % of the plot in a plan is below the profile's 10 % (overlay.demolition_share)."""
+def test_plot_slightly_in_demolition_plan_is_unknown_below_the_default_share(profile):
+    """3 % of the plot in a plan is below the profile's 10 % (overlay.demolition_share), but
+    that share is a project default: it cannot make 符合 on its own → 待核实."""
     side = math.sqrt(20.0 * M2_PER_MU)
     got = _check(profile, app={}, demolition=_plan(side * 0.03)).iloc[0]
-    assert got["cond1"] == Status.PASS
+    assert got["cond1"] == Status.UNKNOWN
     assert "占 3%，未达到 10%" in got["cond1_note"]
+    assert "部分重叠的宗地是否列入拆迁计划" in got["missing"]
 
 
 def _record(days, category="环保", severity="重大"):
@@ -209,8 +248,7 @@ def test_standard_factory_project_fails_condition_4(profile):
 
 
 def test_restricted_line_fails_condition_5_and_reports_edition(profile):
-    ents = _enterprises(1, catalogue_class=["限制类"])
-    got = _check(profile, app={}, enterprises=ents).iloc[0]
+    got = _check(profile, app={"project_catalogue_class": "限制类"}).iloc[0]
     assert got["cond5"] == Status.FAIL
     assert "2024年本" in got["cond5_note"]
     assert got["catalogue_edition"] == "2024年本"
@@ -230,8 +268,8 @@ def test_over_cap_application_fails_cap(profile):
     assert got["cap"] == Status.FAIL
 
 
-def test_structure_change_without_report_is_pending_but_eligible(profile):
-    got = _check(profile, app={"changes_structure": True, "safety_report": "未出具"}).iloc[0]
+def test_structure_change_without_report_is_pending_but_eligible(official):
+    got = _check(official, app={"changes_structure": True, "safety_report": "未出具"}).iloc[0]
     assert got["cond8"] == Status.PENDING
     assert got["zengrong"] == Eligibility.ELIGIBLE
     assert "待承诺" in got["zengrong_reason"]
@@ -249,9 +287,9 @@ def test_special_zone_is_out_of_scope(profile):
     assert got["zengrong"] == Eligibility.INELIGIBLE
 
 
-def test_relaxation_sector_that_meets_every_requirement_stays_eligible(profile):
+def test_relaxation_sector_that_meets_every_requirement_stays_eligible(official):
     ents = _enterprises(1, reform_sector=["印染"])
-    got = _check(profile, app={}, enterprises=ents).iloc[0]
+    got = _check(official, app={}, enterprises=ents).iloc[0]
     assert "联席会议" in got["relaxation"]
     assert got["zengrong"] == Eligibility.ELIGIBLE
 

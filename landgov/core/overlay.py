@@ -11,6 +11,7 @@ have one. Results keep the parcels' index.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import is_missing
-from landgov.policy import Profile
+from landgov.policy import Param, Profile
 from landgov.verdict import Citation
 
 __all__ = [
@@ -153,21 +154,48 @@ class DemolitionRule:
         ``">="`` (at least ``share``) or ``">"`` (more than ``share``).
     citation
         Where the threshold comes from.
+    window
+        ``overlay.demolition_window_years`` (「近年」: how many years before the as-of year a
+        plan still counts, with its comparison and citation), or ``None`` when the profile sets
+        none (every plan counts, whatever its year).
     """
 
     share: float
     comparison: str
     citation: Citation
+    window: Param | None = None
 
     @classmethod
     def from_profile(cls, profile: Profile) -> DemolitionRule:
-        """Read ``overlay.demolition_share`` and the comparison it states."""
+        """Read ``overlay.demolition_share`` (and ``overlay.demolition_window_years``)."""
         param = profile["overlay.demolition_share"]
+        key = "overlay.demolition_window_years"
         return cls(
             share=float(param.value),
             comparison=str(param.comparison),
             citation=profile.citation("overlay.demolition_share"),
+            window=profile.params.get(key),
         )
+
+    def recent(self, plan_year: Any, as_of: dt.date) -> bool | None:
+        """Whether a ``plan_year`` plan is 「近年」 at ``as_of`` (``None``: year unknown).
+
+        The plan's age is ``as_of.year − plan_year`` (a plan for a later year has a negative age
+        and counts); it counts when ``age <comparison> window``. Without a window every plan
+        counts.
+
+        >>> from landgov.policy import Param
+        >>> w = Param("overlay.demolition_window_years", 3, comparison="<=")
+        >>> rule = DemolitionRule(0.1, ">=", Citation("000", "附件3 三.1"), window=w)
+        >>> rule.recent(2023, dt.date(2026, 6, 30)), rule.recent(2015, dt.date(2026, 6, 30))
+        (True, False)
+        """
+        if self.window is None:
+            return True
+        number = pd.to_numeric(pd.Series([plan_year]), errors="coerce").iloc[0]
+        if is_missing(number) or math.isinf(number):
+            return None
+        return bool(self.window.compare(as_of.year - int(number)))
 
     def inside(self, share: float) -> bool:
         """Whether a parcel with ``share`` of its area in plans counts as inside."""
@@ -187,8 +215,16 @@ def _plan_label(name: Any, year: Any) -> str:
     return text if is_missing(number) or math.isinf(number) else f"{text}（{int(number)}年）"
 
 
+def _group(recent: object) -> str:
+    return "counted" if recent is True else "old" if recent is False else "undated"
+
+
 def demolition_overlay(
-    parcels: gpd.GeoDataFrame, demolition: gpd.GeoDataFrame, *, rule: DemolitionRule
+    parcels: gpd.GeoDataFrame,
+    demolition: gpd.GeoDataFrame,
+    *,
+    rule: DemolitionRule,
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
     """Apply the demolition-plan rule to every parcel.
 
@@ -200,25 +236,39 @@ def demolition_overlay(
         Demolition-plan polygons, optionally with ``plan_name`` and ``plan_year``.
     rule
         :meth:`DemolitionRule.from_profile`.
+    as_of
+        The date plans are judged at. Given (and the rule has a window), only 「近年」 plans
+        (:meth:`DemolitionRule.recent`) count toward ``share``; older plans and plans without a
+        year are listed apart. ``None``: every plan counts.
 
     Returns
     -------
     pandas.DataFrame
-        Index of ``parcels``: ``share`` (of the parcel's area inside plans, capped at 1),
-        ``plans`` (tuple of 「name（year年）」 labels of the overlapping plans, largest overlap
-        first) and ``inside`` (bool, the rule applied to ``share``).
+        Index of ``parcels``: ``share`` (of the parcel's area inside counted plans, capped at 1),
+        ``plans`` (tuple of 「name（year年）」 labels of the overlapping counted plans, largest
+        overlap first), ``inside`` (bool, the rule applied to ``share``), ``old_plans`` and
+        ``undated_plans`` (labels of overlapping plans outside the window / without a year;
+        empty when ``as_of`` is ``None``).
     """
-    shares = coverage(parcels, demolition)["covered"]
-    pairs = intersections(parcels, demolition)
     blank = pd.Series(None, index=demolition.index, dtype=object)
     names = demolition.get("plan_name", blank)
     years = demolition.get("plan_year", blank)
+    if as_of is None:
+        recent = pd.Series(True, index=demolition.index, dtype=object)
+    else:
+        recent = pd.Series([rule.recent(y, as_of) for y in years], index=demolition.index)
+    counted = demolition[recent.map(lambda r: r is True)]
+    shares = coverage(parcels, counted)["covered"]
+    pairs = intersections(parcels, demolition)
     labels = {j: _plan_label(names[j], years[j]) for j in pd.unique(pairs["feature"])}
-    plans = pairs.groupby("parcel", sort=False)["feature"].agg(
-        lambda js: tuple(dict.fromkeys(labels[j] for j in js))
-    )
+    pairs = pairs.assign(group=recent.reindex(pairs["feature"]).map(_group).to_numpy())
     out = pd.DataFrame(index=parcels.index)
     out["share"] = shares.to_numpy()
-    out["plans"] = [plans.get(i, ()) for i in parcels.index]
+    for column, group in (("plans", "counted"), ("old_plans", "old"), ("undated_plans", "undated")):
+        part = pairs[pairs["group"] == group]
+        found = part.groupby("parcel", sort=False)["feature"].agg(
+            lambda js: tuple(dict.fromkeys(labels[j] for j in js))
+        )
+        out[column] = [found.get(i, ()) for i in parcels.index]
     out["inside"] = [rule.inside(s) for s in out["share"]]
-    return out
+    return out[["share", "plans", "inside", "old_plans", "undated_plans"]]

@@ -1,9 +1,17 @@
 """Read 增容 applications (增容申请表): one row per project an enterprise applies for.
 
 Columns (Chinese headers as in the township's table): 申请编号, 宗地代码, 统一社会信用代码,
-项目名称, 新增建筑面积（平方米）, 项目总投资（万元）, 固定资产投资（万元）, 达产后年税收（万元）,
-是否改变原建筑结构, 是否标准厂房, 产权状况 (清晰/有纠纷), 是否完成首次开发, 临时改变房屋用途,
-已签承诺, 结构安全鉴定报告 (已出具/未出具), 项目建设内容.
+申请日期, 项目名称, 项目行业代码 (GB/T 4754-2017), 所属行业, 项目产业目录类别 (鼓励类/允许类/
+限制类/淘汰类), 新增建筑面积（平方米）, 项目总投资（万元）, 固定资产投资（万元）,
+达产后年税收（万元）, 达产后年工业增加值（万元）, 达产后年综合能耗（吨标准煤）,
+主要污染物年排放量（吨）, 研发经费占营业收入比例（%）, 是否改变原建筑结构, 是否标准厂房,
+产权状况 (清晰/有纠纷),
+是否完成首次开发, 竣工验收（履约验收） (已通过/未通过), 临时改变房屋用途, 已签承诺,
+结构安全鉴定报告 (已出具/未出具), 项目建设内容.
+
+The project's own industry code and catalogue class decide 三.4 and 三.5 (the enterprise's are
+only a fallback, 待核实); 申请日期 decides whether the application falls in the opinion's
+period (七(一)); the 标准地 figures feed 三.6.
 
 Yes/no columns become ``True``/``False``/``None`` (empty or unreadable: the check then says
 待核实, never a pass).
@@ -24,23 +32,71 @@ from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["APPLICATION_FIELDS", "YES_NO_FIELDS", "parse_yes_no", "read_applications"]
 
-T, N, C = Kind.TEXT, Kind.NUMBER, Kind.CODE
+T, N, C, D = Kind.TEXT, Kind.NUMBER, Kind.CODE, Kind.DATE
 
 APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("application_id", "申请编号", C, ("申请编号", "编号", "项目编号", "序号")),
     FieldSpec("parcel_id", "宗地代码", C, ("宗地代码", "ZDDM", "地块编号"), required=True),
     FieldSpec("uscc", "统一社会信用代码", C, ("统一社会信用代码", "信用代码", "USCC")),
+    FieldSpec("application_date", "申请日期", D, ("申请日期", "申报日期", "申请时间", "受理日期")),
     FieldSpec("project_name", "项目名称", T, ("项目名称", "拟上项目名称")),
+    FieldSpec(
+        "project_industry_code",
+        "项目行业代码",
+        C,
+        ("项目行业代码", "项目所属行业代码", "所属行业代码", "项目国民经济行业代码"),
+    ),
+    FieldSpec("project_industry_name", "所属行业", T, ("所属行业", "项目所属行业", "项目行业")),
+    FieldSpec(
+        "project_catalogue_class",
+        "项目产业目录类别",
+        T,
+        ("项目产业目录类别", "产业结构调整目录类别", "产业导向", "目录类别"),
+    ),
     FieldSpec("added_floor_m2", "新增建筑面积", N, ("新增建筑面积",), "m2"),
     FieldSpec("investment_wan", "项目总投资", N, ("项目总投资", "总投资"), "万元"),
     FieldSpec("fixed_investment_wan", "固定资产投资", N, ("固定资产投资",), "万元"),
     FieldSpec(
         "tax_after_wan", "达产后年税收", N, ("达产后年税收", "达产后税收", "预计年税收"), "万元"
     ),
+    FieldSpec(
+        "value_added_wan",
+        "达产后年工业增加值",
+        N,
+        ("达产后年工业增加值", "达产后工业增加值", "年工业增加值", "工业增加值"),
+        "万元",
+    ),
+    FieldSpec(
+        "energy_tce",
+        "达产后年综合能耗",
+        N,
+        ("达产后年综合能耗", "年综合能耗", "综合能耗"),
+        "tce",
+    ),
+    FieldSpec(
+        "emission_t",
+        "主要污染物年排放量",
+        N,
+        ("主要污染物年排放量", "污染物排放量", "污染物年排放量"),
+        "t",
+    ),
+    FieldSpec(
+        "rd_ratio_pct",
+        "研发经费占营业收入比例",
+        N,
+        ("研发经费占营业收入比例", "研发投入占比", "研发经费占比", "研发投入强度"),
+        "%",
+    ),
     FieldSpec("changes_structure", "是否改变原建筑结构", T, ("是否改变原建筑结构", "改变结构")),
     FieldSpec("standard_factory", "是否标准厂房", T, ("是否标准厂房", "标准厂房")),
     FieldSpec("title_status", "产权状况", T, ("产权状况", "产权情况")),
     FieldSpec("first_development_done", "是否完成首次开发", T, ("是否完成首次开发", "首次开发")),
+    FieldSpec(
+        "completion_accepted",
+        "竣工验收（履约验收）",
+        T,
+        ("竣工验收（履约验收）", "竣工验收", "履约验收", "竣工验收情况", "是否通过竣工验收"),
+    ),
     FieldSpec("temporary_use_change", "临时改变房屋用途", T, ("临时改变房屋用途",)),
     FieldSpec("commitment_signed", "已签承诺", T, ("已签承诺", "是否签署承诺")),
     FieldSpec("safety_report", "结构安全鉴定报告", T, ("结构安全鉴定报告", "安全鉴定报告")),

@@ -63,6 +63,10 @@ class Param:
         """The threshold in words: ``≤ 5 万元/亩（以下，含本数）``."""
         if self.comparison is None:
             return f"{self.value} {self.unit or ''}".strip()
+        if isinstance(self.value, Mapping):  # a table of thresholds sharing one comparison
+            return "；".join(
+                f"{k} {describe(self.comparison, v, self.unit)}" for k, v in self.value.items()
+            )
         return describe(self.comparison, self.value, self.unit)
 
     def cite(self) -> str:

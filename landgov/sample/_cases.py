@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,11 +74,13 @@ def _cases() -> list[Case]:
         Case("below15", "用地略小于15亩（不符合面积条件）", lambda p: mu(p).between(13, 14.95)),
         Case("demolition", "宗地在近年拆迁计划范围内", lambda p: p["in_demolition"]),
         Case("standard", "标准厂房项目", form={"是否标准厂房": "是"}),
-        Case("restricted", "企业属产业结构调整目录限制类"),
+        Case(
+            "restricted", "项目与企业属产业结构调整目录限制类", form={"项目产业目录类别": "限制类"}
+        ),
         Case(
             "title_missing",
             "产权状况、首次开发情况未填报（待核实）",
-            form={"产权状况": "", "是否完成首次开发": ""},
+            form={"产权状况": "", "是否完成首次开发": "", "竣工验收（履约验收）": ""},
         ),
         Case("reform", "印染化工电镀搬迁企业（可由联席会议放宽）"),
         Case("special_zone", "宗地位于马海片区（模拟），适用片区政策", lambda p: p["in_zone"]),
@@ -95,7 +98,11 @@ def _cases() -> list[Case]:
         ),
         Case("dispute", "产权有纠纷", form={"产权状况": "有纠纷"}),
         Case("no_commitment", "未签署征收补偿承诺（待承诺）", form={"已签承诺": "否"}),
-        Case("first_dev_no", "未完成首次开发", form={"是否完成首次开发": "否"}),
+        Case(
+            "first_dev_no",
+            "未完成首次开发",
+            form={"是否完成首次开发": "否", "竣工验收（履约验收）": ""},
+        ),
         Case("over_cap", "新增建筑面积使容积率超过2.5", over_cap=True),
         Case("allocated", "划拨用地（不属国有出让）", lambda p: p["right_type"] == "划拨"),
         Case("planning", "规划用途已非工业用地", lambda p: p["planned_use"] != "工业用地"),
@@ -113,6 +120,7 @@ _FORM_DEFAULT = {
     "已签承诺": "是",
     "结构安全鉴定报告": "",
 }
+_FORM_LATER = {"竣工验收（履约验收）": "已通过"}  # after the original columns
 
 
 def choose_applications(
@@ -189,6 +197,11 @@ def application_table(
         storeys = int(rng.integers(3, 7))
         content = PROJECT_CONTENT[int(rng.integers(0, len(PROJECT_CONTENT)))]
         short = str(e["name"]).removesuffix("股份有限公司").removesuffix("有限公司")
+        fixed = round(total * rng.uniform(0.75, 0.9), 1)  # draws in the original order
+        tax = round(land / M2_PER_MU * rng.uniform(25, 60), 1)
+        # the 标准地 figures follow from the tax (no extra random draws: the rest of the sample
+        # stays as it was): 工业增加值 3.5 × 税收, 2.5 万元 per tce, 250 万元 per t emitted, 3 % R&D
+        value_added = round(3.5 * tax, 1)
         row = {
             "申请编号": f"ZR{year}-{k:03d}",
             "宗地代码": p["parcel_id"],
@@ -196,11 +209,22 @@ def application_table(
             "项目名称": f"{short}增容技改项目",
             "新增建筑面积（平方米）": added,
             "项目总投资（万元）": total,
-            "固定资产投资（万元）": round(total * rng.uniform(0.75, 0.9), 1),
-            "达产后年税收（万元）": round(land / M2_PER_MU * rng.uniform(25, 60), 1),
+            "固定资产投资（万元）": fixed,
+            "达产后年税收（万元）": tax,
             **_FORM_DEFAULT,
-            **case.form,
+            **{k: v for k, v in case.form.items() if k in _FORM_DEFAULT},
             "项目建设内容": content.format(n=storeys, k=int(rng.integers(2, 9))),
+            # fields added for issue 10 come last, so older columns keep their places
+            "申请日期": dt.date(year, 1, 2) + dt.timedelta(days=3 * k),
+            "项目行业代码": e["industry_code"],
+            "所属行业": e["industry_name"],
+            "项目产业目录类别": e["catalogue_class"],
+            "达产后年工业增加值（万元）": value_added,
+            "达产后年综合能耗（吨标准煤）": round(value_added / 2.5, 1),
+            "主要污染物年排放量（吨）": round(value_added / 250, 2),
+            "研发经费占营业收入比例（%）": 3.0,
+            **_FORM_LATER,
+            **{k: v for k, v in case.form.items() if k not in _FORM_DEFAULT},
             "_case": case.key,
             "_note": case.note,
         }

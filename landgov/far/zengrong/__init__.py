@@ -14,7 +14,10 @@ clause. Two entry points share the same rules:
 Overall: any 不符合 → 不可申报; else any 待核实 → 待核实; else 可申报 (待承诺 items are document
 steps listed for the joint meeting, [四(五)]). Missing data is never read as a pass.
 印染化工电镀 relocation firms are flagged for the joint meeting [三 末段]; plots in a special zone
-(马海片区 [七.2]) are out of scope.
+(马海片区 [七(二)]) are out of scope, and without the zone layer that check is 待核实. Applications
+dated before the opinion took effect [七(一)] are outside its period. A value marked
+示例规则（非官方） (the 标准地 control values, the demolition share and window) never makes a
+符合 on its own.
 """
 
 from landgov.core.vocab import Eligibility

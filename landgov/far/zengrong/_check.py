@@ -119,6 +119,7 @@ def _context(inputs: ZengrongInputs) -> _Context:
         demolition=inputs.demolition,
         special_zones=inputs.special_zones,
         profile=inputs.profile,
+        as_of=inputs.as_of,
     )
     return _Context(
         facts,
@@ -246,11 +247,20 @@ def _after(
 
 _APP_COLUMNS = (
     "application_id",
+    "application_date",
     "project_name",
+    "project_industry_code",
+    "project_industry_name",
+    "project_catalogue_class",
     "added_floor_m2",
     "investment_wan",
     "fixed_investment_wan",
     "tax_after_wan",
+    "value_added_wan",
+    "energy_tce",
+    "emission_t",
+    "rd_ratio_pct",
+    "completion_accepted",
     "changes_structure",
     "standard_factory",
     "content",
@@ -314,7 +324,12 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
 
 def _no_facts(columns: pd.Index) -> dict[str, Any]:
     facts: dict[str, Any] = dict.fromkeys(columns, np.nan)
-    facts |= {"planning_given": False, "demolition_given": False, "zones_given": False}
+    facts |= {
+        "planning_given": False,
+        "demolition_given": False,
+        "zones_given": False,
+        "zone_names_given": False,
+    }
     return facts
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from dataclasses import dataclass
 
 import pandas as pd
 
+from landgov.core.compare import compare
+from landgov.core.compare import describe as describe_threshold
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.records import (
     Judgement,
@@ -64,28 +67,71 @@ def _area(case: _Case, s: _Settings) -> Verdict:
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:
-    """Not in a recent demolition plan: the shared rule of :mod:`landgov.core.overlay`."""
+    """「未列入近年拆迁计划」 [三.1]: the rule of :mod:`landgov.core.overlay`.
+
+    Only a plain fact passes: no plan overlaps the plot (cited to the clause itself). Each reading
+    that rests on a project default is at best 待核实: an overlap below the area share
+    (``overlay.demolition_share``), a plan outside the 「近年」 window
+    (``overlay.demolition_window_years``) or without a year. A recent plan over the share fails.
+    """
     rule = s.demolition
-    cite = rule.citation
+    clause = _cite("cond1")
     if not case.overlay.get("demolition_given"):
         return _v(
             "cond1.demolition",
             Status.UNKNOWN,
             "未提供近年拆迁计划图层",
-            cite,
+            clause,
             missing=("拆迁计划图层",),
         )
     share = float(case.overlay.get("demolition_share") or 0.0)
     plans = case.overlay.get("demolition_plans") or ""
-    values = {"拆迁计划": plans, "面积占比": round(share, 4), "比例门槛": rule.share}
+    partial = case.overlay.get("demolition_partial_plans") or ""
+    old = case.overlay.get("demolition_old_plans") or ""
+    undated = case.overlay.get("demolition_undated_plans") or ""
+    values = {"拆迁计划": plans or partial, "面积占比": round(share, 4), "比例门槛": rule.share}
     # plans are listed only when the parcel counts as inside (see _overlay_facts)
     if case.overlay.get("in_demolition_plan"):
         reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
-        return _v("cond1.demolition", Status.FAIL, reason, cite, values=values)
+        return _v("cond1.demolition", Status.FAIL, reason, rule.citation, values=values)
+    if undated:
+        reason = f"与无年份的拆迁计划（{undated}）重叠，无法判断是否为近年拆迁计划"
+        missing = ("拆迁计划年份（计划年份字段）",)
+        values["无年份计划"] = undated
+        return _v(
+            "cond1.demolition", Status.UNKNOWN, reason, clause, values=values, missing=missing
+        )
+    if old and rule.window is not None:
+        window = rule.window
+        reason = (
+            f"与拆迁计划（{old}）重叠，计划年份超出「近年」窗口（距核查年份"
+            f"{window.describe()}，项目默认），不据此排除，须核实该计划是否仍有效"
+        )
+        values["超出窗口的计划"] = old
+        missing = ("房屋征收部门确认：较早拆迁计划是否仍有效",)
+        return _v(
+            "cond1.demolition",
+            Status.UNKNOWN,
+            reason,
+            window.citation or clause,
+            values=values,
+            missing=missing,
+        )
     if share > 0:
-        reason = f"与拆迁计划重叠的面积{rule.describe(share)}，不视为列入拆迁计划"
-        return _v("cond1.demolition", Status.PASS, reason, cite, values=values)
-    return _v("cond1.demolition", Status.PASS, "未列入近年拆迁计划", cite)
+        reason = (
+            f"与近年拆迁计划（{partial}）部分重叠，宗地面积{rule.describe(share)}"
+            "（比例门槛为项目默认），须核实是否列入拆迁计划"
+        )
+        missing = ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划",)
+        return _v(
+            "cond1.demolition",
+            Status.UNKNOWN,
+            reason,
+            rule.citation,
+            values=values,
+            missing=missing,
+        )
+    return _v("cond1.demolition", Status.PASS, "与近年拆迁计划无重叠，未列入", clause)
 
 
 def _judged(
@@ -195,6 +241,9 @@ def _cond1(case: _Case, s: _Settings) -> list[Verdict]:
 # Condition 2 [三.2]
 
 
+_TITLE_UNKNOWN = frozenset({"不详", "待查", "待核实", "不清楚", "未知", "待定"})
+
+
 def _title(case: _Case) -> Verdict:
     cite = _cite("cond2")
     value = _app(case, "title_status")
@@ -208,6 +257,12 @@ def _title(case: _Case) -> Verdict:
             missing=(f"{where}：产权状况",),
         )
     text = str(value).strip()
+    if text in _TITLE_UNKNOWN:  # an answer that says nothing is not a dispute: 待核实
+        reason = f"产权状况填报为「{text}」，未说明是否清晰"
+        missing = ("申请表：产权状况（清晰/有纠纷）",)
+        return _v(
+            "cond2.title", Status.UNKNOWN, reason, cite, values={"产权": text}, missing=missing
+        )
     ok = text in {"清晰", "无纠纷", "产权清晰"}
     reason = "地块、厂房产权清晰" if ok else f"产权状况为「{text}」"
     return _v(
@@ -215,29 +270,47 @@ def _title(case: _Case) -> Verdict:
     )
 
 
+_ACCEPTED = frozenset({"已验收", "验收合格", "合格", "通过", "已通过", "验收通过"})
+_NOT_ACCEPTED = frozenset({"未验收", "不合格", "未通过", "验收不合格"})
+
+
 def _first_development(case: _Case, s: _Settings) -> Verdict:
+    """首次开发 [三.2]: 「按土地出让合同约定完成开发建设，并竣工投入使用」.
+
+    符合 only on evidence that the contract's development was completed: the application's
+    竣工验收（履约验收） passed. A declaration (是否完成首次开发 = 是) or a completion date
+    alone is 待核实; a failed acceptance, a declared 否 or a completion date after the as-of date
+    is 不符合.
+    """
     cite = _cite("cond2")
-    ok = parse_yes_no(_app(case, "first_development_done"))
-    if ok is not None:
-        reason = "已完成首次开发" if ok else "申请表填报未完成首次开发"
-        status = Status.PASS if ok else Status.FAIL
-        return _v("cond2.first_development", status, reason, cite, values={"首次开发": ok})
+    rule = "cond2.first_development"
+    accepted = parse_yes_no(_app(case, "completion_accepted"), yes=_ACCEPTED, no=_NOT_ACCEPTED)
+    if accepted is not None:
+        values = {"竣工验收（履约验收）": accepted}
+        if accepted:
+            reason = "竣工验收（履约验收）已通过：已按出让合同约定完成首次开发"
+            return _v(rule, Status.PASS, reason, cite, values=values)
+        reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
+        return _v(rule, Status.FAIL, reason, cite, values=values)
+    declared = parse_yes_no(_app(case, "first_development_done"))
+    if declared is False:
+        reason = "申请表填报未完成首次开发"
+        return _v(rule, Status.FAIL, reason, cite, values={"首次开发": False})
+    seen: list[str] = ["申请表填报已完成首次开发"] if declared else []
+    values: dict[str, object] = {"首次开发": declared}
     done = case.parcel.get("completion_date")
-    if is_missing(done):
-        return _v(
-            "cond2.first_development",
-            Status.UNKNOWN,
-            "首次开发情况未填报，宗地也无竣工日期",
-            cite,
-            missing=("是否完成首次开发（或竣工日期）",),
-        )
-    done = pd.Timestamp(done).date()
-    values = {"竣工日期": str(done)}
-    if done <= s.as_of:
-        reason = f"宗地 {done} 已竣工（按竣工日期认定已完成首次开发）"
-        return _v("cond2.first_development", Status.PASS, reason, cite, values=values)
-    reason = f"竣工日期 {done} 晚于核查日 {s.as_of}"
-    return _v("cond2.first_development", Status.FAIL, reason, cite, values=values)
+    if not is_missing(done):
+        done = pd.Timestamp(done).date()
+        values["竣工日期"] = str(done)
+        if done > s.as_of:
+            reason = f"竣工日期 {done} 晚于核查日 {s.as_of}，尚未完成首次开发"
+            return _v(rule, Status.FAIL, reason, cite, values=values)
+        seen.append(f"宗地竣工日期 {done}")
+    where = _APP if case.application is None else "申请表"
+    head = "、".join(seen) if seen else "首次开发情况未填报"
+    reason = f"{head}，但无竣工验收（履约验收）记录，不能认定已按出让合同约定完成开发建设"
+    missing = (f"{where}：竣工验收（履约验收）情况",)
+    return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,33 +390,42 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
 # Conditions 4–5 [三.4, 三.5]
 
 
+def _fallback_note(case: _Case, what: str) -> tuple[str, tuple[str, ...]]:
+    """The words for a judgement made on the enterprise instead of the project."""
+    where = _APP if case.application is None else "申请表"
+    return f"申请项目{what}未填报，以下按企业信息参考，须以项目本身核实", (f"{where}：项目{what}",)
+
+
 def _manufacturing(case: _Case) -> Verdict:
+    """Manufacturing project [三.4]: the application's own industry code, else the enterprise's
+    (then 待核实 with a note: the opinion judges the project, not the firm)."""
     cite = _cite("cond4")
-    if case.enterprise is None or is_missing(case.enterprise.get("industry_code")):
-        return _v(
-            "cond4.manufacturing",
-            Status.UNKNOWN,
-            "企业行业代码缺失",
-            cite,
-            missing=("行业代码",),
-        )
-    e = case.enterprise
-    div = to_gb2002_division(e.get("industry_code"), edition=e.get("industry_edition"))
-    values = {"行业代码": div.code, "行业名称": e.get("industry_name")}
+    rule = "cond4.manufacturing"
+    own = _app(case, "project_industry_code")
+    ent = case.enterprise or {}
+    if not is_missing(own):
+        div = to_gb2002_division(own, edition=_app(case, "project_industry_edition"))
+        values = {"项目行业代码": div.code}
+        if div.manufacturing is None:
+            reason = f"项目行业代码 {own}：{div.note or '无法识别'}"
+            missing = ("申请表：项目行业代码（GB/T 4754）",)
+            return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
+        if div.manufacturing:
+            return _v(rule, Status.PASS, f"制造业项目（{div.code}）", cite, values=values)
+        reason = f"项目行业代码 {div.code} 不属制造业（C 门类 13–43）"
+        return _v(rule, Status.FAIL, reason, cite, values=values)
+    note, missing = _fallback_note(case, "行业代码")
+    code = ent.get("industry_code")
+    if is_missing(code):
+        reason = f"{note}；企业行业代码也缺失"
+        return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, "企业行业代码"))
+    div = to_gb2002_division(code, edition=ent.get("industry_edition"))
+    values = {"企业行业代码": div.code, "企业行业名称": ent.get("industry_name")}
     if div.manufacturing is None:
-        return _v(
-            "cond4.manufacturing",
-            Status.UNKNOWN,
-            div.note or "行业代码无法识别",
-            cite,
-            values=values,
-            missing=("行业代码",),
-        )
-    ok = bool(div.manufacturing)
-    reason = "制造业项目" if ok else f"行业代码 {div.code} 不属制造业（C 门类 13–43）"
-    return _v(
-        "cond4.manufacturing", Status.PASS if ok else Status.FAIL, reason, cite, values=values
-    )
+        found = f"企业行业代码 {code}：{div.note or '无法识别'}"
+    else:
+        found = f"企业行业代码 {div.code}{'属' if div.manufacturing else '不属'}制造业"
+    return _v(rule, Status.UNKNOWN, f"{note}：{found}", cite, values=values, missing=missing)
 
 
 def _cond4(case: _Case) -> list[Verdict]:
@@ -360,83 +442,150 @@ def _cond4(case: _Case) -> list[Verdict]:
 
 
 def _cond5(case: _Case, s: _Settings) -> list[Verdict]:
+    """产业导向 [三.5]: the project's catalogue class, else the enterprise's (待核实, noted)."""
     edition = catalogue_edition(s.as_of, switch_date=s.value("catalogue_2024_from"))
     cite = Citation("000", f"{_CLAUSE['cond5']}；按《产业结构调整指导目录（{edition}）》")
+    rule = "cond5.catalogue"
     values: dict[str, object] = {"目录版本": edition}
+    excluded = {CatalogueClass(c) for c in s.value("excluded_catalogue_classes")}
+    own = CatalogueClass.parse(_app(case, "project_catalogue_class"))
+    if own is not None:
+        values["项目目录类别"] = own.value
+        if own in excluded:
+            reason = f"项目属《产业结构调整指导目录（{edition}）》{own.value}"
+            return [_v(rule, Status.FAIL, reason, cite, values=values)]
+        reason = f"项目非{edition}限制类、淘汰类（{own.value}）"
+        return [_v(rule, Status.PASS, reason, cite, values=values)]
+    note, missing = _fallback_note(case, "产业结构调整目录类别")
     raw = None if case.enterprise is None else case.enterprise.get("catalogue_class")
     cls = CatalogueClass.parse(raw)
     if cls is None:
-        return [
-            _v(
-                "cond5.catalogue",
-                Status.UNKNOWN,
-                f"产业结构调整目录类别缺失（应按{edition}认定）",
-                cite,
-                values=values,
-                missing=("产业结构调整目录类别",),
-            )
-        ]
-    values["目录类别"] = cls.value
-    excluded = {CatalogueClass(c) for c in s.value("excluded_catalogue_classes")}
-    if cls in excluded:
-        reason = f"属《产业结构调整指导目录（{edition}）》{cls.value}"
-        return [_v("cond5.catalogue", Status.FAIL, reason, cite, values=values)]
-    reason = f"非{edition}限制类、淘汰类（{cls.value}）"
-    return [_v("cond5.catalogue", Status.PASS, reason, cite, values=values)]
+        reason = f"{note}；企业目录类别也缺失（应按{edition}认定）"
+        missing = (*missing, "企业产业结构调整目录类别")
+        return [_v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)]
+    values["企业目录类别"] = cls.value
+    found = f"企业属{edition}{cls.value}" + ("（限制/淘汰类）" if cls in excluded else "")
+    return [_v(rule, Status.UNKNOWN, f"{note}：{found}", cite, values=values, missing=missing)]
 
 
 # ---------------------------------------------------------------------------------------------
 # Condition 6 [三.6]: 标准地 indicators
 
-_INDICATORS: Mapping[str, tuple[str, str, bool]] = {
-    # key: (label, after-project figure, is a maximum)
-    "fixed_investment_per_mu_wan": ("固定资产投资强度（万元/亩）", "investment_per_mu_wan", False),
-    "tax_per_mu_wan": ("亩均税收（万元/亩）", "tax_per_mu_after_wan", False),
-    "output_per_mu_wan": ("亩均产出（万元/亩）", "", False),
-    "energy_per_mu_tce_max": ("亩均能耗（吨标煤/亩）", "", True),
-    "rd_ratio": ("研发投入占比", "", False),
-}
 
+@dataclass(frozen=True)
+class _Indicator:
+    """One 标准地 indicator [三.6]: 「相关投资、能耗、排放、亩均产出、研发投入等指标」.
 
-def _indicator(key: str, threshold: float, case: _Case, cite: Citation) -> Verdict:
-    """One 标准地 indicator against its control value.
-
-    A shortfall against an *unofficial* (示例) control value is 待核实, not 不符合: an
-    application is never excluded on a number no county has confirmed.
+    ``aspect`` is the word of 三.6 it measures; ``numerator`` / ``denominator`` are application
+    fields (``"land_mu"``: the plot's area in 亩), ``inputs`` their labels on the form.
     """
-    label, figure, is_max = _INDICATORS[key]
-    value = case.after.get(figure) if figure else None
-    if is_missing(value):
-        where = f"{_APP}：{label}" if figure else f"{label}（申请表未提供）"
-        return _v(f"cond6.{key}", Status.UNKNOWN, f"{label}无数据", cite, missing=(where,))
-    ok = value <= threshold if is_max else value >= threshold
-    sign = ("≤" if ok else ">") if is_max else ("≥" if ok else "<")
-    reason = f"{label} {value:.1f} {sign} {threshold:g}"
-    values = {label: round(float(value), 2), "控制值": threshold}
-    if ok:
-        return _v(f"cond6.{key}", Status.PASS, reason, cite, values=values)
-    if not cite.official:
-        reason += "（示例控制值，须按区公布的《标准地》指标核实）"
-        missing = (f"区级《标准地》控制指标：{label}",)
-        return _v(f"cond6.{key}", Status.UNKNOWN, reason, cite, values=values, missing=missing)
-    return _v(f"cond6.{key}", Status.FAIL, reason, cite, values=values)
+
+    key: str
+    aspect: str
+    label: str
+    unit: str
+    numerator: str
+    denominator: str | None
+    inputs: tuple[str, ...]
+
+
+_INDICATORS: tuple[_Indicator, ...] = (
+    _Indicator(
+        "fixed_investment_per_mu_wan", "投资", "固定资产投资强度", "万元/亩",
+        "fixed_investment_wan", "land_mu", ("固定资产投资（万元）",),
+    ),
+    _Indicator(
+        "energy_value_added_per_tce_wan", "能耗", "单位能耗工业增加值", "万元/吨标准煤",
+        "value_added_wan", "energy_tce",
+        ("达产后年工业增加值（万元）", "达产后年综合能耗（吨标准煤）"),
+    ),
+    _Indicator(
+        "emission_value_added_per_t_wan", "排放", "单位排放工业增加值", "万元/吨",
+        "value_added_wan", "emission_t", ("达产后年工业增加值（万元）", "主要污染物年排放量（吨）"),
+    ),
+    _Indicator(
+        "tax_per_mu_wan", "亩均产出", "亩均税收", "万元/亩",
+        "tax_after_wan", "land_mu", ("达产后年税收（万元）",),
+    ),
+    _Indicator(
+        "value_added_per_mu_wan", "亩均产出", "亩均工业增加值", "万元/亩",
+        "value_added_wan", "land_mu", ("达产后年工业增加值（万元）",),
+    ),
+    _Indicator(
+        "rd_ratio_pct", "研发投入", "研发经费占营业收入比例", "%",
+        "rd_ratio_pct", None, ("研发经费占营业收入比例（%）",),
+    ),
+)  # fmt: skip
+
+
+#: What a 标准地 check without the county's own control value lacks (one entry for all indicators).
+_COUNTY_VALUES = "区级公布的《标准地》控制指标（官方值）"
+
+
+def _indicator_value(ind: _Indicator, case: _Case) -> float:
+    """The indicator from the application's figures (per 亩 of this plot); NaN when not known."""
+    top = _app(case, ind.numerator)
+    if is_missing(top):
+        return math.nan
+    if ind.denominator is None:
+        return float(top)
+    if ind.denominator == "land_mu":
+        area = case.far.get("land_area_m2")
+        below = math.nan if is_missing(area) else float(area) / M2_PER_MU
+    else:
+        raw = _app(case, ind.denominator)
+        below = math.nan if is_missing(raw) else float(raw)
+    return float(top) / below if below > 0 else math.nan
+
+
+def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
+    """One 标准地 indicator against the county's control value (``zengrong.standard_land``).
+
+    The figure is compared as the form reports it, rounded to 0.01 (so 6000 万元 on 20 亩 is
+    300.00 万元/亩, not 299.999…). Missing figure or missing control value: 待核实, naming it.
+    A control value marked 示例规则（非官方） never makes 符合 (and never 不符合): the comparison
+    is shown, the verdict is 待核实 until the county's own value is set ("不符合风险" when the
+    figure falls short).
+    """
+    rule = f"cond6.{ind.key}"
+    name = f"{ind.label}（{ind.aspect}）"
+    key = "zengrong.standard_land"
+    param = s.profile.params.get(key)
+    table = {} if param is None or not param.value else param.value
+    cite = _cite("cond6") if param is None else s.profile.citation(key)
+    value = round(_indicator_value(ind, case), 2)  # compared as reported: to 0.01
+    where = _APP if case.application is None else "申请表"
+    missing: list[str] = []
+    if math.isnan(value):
+        missing += [f"{where}：{x}" for x in ind.inputs]
+    if ind.key not in table:
+        missing.append(_COUNTY_VALUES)
+    values: dict[str, object] = {}
+    if not math.isnan(value):
+        values[f"{ind.label}_{ind.unit}"] = round(value, 2)
+    if missing:
+        gap = "无数据" if math.isnan(value) else f"{value:.2f} {ind.unit}"
+        if ind.key not in table:
+            gap += "，控制值未配置"
+        reason = f"{name} {gap}"
+        return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=tuple(missing))
+    threshold = float(table[ind.key])
+    op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
+    values["控制值"] = threshold
+    ok = bool(compare(value, op, threshold))
+    reason = f"{name} {value:.2f} {ind.unit}，控制值 {describe_threshold(op, threshold, ind.unit)}"
+    if cite.official:
+        status = Status.PASS if ok else Status.FAIL
+        reason += "，达到" if ok else "，未达到"
+        return _v(rule, status, reason, cite, values=values)
+    reason += "，达到示例控制值" if ok else "，低于示例控制值（不符合风险）"
+    reason += "（示例值不作判定依据）"
+    return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=(_COUNTY_VALUES,))
 
 
 def _cond6(case: _Case, s: _Settings) -> list[Verdict]:
-    key = "zengrong.standard_land"
-    if key not in s.profile or not s.profile.value(key):
-        return [
-            _v(
-                "cond6.standard_land",
-                Status.UNKNOWN,
-                "配置中没有《标准地》控制指标表",
-                _cite("cond6"),
-                missing=("标准地控制指标表（zengrong.standard_land）",),
-            )
-        ]
-    table = s.profile.value(key)
-    cite = s.profile.citation(key)
-    return [_indicator(k, float(v), case, cite) for k, v in table.items()]
+    """Every indicator 三.6 names, each from the application where given."""
+    return [_indicator(ind, case, s) for ind in _INDICATORS]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,19 +44,31 @@ def _overlay_facts(
     demolition: gpd.GeoDataFrame | None,
     special_zones: gpd.GeoDataFrame | None,
     profile: Profile,
+    as_of: dt.date,
 ) -> pd.DataFrame:
+    """Per parcel: what the planning, demolition-plan and special-zone layers say.
+
+    ``*_given`` say whether a layer was given at all; a layer given without the column a check
+    reads (``zone_name``) is recorded as such (``zone_names_given``) so the check says 待核实
+    instead of reading the gap as "not in a zone".
+    """
     tol = float(profile.value("zengrong.overlap_tolerance_m2"))
     out = pd.DataFrame(index=parcels.index)
     out["planning_given"] = planning is not None
     out["demolition_given"] = demolition is not None
     out["zones_given"] = special_zones is not None
+    out["zone_names_given"] = special_zones is not None and "zone_name" in special_zones
     out["planned_use"] = None
     out["inside_control_line"] = None
     out["demolition_plans"] = ""
+    out["demolition_partial_plans"] = ""
+    out["demolition_old_plans"] = ""
+    out["demolition_undated_plans"] = ""
     out["special_zone"] = ""
+    out["unnamed_zone"] = False
     out["demolition_share"] = 0.0
     out["in_demolition_plan"] = False
-    if planning is not None and len(planning):
+    if planning is not None and len(planning) and "planned_use" in planning:
         main = coverage(parcels, planning, min_area_m2=tol)["largest"]
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
@@ -65,19 +78,24 @@ def _overlay_facts(
             ].to_numpy()
     if demolition is not None and len(demolition):
         rule = DemolitionRule.from_profile(profile)
-        found = demolition_overlay(parcels, demolition, rule=rule)
-        out["demolition_plans"] = found["plans"].map("；".join).where(found["inside"], "")
+        found = demolition_overlay(parcels, demolition, rule=rule, as_of=as_of)
+        plans = found["plans"].map("；".join)
+        out["demolition_plans"] = plans.where(found["inside"], "")  # counted as inside
+        out["demolition_partial_plans"] = plans.where(~found["inside"], "")
+        out["demolition_old_plans"] = found["old_plans"].map("；".join)
+        out["demolition_undated_plans"] = found["undated_plans"].map("；".join)
         out["demolition_share"] = found["share"]
         out["in_demolition_plan"] = found["inside"]
-    if special_zones is not None and len(special_zones):
+    if special_zones is not None and len(special_zones) and "zone_name" in special_zones:
         names = tuple(profile.value("zengrong.special_zones"))
-        zones = special_zones[
-            special_zones.get("zone_name", pd.Series("", index=special_zones.index))
-            .astype(str)
-            .map(lambda z: any(n in z for n in names))
-        ]
-        if len(zones):
-            out["special_zone"] = _overlap_names(parcels, zones, "zone_name", tol=tol)
+        label = special_zones["zone_name"].map(lambda z: "" if is_missing(z) else str(z).strip())
+        blank = label.eq("")
+        named = special_zones[label.map(lambda z: any(n in z for n in names))]
+        if len(named):
+            out["special_zone"] = _overlap_names(parcels, named, "zone_name", tol=tol)
+        if blank.any():
+            touched = intersections(parcels, special_zones[blank], min_area_m2=tol)["parcel"]
+            out["unnamed_zone"] = parcels.index.isin(pd.unique(touched))
     return out
 
 
@@ -156,6 +174,7 @@ def _prepare(
     demolition: gpd.GeoDataFrame | None,
     special_zones: gpd.GeoDataFrame | None,
     profile: Profile,
+    as_of: dt.date,
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
     """The per-parcel frame every check reads: far, floors, headroom, overlays, user."""
     by_uscc = _enterprise_table(enterprises)
@@ -184,6 +203,7 @@ def _prepare(
                 demolition=demolition,
                 special_zones=special_zones,
                 profile=profile,
+                as_of=as_of,
             ),
         ],
         axis=1,

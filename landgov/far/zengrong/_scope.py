@@ -1,6 +1,8 @@
-"""Scope [一], special zones [七.2] and the 容积率 cap [二] of [000 附件3]."""
+"""Scope [一], special zones [七(二)], period [七(一)] and the 容积率 cap [二] of [000 附件3]."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import (
@@ -12,7 +14,7 @@ from landgov.far.zengrong._case import (
 from landgov.verdict import Status, Verdict
 
 # ---------------------------------------------------------------------------------------------
-# Scope [一] and special zones [七.2]
+# Scope [一], special zones [七(二)], period [七(一)]
 
 
 def _scope(case: _Case, s: _Settings) -> list[Verdict]:
@@ -22,6 +24,7 @@ def _scope(case: _Case, s: _Settings) -> list[Verdict]:
         _scope_use(case, s),
         _scope_plan(case, s),
         _scope_zone(case, s),
+        _scope_period(case, s),
     ]
 
 
@@ -108,14 +111,57 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
 
 
 def _scope_zone(case: _Case, s: _Settings) -> Verdict:
+    """Not in a zone with its own policy [七(二)]; without the zone layer: 待核实.
+
+    The verdict rests on ``special_zones`` (the zone names, official) and cites it; the overlap
+    tolerance (``overlap_tolerance_m2``, a project default for edge slivers) is named in the
+    reason where it could matter (no overlap found) but does not make the verdict unofficial.
+    """
     cite = s.cite("special_zones")
+    zones = "、".join(s.value("special_zones"))
     if not case.overlay.get("zones_given"):
-        return _v("scope.zone", Status.PASS, "未提供特殊片区图层，按不在特殊片区处理", cite)
+        reason = f"未提供特殊片区图层，无法判断是否位于{zones}"
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=("特殊片区图层",))
+    if not case.overlay.get("zone_names_given"):
+        reason = f"特殊片区图层无片区名称字段，无法判断是否位于{zones}"
+        missing = ("特殊片区图层：片区名称（zone_name）字段",)
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
     zone = case.overlay.get("special_zone") or ""
     if zone:
         reason = f"位于{zone}，该片区存量工业用地二次开发政策另行制定，不适用本意见"
         return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
-    return _v("scope.zone", Status.PASS, "不在特殊片区", cite)
+    if case.overlay.get("unnamed_zone"):
+        reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
+        missing = ("特殊片区图层：重叠片区的名称",)
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
+    tol = s.profile["zengrong.overlap_tolerance_m2"]
+    reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
+    return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
+
+
+def _scope_period(case: _Case, s: _Settings) -> Verdict:
+    """Within the opinion's period: 「本政策自 2022 年 11 月 1 日起执行」 [七(一)].
+
+    An application is judged by its own date (申请日期; missing → 待核实); a screened plot by
+    the as-of date.
+    """
+    param = s.profile["zengrong.effective_from"]
+    cite = s.cite("effective_from")
+    start = param.value
+    if case.application is None:
+        day, what = s.as_of, "核查日"
+    else:
+        raw = case.application.get("application_date")
+        if is_missing(raw):
+            reason = f"申请日期未填报，无法判断是否在本意见执行期内（{start} 起）"
+            return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
+        day, what = pd.Timestamp(raw).date(), "申请日期"
+    values = {what: str(day), "施行日期": str(start)}
+    if param.compare(day):
+        reason = f"{what} {day} 在本意见施行（{start} 起）之后"
+        return _v("scope.period", Status.PASS, reason, cite, values=values)
+    reason = f"{what} {day} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
+    return _v("scope.period", Status.FAIL, reason, cite, values=values)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -247,6 +247,29 @@ def test_zone_verdict_is_official_and_names_the_default_tolerance(profile):
     assert _scope_zone(fail, s).citation.official
 
 
+def test_condition_label_comes_from_the_parts_that_decide_it():
+    # 三.1 fails on 15 亩 (official) while the demolition part passed on a default share: the
+    # condition is official; a part resting on a default carries its own label.
+    from landgov.far.zengrong._outcome import _compose
+    from landgov.verdict import Verdict
+
+    area = Verdict(
+        "cond1.area", Status.FAIL, "面积 15 亩，不大于 15 亩", Citation("000", "附件3 三.1")
+    )
+    demo = Verdict(
+        "cond1.demolition", Status.PASS, "未列入", Citation("000", "附件3 三.1", official=False)
+    )
+    got = _compose("cond1", [area, demo])
+    assert got.status is Status.FAIL
+    assert got.citation.official
+    assert "示例规则" not in got.explain()
+    both_pass = _compose(
+        "cond1", [area.__class__("cond1.area", Status.PASS, "面积 20 亩", area.citation), demo]
+    )
+    assert not both_pass.citation.official  # the pass rests partly on a default
+    assert "未列入 [越政发〔2022〕24号 附件3 三.1] 示例规则（非官方）" in both_pass.reason
+
+
 # --- Item 8: the project, the period, 首次开发, 近年拆迁计划 --------------------------------
 # 三.4 「申请项目仅限制造业项目，不含标准厂房」; 三.5 「项目产业导向：非…限制类、淘汰类产业」.
 

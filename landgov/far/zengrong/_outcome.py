@@ -51,10 +51,16 @@ def _compose(key: str, subs: list[Verdict]) -> Verdict:
         values.update(v.values)
         missing += [m for m in v.missing if m not in missing]
     citation = subs[0].citation
-    if len(subs) > 1:  # the condition's clause; unofficial when any part rests on a default
-        official = all(v.citation.official for v in subs)
-        citation = Citation("000", _CLAUSE[key], official=official)
     reason = "；".join(v.reason for v in shown)
+    if len(subs) > 1:
+        # The condition's clause, labelled by the parts that decide it (the ones shown): a
+        # default tolerance in a part that passed does not make a failed 15 亩 check unofficial.
+        # Each part resting on a default says so itself.
+        official = all(v.citation.official for v in shown)
+        citation = Citation("000", _CLAUSE[key], official=official)
+        reason = "；".join(
+            v.reason if v.citation.official else f"{v.reason} {v.citation}" for v in shown
+        )
     return Verdict(f"zengrong.{key}", status, reason, citation, values, tuple(missing))
 
 

@@ -183,11 +183,16 @@ def test_land_use_on_the_parcel_uses_the_same_matcher(profile):
 
 @pytest.mark.parametrize(
     ("share", "status", "zengrong"),
-    [(0.05, Status.PASS, Status.UNKNOWN), (0.5, Status.FAIL, Status.FAIL)],
+    [
+        (0.0, Status.PASS, Status.PASS),
+        (0.05, Status.UNKNOWN, Status.UNKNOWN),
+        (0.5, Status.FAIL, Status.FAIL),
+    ],
 )
 def test_demolition_plan_share_gives_one_answer(profile, share, status, zengrong):
-    # One rule decides "inside" for both. Below the share (a project default) screening does
-    # not flag the plot; the 增容 check, which may not pass on a default value, says 待核实.
+    # One rule (core.overlay.judge_demolition) decides for both stages. Below the share (a
+    # project default, which may not make a pass on its own) both say 待核实; no overlap at all
+    # is a plain fact and passes; a recent plan over the share is 列入拆迁计划 in both.
     parcels = _parcels(1)
     plan = _cover(parcels, share, plan_name=["城中村改造"], plan_year=[2023])
     planning = _cover(parcels, planned_use=["工业用地"])
@@ -197,9 +202,26 @@ def test_demolition_plan_share_gives_one_answer(profile, share, status, zengrong
     apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
     got = _zengrong(profile, parcels, planning=planning, demolition=plan, apps=apps).iloc[0]
     assert got["cond1"] == zengrong
-    assert f"占 {share:.0%}" in got["cond1_note"]
+    if share:
+        assert f"占 {share:.0%}" in got["cond1_note"]
     if status is Status.FAIL:
         assert "城中村改造（2023年）" in got["cond1_note"]
+
+
+@pytest.mark.parametrize(
+    ("year", "status"), [(2022, Status.FAIL), (2015, Status.UNKNOWN), (None, Status.UNKNOWN)]
+)
+def test_demolition_plan_year_window_gives_one_answer(profile, year, status):
+    # 「未列入近年拆迁计划」: 「近年」 is a 3-year window (project default, as-of 2024 → 2021 on).
+    # A 2015 plan or a plan without a year is not evidence either way in either stage: 待核实.
+    parcels = _parcels(1)
+    plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+    planning = _cover(parcels, planned_use=["工业用地"])
+    screened = check_demolition(parcels, demolition=plan, profile=profile, as_of=AS_OF).iloc[0]
+    assert screened.status == status
+    apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
+    got = _zengrong(profile, parcels, planning=planning, demolition=plan, apps=apps).iloc[0]
+    assert got["cond1"] == status
 
 
 def test_demolition_rule_reads_threshold_and_comparison_from_the_profile(profile):

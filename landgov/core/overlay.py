@@ -23,14 +23,17 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import is_missing
+from landgov.core.vocab import Status
 from landgov.policy import Param, Profile
 from landgov.verdict import Citation
 
 __all__ = [
+    "DemolitionFinding",
     "DemolitionRule",
     "coverage",
     "demolition_overlay",
     "intersections",
+    "judge_demolition",
 ]
 
 _EPS = 1e-9
@@ -207,6 +210,89 @@ class DemolitionRule:
         verb = word if self.inside(share) else f"未{word}"
         part = "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"  # 0.3 % never prints as 0 %
         return f"占 {part}，{verb} {self.share:.0%}"
+
+
+@dataclass(frozen=True)
+class DemolitionFinding:
+    """What the demolition-plan rule says about one parcel (both stages use it).
+
+    ``citation`` is ``None`` where the plain fact decides (no plan overlaps, or a plan without a
+    year): the caller cites the clause itself. ``values`` and ``missing`` go into the verdict.
+    """
+
+    status: Status
+    reason: str
+    citation: Citation | None
+    missing: tuple[str, ...] = ()
+    values: dict[str, Any] | None = None
+
+
+def judge_demolition(
+    rule: DemolitionRule,
+    *,
+    share: float,
+    plans: str,
+    partial: str,
+    old: str,
+    undated: str,
+    inside: bool,
+) -> DemolitionFinding:
+    """「未列入近年拆迁计划」 [000 附件3 三.1] on one parcel, for screening and 增容 alike.
+
+    Only a plain fact passes: no plan overlaps the plot. Each reading that rests on a project
+    default is at best 待核实: an overlap below the area share (``overlay.demolition_share``), a
+    plan outside the 「近年」 window (``overlay.demolition_window_years``) or without a year. A
+    recent plan over the share is inside (``Status.FAIL``: 列入拆迁计划).
+
+    Parameters
+    ----------
+    share
+        Share of the parcel's area inside counted (recent) plans, 0–1.
+    plans, partial, old, undated
+        Labels of the overlapping plans: counted and inside, counted but below the share,
+        outside the window, without a year ("" when none).
+    inside
+        ``rule.inside(share)``.
+    """
+    values: dict[str, Any] = {"plans": plans or partial, "share": round(share, 4)}
+    if inside:
+        reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
+        return DemolitionFinding(Status.FAIL, reason, rule.citation, values=values)
+    if undated:
+        values["undated_plans"] = undated
+        return DemolitionFinding(
+            Status.UNKNOWN,
+            f"与无年份的拆迁计划（{undated}）重叠，无法判断是否为近年拆迁计划",
+            None,
+            ("拆迁计划年份（计划年份字段）",),
+            values,
+        )
+    if old and rule.window is not None:
+        values["old_plans"] = old
+        reason = (
+            f"与拆迁计划（{old}）重叠，计划年份超出「近年」窗口（距核查年份"
+            f"{rule.window.describe()}，项目默认），不据此排除，须核实该计划是否仍有效"
+        )
+        return DemolitionFinding(
+            Status.UNKNOWN,
+            reason,
+            rule.window.citation,
+            ("房屋征收部门确认：较早拆迁计划是否仍有效",),
+            values,
+        )
+    if share > 0:
+        reason = (
+            f"与近年拆迁计划（{partial}）部分重叠，宗地面积{rule.describe(share)}"
+            "（比例门槛为项目默认），须核实是否列入拆迁计划"
+        )
+        return DemolitionFinding(
+            Status.UNKNOWN,
+            reason,
+            rule.citation,
+            ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划",),
+            values,
+        )
+    return DemolitionFinding(Status.PASS, "与近年拆迁计划无重叠，未列入", None, values=values)
 
 
 def _plan_label(name: Any, year: Any) -> str:

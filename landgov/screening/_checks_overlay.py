@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import geopandas as gpd
@@ -9,7 +10,7 @@ import pandas as pd
 
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
-from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay
+from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, judge_demolition
 from landgov.errors import InputError, Issue
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -178,12 +179,15 @@ def check_demolition(
     *,
     demolition: gpd.GeoDataFrame | None,
     profile: Profile,
+    as_of: dt.date | None = None,
 ) -> pd.Series:
     """Inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1] — overlay.
 
-    The rule is :class:`landgov.core.overlay.DemolitionRule` (profile ``overlay.demolition_share``
-    and ``overlay.demolition_comparison``), the same one the 增容 check applies. Without the layer
-    every plot is 待核实.
+    The rule is :func:`landgov.core.overlay.judge_demolition` (profile
+    ``overlay.demolition_share`` and ``overlay.demolition_window_years``), the one the 增容 check
+    applies: a recent plan over the share → 不符合 (列入拆迁计划); no overlap → 符合; a partial
+    overlap, an old plan or a plan without a year → 待核实. Without the layer every plot is
+    待核实.
 
     Returns
     -------
@@ -192,6 +196,7 @@ def check_demolition(
     """
     rule = DemolitionRule.from_profile(profile)
     c = Check.DEMOLITION
+    clause = Citation("000", "附件3 三.1")
     if demolition is None:
         return _unknown_all(
             parcels.index,
@@ -201,12 +206,30 @@ def check_demolition(
             "拆迁计划图层 demolition",
         )
     geo = _need_geo(parcels)
-    found = demolition_overlay(geo, demolition, rule=rule)
+    found = demolition_overlay(geo, demolition, rule=rule, as_of=as_of)
     out = []
-    for share, plans, inside in found[["share", "plans", "inside"]].itertuples(index=False):
+    for share, plans, inside, old, undated in found[
+        ["share", "plans", "inside", "old_plans", "undated_plans"]
+    ].itertuples(index=False):
+        labels = "、".join(plans)
+        finding = judge_demolition(
+            rule,
+            share=float(share),
+            plans=labels if inside else "",
+            partial="" if inside else labels,
+            old="、".join(old),
+            undated="、".join(undated),
+            inside=bool(inside),
+        )
         values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
-        where = f"拆迁计划（{'、'.join(plans)}）" if plans else "拆迁计划"
-        reason = f"位于{where}内的面积{rule.describe(share)}"
-        status = Status.FAIL if inside else Status.PASS
-        out.append(_verdict(c, status, reason, rule.citation, values=values))
+        out.append(
+            _verdict(
+                c,
+                finding.status,
+                finding.reason,
+                finding.citation or clause,
+                values=values,
+                missing=list(finding.missing),
+            )
+        )
     return _series(out, geo.index, c.value)

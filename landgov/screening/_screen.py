@@ -101,7 +101,9 @@ def _run_checks(
         ),
         Check.PLANNING: lambda: check_planning(parcels, planning=planning, profile=profile),
         Check.CONTROL_LINE: lambda: check_control_line(parcels, planning=planning, profile=profile),
-        Check.DEMOLITION: lambda: check_demolition(parcels, demolition=demolition, profile=profile),
+        Check.DEMOLITION: lambda: check_demolition(
+            parcels, demolition=demolition, profile=profile, as_of=as_of.date()
+        ),
         Check.CATALOGUE: lambda: check_catalogue(parcels, **ent),
     }
     return pd.DataFrame({c.value: run() for c, run in runs.items()}, index=parcels.index)

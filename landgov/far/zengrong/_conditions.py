@@ -10,6 +10,7 @@ import pandas as pd
 from landgov.core.compare import compare
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
     Judgement,
     RecordRule,
@@ -67,13 +68,8 @@ def _area(case: _Case, s: _Settings) -> Verdict:
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:
-    """「未列入近年拆迁计划」 [三.1]: the rule of :mod:`landgov.core.overlay`.
-
-    Only a plain fact passes: no plan overlaps the plot (cited to the clause itself). Each reading
-    that rests on a project default is at best 待核实: an overlap below the area share
-    (``overlay.demolition_share``), a plan outside the 「近年」 window
-    (``overlay.demolition_window_years``) or without a year. A recent plan over the share fails.
-    """
+    """「未列入近年拆迁计划」 [三.1]: :func:`landgov.core.overlay.judge_demolition`, the rule
+    screening applies too."""
     rule = s.demolition
     clause = _cite("cond1")
     if not case.overlay.get("demolition_given"):
@@ -85,53 +81,35 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
             missing=("拆迁计划图层",),
         )
     share = float(case.overlay.get("demolition_share") or 0.0)
-    plans = case.overlay.get("demolition_plans") or ""
-    partial = case.overlay.get("demolition_partial_plans") or ""
-    old = case.overlay.get("demolition_old_plans") or ""
-    undated = case.overlay.get("demolition_undated_plans") or ""
-    values = {"拆迁计划": plans or partial, "面积占比": round(share, 4), "比例门槛": rule.share}
-    # plans are listed only when the parcel counts as inside (see _overlay_facts)
-    if case.overlay.get("in_demolition_plan"):
-        reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
-        return _v("cond1.demolition", Status.FAIL, reason, rule.citation, values=values)
-    if undated:
-        reason = f"与无年份的拆迁计划（{undated}）重叠，无法判断是否为近年拆迁计划"
-        missing = ("拆迁计划年份（计划年份字段）",)
-        values["无年份计划"] = undated
-        return _v(
-            "cond1.demolition", Status.UNKNOWN, reason, clause, values=values, missing=missing
-        )
-    if old and rule.window is not None:
-        window = rule.window
-        reason = (
-            f"与拆迁计划（{old}）重叠，计划年份超出「近年」窗口（距核查年份"
-            f"{window.describe()}，项目默认），不据此排除，须核实该计划是否仍有效"
-        )
-        values["超出窗口的计划"] = old
-        missing = ("房屋征收部门确认：较早拆迁计划是否仍有效",)
-        return _v(
-            "cond1.demolition",
-            Status.UNKNOWN,
-            reason,
-            window.citation or clause,
-            values=values,
-            missing=missing,
-        )
-    if share > 0:
-        reason = (
-            f"与近年拆迁计划（{partial}）部分重叠，宗地面积{rule.describe(share)}"
-            "（比例门槛为项目默认），须核实是否列入拆迁计划"
-        )
-        missing = ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划",)
-        return _v(
-            "cond1.demolition",
-            Status.UNKNOWN,
-            reason,
-            rule.citation,
-            values=values,
-            missing=missing,
-        )
-    return _v("cond1.demolition", Status.PASS, "与近年拆迁计划无重叠，未列入", clause)
+    found = judge_demolition(
+        rule,
+        share=share,
+        plans=case.overlay.get("demolition_plans") or "",
+        partial=case.overlay.get("demolition_partial_plans") or "",
+        old=case.overlay.get("demolition_old_plans") or "",
+        undated=case.overlay.get("demolition_undated_plans") or "",
+        inside=bool(case.overlay.get("in_demolition_plan")),
+    )
+    extra = found.values or {}
+    values = {
+        "拆迁计划": extra.get("plans", ""),
+        "面积占比": round(share, 4),
+        "比例门槛": rule.share,
+    }
+    if "undated_plans" in extra:
+        values["无年份计划"] = extra["undated_plans"]
+    if "old_plans" in extra:
+        values["超出窗口的计划"] = extra["old_plans"]
+    if found.status is Status.PASS:
+        values = {}
+    return _v(
+        "cond1.demolition",
+        found.status,
+        found.reason,
+        found.citation or clause,
+        values=values,
+        missing=found.missing,
+    )
 
 
 def _judged(

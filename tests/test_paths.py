@@ -273,3 +273,15 @@ def test_every_shipped_rule_table_is_valid(name):
     rules = rule_table(load_profile(name))
     assert rules[-1].unconditional
     assert len({r.id for r in rules}) == len(rules)
+
+
+def test_rule_citing_another_county_is_read_as_reference_in_yuecheng() -> None:
+    # R1 rests on 虞政发〔2022〕12号 三(二)1–2 (上虞): in 越城 that is 「参照」, not official.
+    from landgov.policy import load_profile
+    from landgov.screening.paths import rule_table
+
+    yuecheng = {r.id: r for r in rule_table(load_profile("yuecheng-2022"))}
+    assert str(yuecheng["R1"].citation).startswith("[参照虞政发〔2022〕12号")
+    assert not yuecheng["R1"].citation.official
+    shangyu = {r.id: r for r in rule_table(load_profile("shangyu-2022"))}
+    assert not str(shangyu["R1"].citation).startswith("[参照")

@@ -679,7 +679,7 @@ def test_screen_planning_change_gives_function_change(profile, inventory):
     assert p1["path_rule"] == "R2"
     assert p1["path_status"] == Status.PASS.value
     assert "规划为非工业用途的面积占 100%" in p1["reasons"]
-    assert "[越政发〔2022〕24号 19]" in p1["citations"]
+    assert "越政发〔2022〕24号 19]" in p1["citations"]  # 「参照」 outside 越城
 
 
 # --------------------------------------------------------------------------------------------

@@ -369,9 +369,13 @@ def rule_table(profile: Profile) -> tuple[PathRule, ...]:
     rules = []
     for item in raw:
         rule = _build_rule(item)
-        if not item.get("source") and not item.get("url"):
-            rule = PathRule(rule.id, rule.path, rule.any, rule.all, rule.label, table_citation)
-        rules.append(rule)
+        # a rule's own source is read by this profile: another county's document is 「参照」
+        citation = (
+            profile.localize(rule.citation)
+            if item.get("source") or item.get("url")
+            else table_citation
+        )
+        rules.append(PathRule(rule.id, rule.path, rule.any, rule.all, rule.label, citation))
     return tuple(rules)
 
 

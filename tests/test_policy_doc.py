@@ -11,7 +11,8 @@ Rule ids are collected from the code in two ways, both cheap (no check is run):
   ``"cond1.area"``, ``"cap"``; ``_v`` prefixes ``zengrong.``), wherever it is passed
   (``_v(...)``, ``_yes_no(case, "cond1.temporary_use", ...)``). An f-string rule id
   (``f"cond6.{key}"``) is expanded with the keys of every shipped ``zengrong.standard_land``
-  table and, when the module has one, the ``_conditions._INDICATORS`` registry.
+  table and, when the module has one, the ``key`` of each ``_Indicator`` in the
+  ``_conditions._INDICATORS`` registry.
 
 Quotes (「…」 in the quoted-sentence column) are compared with the policy documents in
 ``shared/seeds`` beside the repository (found by walking up from it), whitespace removed.
@@ -138,7 +139,7 @@ def _code_ids() -> set[str]:
         keys: set[str] = set()
         if prefix == "cond6.":
             conditions = importlib.import_module("landgov.far.zengrong._conditions")
-            keys |= set(getattr(conditions, "_INDICATORS", {}))
+            keys |= {ind.key for ind in getattr(conditions, "_INDICATORS", ())}
             for p in profiles:
                 if "zengrong.standard_land" in p and p.value("zengrong.standard_land"):
                     keys |= set(p.value("zengrong.standard_land"))

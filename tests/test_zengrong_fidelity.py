@@ -407,3 +407,25 @@ def test_standard_land_states_its_comparison_per_indicator(profile):
     assert param.comparison == ">="
     assert "fixed_investment_per_mu_wan ≥ 300" in param.describe()
     assert not param.citation.official  # the shipped values are examples
+
+
+def test_relaxable_rules_name_rules_that_exist():
+    # 三 last paragraph (印染化工电镀「相关要求可适当放宽」): a relaxable id that no check produces
+    # would silently never relax. Every id in the schema's choices and in every shipped profile
+    # must be a sub-rule the 增容 check creates.
+    import tomllib
+
+    from landgov.far.zengrong._conditions import _INDICATORS
+    from landgov.policy import list_profiles
+    from landgov.policy._loader import _package_dir
+
+    cond6 = {f"cond6.{ind.key}" for ind in _INDICATORS}
+    schema = tomllib.loads((_package_dir("schema") / "zengrong.toml").read_text(encoding="utf-8"))
+    choices = set(schema["relaxable_rules"]["choices"])
+    assert {c for c in choices if c.startswith("cond6.")} == cond6
+    for row in list_profiles():
+        prof = load_profile(row["name"])
+        if "zengrong.relaxable_rules" in prof:
+            relax = set(prof.value("zengrong.relaxable_rules"))
+            assert {r for r in relax if r.startswith("cond6.")} <= cond6
+            assert "cond6.value_added_per_mu_wan" in relax  # 亩均产出 is relaxable

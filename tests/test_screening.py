@@ -797,3 +797,17 @@ def test_screen_with_every_optional_input_absent_lists_nothing_as_clean(profile,
     # R2 the planning layer, R3 the demolition plans
     for name in ("catalogue_class", "energy_tce", "planning", "拆迁计划"):
         assert name in p1["missing"], (name, p1["missing"])
+
+
+def test_catalogue_flags_eliminated_class_and_leaves_others(profile):
+    # screening.catalogue_flag_classes = ["淘汰类"] (project default): an enterprise in 淘汰类 is
+    # flagged (不符合 → R1 关停退出 input); 限制类 is not flagged by default; 鼓励类 passes; an
+    # enterprise without a class is 待核实, never a pass.
+    parcels = _parcels(4)
+    enterprises, pairs = _one_firm_each(
+        parcels, catalogue_class=["淘汰类", "限制类", "鼓励类", None]
+    )
+    got = check_catalogue(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
+    assert list(got.index) == list(parcels.index)
+    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.PASS, Status.UNKNOWN]
+    assert "U1（淘汰类）" in got.iloc[0].reason

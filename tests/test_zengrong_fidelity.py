@@ -429,3 +429,24 @@ def test_relaxable_rules_name_rules_that_exist():
             relax = set(prof.value("zengrong.relaxable_rules"))
             assert {r for r in relax if r.startswith("cond6.")} <= cond6
             assert "cond6.value_added_per_mu_wan" in relax  # 亩均产出 is relaxable
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("330602001001GB00001", Status.PASS),  # 越城区 330602
+        ("330604001001GB00001", Status.FAIL),  # 上虞区 330604: outside 一「越城区、滨海新区」
+        ("", Status.UNKNOWN),  # no 宗地代码: 待核实, never a pass
+        ("GB00001", Status.UNKNOWN),
+    ],
+)
+def test_scope_district_from_the_county_code(profile, code, status):
+    # 附件3 一: the opinion applies to 越城区、滨海新区 (profile zengrong.scope_county_codes).
+    from landgov.far.zengrong._scope import _scope_district
+
+    far = {"land_area_m2": 20.0 * M2_PER_MU}
+    case = _Case({"parcel_id": code}, far, {}, None, None)
+    verdict = _scope_district(case, _Settings(profile, AS_OF))
+    assert verdict.status is status
+    if status is Status.UNKNOWN:
+        assert verdict.missing == ("宗地代码",)

@@ -7,19 +7,15 @@ decided it, the clause it rests on, the values seen and, for 待核实, what is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from landgov.core.documents import cite_text
+from landgov.core.documents import cite_text, document_codes
 from landgov.core.vocab import Status
 
 __all__ = ["Citation", "Status", "Verdict", "combine"]
 
-
-# a document code that starts a citation or follows 「;」「；」: "001 三(二)1; 002 三(二)1"
-_CODES = re.compile(r"(?:^|[;；]\s*)(00\d)(?=\s)")
 
 _UNOFFICIAL = "示例规则（非官方）"
 _DERIVED = "项目推算（非文件数值）"
@@ -81,7 +77,7 @@ class Citation:
         """The document codes cited, in order (``"001 二; 002 三"`` → ``("001", "002")``)."""
         if self.seed is None:
             return ()
-        return tuple(dict.fromkeys(_CODES.findall(f"{self.seed} {self.clause}")))
+        return document_codes(f"{self.seed} {self.clause}")
 
     @classmethod
     def parse(cls, text: str, *, url: str | None = None, official: bool = True) -> Citation:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["DOCUMENTS", "Document", "cite_text", "docnum"]
+__all__ = ["DOCUMENTS", "Document", "cite_text", "docnum", "document_codes"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,15 @@ def docnum(code: str) -> str:
     """
     doc = DOCUMENTS.get(code)
     return doc.docnum if doc else code
+
+
+def document_codes(text: str) -> tuple[str, ...]:
+    """The document codes that start a citation, in order and once each.
+
+    >>> document_codes("001 二; 002 三(二)1; 001 三")
+    ('001', '002')
+    """
+    return tuple(dict.fromkeys(_CODE.findall(text)))
 
 
 def cite_text(text: str) -> str:

@@ -170,6 +170,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("value_added_wan", "工业增加值（万元）", "money", "万元"),
     _col("revenue_wan", "营业收入（万元）", "money", "万元"),
     _col("energy_tce", "综合能耗（吨标煤）", "float", "tce"),
+    _col("fuel_tce", "非电能源消费量（吨标煤）", "float", "tce"),
     _col("emissions_t", "排放量（吨）", "float", "t"),
     _col("rd_wan", "R&D经费（万元）", "money", "万元"),
     _col("power_10k_kwh", "用电量（万千瓦时）", "float", "万kWh"),

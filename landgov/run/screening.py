@@ -274,6 +274,7 @@ def _screen(
             None if approved is None else approved.problems,
         ]
     )
+    result = _render_to_collect(result, graded.data)
     with stages.stage("写出结果"):
         run = _write_outputs(
             result, graded.data, townships, problems, out=out, prof=prof, approved=approved
@@ -281,6 +282,27 @@ def _screen(
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
+
+
+def _render_to_collect(result: Any, enterprises: pd.DataFrame) -> Any:
+    """Every missing input named in Chinese with its department and enterprise (core.collect)."""
+    from dataclasses import replace
+
+    from landgov.core.collect import render_text
+
+    names: dict[str, str] = {}
+    if {"uscc", "name"} <= set(enterprises.columns):
+        known = enterprises.dropna(subset=["uscc", "name"]).drop_duplicates("uscc")
+        names = dict(zip(known["uscc"].astype(str), known["name"].astype(str), strict=True))
+
+    def rendered(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for column in ("to_verify", "missing", "reasons"):
+            if column in frame.columns:
+                frame[column] = frame[column].map(lambda t: render_text(t, names=names))
+        return frame
+
+    return replace(result, parcels=rendered(result.parcels), governance=rendered(result.governance))
 
 
 def _approved(

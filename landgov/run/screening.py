@@ -40,6 +40,7 @@ from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
+from landgov.reports.sendout import sendable_problems
 from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
 from landgov.screening import screen
 from landgov.screening.approved import (
@@ -275,10 +276,18 @@ def _screen(
         ]
     )
     result = _render_to_collect(result, graded.data)
+    sendout = sendable_problems(
+        problems,
+        parcels=result.parcels,
+        enterprises=graded.data,
+        pairs=linked.pairs,
+        files={role: Path(r.meta.get("path", role)).name for role, r in reads.items()},
+    )
     with stages.stage("写出结果"):
         run = _write_outputs(
-            result, graded.data, townships, problems, out=out, prof=prof, approved=approved
-        )
+            result, graded.data, townships, problems, out=out, prof=prof, approved=approved,
+            sendout=sendout,
+        )  # fmt: skip
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
@@ -356,6 +365,7 @@ def _write_outputs(
     out: Path,
     prof: Profile,
     approved: ApprovedReport | None = None,
+    sendout: pd.DataFrame | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx):
@@ -384,6 +394,8 @@ def _write_outputs(
         ("问题记录", problems),
         ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
+    if sendout is not None:  # the problems grouped to send out (reports.sendout)
+        sheets.append(("问题分送", sendout))
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     written = write_workbook(
         [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],

@@ -175,6 +175,20 @@ def test_bad_edit_is_kept_flagged_and_reported(tmp_path, column, typed, words):
     assert problem["source"] == "清单.xlsx" and problem["action"]
 
 
+def test_flagged_cells_are_marked_when_written_back(tmp_path):
+    path = _write(tmp_path)
+    wb = load_workbook(path)
+    wb["清单"].cell(3, 4, "做完了")
+    wb.save(path)
+    got = read_editable(path, LAYOUT)
+    wb = Workbook()
+    add_editable_sheet(wb, got.rows.reset_index(), LAYOUT, flags=got.flags)
+    ws = wb["清单"]
+    assert ws.cell(3, 4).value == "做完了" and "不是可选值" in ws.cell(3, 4).comment.text
+    assert ws.cell(2, 4).comment is None
+    assert ws.cell(3, 4).fill.fgColor.rgb != ws.cell(2, 4).fill.fgColor.rgb
+
+
 def test_choice_tolerates_full_width_and_spaces(tmp_path):
     path = _write(tmp_path)
     wb = load_workbook(path)

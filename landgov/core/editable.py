@@ -58,6 +58,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -92,6 +93,7 @@ _EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _HEADER_EDIT_FILL = PatternFill("solid", fgColor="FFD966")
 _COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
 _HEADER_FILL = PatternFill("solid", fgColor="BFBFBF")
+_FLAG_FILL = PatternFill("solid", fgColor="F4B183")
 _DATE_FORMAT = "yyyy-mm-dd"
 _MARK_RE = re.compile(r"[（(]\s*(?:填写|填報|填报|可填写)\s*[)）]")
 _HEADER_SEARCH_ROWS = 10
@@ -276,6 +278,7 @@ def add_editable_sheet(
     layout: Layout,
     *,
     extra: pd.DataFrame | None = None,
+    flags: Mapping[str, Mapping[str, str]] | None = None,
     index: int | None = None,
 ) -> list[tuple[int, str, str]]:
     """Add the editable sheet ``layout.sheet`` to ``wb`` and the hidden marker sheet.
@@ -328,8 +331,21 @@ def add_editable_sheet(
             if fix:
                 fixes.append((r, str(name), fix))
     _style(ws, layout, extra_cols, len(rows))
+    _mark_flags(ws, layout, keys, flags or {})
     _marker(wb, layout, ws.title, keys)
     return fixes
+
+
+def _mark_flags(
+    ws: Worksheet, layout: Layout, keys: list[str], flags: Mapping[str, Mapping[str, str]]
+) -> None:
+    column = {f.name: c for c, f in enumerate(layout.fields, start=1)}
+    for r, key in enumerate(keys, start=2):
+        for name, problem in flags.get(key, {}).items():
+            if name in column:
+                cell = ws.cell(row=r, column=column[name])
+                cell.fill = _FLAG_FILL
+                cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
 
 
 def _write_header(ws: Worksheet, layout: Layout, extra_cols: list[Any]) -> None:

@@ -382,9 +382,10 @@ def _style(ws: Worksheet, layout: Layout, extra_cols: list[Any], n_rows: int) ->
             cell.protection = Protection(locked=not f.editable)
             if f.editable and f.kind is FieldKind.DATE:
                 cell.number_format = _DATE_FORMAT
-    for c in range(len(layout.fields) + 1, len(layout.fields) + len(extra_cols) + 30):
-        letter = get_column_letter(c)
-        ws.column_dimensions[letter].protection = Protection(locked=False)
+    first_free = len(layout.fields) + 1
+    for c in range(first_free, first_free + len(extra_cols) + 20):  # room for columns staff add
+        ws.column_dimensions[get_column_letter(c)].protection = Protection(locked=False)
+    for c in range(first_free, first_free + len(extra_cols)):
         for r in range(1, n_rows + 2):
             ws.cell(row=r, column=c).protection = Protection(locked=False)
     ws.freeze_panes = ws.cell(row=2, column=2)

@@ -39,6 +39,11 @@ __all__ = ["command"]
 @quiet_option
 @overwrite_option
 @wait_option
+@click.option(
+    "--verified",
+    type=click.Path(path_type=Path),
+    help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，并在理由中注明来源",
+)
 def command(
     parcels: Path,
     enterprises: Path,
@@ -56,6 +61,7 @@ def command(
     quiet: bool,
     overwrite: bool,
     wait: bool,
+    verified: Path | None,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.run.files import RunInputs
@@ -76,6 +82,7 @@ def command(
         overwrite=overwrite,
         wait=wait,
         echo=click.echo,
+        verified=verified,
     )
     _echo_summary(run.manifest)
 

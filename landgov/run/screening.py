@@ -158,6 +158,7 @@ def run_screening(
     overwrite: bool = False,
     wait: bool = False,
     echo: Callable[[str], object] | None = None,
+    verified: str | Path | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -186,6 +187,10 @@ def run_screening(
     echo
         Where messages about the folder go (replaced results, a taken-over lock); ``None``:
         nowhere.
+    verified
+        A folder of answered 核实 workbooks (``landgov verify``): each usable answer enters the
+        enterprise table with its source in the reasons, the others are problem rows
+        (:mod:`landgov.run.verify`).
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -194,8 +199,9 @@ def run_screening(
         out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo
     ) as folder:
         run, facts = _screen(
-            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress
-        )
+            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress,
+            verified=verified,
+        )  # fmt: skip
         run.out_dir = folder.target
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
@@ -210,6 +216,7 @@ def _screen(
     as_of: dt.date,
     aliases: Mapping[str, Iterable[str]] | None,
     progress: bool,
+    verified: str | Path | None = None,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
     stages = StageTimer(
@@ -233,6 +240,7 @@ def _screen(
             if res is not None:
                 reads[role] = res
         reads = plausible_reads(reads, inputs, prof, as_of)
+        answers = _read_answers(reads, verified)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):
@@ -273,9 +281,10 @@ def _screen(
             ind.problems,
             result.problems,
             None if approved is None else approved.problems,
+            None if answers is None else answers.problems,
         ]
     )
-    result = _render_to_collect(result, graded.data)
+    result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
     sendout = sendable_problems(
         problems,
         parcels=result.parcels,
@@ -293,11 +302,33 @@ def _screen(
     return run, _Facts(reads, linked, stages.timings)
 
 
-def _render_to_collect(result: Any, enterprises: pd.DataFrame) -> Any:
-    """Every missing input named in Chinese with its department and enterprise (core.collect)."""
+def _read_answers(reads: dict[str, ReadResult], verified: str | Path | None) -> Any:
+    """The 核实 answers (run.verify), written into ``reads["enterprises"]``; None without."""
+    if verified is None:
+        return None
+    from dataclasses import replace
+
+    from landgov.run.verify import apply_verified, read_verified
+
+    ents = reads["enterprises"].data
+    answers = read_verified(
+        verified,
+        parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
+        usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
+    )
+    reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
+    return answers
+
+
+def _render_to_collect(
+    result: Any, enterprises: pd.DataFrame, *, answers: Any = None, pairs: Any = None
+) -> Any:
+    """Every missing input named in Chinese with its department and enterprise (core.collect);
+    the 核实 answers used, with their source, added to the reasons of their plots."""
     from dataclasses import replace
 
     from landgov.core.collect import render_text
+    from landgov.run.verify import verified_reasons
 
     names: dict[str, str] = {}
     if {"uscc", "name"} <= set(enterprises.columns):
@@ -309,6 +340,13 @@ def _render_to_collect(result: Any, enterprises: pd.DataFrame) -> Any:
         for column in ("to_verify", "missing", "reasons"):
             if column in frame.columns:
                 frame[column] = frame[column].map(lambda t: render_text(t, names=names))
+        if answers is not None and answers.values:
+            extra = verified_reasons(frame, pairs, answers, names)
+            before = frame["reasons"].where(frame["reasons"].notna(), "").astype(str)
+            frame["reasons"] = [
+                "\n".join(t for t in (b, e) if t) or None
+                for b, e in zip(before, extra, strict=True)
+            ]
         return frame
 
     return replace(result, parcels=rendered(result.parcels), governance=rendered(result.governance))

@@ -198,3 +198,29 @@ def test_cli_verify_and_bad_inputs(first, tmp_path):
     empty.mkdir()
     with pytest.raises(InputError, match=r"没有 \.xlsx 核实表"):
         read_verified(empty, parcel_ids=[], usccs=[])
+
+
+def test_far_takes_the_same_answers(sample, first, tmp_path):
+    from landgov.run.far import run_far
+
+    vdir = tmp_path / "核实"
+    files = write_verify(first, vdir)
+    path = max(files, key=lambda p: len(_energy_rows(_rows(p))))
+    rows = _rows(path)
+    good, bad = _energy_rows(rows)[:2]
+    _fill(
+        path,
+        {
+            good: {"答复": 300, "核实人": "张三", "核实日期": DAY},
+            bad: {"答复": "-5", "核实人": "李四", "核实日期": DAY},
+        },
+    )
+    run = run_far(
+        _inputs(sample), profile="yuecheng-2022", as_of="2026-06-30", out_dir=tmp_path / "far",
+        forms="none", verified=vdir,
+    )  # fmt: skip
+    sheet = pd.read_excel(tmp_path / "far" / "landgov.xlsx", sheet_name="增容问题记录")
+    text = " ".join(sheet["问题"].astype(str))
+    assert f"据{rows.loc[good, '镇街']} 2026-07-10 核实（张三）" in text
+    assert "已计入核实答复" in text and "「-5」为负数" in text
+    assert len(run.problems) == len(sheet)

@@ -42,6 +42,7 @@ from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
 from landgov.reports.sendout import sendable_problems
 from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
+from landgov.run.verify import answers_into_reads
 from landgov.screening import screen
 from landgov.screening.approved import (
     APPROVED_SUMMARY,
@@ -240,7 +241,7 @@ def _screen(
             if res is not None:
                 reads[role] = res
         reads = plausible_reads(reads, inputs, prof, as_of)
-        answers = _read_answers(reads, verified)
+        answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):
@@ -300,24 +301,6 @@ def _screen(
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
-
-
-def _read_answers(reads: dict[str, ReadResult], verified: str | Path | None) -> Any:
-    """The 核实 answers (run.verify), written into ``reads["enterprises"]``; None without."""
-    if verified is None:
-        return None
-    from dataclasses import replace
-
-    from landgov.run.verify import apply_verified, read_verified
-
-    ents = reads["enterprises"].data
-    answers = read_verified(
-        verified,
-        parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
-        usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
-    )
-    reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
-    return answers
 
 
 def _render_to_collect(

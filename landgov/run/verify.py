@@ -47,8 +47,11 @@ __all__ = [
     "ANSWERABLE",
     "LAYOUT",
     "Verified",
+    "answers_into_reads",
     "apply_verified",
     "read_verified",
+    "used_rows",
+    "verified_reasons",
     "verify_items",
     "write_verify",
 ]
@@ -392,6 +395,44 @@ def _shown(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- apply
+def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
+    """Read the answers in ``verified`` and write them into ``reads["enterprises"]`` (replaced).
+
+    ``reads`` are a run's :class:`~landgov.core.problems.ReadResult` by role (``parcels`` and
+    ``enterprises`` needed); returns what was read (its problems go to the run's problems).
+    """
+    from dataclasses import replace
+
+    ents = reads["enterprises"].data
+    answers = read_verified(
+        verified,
+        parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
+        usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
+    )
+    reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
+    return answers
+
+
+def used_rows(verified: Verified, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One 提示 problem row per answer used: what was entered, for whom, on whose word."""
+    log = ProblemLog("核实表")
+    for (uscc, fld), value in verified.values.items():
+        spec = ANSWERABLE[fld]
+        who = (names or {}).get(uscc) or uscc
+        log.add(
+            f"已计入核实答复：{who} {_label(fld)} {_shown(value)} {spec.unit}".rstrip()
+            + f"，{verified.sources[(uscc, fld)]}",
+            field=_label(fld), value=uscc, action="无需处理", severity=Severity.INFO,
+        )  # fmt: skip
+    return log.frame()
+
+
+def _label(fld: str) -> str:
+    from landgov.core.collect import FIELD_SOURCES
+
+    return FIELD_SOURCES[fld].label.split("（")[0]
+
+
 def apply_verified(enterprises: pd.DataFrame, verified: Verified) -> pd.DataFrame:
     """The enterprise table with the verified answers written in (a copy)."""
     out = enterprises.copy()
@@ -412,12 +453,10 @@ def verified_reasons(
     parcels: pd.DataFrame, pairs: pd.DataFrame | None, verified: Verified, names: Mapping
 ) -> pd.Series:
     """Per plot, the lines 「核实：综合能耗 1200 吨标准煤（某公司）据斗门街道 … 核实（张三）」."""
-    from landgov.core.collect import FIELD_SOURCES
-
     by_firm: dict[str, list[str]] = {}
     for (uscc, fld), value in verified.values.items():
         spec = ANSWERABLE[fld]
-        label = FIELD_SOURCES[fld].label.split("（")[0]
+        label = _label(fld)
         shown = f"{_shown(value)} {spec.unit}".strip()
         by_firm.setdefault(uscc, []).append(
             f"核实：{label} {shown}（{names.get(uscc) or uscc}）{verified.sources[(uscc, fld)]}"

@@ -44,6 +44,11 @@ __all__ = ["command"]
     type=click.Path(path_type=Path),
     help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，并在理由中注明来源",
 )
+@click.option(
+    "--overrides",
+    type=click.Path(path_type=Path),
+    help="人工认定表（landgov override 写出）：按认定的筛查结论、治理路径输出，计算结果并列",
+)
 def command(
     parcels: Path,
     enterprises: Path,
@@ -62,6 +67,7 @@ def command(
     overwrite: bool,
     wait: bool,
     verified: Path | None,
+    overrides: Path | None,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.run.files import RunInputs
@@ -83,6 +89,7 @@ def command(
         wait=wait,
         echo=click.echo,
         verified=verified,
+        overrides=overrides,
     )
     _echo_summary(run.manifest)
 

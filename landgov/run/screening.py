@@ -68,7 +68,8 @@ PARCEL_COLUMNS = [
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
-    "screening_status", "path", "path_rule", "path_status", "reasons", "citations", "missing",
+    "screening_status", "path", "path_rule", "path_status", "screening_status_computed",
+    "path_computed", "override_status", "override", "reasons", "citations", "missing",
     "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
 ]  # fmt: skip
 ENTERPRISE_COLUMNS = [
@@ -160,6 +161,7 @@ def run_screening(
     wait: bool = False,
     echo: Callable[[str], object] | None = None,
     verified: str | Path | None = None,
+    overrides: str | Path | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -192,6 +194,10 @@ def run_screening(
         A folder of answered 核实 workbooks (``landgov verify``): each usable answer enters the
         enterprise table with its source in the reasons, the others are problem rows
         (:mod:`landgov.run.verify`).
+    overrides
+        An overrides workbook (人工认定, ``landgov override``): complete overrides decide the
+        plot's 筛查结论 / 治理路径, the computed ones kept beside them; overrides whose facts
+        changed are flagged 待复核 and not applied (:mod:`landgov.run.overrides`).
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -201,7 +207,7 @@ def run_screening(
     ) as folder:
         run, facts = _screen(
             inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress,
-            verified=verified,
+            verified=verified, overrides=overrides,
         )  # fmt: skip
         run.out_dir = folder.target
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
@@ -218,6 +224,7 @@ def _screen(
     aliases: Mapping[str, Iterable[str]] | None,
     progress: bool,
     verified: str | Path | None = None,
+    overrides: str | Path | None = None,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
     stages = StageTimer(
@@ -286,6 +293,9 @@ def _screen(
         ]
     )
     result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
+    if overrides is not None:
+        result, decided = _overridden(result, overrides)
+        problems = _all_problems([problems, decided])
     sendout = sendable_problems(
         problems,
         parcels=result.parcels,
@@ -301,6 +311,18 @@ def _screen(
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
+
+
+def _overridden(result: Any, path: str | Path) -> tuple[Any, pd.DataFrame]:
+    """The result with the 人工认定 applied (run.overrides): the 治理清单 follows the decided
+    status; blocks stay as computed."""
+    from dataclasses import replace
+
+    from landgov.run.overrides import apply_overrides, read_overrides
+
+    parcels, problems = apply_overrides(result.parcels, read_overrides(path))
+    governance = parcels[parcels["screening_status"] == "治理"].copy()
+    return replace(result, parcels=parcels, governance=governance), problems
 
 
 def _render_to_collect(

@@ -177,13 +177,15 @@ def test_items_skip_what_landgov_derives():
             "to_verify": ["综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BDUNA5X〕", None],
             "missing": [
                 None,
-                "宗地上的企业（地企关联）〔自然资源局〕、"
+                "税收（万元）〔税务局〕、宗地上的企业（地企关联）〔自然资源局〕、"
                 "是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）〔无需收集〕",
             ],
         }
     )
     items = verify_items(parcels)
+    # P2: no enterprise known → ask who is on the plot, not the tax of nobody; 连片 is derived
     assert list(items["宗地代码"]) == ["P1", "P2"]
+    assert list(items["收集部门"]) == ["统计局", "自然资源局"]
     assert list(items["镇街"]) == ["斗门街道", "镇街不明"]
     assert items.iloc[0]["企业名称"] == "甲公司" and items.iloc[1]["企业名称"] == "（本宗地）"
     assert "治理路径（暂为整治提升）待核实" in items.iloc[1]["为何需要"]

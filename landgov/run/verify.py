@@ -30,7 +30,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from landgov.core.collect import DERIVED, parse_item, split_items
+from landgov.core.collect import DERIVED, Item, parse_item, split_items
 from landgov.core.editable import (
     Field,
     FieldKind,
@@ -137,32 +137,34 @@ def verify_items(parcels: pd.DataFrame) -> pd.DataFrame:
     )
     for rec in parcels[pending].to_dict("records"):
         texts = [rec.get("to_verify"), rec.get("missing")]
-        for text in texts:
-            for raw in split_items(text if isinstance(text, str) else None):
-                item = parse_item(raw)
-                if item.department == DERIVED:
-                    continue
-                pid = str(rec["parcel_id"])
-                key = "｜".join([pid, item.label, item.uscc or ""]).rstrip("｜")
-                town = rec.get("township")
-                fld = item.field
-                answer = ANSWERABLE.get(fld or "")
-                rows.setdefault(
-                    key,
-                    {
-                        KEY: key,
-                        "镇街": NO_TOWN if is_missing(town) else str(town),
-                        "宗地代码": pid,
-                        "企业名称": item.name or ("—" if item.uscc else "（本宗地）"),
-                        "统一社会信用代码": item.uscc or "—",
-                        "收集部门": item.department,
-                        "核实事项": item.label,
-                        "为何需要": _why(rec, fld),
-                        "填写说明": answer.hint if answer else _MANUAL,
-                        "_choices": answer.choices if answer else (),
-                    },
-                )
+        items = [parse_item(raw) for t in texts for raw in split_items(t)]
+        unlinked = any(i.field == "link" for i in items)
+        for item in items:
+            # derived: nothing to ask; without its enterprise a plot's tax cannot be asked for
+            # (it follows once the enterprise on the plot is known)
+            if item.department == DERIVED or (unlinked and item.field == "tax_wan"):
+                continue
+            row = _item_row(rec, item)
+            rows.setdefault(row[KEY], row)
     return pd.DataFrame(list(rows.values()), columns=[*[f.name for f in LAYOUT.fields], "_choices"])
+
+
+def _item_row(rec: Mapping[str, Any], item: Item) -> dict[str, Any]:
+    pid = str(rec["parcel_id"])
+    town = rec.get("township")
+    answer = ANSWERABLE.get(item.field or "")
+    return {
+        KEY: "｜".join([pid, item.label, item.uscc or ""]).rstrip("｜"),
+        "镇街": NO_TOWN if is_missing(town) else str(town),
+        "宗地代码": pid,
+        "企业名称": item.name or ("—" if item.uscc else "（本宗地）"),
+        "统一社会信用代码": item.uscc or "—",
+        "收集部门": item.department,
+        "核实事项": item.label,
+        "为何需要": _why(rec, item.field),
+        "填写说明": answer.hint if answer else _MANUAL,
+        "_choices": answer.choices if answer else (),
+    }
 
 
 def _safe_name(town: str) -> str:
@@ -237,8 +239,6 @@ class Verified:
 
 
 def _field_of(label: str) -> str | None:
-    from landgov.core.collect import Item
-
     return Item(label, "", None, None).field
 
 

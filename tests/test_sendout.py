@@ -98,3 +98,13 @@ def test_no_row_is_lost_and_no_cell_is_blank():
         assert got[column].astype(str).str.len().gt(0).all(), column
     # a code not in the enterprise table is still named, not dropped
     assert "91330602MA2BDUNB5Y" in set(got["统一社会信用代码"])
+
+
+def test_answers_and_overrides_go_back_to_who_filled_them():
+    got = _sheet(
+        _problems(
+            ("核实表", 3, "答复", "很多", "答复未采用：「很多」不是数字", "改正", "错误"),
+            ("人工认定表（认定.xlsx）", 4, "理由", "P1", "人工认定缺少理由", "补填", "错误"),
+        )
+    )
+    assert set(got["收集部门"]) == {"镇街核实人员", "认定人"}

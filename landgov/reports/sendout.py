@@ -69,6 +69,8 @@ _SOURCE_DEPARTMENTS = (
     ("approved", "自然资源局"),
     ("townships", "自然资源局"),
     ("demolition", "房屋征收部门"),
+    ("核实表", "镇街核实人员"),
+    ("认定", "认定人"),
 )
 _OPERATOR = "数据整理人员"
 _USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")

@@ -151,7 +151,7 @@ class Overrides:
 def read_overrides(path: str | Path) -> Overrides:
     """Read an overrides workbook: rows with a decision, incomplete ones reported."""
     sheet = read_editable(path, LAYOUT)
-    log = ProblemLog(Path(path).name)
+    log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
     log.extend(sheet.problems)
     keep = []
     for key, rec in sheet.rows.iterrows():

@@ -22,6 +22,7 @@ from landgov.run.overrides import (
 from landgov.run.screening import run_screening
 from landgov.sample import generate
 from tests._cli import assert_clean_error, run_cli
+from tests._soffice import resave
 
 DAY = dt.date(2026, 7, 20)
 RECORD = {
@@ -158,3 +159,14 @@ def test_cli_override(first, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "认定.xlsx").exists()
     assert_clean_error(run_cli("override", tmp_path / "nope", "--out", tmp_path / "x.xlsx"))
+
+
+def test_overrides_survive_a_libreoffice_resave(first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    a = plots[plots["筛查结论"] == "治理"].iloc[0]["宗地代码"]
+    _fill(book, {a: {"认定路径": "关停退出", **RECORD}})
+    again = resave(book, tmp_path)
+    rows = read_overrides(again).rows
+    assert rows["宗地代码"].tolist() == [a]
+    assert rows.iloc[0]["认定日期"] == DAY and rows.iloc[0]["文件依据"] == RECORD["文件依据"]

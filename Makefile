@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 DEMO_DEBS := fonts-noto-cjk
-TEST_DEBS := chromium chromium-driver fonts-noto-cjk
+TEST_DEBS := chromium chromium-driver fonts-noto-cjk libreoffice-calc
 
 # The modules that define the stage entry points (landgov/__init__.py lists them), type-checked.
 MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link/__init__.py \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from landgov.cli import cli
+from landgov.core.collect import parse_item, split_items
 from landgov.core.runfolder import file_sha256 as sealed_sha
 from landgov.policy import list_profiles
 from landgov.run.files import RunInputs
@@ -74,6 +76,11 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     # 待核实 plots say what is missing
     unknown = parcels[parcels["screening_status"] == "待核实"]
     assert unknown["to_verify"].fillna("").str.len().gt(0).all()
+    # … in Chinese, each item with the department to ask (landgov.core.collect), never a field name
+    pending = parcels.loc[parcels["path_status"] == "待核实", "missing"]
+    for text in [*unknown["to_verify"], *pending]:
+        assert not re.search(r"[a-z]+_[a-z]+", text), text
+        assert all(parse_item(i).department != "—" for i in split_items(text)), text
     # manifest
     assert manifest["profile"]["name"] == profile
     assert len(manifest["inputs"]["parcels"]["sha256"]) == 64

@@ -15,6 +15,9 @@ import click
 
 from landgov import __version__
 from landgov.cli import demo, far, inspect, maps, profiles, screen
+from landgov.cli import ledger as ledger_cli
+from landgov.cli import override as override_cli
+from landgov.cli import verify as verify_cli
 from landgov.cli._failures import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -37,6 +40,9 @@ def cli() -> None:
 
 for _module in (inspect, screen, demo, profiles, far, maps):
     cli.add_command(_module.command)
+cli.add_command(ledger_cli.command)
+cli.add_command(verify_cli.command)
+cli.add_command(override_cli.command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -45,6 +45,11 @@ __all__ = ["command"]
 @alias_option
 @quiet_option
 @wait_option
+@click.option(
+    "--verified",
+    type=click.Path(path_type=Path),
+    help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，来源列入增容问题记录",
+)
 def command(
     parcels: Path,
     buildings: Path | None,
@@ -65,6 +70,7 @@ def command(
     quiet: bool,
     overwrite: bool,
     wait: bool,
+    verified: Path | None,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
     from landgov.run.far import run_far
@@ -87,6 +93,7 @@ def command(
         echo=click.echo,
         overwrite=overwrite,
         wait=wait,
+        verified=verified,
     )
     m = run.manifest
     click.echo(

@@ -39,6 +39,16 @@ __all__ = ["command"]
 @quiet_option
 @overwrite_option
 @wait_option
+@click.option(
+    "--verified",
+    type=click.Path(path_type=Path),
+    help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，并在理由中注明来源",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(path_type=Path),
+    help="人工认定表（landgov override 写出）：按认定的筛查结论、治理路径输出，计算结果并列",
+)
 def command(
     parcels: Path,
     enterprises: Path,
@@ -56,6 +66,8 @@ def command(
     quiet: bool,
     overwrite: bool,
     wait: bool,
+    verified: Path | None,
+    overrides: Path | None,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.run.files import RunInputs
@@ -76,6 +88,8 @@ def command(
         overwrite=overwrite,
         wait=wait,
         echo=click.echo,
+        verified=verified,
+        overrides=overrides,
     )
     _echo_summary(run.manifest)
 

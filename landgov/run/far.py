@@ -67,6 +67,7 @@ from landgov.reports.excel import Written, write_sheet
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, write_packet
 from landgov.run.files import RunInputs, plausible_reads, write_layer
+from landgov.run.verify import answers_into_reads, used_rows
 
 __all__ = ["FarRun", "run_far"]
 
@@ -192,6 +193,7 @@ def run_far(
     echo: Callable[[str], Any] | None = None,
     overwrite: bool = False,
     wait: bool = False,
+    verified: str | Path | None = None,
 ) -> FarRun:
     """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
 
@@ -224,6 +226,10 @@ def run_far(
         Replace an earlier run even when files in it were changed or added by hand.
     wait
         Wait for another run into the same folder to end instead of refusing.
+    verified
+        A folder of answered 核实 workbooks (``landgov verify``): usable answers enter the
+        enterprise table, each listed in 增容问题记录 with its source; the others are problem
+        rows (:mod:`landgov.run.verify`).
 
     Raises
     ------
@@ -244,7 +250,7 @@ def run_far(
     ) as folder:
         timer = StageTimer([], echo=echo if progress else None)
         run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
-                          township=township, aliases=aliases)  # fmt: skip
+                          township=township, aliases=aliases, verified=verified)  # fmt: skip
         folder.finish(
             _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
         )
@@ -263,10 +269,12 @@ def _far(
     forms: str,
     township: str | None,
     aliases: Mapping[str, Iterable[str]] | None,
+    verified: str | Path | None = None,
 ) -> tuple[FarRun, dict[str, ReadResult]]:
     out = folder.path
     with timer.stage("读取"):
         reads = plausible_reads(_read_all(inputs, aliases), inputs, prof, day)
+        answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
     with timer.stage("容积率"):
         far = compute_far(
@@ -299,6 +307,9 @@ def _far(
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
+        if answers is not None:  # every answer: used (提示, with its source) or why not
+            problems = pd.concat([problems, answers.problems, used_rows(answers)],
+                                 ignore_index=True)  # fmt: skip
         sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
         problems = sheet.added_to(problems)
         own = write_sheet(problems, out / XLSX, sheet="增容问题记录", labels=LABELS, problems=True)

@@ -40,7 +40,9 @@ from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
+from landgov.reports.sendout import sendable_problems
 from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
+from landgov.run.verify import answers_into_reads
 from landgov.screening import screen
 from landgov.screening.approved import (
     APPROVED_SUMMARY,
@@ -66,7 +68,8 @@ PARCEL_COLUMNS = [
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
-    "screening_status", "path", "path_rule", "path_status", "reasons", "citations", "missing",
+    "screening_status", "path", "path_rule", "path_status", "screening_status_computed",
+    "path_computed", "override_status", "override", "reasons", "citations", "missing",
     "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
 ]  # fmt: skip
 ENTERPRISE_COLUMNS = [
@@ -157,6 +160,8 @@ def run_screening(
     overwrite: bool = False,
     wait: bool = False,
     echo: Callable[[str], object] | None = None,
+    verified: str | Path | None = None,
+    overrides: str | Path | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -185,6 +190,14 @@ def run_screening(
     echo
         Where messages about the folder go (replaced results, a taken-over lock); ``None``:
         nowhere.
+    verified
+        A folder of answered 核实 workbooks (``landgov verify``): each usable answer enters the
+        enterprise table with its source in the reasons, the others are problem rows
+        (:mod:`landgov.run.verify`).
+    overrides
+        An overrides workbook (人工认定, ``landgov override``): complete overrides decide the
+        plot's 筛查结论 / 治理路径, the computed ones kept beside them; overrides whose facts
+        changed are flagged 待复核 and not applied (:mod:`landgov.run.overrides`).
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -193,8 +206,9 @@ def run_screening(
         out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo
     ) as folder:
         run, facts = _screen(
-            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress
-        )
+            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress,
+            verified=verified, overrides=overrides,
+        )  # fmt: skip
         run.out_dir = folder.target
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
@@ -209,6 +223,8 @@ def _screen(
     as_of: dt.date,
     aliases: Mapping[str, Iterable[str]] | None,
     progress: bool,
+    verified: str | Path | None = None,
+    overrides: str | Path | None = None,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
     stages = StageTimer(
@@ -232,6 +248,7 @@ def _screen(
             if res is not None:
                 reads[role] = res
         reads = plausible_reads(reads, inputs, prof, as_of)
+        answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     with stages.stage("地企关联"):
@@ -272,15 +289,72 @@ def _screen(
             ind.problems,
             result.problems,
             None if approved is None else approved.problems,
+            None if answers is None else answers.problems,
         ]
+    )
+    result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
+    if overrides is not None:
+        result, decided = _overridden(result, overrides)
+        problems = _all_problems([problems, decided])
+    sendout = sendable_problems(
+        problems,
+        parcels=result.parcels,
+        enterprises=graded.data,
+        pairs=linked.pairs,
+        files={role: Path(r.meta.get("path", role)).name for role, r in reads.items()},
     )
     with stages.stage("写出结果"):
         run = _write_outputs(
-            result, graded.data, townships, problems, out=out, prof=prof, approved=approved
-        )
+            result, graded.data, townships, problems, out=out, prof=prof, approved=approved,
+            sendout=sendout,
+        )  # fmt: skip
     stages.close()
     run.checks = result.checks
     return run, _Facts(reads, linked, stages.timings)
+
+
+def _overridden(result: Any, path: str | Path) -> tuple[Any, pd.DataFrame]:
+    """The result with the 人工认定 applied (run.overrides): the 治理清单 follows the decided
+    status; blocks stay as computed."""
+    from dataclasses import replace
+
+    from landgov.run.overrides import apply_overrides, read_overrides
+
+    parcels, problems = apply_overrides(result.parcels, read_overrides(path))
+    governance = parcels[parcels["screening_status"] == "治理"].copy()
+    return replace(result, parcels=parcels, governance=governance), problems
+
+
+def _render_to_collect(
+    result: Any, enterprises: pd.DataFrame, *, answers: Any = None, pairs: Any = None
+) -> Any:
+    """Every missing input named in Chinese with its department and enterprise (core.collect);
+    the 核实 answers used, with their source, added to the reasons of their plots."""
+    from dataclasses import replace
+
+    from landgov.core.collect import render_text
+    from landgov.run.verify import verified_reasons
+
+    names: dict[str, str] = {}
+    if {"uscc", "name"} <= set(enterprises.columns):
+        known = enterprises.dropna(subset=["uscc", "name"]).drop_duplicates("uscc")
+        names = dict(zip(known["uscc"].astype(str), known["name"].astype(str), strict=True))
+
+    def rendered(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for column in ("to_verify", "missing", "reasons"):
+            if column in frame.columns:
+                frame[column] = frame[column].map(lambda t: render_text(t, names=names))
+        if answers is not None and answers.values:
+            extra = verified_reasons(frame, pairs, answers, names)
+            before = frame["reasons"].where(frame["reasons"].notna(), "").astype(str)
+            frame["reasons"] = [
+                "\n".join(t for t in (b, e) if t) or None
+                for b, e in zip(before, extra, strict=True)
+            ]
+        return frame
+
+    return replace(result, parcels=rendered(result.parcels), governance=rendered(result.governance))
 
 
 def _approved(
@@ -334,6 +408,7 @@ def _write_outputs(
     out: Path,
     prof: Profile,
     approved: ApprovedReport | None = None,
+    sendout: pd.DataFrame | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx):
@@ -362,6 +437,8 @@ def _write_outputs(
         ("问题记录", problems),
         ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
+    if sendout is not None:  # the problems grouped to send out (reports.sendout)
+        sheets.append(("问题分送", sendout))
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     written = write_workbook(
         [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],

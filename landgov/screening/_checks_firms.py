@@ -310,15 +310,27 @@ def _assessment(u: str, table: _Firms) -> tuple[bool | None, tuple[str, ...]]:
     return None, (_ASSESSMENT_FIELD.format(u=u) + seen,)
 
 
-def _energy_no_year(u: str, energy: float, new: Param, old: Param) -> _Energy:
-    """Without the year: below both thresholds → not selected, over both → selected."""
+def _energy_no_year(u: str, energy: float, new: Param, old: Param, *, what: str = "") -> _Energy:
+    """Without the year: below both thresholds → not selected, over both → selected.
+
+    ``what`` describes the energy figure when it is a bound (「用电量 … 折 … 吨标准煤（下限）」).
+    """
     hit_new, hit_old = _holds(new, energy), _holds(old, energy)
     if not hit_new and not hit_old:
-        return _Energy(u, False)
+        return _Energy(u, False, f"{u} {what}" if what else "")
     if not (hit_new and hit_old):
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
-    amount = f"年综合能耗 {format_number(energy)} 吨标准煤"
+    amount = what or f"年综合能耗 {format_number(energy)} 吨标准煤"
     return _Energy(u, True, f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）")
+
+
+def _threshold(year: Any, profile: Profile) -> tuple[Param, str, int]:
+    """The threshold for a project built in ``year``, the group it names, the year."""
+    split = int(profile.value("screening.two_high_split_year"))
+    built = int(float(year))
+    if built >= split:
+        return profile["screening.two_high_energy_new_tce"], f"{split}年以来建设的“两高”项目", built
+    return profile["screening.two_high_energy_old_tce"], f"{split}年以前建设的用能项目", built
 
 
 def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
@@ -327,25 +339,83 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
         return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
     energy, year = table.get(u, "energy_tce"), table.get(u, "built_year")
     if energy is None:
-        return _Energy(u, None, missing=(f"企业表字段 energy_tce（综合能耗，{u}）",))
+        return _energy_from_power(u, table, profile)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],
     )
-    split = int(profile.value("screening.two_high_split_year"))
     energy = float(energy)
     if year is None:
         return _energy_no_year(u, energy, new, old)
-    built = int(float(year))
-    if built >= split:
-        param, group = new, f"{split}年以来建设的“两高”项目"
-    else:
-        param, group = old, f"{split}年以前建设的用能项目"
+    param, group, built = _threshold(year, profile)
     if not _holds(param, energy):
         return _Energy(u, False)
     amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
     text = f"{u}（{built}年投产）{amount}，{param.describe()}，属{group}"
     return _Energy(u, True, text)
+
+
+def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
+    """综合能耗 missing: bound it by electricity (and other energy use when recorded).
+
+    Lower bound: 用电量 × ``screening.power_tce_per_10k_kwh`` (当量值, GB/T 2589) plus
+    ``fuel_tce`` when recorded; reaching the threshold selects the enterprise (需评估). Upper
+    bound, only by the rule ``screening.two_high_power_min_share`` and only when no other energy
+    use is recorded: electricity ÷ share; below the threshold the enterprise is not selected.
+    Anything between stays 待核实 with 综合能耗 to collect.
+    """
+    power, fuel = table.get(u, "power_10k_kwh"), table.get(u, "fuel_tce")
+    unknown = _Energy(u, None, missing=(f"企业表字段 energy_tce（综合能耗，{u}）",))
+    if power is None or not float(power) > 0:  # 0 kWh is a gap in the data, not a bound
+        return unknown
+    factor = profile["screening.power_tce_per_10k_kwh"]
+    elec = float(power) * float(factor.value)
+    other = 0.0 if fuel is None else float(fuel)
+    low = round(elec + other, _DIGITS)
+    power_text = (
+        f"用电量 {format_number(power)} 万千瓦时折 {format_number(elec)} 吨标准煤"
+        f"（当量值 {format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}）"
+    )
+    if other:
+        power_text += f"，另有非电能源 {format_number(other)} 吨标准煤"
+    year = table.get(u, "built_year")
+    new, old = (
+        profile["screening.two_high_energy_new_tce"],
+        profile["screening.two_high_energy_old_tce"],
+    )
+    lowest = new if float(new.value) <= float(old.value) else old
+    params = (new, old) if year is None else (_threshold(year, profile)[0],)
+    if all(_holds(p, low) for p in params):
+        bound = f"综合能耗缺失，{power_text}，综合能耗不低于 {format_number(low)} 吨标准煤"
+        if year is None:
+            return _energy_no_year(u, low, new, old, what=bound)
+        param, group, built = _threshold(year, profile)
+        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{param.describe()}，属{group}")
+    if year is None and _holds(lowest, low):  # over one threshold only: the year decides
+        return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
+    if fuel is not None:  # other energy recorded: the share rule is for electricity only
+        return unknown
+    target = lowest if year is None else _threshold(year, profile)[0]
+    return _power_upper(u, elec, power_text, target, profile) or unknown
+
+
+def _power_upper(
+    u: str, elec: float, power_text: str, target: Param, profile: Profile
+) -> _Energy | None:
+    """Not selected when electricity ÷ ``two_high_power_min_share`` stays below ``target``."""
+    key = "screening.two_high_power_min_share"
+    share = profile.params.get(key)
+    if share is None or not float(share.value) > 0:
+        return None
+    high = elec / float(share.value)
+    if _holds(target, round(high, _DIGITS)):
+        return None
+    text = (
+        f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，按用电折标煤不低于综合能耗的 "
+        f"{format_number(float(share.value) * 100)}% 推算，综合能耗不超过 {format_number(high)} "
+        f"吨标准煤，未达门槛（{target.describe()}） {profile.citation(key)}"
+    )
+    return _Energy(u, False, text)
 
 
 def check_two_high(
@@ -414,10 +484,13 @@ def _two_high_verdict(found: list[_Energy], citation: Citation) -> Verdict:
         return _verdict(
             c, Status.UNKNOWN, "能耗或投产年份缺失", citation, values=values, missing=missing
         )
+    bounded = [e.text for e in found if e.selected is False and e.text]
     if selected:
         reason = "经逐一评估符合要求：" + "；".join(e.text for e in selected)
+        reason += "".join(f"；{t}" for t in bounded)
         return _verdict(c, Status.PASS, reason, citation, values=values)
     reason = "关联企业均未达到“两高”项目或用能项目的评估门槛"
+    reason += "：" + "；".join(bounded) if bounded else ""
     return _verdict(c, Status.PASS, reason, citation, values=values)
 
 

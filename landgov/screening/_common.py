@@ -141,6 +141,8 @@ _FIRM_FIELDS = (
     "above_scale",
     "land_mu",
     "energy_tce",
+    "power_10k_kwh",
+    "fuel_tce",
     "built_year",
     "industry_code",
     "industry_edition",

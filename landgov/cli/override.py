@@ -1,0 +1,24 @@
+"""``landgov override``: the 人工认定 workbook of a screening run (written or refreshed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["command"]
+
+
+@click.command("override")
+@click.argument("run", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "-o", type=click.Path(path_type=Path), required=True, help="人工认定表（.xlsx）"
+)
+def command(run: Path, out: Path) -> None:
+    """人工认定表：列出治理清单和待核实宗地的计算结论，填写认定筛查结论或认定路径、理由、
+    认定人、认定日期、文件依据；已有的认定表会刷新并保留已填写的认定（计算结果变化的标记待复核）。
+    用 landgov screen --overrides 文件 计入。"""
+    from landgov.run.overrides import write_overrides
+
+    path = write_overrides(run, out)
+    click.echo(f"已写出人工认定表：{path}")

@@ -1,0 +1,241 @@
+"""What to collect for a 待核实, and from which department: one table for every input field.
+
+The checks name a missing input in a compact internal form (``企业表字段 energy_tce（综合能耗，
+9133…）``, ``宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）``, ``地企关联表 pairs（…）``).
+People who go and collect the data need something else: the item in Chinese, the department
+that holds it, and the enterprise it is about. :func:`render_text` rewrites every internal form
+in a text (a ``to_verify``/``missing`` list or a ``reasons`` line) into
+
+    综合能耗（统计局；绍兴某某有限公司，91330602…）
+
+and :func:`parse_item` reads such an item back (the 核实 workbook and the problems sheet group
+by it). The department of each field is :data:`FIELD_SOURCES`, the one place to change it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "DEPARTMENTS",
+    "DERIVED",
+    "FIELD_SOURCES",
+    "Item",
+    "Need",
+    "Source",
+    "parse_item",
+    "render_text",
+    "split_items",
+]
+
+
+DERIVED = "无需收集"
+"""The department of an item landgov derives from the others (nothing to ask anyone)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input as a person collects it: what it is called and which department holds it."""
+
+    label: str
+    department: str
+
+
+#: Field (canonical column of the readers, or an internal key) → what to collect and from whom.
+FIELD_SOURCES: dict[str, Source] = {
+    "energy_tce": Source("综合能耗（吨标准煤）", "统计局"),
+    "fuel_tce": Source("非电能源消费量（折标准煤）", "统计局"),
+    "power_10k_kwh": Source("用电量（万千瓦时）", "供电公司"),
+    "built_year": Source("项目投产年份", "经信局"),
+    "two_high_assessment": Source("“两高”项目逐一评估结论（符合/不符合要求）", "发改局"),
+    "above_scale": Source("规上/规下", "统计局"),
+    "land_mu": Source("企业实际用地面积（亩）", "自然资源局"),
+    "tax_wan": Source("税收（万元）", "税务局"),
+    "catalogue_class": Source("产业结构调整指导目录类别", "发改局"),
+    "industry_code": Source("行业代码及分类版本", "统计局"),
+    "grade": Source("亩均评价等级", "经信局"),
+    "enterprise": Source("企业亩均效益数据（企业表中无此企业）", "经信局"),
+    "link": Source("宗地上的企业（地企关联）", "自然资源局"),
+    "floor_area_m2": Source("建筑面积（平方米）", "自然资源局"),
+    "contract_start_date": Source("出让合同约定开工日期", "自然资源局"),
+    "start_date": Source("实际开工日期或建筑面积", "自然资源局"),
+    "planning": Source("规划用途及工业用地控制线", "自然资源局"),
+    "demolition": Source("近年拆迁计划范围", "房屋征收部门"),
+    "compliance": Source("违法违规记录（整改情况、记录日期）", "综合行政执法局"),
+    "record": Source("违法违规记录", "综合行政执法局"),
+    "demolition_confirm": Source("拆迁计划确认", "房屋征收部门"),
+    "planning_gap": Source("规划用途或工业用地控制线", "自然资源局"),
+    "block": Source("是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）", DERIVED),
+}
+
+DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
+"""Every department named in :data:`FIELD_SOURCES`, in table order."""
+
+_USCC = r"[0-9A-Z*]{18}"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One item to collect: the field, its department, and the enterprise it is about."""
+
+    field: str
+    uscc: str | None = None
+    name: str | None = None
+    note: str = ""
+
+    @property
+    def source(self) -> Source:
+        return FIELD_SOURCES[self.field]
+
+    @property
+    def firm(self) -> str:
+        """「绍兴某某有限公司，9133…」, the code alone, or empty."""
+        return "，".join(t for t in (self.name, self.uscc) if t)
+
+    def text(self) -> str:
+        """「综合能耗（吨标准煤）〔统计局；某某公司，9133…〕」."""
+        inner = "；".join(t for t in (self.source.department, self.firm) if t)
+        return f"{self.source.label}{self.note}〔{inner}〕"
+
+
+# Internal form → field. Specific forms first; the generic table/field forms last.
+_FIELD_WORDS = "|".join(sorted(FIELD_SOURCES, key=len, reverse=True))
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] = (
+    (
+        re.compile(r"宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）"),
+        lambda m: Need("tax_wan"),
+    ),
+    (
+        re.compile(r"宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"),
+        lambda m: Need("floor_area_m2"),
+    ),
+    (
+        re.compile(r"宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"),
+        lambda m: Need("start_date"),
+    ),
+    (
+        re.compile(
+            r"宗地的主要企业（main_uscc）的行业代码 industry_code（及版本 industry_edition）"
+        ),
+        lambda m: Need("industry_code"),
+    ),
+    (re.compile(r"地企关联表 pairs（该宗地没有关联企业）"), lambda m: Need("link")),
+    (re.compile(r"连片分析结果 block_large（[^）]*）"), lambda m: Need("block")),
+    (
+        re.compile(rf"企业表中没有该宗地关联企业 (?P<uscc>{_USCC})"),
+        lambda m: Need("enterprise", m["uscc"]),
+    ),
+    (
+        re.compile(r"违法违规记录表 compliance（[^）]*）"),
+        lambda m: Need("compliance"),
+    ),
+    (re.compile(r"规划用途图层 planning(（[^）]*）)?"), lambda m: Need("planning")),
+    (re.compile(r"规划图层字段 \w+（[^）]*）"), lambda m: Need("planning")),
+    (re.compile(r"拆迁计划图层 demolition"), lambda m: Need("demolition")),
+    (
+        re.compile(r"房屋征收部门确认：(?P<what>[^、〔]+)"),
+        lambda m: Need("demolition_confirm", note=f"：{m['what']}"),
+    ),
+    (
+        re.compile(r"(?<!控制线：)(?P<what>规划(?:用途)?图层未覆盖[^、〔]*?的部分占宗地面积 \d+%)"),
+        lambda m: Need("planning_gap", note=f"：{m['what']}"),
+    ),
+    (
+        re.compile(
+            r"(?<!违法违规记录：)(?P<what>(?:整改情况|整改完成日期|记录日期)（[^）]*）|(?<![\w（])严重程度(?![\w（]))"
+        ),
+        lambda m: Need("record", note=f"：{m['what']}"),
+    ),
+    (
+        re.compile(
+            rf"企业表字段 (?P<field>{_FIELD_WORDS})（[^，）]*(?:，(?P<uscc>{_USCC}))?）"
+            r"(?:；所见「(?P<seen>[^」]*)」无法识别)?"
+        ),
+        lambda m: Need(
+            m["field"], m["uscc"], note=f"（现填「{m['seen']}」无法识别）" if m["seen"] else ""
+        ),
+    ),
+    (re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})（[^）]*）"), lambda m: Need(m["field"])),
+)
+
+_ITEM = re.compile(r"^(?P<label>.+?)〔(?P<dept>[^；〕]+)(?:；(?P<firm>[^〕]*))?〕$")
+
+
+def render_text(text: object, *, names: Mapping[str, str] | None = None) -> object:
+    """``text`` with every internal missing-input form rewritten as a Chinese to-collect item.
+
+    Parameters
+    ----------
+    text
+        A ``to_verify``/``missing`` list (「、」-joined) or a reasons text; anything that is not
+        a string is returned as it is.
+    names
+        Enterprise name by USCC, to name the enterprise beside its code.
+
+    Examples
+    --------
+    >>> render_text("企业表字段 energy_tce（综合能耗，91330602MA2BDUNA5X）", names={})
+    '综合能耗（吨标准煤）〔统计局；91330602MA2BDUNA5X〕'
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    lookup = names or {}
+    for pattern, build in _PATTERNS:
+
+        def repl(m: re.Match[str], build: Callable[[re.Match[str]], Need] = build) -> str:
+            need = build(m)
+            name = lookup.get(need.uscc) if need.uscc else None
+            return Need(need.field, need.uscc, name, need.note).text()
+
+        text = pattern.sub(repl, text)
+    return text
+
+
+def split_items(text: object) -> Iterator[str]:
+    """The items of a 「、」-joined list, never splitting inside 〔…〕 or （…）."""
+    if not isinstance(text, str):
+        return
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "〔（":
+            depth += 1
+        elif ch in "〕）":
+            depth = max(depth - 1, 0)
+        elif ch == "、" and depth == 0:
+            if text[start:i].strip():
+                yield text[start:i].strip()
+            start = i + 1
+    if text[start:].strip():
+        yield text[start:].strip()
+
+
+@dataclass(frozen=True)
+class Item:
+    """A rendered item read back: what to collect, the department, the enterprise."""
+
+    label: str
+    department: str
+    name: str | None
+    uscc: str | None
+
+    @property
+    def field(self) -> str | None:
+        """The field whose label this is (None for an item landgov cannot name)."""
+        for key, src in FIELD_SOURCES.items():
+            if self.label.startswith(src.label):
+                return key
+        return None
+
+
+def parse_item(item: str) -> Item:
+    """Read one rendered item back; an item in no known form keeps its text, department 「—」."""
+    m = _ITEM.match(item.strip())
+    if m is None or m["dept"] not in DEPARTMENTS:
+        return Item(item.strip(), "—", None, None)
+    firm = m["firm"] or ""
+    uscc = re.search(rf"({_USCC})$", firm)
+    code = uscc.group(1) if uscc else None
+    name = firm[: uscc.start()].rstrip("，") if uscc else firm
+    return Item(m["label"], m["dept"], name or None, code)

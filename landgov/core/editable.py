@@ -1,0 +1,786 @@
+"""Editable workbooks: a sheet people fill in, and reading their edits back without loss.
+
+One concept: landgov writes a sheet whose rows are keyed (by 宗地代码 or any key column), staff
+fill in some columns in Excel, WPS or LibreOffice, and landgov reads the filled-in values back.
+The 治理台账 (``landgov ledger``) and the 核实 round trip both use it.
+
+Write side (:func:`add_editable_sheet`, :func:`save_workbook`):
+
+- **computed columns** are locked and grey; **editable columns** are unlocked, filled light
+  yellow and marked 「（填写）」 in the header (:data:`EDIT_MARK`); the sheet is protected
+  without a password (an accidental overwrite of a computed value is stopped, sorting, filtering
+  and adding columns stay allowed);
+- editable columns get data validation: a drop-down list for a :attr:`FieldKind.CHOICE`, a date
+  range for a :attr:`FieldKind.DATE`, a decimal for a :attr:`FieldKind.NUMBER`;
+- a hidden sheet (:data:`MARKER_SHEET`) holds a marker: which kind of workbook this is and its
+  layout version, the key column, the data sheet's name and the keys written, so a file is
+  recognised as ours and a deleted row is noticed;
+- :func:`save_workbook` writes atomically (a temporary file beside the target, then a rename),
+  so the output may replace the file that was read.
+
+Read side (:func:`read_editable`) is tolerant of what people and programs do to a file: rows
+re-ordered or sorted, columns added, removed or moved, sheets re-ordered or the data sheet
+renamed, and files re-saved by Excel, WPS or LibreOffice (dates as real dates, as text or as
+Excel serial numbers; numbers typed as text). Rows are matched by the key column. Every bad edit
+becomes a problem row (file, sheet, row, field, value, what to do) through
+:mod:`landgov.core.problems`; the edit is **kept as typed and flagged**, never dropped or
+guessed. A key seen twice, a row without key and a written row that has gone are reported too.
+
+Examples
+--------
+>>> layout = Layout(
+...     kind="demo",
+...     version=1,
+...     sheet="清单",
+...     key="宗地代码",
+...     fields=(
+...         Field("宗地代码"),
+...         Field("状态", kind=FieldKind.CHOICE, editable=True, choices=("未启动", "已完成")),
+...     ),
+... )
+>>> header(layout.field("状态"))
+'状态（填写）'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from landgov.core.dates import read_date
+from landgov.core.missing import is_missing
+from landgov.core.problems import ProblemLog, Severity
+from landgov.core.safe_text import cell_text, force_text
+from landgov.errors import DataFileError, InputError, Issue, write_failure
+
+__all__ = [
+    "EDIT_MARK",
+    "MARKER_SHEET",
+    "EditedSheet",
+    "Field",
+    "FieldKind",
+    "Layout",
+    "add_editable_sheet",
+    "header",
+    "read_editable",
+    "save_workbook",
+]
+
+#: Appended to the header of every editable column.
+EDIT_MARK = "（填写）"
+#: The hidden sheet holding the marker (kind, version, key, sheet name, keys written).
+MARKER_SHEET = "landgov_标识"
+_MARKER_ID = "landgov-editable"
+_EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_HEADER_EDIT_FILL = PatternFill("solid", fgColor="FFD966")
+_COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
+_HEADER_FILL = PatternFill("solid", fgColor="BFBFBF")
+_FLAG_FILL = PatternFill("solid", fgColor="F4B183")
+_DATE_FORMAT = "yyyy-mm-dd"
+_MARK_RE = re.compile(r"[（(]\s*(?:填写|填報|填报|可填写)\s*[)）]")
+_HEADER_SEARCH_ROWS = 10
+_MAX_VALIDATED_ROW = 5000  # validation and unlocked cells reach this far below the data
+
+
+class FieldKind(enum.StrEnum):
+    """How a column's cells are read and validated."""
+
+    TEXT = "文本"
+    CHOICE = "选项"
+    DATE = "日期"
+    NUMBER = "数值"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an editable sheet.
+
+    Attributes
+    ----------
+    name
+        The column name: the Chinese header without :data:`EDIT_MARK`, and the column of the
+        frames passed in and returned.
+    kind
+        How cells are validated and read.
+    editable
+        Whether staff fill it in (unlocked, marked) or landgov computes it (locked, grey).
+    choices
+        The allowed values of a :attr:`FieldKind.CHOICE` column (the drop-down list).
+    width
+        Column width in characters (``None``: from the header length).
+    number_format
+        Excel number format for a :attr:`FieldKind.NUMBER` column (e.g. ``"0.00"``).
+    hint
+        What to type, shown when the cell is selected and in problem rows.
+    """
+
+    name: str
+    kind: FieldKind = FieldKind.TEXT
+    editable: bool = False
+    choices: tuple[str, ...] = ()
+    width: float | None = None
+    number_format: str | None = None
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind is FieldKind.CHOICE and not self.choices:
+            raise ValueError(f"field {self.name!r}: a choice field needs choices")
+        if any("," in c for c in self.choices):
+            raise ValueError(f"field {self.name!r}: a choice cannot contain a comma")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What an editable sheet holds: its kind and version, key column and fields in order.
+
+    Attributes
+    ----------
+    kind
+        Which workbook this is (e.g. ``"治理台账"``): stored in the marker and checked on read.
+    version
+        Layout version: a file with a newer version than the reader knows is refused.
+    sheet
+        The data sheet's name (found by its header when staff renamed it).
+    key
+        Name of the key field (must be one of ``fields``); its values must be unique.
+    fields
+        The columns in order.
+    """
+
+    kind: str
+    version: int
+    sheet: str
+    key: str
+    fields: tuple[Field, ...]
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        if self.key not in names:
+            raise ValueError(f"key {self.key!r} is not one of the fields")
+        if len(set(names)) != len(names):
+            raise ValueError("field names must be unique")
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def editable(self) -> tuple[str, ...]:
+        """Names of the editable fields, in order."""
+        return tuple(f.name for f in self.fields if f.editable)
+
+
+def header(f: Field) -> str:
+    """The header text of a field: its name, plus :data:`EDIT_MARK` when editable."""
+    return f.name + EDIT_MARK if f.editable else f.name
+
+
+def _norm_header(value: object) -> str:
+    """A header as compared on read: NFKC, no edit mark, no spaces or line breaks."""
+    if value is None:
+        return ""
+    text = _MARK_RE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return "".join(text.split())
+
+
+# --------------------------------------------------------------------------- write
+def _write_value(cell: Any, value: object, f: Field) -> str | None:
+    """Write one value; returns what had to change in a text (or ``None``)."""
+    if is_missing(value) and not (isinstance(value, str) and value.strip()):
+        cell.value = None
+        return None
+    if f.kind is FieldKind.DATE and isinstance(value, dt.date | pd.Timestamp):
+        cell.value = value.date() if isinstance(value, dt.datetime) else value
+        cell.number_format = _DATE_FORMAT
+        return None
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if isinstance(value, Real) and not isinstance(value, bool):
+        cell.value = float(value) if not float(value).is_integer() else value
+        if f.number_format:
+            cell.number_format = f.number_format
+        return None
+    fixed = cell_text(str(value))
+    force_text(cell, fixed.text)
+    return fixed.problem or None
+
+
+def _validation(f: Field) -> DataValidation | None:
+    if not f.editable:
+        return None
+    if f.kind is FieldKind.CHOICE:
+        dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"')
+        dv.error = f"请从下拉列表选择：{'、'.join(f.choices)}"
+    elif f.kind is FieldKind.DATE:
+        dv = DataValidation(
+            type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)"
+        )
+        dv.error = "请填写日期，如 2027-06-30"
+    elif f.kind is FieldKind.NUMBER:
+        dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
+        dv.error = "请填写数字"
+    else:
+        return None
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorTitle = f"「{f.name}」填写有误"
+    if f.hint:
+        dv.prompt = f.hint[:250]
+        dv.showInputMessage = True
+    return dv
+
+
+def _marker(wb: Workbook, layout: Layout, title: str, keys: Sequence[str]) -> None:
+    if MARKER_SHEET in wb.sheetnames:
+        del wb[MARKER_SHEET]
+    ws = wb.create_sheet(MARKER_SHEET)
+    rows = [
+        ("标识", _MARKER_ID),
+        ("类型", layout.kind),
+        ("版本", layout.version),
+        ("数据表", title),
+        ("键字段", layout.key),
+        ("写出时间", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("说明", "landgov 用此表识别本文件，请勿修改或删除"),
+        ("写出的键", len(keys)),
+    ]
+    for row in rows:
+        ws.append(list(row))
+    for i, key in enumerate(keys, start=len(rows) + 1):
+        force_text(ws.cell(row=i, column=2), key)
+    ws.sheet_state = "hidden"
+
+
+def add_editable_sheet(
+    wb: Workbook,
+    rows: pd.DataFrame,
+    layout: Layout,
+    *,
+    extra: pd.DataFrame | None = None,
+    flags: Mapping[str, Mapping[str, str]] | None = None,
+    index: int | None = None,
+) -> list[tuple[int, str, str]]:
+    """Add the editable sheet ``layout.sheet`` to ``wb`` and the hidden marker sheet.
+
+    Parameters
+    ----------
+    wb
+        The workbook (an existing sheet of the same name is replaced).
+    rows
+        One row per key with a column per field name (missing columns are left blank); key
+        values are written as text.
+    layout
+        The sheet's layout.
+    extra
+        Columns staff added themselves (as :attr:`EditedSheet.extra` returns them, indexed by
+        key): written after the fields, unlocked and unmarked, so they survive a round trip.
+    index
+        Position of the sheet among the workbook's sheets (default: last).
+
+    Returns
+    -------
+    list of (int, str, str)
+        Cells whose text had to change to fit in a cell: (row, field, what changed).
+
+    Raises
+    ------
+    ValueError
+        A key is blank or appears twice.
+    """
+    keys = [str(k) for k in rows[layout.key]] if len(rows) else []
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes or any(not k.strip() or k == "nan" for k in keys):
+        raise ValueError(f"keys must be unique and non-blank (duplicates: {dupes[:5]})")
+    if layout.sheet in wb.sheetnames:
+        del wb[layout.sheet]
+    ws = wb.create_sheet(layout.sheet, index)
+    extra_cols = [] if extra is None else [c for c in extra.columns if str(c).strip()]
+    _write_header(ws, layout, extra_cols)
+    fixes: list[tuple[int, str, str]] = []
+    for r, (_, record) in enumerate(rows.iterrows(), start=2):
+        key = keys[r - 2]
+        for c, f in enumerate(layout.fields, start=1):
+            value = key if f.name == layout.key else record.get(f.name)
+            fix = _write_value(ws.cell(row=r, column=c), value, f)
+            if fix:
+                fixes.append((r, f.name, fix))
+        for c, name in enumerate(extra_cols, start=len(layout.fields) + 1):
+            value = extra[name].get(key) if extra is not None and key in extra.index else None
+            fix = _write_value(ws.cell(row=r, column=c), value, Field(str(name), editable=True))
+            if fix:
+                fixes.append((r, str(name), fix))
+    _style(ws, layout, extra_cols, len(rows))
+    _mark_flags(ws, layout, keys, flags or {})
+    _marker(wb, layout, ws.title, keys)
+    return fixes
+
+
+def _mark_flags(
+    ws: Worksheet, layout: Layout, keys: list[str], flags: Mapping[str, Mapping[str, str]]
+) -> None:
+    column = {f.name: c for c, f in enumerate(layout.fields, start=1)}
+    for r, key in enumerate(keys, start=2):
+        for name, problem in flags.get(key, {}).items():
+            if name in column:
+                cell = ws.cell(row=r, column=column[name])
+                cell.fill = _FLAG_FILL
+                cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
+
+
+def _write_header(ws: Worksheet, layout: Layout, extra_cols: list[Any]) -> None:
+    for c, f in enumerate(layout.fields, start=1):
+        cell = ws.cell(row=1, column=c)
+        force_text(cell, header(f))
+        cell.fill = _HEADER_EDIT_FILL if f.editable else _HEADER_FILL
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for c, name in enumerate(extra_cols, start=len(layout.fields) + 1):
+        cell = ws.cell(row=1, column=c)
+        force_text(cell, cell_text(str(name)).text)
+        cell.font = Font(bold=True)
+
+
+def _style(ws: Worksheet, layout: Layout, extra_cols: list[Any], n_rows: int) -> None:
+    last = max(n_rows + 1, 2)
+    reach = max(last, n_rows + _MAX_VALIDATED_ROW)
+    for c, f in enumerate(layout.fields, start=1):
+        letter = get_column_letter(c)
+        width = f.width or max(8.0, 2.2 * len(header(f)) + 2)
+        ws.column_dimensions[letter].width = width
+        if f.editable:
+            dv = _validation(f)
+            if dv is not None:
+                dv.add(f"{letter}2:{letter}{reach}")
+                ws.add_data_validation(dv)
+            # unlocked beyond the data too, so rows can be added; openpyxl writes only the
+            # column style for empty cells
+            ws.column_dimensions[letter].protection = Protection(locked=False)
+        for r in range(2, n_rows + 2):
+            cell = ws.cell(row=r, column=c)
+            cell.fill = _EDIT_FILL if f.editable else _COMPUTED_FILL
+            cell.protection = Protection(locked=not f.editable)
+            if f.editable and f.kind is FieldKind.DATE:
+                cell.number_format = _DATE_FORMAT
+    first_free = len(layout.fields) + 1
+    for c in range(first_free, first_free + len(extra_cols) + 20):  # room for columns staff add
+        ws.column_dimensions[get_column_letter(c)].protection = Protection(locked=False)
+    for c in range(first_free, first_free + len(extra_cols)):
+        for r in range(1, n_rows + 2):
+            ws.cell(row=r, column=c).protection = Protection(locked=False)
+    ws.freeze_panes = ws.cell(row=2, column=2)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.fields) + len(extra_cols))}{last}"
+    ws.protection = SheetProtection(
+        sheet=True,
+        formatCells=False,
+        formatColumns=False,
+        formatRows=False,
+        insertColumns=False,
+        insertRows=False,
+        deleteRows=False,
+        sort=False,
+        autoFilter=False,
+    )
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save ``wb`` to ``path`` atomically: a temporary file beside it, then a rename.
+
+    The target may be the file that was read: it is replaced only when the new file is
+    complete. On failure the temporary file is removed and the old file stays as it was.
+
+    Raises
+    ------
+    OSError
+        From :func:`landgov.errors.write_failure`: a message in Chinese naming the file.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.landgov-tmp-{secrets.token_hex(4)}")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failure(target, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# --------------------------------------------------------------------------- read
+@dataclass(frozen=True)
+class EditedSheet:
+    """What :func:`read_editable` read back.
+
+    Attributes
+    ----------
+    rows
+        One row per key (index: the key as text, named after the key field), a column per
+        field found in the sheet plus ``行号`` (the 1-based sheet row). Values are parsed
+        (dates as :class:`datetime.date`, numbers as float, text stripped, blank ``None``);
+        a value that could not be read is kept **as typed** and listed in ``flags``.
+    flags
+        ``{key: {field: problem}}`` for every kept value that failed validation.
+    extra
+        Columns staff added (not in the layout), indexed by key, as read.
+    duplicates
+        Later rows of a key seen before (same columns as ``rows``, index = key); each has a
+        problem row. The first row of a key is the one in ``rows``.
+    unkeyed
+        Rows with content but a blank key (``行号`` and the values), each with a problem row.
+    missing_fields
+        Layout fields whose column was not found (their values are absent from ``rows``).
+    removed_keys
+        Keys the marker says were written but no row holds any more.
+    problems
+        The problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`).
+    meta
+        ``kind``, ``version``, ``written_at``, ``sheet`` (the sheet read), ``marker`` (found).
+    """
+
+    rows: pd.DataFrame
+    flags: dict[str, dict[str, str]]
+    extra: pd.DataFrame
+    duplicates: pd.DataFrame
+    unkeyed: pd.DataFrame
+    missing_fields: tuple[str, ...]
+    removed_keys: tuple[str, ...]
+    problems: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def flagged(self, key: str, name: str) -> bool:
+        """Whether the value of ``name`` in row ``key`` failed validation."""
+        return name in self.flags.get(key, {})
+
+
+def _read_marker(wb: Any) -> dict[str, Any]:
+    if MARKER_SHEET not in wb.sheetnames:
+        return {}
+    ws = wb[MARKER_SHEET]
+    values = list(ws.iter_rows(values_only=True))
+    head = {str(r[0]): r[1] for r in values[:8] if r and r[0] is not None}
+    if head.get("标识") != _MARKER_ID:
+        return {}
+    keys = [_key_text(r[1]) for r in values[8:] if r and len(r) > 1 and r[1] is not None]
+    try:
+        version = int(head.get("版本"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        version = None
+    return {
+        "kind": head.get("类型"),
+        "version": version,
+        "sheet": head.get("数据表"),
+        "key": head.get("键字段"),
+        "written_at": head.get("写出时间"),
+        "keys": keys,
+    }
+
+
+def _key_text(value: object) -> str:
+    """A key cell as text: numbers without ``.0``, NFKC, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int, str]] | None:
+    """(header row, {field: column}, {column: extra header}) when the key header is found."""
+    wanted = {_norm_header(f.name): f.name for f in layout.fields}
+    for r, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+        seen = {c: _norm_header(v) for c, v in enumerate(row, 1) if v is not None}
+        if _norm_header(layout.key) not in seen.values():
+            continue
+        found: dict[str, int] = {}
+        extra: dict[int, str] = {}
+        for c, text in seen.items():
+            name = wanted.get(text)
+            if name is not None and name not in found:
+                found[name] = c
+            elif text:
+                extra[c] = str(row[c - 1]).strip()
+        return r, found, extra
+    return None
+
+
+def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
+    candidates = [marker.get("sheet"), layout.sheet]
+    names = [n for n in candidates if n in wb.sheetnames]
+    names += [n for n in wb.sheetnames if n not in names and n != MARKER_SHEET]
+    for name in names:
+        if _find_header(wb[name], layout) is not None:
+            return wb[name]
+    return None
+
+
+def _parse(value: object, f: Field) -> tuple[object, str | None, Severity]:
+    """(value to keep, problem or None, severity) for one cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None, Severity.INFO
+    if f.kind is FieldKind.DATE:
+        return _parse_date(value, f)
+    if f.kind is FieldKind.NUMBER:
+        return _parse_number(value, f)
+    text = _text(value)
+    if f.kind is FieldKind.CHOICE:
+        norm = "".join(unicodedata.normalize("NFKC", text).split())
+        for choice in f.choices:
+            if norm == "".join(unicodedata.normalize("NFKC", choice).split()):
+                return choice, None, Severity.INFO
+        return text, f"「{text}」不是可选值（{'、'.join(f.choices)}）", Severity.ERROR
+    return text, None, Severity.INFO
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(value: object, f: Field) -> tuple[object, str | None, Severity]:
+    date, problem = read_date(value)
+    if date is None and problem is None:
+        return None, None, Severity.INFO
+    if date is None:
+        return _text(value), (problem or "").replace("，已按缺失处理", ""), Severity.ERROR
+    if problem:
+        return date, problem, Severity.WARNING
+    return date, None, Severity.INFO
+
+
+def _parse_number(value: object, f: Field) -> tuple[object, str | None, Severity]:
+    if isinstance(value, bool):
+        return _text(value), f"「{value}」不是数字", Severity.ERROR
+    if isinstance(value, Real):
+        return float(value), None, Severity.INFO
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    try:
+        return float(text), None, Severity.INFO
+    except ValueError:
+        return str(value).strip(), f"「{str(value).strip()}」不是数字", Severity.ERROR
+
+
+def _what_to_do(f: Field) -> str:
+    if f.kind is FieldKind.CHOICE:
+        return f"请从下拉列表选择：{'、'.join(f.choices)}"
+    if f.kind is FieldKind.DATE:
+        return "请填写日期，如 2027-06-30"
+    if f.kind is FieldKind.NUMBER:
+        return "请填写数字（不带单位）"
+    return f.hint or "请核实"
+
+
+def read_editable(
+    path: str | os.PathLike[str], layout: Layout, *, require_marker: bool = True
+) -> EditedSheet:
+    """Read the edits of a workbook written by :func:`add_editable_sheet`.
+
+    Parameters
+    ----------
+    path
+        The .xlsx file, as staff returned it.
+    layout
+        The layout it was written with (fields are found by header, in any order).
+    require_marker
+        Refuse a file without landgov's marker sheet (default). With ``False`` any sheet with
+        the key header is read (e.g. a list staff retyped), with a warning.
+
+    Returns
+    -------
+    EditedSheet
+
+    Raises
+    ------
+    DataFileError
+        The file cannot be opened as a workbook.
+    InputError
+        No marker (when required), a marker of another kind or a newer version, or no sheet
+        with the key column.
+    """
+    source = Path(path)
+    try:
+        wb = load_workbook(source, data_only=True)
+    except FileNotFoundError as exc:
+        raise DataFileError(f"{source} 不存在") from exc
+    except Exception as exc:  # zip, XML and openpyxl errors alike
+        raise DataFileError(
+            f"{source} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
+            "请在 Excel/WPS 中另存为 .xlsx 后重试"
+        ) from exc
+    log = ProblemLog(source.name)
+    marker = _check_marker(_read_marker(wb), layout, source, log, require_marker)
+    ws = _pick_sheet(wb, layout, marker)
+    if ws is None:
+        raise InputError(
+            [
+                Issue(
+                    str(source),
+                    layout.key,
+                    wb.sheetnames,
+                    f"没有找到含「{layout.key}」列的工作表",
+                    "请使用 landgov 写出的文件，并保留表头行",
+                )
+            ]
+        )
+    return _read_sheet(ws, layout, marker, log)
+
+
+def _check_marker(
+    marker: dict[str, Any], layout: Layout, source: Path, log: ProblemLog, required: bool
+) -> dict[str, Any]:
+    issue = None
+    if not marker:
+        if required:
+            issue = (
+                "不是 landgov 写出的文件（缺少隐藏的标识表「" + MARKER_SHEET + "」）",
+                "请在 landgov 写出的文件上填写，不要复制到新建的工作簿",
+            )
+        else:
+            log.add(
+                "文件没有 landgov 标识表，按表头读取",
+                action="核对读取结果",
+                severity=Severity.WARNING,
+            )
+    elif marker.get("kind") != layout.kind:
+        issue = (
+            f"这是一份「{marker.get('kind')}」，不是「{layout.kind}」",
+            "请选择正确的文件",
+        )
+    elif marker.get("version") is None or marker["version"] > layout.version:
+        issue = (
+            f"文件版本 {marker.get('version')} 比本程序支持的版本 {layout.version} 新",
+            "请升级 landgov 后再读取",
+        )
+    if issue:
+        raise InputError([Issue(str(source), None, MARKER_SHEET, issue[0], issue[1])])
+    return marker
+
+
+def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: ProblemLog) -> EditedSheet:
+    header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
+    sheet = ws.title
+    missing = tuple(f.name for f in layout.fields if f.name not in columns)
+    for name in missing:
+        sev = Severity.ERROR if layout.field(name).editable else Severity.WARNING
+        log.add(
+            f"工作表「{sheet}」缺少「{name}」列",
+            row=header_row,
+            field=name,
+            action="该列的填写内容无法读取；请恢复该列（表头照原样）后重新导入",
+            severity=sev,
+        )
+    records, extras, dupes, unkeyed = [], [], [], []
+    flags: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    key_col = columns[layout.key]
+    for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
+        cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue
+        key = _key_text(cells.get(key_col))
+        record: dict[str, Any] = {"行号": r}
+        row_flags: dict[str, str] = {}
+        for name, c in columns.items():
+            if name == layout.key:
+                continue
+            f = layout.field(name)
+            value, problem, sev = _parse(cells.get(c), f)
+            record[name] = value
+            if problem and f.editable:
+                log.add(
+                    f"工作表「{sheet}」{problem}",
+                    row=r,
+                    field=name,
+                    value=cells.get(c),
+                    action=_what_to_do(f)
+                    + ("；已保留所填内容并标记" if sev is Severity.ERROR else ""),
+                    severity=sev,
+                )
+                if sev is Severity.ERROR:
+                    row_flags[name] = problem
+        extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
+        if not key:
+            unkeyed.append(record | extra)
+            log.add(
+                f"工作表「{sheet}」该行有内容但「{layout.key}」为空，无法对应",
+                row=r,
+                field=layout.key,
+                action=f"请补填「{layout.key}」后重新导入；本行内容未合并",
+            )
+            continue
+        record[layout.key] = key
+        if key in seen:
+            dupes.append(record | extra)
+            log.add(
+                f"工作表「{sheet}」「{layout.key}」{key} 重复（第 {seen[key]} 行已有）",
+                row=r,
+                field=layout.key,
+                value=key,
+                action=f"请删除重复行或合并内容后重新导入；已采用第 {seen[key]} 行，本行未合并",
+            )
+            continue
+        seen[key] = r
+        records.append(record)
+        extras.append(extra | {layout.key: key})
+        if row_flags:
+            flags[key] = row_flags
+    written = tuple(marker.get("keys") or ())
+    removed = tuple(k for k in written if k not in seen)
+    for key in removed:
+        log.add(
+            f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
+            field=layout.key,
+            value=key,
+            action="如系误删，请从上一版文件恢复该行",
+            severity=Severity.WARNING,
+        )
+    names = [f.name for f in layout.fields if f.name in columns]
+    return EditedSheet(
+        rows=_frame(records, ["行号", *names], layout.key),
+        flags=flags,
+        extra=_frame(extras, [layout.key, *extra_cols.values()], layout.key),
+        duplicates=_frame(dupes, ["行号", *names, *extra_cols.values()], layout.key),
+        unkeyed=pd.DataFrame(unkeyed),
+        missing_fields=missing,
+        removed_keys=removed,
+        problems=log.frame(),
+        meta={
+            "kind": marker.get("kind"),
+            "version": marker.get("version"),
+            "written_at": marker.get("written_at"),
+            "sheet": sheet,
+            "marker": bool(marker),
+        },
+    )
+
+
+def _frame(records: Iterable[Mapping[str, Any]], columns: list[str], key: str) -> pd.DataFrame:
+    cols = list(dict.fromkeys([key, *columns]))
+    frame = pd.DataFrame(list(records), columns=cols, dtype=object)
+    return frame.set_index(key)

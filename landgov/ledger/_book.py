@@ -1,0 +1,183 @@
+"""The 治理台账 workbook on disk: write all its sheets, read back its history sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from landgov.core.editable import add_editable_sheet, save_workbook
+from landgov.core.missing import is_missing
+from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
+from landgov.core.safe_text import cell_text, force_text
+from landgov.ledger._layout import (
+    FINISHED,
+    GUIDE,
+    GUIDE_SHEET,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    LAYOUT,
+    PROBLEMS_SHEET,
+    PROGRESS_SHEET,
+    UNMERGED_SHEET,
+    Status,
+)
+
+__all__ = ["Ledger", "progress", "read_history", "write_ledger"]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A 治理台账 as landgov writes it.
+
+    Attributes
+    ----------
+    rows
+        One row per plot (columns: the layout's field names), in ledger order.
+    history
+        Every status change (:data:`HISTORY_COLUMNS`), oldest first.
+    problems
+        Problems found while building or updating it (problem table columns).
+    flags
+        ``{宗地代码: {field: problem}}``: edits kept as typed that need correcting.
+    extra
+        Columns staff added, indexed by 宗地代码 (kept on the next write).
+    unmerged
+        Rows that could not be merged (a repeated or blank 宗地代码), as read.
+    as_of
+        The date used for 逾期 and the history entries.
+    """
+
+    rows: pd.DataFrame
+    history: pd.DataFrame
+    problems: pd.DataFrame
+    flags: dict[str, dict[str, str]]
+    extra: pd.DataFrame
+    unmerged: pd.DataFrame
+    as_of: dt.date
+
+    @property
+    def progress(self) -> pd.DataFrame:
+        """Per 镇街 and 全区: plots by status, overdue, proposed for 销号, share finished."""
+        return progress(self.rows, as_of=self.as_of)
+
+
+def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
+    """Plots whose 计划完成日期 has passed while the status is not 已完成/已销号."""
+    due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
+    late = due.map(lambda d: d is not None and d < as_of)
+    return late & ~rows["状态"].isin(list(FINISHED))
+
+
+def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """Plots per status per 镇街 and for 全区, with 逾期, 建议销号 and 完成率 (%)."""
+    frame = rows.assign(
+        _town=rows["镇街"].fillna("镇街不明"),
+        _late=overdue(rows, as_of=as_of),
+        _close=rows["系统提示"].fillna("").str.contains("建议销号"),
+    )
+    out = []
+    for town, part in [*frame.groupby("_town", sort=True), ("全区", frame)]:
+        counts = {s.value: int((part["状态"] == s.value).sum()) for s in Status}
+        n = len(part)
+        finished = counts[Status.DONE] + counts[Status.CLOSED]
+        out.append(
+            {
+                "镇街": town,
+                "宗地数": n,
+                **counts,
+                "其他或未填": n - sum(counts.values()),
+                "逾期": int(part["_late"].sum()),
+                "建议销号": int(part["_close"].sum()),
+                "完成率（%）": round(100 * finished / n, 1) if n else None,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+    ws = wb.create_sheet(title)
+    for c, name in enumerate(frame.columns, start=1):
+        cell = ws.cell(row=1, column=c)
+        force_text(cell, str(name))
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = max(10, 2.2 * len(str(name)) + 2)
+    for r, values in enumerate(frame.itertuples(index=False), start=2):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            if is_missing(value):
+                continue
+            if isinstance(value, dt.date) or (
+                isinstance(value, int | float) and not isinstance(value, bool)
+            ):
+                cell.value = value
+                if isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+            else:
+                force_text(cell, cell_text(str(value)).text)
+    ws.freeze_panes = "A2"
+
+
+def write_ledger(ledger: Ledger, path: str | Path) -> Path:
+    """Write the ledger workbook atomically (``path`` may be the file that was read).
+
+    Sheets: 治理台账 (editable), 镇街进度, 状态变更记录, 问题记录, 未合并的行 (only when there
+    are such rows), 填写说明, and the hidden marker.
+    """
+    wb = Workbook()
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    for row in GUIDE:
+        guide.append(list(row))
+    guide.column_dimensions["A"].width = 60
+    guide.column_dimensions["B"].width = 80
+    add_editable_sheet(wb, ledger.rows, LAYOUT, extra=ledger.extra, flags=ledger.flags, index=0)
+    _plain_sheet(wb, PROGRESS_SHEET, ledger.progress)
+    _plain_sheet(wb, HISTORY_SHEET, ledger.history.loc[:, list(HISTORY_COLUMNS)])
+    problems = ledger.problems.loc[:, PROBLEM_COLUMNS].rename(columns=PROBLEM_LABELS)
+    _plain_sheet(wb, PROBLEMS_SHEET, problems)
+    if len(ledger.unmerged):
+        _plain_sheet(wb, UNMERGED_SHEET, ledger.unmerged)
+    wb.move_sheet(GUIDE_SHEET, offset=len(wb.sheetnames))
+    wb.active = 0
+    return save_workbook(wb, path)
+
+
+def empty_history() -> pd.DataFrame:
+    """A history table without rows."""
+    return pd.DataFrame(columns=list(HISTORY_COLUMNS), dtype=object)
+
+
+def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
+    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone)."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        if HISTORY_SHEET not in wb.sheetnames:
+            log.add(
+                f"台账中没有「{HISTORY_SHEET}」工作表，以前的状态变更记录无法延续",
+                action="如系误删，请从上一版台账复制回来",
+                severity=Severity.WARNING,
+            )
+            return empty_history()
+        rows = list(wb[HISTORY_SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        return empty_history()
+    head = [str(h).strip() if h is not None else "" for h in rows[0]]
+    at = {name: head.index(name) for name in HISTORY_COLUMNS if name in head}
+    records = []
+    for row in rows[1:]:
+        if all(v is None for v in row):
+            continue
+        rec = {n: (row[i] if i < len(row) else None) for n, i in at.items()}
+        if isinstance(rec.get("日期"), dt.datetime):
+            rec["日期"] = rec["日期"].date()
+        if rec.get("宗地代码") is not None:
+            rec["宗地代码"] = str(rec["宗地代码"]).strip()
+        records.append(rec)
+    return pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object)

@@ -1,0 +1,95 @@
+"""The 治理台账 workbook: its statuses, columns and sheet names."""
+
+from __future__ import annotations
+
+import enum
+
+from landgov.core.editable import Field, FieldKind, Layout
+
+__all__ = [
+    "HISTORY_COLUMNS",
+    "HISTORY_SHEET",
+    "LAYOUT",
+    "LEDGER_KIND",
+    "PROBLEMS_SHEET",
+    "PROGRESS_SHEET",
+    "UNMERGED_SHEET",
+    "Status",
+]
+
+LEDGER_KIND = "治理台账"
+HISTORY_SHEET = "状态变更记录"
+PROBLEMS_SHEET = "问题记录"
+PROGRESS_SHEET = "镇街进度"
+UNMERGED_SHEET = "未合并的行"
+GUIDE_SHEET = "填写说明"
+HISTORY_COLUMNS = ("宗地代码", "日期", "原状态", "新状态", "来源", "说明")
+
+
+class Status(enum.StrEnum):
+    """Where a plot's 整治 stands (销号式整改: closed only after 验收)."""
+
+    NOT_STARTED = "未启动"
+    IN_PROGRESS = "推进中"
+    DONE = "已完成"
+    CLOSED = "已销号"
+
+
+#: Statuses after which a plot is no longer overdue.
+FINISHED = frozenset({Status.DONE, Status.CLOSED})
+
+LAYOUT = Layout(
+    kind=LEDGER_KIND,
+    version=1,
+    sheet="治理台账",
+    key="宗地代码",
+    fields=(
+        Field("宗地代码", width=22),
+        Field("镇街", width=10),
+        Field("权利人", width=24),
+        Field("面积（亩）", kind=FieldKind.NUMBER, number_format="0.00", width=10),
+        Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
+        Field("等级", width=6),
+        Field("治理路径", width=10),
+        Field("列入原因", width=40),
+        Field("政策依据", width=40),
+        Field("列入日期", kind=FieldKind.DATE, width=12),
+        Field("最新批次", width=28),
+        Field("系统提示", width=44),
+        Field("责任单位", editable=True, width=16, hint="负责本宗地整治的单位，如 XX街道经发办"),
+        Field("责任人", editable=True, width=10, hint="姓名"),
+        Field(
+            "治理措施",
+            editable=True,
+            width=36,
+            hint="一地一企一方案：本宗地、本企业的治理方向和具体措施",
+        ),
+        Field("计划完成日期", kind=FieldKind.DATE, editable=True, width=14, hint="如 2027-06-30"),
+        Field(
+            "状态",
+            kind=FieldKind.CHOICE,
+            editable=True,
+            choices=tuple(s.value for s in Status),
+            width=10,
+            hint="未启动 / 推进中 / 已完成 / 已销号（销号须先验收，并填写验收日期和验收依据）",
+        ),
+        Field("进展说明", editable=True, width=36),
+        Field("验收日期", kind=FieldKind.DATE, editable=True, width=12, hint="如 2027-06-30"),
+        Field(
+            "验收依据",
+            editable=True,
+            width=30,
+            hint="验收文件或会议纪要的名称、文号",
+        ),
+    ),
+)
+
+GUIDE = (
+    ("本台账由 landgov 生成（治理清单一宗地一行，一地一企一方案）。", ""),
+    ("灰色列由 landgov 计算，已锁定；黄色列（表头带「（填写）」）由镇街填写。", ""),
+    ("状态", "未启动 / 推进中 / 已完成 / 已销号；已销号须经验收，并填写验收日期和验收依据。"),
+    ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
+    ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
+    ("系统提示", "逾期、建议销号（新批次已不在治理清单）、填写问题；橙色单元格请按批注修改。"),
+    ("注意", "可排序、筛选、加列；请勿修改「宗地代码」，不要删除隐藏的标识表。"),
+)

@@ -1,0 +1,93 @@
+"""The computed columns of the 治理台账, from a screening run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from landgov.core.missing import format_number, is_missing
+from landgov.run.results import ScreeningResult
+
+__all__ = ["computed_rows", "off_list_reason", "run_label"]
+
+_TAX_KEY = "screening.low_efficiency_tax_per_mu"
+
+
+def _text(value: object) -> str | None:
+    return None if is_missing(value) else str(value)
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else round(number, 4)
+
+
+def run_label(run: ScreeningResult) -> str:
+    """How a run is named in the ledger: its reference date."""
+    return run.as_of.isoformat() if run.as_of else str(run.folder.name)
+
+
+def computed_rows(run: ScreeningResult) -> pd.DataFrame:
+    """One row per 治理清单 plot: the ledger's computed columns, keyed by 宗地代码."""
+    gov = run.governance
+    label = run_label(run)
+    rows = pd.DataFrame(
+        {
+            "宗地代码": gov["parcel_id"].astype(str),
+            "镇街": gov.get("township"),
+            "权利人": gov.get("holder"),
+            "面积（亩）": pd.to_numeric(gov.get("area_mu"), errors="coerce").round(2),
+            "亩均税收（万元/亩）": pd.to_numeric(gov.get("tax_per_mu"), errors="coerce").round(2),
+            "等级": gov.get("grade"),
+            "治理路径": gov.get("path"),
+            "列入原因": gov.get("reasons"),
+            "政策依据": gov.get("citations"),
+        }
+    )
+    rows["列入日期"] = run.as_of
+    rows["最新批次"] = f"{label} 列入治理清单"
+    return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
+
+
+def refreshed(row: dict[str, Any], parcel: pd.Series | None) -> dict[str, Any]:
+    """``row`` with 亩均税收 and 等级 of the latest run (for a plot that left the list)."""
+    if parcel is None:
+        return row
+    return row | {
+        "亩均税收（万元/亩）": _number(parcel.get("tax_per_mu")),
+        "等级": _text(parcel.get("grade")),
+    }
+
+
+def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
+    """Why a plot is no longer on the run's 治理清单, in words (the 销号 proposal's reason)."""
+    label = run_label(run)
+    if parcel is None:
+        return (
+            f"{label} 批次底数清单中没有此宗地（可能已分割、合并、注销或改变宗地代码），"
+            "请核实后处理"
+        )
+    status = _text(parcel.get("screening_status")) or "未列入"
+    parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
+    tax = _number(parcel.get("tax_per_mu"))
+    param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
+    if tax is not None:
+        text = f"亩均税收 {format_number(tax, digits=1)} 万元/亩"
+        if param is not None and param.comparison and not param.compare(tax):
+            text += f"，已不在低效门槛 {param.describe()} 内"
+        parts.append(text)
+    verify = _text(parcel.get("to_verify"))
+    if status == "待核实" and verify:
+        parts.append(f"待核实：{verify}")
+    return "；".join(parts)
+
+
+def today() -> dt.date:
+    """Today's date (one place, so tests can pass their own)."""
+    return dt.date.today()

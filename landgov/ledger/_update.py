@@ -1,0 +1,294 @@
+"""Start a 治理台账 from a run, and update it from staff edits and a newer run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landgov.core.editable import EditedSheet, read_editable
+from landgov.core.problems import ProblemLog, Severity
+from landgov.ledger._book import Ledger, empty_history, overdue, read_history
+from landgov.ledger._layout import LAYOUT, Status
+from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
+from landgov.run.results import ScreeningResult
+
+__all__ = ["init_ledger", "update_ledger"]
+
+_STATUSES = frozenset(s.value for s in Status)
+
+
+def _history_row(key: str, day: dt.date, old: Any, new: Any, *, source: str, note: str) -> dict:
+    return {
+        "宗地代码": key,
+        "日期": day,
+        "原状态": old,
+        "新状态": new,
+        "来源": source,
+        "说明": note,
+    }
+
+
+def init_ledger(run: ScreeningResult, *, as_of: dt.date) -> Ledger:
+    """A new ledger: one row per 治理清单 plot of ``run``, status 未启动.
+
+    Parameters
+    ----------
+    run
+        The screening run (:func:`landgov.run.results.read_screening`).
+    as_of
+        The date written in the history (and used for 逾期).
+    """
+    rows = computed_rows(run)
+    for name in LAYOUT.editable:
+        rows[name] = None
+    rows["状态"] = Status.NOT_STARTED.value
+    rows["系统提示"] = None
+    label = run_label(run)
+    history = pd.DataFrame(
+        [
+            _history_row(
+                k,
+                as_of,
+                None,
+                Status.NOT_STARTED.value,
+                source="landgov",
+                note=f"{label} 列入治理清单",
+            )
+            for k in rows["宗地代码"]
+        ],
+        columns=empty_history().columns,
+        dtype=object,
+    )
+    return Ledger(
+        rows=rows,
+        history=history if len(history) else empty_history(),
+        problems=ProblemLog("台账").frame(),
+        flags={},
+        extra=pd.DataFrame(index=pd.Index([], name="宗地代码")),
+        unmerged=pd.DataFrame(),
+        as_of=as_of,
+    )
+
+
+# --------------------------------------------------------------------------- checks
+def _check_row(key: str, row: dict[str, Any], *, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """(field, problem, what to do) for the rules an edited row breaks."""
+    found = []
+    start = row.get("列入日期")
+    start = start if isinstance(start, dt.date) else None
+    status = row.get("状态")
+    for name in ("计划完成日期", "验收日期"):
+        day = row.get(name)
+        if isinstance(day, dt.date) and start is not None and day < start:
+            found.append(
+                (
+                    name,
+                    f"{name} {day.isoformat()} 早于列入日期 {start.isoformat()}",
+                    f"请核实{name}",
+                )
+            )
+    accepted = row.get("验收日期")
+    if isinstance(accepted, dt.date) and accepted > as_of:
+        found.append(
+            (
+                "验收日期",
+                f"验收日期 {accepted.isoformat()} 晚于今天（{as_of.isoformat()}）",
+                "验收完成后再填写验收日期",
+            )
+        )
+    if status in (None, ""):
+        found.append(("状态", "状态为空", "请从下拉列表选择状态（未启动、推进中、已完成、已销号）"))
+    lacking = [n for n in ("验收日期", "验收依据") if row.get(n) in (None, "")]
+    if status == Status.CLOSED and lacking:
+        what = "和".join(lacking)
+        found.append(
+            (
+                "状态",
+                f"状态为「已销号」但未填写{what}：销号须经验收",
+                f"请填写{what}，或把状态改回「已完成」/「推进中」",
+            )
+        )
+    return found
+
+
+def _add_row_problems(
+    key: str,
+    row: dict[str, Any],
+    sheet_row: Any,
+    *,
+    as_of: dt.date,
+    log: ProblemLog,
+    flags: dict[str, dict[str, str]],
+) -> None:
+    for name, problem, action in _check_row(key, row, as_of=as_of):
+        log.add(
+            f"宗地 {key}：{problem}",
+            row=int(sheet_row) if sheet_row is not None else None,
+            field=name,
+            value=row.get(name),
+            action=action + "；已保留所填内容并标记",
+        )
+        flags.setdefault(key, {})[name] = problem
+
+
+# --------------------------------------------------------------------------- update
+def _last_status(history: pd.DataFrame) -> dict[str, Any]:
+    if history.empty:
+        return {}
+    return {str(k): v for k, v in history.groupby("宗地代码", sort=False)["新状态"].last().items()}
+
+
+def _notes(row: dict[str, Any], *, flags: dict[str, str], late: bool, extra: list[str]) -> str:
+    parts = list(extra)
+    if late:
+        parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}）")
+    if flags:
+        parts.append("填写问题：" + "；".join(f"{k}：{v}" for k, v in flags.items()))
+    return "；".join(parts) or None  # type: ignore[return-value]
+
+
+def update_ledger(
+    path: str | Path, run: ScreeningResult | None = None, *, as_of: dt.date
+) -> Ledger:
+    """Read the edited ledger ``path``, check the edits and merge the newer ``run``.
+
+    Every edit is kept as typed; a broken rule (an unknown status, a date before the 列入日期,
+    已销号 without 验收日期 and 验收依据) is a problem row and a flag on the cell. Plots new on
+    the run's 治理清单 are added (未启动); plots that left it are proposed for 销号 in 系统提示
+    with the reason from the run, but their status is never changed: closing needs a person's
+    验收. Editable columns are never overwritten. Each status change found (against the last
+    entry of 状态变更记录) is added to the history with ``as_of``.
+
+    Raises
+    ------
+    InputError
+        Not a 治理台账 written by landgov (see :func:`landgov.core.editable.read_editable`).
+    """
+    edited = read_editable(path, LAYOUT)
+    log = ProblemLog(Path(path).name)
+    log.extend(edited.problems)
+    history = read_history(path, log)
+    flags = {k: dict(v) for k, v in edited.flags.items()}
+    rows = _rows_read(edited, history, log)
+    new_history: list[dict[str, Any]] = []
+    notes: dict[str, list[str]] = {k: [] for k in rows}
+    if run is not None:
+        _merge_run(rows, run, notes=notes, history=new_history, log=log, as_of=as_of)
+    last = _last_status(history)
+    added = {h["宗地代码"] for h in new_history}
+    for key, row in rows.items():
+        _add_row_problems(key, row, row.pop("行号", None), as_of=as_of, log=log, flags=flags)
+        valid = row.get("状态") in _STATUSES and "状态" not in edited.flags.get(key, {})
+        if valid and row.get("状态") != last.get(key) and key not in added:
+            source = "填写" if key in last else "landgov"
+            new_history.append(
+                _history_row(
+                    key,
+                    as_of,
+                    last.get(key),
+                    row.get("状态"),
+                    source=source,
+                    note=_change_note(flags.get(key, {})),
+                )
+            )
+    frame = pd.DataFrame(list(rows.values()), columns=[f.name for f in LAYOUT.fields], dtype=object)
+    late = overdue(frame, as_of=as_of) if len(frame) else pd.Series(dtype=bool)
+    frame["系统提示"] = [
+        _notes(r, flags=flags.get(r["宗地代码"], {}), late=bool(x), extra=notes[r["宗地代码"]])
+        for r, x in zip(frame.to_dict("records"), late, strict=True)
+    ]
+    history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
+    return Ledger(
+        rows=frame,
+        history=history.reset_index(drop=True).astype(object),
+        problems=log.frame(),
+        flags=flags,
+        extra=edited.extra,
+        unmerged=_unmerged(edited),
+        as_of=as_of,
+    )
+
+
+def _change_note(flags: dict[str, str]) -> str:
+    if "状态" in flags:
+        return f"台账更新时读取；{flags['状态']}，待核实"
+    return "台账更新时读取"
+
+
+def _rows_read(
+    edited: EditedSheet, history: pd.DataFrame, log: ProblemLog
+) -> dict[str, dict[str, Any]]:
+    rows = {
+        str(k): {"宗地代码": str(k), **{n: v for n, v in r.items()}}
+        for k, r in edited.rows.to_dict("index").items()
+    }
+    last = _last_status(history)
+    for key in edited.removed_keys:  # a deleted row comes back with its last status
+        rows[key] = {"宗地代码": key, "状态": last.get(key), "行号": None}
+        log.add(
+            f"宗地 {key} 的行已被删除，已按状态变更记录恢复（状态：{last.get(key) or '未知'}）",
+            field="宗地代码",
+            value=key,
+            action="台账中的宗地只能销号，不能删除；请核实恢复的行并补填内容",
+            severity=Severity.WARNING,
+        )
+    return rows
+
+
+def _merge_run(
+    rows: dict[str, dict[str, Any]],
+    run: ScreeningResult,
+    *,
+    notes: dict[str, list[str]],
+    history: list[dict[str, Any]],
+    log: ProblemLog,
+    as_of: dt.date,
+) -> None:
+    fresh = {r["宗地代码"]: r for r in computed_rows(run).to_dict("records")}
+    parcels = run.parcels.drop_duplicates("parcel_id").set_index("parcel_id")
+    label = run_label(run)
+    for key, row in rows.items():
+        if key in fresh:
+            listed = row.get("列入日期")
+            row.update({k: v for k, v in fresh[key].items() if k != "列入日期"})
+            row["列入日期"] = listed if isinstance(listed, dt.date) else fresh[key]["列入日期"]
+            if row.get("状态") == Status.CLOSED:
+                notes[key].append(f"已销号，但 {label} 批次仍列入治理清单，请核实")
+                log.add(
+                    f"宗地 {key} 已销号，但 {label} 批次仍列入治理清单",
+                    row=row.get("行号"),
+                    field="状态",
+                    value=row.get("状态"),
+                    action="请核实销号依据；如整治未达标，请把状态改回「推进中」",
+                    severity=Severity.WARNING,
+                )
+            continue
+        parcel = parcels.loc[key] if key in parcels.index else None
+        row.update(refreshed({}, parcel))
+        row["最新批次"] = f"{label} 不在治理清单"
+        if row.get("状态") != Status.CLOSED:
+            notes[key].append(
+                "建议销号：" + off_list_reason(parcel, run) + "；须经验收后由镇街改为「已销号」"
+            )
+    for key, new in fresh.items():
+        if key in rows:
+            continue
+        rows[key] = new | {"状态": Status.NOT_STARTED.value}
+        notes[key] = [f"{label} 批次新列入治理清单"]
+        history.append(
+            _history_row(
+                key, as_of, None, Status.NOT_STARTED.value, source="landgov", note=f"{label} 新列入"
+            )
+        )
+
+
+def _unmerged(edited: EditedSheet) -> pd.DataFrame:
+    parts = []
+    if len(edited.duplicates):
+        parts.append(edited.duplicates.reset_index().assign(原因="宗地代码重复，未合并"))
+    if len(edited.unkeyed):
+        parts.append(edited.unkeyed.assign(原因="宗地代码为空，未合并"))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -1,0 +1,240 @@
+"""Recorded overrides (人工认定): a person sets a plot's 筛查结论 or 治理路径, with a record.
+
+:func:`write_overrides` writes (or refreshes) the overrides workbook of a screening run: one row
+per plot on the 治理清单 or 待核实, the computed 筛查结论 and 治理路径 locked, and columns to fill
+in: 认定筛查结论, 认定路径, 理由, 认定人, 认定日期, 文件依据, 撤回 (an editable sheet of
+:mod:`landgov.core.editable`). 「认定时计算结果」 records what landgov had computed when the row
+was decided; a refresh from a newer run keeps every decided row with that snapshot.
+
+:func:`apply_overrides` (``landgov screen --overrides FILE``) applies each complete, not
+withdrawn override: ``screening_status`` / ``path`` become the decided values; the computed ones
+stay in ``screening_status_computed`` / ``path_computed``, and ``override`` says who decided
+what, why and on which document (「人工认定：…」, also in the reasons). An override whose
+computed result has changed since it was decided (the facts changed) is **not** applied:
+``override_status`` 「待复核」 and a problem row ask for a review. An incomplete override (no
+理由, 认定人, 认定日期 or 文件依据) is a problem row and not applied; one for a plot no longer in
+the run is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+
+from landgov.core.editable import (
+    Field,
+    FieldKind,
+    Layout,
+    add_editable_sheet,
+    read_editable,
+    save_workbook,
+)
+from landgov.core.missing import is_missing
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.screening.paths import TreatmentPath
+
+__all__ = ["LAYOUT", "Overrides", "apply_overrides", "read_overrides", "write_overrides"]
+
+KEY = "宗地代码"
+STATUS, PATH = "认定筛查结论", "认定路径"
+WHY, WHO, WHEN, DOC, WITHDRAWN = "理由", "认定人", "认定日期", "文件依据", "撤回"
+SNAPSHOT = "认定时计算结果"
+STATUSES = ("治理", "不列入")
+PATHS = tuple(p.value for p in TreatmentPath)
+SOURCE = "人工认定表"
+
+LAYOUT = Layout(
+    kind="人工认定",
+    version=1,
+    sheet="人工认定",
+    key=KEY,
+    fields=(
+        Field(KEY, width=22),
+        Field("镇街", width=10),
+        Field("权利人", width=24),
+        Field("计算筛查结论", width=10),
+        Field("计算路径", width=10),
+        Field("计算路径状态", width=10),
+        Field("计算理由", width=50),
+        Field(SNAPSHOT, width=30),
+        Field(STATUS, kind=FieldKind.CHOICE, editable=True, choices=STATUSES, width=12),
+        Field(PATH, kind=FieldKind.CHOICE, editable=True, choices=PATHS, width=12),
+        Field(WHY, editable=True, width=30, hint="填写认定理由"),
+        Field(WHO, editable=True, width=10, hint="填写认定人"),
+        Field(WHEN, kind=FieldKind.DATE, editable=True, width=12),
+        Field(DOC, editable=True, width=24, hint="填写文件依据，如会议纪要文号"),
+        Field(WITHDRAWN, kind=FieldKind.CHOICE, editable=True, choices=("是", "否"), width=8),
+    ),
+)
+
+
+def _snapshot(row: Mapping[str, Any]) -> str:
+    """What landgov computed for a plot, as compared across runs: 结论｜路径｜问题."""
+    parts = [row.get("screening_status"), row.get("path"), row.get("flags")]
+    return "｜".join("" if is_missing(p) else str(p) for p in parts)
+
+
+def _decided(rec: Mapping[str, Any]) -> bool:
+    return any(not is_missing(rec.get(name)) for name in (STATUS, PATH))
+
+
+def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
+    """Write the overrides workbook of a run; an existing one at ``path`` is refreshed.
+
+    Refreshing keeps every row someone filled in (with its snapshot, so a change of facts shows)
+    and adds the run's new plots; a decided row whose plot is no longer listed is kept too.
+    """
+    from landgov.run.results import read_screening
+
+    run = read_screening(run_dir)
+    p = run.parcels
+    listed = p[(p["screening_status"] != "不列入") | p["parcel_id"].isin(_kept(path))]
+    rows = pd.DataFrame(
+        {
+            KEY: listed["parcel_id"].astype(str),
+            "镇街": listed.get("township"),
+            "权利人": listed.get("holder"),
+            "计算筛查结论": listed["screening_status"],
+            "计算路径": listed.get("path"),
+            "计算路径状态": listed.get("path_status"),
+            "计算理由": listed.get("reasons"),
+            SNAPSHOT: [_snapshot(r) for r in listed.to_dict("records")],
+        }
+    ).set_index(KEY, drop=False)
+    flags: dict[str, dict[str, str]] = {}
+    target = Path(path)
+    if target.exists():
+        old = read_editable(target, LAYOUT).rows
+        for key, rec in old.iterrows():
+            if not _decided(rec):
+                continue
+            if key not in rows.index:  # the plot left the run: keep the decision, say so
+                rows.loc[key, KEY] = key
+                rows.loc[key, "计算筛查结论"] = "（本次运行中无此宗地）"
+            for name in (SNAPSHOT, *LAYOUT.editable):
+                rows.loc[key, name] = rec.get(name)
+            if rows.loc[key, SNAPSHOT] != _snapshot(_current(run.parcels, key)):
+                flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_editable_sheet(wb, rows.reset_index(drop=True), LAYOUT, flags=flags)
+    return save_workbook(wb, target)
+
+
+def _kept(path: str | Path) -> list[str]:
+    target = Path(path)
+    if not target.exists():
+        return []
+    old = read_editable(target, LAYOUT).rows
+    return [str(k) for k, rec in old.iterrows() if _decided(rec)]
+
+
+def _current(parcels: pd.DataFrame, key: str) -> dict[str, Any]:
+    hit = parcels[parcels["parcel_id"].astype(str) == str(key)]
+    return {} if hit.empty else hit.iloc[0].to_dict()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The decided rows of an overrides workbook, and its problems."""
+
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+
+
+def read_overrides(path: str | Path) -> Overrides:
+    """Read an overrides workbook: rows with a decision, incomplete ones reported."""
+    sheet = read_editable(path, LAYOUT)
+    log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
+    log.extend(sheet.problems)
+    keep = []
+    for key, rec in sheet.rows.iterrows():
+        if not _decided(rec) or rec.get(WITHDRAWN) == "是":
+            continue
+        if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN)):
+            continue  # reported by read_editable
+        lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
+        if lacking:
+            log.add(
+                f"人工认定缺少{'、'.join(lacking)}，未采用",
+                row=int(rec["行号"]), field="、".join(lacking), value=key,
+                action="补填理由、认定人、认定日期和文件依据后重新运行", severity=Severity.ERROR,
+            )  # fmt: skip
+            continue
+        keep.append({**rec.to_dict(), KEY: str(key)})
+    rows = pd.DataFrame(keep, columns=[KEY, "行号", *(f.name for f in LAYOUT.fields[1:])])
+    return Overrides(rows, log.frame())
+
+
+def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
+    changes = []
+    if not is_missing(rec.get(STATUS)):
+        changes.append(f"筛查结论 {before.get('screening_status') or '—'}→{rec[STATUS]}")
+    if not is_missing(rec.get(PATH)):
+        changes.append(f"治理路径 {before.get('path') or '—'}→{rec[PATH]}")
+    day = rec[WHEN].isoformat() if isinstance(rec[WHEN], dt.date) else str(rec[WHEN])
+    return (
+        f"人工认定：{'，'.join(changes)}；理由：{rec[WHY]}；认定人：{rec[WHO]}（{day}）；"
+        f"文件依据：{rec[DOC]}"
+    )
+
+
+def apply_overrides(
+    parcels: pd.DataFrame, overrides: Overrides
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 底数清单 with the overrides applied, and the problem rows (see the module docstring).
+
+    Adds ``screening_status_computed``, ``path_computed``, ``override`` and
+    ``override_status`` (已采用 / 待复核 / empty).
+    """
+    out = parcels.copy()
+    out["screening_status_computed"] = out["screening_status"]
+    out["path_computed"] = out.get("path")
+    out["override"] = pd.Series(None, index=out.index, dtype="object")
+    out["override_status"] = pd.Series(None, index=out.index, dtype="object")
+    log = ProblemLog(SOURCE)
+    index = {str(p): i for i, p in zip(out.index, out["parcel_id"], strict=True)}
+    for rec in overrides.rows.to_dict("records"):
+        key = str(rec[KEY])
+        if key not in index:
+            log.add(
+                f"人工认定的宗地 {key} 已不在本次宗地图层中，未采用",
+                row=int(rec["行号"]), field=KEY, value=key,
+                action="核对该宗地是否已注销、分割或改号，撤回或改写该认定",
+                severity=Severity.WARNING,
+            )  # fmt: skip
+            continue
+        i = index[key]
+        before = out.loc[i].to_dict()
+        text = _text(rec, before)
+        if str(rec.get(SNAPSHOT) or "") != _snapshot(before):
+            out.loc[i, "override_status"] = "待复核"
+            out.loc[i, "override"] = "（待复核，未采用）" + text
+            log.add(
+                f"宗地 {key} 的人工认定作出后计算结果已变化"
+                f"（认定时：{rec.get(SNAPSHOT)}；本次：{_snapshot(before)}），未采用，请复核",
+                row=int(rec["行号"]), field=SNAPSHOT, value=key,
+                action="复核后重新认定（landgov override 刷新认定表）或撤回",
+                severity=Severity.WARNING,
+            )  # fmt: skip
+            continue
+        if not is_missing(rec.get(STATUS)):
+            out.loc[i, "screening_status"] = rec[STATUS]
+        if not is_missing(rec.get(PATH)):
+            out.loc[i, "path"] = rec[PATH]
+        if out.loc[i, "screening_status"] != "治理":
+            out.loc[i, "path"] = None
+        out.loc[i, "override_status"] = "已采用"
+        out.loc[i, "override"] = text
+        reasons = out.loc[i, "reasons"] if "reasons" in out.columns else None
+        out.loc[i, "reasons"] = "\n".join(
+            t for t in (text, None if is_missing(reasons) else str(reasons)) if t
+        )
+    problems = pd.concat([overrides.problems, log.frame()], ignore_index=True)
+    return out, problems[PROBLEM_COLUMNS]

@@ -1,0 +1,121 @@
+"""Read back what a screening run wrote, for the stages that build on it (台账, 动态评价).
+
+:func:`read_screening` checks the folder (:func:`landgov.core.runfolder.verify`: complete,
+unchanged) and returns the 底数清单 (``parcels``), the 治理清单 (``governance``), the
+``enterprises`` table, the ``township_summary`` and the ``screen`` section of the manifest, with
+the policy profile the run used when it can still be loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from landgov.core.runfolder import GPKG, stage_view, verify
+from landgov.errors import DataFileError, LandgovError
+from landgov.policy import Profile, load_profile
+
+__all__ = ["ScreeningResult", "read_screening"]
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """One screening run as written.
+
+    Attributes
+    ----------
+    folder
+        The run folder.
+    parcels, governance
+        The 底数清单 and the 治理清单 (``parcel_id`` as text).
+    enterprises
+        The enterprise table (``uscc`` as text); empty when the run has none.
+    townships
+        The 镇街 summary (``township_summary``), the 全区 row last; empty when absent.
+    screen
+        The ``screen`` section of the manifest.
+    profile
+        The profile the run used, or ``None`` when it cannot be loaded any more.
+    """
+
+    folder: Path
+    parcels: gpd.GeoDataFrame
+    governance: gpd.GeoDataFrame
+    enterprises: pd.DataFrame
+    townships: pd.DataFrame
+    screen: dict[str, Any]
+    profile: Profile | None
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The run's reference date (``as_of``)."""
+        text = self.screen.get("as_of")
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            return None
+
+    @property
+    def profile_label(self) -> str:
+        """``name v版本`` of the run's profile, as the manifest records it."""
+        prof = self.screen.get("profile") or {}
+        return f"{prof.get('name', '未知')} v{prof.get('version', '?')}"
+
+
+def _table(gpkg: Path, name: str) -> pd.DataFrame:
+    return pyogrio.read_dataframe(gpkg, layer=name, read_geometry=False)
+
+
+def read_screening(folder: str | Path) -> ScreeningResult:
+    """Read a screening run folder (``landgov screen`` or ``landgov demo`` output).
+
+    Raises
+    ------
+    DataFileError
+        Not a complete, unchanged landgov run, or no screening in it.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataFileError(f"{folder} 不是文件夹：请给出 landgov screen 的输出文件夹")
+    manifest = verify(folder)
+    screen = stage_view(manifest, "screen")
+    gpkg = folder / GPKG
+    layers = {str(row[0]) for row in pyogrio.list_layers(gpkg)} if gpkg.is_file() else set()
+    if "parcels" not in layers or "governance" not in layers:
+        raise DataFileError(
+            f"{folder} 中没有筛查结果（{GPKG} 的 parcels、governance 图层）："
+            "请先运行 landgov screen"
+        )
+    parcels = gpd.read_file(gpkg, layer="parcels")
+    governance = gpd.read_file(gpkg, layer="governance")
+    for frame in (parcels, governance):
+        frame["parcel_id"] = frame["parcel_id"].astype(str)
+    ents = _table(gpkg, "enterprises") if "enterprises" in layers else pd.DataFrame()
+    if "uscc" in ents:
+        ents["uscc"] = ents["uscc"].astype(str)
+    towns = _table(gpkg, "township_summary") if "township_summary" in layers else pd.DataFrame()
+    return ScreeningResult(
+        folder=folder,
+        parcels=parcels,
+        governance=governance,
+        enterprises=ents,
+        townships=towns,
+        screen=dict(screen),
+        profile=_profile(screen),
+    )
+
+
+def _profile(screen: dict[str, Any]) -> Profile | None:
+    name = (screen.get("profile") or {}).get("name")
+    if not name:
+        return None
+    try:
+        return load_profile(name)
+    except (LandgovError, OSError, KeyError, ValueError):
+        return None

@@ -1,0 +1,472 @@
+"""The 核实 round trip: 待核实 items out to the 镇街, their answers back into the next run.
+
+:func:`write_verify` reads a screening run folder and writes one workbook per 镇街
+(``核实_<镇街>.xlsx``) listing the 镇街's 待核实 items, one row per plot, enterprise and thing to
+collect (:mod:`landgov.core.collect`): what is missing, from which department, why it matters,
+and columns to fill in: 答复, 核实人, 核实日期, 依据 (an editable sheet of
+:mod:`landgov.core.editable`: computed columns locked, a drop-down on the 答复 cell of an item
+with fixed answers, date validation).
+
+:func:`read_verified` reads such workbooks back (the folder given to ``landgov screen
+--verified``). An answer enters the run as data (:func:`apply_verified` writes it into the
+enterprise table) with its source in the reasons: 「据斗门街道 2026-07-10 核实（张三）」. An
+answer that cannot be used is a problem row saying why, never dropped: a value that is not of
+the kind asked (not a number, not one of the choices), a missing 核实人 or 核实日期, answers that
+disagree for one enterprise, an item landgov cannot take as data (to be corrected in the source
+file), an enterprise not in the enterprise table; an answer for a plot that is no longer in the
+parcels layer is reported (and used when its enterprise still is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from landgov.core.collect import DERIVED, Item, parse_item, split_items
+from landgov.core.editable import (
+    Field,
+    FieldKind,
+    Layout,
+    add_editable_sheet,
+    read_editable,
+    save_workbook,
+)
+from landgov.core.missing import format_number, is_missing
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.errors import InputError, Issue
+
+__all__ = [
+    "ANSWERABLE",
+    "LAYOUT",
+    "Verified",
+    "answers_into_reads",
+    "apply_verified",
+    "read_verified",
+    "used_rows",
+    "verified_reasons",
+    "verify_items",
+    "write_verify",
+]
+
+KEY = "核实编号"
+ANSWER = "答复"
+PERSON = "核实人"
+DATE = "核实日期"
+BASIS = "依据"
+NO_TOWN = "镇街不明"
+
+LAYOUT = Layout(
+    kind="核实清单",
+    version=1,
+    sheet="待核实事项",
+    key=KEY,
+    fields=(
+        Field(KEY, width=30),
+        Field("镇街", width=10),
+        Field("宗地代码", width=22),
+        Field("企业名称", width=24),
+        Field("统一社会信用代码", width=21),
+        Field("收集部门", width=12),
+        Field("核实事项", width=36),
+        Field("为何需要", width=44),
+        Field("填写说明", width=28),
+        Field(ANSWER, editable=True, width=16, hint="按「填写说明」填写"),
+        Field(PERSON, editable=True, width=10, hint="填写核实人姓名"),
+        Field(DATE, kind=FieldKind.DATE, editable=True, width=12),
+        Field(BASIS, editable=True, width=24, hint="填写依据，如统计报表、税务数据、现场核查"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """How the answer of one field is read and written into the enterprise table."""
+
+    kind: str  # "number", "year" or "choice"
+    hint: str
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+
+
+#: Enterprise fields whose answer enters the run as data (others: correct the source file).
+ANSWERABLE: dict[str, _Answer] = {
+    "energy_tce": _Answer("number", "填写年综合能耗，单位吨标准煤，只填数字", unit="吨标准煤"),
+    "fuel_tce": _Answer("number", "填写非电能源消费量，单位吨标准煤，只填数字", unit="吨标准煤"),
+    "power_10k_kwh": _Answer("number", "填写年用电量，单位万千瓦时，只填数字", unit="万千瓦时"),
+    "tax_wan": _Answer("number", "填写税收，单位万元，只填数字", unit="万元"),
+    "land_mu": _Answer("number", "填写企业实际用地面积，单位亩，只填数字", unit="亩"),
+    "built_year": _Answer("year", "填写投产年份，如 2019"),
+    "two_high_assessment": _Answer("choice", "从下拉列表选择", ("符合要求", "不符合要求")),
+    "above_scale": _Answer("choice", "从下拉列表选择", ("规上", "规下")),
+    "catalogue_class": _Answer(
+        "choice", "从下拉列表选择", ("鼓励类", "允许类", "限制类", "淘汰类")
+    ),
+}
+_MANUAL = "此项不能直接计入：请据核实结果更正源数据文件（答复仅作记录）"
+
+
+# --------------------------------------------------------------------------- write
+def _why(row: Mapping[str, Any], field_name: str | None) -> str:
+    parts = []
+    if field_name == "two_high_assessment":
+        parts.append("达到“两高”/用能项目门槛，须逐一评估检查的结论")
+    if row.get("screening_status") == "待核实":
+        parts.append("筛查结论待核实：补齐后确定是否列入治理清单")
+    if row.get("path_status") == "待核实":
+        parts.append(f"治理路径（暂为{row.get('path') or '—'}）待核实：补齐后确定四个一批路径")
+    return "；".join(parts) or "补齐后重新判定"
+
+
+def verify_items(parcels: pd.DataFrame) -> pd.DataFrame:
+    """One row per 待核实 plot × item to collect (:data:`LAYOUT` columns, answers blank).
+
+    Items come from ``to_verify`` (筛查) and ``missing`` (治理路径); an item landgov derives
+    from the others (:data:`landgov.core.collect.DERIVED`) is left out: nothing to ask.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    pending = (parcels.get("screening_status") == "待核实") | (
+        parcels.get("path_status") == "待核实"
+    )
+    for rec in parcels[pending].to_dict("records"):
+        texts = [rec.get("to_verify"), rec.get("missing")]
+        items = [parse_item(raw) for t in texts for raw in split_items(t)]
+        unlinked = any(i.field == "link" for i in items)
+        for item in items:
+            # derived: nothing to ask; without its enterprise a plot's tax cannot be asked for
+            # (it follows once the enterprise on the plot is known)
+            if item.department == DERIVED or (unlinked and item.field == "tax_wan"):
+                continue
+            row = _item_row(rec, item)
+            rows.setdefault(row[KEY], row)
+    return pd.DataFrame(list(rows.values()), columns=[*[f.name for f in LAYOUT.fields], "_choices"])
+
+
+def _item_row(rec: Mapping[str, Any], item: Item) -> dict[str, Any]:
+    pid = str(rec["parcel_id"])
+    town = rec.get("township")
+    answer = ANSWERABLE.get(item.field or "")
+    return {
+        KEY: "｜".join([pid, item.label, item.uscc or ""]).rstrip("｜"),
+        "镇街": NO_TOWN if is_missing(town) else str(town),
+        "宗地代码": pid,
+        "企业名称": item.name or ("—" if item.uscc else "（本宗地）"),
+        "统一社会信用代码": item.uscc or "—",
+        "收集部门": item.department,
+        "核实事项": item.label,
+        "为何需要": _why(rec, item.field),
+        "填写说明": answer.hint if answer else _MANUAL,
+        "_choices": answer.choices if answer else (),
+    }
+
+
+def _safe_name(town: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", town).strip("_") or NO_TOWN
+
+
+def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
+    """Write ``核实_<镇街>.xlsx`` into ``out_dir`` for every 镇街 with 待核实 items.
+
+    Returns the files written (none when the run has no 待核实 item).
+    """
+    from landgov.run.results import read_screening
+
+    run = read_screening(run_dir)
+    items = verify_items(run.parcels)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for town, group in items.groupby("镇街", sort=True):
+        rows = group.sort_values(["收集部门", "宗地代码", KEY], kind="stable")
+        wb = Workbook()
+        wb.remove(wb.active)
+        add_editable_sheet(wb, rows.drop(columns="_choices"), LAYOUT)
+        _choice_lists(wb[LAYOUT.sheet], rows["_choices"].tolist())
+        written.append(save_workbook(wb, out / f"核实_{_safe_name(str(town))}.xlsx"))
+    return written
+
+
+def _choice_lists(ws: Any, choices: list[tuple[str, ...]]) -> None:
+    """A drop-down on the 答复 cell of each item with fixed answers."""
+    col = [f.name for f in LAYOUT.fields].index(ANSWER) + 1
+    letter = ws.cell(row=1, column=col).column_letter
+    groups: dict[tuple[str, ...], DataValidation] = {}
+    for r, options in enumerate(choices, start=2):
+        if not options:
+            continue
+        if options not in groups:
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(options) + '"', allow_blank=True
+            )
+            dv.error = f"请从下拉列表选择：{'、'.join(options)}"
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            groups[options] = dv
+        groups[options].add(f"{letter}{r}")
+
+
+# --------------------------------------------------------------------------- read
+@dataclass(frozen=True)
+class Verified:
+    """Answers read back from a folder of 核实 workbooks.
+
+    Attributes
+    ----------
+    values
+        ``{(uscc, field): value}`` to write into the enterprise table.
+    sources
+        ``{(uscc, field): 「据斗门街道 2026-07-10 核实（张三）」…}``: what the reasons say.
+    plots
+        ``{parcel_id: [source text, …]}``: the plots whose rows gave a used answer.
+    problems
+        The problems table: every answer that was not used, and why.
+    n_answers
+        Answers read (rows with something in 答复).
+    """
+
+    values: dict[tuple[str, str], Any] = field(default_factory=dict)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    plots: dict[str, list[str]] = field(default_factory=dict)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    n_answers: int = 0
+
+
+def _field_of(label: str) -> str | None:
+    return Item(label, "", None, None).field
+
+
+def _parse_answer(value: object, spec: _Answer) -> tuple[Any, str | None]:
+    """(value, None) or (None, why the answer cannot be used)."""
+    text = str(value).strip()
+    if spec.kind == "choice":
+        norm = "".join(text.split())
+        ok = norm in spec.choices
+        why = f"「{text}」不是可选答复（{'、'.join(spec.choices)}）"
+        return (norm, None) if ok else (None, why)
+    try:
+        number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None, f"「{text}」不是数字（{spec.hint}）"
+    if spec.kind == "year":
+        if not number.is_integer() or not 1949 <= number <= dt.date.today().year:
+            return None, f"「{text}」不是有效的投产年份（1949 至今年）"
+        return int(number), None
+    return (number, None) if number >= 0 else (None, f"「{text}」为负数")
+
+
+def _as_data(fld: str, value: Any) -> dict[str, Any]:
+    """The enterprise-table columns an answer sets."""
+    if fld == "above_scale":
+        return {"above_scale": value == "规上", "scale": value}
+    return {fld: value}
+
+
+def read_verified(
+    folder: str | Path,
+    *,
+    parcel_ids: Iterable[str],
+    usccs: Iterable[str],
+) -> Verified:
+    """Read every ``*.xlsx`` 核实 workbook in ``folder``.
+
+    Parameters
+    ----------
+    folder
+        The folder the answered workbooks were put in (files written by :func:`write_verify`).
+    parcel_ids, usccs
+        The plots and enterprises of the run that takes the answers: answers about others are
+        reported.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(
+            [Issue(str(root), None, None, "核实文件夹不存在", "请给出存放已填写核实表的文件夹")]
+        )
+    files = sorted(p for p in root.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    if not files:
+        raise InputError(
+            [Issue(str(root), None, None, "文件夹中没有 .xlsx 核实表", "请放入已填写的核实表")]
+        )
+    plots, firms = {str(p) for p in parcel_ids}, {str(u) for u in usccs}
+    log = ProblemLog("核实表")
+    seen: dict[tuple[str, str], list[tuple[Any, str, str]]] = {}
+    used_plots: dict[str, list[str]] = {}
+    n = 0
+    for path in files:
+        sheet = read_editable(path, LAYOUT)
+        log.extend(sheet.problems)
+        for key, rec in sheet.rows.iterrows():
+            if is_missing(rec.get(ANSWER)):
+                continue
+            n += 1
+            found = _one_answer(path.name, str(key), rec, sheet.flagged(str(key), DATE), plots)
+            if isinstance(found, str):
+                log.add(found, row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
+                        action=_action(found), severity=Severity.ERROR)  # fmt: skip
+                continue
+            uscc, fld, value, source, gone = found
+            place = f"{path.name}"
+            if gone:
+                log.add(
+                    f"宗地 {rec.get('宗地代码')} 已不在本次宗地图层中（答复针对已不存在的宗地）",
+                    row=_row(rec), field="宗地代码", value=rec.get("宗地代码"),
+                    action="核对该宗地是否已注销、分割或改号；企业仍在企业表中时答复仍计入该企业",
+                    severity=Severity.WARNING,
+                )  # fmt: skip
+            if uscc not in firms:
+                log.add(
+                    f"企业 {uscc} 不在本次企业表中，答复未计入",
+                    row=_row(rec), field="统一社会信用代码", value=uscc,
+                    action="核对统一社会信用代码，或在企业表中补充该企业", severity=Severity.ERROR,
+                )  # fmt: skip
+                continue
+            seen.setdefault((uscc, fld), []).append((value, source, place))
+            used_plots.setdefault(str(rec.get("宗地代码")), []).append(source)
+    values, sources = _agree(seen, log)
+    return Verified(values, sources, used_plots, log.frame(), n)
+
+
+def _row(rec: Mapping[str, Any]) -> int | None:
+    value = rec.get("行号")
+    return None if is_missing(value) else int(value)
+
+
+def _action(problem: str) -> str:
+    if "核实人" in problem or "核实日期" in problem:
+        return "补填核实人和核实日期后重新运行"
+    if "不能直接计入" in problem:
+        return "据核实结果更正源数据文件后重新运行"
+    return "按「填写说明」改正答复后重新运行"
+
+
+def _one_answer(
+    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str]
+) -> str | tuple[str, str, Any, str, bool]:
+    """(uscc, field, value, source text, plot gone) or the reason the answer is not used."""
+    fld = _field_of(str(rec.get("核实事项") or ""))
+    spec = ANSWERABLE.get(fld or "")
+    uscc = rec.get("统一社会信用代码")
+    if spec is None or is_missing(uscc) or str(uscc) == "—":
+        return f"{_MANUAL}（{rec.get('核实事项')}）"
+    value, problem = _parse_answer(rec.get(ANSWER), spec)
+    if problem:
+        return f"答复未采用：{problem}"
+    person, day = rec.get(PERSON), rec.get(DATE)
+    if is_missing(person) or is_missing(day) or bad_date or not isinstance(day, dt.date):
+        return "答复未采用：缺少核实人或核实日期（有效日期），无法注明来源"
+    town = rec.get("镇街") or NO_TOWN
+    source = f"据{town} {day.isoformat()} 核实（{str(person).strip()}）"
+    basis = rec.get(BASIS)
+    if not is_missing(basis):
+        source += f"，依据：{str(basis).strip()}"
+    assert fld is not None
+    return str(uscc), fld, value, source, str(rec.get("宗地代码")) not in plots
+
+
+def _agree(
+    seen: Mapping[tuple[str, str], list[tuple[Any, str, str]]], log: ProblemLog
+) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], str]]:
+    """One value per enterprise and field; disagreeing answers are reported and not used."""
+    values: dict[tuple[str, str], Any] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for (uscc, fld), answers in seen.items():
+        distinct = {a[0] for a in answers}
+        if len(distinct) > 1:
+            shown = "、".join(f"{_shown(a[0])}（{a[1]}）" for a in answers)
+            log.add(
+                f"同一企业同一事项的答复不一致，均未采用：{shown}",
+                field=ANSWER, value=uscc, action="统一答复后重新运行", severity=Severity.ERROR,
+            )  # fmt: skip
+            continue
+        values[(uscc, fld)] = answers[0][0]
+        sources[(uscc, fld)] = "；".join(dict.fromkeys(a[1] for a in answers))
+    return values, sources
+
+
+def _shown(value: Any) -> str:
+    return format_number(value) if isinstance(value, int | float) else str(value)
+
+
+# --------------------------------------------------------------------------- apply
+def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
+    """Read the answers in ``verified`` and write them into ``reads["enterprises"]`` (replaced).
+
+    ``reads`` are a run's :class:`~landgov.core.problems.ReadResult` by role (``parcels`` and
+    ``enterprises`` needed); returns what was read (its problems go to the run's problems).
+    """
+    from dataclasses import replace
+
+    ents = reads["enterprises"].data
+    answers = read_verified(
+        verified,
+        parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
+        usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
+    )
+    reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
+    return answers
+
+
+def used_rows(verified: Verified, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One 提示 problem row per answer used: what was entered, for whom, on whose word."""
+    log = ProblemLog("核实表")
+    for (uscc, fld), value in verified.values.items():
+        spec = ANSWERABLE[fld]
+        who = (names or {}).get(uscc) or uscc
+        log.add(
+            f"已计入核实答复：{who} {_label(fld)} {_shown(value)} {spec.unit}".rstrip()
+            + f"，{verified.sources[(uscc, fld)]}",
+            field=_label(fld), value=uscc, action="无需处理", severity=Severity.INFO,
+        )  # fmt: skip
+    return log.frame()
+
+
+def _label(fld: str) -> str:
+    from landgov.core.collect import FIELD_SOURCES
+
+    return FIELD_SOURCES[fld].label.split("（")[0]
+
+
+def apply_verified(enterprises: pd.DataFrame, verified: Verified) -> pd.DataFrame:
+    """The enterprise table with the verified answers written in (a copy)."""
+    out = enterprises.copy()
+    if not verified.values or "uscc" not in out.columns:
+        return out
+    codes = out["uscc"].astype(str)
+    for (uscc, fld), value in verified.values.items():
+        for column, v in _as_data(fld, value).items():
+            if column not in out.columns:
+                out[column] = pd.Series(None, index=out.index, dtype="object")
+            if out[column].dtype != object and isinstance(v, str):
+                out[column] = out[column].astype("object")
+            out.loc[codes == uscc, column] = v
+    return out
+
+
+def verified_reasons(
+    parcels: pd.DataFrame, pairs: pd.DataFrame | None, verified: Verified, names: Mapping
+) -> pd.Series:
+    """Per plot, the lines 「核实：综合能耗 1200 吨标准煤（某公司）据斗门街道 … 核实（张三）」."""
+    by_firm: dict[str, list[str]] = {}
+    for (uscc, fld), value in verified.values.items():
+        spec = ANSWERABLE[fld]
+        label = _label(fld)
+        shown = f"{_shown(value)} {spec.unit}".strip()
+        by_firm.setdefault(uscc, []).append(
+            f"核实：{label} {shown}（{names.get(uscc) or uscc}）{verified.sources[(uscc, fld)]}"
+        )
+    firms_of: dict[str, list[str]] = {}
+    if pairs is not None and {"parcel_id", "uscc"} <= set(pairs.columns):
+        for p, u in pairs[["parcel_id", "uscc"]].dropna().itertuples(index=False):
+            firms_of.setdefault(str(p), []).append(str(u))
+    lines = []
+    for p in parcels["parcel_id"]:
+        firms = dict.fromkeys(firms_of.get(str(p), []))
+        lines.append("\n".join(f"· {t}" for u in firms for t in by_firm.get(u, [])))
+    return pd.Series(lines, index=parcels.index, dtype="object")

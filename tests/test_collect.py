@@ -1,0 +1,104 @@
+"""Every 待核实 names, in Chinese, what to collect, from which department, for which enterprise."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from landgov.core.collect import (
+    DEPARTMENTS,
+    FIELD_SOURCES,
+    parse_item,
+    render_text,
+    split_items,
+)
+
+USCC = "91330602MA2BDUNA5X"
+ASSESS = f"企业表字段 two_high_assessment（逐一评估结论：符合/不符合要求，{USCC}）"
+NAMES = {USCC: "绍兴甲纺织有限公司"}
+
+# Every internal form the checks emit (grep 企业表字段/宗地字段/… in landgov/screening,
+# landgov/core/records.py and landgov/core/overlay.py), with the department expected.
+FORMS = [
+    (f"企业表字段 energy_tce（综合能耗，{USCC}）", "统计局", USCC),
+    (f"企业表字段 built_year（投产年份，{USCC}）", "经信局", USCC),
+    (f"企业表字段 above_scale（规上/规下，{USCC}）", "统计局", USCC),
+    (f"企业表字段 land_mu（用地面积，{USCC}）", "自然资源局", USCC),
+    (f"企业表字段 catalogue_class（产业目录类别，{USCC}）", "发改局", USCC),
+    ("企业表字段 catalogue_class（产业目录类别）", "发改局", None),
+    (ASSESS + "；所见「待定」无法识别", "发改局", USCC),
+    (f"企业表中没有该宗地关联企业 {USCC}", "经信局", USCC),
+    ("宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）", "税务局", None),
+    ("宗地字段 grade（亩均评价等级）", "经信局", None),
+    ("宗地字段 contract_start_date（约定开工日期）", "自然资源局", None),
+    ("宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）", "自然资源局", None),
+    ("宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）", "自然资源局", None),
+    (
+        "宗地的主要企业（main_uscc）的行业代码 industry_code（及版本 industry_edition）",
+        "统计局",
+        None,
+    ),
+    ("地企关联表 pairs（该宗地没有关联企业）", "自然资源局", None),
+    (
+        "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date、"
+        "rectified 整改情况、rectified_date 整改完成日期）",
+        "综合行政执法局",
+        None,
+    ),
+    ("规划用途图层 planning（含 inside_control_line 字段）", "自然资源局", None),
+    ("规划图层字段 planned_use（规划用途）", "自然资源局", None),
+    ("拆迁计划图层 demolition", "房屋征收部门", None),
+    ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划", "房屋征收部门", None),
+    ("规划用途图层未覆盖或无规划用途的部分占宗地面积 100%", "自然资源局", None),
+    ("整改情况（是否整改、整改完成日期）", "综合行政执法局", None),
+    ("记录日期（判断是否在时限内）", "综合行政执法局", None),
+    ("连片分析结果 block_large（先运行 blocks.find_blocks）", "无需收集", None),
+]
+
+_ASCII_FIELD = re.compile(r"[a-z]+_[a-z_]+|\b(?:pairs|planning|demolition|compliance|far)\b")
+
+
+@pytest.mark.parametrize(("internal", "department", "uscc"), FORMS)
+def test_each_form_becomes_chinese_with_department_and_enterprise(internal, department, uscc):
+    text = render_text(internal, names=NAMES)
+    assert not _ASCII_FIELD.search(text), text
+    item = parse_item(text)
+    assert item.department == department
+    assert item.uscc == uscc
+    if uscc:
+        assert item.name == "绍兴甲纺织有限公司"
+    assert render_text(text, names=NAMES) == text  # rendering twice changes nothing
+
+
+def test_energy_item_reads_as_people_write_it():
+    text = render_text(f"企业表字段 energy_tce（综合能耗，{USCC}）", names=NAMES)
+    assert text == f"综合能耗（吨标准煤）〔统计局；绍兴甲纺织有限公司，{USCC}〕"
+    assert parse_item(text).field == "energy_tce"
+
+
+def test_unrecognised_assessment_value_is_named():
+    text = render_text(ASSESS + "；所见「待定」无法识别")
+    assert "现填「待定」无法识别" in text
+
+
+def test_a_list_and_a_reason_line():
+    joined = "、".join(
+        [f"企业表字段 energy_tce（综合能耗，{USCC}）", "地企关联表 pairs（该宗地没有关联企业）"]
+    )
+    items = list(split_items(render_text(joined, names=NAMES)))
+    assert [parse_item(i).department for i in items] == ["统计局", "自然资源局"]
+    energy = f"企业表字段 energy_tce（综合能耗，{USCC}）"
+    reason = f"规则 R1「关停退出」无法判定（缺少：{energy}），暂按后续规则"
+    assert "综合能耗（吨标准煤）〔统计局；绍兴甲纺织有限公司" in render_text(reason, names=NAMES)
+
+
+def test_unknown_text_is_kept_with_no_department():
+    item = parse_item("连片分析结果尚未生成")
+    assert (item.label, item.department, item.uscc) == ("连片分析结果尚未生成", "—", None)
+    assert render_text(None) is None
+
+
+def test_one_department_per_field_in_one_table():
+    assert set(DEPARTMENTS) >= {"统计局", "税务局", "供电公司", "自然资源局", "经信局"}
+    assert all(s.label and s.department for s in FIELD_SOURCES.values())

@@ -1,0 +1,172 @@
+"""Recorded overrides (人工认定, issue 15 item 3): applied with both verdicts, kept, reviewed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from landgov.core.editable import EDIT_MARK
+from landgov.core.problems import PROBLEM_COLUMNS
+from landgov.run.files import RunInputs
+from landgov.run.overrides import (
+    LAYOUT,
+    Overrides,
+    apply_overrides,
+    read_overrides,
+    write_overrides,
+)
+from landgov.run.screening import run_screening
+from landgov.sample import generate
+from tests._cli import assert_clean_error, run_cli
+from tests._soffice import resave
+
+DAY = dt.date(2026, 7, 20)
+RECORD = {
+    "理由": "联席会议认定",
+    "认定人": "张三",
+    "认定日期": DAY,
+    "文件依据": "越城会纪〔2026〕3号",
+}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    generate(folder, n_parcels=150, seed=11)
+    return folder
+
+
+def _screen(sample: Path, out: Path, overrides: Path | None = None, **files: Path):
+    inputs = RunInputs(
+        parcels=files.get("parcels", sample / "parcels.shp"),
+        enterprises=sample / "enterprises.xlsx",
+        links=sample / "links.xlsx",
+    )
+    return run_screening(
+        inputs, profile="yuecheng-2022", as_of="2026-06-30", out_dir=out, progress=False,
+        overrides=overrides,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def first(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "run"
+    _screen(sample, out)
+    return out
+
+
+def _fill(path: Path, edits: dict[str, dict[str, object]]) -> None:
+    wb = load_workbook(path)
+    ws = wb[LAYOUT.sheet]
+    col = {str(c.value).replace(EDIT_MARK, ""): c.column for c in ws[1] if c.value}
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for key, values in edits.items():
+        for name, value in values.items():
+            ws.cell(rows[key], col[name]).value = value
+    wb.save(path)
+
+
+def _plots(first: Path) -> pd.DataFrame:
+    return pd.read_excel(first / "landgov.xlsx", sheet_name="底数清单", dtype=object)
+
+
+def test_override_applied_with_both_verdicts_and_the_record(sample, first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    gov = plots[plots["筛查结论"] == "治理"]
+    a, b = gov.iloc[0], gov.iloc[1]
+    new_path = "关停退出" if a["四个一批路径"] != "关停退出" else "整治提升"
+    _fill(
+        book,
+        {
+            a["宗地代码"]: {"认定路径": new_path, **RECORD},
+            b["宗地代码"]: {"认定筛查结论": "不列入", **RECORD},
+        },
+    )
+    run = _screen(sample, tmp_path / "run2", overrides=book)
+    p = run.parcels.set_index("parcel_id")
+    one, two = p.loc[a["宗地代码"]], p.loc[b["宗地代码"]]
+    assert one["path"] == new_path and one["path_computed"] == a["四个一批路径"]
+    assert one["override_status"] == "已采用"
+    assert "人工认定：治理路径" in one["override"] and "越城会纪〔2026〕3号" in one["override"]
+    assert "认定人：张三（2026-07-20）" in one["reasons"]
+    assert two["screening_status"] == "不列入" and two["screening_status_computed"] == "治理"
+    assert b["宗地代码"] not in set(run.governance["parcel_id"])  # the list follows the decision
+    headers = pd.read_excel(tmp_path / "run2" / "landgov.xlsx", sheet_name="治理清单").columns
+    assert {"计算治理路径", "人工认定", "人工认定状态"} <= set(headers)
+
+
+def test_incomplete_or_withdrawn_override_is_not_applied(sample, first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    gov = _plots(first)
+    gov = gov[gov["筛查结论"] == "治理"]
+    a, b = gov.iloc[0]["宗地代码"], gov.iloc[1]["宗地代码"]
+    _fill(
+        book,
+        {
+            a: {"认定筛查结论": "不列入", "认定人": "张三"},  # no 理由, date, document
+            b: {"认定筛查结论": "不列入", **RECORD, "撤回": "是"},
+        },
+    )
+    got = read_overrides(book)
+    assert got.rows.empty
+    assert "缺少理由、认定日期、文件依据" in " ".join(got.problems["problem"])
+    run = _screen(sample, tmp_path / "run2", overrides=book)
+    assert {a, b} <= set(run.governance["parcel_id"])
+
+
+def test_kept_across_runs_until_the_facts_change(sample, first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    a = plots[plots["筛查结论"] == "治理"].iloc[0]["宗地代码"]
+    _fill(book, {a: {"认定筛查结论": "不列入", **RECORD}})
+    # a refresh from the same run keeps the decision
+    write_overrides(first, book)
+    assert read_overrides(book).rows["宗地代码"].tolist() == [a]
+    # the facts change: the snapshot no longer matches → 待复核, not applied, reported
+    rows = read_overrides(book).rows.copy()
+    rows["认定时计算结果"] = "不列入｜｜"
+    parcels = pd.DataFrame(
+        {"parcel_id": [a], "screening_status": ["治理"], "path": ["整治提升"],
+         "flags": ["低效用地"], "reasons": ["低效"]}
+    )  # fmt: skip
+    out, problems = apply_overrides(parcels, Overrides(rows, pd.DataFrame(columns=PROBLEM_COLUMNS)))
+    assert out.iloc[0]["screening_status"] == "治理" and out.iloc[0]["override_status"] == "待复核"
+    assert "计算结果已变化" in " ".join(problems["problem"])
+    # and a plot that is gone is reported
+    out, problems = apply_overrides(parcels.assign(parcel_id="X"), read_overrides(book))
+    assert "已不在本次宗地图层中" in " ".join(problems["problem"])
+    assert pd.isna(out.iloc[0]["override_status"])
+
+
+def test_refresh_flags_a_decision_whose_facts_changed(first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    a = plots[plots["筛查结论"] == "治理"].iloc[0]["宗地代码"]
+    _fill(book, {a: {"认定路径": "关停退出", **RECORD, "认定时计算结果": "不列入｜｜"}})
+    write_overrides(first, book)
+    ws = load_workbook(book)[LAYOUT.sheet]
+    comments = [c.comment.text for row in ws.iter_rows() for c in row if c.comment]
+    assert any("请复核该认定" in t for t in comments)
+
+
+def test_cli_override(first, tmp_path):
+    result = run_cli("override", first, "--out", tmp_path / "认定.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "认定.xlsx").exists()
+    assert_clean_error(run_cli("override", tmp_path / "nope", "--out", tmp_path / "x.xlsx"))
+
+
+def test_overrides_survive_a_libreoffice_resave(first, tmp_path):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    a = plots[plots["筛查结论"] == "治理"].iloc[0]["宗地代码"]
+    _fill(book, {a: {"认定路径": "关停退出", **RECORD}})
+    again = resave(book, tmp_path)
+    rows = read_overrides(again).rows
+    assert rows["宗地代码"].tolist() == [a]
+    assert rows.iloc[0]["认定日期"] == DAY and rows.iloc[0]["文件依据"] == RECORD["文件依据"]

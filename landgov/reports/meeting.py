@@ -55,6 +55,7 @@ A3_LANDSCAPE_IN: tuple[float, float] = (420 / 25.4, 297 / 25.4)
 FORMATS = ("pdf", "docx")
 _NEIGHBOUR_M = 150.0  # neighbours drawn around an application's plot (m)
 _EMPTY = "—"
+_HIGHLIGHT = "#08306b"  # dark blue: visible on every path colour, including 拆除重建 red
 #: Cell shading of verdicts, as the 增容审查 sheet colours them.
 _STATUS_FILL = {
     "符合": "#dff0d8",
@@ -206,6 +207,7 @@ def _plot(
     highlight: gpd.GeoDataFrame | None = None,
     towns: gpd.GeoDataFrame | None = None,
     labels: Iterable[tuple[Any, str]] = (),
+    highlight_label: str = "审议对象",
 ) -> list[Patch]:
     style = DEFAULT_STYLE
     theme = path_theme(parcels, style)
@@ -221,8 +223,10 @@ def _plot(
         towns.boundary.plot(ax=ax, color=style.township_color, linewidth=0.8, linestyle="--")
         handles.append(Patch(facecolor="none", edgecolor=style.township_color, label="镇街边界"))
     if highlight is not None and len(highlight):
-        highlight.boundary.plot(ax=ax, color="#d7191c", linewidth=2.0)
-        handles.append(Patch(facecolor="none", edgecolor="#d7191c", linewidth=2, label="审议对象"))
+        highlight.boundary.plot(ax=ax, color=_HIGHLIGHT, linewidth=2.5)
+        handles.append(
+            Patch(facecolor="none", edgecolor=_HIGHLIGHT, linewidth=2, label=highlight_label)
+        )
     for point, text in labels:
         ax.annotate(
             text,
@@ -355,11 +359,15 @@ def _block_page(run: RunData, block: pd.Series) -> Page:
         f"亩均税收 {_text(block.get('tax_per_mu'), 2)} 万元/亩",
         ("宗地代码", "企业名称", "面积（亩）", "亩均税收（万元/亩）", "评价等级", "处置路径"),
         rows,
-        (1.4, 3.0, 0.9, 1.2, 0.8, 1.0),
+        (2.0, 3.0, 0.9, 1.2, 0.8, 1.0),
     )
 
+    outline = gpd.GeoDataFrame(geometry=[block.geometry], crs=run.parcels.crs)
+    has_geom = block.geometry is not None and not block.geometry.is_empty
+    near = _neighbours(run.parcels, block.geometry) if has_geom else members
+
     def draw(ax: Axes) -> list[Patch]:
-        return _plot(ax, members)
+        return _plot(ax, near, highlight=outline if has_geom else None, highlight_label="连片范围")
 
     return Page(f"连片低效地块 {block['block_id']}", draw, (table,), (), "四个一批处置路径")
 

@@ -14,7 +14,7 @@ import warnings
 import click
 
 from landgov import __version__
-from landgov.cli import demo, far, inspect, maps, profiles, screen
+from landgov.cli import demo, far, inspect, maps, packet, profiles, screen
 from landgov.cli import ledger as ledger_cli
 from landgov.cli import override as override_cli
 from landgov.cli import verify as verify_cli
@@ -38,7 +38,7 @@ def cli() -> None:
     """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。"""
 
 
-for _module in (inspect, screen, demo, profiles, far, maps):
+for _module in (inspect, screen, demo, profiles, far, maps, packet):
     cli.add_command(_module.command)
 cli.add_command(ledger_cli.command)
 cli.add_command(verify_cli.command)

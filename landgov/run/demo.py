@@ -97,10 +97,15 @@ def run_demo(
     build_map(data, basemap="none", title=DEMO_TITLE).save(html)
     png = render_static(data, maps_dir / "demo.png", theme="path", title=DEMO_TITLE)
     echo(f"地图：{html}（离线交互）、{png}（打印）")
+    from landgov.reports.meeting import write_packet
+
+    packet = write_packet(out_dir, maps_dir / "demo_联席会议审议材料.pdf", title=None)
+    echo(f"联席会议审议材料：{packet}（A3 横版）")
     return {
         "gpkg": out_dir / "landgov.gpkg",
         "xlsx": out_dir / "landgov.xlsx",
         "manifest": out_dir / "manifest.json",
         "html": html,
         "png": Path(png),
+        "packet": packet,
     }

@@ -14,6 +14,7 @@ import warnings
 import click
 
 from landgov import __version__
+from landgov.cli import compare as compare_cli
 from landgov.cli import demo, far, inspect, maps, profiles, screen
 from landgov.cli import ledger as ledger_cli
 from landgov.cli._failures import (
@@ -39,6 +40,7 @@ def cli() -> None:
 for _module in (inspect, screen, demo, profiles, far, maps):
     cli.add_command(_module.command)
 cli.add_command(ledger_cli.command)
+cli.add_command(compare_cli.command)
 
 
 def main(args: list[str] | None = None) -> None:

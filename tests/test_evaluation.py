@@ -143,9 +143,9 @@ def test_enterprises_and_townships(cmp):
 
 
 def test_match_plots_handles_empty_runs():
-    empty = gpd.GeoDataFrame({"parcel_id": []}, geometry=[], crs="EPSG:4528")
+    empty = gpd.GeoDataFrame({"parcel_id": []}, geometry=[], crs="EPSG:4549")
     one = gpd.GeoDataFrame({"parcel_id": ["A"]}, geometry=gpd.GeoSeries.from_xy([0], [0]).buffer(5))
-    one = one.set_crs("EPSG:4528")
+    one = one.set_crs("EPSG:4549")
     assert list(match_plots(empty, one)["match"]) == ["仅新期"]
     assert match_plots(empty, empty).empty
 
@@ -164,7 +164,7 @@ def test_written_outputs_and_cli(runs, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "分割 1" in result.stdout and "新列入治理清单 2" in result.stdout
     layer = gpd.read_file(out / "changes.gpkg", layer="changes")
-    assert len(layer) == 7 and layer.crs.to_epsg() == 4528
+    assert len(layer) == 7 and layer.crs.to_epsg() == 4549
     sheets = pd.read_excel(out / "动态评价.xlsx", sheet_name=None)
     assert list(sheets) == ["汇总", "镇街对比", "地块变化", "企业变化"]
     assert "等级变化" in sheets["地块变化"].columns

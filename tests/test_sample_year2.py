@@ -77,8 +77,9 @@ def test_demo_year2_compares_and_fills_the_ledger(years, tmp_path):
         progress=False, echo=lambda _t: None,
     )  # fmt: skip
     paths = run_second_year(
-        sample=y1, first_run=first, profile="yuecheng-2022", echo=lambda _t: None
-    )
+        sample=y1, first_run=first, profile="yuecheng-2022", maps_dir=tmp_path / "maps",
+        echo=lambda _t: None,
+    )  # fmt: skip
     old, new = read_screening(first), read_screening(paths["year2"])
     changes = pyogrio.read_dataframe(paths["compare"] / "changes.gpkg", layer="changes")
     old_ids = [i for v in changes["old_ids"].dropna() for i in v.split("；")]
@@ -93,3 +94,6 @@ def test_demo_year2_compares_and_fills_the_ledger(years, tmp_path):
     table = pd.read_excel(paths["ledger"], sheet_name="治理台账")
     assert len(table) >= len(old.governance)
     assert table["系统提示"].fillna("").str.contains("建议销号").any()
+    page = paths["progress_html"].read_text(encoding="utf-8")
+    assert '"key": "progress"' in page or '"key":"progress"' in page
+    assert "治理进度·" in page

@@ -103,6 +103,7 @@ def run_demo(
         sample=sample,
         first_run=out_dir,
         profile=DEMO_PROFILE,
+        maps_dir=maps_dir,
         progress=progress,
         echo=echo,
         wait=wait,

@@ -5,7 +5,8 @@ generates the sample's second year (:func:`landgov.sample.second_year.second_yea
 screens it into ``OUT-第二年``, compares both years into ``OUT-动态评价``
 (:mod:`landgov.evaluation`) and writes ``OUT-治理台账.xlsx``: a ledger started from the first
 year, filled in as 镇街 staff would (:func:`landgov.sample.filled_ledger.fill_ledger`, with
-three deliberate mistakes) and updated with the second year (:mod:`landgov.ledger`).
+three deliberate mistakes) and updated with the second year (:mod:`landgov.ledger`). With
+``maps_dir`` it also draws ``demo-进度.html`` (治理进度 and 年度变化 themes).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def run_second_year(
     sample: Path,
     first_run: Path,
     profile: str,
+    maps_dir: Path | None = None,
     progress: bool = False,
     echo: Callable[[str], Any] = print,
     wait: bool = False,
@@ -89,4 +91,17 @@ def run_second_year(
         f"逾期 {int(total['逾期'])}，建议销号 {int(total['建议销号'])}，"
         f"填写问题 {len(ledger.problems)} 个）"
     )
-    return {"year2": run2, "compare": compared, "ledger": ledger_path}
+    paths = {"year2": run2, "compare": compared, "ledger": ledger_path}
+    if maps_dir is not None:
+        from landgov.maps import build_map, load_run
+        from landgov.maps._progress import with_progress
+
+        data = with_progress(
+            load_run(run2), ledger=ledger_path, comparison=compared, as_of=_LEDGER_UPDATE
+        )
+        title = "越城区、滨海新区工业用地治理进度（模拟数据）"
+        paths["progress_html"] = build_map(data, theme="progress", title=title).save(
+            Path(maps_dir) / "demo-进度.html"
+        )
+        echo(f"进度地图：{paths['progress_html']}（治理进度、年度变化专题）")
+    return paths

@@ -182,3 +182,10 @@ def test_write_comparison_refuses_foreign_folder(cmp, tmp_path):
     (tmp_path / "x.txt").write_text("x", encoding="utf-8")
     with pytest.raises(OSError, match="不是 landgov compare 的结果"):
         write_comparison(cmp, tmp_path)
+
+
+def test_other_profile_version_warns_it_cannot_list_rules(runs, tmp_path):
+    older = fake_run(tmp_path / "v0", OLD, as_of="2026-06-30", version="2021.9")
+    cmp = compare_runs(read_screening(older), read_screening(runs[1]))
+    (warning,) = cmp.warnings
+    assert "yuecheng-2022 v2021.9" in warning and "无法逐条列出" in warning

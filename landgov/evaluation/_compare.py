@@ -222,10 +222,17 @@ def _profile_warnings(old: ScreeningResult, new: ScreeningResult) -> list[str]:
     if old.profile_label == new.profile_label:
         return []
     text = f"两期使用的策略配置不同（旧期 {old.profile_label}，新期 {new.profile_label}），"
-    if old.profile is None or new.profile is None:
+    stale = [
+        r.profile_label
+        for r in (old, new)
+        if r.profile is None or r.profile.version != (r.screen.get("profile") or {}).get("version")
+    ]
+    if stale:
         return [
-            text + "其中一期的配置已无法加载，无法列出改变的规则；等级、路径的变化可能来自规则改变"
+            text + f"本机已无法加载 {'、'.join(stale)} 的规则，无法逐条列出改变的规则；"
+            "等级、路径的变化可能来自规则改变"
         ]
+    assert old.profile is not None and new.profile is not None
     changed = []
     for key in sorted(set(old.profile.params) | set(new.profile.params)):
         p, q = old.profile.params.get(key), new.profile.params.get(key)

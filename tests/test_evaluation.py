@@ -189,3 +189,20 @@ def test_other_profile_version_warns_it_cannot_list_rules(runs, tmp_path):
     cmp = compare_runs(read_screening(older), read_screening(runs[1]))
     (warning,) = cmp.warnings
     assert "yuecheng-2022 v2021.9" in warning and "无法逐条列出" in warning
+
+
+def test_enterprises_without_code_or_repeated_are_all_accounted_for(tmp_path):
+    ents_old = [*ENTS_OLD, {"uscc": None, "grade": "C", "name": "无码甲"}]
+    ents_new = [*ENTS_NEW, {"uscc": "913306020000000003", "grade": "B", "name": "丙（重复）"},
+                {"uscc": None, "name": "无码乙"}, {"uscc": "", "name": "无码丙"}]  # fmt: skip
+    old = fake_run(tmp_path / "o", OLD, as_of="2026-06-30", enterprises=ents_old)
+    new = fake_run(tmp_path / "n", NEW, as_of="2027-06-30", enterprises=ents_new)
+    cmp = compare_runs(read_screening(old), read_screening(new))
+    rows = cmp.counts["enterprise_rows"]
+    dup = cmp.counts["enterprise_duplicates"]
+    assert rows["无信用代码（无法对应）·旧期"] == 1 and rows["无信用代码（无法对应）·新期"] == 2
+    old_side = rows["两期均有"] + rows["仅旧期"] + rows["无信用代码（无法对应）·旧期"] + dup["old"]
+    new_side = rows["两期均有"] + rows["仅新期"] + rows["无信用代码（无法对应）·新期"] + dup["new"]
+    assert old_side == cmp.counts["enterprises_old"] == len(ents_old)
+    assert new_side == cmp.counts["enterprises_new"] == len(ents_new)
+    assert set(cmp.enterprises["name"]) >= {"无码甲", "无码乙", "无码丙"}

@@ -156,10 +156,20 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)
 
 
-def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame:
+_NO_CODE = "无信用代码（无法对应）"
+
+
+def _coded(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows with a 统一社会信用代码, first of each code; rows without one)."""
     keep = ["uscc", "name", "township", "grade", "tax_per_mu"]
-    a = old.enterprises.reindex(columns=keep).drop_duplicates("uscc")
-    b = new.enterprises.reindex(columns=keep).drop_duplicates("uscc")
+    rows = frame.reindex(columns=keep)
+    has = rows["uscc"].notna() & (rows["uscc"].astype(str).str.strip() != "")
+    return rows[has].drop_duplicates("uscc"), rows[~has]
+
+
+def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame:
+    a, a_none = _coded(old.enterprises)
+    b, b_none = _coded(new.enterprises)
     both = a.merge(b, on="uscc", how="outer", suffixes=("_old", "_new"), indicator=True)
     both["match"] = both["_merge"].map(
         {"both": Match.BOTH.value, "left_only": Match.ONLY_OLD.value, "right_only": "仅新期"}
@@ -176,7 +186,15 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     )
     cols = ["uscc", "name", "township", "match", "grade_old", "grade_new", "grade_change",
             "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change"]  # fmt: skip
-    return both.loc[:, cols].sort_values(["township", "uscc"], na_position="last")
+    loose = [  # no code: listed on their own side, never matched by name
+        part.rename(columns={c: f"{c}_{side}" for c in ("grade", "tax_per_mu")}).assign(
+            match=_NO_CODE + f"·{label}", grade_change="—"
+        )
+        for part, side, label in ((a_none, "old", "旧期"), (b_none, "new", "新期"))
+        if len(part)
+    ]
+    out = pd.concat([both.loc[:, cols], *(p.reindex(columns=cols) for p in loose)])
+    return out.sort_values(["township", "uscc"], na_position="last")
 
 
 _TOWN_KEYS = {
@@ -255,14 +273,26 @@ def _counts(
         "plot_rows": {str(k): int(v) for k, v in plots["match"].value_counts().items()},
         "plots_old_in_rows": int(plots["n_old"].sum()),
         "plots_new_in_rows": int(plots["n_new"].sum()),
-        "enterprises_old": int(old.enterprises["uscc"].nunique()) if len(old.enterprises) else 0,
-        "enterprises_new": int(new.enterprises["uscc"].nunique()) if len(new.enterprises) else 0,
+        "enterprises_old": len(old.enterprises),
+        "enterprises_new": len(new.enterprises),
+        "enterprise_duplicates": {
+            "old": _duplicates(old.enterprises),
+            "new": _duplicates(new.enterprises),
+        },
         "enterprise_rows": {str(k): int(v) for k, v in ents["match"].value_counts().items()},
         "grade_change": {str(k): int(v) for k, v in plots["grade_change"].value_counts().items()},
         "listing_change": {
             str(k): int(v) for k, v in plots["listing_change"].value_counts().items()
         },
     }
+
+
+def _duplicates(frame: pd.DataFrame) -> int:
+    """Rows whose 统一社会信用代码 repeats an earlier row (compared once, by the first)."""
+    if "uscc" not in frame or not len(frame):
+        return 0
+    codes = frame["uscc"].dropna()
+    return int(codes.duplicated().sum())
 
 
 def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:

@@ -81,6 +81,8 @@ def _summary(cmp: Comparison) -> pd.DataFrame:
         ("旧期企业数", c["enterprises_old"]),
         ("新期企业数", c["enterprises_new"]),
         *((f"企业对应：{k}", v) for k, v in c["enterprise_rows"].items()),
+        ("旧期信用代码重复的企业行（按首行对比）", c["enterprise_duplicates"]["old"]),
+        ("新期信用代码重复的企业行（按首行对比）", c["enterprise_duplicates"]["new"]),
         *(("警告", w) for w in cmp.warnings),
     ]
     return pd.DataFrame(rows, columns=["项目", "数值"]).astype(object)

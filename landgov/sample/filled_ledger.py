@@ -29,7 +29,8 @@ _MEASURES = {
     "功能转型": "一地一企一方案：引导转型为科创或生产性服务业用途",
     "关停退出": "一地一企一方案：依法关停，收回土地使用权",
 }
-_PLANS = (dt.date(2026, 12, 31), dt.date(2027, 3, 31), dt.date(2027, 6, 30), dt.date(2027, 12, 31))
+_PLANS = (dt.date(2027, 3, 31), dt.date(2027, 9, 30), dt.date(2027, 12, 31), dt.date(2028, 6, 30))
+_PLANS_P = (0.2, 0.3, 0.3, 0.2)  # about one in five plans falls due before the 2027 update
 _STATUS = ("未启动", "推进中", "已完成", "已销号")
 _STATUS_P = (0.15, 0.55, 0.22, 0.08)
 _PROGRESS = {
@@ -51,7 +52,7 @@ def _values(
     status = str(rng.choice(_STATUS, p=_STATUS_P))
     if status in {"已完成", "已销号"} and not can_close:
         status = "推进中"
-    plan = _PLANS[int(rng.integers(len(_PLANS)))]
+    plan = _PLANS[int(rng.choice(len(_PLANS), p=_PLANS_P))]
     values: dict[str, Any] = {
         "责任单位": f"{town}经济发展办公室",
         "责任人": _name(rng),

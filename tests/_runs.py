@@ -3,7 +3,7 @@
 ``fake_run(folder, plots, as_of=…)`` writes ``landgov.gpkg`` (``parcels``, ``governance``,
 ``enterprises``, ``township_summary``) and a sealed ``manifest.json`` through
 :func:`landgov.core.runfolder.open_run`, as ``landgov screen`` would. Each plot is a dict with
-at least ``parcel_id``; ``box`` = (x0, y0, x1, y1) in EPSG:4528 metres gives its square
+at least ``parcel_id``; ``box`` = (x0, y0, x1, y1) in EPSG:4549 metres gives its square
 (default: a 100 m square at position ``i``); ``screening_status`` defaults to 治理.
 """
 
@@ -58,7 +58,7 @@ def fake_run(
         )
         row["geometry"] = shapely_box(x0, y0, x1, y1)
         rows.append(row)
-    parcels = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4528")
+    parcels = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4549")
     governance = parcels[parcels["screening_status"] == "治理"]
     ents = pd.DataFrame(list(enterprises) or [{"uscc": "91330602000000000X", "grade": "C"}])
     towns = pd.DataFrame(list(townships) or [{"township": "全区", "n_parcels": len(parcels)}])

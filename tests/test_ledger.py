@@ -234,3 +234,6 @@ def test_cli_bad_inputs(runs, tmp_path):
         run_cli("ledger", "update", out, "--run", tmp_path, "--out", out), contains="manifest"
     )
     assert_clean_error(run_cli("ledger", "update", out, "--out", out, "--as-of", "明天"))
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_text("不是工作簿", encoding="utf-8")
+    assert_clean_error(run_cli("ledger", "update", broken, "--out", out), contains="另存为")

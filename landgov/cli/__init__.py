@@ -14,6 +14,7 @@ import warnings
 import click
 
 from landgov import __version__
+from landgov.cli import compare as compare_cli
 from landgov.cli import demo, far, inspect, maps, packet, profiles, screen
 from landgov.cli import ledger as ledger_cli
 from landgov.cli import override as override_cli
@@ -43,6 +44,7 @@ for _module in (inspect, screen, demo, profiles, far, maps, packet):
 cli.add_command(ledger_cli.command)
 cli.add_command(verify_cli.command)
 cli.add_command(override_cli.command)
+cli.add_command(compare_cli.command)
 
 
 def main(args: list[str] | None = None) -> None:

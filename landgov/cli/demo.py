@@ -21,7 +21,7 @@ __all__ = ["command"]
 @quiet_option
 @wait_option
 def command(out: Path, maps_dir: Path, quiet: bool, wait: bool) -> None:
-    """在随包示例数据（模拟数据）上运行全流程：筛查、增容审查、地图。"""
+    """在随包示例数据（模拟数据）上运行全流程：筛查、增容审查、地图，第二年的动态评价和治理台账。"""
     from landgov.run.demo import run_demo
 
     run_demo(out_dir=out, maps_dir=maps_dir, progress=not quiet, echo=click.echo, wait=wait)

@@ -10,6 +10,7 @@ import click
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
+from landgov.maps._progress import with_progress
 from landgov.maps._run import load_run
 from landgov.maps.interactive import build_map
 from landgov.maps.static import render_static
@@ -68,11 +69,23 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
     type=click.Choice(list(THEMES)),
     default="path",
     show_default=True,
-    help="首先显示（静态图中绘制）的专题：tax 亩均税收、grade 等级、path 四个一批、far 增容",
+    help="首先显示（静态图中绘制）的专题：tax 亩均税收、grade 等级、path 四个一批、far 增容、"
+    "progress 治理进度（须 --ledger）、change 年度变化（须 --compare）",
 )
 @click.option("--static", "static_fmt", type=click.Choice(["png", "pdf"]), help="改出打印用静态图")
 @click.option("--breaks", help="亩均税收分级断点（万元/亩），逗号分隔，如 5,10,20,40")
 @click.option("--max-parcels", type=int, help="交互地图逐宗显示的上限，超过则按镇街汇总")
+@click.option(
+    "--ledger",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="治理台账（显示「治理进度」专题和各镇街进度）",
+)
+@click.option(
+    "--compare",
+    "comparison",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="landgov compare 的输出文件夹（显示「年度变化」专题）",
+)
 def command(
     run_dir: Path,
     out: Path | None,
@@ -85,6 +98,8 @@ def command(
     static_fmt: str | None,
     breaks: str | None,
     max_parcels: int | None,
+    ledger: Path | None,
+    comparison: Path | None,
 ) -> None:
     """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。
 
@@ -95,6 +110,8 @@ def command(
         verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
     try:
         data = load_run(run_dir)
+        if ledger or comparison:
+            data = with_progress(data, ledger=ledger, comparison=comparison)
         if static_fmt:
             target = out or _default_out(run_dir, suffix=static_fmt, redact=redact)
             if target.suffix.lower() != f".{static_fmt}":

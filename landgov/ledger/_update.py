@@ -204,7 +204,7 @@ def update_ledger(
     return Ledger(
         rows=frame,
         history=history.reset_index(drop=True).astype(object),
-        problems=log.frame(),
+        problems=log.frame().sort_values("row", na_position="last", kind="stable"),
         flags=flags,
         extra=edited.extra,
         unmerged=_unmerged(edited),

@@ -210,4 +210,10 @@ def build_themes(
     out["path"] = path_theme(frame, style)
     if "zengrong" in frame:
         out["far"] = far_theme(frame, style)
+    from landgov.maps._progress import change_theme, progress_theme  # (it imports this module)
+
+    if "ledger_status" in frame:
+        out["progress"] = progress_theme(frame, style)
+    if "change_class" in frame:
+        out["change"] = change_theme(frame, style)
     return out

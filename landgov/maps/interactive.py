@@ -35,6 +35,7 @@ from landgov.maps._popup import (
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare
+from landgov.maps._progress import progress_rows
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
@@ -284,6 +285,7 @@ def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
 
 def _panel(prep: Prepared) -> dict[str, Any]:
     rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
+    rows += progress_rows(prep.parcels_all)  # per-镇街 治理台账 progress, when a ledger is joined
     summary = prep.manifest.get("summary")
     district = summary.get("district") if isinstance(summary, Mapping) else None
     notes = list(prep.notes)

@@ -21,6 +21,8 @@ THEMES: Mapping[str, str] = MappingProxyType(
         "grade": "亩均评价等级",
         "path": "四个一批路径",
         "far": "增容评估",
+        "progress": "治理进度",  # with a 治理台账 (landgov.maps._progress)
+        "change": "年度变化",  # with a 动态评价 (landgov.maps._progress)
     }
 )
 

@@ -1,9 +1,10 @@
 """The demo run (``landgov demo``): the whole job on the bundled sample (模拟数据).
 
-Screening with the 越城 profile, the 增容 check with its 初审表 forms, and the briefing maps
-(offline HTML and a print PNG). The sample lives in ``data/sample/`` of the source tree; an
-installed package without it regenerates it with the seeded generator (beside the output
-folder, never inside it: the run folder holds only what the run wrote).
+Screening with the 越城 profile, the 增容 check with its 初审表 forms, the briefing maps
+(offline HTML and a print PNG), then the sample's second year with the 动态评价 and a partly
+filled 治理台账 (:mod:`landgov.run.demo_year2`). The sample lives in ``data/sample/`` of the
+source tree; an installed package without it regenerates it with the seeded generator (beside
+the output folder, never inside it: the run folder holds only what the run wrote).
 
 Both stages write one run folder (:mod:`landgov.core.runfolder`): the screening replaces an
 earlier demo run there, the 增容 stage adds its part, and the maps are drawn from the folder
@@ -58,6 +59,7 @@ def run_demo(
     another run into the same folder instead of refusing.
     """
     from landgov.maps import build_map, load_run, render_static
+    from landgov.run.demo_year2 import run_second_year
     from landgov.run.far import run_far
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
@@ -101,7 +103,16 @@ def run_demo(
 
     packet = write_packet(out_dir, maps_dir / "demo_联席会议审议材料.pdf", title=None)
     echo(f"联席会议审议材料：{packet}（A3 横版）")
-    return {
+    year2 = run_second_year(
+        sample=sample,
+        first_run=out_dir,
+        profile=DEMO_PROFILE,
+        maps_dir=maps_dir,
+        progress=progress,
+        echo=echo,
+        wait=wait,
+    )
+    return year2 | {
         "gpkg": out_dir / "landgov.gpkg",
         "xlsx": out_dir / "landgov.xlsx",
         "manifest": out_dir / "manifest.json",

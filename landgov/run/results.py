@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, stage_view, verify
 from landgov.errors import DataFileError, LandgovError
 from landgov.policy import Profile, load_profile
@@ -98,7 +99,7 @@ def read_screening(folder: str | Path) -> ScreeningResult:
         frame["parcel_id"] = frame["parcel_id"].astype(str)
     ents = _table(gpkg, "enterprises") if "enterprises" in layers else pd.DataFrame()
     if "uscc" in ents:
-        ents["uscc"] = ents["uscc"].astype(str)
+        ents["uscc"] = ents["uscc"].map(lambda v: None if is_missing(v) else str(v).strip())
     towns = _table(gpkg, "township_summary") if "township_summary" in layers else pd.DataFrame()
     return ScreeningResult(
         folder=folder,

@@ -1,0 +1,319 @@
+"""动态评价: what changed between two screening runs, plot by plot, enterprise by enterprise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from landgov.core.missing import is_missing
+from landgov.evaluation._match import Match, match_plots
+from landgov.run.results import ScreeningResult
+from landgov.summary import DISTRICT
+
+__all__ = ["Comparison", "compare_runs"]
+
+_GRADE_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
+_UNKNOWN_TOWN = "镇街不明"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two runs compared.
+
+    Attributes
+    ----------
+    plots
+        One row per group of corresponding plots (:func:`match_plots`): match, codes before
+        and after, 镇街, grade and path before/after and their change, 亩均税收 before/after
+        and the change, on/off the 治理清单, geometry (the new plots', else the old ones').
+    enterprises
+        One row per 统一社会信用代码 of either run: match, grade before/after, change.
+    townships
+        Per 镇街 and 全区: 规上亩均税收 and 亩均增加值 before/after against the targets,
+        治理清单 area before/after, 治理 area done (left the list) against the 盘活 target.
+    warnings
+        What makes the two runs not strictly comparable (profiles, rule values changed).
+    counts
+        Rows per match kind, plots and enterprises per run (they add up, see the tests).
+    labels
+        ``old`` and ``new``: how each run is named (its reference date).
+    """
+
+    plots: gpd.GeoDataFrame
+    enterprises: pd.DataFrame
+    townships: pd.DataFrame
+    warnings: list[str]
+    counts: dict[str, Any]
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _label(run: ScreeningResult) -> str:
+    return run.as_of.isoformat() if run.as_of else run.folder.name
+
+
+def _grade_change(old: object, new: object) -> str:
+    a, b = _GRADE_RANK.get(str(old)), _GRADE_RANK.get(str(new))
+    if a is None or b is None:
+        return "—"
+    return "上升" if b > a else "下降" if b < a else "不变"
+
+
+def _joined(values: Sequence[object]) -> str | None:
+    seen = [str(v) for v in dict.fromkeys(values) if not is_missing(v)]
+    return "；".join(seen) or None
+
+
+def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.DataFrame:
+    """Per group (``gid``): 镇街, grade, path, 亩均税收 (area-weighted), listed, area, geometry."""
+    attrs = frame.drop_duplicates("parcel_id")
+    m = long.merge(attrs, on="parcel_id", how="left")
+    m["_tax"] = pd.to_numeric(m.get("tax_per_mu"), errors="coerce")
+    m["_area"] = pd.to_numeric(m.get("area_mu"), errors="coerce")
+    m["_w"] = m["_tax"] * m["_area"]
+    m["_listed"] = m["parcel_id"].isin(listed)
+    grp = m.groupby("gid", sort=False)
+    n = grp.size()
+    out = pd.DataFrame(
+        {
+            "town": grp["township"].agg(lambda v: _joined(v.tolist())),
+            "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
+            "path": grp["path"].agg(lambda v: _joined(v.tolist())),
+            "listed": grp["_listed"].any(),
+            "area": grp["_area"].sum(min_count=1),
+        }
+    )
+    complete = grp["_w"].count() == n  # a part without a value: no group figure (待核实)
+    weighted = grp["_w"].sum() / grp["_area"].sum()
+    out["tax"] = grp["_tax"].first().where(n == 1, weighted.where(complete))
+    geoms = grp["geometry"].first()
+    multi = n[n > 1].index
+    if len(multi):
+        parts = m[m["gid"].isin(multi)].groupby("gid")["geometry"]
+        geoms.loc[multi] = parts.agg(lambda v: shapely.union_all(v.to_numpy()))
+    out["geometry"] = geoms
+    return out
+
+
+def _listing(old: bool | None, new: bool | None) -> str:
+    if old and new:
+        return "仍在治理清单"
+    if old and not new:
+        return "移出治理清单" if new is not None else "旧期在治理清单，新期无此地块"
+    if new and not old:
+        return "新列入治理清单"
+    return "均不在治理清单"
+
+
+def _long(groups: pd.DataFrame, column: str) -> pd.DataFrame:
+    long = groups[["gid", column]].explode(column).dropna()
+    return long.rename(columns={column: "parcel_id"})
+
+
+def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
+    groups = match_plots(old.parcels, new.parcels).reset_index(names="gid")
+    n_parcels = new.parcels
+    if n_parcels.crs is not None and old.parcels.crs is not None:
+        n_parcels = n_parcels.to_crs(old.parcels.crs)
+    a = _side(_long(groups, "old_ids"), old.parcels, set(old.governance["parcel_id"]))
+    b = _side(_long(groups, "new_ids"), n_parcels, set(new.governance["parcel_id"]))
+    a = a.reindex(groups["gid"])
+    b = b.reindex(groups["gid"])
+    has_old = (groups["old_ids"].str.len() > 0).to_numpy()
+    has_new = (groups["new_ids"].str.len() > 0).to_numpy()
+    rows = pd.DataFrame(
+        {
+            "match": groups["match"].to_numpy(),
+            "old_ids": groups["old_ids"].map("；".join).replace("", None).to_numpy(),
+            "new_ids": groups["new_ids"].map("；".join).replace("", None).to_numpy(),
+            "n_old": groups["old_ids"].str.len().to_numpy(),
+            "n_new": groups["new_ids"].str.len().to_numpy(),
+            "township": b["town"].fillna(a["town"]).fillna(_UNKNOWN_TOWN).to_numpy(),
+            "area_mu_old": a["area"].to_numpy(),
+            "area_mu_new": b["area"].to_numpy(),
+            "grade_old": a["grade"].to_numpy(),
+            "grade_new": b["grade"].to_numpy(),
+            "path_old": a["path"].to_numpy(),
+            "path_new": b["path"].to_numpy(),
+            "tax_per_mu_old": a["tax"].to_numpy(dtype=float),
+            "tax_per_mu_new": b["tax"].to_numpy(dtype=float),
+            "listed_old": np.where(has_old, a["listed"].fillna(False), None),
+            "listed_new": np.where(has_new, b["listed"].fillna(False), None),
+        }
+    )
+    pairs = zip(rows["grade_old"], rows["grade_new"], strict=True)
+    rows.insert(10, "grade_change", [_grade_change(x, y) for x, y in pairs])
+    rows.insert(15, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
+    rows["listing_change"] = [
+        _listing(x, y) for x, y in zip(rows["listed_old"], rows["listed_new"], strict=True)
+    ]
+    geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
+    return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)
+
+
+_NO_CODE = "无信用代码（无法对应）"
+
+
+def _coded(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows with a 统一社会信用代码, first of each code; rows without one)."""
+    keep = ["uscc", "name", "township", "grade", "tax_per_mu"]
+    rows = frame.reindex(columns=keep)
+    has = rows["uscc"].notna() & (rows["uscc"].astype(str).str.strip() != "")
+    return rows[has].drop_duplicates("uscc"), rows[~has]
+
+
+def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame:
+    a, a_none = _coded(old.enterprises)
+    b, b_none = _coded(new.enterprises)
+    both = a.merge(b, on="uscc", how="outer", suffixes=("_old", "_new"), indicator=True)
+    both["match"] = both["_merge"].map(
+        {"both": Match.BOTH.value, "left_only": Match.ONLY_OLD.value, "right_only": "仅新期"}
+    )
+    both["grade_change"] = [
+        _grade_change(x, y) for x, y in zip(both["grade_old"], both["grade_new"], strict=True)
+    ]
+    both["name"] = both["name_new"].where(both["name_new"].notna(), both["name_old"])
+    both["township"] = both["township_new"].where(
+        both["township_new"].notna(), both["township_old"]
+    )
+    both["tax_per_mu_change"] = pd.to_numeric(both["tax_per_mu_new"], errors="coerce") - (
+        pd.to_numeric(both["tax_per_mu_old"], errors="coerce")
+    )
+    cols = ["uscc", "name", "township", "match", "grade_old", "grade_new", "grade_change",
+            "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change"]  # fmt: skip
+    loose = [  # no code: listed on their own side, never matched by name
+        part.rename(columns={c: f"{c}_{side}" for c in ("grade", "tax_per_mu")}).assign(
+            match=_NO_CODE + f"·{label}", grade_change="—"
+        )
+        for part, side, label in ((a_none, "old", "旧期"), (b_none, "new", "新期"))
+        if len(part)
+    ]
+    out = pd.concat([both.loc[:, cols], *(p.reindex(columns=cols) for p in loose)])
+    return out.sort_values(["township", "uscc"], na_position="last")
+
+
+_TOWN_KEYS = {
+    "tax_per_mu_above_scale": "规上亩均税收",
+    "value_added_per_mu_above_scale": "规上亩均增加值",
+    "governance_area_mu": "治理清单面积",
+}
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else number
+
+
+def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
+    a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
+    b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
+    towns = sorted((set(a.index) | set(b.index) | set(plots["township"])) - {DISTRICT})
+    done = plots[plots["listing_change"].isin(["移出治理清单", "旧期在治理清单，新期无此地块"])]
+    done_area = done.groupby("township")["area_mu_old"].sum()
+    rows = []
+    for town in [*towns, DISTRICT]:
+        row: dict[str, Any] = {"township": town}
+        for key in _TOWN_KEYS:
+            row[f"{key}_old"] = _number(a[key].get(town)) if key in a else None
+            row[f"{key}_new"] = _number(b[key].get(town)) if key in b else None
+        for key in ("tax_per_mu_target", "value_added_per_mu_target", "renewal_target_mu"):
+            src = b if key in b else a
+            row[key] = src[key].get(town) if key in src else None
+        row["governance_done_mu"] = float(
+            done_area.sum() if town == DISTRICT else done_area.get(town, 0.0)
+        )
+        target = _number(row["renewal_target_mu"])
+        row["renewal_done_share"] = row["governance_done_mu"] / target if target else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _profile_warnings(old: ScreeningResult, new: ScreeningResult) -> list[str]:
+    if old.profile_label == new.profile_label:
+        return []
+    text = f"两期使用的策略配置不同（旧期 {old.profile_label}，新期 {new.profile_label}），"
+    stale = [
+        r.profile_label
+        for r in (old, new)
+        if r.profile is None or r.profile.version != (r.screen.get("profile") or {}).get("version")
+    ]
+    if stale:
+        return [
+            text + f"本机已无法加载 {'、'.join(stale)} 的规则，无法逐条列出改变的规则；"
+            "等级、路径的变化可能来自规则改变"
+        ]
+    assert old.profile is not None and new.profile is not None
+    changed = []
+    for key in sorted(set(old.profile.params) | set(new.profile.params)):
+        p, q = old.profile.params.get(key), new.profile.params.get(key)
+        before = "未设置" if p is None else f"{p.value}{p.unit or ''}"
+        after = "未设置" if q is None else f"{q.value}{q.unit or ''}"
+        if before != after or (p and q and p.comparison != q.comparison):
+            changed.append(f"{key}：{before} → {after}")
+    if not changed:
+        return [text + "但规则取值相同"]
+    shown = "；".join(changed[:12]) + (f" 等 {len(changed)} 条" if len(changed) > 12 else "")
+    return [text + f"以下规则改变，等级、路径的变化可能来自规则而非实际变化：{shown}"]
+
+
+def _counts(
+    plots: pd.DataFrame, ents: pd.DataFrame, old: ScreeningResult, new: ScreeningResult
+) -> dict[str, Any]:
+    return {
+        "plots_old": len(old.parcels),
+        "plots_new": len(new.parcels),
+        "plot_rows": {str(k): int(v) for k, v in plots["match"].value_counts().items()},
+        "plots_old_in_rows": int(plots["n_old"].sum()),
+        "plots_new_in_rows": int(plots["n_new"].sum()),
+        "enterprises_old": len(old.enterprises),
+        "enterprises_new": len(new.enterprises),
+        "enterprise_duplicates": {
+            "old": _duplicates(old.enterprises),
+            "new": _duplicates(new.enterprises),
+        },
+        "enterprise_rows": {str(k): int(v) for k, v in ents["match"].value_counts().items()},
+        "grade_change": {str(k): int(v) for k, v in plots["grade_change"].value_counts().items()},
+        "listing_change": {
+            str(k): int(v) for k, v in plots["listing_change"].value_counts().items()
+        },
+    }
+
+
+def _duplicates(frame: pd.DataFrame) -> int:
+    """Rows whose 统一社会信用代码 repeats an earlier row (compared once, by the first)."""
+    if "uscc" not in frame or not len(frame):
+        return 0
+    codes = frame["uscc"].dropna()
+    return int(codes.duplicated().sum())
+
+
+def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
+    """Compare two screening runs (动态评价): plots, enterprises, 镇街 and district.
+
+    Plots are matched by 宗地代码 and, for splits, merges and renumbering, by geometry overlap
+    (:mod:`landgov.evaluation._match`); enterprises by 统一社会信用代码. Every plot and
+    enterprise of both runs is in exactly one row.
+    """
+    plots = _plot_rows(old, new)
+    ents = _enterprise_rows(old, new)
+    warnings = _profile_warnings(old, new)
+    if old.as_of and new.as_of and new.as_of <= old.as_of:
+        warnings.append(
+            f"新期基准日期 {new.as_of} 不晚于旧期 {old.as_of}：请确认两期的先后顺序（OLD_RUN 在前）"
+        )
+    return Comparison(
+        plots=plots,
+        enterprises=ents.reset_index(drop=True),
+        townships=_township_rows(old, new, plots),
+        warnings=warnings,
+        counts=_counts(plots, ents, old, new),
+        labels={"old": _label(old), "new": _label(new)},
+    )

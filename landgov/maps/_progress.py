@@ -1,0 +1,167 @@
+"""The 进度 and 变化 themes: a 治理台账 and a 动态评价 drawn on the map of a run.
+
+:func:`with_progress` joins to the run's parcels, by 宗地代码, the ledger's status of each plot
+(``ledger_status``, ``ledger_overdue``, ``ledger_proposed``) and the comparison's change
+(``change_class``). :func:`build_themes <landgov.maps._themes.build_themes>` then offers the
+``progress`` theme (status per plot, overdue in red) and the ``change`` theme (grade up/down,
+newly listed, left the list); :func:`progress_rows` gives the per-镇街 progress for the panel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from landgov.maps._run import RunData
+from landgov.maps._summary import PanelRow
+from landgov.maps._themes import Theme, _finish, _text
+from landgov.maps.style import MapStyle
+
+__all__ = ["change_theme", "progress_rows", "progress_theme", "with_progress"]
+
+_STATUS_COLORS = (
+    ("未启动", "#bdbdbd"),
+    ("推进中", "#4a90d9"),
+    ("已完成", "#8bc34a"),
+    ("已销号", "#2e7d32"),
+)
+_OVERDUE = ("已逾期（未完成）", "#d7191c")
+_CHANGE_CLASSES = (
+    ("新列入治理清单", "#d7191c"),
+    ("移出治理清单", "#1a9641"),
+    ("等级上升", "#a6d96a"),
+    ("等级下降", "#fdae61"),
+    ("分割或合并", "#984ea3"),
+    ("无明显变化", "#e0e0e0"),
+)
+
+
+def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
+    from landgov.ledger import update_ledger
+    from landgov.ledger._book import overdue
+
+    ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
+    rows = ledger.rows
+    return pd.DataFrame(
+        {
+            "parcel_id": rows["宗地代码"].astype(str),
+            "ledger_status": rows["状态"].astype(object),
+            "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
+            "ledger_proposed": rows["系统提示"].fillna("").str.contains("建议销号").to_numpy(),
+        }
+    )
+
+
+def _change_class(row: pd.Series) -> str:
+    if row["listing_change"] == "新列入治理清单":
+        return "新列入治理清单"
+    if row["listing_change"] in ("移出治理清单", "旧期在治理清单，新期无此地块"):
+        return "移出治理清单"
+    if row["grade_change"] == "上升":
+        return "等级上升"
+    if row["grade_change"] == "下降":
+        return "等级下降"
+    if row["match"] in ("分割", "合并", "分割合并", "重新编号"):
+        return "分割或合并"
+    return "无明显变化"
+
+
+def _change_frame(folder: Path, codes: pd.Series) -> pd.DataFrame:
+    changes = pyogrio.read_dataframe(folder / "changes.gpkg", layer="changes", read_geometry=False)
+    changes["change_class"] = changes.apply(_change_class, axis=1)
+    by_code: dict[str, str] = {}
+    for side in ("old_ids", "new_ids"):  # the map's run may be either year: new codes win
+        for ids, cls in zip(changes[side], changes["change_class"], strict=True):
+            for code in str(ids or "").split("；"):
+                if code:
+                    by_code[code] = cls
+    return pd.DataFrame({"parcel_id": codes, "change_class": codes.map(by_code)})
+
+
+def with_progress(
+    data: RunData,
+    *,
+    ledger: str | Path | None = None,
+    comparison: str | Path | None = None,
+    as_of: dt.date | None = None,
+) -> RunData:
+    """``data`` with the ledger's status and the comparison's change joined to its parcels.
+
+    Parameters
+    ----------
+    data
+        A run read by :func:`landgov.maps.load_run`.
+    ledger
+        A 治理台账 written by ``landgov ledger`` (read and checked, never written).
+    comparison
+        A folder written by ``landgov compare`` (its ``changes.gpkg``).
+    as_of
+        The date 逾期 is judged at (default: today).
+    """
+    parcels = data.parcels.copy()
+    codes = parcels["parcel_id"].astype(str)
+    notes = list(data.notes)
+    if ledger is not None:
+        frame = _ledger_frame(Path(ledger), as_of=as_of or dt.date.today())
+        joined = pd.DataFrame({"parcel_id": codes}).merge(frame, on="parcel_id", how="left")
+        for col in ("ledger_status", "ledger_overdue", "ledger_proposed"):
+            parcels[col] = joined[col].to_numpy()
+        missing = len(set(frame["parcel_id"]) - set(codes))
+        if missing:
+            notes.append(f"台账中有 {missing} 宗地块不在本次结果的底数清单中，未能在图上显示")
+    if comparison is not None:
+        parcels["change_class"] = _change_frame(Path(comparison), codes)["change_class"].to_numpy()
+    return dataclasses.replace(data, parcels=parcels, notes=tuple(notes))
+
+
+def progress_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
+    """Status per plot from the ledger; overdue plots red; plots not in the ledger neutral."""
+    status = _text(frame["ledger_status"])
+    late = frame.get("ledger_overdue", pd.Series(False, index=frame.index))
+    late = late.fillna(False).astype(bool).to_numpy()
+    lookup = {s: i for i, (s, _) in enumerate(_STATUS_COLORS)}
+    n = len(_STATUS_COLORS)
+    codes = np.array([lookup.get(s, n + 1 if s else n + 2) for s in status], dtype=np.int64)
+    codes[late] = n
+    entries = [(s, c, False) for s, c in _STATUS_COLORS]
+    entries += [
+        (_OVERDUE[0], _OVERDUE[1], False),
+        ("状态待核实（填写有误）", "#fff3b0", False),
+        ("不在台账中", style.background_color, True),
+    ]
+    return _finish("progress", "治理台账进度", codes, entries)
+
+
+def change_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
+    """Change since the other year: listed, left the list, grade up/down, split or merged."""
+    cls = _text(frame["change_class"])
+    lookup = {s: i for i, (s, _) in enumerate(_CHANGE_CLASSES)}
+    codes = np.array([lookup.get(c, len(_CHANGE_CLASSES)) for c in cls], dtype=np.int64)
+    entries = [(s, c, False) for s, c in _CHANGE_CLASSES]
+    entries.append(("未对比", style.background_color, True))
+    return _finish("change", "与上一期相比的变化", codes, entries)
+
+
+def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
+    """Per-镇街 progress for the panel: closed / in the ledger, overdue."""
+    if "ledger_status" not in frame:
+        return []
+    part = frame[frame["ledger_status"].notna()]
+    town = part.get("township", pd.Series("镇街不明", index=part.index)).fillna("镇街不明")
+    rows = []
+    for name, group in part.groupby(town, sort=True):
+        closed = int((group["ledger_status"] == "已销号").sum())
+        done = int((group["ledger_status"] == "已完成").sum())
+        late = int(group["ledger_overdue"].fillna(False).astype(bool).sum())
+        rows.append(
+            PanelRow(
+                f"治理进度·{name}",
+                f"{len(group)} 宗：已销号 {closed}，已完成 {done}，逾期 {late}",
+            )
+        )
+    return rows

@@ -36,7 +36,7 @@ from landgov.io._layercheck import (
     require_geometries,
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
-from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
+from landgov.io.fields import PARCEL_FIELDS, FieldSpec, alias_hint, map_columns
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -138,7 +138,7 @@ def _required_fields(
                     columns,
                     f"找不到必填字段「{s.label}」（{s.name}）",
                     f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，"
-                    f"或用 --alias {s.name}=你的列名（Python：aliases=）指定",
+                    f"或{alias_hint(s.name, '你的列名')}",
                 )
                 for s in missing
             ]

@@ -1,7 +1,8 @@
 """The ``landgov`` command line (click): one module per command, options shared in ``options``.
 
 Commands: ``inspect`` (:mod:`.inspect`), ``screen`` (:mod:`.screen`), ``far`` (:mod:`.far`),
-``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`). Each command
+``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`),
+``export`` (:mod:`.export`). Each command
 parses its options and calls the run in :mod:`landgov.run`; the work is done there, without
 click. :func:`main` turns every failure into a 「错误：」 message (:mod:`._failures`).
 
@@ -19,7 +20,7 @@ import warnings
 import click
 
 from landgov import __version__
-from landgov.cli import demo, far, inspect, maps, profiles, screen
+from landgov.cli import demo, export, far, inspect, maps, profiles, screen
 from landgov.cli._chinese import ChineseGroup
 from landgov.cli._failures import (
     EXIT_INPUT,
@@ -57,7 +58,7 @@ def cli(ctx: click.Context) -> None:
     ctx.default_map = settings.default_map(cli.commands.values())
 
 
-for _module in (inspect, screen, demo, profiles, far, maps):
+for _module in (inspect, screen, demo, profiles, far, maps, export):
     cli.add_command(_module.command)
 
 

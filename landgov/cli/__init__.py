@@ -2,7 +2,7 @@
 
 Commands: ``inspect`` (:mod:`.inspect`), ``screen`` (:mod:`.screen`), ``far`` (:mod:`.far`),
 ``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`),
-``export`` (:mod:`.export`). Each command
+``export`` (:mod:`.export`), ``template`` (:mod:`.template`). Each command
 parses its options and calls the run in :mod:`landgov.run`; the work is done there, without
 click. :func:`main` turns every failure into a 「错误：」 message (:mod:`._failures`).
 
@@ -20,7 +20,7 @@ import warnings
 import click
 
 from landgov import __version__
-from landgov.cli import demo, export, far, inspect, maps, profiles, screen
+from landgov.cli import demo, export, far, inspect, maps, profiles, screen, template
 from landgov.cli._chinese import ChineseGroup
 from landgov.cli._failures import (
     EXIT_INPUT,
@@ -58,7 +58,7 @@ def cli(ctx: click.Context) -> None:
     ctx.default_map = settings.default_map(cli.commands.values())
 
 
-for _module in (inspect, screen, demo, profiles, far, maps, export):
+for _module in (inspect, screen, demo, profiles, far, maps, export, template):
     cli.add_command(_module.command)
 
 

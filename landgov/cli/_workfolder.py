@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -170,10 +171,10 @@ def write_settings(
         "# 命令行上给出的 --profile、--as-of 优先于这里的设置。",
         "",
         "# 县（市、区），每次运行开头显示",
-        f'county = "{county}"',
+        f"county = {json.dumps(county, ensure_ascii=False)}",
         "",
         "# 策略配置：内置名称（运行 landgov profiles 查看）或配置文件路径",
-        f'profile = "{profile}"',
+        f"profile = {json.dumps(profile, ensure_ascii=False)}",
         "",
         "# 基准日期（可省略，默认今天），如 2026-06-30",
         f"as_of = {as_of}" if as_of else "# as_of = 2026-06-30",

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from landgov.cli import cli
-from landgov.cli._chinese import ENGLISH, localize, translate
+from landgov.cli._chinese import ENGLISH, display_width, localize, translate
 from landgov.cli._workfolder import DEFAULT_PROFILE, find_settings, read_settings
 from landgov.errors import LandgovError
 from landgov.io._geos import validity_text
@@ -39,11 +39,13 @@ def test_every_help_page_is_chinese(
     path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no landgov.toml
-    result = CliRunner().invoke(cli, [*path, "--help"], prog_name="landgov")
+    result = CliRunner().invoke(cli, [*path, "--help"], prog_name="landgov", terminal_width=80)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("用法："), result.output
     assert "显示本帮助并退出" in result.output
     assert _english(result.output) == [], result.output
+    too_wide = [line for line in result.output.splitlines() if display_width(line) > 80]
+    assert too_wide == [], too_wide  # Chinese counts two columns: lines still fit
 
 
 def test_every_command_has_the_same_default_profile() -> None:

@@ -50,8 +50,9 @@ class LandgovGroup(ChineseGroup):
 def cli(ctx: click.Context) -> None:
     """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。
 
-    在工作文件夹放一个 landgov.toml（县市区、策略配置、基准日期、字段别名），各命令即以其为默认值；
-    landgov template --out 文件夹 可生成示例。
+    在工作文件夹放一个 landgov.toml（县市区、策略配置、基准日期、字段别名），各命令即以其为默认值。
+
+    生成示例：landgov template --out 文件夹
     """
     settings = find_settings()
     ctx.obj = settings

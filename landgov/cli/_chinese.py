@@ -16,6 +16,7 @@ the tests look for in every command's ``--help``.
 from __future__ import annotations
 
 import importlib
+import re
 import unicodedata
 from typing import Any
 
@@ -178,6 +179,24 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in strip_ansi(text))
 
 
+_CJK_CHUNK = re.compile(r"[\u2e80-\uffff][，。、；：）」』！？]*|[^\u2e80-\uffff]+")
+
+
+def _cjk_wrapper(base: type) -> type:
+    """click's TextWrapper, able to break a line between two Chinese characters."""
+
+    class CJKTextWrapper(base):  # type: ignore[misc, valid-type]
+        _landgov = True
+
+        def _split(self, text: str) -> list[str]:
+            out: list[str] = []
+            for chunk in super()._split(text):
+                out.extend(_CJK_CHUNK.findall(chunk) if _is_chinese(chunk) else [chunk])
+            return out
+
+    return CJKTextWrapper
+
+
 def install() -> None:
     """Make every click module look its messages up in the Chinese catalogue (idempotent)."""
     for name in _CLICK_MODULES:
@@ -201,6 +220,10 @@ def install() -> None:
         type_.name = name  # in metavars and in 「x」不是有效的整数
     formatting = importlib.import_module("click.formatting")
     formatting.term_len = display_width  # type: ignore[attr-defined]  # aligned help columns
+    wrapping = importlib.import_module("click._textwrap")
+    wrapping.term_len = display_width  # type: ignore[attr-defined]  # lines fit the terminal
+    if not getattr(wrapping.TextWrapper, "_landgov", False):
+        wrapping.TextWrapper = _cjk_wrapper(wrapping.TextWrapper)  # type: ignore[attr-defined]
 
 
 def localize(command: click.Command) -> click.Command:

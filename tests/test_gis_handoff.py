@@ -18,6 +18,8 @@ from landgov.maps.style import DEFAULT_STYLE
 from landgov.reports.gis import layer_styles, qml
 from landgov.reports.shapefile import export_shapefiles, short_names
 from landgov.run.files import write_layer
+from tests._cli import assert_clean_error, run_cli
+from tests._mapfixtures import write_run
 
 E0, N0 = 500_000.0, 3_300_000.0
 
@@ -168,3 +170,21 @@ def test_shapefile_export_is_gbk_with_cpg_and_mapping(gpkg: Path, tmp_path: Path
     assert back["holder"].iloc[0] == "绍兴甲机械有限公司"  # read back through the .cpg
     assert back["holder"].iloc[2] == "绍兴?纺织有限公司"
     assert len(back["holder"].iloc[1].encode("gbk")) <= 254
+
+
+def test_export_command_writes_shapefiles_of_a_run(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "结果", n_side=3)
+    result = run_cli("export", run.path, "--format", "shp", "--out", tmp_path / "shp")
+    assert result.returncode == 0, result.stderr
+    assert "已导出" in result.stdout and "parcels_字段对照.csv" in result.stdout
+    assert "正在写出 Shapefile" in result.stderr  # a step message
+    for layer in ("parcels", "governance", "blocks", "townships", "far"):
+        assert (tmp_path / "shp" / f"{layer}.cpg").read_text(encoding="ascii") == "936"
+    assert "enterprises" in result.stdout  # no geometry: said, not silently left out
+    copied = run_cli("export", run.path, "--format", "gpkg", "--out", tmp_path / "gpkg")
+    assert copied.returncode == 0 and (tmp_path / "gpkg" / "landgov.gpkg").is_file()
+
+
+def test_export_of_a_folder_without_a_run_is_a_clean_error(tmp_path: Path) -> None:
+    assert_clean_error(run_cli("export", tmp_path), code=2, contains="landgov screen")
+    assert_clean_error(run_cli("export", tmp_path, "--format", "dwg"), code=2, contains="dwg")

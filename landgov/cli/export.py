@@ -36,11 +36,12 @@ _FORMATS = ("shp", "gpkg")
 def command(run_dir: Path, fmt: str, out: Path | None) -> None:
     """把结果目录 DIR 的图层导出给其他 GIS 软件：Shapefile（ArcGIS 10.x）或 GeoPackage。"""
     from landgov.core.runfolder import GPKG, verify
+    from landgov.errors import InputError
     from landgov.reports.shapefile import ENCODING, export_shapefiles
 
     gpkg = run_dir / GPKG
     if not gpkg.is_file():
-        raise click.ClickException(
+        raise InputError(
             f"{run_dir} 中没有 {GPKG}。处理：先运行 landgov screen 或 landgov far 生成结果目录"
         )
     with step("核对运行结果的完整性"):

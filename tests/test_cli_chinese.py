@@ -14,7 +14,7 @@ from landgov.cli import cli
 from landgov.cli._chinese import ENGLISH, display_width, localize, translate
 from landgov.cli._workfolder import DEFAULT_PROFILE, find_settings, read_settings
 from landgov.errors import LandgovError
-from landgov.io._geos import validity_text
+from landgov.io._geos import error_text, validity_text
 from tests._cli import assert_clean_error, run_cli
 
 
@@ -176,3 +176,24 @@ def test_catalogue_and_localize() -> None:
 )
 def test_geos_reasons_in_chinese(reason: str | None, text: str) -> None:
     assert validity_text(reason) == text
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        (
+            "TopologyException: Input geom 1 is invalid: Self-intersection at 3.5 4",
+            "拓扑错误：输入图形无效：边界自相交，位置 (3.5, 4)",
+        ),
+        (
+            "TopologyException: Ring Self-intersection at or near point 1 2",
+            "拓扑错误：环自相交（边界在一点上自我接触），位置 (1, 2)",
+        ),
+        (
+            "IllegalArgumentException: Too few points in geometry component",
+            "参数错误：顶点太少，不能构成面",
+        ),
+    ],
+)
+def test_geos_errors_in_chinese(message: str, text: str) -> None:
+    assert error_text(message) == text

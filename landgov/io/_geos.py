@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["REPAIR", "TERMS", "validity_text"]
+__all__ = ["REPAIR", "TERMS", "error_text", "validity_text"]
 
 REPAIR = "自动修复（拓扑修正）"
 """How problem rows name shapely's ``make_valid``."""
@@ -61,3 +61,30 @@ def _num(text: str) -> str:
     except ValueError:
         return text
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"TopologyException:?\s*", "拓扑错误："),
+        (r"IllegalArgumentException:?\s*", "参数错误："),
+        (r"Input geom (\d+) is invalid:?\s*", "输入图形无效："),
+        (r"\s+at\s+(?:or near point\s+)?(-?[\d.eE+]+)\s+(-?[\d.eE+]+)", "，位置 (\\1, \\2)"),
+        *(
+            (rf"\b{re.escape(term)}\b", text)
+            for term, text in sorted(TERMS.items(), key=lambda t: -len(t[0]))
+        ),
+    )
+)
+
+
+def error_text(message: str) -> str:
+    """A GEOS exception message with its known English terms in Chinese.
+
+    >>> error_text("TopologyException: Input geom 0 is invalid: Self-intersection at 1 2")
+    '拓扑错误：输入图形无效：边界自相交，位置 (1, 2)'
+    """
+    text = message
+    for pattern, chinese in _PHRASES:
+        text = pattern.sub(chinese, text)
+    return text

@@ -27,6 +27,7 @@ from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._convert import convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
+from landgov.io._geos import error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
     check_in_china,
@@ -194,7 +195,7 @@ def read_layer(
         raise GeometryError(
             [
                 Issue(
-                    src, "geometry", str(exc)[:200], "图形无法处理（GEOS 几何库报错）",
+                    src, "geometry", error_text(str(exc))[:200], "图形无法处理（几何库报错）",
                     "在 ArcGIS/QGIS 中运行“检查几何”并修复后重新导出",
                 )
             ]

@@ -454,18 +454,18 @@ def test_map_of_a_damaged_geopackage(tmp_path: Path) -> None:
 
 def test_click_usage_error_through_the_real_command() -> None:
     result = run_cli("screen", "-p", "不存在.shp")
-    assert_clean_error(result, code=2, contains="找不到「不存在.shp」")
-    assert "Usage: landgov screen" in result.stderr  # click's usage line is kept
+    assert_clean_error(result, code=2, contains="找不到路径「不存在.shp」")
+    assert "用法： landgov screen" in result.stderr  # click's usage line, in Chinese
 
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["screen", "--no-such-option"], "没有选项 --no-such-option"),
-        (["inspect"], "缺少必填参数 'FILE'"),
+        (["screen", "--no-such-option"], "没有选项「--no-such-option」"),
+        (["inspect"], "缺少必填参数 FILE"),
         (["frob"], "没有命令「frob」"),
         (["inspect", "x.shp", "--kind", "zz"], "「zz」不是可选值之一"),
-        (["screen", "--parcels"], "选项 --parcels 后面缺少取值"),
+        (["screen", "--parcels"], "选项「--parcels」后面缺少取值"),
     ],
 )
 def test_click_usage_errors(

@@ -282,3 +282,13 @@ def test_form_renders_on_one_a4_page(tmp_path):
     if pages is None:
         pytest.skip("LibreOffice Writer not installed")
     assert pages == 1
+
+
+def test_form_names_its_application_number_or_leaves_it_to_be_written_in():
+    doc = build_form(_row(application_id="ZR2026-011"))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "越城区、滨海新区存量工业用地增容项目初审表"
+    assert texts[1] == "申请编号：ZR2026-011"
+    candidate = build_form(_row(application_id=None))
+    assert candidate.paragraphs[1].text.startswith("申请编号：＿")  # a 摸排 candidate: by hand
+    assert "ZR" not in candidate.paragraphs[1].text

@@ -276,7 +276,8 @@ def test_missing_required_column_raises_schema_error(tmp_path: Path) -> None:
     message = str(info.value)
     assert "统一社会信用代码" in message
     assert "企业名称" in message  # the columns seen
-    assert "aliases=" in message  # the fix
+    assert "--alias " in message  # the fix, as the command line takes it
+    assert "aliases=" in message  # and as Python takes it
     assert len(info.value.issues) == 1
 
 

@@ -309,7 +309,7 @@ def test_rerun_after_a_withdrawn_application_leaves_no_stale_form(tmp_path: Path
     _far(target, inputs, [])
     assert not (target / FORMS_DIR).exists()
     layers = {name for name, _ in pyogrio.list_layers(target / GPKG)}
-    assert layers == {"parcels", "far"}
+    assert layers == {"parcels", "far", "layer_styles"}  # + the QGIS styles table
     assert load_workbook(target / XLSX).sheetnames == ["底数清单", "增容审查"]
     verify(target)
 
@@ -322,7 +322,7 @@ def test_a_new_screening_drops_the_old_far_part(tmp_path: Path) -> None:
     manifest = _screen(target, inputs)
     assert set(manifest["stages"]) == {"screen"}
     assert not (target / FORMS_DIR).exists()
-    assert {name for name, _ in pyogrio.list_layers(target / GPKG)} == {"parcels"}
+    assert {name for name, _ in pyogrio.list_layers(target / GPKG)} == {"parcels", "layer_styles"}
 
 
 def test_far_on_other_data_does_not_keep_the_screening(tmp_path: Path) -> None:
@@ -332,7 +332,8 @@ def test_far_on_other_data_does_not_keep_the_screening(tmp_path: Path) -> None:
     manifest = _far(target, _inputs(tmp_path, "v2"), ["A1"], echo=messages.append)
     assert set(manifest["stages"]) == {"far"}
     assert any("数据与本次不同（parcels）" in m for m in messages)
-    assert {name for name, _ in pyogrio.list_layers(target / GPKG)} == {"far", "far_applications"}
+    layers = {name for name, _ in pyogrio.list_layers(target / GPKG)}
+    assert layers == {"far", "far_applications", "layer_styles"}
 
 
 def test_a_folder_landgov_did_not_write_is_refused(tmp_path: Path) -> None:

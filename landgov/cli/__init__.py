@@ -1,9 +1,15 @@
 """The ``landgov`` command line (click): one module per command, options shared in ``options``.
 
 Commands: ``inspect`` (:mod:`.inspect`), ``screen`` (:mod:`.screen`), ``far`` (:mod:`.far`),
-``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`). Each command
+``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`),
+``export`` (:mod:`.export`), ``template`` (:mod:`.template`). Each command
 parses its options and calls the run in :mod:`landgov.run`; the work is done there, without
 click. :func:`main` turns every failure into a 「错误：」 message (:mod:`._failures`).
+
+Every command added to :data:`cli` (``cli.add_command(module.command)``) reads in Chinese,
+click's own help and error strings included (:mod:`._chinese`), takes its ``--profile``,
+``--as-of`` and ``--alias`` defaults from the working folder's ``landgov.toml`` and prints the
+settings and policy version it uses before it starts (:mod:`._workfolder`).
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ import click
 
 from landgov import __version__
 from landgov.cli import compare as compare_cli
-from landgov.cli import demo, far, inspect, maps, packet, profiles, screen
+from landgov.cli import demo, export, far, inspect, maps, packet, profiles, screen, template
 from landgov.cli import ledger as ledger_cli
 from landgov.cli import override as override_cli
 from landgov.cli import verify as verify_cli
+from landgov.cli._chinese import ChineseGroup
 from landgov.cli._failures import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -28,18 +35,35 @@ from landgov.cli._failures import (
     show_click_error,
     unexpected,
 )
+from landgov.cli._workfolder import announced, find_settings
 from landgov.errors import LandgovError, os_error_message
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "cli", "main", "save_crash_report"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LandgovGroup(ChineseGroup):
+    """The ``landgov`` group: Chinese help and errors, working-folder settings for every command."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(announced(cmd), name)
+
+
+@click.group(cls=LandgovGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="landgov")
-def cli() -> None:
-    """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。"""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。
+
+    在工作文件夹放一个 landgov.toml（县市区、策略配置、基准日期、字段别名），各命令即以其为默认值。
+
+    生成示例：landgov template --out 文件夹
+    """
+    settings = find_settings()
+    ctx.obj = settings
+    ctx.default_map = settings.default_map(cli.commands.values())
 
 
-for _module in (inspect, screen, demo, profiles, far, maps, packet):
+for _module in (inspect, screen, demo, profiles, far, maps, packet, export, template):
     cli.add_command(_module.command)
 cli.add_command(ledger_cli.command)
 cli.add_command(verify_cli.command)

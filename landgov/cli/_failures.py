@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import re
 import sys
 import tempfile
 import traceback
@@ -91,47 +90,24 @@ def unexpected(exc: BaseException, args: list[str] | None) -> NoReturn:
     )
 
 
-# click's own messages (English), as users should read them. Anything else passes unchanged.
-_CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), text)
-    for pattern, text in (
-        (
-            r"^(?:File|Directory|Path) '(.*)' does not exist\.?$",
-            "找不到「\\1」（文件或文件夹不存在）",
-        ),
-        (r"^(?:File|Path) '(.*)' is a directory\.?$", "「\\1」是文件夹，这里需要一个文件"),
-        (r"^(?:Directory|Path) '(.*)' is a file\.?$", "「\\1」是文件，这里需要一个文件夹"),
-        (r"^(?:File|Directory|Path) '(.*)' is not readable\.?$", "没有读取「\\1」的权限"),
-        (r"^(?:File|Directory|Path) '(.*)' is not writable\.?$", "没有写入「\\1」的权限"),
-        (r"^'(.*)' is not one of (.*)\.$", "「\\1」不是可选值之一（可选：\\2）"),
-        (r"^'(.*)' is not a valid integer(?: range)?\.$", "「\\1」不是整数"),
-        (r"^'(.*)' is not a valid float(?: range)?\.$", "「\\1」不是数字"),
-        (r"^No such option:? '?([^'\s]+?)'?\.?(?:\s.*)?$", "没有选项 \\1"),
-        (r"^No such command '(.*)'\.$", "没有命令「\\1」"),
-        (r"^Option '(.*)' requires an argument\.$", "选项 \\1 后面缺少取值"),
-        (r"^Got unexpected extra arguments? \((.*)\)$", "多余的参数：\\1"),
-        (r"^Missing command\.$", "缺少命令"),
-    )
-)
-
-
-def _click_text(message: str) -> str:
-    for pattern, text in _CLICK_MESSAGES:
-        if pattern.match(message):
-            return pattern.sub(text, message)
-    return message
+def _hint(exc: click.BadParameter) -> str:
+    """``--parcels/-p`` (click writes ``'--parcels' / '-p'``)."""
+    hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
+    if isinstance(hint, list | tuple):
+        hint = " / ".join(hint)
+    return str(hint or "").replace("'", "").replace(" / ", "/")
 
 
 def _usage_error_text(exc: click.ClickException) -> str:
     """A click error in Chinese: what is wrong with which option, and where the help is."""
+    # click's own wording is already Chinese (landgov.cli._chinese); here: which option
     if isinstance(exc, click.MissingParameter):
-        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
-        what = f"缺少必填参数 {hint}"
+        what = f"缺少必填参数 {_hint(exc)}"
     elif isinstance(exc, click.BadParameter):
-        hint = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else exc.param_hint
-        what = f"参数 {hint} 的值无效：{_click_text(exc.message)}" if hint else exc.message
+        hint = _hint(exc)
+        what = f"参数 {hint} 的值无效：{exc.message}" if hint else exc.message
     else:
-        what = _click_text(exc.message)
+        what = exc.message
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "landgov"
     return f"{what.rstrip('.。')}。处理：运行 {command} --help 查看用法"

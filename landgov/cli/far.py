@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
     PATH,
     alias_option,
@@ -29,7 +30,7 @@ __all__ = ["command"]
 @height_raster_option
 @click.option("--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）")
 @click.option("--applications", "-a", type=PATH, help="增容申请表")
-@click.option("--profile", default="yuecheng-2022", show_default=True, help="策略配置")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件")
 @as_of_option("核查日期")
 @click.option(
     "--forms",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from landgov.cli._progress import step
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
@@ -107,21 +108,30 @@ def command(
     """
     style = _style(breaks, max_parcels)
     if (run_dir / "landgov.gpkg").is_file():  # else load_run says what is missing
-        verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
+        with step("核对运行结果的完整性"):
+            verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
     try:
-        data = load_run(run_dir)
+        with step("读取运行结果"):
+            data = load_run(run_dir)
         if ledger or comparison:
             data = with_progress(data, ledger=ledger, comparison=comparison)
         if static_fmt:
             target = out or _default_out(run_dir, suffix=static_fmt, redact=redact)
             if target.suffix.lower() != f".{static_fmt}":
                 target = target.with_suffix(f".{static_fmt}")
-            path = render_static(data, target, theme=theme, style=style, redact=redact, title=title)
+            with step("绘制静态图"):
+                path = render_static(
+                    data, target, theme=theme, style=style, redact=redact, title=title
+                )
             click.echo(f"已生成静态图：{path}")
             return
         bm = resolve_basemap(basemap, tianditu_key=tianditu_key, crs=basemap_crs)
-        result = build_map(data, basemap=bm, style=style, redact=redact, title=title, theme=theme)
-        path = result.save(out or _default_out(run_dir, suffix="html", redact=redact))
+        with step("生成交互地图"):
+            result = build_map(
+                data, basemap=bm, style=style, redact=redact, title=title, theme=theme
+            )
+        with step("写出地图文件"):
+            path = result.save(out or _default_out(run_dir, suffix="html", redact=redact))
     except LandgovError as exc:
         raise click.ClickException(str(exc)) from exc
     size = path.stat().st_size / 1e6

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
     PATH,
     alias_option,
@@ -31,7 +32,7 @@ __all__ = ["command"]
     help="批而未供图层（已批未供的批次：批次名称、批准文号、批准日期、面积）",
 )
 @height_raster_option
-@click.option("--profile", default="zhejiang-2023", show_default=True, help="策略配置名或文件")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件")
 @as_of_option("基准日期")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @alias_option

@@ -410,6 +410,8 @@ def _drop_table(con: sqlite3.Connection, table: str, have: set[str]) -> None:
     for meta in _GPKG_META:
         if meta in have:
             con.execute(f"DELETE FROM {meta} WHERE lower(table_name) = lower(?)", (table,))
+    if "layer_styles" in have:  # its QGIS styles (landgov.reports.gis)
+        con.execute("DELETE FROM layer_styles WHERE lower(f_table_name) = lower(?)", (table,))
 
 
 def _drop_layers(gpkg: Path, layers: list[str]) -> None:
@@ -448,7 +450,8 @@ def _layers(folder: Path) -> set[str]:
         return set()
     import pyogrio
 
-    return {str(row[0]) for row in pyogrio.list_layers(gpkg)}
+    # layer_styles holds the QGIS styles of the others (landgov.reports.gis): not a layer
+    return {str(row[0]) for row in pyogrio.list_layers(gpkg)} - {"layer_styles"}
 
 
 def _sheets(folder: Path) -> list[str]:

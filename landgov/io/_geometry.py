@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgov.core.problems import ProblemLog, Severity
 from landgov.errors import GeometryError, Issue
+from landgov.io._geos import REPAIR, validity_text
 
 __all__ = ["find_overlaps", "repair_polygons", "require_polygons", "type_label"]
 
@@ -100,7 +101,7 @@ def repair_polygons(
     invalid = np.zeros(len(values), dtype=bool)
     invalid[present] = ~shapely.is_valid(values[present])
     for i in np.flatnonzero(invalid):
-        reason = shapely.is_valid_reason(values[i])
+        reason = validity_text(shapely.is_valid_reason(values[i]))
         before = values[i].area
         fixed = _polygonal_part(shapely.make_valid(values[i]))
         values[i] = fixed
@@ -115,7 +116,7 @@ def repair_polygons(
             )
             continue
         log.add(
-            f"几何无效（{reason}），已用 make_valid 修复：面积 {before:,.1f}→{fixed.area:,.1f} m²",
+            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{fixed.area:,.1f} m²",
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],

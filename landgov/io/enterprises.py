@@ -18,7 +18,7 @@ from landgov.core.problems import ReadResult, Severity
 from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
-from landgov.io.fields import ENTERPRISE_FIELDS
+from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["read_enterprises", "scale_is_above"]
@@ -100,7 +100,7 @@ def _check_scale(table: _ParsedTable) -> None:
     if "scale" not in table.columns:
         table.log.add(
             "表中没有「规上/规下」列，无法区分规上、规下企业",
-            action="补充该列，或用 aliases={'scale': ['列名']} 指定",
+            action=f"补充该列，或{alias_hint('scale', '列名')}",
             severity=Severity.WARNING,
         )
         return

@@ -27,6 +27,7 @@ __all__ = [
     "ZONE_FIELDS",
     "FieldSpec",
     "Kind",
+    "alias_hint",
     "map_columns",
     "normalize_header",
     "split_header_unit",
@@ -216,6 +217,18 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
 )
 
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
+
+
+def alias_hint(name: str, column: str = "实际列名") -> str:
+    """How a user names the column of field ``name``: the CLI option first, Python second.
+
+    >>> alias_hint("scale")[:32]
+    '用 --alias scale=实际列名 指定（或写入 landgov.toml'
+    """
+    return (
+        f"用 --alias {name}={column} 指定（或写入 landgov.toml 的 [aliases]；"
+        f"Python：aliases={{'{name}': ['{column}']}}）"
+    )
 
 
 def normalize_header(text: object) -> str:

@@ -27,6 +27,7 @@ from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._convert import convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
+from landgov.io._geos import error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
     check_in_china,
@@ -36,7 +37,7 @@ from landgov.io._layercheck import (
     require_geometries,
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
-from landgov.io.fields import PARCEL_FIELDS, FieldSpec, map_columns
+from landgov.io.fields import PARCEL_FIELDS, FieldSpec, alias_hint, map_columns
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -138,7 +139,7 @@ def _required_fields(
                     columns,
                     f"找不到必填字段「{s.label}」（{s.name}）",
                     f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，"
-                    f"或用 --alias {s.name}=你的列名（Python：aliases=）指定",
+                    f"或{alias_hint(s.name, '你的列名')}",
                 )
                 for s in missing
             ]
@@ -194,7 +195,7 @@ def read_layer(
         raise GeometryError(
             [
                 Issue(
-                    src, "geometry", str(exc)[:200], "图形无法处理（GEOS 几何库报错）",
+                    src, "geometry", error_text(str(exc))[:200], "图形无法处理（几何库报错）",
                     "在 ArcGIS/QGIS 中运行“检查几何”并修复后重新导出",
                 )
             ]

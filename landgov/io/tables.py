@@ -41,7 +41,7 @@ from landgov.io._convert import (
     resolve_header_unit,
 )
 from landgov.io._grid import _Grid, _load
-from landgov.io.fields import ColumnMatch, FieldSpec, map_columns
+from landgov.io.fields import ColumnMatch, FieldSpec, alias_hint, map_columns
 from landgov.io.numbers import is_unit
 
 __all__ = ["read_table"]
@@ -286,8 +286,7 @@ def _missing_required_error(
             spec.label,
             seen,
             f"缺少必填字段「{spec.label}」（{spec.name}）",
-            f"把表头改为以下名称之一：{'、'.join(spec.aliases[:8])}；"
-            f"或在调用时传入 aliases={{'{spec.name}': ['实际列名']}}",
+            f"把表头改为以下名称之一：{'、'.join(spec.aliases[:8])}；或{alias_hint(spec.name)}",
         )
         for spec in missing
     ]
@@ -306,8 +305,8 @@ def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> Sc
                 None,
                 preview,
                 f"前 {_HEADER_SCAN_ROWS} 行中找不到表头（没有任何列名能对应已知字段）",
-                f"确认表头包含「{labels}」等列名，或用 aliases= 指定列名；"
-                "必要时用 sheet= 指定工作表",
+                f"确认表头包含「{labels}」等列名，或用 --alias 字段=列名 指定列名；"
+                "必要时用 --sheet 指定工作表（Python：aliases=、sheet=）",
             )
         ]
     )
@@ -325,14 +324,14 @@ def _report_mapping(
             f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
             field=labels[name],
             value="、".join(cols),
-            action=f"如需使用另一列，请改列名或传入 aliases={{'{name}': ['列名']}}",
+            action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
             severity=Severity.WARNING,
         )
     absent = [s.label for s in specs if s.name not in matches and not s.required]
     if absent:
         log.add(
             f"表中没有以下字段，相应数值按缺失处理：{'、'.join(absent)}",
-            action="如表中有这些数据但列名不同，请用 aliases= 指定",
+            action="如表中有这些数据但列名不同，请用 --alias 字段=列名 指定（Python：aliases=）",
             severity=Severity.INFO,
         )
 

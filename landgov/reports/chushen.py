@@ -1,6 +1,7 @@
 """初审表: the first-review form of a 增容 project [000 附件3.1], pre-filled as .docx.
 
-The table reproduces the form's rows in the form's order (:data:`FORM_ROWS`): enterprise,
+A line above the table gives the 申请编号 (blank, to be written in, for a 摸排 candidate). The
+table reproduces the form's rows in the form's order (:data:`FORM_ROWS`): enterprise,
 legal representative and contact, project, total investment and investment intensity, site,
 industry, the present situation (land 亩, real floor area m², 容积率, last year's 亩均税收), the
 situation after the project (added floor area, 亩均税收, 容积率), project content, the
@@ -56,6 +57,7 @@ __all__ = [
     "ROW_HEIGHTS_CM",
     "build_form",
     "build_precheck",
+    "number_line",
     "safe_filename",
     "write_form",
     "write_forms",
@@ -81,7 +83,7 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
 #: Minimum height of each row (cm), in the order of :data:`FORM_ROWS`: the one-line rows leave
 #: room for a handwritten entry, the others for their several lines, the signatures and the
 #: township's opinion. With the title they fill one A4 page (:data:`PAGE`).
-ROW_HEIGHTS_CM: tuple[float, ...] = (1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 3.0, 2.4, 3.4, 3.4, 4.1)
+ROW_HEIGHTS_CM: tuple[float, ...] = (1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 2.8, 2.2, 3.0, 3.2, 4.0)
 
 #: The hints the printed form has in a value cell, shown when the value is not known.
 HINTS: Mapping[str, str] = {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
@@ -107,6 +109,7 @@ _COMMITMENT = (
     "本公司承诺：自本项目建设期内和竣工验收之日起 5 年内遇政府征收或收购，"
     "新增厂房建筑面积按照重置价进行补偿。"
 )
+_BLANK_NUMBER = "＿＿＿＿＿＿＿＿＿＿"
 _TOWNSHIP_SIGN = "镇、街道行政主要领导签字（盖章）：　　　　　　　时间："
 _FONT = "宋体"
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -232,6 +235,9 @@ def _template() -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(8)
     _set_font(title.add_run(FORM_TITLE), 16, bold=True)
+    number = doc.add_paragraph()  # filled by build_form: 申请编号
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    number.paragraph_format.space_after = Pt(4)
     _form_table(doc)
     after = doc.add_paragraph()  # a document ends with a paragraph; kept small to stay on 1 page
     after.paragraph_format.space_before = Pt(4)
@@ -257,6 +263,13 @@ def _relaxation_note(row: Mapping[str, Any]) -> str:
     return text
 
 
+def number_line(row: Mapping[str, Any]) -> str:
+    """The line above the table: 「申请编号：ZR2026-011」, or blank to be filled in by hand for a
+    摸排 candidate that has no application yet (its 宗地代码 is in 项目建设地址)."""
+    number = _text(row.get("application_id"))
+    return f"申请编号：{number}" if number else f"申请编号：{_BLANK_NUMBER}"
+
+
 def build_form(row: Mapping[str, Any]) -> DocxDocument:
     """The 初审表 of one candidate or application as a python-docx ``Document`` (the form only).
 
@@ -271,6 +284,7 @@ def build_form(row: Mapping[str, Any]) -> DocxDocument:
         ``content``; optional ``relaxation`` and ``meeting_review`` for the 涉改 note.
     """
     doc = Document(io.BytesIO(_template()))
+    _set_font(doc.paragraphs[1].add_run(number_line(row)), 10.5)
     _fill_table(doc.tables[0], _field_values(row))
     note = _relaxation_note(row)
     if note:

@@ -4,6 +4,7 @@ how a table goes out into the GeoPackage (:func:`write_layer`). Shared by both r
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -18,6 +19,7 @@ from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
 from landgov.errors import write_failure
 from landgov.policy import Profile
+from landgov.reports.gis import GPKG_VERSION, describe_layer
 from landgov.verdict import Verdict
 
 __all__ = ["RunInputs", "plausible_reads", "read_optional", "storable", "write_layer"]
@@ -69,7 +71,11 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
-    """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers."""
+    """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers.
+
+    A new file is GeoPackage 1.2; each layer gets Chinese field aliases and QGIS styles
+    (:mod:`landgov.reports.gis`).
+    """
     data = storable(frame)
     if isinstance(data, gpd.GeoDataFrame):
         data = data.reset_index(drop=True)
@@ -77,9 +83,15 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         data = pd.DataFrame(data).reset_index(drop=True)
     try:
         pyogrio.write_dataframe(
-            data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
+            data,
+            path,
+            layer=layer,
+            driver="GPKG",
+            layer_options={"OVERWRITE": "YES"},
+            dataset_options=None if path.exists() else {"VERSION": GPKG_VERSION},
         )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
+        describe_layer(path, layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
         raise write_failure(path, exc) from exc
 
 

@@ -119,12 +119,27 @@ def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
     plain = set(re.findall(r"\d+\.\d+", build_map(run.path).html))
     assert len(money & plain) > len(run.money) / 2  # the check below can fail
     assert not money & set(re.findall(r"\d+\.\d+", page))
-    assert not re.search(r"\d\s*(万元|元)", page)  # money words keep only a mask: ■ 万元
+    # the only figure before 万元 left is the public threshold quoted in the reasons
+    assert set(re.findall(r"(\d[\d.,]*)\s*万元", page)) == {"5"}
+    assert "亩均税收 ■ 万元/亩，低于 5 万元/亩" in page
     assert [t["key"] for t in cfg["parcels"]["themes"]] == ["grade", "path", "far"]
     attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
     assert {"grade", "path", "area_mu", "reasons"} <= set(attrs)
     private = {"holder", "enterprise_names", "enterprise_detail", "usccs", "tax_wan", "tax_per_mu"}
     assert not private & set(attrs)
+
+
+def test_redaction_keeps_policy_and_aggregates(run: RunFacts) -> None:
+    """The other side: thresholds, targets and township/district 亩均税收 stay."""
+    plain, page = build_map(run.path), build_map(run.path, redact=True)
+    cfg = _config(page.html)
+    rows = {r["label"]: r["value"] for r in cfg["panel"]["rows"]}
+    assert rows == {r["label"]: r["value"] for r in _config(plain.html)["panel"]["rows"]}
+    assert rows["规上亩均税收（万元/亩）"].startswith("21.37 / 目标 41.6")
+    towns = json.loads(_blocks(page.html)["lg-attrs-townships"])["cols"]
+    assert {"tax_per_mu_above_scale", "target_tax_per_mu"} <= set(towns)
+    legend = {t["key"]: t["legendTitle"] for t in cfg["parcels"]["themes"]}
+    assert "yuecheng" not in cfg["title"]  # the folder's name is not the map's title
 
 
 def test_missing_optional_layers_are_noted_not_fatal(tmp_path: Path) -> None:

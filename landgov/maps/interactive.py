@@ -38,6 +38,7 @@ from landgov.maps._prepare import Prepared, prepare
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
+from landgov.maps._title import map_title
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["BriefingMap", "build_map"]
@@ -95,6 +96,26 @@ def _threshold(manifest: Mapping[str, Any]) -> float | None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return float(value)
     return None
+
+
+def _tax_classes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The profile's 亩均税收 values the run recorded, else those of its named profile."""
+    sec = manifest.get("thresholds")
+    given = sec.get("tax_per_mu_classes") if isinstance(sec, Mapping) else None
+    if isinstance(given, list) and all(isinstance(c, Mapping) and "value" in c for c in given):
+        return given
+    prof = manifest.get("profile")
+    name = prof.get("name") if isinstance(prof, Mapping) else prof
+    if not isinstance(name, str) or not name:
+        return None
+    from landgov.errors import LandgovError
+    from landgov.policy import load_profile
+    from landgov.summary import tax_class_breaks
+
+    try:
+        return tax_class_breaks(load_profile(name))
+    except (LandgovError, OSError, ValueError):
+        return None  # a profile this installation does not ship: mapclassify classes
 
 
 def _sections(sections: tuple[tuple[str, tuple[Field, ...]], ...], frame: pd.DataFrame) -> list:
@@ -188,7 +209,11 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
     frame = prep.parcels
     geo = page.polygons("parcels", frame)
     themes = build_themes(
-        frame, page.style, with_tax=not prep.redacted, threshold=_threshold(prep.manifest)
+        frame,
+        page.style,
+        with_tax=not prep.redacted,
+        threshold=_threshold(prep.manifest),
+        tax_classes=_tax_classes(prep.manifest),
     )
     default = theme if theme in themes else next(iter(themes))
     names = ("enterprise_names", "enterprise_detail", "holder")
@@ -283,7 +308,13 @@ def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
 
 
 def _panel(prep: Prepared) -> dict[str, Any]:
-    rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
+    rows = district_rows(
+        prep.parcels_all,
+        blocks=prep.blocks,
+        far=prep.far,
+        enterprises=prep.enterprises,
+        applications=prep.applications,
+    )
     summary = prep.manifest.get("summary")
     district = summary.get("district") if isinstance(summary, Mapping) else None
     notes = list(prep.notes)
@@ -361,7 +392,8 @@ def build_map(
     redact
         Leave out enterprise names, credit codes, holder names and every money figure.
     title
-        Page title; default "<目录名> 工业用地治理简报图".
+        Page title; default 「工业用地治理简报图」 (never the folder's name); 「（模拟数据）」
+        is added for a run on the simulated sample, 「（脱敏版）」 when ``redact``.
     theme
         Parcel theme shown first: ``tax``, ``grade``, ``path`` or ``far`` (falls back to the
         first available one).
@@ -376,9 +408,7 @@ def build_map(
     bm = basemap if isinstance(basemap, Basemap) else resolve_basemap(basemap)
     prep = prepare(data, style=style, redact=redact)
     page = _Page(style, gcj02=bm.datum is Datum.GCJ02)
-    heading = title or f"{data.path.name or '结果'} 工业用地治理简报图"
-    if prep.redacted:
-        heading = f"{heading}（脱敏版）"
+    heading = map_title(title, data.manifest, redact=prep.redacted)
     config: dict[str, Any] = {
         "title": heading,
         "subtitle": _subtitle(prep),

@@ -27,7 +27,8 @@ from landgov.maps._fonts import (
 from landgov.maps._prepare import Prepared, prepare
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import Theme, build_themes
-from landgov.maps.interactive import _threshold
+from landgov.maps._title import map_title
+from landgov.maps.interactive import _tax_classes, _threshold
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["MissingGlyphWarning", "find_cjk_font", "render_static"]
@@ -193,15 +194,17 @@ def render_static(
     data = run if isinstance(run, RunData) else load_run(run)
     prep = prepare(data, style=style, redact=redact)
     themes = build_themes(
-        prep.parcels_all, style, with_tax=not redact, threshold=_threshold(prep.manifest)
+        prep.parcels_all,
+        style,
+        with_tax=not redact,
+        threshold=_threshold(prep.manifest),
+        tax_classes=_tax_classes(prep.manifest),
     )
     if theme not in themes:
         why = "脱敏版不含金额" if theme == "tax" and redact else "结果中没有相应图层"
         raise InputError(f"无法绘制专题「{THEMES[theme]}」：{why}；可选 {'、'.join(themes)}")
     chosen = themes[theme]
-    heading = title or f"{data.path.name or '结果'} 工业用地治理简报图"
-    if redact:
-        heading += "（脱敏版）"
+    heading = map_title(title, data.manifest, redact=redact)
     with mpl.rc_context({"font.family": font, "axes.unicode_minus": False, "pdf.fonttype": 42}):
         fig = Figure(figsize=style.static_size_in, dpi=style.static_dpi)  # no pyplot state
         ax = fig.add_subplot()

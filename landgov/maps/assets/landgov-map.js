@@ -362,7 +362,7 @@
         var th = legends[key];
         div.appendChild(el('div', 'lg-legend-title', th.legendTitle));
         th.legend.forEach(function (item) {
-          if (!item.count && item.back) return;
+          if (!item.count) return; // a class no parcel falls in is not drawn
           var row = el('div', 'lg-legend-row');
           row.appendChild(swatch(item.color));
           row.appendChild(el('span', 'lg-legend-label', item.label));

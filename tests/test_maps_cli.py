@@ -43,7 +43,7 @@ def test_static_and_options(run: RunFacts, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     page = html.read_text(encoding="utf-8")
-    assert "≤ 5（低效线及以下）" in page and "10 – 20" in page  # classes at the given breaks
+    assert '"≤ 5"' in page and '"10 – 20"' in page  # classes at the given breaks
 
 
 def test_errors_exit_non_zero_with_a_chinese_message(

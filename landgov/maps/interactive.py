@@ -10,6 +10,7 @@ images from the chosen tile server.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._encode import encode_columns, encode_geometry, json_for_script, to_lonlat
 from landgov.maps._popup import (
+    APPLICATION_SECTIONS,
     APPROVED_SECTIONS,
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
@@ -171,8 +173,6 @@ def _bounds(frames: list[gpd.GeoDataFrame], gcj02: bool) -> list[list[float]]:
 
 
 def _theme_config(page: _Page, theme: Theme) -> dict[str, Any]:
-    import base64
-
     ident = page.add(
         f"lg-classes-{theme.key}",
         base64.b64encode(theme.classes.tobytes()).decode("ascii"),
@@ -307,6 +307,41 @@ def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
     return _overlay_config(page, "approved", drawn, APPROVED_SECTIONS, look)
 
 
+def _applications_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
+    """增容 applications coloured by their verdict (可申报 / 不可申报 / 待核实)."""
+    frame = prep.applications
+    if frame is None or not len(frame):
+        return None
+    drawn = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(drawn):
+        return None
+    verdicts = drawn["zengrong"].astype(object).where(drawn["zengrong"].notna(), "")
+    order = ["可申报", "不可申报", "待核实"]
+    colors = {**page.style.zengrong_colors, "结论不明": page.style.no_data_color}
+    codes = np.array([order.index(v) if v in order else len(order) for v in verdicts], np.uint8)
+    counts = np.bincount(codes, minlength=len(order) + 1)
+    classes = [
+        {"label": f"增容申请·{v}", "color": colors[v], "count": int(n)}
+        for v, n in zip([*order, "结论不明"], counts, strict=True)
+    ]
+    look = {
+        "label": f"增容申请（{len(frame)} 件）",
+        "legend": f"增容申请（{len(frame)} 件，按审查结论着色）",
+        "color": "#1d2b4f",
+        "fill": 0.75,
+        "width": 2.6,
+        "dash": None,
+        "on": True,
+        "classes": classes,
+        "classesId": page.add(
+            "lg-classes-applications",
+            base64.b64encode(codes.tobytes()).decode("ascii"),
+            "application/octet-stream",
+        ),
+    }
+    return _overlay_config(page, "applications", drawn, APPLICATION_SECTIONS, look)
+
+
 def _panel(prep: Prepared) -> dict[str, Any]:
     rows = district_rows(
         prep.parcels_all,
@@ -433,6 +468,7 @@ def build_map(
         "blocks": None if prep.aggregated else _blocks_config(page, prep),
         "townships": _townships_config(page, prep, on=True),
         "approved": _approved_config(page, prep),
+        "applications": None if prep.aggregated else _applications_config(page, prep),
         "panel": _panel(prep),
         "message": prep.message,
     }

@@ -138,7 +138,6 @@ def test_redaction_keeps_policy_and_aggregates(run: RunFacts) -> None:
     assert rows["规上亩均税收（万元/亩）"].startswith("21.37 / 目标 41.6")
     towns = json.loads(_blocks(page.html)["lg-attrs-townships"])["cols"]
     assert {"tax_per_mu_above_scale", "target_tax_per_mu"} <= set(towns)
-    legend = {t["key"]: t["legendTitle"] for t in cfg["parcels"]["themes"]}
     assert "yuecheng" not in cfg["title"]  # the folder's name is not the map's title
 
 

@@ -150,6 +150,4 @@ def candidate_counts(
 
 def count_text(counts: Mapping[str, int], unit: str, *, skip_zero: bool = False) -> str:
     """``治理 12 宗，不列入 30 宗`` — counts with their unit, in the order given."""
-    return "，".join(
-        f"{k} {v:,} {unit}" for k, v in counts.items() if v or not skip_zero
-    )
+    return "，".join(f"{k} {v:,} {unit}" for k, v in counts.items() if v or not skip_zero)

@@ -145,11 +145,7 @@ def _absent_note(name: str, present: set[str]) -> list[str]:
     if name == "approved":  # an optional input: say it was not given, not "0"
         return ["未提供批而未供图层（landgov screen --approved）：图中没有批而未供"]
     if name == "far_applications":  # only worth saying when there was a 增容 run
-        return (
-            ["增容审查未提供增容申请表：图中没有增容申请图层"]
-            if "far" in present
-            else []
-        )
+        return ["增容审查未提供增容申请表：图中没有增容申请图层"] if "far" in present else []
     if name == "governance":
         return []
     return [f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去"]

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from landgov.core.dates import parse_date
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
+from landgov.maps._print import PrintLayout
 from landgov.maps._run import load_run
 from landgov.maps.interactive import build_map
 from landgov.maps.static import render_static
@@ -31,6 +33,36 @@ def _style(breaks: str | None, max_parcels: int | None) -> MapStyle:
         return dataclasses.replace(DEFAULT_STYLE, **changes)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _layout(
+    paper: str,
+    orientation: str,
+    scale: int | None,
+    unit: str | None,
+    day: str | None,
+    table: bool,
+) -> PrintLayout:
+    """The print layout from the options; a bad 制图日期 or scale names the option."""
+    when = None
+    if day:
+        when = parse_date(day)
+        if when is None:
+            raise click.BadParameter(
+                f"所见值 {day!r} 不是日期：写作完整的年月日，如 2026-12-01", param_hint="--map-date"
+            )
+    direction = {"横向": "landscape", "纵向": "portrait"}.get(orientation, orientation)
+    try:
+        return PrintLayout(
+            paper=paper.upper(),
+            orientation=direction,
+            organisation=unit or None,
+            date=when,
+            township_table=table,
+            scale=scale,
+        )
+    except LandgovError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scale") from exc
 
 
 def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
@@ -73,6 +105,26 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
 @click.option("--static", "static_fmt", type=click.Choice(["png", "pdf"]), help="改出打印用静态图")
 @click.option("--breaks", help="亩均税收分级断点（万元/亩），逗号分隔，如 5,10,20,40")
 @click.option("--max-parcels", type=int, help="交互地图逐宗显示的上限，超过则按镇街汇总")
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "A3"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="静态图纸张（PDF 页面即为该纸张的实际尺寸）",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(["landscape", "portrait", "横向", "纵向"]),
+    default="landscape",
+    show_default=True,
+    help="静态图方向：landscape（横向）或 portrait（纵向）",
+)
+@click.option("--scale", type=int, help="静态图比例尺分母，如 10000 即 1:10,000（默认自动取整）")
+@click.option("--map-unit", help="静态图的制图单位，如「越城区自然资源和规划分局」")
+@click.option("--map-date", help="静态图的制图日期，如 2026-12-01（默认今天）")
+@click.option(
+    "--township-table", is_flag=True, help="静态图附各镇街统计表（宗数、治理清单、四个一批）"
+)
 def command(
     run_dir: Path,
     out: Path | None,
@@ -85,12 +137,19 @@ def command(
     static_fmt: str | None,
     breaks: str | None,
     max_parcels: int | None,
+    paper: str,
+    orientation: str,
+    scale: int | None,
+    map_unit: str | None,
+    map_date: str | None,
+    township_table: bool,
 ) -> None:
     """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。
 
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
     style = _style(breaks, max_parcels)
+    layout = _layout(paper, orientation, scale, map_unit, map_date, township_table)
     if (run_dir / "landgov.gpkg").is_file():  # else load_run says what is missing
         verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
     try:
@@ -99,7 +158,9 @@ def command(
             target = out or _default_out(run_dir, suffix=static_fmt, redact=redact)
             if target.suffix.lower() != f".{static_fmt}":
                 target = target.with_suffix(f".{static_fmt}")
-            path = render_static(data, target, theme=theme, style=style, redact=redact, title=title)
+            path = render_static(
+                data, target, theme=theme, style=style, redact=redact, title=title, layout=layout
+            )
             click.echo(f"已生成静态图：{path}")
             return
         bm = resolve_basemap(basemap, tianditu_key=tianditu_key, crs=basemap_crs)

@@ -35,6 +35,7 @@ from landgov.core.counts import (
     PLOT,
     application_counts,
     candidate_counts,
+    count_text,
     zengrong_counts,
 )
 from landgov.core.dates import parse_as_of
@@ -106,12 +107,10 @@ class FarRun:
     def summary_text(self) -> str:
         """One line in Chinese: verdict counts and candidates."""
         counts = self.manifest["counts"]
-        parts = ["宗地：" + "，".join(f"{k} {v}" for k, v in counts["screening"].items())]
-        parts.append(f"候选 {counts['candidates']} 宗")
+        parts = ["宗地摸排：" + count_text(counts["screening"], PLOT)]
+        parts.append(f"候选 {counts['candidates']:,} {PLOT}")
         if counts.get("applications"):
-            parts.append(
-                "申请：" + "，".join(f"{k} {v}" for k, v in counts["applications"].items())
-            )
+            parts.append(f"申请：{count_text(counts['applications'], APPLICATION)}")
         parts.append(f"初审表 {len(self.forms)} 份")
         return "；".join(parts)
 

@@ -226,3 +226,64 @@ def test_panel_number_zero_is_shown() -> None:
     assert _panel_number(0.0, digits=0) == "0"
     assert _panel_number(1234.0, digits=0) == "1,234"
     assert _panel_number(2.5, digits=2) == "2.5"
+
+
+def test_tax_classes_break_at_the_profiles_values(run: RunFacts) -> None:
+    """yuecheng-2022: 低效线 5, 2021 年全区规上水平 20.8, 2026 年全区目标 41.6 — not quantiles."""
+    cfg = _config(build_map(run.path, theme="tax").html)
+    tax = next(t for t in cfg["parcels"]["themes"] if t["key"] == "tax")
+    labels = [i["label"] for i in tax["legend"]]
+    assert labels[0] == "≤ 5（低效线及以下）"
+    assert "5 – 20.8（至 2021 年全区规上水平）" in labels
+    assert any(lab.startswith("> 41.6（高于 2026 年全区目标") for lab in labels)
+
+
+def test_plot_outside_zengrong_scope_shows_no_headroom(run: RunFacts) -> None:
+    data = load_run(run.path)
+    far = data.far.copy()
+    offered = far["headroom_m2"].notna()
+    far.loc[offered.idxmax(), "cond_scope"] = "不符合"
+    pid = far.loc[offered.idxmax(), "parcel_id"]
+    page = build_map(dataclasses.replace(data, far=far)).html
+    attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
+    ids = attrs["parcel_id"]
+    index = (ids["v"] if "v" in ids else [ids["d"][c] for c in ids["c"]]).index(pid)
+    room = attrs["headroom_m2"]
+    assert room["v"][index] is None
+    assert sum(v is not None for v in room["v"]) == int(offered.sum()) - 1
+
+
+def test_title_keeps_simulated_and_never_the_folder(run: RunFacts, tmp_path: Path) -> None:
+    from landgov.maps._title import map_title
+
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "README.md").write_text("# landgov 示例数据（模拟数据）\n", encoding="utf-8")
+    manifest = {"stages": {"screen": {"inputs": {"parcels": {"path": str(sample / "p.shp")}}}}}
+    assert map_title(None, manifest, redact=True) == "工业用地治理简报图（模拟数据）（脱敏版）"
+    assert map_title("越城区简报", manifest, redact=False) == "越城区简报（模拟数据）"
+    assert map_title("越城区（模拟数据）", manifest, redact=False) == "越城区（模拟数据）"
+    assert map_title(None, {}, redact=False) == "工业用地治理简报图"
+
+
+def test_redaction_masks_figures_not_thresholds() -> None:
+    from landgov.maps._redact import redact_aggregate, scrub_text
+
+    text = (
+        "亩均税收 3.21 万元/亩，≤ 5 万元/亩（以下，含本数）；税收 120 万元，低于目标 41.6 万元/亩"
+    )
+    assert scrub_text(text, ()) == (
+        "亩均税收 ■ 万元/亩，≤ 5 万元/亩（以下，含本数）；税收 ■ 万元，低于目标 41.6 万元/亩"
+    )
+    towns = pd.DataFrame(
+        {
+            "township": ["甲街道", "乙街道"],
+            "n_above_scale": [12, 2],
+            "tax_per_mu_above_scale": [21.5, 33.0],
+            "holder": ["x", "y"],
+        }
+    )
+    out = redact_aggregate(towns, ())
+    assert "holder" not in out
+    kept = out["tax_per_mu_above_scale"]
+    assert kept[0] == 21.5 and pd.isna(kept[1])  # 2 enterprises: a total would show one

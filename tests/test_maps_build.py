@@ -287,3 +287,22 @@ def test_redaction_masks_figures_not_thresholds() -> None:
     assert "holder" not in out
     kept = out["tax_per_mu_above_scale"]
     assert kept[0] == 21.5 and pd.isna(kept[1])  # 2 enterprises: a total would show one
+
+
+def test_target_lines_say_what_they_measure() -> None:
+    from landgov.maps._summary import manifest_rows
+
+    rows = manifest_rows(
+        {
+            "governance_area_mu": {"current": 25354.6, "target": 12000.0},
+            "revitalized_area_mu": {"current": 3000.0, "target": 12000.0},
+            "target_year": 2026.0,
+        },
+        redact=True,
+    )
+    text = {r.label: r.value for r in rows}
+    listed = text["列入治理清单面积（亩）"]
+    assert listed.startswith("25,354.6 / 盘活目标 12,000") and "完成 " not in listed
+    assert "不计完成率" in listed  # being listed is not 盘活
+    assert text["已盘活面积（亩）"] == "3,000 / 盘活目标 12,000（完成 25%）"  # from a ledger
+    assert text["目标年份"] == "2026 年"

@@ -62,6 +62,7 @@ _KEY_LABELS = {
 _FROM_LAYERS = frozenset({"n_parcels", "area_mu"})
 _TARGET_AFFIXES = (("target_", ""), ("", "_target"))
 _DERIVED = "（项目推算，非文件数值）"
+_RENEWAL_KEYS = frozenset({"governance_area_mu", "revitalized_area_mu"})
 #: Keys whose value is not the quantity of the target they are paired with: no 完成 share.
 _NOT_THE_TARGET = {"governance_area_mu": "列入清单不等于已盘活，不计完成率"}
 
@@ -108,7 +109,7 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
             # a target the project derived (「翻番」 on an assumed base) is not the document's
             basis = _DERIVED if value.get("target_derived") else ""
             if cur is not None and isinstance(tgt, Number) and not isinstance(tgt, bool):
-                target = "盘活目标" if key == "governance_area_mu" else "目标"
+                target = "盘活目标" if key in _RENEWAL_KEYS else "目标"
                 rows.append(
                     PanelRow(
                         label,

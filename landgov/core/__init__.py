@@ -8,6 +8,8 @@ profile-driven land-use matcher), ``overlay`` (area share of each parcel inside 
 locks), ``safe_text`` (text that never becomes a spreadsheet formula), ``columns`` (the
 column registry: Chinese label, unit and Excel number format of every column), ``compare``
 (how a threshold compares: 以上/以下 include the number, 大于/低于 do not), ``records`` (a
-violation record and whether it counts at ``as_of``: category, severity, window, 整改).
+violation record and whether it counts at ``as_of``: category, severity, window, 整改),
+``counts`` (the run's headline counts, once, with their units: 宗 for plots, 家 for enterprises,
+件 for applications — what the map, the workbook, the manifest and the CLI summary report).
 Stages import from here; nothing here imports a stage.
 """

@@ -315,7 +315,7 @@ def _panel(
         handles=handles,
         title=title,
         loc="upper left",
-        fontsize=9 if big else 7.5,
+        fontsize=8.5 if big else 7.5,
         title_fontsize=10 if big else 8.5,
         frameon=True,
         framealpha=1.0,

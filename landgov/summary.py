@@ -28,12 +28,20 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.columns import SUMMARY_COLUMNS
+from landgov.core.counts import grade_of
 from landgov.core.missing import numeric_column
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
-__all__ = ["DISTRICT", "NO_TARGET", "SUMMARY_LABELS", "summarise", "target_derivations"]
+__all__ = [
+    "DISTRICT",
+    "NO_TARGET",
+    "SUMMARY_LABELS",
+    "summarise",
+    "target_derivations",
+    "tax_class_breaks",
+]
 
 DISTRICT = "全区"
 NO_TARGET = "无目标"
@@ -121,6 +129,48 @@ def target_derivations(profile: Profile) -> dict[str, str]:
         if derived:
             out[indicator] = derived
     return out
+
+
+def _year_text(profile: Profile, key: str) -> str:
+    year = profile.value(key, None) if key in profile else None
+    try:
+        return f"{int(year)} 年" if year is not None else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def tax_class_breaks(profile: Profile) -> list[dict[str, Any]]:
+    """The 亩均税收 values a reader knows from the profile, as map class breaks (万元/亩).
+
+    The low-efficiency line, the district's base-year level and its target (the province's
+    target when the district sets none), each with what it is; sorted, one per value. A map
+    that colours 亩均税收 breaks at these, so each colour reads as 「低效线以下」, 「低于目标」…
+    """
+    found: list[dict[str, Any]] = []
+
+    def add(key: str, label: str) -> None:
+        if key not in profile:
+            return
+        try:
+            value = float(profile.value(key))
+        except (TypeError, ValueError):
+            return
+        found.append({"value": value, "label": label})
+
+    add("screening.low_efficiency_tax_per_mu", "低效线")
+    base_year = _year_text(profile, "targets.tax_per_mu_base_year")
+    add("targets.tax_per_mu_base", f"{base_year}全区规上水平")
+    district = _target(profile, "tax_per_mu")
+    if district.value is not None:
+        year = f"{district.year} 年" if district.year else ""
+        note = "（项目推算）" if district.derived else ""
+        found.append({"value": district.value, "label": f"{year}全区目标{note}"})
+    else:
+        add("targets.province_tax_per_mu", "全省目标")
+    out: dict[float, dict[str, Any]] = {}
+    for item in found:
+        out.setdefault(item["value"], item)
+    return [out[v] for v in sorted(out)]
 
 
 def _pairs_from_parcels(parcels: pd.DataFrame) -> pd.DataFrame:
@@ -215,11 +265,7 @@ def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame
     above = enterprises.get("above_scale", pd.Series(False, index=enterprises.index))
     above = above.astype("object").map(lambda v: bool(v) if pd.notna(v) else False)
     land = numeric_column(enterprises, "land_mu")
-    grade = (
-        enterprises["grade"].astype("object").str.strip().str.upper()
-        if "grade" in enterprises.columns
-        else pd.Series(None, index=enterprises.index, dtype="object")
-    )
+    grade = grade_of(enterprises)  # the one reading of a grade (landgov.core.counts)
     usable = above & land.gt(0)
     cols = {
         "n_above_scale": above.astype("int64"),

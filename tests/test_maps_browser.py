@@ -191,7 +191,12 @@ def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path
     shown += driver.find_element("tag name", "body").text
     for secret in (*run.names, *run.holders, *run.usccs):
         assert secret not in shown
-    assert not re.search(r"\d\s*万元", shown)
+    # enterprise figures are masked; the public threshold they are compared with stays
+    assert "亩均税收 ■ 万元/亩" in shown and "低于 5 万元/亩" in shown
+    assert set(re.findall(r"(\d[\d.,]*)\s*万元", shown)) == {"5"}
+    panel = driver.find_element("css selector", ".lg-panel").text
+    assert "规上亩均税收" in panel and "41.6" in panel  # district aggregate and target stay
+    assert "（模拟数据）" not in title and "柯桥示例" not in title  # never the folder's name
     assert "亩均税收" not in [
         e.text.strip()
         for e in driver.find_elements("css selector", ".leaflet-control-layers-base label")
@@ -222,3 +227,99 @@ def test_bare_and_aggregated_runs_open_cleanly(driver: Any, run: RunFacts, tmp_p
     assert "按镇街汇总" in message
     assert _foreign(requested_urls(driver), page) == []
     assert console_errors(driver) == []
+
+
+def _popup_shown(driver: Any) -> None:
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.execute_script(
+            "var p = document.querySelector('.leaflet-popup');"
+            "return p && getComputedStyle(p).opacity === '1'"
+        )
+    )
+
+
+def _governed(run: RunFacts) -> int:
+    parcels = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")
+    return int(parcels.index[parcels["path"].notna()][0])
+
+
+def test_popup_opens_on_the_verdict_and_highlights_the_plot(
+    driver: Any, run: RunFacts, tmp_path: Path
+) -> None:
+    page = build_map(run.path).save(tmp_path / "verdict.html")
+    _open(driver, page)
+    i = _governed(run)
+    driver.execute_script("landgovMap.openParcel(arguments[0])", i)
+    _popup_shown(driver)
+    sections = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.lg-popup .lg-sec'), e => e.textContent)"
+    )
+    assert sections[0] == "筛查结论与处置路径" and sections[1] == "宗地档案"
+    first = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.lg-popup th'), e => e.textContent)"
+    )
+    assert first[:2] == ["筛查结论", "处置路径"] and "理由及条款" in first[:5]
+    assert driver.execute_script("return landgovMap.highlighted") == i
+    panes = driver.execute_script(
+        "return document.querySelectorAll('.leaflet-lg-highlight-pane canvas').length"
+    )
+    assert panes == 1
+    driver.execute_script("landgovMap.map.closePopup()")
+    assert driver.execute_script("return landgovMap.highlighted") is None
+    assert console_errors(driver) == []
+
+
+def _covering(driver: Any) -> list[str]:
+    """Visible overlays (title, panel, legend, controls) whose box overlaps the open popup."""
+    return driver.execute_script(
+        """
+        var pop = document.querySelector('.leaflet-popup').getBoundingClientRect(), out = [];
+        document.querySelectorAll('.lg-title, .lg-message, .leaflet-control').forEach(function (e) {
+          var r = e.getBoundingClientRect();
+          if (getComputedStyle(e).visibility === 'hidden' || !r.width) return;
+          if (pop.left < r.right && r.left < pop.right && pop.top < r.bottom && r.top < pop.bottom)
+            out.push(e.className);
+        });
+        return out;"""
+    )
+
+
+def test_overlays_never_cover_a_popup(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    page = build_map(run.path, title="柯桥区工业用地治理简报图").save(tmp_path / "cover.html")
+    _open(driver, page)
+    # the plots nearest the title (top) and nearest the panel (bottom left)
+    picks = driver.execute_script(
+        """
+        var m = landgovMap.map, top = -1, low = -1, ty = 1e9, ly = -1;
+        for (var i = 0; i < landgovMap.parcelCount; i++) {
+          var p = m.latLngToContainerPoint(landgovMap.centerOf(i));
+          if (p.y < ty) { ty = p.y; top = i; }
+          if (p.x < 500 && p.y > ly) { ly = p.y; low = i; }
+        }
+        return [top, low];"""
+    )
+    for i in picks:
+        driver.execute_script("landgovMap.openParcel(arguments[0])", i)
+        _popup_shown(driver)
+        WebDriverWait(driver, 5).until(lambda d: not _covering(d))
+        driver.execute_script("landgovMap.map.closePopup()")
+    hidden = driver.execute_script("return document.querySelectorAll('.lg-yield').length")
+    assert hidden == 0  # everything is back once the popup closes
+
+
+def test_numbers_never_wrap_mid_number(driver: Any, run: RunFacts, tmp_path: Path) -> None:
+    page = build_map(run.path).save(tmp_path / "wrap.html")
+    driver.set_window_size(900, 700)
+    try:
+        _open(driver, page)
+        driver.execute_script("landgovMap.openParcel(arguments[0])", _governed(run))
+        _popup_shown(driver)
+        spans = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.lg-popup .lg-num, .lg-panel .lg-num'),"
+            " e => [e.textContent, e.getClientRects().length])"
+        )
+        assert len(spans) > 10
+        assert [t for t, lines in spans if lines != 1] == []
+        assert any(t.endswith("宗") for t, _ in spans)  # panel counts carry their unit
+    finally:
+        driver.set_window_size(1280, 860)

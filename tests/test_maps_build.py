@@ -119,12 +119,26 @@ def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
     plain = set(re.findall(r"\d+\.\d+", build_map(run.path).html))
     assert len(money & plain) > len(run.money) / 2  # the check below can fail
     assert not money & set(re.findall(r"\d+\.\d+", page))
-    assert not re.search(r"\d\s*(万元|元)", page)  # money words keep only a mask: ■ 万元
+    # the only figure before 万元 left is the public threshold quoted in the reasons
+    assert set(re.findall(r"(\d[\d.,]*)\s*万元", page)) == {"5"}
+    assert "亩均税收 ■ 万元/亩，低于 5 万元/亩" in page
     assert [t["key"] for t in cfg["parcels"]["themes"]] == ["grade", "path", "far"]
     attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
     assert {"grade", "path", "area_mu", "reasons"} <= set(attrs)
     private = {"holder", "enterprise_names", "enterprise_detail", "usccs", "tax_wan", "tax_per_mu"}
     assert not private & set(attrs)
+
+
+def test_redaction_keeps_policy_and_aggregates(run: RunFacts) -> None:
+    """The other side: thresholds, targets and township/district 亩均税收 stay."""
+    plain, page = build_map(run.path), build_map(run.path, redact=True)
+    cfg = _config(page.html)
+    rows = {r["label"]: r["value"] for r in cfg["panel"]["rows"]}
+    assert rows == {r["label"]: r["value"] for r in _config(plain.html)["panel"]["rows"]}
+    assert rows["规上亩均税收（万元/亩）"].startswith("21.37 / 目标 41.6")
+    towns = json.loads(_blocks(page.html)["lg-attrs-townships"])["cols"]
+    assert {"tax_per_mu_above_scale", "target_tax_per_mu"} <= set(towns)
+    assert "yuecheng" not in cfg["title"]  # the folder's name is not the map's title
 
 
 def test_missing_optional_layers_are_noted_not_fatal(tmp_path: Path) -> None:
@@ -212,3 +226,83 @@ def test_panel_number_zero_is_shown() -> None:
     assert _panel_number(0.0, digits=0) == "0"
     assert _panel_number(1234.0, digits=0) == "1,234"
     assert _panel_number(2.5, digits=2) == "2.5"
+
+
+def test_tax_classes_break_at_the_profiles_values(run: RunFacts) -> None:
+    """yuecheng-2022: 低效线 5, 2021 年全区规上水平 20.8, 2026 年全区目标 41.6 — not quantiles."""
+    cfg = _config(build_map(run.path, theme="tax").html)
+    tax = next(t for t in cfg["parcels"]["themes"] if t["key"] == "tax")
+    labels = [i["label"] for i in tax["legend"]]
+    assert labels[0] == "≤ 5（低效线及以下）"
+    assert "5 – 20.8（至 2021 年全区规上水平）" in labels
+    assert any(lab.startswith("> 41.6（高于 2026 年全区目标") for lab in labels)
+
+
+def test_plot_outside_zengrong_scope_shows_no_headroom(run: RunFacts) -> None:
+    data = load_run(run.path)
+    far = data.far.copy()
+    offered = far["headroom_m2"].notna()
+    far.loc[offered.idxmax(), "cond_scope"] = "不符合"
+    pid = far.loc[offered.idxmax(), "parcel_id"]
+    page = build_map(dataclasses.replace(data, far=far)).html
+    attrs = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]
+    ids = attrs["parcel_id"]
+    index = (ids["v"] if "v" in ids else [ids["d"][c] for c in ids["c"]]).index(pid)
+    room = attrs["headroom_m2"]
+    assert room["v"][index] is None
+    assert sum(v is not None for v in room["v"]) == int(offered.sum()) - 1
+
+
+def test_title_keeps_simulated_and_never_the_folder(run: RunFacts, tmp_path: Path) -> None:
+    from landgov.maps._title import map_title
+
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "README.md").write_text("# landgov 示例数据（模拟数据）\n", encoding="utf-8")
+    manifest = {"stages": {"screen": {"inputs": {"parcels": {"path": str(sample / "p.shp")}}}}}
+    assert map_title(None, manifest, redact=True) == "工业用地治理简报图（模拟数据）（脱敏版）"
+    assert map_title("越城区简报", manifest, redact=False) == "越城区简报（模拟数据）"
+    assert map_title("越城区（模拟数据）", manifest, redact=False) == "越城区（模拟数据）"
+    assert map_title(None, {}, redact=False) == "工业用地治理简报图"
+
+
+def test_redaction_masks_figures_not_thresholds() -> None:
+    from landgov.maps._redact import redact_aggregate, scrub_text
+
+    text = (
+        "亩均税收 3.21 万元/亩，≤ 5 万元/亩（以下，含本数）；税收 120 万元，低于目标 41.6 万元/亩"
+    )
+    assert scrub_text(text, ()) == (
+        "亩均税收 ■ 万元/亩，≤ 5 万元/亩（以下，含本数）；税收 ■ 万元，低于目标 41.6 万元/亩"
+    )
+    towns = pd.DataFrame(
+        {
+            "township": ["甲街道", "乙街道"],
+            "n_above_scale": [12, 2],
+            "tax_per_mu_above_scale": [21.5, 33.0],
+            "holder": ["x", "y"],
+        }
+    )
+    out = redact_aggregate(towns, ())
+    assert "holder" not in out
+    kept = out["tax_per_mu_above_scale"]
+    assert kept[0] == 21.5 and pd.isna(kept[1])  # 2 enterprises: a total would show one
+
+
+def test_target_lines_say_what_they_measure() -> None:
+    from landgov.maps._summary import manifest_rows
+
+    rows = manifest_rows(
+        {
+            "governance_area_mu": {"current": 25354.6, "target": 12000.0},
+            "revitalized_area_mu": {"current": 3000.0, "target": 12000.0},
+            "target_year": 2026.0,
+        },
+        redact=True,
+    )
+    text = {r.label: r.value for r in rows}
+    listed = text["列入治理清单面积（亩）"]
+    assert listed.startswith("25,354.6 / 盘活目标 12,000") and "完成 " not in listed
+    assert "不计完成率" in listed  # being listed is not 盘活
+    assert text["已盘活面积（亩）"] == "3,000 / 盘活目标 12,000（完成 25%）"  # from a ledger
+    assert text["目标年份"] == "2026 年"

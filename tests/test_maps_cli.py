@@ -42,7 +42,8 @@ def test_static_and_options(run: RunFacts, tmp_path: Path) -> None:
         command, [str(run.path), "--breaks", "5,10,20", "--theme", "tax", "--out", str(html)]
     )
     assert result.exit_code == 0, result.output
-    assert '"\\u003c 5"' in html.read_text(encoding="utf-8")  # legend class "< 5"
+    page = html.read_text(encoding="utf-8")
+    assert '"≤ 5"' in page and '"10 – 20"' in page  # classes at the given breaks
 
 
 def test_errors_exit_non_zero_with_a_chinese_message(

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from landgov.cli._progress import step
+from landgov.core.dates import parse_date
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
+from landgov.maps._print import PrintLayout
 from landgov.maps._progress import with_progress
 from landgov.maps._run import load_run
 from landgov.maps.interactive import build_map
@@ -33,6 +35,36 @@ def _style(breaks: str | None, max_parcels: int | None) -> MapStyle:
         return dataclasses.replace(DEFAULT_STYLE, **changes)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _layout(
+    paper: str,
+    orientation: str,
+    scale: int | None,
+    unit: str | None,
+    day: str | None,
+    table: bool,
+) -> PrintLayout:
+    """The print layout from the options; a bad 制图日期 or scale names the option."""
+    when = None
+    if day:
+        when = parse_date(day)
+        if when is None:
+            raise click.BadParameter(
+                f"所见值 {day!r} 不是日期：写作完整的年月日，如 2026-12-01", param_hint="--map-date"
+            )
+    direction = {"横向": "landscape", "纵向": "portrait"}.get(orientation, orientation)
+    try:
+        return PrintLayout(
+            paper=paper.upper(),
+            orientation=direction,
+            organisation=unit or None,
+            date=when,
+            township_table=table,
+            scale=scale,
+        )
+    except LandgovError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scale") from exc
 
 
 def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
@@ -87,6 +119,26 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="landgov compare 的输出文件夹（显示「年度变化」专题）",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "A3"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="静态图纸张（PDF 页面即为该纸张的实际尺寸）",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(["landscape", "portrait", "横向", "纵向"]),
+    default="landscape",
+    show_default=True,
+    help="静态图方向：landscape（横向）或 portrait（纵向）",
+)
+@click.option("--scale", type=int, help="静态图比例尺分母，如 10000 即 1:10,000（默认自动取整）")
+@click.option("--map-unit", help="静态图的制图单位，如「越城区自然资源和规划分局」")
+@click.option("--map-date", help="静态图的制图日期，如 2026-12-01（默认今天）")
+@click.option(
+    "--township-table", is_flag=True, help="静态图附各镇街统计表（宗数、治理清单、四个一批）"
+)
 def command(
     run_dir: Path,
     out: Path | None,
@@ -101,12 +153,19 @@ def command(
     max_parcels: int | None,
     ledger: Path | None,
     comparison: Path | None,
+    paper: str,
+    orientation: str,
+    scale: int | None,
+    map_unit: str | None,
+    map_date: str | None,
+    township_table: bool,
 ) -> None:
     """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。
 
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
     style = _style(breaks, max_parcels)
+    layout = _layout(paper, orientation, scale, map_unit, map_date, township_table)
     if (run_dir / "landgov.gpkg").is_file():  # else load_run says what is missing
         with step("核对运行结果的完整性"):
             verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs
@@ -121,7 +180,13 @@ def command(
                 target = target.with_suffix(f".{static_fmt}")
             with step("绘制静态图"):
                 path = render_static(
-                    data, target, theme=theme, style=style, redact=redact, title=title
+                    data,
+                    target,
+                    theme=theme,
+                    style=style,
+                    redact=redact,
+                    title=title,
+                    layout=layout,
                 )
             click.echo(f"已生成静态图：{path}")
             return

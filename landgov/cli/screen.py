@@ -19,6 +19,7 @@ from landgov.cli.options import (
     sheet_option,
     wait_option,
 )
+from landgov.core.counts import ENTERPRISE, PLOT, count_text
 
 __all__ = ["command"]
 
@@ -115,8 +116,10 @@ def _echo_summary(manifest: dict) -> None:
         f"底数清单 {rows['parcels']} 宗；治理清单 {rows['governance']} 宗；"
         f"连片 {rows['blocks']} 片；企业 {rows['enterprises']} 家；问题记录 {rows['problems']} 条"
     )
-    click.echo("筛查结论：" + "，".join(f"{k} {v}" for k, v in counts["screening_status"].items()))
+    click.echo("筛查结论：" + count_text(counts["screening_status"], PLOT))
     if counts["path"]:
-        click.echo("四个一批：" + "，".join(f"{k} {v}" for k, v in counts["path"].items()))
+        click.echo("四个一批：" + count_text(counts["path"], PLOT))
+    if counts.get("grade"):
+        click.echo("企业评价等级：" + count_text(counts["grade"], ENTERPRISE))
     click.echo(_approved_line(counts.get("approved") or {}))
     click.echo(f"输出：{manifest['outputs']['gpkg']}，{manifest['outputs']['xlsx']}")

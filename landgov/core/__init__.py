@@ -10,6 +10,8 @@ column registry: Chinese label, unit and Excel number format of every column), `
 (how a threshold compares: 以上/以下 include the number, 大于/低于 do not), ``records`` (a
 violation record and whether it counts at ``as_of``: category, severity, window, 整改),
 ``editable`` (a workbook staff fill in and landgov reads back: locked computed columns,
-validated editable columns, a hidden marker, edits keyed and flagged, atomic save).
+validated editable columns, a hidden marker, edits keyed and flagged, atomic save),
+``counts`` (the run's headline counts, once, with their units: 宗 for plots, 家 for enterprises,
+件 for applications — what the map, the workbook, the manifest and the CLI summary report).
 Stages import from here; nothing here imports a stage.
 """

@@ -3,9 +3,11 @@
 >>> from landgov.maps import build_map, render_static
 >>> build_map("out/demo", basemap="none").save("maps/demo.html")      # doctest: +SKIP
 >>> render_static("out/demo", "maps/demo.png", theme="path")            # doctest: +SKIP
+>>> render_static("out/demo", "maps/a3.pdf", layout=PrintLayout("A3"))  # doctest: +SKIP
 """
 
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
+from landgov.maps._print import PrintLayout
 from landgov.maps._run import RunData, load_run
 from landgov.maps.interactive import BriefingMap, build_map
 from landgov.maps.static import find_cjk_font, render_static
@@ -18,6 +20,7 @@ __all__ = [
     "BriefingMap",
     "Datum",
     "MapStyle",
+    "PrintLayout",
     "RunData",
     "build_map",
     "find_cjk_font",

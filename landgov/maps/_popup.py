@@ -14,9 +14,17 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import short_label
+from landgov.core.counts import ENTERPRISE, PLOT
 from landgov.far.zengrong import CONDITION_LABELS
 
-__all__ = ["APPROVED_SECTIONS", "BLOCK_SECTIONS", "PARCEL_SECTIONS", "Field", "township_fields"]
+__all__ = [
+    "APPLICATION_SECTIONS",
+    "APPROVED_SECTIONS",
+    "BLOCK_SECTIONS",
+    "PARCEL_SECTIONS",
+    "Field",
+    "township_fields",
+]
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,20 @@ def _col(key: str, *args: Any, **kwargs: Any) -> Field:
     return Field(key, short_label(key), *args, **kwargs)
 
 
+#: The verdict first (筛查结论, 四个一批 path, reasons), then the 档案 below it.
 PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
-        "宗地",
+        "筛查结论与处置路径",
+        (
+            _col("screening_status", "status"),
+            Field("path", "处置路径"),
+            Field("path_status", "路径判定", "status"),
+            Field("reasons", "理由及条款", "lines"),
+            Field("missing", "缺少数据", "list"),
+        ),
+    ),
+    (
+        "宗地档案",
         (
             _col("parcel_id"),
             _col("township"),
@@ -88,21 +107,11 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         ),
     ),
     (
-        "评价与筛查",
+        "评价",
         (
             _col("grade"),
             _col("low_efficiency", "bool"),
-            _col("screening_status", "status"),
             Field("flags", "问题记录", "list"),
-            Field("missing", "缺少数据", "list"),
-        ),
-    ),
-    (
-        "四个一批",
-        (
-            Field("path", "处置路径"),
-            Field("path_status", "路径判定", "status"),
-            Field("reasons", "理由及条款", "lines"),
             Field("block_id", "所属连片地块"),
         ),
     ),
@@ -155,6 +164,35 @@ APPROVED_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ),
 )
 
+#: 增容 applications (layer ``far_applications``): the verdict first, then the request.
+APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    (
+        "增容申请审查结论",
+        (
+            Field("zengrong", "审查结论", "status"),
+            Field("zengrong_reasons", "结论说明", "lines"),
+            Field("cond_scope", CONDITION_LABELS["scope"], "status"),
+            *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),
+        ),
+    ),
+    (
+        "申请",
+        (
+            Field("application_id", "申请编号"),
+            Field("application_date", "申请日期"),
+            Field("parcel_id", "宗地代码"),
+            Field("township", "镇街"),
+            Field("enterprise_name", "申请企业", sensitive=True),
+            Field("uscc", "统一社会信用代码", sensitive=True),
+            Field("project_name", "项目名称", sensitive=True),
+            Field("added_floor_m2", "新增建筑面积", "num", 0, "m²"),
+            Field("far", "现状容积率", "num", 2),
+            Field("far_after", "实施后容积率", "num", 2),
+            Field("tax_per_mu_after_wan", "实施后亩均税收", "num", 2, "万元/亩", money=True),
+        ),
+    ),
+)
+
 _TOWNSHIP_KNOWN = {
     "township": _col("township"),
     "n_parcels": _col("n_parcels", "num", 0, "宗"),
@@ -178,27 +216,35 @@ _TOWNSHIP_KNOWN = {
     "value_added_per_mu_target": _col("value_added_per_mu_target", "num", 2, "万元/亩", True),
     "renewal_target_mu": Field("renewal_target_mu", "盘活目标", "num", 0, "亩"),
     "renewal_target_year": _col("renewal_target_year", "num", 0),
-    "renewal_share": Field("renewal_share", "治理清单面积占盘活目标", "num", 2),
     "n_approved": _col("n_approved", "num", 0, "批"),
     "approved_area_mu": _col("approved_area_mu", "num", 1, "亩"),
     "n_approved_to_verify": _col("n_approved_to_verify", "num", 0, "批"),
     "renewal_potential_mu": _col("renewal_potential_mu", "num", 1, "亩"),
     "target_source": _col("target_source"),
     **{
-        f"n_{key}": Field(f"n_{key}", f"{label}（宗）", "num", 0)
+        f"n_{key}": Field(f"n_{key}", label, "num", 0, PLOT)
         for key, label in (
             ("demolish_rebuild", "拆除重建"),
             ("rectify", "整治提升"),
             ("transform", "功能转型"),
             ("exit", "关停退出"),
-            ("grade_A", "A 类"),
-            ("grade_B", "B 类"),
-            ("grade_C", "C 类"),
-            ("grade_D", "D 类"),
-            ("grade_none", "无等级"),
+        )
+    },
+    # grades are counted over enterprises (landgov.core.counts): 家, never 宗
+    **{
+        f"n_{key}": Field(f"n_{key}", label, "num", 0, ENTERPRISE)
+        for key, label in (
+            ("grade_A", "A 类企业"),
+            ("grade_B", "B 类企业"),
+            ("grade_C", "C 类企业"),
+            ("grade_D", "D 类企业"),
+            ("grade_none", "未评价企业"),
         )
     },
 }
+#: Not shown: the geometry, and the 治理清单 area as a share of the 盘活 target (being listed
+#: is not 盘活; a reader would take it for progress).
+_TOWNSHIP_HIDDEN = frozenset({"geometry", "renewal_share"})
 _MONEY_HINTS = ("tax", "value_added", "_wan", "revenue", "税", "增加值", "营收")
 
 
@@ -211,7 +257,7 @@ def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
     """
     out = []
     for col in frame.columns:
-        if col == "geometry":
+        if col in _TOWNSHIP_HIDDEN:
             continue
         if col in _TOWNSHIP_KNOWN:
             out.append(_TOWNSHIP_KNOWN[col])

@@ -17,6 +17,7 @@ import shapely
 
 from landgov.maps._redact import (
     REDACTION_NOTE,
+    redact_aggregate,
     redact_frame,
     redact_mapping,
     scrub_text,
@@ -62,6 +63,8 @@ class Prepared:
     message: str | None
     data_date: str | None
     profile_label: str | None
+    applications: gpd.GeoDataFrame | None = None  # 增容 applications with their verdicts
+    enterprises: pd.DataFrame | None = None  # the enterprise table (counts in 家)
 
     @property
     def redaction_note(self) -> str | None:
@@ -130,7 +133,38 @@ def _join_far(
         extra = far.drop_duplicates("parcel_id").set_index("parcel_id")["far"]
         filled = parcels["far"].where(parcels["far"].notna(), parcels["parcel_id"].map(extra))
         merged["far"] = filled.to_numpy()
-    return gpd.GeoDataFrame(merged, geometry=parcels.geometry.name, crs=parcels.crs)
+    return _no_headroom_out_of_scope(
+        gpd.GeoDataFrame(merged, geometry=parcels.geometry.name, crs=parcels.crs)
+    )
+
+
+def _no_headroom_out_of_scope(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Blank 可增建筑面积 of plots outside the 增容 scope: no headroom is offered to them."""
+    if "cond_scope" not in frame or "headroom_m2" not in frame:
+        return frame
+    out = frame.copy()
+    outside = out["cond_scope"].astype(object).eq("不符合")
+    out["headroom_m2"] = pd.to_numeric(out["headroom_m2"], errors="coerce").where(~outside)
+    return out
+
+
+def _applications(
+    applications: gpd.GeoDataFrame | None, parcels: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame | None:
+    """增容 applications with a drawable geometry: their own, else their plot's."""
+    if applications is None or not len(applications):
+        return applications
+    out = applications.rename(
+        columns={a: c for a, c in _FAR_ALIASES.items() if c not in applications.columns}
+    )
+    geoms = out.geometry
+    empty = geoms.isna() | geoms.is_empty
+    if empty.any() and "parcel_id" in out and "parcel_id" in parcels:
+        by_id = parcels.drop_duplicates("parcel_id").set_index("parcel_id").geometry
+        filled = out.loc[empty, "parcel_id"].map(by_id)
+        out = out.copy()
+        out.loc[empty, out.geometry.name] = filled.to_numpy()
+    return _no_headroom_out_of_scope(out)
 
 
 def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -201,17 +235,24 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
             enterprise_detail=detail
         )
     blocks, far, manifest = data.blocks, data.far, dict(data.manifest)
+    applications = _applications(data.applications, data.parcels)
+    enterprises = data.enterprises
     if redact:
-        secrets = secrets_of([data.parcels, data.enterprises, data.governance, data.far])
+        secrets = secrets_of(
+            [data.parcels, data.enterprises, data.governance, data.far, data.applications]
+        )
         parcels = redact_frame(parcels, secrets)
         blocks = redact_frame(blocks, secrets)
         far = redact_frame(far, secrets)
+        applications = redact_frame(applications, secrets)
+        if enterprises is not None:  # only what the counts need (grades, in 家)
+            enterprises = enterprises[[c for c in ("grade",) if c in enterprises]]
         manifest = redact_mapping(manifest)
         notes = [scrub_text(n, secrets) for n in notes]
     aggregated = len(parcels) > style.max_parcels
     townships = _townships(data, parcels, notes, aggregated)
     if redact and townships is not None:
-        townships = redact_frame(townships, secrets)
+        townships = redact_aggregate(townships, secrets)
     return Prepared(
         parcels=parcels.iloc[:0] if aggregated else parcels,
         parcels_all=parcels,
@@ -226,4 +267,6 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
         message=_message(len(parcels), style) if aggregated else None,
         data_date=data.data_date,
         profile_label=data.profile_label,
+        applications=applications,
+        enterprises=enterprises,
     )

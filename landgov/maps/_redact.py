@@ -1,9 +1,15 @@
 """Redaction for briefings that leave the room (``landgov map --redact``).
 
-Removes enterprise names, credit codes, holder names and every money figure; grades, paths,
-areas and counts stay. Columns are dropped, not blanked, and free texts (reasons, flags…) are
-scrubbed: every name and code seen in the run is replaced, any other 18-character credit code
-and any number next to a money word or unit is masked.
+Hides identities, not policy. Removed: enterprise names, credit codes, holder names and every
+figure of one enterprise or plot (its tax, value added, 亩均税收). Kept: grades, paths, areas,
+counts, the public thresholds and targets of the profile, and township/district aggregates
+(规上亩均税收 included; a township with fewer than :data:`MIN_ENTERPRISES` above-scale
+enterprises has its money figures masked, as they would show one enterprise).
+
+Columns are dropped, not blanked, and free texts (reasons, flags…) are scrubbed: every name and
+code seen in the run is replaced, any other 18-character credit code and any number next to a
+money word or unit is masked — except a number that follows a comparison (「≤ 5 万元/亩」,
+「低于 5 万元/亩」), which is a threshold quoted from the profile.
 """
 
 from __future__ import annotations
@@ -14,10 +20,25 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["MASK", "REDACTION_NOTE", "is_money_key", "redact_frame", "scrub_text", "secrets_of"]
+__all__ = [
+    "MASK",
+    "MIN_ENTERPRISES",
+    "REDACTION_NOTE",
+    "is_money_key",
+    "redact_aggregate",
+    "redact_frame",
+    "redact_mapping",
+    "scrub_text",
+    "secrets_of",
+]
 
 MASK = "■"
-REDACTION_NOTE = "脱敏版：已隐去企业名称、信用代码、权利人及金额"
+REDACTION_NOTE = (
+    "脱敏版：已隐去企业名称、信用代码、权利人及单个企业（宗地）的金额；"
+    "公开的门槛、目标和镇街、全区汇总保留"
+)
+#: A township aggregate of fewer above-scale enterprises than this shows no money figure.
+MIN_ENTERPRISES = 3
 
 _PERSONAL_COLUMNS = frozenset(
     {
@@ -41,6 +62,12 @@ _MONEY_WORD = re.compile(
     rf"((?:税收|税额|纳税|增加值|营业收入|营收|产值|销售收入|利润)[^\d\n\[\]（）()]{{0,12}}?)({_NUM})"
 )
 _SPLIT = re.compile(r"[；;\n]")
+#: Words and signs that put a threshold (public policy) right before a number.
+_COMPARISON = re.compile(
+    r"(?:≤|≥|<|>|＜|＞|=|低于|高于|不低于|不高于|不少于|不足|达到|超过|大于|小于|以上|以下|目标|门槛|标准|下限|上限)\s*$"
+)
+#: Manifest sections that hold file paths and names, not figures.
+_PATH_KEYS = frozenset({"inputs", "outputs", "files", "path"})
 
 
 def is_money_key(key: str) -> bool:
@@ -67,8 +94,26 @@ def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
         if secret in text:
             text = text.replace(secret, "（已隐去）")
     text = _USCC.sub("（已隐去）", text)
-    text = _MONEY_AFTER.sub(MASK + r"\2", text)
-    return _MONEY_WORD.sub(lambda m: m.group(1) + MASK, text)
+    text = _MONEY_AFTER.sub(_mask_after, text)
+    return _MONEY_WORD.sub(_mask_word, text)
+
+
+def _threshold_before(text: str, start: int) -> bool:
+    return bool(_COMPARISON.search(text[max(0, start - 6) : start]))
+
+
+def _mask_after(m: re.Match[str]) -> str:
+    if _threshold_before(m.string, m.start()):
+        return m.group(0)
+    return MASK + m.group(2)
+
+
+def _mask_word(m: re.Match[str]) -> str:
+    if _COMPARISON.search(m.group(1)) and _threshold_before(m.string, m.start(2)):
+        return m.group(0)
+    if m.group(2) == MASK:
+        return m.group(0)
+    return m.group(1) + MASK
 
 
 def redact_frame(frame: pd.DataFrame | None, secrets: tuple[str, ...]) -> pd.DataFrame | None:
@@ -86,11 +131,39 @@ def redact_frame(frame: pd.DataFrame | None, secrets: tuple[str, ...]) -> pd.Dat
     return out
 
 
+def redact_aggregate(
+    frame: pd.DataFrame | None, secrets: tuple[str, ...], *, min_enterprises: int = MIN_ENTERPRISES
+) -> pd.DataFrame | None:
+    """A copy of a township/district table: names go, aggregates (money included) stay.
+
+    Money figures of a row with fewer than ``min_enterprises`` above-scale enterprises
+    (``n_above_scale``) are blanked: such a total is one enterprise's figure.
+    """
+    if frame is None:
+        return None
+    out = frame.drop(columns=[c for c in frame.columns if c in _PERSONAL_COLUMNS])
+    money = [c for c in out.columns if is_money_key(str(c)) and c != "geometry"]
+    if money and "n_above_scale" in out.columns:
+        few = pd.to_numeric(out["n_above_scale"], errors="coerce").fillna(0) < min_enterprises
+        for col in money:
+            out[col] = out[col].astype(object).where(~few, None)
+    for col in out.columns:
+        if col == "geometry" or not (
+            pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col])
+        ):
+            continue
+        out[col] = out[col].map(lambda v: scrub_text(v, secrets) if isinstance(v, str) else v)
+    return out
+
+
 def redact_mapping(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a manifest section without money keys (recursively)."""
+    """A copy of a manifest section without file paths (``inputs``, ``outputs``, ``files``).
+
+    Thresholds, targets and district aggregates stay: they are policy and public figures.
+    """
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if is_money_key(str(key)):
+        if str(key) in _PATH_KEYS or str(key) in _PERSONAL_COLUMNS:
             continue
         out[key] = redact_mapping(value) if isinstance(value, Mapping) else value
     return out

@@ -68,6 +68,7 @@ LAYER_LABELS: Mapping[str, str] = MappingProxyType(
         "far": "增容评估（far）",
         "enterprises": "企业评价（enterprises）",
         "approved": "批而未供（approved）",
+        "far_applications": "增容申请（far_applications）",
     }
 )
 
@@ -84,6 +85,7 @@ class RunData:
     far: gpd.GeoDataFrame | None = None
     enterprises: pd.DataFrame | None = None
     approved: gpd.GeoDataFrame | None = None
+    applications: gpd.GeoDataFrame | None = None  # layer far_applications (增容申请)
     manifest: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -138,6 +140,17 @@ def _check_crs(frame: gpd.GeoDataFrame, layer: str, gpkg: Path) -> None:
         )
 
 
+def _absent_note(name: str, present: set[str]) -> list[str]:
+    """What the map says about a layer the run did not write."""
+    if name == "approved":  # an optional input: say it was not given, not "0"
+        return ["未提供批而未供图层（landgov screen --approved）：图中没有批而未供"]
+    if name == "far_applications":  # only worth saying when there was a 增容 run
+        return ["增容审查未提供增容申请表：图中没有增容申请图层"] if "far" in present else []
+    if name == "governance":
+        return []
+    return [f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去"]
+
+
 def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     """Read a run directory for mapping.
 
@@ -176,18 +189,26 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
             f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）"
         )
     layers: dict[str, Any] = {}
-    for name in ("parcels", "governance", "blocks", "townships", "far", "enterprises", "approved"):
+    for name in (
+        "parcels",
+        "governance",
+        "blocks",
+        "townships",
+        "far",
+        "enterprises",
+        "approved",
+        "far_applications",
+    ):
         if name not in present:
-            if name == "approved":  # an optional input: say it was not given, not "0"
-                notes.append("未提供批而未供图层（landgov screen --approved）：图中没有批而未供")
-            elif name != "governance":
-                notes.append(f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去")
+            notes += _absent_note(name, present)
             continue
         frame = _read_layer(gpkg, name)
         if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
             _check_crs(frame, name, gpkg)
         layers[name] = frame
     parcels = layers.pop("parcels")
+    if "far_applications" in layers:
+        layers["applications"] = layers.pop("far_applications")
     if "parcel_id" not in parcels.columns:
         raise SchemaError(f"{gpkg} 的 parcels 图层缺少 parcel_id（宗地代码）字段")
     from_far = {"far"} if "far" in layers and "far" in layers["far"].columns else set()

@@ -1,4 +1,11 @@
-"""The district panel: totals computed from the layers, and targets read from the manifest."""
+"""The district panel: totals computed from the layers, and targets read from the manifest.
+
+Counts come from :mod:`landgov.core.counts`, the one place the manifest, the workbook and the
+command-line summary take them from: plots in 宗, enterprises in 家, applications in 件.
+A target line says what it measures: 「列入治理清单面积」 is set beside the 盘活 target
+without a 完成 share (being listed is not 盘活); only 「已盘活面积」 (from a 治理台账, manifest
+key ``revitalized_area_mu``) is shown as a share of the target.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,19 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.columns import label
+from landgov.core.counts import (
+    APPLICATION,
+    ENTERPRISE,
+    PLOT,
+    application_counts,
+    candidate_counts,
+    count_text,
+    grade_counts,
+    path_counts,
+    screening_counts,
+    zengrong_counts,
+)
 from landgov.core.missing import format_number
-from landgov.maps._redact import is_money_key
-from landgov.maps._themes import PATHS
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
 
@@ -34,14 +51,20 @@ _KEY_LABELS = {
             "renewal_potential_mu",
         )
     },
+    "governance_area_mu": "列入治理清单面积（亩）",
     "revitalized_area_mu": "已盘活面积（亩）",
     "revitalize_target_mu": "盘活目标（亩）",
     "renewal_target_mu": "盘活目标（亩）",
     "area_mu": "工业用地面积（亩）",
     "target_year": "目标年份",
 }
+#: Keys :func:`district_rows` already shows from the layers (the same figures, not twice).
+_FROM_LAYERS = frozenset({"n_parcels", "area_mu"})
 _TARGET_AFFIXES = (("target_", ""), ("", "_target"))
 _DERIVED = "（项目推算，非文件数值）"
+_RENEWAL_KEYS = frozenset({"governance_area_mu", "revitalized_area_mu"})
+#: Keys whose value is not the quantity of the target they are paired with: no 完成 share.
+_NOT_THE_TARGET = {"governance_area_mu": "列入清单不等于已盘活，不计完成率"}
 
 #: Numbers as the map shows them: thousands grouped, trailing zeros dropped.
 _panel_number = functools.partial(format_number, thousands=True)
@@ -53,7 +76,9 @@ class PanelRow:
     value: str
 
 
-def _pct(current: Any, target: Any) -> str:
+def _pct(current: Any, target: Any, key: str = "") -> str:
+    if key in _NOT_THE_TARGET:
+        return f"（{_NOT_THE_TARGET[key]}）"
     if isinstance(current, Number) and isinstance(target, Number) and float(target):
         return f"（完成 {100.0 * float(current) / float(target):.0f}%）"
     return ""
@@ -65,12 +90,18 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
     Accepts ``{"x": 1, "target_x": 2}``, ``{"x": 1, "x_target": 2}`` and
     ``{"x": {"current": 1, "target": 2}}``; unknown keys are shown under their own name. A pair
     with ``target_derived`` (a target the project derived) is marked 项目推算，非文件数值.
-    Money keys are skipped when ``redact``.
+    ``redact`` keeps every row: these are district aggregates and public targets (redaction
+    hides identities, not policy). The 治理清单 area is never given a 完成 share of the 盘活
+    target; ``revitalized_area_mu`` (a ledger's 已盘活面积) is.
     """
+    del redact  # the district figures are aggregates: nothing here identifies an enterprise
     rows: list[PanelRow] = []
-    used: set[str] = set()
+    used: set[str] = set(_FROM_LAYERS)
     for key, value in district.items():
-        if key in used or (redact and is_money_key(str(key))):
+        if key in used:
+            continue
+        if str(key).endswith("_year") and isinstance(value, Number):
+            rows.append(PanelRow(_KEY_LABELS.get(str(key), str(key)), f"{int(float(value))} 年"))
             continue
         label = _KEY_LABELS.get(str(key), str(key))
         if isinstance(value, Mapping):
@@ -78,10 +109,12 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
             # a target the project derived (「翻番」 on an assumed base) is not the document's
             basis = _DERIVED if value.get("target_derived") else ""
             if cur is not None and isinstance(tgt, Number) and not isinstance(tgt, bool):
+                target = "盘活目标" if key in _RENEWAL_KEYS else "目标"
                 rows.append(
                     PanelRow(
                         label,
-                        f"{_panel_number(cur)} / 目标 {_panel_number(tgt)}{basis}{_pct(cur, tgt)}",
+                        f"{_panel_number(cur)} / {target} {_panel_number(tgt)}{basis}"
+                        f"{_pct(cur, tgt, str(key))}",
                     )
                 )
             elif cur is not None:
@@ -99,7 +132,9 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
             tgt = district[target_key]
             rows.append(
                 PanelRow(
-                    label, f"{_panel_number(value)} / 目标 {_panel_number(tgt)}{_pct(value, tgt)}"
+                    label,
+                    f"{_panel_number(value)} / 目标 {_panel_number(tgt)}"
+                    f"{_pct(value, tgt, str(key))}",
                 )
             )
         else:
@@ -115,50 +150,61 @@ def _area(frame: pd.DataFrame, mask: Any = None) -> float:
 
 
 def district_rows(
-    parcels: pd.DataFrame, *, blocks: pd.DataFrame | None, far: pd.DataFrame | None
+    parcels: pd.DataFrame,
+    *,
+    blocks: pd.DataFrame | None,
+    far: pd.DataFrame | None,
+    enterprises: pd.DataFrame | None = None,
+    applications: pd.DataFrame | None = None,
 ) -> list[PanelRow]:
-    """Totals computed from the run's layers (counts, areas; never money)."""
-    rows = [PanelRow("宗地", f"{len(parcels):,} 宗，{_panel_number(_area(parcels), digits=1)} 亩")]
-    if "screening_status" in parcels:
+    """Totals computed from the run's layers (counts in 宗/家/件 and areas; never money).
+
+    Every count comes from :mod:`landgov.core.counts`; 评价等级 counts enterprises (家) and is
+    left out without the enterprise table rather than counted over plots.
+    """
+    rows = [
+        PanelRow("宗地", f"{len(parcels):,} {PLOT}，{_panel_number(_area(parcels), digits=1)} 亩")
+    ]
+    status = screening_counts(parcels) if "screening_status" in parcels else {}
+    if status:
         gov = parcels["screening_status"].astype(object).eq("治理").to_numpy()
-        rows.append(
-            PanelRow(
-                "治理清单",
-                f"{int(gov.sum()):,} 宗，{_panel_number(_area(parcels, gov), digits=1)} 亩",
-            )
-        )
-        unk = parcels["screening_status"].astype(object).eq("待核实").to_numpy()
-        if unk.any():
-            rows.append(PanelRow("筛查待核实", f"{int(unk.sum()):,} 宗"))
+        area = _panel_number(_area(parcels, gov), digits=1)
+        rows.append(PanelRow("治理清单", f"{status.get('治理', 0):,} {PLOT}，{area} 亩"))
+        if status.get("待核实"):
+            rows.append(PanelRow("筛查待核实", f"{status['待核实']:,} {PLOT}"))
     if "path" in parcels:
         path = parcels["path"].astype(object)
-        for p in PATHS:
-            mask = path.eq(p).to_numpy()
-            if mask.any():
-                area = _panel_number(_area(parcels, mask), digits=1)
-                rows.append(PanelRow(p, f"{int(mask.sum()):,} 宗，{area} 亩"))
-    if "grade" in parcels:
-        counts = parcels["grade"].astype(object).value_counts()
-        text = "，".join(f"{g} {int(counts.get(g, 0))}" for g in ("A", "B", "C", "D"))
-        rows.append(PanelRow("评价等级（宗）", text))
+        for p, n in path_counts(parcels).items():
+            if n and p in set(path):
+                area = _panel_number(_area(parcels, path.eq(p).to_numpy()), digits=1)
+                rows.append(PanelRow(p, f"{n:,} {PLOT}，{area} 亩"))
+    grades = grade_counts(enterprises)
+    if grades:
+        rows.append(PanelRow(f"评价等级（企业，{ENTERPRISE}）", count_text(grades, ENTERPRISE)))
     if blocks is not None and len(blocks):
         large = int(np.asarray(blocks["large"], dtype=bool).sum()) if "large" in blocks else 0
         rows.append(PanelRow("连片地块", f"{len(blocks):,} 片，其中百亩以上 {large} 片"))
     if far is not None and "zengrong" in far:
-        ok = far["zengrong"].astype(object).eq("可申报")
-        room = pd.to_numeric(far.get("headroom_m2"), errors="coerce")
-        extra = (
-            f"，可增建筑面积 {_panel_number(float(room[ok].sum()), digits=0)} m²"
-            if room is not None
-            else ""
+        rows += _far_rows(far, applications)
+    return rows
+
+
+def _far_rows(far: pd.DataFrame, applications: pd.DataFrame | None) -> list[PanelRow]:
+    verdicts = zengrong_counts(far)
+    room = pd.to_numeric(far["headroom_m2"], errors="coerce") if "headroom_m2" in far else None
+    rows = [PanelRow("增容摸排（宗地）", count_text(verdicts, PLOT))]
+    cand = candidate_counts(far, applications)
+    text = f"{cand.total:,} {PLOT}"
+    if cand.applied:
+        text += (
+            f"（其中 {cand.applied:,} {PLOT}已有申请；"
+            f"增容审查表列摸排候选 {cand.in_packet:,} {PLOT}）"
         )
-        rows.append(PanelRow("增容可申报", f"{int(ok.sum()):,} 宗{extra}"))
-        pending = far["zengrong"].astype(object).eq("待核实")
-        if pending.any():
-            room_p = (
-                ""
-                if room is None
-                else f"，增容空间 {_panel_number(float(room[pending].sum()), digits=0)} m²"
-            )
-            rows.append(PanelRow("增容待核实（摸排候选）", f"{int(pending.sum()):,} 宗{room_p}"))
+    if room is not None:
+        ok = far["zengrong"].astype(object).ne("不可申报").to_numpy()
+        text += f"，增容空间 {_panel_number(float(room[ok].sum()), digits=0)} m²"
+    rows.append(PanelRow("增容候选（不含不可申报）", text))
+    if applications is not None:
+        apps = application_counts(applications)
+        rows.append(PanelRow(f"增容申请（{APPLICATION}）", count_text(apps, APPLICATION)))
     return rows

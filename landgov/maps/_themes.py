@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mapclassify
 import numpy as np
@@ -89,25 +91,61 @@ def tax_breaks(values: pd.Series, style: MapStyle, threshold: float | None) -> l
     return sorted(set(breaks))
 
 
-def tax_theme(frame: pd.DataFrame, style: MapStyle, threshold: float | None) -> Theme:
+def _tax_labels(breaks: list[float], meanings: Mapping[float, str]) -> list[str]:
+    """``≤ 5（低效线及以下）``, ``5 – 20.8（至 2021 年全区规上水平）``, ``> 41.6（高于 …）``."""
+    if not breaks:
+        return ["有数据"]
+
+    def say(text: str, value: float, form: str) -> str:
+        what = meanings.get(value)
+        if what and what[0].isdigit() and not form.startswith("{"):
+            what = f" {what}"  # 「至 2021 年…」
+        return f"{text}（{form.format(what)}）" if what else text
+
+    first, last = breaks[0], breaks[-1]
+    labels = [say(f"≤ {_legend_number(first)}", first, "{}及以下")]
+    labels += [
+        say(f"{_legend_number(a)} – {_legend_number(b)}", b, "至{}")
+        for a, b in itertools.pairwise(breaks)
+    ]
+    labels.append(say(f"> {_legend_number(last)}", last, "高于{}"))
+    return labels
+
+
+def tax_theme(
+    frame: pd.DataFrame,
+    style: MapStyle,
+    threshold: float | None,
+    *,
+    classes: Sequence[Mapping[str, Any]] | None = None,
+) -> Theme:
+    """亩均税收 classes at the profile's values (``classes``: ``{"value", "label"}`` items).
+
+    Explicit ``style.tax_breaks`` win; without either, the style's mapclassify scheme is the
+    fallback. A value equal to a break falls in the lower class (the low-efficiency line is
+    「以下，含本数」).
+    """
     values = pd.to_numeric(frame.get("tax_per_mu"), errors="coerce")
     if values is None:
         values = pd.Series(np.nan, index=frame.index)
-    breaks = tax_breaks(values, style, threshold)
+    meanings: dict[float, str] = {}
+    if style.tax_breaks is None and classes:
+        meanings = {float(c["value"]): str(c.get("label") or "") for c in classes}
+        breaks = sorted({*meanings, *([float(threshold)] if threshold is not None else [])})
+        if threshold is not None:
+            meanings.setdefault(float(threshold), "低效线")
+    else:
+        breaks = tax_breaks(values, style, threshold)
+        if threshold is not None:
+            meanings[float(threshold)] = "低效线"
     k = len(breaks) + 1
     cmap = colormaps[style.tax_cmap]
     colors = [to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, k)]
-    labels = (
-        [f"< {_legend_number(breaks[0])}"]
-        + [f"{_legend_number(a)} – {_legend_number(b)}" for a, b in itertools.pairwise(breaks)]
-        + [f"≥ {_legend_number(breaks[-1])}"]
-        if breaks
-        else ["有数据"]
-    )
+    labels = _tax_labels(breaks, meanings)
     vals = values.to_numpy(dtype=float)
     finite = np.isfinite(vals)
     codes = np.full(vals.shape[0], k, dtype=np.int64)
-    codes[finite] = np.searchsorted(np.asarray(breaks), vals[finite], side="right")
+    codes[finite] = np.searchsorted(np.asarray(breaks), vals[finite], side="left")
     entries = [(lab, col, False) for lab, col in zip(labels, colors, strict=True)]
     entries.append(("无数据", style.no_data_color, False))
     title = "亩均税收（万元/亩）"
@@ -196,16 +234,22 @@ def far_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
 
 
 def build_themes(
-    frame: pd.DataFrame, style: MapStyle, *, with_tax: bool, threshold: float | None
+    frame: pd.DataFrame,
+    style: MapStyle,
+    *,
+    with_tax: bool,
+    threshold: float | None,
+    tax_classes: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Theme]:
     """Every theme the data supports, in :data:`THEMES` order.
 
-    ``tax`` only when ``with_tax`` (not on redacted maps) and the column exists; ``far`` only
-    when the 增容 layer was joined (column ``zengrong``).
+    ``tax`` only when ``with_tax`` (not on redacted maps) and the column exists, classed at
+    ``tax_classes`` (the profile's 亩均税收 values, see :func:`landgov.summary.tax_class_breaks`);
+    ``far`` only when the 增容 layer was joined (column ``zengrong``).
     """
     out: dict[str, Theme] = {}
     if with_tax and "tax_per_mu" in frame:
-        out["tax"] = tax_theme(frame, style, threshold)
+        out["tax"] = tax_theme(frame, style, threshold, classes=tax_classes)
     out["grade"] = grade_theme(frame, style)
     out["path"] = path_theme(frame, style)
     if "zengrong" in frame:

@@ -10,6 +10,7 @@ images from the chosen tile server.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._encode import encode_columns, encode_geometry, json_for_script, to_lonlat
 from landgov.maps._popup import (
+    APPLICATION_SECTIONS,
     APPROVED_SECTIONS,
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
@@ -39,6 +41,7 @@ from landgov.maps._progress import progress_rows
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
+from landgov.maps._title import map_title
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["BriefingMap", "build_map"]
@@ -98,6 +101,26 @@ def _threshold(manifest: Mapping[str, Any]) -> float | None:
     return None
 
 
+def _tax_classes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The profile's 亩均税收 values the run recorded, else those of its named profile."""
+    sec = manifest.get("thresholds")
+    given = sec.get("tax_per_mu_classes") if isinstance(sec, Mapping) else None
+    if isinstance(given, list) and all(isinstance(c, Mapping) and "value" in c for c in given):
+        return given
+    prof = manifest.get("profile")
+    name = prof.get("name") if isinstance(prof, Mapping) else prof
+    if not isinstance(name, str) or not name:
+        return None
+    from landgov.errors import LandgovError
+    from landgov.policy import load_profile
+    from landgov.summary import tax_class_breaks
+
+    try:
+        return tax_class_breaks(load_profile(name))
+    except (LandgovError, OSError, ValueError):
+        return None  # a profile this installation does not ship: mapclassify classes
+
+
 def _sections(sections: tuple[tuple[str, tuple[Field, ...]], ...], frame: pd.DataFrame) -> list:
     out = []
     for title, fields in sections:
@@ -151,8 +174,6 @@ def _bounds(frames: list[gpd.GeoDataFrame], gcj02: bool) -> list[list[float]]:
 
 
 def _theme_config(page: _Page, theme: Theme) -> dict[str, Any]:
-    import base64
-
     ident = page.add(
         f"lg-classes-{theme.key}",
         base64.b64encode(theme.classes.tobytes()).decode("ascii"),
@@ -189,7 +210,11 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
     frame = prep.parcels
     geo = page.polygons("parcels", frame)
     themes = build_themes(
-        frame, page.style, with_tax=not prep.redacted, threshold=_threshold(prep.manifest)
+        frame,
+        page.style,
+        with_tax=not prep.redacted,
+        threshold=_threshold(prep.manifest),
+        tax_classes=_tax_classes(prep.manifest),
     )
     default = theme if theme in themes else next(iter(themes))
     names = ("enterprise_names", "enterprise_detail", "holder")
@@ -283,8 +308,49 @@ def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
     return _overlay_config(page, "approved", drawn, APPROVED_SECTIONS, look)
 
 
+def _applications_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
+    """增容 applications coloured by their verdict (可申报 / 不可申报 / 待核实)."""
+    frame = prep.applications
+    if frame is None or not len(frame):
+        return None
+    drawn = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(drawn):
+        return None
+    verdicts = drawn["zengrong"].astype(object).where(drawn["zengrong"].notna(), "")
+    order = ["可申报", "不可申报", "待核实"]
+    colors = {**page.style.zengrong_colors, "结论不明": page.style.no_data_color}
+    codes = np.array([order.index(v) if v in order else len(order) for v in verdicts], np.uint8)
+    counts = np.bincount(codes, minlength=len(order) + 1)
+    classes = [
+        {"label": f"增容申请·{v}", "color": colors[v], "count": int(n)}
+        for v, n in zip([*order, "结论不明"], counts, strict=True)
+    ]
+    look = {
+        "label": f"增容申请（{len(frame)} 件）",
+        "legend": f"增容申请（{len(frame)} 件，按审查结论着色）",
+        "color": "#1d2b4f",
+        "fill": 0.75,
+        "width": 2.6,
+        "dash": None,
+        "on": True,
+        "classes": classes,
+        "classesId": page.add(
+            "lg-classes-applications",
+            base64.b64encode(codes.tobytes()).decode("ascii"),
+            "application/octet-stream",
+        ),
+    }
+    return _overlay_config(page, "applications", drawn, APPLICATION_SECTIONS, look)
+
+
 def _panel(prep: Prepared) -> dict[str, Any]:
-    rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
+    rows = district_rows(
+        prep.parcels_all,
+        blocks=prep.blocks,
+        far=prep.far,
+        enterprises=prep.enterprises,
+        applications=prep.applications,
+    )
     rows += progress_rows(prep.parcels_all)  # per-镇街 治理台账 progress, when a ledger is joined
     summary = prep.manifest.get("summary")
     district = summary.get("district") if isinstance(summary, Mapping) else None
@@ -363,7 +429,8 @@ def build_map(
     redact
         Leave out enterprise names, credit codes, holder names and every money figure.
     title
-        Page title; default "<目录名> 工业用地治理简报图".
+        Page title; default 「工业用地治理简报图」 (never the folder's name); 「（模拟数据）」
+        is added for a run on the simulated sample, 「（脱敏版）」 when ``redact``.
     theme
         Parcel theme shown first: ``tax``, ``grade``, ``path`` or ``far`` (falls back to the
         first available one).
@@ -378,9 +445,7 @@ def build_map(
     bm = basemap if isinstance(basemap, Basemap) else resolve_basemap(basemap)
     prep = prepare(data, style=style, redact=redact)
     page = _Page(style, gcj02=bm.datum is Datum.GCJ02)
-    heading = title or f"{data.path.name or '结果'} 工业用地治理简报图"
-    if prep.redacted:
-        heading = f"{heading}（脱敏版）"
+    heading = map_title(title, data.manifest, redact=prep.redacted)
     config: dict[str, Any] = {
         "title": heading,
         "subtitle": _subtitle(prep),
@@ -405,6 +470,7 @@ def build_map(
         "blocks": None if prep.aggregated else _blocks_config(page, prep),
         "townships": _townships_config(page, prep, on=True),
         "approved": _approved_config(page, prep),
+        "applications": None if prep.aggregated else _applications_config(page, prep),
         "panel": _panel(prep),
         "message": prep.message,
     }

@@ -30,6 +30,14 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov import __version__
+from landgov.core.counts import (
+    APPLICATION,
+    PLOT,
+    application_counts,
+    candidate_counts,
+    count_text,
+    zengrong_counts,
+)
 from landgov.core.dates import parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import (
@@ -100,12 +108,10 @@ class FarRun:
     def summary_text(self) -> str:
         """One line in Chinese: verdict counts and candidates."""
         counts = self.manifest["counts"]
-        parts = ["宗地：" + "，".join(f"{k} {v}" for k, v in counts["screening"].items())]
-        parts.append(f"候选 {counts['candidates']} 宗")
+        parts = ["宗地摸排：" + count_text(counts["screening"], PLOT)]
+        parts.append(f"候选 {counts['candidates']:,} {PLOT}")
         if counts.get("applications"):
-            parts.append(
-                "申请：" + "，".join(f"{k} {v}" for k, v in counts["applications"].items())
-            )
+            parts.append(f"申请：{count_text(counts['applications'], APPLICATION)}")
         parts.append(f"初审表 {len(self.forms)} 份")
         return "；".join(parts)
 
@@ -133,12 +139,6 @@ def _read_all(
 
 def _data(reads: dict[str, ReadResult], name: str) -> Any:
     return reads[name].data if name in reads else None
-
-
-def _counts(series: pd.Series) -> dict[str, int]:
-    order = [e.value for e in Eligibility]
-    counts = series.value_counts()
-    return {k: int(counts.get(k, 0)) for k in order}
 
 
 def _candidates_by_township(screened: pd.DataFrame) -> dict[str, int]:
@@ -335,6 +335,7 @@ def _manifest(
 ) -> dict[str, Any]:
     """The ``far`` section of ``manifest.json`` (same keys as ``screen``, ``docs/schema.md``)."""
     screened, apps = run.screened, run.applications
+    candidates = candidate_counts(screened, apps)
     return {
         "command": "landgov far",
         "landgov_version": __version__,
@@ -364,13 +365,16 @@ def _manifest(
         },
         "counts": {
             "parcels": len(screened),
-            "screening": _counts(screened["zengrong"]),
-            "candidates": int(screened["candidate"].sum()),
+            "screening": zengrong_counts(screened),
+            "candidates": candidates.total,
+            "candidates_applied": candidates.applied,
+            "candidates_in_packet": candidates.in_packet,
             "candidates_by_township": _candidates_by_township(screened),
             "far_source": {
                 str(k): int(v) for k, v in screened["far_source"].value_counts().items()
             },
-            "applications": {} if apps is None else _counts(apps["zengrong"]),
+            "applications": application_counts(apps),
+            "units": {"screening": PLOT, "candidates": PLOT, "applications": APPLICATION},
         },
         "timings_s": timings,
     }

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from landgov import __version__
+from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
 from landgov.core.dates import parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
@@ -488,10 +489,6 @@ def _approved_counts(run: ScreeningRun) -> dict[str, Any]:
     }
 
 
-def _counts(series: pd.Series) -> dict[str, int]:
-    return {str(k): int(v) for k, v in series.value_counts(dropna=False).items()}
-
-
 def _manifest(
     files: Mapping[str, Path],
     run: ScreeningRun,
@@ -501,7 +498,7 @@ def _manifest(
     as_of: dt.date,
 ) -> dict[str, Any]:
     """The ``screen`` section of ``manifest.json`` (keys in ``docs/schema.md``)."""
-    from landgov.summary import target_derivations
+    from landgov.summary import target_derivations, tax_class_breaks
 
     reads, linked = facts.reads, facts.linked
     return {
@@ -531,14 +528,17 @@ def _manifest(
                 "approved": None if run.approved is None else len(run.approved),
             },
         },
+        # one set of numbers (landgov.core.counts): the map and the workbook count the same way
         "counts": {
-            "screening_status": _counts(run.parcels["screening_status"]),
-            "path": _counts(run.governance["path"]) if len(run.governance) else {},
-            "grade": _counts(run.enterprises["grade"]) if "grade" in run.enterprises else {},
+            "screening_status": screening_counts(run.parcels),
+            "path": path_counts(run.parcels),
+            "grade": grade_counts(run.enterprises),
+            "units": {"screening_status": PLOT, "path": PLOT, "grade": ENTERPRISE},
             "approved": _approved_counts(run),
         },
         "thresholds": {
-            "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None)
+            "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None),
+            "tax_per_mu_classes": tax_class_breaks(prof),  # the map's 亩均税收 classes
         },
         "summary": {"district": _district(run.townships, derived=target_derivations(prof))},
         "timings_s": facts.timings_s,

@@ -205,6 +205,19 @@
   var STATUS_CLASS = { '符合': 'ok', '可申报': 'ok', '不符合': 'bad', '不可申报': 'bad',
     '治理': 'bad', '待核实': 'warn', '待承诺': 'info', '不列入': 'muted' };
 
+  /* A number and its unit never break across lines ("23,963 m²", not "23,96 / 3 m²"). */
+  var NUMBER = /(-?\d[\d,，]*(?:\.\d+)?(?:\s*(?:m²|万元\/亩|万元|亩|宗|家|件|片|批|年|%))?)/;
+  function withNumbers(tag, cls, text) {
+    var e = el(tag, cls), parts = String(text).split(NUMBER);
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      if (i % 2) e.appendChild(el('span', 'lg-num', parts[i]));
+      else e.appendChild(document.createTextNode(parts[i]));
+    }
+    return e;
+  }
+  api.withNumbers = withNumbers;
+
   function formatNumber(v, f) {
     var s = Number(v).toLocaleString('zh-CN', { maximumFractionDigits: f.d });
     return f.u ? s + ' ' + f.u : s;
@@ -214,7 +227,7 @@
     if (f.t === 'list' || f.t === 'lines') {
       var parts = String(v).split(f.t === 'list' ? /[；;]/ : /\n/), ul = el('ul', 'lg-list');
       for (var i = 0; i < parts.length; i++) {
-        if (parts[i].trim()) ul.appendChild(el('li', null, parts[i].trim()));
+        if (parts[i].trim()) ul.appendChild(withNumbers('li', null, parts[i].trim()));
       }
       return ul;
     }
@@ -222,8 +235,8 @@
       var cls = STATUS_CLASS[v] || 'muted';
       return el('span', 'lg-badge lg-' + cls, v);
     }
-    if (f.t === 'num') return el('span', null, formatNumber(v, f));
-    return el('span', null, v);
+    if (f.t === 'num') return el('span', 'lg-num', formatNumber(v, f));
+    return withNumbers('span', null, v);
   }
 
   function buildPopup(src, i, heading) {
@@ -318,11 +331,24 @@
     }
 
     var extra = {};
-    ['approved', 'blocks', 'townships'].forEach(function (name) {
+    function classGroups(cls, colors) {
+      var groups = [];
+      for (var c = 0; c < colors.length; c++) {
+        var idx = [];
+        for (var i = 0; i < cls.length; i++) if (cls[i] === c) idx.push(i);
+        if (idx.length) groups.push({ color: colors[c], idx: Uint32Array.from(idx) });
+      }
+      return groups;
+    }
+    ['approved', 'blocks', 'applications', 'townships'].forEach(function (name) {
       var src = cfg[name];
       if (!src) return;
       var g = decodeGeometry(src.geomId, src.geom);
-      var layer = new PolygonCanvas(g, { groups: [{ color: src.color, idx: null }], fill: src.fill,
+      var groups = [{ color: src.color, idx: null }];
+      if (src.classesId) {
+        groups = classGroups(bytesOf(src.classesId), src.classes.map(function (c) { return c.color; }));
+      }
+      var layer = new PolygonCanvas(g, { groups: groups, fill: src.fill,
         stroke: src.color, width: src.width, dash: src.dash, alwaysStroke: true },
         { pane: 'overlayPane' });
       var group = L.layerGroup([layer]);
@@ -362,7 +388,7 @@
         var th = legends[key];
         div.appendChild(el('div', 'lg-legend-title', th.legendTitle));
         th.legend.forEach(function (item) {
-          if (!item.count && item.back) return;
+          if (!item.count) return; // a class no parcel falls in is not drawn
           var row = el('div', 'lg-legend-row');
           row.appendChild(swatch(item.color));
           row.appendChild(el('span', 'lg-legend-label', item.label));
@@ -373,6 +399,18 @@
       Object.keys(extra).forEach(function (name) {
         var x = extra[name];
         if (!map.hasLayer(x.group)) return;
+        if (x.src.classes) {
+          div.appendChild(el('div', 'lg-legend-title', x.src.legend));
+          x.src.classes.forEach(function (c) {
+            if (!c.count) return;
+            var r = el('div', 'lg-legend-row');
+            r.appendChild(swatch(c.color));
+            r.appendChild(el('span', 'lg-legend-label', c.label));
+            r.appendChild(el('span', 'lg-legend-count', c.count.toLocaleString('zh-CN') + ' 件'));
+            div.appendChild(r);
+          });
+          return;
+        }
         var row = el('div', 'lg-legend-row');
         row.appendChild(swatch(x.src.color, 'line'));
         row.appendChild(el('span', 'lg-legend-label', x.src.legend));
@@ -400,7 +438,7 @@
         cfg.panel.rows.forEach(function (r) {
           var tr = el('tr');
           tr.appendChild(el('th', null, r.label));
-          tr.appendChild(el('td', null, r.value));
+          tr.appendChild(withNumbers('td', null, r.value));
           tb.appendChild(tr);
         });
         div.appendChild(tb);
@@ -424,33 +462,88 @@
                            cfg.quantizeZoom);
     }
     api.centerOf = centerOf;
+    /* the clicked plot: drawn again on top, outlined thick, until its popup closes */
+    map.createPane('lg-highlight').style.zIndex = 450;
+    var highlight = null;
+    function highlightParcel(i) {
+      if (highlight) map.removeLayer(highlight);
+      highlight = new PolygonCanvas(pg, { groups: [{ color: '#00e5ff', idx: Uint32Array.of(i) }],
+        fill: 0.25, stroke: '#00a0c8', width: 4, alwaysStroke: true }, { pane: 'lg-highlight' });
+      highlight.addTo(map);
+      api.highlighted = i;
+    }
+    function clearHighlight() {
+      if (highlight) map.removeLayer(highlight);
+      highlight = null;
+      api.highlighted = null;
+    }
+    function popupOptions() {
+      var title = document.querySelector('.lg-title');
+      var top = title ? title.offsetTop + title.offsetHeight + 12 : 20;
+      return { maxWidth: 440, maxHeight: 420, autoPanPaddingTopLeft: [20, top],
+               autoPanPaddingBottomRight: [20, 20] };
+    }
     function openParcel(i, latlng) {
       var src = cfg.parcels, pid = table(src.attrsId).get('parcel_id', i);
       var box = buildPopup(src, i, '地企档案 · ' + (pid || '宗地'));
       if (!latlng) latlng = centerOf(i);
-      api.popup = L.popup({ maxWidth: 440, maxHeight: 420, autoPanPaddingTopLeft: [20, 90],
-                              autoPanPaddingBottomRight: [20, 20] })
-        .setLatLng(latlng).setContent(box).openOn(map);
+      highlightParcel(i);
+      api.popup = L.popup(popupOptions()).setLatLng(latlng).setContent(box).openOn(map);
+      api.popup.lgParcel = true;
       api.popupIndex = i;
       return box;
     }
+    /* overlays (title, panel, legend, controls) step aside for an open popup, never cover it */
+    var OVERLAYS = '.lg-title, .lg-message, .leaflet-control';
+    function overlap(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+    function yieldToPopup() {
+      var pop = api.popup && map.hasLayer(api.popup) ? api.popup.getElement() : null;
+      var boxes = document.querySelectorAll(OVERLAYS);
+      var r = pop ? pop.getBoundingClientRect() : null;
+      for (var k = 0; k < boxes.length; k++) {
+        var hide = !!r && overlap(r, boxes[k].getBoundingClientRect());
+        boxes[k].classList.toggle('lg-yield', hide);
+      }
+    }
+    api.yieldToPopup = yieldToPopup;
+    map.on('popupopen', function (e) {
+      api.popup = e.popup;
+      setTimeout(yieldToPopup, 0);
+    });
+    map.on('moveend zoomend', function () { if (api.popup && map.hasLayer(api.popup)) yieldToPopup(); });
+    map.on('popupclose', function (e) {
+      if (e.popup.lgParcel) clearHighlight();
+      var boxes = document.querySelectorAll('.lg-yield');
+      for (var k = 0; k < boxes.length; k++) boxes[k].classList.remove('lg-yield');
+    });
     api.openParcel = openParcel;
 
     map.on('click', function (e) {
       var P = map.project(e.latlng, cfg.quantizeZoom);
       var tol = 3 / Math.pow(2, map.getZoom() - cfg.quantizeZoom);
       var active = Object.keys(themes).filter(function (k) { return map.hasLayer(themes[k]); });
+      var apps = extra.applications;
+      if (apps && map.hasLayer(apps.group)) {  // an application sits on its plot: it answers first
+        var ha = hitTest(apps.geom, P.x, P.y, 0);
+        if (ha >= 0) {
+          L.popup(popupOptions()).setLatLng(e.latlng)
+            .setContent(buildPopup(apps.src, ha, apps.src.label)).openOn(map);
+          return;
+        }
+      }
       if (active.length) {
         var hit = hitTest(pg, P.x, P.y, tol);
         if (hit >= 0) { openParcel(hit, e.latlng); return; }
       }
-      var names = ['blocks', 'approved', 'townships'];
+      var names = ['applications', 'blocks', 'approved', 'townships'];
       for (var n = 0; n < names.length; n++) {
         var x = extra[names[n]];
         if (!x || !map.hasLayer(x.group)) continue;
         var h = hitTest(x.geom, P.x, P.y, 0);
         if (h >= 0) {
-          L.popup({ maxWidth: 420, maxHeight: 420 }).setLatLng(e.latlng)
+          L.popup(popupOptions()).setLatLng(e.latlng)
             .setContent(buildPopup(x.src, h, x.src.label)).openOn(map);
           return;
         }

@@ -1,0 +1,145 @@
+"""Print-map page set-up: paper, numeric scale, the CRS in words, 制图单位 and 制图日期.
+
+A print map is a page of a known size (A4 or A3, portrait or landscape) whose PDF has exactly
+that size, at a round numeric scale (1:10,000, 1:25,000 …) so that a ruler on the paper
+measures the ground; the graphic scale bar is drawn at the same scale. The CRS line names the
+datum, the zone width and the central meridian read from the CRS itself (「CGCS2000 3度带
+高斯-克吕格投影 中央经线 120°E（EPSG:4549）」).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pyproj import CRS
+
+from landgov.errors import InputError
+
+__all__ = ["ORIENTATIONS", "PAPERS", "PrintLayout", "crs_text", "nice_scale"]
+
+#: Paper sizes in millimetres (portrait: width, height), ISO 216.
+PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+ORIENTATIONS = {"landscape": "横向", "portrait": "纵向"}
+MM_PER_INCH = 25.4
+#: Round scale denominators a map is printed at (per decade), fine enough to fill the frame.
+_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a print map is laid out.
+
+    Attributes
+    ----------
+    paper
+        ``A4`` or ``A3``.
+    orientation
+        ``landscape`` (横向) or ``portrait`` (纵向).
+    organisation
+        制图单位 printed in the footer (``None``: the line is left out).
+    date
+        制图日期 (default: today).
+    township_table
+        Add a per-镇街 table (宗数, 治理清单, 四个一批) beside the legend.
+    scale
+        Numeric scale denominator (``10000`` for 1:10,000); ``None`` picks the smallest round
+        scale at which the whole area fits the map frame.
+    """
+
+    paper: str = "A4"
+    orientation: str = "landscape"
+    organisation: str | None = None
+    date: dt.date | None = None
+    township_table: bool = False
+    scale: int | None = None
+
+    def __post_init__(self) -> None:
+        paper = str(self.paper).upper()
+        if paper not in PAPERS:
+            raise InputError(f"纸张只能是 {'、'.join(PAPERS)}，所见值 {self.paper!r}")
+        object.__setattr__(self, "paper", paper)
+        if self.orientation not in ORIENTATIONS:
+            raise InputError(
+                f"方向只能是 landscape（横向）或 portrait（纵向），所见值 {self.orientation!r}"
+            )
+        if self.scale is not None and int(self.scale) < 100:
+            raise InputError(f"比例尺分母须不小于 100，所见值 {self.scale!r}")
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """(width, height) of the page in millimetres."""
+        w, h = PAPERS[self.paper]
+        return (h, w) if self.orientation == "landscape" else (w, h)
+
+    @property
+    def size_in(self) -> tuple[float, float]:
+        """(width, height) of the page in inches (matplotlib's figure size)."""
+        w, h = self.size_mm
+        return w / MM_PER_INCH, h / MM_PER_INCH
+
+    @property
+    def label(self) -> str:
+        """``A3 横向``."""
+        return f"{self.paper} {ORIENTATIONS[self.orientation]}"
+
+    def date_text(self) -> str:
+        """制图日期 as ``2026年12月1日``."""
+        day = self.date or dt.date.today()
+        return f"{day.year}年{day.month}月{day.day}日"
+
+
+def nice_scale(needed: float) -> int:
+    """The smallest round scale denominator not below ``needed`` (1, 1.2, 1.5 … 8 × 10ⁿ)."""
+    if not math.isfinite(needed) or needed <= 0:
+        return 1000
+    exp = 10 ** math.floor(math.log10(needed))
+    for step in (*_STEPS, 10.0):
+        if step * exp >= needed * (1 - 1e-9):
+            return round(step * exp)
+    return round(10 * exp)
+
+
+def _param(crs: CRS, name: str) -> Any:
+    op = crs.coordinate_operation
+    if op is None:
+        return None
+    return next((p.value for p in op.params if p.name == name), None)
+
+
+def crs_text(crs: Any) -> str:
+    """The CRS in words: datum, zone width, projection, central meridian and EPSG code.
+
+    >>> crs_text(4549)
+    'CGCS2000 3度带高斯-克吕格投影 中央经线 120°E（EPSG:4549）'
+    """
+    try:
+        c = CRS.from_user_input(crs)
+    except Exception:
+        return f"坐标系 {crs}（无法识别）"
+    name = c.name or ""
+    geod = c.geodetic_crs.name if c.geodetic_crs is not None else ""
+    datum = (
+        "CGCS2000"
+        if "CGCS2000" in name or "China Geodetic Coordinate System 2000" in geod
+        else ("WGS 84" if "WGS 84" in name or "WGS 84" in geod else geod or name)
+    )
+    epsg = c.to_epsg()
+    code = f"（EPSG:{epsg}）" if epsg else ""
+    if not c.is_projected:
+        return f"{datum} 地理坐标（经纬度）{code}"
+    parts = [datum]
+    method = c.coordinate_operation.method_name if c.coordinate_operation else ""
+    if "Gauss-Kruger" in name or "Transverse Mercator" in (method or ""):
+        width = "3度带" if "3-degree" in name else ("6度带" if "6-degree" in name else "")
+        kind = "UTM 投影" if "UTM" in name else "高斯-克吕格投影"
+        parts.append(f"{width}{kind}")
+    cm = _param(c, "Longitude of natural origin")
+    if isinstance(cm, int | float):
+        parts.append(f"中央经线 {cm:g}°E")
+    easting = _param(c, "False easting")
+    if isinstance(easting, int | float) and easting >= 1_000_000:
+        parts.append(f"带号 {int(easting // 1_000_000)}")
+    return " ".join(parts) + code

@@ -34,6 +34,7 @@ __all__ = [
     "resolve_header_unit",
 ]
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
 ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
@@ -110,23 +111,29 @@ def _number_factor(spec: FieldSpec, header_unit: str | None) -> Fraction | None:
 
 
 def _plain_number(value: object, factor: Fraction | None) -> float | None:
-    """A plain non-negative finite ``float``/``int`` cell in canonical units, else None.
+    """A plain non-negative finite number cell (or its plain decimal text) in canonical units.
 
     The result is exactly what :func:`parse_quantity` gives for such a cell (``float`` of the
     exact product): with a factor of 1 the value itself, else the exact product rounded once.
-    Anything else (text, a negative number, NaN, a bool) is left to :func:`parse_quantity`.
+    Anything else (text with a unit or a sign, NaN, a bool) is None: left to
+    :func:`parse_quantity`.
     """
     kind = type(value)
-    if factor is None or (kind is not float and kind is not int):
+    if factor is None:
         return None
-    if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-        return None
-    if value < 0:  # type: ignore[operator]
+    if kind is str:  # a CSV cell: plain ASCII digits with an optional decimal part
+        if not _PLAIN_DECIMAL.fullmatch(value):  # type: ignore[arg-type]
+            return None
+    elif kind is float:
+        if not math.isfinite(value) or value < 0:  # type: ignore[arg-type, operator]
+            return None
+    elif kind is not int or value < 0:  # type: ignore[operator]
         return None
     try:
-        return float(value) if factor == 1 else float(Fraction(value) * factor)  # type: ignore[arg-type]
+        number = float(value) if factor == 1 else float(Fraction(value) * factor)  # type: ignore[arg-type]
     except OverflowError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def _convert_one(

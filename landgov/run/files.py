@@ -62,6 +62,8 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if col == "geometry" or out[col].dtype != object:
             continue
+        if pd.api.types.infer_dtype(out[col], skipna=True) in {"string", "empty"}:
+            continue  # text and blanks only: nothing to convert
         out[col] = out[col].map(_to_text)
         if out[col].map(lambda v: v is None or isinstance(v, str)).all():
             out[col] = out[col].astype(object)

@@ -20,7 +20,15 @@ from landgov.errors import write_failure
 from landgov.policy import Profile
 from landgov.verdict import Verdict
 
-__all__ = ["RunInputs", "plausible_reads", "read_optional", "storable", "write_layer"]
+__all__ = [
+    "RunInputs",
+    "parquet_ready",
+    "plausible_reads",
+    "read_optional",
+    "storable",
+    "write_layer",
+    "write_parquet",
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,46 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
             data, path, layer=layer, driver="GPKG", layer_options={"OVERWRITE": "YES"}
         )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as exc:
+        raise write_failure(path, exc) from exc
+
+
+def parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the types GeoParquet keeps as they are: numbers, booleans (nullable),
+    dates and text; verdicts, lists and mixed columns become text as in :func:`storable`."""
+    import pyarrow as pa
+
+    out = frame.copy()
+    for col in out.columns:
+        if col == "geometry" or out[col].dtype != object:
+            continue
+        kind = pd.api.types.infer_dtype(out[col], skipna=True)
+        if kind in {
+            "string",
+            "empty",
+            "date",
+            "boolean",
+            "integer",
+            "floating",
+            "mixed-integer-float",
+        }:
+            try:
+                pa.array(out[col].tolist(), from_pandas=True)
+                continue
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                pass
+        text = out[col].map(_to_text)
+        out[col] = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).where(
+            text.notna(), None
+        )
+    return out
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write the lossless full output: GeoParquet (plain Parquet for a table without shapes)."""
+    data = parquet_ready(frame).reset_index(drop=True)
+    try:
+        data.to_parquet(path, index=False)
+    except OSError as exc:
         raise write_failure(path, exc) from exc
 
 

@@ -12,6 +12,7 @@ out / rejected, timings per stage). The folder is written atomically through
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,14 @@ from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.labels import LABELS
-from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
+from landgov.run.files import (
+    RunInputs,
+    plausible_reads,
+    read_optional,
+    storable,
+    write_layer,
+    write_parquet,
+)
 from landgov.screening import screen
 from landgov.screening.approved import (
     APPROVED_SUMMARY,
@@ -50,7 +58,13 @@ from landgov.screening.approved import (
     report_approved,
 )
 
-__all__ = ["ScreeningRun", "run_screening"]
+__all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
+
+#: The lossless full outputs (GeoParquet: types kept, no GeoPackage field limits).
+PARQUET_PARCELS = "landgov_parcels.parquet"
+PARQUET_BLOCKS = "landgov_blocks.parquet"
+#: Key of ``timings_s``: the seconds of 写出结果 spent writing the workbook.
+XLSX_TIMING = "其中：写出 Excel"
 
 _PARAM_LABELS = {
     "key": "参数",
@@ -280,7 +294,8 @@ def _screen(
         )
     stages.close()
     run.checks = result.checks
-    return run, _Facts(reads, linked, stages.timings)
+    timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
+    return run, _Facts(reads, linked, timings)
 
 
 def _approved(
@@ -336,11 +351,13 @@ def _write_outputs(
     approved: ApprovedReport | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
-    for stale in (gpkg, xlsx):
+    for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS):
         stale.unlink(missing_ok=True)
     parcels = _ordered(result.parcels, PARCEL_COLUMNS)
     governance = _ordered(result.governance, PARCEL_COLUMNS)
     ents = _ordered(enterprises, ENTERPRISE_COLUMNS)
+    write_parquet(parcels, out / PARQUET_PARCELS)  # lossless, beside the GeoPackage
+    write_parquet(result.blocks, out / PARQUET_BLOCKS)
     write_layer(parcels, gpkg, layer="parcels")
     write_layer(governance, gpkg, layer="governance")
     write_layer(result.blocks, gpkg, layer="blocks")
@@ -363,6 +380,7 @@ def _write_outputs(
         ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
     params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
+    started = time.perf_counter()
     written = write_workbook(
         [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],
         xlsx,
@@ -370,6 +388,7 @@ def _write_outputs(
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
     )
     problems = written.added_to(problems)
+    xlsx_s = round(time.perf_counter() - started, 3)
     return ScreeningRun(
         parcels=parcels,
         governance=governance,
@@ -377,7 +396,7 @@ def _write_outputs(
         enterprises=ents,
         townships=townships,
         problems=problems,
-        manifest={"note": profile_note, "xlsx_text_fixes": written.note()},
+        manifest={"note": profile_note, "xlsx_text_fixes": written.note(), "xlsx_s": xlsx_s},
         out_dir=out,
         approved=None if approved is None else approved.rows,
     )
@@ -442,6 +461,10 @@ def _manifest(
         "outputs": {
             "gpkg": str(run.out_dir / GPKG),
             "xlsx": str(run.out_dir / XLSX),
+            "geoparquet": {
+                "parcels": str(run.out_dir / PARQUET_PARCELS),
+                "blocks": str(run.out_dir / PARQUET_BLOCKS),
+            },
             "xlsx_text_fixes": run.manifest.get("xlsx_text_fixes", {}),
             "rows": {
                 "parcels": len(run.parcels),

@@ -47,7 +47,6 @@ from landgov.screening.blocks import (
 )
 from landgov.screening.paths import (
     PathRule,
-    assign_paths,
     decide_paths,
     decided_path,
     path_rows,
@@ -215,7 +214,11 @@ def paths_and_blocks(
     area = block_id.map(blocks["area_mu"]).astype("float64") if len(blocks) else own_mu * np.nan
     in_block = block_id.notna()
     final_facts = _facts(gov, block_id.where(in_block, pid), area.where(in_block, own_mu), s)
-    final = assign_paths(final_facts, **decide)
+    # a plot in no block sees what it saw in pass 1 (its own id and area): same decision
+    decided = first.copy()
+    if in_block.any():
+        decided.loc[in_block] = decide_paths(final_facts[in_block.to_numpy()], **decide)
+    final = path_rows(decided)
     moved = final["path"].isin(s.members) != member
     if moved.any():
         final.loc[moved] = path_rows(second.loc[moved])

@@ -117,9 +117,14 @@ def parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
                 continue
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 pass
-        text = out[col].map(_to_text)
-        out[col] = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).where(
-            text.notna(), None
+        text = [_to_text(v) for v in out[col].tolist()]
+        out[col] = pd.Series(
+            [
+                v if v is None or isinstance(v, str) else None if pd.isna(v) else str(v)
+                for v in text
+            ],
+            index=out.index,
+            dtype=object,
         )
     return out
 

@@ -122,7 +122,7 @@ def _plain_number(value: object, factor: Fraction | None) -> float | None:
     if factor is None:
         return None
     if kind is str:  # a CSV cell: plain ASCII digits with an optional decimal part
-        if not _PLAIN_DECIMAL.fullmatch(value):  # type: ignore[arg-type]
+        if not _PLAIN_DECIMAL.fullmatch(value):  # type: ignore[call-overload]
             return None
     elif kind is float:
         if not math.isfinite(value) or value < 0:  # type: ignore[arg-type, operator]
@@ -130,7 +130,7 @@ def _plain_number(value: object, factor: Fraction | None) -> float | None:
     elif kind is not int or value < 0:  # type: ignore[operator]
         return None
     try:
-        number = float(value) if factor == 1 else float(Fraction(value) * factor)  # type: ignore[arg-type]
+        number = float(value) if factor == 1 else float(Fraction(value) * factor)  # type: ignore[call-overload, arg-type]
     except OverflowError:
         return None
     return number if math.isfinite(number) else None
@@ -141,11 +141,11 @@ def _convert_one(
 ) -> tuple[object, str | None, str, Severity | None]:
     """(value, problem text, action, code severity) for one cell."""
     if spec.kind is Kind.NUMBER:
-        parsed, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
-        return parsed, text, ACTION_NUMBER if parsed is None else ACTION_CHECK, None
+        number, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
+        return number, text, ACTION_NUMBER if number is None else ACTION_CHECK, None
     if spec.kind is Kind.DATE:
-        parsed, text = parse_date(value)
-        return parsed, text, ACTION_DATE if parsed is None else ACTION_CHECK, None
+        day, text = parse_date(value)
+        return day, text, ACTION_DATE if day is None else ACTION_CHECK, None
     if spec.kind is Kind.CODE:
         parsed, text, code_severity = _code_value(value)
         action = (

@@ -4,22 +4,31 @@ Usage::
 
     python benchmarks/bench_screen.py                 # bundled sample + 50,000 generated parcels
     python benchmarks/bench_screen.py --parcels 10000 --skip-sample
+    python benchmarks/bench_screen.py --data DIR --skip-sample   # data generated earlier
 
 Each run happens in its own Python process, which reports its wall time and peak resident
 memory (``ru_maxrss``), so one run's memory does not hide another's. Generated data uses the
 seeded generator's ``bench`` formats (GeoParquet parcels, CSV tables, GeoPackage layers).
+
+On generated data the plain geopandas script of the same core steps
+(``benchmarks/bench_plain.py``) runs in the same session, and the last lines print landgov's
+``screen`` + ``far`` time against it (the ratio), the Excel share of each run and the machine's
+load, since on a shared machine only the ratio is comparable between sessions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+XLSX_TIMING = "其中：写出 Excel"  # landgov.run.screening.XLSX_TIMING (not imported: keep small)
 
 _CHILD = """
 import json, resource, sys, time
@@ -39,16 +48,36 @@ inputs = RunInputs(
     special_zones=pick("special_zones.shp", "special_zones.gpkg"),
     applications=pick("applications.xlsx", "applications.csv"))
 start = time.perf_counter()
+cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 if job == "screen":
     from landgov.run.screening import run_screening
-    run = run_screening(inputs, profile=profile, out_dir=out, as_of="2026-06-30", progress=False)
-    counts = run.manifest["counts"]
+    manifest = run_screening(
+        inputs, profile=profile, out_dir=out, as_of="2026-06-30", progress=False
+    ).manifest
 else:
     from landgov.run.far import run_far
-    counts = run_far(inputs, profile=profile, out_dir=out, as_of="2026-06-30").manifest["counts"]
+    manifest = run_far(inputs, profile=profile, out_dir=out, as_of="2026-06-30").manifest
+counts, timings = manifest["counts"], manifest["timings_s"]
+use = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - start,
+                  "cpu_s": use.ru_utime + use.ru_stime - cpu0,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "counts": counts}, ensure_ascii=False, default=str))
+                  "timings": timings, "counts": counts}, ensure_ascii=False, default=str))
+"""
+
+_PLAIN = """
+import json, resource, runpy, sys, io, contextlib
+sys.argv = [sys.argv[1], *sys.argv[2:]]
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    try:
+        runpy.run_path(sys.argv[0], run_name="__main__")
+    except SystemExit:
+        pass
+res = json.loads(buf.getvalue().strip().splitlines()[-1])
+use = resource.getrusage(resource.RUSAGE_SELF)
+res["peak_mb"] = use.ru_maxrss / 1024
+print(json.dumps(res))
 """
 
 
@@ -62,9 +91,24 @@ def _run(job: str, folder: Path, out: Path, profile: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _plain(folder: Path, out: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", _PLAIN, str(HERE / "bench_plain.py"), str(folder), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _xlsx_s(res: dict) -> float:
+    return float(res.get("timings", {}).get(XLSX_TIMING, 0.0))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=50_000, help="generated parcels (0: none)")
+    parser.add_argument("--data", type=Path, help="a folder generated earlier (--formats bench)")
     parser.add_argument("--profile", default="yuecheng-2022")
     parser.add_argument("--skip-sample", action="store_true")
     args = parser.parse_args(argv)
@@ -72,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="landgov-bench-"))
     if not args.skip_sample:
         cases.append(("sample 2,500", ROOT / "data" / "sample"))
-    if args.parcels:
+    if args.data:
+        cases.append((f"data {args.data.name}", args.data))
+    elif args.parcels:
         # In its own process: on Linux a child inherits the parent's peak RSS (ru_maxrss) across
         # fork+exec, so the parent must stay small for the children's figures to mean anything.
         folder = tmp / f"gen{args.parcels}"
@@ -82,13 +128,41 @@ def main(argv: list[str] | None = None) -> int:
             check=True, capture_output=True,
         )  # fmt: skip
         cases.append((f"generated {args.parcels:,}", folder))
-    print(f"{'data':<20} {'job':<7} {'seconds':>8} {'peak MB':>8}  counts")
+    print(f"machine: {os.cpu_count()} cores, load average {_load()} (before the runs)")
+    print(
+        f"{'data':<20} {'job':<7} {'seconds':>8} {'CPU s':>8} {'Excel s':>8} {'peak MB':>8}  counts"
+    )
     for name, folder in cases:
+        total = cpu = 0.0
         for job in ("screen", "far"):
             res = _run(job, folder, tmp / f"out-{job}-{folder.name}", args.profile)
+            total += res["seconds"]
+            cpu += res["cpu_s"]
             counts = json.dumps(res["counts"], ensure_ascii=False)
-            print(f"{name:<20} {job:<7} {res['seconds']:8.1f} {res['peak_mb']:8.0f}  {counts}")
+            print(
+                f"{name:<20} {job:<7} {res['seconds']:8.1f} {res['cpu_s']:8.1f} "
+                f"{_xlsx_s(res):8.1f} "
+                f"{res['peak_mb']:8.0f}  {counts}"
+            )
+            print(f"{'':<20} {'':<7} stages: {json.dumps(res['timings'], ensure_ascii=False)}")
+        if (folder / "parcels.parquet").is_file():  # the plain script reads the bench formats
+            plain = _plain(folder, tmp / f"out-plain-{folder.name}")
+            print(
+                f"{name:<20} {'plain':<7} {plain['seconds']:8.1f} {plain['cpu_s']:8.1f} "
+                f"{plain['steps']['write']:8.1f} "
+                f"{plain['peak_mb']:8.0f}  (bench_plain.py, xlsx by {plain['xlsx']})"
+            )
+            print(
+                f"{name:<20} screen + far {total:.1f} s = {total / plain['seconds']:.2f} × plain "
+                f"({plain['seconds']:.1f} s); CPU time {cpu:.1f} s = "
+                f"{cpu / plain['cpu_s']:.2f} × plain ({plain['cpu_s']:.1f} s); "
+                f"load average {_load()} (after)"
+            )
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

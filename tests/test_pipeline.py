@@ -61,7 +61,14 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     assert sealed["complete"] is True and set(sealed["stages"]) == {"screen"}
     manifest = sealed["stages"]["screen"]
     assert manifest == json.loads(json.dumps(run.manifest, default=str))
-    assert set(sealed["files"]) == {"landgov.gpkg", "landgov.xlsx"}
+    assert set(sealed["files"]) == {
+        "landgov.gpkg", "landgov.xlsx", "landgov_parcels.parquet", "landgov_blocks.parquet",
+    }  # fmt: skip
+    # the lossless GeoParquet: every parcel, the same values, booleans and dates kept
+    full = gpd.read_parquet(tmp_path / "landgov_parcels.parquet")
+    assert full["parcel_id"].tolist() == parcels["parcel_id"].tolist()
+    assert str(full["low_efficiency"].dtype) == "boolean"
+    assert manifest["outputs"]["geoparquet"]["parcels"].endswith("landgov_parcels.parquet")
     inp = manifest["inputs"]["parcels"]
     assert inp["rows_in"] == inp["rows_out"] + inp["rows_rejected"]
     assert len(parcels) == inp["rows_out"]

@@ -8,6 +8,7 @@ citation. The table is ``docs/domain.md`` §0 (文号, title, date of each docum
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -90,6 +91,7 @@ def document_codes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_CODE.findall(text)))
 
 
+@functools.lru_cache(maxsize=4096)  # a run cites a few dozen clauses, per row
 def cite_text(text: str) -> str:
     """Replace document codes that start a citation with their 文号.
 

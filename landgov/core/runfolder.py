@@ -454,10 +454,34 @@ def _layers(folder: Path) -> set[str]:
     return {str(row[0]) for row in pyogrio.list_layers(gpkg)} - {"layer_styles"}
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_names(xlsx: Path) -> list[str] | None:
+    """The sheet names from the workbook part alone (not every sheet parsed); None if unsure."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(xlsx) as z:
+            part = "xl/workbook.xml"
+            for rel in ElementTree.fromstring(z.read("_rels/.rels")).iter(f"{_RELS}Relationship"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    part = rel.get("Target", part).lstrip("/")
+            root = ElementTree.fromstring(z.read(part))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    return [str(sheet.get("name")) for sheet in root.iter(f"{_MAIN}sheet")]
+
+
 def _sheets(folder: Path) -> list[str]:
     xlsx = folder / XLSX
     if not xlsx.is_file():
         return []
+    names = _sheet_names(xlsx)
+    if names is not None:
+        return names
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx, read_only=True)

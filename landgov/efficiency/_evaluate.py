@@ -288,10 +288,15 @@ def _as_grade(value: object) -> Grade | None:
 def _items_text(out: pd.DataFrame) -> pd.Series:
     cols = [(f"score_{n}", i.label) for n, i in INDICATORS.items()]
 
-    def text(row: pd.Series) -> str:
-        return "；".join(f"{label} {row[c]:.2f}" for c, label in cols if pd.notna(row[c]))
-
-    return out.apply(text, axis=1).astype(object) if len(out) else pd.Series(dtype=object)
+    if not len(out):
+        return pd.Series(dtype=object)
+    values = [out[c].tolist() for c, _ in cols]  # column by column: no Series per row
+    labels = [label for _, label in cols]
+    texts = [
+        "；".join(f"{label} {v:.2f}" for label, v in zip(labels, row, strict=True) if pd.notna(v))
+        for row in zip(*values, strict=True)
+    ]
+    return pd.Series(texts, index=out.index, dtype=object)
 
 
 def parcel_grades(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:

@@ -44,7 +44,9 @@ def grade_groups(
         parts["industry"] = ("行业" + ind).where(~small, _OTHER_INDUSTRY)
     else:
         parts["industry"] = ""
-    return parts.apply(lambda r: "·".join(p for p in r if p), axis=1).astype(object)
+    columns = [parts[c].tolist() for c in parts.columns]  # no Series per row
+    joined = ["·".join(p for p in row if p) for row in zip(*columns, strict=True)]
+    return pd.Series(joined, index=units.index, dtype=object)
 
 
 def assign_grades(score: pd.Series, *, groups: pd.Series, settings: GradingSettings) -> pd.Series:

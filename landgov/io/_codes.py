@@ -54,8 +54,17 @@ def add_uscc_status(frame: pd.DataFrame) -> tuple[list[object], list[USCCStatus]
         The codes as read and their statuses, by row position.
     """
     raw = frame["uscc"].tolist()
-    statuses = [check_uscc(v) for v in raw]
-    normalised = [normalize_uscc(v) or None for v in raw]
+    # each distinct text once: a link table names the same enterprise on many rows
+    done: dict[str, tuple[USCCStatus, object]] = {}
+    statuses, normalised = [], []
+    for v in raw:
+        hit = done.get(v) if type(v) is str else None
+        if hit is None:
+            hit = (check_uscc(v), normalize_uscc(v) or None)
+            if type(v) is str:
+                done[v] = hit
+        statuses.append(hit[0])
+        normalised.append(hit[1])
     frame["uscc"] = pd.Series(normalised, index=frame.index, dtype="str")
     status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
     frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)

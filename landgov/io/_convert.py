@@ -7,9 +7,11 @@ number, date or code is read the same way whatever file it comes from.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ __all__ = [
     "resolve_header_unit",
 ]
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
 ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
@@ -100,33 +103,88 @@ def _code_value(value: object) -> tuple[str | None, str | None, Severity]:
     return code or None, changed, Severity.INFO
 
 
+def _number_factor(spec: FieldSpec, header_unit: str | None) -> Fraction | None:
+    """The factor a plain number cell of this column is multiplied by (header unit or 1)."""
+    if header_unit:
+        return unit_factor(header_unit, unit=spec.unit)
+    return Fraction(1)
+
+
+def _plain_number(value: object, factor: Fraction | None) -> float | None:
+    """A plain non-negative finite number cell (or its plain decimal text) in canonical units.
+
+    The result is exactly what :func:`parse_quantity` gives for such a cell (``float`` of the
+    exact product): with a factor of 1 the value itself, else the exact product rounded once.
+    Anything else (text with a unit or a sign, NaN, a bool) is None: left to
+    :func:`parse_quantity`.
+    """
+    kind = type(value)
+    if factor is None:
+        return None
+    if kind is str:  # a CSV cell: plain ASCII digits with an optional decimal part
+        if not _PLAIN_DECIMAL.fullmatch(value):  # type: ignore[call-overload]
+            return None
+    elif kind is float:
+        if not math.isfinite(value) or value < 0:  # type: ignore[arg-type, operator]
+            return None
+    elif kind is not int or value < 0:  # type: ignore[operator]
+        return None
+    try:
+        number = float(value) if factor == 1 else float(Fraction(value) * factor)  # type: ignore[call-overload, arg-type]
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _convert_one(
+    value: object, spec: FieldSpec, header_unit: str | None
+) -> tuple[object, str | None, str, Severity | None]:
+    """(value, problem text, action, code severity) for one cell."""
+    if spec.kind is Kind.NUMBER:
+        number, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
+        return number, text, ACTION_NUMBER if number is None else ACTION_CHECK, None
+    if spec.kind is Kind.DATE:
+        day, text = parse_date(value)
+        return day, text, ACTION_DATE if day is None else ACTION_CHECK, None
+    if spec.kind is Kind.CODE:
+        parsed, text, code_severity = _code_value(value)
+        action = (
+            "核对原始代码"
+            if code_severity is Severity.ERROR
+            else "无需处理；如两种写法本应是不同代码，请改正源数据"
+        )
+        return parsed, text, action, code_severity
+    return cell_text(value) or None, None, "", None
+
+
 def convert_values(
     values: Sequence[object], spec: FieldSpec, header_unit: str | None
 ) -> tuple[pd.Series, list[CellProblem]]:
-    """Convert one column by its kind; problems carry the row position."""
+    """Convert one column by its kind; problems carry the row position.
+
+    Each distinct text cell is converted once (a column of 镇街 names or dates repeats a few
+    values thousands of times), and a plain non-negative number in a number column skips the
+    text parser; the results are the same as converting every cell on its own.
+    """
     out: list[object] = []
     problems: list[CellProblem] = []
+    seen: dict[str, tuple[object, str | None, str, Severity | None]] = {}
+    factor = _number_factor(spec, header_unit) if spec.kind is Kind.NUMBER else None
     for i, value in enumerate(values):
-        if spec.kind is Kind.NUMBER:
-            parsed, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
-            action = ACTION_NUMBER if parsed is None else ACTION_CHECK
-        elif spec.kind is Kind.DATE:
-            parsed, text = parse_date(value)
-            action = ACTION_DATE if parsed is None else ACTION_CHECK
-        elif spec.kind is Kind.CODE:
-            parsed, text, code_severity = _code_value(value)
-            action = (
-                "核对原始代码"
-                if code_severity is Severity.ERROR
-                else "无需处理；如两种写法本应是不同代码，请改正源数据"
-            )
+        if factor is not None and (number := _plain_number(value, factor)) is not None:
+            out.append(number)
+            continue
+        if type(value) is str:
+            done = seen.get(value)
+            if done is None:
+                done = seen[value] = _convert_one(value, spec, header_unit)
         else:
-            parsed, text = cell_text(value) or None, None
-            action = ""
+            done = _convert_one(value, spec, header_unit)
+        parsed, text, action, code_severity = done
         out.append(parsed)
         if text:
             if spec.kind is Kind.CODE:
-                severity = code_severity
+                severity = code_severity or Severity.INFO
             else:
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
             problems.append(CellProblem(i, value, text, action, severity))

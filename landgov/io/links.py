@@ -108,11 +108,14 @@ def _check_repeats(table: _ParsedTable) -> None:
     """Warn about a (宗地, 企业) pair given twice; both rows are kept."""
     frame = table.frame
     first: dict[tuple[str, str], int] = {}
-    for pos, key in enumerate(zip(frame["parcel_id"], frame["uscc"], strict=True)):
+    rows = frame["source_row"].tolist()
+    for pos, key in enumerate(
+        zip(frame["parcel_id"].tolist(), frame["uscc"].tolist(), strict=True)
+    ):
         if table.reasons[pos] is not None:
             continue
         if key not in first:
-            first[key] = int(frame["source_row"].iat[pos])
+            first[key] = int(rows[pos])
             continue
         table.note(
             pos,

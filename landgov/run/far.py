@@ -21,6 +21,7 @@ older 增容 part and its 初审表 are gone).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,10 +75,15 @@ from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import Written, write_sheet
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, write_packet
-from landgov.run.files import RunInputs, plausible_reads, write_layer
+from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
 from landgov.run.verify import answers_into_reads, used_rows
 
-__all__ = ["FarRun", "run_far"]
+__all__ = ["PARQUET_FAR", "FarRun", "run_far"]
+
+#: The lossless full output of layer ``far`` (GeoParquet: types kept).
+PARQUET_FAR = "landgov_far.parquet"
+#: Key of ``timings_s``: the seconds of 写出 spent writing the workbook.
+XLSX_TIMING = "其中：写出 Excel"
 
 #: Columns of layer ``far``, in order (see docs/schema.md).
 FAR_LAYER_COLUMNS = [
@@ -303,21 +309,26 @@ def _far(
             apps = check_applications(reads["applications"].data, given)
     with timer.stage("写出"):
         packet = packet_frame(apps, screened)
-        write_layer(_layer(screened, FAR_LAYER_COLUMNS), out / GPKG, layer="far")
+        layer = _layer(screened, FAR_LAYER_COLUMNS)
+        write_parquet(layer, out / PARQUET_FAR)  # lossless, beside the GeoPackage
+        write_layer(layer, out / GPKG, layer="far")
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
         if answers is not None:  # every answer: used (提示, with its source) or why not
             problems = pd.concat([problems, answers.problems, used_rows(answers)],
                                  ignore_index=True)  # fmt: skip
+        started = time.perf_counter()
         sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
         problems = sheet.added_to(problems)
         own = write_sheet(problems, out / XLSX, sheet="增容问题记录", labels=LABELS, problems=True)
         problems = own.added_to(problems)
         fixes = Written(sheet.path, sheet.fixes + own.fixes)
+        xlsx_s = round(time.perf_counter() - started, 3)
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)
     timer.close()
+    timer.timings[XLSX_TIMING] = xlsx_s
     return FarRun(
         screened, apps, packet, written, {"xlsx_text_fixes": fixes.note()}, problems
     ), reads
@@ -353,6 +364,7 @@ def _manifest(
         "outputs": {
             "gpkg": str(out / GPKG),
             "xlsx": str(out / XLSX),
+            "geoparquet": {"far": str(out / PARQUET_FAR)},
             "forms_dir": str(out / FORMS_DIR),
             "rows": {
                 "far": len(screened),

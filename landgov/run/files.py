@@ -22,7 +22,15 @@ from landgov.policy import Profile
 from landgov.reports.gis import GPKG_VERSION, describe_layer
 from landgov.verdict import Verdict
 
-__all__ = ["RunInputs", "plausible_reads", "read_optional", "storable", "write_layer"]
+__all__ = [
+    "RunInputs",
+    "parquet_ready",
+    "plausible_reads",
+    "read_optional",
+    "storable",
+    "write_layer",
+    "write_parquet",
+]
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if col == "geometry" or out[col].dtype != object:
             continue
+        if pd.api.types.infer_dtype(out[col], skipna=True) in {"string", "empty"}:
+            continue  # text and blanks only: nothing to convert
         out[col] = out[col].map(_to_text)
         if out[col].map(lambda v: v is None or isinstance(v, str)).all():
             out[col] = out[col].astype(object)
@@ -92,6 +102,51 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         )
         describe_layer(path, layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
+        raise write_failure(path, exc) from exc
+
+
+def parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the types GeoParquet keeps as they are: numbers, booleans (nullable),
+    dates and text; verdicts, lists and mixed columns become text as in :func:`storable`."""
+    import pyarrow as pa
+
+    out = frame.copy()
+    for col in out.columns:
+        if col == "geometry" or out[col].dtype != object:
+            continue
+        kind = pd.api.types.infer_dtype(out[col], skipna=True)
+        if kind in {
+            "string",
+            "empty",
+            "date",
+            "boolean",
+            "integer",
+            "floating",
+            "mixed-integer-float",
+        }:
+            try:
+                pa.array(out[col].tolist(), from_pandas=True)
+                continue
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                pass
+        text = [_to_text(v) for v in out[col].tolist()]
+        out[col] = pd.Series(
+            [
+                v if v is None or isinstance(v, str) else None if pd.isna(v) else str(v)
+                for v in text
+            ],
+            index=out.index,
+            dtype=object,
+        )
+    return out
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write the lossless full output: GeoParquet (plain Parquet for a table without shapes)."""
+    data = parquet_ready(frame).reset_index(drop=True)
+    try:
+        data.to_parquet(path, index=False)
+    except OSError as exc:
         raise write_failure(path, exc) from exc
 
 

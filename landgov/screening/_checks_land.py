@@ -221,8 +221,14 @@ def check_under_used(
     main = _col(parcels, "main_uscc")
     out = []
     rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
+    floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
     for firm, value, origin in rows:
-        floor, div, basis, note = _floor_of(firm, table, profile)
+        if isinstance(firm, str):
+            if firm not in floors:
+                floors[firm] = _floor_of(firm, table, profile)
+            floor, div, basis, note = floors[firm]
+        else:
+            floor, div, basis, note = _floor_of(firm, table, profile)
         if floor is not None and math.isnan(floor):
             floor, cit = default, default_cit
         else:

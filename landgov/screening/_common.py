@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -119,11 +121,48 @@ def _area_mu(parcels: pd.DataFrame) -> pd.Series:
     return area_mu
 
 
+_SHARED: contextvars.ContextVar[dict[tuple[str, int, int], tuple[Any, ...]] | None] = (
+    contextvars.ContextVar("landgov_screening_shared", default=None)
+)
+
+
+@contextlib.contextmanager
+def shared_lookups() -> Iterator[None]:
+    """Within the block, :class:`_Firms` and :func:`_usccs_by_parcel` are built once per input.
+
+    :func:`landgov.screening.screen` runs nine checks on the same frames, which it does not
+    change; each check asks for the same enterprise table and plot–enterprise lists. Outside
+    the block every call builds its own.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(kind: str, inputs: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    memo = _SHARED.get()
+    if memo is None:
+        return build()
+    key = (kind, *(id(x) for x in inputs))
+    hit = memo.get(key)  # type: ignore[arg-type]
+    if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)):
+        return hit[1]
+    value = build()
+    memo[key] = (inputs, value)  # type: ignore[index]  # keeps the inputs alive: ids stay valid
+    return value
+
+
 def _usccs_by_parcel(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
     """The enterprises on each plot (tuple of USCCs), from the pairs table.
 
     Without a pairs table the parcels' own ``usccs`` ("；"-joined) or ``main_uscc`` is used.
     """
+    return _shared("usccs", (parcels, pairs), lambda: _build_usccs(parcels, pairs))
+
+
+def _build_usccs(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
     if pairs is not None and {"parcel_id", "uscc"} <= set(pairs.columns):
         clean = pairs[["parcel_id", "uscc"]].dropna().drop_duplicates()
         grouped: dict[Any, tuple[str, ...]] = {}
@@ -154,7 +193,16 @@ _FIRM_FIELDS = (
 class _Firms:
     """Enterprise attributes by USCC (first row wins), with missing values as ``None``."""
 
-    def __init__(self, enterprises: pd.DataFrame | None) -> None:
+    def __new__(cls, enterprises: pd.DataFrame | None) -> _Firms:
+        return _shared("firms", (enterprises,), lambda: cls._build(enterprises))  # type: ignore[no-any-return]
+
+    @classmethod
+    def _build(cls, enterprises: pd.DataFrame | None) -> _Firms:
+        self = object.__new__(cls)
+        self._load(enterprises)
+        return self
+
+    def _load(self, enterprises: pd.DataFrame | None) -> None:
         if enterprises is None or "uscc" not in enterprises.columns:
             self._rows: dict[Any, dict[str, Any]] = {}
             return

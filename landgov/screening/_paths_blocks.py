@@ -45,7 +45,12 @@ from landgov.screening.blocks import (
     path_areas,
     path_counts,
 )
-from landgov.screening.paths import PathRule, assign_paths
+from landgov.screening.paths import (
+    PathRule,
+    decide_paths,
+    decided_path,
+    path_rows,
+)
 from landgov.units import m2_to_mu
 
 __all__ = ["PathsAndBlocks", "paths_and_blocks"]
@@ -182,19 +187,21 @@ def paths_and_blocks(
     pid = gov["parcel_id"] if "parcel_id" in gov.columns else pd.Series(gov.index, gov.index)
     decide = {"checks": checks, "profile": profile, "rules": rules}
 
-    first = assign_paths(_facts(gov, pid, own_mu, s), **decide)
-    seed = first["path"].isin(s.members)
+    # passes 1 and 2 need the paths only; their text is written for the plots that keep them
+    first = decide_paths(_facts(gov, pid, own_mu, s), **decide)
+    seed = decided_path(first).isin(s.members)
     joined = _would_join(gov, seed, own_mu, s, roads)
     second = first.copy()
     if (~seed).any():
         rest = gov[~seed.to_numpy()]
-        redo = assign_paths(
+        redo = decide_paths(
             _facts(rest, pd.Series(pd.NA, index=rest.index), joined.loc[rest.index], s), **decide
         )
         second.loc[rest.index] = redo
-    member = second["path"].isin(s.members)
+    second_path = decided_path(second)
+    member = second_path.isin(s.members)
 
-    kept = gov[member.to_numpy()].assign(path=second.loc[member, "path"])
+    kept = gov[member.to_numpy()].assign(path=second_path.loc[member])
     block_id, blocks = find_blocks(
         kept,
         gap_m=s.gap_m,
@@ -207,9 +214,14 @@ def paths_and_blocks(
     area = block_id.map(blocks["area_mu"]).astype("float64") if len(blocks) else own_mu * np.nan
     in_block = block_id.notna()
     final_facts = _facts(gov, block_id.where(in_block, pid), area.where(in_block, own_mu), s)
-    final = assign_paths(final_facts, **decide)
+    # a plot in no block sees what it saw in pass 1 (its own id and area): same decision
+    decided = first.copy()
+    if in_block.any():
+        decided.loc[in_block] = decide_paths(final_facts[in_block.to_numpy()], **decide)
+    final = path_rows(decided)
     moved = final["path"].isin(s.members) != member
-    final.loc[moved] = second.loc[moved]
+    if moved.any():
+        final.loc[moved] = path_rows(second.loc[moved])
     if len(blocks):  # a member's path may differ between member paths: count the final ones
         counts = path_counts(block_id, final["path"]).reindex(blocks.index).fillna("")
         areas = path_areas(block_id, final["path"], own_mu).reindex(blocks.index).fillna("")

@@ -32,11 +32,12 @@ from landgov.screening._common import (
     _col,
     _Firms,
     _usccs_by_parcel,
+    shared_lookups,
 )
 from landgov.screening._paths_blocks import PathsAndBlocks, paths_and_blocks
 from landgov.screening.blocks import road_polygons
 from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, rule_table
-from landgov.verdict import Status
+from landgov.verdict import Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # the whole screening
@@ -110,9 +111,12 @@ def _run_checks(
 
 
 def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
-    statuses = checks[list(triggers)].map(lambda v: v.status)
-    failed = (statuses == Status.FAIL).any(axis=1)
-    unknown = (statuses == Status.UNKNOWN).any(axis=1)
+    failed = np.zeros(len(checks), dtype=bool)
+    unknown = np.zeros(len(checks), dtype=bool)
+    for t in triggers:
+        statuses = [v.status for v in checks[t].tolist()]
+        failed |= np.fromiter((s is Status.FAIL for s in statuses), bool, len(statuses))
+        unknown |= np.fromiter((s is Status.UNKNOWN for s in statuses), bool, len(statuses))
     out = np.where(
         failed,
         ScreeningStatus.GOVERN.value,
@@ -122,11 +126,18 @@ def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
 
 
 def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFrame:
-    def flags(row: pd.Series) -> str:
-        return "；".join(CHECK_LABELS[Check(c)] for c, v in row.items() if v.status is Status.FAIL)
+    names = list(checks.columns)
+    labels = [CHECK_LABELS[Check(c)] for c in names]
+    rows = list(zip(*(checks[c].tolist() for c in names), strict=True)) if names else []
+    wanted = [i for i, c in enumerate(names) if c in triggers]
 
-    def missing(row: pd.Series) -> str:
-        items = (m for c, v in row.items() if c in triggers for m in v.missing)
+    def flags(row: tuple[Verdict, ...]) -> str:
+        return "；".join(
+            label for label, v in zip(labels, row, strict=True) if v.status is Status.FAIL
+        )
+
+    def missing(row: tuple[Verdict, ...]) -> str:
+        items = (m for i in wanted for m in row[i].missing)
         return "、".join(dict.fromkeys(items))
 
     low = checks[Check.LOW_EFFICIENCY.value].map(
@@ -141,8 +152,8 @@ def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFr
             "idle_years": idle.astype("Int64"),
             "outside_focus": focus.map({True: False, False: True}).astype("boolean"),
             "two_high_review": review.astype("boolean"),
-            "flags": checks.apply(flags, axis=1).astype("object"),
-            "to_verify": checks.apply(missing, axis=1).astype("object"),
+            "flags": pd.Series([flags(r) for r in rows], index=checks.index, dtype="object"),
+            "to_verify": pd.Series([missing(r) for r in rows], index=checks.index, dtype="object"),
         },
         index=checks.index,
     )
@@ -275,16 +286,18 @@ def screen(
     rules = rule_table(profile)  # fail fast on a bad rule table, before any work
     when = _as_timestamp(as_of)
     triggers = [str(t) for t in profile.value("screening.governance_triggers")]
-    checks = _run_checks(
-        parcels,
-        enterprises=enterprises,
-        pairs=pairs,
-        compliance=compliance,
-        planning=planning,
-        demolition=demolition,
-        profile=profile,
-        as_of=when,
-    )
+    with shared_lookups():  # one enterprise table and plot–enterprise list for every check
+        checks = _run_checks(
+            parcels,
+            enterprises=enterprises,
+            pairs=pairs,
+            compliance=compliance,
+            planning=planning,
+            demolition=demolition,
+            profile=profile,
+            as_of=when,
+        )
+        problems = _problems(parcels, enterprises, pairs, compliance)
     out = _inventory(parcels, checks, triggers)
     gov_mask = out["screening_status"] == ScreeningStatus.GOVERN.value
     decided_all = paths_and_blocks(
@@ -301,7 +314,6 @@ def screen(
         out[name] = paths[name].reindex(out.index).astype("object")
     decided = paths["verdict"].reindex(checks.index).astype("object")
     checks = checks.assign(path=decided.where(decided.notna(), None))
-    problems = _problems(parcels, enterprises, pairs, compliance)
     return ScreeningResult(out, checks, out[gov_mask].copy(), blocks, problems)
 
 

@@ -63,6 +63,9 @@ __all__ = [
     "PathRule",
     "TreatmentPath",
     "assign_paths",
+    "decide_paths",
+    "decided_path",
+    "path_rows",
     "rule_table",
     "validate_rule_table",
 ]
@@ -613,6 +616,24 @@ def assign_paths(
         (one line per reason, each with its clause), ``citations``, ``missing`` and ``verdict``
         (the decision as a :class:`~landgov.verdict.Verdict`).
     """
+    return path_rows(decide_paths(parcels, checks=checks, profile=profile, rules=rules))
+
+
+def decide_paths(
+    parcels: pd.DataFrame,
+    *,
+    checks: pd.DataFrame,
+    profile: Profile,
+    rules: Sequence[PathRule] | None = None,
+) -> pd.Series:
+    """The decision of :func:`assign_paths` per plot, before its text is written.
+
+    Returns
+    -------
+    pandas.Series
+        Same index as ``parcels``, one opaque decision per plot: :func:`decided_path` reads its
+        path, :func:`path_rows` writes the columns :func:`assign_paths` returns.
+    """
     table = tuple(rules) if rules is not None else rule_table(profile)
     compiled = [(r._terms("any"), r._terms("all")) for r in table]
     block_citation = (
@@ -625,13 +646,24 @@ def assign_paths(
     aligned = checks[check_cols].reindex(parcels.index)
     verdict_rows = aligned.to_dict("records")
     attr_rows = parcels[row_cols].to_dict("records")
-    rows = []
+    decisions = []
     for verdict_row, attrs in zip(verdict_rows, attr_rows, strict=True):
         verdicts = {c: _as_verdict(v) for c, v in verdict_row.items()}
         facts = _Facts(verdicts, attrs, block_citation)
-        rows.append(_path_row(*_decide(table, compiled, facts), facts))
+        decisions.append((*_decide(table, compiled, facts), facts))
+    return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+def decided_path(decisions: pd.Series) -> pd.Series:
+    """The path (a :class:`TreatmentPath` value) of each decision of :func:`decide_paths`."""
+    return decisions.map(lambda d: d[0].path.value).astype("object").rename("path")
+
+
+def path_rows(decisions: pd.Series) -> pd.DataFrame:
+    """The columns of :func:`assign_paths` for decisions of :func:`decide_paths`."""
+    rows = [_path_row(*d) for d in decisions.tolist()]
     columns = [*PATH_COLUMNS, "verdict"]
-    return pd.DataFrame(rows, index=parcels.index, columns=columns)
+    return pd.DataFrame(rows, index=decisions.index, columns=columns)
 
 
 def _as_verdict(x: Any) -> Verdict | None:

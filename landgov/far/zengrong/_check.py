@@ -110,6 +110,16 @@ class _Context:
 
 
 def _context(inputs: ZengrongInputs) -> _Context:
+    """The context of ``inputs``, built once: :func:`check_parcels` and
+    :func:`check_applications` on the same inputs share it (neither changes it)."""
+    cached = inputs.__dict__.get("_context")
+    if cached is None:
+        cached = _build_context(inputs)
+        object.__setattr__(inputs, "_context", cached)  # frozen: inputs never change
+    return cached  # type: ignore[no-any-return]
+
+
+def _build_context(inputs: ZengrongInputs) -> _Context:
     facts, by_uscc, users = _prepare(
         inputs.parcels,
         inputs.far,

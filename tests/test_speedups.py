@@ -1,0 +1,172 @@
+"""The shortcuts taken for speed give what the long way gives (issue 11 item 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from shapely.geometry import box
+
+from landgov.core.runfolder import _sheet_names, _sheets
+from landgov.io._convert import _convert_one, convert_values
+from landgov.io.fields import FieldSpec, Kind
+from landgov.run.files import parquet_ready, write_parquet
+from landgov.screening._common import _Firms, _usccs_by_parcel, shared_lookups
+from landgov.verdict import Citation, Status, Verdict
+
+_TAX = FieldSpec("tax_wan", "税收", Kind.NUMBER, ("税收",), "万元")
+_AREA = FieldSpec("area_used_m2", "使用面积", Kind.NUMBER, ("使用面积",), "m2")
+_TOWN = FieldSpec("township", "镇街", Kind.TEXT, ("镇街",))
+_DAY = FieldSpec("supply_date", "供地日期", Kind.DATE, ("供地日期",))
+
+# --- convert_values: each distinct text once, plain numbers without the text parser ----------
+
+_CELLS = [
+    "12.5", "0012", "7", 3, 2.5, 0, 0.0, -1, -2.5, "-3", "1" * 400, "12.5万元", "1,234.5",
+    "１２３．５", "—", "", None, math.nan, math.inf, True, "(12.5)", "1e3", "2.3亩", "abc",
+    "0.1", 0.1, "12.5", "12.5", 1e308,
+]  # fmt: skip
+
+
+def _one_by_one(values: list[object], spec: FieldSpec, unit: str | None) -> tuple[list, list]:
+    out, problems = [], []
+    for i, value in enumerate(values):
+        parsed, text, action, _ = _convert_one(value, spec, unit)
+        out.append(math.nan if parsed is None and spec.kind is Kind.NUMBER else parsed)
+        if text:
+            problems.append((i, text, action))
+    return out, problems
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b and type(a) is type(b)
+
+
+@pytest.mark.parametrize(
+    ("spec", "header_unit"),
+    [(_TAX, None), (_TAX, "元"), (_TAX, "千元"), (_AREA, None), (_AREA, "亩"), (_AREA, "公顷")],
+)
+def test_number_column_is_converted_as_cell_by_cell(spec: FieldSpec, header_unit: str) -> None:
+    series, problems = convert_values(_CELLS, spec, header_unit)
+    expected, expected_problems = _one_by_one(_CELLS, spec, header_unit)
+    got = [float(v) for v in series]
+    assert all(_same(g, float(e)) for g, e in zip(got, expected, strict=True)), (got, expected)
+    assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(min_value=-(10**30), max_value=10**30),
+            st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True),
+            st.text(max_size=6),
+        ),
+        max_size=30,
+    )
+)
+def test_any_number_column_matches_cell_by_cell(values: list[object]) -> None:
+    for header_unit in (None, "元", "亩"):
+        spec = _AREA if header_unit == "亩" else _TAX
+        series, problems = convert_values(values, spec, header_unit)
+        expected, expected_problems = _one_by_one(values, spec, header_unit)
+        assert all(_same(float(g), float(e)) for g, e in zip(series, expected, strict=True))
+        assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
+
+
+@pytest.mark.parametrize(
+    ("spec", "cells"),
+    [
+        (_TOWN, ["斗门街道", " 斗门街道 ", "斗门街道", "", None, 12.0, "马山街道"]),
+        (_DAY, ["2021-03-05", "2021-03-05", "2021/3/5", "不详", "2021-02-30", None, "2021-03-05"]),
+    ],
+)
+def test_repeated_text_cells_convert_like_single_ones(spec: FieldSpec, cells: list) -> None:
+    series, problems = convert_values(cells, spec, None)
+    expected, expected_problems = _one_by_one(cells, spec, None)
+    assert series.tolist() == [None if e is None else e for e in expected] or all(
+        (pd.isna(g) and e is None) or g == e for g, e in zip(series, expected, strict=True)
+    )
+    assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
+
+
+# --- sheet names from the workbook part ---------------------------------------------------------
+
+
+def test_sheet_names_are_read_from_the_workbook_part(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "底数清单"
+    wb.create_sheet("A&B <治理>")
+    wb.create_sheet("问题记录")
+    (tmp_path / "landgov.xlsx").parent.mkdir(exist_ok=True)
+    wb.save(tmp_path / "landgov.xlsx")
+    assert _sheet_names(tmp_path / "landgov.xlsx") == ["底数清单", "A&B <治理>", "问题记录"]
+    assert _sheets(tmp_path) == ["底数清单", "A&B <治理>", "问题记录"]
+
+
+def test_a_file_that_is_not_a_workbook_gives_no_names(tmp_path: Path) -> None:
+    bad = tmp_path / "landgov.xlsx"
+    bad.write_bytes(b"not a zip file")
+    assert _sheet_names(bad) is None
+
+
+# --- GeoParquet: types kept, the rest as text ---------------------------------------------------
+
+
+def _verdict() -> Verdict:
+    return Verdict("screening.idle", Status.PASS, "已动工", Citation("004", "二(一)1"))
+
+
+def test_parquet_keeps_types_and_writes_objects_as_text(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {
+            "parcel_id": ["A", "B", None],
+            "low_efficiency": pd.array([True, None, False], dtype="boolean"),
+            "idle_years": pd.array([1, None, 3], dtype="Int64"),
+            "supply_date": [dt.date(2020, 1, 2), None, dt.date(2021, 3, 4)],
+            "records": [("安全", "一般"), (), None],
+            "verdict": [_verdict(), None, _verdict()],
+            "mixed": [1, "二", None],
+        },
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), None],
+        crs="EPSG:4549",
+    )
+    ready = parquet_ready(frame)
+    assert ready["records"].tolist() == ["安全；一般", "", None]
+    assert ready["verdict"].iloc[0] == _verdict().explain() and ready["verdict"].iloc[1] is None
+    assert ready["mixed"].tolist() == ["1", "二", None]
+    write_parquet(frame, tmp_path / "out.parquet")
+    back = gpd.read_parquet(tmp_path / "out.parquet")
+    assert back.crs.to_epsg() == 4549 and len(back) == 3
+    assert back["low_efficiency"].tolist()[0] is True and pd.isna(back["low_efficiency"][1])
+    assert back["idle_years"].tolist()[2] == 3 and pd.isna(back["idle_years"][1])
+    assert back["supply_date"].tolist()[0] == dt.date(2020, 1, 2)
+    assert frame["records"].iloc[0] == ("安全", "一般")  # the input is not changed
+
+
+# --- one enterprise table per screening -----------------------------------------------------
+
+
+def test_shared_lookups_build_once_inside_and_anew_outside() -> None:
+    ents = pd.DataFrame({"uscc": ["U1", "U2"], "above_scale": [True, None]})
+    parcels = pd.DataFrame({"parcel_id": ["P1", "P2"]})
+    pairs = pd.DataFrame({"parcel_id": ["P1", "P1", "P2"], "uscc": ["U1", "U2", "U2"]})
+    outside = _Firms(ents)
+    assert _Firms(ents) is not outside
+    with shared_lookups():
+        first = _Firms(ents)
+        assert _Firms(ents) is first
+        assert _Firms(ents.copy()) is not first  # another frame, another table
+        assert _usccs_by_parcel(parcels, pairs) is _usccs_by_parcel(parcels, pairs)
+        assert first.get("U1", "above_scale") is True and first.get("U2", "above_scale") is None
+    assert _Firms(ents) is not first
+    assert _usccs_by_parcel(parcels, pairs).tolist() == [("U1", "U2"), ("U2",)]

@@ -1,7 +1,8 @@
 """The ``landgov`` command line (click): one module per command, options shared in ``options``.
 
 Commands: ``inspect`` (:mod:`.inspect`), ``screen`` (:mod:`.screen`), ``far`` (:mod:`.far`),
-``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`). Each command
+``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`),
+``serve`` (:mod:`.serve`). Each command
 parses its options and calls the run in :mod:`landgov.run`; the work is done there, without
 click. :func:`main` turns every failure into a 「错误：」 message (:mod:`._failures`).
 """
@@ -14,7 +15,7 @@ import warnings
 import click
 
 from landgov import __version__
-from landgov.cli import demo, far, inspect, maps, profiles, screen
+from landgov.cli import demo, far, inspect, maps, profiles, screen, serve
 from landgov.cli._failures import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -35,7 +36,7 @@ def cli() -> None:
     """landgov：浙江工业用地治理工具（低效用地筛查、四个一批、增容审查、简报地图）。"""
 
 
-for _module in (inspect, screen, demo, profiles, far, maps):
+for _module in (inspect, screen, demo, profiles, far, maps, serve):
     cli.add_command(_module.command)
 
 

@@ -42,7 +42,8 @@ def write_archive(
     """
     if not _has_driver():
         raise DataFileError(
-            "当前 GDAL 不支持写 PMTiles 瓦片（需 GDAL ≥ 3.8）：请升级 pyogrio（pip install -U pyogrio）"
+            "当前 GDAL 不支持写 PMTiles 瓦片（需 GDAL ≥ 3.8）："
+            "请升级 pyogrio（pip install -U pyogrio）"
         )
     path.unlink(missing_ok=True)  # GDAL cannot add to an existing archive
     try:

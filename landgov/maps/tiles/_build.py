@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import shutil
 import time
 from collections.abc import Mapping
@@ -119,19 +120,23 @@ def _lonlat(geoms: np.ndarray, crs: Any, gcj02: bool) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: to_lonlat(xy, crs, gcj02=gcj02))
 
 
+def _blank(value: Any) -> bool:
+    """None, NaN or pandas' missing markers."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
 def _value(kind: str, digits: int, values: pd.Series) -> list[Any]:
     """Values as the page shows them: numbers rounded, booleans 是/否, the rest text."""
     if kind == "num":
         num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
         out: list[Any] = np.round(num, digits).tolist()
-        return [None if v != v else (int(v) if digits == 0 else v) for v in out]
+        return [None if math.isnan(v) else (int(v) if digits == 0 else v) for v in out]
     raw = values.astype(object).tolist()
     if kind == "bool":
         return [
-            None if v is None or v != v else ("是" if bool(v) and v not in ("0", "否") else "否")
-            for v in raw
+            None if _blank(v) else ("是" if bool(v) and v not in ("0", "否") else "否") for v in raw
         ]
-    return [None if v is None or v != v or str(v) == "" else str(v) for v in raw]
+    return [None if _blank(v) or str(v) == "" else str(v) for v in raw]
 
 
 def _columns(frame: pd.DataFrame, sections: Sections) -> dict[str, list[Any]]:
@@ -156,7 +161,7 @@ def _write_chunks(frame: pd.DataFrame, folder: Path) -> int:
 
 
 def _clean(value: Any) -> str:
-    text = "" if value is None or value != value else str(value)
+    text = "" if _blank(value) else str(value)
     return " ".join(text.replace("\t", " ").split())
 
 
@@ -165,7 +170,10 @@ def _write_search(frame: pd.DataFrame, points: np.ndarray, folder: Path) -> list
     names = [c for c in _NAME_COLUMNS if c in frame.columns]
     ids = frame["parcel_id"].map(_clean).tolist()
     joined = (
-        frame[names].astype(object).apply(lambda r: "；".join(_clean(v) for v in r if _clean(v)), axis=1).tolist()
+        frame[names]
+        .astype(object)
+        .apply(lambda r: "；".join(_clean(v) for v in r if _clean(v)), axis=1)
+        .tolist()
         if names
         else [""] * len(frame)
     )
@@ -268,7 +276,12 @@ def _basemap_config(bm: Basemap) -> dict[str, Any] | None:
     for url in bm.urls:
         subs = bm.subdomains if "{s}" in url else ""
         tiles.append([url.replace("{s}", s) for s in subs] if subs else [url])
-    return {"label": bm.label, "tiles": tiles, "attribution": bm.attribution, "maxZoom": bm.max_zoom}
+    return {
+        "label": bm.label,
+        "tiles": tiles,
+        "attribution": bm.attribution,
+        "maxZoom": bm.max_zoom,
+    }
 
 
 def _csp(bm: Basemap) -> str:
@@ -294,7 +307,9 @@ def _copy_assets(lib: Path) -> None:
                 ) from exc
             if name.endswith(".js"):  # no source map is shipped: no request for one either
                 lines = data.decode("utf-8").splitlines()
-                data = "\n".join(ln for ln in lines if not ln.startswith("//# sourceMappingURL")).encode("utf-8")
+                data = "\n".join(
+                    ln for ln in lines if not ln.startswith("//# sourceMappingURL")
+                ).encode("utf-8")
             (lib / name).write_bytes(data)
 
 
@@ -313,10 +328,13 @@ def _page(config: dict[str, Any], bm: Basemap, title: str) -> str:
 
 def _prepare_out(out_dir: Path) -> tuple[Path, Path]:
     if out_dir.exists() and not out_dir.is_dir():
-        raise DataFileError(f"输出位置 {out_dir} 是一个文件：瓦片地图须写入一个文件夹，请换一个 --out")
+        raise DataFileError(
+            f"输出位置 {out_dir} 是一个文件：瓦片地图须写入一个文件夹，请换一个 --out"
+        )
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
         raise DataFileError(
-            f"输出文件夹 {out_dir} 已有其他文件：为免误删，请指定一个空文件夹或以前生成的瓦片地图文件夹"
+            f"输出文件夹 {out_dir} 已有其他文件：为免误删，"
+            "请指定一个空文件夹或以前生成的瓦片地图文件夹"
         )
     for sub in ("data", "lib"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
@@ -392,7 +410,12 @@ def build_tiles(
         "counties": _overlay(
             counties,
             "counties",
-            (("区县汇总", (Field("county", "区县"), *township_fields(counties.drop(columns="county")))),)
+            (
+                (
+                    "区县汇总",
+                    (Field("county", "区县"), *township_fields(counties.drop(columns="county"))),
+                ),
+            )
             if counties is not None
             else (),
             folder,

@@ -24,7 +24,7 @@ __all__ = ["RangeRequestHandler", "make_server", "parse_range", "serve_folder"]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
+def parse_range(header: str | None, size: int) -> tuple[int, int] | bool | None:
     """The inclusive byte span a ``Range`` header asks for.
 
     Returns
@@ -66,9 +66,8 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         self.send_error(HTTPStatus.NOT_FOUND, "Directory listing is off")
-        return None
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (base signature)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def send_head(self) -> Any:

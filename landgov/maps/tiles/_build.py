@@ -169,14 +169,10 @@ def _write_search(frame: pd.DataFrame, points: np.ndarray, folder: Path) -> list
     """One line per drawable parcel: row, 宗地代码, names, lon, lat (gzip, UTF-8)."""
     names = [c for c in _NAME_COLUMNS if c in frame.columns]
     ids = frame["parcel_id"].map(_clean).tolist()
-    joined = (
-        frame[names]
-        .astype(object)
-        .apply(lambda r: "；".join(_clean(v) for v in r if _clean(v)), axis=1)
-        .tolist()
-        if names
-        else [""] * len(frame)
-    )
+    columns = [[_clean(v) for v in frame[c].astype(object).tolist()] for c in names]
+    joined = ["；".join(v for v in row if v) for row in zip(*columns, strict=True)] if names else []
+    if not names:
+        joined = [""] * len(frame)
     xy = shapely.get_coordinates(points)
     rows = np.flatnonzero(~shapely.is_missing(points))
     lines = [

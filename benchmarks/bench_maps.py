@@ -160,6 +160,42 @@ def bench(n: int, work: Path, *, explore: bool, browser: bool) -> dict[str, floa
     return row
 
 
+def bench_folium(n: int, work: Path) -> dict[str, float]:
+    """Our single-file page against landgov.maps.folium_map on the same ``n`` parcels."""
+    import dataclasses
+
+    from _browser import chromium_driver
+
+    from landgov.maps import DEFAULT_STYLE, folium_map
+
+    run = load_run(write_run(generate_parcels(n), work / f"frun{n}"))
+    t0 = time.perf_counter()
+    ours = build_map(run).save(work / f"ours{n}.html")
+    ours_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    style = dataclasses.replace(DEFAULT_STYLE, max_parcels=max(n, 1))
+    target = work / f"folium{n}.html"
+    folium_map(run, style=style).save(str(target))
+    folium_s = time.perf_counter() - t0
+    ours_ms, _ = draw_ms(ours, repeats=1)
+    with chromium_driver() as driver:
+        driver.get("about:blank")
+        driver.get(target.as_uri())  # scripts run before load; one frame more draws the canvas
+        folium_ms = driver.execute_async_script(
+            "var done = arguments[0]; requestAnimationFrame(function () {"
+            " requestAnimationFrame(function () { done(performance.now()); }); });"
+        )
+    return {
+        "n": n,
+        "ours_mb": ours.stat().st_size / 1e6,
+        "folium_mb": target.stat().st_size / 1e6,
+        "ours_s": ours_s,
+        "folium_s": folium_s,
+        "ours_ms": ours_ms,
+        "folium_ms": float(folium_ms),
+    }
+
+
 WEBGL = ("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
 
 
@@ -248,7 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument("--tiles", type=int, help="benchmark the tile map for N parcels")
     parser.add_argument("--run", type=Path, help="with --tiles: an existing run folder instead")
+    parser.add_argument("--folium", type=int, help="compare with folium_map for N parcels")
     args = parser.parse_args(argv)
+    if args.folium is not None:
+        with tempfile.TemporaryDirectory(prefix="landgov-bench-") as tmp:
+            r = bench_folium(args.folium, args.keep or Path(tmp))
+        print(
+            f"parcels {r['n']:,}: single-file {r['ours_mb']:.1f} MB, built {r['ours_s']:.1f} s, "
+            f"drawn {r['ours_ms']:.0f} ms; folium {r['folium_mb']:.1f} MB, built "
+            f"{r['folium_s']:.1f} s, drawn {r['folium_ms']:.0f} ms"
+        )
+        return 0
     if args.tiles is not None:
         return _main_tiles(args)
     sizes = [int(s) for s in args.sizes.split(",")]

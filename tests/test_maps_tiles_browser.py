@@ -195,3 +195,21 @@ def test_opened_from_disk_the_page_says_what_to_do(
     message = driver.find_element("id", "lg-msg")
     assert message.is_displayed()
     assert "landgov serve" in message.text and "HTTP Range" in message.text
+
+
+def test_gaode_basemap_requests_only_gaode_tiles(
+    driver: Any, run: RunFacts, root: tuple[Path, str]
+) -> None:
+    from urllib.parse import urlsplit
+
+    base, url = root
+    build_tiles(run.path, base / "gaode", basemap="gaode")
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get(f"{url}/gaode/index.html")
+    seen: list[str] = []
+    WebDriverWait(driver, 30, poll_frequency=0.2).until(
+        lambda d: seen.extend(_foreign(requested_urls(d), url)) or seen
+    )
+    hosts = {urlsplit(u).hostname for u in seen}
+    assert hosts and all(re.fullmatch(r"webrd0[1-4]\.is\.autonavi\.com", h or "") for h in hosts)

@@ -244,3 +244,46 @@ def test_serve_names_a_busy_port(folder: Path) -> None:
         assert_clean_error(run_cli("serve", str(folder), "--port", port), contains="--port")
     finally:
         srv.server_close()
+
+
+def test_parallel_archive_equals_the_single_process_one(tmp_path: Path) -> None:
+    import sys
+
+    from pmtiles.reader import MmapSource, all_tiles
+
+    from landgov.maps.tiles._archive import write_archive
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from bench_maps import generate_parcels
+
+    frame = generate_parcels(2000)[["geometry"]]
+    frame.geometry = frame.geometry.scale(5, 5, origin=(540_000, 3_305_000))  # spans columns
+    frame = frame.to_crs(4326)
+    frame.geometry = frame.geometry.make_valid()  # as build_tiles does: GDAL drops invalid ones
+    frame["i"] = range(len(frame))
+
+    def tiles(path: Path) -> dict:
+        with path.open("rb") as handle:
+            return dict(all_tiles(MmapSource(handle)))
+
+    one = tiles(write_archive(frame, tmp_path / "one.pmtiles", workers=1))
+    two = tiles(write_archive(frame, tmp_path / "two.pmtiles", workers=2))
+    assert len({x >> (z - 12) for z, x, _ in two}) > 1  # the run spans several columns
+    assert one.keys() == two.keys()
+    assert one == two
+    merged = gpd.read_file(tmp_path / "two.pmtiles", layer="parcels", engine="pyogrio")
+    assert set(merged["i"]) == set(range(len(frame)))
+
+
+def test_invalid_parcel_is_drawn_repaired_and_noted(run: RunFacts, tmp_path: Path) -> None:
+    from shapely.geometry import Polygon
+
+    parcels = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")
+    x, y = parcels.geometry[0].bounds[:2]
+    parcels.loc[0, "geometry"] = Polygon([(x, y), (x + 60, y + 60), (x + 60, y), (x, y + 60)])
+    path = tmp_path / "bowtie"
+    path.mkdir()
+    parcels.to_file(path / "landgov.gpkg", layer="parcels", engine="pyogrio")
+    result = build_tiles(path, tmp_path / "tiles")
+    assert 0 in set(_archive(result.path)["i"])
+    assert any("图形无效" in n for n in result.notes)

@@ -242,11 +242,11 @@ def _theme_config(theme: Theme) -> dict[str, Any]:
     }
 
 
-def _panel(prep: Prepared, *, province: bool) -> dict[str, Any]:
+def _panel(prep: Prepared, notes: list[str], *, province: bool) -> dict[str, Any]:
     rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
     summary = prep.manifest.get("summary")
     district = summary.get("district") if isinstance(summary, Mapping) else None
-    notes = list(prep.notes)
+    notes = list(notes)
     if isinstance(district, Mapping) and district:
         rows += manifest_rows(district, redact=prep.redacted)
     else:
@@ -379,6 +379,16 @@ def build_tiles(
     drawable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lonlat = np.full(len(parcels), None, dtype=object)
     lonlat[drawable] = _lonlat(geoms[drawable], parcels.crs, gcj02)
+    invalid = drawable & ~shapely.is_valid(lonlat)
+    notes = list(prep.notes)
+    if invalid.any():  # GDAL's tile writer drops invalid polygons: draw them repaired
+        lonlat[invalid] = shapely.make_valid(
+            lonlat[invalid], method="structure", keep_collapsed=False
+        )
+        notes.append(
+            f"{int(invalid.sum()):,} 宗地块图形无效（自相交等），地图按修复后的图形显示，"
+            "请在原数据中核实"
+        )
     themes = build_themes(parcels, style, with_tax=not redact, threshold=_threshold(prep.manifest))
     tiles = gpd.GeoDataFrame(
         {
@@ -466,7 +476,7 @@ def build_tiles(
             "hint": "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称",
         },
         "overlays": {k: v for k, v in overlays.items() if v is not None},
-        "panel": _panel(prep, province=province),
+        "panel": _panel(prep, notes, province=province),
     }
     (out / "index.html").write_text(_page(config, bm, heading), encoding="utf-8")
     _copy_assets(lib)

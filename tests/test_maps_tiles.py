@@ -287,3 +287,20 @@ def test_invalid_parcel_is_drawn_repaired_and_noted(run: RunFacts, tmp_path: Pat
     result = build_tiles(path, tmp_path / "tiles")
     assert 0 in set(_archive(result.path)["i"])
     assert any("图形无效" in n for n in result.notes)
+
+
+def test_server_shrugs_off_a_client_that_hangs_up(
+    server: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    host, port = urlsplit(server).hostname, urlsplit(server).port
+    for _ in range(3):
+        with socket.create_connection((host, port), timeout=5) as sock:
+            sock.sendall(b"GET /blob.pmtiles HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
+    assert _get(f"{server}/blob.pmtiles", "bytes=0-3")[0] == 206
+    assert "Traceback" not in capfd.readouterr().err

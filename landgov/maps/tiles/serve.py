@@ -79,6 +79,13 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
+        try:
+            return self._send_headers(handle, path)
+        except BaseException:  # e.g. the browser hung up: do not leak the file
+            handle.close()
+            raise
+
+    def _send_headers(self, handle: Any, path: str) -> Any:
         size = os.fstat(handle.fileno()).st_size
         span = parse_range(self.headers.get("Range"), size)
         if span is False:
@@ -105,6 +112,12 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         return handle
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # the browser moved on: not an error
+            self.close_connection = True
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
         span = getattr(self, "_range", None)

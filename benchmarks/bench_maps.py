@@ -12,6 +12,18 @@ build time are measured.
     .venv/bin/python benchmarks/bench_maps.py --sizes 1000,50000 --no-browser
 
 Targets (issue 5): our HTML ≤ 40 % of explore()'s; drawn in < 2 s (50k) and < 6 s (200k).
+
+The tiled map (issue 12), for a province-sized run::
+
+    flock /tmp/heavy.lock .venv/bin/python benchmarks/bench_maps.py --tiles 1000000
+    flock /tmp/heavy.lock .venv/bin/python benchmarks/bench_maps.py --tiles 0 --run out/province
+
+writes the tile folder (time to cut the archive, its size), serves it with ``landgov serve``'s
+Range server and opens it in headless Chromium with software WebGL (SwiftShader): time from
+navigation to the first idle frame (every tile in view loaded and drawn) at the opening
+(province) view and at a street zoom (15) in the middle, and at that street view the parcels
+``queryRenderedFeatures`` returns against the parcels whose geometry meets the view.
+Targets: tiles ≤ 3 min on 2 cores, each first frame < 3 s, every parcel in view rendered.
 """
 
 from __future__ import annotations
@@ -37,6 +49,8 @@ PATHS = np.array(["拆除重建", "整治提升", "功能转型", "关停退出"
 TOWNS = np.array(
     ["柯岩街道", "华舍街道", "齐贤街道", "安昌街道", "马鞍街道", "钱清街道"], dtype=object
 )
+
+COUNTIES = np.array(["柯桥区", "越城区", "上虞区"], dtype=object)  # bands, for the county level
 
 
 def generate_parcels(n: int, *, seed: int = 20221231) -> gpd.GeoDataFrame:
@@ -146,6 +160,124 @@ def bench(n: int, work: Path, *, explore: bool, browser: bool) -> dict[str, floa
     return row
 
 
+def bench_folium(n: int, work: Path) -> dict[str, float]:
+    """Our single-file page against landgov.maps.folium_map on the same ``n`` parcels."""
+    import dataclasses
+
+    from _browser import chromium_driver
+
+    from landgov.maps import DEFAULT_STYLE, folium_map
+
+    run = load_run(write_run(generate_parcels(n), work / f"frun{n}"))
+    t0 = time.perf_counter()
+    ours = build_map(run).save(work / f"ours{n}.html")
+    ours_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    style = dataclasses.replace(DEFAULT_STYLE, max_parcels=max(n, 1))
+    target = work / f"folium{n}.html"
+    folium_map(run, style=style).save(str(target))
+    folium_s = time.perf_counter() - t0
+    ours_ms, _ = draw_ms(ours, repeats=1)
+    with chromium_driver() as driver:
+        driver.get("about:blank")
+        driver.get(target.as_uri())  # scripts run before load; one frame more draws the canvas
+        folium_ms = driver.execute_async_script(
+            "var done = arguments[0]; requestAnimationFrame(function () {"
+            " requestAnimationFrame(function () { done(performance.now()); }); });"
+        )
+    return {
+        "n": n,
+        "ours_mb": ours.stat().st_size / 1e6,
+        "folium_mb": target.stat().st_size / 1e6,
+        "ours_s": ours_s,
+        "folium_s": folium_s,
+        "ours_ms": ours_ms,
+        "folium_ms": float(folium_ms),
+    }
+
+
+WEBGL = ("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
+
+
+def _first_idle(driver: object, url: str) -> float:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get("about:blank")  # type: ignore[attr-defined]
+    driver.get(url)  # type: ignore[attr-defined]
+    WebDriverWait(driver, 300, poll_frequency=0.05).until(
+        lambda d: d.execute_script(
+            "var m = window.landgovTiles;"
+            " return !!(m && (m.errors.length || (m.ready && m.firstIdleMs !== undefined)))"
+        )
+    )
+    state = driver.execute_script(  # type: ignore[attr-defined]
+        "return {e: landgovTiles.errors, t: landgovTiles.firstIdleMs}"
+    )
+    if state["e"]:
+        raise RuntimeError(f"tile map failed: {state['e']}")
+    return float(state["t"])
+
+
+def _in_view(lonlat: gpd.GeoSeries, box: list[float]) -> set[int]:
+    hits = lonlat.sindex.query(shapely.box(*box), predicate="intersects")
+    return {int(i) for i in hits}
+
+
+def bench_tiles(run_dir: Path, work: Path) -> dict[str, float | int]:
+    """Build, serve and open the tile map of ``run_dir``; the figures of issue 12 item 3."""
+    import resource
+    import threading
+
+    from _browser import chromium_driver
+
+    from landgov.maps.tiles import build_tiles
+    from landgov.maps.tiles.serve import make_server
+
+    def cpu() -> float:  # this process and its finished children (the tile writers)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + kids.ru_utime + kids.ru_stime
+
+    t0, c0 = time.perf_counter(), cpu()
+    result = build_tiles(run_dir, work / "tiles")
+    total_s, cpu_s = time.perf_counter() - t0, cpu() - c0
+    folder_mb = sum(f.stat().st_size for f in result.path.rglob("*") if f.is_file()) / 1e6
+    parcels = load_run(run_dir).parcels.reset_index(drop=True)
+    lonlat = parcels.geometry.to_crs(4490)
+    srv = make_server(result.path, port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/index.html"
+    centre = gpd.GeoSeries(parcels.geometry.centroid).to_crs(4490)
+    cx, cy = float(np.median(centre.x)), float(np.median(centre.y))
+    try:
+        with chromium_driver(extra_args=WEBGL) as driver:
+            _first_idle(driver, url)  # warm the HTTP and shader caches once
+            province = _first_idle(driver, url)
+            street = _first_idle(driver, f"{url}#15/{cy:.6f}/{cx:.6f}")
+            shown = driver.execute_script(
+                "var m = landgovTiles.map, b = m.getBounds();"
+                " var ids = m.queryRenderedFeatures({layers: ['parcels-fill']})"
+                ".map(function (f) { return f.properties.i; });"
+                " return {ids: ids, box: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]};"
+            )
+    finally:
+        srv.shutdown()
+    rendered = set(shown["ids"])
+    expected = _in_view(lonlat, shown["box"])
+    return {
+        "n": result.n_parcels,
+        "archive_s": result.seconds,
+        "total_s": total_s,
+        "cpu_s": cpu_s,
+        "archive_mb": result.archive_bytes / 1e6,
+        "folder_mb": folder_mb,
+        "province_ms": province,
+        "street_ms": street,
+        "in_view": len(expected),
+        "rendered": len(rendered & expected),
+        "missing": len(expected - rendered),
+    }
+
+
 def _fmt(v: float | int | None, spec: str) -> str:
     return "—" if v is None else format(v, spec)
 
@@ -156,7 +288,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-explore", action="store_true")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument("--tiles", type=int, help="benchmark the tile map for N parcels")
+    parser.add_argument("--run", type=Path, help="with --tiles: an existing run folder instead")
+    parser.add_argument("--folium", type=int, help="compare with folium_map for N parcels")
     args = parser.parse_args(argv)
+    if args.folium is not None:
+        with tempfile.TemporaryDirectory(prefix="landgov-bench-") as tmp:
+            r = bench_folium(args.folium, args.keep or Path(tmp))
+        print(
+            f"parcels {r['n']:,}: single-file {r['ours_mb']:.1f} MB, built {r['ours_s']:.1f} s, "
+            f"drawn {r['ours_ms']:.0f} ms; folium {r['folium_mb']:.1f} MB, built "
+            f"{r['folium_s']:.1f} s, drawn {r['folium_ms']:.0f} ms"
+        )
+        return 0
+    if args.tiles is not None:
+        return _main_tiles(args)
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="landgov-bench-") as tmp:
         work = args.keep or Path(tmp)
@@ -174,6 +320,29 @@ def main(argv: list[str] | None = None) -> int:
             f"{_fmt(r['draw_ms'], '8.0f')} {_fmt(r['warm_ms'], '8.0f')}"
         )
     return 0
+
+
+def _main_tiles(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="landgov-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        if args.run is None:
+            t0 = time.perf_counter()
+            parcels = generate_parcels(args.tiles)
+            rows = np.arange(len(parcels)) // int(np.ceil(np.sqrt(len(parcels))))
+            parcels["county"] = COUNTIES[rows * len(COUNTIES) // (rows.max() + 1)]
+            run_dir = write_run(parcels, work / f"run{args.tiles}")
+            print(f"generated {args.tiles:,} parcels in {time.perf_counter() - t0:.0f} s")
+        else:
+            run_dir = args.run
+        r = bench_tiles(run_dir, work)
+    print(
+        f"parcels {r['n']:,}: archive {r['archive_s']:.0f} s ({r['total_s']:.0f} s with the "
+        f"look-up files, CPU {r['cpu_s']:.0f} s), {r['archive_mb']:.1f} MB "
+        f"(folder {r['folder_mb']:.1f} MB); first frame "
+        f"province {r['province_ms']:.0f} ms, street {r['street_ms']:.0f} ms; street view: "
+        f"{r['rendered']:,} of {r['in_view']:,} parcels rendered, {r['missing']} missing"
+    )
+    return 0 if r["missing"] == 0 else 1
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ def missing_browser() -> str | None:
 
 
 @contextmanager
-def chromium_driver(width: int = 1280, height: int = 860) -> Iterator[Any]:
-    """A selenium WebDriver for headless Chromium, closed on exit."""
+def chromium_driver(
+    width: int = 1280, height: int = 860, extra_args: tuple[str, ...] = ()
+) -> Iterator[Any]:
+    """A selenium WebDriver for headless Chromium, closed on exit; ``extra_args`` are added."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -54,6 +56,7 @@ def chromium_driver(width: int = 1280, height: int = 860) -> Iterator[Any]:
         "--disable-extensions",
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
+        *extra_args,
     ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})

@@ -31,3 +31,7 @@ def test_maps_notebook_executes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert (tmp_path / "maps" / "briefing.html").exists()
     assert (tmp_path / "maps" / "briefing-脱敏.html").exists()
     assert any("image/png" in o.get("data", {}) for o in outputs)
+    folium_page = tmp_path / "maps" / "folium-核查点.html"
+    assert "现场核查点" in folium_page.read_text(encoding="utf-8")
+    assert any("folium" in h and "现场核查点" in h for h in html)  # the user layer, shown inline
+    assert (tmp_path / "maps" / "瓦片地图" / "parcels.pmtiles").is_file()

@@ -2,8 +2,9 @@
 
 Commands: ``inspect`` (:mod:`.inspect`), ``screen`` (:mod:`.screen`), ``far`` (:mod:`.far`),
 ``demo`` (:mod:`.demo`), ``map`` (:mod:`.maps`), ``profiles`` (:mod:`.profiles`),
-``export`` (:mod:`.export`), ``template`` (:mod:`.template`). Each command
-parses its options and calls the run in :mod:`landgov.run`; the work is done there, without
+``export`` (:mod:`.export`), ``template`` (:mod:`.template`), ``serve`` (:mod:`.serve`),
+``packet``, ``ledger``, ``compare``, ``verify``, ``override``. Each command parses its options
+and calls the run in :mod:`landgov.run`; the work is done there, without
 click. :func:`main` turns every failure into a 「错误：」 message (:mod:`._failures`).
 
 Every command added to :data:`cli` (``cli.add_command(module.command)``) reads in Chinese,
@@ -21,7 +22,7 @@ import click
 
 from landgov import __version__
 from landgov.cli import compare as compare_cli
-from landgov.cli import demo, export, far, inspect, maps, packet, profiles, screen, template
+from landgov.cli import demo, export, far, inspect, maps, packet, profiles, screen, serve, template
 from landgov.cli import ledger as ledger_cli
 from landgov.cli import override as override_cli
 from landgov.cli import verify as verify_cli
@@ -63,7 +64,7 @@ def cli(ctx: click.Context) -> None:
     ctx.default_map = settings.default_map(cli.commands.values())
 
 
-for _module in (inspect, screen, demo, profiles, far, maps, packet, export, template):
+for _module in (inspect, screen, demo, profiles, far, maps, packet, export, template, serve):
     cli.add_command(_module.command)
 cli.add_command(ledger_cli.command)
 cli.add_command(verify_cli.command)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from landgov.cli._progress import step
+from landgov.cli._tiles import default_folder, write_tiles
 from landgov.core.dates import parse_date
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
@@ -78,8 +79,8 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="输出文件（默认 maps/<目录名>.html）",
+    type=click.Path(path_type=Path),
+    help="输出文件（默认 maps/<目录名>.html）；瓦片地图为输出文件夹（默认 maps/<目录名>-瓦片）",
 )
 @click.option(
     "--basemap",
@@ -107,7 +108,7 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
 )
 @click.option("--static", "static_fmt", type=click.Choice(["png", "pdf"]), help="改出打印用静态图")
 @click.option("--breaks", help="亩均税收分级断点（万元/亩），逗号分隔，如 5,10,20,40")
-@click.option("--max-parcels", type=int, help="交互地图逐宗显示的上限，超过则按镇街汇总")
+@click.option("--max-parcels", type=int, help="单文件交互地图逐宗显示的上限，超过则改出瓦片地图")
 @click.option(
     "--ledger",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -139,6 +140,9 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
 @click.option(
     "--township-table", is_flag=True, help="静态图附各镇街统计表（宗数、治理清单、四个一批）"
 )
+@click.option(
+    "--tiles", is_flag=True, help="输出矢量瓦片地图文件夹（全省等大数据量；用 landgov serve 打开）"
+)
 def command(
     run_dir: Path,
     out: Path | None,
@@ -159,8 +163,9 @@ def command(
     map_unit: str | None,
     map_date: str | None,
     township_table: bool,
+    tiles: bool,
 ) -> None:
-    """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML，或 PNG/PDF 静态图。
+    """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML、瓦片地图或 PNG/PDF 静态图。
 
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
@@ -191,6 +196,20 @@ def command(
             click.echo(f"已生成静态图：{path}")
             return
         bm = resolve_basemap(basemap, tianditu_key=tianditu_key, crs=basemap_crs)
+        # above the limit a tile folder, unless an .html file was asked for (then 镇街 totals)
+        single = out is not None and out.suffix.lower() == ".html"
+        if tiles or (len(data.parcels) > style.max_parcels and not single):
+            if not tiles:
+                click.echo(
+                    f"地块 {len(data.parcels):,} 宗，超过单文件地图上限 {style.max_parcels:,} 宗："
+                    "改为输出瓦片地图（逐宗显示）"
+                )
+            target = out or default_folder(run_dir, redact=redact)
+            with step("生成瓦片地图"):
+                write_tiles(
+                    data, target, basemap=bm, style=style, redact=redact, title=title, theme=theme
+                )
+            return
         with step("生成交互地图"):
             result = build_map(
                 data, basemap=bm, style=style, redact=redact, title=title, theme=theme

@@ -1,4 +1,6 @@
-"""Briefing maps of a screening run: one offline HTML page, or a PNG/PDF for print.
+"""Briefing maps of a screening run: one offline HTML page, a PNG/PDF for print, a folium.Map.
+
+Province-sized runs: :mod:`landgov.maps.tiles` (a PMTiles folder opened through a web server).
 
 >>> from landgov.maps import build_map, render_static
 >>> build_map("out/demo", basemap="none").save("maps/demo.html")      # doctest: +SKIP
@@ -9,6 +11,7 @@
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._print import PrintLayout
 from landgov.maps._run import RunData, load_run
+from landgov.maps.folium_map import folium_map
 from landgov.maps.interactive import BriefingMap, build_map
 from landgov.maps.static import find_cjk_font, render_static
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
@@ -24,6 +27,7 @@ __all__ = [
     "RunData",
     "build_map",
     "find_cjk_font",
+    "folium_map",
     "load_run",
     "render_static",
     "resolve_basemap",

@@ -1,0 +1,493 @@
+"""The tiled map of a run: a folder with one PMTiles archive, its look-up files and index.html.
+
+For runs too large for the single-file page (a province: ~1,000,000 parcels). The folder::
+
+    index.html          the page (CSP: only the folder's own files; tiles from the basemap host)
+    parcels.pmtiles     every drawable parcel: geometry, row number ``i``, one class per theme
+    data/attrs-N.json.gz popup fields of rows N·CHUNK … (N+1)·CHUNK−1, column-oriented
+    data/search.tsv.gz  宗地代码, 企业名称 and a point per parcel, read on the first search
+    data/<layer>.geojson  镇街 (and 区县, when the parcels carry ``county``) with their totals,
+                        连片地块, 批而未供
+    lib/                MapLibre GL JS, the pmtiles reader (with their licences), landgov's script
+
+The themes, popups, redaction and panel rows are the single-file map's
+(:mod:`landgov.maps._themes`, :mod:`landgov.maps._popup`, :mod:`landgov.maps._prepare`,
+:mod:`landgov.maps._summary`); only the transport differs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from jinja2 import Environment
+
+import landgov
+from landgov.errors import DataFileError, InputError
+from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
+from landgov.maps._encode import json_for_script, to_lonlat
+from landgov.maps._popup import (
+    APPROVED_SECTIONS,
+    BLOCK_SECTIONS,
+    PARCEL_SECTIONS,
+    Field,
+    township_fields,
+)
+from landgov.maps._prepare import Prepared, prepare, township_summary
+from landgov.maps._run import RunData, load_run
+from landgov.maps._summary import district_rows, manifest_rows
+from landgov.maps._themes import Theme, build_themes
+from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
+from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, write_archive
+
+__all__ = ["CHUNK", "TileMap", "build_tiles"]
+
+#: Parcels per attribute file: a popup reads one file of this many rows.
+CHUNK = 2048
+ARCHIVE = "parcels.pmtiles"
+_VENDOR = (
+    "maplibre-gl-csp.js",
+    "maplibre-gl-csp-worker.js",
+    "maplibre-gl.css",
+    "pmtiles.js",
+    "LICENSE-maplibre-gl.txt",
+    "LICENSE-pmtiles.txt",
+)
+_OWN = ("landgov-tiles.js", "landgov-tiles.css")
+_NAME_COLUMNS = ("enterprise_names", "enterprise_detail", "holder")
+Sections = tuple[tuple[str, tuple[Field, ...]], ...]
+
+
+@dataclass(frozen=True)
+class TileMap:
+    """A written tile folder.
+
+    Attributes
+    ----------
+    path
+        The folder; open ``index.html`` through ``landgov serve`` or a web server.
+    n_parcels, n_drawable
+        Rows of the parcels layer, and those with a geometry (all of which are in the tiles).
+    archive_bytes
+        Size of ``parcels.pmtiles``.
+    seconds
+        Time spent writing the archive.
+    """
+
+    path: Path
+    n_parcels: int
+    n_drawable: int
+    archive_bytes: int
+    seconds: float
+    redacted: bool
+    basemap: Basemap
+    themes: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _threshold(manifest: Mapping[str, Any]) -> float | None:
+    for section in ("thresholds", "screening"):
+        sec = manifest.get(section)
+        if isinstance(sec, Mapping):
+            value = sec.get("low_efficiency_tax_per_mu")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    return None
+
+
+def _specs(sections: Sections, frame: pd.DataFrame) -> list[Any]:
+    out = []
+    for title, fields in sections:
+        specs = [f.spec() for f in fields if f.key in frame.columns]
+        if specs:
+            out.append([title, specs])
+    return out
+
+
+def _lonlat(geoms: np.ndarray, crs: Any, gcj02: bool) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: to_lonlat(xy, crs, gcj02=gcj02))
+
+
+def _blank(value: Any) -> bool:
+    """None, NaN or pandas' missing markers."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _value(kind: str, digits: int, values: pd.Series) -> list[Any]:
+    """Values as the page shows them: numbers rounded, booleans 是/否, the rest text."""
+    if kind == "num":
+        num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        out: list[Any] = np.round(num, digits).tolist()
+        return [None if math.isnan(v) else (int(v) if digits == 0 else v) for v in out]
+    raw = values.astype(object).tolist()
+    if kind == "bool":
+        return [
+            None if _blank(v) else ("是" if bool(v) and v not in ("0", "否") else "否") for v in raw
+        ]
+    return [None if _blank(v) or str(v) == "" else str(v) for v in raw]
+
+
+def _columns(frame: pd.DataFrame, sections: Sections) -> dict[str, list[Any]]:
+    out = {}
+    for _, fields in sections:
+        for f in fields:
+            if f.key in frame.columns and f.key not in out:
+                out[f.key] = _value(f.encoding()[0], f.digits, frame[f.key])
+    return out
+
+
+def _write_chunks(frame: pd.DataFrame, folder: Path) -> int:
+    cols = _columns(frame, PARCEL_SECTIONS)
+    n = len(frame)
+    chunks = max(1, -(-n // CHUNK))
+    for k in range(chunks):
+        lo, hi = k * CHUNK, min(n, (k + 1) * CHUNK)
+        part = {"start": lo, "columns": {key: vals[lo:hi] for key, vals in cols.items()}}
+        text = json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (folder / f"attrs-{k}.json.gz").write_bytes(gzip.compress(text, compresslevel=6, mtime=0))
+    return chunks
+
+
+def _clean(value: Any) -> str:
+    text = "" if _blank(value) else str(value)
+    return " ".join(text.replace("\t", " ").split())
+
+
+def _write_search(frame: pd.DataFrame, points: np.ndarray, folder: Path) -> list[str]:
+    """One line per drawable parcel: row, 宗地代码, names, lon, lat (gzip, UTF-8)."""
+    names = [c for c in _NAME_COLUMNS if c in frame.columns]
+    ids = frame["parcel_id"].map(_clean).tolist()
+    columns = [[_clean(v) for v in frame[c].astype(object).tolist()] for c in names]
+    joined = ["；".join(v for v in row if v) for row in zip(*columns, strict=True)] if names else []
+    if not names:
+        joined = [""] * len(frame)
+    xy = shapely.get_coordinates(points)
+    rows = np.flatnonzero(~shapely.is_missing(points))
+    lines = [
+        f"{i}\t{ids[i]}\t{joined[i].replace(chr(10), '；')}\t{xy[j, 0]:.6f}\t{xy[j, 1]:.6f}"
+        for j, i in enumerate(rows)
+    ]
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    (folder / "search.tsv.gz").write_bytes(gzip.compress(payload, compresslevel=6, mtime=0))
+    return ["parcel_id", *names]
+
+
+def _group_summary(parcels: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
+    """township_summary for any grouping column (``county`` on a province run)."""
+    frame = parcels.drop(columns=["township"], errors="ignore").rename(columns={key: "township"})
+    return township_summary(frame).rename(columns={"township": key})
+
+
+def _townships(data: RunData, prep: Prepared) -> gpd.GeoDataFrame | None:
+    parcels = prep.parcels_all
+    given = prep.townships
+    if "township" not in parcels:
+        return given
+    summary = township_summary(parcels)
+    if data.townships is None or given is None or "township" not in given:
+        return summary
+    table = pd.DataFrame(summary.drop(columns=summary.geometry.name))
+    extra = [c for c in table.columns if c == "township" or c not in given.columns]
+    return given.merge(table[extra], on="township", how="left")
+
+
+def _overlay(
+    frame: gpd.GeoDataFrame | None,
+    name: str,
+    sections: Sections,
+    folder: Path,
+    *,
+    gcj02: bool,
+    label: str | None = None,
+) -> dict[str, Any] | None:
+    if frame is None or not len(frame) or frame.geometry.name not in frame:
+        return None
+    geoms = frame.geometry.to_numpy()
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not keep.any():
+        return None
+    frame = frame[keep]
+    geoms = _lonlat(frame.geometry.to_numpy(), frame.crs, gcj02)
+    props = pd.DataFrame(_columns(frame, sections), index=range(len(frame)))
+    if label and label in frame:
+        pts = shapely.get_coordinates(shapely.point_on_surface(geoms))
+        props["_lx"], props["_ly"] = np.round(pts[:, 0], 6), np.round(pts[:, 1], 6)
+        props["_label"] = _value("text", 0, frame[label])
+    out = gpd.GeoDataFrame(props, geometry=list(shapely.set_precision(geoms, 1e-6)), crs=4326)
+    (folder / f"{name}.geojson").write_text(out.to_json(drop_id=True, na="drop"), encoding="utf-8")
+    return {"url": f"data/{name}.geojson", "sections": _specs(sections, frame)}
+
+
+def _theme_config(theme: Theme) -> dict[str, Any]:
+    return {
+        "key": theme.key,
+        "label": theme.label,
+        "legendTitle": theme.legend_title,
+        "legend": [
+            {"label": i.label, "color": i.color, "count": i.count, "back": i.back}
+            for i in theme.legend
+        ],
+    }
+
+
+def _panel(prep: Prepared, notes: list[str], *, province: bool) -> dict[str, Any]:
+    rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
+    summary = prep.manifest.get("summary")
+    district = summary.get("district") if isinstance(summary, Mapping) else None
+    notes = list(notes)
+    if isinstance(district, Mapping) and district:
+        rows += manifest_rows(district, redact=prep.redacted)
+    else:
+        notes.append("manifest.json 中没有 summary.district：目标对比从略")
+    return {
+        "heading": "全域概况" if province else "全区概况",
+        "rows": [{"label": r.label, "value": r.value} for r in rows],
+        "notes": notes,
+    }
+
+
+def _bounds(parcels: np.ndarray) -> list[list[float]]:
+    box = shapely.total_bounds(parcels)
+    if not np.isfinite(box).all():
+        raise InputError("地图中没有任何有图形的要素：parcels 图层的几何全部为空")
+    return [[float(box[0]), float(box[1])], [float(box[2]), float(box[3])]]
+
+
+def _basemap_config(bm: Basemap) -> dict[str, Any] | None:
+    if bm.offline:
+        return None
+    tiles = []
+    for url in bm.urls:
+        subs = bm.subdomains if "{s}" in url else ""
+        tiles.append([url.replace("{s}", s) for s in subs] if subs else [url])
+    return {
+        "label": bm.label,
+        "tiles": tiles,
+        "attribution": bm.attribution,
+        "maxZoom": bm.max_zoom,
+    }
+
+
+def _csp(bm: Basemap) -> str:
+    hosts = " ".join(bm.origins())
+    return (
+        "default-src 'none'; script-src 'self'; worker-src 'self'; child-src 'self'; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob: {hosts}".rstrip()
+        + f"; connect-src 'self' {hosts}".rstrip()
+        + "; font-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _copy_assets(lib: Path) -> None:
+    root = resources.files("landgov.maps.tiles")
+    for sub, names in (("vendor", _VENDOR), ("assets", _OWN)):
+        for name in names:
+            try:
+                data = root.joinpath(sub, name).read_bytes()
+            except OSError as exc:
+                raise DataFileError(
+                    f"找不到地图资源文件 {sub}/{name}：请重新安装 landgov（{exc}）"
+                ) from exc
+            if name.endswith(".js"):  # no source map is shipped: no request for one either
+                lines = data.decode("utf-8").splitlines()
+                data = "\n".join(
+                    ln for ln in lines if not ln.startswith("//# sourceMappingURL")
+                ).encode("utf-8")
+            (lib / name).write_bytes(data)
+
+
+_ENV = Environment(autoescape=True, keep_trailing_newline=True)
+
+
+def _page(config: dict[str, Any], bm: Basemap, title: str) -> str:
+    template = resources.files("landgov.maps.tiles").joinpath("assets", "index.html.j2")
+    return _ENV.from_string(template.read_text(encoding="utf-8")).render(
+        csp=_csp(bm),
+        title=title,
+        version=landgov.__version__,
+        config_json=json_for_script(config),
+    )
+
+
+def _prepare_out(out_dir: Path) -> tuple[Path, Path]:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DataFileError(
+            f"输出位置 {out_dir} 是一个文件：瓦片地图须写入一个文件夹，请换一个 --out"
+        )
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
+        raise DataFileError(
+            f"输出文件夹 {out_dir} 已有其他文件：为免误删，"
+            "请指定一个空文件夹或以前生成的瓦片地图文件夹"
+        )
+    for sub in ("data", "lib"):
+        shutil.rmtree(out_dir / sub, ignore_errors=True)
+    data, lib = out_dir / "data", out_dir / "lib"
+    data.mkdir(parents=True)
+    lib.mkdir()
+    return data, lib
+
+
+def build_tiles(
+    run: RunData | str | Path,
+    out_dir: str | Path,
+    *,
+    basemap: Basemap | str = "none",
+    style: MapStyle = DEFAULT_STYLE,
+    redact: bool = False,
+    title: str | None = None,
+    theme: str = "path",
+) -> TileMap:
+    """Write the tiled map of a run into ``out_dir`` (created; an earlier tile map is replaced).
+
+    Parameters
+    ----------
+    run
+        A run directory (``DIR/landgov.gpkg``) or its :class:`RunData`; a ``county`` column on
+        the parcels adds a 区县 level (county totals when zoomed out).
+    out_dir
+        Folder to write; must be empty, absent, or an earlier tile map.
+    basemap, style, redact, title, theme
+        As for :func:`landgov.maps.build_map`.
+
+    Returns
+    -------
+    TileMap
+    """
+    if theme not in THEMES:
+        raise InputError(f"未知专题 {theme!r}：可选 {'、'.join(THEMES)}")
+    data = run if isinstance(run, RunData) else load_run(run)
+    bm = basemap if isinstance(basemap, Basemap) else resolve_basemap(basemap)
+    gcj02 = bm.datum is Datum.GCJ02
+    prep = prepare(data, style=style, redact=redact)
+    parcels = prep.parcels_all.reset_index(drop=True)
+    out = Path(out_dir)
+    folder, lib = _prepare_out(out)
+    geoms = parcels.geometry.to_numpy()
+    drawable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    lonlat = np.full(len(parcels), None, dtype=object)
+    lonlat[drawable] = _lonlat(geoms[drawable], parcels.crs, gcj02)
+    invalid = drawable & ~shapely.is_valid(lonlat)
+    notes = list(prep.notes)
+    if invalid.any():  # GDAL's tile writer drops invalid polygons: draw them repaired
+        lonlat[invalid] = shapely.make_valid(
+            lonlat[invalid], method="structure", keep_collapsed=False
+        )
+        notes.append(
+            f"{int(invalid.sum()):,} 宗地块图形无效（自相交等），地图按修复后的图形显示，"
+            "请在原数据中核实"
+        )
+    themes = build_themes(parcels, style, with_tax=not redact, threshold=_threshold(prep.manifest))
+    tiles = gpd.GeoDataFrame(
+        {
+            "i": np.arange(len(parcels), dtype=np.int32),
+            **{f"t_{k}": t.classes.astype(np.int16) for k, t in themes.items()},
+        },
+        geometry=list(lonlat),
+        crs=4326,
+    )[drawable]
+    started = time.perf_counter()
+    archive = write_archive(tiles, out / ARCHIVE)
+    seconds = time.perf_counter() - started
+    chunks = _write_chunks(parcels, folder)
+    points = np.full(len(parcels), None, dtype=object)
+    points[drawable] = shapely.point_on_surface(lonlat[drawable])
+    search = _write_search(parcels, points, folder)
+    province = "county" in parcels
+    counties = _group_summary(parcels, "county") if province else None
+    heading = title or f"{data.path.name or '结果'} 工业用地治理云图"
+    if redact:
+        heading = f"{heading}（脱敏版）"
+    default = theme if theme in themes else next(iter(themes))
+    townships = _townships(data, prep)
+    overlays = {
+        "counties": _overlay(
+            counties,
+            "counties",
+            (
+                (
+                    "区县汇总",
+                    (Field("county", "区县"), *township_fields(counties.drop(columns="county"))),
+                ),
+            )
+            if counties is not None
+            else (),
+            folder,
+            gcj02=gcj02,
+            label="county",
+        ),
+        "townships": _overlay(
+            townships,
+            "townships",
+            (("镇街汇总", township_fields(townships)),) if townships is not None else (),
+            folder,
+            gcj02=gcj02,
+            label="township",
+        ),
+        "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
+        "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
+    }
+    config: dict[str, Any] = {
+        "title": heading,
+        "subtitle": " · ".join(
+            p
+            for p in (
+                f"数据日期 {prep.data_date}" if prep.data_date else "",
+                f"政策口径 {prep.profile_label}" if prep.profile_label else "",
+            )
+            if p
+        ),
+        "redactionNote": prep.redaction_note,
+        "archive": ARCHIVE,
+        "layer": "parcels",
+        "minzoom": MINZOOM,
+        "maxzoom": MAXZOOM,
+        "chunk": CHUNK,
+        "chunks": chunks,
+        "nParcels": len(parcels),
+        "nDrawable": int(drawable.sum()),
+        "bounds": _bounds(lonlat[drawable]) if drawable.any() else _bounds(np.array([None])),
+        "background": style.blank_basemap_color if bm.offline else "#ffffff",
+        "style": {
+            "outline": style.outline_color,
+            "fillOpacity": style.fill_opacity,
+            "township": style.township_color,
+            "block": style.block_color,
+            "approved": style.approved_color,
+        },
+        "basemap": _basemap_config(bm),
+        "sections": _specs(PARCEL_SECTIONS, parcels),
+        "themes": [_theme_config(t) for t in themes.values()],
+        "defaultTheme": default,
+        "search": {
+            "url": "data/search.tsv.gz",
+            "hint": "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称",
+        },
+        "overlays": {k: v for k, v in overlays.items() if v is not None},
+        "panel": _panel(prep, notes, province=province),
+    }
+    (out / "index.html").write_text(_page(config, bm, heading), encoding="utf-8")
+    _copy_assets(lib)
+    return TileMap(
+        path=out,
+        n_parcels=len(parcels),
+        n_drawable=int(drawable.sum()),
+        archive_bytes=archive.stat().st_size,
+        seconds=seconds,
+        redacted=redact,
+        basemap=bm,
+        themes=tuple(themes),
+        notes=tuple(config["panel"]["notes"]),
+    )

@@ -253,7 +253,7 @@ def test_relaxation_note_under_the_form():
     )
     note = build_form(row).paragraphs[-1].text
     assert note.startswith("注：申请企业为印染涉改企业")
-    assert "[越政发〔2022〕24号 附件3 三]" in note and "条件1 面积" in note
+    assert "[越政发〔2022〕24号 附件3 第三条]" in note and "条件1 面积" in note
     assert build_form(_row()).paragraphs[-1].text == ""
 
 

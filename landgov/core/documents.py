@@ -319,27 +319,46 @@ def cite_text(text: str) -> str:
     return "".join(out)
 
 
-def basis_rows(texts: Iterable[str], *, everything: bool = False) -> list[dict[str, str]]:
-    """The 政策依据 table: each clause cited in ``texts`` (rendered) with document and words.
+def _order(key: str) -> tuple[object, ...]:
+    code, _, clause = key.partition(" ")
+    parsed = parse_clause(clause) or Clause(None, None, None, None, None, None)
+    att, l1, l2, l3, _, row = parsed
+
+    def num(text: str | None) -> int:
+        return sum(_NUM.index(c) + 1 for c in text) if text else 0
+
+    return (code, att or "", num(l1), num(l2), int(l3 or 0), int(row or 0))
+
+
+def basis_rows(
+    texts: Iterable[str] = (),
+    *,
+    clauses: Iterable[tuple[str, str]] = (),
+    everything: bool = False,
+) -> list[dict[str, str]]:
+    """The 政策依据 table: each clause cited (in ``texts`` as users read them, or given as
+    ``(code, clause)`` in ``clauses``) with its document and its words.
 
     Rows carry 引用 (as lists show it), 文号, 文件名称, 条款, 原文 (the clause's own words),
-    in document then table order; ``everything`` lists every clause on file.
+    one per citation, in document and clause order; ``everything`` lists every clause on file.
     """
     blob = "\n".join(texts)
-    rows = []
-    for key, entry in _clauses().items():
+    wanted = {cite(code, clause) for code, clause in clauses}
+    rows: dict[str, dict[str, str]] = {}
+    for key in sorted(_clauses(), key=_order):
         code, _, clause = key.partition(" ")
         short = cite(code, clause)
-        if not everything and not re.search(re.escape(short) + r"(?![第\d（])", blob):
+        if short in rows:
+            continue  # one clause written two ways (000 4 and 000 三.4)
+        found = short in wanted or re.search(re.escape(short) + r"(?![第\d（])", blob)
+        if not (everything or found):
             continue
         doc = DOCUMENTS[code]
-        rows.append(
-            {
-                "引用": short,
-                "文号": doc.docnum,
-                "文件名称": doc.title,
-                "条款": render_clause(code, clause),
-                "原文": entry.get("quote", ""),
-            }
-        )
-    return rows
+        rows[short] = {
+            "引用": short,
+            "文号": doc.docnum,
+            "文件名称": doc.title,
+            "条款": render_clause(code, clause),
+            "原文": _clauses()[key].get("quote", ""),
+        }
+    return list(rows.values())

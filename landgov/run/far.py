@@ -63,9 +63,10 @@ from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
-from landgov.reports.excel import Written, write_sheet
+from landgov.reports.excel import SheetSpec, write_sheets
+from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
-from landgov.reports.packet import packet_frame, write_packet
+from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.run.files import RunInputs, plausible_reads, write_layer
 
 __all__ = ["FarRun", "run_far"]
@@ -299,11 +300,10 @@ def _far(
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
-        sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
-        problems = sheet.added_to(problems)
-        own = write_sheet(problems, out / XLSX, sheet="增容问题记录", labels=LABELS, problems=True)
-        problems = own.added_to(problems)
-        fixes = Written(sheet.path, sheet.fixes + own.fixes)
+        own = SheetSpec(problems, "增容问题记录", labels=LABELS, problems=True)
+        basis = basis_spec(prof, [packet])  # 政策依据: the clauses of both stages
+        fixes = write_sheets([packet_sheet(packet), own, basis], out / XLSX)  # one load
+        problems = fixes.added_to(problems)  # cut/cleaned cells of both sheets are problems
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)
     timer.close()

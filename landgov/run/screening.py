@@ -39,6 +39,7 @@ from landgov.io import (
 from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
+from landgov.reports.handout import screening_sheets
 from landgov.reports.labels import LABELS
 from landgov.run.files import RunInputs, plausible_reads, read_optional, storable, write_layer
 from landgov.screening import screen
@@ -52,14 +53,6 @@ from landgov.screening.approved import (
 
 __all__ = ["ScreeningRun", "run_screening"]
 
-_PARAM_LABELS = {
-    "key": "参数",
-    "value": "取值",
-    "unit": "单位",
-    "source": "依据",
-    "from": "所在配置",
-    "note": "说明",
-}
 PARCEL_COLUMNS = [
     "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
     "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
@@ -362,12 +355,13 @@ def _write_outputs(
         ("问题记录", problems),
         ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
     ]
-    params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
+    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof)
     written = write_workbook(
-        [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],
+        tables,
         xlsx,
         labels=LABELS,
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
+        styles=styles,
     )
     problems = written.added_to(problems)
     return ScreeningRun(

@@ -45,6 +45,7 @@ __all__ = ["command"]
 @alias_option
 @quiet_option
 @wait_option
+@click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（增容审查、初审表）")
 def command(
     parcels: Path,
     buildings: Path | None,
@@ -65,6 +66,7 @@ def command(
     quiet: bool,
     overwrite: bool,
     wait: bool,
+    by_township: bool,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
     from landgov.run.far import run_far
@@ -87,6 +89,7 @@ def command(
         echo=click.echo,
         overwrite=overwrite,
         wait=wait,
+        by_township=by_township,
     )
     m = run.manifest
     click.echo(

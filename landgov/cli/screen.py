@@ -39,6 +39,7 @@ __all__ = ["command"]
 @quiet_option
 @overwrite_option
 @wait_option
+@click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（清单、地图）")
 def command(
     parcels: Path,
     enterprises: Path,
@@ -56,6 +57,7 @@ def command(
     quiet: bool,
     overwrite: bool,
     wait: bool,
+    by_township: bool,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.run.files import RunInputs
@@ -76,6 +78,7 @@ def command(
         overwrite=overwrite,
         wait=wait,
         echo=click.echo,
+        by_township=by_township,
     )
     _echo_summary(run.manifest)
 

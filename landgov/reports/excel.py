@@ -383,6 +383,31 @@ class _Layout:
     rows: int  # data rows, totals and their blank row included
     filtered: int  # data rows inside the filter range
     style: SheetStyle
+    heights: list[float | None]  # per data row: set when wrapped text needs more than a line
+
+
+_LINE_HEIGHT = 15.0
+_MAX_LINES = 20
+
+
+def _row_heights(
+    table: pd.DataFrame, widths: list[float], wrapped: list[bool]
+) -> list[float | None]:
+    """Row heights that show wrapped text whole (not every reader fits them on opening).
+
+    Lines are estimated per wrapped cell from its length (a CJK character is two width units)
+    and its line breaks; ``None`` where one line is enough.
+    """
+    lines = np.ones(len(table))
+    for name, width, wrap in zip(table.columns, widths, wrapped, strict=True):
+        if not wrap:
+            continue
+        text = table[name].map(lambda v: v if isinstance(v, str) else "")
+        per = max(1.0, width - 1) / 2
+        need = np.ceil(text.str.len().to_numpy() / per) + text.str.count("\n").to_numpy()
+        lines = np.maximum(lines, need)
+    lines = np.minimum(lines, _MAX_LINES)
+    return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
 
 
 def _layout(
@@ -400,7 +425,10 @@ def _layout(
         widths.append(float(width))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
-    return _Layout(headers, _number_formats(table, formats), widths, wrapped, n, filtered, style)
+    heights = _row_heights(table, widths, wrapped)
+    return _Layout(
+        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,6 +459,9 @@ def _fill(
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    for i, height in enumerate(layout.heights, start=2):
+        if height is not None:
+            ws.row_dimensions[i].height = height
     for i, row in enumerate(table.itertuples(index=False, name=None), start=2):
         for j, raw in enumerate(row, start=1):
             value = texts.value(raw, i, j)
@@ -600,6 +631,8 @@ def _write_xlsxwriter_sheet(
         for f, w in zip(layout.formats, layout.wrapped, strict=True)
     ]
     for i, row in enumerate(table.itertuples(index=False, name=None), start=1):
+        if (height := layout.heights[i - 1]) is not None:
+            ws.set_row(i, height)  # before the row's cells (constant memory)
         for j, raw in enumerate(row):
             value = texts.value(raw, i + 1, j + 1)
             if value is None:

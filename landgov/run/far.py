@@ -193,6 +193,7 @@ def run_far(
     echo: Callable[[str], Any] | None = None,
     overwrite: bool = False,
     wait: bool = False,
+    by_township: bool = False,
 ) -> FarRun:
     """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
 
@@ -225,6 +226,9 @@ def run_far(
         Replace an earlier run even when files in it were changed or added by hand.
     wait
         Wait for another run into the same folder to end instead of refusing.
+    by_township
+        Also write one folder per 镇街 with its 增容审查 sheet and its 初审表
+        (:mod:`landgov.reports.townships`).
 
     Raises
     ------
@@ -246,6 +250,14 @@ def run_far(
         timer = StageTimer([], echo=echo if progress else None)
         run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
                           township=township, aliases=aliases)  # fmt: skip
+        if by_township:
+            from landgov.reports.townships import write_far_townships
+
+            def town_forms(apps: Any, screened: Any, where: Path) -> list[Path]:
+                return _write_forms((apps, screened), where, mode=forms, township=None)
+
+            write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
+                                applications=run.applications, screened=run.screened)  # fmt: skip
         folder.finish(
             _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
         )

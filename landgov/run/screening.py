@@ -150,6 +150,7 @@ def run_screening(
     overwrite: bool = False,
     wait: bool = False,
     echo: Callable[[str], object] | None = None,
+    by_township: bool = False,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -178,6 +179,9 @@ def run_screening(
     echo
         Where messages about the folder go (replaced results, a taken-over lock); ``None``:
         nowhere.
+    by_township
+        Also write one folder per 镇街 with its lists and map
+        (:mod:`landgov.reports.townships`).
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -189,6 +193,10 @@ def run_screening(
             inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress
         )
         run.out_dir = folder.target
+        if by_township:
+            from landgov.reports.townships import write_screening_townships
+
+            write_screening_townships(run, folder.path, profile=prof)
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     return run

@@ -17,6 +17,7 @@ from landgov.core.documents import (
     cite,
     cite_text,
     cited,
+    clause_tooltips,
     quote,
     render_clause,
 )
@@ -115,3 +116,13 @@ def test_profiles_show_quotes_the_clause() -> None:
     assert "原文：「二、容积率明确：鼓励存量工业用地增容" in out
     assert "种子" not in out
     assert not re.search(r"\[(参照)?00\d ", out)
+
+
+def test_map_tooltips_give_the_words_of_each_citation() -> None:
+    tips = clause_tooltips()
+    assert tips["越政发〔2022〕24号 附件3 第三条第1项"].endswith(
+        "第三条第1项：「1. 地块用地面积原则上大于 15 亩，未列入近年拆迁计划，无严重违建，"
+        "未办理临时改变房屋用途；」"
+    )
+    assert all(key == cite_text(key) for key in tips)  # keys are what users read
+    assert not any(_LEFTOVER.search(key) for key in tips)

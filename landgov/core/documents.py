@@ -30,6 +30,7 @@ __all__ = [
     "cite_text",
     "cited",
     "clause_key",
+    "clause_tooltips",
     "docnum",
     "document_codes",
     "parse_clause",
@@ -317,6 +318,22 @@ def cite_text(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def clause_tooltips() -> dict[str, str]:
+    """Each citation as users read it → its document, clause and words, for a map tooltip.
+
+    >>> tips = clause_tooltips()
+    >>> tips["越政发〔2022〕24号 附件3 第二条"][:39]
+    '越政发〔2022〕24号 附件3《存量工业用地二次开发盘活闲置资源的实施意见》'
+    """
+    tips: dict[str, str] = {}
+    for key in sorted(_clauses(), key=_order):
+        code, _, clause = key.partition(" ")
+        words = _clauses()[key].get("quote")
+        if words:
+            tips.setdefault(cite(code, clause), f"{cite(code, clause, title=True)}：「{words}」")
+    return tips
 
 
 def _order(key: str) -> tuple[object, ...]:

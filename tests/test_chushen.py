@@ -177,7 +177,7 @@ def test_packet_adds_sheet_and_keeps_others(tmp_path):
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["来源", "申请编号", "镇街"]
     assert "条件1 面积/拆迁/违建/临时用途" in headers and "总体结论" in headers
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws.freeze_panes == "F2" and ws.auto_filter.ref  # 来源 … 企业名称 stay in view
     assert ws.max_row == 3
 
 

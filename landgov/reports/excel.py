@@ -387,6 +387,7 @@ class _Layout:
 
 
 _LINE_HEIGHT = 15.0
+_CJK_WIDTH = 1.6  # a CJK character in Excel's width units (the width of 「0」), as printed
 _MAX_LINES = 20
 
 
@@ -403,7 +404,7 @@ def _row_heights(
         if not wrap:
             continue
         text = table[name].map(lambda v: v if isinstance(v, str) else "")
-        per = max(1.0, width - 1) / 2
+        per = max(1.0, width - 1) / _CJK_WIDTH
         need = np.ceil(text.str.len().to_numpy() / per) + text.str.count("\n").to_numpy()
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
@@ -605,14 +606,14 @@ class _Formats:
     def get(self, number: str | None, wrap: bool, quote: bool) -> Any:
         key = (number, wrap, quote)
         if key not in self.cache:
-            props: dict[str, Any] = {}
+            props: dict[str, Any] = {"valign": "top"}  # a row's cells line up with wrapped text
             if number:
                 props["num_format"] = number
             if wrap:
                 props |= {"text_wrap": True, "valign": "top"}
             if quote:
                 props["quote_prefix"] = True
-            self.cache[key] = self.wb.add_format(props) if props else None
+            self.cache[key] = self.wb.add_format(props)
         return self.cache[key]
 
 

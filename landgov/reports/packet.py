@@ -48,13 +48,17 @@ STYLE = SheetStyle(
     paper="A3",
 )
 
-#: Canonical column → Chinese header, in sheet order (condition columns inserted after 来源…).
+#: Canonical column → Chinese header, in sheet order: who, then the verdict, its reason and what
+#: is missing (near the left, beside the frozen columns), then the figures and each condition.
 PACKET_COLUMNS: dict[str, str] = {
     "source_kind": "来源",
     "application_id": "申请编号",
     "township": "镇街",
     "parcel_id": "宗地代码",
     "enterprise_name": "企业名称",
+    "zengrong": "总体结论",
+    "zengrong_reason": "结论说明",
+    "missing": "待核实事项",
     "uscc": "统一社会信用代码",
     "land_mu": "用地面积（亩）",
     "far": "现状容积率",
@@ -67,9 +71,6 @@ PACKET_COLUMNS: dict[str, str] = {
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
     "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",
     **{c: CONDITION_LABELS[c] for c in CONDITIONS},
-    "zengrong": "总体结论",
-    "zengrong_reason": "结论说明",
-    "missing": "待核实事项",
     "relaxation": "联席会议放宽提示",
     "meeting_review": "提交联席会议审议放宽事项",
     "catalogue_edition": "产业目录版本",

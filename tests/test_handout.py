@@ -23,6 +23,7 @@ from landgov.run.far import run_far
 from landgov.run.files import RunInputs
 from landgov.run.screening import run_screening
 from landgov.sample import generate
+from tests._cli import run_cli
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE_LEFT = re.compile(r"\[(参照)?00\d |种子")
@@ -203,3 +204,9 @@ def test_both_writers_lay_a_sheet_out_alike(tmp_path: Path) -> None:
         assert ws["C2"].number_format == "#,##0.00" and ws["B2"].number_format == "#,##0"
         assert ws["F2"].alignment.wrap_text and ws.row_dimensions[2].height > 15
         assert str(ws.page_setup.paperSize) == "8"
+
+
+@pytest.mark.parametrize("command", ["screen", "far"])
+def test_by_township_is_an_option(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0 and "--by-township" in result.stdout

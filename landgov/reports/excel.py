@@ -364,12 +364,30 @@ def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[s
     return out
 
 
+_HEADER_FIT = 16  # a longer header wraps rather than widen a column of short values
+
+
 def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
-    """Display width (CJK counts double) of the widest of the header and the first 500 rows."""
+    """Display width (CJK counts double) of the widest of the first 500 values and the header
+    (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
     return [
-        max(_display_width(_cell(v)) for v in [head, *frame[col].head(500).tolist()])
+        max(
+            min(_display_width(head), _HEADER_FIT),
+            *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
+        )
         for col, head in zip(frame.columns, headers, strict=True)
     ]
+
+
+def _header_height(headers: list[str], widths: list[float]) -> float | None:
+    lines = max(
+        (
+            int(np.ceil(_display_width(h) / max(1.0, w - 1)))
+            for h, w in zip(headers, widths, strict=True)
+        ),
+        default=1,
+    )
+    return None if lines <= 1 else float(min(lines, 4) * _LINE_HEIGHT)
 
 
 @dataclass(frozen=True)
@@ -384,10 +402,11 @@ class _Layout:
     filtered: int  # data rows inside the filter range
     style: SheetStyle
     heights: list[float | None]  # per data row: set when wrapped text needs more than a line
+    header_height: float | None = None
 
 
 _LINE_HEIGHT = 15.0
-_CJK_WIDTH = 1.6  # a CJK character in Excel's width units (the width of 「0」), as printed
+_CJK_WIDTH = 1.35  # a CJK character in Excel's width units (the width of 「0」), as printed
 _MAX_LINES = 20
 
 
@@ -428,8 +447,9 @@ def _layout(
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
     heights = _row_heights(table, widths, wrapped)
     return _Layout(
-        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights
-    )
+        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
+        _header_height(headers, widths),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,6 +480,9 @@ def _fill(
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")  # a row's cells line up with its wrapped text
+    if layout.header_height is not None:
+        ws.row_dimensions[1].height = layout.header_height
     for i, height in enumerate(layout.heights, start=2):
         if height is not None:
             ws.row_dimensions[i].height = height
@@ -476,8 +499,7 @@ def _fill(
                 fmt = layout.formats[j - 1]
                 if fmt and isinstance(value, _FORMATTED):
                     cell.number_format = fmt
-            if layout.wrapped[j - 1]:
-                cell.alignment = wrap
+            cell.alignment = wrap if layout.wrapped[j - 1] else top
     _frame_openpyxl(ws, layout)
     return texts.fixes
 
@@ -622,6 +644,8 @@ def _write_xlsxwriter_sheet(
 ) -> list[TextFix]:
     texts = _Texts(ws.get_name(), layout.headers)
     ncol = len(layout.headers)
+    if layout.header_height is not None:
+        ws.set_row(0, layout.header_height)
     for j, head in enumerate(layout.headers):
         text = texts.text(head, 1, j + 1)
         ws.write_string(0, j, text, fmts.quoted_header if is_formula_like(text) else fmts.header)

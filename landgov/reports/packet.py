@@ -41,15 +41,17 @@ __all__ = [
 
 SHEET = "增容审查"
 DECORATE_LIMIT = 3000
-#: 来源, 申请编号 and 镇街 stay in view; verdict, reasons and the 说明 columns wrap; A3.
+#: 来源 … 企业名称 stay in view; verdict, reasons and the 说明 columns wrap; A3, printing who,
+#: the verdict, its reason, what is missing and each condition's status.
 STYLE = SheetStyle(
     freeze_columns=5,
     wrap=frozenset({"zengrong_reason", "missing", "relaxation", "meeting_review"}),
     paper="A3",
+    print_columns=8 + len(CONDITIONS),
 )
 
-#: Canonical column → Chinese header, in sheet order: who, then the verdict, its reason and what
-#: is missing (near the left, beside the frozen columns), then the figures and each condition.
+#: Canonical column → Chinese header, in sheet order: who, then the verdict, its reason, what is
+#: missing and each condition's status (near the left, beside the frozen columns), then figures.
 PACKET_COLUMNS: dict[str, str] = {
     "source_kind": "来源",
     "application_id": "申请编号",
@@ -59,6 +61,7 @@ PACKET_COLUMNS: dict[str, str] = {
     "zengrong": "总体结论",
     "zengrong_reason": "结论说明",
     "missing": "待核实事项",
+    **{c: CONDITION_LABELS[c] for c in CONDITIONS},
     "uscc": "统一社会信用代码",
     "land_mu": "用地面积（亩）",
     "far": "现状容积率",
@@ -70,7 +73,6 @@ PACKET_COLUMNS: dict[str, str] = {
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
     "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",
-    **{c: CONDITION_LABELS[c] for c in CONDITIONS},
     "relaxation": "联席会议放宽提示",
     "meeting_review": "提交联席会议审议放宽事项",
     "catalogue_edition": "产业目录版本",

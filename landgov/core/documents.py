@@ -125,9 +125,10 @@ _CLAUSE_PATTERN = (
 _CLAUSE = re.compile(_CLAUSE_PATTERN)
 # a document code at the start of a citation or after 「[」「; 」「；」: "001 二; 002 三(二)1"
 _CODE = re.compile(r"(?:(?<=^)|(?<=[\[;；]\s)|(?<=[\[;；]))(00\d)(?=\s)")
-# a citation: code, then its clause, then more clauses after 「; 」 (with or without a code)
+# a citation: code, then its clause, then more clauses after 「; 」 (with or without a code),
+# at the start of a text or after 「[」「（」「;」「；」
 _CITATION = re.compile(
-    rf"(?:(?<=^)|(?<=[\[;；]\s)|(?<=[\[;；]))(?P<code>00\d) (?P<clauses>{_CLAUSE_PATTERN}"
+    rf"(?:(?<=^)|(?<=[\[;；（]\s)|(?<=[\[;；（]))(?P<code>00\d) (?P<clauses>{_CLAUSE_PATTERN}"
     rf"(?:[;；]\s*(?:00\d )?{_CLAUSE_PATTERN.replace('?P<', '?P<x')})*)"
 )
 

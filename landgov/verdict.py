@@ -28,18 +28,19 @@ class Citation:
     ``seed`` is the document code ("000"…"004", see :mod:`landgov.core.documents`) or ``None``
     for an external source; ``clause`` names the article (e.g. "附件3 三.1"); ``url`` is given
     for external sources. As text the document is named by its 文号:
-    ``[越政发〔2022〕24号 附件3 三.1]``.
+    ``[越政发〔2022〕24号 附件3 第三条第1项]``.
 
     ``official`` is False for project defaults, shown as 示例规则（非官方）. Two more cases are
     never official, whatever ``official`` was given as:
 
     - ``borrowed``: the value comes from another county's document, which does not bind the
       profile that uses it (上虞's 3 亩 in a 越城 profile). Shown as
-      ``[参照虞政发〔2022〕12号 三(二)1] 示例规则（非官方）``. The profile decides this
+      ``[参照虞政发〔2022〕12号 第三条第（二）项第1目] 示例规则（非官方）``. The profile decides
+      this
       (:meth:`landgov.policy.Profile.localize`), not the code that uses the value.
     - ``derived``: the project computed the value from the clause (a target of 「翻番」 on an
       assumed base year); ``derived`` says how. Shown as
-      ``[越政发〔2022〕24号 一(二)] 项目推算（非文件数值）：20.8 × 2（…）``.
+      ``[越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）：20.8 × 2（…）``.
     """
 
     seed: str | None
@@ -60,7 +61,7 @@ class Citation:
 
     @property
     def reference(self) -> str:
-        """The cited clause and URL as text: ``[参照虞政发〔2022〕12号 三(二)1]``."""
+        """The cited clause and URL as text: ``[参照虞政发〔2022〕12号 第三条第（二）项第1目]``."""
         text = cite_text(f"{self.seed} {self.clause}" if self.seed else self.clause).strip()
         core = f"[{'参照' if self.borrowed else ''}{text}]" if text else ""
         return f"{core} {self.url}".strip() if self.url else core

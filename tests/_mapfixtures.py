@@ -64,9 +64,11 @@ def _shape(rng: np.random.Generator, x: float, y: float, k: int) -> Polygon | Mu
 def _reasons(path: str, tax: float, name: str) -> str:
     if not path:
         return ""
-    lines = [f"亩均税收 {tax:.2f} 万元/亩，低于 5 万元/亩 [虞政发〔2022〕12号 三(一)1]"]
-    lines.append(f"{name} 所在地块容积率低于 1.0 [浙政发〔2023〕4号 二(一)1]")
-    lines.append(f"列入{path}一批 [嵊政〔2022〕28号 三(一)2]")
+    lines = [
+        f"亩均税收 {tax:.2f} 万元/亩，低于 5 万元/亩 [虞政发〔2022〕12号 第三条第（一）项第1目]"
+    ]
+    lines.append(f"{name} 所在地块容积率低于 1.0 [浙政发〔2023〕4号 第二条第（一）项第1目]")
+    lines.append(f"列入{path}一批 [嵊政〔2022〕28号 第三条第（一）项第2目]")
     return "\n".join(lines)
 
 
@@ -115,7 +117,10 @@ def parcels_frame(n_side: int = 6, seed: int = 7) -> gpd.GeoDataFrame:
                 "path": path or None,
                 "path_status": ("符合" if k % 2 else "待核实") if path else None,
                 "reasons": _reasons(path, tax / area_mu, names[0]) or None,
-                "citations": "[虞政发〔2022〕12号 三(一)1]；[嵊政〔2022〕28号 三(一)2]"
+                "citations": (
+                    "[虞政发〔2022〕12号 第三条第（一）项第1目]；"
+                    "[嵊政〔2022〕28号 第三条第（一）项第2目]"
+                )
                 if path
                 else None,
                 "missing": "规划用途" if path and k % 2 == 0 else None,
@@ -189,8 +194,8 @@ def _far(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "cond_7": "待承诺",
             "cond_8": "待核实",
             "zengrong_reasons": (
-                "用地面积大于 15 亩 [越政发〔2022〕24号 附件3 三.1]\n"
-                "容积率可提至 2.5 [越政发〔2022〕24号 附件3 二]"
+                "用地面积大于 15 亩 [越政发〔2022〕24号 附件3 第三条第1项]\n"
+                "容积率可提至 2.5 [越政发〔2022〕24号 附件3 第二条]"
             ),
             "geometry": sub.geometry.to_numpy(),
         },

@@ -230,7 +230,7 @@ def test_demolition_rule_reads_threshold_and_comparison_from_the_profile(profile
     got = check_demolition(parcels, demolition=plan, profile=profile).iloc[0]
     assert profile["overlay.demolition_share"].comparison == ">="
     assert got.status == Status.FAIL  # exactly 10 % reaches ">= 10 %"
-    assert str(got.citation).startswith("[越政发〔2022〕24号 附件3 三.1]")
+    assert str(got.citation).startswith("[越政发〔2022〕24号 附件3 第三条第1项]")
 
 
 # --- main enterprise ---------------------------------------------------------------------------

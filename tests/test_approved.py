@@ -1,4 +1,5 @@
-"""批而未供 (浙政发〔2023〕4号 二(一)1): reader, years since approval, per-镇街 sums, outputs.
+"""批而未供 (浙政发〔2023〕4号 第二条第（一）项第1目): reader, years since approval, per-镇街 sums,
+outputs.
 
 The clause: 「以国土空间规划为引领，聚焦批而未供、供而未用、用而未尽等问题，大力推进低效工业用地
 连片整治和盘活利用」. landgov reads it as: land approved for construction and not yet supplied is

@@ -1,6 +1,6 @@
 """连片 blocks on hand-drawn plots (docs/domain.md §7).
 
-越政发〔2022〕24号 4: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」.
+越政发〔2022〕24号 第三条第4项: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」.
 Read as: a block is contiguous 治理清单 land whose path frees or rebuilds it
 (连片改造 = 拆除重建, 连片腾退 = 关停退出; 功能转型 where the profile says so), 100 亩
 included in 「100亩以上」. The gap is a project default: ≤ 10 m joins touching plots and plots

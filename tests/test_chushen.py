@@ -177,7 +177,7 @@ def test_packet_adds_sheet_and_keeps_others(tmp_path):
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["来源", "申请编号", "镇街"]
     assert "条件1 面积/拆迁/违建/临时用途" in headers and "总体结论" in headers
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws.freeze_panes == "F2" and ws.auto_filter.ref  # 来源 … 企业名称 stay in view
     assert ws.max_row == 3
 
 
@@ -253,7 +253,7 @@ def test_relaxation_note_under_the_form():
     )
     note = build_form(row).paragraphs[-1].text
     assert note.startswith("注：申请企业为印染涉改企业")
-    assert "[越政发〔2022〕24号 附件3 三]" in note and "条件1 面积" in note
+    assert "[越政发〔2022〕24号 附件3 第三条]" in note and "条件1 面积" in note
     assert build_form(_row()).paragraphs[-1].text == ""
 
 

@@ -44,26 +44,28 @@ def test_borrowed_citation_reads_canzhao_and_is_never_official() -> None:
     # given as official (上虞 fixed it), but borrowed by a profile it does not bind
     cit = Citation("001", "三(二)1", official=True, borrowed=True)
     assert not cit.official
-    assert str(cit) == "[参照虞政发〔2022〕12号 三(二)1] 示例规则（非官方）"
+    assert str(cit) == "[参照虞政发〔2022〕12号 第三条第（二）项第1目] 示例规则（非官方）"
 
 
 def test_derived_citation_shows_how_and_is_not_the_documents_number() -> None:
     cit = Citation("000", "一(二)", derived="20.8 × 2（翻番）")
     assert not cit.official
-    assert str(cit) == "[越政发〔2022〕24号 一(二)] 项目推算（非文件数值）：20.8 × 2（翻番）"
+    assert (
+        str(cit) == "[越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）：20.8 × 2（翻番）"
+    )
     assert "示例规则" not in str(cit)
 
 
 @pytest.mark.parametrize(
     ("text", "rendered", "codes"),
     [
-        ("000 附件3 三.1", "[越政发〔2022〕24号 附件3 三.1]", ("000",)),
+        ("000 附件3 三.1", "[越政发〔2022〕24号 附件3 第三条第1项]", ("000",)),
         (
             "001 三(二)1; 002 三(二)1",
-            "[虞政发〔2022〕12号 三(二)1; 嵊政〔2022〕28号 三(二)1]",
+            "[虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目]",
             ("001", "002"),
         ),
-        ("001 二; 三(一)1", "[虞政发〔2022〕12号 二; 三(一)1]", ("001",)),
+        ("001 二; 三(一)1", "[虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]", ("001",)),
         ("《闲置土地处置办法》第二条", "[《闲置土地处置办法》第二条]", ()),
     ],
 )
@@ -79,7 +81,7 @@ def test_parse_and_str_are_unchanged_and_name_every_document(
 def test_verdict_explain_carries_the_canzhao() -> None:
     cit = load_profile("yuecheng-2022").citation("screening.small_firm_min_land_mu")
     verdict = Verdict("scope", Status.PASS, "规下企业实际用地 3.00 亩", cit)
-    assert "[参照虞政发〔2022〕12号 三(二)1" in verdict.explain()
+    assert "[参照虞政发〔2022〕12号 第三条第（二）项第1目" in verdict.explain()
     assert verdict.explain().endswith("示例规则（非官方）")
 
 
@@ -87,13 +89,13 @@ def test_verdict_explain_carries_the_canzhao() -> None:
 
 
 def test_yuecheng_three_mu_is_borrowed_from_shangyu() -> None:
-    # 虞政发〔2022〕12号 三(二)1:
+    # 虞政发〔2022〕12号 第三条第（二）项第1目:
     # 「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」
     # binds 上虞 only; 越城's own 越政发〔2022〕24号 names no 3 亩 scope. In yuecheng-2022 the
     # value (inherited from zhejiang-2023) is a project default borrowed from 上虞 and 嵊州.
     cit = load_profile("yuecheng-2022").citation("screening.small_firm_min_land_mu")
     assert cit.borrowed and not cit.official
-    assert str(cit).startswith("[参照虞政发〔2022〕12号 三(二)1")
+    assert str(cit).startswith("[参照虞政发〔2022〕12号 第三条第（二）项第1目")
 
 
 def test_shangyu_three_mu_is_official() -> None:
@@ -102,7 +104,7 @@ def test_shangyu_three_mu_is_official() -> None:
     for key in ("screening.small_firm_min_land_mu", "scoring.below_scale_min_land_mu"):
         cit = shangyu.citation(key)
         assert cit.official and not cit.borrowed, key
-        assert str(cit).startswith("[虞政发〔2022〕12号 三(二)1"), key
+        assert str(cit).startswith("[虞政发〔2022〕12号 第三条第（二）项第1目"), key
 
 
 @pytest.mark.parametrize(
@@ -110,7 +112,7 @@ def test_shangyu_three_mu_is_official() -> None:
     [("shangyu-2022", True), ("yuecheng-2022", False), ("gongshu-2022", False)],
 )
 def test_two_high_thresholds_are_official_only_in_shangyu(name: str, official: bool) -> None:
-    # 虞政发〔2022〕12号 三(二)2:
+    # 虞政发〔2022〕12号 第三条第（二）项第2目:
     # 「针对2018年以来建设的年综合能耗1000吨标准煤以上（含）的“两高”项目、
     #   2018年以前建设的年综合能耗5000吨标准煤以上（含）的用能项目，逐一评估检查」
     # 上虞's own rule; in 越城 and 拱墅 a project default borrowed from 上虞.
@@ -122,24 +124,27 @@ def test_two_high_thresholds_are_official_only_in_shangyu(name: str, official: b
     ):
         cit = profile.citation(key)
         assert cit.official is official, (name, key)
-        assert str(cit).startswith("[虞政发" if official else "[参照虞政发〔2022〕12号 三(二)2]")
+        assert str(cit).startswith(
+            "[虞政发" if official else "[参照虞政发〔2022〕12号 第三条第（二）项第2目]"
+        )
 
 
 def test_yuecheng_hundred_mu_block_is_its_own_and_official() -> None:
-    # 越政发〔2022〕24号 三.4: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」
+    # 越政发〔2022〕24号 第三条第4项: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」
     yuecheng = load_profile("yuecheng-2022")
     cit = yuecheng.citation("blocks.min_area_mu")
     assert cit.official and not cit.borrowed
-    assert str(cit) == "[越政发〔2022〕24号 4]"
+    assert str(cit) == "[越政发〔2022〕24号 第三条第4项]"
     # the same 100 亩 in 上虞 is borrowed from 越城 (and a project default there anyway)
     assert str(load_profile("shangyu-2022").citation("blocks.min_area_mu")).startswith(
-        "[参照越政发〔2022〕24号 4]"
+        "[参照越政发〔2022〕24号 第三条第4项]"
     )
 
 
 @pytest.mark.parametrize("name", [*COUNTIES, "zhejiang-2023"])
 def test_province_targets_are_official_in_every_county(name: str) -> None:
-    # 浙政发〔2023〕4号 一(二): 「规上工业亩均税收 达到 40 万元、亩均增加值 达到 195 万元」;
+    # 浙政发〔2023〕4号 第一条第（二）项:
+    # 「规上工业亩均税收 达到 40 万元、亩均增加值 达到 195 万元」;
     # 二(一)1: 「完成低效工业用地改造开发 20 万亩以上」: the province binds every county.
     profile = load_profile(name)
     for key in (
@@ -176,7 +181,8 @@ def test_localize_a_citation_built_by_code() -> None:
 
 
 def test_yuecheng_2026_tax_target_shows_its_derivation() -> None:
-    # 越政发〔2022〕24号 一(二): 「规模以上工业亩均税收实现翻番」 (to 2026, no base year given);
+    # 越政发〔2022〕24号 第一条第（二）项: 「规模以上工业亩均税收实现翻番」
+    # (to 2026, no base year given);
     # 附件2.1 #14 gives 2021 越城 20.8 万元/亩: 20.8 × 2 = 41.6 is the project's derivation.
     yuecheng = load_profile("yuecheng-2022")
     param = yuecheng["targets.tax_per_mu"]
@@ -185,7 +191,7 @@ def test_yuecheng_2026_tax_target_shows_its_derivation() -> None:
     assert "翻番" in param.derived and "2021" in param.derived
     assert not param.official
     assert str(param.citation).startswith(
-        "[越政发〔2022〕24号 一(二)] 项目推算（非文件数值）：20.8"
+        "[越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）：20.8"
     )
     # its base is the document's number
     assert yuecheng["targets.tax_per_mu_base"].official
@@ -194,7 +200,9 @@ def test_yuecheng_2026_tax_target_shows_its_derivation() -> None:
 def test_summary_and_map_panel_mark_the_derived_target() -> None:
     yuecheng = load_profile("yuecheng-2022")
     target = _target(yuecheng, "tax_per_mu")
-    assert target.source.startswith("规上亩均税收目标 [越政发〔2022〕24号 一(二)] 项目推算")
+    assert target.source.startswith(
+        "规上亩均税收目标 [越政发〔2022〕24号 第一条第（二）项] 项目推算"
+    )
     assert set(target_derivations(yuecheng)) == {"tax_per_mu"}
     assert target_derivations(load_profile("shangyu-2022")) == {}
     townships = pd.DataFrame(
@@ -227,8 +235,14 @@ def test_profiles_show_prints_derivation_canzhao_and_counts() -> None:
     out = result.output
     assert "本地文件：越政发〔2022〕24号；省级文件 浙政发〔2023〕4号 同样适用" in out
     assert "推算：20.8 × 2（「规模以上工业亩均税收实现翻番」" in out
-    assert "出处：[越政发〔2022〕24号 一(二)] 项目推算（非文件数值）；设定于：yuecheng-2022" in out
-    assert "出处：[参照虞政发〔2022〕12号 三(二)2] 示例规则（非官方）；设定于：zhejiang-2023" in out
+    assert (
+        "出处：[越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）；设定于：yuecheng-2022"
+        in out
+    )
+    assert (
+        "出处：[参照虞政发〔2022〕12号 第三条第（二）项第2目] 示例规则（非官方）；"
+        "设定于：zhejiang-2023" in out
+    )
     # borrowed in 越城, by hand: low_efficiency_tax_per_mu, small_firm_min_land_mu,
     # violation_categories, violation_min_severity, two_high_split_year, two_high_energy_new_tce,
     # two_high_energy_old_tce (screening), below_scale_min_land_mu (scoring), rules (paths) = 9
@@ -260,7 +274,7 @@ def test_user_profile_without_documents_owns_no_county_document(tmp_path: Path) 
     assert profile.documents == ()
     assert (
         str(profile.citation("blocks.min_area_mu"))
-        == "[参照越政发〔2022〕24号 4] 示例规则（非官方）"
+        == "[参照越政发〔2022〕24号 第三条第4项] 示例规则（非官方）"
     )
     assert profile.citation("targets.province_tax_per_mu").official
     assert profile.citation("linking.tenancy_mode").official

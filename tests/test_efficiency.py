@@ -203,7 +203,7 @@ def test_below_scale_under_three_mu_is_not_evaluated(profiles: Profiles) -> None
     s1, s2 = res.data.loc[0], res.data.loc[1]
     assert not s1["evaluated"]
     assert "不足 3 亩" in s1["evaluation_note"]
-    assert "虞政发〔2022〕12号 三(二)1" in s1["evaluation_note"]
+    assert "虞政发〔2022〕12号 第三条第（二）项第1目" in s1["evaluation_note"]
     assert s1["grade"] is None
     assert s1["grade_source"] == GradeSource.NONE
     assert s2["evaluated"]

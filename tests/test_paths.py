@@ -97,7 +97,7 @@ def test_first_match_wins(profile):
     assert got["path_rule"].to_list() == ["R2", "R3", "R4", "R1"]
     assert (got["path_status"] == Status.PASS.value).all()
     # each reason line carries its clause
-    assert "越政发〔2022〕24号 19" in got.loc[0, "citations"]
+    assert "越政发〔2022〕24号 第七条第19项" in got.loc[0, "citations"]
     assert "闲置年数（满年） 2 >= 2" in got.loc[3, "reasons"]
 
 
@@ -159,7 +159,7 @@ def test_large_block_with_low_efficiency_is_rebuild(profile):
     plots = _plots(1, block_large=[True], block_area_mu=[120.0])
     got = assign_paths(plots, checks=checks, profile=profile)
     assert got.loc[0, "path"] == "拆除重建"
-    assert "越政发〔2022〕24号 4" in got.loc[0, "citations"]
+    assert "越政发〔2022〕24号 第三条第4项" in got.loc[0, "citations"]
 
 
 @pytest.mark.parametrize(
@@ -276,7 +276,8 @@ def test_every_shipped_rule_table_is_valid(name):
 
 
 def test_rule_citing_another_county_is_read_as_reference_in_yuecheng() -> None:
-    # R1 rests on 虞政发〔2022〕12号 三(二)1–2 (上虞): in 越城 that is 「参照」, not official.
+    # R1 rests on 虞政发〔2022〕12号 第三条第（二）项第1目–2 (上虞): in 越城 that is 「参照」,
+    # not official.
     from landgov.policy import load_profile
     from landgov.screening.paths import rule_table
 

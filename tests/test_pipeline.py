@@ -98,7 +98,7 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     wb = openpyxl.load_workbook(tmp_path / "landgov.xlsx")
     assert wb.sheetnames[: len(SHEETS)] == SHEETS
     ws = wb["底数清单"]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "C2"  # 宗地代码 and 权利人 frozen
     assert ws.auto_filter.ref
     assert ws.cell(1, 1).value == "宗地代码"
     assert ws.max_row == len(parcels) + 1

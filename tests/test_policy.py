@@ -42,22 +42,37 @@ def test_every_shipped_profile_loads(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "key", "value", "cite"),
     [
-        ("zhejiang-2023", "targets.province_tax_per_mu", 40.0, "[浙政发〔2023〕4号 一(二)]"),
+        (
+            "zhejiang-2023",
+            "targets.province_tax_per_mu",
+            40.0,
+            "[浙政发〔2023〕4号 第一条第（二）项]",
+        ),
         (
             "zhejiang-2023",
             "targets.province_value_added_per_mu",
             195.0,
-            "[浙政发〔2023〕4号 一(二)]",
+            "[浙政发〔2023〕4号 第一条第（二）项]",
         ),
-        ("zhejiang-2023", "targets.province_renewal_mu", 200000.0, "[浙政发〔2023〕4号 二(一)1]"),
-        ("yuecheng-2022", "targets.tax_per_mu_base", 20.8, "[越政发〔2022〕24号 附件2.1 #14]"),
-        ("yuecheng-2022", "targets.renewal_mu", 12000.0, "[越政发〔2022〕24号 三.4]"),
-        ("shangyu-2022", "targets.tax_per_mu", 31.0, "[虞政发〔2022〕12号 二]"),
-        ("shangyu-2022", "targets.value_added_per_mu", 135.0, "[虞政发〔2022〕12号 二]"),
-        ("shengzhou-2022", "targets.tax_per_mu", 28.0, "[嵊政〔2022〕28号 二]"),
-        ("shengzhou-2022", "targets.renewal_mu", 5000.0, "[嵊政〔2022〕28号 二]"),
-        ("gongshu-2022", "targets.tax_per_mu", 115.0, "[拱政发〔2022〕10号 二]"),
-        ("gongshu-2022", "targets.value_added_per_mu", 565.0, "[拱政发〔2022〕10号 二]"),
+        (
+            "zhejiang-2023",
+            "targets.province_renewal_mu",
+            200000.0,
+            "[浙政发〔2023〕4号 第二条第（一）项第1目]",
+        ),
+        (
+            "yuecheng-2022",
+            "targets.tax_per_mu_base",
+            20.8,
+            "[越政发〔2022〕24号 附件2.1 第14项指标]",
+        ),
+        ("yuecheng-2022", "targets.renewal_mu", 12000.0, "[越政发〔2022〕24号 第三条第4项]"),
+        ("shangyu-2022", "targets.tax_per_mu", 31.0, "[虞政发〔2022〕12号 第二条]"),
+        ("shangyu-2022", "targets.value_added_per_mu", 135.0, "[虞政发〔2022〕12号 第二条]"),
+        ("shengzhou-2022", "targets.tax_per_mu", 28.0, "[嵊政〔2022〕28号 第二条]"),
+        ("shengzhou-2022", "targets.renewal_mu", 5000.0, "[嵊政〔2022〕28号 第二条]"),
+        ("gongshu-2022", "targets.tax_per_mu", 115.0, "[拱政发〔2022〕10号 第二条]"),
+        ("gongshu-2022", "targets.value_added_per_mu", 565.0, "[拱政发〔2022〕10号 第二条]"),
     ],
 )
 def test_targets_carry_their_clause(name: str, key: str, value: float, cite: str) -> None:
@@ -80,7 +95,7 @@ def test_extends_child_overrides_parent_and_records_the_chain() -> None:
     floor = shangyu["scoring.below_scale_min_land_mu"]
     assert floor.origin == "shangyu-2022"
     assert floor.citation is not None and floor.citation.official
-    assert str(floor.citation) == "[虞政发〔2022〕12号 三(二)1]"
+    assert str(floor.citation) == "[虞政发〔2022〕12号 第三条第（二）项第1目]"
     inherited = gongshu["scoring.below_scale_min_land_mu"]
     assert inherited.origin == "zhejiang-2023"
     assert gongshu["targets.tax_per_mu"].origin == "gongshu-2022"
@@ -149,7 +164,7 @@ def test_profiles_show_gives_value_unit_source_and_origin() -> None:
     out = result.output
     assert "继承链：yuecheng-2022 → zhejiang-2023" in out
     assert "tax_per_mu_base = 20.8 万元/亩" in out
-    assert "出处：[越政发〔2022〕24号 附件2.1 #14]；设定于：yuecheng-2022" in out
+    assert "出处：[越政发〔2022〕24号 附件2.1 第14项指标]；设定于：yuecheng-2022" in out
     assert "设定于：zhejiang-2023" in out
     assert "示例规则（非官方）" in out
     assert "[scoring]" in out

@@ -243,4 +243,7 @@ def test_the_patterns_catch_what_they_should():
     assert not re.search(r"(?<!\d)00\d(?=[\s\]])|\[00\d", "≥ 5000 吨 1000 tce")
     todo, path, name = _TEST.findall("TODO `tests/test_x.py::test_y`")[0]
     assert (todo.strip(), path, name) == ("TODO", "tests/test_x.py", "test_y")
-    assert _docnums("越政发〔2022〕24号 附件3 三.1；虞政发〔2022〕12号 二") == ["000", "001"]
+    assert _docnums("越政发〔2022〕24号 附件3 第三条第1项；虞政发〔2022〕12号 第二条") == [
+        "000",
+        "001",
+    ]

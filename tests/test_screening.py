@@ -89,7 +89,7 @@ def test_low_efficiency_boundary_500_is_low(profile):
     assert got.iloc[0].values["tax_per_mu"] == 4.99
     assert got.iloc[3].values["tax_per_mu"] == 5.0
     assert "亩均税收 5 万元/亩，≤ 5 万元/亩（以下，含本数）" in got.iloc[1].reason
-    assert "虞政发〔2022〕12号 二" in str(got.iloc[0].citation)
+    assert "虞政发〔2022〕12号 第二条" in str(got.iloc[0].citation)
     # from the other side: 50 / 9.999999999999 = 5.0000000000001 is 5.00 as well
     parcels["area_mu"] = [10.0, 10.0, 10.0, 9.999999999999]
     got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
@@ -490,7 +490,7 @@ def test_planning_overlay(profile, four_plots):
     got = check_planning(four_plots, planning=plan, profile=profile)
     assert _statuses(got) == [Status.FAIL, Status.PASS, Status.UNKNOWN, Status.PASS]
     assert got.iloc[0].values["share"] == pytest.approx(0.6)
-    assert "越政发〔2022〕24号 19" in str(got.iloc[0].citation)
+    assert "越政发〔2022〕24号 第七条第19项" in str(got.iloc[0].citation)
 
 
 def test_planning_layer_missing_is_unknown(profile, four_plots):
@@ -634,16 +634,17 @@ def test_shipped_thresholds_carry_their_clauses(profile):
     key = "screening.low_efficiency_tax_per_mu"
     assert profile.value(key) == 5.0
     assert profile.citation(key).official
-    assert str(profile.citation(key)) == "[虞政发〔2022〕12号 二; 三(一)1]"
+    assert str(profile.citation(key)) == "[虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]"
     base = load_profile("zhejiang-2023")
     assert not base.citation(key).official
     assert (
-        str(profile.citation("screening.two_high_energy_new_tce")) == "[虞政发〔2022〕12号 三(二)2]"
+        str(profile.citation("screening.two_high_energy_new_tce"))
+        == "[虞政发〔2022〕12号 第三条第（二）项第2目]"
     )
     assert profile.value("blocks.min_area_mu") == 100.0
     assert (
         load_profile("yuecheng-2022").citation("blocks.min_area_mu").official
-    )  # [越政发〔2022〕24号 4]
+    )  # [越政发〔2022〕24号 第三条第4项]
 
 
 def test_absent_column_names_the_field(profile):
@@ -679,7 +680,7 @@ def test_screen_planning_change_gives_function_change(profile, inventory):
     assert p1["path_rule"] == "R2"
     assert p1["path_status"] == Status.PASS.value
     assert "规划为非工业用途的面积占 100%" in p1["reasons"]
-    assert "越政发〔2022〕24号 19]" in p1["citations"]  # 「参照」 outside 越城
+    assert "越政发〔2022〕24号 第七条第19项]" in p1["citations"]  # 「参照」 outside 越城
 
 
 # --------------------------------------------------------------------------------------------

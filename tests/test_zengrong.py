@@ -380,7 +380,7 @@ def test_cli_far_on_generated_sample(sample, tmp_path):
     assert 0 < len(layer) <= 600  # the reader may reject deliberately broken rows
     assert layer["far_source"].ne("缺失").all()
     wb = load_workbook(out / "landgov.xlsx", read_only=True)
-    assert set(wb.sheetnames) == {"增容问题记录", "增容审查"}
+    assert set(wb.sheetnames) == {"增容问题记录", "增容审查", "政策依据"}
     wb.close()
     forms = list((out / "初审表").rglob("*.docx"))
     apps = pyogrio.read_dataframe(out / "landgov.gpkg", layer="far_applications")

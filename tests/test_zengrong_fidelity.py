@@ -267,7 +267,7 @@ def test_condition_label_comes_from_the_parts_that_decide_it():
         "cond1", [area.__class__("cond1.area", Status.PASS, "面积 20 亩", area.citation), demo]
     )
     assert not both_pass.citation.official  # the pass rests partly on a default
-    assert "未列入 [越政发〔2022〕24号 附件3 三.1] 示例规则（非官方）" in both_pass.reason
+    assert "未列入 [越政发〔2022〕24号 附件3 第三条第1项] 示例规则（非官方）" in both_pass.reason
 
 
 # --- Item 8: the project, the period, 首次开发, 近年拆迁计划 --------------------------------

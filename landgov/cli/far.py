@@ -51,6 +51,7 @@ __all__ = ["command"]
     type=click.Path(path_type=Path),
     help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，来源列入增容问题记录",
 )
+@click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（增容审查、初审表）")
 def command(
     parcels: Path,
     buildings: Path | None,
@@ -72,6 +73,7 @@ def command(
     overwrite: bool,
     wait: bool,
     verified: Path | None,
+    by_township: bool,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
     from landgov.run.far import run_far
@@ -95,6 +97,7 @@ def command(
         overwrite=overwrite,
         wait=wait,
         verified=verified,
+        by_township=by_township,
     )
     m = run.manifest
     click.echo(

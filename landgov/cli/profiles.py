@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from landgov.core.documents import cite_text, docnum
+from landgov.core.documents import cite, cite_text, cited, docnum, quote
 from landgov.errors import ProfileError
 from landgov.policy._loader import list_profiles, load_profile
 from landgov.policy._model import Param, Profile, binding_documents
@@ -68,6 +68,8 @@ def show(name: str) -> None:
         if param.derived:
             click.echo(f"      推算：{param.derived}")
         click.echo(f"      出处：{_source(param)}；设定于：{param.origin}")
+        for line in _quotes(param):
+            click.echo(f"      原文：{line}")
         if param.note:
             click.echo(f"      说明：{param.note}")
     _notes(unofficial=unofficial, borrowed=borrowed, derived=derived)
@@ -108,6 +110,18 @@ def _source(param: Param) -> str:
     if cit is None:
         return "（无需出处）"
     return " ".join(t for t in (cit.reference, cit.marker) if t)
+
+
+def _quotes(param: Param) -> list[str]:
+    """The words of each clause the value cites: 「…」（文号《简称》条款）."""
+    cit = param.citation
+    if cit is None or cit.seed is None:
+        return []
+    lines = []
+    for code, clause in cited(f"{cit.seed} {cit.clause}"):
+        if (words := quote(code, clause)) is not None:
+            lines.append(f"「{words}」（{cite(code, clause, title=True)}）")
+    return lines
 
 
 def _value(param: Param) -> str:

@@ -51,6 +51,7 @@ __all__ = ["command"]
     type=click.Path(path_type=Path),
     help="人工认定表（landgov override 写出）：按认定的筛查结论、治理路径输出，计算结果并列",
 )
+@click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（清单、地图）")
 def command(
     parcels: Path,
     enterprises: Path,
@@ -70,6 +71,7 @@ def command(
     wait: bool,
     verified: Path | None,
     overrides: Path | None,
+    by_township: bool,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
     from landgov.run.files import RunInputs
@@ -92,6 +94,7 @@ def command(
         echo=click.echo,
         verified=verified,
         overrides=overrides,
+        by_township=by_township,
     )
     _echo_summary(run.manifest)
 

@@ -236,7 +236,21 @@ _COMPUTED: tuple[Column, ...] = (
     _col("area_source", "面积来源", "text"),
     _col("approved_status", "批而未供核查", "text"),
     _col("approved_note", "待核实原因", "text"),
+    _col("scope_note", "范围说明", "text"),
+    _col("built_cover", "建筑覆盖率（高度栅格）", "percent"),
+    _col("area_diff_ratio", "图形与登记面积差异率", "percent"),
+    _col("uscc_duplicate", "代码重复", "bool"),
+    _col("linked", "已关联宗地", "bool"),
+    _col("is_tenant", "承租企业", "bool"),
+    _col("host_uscc", "出租方代码", "text"),
+    _col("eval_unit", "评价单元", "text"),
+    _col("grade_group", "排位分组", "text"),
 )
+# The points each indicator scored (efficiency scoring ``score_<indicator>``).
+_SCORED = (
+    "tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
+    "labour_productivity", "rd_ratio", "tax_per_power",
+)  # fmt: skip
 
 
 def _field_columns() -> Iterable[Column]:
@@ -258,6 +272,10 @@ def _assemble() -> Mapping[str, Column]:
     table: dict[str, Column] = {}
     for col in (*SUMMARY_COLUMNS, *_field_columns(), *_COMPUTED, *_problem_columns()):
         table[col.name] = col  # later sources win (see the module docstring)
+    for name in _SCORED:
+        base = table[name]
+        head = base.label[: base.label.rindex("（")] if base.unit else base.label
+        table[f"score_{name}"] = _col(f"score_{name}", f"{head}得分", "ratio")
     return MappingProxyType(table)
 
 

@@ -1,32 +1,69 @@
 """The policy documents landgov implements, by the short code used in profiles and code.
 
 Profiles and code cite a clause as ``"000 附件3 三.1"``: a three-digit document code, then the
-clause. Anything a user reads names the document by its 文号 instead
-(``[越政发〔2022〕24号 附件3 三.1]``); :func:`cite_text` does that rewrite, once, for every
-citation. The table is ``docs/domain.md`` §0 (文号, title, date of each document).
+clause in a compact form (``三(二)1`` for 三、（二）1.; ``4`` for an item numbered on through the
+document; ``附件2.1 #14`` for row 14 of an indicator table). Anything a user reads names the
+document by its 文号 and the clause in the document's own numbering instead:
+``[越政发〔2022〕24号 附件3 第三条第1项]`` (一、 → 第一条; （一） → 第（一）项; 1. → 第1项, or
+第1目 under a （一）). :func:`cite_text` does that rewrite, once, for every citation;
+:func:`quote` gives the clause's own words and :func:`basis_rows` the 政策依据 table
+(``clauses.toml``, built from the texts by ``tools/make_clauses.py``). The table of documents is
+``docs/domain.md`` §0 (文号, title, date of each document).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from functools import cache
+from pathlib import Path
+from typing import Final, NamedTuple
 
-__all__ = ["DOCUMENTS", "Document", "cite_text", "docnum", "document_codes"]
+__all__ = [
+    "DOCUMENTS",
+    "Clause",
+    "Document",
+    "basis_rows",
+    "cite",
+    "cite_text",
+    "cited",
+    "clause_key",
+    "clause_tooltips",
+    "docnum",
+    "document_codes",
+    "parse_clause",
+    "quote",
+    "render_clause",
+]
 
 
 @dataclass(frozen=True)
 class Document:
-    """One policy document: its 文号, title, issuing date and region."""
+    """One policy document: its 文号, title, issuing date, region and short titles.
+
+    ``short`` is the title a citation quotes where space allows; ``attachments`` the short
+    titles of the attachments landgov cites (``{"3": "存量工业用地二次开发实施意见"}``).
+    """
 
     code: str
     docnum: str
     title: str
     date: str
     region: str
+    short: str = ""
+    attachments: tuple[tuple[str, str], ...] = ()
+
+    def short_title(self, attachment: str | None = None) -> str:
+        """The short title of the document or of one of its attachments."""
+        return (
+            dict(self.attachments).get(attachment or "", self.short) if attachment else self.short
+        )
 
 
+_TENGLONG = "“腾笼换鸟、凤凰涅槃”攻坚行动方案"
 DOCUMENTS: Final[dict[str, Document]] = {
     d.code: d
     for d in (
@@ -36,6 +73,11 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "越城区、滨海新区“1515”专项行动（附件3：进一步鼓励存量工业用地二次开发盘活闲置资源的实施意见）",
             "2022-12-31",
             "绍兴市越城区、滨海新区",
+            "越城区、滨海新区“1515”专项行动",
+            (
+                ("2.1", "制造业高质量发展综合评价指标任务分解"),
+                ("3", "存量工业用地二次开发盘活闲置资源的实施意见"),
+            ),
         ),
         Document(
             "001",
@@ -43,6 +85,7 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "上虞区新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动方案",
             "2022-05-18",
             "绍兴市上虞区",
+            f"上虞区{_TENGLONG}",
         ),
         Document(
             "002",
@@ -50,6 +93,7 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "嵊州市新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动方案",
             "2022-05-10",
             "嵊州市",
+            f"嵊州市{_TENGLONG}",
         ),
         Document(
             "003",
@@ -57,6 +101,7 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "拱墅区新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动方案（2022—2023年）",
             "2022-04-14",
             "杭州市拱墅区",
+            f"拱墅区{_TENGLONG}",
         ),
         Document(
             "004",
@@ -64,12 +109,114 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "浙江省“415X”先进制造业集群建设行动方案（2023—2027年）",
             "2023-01-17",
             "浙江省",
+            "浙江省“415X”先进制造业集群建设行动方案",
         ),
     )
 }
 
+_NUM = "一二三四五六七八九十"
+# a clause as profiles write it: 附件3 三(二)1 / 三.1 / 4 / 附件2.1 #14 / 二 指标体系表 #2
+_CLAUSE_PATTERN = (
+    rf"(?:附件(?P<att>\d+(?:\.\d+)?)\s*)?"
+    rf"(?P<l1>[{_NUM}]+)?"
+    rf"(?:[(（](?P<l2>[{_NUM}]+)[)）])?"
+    r"(?:(?<![\d.])\.?(?P<l3>\d+)(?![\d.]))?"
+    r"(?:\s*(?P<table>指标体系表)?\s*#(?P<row>\d+))?"
+)
+_CLAUSE = re.compile(_CLAUSE_PATTERN)
 # a document code at the start of a citation or after 「[」「; 」「；」: "001 二; 002 三(二)1"
 _CODE = re.compile(r"(?:(?<=^)|(?<=[\[;；]\s)|(?<=[\[;；]))(00\d)(?=\s)")
+# a citation: code, then its clause, then more clauses after 「; 」 (with or without a code),
+# at the start of a text or after 「[」「（」「;」「；」
+_CITATION = re.compile(
+    rf"(?:(?<=^)|(?<=[\[;；（]\s)|(?<=[\[;；（]))(?P<code>00\d) (?P<clauses>{_CLAUSE_PATTERN}"
+    rf"(?:[;；]\s*(?:00\d )?{_CLAUSE_PATTERN.replace('?P<', '?P<x')})*)"
+)
+
+
+class Clause(NamedTuple):
+    """A clause split into its levels (``None`` where not given)."""
+
+    attachment: str | None
+    l1: str | None
+    l2: str | None
+    l3: str | None
+    table: str | None
+    row: str | None
+
+
+def parse_clause(text: str) -> Clause | None:
+    """Split a clause as profiles write it; ``None`` when it is not one.
+
+    >>> parse_clause("附件3 三.1")
+    Clause(attachment='3', l1='三', l2=None, l3='1', table=None, row=None)
+    >>> parse_clause("三(二)1").l2, parse_clause("4").l3, parse_clause("附件2.1 #14").row
+    ('二', '4', '14')
+    >>> parse_clause("项目默认") is None
+    True
+    """
+    m = _CLAUSE.fullmatch(text.strip())
+    if m is None or not any(m.groupdict().values()):
+        return None
+    return Clause(*(m.group(k) for k in ("att", "l1", "l2", "l3", "table", "row")))
+
+
+def clause_key(code: str, clause: str) -> str:
+    """The key of a clause in ``clauses.toml``: ``"000 附件3 三.1"`` (spaces normalised)."""
+    return code + " " + re.sub(r"\s+", " ", clause.strip())
+
+
+@cache
+def _clauses() -> dict[str, dict[str, str]]:
+    with (Path(__file__).with_name("clauses.toml")).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _entry(code: str, clause: str) -> dict[str, str]:
+    table = _clauses()
+    if (hit := table.get(clause_key(code, clause))) is not None:
+        return hit
+    parsed = parse_clause(clause)  # the same clause written another way (三.1 / 三1)
+    for key, row in table.items():
+        other_code, _, other = key.partition(" ")
+        if other_code == code and parse_clause(other) == parsed:
+            return row
+    return {}
+
+
+def render_clause(code: str, clause: str) -> str:
+    """A clause in the document's own numbering.
+
+    >>> render_clause("000", "附件3 三.1")
+    '附件3 第三条第1项'
+    >>> render_clause("001", "三(二)1")
+    '第三条第（二）项第1目'
+    >>> render_clause("000", "4")
+    '第三条第4项'
+    >>> render_clause("000", "附件2.1 #14")
+    '附件2.1 第14项指标'
+    >>> render_clause("001", "二 指标体系表 #2")
+    '第二条 指标体系表第2项'
+    """
+    parsed = parse_clause(clause)
+    if parsed is None:
+        return clause
+    att, l1, l2, l3, table, row = parsed
+    if l1 is None and l3 is not None and (parent := _entry(code, clause).get("parent")):
+        l1 = parent
+    parts = [f"附件{att}"] if att else []
+    level = "".join(
+        [
+            f"第{l1}条" if l1 else "",
+            f"第（{l2}）项" if l2 else "",
+            (f"第{l3}目" if l2 else f"第{l3}项") if l3 else "",
+        ]
+    )
+    if level:
+        parts.append(level)
+    if row:
+        parts.append(f"指标体系表第{row}项" if table or l1 else f"第{row}项指标")
+    return " ".join(parts)
 
 
 def docnum(code: str) -> str:
@@ -82,6 +229,37 @@ def docnum(code: str) -> str:
     return doc.docnum if doc else code
 
 
+def cite(code: str, clause: str, *, title: bool = False) -> str:
+    """One citation as a user reads it: 文号, (short title,) clause in its own numbering.
+
+    >>> cite("000", "附件3 三.1")
+    '越政发〔2022〕24号 附件3 第三条第1项'
+    >>> cite("000", "附件3 三.1", title=True)
+    '越政发〔2022〕24号 附件3《存量工业用地二次开发盘活闲置资源的实施意见》第三条第1项'
+    >>> cite("001", "三(一)1", title=True)
+    '虞政发〔2022〕12号《上虞区“腾笼换鸟、凤凰涅槃”攻坚行动方案》第三条第（一）项第1目'
+    """
+    rendered = render_clause(code, clause)
+    doc = DOCUMENTS.get(code)
+    if not title or doc is None:
+        return f"{docnum(code)} {rendered}".strip()
+    parsed = parse_clause(clause)
+    att = parsed.attachment if parsed else None
+    name = f"《{doc.short_title(att)}》"
+    if att and rendered.startswith(f"附件{att}"):
+        return f"{doc.docnum} 附件{att}{name}{rendered[len(f'附件{att}') :].strip()}"
+    return f"{doc.docnum}{name}{rendered}"
+
+
+def quote(code: str, clause: str) -> str | None:
+    """The clause's own words (a long clause is cut at 「……」); ``None`` when not on file.
+
+    >>> quote("000", "附件3 三.1")[:19]
+    '1. 地块用地面积原则上大于 15 亩'
+    """
+    return _entry(code, clause).get("quote")
+
+
 def document_codes(text: str) -> tuple[str, ...]:
     """The document codes that start a citation, in order and once each.
 
@@ -91,15 +269,116 @@ def document_codes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_CODE.findall(text)))
 
 
+def _citations(text: str) -> list[tuple[str, str, int, int, bool]]:
+    """(code, clause, start, end, code given) of every clause cited in ``text``.
+
+    ``start`` is where the code starts when the clause names it, else where the clause starts.
+    """
+    found = []
+    for m in _CITATION.finditer(text):
+        code, pos = m.group("code"), m.start("code")
+        for part in re.finditer(r"[^;；]+", text[pos : m.end()]):
+            piece = part.group(0)
+            start = pos + part.start() + len(piece) - len(piece.lstrip())
+            head, _, rest = piece.strip().partition(" ")
+            given = head in DOCUMENTS and bool(rest)
+            if given:
+                code, piece = head, rest
+            clause = piece.strip()
+            if clause in DOCUMENTS or parse_clause(clause) is None:
+                continue
+            end = pos + part.start() + len(part.group(0).rstrip())
+            found.append((code, clause, start, end, given))
+    return found
+
+
+def cited(text: str) -> list[tuple[str, str]]:
+    """The (document code, clause) pairs a citation text names, in order.
+
+    >>> cited("001 二; 三(一)1; 002 三(二)1")
+    [('001', '二'), ('001', '三(一)1'), ('002', '三(二)1')]
+    """
+    return [(code, clause) for code, clause, *_ in _citations(text)]
+
+
 @functools.lru_cache(maxsize=4096)  # a run cites a few dozen clauses, per row
 def cite_text(text: str) -> str:
-    """Replace document codes that start a citation with their 文号.
+    """Rewrite every citation in ``text``: 文号 for the code, the clause in its own numbering.
 
     >>> cite_text("001 三(二)1; 002 三(二)1")
-    '虞政发〔2022〕12号 三(二)1; 嵊政〔2022〕28号 三(二)1'
+    '虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目'
     >>> cite_text("「无严重违建」[000 附件3 三.1] 未界定")
-    '「无严重违建」[越政发〔2022〕24号 附件3 三.1] 未界定'
+    '「无严重违建」[越政发〔2022〕24号 附件3 第三条第1项] 未界定'
+    >>> cite_text("001 二; 三(一)1")
+    '虞政发〔2022〕12号 第二条; 第三条第（一）项第1目'
     >>> cite_text("宗地 100 亩")
     '宗地 100 亩'
     """
-    return _CODE.sub(lambda m: docnum(m.group(1)), text)
+    out, last = [], 0
+    for code, clause, start, end, given in _citations(text):
+        out.append(text[last:start])
+        out.append((f"{docnum(code)} " if given else "") + render_clause(code, clause))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def clause_tooltips() -> dict[str, str]:
+    """Each citation as users read it → its document, clause and words, for a map tooltip.
+
+    >>> tips = clause_tooltips()
+    >>> tips["越政发〔2022〕24号 附件3 第二条"][:39]
+    '越政发〔2022〕24号 附件3《存量工业用地二次开发盘活闲置资源的实施意见》'
+    """
+    tips: dict[str, str] = {}
+    for key in sorted(_clauses(), key=_order):
+        code, _, clause = key.partition(" ")
+        words = _clauses()[key].get("quote")
+        if words:
+            tips.setdefault(cite(code, clause), f"{cite(code, clause, title=True)}：「{words}」")
+    return tips
+
+
+def _order(key: str) -> tuple[object, ...]:
+    code, _, clause = key.partition(" ")
+    parsed = parse_clause(clause) or Clause(None, None, None, None, None, None)
+    att, l1, l2, l3, _, row = parsed
+
+    def num(text: str | None) -> int:
+        return sum(_NUM.index(c) + 1 for c in text) if text else 0
+
+    return (code, att or "", num(l1), num(l2), int(l3 or 0), int(row or 0))
+
+
+def basis_rows(
+    texts: Iterable[str] = (),
+    *,
+    clauses: Iterable[tuple[str, str]] = (),
+    everything: bool = False,
+) -> list[dict[str, str]]:
+    """The 政策依据 table: each clause cited (in ``texts`` as users read them, or given as
+    ``(code, clause)`` in ``clauses``) with its document and its words.
+
+    Rows carry 引用 (as lists show it), 文号, 文件名称, 条款, 原文 (the clause's own words),
+    one per citation, in document and clause order; ``everything`` lists every clause on file.
+    """
+    blob = "\n".join(texts)
+    wanted = {cite(code, clause) for code, clause in clauses}
+    rows: dict[str, dict[str, str]] = {}
+    for key in sorted(_clauses(), key=_order):
+        code, _, clause = key.partition(" ")
+        short = cite(code, clause)
+        if short in rows:
+            continue  # one clause written two ways (000 4 and 000 三.4)
+        found = short in wanted or re.search(re.escape(short) + r"(?![第\d（])", blob)
+        if not (everything or found):
+            continue
+        doc = DOCUMENTS[code]
+        rows[short] = {
+            "引用": short,
+            "文号": doc.docnum,
+            "文件名称": doc.title,
+            "条款": render_clause(code, clause),
+            "原文": _clauses()[key].get("quote", ""),
+        }
+    return list(rows.values())

@@ -1,5 +1,5 @@
 """Read the 批而未供 layer: land approved for construction (农用地转用/土地征收 批次) and not yet
-supplied [浙政发〔2023〕4号 二(一)1].
+supplied [浙政发〔2023〕4号 第二条第（一）项第1目].
 
 One polygon per 批次 (or per unsupplied part of one), with ``batch_name`` 批次名称,
 ``approval_no`` 批准文号, ``approval_date`` 批准日期 (required column), and the ledger areas

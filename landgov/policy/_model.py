@@ -140,7 +140,8 @@ class Profile:
 
         A citation of the profile's own document or a province document is returned as is; one
         that cites only other counties' documents (上虞's 3 亩 in a 越城 profile) becomes
-        ``borrowed`` (「参照虞政发〔2022〕12号 三(二)1」, not official). Code that builds its
+        ``borrowed`` (「参照虞政发〔2022〕12号 第三条第（二）项第1目」, not official). Code that
+        builds its
         own citations of a county document should pass them through here.
         """
         cited = citation.documents

@@ -1,9 +1,15 @@
-"""Write lists to Excel the way staff expect them.
+"""Write lists to Excel the way staff expect them, ready to hand out.
 
-Chinese headers, a frozen header row, filters on every column, number formats by unit, and
-column widths that fit the content (CJK characters count double). One function writes one
-sheet into an existing or new workbook, so several stages can add their sheets to the same
-``landgov.xlsx`` without overwriting each other.
+Chinese headers (made unique within a sheet), a frozen header row (and the code and name
+columns of a list, :class:`SheetStyle`), filters on every column (totals such as 全区 kept below
+the filter range), a number format for every numeric column (the registry's, else by dtype),
+是/否 for yes/no, real dates, long text wrapped, 待核实 cells highlighted, and a print set-up
+(landscape A4/A3, fit to width, header row repeated, page numbers). :func:`write_workbook`
+writes a new workbook in one pass with XlsxWriter (constant-memory mode);
+:func:`write_sheet` adds or replaces one sheet of an existing workbook (openpyxl), so several
+stages can add their sheets to the same ``landgov.xlsx`` without overwriting each other. Both
+give the same presentation. (XlsxWriter stores a carriage return in a text as a line feed:
+Excel shows both as a line break, and other readers would see the first as 「_x000D_」.)
 
 Text from the data is never a formula: every text cell (headers included) is a string cell, and
 formula-like text (``=…``, ``+…``, ``-…``, ``@…``, ``#N/A`` …) also carries ``quotePrefix`` so an
@@ -20,12 +26,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,37 +42,90 @@ from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import cell_text, force_text, is_formula_like
 
 __all__ = [
+    "TO_VERIFY",
     "ColumnFormat",
+    "SheetSpec",
+    "SheetStyle",
     "TextFix",
     "Written",
     "fix_problems",
     "number_format_for",
     "write_sheet",
+    "write_sheets",
     "write_workbook",
 ]
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_HEADER_FONT = Font(bold=True)
+_HEADER_COLOUR = "DDEBF7"
+_VERIFY_COLOUR = "FFE699"
 _MAX_WIDTH = 60
+_WRAP_WIDTH = 48
+_FOOTER = "第 &P 页，共 &N 页"
+_DATE_FORMAT = "yyyy-mm-dd"
+#: The status highlighted wherever a cell holds exactly it.
+TO_VERIFY = "待核实"
 
 ColumnFormat = Mapping[str, str]
 _FORMATTED = (int, float, dt.date)  # values a number format applies to (datetime is a date)
 
 
-def number_format_for(column: str) -> str | None:
-    """The Excel number format of a column: the registry's (:mod:`landgov.core.columns`), else
-    one from an unregistered name's unit suffix."""
-    if (col := registered(column)) is not None:
-        return col.number_format
-    if column.endswith(("_mu", "_per_mu", "_wan", "_m2")):
-        return "#,##0.00"
-    if column.startswith("far_"):
-        return "0.00"
-    if column.endswith(("_share", "_pct")):
-        return "0.0%"
-    if column.startswith("n_"):
+@dataclass(frozen=True)
+class SheetStyle:
+    """How one sheet is laid out beyond the defaults every sheet gets.
+
+    Attributes
+    ----------
+    freeze_columns
+        Columns kept in view when scrolling right (a list's code and name).
+    wrap
+        Columns wrapped at a fixed width (reasons, paths, notes); text wider than the widest
+        column is wrapped in any column.
+    paper
+        ``"A4"`` or ``"A3"``, always landscape and fitted to the page width.
+    print_columns
+        How many columns from the left are printed (``None``: all); a list prints its leading
+        columns legibly rather than all of them at a tiny scale.
+    totals
+        Trailing rows that are totals (全区): written after one blank row, outside the filter
+        range, so filtering never hides or sorts them.
+    """
+
+    freeze_columns: int = 0
+    wrap: frozenset[str] = frozenset()
+    paper: Literal["A4", "A3"] = "A4"
+    print_columns: int | None = None
+    totals: int = 0
+
+
+_DEFAULT_STYLE = SheetStyle()
+
+
+_SUFFIX_FORMATS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("_mu", "_per_mu", "_wan", "_m2"), "#,##0.00"),
+    (("_share", "_pct"), "0.0%"),
+)
+
+
+def _dtype_format(values: pd.Series) -> str | None:
+    if pd.api.types.is_bool_dtype(values):
+        return None
+    if pd.api.types.is_integer_dtype(values):
         return "#,##0"
-    return None
+    if pd.api.types.is_float_dtype(values):
+        return "#,##0.00"
+    return _DATE_FORMAT if pd.api.types.is_datetime64_any_dtype(values) else None
+
+
+def number_format_for(column: str, values: pd.Series | None = None) -> str | None:
+    """The Excel number format of a column: the registry's (:mod:`landgov.core.columns`), else
+    one from an unregistered name's unit suffix, else (given ``values``) one by dtype."""
+    if (col := registered(column)) is not None and (col.number_format or col.kind != "text"):
+        return col.number_format
+    for suffixes, fmt in _SUFFIX_FORMATS:
+        if column.endswith(suffixes):
+            return fmt
+    if column.startswith(("far_", "n_")):
+        return "0.00" if column.startswith("far_") else "#,##0"
+    return None if values is None else _dtype_format(values)
 
 
 def _display_width(value: object) -> int:
@@ -75,18 +135,21 @@ def _display_width(value: object) -> int:
 
 
 def _cell(value: object) -> object:
-    """A value openpyxl can write: NaN/NA → empty, numpy scalars → Python, lists → text."""
+    """A value a writer can store: NaN/NA → empty, numpy scalars → Python, bool → 是/否,
+    lists → text."""
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NA or value is pd.NaT:
         out: object = None
+    elif isinstance(value, bool):
+        out = "是" if value else "否"
     elif isinstance(value, float) and np.isnan(value):
         out = None
     elif isinstance(value, pd.Timestamp):
         out = value.to_pydatetime()
     elif isinstance(value, list | tuple | set):
         out = "；".join(str(v) for v in value)
-    elif isinstance(value, str | int | float | bool | dt.date | dt.datetime):
+    elif isinstance(value, str | int | float | dt.date | dt.datetime):
         out = value
     else:
         out = str(value)
@@ -185,10 +248,10 @@ class Written:
 
 
 class _Texts:
-    """Turns one sheet's values into what openpyxl writes, recording every text it changes."""
+    """Cleans one sheet's text cells for an .xlsx, recording every text it changes."""
 
-    def __init__(self, ws: Any, sheet: str, headers: Sequence[str]) -> None:
-        self.ws, self.sheet, self.raw_headers = ws, sheet, list(headers)
+    def __init__(self, sheet: str, headers: Sequence[str]) -> None:
+        self.sheet, self.raw_headers = sheet, list(headers)
         self.headers = [cell_text(h).text for h in headers]
         self.fixes: list[TextFix] = []
 
@@ -213,22 +276,9 @@ class _Texts:
         return fixed.text
 
     def value(self, raw: object, row: int, col: int) -> object:
-        """A plain value, or a string cell when the text would otherwise become a formula."""
+        """The value as stored: text cleaned, the rest as :func:`_cell` gives it."""
         value = _cell(raw)
-        if not isinstance(value, str):
-            return value
-        text = self.text(value, row, col)
-        if not is_formula_like(text):
-            return text
-        cell = WriteOnlyCell(self.ws)
-        force_text(cell, text)
-        return cell
-
-    def header(self, col: int) -> Any:
-        cell = WriteOnlyCell(self.ws)
-        force_text(cell, self.text(self.raw_headers[col - 1], 1, col))
-        _style_header(cell)
-        return cell
+        return self.text(value, row, col) if isinstance(value, str) else value
 
     def scan(self, frame: pd.DataFrame) -> list[TextFix]:
         """The fixes writing ``frame`` will make, without writing it."""
@@ -253,6 +303,163 @@ def _with_fix_rows(
     return pd.concat([problems, rows], ignore_index=True)
 
 
+def _is_date_column(name: str, values: pd.Series) -> bool:
+    col = registered(name)
+    if col is not None:
+        return col.kind == "date"
+    return name.endswith("_date") or pd.api.types.is_datetime64_any_dtype(values)
+
+
+def _as_dates(values: pd.Series) -> pd.Series:
+    """ISO date text → dates (stored as Excel dates); anything else is kept as it was."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    parsed = pd.to_datetime(
+        values.where(values.map(lambda v: isinstance(v, str))), format="%Y-%m-%d", errors="coerce"
+    )
+    if not parsed.notna().any():
+        return values
+    dates = parsed.dt.date.astype(object)
+    return dates.where(parsed.notna(), values)
+
+
+def _table(frame: pd.DataFrame, totals: int = 0) -> pd.DataFrame:
+    """The frame as a sheet shows it: geometry left out (the GeoPackage carries it), date
+    columns as dates, totals after one blank row."""
+    table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+    dated = [c for c in table.columns if _is_date_column(str(c), table[c])]
+    if dated:
+        table = table.assign(**{str(c): _as_dates(table[c]) for c in dated})
+    if totals and len(table) > totals:
+        blank = pd.DataFrame([[None] * len(table.columns)], columns=table.columns)
+        table = pd.concat(
+            [table.iloc[:-totals], blank.astype(object), table.iloc[-totals:]], ignore_index=True
+        )
+    return table
+
+
+def _headers(frame: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
+    """Headers from ``labels``, made unique: a repeated header gets 「（2）」, 「（3）」…"""
+    seen: dict[str, int] = {}
+    out = []
+    for c in frame.columns:
+        head = labels.get(str(c)) or _label(str(c))
+        seen[head] = seen.get(head, 0) + 1
+        out.append(head if seen[head] == 1 else f"{head}（{seen[head]}）")
+    return out
+
+
+def _label(name: str) -> str:
+    col = registered(name)
+    return col.label if col is not None else name
+
+
+def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[str | None]:
+    out = []
+    for c in frame.columns:
+        fmt = (formats or {}).get(str(c)) or number_format_for(str(c), frame[c])
+        if fmt is None and _is_date_column(str(c), frame[c]):
+            fmt = _DATE_FORMAT
+        out.append(fmt)
+    return out
+
+
+_HEADER_FIT = 16  # a longer header wraps rather than widen a column of short values
+
+
+def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
+    """Display width (CJK counts double) of the widest of the first 500 values and the header
+    (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
+    return [
+        max(
+            min(_display_width(head), _HEADER_FIT),
+            *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
+        )
+        for col, head in zip(frame.columns, headers, strict=True)
+    ]
+
+
+def _header_height(headers: list[str], widths: list[float]) -> float | None:
+    lines = max(
+        (
+            int(np.ceil(_display_width(h) / max(1.0, w - 1)))
+            for h, w in zip(headers, widths, strict=True)
+        ),
+        default=1,
+    )
+    return None if lines <= 1 else float(min(lines, 4) * _LINE_HEIGHT)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Everything both writers need to lay out one sheet."""
+
+    headers: list[str]
+    formats: list[str | None]
+    widths: list[float]
+    wrapped: list[bool]
+    rows: int  # data rows, totals and their blank row included
+    filtered: int  # data rows inside the filter range
+    style: SheetStyle
+    heights: list[float | None]  # per data row: set when wrapped text needs more than a line
+    header_height: float | None = None
+
+
+_LINE_HEIGHT = 15.0
+_CJK_WIDTH = 1.35  # a CJK character in Excel's width units (the width of 「0」), as printed
+_MAX_LINES = 20
+
+
+def _row_heights(
+    table: pd.DataFrame, widths: list[float], wrapped: list[bool]
+) -> list[float | None]:
+    """Row heights that show wrapped text whole (not every reader fits them on opening).
+
+    Lines are estimated per wrapped cell from its length (a CJK character is two width units)
+    and its line breaks; ``None`` where one line is enough.
+    """
+    lines = np.ones(len(table))
+    for name, width, wrap in zip(table.columns, widths, wrapped, strict=True):
+        if not wrap:
+            continue
+        text = table[name].map(lambda v: v if isinstance(v, str) else "")
+        per = max(1.0, width - 1) / _CJK_WIDTH
+        need = np.ceil(text.str.len().to_numpy() / per) + text.str.count("\n").to_numpy()
+        lines = np.maximum(lines, need)
+    lines = np.minimum(lines, _MAX_LINES)
+    return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
+
+
+def _layout(
+    table: pd.DataFrame,
+    labels: Mapping[str, str],
+    formats: ColumnFormat | None,
+    style: SheetStyle,
+) -> _Layout:
+    headers = _headers(table, labels)
+    widths, wrapped = [], []
+    for name, content in zip(table.columns, _content_widths(table, headers), strict=True):
+        wrap = str(name) in style.wrap or content > _MAX_WIDTH
+        wrapped.append(wrap)
+        width = _WRAP_WIDTH if str(name) in style.wrap else min(_MAX_WIDTH, max(6, content + 2))
+        widths.append(float(width))
+    n = len(table)
+    filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
+    heights = _row_heights(table, widths, wrapped)
+    return _Layout(
+        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
+        _header_height(headers, widths),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# openpyxl: one sheet into an existing workbook
+
+_HEADER_FILL = PatternFill("solid", fgColor=_HEADER_COLOUR)
+_HEADER_FONT = Font(bold=True)
+_VERIFY_FILL = PatternFill("solid", fgColor=_VERIFY_COLOUR)
+
+
 def _open(path: Path) -> Workbook:
     if path.exists():
         return load_workbook(path)
@@ -261,67 +468,111 @@ def _open(path: Path) -> Workbook:
     return wb
 
 
-def _table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as a sheet shows it: geometry left out (the GeoPackage carries it)."""
-    return pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
-
-
-def _headers(frame: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
-    return [labels.get(str(c), str(c)) for c in frame.columns]
-
-
-def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[str | None]:
-    return [(formats or {}).get(str(c)) or number_format_for(str(c)) for c in frame.columns]
-
-
-def _style_header(cell: Any) -> None:
-    cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
-    """Display width (CJK counts double) of the widest of the header and the first 500 rows."""
-    return [
-        max(_display_width(_cell(v)) for v in [head, *frame[col].head(500).tolist()])
-        for col, head in zip(frame.columns, headers, strict=True)
-    ]
-
-
-def _column_width(content: int) -> float:
-    return min(_MAX_WIDTH, max(6, content + 2))
-
-
-def _frame_sheet(ws: Any, frame: pd.DataFrame, n_rows: int, widths: list[int]) -> None:
-    """Column widths, frozen header row and filters: the same for both writers."""
-    for j, content in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _column_width(content)
-    ws.freeze_panes = "A2"
-    if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{n_rows + 1}"
-
-
 def _fill(
-    ws: Worksheet, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
+    ws: Worksheet,
+    table: pd.DataFrame,
+    layout: _Layout,
 ) -> list[TextFix]:
-    headers = _headers(frame, labels)
-    texts = _Texts(ws, ws.title, headers)
-    ws.append([texts.header(j) for j in range(1, len(headers) + 1)])
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-        ws.append([texts.value(v, i, j) for j, v in enumerate(row, start=1)])
-    n = len(frame)
-    widths = _content_widths(frame, headers)
-    for j, (fmt, content) in enumerate(
-        zip(_number_formats(frame, formats), widths, strict=True), 1
-    ):
-        if not n or (fmt is None and content <= _MAX_WIDTH):
-            continue
-        for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-            if fmt:
-                cell.number_format = fmt
-            if content > _MAX_WIDTH:  # too wide to fit: wrap instead
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _frame_sheet(ws, frame, n, widths)
+    texts = _Texts(ws.title, layout.headers)
+    for j in range(1, len(layout.headers) + 1):
+        cell = ws.cell(row=1, column=j)
+        force_text(cell, texts.text(layout.headers[j - 1], 1, j))
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")  # a row's cells line up with its wrapped text
+    if layout.header_height is not None:
+        ws.row_dimensions[1].height = layout.header_height
+    for i, height in enumerate(layout.heights, start=2):
+        if height is not None:
+            ws.row_dimensions[i].height = height
+    for i, row in enumerate(table.itertuples(index=False, name=None), start=2):
+        for j, raw in enumerate(row, start=1):
+            value = texts.value(raw, i, j)
+            if value is None:
+                continue
+            cell = ws.cell(row=i, column=j)
+            if isinstance(value, str):
+                force_text(cell, value)
+            else:
+                cell.value = value
+                fmt = layout.formats[j - 1]
+                if fmt and isinstance(value, _FORMATTED):
+                    cell.number_format = fmt
+            cell.alignment = wrap if layout.wrapped[j - 1] else top
+    _frame_openpyxl(ws, layout)
     return texts.fixes
+
+
+def _frame_openpyxl(ws: Worksheet, layout: _Layout) -> None:
+    """Widths, frozen panes, filter, 待核实 highlight and print set-up (openpyxl)."""
+    ncol = len(layout.headers)
+    for j, width in enumerate(layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    style = layout.style
+    ws.freeze_panes = f"{get_column_letter(style.freeze_columns + 1)}2"
+    if not ncol:
+        return
+    last = get_column_letter(ncol)
+    ws.auto_filter.ref = f"A1:{last}{layout.filtered + 1}"
+    if layout.rows:
+        ws.conditional_formatting.add(
+            f"A2:{last}{layout.rows + 1}",
+            CellIsRule(operator="equal", formula=[f'"{TO_VERIFY}"'], fill=_VERIFY_FILL),
+        )
+    setup = ws.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = ws.PAPERSIZE_A3 if style.paper == "A3" else ws.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = _FOOTER
+    if style.print_columns and style.print_columns < ncol:
+        ws.print_area = f"A1:{get_column_letter(style.print_columns)}{layout.rows + 1}"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet for :func:`write_sheets`: its frame, name and how it is written.
+
+    ``decorate(worksheet, table)`` may add to the openpyxl sheet before the workbook is saved.
+    With ``problems`` the frame is a problems table: a problem row is added to it for every cell
+    (of the sheets written before it and of its own) whose text had to change.
+    """
+
+    frame: pd.DataFrame
+    sheet: str
+    labels: Mapping[str, str] | None = None
+    formats: ColumnFormat | None = None
+    problems: bool = False
+    style: SheetStyle | None = None
+    decorate: Any = None
+
+
+def write_sheets(specs: Sequence[SheetSpec], path: str | Path) -> Written:
+    """Add or replace several sheets of the workbook at ``path`` with one load and one save.
+
+    Other sheets of an existing workbook are kept; see :func:`write_sheet`.
+    """
+    path = Path(path)
+    wb = _open(path)
+    fixes: list[TextFix] = []
+    for spec in specs:
+        style = spec.style or _DEFAULT_STYLE
+        labels = spec.labels or {}
+        table = _table(spec.frame, style.totals)
+        if spec.problems:
+            own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+            table = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+        if spec.sheet in wb.sheetnames:
+            del wb[spec.sheet]
+        ws = wb.create_sheet(spec.sheet)
+        fixes += _fill(ws, table, _layout(table, labels, spec.formats, style))
+        if spec.decorate is not None:
+            spec.decorate(ws, table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return Written(path, tuple(fixes))
 
 
 def write_sheet(
@@ -332,54 +583,120 @@ def write_sheet(
     labels: Mapping[str, str] | None = None,
     formats: ColumnFormat | None = None,
     problems: bool = False,
+    style: SheetStyle | None = None,
+    decorate: Any = None,
 ) -> Written:
     """Write ``frame`` as sheet ``sheet`` of the workbook at ``path`` (created if absent).
 
     An existing sheet of that name is replaced; other sheets are kept. ``labels`` maps column
-    names to the Chinese headers shown; ``formats`` overrides number formats per column.
-    Geometry columns are left out (the GeoPackage carries them). With ``problems`` the frame is
-    a problems table (:data:`~landgov.core.problems.PROBLEM_COLUMNS`) and a problem row is added
-    to it for each of its own cells whose text had to change.
+    names to the Chinese headers shown (default: the column registry); ``formats`` overrides
+    number formats per column; ``style`` lays the sheet out (:class:`SheetStyle`). Geometry
+    columns are left out (the GeoPackage carries them). With ``problems`` the frame is a
+    problems table (:data:`~landgov.core.problems.PROBLEM_COLUMNS`) and a problem row is added
+    to it for each of its own cells whose text had to change. ``decorate(worksheet, table)``
+    may add to the sheet before the workbook is saved (once: no second load).
 
     Returns
     -------
     Written
         The path and every cell whose text was cut or had characters replaced.
     """
-    path = Path(path)
-    table = _table(frame)
-    if problems:
-        own = _Texts(None, sheet, _headers(table, labels or {})).scan(table)
-        table = _with_fix_rows(table, own, workbook=path.name)
-    wb = _open(path)
-    if sheet in wb.sheetnames:
-        del wb[sheet]
-    fixes = _fill(wb.create_sheet(sheet), table, labels or {}, formats)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return Written(path, tuple(fixes))
+    spec = SheetSpec(frame, sheet, labels, formats, problems, style, decorate)
+    return write_sheets([spec], path)
 
 
-def _write_only_sheet(
-    ws: Any, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
+# ---------------------------------------------------------------------------------------------
+# XlsxWriter: a whole new workbook in one pass
+
+
+class _Formats:
+    """XlsxWriter formats, made once per (number format, wrap, quote prefix)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.cache: dict[tuple[str | None, bool, bool], Any] = {}
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": f"#{_HEADER_COLOUR}", "align": "center",
+             "valign": "vcenter", "text_wrap": True}
+        )  # fmt: skip
+        self.quoted_header = wb.add_format(
+            {"bold": True, "bg_color": f"#{_HEADER_COLOUR}", "align": "center",
+             "valign": "vcenter", "text_wrap": True, "quote_prefix": True}
+        )  # fmt: skip
+        self.verify = wb.add_format({"bg_color": f"#{_VERIFY_COLOUR}"})
+
+    def get(self, number: str | None, wrap: bool, quote: bool) -> Any:
+        key = (number, wrap, quote)
+        if key not in self.cache:
+            props: dict[str, Any] = {"valign": "top"}  # a row's cells line up with wrapped text
+            if number:
+                props["num_format"] = number
+            if wrap:
+                props |= {"text_wrap": True, "valign": "top"}
+            if quote:
+                props["quote_prefix"] = True
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+
+def _write_xlsxwriter_sheet(
+    ws: Any, table: pd.DataFrame, layout: _Layout, fmts: _Formats
 ) -> list[TextFix]:
-    headers = _headers(frame, labels)
-    _frame_sheet(ws, frame, len(frame), _content_widths(frame, headers))  # before any row
-    texts = _Texts(ws, ws.title, headers)
-    ws.append([texts.header(j) for j in range(1, len(headers) + 1)])
-    fmts = _number_formats(frame, formats)
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-        cells = []
-        for j, (raw, fmt) in enumerate(zip(row, fmts, strict=True), start=1):
-            value = texts.value(raw, i, j)
-            if fmt is None or not isinstance(value, _FORMATTED) or isinstance(value, bool):
-                cells.append(value)
+    texts = _Texts(ws.get_name(), layout.headers)
+    ncol = len(layout.headers)
+    if layout.header_height is not None:
+        ws.set_row(0, layout.header_height)
+    for j, head in enumerate(layout.headers):
+        text = texts.text(head, 1, j + 1)
+        ws.write_string(0, j, text, fmts.quoted_header if is_formula_like(text) else fmts.header)
+    plain = [fmts.get(None, w, False) for w in layout.wrapped]
+    numeric = [fmts.get(f, w, False) for f, w in zip(layout.formats, layout.wrapped, strict=True)]
+    dated = [
+        fmts.get(f or _DATE_FORMAT, w, False)
+        for f, w in zip(layout.formats, layout.wrapped, strict=True)
+    ]
+    for i, row in enumerate(table.itertuples(index=False, name=None), start=1):
+        if (height := layout.heights[i - 1]) is not None:
+            ws.set_row(i, height)  # before the row's cells (constant memory)
+        for j, raw in enumerate(row):
+            value = texts.value(raw, i + 1, j + 1)
+            if value is None:
                 continue
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = fmt
-            cells.append(cell)
-        ws.append(cells)
+            if isinstance(value, str):
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+                if is_formula_like(value):
+                    ws.write_string(i, j, value, fmts.get(None, layout.wrapped[j], True))
+                else:
+                    ws.write_string(i, j, value, plain[j])
+            elif isinstance(value, dt.date):
+                ws.write_datetime(i, j, value, dated[j])
+            else:
+                ws.write_number(i, j, value, numeric[j])
+    _frame_xlsxwriter(ws, layout, fmts, ncol)
     return texts.fixes
+
+
+def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
+    """Widths, frozen panes, filter, 待核实 highlight and print set-up (XlsxWriter)."""
+    for j, width in enumerate(layout.widths):
+        ws.set_column(j, j, width)
+    style = layout.style
+    ws.freeze_panes(1, style.freeze_columns)
+    if not ncol:
+        return
+    ws.autofilter(0, 0, layout.filtered, ncol - 1)
+    if layout.rows:
+        ws.conditional_format(
+            1, 0, layout.rows, ncol - 1,
+            {"type": "cell", "criteria": "==", "value": f'"{TO_VERIFY}"', "format": fmts.verify},
+        )  # fmt: skip
+    ws.set_landscape()
+    ws.set_paper(8 if style.paper == "A3" else 9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer(f"&C{_FOOTER}")
+    if style.print_columns and style.print_columns < ncol:
+        ws.print_area(0, 0, layout.rows, style.print_columns - 1)
 
 
 def write_workbook(
@@ -389,14 +706,16 @@ def write_workbook(
     labels: Mapping[str, str] | None = None,
     formats: ColumnFormat | None = None,
     problems_sheet: str | None = None,
+    styles: Mapping[str, SheetStyle] | None = None,
 ) -> Written:
-    """Write several sheets to a new workbook in one pass (fast: openpyxl write-only mode).
+    """Write several sheets to a new workbook in one pass (XlsxWriter, constant memory).
 
-    Same presentation as :func:`write_sheet`: Chinese headers from ``labels``, frozen header
-    row, filters, number formats by unit, fitted widths. An existing file is replaced.
-    ``problems_sheet`` names the sheet holding the problems table
-    (:data:`~landgov.core.problems.PROBLEM_COLUMNS`): a problem row is added to it for every cell
-    of the workbook whose text had to change. That sheet keeps its place but is filled last.
+    Same presentation as :func:`write_sheet`: Chinese headers from ``labels``, frozen panes,
+    filters, number formats, wrapped text, 待核实 highlighted, print set-up; ``styles`` gives a
+    sheet's :class:`SheetStyle` by name. An existing file is replaced. ``problems_sheet`` names
+    the sheet holding the problems table (:data:`~landgov.core.problems.PROBLEM_COLUMNS`): a
+    problem row is added to it for every cell of the workbook whose text had to change. That
+    sheet keeps its place but is filled last.
 
     Returns
     -------
@@ -406,17 +725,35 @@ def write_workbook(
     path = Path(path)
     if problems_sheet is not None and problems_sheet not in [name for name, _ in sheets]:
         raise ValueError(f"problems_sheet {problems_sheet!r} is not one of the sheets")
-    wb = Workbook(write_only=True)
-    tables = [(name, wb.create_sheet(name), _table(frame)) for name, frame in sheets]
-    fixes: list[TextFix] = []
-    for name, ws, table in tables:
-        if name != problems_sheet:
-            fixes += _write_only_sheet(ws, table, labels or {}, formats)
-    for name, ws, table in tables:
-        if name == problems_sheet:
-            own = _Texts(None, name, _headers(table, labels or {})).scan(table)
-            full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-            fixes += _write_only_sheet(ws, full, labels or {}, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    fmts = _Formats(wb)
+    tables = []
+    for name, frame in sheets:
+        style = (styles or {}).get(name, _DEFAULT_STYLE)
+        tables.append((name, wb.add_worksheet(name), _table(frame, style.totals), style))
+    fixes: list[TextFix] = []
+    try:
+        for name, ws, table, style in tables:
+            if name != problems_sheet:
+                layout = _layout(table, labels or {}, formats, style)
+                fixes += _write_xlsxwriter_sheet(ws, table, layout, fmts)
+        for name, ws, table, style in tables:
+            if name == problems_sheet:
+                own = _Texts(name, _headers(table, labels or {})).scan(table)
+                full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+                layout = _layout(full, labels or {}, formats, style)
+                fixes += _write_xlsxwriter_sheet(ws, full, layout, fmts)
+    finally:
+        wb.close()
+    tmp.replace(path)
     return Written(path, tuple(fixes))

@@ -9,8 +9,8 @@ headers, a frozen header row, filters and fitted widths come from
 touching its other sheets. For packets of at
 most :data:`DECORATE_LIMIT` rows (a meeting's worth) status cells are coloured by conditional
 formatting (不符合 red, 待核实 amber, 待承诺 blue) and carry their reasons as cell comments;
-larger packets (a whole county's screening) skip this second pass, which re-opens the workbook,
-and keep the reasons in the 说明 columns only. Text from the data (enterprise names, project
+larger packets (a whole county's screening) skip the comments and keep the reasons in the 说明
+columns only. Text from the data (enterprise names, project
 names, reasons) is written as text, never as a formula (:mod:`landgov.core.safe_text`).
 """
 
@@ -19,28 +19,49 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.safe_text import cell_text
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
-from landgov.reports.excel import Written, write_sheet
+from landgov.reports.excel import SheetSpec, SheetStyle, Written, write_sheets
 
-__all__ = ["DECORATE_LIMIT", "PACKET_COLUMNS", "SHEET", "packet_frame", "write_packet"]
+__all__ = [
+    "DECORATE_LIMIT",
+    "PACKET_COLUMNS",
+    "SHEET",
+    "STYLE",
+    "packet_frame",
+    "packet_sheet",
+    "write_packet",
+]
 
 SHEET = "增容审查"
 DECORATE_LIMIT = 3000
+#: 来源 … 企业名称 stay in view; verdict, reasons and the 说明 columns wrap; A3, printing who,
+#: the verdict, its reason, what is missing and each condition's status.
+STYLE = SheetStyle(
+    freeze_columns=5,
+    wrap=frozenset({"zengrong_reason", "missing", "relaxation", "meeting_review"}),
+    paper="A3",
+    print_columns=8 + len(CONDITIONS),
+)
 
-#: Canonical column → Chinese header, in sheet order (condition columns inserted after 来源…).
+#: Canonical column → Chinese header, in sheet order: who, then the verdict, its reason, what is
+#: missing and each condition's status (near the left, beside the frozen columns), then figures.
 PACKET_COLUMNS: dict[str, str] = {
     "source_kind": "来源",
     "application_id": "申请编号",
     "township": "镇街",
     "parcel_id": "宗地代码",
     "enterprise_name": "企业名称",
+    "zengrong": "总体结论",
+    "zengrong_reason": "结论说明",
+    "missing": "待核实事项",
+    **{c: CONDITION_LABELS[c] for c in CONDITIONS},
     "uscc": "统一社会信用代码",
     "land_mu": "用地面积（亩）",
     "far": "现状容积率",
@@ -52,10 +73,6 @@ PACKET_COLUMNS: dict[str, str] = {
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
     "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",
-    **{c: CONDITION_LABELS[c] for c in CONDITIONS},
-    "zengrong": "总体结论",
-    "zengrong_reason": "结论说明",
-    "missing": "待核实事项",
     "relaxation": "联席会议放宽提示",
     "meeting_review": "提交联席会议审议放宽事项",
     "catalogue_edition": "产业目录版本",
@@ -104,10 +121,8 @@ def packet_frame(
     return frame.reindex(columns=columns).reset_index(drop=True)
 
 
-def _decorate(path: Path, frame: pd.DataFrame) -> None:
+def _decorate(ws: Worksheet, frame: pd.DataFrame) -> None:
     """Colour status cells and attach each condition's reasons as a comment."""
-    wb = load_workbook(path)
-    ws = wb[SHEET]
     n = len(frame)
     status_cols = [*CONDITIONS, "zengrong"]
     for name in status_cols:
@@ -124,7 +139,14 @@ def _decorate(path: Path, frame: pd.DataFrame) -> None:
                 if isinstance(text, str) and text:
                     comment = Comment(cell_text(text).text, "landgov", width=360)
                     ws.cell(row=i, column=j).comment = comment  # the 说明 column reports fixes
-    wb.save(path)
+
+
+def packet_sheet(frame: pd.DataFrame) -> SheetSpec:
+    """The packet as a :class:`~landgov.reports.excel.SheetSpec` (for one load with others)."""
+    labels = dict(PACKET_COLUMNS)
+    labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
+    decorate = _decorate if len(frame) <= DECORATE_LIMIT else None
+    return SheetSpec(frame, SHEET, labels=labels, style=STYLE, decorate=decorate)
 
 
 def write_packet(frame: pd.DataFrame, path: str | Path) -> Written:
@@ -140,10 +162,4 @@ def write_packet(frame: pd.DataFrame, path: str | Path) -> Written:
         The path and the cells whose text was cut or had characters replaced (report them as
         problem rows, e.g. with :meth:`~landgov.reports.excel.Written.problems`).
     """
-    path = Path(path)
-    labels = dict(PACKET_COLUMNS)
-    labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
-    written = write_sheet(frame, path, sheet=SHEET, labels=labels)
-    if len(frame) <= DECORATE_LIMIT:
-        _decorate(path, frame)
-    return written
+    return write_sheets([packet_sheet(frame)], path)

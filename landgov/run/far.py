@@ -72,9 +72,10 @@ from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
-from landgov.reports.excel import Written, write_sheet
+from landgov.reports.excel import SheetSpec, write_sheets
+from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
-from landgov.reports.packet import packet_frame, write_packet
+from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
 from landgov.run.verify import answers_into_reads, used_rows
 
@@ -200,6 +201,7 @@ def run_far(
     overwrite: bool = False,
     wait: bool = False,
     verified: str | Path | None = None,
+    by_township: bool = False,
 ) -> FarRun:
     """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
 
@@ -236,6 +238,9 @@ def run_far(
         A folder of answered 核实 workbooks (``landgov verify``): usable answers enter the
         enterprise table, each listed in 增容问题记录 with its source; the others are problem
         rows (:mod:`landgov.run.verify`).
+    by_township
+        Also write one folder per 镇街 with its 增容审查 sheet and its 初审表
+        (:mod:`landgov.reports.townships`).
 
     Raises
     ------
@@ -257,6 +262,14 @@ def run_far(
         timer = StageTimer([], echo=echo if progress else None)
         run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
                           township=township, aliases=aliases, verified=verified)  # fmt: skip
+        if by_township:
+            from landgov.reports.townships import write_far_townships
+
+            def town_forms(apps: Any, screened: Any, where: Path) -> list[Path]:
+                return _write_forms((apps, screened), where, mode=forms, township=None)
+
+            write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
+                                applications=run.applications, screened=run.screened)  # fmt: skip
         folder.finish(
             _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
         )
@@ -319,11 +332,10 @@ def _far(
             problems = pd.concat([problems, answers.problems, used_rows(answers)],
                                  ignore_index=True)  # fmt: skip
         started = time.perf_counter()
-        sheet = write_packet(packet, out / XLSX)  # first: its cut/cleaned cells are problems
-        problems = sheet.added_to(problems)
-        own = write_sheet(problems, out / XLSX, sheet="增容问题记录", labels=LABELS, problems=True)
-        problems = own.added_to(problems)
-        fixes = Written(sheet.path, sheet.fixes + own.fixes)
+        own = SheetSpec(problems, "增容问题记录", labels=LABELS, problems=True)
+        basis = basis_spec(prof, [packet])  # 政策依据: the clauses of both stages
+        fixes = write_sheets([packet_sheet(packet), own, basis], out / XLSX)  # one load
+        problems = fixes.added_to(problems)  # cut/cleaned cells of both sheets are problems
         xlsx_s = round(time.perf_counter() - started, 3)
     with timer.stage("初审表"):
         written = _write_forms((apps, screened), out, mode=forms, township=township)

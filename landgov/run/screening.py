@@ -41,6 +41,7 @@ from landgov.io import (
 from landgov.link import link_parcels, links_from_holders
 from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
+from landgov.reports.handout import screening_sheets
 from landgov.reports.labels import LABELS
 from landgov.reports.sendout import sendable_problems
 from landgov.run.files import (
@@ -69,14 +70,6 @@ PARQUET_BLOCKS = "landgov_blocks.parquet"
 #: Key of ``timings_s``: the seconds of 写出结果 spent writing the workbook.
 XLSX_TIMING = "其中：写出 Excel"
 
-_PARAM_LABELS = {
-    "key": "参数",
-    "value": "取值",
-    "unit": "单位",
-    "source": "依据",
-    "from": "所在配置",
-    "note": "说明",
-}
 PARCEL_COLUMNS = [
     "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
     "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
@@ -177,6 +170,7 @@ def run_screening(
     echo: Callable[[str], object] | None = None,
     verified: str | Path | None = None,
     overrides: str | Path | None = None,
+    by_township: bool = False,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -213,6 +207,9 @@ def run_screening(
         An overrides workbook (人工认定, ``landgov override``): complete overrides decide the
         plot's 筛查结论 / 治理路径, the computed ones kept beside them; overrides whose facts
         changed are flagged 待复核 and not applied (:mod:`landgov.run.overrides`).
+    by_township
+        Also write one folder per 镇街 with its lists and map
+        (:mod:`landgov.reports.townships`).
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -225,6 +222,10 @@ def run_screening(
             verified=verified, overrides=overrides,
         )  # fmt: skip
         run.out_dir = folder.target
+        if by_township:
+            from landgov.reports.townships import write_screening_townships
+
+            write_screening_townships(run, folder.path, profile=prof)
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     return run
@@ -457,13 +458,14 @@ def _write_outputs(
     ]
     if sendout is not None:  # the problems grouped to send out (reports.sendout)
         sheets.append(("问题分送", sendout))
-    params = pd.DataFrame(prof.as_rows()).rename(columns=_PARAM_LABELS)
     started = time.perf_counter()
+    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof)
     written = write_workbook(
-        [(name, storable(frame)) for name, frame in sheets] + [("策略参数", params)],
+        tables,
         xlsx,
         labels=LABELS,
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
+        styles=styles,
     )
     problems = written.added_to(problems)
     xlsx_s = round(time.perf_counter() - started, 3)

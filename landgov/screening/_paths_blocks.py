@@ -1,6 +1,7 @@
 """四个一批 paths and 连片 blocks, decided together without a circle (docs/domain.md §7).
 
-The text: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」 [越政发〔2022〕24号 4].
+The text: 「重点对占地100亩以上低效工业用地连片改造及低效企业连片腾退」
+[越政发〔2022〕24号 第三条第4项].
 Read as: a block is contiguous 治理清单 land that is to be rebuilt (连片改造) or vacated
 (连片腾退), i.e. plots whose path frees or rebuilds land (``blocks.paths``: 拆除重建 and 关停退出
 by default, 功能转型 where a county's profile says so). 整治提升 plots stay with their enterprise

@@ -1,6 +1,7 @@
 """批而未供: land approved for construction and not yet supplied, per 镇街.
 
-浙政发〔2023〕4号 二(一)1 names three problems of industrial land: 「聚焦批而未供、供而未用、
+浙政发〔2023〕4号 第二条第（一）项第1目 names three problems of industrial land:
+「聚焦批而未供、供而未用、
 用而未尽等问题，大力推进低效工业用地连片整治和盘活利用」. 供而未用 and 用而未尽 are checks on
 supplied plots (:mod:`landgov.screening._checks_land`); 批而未供 land has no 宗地 and no
 enterprise yet, so it is not screened and never goes on the 治理清单. It is reported here, one

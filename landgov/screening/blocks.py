@@ -1,6 +1,7 @@
 """连片 blocks: plots that touch or lie across a lane from each other (docs/domain.md §7).
 
-越城 targets 「占地100亩以上低效工业用地连片改造及低效企业连片腾退」 [越政发〔2022〕24号 4].
+越城 targets 「占地100亩以上低效工业用地连片改造及低效企业连片腾退」
+[越政发〔2022〕24号 第三条第4项].
 A block is a connected component of the graph whose edges join plots at most ``gap_m`` metres apart
 (touching plots are 0 m apart). The default gap (``blocks.gap_m``, 10 m) joins touching plots and
 plots across a lane but not across a main road (20 m and more), so a block stays a unit a planner
@@ -278,7 +279,7 @@ def find_blocks(
         plots and plots across a lane join, plots across a main road do not).
     min_area_mu, area_comparison
         Blocks with ``area_mu <area_comparison> min_area_mu`` are ``large``
-        (``blocks.min_area_mu``, 「100亩以上」 [越政发〔2022〕24号 4], 100 亩 included).
+        (``blocks.min_area_mu``, 「100亩以上」 [越政发〔2022〕24号 第三条第4项], 100 亩 included).
     roads
         Planned road polygons that split blocks (:func:`road_polygons`).
 

@@ -1,0 +1,133 @@
+"""The screening workbook's sheets and their layout, ready to hand out.
+
+:func:`screening_sheets` puts the sheets of ``landgov.xlsx`` in order with their
+:class:`~landgov.reports.excel.SheetStyle`: the two lists as :mod:`landgov.reports.lists` lays
+them out, the 镇街汇总 with 全区 below the filter, the 策略参数 in Chinese, and a 政策依据 sheet
+listing every clause the workbook cites with its document and its words
+(:func:`landgov.core.documents.basis_rows`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from landgov.core.documents import basis_rows, cited
+from landgov.policy import Profile
+from landgov.reports.excel import SheetSpec, SheetStyle
+from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
+
+__all__ = [
+    "BASIS_SHEET",
+    "BASIS_STYLE",
+    "basis_sheet",
+    "basis_spec",
+    "params_sheet",
+    "profile_clauses",
+    "screening_sheets",
+]
+
+BASIS_SHEET = "政策依据"
+BASIS_COLUMNS = ("引用", "文号", "文件名称", "条款", "原文")
+BASIS_STYLE = SheetStyle(freeze_columns=1, wrap=frozenset({"引用", "文件名称", "原文"}), paper="A4")
+_PARAM_STYLE = SheetStyle(freeze_columns=1, wrap=frozenset({"依据", "说明"}), paper="A4")
+_PARAM_LABELS = {
+    "key": "参数",
+    "value": "取值",
+    "unit": "单位",
+    "comparison": "比较方式",
+    "source": "依据",
+    "from": "所在配置",
+    "note": "说明",
+}
+_COMPARISONS = {
+    "<=": "≤（以下，含本数）",
+    "<": "<（低于，不含本数）",
+    ">=": "≥（以上，含本数）",
+    ">": ">（超过，不含本数）",
+    "==": "等于",
+}
+_LISTS = ("底数清单", "治理清单")
+_SUMMARY = "镇街汇总"
+
+
+def params_sheet(profile: Profile) -> pd.DataFrame:
+    """The 策略参数 sheet: Chinese headers, comparisons in words."""
+    rows = pd.DataFrame(profile.as_rows())
+    if "comparison" in rows:
+        rows["comparison"] = rows["comparison"].map(lambda c: _COMPARISONS.get(c, c))
+    return rows.rename(columns=_PARAM_LABELS)
+
+
+def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
+    out: list[str] = []
+    for frame in frames:
+        for name in frame.columns:
+            values = frame[name]
+            if values.dtype == object:
+                out.extend({v for v in values.tolist() if isinstance(v, str)})
+    return out
+
+
+def profile_clauses(profile: Profile) -> list[tuple[str, str]]:
+    """Every (document code, clause) the profile's values cite, and the 增容 conditions' clauses
+    when the profile has a ``zengrong`` section."""
+    pairs: list[tuple[str, str]] = []
+    for key in profile:
+        cit = profile[key].citation
+        if cit is not None and cit.seed is not None:
+            pairs += cited(f"{cit.seed} {cit.clause}")
+    if any(key.startswith("zengrong.") for key in profile):
+        from landgov.far.zengrong._case import _CLAUSE
+
+        pairs += [("000", clause) for clause in _CLAUSE.values()]
+    return pairs
+
+
+def basis_sheet(profile: Profile, frames: Iterable[pd.DataFrame] = ()) -> pd.DataFrame:
+    """The 政策依据 sheet: one row per clause the profile's rules rest on or ``frames`` cite,
+    with 引用, 文号, 文件名称, 条款 and 原文 (the clause's own words)."""
+    rows = basis_rows(_texts(frames), clauses=profile_clauses(profile))
+    return pd.DataFrame(rows, columns=list(BASIS_COLUMNS))
+
+
+def basis_spec(profile: Profile, frames: Iterable[pd.DataFrame] = ()) -> SheetSpec:
+    """The 政策依据 sheet for :func:`landgov.reports.excel.write_sheets` (the 增容 stage)."""
+    return SheetSpec(basis_sheet(profile, frames), BASIS_SHEET, style=BASIS_STYLE)
+
+
+def screening_sheets(
+    sheets: Sequence[tuple[str, pd.DataFrame]], profile: Profile
+) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, SheetStyle]]:
+    """The sheets as written, with 策略参数 and 政策依据 added, and each sheet's style."""
+    out: list[tuple[str, pd.DataFrame]] = []
+    styles: dict[str, SheetStyle] = {"策略参数": _PARAM_STYLE, BASIS_SHEET: BASIS_STYLE}
+    for name, frame in sheets:
+        if name in _LISTS:
+            frame = list_sheet(frame, profile)  # noqa: PLW2901
+            styles[name] = list_style(frame)
+        elif name == _SUMMARY:
+            frame = _summary_last(frame)  # noqa: PLW2901
+            styles[name] = _summary_style(frame)
+        out.append((name, frame))
+    out.append(("策略参数", params_sheet(profile)))
+    out.append((BASIS_SHEET, basis_sheet(profile, (frame for _, frame in out))))
+    return out, styles
+
+
+def _summary_last(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 镇街汇总 with its 全区 row last."""
+    from landgov.summary import DISTRICT
+
+    if "township" not in frame or not len(frame):
+        return frame
+    total = frame["township"].eq(DISTRICT)
+    return pd.concat([frame[~total], frame[total]])
+
+
+def _summary_style(frame: pd.DataFrame) -> SheetStyle:
+    from landgov.summary import DISTRICT
+
+    has_total = "township" in frame and len(frame) and frame["township"].iloc[-1] == DISTRICT
+    return SUMMARY_STYLE if has_total else SheetStyle(freeze_columns=1)

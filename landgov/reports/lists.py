@@ -1,0 +1,84 @@
+"""The 底数清单 and 治理清单 sheets as a 镇街 officer reads and prints them.
+
+A list leads with what a reader looks for: 宗地代码 and 权利人 (kept in view when scrolling), 镇街,
+the 四个一批 path, its status, the screening conclusion, a 说明 for plots outside the usual scope,
+the reasons and what is to be verified; the rest of the columns follow. Only the leading columns
+are printed (A3 landscape, fit to width), so a printed page is legible. Plots outside the usual
+scope are said so in ``scope_note`` (范围说明): land uses that are not industrial (仓储, 商服…)
+by the profile's ``landuse`` rule, uses that cannot be read, and 划拨 land, with why they are
+listed all the same.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from landgov.core.landuse import industrial_matcher
+from landgov.core.missing import is_missing
+from landgov.policy import Profile
+from landgov.reports.excel import SheetStyle
+
+__all__ = ["LIST_LEAD", "SUMMARY_STYLE", "list_sheet", "list_style", "scope_notes"]
+
+#: The leading columns of a list, in order (those present are printed).
+LIST_LEAD: tuple[str, ...] = (
+    "parcel_id", "holder", "township", "path", "path_status", "screening_status", "scope_note",
+    "reasons", "to_verify", "area_mu", "tax_per_mu", "far_declared", "flags",
+)  # fmt: skip
+_WRAP = frozenset({"reasons", "to_verify", "scope_note", "flags", "citations", "missing"})
+
+#: The 镇街汇总: 镇街 frozen, the 全区 row below the filter range.
+SUMMARY_STYLE = SheetStyle(freeze_columns=1, wrap=frozenset({"target_source"}), totals=1)
+
+_SCOPE_NOTE = "scope_note"
+_LISTED = "底数清单收录输入宗地图层的全部宗地，按同一规则筛查"
+
+
+def scope_notes(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Why a plot outside the usual scope is listed (empty text for an ordinary plot).
+
+    Non-industrial land uses (by ``landuse.industrial_uses``), uses that cannot be read and
+    划拨 land each get one sentence; a plot with several gets them joined by 「；」.
+    """
+    notes = pd.Series([[] for _ in range(len(parcels))], index=parcels.index, dtype=object)
+    if "land_use" in parcels:
+        uses = parcels["land_use"]
+        industrial = industrial_matcher(profile).match_series(uses)
+        for idx, use, ok in zip(parcels.index, uses, industrial, strict=True):
+            if is_missing(use):
+                notes[idx].append("缺少土地用途，无法判定是否为工业用地（待核实）")
+            elif ok is False:
+                notes[idx].append(
+                    f"土地用途为「{use}」，不是工业用地：{_LISTED}；是否按工业用地治理请镇街核定"
+                )
+            elif ok is None:
+                notes[idx].append(f"土地用途「{use}」无法判定是否为工业用地（待核实）")
+    if "right_type" in parcels:
+        text = _allocated_note(profile)
+        for idx, right in parcels["right_type"].items():
+            if not is_missing(right) and "划拨" in str(right):
+                notes[idx].append(text)
+    return notes.map(lambda parts: "；".join(parts) if parts else None).astype(object)
+
+
+def _allocated_note(profile: Profile) -> str:
+    text = f"划拨用地：{_LISTED}；盘活、处置前须按划拨用地规定办理"
+    key = "zengrong.scope_right_types"
+    if key in profile and not any("划拨" in str(t) for t in profile.value(key)):
+        cite = profile.citation(key).reference
+        text += f"；不属存量工业用地增容适用范围（限{'、'.join(profile.value(key))}）{cite}"
+    return text
+
+
+def list_style(sheet: pd.DataFrame) -> SheetStyle:
+    """宗地代码 and 权利人 frozen, reasons wrapped, the leading columns printed on A3 landscape."""
+    lead = sum(c in sheet.columns for c in LIST_LEAD)
+    return SheetStyle(freeze_columns=2, wrap=_WRAP, paper="A3", print_columns=lead or None)
+
+
+def list_sheet(frame: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """A parcel list as its sheet shows it: ``scope_note`` added, leading columns first."""
+    out = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
+    out = out.assign(**{_SCOPE_NOTE: scope_notes(out, profile)})
+    lead = [c for c in LIST_LEAD if c in out.columns]
+    return out[lead + [c for c in out.columns if c not in lead]]

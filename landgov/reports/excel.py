@@ -11,6 +11,11 @@ edit in Excel or WPS keeps it text (:mod:`landgov.core.safe_text`). Characters a
 hold are replaced visibly and text longer than a cell holds is cut with a visible mark; the
 writers return each such cell as a :class:`TextFix`, and can append them as problem rows to the
 problems sheet they write (``problems_sheet`` / ``problems``).
+
+A sheet longer than Excel holds (:data:`MAX_SHEET_ROWS` rows, header included) is split, never
+truncated: :func:`write_workbook` writes the first part under the sheet's name and the rest as
+``名称（续2）``, ``名称（续3）`` … right after it; the header cell A1 of every part says so in a
+comment, and :attr:`Written.splits` (and :meth:`Written.note`) name the parts.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,6 +41,8 @@ from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import cell_text, force_text, is_formula_like
 
 __all__ = [
+    "CONTINUED",
+    "MAX_SHEET_ROWS",
     "ColumnFormat",
     "TextFix",
     "Written",
@@ -49,7 +57,11 @@ _HEADER_FONT = Font(bold=True)
 _MAX_WIDTH = 60
 
 ColumnFormat = Mapping[str, str]
-_FORMATTED = (int, float, dt.date)  # values a number format applies to (datetime is a date)
+_FORMATTED = (int, float, dt.date)
+#: Rows an Excel sheet holds (header included); longer sheets are split, never truncated.
+MAX_SHEET_ROWS = 1_048_576
+#: What a continuation sheet's name adds: ``底数清单（续2）``.
+CONTINUED = "（续"  # values a number format applies to (datetime is a date)
 
 
 def number_format_for(column: str) -> str | None:
@@ -163,6 +175,7 @@ class Written:
 
     path: Path
     fixes: tuple[TextFix, ...] = ()
+    splits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # sheet → its parts
 
     def problems(self) -> pd.DataFrame:
         """The fixes as problem rows (empty frame when nothing changed)."""
@@ -173,8 +186,15 @@ class Written:
         return _with_fix_rows(problems, self.fixes, workbook=self.path.name)
 
     def note(self, *, limit: int = 50) -> dict[str, Any]:
-        """A short account for a run manifest: counts and the first ``limit`` cells."""
+        """A short account for a run manifest: counts and the first ``limit`` cells.
+
+        A workbook with a split sheet also has ``sheets_split``: sheet → the parts' names.
+        """
+        split = (
+            {"sheets_split": {k: list(v) for k, v in self.splits.items()}} if self.splits else {}
+        )
         return {
+            **split,
             "cells_cut": sum(f.cut for f in self.fixes),
             "cells_with_characters_replaced": sum(f.replaced for f in self.fixes),
             "cells": [
@@ -361,12 +381,20 @@ def write_sheet(
 
 
 def _write_only_sheet(
-    ws: Any, frame: pd.DataFrame, labels: Mapping[str, str], formats: ColumnFormat | None
+    ws: Any,
+    frame: pd.DataFrame,
+    labels: Mapping[str, str],
+    formats: ColumnFormat | None,
+    *,
+    note: str | None = None,
 ) -> list[TextFix]:
     headers = _headers(frame, labels)
     _frame_sheet(ws, frame, len(frame), _content_widths(frame, headers))  # before any row
     texts = _Texts(ws, ws.title, headers)
-    ws.append([texts.header(j) for j in range(1, len(headers) + 1)])
+    head = [texts.header(j) for j in range(1, len(headers) + 1)]
+    if note is not None and head:  # a split sheet says so on its first header cell
+        head[0].comment = Comment(note, "landgov", width=360, height=120)
+    ws.append(head)
     fmts = _number_formats(frame, formats)
     for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
         cells = []
@@ -409,14 +437,48 @@ def write_workbook(
     wb = Workbook(write_only=True)
     tables = [(name, wb.create_sheet(name), _table(frame)) for name, frame in sheets]
     fixes: list[TextFix] = []
+    splits: dict[str, tuple[str, ...]] = {}
     for name, ws, table in tables:
         if name != problems_sheet:
-            fixes += _write_only_sheet(ws, table, labels or {}, formats)
+            fixes += _write_parts(
+                wb, ws, table, labels=labels or {}, formats=formats, splits=splits
+            )
     for name, ws, table in tables:
         if name == problems_sheet:
             own = _Texts(None, name, _headers(table, labels or {})).scan(table)
             full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-            fixes += _write_only_sheet(ws, full, labels or {}, formats)
+            fixes += _write_parts(wb, ws, full, labels=labels or {}, formats=formats, splits=splits)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return Written(path, tuple(fixes))
+    return Written(path, tuple(fixes), splits)
+
+
+def _write_parts(
+    wb: Workbook,
+    ws: Any,
+    table: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    formats: ColumnFormat | None,
+    splits: dict[str, tuple[str, ...]],
+) -> list[TextFix]:
+    """Write ``table`` into ``ws``, split over continuation sheets when it passes the limit."""
+    per = MAX_SHEET_ROWS - 1  # data rows per sheet (one header row)
+    if len(table) <= per:
+        return _write_only_sheet(ws, table, labels, formats)
+    name = ws.title
+    n_parts = -(-len(table) // per)
+    names = (name, *(f"{name}{CONTINUED}{k}）" for k in range(2, n_parts + 1)))
+    splits[name] = names
+    at = wb.worksheets.index(ws)
+    fixes: list[TextFix] = []
+    for k, part_name in enumerate(names):
+        part_ws = ws if k == 0 else wb.create_sheet(part_name, at + k)
+        note = (
+            f"本表共 {len(table):,} 行，超过 Excel 每表 {MAX_SHEET_ROWS:,} 行的上限，"
+            f"已拆分为 {len(names)} 个工作表（{'、'.join(names)}），未截断；"
+            f"本表为第 {k + 1} 部分，第 {k * per + 1:,}–{min((k + 1) * per, len(table)):,} 行"
+        )
+        part = table.iloc[k * per : (k + 1) * per]
+        fixes += _write_only_sheet(part_ws, part, labels, formats, note=note)
+    return fixes

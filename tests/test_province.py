@@ -24,6 +24,7 @@ from landgov.errors import InputError, ProfileError
 from landgov.province import generate_province, load_province_profile, read_index, run_province
 from landgov.province.counties import CITIES, COUNTIES, county
 from landgov.reports import excel
+from tests._cli import assert_clean_error, run_cli
 
 CODES = ["330604", "330922", "330824"]  # 上虞区 (zone 40), 嵊泗县 (41), 开化县 (39)
 AS_OF = "2026-06-30"
@@ -277,3 +278,60 @@ def test_province_manifest_names_the_split_county_sheets(
     rows = man["counties"][0]["rows_out"]
     book = load_workbook(tmp_path / "out" / man["counties"][0]["folder"] / "landgov.xlsx")
     assert book["底数清单"].max_row - 1 + book["底数清单（续2）"].max_row - 1 == rows
+
+
+# -- the command line: bad input gives 「错误：」, never a traceback ---------------------
+
+
+def test_cli_screens_a_province_folder(province: Path, tmp_path: Path) -> None:
+    sub = tmp_path / "one"
+    sub.mkdir()
+    index = json.loads((province / "province.json").read_text(encoding="utf-8"))
+    index["counties"] = index["counties"][2:]
+    shutil.copytree(province / "330824_开化县", sub / "330824_开化县")
+    (sub / "province.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("screen", sub, "-o", tmp_path / "out", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "330824 开化县：完成" in result.stdout
+    assert "宗地输入 150 行 = 输出" in result.stdout and "EPSG:4490" in result.stdout
+
+
+def _index_with(province: Path, dest: Path, change: dict) -> Path:
+    dest.mkdir()
+    index = json.loads((province / "province.json").read_text(encoding="utf-8"))
+    index["counties"] = [{**index["counties"][0], **change}]
+    (dest / "province.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"code": "330199"}, "330199"),  # no such county
+        ({"files": {"enterprises": "enterprises.csv"}}, "parcels"),  # parcels not named
+        ({"files": {"parcels": "p.parquet", "enterprises": "e.csv", "roads": "r.shp"}}, "roads"),
+    ],
+)
+def test_cli_bad_province_index(province: Path, tmp_path: Path, change: dict, needle: str) -> None:
+    folder = _index_with(province, tmp_path / "bad", change)
+    result = run_cli("screen", folder, "-o", tmp_path / "out")
+    assert_clean_error(result, contains=needle)
+
+
+def test_cli_bad_index_json_and_not_a_province(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "province.json").write_text("{not json", encoding="utf-8")
+    assert_clean_error(run_cli("screen", tmp_path / "p", "-o", tmp_path / "o"), contains="JSON")
+    (tmp_path / "d").mkdir()
+    result = run_cli("screen", tmp_path / "d", "-o", tmp_path / "o")
+    assert_clean_error(result, contains="province.json")
+    assert_clean_error(run_cli("screen", "-o", tmp_path / "o"), contains="--parcels")
+
+
+def test_cli_refuses_an_output_folder_it_did_not_write(province: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run_cli("screen", province, "-o", out)
+    assert_clean_error(result, contains="不会写入或删除")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -13,6 +13,9 @@ RUNS = [
     ["bench_screen.py", "--parcels", "50000"],
     ["bench_zonal.py"],
     ["bench_maps.py"],
+    # the province: 200k and 1M parcels, local engine and Dask with 1 and 2 workers (takes
+    # /tmp/heavy.lock itself for each run; see the script)
+    ["bench_province.py", "--parcels", "200000", "--parcels", "1000000"],
 ]
 
 

@@ -11,7 +11,10 @@ from landgov.cli.profiles import command
 from landgov.errors import ProfileError
 from landgov.policy import list_profiles, load_profile
 
-SHIPPED = ["gongshu-2022", "shangyu-2022", "shengzhou-2022", "yuecheng-2022", "zhejiang-2023"]
+SHIPPED = [
+    "gongshu-2022", "shangyu-2022", "shengzhou-2022", "yuecheng-2022", "zhejiang-2023",
+    "zhejiang-province-2023",
+]  # fmt: skip
 
 
 def write(folder: Path, name: str, body: str, extends: str | None = "yuecheng-2022") -> Path:

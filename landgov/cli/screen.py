@@ -8,12 +8,13 @@ import click
 
 from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
+    _INPUTS,
     PATH,
+    F,
     alias_option,
     aliases,
     as_of_option,
     height_raster_option,
-    input_options,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -24,8 +25,18 @@ from landgov.core.counts import ENTERPRISE, PLOT, count_text
 __all__ = ["command"]
 
 
+def _input_options(f: F) -> F:
+    """The input files of ``input_options``, none required here: a province folder needs none."""
+    for name, short, required, text in reversed(_INPUTS):
+        f = click.option(
+            name, short, type=PATH, help=text + ("（必填，省级文件夹除外）" if required else "")
+        )(f)
+    return f
+
+
 @click.command("screen")
-@input_options
+@click.argument("province", required=False, type=PATH, metavar="[省级文件夹]")
+@_input_options
 @click.option("--townships", "-t", type=PATH, help="镇街边界图层")
 @click.option(
     "--approved",
@@ -33,7 +44,12 @@ __all__ = ["command"]
     help="批而未供图层（已批未供的批次：批次名称、批准文号、批准日期、面积）",
 )
 @height_raster_option
-@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件")
+@click.option(
+    "--profile",
+    default=None,
+    help=f"策略配置名或文件（默认 landgov.toml 所设，否则 {DEFAULT_PROFILE}；"
+    "省级文件夹默认 province.json 所写的省级配置）",
+)
 @as_of_option("基准日期")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @alias_option
@@ -52,9 +68,27 @@ __all__ = ["command"]
     help="人工认定表（landgov override 写出）：按认定的筛查结论、治理路径输出，计算结果并列",
 )
 @click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（清单、地图）")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="省级文件夹的计算引擎：local 逐县运行；dask 把各县作为 Dask 任务并行",
+)
+@click.option(
+    "--scheduler", help="Dask 调度器地址，如 tcp://host:8786（默认在本机启动 LocalCluster）"
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="本机 LocalCluster 的工作进程数",
+)
 def command(
-    parcels: Path,
-    enterprises: Path,
+    province: Path | None,
+    parcels: Path | None,
+    enterprises: Path | None,
     links: Path | None,
     compliance: Path | None,
     planning: Path | None,
@@ -62,7 +96,7 @@ def command(
     townships: Path | None,
     approved: Path | None,
     height_raster: Path | None,
-    profile: str,
+    profile: str | None,
     as_of: str | None,
     out: Path,
     alias: tuple[str, ...],
@@ -72,10 +106,23 @@ def command(
     verified: Path | None,
     overrides: Path | None,
     by_township: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
 ) -> None:
-    """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。"""
+    """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。
+
+    给出省级文件夹（含 province.json）时逐县筛查全省，输出省级图层与汇总表。
+    """
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
+
+    if province is not None:
+        _province(province, out, profile=profile, as_of=as_of, alias=alias, quiet=quiet,
+                  engine=engine, scheduler=scheduler, workers=workers)  # fmt: skip
+        return
+    _require(parcels=parcels, enterprises=enterprises)
+    assert parcels is not None and enterprises is not None
 
     inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
@@ -84,7 +131,7 @@ def command(
     )  # fmt: skip
     run = run_screening(
         inputs,
-        profile=profile,
+        profile=profile or DEFAULT_PROFILE,
         out_dir=out,
         as_of=as_of,
         aliases=aliases(alias) or None,
@@ -97,6 +144,56 @@ def command(
         by_township=by_township,
     )
     _echo_summary(run.manifest)
+
+
+def _require(**files: Path | None) -> None:
+    from landgov.errors import InputError, Issue
+
+    missing = [k for k, v in files.items() if v is None]
+    if missing:
+        raise InputError(
+            [
+                Issue("landgov screen", f"--{k}", None, "缺少必填的输入文件",
+                      f"用 --{k} 给出文件，或给出省级文件夹（含 province.json）")
+                for k in missing
+            ]
+        )  # fmt: skip
+
+
+def _province(
+    folder: Path,
+    out: Path,
+    *,
+    profile: str | None,
+    as_of: str | None,
+    alias: tuple[str, ...],
+    quiet: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+) -> None:
+    from landgov.errors import InputError, Issue
+    from landgov.province import is_province, run_province
+
+    if not is_province(folder):
+        raise InputError(
+            [Issue(str(folder), None, str(folder), "不是省级文件夹（其中没有 province.json）",
+                   "给出含 province.json 的省级文件夹；单个县用 --parcels/--enterprises 等选项")]
+        )  # fmt: skip
+    run = run_province(
+        folder, out_dir=out, profile=profile, as_of=as_of, engine=engine, scheduler=scheduler,
+        workers=workers, aliases=aliases(alias) or None, echo=None if quiet else click.echo,
+    )  # fmt: skip
+    man = run.manifest["province"]
+    rows = man["rows"]
+    click.echo(
+        f"全省：{rows['counties_done']} 个县（市、区）完成，{rows['counties_failed']} 个失败；"
+        f"宗地输入 {rows['in']} 行 = 输出 {rows['out']} 行 + 剔除 {rows['rejected']} 行"
+        + ("" if rows["balanced"] else "（行数不符，见 manifest.json）")
+    )
+    for item in man["failed"]:
+        click.echo(f"失败：{item['code']} {item['name']}：{item['error']}")
+    click.echo(f"省级图层坐标系：{man['crs']['layers']}；输出：{run.out_dir}")
 
 
 def _approved_line(approved: dict) -> str:

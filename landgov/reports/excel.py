@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +42,8 @@ from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import cell_text, force_text, is_formula_like
 
 __all__ = [
+    "CONTINUED",
+    "MAX_SHEET_ROWS",
     "TO_VERIFY",
     "ColumnFormat",
     "SheetSpec",
@@ -65,6 +67,10 @@ _DATE_FORMAT = "yyyy-mm-dd"
 TO_VERIFY = "待核实"
 
 ColumnFormat = Mapping[str, str]
+#: Rows an Excel sheet holds (header included); longer sheets are split, never truncated.
+MAX_SHEET_ROWS = 1_048_576
+#: What a continuation sheet's name adds: ``底数清单（续2）``.
+CONTINUED = "（续"
 _FORMATTED = (int, float, dt.date)  # values a number format applies to (datetime is a date)
 
 
@@ -226,6 +232,7 @@ class Written:
 
     path: Path
     fixes: tuple[TextFix, ...] = ()
+    splits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # sheet → its parts
 
     def problems(self) -> pd.DataFrame:
         """The fixes as problem rows (empty frame when nothing changed)."""
@@ -236,8 +243,15 @@ class Written:
         return _with_fix_rows(problems, self.fixes, workbook=self.path.name)
 
     def note(self, *, limit: int = 50) -> dict[str, Any]:
-        """A short account for a run manifest: counts and the first ``limit`` cells."""
+        """A short account for a run manifest: counts and the first ``limit`` cells.
+
+        A workbook with a split sheet also has ``sheets_split``: sheet → the parts' names.
+        """
+        split = (
+            {"sheets_split": {k: list(v) for k, v in self.splits.items()}} if self.splits else {}
+        )
         return {
+            **split,
             "cells_cut": sum(f.cut for f in self.fixes),
             "cells_with_characters_replaced": sum(f.replaced for f in self.fixes),
             "cells": [
@@ -639,10 +653,37 @@ class _Formats:
         return self.cache[key]
 
 
+def _parts(
+    name: str, table: pd.DataFrame, splits: dict[str, tuple[str, ...]]
+) -> list[tuple[str, pd.DataFrame, str | None]]:
+    """``table`` as one sheet, or split over continuation sheets past Excel's row limit.
+
+    Each part of a split sheet carries a note (on its first header cell) saying the sheet was
+    split, into which sheets, and which rows this part holds; ``splits`` records the names.
+    """
+    per = MAX_SHEET_ROWS - 1  # data rows per sheet (one header row)
+    if len(table) <= per:
+        return [(name, table, None)]
+    names = (name, *(f"{name}{CONTINUED}{k}）" for k in range(2, -(-len(table) // per) + 1)))
+    splits[name] = names
+    return [
+        (
+            part_name,
+            table.iloc[k * per : (k + 1) * per],
+            f"本表共 {len(table):,} 行，超过 Excel 每表 {MAX_SHEET_ROWS:,} 行的上限，"
+            f"已拆分为 {len(names)} 个工作表（{'、'.join(names)}），未截断；"
+            f"本表为第 {k + 1} 部分，第 {k * per + 1:,}–{min((k + 1) * per, len(table)):,} 行",
+        )
+        for k, part_name in enumerate(names)
+    ]
+
+
 def _write_xlsxwriter_sheet(
-    ws: Any, table: pd.DataFrame, layout: _Layout, fmts: _Formats
+    ws: Any, table: pd.DataFrame, layout: _Layout, fmts: _Formats, *, note: str | None = None
 ) -> list[TextFix]:
     texts = _Texts(ws.get_name(), layout.headers)
+    if note is not None:  # a split sheet says so on its first header cell
+        ws.write_comment(0, 0, note, {"x_scale": 3, "y_scale": 2})
     ncol = len(layout.headers)
     if layout.header_height is not None:
         ws.set_row(0, layout.header_height)
@@ -737,23 +778,30 @@ def write_workbook(
         },
     )
     fmts = _Formats(wb)
+    splits: dict[str, tuple[str, ...]] = {}
     tables = []
     for name, frame in sheets:
         style = (styles or {}).get(name, _DEFAULT_STYLE)
-        tables.append((name, wb.add_worksheet(name), _table(frame, style.totals), style))
+        table = _table(frame, style.totals)
+        parts = [(name, table, None)] if name == problems_sheet else _parts(name, table, splits)
+        for part_name, part, note in parts:
+            tables.append((name, wb.add_worksheet(part_name), part, style, note))
     fixes: list[TextFix] = []
     try:
-        for name, ws, table, style in tables:
+        for name, ws, table, style, note in tables:
             if name != problems_sheet:
                 layout = _layout(table, labels or {}, formats, style)
-                fixes += _write_xlsxwriter_sheet(ws, table, layout, fmts)
-        for name, ws, table, style in tables:
+                fixes += _write_xlsxwriter_sheet(ws, table, layout, fmts, note=note)
+        for name, ws, table, style, _ in tables:
             if name == problems_sheet:
                 own = _Texts(name, _headers(table, labels or {})).scan(table)
                 full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-                layout = _layout(full, labels or {}, formats, style)
-                fixes += _write_xlsxwriter_sheet(ws, full, layout, fmts)
+                parts = _parts(name, full, splits)
+                for k, (part_name, part, note) in enumerate(parts):  # extra parts go last
+                    sheet = ws if k == 0 else wb.add_worksheet(part_name)
+                    layout = _layout(part, labels or {}, formats, style)
+                    fixes += _write_xlsxwriter_sheet(sheet, part, layout, fmts, note=note)
     finally:
         wb.close()
     tmp.replace(path)
-    return Written(path, tuple(fixes))
+    return Written(path, tuple(fixes), splits)

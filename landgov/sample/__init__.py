@@ -8,6 +8,6 @@ that the readers must report. Command line: ``python -m landgov.sample --out DIR
 
 from __future__ import annotations
 
-from .generate import FORMATS, generate
+from .generate import FORMATS, Placement, generate
 
-__all__ = ["FORMATS", "generate"]
+__all__ = ["FORMATS", "Placement", "generate"]

@@ -23,9 +23,10 @@ from landgov.errors import InputError, Issue
 from landgov.units import M2_PER_MU
 
 from . import _approved, _cases, _defects, _enterprises, _geometry, _parcels, _readme, _writers
+from ._place import Placement
 from ._words import SPECIAL_ZONE_NAME, TOWNSHIPS
 
-__all__ = ["FORMATS", "generate"]
+__all__ = ["FORMATS", "Placement", "generate"]
 
 FORMATS = ("county", "bench")
 ENTERPRISE_TITLE = "越城区、滨海新区工业企业亩均效益数据（模拟数据）"
@@ -103,6 +104,8 @@ def generate(
     seed: int = 20221231,
     as_of: str = "2026-06-30",
     formats: str = "county",
+    placement: Placement | None = None,
+    raster: bool = True,
 ) -> dict[str, object]:
     """Generate the simulated sample (模拟数据) into ``out_dir``.
 
@@ -120,6 +123,11 @@ def generate(
         ``"county"``: Shapefile (GBK) + GeoPackage + GeoTIFF + xlsx, as counties hand data
         over. ``"bench"``: GeoParquet + GeoPackage + CSV (+ GeoTIFF when it is not too big),
         for large runs (Shapefile stops at 2 GB and xlsx is slow).
+    placement
+        Move the sample to another county (its area, 3° zone, 宗地代码 and townships; see
+        :class:`Placement`); ``None``: 越城区 as always.
+    raster
+        Write the height raster (``height.tif``) when it is not too big.
 
     Returns
     -------
@@ -133,8 +141,11 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     sample = _build(n_parcels=n_parcels, seed=seed, as_of=day)
+    if placement is not None:
+        placement.apply(sample)
     t1 = time.perf_counter()
-    files = (_write_county if formats == "county" else _write_bench)(sample, out, as_of=day)
+    writer = _write_county if formats == "county" else _write_bench
+    files = writer(sample, out, as_of=day, raster=raster)
     t2 = time.perf_counter()
     summary = _summary(sample, files, n_parcels=n_parcels, seed=seed, as_of=day, formats=formats)
     summary["seconds"] = {"build": round(t1 - t0, 2), "write": round(t2 - t1, 2)}
@@ -452,9 +463,9 @@ def _enterprise_files(
 # writing
 
 
-def _raster(sample: _Sample, out: Path) -> Path | None:
+def _raster(sample: _Sample, out: Path, *, raster: bool = True) -> Path | None:
     minx, miny, maxx, maxy = sample.townships.total_bounds
-    if (maxx - minx) * (maxy - miny) / 25.0 > _RASTER_MAX_CELLS:
+    if not raster or (maxx - minx) * (maxy - miny) / 25.0 > _RASTER_MAX_CELLS:
         return None
     return _writers.write_height_raster(
         sample.buildings.geometry.to_numpy(),
@@ -464,7 +475,9 @@ def _raster(sample: _Sample, out: Path) -> Path | None:
     )
 
 
-def _write_county(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, str]:
+def _write_county(
+    sample: _Sample, out: Path, *, as_of: dt.date, raster: bool = True
+) -> dict[str, str]:
     files: dict[str, str] = {}
     for name, gdf, cpg in (
         ("parcels", sample.parcels, False),
@@ -482,7 +495,7 @@ def _write_county(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, st
         sample.buildings, out / "buildings.gpkg", layer="buildings", as_of=as_of
     )
     files[path.name] = str(path)
-    raster = _raster(sample, out)
+    raster = _raster(sample, out, raster=raster)
     if raster is not None:
         files[raster.name] = str(raster)
     files.update(_write_tables_xlsx(sample, out, as_of=as_of))
@@ -526,7 +539,9 @@ def _write_tables_xlsx(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[st
     return {p.name: str(p) for p in paths}
 
 
-def _write_bench(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, str]:
+def _write_bench(
+    sample: _Sample, out: Path, *, as_of: dt.date, raster: bool = True
+) -> dict[str, str]:
     files: dict[str, str] = {}
     for name, gdf in (("parcels", sample.parcels), ("buildings", sample.buildings)):
         path = _writers.write_geoparquet(gdf, out / f"{name}.parquet")
@@ -537,7 +552,7 @@ def _write_bench(sample: _Sample, out: Path, *, as_of: dt.date) -> dict[str, str
             continue
         path = _writers.write_gpkg(gdf, out / f"{name}.gpkg", layer=name, as_of=as_of)
         files[path.name] = str(path)
-    raster = _raster(sample, out)
+    raster = _raster(sample, out, raster=raster)
     if raster is not None:
         files[raster.name] = str(raster)
     for name in ("enterprises", "links", "compliance", "applications"):
@@ -560,7 +575,7 @@ def _summary(
         "seed": seed,
         "as_of": as_of.isoformat(),
         "formats": formats,
-        "crs": f"EPSG:{_writers.EPSG}",
+        "crs": f"EPSG:{sample.parcels.crs.to_epsg()}",
         "files": dict(files),
         "counts": {
             "parcels": len(sample.parcels),

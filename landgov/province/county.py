@@ -1,0 +1,218 @@
+"""One county of a province run: the district screening, then its rows for the province layer.
+
+:func:`screen_county` is the unit of work of both engines (a plain call in the local engine, a
+task on a Dask worker). It runs :func:`landgov.run.screening.run_screening` on the county's files
+with the county's own profile into ``<out>/counties/<code>_<name>/`` (areas in the county's own
+projected CRS, as every district run), then writes the county's 底数清单 in the province schema
+(:data:`PROVINCE_COLUMNS`, EPSG:4490) to a part file the driver appends to the province layers.
+It never raises: a county that fails comes back with ``ok = False`` and its error, so the other
+counties finish.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landgov.core.runfolder import XLSX
+
+__all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "screen_county"]
+
+#: The CRS of every province layer (CGCS2000 geographic): counties lie in three 3° zones.
+PROVINCE_CRS = "EPSG:4490"
+
+_COUNTY_COLUMNS = {
+    "county_code": "string", "county": "string", "city_code": "string", "city": "string",
+    "profile": "string", "profile_version": "string",
+}  # fmt: skip
+_TYPED = {
+    **dict.fromkeys(
+        (
+            "area_m2", "area_mu", "area_declared_m2", "floor_area_m2", "far_declared", "tax_wan",
+            "value_added_wan", "tax_per_mu", "value_added_per_mu", "block_area_mu", "built_cover",
+        ),
+        "float64",
+    ),
+    **dict.fromkeys(("n_enterprises", "source_row", "idle_years"), "Int64"),
+    **dict.fromkeys(
+        ("low_efficiency", "outside_focus", "two_high_review", "block_large"), "boolean"
+    ),
+    **dict.fromkeys(
+        ("supply_date", "contract_start_date", "start_date", "completion_date"), "date"
+    ),
+}  # fmt: skip
+
+
+def _province_columns() -> dict[str, str]:
+    from landgov.run.screening import PARCEL_COLUMNS
+
+    cols = dict(_COUNTY_COLUMNS)
+    cols.update({c: _TYPED.get(c, "string") for c in PARCEL_COLUMNS})
+    return cols
+
+
+#: Column → kind of the province 底数清单 layer (the same in every county, so parts append).
+PROVINCE_COLUMNS: dict[str, str] = _province_columns()
+
+
+@dataclass(frozen=True)
+class CountyJob:
+    """What a worker needs for one county (plain values: it travels to Dask workers)."""
+
+    code: str
+    name: str
+    city_code: str
+    city: str
+    files: dict[str, str]
+    profile: str
+    out_dir: str
+    part: str
+    as_of: str | None = None
+    aliases: dict[str, list[str]] | None = field(default=None)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    out = pd.to_datetime(values, errors="coerce").dt.date
+    return out.astype(object).where(out.notna(), None)
+
+
+def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gpd.GeoDataFrame:
+    """The county's 底数清单 in the province schema, reprojected to :data:`PROVINCE_CRS`."""
+    n = len(parcels)
+    data: dict[str, Any] = {
+        "county_code": job.code,
+        "county": job.name,
+        "city_code": job.city_code,
+        "city": job.city,
+        "profile": job.profile,
+        "profile_version": version,
+    }
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for col, kind in PROVINCE_COLUMNS.items():
+        raw = data.get(col) if col in _COUNTY_COLUMNS else parcels.get(col)
+        if raw is None or isinstance(raw, str):
+            values = pd.Series([raw] * n, dtype=object)
+        else:
+            values = pd.Series(np.asarray(raw, dtype=object))
+        if kind == "date":
+            out[col] = _dates(values)
+        elif kind == "string":
+            out[col] = values.map(lambda v: None if v is None or v is pd.NA else str(v)).astype(
+                "string"
+            )
+        else:
+            out[col] = pd.array(values.where(values.notna(), None), dtype=kind)
+    geom = gpd.GeoSeries(parcels.geometry.to_numpy(), crs=parcels.crs).to_crs(PROVINCE_CRS)
+    return gpd.GeoDataFrame(out, geometry=geom.to_numpy(), crs=PROVINCE_CRS)
+
+
+def _sheet_parts(xlsx: Path) -> dict[str, list[str]]:
+    """Sheets of the county workbook that were split (name → every part's name)."""
+    from openpyxl import load_workbook
+
+    from landgov.reports.excel import CONTINUED
+
+    wb = load_workbook(xlsx, read_only=True)
+    try:
+        names = list(wb.sheetnames)
+    finally:
+        wb.close()
+    parts: dict[str, list[str]] = {}
+    for name in names:
+        base, sep, _ = name.partition(CONTINUED)
+        if sep and base in names:
+            parts.setdefault(base, [base]).append(name)
+    return parts
+
+
+def screen_county(job: CountyJob) -> dict[str, Any]:
+    """Screen one county; the result is a small dict (the big outputs are files).
+
+    Returns
+    -------
+    dict
+        ``code``, ``name``, ``city_code``, ``city``, ``profile``, ``ok``; when ``ok``:
+        ``profile_version``, ``rows_in``, ``rows_out``, ``rows_rejected``, ``governance``,
+        ``counts``, ``summary`` (the county's 全区 row), ``crs_in``, ``part``, ``out``,
+        ``sheets_split`` and ``seconds``; otherwise ``error`` (the message, in Chinese for a
+        landgov error) and ``error_type``.
+    """
+    from landgov.errors import LandgovError
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
+    from landgov.summary import DISTRICT
+
+    head = {
+        "code": job.code,
+        "name": job.name,
+        "city_code": job.city_code,
+        "city": job.city,
+        "profile": job.profile,
+    }
+    t0 = time.perf_counter()
+    try:
+        inputs = RunInputs(**{role: Path(p) for role, p in job.files.items()})
+        run = run_screening(
+            inputs,
+            profile=job.profile,
+            out_dir=job.out_dir,
+            as_of=job.as_of,
+            aliases=job.aliases,
+            progress=False,
+            echo=None,
+        )
+        man = run.manifest
+        rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
+        Path(job.part).parent.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(job.part, index=False)
+        district = run.townships[run.townships["township"] == DISTRICT]
+        row = None if district.empty else district.iloc[0].drop("geometry", errors="ignore")
+        summary = {} if row is None else _plain(row)
+        parcels_in = man["inputs"]["parcels"]
+    except (LandgovError, OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        detail = str(exc) if isinstance(exc, LandgovError) else f"{type(exc).__name__}：{exc}"
+        return {
+            **head,
+            "ok": False,
+            "error": detail,
+            "error_type": type(exc).__name__,
+            "traceback": traceback.format_exc(limit=3),
+            "seconds": round(time.perf_counter() - t0, 2),
+        }
+    return {
+        **head,
+        "ok": True,
+        "profile_version": str(man["profile"]["version"]),
+        "rows_in": int(parcels_in["rows_in"]),
+        "rows_out": int(parcels_in["rows_out"]),
+        "rows_rejected": int(parcels_in["rows_rejected"]),
+        "rows_written": len(rows),
+        "governance": int(man["outputs"]["rows"]["governance"]),
+        "counts": man["counts"],
+        "summary": summary,
+        "crs_in": parcels_in.get("crs"),
+        "part": job.part,
+        "out": job.out_dir,
+        "sheets_split": _sheet_parts(Path(job.out_dir) / XLSX),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
+def _plain(row: pd.Series) -> dict[str, Any]:
+    """A summary row as JSON-able values (NaN / NA → None)."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            out[str(key)] = None
+        elif isinstance(value, np.generic):
+            out[str(key)] = value.item()
+        else:
+            out[str(key)] = value
+    return out

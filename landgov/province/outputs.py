@@ -1,0 +1,202 @@
+"""Province outputs, written county by county: GeoParquet, GeoPackage, the summary workbook.
+
+:class:`ProvinceLayers` appends one county's 底数清单 (already in the province schema and
+EPSG:4490, see :mod:`landgov.province.county`) to ``province.parquet`` (one row group per county)
+and to the layers ``parcels`` and ``governance`` of ``province.gpkg``; only one county is in
+memory at a time. :func:`summary_tables` builds the 县区汇总 and 地市汇总 (地级市, and the 全省
+row) from the counties' 全区 rows, against the targets: each county against its own profile's,
+cities and the province against the province targets of 浙政发〔2023〕4号.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from landgov.province.county import PROVINCE_CRS
+
+__all__ = ["ProvinceLayers", "summary_tables"]
+
+GEOPARQUET = "province.parquet"
+GEOPACKAGE = "province.gpkg"
+WORKBOOK = "province.xlsx"
+
+
+class ProvinceLayers:
+    """Appends counties to the province GeoParquet and GeoPackage, in the order given."""
+
+    def __init__(self, folder: Path) -> None:
+        self.parquet = folder / GEOPARQUET
+        self.gpkg = folder / GEOPACKAGE
+        self._writer: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self.rows = {"parcels": 0, "governance": 0}
+        self._gpkg_started = {"parcels": False, "governance": False}
+
+    def _table(self, part: gpd.GeoDataFrame) -> pa.Table:
+        frame = pd.DataFrame(part.drop(columns="geometry"))
+        frame["geometry"] = shapely.to_wkb(part.geometry.to_numpy())
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._schema is None:
+            geo = {
+                "version": "1.0.0",
+                "primary_column": "geometry",
+                "columns": {
+                    "geometry": {
+                        "encoding": "WKB",
+                        "geometry_types": [],
+                        "crs": json.loads(CRS.from_user_input(PROVINCE_CRS).to_json()),
+                    }
+                },
+            }
+            meta = {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
+            meta.pop(b"pandas", None)
+            self._schema = table.schema.with_metadata(meta)
+        return table.cast(self._schema)
+
+    def append(self, part_path: str | Path) -> int:
+        """Append one county's part file; returns the rows appended."""
+        part = gpd.read_parquet(part_path)
+        table = self._table(part)
+        if self._writer is None:
+            assert self._schema is not None
+            self._writer = pq.ParquetWriter(self.parquet, self._schema, compression="zstd")
+        self._writer.write_table(table)
+        gov = part[part["screening_status"] == "治理"]
+        for layer, frame in (("parcels", part), ("governance", gov)):
+            if not len(frame):
+                continue
+            pyogrio.write_dataframe(
+                frame,
+                self.gpkg,
+                layer=layer,
+                driver="GPKG",
+                append=self._gpkg_started[layer],
+                promote_to_multi=True,
+            )
+            self._gpkg_started[layer] = True
+            self.rows[layer] += len(frame)
+        return len(part)
+
+    def close(self) -> None:
+        """Finish the GeoParquet file (an empty province still gets no file)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+_SUMS = (
+    "n_parcels", "area_mu", "n_governance", "governance_area_mu", "n_to_verify", "n_above_scale",
+    "above_scale_tax_wan", "above_scale_value_added_wan", "above_scale_land_mu", "n_approved",
+    "approved_area_mu", "n_approved_to_verify", "renewal_potential_mu", "n_demolish_rebuild",
+    "n_rectify", "n_transform", "n_exit", "n_grade_A", "n_grade_B", "n_grade_C", "n_grade_D",
+    "n_grade_none",
+)  # fmt: skip
+_HEAD = {
+    "county_code": "县级代码",
+    "county": "县（市、区）",
+    "city_code": "地市代码",
+    "city": "地级市",
+    "profile": "评判配置",
+    "profile_version": "配置版本",
+    "status": "处理状态",
+    "rows_in": "宗地输入行数",
+    "rows_out": "宗地输出行数",
+    "rows_rejected": "宗地剔除行数",
+    "n_counties": "县（市、区）数",
+    "n_failed": "处理失败县数",
+    "target_scope": "目标口径",
+}
+
+
+def _num(value: Any) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return out
+
+
+def summary_tables(
+    results: Sequence[Mapping[str, Any]], *, province_targets: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """县区汇总 (one row per county, failed ones too) and 地市汇总 (cities + 全省).
+
+    ``province_targets``: ``tax_per_mu``, ``value_added_per_mu``, ``renewal_mu``, ``year``,
+    ``renewal_year`` and ``source`` of the province profile (浙政发〔2023〕4号).
+    """
+    rows = []
+    for r in results:
+        row: dict[str, Any] = {
+            "county_code": r["code"],
+            "county": r["name"],
+            "city_code": r["city_code"],
+            "city": r["city"],
+            "profile": r["profile"],
+            "profile_version": r.get("profile_version"),
+            "status": "完成" if r["ok"] else "失败：" + str(r.get("error", ""))[:500],
+            "rows_in": r.get("rows_in"),
+            "rows_out": r.get("rows_out"),
+            "rows_rejected": r.get("rows_rejected"),
+        }
+        row.update({k: v for k, v in (r.get("summary") or {}).items() if k != "township"})
+        rows.append(row)
+    counties = pd.DataFrame(rows)
+    ok = counties[counties["status"] == "完成"]
+    groups = []
+    for (code, city), part in ok.groupby(["city_code", "city"], sort=True):
+        groups.append(_rollup(part, {"city_code": code, "city": city}))
+    groups.append(_rollup(ok, {"city_code": "33", "city": "全省"}))
+    cities = pd.DataFrame(groups)
+    failed = counties[counties["status"] != "完成"].groupby("city_code").size()
+    cities["n_failed"] = cities["city_code"].map(failed).fillna(0).astype(int)
+    cities.loc[cities["city"] == "全省", "n_failed"] = int(failed.sum())
+    cities = _against(cities, province_targets)
+    return counties, cities
+
+
+def _rollup(part: pd.DataFrame, head: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = dict(head)
+    out["n_counties"] = len(part)
+    for key in ("rows_in", "rows_out", "rows_rejected", *_SUMS):
+        if key in part:
+            out[key] = pd.to_numeric(part[key], errors="coerce").sum(min_count=1)
+    land = _num(out.get("above_scale_land_mu"))
+    out["tax_per_mu_above_scale"] = _num(out.get("above_scale_tax_wan")) / land if land else np.nan
+    out["value_added_per_mu_above_scale"] = (
+        _num(out.get("above_scale_value_added_wan")) / land if land else np.nan
+    )
+    return out
+
+
+def _against(cities: pd.DataFrame, targets: Mapping[str, Any]) -> pd.DataFrame:
+    out = cities.copy()
+    for ind in ("tax_per_mu", "value_added_per_mu"):
+        target = targets.get(ind)
+        out[f"{ind}_target"] = target
+        out[f"{ind}_target_year"] = targets.get("year")
+        now = out[f"{ind}_above_scale"]
+        out[f"{ind}_gap"] = (target - now) if target is not None else np.nan
+    out["renewal_target_mu"] = targets.get("renewal_mu")
+    out["renewal_target_year"] = targets.get("renewal_year")
+    renewal = targets.get("renewal_mu")
+    out["renewal_share"] = out["governance_area_mu"] / renewal if renewal else np.nan
+    out["target_scope"] = "全省目标（各地市按全省目标对照，地市未另设目标）"
+    out["target_source"] = targets.get("source") or "无目标"
+    return out
+
+
+def headers(labels: Mapping[str, str]) -> dict[str, str]:
+    """Chinese headers of the summary sheets: the province ones over the 镇街汇总 ones."""
+    return {**labels, **_HEAD}

@@ -1,0 +1,381 @@
+"""``landgov screen PROVINCE_DIR``: the whole province, county by county, locally or on Dask.
+
+:func:`run_province` reads ``province.json`` (:mod:`landgov.province.layout`), gives every county
+its own profile (:mod:`landgov.province.profile`) and screens the counties one at a time
+(``engine="local"``) or as tasks on ``dask.distributed`` (``engine="dask"``: a ``LocalCluster``
+by default, ``scheduler="tcp://host:8786"`` for a running one). Each county is a whole district
+run (:func:`landgov.province.county.screen_county`); no spatial operation crosses counties, so
+no data is partitioned below the county and dask-geopandas is not needed for the run itself.
+The driver appends the counties to the province layers **in index order** as their results
+arrive, so both engines write the same rows in the same order, and never holds more than one
+county's rows. Output folder::
+
+    OUT/
+      manifest.json        province section: engine, CRS, profiles, counties (done / failed),
+                           rows in = out + rejected per county and in total, sheet splits
+      province.parquet     底数清单 of every county, EPSG:4490 (GeoParquet)
+      province.gpkg        layers parcels (底数清单) and governance (治理清单), EPSG:4490
+      province.xlsx        县区汇总, 地市汇总 (地级市 + 全省) against targets, 处理失败, 说明
+      counties/<code>_<name>/   each county's own run folder (landgov.gpkg, landgov.xlsx,
+                                manifest.json), areas in the county's own projected CRS
+
+A county that fails (a bad file) is reported with its error and the others finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landgov import __version__
+from landgov.core.dates import parse_as_of
+from landgov.core.runfolder import MANIFEST, file_sha256, now_text, read_manifest
+from landgov.errors import DataFileError, InputError, Issue
+from landgov.policy import load_profile
+from landgov.province.county import PROVINCE_CRS, CountyJob, screen_county
+from landgov.province.layout import ProvinceIndex, read_index
+from landgov.province.outputs import WORKBOOK, ProvinceLayers, headers, summary_tables
+from landgov.province.profile import DEFAULT_PROVINCE_PROFILE, load_province_profile
+
+__all__ = ["ENGINES", "ProvinceRun", "run_province"]
+
+ENGINES = ("local", "dask")
+_PARTS = ".parts"
+Echo = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class ProvinceRun:
+    """What a province run produced (also in ``OUT/manifest.json``)."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+    counties: pd.DataFrame
+    cities: pd.DataFrame
+
+
+def _jobs(
+    index: ProvinceIndex, profile: Any, out: Path, *, as_of: str, aliases: Any
+) -> list[CountyJob]:
+    return [
+        CountyJob(
+            code=c.code,
+            name=c.name,
+            city_code=c.city_code,
+            city=c.city,
+            files={role: str(p) for role, p in c.files.items()},
+            profile=profile.profile_for(c.code),
+            out_dir=str(out / "counties" / f"{c.code}_{c.name}"),
+            part=str(out / _PARTS / f"{c.code}.parquet"),
+            as_of=as_of,
+            aliases=aliases,
+        )
+        for c in index.counties
+    ]
+
+
+def _local(jobs: Sequence[CountyJob]) -> Iterator[dict[str, Any]]:
+    for job in jobs:
+        yield screen_county(job)
+
+
+def _failed(job: CountyJob, exc: BaseException) -> dict[str, Any]:
+    return {
+        "code": job.code,
+        "name": job.name,
+        "city_code": job.city_code,
+        "city": job.city,
+        "profile": job.profile,
+        "ok": False,
+        "error": f"任务失败（{type(exc).__name__}）：{exc}",
+        "error_type": type(exc).__name__,
+    }
+
+
+def _dask(
+    jobs: Sequence[CountyJob], *, scheduler: str | None, workers: int
+) -> Iterator[dict[str, Any]]:
+    """Submit every county at once; yield the results in job order as they arrive."""
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        futures = client.map(
+            screen_county, list(jobs), key=[f"landgov-county-{j.code}" for j in jobs], pure=False
+        )
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                yield future.result()
+            except Exception as exc:  # a lost worker or a task error: that county failed
+                yield _failed(job, exc)
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _prepare(out: Path, root: Path) -> None:
+    """An empty or missing folder, or an earlier province run (replaced); anything else refused."""
+    out = out.resolve()
+    if out == root.resolve() or root.resolve() in out.parents:
+        raise DataFileError(
+            [Issue(str(out), None, str(out), "输出文件夹在省级数据文件夹之内", "换一个输出文件夹")]
+        )
+    if out.exists() and any(out.iterdir()):
+        old = read_manifest(out)
+        if not (isinstance(old, Mapping) and "province" in old):
+            raise DataFileError(
+                [
+                    Issue(
+                        str(out), None, sorted(p.name for p in out.iterdir())[:5],
+                        "输出文件夹不是空的，也不是 landgov 省级运行结果，不会写入或删除",
+                        "换一个空文件夹，或先移走其中的文件",
+                    )
+                ]
+            )  # fmt: skip
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _province_targets(profile_name: str) -> dict[str, Any]:
+    prof = load_profile(profile_name)
+    keys = {
+        "tax_per_mu": "targets.province_tax_per_mu",
+        "value_added_per_mu": "targets.province_value_added_per_mu",
+        "renewal_mu": "targets.province_renewal_mu",
+        "year": "targets.province_year",
+        "renewal_year": "targets.province_renewal_year",
+    }
+    out: dict[str, Any] = {k: prof.value(v, None) for k, v in keys.items()}
+    cited = [k for k in keys.values() if k in prof and prof.citation(k) is not None]
+    out["source"] = "；".join(sorted({str(prof.citation(k)) for k in cited}))
+    return out
+
+
+def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
+    done = [r for r in results if r["ok"]]
+    rows_in = sum(r["rows_in"] for r in done)
+    rows_out = sum(r["rows_out"] for r in done)
+    rejected = sum(r["rows_rejected"] for r in done)
+    per_county = all(
+        r["rows_in"] == r["rows_out"] + r["rows_rejected"] and r["rows_written"] == r["rows_out"]
+        for r in done
+    )
+    return {
+        "in": rows_in,
+        "out": rows_out,
+        "rejected": rejected,
+        "province_layer": layer_rows,
+        "balanced": per_county and rows_in == rows_out + rejected and layer_rows == rows_out,
+        "counties_done": len(done),
+        "counties_failed": len(results) - len(done),
+    }
+
+
+def _county_entry(r: Mapping[str, Any], out: Path) -> dict[str, Any]:
+    keep = (
+        "code", "name", "city_code", "city", "profile", "profile_version", "ok", "rows_in",
+        "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "sheets_split",
+        "seconds", "error", "error_type",
+    )  # fmt: skip
+    entry = {k: r[k] for k in keep if k in r}
+    if r.get("ok"):
+        entry["balanced"] = r["rows_in"] == r["rows_out"] + r["rows_rejected"]
+        entry["folder"] = Path(r["out"]).relative_to(out).as_posix()
+    return entry
+
+
+def run_province(
+    root: str | Path,
+    *,
+    out_dir: str | Path,
+    profile: str | Path | None = None,
+    as_of: dt.date | str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    echo: Echo | None = None,
+) -> ProvinceRun:
+    """Screen every county of a province folder and write the province outputs.
+
+    Parameters
+    ----------
+    root
+        The province folder (holding ``province.json``).
+    out_dir
+        Output folder: missing, empty, or an earlier province run (replaced).
+    profile
+        A province profile (or one profile for every county); default: the index's
+        ``profile``, else ``zhejiang-province-2023``.
+    as_of
+        Reference date (default: today).
+    engine
+        ``"local"`` (one county after another in this process) or ``"dask"``.
+    scheduler
+        Dask scheduler address (``tcp://host:8786``); ``None``: a ``LocalCluster``.
+    workers
+        Workers of the ``LocalCluster`` (one thread each).
+    aliases
+        Extra column names per field for every reader (as ``landgov screen --alias``).
+    echo
+        One line per county as it finishes; ``None``: quiet.
+    """
+    if engine not in ENGINES:
+        raise InputError(
+            [Issue("--engine", None, engine, "未知的计算引擎", f"使用 {' 或 '.join(ENGINES)}")]
+        )
+    say: Echo = echo or (lambda _t: None)
+    t0 = time.perf_counter()
+    root = Path(root)
+    index = read_index(root)
+    prov = load_province_profile(profile or index.profile or DEFAULT_PROVINCE_PROFILE)
+    day = parse_as_of(as_of or None).isoformat()
+    out = Path(os.path.abspath(out_dir))
+    _prepare(out, root)
+    alias_lists = {k: list(v) for k, v in aliases.items()} if aliases else None
+    jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
+    layers = ProvinceLayers(out)
+    results: list[dict[str, Any]] = []
+    stream = (
+        _local(jobs)
+        if engine == "local"
+        else _dask(jobs, scheduler=scheduler, workers=max(1, int(workers)))
+    )
+    try:
+        for result in stream:
+            if result["ok"]:
+                result["rows_written"] = layers.append(result["part"])
+                Path(result["part"]).unlink(missing_ok=True)
+                say(
+                    f"{result['code']} {result['name']}：完成，宗地 {result['rows_out']} 宗"
+                    f"（剔除 {result['rows_rejected']} 行），配置 {result['profile']}，"
+                    f"用时 {result['seconds']} 秒"
+                )
+            else:
+                say(f"{result['code']} {result['name']}：失败：{result['error']}")
+            results.append(result)
+    finally:
+        layers.close()
+        shutil.rmtree(out / _PARTS, ignore_errors=True)
+    counties, cities = summary_tables(results, province_targets=_province_targets(prov.name))
+    written = _workbook(out, counties, cities, results, prov_name=prov.name)
+    section = {
+        "command": "landgov screen",
+        "landgov_version": __version__,
+        "generated_at": now_text(),
+        "input": str(root.resolve()),
+        "title": index.title,
+        "as_of": day,
+        "engine": {
+            "name": engine,
+            "scheduler": scheduler if engine == "dask" else None,
+            "workers": None if engine == "local" or scheduler else int(workers),
+        },
+        "crs": {
+            "layers": PROVINCE_CRS,
+            "areas": "各县（市、区）按自身投影坐标系计算面积"
+            "（CGCS2000 3° 带，见 counties[].crs_in）",
+        },
+        "profile": prov.describe(),
+        "counties": [_county_entry(r, out) for r in results],
+        "failed": [
+            {"code": r["code"], "name": r["name"], "error": r["error"]}
+            for r in results
+            if not r["ok"]
+        ],
+        "rows": _account(results, layers.rows["parcels"]),
+        "outputs": {
+            "geoparquet": layers.parquet.name if layers.rows["parcels"] else None,
+            "gpkg": layers.gpkg.name if layers.rows["parcels"] else None,
+            "gpkg_layers": dict(layers.rows),
+            "xlsx": WORKBOOK,
+            "xlsx_sheets_split": {k: list(v) for k, v in written.splits.items()},
+            "county_workbooks": {
+                r["code"]: (Path(r["out"]) / "landgov.xlsx").relative_to(out).as_posix()
+                for r in results
+                if r["ok"]
+            },
+        },
+        "timings_s": {"total": round(time.perf_counter() - t0, 2)},
+    }
+    manifest = _seal(out, section)
+    return ProvinceRun(out, manifest, counties, cities)
+
+
+def _workbook(
+    out: Path,
+    counties: pd.DataFrame,
+    cities: pd.DataFrame,
+    results: Sequence[Mapping[str, Any]],
+    *,
+    prov_name: str,
+) -> Any:
+    from landgov.reports.excel import write_workbook
+    from landgov.summary import SUMMARY_LABELS
+
+    failed = pd.DataFrame(
+        [
+            {"县级代码": r["code"], "县（市、区）": r["name"], "错误": r["error"]}
+            for r in results
+            if not r["ok"]
+        ],
+        columns=["县级代码", "县（市、区）", "错误"],
+    )
+    if failed.empty:
+        failed = pd.DataFrame({"说明": ["全部县（市、区）处理完成，没有失败"]})
+    done = [r for r in results if r["ok"]]
+    rows_in = sum(r["rows_in"] for r in done)
+    rows_out = sum(r["rows_out"] for r in done)
+    rejected = sum(r["rows_rejected"] for r in done)
+    about = pd.DataFrame(
+        {
+            "项目": ["省级图层坐标系", "面积计算", "评判配置", "行数核对", "处理失败"],
+            "内容": [
+                f"{PROVINCE_CRS}（CGCS2000 地理坐标）",
+                "各县（市、区）按自身 CGCS2000 3° 带投影坐标计算",
+                f"{prov_name}：每个县（市、区）按自己的策略配置评判，见县区汇总「评判配置」列",
+                f"宗地输入 {rows_in} 行 = 输出 {rows_out} 行 + 剔除 {rejected} 行"
+                + ("（相符）" if rows_in == rows_out + rejected else "（不符，请检查）"),
+                f"{len(results) - len(done)} 个县（市、区），见「处理失败」表",
+            ],
+        }
+    )
+    labels = headers(SUMMARY_LABELS)
+    return write_workbook(
+        [("县区汇总", counties), ("地市汇总", cities), ("处理失败", failed), ("说明", about)],
+        out / WORKBOOK,
+        labels=labels,
+    )
+
+
+def _seal(out: Path, section: Mapping[str, Any]) -> dict[str, Any]:
+    files = sorted(p for p in out.iterdir() if p.is_file() and p.name != MANIFEST)
+    manifest = {
+        "manifest_version": 1,
+        "complete": True,
+        "landgov_version": __version__,
+        "generated_at": now_text(),
+        "province": dict(section),
+        "files": {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files},
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
+    (out / MANIFEST).write_text(text, encoding="utf-8")
+    return manifest

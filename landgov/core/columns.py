@@ -140,7 +140,7 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("value_added_per_mu_gap", "亩均增加值距目标（万元/亩）", "ratio", "万元/亩"),
     _col("renewal_target_mu", "盘活低效工业用地目标（亩）", "area", "亩"),
     _col("renewal_target_year", "盘活目标年份", "int"),
-    _col("renewal_share", "治理清单面积占目标", "percent"),
+    _col("renewal_share", "列入治理清单面积÷盘活目标（非完成率）", "percent"),
     _col("n_approved", "批而未供批次数", "int"),
     _col("approved_area_mu", "批而未供面积（亩）", "area", "亩"),
     _col("n_approved_to_verify", "批而未供待核实批次数", "int"),

@@ -210,3 +210,13 @@ def test_both_writers_lay_a_sheet_out_alike(tmp_path: Path) -> None:
 def test_by_township_is_an_option(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "--by-township" in result.stdout
+
+
+def test_a_sheet_without_rows_keeps_its_header(tmp_path: Path) -> None:
+    """A list with no plot (a small county, nothing on the 治理清单) is written, not a crash."""
+    from landgov.reports.excel import write_workbook
+
+    empty = pd.DataFrame({"parcel_id": pd.Series(dtype=object), "reasons": pd.Series(dtype=object)})
+    path = write_workbook([("治理清单", empty)], tmp_path / "a.xlsx").path
+    ws = openpyxl.load_workbook(path)["治理清单"]
+    assert ws.max_row == 1 and ws.cell(1, 1).value

@@ -323,3 +323,20 @@ def test_numbers_never_wrap_mid_number(driver: Any, run: RunFacts, tmp_path: Pat
         assert any(t.endswith("宗") for t, _ in spans)  # panel counts carry their unit
     finally:
         driver.set_window_size(1280, 860)
+
+
+def test_a_cited_reason_shows_the_clause_words_on_hover(
+    driver: Any, run: RunFacts, tmp_path: Path
+) -> None:
+    page = build_map(run.path).save(tmp_path / "cited.html")
+    _open(driver, page)
+    driver.execute_script("landgovMap.openParcel(arguments[0])", _governed(run))
+    _popup_shown(driver)
+    tips = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.lg-popup li.lg-cited'), e => e.title)"
+    )
+    # the reason citing 虞政发〔2022〕12号 第三条第（一）项第1目 carries that clause's words
+    assert any("虞政发〔2022〕12号" in t and "亩均税收5万元以下" in t for t in tips), tips
+    # a longer citation is matched before a shorter one it starts with, never both
+    assert all(t.count("「") == 1 for t in tips), tips
+    assert console_errors(driver) == []

@@ -24,6 +24,7 @@ import shapely
 from jinja2 import Environment
 
 import landgov
+from landgov.core.documents import clause_tooltips
 from landgov.errors import DataFileError, InputError
 from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
@@ -473,6 +474,8 @@ def build_map(
         "applications": None if prep.aggregated else _applications_config(page, prep),
         "panel": _panel(prep),
         "message": prep.message,
+        # citation → document, clause and its words: the tooltip of a reason that cites it
+        "clauses": clause_tooltips(),
     }
     theme_keys = tuple(t["key"] for t in config["parcels"]["themes"]) if config["parcels"] else ()
     return BriefingMap(

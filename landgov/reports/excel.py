@@ -385,9 +385,11 @@ def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
     """Display width (CJK counts double) of the widest of the first 500 values and the header
     (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
     return [
-        max(
-            min(_display_width(head), _HEADER_FIT),
-            *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
+        max(  # one list: a sheet without rows has only its header
+            [
+                min(_display_width(head), _HEADER_FIT),
+                *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
+            ]
         )
         for col, head in zip(frame.columns, headers, strict=True)
     ]
@@ -436,9 +438,13 @@ def _row_heights(
     for name, width, wrap in zip(table.columns, widths, wrapped, strict=True):
         if not wrap:
             continue
-        text = table[name].map(lambda v: v if isinstance(v, str) else "")
+        # plain Python over the values: a lone surrogate (a hostile cell) must not reach a
+        # string kernel that encodes to UTF-8 first
+        text = [v if isinstance(v, str) else "" for v in table[name]]
         per = max(1.0, width - 1) / _CJK_WIDTH
-        need = np.ceil(text.str.len().to_numpy() / per) + text.str.count("\n").to_numpy()
+        size = np.fromiter((len(t) for t in text), float, len(text))
+        breaks = np.fromiter((t.count("\n") for t in text), float, len(text))
+        need = np.ceil(size / per) + breaks
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
     return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]

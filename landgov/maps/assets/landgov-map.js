@@ -223,11 +223,27 @@
     return f.u ? s + ' ' + f.u : s;
   }
 
+  /* The words of every clause a text cites (hover over a reason to read them). */
+  function clauseTip(text) {
+    var clauses = (cfg && cfg.clauses) || {}, tips = [], rest = String(text);
+    var keys = Object.keys(clauses).sort(function (a, b) { return b.length - a.length; });
+    for (var k = 0; k < keys.length; k++) {  /* longest first: 第三条第1项 before 第三条 */
+      if (rest.indexOf(keys[k]) >= 0) {
+        tips.push(clauses[keys[k]]);
+        rest = rest.split(keys[k]).join('\u0000');
+      }
+    }
+    return tips.join('\n');
+  }
+
   function renderValue(f, v) {
     if (f.t === 'list' || f.t === 'lines') {
       var parts = String(v).split(f.t === 'list' ? /[；;]/ : /\n/), ul = el('ul', 'lg-list');
       for (var i = 0; i < parts.length; i++) {
-        if (parts[i].trim()) ul.appendChild(withNumbers('li', null, parts[i].trim()));
+        if (!parts[i].trim()) continue;
+        var li = withNumbers('li', null, parts[i].trim()), tip = clauseTip(parts[i]);
+        if (tip) { li.title = tip; li.className = 'lg-cited'; }
+        ul.appendChild(li);
       }
       return ul;
     }

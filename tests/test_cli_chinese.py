@@ -142,7 +142,8 @@ def test_a_bad_settings_file_is_a_clean_error(text: str, words: str, tmp_path: P
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["screen", "-e", "README.md"], "缺少必填参数 --parcels/-p"),
+        (["screen", "-e", "README.md", "-o", "o"], "缺少必填参数 --parcels/-p"),
+        (["screen", "-e", "README.md"], "缺少必填参数 --out/-o"),
         (["screen", "--parcel", "x"], "没有选项「--parcel」"),
         (["far", "-p", "README.md", "-e", "README.md", "-o", "o", "--forms", "x"], "不是可选值"),
         (["map", "--max-parcels", "many", "."], "「many」不是有效的整数"),

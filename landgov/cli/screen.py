@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
@@ -46,9 +47,9 @@ def _input_options(f: F) -> F:
 @height_raster_option
 @click.option(
     "--profile",
-    default=None,
-    help=f"策略配置名或文件（默认 landgov.toml 所设，否则 {DEFAULT_PROFILE}；"
-    "省级文件夹默认 province.json 所写的省级配置）",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="策略配置名或文件",
 )
 @as_of_option("基准日期")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
@@ -118,6 +119,9 @@ def command(
     from landgov.run.screening import run_screening
 
     if province is not None:
+        source = click.get_current_context().get_parameter_source("profile")
+        if source is ParameterSource.DEFAULT:  # each county by the province profile's mapping
+            profile = None
         _province(province, out, profile=profile, as_of=as_of, alias=alias, quiet=quiet,
                   engine=engine, scheduler=scheduler, workers=workers)  # fmt: skip
         return
@@ -147,17 +151,13 @@ def command(
 
 
 def _require(**files: Path | None) -> None:
-    from landgov.errors import InputError, Issue
-
     missing = [k for k, v in files.items() if v is None]
     if missing:
-        raise InputError(
-            [
-                Issue("landgov screen", f"--{k}", None, "缺少必填的输入文件",
-                      f"用 --{k} 给出文件，或给出省级文件夹（含 province.json）")
-                for k in missing
-            ]
-        )  # fmt: skip
+        short = {"parcels": "-p", "enterprises": "-e"}
+        names = "、".join(f"--{k}/{short[k]}" for k in missing)
+        raise click.UsageError(
+            f"缺少必填参数 {names}（给出省级文件夹时不需要）", ctx=click.get_current_context()
+        )
 
 
 def _province(

@@ -222,7 +222,7 @@ _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）
 def alias_hint(name: str, column: str = "实际列名") -> str:
     """How a user names the column of field ``name``: the CLI option first, Python second.
 
-    >>> alias_hint("scale")[:32]
+    >>> alias_hint("scale")[:40]
     '用 --alias scale=实际列名 指定（或写入 landgov.toml'
     """
     return (

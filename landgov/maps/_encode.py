@@ -203,6 +203,15 @@ def _bool_values(series: pd.Series) -> list[str | None]:
     return out
 
 
+def display_values(series: pd.Series, kind: str, digits: int = 0) -> list[Any]:
+    """A column's values as a map shows them: ``num`` rounded to ``digits``, ``bool`` as 是/否,
+    ``text`` stripped; missing values (:func:`landgov.core.missing.is_missing`) are ``None``.
+    The single-file map and the tiled map both encode their popups with it."""
+    if kind == "num":
+        return _number_column(series, digits)
+    return _bool_values(series) if kind == "bool" else _text_values(series)
+
+
 def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> dict[str, Any]:
     """Column-oriented, dictionary-encoded attributes.
 
@@ -224,10 +233,10 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
     for name, (kind, digits) in kinds.items():
         if name not in frame.columns:
             continue
+        values = display_values(frame[name], kind, digits)
         if kind == "num":
-            cols[name] = {"v": _number_column(frame[name], digits)}
+            cols[name] = {"v": values}
             continue
-        values = _bool_values(frame[name]) if kind == "bool" else _text_values(frame[name])
         uniques = dict.fromkeys(v for v in values if v is not None)
         if len(uniques) <= max(1, len(values) // 2):
             index = {v: i for i, v in enumerate(uniques)}

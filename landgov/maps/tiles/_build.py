@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import shutil
 import time
 from collections.abc import Mapping
@@ -35,9 +34,10 @@ import shapely
 from jinja2 import Environment
 
 import landgov
+from landgov.core.missing import is_missing
 from landgov.errors import DataFileError, InputError
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
-from landgov.maps._encode import json_for_script, to_lonlat
+from landgov.maps._encode import display_values, json_for_script, to_lonlat
 from landgov.maps._popup import (
     APPROVED_SECTIONS,
     BLOCK_SECTIONS,
@@ -120,31 +120,12 @@ def _lonlat(geoms: np.ndarray, crs: Any, gcj02: bool) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: to_lonlat(xy, crs, gcj02=gcj02))
 
 
-def _blank(value: Any) -> bool:
-    """None, NaN or pandas' missing markers."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def _value(kind: str, digits: int, values: pd.Series) -> list[Any]:
-    """Values as the page shows them: numbers rounded, booleans 是/否, the rest text."""
-    if kind == "num":
-        num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-        out: list[Any] = np.round(num, digits).tolist()
-        return [None if math.isnan(v) else (int(v) if digits == 0 else v) for v in out]
-    raw = values.astype(object).tolist()
-    if kind == "bool":
-        return [
-            None if _blank(v) else ("是" if bool(v) and v not in ("0", "否") else "否") for v in raw
-        ]
-    return [None if _blank(v) or str(v) == "" else str(v) for v in raw]
-
-
 def _columns(frame: pd.DataFrame, sections: Sections) -> dict[str, list[Any]]:
     out = {}
     for _, fields in sections:
         for f in fields:
             if f.key in frame.columns and f.key not in out:
-                out[f.key] = _value(f.encoding()[0], f.digits, frame[f.key])
+                out[f.key] = display_values(frame[f.key], *f.encoding())
     return out
 
 
@@ -161,7 +142,7 @@ def _write_chunks(frame: pd.DataFrame, folder: Path) -> int:
 
 
 def _clean(value: Any) -> str:
-    text = "" if _blank(value) else str(value)
+    text = "" if is_missing(value) else str(value)
     return " ".join(text.replace("\t", " ").split())
 
 
@@ -224,7 +205,7 @@ def _overlay(
     if label and label in frame:
         pts = shapely.get_coordinates(shapely.point_on_surface(geoms))
         props["_lx"], props["_ly"] = np.round(pts[:, 0], 6), np.round(pts[:, 1], 6)
-        props["_label"] = _value("text", 0, frame[label])
+        props["_label"] = display_values(frame[label], "text")
     out = gpd.GeoDataFrame(props, geometry=list(shapely.set_precision(geoms, 1e-6)), crs=4326)
     (folder / f"{name}.geojson").write_text(out.to_json(drop_id=True, na="drop"), encoding="utf-8")
     return {"url": f"data/{name}.geojson", "sections": _specs(sections, frame)}

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, stage_view, verify
 from landgov.errors import DataFileError, LandgovError
@@ -56,11 +57,7 @@ class ScreeningResult:
     @property
     def as_of(self) -> dt.date | None:
         """The run's reference date (``as_of``)."""
-        text = self.screen.get("as_of")
-        try:
-            return dt.date.fromisoformat(str(text))
-        except ValueError:
-            return None
+        return parse_date(self.screen.get("as_of"))
 
     @property
     def profile_label(self) -> str:

@@ -29,6 +29,7 @@ import pyogrio
 import shapely
 from shapely.geometry import box
 
+from landgov.core.dates import parse_as_of
 from landgov.sample import _writers
 from landgov.sample.generate import ENTERPRISE_GROUPS, ENTERPRISE_TITLE
 
@@ -237,7 +238,7 @@ def second_year(
     """
     first, out = Path(first), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    day = dt.date.fromisoformat(as_of)
+    day = parse_as_of(as_of)
     rng = np.random.default_rng(seed)
     parcels = pyogrio.read_dataframe(first / "parcels.shp", encoding="GBK")
     ent = pd.read_excel(first / "enterprises.xlsx", header=2, dtype=object)

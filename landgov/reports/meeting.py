@@ -39,7 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from landgov.core.columns import label
-from landgov.core.missing import is_missing
+from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
@@ -91,15 +91,20 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _number(value: Any) -> float:
+    """A number, or NaN; numeric text counts (mixed-type GeoPackage columns read back as text)."""
+    return float(pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0])
+
+
 def _text(value: Any, digits: int | None = None) -> str:
-    if is_missing(value):
-        return _EMPTY
-    if digits is not None:
-        try:
-            return f"{float(value):,.{digits}f}"
-        except (TypeError, ValueError):
-            return str(value)
-    return str(value)
+    """A cell: missing → 「—」; with ``digits`` a number (or numeric text, as GeoPackage columns
+    of mixed type read back) grouped by thousands with that many decimals."""
+    if digits is None or is_missing(value):
+        return _EMPTY if is_missing(value) else str(value)
+    number = _number(value)
+    if is_missing(number):
+        return str(value)
+    return format_number(number, digits=digits, thousands=True, trim=False, missing=_EMPTY)
 
 
 def _read(gpkg: Path, layer: str) -> pd.DataFrame | None:
@@ -133,7 +138,7 @@ def _township_table(summary: pd.DataFrame) -> Table:
             if c == "tax_per_mu_target":
                 year = r.get("tax_per_mu_target_year")
                 target = r[c]
-                number = pd.to_numeric(pd.Series([target]), errors="coerce").iloc[0]
+                number = _number(target)
                 cells.append(
                     _text(target)
                     if is_missing(year) or is_missing(number)
@@ -154,7 +159,7 @@ def _target_note(summary: pd.DataFrame) -> str | None:
     if not len(district) or "renewal_target_mu" not in summary:
         return None
     row = district.iloc[0]
-    target = pd.to_numeric(pd.Series([row.get("renewal_target_mu")]), errors="coerce").iloc[0]
+    target = _number(row.get("renewal_target_mu"))
     if is_missing(target):
         return None
     year = row.get("renewal_target_year")

@@ -357,11 +357,20 @@ def _render_to_collect(
         known = enterprises.dropna(subset=["uscc", "name"]).drop_duplicates("uscc")
         names = dict(zip(known["uscc"].astype(str), known["name"].astype(str), strict=True))
 
+    done: dict[str, object] = {}  # each distinct text once, shared by parcels and 治理清单
+
+    def render(text: object) -> object:
+        if not isinstance(text, str):
+            return text
+        if text not in done:
+            done[text] = render_text(text, names=names)
+        return done[text]
+
     def rendered(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.copy()
         for column in ("to_verify", "missing", "reasons"):
             if column in frame.columns:
-                frame[column] = frame[column].map(lambda t: render_text(t, names=names))
+                frame[column] = frame[column].map(render)
         if answers is not None and answers.values:
             extra = verified_reasons(frame, pairs, answers, names)
             before = frame["reasons"].where(frame["reasons"].notna(), "").astype(str)

@@ -151,13 +151,13 @@ def command(
 
 
 def _require(**files: Path | None) -> None:
-    missing = [k for k, v in files.items() if v is None]
-    if missing:
-        short = {"parcels": "-p", "enterprises": "-e"}
-        names = "、".join(f"--{k}/{short[k]}" for k in missing)
-        raise click.UsageError(
-            f"缺少必填参数 {names}（给出省级文件夹时不需要）", ctx=click.get_current_context()
-        )
+    """Outside a province folder ``--parcels`` and ``--enterprises`` are required: the same
+    usage error click gives for a missing required option (:mod:`landgov.cli._failures`)."""
+    ctx = click.get_current_context()
+    for name, value in files.items():
+        if value is None:
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise click.MissingParameter(ctx=ctx, param=param)
 
 
 def _province(

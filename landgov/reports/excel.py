@@ -22,6 +22,7 @@ problems sheet they write (``problems_sheet`` / ``problems``).
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
-from landgov.core.safe_text import cell_text, force_text, is_formula_like
+from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
+from landgov.reports._sheetxml import Body, ColumnStyles, as_cell, splice, write_rows
 
 __all__ = [
     "CONTINUED",
@@ -140,26 +142,7 @@ def _display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
-def _cell(value: object) -> object:
-    """A value a writer can store: NaN/NA → empty, numpy scalars → Python, bool → 是/否,
-    lists → text."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        out: object = None
-    elif isinstance(value, bool):
-        out = "是" if value else "否"
-    elif isinstance(value, float) and np.isnan(value):
-        out = None
-    elif isinstance(value, pd.Timestamp):
-        out = value.to_pydatetime()
-    elif isinstance(value, list | tuple | set):
-        out = "；".join(str(v) for v in value)
-    elif isinstance(value, str | int | float | dt.date | dt.datetime):
-        out = value
-    else:
-        out = str(value)
-    return out
+_cell = as_cell  # one rule for what a value becomes in a cell
 
 
 _PREVIEW = 40
@@ -272,22 +255,24 @@ class _Texts:
     def text(self, text: str, row: int, col: int) -> str:
         fixed = cell_text(text)
         if fixed.changed:
-            preview = fixed.text[:_PREVIEW] + ("…" if len(fixed.text) > _PREVIEW else "")
-            letter = get_column_letter(col)
-            header = self.headers[col - 1]
-            self.fixes.append(
-                TextFix(
-                    self.sheet,
-                    row,
-                    letter,
-                    header,
-                    preview,
-                    fixed.problem,
-                    fixed.cut,
-                    bool(fixed.replaced),
-                )
-            )
+            self.add(row, col, fixed)
         return fixed.text
+
+    def add(self, row: int, col: int, fixed: CellText) -> None:
+        """Record that the text of the cell at ``row``, ``col`` (1-based) became ``fixed``."""
+        preview = fixed.text[:_PREVIEW] + ("…" if len(fixed.text) > _PREVIEW else "")
+        self.fixes.append(
+            TextFix(
+                self.sheet,
+                row,
+                get_column_letter(col),
+                self.headers[col - 1],
+                preview,
+                fixed.problem,
+                fixed.cut,
+                bool(fixed.replaced),
+            )
+        )
 
     def value(self, raw: object, row: int, col: int) -> object:
         """The value as stored: text cleaned, the rest as :func:`_cell` gives it."""
@@ -295,13 +280,23 @@ class _Texts:
         return self.text(value, row, col) if isinstance(value, str) else value
 
     def scan(self, frame: pd.DataFrame) -> list[TextFix]:
-        """The fixes writing ``frame`` will make, without writing it."""
+        """The fixes writing ``frame`` will make, without writing it (row-major order)."""
         for j, head in enumerate(self.raw_headers, start=1):
             self.text(head, 1, j)
-        for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-            for j, raw in enumerate(row, start=1):
+        found: list[tuple[int, int, CellText]] = []
+        for j in range(frame.shape[1]):
+            values = frame.iloc[:, j]
+            if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+                continue  # numbers and yes/no: no text to clean
+            seen: dict[str, CellText] = {}
+            for i, raw in enumerate(values.tolist(), start=2):
                 if isinstance(value := _cell(raw), str):
-                    self.text(value, i, j)
+                    if (fixed := seen.get(value)) is None:
+                        fixed = seen[value] = cell_text(value)
+                    if fixed.changed:
+                        found.append((i, j + 1, fixed))
+        for i, j, fixed in sorted(found, key=lambda fix: (fix[0], fix[1])):
+            self.add(i, j, fixed)
         return self.fixes
 
 
@@ -572,9 +567,13 @@ class SheetSpec:
 def write_sheets(specs: Sequence[SheetSpec], path: str | Path) -> Written:
     """Add or replace several sheets of the workbook at ``path`` with one load and one save.
 
-    Other sheets of an existing workbook are kept; see :func:`write_sheet`.
+    Other sheets of an existing workbook are kept; see :func:`write_sheet`. A new workbook
+    whose sheets need no openpyxl ``decorate`` is written as :func:`write_workbook` writes one
+    (XlsxWriter), with the same content and much faster.
     """
     path = Path(path)
+    if not path.exists() and all(spec.decorate is None for spec in specs):
+        return _write_new(specs, path, problems_last=False)
     wb = _open(path)
     fixes: list[TextFix] = []
     for spec in specs:
@@ -685,8 +684,16 @@ def _parts(
 
 
 def _write_xlsxwriter_sheet(
-    ws: Any, table: pd.DataFrame, layout: _Layout, fmts: _Formats, *, note: str | None = None
-) -> list[TextFix]:
+    ws: Any,
+    table: pd.DataFrame,
+    layout: _Layout,
+    fmts: _Formats,
+    *,
+    folder: Path,
+    note: str | None = None,
+    empty_text: bool = True,
+) -> tuple[list[TextFix], Body]:
+    """Header and framing through XlsxWriter; the data rows into a file for :func:`splice`."""
     texts = _Texts(ws.get_name(), layout.headers)
     if note is not None:  # a split sheet says so on its first header cell
         ws.write_comment(0, 0, note, {"x_scale": 3, "y_scale": 2})
@@ -696,31 +703,29 @@ def _write_xlsxwriter_sheet(
     for j, head in enumerate(layout.headers):
         text = texts.text(head, 1, j + 1)
         ws.write_string(0, j, text, fmts.quoted_header if is_formula_like(text) else fmts.header)
-    plain = [fmts.get(None, w, False) for w in layout.wrapped]
-    numeric = [fmts.get(f, w, False) for f, w in zip(layout.formats, layout.wrapped, strict=True)]
-    dated = [
-        fmts.get(f or _DATE_FORMAT, w, False)
-        for f, w in zip(layout.formats, layout.wrapped, strict=True)
+    styles = [
+        ColumnStyles(
+            text=fmts.get(None, wrap, False)._get_xf_index(),
+            quoted=fmts.get(None, wrap, True)._get_xf_index(),
+            number=fmts.get(fmt, wrap, False)._get_xf_index(),
+            date=fmts.get(fmt or _DATE_FORMAT, wrap, False)._get_xf_index(),
+        )
+        for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
-    for i, row in enumerate(table.itertuples(index=False, name=None), start=1):
-        if (height := layout.heights[i - 1]) is not None:
-            ws.set_row(i, height)  # before the row's cells (constant memory)
-        for j, raw in enumerate(row):
-            value = texts.value(raw, i + 1, j + 1)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                value = value.replace("\r\n", "\n").replace("\r", "\n")
-                if is_formula_like(value):
-                    ws.write_string(i, j, value, fmts.get(None, layout.wrapped[j], True))
-                else:
-                    ws.write_string(i, j, value, plain[j])
-            elif isinstance(value, dt.date):
-                ws.write_datetime(i, j, value, dated[j])
-            else:
-                ws.write_number(i, j, value, numeric[j])
+    path = folder / f"sheet{ws.index + 1}.rows"
+    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
+        last_row, last_col, found = write_rows(
+            table,
+            out,
+            styles=styles,
+            heights=layout.heights,
+            serial=ws._convert_date_time,
+            empty_text=empty_text,
+        )
+    for row, col, fixed in found:
+        texts.add(row, col, fixed)
     _frame_xlsxwriter(ws, layout, fmts, ncol)
-    return texts.fixes
+    return texts.fixes, Body(path, last_row, last_col)
 
 
 def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
@@ -772,42 +777,71 @@ def write_workbook(
     path = Path(path)
     if problems_sheet is not None and problems_sheet not in [name for name, _ in sheets]:
         raise ValueError(f"problems_sheet {problems_sheet!r} is not one of the sheets")
+    specs = [
+        SheetSpec(frame, name, labels, formats, name == problems_sheet, (styles or {}).get(name))
+        for name, frame in sheets
+    ]
+    return _write_new(specs, path, problems_last=True)
+
+
+def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -> Written:
+    """A new workbook of ``specs`` (XlsxWriter, constant memory, rows spliced in).
+
+    A problems sheet gets a row per changed cell of every other sheet (``problems_last``, filled
+    after them, as :func:`write_workbook` does) or of the sheets before it (as
+    :func:`write_sheets` does), and of its own. An empty text is a cell as XlsxWriter writes it
+    (:func:`write_workbook`) or none as openpyxl writes it (:func:`write_sheets`), so either
+    function's workbooks read back as they always did.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    wb = xlsxwriter.Workbook(
-        str(tmp),
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    fmts = _Formats(wb)
-    splits: dict[str, tuple[str, ...]] = {}
-    tables = []
-    for name, frame in sheets:
-        style = (styles or {}).get(name, _DEFAULT_STYLE)
-        table = _table(frame, style.totals)
-        parts = [(name, table, None)] if name == problems_sheet else _parts(name, table, splits)
-        for part_name, part, note in parts:
-            tables.append((name, wb.add_worksheet(part_name), part, style, note))
-    fixes: list[TextFix] = []
-    try:
-        for name, ws, table, style, note in tables:
-            if name != problems_sheet:
-                layout = _layout(table, labels or {}, formats, style)
-                fixes += _write_xlsxwriter_sheet(ws, table, layout, fmts, note=note)
-        for name, ws, table, style, _ in tables:
-            if name == problems_sheet:
-                own = _Texts(name, _headers(table, labels or {})).scan(table)
-                full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-                parts = _parts(name, full, splits)
-                for k, (part_name, part, note) in enumerate(parts):  # extra parts go last
-                    sheet = ws if k == 0 else wb.add_worksheet(part_name)
-                    layout = _layout(part, labels or {}, formats, style)
-                    fixes += _write_xlsxwriter_sheet(sheet, part, layout, fmts, note=note)
-    finally:
-        wb.close()
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+        folder = Path(scratch)
+        draft = folder / "draft.xlsx"
+        wb = xlsxwriter.Workbook(
+            str(draft),
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "tmpdir": scratch,
+            },
+        )
+        fmts = _Formats(wb)
+        splits: dict[str, tuple[str, ...]] = {}
+        bodies: dict[int, Body] = {}
+        sheets = []
+        for spec in specs:
+            style = spec.style or _DEFAULT_STYLE
+            table = _table(spec.frame, style.totals)
+            parts = (
+                [(spec.sheet, table, None)] if spec.problems else _parts(spec.sheet, table, splits)
+            )
+            sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
+        fixes: list[TextFix] = []
+        try:
+            order = [s for s in sheets if not (problems_last and s[0].problems)]
+            order += [s for s in sheets if problems_last and s[0].problems]
+            for spec, parts, style in order:
+                labels = spec.labels or {}
+                if spec.problems:
+                    ws, table, _ = parts[0]
+                    own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+                    full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+                    parts = [  # noqa: PLW2901  (extra parts go last)
+                        (ws if k == 0 else wb.add_worksheet(n), p, note)
+                        for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
+                    ]
+                for ws, part, note in parts:
+                    layout = _layout(part, labels, spec.formats, style)
+                    more, body = _write_xlsxwriter_sheet(
+                        ws, part, layout, fmts, folder=folder, note=note, empty_text=problems_last
+                    )
+                    fixes += more
+                    bodies[ws.index] = body
+        finally:
+            wb.close()
+        splice(draft, bodies, tmp)
     tmp.replace(path)
     return Written(path, tuple(fixes), splits)

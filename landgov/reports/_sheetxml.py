@@ -69,6 +69,7 @@ class ColumnStyles:
     quoted: int  # formula-like text: quotePrefix
     number: int
     date: int
+    stamp: int  # a date with a time of day
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class _Column:
             tail, fixed = _text_tail(cell, self.styles)
             return tail, fixed if fixed.changed else None
         if isinstance(cell, dt.date):
-            return _number_tail(self.serial(cell), self.styles.date), None
+            style = self.styles.stamp if isinstance(cell, dt.datetime) else self.styles.date
+            return _number_tail(self.serial(cell), style), None
         return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
 
     def cells(

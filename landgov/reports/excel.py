@@ -65,6 +65,7 @@ _MAX_WIDTH = 60
 _WRAP_WIDTH = 48
 _FOOTER = "第 &P 页，共 &N 页"
 _DATE_FORMAT = "yyyy-mm-dd"
+_OPENPYXL_STAMP = "yyyy-mm-dd h:mm:ss"  # what openpyxl shows a datetime in without a format
 #: The status highlighted wherever a cell holds exactly it.
 TO_VERIFY = "待核实"
 
@@ -703,12 +704,14 @@ def _write_xlsxwriter_sheet(
     for j, head in enumerate(layout.headers):
         text = texts.text(head, 1, j + 1)
         ws.write_string(0, j, text, fmts.quoted_header if is_formula_like(text) else fmts.header)
+    stamp = _DATE_FORMAT if empty_text else _OPENPYXL_STAMP  # a time without a column format
     styles = [
         ColumnStyles(
             text=fmts.get(None, wrap, False)._get_xf_index(),
             quoted=fmts.get(None, wrap, True)._get_xf_index(),
             number=fmts.get(fmt, wrap, False)._get_xf_index(),
             date=fmts.get(fmt or _DATE_FORMAT, wrap, False)._get_xf_index(),
+            stamp=fmts.get(fmt or stamp, wrap, False)._get_xf_index(),
         )
         for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]

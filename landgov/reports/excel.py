@@ -96,6 +96,9 @@ class SheetStyle:
     totals
         Trailing rows that are totals (全区): written after one blank row, outside the filter
         range, so filtering never hides or sorts them.
+    heights_from_print
+        Row heights fit the wrapped text of the printed columns only (with ``print_columns``):
+        long notes kept for reading on screen beyond them do not make printed rows tall.
     """
 
     freeze_columns: int = 0
@@ -103,6 +106,7 @@ class SheetStyle:
     paper: Literal["A4", "A3"] = "A4"
     print_columns: int | None = None
     totals: int = 0
+    heights_from_print: bool = False
 
 
 _DEFAULT_STYLE = SheetStyle()
@@ -418,29 +422,45 @@ class _Layout:
 
 
 _LINE_HEIGHT = 15.0
-_CJK_WIDTH = 1.35  # a CJK character in Excel's width units (the width of 「0」), as printed
+#: A wide (CJK, full-width) character in Excel's width units (the width of 「0」), as
+#: LibreOffice prints the 增容审查 (27–28 characters to a line of a 48-wide column).
+_CJK_WIDTH = 1.75
 _MAX_LINES = 20
 
 
+def _lines(text: str, per: float) -> int:
+    """Lines ``text`` takes wrapped at ``per`` width units: each line break starts a line, and
+    non-ASCII characters count as wide (a lone surrogate, a hostile cell, is dropped, never
+    encoded)."""
+    total = 0
+    for part in text.split("\n"):
+        wide = len(part) - len(part.encode("ascii", "ignore"))
+        units = len(part) - wide + wide * _CJK_WIDTH
+        total += max(1, int(np.ceil(units / per)))
+    return total
+
+
 def _row_heights(
-    table: pd.DataFrame, widths: list[float], wrapped: list[bool]
+    table: pd.DataFrame, widths: list[float], wrapped: list[bool], *, upto: int | None = None
 ) -> list[float | None]:
     """Row heights that show wrapped text whole (not every reader fits them on opening).
 
-    Lines are estimated per wrapped cell from its length (a CJK character is two width units)
-    and its line breaks; ``None`` where one line is enough.
+    Lines are counted per wrapped cell (of the first ``upto`` columns, all when ``None``) from
+    its characters' widths and its line breaks, once per distinct text; ``None`` where one line
+    is enough.
     """
     lines = np.ones(len(table))
-    for name, width, wrap in zip(table.columns, widths, wrapped, strict=True):
-        if not wrap:
+    for j, (width, wrap) in enumerate(zip(widths, wrapped, strict=True)):
+        if not wrap or (upto is not None and j >= upto):
             continue
-        # plain Python over the values: a lone surrogate (a hostile cell) must not reach a
-        # string kernel that encodes to UTF-8 first
-        text = [v if isinstance(v, str) else "" for v in table[name]]
-        per = max(1.0, width - 1) / _CJK_WIDTH
-        size = np.fromiter((len(t) for t in text), float, len(text))
-        breaks = np.fromiter((t.count("\n") for t in text), float, len(text))
-        need = np.ceil(size / per) + breaks
+        per = max(1.0, width - 1)
+        seen: dict[str, int] = {}
+        need = np.ones(len(table))
+        for i, v in enumerate(table.iloc[:, j].tolist()):
+            if isinstance(v, str) and v:
+                if (n := seen.get(v)) is None:
+                    n = seen[v] = _lines(v.replace("\r\n", "\n").replace("\r", "\n"), per)
+                need[i] = n
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
     return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
@@ -461,7 +481,8 @@ def _layout(
         widths.append(float(width))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
-    heights = _row_heights(table, widths, wrapped)
+    upto = style.print_columns if style.heights_from_print else None
+    heights = _row_heights(table, widths, wrapped, upto=upto)
     return _Layout(
         headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
         _header_height(headers, widths),

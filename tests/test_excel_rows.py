@@ -220,3 +220,28 @@ class TestSameAsOpenpyxl:
                 assert new[sheet, part] == ref[sheet, part], (sheet, part)
         assert [f.row for f in got.fixes] == [f.row for f in want.fixes]
         assert got.fixes == want.fixes
+
+
+class TestRowHeights:
+    def test_wide_characters_and_line_breaks_count(self) -> None:
+        assert excel._lines("甲" * 26, 47.0) == 1  # 26 × 1.75 = 45.5 units
+        assert excel._lines("甲" * 27, 47.0) == 2  # 47.25 units: one more line
+        assert excel._lines("a" * 47, 47.0) == 1 and excel._lines("a" * 48, 47.0) == 2
+        assert excel._lines("一\n\n二", 47.0) == 3  # an empty line is a line
+
+    def test_the_packet_rows_fit_its_printed_columns_not_the_notes_beyond(
+        self, tmp_path: Path
+    ) -> None:
+        from landgov.reports.packet import STYLE
+
+        n = STYLE.print_columns or 0
+        frame = pd.DataFrame({f"c{k}": ["短"] * 2 for k in range(n)})
+        frame["c6"] = ["甲" * 100, "乙"]  # printed and wrapped: 4 lines at width 48
+        frame["note"] = ["丙" * 400, "丁" * 400]  # beyond the printed columns, wrapped
+        style = excel.SheetStyle(wrap=frozenset({"c6", "note"}), print_columns=n)
+        for fit, want in ((False, [15 * 15.0, 15 * 15.0]), (True, [4 * 15.0, None])):
+            layout = excel._layout(
+                frame, {}, None, excel.SheetStyle(**{**style.__dict__, "heights_from_print": fit})
+            )
+            assert layout.heights == want, fit
+        assert STYLE.heights_from_print

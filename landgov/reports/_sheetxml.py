@@ -30,7 +30,7 @@ import pandas as pd
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.xmlwriter import XMLwriter
 
-from landgov.core.safe_text import CellText, cell_text, is_formula_like
+from landgov.core.safe_text import EXCEL_CELL_LIMIT, CellText, cell_text, is_formula_like
 
 __all__ = ["CHUNK_ROWS", "Body", "ColumnStyles", "as_cell", "splice", "write_rows"]
 
@@ -87,8 +87,17 @@ _INF_ERROR = "NAN/INF not supported in write_number() without 'nan_inf_to_errors
 Fix = tuple[int, int, CellText]
 
 
+#: What makes a text need more than wrapping in ``<t>``: a control character or one XML or an
+#: .xlsx cannot hold, markup, an escape-like 「_x0041_」, or white space at either end.
+_SPECIAL = re.compile(r"[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_SHORT = EXCEL_CELL_LIMIT // 2  # a text this long or shorter is never cut
+
+
 def _text_tail(text: str, styles: ColumnStyles) -> tuple[str, CellText]:
     """The end of an in-line string cell (after ``r="A1"``) and the cleaned text."""
+    if len(text) <= _SHORT and not _SPECIAL.search(text):  # most texts: nothing to change
+        style = styles.quoted if is_formula_like(text) else styles.text
+        return f'" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>', CellText(text)
     fixed = cell_text(text)
     value = fixed.text.replace("\r\n", "\n").replace("\r", "\n")
     style = styles.quoted if is_formula_like(value) else styles.text
@@ -118,6 +127,7 @@ class _Column:
         self.col, self.styles, self.serial, self.empty_text = col, styles, serial, empty_text
         self.start = f'<c r="{xl_col_to_name(col - 1)}'
         self.cache: dict[tuple[type, object], tuple[str, CellText | None]] = {}
+        self.texts: dict[str, tuple[str, CellText | None]] = {}
 
     def _tail(self, value: object) -> tuple[str, CellText | None]:
         cell = as_cell(value)
@@ -131,38 +141,52 @@ class _Column:
             return _number_tail(self.serial(cell), style), None
         return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
 
+    def _numbers(self, values: pd.Series, rows: Sequence[str]) -> list[str]:
+        """A numpy number column in one pass (NaN is empty)."""
+        array = values.to_numpy()
+        kind = array.dtype.kind
+        if kind == "f" and np.isinf(array).any():
+            raise TypeError(_INF_ERROR)
+        start, mid = self.start, f'" s="{self.styles.number}"><v>'
+        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
+        return [
+            "" if m else f"{start}{r}{mid}{x:.16G}</v></c>"
+            for r, x, m in zip(rows, array.tolist(), empty, strict=True)
+        ]
+
     def cells(
         self, values: pd.Series, rows: Sequence[str], first: int, fixes: list[Fix]
     ) -> list[str]:
         """The cell elements of ``values`` (``""`` where empty); ``rows`` their row numbers as
         text, ``first`` the first one's (for the fixes)."""
-        kind = values.dtype.kind
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu":
+            return self._numbers(values, rows)
         start = self.start
-        if isinstance(values.dtype, np.dtype) and kind in "fiu":
-            array = values.to_numpy()
-            if kind == "f" and np.isinf(array).any():
-                raise TypeError(_INF_ERROR)
-            mid = f'" s="{self.styles.number}"><v>'
-            empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
-            return [
-                "" if m else f"{start}{r}{mid}{x:.16G}</v></c>"
-                for r, x, m in zip(rows, array.tolist(), empty, strict=True)
-            ]
         out = []
-        cache, tail_of = self.cache, self._tail
+        cache, texts, tail_of = self.cache, self.texts, self._tail
         for k, (r, v) in enumerate(zip(rows, values.tolist(), strict=True)):
             if v is None:
                 out.append("")
                 continue
-            try:
-                key = (type(v), v)
-                tail, fixed = cache[key]
-            except KeyError:
-                tail, fixed = tail_of(v)
-                if tail:
-                    cache[key] = (tail, fixed)
-            except TypeError:  # unhashable (a list)
-                tail, fixed = tail_of(v)
+            if type(v) is str:  # the commonest case, without a key tuple
+                if (known := texts.get(v)) is None:
+                    known = texts[v] = tail_of(v)
+                tail, fixed = known
+            elif type(v) is float:  # a number among blanks: NaN is empty
+                if math.isnan(v):
+                    out.append("")
+                    continue
+                tail, fixed = _number_tail(v, self.styles.number), None
+            else:
+                try:
+                    key = (type(v), v)
+                    tail, fixed = cache[key]
+                except KeyError:
+                    tail, fixed = tail_of(v)
+                    if tail:
+                        cache[key] = (tail, fixed)
+                except TypeError:  # unhashable (a list)
+                    tail, fixed = tail_of(v)
             if fixed is not None:
                 fixes.append((first + k, self.col, fixed))
             out.append(f"{start}{r}{tail}" if tail else "")

@@ -144,6 +144,8 @@ def number_format_for(column: str, values: pd.Series | None = None) -> str | Non
 def _display_width(value: object) -> int:
     text = str(value) if value is not None else ""
     longest = max(text.split("\n"), key=len) if text else ""
+    if longest.isascii():  # no wide character
+        return len(longest)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
@@ -384,15 +386,19 @@ _HEADER_FIT = 16  # a longer header wraps rather than widen a column of short va
 def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
     """Display width (CJK counts double) of the widest of the first 500 values and the header
     (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
-    return [
-        max(  # one list: a sheet without rows has only its header
-            [
-                min(_display_width(head), _HEADER_FIT),
-                *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
-            ]
-        )
-        for col, head in zip(frame.columns, headers, strict=True)
-    ]
+    out = []
+    for col, head in zip(frame.columns, headers, strict=True):
+        widths: dict[tuple[type, object], int] = {}
+        for v in frame[col].head(500).tolist():
+            try:
+                key = (type(v), v)
+                if key not in widths:
+                    widths[key] = _display_width(_cell(v))
+            except TypeError:  # unhashable (a list)
+                widths[(list, id(v))] = _display_width(_cell(v))
+        # one list: a sheet without rows has only its header
+        out.append(max([min(_display_width(head), _HEADER_FIT), *widths.values()]))
+    return out
 
 
 def _header_height(headers: list[str], widths: list[float]) -> float | None:

@@ -5,10 +5,14 @@ columns of a list, :class:`SheetStyle`), filters on every column (totals such as
 the filter range), a number format for every numeric column (the registry's, else by dtype),
 是/否 for yes/no, real dates, long text wrapped, 待核实 cells highlighted, and a print set-up
 (landscape A4/A3, fit to width, header row repeated, page numbers). :func:`write_workbook`
-writes a new workbook in one pass with XlsxWriter (constant-memory mode);
-:func:`write_sheet` adds or replaces one sheet of an existing workbook (openpyxl), so several
-stages can add their sheets to the same ``landgov.xlsx`` without overwriting each other. Both
-give the same presentation. (XlsxWriter stores a carriage return in a text as a line feed:
+writes a new workbook in one pass with XlsxWriter (constant-memory mode): XlsxWriter writes the
+header row, layout, styles and print set-up, and the data rows are built column by column
+(each distinct text, date or 是/否 converted once) and spliced into its sheets
+(:mod:`landgov.reports._sheetxml`), the same cells XlsxWriter's per-cell calls would write, in a
+fraction of the time. :func:`write_sheet` adds or replaces one sheet of an existing workbook
+(openpyxl), so several stages can add their sheets to the same ``landgov.xlsx`` without
+overwriting each other; into a new file it takes the XlsxWriter path. Both give the same
+presentation. (XlsxWriter stores a carriage return in a text as a line feed:
 Excel shows both as a line break, and other readers would see the first as 「_x000D_」.)
 
 Text from the data is never a formula: every text cell (headers included) is a string cell, and

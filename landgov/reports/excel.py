@@ -5,10 +5,14 @@ columns of a list, :class:`SheetStyle`), filters on every column (totals such as
 the filter range), a number format for every numeric column (the registry's, else by dtype),
 是/否 for yes/no, real dates, long text wrapped, 待核实 cells highlighted, and a print set-up
 (landscape A4/A3, fit to width, header row repeated, page numbers). :func:`write_workbook`
-writes a new workbook in one pass with XlsxWriter (constant-memory mode);
-:func:`write_sheet` adds or replaces one sheet of an existing workbook (openpyxl), so several
-stages can add their sheets to the same ``landgov.xlsx`` without overwriting each other. Both
-give the same presentation. (XlsxWriter stores a carriage return in a text as a line feed:
+writes a new workbook in one pass with XlsxWriter (constant-memory mode): XlsxWriter writes the
+header row, layout, styles and print set-up, and the data rows are built column by column
+(each distinct text, date or 是/否 converted once) and spliced into its sheets
+(:mod:`landgov.reports._sheetxml`), the same cells XlsxWriter's per-cell calls would write, in a
+fraction of the time. :func:`write_sheet` adds or replaces one sheet of an existing workbook
+(openpyxl), so several stages can add their sheets to the same ``landgov.xlsx`` without
+overwriting each other; into a new file it takes the XlsxWriter path. Both give the same
+presentation. (XlsxWriter stores a carriage return in a text as a line feed:
 Excel shows both as a line break, and other readers would see the first as 「_x000D_」.)
 
 Text from the data is never a formula: every text cell (headers included) is a string cell, and
@@ -22,6 +26,7 @@ problems sheet they write (``problems_sheet`` / ``problems``).
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +44,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
-from landgov.core.safe_text import cell_text, force_text, is_formula_like
+from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
+from landgov.reports._sheetxml import Body, ColumnStyles, as_cell, splice, write_rows
 
 __all__ = [
     "CONTINUED",
@@ -63,6 +69,7 @@ _MAX_WIDTH = 60
 _WRAP_WIDTH = 48
 _FOOTER = "第 &P 页，共 &N 页"
 _DATE_FORMAT = "yyyy-mm-dd"
+_OPENPYXL_STAMP = "yyyy-mm-dd h:mm:ss"  # what openpyxl shows a datetime in without a format
 #: The status highlighted wherever a cell holds exactly it.
 TO_VERIFY = "待核实"
 
@@ -93,6 +100,9 @@ class SheetStyle:
     totals
         Trailing rows that are totals (全区): written after one blank row, outside the filter
         range, so filtering never hides or sorts them.
+    heights_from_print
+        Row heights fit the wrapped text of the printed columns only (with ``print_columns``):
+        long notes kept for reading on screen beyond them do not make printed rows tall.
     """
 
     freeze_columns: int = 0
@@ -100,6 +110,7 @@ class SheetStyle:
     paper: Literal["A4", "A3"] = "A4"
     print_columns: int | None = None
     totals: int = 0
+    heights_from_print: bool = False
 
 
 _DEFAULT_STYLE = SheetStyle()
@@ -137,29 +148,12 @@ def number_format_for(column: str, values: pd.Series | None = None) -> str | Non
 def _display_width(value: object) -> int:
     text = str(value) if value is not None else ""
     longest = max(text.split("\n"), key=len) if text else ""
+    if longest.isascii():  # no wide character
+        return len(longest)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
-def _cell(value: object) -> object:
-    """A value a writer can store: NaN/NA → empty, numpy scalars → Python, bool → 是/否,
-    lists → text."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        out: object = None
-    elif isinstance(value, bool):
-        out = "是" if value else "否"
-    elif isinstance(value, float) and np.isnan(value):
-        out = None
-    elif isinstance(value, pd.Timestamp):
-        out = value.to_pydatetime()
-    elif isinstance(value, list | tuple | set):
-        out = "；".join(str(v) for v in value)
-    elif isinstance(value, str | int | float | dt.date | dt.datetime):
-        out = value
-    else:
-        out = str(value)
-    return out
+_cell = as_cell  # one rule for what a value becomes in a cell
 
 
 _PREVIEW = 40
@@ -272,22 +266,24 @@ class _Texts:
     def text(self, text: str, row: int, col: int) -> str:
         fixed = cell_text(text)
         if fixed.changed:
-            preview = fixed.text[:_PREVIEW] + ("…" if len(fixed.text) > _PREVIEW else "")
-            letter = get_column_letter(col)
-            header = self.headers[col - 1]
-            self.fixes.append(
-                TextFix(
-                    self.sheet,
-                    row,
-                    letter,
-                    header,
-                    preview,
-                    fixed.problem,
-                    fixed.cut,
-                    bool(fixed.replaced),
-                )
-            )
+            self.add(row, col, fixed)
         return fixed.text
+
+    def add(self, row: int, col: int, fixed: CellText) -> None:
+        """Record that the text of the cell at ``row``, ``col`` (1-based) became ``fixed``."""
+        preview = fixed.text[:_PREVIEW] + ("…" if len(fixed.text) > _PREVIEW else "")
+        self.fixes.append(
+            TextFix(
+                self.sheet,
+                row,
+                get_column_letter(col),
+                self.headers[col - 1],
+                preview,
+                fixed.problem,
+                fixed.cut,
+                bool(fixed.replaced),
+            )
+        )
 
     def value(self, raw: object, row: int, col: int) -> object:
         """The value as stored: text cleaned, the rest as :func:`_cell` gives it."""
@@ -295,13 +291,23 @@ class _Texts:
         return self.text(value, row, col) if isinstance(value, str) else value
 
     def scan(self, frame: pd.DataFrame) -> list[TextFix]:
-        """The fixes writing ``frame`` will make, without writing it."""
+        """The fixes writing ``frame`` will make, without writing it (row-major order)."""
         for j, head in enumerate(self.raw_headers, start=1):
             self.text(head, 1, j)
-        for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-            for j, raw in enumerate(row, start=1):
+        found: list[tuple[int, int, CellText]] = []
+        for j in range(frame.shape[1]):
+            values = frame.iloc[:, j]
+            if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+                continue  # numbers and yes/no: no text to clean
+            seen: dict[str, CellText] = {}
+            for i, raw in enumerate(values.tolist(), start=2):
                 if isinstance(value := _cell(raw), str):
-                    self.text(value, i, j)
+                    if (fixed := seen.get(value)) is None:
+                        fixed = seen[value] = cell_text(value)
+                    if fixed.changed:
+                        found.append((i, j + 1, fixed))
+        for i, j, fixed in sorted(found, key=lambda fix: (fix[0], fix[1])):
+            self.add(i, j, fixed)
         return self.fixes
 
 
@@ -384,15 +390,19 @@ _HEADER_FIT = 16  # a longer header wraps rather than widen a column of short va
 def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
     """Display width (CJK counts double) of the widest of the first 500 values and the header
     (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
-    return [
-        max(  # one list: a sheet without rows has only its header
-            [
-                min(_display_width(head), _HEADER_FIT),
-                *(_display_width(_cell(v)) for v in frame[col].head(500).tolist()),
-            ]
-        )
-        for col, head in zip(frame.columns, headers, strict=True)
-    ]
+    out = []
+    for col, head in zip(frame.columns, headers, strict=True):
+        widths: dict[tuple[type, object], int] = {}
+        for v in frame[col].head(500).tolist():
+            try:
+                key = (type(v), v)
+                if key not in widths:
+                    widths[key] = _display_width(_cell(v))
+            except TypeError:  # unhashable (a list)
+                widths[(list, id(v))] = _display_width(_cell(v))
+        # one list: a sheet without rows has only its header
+        out.append(max([min(_display_width(head), _HEADER_FIT), *widths.values()]))
+    return out
 
 
 def _header_height(headers: list[str], widths: list[float]) -> float | None:
@@ -422,29 +432,45 @@ class _Layout:
 
 
 _LINE_HEIGHT = 15.0
-_CJK_WIDTH = 1.35  # a CJK character in Excel's width units (the width of 「0」), as printed
+#: A wide (CJK, full-width) character in Excel's width units (the width of 「0」), as
+#: LibreOffice prints the 增容审查 (27–28 characters to a line of a 48-wide column).
+_CJK_WIDTH = 1.75
 _MAX_LINES = 20
 
 
+def _lines(text: str, per: float) -> int:
+    """Lines ``text`` takes wrapped at ``per`` width units: each line break starts a line, and
+    non-ASCII characters count as wide (a lone surrogate, a hostile cell, is dropped, never
+    encoded)."""
+    total = 0
+    for part in text.split("\n"):
+        wide = len(part) - len(part.encode("ascii", "ignore"))
+        units = len(part) - wide + wide * _CJK_WIDTH
+        total += max(1, int(np.ceil(units / per)))
+    return total
+
+
 def _row_heights(
-    table: pd.DataFrame, widths: list[float], wrapped: list[bool]
+    table: pd.DataFrame, widths: list[float], wrapped: list[bool], *, upto: int | None = None
 ) -> list[float | None]:
     """Row heights that show wrapped text whole (not every reader fits them on opening).
 
-    Lines are estimated per wrapped cell from its length (a CJK character is two width units)
-    and its line breaks; ``None`` where one line is enough.
+    Lines are counted per wrapped cell (of the first ``upto`` columns, all when ``None``) from
+    its characters' widths and its line breaks, once per distinct text; ``None`` where one line
+    is enough.
     """
     lines = np.ones(len(table))
-    for name, width, wrap in zip(table.columns, widths, wrapped, strict=True):
-        if not wrap:
+    for j, (width, wrap) in enumerate(zip(widths, wrapped, strict=True)):
+        if not wrap or (upto is not None and j >= upto):
             continue
-        # plain Python over the values: a lone surrogate (a hostile cell) must not reach a
-        # string kernel that encodes to UTF-8 first
-        text = [v if isinstance(v, str) else "" for v in table[name]]
-        per = max(1.0, width - 1) / _CJK_WIDTH
-        size = np.fromiter((len(t) for t in text), float, len(text))
-        breaks = np.fromiter((t.count("\n") for t in text), float, len(text))
-        need = np.ceil(size / per) + breaks
+        per = max(1.0, width - 1)
+        seen: dict[str, int] = {}
+        need = np.ones(len(table))
+        for i, v in enumerate(table.iloc[:, j].tolist()):
+            if isinstance(v, str) and v:
+                if (n := seen.get(v)) is None:
+                    n = seen[v] = _lines(v.replace("\r\n", "\n").replace("\r", "\n"), per)
+                need[i] = n
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
     return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
@@ -465,7 +491,8 @@ def _layout(
         widths.append(float(width))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
-    heights = _row_heights(table, widths, wrapped)
+    upto = style.print_columns if style.heights_from_print else None
+    heights = _row_heights(table, widths, wrapped, upto=upto)
     return _Layout(
         headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
         _header_height(headers, widths),
@@ -572,9 +599,13 @@ class SheetSpec:
 def write_sheets(specs: Sequence[SheetSpec], path: str | Path) -> Written:
     """Add or replace several sheets of the workbook at ``path`` with one load and one save.
 
-    Other sheets of an existing workbook are kept; see :func:`write_sheet`.
+    Other sheets of an existing workbook are kept; see :func:`write_sheet`. A new workbook
+    whose sheets need no openpyxl ``decorate`` is written as :func:`write_workbook` writes one
+    (XlsxWriter), with the same content and much faster.
     """
     path = Path(path)
+    if not path.exists() and all(spec.decorate is None for spec in specs):
+        return _write_new(specs, path, problems_last=False)
     wb = _open(path)
     fixes: list[TextFix] = []
     for spec in specs:
@@ -685,8 +716,16 @@ def _parts(
 
 
 def _write_xlsxwriter_sheet(
-    ws: Any, table: pd.DataFrame, layout: _Layout, fmts: _Formats, *, note: str | None = None
-) -> list[TextFix]:
+    ws: Any,
+    table: pd.DataFrame,
+    layout: _Layout,
+    fmts: _Formats,
+    *,
+    folder: Path,
+    note: str | None = None,
+    empty_text: bool = True,
+) -> tuple[list[TextFix], Body]:
+    """Header and framing through XlsxWriter; the data rows into a file for :func:`splice`."""
     texts = _Texts(ws.get_name(), layout.headers)
     if note is not None:  # a split sheet says so on its first header cell
         ws.write_comment(0, 0, note, {"x_scale": 3, "y_scale": 2})
@@ -696,31 +735,31 @@ def _write_xlsxwriter_sheet(
     for j, head in enumerate(layout.headers):
         text = texts.text(head, 1, j + 1)
         ws.write_string(0, j, text, fmts.quoted_header if is_formula_like(text) else fmts.header)
-    plain = [fmts.get(None, w, False) for w in layout.wrapped]
-    numeric = [fmts.get(f, w, False) for f, w in zip(layout.formats, layout.wrapped, strict=True)]
-    dated = [
-        fmts.get(f or _DATE_FORMAT, w, False)
-        for f, w in zip(layout.formats, layout.wrapped, strict=True)
+    stamp = _DATE_FORMAT if empty_text else _OPENPYXL_STAMP  # a time without a column format
+    styles = [
+        ColumnStyles(
+            text=fmts.get(None, wrap, False)._get_xf_index(),
+            quoted=fmts.get(None, wrap, True)._get_xf_index(),
+            number=fmts.get(fmt, wrap, False)._get_xf_index(),
+            date=fmts.get(fmt or _DATE_FORMAT, wrap, False)._get_xf_index(),
+            stamp=fmts.get(fmt or stamp, wrap, False)._get_xf_index(),
+        )
+        for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
-    for i, row in enumerate(table.itertuples(index=False, name=None), start=1):
-        if (height := layout.heights[i - 1]) is not None:
-            ws.set_row(i, height)  # before the row's cells (constant memory)
-        for j, raw in enumerate(row):
-            value = texts.value(raw, i + 1, j + 1)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                value = value.replace("\r\n", "\n").replace("\r", "\n")
-                if is_formula_like(value):
-                    ws.write_string(i, j, value, fmts.get(None, layout.wrapped[j], True))
-                else:
-                    ws.write_string(i, j, value, plain[j])
-            elif isinstance(value, dt.date):
-                ws.write_datetime(i, j, value, dated[j])
-            else:
-                ws.write_number(i, j, value, numeric[j])
+    path = folder / f"sheet{ws.index + 1}.rows"
+    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
+        last_row, last_col, found = write_rows(
+            table,
+            out,
+            styles=styles,
+            heights=layout.heights,
+            serial=ws._convert_date_time,
+            empty_text=empty_text,
+        )
+    for row, col, fixed in found:
+        texts.add(row, col, fixed)
     _frame_xlsxwriter(ws, layout, fmts, ncol)
-    return texts.fixes
+    return texts.fixes, Body(path, last_row, last_col)
 
 
 def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
@@ -772,42 +811,71 @@ def write_workbook(
     path = Path(path)
     if problems_sheet is not None and problems_sheet not in [name for name, _ in sheets]:
         raise ValueError(f"problems_sheet {problems_sheet!r} is not one of the sheets")
+    specs = [
+        SheetSpec(frame, name, labels, formats, name == problems_sheet, (styles or {}).get(name))
+        for name, frame in sheets
+    ]
+    return _write_new(specs, path, problems_last=True)
+
+
+def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -> Written:
+    """A new workbook of ``specs`` (XlsxWriter, constant memory, rows spliced in).
+
+    A problems sheet gets a row per changed cell of every other sheet (``problems_last``, filled
+    after them, as :func:`write_workbook` does) or of the sheets before it (as
+    :func:`write_sheets` does), and of its own. An empty text is a cell as XlsxWriter writes it
+    (:func:`write_workbook`) or none as openpyxl writes it (:func:`write_sheets`), so either
+    function's workbooks read back as they always did.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    wb = xlsxwriter.Workbook(
-        str(tmp),
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    fmts = _Formats(wb)
-    splits: dict[str, tuple[str, ...]] = {}
-    tables = []
-    for name, frame in sheets:
-        style = (styles or {}).get(name, _DEFAULT_STYLE)
-        table = _table(frame, style.totals)
-        parts = [(name, table, None)] if name == problems_sheet else _parts(name, table, splits)
-        for part_name, part, note in parts:
-            tables.append((name, wb.add_worksheet(part_name), part, style, note))
-    fixes: list[TextFix] = []
-    try:
-        for name, ws, table, style, note in tables:
-            if name != problems_sheet:
-                layout = _layout(table, labels or {}, formats, style)
-                fixes += _write_xlsxwriter_sheet(ws, table, layout, fmts, note=note)
-        for name, ws, table, style, _ in tables:
-            if name == problems_sheet:
-                own = _Texts(name, _headers(table, labels or {})).scan(table)
-                full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-                parts = _parts(name, full, splits)
-                for k, (part_name, part, note) in enumerate(parts):  # extra parts go last
-                    sheet = ws if k == 0 else wb.add_worksheet(part_name)
-                    layout = _layout(part, labels or {}, formats, style)
-                    fixes += _write_xlsxwriter_sheet(sheet, part, layout, fmts, note=note)
-    finally:
-        wb.close()
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+        folder = Path(scratch)
+        draft = folder / "draft.xlsx"
+        wb = xlsxwriter.Workbook(
+            str(draft),
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "tmpdir": scratch,
+            },
+        )
+        fmts = _Formats(wb)
+        splits: dict[str, tuple[str, ...]] = {}
+        bodies: dict[int, Body] = {}
+        sheets = []
+        for spec in specs:
+            style = spec.style or _DEFAULT_STYLE
+            table = _table(spec.frame, style.totals)
+            parts = (
+                [(spec.sheet, table, None)] if spec.problems else _parts(spec.sheet, table, splits)
+            )
+            sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
+        fixes: list[TextFix] = []
+        try:
+            order = [s for s in sheets if not (problems_last and s[0].problems)]
+            order += [s for s in sheets if problems_last and s[0].problems]
+            for spec, parts, style in order:
+                labels = spec.labels or {}
+                if spec.problems:
+                    ws, table, _ = parts[0]
+                    own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+                    full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+                    parts = [  # noqa: PLW2901  (extra parts go last)
+                        (ws if k == 0 else wb.add_worksheet(n), p, note)
+                        for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
+                    ]
+                for ws, part, note in parts:
+                    layout = _layout(part, labels, spec.formats, style)
+                    more, body = _write_xlsxwriter_sheet(
+                        ws, part, layout, fmts, folder=folder, note=note, empty_text=problems_last
+                    )
+                    fixes += more
+                    bodies[ws.index] = body
+        finally:
+            wb.close()
+        splice(draft, bodies, tmp)
     tmp.replace(path)
     return Written(path, tuple(fixes), splits)

@@ -48,6 +48,7 @@ STYLE = SheetStyle(
     wrap=frozenset({"zengrong_reason", "missing", "relaxation", "meeting_review"}),
     paper="A3",
     print_columns=8 + len(CONDITIONS),
+    heights_from_print=True,  # the long 说明 columns beyond do not stretch the printed rows
 )
 
 #: Canonical column → Chinese header, in sheet order: who, then the verdict, its reason, what is

@@ -1,0 +1,300 @@
+"""The data rows of a sheet as SpreadsheetML, built column by column, spliced into an .xlsx.
+
+XlsxWriter spends most of a big workbook's time in its per-cell calls (a dimension check, a
+cell tuple, then an XML element per cell). Here each column is converted once: numbers are
+formatted in one pass over the column, and text, dates and 是/否 are converted once per distinct
+value (a township, a status or a reason repeats thousands of times). The cells are exactly the
+elements XlsxWriter writes in constant-memory mode (in-line strings, the same number text
+``{:.16G}``, the same date serials, the same control-character escapes), so a workbook reads back
+the same whichever way it was written.
+
+XlsxWriter still writes everything else of the sheet (header row, widths, panes, filter,
+conditional formats, print set-up, comments and the styles); :func:`splice` puts the rows
+written here into its ``<sheetData>`` afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+from xlsxwriter.xmlwriter import XMLwriter
+
+from landgov.core.safe_text import EXCEL_CELL_LIMIT, CellText, cell_text, is_formula_like
+
+__all__ = ["CHUNK_ROWS", "Body", "ColumnStyles", "as_cell", "splice", "write_rows"]
+
+#: Rows converted at a time (bounds the memory of the cells of one chunk).
+CHUNK_ROWS = 20_000
+_ZIP_LEVEL = 1  # deflate level of the spliced sheets: most of the time, little of the size
+
+
+def as_cell(value: object) -> object:
+    """A value a writer can store: NaN/NA → empty, numpy scalars → Python, bool → 是/否,
+    lists → text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        out: object = None
+    elif isinstance(value, bool):
+        out = "是" if value else "否"
+    elif isinstance(value, float) and np.isnan(value):
+        out = None
+    elif isinstance(value, pd.Timestamp):
+        out = value.to_pydatetime()
+    elif isinstance(value, list | tuple | set):
+        out = "；".join(str(v) for v in value)
+    elif isinstance(value, str | int | float | dt.date | dt.datetime):
+        out = value
+    else:
+        out = str(value)
+    return out
+
+
+@dataclass(frozen=True)
+class ColumnStyles:
+    """The XlsxWriter style indices (``s``) of one column's cells by what they hold."""
+
+    text: int
+    quoted: int  # formula-like text: quotePrefix
+    number: int
+    date: int
+    stamp: int  # a date with a time of day
+
+
+@dataclass(frozen=True)
+class Body:
+    """The rows written for one sheet: a file of ``<row>`` elements and the cells' extent."""
+
+    path: Path
+    last_row: int  # 1-based; 0 when no data row has a cell
+    last_col: int  # 1-based; 0 when no data row has a cell
+
+
+_INF_ERROR = "NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option"
+
+#: (row, column) both 1-based, and what :func:`cell_text` made of the cell's text.
+Fix = tuple[int, int, CellText]
+
+
+#: What makes a text need more than wrapping in ``<t>``: a control character or one XML or an
+#: .xlsx cannot hold, markup, an escape-like 「_x0041_」, or white space at either end.
+_SPECIAL = re.compile(r"[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_SHORT = EXCEL_CELL_LIMIT // 2  # a text this long or shorter is never cut
+
+
+def _text_tail(text: str, styles: ColumnStyles) -> tuple[str, CellText]:
+    """The end of an in-line string cell (after ``r="A1"``) and the cleaned text."""
+    if len(text) <= _SHORT and not _SPECIAL.search(text):  # most texts: nothing to change
+        style = styles.quoted if is_formula_like(text) else styles.text
+        return f'" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>', CellText(text)
+    fixed = cell_text(text)
+    value = fixed.text.replace("\r\n", "\n").replace("\r", "\n")
+    style = styles.quoted if is_formula_like(value) else styles.text
+    value = XMLwriter._escape_control_characters(value)
+    space = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'" s="{style}" t="inlineStr"><is><t{space}>{value}</t></is></c>', fixed
+
+
+def _number_tail(number: float, style: int) -> str:
+    if math.isinf(number):
+        raise TypeError(_INF_ERROR)
+    return f'" s="{style}"><v>{number:.16G}</v></c>'
+
+
+class _Column:
+    """Converts one column's values to cell elements, remembering each distinct value's."""
+
+    def __init__(
+        self,
+        col: int,
+        styles: ColumnStyles,
+        serial: Callable[[Any], float],
+        *,
+        empty_text: bool,
+    ) -> None:
+        self.col, self.styles, self.serial, self.empty_text = col, styles, serial, empty_text
+        self.start = f'<c r="{xl_col_to_name(col - 1)}'
+        self.cache: dict[tuple[type, object], tuple[str, CellText | None]] = {}
+        self.texts: dict[str, tuple[str, CellText | None]] = {}
+
+    def _tail(self, value: object) -> tuple[str, CellText | None]:
+        cell = as_cell(value)
+        if cell is None or (cell == "" and not self.empty_text):
+            return "", None
+        if isinstance(cell, str):
+            tail, fixed = _text_tail(cell, self.styles)
+            return tail, fixed if fixed.changed else None
+        if isinstance(cell, dt.date):
+            style = self.styles.stamp if isinstance(cell, dt.datetime) else self.styles.date
+            return _number_tail(self.serial(cell), style), None
+        return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
+
+    def _numbers(self, values: pd.Series, rows: Sequence[str]) -> list[str]:
+        """A numpy number column in one pass (NaN is empty)."""
+        array = values.to_numpy()
+        kind = array.dtype.kind
+        if kind == "f" and np.isinf(array).any():
+            raise TypeError(_INF_ERROR)
+        start, mid = self.start, f'" s="{self.styles.number}"><v>'
+        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
+        return [
+            "" if m else f"{start}{r}{mid}{x:.16G}</v></c>"
+            for r, x, m in zip(rows, array.tolist(), empty, strict=True)
+        ]
+
+    def cells(
+        self, values: pd.Series, rows: Sequence[str], first: int, fixes: list[Fix]
+    ) -> list[str]:
+        """The cell elements of ``values`` (``""`` where empty); ``rows`` their row numbers as
+        text, ``first`` the first one's (for the fixes)."""
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu":
+            return self._numbers(values, rows)
+        start = self.start
+        out = []
+        cache, texts, tail_of = self.cache, self.texts, self._tail
+        for k, (r, v) in enumerate(zip(rows, values.tolist(), strict=True)):
+            if v is None:
+                out.append("")
+                continue
+            if type(v) is str:  # the commonest case, without a key tuple
+                if (known := texts.get(v)) is None:
+                    known = texts[v] = tail_of(v)
+                tail, fixed = known
+            elif type(v) is float:  # a number among blanks: NaN is empty
+                if math.isnan(v):
+                    out.append("")
+                    continue
+                tail, fixed = _number_tail(v, self.styles.number), None
+            else:
+                try:
+                    key = (type(v), v)
+                    tail, fixed = cache[key]
+                except KeyError:
+                    tail, fixed = tail_of(v)
+                    if tail:
+                        cache[key] = (tail, fixed)
+                except TypeError:  # unhashable (a list)
+                    tail, fixed = tail_of(v)
+            if fixed is not None:
+                fixes.append((first + k, self.col, fixed))
+            out.append(f"{start}{r}{tail}" if tail else "")
+        return out
+
+
+def _row_start(row: str, height: float | None) -> str:
+    if height is None:
+        return f'<row r="{row}">'
+    points = int(height * 4.0 / 3.0 + 0.5) * 0.75  # as XlsxWriter's set_row stores it
+    return f'<row r="{row}" ht="{points:.16g}" customHeight="1">'
+
+
+def write_rows(
+    table: pd.DataFrame,
+    out: IO[str],
+    *,
+    styles: Sequence[ColumnStyles],
+    heights: Sequence[float | None],
+    serial: Callable[[Any], float],
+    empty_text: bool = True,
+) -> tuple[int, int, list[Fix]]:
+    """Write the ``<row>`` elements of ``table`` (data from sheet row 2) to ``out``.
+
+    ``empty_text``: whether an empty text is a cell (XlsxWriter writes one, openpyxl none).
+
+    Returns
+    -------
+    tuple
+        The last row and column holding a cell (1-based, 0 when none) and every text cell that
+        :func:`~landgov.core.safe_text.cell_text` changed, in row-major order.
+    """
+    columns = [_Column(j, s, serial, empty_text=empty_text) for j, s in enumerate(styles, start=1)]
+    fixes: list[Fix] = []
+    last_row = last_col = 0
+    for begin in range(0, len(table), CHUNK_ROWS):
+        part = table.iloc[begin : begin + CHUNK_ROWS]
+        rows = [str(i) for i in range(begin + 2, begin + 2 + len(part))]
+        cells = [
+            column.cells(part.iloc[:, j], rows, begin + 2, fixes)
+            for j, column in enumerate(columns)
+        ]
+        for k, row_cells in enumerate(zip(*cells, strict=True)):
+            body = "".join(row_cells)
+            if not body:
+                continue  # XlsxWriter (constant memory) writes no row without cells
+            out.write(_row_start(rows[k], heights[begin + k]))
+            out.write(body)
+            out.write("</row>")
+            last_row = begin + k + 2
+        filled = [j for j, column in enumerate(cells, start=1) if any(column)]
+        last_col = max([last_col, *filled])
+    fixes.sort(key=lambda fix: (fix[0], fix[1]))
+    return last_row, last_col, fixes
+
+
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
+
+
+def _col_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _dimension(xml: str, body: Body) -> str:
+    """``xml``'s ``<dimension>`` widened to the rows spliced in."""
+    found = _DIMENSION.search(xml)
+    if found is None or not body.last_row:
+        return xml
+    first, top = found.group(1), int(found.group(2))
+    last = found.group(3) or first
+    col = max(_col_number(last), body.last_col)
+    ref = f"{first}{top}:{xl_col_to_name(col - 1)}{max(body.last_row, int(found.group(4) or top))}"
+    return xml[: found.start()] + f'<dimension ref="{ref}"/>' + xml[found.end() :]
+
+
+def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
+    """Copy ``workbook`` to ``target`` with each sheet's rows put into its ``<sheetData>``.
+
+    ``bodies`` maps a sheet's position (0-based, its ``xl/worksheets/sheet{n+1}.xml``) to the
+    rows written for it.
+    """
+    members = {f"xl/worksheets/sheet{index + 1}.xml": body for index, body in bodies.items()}
+    with (
+        zipfile.ZipFile(workbook) as source,
+        zipfile.ZipFile(
+            target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL
+        ) as dest,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            body = members.get(info.filename)
+            if body is None:
+                dest.writestr(info, data)
+                continue
+            xml = _dimension(data.decode("utf-8"), body)
+            if "</sheetData>" in xml:
+                head, tail = xml.split("</sheetData>", 1)
+            else:
+                head, tail = xml.split("<sheetData/>", 1)
+                head += "<sheetData>"
+            # opened by name: the entry takes the archive's deflate level
+            with (
+                dest.open(info.filename, "w", force_zip64=True) as out,
+                body.path.open("rb") as rows,
+            ):
+                out.write(head.encode("utf-8"))
+                shutil.copyfileobj(rows, out, 1 << 20)
+                out.write(b"</sheetData>" + tail.encode("utf-8"))

@@ -157,3 +157,24 @@ def test_explain_cache_never_mixes_up_two_verdicts():
     b = _evaluate(_Case({}, {"land_area_m2": 1.0, "far": 5.0}, {}, None, None), s)["cap"]
     notes: dict = {id(a): (b, "stale")}  # an id reused by another object
     assert _explain(a, notes) == a.explain()
+
+
+def test_parts_of_scope_and_condition_1_are_judged_once_per_facts():
+    s = _settings(official=False)
+    memo: dict = {}
+    overlay = {"planning_given": True, "planned_use": "工业用地", "demolition_given": False}
+    for pid, area in ((PIDS[0], 20_000.0), (PIDS[1], 30_000.0)):
+        _evaluate(
+            _Case({"parcel_id": pid}, {"land_area_m2": area}, overlay, None, None), s, memo=memo
+        )
+    parts = sorted(k[1] for k in memo if k[0] == "part")
+    assert parts == [
+        "cond1.building",
+        "cond1.demolition",
+        "cond1.temporary_use",
+        "scope.period",
+        "scope.plan",
+        "scope.right",
+        "scope.use",
+        "scope.zone",
+    ]  # scope.district and cond1.area read the plot's own code and area: never shared

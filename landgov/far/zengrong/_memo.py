@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from landgov.far.zengrong._case import _Case
+from landgov.verdict import Verdict
 
 
 def _k(value: Any) -> Hashable:
@@ -85,3 +86,60 @@ def condition_key(condition: str, case: _Case) -> Hashable | None:
         return None
     make = _KEYS.get(condition)
     return None if make is None else make(case)
+
+
+def _overlay(*names: str) -> Callable[[_Case], Hashable]:
+    return lambda case: tuple(_k(case.overlay.get(n)) for n in names)
+
+
+def _plot_records(case: _Case) -> Hashable:
+    # _serious_building reads the records filed on this plot or without a 宗地代码
+    if case.records is None:
+        return ("no records",)
+    pid = case.parcel.get("parcel_id")
+    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
+
+
+#: Parts of 适用范围 and 条件1 (whose other parts read the plot's own code and area).
+_PART_KEYS: dict[str, Callable[[_Case], Hashable]] = {
+    "scope.right": lambda case: (_k(case.parcel.get("right_type")),),
+    "scope.use": lambda case: (_k(case.parcel.get("land_use")),),
+    "scope.plan": _overlay("planning_given", "planned_use", "inside_control_line"),
+    "scope.zone": _overlay("zones_given", "zone_names_given", "special_zone", "unnamed_zone"),
+    "scope.period": _constant,
+    "cond1.demolition": _overlay(
+        "demolition_given",
+        "demolition_share",
+        "demolition_plans",
+        "demolition_partial_plans",
+        "demolition_old_plans",
+        "demolition_undated_plans",
+        "in_demolition_plan",
+    ),
+    "cond1.building": _plot_records,
+    "cond1.temporary_use": _constant,
+}
+
+#: ``share(rule, case, judge)``: the verdict of one part, judged once per distinct facts.
+Share = Callable[[str, _Case, Callable[[], Verdict]], Verdict]
+
+
+def direct(rule: str, case: _Case, judge: Callable[[], Verdict]) -> Verdict:
+    """No sharing: judge the part on this plot."""
+    return judge()
+
+
+def sharing(memo: dict[Hashable, Verdict]) -> Share:
+    """A :data:`Share` that keeps each part's verdict in ``memo`` under its facts."""
+
+    def share(rule: str, case: _Case, judge: Callable[[], Verdict]) -> Verdict:
+        make = _PART_KEYS.get(rule)
+        if make is None or case.application is not None or case.after:
+            return judge()
+        key = ("part", rule, make(case))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = judge()
+        return found
+
+    return share

@@ -31,7 +31,7 @@ from landgov.far.zengrong._conditions import (
     _first_development,
     _title,
 )
-from landgov.far.zengrong._memo import condition_key
+from landgov.far.zengrong._memo import condition_key, direct, sharing
 from landgov.far.zengrong._scope import _cap, _scope
 from landgov.verdict import Citation, Status, Verdict, combine
 
@@ -97,10 +97,11 @@ def _evaluate(
     few facts (:func:`landgov.far.zengrong._memo.condition_key`) is judged once per distinct
     facts and the verdict shared.
     """
+    share = direct if memo is None else sharing(memo)
     parts: dict[str, Callable[[], list[Verdict]]] = {
-        "scope": lambda: _scope(case, s),
+        "scope": lambda: _scope(case, s, share=share),
         "cap": lambda: [_cap(case, s)],
-        "cond1": lambda: _cond1(case, s),
+        "cond1": lambda: _cond1(case, s, share=share),
         "cond2": lambda: [_title(case), _first_development(case, s)],
         "cond3": lambda: _cond3(case, s),
         "cond4": lambda: _cond4(case),

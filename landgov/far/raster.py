@@ -19,7 +19,7 @@ screening stage uses for its idle-land flag.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,7 +27,10 @@ import numpy as np
 import pandas as pd
 import rasterio
 import rasterio.windows
+import shapely
 from exactextract import exact_extract
+from exactextract._exactextract import Feature
+from exactextract.feature import FeatureSource
 from exactextract.raster import NumPyRasterSource
 
 from landgov.errors import CRSError, DataFileError, Issue
@@ -109,6 +112,49 @@ def _read_window(
     return arr, (left, bottom, right, top)
 
 
+class _WkbFeature(Feature):
+    """One polygon handed to exactextract as WKB (exact coordinates, no GeoJSON text)."""
+
+    def __init__(self, wkb: bytes) -> None:
+        Feature.__init__(self)
+        self._wkb = wkb
+        self._fields: dict[str, object] = {}
+
+    def geometry(self) -> bytes:
+        return self._wkb
+
+    def set_geometry_format(self) -> str:
+        return "wkb"
+
+    def get(self, name: str) -> object:
+        return self._fields[name]
+
+    def set(self, name: str, value: object) -> None:
+        self._fields[name] = value
+
+    def fields(self) -> list[str]:
+        return list(self._fields)
+
+
+class _WkbFeatureSource(FeatureSource):
+    """Polygons as WKB: what exactextract's GeoDataFrame source does through GeoJSON per
+    feature, without the text round trip (the coordinates are the same doubles)."""
+
+    def __init__(self, geoms: gpd.GeoSeries) -> None:
+        super().__init__()
+        self._wkbs = shapely.to_wkb(geoms.to_numpy())
+        self._crs = geoms.crs
+
+    def count(self) -> int:
+        return len(self._wkbs)
+
+    def __iter__(self) -> Iterator[_WkbFeature]:
+        return (_WkbFeature(w) for w in self._wkbs)
+
+    def srs_wkt(self) -> str | None:
+        return None if self._crs is None else self._crs.to_wkt()
+
+
 def _extract(
     zones: gpd.GeoSeries, layers: dict[str, np.ndarray], extent: tuple[float, ...], ops: list[str]
 ) -> pd.DataFrame:
@@ -121,7 +167,7 @@ def _extract(
     if usable.empty:
         cols = [f"{n}_{op}" for op in ops for n in layers] if len(layers) > 1 else ops
         return pd.DataFrame(index=zones.index, columns=cols, dtype="float64")
-    frame = gpd.GeoDataFrame(geometry=usable.to_numpy(), crs=zones.crs)
+    frame = _WkbFeatureSource(usable)
     out = exact_extract(sources if len(sources) > 1 else sources[0], frame, ops, output="pandas")
     out.index = usable.index
     return out.reindex(zones.index)

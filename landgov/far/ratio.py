@@ -354,24 +354,42 @@ def compute_far(
 
 
 def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
-    """Why a source was chosen or passed over, in Chinese, per parcel."""
+    """Why a source was chosen or passed over, in Chinese, per parcel.
+
+    Each distinct (buildings, incomplete, doubled, no source) combination is worded once.
+    """
+    n = frame["n_buildings"]
+    has = (n.notna() & (n > 0)).to_numpy()
+    unknown = frame["n_unknown"].to_numpy(dtype="float64")
+    doubled = frame["n_doubled"].to_numpy(dtype="float64")
+    none = source.eq(FarSource.NONE).to_numpy()
+    # NaN > 0 is False, as for a missing count
+    keys = zip(
+        np.where(has & (unknown > 0), unknown, 0.0),
+        np.where(has & (doubled > 0), doubled, 0.0),
+        none,
+        strict=True,
+    )
+    words: dict[tuple[float, float, bool], str] = {}
     notes = []
-    for idx, src in source.items():
-        row = frame.loc[idx]
-        parts = []
-        n = row["n_buildings"]
-        if pd.notna(n) and n > 0:
-            if row["n_unknown"] > 0:
-                parts.append(f"{int(row['n_unknown'])} 栋建筑缺层数和高度，建筑记录不完整")
-            if row["n_doubled"] > 0:
-                parts.append(
-                    f"{int(row['n_doubled'])} 栋建筑层高超过限值，计容建筑面积加倍计算"
-                    "（实际建筑面积不加倍）"
-                )
-        if src == FarSource.NONE:
-            parts.append("无建筑记录、登记建筑面积、登记容积率或高度栅格，容积率待核实")
-        notes.append("；".join(parts))
+    for key in keys:
+        if key not in words:
+            words[key] = _note(*key)
+        notes.append(words[key])
     return pd.Series(notes, index=source.index, dtype=object)
+
+
+def _note(unknown: float, doubled: float, none: bool) -> str:
+    parts = []
+    if unknown > 0:
+        parts.append(f"{int(unknown)} 栋建筑缺层数和高度，建筑记录不完整")
+    if doubled > 0:
+        parts.append(
+            f"{int(doubled)} 栋建筑层高超过限值，计容建筑面积加倍计算（实际建筑面积不加倍）"
+        )
+    if none:
+        parts.append("无建筑记录、登记建筑面积、登记容积率或高度栅格，容积率待核实")
+    return "；".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -39,14 +39,30 @@ from landgov.units import M2_PER_MU, m2_to_mu
 from landgov.verdict import Verdict
 
 
-def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
+def _explain(v: Verdict, notes: dict[int, tuple[Verdict, str]] | None) -> str:
+    """``v.explain()``, once per verdict object shared between rows (``notes`` keeps ``v``
+    alive beside its text, so an id is never reused while cached)."""
+    if notes is None:
+        return v.explain()
+    found = notes.get(id(v))
+    if found is None or found[0] is not v:
+        found = notes[id(v)] = (v, v.explain())
+    return found[1]
+
+
+def _row_out(
+    verdicts: Mapping[str, Verdict],
+    relax: str,
+    *,
+    notes: dict[int, tuple[Verdict, str]] | None = None,
+) -> dict[str, Any]:
     status, reason = overall(verdicts)
     # only a row the meeting can still take: with another failure it is 不可申报 all the same
     meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
     if meeting:
         relax += "；提交审议放宽：" + "、".join(meeting)
     row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
-    row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
+    row |= {f"{k}_note": _explain(v, notes) for k, v in verdicts.items()}
     missing: list[str] = []
     for v in verdicts.values():
         missing += [m for m in v.missing if m not in missing]
@@ -103,10 +119,25 @@ class _Context:
     records: _RecordIndex | None
     sectors: tuple[str, ...]
 
-    def judge(self, case: _Case) -> dict[str, Any]:
-        """One output row: every condition, the overall outcome, any relaxation."""
+    def judge(self, case: _Case, *, memo: _Memo | None = None) -> dict[str, Any]:
+        """One output row: every condition, the overall outcome, any relaxation.
+
+        ``memo`` (one per run) shares the verdicts of conditions that rest on few facts and
+        their texts between rows (:mod:`landgov.far.zengrong._memo`).
+        """
         relax = _relaxation(case.enterprise, self.sectors)
-        return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
+        if memo is None:
+            return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
+        verdicts = _evaluate(case, self.settings, relax=bool(relax), memo=memo.verdicts)
+        return _row_out(verdicts, relax, notes=memo.notes)
+
+
+@dataclass
+class _Memo:
+    """What :meth:`_Context.judge` shares between the rows of one screening run."""
+
+    verdicts: dict[Hashable, Verdict] = field(default_factory=dict)
+    notes: dict[int, tuple[Verdict, str]] = field(default_factory=dict)
 
 
 def _context(inputs: ZengrongInputs) -> _Context:
@@ -173,13 +204,15 @@ def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
     ctx = _context(inputs)
     parcels = inputs.parcels
     rows = []
+    memo = _Memo()
+    attributes = parcels.drop(columns=parcels.geometry.name)  # no check reads the geometry
     records = zip(
-        ctx.users.tolist(), parcels.to_dict("records"), ctx.facts.to_dict("records"), strict=True
+        ctx.users.tolist(), attributes.to_dict("records"), ctx.facts.to_dict("records"), strict=True
     )
     for uscc, parcel, fact in records:
         ent = ctx.by_uscc.get(uscc) if uscc else None
         found = _records_for(ctx.records, uscc, parcel.get("parcel_id"))
-        rows.append(ctx.judge(_Case(parcel, fact, fact, ent, found)))
+        rows.append(ctx.judge(_Case(parcel, fact, fact, ent, found), memo=memo))
     return _assemble(parcels, ctx, rows=rows)
 
 

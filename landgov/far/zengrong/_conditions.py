@@ -31,6 +31,7 @@ from landgov.far.zengrong._case import (
     _Settings,
     _v,
 )
+from landgov.far.zengrong._memo import Share, direct
 from landgov.units import M2_PER_MU
 from landgov.verdict import Citation, Status, Verdict
 
@@ -202,17 +203,27 @@ def _yes_no(
     return _v(rule, status, texts[0] if answer else texts[1], cite, values={label: answer})
 
 
-def _cond1(case: _Case, s: _Settings) -> list[Verdict]:
-    temp = _yes_no(
-        case,
+def _cond1(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]:
+    """The parts of 条件1; ``share`` may hand out a verdict judged on the same facts."""
+    temp = share(
         "cond1.temporary_use",
-        "temporary_use_change",
-        "临时改变房屋用途",
-        cite=_cite("cond1"),
-        fail_on=True,
-        texts=("办理了临时改变房屋用途", "未办理临时改变房屋用途"),
+        case,
+        lambda: _yes_no(
+            case,
+            "cond1.temporary_use",
+            "temporary_use_change",
+            "临时改变房屋用途",
+            cite=_cite("cond1"),
+            fail_on=True,
+            texts=("办理了临时改变房屋用途", "未办理临时改变房屋用途"),
+        ),
     )
-    return [_area(case, s), _demolition(case, s), _serious_building(case, s), temp]
+    return [
+        _area(case, s),
+        share("cond1.demolition", case, lambda: _demolition(case, s)),
+        share("cond1.building", case, lambda: _serious_building(case, s)),
+        temp,
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

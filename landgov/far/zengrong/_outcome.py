@@ -11,7 +11,7 @@ the meeting decides, landgov does not relax anything itself. Requirements outsid
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong._case import (
@@ -31,6 +31,7 @@ from landgov.far.zengrong._conditions import (
     _first_development,
     _title,
 )
+from landgov.far.zengrong._memo import condition_key, direct, sharing
 from landgov.far.zengrong._scope import _cap, _scope
 from landgov.verdict import Citation, Status, Verdict, combine
 
@@ -82,13 +83,25 @@ def _relax(verdict: Verdict, s: _Settings) -> Verdict:
     )
 
 
-def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Verdict]:
+def _evaluate(
+    case: _Case,
+    s: _Settings,
+    *,
+    relax: bool = False,
+    memo: dict[Hashable, Verdict] | None = None,
+) -> dict[str, Verdict]:
     """One verdict per condition; with ``relax`` (a 涉改 enterprise) relaxable failures are
-    待核实 for the joint meeting (:func:`_relax`)."""
+    待核实 for the joint meeting (:func:`_relax`).
+
+    With ``memo`` (one dict per run over the same settings), a condition whose verdict rests on
+    few facts (:func:`landgov.far.zengrong._memo.condition_key`) is judged once per distinct
+    facts and the verdict shared.
+    """
+    share = direct if memo is None else sharing(memo)
     parts: dict[str, Callable[[], list[Verdict]]] = {
-        "scope": lambda: _scope(case, s),
+        "scope": lambda: _scope(case, s, share=share),
         "cap": lambda: [_cap(case, s)],
-        "cond1": lambda: _cond1(case, s),
+        "cond1": lambda: _cond1(case, s, share=share),
         "cond2": lambda: [_title(case), _first_development(case, s)],
         "cond3": lambda: _cond3(case, s),
         "cond4": lambda: _cond4(case),
@@ -99,10 +112,18 @@ def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Ve
     }
     out = {}
     for key, make in parts.items():
+        facts = None if memo is None else condition_key(key, case)
+        if facts is not None:
+            found = memo.get((key, relax, facts))  # type: ignore[union-attr]
+            if found is not None:
+                out[key] = found
+                continue
         subs = make()
         if relax:
             subs = [_relax(v, s) for v in subs]
         out[key] = _compose(key, subs)
+        if facts is not None:
+            memo[(key, relax, facts)] = out[key]  # type: ignore[index]
     return out
 
 

@@ -11,20 +11,22 @@ from landgov.far.zengrong._case import (
     _Settings,
     _v,
 )
+from landgov.far.zengrong._memo import Share, direct
 from landgov.verdict import Status, Verdict
 
 # ---------------------------------------------------------------------------------------------
 # Scope [一], special zones [七(二)], period [七(一)]
 
 
-def _scope(case: _Case, s: _Settings) -> list[Verdict]:
+def _scope(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]:
+    """The parts of scope [一]; ``share`` may hand out a verdict judged on the same facts."""
     return [
         _scope_district(case, s),
-        _scope_right(case, s),
-        _scope_use(case, s),
-        _scope_plan(case, s),
-        _scope_zone(case, s),
-        _scope_period(case, s),
+        share("scope.right", case, lambda: _scope_right(case, s)),
+        share("scope.use", case, lambda: _scope_use(case, s)),
+        share("scope.plan", case, lambda: _scope_plan(case, s)),
+        share("scope.zone", case, lambda: _scope_zone(case, s)),
+        share("scope.period", case, lambda: _scope_period(case, s)),
     ]
 
 

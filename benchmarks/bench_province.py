@@ -79,7 +79,12 @@ def measured(cmd: list[str], *, stop_after: float | None = None) -> tuple[float,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     peak = 0
     done = threading.Event()
 
@@ -112,13 +117,16 @@ def progress(out: Path) -> tuple[int, int]:
     """Counties finished and parcels in the province layer of a (possibly interrupted) run."""
     import pyarrow.parquet as pq
 
-    counties = len(list((out / "counties").glob("*/manifest.json")))
+    manifests = list((out / "counties").glob("*/manifest.json"))
     layer = out / "province.parquet"
     try:
         rows = pq.ParquetFile(layer).metadata.num_rows if layer.is_file() else 0
-    except (OSError, ValueError):  # the writer was not closed
+    except (OSError, ValueError):  # the writer was not closed: count the county manifests
         rows = 0
-    return counties, rows
+        for path in manifests:
+            man = json.loads(path.read_text(encoding="utf-8"))
+            rows += man["stages"]["screen"]["inputs"]["parcels"]["rows_out"]
+    return len(manifests), rows
 
 
 def province(data: Path, n: int) -> Path:
@@ -198,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-at", help="interrupt a run at HH:MM (local time) at the latest")
     parser.add_argument("--as-of", default="2026-06-30")
     args = parser.parse_args(argv)
+    # a job started in the background (nohup … &) ignores SIGINT, and so would the runs it
+    # starts: a handler here is reset to the default in each child, which then takes Ctrl+C
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     engines = [e for e in args.engines.split(",") if e]
     if args.out and len(engines) != 1:
         parser.error("--out needs exactly one engine")

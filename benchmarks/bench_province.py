@@ -5,9 +5,17 @@ is generated once (``python -m landgov.province``, kept in ``--data``) and scree
 engine in a child process: ``local`` (county after county), ``dask1`` and ``dask2`` (a
 ``LocalCluster`` of 1 or 2 single-threaded workers). Peak memory is the largest sum of the
 resident memory of the whole process tree (the CLI, the Dask scheduler, nannies and workers),
-sampled every 0.2 s with psutil. Runs of 200,000 parcels or more take ``/tmp/heavy.lock``
-(flock) first so heavy runs on a shared machine never overlap; the time waiting for it is not
-counted. The machine's load (``uptime``) is printed before every run.
+sampled every 0.2 s with psutil; CPU seconds are those of the whole tree (user + system of
+every finished child process, Dask workers included). Runs of 200,000 parcels or more take
+``/tmp/heavy.lock`` (flock) first so heavy runs on a shared machine never overlap; the time
+waiting for it is not counted. The machine's load (``uptime``) is printed before and after
+every run.
+
+``--province DIR`` screens an existing province folder (e.g. ``/work/big/prov1m``) instead of
+generating one, ``--out DIR`` keeps the run's output there (one engine), and ``--stop-after S``
+(or ``--stop-at HH:MM``) interrupts a run after S seconds (at that time; Ctrl+C: the counties
+done are written, the GeoParquet file is closed) and prints the rate seen: parcels screened and
+written per minute.
 
 Goal (issue 11): 1,000,000 parcels in ≤ 5 min and ≤ 8 GB peak on 2 cores.
 """
@@ -19,7 +27,9 @@ import contextlib
 import fcntl
 import json
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,11 +66,25 @@ def load() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
-def measured(cmd: list[str]) -> tuple[float, float, int]:
-    """Run ``cmd``; wall seconds, peak MB of its whole process tree, exit code."""
+def _cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def measured(cmd: list[str], *, stop_after: float | None = None) -> tuple[float, float, int, float]:
+    """Run ``cmd``; wall seconds, peak MB of its whole process tree, exit code, CPU seconds.
+
+    ``stop_after``: interrupt it (SIGINT, as Ctrl+C) after that many seconds.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cpu0 = _cpu()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     peak = 0
     done = threading.Event()
 
@@ -78,11 +102,31 @@ def measured(cmd: list[str]) -> tuple[float, float, int]:
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    code = proc.wait()
+    try:
+        code = proc.wait(timeout=stop_after)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait()
     seconds = time.perf_counter() - t0
     done.set()
     thread.join()
-    return seconds, peak / 2**20, code
+    return seconds, peak / 2**20, code, _cpu() - cpu0
+
+
+def progress(out: Path) -> tuple[int, int]:
+    """Counties finished and parcels in the province layer of a (possibly interrupted) run."""
+    import pyarrow.parquet as pq
+
+    manifests = list((out / "counties").glob("*/manifest.json"))
+    layer = out / "province.parquet"
+    try:
+        rows = pq.ParquetFile(layer).metadata.num_rows if layer.is_file() else 0
+    except (OSError, ValueError):  # the writer was not closed: count the county manifests
+        rows = 0
+        for path in manifests:
+            man = json.loads(path.read_text(encoding="utf-8"))
+            rows += man["stages"]["screen"]["inputs"]["parcels"]["rows_out"]
+    return len(manifests), rows
 
 
 def province(data: Path, n: int) -> Path:
@@ -94,46 +138,99 @@ def province(data: Path, n: int) -> Path:
         print(f"  generating {n:,} parcels … ({load()})", flush=True)
         cmd = [sys.executable, "-m", "landgov.province", "--out", str(folder),
                "--parcels", str(n), "-q"]  # fmt: skip
-        seconds, peak, code = measured(cmd)
+        seconds, peak, code, _ = measured(cmd)
     if code:
         raise SystemExit(f"generator failed ({code})")
     print(f"  generated in {seconds:.0f} s, peak {peak:.0f} MB", flush=True)
     return folder
 
 
+def _size(folder: Path) -> int:
+    index = json.loads((folder / "province.json").read_text(encoding="utf-8"))
+    return int(index.get("parcels") or sum(c.get("parcels", 0) for c in index["counties"]))
+
+
+def _run(
+    folder: Path,
+    n: int,
+    engine: str,
+    out: Path,
+    *,
+    as_of: str,
+    stop_after: float | None,
+    stop_at: str | None = None,
+) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
+           "--as-of", as_of, "-q", *ENGINES[engine]]  # fmt: skip
+    with heavy_lock(n):
+        before = load()
+        if stop_at:  # counted from now, when the lock is held
+            hh, mm = (int(x) for x in stop_at.split(":"))
+            now = time.localtime()
+            left = (hh * 60 + mm) * 60 - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
+            stop_after = min(stop_after or left, left)
+        seconds, peak, code, cpu = measured(cmd, stop_after=stop_after)
+        after = load()
+    during = f"{before} → {after.split('load average:')[-1].strip()}"
+    row = {"n": n, "engine": engine, "seconds": seconds, "cpu": cpu, "peak": peak, "code": code,
+           "load": during, "rows": {}}  # fmt: skip
+    if (out / "manifest.json").is_file():
+        row["rows"] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["province"][
+            "rows"
+        ]
+    else:  # interrupted: the rate seen
+        row["counties"], row["written"] = progress(out)
+    return row
+
+
+def _line(r: dict) -> str:
+    if r["rows"]:
+        acct = f"{r['rows']['in']:,} = {r['rows']['out']:,} + {r['rows']['rejected']:,}"
+    else:
+        rate = r["written"] / r["seconds"] * 60
+        acct = (f"stopped: {r['counties']} counties, {r['written']:,} parcels written, "
+                f"{rate:,.0f} parcels/min")  # fmt: skip
+    return (f"{r['n']:>9,} {r['engine']:<6} {r['seconds']:8.1f} {r['cpu']:8.1f} {r['peak']:8.0f}"
+            f"  exit {r['code']}  {acct}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, action="append", help="province size (repeat)")
+    parser.add_argument("--province", type=Path, help="screen this province folder instead")
     parser.add_argument("--engines", default="local,dask1,dask2", help=f"of {list(ENGINES)}")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "landgov-bench")
+    parser.add_argument("--out", type=Path, help="keep the run's output here (one engine)")
+    parser.add_argument("--stop-after", type=float, help="interrupt a run after S seconds")
+    parser.add_argument("--stop-at", help="interrupt a run at HH:MM (local time) at the latest")
     parser.add_argument("--as-of", default="2026-06-30")
     args = parser.parse_args(argv)
-    sizes = args.parcels or [200_000, 1_000_000]
+    # a job started in the background (nohup … &) ignores SIGINT, and so would the runs it
+    # starts: a handler here is reset to the default in each child, which then takes Ctrl+C
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     engines = [e for e in args.engines.split(",") if e]
+    if args.out and len(engines) != 1:
+        parser.error("--out needs exactly one engine")
+    if args.province:
+        folders = [(args.province, _size(args.province))]
+    else:
+        folders = [(province(args.data, n), n) for n in args.parcels or [200_000, 1_000_000]]
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GB RAM")
+    head = f"{'parcels':>9} {'engine':<6} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}"
     rows = []
-    for n in sizes:
-        folder = province(args.data, n)
+    for folder, n in folders:
         for engine in engines:
-            out = args.data / f"out-{n}-{engine}"
-            shutil.rmtree(out, ignore_errors=True)
-            cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
-                   "--as-of", args.as_of, "-q", *ENGINES[engine]]  # fmt: skip
-            with heavy_lock(n):
-                before = load()
-                seconds, peak, code = measured(cmd)
-            rows_ = {}
-            if code == 0:
-                man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-                rows_ = man["province"]["rows"]
-            rows.append((n, engine, seconds, peak, code, rows_, before))
-            print(f"  {n:>9,} {engine:<6} {seconds:8.1f} s {peak:8.0f} MB  exit {code}  "
-                  f"rows {rows_}  [{before}]", flush=True)  # fmt: skip
-            shutil.rmtree(out, ignore_errors=True)
-    print(f"\n{'parcels':>9} {'engine':<6} {'seconds':>8} {'peak MB':>8}  in = out + rejected")
-    for n, engine, seconds, peak, code, r, _ in rows:
-        acct = f"{r['in']} = {r['out']} + {r['rejected']}" if r else f"exit {code}"
-        print(f"{n:>9,} {engine:<6} {seconds:8.1f} {peak:8.0f}  {acct}")
+            out = args.out or args.data / f"out-{n}-{engine}"
+            r = _run(folder, n, engine, out, as_of=args.as_of, stop_after=args.stop_after,
+                     stop_at=args.stop_at)  # fmt: skip
+            rows.append(r)
+            print(f"{_line(r)}  [{r['load']}]", flush=True)
+            if not args.out:
+                shutil.rmtree(out, ignore_errors=True)
+    print(f"\n{head}  in = out + rejected")
+    for r in rows:
+        print(_line(r))
     return 0
 
 

@@ -96,6 +96,15 @@ def test_each_county_is_placed_in_its_area_zone_and_code(province: Path) -> None
         assert int(centre.x // 1_000_000) == c.zone  # the zone prefix in the easting
 
 
+def test_every_generated_parcel_is_a_valid_polygon(province: Path) -> None:
+    for entry in read_index(province).counties:
+        geoms = gpd.read_parquet(entry.files["parcels"]).geometry.to_numpy()
+        assert not shapely.is_missing(geoms).any(), entry.label
+        invalid = ~shapely.is_valid(geoms)
+        assert not invalid.any(), (entry.label, shapely.is_valid_reason(geoms[invalid][:3]))
+        assert set(shapely.get_type_id(geoms)) == {3}  # polygons
+
+
 def test_generator_refuses_unknown_county_and_too_few_parcels(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="330199"):
         generate_province(tmp_path, n_parcels=300, counties=["330199"])
@@ -197,6 +206,15 @@ def test_layers_in_one_crs_areas_in_each_county_zone(runs: dict[str, Path]) -> N
     assert layer.crs.to_epsg() == 4490
     gpkg = gpd.read_file(runs["local"] / "province.gpkg", layer="parcels")
     assert gpkg.crs.to_epsg() == 4490 and len(gpkg) == len(layer)
+    # the GeoPackage holds the GeoParquet's values: dates as dates, 是/否 as booleans
+    for col in ("parcel_id", "area_mu", "screening_status", "n_enterprises"):
+        assert gpkg[col].tolist() == layer[col].tolist(), col
+    dates = pd.to_datetime(gpkg["supply_date"]).dt.date
+    assert dates.where(dates.notna(), None).tolist() == layer["supply_date"].tolist()
+    flags = gpkg["low_efficiency"].map({1: True, 0: False})
+    assert flags.where(gpkg["low_efficiency"].notna(), None).tolist() == [
+        None if pd.isna(v) else bool(v) for v in layer["low_efficiency"]
+    ]
     # area_m2 was measured in the county's zone: it matches the plot re-projected there
     shengsi = layer[(layer["county_code"] == "330922") & layer.geometry.notna()]
     again = shengsi.to_crs(4529).area.to_numpy()
@@ -232,6 +250,7 @@ def test_a_failing_county_is_reported_and_the_others_finish(
     man = run.manifest["province"]
     assert [f["code"] for f in man["failed"]] == ["330922"]
     assert "parcels.parquet" in man["failed"][0]["error"]
+    assert man["failed"][0]["file"].endswith("parcels.parquet")
     done = [c["code"] for c in man["counties"] if c["ok"]]
     assert done == ["330604", "330824"]
     assert man["rows"]["counties_failed"] == 1 and man["rows"]["balanced"]
@@ -239,6 +258,19 @@ def test_a_failing_county_is_reported_and_the_others_finish(
     assert set(layer["county_code"]) == {"330604", "330824"}
     failed_sheet = pd.read_excel(tmp_path / "out" / "province.xlsx", sheet_name="处理失败")
     assert list(failed_sheet["县级代码"].astype(str)) == ["330922"]
+    assert failed_sheet["文件"].iloc[0].endswith("parcels.parquet")
+    error = run.failure()
+    assert error is not None and "330922 嵊泗县" in str(error) and "已写出" in str(error)
+
+
+def test_a_county_writes_its_workbook_not_its_own_geopackage(runs: dict[str, Path]) -> None:
+    for county_dir in (runs["local"] / "counties").iterdir():
+        assert (county_dir / "landgov.xlsx").is_file()
+        assert not (county_dir / "landgov.gpkg").exists()  # its rows are in province.gpkg
+        man = json.loads((county_dir / "manifest.json").read_text(encoding="utf-8"))
+        assert man["stages"]["screen"]["outputs"]["gpkg"] is None
+    man = _manifest(runs["local"])
+    assert man["outputs"]["gpkg_layers"]["parcels"] == man["rows"]["out"] > 0
 
 
 def test_a_sheet_past_the_row_limit_is_split_not_cut(
@@ -294,6 +326,24 @@ def test_cli_screens_a_province_folder(province: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "330824 开化县：完成" in result.stdout
     assert "宗地输入 150 行 = 输出" in result.stdout and "EPSG:4490" in result.stdout
+
+
+def test_cli_exits_non_zero_naming_each_failed_county_after_writing_the_others(
+    province: Path, tmp_path: Path
+) -> None:
+    broken = _broken_copy(province, tmp_path / "broken")
+    (broken / "330604_上虞区" / "enterprises.csv").unlink()  # a second county fails
+    result = run_cli("screen", broken, "-o", tmp_path / "out", "--as-of", AS_OF)
+    text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
+    needles = ("330922 嵊泗县", "parcels.parquet", "330604 上虞区", "enterprises.csv", "处理：")
+    for needle in needles:
+        assert needle in text, needle
+    assert "330824 开化县：完成" in result.stdout  # the other county finished first
+    man = _manifest(tmp_path / "out")  # and everything else was written
+    assert [f["code"] for f in man["failed"]] == ["330604", "330922"]
+    layer = gpd.read_parquet(tmp_path / "out" / "province.parquet")
+    assert set(layer["county_code"]) == {"330824"} and man["rows"]["balanced"]
+    assert (tmp_path / "out" / "province.xlsx").is_file()
 
 
 def _index_with(province: Path, dest: Path, change: dict) -> Path:

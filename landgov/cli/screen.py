@@ -191,9 +191,10 @@ def _province(
         f"宗地输入 {rows['in']} 行 = 输出 {rows['out']} 行 + 剔除 {rows['rejected']} 行"
         + ("" if rows["balanced"] else "（行数不符，见 manifest.json）")
     )
-    for item in man["failed"]:
-        click.echo(f"失败：{item['code']} {item['name']}：{item['error']}")
     click.echo(f"省级图层坐标系：{man['crs']['layers']}；输出：{run.out_dir}")
+    failure = run.failure()  # after every other county was finished and written
+    if failure is not None:
+        raise failure
 
 
 def _approved_line(approved: dict) -> str:

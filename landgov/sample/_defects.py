@@ -38,11 +38,14 @@ def break_parcels(
     *,
     plain: np.ndarray,
     unlinked: np.ndarray,
+    geometry_defects: bool = True,
 ) -> tuple[pd.DataFrame, np.ndarray, list[dict[str, object]]]:
     """Two bow-ties, one duplicate code, one null geometry, one overlapping pair.
 
     ``parcels`` is in file order (row i is record i + 1); ``plain`` marks rows free to break,
-    ``unlinked`` rows without links.
+    ``unlinked`` rows without links. ``geometry_defects=False`` leaves out the bow-ties and
+    the null geometry (the rows are still drawn, so the random stream stays the same): every
+    polygon is valid.
     """
     p = parcels.copy()
     geom = geometry.copy()
@@ -70,7 +73,7 @@ def break_parcels(
     free[dup_dst] = False
     pick = rng.choice(np.flatnonzero(free), size=4, replace=False)
     bow1, bow2, dup_src, null = (int(x) for x in pick)
-    for r in (bow1, bow2):
+    for r in (bow1, bow2) if geometry_defects else ():
         geom[r] = shapely.polygons(corners[r][[0, 1, 3, 2]])
         bad.append(_record(f, r + 1, "geometry", "", "自相交（蝴蝶结形）多边形", header_rows=None))
     code = p["parcel_id"].iat[dup_src]
@@ -85,8 +88,9 @@ def break_parcels(
             header_rows=None,
         )
     )
-    geom[null] = None
-    bad.append(_record(f, null + 1, "geometry", "", "空几何（无图形）", header_rows=None))
+    if geometry_defects:
+        geom[null] = None
+        bad.append(_record(f, null + 1, "geometry", "", "空几何（无图形）", header_rows=None))
     bad.append(
         _record(
             f,

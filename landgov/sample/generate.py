@@ -106,6 +106,7 @@ def generate(
     formats: str = "county",
     placement: Placement | None = None,
     raster: bool = True,
+    geometry_defects: bool = True,
 ) -> dict[str, object]:
     """Generate the simulated sample (模拟数据) into ``out_dir``.
 
@@ -128,6 +129,10 @@ def generate(
         :class:`Placement`); ``None``: 越城区 as always.
     raster
         Write the height raster (``height.tif``) when it is not too big.
+    geometry_defects
+        Break two parcels into bow-ties and blank one geometry (deliberate defects, listed in
+        ``bad_rows``). ``False`` (the province generator): every parcel is a valid polygon; the
+        same rows are drawn, so every other file is what the seed always gives.
 
     Returns
     -------
@@ -140,7 +145,7 @@ def generate(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    sample = _build(n_parcels=n_parcels, seed=seed, as_of=day)
+    sample = _build(n_parcels=n_parcels, seed=seed, as_of=day, geometry_defects=geometry_defects)
     if placement is not None:
         placement.apply(sample)
     t1 = time.perf_counter()
@@ -188,7 +193,7 @@ def _check_options(*, n_parcels: int, seed: int, as_of: str, formats: str) -> dt
 # building the sample
 
 
-def _build(*, n_parcels: int, seed: int, as_of: dt.date) -> _Sample:
+def _build(*, n_parcels: int, seed: int, as_of: dt.date, geometry_defects: bool = True) -> _Sample:
     rng = np.random.default_rng(seed)
     day = np.datetime64(as_of.isoformat(), "D")
     cad = _geometry.build_cadastre(rng, n_parcels)
@@ -220,6 +225,7 @@ def _build(*, n_parcels: int, seed: int, as_of: dt.date) -> _Sample:
         apps=apps,
         comp=comp,
         chosen=chosen,
+        geometry_defects=geometry_defects,
     )
     sample.notes["calibration"] = _calibration(ent)
     sample.notes["two_high"] = ent.attrs.get("two_high", [])
@@ -303,6 +309,7 @@ def _assemble(
     apps: pd.DataFrame,
     comp: pd.DataFrame,
     chosen: list[tuple[_cases.Case, int, int]],
+    geometry_defects: bool = True,
 ) -> _Sample:
     """Order rows as a county export would, break the chosen rows, rename to Chinese."""
     bad: list[dict[str, object]] = []
@@ -319,7 +326,13 @@ def _assemble(
     )
     unlinked = ~np.isin(order, links["plot"].to_numpy())
     p, geom, bad_p = _defects.break_parcels(
-        rng, p, cad.geometry[order], corners, plain=plain, unlinked=unlinked
+        rng,
+        p,
+        cad.geometry[order],
+        corners,
+        plain=plain,
+        unlinked=unlinked,
+        geometry_defects=geometry_defects,
     )
     bad += bad_p
     parcels_gdf = gpd.GeoDataFrame(

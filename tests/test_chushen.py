@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
 from landgov.far.zengrong import CONDITIONS
@@ -292,3 +293,16 @@ def test_form_names_its_application_number_or_leaves_it_to_be_written_in():
     candidate = build_form(_row(application_id=None))
     assert candidate.paragraphs[1].text.startswith("申请编号：＿")  # a 摸排 candidate: by hand
     assert "ZR" not in candidate.paragraphs[1].text
+
+
+def test_precheck_gives_the_reasons_the_width_of_the_page():
+    from landgov.reports.chushen import PRECHECK_WIDTHS_CM, build_precheck
+
+    doc = build_precheck(_row(zengrong="可申报"))
+    assert doc is not None
+    table = doc.tables[0]
+    widths = [round(c.width.cm, 1) for c in table.rows[1].cells]
+    assert widths == list(PRECHECK_WIDTHS_CM) and widths[1] > 3 * widths[0]
+    usable = PAGE["width"] - PAGE["left"] - PAGE["right"]
+    assert sum(widths) <= usable + 0.01
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # header on every page

@@ -115,7 +115,10 @@ def test_every_column_has_a_known_kind_and_its_format() -> None:
 
 def test_percent_only_for_fractions() -> None:
     percent = {c.name for c in COLUMNS.values() if c.number_format == "0.0%"}
-    assert percent == {"rd_ratio", "renewal_share", "built_cover", "area_diff_ratio"}
+    assert percent == {
+        "rd_ratio", "renewal_share", "built_cover", "area_diff_ratio", "building_coverage",
+        "demolition_share",
+    }  # fmt: skip
 
 
 def test_labels_view_is_the_registry() -> None:

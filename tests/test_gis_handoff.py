@@ -188,3 +188,14 @@ def test_export_command_writes_shapefiles_of_a_run(tmp_path: Path) -> None:
 def test_export_of_a_folder_without_a_run_is_a_clean_error(tmp_path: Path) -> None:
     assert_clean_error(run_cli("export", tmp_path), code=2, contains="landgov screen")
     assert_clean_error(run_cli("export", tmp_path, "--format", "dwg"), code=2, contains="dwg")
+
+
+def test_alias_descriptions_write_units_as_printed() -> None:
+    from landgov.reports.gis import field_aliases
+
+    described = {name: text for name, _, text in field_aliases(["area_m2", "emission_t", "far"])}
+    assert described == {
+        "area_m2": "面积（图形，m²）；单位：m²",
+        "emission_t": "主要污染物年排放量（吨）；单位：吨",
+        "far": "容积率",
+    }

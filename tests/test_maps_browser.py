@@ -340,3 +340,26 @@ def test_a_cited_reason_shows_the_clause_words_on_hover(
     # a longer citation is matched before a shorter one it starts with, never both
     assert all(t.count("「") == 1 for t in tips), tips
     assert console_errors(driver) == []
+
+
+def test_a_list_item_keeps_the_semicolon_inside_its_brackets(driver: Any, tmp_path: Path) -> None:
+    # 「综合能耗〔统计局；某公司，代码〕」 is one missing item, not two
+    facts = write_run(tmp_path / "run", n_side=3)
+    gpkg = facts.path / "landgov.gpkg"
+    parcels = gpd.read_file(gpkg, layer="parcels")
+    parcels["missing"] = None
+    parcels.loc[0, "missing"] = (
+        "规划用途；综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"
+    )
+    parcels.to_file(gpkg, layer="parcels", engine="pyogrio")
+    page = build_map(facts.path).save(tmp_path / "list.html")
+    _open(driver, page)
+    driver.execute_script("landgovMap.openParcel(0)")
+    _popup_shown(driver)
+    items = driver.execute_script(
+        "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
+        "var row = rows.find(r => r.querySelector('th') &&"
+        "  r.querySelector('th').textContent === '缺少数据');"
+        "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
+    )
+    assert items == ["规划用途", "综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"]

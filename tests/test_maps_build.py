@@ -107,7 +107,7 @@ def test_layers_legends_and_panel(run: RunFacts) -> None:
     assert rows["宗地"].startswith(f"{run.n_parcels} 宗")
     assert "目标 41.6" in rows["规上亩均税收（万元/亩）"]
     assert "12,000" in rows["盘活目标（亩）"]
-    assert cfg["subtitle"] == "数据日期 2024-12-31 · 政策口径 yuecheng-2022 2022.1"
+    assert cfg["subtitle"] == "数据日期 2024-12-31 · 政策口径 配置 yuecheng-2022 v2022.1"
 
 
 def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:

@@ -14,7 +14,8 @@ from PIL import Image
 
 from landgov.errors import InputError
 from landgov.maps import PrintLayout, render_static
-from landgov.maps._print import crs_text, nice_scale
+from landgov.maps._print import crs_text, footer_lines, nice_scale, policy_text, text_width_mm
+from landgov.maps._redact import REDACTION_NOTE
 
 PT_PER_MM = 72 / 25.4
 
@@ -59,6 +60,7 @@ def test_pdf_page_is_exactly_the_paper(
         assert re.search(r"比例尺1:[\d,]+", flat)
         assert "制图单位：测试制图单位" in flat and "制图日期：2026年12月1日" in flat
         assert "柯岩街道" in flat and "全区" in flat  # the per-镇街 table
+        assert "政策口径：配置yuecheng-2022v2022.1" in flat  # no title in this run's manifest
 
 
 def test_png_pixels_match_paper_and_dpi(run: RunFacts, tmp_path: Path) -> None:
@@ -113,3 +115,44 @@ def test_legend_lists_every_style_drawn_and_no_empty_class(run: RunFacts, tmp_pa
         pytest.skip("pdftotext (poppler-utils) not installed")
     assert "镇街边界" in text and "连片低效地块" in text
     assert "待承诺" not in text  # a class no plot falls in is not in the legend
+
+
+@pytest.mark.parametrize(
+    ("profile", "text"),
+    [
+        (
+            {"name": "yuecheng-2022", "version": "2022.1",
+             "title": "越城区、滨海新区“1515”专项行动（越政发〔2022〕24号）"},
+            "越政发〔2022〕24号（配置 yuecheng-2022 v2022.1）",
+        ),
+        (
+            {"name": "x", "version": "1", "title": "参照虞政发〔2022〕12号、浙政发〔2023〕4号"},
+            "参照虞政发〔2022〕12号、浙政发〔2023〕4号（配置 x v1）",
+        ),
+        ({"name": "x", "title": ""}, "配置 x"),
+        ({"version": "1", "title": "越政发〔2022〕24号"}, "越政发〔2022〕24号"),  # redacted
+        ({"version": "1"}, None),
+        ("yuecheng-2022", "yuecheng-2022"),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_policy_is_named_by_its_document_number(profile: object, text: str | None) -> None:
+    assert policy_text({"profile": profile}) == text
+
+
+def test_footer_lines_fit_the_page_and_keep_every_item() -> None:
+    items = [f"项目{i}：" + "字" * (5 + 7 * i) for i in range(6)]
+    lines = footer_lines(items, width_mm=120, size_pt=7.5)
+    assert "    ".join(lines) == "    ".join(items)  # in order, nothing lost or split
+    assert all(text_width_mm(line, size_pt=7.5) <= 120 for line in lines[:-1] if "    " in line)
+    assert len(lines) > 1
+
+
+def test_redacted_portrait_footer_is_printed_whole(run: RunFacts, tmp_path: Path) -> None:
+    layout = PrintLayout("A4", "portrait", organisation="越城区自然资源和规划分局（示例）")
+    out = render_static(run.path, tmp_path / "r.pdf", layout=layout, redact=True)
+    flat = re.sub(r"\s+", "", _pdf_text(out))
+    if not flat:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    assert re.sub(r"\s+", "", REDACTION_NOTE) in flat
+    assert "纸张：A4纵向" in flat and "制图单位：越城区自然资源和规划分局（示例）" in flat

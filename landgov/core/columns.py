@@ -2,9 +2,14 @@
 
 Every canonical column an output shows (Excel headers, map popups, ``docs/schema.md``) is looked
 up here. Input fields keep their labels in :mod:`landgov.io.fields` (the single source for them);
-computed columns, the 镇街 summary columns and the problems table are defined here (nothing
-here imports a stage). Later sources win for
-a name they share: summary, then input fields, then computed columns, then problem columns.
+computed columns, the 镇街 summary columns, the 增容 (``far``) columns, the province columns and
+the problems table are defined here (nothing here imports a stage). Later sources win for a name
+they share: summary, then input fields (增容申请 first, so the other readers' labels win), then
+computed columns, then 增容 and province columns, then problem columns.
+
+Every column of every layer and sheet ``landgov screen`` and ``landgov far`` write has a label
+here (``tests/test_column_labels.py`` walks them on a generated district), so the GeoPackage
+carries a Chinese alias for each field.
 
 A label is unique within the registry wherever two columns can meet in one sheet (the 企业评价
 sheet carries both ``grade`` and ``grade_given``; the 镇街汇总 sheet has three target years).
@@ -19,6 +24,7 @@ from typing import Literal
 
 from landgov.core.problems import PROBLEM_LABELS
 from landgov.core.vocab import Grade, TreatmentPath
+from landgov.io.applications import APPLICATION_FIELDS, YES_NO_FIELDS
 from landgov.io.fields import (
     APPROVED_FIELDS,
     COMPLIANCE_FIELDS,
@@ -246,6 +252,85 @@ _COMPUTED: tuple[Column, ...] = (
     _col("eval_unit", "评价单元", "text"),
     _col("grade_group", "排位分组", "text"),
 )
+
+# The 增容 condition columns (landgov.far.zengrong.CONDITION_LABELS; a test keeps them equal).
+_CONDITIONS: Mapping[str, str] = {
+    "scope": "适用范围（一）",
+    "cap": "容积率上限（二）",
+    "cond1": "条件1 面积/拆迁/违建/临时用途",
+    "cond2": "条件2 产权/首次开发",
+    "cond3": "条件3 一年内不良记录",
+    "cond4": "条件4 制造业/非标准厂房",
+    "cond5": "条件5 产业导向",
+    "cond6": "条件6 标准地指标",
+    "cond7": "条件7 征收补偿承诺",
+    "cond8": "条件8 结构安全鉴定",
+}
+
+# Columns of the layers ``far`` and ``far_applications`` (landgov.run.far, docs/schema.md).
+_FAR: tuple[Column, ...] = (
+    _col("enterprise_name", "企业名称", "text"),
+    _col("land_area_m2", "用地面积（容积率计算，m²）", "area", "m2"),
+    _col("far_note", "容积率说明", "text"),
+    _col("n_buildings", "建筑记录数（栋）", "int", "栋"),
+    _col("building_coverage", "建筑系数", "percent"),
+    _col("below_coverage_min", "建筑系数低于控制值", "bool"),
+    _col("raster_floor_area_m2", "栅格估算建筑面积（m²）", "area", "m2"),
+    _col("far_floor", "国家最低容积率", "ratio"),
+    _col("far_floor_gb2002", "最低容积率行业大类（GB/T 4754-2002）", "text"),
+    _col("far_floor_note", "最低容积率说明", "text"),
+    _col("far_gap_floor", "容积率与最低值之差", "ratio"),
+    _col("below_floor", "低于国家最低容积率", "bool"),
+    _col("far_target", "容积率目标值", "ratio"),
+    _col("far_gap_target", "容积率与目标值之差", "ratio"),
+    _col("far_pilot", "容积率试点值", "ratio"),
+    _col("headroom_m2", "增容空间（至容积率上限，m²）", "area", "m2"),
+    _col("headroom_target_m2", "增容空间（至容积率目标，m²）", "area", "m2"),
+    _col("headroom_reason", "增容空间说明", "text"),
+    _col("tax_per_mu_now_wan", "上年度亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("planned_use", "规划用途", "text"),
+    _col("inside_control_line", "在工业用地控制线内", "bool"),
+    _col("demolition_plans", "所在拆迁计划", "text"),
+    _col("demolition_partial_plans", "部分重叠的拆迁计划（待核实）", "text"),
+    _col("demolition_old_plans", "年份较早的拆迁计划（待核实）", "text"),
+    _col("demolition_undated_plans", "无年份的拆迁计划（待核实）", "text"),
+    _col("demolition_share", "拆迁计划重叠比例", "percent"),
+    _col("in_demolition_plan", "列入拆迁计划", "bool"),
+    _col("special_zone", "所在特殊片区", "text"),
+    _col("unnamed_zone", "与未命名片区重叠", "bool"),
+    *(_col(name, text, "text") for name, text in _CONDITIONS.items()),
+    *(_col(f"{name}_note", f"{text}说明", "text") for name, text in _CONDITIONS.items()
+      if name != "scope"),  # scope_note is the screening's 范围说明
+    _col("zengrong", "总体结论", "text"),
+    _col("zengrong_reason", "结论说明", "text"),
+    _col("relaxation", "联席会议放宽提示", "text"),
+    _col("meeting_review", "提交联席会议审议放宽事项", "text"),
+    _col("candidate", "增容摸排候选", "bool"),
+    _col("catalogue_edition", "产业目录版本", "text"),
+    _col("as_of", "核查日期", "date"),
+    # far_applications: the application's own figures and the figures after the project
+    _col("added_floor_m2", "新增建筑面积（m²）", "area", "m2"),
+    _col("investment_wan", "项目总投资（万元）", "money", "万元"),
+    _col("fixed_investment_wan", "固定资产投资（万元）", "money", "万元"),
+    _col("tax_after_wan", "达产后年税收（万元）", "money", "万元"),
+    _col("emission_t", "主要污染物年排放量（吨）", "float", "t"),
+    _col("rd_ratio_pct", "研发经费占营业收入比例（%）", "float", "%"),
+    _col("far_after", "实施后容积率", "ratio"),
+    _col("floor_area_after_m2", "实施后建筑面积（m²）", "area", "m2"),
+    _col("tax_per_mu_after_wan", "实施后亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("investment_per_mu_wan", "固定资产投资强度（万元/亩）", "ratio", "万元/亩"),
+)  # fmt: skip
+
+# The county columns of the province layers (landgov.province.county).
+_PROVINCE: tuple[Column, ...] = (
+    _col("county_code", "县级代码", "text"),
+    _col("county", "县（市、区）", "text"),
+    _col("city_code", "地市代码", "text"),
+    _col("city", "地级市", "text"),
+    _col("profile", "评判配置", "text"),
+    _col("profile_version", "配置版本", "text"),
+)
+
 # The points each indicator scored (efficiency scoring ``score_<indicator>``).
 _SCORED = (
     "tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
@@ -255,11 +340,14 @@ _SCORED = (
 
 def _field_columns() -> Iterable[Column]:
     for spec in (
-        *PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS, *COMPLIANCE_FIELDS, *APPROVED_FIELDS,
+        *APPLICATION_FIELDS, *PARCEL_FIELDS, *ENTERPRISE_FIELDS, *LINK_FIELDS,
+        *COMPLIANCE_FIELDS, *APPROVED_FIELDS,
     ):  # fmt: skip
         col = _from_spec(spec)
         if spec.name in _FIELD_RENAMES:
             col = _col(col.name, _FIELD_RENAMES[spec.name], col.kind, col.unit)
+        elif spec.name in YES_NO_FIELDS:
+            col = _col(col.name, col.label, "bool")
         yield col
 
 
@@ -270,7 +358,14 @@ def _problem_columns() -> Iterable[Column]:
 
 def _assemble() -> Mapping[str, Column]:
     table: dict[str, Column] = {}
-    for col in (*SUMMARY_COLUMNS, *_field_columns(), *_COMPUTED, *_problem_columns()):
+    for col in (
+        *SUMMARY_COLUMNS,
+        *_field_columns(),
+        *_COMPUTED,
+        *_FAR,
+        *_PROVINCE,
+        *_problem_columns(),
+    ):
         table[col.name] = col  # later sources win (see the module docstring)
     for name in _SCORED:
         base = table[name]

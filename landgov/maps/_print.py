@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,16 @@ from pyproj import CRS
 
 from landgov.errors import InputError
 
-__all__ = ["ORIENTATIONS", "PAPERS", "PrintLayout", "crs_text", "nice_scale"]
+__all__ = [
+    "ORIENTATIONS",
+    "PAPERS",
+    "PrintLayout",
+    "crs_text",
+    "footer_lines",
+    "nice_scale",
+    "policy_text",
+    "text_width_mm",
+]
 
 #: Paper sizes in millimetres (portrait: width, height), ISO 216.
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
@@ -143,3 +154,57 @@ def crs_text(crs: Any) -> str:
     if isinstance(easting, int | float) and easting >= 1_000_000:
         parts.append(f"带号 {int(easting // 1_000_000)}")
     return " ".join(parts) + code
+
+
+_DOCNUM = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
+
+
+def policy_text(manifest: Mapping[str, Any]) -> str | None:
+    """The policy a run used, as a reader quotes it: the 文号 of the profile's document, then
+    the profile's name and version; ``None`` when the manifest names no profile.
+
+    >>> policy_text({"profile": {"name": "yuecheng-2022", "version": "2022.1",
+    ...     "title": "越城区、滨海新区“1515”专项行动（越政发〔2022〕24号）"}})
+    '越政发〔2022〕24号（配置 yuecheng-2022 v2022.1）'
+    >>> policy_text({"profile": {"name": "demo", "title": "示例配置"}})
+    '示例配置（配置 demo）'
+    """
+    prof = manifest.get("profile")
+    if not isinstance(prof, Mapping):
+        return str(prof) if prof else None
+    title = str(prof.get("title") or "")
+    head = "、".join(dict.fromkeys(_DOCNUM.findall(title))) or title
+    version = f" v{prof['version']}" if prof.get("version") else ""
+    config = f"配置 {prof['name']}{version}" if prof.get("name") else ""
+    if head and config:
+        return f"{head}（{config}）"
+    return head or config or None
+
+
+MM_PER_PT = 25.4 / 72
+_GAP = "    "
+
+
+def text_width_mm(text: str, *, size_pt: float) -> float:
+    """A generous estimate of the printed width of ``text``: a full em per CJK or full-width
+    character, 0.6 em for the rest."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return (wide + 0.6 * (len(text) - wide)) * size_pt * MM_PER_PT
+
+
+def footer_lines(items: Sequence[str], *, width_mm: float, size_pt: float) -> list[str]:
+    """The footer items packed into lines no wider than ``width_mm`` (an item never split).
+
+    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026年12月1日"], width_mm=200, size_pt=7.5)
+    ['比例尺 1:10,000    制图日期：2026年12月1日']
+    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026年12月1日"], width_mm=30, size_pt=7.5)
+    ['比例尺 1:10,000', '制图日期：2026年12月1日']
+    """
+    lines: list[str] = []
+    for item in items:
+        joined = f"{lines[-1]}{_GAP}{item}" if lines else item
+        if lines and text_width_mm(joined, size_pt=size_pt) <= width_mm:
+            lines[-1] = joined
+        else:
+            lines.append(item)
+    return lines

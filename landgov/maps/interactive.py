@@ -38,6 +38,7 @@ from landgov.maps._popup import (
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare
+from landgov.maps._print import policy_text
 from landgov.maps._progress import progress_rows
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
@@ -371,8 +372,9 @@ def _subtitle(prep: Prepared) -> str:
     parts = []
     if prep.data_date:
         parts.append(f"数据日期 {prep.data_date}")
-    if prep.profile_label:
-        parts.append(f"政策口径 {prep.profile_label}")
+    policy = policy_text(prep.manifest) or prep.profile_label
+    if policy:
+        parts.append(f"政策口径 {policy}")
     return " · ".join(parts)
 
 

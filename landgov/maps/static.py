@@ -33,7 +33,14 @@ from landgov.maps._fonts import (
     warn_missing_glyphs,
 )
 from landgov.maps._prepare import Prepared, prepare, township_summary
-from landgov.maps._print import MM_PER_INCH, PrintLayout, crs_text, nice_scale
+from landgov.maps._print import (
+    MM_PER_INCH,
+    PrintLayout,
+    crs_text,
+    footer_lines,
+    nice_scale,
+    policy_text,
+)
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import PATHS, Theme, build_themes
 from landgov.maps._title import map_title
@@ -215,20 +222,27 @@ def _township_labels(ax: Axes, towns: Any, style: MapStyle, font: list[str]) -> 
             )
 
 
+_FOOTER_PT = 7.5
+_FOOTER_LEFT_MM = 10.0
+
+
 def _footer(prep: Prepared, layout: PrintLayout, crs: Any, scale: int) -> list[str]:
-    first = [f"比例尺 1:{scale:,}", f"坐标系：{crs_text(crs)}"]
+    """The footer lines: scale, CRS, dates, policy, 制图单位, paper and the redaction note,
+    packed to the page width (:func:`~landgov.maps._print.footer_lines`)."""
+    items = [f"比例尺 1:{scale:,}", f"坐标系：{crs_text(crs)}"]
     if prep.data_date:
-        first.append(f"数据日期：{prep.data_date}")
-    if prep.profile_label:
-        first.append(f"政策口径：{prep.profile_label}")
-    second = []
+        items.append(f"数据日期：{prep.data_date}")
+    policy = policy_text(prep.manifest) or prep.profile_label
+    if policy:
+        items.append(f"政策口径：{policy}")
     if layout.organisation:
-        second.append(f"制图单位：{layout.organisation}")
-    second.append(f"制图日期：{layout.date_text()}")
-    second.append(f"纸张：{layout.label}")
+        items.append(f"制图单位：{layout.organisation}")
+    items.append(f"制图日期：{layout.date_text()}")
+    items.append(f"纸张：{layout.label}")
     if prep.redaction_note:
-        second.append(prep.redaction_note)
-    return ["    ".join(first), "    ".join(second)]
+        items.append(prep.redaction_note)
+    width = layout.size_mm[0] - 2 * _FOOTER_LEFT_MM
+    return footer_lines(items, width_mm=width, size_pt=_FOOTER_PT)
 
 
 def _frames(layout: PrintLayout) -> tuple[list[float], list[float]]:
@@ -452,14 +466,16 @@ def render_static(
             _panel(fig, panel_box, handles, title=chosen.legend_title, table=table, page=page)
             _scale_bar(ax, font, scale)
             _north_arrow(ax, font)
-            for k, line in enumerate(_footer(prep, page, prep.parcels_all.crs, scale)):
+            lines = _footer(prep, page, prep.parcels_all.crs, scale)
+            step = min(4.5, 11.0 / max(len(lines) - 1, 1))  # between 12.5 and 1.5 mm up
+            for k, line in enumerate(lines):
                 fig.text(
-                    10 / page.size_mm[0],
-                    (10.5 - 4.5 * k) / page.size_mm[1],
+                    _FOOTER_LEFT_MM / page.size_mm[0],
+                    (12.5 - step * k if len(lines) > 2 else 10.5 - 4.5 * k) / page.size_mm[1],
                     line,
                     ha="left",
                     va="center",
-                    fontsize=7.5,
+                    fontsize=_FOOTER_PT,
                     color="#333",
                 )
             texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]

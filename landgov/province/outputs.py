@@ -92,10 +92,16 @@ class ProvinceLayers:
         return len(part)
 
     def close(self) -> None:
-        """Finish the GeoParquet file (an empty province still gets no file)."""
+        """Finish the GeoParquet file (an empty province still gets no file) and give the
+        GeoPackage layers their Chinese field aliases and QGIS styles."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        from landgov.reports.gis import describe_layer
+
+        for layer, started in self._gpkg_started.items():
+            if started:
+                describe_layer(self.gpkg, layer)
 
 
 _SUMS = (

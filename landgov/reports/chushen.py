@@ -102,6 +102,8 @@ PAGE: Mapping[str, float] = {
 PRECHECK_DIR = "系统预审"
 
 _WIDTHS_CM = (3.6, 4.4, 3.2, 4.4)
+#: The pre-check table: a narrow condition column, the reasons across the rest of the line.
+PRECHECK_WIDTHS_CM = (3.6, 13.0)
 _PRECHECK_TITLE = "系统预审（供镇街初审参考，不属初审表内容，不随初审表报送）"
 _RELAXATION_CITE = Citation("000", "附件3 三")
 
@@ -182,6 +184,21 @@ def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) ->
             run.add_break()
     if center:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _fix_widths(table, widths_cm: Sequence[float]) -> None:
+    """Fixed column widths (Word and LibreOffice otherwise share the line equally) and the
+    first row repeated on every page."""
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(w)
+    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    for col, w in zip(grid, widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = header.makeelement(qn("w:tblHeader"), {})
+    header.append(repeat)
 
 
 def _form_table(doc) -> None:
@@ -330,6 +347,7 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
         key = v.rule_id.removeprefix("zengrong.")
         _write_cell(cells[0], CONDITION_LABELS.get(key, key))
         _write_cell(cells[1], v.explain())
+    _fix_widths(table, PRECHECK_WIDTHS_CM)
     meta = (
         f"核查日期：{_text(row.get('as_of'))}；产业目录版本：{_text(row.get('catalogue_edition'))}"
     )

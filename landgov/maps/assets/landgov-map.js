@@ -236,9 +236,24 @@
     return tips.join('\n');
   }
 
+  /* A 「；」 list split at its own separators only: one inside brackets belongs to the item
+     (「综合能耗〔统计局；某公司，代码〕」 is one item). */
+  function splitList(text) {
+    var out = [], depth = 0, cur = '', open = '（(〔[【「《', close = '）)〕]】」》';
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (open.indexOf(c) >= 0) depth++;
+      else if (close.indexOf(c) >= 0 && depth > 0) depth--;
+      if ((c === '；' || c === ';') && depth === 0) { out.push(cur); cur = ''; } else cur += c;
+    }
+    out.push(cur);
+    return out;
+  }
+
   function renderValue(f, v) {
     if (f.t === 'list' || f.t === 'lines') {
-      var parts = String(v).split(f.t === 'list' ? /[；;]/ : /\n/), ul = el('ul', 'lg-list');
+      var parts = f.t === 'list' ? splitList(String(v)) : String(v).split(/\n/);
+      var ul = el('ul', 'lg-list');
       for (var i = 0; i < parts.length; i++) {
         if (!parts[i].trim()) continue;
         var li = withNumbers('li', null, parts[i].trim()), tip = clauseTip(parts[i]);

@@ -39,7 +39,14 @@ from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.screening.paths import TreatmentPath
 
-__all__ = ["LAYOUT", "Overrides", "apply_overrides", "read_overrides", "write_overrides"]
+__all__ = [
+    "LAYOUT",
+    "Overrides",
+    "apply_overrides",
+    "override_summary",
+    "read_overrides",
+    "write_overrides",
+]
 
 KEY = "宗地代码"
 STATUS, PATH = "认定筛查结论", "认定路径"
@@ -142,10 +149,15 @@ def _current(parcels: pd.DataFrame, key: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Overrides:
-    """The decided rows of an overrides workbook, and its problems."""
+    """The decided rows of an overrides workbook, and its problems.
+
+    ``withdrawn`` and ``rejected`` count the decided rows withdrawn and those not usable.
+    """
 
     rows: pd.DataFrame
     problems: pd.DataFrame
+    withdrawn: int = 0
+    rejected: int = 0
 
 
 def read_overrides(path: str | Path) -> Overrides:
@@ -153,11 +165,15 @@ def read_overrides(path: str | Path) -> Overrides:
     sheet = read_editable(path, LAYOUT)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
     log.extend(sheet.problems)
-    keep = []
+    keep, withdrawn, rejected = [], 0, 0
     for key, rec in sheet.rows.iterrows():
-        if not _decided(rec) or rec.get(WITHDRAWN) == "是":
+        if not _decided(rec):
+            continue
+        if rec.get(WITHDRAWN) == "是":
+            withdrawn += 1
             continue
         if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN)):
+            rejected += 1
             continue  # reported by read_editable
         lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
         if lacking:
@@ -166,10 +182,11 @@ def read_overrides(path: str | Path) -> Overrides:
                 row=int(rec["行号"]), field="、".join(lacking), value=key,
                 action="补填理由、认定人、认定日期和文件依据后重新运行", severity=Severity.ERROR,
             )  # fmt: skip
+            rejected += 1
             continue
         keep.append({**rec.to_dict(), KEY: str(key)})
     rows = pd.DataFrame(keep, columns=[KEY, "行号", *(f.name for f in LAYOUT.fields[1:])])
-    return Overrides(rows, log.frame())
+    return Overrides(rows, log.frame(), withdrawn, rejected)
 
 
 def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
@@ -238,3 +255,27 @@ def apply_overrides(
         )
     problems = pd.concat([overrides.problems, log.frame()], ignore_index=True)
     return out, problems[PROBLEM_COLUMNS]
+
+
+def override_summary(
+    path: str | Path, overrides: Overrides, parcels: pd.DataFrame
+) -> dict[str, Any]:
+    """The ``overrides`` entry of the ``screen`` manifest: file, checksum, rows by outcome.
+
+    ``applied`` and ``stale`` (待复核) count the plots so marked in ``parcels`` (the result of
+    :func:`apply_overrides`); ``rejected`` the decided rows not usable (incomplete, bad values)
+    and those for a plot not in the run; ``withdrawn`` the rows marked 撤回.
+    """
+    from landgov.core.runfolder import file_sha256
+
+    known = set(parcels["parcel_id"].astype(str))
+    gone = int((~overrides.rows[KEY].astype(str).isin(known)).sum())
+    status = parcels["override_status"]
+    return {
+        "path": str(Path(path)),
+        "sha256": file_sha256(Path(path)),
+        "applied": int(status.eq("已采用").sum()),
+        "stale": int(status.eq("待复核").sum()),
+        "rejected": int(overrides.rejected) + gone,
+        "withdrawn": int(overrides.withdrawn),
+    }

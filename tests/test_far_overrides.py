@@ -1,4 +1,4 @@
-"""人工认定 of single 增容 conditions (issue 15 item 3): round trip, both verdicts, kept, reviewed."""
+"""人工认定 of single 增容 conditions (issue 15 item 3): round trip, both verdicts, review."""
 
 from __future__ import annotations
 
@@ -200,3 +200,20 @@ def test_cli_override_far(first, tmp_path):
     assert_clean_error(
         run_cli("override", empty, "--far", "--out", tmp_path / "x.xlsx"), contains="增容结果"
     )
+
+
+def test_a_refresh_from_a_run_that_applied_the_decision_keeps_it_unflagged(inputs, first, tmp_path):
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    key = f"{app}|{SHORT[cond]}"
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    _far(inputs, tmp_path / "run2", overrides=book)
+    write_condition_overrides(tmp_path / "run2", book)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+    row = read_condition_overrides(book).rows.set_index("认定项").loc[key]
+    assert row["计算结论"] == "待核实" and not str(row["计算说明"]).startswith("人工认定")
+    third = _far(inputs, tmp_path / "run3", overrides=book)
+    assert third.applications.set_index("application_id").loc[app, "zengrong"] == "可申报"
+    assert third.manifest["overrides"]["applied"] == 1

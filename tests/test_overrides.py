@@ -263,3 +263,29 @@ def test_manifest_records_the_verified_folder_and_the_overrides_file(sample, fir
     seen = run.manifest["verified"]
     assert seen["path"] == str(vdir) and seen["answers"] == 0 and seen["values_used"] == 0
     assert seen["files"] == {f.name: file_sha256(f) for f in files}
+
+
+def test_a_refresh_from_a_run_that_applied_the_overrides_keeps_them_unflagged(
+    sample, first, tmp_path
+):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    gov = _plots(first)
+    gov = gov[gov["筛查结论"] == "治理"]
+    a, b = gov.iloc[0], gov.iloc[1]
+    path = "关停退出" if a["四个一批路径"] != "关停退出" else "整治提升"
+    _fill(book, {a["宗地代码"]: {"认定路径": path, **RECORD}})
+    _fill(book, {b["宗地代码"]: {"认定筛查结论": "不列入", **RECORD}})
+    second = tmp_path / "run2"
+    _screen(sample, second, overrides=book)
+    write_overrides(second, book)  # the next round starts from the run with the decisions
+    ws = load_workbook(book)[LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+    again = read_overrides(book).rows.set_index("宗地代码")
+    assert again.loc[b["宗地代码"], "计算筛查结论"] == "治理"  # computed, not the decision
+    third = _screen(sample, tmp_path / "run3", overrides=book)
+    p = third.parcels.set_index("parcel_id")
+    assert (
+        p.loc[a["宗地代码"], "path"] == path
+        and p.loc[b["宗地代码"], "screening_status"] == "不列入"
+    )
+    assert set(p["override_status"].dropna()) == {"已采用"}

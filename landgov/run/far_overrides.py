@@ -101,6 +101,21 @@ def _snapshot(status: object, note: object) -> str:
     return "｜".join("" if is_missing(p) else str(p) for p in (status, note))
 
 
+_COMPUTED_MARK = "（计算："
+
+
+def _as_computed(status: object, note: object) -> tuple[object, object]:
+    """A condition's computed status and note, also from a run that applied a decision.
+
+    An applied decision writes its note as 「人工认定：…（计算：<computed note>）」, the computed
+    note starting with the computed status (``Verdict.explain``); anything else is as computed.
+    """
+    if not isinstance(note, str) or not note.startswith("人工认定：") or _COMPUTED_MARK not in note:
+        return status, note
+    inner = note[note.index(_COMPUTED_MARK) + len(_COMPUTED_MARK) : -1]
+    return (inner.split("：", 1)[0] or None), (inner or None)
+
+
 def _rows(frame: pd.DataFrame | None, kind: str, id_column: str, *, every: bool) -> list[dict]:
     """One workbook row per condition (``every``) or per condition not 符合."""
     if frame is None or not len(frame):
@@ -111,7 +126,7 @@ def _rows(frame: pd.DataFrame | None, kind: str, id_column: str, *, every: bool)
         if is_missing(ident):
             continue
         for cond in CONDITIONS:
-            status = rec.get(cond)
+            status, note = _as_computed(rec.get(cond), rec.get(f"{cond}_note"))
             if not every and status == Status.PASS.value:
                 continue
             who = rec.get("enterprise_name")
@@ -124,8 +139,8 @@ def _rows(frame: pd.DataFrame | None, kind: str, id_column: str, *, every: bool)
                     "镇街": rec.get("township"),
                     "企业或权利人": rec.get("holder") if is_missing(who) else who,
                     "计算结论": status,
-                    "计算说明": rec.get(f"{cond}_note"),
-                    SNAPSHOT: _snapshot(status, rec.get(f"{cond}_note")),
+                    "计算说明": note,
+                    SNAPSHOT: _snapshot(status, note),
                 }
             )
     return out
@@ -142,7 +157,8 @@ def write_condition_overrides(run_dir: str | Path, path: str | Path) -> Path:
     has changed since) and adds the run's new rows.
     """
     screened, apps = _read_far(run_dir)
-    candidates = screened[screened["zengrong"] != Eligibility.INELIGIBLE.value]
+    verdict = screened.get("zengrong_computed", screened["zengrong"])
+    candidates = screened[verdict != Eligibility.INELIGIBLE.value]
     records = _rows(apps, "申请", "application_id", every=True)
     records += _rows(candidates, "宗地", "parcel_id", every=False)
     rows = pd.DataFrame(records, columns=[f.name for f in CONDITION_LAYOUT.fields[:9]])
@@ -198,7 +214,8 @@ def _computed(apps: pd.DataFrame | None, screened: pd.DataFrame) -> dict[str, st
         for cond in CONDITIONS:
             keys = frame[column].astype(str) + SEP + SHORT[cond]
             snaps = [
-                _snapshot(s, n) for s, n in zip(frame[cond], frame[f"{cond}_note"], strict=True)
+                _snapshot(*_as_computed(s, n))
+                for s, n in zip(frame[cond], frame[f"{cond}_note"], strict=True)
             ]
             out.update(zip(keys, snaps, strict=True))
     return out

@@ -100,7 +100,7 @@ def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
     from landgov.run.results import read_screening
 
     run = read_screening(run_dir)
-    p = run.parcels
+    p = _computed(run.parcels)
     listed = p[(p["screening_status"] != "不列入") | p["parcel_id"].isin(_kept(path))]
     rows = pd.DataFrame(
         {
@@ -126,12 +126,21 @@ def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
                 rows.loc[key, "计算筛查结论"] = "（本次运行中无此宗地）"
             for name in (SNAPSHOT, *LAYOUT.editable):
                 rows.loc[key, name] = rec.get(name)
-            if rows.loc[key, SNAPSHOT] != _snapshot(_current(run.parcels, key)):
+            if rows.loc[key, SNAPSHOT] != _snapshot(_current(p, key)):
                 flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
     wb = Workbook()
     wb.remove(wb.active)
     add_editable_sheet(wb, rows.reset_index(drop=True), LAYOUT, flags=flags)
     return save_workbook(wb, target)
+
+
+def _computed(parcels: pd.DataFrame) -> pd.DataFrame:
+    """The parcels as landgov computed them, also from a run that applied overrides."""
+    if "screening_status_computed" not in parcels.columns:
+        return parcels
+    return parcels.assign(
+        screening_status=parcels["screening_status_computed"], path=parcels["path_computed"]
+    )
 
 
 def _kept(path: str | Path) -> list[str]:

@@ -217,3 +217,24 @@ def test_a_refresh_from_a_run_that_applied_the_decision_keeps_it_unflagged(input
     third = _far(inputs, tmp_path / "run3", overrides=book)
     assert third.applications.set_index("application_id").loc[app, "zengrong"] == "可申报"
     assert third.manifest["overrides"]["applied"] == 1
+
+
+def test_map_popups_show_the_decision_beside_the_computed_verdict(inputs, first, tmp_path):
+    import re
+
+    from landgov.maps import build_map
+    from landgov.run.screening import run_screening
+
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {f"{app}|{SHORT[cond]}": {"认定结论": "符合", **RECORD}})
+    out = tmp_path / "run2"
+    run_screening(inputs, profile="yuecheng-2022", as_of="2026-06-30", out_dir=out, progress=False)
+    _far(inputs, out, overrides=book)
+    page = build_map(out).html
+    spec = re.search(r'id="lg-config">(.*?)</script>', page, re.S).group(1)
+    labels = dict(
+        re.findall(r'"k":\s*"(zengrong_(?:override|computed))",\s*"l":\s*"([^"]+)"', spec)
+    )
+    assert labels == {"zengrong_override": "人工认定", "zengrong_computed": "计算审查结论"}

@@ -219,7 +219,9 @@ def test_a_refresh_from_a_run_that_applied_the_decision_keeps_it_unflagged(input
     assert third.manifest["overrides"]["applied"] == 1
 
 
-def test_map_popups_show_the_decision_beside_the_computed_verdict(inputs, first, tmp_path):
+def test_map_popups_and_packet_pages_show_the_decision_beside_the_computed_verdict(
+    inputs, first, tmp_path
+):
     import re
 
     from landgov.maps import build_map
@@ -237,3 +239,12 @@ def test_map_popups_show_the_decision_beside_the_computed_verdict(inputs, first,
     pattern = r'"k":\s*"(zengrong_(?:override|computed))",\s*"l":\s*"([^"]+)"'
     found = set(re.findall(pattern, spec))
     assert {("zengrong_override", "人工认定"), ("zengrong_computed", "计算审查结论")} <= found
+    # the 联席会议 packet: the application's page says what was decided beside the computed
+    from landgov.reports.meeting import packet_pages
+
+    page = next(p for p in packet_pages(out) if p.title.startswith(f"增容申请 {app}"))
+    assert page.notes[0].startswith("系统预审意见（草稿）：可申报")
+    assert page.notes[1].startswith("计算结论：待核实（人工认定前）；人工认定：")
+    assert "越城会纪〔2026〕3号" in page.notes[1]
+    row = next(r for r in page.tables[0].rows if r[1] == "符合" and r[2].startswith("人工认定"))
+    assert "（计算：待核实：" in row[2]

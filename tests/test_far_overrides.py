@@ -248,3 +248,12 @@ def test_map_popups_and_packet_pages_show_the_decision_beside_the_computed_verdi
     assert "越城会纪〔2026〕3号" in page.notes[1]
     row = next(r for r in page.tables[0].rows if r[1] == "符合" and r[2].startswith("人工认定"))
     assert "（计算：待核实：" in row[2]
+
+
+def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):
+    bad = tmp_path / "认定.xlsx"
+    bad.write_text("不是工作簿", encoding="utf-8")
+    args = ["far", "--parcels", inputs.parcels, "--enterprises", inputs.enterprises]
+    args += ["--links", inputs.links, "--profile", "yuecheng-2022", "--as-of", "2026-06-30"]
+    args += ["--forms", "none", "--out", tmp_path / "run", "--overrides", bad]
+    assert_clean_error(run_cli(*args), contains="无法作为 Excel 工作簿打开")

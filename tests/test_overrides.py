@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -98,6 +100,34 @@ def test_override_applied_with_both_verdicts_and_the_record(sample, first, tmp_p
     assert b["宗地代码"] not in set(run.governance["parcel_id"])  # the list follows the decision
     headers = pd.read_excel(tmp_path / "run2" / "landgov.xlsx", sheet_name="治理清单").columns
     assert {"计算治理路径", "人工认定", "人工认定状态"} <= set(headers)
+    # the map's popup shows the decision and the computed verdicts beside the decided ones
+    from landgov.maps import build_map
+
+    page = build_map(tmp_path / "run2").html
+    spec = re.search(r'id="lg-config">(.*?)</script>', page, re.S).group(1)
+    keys = {f["k"]: f["l"] for f in _fields(spec)}
+    assert keys["override"] == "人工认定" and keys["path_computed"] == "计算处置路径"
+    assert keys["screening_status_computed"] == "计算筛查结论"
+
+
+def _fields(spec: str) -> list[dict]:
+    """Every popup field spec ({"k", "l", …}) in the map's config."""
+    import json
+
+    found: list[dict] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            if {"k", "l", "t"} <= set(x):
+                found.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(spec))
+    return found
 
 
 def test_incomplete_or_withdrawn_override_is_not_applied(sample, first, tmp_path):
@@ -170,3 +200,92 @@ def test_overrides_survive_a_libreoffice_resave(first, tmp_path):
     rows = read_overrides(again).rows
     assert rows["宗地代码"].tolist() == [a]
     assert rows.iloc[0]["认定日期"] == DAY and rows.iloc[0]["文件依据"] == RECORD["文件依据"]
+
+
+def test_blocks_follow_the_decided_paths(sample, first, tmp_path):
+    plots = gpd.read_parquet(first / "landgov_parcels.parquet")
+    before = pd.read_parquet(first / "landgov_blocks.parquet").set_index("block_id", drop=False)
+    sizes = plots["block_id"].dropna().value_counts()
+    bid = sizes[sizes >= 2].index[0]
+    members = plots[plots["block_id"] == bid].sort_values("area_m2")
+    out = members.iloc[0]["parcel_id"]  # the smallest plot leaves the block
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    _fill(book, {out: {"认定路径": "整治提升", **RECORD}})
+    run = _screen(sample, tmp_path / "run2", overrides=book)
+    p = run.parcels.set_index("parcel_id")
+    assert p.loc[out, "path"] == "整治提升" and pd.isna(p.loc[out, "block_id"])
+    after = run.blocks.set_index("block_id", drop=False)
+    left = set(members["parcel_id"]) - {out}
+    kept = set(p.index[p["block_id"] == bid])
+    assert kept and kept <= left  # the block continues under its id, without the plot
+    assert after.loc[bid, "n_parcels"] == len(kept)
+    kept_m2 = members.loc[members["parcel_id"].isin(kept), "area_m2"].sum()
+    assert after.loc[bid, "area_mu"] == pytest.approx(kept_m2 * 15 / 10000)
+    assert after.loc[bid, "area_mu"] < before.loc[bid, "area_mu"]
+    assert out not in str(after.loc[bid, "parcel_ids"])
+    # the other blocks are the same blocks under the same ids
+    for other in before.index.difference([bid]):
+        assert after.loc[other, "parcel_ids"] == before.loc[other, "parcel_ids"]
+    assert len(pd.read_parquet(tmp_path / "run2" / "landgov_blocks.parquet")) == len(after)
+
+
+def test_manifest_records_the_verified_folder_and_the_overrides_file(sample, first, tmp_path):
+    from landgov.core.runfolder import file_sha256
+    from landgov.run.verify import write_verify
+
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    gov = plots[plots["筛查结论"] == "治理"]["宗地代码"].tolist()
+    _fill(
+        book,
+        {
+            gov[0]: {"认定筛查结论": "不列入", **RECORD},
+            gov[1]: {"认定筛查结论": "不列入", **RECORD, "撤回": "是"},
+            gov[2]: {"认定筛查结论": "不列入", "认定人": "张三"},
+            gov[3]: {"认定路径": "整治提升", **RECORD, "认定时计算结果": "不列入｜｜"},
+        },
+    )
+    vdir = tmp_path / "核实"
+    files = write_verify(first, vdir)
+    inputs = RunInputs(
+        parcels=sample / "parcels.shp", enterprises=sample / "enterprises.xlsx",
+        links=sample / "links.xlsx",
+    )  # fmt: skip
+    run = run_screening(
+        inputs, profile="yuecheng-2022", as_of="2026-06-30", out_dir=tmp_path / "run2",
+        progress=False, overrides=book, verified=vdir,
+    )  # fmt: skip
+    got = run.manifest["overrides"]
+    assert got == {
+        "path": str(book), "sha256": file_sha256(book), "applied": 1, "stale": 1,
+        "rejected": 1, "withdrawn": 1,
+    }  # fmt: skip
+    seen = run.manifest["verified"]
+    assert seen["path"] == str(vdir) and seen["answers"] == 0 and seen["values_used"] == 0
+    assert seen["files"] == {f.name: file_sha256(f) for f in files}
+
+
+def test_a_refresh_from_a_run_that_applied_the_overrides_keeps_them_unflagged(
+    sample, first, tmp_path
+):
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    gov = _plots(first)
+    gov = gov[gov["筛查结论"] == "治理"]
+    a, b = gov.iloc[0], gov.iloc[1]
+    path = "关停退出" if a["四个一批路径"] != "关停退出" else "整治提升"
+    _fill(book, {a["宗地代码"]: {"认定路径": path, **RECORD}})
+    _fill(book, {b["宗地代码"]: {"认定筛查结论": "不列入", **RECORD}})
+    second = tmp_path / "run2"
+    _screen(sample, second, overrides=book)
+    write_overrides(second, book)  # the next round starts from the run with the decisions
+    ws = load_workbook(book)[LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+    again = read_overrides(book).rows.set_index("宗地代码")
+    assert again.loc[b["宗地代码"], "计算筛查结论"] == "治理"  # computed, not the decision
+    third = _screen(sample, tmp_path / "run3", overrides=book)
+    p = third.parcels.set_index("parcel_id")
+    assert (
+        p.loc[a["宗地代码"], "path"] == path
+        and p.loc[b["宗地代码"], "screening_status"] == "不列入"
+    )
+    assert set(p["override_status"].dropna()) == {"已采用"}

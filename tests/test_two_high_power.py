@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from landgov.policy import Param, load_profile
 from landgov.screening import check_two_high
-from landgov.verdict import Status
+from landgov.verdict import Citation, Status
 
 P, U = Status.PASS, Status.UNKNOWN
 
@@ -67,25 +67,71 @@ def test_electricity_alone_reaching_the_threshold_is_needs_assessment(profile):
     assert any("energy_tce" in m for m in got[1].missing)
 
 
-def test_far_below_with_no_other_energy_is_decided_by_the_stated_rule(profile):
-    #   2020,  81 万kWh →  99.549 tce; upper 995.49 < 1000 → 符合, the bound in the reason
-    #   2015, 406 万kWh → 498.974 tce; upper 4989.74 < 5000 (用能项目 threshold) → 符合
-    #   2015, 407 万kWh → 500.203 tce; upper 5002.03 ≥ 5000 → 待核实
+def test_far_below_by_a_sample_rule_stays_unknown_with_the_bound_stated(profile):
+    # the 10 % share is 示例规则（非官方） in zhejiang-2023: it states the bound, never decides
+    #   2020,  81 万kWh →  99.549 tce; upper 995.49 < 1000 → still 待核实, the bound stated
+    #   2015, 406 万kWh → 498.974 tce; upper 4989.74 < 5000 (用能项目 threshold) → 待核实
+    #   2015, 407 万kWh → 500.203 tce; upper 5002.03 ≥ 5000 → 待核实, no bound below
     got = _run(profile, power_10k_kwh=[81.0, 406.0, 407.0], built_year=[2020, 2015, 2015])
-    assert [v.status for v in got] == [P, P, U]
+    assert [v.status for v in got] == [U, U, U]
     assert "综合能耗不超过 995.49 吨标准煤" in got[0].reason
     assert "10%" in got[0].reason and "示例规则（非官方）" in got[0].reason
-    assert "≥ 1000 吨标准煤/年" in got[0].reason
+    assert "≥ 1000 吨标准煤/年" in got[0].reason and "不能单独判定" in got[0].reason
+    assert got[0].missing == (
+        "企业表字段 energy_tce（综合能耗，U0）；按示例规则推算综合能耗不超过 995.49 吨标准煤，"
+        "低于门槛；示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）",
+    )
     assert "综合能耗不超过 4989.74 吨标准煤" in got[1].reason
     assert "≥ 5000 吨标准煤/年" in got[1].reason
+    assert "不超过" not in got[2].reason
+    assert got[2].missing == ("企业表字段 energy_tce（综合能耗，U2）",)
+
+
+def _official(profile):
+    """The profile with the share set by a county with its citation (official)."""
+    share = profile["screening.two_high_power_min_share"]
+    own = Param(share.key, share.value, citation=Citation("000", "附件3 一"))
+    return dataclasses.replace(profile, params={**profile.params, share.key: own})
+
+
+def test_far_below_by_an_official_county_rule_is_decided(profile):
+    # the same three firms, the share now official (cited to 越城's own document):
+    #   995.49 < 1000 → 符合; 4989.74 < 5000 → 符合; 5002.03 ≥ 5000 → 待核实
+    got = _run(
+        _official(profile), power_10k_kwh=[81.0, 406.0, 407.0], built_year=[2020, 2015, 2015]
+    )
+    assert [v.status for v in got] == [P, P, U]
+    assert "综合能耗不超过 995.49 吨标准煤，未达门槛" in got[0].reason
+    assert "示例规则" not in got[0].reason
+    assert "综合能耗不超过 4989.74 吨标准煤" in got[1].reason
+
+
+def test_the_bound_renders_as_a_to_collect_item_for_the_statistics_bureau():
+    from landgov.core.collect import parse_item, render_text
+
+    u = "91330602MA2BDUNA5X"
+    text = render_text(
+        f"企业表字段 energy_tce（综合能耗，{u}）；按示例规则推算综合能耗不超过 995.49 吨标准煤，"
+        "低于门槛；示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）",
+        names={u: "某某公司"},
+    )
+    assert text == (
+        "综合能耗（吨标准煤）：按示例规则推算综合能耗不超过 995.49 吨标准煤，低于门槛；"
+        f"示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）〔统计局；某某公司，{u}〕"
+    )
+    item = parse_item(text)
+    assert (item.field, item.department, item.uscc) == ("energy_tce", "统计局", u)
 
 
 def test_year_unknown(profile):
     #   4100 万kWh → 5038.9 tce: both thresholds reached → 需评估
     #   1000 万kWh → 1229 tce: over 1000 only → the year decides (built_year named)
-    #     81 万kWh → upper 995.49 < 1000 (the lower threshold) → 符合
+    #     81 万kWh → upper 995.49 < 1000 (the lower threshold): 符合 by an official share only
     got = _run(profile, power_10k_kwh=[4100.0, 1000.0, 81.0], built_year=[None] * 3)
-    assert [v.status for v in got] == [U, U, P]
+    assert [v.status for v in got] == [U, U, U]
+    assert "综合能耗不超过 995.49" in got[2].reason
+    decided = _run(_official(profile), power_10k_kwh=[81.0], built_year=[None])
+    assert [v.status for v in decided] == [P]
     assert got[0].values["needs_assessment"] and "两档门槛均达到" in got[0].reason
     assert any("built_year" in m for m in got[1].missing)
 
@@ -119,8 +165,9 @@ def test_without_the_rule_the_far_side_stays_unknown(profile):
 
 def test_upper_bound_at_the_threshold_is_not_below_it(profile):
     # factor 1.0 for round numbers: 100 万kWh → 100 tce ÷ 0.1 = 1000 = threshold; 「以上（含）」
-    # → the bound reaches the threshold → 待核实; 99.99 → 999.9 → 符合.
+    # → the bound reaches the threshold → 待核实; 99.99 → 999.9 → 符合 (official share).
     one = Param("screening.power_tce_per_10k_kwh", 1.0, unit="吨标准煤/万kWh")
-    prof = dataclasses.replace(profile, params={**profile.params, one.key: one})
+    official = _official(profile)
+    prof = dataclasses.replace(official, params={**official.params, one.key: one})
     got = _run(prof, power_10k_kwh=[100.0, 99.99], built_year=[2020, 2020])
     assert [v.status for v in got] == [U, P]

@@ -51,6 +51,11 @@ __all__ = ["command"]
     type=click.Path(path_type=Path),
     help="已填写核实表的文件夹（landgov verify 写出）：答复作为数据计入，来源列入增容问题记录",
 )
+@click.option(
+    "--overrides",
+    type=click.Path(path_type=Path),
+    help="增容条件人工认定表（landgov override --far 写出）：按认定结论重新汇总，计算结果并列",
+)
 @click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（增容审查、初审表）")
 def command(
     parcels: Path,
@@ -73,6 +78,7 @@ def command(
     overwrite: bool,
     wait: bool,
     verified: Path | None,
+    overrides: Path | None,
     by_township: bool,
 ) -> None:
     """增容：容积率测算、存量工业用地增容摸排与申请审查、初审表和联席会议审查表。"""
@@ -97,6 +103,7 @@ def command(
         overwrite=overwrite,
         wait=wait,
         verified=verified,
+        overrides=overrides,
         by_township=by_township,
     )
     m = run.manifest
@@ -104,6 +111,12 @@ def command(
         f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"
     )
     click.echo(run.summary_text())
+    decided = m.get("overrides")
+    if decided:
+        click.echo(
+            f"人工认定：采用 {decided['applied']} 条，待复核 {decided['stale']} 条，"
+            f"未采用 {decided['rejected']} 条，已撤回 {decided['withdrawn']} 条（见增容问题记录）"
+        )
     by_town = m["counts"]["candidates_by_township"]
     click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
     click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"

@@ -148,6 +148,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         ),
         lambda m: Need("record", note=f"：{m['what']}"),
     ),
+    (  # 两高: a bound from a 示例规则（非官方） share, stated but not deciding
+        re.compile(
+            rf"企业表字段 energy_tce（[^，）]*，(?P<uscc>{_USCC})）"
+            r"；(?P<bound>按示例规则推算[^、〔]*?请核定比例或采集综合能耗（统计部门）)"
+        ),
+        lambda m: Need("energy_tce", m["uscc"], note=f"：{m['bound']}"),
+    ),
     (
         re.compile(
             rf"企业表字段 (?P<field>{_FIELD_WORDS})（[^，）]*(?:，(?P<uscc>{_USCC}))?）"

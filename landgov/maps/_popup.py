@@ -70,6 +70,11 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             _col("screening_status", "status"),
             Field("path", "处置路径"),
             Field("path_status", "路径判定", "status"),
+            # 人工认定 (landgov screen --overrides): the decided verdict above, the computed
+            # one and the record (认定人、日期、理由、文件依据) here
+            Field("override", "人工认定", "lines"),
+            Field("screening_status_computed", "计算筛查结论", "status"),
+            Field("path_computed", "计算处置路径"),
             Field("reasons", "理由及条款", "lines"),
             Field("missing", "缺少数据", "list"),
         ),
@@ -125,6 +130,8 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             # in the condition's reason, read from the profile by the check).
             Field("cond_scope", CONDITION_LABELS["scope"], "status"),
             *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),
+            Field("zengrong_override", "增容人工认定", "lines"),
+            Field("zengrong_computed", "计算增容结论", "status"),
             Field("zengrong_reasons", "增容理由", "lines"),
         ),
     ),
@@ -170,6 +177,8 @@ APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         "增容申请审查结论",
         (
             Field("zengrong", "审查结论", "status"),
+            Field("zengrong_override", "人工认定", "lines"),
+            Field("zengrong_computed", "计算审查结论", "status"),
             Field("zengrong_reasons", "结论说明", "lines"),
             Field("cond_scope", CONDITION_LABELS["scope"], "status"),
             *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),

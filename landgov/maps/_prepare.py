@@ -36,12 +36,15 @@ _FAR_FIELDS = (
     "cond_scope",
     *(f"cond_{i}" for i in range(1, 9)),
     "zengrong_reasons",
+    "zengrong_computed",
+    "zengrong_override",
 )
 #: Column names the 增容 stage may write for the contract's fields.
 _FAR_ALIASES = {
     **{f"cond{i}": f"cond_{i}" for i in range(1, 9)},
     "scope": "cond_scope",
     "zengrong_reason": "zengrong_reasons",
+    "override": "zengrong_override",  # 增容条件人工认定 (landgov far --overrides)
 }
 _SEP = "；"
 

@@ -280,6 +280,16 @@ def _relaxation_note(row: Mapping[str, Any]) -> str:
     return text
 
 
+def _decided_lines(row: Mapping[str, Any]) -> str:
+    """The 人工认定 of a row (``landgov far --overrides``) and the computed outcome beside it."""
+    record = _text(row.get("override"))
+    if not record:
+        return ""
+    computed = _text(row.get("zengrong_computed"))
+    head = f"计算结论：{computed}（人工认定前）。" if computed else ""
+    return f"{head}{record}"
+
+
 def number_line(row: Mapping[str, Any]) -> str:
     """The line above the table: 「申请编号：ZR2026-011」, or blank to be filled in by hand for a
     摸排 candidate that has no application yet (its 宗地代码 is in 项目建设地址)."""
@@ -336,6 +346,9 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
     summary = doc.add_paragraph()
     text = f"总体结论：{_text(row.get('zengrong'))}。{_text(row.get('zengrong_reason'))}"
     _set_font(summary.add_run(text), 10.5)
+    decided = _decided_lines(row)
+    if decided:
+        _set_font(doc.add_paragraph().add_run(decided), 10.5)
     if not is_missing(row.get("relaxation")) and _text(row.get("relaxation")):
         _set_font(doc.add_paragraph().add_run(f"提示：{row['relaxation']}"), 10.5)
     table = doc.add_table(rows=1, cols=2)

@@ -327,10 +327,14 @@ def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
         ),
         Table("申请前后", ("指标", "现状", "申请后"), figures, (1.6, 1.0, 1.0)),
     )
-    notes = (
+    notes: tuple[str, ...] = (
         f"系统预审意见（草稿）：{_text(row.get('zengrong'))}。{_text(row.get('zengrong_reason'))}",
         "本页由系统按申请材料和入库数据生成，仅供联席会议审议参考，以镇街初审和部门审核意见为准。",
     )
+    record = _text(row.get("override"))
+    if record:  # 增容条件人工认定 (landgov far --overrides): the computed outcome beside it
+        computed = _text(row.get("zengrong_computed"))
+        notes = (notes[0], f"计算结论：{computed}（人工认定前）；{record}", *notes[1:])
     title = (
         f"增容申请 {app_id}　{_text(row.get('enterprise_name'))}　{_text(row.get('project_name'))}"
     )

@@ -30,6 +30,7 @@ from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 from landgov.reports.excel import SheetSpec, SheetStyle, Written, write_sheets
 
 __all__ = [
+    "DECIDED_COLUMNS",
     "DECORATE_LIMIT",
     "PACKET_COLUMNS",
     "SHEET",
@@ -80,6 +81,13 @@ PACKET_COLUMNS: dict[str, str] = {
     "as_of": "核查日期",
 }
 
+#: Shown after 总体结论 when a 增容条件人工认定表 was applied (``landgov far --overrides``).
+DECIDED_COLUMNS: dict[str, str] = {
+    "zengrong_computed": "计算总体结论",
+    "override": "人工认定",
+    "override_status": "人工认定状态",
+}
+
 _FILLS = {
     "不符合": PatternFill("solid", fgColor="F8CBAD"),
     "不可申报": PatternFill("solid", fgColor="F8CBAD"),
@@ -116,6 +124,9 @@ def packet_frame(
         parts.append(rows.assign(source_kind="摸排候选"))
     notes = [f"{c}_note" for c in CONDITIONS]
     columns = [*PACKET_COLUMNS, *notes]
+    if any("override" in p.columns for p in parts):  # 人工认定 beside the verdict it changed
+        at = columns.index("zengrong") + 1
+        columns[at:at] = list(DECIDED_COLUMNS)
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat([pd.DataFrame(p).drop(columns="geometry", errors="ignore") for p in parts])
@@ -144,7 +155,7 @@ def _decorate(ws: Worksheet, frame: pd.DataFrame) -> None:
 
 def packet_sheet(frame: pd.DataFrame) -> SheetSpec:
     """The packet as a :class:`~landgov.reports.excel.SheetSpec` (for one load with others)."""
-    labels = dict(PACKET_COLUMNS)
+    labels = dict(PACKET_COLUMNS) | DECIDED_COLUMNS
     labels |= {f"{c}_note": f"{CONDITION_LABELS[c]}说明" for c in CONDITIONS}
     decorate = _decorate if len(frame) <= DECORATE_LIMIT else None
     return SheetSpec(frame, SHEET, labels=labels, style=STYLE, decorate=decorate)

@@ -77,7 +77,7 @@ from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
-from landgov.run.verify import answers_into_reads, used_rows
+from landgov.run.verify import answers_into_reads, used_rows, verified_entry
 
 __all__ = ["PARQUET_FAR", "FarRun", "run_far"]
 
@@ -201,6 +201,7 @@ def run_far(
     overwrite: bool = False,
     wait: bool = False,
     verified: str | Path | None = None,
+    overrides: str | Path | None = None,
     by_township: bool = False,
 ) -> FarRun:
     """Read the inputs, compute 容积率, screen every parcel, check the applications, write.
@@ -238,6 +239,11 @@ def run_far(
         A folder of answered 核实 workbooks (``landgov verify``): usable answers enter the
         enterprise table, each listed in 增容问题记录 with its source; the others are problem
         rows (:mod:`landgov.run.verify`).
+    overrides
+        A 增容 condition overrides workbook (人工认定, ``landgov override --far``): complete
+        decisions set single conditions of plots and applications, the overall verdict is
+        composed again and the computed one kept beside it; decisions whose facts changed are
+        flagged 待复核 and not applied (:mod:`landgov.run.far_overrides`).
     by_township
         Also write one folder per 镇街 with its 增容审查 sheet and its 初审表
         (:mod:`landgov.reports.townships`).
@@ -261,7 +267,8 @@ def run_far(
     ) as folder:
         timer = StageTimer([], echo=echo if progress else None)
         run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
-                          township=township, aliases=aliases, verified=verified)  # fmt: skip
+                          township=township, aliases=aliases, verified=verified,
+                          overrides=overrides)  # fmt: skip
         if by_township:
             from landgov.reports.townships import write_far_townships
 
@@ -289,6 +296,7 @@ def _far(
     township: str | None,
     aliases: Mapping[str, Iterable[str]] | None,
     verified: str | Path | None = None,
+    overrides: str | Path | None = None,
 ) -> tuple[FarRun, dict[str, ReadResult]]:
     out = folder.path
     with timer.stage("读取"):
@@ -320,6 +328,9 @@ def _far(
     if "applications" in reads:
         with timer.stage("申请审查"):
             apps = check_applications(reads["applications"].data, given)
+    decided = None
+    if overrides is not None:
+        screened, apps, decided = _overridden(screened, apps, overrides)
     with timer.stage("写出"):
         packet = packet_frame(apps, screened)
         layer = _layer(screened, FAR_LAYER_COLUMNS)
@@ -331,6 +342,8 @@ def _far(
         if answers is not None:  # every answer: used (提示, with its source) or why not
             problems = pd.concat([problems, answers.problems, used_rows(answers)],
                                  ignore_index=True)  # fmt: skip
+        if decided is not None:
+            problems = pd.concat([problems, decided.problems], ignore_index=True)
         started = time.perf_counter()
         own = SheetSpec(problems, "增容问题记录", labels=LABELS, problems=True)
         basis = basis_spec(prof, [packet])  # 政策依据: the clauses of both stages
@@ -341,9 +354,53 @@ def _far(
         written = _write_forms((apps, screened), out, mode=forms, township=township)
     timer.close()
     timer.timings[XLSX_TIMING] = xlsx_s
-    return FarRun(
-        screened, apps, packet, written, {"xlsx_text_fixes": fixes.note()}, problems
-    ), reads
+    extra: dict[str, Any] = {"xlsx_text_fixes": fixes.note()}
+    extra["verified"] = None if answers is None else verified_entry(verified, answers)
+    extra["overrides"] = None if decided is None else decided.summary
+    return FarRun(screened, apps, packet, written, extra, problems), reads
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """The outcome of applying a condition overrides workbook: problems and manifest entry."""
+
+    problems: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def _overridden(
+    screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, path: str | Path
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, _Decided]:
+    """Plots and applications with the 增容 condition overrides applied (run.far_overrides)."""
+    from landgov.core.problems import ProblemLog, Severity
+    from landgov.run.far_overrides import (
+        KEY,
+        SOURCE,
+        apply_condition_overrides,
+        condition_summary,
+        problems_frame,
+        read_condition_overrides,
+    )
+
+    decided = read_condition_overrides(path)
+    screened, p1, c1 = apply_condition_overrides(screened, decided, id_column="parcel_id")
+    apps, p2, c2 = apply_condition_overrides(apps, decided, id_column="application_id")
+    known = set(screened["parcel_id"].dropna().astype(str))
+    if apps is not None:
+        known |= set(apps["application_id"].dropna().astype(str))
+    log = ProblemLog(SOURCE)
+    unknown = decided.rows[~decided.rows["编号"].astype(str).isin(known)]
+    for rec in unknown.to_dict("records"):
+        log.add(
+            f"人工认定的 {rec['编号']} 已不在本次宗地图层或增容申请表中，未采用",
+            row=int(rec["行号"]), field=KEY, value=rec[KEY],
+            action="核对该宗地或申请是否已注销、改号或撤回，撤回或改写该认定",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    counts = {k: c1[k] + c2[k] for k in c1}
+    summary = condition_summary(path, decided, counts, unknown=len(unknown))
+    problems = problems_frame(decided.problems, p1, p2, log.frame())
+    return screened, apps, _Decided(problems, summary)
 
 
 def _manifest(
@@ -387,6 +444,8 @@ def _manifest(
             },
             "xlsx_text_fixes": run.manifest.get("xlsx_text_fixes", {}),
         },
+        "verified": run.manifest.get("verified"),
+        "overrides": run.manifest.get("overrides"),
         "counts": {
             "parcels": len(screened),
             "screening": zengrong_counts(screened),

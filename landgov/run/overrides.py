@@ -39,7 +39,14 @@ from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.screening.paths import TreatmentPath
 
-__all__ = ["LAYOUT", "Overrides", "apply_overrides", "read_overrides", "write_overrides"]
+__all__ = [
+    "LAYOUT",
+    "Overrides",
+    "apply_overrides",
+    "override_summary",
+    "read_overrides",
+    "write_overrides",
+]
 
 KEY = "宗地代码"
 STATUS, PATH = "认定筛查结论", "认定路径"
@@ -93,7 +100,7 @@ def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
     from landgov.run.results import read_screening
 
     run = read_screening(run_dir)
-    p = run.parcels
+    p = _computed(run.parcels)
     listed = p[(p["screening_status"] != "不列入") | p["parcel_id"].isin(_kept(path))]
     rows = pd.DataFrame(
         {
@@ -119,12 +126,21 @@ def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
                 rows.loc[key, "计算筛查结论"] = "（本次运行中无此宗地）"
             for name in (SNAPSHOT, *LAYOUT.editable):
                 rows.loc[key, name] = rec.get(name)
-            if rows.loc[key, SNAPSHOT] != _snapshot(_current(run.parcels, key)):
+            if rows.loc[key, SNAPSHOT] != _snapshot(_current(p, key)):
                 flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
     wb = Workbook()
     wb.remove(wb.active)
     add_editable_sheet(wb, rows.reset_index(drop=True), LAYOUT, flags=flags)
     return save_workbook(wb, target)
+
+
+def _computed(parcels: pd.DataFrame) -> pd.DataFrame:
+    """The parcels as landgov computed them, also from a run that applied overrides."""
+    if "screening_status_computed" not in parcels.columns:
+        return parcels
+    return parcels.assign(
+        screening_status=parcels["screening_status_computed"], path=parcels["path_computed"]
+    )
 
 
 def _kept(path: str | Path) -> list[str]:
@@ -142,10 +158,15 @@ def _current(parcels: pd.DataFrame, key: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Overrides:
-    """The decided rows of an overrides workbook, and its problems."""
+    """The decided rows of an overrides workbook, and its problems.
+
+    ``withdrawn`` and ``rejected`` count the decided rows withdrawn and those not usable.
+    """
 
     rows: pd.DataFrame
     problems: pd.DataFrame
+    withdrawn: int = 0
+    rejected: int = 0
 
 
 def read_overrides(path: str | Path) -> Overrides:
@@ -153,11 +174,15 @@ def read_overrides(path: str | Path) -> Overrides:
     sheet = read_editable(path, LAYOUT)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
     log.extend(sheet.problems)
-    keep = []
+    keep, withdrawn, rejected = [], 0, 0
     for key, rec in sheet.rows.iterrows():
-        if not _decided(rec) or rec.get(WITHDRAWN) == "是":
+        if not _decided(rec):
+            continue
+        if rec.get(WITHDRAWN) == "是":
+            withdrawn += 1
             continue
         if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN)):
+            rejected += 1
             continue  # reported by read_editable
         lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
         if lacking:
@@ -166,10 +191,11 @@ def read_overrides(path: str | Path) -> Overrides:
                 row=int(rec["行号"]), field="、".join(lacking), value=key,
                 action="补填理由、认定人、认定日期和文件依据后重新运行", severity=Severity.ERROR,
             )  # fmt: skip
+            rejected += 1
             continue
         keep.append({**rec.to_dict(), KEY: str(key)})
     rows = pd.DataFrame(keep, columns=[KEY, "行号", *(f.name for f in LAYOUT.fields[1:])])
-    return Overrides(rows, log.frame())
+    return Overrides(rows, log.frame(), withdrawn, rejected)
 
 
 def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
@@ -238,3 +264,27 @@ def apply_overrides(
         )
     problems = pd.concat([overrides.problems, log.frame()], ignore_index=True)
     return out, problems[PROBLEM_COLUMNS]
+
+
+def override_summary(
+    path: str | Path, overrides: Overrides, parcels: pd.DataFrame
+) -> dict[str, Any]:
+    """The ``overrides`` entry of the ``screen`` manifest: file, checksum, rows by outcome.
+
+    ``applied`` and ``stale`` (待复核) count the plots so marked in ``parcels`` (the result of
+    :func:`apply_overrides`); ``rejected`` the decided rows not usable (incomplete, bad values)
+    and those for a plot not in the run; ``withdrawn`` the rows marked 撤回.
+    """
+    from landgov.core.runfolder import file_sha256
+
+    known = set(parcels["parcel_id"].astype(str))
+    gone = int((~overrides.rows[KEY].astype(str).isin(known)).sum())
+    status = parcels["override_status"]
+    return {
+        "path": str(Path(path)),
+        "sha256": file_sha256(Path(path)),
+        "applied": int(status.eq("已采用").sum()),
+        "stale": int(status.eq("待复核").sum()),
+        "rejected": int(overrides.rejected) + gone,
+        "withdrawn": int(overrides.withdrawn),
+    }

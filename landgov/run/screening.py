@@ -52,7 +52,7 @@ from landgov.run.files import (
     write_layer,
     write_parquet,
 )
-from landgov.run.verify import answers_into_reads
+from landgov.run.verify import answers_into_reads, verified_entry
 from landgov.screening import screen
 from landgov.screening.approved import (
     APPROVED_SUMMARY,
@@ -148,6 +148,8 @@ class _Facts:
     reads: dict[str, ReadResult]
     linked: Any
     timings_s: dict[str, float]
+    #: Manifest entries of the 核实 folder and the overrides workbook (None when not given).
+    given: dict[str, Any] = field(default_factory=dict)
 
 
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
@@ -314,8 +316,15 @@ def _screen(
         ]
     )
     result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
+    given: dict[str, Any] = {
+        "verified": None if answers is None else verified_entry(verified, answers),  # type: ignore[arg-type]
+        "overrides": None,
+    }
     if overrides is not None:
-        result, decided = _overridden(result, overrides)
+        planning = reads["planning"].data if "planning" in reads else None
+        result, decided, given["overrides"] = _overridden(
+            result, overrides, profile=prof, planning=planning
+        )
         problems = _all_problems([problems, decided])
     sendout = sendable_problems(
         problems,
@@ -332,19 +341,42 @@ def _screen(
     stages.close()
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
-    return run, _Facts(reads, linked, timings)
+    return run, _Facts(reads, linked, timings, given)
 
 
-def _overridden(result: Any, path: str | Path) -> tuple[Any, pd.DataFrame]:
+def _overridden(
+    result: Any, path: str | Path, *, profile: Profile, planning: Any = None
+) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
     """The result with the 人工认定 applied (run.overrides): the 治理清单 follows the decided
-    status; blocks stay as computed."""
+    status, the 连片 blocks are formed again from the decided paths (ids kept where a block
+    continues); also the manifest entry of the overrides file."""
     from dataclasses import replace
 
-    from landgov.run.overrides import apply_overrides, read_overrides
+    from landgov.run.overrides import apply_overrides, override_summary, read_overrides
+    from landgov.screening.blocks import regroup_blocks, road_polygons
 
-    parcels, problems = apply_overrides(result.parcels, read_overrides(path))
+    decided = read_overrides(path)
+    parcels, problems = apply_overrides(result.parcels, decided)
+    blocks = result.blocks
+    if _membership_changed(parcels, profile):
+        roads = road_polygons(planning, profile=profile)
+        columns, blocks = regroup_blocks(parcels, profile=profile, roads=roads)
+        for name in columns.columns:
+            parcels[name] = columns[name]
     governance = parcels[parcels["screening_status"] == "治理"].copy()
-    return replace(result, parcels=parcels, governance=governance), problems
+    summary = override_summary(path, decided, parcels)
+    return replace(result, parcels=parcels, governance=governance, blocks=blocks), problems, summary
+
+
+def _membership_changed(parcels: pd.DataFrame, profile: Profile) -> bool:
+    """Whether an applied override moved a plot into or out of the block-forming paths."""
+    members = {str(p) for p in profile.value("blocks.paths")}
+    applied = parcels["override_status"].eq("已采用")
+    before = parcels["screening_status_computed"].eq("治理") & parcels["path_computed"].isin(
+        members
+    )
+    after = parcels["screening_status"].eq("治理") & parcels["path"].isin(members)
+    return bool((applied & (before != after)).any())
 
 
 def _render_to_collect(
@@ -587,6 +619,8 @@ def _manifest(
             "tax_per_mu_classes": tax_class_breaks(prof),  # the map's 亩均税收 classes
         },
         "summary": {"district": _district(run.townships, derived=target_derivations(prof))},
+        "verified": facts.given.get("verified"),
+        "overrides": facts.given.get("overrides"),
         "timings_s": facts.timings_s,
     }
 

@@ -51,6 +51,7 @@ __all__ = [
     "apply_verified",
     "read_verified",
     "used_rows",
+    "verified_entry",
     "verified_reasons",
     "verify_items",
     "write_verify",
@@ -411,6 +412,22 @@ def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
     )
     reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
     return answers
+
+
+def verified_entry(folder: str | Path, verified: Verified) -> dict[str, Any]:
+    """The ``verified`` entry of a run's manifest: the folder, each workbook's SHA-256, and the
+    answers read, the values used and the problem rows."""
+    from landgov.core.runfolder import file_sha256
+
+    root = Path(folder)
+    files = sorted(p for p in root.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    return {
+        "path": str(root),
+        "files": {p.name: file_sha256(p) for p in files},
+        "answers": int(verified.n_answers),
+        "values_used": len(verified.values),
+        "problems": len(verified.problems),
+    }
 
 
 def used_rows(verified: Verified, names: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -402,7 +402,12 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
 def _power_upper(
     u: str, elec: float, power_text: str, target: Param, profile: Profile
 ) -> _Energy | None:
-    """Not selected when electricity ÷ ``two_high_power_min_share`` stays below ``target``."""
+    """The upper bound electricity ÷ ``two_high_power_min_share`` against ``target``.
+
+    Below the threshold: not selected, but only when the share is official (a county sets it
+    with its citation). A 示例规则（非官方） share never decides on its own: the check stays
+    待核实 and the reason and the to-collect item state the bound.
+    """
     key = "screening.two_high_power_min_share"
     share = profile.params.get(key)
     if share is None or not float(share.value) > 0:
@@ -410,10 +415,22 @@ def _power_upper(
     high = elec / float(share.value)
     if _holds(target, round(high, _DIGITS)):
         return None
+    rule = f"按用电折标煤不低于综合能耗的 {format_number(float(share.value) * 100)}% 推算"
+    cited = None if share.citation is None else profile.localize(share.citation)
+    if cited is None or not cited.official:
+        bound = (
+            f"按示例规则推算综合能耗不超过 {format_number(high)} 吨标准煤，低于门槛；"
+            "示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）"
+        )
+        text = (
+            f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+            f"{format_number(high)} 吨标准煤，低于门槛（{target.describe()}），但该比例为"
+            f"{profile.citation(key)}，不能单独判定"
+        )
+        return _Energy(u, None, text, missing=(f"企业表字段 energy_tce（综合能耗，{u}）；{bound}",))
     text = (
-        f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，按用电折标煤不低于综合能耗的 "
-        f"{format_number(float(share.value) * 100)}% 推算，综合能耗不超过 {format_number(high)} "
-        f"吨标准煤，未达门槛（{target.describe()}） {profile.citation(key)}"
+        f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+        f"{format_number(high)} 吨标准煤，未达门槛（{target.describe()}） {profile.citation(key)}"
     )
     return _Energy(u, False, text)
 
@@ -481,9 +498,11 @@ def _two_high_verdict(found: list[_Energy], citation: Citation) -> Verdict:
         reason = "需评估（逐一评估检查）：" + "；".join(e.text for e in pending)
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     if unknown:
-        return _verdict(
-            c, Status.UNKNOWN, "能耗或投产年份缺失", citation, values=values, missing=missing
-        )
+        reason = "能耗或投产年份缺失"
+        bounded_unknown = [e.text for e in unknown if e.text]
+        if bounded_unknown:
+            reason += "：" + "；".join(bounded_unknown)
+        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     bounded = [e.text for e in found if e.selected is False and e.text]
     if selected:
         reason = "经逐一评估符合要求：" + "；".join(e.text for e in selected)

@@ -41,6 +41,7 @@ __all__ = [
     "neighbour_pairs",
     "path_areas",
     "path_counts",
+    "regroup_blocks",
     "road_polygons",
 ]
 
@@ -381,3 +382,83 @@ def _describe(
     geometry = [unions[i] for i in stats.index]
     out = gpd.GeoDataFrame(frame, geometry=geometry, crs=parcels.crs)
     return out.set_index("block_id", drop=False).rename_axis(None)
+
+
+def _keep_ids(new_id: pd.Series, old_id: pd.Series, order: pd.Index) -> dict[str, str]:
+    """New block id → id to show: the earlier id of the block most of its plots were in.
+
+    ``order`` lists the new blocks largest first; a larger block claims an earlier id first;
+    a block with no predecessor (or whose predecessor was claimed) gets the next unused id.
+    """
+    pairs = pd.DataFrame({"new": new_id, "old": old_id}).dropna()
+    taken = set(old_id.dropna().astype(str))
+    width = max(4, *(len(t) - 1 for t in taken)) if taken else 4
+    numbers = [int(t[1:]) for t in taken if t[1:].isdigit()]
+    fresh = (f"B{n:0{width}d}" for n in range(max(numbers, default=0) + 1, 10**9))
+    claimed: set[str] = set()
+    out: dict[str, str] = {}
+    for new in order:
+        olds = pairs.loc[pairs["new"] == new, "old"].astype(str).value_counts()
+        pick = next((o for o in olds.index if o not in claimed), None)
+        out[str(new)] = pick if pick is not None else next(fresh)
+        claimed.add(out[str(new)])
+    return out
+
+
+def regroup_blocks(
+    parcels: gpd.GeoDataFrame,
+    *,
+    profile: Profile,
+    roads: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The 连片 blocks again from the paths as they stand (e.g. after 人工认定).
+
+    The members are the 治理 plots whose ``path`` is in ``blocks.paths``; no path is decided
+    again. A block that continues keeps its earlier ``block_id`` (the one most of its plots had;
+    the larger block first), a new one gets the next free id, so the ids people have seen stay.
+
+    Parameters
+    ----------
+    parcels
+        The 底数清单 with ``screening_status``, ``path`` and the earlier ``block_id``.
+    profile
+        ``blocks.gap_m``, ``blocks.min_area_mu``, ``blocks.paths``.
+    roads
+        Planned road polygons that split blocks (:func:`road_polygons`).
+
+    Returns
+    -------
+    columns : pandas.DataFrame
+        ``block_id``, ``block_large``, ``block_area_mu`` per plot (``<NA>``/``False``/NaN
+        off the blocks and off the 治理清单, ``False`` for a 治理 plot in no block).
+    blocks : geopandas.GeoDataFrame
+        As :func:`find_blocks` returns them, with the ids kept.
+    """
+    gap, area = profile["blocks.gap_m"], profile["blocks.min_area_mu"]
+    members = {str(p) for p in profile.value("blocks.paths")}
+    governed = parcels["screening_status"].eq("治理")
+    member = governed & parcels["path"].isin(members)
+    kept = parcels[member.to_numpy()]
+    new_id, blocks = find_blocks(
+        kept,
+        gap_m=float(gap.value),
+        gap_comparison=gap.comparison or "<=",
+        min_area_mu=float(area.value),
+        area_comparison=area.comparison or ">=",
+        roads=roads,
+    )
+    old_id = parcels.get("block_id", pd.Series(pd.NA, index=parcels.index)).reindex(kept.index)
+    rename = _keep_ids(new_id, old_id, blocks.index)
+    block_id = new_id.map(rename).reindex(parcels.index).astype("object")
+    blocks = blocks.rename(index=rename).assign(block_id=lambda b: b.index.astype(str))
+    in_block = block_id.notna()
+    columns = pd.DataFrame(
+        {
+            "block_id": block_id,
+            "block_large": block_id.map(blocks["large"]).where(in_block, False).astype("boolean"),
+            "block_area_mu": block_id.map(blocks["area_mu"]).astype("float64"),
+        },
+        index=parcels.index,
+    )
+    columns.loc[~governed.to_numpy(), "block_large"] = pd.NA
+    return columns, blocks.sort_values(["area_mu", "block_id"], ascending=[False, True])

@@ -1,0 +1,394 @@
+"""Recorded overrides of single 增容 conditions (人工认定): one condition of a plot or application.
+
+:func:`write_condition_overrides` (``landgov override RUN --far``) writes the workbook of a
+增容 run: one row per condition of every application and per condition not 符合 of every
+candidate plot (not 不可申报), keyed 「编号|条件」 (e.g. ``ZR2026-011|条件3``,
+``330602001001GB00001|条件6``); the computed status and its note locked, and columns to fill
+in: 认定结论 (符合 / 不符合), 理由, 认定人, 认定日期, 文件依据, 撤回. A row may be added by hand
+for any other plot or condition with a key of the same form. A refresh from a newer run keeps
+every decided row with 「认定时计算结果」, the computed status and note when it was decided.
+
+:func:`apply_condition_overrides` (``landgov far --overrides FILE``) applies each complete, not
+withdrawn row: the condition column takes the decided status; its note and its verdict (the
+系统预审) say 「人工认定：…（计算：…）」 with who, when, why and the document; the overall
+``zengrong`` is composed again from the decided conditions (``zengrong_computed`` keeps the
+computed one, ``override`` lists the decisions, ``override_status`` 已采用 / 待复核). A row whose
+computed condition changed since it was decided is not applied (待复核, a problem row); an
+incomplete row, a key not of the form 「编号|条件」 and a plot or application not in the run are
+problem rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+
+from landgov.core.editable import (
+    Field,
+    FieldKind,
+    Layout,
+    add_editable_sheet,
+    read_editable,
+    save_workbook,
+)
+from landgov.core.missing import is_missing
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.core.runfolder import file_sha256
+from landgov.core.vocab import Eligibility
+from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
+from landgov.far.zengrong._outcome import meeting_items, overall
+from landgov.verdict import Status, Verdict
+
+__all__ = [
+    "CONDITION_LAYOUT",
+    "SHORT",
+    "ConditionOverrides",
+    "apply_condition_overrides",
+    "condition_summary",
+    "read_condition_overrides",
+    "write_condition_overrides",
+]
+
+KEY = "认定项"
+SEP = "|"
+DECIDED = "认定结论"
+WHY, WHO, WHEN, DOC, WITHDRAWN = "理由", "认定人", "认定日期", "文件依据", "撤回"
+SNAPSHOT = "认定时计算结果"
+SOURCE = "增容条件人工认定表"
+#: Condition column → the short name used in the key (「条件3」).
+SHORT: Mapping[str, str] = {
+    "scope": "适用范围",
+    "cap": "容积率上限",
+    **{f"cond{i}": f"条件{i}" for i in range(1, 9)},
+}
+_BY_SHORT = {v: k for k, v in SHORT.items()}
+CHOICES = (Status.PASS.value, Status.FAIL.value)
+
+CONDITION_LAYOUT = Layout(
+    kind="增容条件人工认定",
+    version=1,
+    sheet="增容条件认定",
+    key=KEY,
+    fields=(
+        Field(KEY, width=30),
+        Field("对象", width=8),
+        Field("编号", width=22),
+        Field("条件", width=26),
+        Field("镇街", width=10),
+        Field("企业或权利人", width=24),
+        Field("计算结论", width=10),
+        Field("计算说明", width=50),
+        Field(SNAPSHOT, width=30),
+        Field(DECIDED, kind=FieldKind.CHOICE, editable=True, choices=CHOICES, width=12),
+        Field(WHY, editable=True, width=30, hint="填写认定理由"),
+        Field(WHO, editable=True, width=10, hint="填写认定人"),
+        Field(WHEN, kind=FieldKind.DATE, editable=True, width=12),
+        Field(DOC, editable=True, width=24, hint="填写文件依据，如会议纪要文号"),
+        Field(WITHDRAWN, kind=FieldKind.CHOICE, editable=True, choices=("是", "否"), width=8),
+    ),
+)
+
+
+def _snapshot(status: object, note: object) -> str:
+    """What landgov computed for one condition, as compared across runs: 结论｜说明."""
+    return "｜".join("" if is_missing(p) else str(p) for p in (status, note))
+
+
+_COMPUTED_MARK = "（计算："
+
+
+def _as_computed(status: object, note: object) -> tuple[object, object]:
+    """A condition's computed status and note, also from a run that applied a decision.
+
+    An applied decision writes its note as 「人工认定：…（计算：<computed note>）」, the computed
+    note starting with the computed status (``Verdict.explain``); anything else is as computed.
+    """
+    if not isinstance(note, str) or not note.startswith("人工认定：") or _COMPUTED_MARK not in note:
+        return status, note
+    inner = note[note.index(_COMPUTED_MARK) + len(_COMPUTED_MARK) : -1]
+    return (inner.split("：", 1)[0] or None), (inner or None)
+
+
+def _rows(frame: pd.DataFrame | None, kind: str, id_column: str, *, every: bool) -> list[dict]:
+    """One workbook row per condition (``every``) or per condition not 符合."""
+    if frame is None or not len(frame):
+        return []
+    out = []
+    for rec in frame.to_dict("records"):
+        ident = rec.get(id_column)
+        if is_missing(ident):
+            continue
+        for cond in CONDITIONS:
+            status, note = _as_computed(rec.get(cond), rec.get(f"{cond}_note"))
+            if not every and status == Status.PASS.value:
+                continue
+            who = rec.get("enterprise_name")
+            out.append(
+                {
+                    KEY: f"{ident}{SEP}{SHORT[cond]}",
+                    "对象": kind,
+                    "编号": str(ident),
+                    "条件": CONDITION_LABELS[cond],
+                    "镇街": rec.get("township"),
+                    "企业或权利人": rec.get("holder") if is_missing(who) else who,
+                    "计算结论": status,
+                    "计算说明": note,
+                    SNAPSHOT: _snapshot(status, note),
+                }
+            )
+    return out
+
+
+def _decided(rec: Mapping[str, Any]) -> bool:
+    return not is_missing(rec.get(DECIDED))
+
+
+def write_condition_overrides(run_dir: str | Path, path: str | Path) -> Path:
+    """Write the 增容 condition overrides workbook of a run; an existing one is refreshed.
+
+    Refreshing keeps every decided row (with its snapshot, flagged when the computed condition
+    has changed since) and adds the run's new rows.
+    """
+    screened, apps = _read_far(run_dir)
+    verdict = screened.get("zengrong_computed", screened["zengrong"])
+    candidates = screened[verdict != Eligibility.INELIGIBLE.value]
+    records = _rows(apps, "申请", "application_id", every=True)
+    records += _rows(candidates, "宗地", "parcel_id", every=False)
+    rows = pd.DataFrame(records, columns=[f.name for f in CONDITION_LAYOUT.fields[:9]])
+    rows = rows.drop_duplicates(KEY).set_index(KEY, drop=False)
+    flags: dict[str, dict[str, str]] = {}
+    target = Path(path)
+    if target.exists():
+        now = _computed(apps, screened)
+        for key, rec in read_editable(target, CONDITION_LAYOUT).rows.iterrows():
+            if not _decided(rec):
+                continue
+            if key not in rows.index:
+                for name in ("对象", "编号", "条件", "镇街", "企业或权利人"):
+                    rows.loc[key, name] = rec.get(name)
+                rows.loc[key, KEY] = key
+            for name in (SNAPSHOT, *CONDITION_LAYOUT.editable):
+                rows.loc[key, name] = rec.get(name)
+            if now.get(str(key)) != rec.get(SNAPSHOT):
+                flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_editable_sheet(wb, rows.reset_index(drop=True), CONDITION_LAYOUT, flags=flags)
+    return save_workbook(wb, target)
+
+
+def _read_far(run_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The 增容 plots and applications of a run folder (``landgov far``)."""
+    import pyogrio
+
+    from landgov.core.runfolder import GPKG
+    from landgov.errors import DataFileError
+    from landgov.run.far import PARQUET_FAR
+
+    folder = Path(run_dir)
+    if not (folder / PARQUET_FAR).exists():
+        raise DataFileError(
+            f"{folder} 中没有增容结果（{PARQUET_FAR}）：请先运行 landgov far --out {folder}"
+        )
+    screened = pd.read_parquet(folder / PARQUET_FAR)
+    layers = {str(row[0]) for row in pyogrio.list_layers(folder / GPKG)}
+    apps = None
+    if "far_applications" in layers:
+        apps = pyogrio.read_dataframe(folder / GPKG, layer="far_applications", read_geometry=False)
+    return screened, apps
+
+
+def _computed(apps: pd.DataFrame | None, screened: pd.DataFrame) -> dict[str, str]:
+    """Snapshot of every condition of the run by key (applications and all plots)."""
+    out: dict[str, str] = {}
+    for frame, column in ((apps, "application_id"), (screened, "parcel_id")):
+        if frame is None or not len(frame):
+            continue
+        for cond in CONDITIONS:
+            keys = frame[column].astype(str) + SEP + SHORT[cond]
+            snaps = [
+                _snapshot(*_as_computed(s, n))
+                for s, n in zip(frame[cond], frame[f"{cond}_note"], strict=True)
+            ]
+            out.update(zip(keys, snaps, strict=True))
+    return out
+
+
+@dataclass(frozen=True)
+class ConditionOverrides:
+    """The usable decided rows of a 增容 condition overrides workbook, and its problems.
+
+    ``rows`` has ``编号`` and ``cond`` (the condition column) parsed from the key; ``withdrawn``
+    and ``rejected`` count the rows withdrawn and the decided rows not usable.
+    """
+
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+    withdrawn: int = 0
+    rejected: int = 0
+
+
+def read_condition_overrides(path: str | Path) -> ConditionOverrides:
+    """Read a 增容 condition overrides workbook: decided rows, the unusable ones reported."""
+    sheet = read_editable(path, CONDITION_LAYOUT)
+    log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
+    log.extend(sheet.problems)
+    keep, withdrawn, rejected = [], 0, 0
+    for key, rec in sheet.rows.iterrows():
+        if not _decided(rec) and not sheet.flagged(str(key), DECIDED):
+            continue
+        if rec.get(WITHDRAWN) == "是":
+            withdrawn += 1
+            continue
+        if any(sheet.flagged(str(key), n) for n in (DECIDED, WHEN)):
+            rejected += 1
+            continue  # reported by read_editable
+        ident, _, short = str(key).rpartition(SEP)
+        cond = _BY_SHORT.get(short.strip())
+        if not ident.strip() or cond is None:
+            log.add(
+                f"认定项「{key}」不是「编号{SEP}条件」的形式，未采用",
+                row=int(rec["行号"]), field=KEY, value=key,
+                action=f"写成如 ZR2026-011{SEP}条件3，条件为 {'、'.join(SHORT.values())} 之一",
+                severity=Severity.ERROR,
+            )  # fmt: skip
+            rejected += 1
+            continue
+        lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
+        if lacking:
+            log.add(
+                f"增容条件人工认定缺少{'、'.join(lacking)}，未采用",
+                row=int(rec["行号"]), field="、".join(lacking), value=key,
+                action="补填理由、认定人、认定日期和文件依据后重新运行", severity=Severity.ERROR,
+            )  # fmt: skip
+            rejected += 1
+            continue
+        keep.append({**rec.to_dict(), KEY: str(key), "编号": ident.strip(), "cond": cond})
+    names = [f.name for f in CONDITION_LAYOUT.fields]
+    rows = pd.DataFrame(keep, columns=[*names, "行号", "cond"])
+    return ConditionOverrides(rows, log.frame(), withdrawn, rejected)
+
+
+def _day(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _decision_text(rec: Mapping[str, Any], computed: object) -> str:
+    label = CONDITION_LABELS[rec["cond"]]
+    return (
+        f"人工认定：{label} {computed or '—'}→{rec[DECIDED]}；理由：{rec[WHY]}；"
+        f"认定人：{rec[WHO]}（{_day(rec[WHEN])}）；文件依据：{rec[DOC]}"
+    )
+
+
+def _decided_verdict(verdict: Verdict | None, rec: Mapping[str, Any], text: str) -> Verdict:
+    """The condition's verdict as decided: the computed one kept in the reason."""
+    status = Status(rec[DECIDED])
+    if verdict is None:
+        from landgov.verdict import Citation
+
+        return Verdict(f"zengrong.{rec['cond']}", status, text, Citation(None, "人工认定"))
+    reason = f"{text}（计算：{verdict.status.value}：{verdict.reason}）"
+    return dataclasses.replace(verdict, status=status, reason=reason, missing=())
+
+
+def apply_condition_overrides(
+    frame: pd.DataFrame | None, overrides: ConditionOverrides, *, id_column: str
+) -> tuple[pd.DataFrame | None, pd.DataFrame, dict[str, int]]:
+    """``frame`` (plots or applications) with the condition overrides of its ids applied.
+
+    Returns the frame, the problem rows (stale overrides) and counts ``applied`` / ``stale``
+    by row of the workbook. Adds ``zengrong_computed``, ``override`` and ``override_status``.
+    """
+    log = ProblemLog(SOURCE)
+    counts = {"applied": 0, "stale": 0}
+    if frame is None:
+        return frame, log.frame(), counts
+    out = frame.copy()
+    out["zengrong_computed"] = out["zengrong"]
+    out["override"] = pd.Series(None, index=out.index, dtype="object")
+    out["override_status"] = pd.Series(None, index=out.index, dtype="object")
+    if not len(out) or not len(overrides.rows):
+        return out, log.frame(), counts
+    index = {str(p): i for i, p in zip(out.index, out[id_column], strict=True) if not is_missing(p)}
+    touched: dict[Any, list[str]] = {}
+    for rec in overrides.rows.to_dict("records"):
+        i = index.get(str(rec["编号"]))
+        if i is None:
+            continue
+        cond = rec["cond"]
+        status, note = out.at[i, cond], out.at[i, f"{cond}_note"]
+        text = _decision_text(rec, status)
+        if _snapshot(status, note) != str(rec.get(SNAPSHOT) or ""):
+            counts["stale"] += 1
+            out.at[i, "override_status"] = "待复核"
+            touched.setdefault(i, []).append("（待复核，未采用）" + text)
+            log.add(
+                f"{rec[KEY]} 的人工认定作出后计算结果已变化"
+                f"（认定时：{rec.get(SNAPSHOT)}；本次：{_snapshot(status, note)}），未采用，请复核",
+                row=int(rec["行号"]), field=SNAPSHOT, value=rec[KEY],
+                action="复核后重新认定（landgov override --far 刷新认定表）或撤回",
+                severity=Severity.WARNING,
+            )  # fmt: skip
+            continue
+        counts["applied"] += 1
+        verdicts = {v.rule_id.removeprefix("zengrong."): v for v in out.at[i, "verdicts"] or ()}
+        decided = _decided_verdict(verdicts.get(cond), rec, text)
+        verdicts[cond] = decided
+        out.at[i, "verdicts"] = tuple(verdicts[c] for c in CONDITIONS if c in verdicts)
+        out.at[i, cond] = decided.status.value
+        out.at[i, f"{cond}_note"] = f"{text}（计算：{'' if is_missing(note) else note}）"
+        if out.at[i, "override_status"] != "待复核":
+            out.at[i, "override_status"] = "已采用"
+        touched.setdefault(i, []).append(text)
+        _recompose(out, i, verdicts)
+    for i, texts in touched.items():
+        out.at[i, "override"] = "\n".join(texts)
+    return out, log.frame(), counts
+
+
+def _recompose(out: pd.DataFrame, i: Any, verdicts: Mapping[str, Verdict]) -> None:
+    """The overall outcome of row ``i`` from its (decided) condition verdicts."""
+    status, reason = overall(verdicts)
+    decided = [CONDITION_LABELS[k] for k, v in verdicts.items() if v.reason.startswith("人工认定")]
+    if decided:
+        reason += f"（其中人工认定：{'、'.join(decided)}）"
+    meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
+    missing: list[str] = []
+    for v in verdicts.values():
+        missing += [m for m in v.missing if m not in missing]
+    out.at[i, "zengrong"] = status.value
+    out.at[i, "zengrong_reason"] = reason
+    out.at[i, "missing"] = "、".join(missing)
+    out.at[i, "meeting_review"] = "、".join(meeting)
+    if "candidate" in out.columns:
+        out.at[i, "candidate"] = status is not Eligibility.INELIGIBLE
+
+
+def condition_summary(
+    path: str | Path, overrides: ConditionOverrides, counts: Mapping[str, int], *, unknown: int
+) -> dict[str, Any]:
+    """The ``overrides`` entry of the ``far`` manifest: file, checksum, rows by outcome."""
+    return {
+        "path": str(Path(path)),
+        "sha256": file_sha256(Path(path)),
+        "applied": int(counts.get("applied", 0)),
+        "stale": int(counts.get("stale", 0)),
+        "rejected": int(overrides.rejected) + int(unknown),
+        "withdrawn": int(overrides.withdrawn),
+    }
+
+
+def problems_frame(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The problem frames joined in the problems layout."""
+    parts = [f for f in frames if f is not None and len(f)]
+    if not parts:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]

@@ -355,7 +355,9 @@ def _far(
     timer.close()
     timer.timings[XLSX_TIMING] = xlsx_s
     extra: dict[str, Any] = {"xlsx_text_fixes": fixes.note()}
-    extra["verified"] = None if answers is None else verified_entry(verified, answers)
+    extra["verified"] = (
+        None if answers is None or verified is None else verified_entry(verified, answers)
+    )
     extra["overrides"] = None if decided is None else decided.summary
     return FarRun(screened, apps, packet, written, extra, problems), reads
 

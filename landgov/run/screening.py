@@ -317,7 +317,9 @@ def _screen(
     )
     result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
     given: dict[str, Any] = {
-        "verified": None if answers is None else verified_entry(verified, answers),  # type: ignore[arg-type]
+        "verified": (
+            None if answers is None or verified is None else verified_entry(verified, answers)
+        ),
         "overrides": None,
     }
     if overrides is not None:

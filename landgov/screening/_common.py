@@ -208,7 +208,12 @@ class _Firms:
             return
         cols = ["uscc", *(c for c in _FIRM_FIELDS if c in enterprises.columns)]
         unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
-        self._rows = unique.set_index("uscc").to_dict("index")
+        rows = unique.set_index("uscc").to_dict("index")
+        # each value judged missing once here, not on every get()
+        self._rows = {
+            uscc: {k: None if is_missing(v) else v for k, v in row.items()}
+            for uscc, row in rows.items()
+        }
 
     def __contains__(self, uscc: object) -> bool:
         return uscc in self._rows
@@ -218,8 +223,8 @@ class _Firms:
         return set(self._rows)
 
     def get(self, uscc: Any, name: str) -> Any:
-        value = self._rows.get(uscc, {}).get(name)
-        return None if is_missing(value) else value
+        row = self._rows.get(uscc)
+        return None if row is None else row.get(name)
 
 
 def _verdict(

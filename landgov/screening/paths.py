@@ -512,14 +512,35 @@ def _any(outcomes: Iterable[_Outcome]) -> _Outcome:
     return _Outcome(False)
 
 
+def _eval_term(term: tuple[_Atom, ...], facts: _Facts) -> _Outcome:
+    """:func:`_all` of the term's atoms, stopping at the first false one (atoms have no side
+    effects, and one false atom makes the term false whatever the others are)."""
+    outcomes = []
+    for atom in term:
+        out = _eval_atom(atom, facts)
+        if out.value is False:
+            return _FALSE
+        outcomes.append(out)
+    return _all(outcomes)
+
+
+_FALSE = _Outcome(False)
+
+
 def _eval_rule(
     compiled: tuple[tuple[tuple[_Atom, ...], ...], tuple[tuple[_Atom, ...], ...]], facts: _Facts
 ) -> _Outcome:
     any_terms, all_terms = compiled
-    all_part = _all(_all(_eval_atom(a, facts) for a in term) for term in all_terms)
+    all_outcomes = []
+    for term in all_terms:
+        out = _eval_term(term, facts)
+        if out.value is False:  # the rule is false whatever the other terms are
+            return _FALSE
+        all_outcomes.append(out)
+    all_part = _all(all_outcomes)
     if not any_terms:
         return all_part
-    any_part = _any(_all(_eval_atom(a, facts) for a in term) for term in any_terms)
+    any_part = _any(_eval_term(term, facts) for term in any_terms)
     return _all([all_part, any_part])
 
 

@@ -107,7 +107,10 @@ def diff(before: Path, after: Path) -> int:
             ra = list(wa[sheet].iter_rows(values_only=True))
             rb = list(wb[sheet].iter_rows(values_only=True))
             if ra != rb:
-                n = next((i for i, (x, y) in enumerate(zip(ra, rb)) if x != y), min(len(ra), len(rb)))
+                n = next(
+                    (i for i, (x, y) in enumerate(zip(ra, rb, strict=False)) if x != y),
+                    min(len(ra), len(rb)),
+                )
                 found.append(f"{book.name}:{sheet}: rows differ from row {n + 1}")
     ma = _strip(json.loads((before / "manifest.json").read_text("utf-8")))
     mb = _strip(json.loads((after / "manifest.json").read_text("utf-8")))

@@ -241,7 +241,7 @@ def _verdict(
         status=status,
         reason=reason,
         citation=citation,
-        values=dict(values or {}),
+        values=values or {},  # Verdict keeps its own copy
         missing=tuple(dict.fromkeys(missing)),
     )
 

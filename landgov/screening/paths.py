@@ -665,14 +665,92 @@ def decide_paths(
         c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
     ]
     aligned = checks[check_cols].reindex(parcels.index)
-    verdict_rows = aligned.to_dict("records")
+    columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
     attr_rows = parcels[row_cols].to_dict("records")
+    atoms = list(dict.fromkeys(a for comp in compiled for terms in comp for t in terms for a in t))
+    # a status atom's truth per plot straight from the verdict columns; the others per plot
+    by_column = {
+        i: _status_truths(a, columns.get(a.name, [None] * len(attr_rows)))
+        for i, a in enumerate(atoms)
+        if a.kind == "status"
+    }
+    per_row = [(i, a) for i, a in enumerate(atoms) if a.kind != "status"]
+    plans: dict[tuple[bool | None, ...], tuple[int, tuple[int, ...]]] = {}
     decisions = []
-    for verdict_row, attrs in zip(verdict_rows, attr_rows, strict=True):
-        verdicts = {c: _as_verdict(v) for c, v in verdict_row.items()}
+    for n, attrs in enumerate(attr_rows):
+        verdicts = {c: col[n] for c, col in columns.items()}
         facts = _Facts(verdicts, attrs, block_citation)
-        decisions.append((*_decide(table, compiled, facts), facts))
+        truths = [None] * len(atoms)
+        for i, col in by_column.items():
+            truths[i] = col[n]
+        for i, a in per_row:
+            truths[i] = _eval_atom(a, facts).value
+        key = tuple(truths)
+        plan = plans.get(key)
+        if plan is None:  # which rule decides, and which earlier ones are unknown
+            plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
+        decisions.append((*_decide_planned(table, compiled, facts, plan), facts))
     return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+def _status_truths(atom: _Atom, verdicts: Sequence[Verdict | None]) -> list[bool | None]:
+    """:func:`_eval_status` ``.value`` (negation applied) for a column of verdicts."""
+    out: list[bool | None] = []
+    for v in verdicts:
+        if v is None or (v.status is Status.UNKNOWN and atom.value is not Status.UNKNOWN):
+            out.append(None)
+        else:
+            hit = v.status is atom.value
+            out.append(not hit if atom.negate else hit)
+    return out
+
+
+def _kleene_all(values: Iterable[bool | None]) -> bool | None:
+    items = list(values)
+    if any(v is False for v in items):
+        return False
+    return None if any(v is None for v in items) else True
+
+
+def _kleene_any(values: Iterable[bool | None]) -> bool | None:
+    items = list(values)
+    if any(v is True for v in items):
+        return True
+    return None if any(v is None for v in items) else False
+
+
+def _plan(
+    compiled: Sequence[Any], truths: Mapping[_Atom, bool | None]
+) -> tuple[int, tuple[int, ...]]:
+    """The rule :func:`_decide` picks and the earlier rules it finds unknown, from the atoms'
+    truth values alone (the same three-valued logic as :func:`_eval_rule`)."""
+    undecided = []
+    for i, (any_terms, all_terms) in enumerate(compiled):
+        all_part = _kleene_all(_kleene_all(truths[a] for a in t) for t in all_terms)
+        value = all_part
+        if any_terms:
+            any_part = _kleene_any(_kleene_all(truths[a] for a in t) for t in any_terms)
+            value = _kleene_all([all_part, any_part])
+        if value is True:
+            return i, tuple(undecided)
+        if value is None:
+            undecided.append(i)
+    raise AssertionError("rule table without catch-all passed validation")  # pragma: no cover
+
+
+def _decide_planned(
+    rules: Sequence[PathRule],
+    compiled: Sequence[Any],
+    facts: _Facts,
+    plan: tuple[int, tuple[int, ...]],
+) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
+    """What :func:`_decide` returns, evaluating only the rules the plan names."""
+    win, unknown = plan
+    undecided = [
+        (rules[i], tuple(_dedupe(_eval_rule(compiled[i], facts).missing)) or ("未知输入",))
+        for i in unknown
+    ]
+    return rules[win], _eval_rule(compiled[win], facts), undecided
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:

@@ -108,7 +108,12 @@ _CUSTOM = [
         "all": ["!two_high:符合", "grade:D"],
         "any": ["idle_years>=2", "catalogue:淘汰类"],
     },
-    {"id": "X2", "path": "功能转型", "all": ["!planning:不符合&area_mu<10"]},
+    {
+        "id": "X2",
+        "path": "功能转型",
+        "all": ["!planning:不符合&area_mu<10"],
+        "any": ["!grade:A&!block:large", "!violation:一般", "!catalogue:限制类"],
+    },
     {
         "id": "X3",
         "path": "拆除重建",

@@ -684,13 +684,76 @@ def decide_paths(
         for i, col in by_column.items():
             truths[i] = col[n]
         for i, a in per_row:
-            truths[i] = _eval_atom(a, facts).value
+            truths[i] = _truth(a, facts)
         key = tuple(truths)
         plan = plans.get(key)
         if plan is None:  # which rule decides, and which earlier ones are unknown
             plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
         decisions.append((*_decide_planned(table, compiled, facts, plan), facts))
     return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+def _truth(atom: _Atom, facts: _Facts) -> bool | None:
+    """``_eval_atom(atom, facts).value`` without writing the evidence text."""
+    value = _TRUTHS[atom.kind](atom, facts)
+    return value if not atom.negate or value is None else not value
+
+
+def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
+    verdict = facts.verdicts.get("catalogue")
+    if verdict is None:
+        return None
+    classes = verdict.values.get("classes", ())
+    if any(cls == atom.value for _, cls in classes):
+        return True
+    if any(is_missing(cls) for _, cls in classes) or not classes:
+        return None
+    return False
+
+
+def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
+    grade = facts.row.get("grade")
+    if is_missing(grade) or str(grade).strip() == "":
+        return None
+    return str(grade).strip().upper() == atom.value
+
+
+def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
+    verdict = facts.verdicts.get("violation")
+    if verdict is None or verdict.status is Status.UNKNOWN:
+        return None
+    floor = SEVERITIES.index(atom.value)
+    return any(
+        sev in SEVERITIES
+        and SEVERITIES.index(sev) >= floor
+        and (atom.extra is None or cat == atom.extra)
+        for cat, sev in verdict.values.get("records", ())
+    )
+
+
+def _truth_block(atom: _Atom, facts: _Facts) -> bool | None:
+    large = facts.row.get("block_large")
+    return None if is_missing(large) else bool(large)
+
+
+def _truth_compare(atom: _Atom, facts: _Facts) -> bool | None:
+    check, key, _ = _NUMERIC[atom.name]
+    verdict = facts.verdicts.get(check) if check else None
+    value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
+    if is_missing(value):
+        return None
+    return _OPS[atom.extra](float(value), atom.value)
+
+
+_TRUTHS: dict[str, Callable[[_Atom, _Facts], bool | None]] = {
+    "status": lambda atom, facts: _eval_status(atom, facts).value,
+    "catalogue": _truth_catalogue,
+    "grade": _truth_grade,
+    "violation": _truth_violation,
+    "block": _truth_block,
+    "compare": _truth_compare,
+    "always": lambda atom, facts: True,
+}
 
 
 def _status_truths(atom: _Atom, verdicts: Sequence[Verdict | None]) -> list[bool | None]:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from landgov.core.missing import is_missing
 from landgov.ids import _BLANK_WORDS, _check_uscc, check_uscc, normalize_code
+from landgov.link._outputs import _join, _joined
 from landgov.policy import load_profile
 from landgov.screening._checks_firms import check_two_high
 from landgov.screening._common import _Firms
@@ -220,3 +221,28 @@ def test_two_high_once_per_enterprise_matches_each_plot_alone(profile, energy, y
         one = parcels.iloc[[i]]
         alone = check_two_high(one, enterprises=ents, pairs=pairs, profile=profile)
         assert together.iloc[i] == alone.iloc[0]
+
+
+# --- 地企关联: names and codes joined per plot ------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 5, None]),
+            st.sampled_from(["甲公司", "乙厂", "", None, float("nan"), "U1"]),
+        ),
+        max_size=15,
+    )
+)
+def test_joined_texts_match_groupby_join(rows) -> None:
+    pairs = pd.DataFrame(rows, columns=["parcel_index", "name"]).astype({"parcel_index": "float64"})
+    index = pd.Index([0.0, 1.0, 2.0, 3.0, 5.0])
+    slow = pairs.groupby("parcel_index", sort=False)["name"].agg(_join)
+    fast = _joined(pairs, "name")
+    if slow.empty:  # no plot named: every plot gets ""
+        assert fast.empty
+        return
+    pd.testing.assert_series_equal(
+        fast.reindex(index).fillna(""), slow.reindex(index).fillna(""), check_names=False
+    )

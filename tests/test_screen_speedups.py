@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 
 from landgov.core.missing import is_missing
 from landgov.ids import _BLANK_WORDS, _check_uscc, check_uscc, normalize_code
+from landgov.io._convert import cell_text
+from landgov.io._grid import _Grid
+from landgov.io.tables import _padded
 from landgov.link._outputs import _join, _joined
 from landgov.policy import load_profile
 from landgov.screening._checks_firms import check_two_high
@@ -246,3 +249,16 @@ def test_joined_texts_match_groupby_join(rows) -> None:
     pd.testing.assert_series_equal(
         fast.reindex(index).fillna(""), slow.reindex(index).fillna(""), check_names=False
     )
+
+
+# --- table reading: text cells -------------------------------------------------------------
+
+
+@given(st.one_of(st.text(), st.none(), st.floats(), st.integers()), st.integers(0, 4))
+def test_padded_text_cells_are_cell_text(value, width) -> None:
+    row = [value, " x "][: max(0, width - 1)]
+    grid = _Grid(rows=[row], row_numbers=[1])
+    cells = _padded(row, width)
+    assert cells == [grid.cell(0, c) for c in range(width)]
+    fast = [v.strip() if type(v) is str else cell_text(v) for v in cells]
+    assert fast == [cell_text(grid.cell(0, c)) for c in range(width)]

@@ -24,7 +24,7 @@ from landgov.io.tables import _padded
 from landgov.link._outputs import _join, _joined
 from landgov.policy import load_profile
 from landgov.screening._checks_firms import check_two_high
-from landgov.screening._common import _Firms
+from landgov.screening._common import _Firms, _missing
 from landgov.screening.paths import (
     CHECK_NAMES,
     _as_verdict,
@@ -262,3 +262,17 @@ def test_padded_text_cells_are_cell_text(value, width) -> None:
     assert cells == [grid.cell(0, c) for c in range(width)]
     fast = [v.strip() if type(v) is str else cell_text(v) for v in cells]
     assert fast == [cell_text(grid.cell(0, c)) for c in range(width)]
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=3),
+        st.sampled_from(["—", "无", "nan", " ", "N/A"]),
+    )
+)
+def test_quick_missing_is_is_missing(value) -> None:
+    assert _missing(value) is is_missing(value)

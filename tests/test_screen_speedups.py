@@ -276,3 +276,20 @@ def test_padded_text_cells_are_cell_text(value, width) -> None:
 )
 def test_quick_missing_is_is_missing(value) -> None:
     assert _missing(value) is is_missing(value)
+
+
+# --- garbage collection ---------------------------------------------------------------------
+
+
+def test_fewer_collections_restores_the_collector_even_on_error() -> None:
+    import gc
+
+    from landgov.run.screening import fewer_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(KeyError), fewer_collections(threshold=123_456):
+        assert gc.get_threshold()[0] == 123_456
+        assert gc.get_freeze_count() > 0
+        raise KeyError("x")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from landgov.core.missing import is_missing
 from landgov.ids import _BLANK_WORDS, _check_uscc, check_uscc, normalize_code
-from landgov.io._convert import cell_text
+from landgov.io._convert import cell_text, is_blank
 from landgov.io._grid import _Grid
-from landgov.io.tables import _padded
+from landgov.io.tables import _padded, _used_width
 from landgov.link._outputs import _join, _joined
 from landgov.policy import load_profile
 from landgov.screening._checks_firms import check_two_high
@@ -293,3 +293,15 @@ def test_fewer_collections_restores_the_collector_even_on_error() -> None:
         raise KeyError("x")
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+@given(
+    st.lists(st.lists(st.sampled_from([None, "", " ", "a", 0, 1.5]), max_size=6), max_size=6),
+    st.integers(0, 3),
+)
+def test_used_width_scans_rows_from_the_end_like_every_cell(rows, first) -> None:
+    grid = _Grid(rows=rows, row_numbers=list(range(1, len(rows) + 1)))
+    every = max(
+        (c + 1 for row in rows[first:] for c, v in enumerate(row) if not is_blank(v)), default=0
+    )
+    assert _used_width(grid, first) == every

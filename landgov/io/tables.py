@@ -161,10 +161,12 @@ def _join_header(top: str, bottom: str, match: _Matcher) -> str:
 
 def _used_width(grid: _Grid, first: int) -> int:
     """Columns up to the last one with any value from the header down (trailing blanks cut)."""
-    values = max(
-        (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not is_blank(v)),
-        default=0,
-    )
+    values = 0
+    for row in grid.rows[first:]:  # each row from its end, down to the widest seen so far
+        for c in range(len(row) - 1, values - 1, -1):
+            if not is_blank(row[c]):
+                values = c + 1
+                break
     return max([values] + [c + 1 for r, c in grid.formulas if r >= first])
 
 

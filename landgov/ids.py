@@ -12,6 +12,7 @@ Each character's value is its index in that alphabet; positions 1–17 carry wei
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 import unicodedata
@@ -62,6 +63,10 @@ def normalize_code(value: object) -> str:
     >>> normalize_code(float("nan")), normalize_code("  ")
     ('', '')
     """
+    if type(value) is str and value.isascii() and value.isalnum():
+        # fast path, same result: NFKC leaves ASCII as is and there is no blank to remove
+        text = value.upper()
+        return "" if text in _BLANK_WORDS else text
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if type(value).__name__ in {"NAType", "NaTType"}:
@@ -87,6 +92,12 @@ def check_uscc(value: object) -> USCCStatus:
     Masking (``9133********621X``) is checked before length, so a masked code of any length is
     reported as masked: such codes must be reported and never joined on.
     """
+    if type(value) is str:  # the readers and the linker ask again for the same texts
+        return _check_uscc_text(value)
+    return _check_uscc(value)
+
+
+def _check_uscc(value: object) -> USCCStatus:
     code = normalize_uscc(value)
     if not code:
         return USCCStatus.MISSING
@@ -99,6 +110,9 @@ def check_uscc(value: object) -> USCCStatus:
     if uscc_check_char(code[:17]) != code[17]:
         return USCCStatus.BAD_CHECK
     return USCCStatus.VALID
+
+
+_check_uscc_text = functools.lru_cache(maxsize=1 << 18)(_check_uscc)
 
 
 _PARCEL_RE = re.compile(r"^(\d{6})(\d{3})(\d{3})([A-Z]{2})(\d{5})$")

@@ -161,10 +161,12 @@ def _join_header(top: str, bottom: str, match: _Matcher) -> str:
 
 def _used_width(grid: _Grid, first: int) -> int:
     """Columns up to the last one with any value from the header down (trailing blanks cut)."""
-    values = max(
-        (c + 1 for row in grid.rows[first:] for c, v in enumerate(row) if not is_blank(v)),
-        default=0,
-    )
+    values = 0
+    for row in grid.rows[first:]:  # each row from its end, down to the widest seen so far
+        for c in range(len(row) - 1, values - 1, -1):
+            if not is_blank(row[c]):
+                values = c + 1
+                break
     return max([values] + [c + 1 for r, c in grid.formulas if r >= first])
 
 
@@ -464,6 +466,12 @@ def _parse_table(
     return _ParsedTable(frame, reasons, log, meta, columns)
 
 
+def _padded(row: Sequence[object], width: int) -> list[object]:
+    """The first ``width`` cells of a grid row, ``None`` past its end (as ``_Grid.cell``)."""
+    cells = list(row[:width])
+    return cells + [None] * (width - len(cells)) if len(cells) < width else cells
+
+
 def _build_frame(
     grid: _Grid,
     *,
@@ -473,7 +481,10 @@ def _build_frame(
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
 ) -> tuple[pd.DataFrame, list[str | None]]:
-    texts = [[cell_text(grid.cell(r, c)) for c in range(len(names))] for r in rows]
+    width = len(names)
+    cells = [_padded(grid.rows[r], width) for r in rows]
+    # cell_text of a text cell is the text stripped (a blank one gives "")
+    texts = [[v.strip() if type(v) is str else cell_text(v) for v in row] for row in cells]
     header_names = {names.index(m.source): m.source for m in matches.values()}
     reasons = [_structural_reason(t, header_names) for t in texts]
     source_rows = [grid.row_numbers[r] for r in rows]
@@ -494,7 +505,7 @@ def _build_frame(
             continue
         c = names.index(m.source)
         header_unit, usable = resolve_header_unit(m, log)
-        values = [grid.cell(r, c) for r in rows] if usable else [None] * len(rows)
+        values = [row[c] for row in cells] if usable else [None] * len(rows)
         data[spec.name], problems = convert_values(values, spec, header_unit)
         for p in problems:
             if reasons[p.position] is None:

@@ -85,8 +85,8 @@ def _parcel_frame(
     names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
     ordered = pairs.assign(name=pairs["uscc"].map(names))
     by = ordered.groupby("parcel_index", sort=False)
-    out["enterprise_names"] = by["name"].agg(_join).reindex(out.index).fillna("")
-    out["usccs"] = by["uscc"].agg(_join).reindex(out.index).fillna("")
+    out["enterprise_names"] = _joined(ordered, "name").reindex(out.index).fillna("")
+    out["usccs"] = _joined(ordered, "uscc").reindex(out.index).fillna("")
     out["n_enterprises"] = by.size().reindex(out.index).fillna(0).astype(int)
     out["main_uscc"] = _main_users(pairs, log).reindex(out.index)
     return out
@@ -94,6 +94,20 @@ def _parcel_frame(
 
 def _join(values: pd.Series) -> str:
     return _JOIN.join(str(v) for v in values if not pd.isna(v) and str(v))
+
+
+def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """``pairs.groupby("parcel_index", sort=False)[column].agg(_join)`` in one pass over the
+    rows (no Python call per group): the texts of each plot in row order."""
+    texts: dict[object, list[str]] = {}
+    for key, value in zip(pairs["parcel_index"].tolist(), pairs[column].tolist(), strict=True):
+        if pd.isna(key):  # groupby leaves out a missing key
+            continue
+        found = texts.setdefault(key, [])
+        if not pd.isna(value) and str(value):
+            found.append(str(value))
+    # the dtype inferred from the texts, as groupby's agg does
+    return pd.Series([_JOIN.join(t) for t in texts.values()], index=list(texts), name=column)
 
 
 def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> pd.Series:

@@ -11,9 +11,11 @@ out / rejected, timings per stage). The folder is written atomically through
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,10 +225,11 @@ def run_screening(
     with open_run(
         out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo
     ) as folder:
-        run, facts = _screen(
-            inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases, progress=progress,
-            verified=verified, overrides=overrides, gpkg=gpkg,
-        )  # fmt: skip
+        with fewer_collections():
+            run, facts = _screen(
+                inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases,
+                progress=progress, verified=verified, overrides=overrides, gpkg=gpkg,
+            )  # fmt: skip
         run.out_dir = folder.target
         if by_township:
             from landgov.reports.townships import write_screening_townships
@@ -235,6 +238,27 @@ def run_screening(
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     return run
+
+
+@contextlib.contextmanager
+def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
+    """Run the block with fewer passes of Python's cyclic garbage collector.
+
+    A run builds millions of small objects that live until its end (verdicts, rows, texts);
+    with the default threshold the collector scans them again and again, about a fifth of the
+    compute time of a 50,000-parcel district. Inside the block the objects that exist already
+    are set aside (``gc.freeze``) and a collection starts after ``threshold`` new objects
+    instead of 700. Results do not change: reference counting still frees every object that
+    is not in a cycle at once, and cycles are still collected, only less often.
+    """
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold, old[0]), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _screen(

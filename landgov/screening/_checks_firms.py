@@ -463,16 +463,19 @@ def check_two_high(
     citation = profile.citation("screening.two_high_energy_new_tce")
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
-    out = []
-    for usccs in links.tolist():
-        found = []
-        for u in usccs:
+    energies: dict[str, _Energy] = {}  # each enterprise judged once, however many plots it has
+
+    def energy(u: str) -> _Energy:
+        one = energies.get(u)
+        if one is None:
             one = _energy_one(u, table, profile)
             if one.selected:
                 assessed, missing = _assessment(u, table)
                 one = _Energy(u, True, one.text, missing, assessed)
-            found.append(one)
-        out.append(_two_high_verdict(found, citation))
+            energies[u] = one
+        return one
+
+    out = [_two_high_verdict([energy(u) for u in usccs], citation) for usccs in links.tolist()]
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 

@@ -208,19 +208,23 @@ def check_demolition(
     geo = _need_geo(parcels)
     found = demolition_overlay(geo, demolition, rule=rule, as_of=as_of)
     out = []
+    findings: dict[tuple[Any, ...], Any] = {}  # most plots share one finding (no plan at all)
     for share, plans, inside, old, undated in found[
         ["share", "plans", "inside", "old_plans", "undated_plans"]
     ].itertuples(index=False):
         labels = "、".join(plans)
-        finding = judge_demolition(
-            rule,
-            share=float(share),
-            plans=labels if inside else "",
-            partial="" if inside else labels,
-            old="、".join(old),
-            undated="、".join(undated),
-            inside=bool(inside),
-        )
+        key = (float(share), labels, bool(inside), "、".join(old), "、".join(undated))
+        finding = findings.get(key)
+        if finding is None:
+            finding = findings[key] = judge_demolition(
+                rule,
+                share=key[0],
+                plans=labels if inside else "",
+                partial="" if inside else labels,
+                old=key[3],
+                undated=key[4],
+                inside=key[2],
+            )
         values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
         out.append(
             _verdict(

@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import enum
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -208,7 +209,13 @@ class _Firms:
             return
         cols = ["uscc", *(c for c in _FIRM_FIELDS if c in enterprises.columns)]
         unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
-        self._rows = unique.set_index("uscc").to_dict("index")
+        # each value judged missing once here, not on every get()
+        fields = [c for c in cols if c != "uscc"]
+        columns = [[None if _missing(v) else v for v in unique[c].tolist()] for c in fields]
+        self._rows = {
+            uscc: dict(zip(fields, values, strict=True))
+            for uscc, *values in zip(unique["uscc"].tolist(), *columns, strict=True)
+        }
 
     def __contains__(self, uscc: object) -> bool:
         return uscc in self._rows
@@ -218,8 +225,18 @@ class _Firms:
         return set(self._rows)
 
     def get(self, uscc: Any, name: str) -> Any:
-        value = self._rows.get(uscc, {}).get(name)
-        return None if is_missing(value) else value
+        row = self._rows.get(uscc)
+        return None if row is None else row.get(name)
+
+
+def _missing(value: object) -> bool:
+    """:func:`is_missing`, answered at once for a Python float (NaN) or int."""
+    kind = type(value)
+    if kind is float:
+        return math.isnan(value)  # type: ignore[arg-type]
+    if kind is int or kind is bool:
+        return False
+    return is_missing(value)
 
 
 def _verdict(
@@ -236,7 +253,7 @@ def _verdict(
         status=status,
         reason=reason,
         citation=citation,
-        values=dict(values or {}),
+        values=values or {},  # Verdict keeps its own copy
         missing=tuple(dict.fromkeys(missing)),
     )
 

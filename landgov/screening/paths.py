@@ -512,14 +512,35 @@ def _any(outcomes: Iterable[_Outcome]) -> _Outcome:
     return _Outcome(False)
 
 
+def _eval_term(term: tuple[_Atom, ...], facts: _Facts) -> _Outcome:
+    """:func:`_all` of the term's atoms, stopping at the first false one (atoms have no side
+    effects, and one false atom makes the term false whatever the others are)."""
+    outcomes = []
+    for atom in term:
+        out = _eval_atom(atom, facts)
+        if out.value is False:
+            return _FALSE
+        outcomes.append(out)
+    return _all(outcomes)
+
+
+_FALSE = _Outcome(False)
+
+
 def _eval_rule(
     compiled: tuple[tuple[tuple[_Atom, ...], ...], tuple[tuple[_Atom, ...], ...]], facts: _Facts
 ) -> _Outcome:
     any_terms, all_terms = compiled
-    all_part = _all(_all(_eval_atom(a, facts) for a in term) for term in all_terms)
+    all_outcomes = []
+    for term in all_terms:
+        out = _eval_term(term, facts)
+        if out.value is False:  # the rule is false whatever the other terms are
+            return _FALSE
+        all_outcomes.append(out)
+    all_part = _all(all_outcomes)
     if not any_terms:
         return all_part
-    any_part = _any(_all(_eval_atom(a, facts) for a in term) for term in any_terms)
+    any_part = _any(_eval_term(term, facts) for term in any_terms)
     return _all([all_part, any_part])
 
 
@@ -644,14 +665,155 @@ def decide_paths(
         c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
     ]
     aligned = checks[check_cols].reindex(parcels.index)
-    verdict_rows = aligned.to_dict("records")
+    columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
     attr_rows = parcels[row_cols].to_dict("records")
+    atoms = list(dict.fromkeys(a for comp in compiled for terms in comp for t in terms for a in t))
+    # a status atom's truth per plot straight from the verdict columns; the others per plot
+    by_column = {
+        i: _status_truths(a, columns.get(a.name, [None] * len(attr_rows)))
+        for i, a in enumerate(atoms)
+        if a.kind == "status"
+    }
+    per_row = [(i, a) for i, a in enumerate(atoms) if a.kind != "status"]
+    plans: dict[tuple[bool | None, ...], tuple[int, tuple[int, ...]]] = {}
     decisions = []
-    for verdict_row, attrs in zip(verdict_rows, attr_rows, strict=True):
-        verdicts = {c: _as_verdict(v) for c, v in verdict_row.items()}
+    for n, attrs in enumerate(attr_rows):
+        verdicts = {c: col[n] for c, col in columns.items()}
         facts = _Facts(verdicts, attrs, block_citation)
-        decisions.append((*_decide(table, compiled, facts), facts))
+        truths = [None] * len(atoms)
+        for i, col in by_column.items():
+            truths[i] = col[n]
+        for i, a in per_row:
+            truths[i] = _truth(a, facts)
+        key = tuple(truths)
+        plan = plans.get(key)
+        if plan is None:  # which rule decides, and which earlier ones are unknown
+            plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
+        decisions.append((*_decide_planned(table, compiled, facts, plan), facts))
     return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+def _truth(atom: _Atom, facts: _Facts) -> bool | None:
+    """``_eval_atom(atom, facts).value`` without writing the evidence text."""
+    value = _TRUTHS[atom.kind](atom, facts)
+    return value if not atom.negate or value is None else not value
+
+
+def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
+    verdict = facts.verdicts.get("catalogue")
+    if verdict is None:
+        return None
+    classes = verdict.values.get("classes", ())
+    if any(cls == atom.value for _, cls in classes):
+        return True
+    if any(is_missing(cls) for _, cls in classes) or not classes:
+        return None
+    return False
+
+
+def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
+    grade = facts.row.get("grade")
+    if is_missing(grade) or str(grade).strip() == "":
+        return None
+    return str(grade).strip().upper() == atom.value
+
+
+def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
+    verdict = facts.verdicts.get("violation")
+    if verdict is None or verdict.status is Status.UNKNOWN:
+        return None
+    floor = SEVERITIES.index(atom.value)
+    return any(
+        sev in SEVERITIES
+        and SEVERITIES.index(sev) >= floor
+        and (atom.extra is None or cat == atom.extra)
+        for cat, sev in verdict.values.get("records", ())
+    )
+
+
+def _truth_block(atom: _Atom, facts: _Facts) -> bool | None:
+    large = facts.row.get("block_large")
+    return None if is_missing(large) else bool(large)
+
+
+def _truth_compare(atom: _Atom, facts: _Facts) -> bool | None:
+    check, key, _ = _NUMERIC[atom.name]
+    verdict = facts.verdicts.get(check) if check else None
+    value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
+    if is_missing(value):
+        return None
+    return _OPS[atom.extra](float(value), atom.value)
+
+
+_TRUTHS: dict[str, Callable[[_Atom, _Facts], bool | None]] = {
+    "status": lambda atom, facts: _eval_status(atom, facts).value,
+    "catalogue": _truth_catalogue,
+    "grade": _truth_grade,
+    "violation": _truth_violation,
+    "block": _truth_block,
+    "compare": _truth_compare,
+    "always": lambda atom, facts: True,
+}
+
+
+def _status_truths(atom: _Atom, verdicts: Sequence[Verdict | None]) -> list[bool | None]:
+    """:func:`_eval_status` ``.value`` (negation applied) for a column of verdicts."""
+    out: list[bool | None] = []
+    for v in verdicts:
+        if v is None or (v.status is Status.UNKNOWN and atom.value is not Status.UNKNOWN):
+            out.append(None)
+        else:
+            hit = v.status is atom.value
+            out.append(not hit if atom.negate else hit)
+    return out
+
+
+def _kleene_all(values: Iterable[bool | None]) -> bool | None:
+    items = list(values)
+    if any(v is False for v in items):
+        return False
+    return None if any(v is None for v in items) else True
+
+
+def _kleene_any(values: Iterable[bool | None]) -> bool | None:
+    items = list(values)
+    if any(v is True for v in items):
+        return True
+    return None if any(v is None for v in items) else False
+
+
+def _plan(
+    compiled: Sequence[Any], truths: Mapping[_Atom, bool | None]
+) -> tuple[int, tuple[int, ...]]:
+    """The rule :func:`_decide` picks and the earlier rules it finds unknown, from the atoms'
+    truth values alone (the same three-valued logic as :func:`_eval_rule`)."""
+    undecided = []
+    for i, (any_terms, all_terms) in enumerate(compiled):
+        all_part = _kleene_all(_kleene_all(truths[a] for a in t) for t in all_terms)
+        value = all_part
+        if any_terms:
+            any_part = _kleene_any(_kleene_all(truths[a] for a in t) for t in any_terms)
+            value = _kleene_all([all_part, any_part])
+        if value is True:
+            return i, tuple(undecided)
+        if value is None:
+            undecided.append(i)
+    raise AssertionError("rule table without catch-all passed validation")  # pragma: no cover
+
+
+def _decide_planned(
+    rules: Sequence[PathRule],
+    compiled: Sequence[Any],
+    facts: _Facts,
+    plan: tuple[int, tuple[int, ...]],
+) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
+    """What :func:`_decide` returns, evaluating only the rules the plan names."""
+    win, unknown = plan
+    undecided = [
+        (rules[i], tuple(_dedupe(_eval_rule(compiled[i], facts).missing)) or ("未知输入",))
+        for i in unknown
+    ]
+    return rules[win], _eval_rule(compiled[win], facts), undecided
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:

@@ -1,0 +1,307 @@
+"""The screening's shortcuts give what the per-row reference gives (issue 11 item 1, compute).
+
+Each test builds random inputs and compares the fast code with the long way it replaced:
+path decisions planned from atom truth values against :func:`_decide` per plot, the cached
+USCC check and the ASCII fast path of ``normalize_code`` against the plain functions, the
+enterprise table's missing values judged once against :func:`is_missing` per lookup, and the
+两高 check with one judgement per enterprise against each plot on its own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from landgov.core.missing import is_missing
+from landgov.ids import _BLANK_WORDS, _check_uscc, check_uscc, normalize_code
+from landgov.io._convert import cell_text, is_blank
+from landgov.io._grid import _Grid
+from landgov.io.tables import _padded, _used_width
+from landgov.link._outputs import _join, _joined
+from landgov.policy import load_profile
+from landgov.screening._checks_firms import check_two_high
+from landgov.screening._common import _Firms, _missing
+from landgov.screening.paths import (
+    CHECK_NAMES,
+    _as_verdict,
+    _decide,
+    _Facts,
+    _parse_term,
+    decide_paths,
+    rule_table,
+)
+from landgov.verdict import Citation, Status, Verdict
+
+CIT = Citation("001", "三(一)1")
+_STATUSES = (Status.PASS, Status.FAIL, Status.UNKNOWN, None)  # None: check not run / no verdict
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("zhejiang-2023")
+
+
+def _verdict(check: str, status: Status, rnd: st.DataObject) -> Verdict:
+    values: dict[str, object] = {}
+    if check == "catalogue":
+        cls = rnd.draw(st.sampled_from(["允许类", "淘汰类", "限制类", None]))
+        values["classes"] = (("U1", cls),) if rnd.draw(st.booleans()) else ()
+    if check == "violation":
+        sev = rnd.draw(st.sampled_from(["一般", "较大", "重大"]))
+        cat = rnd.draw(st.sampled_from(["安全", "环保", "土地"]))
+        values["records"] = ((cat, sev),) if rnd.draw(st.booleans()) else ()
+    if check == "idle":
+        values["idle_years"] = rnd.draw(st.sampled_from([0, 1, 2, 3, None]))
+    if check == "under_used":
+        values["far"] = rnd.draw(st.sampled_from([0.3, 1.2, None]))
+    if check == "low_efficiency":
+        values["tax_per_mu"] = rnd.draw(st.sampled_from([2.0, 30.0, None]))
+    missing = (f"{check} 的输入",) if status is Status.UNKNOWN else ()
+    return Verdict(f"screening.{check}", status, f"{check} {status.value}", CIT, values, missing)
+
+
+def _frames(rnd: st.DataObject, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    run = rnd.draw(st.lists(st.sampled_from(CHECK_NAMES), unique=True, min_size=5))
+    rows = []
+    for _ in range(n):
+        row = {}
+        for name in run:
+            status = rnd.draw(st.sampled_from(_STATUSES))
+            row[name] = None if status is None else _verdict(name, status, rnd)
+        rows.append(row)
+    checks = pd.DataFrame(rows, columns=run, index=range(n))
+
+    def column(*options):
+        return rnd.draw(st.lists(st.sampled_from(options), min_size=n, max_size=n))
+
+    plots = pd.DataFrame(
+        {
+            "grade": column("A", "D", " d", "", None),
+            "area_mu": column(3.0, 40.0, None),
+            "block_id": "B0001",
+            "block_large": column(True, False, None),
+            "block_area_mu": 60.0,
+        },
+        index=range(n),
+    )
+    return plots, checks
+
+
+def _reference(plots, checks, rules, block_citation):
+    """The per-plot loop decide_paths used to run: every rule evaluated in order."""
+    compiled = [(r._terms("any"), r._terms("all")) for r in rules]
+    cols = [c for c in checks.columns if c in CHECK_NAMES]
+    rows = checks[cols].reindex(plots.index).to_dict("records")
+    attrs = plots[["grade", "area_mu", "block_id", "block_large", "block_area_mu"]]
+    out = []
+    for vrow, arow in zip(rows, attrs.to_dict("records"), strict=True):
+        facts = _Facts({c: _as_verdict(v) for c, v in vrow.items()}, arow, block_citation)
+        rule, outcome, undecided = _decide(rules, compiled, facts)
+        out.append((rule, outcome, undecided))
+    return out
+
+
+_CUSTOM = [
+    {
+        "id": "X1",
+        "path": "关停退出",
+        "all": ["!two_high:符合", "grade:D"],
+        "any": ["idle_years>=2", "catalogue:淘汰类"],
+    },
+    {
+        "id": "X2",
+        "path": "功能转型",
+        "all": ["!planning:不符合&area_mu<10"],
+        "any": ["!grade:A&!block:large", "!violation:一般", "!catalogue:限制类"],
+    },
+    {
+        "id": "X3",
+        "path": "拆除重建",
+        "any": ["violation:较大:安全", "block:large&low_efficiency:待核实", "far<0.5"],
+    },
+    {"id": "X4", "path": "整治提升", "any": ["always"]},
+]
+
+
+@pytest.mark.parametrize("table", ["profile", "custom"])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rnd=st.data(), n=st.integers(1, 12))
+def test_planned_paths_match_every_rule_evaluated(profile, table, rnd, n) -> None:
+    if table == "custom":
+        from landgov.screening.paths import _build_rule
+
+        rules = tuple(_build_rule(r) for r in _CUSTOM)
+    else:
+        rules = rule_table(profile)
+    plots, checks = _frames(rnd, n)
+    fast = decide_paths(plots, checks=checks, profile=profile, rules=rules).tolist()
+    slow = _reference(plots, checks, rules, profile.citation("blocks.min_area_mu"))
+    assert [d[:3] for d in fast] == slow
+
+
+def test_custom_terms_parse() -> None:  # the table above stays valid as the language changes
+    assert all(_parse_term(t) for r in _CUSTOM for t in (*r.get("any", ()), *r.get("all", ())))
+
+
+# --- USCC -------------------------------------------------------------------------------------
+
+_USCC_TEXT = st.one_of(
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYabcz-－— *\u3000ＡＢ１２", max_size=20),
+    st.sampled_from(["91330602MA2D7UJ35B", "nan", "None", "NULL", "NaT", "913306021234567890"]),
+)
+
+
+def _normalize_reference(value: object) -> str:
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    return "" if text in _BLANK_WORDS else text
+
+
+@given(_USCC_TEXT)
+def test_normalize_code_fast_path_is_the_long_way(text: str) -> None:
+    assert normalize_code(text) == _normalize_reference(text)
+
+
+@given(st.lists(_USCC_TEXT, max_size=30))
+def test_cached_uscc_check_is_the_plain_check(texts: list[str]) -> None:
+    for text in texts + texts:
+        assert check_uscc(text) is _check_uscc(text)
+
+
+# --- enterprise table and 两高 ---------------------------------------------------------------
+
+_CELL = st.sampled_from([None, float("nan"), "", " ", "—", "无", "0", 0, 12.5, "淘汰类", "2019"])
+
+
+@given(st.lists(st.tuples(_CELL, _CELL), min_size=1, max_size=8))
+def test_firm_values_judged_missing_once(cells) -> None:
+    frame = pd.DataFrame(
+        {
+            "uscc": [f"U{i}" for i in range(len(cells))],
+            "catalogue_class": [a for a, _ in cells],
+            "built_year": [b for _, b in cells],
+        }
+    )
+    firms = _Firms(frame)
+    for i in range(len(cells)):
+        for name in ("catalogue_class", "built_year"):
+            stored = frame.at[i, name]
+            expected = None if is_missing(stored) else stored
+            assert firms.get(f"U{i}", name) == expected
+    assert firms.get("missing", "built_year") is None
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    energy=st.lists(st.sampled_from([None, 800.0, 1200.0, 6000.0]), min_size=3, max_size=3),
+    year=st.lists(st.sampled_from([None, 2010, 2020]), min_size=3, max_size=3),
+    plots=st.lists(st.lists(st.sampled_from(["U0", "U1", "U2", "U9"]), max_size=3), max_size=6),
+)
+def test_two_high_once_per_enterprise_matches_each_plot_alone(profile, energy, year, plots) -> None:
+    ents = pd.DataFrame(
+        {
+            "uscc": ["U0", "U1", "U2"],
+            "energy_tce": energy,
+            "built_year": year,
+            "power_10k_kwh": [500.0, None, 9000.0],
+            "two_high_assessment": [None, "符合", "不符合"],
+        }
+    )
+    parcels = pd.DataFrame({"parcel_id": [f"P{i}" for i in range(len(plots))]})
+    pairs = pd.DataFrame(
+        [(f"P{i}", u) for i, us in enumerate(plots) for u in dict.fromkeys(us)],
+        columns=["parcel_id", "uscc"],
+    )
+    together = check_two_high(parcels, enterprises=ents, pairs=pairs, profile=profile)
+    for i in range(len(plots)):
+        one = parcels.iloc[[i]]
+        alone = check_two_high(one, enterprises=ents, pairs=pairs, profile=profile)
+        assert together.iloc[i] == alone.iloc[0]
+
+
+# --- 地企关联: names and codes joined per plot ------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 5, None]),
+            st.sampled_from(["甲公司", "乙厂", "", None, float("nan"), "U1"]),
+        ),
+        max_size=15,
+    )
+)
+def test_joined_texts_match_groupby_join(rows) -> None:
+    pairs = pd.DataFrame(rows, columns=["parcel_index", "name"]).astype({"parcel_index": "float64"})
+    index = pd.Index([0.0, 1.0, 2.0, 3.0, 5.0])
+    slow = pairs.groupby("parcel_index", sort=False)["name"].agg(_join)
+    fast = _joined(pairs, "name")
+    if slow.empty:  # no plot named: every plot gets ""
+        assert fast.empty
+        return
+    pd.testing.assert_series_equal(
+        fast.reindex(index).fillna(""), slow.reindex(index).fillna(""), check_names=False
+    )
+
+
+# --- table reading: text cells -------------------------------------------------------------
+
+
+@given(st.one_of(st.text(), st.none(), st.floats(), st.integers()), st.integers(0, 4))
+def test_padded_text_cells_are_cell_text(value, width) -> None:
+    row = [value, " x "][: max(0, width - 1)]
+    grid = _Grid(rows=[row], row_numbers=[1])
+    cells = _padded(row, width)
+    assert cells == [grid.cell(0, c) for c in range(width)]
+    fast = [v.strip() if type(v) is str else cell_text(v) for v in cells]
+    assert fast == [cell_text(grid.cell(0, c)) for c in range(width)]
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=3),
+        st.sampled_from(["—", "无", "nan", " ", "N/A"]),
+    )
+)
+def test_quick_missing_is_is_missing(value) -> None:
+    assert _missing(value) is is_missing(value)
+
+
+# --- garbage collection ---------------------------------------------------------------------
+
+
+def test_fewer_collections_restores_the_collector_even_on_error() -> None:
+    import gc
+
+    from landgov.run.screening import fewer_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(KeyError), fewer_collections(threshold=123_456):
+        assert gc.get_threshold()[0] == 123_456
+        assert gc.get_freeze_count() > 0
+        raise KeyError("x")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+@given(
+    st.lists(st.lists(st.sampled_from([None, "", " ", "a", 0, 1.5]), max_size=6), max_size=6),
+    st.integers(0, 3),
+)
+def test_used_width_scans_rows_from_the_end_like_every_cell(rows, first) -> None:
+    grid = _Grid(rows=rows, row_numbers=list(range(1, len(rows) + 1)))
+    every = max(
+        (c + 1 for row in rows[first:] for c, v in enumerate(row) if not is_blank(v)), default=0
+    )
+    assert _used_width(grid, first) == every

@@ -155,11 +155,21 @@ def _clean(value: Any) -> str:
     return " ".join(text.replace("\t", " ").split())
 
 
+def _clean_column(series: pd.Series) -> list[str]:
+    """:func:`_clean` of every value; a text column judges each distinct text once."""
+    values = series.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in {"string", "empty"}:
+        return [_clean(v) for v in values.tolist()]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([_clean(u) for u in uniques] + [""], dtype=object)
+    return table[codes].tolist()  # code -1 (None, NaN, NA): the last entry, ""
+
+
 def _write_search(frame: pd.DataFrame, points: np.ndarray, folder: Path) -> list[str]:
     """One line per drawable parcel: row, 宗地代码, names, lon, lat (gzip, UTF-8)."""
     names = [c for c in _NAME_COLUMNS if c in frame.columns]
-    ids = frame["parcel_id"].map(_clean).tolist()
-    columns = [[_clean(v) for v in frame[c].astype(object).tolist()] for c in names]
+    ids = _clean_column(frame["parcel_id"])
+    columns = [_clean_column(frame[c]) for c in names]
     joined = ["；".join(v for v in row if v) for row in zip(*columns, strict=True)] if names else []
     if not names:
         joined = [""] * len(frame)
@@ -224,6 +234,7 @@ def _overlay(
 _LABEL_ZOOMS = {"cities": (0, 8), "counties": (8, 10.5), "townships": (10.5, 24)}
 #: Their status fills (规上亩均税收 against the target) show up to this zoom.
 _FILL_ZOOMS = {"cities": (0, 8), "counties": (8, MINZOOM)}
+_CITY_ZOOM, _PARCEL_ZOOM = _FILL_ZOOMS["cities"][1], MINZOOM
 
 
 def _level_overlay(
@@ -326,7 +337,8 @@ def _level_legend(levels: ProvinceData | None) -> dict[str, Any] | None:
     counts = levels.counties["target_status"].value_counts()
     return {
         "title": "县（市、区）规上亩均税收对照目标",
-        "hint": "缩小时按此着色；放大到 8 级以下为地市（对照全省目标）",
+        "hint": f"放大到 {_PARCEL_ZOOM} 级以前按此着色；缩小到 {_CITY_ZOOM} 级以下改为地市"
+        "（对照全省目标）",
         "items": [
             {"label": label, "color": color, "count": int(counts.get(label, 0))}
             for label, color in STATUS

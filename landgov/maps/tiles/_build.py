@@ -52,7 +52,7 @@ from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
-from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, write_archive
+from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, start_archive
 from landgov.maps.tiles._province import (
     STATUS,
     ProvinceData,
@@ -92,7 +92,8 @@ class TileMap:
     archive_bytes
         Size of ``parcels.pmtiles``.
     seconds
-        Time spent writing the archive.
+        Time from starting the archive until it was finished (for large runs, worker processes
+        cut it while this process writes the look-up files).
     """
 
     path: Path
@@ -527,12 +528,14 @@ def build_tiles(
         crs=4326,
     )[drawable]
     started = time.perf_counter()
-    archive = write_archive(tiles, out / ARCHIVE)
+    with start_archive(tiles, out / ARCHIVE) as pending:  # large runs: cut by 2 processes
+        del tiles  # meanwhile this process writes the look-up files
+        chunks = _write_chunks(parcels, folder)
+        points = np.full(len(parcels), None, dtype=object)
+        points[drawable] = shapely.point_on_surface(lonlat[drawable])
+        search = _write_search(parcels, points, folder)
+        archive = pending.result()
     seconds = time.perf_counter() - started
-    chunks = _write_chunks(parcels, folder)
-    points = np.full(len(parcels), None, dtype=object)
-    points[drawable] = shapely.point_on_surface(lonlat[drawable])
-    search = _write_search(parcels, points, folder)
     heading = title or f"{data.path.name or '结果'} 工业用地治理云图"
     if redact:
         heading = f"{heading}（脱敏版）"

@@ -303,7 +303,7 @@ def _province_overlays(
 
     return {
         "cities": _level_overlay(
-            clean(levels.cities),
+            clean(levels.cities, ("target_source",)),
             "cities",
             "city",
             "地市汇总",
@@ -346,6 +346,42 @@ def _level_legend(levels: ProvinceData | None) -> dict[str, Any] | None:
             if counts.get(label, 0) or label != "待核实"
         ],
     }
+
+
+def _all_overlays(
+    levels: ProvinceData | None,
+    data: RunData,
+    prep: Prepared,
+    folder: Path,
+    *,
+    gcj02: bool,
+    redact: bool,
+) -> dict[str, Any]:
+    """Every overlay of the page; the coarsest level drawn labels every zoom below its band."""
+    if levels is not None:
+        overlays = _province_overlays(levels, folder, gcj02=gcj02, redact=redact)
+    else:
+        parcels = prep.parcels_all
+        counties = _group_summary(parcels, "county") if "county" in parcels else None
+        overlays = {
+            "counties": _level_overlay(
+                counties, "counties", "county", "区县汇总", folder=folder, gcj02=gcj02
+            ),
+            "townships": _level_overlay(
+                _townships(data, prep),
+                "townships",
+                "township",
+                "镇街汇总",
+                folder=folder,
+                gcj02=gcj02,
+            ),
+            "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
+            "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
+        }
+    present = [overlays[k] for k in _LABEL_ZOOMS if overlays.get(k)]
+    if present:
+        present[0]["labelZoom"][0] = 0
+    return overlays
 
 
 def _theme_config(theme: Theme) -> dict[str, Any]:
@@ -540,28 +576,10 @@ def build_tiles(
     if redact:
         heading = f"{heading}（脱敏版）"
     default = theme if theme in themes else next(iter(themes))
+    overlays = _all_overlays(levels, data, prep, folder, gcj02=gcj02, redact=redact)
+    province = levels is not None or "county" in parcels
     if levels is not None:
-        province = True
-        overlays = _province_overlays(levels, folder, gcj02=gcj02, redact=redact)
         notes.append("全省图不含连片地块和批而未供：请查看各县（市、区）的地图")
-    else:
-        province = "county" in parcels
-        counties = _group_summary(parcels, "county") if province else None
-        overlays = {
-            "counties": _level_overlay(
-                counties, "counties", "county", "区县汇总", folder=folder, gcj02=gcj02
-            ),
-            "townships": _level_overlay(
-                _townships(data, prep),
-                "townships",
-                "township",
-                "镇街汇总",
-                folder=folder,
-                gcj02=gcj02,
-            ),
-            "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
-            "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
-        }
     config: dict[str, Any] = {
         "title": heading,
         "subtitle": " · ".join(

@@ -358,9 +358,12 @@
     Object.keys(labelMarkers).forEach(function (k) {
       var band = (cfg.overlays[k] && cfg.overlays[k].labelZoom) || [0, 99];
       var on = layerOn(k);
+      var show = on && z >= band[0] && z < band[1];
       labelMarkers[k].forEach(function (m) {
-        m._lgHidden = z < band[0] || z >= band[1];
-        m.getElement().hidden = m._lgHidden || !on;
+        // only the labels of the level in view are on the map (a province has ~1,300 镇街)
+        if (show && !m._lgOn) m.addTo(map);
+        else if (!show && m._lgOn) m.remove();
+        m._lgOn = show;
       });
     });
   }
@@ -425,7 +428,7 @@
           }
           var c = shapeBox(f.geometry);
           if (c) names.push({ level: k, name: String(p._label), box: c });
-          labelMarkers[k].push(new maplibregl.Marker({ element: box }).setLngLat([p._lx, p._ly]).addTo(map));
+          labelMarkers[k].push(new maplibregl.Marker({ element: box }).setLngLat([p._lx, p._ly]));
         });
         updateHint();
       })

@@ -51,6 +51,20 @@ def test_manifest_carries_the_county_and_city_summaries(province_run: Path) -> N
     assert counties["越城区"]["tax_per_mu_target"] is not None
 
 
+def test_missing_texts_stay_missing_in_the_province_layer_and_the_legend(
+    province_run: Path, folder: Path
+) -> None:
+    parcels = pd.read_parquet(province_run / "province.parquet")
+    texts = parcels.drop(columns="geometry").select_dtypes(exclude="number").astype(object)
+    assert not (texts == "nan").any().any()  # pandas' NaN of a str column is no text
+    assert parcels["path"].isna().any()
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    config = json.loads(page.split('id="lg-config">')[1].split("</script>")[0])
+    path = next(t for t in config["themes"] if t["key"] == "path")
+    labels = {i["label"]: i["count"] for i in path["legend"]}
+    assert "nan" not in labels and labels["不列入治理清单"] > 0
+
+
 def test_every_parcel_is_in_the_archive_and_the_search_index(
     province_run: Path, folder: Path
 ) -> None:

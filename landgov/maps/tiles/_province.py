@@ -193,6 +193,20 @@ def panel_summary(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _plain_dtypes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Nullable columns (string, boolean, Int64) as a run's GeoPackage reads them: object
+    with None, float with NaN; the themes and popups read those (a ``pd.NA`` text is no
+    class of its own)."""
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if isinstance(dtype, pd.StringDtype | pd.BooleanDtype):
+            values = frame[col].astype(object)
+            frame[col] = values.where(frame[col].notna(), None)
+        elif isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype):
+            frame[col] = frame[col].astype("float64")
+    return frame
+
+
 def load_province(path: str | Path, *, verify: bool = False) -> ProvinceData:
     """Read a province run folder for the tiled map.
 
@@ -221,7 +235,7 @@ def load_province(path: str | Path, *, verify: bool = False) -> ProvinceData:
             f"{path} 中没有 {GEOPARQUET}：全省没有一个县（市、区）处理完成，无可制图的地块；"
             "请查看 province.xlsx「处理失败」表，修正后重新运行"
         )
-    parcels = gpd.read_parquet(parquet)
+    parcels = _plain_dtypes(gpd.read_parquet(parquet))
     if "parcel_id" not in parcels:
         raise SchemaError(f"{parquet} 缺少 parcel_id 列：请用 landgov screen 重新生成")
     notes: list[str] = []

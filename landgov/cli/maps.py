@@ -167,6 +167,9 @@ def command(
 ) -> None:
     """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML、瓦片地图或 PNG/PDF 静态图。
 
+    DIR 为全省筛查结果（landgov screen 省级文件夹 --out DIR）时输出全省瓦片地图
+    （地市、区县、镇街汇总与逐宗地块）。
+
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
     style = _style(breaks, max_parcels)

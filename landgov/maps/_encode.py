@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any

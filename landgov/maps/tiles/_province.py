@@ -194,12 +194,11 @@ def panel_summary(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _plain_dtypes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Nullable columns (string, boolean, Int64) as a run's GeoPackage reads them: object
-    with None, float with NaN; the themes and popups read those (a ``pd.NA`` text is no
-    class of its own)."""
+    """Nullable boolean and integer columns as a run's GeoPackage reads them: object with
+    None, float with NaN (texts stay: the themes and popups read pandas' str columns)."""
     for col in frame.columns:
         dtype = frame[col].dtype
-        if isinstance(dtype, pd.StringDtype | pd.BooleanDtype):
+        if isinstance(dtype, pd.BooleanDtype):
             values = frame[col].astype(object)
             frame[col] = values.where(frame[col].notna(), None)
         elif isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype):

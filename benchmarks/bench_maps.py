@@ -231,6 +231,7 @@ def bench_tiles(run_dir: Path, work: Path) -> dict[str, float | int]:
     from _browser import chromium_driver
 
     from landgov.maps.tiles import build_tiles
+    from landgov.maps.tiles._province import is_province_run, load_province
     from landgov.maps.tiles.serve import make_server
 
     def cpu() -> float:  # this process and its finished children (the tile writers)
@@ -241,7 +242,10 @@ def bench_tiles(run_dir: Path, work: Path) -> dict[str, float | int]:
     result = build_tiles(run_dir, work / "tiles")
     total_s, cpu_s = time.perf_counter() - t0, cpu() - c0
     folder_mb = sum(f.stat().st_size for f in result.path.rglob("*") if f.is_file()) / 1e6
-    parcels = load_run(run_dir).parcels.reset_index(drop=True)
+    if is_province_run(run_dir):  # landgov screen PROVINCE_DIR: province.parquet, EPSG:4490
+        parcels = load_province(run_dir).run.parcels.reset_index(drop=True)
+    else:
+        parcels = load_run(run_dir).parcels.reset_index(drop=True)
     lonlat = parcels.geometry.to_crs(4490)
     srv = make_server(result.path, port=0)
     threading.Thread(target=srv.serve_forever, daemon=True).start()

@@ -251,7 +251,7 @@ def test_parallel_archive_equals_the_single_process_one(tmp_path: Path) -> None:
 
     from pmtiles.reader import MmapSource, all_tiles
 
-    from landgov.maps.tiles._archive import write_archive
+    from landgov.maps.tiles._archive import MINZOOM, start_archive, write_archive
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from bench_maps import generate_parcels
@@ -268,11 +268,16 @@ def test_parallel_archive_equals_the_single_process_one(tmp_path: Path) -> None:
 
     one = tiles(write_archive(frame, tmp_path / "one.pmtiles", workers=1))
     two = tiles(write_archive(frame, tmp_path / "two.pmtiles", workers=2))
-    assert len({x >> (z - 12) for z, x, _ in two}) > 1  # the run spans several columns
+    assert len({x >> (z - MINZOOM) for z, x, _ in two}) > 1  # the run spans several columns
     assert one.keys() == two.keys()
     assert one == two
     merged = gpd.read_file(tmp_path / "two.pmtiles", layer="parcels", engine="pyogrio")
     assert set(merged["i"]) == set(range(len(frame)))
+    # an archive abandoned before it is finished leaves neither parts nor a file behind
+    before = set(tmp_path.iterdir())
+    with start_archive(frame, tmp_path / "gone.pmtiles", workers=2):
+        pass
+    assert set(tmp_path.iterdir()) == before
 
 
 def test_invalid_parcel_is_drawn_repaired_and_noted(run: RunFacts, tmp_path: Path) -> None:

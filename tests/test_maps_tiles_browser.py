@@ -215,3 +215,47 @@ def test_gaode_basemap_requests_only_gaode_tiles(
     )
     hosts = {urlsplit(u).hostname for u in seen}
     assert hosts and all(re.fullmatch(r"webrd0[1-4]\.is\.autonavi\.com", h or "") for h in hosts)
+
+
+@pytest.fixture(scope="module")
+def province_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from landgov.province import generate_province, run_province
+
+    root = tmp_path_factory.mktemp("prov-browser")
+    generate_province(root / "in", n_parcels=240, counties=["330602", "330106"], seed=5)
+    run_province(root / "in", out_dir=root / "run", as_of="2026-06-30")
+    return root / "run"
+
+
+def _visible_labels(driver: Any) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('.lg-label'))"
+        ".filter(function (e) { return !e.hidden; }).map(function (e) { return e.textContent; })"
+    )
+
+
+def test_province_map_shows_cities_counties_and_finds_a_county(
+    driver: Any, province_run: Path, root: tuple[Path, str]
+) -> None:
+    base, url = root
+    build_tiles(province_run, base / "province")
+    state = _open(driver, f"{url}/province/index.html#7/30.1/120.4")
+    assert state["ready"] and not state["errors"]
+    _wait_idle(driver)
+    cities = _visible_labels(driver)  # zoomed out: 地市 against the province targets
+    assert len(cities) == 2 and all("规上亩均税收" in t and "目标" in t for t in cities)
+    legend = driver.find_element("css selector", ".lg-level-legend").text
+    assert "对照目标" in legend and "未达目标" in legend
+    hits = driver.execute_async_script(
+        "var done = arguments[0]; landgovTiles.search('西湖区').then(done);"
+    )
+    assert hits[0]["id"] == "西湖区" and hits[0]["name"] == "区县"
+    driver.execute_async_script(
+        "var done = arguments[1]; landgovTiles.goTo(arguments[0]).then(done);", hits[0]
+    )
+    _wait_idle(driver)
+    labels = _visible_labels(driver)
+    assert labels and not any(t.startswith("越城区") for t in labels)
+    assert _rendered(driver)  # the county's parcels are drawn at its zoom
+    assert _foreign(requested_urls(driver), url) == []
+    assert console_errors(driver) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from landgov.cli._progress import step
-from landgov.cli._tiles import default_folder, write_tiles
+from landgov.cli._tiles import default_folder, province_tiles, write_tiles
 from landgov.core.dates import parse_date
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
@@ -167,10 +167,19 @@ def command(
 ) -> None:
     """生成结果目录 DIR（含 landgov.gpkg）的简报地图：离线单文件 HTML、瓦片地图或 PNG/PDF 静态图。
 
+    DIR 为全省筛查结果（landgov screen 省级文件夹 --out DIR）时输出全省瓦片地图
+    （地市、区县、镇街汇总与逐宗地块）。
+
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
     style = _style(breaks, max_parcels)
     layout = _layout(paper, orientation, scale, map_unit, map_date, township_table)
+    if province_tiles(  # a province run: always the tile map, with its 地市/区县 levels
+        run_dir, out, static=bool(static_fmt or ledger or comparison), basemap=basemap,
+        basemap_crs=basemap_crs, tianditu_key=tianditu_key, style=style, redact=redact,
+        title=title, theme=theme,
+    ):  # fmt: skip
+        return
     if (run_dir / "landgov.gpkg").is_file():  # else load_run says what is missing
         with step("核对运行结果的完整性"):
             verify(run_dir)  # a LandgovError: main() prints 「错误：」 and the file that differs

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -166,29 +165,36 @@ def encode_geometry(
 
 
 def _number_column(series: pd.Series, digits: int) -> list[float | int | None]:
-    values = pd.to_numeric(series, errors="coerce").astype("float64").round(digits)
-    out: list[float | int | None] = []
-    for v in values.tolist():
-        if math.isnan(v) or math.isinf(v):
-            out.append(None)
-        elif digits == 0 or v == int(v):
-            out.append(int(v))
-        else:
-            out.append(v)
-    return out
+    values = pd.to_numeric(series, errors="coerce").astype("float64").round(digits).to_numpy()
+    finite = np.isfinite(values)
+    small = finite & (np.abs(values) < 2.0**53)  # beyond, every float is whole
+    whole = small.copy()
+    if digits:
+        whole[small] = values[small] == np.floor(values[small])
+    out = values.astype(object)  # floats (fractional values), ints (whole ones), None
+    out[whole] = values[whole].astype(np.int64).tolist() if whole.any() else []
+    big = finite & ~small
+    out[big] = [int(v) for v in values[big]] if big.any() else []
+    out[~finite] = None
+    return out.tolist()
+
+
+def _text_value(v: Any) -> str | None:
+    if is_missing(v):
+        return None
+    if isinstance(v, bool | np.bool_):
+        return "是" if v else "否"
+    return str(v).strip() or None
 
 
 def _text_values(series: pd.Series) -> list[str | None]:
-    out: list[str | None] = []
-    for v in series.astype(object).tolist():
-        if is_missing(v):
-            out.append(None)
-        elif isinstance(v, (bool, np.bool_)):
-            out.append("是" if v else "否")
-        else:
-            text = str(v).strip()
-            out.append(text or None)
-    return out
+    values = series.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}:
+        # texts (and gaps): each distinct text judged once, then spread to its rows
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        table = np.array([_text_value(u) for u in uniques] + [None], dtype=object)
+        return table[codes].tolist()  # code -1 (None, NaN, NA) takes the last entry, None
+    return [_text_value(v) for v in values.tolist()]
 
 
 def _bool_values(series: pd.Series) -> list[str | None]:

@@ -88,6 +88,13 @@ def _dates(values: pd.Series) -> pd.Series:
     return out.astype(object).where(out.notna(), None)
 
 
+def _text(value: Any) -> str | None:
+    """A cell as text; None, NA and NaN (pandas' str columns hold NaN) stay missing, not "nan"."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    return str(value)
+
+
 def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gpd.GeoDataFrame:
     """The county's 底数清单 in the province schema, reprojected to :data:`PROVINCE_CRS`."""
     n = len(parcels)
@@ -109,9 +116,7 @@ def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gp
         if kind == "date":
             out[col] = _dates(values)
         elif kind == "string":
-            out[col] = values.map(lambda v: None if v is None or v is pd.NA else str(v)).astype(
-                "string"
-            )
+            out[col] = values.map(_text).astype("string")
         else:
             out[col] = pd.array(values.where(values.notna(), None), dtype=kind)
     geom = gpd.GeoSeries(parcels.geometry.to_numpy(), crs=parcels.crs).to_crs(PROVINCE_CRS)

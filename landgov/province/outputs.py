@@ -27,7 +27,7 @@ from pyproj import CRS
 
 from landgov.province.county import PROVINCE_CRS
 
-__all__ = ["ProvinceLayers", "summary_tables"]
+__all__ = ["ProvinceLayers", "summary_records", "summary_tables"]
 
 GEOPARQUET = "province.parquet"
 GEOPACKAGE = "province.gpkg"
@@ -172,6 +172,14 @@ def summary_tables(
     cities.loc[cities["city"] == "全省", "n_failed"] = int(failed.sum())
     cities = _against(cities, province_targets)
     return counties, cities
+
+
+def summary_records(counties: pd.DataFrame, cities: pd.DataFrame) -> dict[str, Any]:
+    """The 县区汇总 and 地市汇总 as JSON records (NaN → null), for the manifest and the map."""
+    return {
+        name: json.loads(frame.to_json(orient="records", force_ascii=False))
+        for name, frame in (("counties", counties), ("cities", cities))
+    }
 
 
 def _rollup(part: pd.DataFrame, head: dict[str, Any]) -> dict[str, Any]:

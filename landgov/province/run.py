@@ -45,7 +45,13 @@ from landgov.errors import DataFileError, InputError, Issue
 from landgov.policy import load_profile
 from landgov.province.county import PROVINCE_CRS, CountyJob, screen_county
 from landgov.province.layout import ProvinceIndex, read_index
-from landgov.province.outputs import WORKBOOK, ProvinceLayers, headers, summary_tables
+from landgov.province.outputs import (
+    WORKBOOK,
+    ProvinceLayers,
+    headers,
+    summary_records,
+    summary_tables,
+)
 from landgov.province.profile import DEFAULT_PROVINCE_PROFILE, load_province_profile
 
 __all__ = ["ENGINES", "CountyFailureError", "ProvinceRun", "run_province"]
@@ -338,6 +344,7 @@ def run_province(
             if not r["ok"]
         ],
         "rows": _account(results, layers.rows["parcels"]),
+        "summary": summary_records(counties, cities),  # 县区汇总 / 地市汇总, read by the map
         "outputs": {
             "geoparquet": layers.parquet.name if layers.rows["parcels"] else None,
             "gpkg": layers.gpkg.name if layers.rows["parcels"] else None,

@@ -17,6 +17,7 @@ The themes, popups, redaction and panel rows are the single-file map's
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import shutil
@@ -46,11 +47,19 @@ from landgov.maps._popup import (
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare, township_summary
+from landgov.maps._redact import redact_aggregate
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
-from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, write_archive
+from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, start_archive
+from landgov.maps.tiles._province import (
+    STATUS,
+    ProvinceData,
+    is_province_run,
+    load_province,
+    panel_summary,
+)
 
 __all__ = ["CHUNK", "TileMap", "build_tiles"]
 
@@ -83,7 +92,8 @@ class TileMap:
     archive_bytes
         Size of ``parcels.pmtiles``.
     seconds
-        Time spent writing the archive.
+        Time from starting the archive until it was finished (for large runs, worker processes
+        cut it while this process writes the look-up files).
     """
 
     path: Path
@@ -146,11 +156,21 @@ def _clean(value: Any) -> str:
     return " ".join(text.replace("\t", " ").split())
 
 
+def _clean_column(series: pd.Series) -> list[str]:
+    """:func:`_clean` of every value; a text column judges each distinct text once."""
+    values = series.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in {"string", "empty"}:
+        return [_clean(v) for v in values.tolist()]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([_clean(u) for u in uniques] + [""], dtype=object)
+    return table[codes].tolist()  # code -1 (None, NaN, NA): the last entry, ""
+
+
 def _write_search(frame: pd.DataFrame, points: np.ndarray, folder: Path) -> list[str]:
     """One line per drawable parcel: row, 宗地代码, names, lon, lat (gzip, UTF-8)."""
     names = [c for c in _NAME_COLUMNS if c in frame.columns]
-    ids = frame["parcel_id"].map(_clean).tolist()
-    columns = [[_clean(v) for v in frame[c].astype(object).tolist()] for c in names]
+    ids = _clean_column(frame["parcel_id"])
+    columns = [_clean_column(frame[c]) for c in names]
     joined = ["；".join(v for v in row if v) for row in zip(*columns, strict=True)] if names else []
     if not names:
         joined = [""] * len(frame)
@@ -174,11 +194,11 @@ def _group_summary(parcels: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
 def _townships(data: RunData, prep: Prepared) -> gpd.GeoDataFrame | None:
     parcels = prep.parcels_all
     given = prep.townships
-    if "township" not in parcels:
-        return given
+    if "township" not in parcels or data.townships is None:
+        return given  # prepare's township_summary, or None
+    if given is None or "township" not in given:
+        return township_summary(parcels)
     summary = township_summary(parcels)
-    if data.townships is None or given is None or "township" not in given:
-        return summary
     table = pd.DataFrame(summary.drop(columns=summary.geometry.name))
     extra = [c for c in table.columns if c == "township" or c not in given.columns]
     return given.merge(table[extra], on="township", how="left")
@@ -211,6 +231,159 @@ def _overlay(
     return {"url": f"data/{name}.geojson", "sections": _specs(sections, frame)}
 
 
+#: Labels of each level show between these zooms (a province opens at about zoom 7).
+_LABEL_ZOOMS = {"cities": (0, 8), "counties": (8, 10.5), "townships": (10.5, 24)}
+#: Their status fills (规上亩均税收 against the target) show up to this zoom.
+_FILL_ZOOMS = {"cities": (0, 8), "counties": (8, MINZOOM)}
+_CITY_ZOOM, _PARCEL_ZOOM = _FILL_ZOOMS["cities"][1], MINZOOM
+
+
+def _level_overlay(
+    frame: gpd.GeoDataFrame | None,
+    name: str,
+    key: str,
+    heading: str,
+    *,
+    folder: Path,
+    gcj02: bool,
+    head: tuple[Field, ...] = (),
+) -> dict[str, Any] | None:
+    """A 地市/区县/镇街 layer: boundaries, labels, and totals (against targets) in the popup."""
+    if frame is None:
+        return None
+    extra = tuple(f for f in head if f.key in frame)
+    shown = frame.drop(columns=[f.key for f in extra], errors="ignore")
+    if key != "township":
+        shown = shown.drop(columns=key, errors="ignore")
+        extra = (Field(key, _LEVEL_NAMES[key]), *extra)
+    fields = (*extra, *township_fields(shown.drop(columns="target_status", errors="ignore")))
+    if "target_status" in frame:
+        fields = (*fields, Field("target_status", "规上亩均税收对照目标", "text"))
+    out = _overlay(frame, name, ((heading, fields),), folder, gcj02=gcj02, label=key)
+    if out is not None:
+        out["labelZoom"] = list(_LABEL_ZOOMS.get(name, (0, 24)))
+        if name in _FILL_ZOOMS and "target_status" in frame:
+            out["fillZoom"] = list(_FILL_ZOOMS[name])
+    return out
+
+
+_LEVEL_NAMES = {"city": "地级市", "county": "县（市、区）", "township": "镇街"}
+_CITY_HEAD = (Field("n_counties", "县（市、区）数", "num", 0), Field("target_scope", "目标口径"))
+_COUNTY_HEAD = (
+    Field("city", "地级市"),
+    Field("profile", "评判配置"),
+    Field("profile_version", "配置版本"),
+)
+_TOWN_HEAD = (Field("county", "县（市、区）"),)
+#: Province-table columns the popups leave out (codes, row accounting, status of the run).
+_LEVEL_HIDDEN = (
+    "county_code",
+    "city_code",
+    "status",
+    "rows_in",
+    "rows_out",
+    "rows_rejected",
+    "n_failed",
+    "target_source",
+    "target_derivations",
+)
+
+
+def _province_overlays(
+    levels: ProvinceData, folder: Path, *, gcj02: bool, redact: bool
+) -> dict[str, Any]:
+    """地市, 区县 (totals against targets, coloured by :data:`STATUS`) and 镇街 of a province."""
+
+    def clean(frame: gpd.GeoDataFrame | None, keep: tuple[str, ...] = ()) -> Any:
+        if frame is None:
+            return None
+        drop = [c for c in _LEVEL_HIDDEN if c in frame and c not in keep]
+        frame = frame.drop(columns=drop)
+        return redact_aggregate(frame, ()) if redact else frame
+
+    return {
+        "cities": _level_overlay(
+            clean(levels.cities, ("target_source",)),
+            "cities",
+            "city",
+            "地市汇总",
+            folder=folder,
+            gcj02=gcj02,
+            head=_CITY_HEAD,
+        ),
+        "counties": _level_overlay(
+            clean(levels.counties, ("target_source",)),
+            "counties",
+            "county",
+            "区县汇总",
+            folder=folder,
+            gcj02=gcj02,
+            head=_COUNTY_HEAD,
+        ),
+        "townships": _level_overlay(
+            clean(levels.townships, ("target_source",)),
+            "townships",
+            "township",
+            "镇街汇总",
+            folder=folder,
+            gcj02=gcj02,
+            head=_TOWN_HEAD,
+        ),
+    }
+
+
+def _level_legend(levels: ProvinceData | None) -> dict[str, Any] | None:
+    if levels is None:
+        return None
+    counts = levels.counties["target_status"].value_counts()
+    return {
+        "title": "县（市、区）规上亩均税收对照目标",
+        "hint": f"放大到 {_PARCEL_ZOOM} 级以前按此着色；缩小到 {_CITY_ZOOM} 级以下改为地市"
+        "（对照全省目标）",
+        "items": [
+            {"label": label, "color": color, "count": int(counts.get(label, 0))}
+            for label, color in STATUS
+            if counts.get(label, 0) or label != "待核实"
+        ],
+    }
+
+
+def _all_overlays(
+    levels: ProvinceData | None,
+    data: RunData,
+    prep: Prepared,
+    folder: Path,
+    *,
+    gcj02: bool,
+    redact: bool,
+) -> dict[str, Any]:
+    """Every overlay of the page; the coarsest level drawn labels every zoom below its band."""
+    if levels is not None:
+        overlays = _province_overlays(levels, folder, gcj02=gcj02, redact=redact)
+    else:
+        parcels = prep.parcels_all
+        counties = _group_summary(parcels, "county") if "county" in parcels else None
+        overlays = {
+            "counties": _level_overlay(
+                counties, "counties", "county", "区县汇总", folder=folder, gcj02=gcj02
+            ),
+            "townships": _level_overlay(
+                _townships(data, prep),
+                "townships",
+                "township",
+                "镇街汇总",
+                folder=folder,
+                gcj02=gcj02,
+            ),
+            "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
+            "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
+        }
+    present = [overlays[k] for k in _LABEL_ZOOMS if overlays.get(k)]
+    if present:
+        present[0]["labelZoom"][0] = 0
+    return overlays
+
+
 def _theme_config(theme: Theme) -> dict[str, Any]:
     return {
         "key": theme.key,
@@ -223,10 +396,14 @@ def _theme_config(theme: Theme) -> dict[str, Any]:
     }
 
 
-def _panel(prep: Prepared, notes: list[str], *, province: bool) -> dict[str, Any]:
+def _panel(
+    prep: Prepared, notes: list[str], *, province: bool, levels: ProvinceData | None
+) -> dict[str, Any]:
     rows = district_rows(prep.parcels_all, blocks=prep.blocks, far=prep.far)
     summary = prep.manifest.get("summary")
     district = summary.get("district") if isinstance(summary, Mapping) else None
+    if levels is not None:
+        district = panel_summary(levels.province)
     notes = list(notes)
     if isinstance(district, Mapping) and district:
         rows += manifest_rows(district, redact=prep.redacted)
@@ -322,7 +499,7 @@ def _prepare_out(out_dir: Path) -> tuple[Path, Path]:
 
 
 def build_tiles(
-    run: RunData | str | Path,
+    run: RunData | ProvinceData | str | Path,
     out_dir: str | Path,
     *,
     basemap: Basemap | str = "none",
@@ -337,7 +514,9 @@ def build_tiles(
     ----------
     run
         A run directory (``DIR/landgov.gpkg``) or its :class:`RunData`; a ``county`` column on
-        the parcels adds a 区县 level (county totals when zoomed out).
+        the parcels adds a 区县 level (county totals when zoomed out). A province run folder
+        (``landgov screen PROVINCE_DIR``) or its :class:`ProvinceData` adds the 地市 and 区县
+        levels with their totals against their targets, and every county's 镇街.
     out_dir
         Folder to write; must be empty, absent, or an earlier tile map.
     basemap, style, redact, title, theme
@@ -349,10 +528,15 @@ def build_tiles(
     """
     if theme not in THEMES:
         raise InputError(f"未知专题 {theme!r}：可选 {'、'.join(THEMES)}")
-    data = run if isinstance(run, RunData) else load_run(run)
+    if isinstance(run, str | Path) and is_province_run(run):
+        run = load_province(run)
+    levels = run if isinstance(run, ProvinceData) else None
+    data = levels.run if levels is not None else run if isinstance(run, RunData) else load_run(run)
     bm = basemap if isinstance(basemap, Basemap) else resolve_basemap(basemap)
     gcj02 = bm.datum is Datum.GCJ02
-    prep = prepare(data, style=style, redact=redact)
+    # every parcel is drawn: no 镇街 aggregation (that is the single-file page's fallback)
+    whole = dataclasses.replace(style, max_parcels=max(style.max_parcels, len(data.parcels)))
+    prep = prepare(data, style=whole, redact=redact)
     parcels = prep.parcels_all.reset_index(drop=True)
     out = Path(out_dir)
     folder, lib = _prepare_out(out)
@@ -361,7 +545,7 @@ def build_tiles(
     lonlat = np.full(len(parcels), None, dtype=object)
     lonlat[drawable] = _lonlat(geoms[drawable], parcels.crs, gcj02)
     invalid = drawable & ~shapely.is_valid(lonlat)
-    notes = list(prep.notes)
+    notes = [*prep.notes, *(levels.notes if levels is not None else ())]
     if invalid.any():  # GDAL's tile writer drops invalid polygons: draw them repaired
         lonlat[invalid] = shapely.make_valid(
             lonlat[invalid], method="structure", keep_collapsed=False
@@ -380,46 +564,22 @@ def build_tiles(
         crs=4326,
     )[drawable]
     started = time.perf_counter()
-    archive = write_archive(tiles, out / ARCHIVE)
+    with start_archive(tiles, out / ARCHIVE) as pending:  # large runs: cut by 2 processes
+        del tiles  # meanwhile this process writes the look-up files
+        chunks = _write_chunks(parcels, folder)
+        points = np.full(len(parcels), None, dtype=object)
+        points[drawable] = shapely.point_on_surface(lonlat[drawable])
+        search = _write_search(parcels, points, folder)
+        archive = pending.result()
     seconds = time.perf_counter() - started
-    chunks = _write_chunks(parcels, folder)
-    points = np.full(len(parcels), None, dtype=object)
-    points[drawable] = shapely.point_on_surface(lonlat[drawable])
-    search = _write_search(parcels, points, folder)
-    province = "county" in parcels
-    counties = _group_summary(parcels, "county") if province else None
     heading = title or f"{data.path.name or '结果'} 工业用地治理云图"
     if redact:
         heading = f"{heading}（脱敏版）"
     default = theme if theme in themes else next(iter(themes))
-    townships = _townships(data, prep)
-    overlays = {
-        "counties": _overlay(
-            counties,
-            "counties",
-            (
-                (
-                    "区县汇总",
-                    (Field("county", "区县"), *township_fields(counties.drop(columns="county"))),
-                ),
-            )
-            if counties is not None
-            else (),
-            folder,
-            gcj02=gcj02,
-            label="county",
-        ),
-        "townships": _overlay(
-            townships,
-            "townships",
-            (("镇街汇总", township_fields(townships)),) if townships is not None else (),
-            folder,
-            gcj02=gcj02,
-            label="township",
-        ),
-        "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
-        "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
-    }
+    overlays = _all_overlays(levels, data, prep, folder, gcj02=gcj02, redact=redact)
+    province = levels is not None or "county" in parcels
+    if levels is not None:
+        notes.append("全省图不含连片地块和批而未供：请查看各县（市、区）的地图")
     config: dict[str, Any] = {
         "title": heading,
         "subtitle": " · ".join(
@@ -454,10 +614,12 @@ def build_tiles(
         "defaultTheme": default,
         "search": {
             "url": "data/search.tsv.gz",
-            "hint": "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称",
+            "hint": ("搜索宗地代码" if len(search) == 1 else "搜索宗地代码、企业名称")
+            + ("或地名" if any(overlays.get(k) for k in _LABEL_ZOOMS) else ""),
         },
         "overlays": {k: v for k, v in overlays.items() if v is not None},
-        "panel": _panel(prep, notes, province=province),
+        "panel": _panel(prep, notes, province=province, levels=levels),
+        "levelLegend": _level_legend(levels),
     }
     (out / "index.html").write_text(_page(config, bm, heading), encoding="utf-8")
     _copy_assets(lib)

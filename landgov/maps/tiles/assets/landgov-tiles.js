@@ -177,23 +177,40 @@
     paint: { "line-color": "#00e5ff", "line-width": 3 },
   });
   var OVERLAY_LOOK = {
+    cities: { color: cfg.style.township, width: 3.2, dash: null, fill: 0.02, label: "地市边界及汇总" },
     counties: { color: cfg.style.township, width: 2.4, dash: null, fill: 0.02, label: "区县边界及汇总" },
     townships: { color: cfg.style.township, width: 1.4, dash: [3, 2], fill: 0.03, label: "镇街边界及汇总" },
     blocks: { color: cfg.style.block, width: 2.2, dash: null, fill: 0, label: "连片地块" },
     approved: { color: cfg.style.approved, width: 1.6, dash: [1, 2], fill: 0.2, label: "批而未供" },
   };
-  var overlayOrder = ["counties", "townships", "approved", "blocks"].filter(function (k) {
+  var overlayOrder = ["cities", "counties", "townships", "approved", "blocks"].filter(function (k) {
     return cfg.overlays[k];
   });
   overlayOrder.forEach(function (k) {
     var look = OVERLAY_LOOK[k];
-    sources[k] = { type: "geojson", data: cfg.overlays[k].url };
-    layers.push({
+    var ov = cfg.overlays[k];
+    sources[k] = { type: "geojson", data: ov.url };
+    var fill = {
       id: k + "-fill",
       type: "fill",
       source: k,
       paint: { "fill-color": look.color, "fill-opacity": look.fill },
-    });
+    };
+    if (ov.fillZoom && cfg.levelLegend) {
+      // 地市/区县 coloured by 规上亩均税收 against the target within their zoom band; outside
+      // it nearly transparent (still clickable)
+      var status = ["match", ["get", "target_status"]];
+      cfg.levelLegend.items.forEach(function (item) {
+        status.push(item.label, item.color);
+      });
+      status.push(look.color);
+      fill.paint["fill-color"] = status;
+      fill.paint["fill-opacity"] =
+        ov.fillZoom[0] > 0
+          ? ["step", ["zoom"], look.fill, ov.fillZoom[0], 0.45, ov.fillZoom[1], look.fill]
+          : ["step", ["zoom"], 0.45, ov.fillZoom[1], look.fill];
+    }
+    layers.push(fill);
     var line = {
       id: k + "-line",
       type: "line",
@@ -280,10 +297,25 @@
     themeBox.appendChild(lab);
   });
   showLegend(first);
+  if (cfg.levelLegend) {
+    var levelBox = el("div", "lg-legend lg-level-legend");
+    levelBox.appendChild(el("div", "lg-legend-title", cfg.levelLegend.title));
+    cfg.levelLegend.items.forEach(function (item) {
+      var row = el("div", "lg-legend-row");
+      var sw = el("span", "lg-swatch");
+      sw.style.background = item.color;
+      row.appendChild(sw);
+      row.appendChild(el("span", "lg-legend-label", item.label));
+      row.appendChild(el("span", "lg-legend-count", item.count.toLocaleString("zh-CN") + " 个"));
+      levelBox.appendChild(row);
+    });
+    levelBox.appendChild(el("div", "lg-note", cfg.levelLegend.hint));
+    panel.appendChild(levelBox);
+  }
 
   var layerBox = el("div", "lg-layers");
   panel.appendChild(layerBox);
-  var labelMarkers = { counties: [], townships: [] };
+  var labelMarkers = { cities: [], counties: [], townships: [] };
   overlayOrder.forEach(function (k) {
     var lab = el("label", "lg-layer");
     var input = el("input");
@@ -293,9 +325,7 @@
       var vis = input.checked ? "visible" : "none";
       map.setLayoutProperty(k + "-fill", "visibility", vis);
       map.setLayoutProperty(k + "-line", "visibility", vis);
-      (labelMarkers[k] || []).forEach(function (m) {
-        m.getElement().hidden = !input.checked || m._lgHidden;
-      });
+      updateHint();
     });
     lab.appendChild(input);
     var sw = el("span", "lg-swatch lg-swatch-line");
@@ -325,17 +355,53 @@
         ? "当前为汇总视图：放大到 " + cfg.minzoom + " 级以上逐宗显示地块（共 " +
           cfg.nDrawable.toLocaleString("zh-CN") + " 宗），点击边界查看汇总"
         : "逐宗显示：点击地块查看地企档案";
-    var countyView = !!cfg.overlays.counties && z < 9;
     Object.keys(labelMarkers).forEach(function (k) {
+      var band = (cfg.overlays[k] && cfg.overlays[k].labelZoom) || [0, 99];
+      var on = layerOn(k);
+      var show = on && z >= band[0] && z < band[1];
       labelMarkers[k].forEach(function (m) {
-        m._lgHidden = k === "counties" ? !countyView : !!cfg.overlays.counties && countyView;
-        m.getElement().hidden = m._lgHidden;
+        // only the labels of the level in view are on the map (a province has ~1,300 镇街)
+        if (show && !m._lgOn) m.addTo(map);
+        else if (!show && m._lgOn) m.remove();
+        m._lgOn = show;
       });
     });
   }
+  function layerOn(k) {
+    return !!cfg.overlays[k] && map.getLayoutProperty(k + "-fill", "visibility") !== "none";
+  }
+  // the level whose labels show at this zoom answers a click first (地市 → 区县 → 镇街)
+  function levelOrder() {
+    var z = map.getZoom();
+    var levels = ["cities", "counties", "townships"].filter(function (k) {
+      return cfg.overlays[k];
+    });
+    var current = levels.filter(function (k) {
+      var band = cfg.overlays[k].labelZoom || [0, 99];
+      return z >= band[0] && z < band[1];
+    });
+    return current.concat(
+      levels.filter(function (k) {
+        return current.indexOf(k) < 0;
+      }).reverse()
+    );
+  }
   map.on("zoomend", updateHint);
 
-  // ---- labels of 区县/镇街 with their totals (DOM markers: no glyph server needed) --------
+  // ---- labels of 地市/区县/镇街 with their totals (DOM markers: no glyph server needed) ---
+  var names = []; // {level, name, box}: found by the search box as well
+  function shapeBox(g) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        box[0] = Math.min(box[0], c[0]);
+        box[1] = Math.min(box[1], c[1]);
+        box[2] = Math.max(box[2], c[0]);
+        box[3] = Math.max(box[3], c[1]);
+      } else c.forEach(walk);
+    })((g && g.coordinates) || []);
+    return isFinite(box[0]) ? box : null;
+  }
   function addLabels(k) {
     fetch(cfg.overlays[k].url)
       .then(function (r) {
@@ -353,7 +419,16 @@
               line += " · 治理 " + p.n_governance.toLocaleString("zh-CN") + " 宗";
             box.appendChild(el("div", "lg-label-sub", line));
           }
-          labelMarkers[k].push(new maplibregl.Marker({ element: box }).setLngLat([p._lx, p._ly]).addTo(map));
+          if (typeof p.tax_per_mu_above_scale === "number" && k !== "townships") {
+            var tax = "规上亩均税收 " + fmtNum(p.tax_per_mu_above_scale, 1);
+            tax += typeof p.tax_per_mu_target === "number"
+              ? " / 目标 " + fmtNum(p.tax_per_mu_target, 1) + " 万元/亩"
+              : " 万元/亩（无目标）";
+            box.appendChild(el("div", "lg-label-sub", tax));
+          }
+          var c = shapeBox(f.geometry);
+          if (c) names.push({ level: k, name: String(p._label), box: c });
+          labelMarkers[k].push(new maplibregl.Marker({ element: box }).setLngLat([p._lx, p._ly]));
         });
         updateHint();
       })
@@ -378,9 +453,7 @@
       });
       return;
     }
-    var order = ["blocks", "approved", "townships", "counties"].filter(function (k) {
-      return cfg.overlays[k] && map.getLayoutProperty(k + "-fill", "visibility") !== "none";
-    });
+    var order = ["blocks", "approved"].concat(levelOrder()).filter(layerOn);
     for (var n = 0; n < order.length; n++) {
       var f = map.queryRenderedFeatures(e.point, { layers: [order[n] + "-fill"] });
       if (f.length) {
@@ -416,11 +489,16 @@
     }
     return index;
   }
+  var LEVEL_NAMES = { cities: "地市", counties: "区县", townships: "镇街" };
   state.search = function (q) {
     q = String(q).trim();
     return loadIndex().then(function (lines) {
       var out = [];
       if (!q) return out;
+      names.forEach(function (n) {
+        if (out.length < 10 && n.name.indexOf(q) >= 0)
+          out.push({ id: n.name, name: LEVEL_NAMES[n.level], box: n.box });
+      });
       for (var n = 0; n < lines.length && out.length < 20; n++) {
         if (lines[n].indexOf(q) < 0) continue;
         var p = lines[n].split("\t");
@@ -431,6 +509,10 @@
     });
   };
   state.goTo = function (hit) {
+    if (hit.box) {
+      map.fitBounds(hit.box, { padding: 40, animate: false });
+      return Promise.resolve();
+    }
     map.jumpTo({ center: [hit.lng, hit.lat], zoom: Math.max(map.getZoom(), 16) });
     return showParcel(hit.i, [hit.lng, hit.lat]);
   };
@@ -456,8 +538,9 @@
   });
 
   map.on("load", function () {
-    if (cfg.overlays.counties) addLabels("counties");
-    if (cfg.overlays.townships) addLabels("townships");
+    ["cities", "counties", "townships"].forEach(function (k) {
+      if (cfg.overlays[k]) addLabels(k);
+    });
     updateHint();
     state.ready = true;
   });

@@ -230,6 +230,13 @@ def announced(command: click.Command) -> click.Command:
         if isinstance(profile, str):
             given = ctx.get_parameter_source("profile") is ParameterSource.COMMANDLINE
             source = "（命令行 --profile）" if given else ""
+        if kwargs.get("province") is not None and not source:  # each county by its own profile
+            click.echo(
+                f"使用配置：{settings.where}；政策版本：各县（市、区）按省级配置所列的县级配置分别判定"
+                "（每宗地块的判定配置见结果中的 profile 字段与 manifest.json）",
+                err=True,
+            )
+            return callback(*args, **kwargs)
         announce(settings, profile=profile if isinstance(profile, str) else None, source=source)
         return callback(*args, **kwargs)
 

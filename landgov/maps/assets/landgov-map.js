@@ -255,8 +255,9 @@
       var parts = f.t === 'list' ? splitList(String(v)) : String(v).split(/\n/);
       var ul = el('ul', 'lg-list');
       for (var i = 0; i < parts.length; i++) {
-        if (!parts[i].trim()) continue;
-        var li = withNumbers('li', null, parts[i].trim()), tip = clauseTip(parts[i]);
+        var item = parts[i].trim().replace(/^[·・•]\s*/, '');  // the list draws its own bullet
+        if (!item) continue;
+        var li = withNumbers('li', null, item), tip = clauseTip(parts[i]);
         if (tip) { li.title = tip; li.className = 'lg-cited'; }
         ul.appendChild(li);
       }

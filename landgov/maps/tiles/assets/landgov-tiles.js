@@ -33,6 +33,20 @@
   }
   msg.hidden = true;
 
+  /* A 「；」 list split at its own separators only: one inside brackets belongs to the item
+     (「综合能耗〔统计局；某公司，代码〕」 is one item), as in the single-file map. */
+  function splitList(text) {
+    var out = [], depth = 0, cur = "", open = "（(〔[【「《", close = "）)〕]】」》";
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (open.indexOf(c) >= 0) depth++;
+      else if (close.indexOf(c) >= 0 && depth > 0) depth--;
+      if ((c === "；" || c === ";") && depth === 0) { out.push(cur); cur = ""; } else cur += c;
+    }
+    out.push(cur);
+    return out;
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -60,9 +74,10 @@
       if (s === null) return null;
       val.textContent = s + (spec.u ? " " + spec.u : "");
     } else if (spec.t === "list" || spec.t === "lines") {
-      var parts = String(value).split(spec.t === "list" ? /[；;]/ : /\n/);
+      var parts = spec.t === "list" ? splitList(String(value)) : String(value).split(/\n/);
       parts.forEach(function (p) {
-        if (p.trim()) val.appendChild(el("div", "lg-item", p.trim()));
+        var item = p.trim().replace(/^[·・•]\s*/, "");
+        if (item) val.appendChild(el("div", "lg-item", item));
       });
     } else if (spec.t === "status") {
       var v = String(value);

@@ -348,9 +348,10 @@ def test_a_list_item_keeps_the_semicolon_inside_its_brackets(driver: Any, tmp_pa
     gpkg = facts.path / "landgov.gpkg"
     parcels = gpd.read_file(gpkg, layer="parcels")
     parcels["missing"] = None
+    # a leading 「·」 is the text's own bullet: the list draws one already
     parcels.loc[0, "missing"] = (
         "· 规划用途；综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"
-    )  # a leading 「·」 is the text's own bullet: the list draws one already
+    )
     parcels.to_file(gpkg, layer="parcels", engine="pyogrio")
     page = build_map(facts.path).save(tmp_path / "list.html")
     _open(driver, page)

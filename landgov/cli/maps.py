@@ -96,7 +96,14 @@ def _default_out(run_dir: Path, *, suffix: str, redact: bool) -> Path:
 @click.option(
     "--tianditu-key", envvar=TIANDITU_ENV, help=f"天地图密钥（或环境变量 {TIANDITU_ENV}）"
 )
-@click.option("--redact", is_flag=True, help="脱敏：去掉企业名称、信用代码、权利人和全部金额")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help=(
+        "脱敏：去掉企业名称、信用代码、权利人和单个企业、单宗地块的金额；"
+        "公开的门槛、目标和镇街、全区汇总（含亩均税收）保留"
+    ),
+)
 @click.option("--title", help="标题")
 @click.option(
     "--theme",

@@ -69,6 +69,9 @@ __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
 #: The lossless full outputs (GeoParquet: types kept, no GeoPackage field limits).
 PARQUET_PARCELS = "landgov_parcels.parquet"
 PARQUET_BLOCKS = "landgov_blocks.parquet"
+#: A province county's 镇街 boundaries and totals (with the 全区 row), written in place of the
+#: GeoPackage's ``townships``/``township_summary`` layers (read by the province map).
+PARQUET_TOWNSHIPS = "landgov_townships.parquet"
 #: Key of ``timings_s``: the seconds of 写出结果 spent writing the workbook.
 XLSX_TIMING = "其中：写出 Excel"
 
@@ -501,7 +504,7 @@ def _write_outputs(
     layers: bool = True,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
-    for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS):
+    for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS, out / PARQUET_TOWNSHIPS):
         stale.unlink(missing_ok=True)
     parcels = _ordered(result.parcels, PARCEL_COLUMNS)
     governance = _ordered(result.governance, PARCEL_COLUMNS)
@@ -520,6 +523,8 @@ def _write_outputs(
             write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
         if approved is not None:
             write_layer(approved.rows, gpkg, layer="approved")
+    else:  # the province map still draws each county's 镇街 and reads its 全区 row
+        write_parquet(townships, out / PARQUET_TOWNSHIPS)
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
         ("底数清单", parcels),

@@ -3,8 +3,9 @@
 A province run folder holds ``province.parquet`` (every county's 底数清单, EPSG:4490), the
 ``province`` section of ``manifest.json`` (``summary``: the 县区汇总 and 地市汇总 of
 ``province.xlsx``, each county against its own profile's targets, cities and 全省 against the
-province targets) and ``counties/<code>_<name>/``, each county's own run (layer ``townships``:
-the 镇街 boundaries with their totals; table ``township_summary``: the 全区 row).
+province targets) and ``counties/<code>_<name>/``, each county's own run
+(``landgov_townships.parquet``: the 镇街 boundaries with their totals and the 全区 row; a run
+made on its own has them as the ``townships`` and ``township_summary`` layers of its GeoPackage).
 
 A run written before the manifest carried ``summary`` still maps: the county rows are read from
 the county folders and the cities are totalled without province targets (a note says so).
@@ -30,6 +31,7 @@ from landgov.core.runfolder import verify as verify_folder
 from landgov.errors import DataFileError, SchemaError
 from landgov.maps._run import RunData
 from landgov.province.outputs import GEOPARQUET, summary_tables
+from landgov.run.screening import PARQUET_TOWNSHIPS
 from landgov.summary import DISTRICT
 
 __all__ = [
@@ -109,6 +111,26 @@ def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame | None:
         return None
 
 
+def _county_townships(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """A county run's 镇街 layer and its 镇街汇总 table (with the 全区 row).
+
+    A county of a province run writes them to ``landgov_townships.parquet`` (it has no
+    GeoPackage); a run made on its own has them in ``landgov.gpkg``.
+    """
+    parquet = folder / PARQUET_TOWNSHIPS
+    if parquet.is_file():
+        try:
+            table = gpd.read_parquet(parquet)
+        except ValueError:  # no geometry column: a county without 镇街 boundaries
+            return None, pd.read_parquet(parquet)
+        drawn = table[table.geometry.notna() & ~table.geometry.is_empty]
+        return drawn, table
+    gpkg = folder / GPKG
+    if not gpkg.is_file():
+        return None, None
+    return _read_layer(gpkg, "townships"), _read_layer(gpkg, "township_summary")
+
+
 def _county_folders(
     path: Path, section: Mapping[str, Any], notes: list[str]
 ) -> tuple[list[gpd.GeoDataFrame], list[dict[str, Any]]]:
@@ -118,17 +140,15 @@ def _county_folders(
         if not entry.get("ok") or not entry.get("folder"):
             continue
         head = {k: entry.get(k) for k in ("code", "name", "city_code", "city", "profile")}
-        gpkg = path / str(entry["folder"]) / GPKG
-        if not gpkg.is_file():
-            notes.append(f"{entry.get('name')}：县级结果 {gpkg.name} 不存在，镇街边界从略")
+        layer, table = _county_townships(path / str(entry["folder"]))
+        if layer is None and table is None:
+            notes.append(f"{entry.get('name')}：县级结果中没有镇街图层，镇街边界从略")
             continue
-        layer = _read_layer(gpkg, "townships")
         if isinstance(layer, gpd.GeoDataFrame) and len(layer) and layer.crs is not None:
             layer = layer.to_crs(_CRS)
             layer.insert(0, "county", head["name"])
             layer.insert(0, "county_code", head["code"])
             towns.append(layer)
-        table = _read_layer(gpkg, "township_summary")
         if table is not None and "township" in table:
             district = table[table["township"] == DISTRICT]
             if len(district):

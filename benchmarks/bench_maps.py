@@ -250,8 +250,10 @@ def bench_tiles(run_dir: Path, work: Path) -> dict[str, float | int]:
     srv = make_server(result.path, port=0)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{srv.server_address[1]}/index.html"
-    centre = gpd.GeoSeries(parcels.geometry.centroid).to_crs(4490)
-    cx, cy = float(np.median(centre.x)), float(np.median(centre.y))
+    points = lonlat.representative_point()  # the street view opens on a parcel: the one
+    mx, my = float(np.median(points.x)), float(np.median(points.y))  # nearest the median point
+    near = int(np.argmin((points.x.to_numpy() - mx) ** 2 + (points.y.to_numpy() - my) ** 2))
+    cx, cy = float(points.x.iloc[near]), float(points.y.iloc[near])  # (a province has gaps)
     try:
         with chromium_driver(extra_args=WEBGL) as driver:
             _first_idle(driver, url)  # warm the HTTP and shader caches once

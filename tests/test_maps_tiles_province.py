@@ -107,6 +107,9 @@ def test_cities_against_the_province_targets_and_townships_per_county(
     page = (folder / "index.html").read_text(encoding="utf-8")
     config = json.loads(page.split('id="lg-config">')[1].split("</script>")[0])
     assert config["panel"]["heading"] == "全域概况"
+    # titled after the province, marked 模拟数据, never after the run folder
+    assert config["title"] == "浙江省工业用地治理云图（模拟数据）", config["title"]
+    assert "zhejiang-province-2023" in config["subtitle"], config["subtitle"]
     assert any(r["label"].startswith("规上亩均税收") for r in config["panel"]["rows"])
     legend = config["levelLegend"]
     assert sum(i["count"] for i in legend["items"]) == 3

@@ -329,6 +329,9 @@ def test_cli_screens_a_province_folder(province: Path, tmp_path: Path) -> None:
     # each county is judged by its own profile: the run does not announce the default one
     assert "各县（市、区）按省级配置所列的县级配置分别判定" in result.stderr
     assert "yuecheng-2022" not in result.stderr
+    # ... and judged by it: 开化 330824 is mapped to zhejiang-2023, not the CLI's default profile
+    layer = pd.read_parquet(tmp_path / "out" / "province.parquet", columns=["profile"])
+    assert set(layer["profile"]) == {"zhejiang-2023"}
 
 
 def test_cli_exits_non_zero_naming_each_failed_county_after_writing_the_others(

@@ -120,8 +120,8 @@ def command(
 
     if province is not None:
         source = click.get_current_context().get_parameter_source("profile")
-        if source is ParameterSource.DEFAULT:  # each county by the province profile's mapping
-            profile = None
+        if source not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            profile = None  # each county by the province profile's mapping, not the default
         _province(province, out, profile=profile, as_of=as_of, alias=alias, quiet=quiet,
                   engine=engine, scheduler=scheduler, workers=workers)  # fmt: skip
         return

@@ -51,6 +51,7 @@ from landgov.maps._redact import redact_aggregate
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
 from landgov.maps._themes import Theme, build_themes
+from landgov.maps._title import SIMULATED, map_title
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, start_archive
 from landgov.maps.tiles._province import (
@@ -572,9 +573,7 @@ def build_tiles(
         search = _write_search(parcels, points, folder)
         archive = pending.result()
     seconds = time.perf_counter() - started
-    heading = title or f"{data.path.name or '结果'} 工业用地治理云图"
-    if redact:
-        heading = f"{heading}（脱敏版）"
+    heading = map_title(title or _default_title(data.manifest), data.manifest, redact=redact)
     default = theme if theme in themes else next(iter(themes))
     overlays = _all_overlays(levels, data, prep, folder, gcj02=gcj02, redact=redact)
     province = levels is not None or "county" in parcels
@@ -634,3 +633,16 @@ def build_tiles(
         themes=tuple(themes),
         notes=tuple(config["panel"]["notes"]),
     )
+
+
+def _default_title(manifest: Mapping[str, Any]) -> str:
+    """「工业用地治理云图」, after the province's name for a province run; never a folder name.
+
+    A simulated province (``province.json`` title 「…（模拟数据）」) keeps 「（模拟数据）」.
+    """
+    named = str(manifest.get("title") or "").strip()
+    if not named:
+        return "工业用地治理云图"
+    base = named.replace(SIMULATED, "").strip()
+    base = base if base.endswith("工业用地") else f"{base}工业用地"
+    return f"{base}治理云图" + (SIMULATED if SIMULATED in named else "")

@@ -228,6 +228,10 @@ class TestRowHeights:
         assert excel._lines("甲" * 27, 47.0) == 2  # 47.25 units: one more line
         assert excel._lines("a" * 47, 47.0) == 1 and excel._lines("a" * 48, 47.0) == 2
         assert excel._lines("一\n\n二", 47.0) == 3  # an empty line is a line
+        # a credit code is not broken inside: Chinese text around one ends its line short
+        mixed = "甲" * 20 + "，91330602270261212J，" + "乙" * 20  # 91.5 units: 2 lines by width
+        assert excel._lines(mixed, 47.0) == 3
+        assert excel._lines("甲" * 20 + "，91330602，" + "乙" * 20, 47.0) == 2  # short code
 
     def test_the_packet_rows_fit_its_printed_columns_not_the_notes_beyond(
         self, tmp_path: Path

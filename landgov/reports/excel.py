@@ -26,6 +26,7 @@ problems sheet they write (``problems_sheet`` / ``problems``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -436,6 +437,11 @@ _LINE_HEIGHT = 15.0
 #: LibreOffice prints the 增容审查 (27–28 characters to a line of a 48-wide column).
 _CJK_WIDTH = 1.75
 _MAX_LINES = 20
+#: A code or word of this many printable ASCII characters (a credit code, 「GB/T 4754-2017」)
+#: is not broken inside: in Chinese text the line before it ends short, so a wrapped part with
+#: one gets a line more (seen on LibreOffice's print of the 治理清单, whose reasons lost their
+#: last line otherwise).
+_LONG_WORD = re.compile(r"[!-~]{10,}")
 
 
 def _lines(text: str, per: float) -> int:
@@ -446,7 +452,8 @@ def _lines(text: str, per: float) -> int:
     for part in text.split("\n"):
         wide = len(part) - len(part.encode("ascii", "ignore"))
         units = len(part) - wide + wide * _CJK_WIDTH
-        total += max(1, int(np.ceil(units / per)))
+        n = max(1, int(np.ceil(units / per)))
+        total += n + 1 if n > 1 and wide and _LONG_WORD.search(part) else n
     return total
 
 

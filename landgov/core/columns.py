@@ -37,6 +37,7 @@ from landgov.io.fields import (
 
 __all__ = [
     "COLUMNS",
+    "CONDITION_LABELS",
     "KIND_FORMATS",
     "SUMMARY_COLUMNS",
     "Column",
@@ -253,8 +254,8 @@ _COMPUTED: tuple[Column, ...] = (
     _col("grade_group", "排位分组", "text"),
 )
 
-# The 增容 condition columns (landgov.far.zengrong.CONDITION_LABELS; a test keeps them equal).
-_CONDITIONS: Mapping[str, str] = {
+#: The 增容 condition columns and their labels (used by landgov.far.zengrong as well).
+CONDITION_LABELS: Mapping[str, str] = {
     "scope": "适用范围（一）",
     "cap": "容积率上限（二）",
     "cond1": "条件1 面积/拆迁/违建/临时用途",
@@ -298,8 +299,8 @@ _FAR: tuple[Column, ...] = (
     _col("in_demolition_plan", "列入拆迁计划", "bool"),
     _col("special_zone", "所在特殊片区", "text"),
     _col("unnamed_zone", "与未命名片区重叠", "bool"),
-    *(_col(name, text, "text") for name, text in _CONDITIONS.items()),
-    *(_col(f"{name}_note", f"{text}说明", "text") for name, text in _CONDITIONS.items()
+    *(_col(name, text, "text") for name, text in CONDITION_LABELS.items()),
+    *(_col(f"{name}_note", f"{text}说明", "text") for name, text in CONDITION_LABELS.items()
       if name != "scope"),  # scope_note is the screening's 范围说明
     _col("zengrong", "总体结论", "text"),
     _col("zengrong_reason", "结论说明", "text"),

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from landgov.core.columns import CONDITION_LABELS  # noqa: F401  (re-exported: one set of labels)
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.overlay import DemolitionRule
 from landgov.core.records import ViolationRecord as _Record
@@ -27,18 +28,6 @@ CONDITIONS: tuple[str, ...] = (
     "cond7",
     "cond8",
 )
-CONDITION_LABELS: Mapping[str, str] = {
-    "scope": "适用范围（一）",
-    "cap": "容积率上限（二）",
-    "cond1": "条件1 面积/拆迁/违建/临时用途",
-    "cond2": "条件2 产权/首次开发",
-    "cond3": "条件3 一年内不良记录",
-    "cond4": "条件4 制造业/非标准厂房",
-    "cond5": "条件5 产业导向",
-    "cond6": "条件6 标准地指标",
-    "cond7": "条件7 征收补偿承诺",
-    "cond8": "条件8 结构安全鉴定",
-}
 _CLAUSE = {
     "scope": "附件3 一",
     "cap": "附件3 二",

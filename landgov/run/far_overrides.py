@@ -44,6 +44,7 @@ from landgov.core.runfolder import file_sha256
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.far.zengrong._outcome import meeting_items, overall
+from landgov.run.overrides import DECISION_FIELDS, DOC, SNAPSHOT, WHEN, WHO, WHY, WITHDRAWN
 from landgov.verdict import Status, Verdict
 
 __all__ = [
@@ -59,8 +60,6 @@ __all__ = [
 KEY = "认定项"
 SEP = "|"
 DECIDED = "认定结论"
-WHY, WHO, WHEN, DOC, WITHDRAWN = "理由", "认定人", "认定日期", "文件依据", "撤回"
-SNAPSHOT = "认定时计算结果"
 SOURCE = "增容条件人工认定表"
 #: Condition column → the short name used in the key (「条件3」).
 SHORT: Mapping[str, str] = {
@@ -87,11 +86,7 @@ CONDITION_LAYOUT = Layout(
         Field("计算说明", width=50),
         Field(SNAPSHOT, width=30),
         Field(DECIDED, kind=FieldKind.CHOICE, editable=True, choices=CHOICES, width=12),
-        Field(WHY, editable=True, width=30, hint="填写认定理由"),
-        Field(WHO, editable=True, width=10, hint="填写认定人"),
-        Field(WHEN, kind=FieldKind.DATE, editable=True, width=12),
-        Field(DOC, editable=True, width=24, hint="填写文件依据，如会议纪要文号"),
-        Field(WITHDRAWN, kind=FieldKind.CHOICE, editable=True, choices=("是", "否"), width=8),
+        *DECISION_FIELDS,
     ),
 )
 

@@ -40,6 +40,7 @@ from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.screening.paths import TreatmentPath
 
 __all__ = [
+    "DECISION_FIELDS",
     "LAYOUT",
     "Overrides",
     "apply_overrides",
@@ -55,6 +56,14 @@ SNAPSHOT = "认定时计算结果"
 STATUSES = ("治理", "不列入")
 PATHS = tuple(p.value for p in TreatmentPath)
 SOURCE = "人工认定表"
+#: What every 人工认定 row records besides the decision itself (paths, statuses, 增容 conditions).
+DECISION_FIELDS = (
+    Field(WHY, editable=True, width=30, hint="填写认定理由"),
+    Field(WHO, editable=True, width=10, hint="填写认定人"),
+    Field(WHEN, kind=FieldKind.DATE, editable=True, width=12),
+    Field(DOC, editable=True, width=24, hint="填写文件依据，如会议纪要文号"),
+    Field(WITHDRAWN, kind=FieldKind.CHOICE, editable=True, choices=("是", "否"), width=8),
+)
 
 LAYOUT = Layout(
     kind="人工认定",
@@ -72,11 +81,7 @@ LAYOUT = Layout(
         Field(SNAPSHOT, width=30),
         Field(STATUS, kind=FieldKind.CHOICE, editable=True, choices=STATUSES, width=12),
         Field(PATH, kind=FieldKind.CHOICE, editable=True, choices=PATHS, width=12),
-        Field(WHY, editable=True, width=30, hint="填写认定理由"),
-        Field(WHO, editable=True, width=10, hint="填写认定人"),
-        Field(WHEN, kind=FieldKind.DATE, editable=True, width=12),
-        Field(DOC, editable=True, width=24, hint="填写文件依据，如会议纪要文号"),
-        Field(WITHDRAWN, kind=FieldKind.CHOICE, editable=True, choices=("是", "否"), width=8),
+        *DECISION_FIELDS,
     ),
 )
 

@@ -302,34 +302,22 @@ def _province_overlays(
         frame = frame.drop(columns=drop)
         return redact_aggregate(frame, ()) if redact else frame
 
+    kinds = (
+        ("cities", "city", "地市汇总", levels.cities, _CITY_HEAD),
+        ("counties", "county", "区县汇总", levels.counties, _COUNTY_HEAD),
+        ("townships", "township", "镇街汇总", levels.townships, _TOWN_HEAD),
+    )
     return {
-        "cities": _level_overlay(
-            clean(levels.cities, ("target_source",)),
-            "cities",
-            "city",
-            "地市汇总",
+        name: _level_overlay(
+            clean(frame, ("target_source",)),
+            name,
+            key,
+            title,
             folder=folder,
             gcj02=gcj02,
-            head=_CITY_HEAD,
-        ),
-        "counties": _level_overlay(
-            clean(levels.counties, ("target_source",)),
-            "counties",
-            "county",
-            "区县汇总",
-            folder=folder,
-            gcj02=gcj02,
-            head=_COUNTY_HEAD,
-        ),
-        "townships": _level_overlay(
-            clean(levels.townships, ("target_source",)),
-            "townships",
-            "township",
-            "镇街汇总",
-            folder=folder,
-            gcj02=gcj02,
-            head=_TOWN_HEAD,
-        ),
+            head=head,
+        )
+        for name, key, title, frame, head in kinds
     }
 
 

@@ -282,17 +282,20 @@
   panel.appendChild(themeBox);
   var legendBox = el("div", "lg-legend");
   panel.appendChild(legendBox);
+  function legendRow(item, unit) {
+    var row = el("div", "lg-legend-row");
+    var sw = el("span", "lg-swatch");
+    sw.style.background = item.color;
+    row.appendChild(sw);
+    row.appendChild(el("span", "lg-legend-label", item.label));
+    row.appendChild(el("span", "lg-legend-count", item.count.toLocaleString("zh-CN") + " " + unit));
+    return row;
+  }
   function showLegend(theme) {
     legendBox.textContent = "";
     legendBox.appendChild(el("div", "lg-legend-title", theme.legendTitle));
     theme.legend.forEach(function (item) {
-      var row = el("div", "lg-legend-row");
-      var sw = el("span", "lg-swatch");
-      sw.style.background = item.color;
-      row.appendChild(sw);
-      row.appendChild(el("span", "lg-legend-label", item.label));
-      row.appendChild(el("span", "lg-legend-count", item.count.toLocaleString("zh-CN") + " 宗"));
-      legendBox.appendChild(row);
+      legendBox.appendChild(legendRow(item, "宗"));
     });
   }
   cfg.themes.forEach(function (theme) {
@@ -316,13 +319,7 @@
     var levelBox = el("div", "lg-legend lg-level-legend");
     levelBox.appendChild(el("div", "lg-legend-title", cfg.levelLegend.title));
     cfg.levelLegend.items.forEach(function (item) {
-      var row = el("div", "lg-legend-row");
-      var sw = el("span", "lg-swatch");
-      sw.style.background = item.color;
-      row.appendChild(sw);
-      row.appendChild(el("span", "lg-legend-label", item.label));
-      row.appendChild(el("span", "lg-legend-count", item.count.toLocaleString("zh-CN") + " 个"));
-      levelBox.appendChild(row);
+      levelBox.appendChild(legendRow(item, "个"));
     });
     levelBox.appendChild(el("div", "lg-note", cfg.levelLegend.hint));
     panel.appendChild(levelBox);

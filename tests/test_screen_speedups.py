@@ -24,7 +24,7 @@ from landgov.io.tables import _padded, _used_width
 from landgov.link._outputs import _join, _joined
 from landgov.policy import load_profile
 from landgov.screening._checks_firms import check_two_high
-from landgov.screening._common import _Firms, _missing
+from landgov.screening._common import _Firms
 from landgov.screening.paths import (
     CHECK_NAMES,
     _as_verdict,
@@ -269,13 +269,11 @@ def test_padded_text_cells_are_cell_text(value, width) -> None:
         st.floats(allow_nan=True, allow_infinity=True),
         st.integers(),
         st.booleans(),
-        st.none(),
-        st.text(max_size=3),
-        st.sampled_from(["—", "无", "nan", " ", "N/A"]),
     )
 )
 def test_quick_missing_is_is_missing(value) -> None:
-    assert _missing(value) is is_missing(value)
+    # is_missing answers Python numbers at once; the answer is pandas' (NaN only)
+    assert is_missing(value) is bool(pd.isna(value))
 
 
 # --- garbage collection ---------------------------------------------------------------------

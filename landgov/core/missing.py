@@ -19,6 +19,7 @@ callers asking a yes/no question use :func:`parse_yes_no` first.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from numbers import Real
 
@@ -65,6 +66,9 @@ def is_missing(value: object) -> bool:
     >>> is_missing("—"), is_missing(" "), is_missing("无"), is_missing(0), is_missing(pd.NaT)
     (True, True, True, False, True)
     """
+    kind = type(value)
+    if kind is float or kind is int or kind is bool:  # the common cells, answered at once
+        return kind is float and math.isnan(value)  # type: ignore[arg-type]
     if isinstance(value, str):
         return _norm(value) in MISSING_TEXT
     if value is None or value is pd.NA or value is pd.NaT:

@@ -6,7 +6,6 @@ import contextlib
 import contextvars
 import datetime as dt
 import enum
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -211,7 +210,7 @@ class _Firms:
         unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
         # each value judged missing once here, not on every get()
         fields = [c for c in cols if c != "uscc"]
-        columns = [[None if _missing(v) else v for v in unique[c].tolist()] for c in fields]
+        columns = [[None if is_missing(v) else v for v in unique[c].tolist()] for c in fields]
         self._rows = {
             uscc: dict(zip(fields, values, strict=True))
             for uscc, *values in zip(unique["uscc"].tolist(), *columns, strict=True)
@@ -227,16 +226,6 @@ class _Firms:
     def get(self, uscc: Any, name: str) -> Any:
         row = self._rows.get(uscc)
         return None if row is None else row.get(name)
-
-
-def _missing(value: object) -> bool:
-    """:func:`is_missing`, answered at once for a Python float (NaN) or int."""
-    kind = type(value)
-    if kind is float:
-        return math.isnan(value)  # type: ignore[arg-type]
-    if kind is int or kind is bool:
-        return False
-    return is_missing(value)
 
 
 def _verdict(

@@ -11,13 +11,15 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from landgov.core.editable import EDIT_MARK
+from landgov.core.columns import label
+from landgov.core.editable import EDIT_MARK, read_editable
 from landgov.core.runfolder import file_sha256
 from landgov.far.zengrong import CONDITIONS
 from landgov.run.far import run_far
 from landgov.run.far_overrides import (
     CONDITION_LAYOUT,
     SHORT,
+    computed_columns,
     read_condition_overrides,
     write_condition_overrides,
 )
@@ -257,3 +259,68 @@ def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):
     args += ["--links", inputs.links, "--profile", "yuecheng-2022", "--as-of", "2026-06-30"]
     args += ["--forms", "none", "--out", tmp_path / "run", "--overrides", bad]
     assert_clean_error(run_cli(*args), contains="无法作为 Excel 工作簿打开")
+
+
+def _rewrite_applications(folder: Path, change) -> None:
+    """Change the ``far_applications`` layer of a run folder in place (as an older run wrote
+    it, or with its note changed)."""
+    import pyogrio
+
+    from landgov.run.files import write_layer
+
+    gpkg = folder / "landgov.gpkg"
+    apps = pyogrio.read_dataframe(gpkg, layer="far_applications")
+    write_layer(change(apps), gpkg, layer="far_applications")
+
+
+def _computed_row(book: Path, key: str) -> pd.Series:
+    return pd.Series(read_editable(book, CONDITION_LAYOUT).rows.loc[key])
+
+
+def test_the_computed_condition_is_kept_in_its_own_columns_and_read_back(inputs, first, tmp_path):
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    key = f"{app}|{SHORT[cond]}"
+    computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    again = _far(inputs, tmp_path / "run2", overrides=book)
+    status_col, note_col = computed_columns(cond)
+    apps = again.applications.set_index("application_id")
+    assert (apps.loc[app, status_col], apps.loc[app, note_col]) == ("待核实", computed_note)
+    assert apps.drop(index=app)[status_col].isna().all()  # only the decided row
+    assert label(status_col).endswith("（计算结论）") and label(note_col).endswith("（计算说明）")
+    # a refresh reads them from the columns: the note may say anything
+    _rewrite_applications(
+        tmp_path / "run2",
+        lambda a: a.assign(**{f"{cond}_note": a[f"{cond}_note"].where(a["application_id"] != app,
+                                                                      "人工认定：另写的说明")}),
+    )  # fmt: skip
+    write_condition_overrides(tmp_path / "run2", book)
+    row = _computed_row(book, key)
+    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+
+
+def test_a_run_folder_without_the_computed_columns_is_still_read_from_the_note(
+    inputs, first, tmp_path
+):
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    key = f"{app}|{SHORT[cond]}"
+    computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    _far(inputs, tmp_path / "run2", overrides=book)
+    # as a run written before the columns existed: only the 「（计算：…）」 of the note
+    _rewrite_applications(
+        tmp_path / "run2",
+        lambda a: a.drop(columns=[n for c in CONDITIONS for n in computed_columns(c)
+                                  if n in a.columns]),
+    )  # fmt: skip
+    write_condition_overrides(tmp_path / "run2", book)
+    row = _computed_row(book, key)
+    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]

@@ -302,6 +302,11 @@ _FAR: tuple[Column, ...] = (
     *(_col(name, text, "text") for name, text in CONDITION_LABELS.items()),
     *(_col(f"{name}_note", f"{text}说明", "text") for name, text in CONDITION_LABELS.items()
       if name != "scope"),  # scope_note is the screening's 范围说明
+    # a decided condition (landgov far --overrides): what landgov had computed
+    *(_col(f"{name}_computed", f"{text}（计算结论）", "text")
+      for name, text in CONDITION_LABELS.items()),
+    *(_col(f"{name}_computed_note", f"{text}（计算说明）", "text")
+      for name, text in CONDITION_LABELS.items()),
     _col("zengrong", "总体结论", "text"),
     _col("zengrong_reason", "结论说明", "text"),
     _col("relaxation", "联席会议放宽提示", "text"),

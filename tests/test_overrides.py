@@ -227,6 +227,26 @@ def test_blocks_follow_the_decided_paths(sample, first, tmp_path):
     for other in before.index.difference([bid]):
         assert after.loc[other, "parcel_ids"] == before.loc[other, "parcel_ids"]
     assert len(pd.read_parquet(tmp_path / "run2" / "landgov_blocks.parquet")) == len(after)
+    # no other plot's text still names the block as it was (tests/test_override_blocks.py)
+    assert _stale_block_claims(run.parcels) == []
+    assert _stale_block_claims(gpd.read_parquet(first / "landgov_parcels.parquet")) == []
+
+
+def _stale_block_claims(parcels: pd.DataFrame) -> list[str]:
+    """Plots (not decided by a person) whose reasons name a block other than theirs, or with
+    another area, without being flagged for review."""
+    bad = []
+    decided = parcels.get("override_status", pd.Series(None, index=parcels.index))
+    for row in parcels[decided.ne("已采用")].to_dict("records"):
+        text = row.get("reasons")
+        if not isinstance(text, str) or text.startswith("待复核："):
+            continue
+        for bid, area in re.findall(r"属连片地块 (\S+)（([\d.,]+) 亩）", text):
+            if bid != row["block_id"] or float(area.replace(",", "")) != pytest.approx(
+                row["block_area_mu"], abs=0.01
+            ):
+                bad.append(f"{row['parcel_id']}: {bid} {area} ≠ {row['block_id']}")
+    return bad
 
 
 def test_manifest_records_the_verified_folder_and_the_overrides_file(sample, first, tmp_path):

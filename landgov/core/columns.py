@@ -219,6 +219,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("path_computed", "计算治理路径", "text"),
     _col("override_status", "人工认定状态", "text"),
     _col("override", "人工认定", "text"),
+    _col("override_by", "认定人及日期", "text"),
     _col("reasons", "理由（含政策依据）", "text"),
     _col("citations", "政策依据", "text"),
     _col("missing", "缺少的数据", "text"),

@@ -1,0 +1,40 @@
+"""A verdict set by a person (人工认定) shown beside the one landgov computed, in one way.
+
+Lists and the map keep the two in separate columns and fields (``*_computed`` beside the
+decided column, ``override`` with the record); a single cell that has to show both (the
+联席会议 overview, a review note) says 「系统：待核实 → 认定：符合（张三 2026-07-10）」.
+"""
+
+from __future__ import annotations
+
+from landgov.core.missing import is_missing
+
+__all__ = ["decided_text"]
+
+_NONE = "—"
+
+
+def decided_text(computed: object, decided: object, *, by: object = None) -> str:
+    """The computed and the decided verdict side by side, with who decided and when.
+
+    Parameters
+    ----------
+    computed, decided
+        The verdict landgov computed and the one a person decided (missing: 「—」).
+    by
+        Who decided and when (「张三 2026-07-10」, :func:`landgov.run.overrides.decided_by`);
+        missing or blank: left out.
+
+    Examples
+    --------
+    >>> decided_text("待核实", "符合", by="张三 2026-07-10")
+    '系统：待核实 → 认定：符合（张三 2026-07-10）'
+    >>> decided_text(None, "整治提升")
+    '系统：— → 认定：整治提升'
+    """
+
+    def shown(value: object) -> str:
+        return _NONE if is_missing(value) or str(value) == "" else str(value)
+
+    who = "" if is_missing(by) or not str(by).strip() else f"（{str(by).strip()}）"
+    return f"系统：{shown(computed)} → 认定：{shown(decided)}{who}"

@@ -244,12 +244,19 @@ def test_map_popups_and_packet_pages_show_the_decision_beside_the_computed_verdi
     # the 联席会议 packet: the application's page says what was decided beside the computed
     from landgov.reports.meeting import packet_pages
 
-    page = next(p for p in packet_pages(out) if p.title.startswith(f"增容申请 {app}"))
+    pages = packet_pages(out)
+    page = next(p for p in pages if p.title.startswith(f"增容申请 {app}"))
     assert page.notes[0].startswith("系统预审意见（草稿）：可申报")
     assert page.notes[1].startswith("计算结论：待核实（人工认定前）；人工认定：")
     assert "越城会纪〔2026〕3号" in page.notes[1]
     row = next(r for r in page.tables[0].rows if r[1] == "符合" and r[2].startswith("人工认定"))
     assert "（计算：待核实：" in row[2]
+    # the applications for decision: computed and decided side by side in one cell
+    listed = next(p for p in pages if p.title.startswith("提请审议的增容申请")).tables[0]
+    cells = {r[0]: r[listed.status_column] for r in listed.rows}
+    assert cells[app] == "系统：待核实 → 认定：可申报（张三 2026-07-20）"
+    others = run.applications.set_index("application_id")["zengrong"].drop(index=app)
+    assert {k: v for k, v in cells.items() if k != app} == others.to_dict()
 
 
 def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):

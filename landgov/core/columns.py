@@ -156,7 +156,13 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     *(_col(f"n_grade_{g.value}", f"{g.value}类企业数", "int") for g in Grade),
     _col("n_grade_none", "未评价企业数", "int"),
     _col("target_source", "目标来源", "text"),
-)
+    # with 人工认定 applied (landgov screen --overrides): the computed figures beside
+    _col("n_governance_computed", "治理清单宗地数（计算）", "int"),
+    _col("governance_area_mu_computed", "治理清单面积（计算，亩）", "area", "亩"),
+    _col("n_to_verify_computed", "待核实宗地数（计算）", "int"),
+    *(_col(f"{name}_computed", f"{path.value}（计算，宗）", "int")
+      for path, name in _PATH_COUNTS.items()),
+)  # fmt: skip
 
 # Input-field headers that meet a computed column's header in one sheet, made unique.
 _FIELD_RENAMES: Mapping[str, str] = {"grade_given": "评价等级（源数据）"}

@@ -46,7 +46,16 @@ from landgov.core.runfolder import file_sha256
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.far.zengrong._outcome import meeting_items, overall
-from landgov.run.overrides import DECISION_FIELDS, DOC, SNAPSHOT, WHEN, WHO, WHY, WITHDRAWN
+from landgov.run.overrides import (
+    DECISION_FIELDS,
+    DOC,
+    SNAPSHOT,
+    WHEN,
+    WHO,
+    WHY,
+    WITHDRAWN,
+    decided_by,
+)
 from landgov.verdict import Status, Verdict
 
 __all__ = [
@@ -316,8 +325,9 @@ def apply_condition_overrides(
     """``frame`` (plots or applications) with the condition overrides of its ids applied.
 
     Returns the frame, the problem rows (stale overrides) and counts ``applied`` / ``stale``
-    by row of the workbook. Adds ``zengrong_computed``, ``override`` and ``override_status``,
-    and :func:`computed_columns` of every condition a decision was applied to.
+    by row of the workbook. Adds ``zengrong_computed``, ``override``, ``override_status``,
+    ``override_by`` (who decided and when, 「；」-joined) and :func:`computed_columns` of every
+    condition a decision was applied to.
     """
     log = ProblemLog(SOURCE)
     counts = {"applied": 0, "stale": 0}
@@ -327,10 +337,12 @@ def apply_condition_overrides(
     out["zengrong_computed"] = out["zengrong"]
     out["override"] = pd.Series(None, index=out.index, dtype="object")
     out["override_status"] = pd.Series(None, index=out.index, dtype="object")
+    out["override_by"] = pd.Series(None, index=out.index, dtype="object")
     if not len(out) or not len(overrides.rows):
         return out, log.frame(), counts
     index = {str(p): i for i, p in zip(out.index, out[id_column], strict=True) if not is_missing(p)}
     touched: dict[Any, list[str]] = {}
+    by: dict[Any, list[str]] = {}
     for rec in overrides.rows.to_dict("records"):
         i = index.get(str(rec["编号"]))
         if i is None:
@@ -361,9 +373,12 @@ def apply_condition_overrides(
         if out.at[i, "override_status"] != "待复核":
             out.at[i, "override_status"] = "已采用"
         touched.setdefault(i, []).append(text)
+        by.setdefault(i, []).append(decided_by(rec))
         _recompose(out, i, verdicts)
     for i, texts in touched.items():
         out.at[i, "override"] = "\n".join(texts)
+    for i, names in by.items():
+        out.at[i, "override_by"] = "；".join(dict.fromkeys(names))
     return out, log.frame(), counts
 
 

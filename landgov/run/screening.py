@@ -356,6 +356,14 @@ def _screen(
             result, overrides, profile=prof, planning=planning, render=render
         )
         problems = _all_problems([problems, decided])
+        if given["overrides"]["applied"]:  # the 镇街汇总 counts the decided verdicts
+            from landgov.summary import beside_computed
+
+            decided_towns = _township_summary(
+                result, graded.data, linked.pairs, prof, reads.get("townships"),
+                approved=approved,
+            )  # fmt: skip
+            townships = beside_computed(decided_towns, townships)
     sendout = sendable_problems(
         problems,
         parcels=result.parcels,

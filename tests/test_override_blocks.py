@@ -13,6 +13,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from landgov.policy import load_profile
 from landgov.run.overrides import (
@@ -24,6 +26,7 @@ from landgov.run.overrides import (
 from landgov.screening._paths_blocks import paths_and_blocks
 from landgov.screening.blocks import regroup_blocks
 from tests.test_blocks import IDLE, LOW, VIOLATION, _gov
+from tests.test_overrides import _stale_block_claims
 
 BY = "张三"
 DAY = dt.date(2026, 7, 10)
@@ -148,3 +151,45 @@ def test_nothing_changes_for_plots_whose_block_the_override_did_not_touch(zhejia
         for name in ("path", "path_rule", "path_status", "reasons", "citations", "missing"):
             assert out.loc[pid, name] == p.loc[pid, name], (pid, name)
     assert problems.empty
+
+
+ROWS = {"idle": IDLE, "low": LOW, "low_under": LOW_AND_UNDER_USED, "violation": VIOLATION}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    plots=st.lists(
+        st.tuples(st.sampled_from([10, 30, 50, 70]), st.sampled_from(sorted(ROWS))),
+        min_size=2,
+        max_size=6,
+    ),
+    pick=st.integers(min_value=0, max_value=5),
+    path=st.sampled_from(["整治提升", "拆除重建", "关停退出"]),
+)
+def test_after_any_override_no_text_names_a_block_as_it_was_and_no_path_moves(
+    zhejiang, plots, pick, path
+):
+    widths = [w for w, _ in plots]
+    rows = [ROWS[k] for _, k in plots]
+    years = [3 if k == "idle" else 0 for _, k in plots]
+    parcels, checks = _computed(widths, rows, years, zhejiang)
+    pid = f"P{pick % len(plots) + 1}"
+    out, blocks, problems = _regrouped(_override(parcels, pid, path), checks, zhejiang)
+    p = parcels.set_index("parcel_id")
+    others = out.drop(index=pid)
+    # no other plot's path is changed; one the blocks no longer support is flagged, and reported
+    assert others["path"].tolist() == p.drop(index=pid)["path"].tolist()
+    flagged = others["reasons"].str.startswith("待复核：")
+    assert (others.loc[flagged, "path_status"] == "待核实").all()
+    assert sorted(problems["value"]) == sorted(others.index[flagged])
+    # every other text names the block the plot is in now, with its area now
+    assert _stale_block_claims(others.reset_index()) == []
+    # the blocks are the decided paths' blocks
+    members = out["path"].isin(["拆除重建", "关停退出"])
+    assert out.loc[members, "block_id"].notna().all() and out.loc[~members, "block_id"].isna().all()
+    assert blocks["n_parcels"].sum() == members.sum()
+    if path == p.loc[pid, "path"]:  # decided as computed: nothing else changes
+        for name in ("path_rule", "path_status", "reasons", "citations", "missing"):
+            assert others[name].tolist() == p.drop(index=pid)[name].tolist(), name

@@ -47,6 +47,7 @@ __all__ = [
     "Overrides",
     "apply_overrides",
     "decided_by",
+    "moved_blocks",
     "override_summary",
     "read_overrides",
     "review_block_paths",
@@ -395,15 +396,21 @@ class _Changer:
     blocks: frozenset[str]
 
 
-def _block_changers(
-    parcels: pd.DataFrame, before: pd.DataFrame, profile: Profile
-) -> list[_Changer]:
+def moved_blocks(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Per plot: whether an applied 人工认定 moved it into or out of the paths that form 连片
+    blocks (``blocks.paths``; 治理 plots only), so that the blocks must be formed again."""
     members = {str(p) for p in profile.value("blocks.paths")}
     applied = parcels["override_status"].eq("已采用")
     was = parcels["screening_status_computed"].eq("治理") & parcels["path_computed"].isin(members)
     now = parcels["screening_status"].eq("治理") & parcels["path"].isin(members)
+    return (applied & (was != now)).rename("moved_blocks")
+
+
+def _block_changers(
+    parcels: pd.DataFrame, before: pd.DataFrame, profile: Profile
+) -> list[_Changer]:
     out = []
-    for i in parcels.index[(applied & (was != now)).to_numpy()]:
+    for i in parcels.index[moved_blocks(parcels, profile).to_numpy()]:
         row = parcels.loc[i]
         by = "" if is_missing(row.get("override_by")) else str(row["override_by"])
         change = decided_text(row.get("path_computed"), row.get("path"), by=by)

@@ -424,13 +424,9 @@ def _overridden(
 
 def _membership_changed(parcels: pd.DataFrame, profile: Profile) -> bool:
     """Whether an applied override moved a plot into or out of the block-forming paths."""
-    members = {str(p) for p in profile.value("blocks.paths")}
-    applied = parcels["override_status"].eq("已采用")
-    before = parcels["screening_status_computed"].eq("治理") & parcels["path_computed"].isin(
-        members
-    )
-    after = parcels["screening_status"].eq("治理") & parcels["path"].isin(members)
-    return bool((applied & (before != after)).any())
+    from landgov.run.overrides import moved_blocks
+
+    return bool(moved_blocks(parcels, profile).any())
 
 
 def _collect_renderer(

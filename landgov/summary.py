@@ -35,9 +35,11 @@ from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
 
 __all__ = [
+    "DECIDABLE",
     "DISTRICT",
     "NO_TARGET",
     "SUMMARY_LABELS",
+    "beside_computed",
     "summarise",
     "target_derivations",
     "tax_class_breaks",
@@ -54,6 +56,12 @@ _PATH_COLUMNS = {
     TreatmentPath.EXIT: "n_exit",
 }
 _GRADES = ("A", "B", "C", "D")
+
+#: The columns a 人工认定 can change (``landgov screen --overrides``): shown beside the computed
+#: ones (``<column>_computed``, :func:`beside_computed`).
+DECIDABLE: tuple[str, ...] = (
+    "n_governance", "governance_area_mu", "n_to_verify", *_PATH_COLUMNS.values(),
+)  # fmt: skip
 
 #: The summary columns in order, with their Chinese headers (from the column registry).
 SUMMARY_LABELS: Mapping[str, str] = MappingProxyType({c.name: c.label for c in SUMMARY_COLUMNS})
@@ -365,3 +373,28 @@ def summarise(
     table.index.name = "township"
     table = table.reset_index()
     return table[[c for c in SUMMARY_LABELS if c in table.columns]]
+
+
+def beside_computed(decided: pd.DataFrame, computed: pd.DataFrame) -> pd.DataFrame:
+    """The 镇街汇总 of a run with 人工认定 applied, the computed figures beside the decided.
+
+    Parameters
+    ----------
+    decided
+        :func:`summarise` of the 底数清单 with the overrides applied (what the lists show).
+    computed
+        :func:`summarise` of the 底数清单 as landgov computed it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``decided`` (a GeoDataFrame stays one) with ``<column>_computed`` for every
+        column of :data:`DECIDABLE`, matched by ``township``.
+    """
+    by_town = computed.set_index("township")
+    extra = {
+        f"{c}_computed": by_town[c].reindex(decided["township"]).to_numpy()
+        for c in DECIDABLE
+        if c in decided.columns and c in by_town.columns
+    }
+    return decided.assign(**extra)

@@ -11,13 +11,15 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from landgov.core.editable import EDIT_MARK
+from landgov.core.columns import label
+from landgov.core.editable import EDIT_MARK, read_editable
 from landgov.core.runfolder import file_sha256
 from landgov.far.zengrong import CONDITIONS
 from landgov.run.far import run_far
 from landgov.run.far_overrides import (
     CONDITION_LAYOUT,
     SHORT,
+    computed_columns,
     read_condition_overrides,
     write_condition_overrides,
 )
@@ -242,12 +244,19 @@ def test_map_popups_and_packet_pages_show_the_decision_beside_the_computed_verdi
     # the 联席会议 packet: the application's page says what was decided beside the computed
     from landgov.reports.meeting import packet_pages
 
-    page = next(p for p in packet_pages(out) if p.title.startswith(f"增容申请 {app}"))
+    pages = packet_pages(out)
+    page = next(p for p in pages if p.title.startswith(f"增容申请 {app}"))
     assert page.notes[0].startswith("系统预审意见（草稿）：可申报")
     assert page.notes[1].startswith("计算结论：待核实（人工认定前）；人工认定：")
     assert "越城会纪〔2026〕3号" in page.notes[1]
     row = next(r for r in page.tables[0].rows if r[1] == "符合" and r[2].startswith("人工认定"))
     assert "（计算：待核实：" in row[2]
+    # the applications for decision: computed and decided side by side in one cell
+    listed = next(p for p in pages if p.title.startswith("提请审议的增容申请")).tables[0]
+    cells = {r[0]: r[listed.status_column] for r in listed.rows}
+    assert cells[app] == "系统：待核实 → 认定：可申报（张三 2026-07-20）"
+    others = run.applications.set_index("application_id")["zengrong"].drop(index=app)
+    assert {k: v for k, v in cells.items() if k != app} == others.to_dict()
 
 
 def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):
@@ -257,3 +266,68 @@ def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):
     args += ["--links", inputs.links, "--profile", "yuecheng-2022", "--as-of", "2026-06-30"]
     args += ["--forms", "none", "--out", tmp_path / "run", "--overrides", bad]
     assert_clean_error(run_cli(*args), contains="无法作为 Excel 工作簿打开")
+
+
+def _rewrite_applications(folder: Path, change) -> None:
+    """Change the ``far_applications`` layer of a run folder in place (as an older run wrote
+    it, or with its note changed)."""
+    import pyogrio
+
+    from landgov.run.files import write_layer
+
+    gpkg = folder / "landgov.gpkg"
+    apps = pyogrio.read_dataframe(gpkg, layer="far_applications")
+    write_layer(change(apps), gpkg, layer="far_applications")
+
+
+def _computed_row(book: Path, key: str) -> pd.Series:
+    return pd.Series(read_editable(book, CONDITION_LAYOUT).rows.loc[key])
+
+
+def test_the_computed_condition_is_kept_in_its_own_columns_and_read_back(inputs, first, tmp_path):
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    key = f"{app}|{SHORT[cond]}"
+    computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    again = _far(inputs, tmp_path / "run2", overrides=book)
+    status_col, note_col = computed_columns(cond)
+    apps = again.applications.set_index("application_id")
+    assert (apps.loc[app, status_col], apps.loc[app, note_col]) == ("待核实", computed_note)
+    assert apps.drop(index=app)[status_col].isna().all()  # only the decided row
+    assert label(status_col).endswith("（计算结论）") and label(note_col).endswith("（计算说明）")
+    # a refresh reads them from the columns: the note may say anything
+    _rewrite_applications(
+        tmp_path / "run2",
+        lambda a: a.assign(**{f"{cond}_note": a[f"{cond}_note"].where(a["application_id"] != app,
+                                                                      "人工认定：另写的说明")}),
+    )  # fmt: skip
+    write_condition_overrides(tmp_path / "run2", book)
+    row = _computed_row(book, key)
+    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+
+
+def test_a_run_folder_without_the_computed_columns_is_still_read_from_the_note(
+    inputs, first, tmp_path
+):
+    folder, run = first
+    app, cond = _one_open(run.applications)
+    key = f"{app}|{SHORT[cond]}"
+    computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    _far(inputs, tmp_path / "run2", overrides=book)
+    # as a run written before the columns existed: only the 「（计算：…）」 of the note
+    _rewrite_applications(
+        tmp_path / "run2",
+        lambda a: a.drop(columns=[n for c in CONDITIONS for n in computed_columns(c)
+                                  if n in a.columns]),
+    )  # fmt: skip
+    write_condition_overrides(tmp_path / "run2", book)
+    row = _computed_row(book, key)
+    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]

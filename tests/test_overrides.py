@@ -227,6 +227,26 @@ def test_blocks_follow_the_decided_paths(sample, first, tmp_path):
     for other in before.index.difference([bid]):
         assert after.loc[other, "parcel_ids"] == before.loc[other, "parcel_ids"]
     assert len(pd.read_parquet(tmp_path / "run2" / "landgov_blocks.parquet")) == len(after)
+    # no other plot's text still names the block as it was (tests/test_override_blocks.py)
+    assert _stale_block_claims(run.parcels) == []
+    assert _stale_block_claims(gpd.read_parquet(first / "landgov_parcels.parquet")) == []
+
+
+def _stale_block_claims(parcels: pd.DataFrame) -> list[str]:
+    """Plots (not decided by a person) whose reasons name a block other than theirs, or with
+    another area, without being flagged for review."""
+    bad = []
+    decided = parcels.get("override_status", pd.Series(None, index=parcels.index))
+    for row in parcels[decided.ne("已采用")].to_dict("records"):
+        text = row.get("reasons")
+        if not isinstance(text, str) or text.startswith("待复核："):
+            continue
+        for bid, area in re.findall(r"属连片地块 (\S+)（([\d.,]+) 亩）", text):
+            if bid != row["block_id"] or float(area.replace(",", "")) != pytest.approx(
+                row["block_area_mu"], abs=0.01
+            ):
+                bad.append(f"{row['parcel_id']}: {bid} {area} ≠ {row['block_id']}")
+    return bad
 
 
 def test_manifest_records_the_verified_folder_and_the_overrides_file(sample, first, tmp_path):
@@ -289,3 +309,34 @@ def test_a_refresh_from_a_run_that_applied_the_overrides_keeps_them_unflagged(
         and p.loc[b["宗地代码"], "screening_status"] == "不列入"
     )
     assert set(p["override_status"].dropna()) == {"已采用"}
+
+
+def test_township_summary_and_meeting_table_show_decided_and_computed(sample, first, tmp_path):
+    from landgov.reports.meeting import packet_pages
+
+    book = write_overrides(first, tmp_path / "认定.xlsx")
+    plots = _plots(first)
+    gov = plots[plots["筛查结论"] == "治理"]
+    out = gov.iloc[0]
+    town = out["镇街"]
+    _fill(book, {out["宗地代码"]: {"认定筛查结论": "不列入", **RECORD}})
+    _screen(sample, tmp_path / "run2", overrides=book)
+    sheet = "镇街汇总"
+    before = pd.read_excel(first / "landgov.xlsx", sheet_name=sheet, dtype=str).set_index("镇街")
+    after = pd.read_excel(tmp_path / "run2" / "landgov.xlsx", sheet_name=sheet, dtype=str)
+    after = after.set_index("镇街")
+    # the sheet counts the decided verdicts, the computed figures beside them
+    n, n_computed = "治理清单宗地数", "治理清单宗地数（计算）"
+    for where in (town, "全区"):
+        assert int(after.loc[where, n]) == int(before.loc[where, n]) - 1
+        assert after.loc[where, n_computed] == before.loc[where, n]
+    # the packet's 镇街 table: the same decided figure, the computed one beside it
+    table = packet_pages(tmp_path / "run2")[0].tables[0]
+    at = table.headers.index("治理清单宗地数")
+    rows = {r[0]: r for r in table.rows}
+    assert rows[town][at] == f"系统：{before.loc[town, n]}\n→ 认定：{after.loc[town, n]}"
+    assert rows["全区"][at] == f"系统：{before.loc['全区', n]}\n→ 认定：{after.loc['全区', n]}"
+    unchanged = [t for t in rows if t not in (town, "全区")]
+    for t in unchanged:  # a 镇街 no override touched: its figure alone
+        assert rows[t][at] == str(after.loc[t, n])
+    assert "人工认定改变了该数" in "".join(packet_pages(tmp_path / "run2")[0].notes)

@@ -156,7 +156,13 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     *(_col(f"n_grade_{g.value}", f"{g.value}类企业数", "int") for g in Grade),
     _col("n_grade_none", "未评价企业数", "int"),
     _col("target_source", "目标来源", "text"),
-)
+    # with 人工认定 applied (landgov screen --overrides): the computed figures beside
+    _col("n_governance_computed", "治理清单宗地数（计算）", "int"),
+    _col("governance_area_mu_computed", "治理清单面积（计算，亩）", "area", "亩"),
+    _col("n_to_verify_computed", "待核实宗地数（计算）", "int"),
+    *(_col(f"{name}_computed", f"{path.value}（计算，宗）", "int")
+      for path, name in _PATH_COUNTS.items()),
+)  # fmt: skip
 
 # Input-field headers that meet a computed column's header in one sheet, made unique.
 _FIELD_RENAMES: Mapping[str, str] = {"grade_given": "评价等级（源数据）"}
@@ -219,6 +225,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("path_computed", "计算治理路径", "text"),
     _col("override_status", "人工认定状态", "text"),
     _col("override", "人工认定", "text"),
+    _col("override_by", "认定人及日期", "text"),
     _col("reasons", "理由（含政策依据）", "text"),
     _col("citations", "政策依据", "text"),
     _col("missing", "缺少的数据", "text"),
@@ -302,6 +309,11 @@ _FAR: tuple[Column, ...] = (
     *(_col(name, text, "text") for name, text in CONDITION_LABELS.items()),
     *(_col(f"{name}_note", f"{text}说明", "text") for name, text in CONDITION_LABELS.items()
       if name != "scope"),  # scope_note is the screening's 范围说明
+    # a decided condition (landgov far --overrides): what landgov had computed
+    *(_col(f"{name}_computed", f"{text}（计算结论）", "text")
+      for name, text in CONDITION_LABELS.items()),
+    *(_col(f"{name}_computed_note", f"{text}（计算说明）", "text")
+      for name, text in CONDITION_LABELS.items()),
     _col("zengrong", "总体结论", "text"),
     _col("zengrong_reason", "结论说明", "text"),
     _col("relaxation", "联席会议放宽提示", "text"),

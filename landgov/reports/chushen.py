@@ -44,6 +44,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
 from landgov.far.zengrong import CONDITION_LABELS
 from landgov.verdict import Citation
@@ -286,8 +287,7 @@ def _decided_lines(row: Mapping[str, Any]) -> str:
     if not record:
         return ""
     computed = _text(row.get("zengrong_computed"))
-    head = f"计算结论：{computed}（人工认定前）。" if computed else ""
-    return f"{head}{record}"
+    return decided_note(computed, record) if computed else record
 
 
 def number_line(row: Mapping[str, Any]) -> str:

@@ -39,6 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from landgov.core.columns import label
+from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
 from landgov.errors import DataFileError, InputError
@@ -47,6 +48,7 @@ from landgov.maps._fonts import cjk_fonts, warn_missing_glyphs
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import path_theme
 from landgov.maps.style import DEFAULT_STYLE
+from landgov.summary import DECIDABLE
 
 __all__ = ["A3_LANDSCAPE_IN", "Page", "Table", "packet_pages", "write_packet"]
 
@@ -144,14 +146,25 @@ def _township_table(summary: pd.DataFrame) -> Table:
                     if is_missing(year) or is_missing(number)
                     else f"{_text(number, 1)}（{int(float(year))}年）"
                 )
+            elif c in DECIDABLE:
+                cells.append(_decided_count(r, c, digits.get(c, 0)))
             else:
                 cells.append(_text(r[c], digits.get(c, 0 if c.startswith("n_") else None)))
         rows.append(tuple(cells))
     wide = {"township": 1.5, "area_mu": 1.2, "governance_area_mu": 1.2, "tax_per_mu_target": 1.5}
+    if any(f"{c}_computed" in summary.columns for c in DECIDABLE):  # room for 系统：… → 认定：…
+        wide |= {c: 1.6 for c in DECIDABLE}
     widths = tuple(wide.get(c, 1.0) for c in cols)
     return Table(
         "镇街汇总（与工作簿「镇街汇总」表同数）", tuple(label(c) for c in cols), tuple(rows), widths
     )
+
+
+#: Under the 镇街 table of a run with 人工认定 applied.
+_DECIDED_NOTE = (
+    "「系统：… → 认定：…」：人工认定改变了该数，前为系统计算，后为认定后的数（与工作簿「镇街汇总」"
+    "表相同）；各项认定的理由、认定人和文件依据见底数清单「人工认定」列。"
+)
 
 
 def _target_note(summary: pd.DataFrame) -> str | None:
@@ -171,6 +184,31 @@ def _target_note(summary: pd.DataFrame) -> str | None:
     )
 
 
+def _verdict_cell(row: pd.Series) -> str:
+    """An application's 系统预审; with a 增容条件人工认定 applied, the computed one beside it
+    (「系统：待核实 → 认定：可申报（张三 2026-07-20）」, core.decided.decided_text).
+    """
+    if row.get("override_status") != "已采用":
+        return _text(row.get("zengrong"))
+    computed, decided = row.get("zengrong_computed"), row.get("zengrong")
+    return decided_text(computed, decided, by=row.get("override_by"))
+
+
+def _decided_count(row: pd.Series, column: str, digits: int) -> str:
+    """A 镇街汇总 figure; where a 人工认定 changed it, the computed one beside it."""
+    decided = _text(row[column], digits)
+    computed = row.get(f"{column}_computed")
+    if is_missing(computed) or _text(computed, digits) == decided:
+        return decided
+    return decided_text(_text(computed, digits), decided, wrap=True)
+
+
+def _shade(cell: str) -> str | None:
+    """The verdict a cell is coloured by: the decided one of 「系统：… → 认定：…」."""
+    verdict = cell.rsplit("认定：", 1)[-1]
+    return _STATUS_FILL.get(verdict.split("（")[0])
+
+
 def _applications_table(apps: pd.DataFrame) -> Table:
     rows = []
     for _, r in apps.iterrows():
@@ -187,7 +225,7 @@ def _applications_table(apps: pd.DataFrame) -> Table:
                 _text(r.get("township")),
                 f"{_text(r.get('far'), 2)} → {_text(r.get('far_after'), 2)}",
                 _text(r.get("added_floor_m2"), 0),
-                _text(r.get("zengrong")),
+                _verdict_cell(r),
                 "、".join(unsettled) or _EMPTY,
             )
         )
@@ -201,7 +239,8 @@ def _applications_table(apps: pd.DataFrame) -> Table:
         "系统预审",
         "未符合或待核实的条件",
     )
-    widths = (1.1, 2.4, 2.6, 1, 1.4, 1.2, 1, 2.6)
+    decided = "override_status" in apps.columns and apps["override_status"].eq("已采用").any()
+    widths = (1.1, 2.4, 2.6, 1, 1.4, 1.2, 2.2 if decided else 1, 2.6)  # room for 系统：… → 认定：…
     return Table("增容申请（提请联席会议审议）", headers, tuple(rows), widths, status_column=6)
 
 
@@ -271,6 +310,8 @@ def _overview(
         note = _target_note(summary)
         if note:
             notes.append(note)
+        if any(f"{c}_computed" in summary.columns for c in DECIDABLE):
+            notes.append(_DECIDED_NOTE)
     return Page(f"{heading}　总览", draw, tuple(tables), tuple(notes), "四个一批处置路径")
 
 
@@ -333,8 +374,7 @@ def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
     )
     record = _text(row.get("override"))
     if record:  # 增容条件人工认定 (landgov far --overrides): the computed outcome beside it
-        computed = _text(row.get("zengrong_computed"))
-        notes = (notes[0], f"计算结论：{computed}（人工认定前）；{record}", *notes[1:])
+        notes = (notes[0], decided_note(_text(row.get("zengrong_computed")), record), *notes[1:])
     title = (
         f"增容申请 {app_id}　{_text(row.get('enterprise_name'))}　{_text(row.get('project_name'))}"
     )
@@ -475,7 +515,7 @@ def _draw_table(
             )
         x = left
         if r and table.status_column is not None:
-            shade = _STATUS_FILL.get(cells[table.status_column].split("（")[0])
+            shade = _shade(cells[table.status_column])
             if shade:
                 x0 = left + sum(col_w[: table.status_column])
                 fig.patches.append(

@@ -86,6 +86,7 @@ DECIDED_COLUMNS: dict[str, str] = {
     "zengrong_computed": "计算总体结论",
     "override": "人工认定",
     "override_status": "人工认定状态",
+    "override_by": "认定人及日期",
 }
 
 _FILLS = {

@@ -12,7 +12,9 @@ every decided row with 「认定时计算结果」, the computed status and note
 withdrawn row: the condition column takes the decided status; its note and its verdict (the
 系统预审) say 「人工认定：…（计算：…）」 with who, when, why and the document; the overall
 ``zengrong`` is composed again from the decided conditions (``zengrong_computed`` keeps the
-computed one, ``override`` lists the decisions, ``override_status`` 已采用 / 待复核). A row whose
+computed one, ``override`` lists the decisions, ``override_status`` 已采用 / 待复核) and the
+computed status and note of each decided condition are kept in ``<condition>_computed`` and
+``<condition>_computed_note`` (what a refresh reads back). A row whose
 computed condition changed since it was decided is not applied (待复核, a problem row); an
 incomplete row, a key not of the form 「编号|条件」 and a plot or application not in the run are
 problem rows.
@@ -44,7 +46,16 @@ from landgov.core.runfolder import file_sha256
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.far.zengrong._outcome import meeting_items, overall
-from landgov.run.overrides import DECISION_FIELDS, DOC, SNAPSHOT, WHEN, WHO, WHY, WITHDRAWN
+from landgov.run.overrides import (
+    DECISION_FIELDS,
+    DOC,
+    SNAPSHOT,
+    WHEN,
+    WHO,
+    WHY,
+    WITHDRAWN,
+    decided_by,
+)
 from landgov.verdict import Status, Verdict
 
 __all__ = [
@@ -52,6 +63,7 @@ __all__ = [
     "SHORT",
     "ConditionOverrides",
     "apply_condition_overrides",
+    "computed_columns",
     "condition_summary",
     "read_condition_overrides",
     "write_condition_overrides",
@@ -96,15 +108,30 @@ def _snapshot(status: object, note: object) -> str:
     return "｜".join("" if is_missing(p) else str(p) for p in (status, note))
 
 
+def computed_columns(cond: str) -> tuple[str, str]:
+    """The columns that keep a decided condition's computed status and note.
+
+    >>> computed_columns("cond3")
+    ('cond3_computed', 'cond3_computed_note')
+    """
+    return f"{cond}_computed", f"{cond}_computed_note"
+
+
 _COMPUTED_MARK = "（计算："
 
 
-def _as_computed(status: object, note: object) -> tuple[object, object]:
+def _as_computed(rec: Mapping[str, Any], cond: str) -> tuple[object, object]:
     """A condition's computed status and note, also from a run that applied a decision.
 
-    An applied decision writes its note as 「人工认定：…（计算：<computed note>）」, the computed
-    note starting with the computed status (``Verdict.explain``); anything else is as computed.
+    A run that applied a decision keeps them in :func:`computed_columns`; a run folder written
+    before those columns existed has only the note 「人工认定：…（计算：<computed note>）」, the
+    computed note starting with the computed status (``Verdict.explain``), which is parsed.
+    Anything else is as computed.
     """
+    status, note = rec.get(cond), rec.get(f"{cond}_note")
+    kept_status, kept_note = (rec.get(c) for c in computed_columns(cond))
+    if not is_missing(kept_status):
+        return kept_status, None if is_missing(kept_note) else kept_note
     if not isinstance(note, str) or not note.startswith("人工认定：") or _COMPUTED_MARK not in note:
         return status, note
     inner = note[note.index(_COMPUTED_MARK) + len(_COMPUTED_MARK) : -1]
@@ -121,7 +148,7 @@ def _rows(frame: pd.DataFrame | None, kind: str, id_column: str, *, every: bool)
         if is_missing(ident):
             continue
         for cond in CONDITIONS:
-            status, note = _as_computed(rec.get(cond), rec.get(f"{cond}_note"))
+            status, note = _as_computed(rec, cond)
             if not every and status == Status.PASS.value:
                 continue
             who = rec.get("enterprise_name")
@@ -206,12 +233,10 @@ def _computed(apps: pd.DataFrame | None, screened: pd.DataFrame) -> dict[str, st
     for frame, column in ((apps, "application_id"), (screened, "parcel_id")):
         if frame is None or not len(frame):
             continue
+        records = frame.to_dict("records")
         for cond in CONDITIONS:
             keys = frame[column].astype(str) + SEP + SHORT[cond]
-            snaps = [
-                _snapshot(*_as_computed(s, n))
-                for s, n in zip(frame[cond], frame[f"{cond}_note"], strict=True)
-            ]
+            snaps = [_snapshot(*_as_computed(rec, cond)) for rec in records]
             out.update(zip(keys, snaps, strict=True))
     return out
 
@@ -300,7 +325,9 @@ def apply_condition_overrides(
     """``frame`` (plots or applications) with the condition overrides of its ids applied.
 
     Returns the frame, the problem rows (stale overrides) and counts ``applied`` / ``stale``
-    by row of the workbook. Adds ``zengrong_computed``, ``override`` and ``override_status``.
+    by row of the workbook. Adds ``zengrong_computed``, ``override``, ``override_status``,
+    ``override_by`` (who decided and when, 「；」-joined) and :func:`computed_columns` of every
+    condition a decision was applied to.
     """
     log = ProblemLog(SOURCE)
     counts = {"applied": 0, "stale": 0}
@@ -310,10 +337,12 @@ def apply_condition_overrides(
     out["zengrong_computed"] = out["zengrong"]
     out["override"] = pd.Series(None, index=out.index, dtype="object")
     out["override_status"] = pd.Series(None, index=out.index, dtype="object")
+    out["override_by"] = pd.Series(None, index=out.index, dtype="object")
     if not len(out) or not len(overrides.rows):
         return out, log.frame(), counts
     index = {str(p): i for i, p in zip(out.index, out[id_column], strict=True) if not is_missing(p)}
     touched: dict[Any, list[str]] = {}
+    by: dict[Any, list[str]] = {}
     for rec in overrides.rows.to_dict("records"):
         i = index.get(str(rec["编号"]))
         if i is None:
@@ -340,13 +369,26 @@ def apply_condition_overrides(
         out.at[i, "verdicts"] = tuple(verdicts[c] for c in CONDITIONS if c in verdicts)
         out.at[i, cond] = decided.status.value
         out.at[i, f"{cond}_note"] = f"{text}（计算：{'' if is_missing(note) else note}）"
+        _keep_computed(out, i, cond, status, note)
         if out.at[i, "override_status"] != "待复核":
             out.at[i, "override_status"] = "已采用"
         touched.setdefault(i, []).append(text)
+        by.setdefault(i, []).append(decided_by(rec))
         _recompose(out, i, verdicts)
     for i, texts in touched.items():
         out.at[i, "override"] = "\n".join(texts)
+    for i, names in by.items():
+        out.at[i, "override_by"] = "；".join(dict.fromkeys(names))
     return out, log.frame(), counts
+
+
+def _keep_computed(out: pd.DataFrame, i: Any, cond: str, status: object, note: object) -> None:
+    """Row ``i``'s computed status and note of ``cond`` into :func:`computed_columns` (the
+    columns are added, empty, the first time a decision on ``cond`` is applied)."""
+    for name, value in zip(computed_columns(cond), (status, note), strict=True):
+        if name not in out.columns:
+            out[name] = pd.Series(None, index=out.index, dtype="object")
+        out.at[i, name] = None if is_missing(value) else value
 
 
 def _recompose(out: pd.DataFrame, i: Any, verdicts: Mapping[str, Verdict]) -> None:

@@ -19,7 +19,7 @@ the run is reported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
+from landgov.core.decided import decided_text
 from landgov.core.editable import (
     Field,
     FieldKind,
@@ -35,8 +36,9 @@ from landgov.core.editable import (
     read_editable,
     save_workbook,
 )
-from landgov.core.missing import is_missing
+from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 
 __all__ = [
@@ -44,8 +46,11 @@ __all__ = [
     "LAYOUT",
     "Overrides",
     "apply_overrides",
+    "decided_by",
+    "moved_blocks",
     "override_summary",
     "read_overrides",
+    "review_block_paths",
     "write_overrides",
 ]
 
@@ -221,14 +226,16 @@ def apply_overrides(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The 底数清单 with the overrides applied, and the problem rows (see the module docstring).
 
-    Adds ``screening_status_computed``, ``path_computed``, ``override`` and
-    ``override_status`` (已采用 / 待复核 / empty).
+    Adds ``screening_status_computed``, ``path_computed``, ``override``,
+    ``override_status`` (已采用 / 待复核 / empty) and ``override_by`` (who decided and when,
+    :func:`decided_by`, on the plots decided).
     """
     out = parcels.copy()
     out["screening_status_computed"] = out["screening_status"]
     out["path_computed"] = out.get("path")
     out["override"] = pd.Series(None, index=out.index, dtype="object")
     out["override_status"] = pd.Series(None, index=out.index, dtype="object")
+    out["override_by"] = pd.Series(None, index=out.index, dtype="object")
     log = ProblemLog(SOURCE)
     index = {str(p): i for i, p in zip(out.index, out["parcel_id"], strict=True)}
     for rec in overrides.rows.to_dict("records"):
@@ -263,6 +270,7 @@ def apply_overrides(
             out.loc[i, "path"] = None
         out.loc[i, "override_status"] = "已采用"
         out.loc[i, "override"] = text
+        out.loc[i, "override_by"] = decided_by(rec)
         reasons = out.loc[i, "reasons"] if "reasons" in out.columns else None
         out.loc[i, "reasons"] = "\n".join(
             t for t in (text, None if is_missing(reasons) else str(reasons)) if t
@@ -293,3 +301,152 @@ def override_summary(
         "rejected": int(overrides.rejected) + gone,
         "withdrawn": int(overrides.withdrawn),
     }
+
+
+def decided_by(rec: Mapping[str, Any]) -> str:
+    """Who decided and when, as shown beside a decided verdict: 「张三 2026-07-10」."""
+    day = rec[WHEN].isoformat() if isinstance(rec[WHEN], dt.date) else str(rec[WHEN])
+    return f"{rec[WHO]} {day}"
+
+
+def review_block_paths(
+    parcels: pd.DataFrame,
+    *,
+    before: pd.DataFrame,
+    checks: pd.DataFrame,
+    profile: Profile,
+    roads: Any = None,
+    render: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 底数清单 after the 连片 blocks were formed again around 人工认定 paths, with every
+    other 治理 plot's path text made to agree with the blocks as they are now.
+
+    The rule table is asked what each plot not decided by a person would be with the blocks as
+    they stand (:func:`landgov.screening._paths_blocks.recheck_paths`). Where it is the listed
+    path, the path's reasons, citations and missing inputs are rewritten (they name the block
+    and its area as the outputs show them). Where it is not (a plot 拆除重建 because its block was
+    100 亩 and more whose block is now smaller, or a plot next to a block that is now large), the
+    path is **kept** (paths are not decided again: that would move blocks again) and flagged:
+    ``path_status`` 待核实, the reasons start with 「待复核：」 naming the 人工认定 that changed the
+    block, the block then and now and the path the rules now give, and a problem row asks for a
+    review (decide the plot's path in the overrides workbook, or change the decision).
+
+    Parameters
+    ----------
+    parcels
+        The 底数清单 with the overrides applied (:func:`apply_overrides`) and the blocks formed
+        again (:func:`landgov.screening.blocks.regroup_blocks`).
+    before
+        ``block_id`` and ``block_area_mu`` per plot before the blocks were formed again.
+    checks
+        The screening verdicts (same index).
+    profile
+        ``paths.rules`` and ``blocks.*``.
+    roads
+        Planned road polygons (:func:`landgov.screening.blocks.road_polygons`).
+    render
+        Applied to the rewritten text columns as to the run's own (missing inputs in Chinese,
+        核实 lines); ``None``: as they are.
+
+    Returns
+    -------
+    parcels, problems
+        A copy of ``parcels`` and one problem row per path flagged for review.
+    """
+    from landgov.screening._paths_blocks import recheck_paths
+
+    out = parcels.copy()
+    log = ProblemLog(SOURCE)
+    governed = out["screening_status"].eq("治理").to_numpy()
+    gov = out[governed]
+    fixed = gov["override_status"].eq("已采用")
+    rows = recheck_paths(gov, checks=checks.loc[gov.index], profile=profile, fixed=fixed,
+                         roads=roads)  # fmt: skip
+    if not len(rows):
+        return out, log.frame()
+    seen = rows[["block_seen", "block_seen_mu"]]
+    rows = rows.drop(columns=["verdict", "block_seen", "block_seen_mu"])
+    if render is not None:
+        rows = render(rows.assign(parcel_id=gov.loc[rows.index, "parcel_id"]))
+    texts = ["path_rule", "path_status", "reasons", "citations", "missing"]
+    same = rows["path"].eq(gov.loc[rows.index, "path"])
+    kept = rows.index[same.to_numpy()]
+    out.loc[kept, texts] = rows.loc[kept, texts].to_numpy()
+    changers = _block_changers(out, before, profile)
+    for i in rows.index[~same.to_numpy()]:
+        line = _review_line(out.loc[i], rows.loc[i], seen.loc[i], before.loc[i], changers)
+        out.loc[i, "path_status"] = "待核实"
+        out.loc[i, "reasons"] = f"{line}\n按现连片地块的判定：{rows.loc[i, 'reasons']}"
+        out.loc[i, "citations"] = rows.loc[i, "citations"]
+        out.loc[i, "missing"] = rows.loc[i, "missing"]
+        log.add(
+            f"宗地 {out.loc[i, 'parcel_id']} 的治理路径待复核：{line.removeprefix('待复核：')}",
+            field="path", value=out.loc[i, "parcel_id"],
+            action="复核该宗地的治理路径：在人工认定表中认定其路径，或调整改变连片地块的认定",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    return out, log.frame()
+
+
+@dataclass(frozen=True)
+class _Changer:
+    """An applied 人工认定 that moved a plot into or out of the block-forming paths."""
+
+    text: str
+    blocks: frozenset[str]
+
+
+def moved_blocks(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Per plot: whether an applied 人工认定 moved it into or out of the paths that form 连片
+    blocks (``blocks.paths``; 治理 plots only), so that the blocks must be formed again."""
+    members = {str(p) for p in profile.value("blocks.paths")}
+    applied = parcels["override_status"].eq("已采用")
+    was = parcels["screening_status_computed"].eq("治理") & parcels["path_computed"].isin(members)
+    now = parcels["screening_status"].eq("治理") & parcels["path"].isin(members)
+    return (applied & (was != now)).rename("moved_blocks")
+
+
+def _block_changers(
+    parcels: pd.DataFrame, before: pd.DataFrame, profile: Profile
+) -> list[_Changer]:
+    out = []
+    for i in parcels.index[moved_blocks(parcels, profile).to_numpy()]:
+        row = parcels.loc[i]
+        by = "" if is_missing(row.get("override_by")) else str(row["override_by"])
+        change = decided_text(row.get("path_computed"), row.get("path"), by=by)
+        ids = {before.at[i, "block_id"], row.get("block_id")}
+        out.append(
+            _Changer(
+                f"宗地 {row['parcel_id']} 治理路径 {change}",
+                frozenset(str(b) for b in ids if not is_missing(b)),
+            )
+        )
+    return out
+
+
+def _review_line(
+    row: pd.Series, now: pd.Series, seen: pd.Series, then: pd.Series, changers: list[_Changer]
+) -> str:
+    """「待复核：人工认定（…）改变了连片地块：…；按现连片地块判定为「…」…」."""
+    near = seen.get("block_seen")
+    ids = {then.get("block_id"), row.get("block_id")}
+    ids |= set() if is_missing(near) else set(str(near).split("、"))
+    mine = {str(b) for b in ids if not is_missing(b) and str(b)}
+    named = [c.text for c in changers if c.blocks & mine] or [c.text for c in changers]
+    if is_missing(then.get("block_id")):
+        was = "判定时不属连片地块"
+    else:
+        was = f"判定时所在连片地块 {then['block_id']} {format_number(then['block_area_mu'])} 亩"
+    if not is_missing(row.get("block_id")):
+        is_now = f"现所在连片地块 {row['block_id']} {format_number(row['block_area_mu'])} 亩"
+    elif not is_missing(seen.get("block_seen")):
+        is_now = (
+            f"现与相邻连片地块 {seen['block_seen']} 合计 {format_number(seen['block_seen_mu'])} 亩"
+        )
+    else:
+        is_now = "现不属连片地块"
+    return (
+        f"待复核：人工认定（{'；'.join(named)}）改变了连片地块，{was}，{is_now}；"
+        f"按现连片地块判定为「{now['path']}」（规则 {now['path_rule']}），"
+        f"与所列「{row['path']}」（规则 {row['path_rule']}）不同，路径暂不改变，请复核"
+    )

@@ -16,7 +16,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,8 @@ PARCEL_COLUMNS = [
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
     "screening_status", "path", "path_rule", "path_status", "screening_status_computed",
-    "path_computed", "override_status", "override", "reasons", "citations", "missing",
-    "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
+    "path_computed", "override_status", "override", "override_by", "reasons", "citations",
+    "missing", "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
 ]  # fmt: skip
 ENTERPRISE_COLUMNS = [
     "uscc", "uscc_status", "name", "scale", "above_scale", "industry_code", "industry_name",
@@ -342,7 +342,8 @@ def _screen(
             None if answers is None else answers.problems,
         ]
     )
-    result = _render_to_collect(result, graded.data, answers=answers, pairs=linked.pairs)
+    render = _collect_renderer(graded.data, answers=answers, pairs=linked.pairs)
+    result = replace(result, parcels=render(result.parcels), governance=render(result.governance))
     given: dict[str, Any] = {
         "verified": (
             None if answers is None or verified is None else verified_entry(verified, answers)
@@ -352,9 +353,17 @@ def _screen(
     if overrides is not None:
         planning = reads["planning"].data if "planning" in reads else None
         result, decided, given["overrides"] = _overridden(
-            result, overrides, profile=prof, planning=planning
+            result, overrides, profile=prof, planning=planning, render=render
         )
         problems = _all_problems([problems, decided])
+        if given["overrides"]["applied"]:  # the 镇街汇总 counts the decided verdicts
+            from landgov.summary import beside_computed
+
+            decided_towns = _township_summary(
+                result, graded.data, linked.pairs, prof, reads.get("townships"),
+                approved=approved,
+            )  # fmt: skip
+            townships = beside_computed(decided_towns, townships)
     sendout = sendable_problems(
         problems,
         parcels=result.parcels,
@@ -374,14 +383,24 @@ def _screen(
 
 
 def _overridden(
-    result: Any, path: str | Path, *, profile: Profile, planning: Any = None
+    result: Any,
+    path: str | Path,
+    *,
+    profile: Profile,
+    planning: Any = None,
+    render: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
     """The result with the 人工认定 applied (run.overrides): the 治理清单 follows the decided
     status, the 连片 blocks are formed again from the decided paths (ids kept where a block
-    continues); also the manifest entry of the overrides file."""
-    from dataclasses import replace
-
-    from landgov.run.overrides import apply_overrides, override_summary, read_overrides
+    continues) and the other plots' path texts follow the blocks as they are now, a path that
+    no longer follows from them flagged for review (``review_block_paths``); also the manifest
+    entry of the overrides file. ``render`` is applied to rewritten texts as to the run's."""
+    from landgov.run.overrides import (
+        apply_overrides,
+        override_summary,
+        read_overrides,
+        review_block_paths,
+    )
     from landgov.screening.blocks import regroup_blocks, road_polygons
 
     decided = read_overrides(path)
@@ -389,9 +408,15 @@ def _overridden(
     blocks = result.blocks
     if _membership_changed(parcels, profile):
         roads = road_polygons(planning, profile=profile)
+        before = parcels[["block_id", "block_area_mu"]].copy()
         columns, blocks = regroup_blocks(parcels, profile=profile, roads=roads)
         for name in columns.columns:
             parcels[name] = columns[name]
+        parcels, review = review_block_paths(
+            parcels, before=before, checks=result.checks, profile=profile, roads=roads,
+            render=render,
+        )  # fmt: skip
+        problems = pd.concat([problems, review], ignore_index=True)
     governance = parcels[parcels["screening_status"] == "治理"].copy()
     summary = override_summary(path, decided, parcels)
     return replace(result, parcels=parcels, governance=governance, blocks=blocks), problems, summary
@@ -399,22 +424,17 @@ def _overridden(
 
 def _membership_changed(parcels: pd.DataFrame, profile: Profile) -> bool:
     """Whether an applied override moved a plot into or out of the block-forming paths."""
-    members = {str(p) for p in profile.value("blocks.paths")}
-    applied = parcels["override_status"].eq("已采用")
-    before = parcels["screening_status_computed"].eq("治理") & parcels["path_computed"].isin(
-        members
-    )
-    after = parcels["screening_status"].eq("治理") & parcels["path"].isin(members)
-    return bool((applied & (before != after)).any())
+    from landgov.run.overrides import moved_blocks
+
+    return bool(moved_blocks(parcels, profile).any())
 
 
-def _render_to_collect(
-    result: Any, enterprises: pd.DataFrame, *, answers: Any = None, pairs: Any = None
-) -> Any:
-    """Every missing input named in Chinese with its department and enterprise (core.collect);
-    the 核实 answers used, with their source, added to the reasons of their plots."""
-    from dataclasses import replace
-
+def _collect_renderer(
+    enterprises: pd.DataFrame, *, answers: Any = None, pairs: Any = None
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """What writes a frame's texts for people: every missing input named in Chinese with its
+    department and enterprise (core.collect); the 核实 answers used, with their source, added
+    to the reasons of their plots (by ``parcel_id``)."""
     from landgov.core.collect import render_text
     from landgov.run.verify import verified_reasons
 
@@ -446,7 +466,7 @@ def _render_to_collect(
             ]
         return frame
 
-    return replace(result, parcels=rendered(result.parcels), governance=rendered(result.governance))
+    return rendered
 
 
 def _approved(

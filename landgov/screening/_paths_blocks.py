@@ -26,6 +26,14 @@ Blocks depend on paths, and the rule table may use blocks (``block:large`` in R3
    the block clause used positively (``block:large``, ``block_area_mu>=…``) this gives the
    same paths as pass 2; a rule table that uses it negatively could move a plot in or out of
    a block at this step, so such a plot keeps its pass-2 decision and blocks stay consistent.
+
+After 人工认定 the blocks are formed again from the decided paths
+(:func:`~landgov.screening.blocks.regroup_blocks`) and no path is decided again. The other plots
+may then stand differently to the blocks than when their path was decided: their block shrank,
+grew or is gone, or a block they would join (pass 2) is now large. :func:`recheck_paths` asks the
+rule table, with the same three passes and the decided plots as fixed seeds, what each of them
+would be now; the caller keeps the path and writes the new text where the answer is the same,
+and flags the path for review where it is not.
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ from landgov.screening.paths import (
 )
 from landgov.units import m2_to_mu
 
-__all__ = ["PathsAndBlocks", "paths_and_blocks"]
+__all__ = ["PathsAndBlocks", "paths_and_blocks", "recheck_paths"]
 
 
 @dataclass(frozen=True)
@@ -235,3 +243,114 @@ def paths_and_blocks(
         block_area_mu=area.where(in_block).astype("float64"),
         blocks=blocks,
     )
+
+
+def _near_blocks(
+    gov: gpd.GeoDataFrame,
+    seed: pd.Series,
+    block_id: pd.Series,
+    s: _Settings,
+    roads: np.ndarray | None,
+) -> pd.Series:
+    """The ids of the seed blocks each plot not in the seed touches or lies across a lane from,
+    「、」-joined (``<NA>`` when none): what the block text of pass 2 names."""
+    geoms = np.asarray(gov.geometry.values, dtype=object)
+    usable = ~pd.isna(geoms)
+    other = np.flatnonzero(~seed.to_numpy() & usable)
+    seeds = np.flatnonzero(seed.to_numpy() & usable)
+    i, j = neighbour_pairs(
+        geoms[other], geoms[seeds], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads
+    )
+    pairs = pd.DataFrame(
+        {"plot": gov.index[other[i]], "block": block_id.iloc[seeds[j]].to_numpy()}
+    ).dropna()
+    names = pairs.groupby("plot")["block"].agg(lambda b: "、".join(sorted(set(map(str, b)))))
+    return names.reindex(gov.index).astype("object")
+
+
+def recheck_paths(
+    gov: gpd.GeoDataFrame,
+    *,
+    checks: pd.DataFrame,
+    profile: Profile,
+    fixed: pd.Series,
+    rules: Sequence[PathRule] | None = None,
+    roads: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The paths the rule table gives the 治理 plots with their blocks as they stand now.
+
+    Used after the blocks were formed again around paths set by a person (人工认定): nothing is
+    changed here; the caller compares. The three passes of :func:`paths_and_blocks` are run
+    with the ``fixed`` plots' paths as given: a fixed plot whose path forms blocks is a seed,
+    like a plot whose path forms blocks by itself (pass 1); every other plot is evaluated with
+    the seed blocks it would join (pass 2), and a plot that is in a block with that block
+    (pass 3), as :func:`paths_and_blocks` would.
+
+    Parameters
+    ----------
+    gov
+        The 治理 plots with their ``path`` and the blocks as they stand (``block_id``,
+        ``block_area_mu``; :func:`~landgov.screening.blocks.regroup_blocks`).
+    checks
+        Their screening verdicts (same index).
+    profile
+        ``paths.rules`` and ``blocks.*``.
+    fixed
+        Per plot (same index): ``True`` where the path was set by a person (not rechecked).
+    rules, roads
+        As for :func:`paths_and_blocks`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot not fixed: the columns of
+        :func:`~landgov.screening.paths.assign_paths`, as the rules give them now, and
+        ``block_seen`` / ``block_seen_mu``: the block(s) and area the plot was evaluated with
+        (its block; for a plot in no block that would now join one, the blocks it would join,
+        「、」-joined, and their area with its own; ``<NA>``/NaN for a plot evaluated alone).
+    """
+    s = _Settings.of(profile)
+    free = ~fixed.reindex(gov.index).fillna(False).astype(bool)
+    if not free.any():
+        empty = path_rows(pd.Series([], index=gov.index[:0], dtype="object"))
+        return empty.assign(block_seen=pd.Series(dtype="object"), block_seen_mu=np.nan)
+    own_mu = _plot_mu(gov)
+    pid = gov["parcel_id"] if "parcel_id" in gov.columns else pd.Series(gov.index, gov.index)
+    decide = {"checks": checks, "profile": profile, "rules": rules}
+    block_id = gov["block_id"].astype("object")
+    in_block = block_id.notna()
+
+    loose = gov[free.to_numpy()]
+    first = decide_paths(_facts(loose, pid[free], own_mu[free], s), **decide)
+    seed = (~free & gov["path"].isin(s.members)) | decided_path(first).reindex(gov.index).isin(
+        s.members
+    )
+    joined = _would_join(gov, seed, own_mu, s, roads)
+    second = first.copy()
+    rest = free & ~seed
+    near = pd.Series(pd.NA, index=gov.index, dtype="object")
+    if rest.any():
+        near = _near_blocks(gov, seed, block_id, s, roads)
+        plots = gov[rest.to_numpy()]
+        second.loc[plots.index] = decide_paths(
+            _facts(plots, near.loc[plots.index], joined.loc[plots.index], s), **decide
+        )
+    should = decided_path(second).isin(s.members)
+    now = first.copy()  # a plot in no block: as it sees itself (pass 1)
+    boxed = (free & in_block).to_numpy()
+    if boxed.any():
+        members = gov[boxed]
+        now.loc[members.index] = decide_paths(
+            _facts(members, block_id[boxed], gov.loc[boxed, "block_area_mu"], s), **decide
+        )
+    rows = path_rows(now)
+    seen = block_id.where(in_block).reindex(rows.index)
+    seen_mu = gov["block_area_mu"].where(in_block).reindex(rows.index).astype("float64")
+    moved = rows["path"].isin(s.members) != should
+    if moved.any():
+        rows.loc[moved] = path_rows(second.loc[moved])
+        alone = moved & ~in_block.reindex(rows.index)
+        if alone.any():  # evaluated with the blocks it would join
+            seen.loc[alone] = near.reindex(rows.index).loc[alone]
+            seen_mu.loc[alone] = joined.reindex(rows.index).loc[alone]
+    return rows.assign(block_seen=seen.astype("object"), block_seen_mu=seen_mu)

@@ -221,7 +221,8 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
     default = theme if theme in themes else next(iter(themes))
     names = ("enterprise_names", "enterprise_detail", "holder")
     search = [c for c in ("parcel_id", *names) if c in frame.columns]
-    hint = "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称"
+    what = "地块序号" if prep.redacted else "宗地代码"  # a redacted map has no 宗地代码
+    hint = f"搜索{what}" if len(search) == 1 else f"搜索{what}或企业名称"
     return {
         **geo,
         "attrsId": page.attributes("parcels", frame, _kinds(PARCEL_SECTIONS) | _search_kinds()),

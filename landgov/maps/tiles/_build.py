@@ -565,6 +565,7 @@ def build_tiles(
     default = theme if theme in themes else next(iter(themes))
     overlays = _all_overlays(levels, data, prep, folder, gcj02=gcj02, redact=redact)
     province = levels is not None or "county" in parcels
+    what = "地块序号" if redact else "宗地代码"  # a redacted map has no 宗地代码
     if levels is not None:
         notes.append("全省图不含连片地块和批而未供：请查看各县（市、区）的地图")
     config: dict[str, Any] = {
@@ -601,7 +602,7 @@ def build_tiles(
         "defaultTheme": default,
         "search": {
             "url": "data/search.tsv.gz",
-            "hint": ("搜索宗地代码" if len(search) == 1 else "搜索宗地代码、企业名称")
+            "hint": (f"搜索{what}" if len(search) == 1 else f"搜索{what}、企业名称")
             + ("或地名" if any(overlays.get(k) for k in _LABEL_ZOOMS) else ""),
         },
         "overlays": {k: v for k, v in overlays.items() if v is not None},

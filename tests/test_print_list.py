@@ -23,6 +23,7 @@ from landgov.reports.handout import screening_sheets
 from landgov.reports.printlist import (
     MIN_POINTS,
     PRINT_COLUMNS,
+    PRINT_FORMATS,
     PRINT_SHEET,
     body_points,
     print_sheet,
@@ -144,7 +145,7 @@ def _print_book(tmp_path: Path) -> openpyxl.Workbook:
         [("治理清单", _governance())], load_profile("yuecheng-2022"), title="甲区 治理清单"
     )
     assert [name for name, _ in tables][:2] == ["治理清单", PRINT_SHEET]
-    path = write_workbook(tables, tmp_path / "a.xlsx", styles=styles).path
+    path = write_workbook(tables, tmp_path / "a.xlsx", styles=styles, formats=PRINT_FORMATS).path
     return openpyxl.load_workbook(path)
 
 
@@ -170,6 +171,7 @@ def test_print_sheet_set_up_for_a3(tmp_path: Path) -> None:
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert "甲区 治理清单" in ws.oddHeader.center.text
     assert not ws.print_area  # every column of the print view is printed
+    assert ws["A2"].value == 1 and ws["A2"].number_format == "0"  # 序号 1221, not 1,221
     reasons = [c for c in next(ws.iter_cols(min_col=9, max_col=9, min_row=2)) if c.value]
     assert reasons and all(c.alignment.wrap_text for c in reasons)
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]

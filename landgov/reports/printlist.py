@@ -34,6 +34,7 @@ from landgov.reports.excel import TO_VERIFY, SheetStyle
 __all__ = [
     "MIN_POINTS",
     "PRINT_COLUMNS",
+    "PRINT_FORMATS",
     "PRINT_SHEET",
     "body_points",
     "print_sheet",
@@ -59,6 +60,8 @@ PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("依据", 42),
     ("待核实事项", 22),
 )
+#: Number formats of the print view beyond the defaults: a 序号 without a thousands separator.
+PRINT_FORMATS: dict[str, str] = {"序号": "0"}
 _WRAPPED = frozenset({"权利人", "状态", "主要理由", "依据", "待核实事项"})
 MANUAL = "人工认定"
 _STALE = "（人工认定待复核）"

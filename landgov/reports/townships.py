@@ -28,7 +28,7 @@ from landgov.policy import Profile
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
 from landgov.reports.handout import basis_spec, screening_sheets
 from landgov.reports.labels import LABELS
-from landgov.reports.printlist import print_title
+from landgov.reports.printlist import PRINT_FORMATS, print_title
 
 __all__ = [
     "NO_TOWNSHIP",
@@ -125,7 +125,7 @@ def write_screening_townships(
             title=print_title(profile.region, as_of, township=name, simulated=simulated),
         )
         path = folder / "筛查清单.xlsx"
-        write_workbook(tables, path, labels=LABELS, styles=styles)
+        write_workbook(tables, path, labels=LABELS, formats=PRINT_FORMATS, styles=styles)
         written.append(path)
         if (
             png := _map(run, mine=mine, gov=gov, name=name, folder=folder, title=title)

@@ -45,7 +45,7 @@ from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.handout import screening_sheets
 from landgov.reports.labels import LABELS
-from landgov.reports.printlist import print_title
+from landgov.reports.printlist import PRINT_FORMATS, print_title
 from landgov.reports.sendout import sendable_problems
 from landgov.run.files import (
     RunInputs,
@@ -559,6 +559,7 @@ def _write_outputs(
         tables,
         xlsx,
         labels=LABELS,
+        formats=PRINT_FORMATS,  # the 治理清单（打印）'s 序号
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
         styles=styles,
     )

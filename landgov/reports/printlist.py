@@ -113,11 +113,11 @@ def print_title(
     「（模拟数据）」 for a run on the simulated sample (a printed page must not pass for real data).
 
     >>> print_title("绍兴市越城区", dt.date(2026, 6, 30), township="甲镇")
-    '绍兴市越城区甲镇 低效工业用地治理清单　数据截至 2026-06-30'
+    '绍兴市越城区 甲镇 低效工业用地治理清单　数据截至 2026-06-30'
     """
     from landgov.maps._title import SIMULATED
 
-    where = f"{region}{township}" if township else region
+    where = f"{region} {township}" if township else region
     day = as_of.isoformat() if as_of is not None else "—"
     title = f"{where} 低效工业用地治理清单　数据截至 {day}"
     return title + SIMULATED if simulated else title

@@ -144,6 +144,12 @@ def test_redacted_map_holds_no_parcel_codes(run: RunFacts) -> None:
     assert not [code for code in codes if code in page]
     cfg = _config(page)
     assert cfg["parcels"]["searchHint"].startswith("搜索地块序号")
+
+    def shown(config: dict) -> dict[str, str]:
+        return {f["k"]: f["l"] for _, fields in config["parcels"]["sections"] for f in fields}
+
+    assert shown(cfg)["parcel_id"] == "地块序号（脱敏）"  # not called a 宗地代码
+    assert shown(_config(plain))["parcel_id"] == "宗地代码"
     assert "宗地代码（以「地块 0001」式序号代替）" in cfg["redactionNote"]
     ids = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]["parcel_id"]
     labels = ids["v"] if isinstance(ids, dict) and "v" in ids else ids

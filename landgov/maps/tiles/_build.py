@@ -44,6 +44,7 @@ from landgov.maps._popup import (
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
     Field,
+    shown_sections,
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare, township_summary
@@ -364,7 +365,13 @@ def _all_overlays(
                 folder=folder,
                 gcj02=gcj02,
             ),
-            "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
+            "blocks": _overlay(
+                prep.blocks,
+                "blocks",
+                shown_sections(BLOCK_SECTIONS, redacted=prep.redacted),
+                folder,
+                gcj02=gcj02,
+            ),
             "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
         }
     present = [overlays[k] for k in _LABEL_ZOOMS if overlays.get(k)]
@@ -597,7 +604,7 @@ def build_tiles(
             "approved": style.approved_color,
         },
         "basemap": _basemap_config(bm),
-        "sections": _specs(PARCEL_SECTIONS, parcels),
+        "sections": _specs(shown_sections(PARCEL_SECTIONS, redacted=redact), parcels),
         "themes": [_theme_config(t) for t in themes.values()],
         "defaultTheme": default,
         "search": {

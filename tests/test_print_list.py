@@ -228,3 +228,10 @@ def test_split_citations_takes_every_citation_out_once(
             for _, ref, u in parts
         }
     )
+
+
+def test_short_reason_keeps_the_override_record_and_drops_the_rule_head() -> None:
+    record = "人工认定：治理路径 整治提升→功能转型；理由：已签约转型；认定人：张三（2026-05-01）"
+    text, refs = short_reason(f"{record}\n{_R2}")
+    assert text == f"{record}\n规划用途已非工业"
+    assert refs == ("越政发〔2022〕24号 附件3 第三条第1项",)

@@ -168,7 +168,7 @@ _MISSING = "（缺少："
 _SEE_BELOW = "（缺少项见待核实事项）"
 #: The rule that chose the path, as ``paths`` heads its reasons: 「规则 R4「整治提升」：」 (the
 #: path has a column of its own).
-_RULE_HEAD = re.compile(r"^规则 \S+「[^」]*」：")
+_RULE_HEAD = re.compile(r"^规则 \S+「[^」]*」：", re.MULTILINE)
 _CLOSE = {"（": "）", "〔": "〕", "(": ")"}
 
 

@@ -196,10 +196,6 @@ def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path
     assert not [code for code in codes if code in shown]
     assert len(set(re.findall(r"地块 \d{4}", shown))) == run.n_parcels
     assert driver.execute_script("return landgovMap.search('地块 0001', 5).length") == 1
-    driver.execute_script("landgovMap.openParcel(0)")
-    _popup_shown(driver)
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / "map_redacted.png"))
     # enterprise figures are masked; the public threshold they are compared with stays
     assert "亩均税收 ■ 万元/亩" in shown and "低于 5 万元/亩" in shown
     assert set(re.findall(r"(\d[\d.,]*)\s*万元", shown)) == {"5"}
@@ -211,6 +207,10 @@ def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path
         for e in driver.find_elements("css selector", ".leaflet-control-layers-base label")
     ]
     assert console_errors(driver) == []
+    driver.execute_script("landgovMap.openParcel(0)")
+    _popup_shown(driver)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "map_redacted.png"))
 
 
 def test_gaode_map_requests_only_gaode_tiles(driver: Any, run: RunFacts, tmp_path: Path) -> None:

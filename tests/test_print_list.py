@@ -170,6 +170,7 @@ def test_print_sheet_set_up_for_a3(tmp_path: Path) -> None:
     assert ws.print_title_rows == "$1:$1"
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert "甲区 治理清单" in ws.oddHeader.center.text
+    assert ws.print_options.gridLines  # rows stay apart on paper
     assert not ws.print_area  # every column of the print view is printed
     assert ws["A2"].value == 1 and ws["A2"].number_format == "0"  # 序号 1221, not 1,221
     reasons = [c for c in next(ws.iter_cols(min_col=9, max_col=9, min_row=2)) if c.value]
@@ -185,6 +186,7 @@ def test_both_writers_highlight_text_beginning_with_to_verify(tmp_path: Path) ->
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any(r.type == "beginsWith" and r.text == "待核实" for r in rules)
     assert ws.oddHeader.center.text == "标题 && 日期"  # 「&」 is a header code, escaped
+    assert ws.print_options.gridLines
     plain = SheetStyle()
     write_sheet(frame, tmp_path / "c.xlsx", sheet="表", style=plain)
     rules = [

@@ -121,6 +121,8 @@ class SheetStyle:
     verify_prefix
         Highlight a cell whose text *begins* with 待核实 (「待核实（人工认定待复核）」), not only
         one that is exactly 待核实.
+    gridlines
+        Print the cell grid, so the rows of a printed list stay apart.
     wide_char, line_height
         How row heights count wrapped text: the width of a Chinese character in column units
         and the height of a line in points (default: as LibreOffice prints the lists with its
@@ -137,6 +139,7 @@ class SheetStyle:
     widths: tuple[tuple[str, float], ...] = ()
     title: str | None = None
     verify_prefix: bool = False
+    gridlines: bool = False
     wide_char: float = _CJK_WIDTH
     line_height: float = _LINE_HEIGHT
 
@@ -627,6 +630,8 @@ def _frame_openpyxl(ws: Worksheet, layout: _Layout) -> None:
     if style.title:
         ws.oddHeader.center.text = _escape_header(style.title)
         ws.oddHeader.center.size = 12
+    if style.gridlines:
+        ws.print_options.gridLines = True
     if style.print_columns and style.print_columns < ncol:
         ws.print_area = f"A1:{get_column_letter(style.print_columns)}{layout.rows + 1}"
 
@@ -838,6 +843,8 @@ def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> No
     ws.set_footer(f"&C{_FOOTER}")
     if style.title:
         ws.set_header(f"&C&12{_escape_header(style.title)}")
+    if style.gridlines:
+        ws.hide_gridlines(0)  # shown on screen and printed
     if style.print_columns and style.print_columns < ncol:
         ws.print_area(0, 0, layout.rows, style.print_columns - 1)
 

@@ -124,7 +124,8 @@ def print_title(
 
 
 def print_style(title: str | None = None) -> SheetStyle:
-    """A3 landscape, fitted to width, fixed widths, header repeated, 待核实 highlighted."""
+    """A3 landscape, fitted to width, fixed widths, header repeated, grid printed, 待核实
+    highlighted."""
     return SheetStyle(
         freeze_columns=3,
         wrap=_WRAPPED,
@@ -132,6 +133,7 @@ def print_style(title: str | None = None) -> SheetStyle:
         widths=PRINT_COLUMNS,
         title=title,
         verify_prefix=True,
+        gridlines=True,
         wide_char=_WIDE_CHAR,
         line_height=_LINE_POINTS,
     )

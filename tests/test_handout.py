@@ -220,3 +220,23 @@ def test_a_sheet_without_rows_keeps_its_header(tmp_path: Path) -> None:
     path = write_workbook([("治理清单", empty)], tmp_path / "a.xlsx").path
     ws = openpyxl.load_workbook(path)["治理清单"]
     assert ws.max_row == 1 and ws.cell(1, 1).value
+
+
+def test_township_workbooks_print_their_own_governance_list(run_dir: Path) -> None:
+    """Each 镇街 workbook has the 治理清单（打印）: its own plots, one row each, titled."""
+    from landgov.reports.printlist import PRINT_SHEET
+
+    whole = pd.read_excel(run_dir / "landgov.xlsx", sheet_name=PRINT_SHEET)
+    listed = pd.read_excel(run_dir / "landgov.xlsx", sheet_name="治理清单")
+    assert sorted(whole["宗地代码"]) == sorted(listed["宗地代码"])
+    total = 0
+    for folder in sorted((run_dir / TOWNSHIP_DIR).iterdir()):
+        book = folder / "筛查清单.xlsx"
+        mine = pd.read_excel(book, sheet_name=PRINT_SHEET)
+        gov = pd.read_excel(book, sheet_name="治理清单")
+        assert sorted(mine["宗地代码"]) == sorted(gov["宗地代码"])
+        assert set(mine["镇街"].fillna("未填镇街")) <= {folder.name}
+        header = _book(book)[PRINT_SHEET].oddHeader.center.text
+        assert folder.name in header and "2026-06-30" in header and "模拟数据" in header
+        total += len(mine)
+    assert total == len(whole)

@@ -22,7 +22,7 @@ from _mapfixtures import INJECTIONS, RunFacts, write_run
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from landgov.maps import build_map
+from landgov.maps import build_map, load_run
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "_artifacts"
@@ -191,6 +191,11 @@ def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path
     shown += driver.find_element("tag name", "body").text
     for secret in (*run.names, *run.holders, *run.usccs):
         assert secret not in shown
+    # 宗地代码 identify land rights: the popups show 「地块 0001」 labels instead
+    codes = load_run(run.path).parcels["parcel_id"].astype(str)
+    assert not [code for code in codes if code in shown]
+    assert len(set(re.findall(r"地块 \d{4}", shown))) == run.n_parcels
+    assert driver.execute_script("return landgovMap.search('地块 0001', 5).length") == 1
     # enterprise figures are masked; the public threshold they are compared with stays
     assert "亩均税收 ■ 万元/亩" in shown and "低于 5 万元/亩" in shown
     assert set(re.findall(r"(\d[\d.,]*)\s*万元", shown)) == {"5"}
@@ -202,6 +207,10 @@ def test_redacted_page_in_the_browser(driver: Any, run: RunFacts, tmp_path: Path
         for e in driver.find_elements("css selector", ".leaflet-control-layers-base label")
     ]
     assert console_errors(driver) == []
+    driver.execute_script("landgovMap.openParcel(0)")
+    _popup_shown(driver)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "map_redacted.png"))
 
 
 def test_gaode_map_requests_only_gaode_tiles(driver: Any, run: RunFacts, tmp_path: Path) -> None:

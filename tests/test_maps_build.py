@@ -135,6 +135,57 @@ def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
     assert not private & set(attrs)
 
 
+def test_redacted_map_holds_no_parcel_codes(run: RunFacts) -> None:
+    """A 宗地代码 identifies the land right: popups, search and 连片 lists show 「地块 0001」."""
+    data = load_run(run.path)
+    codes = sorted(data.parcels["parcel_id"].astype(str))
+    plain, page = build_map(run.path).html, build_map(run.path, redact=True).html
+    assert sum(code in plain for code in codes) == len(codes)  # the check below can fail
+    assert not [code for code in codes if code in page]
+    cfg = _config(page)
+    assert cfg["parcels"]["searchHint"].startswith("搜索地块序号")
+
+    def shown(config: dict) -> dict[str, str]:
+        return {f["k"]: f["l"] for _, fields in config["parcels"]["sections"] for f in fields}
+
+    assert shown(cfg)["parcel_id"] == "地块序号（脱敏）"  # not called a 宗地代码
+    assert shown(_config(plain))["parcel_id"] == "宗地代码"
+    assert "宗地代码（以「地块 0001」式序号代替）" in cfg["redactionNote"]
+    ids = json.loads(_blocks(page)["lg-attrs-parcels"])["cols"]["parcel_id"]
+    labels = ids["v"] if isinstance(ids, dict) and "v" in ids else ids
+    text = json.dumps(labels, ensure_ascii=False)
+    found = re.findall(r"地块 \d{4}", text)
+    assert len(set(found)) == run.n_parcels  # one label per plot, none shared
+    # numbered by 镇街, then code (hand-made expectation from the layer itself)
+    parcels = data.parcels.assign(t=data.parcels["township"].astype(str))
+    first = parcels.sort_values(["t", "parcel_id"]).iloc[0]["parcel_id"]
+    from landgov.maps._redact import plot_labels
+
+    assert plot_labels(data.parcels)[first] == "地块 0001"
+    blocks = json.loads(_blocks(page)["lg-attrs-blocks"])["cols"]
+    assert "地块 " in json.dumps(blocks, ensure_ascii=False)
+
+
+def test_redaction_relabels_codes_in_every_layer_alike() -> None:
+    from landgov.maps._redact import plot_labels, redact_frame
+
+    parcels = pd.DataFrame(
+        {"parcel_id": ["P-2", "P-1", "Q-1"], "township": ["甲镇", "甲镇", "乙镇"]}
+    )
+    labels = plot_labels(parcels)
+    assert labels == {"Q-1": "地块 0001", "P-1": "地块 0002", "P-2": "地块 0003"}  # 乙 < 甲
+    blocks = pd.DataFrame(
+        {"parcel_ids": ["P-1；P-2", "P-1; X-9"], "note": ["含 P-2 等 2 宗", "与 P-22 不同"]}
+    )
+    out = redact_frame(blocks, (), labels)
+    assert list(out["parcel_ids"]) == ["地块 0002；地块 0003", "地块 0002; （已隐去）"]
+    assert list(out["note"]) == ["含 地块 0003 等 2 宗", "与 P-22 不同"]  # whole codes only
+    far = redact_frame(pd.DataFrame({"parcel_id": ["P-1", "Z-0", None]}), (), labels)
+    assert list(far["parcel_id"][:2]) == ["地块 0002", "（已隐去）"]
+    assert pd.isna(far["parcel_id"][2])
+    assert list(redact_frame(blocks, ())["parcel_ids"]) == list(blocks["parcel_ids"])
+
+
 def test_redaction_keeps_policy_and_aggregates(run: RunFacts) -> None:
     """The other side: thresholds, targets and township/district 亩均税收 stay."""
     plain, page = build_map(run.path), build_map(run.path, redact=True)

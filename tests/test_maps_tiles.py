@@ -110,6 +110,11 @@ def test_redacted_folder_holds_no_names_codes_or_money(run: RunFacts, tmp_path: 
     assert money & set(re.findall(r"\d+\.\d+", plain))
     assert not money & set(re.findall(r"\d+\.\d+", text))
     assert "tax" not in result.themes
+    # 宗地代码 (search file, attributes, 连片 lists) are 「地块 0001」 labels
+    codes = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")["parcel_id"]
+    assert all(code in plain for code in codes)
+    assert not [code for code in codes if code in text]
+    assert "地块 0001" in text and "搜索地块序号" in text
 
 
 def test_county_column_adds_county_totals(run: RunFacts, tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ from landgov.run.screening import run_screening
 from landgov.screening.paths import TreatmentPath
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-SHEETS = ["底数清单", "治理清单", "连片地块", "企业评价", "镇街汇总", "问题记录"]
+SHEETS = [
+    "底数清单", "治理清单", "治理清单（打印）", "连片地块", "企业评价", "镇街汇总", "问题记录",
+]  # fmt: skip
 REQUIRED_FIELDS = {
     "parcel_id", "township", "area_mu", "tax_per_mu", "grade", "low_efficiency", "path",
     "reasons", "citations", "missing", "block_id",

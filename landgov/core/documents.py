@@ -37,6 +37,7 @@ __all__ = [
     "parse_clause",
     "quote",
     "render_clause",
+    "split_citations",
 ]
 
 
@@ -321,6 +322,37 @@ def cite_text(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+#: A citation as :class:`landgov.verdict.Citation` writes it into a text: the bracketed
+#: reference, an optional URL and its marker (示例规则（非官方）, or 项目推算（非文件数值） with how
+#: the value was derived, to the end of the line).
+_BRACKETED = re.compile(
+    r"[ \t]*\[(?P<ref>[^\[\]\n]+)\]"
+    r"(?P<url>[ \t]+https?://\S+)?"
+    r"(?P<mark>[ \t]*(?:示例规则（非官方）|项目推算（非文件数值）(?:：[^\n]*)?))?"
+)
+
+
+def split_citations(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without its bracketed citations, and those citations once each, in order.
+
+    A short reason for a printed list and its 依据 come from the same text this way: each
+    citation keeps its marker (示例规则（非官方）), and a document code left in one is written as
+    its 文号 (:func:`cite_text`).
+
+    >>> split_citations("低于 5 万元/亩 [越政发〔2022〕24号 附件3 第三条第1项] 示例规则（非官方）"
+    ...                 "\\n· 不符合 [000 附件3 三.1] 示例规则（非官方）")
+    ('低于 5 万元/亩\\n· 不符合', ('越政发〔2022〕24号 附件3 第三条第1项 示例规则（非官方）',))
+    >>> split_citations("无引用")
+    ('无引用', ())
+    """
+    found: dict[str, None] = {}
+    for m in _BRACKETED.finditer(text):
+        ref = cite_text(m["ref"].strip())
+        extra = " ".join(t.strip() for t in (m["url"], m["mark"]) if t)
+        found[f"{ref} {extra}".strip()] = None
+    return _BRACKETED.sub("", text).strip(), tuple(found)
 
 
 def clause_tooltips() -> dict[str, str]:

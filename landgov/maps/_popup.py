@@ -8,7 +8,7 @@ or ``money`` are left out of redacted maps, together with their data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ __all__ = [
     "BLOCK_SECTIONS",
     "PARCEL_SECTIONS",
     "Field",
+    "shown_sections",
     "township_fields",
 ]
 
@@ -278,3 +279,19 @@ def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
                 Field(col, col, "num" if col.startswith(("n_", "area")) else "text", 2, money=money)
             )
     return tuple(out)
+
+
+Sections = tuple[tuple[str, tuple[Field, ...]], ...]
+#: What a redacted map calls the fields that held 宗地代码: their values are 「地块 0001」 labels
+#: (:func:`landgov.maps._redact.plot_labels`), not codes.
+_REDACTED_LABELS = {"parcel_id": "地块序号（脱敏）", "parcel_ids": "地块序号（脱敏）"}
+
+
+def shown_sections(sections: Sections, *, redacted: bool) -> Sections:
+    """``sections`` as a map shows them: on a redacted map the 宗地代码 fields are relabelled."""
+    if not redacted:
+        return sections
+    return tuple(
+        (title, tuple(replace(f, label=_REDACTED_LABELS.get(f.key, f.label)) for f in fields))
+        for title, fields in sections
+    )

@@ -17,6 +17,7 @@ import shapely
 
 from landgov.maps._redact import (
     REDACTION_NOTE,
+    plot_labels,
     redact_aggregate,
     redact_frame,
     redact_mapping,
@@ -244,14 +245,15 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
         secrets = secrets_of(
             [data.parcels, data.enterprises, data.governance, data.far, data.applications]
         )
-        parcels = redact_frame(parcels, secrets)
-        blocks = redact_frame(blocks, secrets)
-        far = redact_frame(far, secrets)
-        applications = redact_frame(applications, secrets)
+        labels = plot_labels(data.parcels)  # 宗地代码 → 「地块 0001」 in every layer alike
+        parcels = redact_frame(parcels, secrets, labels)
+        blocks = redact_frame(blocks, secrets, labels)
+        far = redact_frame(far, secrets, labels)
+        applications = redact_frame(applications, secrets, labels)
         if enterprises is not None:  # only what the counts need (grades, in 家)
             enterprises = enterprises[[c for c in ("grade",) if c in enterprises]]
         manifest = redact_mapping(manifest)
-        notes = [scrub_text(n, secrets) for n in notes]
+        notes = [scrub_text(n, secrets) for n in notes]  # counts and file names, no code
     aggregated = len(parcels) > style.max_parcels
     townships = _townships(data, parcels, notes, aggregated)
     if redact and townships is not None:

@@ -10,6 +10,11 @@ Columns are dropped, not blanked, and free texts (reasons, flags…) are scrubbe
 code seen in the run is replaced, any other 18-character credit code and any number next to a
 money word or unit is masked — except a number that follows a comparison (「≤ 5 万元/亩」,
 「低于 5 万元/亩」), which is a threshold quoted from the profile.
+
+A 宗地代码 identifies the land right (and, through 不动产登记, its holder): on a redacted map it
+is replaced everywhere (popups, tooltips, search, 连片 lists, free texts) by a neutral sequence
+label 「地块 0001」, numbered by 镇街 then code (:func:`plot_labels`), the same label in every
+layer, so a plot and its 连片 block or 增容 row still match.
 """
 
 from __future__ import annotations
@@ -20,11 +25,15 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.missing import is_missing
+
 __all__ = [
     "MASK",
     "MIN_ENTERPRISES",
+    "PLOT_LABEL",
     "REDACTION_NOTE",
     "is_money_key",
+    "plot_labels",
     "redact_aggregate",
     "redact_frame",
     "redact_mapping",
@@ -34,9 +43,17 @@ __all__ = [
 
 MASK = "■"
 REDACTION_NOTE = (
-    "脱敏版：已隐去企业名称、信用代码、权利人及单个企业（宗地）的金额；"
-    "公开的门槛、目标和镇街、全区汇总保留"
+    "脱敏版：已隐去企业名称、信用代码、权利人、宗地代码（以「地块 0001」式序号代替）"
+    "及单个企业（宗地）的金额；公开的门槛、目标和镇街、全区汇总保留"
 )
+#: What a 宗地代码 becomes on a redacted map (numbered by 镇街, then code).
+PLOT_LABEL = "地块"
+_HIDDEN = "（已隐去）"
+#: Columns holding 宗地代码: one (``parcel_id``) or a list (``parcel_ids`` of a 连片 block).
+_CODE_COLUMNS = frozenset({"parcel_id"})
+_CODE_LISTS = frozenset({"parcel_ids"})
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-]*")
+_LIST_SEP = re.compile(r"([；;,，\s]+)")
 #: A township aggregate of fewer above-scale enterprises than this shows no money figure.
 MIN_ENTERPRISES = 3
 
@@ -88,6 +105,55 @@ def secrets_of(frames: Iterable[pd.DataFrame | None]) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+def plot_labels(parcels: pd.DataFrame | None) -> dict[str, str]:
+    """宗地代码 → 「地块 0001」, numbered by 镇街 (plots without one last), then 宗地代码.
+
+    The numbers have as many digits as the count needs, at least four.
+
+    >>> frame = pd.DataFrame({"parcel_id": ["Z9", "A1", "B2"], "township": ["乙镇", "乙镇", None]})
+    >>> plot_labels(frame)
+    {'A1': '地块 0001', 'Z9': '地块 0002', 'B2': '地块 0003'}
+    """
+    if parcels is None or "parcel_id" not in parcels:
+        return {}
+    codes = parcels["parcel_id"].dropna().astype(str)
+    towns = (
+        parcels.loc[codes.index, "township"].astype(object)
+        if "township" in parcels
+        else pd.Series(None, index=codes.index, dtype=object)
+    )
+    keys = pd.DataFrame(
+        {"none": towns.isna().to_numpy(), "town": towns.fillna("").astype(str), "code": codes}
+    )
+    ordered = keys.sort_values(["none", "town", "code"], kind="stable")["code"].drop_duplicates()
+    width = max(4, len(str(len(ordered))))
+    return {code: f"{PLOT_LABEL} {k:0{width}d}" for k, code in enumerate(ordered, start=1)}
+
+
+def _relabel_text(text: str, labels: Mapping[str, str]) -> str:
+    """Every 宗地代码 in a free text replaced by its label (a word-like code, looked up whole)."""
+    return _TOKEN.sub(lambda m: labels.get(m.group(0), m.group(0)), text)
+
+
+def _relabel_list(text: str, labels: Mapping[str, str]) -> str:
+    parts = _LIST_SEP.split(text)
+    return "".join(p if k % 2 or not p else labels.get(p, _HIDDEN) for k, p in enumerate(parts))
+
+
+def _relabel_codes(out: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """``parcel_id`` / ``parcel_ids`` as labels; a code with no label (not a plot of the run)
+    is hidden, never shown."""
+    for col in _CODE_COLUMNS & set(out.columns):
+        out[col] = (
+            out[col]
+            .map(lambda v: v if is_missing(v) else labels.get(str(v), _HIDDEN))
+            .astype(object)
+        )
+    for col in _CODE_LISTS & set(out.columns):
+        out[col] = out[col].map(lambda v: _relabel_list(v, labels) if isinstance(v, str) else v)
+    return out
+
+
 def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
     """Mask known names/codes, credit codes and money figures in one free text."""
     for secret in secrets:
@@ -116,17 +182,29 @@ def _mask_word(m: re.Match[str]) -> str:
     return m.group(1) + MASK
 
 
-def redact_frame(frame: pd.DataFrame | None, secrets: tuple[str, ...]) -> pd.DataFrame | None:
-    """A copy of ``frame`` without personal and money columns, free texts scrubbed."""
+def redact_frame(
+    frame: pd.DataFrame | None,
+    secrets: tuple[str, ...],
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame | None:
+    """A copy of ``frame`` without personal and money columns, free texts scrubbed.
+
+    With ``labels`` (:func:`plot_labels`) every 宗地代码 becomes its 「地块 0001」 label:
+    ``parcel_id``, the ``parcel_ids`` of a block and codes quoted in free texts.
+    """
     if frame is None:
         return None
     drop = [c for c in frame.columns if c in _PERSONAL_COLUMNS or is_money_key(str(c))]
     out = frame.drop(columns=drop)
+    if labels is not None:
+        out = _relabel_codes(out, labels)
     for col in out.columns:
         if col == "geometry" or not (
             pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col])
         ):
             continue
+        if labels and col not in _CODE_COLUMNS | _CODE_LISTS:
+            out[col] = out[col].map(lambda v: _relabel_text(v, labels) if isinstance(v, str) else v)
         out[col] = out[col].map(lambda v: scrub_text(v, secrets) if isinstance(v, str) else v)
     return out
 

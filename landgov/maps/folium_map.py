@@ -45,6 +45,7 @@ from landgov.maps._popup import (
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
     Field,
+    shown_sections,
     township_fields,
 )
 from landgov.maps._prepare import prepare
@@ -235,7 +236,8 @@ def folium_map(
     parcels = prep.parcels_all.reset_index(drop=True)
     themes = build_themes(parcels, style, with_tax=not redact, threshold=None)
     default = theme if theme in themes else next(iter(themes))
-    table, fields, labels = _popup_frame(parcels, PARCEL_SECTIONS, gcj02)
+    sections = shown_sections(PARCEL_SECTIONS, redacted=redact)
+    table, fields, labels = _popup_frame(parcels, sections, gcj02)
     geoms = parcels.geometry.to_numpy()
     keep = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
     west, south, east, north = table.total_bounds
@@ -281,7 +283,7 @@ def folium_map(
         ),
         _overlay(
             prep.blocks,
-            BLOCK_SECTIONS,
+            shown_sections(BLOCK_SECTIONS, redacted=redact),
             name="连片地块",
             color=style.block_color,
             dash=None,

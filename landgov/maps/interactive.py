@@ -35,6 +35,7 @@ from landgov.maps._popup import (
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
     Field,
+    shown_sections,
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare
@@ -221,11 +222,12 @@ def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
     default = theme if theme in themes else next(iter(themes))
     names = ("enterprise_names", "enterprise_detail", "holder")
     search = [c for c in ("parcel_id", *names) if c in frame.columns]
-    hint = "搜索宗地代码" if len(search) == 1 else "搜索宗地代码或企业名称"
+    what = "地块序号" if prep.redacted else "宗地代码"  # a redacted map has no 宗地代码
+    hint = f"搜索{what}" if len(search) == 1 else f"搜索{what}或企业名称"
     return {
         **geo,
         "attrsId": page.attributes("parcels", frame, _kinds(PARCEL_SECTIONS) | _search_kinds()),
-        "sections": _sections(PARCEL_SECTIONS, frame),
+        "sections": _sections(shown_sections(PARCEL_SECTIONS, redacted=prep.redacted), frame),
         "themes": [_theme_config(page, t) for t in themes.values()],
         "defaultTheme": default,
         "searchFields": search,
@@ -287,7 +289,8 @@ def _blocks_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
         "dash": None,
         "on": True,
     }
-    return _overlay_config(page, "blocks", frame, BLOCK_SECTIONS, look)
+    sections = shown_sections(BLOCK_SECTIONS, redacted=prep.redacted)
+    return _overlay_config(page, "blocks", frame, sections, look)
 
 
 def _approved_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
@@ -342,7 +345,8 @@ def _applications_config(page: _Page, prep: Prepared) -> dict[str, Any] | None:
             "application/octet-stream",
         ),
     }
-    return _overlay_config(page, "applications", drawn, APPLICATION_SECTIONS, look)
+    sections = shown_sections(APPLICATION_SECTIONS, redacted=prep.redacted)
+    return _overlay_config(page, "applications", drawn, sections, look)
 
 
 def _panel(prep: Prepared) -> dict[str, Any]:

@@ -38,8 +38,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from openpyxl import Workbook, load_workbook
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -82,6 +83,12 @@ CONTINUED = "（续"
 _FORMATTED = (int, float, dt.date)  # values a number format applies to (datetime is a date)
 
 
+_LINE_HEIGHT = 15.0
+#: A wide (CJK, full-width) character in Excel's width units (the width of 「0」), as
+#: LibreOffice prints the 增容审查 (27–28 characters to a line of a 48-wide column).
+_CJK_WIDTH = 1.75
+
+
 @dataclass(frozen=True)
 class SheetStyle:
     """How one sheet is laid out beyond the defaults every sheet gets.
@@ -104,6 +111,23 @@ class SheetStyle:
     heights_from_print
         Row heights fit the wrapped text of the printed columns only (with ``print_columns``):
         long notes kept for reading on screen beyond them do not make printed rows tall.
+    widths
+        Fixed widths (Excel's character units) by column name, for a sheet laid out for paper
+        (:mod:`landgov.reports.printlist`); a text wider than its fixed width is wrapped. Other
+        columns are sized by their content.
+    title
+        A title printed at the top of every page (the page header), e.g. the 县区 and the
+        as-of date of the run.
+    verify_prefix
+        Highlight a cell whose text *begins* with 待核实 (「待核实（人工认定待复核）」), not only
+        one that is exactly 待核实.
+    gridlines
+        Print the cell grid, so the rows of a printed list stay apart.
+    wide_char, line_height
+        How row heights count wrapped text: the width of a Chinese character in column units
+        and the height of a line in points (default: as LibreOffice prints the lists with its
+        default fonts). A sheet laid out for paper uses the Calibri metrics Excel and WPS print
+        with (a 11 pt ideograph is two 「0」 wide), so no printed row is cut.
     """
 
     freeze_columns: int = 0
@@ -112,6 +136,12 @@ class SheetStyle:
     print_columns: int | None = None
     totals: int = 0
     heights_from_print: bool = False
+    widths: tuple[tuple[str, float], ...] = ()
+    title: str | None = None
+    verify_prefix: bool = False
+    gridlines: bool = False
+    wide_char: float = _CJK_WIDTH
+    line_height: float = _LINE_HEIGHT
 
 
 _DEFAULT_STYLE = SheetStyle()
@@ -409,7 +439,7 @@ def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
 def _header_height(headers: list[str], widths: list[float]) -> float | None:
     lines = max(
         (
-            int(np.ceil(_display_width(h) / max(1.0, w - 1)))
+            sum(int(np.ceil(_display_width(part) / max(1.0, w - 1))) for part in h.split("\n"))
             for h, w in zip(headers, widths, strict=True)
         ),
         default=1,
@@ -432,10 +462,6 @@ class _Layout:
     header_height: float | None = None
 
 
-_LINE_HEIGHT = 15.0
-#: A wide (CJK, full-width) character in Excel's width units (the width of 「0」), as
-#: LibreOffice prints the 增容审查 (27–28 characters to a line of a 48-wide column).
-_CJK_WIDTH = 1.75
 _MAX_LINES = 20
 #: A code or word of this many printable ASCII characters (a credit code, 「GB/T 4754-2017」)
 #: is not broken inside: in Chinese text the line before it ends short, so a wrapped part with
@@ -444,21 +470,27 @@ _MAX_LINES = 20
 _LONG_WORD = re.compile(r"[!-~]{10,}")
 
 
-def _lines(text: str, per: float) -> int:
+def _lines(text: str, per: float, wide_char: float = _CJK_WIDTH) -> int:
     """Lines ``text`` takes wrapped at ``per`` width units: each line break starts a line, and
     non-ASCII characters count as wide (a lone surrogate, a hostile cell, is dropped, never
     encoded)."""
     total = 0
     for part in text.split("\n"):
         wide = len(part) - len(part.encode("ascii", "ignore"))
-        units = len(part) - wide + wide * _CJK_WIDTH
+        units = len(part) - wide + wide * wide_char
         n = max(1, int(np.ceil(units / per)))
         total += n + 1 if n > 1 and wide and _LONG_WORD.search(part) else n
     return total
 
 
 def _row_heights(
-    table: pd.DataFrame, widths: list[float], wrapped: list[bool], *, upto: int | None = None
+    table: pd.DataFrame,
+    widths: list[float],
+    wrapped: list[bool],
+    *,
+    upto: int | None = None,
+    wide_char: float = _CJK_WIDTH,
+    line_height: float = _LINE_HEIGHT,
 ) -> list[float | None]:
     """Row heights that show wrapped text whole (not every reader fits them on opening).
 
@@ -476,11 +508,12 @@ def _row_heights(
         for i, v in enumerate(table.iloc[:, j].tolist()):
             if isinstance(v, str) and v:
                 if (n := seen.get(v)) is None:
-                    n = seen[v] = _lines(v.replace("\r\n", "\n").replace("\r", "\n"), per)
+                    text = v.replace("\r\n", "\n").replace("\r", "\n")
+                    n = seen[v] = _lines(text, per, wide_char)
                 need[i] = n
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
-    return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
+    return [None if n <= 1 else float(n * line_height) for n in lines]
 
 
 def _layout(
@@ -491,7 +524,12 @@ def _layout(
 ) -> _Layout:
     headers = _headers(table, labels)
     widths, wrapped = [], []
+    fixed = dict(style.widths)
     for name, content in zip(table.columns, _content_widths(table, headers), strict=True):
+        if (given := fixed.get(str(name))) is not None:  # laid out for paper
+            wrapped.append(str(name) in style.wrap or content + 1 > given)
+            widths.append(float(given))
+            continue
         wrap = str(name) in style.wrap or content > _MAX_WIDTH
         wrapped.append(wrap)
         width = _WRAP_WIDTH if str(name) in style.wrap else min(_MAX_WIDTH, max(6, content + 2))
@@ -499,7 +537,9 @@ def _layout(
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
     upto = style.print_columns if style.heights_from_print else None
-    heights = _row_heights(table, widths, wrapped, upto=upto)
+    heights = _row_heights(
+        table, widths, wrapped, upto=upto, wide_char=style.wide_char, line_height=style.line_height
+    )
     return _Layout(
         headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
         _header_height(headers, widths),
@@ -570,10 +610,16 @@ def _frame_openpyxl(ws: Worksheet, layout: _Layout) -> None:
     last = get_column_letter(ncol)
     ws.auto_filter.ref = f"A1:{last}{layout.filtered + 1}"
     if layout.rows:
-        ws.conditional_formatting.add(
-            f"A2:{last}{layout.rows + 1}",
-            CellIsRule(operator="equal", formula=[f'"{TO_VERIFY}"'], fill=_VERIFY_FILL),
-        )
+        ref = f"A2:{last}{layout.rows + 1}"
+        if style.verify_prefix:
+            rule = Rule(type="beginsWith", operator="beginsWith", text=TO_VERIFY,
+                        dxf=DifferentialStyle(fill=_VERIFY_FILL))  # fmt: skip
+            rule.formula = [f'LEFT(A2,{len(TO_VERIFY)})="{TO_VERIFY}"']
+            ws.conditional_formatting.add(ref, rule)
+        else:
+            ws.conditional_formatting.add(
+                ref, CellIsRule(operator="equal", formula=[f'"{TO_VERIFY}"'], fill=_VERIFY_FILL)
+            )
     setup = ws.page_setup
     setup.orientation = "landscape"
     setup.paperSize = ws.PAPERSIZE_A3 if style.paper == "A3" else ws.PAPERSIZE_A4
@@ -581,6 +627,11 @@ def _frame_openpyxl(ws: Worksheet, layout: _Layout) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     ws.oddFooter.center.text = _FOOTER
+    if style.title:
+        ws.oddHeader.center.text = _escape_header(style.title)
+        ws.oddHeader.center.size = 12
+    if style.gridlines:
+        ws.print_options.gridLines = True
     if style.print_columns and style.print_columns < ncol:
         ws.print_area = f"A1:{get_column_letter(style.print_columns)}{layout.rows + 1}"
 
@@ -779,17 +830,28 @@ def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> No
         return
     ws.autofilter(0, 0, layout.filtered, ncol - 1)
     if layout.rows:
-        ws.conditional_format(
-            1, 0, layout.rows, ncol - 1,
-            {"type": "cell", "criteria": "==", "value": f'"{TO_VERIFY}"', "format": fmts.verify},
-        )  # fmt: skip
+        rule = (
+            {"type": "text", "criteria": "begins with", "value": TO_VERIFY}
+            if style.verify_prefix
+            else {"type": "cell", "criteria": "==", "value": f'"{TO_VERIFY}"'}
+        )
+        ws.conditional_format(1, 0, layout.rows, ncol - 1, {**rule, "format": fmts.verify})
     ws.set_landscape()
     ws.set_paper(8 if style.paper == "A3" else 9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     ws.set_footer(f"&C{_FOOTER}")
+    if style.title:
+        ws.set_header(f"&C&12{_escape_header(style.title)}")
+    if style.gridlines:
+        ws.hide_gridlines(0)  # shown on screen and printed
     if style.print_columns and style.print_columns < ncol:
         ws.print_area(0, 0, layout.rows, style.print_columns - 1)
+
+
+def _escape_header(text: str) -> str:
+    """A title as header text: 「&」 is the header's control character."""
+    return text.replace("&", "&&")
 
 
 def write_workbook(

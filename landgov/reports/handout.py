@@ -2,9 +2,9 @@
 
 :func:`screening_sheets` puts the sheets of ``landgov.xlsx`` in order with their
 :class:`~landgov.reports.excel.SheetStyle`: the two lists as :mod:`landgov.reports.lists` lays
-them out, the 镇街汇总 with 全区 below the filter, the 策略参数 in Chinese, and a 政策依据 sheet
-listing every clause the workbook cites with its document and its words
-(:func:`landgov.core.documents.basis_rows`).
+them out, the 治理清单's print view (:mod:`landgov.reports.printlist`), the 镇街汇总 with 全区
+below the filter, the 策略参数 in Chinese, and a 政策依据 sheet listing every clause the workbook
+cites with its document and its words (:func:`landgov.core.documents.basis_rows`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from landgov.core.documents import basis_rows, cited
 from landgov.policy import Profile
 from landgov.reports.excel import SheetSpec, SheetStyle
 from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
+from landgov.reports.printlist import PRINT_SHEET, print_sheet, print_style
 
 __all__ = [
     "BASIS_SHEET",
@@ -48,7 +49,8 @@ _COMPARISONS = {
     ">": ">（超过，不含本数）",
     "==": "等于",
 }
-_LISTS = ("底数清单", "治理清单")
+_GOVERNANCE = "治理清单"
+_LISTS = ("底数清单", _GOVERNANCE)
 _SUMMARY = "镇街汇总"
 
 
@@ -98,9 +100,14 @@ def basis_spec(profile: Profile, frames: Iterable[pd.DataFrame] = ()) -> SheetSp
 
 
 def screening_sheets(
-    sheets: Sequence[tuple[str, pd.DataFrame]], profile: Profile
+    sheets: Sequence[tuple[str, pd.DataFrame]], profile: Profile, *, title: str | None = None
 ) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, SheetStyle]]:
-    """The sheets as written, with 策略参数 and 政策依据 added, and each sheet's style."""
+    """The sheets as written, with 策略参数 and 政策依据 added, and each sheet's style.
+
+    The 治理清单 is followed by its print view 「治理清单（打印）」
+    (:mod:`landgov.reports.printlist`), made from the same frame; ``title`` is printed at the
+    top of its pages.
+    """
     out: list[tuple[str, pd.DataFrame]] = []
     styles: dict[str, SheetStyle] = {"策略参数": _PARAM_STYLE, BASIS_SHEET: BASIS_STYLE}
     for name, frame in sheets:
@@ -111,6 +118,9 @@ def screening_sheets(
             frame = _summary_last(frame)  # noqa: PLW2901
             styles[name] = _summary_style(frame)
         out.append((name, frame))
+        if name == _GOVERNANCE:
+            out.append((PRINT_SHEET, print_sheet(frame)))
+            styles[PRINT_SHEET] = print_style(title)
     out.append(("策略参数", params_sheet(profile)))
     out.append((BASIS_SHEET, basis_sheet(profile, (frame for _, frame in out))))
     return out, styles

@@ -15,6 +15,7 @@ folders are written inside the stage, so the manifest lists and hashes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from landgov.policy import Profile
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
 from landgov.reports.handout import basis_spec, screening_sheets
 from landgov.reports.labels import LABELS
+from landgov.reports.printlist import PRINT_FORMATS, print_title
 
 __all__ = [
     "NO_TOWNSHIP",
@@ -85,11 +87,19 @@ def _summary_rows(townships: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def write_screening_townships(
-    run: Any, out: Path, *, profile: Profile, title: str | None = None
+    run: Any,
+    out: Path,
+    *,
+    profile: Profile,
+    title: str | None = None,
+    as_of: dt.date | None = None,
+    simulated: bool = False,
 ) -> list[Path]:
     """Write ``镇街分册/<镇街>/筛查清单.xlsx`` and ``治理地图.png`` for every 镇街 of ``run``.
 
-    ``run`` is a :class:`landgov.run.screening.ScreeningRun`; returns the files written.
+    ``run`` is a :class:`landgov.run.screening.ScreeningRun`; returns the files written. The
+    workbook's 治理清单（打印） is titled with the 县区, the 镇街 and ``as_of`` (and 模拟数据
+    when ``simulated``).
     """
     parcels = run.parcels
     towns = township_of(parcels)
@@ -109,9 +119,13 @@ def write_screening_townships(
             ("镇街汇总", _summary_rows(run.townships, name)),
         ]
         frames = [(n, pd.DataFrame(f).drop(columns="geometry", errors="ignore")) for n, f in sheets]
-        tables, styles = screening_sheets(frames, profile)
+        tables, styles = screening_sheets(
+            frames,
+            profile,
+            title=print_title(profile.region, as_of, township=name, simulated=simulated),
+        )
         path = folder / "筛查清单.xlsx"
-        write_workbook(tables, path, labels=LABELS, styles=styles)
+        write_workbook(tables, path, labels=LABELS, formats=PRINT_FORMATS, styles=styles)
         written.append(path)
         if (
             png := _map(run, mine=mine, gov=gov, name=name, folder=folder, title=title)

@@ -45,6 +45,7 @@ from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.handout import screening_sheets
 from landgov.reports.labels import LABELS
+from landgov.reports.printlist import PRINT_FORMATS, print_title
 from landgov.reports.sendout import sendable_problems
 from landgov.run.files import (
     RunInputs,
@@ -155,6 +156,8 @@ class _Facts:
     timings_s: dict[str, float]
     #: Manifest entries of the 核实 folder and the overrides workbook (None when not given).
     given: dict[str, Any] = field(default_factory=dict)
+    #: Whether the inputs are the simulated sample (titles then say 模拟数据).
+    simulated: bool = False
 
 
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
@@ -237,7 +240,9 @@ def run_screening(
         if by_township:
             from landgov.reports.townships import write_screening_townships
 
-            write_screening_townships(run, folder.path, profile=prof)
+            write_screening_townships(
+                run, folder.path, profile=prof, as_of=as_of_date, simulated=facts.simulated
+            )
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     return run
@@ -301,6 +306,7 @@ def _screen(
         answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
+    simulated = _simulated(reads)
     with stages.stage("地企关联"):
         links = (
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
@@ -375,11 +381,20 @@ def _screen(
         run = _write_outputs(
             result, graded.data, townships, problems, out=out, prof=prof, approved=approved,
             sendout=sendout, layers=gpkg,
+            title=print_title(prof.region, as_of, simulated=simulated),
         )  # fmt: skip
     stages.close()
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
-    return run, _Facts(reads, linked, timings, given)
+    return run, _Facts(reads, linked, timings, given, simulated)
+
+
+def _simulated(reads: Mapping[str, ReadResult]) -> bool:
+    """Whether the inputs came from the simulated sample (:func:`landgov.maps.is_simulated`)."""
+    from landgov.maps._title import is_simulated
+
+    paths = {role: {"path": str(r.meta.get("path", ""))} for role, r in reads.items()}
+    return is_simulated({"inputs": paths})
 
 
 def _overridden(
@@ -522,6 +537,7 @@ def _write_outputs(
     approved: ApprovedReport | None = None,
     sendout: pd.DataFrame | None = None,
     layers: bool = True,
+    title: str | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS, out / PARQUET_TOWNSHIPS):
@@ -558,11 +574,12 @@ def _write_outputs(
     if sendout is not None:  # the problems grouped to send out (reports.sendout)
         sheets.append(("问题分送", sendout))
     started = time.perf_counter()
-    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof)
+    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof, title=title)
     written = write_workbook(
         tables,
         xlsx,
         labels=LABELS,
+        formats=PRINT_FORMATS,  # the 治理清单（打印）'s 序号
         problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
         styles=styles,
     )

@@ -44,6 +44,7 @@ from landgov.maps._popup import (
     BLOCK_SECTIONS,
     PARCEL_SECTIONS,
     Field,
+    shown_sections,
     township_fields,
 )
 from landgov.maps._prepare import Prepared, prepare, township_summary
@@ -364,7 +365,13 @@ def _all_overlays(
                 folder=folder,
                 gcj02=gcj02,
             ),
-            "blocks": _overlay(prep.blocks, "blocks", BLOCK_SECTIONS, folder, gcj02=gcj02),
+            "blocks": _overlay(
+                prep.blocks,
+                "blocks",
+                shown_sections(BLOCK_SECTIONS, redacted=prep.redacted),
+                folder,
+                gcj02=gcj02,
+            ),
             "approved": _overlay(prep.approved, "approved", APPROVED_SECTIONS, folder, gcj02=gcj02),
         }
     present = [overlays[k] for k in _LABEL_ZOOMS if overlays.get(k)]
@@ -565,6 +572,7 @@ def build_tiles(
     default = theme if theme in themes else next(iter(themes))
     overlays = _all_overlays(levels, data, prep, folder, gcj02=gcj02, redact=redact)
     province = levels is not None or "county" in parcels
+    what = "地块序号" if redact else "宗地代码"  # a redacted map has no 宗地代码
     if levels is not None:
         notes.append("全省图不含连片地块和批而未供：请查看各县（市、区）的地图")
     config: dict[str, Any] = {
@@ -596,12 +604,12 @@ def build_tiles(
             "approved": style.approved_color,
         },
         "basemap": _basemap_config(bm),
-        "sections": _specs(PARCEL_SECTIONS, parcels),
+        "sections": _specs(shown_sections(PARCEL_SECTIONS, redacted=redact), parcels),
         "themes": [_theme_config(t) for t in themes.values()],
         "defaultTheme": default,
         "search": {
             "url": "data/search.tsv.gz",
-            "hint": ("搜索宗地代码" if len(search) == 1 else "搜索宗地代码、企业名称")
+            "hint": (f"搜索{what}" if len(search) == 1 else f"搜索{what}、企业名称")
             + ("或地名" if any(overlays.get(k) for k in _LABEL_ZOOMS) else ""),
         },
         "overlays": {k: v for k, v in overlays.items() if v is not None},

@@ -1,0 +1,290 @@
+"""The 治理清单 laid out for paper: 「治理清单（打印）」, legible at a meeting.
+
+The full 治理清单 is the data view (every column, reasons with their citations); printed, its
+long texts shrink to about 5 pt. The print view keeps eleven columns a 镇街 officer reads on
+paper: 序号, 镇街, 宗地代码, 权利人, 面积, 亩均税收, 治理路径, 状态, 主要理由 (the reasons without
+their citations), 依据 (those citations, each once, by 文号 and clause) and 待核实事项 (what to
+collect from which department). Rows are the 治理清单's own rows (never screened again), sorted
+by 镇街, then 四个一批 path, then 宗地代码.
+
+It is a sheet of the same workbook, right after the 治理清单, rather than a workbook of its own:
+one file goes out, the print view cannot drift from the list it is printed from, and the
+``--by-township`` workbooks (:mod:`landgov.reports.townships`) get it for their own plots
+through the same :func:`landgov.reports.handout.screening_sheets`.
+
+Column widths are fixed here so that A3 landscape, fitted to the page width, prints the body
+text at :data:`MIN_POINTS` or more (:func:`body_points`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from landgov.core.collect import FIELD_SOURCES, parse_item, split_items
+from landgov.core.documents import split_citations
+from landgov.core.missing import is_missing
+from landgov.core.vocab import TreatmentPath
+from landgov.reports.excel import TO_VERIFY, SheetStyle
+
+__all__ = [
+    "MIN_POINTS",
+    "PRINT_COLUMNS",
+    "PRINT_FORMATS",
+    "PRINT_SHEET",
+    "body_points",
+    "print_sheet",
+    "print_style",
+    "print_title",
+    "short_reason",
+    "short_to_verify",
+]
+
+PRINT_SHEET = "治理清单（打印）"
+#: The printed columns and their widths in Excel's character units (the width of 「0」 in the
+#: body font; a Chinese character takes about two).
+PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("序号", 5),
+    ("镇街", 9),
+    ("宗地代码", 21),  # a 19-character 宗地代码 on one line
+    ("权利人", 14),
+    ("面积\n(亩)", 7),
+    ("亩均税收\n(万元/亩)", 10),
+    ("治理路径", 9),
+    ("状态", 8),
+    ("主要理由", 70),
+    ("依据", 42),
+    ("待核实事项", 22),
+)
+#: Number formats of the print view beyond the defaults: a 序号 without a thousands separator.
+PRINT_FORMATS: dict[str, str] = {"序号": "0"}
+_WRAPPED = frozenset({"权利人", "状态", "主要理由", "依据", "待核实事项"})
+MANUAL = "人工认定"
+_STALE = "（人工认定待复核）"
+
+#: Row heights for paper: a Chinese character is two 「0」 of Calibri 11 wide (11 pt against
+#: 5.6 pt), and a wrapped line of Chinese text takes 16 pt (as LibreOffice prints it), so no
+#: printed row is cut.
+_WIDE_CHAR = 2.0
+_LINE_POINTS = 16.0
+
+#: The smallest body text a printed list may have (points).
+MIN_POINTS = 9.0
+_BODY_POINTS = 11.0  # the workbook's body font (Calibri 11, XlsxWriter's default)
+_DIGIT_PX = 7  # width of 「0」 in Calibri 11 at 96 dpi
+_PADDING_PX = 5  # cell padding Excel adds to every column
+_MM_PER_PX = 25.4 / 96
+_A3_LANDSCAPE_MM = 420.0
+_SIDE_MARGINS_MM = 2 * 0.7 * 25.4  # left and right page margins, 0.7 in each (the default)
+
+
+def body_points(widths: Sequence[float], *, page_mm: float = _A3_LANDSCAPE_MM) -> float:
+    """The printed size of the body text when columns of ``widths`` are fitted to the page width.
+
+    Excel draws a column ``w`` characters wide in ``⌊7w + 5⌋`` pixels (7 px to 「0」 in
+    Calibri 11 at 96 dpi, 5 px padding), one pixel being 25.4/96 mm. Fitting to the page width
+    scales the sheet by
+
+    .. math::
+
+        s = \\min\\left(1, \\frac{P - 2m}{\\sum_i \\lfloor 7 w_i + 5 \\rfloor \\cdot 25.4 / 96}
+        \\right)
+
+    with ``P`` the paper width (420 mm for A3 landscape) and ``m`` the side margin (0.7 in);
+    Excel rounds the scale down to a whole percent. The body text prints at ``11 pt × s``.
+
+    >>> round(body_points([w for _, w in PRINT_COLUMNS]), 1)
+    10.1
+    """
+    px = sum(math.floor(_DIGIT_PX * w + _PADDING_PX) for w in widths)
+    printable = page_mm - _SIDE_MARGINS_MM
+    scale = min(1.0, printable / (px * _MM_PER_PX))
+    return _BODY_POINTS * math.floor(scale * 100) / 100
+
+
+def print_title(
+    region: str, as_of: dt.date | None, *, township: str | None = None, simulated: bool = False
+) -> str:
+    """The title printed at the top of every page: 县区 (and 镇街), list, as-of date, and
+    「（模拟数据）」 for a run on the simulated sample (a printed page must not pass for real data).
+
+    >>> print_title("绍兴市越城区", dt.date(2026, 6, 30), township="甲镇")
+    '绍兴市越城区 甲镇 低效工业用地治理清单　数据截至 2026-06-30'
+    """
+    from landgov.maps._title import SIMULATED
+
+    where = f"{region} {township}" if township else region
+    day = as_of.isoformat() if as_of is not None else "—"
+    title = f"{where} 低效工业用地治理清单　数据截至 {day}"
+    return title + SIMULATED if simulated else title
+
+
+def print_style(title: str | None = None) -> SheetStyle:
+    """A3 landscape, fitted to width, fixed widths, header repeated, grid printed, 待核实
+    highlighted."""
+    return SheetStyle(
+        freeze_columns=3,
+        wrap=_WRAPPED,
+        paper="A3",
+        widths=PRINT_COLUMNS,
+        title=title,
+        verify_prefix=True,
+        gridlines=True,
+        wide_char=_WIDE_CHAR,
+        line_height=_LINE_POINTS,
+    )
+
+
+def short_to_verify(text: object, *, holder: object = None) -> str | None:
+    """What to collect, by department: 「统计局：综合能耗（吨标准煤）」 one line per department.
+
+    Items are read back from the rendered ``to_verify`` list (:mod:`landgov.core.collect`); a
+    known item is named by its field's label (the note on how a bound was estimated is left to
+    the full list), the enterprise only when it is not the plot's 权利人. An item in no known
+    form keeps its text under 「其他」.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    by_department: dict[str, list[str]] = {}
+    for raw in split_items(text):
+        item = parse_item(raw)
+        if item.department == "—":
+            by_department.setdefault("其他", []).append(item.label)
+            continue
+        field = item.field
+        label = FIELD_SOURCES[field].label if field is not None else item.label
+        firm = item.name or item.uscc
+        if firm and firm != holder:
+            label += f"（{firm}）"
+        items = by_department.setdefault(item.department, [])
+        if label not in items:
+            items.append(label)
+    return "\n".join(f"{dept}：{'、'.join(items)}" for dept, items in by_department.items())
+
+
+_MISSING = "（缺少："
+_SEE_BELOW = "（缺少项见待核实事项）"
+#: The rule that chose the path, as ``paths`` heads its reasons: 「规则 R4「整治提升」：」 (the
+#: path has a column of its own).
+_RULE_HEAD = re.compile(r"^规则 \S+「[^」]*」：", re.MULTILINE)
+_CLOSE = {"（": "）", "〔": "〕", "(": ")"}
+
+
+def short_reason(reasons: object) -> tuple[str | None, tuple[str, ...]]:
+    """The 主要理由 and 依据 of one row, both from its ``reasons`` text.
+
+    The citations are taken out by :func:`landgov.core.documents.split_citations` (they go to
+    依据, each once), and the list of missing inputs after 「缺少：」, which 待核实事项 gives by
+    department, becomes 「（缺少项见待核实事项）」; the rule heading the reasons
+    (「规则 R4「整治提升」：」) goes, the path having its own column.
+
+    >>> text, refs = short_reason("规则 R2「功能转型」：甲 [越政发〔2022〕24号 第七条第19项]\\n"
+    ...     "· 规则 R1 无法判定（缺少：能耗（吨）〔统计局〕），暂按后续规则")
+    >>> print(text)
+    甲
+    · 规则 R1 无法判定（缺少项见待核实事项），暂按后续规则
+    >>> refs
+    ('越政发〔2022〕24号 第七条第19项',)
+    """
+    if is_missing(reasons):
+        return None, ()
+    text, refs = split_citations(str(reasons))
+    text = _RULE_HEAD.sub("", text)
+    out, pos = [], 0
+    while (start := text.find(_MISSING, pos)) >= 0:
+        end = _closing(text, start)
+        out += [text[pos:start], _SEE_BELOW]
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out) or None, refs
+
+
+def _closing(text: str, start: int) -> int:
+    """Where the bracket opened at ``start`` closes (the end of the text when it does not)."""
+    stack: list[str] = []
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in _CLOSE:
+            stack.append(_CLOSE[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                return i
+    return len(text) - 1
+
+
+def _status(path_status: object, override: object) -> str:
+    """符合 / 待核实 as computed; 人工认定 where a person's decision was applied."""
+    if override == "已采用":
+        return MANUAL
+    status = TO_VERIFY if is_missing(path_status) else str(path_status)
+    return status + _STALE if override == "待复核" else status
+
+
+def _text(value: object) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].astype(object)
+    return pd.Series(None, index=frame.index, dtype=object)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """By 镇街, then 四个一批 path (in the paths' order), then 宗地代码; missing ones last."""
+    order = {p.value: k for k, p in enumerate(TreatmentPath)}
+    keys = pd.DataFrame(
+        {
+            "town_missing": _column(frame, "township").map(is_missing),
+            "town": _column(frame, "township").map(_text),
+            "path": _column(frame, "path").map(lambda p: order.get(_text(p), len(order))),
+            "code": _column(frame, "parcel_id").map(_text),
+        },
+        index=frame.index,
+    )
+    ranks = keys.reset_index(drop=True).sort_values(
+        ["town_missing", "town", "path", "code"], kind="stable"
+    )
+    return frame.iloc[ranks.index.to_numpy()]
+
+
+def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
+    """The 治理清单（打印） rows: one per row of ``governance`` (the 治理清单 frame), sorted.
+
+    主要理由 and 依据 both come from the row's ``reasons`` (:func:`short_reason`): the text without
+    its citations, and those citations once each.
+    """
+    rows = _sorted(pd.DataFrame(governance).drop(columns="geometry", errors="ignore"))
+    split = [short_reason(r) for r in _column(rows, "reasons")]
+    holders = _column(rows, "holder")
+    out = pd.DataFrame(
+        {
+            "序号": range(1, len(rows) + 1),
+            "镇街": _column(rows, "township").to_numpy(),
+            "宗地代码": _column(rows, "parcel_id").to_numpy(),
+            "权利人": holders.to_numpy(),
+            "面积\n(亩)": pd.to_numeric(_column(rows, "area_mu"), errors="coerce").to_numpy(),
+            "亩均税收\n(万元/亩)": pd.to_numeric(
+                _column(rows, "tax_per_mu"), errors="coerce"
+            ).to_numpy(),
+            "治理路径": _column(rows, "path").to_numpy(),
+            "状态": [
+                _status(s, o)
+                for s, o in zip(
+                    _column(rows, "path_status"), _column(rows, "override_status"), strict=True
+                )
+            ],
+            "主要理由": [text for text, _ in split],
+            "依据": ["\n".join(refs) or None for _, refs in split],
+            "待核实事项": [
+                short_to_verify(t, holder=h)
+                for t, h in zip(_column(rows, "to_verify"), holders, strict=True)
+            ],
+        }
+    )
+    return out[[name for name, _ in PRINT_COLUMNS]]

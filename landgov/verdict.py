@@ -55,9 +55,14 @@ class Citation:
             object.__setattr__(self, "official", False)
 
     def __str__(self) -> str:
-        # a user reads the 文号, never the project's document code
-        text = " ".join(t for t in (self.reference, self.marker) if t)
-        return f"{text}：{self.derived}" if self.derived else text
+        # a user reads the 文号, never the project's document code; the text is written once
+        # per citation (a screening prints the same few citations hundreds of thousands of times)
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            text = " ".join(t for t in (self.reference, self.marker) if t)
+            text = f"{text}：{self.derived}" if self.derived else text
+            object.__setattr__(self, "_text", text)
+        return text
 
     @property
     def reference(self) -> str:
@@ -107,9 +112,12 @@ class Verdict:
 
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""
-        text = f"{self.status.value}：{self.reason} {self.citation}"
-        if self.missing:
-            text += f"（缺少：{'、'.join(self.missing)}）"
+        text: str | None = self.__dict__.get("_explained")
+        if text is None:  # written once: paths and lists ask the same verdict several times
+            text = f"{self.status.value}：{self.reason} {self.citation}"
+            if self.missing:
+                text += f"（缺少：{'、'.join(self.missing)}）"
+            object.__setattr__(self, "_explained", text)
         return text
 
 

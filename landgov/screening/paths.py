@@ -649,6 +649,12 @@ def decide_paths(
 ) -> pd.Series:
     """The decision of :func:`assign_paths` per plot, before its text is written.
 
+    Each atom of the rule table is evaluated column-wise (:func:`_truth_column`, the same
+    three-valued value as :func:`_truth` per plot); the rule a plot gets is planned once per
+    distinct combination of atom values (:func:`_plan`). The evidence text is written only when
+    :func:`path_rows` asks for it: :func:`~landgov.screening._paths_blocks.paths_and_blocks`
+    decides most plots two or three times and writes one of the decisions.
+
     Returns
     -------
     pandas.Series
@@ -666,31 +672,94 @@ def decide_paths(
     ]
     aligned = checks[check_cols].reindex(parcels.index)
     columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
-    attr_rows = parcels[row_cols].to_dict("records")
+    records = parcels[row_cols].to_dict("records")
     atoms = list(dict.fromkeys(a for comp in compiled for terms in comp for t in terms for a in t))
-    # a status atom's truth per plot straight from the verdict columns; the others per plot
-    by_column = {
-        i: _status_truths(a, columns.get(a.name, [None] * len(attr_rows)))
-        for i, a in enumerate(atoms)
-        if a.kind == "status"
-    }
-    per_row = [(i, a) for i, a in enumerate(atoms) if a.kind != "status"]
+    truths = [_truth_column(a, columns, records) for a in atoms]
+    shared = _Shared(table, compiled, columns, records, block_citation)
     plans: dict[tuple[bool | None, ...], tuple[int, tuple[int, ...]]] = {}
     decisions = []
-    for n, attrs in enumerate(attr_rows):
-        verdicts = {c: col[n] for c, col in columns.items()}
-        facts = _Facts(verdicts, attrs, block_citation)
-        truths = [None] * len(atoms)
-        for i, col in by_column.items():
-            truths[i] = col[n]
-        for i, a in per_row:
-            truths[i] = _truth(a, facts)
-        key = tuple(truths)
+    for n, key in enumerate(zip(*truths, strict=True)):
         plan = plans.get(key)
         if plan is None:  # which rule decides, and which earlier ones are unknown
             plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
-        decisions.append((*_decide_planned(table, compiled, facts, plan), facts))
+        decisions.append(_Decision(shared, n, plan))
     return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every decision of one :func:`decide_paths` call reads: rules and input columns."""
+
+    table: tuple[PathRule, ...]
+    compiled: Sequence[Any]
+    columns: Mapping[str, Sequence[Verdict | None]]
+    records: Sequence[Mapping[str, Any]]
+    block_citation: Citation | None
+
+
+class _Decision:
+    """One plot's decision: the deciding rule now, the evidence when :meth:`resolve` is asked."""
+
+    __slots__ = ("n", "plan", "shared")
+
+    def __init__(self, shared: _Shared, n: int, plan: tuple[int, tuple[int, ...]]) -> None:
+        self.shared, self.n, self.plan = shared, n, plan
+
+    @property
+    def rule(self) -> PathRule:
+        return self.shared.table[self.plan[0]]
+
+    def facts(self) -> _Facts:
+        s, n = self.shared, self.n
+        verdicts = {c: col[n] for c, col in s.columns.items()}
+        return _Facts(verdicts, s.records[n], s.block_citation)
+
+    def resolve(
+        self,
+    ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]], _Facts]:
+        """What :func:`_decide` returns for the plot, and the plot's facts."""
+        facts = self.facts()
+        return (*_decide_planned(self.shared.table, self.shared.compiled, facts, self.plan), facts)
+
+
+def _truth_column(
+    atom: _Atom,
+    columns: Mapping[str, Sequence[Verdict | None]],
+    records: Sequence[Mapping[str, Any]],
+) -> list[bool | None]:
+    """:func:`_truth` of ``atom`` for every plot, from the verdict columns and parcel rows."""
+    n = len(records)
+
+    def verdicts(name: str) -> Sequence[Verdict | None]:
+        return columns.get(name) or [None] * n
+
+    if atom.kind == "status":
+        return _status_truths(atom, verdicts(atom.name))
+    if atom.kind == "always":
+        return [True] * n
+    if atom.kind == "catalogue":
+        values = [_catalogue_truth(atom.value, v) for v in verdicts("catalogue")]
+    elif atom.kind == "violation":
+        values = [_violation_truth(atom, v) for v in verdicts("violation")]
+    elif atom.kind == "grade":
+        values = [_grade_truth(atom.value, r.get("grade")) for r in records]
+    elif atom.kind == "block":
+        large = [r.get("block_large") for r in records]
+        values = [None if is_missing(x) else bool(x) for x in large]
+    else:  # compare
+        check, key, _ = _NUMERIC[atom.name]
+        if check:
+            seen = [
+                v.values.get(key) if v is not None else r.get(key)
+                for v, r in zip(verdicts(check), records, strict=True)
+            ]
+        else:
+            seen = [r.get(key) for r in records]
+        op, bound = _OPS[atom.extra], atom.value
+        values = [None if is_missing(x) else op(float(x), bound) for x in seen]
+    if not atom.negate:
+        return values
+    return [None if x is None else not x for x in values]
 
 
 def _truth(atom: _Atom, facts: _Facts) -> bool | None:
@@ -700,11 +769,14 @@ def _truth(atom: _Atom, facts: _Facts) -> bool | None:
 
 
 def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
-    verdict = facts.verdicts.get("catalogue")
+    return _catalogue_truth(atom.value, facts.verdicts.get("catalogue"))
+
+
+def _catalogue_truth(wanted: str, verdict: Verdict | None) -> bool | None:
     if verdict is None:
         return None
     classes = verdict.values.get("classes", ())
-    if any(cls == atom.value for _, cls in classes):
+    if any(cls == wanted for _, cls in classes):
         return True
     if any(is_missing(cls) for _, cls in classes) or not classes:
         return None
@@ -712,14 +784,20 @@ def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
 
 
 def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
-    grade = facts.row.get("grade")
+    return _grade_truth(atom.value, facts.row.get("grade"))
+
+
+def _grade_truth(wanted: str, grade: Any) -> bool | None:
     if is_missing(grade) or str(grade).strip() == "":
         return None
-    return str(grade).strip().upper() == atom.value
+    return str(grade).strip().upper() == wanted
 
 
 def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
-    verdict = facts.verdicts.get("violation")
+    return _violation_truth(atom, facts.verdicts.get("violation"))
+
+
+def _violation_truth(atom: _Atom, verdict: Verdict | None) -> bool | None:
     if verdict is None or verdict.status is Status.UNKNOWN:
         return None
     floor = SEVERITIES.index(atom.value)
@@ -818,12 +896,12 @@ def _decide_planned(
 
 def decided_path(decisions: pd.Series) -> pd.Series:
     """The path (a :class:`TreatmentPath` value) of each decision of :func:`decide_paths`."""
-    return decisions.map(lambda d: d[0].path.value).astype("object").rename("path")
+    return decisions.map(lambda d: d.rule.path.value).astype("object").rename("path")
 
 
 def path_rows(decisions: pd.Series) -> pd.DataFrame:
     """The columns of :func:`assign_paths` for decisions of :func:`decide_paths`."""
-    rows = [_path_row(*d) for d in decisions.tolist()]
+    rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
     columns = [*PATH_COLUMNS, "verdict"]
     return pd.DataFrame(rows, index=decisions.index, columns=columns)
 

@@ -110,6 +110,36 @@ class Verdict:
         if self.status is Status.UNKNOWN and not self.missing:
             raise ValueError(f"verdict {self.rule_id}: 待核实 must list the missing inputs")
 
+    @classmethod
+    def trusted(
+        cls,
+        rule_id: str,
+        status: Status,
+        reason: str,
+        citation: Citation,
+        *,
+        values: Mapping[str, object],
+        missing: tuple[str, ...],
+    ) -> Verdict:
+        """The same verdict as ``Verdict(...)``, built without the dataclass ``__init__``.
+
+        For loops that build one verdict per plot and check (a 50,000-plot screening builds
+        450,000): ``missing`` must already be a tuple; ``values`` is copied as ``__init__``
+        copies it, and a 待核实 without missing inputs is refused the same way.
+        """
+        self = object.__new__(cls)
+        self.__dict__.update(
+            rule_id=rule_id,
+            status=status,
+            reason=reason,
+            citation=citation,
+            values=MappingProxyType(dict(values)),
+            missing=missing,
+        )
+        if status is Status.UNKNOWN and not missing:
+            raise ValueError(f"verdict {rule_id}: 待核实 must list the missing inputs")
+        return self
+
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""
         text: str | None = self.__dict__.get("_explained")

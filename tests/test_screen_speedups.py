@@ -329,3 +329,53 @@ def test_used_width_scans_rows_from_the_end_like_every_cell(rows, first) -> None
         (c + 1 for row in rows[first:] for c, v in enumerate(row) if not is_blank(v)), default=0
     )
     assert _used_width(grid, first) == every
+
+
+# --- verdicts and numbers built the short way ------------------------------------------------
+
+
+@given(
+    status=st.sampled_from(list(Status)),
+    reason=st.text(max_size=8),
+    values=st.dictionaries(st.sampled_from(["far", "floor", "in_focus"]), st.none() | st.floats()),
+    missing=st.lists(st.text(min_size=1, max_size=5), max_size=3).map(tuple),
+)
+def test_trusted_verdict_is_the_dataclass_verdict(status, reason, values, missing) -> None:
+    try:
+        slow = Verdict("screening.x", status, reason, CIT, values, missing)
+    except ValueError:
+        with pytest.raises(ValueError, match="待核实"):
+            Verdict.trusted("screening.x", status, reason, CIT, values=values, missing=missing)
+        return
+    fast = Verdict.trusted("screening.x", status, reason, CIT, values=values, missing=missing)
+    assert fast == slow
+    assert repr(fast) == repr(slow)
+    assert fast.explain() == slow.explain() == fast.explain()
+    values["far"] = 1.0  # both keep their own copy
+    assert fast.values == slow.values
+
+
+def _format_reference(value: object, digits: int) -> str:
+    """format_number before Python numbers took the short way."""
+    from numbers import Real
+
+    import numpy as np
+
+    if is_missing(value):
+        return "—"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        return str(value).strip()
+    text = f"{float(value):.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+@given(
+    st.one_of(st.floats(), st.integers(), st.booleans(), st.none(), st.sampled_from(["x ", "—"])),
+    st.integers(0, 6),
+)
+def test_format_number_short_way_is_the_long_way(value, digits) -> None:
+    from landgov.core.missing import format_number
+
+    assert format_number(value, digits=digits) == _format_reference(value, digits)

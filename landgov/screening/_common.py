@@ -237,14 +237,17 @@ def _verdict(
     values: Mapping[str, Any] | None = None,
     missing: Iterable[str] = (),
 ) -> Verdict:
-    return Verdict(
-        rule_id=f"screening.{check.value}",
-        status=status,
-        reason=reason,
-        citation=citation,
+    return Verdict.trusted(
+        _RULE_IDS[check],
+        status,
+        reason,
+        citation,
         values=values or {},  # Verdict keeps its own copy
         missing=tuple(dict.fromkeys(missing)),
     )
+
+
+_RULE_IDS = {c: f"screening.{c.value}" for c in Check}
 
 
 def _unknown_all(

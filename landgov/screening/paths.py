@@ -675,14 +675,14 @@ def decide_paths(
     records = parcels[row_cols].to_dict("records")
     atoms = list(dict.fromkeys(a for comp in compiled for terms in comp for t in terms for a in t))
     truths = [_truth_column(a, columns, records) for a in atoms]
-    shared = _Shared(table, compiled, columns, records, block_citation)
+    shared = _Shared(table, compiled, atoms, columns, records, block_citation)
     plans: dict[tuple[bool | None, ...], tuple[int, tuple[int, ...]]] = {}
     decisions = []
     for n, key in enumerate(zip(*truths, strict=True)):
         plan = plans.get(key)
         if plan is None:  # which rule decides, and which earlier ones are unknown
             plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
-        decisions.append(_Decision(shared, n, plan))
+        decisions.append(_Decision(shared, n, plan, key))
     return pd.Series(decisions, index=parcels.index, dtype="object")
 
 
@@ -692,6 +692,7 @@ class _Shared:
 
     table: tuple[PathRule, ...]
     compiled: Sequence[Any]
+    atoms: Sequence[_Atom]
     columns: Mapping[str, Sequence[Verdict | None]]
     records: Sequence[Mapping[str, Any]]
     block_citation: Citation | None
@@ -700,10 +701,16 @@ class _Shared:
 class _Decision:
     """One plot's decision: the deciding rule now, the evidence when :meth:`resolve` is asked."""
 
-    __slots__ = ("n", "plan", "shared")
+    __slots__ = ("n", "plan", "shared", "truths")
 
-    def __init__(self, shared: _Shared, n: int, plan: tuple[int, tuple[int, ...]]) -> None:
-        self.shared, self.n, self.plan = shared, n, plan
+    def __init__(
+        self,
+        shared: _Shared,
+        n: int,
+        plan: tuple[int, tuple[int, ...]],
+        truths: tuple[bool | None, ...],
+    ) -> None:
+        self.shared, self.n, self.plan, self.truths = shared, n, plan, truths
 
     @property
     def rule(self) -> PathRule:
@@ -718,8 +725,9 @@ class _Decision:
         self,
     ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]], _Facts]:
         """What :func:`_decide` returns for the plot, and the plot's facts."""
-        facts = self.facts()
-        return (*_decide_planned(self.shared.table, self.shared.compiled, facts, self.plan), facts)
+        s, facts = self.shared, self.facts()
+        truths = dict(zip(s.atoms, self.truths, strict=True))
+        return (*_decide_planned(s.table, s.compiled, facts, self.plan, truths), facts)
 
 
 def _truth_column(
@@ -884,14 +892,49 @@ def _decide_planned(
     compiled: Sequence[Any],
     facts: _Facts,
     plan: tuple[int, tuple[int, ...]],
+    truths: Mapping[_Atom, bool | None],
 ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
-    """What :func:`_decide` returns, evaluating only the rules the plan names."""
+    """What :func:`_decide` returns, from the plan and the atoms' truth values.
+
+    Only the atoms whose text is used are evaluated again: the true atoms of the deciding
+    rule's true terms (its evidence) and the unknown atoms of the undecided rules (what they
+    miss), in the order :func:`_eval_rule` meets them.
+    """
     win, unknown = plan
     undecided = [
-        (rules[i], tuple(_dedupe(_eval_rule(compiled[i], facts).missing)) or ("未知输入",))
+        (rules[i], tuple(_dedupe(_planned_missing(compiled[i], truths, facts))) or ("未知输入",))
         for i in unknown
     ]
-    return rules[win], _eval_rule(compiled[win], facts), undecided
+    return rules[win], _planned_true(compiled[win], truths, facts), undecided
+
+
+def _term_truth(term: tuple[_Atom, ...], truths: Mapping[_Atom, bool | None]) -> bool | None:
+    return _kleene_all(truths[a] for a in term)
+
+
+def _planned_true(compiled: Any, truths: Mapping[_Atom, bool | None], facts: _Facts) -> _Outcome:
+    """:func:`_eval_rule` of a rule that holds: the evidence of its true terms."""
+    any_terms, all_terms = compiled
+    terms = [*all_terms, *(t for t in any_terms if _term_truth(t, truths) is True)]
+    return _Outcome(True, tuple(e for t in terms for a in t for e in _eval_atom(a, facts).evidence))
+
+
+def _planned_missing(
+    compiled: Any, truths: Mapping[_Atom, bool | None], facts: _Facts
+) -> tuple[str, ...]:
+    """:func:`_eval_rule` ``.missing`` of a rule that is unknown: the unknown atoms' inputs."""
+    any_terms, all_terms = compiled
+
+    def missing(terms: Sequence[tuple[_Atom, ...]]) -> list[str]:
+        unknown = [t for t in terms if _term_truth(t, truths) is None]
+        return [
+            m for t in unknown for a in t if truths[a] is None for m in _eval_atom(a, facts).missing
+        ]
+
+    out = missing(all_terms)
+    if any_terms and _kleene_any(_term_truth(t, truths) for t in any_terms) is None:
+        out += missing(any_terms)
+    return tuple(out)
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:

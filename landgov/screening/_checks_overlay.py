@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import geopandas as gpd
@@ -21,7 +22,7 @@ from landgov.screening._common import (
     _unknown_all,
     _verdict,
 )
-from landgov.verdict import Citation, Status
+from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 6–8. overlays: planning, control line, demolition
@@ -99,27 +100,28 @@ def _share_verdicts(
     unknown = (1.0 - shares["covered"]).clip(lower=0.0)
     if "unknown" in shares:
         unknown = unknown + shares["unknown"]
-    out = []
     rule = f"门槛：面积占比 {limit.describe()}"
-    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+
+    def verdict(b: float, u: float) -> Verdict:
         values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit.value}
         text = f"{what}的面积占 {b:.0%}"
         if _holds(limit, b):
-            out.append(_verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values))
-        elif _holds(limit, b + u) and u > _EPS:
+            return _verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values)
+        if _holds(limit, b + u) and u > _EPS:
             missing = [f"{gap}的部分占宗地面积 {u:.0%}"]
-            out.append(
-                _verdict(
-                    check,
-                    Status.UNKNOWN,
-                    f"{text}，其余不明",
-                    citation,
-                    values=values,
-                    missing=missing,
-                )
-            )
-        else:
-            out.append(_verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values))
+            reason = f"{text}，其余不明"
+            return _verdict(check, Status.UNKNOWN, reason, citation, values=values, missing=missing)
+        return _verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values)
+
+    # one verdict per distinct pair of shares: most plots lie wholly in one class (0 or 100 %)
+    memo: dict[tuple[float, ...], Verdict] = {}  # the signs keep -0.0 (「-0%」) apart from 0.0
+    out = []
+    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = verdict(b, u)
+        out.append(found)
     return _series(out, shares.index, check.value)
 
 

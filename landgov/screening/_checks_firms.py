@@ -32,6 +32,7 @@ from landgov.screening._common import (
     _area_mu,
     _as_timestamp,
     _col,
+    _described,
     _Firms,
     _holds,
     _series,
@@ -161,9 +162,9 @@ def _low_eff_verdict(
         )
     seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
     if not _holds(param, value):
-        reason = f"{seen}，未达低效门槛（{param.describe()}）" + focus
+        reason = f"{seen}，未达低效门槛（{_described(param)}）" + focus
         return _verdict(c, Status.PASS, reason, citation, values=values)
-    reason = f"{seen}，{param.describe()}，属低效用地" + focus
+    reason = f"{seen}，{_described(param)}，属低效用地" + focus
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -351,7 +352,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     if not _holds(param, energy):
         return _Energy(u, False)
     amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
-    text = f"{u}（{built}年投产）{amount}，{param.describe()}，属{group}"
+    text = f"{u}（{built}年投产）{amount}，{_described(param)}，属{group}"
     return _Energy(u, True, text)
 
 
@@ -390,7 +391,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
         if year is None:
             return _energy_no_year(u, low, new, old, what=bound)
         param, group, built = _threshold(year, profile)
-        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{param.describe()}，属{group}")
+        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{_described(param)}，属{group}")
     if year is None and _holds(lowest, low):  # over one threshold only: the year decides
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     if fuel is not None:  # other energy recorded: the share rule is for electricity only
@@ -424,13 +425,13 @@ def _power_upper(
         )
         text = (
             f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
-            f"{format_number(high)} 吨标准煤，低于门槛（{target.describe()}），但该比例为"
+            f"{format_number(high)} 吨标准煤，低于门槛（{_described(target)}），但该比例为"
             f"{profile.citation(key)}，不能单独判定"
         )
         return _Energy(u, None, text, missing=(f"企业表字段 energy_tce（综合能耗，{u}）；{bound}",))
     text = (
         f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
-        f"{format_number(high)} 吨标准煤，未达门槛（{target.describe()}） {profile.citation(key)}"
+        f"{format_number(high)} 吨标准煤，未达门槛（{_described(target)}） {profile.citation(key)}"
     )
     return _Energy(u, False, text)
 

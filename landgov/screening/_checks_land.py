@@ -20,6 +20,7 @@ from landgov.screening._common import (
     _as_timestamp,
     _col,
     _dates,
+    _described,
     _Firms,
     _holds,
     _series,
@@ -137,9 +138,9 @@ def _idle_verdict(
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=[need_start])
     values["recoverable"] = _holds(recover, y)
-    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{limit.describe()}）"
+    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
     if values["recoverable"]:
-        reason += f"；已满{recover.value}年，可无偿收回（{recover.describe()}）"
+        reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 

@@ -17,6 +17,7 @@ from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _EPS,
     Check,
+    _described,
     _holds,
     _series,
     _unknown_all,
@@ -100,7 +101,7 @@ def _share_verdicts(
     unknown = (1.0 - shares["covered"]).clip(lower=0.0)
     if "unknown" in shares:
         unknown = unknown + shares["unknown"]
-    rule = f"门槛：面积占比 {limit.describe()}"
+    rule = f"门槛：面积占比 {_described(limit)}"
 
     def verdict(b: float, u: float) -> Verdict:
         values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit.value}

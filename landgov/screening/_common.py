@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import COMPARISONS
 from landgov.core.dates import parse_as_of
 from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.errors import InputError, Issue
@@ -97,7 +99,24 @@ def _shown(value: float, threshold: float) -> str:
 
 def _holds(param: Param, value: float) -> bool:
     """The threshold's condition (``param.compare``) on ``value`` rounded to 6 decimals."""
-    return bool(param.compare(round(float(value), _DIGITS)))
+    op = COMPARISONS.get(param.comparison) if param.comparison is not None else None
+    if op is None:  # param.compare raises the error that names the parameter
+        return bool(param.compare(round(float(value), _DIGITS)))
+    # param.compare on one number, without its checks for arrays (called once per plot)
+    return bool(op[0](round(float(value), _DIGITS), param.value))
+
+
+def _described(param: Param) -> str:
+    """``param.describe()``, written once per threshold rather than once per plot."""
+    try:
+        return _describe(param, type(param.value))
+    except TypeError:  # a value that cannot be hashed (a list): no memo
+        return param.describe()
+
+
+@functools.lru_cache(maxsize=256)
+def _describe(param: Param, kind: type) -> str:  # kind: 5 and 5.0 are equal params
+    return param.describe()
 
 
 def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Series:

@@ -415,3 +415,66 @@ def test_share_verdicts_once_per_pair_match_each_plot_alone(profile, rows) -> No
         alone = _share_verdicts(shares.iloc[[i]], "other", **kw).iloc[0]
         assert together.iloc[i].explain() == alone.explain()
         assert repr(together.iloc[i]) == repr(alone)
+
+
+# --- 亩均 indicators: gaps read by position ---------------------------------------------------
+
+
+def _gap_reference(frame: pd.DataFrame, log) -> None:
+    """The gap problems compute_indicators logged when it read every value by label."""
+    from landgov.core.problems import Severity
+    from landgov.efficiency._indicators import (
+        INDICATORS,
+        LAND,
+        _column,
+        _gap_inputs,
+        _source_row,
+        _why,
+        entity_ids,
+    )
+
+    land, ids = _column(frame, "land_mu"), entity_ids(frame)
+    gaps: dict[object, tuple[list[str], set[str]]] = {}
+    for ind in INDICATORS.values():
+        num = _column(frame, ind.numerator)
+        den = land if ind.denominator == LAND else _column(frame, ind.denominator)
+        ok = num.notna() & den.notna() & (den > 0)
+        for idx in frame.index[~ok]:
+            items, fields = gaps.setdefault(idx, ([], set()))
+            items.append(f"{ind.label}（{_why(ind, num[idx], den[idx])}）")
+            fields.update(_gap_inputs(ind, num[idx], den[idx]))
+    for idx, (items, fields) in gaps.items():
+        log.add(
+            f"亩均指标无法计算，记为空值：{'、'.join(items)}",
+            row=_source_row(frame, idx),
+            field="、".join(sorted(fields)),
+            value=ids[idx],
+            action="补充缺失的数据（分母须大于零）",
+            severity=Severity.WARNING,
+        )
+
+
+_AMOUNT = st.sampled_from([None, float("nan"), 0.0, -2.0, 3.5, 120.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_AMOUNT, _AMOUNT, _AMOUNT, st.sampled_from([None, 3, 7])), min_size=1, max_size=8
+    ),
+    labels=st.sampled_from(["range", "shuffled", "text"]),
+)
+def test_indicator_gaps_by_position_match_by_label(rows, labels) -> None:
+    from landgov.core.problems import ProblemLog
+    from landgov.efficiency._indicators import compute_indicators
+
+    frame = pd.DataFrame(rows, columns=["tax_wan", "land_mu", "energy_tce", "source_row"])
+    frame["uscc"] = [f"U{i}" if i % 3 else None for i in range(len(rows))]
+    if labels == "shuffled":
+        frame.index = list(range(len(rows)))[::-1]
+    elif labels == "text":
+        frame.index = [f"r{i}" for i in range(len(rows))]
+    fast, slow = ProblemLog("亩均"), ProblemLog("亩均")
+    compute_indicators(frame, fast, land_column="land_mu", fallback=False)
+    _gap_reference(frame, slow)
+    pd.testing.assert_frame_equal(fast.frame(), slow.frame())

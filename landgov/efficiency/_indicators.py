@@ -186,7 +186,7 @@ def compute_indicators(
         out[ind.name] = (num / den.where(ok)).where(ok).astype(float)
         report = ~ok if scope is None else ~ok & scope[ind.name]
         nums, dens = num.to_numpy(), den.to_numpy()
-        for pos in np.flatnonzero(report.to_numpy(dtype=bool)):
+        for pos in np.flatnonzero(report.to_numpy(dtype=bool)).tolist():
             idx = index[pos]
             n, d = (nums[pos], dens[pos]) if by_label else (num[idx], den[idx])
             items, fields, _ = gaps.setdefault(idx, ([], set(), pos))

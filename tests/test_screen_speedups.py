@@ -478,3 +478,28 @@ def test_indicator_gaps_by_position_match_by_label(rows, labels) -> None:
     compute_indicators(frame, fast, land_column="land_mu", fallback=False)
     _gap_reference(frame, slow)
     pd.testing.assert_frame_equal(fast.frame(), slow.frame())
+
+
+# --- idle land: one verdict per distinct (state, years, months, date) ------------------------
+
+_DAY = st.sampled_from([None, "2019-03-31", "2020-02-29", "2024-07-01", "2026-06-30", "2027-01-01"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(_DAY, _DAY, _DAY, st.sampled_from([None, 0.0, 800.0])), min_size=1, max_size=8
+    )
+)
+def test_idle_once_per_key_matches_each_plot_alone(profile, rows) -> None:
+    from landgov.screening._checks_land import check_idle
+
+    parcels = pd.DataFrame(
+        rows, columns=["contract_start_date", "start_date", "completion_date", "floor_area_m2"]
+    )
+    together = check_idle(parcels, profile=profile, as_of="2026-06-30")
+    for i in range(len(rows)):
+        alone = check_idle(parcels.iloc[[i]], profile=profile, as_of="2026-06-30").iloc[0]
+        assert together.iloc[i] == alone

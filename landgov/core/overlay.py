@@ -355,6 +355,7 @@ def demolition_overlay(
         found = part.groupby("parcel", sort=False)["feature"].agg(
             lambda js: tuple(dict.fromkeys(labels[j] for j in js))
         )
-        out[column] = [found.get(i, ()) for i in parcels.index]
+        by_parcel = found.to_dict()  # one dict, not one Series lookup per parcel
+        out[column] = [by_parcel.get(i, ()) for i in parcels.index]
     out["inside"] = [rule.inside(s) for s in out["share"]]
     return out[["share", "plans", "inside", "old_plans", "undated_plans"]]

@@ -87,10 +87,14 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         contract.tolist(),
         strict=True,
     )
+    # one verdict per distinct (state, years, months, date): every started plot shares one
+    memo: dict[tuple[Any, ...], Verdict] = {}
     for is_started, is_not, y, m, day in rows:
         state = True if is_started else (False if is_not else None)
-        out.append(
-            _idle_verdict(
+        key = (True,) if state else (state, y, m, day)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _idle_verdict(
                 state,
                 y,
                 m,
@@ -99,7 +103,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 recover=recover,
                 citation=citation,
             )
-        )
+        out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
 
 

@@ -11,7 +11,13 @@ import pandas as pd
 
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
-from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, judge_demolition
+from landgov.core.overlay import (
+    DemolitionRule,
+    coverage,
+    demolition_overlay,
+    intersections,
+    judge_demolition,
+)
 from landgov.errors import InputError, Issue
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -20,6 +26,7 @@ from landgov.screening._common import (
     _described,
     _holds,
     _series,
+    _shared,
     _unknown_all,
     _verdict,
 )
@@ -43,6 +50,17 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
             ]
         )
     return parcels
+
+
+def _planning_coverage(
+    parcels: pd.DataFrame, planning: gpd.GeoDataFrame, classes: pd.Series
+) -> pd.DataFrame:
+    """:func:`coverage` of the plots by planning classes; the plot–planning overlaps are
+    computed once for the planning and control-line checks (within
+    :func:`~landgov.screening._common.shared_lookups`)."""
+    geo = _need_geo(parcels)
+    pairs = _shared("planning_pairs", (geo, planning), lambda: intersections(geo, planning))
+    return coverage(geo, planning, classes=classes, pairs=pairs)
 
 
 def check_planning(
@@ -75,7 +93,7 @@ def check_planning(
     limit = profile[key]
     industrial = industrial_matcher(profile).match_series(planning["planned_use"])
     classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
-    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    shares = _planning_coverage(parcels, planning, classes)
     return _share_verdicts(
         shares,
         "other",
@@ -164,7 +182,7 @@ def check_control_line(
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
     inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
-    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    shares = _planning_coverage(parcels, planning, classes)
     limit = profile[key]
     return _share_verdicts(
         shares,

@@ -503,3 +503,43 @@ def test_idle_once_per_key_matches_each_plot_alone(profile, rows) -> None:
     for i in range(len(rows)):
         alone = check_idle(parcels.iloc[[i]], profile=profile, as_of="2026-06-30").iloc[0]
         assert together.iloc[i] == alone
+
+
+# --- under-used land: one floor per industry code ---------------------------------------------
+
+_CODE = st.sampled_from([None, "C1311", "1311", "C3011", "3011", "F5112", 13, "C99", "C"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    firms=st.lists(
+        st.tuples(_CODE, st.sampled_from([None, "2017", "2011"])), min_size=1, max_size=5
+    ),
+    plots=st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([None, 0.3, 0.8, 1.0, 2.0])),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_under_used_once_per_industry_matches_each_plot_alone(profile, firms, plots) -> None:
+    from landgov.screening._checks_land import check_under_used
+
+    ents = pd.DataFrame(
+        {
+            "uscc": [f"U{i}" for i in range(len(firms))],
+            "industry_code": [c for c, _ in firms],
+            "industry_edition": [e for _, e in firms],
+        }
+    )
+    parcels = pd.DataFrame(
+        {
+            "main_uscc": [f"U{i}" if i < 6 else None for i, _ in plots],
+            "far": [f for _, f in plots],
+        }
+    )
+    together = check_under_used(parcels, enterprises=ents, profile=profile)
+    for i in range(len(plots)):
+        alone = check_under_used(parcels.iloc[[i]], enterprises=ents, profile=profile).iloc[0]
+        assert repr(together.iloc[i]) == repr(alone)

@@ -588,11 +588,11 @@ def _path_row(
     ]
     citations = _dedupe([str(rule.citation), *(str(c) for _, c in evidence if c)])
     status = Status.UNKNOWN if missing else Status.PASS
-    verdict = Verdict(
-        rule_id=rule.id,
-        status=status,
-        reason=f"治理路径：{rule.path.value}（{rule.label}）",
-        citation=rule.citation,
+    verdict = Verdict.trusted(
+        rule.id,
+        status,
+        f"治理路径：{rule.path.value}（{rule.label}）",
+        rule.citation,
         values={"path": rule.path.value, "undecided_rules": tuple(r.id for r, _ in undecided)},
         missing=tuple(missing),
     )

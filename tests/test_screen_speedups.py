@@ -543,3 +543,17 @@ def test_under_used_once_per_industry_matches_each_plot_alone(profile, firms, pl
     for i in range(len(plots)):
         alone = check_under_used(parcels.iloc[[i]], enterprises=ents, profile=profile).iloc[0]
         assert repr(together.iloc[i]) == repr(alone)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rnd=st.data(), n=st.integers(0, 8))
+def test_path_rows_by_column_is_the_frame_of_row_dicts(profile, rnd, n) -> None:
+    from landgov.screening.paths import PATH_COLUMNS, _path_row, path_rows
+
+    plots, checks = _frames(rnd, n)
+    decisions = decide_paths(plots, checks=checks, profile=profile)
+    rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
+    slow = pd.DataFrame(rows, index=decisions.index, columns=[*PATH_COLUMNS, "verdict"])
+    pd.testing.assert_frame_equal(path_rows(decisions), slow)

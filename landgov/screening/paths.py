@@ -46,7 +46,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -696,6 +696,7 @@ class _Shared:
     columns: Mapping[str, Sequence[Verdict | None]]
     records: Sequence[Mapping[str, Any]]
     block_citation: Citation | None
+    reads: dict[tuple[bool | None, ...], Any] = field(default_factory=dict)
 
 
 class _Decision:
@@ -726,8 +727,11 @@ class _Decision:
     ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]], _Facts]:
         """What :func:`_decide` returns for the plot, and the plot's facts."""
         s, facts = self.shared, self.facts()
-        truths = dict(zip(s.atoms, self.truths, strict=True))
-        return (*_decide_planned(s.table, s.compiled, facts, self.plan, truths), facts)
+        reads = s.reads.get(self.truths)
+        if reads is None:  # once per distinct combination of atom values
+            truths = dict(zip(s.atoms, self.truths, strict=True))
+            reads = s.reads[self.truths] = _reads(s.compiled, self.plan, truths)
+        return (*_decide_planned(s.table, facts, self.plan, reads), facts)
 
 
 def _truth_column(
@@ -889,51 +893,68 @@ def _plan(
 
 def _decide_planned(
     rules: Sequence[PathRule],
-    compiled: Sequence[Any],
     facts: _Facts,
     plan: tuple[int, tuple[int, ...]],
-    truths: Mapping[_Atom, bool | None],
+    reads: tuple[tuple[_Atom, ...], tuple[tuple[_Atom, ...], ...]],
 ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
-    """What :func:`_decide` returns, from the plan and the atoms' truth values.
+    """What :func:`_decide` returns, from the plan and the atoms :func:`_reads` names.
 
     Only the atoms whose text is used are evaluated again: the true atoms of the deciding
     rule's true terms (its evidence) and the unknown atoms of the undecided rules (what they
     miss), in the order :func:`_eval_rule` meets them.
     """
     win, unknown = plan
+    evidence_atoms, missing_atoms = reads
+    seen: dict[_Atom, _Outcome] = {}
+
+    def outcome(atom: _Atom) -> _Outcome:
+        out = seen.get(atom)
+        if out is None:
+            out = seen[atom] = _eval_atom(atom, facts)
+        return out
+
     undecided = [
-        (rules[i], tuple(_dedupe(_planned_missing(compiled[i], truths, facts))) or ("未知输入",))
-        for i in unknown
+        (rules[i], tuple(_dedupe(m for a in atoms for m in outcome(a).missing)) or ("未知输入",))
+        for i, atoms in zip(unknown, missing_atoms, strict=True)
     ]
-    return rules[win], _planned_true(compiled[win], truths, facts), undecided
+    evidence = tuple(e for a in evidence_atoms for e in outcome(a).evidence)
+    return rules[win], _Outcome(True, evidence), undecided
+
+
+def _reads(
+    compiled: Sequence[Any],
+    plan: tuple[int, tuple[int, ...]],
+    truths: Mapping[_Atom, bool | None],
+) -> tuple[tuple[_Atom, ...], tuple[tuple[_Atom, ...], ...]]:
+    """The atoms whose text a decision shows: the deciding rule's evidence atoms and, per
+    undecided rule, its unknown atoms (the same for every plot with the same atom values)."""
+    win, unknown = plan
+    return _evidence_atoms(compiled[win], truths), tuple(
+        _missing_atoms(compiled[i], truths) for i in unknown
+    )
 
 
 def _term_truth(term: tuple[_Atom, ...], truths: Mapping[_Atom, bool | None]) -> bool | None:
     return _kleene_all(truths[a] for a in term)
 
 
-def _planned_true(compiled: Any, truths: Mapping[_Atom, bool | None], facts: _Facts) -> _Outcome:
-    """:func:`_eval_rule` of a rule that holds: the evidence of its true terms."""
+def _evidence_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[_Atom, ...]:
+    """:func:`_eval_rule` of a rule that holds gives the evidence of its true terms' atoms."""
     any_terms, all_terms = compiled
     terms = [*all_terms, *(t for t in any_terms if _term_truth(t, truths) is True)]
-    return _Outcome(True, tuple(e for t in terms for a in t for e in _eval_atom(a, facts).evidence))
+    return tuple(a for t in terms for a in t)
 
 
-def _planned_missing(
-    compiled: Any, truths: Mapping[_Atom, bool | None], facts: _Facts
-) -> tuple[str, ...]:
-    """:func:`_eval_rule` ``.missing`` of a rule that is unknown: the unknown atoms' inputs."""
+def _missing_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[_Atom, ...]:
+    """:func:`_eval_rule` ``.missing`` of an unknown rule: the inputs of its unknown atoms."""
     any_terms, all_terms = compiled
 
-    def missing(terms: Sequence[tuple[_Atom, ...]]) -> list[str]:
-        unknown = [t for t in terms if _term_truth(t, truths) is None]
-        return [
-            m for t in unknown for a in t if truths[a] is None for m in _eval_atom(a, facts).missing
-        ]
+    def unknown(terms: Sequence[tuple[_Atom, ...]]) -> list[_Atom]:
+        return [a for t in terms if _term_truth(t, truths) is None for a in t if truths[a] is None]
 
-    out = missing(all_terms)
+    out = unknown(all_terms)
     if any_terms and _kleene_any(_term_truth(t, truths) for t in any_terms) is None:
-        out += missing(any_terms)
+        out += unknown(any_terms)
     return tuple(out)
 
 
@@ -946,7 +967,11 @@ def path_rows(decisions: pd.Series) -> pd.DataFrame:
     """The columns of :func:`assign_paths` for decisions of :func:`decide_paths`."""
     rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
     columns = [*PATH_COLUMNS, "verdict"]
-    return pd.DataFrame(rows, index=decisions.index, columns=columns)
+    if not rows:
+        return pd.DataFrame(rows, index=decisions.index, columns=columns)
+    # column by column: the same frame as from the row dicts, without pandas reading each dict
+    data = {c: [r[c] for r in rows] for c in columns}
+    return pd.DataFrame(data, index=decisions.index, columns=columns)
 
 
 def _as_verdict(x: Any) -> Verdict | None:

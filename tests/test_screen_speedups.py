@@ -557,3 +557,41 @@ def test_path_rows_by_column_is_the_frame_of_row_dicts(profile, rnd, n) -> None:
     rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
     slow = pd.DataFrame(rows, index=decisions.index, columns=[*PATH_COLUMNS, "verdict"])
     pd.testing.assert_frame_equal(path_rows(decisions), slow)
+
+
+# --- violations: plots without records share one verdict ------------------------------------
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["P0", "P1", None]),
+            st.sampled_from(["U0", "U2", None]),
+            st.sampled_from(["安全", "环保"]),
+            st.sampled_from(["一般", "重大", None]),
+            st.sampled_from(["2025-01-01", "2010-01-01", None]),
+            st.sampled_from(["是", "否", None]),
+        ),
+        max_size=5,
+    ),
+    n=st.integers(1, 5),
+)
+def test_violations_shared_clean_verdict_matches_each_plot_alone(profile, records, n) -> None:
+    from landgov.screening._checks_firms import check_violations
+
+    parcels = pd.DataFrame({"parcel_id": [f"P{i}" for i in range(n)]})
+    pairs = pd.DataFrame({"parcel_id": [f"P{i}" for i in range(n)]}).assign(
+        uscc=[f"U{i}" for i in range(n)]
+    )
+    compliance = pd.DataFrame(
+        records,
+        columns=["parcel_id", "uscc", "category", "severity", "record_date", "rectified"],
+    )
+    kw = {"compliance": compliance, "pairs": pairs, "profile": profile, "as_of": "2026-06-30"}
+    together = check_violations(parcels, **kw)
+    for i in range(n):
+        alone = check_violations(parcels.iloc[[i]], **kw).iloc[0]
+        assert together.iloc[i] == alone

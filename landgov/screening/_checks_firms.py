@@ -244,9 +244,12 @@ def check_violations(
     rule = _violation_rule(profile)
     day = (_as_timestamp(dt.date.today() if as_of is None else as_of)).date()
     records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs))
+    clean = _violation_verdict([], known, citation)  # most plots: one shared verdict
     out = [
-        _violation_verdict([judge(r, rule=rule, as_of=day) for r in records[idx]], known, citation)
-        for idx in parcels.index
+        _violation_verdict([judge(r, rule=rule, as_of=day) for r in found], known, citation)
+        if found
+        else clean
+        for found in (records[idx] for idx in parcels.index)
     ]
     return _series(out, parcels.index, Check.VIOLATION.value)
 
@@ -476,7 +479,16 @@ def check_two_high(
             energies[u] = one
         return one
 
-    out = [_two_high_verdict([energy(u) for u in usccs], citation) for usccs in links.tolist()]
+    plain: list[Verdict] = []  # every enterprise below the thresholds, nothing to say: shared
+
+    def verdict(found: list[_Energy]) -> Verdict:
+        if not found or any(e.selected is not False or e.text for e in found):
+            return _two_high_verdict(found, citation)
+        if not plain:
+            plain.append(_two_high_verdict(found, citation))
+        return plain[0]
+
+    out = [verdict([energy(u) for u in usccs]) for usccs in links.tolist()]
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 

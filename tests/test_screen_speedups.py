@@ -595,3 +595,45 @@ def test_violations_shared_clean_verdict_matches_each_plot_alone(profile, record
     for i in range(n):
         alone = check_violations(parcels.iloc[[i]], **kw).iloc[0]
         assert together.iloc[i] == alone
+
+
+# --- 底数清单 summary: flags and missing inputs column by column ------------------------------
+
+
+def _summary_reference(checks: pd.DataFrame, triggers: list[str]) -> tuple[list[str], list[str]]:
+    """``flags`` and ``to_verify`` as _summary_columns wrote them plot by plot."""
+    from landgov.screening._common import CHECK_LABELS, Check
+
+    names = list(checks.columns)
+    labels = [CHECK_LABELS[Check(c)] for c in names]
+    rows = list(zip(*(checks[c].tolist() for c in names), strict=True))
+    wanted = [i for i, c in enumerate(names) if c in triggers]
+    flags = [
+        "；".join(lab for lab, v in zip(labels, row, strict=True) if v.status is Status.FAIL)
+        for row in rows
+    ]
+    missing = ["、".join(dict.fromkeys(m for i in wanted for m in row[i].missing)) for row in rows]
+    return flags, missing
+
+
+@settings(max_examples=40, deadline=None)
+@given(rnd=st.data(), n=st.integers(1, 8))
+def test_summary_columns_match_plot_by_plot(rnd, n) -> None:
+    from landgov.screening._screen import _summary_columns
+
+    checks = pd.DataFrame(
+        {
+            c: [
+                _verdict(
+                    c, rnd.draw(st.sampled_from([Status.PASS, Status.FAIL, Status.UNKNOWN])), rnd
+                )
+                for _ in range(n)
+            ]
+            for c in CHECK_NAMES
+        }
+    )
+    triggers = rnd.draw(st.lists(st.sampled_from(CHECK_NAMES), unique=True, max_size=5))
+    got = _summary_columns(checks, triggers)
+    flags, missing = _summary_reference(checks, triggers)
+    assert got["flags"].tolist() == flags
+    assert got["to_verify"].tolist() == missing

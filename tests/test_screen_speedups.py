@@ -637,3 +637,28 @@ def test_summary_columns_match_plot_by_plot(rnd, n) -> None:
     flags, missing = _summary_reference(checks, triggers)
     assert got["flags"].tolist() == flags
     assert got["to_verify"].tolist() == missing
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e6, 1e6),
+            st.sampled_from([float("nan"), float("inf")]),
+            st.integers(-5, 5),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["float64", "int64", "bool", "object", "Float64", "Int64"]),
+)
+def test_present_values_are_judged_as_is_missing(values, dtype) -> None:
+    from landgov.screening._common import _present
+
+    try:
+        column = pd.Series(values).astype(dtype)
+    except (TypeError, ValueError, OverflowError, RuntimeWarning):  # not representable
+        return
+    expected = [None if is_missing(v) else v for v in column.tolist()]
+    got = _present(column)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert [repr(v) for v in got] == [repr(v) for v in expected]

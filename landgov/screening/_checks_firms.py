@@ -6,6 +6,7 @@ See docs/domain.md §4 and :mod:`landgov.screening`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -359,6 +360,12 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     return _Energy(u, True, text)
 
 
+@functools.lru_cache(maxsize=64)
+def _factor_text(factor: Param) -> str:
+    """「0.1229 吨标准煤/万千瓦时 [clause]」, written once per profile rather than per firm."""
+    return f"{format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}"
+
+
 def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     """综合能耗 missing: bound it by electricity (and other energy use when recorded).
 
@@ -378,7 +385,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     low = round(elec + other, _DIGITS)
     power_text = (
         f"用电量 {format_number(power)} 万千瓦时折 {format_number(elec)} 吨标准煤"
-        f"（当量值 {format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}）"
+        f"（当量值 {_factor_text(factor)}）"
     )
     if other:
         power_text += f"，另有非电能源 {format_number(other)} 吨标准煤"

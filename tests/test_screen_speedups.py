@@ -662,3 +662,52 @@ def test_present_values_are_judged_as_is_missing(values, dtype) -> None:
     got = _present(column)
     assert [type(v) for v in got] == [type(v) for v in expected]
     assert [repr(v) for v in got] == [repr(v) for v in expected]
+
+
+# --- 亩均评价: scale read once per row; grades parsed once per text ----------------------------
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from([True, False, None, float("nan"), pd.NA, "是", 0, 1]),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_reportable_by_row_matches_map_per_indicator(profile, scales) -> None:
+    from landgov.efficiency._indicators import INDICATORS, reportable
+
+    frame = pd.DataFrame({"above_scale": pd.Series(scales, dtype=object)})
+    above = set(profile.value("scoring.weights_above_scale", {}) or list(INDICATORS))
+    below = set(profile.value("scoring.weights_below_scale", {}) or list(INDICATORS))
+    scale = frame["above_scale"].astype(object)
+    slow = pd.DataFrame(
+        {
+            n: scale.map(
+                lambda v, n=n: True if v is None or pd.isna(v) else n in (above if v else below)
+            ).astype(bool)
+            for n in INDICATORS
+        },
+        index=frame.index,
+    )
+    pd.testing.assert_frame_equal(reportable(frame, profile=profile), slow)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["A", "b", "Ａ类", "C 类", "优先支持", "", "—", None, float("nan"), 3]),
+            st.text(max_size=4),
+        ),
+        max_size=12,
+    )
+)
+def test_grade_parsed_once_per_text_is_grade_parse(values) -> None:
+    from landgov.core.vocab import Grade
+    from landgov.efficiency._evaluate import _parse_grade
+
+    parse = _parse_grade()
+    assert [parse(v) for v in values + values] == [Grade.parse(v) for v in values + values]

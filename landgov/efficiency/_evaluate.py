@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -251,7 +252,7 @@ def _final_grade(
     out: pd.DataFrame, frame: pd.DataFrame, grading: GradingSettings, log: ProblemLog
 ) -> None:
     given = (
-        frame["grade_given"].map(Grade.parse)
+        frame["grade_given"].map(_parse_grade())
         if "grade_given" in frame.columns
         else pd.Series(None, index=frame.index, dtype=object)
     )
@@ -277,6 +278,21 @@ def _final_grade(
         for g, c in zip(platform, computed, strict=True)
     ]
     out["grade_label"] = [grading.labels[g] if g is not None else "" for g in used]
+
+
+def _parse_grade() -> Callable[[object], Grade | None]:
+    """:meth:`Grade.parse`, reading each distinct text once (a column repeats a few grades)."""
+    memo: dict[object, Grade | None] = {}
+
+    def parse(value: object) -> Grade | None:
+        if type(value) is not str:  # NaN, None, numbers: no memo (NaN is not equal to itself)
+            return Grade.parse(value)
+        found = memo.get(value, memo)
+        if found is memo:
+            found = memo[value] = Grade.parse(value)
+        return found  # type: ignore[return-value]
+
+    return parse
 
 
 def _as_grade(value: object) -> Grade | None:

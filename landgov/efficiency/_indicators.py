@@ -151,13 +151,17 @@ def reportable(frame: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
         return pd.DataFrame({n: n == "tax_per_mu" for n in names}, index=frame.index)
     above = set(profile.value("scoring.weights_above_scale", {}) or names)
     below = set(profile.value("scoring.weights_below_scale", {}) or names)
-    scale = frame["above_scale"].astype(object)
+    scale = frame["above_scale"].astype(object).tolist()
+    # per row once: scale unknown (asked for all), else 规上 or 规下
+    unknown = [v is None or bool(pd.isna(v)) for v in scale]
+    is_above = [not u and bool(v) for u, v in zip(unknown, scale, strict=True)]
     out = {}
     for n in names:
-        flag = scale.map(
-            lambda v, n=n: True if v is None or pd.isna(v) else n in (above if v else below)
-        )
-        out[n] = flag.astype(bool)
+        ask_above, ask_below = n in above, n in below
+        flag = [
+            u or (ask_above if a else ask_below) for u, a in zip(unknown, is_above, strict=True)
+        ]
+        out[n] = pd.Series(flag, index=frame.index, dtype=bool)
     return pd.DataFrame(out, index=frame.index)
 
 

@@ -711,3 +711,22 @@ def test_grade_parsed_once_per_text_is_grade_parse(values) -> None:
 
     parse = _parse_grade()
     assert [parse(v) for v in values + values] == [Grade.parse(v) for v in values + values]
+
+
+@given(
+    st.lists(st.sampled_from([None, float("nan"), 0.0, 1.234, 85.0]), min_size=1, max_size=6),
+    st.sampled_from(["float64", "object"]),
+)
+def test_items_text_known_per_column_matches_notna_per_value(scores, dtype) -> None:
+    from landgov.efficiency._evaluate import _items_text
+    from landgov.efficiency._indicators import INDICATORS
+
+    cols = {f"score_{n}": pd.Series(scores, dtype=dtype) for n in INDICATORS}
+    out = pd.DataFrame(cols)
+    labels = [i.label for i in INDICATORS.values()]
+    rows = zip(*(out[c].tolist() for c in cols), strict=True)
+    slow = [
+        "；".join(f"{lab} {v:.2f}" for lab, v in zip(labels, row, strict=True) if pd.notna(v))
+        for row in rows
+    ]
+    assert _items_text(out).tolist() == slow

@@ -307,10 +307,11 @@ def _items_text(out: pd.DataFrame) -> pd.Series:
     if not len(out):
         return pd.Series(dtype=object)
     values = [out[c].tolist() for c, _ in cols]  # column by column: no Series per row
+    known = [out[c].notna().tolist() for c, _ in cols]  # pd.notna once per column
     labels = [label for _, label in cols]
     texts = [
-        "；".join(f"{label} {v:.2f}" for label, v in zip(labels, row, strict=True) if pd.notna(v))
-        for row in zip(*values, strict=True)
+        "；".join(f"{label} {v:.2f}" for label, v, ok in zip(labels, row, oks, strict=True) if ok)
+        for row, oks in zip(zip(*values, strict=True), zip(*known, strict=True), strict=True)
     ]
     return pd.Series(texts, index=out.index, dtype=object)
 

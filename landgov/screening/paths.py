@@ -43,6 +43,7 @@ because a rule placed earlier might have applied.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -563,13 +564,20 @@ def _decide(
     raise AssertionError("rule table without catch-all passed validation")  # pragma: no cover
 
 
+@functools.lru_cache(maxsize=256)
+def _rule_texts(rule: PathRule) -> tuple[str, str, str]:
+    """A rule's head line, its verdict's reason and its path: written once per rule."""
+    head = f"规则 {rule.id}「{rule.path.value}」：{rule.label} {rule.citation}".strip()
+    return head, f"治理路径：{rule.path.value}（{rule.label}）", rule.path.value
+
+
 def _path_row(
     rule: PathRule,
     out: _Outcome,
     undecided: list[tuple[PathRule, tuple[str, ...]]],
     facts: _Facts,
 ) -> dict[str, Any]:
-    head = f"规则 {rule.id}「{rule.path.value}」：{rule.label} {rule.citation}".strip()
+    head, reason, path = _rule_texts(rule)
     evidence = list(out.evidence)
     shown = {text for text, _ in evidence}
     evidence += [
@@ -591,13 +599,13 @@ def _path_row(
     verdict = Verdict.trusted(
         rule.id,
         status,
-        f"治理路径：{rule.path.value}（{rule.label}）",
+        reason,
         rule.citation,
-        values={"path": rule.path.value, "undecided_rules": tuple(r.id for r, _ in undecided)},
+        values={"path": path, "undecided_rules": tuple(r.id for r, _ in undecided)},
         missing=tuple(missing),
     )
     return {
-        "path": rule.path.value,
+        "path": path,
         "path_rule": rule.id,
         "path_status": status.value,
         "reasons": "\n".join(lines),

@@ -55,9 +55,14 @@ class Citation:
             object.__setattr__(self, "official", False)
 
     def __str__(self) -> str:
-        # a user reads the 文号, never the project's document code
-        text = " ".join(t for t in (self.reference, self.marker) if t)
-        return f"{text}：{self.derived}" if self.derived else text
+        # a user reads the 文号, never the project's document code; the text is written once
+        # per citation (a screening prints the same few citations hundreds of thousands of times)
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            text = " ".join(t for t in (self.reference, self.marker) if t)
+            text = f"{text}：{self.derived}" if self.derived else text
+            object.__setattr__(self, "_text", text)
+        return text
 
     @property
     def reference(self) -> str:
@@ -105,11 +110,44 @@ class Verdict:
         if self.status is Status.UNKNOWN and not self.missing:
             raise ValueError(f"verdict {self.rule_id}: 待核实 must list the missing inputs")
 
+    @classmethod
+    def trusted(
+        cls,
+        rule_id: str,
+        status: Status,
+        reason: str,
+        citation: Citation,
+        *,
+        values: Mapping[str, object],
+        missing: tuple[str, ...],
+    ) -> Verdict:
+        """The same verdict as ``Verdict(...)``, built without the dataclass ``__init__``.
+
+        For loops that build one verdict per plot and check (a 50,000-plot screening builds
+        450,000): ``missing`` must already be a tuple; ``values`` is copied as ``__init__``
+        copies it, and a 待核实 without missing inputs is refused the same way.
+        """
+        self = object.__new__(cls)
+        self.__dict__.update(
+            rule_id=rule_id,
+            status=status,
+            reason=reason,
+            citation=citation,
+            values=MappingProxyType(dict(values)),
+            missing=missing,
+        )
+        if status is Status.UNKNOWN and not missing:
+            raise ValueError(f"verdict {rule_id}: 待核实 must list the missing inputs")
+        return self
+
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""
-        text = f"{self.status.value}：{self.reason} {self.citation}"
-        if self.missing:
-            text += f"（缺少：{'、'.join(self.missing)}）"
+        text: str | None = self.__dict__.get("_explained")
+        if text is None:  # written once: paths and lists ask the same verdict several times
+            text = f"{self.status.value}：{self.reason} {self.citation}"
+            if self.missing:
+                text += f"（缺少：{'、'.join(self.missing)}）"
+            object.__setattr__(self, "_explained", text)
         return text
 
 

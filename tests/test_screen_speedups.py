@@ -31,6 +31,8 @@ from landgov.screening.paths import (
     _decide,
     _Facts,
     _parse_term,
+    _truth,
+    _truth_column,
     decide_paths,
     rule_table,
 )
@@ -142,7 +144,31 @@ def test_planned_paths_match_every_rule_evaluated(profile, table, rnd, n) -> Non
     plots, checks = _frames(rnd, n)
     fast = decide_paths(plots, checks=checks, profile=profile, rules=rules).tolist()
     slow = _reference(plots, checks, rules, profile.citation("blocks.min_area_mu"))
-    assert [d[:3] for d in fast] == slow
+    assert [d.resolve()[:3] for d in fast] == slow
+
+
+@pytest.mark.parametrize("table", ["profile", "custom"])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rnd=st.data(), n=st.integers(0, 12))
+def test_atom_columns_are_the_per_plot_truths(profile, table, rnd, n) -> None:
+    from landgov.screening.paths import _build_rule
+
+    raw = _CUSTOM if table == "custom" else profile.value("paths.rules")
+    rules = [_build_rule(r) for r in raw]
+    atoms = {a for r in rules for which in ("any", "all") for t in r._terms(which) for a in t}
+    plots, checks = _frames(rnd, n)
+    cols = [c for c in checks.columns if c in CHECK_NAMES]
+    columns = {c: [_as_verdict(v) for v in checks[c].tolist()] for c in cols}
+    records = plots.to_dict("records")
+    block_citation = profile.citation("blocks.min_area_mu")
+    for atom in atoms:
+        per_plot = [
+            _truth(atom, _Facts({c: col[i] for c, col in columns.items()}, rec, block_citation))
+            for i, rec in enumerate(records)
+        ]
+        assert _truth_column(atom, columns, records) == per_plot, atom
 
 
 def test_custom_terms_parse() -> None:  # the table above stays valid as the language changes
@@ -303,3 +329,404 @@ def test_used_width_scans_rows_from_the_end_like_every_cell(rows, first) -> None
         (c + 1 for row in rows[first:] for c, v in enumerate(row) if not is_blank(v)), default=0
     )
     assert _used_width(grid, first) == every
+
+
+# --- verdicts and numbers built the short way ------------------------------------------------
+
+
+@given(
+    status=st.sampled_from(list(Status)),
+    reason=st.text(max_size=8),
+    values=st.dictionaries(st.sampled_from(["far", "floor", "in_focus"]), st.none() | st.floats()),
+    missing=st.lists(st.text(min_size=1, max_size=5), max_size=3).map(tuple),
+)
+def test_trusted_verdict_is_the_dataclass_verdict(status, reason, values, missing) -> None:
+    try:
+        slow = Verdict("screening.x", status, reason, CIT, values, missing)
+    except ValueError:
+        with pytest.raises(ValueError, match="待核实"):
+            Verdict.trusted("screening.x", status, reason, CIT, values=values, missing=missing)
+        return
+    fast = Verdict.trusted("screening.x", status, reason, CIT, values=values, missing=missing)
+    assert fast == slow
+    assert repr(fast) == repr(slow)
+    assert fast.explain() == slow.explain() == fast.explain()
+    values["far"] = 1.0  # both keep their own copy
+    assert fast.values == slow.values
+
+
+def _format_reference(value: object, digits: int) -> str:
+    """format_number before Python numbers took the short way."""
+    from numbers import Real
+
+    import numpy as np
+
+    if is_missing(value):
+        return "—"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        return str(value).strip()
+    text = f"{float(value):.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+@given(
+    st.one_of(st.floats(), st.integers(), st.booleans(), st.none(), st.sampled_from(["x ", "—"])),
+    st.integers(0, 6),
+)
+def test_format_number_short_way_is_the_long_way(value, digits) -> None:
+    from landgov.core.missing import format_number
+
+    assert format_number(value, digits=digits) == _format_reference(value, digits)
+
+
+# --- overlay checks: one verdict per distinct pair of shares ---------------------------------
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.0, -0.0, 0.25, 0.5, 1.0, float("nan")]),
+            st.sampled_from([1.0, 0.9, 0.5, 0.0]),
+            st.sampled_from([0.0, 0.1, -0.0]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_share_verdicts_once_per_pair_match_each_plot_alone(profile, rows) -> None:
+    from landgov.screening._checks_overlay import _share_verdicts
+    from landgov.screening._common import Check
+
+    shares = pd.DataFrame(rows, columns=["other", "covered", "unknown"])
+    kw = {
+        "limit": profile["screening.planning_nonindustrial_share"],
+        "check": Check.PLANNING,
+        "citation": CIT,
+        "what": "规划为非工业用途",
+        "gap": "规划用途图层未覆盖",
+    }
+    together = _share_verdicts(shares, "other", **kw)
+    for i in range(len(rows)):
+        alone = _share_verdicts(shares.iloc[[i]], "other", **kw).iloc[0]
+        assert together.iloc[i].explain() == alone.explain()
+        assert repr(together.iloc[i]) == repr(alone)
+
+
+# --- 亩均 indicators: gaps read by position ---------------------------------------------------
+
+
+def _gap_reference(frame: pd.DataFrame, log) -> None:
+    """The gap problems compute_indicators logged when it read every value by label."""
+    from landgov.core.problems import Severity
+    from landgov.efficiency._indicators import (
+        INDICATORS,
+        LAND,
+        _column,
+        _gap_inputs,
+        _source_row,
+        _why,
+        entity_ids,
+    )
+
+    land, ids = _column(frame, "land_mu"), entity_ids(frame)
+    gaps: dict[object, tuple[list[str], set[str]]] = {}
+    for ind in INDICATORS.values():
+        num = _column(frame, ind.numerator)
+        den = land if ind.denominator == LAND else _column(frame, ind.denominator)
+        ok = num.notna() & den.notna() & (den > 0)
+        for idx in frame.index[~ok]:
+            items, fields = gaps.setdefault(idx, ([], set()))
+            items.append(f"{ind.label}（{_why(ind, num[idx], den[idx])}）")
+            fields.update(_gap_inputs(ind, num[idx], den[idx]))
+    for idx, (items, fields) in gaps.items():
+        log.add(
+            f"亩均指标无法计算，记为空值：{'、'.join(items)}",
+            row=_source_row(frame, idx),
+            field="、".join(sorted(fields)),
+            value=ids[idx],
+            action="补充缺失的数据（分母须大于零）",
+            severity=Severity.WARNING,
+        )
+
+
+_AMOUNT = st.sampled_from([None, float("nan"), 0.0, -2.0, 3.5, 120.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_AMOUNT, _AMOUNT, _AMOUNT, st.sampled_from([None, 3, 7])), min_size=1, max_size=8
+    ),
+    labels=st.sampled_from(["range", "shuffled", "text"]),
+)
+def test_indicator_gaps_by_position_match_by_label(rows, labels) -> None:
+    from landgov.core.problems import ProblemLog
+    from landgov.efficiency._indicators import compute_indicators
+
+    frame = pd.DataFrame(rows, columns=["tax_wan", "land_mu", "energy_tce", "source_row"])
+    frame["uscc"] = [f"U{i}" if i % 3 else None for i in range(len(rows))]
+    if labels == "shuffled":
+        frame.index = list(range(len(rows)))[::-1]
+    elif labels == "text":
+        frame.index = [f"r{i}" for i in range(len(rows))]
+    fast, slow = ProblemLog("亩均"), ProblemLog("亩均")
+    compute_indicators(frame, fast, land_column="land_mu", fallback=False)
+    _gap_reference(frame, slow)
+    pd.testing.assert_frame_equal(fast.frame(), slow.frame())
+
+
+# --- idle land: one verdict per distinct (state, years, months, date) ------------------------
+
+_DAY = st.sampled_from([None, "2019-03-31", "2020-02-29", "2024-07-01", "2026-06-30", "2027-01-01"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(_DAY, _DAY, _DAY, st.sampled_from([None, 0.0, 800.0])), min_size=1, max_size=8
+    )
+)
+def test_idle_once_per_key_matches_each_plot_alone(profile, rows) -> None:
+    from landgov.screening._checks_land import check_idle
+
+    parcels = pd.DataFrame(
+        rows, columns=["contract_start_date", "start_date", "completion_date", "floor_area_m2"]
+    )
+    together = check_idle(parcels, profile=profile, as_of="2026-06-30")
+    for i in range(len(rows)):
+        alone = check_idle(parcels.iloc[[i]], profile=profile, as_of="2026-06-30").iloc[0]
+        assert together.iloc[i] == alone
+
+
+# --- under-used land: one floor per industry code ---------------------------------------------
+
+_CODE = st.sampled_from([None, "C1311", "1311", "C3011", "3011", "F5112", 13, "C99", "C"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    firms=st.lists(
+        st.tuples(_CODE, st.sampled_from([None, "2017", "2011"])), min_size=1, max_size=5
+    ),
+    plots=st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([None, 0.3, 0.8, 1.0, 2.0])),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_under_used_once_per_industry_matches_each_plot_alone(profile, firms, plots) -> None:
+    from landgov.screening._checks_land import check_under_used
+
+    ents = pd.DataFrame(
+        {
+            "uscc": [f"U{i}" for i in range(len(firms))],
+            "industry_code": [c for c, _ in firms],
+            "industry_edition": [e for _, e in firms],
+        }
+    )
+    parcels = pd.DataFrame(
+        {
+            "main_uscc": [f"U{i}" if i < 6 else None for i, _ in plots],
+            "far": [f for _, f in plots],
+        }
+    )
+    together = check_under_used(parcels, enterprises=ents, profile=profile)
+    for i in range(len(plots)):
+        alone = check_under_used(parcels.iloc[[i]], enterprises=ents, profile=profile).iloc[0]
+        assert repr(together.iloc[i]) == repr(alone)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rnd=st.data(), n=st.integers(0, 8))
+def test_path_rows_by_column_is_the_frame_of_row_dicts(profile, rnd, n) -> None:
+    from landgov.screening.paths import PATH_COLUMNS, _path_row, path_rows
+
+    plots, checks = _frames(rnd, n)
+    decisions = decide_paths(plots, checks=checks, profile=profile)
+    rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
+    slow = pd.DataFrame(rows, index=decisions.index, columns=[*PATH_COLUMNS, "verdict"])
+    pd.testing.assert_frame_equal(path_rows(decisions), slow)
+
+
+# --- violations: plots without records share one verdict ------------------------------------
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["P0", "P1", None]),
+            st.sampled_from(["U0", "U2", None]),
+            st.sampled_from(["安全", "环保"]),
+            st.sampled_from(["一般", "重大", None]),
+            st.sampled_from(["2025-01-01", "2010-01-01", None]),
+            st.sampled_from(["是", "否", None]),
+        ),
+        max_size=5,
+    ),
+    n=st.integers(1, 5),
+)
+def test_violations_shared_clean_verdict_matches_each_plot_alone(profile, records, n) -> None:
+    from landgov.screening._checks_firms import check_violations
+
+    parcels = pd.DataFrame({"parcel_id": [f"P{i}" for i in range(n)]})
+    pairs = pd.DataFrame({"parcel_id": [f"P{i}" for i in range(n)]}).assign(
+        uscc=[f"U{i}" for i in range(n)]
+    )
+    compliance = pd.DataFrame(
+        records,
+        columns=["parcel_id", "uscc", "category", "severity", "record_date", "rectified"],
+    )
+    kw = {"compliance": compliance, "pairs": pairs, "profile": profile, "as_of": "2026-06-30"}
+    together = check_violations(parcels, **kw)
+    for i in range(n):
+        alone = check_violations(parcels.iloc[[i]], **kw).iloc[0]
+        assert together.iloc[i] == alone
+
+
+# --- 底数清单 summary: flags and missing inputs column by column ------------------------------
+
+
+def _summary_reference(checks: pd.DataFrame, triggers: list[str]) -> tuple[list[str], list[str]]:
+    """``flags`` and ``to_verify`` as _summary_columns wrote them plot by plot."""
+    from landgov.screening._common import CHECK_LABELS, Check
+
+    names = list(checks.columns)
+    labels = [CHECK_LABELS[Check(c)] for c in names]
+    rows = list(zip(*(checks[c].tolist() for c in names), strict=True))
+    wanted = [i for i, c in enumerate(names) if c in triggers]
+    flags = [
+        "；".join(lab for lab, v in zip(labels, row, strict=True) if v.status is Status.FAIL)
+        for row in rows
+    ]
+    missing = ["、".join(dict.fromkeys(m for i in wanted for m in row[i].missing)) for row in rows]
+    return flags, missing
+
+
+@settings(max_examples=40, deadline=None)
+@given(rnd=st.data(), n=st.integers(1, 8))
+def test_summary_columns_match_plot_by_plot(rnd, n) -> None:
+    from landgov.screening._screen import _summary_columns
+
+    checks = pd.DataFrame(
+        {
+            c: [
+                _verdict(
+                    c, rnd.draw(st.sampled_from([Status.PASS, Status.FAIL, Status.UNKNOWN])), rnd
+                )
+                for _ in range(n)
+            ]
+            for c in CHECK_NAMES
+        }
+    )
+    triggers = rnd.draw(st.lists(st.sampled_from(CHECK_NAMES), unique=True, max_size=5))
+    got = _summary_columns(checks, triggers)
+    flags, missing = _summary_reference(checks, triggers)
+    assert got["flags"].tolist() == flags
+    assert got["to_verify"].tolist() == missing
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e6, 1e6),
+            st.sampled_from([float("nan"), float("inf")]),
+            st.integers(-5, 5),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["float64", "int64", "bool", "object", "Float64", "Int64"]),
+)
+def test_present_values_are_judged_as_is_missing(values, dtype) -> None:
+    from landgov.screening._common import _present
+
+    try:
+        column = pd.Series(values).astype(dtype)
+    except (TypeError, ValueError, OverflowError, RuntimeWarning):  # not representable
+        return
+    expected = [None if is_missing(v) else v for v in column.tolist()]
+    got = _present(column)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+
+
+# --- 亩均评价: scale read once per row; grades parsed once per text ----------------------------
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from([True, False, None, float("nan"), pd.NA, "是", 0, 1]),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_reportable_by_row_matches_map_per_indicator(profile, scales) -> None:
+    from landgov.efficiency._indicators import INDICATORS, reportable
+
+    frame = pd.DataFrame({"above_scale": pd.Series(scales, dtype=object)})
+    above = set(profile.value("scoring.weights_above_scale", {}) or list(INDICATORS))
+    below = set(profile.value("scoring.weights_below_scale", {}) or list(INDICATORS))
+    scale = frame["above_scale"].astype(object)
+    slow = pd.DataFrame(
+        {
+            n: scale.map(
+                lambda v, n=n: True if v is None or pd.isna(v) else n in (above if v else below)
+            ).astype(bool)
+            for n in INDICATORS
+        },
+        index=frame.index,
+    )
+    pd.testing.assert_frame_equal(reportable(frame, profile=profile), slow)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["A", "b", "Ａ类", "C 类", "优先支持", "", "—", None, float("nan"), 3]),
+            st.text(max_size=4),
+        ),
+        max_size=12,
+    )
+)
+def test_grade_parsed_once_per_text_is_grade_parse(values) -> None:
+    from landgov.core.vocab import Grade
+    from landgov.efficiency._evaluate import _parse_grade
+
+    parse = _parse_grade()
+    assert [parse(v) for v in values + values] == [Grade.parse(v) for v in values + values]
+
+
+@given(
+    st.lists(st.sampled_from([None, float("nan"), 0.0, 1.234, 85.0]), min_size=1, max_size=6),
+    st.sampled_from(["float64", "object"]),
+)
+def test_items_text_known_per_column_matches_notna_per_value(scores, dtype) -> None:
+    from landgov.efficiency._evaluate import _items_text
+    from landgov.efficiency._indicators import INDICATORS
+
+    cols = {f"score_{n}": pd.Series(scores, dtype=dtype) for n in INDICATORS}
+    out = pd.DataFrame(cols)
+    labels = [i.label for i in INDICATORS.values()]
+    rows = zip(*(out[c].tolist() for c in cols), strict=True)
+    slow = [
+        "；".join(f"{lab} {v:.2f}" for lab, v in zip(labels, row, strict=True) if pd.notna(v))
+        for row in rows
+    ]
+    assert _items_text(out).tolist() == slow

@@ -152,9 +152,13 @@ def format_number(
     >>> format_number(12345, thousands=True), format_number(3, trim=False)
     ('12,345', '3.00')
     """
-    if is_missing(value):
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, without the checks below
+        if kind is float and math.isnan(value):  # type: ignore[arg-type]
+            return missing
+    elif is_missing(value):
         return missing
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+    elif isinstance(value, bool | np.bool_) or not isinstance(value, Real):
         return str(value).strip()
     text = f"{float(value):{',' if thousands else ''}.{digits}f}"
     if trim and "." in text:

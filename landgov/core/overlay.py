@@ -100,6 +100,7 @@ def coverage(
     *,
     classes: pd.Series | None = None,
     min_area_m2: float = 0.0,
+    pairs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share of each parcel's area covered by the layer (per class), and its largest overlap.
 
@@ -116,6 +117,9 @@ def coverage(
         A label for every layer row (same index as ``layer``); ``None`` puts all in one class.
     min_area_m2
         Overlaps of at most this area (m²) are ignored (see :func:`intersections`).
+    pairs
+        ``intersections(parcels, layer, min_area_m2=min_area_m2)`` when the caller already has
+        it (two checks on one planning layer), else computed here.
 
     Returns
     -------
@@ -124,7 +128,8 @@ def coverage(
         classes), ``largest`` (index label of the layer feature with the largest overlap, or
         ``None``) and ``largest_share``.
     """
-    pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
+    if pairs is None:
+        pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
     if classes is None:
         classes = pd.Series("covered", index=layer.index)
     labels = sorted(str(c) for c in pd.unique(classes.astype("object")) if c != "covered")
@@ -355,6 +360,7 @@ def demolition_overlay(
         found = part.groupby("parcel", sort=False)["feature"].agg(
             lambda js: tuple(dict.fromkeys(labels[j] for j in js))
         )
-        out[column] = [found.get(i, ()) for i in parcels.index]
+        by_parcel = found.to_dict()  # one dict, not one Series lookup per parcel
+        out[column] = [by_parcel.get(i, ()) for i in parcels.index]
     out["inside"] = [rule.inside(s) for s in out["share"]]
     return out[["share", "plans", "inside", "old_plans", "undated_plans"]]

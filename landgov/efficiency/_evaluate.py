@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -251,7 +252,7 @@ def _final_grade(
     out: pd.DataFrame, frame: pd.DataFrame, grading: GradingSettings, log: ProblemLog
 ) -> None:
     given = (
-        frame["grade_given"].map(Grade.parse)
+        frame["grade_given"].map(_parse_grade())
         if "grade_given" in frame.columns
         else pd.Series(None, index=frame.index, dtype=object)
     )
@@ -279,6 +280,21 @@ def _final_grade(
     out["grade_label"] = [grading.labels[g] if g is not None else "" for g in used]
 
 
+def _parse_grade() -> Callable[[object], Grade | None]:
+    """:meth:`Grade.parse`, reading each distinct text once (a column repeats a few grades)."""
+    memo: dict[object, Grade | None] = {}
+
+    def parse(value: object) -> Grade | None:
+        if type(value) is not str:  # NaN, None, numbers: no memo (NaN is not equal to itself)
+            return Grade.parse(value)
+        found = memo.get(value, memo)
+        if found is memo:
+            found = memo[value] = Grade.parse(value)
+        return found  # type: ignore[return-value]
+
+    return parse
+
+
 def _as_grade(value: object) -> Grade | None:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -291,10 +307,11 @@ def _items_text(out: pd.DataFrame) -> pd.Series:
     if not len(out):
         return pd.Series(dtype=object)
     values = [out[c].tolist() for c, _ in cols]  # column by column: no Series per row
+    known = [out[c].notna().tolist() for c, _ in cols]  # pd.notna once per column
     labels = [label for _, label in cols]
     texts = [
-        "；".join(f"{label} {v:.2f}" for label, v in zip(labels, row, strict=True) if pd.notna(v))
-        for row in zip(*values, strict=True)
+        "；".join(f"{label} {v:.2f}" for label, v, ok in zip(labels, row, oks, strict=True) if ok)
+        for row, oks in zip(zip(*values, strict=True), zip(*known, strict=True), strict=True)
     ]
     return pd.Series(texts, index=out.index, dtype=object)
 

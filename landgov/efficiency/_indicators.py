@@ -151,13 +151,17 @@ def reportable(frame: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
         return pd.DataFrame({n: n == "tax_per_mu" for n in names}, index=frame.index)
     above = set(profile.value("scoring.weights_above_scale", {}) or names)
     below = set(profile.value("scoring.weights_below_scale", {}) or names)
-    scale = frame["above_scale"].astype(object)
+    scale = frame["above_scale"].astype(object).tolist()
+    # per row once: scale unknown (asked for all), else 规上 or 规下
+    unknown = [v is None or bool(pd.isna(v)) for v in scale]
+    is_above = [not u and bool(v) for u, v in zip(unknown, scale, strict=True)]
     out = {}
     for n in names:
-        flag = scale.map(
-            lambda v, n=n: True if v is None or pd.isna(v) else n in (above if v else below)
-        )
-        out[n] = flag.astype(bool)
+        ask_above, ask_below = n in above, n in below
+        flag = [
+            u or (ask_above if a else ask_below) for u, a in zip(unknown, is_above, strict=True)
+        ]
+        out[n] = pd.Series(flag, index=frame.index, dtype=bool)
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -176,23 +180,30 @@ def compute_indicators(
     land = _land(frame, land_column, fallback, log)
     ids = entity_ids(frame)
     out = pd.DataFrame(index=frame.index)
-    gaps: dict[object, tuple[list[str], set[str]]] = {}
+    gaps: dict[object, tuple[list[str], set[str], int]] = {}
+    index = frame.index
+    by_label = index.is_unique  # then a row's values are read by position, not by label
     for ind in INDICATORS.values():
         num = _column(frame, ind.numerator)
         den = land if ind.denominator == LAND else _column(frame, ind.denominator)
         ok = num.notna() & den.notna() & (den > 0)
         out[ind.name] = (num / den.where(ok)).where(ok).astype(float)
         report = ~ok if scope is None else ~ok & scope[ind.name]
-        for idx in frame.index[report]:
-            items, fields = gaps.setdefault(idx, ([], set()))
-            items.append(f"{ind.label}（{_why(ind, num[idx], den[idx])}）")
-            fields.update(_gap_inputs(ind, num[idx], den[idx]))
-    for idx, (items, fields) in gaps.items():
+        nums, dens = num.to_numpy(), den.to_numpy()
+        for pos in np.flatnonzero(report.to_numpy(dtype=bool)).tolist():
+            idx = index[pos]
+            n, d = (nums[pos], dens[pos]) if by_label else (num[idx], den[idx])
+            items, fields, _ = gaps.setdefault(idx, ([], set(), pos))
+            items.append(f"{ind.label}（{_why(ind, n, d)}）")
+            fields.update(_gap_inputs(ind, n, d))
+    rows = _source_rows(frame) if by_label and gaps else None
+    names = ids.tolist()
+    for idx, (items, fields, pos) in gaps.items():
         log.add(
             f"亩均指标无法计算，记为空值：{'、'.join(items)}",
-            row=_source_row(frame, idx),
+            row=_source_row(frame, idx) if rows is None else rows[pos],
             field="、".join(sorted(fields)),
-            value=ids[idx],
+            value=ids[idx] if rows is None else names[pos],
             action="补充缺失的数据（分母须大于零）",
             severity=Severity.WARNING,
         )
@@ -272,3 +283,10 @@ def _source_row(frame: pd.DataFrame, idx: object) -> int | None:
     if "source_row" not in frame.columns or pd.isna(frame.at[idx, "source_row"]):
         return None
     return int(frame.at[idx, "source_row"])
+
+
+def _source_rows(frame: pd.DataFrame) -> list[int | None]:
+    """:func:`_source_row` of every row, in order."""
+    if "source_row" not in frame.columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) else int(v) for v in frame["source_row"].tolist()]

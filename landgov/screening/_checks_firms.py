@@ -6,6 +6,7 @@ See docs/domain.md §4 and :mod:`landgov.screening`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from landgov.screening._common import (
     _area_mu,
     _as_timestamp,
     _col,
+    _described,
     _Firms,
     _holds,
     _series,
@@ -161,9 +163,9 @@ def _low_eff_verdict(
         )
     seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
     if not _holds(param, value):
-        reason = f"{seen}，未达低效门槛（{param.describe()}）" + focus
+        reason = f"{seen}，未达低效门槛（{_described(param)}）" + focus
         return _verdict(c, Status.PASS, reason, citation, values=values)
-    reason = f"{seen}，{param.describe()}，属低效用地" + focus
+    reason = f"{seen}，{_described(param)}，属低效用地" + focus
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -243,9 +245,12 @@ def check_violations(
     rule = _violation_rule(profile)
     day = (_as_timestamp(dt.date.today() if as_of is None else as_of)).date()
     records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs))
+    clean = _violation_verdict([], known, citation)  # most plots: one shared verdict
     out = [
-        _violation_verdict([judge(r, rule=rule, as_of=day) for r in records[idx]], known, citation)
-        for idx in parcels.index
+        _violation_verdict([judge(r, rule=rule, as_of=day) for r in found], known, citation)
+        if found
+        else clean
+        for found in (records[idx] for idx in parcels.index)
     ]
     return _series(out, parcels.index, Check.VIOLATION.value)
 
@@ -351,8 +356,14 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     if not _holds(param, energy):
         return _Energy(u, False)
     amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
-    text = f"{u}（{built}年投产）{amount}，{param.describe()}，属{group}"
+    text = f"{u}（{built}年投产）{amount}，{_described(param)}，属{group}"
     return _Energy(u, True, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _factor_text(factor: Param) -> str:
+    """「0.1229 吨标准煤/万千瓦时 [clause]」, written once per profile rather than per firm."""
+    return f"{format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}"
 
 
 def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
@@ -374,7 +385,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     low = round(elec + other, _DIGITS)
     power_text = (
         f"用电量 {format_number(power)} 万千瓦时折 {format_number(elec)} 吨标准煤"
-        f"（当量值 {format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}）"
+        f"（当量值 {_factor_text(factor)}）"
     )
     if other:
         power_text += f"，另有非电能源 {format_number(other)} 吨标准煤"
@@ -390,7 +401,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
         if year is None:
             return _energy_no_year(u, low, new, old, what=bound)
         param, group, built = _threshold(year, profile)
-        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{param.describe()}，属{group}")
+        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{_described(param)}，属{group}")
     if year is None and _holds(lowest, low):  # over one threshold only: the year decides
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     if fuel is not None:  # other energy recorded: the share rule is for electricity only
@@ -424,13 +435,13 @@ def _power_upper(
         )
         text = (
             f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
-            f"{format_number(high)} 吨标准煤，低于门槛（{target.describe()}），但该比例为"
+            f"{format_number(high)} 吨标准煤，低于门槛（{_described(target)}），但该比例为"
             f"{profile.citation(key)}，不能单独判定"
         )
         return _Energy(u, None, text, missing=(f"企业表字段 energy_tce（综合能耗，{u}）；{bound}",))
     text = (
         f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
-        f"{format_number(high)} 吨标准煤，未达门槛（{target.describe()}） {profile.citation(key)}"
+        f"{format_number(high)} 吨标准煤，未达门槛（{_described(target)}） {profile.citation(key)}"
     )
     return _Energy(u, False, text)
 
@@ -475,7 +486,16 @@ def check_two_high(
             energies[u] = one
         return one
 
-    out = [_two_high_verdict([energy(u) for u in usccs], citation) for usccs in links.tolist()]
+    plain: list[Verdict] = []  # every enterprise below the thresholds, nothing to say: shared
+
+    def verdict(found: list[_Energy]) -> Verdict:
+        if not found or any(e.selected is not False or e.text for e in found):
+            return _two_high_verdict(found, citation)
+        if not plain:
+            plain.append(_two_high_verdict(found, citation))
+        return plain[0]
+
+    out = [verdict([energy(u) for u in usccs]) for usccs in links.tolist()]
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 

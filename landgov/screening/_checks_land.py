@@ -20,6 +20,7 @@ from landgov.screening._common import (
     _as_timestamp,
     _col,
     _dates,
+    _described,
     _Firms,
     _holds,
     _series,
@@ -86,10 +87,14 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         contract.tolist(),
         strict=True,
     )
+    # one verdict per distinct (state, years, months, date): every started plot shares one
+    memo: dict[tuple[Any, ...], Verdict] = {}
     for is_started, is_not, y, m, day in rows:
         state = True if is_started else (False if is_not else None)
-        out.append(
-            _idle_verdict(
+        key = (True,) if state else (state, y, m, day)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _idle_verdict(
                 state,
                 y,
                 m,
@@ -98,7 +103,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 recover=recover,
                 citation=citation,
             )
-        )
+        out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
 
 
@@ -137,9 +142,9 @@ def _idle_verdict(
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=[need_start])
     values["recoverable"] = _holds(recover, y)
-    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{limit.describe()}）"
+    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
     if values["recoverable"]:
-        reason += f"；已满{recover.value}年，可无偿收回（{recover.describe()}）"
+        reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -163,19 +168,38 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _floor_of(
-    firm: Any, table: _Firms, profile: Profile
+    firm: Any,
+    table: _Firms,
+    profile: Profile,
+    codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] | None = None,
 ) -> tuple[float | None, str | None, str, str]:
     """(national floor or None, 2002 division, what the floor is called, note) for a firm.
 
     The floor comes from :func:`landgov.far.industry.national_floor`, the lookup ``far`` uses.
     ``None`` means the industry is not known (no main enterprise, no code, or a manufacturing
-    code without a 2002 division): the floor could be any of the table's.
+    code without a 2002 division): the floor could be any of the table's. ``codes`` keeps the
+    answer per (industry code, edition): many firms share an industry.
     """
     code = None if is_missing(firm) else table.get(firm, "industry_code")
     edition = None if is_missing(firm) else table.get(firm, "industry_edition")
     if code is None:
         why = "宗地没有主要企业" if is_missing(firm) else f"企业 {firm} 无行业代码"
         return None, None, "", why
+    if codes is None:
+        return _floor_of_code(code, edition, profile)
+    try:
+        key = (code, edition, type(code), type(edition))
+        found = codes.get(key)
+    except TypeError:  # a value that cannot be hashed: no memo
+        return _floor_of_code(code, edition, profile)
+    if found is None:
+        found = codes[key] = _floor_of_code(code, edition, profile)
+    return found
+
+
+def _floor_of_code(
+    code: Any, edition: Any, profile: Profile
+) -> tuple[float | None, str | None, str, str]:
     floor, gb2002, note = national_floor(code, edition=edition, profile=profile)
     if not math.isnan(floor):
         return floor, gb2002, f"行业大类 {gb2002}（GB/T 4754-2002）下限", note
@@ -222,13 +246,14 @@ def check_under_used(
     out = []
     rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
     floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
+    codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] = {}  # per industry
     for firm, value, origin in rows:
         if isinstance(firm, str):
             if firm not in floors:
-                floors[firm] = _floor_of(firm, table, profile)
+                floors[firm] = _floor_of(firm, table, profile, codes)
             floor, div, basis, note = floors[firm]
         else:
-            floor, div, basis, note = _floor_of(firm, table, profile)
+            floor, div, basis, note = _floor_of(firm, table, profile, codes)
         if floor is not None and math.isnan(floor):
             floor, cit = default, default_cit
         else:

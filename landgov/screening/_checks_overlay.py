@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import geopandas as gpd
@@ -10,18 +11,26 @@ import pandas as pd
 
 from landgov.core.landuse import industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
-from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, judge_demolition
+from landgov.core.overlay import (
+    DemolitionRule,
+    coverage,
+    demolition_overlay,
+    intersections,
+    judge_demolition,
+)
 from landgov.errors import InputError, Issue
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _EPS,
     Check,
+    _described,
     _holds,
     _series,
+    _shared,
     _unknown_all,
     _verdict,
 )
-from landgov.verdict import Citation, Status
+from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 6–8. overlays: planning, control line, demolition
@@ -41,6 +50,17 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
             ]
         )
     return parcels
+
+
+def _planning_coverage(
+    parcels: pd.DataFrame, planning: gpd.GeoDataFrame, classes: pd.Series
+) -> pd.DataFrame:
+    """:func:`coverage` of the plots by planning classes; the plot–planning overlaps are
+    computed once for the planning and control-line checks (within
+    :func:`~landgov.screening._common.shared_lookups`)."""
+    geo = _need_geo(parcels)
+    pairs = _shared("planning_pairs", (geo, planning), lambda: intersections(geo, planning))
+    return coverage(geo, planning, classes=classes, pairs=pairs)
 
 
 def check_planning(
@@ -73,7 +93,7 @@ def check_planning(
     limit = profile[key]
     industrial = industrial_matcher(profile).match_series(planning["planned_use"])
     classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
-    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    shares = _planning_coverage(parcels, planning, classes)
     return _share_verdicts(
         shares,
         "other",
@@ -99,27 +119,28 @@ def _share_verdicts(
     unknown = (1.0 - shares["covered"]).clip(lower=0.0)
     if "unknown" in shares:
         unknown = unknown + shares["unknown"]
-    out = []
-    rule = f"门槛：面积占比 {limit.describe()}"
-    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+    rule = f"门槛：面积占比 {_described(limit)}"
+
+    def verdict(b: float, u: float) -> Verdict:
         values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit.value}
         text = f"{what}的面积占 {b:.0%}"
         if _holds(limit, b):
-            out.append(_verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values))
-        elif _holds(limit, b + u) and u > _EPS:
+            return _verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values)
+        if _holds(limit, b + u) and u > _EPS:
             missing = [f"{gap}的部分占宗地面积 {u:.0%}"]
-            out.append(
-                _verdict(
-                    check,
-                    Status.UNKNOWN,
-                    f"{text}，其余不明",
-                    citation,
-                    values=values,
-                    missing=missing,
-                )
-            )
-        else:
-            out.append(_verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values))
+            reason = f"{text}，其余不明"
+            return _verdict(check, Status.UNKNOWN, reason, citation, values=values, missing=missing)
+        return _verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values)
+
+    # one verdict per distinct pair of shares: most plots lie wholly in one class (0 or 100 %)
+    memo: dict[tuple[float, ...], Verdict] = {}  # the signs keep -0.0 (「-0%」) apart from 0.0
+    out = []
+    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = verdict(b, u)
+        out.append(found)
     return _series(out, shares.index, check.value)
 
 
@@ -161,7 +182,7 @@ def check_control_line(
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
     inside = planning["inside_control_line"].map(_inside_line)
     classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
-    shares = coverage(_need_geo(parcels), planning, classes=classes)
+    shares = _planning_coverage(parcels, planning, classes)
     limit = profile[key]
     return _share_verdicts(
         shares,

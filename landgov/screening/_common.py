@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import COMPARISONS
 from landgov.core.dates import parse_as_of
 from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.errors import InputError, Issue
@@ -97,7 +99,24 @@ def _shown(value: float, threshold: float) -> str:
 
 def _holds(param: Param, value: float) -> bool:
     """The threshold's condition (``param.compare``) on ``value`` rounded to 6 decimals."""
-    return bool(param.compare(round(float(value), _DIGITS)))
+    op = COMPARISONS.get(param.comparison) if param.comparison is not None else None
+    if op is None:  # param.compare raises the error that names the parameter
+        return bool(param.compare(round(float(value), _DIGITS)))
+    # param.compare on one number, without its checks for arrays (called once per plot)
+    return bool(op[0](round(float(value), _DIGITS), param.value))
+
+
+def _described(param: Param) -> str:
+    """``param.describe()``, written once per threshold rather than once per plot."""
+    try:
+        return _describe(param, type(param.value))
+    except TypeError:  # a value that cannot be hashed (a list): no memo
+        return param.describe()
+
+
+@functools.lru_cache(maxsize=256)
+def _describe(param: Param, kind: type) -> str:  # kind: 5 and 5.0 are equal params
+    return param.describe()
 
 
 def _series(verdicts: Sequence[Verdict], index: pd.Index, name: str) -> pd.Series:
@@ -210,7 +229,7 @@ class _Firms:
         unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
         # each value judged missing once here, not on every get()
         fields = [c for c in cols if c != "uscc"]
-        columns = [[None if is_missing(v) else v for v in unique[c].tolist()] for c in fields]
+        columns = [_present(unique[c]) for c in fields]
         self._rows = {
             uscc: dict(zip(fields, values, strict=True))
             for uscc, *values in zip(unique["uscc"].tolist(), *columns, strict=True)
@@ -228,6 +247,21 @@ class _Firms:
         return None if row is None else row.get(name)
 
 
+def _present(column: pd.Series) -> list[Any]:
+    """The column's values with the missing ones (:func:`is_missing`) as ``None``.
+
+    A NumPy number column is judged by its NaN mask at once; other columns value by value.
+    """
+    values = column.tolist()
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # cannot hold a missing value
+        return values
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        nan = np.isnan(column.to_numpy()).tolist()
+        return [None if m else v for v, m in zip(values, nan, strict=True)]
+    return [None if is_missing(v) else v for v in values]
+
+
 def _verdict(
     check: Check,
     status: Status,
@@ -237,14 +271,17 @@ def _verdict(
     values: Mapping[str, Any] | None = None,
     missing: Iterable[str] = (),
 ) -> Verdict:
-    return Verdict(
-        rule_id=f"screening.{check.value}",
-        status=status,
-        reason=reason,
-        citation=citation,
+    return Verdict.trusted(
+        _RULE_IDS[check],
+        status,
+        reason,
+        citation,
         values=values or {},  # Verdict keeps its own copy
         missing=tuple(dict.fromkeys(missing)),
     )
+
+
+_RULE_IDS = {c: f"screening.{c.value}" for c in Check}
 
 
 def _unknown_all(

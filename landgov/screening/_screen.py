@@ -37,7 +37,7 @@ from landgov.screening._common import (
 from landgov.screening._paths_blocks import PathsAndBlocks, paths_and_blocks
 from landgov.screening.blocks import road_polygons
 from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, rule_table
-from landgov.verdict import Status, Verdict
+from landgov.verdict import Status
 
 # --------------------------------------------------------------------------------------------
 # the whole screening
@@ -128,17 +128,20 @@ def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
 def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFrame:
     names = list(checks.columns)
     labels = [CHECK_LABELS[Check(c)] for c in names]
-    rows = list(zip(*(checks[c].tolist() for c in names), strict=True)) if names else []
-    wanted = [i for i, c in enumerate(names) if c in triggers]
-
-    def flags(row: tuple[Verdict, ...]) -> str:
-        return "；".join(
-            label for label, v in zip(labels, row, strict=True) if v.status is Status.FAIL
-        )
-
-    def missing(row: tuple[Verdict, ...]) -> str:
-        items = (m for i in wanted for m in row[i].missing)
-        return "、".join(dict.fromkeys(items))
+    columns = [checks[c].tolist() for c in names]
+    # per plot: the labels of the failed checks and the trigger checks' missing inputs, from
+    # one pass over each column (most plots fail nothing and miss nothing)
+    failed: list[list[str]] = [[] for _ in range(len(checks))]
+    for label, column in zip(labels, columns, strict=True):
+        for i, v in enumerate(column):
+            if v.status is Status.FAIL:
+                failed[i].append(label)
+    wanted = [col for c, col in zip(names, columns, strict=True) if c in triggers]
+    lacking: list[list[str]] = [[] for _ in range(len(checks))]
+    for column in wanted:
+        for i, v in enumerate(column):
+            if v.missing:
+                lacking[i].extend(v.missing)
 
     low = checks[Check.LOW_EFFICIENCY.value].map(
         lambda v: pd.NA if v.status is Status.UNKNOWN else v.status is Status.FAIL
@@ -152,8 +155,10 @@ def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFr
             "idle_years": idle.astype("Int64"),
             "outside_focus": focus.map({True: False, False: True}).astype("boolean"),
             "two_high_review": review.astype("boolean"),
-            "flags": pd.Series([flags(r) for r in rows], index=checks.index, dtype="object"),
-            "to_verify": pd.Series([missing(r) for r in rows], index=checks.index, dtype="object"),
+            "flags": pd.Series(["；".join(f) for f in failed], index=checks.index, dtype="object"),
+            "to_verify": pd.Series(
+                ["、".join(dict.fromkeys(m)) for m in lacking], index=checks.index, dtype="object"
+            ),
         },
         index=checks.index,
     )

@@ -43,10 +43,11 @@ because a rule placed earlier might have applied.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -563,13 +564,20 @@ def _decide(
     raise AssertionError("rule table without catch-all passed validation")  # pragma: no cover
 
 
+@functools.lru_cache(maxsize=256)
+def _rule_texts(rule: PathRule) -> tuple[str, str, str]:
+    """A rule's head line, its verdict's reason and its path: written once per rule."""
+    head = f"规则 {rule.id}「{rule.path.value}」：{rule.label} {rule.citation}".strip()
+    return head, f"治理路径：{rule.path.value}（{rule.label}）", rule.path.value
+
+
 def _path_row(
     rule: PathRule,
     out: _Outcome,
     undecided: list[tuple[PathRule, tuple[str, ...]]],
     facts: _Facts,
 ) -> dict[str, Any]:
-    head = f"规则 {rule.id}「{rule.path.value}」：{rule.label} {rule.citation}".strip()
+    head, reason, path = _rule_texts(rule)
     evidence = list(out.evidence)
     shown = {text for text, _ in evidence}
     evidence += [
@@ -588,16 +596,16 @@ def _path_row(
     ]
     citations = _dedupe([str(rule.citation), *(str(c) for _, c in evidence if c)])
     status = Status.UNKNOWN if missing else Status.PASS
-    verdict = Verdict(
-        rule_id=rule.id,
-        status=status,
-        reason=f"治理路径：{rule.path.value}（{rule.label}）",
-        citation=rule.citation,
-        values={"path": rule.path.value, "undecided_rules": tuple(r.id for r, _ in undecided)},
+    verdict = Verdict.trusted(
+        rule.id,
+        status,
+        reason,
+        rule.citation,
+        values={"path": path, "undecided_rules": tuple(r.id for r, _ in undecided)},
         missing=tuple(missing),
     )
     return {
-        "path": rule.path.value,
+        "path": path,
         "path_rule": rule.id,
         "path_status": status.value,
         "reasons": "\n".join(lines),
@@ -649,6 +657,12 @@ def decide_paths(
 ) -> pd.Series:
     """The decision of :func:`assign_paths` per plot, before its text is written.
 
+    Each atom of the rule table is evaluated column-wise (:func:`_truth_column`, the same
+    three-valued value as :func:`_truth` per plot); the rule a plot gets is planned once per
+    distinct combination of atom values (:func:`_plan`). The evidence text is written only when
+    :func:`path_rows` asks for it: :func:`~landgov.screening._paths_blocks.paths_and_blocks`
+    decides most plots two or three times and writes one of the decisions.
+
     Returns
     -------
     pandas.Series
@@ -666,31 +680,106 @@ def decide_paths(
     ]
     aligned = checks[check_cols].reindex(parcels.index)
     columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
-    attr_rows = parcels[row_cols].to_dict("records")
+    records = parcels[row_cols].to_dict("records")
     atoms = list(dict.fromkeys(a for comp in compiled for terms in comp for t in terms for a in t))
-    # a status atom's truth per plot straight from the verdict columns; the others per plot
-    by_column = {
-        i: _status_truths(a, columns.get(a.name, [None] * len(attr_rows)))
-        for i, a in enumerate(atoms)
-        if a.kind == "status"
-    }
-    per_row = [(i, a) for i, a in enumerate(atoms) if a.kind != "status"]
+    truths = [_truth_column(a, columns, records) for a in atoms]
+    shared = _Shared(table, compiled, atoms, columns, records, block_citation)
     plans: dict[tuple[bool | None, ...], tuple[int, tuple[int, ...]]] = {}
     decisions = []
-    for n, attrs in enumerate(attr_rows):
-        verdicts = {c: col[n] for c, col in columns.items()}
-        facts = _Facts(verdicts, attrs, block_citation)
-        truths = [None] * len(atoms)
-        for i, col in by_column.items():
-            truths[i] = col[n]
-        for i, a in per_row:
-            truths[i] = _truth(a, facts)
-        key = tuple(truths)
+    for n, key in enumerate(zip(*truths, strict=True)):
         plan = plans.get(key)
         if plan is None:  # which rule decides, and which earlier ones are unknown
             plan = plans[key] = _plan(compiled, dict(zip(atoms, key, strict=True)))
-        decisions.append((*_decide_planned(table, compiled, facts, plan), facts))
+        decisions.append(_Decision(shared, n, plan, key))
     return pd.Series(decisions, index=parcels.index, dtype="object")
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every decision of one :func:`decide_paths` call reads: rules and input columns."""
+
+    table: tuple[PathRule, ...]
+    compiled: Sequence[Any]
+    atoms: Sequence[_Atom]
+    columns: Mapping[str, Sequence[Verdict | None]]
+    records: Sequence[Mapping[str, Any]]
+    block_citation: Citation | None
+    reads: dict[tuple[bool | None, ...], Any] = field(default_factory=dict)
+
+
+class _Decision:
+    """One plot's decision: the deciding rule now, the evidence when :meth:`resolve` is asked."""
+
+    __slots__ = ("n", "plan", "shared", "truths")
+
+    def __init__(
+        self,
+        shared: _Shared,
+        n: int,
+        plan: tuple[int, tuple[int, ...]],
+        truths: tuple[bool | None, ...],
+    ) -> None:
+        self.shared, self.n, self.plan, self.truths = shared, n, plan, truths
+
+    @property
+    def rule(self) -> PathRule:
+        return self.shared.table[self.plan[0]]
+
+    def facts(self) -> _Facts:
+        s, n = self.shared, self.n
+        verdicts = {c: col[n] for c, col in s.columns.items()}
+        return _Facts(verdicts, s.records[n], s.block_citation)
+
+    def resolve(
+        self,
+    ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]], _Facts]:
+        """What :func:`_decide` returns for the plot, and the plot's facts."""
+        s, facts = self.shared, self.facts()
+        reads = s.reads.get(self.truths)
+        if reads is None:  # once per distinct combination of atom values
+            truths = dict(zip(s.atoms, self.truths, strict=True))
+            reads = s.reads[self.truths] = _reads(s.compiled, self.plan, truths)
+        return (*_decide_planned(s.table, facts, self.plan, reads), facts)
+
+
+def _truth_column(
+    atom: _Atom,
+    columns: Mapping[str, Sequence[Verdict | None]],
+    records: Sequence[Mapping[str, Any]],
+) -> list[bool | None]:
+    """:func:`_truth` of ``atom`` for every plot, from the verdict columns and parcel rows."""
+    n = len(records)
+
+    def verdicts(name: str) -> Sequence[Verdict | None]:
+        return columns.get(name) or [None] * n
+
+    if atom.kind == "status":
+        return _status_truths(atom, verdicts(atom.name))
+    if atom.kind == "always":
+        return [True] * n
+    if atom.kind == "catalogue":
+        values = [_catalogue_truth(atom.value, v) for v in verdicts("catalogue")]
+    elif atom.kind == "violation":
+        values = [_violation_truth(atom, v) for v in verdicts("violation")]
+    elif atom.kind == "grade":
+        values = [_grade_truth(atom.value, r.get("grade")) for r in records]
+    elif atom.kind == "block":
+        large = [r.get("block_large") for r in records]
+        values = [None if is_missing(x) else bool(x) for x in large]
+    else:  # compare
+        check, key, _ = _NUMERIC[atom.name]
+        if check:
+            seen = [
+                v.values.get(key) if v is not None else r.get(key)
+                for v, r in zip(verdicts(check), records, strict=True)
+            ]
+        else:
+            seen = [r.get(key) for r in records]
+        op, bound = _OPS[atom.extra], atom.value
+        values = [None if is_missing(x) else op(float(x), bound) for x in seen]
+    if not atom.negate:
+        return values
+    return [None if x is None else not x for x in values]
 
 
 def _truth(atom: _Atom, facts: _Facts) -> bool | None:
@@ -700,11 +789,14 @@ def _truth(atom: _Atom, facts: _Facts) -> bool | None:
 
 
 def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
-    verdict = facts.verdicts.get("catalogue")
+    return _catalogue_truth(atom.value, facts.verdicts.get("catalogue"))
+
+
+def _catalogue_truth(wanted: str, verdict: Verdict | None) -> bool | None:
     if verdict is None:
         return None
     classes = verdict.values.get("classes", ())
-    if any(cls == atom.value for _, cls in classes):
+    if any(cls == wanted for _, cls in classes):
         return True
     if any(is_missing(cls) for _, cls in classes) or not classes:
         return None
@@ -712,14 +804,20 @@ def _truth_catalogue(atom: _Atom, facts: _Facts) -> bool | None:
 
 
 def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
-    grade = facts.row.get("grade")
+    return _grade_truth(atom.value, facts.row.get("grade"))
+
+
+def _grade_truth(wanted: str, grade: Any) -> bool | None:
     if is_missing(grade) or str(grade).strip() == "":
         return None
-    return str(grade).strip().upper() == atom.value
+    return str(grade).strip().upper() == wanted
 
 
 def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
-    verdict = facts.verdicts.get("violation")
+    return _violation_truth(atom, facts.verdicts.get("violation"))
+
+
+def _violation_truth(atom: _Atom, verdict: Verdict | None) -> bool | None:
     if verdict is None or verdict.status is Status.UNKNOWN:
         return None
     floor = SEVERITIES.index(atom.value)
@@ -803,29 +901,85 @@ def _plan(
 
 def _decide_planned(
     rules: Sequence[PathRule],
-    compiled: Sequence[Any],
     facts: _Facts,
     plan: tuple[int, tuple[int, ...]],
+    reads: tuple[tuple[_Atom, ...], tuple[tuple[_Atom, ...], ...]],
 ) -> tuple[PathRule, _Outcome, list[tuple[PathRule, tuple[str, ...]]]]:
-    """What :func:`_decide` returns, evaluating only the rules the plan names."""
+    """What :func:`_decide` returns, from the plan and the atoms :func:`_reads` names.
+
+    Only the atoms whose text is used are evaluated again: the true atoms of the deciding
+    rule's true terms (its evidence) and the unknown atoms of the undecided rules (what they
+    miss), in the order :func:`_eval_rule` meets them.
+    """
     win, unknown = plan
+    evidence_atoms, missing_atoms = reads
+    seen: dict[_Atom, _Outcome] = {}
+
+    def outcome(atom: _Atom) -> _Outcome:
+        out = seen.get(atom)
+        if out is None:
+            out = seen[atom] = _eval_atom(atom, facts)
+        return out
+
     undecided = [
-        (rules[i], tuple(_dedupe(_eval_rule(compiled[i], facts).missing)) or ("未知输入",))
-        for i in unknown
+        (rules[i], tuple(_dedupe(m for a in atoms for m in outcome(a).missing)) or ("未知输入",))
+        for i, atoms in zip(unknown, missing_atoms, strict=True)
     ]
-    return rules[win], _eval_rule(compiled[win], facts), undecided
+    evidence = tuple(e for a in evidence_atoms for e in outcome(a).evidence)
+    return rules[win], _Outcome(True, evidence), undecided
+
+
+def _reads(
+    compiled: Sequence[Any],
+    plan: tuple[int, tuple[int, ...]],
+    truths: Mapping[_Atom, bool | None],
+) -> tuple[tuple[_Atom, ...], tuple[tuple[_Atom, ...], ...]]:
+    """The atoms whose text a decision shows: the deciding rule's evidence atoms and, per
+    undecided rule, its unknown atoms (the same for every plot with the same atom values)."""
+    win, unknown = plan
+    return _evidence_atoms(compiled[win], truths), tuple(
+        _missing_atoms(compiled[i], truths) for i in unknown
+    )
+
+
+def _term_truth(term: tuple[_Atom, ...], truths: Mapping[_Atom, bool | None]) -> bool | None:
+    return _kleene_all(truths[a] for a in term)
+
+
+def _evidence_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[_Atom, ...]:
+    """:func:`_eval_rule` of a rule that holds gives the evidence of its true terms' atoms."""
+    any_terms, all_terms = compiled
+    terms = [*all_terms, *(t for t in any_terms if _term_truth(t, truths) is True)]
+    return tuple(a for t in terms for a in t)
+
+
+def _missing_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[_Atom, ...]:
+    """:func:`_eval_rule` ``.missing`` of an unknown rule: the inputs of its unknown atoms."""
+    any_terms, all_terms = compiled
+
+    def unknown(terms: Sequence[tuple[_Atom, ...]]) -> list[_Atom]:
+        return [a for t in terms if _term_truth(t, truths) is None for a in t if truths[a] is None]
+
+    out = unknown(all_terms)
+    if any_terms and _kleene_any(_term_truth(t, truths) for t in any_terms) is None:
+        out += unknown(any_terms)
+    return tuple(out)
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:
     """The path (a :class:`TreatmentPath` value) of each decision of :func:`decide_paths`."""
-    return decisions.map(lambda d: d[0].path.value).astype("object").rename("path")
+    return decisions.map(lambda d: d.rule.path.value).astype("object").rename("path")
 
 
 def path_rows(decisions: pd.Series) -> pd.DataFrame:
     """The columns of :func:`assign_paths` for decisions of :func:`decide_paths`."""
-    rows = [_path_row(*d) for d in decisions.tolist()]
+    rows = [_path_row(*d.resolve()) for d in decisions.tolist()]
     columns = [*PATH_COLUMNS, "verdict"]
-    return pd.DataFrame(rows, index=decisions.index, columns=columns)
+    if not rows:
+        return pd.DataFrame(rows, index=decisions.index, columns=columns)
+    # column by column: the same frame as from the row dicts, without pandas reading each dict
+    data = {c: [r[c] for r in rows] for c in columns}
+    return pd.DataFrame(data, index=decisions.index, columns=columns)
 
 
 def _as_verdict(x: Any) -> Verdict | None:

@@ -56,13 +56,38 @@ def _compose(key: str, subs: list[Verdict]) -> Verdict:
     if len(subs) > 1:
         # The condition's clause, labelled by the parts that decide it (the ones shown): a
         # default tolerance in a part that passed does not make a failed 15 亩 check unofficial.
-        # Each part resting on a default says so itself.
+        # Each part resting on a default says so itself (:func:`_cited`).
         official = all(v.citation.official for v in shown)
         citation = Citation("000", _CLAUSE[key], official=official)
-        reason = "；".join(
-            v.reason if v.citation.official else f"{v.reason} {v.citation}" for v in shown
-        )
+        reason = _cited(shown, citation)
     return Verdict(f"zengrong.{key}", status, reason, citation, values, tuple(missing))
+
+
+def _cited(parts: list[Verdict], whole: Citation) -> str:
+    """The reasons of ``parts`` joined, each unofficial citation said once per run.
+
+    Consecutive parts resting on the same unofficial citation are joined and the citation
+    follows them once. A citation naming the condition's own clause (``whole``) is shortened
+    to its marker (示例规则（非官方）); after the last parts it is left out altogether when it
+    is ``whole`` itself, which :meth:`~landgov.verdict.Verdict.explain` writes right after.
+    """
+    runs: list[tuple[Citation | None, list[str]]] = []
+    for v in parts:
+        cite = None if v.citation.official else v.citation
+        if runs and runs[-1][0] == cite:
+            runs[-1][1].append(v.reason)
+        else:
+            runs.append((cite, [v.reason]))
+    texts = []
+    for i, (cite, reasons) in enumerate(runs):
+        text = "；".join(reasons)
+        if cite is not None and not (i == len(runs) - 1 and str(cite) == str(whole)):
+            label = str(cite)
+            if cite.reference == whole.reference:
+                label = f"{cite.marker}：{cite.derived}" if cite.derived else cite.marker
+            text += f" {label}"
+        texts.append(text)
+    return "；".join(texts)
 
 
 def _relax(verdict: Verdict, s: _Settings) -> Verdict:

@@ -33,46 +33,81 @@ def _k(value: Any) -> Hashable:
     return (type(value), value)
 
 
-def _enterprise(case: _Case, name: str) -> Hashable:
-    return _k(None if case.enterprise is None else case.enterprise.get(name))
-
-
-def _cond2(case: _Case) -> Hashable:
+#: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
+#: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
+#: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
+#: the plot. The keys of :func:`condition_key` and :func:`sharing` and the groups of
+#: :mod:`landgov.far.zengrong._frame` are all read from here.
+FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     # _title reads only the application; _first_development the plot's completion date
-    return (_k(case.parcel.get("completion_date")),)
+    "cond2": ("parcel", ("completion_date",)),
+    # as _manufacturing reads it: an empty row is no enterprise
+    "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name")),
+    "cond5": ("enterprise", ("catalogue_class",)),
+    # 条件6–8 without an application read nothing of the plot
+    "cond6": ("parcel", ()),
+    "cond7": ("parcel", ()),
+    "cond8": ("parcel", ()),
+    "scope.right": ("parcel", ("right_type",)),
+    "scope.use": ("parcel", ("land_use",)),
+    "scope.plan": ("overlay", ("planning_given", "planned_use", "inside_control_line")),
+    "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),
+    "scope.period": ("parcel", ()),
+    "cond1.demolition": (
+        "overlay",
+        (
+            "demolition_given",
+            "demolition_share",
+            "demolition_plans",
+            "demolition_partial_plans",
+            "demolition_old_plans",
+            "demolition_undated_plans",
+            "in_demolition_plan",
+        ),
+    ),
+    "cond1.temporary_use": ("parcel", ()),
+}
+
+
+def _columns(rule: str) -> Callable[[_Case], Hashable]:
+    where, names = FACT_COLUMNS[rule]
+
+    def key(case: _Case) -> Hashable:
+        if where == "enterprise":
+            row = case.enterprise
+            return tuple(_k(None if row is None else row.get(n)) for n in names)
+        row = case.parcel if where == "parcel" else case.overlay
+        return tuple(_k(row.get(n)) for n in names)
+
+    return key
 
 
 def _cond3(case: _Case) -> Hashable:
+    # _cond3 reads the applicant's own records (filtered by its USCC), nothing else of it
     if case.enterprise is None:
         return ("no enterprise",)
     if case.records is None:
         return ("no records",)
     uscc = case.enterprise.get("uscc")
-    return (_k(uscc), tuple(r for r in case.records if r.uscc == uscc))
+    return (tuple(r for r in case.records if r.uscc == uscc),)
 
 
-def _cond4(case: _Case) -> Hashable:
-    ent = case.enterprise or {}  # as _manufacturing reads it: an empty row is no enterprise
-    return tuple(_k(ent.get(c)) for c in ("industry_code", "industry_edition", "industry_name"))
+def _plot_records(case: _Case) -> Hashable:
+    # _serious_building reads the records filed on this plot or without a 宗地代码
+    if case.records is None:
+        return ("no records",)
+    pid = case.parcel.get("parcel_id")
+    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
 
 
-def _cond5(case: _Case) -> Hashable:
-    return (_enterprise(case, "catalogue_class"),)
-
-
-def _constant(case: _Case) -> Hashable:
-    # 条件6–8 without an application read nothing of the plot
-    return ()
-
-
-_KEYS: dict[str, Callable[[_Case], Hashable]] = {
-    "cond2": _cond2,
+#: The keys of whole conditions (the others are judged per plot).
+RECORD_KEYS: dict[str, Callable[[_Case], Hashable]] = {
     "cond3": _cond3,
-    "cond4": _cond4,
-    "cond5": _cond5,
-    "cond6": _constant,
-    "cond7": _constant,
-    "cond8": _constant,
+    "cond1.building": _plot_records,
+}
+_KEYS: dict[str, Callable[[_Case], Hashable]] = {
+    "cond3": _cond3,
+    **{k: _columns(k) for k in FACT_COLUMNS if k.startswith("cond") and "." not in k},
 }
 
 
@@ -88,36 +123,10 @@ def condition_key(condition: str, case: _Case) -> Hashable | None:
     return None if make is None else make(case)
 
 
-def _overlay(*names: str) -> Callable[[_Case], Hashable]:
-    return lambda case: tuple(_k(case.overlay.get(n)) for n in names)
-
-
-def _plot_records(case: _Case) -> Hashable:
-    # _serious_building reads the records filed on this plot or without a 宗地代码
-    if case.records is None:
-        return ("no records",)
-    pid = case.parcel.get("parcel_id")
-    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
-
-
 #: Parts of 适用范围 and 条件1 (whose other parts read the plot's own code and area).
 _PART_KEYS: dict[str, Callable[[_Case], Hashable]] = {
-    "scope.right": lambda case: (_k(case.parcel.get("right_type")),),
-    "scope.use": lambda case: (_k(case.parcel.get("land_use")),),
-    "scope.plan": _overlay("planning_given", "planned_use", "inside_control_line"),
-    "scope.zone": _overlay("zones_given", "zone_names_given", "special_zone", "unnamed_zone"),
-    "scope.period": _constant,
-    "cond1.demolition": _overlay(
-        "demolition_given",
-        "demolition_share",
-        "demolition_plans",
-        "demolition_partial_plans",
-        "demolition_old_plans",
-        "demolition_undated_plans",
-        "in_demolition_plan",
-    ),
     "cond1.building": _plot_records,
-    "cond1.temporary_use": _constant,
+    **{k: _columns(k) for k in FACT_COLUMNS if "." in k},
 }
 
 #: ``share(rule, case, judge)``: the verdict of one part, judged once per distinct facts.

@@ -323,32 +323,34 @@ def _per_plot(
 ) -> dict[str, _Judged]:
     """适用范围, 容积率上限 and 条件1 of every plot: the plot's own parts judged on the fields they
     read, the grouped ``parts`` picked, composed once per distinct wording."""
-    verdicts: dict[str, list[Verdict]] = {k: [] for k in _PER_PLOT}
-    wording = {k: np.empty(frame.n, dtype=np.int64) for k in _PER_PLOT}
     light = _light_cases(frame)
     pick = _Picker(parts)
     shared = {id(v) for found in parts.values() for v in found}
-    templates: dict[str, dict[Hashable, tuple[int, Composed]]] = {k: {} for k in _PER_PLOT}
-    made = {k: PARTS[k] for k in _PER_PLOT}
-    for i, case in enumerate(light):
-        pick.i = i
-        rel = bool(relax[i])
-        for key, make in made.items():
-            subs = relaxed(make(case, s, pick), s, relax=rel)
+    flags = relax.tolist()
+    out: dict[str, _Judged] = {}
+    for key in _PER_PLOT:
+        make, rule = PARTS[key], f"zengrong.{key}"
+        templates: dict[Hashable, tuple[int, Composed]] = {}
+        verdicts: list[Verdict] = []
+        codes: list[int] = []
+        for i, (case, rel) in enumerate(zip(light, flags, strict=True)):
+            pick.i = i
+            subs = make(case, s, pick)
+            if rel:
+                subs = relaxed(subs, s, relax=True)
             # a part handed out to many plots is known by its object, a plot's own by its words
-            sig = tuple(id(v) if id(v) in shared else _sig(v) for v in subs)
-            found = templates[key].get(sig)
+            sig = tuple([id(v) if id(v) in shared else _sig(v) for v in subs])
+            found = templates.get(sig)
             if found is None:
-                found = templates[key][sig] = (len(templates[key]), _composed(key, subs))
+                found = templates[sig] = (len(templates), _composed(key, subs))
             code, (status, reason, citation, missing) = found
             values: dict[str, object] = {}
             for v in subs:
                 values.update(v.values)
-            verdicts[key].append(
-                Verdict(f"zengrong.{key}", status, reason, citation, values, missing)
-            )
-            wording[key][i] = code
-    return {k: (verdicts[k], wording[k]) for k in _PER_PLOT}
+            verdicts.append(Verdict(rule, status, reason, citation, values, missing))
+            codes.append(code)
+        out[key] = (verdicts, np.array(codes, dtype=np.int64))
+    return out
 
 
 #: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -11,15 +12,37 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landgov.core.records import Rectification, ViolationRecord
-from landgov.far.zengrong._case import _Case
+from landgov.far.zengrong._case import _Case, _Settings
 from landgov.far.zengrong._check import _row_out
 from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
 from landgov.far.zengrong._frame import _column_codes, _group, judge_frame
-from landgov.far.zengrong._memo import _k
 from landgov.far.zengrong._outcome import _evaluate
-from tests.test_zengrong_memo import PIDS, USCCS, _settings
+from landgov.far.zengrong._reads import _k
+from landgov.policy import Param, load_profile
+from landgov.verdict import Citation
 
+AS_OF = dt.date(2026, 6, 30)
+USCCS = ("91330602MA2D000011", "91330602MA2D000022", "91330602MA2D000033")
+PIDS = ("330602001001GB00001", "330602001001GB00002", "33A", None)
 SECTORS = ("印染", "化工", "电镀")
+
+
+def _settings(*, official: bool) -> _Settings:
+    """yuecheng-2022, or with official 标准地 values and an official record reading."""
+    profile = load_profile("yuecheng-2022")
+    if official:
+        params = dict(profile.params)
+        params["zengrong.standard_land"] = Param(
+            "zengrong.standard_land",
+            {"fixed_investment_per_mu_wan": 300.0, "rd_ratio_pct": 2.0},
+            citation=Citation("000", "附件3 三.6"),
+            comparison=">=",
+        )
+        for key in ("zengrong.record_severities", "zengrong.serious_building_severities"):
+            params[key] = dataclasses.replace(params[key], citation=Citation("000", "附件3 三.3"))
+        profile = dataclasses.replace(profile, params=params)
+    return _Settings(profile, AS_OF)
+
 
 _missing = st.sampled_from([None, float("nan"), ""])
 _parcel = st.fixed_dictionaries(

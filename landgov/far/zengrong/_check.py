@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -40,25 +40,10 @@ from landgov.units import M2_PER_MU, m2_to_mu
 from landgov.verdict import Status, Verdict
 
 
-def _explain(v: Verdict, notes: dict[int, tuple[Verdict, str]] | None) -> str:
-    """``v.explain()``, once per verdict object shared between rows (``notes`` keeps ``v``
-    alive beside its text, so an id is never reused while cached)."""
-    if notes is None:
-        return v.explain()
-    found = notes.get(id(v))
-    if found is None or found[0] is not v:
-        found = notes[id(v)] = (v, v.explain())
-    return found[1]
-
-
-def _row_out(
-    verdicts: Mapping[str, Verdict],
-    relax: str,
-    *,
-    notes: dict[int, tuple[Verdict, str]] | None = None,
-) -> dict[str, Any]:
+def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
+    """One output row (an application's): statuses, notes, the outcome and the verdicts."""
     row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
-    row |= {f"{k}_note": _explain(v, notes) for k, v in verdicts.items()}
+    row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
     row |= outcome_fields(verdicts, relax)
     row["verdicts"] = tuple(verdicts.values())
     return row
@@ -133,25 +118,10 @@ class _Context:
     records: _RecordIndex | None
     sectors: tuple[str, ...]
 
-    def judge(self, case: _Case, *, memo: _Memo | None = None) -> dict[str, Any]:
-        """One output row: every condition, the overall outcome, any relaxation.
-
-        ``memo`` (one per run) shares the verdicts of conditions that rest on few facts and
-        their texts between rows (:mod:`landgov.far.zengrong._memo`).
-        """
+    def judge(self, case: _Case) -> dict[str, Any]:
+        """One output row: every condition, the overall outcome, any relaxation."""
         relax = _relaxation(case.enterprise, self.sectors)
-        if memo is None:
-            return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
-        verdicts = _evaluate(case, self.settings, relax=bool(relax), memo=memo.verdicts)
-        return _row_out(verdicts, relax, notes=memo.notes)
-
-
-@dataclass
-class _Memo:
-    """What :meth:`_Context.judge` shares between the rows of one screening run."""
-
-    verdicts: dict[Hashable, Verdict] = field(default_factory=dict)
-    notes: dict[int, tuple[Verdict, str]] = field(default_factory=dict)
+        return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
 
 
 def _context(inputs: ZengrongInputs) -> _Context:

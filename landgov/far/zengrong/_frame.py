@@ -4,8 +4,8 @@
 equal to judging each plot on its own (``_Context.judge``) but with little Python per plot:
 
 1. Group the plots by the facts each condition or part reads
-   (:data:`landgov.far.zengrong._memo.FACT_COLUMNS`, the records keys of
-   :data:`~landgov.far.zengrong._memo.RECORD_KEYS`) and by whether the enterprise is 涉改;
+   (:data:`landgov.far.zengrong._reads.FACT_COLUMNS`, the records keys of
+   :data:`~landgov.far.zengrong._reads.RECORD_KEYS`) and by whether the enterprise is 涉改;
    judge each group once on its first plot and hand the verdict to every plot of the group.
 2. Judge per plot only the parts that read the plot's own code, area and 容积率
    (``scope.district``, ``cond1.area``, ``cap``); compose 适用范围, 容积率上限 and 条件1 once per
@@ -14,7 +14,7 @@ equal to judging each plot on its own (``_Context.judge``) but with little Pytho
 3. Word the notes once per distinct verdict wording, and the overall outcome once per distinct
    combination of wordings (:func:`~landgov.far.zengrong._check.outcome_fields`).
 
-Keys tell values apart by type (:func:`landgov.far.zengrong._memo._k`), so two plots share a
+Keys tell values apart by type (:func:`landgov.far.zengrong._reads._k`), so two plots share a
 verdict only when the checks could not tell them apart.
 """
 
@@ -31,7 +31,6 @@ import pyarrow as pa
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
 from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
-from landgov.far.zengrong._memo import FACT_COLUMNS, RECORD_KEYS, _k, direct
 from landgov.far.zengrong._outcome import (
     PARTS,
     Composed,
@@ -39,6 +38,7 @@ from landgov.far.zengrong._outcome import (
     _composed,
     relaxed,
 )
+from landgov.far.zengrong._reads import FACT_COLUMNS, RECORD_KEYS, _k, direct
 from landgov.ids import normalize_uscc
 from landgov.verdict import Verdict
 
@@ -202,7 +202,7 @@ def _keys(frame: _Frame, rule: str, relax: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 class _Picker:
-    """A :data:`~landgov.far.zengrong._memo.Share` handing out the grouped part of plot ``i``."""
+    """A :data:`~landgov.far.zengrong._reads.Share` handing out the grouped part of plot ``i``."""
 
     def __init__(self, parts: Mapping[str, list[Verdict]]) -> None:
         self.parts, self.i = parts, 0

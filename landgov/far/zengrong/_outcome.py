@@ -11,7 +11,7 @@ the meeting decides, landgov does not relax anything itself. Requirements outsid
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong._case import (
@@ -31,7 +31,7 @@ from landgov.far.zengrong._conditions import (
     _first_development,
     _title,
 )
-from landgov.far.zengrong._memo import Share, condition_key, direct, sharing
+from landgov.far.zengrong._reads import Share, direct
 from landgov.far.zengrong._scope import _cap, _scope
 from landgov.verdict import Citation, Status, Verdict, combine
 
@@ -121,7 +121,7 @@ def _relax(verdict: Verdict, s: _Settings) -> Verdict:
 
 
 #: Per condition (in the order of :data:`CONDITIONS`), how its parts are judged on a case;
-#: ``share`` may hand out parts judged on the same facts (:mod:`landgov.far.zengrong._memo`).
+#: ``share`` may hand out parts judged on the same facts (:mod:`landgov.far.zengrong._reads`).
 PARTS: dict[str, Callable[[_Case, _Settings, Share], list[Verdict]]] = {
     "scope": lambda case, s, share: _scope(case, s, share=share),
     "cap": lambda case, s, share: [_cap(case, s)],
@@ -141,33 +141,17 @@ def relaxed(subs: list[Verdict], s: _Settings, *, relax: bool) -> list[Verdict]:
     return [_relax(v, s) for v in subs] if relax else subs
 
 
-def _evaluate(
-    case: _Case,
-    s: _Settings,
-    *,
-    relax: bool = False,
-    memo: dict[Hashable, Verdict] | None = None,
-) -> dict[str, Verdict]:
+def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Verdict]:
     """One verdict per condition; with ``relax`` (a 涉改 enterprise) relaxable failures are
     待核实 for the joint meeting (:func:`_relax`).
 
-    With ``memo`` (one dict per run over the same settings), a condition whose verdict rests on
-    few facts (:func:`landgov.far.zengrong._memo.condition_key`) is judged once per distinct
-    facts and the verdict shared.
+    Screening judges many plots at once through the same parts
+    (:mod:`landgov.far.zengrong._frame`).
     """
-    share = direct if memo is None else sharing(memo)
-    out = {}
-    for key, make in PARTS.items():
-        facts = None if memo is None else condition_key(key, case)
-        if facts is not None:
-            found = memo.get((key, relax, facts))  # type: ignore[union-attr]
-            if found is not None:
-                out[key] = found
-                continue
-        out[key] = _compose(key, relaxed(make(case, s, share), s, relax=relax))
-        if facts is not None:
-            memo[(key, relax, facts)] = out[key]  # type: ignore[index]
-    return out
+    return {
+        key: _compose(key, relaxed(make(case, s, direct), s, relax=relax))
+        for key, make in PARTS.items()
+    }
 
 
 def meeting_items(verdicts: Mapping[str, Verdict]) -> list[str]:

@@ -93,6 +93,11 @@ def _group(columns: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarra
     return group, first
 
 
+def _said(v: Verdict) -> Composed:
+    """What a verdict says besides its values, as :func:`_composed` gives it."""
+    return (v.status, v.reason, v.citation, v.missing)
+
+
 def _sig(v: Verdict) -> Hashable:
     """What a composed verdict reads of a part (:func:`_composed`): all but its values."""
     return (v.rule_id, v.status, v.reason, v.citation, v.missing)
@@ -343,11 +348,15 @@ def _per_plot(
             found = templates.get(sig)
             if found is None:
                 found = templates[sig] = (len(templates), _composed(key, subs))
-            code, (status, reason, citation, missing) = found
-            values: dict[str, object] = {}
-            for v in subs:
-                values.update(v.values)
-            verdicts.append(Verdict(rule, status, reason, citation, values, missing))
+            code, said = found
+            one = subs[0]
+            if len(subs) == 1 and one.rule_id == rule and said == _said(one):
+                verdicts.append(one)  # the part is the condition (容积率上限): equal, reused
+            else:
+                values: dict[str, object] = {}
+                for v in subs:
+                    values.update(v.values)
+                verdicts.append(Verdict(rule, *said[:3], values, said[3]))
             codes.append(code)
         out[key] = (verdicts, np.array(codes, dtype=np.int64))
     return out

@@ -159,8 +159,9 @@ def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) ->
         buildings = buildings.to_crs(parcels.crs)
     by_code = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
     by_code = by_code[~by_code.index.duplicated()]
+    where = dict(zip(by_code.index, by_code.to_numpy(), strict=True))  # first parcel per code
     codes = buildings.get("parcel_id", pd.Series(None, index=buildings.index)).astype(object)
-    coded = codes.map(lambda c: by_code.get(str(c)) if c is not None and pd.notna(c) else None)
+    coded = codes.map(lambda c: where.get(str(c)) if c is not None and pd.notna(c) else None)
     pairs = pd.DataFrame({"b": buildings.index, "p": coded.to_numpy()}).dropna()
     rest = buildings.loc[~buildings.index.isin(pairs["b"])]
     if len(rest):

@@ -64,8 +64,8 @@ def _column_codes(column: pd.Series) -> np.ndarray:
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiubM":
         values = column.to_numpy()
-        if dtype.kind in "fM" and values.dtype.itemsize == 8:
-            values = values.view(np.int64)
+        if dtype.kind in "fM":  # by bits: 0.0 and -0.0 apart, as their repr
+            values = values.view(f"i{values.dtype.itemsize}")
         return pd.factorize(values)[0].astype(np.int64)
     if isinstance(dtype, pd.StringDtype):
         return pd.factorize(column, use_na_sentinel=True)[0].astype(np.int64) + 1

@@ -12,7 +12,8 @@ equal to judging each plot on its own (``_Context.judge``) but with little Pytho
    distinct wording of their parts (:func:`~landgov.far.zengrong._outcome._composed`) and give
    each plot its own values.
 3. Word the notes once per distinct verdict wording, and the overall outcome once per distinct
-   combination of wordings (:func:`~landgov.far.zengrong._check.outcome_fields`).
+   combination of what it reads of the verdicts (:func:`~landgov.far.zengrong._check.outcome_key`,
+   :func:`~landgov.far.zengrong._check.outcome_fields`).
 
 Keys tell values apart by type (:func:`landgov.far.zengrong._reads._k`), so two plots share a
 verdict only when the checks could not tell them apart.

@@ -267,7 +267,59 @@ def test_condition_label_comes_from_the_parts_that_decide_it():
         "cond1", [area.__class__("cond1.area", Status.PASS, "面积 20 亩", area.citation), demo]
     )
     assert not both_pass.citation.official  # the pass rests partly on a default
-    assert "未列入 [越政发〔2022〕24号 附件3 第三条第1项] 示例规则（非官方）" in both_pass.reason
+    # the default part is last: the condition's own (unofficial) clause follows it once
+    assert both_pass.explain() == (
+        "符合：面积 20 亩；未列入 [越政发〔2022〕24号 附件3 第三条第1项] 示例规则（非官方）"
+    )
+
+
+_SIX = Citation("000", "附件3 三.6", official=False)
+
+
+def test_parts_on_the_same_default_clause_cite_it_once():
+    # 三.6 with every indicator on the example control values: one citation, after the parts.
+    from landgov.far.zengrong._outcome import _compose
+    from landgov.verdict import Verdict
+
+    parts = [
+        Verdict("cond6.a", Status.UNKNOWN, "投资 无数据", _SIX, missing=("投资",)),
+        Verdict("cond6.b", Status.UNKNOWN, "能耗 无数据，控制值未配置", _SIX, missing=("能耗",)),
+        Verdict("cond6.c", Status.UNKNOWN, "排放 无数据", _SIX, missing=("投资",)),
+    ]
+    got = _compose("cond6", parts)
+    assert got.reason == "投资 无数据；能耗 无数据，控制值未配置；排放 无数据"
+    assert got.explain() == (
+        "待核实：投资 无数据；能耗 无数据，控制值未配置；排放 无数据 "
+        "[越政发〔2022〕24号 附件3 第三条第6项] 示例规则（非官方）（缺少：投资、能耗）"
+    )
+
+
+def test_parts_on_other_clauses_keep_their_own_citation():
+    # 三.1: two parts on a borrowed value, one on a default of 三.1 itself, one official.
+    from landgov.far.zengrong._outcome import _compose
+    from landgov.verdict import Verdict
+
+    one = Citation("000", "附件3 三.1")
+    loose = Citation("000", "附件3 三.1", official=False)
+    borrowed = Citation("001", "三.1", borrowed=True)
+    parts = [
+        Verdict("cond1.a", Status.UNKNOWN, "甲", borrowed, missing=("甲",)),
+        Verdict("cond1.b", Status.UNKNOWN, "乙", borrowed, missing=("乙",)),
+        Verdict("cond1.c", Status.UNKNOWN, "丙", loose, missing=("丙",)),
+        Verdict("cond1.d", Status.UNKNOWN, "丁", one, missing=("丁",)),
+    ]
+    got = _compose("cond1", parts)
+    assert got.explain() == (
+        "待核实：甲；乙 [参照虞政发〔2022〕12号 第三条第1项] 示例规则（非官方）；"
+        "丙 示例规则（非官方）；丁 [越政发〔2022〕24号 附件3 第三条第1项] 示例规则（非官方）"
+        "（缺少：甲、乙、丙、丁）"
+    )
+    # the same parts in another order: the borrowed citation is said after each of its runs
+    got = _compose("cond1", [parts[0], parts[2], parts[1]])
+    assert got.reason == (
+        "甲 [参照虞政发〔2022〕12号 第三条第1项] 示例规则（非官方）；丙 示例规则（非官方）；"
+        "乙 [参照虞政发〔2022〕12号 第三条第1项] 示例规则（非官方）"
+    )
 
 
 # --- Item 8: the project, the period, 首次开发, 近年拆迁计划 --------------------------------

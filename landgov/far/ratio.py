@@ -83,6 +83,10 @@ class _Method(enum.StrEnum):
 # Buildings
 
 
+#: The building fields :func:`building_floor_areas` reads (besides the footprint).
+_BUILDING_FIELDS = ("storeys", "height_m", "storey_height_m", "floor_area_m2")
+
+
 def building_floor_areas(
     buildings: pd.DataFrame,
     *,
@@ -121,10 +125,8 @@ def building_floor_areas(
     """
     if footprint_m2 is None:
         footprint_m2 = buildings.geometry.area
-    storeys = numeric_column(buildings, "storeys")
-    height = numeric_column(buildings, "height_m")
-    storey_h = numeric_column(buildings, "storey_height_m").fillna(height / storeys)
-    recorded = numeric_column(buildings, "floor_area_m2")
+    storeys, height, storey_h, recorded = (numeric_column(buildings, c) for c in _BUILDING_FIELDS)
+    storey_h = storey_h.fillna(height / storeys)
     has_storeys = storeys.notna()
     base = recorded.where(recorded.notna() & has_storeys, storeys * footprint_m2)
     doubled = has_storeys & (storey_h > double_height_m)
@@ -157,8 +159,9 @@ def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) ->
         buildings = buildings.to_crs(parcels.crs)
     by_code = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
     by_code = by_code[~by_code.index.duplicated()]
+    where = dict(zip(by_code.index, by_code.to_numpy(), strict=True))  # first parcel per code
     codes = buildings.get("parcel_id", pd.Series(None, index=buildings.index)).astype(object)
-    coded = codes.map(lambda c: by_code.get(str(c)) if c is not None and pd.notna(c) else None)
+    coded = codes.map(lambda c: where.get(str(c)) if c is not None and pd.notna(c) else None)
     pairs = pd.DataFrame({"b": buildings.index, "p": coded.to_numpy()}).dropna()
     rest = buildings.loc[~buildings.index.isin(pairs["b"])]
     if len(rest):
@@ -181,7 +184,8 @@ def _from_buildings(
 ) -> pd.DataFrame:
     """Per parcel: floor area from buildings, method, footprint inside (建筑系数 numerator)."""
     pairs = _assign_buildings(parcels, buildings)
-    rows = buildings.loc[pairs["b"]].reset_index(drop=True)
+    read = [c for c in _BUILDING_FIELDS if c in buildings.columns]  # not the geometry
+    rows = pd.DataFrame(buildings[read]).loc[pairs["b"]].reset_index(drop=True)
     floors = building_floor_areas(
         rows,
         double_height_m=float(profile.value("far.double_storey_height_m")),
@@ -414,8 +418,20 @@ def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> p
         ``far_gap_target``, ``far_pilot`` (2.0), ``below_floor`` (bool or NA).
     """
     codes = industry.reindex(far.index)
+    found: dict[object, tuple[float, str, str]] = {}  # one lookup per distinct code
+
+    def floor_of(code: object, edition: object) -> tuple[float, str, str]:
+        key = (type(code), code, type(edition), edition)  # 13 and 13.0 looked up apart
+        try:
+            return found[key]
+        except KeyError:
+            got = found[key] = national_floor(code, edition=edition, profile=profile)
+            return got
+        except TypeError:  # unhashable
+            return national_floor(code, edition=edition, profile=profile)
+
     rows = [
-        national_floor(c, edition=e, profile=profile)
+        floor_of(c, e)
         for c, e in zip(
             codes.get("industry_code", pd.Series(None, index=far.index)),
             codes.get("industry_edition", pd.Series(None, index=far.index)),

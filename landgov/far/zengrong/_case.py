@@ -74,10 +74,24 @@ class _Settings:
     as_of: dt.date
 
     def value(self, key: str) -> Any:
-        return self.profile.value(f"zengrong.{key}")
+        try:
+            return self._read[("value", key)]
+        except KeyError:
+            found = self._read[("value", key)] = self.profile.value(f"zengrong.{key}")
+            return found
 
     def cite(self, key: str) -> Citation:
-        return self.profile.citation(f"zengrong.{key}")
+        try:
+            return self._read[("cite", key)]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._read[("cite", key)] = self.profile.citation(f"zengrong.{key}")
+            return found
+
+    @functools.cached_property
+    def _read(self) -> dict[tuple[str, str], Any]:
+        """Values and citations read so far (the profile never changes): a check reads a few
+        of them per plot."""
+        return {}
 
     def cite_key(self, key: str) -> Citation:
         return self.profile.citation(key)

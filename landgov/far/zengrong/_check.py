@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -32,49 +32,48 @@ from landgov.far.zengrong._facts import (
     _relaxation,
     _tax_per_mu_now,
 )
+from landgov.far.zengrong._frame import judge_frame
 from landgov.far.zengrong._outcome import _evaluate, meeting_items, overall
 from landgov.ids import normalize_uscc
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
-from landgov.verdict import Verdict
+from landgov.verdict import Status, Verdict
 
 
-def _explain(v: Verdict, notes: dict[int, tuple[Verdict, str]] | None) -> str:
-    """``v.explain()``, once per verdict object shared between rows (``notes`` keeps ``v``
-    alive beside its text, so an id is never reused while cached)."""
-    if notes is None:
-        return v.explain()
-    found = notes.get(id(v))
-    if found is None or found[0] is not v:
-        found = notes[id(v)] = (v, v.explain())
-    return found[1]
+def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
+    """One output row (an application's): statuses, notes, the outcome and the verdicts."""
+    row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
+    row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
+    row |= outcome_fields(verdicts, relax)
+    row["verdicts"] = tuple(verdicts.values())
+    return row
 
 
-def _row_out(
-    verdicts: Mapping[str, Verdict],
-    relax: str,
-    *,
-    notes: dict[int, tuple[Verdict, str]] | None = None,
-) -> dict[str, Any]:
+def outcome_key(v: Verdict) -> Hashable:
+    """What :func:`outcome_fields` reads of one verdict: its status and missing inputs, and
+    its reason when it fails (:func:`~landgov.far.zengrong._outcome.overall` names it)."""
+    return (v.status, v.missing, v.reason if v.status is Status.FAIL else None)
+
+
+def outcome_fields(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, str]:
+    """The overall outcome of one row: ``zengrong``, ``zengrong_reason``, ``missing``,
+    ``relaxation`` and ``meeting_review``; read from the verdicts' status, reason and missing
+    inputs only."""
     status, reason = overall(verdicts)
     # only a row the meeting can still take: with another failure it is 不可申报 all the same
     meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
     if meeting:
         relax += "；提交审议放宽：" + "、".join(meeting)
-    row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
-    row |= {f"{k}_note": _explain(v, notes) for k, v in verdicts.items()}
     missing: list[str] = []
     for v in verdicts.values():
         missing += [m for m in v.missing if m not in missing]
-    row |= {
+    return {
         "zengrong": status.value,
         "zengrong_reason": reason,
         "missing": "、".join(missing),
         "relaxation": relax,
         "meeting_review": "、".join(meeting),
-        "verdicts": tuple(verdicts.values()),
     }
-    return row
 
 
 @dataclass(frozen=True)
@@ -119,25 +118,10 @@ class _Context:
     records: _RecordIndex | None
     sectors: tuple[str, ...]
 
-    def judge(self, case: _Case, *, memo: _Memo | None = None) -> dict[str, Any]:
-        """One output row: every condition, the overall outcome, any relaxation.
-
-        ``memo`` (one per run) shares the verdicts of conditions that rest on few facts and
-        their texts between rows (:mod:`landgov.far.zengrong._memo`).
-        """
+    def judge(self, case: _Case) -> dict[str, Any]:
+        """One output row: every condition, the overall outcome, any relaxation."""
         relax = _relaxation(case.enterprise, self.sectors)
-        if memo is None:
-            return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
-        verdicts = _evaluate(case, self.settings, relax=bool(relax), memo=memo.verdicts)
-        return _row_out(verdicts, relax, notes=memo.notes)
-
-
-@dataclass
-class _Memo:
-    """What :meth:`_Context.judge` shares between the rows of one screening run."""
-
-    verdicts: dict[Hashable, Verdict] = field(default_factory=dict)
-    notes: dict[int, tuple[Verdict, str]] = field(default_factory=dict)
+        return _row_out(_evaluate(case, self.settings, relax=bool(relax)), relax)
 
 
 def _context(inputs: ZengrongInputs) -> _Context:
@@ -203,24 +187,23 @@ def check_parcels(inputs: ZengrongInputs) -> gpd.GeoDataFrame:
     """
     ctx = _context(inputs)
     parcels = inputs.parcels
-    rows = []
-    memo = _Memo()
     attributes = parcels.drop(columns=parcels.geometry.name)  # no check reads the geometry
-    records = zip(
-        ctx.users.tolist(), attributes.to_dict("records"), ctx.facts.to_dict("records"), strict=True
+    if not len(parcels):
+        return _assemble(parcels, ctx, pd.DataFrame([], index=parcels.index))
+    verdicts = judge_frame(
+        attributes,
+        ctx.facts,
+        ctx.users,
+        by_uscc=ctx.by_uscc,
+        records=ctx.records,
+        settings=ctx.settings,
+        sectors=ctx.sectors,
     )
-    for uscc, parcel, fact in records:
-        ent = ctx.by_uscc.get(uscc) if uscc else None
-        found = _records_for(ctx.records, uscc, parcel.get("parcel_id"))
-        rows.append(ctx.judge(_Case(parcel, fact, fact, ent, found), memo=memo))
-    return _assemble(parcels, ctx, rows=rows)
+    return _assemble(parcels, ctx, verdicts)
 
 
-def _assemble(
-    parcels: gpd.GeoDataFrame, ctx: _Context, *, rows: list[dict[str, Any]]
-) -> gpd.GeoDataFrame:
+def _assemble(parcels: gpd.GeoDataFrame, ctx: _Context, verdicts: pd.DataFrame) -> gpd.GeoDataFrame:
     facts, users, by_uscc = ctx.facts, ctx.users, ctx.by_uscc
-    verdicts = pd.DataFrame(rows, index=parcels.index)
     head = pd.DataFrame(
         {
             "parcel_id": parcels["parcel_id"],

@@ -31,7 +31,7 @@ from landgov.far.zengrong._case import (
     _Settings,
     _v,
 )
-from landgov.far.zengrong._memo import Share, direct
+from landgov.far.zengrong._reads import Share, direct
 from landgov.units import M2_PER_MU
 from landgov.verdict import Citation, Status, Verdict
 

@@ -11,7 +11,7 @@ the meeting decides, landgov does not relax anything itself. Requirements outsid
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong._case import (
@@ -31,7 +31,7 @@ from landgov.far.zengrong._conditions import (
     _first_development,
     _title,
 )
-from landgov.far.zengrong._memo import condition_key, direct, sharing
+from landgov.far.zengrong._reads import Share, direct
 from landgov.far.zengrong._scope import _cap, _scope
 from landgov.verdict import Citation, Status, Verdict, combine
 
@@ -44,25 +44,62 @@ MEETING_REVIEW = "区工业用地二次开发联席会议审议（涉改企业�
 
 def _compose(key: str, subs: list[Verdict]) -> Verdict:
     """One verdict per condition from its parts: worst status, every reason and value."""
-    status = combine(subs)
-    shown = [v for v in subs if v.status is not Status.PASS] or subs
     values: dict[str, object] = {}
-    missing: list[str] = []
     for v in subs:
         values.update(v.values)
+    status, reason, citation, missing = _composed(key, subs)
+    return Verdict(f"zengrong.{key}", status, reason, citation, values, missing)
+
+
+#: What a composed verdict says besides its values: status, reason, citation, missing.
+Composed = tuple[Status, str, Citation, tuple[str, ...]]
+
+
+def _composed(key: str, subs: Sequence[Verdict]) -> Composed:
+    """What :func:`_compose` says, read from the parts' status, reason, citation and missing
+    inputs only (never their values)."""
+    status = combine(subs)
+    shown = [v for v in subs if v.status is not Status.PASS] or list(subs)
+    missing: list[str] = []
+    for v in subs:
         missing += [m for m in v.missing if m not in missing]
     citation = subs[0].citation
     reason = "；".join(v.reason for v in shown)
     if len(subs) > 1:
         # The condition's clause, labelled by the parts that decide it (the ones shown): a
         # default tolerance in a part that passed does not make a failed 15 亩 check unofficial.
-        # Each part resting on a default says so itself.
+        # Each part resting on a default says so itself (:func:`_cited`).
         official = all(v.citation.official for v in shown)
         citation = Citation("000", _CLAUSE[key], official=official)
-        reason = "；".join(
-            v.reason if v.citation.official else f"{v.reason} {v.citation}" for v in shown
-        )
-    return Verdict(f"zengrong.{key}", status, reason, citation, values, tuple(missing))
+        reason = _cited(shown, citation)
+    return status, reason, citation, tuple(missing)
+
+
+def _cited(parts: list[Verdict], whole: Citation) -> str:
+    """The reasons of ``parts`` joined, each unofficial citation said once per run.
+
+    Consecutive parts resting on the same unofficial citation are joined and the citation
+    follows them once. A citation naming the condition's own clause (``whole``) is shortened
+    to its marker (示例规则（非官方）); after the last parts it is left out altogether when it
+    is ``whole`` itself, which :meth:`~landgov.verdict.Verdict.explain` writes right after.
+    """
+    runs: list[tuple[Citation | None, list[str]]] = []
+    for v in parts:
+        cite = None if v.citation.official else v.citation
+        if runs and runs[-1][0] == cite:
+            runs[-1][1].append(v.reason)
+        else:
+            runs.append((cite, [v.reason]))
+    texts = []
+    for i, (cite, reasons) in enumerate(runs):
+        text = "；".join(reasons)
+        if cite is not None and not (i == len(runs) - 1 and str(cite) == str(whole)):
+            label = str(cite)
+            if cite.reference == whole.reference:
+                label = f"{cite.marker}：{cite.derived}" if cite.derived else cite.marker
+            text += f" {label}"
+        texts.append(text)
+    return "；".join(texts)
 
 
 def _relax(verdict: Verdict, s: _Settings) -> Verdict:
@@ -83,48 +120,38 @@ def _relax(verdict: Verdict, s: _Settings) -> Verdict:
     )
 
 
-def _evaluate(
-    case: _Case,
-    s: _Settings,
-    *,
-    relax: bool = False,
-    memo: dict[Hashable, Verdict] | None = None,
-) -> dict[str, Verdict]:
+#: Per condition (in the order of :data:`CONDITIONS`), how its parts are judged on a case;
+#: ``share`` may hand out parts judged on the same facts (:mod:`landgov.far.zengrong._reads`).
+PARTS: dict[str, Callable[[_Case, _Settings, Share], list[Verdict]]] = {
+    "scope": lambda case, s, share: _scope(case, s, share=share),
+    "cap": lambda case, s, share: [_cap(case, s)],
+    "cond1": lambda case, s, share: _cond1(case, s, share=share),
+    "cond2": lambda case, s, share: [_title(case), _first_development(case, s)],
+    "cond3": lambda case, s, share: _cond3(case, s),
+    "cond4": lambda case, s, share: _cond4(case),
+    "cond5": lambda case, s, share: _cond5(case, s),
+    "cond6": lambda case, s, share: _cond6(case, s),
+    "cond7": lambda case, s, share: _cond7(case),
+    "cond8": lambda case, s, share: _cond8(case),
+}
+
+
+def relaxed(subs: list[Verdict], s: _Settings, *, relax: bool) -> list[Verdict]:
+    """``subs``, with ``relax`` (a 涉改 enterprise) each through :func:`_relax`."""
+    return [_relax(v, s) for v in subs] if relax else subs
+
+
+def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Verdict]:
     """One verdict per condition; with ``relax`` (a 涉改 enterprise) relaxable failures are
     待核实 for the joint meeting (:func:`_relax`).
 
-    With ``memo`` (one dict per run over the same settings), a condition whose verdict rests on
-    few facts (:func:`landgov.far.zengrong._memo.condition_key`) is judged once per distinct
-    facts and the verdict shared.
+    Screening judges many plots at once through the same parts
+    (:mod:`landgov.far.zengrong._frame`).
     """
-    share = direct if memo is None else sharing(memo)
-    parts: dict[str, Callable[[], list[Verdict]]] = {
-        "scope": lambda: _scope(case, s, share=share),
-        "cap": lambda: [_cap(case, s)],
-        "cond1": lambda: _cond1(case, s, share=share),
-        "cond2": lambda: [_title(case), _first_development(case, s)],
-        "cond3": lambda: _cond3(case, s),
-        "cond4": lambda: _cond4(case),
-        "cond5": lambda: _cond5(case, s),
-        "cond6": lambda: _cond6(case, s),
-        "cond7": lambda: _cond7(case),
-        "cond8": lambda: _cond8(case),
+    return {
+        key: _compose(key, relaxed(make(case, s, direct), s, relax=relax))
+        for key, make in PARTS.items()
     }
-    out = {}
-    for key, make in parts.items():
-        facts = None if memo is None else condition_key(key, case)
-        if facts is not None:
-            found = memo.get((key, relax, facts))  # type: ignore[union-attr]
-            if found is not None:
-                out[key] = found
-                continue
-        subs = make()
-        if relax:
-            subs = [_relax(v, s) for v in subs]
-        out[key] = _compose(key, subs)
-        if facts is not None:
-            memo[(key, relax, facts)] = out[key]  # type: ignore[index]
-    return out
 
 
 def meeting_items(verdicts: Mapping[str, Verdict]) -> list[str]:

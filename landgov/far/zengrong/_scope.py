@@ -11,7 +11,7 @@ from landgov.far.zengrong._case import (
     _Settings,
     _v,
 )
-from landgov.far.zengrong._memo import Share, direct
+from landgov.far.zengrong._reads import Share, direct
 from landgov.verdict import Status, Verdict
 
 # ---------------------------------------------------------------------------------------------

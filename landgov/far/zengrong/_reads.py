@@ -1,0 +1,103 @@
+"""What each screening verdict reads of a plot, so that it is judged once per distinct facts.
+
+Screening (no application) reads few facts per condition, and most plots share them: every
+plot without an application has the same 标准地 (条件6), commitment (条件7) and safety report
+(条件8) verdicts; 条件4 and 条件5 depend on the enterprise's industry and catalogue class only,
+and so on. :data:`FACT_COLUMNS` and :data:`RECORD_KEYS` name, per condition or part, exactly
+the facts its verdict is made of; :mod:`landgov.far.zengrong._frame` judges each once per
+group of plots with equal facts and hands the same (immutable)
+:class:`~landgov.verdict.Verdict` to every plot of the group.
+
+A condition or part not listed here (the plot's own code, area and 容积率) is judged per plot.
+Facts are told apart by the type of each value too (:func:`_k`: ``13`` and ``13.0`` or
+``"13"`` differ; floats by ``repr``), so two plots share a verdict only when the checks could
+not tell them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from landgov.far.zengrong._case import _Case
+from landgov.verdict import Verdict
+
+
+def _k(value: Any) -> Hashable:
+    """``value`` as a key part: its type and value (floats and unhashables by ``repr``)."""
+    if isinstance(value, float):
+        return (type(value), repr(value))
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value), repr(value))
+    return (type(value), value)
+
+
+#: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
+#: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
+#: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
+#: the plot. The groups of :mod:`landgov.far.zengrong._frame` are read from here.
+FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # _title reads only the application; _first_development the plot's completion date
+    "cond2": ("parcel", ("completion_date",)),
+    # as _manufacturing reads it: an empty row is no enterprise
+    "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name")),
+    "cond5": ("enterprise", ("catalogue_class",)),
+    # 条件6–8 without an application read nothing of the plot
+    "cond6": ("parcel", ()),
+    "cond7": ("parcel", ()),
+    "cond8": ("parcel", ()),
+    "scope.right": ("parcel", ("right_type",)),
+    "scope.use": ("parcel", ("land_use",)),
+    "scope.plan": ("overlay", ("planning_given", "planned_use", "inside_control_line")),
+    "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),
+    "scope.period": ("parcel", ()),
+    "cond1.demolition": (
+        "overlay",
+        (
+            "demolition_given",
+            "demolition_share",
+            "demolition_plans",
+            "demolition_partial_plans",
+            "demolition_old_plans",
+            "demolition_undated_plans",
+            "in_demolition_plan",
+        ),
+    ),
+    "cond1.temporary_use": ("parcel", ()),
+}
+
+
+def _cond3(case: _Case) -> Hashable:
+    # _cond3 reads the applicant's own records (filtered by its USCC), nothing else of it
+    if case.enterprise is None:
+        return ("no enterprise",)
+    if case.records is None:
+        return ("no records",)
+    uscc = case.enterprise.get("uscc")
+    return (tuple(r for r in case.records if r.uscc == uscc),)
+
+
+def _plot_records(case: _Case) -> Hashable:
+    # _serious_building reads the records filed on this plot or without a 宗地代码
+    if case.records is None:
+        return ("no records",)
+    pid = case.parcel.get("parcel_id")
+    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
+
+
+#: The facts a condition or part reads of the compliance records: the records that count for
+#: it (in the order it reads them), or why there are none.
+RECORD_KEYS: dict[str, Callable[[_Case], Hashable]] = {
+    "cond3": _cond3,
+    "cond1.building": _plot_records,
+}
+
+#: ``share(rule, case, judge)``: the verdict of one part, judged on this plot or handed out.
+Share = Callable[[str, _Case, Callable[[], Verdict]], Verdict]
+
+
+def direct(rule: str, case: _Case, judge: Callable[[], Verdict]) -> Verdict:
+    """No sharing: judge the part on this plot."""
+    return judge()

@@ -1,0 +1,185 @@
+"""Screening the whole frame at once gives the rows of judging each plot on its own."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from landgov.core.records import Rectification, ViolationRecord
+from landgov.far.zengrong._case import _Case, _Settings
+from landgov.far.zengrong._check import _row_out
+from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
+from landgov.far.zengrong._frame import _column_codes, _group, judge_frame
+from landgov.far.zengrong._outcome import _evaluate
+from landgov.far.zengrong._reads import _k
+from landgov.policy import Param, load_profile
+from landgov.verdict import Citation
+
+AS_OF = dt.date(2026, 6, 30)
+USCCS = ("91330602MA2D000011", "91330602MA2D000022", "91330602MA2D000033")
+PIDS = ("330602001001GB00001", "330602001001GB00002", "33A", None)
+SECTORS = ("印染", "化工", "电镀")
+
+
+def _settings(*, official: bool) -> _Settings:
+    """yuecheng-2022, or with official 标准地 values and an official record reading."""
+    profile = load_profile("yuecheng-2022")
+    if official:
+        params = dict(profile.params)
+        params["zengrong.standard_land"] = Param(
+            "zengrong.standard_land",
+            {"fixed_investment_per_mu_wan": 300.0, "rd_ratio_pct": 2.0},
+            citation=Citation("000", "附件3 三.6"),
+            comparison=">=",
+        )
+        for key in ("zengrong.record_severities", "zengrong.serious_building_severities"):
+            params[key] = dataclasses.replace(params[key], citation=Citation("000", "附件3 三.3"))
+        profile = dataclasses.replace(profile, params=params)
+    return _Settings(profile, AS_OF)
+
+
+_missing = st.sampled_from([None, float("nan"), ""])
+_parcel = st.fixed_dictionaries(
+    {
+        "parcel_id": st.sampled_from([*PIDS, "330602001001GB00003", "110101001001GB00001"]),
+        "area_declared_m2": st.one_of(st.none(), st.sampled_from([9_000.0, 10_000.5, 20_000.0])),
+        "completion_date": st.one_of(
+            st.none(), st.sampled_from([dt.date(2019, 5, 1), pd.Timestamp("2027-01-01")])
+        ),
+        "land_use": st.one_of(_missing, st.sampled_from(["工业用地", "商业用地", "工矿仓储用地"])),
+        "right_type": st.one_of(_missing, st.sampled_from(["国有建设用地使用权出让", "划拨"])),
+    }
+)
+_fact = st.fixed_dictionaries(
+    {
+        "land_area_m2": st.one_of(st.none(), st.sampled_from([9_999.99, 10_000.01, 13_340.0])),
+        "far": st.one_of(st.none(), st.sampled_from([0.8, 2.5, 3.1])),
+        "planning_given": st.booleans(),
+        "demolition_given": st.booleans(),
+        "zones_given": st.booleans(),
+        "zone_names_given": st.booleans(),
+        "planned_use": st.one_of(st.none(), st.sampled_from(["工业用地", "居住用地"])),
+        "inside_control_line": st.sampled_from([None, True, False]),
+        "demolition_plans": st.sampled_from(["", "2025年拆迁计划"]),
+        "demolition_partial_plans": st.sampled_from(["", "2024年计划"]),
+        "demolition_old_plans": st.just(""),
+        "demolition_undated_plans": st.sampled_from(["", "无年份计划"]),
+        "demolition_share": st.sampled_from([0.0, 0.2, 0.8]),
+        "in_demolition_plan": st.booleans(),
+        "special_zone": st.sampled_from(["", "马海片区"]),
+        "unnamed_zone": st.booleans(),
+    }
+)
+_enterprise = st.fixed_dictionaries(
+    {
+        "industry_code": st.one_of(_missing, st.sampled_from(["C1311", "F5211", 13, 13.0, "X"])),
+        "industry_edition": st.sampled_from([None, "2017", "2011"]),
+        "industry_name": st.sampled_from([None, "谷物磨制", "批发"]),
+        "catalogue_class": st.one_of(_missing, st.sampled_from(["鼓励类", "限制类", "淘汰类"])),
+        "reform_sector": st.one_of(_missing, st.sampled_from(["印染", "化工", "纺织"])),
+    }
+)
+_record = st.builds(
+    ViolationRecord,
+    uscc=st.sampled_from(USCCS),
+    parcel_id=st.sampled_from(PIDS),
+    category=st.sampled_from(["违法建设", "环保", "安全生产"]),
+    severity=st.sampled_from(["一般", "重大", None]),
+    record_date=st.sampled_from([None, dt.date(2026, 1, 5), dt.date(2024, 2, 1)]),
+    rectified=st.sampled_from([None, *Rectification]),
+    rectified_date=st.sampled_from([None, dt.date(2026, 3, 1)]),
+)
+
+
+def _index(records: list[ViolationRecord] | None) -> _RecordIndex | None:
+    if records is None:
+        return None
+    by_uscc: dict[str, list[ViolationRecord]] = {}
+    by_parcel: dict[str, list[ViolationRecord]] = {}
+    for rec in records:
+        if rec.uscc:
+            by_uscc.setdefault(rec.uscc, []).append(rec)
+        if rec.parcel_id:
+            by_parcel.setdefault(rec.parcel_id, []).append(rec)
+    return _RecordIndex(
+        {k: tuple(v) for k, v in by_uscc.items()}, {k: tuple(v) for k, v in by_parcel.items()}
+    )
+
+
+def _reference(attributes, facts, users, by_uscc, index, s) -> pd.DataFrame:
+    """What ``check_parcels`` wrote before: each plot judged on its own (``_Context.judge``)."""
+    rows = []
+    records = zip(
+        users.tolist(), attributes.to_dict("records"), facts.to_dict("records"), strict=True
+    )
+    for uscc, parcel, fact in records:
+        ent = by_uscc.get(uscc) if uscc else None
+        found = _records_for(index, uscc, parcel.get("parcel_id"))
+        relax = _relaxation(ent, SECTORS)
+        case = _Case(parcel, fact, fact, ent, found)
+        rows.append(_row_out(_evaluate(case, s, relax=bool(relax)), relax))
+    return pd.DataFrame(rows, index=attributes.index)
+
+
+@pytest.mark.parametrize("official", [False, True])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plots=st.lists(
+        st.tuples(_parcel, _fact, st.sampled_from([*USCCS, None, "", "91330602MA2D000099"])),
+        min_size=1,
+        max_size=14,
+    ),
+    enterprises=st.lists(_enterprise, min_size=len(USCCS), max_size=len(USCCS)),
+    records=st.one_of(st.none(), st.lists(_record, max_size=5)),
+    start=st.integers(0, 3),
+)
+def test_frame_equals_judging_each_plot(official, plots, enterprises, records, start):
+    s = _settings(official=official)
+    index = pd.RangeIndex(start, start + len(plots))
+    attributes = pd.DataFrame([p for p, _, _ in plots], index=index)
+    facts = pd.DataFrame([f for _, f, _ in plots], index=index)
+    users = pd.Series([u for _, _, u in plots], index=index)
+    by_uscc = {u: {"uscc": u, **e} for u, e in zip(USCCS, enterprises, strict=True)}
+    found = _index(records)
+    got = judge_frame(
+        attributes,
+        facts,
+        users,
+        by_uscc=by_uscc,
+        records=found,
+        settings=s,
+        sectors=SECTORS,
+    )
+    want = _reference(attributes, facts, users, by_uscc, found, s)
+    assert got.columns.tolist() == want.columns.tolist()
+    assert got["verdicts"].tolist() == want["verdicts"].tolist()
+    pd.testing.assert_frame_equal(got.drop(columns="verdicts"), want.drop(columns="verdicts"))
+
+
+def test_codes_tell_apart_what_the_key_tells_apart():
+    # 13, 13.0 and "13" are three keys; 0.0 and -0.0 two; NaN and None in a text column one
+    # each as the column holds them.
+    mixed = pd.Series([13, 13.0, "13", None, 13], dtype=object)
+    codes = _column_codes(mixed)
+    assert len(set(codes.tolist())) == len({_k(v) for v in mixed.tolist()}) == 4
+    assert codes[0] == codes[4]
+    for dtype in ("float64", "float32"):
+        floats = _column_codes(pd.Series([0.0, -0.0, np.nan, 0.0], dtype=dtype))
+        assert floats.tolist()[0] == floats.tolist()[3]
+        assert len(set(floats.tolist())) == 3
+    text = _column_codes(pd.Series(["a", None, "b", "a"]))
+    assert text.tolist() == [1, 0, 2, 1]
+
+
+def test_groups_are_rows_equal_in_every_column():
+    a = np.array([0, 1, 0, 1, 0])
+    b = np.array([5, 5, 5, 6, 5])
+    group, first = _group([a, b], 5)
+    assert group.tolist() == [0, 1, 0, 2, 0]
+    assert first.tolist() == [0, 1, 3]

@@ -35,7 +35,7 @@ from exactextract.raster import NumPyRasterSource
 
 from landgov.errors import CRSError, DataFileError, Issue
 
-__all__ = ["built_cover", "height_floor_area", "zonal_stats"]
+__all__ = ["built_cover", "height_floor_area", "raster_floor_area", "zonal_stats"]
 
 _NODATA = -9999.0
 
@@ -280,33 +280,83 @@ def height_floor_area(
         Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2``, ``built_cover``
         (0–1), ``height_mean_m`` (coverage-weighted, over built cells), ``height_max_m``.
     """
+    return _floor_area(
+        zones, raster, storey_height_m=storey_height_m, min_height_m=min_height_m, band=band
+    )
+
+
+def raster_floor_area(
+    zones: gpd.GeoDataFrame | gpd.GeoSeries,
+    raster: str | Path,
+    *,
+    storey_height_m: float,
+    min_height_m: float = 0.0,
+    band: int = 1,
+) -> pd.DataFrame:
+    """:func:`height_floor_area` without the height statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2`` and
+        ``built_cover``, the same figures as :func:`height_floor_area` gives, from one raster
+        layer (storeys) instead of two (what the 容积率 stage needs).
+    """
+    return _floor_area(
+        zones,
+        raster,
+        storey_height_m=storey_height_m,
+        min_height_m=min_height_m,
+        band=band,
+        heights=False,
+    )
+
+
+def _floor_area(
+    zones: gpd.GeoDataFrame | gpd.GeoSeries,
+    raster: str | Path,
+    *,
+    storey_height_m: float,
+    min_height_m: float,
+    band: int,
+    heights: bool = True,
+) -> pd.DataFrame:
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
+    columns = _HEIGHT_COLUMNS if heights else _HEIGHT_COLUMNS[:3]
     with _open(raster) as src:
         cell_area = _check_grid(src, raster)
         geoms = _zones_in_crs(geoms, src, raster)
         if geoms.empty:
-            return _empty_height_frame(geoms.index)
+            return pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m
     )
-    stats = _extract(geoms, layers, extent, ["sum", "count", "mean", "max"])
-    built_area = stats["storeys_count"].fillna(0.0) * cell_area
-    return pd.DataFrame(
-        {
-            "raster_floor_area_m2": stats["storeys_sum"].fillna(0.0) * cell_area,
-            "built_area_m2": built_area,
-            "built_cover": built_area / geoms.area.where(geoms.area > 0),
-            "height_mean_m": stats["height_mean"],
-            "height_max_m": stats["height_max"],
-        },
-        index=geoms.index,
+    if not heights:
+        del layers["height"]
+    stats = _extract(
+        geoms, layers, extent, ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     )
+    if not heights:
+        stats = stats.add_prefix("storeys_")
+    built_area = stats["storeys_count"].fillna(0.0) * cell_area
+    out = {
+        "raster_floor_area_m2": stats["storeys_sum"].fillna(0.0) * cell_area,
+        "built_area_m2": built_area,
+        "built_cover": built_area / geoms.area.where(geoms.area > 0),
+    }
+    if heights:
+        out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
+    return pd.DataFrame(out, index=geoms.index)
 
 
-def _empty_height_frame(index: pd.Index) -> pd.DataFrame:
-    cols = ["raster_floor_area_m2", "built_area_m2", "built_cover", "height_mean_m", "height_max_m"]
-    return pd.DataFrame(index=index, columns=cols, dtype="float64")
+_HEIGHT_COLUMNS = [
+    "raster_floor_area_m2",
+    "built_area_m2",
+    "built_cover",
+    "height_mean_m",
+    "height_max_m",
+]
 
 
 def built_cover(

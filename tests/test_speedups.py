@@ -99,6 +99,43 @@ def test_repeated_text_cells_convert_like_single_ones(spec: FieldSpec, cells: li
     assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
 
 
+_CODE = FieldSpec("uscc", "统一社会信用代码", Kind.CODE, ("统一社会信用代码",))
+_cell = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.from_regex(r"[0-9A-Za-z]{1,20}", fullmatch=True),
+    st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True),
+    st.sampled_from(["NA", "nan", "NULL", "None", "NaT", "1E5", "1e+05", "2.5E3", "9E", "E9"]),
+    st.sampled_from(["９１３３", " 91 33 ", "913-3", "—", "", "  ", "无", "x", "①"]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_cell, max_size=40))
+def test_code_text_and_number_columns_match_cell_by_cell(values: list[object]) -> None:
+    """The column-wise pass gives what :func:`_convert_one` gives cell by cell, problems too."""
+    for spec, unit in ((_CODE, None), (_TOWN, None), (_TAX, None), (_TAX, "元"), (_DAY, None)):
+        series, problems = convert_values(values, spec, unit)
+        expected, expected_problems = _one_by_one(values, spec, unit)
+        got = series.tolist()
+        if spec.kind is Kind.NUMBER:
+            assert all(_same(float(g), float(e)) for g, e in zip(got, expected, strict=True))
+        else:
+            want = [None if e is None else e for e in expected]
+            assert [None if g is None or g is pd.NA else g for g in got] == want or all(
+                (pd.isna(g) and e is None) or (g == e and type(g) is type(e))
+                for g, e in zip(got, want, strict=True)
+            )
+        assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
+        if spec.kind is Kind.CODE:
+            severities = [p.severity for p in problems]
+            assert severities == [
+                _convert_one(values[p.position], spec, unit)[3] or p.severity for p in problems
+            ]
+
+
 # --- sheet names from the workbook part ---------------------------------------------------------
 
 

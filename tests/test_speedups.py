@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from shapely.geometry import box
 
 from landgov.core.runfolder import _sheet_names, _sheets
+from landgov.ids import USCC_ALPHABET, check_uscc, normalize_uscc, uscc_check_char
+from landgov.io._codes import add_uscc_status
 from landgov.io._convert import _convert_one, convert_values
 from landgov.io.fields import FieldSpec, Kind
 from landgov.run.files import parquet_ready, write_parquet
@@ -207,3 +209,29 @@ def test_shared_lookups_build_once_inside_and_anew_outside() -> None:
         assert first.get("U1", "above_scale") is True and first.get("U2", "above_scale") is None
     assert _Firms(ents) is not first
     assert _usccs_by_parcel(parcels, pairs).tolist() == [("U1", "U2"), ("U2",)]
+
+
+# --- USCC status for a whole column -------------------------------------------------------------
+
+_uscc_body = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
+_uscc_cell = st.one_of(
+    _uscc_body.map(lambda b: b + uscc_check_char(b)),  # valid
+    _uscc_body.map(lambda b: b + uscc_check_char(b)).map(lambda c: c.lower()),
+    _uscc_body.map(lambda b: b[:8] + "XXXX" + b[12:] + uscc_check_char(b[:8] + "XXXX" + b[12:])),
+    _uscc_body.map(lambda b: b + "0"),  # mostly a wrong check character
+    _uscc_body.map(lambda b: " " + b + uscc_check_char(b) + "-"),
+    st.text(alphabet=USCC_ALPHABET + "IOSVZ*-－ a", max_size=20),
+    st.sampled_from([None, math.nan, "", "—", 913306, True]),
+)
+
+
+@given(st.lists(_uscc_cell, max_size=30))
+def test_uscc_status_of_a_column_is_the_status_of_each_cell(cells: list[object]) -> None:
+    frame = pd.DataFrame({"uscc": pd.Series(cells, dtype=object), "after": 1})
+    raw, statuses = add_uscc_status(frame)
+    assert [type(v) for v in raw] == [type(v) for v in cells]
+    assert statuses == [check_uscc(v) for v in cells]
+    want = [normalize_uscc(v) or None for v in cells]
+    assert [None if pd.isna(v) else v for v in frame["uscc"]] == want
+    assert frame["uscc_status"].tolist() == [s.value for s in statuses]
+    assert list(frame.columns) == ["uscc", "uscc_status", "after"]

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from shapely.geometry import box
 
+from landgov.core.missing import is_missing
+from landgov.core.plausible import _as_date, _rows
 from landgov.core.runfolder import _sheet_names, _sheets
 from landgov.ids import USCC_ALPHABET, check_uscc, normalize_uscc, uscc_check_char
 from landgov.io._codes import add_uscc_status
@@ -235,3 +237,36 @@ def test_uscc_status_of_a_column_is_the_status_of_each_cell(cells: list[object])
     assert [None if pd.isna(v) else v for v in frame["uscc"]] == want
     assert frame["uscc_status"].tolist() == [s.value for s in statuses]
     assert list(frame.columns) == ["uscc", "uscc_status", "after"]
+
+
+# --- plausibility checks: dates and source rows without the generic missing test ----------------
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.dates(),
+            st.datetimes(),
+            st.sampled_from([math.nan, pd.NaT, pd.NA, "", "2021-01-01", 3]),
+        ),
+        max_size=20,
+    )
+)
+def test_plausible_dates_and_rows_read_as_before(values: list[object]) -> None:
+    for value in values:
+        want = (
+            None
+            if is_missing(value)
+            else value.date()
+            if isinstance(value, dt.datetime)
+            else (value if isinstance(value, dt.date) else None)
+        )
+        assert _as_date(value) == want and type(_as_date(value)) is type(want)
+    frame = pd.DataFrame({"source_row": pd.Series(range(2, 2 + len(values)), dtype="int64")})
+    assert _rows(frame) == list(range(2, 2 + len(values)))
+    assert all(type(r) is int for r in _rows(frame))
+    nullable = frame.astype({"source_row": "Int64"})
+    if len(values):
+        nullable.loc[0, "source_row"] = pd.NA
+        assert _rows(nullable)[0] is None and _rows(nullable)[1:] == _rows(frame)[1:]

@@ -21,6 +21,7 @@ from landgov.ids import USCC_ALPHABET, check_uscc, normalize_uscc, uscc_check_ch
 from landgov.io._codes import add_uscc_status
 from landgov.io._convert import _convert_one, convert_values
 from landgov.io.fields import FieldSpec, Kind
+from landgov.io.tables import _structural_reason, _structural_reasons
 from landgov.run.files import parquet_ready, write_parquet
 from landgov.screening._common import _Firms, _usccs_by_parcel, shared_lookups
 from landgov.verdict import Citation, Status, Verdict
@@ -270,3 +271,25 @@ def test_plausible_dates_and_rows_read_as_before(values: list[object]) -> None:
     if len(values):
         nullable.loc[0, "source_row"] = pd.NA
         assert _rows(nullable)[0] is None and _rows(nullable)[1:] == _rows(frame)[1:]
+
+
+# --- rows that are not data: asked only for the candidate rows ----------------------------------
+
+_row_text = st.one_of(
+    st.just(""),
+    st.sampled_from(
+        ["合计", "合 计", " 小计", "总合计", "累计", "小型企业", "注：数据来源", "注1."]
+    ),
+    st.just("名称"),  # the header names below, often: repeated header rows
+    st.just("税收"),
+    st.just("名称"),
+    st.just("税收"),
+    st.text(alphabet="合计小 总注：1a", max_size=4),
+)
+
+
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(st.lists(_row_text, min_size=w, max_size=w))))
+def test_structural_reasons_of_a_table_are_those_of_each_row(rows: list[list[str]]) -> None:
+    width = len(rows[0]) if rows else 3
+    for header in ({}, {0: "名称", min(1, width - 1): "税收"}, {0: "名称"}):
+        assert _structural_reasons(rows, header) == [_structural_reason(r, header) for r in rows]

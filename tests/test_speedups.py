@@ -17,8 +17,15 @@ from shapely.geometry import box
 from landgov.core.missing import is_missing
 from landgov.core.plausible import _as_date, _rows
 from landgov.core.runfolder import _sheet_names, _sheets
-from landgov.ids import USCC_ALPHABET, check_uscc, normalize_uscc, uscc_check_char
-from landgov.io._codes import add_uscc_status
+from landgov.ids import (
+    USCC_ALPHABET,
+    check_parcel_code,
+    check_uscc,
+    normalize_code,
+    normalize_uscc,
+    uscc_check_char,
+)
+from landgov.io._codes import add_uscc_status, standard_parcel_codes
 from landgov.io._convert import _convert_one, convert_values
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.tables import _structural_reason, _structural_reasons
@@ -293,3 +300,24 @@ def test_structural_reasons_of_a_table_are_those_of_each_row(rows: list[list[str
     width = len(rows[0]) if rows else 3
     for header in ({}, {0: "名称", min(1, width - 1): "税收"}, {0: "名称"}):
         assert _structural_reasons(rows, header) == [_structural_reason(r, header) for r in rows]
+
+
+_parcel_cell = st.one_of(
+    st.from_regex(r"[0-9]{12}[A-Z]{2}[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{12}[A-Za-z]{2}[0-9]{4,6}", fullmatch=True),
+    st.sampled_from(["３３０６０２００１００２ＧＢ０００１７", " 330602001002GB00017"]),
+    st.sampled_from(["NAN", None]),
+    st.sampled_from([math.nan, 330602, "", "330602001002GB0001７", "330602001002GB00017\n"]),
+    st.text(alphabet="0123GBgb -", max_size=21),
+)
+
+
+@given(st.lists(_parcel_cell, max_size=30))
+def test_standard_parcel_codes_need_no_check(cells: list[object]) -> None:
+    standard = standard_parcel_codes(cells)
+    for cell, ok in zip(cells, standard.tolist(), strict=True):
+        if ok:
+            assert check_parcel_code(cell).ok and normalize_code(cell) == cell
+        else:  # a cell left to the check is one the fast pass may not claim
+            assert not (type(cell) is str and cell.isascii() and check_parcel_code(cell).ok
+                        and normalize_code(cell) == cell and len(cell) == 19)  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -75,6 +77,23 @@ def _valid_as_written(raw: list[object]) -> np.ndarray:
     values = _USCC_VALUE[np.frombuffer(joined, np.uint8).reshape(-1, 18)]
     check = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
     return at[values[:, 17] == check]
+
+
+_PARCEL_PLAIN_RE2 = r"^[0-9]{12}[A-Z]{2}[0-9]{5}$"  # GB/T 37346, ASCII, already normalised
+
+
+def standard_parcel_codes(values: Sequence[object]) -> np.ndarray:
+    """Whether each cell is a standard 宗地代码 exactly as written, for a whole column at once.
+
+    True means :func:`~landgov.ids.check_parcel_code` accepts the cell and
+    :func:`~landgov.ids.normalize_code` leaves it unchanged; False means: ask them.
+    """
+    out = np.zeros(len(values), dtype=bool)
+    at = np.flatnonzero(np.fromiter((type(v) is str for v in values), bool, len(values)))
+    if at.size:
+        texts = pa.array(np.fromiter(values, dtype=object, count=len(values))[at], pa.string())
+        out[at] = pc.match_substring_regex(texts, _PARCEL_PLAIN_RE2).to_numpy(False)
+    return out
 
 
 def add_uscc_status(frame: pd.DataFrame) -> tuple[list[object], list[USCCStatus]]:

@@ -26,8 +26,10 @@ from landgov.ids import (
     uscc_check_char,
 )
 from landgov.io._codes import add_uscc_status, standard_parcel_codes
-from landgov.io._convert import _convert_one, convert_values
+from landgov.io._convert import _convert_one, convert_values, per_distinct_text
+from landgov.io.enterprises import scale_is_above
 from landgov.io.fields import FieldSpec, Kind
+from landgov.io.links import relation_of
 from landgov.io.tables import _structural_reason, _structural_reasons
 from landgov.run.files import parquet_ready, write_parquet
 from landgov.screening._common import _Firms, _usccs_by_parcel, shared_lookups
@@ -321,3 +323,18 @@ def test_standard_parcel_codes_need_no_check(cells: list[object]) -> None:
         else:  # a cell left to the check is one the fast pass may not claim
             assert not (type(cell) is str and cell.isascii() and check_parcel_code(cell).ok
                         and normalize_code(cell) == cell and len(cell) == 19)  # fmt: skip
+
+
+@given(st.lists(st.one_of(st.sampled_from(["规上", " 规下", "规上", "自有", "租用", "", "—"]),
+                          st.none(), st.floats(), st.text(max_size=3))))  # fmt: skip
+def test_per_distinct_text_reads_like_each_cell(values: list[object]) -> None:
+    calls: list[object] = []
+
+    def read(value: object) -> object:
+        calls.append(value)
+        return (scale_is_above(value), relation_of(value))
+
+    want = [(scale_is_above(v), relation_of(v)) for v in values]
+    assert per_distinct_text(read, values) == want
+    texts = [v for v in values if type(v) is str]
+    assert len([c for c in calls if type(c) is str]) == len(set(texts))

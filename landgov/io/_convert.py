@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ __all__ = [
     "convert_columns",
     "convert_values",
     "is_blank",
+    "per_distinct_text",
     "resolve_header_unit",
 ]
 
@@ -160,6 +162,7 @@ def _convert_one(
     return cell_text(value) or None, None, "", None
 
 
+_T = TypeVar("_T")
 _SLOW = object()  # a cell the vectorised pass leaves to :func:`_convert_one`
 _PLAIN_DECIMAL_RE2 = r"^[0-9]{1,300}(?:\.[0-9]{1,300})?$"  # _PLAIN_DECIMAL, for pyarrow
 _PLAIN_CODE_RE2 = r"^[0-9A-Z]+$"
@@ -169,13 +172,18 @@ _MISSING_PLAIN_CODES = sorted(
 )  # NA, NAN, NAT, NONE, NULL
 
 
-def _of_type(values: Sequence[object], kind: type) -> np.ndarray:
+def _types(values: Sequence[object]) -> np.ndarray:
+    return np.fromiter(map(type, values), dtype=object, count=len(values))
+
+
+def _of_type(types: np.ndarray, kind: type) -> np.ndarray:
     """Positions of the cells whose type is exactly ``kind`` (bool is not int here)."""
-    return np.flatnonzero(np.fromiter((type(v) is kind for v in values), bool, len(values)))
+    return np.flatnonzero(np.equal(types, kind))
 
 
 def _slow(out: np.ndarray) -> list[int]:
-    return [i for i, v in enumerate(out.tolist()) if v is _SLOW]
+    """Positions left to :func:`_convert_one` (the other cells hold floats, text or None)."""
+    return np.flatnonzero(np.equal(out, _SLOW)).tolist()  # type: ignore[no-any-return]
 
 
 def _texts(cells: np.ndarray) -> pa.StringArray:
@@ -198,8 +206,9 @@ def _plain_numbers(values: Sequence[object], factor: Fraction | None) -> np.ndar
                 out[i] = number
         return out
     cells = np.fromiter(values, dtype=object, count=len(values))
+    types = _types(values)
     for kind in (float, int, str):
-        at = _of_type(values, kind)
+        at = _of_type(types, kind)
         if not at.size:
             continue
         if kind is str:
@@ -220,7 +229,7 @@ def _plain_codes(values: Sequence[object]) -> np.ndarray:
     """Cells that are already a code in its normal form (ASCII digits and capitals, not a
     missing word, not scientific notation): themselves; :data:`_SLOW` for the others."""
     out = np.full(len(values), _SLOW, dtype=object)
-    at = _of_type(values, str)
+    at = _of_type(_types(values), str)
     if not at.size:
         return out
     cells = np.fromiter(values, dtype=object, count=len(values))[at]
@@ -288,6 +297,21 @@ def convert_values(
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
             problems.append(CellProblem(i, value, text, action, severity))
     return as_series(out.tolist(), spec.kind), problems
+
+
+def per_distinct_text(read: Callable[[object], _T], values: Sequence[object]) -> list[_T]:
+    """``[read(v) for v in values]``, calling ``read`` once per distinct text (a column of
+    规上/规下 or 自有/租用 repeats a few words on every row); ``read`` must be pure."""
+    seen: dict[str, _T] = {}
+    out: list[_T] = []
+    for value in values:
+        if type(value) is not str:
+            out.append(read(value))
+        elif (hit := seen.get(value, _SLOW)) is not _SLOW:
+            out.append(hit)  # type: ignore[arg-type]
+        else:
+            out.append(seen.setdefault(value, read(value)))
+    return out
 
 
 def as_series(values: list[object], kind: Kind) -> pd.Series:

@@ -27,6 +27,7 @@ from landgov.ids import (
 )
 from landgov.io._codes import add_uscc_status, standard_parcel_codes
 from landgov.io._convert import _convert_one, convert_values, per_distinct_text
+from landgov.io._geometry import find_overlaps
 from landgov.io.enterprises import scale_is_above
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.links import relation_of
@@ -338,3 +339,20 @@ def test_per_distinct_text_reads_like_each_cell(values: list[object]) -> None:
     assert per_distinct_text(read, values) == want
     texts = [v for v in values if type(v) is str]
     assert len([c for c in calls if type(c) is str]) == len(set(texts))
+
+
+# --- overlapping parcels: touching neighbours dropped before the intersection ------------------
+
+_box = st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 15), st.integers(1, 15))
+
+
+@given(st.lists(_box, max_size=12), st.sampled_from([0.5, 1.0, 20.0]))
+def test_overlaps_are_those_of_the_intersection_areas(boxes: list, min_area: float) -> None:
+    geoms = gpd.GeoSeries([box(x, y, x + w, y + h) for x, y, w, h in boxes], crs=4549)
+    want = [
+        (i, j, geoms[i].intersection(geoms[j]).area)
+        for i in range(len(geoms))
+        for j in range(i + 1, len(geoms))
+        if geoms[i].intersection(geoms[j]).area > min_area
+    ]
+    assert sorted(find_overlaps(geoms, min_area_m2=min_area)) == want

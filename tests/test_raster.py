@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import shapely
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landgov.errors import CRSError
-from landgov.far.raster import built_cover, height_floor_area, zonal_stats
+from landgov.far.raster import built_cover, height_floor_area, raster_floor_area, zonal_stats
 
 X0, Y0, CELL = 500000.0, 3300000.0, 5.0  # EPSG:4549 metres, 5 m cells
 
@@ -137,3 +138,29 @@ def test_empty_geometry_gives_nan_row(grid):
     zones = gpd.GeoSeries([shapely.Polygon(), _polys()[0]], crs=4549)
     got = zonal_stats(zones, path, stats=("sum",))
     assert np.isnan(got.iloc[0]["sum"]) and got.iloc[1]["sum"] > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    storey=st.floats(2.5, 6.0),
+    min_height=st.floats(0.0, 8.0),
+    x=st.floats(-10, 40),
+    y=st.floats(-10, 50),
+)
+def test_raster_floor_area_is_height_floor_area_without_heights(
+    tmp_path_factory, seed, storey, min_height, x, y
+):
+    rng = np.random.default_rng(seed)
+    arr = rng.choice([0.0, 1.5, 4.0, 9.0, 15.3, 24.0], size=(12, 10)).astype("float32")
+    path = _write(tmp_path_factory.mktemp("fa") / "h.tif", arr)
+    zones = gpd.GeoSeries(
+        [shapely.box(X0 + x, Y0 + y, X0 + x + 17.3, Y0 + y + 9.1), shapely.Polygon(), None],
+        crs=4549,
+        index=[5, 6, 7],
+    )
+    kw = {"storey_height_m": storey, "min_height_m": min_height}
+    full = height_floor_area(zones, path, **kw)
+    lean = raster_floor_area(zones, path, **kw)
+    pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
+    assert list(lean.columns) == ["raster_floor_area_m2", "built_area_m2", "built_cover"]

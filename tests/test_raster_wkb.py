@@ -43,9 +43,28 @@ def test_wkb_features_give_the_geojson_statistics(polygons, seed, two):
     layers = {"a": cells, "b": np.floor(cells / 3.0)} if two else {"v": cells}
     ops = ["sum", "count", "mean", "max"]
     zones = gpd.GeoSeries(polygons, crs="EPSG:4549")
-    got = _extract(zones, layers, EXTENT, ops)
+    marked = {n: np.where(np.isnan(a), _NODATA, a) for n, a in layers.items()}
+    got = _extract(zones, marked, EXTENT, ops)
     want = _reference(zones.to_numpy(), layers, ops)
     pd.testing.assert_frame_equal(got, want, check_exact=True)  # bit for bit
+
+
+@settings(max_examples=40, deadline=None)
+@given(polygons=st.lists(_polygon, min_size=1, max_size=6), seed=st.integers(0, 2**16))
+def test_mask_and_float32_layers_give_the_float64_statistics(polygons, seed):
+    """A boolean mask counts what a 1.0/nodata float64 layer counts, and a float32 layer
+    gives what its float64 copy gives (built_cover and the height layer rely on both)."""
+    rng = np.random.default_rng(seed)
+    cells = rng.uniform(0.0, 30.0, (8, 10)).astype("float32")
+    keep = rng.random((8, 10)) >= 0.2
+    zones = gpd.GeoSeries(polygons, crs="EPSG:4549")
+    mask = _extract(zones, {"m": keep}, EXTENT, ["count"])
+    ones = _extract(zones, {"m": np.where(keep, 1.0, _NODATA)}, EXTENT, ["count"])
+    pd.testing.assert_frame_equal(mask, ones, check_exact=True)
+    ops = ["sum", "count", "mean", "max"]
+    single = _extract(zones, {"h": np.where(keep, cells, np.float32(_NODATA))}, EXTENT, ops)
+    double = _extract(zones, {"h": np.where(keep, cells.astype("float64"), _NODATA)}, EXTENT, ops)
+    pd.testing.assert_frame_equal(single, double, check_exact=True)
 
 
 def test_empty_and_missing_zones_stay_in_place():

@@ -14,9 +14,24 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from shapely.geometry import box
 
+from landgov.core.missing import is_missing
+from landgov.core.plausible import _as_date, _rows
 from landgov.core.runfolder import _sheet_names, _sheets
-from landgov.io._convert import _convert_one, convert_values
+from landgov.ids import (
+    USCC_ALPHABET,
+    check_parcel_code,
+    check_uscc,
+    normalize_code,
+    normalize_uscc,
+    uscc_check_char,
+)
+from landgov.io._codes import add_uscc_status, standard_parcel_codes
+from landgov.io._convert import _convert_one, convert_values, per_distinct_text
+from landgov.io._geometry import find_overlaps
+from landgov.io.enterprises import scale_is_above
 from landgov.io.fields import FieldSpec, Kind
+from landgov.io.links import relation_of
+from landgov.io.tables import _structural_reason, _structural_reasons
 from landgov.run.files import parquet_ready, write_parquet
 from landgov.screening._common import _Firms, _usccs_by_parcel, shared_lookups
 from landgov.verdict import Citation, Status, Verdict
@@ -99,6 +114,43 @@ def test_repeated_text_cells_convert_like_single_ones(spec: FieldSpec, cells: li
     assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
 
 
+_CODE = FieldSpec("uscc", "统一社会信用代码", Kind.CODE, ("统一社会信用代码",))
+_cell = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.from_regex(r"[0-9A-Za-z]{1,20}", fullmatch=True),
+    st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True),
+    st.sampled_from(["NA", "nan", "NULL", "None", "NaT", "1E5", "1e+05", "2.5E3", "9E", "E9"]),
+    st.sampled_from(["９１３３", " 91 33 ", "913-3", "—", "", "  ", "无", "x", "①"]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_cell, max_size=40))
+def test_code_text_and_number_columns_match_cell_by_cell(values: list[object]) -> None:
+    """The column-wise pass gives what :func:`_convert_one` gives cell by cell, problems too."""
+    for spec, unit in ((_CODE, None), (_TOWN, None), (_TAX, None), (_TAX, "元"), (_DAY, None)):
+        series, problems = convert_values(values, spec, unit)
+        expected, expected_problems = _one_by_one(values, spec, unit)
+        got = series.tolist()
+        if spec.kind is Kind.NUMBER:
+            assert all(_same(float(g), float(e)) for g, e in zip(got, expected, strict=True))
+        else:
+            want = [None if e is None else e for e in expected]
+            assert [None if g is None or g is pd.NA else g for g in got] == want or all(
+                (pd.isna(g) and e is None) or (g == e and type(g) is type(e))
+                for g, e in zip(got, want, strict=True)
+            )
+        assert [(p.position, p.problem, p.action) for p in problems] == expected_problems
+        if spec.kind is Kind.CODE:
+            severities = [p.severity for p in problems]
+            assert severities == [
+                _convert_one(values[p.position], spec, unit)[3] or p.severity for p in problems
+            ]
+
+
 # --- sheet names from the workbook part ---------------------------------------------------------
 
 
@@ -170,3 +222,137 @@ def test_shared_lookups_build_once_inside_and_anew_outside() -> None:
         assert first.get("U1", "above_scale") is True and first.get("U2", "above_scale") is None
     assert _Firms(ents) is not first
     assert _usccs_by_parcel(parcels, pairs).tolist() == [("U1", "U2"), ("U2",)]
+
+
+# --- USCC status for a whole column -------------------------------------------------------------
+
+_uscc_body = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
+_uscc_cell = st.one_of(
+    _uscc_body.map(lambda b: b + uscc_check_char(b)),  # valid
+    _uscc_body.map(lambda b: b + uscc_check_char(b)).map(lambda c: c.lower()),
+    _uscc_body.map(lambda b: b[:8] + "XXXX" + b[12:] + uscc_check_char(b[:8] + "XXXX" + b[12:])),
+    _uscc_body.map(lambda b: b + "0"),  # mostly a wrong check character
+    _uscc_body.map(lambda b: " " + b + uscc_check_char(b) + "-"),
+    st.text(alphabet=USCC_ALPHABET + "IOSVZ*-－ a", max_size=20),
+    st.sampled_from([None, math.nan, "", "—", 913306, True]),
+)
+
+
+@given(st.lists(_uscc_cell, max_size=30))
+def test_uscc_status_of_a_column_is_the_status_of_each_cell(cells: list[object]) -> None:
+    frame = pd.DataFrame({"uscc": pd.Series(cells, dtype=object), "after": 1})
+    raw, statuses = add_uscc_status(frame)
+    assert [type(v) for v in raw] == [type(v) for v in cells]
+    assert statuses == [check_uscc(v) for v in cells]
+    want = [normalize_uscc(v) or None for v in cells]
+    assert [None if pd.isna(v) else v for v in frame["uscc"]] == want
+    assert frame["uscc_status"].tolist() == [s.value for s in statuses]
+    assert list(frame.columns) == ["uscc", "uscc_status", "after"]
+
+
+# --- plausibility checks: dates and source rows without the generic missing test ----------------
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.dates(),
+            st.datetimes(),
+            st.sampled_from([math.nan, pd.NaT, pd.NA, "", "2021-01-01", 3]),
+        ),
+        max_size=20,
+    )
+)
+def test_plausible_dates_and_rows_read_as_before(values: list[object]) -> None:
+    for value in values:
+        want = (
+            None
+            if is_missing(value)
+            else value.date()
+            if isinstance(value, dt.datetime)
+            else (value if isinstance(value, dt.date) else None)
+        )
+        assert _as_date(value) == want and type(_as_date(value)) is type(want)
+    frame = pd.DataFrame({"source_row": pd.Series(range(2, 2 + len(values)), dtype="int64")})
+    assert _rows(frame) == list(range(2, 2 + len(values)))
+    assert all(type(r) is int for r in _rows(frame))
+    nullable = frame.astype({"source_row": "Int64"})
+    if len(values):
+        nullable.loc[0, "source_row"] = pd.NA
+        assert _rows(nullable)[0] is None and _rows(nullable)[1:] == _rows(frame)[1:]
+
+
+# --- rows that are not data: asked only for the candidate rows ----------------------------------
+
+_row_text = st.one_of(
+    st.just(""),
+    st.sampled_from(
+        ["合计", "合 计", " 小计", "总合计", "累计", "小型企业", "注：数据来源", "注1."]
+    ),
+    st.just("名称"),  # the header names below, often: repeated header rows
+    st.just("税收"),
+    st.just("名称"),
+    st.just("税收"),
+    st.text(alphabet="合计小 总注：1a", max_size=4),
+)
+
+
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(st.lists(_row_text, min_size=w, max_size=w))))
+def test_structural_reasons_of_a_table_are_those_of_each_row(rows: list[list[str]]) -> None:
+    width = len(rows[0]) if rows else 3
+    for header in ({}, {0: "名称", min(1, width - 1): "税收"}, {0: "名称"}):
+        assert _structural_reasons(rows, header) == [_structural_reason(r, header) for r in rows]
+
+
+_parcel_cell = st.one_of(
+    st.from_regex(r"[0-9]{12}[A-Z]{2}[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{12}[A-Za-z]{2}[0-9]{4,6}", fullmatch=True),
+    st.sampled_from(["３３０６０２００１００２ＧＢ０００１７", " 330602001002GB00017"]),
+    st.sampled_from(["NAN", None]),
+    st.sampled_from([math.nan, 330602, "", "330602001002GB0001７", "330602001002GB00017\n"]),
+    st.text(alphabet="0123GBgb -", max_size=21),
+)
+
+
+@given(st.lists(_parcel_cell, max_size=30))
+def test_standard_parcel_codes_need_no_check(cells: list[object]) -> None:
+    standard = standard_parcel_codes(cells)
+    for cell, ok in zip(cells, standard.tolist(), strict=True):
+        if ok:
+            assert check_parcel_code(cell).ok and normalize_code(cell) == cell
+        else:  # a cell left to the check is one the fast pass may not claim
+            assert not (type(cell) is str and cell.isascii() and check_parcel_code(cell).ok
+                        and normalize_code(cell) == cell and len(cell) == 19)  # fmt: skip
+
+
+@given(st.lists(st.one_of(st.sampled_from(["规上", " 规下", "规上", "自有", "租用", "", "—"]),
+                          st.none(), st.floats(), st.text(max_size=3))))  # fmt: skip
+def test_per_distinct_text_reads_like_each_cell(values: list[object]) -> None:
+    calls: list[object] = []
+
+    def read(value: object) -> object:
+        calls.append(value)
+        return (scale_is_above(value), relation_of(value))
+
+    want = [(scale_is_above(v), relation_of(v)) for v in values]
+    assert per_distinct_text(read, values) == want
+    texts = [v for v in values if type(v) is str]
+    assert len([c for c in calls if type(c) is str]) == len(set(texts))
+
+
+# --- overlapping parcels: touching neighbours dropped before the intersection ------------------
+
+_box = st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 15), st.integers(1, 15))
+
+
+@given(st.lists(_box, max_size=12), st.sampled_from([0.5, 1.0, 20.0]))
+def test_overlaps_are_those_of_the_intersection_areas(boxes: list, min_area: float) -> None:
+    geoms = gpd.GeoSeries([box(x, y, x + w, y + h) for x, y, w, h in boxes], crs=4549)
+    want = [
+        (i, j, geoms[i].intersection(geoms[j]).area)
+        for i in range(len(geoms))
+        for j in range(i + 1, len(geoms))
+        if geoms[i].intersection(geoms[j]).area > min_area
+    ]
+    assert sorted(find_overlaps(geoms, min_area_m2=min_area)) == want

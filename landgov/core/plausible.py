@@ -151,6 +151,9 @@ def _label(name: str, field_names: Mapping[str, str]) -> str:
 def _rows(frame: pd.DataFrame) -> list[int | None]:
     if "source_row" not in frame:
         return list(range(1, len(frame) + 1))
+    kind = frame["source_row"].dtype
+    if isinstance(kind, np.dtype) and kind.kind in "iu":  # numpy ints, as readers write it
+        return frame["source_row"].tolist()  # type: ignore[no-any-return]
     return [None if is_missing(r) else int(r) for r in frame["source_row"]]
 
 
@@ -208,7 +211,9 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _as_date(value: object) -> dt.date | None:
-    if is_missing(value):
+    if type(value) is dt.date:  # what the readers give: not missing, a date as it is
+        return value  # type: ignore[return-value]
+    if value is None or is_missing(value):
         return None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date()

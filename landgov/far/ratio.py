@@ -23,7 +23,7 @@ Floor area comes from the best source available, recorded in ``far_source``
    :math:`n = \\max(1, \\lfloor h / s + 0.5 \\rfloor)` with :math:`s` =
    ``far.raster_storey_height_m``;
 5. **高度栅格估算** — the same storey rule per cell of a building-height raster, weighted by
-   exact cell coverage (:func:`landgov.far.raster.height_floor_area`);
+   exact cell coverage (:func:`landgov.far.raster.raster_floor_area`);
 6. **缺失** — nothing known: 容积率 is NaN, never 0.
 
 Sources 2–5 give one figure, used for both: a registered 建筑面积 is the real floor area, a
@@ -48,7 +48,7 @@ import pandas as pd
 
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
-from landgov.far.raster import height_floor_area
+from landgov.far.raster import raster_floor_area
 from landgov.policy import Profile
 
 __all__ = [
@@ -323,7 +323,7 @@ def compute_far(
         frame["n_doubled"] = np.nan
         frame["footprint_m2"] = np.nan
     if height_raster is not None:
-        est = height_floor_area(
+        est = raster_floor_area(
             parcels,
             height_raster,
             storey_height_m=float(profile.value("far.raster_storey_height_m")),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landgov.ids import USCC_ALPHABET, USCCStatus, check_uscc, normalize_uscc, uscc_check_char
 
@@ -44,6 +49,53 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
     )
 
 
+_USCC_PLAIN_RE2 = f"^[{USCC_ALPHABET}]{{18}}$"  # RE2 for: 18 characters of the alphabet
+_USCC_VALUE = np.full(256, 0, dtype=np.int64)
+_USCC_VALUE[np.frombuffer(USCC_ALPHABET.encode("ascii"), np.uint8)] = np.arange(31)
+_USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+
+
+def _valid_as_written(raw: list[object]) -> np.ndarray:
+    """Positions of the cells that are a valid USCC exactly as written.
+
+    Text of 18 characters of the alphabet, without a masking run of ``XXXX``, whose check
+    character is right (GB 32100-2015, computed for the whole column at once): for such a
+    text :func:`check_uscc` says ``VALID`` and :func:`normalize_uscc` leaves it unchanged.
+    """
+    at = np.flatnonzero(np.fromiter((type(v) is str for v in raw), bool, len(raw)))
+    if not at.size:
+        return at
+    texts = pa.array(np.fromiter(raw, dtype=object, count=len(raw))[at], type=pa.string())
+    plain = pc.and_(
+        pc.match_substring_regex(texts, _USCC_PLAIN_RE2),
+        pc.invert(pc.match_substring(texts, "XXXX")),
+    ).to_numpy(False)
+    at = at[plain]
+    if not at.size:
+        return at
+    joined = "".join(texts.filter(pa.array(plain)).to_pylist()).encode("ascii")
+    values = _USCC_VALUE[np.frombuffer(joined, np.uint8).reshape(-1, 18)]
+    check = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
+    return at[values[:, 17] == check]
+
+
+_PARCEL_PLAIN_RE2 = r"^[0-9]{12}[A-Z]{2}[0-9]{5}$"  # GB/T 37346, ASCII, already normalised
+
+
+def standard_parcel_codes(values: Sequence[object]) -> np.ndarray:
+    """Whether each cell is a standard 宗地代码 exactly as written, for a whole column at once.
+
+    True means :func:`~landgov.ids.check_parcel_code` accepts the cell and
+    :func:`~landgov.ids.normalize_code` leaves it unchanged; False means: ask them.
+    """
+    out = np.zeros(len(values), dtype=bool)
+    at = np.flatnonzero(np.fromiter((type(v) is str for v in values), bool, len(values)))
+    if at.size:
+        texts = pa.array(np.fromiter(values, dtype=object, count=len(values))[at], pa.string())
+        out[at] = pc.match_substring_regex(texts, _PARCEL_PLAIN_RE2).to_numpy(False)
+    return out
+
+
 def add_uscc_status(frame: pd.DataFrame) -> tuple[list[object], list[USCCStatus]]:
     """Normalise ``frame["uscc"]`` and insert ``uscc_status`` after it (the frame is the
     reader's own working copy).
@@ -54,18 +106,22 @@ def add_uscc_status(frame: pd.DataFrame) -> tuple[list[object], list[USCCStatus]
         The codes as read and their statuses, by row position.
     """
     raw = frame["uscc"].tolist()
-    # each distinct text once: a link table names the same enterprise on many rows
+    statuses: list[USCCStatus | None] = [None] * len(raw)
+    normalised: list[object] = [None] * len(raw)
+    for i in _valid_as_written(raw).tolist():
+        statuses[i], normalised[i] = USCCStatus.VALID, raw[i]
+    # the others: each distinct text once (a link table names an enterprise on many rows)
     done: dict[str, tuple[USCCStatus, object]] = {}
-    statuses, normalised = [], []
-    for v in raw:
+    for i, v in enumerate(raw):
+        if statuses[i] is not None:
+            continue
         hit = done.get(v) if type(v) is str else None
         if hit is None:
             hit = (check_uscc(v), normalize_uscc(v) or None)
             if type(v) is str:
                 done[v] = hit
-        statuses.append(hit[0])
-        normalised.append(hit[1])
+        statuses[i], normalised[i] = hit
     frame["uscc"] = pd.Series(normalised, index=frame.index, dtype="str")
-    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")
+    status_col = pd.Series([s.value for s in statuses], index=frame.index, dtype="str")  # type: ignore[union-attr]
     frame.insert(frame.columns.get_loc("uscc") + 1, "uscc_status", status_col)
-    return raw, statuses
+    return raw, statuses  # type: ignore[return-value]

@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
 from landgov.ids import normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
@@ -31,6 +35,7 @@ __all__ = [
     "convert_columns",
     "convert_values",
     "is_blank",
+    "per_distinct_text",
     "resolve_header_unit",
 ]
 
@@ -157,23 +162,126 @@ def _convert_one(
     return cell_text(value) or None, None, "", None
 
 
+_T = TypeVar("_T")
+_SLOW = object()  # a cell the vectorised pass leaves to :func:`_convert_one`
+_PLAIN_DECIMAL_RE2 = r"^[0-9]{1,300}(?:\.[0-9]{1,300})?$"  # _PLAIN_DECIMAL, for pyarrow
+_PLAIN_CODE_RE2 = r"^[0-9A-Z]+$"
+_SCI_PLAIN_CODE_RE2 = r"^[0-9]E[0-9]+$"  # what _SCI_CODE matches among plain codes
+_MISSING_PLAIN_CODES = sorted(
+    t.upper() for t in MISSING_TEXT if t.isascii() and t.isalnum()
+)  # NA, NAN, NAT, NONE, NULL
+
+
+def _types(values: Sequence[object]) -> np.ndarray:
+    return np.fromiter(map(type, values), dtype=object, count=len(values))
+
+
+def _of_type(types: np.ndarray, kind: type) -> np.ndarray:
+    """Positions of the cells whose type is exactly ``kind`` (bool is not int here)."""
+    return np.flatnonzero(np.equal(types, kind))
+
+
+def _slow(out: np.ndarray) -> list[int]:
+    """Positions left to :func:`_convert_one` (the other cells hold floats, text or None)."""
+    return np.flatnonzero(np.equal(out, _SLOW)).tolist()  # type: ignore[no-any-return]
+
+
+def _texts(cells: np.ndarray) -> pa.StringArray:
+    return pa.array(cells, type=pa.string())
+
+
+def _plain_numbers(values: Sequence[object], factor: Fraction | None) -> np.ndarray:
+    """:func:`_plain_number` of every cell at once (:data:`_SLOW` where it gives None).
+
+    Floats and non-negative ints are taken as they are (``float(int)`` as Python rounds it);
+    texts are matched with the same pattern (pyarrow's RE2) and converted with Python's
+    ``float`` by numpy's object cast. A factor other than 1 keeps the exact per-cell product.
+    """
+    out = np.full(len(values), _SLOW, dtype=object)
+    if factor is None or not len(values):
+        return out
+    if factor != 1:
+        for i, value in enumerate(values):
+            if (number := _plain_number(value, factor)) is not None:
+                out[i] = number
+        return out
+    cells = np.fromiter(values, dtype=object, count=len(values))
+    types = _types(values)
+    for kind in (float, int, str):
+        at = _of_type(types, kind)
+        if not at.size:
+            continue
+        if kind is str:
+            at = at[pc.match_substring_regex(_texts(cells[at]), _PLAIN_DECIMAL_RE2).to_numpy(False)]
+        try:
+            numbers = cells[at].astype(np.float64)
+        except OverflowError:  # an int beyond float: left to the text parser, as before
+            plain = [_plain_number(v, factor) for v in cells[at]]
+            numbers = np.array([np.nan if v is None else v for v in plain], dtype=np.float64)
+        keep = np.isfinite(numbers) & (numbers >= 0)
+        if kind is str:
+            keep[:] = True  # plain decimals are never negative; ≤ 300 digits stay finite
+        out[at[keep]] = numbers[keep].tolist()
+    return out
+
+
+def _plain_codes(values: Sequence[object]) -> np.ndarray:
+    """Cells that are already a code in its normal form (ASCII digits and capitals, not a
+    missing word, not scientific notation): themselves; :data:`_SLOW` for the others."""
+    out = np.full(len(values), _SLOW, dtype=object)
+    at = _of_type(_types(values), str)
+    if not at.size:
+        return out
+    cells = np.fromiter(values, dtype=object, count=len(values))[at]
+    texts = _texts(cells)
+    plain = pc.and_(
+        pc.match_substring_regex(texts, _PLAIN_CODE_RE2),
+        pc.invert(
+            pc.or_(
+                pc.match_substring_regex(texts, _SCI_PLAIN_CODE_RE2),
+                pc.is_in(texts, pa.array(_MISSING_PLAIN_CODES, pa.string())),
+            )
+        ),
+    ).to_numpy(False)
+    out[at[plain]] = cells[plain]
+    return out
+
+
+def _plain_texts(values: Sequence[object]) -> np.ndarray:
+    """Text cells of a text column: stripped, blank → None (:func:`cell_text`)."""
+    return np.array(
+        [(v.strip() or None) if type(v) is str else _SLOW for v in values], dtype=object
+    )
+
+
+def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | None) -> np.ndarray:
+    """The cells that convert without a problem, converted column-wise; :data:`_SLOW` for
+    the rest (a value that :func:`_convert_one` would give for the cell, with no problem)."""
+    if spec.kind is Kind.NUMBER:
+        return _plain_numbers(values, _number_factor(spec, header_unit))
+    if spec.kind is Kind.CODE:
+        return _plain_codes(values)
+    if spec.kind is Kind.TEXT:
+        return _plain_texts(values)
+    return np.full(len(values), _SLOW, dtype=object)
+
+
 def convert_values(
     values: Sequence[object], spec: FieldSpec, header_unit: str | None
 ) -> tuple[pd.Series, list[CellProblem]]:
     """Convert one column by its kind; problems carry the row position.
 
-    Each distinct text cell is converted once (a column of 镇街 names or dates repeats a few
-    values thousands of times), and a plain non-negative number in a number column skips the
-    text parser; the results are the same as converting every cell on its own.
+    The common cells are converted a column at a time (:func:`_fast_values`: plain numbers,
+    codes already in their normal form, text); each remaining distinct text cell is converted
+    once (a column of 镇街 names or dates repeats a few values thousands of times). The results
+    are the same as converting every cell on its own with :func:`_convert_one`.
     """
-    out: list[object] = []
+    values = list(values)
+    out = _fast_values(values, spec, header_unit)
     problems: list[CellProblem] = []
     seen: dict[str, tuple[object, str | None, str, Severity | None]] = {}
-    factor = _number_factor(spec, header_unit) if spec.kind is Kind.NUMBER else None
-    for i, value in enumerate(values):
-        if factor is not None and (number := _plain_number(value, factor)) is not None:
-            out.append(number)
-            continue
+    for i in _slow(out):
+        value = values[i]
         if type(value) is str:
             done = seen.get(value)
             if done is None:
@@ -181,14 +289,29 @@ def convert_values(
         else:
             done = _convert_one(value, spec, header_unit)
         parsed, text, action, code_severity = done
-        out.append(parsed)
+        out[i] = parsed
         if text:
             if spec.kind is Kind.CODE:
                 severity = code_severity or Severity.INFO
             else:
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
             problems.append(CellProblem(i, value, text, action, severity))
-    return as_series(out, spec.kind), problems
+    return as_series(out.tolist(), spec.kind), problems
+
+
+def per_distinct_text(read: Callable[[object], _T], values: Sequence[object]) -> list[_T]:
+    """``[read(v) for v in values]``, calling ``read`` once per distinct text (a column of
+    规上/规下 or 自有/租用 repeats a few words on every row); ``read`` must be pure."""
+    seen: dict[str, _T] = {}
+    out: list[_T] = []
+    for value in values:
+        if type(value) is not str:
+            out.append(read(value))
+        elif (hit := seen.get(value, _SLOW)) is not _SLOW:
+            out.append(hit)  # type: ignore[arg-type]
+        else:
+            out.append(seen.setdefault(value, read(value)))
+    return out
 
 
 def as_series(values: list[object], kind: Kind) -> pd.Series:

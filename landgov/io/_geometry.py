@@ -200,13 +200,18 @@ def find_overlaps(
     """Pairs of positions ``(i, j)`` (i < j) whose polygons overlap by more than ``min_area_m2``.
 
     Uses the spatial index, then computes intersection areas vectorised. Touching parcels
-    (shared edges) have zero overlap and are not reported.
+    (shared edges) have zero overlap and are not reported; with a positive ``min_area_m2``
+    they are dropped first by the cheaper DE-9IM test (interiors meeting in an area), since
+    neighbouring parcels that share a boundary are most of the candidate pairs.
     """
     valid = ~(geoms.isna() | geoms.is_empty).to_numpy()
     arr = geoms.to_numpy()
     left, right = geoms.sindex.query(arr, predicate="intersects")
     keep = (left < right) & valid[left] & valid[right]
     left, right = left[keep], right[keep]
+    if len(left) and min_area_m2 > 0:
+        inner = shapely.relate_pattern(arr[left], arr[right], "2********")
+        left, right = left[inner], right[inner]
     if len(left) == 0:
         return []
     areas = shapely.area(shapely.intersection(arr[left], arr[right]))

@@ -18,6 +18,7 @@ from landgov.core.problems import ReadResult, Severity
 from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
+from landgov.io._convert import per_distinct_text
 from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 
@@ -91,7 +92,7 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
 
 def _check_scale(table: _ParsedTable) -> None:
     frame = table.frame
-    values = [scale_is_above(v) for v in frame["scale"].tolist()]
+    values = per_distinct_text(scale_is_above, frame["scale"].tolist())
     frame.insert(
         frame.columns.get_loc("scale") + 1,
         "above_scale",

@@ -15,7 +15,8 @@ import pandas as pd
 
 from landgov.core.problems import ReadResult, Severity
 from landgov.ids import USCCStatus, check_parcel_code
-from landgov.io._codes import add_uscc_status, uscc_problem
+from landgov.io._codes import add_uscc_status, standard_parcel_codes, uscc_problem
+from landgov.io._convert import per_distinct_text
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
 from landgov.io.tables import _parse_table, _ParsedTable
@@ -59,15 +60,16 @@ def _check_codes(table: _ParsedTable) -> None:
     """A link needs a 宗地代码 and a valid USCC; a non-standard 宗地代码 is only warned about."""
     raw, statuses = add_uscc_status(table.frame)
     parcels = table.frame["parcel_id"].tolist()
+    standard = standard_parcel_codes(parcels).tolist()  # these need no check
     for pos, (parcel, value, status) in enumerate(zip(parcels, raw, statuses, strict=True)):
         if table.reasons[pos] is not None:
             continue
-        if is_missing(parcel):
+        if not standard[pos] and is_missing(parcel):
             table.reject(pos, "宗地代码缺失，无法建立关联", field="parcel_id")
         elif status is not USCCStatus.VALID:
             problem, action = uscc_problem(value, status)
             table.reject(pos, f"{problem}，无法建立关联", field="uscc", value=value, action=action)
-        elif not (check := check_parcel_code(parcel)).ok:
+        elif not standard[pos] and not (check := check_parcel_code(parcel)).ok:
             table.note(
                 pos,
                 f"{check.problem}；已按原样保留，请确认与宗地图层中的代码一致",
@@ -81,7 +83,7 @@ def _check_codes(table: _ParsedTable) -> None:
 def _check_relations(table: _ParsedTable) -> None:
     frame = table.frame
     given = frame["relation"].tolist()
-    mapped = [relation_of(v) for v in given]
+    mapped = per_distinct_text(relation_of, given)
     frame["relation"] = pd.Series(mapped, index=frame.index, dtype="str")
     frame.insert(
         frame.columns.get_loc("relation") + 1,

@@ -25,6 +25,7 @@ from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed_epsg
 from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
+from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
 from landgov.io._geos import error_text
@@ -259,16 +260,17 @@ def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> list[str | None]:
     """
     reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
-    for pos, (code, row) in enumerate(zip(gdf["parcel_id"], gdf["source_row"], strict=True)):
-        if not normalize_code(code):
+    codes = gdf["parcel_id"].tolist()
+    standard = standard_parcel_codes(codes).tolist()  # these need no check
+    for pos, (code, row) in enumerate(zip(codes, gdf["source_row"], strict=True)):
+        if not standard[pos] and not normalize_code(code):
             log.add(
                 "该行未采用：宗地代码缺失", row=int(row), field="宗地代码",
                 action="补录宗地代码后重新读取；该行已剔除",
             )  # fmt: skip
             reasons[pos] = "宗地代码缺失"
             continue
-        check = check_parcel_code(code)
-        if not check.ok:
+        if not standard[pos] and not (check := check_parcel_code(code)).ok:
             log.add(
                 check.problem, row=int(row), field="宗地代码", value=code,
                 action="核对宗地代码（GB/T 37346）；该行保留", severity=Severity.WARNING,

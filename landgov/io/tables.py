@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
@@ -206,6 +209,34 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
     if header_names and same >= max(2, (len(header_names) + 1) // 2):
         return "重复的表头行，不作为数据读取"
     return None
+
+
+def _structural_reasons(
+    texts: list[list[str]], header_names: Mapping[int, str]
+) -> list[str | None]:
+    """:func:`_structural_reason` of every row, asked only for the rows that can have one.
+
+    A column-wise pass finds the candidates (a first filled cell with a character of a
+    合计-type word, a single filled cell, or enough cells equal to their header); the rule
+    itself stays in :func:`_structural_reason`.
+    """
+    reasons: list[str | None] = [None] * len(texts)
+    if not texts or not texts[0]:
+        return [_structural_reason(t, header_names) for t in texts]
+    cells = np.empty((len(texts), len(texts[0])), dtype=object)
+    cells[:] = texts
+    filled = cells != ""
+    count = filled.sum(axis=1)
+    first = cells[np.arange(len(texts)), filled.argmax(axis=1)]
+    chars = "".join(sorted({c for word in _TOTAL_WORDS for c in word}))
+    maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{chars}]").to_numpy(False)
+    maybe |= count == 1
+    if header_names:
+        same = sum(cells[:, c] == name for c, name in header_names.items())
+        maybe |= same >= max(2, (len(header_names) + 1) // 2)
+    for i in np.flatnonzero(maybe & (count > 0)).tolist():
+        reasons[i] = _structural_reason(texts[i], header_names)
+    return reasons
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,7 +517,7 @@ def _build_frame(
     # cell_text of a text cell is the text stripped (a blank one gives "")
     texts = [[v.strip() if type(v) is str else cell_text(v) for v in row] for row in cells]
     header_names = {names.index(m.source): m.source for m in matches.values()}
-    reasons = [_structural_reason(t, header_names) for t in texts]
+    reasons = _structural_reasons(texts, header_names)
     source_rows = [grid.row_numbers[r] for r in rows]
     for pos, reason in enumerate(reasons):
         if reason is not None:

@@ -113,8 +113,32 @@ def _number_tail(number: float, style: int) -> str:
     return f'" s="{style}"><v>{number:.16G}</v></c>'
 
 
+#: The Python types whose values :func:`pandas.factorize` keeps apart exactly when a column
+#: holds only one of them (mixed, ``True == 1 == 1.0`` and a Timestamp equals its datetime;
+#: floats are left out: ``0.0 == -0.0`` but the cells differ).
+_ONE_TYPE = frozenset({str, bool, int, dt.date, dt.datetime, pd.Timestamp})
+#: The missing values a column may hold beside them (each is an empty cell, as :func:`as_cell`
+#: makes it).
+_MISSING_TYPES = frozenset({type(None), float, type(pd.NA), type(pd.NaT)})
+#: :data:`_SPECIAL` over texts joined by ``\x00`` (a text holding one is never batched): the
+#: white space at either end of a text sits next to a separator.
+_SPECIAL_JOINED = re.compile(
+    r"[\x01-\x1f&<>\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?<=\x00)\s|\s(?=\x00)"
+)
+
+
+def _empty_tails(n: int) -> np.ndarray:
+    return np.full(n, "", dtype=object)
+
+
 class _Column:
-    """Converts one column's values to cell elements, remembering each distinct value's."""
+    """Converts one column's values to the ends of its cell elements (after ``r="A1``).
+
+    Each distinct value is converted once: a column of numbers or of values of one type is
+    factorised and its distinct values converted; the texts among them are checked in one pass
+    over them joined. Columns of mixed types go value by value (:meth:`per_value`), remembering
+    each distinct value's end.
+    """
 
     def __init__(
         self,
@@ -141,30 +165,96 @@ class _Column:
             return _number_tail(self.serial(cell), style), None
         return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
 
-    def _numbers(self, values: pd.Series, rows: Sequence[str]) -> list[str]:
-        """A numpy number column in one pass (NaN is empty)."""
-        array = values.to_numpy()
-        kind = array.dtype.kind
-        if kind == "f" and np.isinf(array).any():
-            raise TypeError(_INF_ERROR)
-        start, mid = self.start, f'" s="{self.styles.number}"><v>'
-        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
-        return [
-            "" if m else f"{start}{r}{mid}{x:.16G}</v></c>"
-            for r, x, m in zip(rows, array.tolist(), empty, strict=True)
-        ]
+    def tails(self, values: pd.Series, first: int, fixes: list[Fix]) -> np.ndarray:
+        """The ends of the cell elements of ``values`` (``""`` where no cell), an object array;
+        ``first`` is the first value's row number (for the fixes)."""
+        found = self._factorised(values)
+        if found is None:
+            return np.array(self.per_value(values, first, fixes), dtype=object)
+        codes, uniques = found
+        ends = self._distinct_tails(uniques, codes, first, fixes)
+        return ends[codes]  # code -1 (missing) picks the trailing ""
 
-    def cells(
-        self, values: pd.Series, rows: Sequence[str], first: int, fixes: list[Fix]
-    ) -> list[str]:
-        """The cell elements of ``values`` (``""`` where empty); ``rows`` their row numbers as
-        text, ``first`` the first one's (for the fixes)."""
+    def _factorised(self, values: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
+        """Codes (``-1`` missing) and the distinct values, or ``None`` for a mixed column."""
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+            array = values.to_numpy()
+            if array.dtype.kind == "f":
+                if np.isinf(array).any():
+                    raise TypeError(_INF_ERROR)
+                if (np.signbit(array) & (array == 0)).any():
+                    return None  # -0.0 factorises with 0.0 but is written 「-0」
+            codes, uniques = pd.factorize(array)
+            return codes, uniques.tolist()
+        array = values.to_numpy(dtype=object)
+        missing = pd.isna(array)
+        if missing.any():
+            if not {type(v) for v in array[missing].tolist()} <= _MISSING_TYPES:
+                return None
+            kinds = {type(v) for v in array[~missing].tolist()}
+        else:
+            kinds = set(map(type, array.tolist()))
+        if len(kinds) > 1 or not kinds <= _ONE_TYPE:
+            return None
+        codes, uniques = pd.factorize(array)
+        codes[missing] = -1
+        return codes, list(uniques)
+
+    def _distinct_tails(
+        self, uniques: list[Any], codes: np.ndarray, first: int, fixes: list[Fix]
+    ) -> np.ndarray:
+        """The cell ends of the distinct values, and ``""`` last (for the code ``-1``)."""
+        if not uniques:
+            return _empty_tails(1)
+        if type(uniques[0]) is str:
+            ends, changed = self._text_tails(uniques)
+        elif type(uniques[0]) in (float, int):  # factorised: no NaN, no infinity
+            mid = f'" s="{self.styles.number}"><v>'
+            return np.array([*(f"{mid}{x:.16G}</v></c>" for x in uniques), ""], dtype=object)
+        else:
+            pairs = [self._tail(u) for u in uniques]
+            ends = [tail for tail, _ in pairs]
+            changed = {k: fixed for k, (_, fixed) in enumerate(pairs) if fixed is not None}
+        for k, fixed in changed.items():
+            fixes.extend((first + int(i), self.col, fixed) for i in np.flatnonzero(codes == k))
+        return np.array([*ends, ""], dtype=object)
+
+    def _text_tails(self, texts: list[str]) -> tuple[list[str], dict[int, CellText]]:
+        """The cell ends of distinct texts, and the changed texts by position.
+
+        Texts that need no more than wrapping in ``<t>`` (:data:`_SPECIAL`) are found in one
+        search over all of them joined; the others go through :func:`_text_tail`.
+        """
+        joined = "\x00" + "\x00".join(texts) + "\x00"
+        if joined.count("\x00") != len(texts) + 1:  # a text holds the separator
+            special = np.ones(len(texts), dtype=bool)
+        else:
+            starts = np.cumsum([1, *(len(t) + 1 for t in texts[:-1])])
+            hits = [m.start() for m in _SPECIAL_JOINED.finditer(joined)]
+            special = np.zeros(len(texts), dtype=bool)
+            special[np.searchsorted(starts, hits, side="right") - 1] = True
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        special |= lengths > _SHORT
+        text, quoted = (
+            f'" s="{s}" t="inlineStr"><is><t>' for s in (self.styles.text, self.styles.quoted)
+        )
+        ends = [f"{quoted if is_formula_like(t) else text}{t}</t></is></c>" for t in texts]
+        changed: dict[int, CellText] = {}
+        for k in np.flatnonzero(special).tolist():
+            ends[k], fixed = _text_tail(texts[k], self.styles)
+            if fixed.changed:
+                changed[k] = fixed
+        if not self.empty_text and (empty := np.flatnonzero(lengths == 0)).size:
+            ends[int(empty[0])] = ""
+        return ends, changed
+
+    def per_value(self, values: pd.Series, first: int, fixes: list[Fix]) -> list[str]:
+        """The cell ends of ``values`` converted value by value (``""`` where no cell)."""
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu":
-            return self._numbers(values, rows)
-        start = self.start
+            return self._numbers(values)
         out = []
         cache, texts, tail_of = self.cache, self.texts, self._tail
-        for k, (r, v) in enumerate(zip(rows, values.tolist(), strict=True)):
+        for k, v in enumerate(values.tolist()):
             if v is None:
                 out.append("")
                 continue
@@ -189,8 +279,33 @@ class _Column:
                     tail, fixed = tail_of(v)
             if fixed is not None:
                 fixes.append((first + k, self.col, fixed))
-            out.append(f"{start}{r}{tail}" if tail else "")
+            out.append(tail)
         return out
+
+    def _numbers(self, values: pd.Series) -> list[str]:
+        """A numpy number column in one pass (NaN is empty)."""
+        array = values.to_numpy()
+        kind = array.dtype.kind
+        if kind == "f" and np.isinf(array).any():
+            raise TypeError(_INF_ERROR)
+        mid = f'" s="{self.styles.number}"><v>'
+        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
+        return [
+            "" if m else f"{mid}{x:.16G}</v></c>"
+            for x, m in zip(array.tolist(), empty, strict=True)
+        ]
+
+
+def _row_starts(rows: np.ndarray, heights: Sequence[float | None]) -> np.ndarray:
+    """The ``<row>`` start tags of ``rows`` (their numbers as text), each distinct height's
+    attributes made once."""
+    ends: dict[float | None, str] = {}
+    tails = []
+    for height in heights:
+        if (end := ends.get(height)) is None:
+            end = ends[height] = _row_start("", height)[len('<row r="') :]
+        tails.append(end)
+    return '<row r="' + rows + np.array(tails, dtype=object)
 
 
 def _row_start(row: str, height: float | None) -> str:
@@ -222,23 +337,29 @@ def write_rows(
     columns = [_Column(j, s, serial, empty_text=empty_text) for j, s in enumerate(styles, start=1)]
     fixes: list[Fix] = []
     last_row = last_col = 0
+    width = 3 * len(columns) + 2
     for begin in range(0, len(table), CHUNK_ROWS):
         part = table.iloc[begin : begin + CHUNK_ROWS]
-        rows = [str(i) for i in range(begin + 2, begin + 2 + len(part))]
-        cells = [
-            column.cells(part.iloc[:, j], rows, begin + 2, fixes)
-            for j, column in enumerate(columns)
-        ]
-        for k, row_cells in enumerate(zip(*cells, strict=True)):
-            body = "".join(row_cells)
-            if not body:
-                continue  # XlsxWriter (constant memory) writes no row without cells
-            out.write(_row_start(rows[k], heights[begin + k]))
-            out.write(body)
-            out.write("</row>")
-            last_row = begin + k + 2
-        filled = [j for j, column in enumerate(cells, start=1) if any(column)]
-        last_col = max([last_col, *filled])
+        rows = np.arange(begin + 2, begin + 2 + len(part)).astype(str).astype(object)
+        # one line per row: its start tag, (start, row, end) of each cell, its end tag
+        grid = np.empty((len(part), width), dtype=object)
+        filled = np.zeros(len(part), dtype=bool)
+        for j, column in enumerate(columns):
+            ends = column.tails(part.iloc[:, j], begin + 2, fixes)
+            cell = ends != ""
+            grid[:, 3 * j + 1] = column.start
+            grid[:, 3 * j + 2] = rows
+            grid[:, 3 * j + 3] = ends
+            grid[~cell, 3 * j + 1 : 3 * j + 3] = ""
+            if cell.any():
+                filled |= cell
+                last_col = max(last_col, j + 1)
+        if not filled.any():
+            continue  # XlsxWriter (constant memory) writes no row without cells
+        grid[:, 0] = _row_starts(rows, heights[begin : begin + len(part)])
+        grid[:, -1] = "</row>"
+        out.write("".join(grid[filled].ravel().tolist()))
+        last_row = begin + 2 + int(np.flatnonzero(filled)[-1])
     fixes.sort(key=lambda fix: (fix[0], fix[1]))
     return last_row, last_col, fixes
 

@@ -104,7 +104,8 @@ def _column(n: int) -> st.SearchStrategy[pd.Series]:
     def of(values: st.SearchStrategy, dtype: object = object) -> st.SearchStrategy[pd.Series]:
         return st.lists(values, min_size=n, max_size=n).map(lambda v: pd.Series(v, dtype=dtype))
 
-    texts = st.one_of(_TEXT, st.sampled_from([None, np.nan]))
+    storable = _TEXT.map(lambda t: t.replace("\ud800", "?"))  # Arrow holds no lone surrogate
+    texts = st.one_of(storable, st.sampled_from([None, np.nan]))
     return st.one_of(
         of(st.one_of(_TEXT, _MISSING)),
         of(texts, "str"),
@@ -133,7 +134,7 @@ def _tables(draw: st.DrawFn) -> tuple[pd.DataFrame, list[float | None]]:
 
 
 class TestFastEqualsReference:
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(_tables())
     def test_random_columns_write_the_same_rows(
         self, case: tuple[pd.DataFrame, list[float | None]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from landgov.core.safe_text import formula_like_each, is_formula_like
 from landgov.reports import _sheetxml as sx
-from landgov.reports._sheetxml import CHUNK_ROWS, ColumnStyles
+from landgov.reports._sheetxml import ColumnStyles
 
 _STYLES = ColumnStyles(text=1, quoted=2, number=3, date=4, stamp=5)
 
@@ -41,8 +43,8 @@ def _reference_rows(
     ]
     out, fixes = [], []
     last_row = last_col = 0
-    for begin in range(0, len(table), CHUNK_ROWS):
-        part = table.iloc[begin : begin + CHUNK_ROWS]
+    for begin in range(0, len(table), sx.CHUNK_ROWS):
+        part = table.iloc[begin : begin + sx.CHUNK_ROWS]
         rows = [str(i) for i in range(begin + 2, begin + 2 + len(part))]
         cells = []
         for j, column in enumerate(columns):
@@ -135,12 +137,16 @@ def _tables(draw: st.DrawFn) -> tuple[pd.DataFrame, list[float | None]]:
 
 class TestFastEqualsReference:
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(_tables())
+    @given(_tables(), st.sampled_from([(100_000, 2_000), (5, 2), (3, 7)]))
     def test_random_columns_write_the_same_rows(
-        self, case: tuple[pd.DataFrame, list[float | None]]
+        self, case: tuple[pd.DataFrame, list[float | None]], chunks: tuple[int, int]
     ) -> None:
         table, heights = case
-        _same(table, heights)
+        with (
+            mock.patch.object(sx, "CHUNK_ROWS", chunks[0]),
+            mock.patch.object(sx, "JOIN_ROWS", chunks[1]),
+        ):
+            _same(table, heights)
 
     def test_repeats_long_text_and_a_separator_in_a_text(self) -> None:
         long = "长" * 40_000
@@ -154,10 +160,11 @@ class TestFastEqualsReference:
         _same(table)
 
     def test_rows_across_chunks(self) -> None:
-        n = CHUNK_ROWS + 3
+        n = 2 * sx.JOIN_ROWS + 3
         table = pd.DataFrame({"a": np.where(np.arange(n) % 7 == 0, None, "t"), "b": np.arange(n)})
         table.loc[n - 1, "a"] = None
-        _same(table, [None if k % 5 else 30.0 for k in range(n)])
+        with mock.patch.object(sx, "CHUNK_ROWS", sx.JOIN_ROWS + 1):
+            _same(table, [None if k % 5 else 30.0 for k in range(n)])
 
     def test_empty_rows_at_the_end_leave_the_extent(self) -> None:
         table = pd.DataFrame({"a": ["x", None, None], "b": [np.nan, 2.0, np.nan]})
@@ -168,3 +175,9 @@ class TestFastEqualsReference:
         table = pd.DataFrame({"a": [1.0, -np.inf]})
         with pytest.raises(TypeError, match="NAN/INF"):
             _fast_rows(table, [None] * 2, empty_text=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, max_size=20))
+def test_formula_like_each_is_is_formula_like_of_each(texts: list[str]) -> None:
+    assert formula_like_each(texts).tolist() == [is_formula_like(t) for t in texts]

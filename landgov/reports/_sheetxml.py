@@ -30,12 +30,20 @@ import pandas as pd
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.xmlwriter import XMLwriter
 
-from landgov.core.safe_text import EXCEL_CELL_LIMIT, CellText, cell_text, is_formula_like
+from landgov.core.safe_text import (
+    EXCEL_CELL_LIMIT,
+    CellText,
+    cell_text,
+    formula_like_each,
+    is_formula_like,
+)
 
 __all__ = ["CHUNK_ROWS", "Body", "ColumnStyles", "as_cell", "splice", "write_rows"]
 
-#: Rows converted at a time (bounds the memory of the cells of one chunk).
-CHUNK_ROWS = 20_000
+#: Rows converted at a time (bounds the memory of the cell ends of one chunk).
+CHUNK_ROWS = 100_000
+#: Rows joined into one string and written at a time (small: the memory is reused).
+JOIN_ROWS = 2_000
 _ZIP_LEVEL = 1  # deflate level of the spliced sheets: most of the time, little of the size
 
 
@@ -225,20 +233,21 @@ class _Column:
         Texts that need no more than wrapping in ``<t>`` (:data:`_SPECIAL`) are found in one
         search over all of them joined; the others go through :func:`_text_tail`.
         """
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         joined = "\x00" + "\x00".join(texts) + "\x00"
         if joined.count("\x00") != len(texts) + 1:  # a text holds the separator
             special = np.ones(len(texts), dtype=bool)
         else:
-            starts = np.cumsum([1, *(len(t) + 1 for t in texts[:-1])])
+            starts = 1 + np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
             hits = [m.start() for m in _SPECIAL_JOINED.finditer(joined)]
             special = np.zeros(len(texts), dtype=bool)
             special[np.searchsorted(starts, hits, side="right") - 1] = True
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         special |= lengths > _SHORT
         text, quoted = (
             f'" s="{s}" t="inlineStr"><is><t>' for s in (self.styles.text, self.styles.quoted)
         )
-        ends = [f"{quoted if is_formula_like(t) else text}{t}</t></is></c>" for t in texts]
+        opening = np.where(formula_like_each(texts), quoted, text).astype(object)
+        ends = (opening + np.array(texts, dtype=object) + "</t></is></c>").tolist()
         changed: dict[int, CellText] = {}
         for k in np.flatnonzero(special).tolist():
             ends[k], fixed = _text_tail(texts[k], self.styles)
@@ -337,29 +346,31 @@ def write_rows(
     columns = [_Column(j, s, serial, empty_text=empty_text) for j, s in enumerate(styles, start=1)]
     fixes: list[Fix] = []
     last_row = last_col = 0
-    width = 3 * len(columns) + 2
+    # one line per row: its start tag, (start, row, end) of each cell, its end tag
+    grid = np.empty((min(JOIN_ROWS, len(table)), 3 * len(columns) + 2), dtype=object)
+    grid[:, -1] = "</row>"
     for begin in range(0, len(table), CHUNK_ROWS):
         part = table.iloc[begin : begin + CHUNK_ROWS]
-        rows = np.arange(begin + 2, begin + 2 + len(part)).astype(str).astype(object)
-        # one line per row: its start tag, (start, row, end) of each cell, its end tag
-        grid = np.empty((len(part), width), dtype=object)
-        filled = np.zeros(len(part), dtype=bool)
-        for j, column in enumerate(columns):
-            ends = column.tails(part.iloc[:, j], begin + 2, fixes)
-            cell = ends != ""
-            grid[:, 3 * j + 1] = column.start
-            grid[:, 3 * j + 2] = rows
-            grid[:, 3 * j + 3] = ends
-            grid[~cell, 3 * j + 1 : 3 * j + 3] = ""
-            if cell.any():
-                filled |= cell
-                last_col = max(last_col, j + 1)
-        if not filled.any():
-            continue  # XlsxWriter (constant memory) writes no row without cells
-        grid[:, 0] = _row_starts(rows, heights[begin : begin + len(part)])
-        grid[:, -1] = "</row>"
-        out.write("".join(grid[filled].ravel().tolist()))
-        last_row = begin + 2 + int(np.flatnonzero(filled)[-1])
+        ends = [column.tails(part.iloc[:, j], begin + 2, fixes) for j, column in enumerate(columns)]
+        cells = [end != "" for end in ends]
+        last_col = max([last_col, *(j for j, cell in enumerate(cells, start=1) if cell.any())])
+        for first in range(0, len(part), JOIN_ROWS):
+            block = slice(first, first + JOIN_ROWS)
+            filled = np.logical_or.reduce([cell[block] for cell in cells]) if cells else None
+            if filled is None or not filled.any():
+                continue  # XlsxWriter (constant memory) writes no row without cells
+            at = begin + first + 2
+            rows = np.arange(at, at + len(filled)).astype(str).astype(object)
+            lines = grid[: len(filled)]
+            lines[:, 0] = _row_starts(rows, heights[at - 2 : at - 2 + len(filled)])
+            for j, column in enumerate(columns):
+                cell = cells[j][block]
+                lines[:, 3 * j + 1] = column.start
+                lines[:, 3 * j + 2] = rows
+                lines[:, 3 * j + 3] = ends[j][block]
+                lines[~cell, 3 * j + 1 : 3 * j + 3] = ""
+            out.write("".join(lines[filled].ravel().tolist()))
+            last_row = at + int(np.flatnonzero(filled)[-1])
     fixes.sort(key=lambda fix: (fix[0], fix[1]))
     return last_row, last_col, fixes
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
+import zlib
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -23,6 +26,7 @@ from hypothesis import strategies as st
 
 from landgov.core.safe_text import formula_like_each, is_formula_like
 from landgov.reports import _sheetxml as sx
+from landgov.reports import excel
 from landgov.reports._sheetxml import ColumnStyles
 
 _STYLES = ColumnStyles(text=1, quoted=2, number=3, date=4, stamp=5)
@@ -181,3 +185,23 @@ class TestFastEqualsReference:
 @given(st.lists(_TEXT, max_size=20))
 def test_formula_like_each_is_is_formula_like_of_each(texts: list[str]) -> None:
     assert formula_like_each(texts).tolist() == [is_formula_like(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.binary(max_size=300))
+def test_crc32_combine_is_the_crc_of_both(a: bytes, b: bytes) -> None:
+    assert sx.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def test_rows_deflated_in_many_blocks_and_spilled_to_a_file_read_back(tmp_path: Path) -> None:
+    n = 3 * sx.JOIN_ROWS + 1
+    frame = pd.DataFrame({"parcel_id": [f"P{k}" for k in range(n)], "area_mu": np.arange(n) / 8})
+    with mock.patch.object(sx, "_SPOOL_BYTES", 1000):  # past 1,000 bytes the rows go to a file
+        excel.write_workbook([("底数清单", frame), ("二", frame.iloc[:5])], tmp_path / "a.xlsx")
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        assert z.testzip() is None  # every member's CRC checks
+    back = pd.read_excel(tmp_path / "a.xlsx", sheet_name=None)
+    assert back["底数清单"].iloc[:, 0].tolist() == frame["parcel_id"].tolist()
+    assert np.array_equal(back["底数清单"].iloc[:, 1].to_numpy(), frame["area_mu"].to_numpy())
+    assert len(back["二"]) == 5
+    assert not list(tmp_path.glob(".a.xlsx*"))  # the scratch folder is gone

@@ -1,16 +1,20 @@
 """The data rows of a sheet as SpreadsheetML, built column by column, spliced into an .xlsx.
 
 XlsxWriter spends most of a big workbook's time in its per-cell calls (a dimension check, a
-cell tuple, then an XML element per cell). Here each column is converted once: numbers are
-formatted in one pass over the column, and text, dates and 是/否 are converted once per distinct
-value (a township, a status or a reason repeats thousands of times). The cells are exactly the
+cell tuple, then an XML element per cell). Here each column is converted once, without a Python
+call per cell: a column of numbers or of values of one type is factorised and each distinct value
+converted once (a township, a status or a reason repeats thousands of times; the texts among them
+are checked for what needs escaping in one search over them joined), and the rows are joined
+from the columns' pieces a block at a time. The cells are exactly the
 elements XlsxWriter writes in constant-memory mode (in-line strings, the same number text
 ``{:.16G}``, the same date serials, the same control-character escapes), so a workbook reads back
 the same whichever way it was written.
 
 XlsxWriter still writes everything else of the sheet (header row, widths, panes, filter,
 conditional formats, print set-up, comments and the styles); :func:`splice` puts the rows
-written here into its ``<sheetData>`` afterwards.
+written here into its ``<sheetData>`` afterwards. The rows are deflated as they are written
+(:class:`DeflatedRows`, in a second thread) and go into the .xlsx as they are, never written
+out uncompressed nor compressed twice.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ import datetime as dt
 import math
 import re
 import shutil
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,13 +45,23 @@ from landgov.core.safe_text import (
     is_formula_like,
 )
 
-__all__ = ["CHUNK_ROWS", "Body", "ColumnStyles", "as_cell", "splice", "write_rows"]
+__all__ = [
+    "CHUNK_ROWS",
+    "Body",
+    "ColumnStyles",
+    "DeflatedRows",
+    "as_cell",
+    "crc32_combine",
+    "splice",
+    "write_rows",
+]
 
 #: Rows converted at a time (bounds the memory of the cell ends of one chunk).
 CHUNK_ROWS = 100_000
 #: Rows joined into one string and written at a time (small: the memory is reused).
 JOIN_ROWS = 2_000
 _ZIP_LEVEL = 1  # deflate level of the spliced sheets: most of the time, little of the size
+_SPOOL_BYTES = 256 << 20  # deflated rows kept in memory up to this size, then in a file
 
 
 def as_cell(value: object) -> object:
@@ -80,11 +97,64 @@ class ColumnStyles:
     stamp: int  # a date with a time of day
 
 
+class _Sink(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class DeflatedRows:
+    """Text written to it kept as raw deflate data of its UTF-8 bytes, ready to go into a zip
+    member unchanged (:func:`splice`).
+
+    Each write is compressed (:data:`_ZIP_LEVEL`) by a worker thread while the caller builds the
+    next (zlib lets go of the GIL), into a temporary file that stays in memory up to
+    :data:`_SPOOL_BYTES`; the data ends on a byte boundary (a sync flush) so that more deflate
+    data can follow it. ``crc`` and ``size`` are the CRC-32 and length of the bytes.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.file: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
+            max_size=_SPOOL_BYTES, mode="w+b", dir=folder
+        )
+        self.crc = self.size = 0
+        self._deflate = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+        self._worker = ThreadPoolExecutor(max_workers=1)
+        self._pending: Future[None] | None = None
+
+    def _add(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.file.write(self._deflate.compress(data))
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()  # raises what the worker raised
+            self._pending = None
+
+    def write(self, text: str) -> None:
+        """Add ``text`` (compressed while the caller goes on)."""
+        data = text.encode("utf-8")
+        self.size += len(data)
+        self._wait()  # one block in flight: memory stays bounded
+        self._pending = self._worker.submit(self._add, data)
+
+    def finish(self) -> None:
+        """Wait for the last block and end the data on a byte boundary."""
+        try:
+            self._wait()
+            self.file.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+        finally:
+            self._worker.shutdown()
+
+    def close(self) -> None:
+        """Free the data (and stop the worker if :meth:`finish` was not called)."""
+        self._worker.shutdown()
+        self.file.close()
+
+
 @dataclass(frozen=True)
 class Body:
-    """The rows written for one sheet: a file of ``<row>`` elements and the cells' extent."""
+    """The rows written for one sheet and the cells' extent."""
 
-    path: Path
+    rows: DeflatedRows
     last_row: int  # 1-based; 0 when no data row has a cell
     last_col: int  # 1-based; 0 when no data row has a cell
 
@@ -326,7 +396,7 @@ def _row_start(row: str, height: float | None) -> str:
 
 def write_rows(
     table: pd.DataFrame,
-    out: IO[str],
+    out: _Sink,
     *,
     styles: Sequence[ColumnStyles],
     heights: Sequence[float | None],
@@ -397,6 +467,66 @@ def _dimension(xml: str, body: Body) -> str:
     return xml[: found.start()] + f'<dimension ref="{ref}"/>' + xml[found.end() :]
 
 
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of ``a + b`` from ``crc1`` of ``a``, ``crc2`` of ``b`` and ``len2`` of ``b``
+    (zlib's ``crc32_combine``, which Python's zlib does not expose).
+
+    >>> crc32_combine(zlib.crc32(b"ab"), zlib.crc32(b"cde"), 3) == zlib.crc32(b"abcde")
+    True
+    """
+
+    def times(matrix: list[int], vector: int) -> int:
+        total, row = 0, 0
+        while vector:
+            if vector & 1:
+                total ^= matrix[row]
+            vector >>= 1
+            row += 1
+        return total
+
+    def square(matrix: list[int]) -> list[int]:
+        return [times(matrix, matrix[n]) for n in range(32)]
+
+    if len2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    even = square(odd)  # two zero bits
+    odd = square(even)  # four zero bits
+    while True:  # apply len2 zero bytes to crc1
+        even = square(odd)
+        if len2 & 1:
+            crc1 = times(even, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+        odd = square(even)
+        if len2 & 1:
+            crc1 = times(odd, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+    return crc1 ^ crc2
+
+
+def _append_deflated(out: IO[bytes], rows: DeflatedRows) -> None:
+    """Put ``rows``' deflate data into the zip member being written to ``out`` unchanged.
+
+    ``out`` is the writer :meth:`zipfile.ZipFile.open` returns (CPython's ``_ZipWriteFile``):
+    what it compressed so far is flushed to a byte boundary, the rows' data follows as it is,
+    its CRC and sizes are added, and a new compressor (that refers to nothing before it)
+    takes what is written next. Raw deflate data joined like this is one valid stream.
+    """
+    writer: Any = out
+    flushed = writer._compressor.flush(zlib.Z_SYNC_FLUSH)
+    writer._fileobj.write(flushed)
+    rows.file.seek(0)
+    shutil.copyfileobj(rows.file, writer._fileobj, 1 << 20)
+    writer._compress_size += len(flushed) + rows.file.tell()
+    writer._crc = crc32_combine(writer._crc, rows.crc, rows.size)
+    writer._file_size += rows.size
+    writer._compressor = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+
+
 def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
     """Copy ``workbook`` to ``target`` with each sheet's rows put into its ``<sheetData>``.
 
@@ -423,10 +553,7 @@ def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
                 head, tail = xml.split("<sheetData/>", 1)
                 head += "<sheetData>"
             # opened by name: the entry takes the archive's deflate level
-            with (
-                dest.open(info.filename, "w", force_zip64=True) as out,
-                body.path.open("rb") as rows,
-            ):
+            with dest.open(info.filename, "w", force_zip64=True) as out:
                 out.write(head.encode("utf-8"))
-                shutil.copyfileobj(rows, out, 1 << 20)
+                _append_deflated(out, body.rows)
                 out.write(b"</sheetData>" + tail.encode("utf-8"))

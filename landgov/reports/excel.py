@@ -46,7 +46,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
-from landgov.reports._sheetxml import Body, ColumnStyles, as_cell, splice, write_rows
+from landgov.reports._sheetxml import (
+    Body,
+    ColumnStyles,
+    DeflatedRows,
+    as_cell,
+    splice,
+    write_rows,
+)
 
 __all__ = [
     "CONTINUED",
@@ -753,20 +760,24 @@ def _write_xlsxwriter_sheet(
         )
         for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
-    path = folder / f"sheet{ws.index + 1}.rows"
-    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
+    rows = DeflatedRows(folder)
+    try:
         last_row, last_col, found = write_rows(
             table,
-            out,
+            rows,
             styles=styles,
             heights=layout.heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
         )
+        rows.finish()
+    except BaseException:
+        rows.close()
+        raise
     for row, col, fixed in found:
         texts.add(row, col, fixed)
     _frame_xlsxwriter(ws, layout, fmts, ncol)
-    return texts.fixes, Body(path, last_row, last_col)
+    return texts.fixes, Body(rows, last_row, last_col)
 
 
 def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
@@ -861,28 +872,38 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
             )
             sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
         fixes: list[TextFix] = []
-        try:
-            order = [s for s in sheets if not (problems_last and s[0].problems)]
-            order += [s for s in sheets if problems_last and s[0].problems]
-            for spec, parts, style in order:
-                labels = spec.labels or {}
-                if spec.problems:
-                    ws, table, _ = parts[0]
-                    own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
-                    full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-                    parts = [  # noqa: PLW2901  (extra parts go last)
-                        (ws if k == 0 else wb.add_worksheet(n), p, note)
-                        for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
-                    ]
-                for ws, part, note in parts:
-                    layout = _layout(part, labels, spec.formats, style)
-                    more, body = _write_xlsxwriter_sheet(
-                        ws, part, layout, fmts, folder=folder, note=note, empty_text=problems_last
-                    )
-                    fixes += more
-                    bodies[ws.index] = body
+        try:  # each sheet's rows are held (deflated) until they are spliced in
+            try:
+                order = [s for s in sheets if not (problems_last and s[0].problems)]
+                order += [s for s in sheets if problems_last and s[0].problems]
+                for spec, parts, style in order:
+                    labels = spec.labels or {}
+                    if spec.problems:
+                        ws, table, _ = parts[0]
+                        own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+                        full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+                        parts = [  # noqa: PLW2901  (extra parts go last)
+                            (ws if k == 0 else wb.add_worksheet(n), p, note)
+                            for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
+                        ]
+                    for ws, part, note in parts:
+                        layout = _layout(part, labels, spec.formats, style)
+                        more, body = _write_xlsxwriter_sheet(
+                            ws,
+                            part,
+                            layout,
+                            fmts,
+                            folder=folder,
+                            note=note,
+                            empty_text=problems_last,
+                        )
+                        fixes += more
+                        bodies[ws.index] = body
+            finally:
+                wb.close()
+            splice(draft, bodies, tmp)
         finally:
-            wb.close()
-        splice(draft, bodies, tmp)
+            for body in bodies.values():
+                body.rows.close()
     tmp.replace(path)
     return Written(path, tuple(fixes), splits)

@@ -205,3 +205,50 @@ def test_rows_deflated_in_many_blocks_and_spilled_to_a_file_read_back(tmp_path: 
     assert np.array_equal(back["底数清单"].iloc[:, 1].to_numpy(), frame["area_mu"].to_numpy())
     assert len(back["二"]) == 5
     assert not list(tmp_path.glob(".a.xlsx*"))  # the scratch folder is gone
+
+
+def _reference_lines(text: str, per: float) -> int:
+    """main's per-text line count (landgov.reports.excel._lines before it was vectorised)."""
+    total = 0
+    for part in text.split("\n"):
+        wide = len(part) - len(part.encode("ascii", "ignore"))
+        units = len(part) - wide + wide * excel._CJK_WIDTH
+        n = max(1, int(np.ceil(units / per)))
+        total += n + 1 if n > 1 and wide and excel._LONG_WORD.search(part) else n
+    return total
+
+
+def _reference_heights(table: pd.DataFrame, widths: list[float]) -> list[float | None]:
+    """main's row heights: each wrapped cell's text measured on its own."""
+    lines = np.ones(len(table))
+    for j, width in enumerate(widths):
+        need = np.ones(len(table))
+        for i, v in enumerate(table.iloc[:, j].tolist()):
+            if isinstance(v, str) and v:
+                text = v.replace("\r\n", "\n").replace("\r", "\n")
+                need[i] = _reference_lines(text, max(1.0, width - 1))
+        lines = np.maximum(lines, need)
+    lines = np.minimum(lines, excel._MAX_LINES)
+    return [None if n <= 1 else float(n * excel._LINE_HEIGHT) for n in lines]
+
+
+_WORDS = st.sampled_from(["甲" * 30, "91330602270261212J", "GB/T 4754-2017", "a" * 50, "，"])
+_LONG_TEXT = st.lists(st.one_of(_TEXT, _WORDS), max_size=6).map("".join)
+
+
+class TestRowHeightsEqualMain:
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(_LONG_TEXT, max_size=8), st.sampled_from([1.0, 7.0, 47.0, 59.0]))
+    def test_lines_each_is_main_lines_of_each(self, texts: list[str], per: float) -> None:
+        texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+        assert excel._lines_each(texts, per).tolist() == [_reference_lines(t, per) for t in texts]
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.integers(0, 10).flatmap(lambda n: st.lists(_column(n), min_size=1, max_size=3)))
+    def test_heights_are_main_heights(self, columns: list[pd.Series]) -> None:
+        long = [c.map(lambda v: v * 9 if isinstance(v, str) else v) for c in columns]
+        table = pd.DataFrame({f"c{k}": col for k, col in enumerate([*columns, *long])})
+        widths = [48.0, 10.0, 60.0, 2.0, 20.0, 33.0][: table.shape[1]] * 2
+        widths = widths[: table.shape[1]]
+        got = excel._row_heights(table, widths, [True] * len(widths))
+        assert got == _reference_heights(table, widths)

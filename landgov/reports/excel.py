@@ -31,6 +31,8 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, Literal
 
@@ -454,14 +456,61 @@ _LONG_WORD = re.compile(r"[!-~]{10,}")
 def _lines(text: str, per: float) -> int:
     """Lines ``text`` takes wrapped at ``per`` width units: each line break starts a line, and
     non-ASCII characters count as wide (a lone surrogate, a hostile cell, is dropped, never
-    encoded)."""
-    total = 0
-    for part in text.split("\n"):
-        wide = len(part) - len(part.encode("ascii", "ignore"))
-        units = len(part) - wide + wide * _CJK_WIDTH
-        n = max(1, int(np.ceil(units / per)))
-        total += n + 1 if n > 1 and wide and _LONG_WORD.search(part) else n
-    return total
+    encoded); a line holding a :data:`_LONG_WORD` among wide characters takes one more."""
+    return int(_lines_each([text], per)[0])
+
+
+def _lines_each(texts: Sequence[str], per: float) -> np.ndarray:
+    """:func:`_lines` of each of ``texts`` (line breaks already ``\\n``), all measured at once
+    (no Python call per text)."""
+    if not texts:
+        return np.zeros(0)
+    parts = "\n".join(texts).split("\n")
+    owner = np.repeat(
+        np.arange(len(texts)),
+        np.fromiter(map(str.count, texts, repeat("\n")), np.int64, len(texts)) + 1,
+    )
+    size = np.fromiter(map(len, parts), np.int64, len(parts))
+    narrow = np.fromiter(map(len, map(_ASCII, parts)), np.int64, len(parts))
+    wide = size - narrow
+    units = (size - wide) + wide * _CJK_WIDTH
+    n = np.maximum(1, np.ceil(units / per))
+    starts = np.concatenate(([0], np.cumsum(size[:-1] + 1)))  # where each line begins
+    joined = "\n".join(parts)
+    hits = [m.start() for m in _LONG_WORD.finditer(joined)]  # a long word never spans lines
+    long = np.zeros(len(parts), dtype=bool)
+    long[np.searchsorted(starts, hits, side="right") - 1] = True
+    n += (n > 1) & (wide > 0) & long
+    return np.bincount(owner, weights=n, minlength=len(texts))
+
+
+_ASCII = methodcaller("encode", "ascii", "ignore")
+
+
+def _column_lines(values: pd.Series, per: float) -> np.ndarray:
+    """Lines each value of a column takes wrapped at ``per`` (1 for anything but a non-empty
+    text), each distinct text measured once."""
+    array = values.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(array)
+    except TypeError:  # unhashable values (lists): one by one
+        return np.array(
+            [_lines_each([_one_break(v)], per)[0] if _text(v) else 1.0 for v in array.tolist()]
+        )
+    distinct = list(distinct)
+    texts = [k for k, v in enumerate(distinct) if _text(v)]
+    need = np.ones(len(distinct) + 1)  # the last for code -1 (missing)
+    need[texts] = _lines_each([_one_break(distinct[k]) for k in texts], per)
+    return need[codes]
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _one_break(text: str) -> str:
+    """Line breaks as ``\\n`` (``\\r\\n`` and a lone ``\\r`` break a line too)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _row_heights(
@@ -477,17 +526,9 @@ def _row_heights(
     for j, (width, wrap) in enumerate(zip(widths, wrapped, strict=True)):
         if not wrap or (upto is not None and j >= upto):
             continue
-        per = max(1.0, width - 1)
-        seen: dict[str, int] = {}
-        need = np.ones(len(table))
-        for i, v in enumerate(table.iloc[:, j].tolist()):
-            if isinstance(v, str) and v:
-                if (n := seen.get(v)) is None:
-                    n = seen[v] = _lines(v.replace("\r\n", "\n").replace("\r", "\n"), per)
-                need[i] = n
-        lines = np.maximum(lines, need)
+        lines = np.maximum(lines, _column_lines(table.iloc[:, j], max(1.0, width - 1)))
     lines = np.minimum(lines, _MAX_LINES)
-    return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines]
+    return [None if n <= 1 else float(n * _LINE_HEIGHT) for n in lines.tolist()]
 
 
 def _layout(

@@ -54,7 +54,7 @@ def _reference_rows(
         for j, column in enumerate(columns):
             ends = column.per_value(part.iloc[:, j], begin + 2, fixes)
             pairs = zip(rows, ends, strict=True)
-            cells.append([f"{column.start}{r}{e}" if e else "" for r, e in pairs])
+            cells.append([f"{column.start.decode()}{r}{e}" if e else "" for r, e in pairs])
         for k, row_cells in enumerate(zip(*cells, strict=True)):
             body = "".join(row_cells)
             if not body:
@@ -70,7 +70,7 @@ def _reference_rows(
 def _fast_rows(
     table: pd.DataFrame, heights: list[float | None], *, empty_text: bool
 ) -> tuple[str, int, int, list]:
-    buf = io.StringIO()
+    buf = io.BytesIO()
     last_row, last_col, fixes = sx.write_rows(
         table,
         buf,
@@ -79,7 +79,7 @@ def _fast_rows(
         serial=_serial(),
         empty_text=empty_text,
     )
-    return buf.getvalue(), last_row, last_col, fixes
+    return buf.getvalue().decode("utf-8"), last_row, last_col, fixes
 
 
 def _same(table: pd.DataFrame, heights: list[float | None] | None = None) -> None:

@@ -98,12 +98,12 @@ class ColumnStyles:
 
 
 class _Sink(Protocol):
-    def write(self, text: str, /) -> object: ...
+    def write(self, data: bytes, /) -> object: ...
 
 
 class DeflatedRows:
-    """Text written to it kept as raw deflate data of its UTF-8 bytes, ready to go into a zip
-    member unchanged (:func:`splice`).
+    """Bytes written to it kept as raw deflate data, ready to go into a zip member unchanged
+    (:func:`splice`).
 
     Each write is compressed (:data:`_ZIP_LEVEL`) by a worker thread while the caller builds the
     next (zlib lets go of the GIL), into a temporary file that stays in memory up to
@@ -113,7 +113,7 @@ class DeflatedRows:
 
     def __init__(self, folder: Path) -> None:
         self.file: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
-            max_size=_SPOOL_BYTES, mode="w+b", dir=folder
+            max_size=_SPOOL_BYTES, mode="w+b", dir=str(folder)
         )
         self.crc = self.size = 0
         self._deflate = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
@@ -129,9 +129,8 @@ class DeflatedRows:
             self._pending.result()  # raises what the worker raised
             self._pending = None
 
-    def write(self, text: str) -> None:
-        """Add ``text`` (compressed while the caller goes on)."""
-        data = text.encode("utf-8")
+    def write(self, data: bytes) -> None:
+        """Add ``data`` (compressed while the caller goes on)."""
         self.size += len(data)
         self._wait()  # one block in flight: memory stays bounded
         self._pending = self._worker.submit(self._add, data)
@@ -205,10 +204,6 @@ _SPECIAL_JOINED = re.compile(
 )
 
 
-def _empty_tails(n: int) -> np.ndarray:
-    return np.full(n, "", dtype=object)
-
-
 class _Column:
     """Converts one column's values to the ends of its cell elements (after ``r="A1``).
 
@@ -227,7 +222,7 @@ class _Column:
         empty_text: bool,
     ) -> None:
         self.col, self.styles, self.serial, self.empty_text = col, styles, serial, empty_text
-        self.start = f'<c r="{xl_col_to_name(col - 1)}'
+        self.start = f'<c r="{xl_col_to_name(col - 1)}'.encode()
         self.cache: dict[tuple[type, object], tuple[str, CellText | None]] = {}
         self.texts: dict[str, tuple[str, CellText | None]] = {}
 
@@ -244,17 +239,20 @@ class _Column:
         return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
 
     def tails(self, values: pd.Series, first: int, fixes: list[Fix]) -> np.ndarray:
-        """The ends of the cell elements of ``values`` (``""`` where no cell), an object array;
-        ``first`` is the first value's row number (for the fixes)."""
+        """The ends of the cell elements of ``values`` in UTF-8 (``b""`` where no cell), an
+        object array; ``first`` is the first value's row number (for the fixes)."""
         found = self._factorised(values)
         if found is None:
-            return np.array(self.per_value(values, first, fixes), dtype=object)
+            return np.array([*map(str.encode, self.per_value(values, first, fixes))], dtype=object)
         codes, uniques = found
         ends = self._distinct_tails(uniques, codes, first, fixes)
-        return ends[codes]  # code -1 (missing) picks the trailing ""
+        return np.array([*map(str.encode, ends), b""], dtype=object)[codes]  # -1: the b""
 
     def _factorised(self, values: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
         """Codes (``-1`` missing) and the distinct values, or ``None`` for a mixed column."""
+        if isinstance(values.dtype, pd.StringDtype):  # text or missing: Arrow factorises it
+            codes, uniques = pd.factorize(values)
+            return codes, uniques.tolist()
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
             array = values.to_numpy()
             if array.dtype.kind == "f":
@@ -280,22 +278,22 @@ class _Column:
 
     def _distinct_tails(
         self, uniques: list[Any], codes: np.ndarray, first: int, fixes: list[Fix]
-    ) -> np.ndarray:
-        """The cell ends of the distinct values, and ``""`` last (for the code ``-1``)."""
+    ) -> list[str]:
+        """The cell ends of the distinct values (``""``: no cell)."""
         if not uniques:
-            return _empty_tails(1)
+            return []
         if type(uniques[0]) is str:
             ends, changed = self._text_tails(uniques)
         elif type(uniques[0]) in (float, int):  # factorised: no NaN, no infinity
             mid = f'" s="{self.styles.number}"><v>'
-            return np.array([*(f"{mid}{x:.16G}</v></c>" for x in uniques), ""], dtype=object)
+            return [f"{mid}{x:.16G}</v></c>" for x in uniques]
         else:
             pairs = [self._tail(u) for u in uniques]
             ends = [tail for tail, _ in pairs]
             changed = {k: fixed for k, (_, fixed) in enumerate(pairs) if fixed is not None}
         for k, fixed in changed.items():
             fixes.extend((first + int(i), self.col, fixed) for i in np.flatnonzero(codes == k))
-        return np.array([*ends, ""], dtype=object)
+        return ends
 
     def _text_tails(self, texts: list[str]) -> tuple[list[str], dict[int, CellText]]:
         """The cell ends of distinct texts, and the changed texts by position.
@@ -376,15 +374,15 @@ class _Column:
 
 
 def _row_starts(rows: np.ndarray, heights: Sequence[float | None]) -> np.ndarray:
-    """The ``<row>`` start tags of ``rows`` (their numbers as text), each distinct height's
+    """The ``<row>`` start tags of ``rows`` (their numbers in UTF-8), each distinct height's
     attributes made once."""
-    ends: dict[float | None, str] = {}
+    ends: dict[float | None, bytes] = {}
     tails = []
     for height in heights:
         if (end := ends.get(height)) is None:
-            end = ends[height] = _row_start("", height)[len('<row r="') :]
+            end = ends[height] = _row_start("", height)[len('<row r="') :].encode()
         tails.append(end)
-    return '<row r="' + rows + np.array(tails, dtype=object)
+    return b'<row r="' + rows + np.array(tails, dtype=object)
 
 
 def _row_start(row: str, height: float | None) -> str:
@@ -418,11 +416,11 @@ def write_rows(
     last_row = last_col = 0
     # one line per row: its start tag, (start, row, end) of each cell, its end tag
     grid = np.empty((min(JOIN_ROWS, len(table)), 3 * len(columns) + 2), dtype=object)
-    grid[:, -1] = "</row>"
+    grid[:, -1] = b"</row>"
     for begin in range(0, len(table), CHUNK_ROWS):
         part = table.iloc[begin : begin + CHUNK_ROWS]
         ends = [column.tails(part.iloc[:, j], begin + 2, fixes) for j, column in enumerate(columns)]
-        cells = [end != "" for end in ends]
+        cells = [end != b"" for end in ends]
         last_col = max([last_col, *(j for j, cell in enumerate(cells, start=1) if cell.any())])
         for first in range(0, len(part), JOIN_ROWS):
             block = slice(first, first + JOIN_ROWS)
@@ -430,16 +428,19 @@ def write_rows(
             if filled is None or not filled.any():
                 continue  # XlsxWriter (constant memory) writes no row without cells
             at = begin + first + 2
-            rows = np.arange(at, at + len(filled)).astype(str).astype(object)
+            rows = np.arange(at, at + len(filled)).astype(np.bytes_).astype(object)
             lines = grid[: len(filled)]
             lines[:, 0] = _row_starts(rows, heights[at - 2 : at - 2 + len(filled)])
             for j, column in enumerate(columns):
-                cell = cells[j][block]
-                lines[:, 3 * j + 1] = column.start
-                lines[:, 3 * j + 2] = rows
-                lines[:, 3 * j + 3] = ends[j][block]
-                lines[~cell, 3 * j + 1 : 3 * j + 3] = ""
-            out.write("".join(lines[filled].ravel().tolist()))
+                cell, piece = cells[j][block], lines[:, 3 * j + 1 : 3 * j + 4]
+                if not cell.any():
+                    piece[:] = b""
+                    continue
+                piece[:, 0], piece[:, 1], piece[:, 2] = column.start, rows, ends[j][block]
+                if not cell.all():
+                    piece[~cell, :2] = b""
+            kept = lines if filled.all() else lines[filled]
+            out.write(b"".join(kept.ravel().tolist()))
             last_row = at + int(np.flatnonzero(filled)[-1])
     fixes.sort(key=lambda fix: (fix[0], fix[1]))
     return last_row, last_col, fixes

@@ -490,14 +490,14 @@ _ASCII = methodcaller("encode", "ascii", "ignore")
 def _column_lines(values: pd.Series, per: float) -> np.ndarray:
     """Lines each value of a column takes wrapped at ``per`` (1 for anything but a non-empty
     text), each distinct text measured once."""
-    array = values.to_numpy(dtype=object)
+    array = values if isinstance(values.dtype, pd.StringDtype) else values.to_numpy(dtype=object)
     try:
         codes, distinct = pd.factorize(array)
     except TypeError:  # unhashable values (lists): one by one
         return np.array(
-            [_lines_each([_one_break(v)], per)[0] if _text(v) else 1.0 for v in array.tolist()]
+            [_lines_each([_one_break(v)], per)[0] if _text(v) else 1.0 for v in values.tolist()]
         )
-    distinct = list(distinct)
+    distinct = distinct.tolist()
     texts = [k for k, v in enumerate(distinct) if _text(v)]
     need = np.ones(len(distinct) + 1)  # the last for code -1 (missing)
     need[texts] = _lines_each([_one_break(distinct[k]) for k in texts], per)

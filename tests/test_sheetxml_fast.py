@@ -246,7 +246,10 @@ class TestRowHeightsEqualMain:
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.integers(0, 10).flatmap(lambda n: st.lists(_column(n), min_size=1, max_size=3)))
     def test_heights_are_main_heights(self, columns: list[pd.Series]) -> None:
-        long = [c.map(lambda v: v * 9 if isinstance(v, str) else v) for c in columns]
+        long = [
+            pd.Series([v * 9 if isinstance(v, str) else v for v in c.tolist()], dtype=c.dtype)
+            for c in columns
+        ]
         table = pd.DataFrame({f"c{k}": col for k, col in enumerate([*columns, *long])})
         widths = [48.0, 10.0, 60.0, 2.0, 20.0, 33.0][: table.shape[1]] * 2
         widths = widths[: table.shape[1]]

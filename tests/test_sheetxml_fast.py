@@ -91,7 +91,8 @@ def _same(table: pd.DataFrame, heights: list[float | None] | None = None) -> Non
 
 
 _CHARS = st.sampled_from(
-    list("aZ9 甲乙待核实_x0041F&<>=+-@#/\t\r\n\x00\x01\x1f\ufffe\uffff\ud800\u3000\xa0𠮷")
+    list("aZ9 甲乙待核实_x0041F&<>=+-@#/\t\r\n\x00\x01\x0b\x0c\x0e\x1f\x7f\x85")
+    + list("\u2028\ufffe\uffff\ud800\u3000\xa0𠮷")
 )
 _TEXT = st.one_of(
     st.text(_CHARS, max_size=12),
@@ -162,6 +163,11 @@ class TestFastEqualsReference:
             }
         )
         _same(table)
+
+    def test_every_control_character_and_markup_inside_and_at_the_ends(self) -> None:
+        odd = [chr(c) for c in range(1, 0x20)] + ["&", "<", ">", "\ud800", "\ufffe", "\u3000"]
+        texts = [t for c in odd for t in (f"a{c}b", f"{c}ab", f"ab{c}", f"a{c}{c}&b")]
+        _same(pd.DataFrame({"a": texts, "b": texts[::-1]}, dtype=object))
 
     def test_rows_across_chunks(self) -> None:
         n = 2 * sx.JOIN_ROWS + 3

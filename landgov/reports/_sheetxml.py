@@ -197,11 +197,21 @@ _ONE_TYPE = frozenset({str, bool, int, dt.date, dt.datetime, pd.Timestamp})
 #: The missing values a column may hold beside them (each is an empty cell, as :func:`as_cell`
 #: makes it).
 _MISSING_TYPES = frozenset({type(None), float, type(pd.NA), type(pd.NaT)})
-#: :data:`_SPECIAL` over texts joined by ``\x00`` (a text holding one is never batched): the
-#: white space at either end of a text sits next to a separator.
-_SPECIAL_JOINED = re.compile(
-    r"[\x01-\x1f&<>\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?<=\x00)\s|\s(?=\x00)"
+#: What makes a text need :func:`_text_tail`, over texts joined by ``\x00`` (a text holding one
+#: is never batched): :data:`_SPECIAL` but markup, tabs and line feeds inside it (the white
+#: space at either end of a text sits next to a separator).
+_SEVERE_JOINED = re.compile(
+    r"[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?<=\x00)\s|\s(?=\x00)"
 )
+_MARKUP = re.compile(r"[&<>]")
+
+
+def _texts_hit(joined: str, starts: np.ndarray, pattern: re.Pattern[str]) -> np.ndarray:
+    """Which of the texts joined in ``joined`` (beginning at ``starts``) ``pattern`` finds."""
+    hit = np.zeros(len(starts), dtype=bool)
+    at = [m.start() for m in pattern.finditer(joined)]
+    hit[np.searchsorted(starts, at, side="right") - 1] = True
+    return hit
 
 
 class _Column:
@@ -298,24 +308,28 @@ class _Column:
     def _text_tails(self, texts: list[str]) -> tuple[list[str], dict[int, CellText]]:
         """The cell ends of distinct texts, and the changed texts by position.
 
-        Texts that need no more than wrapping in ``<t>`` (:data:`_SPECIAL`) are found in one
-        search over all of them joined; the others go through :func:`_text_tail`.
+        Texts that need no more than wrapping in ``<t>`` and escaping markup are found in one
+        search over all of them joined and escaped together; the others (:data:`_SEVERE_JOINED`,
+        long texts) go through :func:`_text_tail`.
         """
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         joined = "\x00" + "\x00".join(texts) + "\x00"
+        values = np.array(texts, dtype=object)
         if joined.count("\x00") != len(texts) + 1:  # a text holds the separator
             special = np.ones(len(texts), dtype=bool)
         else:
             starts = 1 + np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
-            hits = [m.start() for m in _SPECIAL_JOINED.finditer(joined)]
-            special = np.zeros(len(texts), dtype=bool)
-            special[np.searchsorted(starts, hits, side="right") - 1] = True
-        special |= lengths > _SHORT
+            special = _texts_hit(joined, starts, _SEVERE_JOINED) | (lengths > _SHORT)
+            markup = np.flatnonzero(_texts_hit(joined, starts, _MARKUP) & ~special)
+            if markup.size:  # escaped all at once, as _text_tail escapes them
+                part = "\x00".join(values[markup].tolist())
+                part = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                values[markup] = part.split("\x00")
         text, quoted = (
             f'" s="{s}" t="inlineStr"><is><t>' for s in (self.styles.text, self.styles.quoted)
         )
         opening = np.where(formula_like_each(texts), quoted, text).astype(object)
-        ends = (opening + np.array(texts, dtype=object) + "</t></is></c>").tolist()
+        ends = (opening + values + "</t></is></c>").tolist()
         changed: dict[int, CellText] = {}
         for k in np.flatnonzero(special).tolist():
             ends[k], fixed = _text_tail(texts[k], self.styles)

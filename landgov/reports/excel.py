@@ -461,11 +461,15 @@ def _lines(text: str, per: float) -> int:
 
 
 def _lines_each(texts: Sequence[str], per: float) -> np.ndarray:
-    """:func:`_lines` of each of ``texts`` (line breaks already ``\\n``), all measured at once
-    (no Python call per text)."""
+    """:func:`_lines` of each of ``texts``, all measured at once (no Python call per text);
+    ``\\r\\n`` and a lone ``\\r`` break a line as ``\\n`` does."""
     if not texts:
         return np.zeros(0)
-    parts = "\n".join(texts).split("\n")
+    joined = "\n".join(texts)
+    if "\r" in joined:  # \r\n and a lone \r break a line too
+        texts = [_one_break(t) for t in texts]
+        joined = "\n".join(texts)
+    parts = joined.split("\n")
     owner = np.repeat(
         np.arange(len(texts)),
         np.fromiter(map(str.count, texts, repeat("\n")), np.int64, len(texts)) + 1,
@@ -476,8 +480,7 @@ def _lines_each(texts: Sequence[str], per: float) -> np.ndarray:
     units = (size - wide) + wide * _CJK_WIDTH
     n = np.maximum(1, np.ceil(units / per))
     starts = np.concatenate(([0], np.cumsum(size[:-1] + 1)))  # where each line begins
-    joined = "\n".join(parts)
-    hits = [m.start() for m in _LONG_WORD.finditer(joined)]  # a long word never spans lines
+    hits = [m.start() for m in _LONG_WORD_LINE.finditer(joined)]  # at most one per line
     long = np.zeros(len(parts), dtype=bool)
     long[np.searchsorted(starts, hits, side="right") - 1] = True
     n += (n > 1) & (wide > 0) & long
@@ -485,6 +488,7 @@ def _lines_each(texts: Sequence[str], per: float) -> np.ndarray:
 
 
 _ASCII = methodcaller("encode", "ascii", "ignore")
+_LONG_WORD_LINE = re.compile(_LONG_WORD.pattern + r"[^\n]*")  # the rest of its line too
 
 
 def _column_lines(values: pd.Series, per: float) -> np.ndarray:
@@ -494,13 +498,11 @@ def _column_lines(values: pd.Series, per: float) -> np.ndarray:
     try:
         codes, distinct = pd.factorize(array)
     except TypeError:  # unhashable values (lists): one by one
-        return np.array(
-            [_lines_each([_one_break(v)], per)[0] if _text(v) else 1.0 for v in values.tolist()]
-        )
+        return np.array([_lines_each([v], per)[0] if _text(v) else 1.0 for v in values.tolist()])
     distinct = distinct.tolist()
     texts = [k for k, v in enumerate(distinct) if _text(v)]
     need = np.ones(len(distinct) + 1)  # the last for code -1 (missing)
-    need[texts] = _lines_each([_one_break(distinct[k]) for k in texts], per)
+    need[texts] = _lines_each([distinct[k] for k in texts], per)
     return need[codes]
 
 

@@ -197,11 +197,12 @@ _ONE_TYPE = frozenset({str, bool, int, dt.date, dt.datetime, pd.Timestamp})
 #: The missing values a column may hold beside them (each is an empty cell, as :func:`as_cell`
 #: makes it).
 _MISSING_TYPES = frozenset({type(None), float, type(pd.NA), type(pd.NaT)})
-#: What makes a text need :func:`_text_tail`, over texts joined by ``\x00`` (a text holding one
-#: is never batched): :data:`_SPECIAL` but markup, tabs and line feeds inside it (the white
-#: space at either end of a text sits next to a separator).
-_SEVERE_JOINED = re.compile(
-    r"[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?<=\x00)\s|\s(?=\x00)"
+#: What makes a text need :func:`_text_tail` (:data:`_SPECIAL` but markup, tabs and line feeds
+#: inside it, and white space at either end, which is found by stripping), each searched for
+#: on its own over texts joined by ``\x00`` (a text holding one is never batched).
+_SEVERE = (
+    re.compile(r"[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]"),
+    re.compile(r"_x[0-9a-fA-F]{4}_"),
 )
 _MARKUP = re.compile(r"[&<>]")
 
@@ -319,7 +320,10 @@ class _Column:
             special = np.ones(len(texts), dtype=bool)
         else:
             starts = 1 + np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
-            special = _texts_hit(joined, starts, _SEVERE_JOINED) | (lengths > _SHORT)
+            stripped = np.fromiter(map(len, map(str.strip, texts)), np.int64, len(texts))
+            special = (lengths > _SHORT) | (stripped != lengths)  # white space at an end
+            for pattern in _SEVERE:
+                special |= _texts_hit(joined, starts, pattern)
             markup = np.flatnonzero(_texts_hit(joined, starts, _MARKUP) & ~special)
             if markup.size:  # escaped all at once, as _text_tail escapes them
                 part = "\x00".join(values[markup].tolist())

@@ -298,6 +298,9 @@ class _Column:
         elif type(uniques[0]) in (float, int):  # factorised: no NaN, no infinity
             mid = f'" s="{self.styles.number}"><v>'
             return [f"{mid}{x:.16G}</v></c>" for x in uniques]
+        elif type(uniques[0]) in (dt.date, dt.datetime):  # as _tail writes them
+            style = self.styles.stamp if type(uniques[0]) is dt.datetime else self.styles.date
+            return [_number_tail(self.serial(u), style) for u in uniques]
         else:
             pairs = [self._tail(u) for u in uniques]
             ends = [tail for tail, _ in pairs]

@@ -61,7 +61,7 @@ CHUNK_ROWS = 100_000
 #: Rows joined into one string and written at a time (small: the memory is reused).
 JOIN_ROWS = 2_000
 _ZIP_LEVEL = 1  # deflate level of the spliced sheets: most of the time, little of the size
-_SPOOL_BYTES = 256 << 20  # deflated rows kept in memory up to this size, then in a file
+_SPOOL_BYTES = 64 << 20  # deflated rows kept in memory up to this size (per sheet), then in a file
 
 
 def as_cell(value: object) -> object:

@@ -28,8 +28,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -40,6 +44,7 @@ __all__ = [
     "csv_field",
     "cut_mark",
     "force_text",
+    "formula_like_each",
     "is_formula_like",
 ]
 
@@ -72,6 +77,18 @@ def is_formula_like(text: str) -> bool:
     (True, False)
     """
     return text.startswith(FORMULA_PREFIXES) or text in EXCEL_ERROR_VALUES
+
+
+def formula_like_each(texts: Sequence[str]) -> np.ndarray:
+    """:func:`is_formula_like` of each of ``texts`` as a boolean array, without a Python call
+    per text.
+
+    >>> formula_like_each(["=1", "甲", "#N/A"]).tolist()
+    [True, False, True]
+    """
+    n = len(texts)
+    prefixed = np.fromiter(map(str.startswith, texts, repeat(FORMULA_PREFIXES)), bool, n)
+    return prefixed | np.fromiter(map(EXCEL_ERROR_VALUES.__contains__, texts), bool, n)
 
 
 def csv_field(value: object) -> object:

@@ -1,16 +1,20 @@
 """The data rows of a sheet as SpreadsheetML, built column by column, spliced into an .xlsx.
 
 XlsxWriter spends most of a big workbook's time in its per-cell calls (a dimension check, a
-cell tuple, then an XML element per cell). Here each column is converted once: numbers are
-formatted in one pass over the column, and text, dates and 是/否 are converted once per distinct
-value (a township, a status or a reason repeats thousands of times). The cells are exactly the
+cell tuple, then an XML element per cell). Here each column is converted once, without a Python
+call per cell: a column of numbers or of values of one type is factorised and each distinct value
+converted once (a township, a status or a reason repeats thousands of times; the texts among them
+are checked for what needs escaping in one search over them joined), and the rows are joined
+from the columns' pieces a block at a time. The cells are exactly the
 elements XlsxWriter writes in constant-memory mode (in-line strings, the same number text
 ``{:.16G}``, the same date serials, the same control-character escapes), so a workbook reads back
 the same whichever way it was written.
 
 XlsxWriter still writes everything else of the sheet (header row, widths, panes, filter,
 conditional formats, print set-up, comments and the styles); :func:`splice` puts the rows
-written here into its ``<sheetData>`` afterwards.
+written here into its ``<sheetData>`` afterwards. The rows are deflated as they are written
+(:class:`DeflatedRows`, in a second thread) and go into the .xlsx as they are, never written
+out uncompressed nor compressed twice.
 """
 
 from __future__ import annotations
@@ -19,24 +23,45 @@ import datetime as dt
 import math
 import re
 import shutil
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
 import pandas as pd
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.xmlwriter import XMLwriter
 
-from landgov.core.safe_text import EXCEL_CELL_LIMIT, CellText, cell_text, is_formula_like
+from landgov.core.safe_text import (
+    EXCEL_CELL_LIMIT,
+    CellText,
+    cell_text,
+    formula_like_each,
+    is_formula_like,
+)
 
-__all__ = ["CHUNK_ROWS", "Body", "ColumnStyles", "as_cell", "splice", "write_rows"]
+__all__ = [
+    "CHUNK_ROWS",
+    "Body",
+    "ColumnStyles",
+    "DeflatedRows",
+    "as_cell",
+    "crc32_combine",
+    "splice",
+    "write_rows",
+]
 
-#: Rows converted at a time (bounds the memory of the cells of one chunk).
-CHUNK_ROWS = 20_000
+#: Rows converted at a time (bounds the memory of the cell ends of one chunk).
+CHUNK_ROWS = 100_000
+#: Rows joined into one string and written at a time (small: the memory is reused).
+JOIN_ROWS = 2_000
 _ZIP_LEVEL = 1  # deflate level of the spliced sheets: most of the time, little of the size
+_SPOOL_BYTES = 64 << 20  # deflated rows kept in memory up to this size (per sheet), then in a file
 
 
 def as_cell(value: object) -> object:
@@ -72,11 +97,63 @@ class ColumnStyles:
     stamp: int  # a date with a time of day
 
 
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
+class DeflatedRows:
+    """Bytes written to it kept as raw deflate data, ready to go into a zip member unchanged
+    (:func:`splice`).
+
+    Each write is compressed (:data:`_ZIP_LEVEL`) by a worker thread while the caller builds the
+    next (zlib lets go of the GIL), into a temporary file that stays in memory up to
+    :data:`_SPOOL_BYTES`; the data ends on a byte boundary (a sync flush) so that more deflate
+    data can follow it. ``crc`` and ``size`` are the CRC-32 and length of the bytes.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.file: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
+            max_size=_SPOOL_BYTES, mode="w+b", dir=str(folder)
+        )
+        self.crc = self.size = 0
+        self._deflate = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+        self._worker = ThreadPoolExecutor(max_workers=1)
+        self._pending: Future[None] | None = None
+
+    def _add(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.file.write(self._deflate.compress(data))
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()  # raises what the worker raised
+            self._pending = None
+
+    def write(self, data: bytes) -> None:
+        """Add ``data`` (compressed while the caller goes on)."""
+        self.size += len(data)
+        self._wait()  # one block in flight: memory stays bounded
+        self._pending = self._worker.submit(self._add, data)
+
+    def finish(self) -> None:
+        """Wait for the last block and end the data on a byte boundary."""
+        try:
+            self._wait()
+            self.file.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+        finally:
+            self._worker.shutdown()
+
+    def close(self) -> None:
+        """Free the data (and stop the worker if :meth:`finish` was not called)."""
+        self._worker.shutdown()
+        self.file.close()
+
+
 @dataclass(frozen=True)
 class Body:
-    """The rows written for one sheet: a file of ``<row>`` elements and the cells' extent."""
+    """The rows written for one sheet and the cells' extent."""
 
-    path: Path
+    rows: DeflatedRows
     last_row: int  # 1-based; 0 when no data row has a cell
     last_col: int  # 1-based; 0 when no data row has a cell
 
@@ -113,8 +190,39 @@ def _number_tail(number: float, style: int) -> str:
     return f'" s="{style}"><v>{number:.16G}</v></c>'
 
 
+#: The Python types whose values :func:`pandas.factorize` keeps apart exactly when a column
+#: holds only one of them (mixed, ``True == 1 == 1.0`` and a Timestamp equals its datetime;
+#: floats are left out: ``0.0 == -0.0`` but the cells differ).
+_ONE_TYPE = frozenset({str, bool, int, dt.date, dt.datetime, pd.Timestamp})
+#: The missing values a column may hold beside them (each is an empty cell, as :func:`as_cell`
+#: makes it).
+_MISSING_TYPES = frozenset({type(None), float, type(pd.NA), type(pd.NaT)})
+#: What makes a text need :func:`_text_tail` (:data:`_SPECIAL` but markup, tabs and line feeds
+#: inside it, and white space at either end, which is found by stripping), each searched for
+#: on its own over texts joined by ``\x00`` (a text holding one is never batched).
+_SEVERE = (
+    re.compile(r"[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]"),
+    re.compile(r"_x[0-9a-fA-F]{4}_"),
+)
+_MARKUP = re.compile(r"[&<>]")
+
+
+def _texts_hit(joined: str, starts: np.ndarray, pattern: re.Pattern[str]) -> np.ndarray:
+    """Which of the texts joined in ``joined`` (beginning at ``starts``) ``pattern`` finds."""
+    hit = np.zeros(len(starts), dtype=bool)
+    at = [m.start() for m in pattern.finditer(joined)]
+    hit[np.searchsorted(starts, at, side="right") - 1] = True
+    return hit
+
+
 class _Column:
-    """Converts one column's values to cell elements, remembering each distinct value's."""
+    """Converts one column's values to the ends of its cell elements (after ``r="A1``).
+
+    Each distinct value is converted once: a column of numbers or of values of one type is
+    factorised and its distinct values converted; the texts among them are checked in one pass
+    over them joined. Columns of mixed types go value by value (:meth:`per_value`), remembering
+    each distinct value's end.
+    """
 
     def __init__(
         self,
@@ -125,7 +233,7 @@ class _Column:
         empty_text: bool,
     ) -> None:
         self.col, self.styles, self.serial, self.empty_text = col, styles, serial, empty_text
-        self.start = f'<c r="{xl_col_to_name(col - 1)}'
+        self.start = f'<c r="{xl_col_to_name(col - 1)}'.encode()
         self.cache: dict[tuple[type, object], tuple[str, CellText | None]] = {}
         self.texts: dict[str, tuple[str, CellText | None]] = {}
 
@@ -141,30 +249,110 @@ class _Column:
             return _number_tail(self.serial(cell), style), None
         return _number_tail(cell, self.styles.number), None  # type: ignore[arg-type]
 
-    def _numbers(self, values: pd.Series, rows: Sequence[str]) -> list[str]:
-        """A numpy number column in one pass (NaN is empty)."""
-        array = values.to_numpy()
-        kind = array.dtype.kind
-        if kind == "f" and np.isinf(array).any():
-            raise TypeError(_INF_ERROR)
-        start, mid = self.start, f'" s="{self.styles.number}"><v>'
-        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
-        return [
-            "" if m else f"{start}{r}{mid}{x:.16G}</v></c>"
-            for r, x, m in zip(rows, array.tolist(), empty, strict=True)
-        ]
+    def tails(self, values: pd.Series, first: int, fixes: list[Fix]) -> np.ndarray:
+        """The ends of the cell elements of ``values`` in UTF-8 (``b""`` where no cell), an
+        object array; ``first`` is the first value's row number (for the fixes)."""
+        found = self._factorised(values)
+        if found is None:
+            return np.array([*map(str.encode, self.per_value(values, first, fixes))], dtype=object)
+        codes, uniques = found
+        ends = self._distinct_tails(uniques, codes, first, fixes)
+        return np.array([*map(str.encode, ends), b""], dtype=object)[codes]  # -1: the b""
 
-    def cells(
-        self, values: pd.Series, rows: Sequence[str], first: int, fixes: list[Fix]
+    def _factorised(self, values: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
+        """Codes (``-1`` missing) and the distinct values, or ``None`` for a mixed column."""
+        if isinstance(values.dtype, pd.StringDtype):  # text or missing: Arrow factorises it
+            codes, uniques = pd.factorize(values)
+            return codes, uniques.tolist()
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+            array = values.to_numpy()
+            if array.dtype.kind == "f":
+                if np.isinf(array).any():
+                    raise TypeError(_INF_ERROR)
+                if (np.signbit(array) & (array == 0)).any():
+                    return None  # -0.0 factorises with 0.0 but is written 「-0」
+            codes, uniques = pd.factorize(array)
+            return codes, uniques.tolist()
+        array = values.to_numpy(dtype=object)
+        missing = pd.isna(array)
+        if missing.any():
+            if not {type(v) for v in array[missing].tolist()} <= _MISSING_TYPES:
+                return None
+            kinds = {type(v) for v in array[~missing].tolist()}
+        else:
+            kinds = set(map(type, array.tolist()))
+        if len(kinds) > 1 or not kinds <= _ONE_TYPE:
+            return None
+        codes, uniques = pd.factorize(array)
+        codes[missing] = -1
+        return codes, list(uniques)
+
+    def _distinct_tails(
+        self, uniques: list[Any], codes: np.ndarray, first: int, fixes: list[Fix]
     ) -> list[str]:
-        """The cell elements of ``values`` (``""`` where empty); ``rows`` their row numbers as
-        text, ``first`` the first one's (for the fixes)."""
+        """The cell ends of the distinct values (``""``: no cell)."""
+        if not uniques:
+            return []
+        if type(uniques[0]) is str:
+            ends, changed = self._text_tails(uniques)
+        elif type(uniques[0]) in (float, int):  # factorised: no NaN, no infinity
+            mid = f'" s="{self.styles.number}"><v>'
+            return [f"{mid}{x:.16G}</v></c>" for x in uniques]
+        elif type(uniques[0]) in (dt.date, dt.datetime):  # as _tail writes them
+            style = self.styles.stamp if type(uniques[0]) is dt.datetime else self.styles.date
+            return [_number_tail(self.serial(u), style) for u in uniques]
+        else:
+            pairs = [self._tail(u) for u in uniques]
+            ends = [tail for tail, _ in pairs]
+            changed = {k: fixed for k, (_, fixed) in enumerate(pairs) if fixed is not None}
+        for k, fixed in changed.items():
+            fixes.extend((first + int(i), self.col, fixed) for i in np.flatnonzero(codes == k))
+        return ends
+
+    def _text_tails(self, texts: list[str]) -> tuple[list[str], dict[int, CellText]]:
+        """The cell ends of distinct texts, and the changed texts by position.
+
+        Texts that need no more than wrapping in ``<t>`` and escaping markup are found in one
+        search over all of them joined and escaped together; the others (:data:`_SEVERE_JOINED`,
+        long texts) go through :func:`_text_tail`.
+        """
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        joined = "\x00" + "\x00".join(texts) + "\x00"
+        values = np.array(texts, dtype=object)
+        if joined.count("\x00") != len(texts) + 1:  # a text holds the separator
+            special = np.ones(len(texts), dtype=bool)
+        else:
+            starts = 1 + np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
+            stripped = np.fromiter(map(len, map(str.strip, texts)), np.int64, len(texts))
+            special = (lengths > _SHORT) | (stripped != lengths)  # white space at an end
+            for pattern in _SEVERE:
+                special |= _texts_hit(joined, starts, pattern)
+            markup = np.flatnonzero(_texts_hit(joined, starts, _MARKUP) & ~special)
+            if markup.size:  # escaped all at once, as _text_tail escapes them
+                part = "\x00".join(values[markup].tolist())
+                part = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                values[markup] = part.split("\x00")
+        text, quoted = (
+            f'" s="{s}" t="inlineStr"><is><t>' for s in (self.styles.text, self.styles.quoted)
+        )
+        opening = np.where(formula_like_each(texts), quoted, text).astype(object)
+        ends = (opening + values + "</t></is></c>").tolist()
+        changed: dict[int, CellText] = {}
+        for k in np.flatnonzero(special).tolist():
+            ends[k], fixed = _text_tail(texts[k], self.styles)
+            if fixed.changed:
+                changed[k] = fixed
+        if not self.empty_text and (empty := np.flatnonzero(lengths == 0)).size:
+            ends[int(empty[0])] = ""
+        return ends, changed
+
+    def per_value(self, values: pd.Series, first: int, fixes: list[Fix]) -> list[str]:
+        """The cell ends of ``values`` converted value by value (``""`` where no cell)."""
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu":
-            return self._numbers(values, rows)
-        start = self.start
+            return self._numbers(values)
         out = []
         cache, texts, tail_of = self.cache, self.texts, self._tail
-        for k, (r, v) in enumerate(zip(rows, values.tolist(), strict=True)):
+        for k, v in enumerate(values.tolist()):
             if v is None:
                 out.append("")
                 continue
@@ -189,8 +377,33 @@ class _Column:
                     tail, fixed = tail_of(v)
             if fixed is not None:
                 fixes.append((first + k, self.col, fixed))
-            out.append(f"{start}{r}{tail}" if tail else "")
+            out.append(tail)
         return out
+
+    def _numbers(self, values: pd.Series) -> list[str]:
+        """A numpy number column in one pass (NaN is empty)."""
+        array = values.to_numpy()
+        kind = array.dtype.kind
+        if kind == "f" and np.isinf(array).any():
+            raise TypeError(_INF_ERROR)
+        mid = f'" s="{self.styles.number}"><v>'
+        empty = np.isnan(array).tolist() if kind == "f" else [False] * len(array)
+        return [
+            "" if m else f"{mid}{x:.16G}</v></c>"
+            for x, m in zip(array.tolist(), empty, strict=True)
+        ]
+
+
+def _row_starts(rows: np.ndarray, heights: Sequence[float | None]) -> np.ndarray:
+    """The ``<row>`` start tags of ``rows`` (their numbers in UTF-8), each distinct height's
+    attributes made once."""
+    ends: dict[float | None, bytes] = {}
+    tails = []
+    for height in heights:
+        if (end := ends.get(height)) is None:
+            end = ends[height] = _row_start("", height)[len('<row r="') :].encode()
+        tails.append(end)
+    return b'<row r="' + rows + np.array(tails, dtype=object)
 
 
 def _row_start(row: str, height: float | None) -> str:
@@ -202,7 +415,7 @@ def _row_start(row: str, height: float | None) -> str:
 
 def write_rows(
     table: pd.DataFrame,
-    out: IO[str],
+    out: _Sink,
     *,
     styles: Sequence[ColumnStyles],
     heights: Sequence[float | None],
@@ -222,23 +435,34 @@ def write_rows(
     columns = [_Column(j, s, serial, empty_text=empty_text) for j, s in enumerate(styles, start=1)]
     fixes: list[Fix] = []
     last_row = last_col = 0
+    # one line per row: its start tag, (start, row, end) of each cell, its end tag
+    grid = np.empty((min(JOIN_ROWS, len(table)), 3 * len(columns) + 2), dtype=object)
+    grid[:, -1] = b"</row>"
     for begin in range(0, len(table), CHUNK_ROWS):
         part = table.iloc[begin : begin + CHUNK_ROWS]
-        rows = [str(i) for i in range(begin + 2, begin + 2 + len(part))]
-        cells = [
-            column.cells(part.iloc[:, j], rows, begin + 2, fixes)
-            for j, column in enumerate(columns)
-        ]
-        for k, row_cells in enumerate(zip(*cells, strict=True)):
-            body = "".join(row_cells)
-            if not body:
+        ends = [column.tails(part.iloc[:, j], begin + 2, fixes) for j, column in enumerate(columns)]
+        cells = [end != b"" for end in ends]
+        last_col = max([last_col, *(j for j, cell in enumerate(cells, start=1) if cell.any())])
+        for first in range(0, len(part), JOIN_ROWS):
+            block = slice(first, first + JOIN_ROWS)
+            filled = np.logical_or.reduce([cell[block] for cell in cells]) if cells else None
+            if filled is None or not filled.any():
                 continue  # XlsxWriter (constant memory) writes no row without cells
-            out.write(_row_start(rows[k], heights[begin + k]))
-            out.write(body)
-            out.write("</row>")
-            last_row = begin + k + 2
-        filled = [j for j, column in enumerate(cells, start=1) if any(column)]
-        last_col = max([last_col, *filled])
+            at = begin + first + 2
+            rows = np.arange(at, at + len(filled)).astype(np.bytes_).astype(object)
+            lines = grid[: len(filled)]
+            lines[:, 0] = _row_starts(rows, heights[at - 2 : at - 2 + len(filled)])
+            for j, column in enumerate(columns):
+                cell, piece = cells[j][block], lines[:, 3 * j + 1 : 3 * j + 4]
+                if not cell.any():
+                    piece[:] = b""
+                    continue
+                piece[:, 0], piece[:, 1], piece[:, 2] = column.start, rows, ends[j][block]
+                if not cell.all():
+                    piece[~cell, :2] = b""
+            kept = lines if filled.all() else lines[filled]
+            out.write(b"".join(kept.ravel().tolist()))
+            last_row = at + int(np.flatnonzero(filled)[-1])
     fixes.sort(key=lambda fix: (fix[0], fix[1]))
     return last_row, last_col, fixes
 
@@ -263,6 +487,66 @@ def _dimension(xml: str, body: Body) -> str:
     col = max(_col_number(last), body.last_col)
     ref = f"{first}{top}:{xl_col_to_name(col - 1)}{max(body.last_row, int(found.group(4) or top))}"
     return xml[: found.start()] + f'<dimension ref="{ref}"/>' + xml[found.end() :]
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of ``a + b`` from ``crc1`` of ``a``, ``crc2`` of ``b`` and ``len2`` of ``b``
+    (zlib's ``crc32_combine``, which Python's zlib does not expose).
+
+    >>> crc32_combine(zlib.crc32(b"ab"), zlib.crc32(b"cde"), 3) == zlib.crc32(b"abcde")
+    True
+    """
+
+    def times(matrix: list[int], vector: int) -> int:
+        total, row = 0, 0
+        while vector:
+            if vector & 1:
+                total ^= matrix[row]
+            vector >>= 1
+            row += 1
+        return total
+
+    def square(matrix: list[int]) -> list[int]:
+        return [times(matrix, matrix[n]) for n in range(32)]
+
+    if len2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    even = square(odd)  # two zero bits
+    odd = square(even)  # four zero bits
+    while True:  # apply len2 zero bytes to crc1
+        even = square(odd)
+        if len2 & 1:
+            crc1 = times(even, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+        odd = square(even)
+        if len2 & 1:
+            crc1 = times(odd, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+    return crc1 ^ crc2
+
+
+def _append_deflated(out: IO[bytes], rows: DeflatedRows) -> None:
+    """Put ``rows``' deflate data into the zip member being written to ``out`` unchanged.
+
+    ``out`` is the writer :meth:`zipfile.ZipFile.open` returns (CPython's ``_ZipWriteFile``):
+    what it compressed so far is flushed to a byte boundary, the rows' data follows as it is,
+    its CRC and sizes are added, and a new compressor (that refers to nothing before it)
+    takes what is written next. Raw deflate data joined like this is one valid stream.
+    """
+    writer: Any = out
+    flushed = writer._compressor.flush(zlib.Z_SYNC_FLUSH)
+    writer._fileobj.write(flushed)
+    rows.file.seek(0)
+    shutil.copyfileobj(rows.file, writer._fileobj, 1 << 20)
+    writer._compress_size += len(flushed) + rows.file.tell()
+    writer._crc = crc32_combine(writer._crc, rows.crc, rows.size)
+    writer._file_size += rows.size
+    writer._compressor = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
 
 
 def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
@@ -291,10 +575,7 @@ def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
                 head, tail = xml.split("<sheetData/>", 1)
                 head += "<sheetData>"
             # opened by name: the entry takes the archive's deflate level
-            with (
-                dest.open(info.filename, "w", force_zip64=True) as out,
-                body.path.open("rb") as rows,
-            ):
+            with dest.open(info.filename, "w", force_zip64=True) as out:
                 out.write(head.encode("utf-8"))
-                shutil.copyfileobj(rows, out, 1 << 20)
+                _append_deflated(out, body.rows)
                 out.write(b"</sheetData>" + tail.encode("utf-8"))

@@ -31,6 +31,8 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,7 +49,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
-from landgov.reports._sheetxml import Body, ColumnStyles, as_cell, splice, write_rows
+from landgov.reports._sheetxml import (
+    Body,
+    ColumnStyles,
+    DeflatedRows,
+    as_cell,
+    splice,
+    write_rows,
+)
 
 __all__ = [
     "CONTINUED",
@@ -473,14 +482,65 @@ _LONG_WORD = re.compile(r"[!-~]{10,}")
 def _lines(text: str, per: float, wide_char: float = _CJK_WIDTH) -> int:
     """Lines ``text`` takes wrapped at ``per`` width units: each line break starts a line, and
     non-ASCII characters count as wide (a lone surrogate, a hostile cell, is dropped, never
-    encoded)."""
-    total = 0
-    for part in text.split("\n"):
-        wide = len(part) - len(part.encode("ascii", "ignore"))
-        units = len(part) - wide + wide * wide_char
-        n = max(1, int(np.ceil(units / per)))
-        total += n + 1 if n > 1 and wide and _LONG_WORD.search(part) else n
-    return total
+    encoded); a line holding a :data:`_LONG_WORD` among wide characters takes one more."""
+    return int(_lines_each([text], per, wide_char)[0])
+
+
+def _lines_each(texts: Sequence[str], per: float, wide_char: float = _CJK_WIDTH) -> np.ndarray:
+    """:func:`_lines` of each of ``texts``, all measured at once (no Python call per text);
+    ``\\r\\n`` and a lone ``\\r`` break a line as ``\\n`` does."""
+    if not texts:
+        return np.zeros(0)
+    joined = "\n".join(texts)
+    if "\r" in joined:  # \r\n and a lone \r break a line too
+        texts = [_one_break(t) for t in texts]
+        joined = "\n".join(texts)
+    parts = joined.split("\n")
+    owner = np.repeat(
+        np.arange(len(texts)),
+        np.fromiter(map(str.count, texts, repeat("\n")), np.int64, len(texts)) + 1,
+    )
+    size = np.fromiter(map(len, parts), np.int64, len(parts))
+    narrow = np.fromiter(map(len, map(_ASCII, parts)), np.int64, len(parts))
+    wide = size - narrow
+    units = (size - wide) + wide * wide_char
+    n = np.maximum(1, np.ceil(units / per))
+    starts = np.concatenate(([0], np.cumsum(size[:-1] + 1)))  # where each line begins
+    hits = [m.start() for m in _LONG_WORD_LINE.finditer(joined)]  # at most one per line
+    long = np.zeros(len(parts), dtype=bool)
+    long[np.searchsorted(starts, hits, side="right") - 1] = True
+    n += (n > 1) & (wide > 0) & long
+    return np.bincount(owner, weights=n, minlength=len(texts))
+
+
+_ASCII = methodcaller("encode", "ascii", "ignore")
+_LONG_WORD_LINE = re.compile(_LONG_WORD.pattern + r"[^\n]*")  # the rest of its line too
+
+
+def _column_lines(values: pd.Series, per: float, wide_char: float = _CJK_WIDTH) -> np.ndarray:
+    """Lines each value of a column takes wrapped at ``per`` (1 for anything but a non-empty
+    text), each distinct text measured once."""
+    array = values if isinstance(values.dtype, pd.StringDtype) else values.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(array)
+    except TypeError:  # unhashable values (lists): one by one
+        return np.array(
+            [_lines_each([v], per, wide_char)[0] if _text(v) else 1.0 for v in values.tolist()]
+        )
+    distinct = distinct.tolist()
+    texts = [k for k, v in enumerate(distinct) if _text(v)]
+    need = np.ones(len(distinct) + 1)  # the last for code -1 (missing)
+    need[texts] = _lines_each([distinct[k] for k in texts], per, wide_char)
+    return need[codes]
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _one_break(text: str) -> str:
+    """Line breaks as ``\\n`` (``\\r\\n`` and a lone ``\\r`` break a line too)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _row_heights(
@@ -503,17 +563,9 @@ def _row_heights(
         if not wrap or (upto is not None and j >= upto):
             continue
         per = max(1.0, width - 1)
-        seen: dict[str, int] = {}
-        need = np.ones(len(table))
-        for i, v in enumerate(table.iloc[:, j].tolist()):
-            if isinstance(v, str) and v:
-                if (n := seen.get(v)) is None:
-                    text = v.replace("\r\n", "\n").replace("\r", "\n")
-                    n = seen[v] = _lines(text, per, wide_char)
-                need[i] = n
-        lines = np.maximum(lines, need)
+        lines = np.maximum(lines, _column_lines(table.iloc[:, j], per, wide_char))
     lines = np.minimum(lines, _MAX_LINES)
-    return [None if n <= 1 else float(n * line_height) for n in lines]
+    return [None if n <= 1 else float(n * line_height) for n in lines.tolist()]
 
 
 def _layout(
@@ -804,20 +856,24 @@ def _write_xlsxwriter_sheet(
         )
         for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
-    path = folder / f"sheet{ws.index + 1}.rows"
-    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
+    rows = DeflatedRows(folder)
+    try:
         last_row, last_col, found = write_rows(
             table,
-            out,
+            rows,
             styles=styles,
             heights=layout.heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
         )
+        rows.finish()
+    except BaseException:
+        rows.close()
+        raise
     for row, col, fixed in found:
         texts.add(row, col, fixed)
     _frame_xlsxwriter(ws, layout, fmts, ncol)
-    return texts.fixes, Body(path, last_row, last_col)
+    return texts.fixes, Body(rows, last_row, last_col)
 
 
 def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
@@ -923,28 +979,38 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
             )
             sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
         fixes: list[TextFix] = []
-        try:
-            order = [s for s in sheets if not (problems_last and s[0].problems)]
-            order += [s for s in sheets if problems_last and s[0].problems]
-            for spec, parts, style in order:
-                labels = spec.labels or {}
-                if spec.problems:
-                    ws, table, _ = parts[0]
-                    own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
-                    full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
-                    parts = [  # noqa: PLW2901  (extra parts go last)
-                        (ws if k == 0 else wb.add_worksheet(n), p, note)
-                        for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
-                    ]
-                for ws, part, note in parts:
-                    layout = _layout(part, labels, spec.formats, style)
-                    more, body = _write_xlsxwriter_sheet(
-                        ws, part, layout, fmts, folder=folder, note=note, empty_text=problems_last
-                    )
-                    fixes += more
-                    bodies[ws.index] = body
+        try:  # each sheet's rows are held (deflated) until they are spliced in
+            try:
+                order = [s for s in sheets if not (problems_last and s[0].problems)]
+                order += [s for s in sheets if problems_last and s[0].problems]
+                for spec, parts, style in order:
+                    labels = spec.labels or {}
+                    if spec.problems:
+                        ws, table, _ = parts[0]
+                        own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+                        full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
+                        parts = [  # noqa: PLW2901  (extra parts go last)
+                            (ws if k == 0 else wb.add_worksheet(n), p, note)
+                            for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
+                        ]
+                    for ws, part, note in parts:
+                        layout = _layout(part, labels, spec.formats, style)
+                        more, body = _write_xlsxwriter_sheet(
+                            ws,
+                            part,
+                            layout,
+                            fmts,
+                            folder=folder,
+                            note=note,
+                            empty_text=problems_last,
+                        )
+                        fixes += more
+                        bodies[ws.index] = body
+            finally:
+                wb.close()
+            splice(draft, bodies, tmp)
         finally:
-            wb.close()
-        splice(draft, bodies, tmp)
+            for body in bodies.values():
+                body.rows.close()
     tmp.replace(path)
     return Written(path, tuple(fixes), splits)

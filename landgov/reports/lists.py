@@ -40,25 +40,26 @@ def scope_notes(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
     Non-industrial land uses (by ``landuse.industrial_uses``), uses that cannot be read and
     划拨 land each get one sentence; a plot with several gets them joined by 「；」.
     """
-    notes = pd.Series([[] for _ in range(len(parcels))], index=parcels.index, dtype=object)
+    notes: list[list[str]] = [[] for _ in range(len(parcels))]  # by position
     if "land_use" in parcels:
         uses = parcels["land_use"]
         industrial = industrial_matcher(profile).match_series(uses)
-        for idx, use, ok in zip(parcels.index, uses, industrial, strict=True):
+        for parts, use, ok in zip(notes, uses, industrial, strict=True):
             if is_missing(use):
-                notes[idx].append("缺少土地用途，无法判定是否为工业用地（待核实）")
+                parts.append("缺少土地用途，无法判定是否为工业用地（待核实）")
             elif ok is False:
-                notes[idx].append(
+                parts.append(
                     f"土地用途为「{use}」，不是工业用地：{_LISTED}；是否按工业用地治理请镇街核定"
                 )
             elif ok is None:
-                notes[idx].append(f"土地用途「{use}」无法判定是否为工业用地（待核实）")
+                parts.append(f"土地用途「{use}」无法判定是否为工业用地（待核实）")
     if "right_type" in parcels:
         text = _allocated_note(profile)
-        for idx, right in parcels["right_type"].items():
+        for parts, right in zip(notes, parcels["right_type"], strict=True):
             if not is_missing(right) and "划拨" in str(right):
-                notes[idx].append(text)
-    return notes.map(lambda parts: "；".join(parts) if parts else None).astype(object)
+                parts.append(text)
+    joined = pd.Series(notes, index=parcels.index, dtype=object)
+    return joined.map(lambda parts: "；".join(parts) if parts else None).astype(object)
 
 
 def _allocated_note(profile: Profile) -> str:

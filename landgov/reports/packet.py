@@ -111,27 +111,37 @@ def packet_frame(
     plots that are 不可申报 are left out too. Columns are the keys of :data:`PACKET_COLUMNS`
     plus ``<condition>_note``.
     """
+    notes = [f"{c}_note" for c in CONDITIONS]
+    columns = [*PACKET_COLUMNS, *notes]
+    given = [f for f in (applications, screened) if f is not None and len(f)]
+    if any("override" in f.columns for f in given):  # 人工认定 beside the verdict it changed
+        at = columns.index("zengrong") + 1
+        columns[at:at] = list(DECIDED_COLUMNS)
+    # only the packet's columns are carried through the filters: the others (long notes of
+    # every condition part, geometry) would be copied by each selection for nothing
+    keep = {*columns, "parcel_id", "zengrong", "township", "headroom_m2"}
     parts = []
     applied: set[str] = set()
     if applications is not None and len(applications):
-        parts.append(applications.assign(source_kind="申请审查"))
+        parts.append(_only(applications, keep).assign(source_kind="申请审查"))
         applied = set(applications["parcel_id"].dropna().astype(str))
     if screened is not None and len(screened):
-        rows = screened[~screened["parcel_id"].astype(str).isin(applied)]
+        rows = _only(screened, keep)
+        rows = rows[~rows["parcel_id"].astype(str).isin(applied)]
         if candidates_only:
             rows = rows[rows["zengrong"].ne(Eligibility.INELIGIBLE.value)]
         if "headroom_m2" in rows:
             rows = rows.sort_values(["township", "headroom_m2"], ascending=[True, False])
         parts.append(rows.assign(source_kind="摸排候选"))
-    notes = [f"{c}_note" for c in CONDITIONS]
-    columns = [*PACKET_COLUMNS, *notes]
-    if any("override" in p.columns for p in parts):  # 人工认定 beside the verdict it changed
-        at = columns.index("zengrong") + 1
-        columns[at:at] = list(DECIDED_COLUMNS)
     if not parts:
         return pd.DataFrame(columns=columns)
-    frame = pd.concat([pd.DataFrame(p).drop(columns="geometry", errors="ignore") for p in parts])
+    frame = pd.concat(parts)
     return frame.reindex(columns=columns).reset_index(drop=True)
+
+
+def _only(frame: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
+    """The columns of ``frame`` named in ``keep``, as a plain DataFrame (no geometry)."""
+    return pd.DataFrame(frame[[c for c in frame.columns if c in keep]])
 
 
 def _decorate(ws: Worksheet, frame: pd.DataFrame) -> None:

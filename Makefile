@@ -1,8 +1,8 @@
 # landgov — two commands do all the set-up on a fresh machine, in either order:
 #   make demo   # install into .venv (+ fonts-noto-cjk via apt as root), run the whole job on the
 #               # bundled sample (maps/ and out/demo/)
-#   make test   # install into .venv (+ chromium, chromium-driver, fonts-noto-cjk via apt as root),
-#               # run the tests
+#   make test   # install into .venv (+ TEST_DEBS below via apt as root: chromium, LibreOffice
+#               # Calc and Writer, poppler-utils, fonts-noto-cjk), run the tests
 # Not root: the missing Debian packages are named and the work goes on (print maps use the font
 # bundled with landgov; tests needing a missing package are skipped, naming it; CI=true fails).
 PY ?= python3
@@ -11,7 +11,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 DEMO_DEBS := fonts-noto-cjk
-TEST_DEBS := chromium chromium-driver fonts-noto-cjk libreoffice-calc
+# libreoffice-calc re-saves workbooks as a LibreOffice/WPS user would; libreoffice-writer
+# and poppler-utils lay the 初审表 out (one A4 page) and picture it for the manual
+TEST_DEBS := chromium chromium-driver fonts-noto-cjk libreoffice-calc libreoffice-writer \
+	poppler-utils
 
 # The modules that define the stage entry points (landgov/__init__.py lists them), type-checked.
 MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link/__init__.py \

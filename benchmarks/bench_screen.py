@@ -92,11 +92,14 @@ def _run(job: str, folder: Path, out: Path, profile: str) -> dict:
 
 
 def _plain(folder: Path, out: Path) -> dict:
+    # the plain script runs with NumPy's huge-page requests off too, as ``import landgov``
+    # sets them for landgov's runs (landgov/__init__.py): both sides under one memory policy
     proc = subprocess.run(
         [sys.executable, "-c", _PLAIN, str(HERE / "bench_plain.py"), str(folder), str(out)],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "NUMPY_MADVISE_HUGEPAGE": os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0")},
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

@@ -19,6 +19,17 @@ The stage entry points, in the order of the flow (imported on first use, so that
 from __future__ import annotations
 
 import importlib
+import os
+
+# NumPy asks Linux for transparent huge pages on every large array (madvise). Where the kernel
+# then compacts memory on the spot (``/sys/kernel/mm/transparent_hugepage/defrag`` =
+# ``madvise``, Debian's default), each fresh raster or column array can stall for seconds:
+# measured on the 50k district, the 容积率 stage took 16.5 s with it and 5.3 s without,
+# 亩均评价 9.3 s and 4.8 s (benchmarks/bench_screen.py, same session). NumPy reads the setting
+# once, when it is first imported (numpy.org, "Global state": NUMPY_MADVISE_HUGEPAGE), so it is
+# set here, before landgov imports NumPy; a value the user set is kept, and child processes
+# (Dask workers) inherit it.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 

@@ -40,25 +40,18 @@ def _since(start: tuple[float, float]) -> str:
 
 
 def _inputs(folder: Path, profile: str) -> ZengrongInputs:
+    from _folder import folder_inputs
+
     from landgov.far import compute_far
     from landgov.policy import load_profile
     from landgov.run.far import _read_all
-    from landgov.run.files import RunInputs, plausible_reads
+    from landgov.run.files import plausible_reads
 
-    def pick(*names: str) -> Path | None:
-        return next((folder / n for n in names if (folder / n).exists()), None)
-
-    files = RunInputs(
-        parcels=pick("parcels.shp", "parcels.parquet"),
-        enterprises=pick("enterprises.xlsx", "enterprises.csv"),
-        links=pick("links.xlsx", "links.csv"),
-        compliance=pick("compliance.xlsx", "compliance.csv"),
-        planning=pick("planning.shp", "planning.gpkg"),
-        demolition=pick("demolition.shp", "demolition.gpkg"),
-        buildings=pick("buildings.gpkg", "buildings.parquet"),
-        height_raster=pick("height.tif"),
-        special_zones=pick("special_zones.shp", "special_zones.gpkg"),
-    )
+    files = folder_inputs(
+        folder,
+        ("parcels", "enterprises", "links", "compliance", "planning", "demolition",
+         "buildings", "height_raster", "special_zones"),
+    )  # fmt: skip
     prof = load_profile(profile)
     reads = plausible_reads(_read_all(files, None), files, prof, AS_OF)
 

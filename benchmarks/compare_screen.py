@@ -27,23 +27,15 @@ _VOLATILE = {"generated_at", "timings_s", "path", "sha256", "out_dir", "outputs"
 
 def run(data: Path, out: Path) -> None:
     """Screen the folder ``data`` into ``out``."""
-    from landgov.run.files import RunInputs
+    from _folder import folder_inputs
+
     from landgov.run.screening import run_screening
 
-    def pick(*names: str) -> Path | None:
-        return next((data / n for n in names if (data / n).exists()), None)
-
-    inputs = RunInputs(
-        parcels=pick("parcels.shp", "parcels.parquet"),
-        enterprises=pick("enterprises.xlsx", "enterprises.csv"),
-        links=pick("links.xlsx", "links.csv"),
-        compliance=pick("compliance.xlsx", "compliance.csv"),
-        planning=pick("planning.shp", "planning.gpkg"),
-        demolition=pick("demolition.shp", "demolition.gpkg"),
-        townships=pick("townships.shp", "townships.gpkg"),
-        height_raster=pick("height.tif"),
-        approved=pick("approved.shp", "approved.gpkg"),
-    )
+    inputs = folder_inputs(
+        data,
+        ("parcels", "enterprises", "links", "compliance", "planning", "demolition",
+         "townships", "height_raster", "approved"),
+    )  # fmt: skip
     start = time.perf_counter()
     res = run_screening(
         inputs, profile="yuecheng-2022", out_dir=out, as_of="2026-06-30", progress=False,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from landgov.core.records import Rectification, ViolationRecord
 from landgov.far.zengrong._case import _Case, _Settings
 from landgov.far.zengrong._check import _row_out
-from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
+from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation, index_records
 from landgov.far.zengrong._frame import _column_codes, _group, judge_frame
 from landgov.far.zengrong._outcome import _evaluate
 from landgov.far.zengrong._reads import _k
@@ -98,18 +98,7 @@ _record = st.builds(
 
 
 def _index(records: list[ViolationRecord] | None) -> _RecordIndex | None:
-    if records is None:
-        return None
-    by_uscc: dict[str, list[ViolationRecord]] = {}
-    by_parcel: dict[str, list[ViolationRecord]] = {}
-    for rec in records:
-        if rec.uscc:
-            by_uscc.setdefault(rec.uscc, []).append(rec)
-        if rec.parcel_id:
-            by_parcel.setdefault(rec.parcel_id, []).append(rec)
-    return _RecordIndex(
-        {k: tuple(v) for k, v in by_uscc.items()}, {k: tuple(v) for k, v in by_parcel.items()}
-    )
+    return None if records is None else index_records(records)
 
 
 def _reference(attributes, facts, users, by_uscc, index, s) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,9 +130,14 @@ def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
     """
     if compliance is None:
         return None
+    return index_records(records_from_frame(compliance))
+
+
+def index_records(records: Iterable[_Record]) -> _RecordIndex:
+    """``records`` indexed by USCC and by 宗地代码 (a record may name either or both)."""
     by_uscc: dict[str, list[_Record]] = {}
     by_parcel: dict[str, list[_Record]] = {}
-    for rec in records_from_frame(compliance):
+    for rec in records:
         if rec.uscc:
             by_uscc.setdefault(rec.uscc, []).append(rec)
         if rec.parcel_id:

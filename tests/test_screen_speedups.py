@@ -652,14 +652,14 @@ def test_summary_columns_match_plot_by_plot(rnd, n) -> None:
     st.sampled_from(["float64", "int64", "bool", "object", "Float64", "Int64"]),
 )
 def test_present_values_are_judged_as_is_missing(values, dtype) -> None:
-    from landgov.screening._common import _present
+    from landgov.core.missing import present_values
 
     try:
         column = pd.Series(values).astype(dtype)
     except (TypeError, ValueError, OverflowError, RuntimeWarning):  # not representable
         return
     expected = [None if is_missing(v) else v for v in column.tolist()]
-    got = _present(column)
+    got = present_values(column)
     assert [type(v) for v in got] == [type(v) for v in expected]
     assert [repr(v) for v in got] == [repr(v) for v in expected]
 

@@ -34,6 +34,7 @@ __all__ = [
     "is_missing",
     "numeric_column",
     "parse_yes_no",
+    "present_values",
 ]
 
 MISSING_TEXT: frozenset[str] = frozenset(
@@ -80,6 +81,25 @@ def is_missing(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return isinstance(result, bool | np.bool_) and bool(result)
+
+
+def present_values(column: pd.Series) -> list[object]:
+    """The column's values as a list, the missing ones (:func:`is_missing`) as ``None``.
+
+    The same rule as :func:`is_missing` cell by cell, answered at once for NumPy number columns:
+    an integer or boolean column holds no missing value, a float column's are its NaNs.
+
+    >>> present_values(pd.Series([1.5, float("nan")])), present_values(pd.Series(["—", "x"]))
+    ([1.5, None], [None, 'x'])
+    """
+    values = column.tolist()
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return values
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        nan = np.isnan(column.to_numpy()).tolist()
+        return [None if m else v for v, m in zip(values, nan, strict=True)]
+    return [None if is_missing(v) else v for v in values]
 
 
 def parse_yes_no(

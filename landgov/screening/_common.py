@@ -16,7 +16,7 @@ import pandas as pd
 
 from landgov.core.compare import COMPARISONS
 from landgov.core.dates import parse_as_of
-from landgov.core.missing import format_number, is_missing, numeric_column
+from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
@@ -229,7 +229,7 @@ class _Firms:
         unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
         # each value judged missing once here, not on every get()
         fields = [c for c in cols if c != "uscc"]
-        columns = [_present(unique[c]) for c in fields]
+        columns = [present_values(unique[c]) for c in fields]
         self._rows = {
             uscc: dict(zip(fields, values, strict=True))
             for uscc, *values in zip(unique["uscc"].tolist(), *columns, strict=True)
@@ -245,21 +245,6 @@ class _Firms:
     def get(self, uscc: Any, name: str) -> Any:
         row = self._rows.get(uscc)
         return None if row is None else row.get(name)
-
-
-def _present(column: pd.Series) -> list[Any]:
-    """The column's values with the missing ones (:func:`is_missing`) as ``None``.
-
-    A NumPy number column is judged by its NaN mask at once; other columns value by value.
-    """
-    values = column.tolist()
-    dtype = column.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # cannot hold a missing value
-        return values
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        nan = np.isnan(column.to_numpy()).tolist()
-        return [None if m else v for v, m in zip(values, nan, strict=True)]
-    return [None if is_missing(v) else v for v in values]
 
 
 def _verdict(

@@ -238,9 +238,15 @@ def zonal_stats(
 
 
 def _height_layers(
-    values: np.ndarray, valid: np.ndarray, *, storey_height_m: float, min_height_m: float
+    values: np.ndarray,
+    valid: np.ndarray,
+    *,
+    storey_height_m: float,
+    min_height_m: float,
+    heights: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Storeys and height of the building cells (height ≥ ``min_height_m`` and > 0).
+    """Storeys (and, with ``heights``, height) of the building cells (height ≥
+    ``min_height_m`` and > 0).
 
     Compared and divided in float64 whatever the raster's type (``np.float64`` scalars are not
     cast down to float32); storeys are rounded half up, at least 1.
@@ -251,7 +257,10 @@ def _height_layers(
     np.floor(storeys, out=storeys)
     np.maximum(storeys, 1.0, out=storeys)
     np.copyto(storeys, _NODATA, where=~built)
-    return {"storeys": storeys, "height": _layer(values, built)}
+    layers = {"storeys": storeys}
+    if heights:  # only what is asked for: each layer is a pass over every cell
+        layers["height"] = _layer(values, built)
+    return layers
 
 
 def height_floor_area(
@@ -330,10 +339,8 @@ def _floor_area(
             return pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
     layers = _height_layers(
-        values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m
+        values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
-    if not heights:
-        del layers["height"]
     stats = _extract(
         geoms, layers, extent, ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     )

@@ -284,13 +284,29 @@ def _computed_row(book: Path, key: str) -> pd.Series:
     return pd.Series(read_editable(book, CONDITION_LAYOUT).rows.loc[key])
 
 
-def test_the_computed_condition_is_kept_in_its_own_columns_and_read_back(inputs, first, tmp_path):
+def _assert_read_back(run_dir: Path, book: Path, key: str, computed_note: str) -> None:
+    """A refresh of ``book`` from ``run_dir`` gives the computed verdict, with no review flag."""
+    write_condition_overrides(run_dir, book)
+    row = _computed_row(book, key)
+    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
+    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
+    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+
+
+def _one_decided(first, tmp_path: Path) -> tuple[str, str, str, str, Path]:
+    """One open condition of the first run decided 符合 in a fresh overrides workbook:
+    application, condition, row key, the computed note and the workbook."""
     folder, run = first
     app, cond = _one_open(run.applications)
     key = f"{app}|{SHORT[cond]}"
     computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
     book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
     _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    return app, cond, key, computed_note, book
+
+
+def test_the_computed_condition_is_kept_in_its_own_columns_and_read_back(inputs, first, tmp_path):
+    app, cond, key, computed_note, book = _one_decided(first, tmp_path)
     again = _far(inputs, tmp_path / "run2", overrides=book)
     status_col, note_col = computed_columns(cond)
     apps = again.applications.set_index("application_id")
@@ -303,22 +319,13 @@ def test_the_computed_condition_is_kept_in_its_own_columns_and_read_back(inputs,
         lambda a: a.assign(**{f"{cond}_note": a[f"{cond}_note"].where(a["application_id"] != app,
                                                                       "人工认定：另写的说明")}),
     )  # fmt: skip
-    write_condition_overrides(tmp_path / "run2", book)
-    row = _computed_row(book, key)
-    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
-    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
-    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+    _assert_read_back(tmp_path / "run2", book, key, computed_note)
 
 
 def test_a_run_folder_without_the_computed_columns_is_still_read_from_the_note(
     inputs, first, tmp_path
 ):
-    folder, run = first
-    app, cond = _one_open(run.applications)
-    key = f"{app}|{SHORT[cond]}"
-    computed_note = run.applications.set_index("application_id").loc[app, f"{cond}_note"]
-    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
-    _fill(book, {key: {"认定结论": "符合", **RECORD}})
+    _, _, key, computed_note, book = _one_decided(first, tmp_path)
     _far(inputs, tmp_path / "run2", overrides=book)
     # as a run written before the columns existed: only the 「（计算：…）」 of the note
     _rewrite_applications(
@@ -326,8 +333,4 @@ def test_a_run_folder_without_the_computed_columns_is_still_read_from_the_note(
         lambda a: a.drop(columns=[n for c in CONDITIONS for n in computed_columns(c)
                                   if n in a.columns]),
     )  # fmt: skip
-    write_condition_overrides(tmp_path / "run2", book)
-    row = _computed_row(book, key)
-    assert (row["计算结论"], row["计算说明"]) == ("待核实", computed_note)
-    ws = load_workbook(book)[CONDITION_LAYOUT.sheet]
-    assert not [c for r in ws.iter_rows() for c in r if c.comment and "复核" in c.comment.text]
+    _assert_read_back(tmp_path / "run2", book, key, computed_note)

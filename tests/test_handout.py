@@ -24,6 +24,7 @@ from landgov.run.files import RunInputs
 from landgov.run.screening import run_screening
 from landgov.sample import generate
 from tests._cli import run_cli
+from tests._printsetup import assert_a3_landscape_fit_width
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE_LEFT = re.compile(r"\[(参照)?00\d |种子")
@@ -108,12 +109,7 @@ def test_lists_lead_frozen_wrapped_and_print_on_a3(run_dir: Path, sheet: str) ->
     assert ws.freeze_panes == "C2"  # 宗地代码 and 权利人 stay in view
     reasons = [c for c in next(ws.iter_cols(min_col=8, max_col=8, min_row=2)) if c.value]
     assert reasons and all(c.alignment.wrap_text for c in reasons)
-    setup = ws.page_setup
-    assert setup.orientation == "landscape" and str(setup.paperSize) == "8"  # A3
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
-    assert ws.print_title_rows == "$1:$1"
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert_a3_landscape_fit_width(ws)
     assert ws.print_area  # the leading columns, legible
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any('"待核实"' in (r.formula or [""])[0] for r in rules)

@@ -31,6 +31,7 @@ from landgov.reports.printlist import (
     short_reason,
     short_to_verify,
 )
+from tests._printsetup import assert_a3_landscape_fit_width
 
 _R4 = (
     "规则 R4「整治提升」：其余治理清单地块 [越政发〔2022〕24号 第三条第4项] 示例规则（非官方）\n"
@@ -163,12 +164,7 @@ def test_print_sheet_set_up_for_a3(tmp_path: Path) -> None:
     assert heads == [name for name, _ in PRINT_COLUMNS]
     # XlsxWriter stores a width w as w + 0.71 (the cell padding)
     assert [math.floor(w) for w in _widths(ws)] == [w for _, w in PRINT_COLUMNS]
-    setup = ws.page_setup
-    assert setup.orientation == "landscape" and str(setup.paperSize) == "8"  # A3
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
-    assert ws.print_title_rows == "$1:$1"
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert_a3_landscape_fit_width(ws)
     assert "甲区 治理清单" in ws.oddHeader.center.text
     assert ws.print_options.gridLines  # rows stay apart on paper
     assert not ws.print_area  # every column of the print view is printed

@@ -298,6 +298,8 @@ def _far_stage(
     from landgov.run.far import Shared, far_stage
 
     folder.next_stage("far")
+    if echo is not None:
+        echo("增容审查：")
     shared = Shared(read=facts.read, linked=facts.linked, raster=facts.raster)
     with fewer_collections():
         return far_stage(

@@ -28,7 +28,15 @@ from landgov import __version__
 from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
 from landgov.core.dates import parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
+from landgov.core.runfolder import (
+    GPKG,
+    XLSX,
+    RunFolder,
+    StageTimer,
+    describe_input,
+    now_text,
+    open_run,
+)
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_approved,
@@ -282,7 +290,7 @@ def run_screening(
 
 def _far_stage(
     inputs: RunInputs,
-    folder: Any,
+    folder: RunFolder,
     facts: _Facts,
     *,
     prof: Profile,

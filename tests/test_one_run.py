@@ -226,6 +226,43 @@ def test_the_applicant_is_the_main_enterprise_of_the_screening(
         assert ((main == applicant) | (main.isna() & applicant.isna())).all()
 
 
+# --- one pass over the height raster ------------------------------------------------------------
+
+
+def test_one_raster_pass_gives_both_stages_their_own_figures(tmp_path: Path) -> None:
+    """far's floor area and built cover (cells ≥ 2 m) and the screening's built cover (cells
+    above 0 m) from one pass are the figures of the two separate functions, to the bit."""
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+    import shapely
+    from affine import Affine
+
+    from landgov.far.raster import built_cover, raster_floor_area
+
+    x0, y0 = 500_000.0, 3_300_000.0
+    heights = np.array([[0, 1.5, 1.5, 9], [12, 1.0, 0, 4.5], [3, 3, 0.5, 0]], dtype="float32")
+    raster = tmp_path / "h.tif"
+    with rasterio.open(
+        raster, "w", driver="GTiff", height=3, width=4, count=1, dtype="float32",
+        crs="EPSG:4549", transform=Affine(5.0, 0, x0, 0, -5.0, y0 + 15), nodata=-1.0,
+    ) as dst:  # fmt: skip
+        dst.write(heights, 1)
+    zones = gpd.GeoSeries(
+        [shapely.box(x0 + 1, y0 + 1, x0 + 14, y0 + 12), shapely.box(x0 + 6, y0, x0 + 20, y0 + 15)],
+        crs="EPSG:4549",
+    )
+    settings = {"storey_height_m": 5.0, "min_height_m": 2.0}
+    one = raster_floor_area(zones, raster, cover_threshold=0.0, **settings)
+    far = raster_floor_area(zones, raster, **settings)
+    screen = built_cover(zones, raster)
+    pd.testing.assert_frame_equal(one.drop(columns="cover_above_threshold"), far, check_exact=True)
+    pd.testing.assert_series_equal(
+        one["cover_above_threshold"], screen, check_exact=True, check_names=False
+    )
+    assert (one["cover_above_threshold"] > one["built_cover"]).all()  # 0.5–1.5 m cells count
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "height_raster": ("height.tif",),
     "special_zones": ("special_zones.shp", "special_zones.gpkg"),
     "approved": ("approved.shp", "approved.gpkg"),
+    "applications": ("applications.xlsx", "applications.csv"),
 }
 
 

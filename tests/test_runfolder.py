@@ -314,6 +314,55 @@ def test_rerun_after_a_withdrawn_application_leaves_no_stale_form(tmp_path: Path
     verify(target)
 
 
+def _both(target: Path, inputs: dict[str, Path], apps: list[str]) -> dict:
+    """Both fake stages in one open_run, through RunFolder.next_stage."""
+    with open_run(target, stage="screen", inputs=inputs, echo=None) as folder:
+        write_layer(_layer(3), folder.path / GPKG, layer="parcels")
+        write_sheet(pd.DataFrame({"parcel_id": ["P0"]}), folder.path / XLSX, sheet="底数清单")
+        folder.finish(_section("screen", folder))
+        folder.next_stage("far")
+        write_layer(_layer(3), folder.path / GPKG, layer="far")
+        write_layer(_layer(len(apps)), folder.path / GPKG, layer="far_applications")
+        write_sheet(pd.DataFrame({"app": apps}), folder.path / XLSX, sheet="增容审查")
+        for app in apps:
+            form = folder.path / FORMS_DIR / "申请" / f"{app}.docx"
+            form.parent.mkdir(parents=True, exist_ok=True)
+            form.write_bytes(app.encode())
+        folder.finish(_section("far", folder))
+    assert folder.manifest is not None
+    return folder.manifest
+
+
+def test_next_stage_seals_the_manifest_two_runs_write(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    _screen(tmp_path / "two", inputs)
+    two = _far(tmp_path / "two", inputs, ["A1"])
+    one = _both(tmp_path / "one", inputs, ["A1"])
+    for stage in ("screen", "far"):
+        a, b = two["stages"][stage]["outputs"], one["stages"][stage]["outputs"]
+        assert (a["files"], a["layers"], a["sheets"]) == (b["files"], b["layers"], b["sheets"])
+    assert one["stages"]["far"]["outputs"]["files"] == [GPKG, XLSX, FORMS_DIR + "/申请/A1.docx"]
+    assert one["stages"]["far"]["outputs"]["sheets"] == ["增容审查"]
+    assert sorted(one["files"]) == sorted(two["files"])
+    verify(tmp_path / "one")
+
+
+def test_next_stage_needs_a_finished_earlier_stage(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    with (
+        pytest.raises(RuntimeError, match="finish"),
+        open_run(target, stage="screen", inputs=_inputs(tmp_path), echo=None) as folder,
+    ):
+        folder.next_stage("far")
+    with (
+        pytest.raises(ValueError, match="does not come after"),
+        open_run(target, stage="far", inputs=_inputs(tmp_path), echo=None) as folder,
+    ):
+        folder.finish(_section("far", folder))
+        folder.next_stage("screen")
+    assert not target.exists()  # both runs failed: nothing was written
+
+
 def test_a_new_screening_drops_the_old_far_part(tmp_path: Path) -> None:
     target = tmp_path / "out"
     inputs = _inputs(tmp_path)

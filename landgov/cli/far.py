@@ -3,43 +3,44 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
-    PATH,
     alias_option,
     aliases,
+    applications_option,
     as_of_option,
+    buildings_option,
+    forms_option,
     height_raster_option,
     input_options,
     overwrite_option,
     quiet_option,
     sheet_option,
+    special_zones_option,
+    township_option,
     wait_option,
 )
-from landgov.core.vocab import FORM_MODES
 
-__all__ = ["command"]
+if TYPE_CHECKING:
+    from landgov.run.far import FarRun
+
+__all__ = ["command", "echo_summary"]
 
 
 @click.command("far")
 @input_options
-@click.option("--buildings", "-b", type=PATH, help="建筑轮廓图层（层数、层高、建筑高度）")
+@buildings_option()
 @height_raster_option
-@click.option("--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）")
-@click.option("--applications", "-a", type=PATH, help="增容申请表")
+@special_zones_option()
+@applications_option()
 @click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件")
 @as_of_option("核查日期")
-@click.option(
-    "--forms",
-    type=click.Choice(FORM_MODES),
-    default="applications",
-    show_default=True,
-    help="生成哪些初审表：全部/仅申请/仅摸排候选/不生成",
-)
-@click.option("--township", help="只为该镇街生成初审表（批量）")
+@forms_option()
+@township_option()
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @sheet_option(("enterprises", "links", "compliance", "applications"))
 @overwrite_option
@@ -106,6 +107,11 @@ def command(
         overrides=overrides,
         by_township=by_township,
     )
+    echo_summary(run, out)
+
+
+def echo_summary(run: FarRun, out: Path) -> None:
+    """What ``landgov far`` prints at the end (also ``landgov screen --far``)."""
     m = run.manifest
     click.echo(
         f"策略配置：{m['profile']['title']}（{m['profile']['name']}）；核查日期：{m['as_of']}"

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from landgov.core.dates import AS_OF_FORMS
+from landgov.core.vocab import FORM_MODES
 from landgov.io.sheets import chosen_sheets, parse_sheet_choices
 
 __all__ = [
@@ -27,12 +28,17 @@ __all__ = [
     "TABLE_ROLES",
     "alias_option",
     "aliases",
+    "applications_option",
     "as_of_option",
+    "buildings_option",
+    "forms_option",
     "height_raster_option",
     "input_options",
     "overwrite_option",
     "quiet_option",
     "sheet_option",
+    "special_zones_option",
+    "township_option",
     "wait_option",
 ]
 
@@ -101,6 +107,43 @@ def as_of_option(what: str) -> Callable[[F], F]:
 def height_raster_option(f: F) -> F:
     """``--height-raster / -r``: a building-height GeoTIFF in metres."""
     return click.option("--height-raster", "-r", type=PATH, help="建筑高度栅格 GeoTIFF（米）")(f)
+
+
+# The 增容 run's own options: ``landgov far`` and ``landgov screen --far`` (``note`` then says
+# that they go with --far) take them with one wording.
+def buildings_option(note: str = "") -> Callable[[F], F]:
+    """``--buildings / -b``: building footprints."""
+    return click.option(
+        "--buildings", "-b", type=PATH, help="建筑轮廓图层（层数、层高、建筑高度）" + note
+    )
+
+
+def special_zones_option(note: str = "") -> Callable[[F], F]:
+    """``--special-zones / -z``: special zones (马海片区 …)."""
+    return click.option(
+        "--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）" + note
+    )
+
+
+def applications_option(note: str = "") -> Callable[[F], F]:
+    """``--applications / -a``: the 增容 application table."""
+    return click.option("--applications", "-a", type=PATH, help="增容申请表" + note)
+
+
+def forms_option(note: str = "") -> Callable[[F], F]:
+    """``--forms``: which 初审表 to write."""
+    return click.option(
+        "--forms",
+        type=click.Choice(FORM_MODES),
+        default="applications",
+        show_default=True,
+        help="生成哪些初审表：全部/仅申请/仅摸排候选/不生成" + note,
+    )
+
+
+def township_option(note: str = "") -> Callable[[F], F]:
+    """``--township``: 初审表 for one township only."""
+    return click.option("--township", help="只为该镇街生成初审表（批量）" + note)
 
 
 _INPUTS = (  # the files both runs read, in the order --help lists them

@@ -14,16 +14,26 @@ from landgov.cli.options import (
     F,
     alias_option,
     aliases,
+    applications_option,
     as_of_option,
+    buildings_option,
+    forms_option,
     height_raster_option,
     overwrite_option,
     quiet_option,
     sheet_option,
+    special_zones_option,
+    township_option,
     wait_option,
 )
 from landgov.core.counts import ENTERPRISE, PLOT, count_text
 
 __all__ = ["command"]
+
+
+_WITH_FAR = "；与 --far 同用"
+#: The options only the 增容 part reads: refused without --far (never silently unused).
+_FAR_ONLY = ("buildings", "special_zones", "applications", "forms", "township", "far_overrides")
 
 
 def _input_options(f: F) -> F:
@@ -54,7 +64,7 @@ def _input_options(f: F) -> F:
 @as_of_option("基准日期")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @alias_option
-@sheet_option(("enterprises", "links", "compliance"))
+@sheet_option(("enterprises", "links", "compliance", "applications"))
 @quiet_option
 @overwrite_option
 @wait_option
@@ -68,7 +78,27 @@ def _input_options(f: F) -> F:
     type=click.Path(path_type=Path),
     help="人工认定表（landgov override 写出）：按认定的筛查结论、治理路径输出，计算结果并列",
 )
-@click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（清单、地图）")
+@click.option(
+    "--by-township", is_flag=True, help="另按镇街各写一个文件夹（清单、地图；--far 时另有增容审查）"
+)
+@click.option(
+    "--far",
+    "far",
+    is_flag=True,
+    help="在同一次运行中接着做增容审查（容积率、增容摸排与申请审查、初审表）：每个文件只读一次，"
+    "结果与先运行 landgov screen、再运行 landgov far 写入同一文件夹相同",
+)
+@buildings_option(_WITH_FAR)
+@special_zones_option(_WITH_FAR)
+@applications_option(_WITH_FAR)
+@forms_option(_WITH_FAR)
+@township_option(_WITH_FAR)
+@click.option(
+    "--far-overrides",
+    type=click.Path(path_type=Path),
+    help="增容条件人工认定表（landgov override --far 写出；即 landgov far 的 --overrides）"
+    + _WITH_FAR,
+)
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -110,14 +140,23 @@ def command(
     engine: str,
     scheduler: str | None,
     workers: int,
+    far: bool,
+    buildings: Path | None,
+    special_zones: Path | None,
+    applications: Path | None,
+    forms: str,
+    township: str | None,
+    far_overrides: Path | None,
 ) -> None:
     """筛查：底数清单、治理清单、四个一批路径、连片地块、镇街汇总。
 
+    加 --far 时在同一次运行中接着做增容审查（同 landgov far），每个文件只读一次。
     给出省级文件夹（含 province.json）时逐县筛查全省，输出省级图层与汇总表。
     """
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
 
+    _far_only(far, province)
     if province is not None:
         source = click.get_current_context().get_parameter_source("profile")
         if source not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
@@ -131,8 +170,14 @@ def command(
     inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
         planning=planning, demolition=demolition, townships=townships,
-        height_raster=height_raster, approved=approved,
+        height_raster=height_raster, approved=approved, buildings=buildings,
+        special_zones=special_zones, applications=applications,
     )  # fmt: skip
+    options = None
+    if far:
+        from landgov.run.far import FarOptions
+
+        options = FarOptions(forms=forms, township=township, overrides=far_overrides)
     run = run_screening(
         inputs,
         profile=profile or DEFAULT_PROFILE,
@@ -146,8 +191,32 @@ def command(
         verified=verified,
         overrides=overrides,
         by_township=by_township,
+        far=options,
     )
     _echo_summary(run.manifest)
+    if run.far is not None:
+        from landgov.cli.far import echo_summary
+
+        echo_summary(run.far, out)
+
+
+def _far_only(far: bool, province: Path | None) -> None:
+    """The 增容 options go with ``--far``, and ``--far`` with one county's files: a usage error
+    names the option otherwise (an option given and silently unused would mislead)."""
+    ctx = click.get_current_context()
+    if far and province is not None:
+        raise click.UsageError(
+            "--far 不能用于省级文件夹：请对各县分别运行 landgov screen --far 或 landgov far", ctx
+        )
+    if far:
+        return
+    given = [
+        p for p in ctx.command.params
+        if p.name in _FAR_ONLY and ctx.get_parameter_source(p.name) is ParameterSource.COMMANDLINE
+    ]  # fmt: skip
+    if given:
+        names = "、".join(p.opts[0] for p in given)
+        raise click.UsageError(f"{names} 是增容审查的选项，须与 --far 同用", ctx)
 
 
 def _require(**files: Path | None) -> None:

@@ -518,6 +518,7 @@ class RunFolder:
     _before: dict[str, str] = field(default_factory=dict, repr=False)
     _layers_before: set[str] = field(default_factory=set, repr=False)
     _sheets_before: list[str] = field(default_factory=list, repr=False)
+    _after: dict[str, str] = field(default_factory=dict, repr=False)
 
     def final(self, path: Path) -> Path:
         """Where ``path`` (inside :attr:`path`) will be once the run is in place."""
@@ -539,7 +540,26 @@ class RunFolder:
         outputs["layers"] = sorted(_layers(self.path) - self._layers_before)
         outputs["sheets"] = [s for s in _sheets(self.path) if s not in self._sheets_before]
         self.section = {**section, "outputs": outputs}
+        self._after = now
         return self.section
+
+    def next_stage(self, stage: str) -> None:
+        """Go on with a later ``stage`` in the same folder: one run of both stages.
+
+        The finished stage's section is kept as a run of ``stage`` into a folder holding it
+        would keep it, and what ``stage`` writes is told apart in its own section (its
+        ``files``, ``layers`` and ``sheets``), so the manifest is the one the two runs one
+        after the other write. Call after :meth:`finish`.
+        """
+        if self.section is None:
+            raise RuntimeError(f"stage {self.stage} has not called RunFolder.finish()")
+        if STAGES.index(stage) <= STAGES.index(self.stage):
+            raise ValueError(f"stage {stage!r} does not come after {self.stage!r}")
+        self.kept = {**self.kept, self.stage: self.section}
+        self.stage, self.section = stage, None
+        self._before = dict(self._after)  # the files as the finished stage left them
+        self._layers_before = _layers(self.path)
+        self._sheets_before = _sheets(self.path)
 
 
 def _owned_by_landgov(manifest: Mapping[str, Any] | None) -> bool:
@@ -778,8 +798,8 @@ def open_run(
             folder._sheets_before = _sheets(temp)
             yield folder
             if folder.section is None:
-                raise RuntimeError(f"stage {stage} ended without RunFolder.finish()")
-            folder.manifest = write_manifest(temp, {**kept, stage: folder.section})
+                raise RuntimeError(f"stage {folder.stage} ended without RunFolder.finish()")
+            folder.manifest = write_manifest(temp, {**folder.kept, folder.stage: folder.section})
             _swap(temp, target)
         except OSError as exc:  # a write failed: name the user's folder, not the temporary one
             shutil.rmtree(temp, ignore_errors=True)

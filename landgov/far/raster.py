@@ -301,15 +301,24 @@ def raster_floor_area(
     storey_height_m: float,
     min_height_m: float = 0.0,
     band: int = 1,
+    cover_threshold: float | None = None,
 ) -> pd.DataFrame:
     """:func:`height_floor_area` without the height statistics.
+
+    Parameters
+    ----------
+    cover_threshold
+        Also measure :func:`built_cover` with this threshold in the same pass over the raster
+        (the screening's built-up cover, for a run that does both stages): column
+        ``cover_above_threshold``, the same figures :func:`built_cover` gives.
 
     Returns
     -------
     pandas.DataFrame
         Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2`` and
         ``built_cover``, the same figures as :func:`height_floor_area` gives, from one raster
-        layer (storeys) instead of two (what the 容积率 stage needs).
+        layer (storeys) instead of two (what the 容积率 stage needs); with ``cover_threshold``
+        also ``cover_above_threshold``.
     """
     return _floor_area(
         zones,
@@ -318,6 +327,7 @@ def raster_floor_area(
         min_height_m=min_height_m,
         band=band,
         heights=False,
+        cover_threshold=cover_threshold,
     )
 
 
@@ -329,9 +339,12 @@ def _floor_area(
     min_height_m: float,
     band: int,
     heights: bool = True,
+    cover_threshold: float | None = None,
 ) -> pd.DataFrame:
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
     columns = _HEIGHT_COLUMNS if heights else _HEIGHT_COLUMNS[:3]
+    if cover_threshold is not None:
+        columns = [*columns, "cover_above_threshold"]
     with _open(raster) as src:
         cell_area = _check_grid(src, raster)
         geoms = _zones_in_crs(geoms, src, raster)
@@ -341,10 +354,12 @@ def _floor_area(
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
+    if cover_threshold is not None:  # built_cover's mask, compared in float64 as there
+        layers["built"] = valid & (values > np.float64(cover_threshold))
     stats = _extract(
         geoms, layers, extent, ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     )
-    if not heights:
+    if len(layers) == 1:
         stats = stats.add_prefix("storeys_")
     built_area = stats["storeys_count"].fillna(0.0) * cell_area
     out = {
@@ -354,6 +369,11 @@ def _floor_area(
     }
     if heights:
         out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
+    if cover_threshold is not None:  # as built_cover computes it
+        area = geoms.area
+        out["cover_above_threshold"] = (
+            stats["built_count"].fillna(0.0) * cell_area / area.where(area > 0)
+        )
     return pd.DataFrame(out, index=geoms.index)
 
 

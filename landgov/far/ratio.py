@@ -277,6 +277,7 @@ def compute_far(
     profile: Profile,
     buildings: gpd.GeoDataFrame | None = None,
     height_raster: str | Path | None = None,
+    raster_estimate: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """容积率 of every parcel with the source of its floor area.
 
@@ -293,6 +294,10 @@ def compute_far(
         Footprints from :func:`landgov.io.buildings.read_buildings` (optional).
     height_raster
         Building-height GeoTIFF in metres (optional).
+    raster_estimate
+        :func:`landgov.far.raster.raster_floor_area` of ``parcels`` over ``height_raster``
+        with this profile's storey height and minimum height, when measured already (a run of
+        both stages measures the raster once); used instead of reading the raster again.
 
     Returns
     -------
@@ -323,12 +328,14 @@ def compute_far(
         frame["n_doubled"] = np.nan
         frame["footprint_m2"] = np.nan
     if height_raster is not None:
-        est = raster_floor_area(
-            parcels,
-            height_raster,
-            storey_height_m=float(profile.value("far.raster_storey_height_m")),
-            min_height_m=float(profile.value("far.raster_min_height_m")),
-        )
+        est = raster_estimate
+        if est is None:
+            est = raster_floor_area(
+                parcels,
+                height_raster,
+                storey_height_m=float(profile.value("far.raster_storey_height_m")),
+                min_height_m=float(profile.value("far.raster_min_height_m")),
+            )
         frame = frame.join(est[["raster_floor_area_m2", "built_cover"]])
     else:
         frame["raster_floor_area_m2"] = np.nan

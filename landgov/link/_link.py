@@ -115,12 +115,16 @@ def parcel_main_enterprises(
     links: pd.DataFrame | None,
     *,
     profile: Profile,
+    linked: LinkResult | None = None,
 ) -> pd.Series:
     """The main enterprise of every parcel from raw tables, exactly as the 底数清单 has it.
 
     Runs :func:`link_parcels` (with :func:`links_from_holders` when there is no link table, as
     the pipeline does) and returns its ``main_uscc``. Without an enterprise table the linked
     USCCs stand for themselves.
+
+    ``linked`` is that link already made from these tables (the screening's, in a run of both
+    stages): its ``main_uscc`` is returned instead of linking again.
 
     Returns
     -------
@@ -137,5 +141,7 @@ def parcel_main_enterprises(
         enterprises = pd.DataFrame({"uscc": pd.unique(codes[codes.ne("")])})
     if links.empty or enterprises.empty:
         return none
-    main = link_parcels(parcels, enterprises, links, profile=profile).parcels["main_uscc"]
+    if linked is None:
+        linked = link_parcels(parcels, enterprises, links, profile=profile)
+    main = linked.parcels["main_uscc"]
     return main.astype(object).where(main.notna(), None).rename("main_uscc")

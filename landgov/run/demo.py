@@ -6,9 +6,10 @@ filled 治理台账 (:mod:`landgov.run.demo_year2`). The sample lives in ``data/
 source tree; an installed package without it regenerates it with the seeded generator (beside
 the output folder, never inside it: the run folder holds only what the run wrote).
 
-Both stages write one run folder (:mod:`landgov.core.runfolder`): the screening replaces an
-earlier demo run there, the 增容 stage adds its part, and the maps are drawn from the folder
-only after its manifest and checksums are verified.
+Both stages are one run (``run_screening(..., far=FarOptions())``, as ``landgov screen --far``):
+each file is read once, and the folder (:mod:`landgov.core.runfolder`) replaces an earlier demo
+run there with the screening and 增容 parts together; the maps are drawn from the folder only
+after its manifest and checksums are verified.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def run_demo(
     """
     from landgov.maps import build_map, load_run, render_static
     from landgov.run.demo_year2 import run_second_year
-    from landgov.run.far import run_far
+    from landgov.run.far import FarOptions
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
 
@@ -86,14 +87,16 @@ def run_demo(
             )
         },
     )
-    folder = {"out_dir": out_dir, "overwrite": True, "wait": wait, "echo": echo}
-    run = run_screening(inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, progress=progress, **folder)
+    run = run_screening(
+        inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, progress=progress, out_dir=out_dir,
+        overwrite=True, wait=wait, echo=echo, far=FarOptions(),
+    )  # fmt: skip
     echo(
         f"筛查完成：底数清单 {len(run.parcels)} 宗，治理清单 {len(run.governance)} 宗，"
         f"连片 {len(run.blocks)} 片"
     )
-    far = run_far(inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, **folder)
-    echo(f"增容审查完成：{far.summary_text()}")
+    assert run.far is not None  # asked for: far=FarOptions()
+    echo(f"增容审查完成：{run.far.summary_text()}")
     html = maps_dir / "demo.html"
     data = load_run(out_dir, verify=True)
     build_map(data, basemap="none", title=DEMO_TITLE).save(html)

@@ -70,6 +70,7 @@ from landgov.io import (
 )
 from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
+from landgov.link import LinkResult
 from landgov.policy import Profile, load_profile
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import SheetSpec, write_sheets
@@ -79,7 +80,7 @@ from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
 from landgov.run.verify import answers_into_reads, used_rows, verified_entry
 
-__all__ = ["PARQUET_FAR", "FarRun", "run_far"]
+__all__ = ["PARQUET_FAR", "FarOptions", "FarRun", "run_far"]
 
 #: The lossless full output of layer ``far`` (GeoParquet: types kept).
 PARQUET_FAR = "landgov_far.parquet"
@@ -123,10 +124,59 @@ class FarRun:
         return "；".join(parts)
 
 
+@dataclass(frozen=True)
+class FarOptions:
+    """The options of the 增容 part that the screening has not, for one run of both stages
+    (``run_screening(..., far=FarOptions(...))``, ``landgov screen --far``); the meaning of each
+    is that of the parameter of :func:`run_far` with the same name.
+
+    Attributes
+    ----------
+    forms
+        Which 初审表 to write: ``applications`` (default), ``candidates``, ``all`` or ``none``.
+    township
+        Write forms for this township only (batch mode).
+    overrides
+        A 增容 condition overrides workbook (``landgov override --far``); the screening's own
+        overrides workbook is a different one.
+    """
+
+    forms: str = "applications"
+    township: str | None = None
+    overrides: str | Path | None = None
+
+
+#: The files the 增容 run reads, by role, in the order it reads them.
+FAR_ROLES = (
+    "parcels", "enterprises", "links", "compliance", "planning", "demolition", "special_zones",
+    "buildings", "applications",
+)  # fmt: skip
+
+
+def read_far_files(
+    inputs: RunInputs,
+    aliases: Mapping[str, Iterable[str]] | None,
+    *,
+    read: Mapping[str, ReadResult] | None = None,
+) -> dict[str, ReadResult]:
+    """The files the 增容 run reads (:data:`FAR_ROLES`, those given), as read (before the
+    plausibility step); ``read`` holds files read already (by role), which are not read again."""
+    done, readers = read or {}, _readers()
+    return {
+        name: done[name] if name in done else readers[name](path, aliases=aliases)
+        for name in FAR_ROLES
+        if (path := getattr(inputs, name)) is not None
+    }
+
+
 def _read_all(
     inputs: RunInputs, aliases: Mapping[str, Iterable[str]] | None
 ) -> dict[str, ReadResult]:
-    readers: dict[str, Callable[..., ReadResult]] = {
+    return read_far_files(inputs, aliases)
+
+
+def _readers() -> dict[str, Callable[..., ReadResult]]:
+    return {
         "parcels": read_parcels,
         "enterprises": read_enterprises,
         "links": read_links,
@@ -136,11 +186,6 @@ def _read_all(
         "special_zones": read_zones,
         "buildings": read_buildings,
         "applications": read_applications,
-    }
-    return {
-        name: reader(path, aliases=aliases)
-        for name, reader in readers.items()
-        if (path := getattr(inputs, name)) is not None
     }
 
 
@@ -257,6 +302,7 @@ def run_far(
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     day = parse_as_of(as_of or None)
+    options = FarOptions(forms=forms, township=township, overrides=overrides)
     with open_run(
         out_dir,
         stage="far",
@@ -265,24 +311,75 @@ def run_far(
         wait=wait,
         echo=echo,
     ) as folder:
-        timer = StageTimer([], echo=echo if progress else None)
-        run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=forms,
-                          township=township, aliases=aliases, verified=verified,
-                          overrides=overrides)  # fmt: skip
-        if by_township:
-            from landgov.reports.townships import write_far_townships
+        run = far_stage(inputs, folder, prof=prof, day=day, options=options, aliases=aliases,
+                        verified=verified, by_township=by_township,
+                        echo=echo if progress else None)  # fmt: skip
+    return sealed(run, folder)
 
-            def town_forms(apps: Any, screened: Any, where: Path) -> list[Path]:
-                return _write_forms((apps, screened), where, mode=forms, township=None)
 
-            write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
-                                applications=run.applications, screened=run.screened)  # fmt: skip
-        folder.finish(
-            _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
-        )
+def sealed(run: FarRun, folder: RunFolder) -> FarRun:
+    """``run`` as the sealed folder has it: its forms where they now are, its manifest section."""
     run.forms = [folder.final(p) for p in run.forms]
     run.manifest = folder.manifest["stages"]["far"] if folder.manifest else {}
     return run
+
+
+def far_stage(
+    inputs: RunInputs,
+    folder: RunFolder,
+    *,
+    prof: Profile,
+    day: dt.date,
+    options: FarOptions,
+    aliases: Mapping[str, Iterable[str]] | None,
+    verified: str | Path | None,
+    by_township: bool,
+    echo: Callable[[str], Any] | None,
+    shared: Shared | None = None,
+) -> FarRun:
+    """The 增容 stage into ``folder``, up to :meth:`RunFolder.finish` (``run_far``'s body).
+
+    ``shared`` is what a run of both stages read, linked and measured already (:class:`Shared`);
+    ``echo`` gets the stage timings (``None``: nowhere).
+    """
+    timer = StageTimer([], echo=echo)
+    run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=options.forms,
+                      township=options.township, aliases=aliases, verified=verified,
+                      overrides=options.overrides, shared=shared)  # fmt: skip
+    if by_township:
+        from landgov.reports.townships import write_far_townships
+
+        def town_forms(apps: Any, screened: Any, where: Path) -> list[Path]:
+            return _write_forms((apps, screened), where, mode=options.forms, township=None)
+
+        write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
+                            applications=run.applications, screened=run.screened)  # fmt: skip
+    folder.finish(
+        _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
+    )
+    return run
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the screening of a run of both stages read, linked and measured, for the 增容 stage.
+
+    Attributes
+    ----------
+    read
+        Every file as read (by role, before the plausibility step, which each stage applies
+        to its own files as a run of its own does).
+    linked
+        The screening's :func:`landgov.link.link_parcels`: the 增容 applicant of each plot is
+        its main enterprise (``main_uscc``), one link for both stages.
+    raster
+        :func:`landgov.far.raster.raster_floor_area` of the parcels over the height raster
+        (``None`` without a raster).
+    """
+
+    read: Mapping[str, ReadResult]
+    linked: LinkResult | None = None
+    raster: pd.DataFrame | None = None
 
 
 def _far(
@@ -297,10 +394,12 @@ def _far(
     aliases: Mapping[str, Iterable[str]] | None,
     verified: str | Path | None = None,
     overrides: str | Path | None = None,
+    shared: Shared | None = None,
 ) -> tuple[FarRun, dict[str, ReadResult]]:
     out = folder.path
     with timer.stage("读取"):
-        reads = plausible_reads(_read_all(inputs, aliases), inputs, prof, day)
+        read = read_far_files(inputs, aliases, read=None if shared is None else shared.read)
+        reads = plausible_reads(read, inputs, prof, day)
         answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
     with timer.stage("容积率"):
@@ -309,6 +408,7 @@ def _far(
             profile=prof,
             buildings=_data(reads, "buildings"),
             height_raster=inputs.height_raster,
+            raster_estimate=None if shared is None else shared.raster,
         )
     given = ZengrongInputs(
         parcels,
@@ -321,6 +421,7 @@ def _far(
         planning=_data(reads, "planning"),
         demolition=_data(reads, "demolition"),
         special_zones=_data(reads, "special_zones"),
+        linked=None if shared is None else shared.linked,
     )
     with timer.stage("增容摸排"):
         screened = check_parcels(given)

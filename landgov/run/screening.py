@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +28,15 @@ from landgov import __version__
 from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
 from landgov.core.dates import parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
-from landgov.core.runfolder import GPKG, XLSX, StageTimer, describe_input, now_text, open_run
+from landgov.core.runfolder import (
+    GPKG,
+    XLSX,
+    RunFolder,
+    StageTimer,
+    describe_input,
+    now_text,
+    open_run,
+)
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_approved,
@@ -64,6 +72,9 @@ from landgov.screening.approved import (
     add_to_summary,
     report_approved,
 )
+
+if TYPE_CHECKING:
+    from landgov.run.far import FarOptions, FarRun
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
 
@@ -110,6 +121,8 @@ class ScreeningRun:
     out_dir: Path
     checks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     approved: gpd.GeoDataFrame | None = None  # 批而未供, None when the layer was not given
+    #: The 增容 part of a run of both stages (``run_screening(..., far=...)``), else None.
+    far: FarRun | None = None
 
 
 def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
@@ -158,6 +171,10 @@ class _Facts:
     given: dict[str, Any] = field(default_factory=dict)
     #: Whether the inputs are the simulated sample (titles then say 模拟数据).
     simulated: bool = False
+    #: For a run of both stages: every file as read, before the plausibility step (by role).
+    read: Mapping[str, ReadResult] = field(default_factory=dict)
+    #: For a run of both stages: far's raster_floor_area of the parcels (None: no raster).
+    raster: pd.DataFrame | None = None
 
 
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
@@ -182,8 +199,14 @@ def run_screening(
     overrides: str | Path | None = None,
     by_township: bool = False,
     gpkg: bool = True,
+    far: FarOptions | None = None,
 ) -> ScreeningRun:
     """Run the whole screening on one set of files and write the outputs.
+
+    With ``far`` the 增容 run follows in the same run (``landgov screen --far``): each file is
+    read once, parcels and enterprises are linked once and the height raster is measured once
+    for both stages, and the folder written is the one ``run_screening`` then ``run_far``
+    write (same manifest sections, layers, sheets and 初审表).
 
     Parameters
     ----------
@@ -224,17 +247,24 @@ def run_screening(
     gpkg
         Write ``landgov.gpkg``; ``False`` (a county of a province run, whose layers go to the
         province GeoPackage) leaves it out: the workbook and the GeoParquet files are written.
+    far
+        Also run the 增容 stage (:func:`landgov.run.far.run_far`) with these options of its own;
+        ``verified``, ``by_township``, ``aliases`` and the folder options apply to both stages
+        (``overrides`` is the screening's: the 增容 one is ``far.overrides``). Its result is
+        :attr:`ScreeningRun.far`. ``None`` (default): the screening only.
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     files = {r: p for r, p in inputs.files().items() if r in SCREEN_ROLES}
     with open_run(
-        out_dir, stage="screen", inputs=files, overwrite=overwrite, wait=wait, echo=echo
-    ) as folder:
+        out_dir, stage="screen", inputs=files if far is None else inputs.files(),
+        overwrite=overwrite, wait=wait, echo=echo,
+    ) as folder:  # fmt: skip
         with fewer_collections():
             run, facts = _screen(
                 inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases,
                 progress=progress, verified=verified, overrides=overrides, gpkg=gpkg,
+                for_far=far is not None,
             )  # fmt: skip
         run.out_dir = folder.target
         if by_township:
@@ -244,8 +274,46 @@ def run_screening(
                 run, folder.path, profile=prof, as_of=as_of_date, simulated=facts.simulated
             )
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
+        if far is not None:
+            run.far = _far_stage(
+                inputs, folder, facts, prof=prof, as_of=as_of_date, options=far,
+                aliases=aliases, verified=verified, by_township=by_township,
+                echo=echo if progress else None,
+            )  # fmt: skip
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
+    if run.far is not None:
+        from landgov.run.far import sealed
+
+        run.far = sealed(run.far, folder)
     return run
+
+
+def _far_stage(
+    inputs: RunInputs,
+    folder: RunFolder,
+    facts: _Facts,
+    *,
+    prof: Profile,
+    as_of: dt.date,
+    options: FarOptions,
+    aliases: Mapping[str, Iterable[str]] | None,
+    verified: str | Path | None,
+    by_township: bool,
+    echo: Callable[[str], object] | None,
+) -> FarRun:
+    """The 增容 stage of a run of both stages, in the same folder, from what the screening
+    read, linked and measured (:class:`landgov.run.far.Shared`)."""
+    from landgov.run.far import Shared, far_stage
+
+    folder.next_stage("far")
+    if echo is not None:
+        echo("增容审查：")
+    shared = Shared(read=facts.read, linked=facts.linked, raster=facts.raster)
+    with fewer_collections():
+        return far_stage(
+            inputs, folder, prof=prof, day=as_of, options=options, aliases=aliases,
+            verified=verified, by_township=by_township, echo=echo, shared=shared,
+        )  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -280,28 +348,19 @@ def _screen(
     verified: str | Path | None = None,
     overrides: str | Path | None = None,
     gpkg: bool = True,
+    for_far: bool = False,
 ) -> tuple[ScreeningRun, _Facts]:
-    """Read, link, grade, screen and write into ``out``; the manifest is left to the caller."""
+    """Read, link, grade, screen and write into ``out``; the manifest is left to the caller.
+
+    ``for_far``: the 增容 stage follows in the same run; the files only it reads are read
+    here too, the height raster is measured once for both (far's floor area and this stage's
+    built-up cover from one pass) and both are returned in the facts (``read``, ``raster``).
+    """
     stages = StageTimer(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
     )
     with stages.stage("读取数据"):
-        reads: dict[str, ReadResult] = {
-            "parcels": read_parcels(inputs.parcels, aliases=aliases),
-            "enterprises": read_enterprises(inputs.enterprises, aliases=aliases),
-        }
-        optional: dict[str, tuple[Path | None, Callable[..., ReadResult]]] = {
-            "links": (inputs.links, read_links),
-            "compliance": (inputs.compliance, read_compliance),
-            "planning": (inputs.planning, read_planning),
-            "demolition": (inputs.demolition, read_demolition),
-            "townships": (inputs.townships, read_townships),
-            "approved": (inputs.approved, read_approved),
-        }
-        for role, (path, reader) in optional.items():
-            res = read_optional(path, reader, aliases)
-            if res is not None:
-                reads[role] = res
+        reads, read = _read_files(inputs, aliases, for_far=for_far)
         reads = plausible_reads(reads, inputs, prof, as_of)
         answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
@@ -317,7 +376,11 @@ def _screen(
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
-        if inputs.height_raster is not None:  # built-up cover: evidence for idle land
+        raster = None
+        if inputs.height_raster is not None and for_far:  # one pass for both stages
+            raster = _far_raster(lp, inputs.height_raster, prof)
+            lp["built_cover"] = raster["cover_above_threshold"]
+        elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
             from landgov.far.raster import built_cover
 
             lp["built_cover"] = built_cover(lp, inputs.height_raster)
@@ -386,7 +449,50 @@ def _screen(
     stages.close()
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
-    return run, _Facts(reads, linked, timings, given, simulated)
+    return run, _Facts(reads, linked, timings, given, simulated, read=read, raster=raster)
+
+
+def _read_files(
+    inputs: RunInputs, aliases: Mapping[str, Iterable[str]] | None, *, for_far: bool
+) -> tuple[dict[str, ReadResult], Mapping[str, ReadResult]]:
+    """The screening's files as read; with ``for_far`` also every file as read for the 增容
+    stage (the screening's and the ones only far reads, each read once), else ``{}``."""
+    reads: dict[str, ReadResult] = {
+        "parcels": read_parcels(inputs.parcels, aliases=aliases),
+        "enterprises": read_enterprises(inputs.enterprises, aliases=aliases),
+    }
+    optional: dict[str, tuple[Path | None, Callable[..., ReadResult]]] = {
+        "links": (inputs.links, read_links),
+        "compliance": (inputs.compliance, read_compliance),
+        "planning": (inputs.planning, read_planning),
+        "demolition": (inputs.demolition, read_demolition),
+        "townships": (inputs.townships, read_townships),
+        "approved": (inputs.approved, read_approved),
+    }
+    for role, (path, reader) in optional.items():
+        res = read_optional(path, reader, aliases)
+        if res is not None:
+            reads[role] = res
+    if not for_far:
+        return reads, {}
+    from landgov.run.far import read_far_files
+
+    return reads, {**reads, **read_far_files(inputs, aliases, read=reads)}
+
+
+def _far_raster(parcels: gpd.GeoDataFrame, raster: Path, prof: Profile) -> pd.DataFrame:
+    """far's :func:`~landgov.far.raster.raster_floor_area` of ``parcels`` (the settings
+    :func:`landgov.far.compute_far` reads) with :func:`~landgov.far.raster.built_cover`'s
+    figure beside it (``cover_above_threshold``, threshold 0 as above), from one pass."""
+    from landgov.far.raster import raster_floor_area
+
+    return raster_floor_area(
+        parcels,
+        raster,
+        storey_height_m=float(prof.value("far.raster_storey_height_m")),
+        min_height_m=float(prof.value("far.raster_min_height_m")),
+        cover_threshold=0.0,
+    )
 
 
 def _simulated(reads: Mapping[str, ReadResult]) -> bool:

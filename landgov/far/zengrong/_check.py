@@ -35,6 +35,7 @@ from landgov.far.zengrong._facts import (
 from landgov.far.zengrong._frame import judge_frame
 from landgov.far.zengrong._outcome import _evaluate, meeting_items, overall
 from landgov.ids import normalize_uscc
+from landgov.link import LinkResult
 from landgov.policy import Profile
 from landgov.units import M2_PER_MU, m2_to_mu
 from landgov.verdict import Status, Verdict
@@ -93,6 +94,10 @@ class ZengrongInputs:
         The date records are judged at.
     enterprises, links, compliance, planning, demolition, special_zones
         Canonical tables/layers; any left out makes the checks that need it 待核实.
+    linked
+        :func:`landgov.link.link_parcels` of these parcels, enterprises and links, when made
+        already (the screening's, in a run of both stages): the main enterprises are read from
+        it instead of linking again.
     """
 
     parcels: gpd.GeoDataFrame
@@ -105,6 +110,7 @@ class ZengrongInputs:
     planning: gpd.GeoDataFrame | None = None
     demolition: gpd.GeoDataFrame | None = None
     special_zones: gpd.GeoDataFrame | None = None
+    linked: LinkResult | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,7 @@ def _build_context(inputs: ZengrongInputs) -> _Context:
         special_zones=inputs.special_zones,
         profile=inputs.profile,
         as_of=inputs.as_of,
+        linked=inputs.linked,
     )
     return _Context(
         facts,

@@ -19,7 +19,7 @@ from landgov.far.zengrong._case import (
     _Record,
 )
 from landgov.ids import normalize_uscc
-from landgov.link import parcel_main_enterprises
+from landgov.link import LinkResult, parcel_main_enterprises
 from landgov.policy import Profile
 
 # ---------------------------------------------------------------------------------------------
@@ -180,10 +180,15 @@ def _prepare(
     special_zones: gpd.GeoDataFrame | None,
     profile: Profile,
     as_of: dt.date,
+    linked: LinkResult | None = None,
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
-    """The per-parcel frame every check reads: far, floors, headroom, overlays, user."""
+    """The per-parcel frame every check reads: far, floors, headroom, overlays, user.
+
+    ``linked`` is the link of these tables already made (the screening's): the main
+    enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`).
+    """
     by_uscc = _enterprise_table(enterprises)
-    users = parcel_main_enterprises(parcels, enterprises, links, profile=profile)
+    users = parcel_main_enterprises(parcels, enterprises, links, profile=profile, linked=linked)
     industry = pd.DataFrame(
         {
             "industry_code": users.map(lambda u: by_uscc.get(u, {}).get("industry_code")),

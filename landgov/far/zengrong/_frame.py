@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
-from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
+from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation, row_dicts
 from landgov.far.zengrong._outcome import (
     PARTS,
     Composed,
@@ -133,8 +133,8 @@ class _Frame:
         records), made once per plot and for many plots at a time."""
         new = list(dict.fromkeys(i for i in rows if i not in self._cases))
         if new:
-            parcels = self.attributes.iloc[new].to_dict("records")
-            facts = self.facts.iloc[new].to_dict("records")
+            parcels = row_dicts(self.attributes.iloc[new])
+            facts = row_dicts(self.facts.iloc[new])
             for i, parcel, fact in zip(new, parcels, facts, strict=True):
                 uscc = self.users[i]
                 rec = _records_for(self.records, uscc, parcel.get("parcel_id"))
@@ -371,6 +371,6 @@ def _light_cases(frame: _Frame) -> list[_Case]:
     """Per plot, a case holding only the fields its own parts read (as records, like
     :meth:`_Frame.case`); the grouped parts are picked, never judged on it."""
     own = [c for c in _OWN["parcel"] if c in frame.attributes.columns]
-    parcels = frame.attributes[own].to_dict("records")
-    facts = frame.facts[list(_OWN["far"])].to_dict("records")
+    parcels = row_dicts(frame.attributes[own])
+    facts = row_dicts(frame.facts[list(_OWN["far"])])
     return [_Case(p, f, f, None, None) for p, f in zip(parcels, facts, strict=True)]

@@ -165,18 +165,7 @@ class _Frame:
         (:func:`_records_for`); every other plot reads no record, and its key depends only on
         whether its enterprise is known (asked of the first such plot).
         """
-        parcel = self.attributes.get("parcel_id")
-        pids = [None] * self.n if parcel is None else parcel.tolist()
-        index = self.records
-        if index is None:
-            has = [False] * self.n
-        else:
-            known = [normalize_uscc(u) or None for u in self._uniques]
-            by_user = [u is not None and u in index.by_uscc for u in known]
-            has = [
-                by_user[c] or str(None if is_missing(p) else p) in index.by_parcel
-                for c, p in zip(self.ucode.tolist(), pids, strict=True)
-            ]
+        pids, has = self._with_records
         table: dict[Hashable, int] = {}
         plain: dict[bool, int] = {}
         out = np.empty(self.n, dtype=np.int64)
@@ -190,6 +179,23 @@ class _Frame:
                 code = plain[mark] = table.setdefault(key(self._light(i, pid)), len(table))
             out[i] = code
         return out
+
+    @functools.cached_property
+    def _with_records(self) -> tuple[list[Any], list[bool]]:
+        """Per plot: its code, and whether its enterprise or code has records (the same for
+        every records key: worked out once)."""
+        parcel = self.attributes.get("parcel_id")
+        pids = [None] * self.n if parcel is None else parcel.tolist()
+        index = self.records
+        if index is None:
+            return pids, [False] * self.n
+        known = [normalize_uscc(u) or None for u in self._uniques]
+        by_user = [u is not None and u in index.by_uscc for u in known]
+        has = [
+            by_user[c] or str(None if is_missing(p) else p) in index.by_parcel
+            for c, p in zip(self.ucode.tolist(), pids, strict=True)
+        ]
+        return pids, has
 
     def _light(self, i: int, pid: Any) -> _Case:
         """Enough of plot ``i`` for a records key: its code, enterprise and records."""

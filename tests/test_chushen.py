@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from docx import Document
@@ -180,6 +181,32 @@ def test_packet_adds_sheet_and_keeps_others(tmp_path):
     assert "条件1 面积/拆迁/违建/临时用途" in headers and "总体结论" in headers
     assert ws.freeze_panes == "F2" and ws.auto_filter.ref  # 来源 … 企业名称 stay in view
     assert ws.max_row == 3
+
+
+def test_packet_lists_candidates_by_township_then_largest_headroom():
+    """Applied plots and 不可申报 left out; 镇街 in order, the largest headroom first, ties and
+    unknown headroom as they came (whatever the index labels)."""
+    apps = pd.DataFrame([_row(parcel_id="P9")])
+    plots = [
+        ("P1", "孙端街道", "待核实", 10.0),
+        ("P2", "马山街道", "待核实", 5.0),
+        ("P3", "马山街道", "待核实", np.nan),
+        ("P4", "马山街道", "不可申报", 50.0),
+        ("P5", "马山街道", "待核实", 20.0),
+        ("P6", "马山街道", "待核实", 5.0),
+        ("P9", "马山街道", "待核实", 99.0),  # applied for: listed as the application
+    ]
+    screened = pd.DataFrame(
+        [
+            _row(application_id=None, parcel_id=p, township=t, zengrong=z, headroom_m2=h)
+            for p, t, z, h in plots
+        ],
+        index=[70, 3, 5, 1, 60, 2, 4],
+    )
+    frame = packet_frame(apps, screened)
+    assert frame["parcel_id"].tolist() == ["P9", "P1", "P5", "P2", "P6", "P3"]
+    assert frame["source_kind"].tolist() == ["申请审查"] + ["摸排候选"] * 5
+    assert frame.index.tolist() == list(range(6))
 
 
 # --- the printed form of 附件3.1: one A4 page, rows to write in, the cell hints -------------------

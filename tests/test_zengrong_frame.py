@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from landgov.core.records import Rectification, ViolationRecord
 from landgov.far.zengrong._case import _Case, _Settings
 from landgov.far.zengrong._check import _row_out
-from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation, index_records
+from landgov.far.zengrong._facts import (
+    _RecordIndex,
+    _records_for,
+    _relaxation,
+    index_records,
+    row_dicts,
+)
 from landgov.far.zengrong._frame import _column_codes, _group, judge_frame
 from landgov.far.zengrong._outcome import _evaluate
 from landgov.far.zengrong._reads import _k
@@ -172,3 +178,24 @@ def test_groups_are_rows_equal_in_every_column():
     group, first = _group([a, b], 5)
     assert group.tolist() == [0, 1, 0, 2, 0]
     assert first.tolist() == [0, 1, 3]
+
+
+def test_row_dicts_are_to_dict_records():
+    """Every dtype the checks read gives the values and types ``to_dict("records")`` gives."""
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(["a", None, "c"]),
+            "number": [1.5, np.nan, -0.0],
+            "count": np.array([1, 2, 3], dtype=np.int64),
+            "flag": [True, False, True],
+            "nullable": pd.array([True, None, False], dtype="boolean"),
+            "integer": pd.array([1, None, 3], dtype="Int64"),
+            "mixed": pd.Series([np.int64(3), np.bool_(True), None], dtype=object),
+            "day": pd.to_datetime(["2020-01-01", None, "2021-05-06"]),
+        }
+    )
+    got, want = row_dicts(frame), frame.to_dict("records")
+    assert [list(r) for r in got] == [list(r) for r in want]
+    for g, w in zip(got, want, strict=True):
+        assert [type(v) for v in g.values()] == [type(v) for v in w.values()]
+        assert [repr(v) for v in g.values()] == [repr(v) for v in w.values()]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from landgov.core.missing import is_missing
@@ -99,13 +100,46 @@ def _overlay_facts(
     return out
 
 
+def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, the same values of the same types (Python scalars, ``NaN``
+    and ``pd.NA`` as they are), built column by column: several times faster on text columns."""
+    columns = frame.columns.tolist()
+    values = [_native(frame.iloc[:, j]) for j in range(len(columns))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _native(column: pd.Series) -> list[Any]:
+    """A column's values as ``to_dict`` gives them: ``tolist`` boxes NumPy columns to Python
+    scalars; in object and extension columns NumPy scalars become Python ones, ``pd.NA``
+    ``None`` (as pandas' ``maybe_box_native``)."""
+    values = column.tolist()
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind != "O":
+        return values
+    return [_box(v) for v in values]
+
+
+def _box(value: Any) -> Any:
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.number | np.bool_):
+        return value.item()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return value
+
+
 def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     if enterprises is None or enterprises.empty:
         return {}
     keys = enterprises["uscc"].map(normalize_uscc)
+    first = keys.ne("") & ~keys.duplicated()  # the first row of each USCC, as drop_duplicates
     table = enterprises.assign(uscc=keys)
-    table = table[keys.ne("")].drop_duplicates("uscc")
-    return {row["uscc"]: row for row in table.to_dict("records")}
+    if not first.all():  # most often none is left out: no copy of the text columns then
+        table = table[first]
+    return {row["uscc"]: row for row in row_dicts(table)}
 
 
 @dataclass(frozen=True)

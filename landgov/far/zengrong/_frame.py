@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
-from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation
+from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation, row_dicts
 from landgov.far.zengrong._outcome import (
     PARTS,
     Composed,
@@ -133,8 +133,8 @@ class _Frame:
         records), made once per plot and for many plots at a time."""
         new = list(dict.fromkeys(i for i in rows if i not in self._cases))
         if new:
-            parcels = self.attributes.iloc[new].to_dict("records")
-            facts = self.facts.iloc[new].to_dict("records")
+            parcels = row_dicts(self.attributes.iloc[new])
+            facts = row_dicts(self.facts.iloc[new])
             for i, parcel, fact in zip(new, parcels, facts, strict=True):
                 uscc = self.users[i]
                 rec = _records_for(self.records, uscc, parcel.get("parcel_id"))
@@ -165,18 +165,7 @@ class _Frame:
         (:func:`_records_for`); every other plot reads no record, and its key depends only on
         whether its enterprise is known (asked of the first such plot).
         """
-        parcel = self.attributes.get("parcel_id")
-        pids = [None] * self.n if parcel is None else parcel.tolist()
-        index = self.records
-        if index is None:
-            has = [False] * self.n
-        else:
-            known = [normalize_uscc(u) or None for u in self._uniques]
-            by_user = [u is not None and u in index.by_uscc for u in known]
-            has = [
-                by_user[c] or str(None if is_missing(p) else p) in index.by_parcel
-                for c, p in zip(self.ucode.tolist(), pids, strict=True)
-            ]
+        pids, has = self._with_records
         table: dict[Hashable, int] = {}
         plain: dict[bool, int] = {}
         out = np.empty(self.n, dtype=np.int64)
@@ -190,6 +179,23 @@ class _Frame:
                 code = plain[mark] = table.setdefault(key(self._light(i, pid)), len(table))
             out[i] = code
         return out
+
+    @functools.cached_property
+    def _with_records(self) -> tuple[list[Any], list[bool]]:
+        """Per plot: its code, and whether its enterprise or code has records (the same for
+        every records key: worked out once)."""
+        parcel = self.attributes.get("parcel_id")
+        pids = [None] * self.n if parcel is None else parcel.tolist()
+        index = self.records
+        if index is None:
+            return pids, [False] * self.n
+        known = [normalize_uscc(u) or None for u in self._uniques]
+        by_user = [u is not None and u in index.by_uscc for u in known]
+        has = [
+            by_user[c] or str(None if is_missing(p) else p) in index.by_parcel
+            for c, p in zip(self.ucode.tolist(), pids, strict=True)
+        ]
+        return pids, has
 
     def _light(self, i: int, pid: Any) -> _Case:
         """Enough of plot ``i`` for a records key: its code, enterprise and records."""
@@ -371,6 +377,6 @@ def _light_cases(frame: _Frame) -> list[_Case]:
     """Per plot, a case holding only the fields its own parts read (as records, like
     :meth:`_Frame.case`); the grouped parts are picked, never judged on it."""
     own = [c for c in _OWN["parcel"] if c in frame.attributes.columns]
-    parcels = frame.attributes[own].to_dict("records")
-    facts = frame.facts[list(_OWN["far"])].to_dict("records")
+    parcels = row_dicts(frame.attributes[own])
+    facts = row_dicts(frame.facts[list(_OWN["far"])])
     return [_Case(p, f, f, None, None) for p, f in zip(parcels, facts, strict=True)]

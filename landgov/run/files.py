@@ -67,14 +67,23 @@ def _to_text(value: object) -> object:
 
 
 def storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text."""
+    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text.
+
+    A column of dates is converted once per distinct date. The result holds only text, blanks
+    and numbers, so storing it again changes nothing.
+    """
     out = frame.copy()
     for col in out.columns:
         if col == "geometry" or out[col].dtype != object:
             continue
-        if pd.api.types.infer_dtype(out[col], skipna=True) in {"string", "empty"}:
+        kind = pd.api.types.infer_dtype(out[col], skipna=True)
+        if kind in {"string", "empty"}:
             continue  # text and blanks only: nothing to convert
-        out[col] = out[col].map(_to_text)
+        if kind == "date":  # dates and blanks (hashable, and no two of them equal by type)
+            text = {v: _to_text(v) for v in set(out[col].tolist())}
+            out[col] = out[col].map(text.__getitem__)
+        else:
+            out[col] = out[col].map(_to_text)
         if out[col].map(lambda v: v is None or isinstance(v, str)).all():
             out[col] = out[col].astype(object)
     return out

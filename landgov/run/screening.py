@@ -547,11 +547,16 @@ def _write_outputs(
     ents = _ordered(enterprises, ENTERPRISE_COLUMNS)
     write_parquet(parcels, out / PARQUET_PARCELS)  # lossless, beside the GeoPackage
     write_parquet(result.blocks, out / PARQUET_BLOCKS)
+    # as text once, for the GeoPackage and the workbook alike
+    stored = {
+        "parcels": storable(parcels),
+        "governance": storable(governance),
+        "blocks": storable(result.blocks),
+        "enterprises": storable(ents),
+    }
     if layers:  # a province county leaves it out: its rows go to the province GeoPackage
-        write_layer(parcels, gpkg, layer="parcels")
-        write_layer(governance, gpkg, layer="governance")
-        write_layer(result.blocks, gpkg, layer="blocks")
-        write_layer(ents, gpkg, layer="enterprises")
+        for layer in ("parcels", "governance", "blocks", "enterprises"):
+            write_layer(stored[layer], gpkg, layer=layer)
         write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
                     layer="township_summary")  # fmt: skip
         if isinstance(townships, gpd.GeoDataFrame):
@@ -563,18 +568,18 @@ def _write_outputs(
         write_parquet(townships, out / PARQUET_TOWNSHIPS)
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
-        ("底数清单", parcels),
-        ("治理清单", governance),
-        ("连片地块", result.blocks),
-        ("企业评价", ents),
-        ("镇街汇总", townships),
-        ("问题记录", problems),
-        ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
+        ("底数清单", stored["parcels"]),
+        ("治理清单", stored["governance"]),
+        ("连片地块", stored["blocks"]),
+        ("企业评价", stored["enterprises"]),
+        ("镇街汇总", storable(townships)),
+        ("问题记录", storable(problems)),
+        ("批而未供", storable(_approved_sheet(approved))),  # after the lists users know
     ]
     if sendout is not None:  # the problems grouped to send out (reports.sendout)
-        sheets.append(("问题分送", sendout))
+        sheets.append(("问题分送", storable(sendout)))
     started = time.perf_counter()
-    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof, title=title)
+    tables, styles = screening_sheets(sheets, prof, title=title)
     written = write_workbook(
         tables,
         xlsx,

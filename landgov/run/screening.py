@@ -468,7 +468,7 @@ def _collect_renderer(
         return done[text]
 
     def rendered(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # the columns rewritten are new, the others shared
         for column in ("to_verify", "missing", "reasons"):
             if column in frame.columns:
                 frame[column] = frame[column].map(render)

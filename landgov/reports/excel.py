@@ -834,6 +834,7 @@ def _write_xlsxwriter_sheet(
     folder: Path,
     note: str | None = None,
     empty_text: bool = True,
+    numbers: dict[float, str] | None = None,
 ) -> tuple[list[TextFix], Body]:
     """Header and framing through XlsxWriter; the data rows into a file for :func:`splice`."""
     texts = _Texts(ws.get_name(), layout.headers)
@@ -865,6 +866,7 @@ def _write_xlsxwriter_sheet(
             heights=layout.heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
+            numbers=numbers,
         )
         rows.finish()
     except BaseException:
@@ -979,6 +981,7 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
             )
             sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
         fixes: list[TextFix] = []
+        numbers: dict[float, str] = {}  # each number's text, made once for the workbook
         try:  # each sheet's rows are held (deflated) until they are spliced in
             try:
                 order = [s for s in sheets if not (problems_last and s[0].problems)]
@@ -1003,6 +1006,7 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
                             folder=folder,
                             note=note,
                             empty_text=problems_last,
+                            numbers=numbers,
                         )
                         fixes += more
                         bodies[ws.index] = body

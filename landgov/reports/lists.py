@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from landgov.core.landuse import industrial_matcher
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing
 from landgov.policy import Profile
+from landgov.reports._distinct import each_distinct
 from landgov.reports.excel import SheetStyle
 
 __all__ = ["LIST_LEAD", "SUMMARY_STYLE", "list_sheet", "list_style", "scope_notes"]
@@ -38,28 +39,41 @@ def scope_notes(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
     """Why a plot outside the usual scope is listed (empty text for an ordinary plot).
 
     Non-industrial land uses (by ``landuse.industrial_uses``), uses that cannot be read and
-    划拨 land each get one sentence; a plot with several gets them joined by 「；」.
+    划拨 land each get one sentence; a plot with several gets them joined by 「；」. Each distinct
+    land use and right type is read once.
     """
-    notes: list[list[str]] = [[] for _ in range(len(parcels))]  # by position
+    columns: list[list[str | None]] = []
     if "land_use" in parcels:
-        uses = parcels["land_use"]
-        industrial = industrial_matcher(profile).match_series(uses)
-        for parts, use, ok in zip(notes, uses, industrial, strict=True):
-            if is_missing(use):
-                parts.append("缺少土地用途，无法判定是否为工业用地（待核实）")
-            elif ok is False:
-                parts.append(
-                    f"土地用途为「{use}」，不是工业用地：{_LISTED}；是否按工业用地治理请镇街核定"
-                )
-            elif ok is None:
-                parts.append(f"土地用途「{use}」无法判定是否为工业用地（待核实）")
+        matcher = industrial_matcher(profile)
+        columns.append(each_distinct(lambda use: _use_note(use, matcher), parcels["land_use"]))
     if "right_type" in parcels:
         text = _allocated_note(profile)
-        for parts, right in zip(notes, parcels["right_type"], strict=True):
-            if not is_missing(right) and "划拨" in str(right):
-                parts.append(text)
-    joined = pd.Series(notes, index=parcels.index, dtype=object)
-    return joined.map(lambda parts: "；".join(parts) if parts else None).astype(object)
+        columns.append(
+            each_distinct(
+                lambda right: text if not is_missing(right) and "划拨" in str(right) else None,
+                parcels["right_type"],
+            )
+        )
+    notes = [
+        "；".join(part for part in parts if part is not None) or None
+        for parts in zip(*columns, strict=True)
+    ]
+    if not columns:
+        notes = [None] * len(parcels)
+    # text where there is a note, else missing (as a text column has it), as objects
+    return pd.Series(notes, index=parcels.index).astype(object)
+
+
+def _use_note(use: object, matcher: LandUseMatcher) -> str | None:
+    """The sentence on a plot's land use (``None`` for an industrial one)."""
+    if is_missing(use):
+        return "缺少土地用途，无法判定是否为工业用地（待核实）"
+    ok = matcher.matches(use)
+    if ok is False:
+        return f"土地用途为「{use}」，不是工业用地：{_LISTED}；是否按工业用地治理请镇街核定"
+    if ok is None:
+        return f"土地用途「{use}」无法判定是否为工业用地（待核实）"
+    return None
 
 
 def _allocated_note(profile: Profile) -> str:

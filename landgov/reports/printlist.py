@@ -23,12 +23,14 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from landgov.core.collect import FIELD_SOURCES, parse_item, split_items
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
 from landgov.core.vocab import TreatmentPath
+from landgov.reports._distinct import each_distinct
 from landgov.reports.excel import TO_VERIFY, SheetStyle
 
 __all__ = [
@@ -147,22 +149,45 @@ def short_to_verify(text: object, *, holder: object = None) -> str | None:
     the full list), the enterprise only when it is not the plot's 权利人. An item in no known
     form keeps its text under 「其他」.
     """
+    return _by_department(_items(text), holder)
+
+
+#: One item of a ``to_verify`` list as the print view names it: (department, label, the
+#: enterprise or ``None``); an item in no known form has no department (it goes under 「其他」).
+_Item = tuple[str | None, str, str | None]
+_OTHER = "其他"
+
+
+def _items(text: object) -> tuple[_Item, ...] | None:
+    """The items of a rendered ``to_verify`` text (``None`` when there is none)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    by_department: dict[str, list[str]] = {}
+    out: list[_Item] = []
     for raw in split_items(text):
         item = parse_item(raw)
         if item.department == "—":
-            by_department.setdefault("其他", []).append(item.label)
+            out.append((None, item.label, None))
             continue
         field = item.field
         label = FIELD_SOURCES[field].label if field is not None else item.label
-        firm = item.name or item.uscc
+        out.append((item.department, label, item.name or item.uscc or None))
+    return tuple(out)
+
+
+def _by_department(items: tuple[_Item, ...] | None, holder: object) -> str | None:
+    """The items one line per department, the enterprise named when it is not ``holder``."""
+    if items is None:
+        return None
+    by_department: dict[str, list[str]] = {}
+    for department, label, firm in items:
+        if department is None:  # every such item, as it is
+            by_department.setdefault(_OTHER, []).append(label)
+            continue
         if firm and firm != holder:
-            label += f"（{firm}）"
-        items = by_department.setdefault(item.department, [])
-        if label not in items:
-            items.append(label)
+            label += f"（{firm}）"  # noqa: PLW2901
+        listed = by_department.setdefault(department, [])
+        if label not in listed:
+            listed.append(label)
     return "\n".join(f"{dept}：{'、'.join(items)}" for dept, items in by_department.items())
 
 
@@ -229,61 +254,71 @@ def _text(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].astype(object)
-    return pd.Series(None, index=frame.index, dtype=object)
+def _column(frame: pd.DataFrame, name: str, order: np.ndarray | None = None) -> pd.Series:
+    """The column ``name`` as objects (``None`` when absent), its rows in ``order`` (positions;
+    all as they are when ``None``), indexed from 0."""
+    if name not in frame.columns:
+        return pd.Series([None] * len(frame if order is None else order), dtype=object)
+    values = frame[name].to_numpy(dtype=object)
+    return pd.Series(values if order is None else values[order], dtype=object)
 
 
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    """By 镇街, then 四个一批 path (in the paths' order), then 宗地代码; missing ones last."""
+def _order(frame: pd.DataFrame) -> np.ndarray:
+    """The positions of ``frame``'s rows by 镇街, then 四个一批 path (in the paths' order), then
+    宗地代码; missing ones last."""
     order = {p.value: k for k, p in enumerate(TreatmentPath)}
+    town = _column(frame, "township")
     keys = pd.DataFrame(
         {
-            "town_missing": _column(frame, "township").map(is_missing),
-            "town": _column(frame, "township").map(_text),
-            "path": _column(frame, "path").map(lambda p: order.get(_text(p), len(order))),
-            "code": _column(frame, "parcel_id").map(_text),
+            "town_missing": each_distinct(is_missing, town),
+            "town": each_distinct(_text, town),
+            "path": each_distinct(
+                lambda p: order.get(_text(p), len(order)), _column(frame, "path")
+            ),
+            "code": each_distinct(_text, _column(frame, "parcel_id")),
         },
-        index=frame.index,
     )
-    ranks = keys.reset_index(drop=True).sort_values(
-        ["town_missing", "town", "path", "code"], kind="stable"
-    )
-    return frame.iloc[ranks.index.to_numpy()]
+    ranks = keys.sort_values(["town_missing", "town", "path", "code"], kind="stable")
+    return ranks.index.to_numpy()
 
 
 def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
     """The 治理清单（打印） rows: one per row of ``governance`` (the 治理清单 frame), sorted.
 
     主要理由 and 依据 both come from the row's ``reasons`` (:func:`short_reason`): the text without
-    its citations, and those citations once each.
+    its citations, and those citations once each. Each distinct text is read once, and only the
+    columns printed are put in order.
     """
-    rows = _sorted(pd.DataFrame(governance).drop(columns="geometry", errors="ignore"))
-    split = [short_reason(r) for r in _column(rows, "reasons")]
-    holders = _column(rows, "holder")
+    order = _order(governance)
+
+    def column(name: str) -> pd.Series:
+        return _column(governance, name, order)
+
+    split = each_distinct(short_reason, column("reasons"))
+    holders = column("holder")
+    status: dict[tuple[object, object], str] = {}  # (path_status, override_status) → 状态
     out = pd.DataFrame(
         {
-            "序号": range(1, len(rows) + 1),
-            "镇街": _column(rows, "township").to_numpy(),
-            "宗地代码": _column(rows, "parcel_id").to_numpy(),
+            "序号": range(1, len(order) + 1),
+            "镇街": column("township").to_numpy(),
+            "宗地代码": column("parcel_id").to_numpy(),
             "权利人": holders.to_numpy(),
-            "面积\n(亩)": pd.to_numeric(_column(rows, "area_mu"), errors="coerce").to_numpy(),
-            "亩均税收\n(万元/亩)": pd.to_numeric(
-                _column(rows, "tax_per_mu"), errors="coerce"
-            ).to_numpy(),
-            "治理路径": _column(rows, "path").to_numpy(),
+            "面积\n(亩)": pd.to_numeric(column("area_mu"), errors="coerce").to_numpy(),
+            "亩均税收\n(万元/亩)": pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy(),
+            "治理路径": column("path").to_numpy(),
             "状态": [
-                _status(s, o)
-                for s, o in zip(
-                    _column(rows, "path_status"), _column(rows, "override_status"), strict=True
+                status[key] if key in status else status.setdefault(key, _status(*key))
+                for key in zip(
+                    column("path_status").tolist(), column("override_status").tolist(), strict=True
                 )
             ],
             "主要理由": [text for text, _ in split],
             "依据": ["\n".join(refs) or None for _, refs in split],
             "待核实事项": [
-                short_to_verify(t, holder=h)
-                for t, h in zip(_column(rows, "to_verify"), holders, strict=True)
+                _by_department(items, holder)
+                for items, holder in zip(
+                    each_distinct(_items, column("to_verify")), holders.tolist(), strict=True
+                )
             ],
         }
     )

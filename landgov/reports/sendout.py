@@ -22,7 +22,7 @@ the problem rows merged into a row.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -31,6 +31,7 @@ from landgov.core.collect import FIELD_SOURCES
 from landgov.core.columns import COLUMNS
 from landgov.core.missing import is_missing
 from landgov.io import fields as io_fields
+from landgov.reports._distinct import each_distinct
 
 __all__ = ["SENDOUT_COLUMNS", "sendable_problems"]
 
@@ -180,12 +181,16 @@ class _Lookup:
 
 
 def _as_dict(frame: pd.DataFrame, key: str, value: str, source: str | None = None) -> dict:
+    """``value`` by ``key`` (by ``(source, row)`` when ``source`` is given, missing values
+    left out), each distinct value checked for missing once."""
     if frame is None or key not in frame.columns or value not in frame.columns:
         return {}
     pairs = frame[[key, value]].dropna(subset=[key])
+    keys, values = pairs[key].tolist(), pairs[value].tolist()
+    missing = each_distinct(is_missing, pairs[value])
     if source is not None:
-        return {(source, int(k)): v for k, v in pairs.itertuples(index=False) if not is_missing(v)}
-    return {str(k): (None if is_missing(v) else str(v)) for k, v in pairs.itertuples(index=False)}
+        return {(source, int(k)): v for k, v, m in zip(keys, values, missing, strict=True) if not m}
+    return {str(k): (None if m else str(v)) for k, v, m in zip(keys, values, missing, strict=True)}
 
 
 def sendable_problems(
@@ -243,22 +248,35 @@ def sendable_problems(
     return _merge(pd.DataFrame(rows))
 
 
-def _joined(values: pd.Series) -> str:
+def _joined(values: Iterable[str]) -> str:
     return "；".join(dict.fromkeys(v for v in values if v))
 
 
+_KEYS = ["镇街", "宗地代码", "企业名称", "统一社会信用代码", "收集部门", "收集事项"]
+
+
 def _merge(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = ["镇街", "宗地代码", "企业名称", "统一社会信用代码", "收集部门", "收集事项"]
-    merged = (
-        frame.groupby(keys, sort=False, dropna=False)
-        .agg(
-            问题=("问题", _joined),
-            处理建议=("处理建议", _joined),
-            来源=("来源", _joined),
-            条数=("问题", "size"),
-            严重程度=("严重程度", lambda s: min(s, key=lambda v: _SEVERITY_ORDER.get(v, 9))),
-        )
-        .reset_index()
+    """Rows asking the same department for the same thing about the same plot and enterprise
+    as one (in the order they first appear), sorted by 镇街, department, item and plot."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, key in enumerate(zip(*(columns[k] for k in _KEYS), strict=True)):
+        groups.setdefault(key, []).append(i)
+    merged = pd.DataFrame(
+        [
+            [
+                *key,
+                *(_joined(columns[name][i] for i in rows) for name in ("问题", "处理建议", "来源")),
+                len(rows),
+                min((columns["严重程度"][i] for i in rows), key=_severity),
+            ]
+            for key, rows in groups.items()
+        ],
+        columns=[*_KEYS, "问题", "处理建议", "来源", "条数", "严重程度"],
     )
     merged = merged.sort_values(["镇街", "收集部门", "收集事项", "宗地代码"], kind="stable")
     return merged[SENDOUT_COLUMNS].reset_index(drop=True)
+
+
+def _severity(value: str) -> int:
+    return _SEVERITY_ORDER.get(value, 9)

@@ -67,24 +67,46 @@ def _to_text(value: object) -> object:
 
 
 def storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text."""
+    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text.
+
+    A column of dates is converted once per distinct date. The result holds only text, blanks
+    and numbers, so storing it again changes nothing.
+    """
     out = frame.copy()
     for col in out.columns:
         if col == "geometry" or out[col].dtype != object:
             continue
-        if pd.api.types.infer_dtype(out[col], skipna=True) in {"string", "empty"}:
+        kind = pd.api.types.infer_dtype(out[col], skipna=True)
+        if kind in {"string", "empty"}:
             continue  # text and blanks only: nothing to convert
-        out[col] = out[col].map(_to_text)
+        if kind == "date":  # dates and blanks (hashable, and no two of them equal by type)
+            text = {v: _to_text(v) for v in set(out[col].tolist())}
+            out[col] = out[col].map(text.__getitem__)
+        else:
+            out[col] = out[col].map(_to_text)
         if out[col].map(lambda v: v is None or isinstance(v, str)).all():
             out[col] = out[col].astype(object)
     return out
+
+
+def _arrow_writes_same(frame: pd.DataFrame) -> bool:
+    """Whether GDAL's Arrow interface writes ``frame`` as the row-by-row path does: the same
+    field types and values whenever each object column holds only text and blanks (an object
+    column of numbers or yes/no would become an INTEGER or BOOLEAN field instead of TEXT)."""
+    return all(
+        pd.api.types.infer_dtype(frame[col], skipna=True) in {"string", "empty"}
+        for col in frame.columns
+        if col != "geometry" and frame[col].dtype == object
+    )
 
 
 def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
     """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers.
 
     A new file is GeoPackage 1.2; each layer gets Chinese field aliases and QGIS styles
-    (:mod:`landgov.reports.gis`).
+    (:mod:`landgov.reports.gis`). A layer whose object columns hold only text goes through
+    GDAL's Arrow interface (:func:`_arrow_writes_same`), several times faster than row by row
+    for the same file.
     """
     data = storable(frame)
     if isinstance(data, gpd.GeoDataFrame):
@@ -99,6 +121,7 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
             driver="GPKG",
             layer_options={"OVERWRITE": "YES"},
             dataset_options=None if path.exists() else {"VERSION": GPKG_VERSION},
+            use_arrow=_arrow_writes_same(data),
         )
         describe_layer(path, layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:

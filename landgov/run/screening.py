@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -574,7 +575,7 @@ def _collect_renderer(
         return done[text]
 
     def rendered(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # the columns rewritten are new, the others shared
         for column in ("to_verify", "missing", "reasons"):
             if column in frame.columns:
                 frame[column] = frame[column].map(render)
@@ -651,46 +652,64 @@ def _write_outputs(
     parcels = _ordered(result.parcels, PARCEL_COLUMNS)
     governance = _ordered(result.governance, PARCEL_COLUMNS)
     ents = _ordered(enterprises, ENTERPRISE_COLUMNS)
-    write_parquet(parcels, out / PARQUET_PARCELS)  # lossless, beside the GeoPackage
-    write_parquet(result.blocks, out / PARQUET_BLOCKS)
-    if layers:  # a province county leaves it out: its rows go to the province GeoPackage
-        write_layer(parcels, gpkg, layer="parcels")
-        write_layer(governance, gpkg, layer="governance")
-        write_layer(result.blocks, gpkg, layer="blocks")
-        write_layer(ents, gpkg, layer="enterprises")
-        write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
-                    layer="township_summary")  # fmt: skip
-        if isinstance(townships, gpd.GeoDataFrame):
-            drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
-            write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
-        if approved is not None:
-            write_layer(approved.rows, gpkg, layer="approved")
-    else:  # the province map still draws each county's 镇街 and reads its 全区 row
-        write_parquet(townships, out / PARQUET_TOWNSHIPS)
+    # as text once, for the GeoPackage and the workbook alike
+    stored = {
+        "parcels": storable(parcels),
+        "governance": storable(governance),
+        "blocks": storable(result.blocks),
+        "enterprises": storable(ents),
+    }
+
+    def geo_files() -> None:
+        write_parquet(parcels, out / PARQUET_PARCELS)  # lossless, beside the GeoPackage
+        write_parquet(result.blocks, out / PARQUET_BLOCKS)
+        if layers:  # a province county leaves it out: its rows go to the province GeoPackage
+            for layer in ("parcels", "governance", "blocks", "enterprises"):
+                write_layer(stored[layer], gpkg, layer=layer)
+            write_layer(pd.DataFrame(townships).drop(columns="geometry", errors="ignore"), gpkg,
+                        layer="township_summary")  # fmt: skip
+            if isinstance(townships, gpd.GeoDataFrame):
+                drawn = townships[townships.geometry.notna() & ~townships.geometry.is_empty]
+                write_layer(drawn, gpkg, layer="townships")  # the 全区 row has no boundary
+            if approved is not None:
+                write_layer(approved.rows, gpkg, layer="approved")
+        else:  # the province map still draws each county's 镇街 and reads its 全区 row
+            write_parquet(townships, out / PARQUET_TOWNSHIPS)
+
     profile_note = f"策略配置：{prof.title}（{prof.label}）"
     sheets = [
-        ("底数清单", parcels),
-        ("治理清单", governance),
-        ("连片地块", result.blocks),
-        ("企业评价", ents),
-        ("镇街汇总", townships),
-        ("问题记录", problems),
-        ("批而未供", _approved_sheet(approved)),  # after the lists the tests and users know
+        ("底数清单", stored["parcels"]),
+        ("治理清单", stored["governance"]),
+        ("连片地块", stored["blocks"]),
+        ("企业评价", stored["enterprises"]),
+        ("镇街汇总", storable(townships)),
+        ("问题记录", storable(problems)),
+        ("批而未供", storable(_approved_sheet(approved))),  # after the lists users know
     ]
     if sendout is not None:  # the problems grouped to send out (reports.sendout)
-        sheets.append(("问题分送", sendout))
-    started = time.perf_counter()
-    tables, styles = screening_sheets([(n, storable(f)) for n, f in sheets], prof, title=title)
-    written = write_workbook(
-        tables,
-        xlsx,
-        labels=LABELS,
-        formats=PRINT_FORMATS,  # the 治理清单（打印）'s 序号
-        problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
-        styles=styles,
-    )
+        sheets.append(("问题分送", storable(sendout)))
+    # the GeoParquet files and the GeoPackage are written by a second thread (GDAL and Arrow
+    # let go of the GIL) while the workbook is built. A failure of theirs is raised first, as
+    # when they were written before the workbook (a full disk is reported by their writers).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        geo = worker.submit(geo_files)
+        started = time.perf_counter()
+        try:
+            tables, styles = screening_sheets(sheets, prof, title=title)
+            written = write_workbook(
+                tables,
+                xlsx,
+                labels=LABELS,
+                formats=PRINT_FORMATS,  # the 治理清单（打印）'s 序号
+                problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
+                styles=styles,
+            )
+        except BaseException:
+            geo.result()  # raises the GeoPackage's or Parquet's failure, if there was one
+            raise
+        xlsx_s = round(time.perf_counter() - started, 3)
+        geo.result()
     problems = written.added_to(problems)
-    xlsx_s = round(time.perf_counter() - started, 3)
     return ScreeningRun(
         parcels=parcels,
         governance=governance,

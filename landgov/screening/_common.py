@@ -262,7 +262,7 @@ def _verdict(
         reason,
         citation,
         values=values or {},  # Verdict keeps its own copy
-        missing=tuple(dict.fromkeys(missing)),
+        missing=tuple(dict.fromkeys(missing)) if missing else (),
     )
 
 

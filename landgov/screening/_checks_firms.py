@@ -511,7 +511,13 @@ def check_two_high(
             plain.append(_two_high_verdict(found, citation))
         return plain[0]
 
-    out = [verdict([energy(u) for u in usccs]) for usccs in links.tolist()]
+    done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
+    out = []
+    for usccs in links.tolist():
+        hit = done.get(usccs)
+        if hit is None:
+            hit = done[usccs] = verdict([energy(u) for u in usccs])
+        out.append(hit)
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 
@@ -579,8 +585,14 @@ def check_catalogue(
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     c = Check.CATALOGUE
+    none_of = "关联企业均不属 " + "、".join(sorted(flagged))
     out = []
+    done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
     for usccs in links.tolist():
+        hit = done.get(usccs)
+        if hit is not None:
+            out.append(hit)
+            continue
         classes = tuple((u, table.get(u, "catalogue_class")) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
@@ -602,6 +614,6 @@ def check_catalogue(
                 )
             )
         else:
-            reason = "关联企业均不属 " + "、".join(sorted(flagged))
-            out.append(_verdict(c, Status.PASS, reason, citation, values=values))
+            out.append(_verdict(c, Status.PASS, none_of, citation, values=values))
+        done[usccs] = out[-1]
     return _series(out, parcels.index, c.value)

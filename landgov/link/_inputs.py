@@ -135,7 +135,7 @@ def _parcel_lookup(parcels: pd.DataFrame, log: ProblemLog) -> dict[str, object]:
     """``parcel_id`` → index label of its first row; duplicates are reported."""
     ids = parcels["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
     lookup: dict[str, object] = {}
-    for idx, pid in ids.items():
+    for idx, pid in zip(ids.index, ids.tolist(), strict=True):
         if not pid:
             continue
         if pid in lookup:
@@ -157,7 +157,7 @@ def _classify_links(
 ) -> pd.DataFrame:
     """Add ``parcel_index`` and ``unmatched_reason`` (NA for links that join)."""
     lk = lk.copy()
-    joinable = set(ents.loc[ents["joinable"], "uscc"])
+    joinable = set(ents.loc[ents["joinable"], "uscc"].tolist())
     lk["parcel_index"] = lk["parcel_id"].map(pid_to_index)
     reason = pd.Series(pd.NA, index=lk.index, dtype="object")
     dup = lk.duplicated(["parcel_id", "uscc"], keep="first")

@@ -227,7 +227,7 @@ def _problems(
             severity=Severity.WARNING,
         )
     if compliance is not None:
-        pids = set(_col(parcels, "parcel_id").dropna())
+        pids = set(_col(parcels, "parcel_id").dropna().tolist())
         for i, (p, u) in enumerate(
             zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
         ):

@@ -199,6 +199,33 @@ def test_cached_uscc_check_is_the_plain_check(texts: list[str]) -> None:
         assert check_uscc(text) is _check_uscc(text)
 
 
+def _valid_uscc(body: str) -> str:
+    from landgov.ids import uscc_check_char
+
+    return body + uscc_check_char(body)
+
+
+_USCC_CELL = st.one_of(
+    _USCC_TEXT,
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17).map(_valid_uscc),
+    st.sampled_from(["9133060212345XXXX6", "91330602MA2D7UJ35B ", "91330602-MA2D7UJ35B"]),
+    st.none(),
+    st.just(float("nan")),
+)
+
+
+@settings(deadline=None)  # the first example imports pyarrow.compute
+@given(st.lists(_USCC_CELL, min_size=1, max_size=20), st.sampled_from(["object", "str"]))
+def test_link_uscc_status_is_check_uscc_per_code(cells, dtype) -> None:
+    """The linker's statuses (valid-as-written codes found column-wise) are check_uscc's."""
+    from landgov.ids import normalize_uscc
+    from landgov.link._inputs import _uscc_status
+
+    codes = pd.Series(cells, dtype=dtype).map(normalize_uscc)
+    expected = codes.map(lambda c: check_uscc(c).value)
+    pd.testing.assert_series_equal(_uscc_status(codes), expected)
+
+
 # --- enterprise table and 两高 ---------------------------------------------------------------
 
 _CELL = st.sampled_from([None, float("nan"), "", " ", "—", "无", "0", 0, 12.5, "淘汰类", "2019"])
@@ -664,6 +691,27 @@ def test_present_values_are_judged_as_is_missing(values, dtype) -> None:
     assert [repr(v) for v in got] == [repr(v) for v in expected]
 
 
+_TEXTS = st.one_of(
+    st.sampled_from(["", " ", "—", "－－", "ＮＡ", "None", "无", " 未知 ", "0", "否", "C", "x"]),
+    st.text(max_size=4),
+    st.none(),
+    st.just(float("nan")),
+)
+
+
+@settings(deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=12), st.sampled_from(["object", "str"]))
+def test_present_values_of_text_are_judged_as_is_missing(values, dtype) -> None:
+    """Each distinct text judged once gives what :func:`is_missing` gives cell by cell."""
+    from landgov.core.missing import present_values
+
+    column = pd.Series(values, dtype=dtype)
+    expected = [None if is_missing(v) else v for v in column.tolist()]
+    got = present_values(column)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+
+
 # --- 亩均评价: scale read once per row; grades parsed once per text ----------------------------
 
 
@@ -713,6 +761,7 @@ def test_grade_parsed_once_per_text_is_grade_parse(values) -> None:
     assert [parse(v) for v in values + values] == [Grade.parse(v) for v in values + values]
 
 
+@settings(deadline=None)  # its first example took > 200 ms on a loaded machine
 @given(
     st.lists(st.sampled_from([None, float("nan"), 0.0, 1.234, 85.0]), min_size=1, max_size=6),
     st.sampled_from(["float64", "object"]),

@@ -87,7 +87,8 @@ def present_values(column: pd.Series) -> list[object]:
     """The column's values as a list, the missing ones (:func:`is_missing`) as ``None``.
 
     The same rule as :func:`is_missing` cell by cell, answered at once for NumPy number columns:
-    an integer or boolean column holds no missing value, a float column's are its NaNs.
+    an integer or boolean column holds no missing value, a float column's are its NaNs. Each
+    distinct text is judged once (a column of 行业代码 or 目录类别 repeats a few texts).
 
     >>> present_values(pd.Series([1.5, float("nan")])), present_values(pd.Series(["—", "x"]))
     ([1.5, None], [None, 'x'])
@@ -99,7 +100,17 @@ def present_values(column: pd.Series) -> list[object]:
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         nan = np.isnan(column.to_numpy()).tolist()
         return [None if m else v for v, m in zip(values, nan, strict=True)]
-    return [None if is_missing(v) else v for v in values]
+    texts: dict[str, bool] = {}  # each distinct text: missing?
+    out: list[object] = []
+    for v in values:
+        if type(v) is str:
+            gone = texts.get(v)
+            if gone is None:
+                gone = texts[v] = _norm(v) in MISSING_TEXT
+        else:
+            gone = is_missing(v)
+        out.append(None if gone else v)
+    return out
 
 
 def parse_yes_no(

@@ -79,6 +79,14 @@ def _valid_as_written(raw: list[object]) -> np.ndarray:
     return at[values[:, 17] == check]
 
 
+def valid_usccs(values: Sequence[object]) -> frozenset[str]:
+    """The texts among ``values`` that are a valid USCC exactly as written, found for the
+    whole column at once: :func:`~landgov.ids.check_uscc` says ``VALID`` for each and
+    :func:`~landgov.ids.normalize_uscc` leaves it unchanged (a caller asks them for the rest)."""
+    raw = list(values)
+    return frozenset(raw[i] for i in _valid_as_written(raw).tolist())  # type: ignore[misc]
+
+
 _PARCEL_PLAIN_RE2 = r"^[0-9]{12}[A-Z]{2}[0-9]{5}$"  # GB/T 37346, ASCII, already normalised
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.missing import is_missing, parse_yes_no, present_values
 from landgov.core.problems import ReadResult, Severity
 from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
@@ -121,8 +121,9 @@ def _check_scale(table: _ParsedTable) -> None:
 
 def _reject_unidentifiable(table: _ParsedTable) -> None:
     frame = table.frame
-    for pos, (name, code) in enumerate(zip(frame["name"], frame["uscc"], strict=True)):
-        if is_missing(name) and not normalize_uscc(None if is_missing(code) else code):
+    names, codes = present_values(frame["name"]), frame["uscc"].tolist()
+    for pos, (name, code) in enumerate(zip(names, codes, strict=True)):
+        if name is None and not normalize_uscc(None if is_missing(code) else code):
             table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业", field="name")
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from landgov.core.problems import ProblemLog, Severity
 from landgov.errors import Issue, SchemaError
 from landgov.ids import USCCStatus, check_uscc, normalize_uscc
+from landgov.io._codes import valid_usccs
 from landgov.link._model import TOTAL_COLUMNS, Relation
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def _prepare_enterprises(enterprises: pd.DataFrame, log: ProblemLog) -> pd.DataF
     """Normalised USCC, its status, and which rows can be joined (valid, first of duplicates)."""
     ents = pd.DataFrame(index=enterprises.index)
     ents["uscc"] = enterprises["uscc"].map(normalize_uscc)
-    ents["status"] = ents["uscc"].map(lambda c: check_uscc(c).value)
+    ents["status"] = _uscc_status(ents["uscc"])
     ents["name"] = enterprises["name"] if "name" in enterprises.columns else pd.NA
     for col in TOTAL_COLUMNS:
         ents[col] = (
@@ -89,6 +90,14 @@ def _prepare_enterprises(enterprises: pd.DataFrame, log: ProblemLog) -> pd.DataF
     return ents
 
 
+def _uscc_status(codes: pd.Series) -> pd.Series:
+    """``check_uscc(code).value`` of each normalised code; the codes valid as written are
+    found for the whole column at once (:func:`~landgov.io._codes.valid_usccs`), only the
+    others are checked one by one."""
+    valid, ok = valid_usccs(codes.tolist()), USCCStatus.VALID.value
+    return codes.map(lambda c: ok if c in valid else check_uscc(c).value)
+
+
 def _row(frame: pd.DataFrame, idx: object) -> int | None:
     if "source_row" in frame.columns:
         value = frame.at[idx, "source_row"]
@@ -112,7 +121,7 @@ def _prepare_links(links: pd.DataFrame) -> pd.DataFrame:
     lk = pd.DataFrame(index=links.index)
     lk["parcel_id"] = links["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
     lk["uscc"] = links["uscc"].map(normalize_uscc)
-    lk["status"] = lk["uscc"].map(lambda c: check_uscc(c).value)
+    lk["status"] = _uscc_status(lk["uscc"])
     rel = links["relation"] if "relation" in links.columns else pd.Series(pd.NA, index=links.index)
     lk["relation"] = rel.map(lambda v: None if pd.isna(v) else _RELATIONS.get(str(v).strip()))
     lk["relation_given"] = rel
@@ -126,7 +135,7 @@ def _parcel_lookup(parcels: pd.DataFrame, log: ProblemLog) -> dict[str, object]:
     """``parcel_id`` → index label of its first row; duplicates are reported."""
     ids = parcels["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
     lookup: dict[str, object] = {}
-    for idx, pid in ids.items():
+    for idx, pid in zip(ids.index, ids.tolist(), strict=True):
         if not pid:
             continue
         if pid in lookup:
@@ -148,7 +157,7 @@ def _classify_links(
 ) -> pd.DataFrame:
     """Add ``parcel_index`` and ``unmatched_reason`` (NA for links that join)."""
     lk = lk.copy()
-    joinable = set(ents.loc[ents["joinable"], "uscc"])
+    joinable = set(ents.loc[ents["joinable"], "uscc"].tolist())
     lk["parcel_index"] = lk["parcel_id"].map(pid_to_index)
     reason = pd.Series(pd.NA, index=lk.index, dtype="object")
     dup = lk.duplicated(["parcel_id", "uscc"], keep="first")

@@ -143,7 +143,7 @@ def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]
 def _unmatched_enterprises(
     enterprises: pd.DataFrame, ents: pd.DataFrame, pairs: pd.DataFrame, log: ProblemLog
 ) -> pd.DataFrame:
-    no_link = ents["joinable"] & ~ents["uscc"].isin(set(pairs["uscc"]))
+    no_link = ents["joinable"] & ~ents["uscc"].isin(set(pairs["uscc"].tolist()))
     for idx in ents.index[no_link]:
         log.add(
             "企业无地企关联记录，用地面积无法按宗地图形计算",

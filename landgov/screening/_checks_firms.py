@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from landgov.core.missing import format_number, is_missing, numeric_column
+from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.records import (
     Judgement,
     RecordRule,
@@ -185,11 +186,20 @@ def _attach_records(
         elif rec.uscc:
             by_uscc.setdefault(rec.uscc, []).append(rec)
     out: dict[Any, list[ViolationRecord]] = {}
-    pids = _col(parcels, "parcel_id").tolist()
+    pids = present_values(_col(parcels, "parcel_id"))
+    codes: dict[Any, str] = {}  # normalize_uscc of each distinct code, asked once
+
+    def code(u: Any) -> str:
+        hit = codes.get(u)
+        if hit is None:
+            hit = codes[u] = normalize_uscc(u)
+        return hit
+
     for idx, p, usccs in zip(parcels.index, pids, links.tolist(), strict=True):
-        found = [] if is_missing(p) else list(by_pid.get(str(p).strip(), []))
-        for u in dict.fromkeys(normalize_uscc(u) for u in usccs):
-            found += by_uscc.get(u, [])
+        found = [] if p is None else list(by_pid.get(str(p).strip(), []))
+        if by_uscc:  # without records by enterprise, the plot's enterprises add nothing
+            for u in dict.fromkeys(code(u) for u in usccs):
+                found += by_uscc.get(u, [])
         out[idx] = found
     return out
 
@@ -383,35 +393,40 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     elec = float(power) * float(factor.value)
     other = 0.0 if fuel is None else float(fuel)
     low = round(elec + other, _DIGITS)
-    power_text = (
-        f"用电量 {format_number(power)} 万千瓦时折 {format_number(elec)} 吨标准煤"
-        f"（当量值 {_factor_text(factor)}）"
-    )
-    if other:
-        power_text += f"，另有非电能源 {format_number(other)} 吨标准煤"
+
+    def power_text() -> str:  # written only for the outcomes that show it
+        text = (
+            f"用电量 {format_number(power)} 万千瓦时折 {format_number(elec)} 吨标准煤"
+            f"（当量值 {_factor_text(factor)}）"
+        )
+        if other:
+            text += f"，另有非电能源 {format_number(other)} 吨标准煤"
+        return text
+
     year = table.get(u, "built_year")
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],
     )
     lowest = new if float(new.value) <= float(old.value) else old
-    params = (new, old) if year is None else (_threshold(year, profile)[0],)
+    dated = None if year is None else _threshold(year, profile)
+    params = (new, old) if dated is None else (dated[0],)
     if all(_holds(p, low) for p in params):
-        bound = f"综合能耗缺失，{power_text}，综合能耗不低于 {format_number(low)} 吨标准煤"
-        if year is None:
+        bound = f"综合能耗缺失，{power_text()}，综合能耗不低于 {format_number(low)} 吨标准煤"
+        if dated is None:
             return _energy_no_year(u, low, new, old, what=bound)
-        param, group, built = _threshold(year, profile)
+        param, group, built = dated
         return _Energy(u, True, f"{u}（{built}年投产）{bound}，{_described(param)}，属{group}")
-    if year is None and _holds(lowest, low):  # over one threshold only: the year decides
+    if dated is None and _holds(lowest, low):  # over one threshold only: the year decides
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     if fuel is not None:  # other energy recorded: the share rule is for electricity only
         return unknown
-    target = lowest if year is None else _threshold(year, profile)[0]
+    target = lowest if dated is None else dated[0]
     return _power_upper(u, elec, power_text, target, profile) or unknown
 
 
 def _power_upper(
-    u: str, elec: float, power_text: str, target: Param, profile: Profile
+    u: str, elec: float, power_text: Callable[[], str], target: Param, profile: Profile
 ) -> _Energy | None:
     """The upper bound electricity ÷ ``two_high_power_min_share`` against ``target``.
 
@@ -426,6 +441,7 @@ def _power_upper(
     high = elec / float(share.value)
     if _holds(target, round(high, _DIGITS)):
         return None
+    shown = power_text()
     rule = f"按用电折标煤不低于综合能耗的 {format_number(float(share.value) * 100)}% 推算"
     cited = None if share.citation is None else profile.localize(share.citation)
     if cited is None or not cited.official:
@@ -434,13 +450,13 @@ def _power_upper(
             "示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）"
         )
         text = (
-            f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+            f"{u} 综合能耗缺失，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
             f"{format_number(high)} 吨标准煤，低于门槛（{_described(target)}），但该比例为"
             f"{profile.citation(key)}，不能单独判定"
         )
         return _Energy(u, None, text, missing=(f"企业表字段 energy_tce（综合能耗，{u}）；{bound}",))
     text = (
-        f"{u} 综合能耗缺失，{power_text}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+        f"{u} 综合能耗缺失，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
         f"{format_number(high)} 吨标准煤，未达门槛（{_described(target)}） {profile.citation(key)}"
     )
     return _Energy(u, False, text)
@@ -495,7 +511,13 @@ def check_two_high(
             plain.append(_two_high_verdict(found, citation))
         return plain[0]
 
-    out = [verdict([energy(u) for u in usccs]) for usccs in links.tolist()]
+    done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
+    out = []
+    for usccs in links.tolist():
+        hit = done.get(usccs)
+        if hit is None:
+            hit = done[usccs] = verdict([energy(u) for u in usccs])
+        out.append(hit)
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 
@@ -563,8 +585,14 @@ def check_catalogue(
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     c = Check.CATALOGUE
+    none_of = "关联企业均不属 " + "、".join(sorted(flagged))
     out = []
+    done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
     for usccs in links.tolist():
+        hit = done.get(usccs)
+        if hit is not None:
+            out.append(hit)
+            continue
         classes = tuple((u, table.get(u, "catalogue_class")) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
@@ -586,6 +614,6 @@ def check_catalogue(
                 )
             )
         else:
-            reason = "关联企业均不属 " + "、".join(sorted(flagged))
-            out.append(_verdict(c, Status.PASS, reason, citation, values=values))
+            out.append(_verdict(c, Status.PASS, none_of, citation, values=values))
+        done[usccs] = out[-1]
     return _series(out, parcels.index, c.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
@@ -280,6 +281,12 @@ def check_under_used(
     return _series(out, parcels.index, Check.UNDER_USED.value)
 
 
+@functools.lru_cache(maxsize=1024)
+def _floor_words(basis: str, floor: float, note: str) -> str:
+    """The floor named with its note (「行业大类 13 … 下限 1」): written once per floor."""
+    return f"{basis} {format_number(floor)}" + (f"（{note}）" if note else "")
+
+
 def _under_used_verdict(
     value: Any,
     floor: float | None,
@@ -298,13 +305,13 @@ def _under_used_verdict(
         missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
         return _verdict(c, Status.UNKNOWN, "容积率缺失", citation, values=values, missing=missing)
     seen = round(float(value), _DIGITS)
-    text = f"容积率 {format_number(value)}（{origin}）"
     if floor is not None:
         text = f"容积率 {_shown(value, floor)}（{origin}）"
-        words = f"{basis} {format_number(floor)}" + (f"（{note}）" if note else "")
+        words = _floor_words(basis, floor, note)
         if compare(seen, op, floor):
             return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)
         return _verdict(c, Status.PASS, f"{text}不低于{words}", citation, values=values)
+    text = f"容积率 {format_number(value)}（{origin}）"
     lowest, highest = bounds
     span = f"{format_number(lowest)}–{format_number(highest)}"
     if compare(seen, op, lowest):

@@ -229,15 +229,17 @@ def check_demolition(
     geo = _need_geo(parcels)
     found = demolition_overlay(geo, demolition, rule=rule, as_of=as_of)
     out = []
-    findings: dict[tuple[Any, ...], Any] = {}  # most plots share one finding (no plan at all)
+    # most plots share one finding and one verdict (no plan at all): each built once
+    verdicts: dict[tuple[Any, ...], Verdict] = {}
     for share, plans, inside, old, undated in found[
         ["share", "plans", "inside", "old_plans", "undated_plans"]
     ].itertuples(index=False):
         labels = "、".join(plans)
         key = (float(share), labels, bool(inside), "、".join(old), "、".join(undated))
-        finding = findings.get(key)
-        if finding is None:
-            finding = findings[key] = judge_demolition(
+        same = (key, type(plans), tuple(plans))  # equal values, equal verdict
+        verdict = verdicts.get(same)
+        if verdict is None:
+            finding = judge_demolition(
                 rule,
                 share=key[0],
                 plans=labels if inside else "",
@@ -246,9 +248,8 @@ def check_demolition(
                 undated=key[4],
                 inside=key[2],
             )
-        values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
-        out.append(
-            _verdict(
+            values = {"share": round(share, 4), "plans": plans, "threshold": rule.share}
+            verdict = verdicts[same] = _verdict(
                 c,
                 finding.status,
                 finding.reason,
@@ -256,5 +257,5 @@ def check_demolition(
                 values=values,
                 missing=list(finding.missing),
             )
-        )
+        out.append(verdict)
     return _series(out, geo.index, c.value)

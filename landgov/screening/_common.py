@@ -185,7 +185,8 @@ def _build_usccs(parcels: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series
     if pairs is not None and {"parcel_id", "uscc"} <= set(pairs.columns):
         clean = pairs[["parcel_id", "uscc"]].dropna().drop_duplicates()
         grouped: dict[Any, tuple[str, ...]] = {}
-        for pid, uscc in zip(clean["parcel_id"], clean["uscc"], strict=True):
+        # lists, not the Series: iterating an Arrow-backed text column is slow
+        for pid, uscc in zip(clean["parcel_id"].tolist(), clean["uscc"].tolist(), strict=True):
             grouped[pid] = (*grouped.get(pid, ()), uscc)
         pids = _col(parcels, "parcel_id").to_numpy(dtype=object)
         return pd.Series([grouped.get(p, ()) for p in pids], index=parcels.index, dtype="object")
@@ -262,7 +263,7 @@ def _verdict(
         reason,
         citation,
         values=values or {},  # Verdict keeps its own copy
-        missing=tuple(dict.fromkeys(missing)),
+        missing=tuple(dict.fromkeys(missing)) if missing else (),
     )
 
 

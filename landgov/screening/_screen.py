@@ -113,10 +113,11 @@ def _run_checks(
 def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
     failed = np.zeros(len(checks), dtype=bool)
     unknown = np.zeros(len(checks), dtype=bool)
+    fail, unsure = Status.FAIL, Status.UNKNOWN  # looked up once, not per plot
     for t in triggers:
         statuses = [v.status for v in checks[t].tolist()]
-        failed |= np.fromiter((s is Status.FAIL for s in statuses), bool, len(statuses))
-        unknown |= np.fromiter((s is Status.UNKNOWN for s in statuses), bool, len(statuses))
+        failed |= np.fromiter((s is fail for s in statuses), bool, len(statuses))
+        unknown |= np.fromiter((s is unsure for s in statuses), bool, len(statuses))
     out = np.where(
         failed,
         ScreeningStatus.GOVERN.value,
@@ -132,9 +133,10 @@ def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFr
     # per plot: the labels of the failed checks and the trigger checks' missing inputs, from
     # one pass over each column (most plots fail nothing and miss nothing)
     failed: list[list[str]] = [[] for _ in range(len(checks))]
+    fail = Status.FAIL  # looked up once, not per plot and check
     for label, column in zip(labels, columns, strict=True):
         for i, v in enumerate(column):
-            if v.status is Status.FAIL:
+            if v.status is fail:
                 failed[i].append(label)
     wanted = [col for c, col in zip(names, columns, strict=True) if c in triggers]
     lacking: list[list[str]] = [[] for _ in range(len(checks))]
@@ -225,7 +227,7 @@ def _problems(
             severity=Severity.WARNING,
         )
     if compliance is not None:
-        pids = set(_col(parcels, "parcel_id").dropna())
+        pids = set(_col(parcels, "parcel_id").dropna().tolist())
         for i, (p, u) in enumerate(
             zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
         ):

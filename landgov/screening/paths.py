@@ -580,10 +580,11 @@ def _path_row(
     head, reason, path = _rule_texts(rule)
     evidence = list(out.evidence)
     shown = {text for text, _ in evidence}
+    fail = Status.FAIL  # looked up once per plot, not once per check
     evidence += [
         (f"问题：{v.explain()}", v.citation)
         for v in facts.verdicts.values()
-        if v is not None and v.status is Status.FAIL and v.explain() not in shown
+        if v is not None and v.status is fail and v.explain() not in shown
     ]
     lines = [head]
     lines += [

@@ -4,7 +4,8 @@
 task on a Dask worker). It runs :func:`landgov.run.screening.run_screening` on the county's files
 with the county's own profile into ``<out>/counties/<code>_<name>/`` (areas in the county's own
 projected CRS, as every district run), then writes the county's 底数清单 in the province schema
-(:data:`PROVINCE_COLUMNS`, EPSG:4490) to a part file the driver appends to the province layers.
+(:data:`PROVINCE_COLUMNS`, EPSG:4490) to a part file (Arrow IPC, :mod:`landgov.province.parts`)
+the driver appends to the province layers.
 It never raises: a county that fails comes back with ``ok = False``, its error and the file it
 names, so the other counties finish.
 
@@ -95,6 +96,38 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def _texts(raw: Any, n: int) -> pd.Series:
+    """A column as text (:func:`_text` of every value), at once where the values are text.
+
+    Text columns (``str`` / ``string``, or objects that are all text or missing) are converted
+    as a whole; any other column value by value, as :func:`_text` does.
+    """
+    if raw is None or isinstance(raw, str):
+        return pd.Series(np.full(n, _text(raw), dtype=object)).astype("string")
+    if isinstance(raw.dtype, pd.StringDtype):
+        return raw.astype("string").reset_index(drop=True)
+    values = np.asarray(raw, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        values = values.copy()
+        values[pd.isna(values)] = None
+        return pd.Series(values, dtype=object).astype("string")
+    return pd.Series(values).map(_text).astype("string")
+
+
+#: Column kinds whose values are taken over at once from a column of these dtypes.
+_SAME_KIND = {"float64": ("float64",), "Int64": ("Int64", "int64"), "boolean": ("boolean", "bool")}
+
+
+def _typed(raw: pd.Series, kind: str) -> Any:
+    """A column of ``kind`` (``float64``, ``Int64``, ``boolean``), missing values NA / NaN;
+    taken over at once from a column of that kind, else value by value."""
+    dtype = str(raw.dtype)
+    if dtype in _SAME_KIND[kind]:
+        return pd.array(raw.to_numpy(copy=True) if dtype == "float64" else raw.array, dtype=kind)
+    values = pd.Series(np.asarray(raw, dtype=object))
+    return pd.array(values.where(values.notna(), None), dtype=kind)
+
+
 def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gpd.GeoDataFrame:
     """The county's 底数清单 in the province schema, reprojected to :data:`PROVINCE_CRS`."""
     n = len(parcels)
@@ -106,19 +139,23 @@ def province_rows(parcels: gpd.GeoDataFrame, job: CountyJob, version: str) -> gp
         "profile": job.profile,
         "profile_version": version,
     }
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    columns: dict[str, Any] = {}
     for col, kind in PROVINCE_COLUMNS.items():
         raw = data.get(col) if col in _COUNTY_COLUMNS else parcels.get(col)
-        if raw is None or isinstance(raw, str):
+        if kind == "string":
+            columns[col] = _texts(raw, n).array
+        elif raw is None or isinstance(raw, str):  # a column the county does not have
             values = pd.Series([raw] * n, dtype=object)
+            columns[col] = (
+                _dates(values)
+                if kind == "date"
+                else pd.array(values.where(values.notna(), None), dtype=kind)
+            )
+        elif kind == "date":
+            columns[col] = _dates(pd.Series(np.asarray(raw, dtype=object)))
         else:
-            values = pd.Series(np.asarray(raw, dtype=object))
-        if kind == "date":
-            out[col] = _dates(values)
-        elif kind == "string":
-            out[col] = values.map(_text).astype("string")
-        else:
-            out[col] = pd.array(values.where(values.notna(), None), dtype=kind)
+            columns[col] = _typed(raw, kind)
+    out = pd.DataFrame(columns, index=pd.RangeIndex(n))
     geom = gpd.GeoSeries(parcels.geometry.to_numpy(), crs=parcels.crs).to_crs(PROVINCE_CRS)
     return gpd.GeoDataFrame(out, geometry=geom.to_numpy(), crs=PROVINCE_CRS)
 
@@ -162,6 +199,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         landgov error), ``error_type`` and ``error_file`` (the file it is about).
     """
     from landgov.errors import LandgovError
+    from landgov.province.parts import write_part
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
     from landgov.summary import DISTRICT
@@ -189,7 +227,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         man = run.manifest
         rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
         Path(job.part).parent.mkdir(parents=True, exist_ok=True)
-        rows.to_parquet(job.part, index=False)
+        write_part(rows, job.part)
         district = run.townships[run.townships["township"] == DISTRICT]
         row = None if district.empty else district.iloc[0].drop("geometry", errors="ignore")
         summary = {} if row is None else _plain(row)

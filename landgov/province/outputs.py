@@ -1,12 +1,13 @@
 """Province outputs, written county by county: GeoParquet, GeoPackage, the summary workbook.
 
-:class:`ProvinceLayers` appends one county's 底数清单 (already in the province schema and
-EPSG:4490, see :mod:`landgov.province.county`) to ``province.parquet`` (one row group per county)
-and to the layers ``parcels`` and ``governance`` of ``province.gpkg`` (written through Arrow:
-dates are Date fields and the 是/否 columns Boolean fields, as in the GeoParquet file); only one
-county is in memory at a time. :func:`summary_tables` builds the 县区汇总 and 地市汇总 (地级市,
-and the 全省 row) from the counties' 全区 rows, against the targets: each county against its
-own profile's, cities and the province against the province targets of 浙政发〔2023〕4号.
+:class:`ProvinceLayers` appends one county's 底数清单 (a part file: already in the province
+schema, EPSG:4490 and Arrow, see :mod:`landgov.province.parts`) to ``province.parquet`` (one row
+group per county) and to the layers ``parcels`` and ``governance`` of ``province.gpkg`` (written
+through Arrow: dates are Date fields and the 是/否 columns Boolean fields, as in the GeoParquet
+file); only one county is in memory at a time. :func:`summary_tables` builds the 县区汇总 and
+地市汇总 (地级市, and the 全省 row) from the counties' 全区 rows, against the targets: each county
+against its own profile's, cities and the province against the province targets of
+浙政发〔2023〕4号.
 """
 
 from __future__ import annotations
@@ -16,22 +17,31 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
-import shapely
 from pyproj import CRS
 
 from landgov.province.county import PROVINCE_CRS
+from landgov.province.parts import LAYERS, read_part
 
 __all__ = ["ProvinceLayers", "summary_records", "summary_tables"]
 
 GEOPARQUET = "province.parquet"
 GEOPACKAGE = "province.gpkg"
 WORKBOOK = "province.xlsx"
+
+
+def _gdal_crs() -> str:
+    """The CRS as pyogrio hands it to GDAL: ``EPSG:n`` when it has a code, else WKT1."""
+    crs = CRS.from_user_input(PROVINCE_CRS)
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt("WKT1_GDAL")
+
+
+_GDAL_CRS = _gdal_crs()
 
 
 class ProvinceLayers:
@@ -45,10 +55,8 @@ class ProvinceLayers:
         self.rows = {"parcels": 0, "governance": 0}
         self._gpkg_started = {"parcels": False, "governance": False}
 
-    def _table(self, part: gpd.GeoDataFrame) -> pa.Table:
-        frame = pd.DataFrame(part.drop(columns="geometry"))
-        frame["geometry"] = shapely.to_wkb(part.geometry.to_numpy())
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+    def _table(self, rows: pa.Table) -> pa.Table:
+        """The rows in the layer's schema: the first county's, with the GeoParquet metadata."""
         if self._schema is None:
             geo = {
                 "version": "1.0.0",
@@ -61,35 +69,37 @@ class ProvinceLayers:
                     }
                 },
             }
-            meta = {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
+            meta = {**(rows.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
             meta.pop(b"pandas", None)
-            self._schema = table.schema.with_metadata(meta)
-        return table.cast(self._schema)
+            self._schema = rows.schema.with_metadata(meta)
+        return rows.cast(self._schema)
 
     def append(self, part_path: str | Path) -> int:
-        """Append one county's part file; returns the rows appended."""
-        part = gpd.read_parquet(part_path)
-        table = self._table(part)
+        """Append one county's part file (:func:`landgov.province.parts.write_part`); returns
+        the rows appended."""
+        part = read_part(part_path)
+        table = self._table(part.table)
         if self._writer is None:
             assert self._schema is not None
             self._writer = pq.ParquetWriter(self.parquet, self._schema, compression="zstd")
         self._writer.write_table(table)
-        gov = part[part["screening_status"] == "治理"]
-        for layer, frame in (("parcels", part), ("governance", gov)):
-            if not len(frame):
+        for layer in LAYERS:
+            rows, geometry_type = part.layer(layer)
+            if not rows.num_rows:
                 continue
-            pyogrio.write_dataframe(
-                frame,
+            pyogrio.write_arrow(  # as write_dataframe(promote_to_multi=True, use_arrow=True)
+                rows,
                 self.gpkg,
                 layer=layer,
                 driver="GPKG",
+                geometry_name="geometry",
+                geometry_type=geometry_type,
+                crs=_GDAL_CRS,
                 append=self._gpkg_started[layer],
-                promote_to_multi=True,
-                use_arrow=True,  # 2.6x faster; dates and 是/否 stay Date and Boolean fields
             )
             self._gpkg_started[layer] = True
-            self.rows[layer] += len(frame)
-        return len(part)
+            self.rows[layer] += rows.num_rows
+        return table.num_rows
 
     def close(self) -> None:
         """Finish the GeoParquet file (an empty province still gets no file) and give the

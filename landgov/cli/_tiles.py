@@ -11,7 +11,6 @@ from landgov.errors import InputError, LandgovError
 from landgov.maps._basemaps import Basemap, resolve_basemap
 from landgov.maps._run import RunData
 from landgov.maps.style import MapStyle
-from landgov.maps.tiles import build_tiles
 from landgov.maps.tiles._province import ProvinceData, is_province_run, load_province
 
 __all__ = ["default_folder", "province_tiles", "write_tiles"]
@@ -34,6 +33,8 @@ def write_tiles(
     theme: str,
 ) -> None:
     """Build the tile folder and tell the user how to open it."""
+    from landgov.maps.tiles import build_tiles  # the map libraries: only when drawing
+
     result = build_tiles(
         data, out, basemap=basemap, style=style, redact=redact, title=title, theme=theme
     )

@@ -14,10 +14,7 @@ from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
 from landgov.maps._basemaps import NAMES, TIANDITU_ENV, resolve_basemap
 from landgov.maps._print import PrintLayout
-from landgov.maps._progress import with_progress
 from landgov.maps._run import load_run
-from landgov.maps.interactive import build_map
-from landgov.maps.static import render_static
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["command"]
@@ -179,6 +176,10 @@ def command(
 
     DIR 须是一次完整的运行结果：manifest.json 有完成标记，文件与其中记录的 SHA-256 一致。
     """
+    from landgov.maps._progress import with_progress  # the map libraries: only when drawing
+    from landgov.maps.interactive import build_map
+    from landgov.maps.static import render_static
+
     style = _style(breaks, max_parcels)
     layout = _layout(paper, orientation, scale, map_unit, map_date, township_table)
     if province_tiles(  # a province run: always the tile map, with its 地市/区县 levels

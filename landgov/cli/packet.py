@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from landgov.errors import LandgovError
-from landgov.reports.meeting import write_packet
 
 __all__ = ["command"]
 
@@ -31,6 +30,8 @@ def command(run_dir: Path, outs: tuple[Path, ...], title: str | None) -> None:
     之后每宗增容申请一页（宗地及周边、八项条件与依据、申请前后指标、系统预审意见草稿），
     每个大面积连片地块一页。数字与工作簿同源。
     """
+    from landgov.reports.meeting import write_packet  # matplotlib: only when drawing
+
     stem = run_dir.resolve()
     default = stem.parent / f"{stem.name}_联席会议审议材料"
     targets = outs or (default.with_suffix(".pdf"), default.with_suffix(".docx"))

@@ -5,7 +5,32 @@
 >>> serve_folder("maps/province-tiles")                            # doctest: +SKIP
 """
 
-from landgov.maps.tiles._build import TileMap, build_tiles
-from landgov.maps.tiles.serve import RangeRequestHandler, serve_folder
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from landgov.maps.tiles._build import TileMap, build_tiles
+    from landgov.maps.tiles.serve import RangeRequestHandler, serve_folder
+
+#: Where each public name lives; imported on first use (PEP 562), so that serving a folder or
+#: reading a province run does not import the map-building libraries (matplotlib, mapclassify).
+_WHERE = {
+    "TileMap": "_build",
+    "build_tiles": "_build",
+    "RangeRequestHandler": "serve",
+    "serve_folder": "serve",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public name ``name``, imported from its submodule on first use."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["RangeRequestHandler", "TileMap", "build_tiles", "serve_folder"]

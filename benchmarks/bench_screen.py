@@ -84,7 +84,9 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 """
 
 _PLAIN = """
-import json, resource, runpy, sys, io, contextlib
+import json, resource, runpy, sys, io, contextlib, ctypes, os
+if os.environ.get("NUMPY_MADVISE_HUGEPAGE") == "0" and sys.platform == "linux":
+    ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # huge pages off, as import landgov does
 sys.argv = [sys.argv[1], *sys.argv[2:]]
 buf = io.StringIO()
 with contextlib.redirect_stdout(buf):
@@ -110,8 +112,8 @@ def _run(job: str, folder: Path, out: Path, profile: str) -> dict:
 
 
 def _plain(folder: Path, out: Path) -> dict:
-    # the plain script runs with NumPy's huge-page requests off too, as ``import landgov``
-    # sets them for landgov's runs (landgov/__init__.py): both sides under one memory policy
+    # the plain script runs with huge pages off too (NumPy's requests and the process's), as
+    # ``import landgov`` sets them for landgov's runs (landgov/__init__.py): one memory policy
     proc = subprocess.run(
         [sys.executable, "-c", _PLAIN, str(HERE / "bench_plain.py"), str(folder), str(out)],
         check=True,

@@ -18,18 +18,26 @@ The stage entry points, in the order of the flow (imported on first use, so that
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import os
+import sys
 
-# NumPy asks Linux for transparent huge pages on every large array (madvise). Where the kernel
-# then compacts memory on the spot (``/sys/kernel/mm/transparent_hugepage/defrag`` =
-# ``madvise``, Debian's default), each fresh raster or column array can stall for seconds:
-# measured on the 50k district, the 容积率 stage took 16.5 s with it and 5.3 s without,
-# 亩均评价 9.3 s and 4.8 s (benchmarks/bench_screen.py, same session). NumPy reads the setting
-# once, when it is first imported (numpy.org, "Global state": NUMPY_MADVISE_HUGEPAGE), so it is
-# set here, before landgov imports NumPy; a value the user set is kept, and child processes
-# (Dask workers) inherit it.
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+# Transparent huge pages stall landgov's runs. NumPy asks Linux for them on every large array
+# (madvise) and Arrow's allocator (mimalloc) on every new buffer; where the kernel then compacts
+# memory on the spot (``/sys/kernel/mm/transparent_hugepage/defrag`` = ``madvise``, Debian's
+# default), each fresh raster, column or text buffer can stall. Measured on the 50k district
+# (benchmarks/bench_screen.py, same session): with NumPy's requests the 容积率 stage took 16.5 s,
+# without 5.3 s, 亩均评价 9.3 s and 4.8 s; with Arrow's as well, `far` took 23.6–24.2 s
+# (5 s of it in the kernel), with the process's huge pages off 20.0–20.3 s (1.6 s). NumPy reads
+# its setting once, when it is first imported (numpy.org, "Global state":
+# NUMPY_MADVISE_HUGEPAGE), so it is set here, before landgov imports NumPy; the process's huge
+# pages are turned off (prctl PR_SET_THP_DISABLE, Linux only). A user who sets
+# NUMPY_MADVISE_HUGEPAGE=1 keeps both; child processes (Dask workers) inherit the choice.
+if os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0") == "0" and sys.platform == "linux":
+    with contextlib.suppress(OSError, AttributeError):  # no prctl: huge pages stay as they are
+        ctypes.CDLL(None, use_errno=True).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 

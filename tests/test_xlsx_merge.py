@@ -5,6 +5,8 @@ with the same recorded text fixes; what the merge cannot handle goes through ope
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -190,3 +192,49 @@ def test_a_replaced_sheet_with_parts_not_handled_falls_back(
     assert calls == [new]  # tried, refused, then openpyxl
     assert differences(old, new) == []
     assert not list(new.parent.glob(".*"))  # no scratch or temporary file left
+
+
+def test_dropped_sheets_of_a_rerun_stage_removed_at_the_zip_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from landgov.core import runfolder
+
+    old, new = _both(tmp_path, _screening)
+    for path in (old, new):
+        excel.write_sheets(_far(), path)
+    far = ["增容审查", "增容问题记录", "政策依据", "不存在"]
+
+    def refuse(*args: object) -> None:
+        raise _xlsxmerge.MergeUnsupportedError("openpyxl path")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_xlsxmerge, "remove_sheets", refuse)
+        runfolder._drop_sheets(old, far)  # openpyxl load, del, save
+    runfolder._drop_sheets(new, far)
+    assert load_workbook(new).sheetnames == ["底数清单", "问题记录", "镇街汇总"]
+    assert differences(old, new) == []
+    with zipfile.ZipFile(new) as z:
+        assert z.testzip() is None
+        assert not [n for n in z.namelist() if "comment" in n]
+    excel.write_sheets(_far(), new)  # and far's sheets go in again
+    assert len(load_workbook(new).sheetnames) == 6
+
+
+def test_merged_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed")
+    path = tmp_path / "landgov.xlsx"
+    _screening(path)
+    excel.write_sheets(_far(), path)
+    excel.write_sheets(_far(), path)
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", str(tmp_path / "csv"), str(path)],
+        capture_output=True, timeout=180, check=False,
+    )  # fmt: skip
+    csvs = sorted(p.name for p in (tmp_path / "csv").glob("*.csv"))
+    assert len(csvs) == 6, (done.stdout, done.stderr)
+    text = (tmp_path / "csv" / "landgov-增容审查.csv").read_text(encoding="utf-8")
+    assert "P000" in text

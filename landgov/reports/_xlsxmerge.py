@@ -22,13 +22,13 @@ import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr, unescape
 
-__all__ = ["MergeUnsupportedError", "add_sheets", "check", "merge"]
+__all__ = ["MergeUnsupportedError", "add_sheets", "check", "merge", "remove_sheets"]
 
 _ZIP_LEVEL = 1  # deflate level of the rewritten new sheets (as _sheetxml splices them)
 _CHUNK = 4 << 20  # inflated bytes of a new sheet rewritten at a time
@@ -40,6 +40,7 @@ _CALC_REL = f"{_REL}/calcChain"
 _SHEET_PARTS = {f"{_REL}/comments", f"{_REL}/vmlDrawing"}  # a sheet's parts merged with it
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # a zip member's local header
 _NAMED = re.compile(r"<definedName\b[^>]*?(?:/>|>.*?</definedName>)", re.S)
 
 
@@ -317,11 +318,11 @@ def _raw(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
     """The file of ``zf`` positioned at ``info``'s stored (compressed) bytes."""
     fp: Any = zf.fp
     fp.seek(info.header_offset)
-    header = fp.read(zipfile.sizeFileHeader)
-    if header[:4] != zipfile.stringFileHeader:
+    header = fp.read(_LOCAL.size)
+    if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
         raise MergeUnsupportedError("bad zip member header")
-    fields = struct.unpack(zipfile.structFileHeader, header)
-    fp.seek(info.header_offset + zipfile.sizeFileHeader + fields[10] + fields[11])
+    fields = _LOCAL.unpack(header)  # ends with the name's and the extra field's lengths
+    fp.seek(info.header_offset + _LOCAL.size + fields[-2] + fields[-1])
     return fp
 
 
@@ -546,17 +547,26 @@ class _Added:
         self.copies.append((sheet.part, part, _rels_xml(rels) if rels else None))
 
 
-def _merge(old_zf: zipfile.ZipFile, new_zf: zipfile.ZipFile, target: Path) -> None:
-    old, new = _Book.read(old_zf), _Book.read(new_zf)
-    if any(n.endswith("sharedStrings.xml") for n in new.names):
+def _merge(
+    old_zf: zipfile.ZipFile,
+    new_zf: zipfile.ZipFile | None,
+    target: Path,
+    drop: frozenset[str] = frozenset(),
+) -> None:
+    """``old_zf`` with the sheets named in ``drop`` and those of ``new_zf`` replaced."""
+    old = _Book.read(old_zf)
+    new = _Book.read(new_zf) if new_zf is not None else None
+    if new is not None and any(n.endswith("sharedStrings.xml") for n in new.names):
         raise MergeUnsupportedError("draft with shared strings")
-    replaced = {s.name for s in new.sheets}
+    new_sheets = new.sheets if new is not None else []
+    replaced = {s.name for s in new_sheets} | drop
     kept = [s for s in old.sheets if s.name not in replaced]
     removed = [s for s in old.sheets if s.name in replaced]
     dropped = _dropped(old, kept, removed)
-    styles, style_map = _merge_styles(
-        _text(old_zf, old.styles_part), _text(new_zf, new.styles_part)
-    )
+    styles = _text(old_zf, old.styles_part)
+    style_map = _StyleMap({}, {})
+    if new_zf is not None:
+        styles, style_map = _merge_styles(styles, _text(new_zf, new.styles_part if new else ""))
     gone = {s.rid for s in removed}
     added = _Added(
         set(old.names) - dropped,
@@ -565,18 +575,20 @@ def _merge(old_zf: zipfile.ZipFile, new_zf: zipfile.ZipFile, target: Path) -> No
         [s.tag for s in kept],
         [r.xml for r in old.rels if r.type != _CALC_REL and r.id not in gone],
     )
-    for sheet in new.sheets:
+    for sheet in new_sheets:
+        assert new is not None
         added.sheet(old, new, sheet)
     positions = {id(s): k for k, s in enumerate(kept)}
     old_index = [positions.get(id(s)) for s in old.sheets]
     defined = _named(old.workbook, lambda i: old_index[i] if i < len(old_index) else None)
-    defined += _named(new.workbook, lambda i: i + len(kept))
+    if new is not None:
+        defined += _named(new.workbook, lambda i: i + len(kept))
     view = re.search(r"<workbookView\b[^>]*>", old.workbook)
     tab = int(_attrs(view.group(0)).get("activeTab", "0")) if view else 0
     active = old_index[tab] if tab < len(old_index) else None
     defaults = {
         _attrs(t)["Extension"]: _attrs(t)["ContentType"]
-        for t in re.findall(r"<Default\b[^>]*>", new.types)
+        for t in re.findall(r"<Default\b[^>]*>", new.types if new is not None else "")
     }
     small = {
         old.main: _workbook_xml(old.workbook, added.sheet_tags, defined, active or 0),
@@ -585,10 +597,27 @@ def _merge(old_zf: zipfile.ZipFile, new_zf: zipfile.ZipFile, target: Path) -> No
         old.styles_part: styles,
     }
     if "docProps/app.xml" in old.names:
-        titles = [s.name for s in kept] + [s.name for s in new.sheets]
+        titles = [s.name for s in kept] + [s.name for s in new_sheets]
         small["docProps/app.xml"] = _app_xml(_text(old_zf, "docProps/app.xml"), titles)
     # no kept sheet: the draft's first sheet stays the selected one
-    restyle = _restyle(style_map, selected=not kept)
+    _write_zip(
+        old_zf, new_zf, target, dropped, small, added, _restyle(style_map, selected=not kept)
+    )
+
+
+def _write_zip(
+    old_zf: zipfile.ZipFile,
+    new_zf: zipfile.ZipFile | None,
+    target: Path,
+    *,
+    dropped: set[str],
+    small: dict[str, str],
+    added: _Added,
+    restyle: Callable[[bytes], bytes],
+) -> None:
+    """The merged workbook: the old parts as they are (but ``dropped``, and ``small`` ones
+    rewritten), then the draft's parts (sheets restyled)."""
+    small = dict(small)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL) as dest:
         for info in old_zf.infolist():
             if info.filename in dropped:
@@ -600,12 +629,35 @@ def _merge(old_zf: zipfile.ZipFile, new_zf: zipfile.ZipFile, target: Path) -> No
         for part, text in small.items():
             dest.writestr(part, text)
         for source, part, rels_xml in added.copies:
+            assert new_zf is not None
             if added.types.get(part) == _SHEET_TYPE:
                 _rewrite(new_zf, source, dest, part, restyle)
             else:
                 dest.writestr(part, new_zf.read(source))
             if rels_xml is not None:
                 dest.writestr(_rels_name(part), rels_xml)
+
+
+def remove_sheets(path: Path, names: Sequence[str]) -> None:
+    """Remove the sheets ``names`` from the workbook at ``path`` (the others copied as they are).
+
+    Raises
+    ------
+    MergeUnsupportedError
+        The workbook is not one this handles; ``path`` is untouched.
+    """
+    check(path)
+    tmp = path.with_name(f".{path.name}.merge.tmp")
+    try:
+        with zipfile.ZipFile(path) as old_zf:
+            _merge(old_zf, None, tmp, frozenset(names))
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as err:
+        tmp.unlink(missing_ok=True)
+        raise MergeUnsupportedError(str(err)) from err
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
 
 
 def _override(types: str, part: str) -> str | None:

@@ -600,9 +600,8 @@ def _merge(
         titles = [s.name for s in kept] + [s.name for s in new_sheets]
         small["docProps/app.xml"] = _app_xml(_text(old_zf, "docProps/app.xml"), titles)
     # no kept sheet: the draft's first sheet stays the selected one
-    _write_zip(
-        old_zf, new_zf, target, dropped, small, added, _restyle(style_map, selected=not kept)
-    )
+    restyle = _restyle(style_map, selected=not kept)
+    _write_zip(old_zf, new_zf, target, dropped=dropped, small=small, added=added, restyle=restyle)
 
 
 def _write_zip(

@@ -279,28 +279,40 @@ def _merge_styles(old: str, new: str) -> tuple[str, _StyleMap]:
     )
 
 
-_STYLED = re.compile(
-    rb"(<(?:c|row)\b[^>]*? s=\")([0-9]+)(?=\")"
-    rb"|(<col\b[^>]*? style=\")([0-9]+)(?=\")"
-    rb"|(<cfRule\b[^>]*? dxfId=\")([0-9]+)(?=\")"
-    rb"|(<sheetView\b[^>]*?) tabSelected=\"1\""
-)
+# the draft's cells and rows as XlsxWriter writes them (r, then s); the framing elements
+# (column styles, conditional formats, the sheet view) are few and matched whole
+_CELL_S = re.compile(rb'(<c r="[A-Z]+[0-9]+" s=")([0-9]+)(?=")')
+_ROW_S = re.compile(rb'(<row [^>]*? s=")([0-9]+)(?=")')
+_FRAME = re.compile(rb"<(?:col|cfRule|sheetView) [^>]*>")
+_ATTR_B = re.compile(rb' (style|dxfId|tabSelected)="([0-9]+)"')
 
 
 def _restyle(styles: _StyleMap, *, selected: bool) -> Callable[[bytes], bytes]:
+    """What rewrites a chunk of a draft sheet: its style indices moved to the merged ones, its
+    sheet view unselected (the workbook's selected sheet stays the one selected)."""
     xf = {str(k).encode(): str(v).encode() for k, v in styles.xf.items()}
     dxf = {str(k).encode(): str(v).encode() for k, v in styles.dxf.items()}
 
-    def one(m: re.Match[bytes]) -> bytes:
-        if m.group(1) is not None:
-            return m.group(1) + xf[m.group(2)]
-        if m.group(3) is not None:
-            return m.group(3) + xf[m.group(4)]
-        if m.group(5) is not None:
-            return m.group(5) + dxf[m.group(6)]
-        return m.group(0) if selected else m.group(7)
+    def index(m: re.Match[bytes]) -> bytes:
+        return m.group(1) + xf[m.group(2)]
 
-    return lambda data: _STYLED.sub(one, data)
+    def attr(m: re.Match[bytes]) -> bytes:
+        name, value = m.group(1), m.group(2)
+        if name == b"style":
+            return b' style="' + xf[value] + b'"'
+        if name == b"dxfId":
+            return b' dxfId="' + dxf[value] + b'"'
+        return m.group(0) if selected else b""
+
+    def frame(m: re.Match[bytes]) -> bytes:
+        return _ATTR_B.sub(attr, m.group(0))
+
+    def edit(data: bytes) -> bytes:
+        data = _CELL_S.sub(index, data)
+        data = _ROW_S.sub(index, data)
+        return _FRAME.sub(frame, data)
+
+    return edit
 
 
 # ---------------------------------------------------------------------------------------------

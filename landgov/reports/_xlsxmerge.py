@@ -10,9 +10,14 @@ names re-indexed, the workbook's relationships, ``[Content_Types].xml``, ``docPr
 (``s``, ``style``, ``dxfId``) are moved past the existing ones.
 
 As with openpyxl's ``del wb[name]`` + ``create_sheet``, a replaced sheet is removed and the new
-sheets come after the kept ones, in the draft's order. A workbook this cannot handle
-(encrypted, strict OOXML, parts missing or of a kind not handled) raises
-:class:`MergeUnsupportedError` before anything is written, and the caller falls back to openpyxl.
+sheets come after the kept ones, in the draft's order. :func:`remove_sheets` only removes sheets
+(a stage run again). A workbook this cannot handle (encrypted, strict OOXML, parts missing, a
+replaced sheet with parts other than notes: tables, drawings, printer settings) raises
+:class:`MergeUnsupportedError` and is left as it was; the caller then uses openpyxl.
+
+The new sheets read back as XlsxWriter wrote them (as in a new workbook of
+:func:`~landgov.reports.excel.write_workbook`), the kept ones exactly as they were (an openpyxl
+load and save would turn their empty texts into empty cells).
 """
 
 from __future__ import annotations

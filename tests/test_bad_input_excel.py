@@ -175,15 +175,20 @@ class TestNoFormula:
         assert {c.data_type for c in taxes} == {"n"}
         assert not any(c.quotePrefix for c in _column(ws, "=SUM(A:A)"))  # plain text: no prefix
 
-    def test_write_sheet_keeps_other_sheets_text(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("through", ["merge", "openpyxl"])
+    def test_write_sheet_keeps_other_sheets_text(self, tmp_path: Path, through: str) -> None:
         path = tmp_path / "s.xlsx"
         write_workbook([("清单", _hostile_frame())], path)
-        write_sheet(_hostile_frame(), path, sheet="补充")  # loads and saves the workbook again
-        write_sheet(_hostile_frame(), path, sheet="补充")  # replacing the sheet
+        # no decorate: merged in at the zip level, written as write_workbook writes (XlsxWriter:
+        # a carriage return is a line feed); a decorate hook keeps openpyxl's load and save
+        decorate = None if through == "merge" else (lambda ws, table: None)
+        write_sheet(_hostile_frame(), path, sheet="补充", decorate=decorate)
+        write_sheet(_hostile_frame(), path, sheet="补充", decorate=decorate)  # replacing it
         _assert_no_formula(path)
         wb = load_workbook(path)
         assert wb.sheetnames == ["清单", "补充"]
-        for ws, texts in zip(wb, [HOSTILE_WORKBOOK, HOSTILE], strict=True):
+        added = HOSTILE_WORKBOOK if through == "merge" else HOSTILE
+        for ws, texts in zip(wb, [HOSTILE_WORKBOOK, added], strict=True):
             _assert_text_cells(_column(ws, "企业名称"), texts)
             _assert_text_cells([next(ws.iter_rows())[3]], ["=SUM(A:A)"])
 

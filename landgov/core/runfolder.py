@@ -436,6 +436,19 @@ def _drop_layers(gpkg: Path, layers: list[str]) -> None:
 def _drop_sheets(xlsx: Path, sheets: list[str]) -> None:
     from openpyxl import load_workbook
 
+    from landgov.reports._xlsxmerge import MergeUnsupportedError, remove_sheets
+
+    names = _sheet_names(xlsx)
+    if names is not None:
+        gone = list(dict.fromkeys(s for s in sheets if s in names))
+        if not gone or len(gone) >= len(set(names)):
+            return
+        try:  # at the zip level: the kept sheets are not parsed, nor written again
+            remove_sheets(xlsx, gone)
+        except MergeUnsupportedError:
+            pass
+        else:
+            return
     wb = load_workbook(xlsx)
     gone = [s for s in sheets if s in wb.sheetnames]
     if gone and len(gone) < len(wb.sheetnames):

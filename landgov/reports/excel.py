@@ -25,6 +25,7 @@ problems sheet they write (``problems_sheet`` / ``problems``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
@@ -57,6 +58,7 @@ from landgov.reports._sheetxml import (
     splice,
     write_rows,
 )
+from landgov.reports._xlsxmerge import MergeUnsupportedError, add_sheets
 
 __all__ = [
     "CONTINUED",
@@ -711,11 +713,17 @@ def write_sheets(specs: Sequence[SheetSpec], path: str | Path) -> Written:
 
     Other sheets of an existing workbook are kept; see :func:`write_sheet`. A new workbook
     whose sheets need no openpyxl ``decorate`` is written as :func:`write_workbook` writes one
-    (XlsxWriter), with the same content and much faster.
+    (XlsxWriter), with the same content and much faster; such sheets are added to an existing
+    workbook without loading it (:mod:`landgov.reports._xlsxmerge`: its sheets are copied as
+    they are) unless it is one the merge does not handle.
     """
     path = Path(path)
-    if not path.exists() and all(spec.decorate is None for spec in specs):
-        return _write_new(specs, path, problems_last=False)
+    if all(spec.decorate is None for spec in specs):
+        if not path.exists():
+            return _write_new(specs, path, problems_last=False)
+        with contextlib.suppress(MergeUnsupportedError):  # then through openpyxl
+            written = add_sheets(path, lambda draft: _write_new(specs, draft, problems_last=False))
+            return Written(path, written.fixes, written.splits)
     wb = _open(path)
     fixes: list[TextFix] = []
     for spec in specs:

@@ -10,10 +10,9 @@ Province-sized runs: :mod:`landgov.maps.tiles` (a PMTiles folder opened through 
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from landgov._lazy import lazy_package
 
 if TYPE_CHECKING:
     from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
@@ -45,28 +44,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public name ``name``, imported from its submodule on first use (PEP 562)."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-class _Package(types.ModuleType):
-    """This package, whose public ``folium_map`` (a function) shares its name with a submodule:
-    importing the submodule must not bind the module over the function."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
-            return  # the submodule stays reachable through sys.modules
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 __all__ = [
     "DEFAULT_STYLE",
     "THEMES",
@@ -83,3 +60,5 @@ __all__ = [
     "render_static",
     "resolve_basemap",
 ]
+
+lazy_package(__name__, _WHERE)

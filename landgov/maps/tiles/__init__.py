@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from landgov._lazy import lazy_package
 
 if TYPE_CHECKING:
     from landgov.maps.tiles._build import TileMap, build_tiles
@@ -24,13 +25,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public name ``name``, imported from its submodule on first use."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
-
-
 __all__ = ["RangeRequestHandler", "TileMap", "build_tiles", "serve_folder"]
+
+lazy_package(__name__, _WHERE)

@@ -59,6 +59,7 @@ __all__ = [
     "floor_area_for",
     "headroom",
     "national_floor",
+    "profile_raster_floor_area",
 ]
 
 
@@ -271,6 +272,27 @@ def floor_area_for(far: pd.DataFrame, use: str, *, profile: Profile) -> pd.Serie
 _USES = {"cap": "cap_floor_area", "minimum": "minimum_floor_area"}
 
 
+def profile_raster_floor_area(
+    parcels: gpd.GeoDataFrame,
+    height_raster: str | Path,
+    *,
+    profile: Profile,
+    cover_threshold: float | None = None,
+) -> pd.DataFrame:
+    """:func:`~landgov.far.raster.raster_floor_area` of ``parcels`` with the profile's storey
+    height and minimum building height (``far.raster_storey_height_m``,
+    ``far.raster_min_height_m``): the raster estimate :func:`compute_far` uses.
+    ``cover_threshold`` adds the built-up cover above it from the same pass (a run of both
+    stages measures the raster once for the screening's ``built_cover`` too)."""
+    return raster_floor_area(
+        parcels,
+        height_raster,
+        storey_height_m=float(profile.value("far.raster_storey_height_m")),
+        min_height_m=float(profile.value("far.raster_min_height_m")),
+        cover_threshold=cover_threshold,
+    )
+
+
 def compute_far(
     parcels: gpd.GeoDataFrame,
     *,
@@ -295,8 +317,8 @@ def compute_far(
     height_raster
         Building-height GeoTIFF in metres (optional).
     raster_estimate
-        :func:`landgov.far.raster.raster_floor_area` of ``parcels`` over ``height_raster``
-        with this profile's storey height and minimum height, when measured already (a run of
+        :func:`profile_raster_floor_area` of ``parcels`` over ``height_raster``, when
+        measured already (a run of
         both stages measures the raster once); used instead of reading the raster again.
 
     Returns
@@ -330,12 +352,7 @@ def compute_far(
     if height_raster is not None:
         est = raster_estimate
         if est is None:
-            est = raster_floor_area(
-                parcels,
-                height_raster,
-                storey_height_m=float(profile.value("far.raster_storey_height_m")),
-                min_height_m=float(profile.value("far.raster_min_height_m")),
-            )
+            est = profile_raster_floor_area(parcels, height_raster, profile=profile)
         frame = frame.join(est[["raster_floor_area_m2", "built_cover"]])
     else:
         frame["raster_floor_area_m2"] = np.nan

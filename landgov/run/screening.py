@@ -379,7 +379,11 @@ def _screen(
         lp["grade"] = parcel_grades(lp, graded.data)
         raster = None
         if inputs.height_raster is not None and for_far:  # one pass for both stages
-            raster = _far_raster(lp, inputs.height_raster, prof)
+            from landgov.far.ratio import profile_raster_floor_area
+
+            raster = profile_raster_floor_area(
+                lp, inputs.height_raster, profile=prof, cover_threshold=0.0
+            )  # the threshold built_cover uses
             lp["built_cover"] = raster["cover_above_threshold"]
         elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
             from landgov.far.raster import built_cover
@@ -479,21 +483,6 @@ def _read_files(
     from landgov.run.far import read_far_files
 
     return reads, {**reads, **read_far_files(inputs, aliases, read=reads)}
-
-
-def _far_raster(parcels: gpd.GeoDataFrame, raster: Path, prof: Profile) -> pd.DataFrame:
-    """far's :func:`~landgov.far.raster.raster_floor_area` of ``parcels`` (the settings
-    :func:`landgov.far.compute_far` reads) with :func:`~landgov.far.raster.built_cover`'s
-    figure beside it (``cover_above_threshold``, threshold 0 as above), from one pass."""
-    from landgov.far.raster import raster_floor_area
-
-    return raster_floor_area(
-        parcels,
-        raster,
-        storey_height_m=float(prof.value("far.raster_storey_height_m")),
-        min_height_m=float(prof.value("far.raster_min_height_m")),
-        cover_threshold=0.0,
-    )
 
 
 def _simulated(reads: Mapping[str, ReadResult]) -> bool:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from shapely.geometry import box
 
+from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing
 from landgov.core.plausible import _as_date, _rows
 from landgov.core.runfolder import _sheet_names, _sheets
@@ -26,7 +27,7 @@ from landgov.ids import (
     uscc_check_char,
 )
 from landgov.io._codes import add_uscc_status, standard_parcel_codes
-from landgov.io._convert import _convert_one, convert_values, per_distinct_text
+from landgov.io._convert import _convert_one, convert_values
 from landgov.io._geometry import find_overlaps
 from landgov.io.enterprises import scale_is_above
 from landgov.io.fields import FieldSpec, Kind

@@ -26,6 +26,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from landgov.core.distinct import per_distinct_text
+
 __all__ = [
     "MISSING_TEXT",
     "NO_TEXT",
@@ -100,17 +102,8 @@ def present_values(column: pd.Series) -> list[object]:
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         nan = np.isnan(column.to_numpy()).tolist()
         return [None if m else v for v, m in zip(values, nan, strict=True)]
-    texts: dict[str, bool] = {}  # each distinct text: missing?
-    out: list[object] = []
-    for v in values:
-        if type(v) is str:
-            gone = texts.get(v)
-            if gone is None:
-                gone = texts[v] = _norm(v) in MISSING_TEXT
-        else:
-            gone = is_missing(v)
-        out.append(None if gone else v)
-    return out
+    gone = per_distinct_text(is_missing, values)  # each distinct text judged once
+    return [None if m else v for v, m in zip(values, gone, strict=True)]
 
 
 def parse_yes_no(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
@@ -35,7 +35,6 @@ __all__ = [
     "convert_columns",
     "convert_values",
     "is_blank",
-    "per_distinct_text",
     "resolve_header_unit",
 ]
 
@@ -297,21 +296,6 @@ def convert_values(
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
             problems.append(CellProblem(i, value, text, action, severity))
     return as_series(out.tolist(), spec.kind), problems
-
-
-def per_distinct_text(read: Callable[[object], _T], values: Sequence[object]) -> list[_T]:
-    """``[read(v) for v in values]``, calling ``read`` once per distinct text (a column of
-    规上/规下 or 自有/租用 repeats a few words on every row); ``read`` must be pure."""
-    seen: dict[str, _T] = {}
-    out: list[_T] = []
-    for value in values:
-        if type(value) is not str:
-            out.append(read(value))
-        elif (hit := seen.get(value, _SLOW)) is not _SLOW:
-            out.append(hit)  # type: ignore[arg-type]
-        else:
-            out.append(seen.setdefault(value, read(value)))
-    return out
 
 
 def as_series(values: list[object], kind: Kind) -> pd.Series:

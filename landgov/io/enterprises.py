@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing, parse_yes_no, present_values
 from landgov.core.problems import ReadResult, Severity
 from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
-from landgov.io._convert import per_distinct_text
 from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from landgov.core.distinct import per_distinct_text
 from landgov.core.problems import ReadResult, Severity
 from landgov.ids import USCCStatus, check_parcel_code
 from landgov.io._codes import add_uscc_status, standard_parcel_codes, uscc_problem
-from landgov.io._convert import per_distinct_text
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
 from landgov.io.tables import _parse_table, _ParsedTable

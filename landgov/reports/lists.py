@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from landgov.core.distinct import each_distinct
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing
 from landgov.policy import Profile
-from landgov.reports._distinct import each_distinct
 from landgov.reports.excel import SheetStyle
 
 __all__ = ["LIST_LEAD", "SUMMARY_STYLE", "list_sheet", "list_style", "scope_notes"]

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.collect import FIELD_SOURCES, parse_item, split_items
+from landgov.core.distinct import each_distinct
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
 from landgov.core.vocab import TreatmentPath
-from landgov.reports._distinct import each_distinct
 from landgov.reports.excel import TO_VERIFY, SheetStyle
 
 __all__ = [

@@ -29,9 +29,9 @@ import pandas as pd
 
 from landgov.core.collect import FIELD_SOURCES
 from landgov.core.columns import COLUMNS
+from landgov.core.distinct import each_distinct
 from landgov.core.missing import is_missing
 from landgov.io import fields as io_fields
-from landgov.reports._distinct import each_distinct
 
 __all__ = ["SENDOUT_COLUMNS", "sendable_problems"]
 

@@ -67,11 +67,29 @@ def _layer(n: int) -> gpd.GeoDataFrame:
     )
 
 
+def _screen_files(folder: RunFolder) -> None:
+    """What the fake screening stage writes, up to its finish."""
+    write_layer(_layer(3), folder.path / GPKG, layer="parcels")
+    write_sheet(pd.DataFrame({"parcel_id": ["P0"]}), folder.path / XLSX, sheet="底数清单")
+    folder.finish(_section("screen", folder))
+
+
+def _far_files(folder: RunFolder, apps: list[str]) -> None:
+    """What the fake 增容 stage writes, up to its finish."""
+    write_layer(_layer(3), folder.path / GPKG, layer="far")
+    if apps:
+        write_layer(_layer(len(apps)), folder.path / GPKG, layer="far_applications")
+    write_sheet(pd.DataFrame({"app": apps}), folder.path / XLSX, sheet="增容审查")
+    for app in apps:
+        form = folder.path / FORMS_DIR / "申请" / f"{app}.docx"
+        form.parent.mkdir(parents=True, exist_ok=True)
+        form.write_bytes(app.encode())
+    folder.finish(_section("far", folder))
+
+
 def _screen(target: Path, inputs: dict[str, Path], **options: object) -> dict:
     with open_run(target, stage="screen", inputs=inputs, echo=None, **options) as folder:
-        write_layer(_layer(3), folder.path / GPKG, layer="parcels")
-        write_sheet(pd.DataFrame({"parcel_id": ["P0"]}), folder.path / XLSX, sheet="底数清单")
-        folder.finish(_section("screen", folder))
+        _screen_files(folder)
     assert folder.manifest is not None
     return folder.manifest
 
@@ -80,15 +98,7 @@ def _far(
     target: Path, inputs: dict[str, Path], apps: list[str], *, echo=None, **options: object
 ) -> dict:
     with open_run(target, stage="far", inputs=inputs, echo=echo, **options) as folder:
-        write_layer(_layer(3), folder.path / GPKG, layer="far")
-        if apps:
-            write_layer(_layer(len(apps)), folder.path / GPKG, layer="far_applications")
-        write_sheet(pd.DataFrame({"app": apps}), folder.path / XLSX, sheet="增容审查")
-        for app in apps:
-            form = folder.path / FORMS_DIR / "申请" / f"{app}.docx"
-            form.parent.mkdir(parents=True, exist_ok=True)
-            form.write_bytes(app.encode())
-        folder.finish(_section("far", folder))
+        _far_files(folder, apps)
     assert folder.manifest is not None
     return folder.manifest
 
@@ -317,18 +327,9 @@ def test_rerun_after_a_withdrawn_application_leaves_no_stale_form(tmp_path: Path
 def _both(target: Path, inputs: dict[str, Path], apps: list[str]) -> dict:
     """Both fake stages in one open_run, through RunFolder.next_stage."""
     with open_run(target, stage="screen", inputs=inputs, echo=None) as folder:
-        write_layer(_layer(3), folder.path / GPKG, layer="parcels")
-        write_sheet(pd.DataFrame({"parcel_id": ["P0"]}), folder.path / XLSX, sheet="底数清单")
-        folder.finish(_section("screen", folder))
+        _screen_files(folder)
         folder.next_stage("far")
-        write_layer(_layer(3), folder.path / GPKG, layer="far")
-        write_layer(_layer(len(apps)), folder.path / GPKG, layer="far_applications")
-        write_sheet(pd.DataFrame({"app": apps}), folder.path / XLSX, sheet="增容审查")
-        for app in apps:
-            form = folder.path / FORMS_DIR / "申请" / f"{app}.docx"
-            form.parent.mkdir(parents=True, exist_ok=True)
-            form.write_bytes(app.encode())
-        folder.finish(_section("far", folder))
+        _far_files(folder, apps)
     assert folder.manifest is not None
     return folder.manifest
 

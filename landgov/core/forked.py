@@ -1,0 +1,227 @@
+"""Run a function in a forked child process, beside the caller, on the machine's other core.
+
+Most of a run is Python that holds the GIL (building sheet rows, judging plots), so threads do
+not run it in parallel. A forked child does: it starts with a copy of the parent's memory, so the
+function and its arguments reach it without pickling (a 50,000-plot frame costs nothing to hand
+over), and only the result travels back, pickled through a pipe. An exception raised in the child
+is raised again by :meth:`Pending.result` in the parent, with its type and message, so a Chinese
+「错误：」 message from the child reaches the user as if the work had run in-process.
+
+Where a child cannot or should not be forked, :func:`start` runs the function at once in the
+calling process and :meth:`Pending.result` returns what it returned (or raises what it raised):
+
+- the platform has no ``fork`` (Windows, where a government PC may run landgov);
+- the caller is a daemonic process (``multiprocessing`` forbids it children) or a Dask worker
+  (its cores are already given to other tasks, and its threads hold locks a fork would copy);
+- the process may use only one CPU (``os.sched_getaffinity``);
+- the environment variable ``LANDGOV_PROCESSES`` is ``1`` (or ``0``): everything in-process, for
+  debugging or for a machine where memory is short (a child's pages are shared with the parent
+  until either writes them).
+
+Examples
+--------
+>>> from landgov.core.forked import start
+>>> pending = start(sum, [1, 2, 3])
+>>> pending.result()
+6
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import pickle
+import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from landgov.errors import LandgovError
+
+__all__ = ["ENV", "ChildFailedError", "Pending", "can_fork", "start"]
+
+T = TypeVar("T")
+
+#: Environment variable: ``1`` (or ``0``) keeps all work in the calling process.
+ENV = "LANDGOV_PROCESSES"
+
+
+class ChildFailedError(LandgovError, RuntimeError):
+    """The child ended without a result: killed, crashed, or its outcome could not be sent."""
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _in_dask_worker() -> bool:
+    if "distributed" not in sys.modules:
+        return False
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return False
+    return True
+
+
+def can_fork() -> bool:
+    """Whether :func:`start` would run its function in a forked child here (see the module)."""
+    if os.environ.get(ENV, "").strip() in {"0", "1"}:
+        return False
+    if "fork" not in mp.get_all_start_methods():
+        return False
+    if mp.current_process().daemon or _in_dask_worker():
+        return False
+    return _cpus() >= 2
+
+
+def _payload(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
+    """What the child sends back: ``(True, result)`` or ``(False, exception, traceback text)``."""
+    try:
+        outcome: tuple[Any, ...] = (True, fn(*args, **kwargs))
+    except BaseException as exc:  # everything goes back to the parent
+        outcome = (False, exc, traceback.format_exc())
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        if not outcome[0]:
+            pickle.loads(data)  # an exception the parent could not rebuild is sent as text
+        return data
+    except Exception:
+        text = outcome[2] if not outcome[0] else traceback.format_exc()
+        failure = ChildFailedError(f"子进程的结果无法传回主进程：\n{text}")
+        return pickle.dumps((False, failure, text), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _child(
+    conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    try:
+        conn.send_bytes(_payload(fn, args, kwargs))
+    finally:
+        conn.close()
+
+
+class Pending(Generic[T]):
+    """The result of :func:`start`, to be collected once with :meth:`result`.
+
+    Use it as a context manager so that a child whose result is no longer wanted (the caller
+    failed before collecting it) is stopped rather than left running::
+
+        with start(write_workbook, frame, path=path) as pending:
+            other_work()
+            pending.result()
+    """
+
+    def __init__(
+        self,
+        *,
+        process: Any | None = None,
+        conn: Connection | None = None,
+        outcome: tuple[Any, ...] | None = None,
+    ) -> None:
+        self._process = process
+        self._conn = conn
+        self._outcome = outcome
+
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in a child process (False: it ran in-process at :func:`start`)."""
+        return self._process is not None
+
+    def _collect(self) -> tuple[Any, ...]:
+        if self._outcome is None:
+            assert self._conn is not None and self._process is not None
+            try:
+                data = self._conn.recv_bytes()  # before join: a big result fills the pipe
+            except EOFError:
+                data = None
+            finally:
+                self._conn.close()
+            self._process.join()
+            code = self._process.exitcode
+            self._process.close()
+            self._process = None
+            if data is None:
+                raise ChildFailedError(
+                    f"子进程意外结束（退出码 {code}），没有返回结果；"
+                    "可能是内存不足被系统终止。可设置环境变量 LANDGOV_PROCESSES=1 后重新运行"
+                )
+            self._outcome = pickle.loads(data)
+        return self._outcome
+
+    def result(self) -> T:
+        """Wait for the function and return its result, or raise the exception it raised."""
+        outcome = self._collect()
+        if outcome[0]:
+            return outcome[1]  # type: ignore[no-any-return]
+        exc: BaseException = outcome[1]
+        exc.child_traceback = outcome[2]  # type: ignore[attr-defined]
+        raise exc  # ``child_traceback``: where it failed in the child, for debugging
+
+    def cancel(self) -> None:
+        """Stop the child if it is still running (its result is dropped)."""
+        if self._process is not None:
+            with contextlib.suppress(ValueError, OSError):
+                self._process.kill()
+                self._process.join()
+                self._process.close()
+            self._process = None
+            if self._conn is not None:
+                self._conn.close()
+        if self._outcome is None:
+            self._outcome = (False, ChildFailedError("子进程已被取消"), "")
+
+    def __enter__(self) -> Pending[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.cancel()
+        elif self._outcome is None:
+            self.cancel()  # left without collecting: the caller did not want it
+
+
+def start(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Pending[T]:
+    """Run ``fn(*args, **kwargs)`` in a forked child, or here at once where that is not possible.
+
+    Parameters
+    ----------
+    fn, args, kwargs
+        The work. They are inherited by the child, not pickled; the return value must pickle.
+        ``fn`` must not rely on changes it makes to memory: the parent does not see them (only
+        files it writes and the value it returns).
+
+    Returns
+    -------
+    Pending
+        Call :meth:`Pending.result` to wait for the value.
+    """
+    if not can_fork():
+        try:
+            return Pending(outcome=(True, fn(*args, **kwargs)))
+        except Exception as exc:  # raised again by result()
+            return Pending(outcome=(False, exc, traceback.format_exc()))
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(send, fn, args, kwargs), daemon=True)
+    with warnings.catch_warnings():
+        # Python ≥ 3.12 warns on fork() in a process with threads (Arrow's and GDAL's idle
+        # pools): the child only runs ``fn`` and leaves with os._exit, never touching them.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        process.start()
+    send.close()  # the parent's copy: EOF reaches recv_bytes when the child is gone
+    return Pending(process=process, conn=receive)

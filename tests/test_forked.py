@@ -1,0 +1,119 @@
+"""landgov.core.forked: work in a forked child, its result or its exception back in the parent."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from landgov.core import forked
+from landgov.errors import InputError, Issue
+
+needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork here (one CPU or Windows)")
+
+
+def _pid_and(value: object) -> tuple[int, object]:
+    return os.getpid(), value
+
+
+@needs_fork
+def test_runs_in_another_process_and_returns_the_value() -> None:
+    big = list(range(100_000))  # inherited, not pickled; the result comes back through the pipe
+    with forked.start(_pid_and, big) as pending:
+        assert pending.forked
+        pid, value = pending.result()
+    assert pid != os.getpid()
+    assert value == big
+
+
+@needs_fork
+def test_arguments_need_not_pickle() -> None:
+    secret = {"n": 41}
+    add_one = lambda: secret["n"] + 1  # noqa: E731  (a lambda does not pickle)
+    assert forked.start(add_one).result() == 42
+
+
+@needs_fork
+def test_the_parent_does_not_see_the_childs_memory() -> None:
+    box = [0]
+
+    def bump() -> int:
+        box[0] += 1
+        return box[0]
+
+    assert forked.start(bump).result() == 1
+    assert box == [0]
+
+
+def _fail_with_issues() -> None:
+    raise InputError([Issue("宗地.shp", "宗地代码", "", "宗地代码为空", "补全后重新运行")])
+
+
+@pytest.mark.parametrize("processes", ["", "1"])
+def test_the_childs_error_is_raised_again_with_type_message_and_issues(
+    monkeypatch: pytest.MonkeyPatch, processes: str
+) -> None:
+    monkeypatch.setenv(forked.ENV, processes)
+    pending = forked.start(_fail_with_issues)
+    with pytest.raises(InputError, match="宗地代码为空") as caught:
+        pending.result()
+    assert caught.value.issues[0].field == "宗地代码"
+    assert "_fail_with_issues" in caught.value.child_traceback  # type: ignore[attr-defined]
+
+
+class _UnrebuildableError(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a}+{b}")
+
+
+def _raise_unrebuildable() -> None:
+    raise _UnrebuildableError(1, 2)
+
+
+@needs_fork
+def test_an_exception_that_cannot_travel_arrives_as_text() -> None:
+    with pytest.raises(forked.ChildFailedError, match="_UnrebuildableError: 1\\+2"):
+        forked.start(_raise_unrebuildable).result()
+
+
+@needs_fork
+def test_a_result_that_cannot_travel_is_an_error() -> None:
+    with pytest.raises(forked.ChildFailedError, match="无法传回"):
+        forked.start(lambda: lambda: 1).result()
+
+
+@needs_fork
+def test_a_child_that_dies_is_an_error_with_its_exit_code() -> None:
+    with pytest.raises(forked.ChildFailedError, match="退出码 3"):
+        forked.start(os._exit, 3).result()
+
+
+@needs_fork
+def test_leaving_the_block_on_an_error_stops_the_child(tmp_path: os.PathLike[str]) -> None:
+    marker = os.path.join(tmp_path, "written")
+
+    def slow() -> None:
+        time.sleep(5)
+        open(marker, "w").close()
+
+    with pytest.raises(KeyError), forked.start(slow) as pending:
+        raise KeyError("the parent failed")
+    assert not pending.forked  # collected: the child is gone
+    time.sleep(0.2)
+    assert not os.path.exists(marker)
+
+
+def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(forked.ENV, "1")
+    assert not forked.can_fork()
+    pending = forked.start(_pid_and, "x")
+    assert not pending.forked
+    assert pending.result() == (os.getpid(), "x")
+
+
+def test_no_fork_in_a_daemonic_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing.current_process(), "_config", {"daemon": True})
+    assert not forked.can_fork()

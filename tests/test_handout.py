@@ -236,3 +236,20 @@ def test_township_workbooks_print_their_own_governance_list(run_dir: Path) -> No
         assert folder.name in header and "2026-06-30" in header and "模拟数据" in header
         total += len(mine)
     assert total == len(whole)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_policy_basis_sheet_finds_clauses_cited_in_text_columns_of_any_dtype(dtype: object) -> None:
+    from landgov.core.documents import _clauses, cite
+    from landgov.policy import load_profile
+    from landgov.reports.handout import basis_sheet
+
+    profile = load_profile("yuecheng-2022")
+    listed = set(basis_sheet(profile)["引用"])
+    code, _, clause = next(
+        k for k in _clauses() if cite(*k.partition(" ")[::2]) not in listed
+    ).partition(" ")
+    short = cite(code, clause)
+    reasons = pd.Series([f"理由：见 {short}。", None], dtype=dtype)
+    sheet = basis_sheet(profile, [pd.DataFrame({"reasons": reasons})])
+    assert short in set(sheet["引用"])

@@ -67,8 +67,10 @@ def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
     for frame in frames:
         for name in frame.columns:
             values = frame[name]
-            if values.dtype == object:
+            if values.dtype == object:  # may hold unhashable values beside the texts
                 out.extend({v for v in values.tolist() if isinstance(v, str)})
+            elif pd.api.types.is_string_dtype(values.dtype):  # pandas ≥ 3 text columns
+                out.extend(values.dropna().unique().tolist())
     return out
 
 

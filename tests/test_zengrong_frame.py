@@ -185,6 +185,9 @@ def test_row_dicts_are_to_dict_records():
     frame = pd.DataFrame(
         {
             "text": pd.Series(["a", None, "c"]),
+            "str": pd.Series(["a", np.nan, "c"], dtype="str"),
+            "string": pd.Series(["a", None, "c"], dtype="string"),
+            "objects": pd.Series([np.nan, np.float64(2.0), pd.NA], dtype=object),
             "number": [1.5, np.nan, -0.0],
             "count": np.array([1, 2, 3], dtype=np.int64),
             "flag": [True, False, True],

@@ -351,7 +351,7 @@ def _per_plot(
             if rel:
                 subs = relaxed(subs, s, relax=True)
             # a part handed out to many plots is known by its object, a plot's own by its words
-            sig = tuple([id(v) if id(v) in shared else _sig(v) for v in subs])
+            sig = tuple([i if (i := id(v)) in shared else _sig(v) for v in subs])
             found = templates.get(sig)
             if found is None:
                 found = templates[sig] = (len(templates), _composed(key, subs))
@@ -363,7 +363,7 @@ def _per_plot(
                 values: dict[str, object] = {}
                 for v in subs:
                     values.update(v.values)
-                verdicts.append(Verdict(rule, *said[:3], values, said[3]))
+                verdicts.append(Verdict.trusted(rule, *said[:3], values=values, missing=said[3]))
             codes.append(code)
         out[key] = (verdicts, np.array(codes, dtype=np.int64))
     return out

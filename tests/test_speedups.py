@@ -397,3 +397,15 @@ def test_value_shown_against_a_threshold_as_written_each_time(value: float, thre
     if text == format_number(threshold) and round(float(value) - float(threshold), _DIGITS):
         want = format_number(value, digits=_DIGITS)
     assert _shown(value, threshold) == want
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "913306", "", " a"])), max_size=20),
+    st.sets(st.one_of(st.sampled_from(["a", "913306", "", "c"]), st.text(max_size=3))),
+    st.sampled_from(["str", "string[pyarrow]", "string[python]", "object"]),
+)
+def test_link_membership_is_isin(cells: list, values: set, dtype: str) -> None:
+    from landgov.link._inputs import _isin_texts
+
+    column = pd.Series(cells, dtype=dtype, name="uscc", index=[f"r{i}" for i in range(len(cells))])
+    pd.testing.assert_series_equal(_isin_texts(column, values), column.isin(values))

@@ -50,9 +50,19 @@ _PER_PLOT = ("scope", "cap", "cond1")
 def _codes(values: Sequence[Any]) -> np.ndarray:
     """One integer per value, equal for values :func:`_k` cannot tell apart."""
     table: dict[Hashable, int] = {}
+    plain = _PLAIN_KEYS  # keyed (type, value) by _k too: without the call for these
     return np.fromiter(
-        (table.setdefault(_k(v), len(table)) for v in values), dtype=np.int64, count=len(values)
+        (
+            table.setdefault((t, v) if (t := type(v)) in plain else _k(v), len(table))
+            for v in values
+        ),
+        dtype=np.int64,
+        count=len(values),
     )
+
+
+#: Types whose values :func:`_k` keys as ``(type, value)``.
+_PLAIN_KEYS = frozenset({str, int, bool, type(None)})
 
 
 def _column_codes(column: pd.Series) -> np.ndarray:

@@ -409,3 +409,16 @@ def test_link_membership_is_isin(cells: list, values: set, dtype: str) -> None:
 
     column = pd.Series(cells, dtype=dtype, name="uscc", index=[f"r{i}" for i in range(len(cells))])
     pd.testing.assert_series_equal(_isin_texts(column, values), column.isin(values))
+
+
+@given(st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.booleans(), st.none()))
+def test_header_is_normalized_as_written_each_time(text: object) -> None:
+    import re
+    import unicodedata
+
+    from landgov.io.fields import normalize_header
+
+    want = re.sub(
+        r"[\s_\-·.:：、/／]+", "", unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    )
+    assert normalize_header(text) == normalize_header(text) == want

@@ -34,6 +34,7 @@ _VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _MASK_CHARS = frozenset("*＊×?？#")
 _MASK_RUN = re.compile(r"X{4,}")
+_DASHES = re.compile(r"[\-－—]")
 _BLANK_WORDS = frozenset({"NAN", "NONE", "NULL", "<NA>", "NAT"})
 
 
@@ -77,7 +78,10 @@ def normalize_code(value: object) -> str:
 
 def normalize_uscc(value: object) -> str:
     """:func:`normalize_code`, then dashes removed (``91330602-MA2…``). Missing gives ``""``."""
-    return re.sub(r"[\-－—]", "", normalize_code(value))
+    text = normalize_code(value)
+    if text.isalnum():  # letters and digits only (most codes): no dash to remove
+        return text
+    return _DASHES.sub("", text)
 
 
 def uscc_check_char(first17: str) -> str:

@@ -22,7 +22,7 @@ from landgov.far import (
     floor_area_for,
     headroom,
 )
-from landgov.far.industry import catalogue_edition, to_gb2002_division
+from landgov.far.industry import catalogue_edition, national_floor, to_gb2002_division
 from landgov.policy import load_profile
 
 X0, Y0 = 500000.0, 3300000.0
@@ -223,3 +223,32 @@ def test_floor_area_for_reads_the_profile(profile):
     assert floor_area_for(far, "minimum", profile=profile).tolist() == [2.0]
     with pytest.raises(ValueError, match="use must be"):
         floor_area_for(far, "ceiling", profile=profile)
+
+
+def test_floors_of_rows_with_missing_editions_are_those_of_each_row(profile, monkeypatch):
+    # each row a NaN object of its own: one lookup per distinct code, every row its own floor
+    from landgov.far import ratio
+
+    nan = float
+    codes = ["2511", "3311", "2511", "2511", None, "3311", "1751", None]
+    editions = [nan("nan"), nan("nan"), "2017", nan("nan"), nan("nan"), np.float64("nan"), None]
+    editions.append(nan("nan"))
+    index = [f"p{i}" for i in range(len(codes))]
+    industry = pd.DataFrame(
+        {"industry_code": codes, "industry_edition": pd.Series(editions, index, dtype=object)},
+        index=index,
+    )
+    far = pd.Series(1.0, index=index)
+    calls: list[tuple[object, object]] = []
+
+    def counted(code, *, edition, profile):
+        calls.append((code, edition))
+        return national_floor(code, edition=edition, profile=profile)
+
+    monkeypatch.setattr(ratio, "national_floor", counted)
+    got = far_floors(far, industry, profile=profile)
+    pairs = zip(codes, editions, strict=True)
+    want = [national_floor(c, edition=e, profile=profile) for c, e in pairs]
+    assert got["far_floor"].tolist() == pytest.approx([w[0] for w in want], nan_ok=True)
+    assert got["far_floor_note"].tolist() == [w[2] for w in want]
+    assert len(calls) == 6  # 8 rows, 6 distinct (code, edition) with every float NaN alike

@@ -357,3 +357,68 @@ def test_overlaps_are_those_of_the_intersection_areas(boxes: list, min_area: flo
         if geoms[i].intersection(geoms[j]).area > min_area
     ]
     assert sorted(find_overlaps(geoms, min_area_m2=min_area)) == want
+
+
+# --- codes and missing texts: the shortcuts for plain ASCII text ------------------------------
+
+_ascii_text = st.one_of(
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+    st.sampled_from([" NaN ", "N/A", "<NA>", "None", "-", "--", "\\", " null\t", "x", "Na"]),
+)
+
+
+@given(st.one_of(_ascii_text, st.text(max_size=12)))
+def test_missing_text_reads_as_its_normal_form(text: str) -> None:
+    import unicodedata
+
+    from landgov.core.missing import MISSING_TEXT
+
+    key = unicodedata.normalize("NFKC", text).strip().casefold()
+    assert is_missing(text) == (key in MISSING_TEXT)
+
+
+@given(st.one_of(_uscc_cell, _ascii_text, st.text(alphabet="913306AB-－—　 ３", max_size=20)))
+def test_normalized_uscc_is_the_code_without_dashes(value: object) -> None:
+    import re
+
+    assert normalize_uscc(value) == re.sub(r"[\-－—]", "", normalize_code(value))
+
+
+@given(
+    st.one_of(st.floats(allow_nan=False, min_value=-1e6, max_value=1e6), st.integers(-9, 9)),
+    st.sampled_from([0.7, 5.0, 5, 1.0, 1, True, 0.0, 1000.0, float("nan")]),
+)
+def test_value_shown_against_a_threshold_as_written_each_time(value: float, threshold) -> None:
+    from landgov.core.missing import format_number
+    from landgov.screening._common import _DIGITS, _shown
+
+    text = format_number(value)
+    want = text
+    if text == format_number(threshold) and round(float(value) - float(threshold), _DIGITS):
+        want = format_number(value, digits=_DIGITS)
+    assert _shown(value, threshold) == want
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "913306", "", " a"])), max_size=20),
+    st.sets(st.one_of(st.sampled_from(["a", "913306", "", "c"]), st.text(max_size=3))),
+    st.sampled_from(["str", "string[pyarrow]", "string[python]", "object"]),
+)
+def test_link_membership_is_isin(cells: list, values: set, dtype: str) -> None:
+    from landgov.link._inputs import _isin_texts
+
+    column = pd.Series(cells, dtype=dtype, name="uscc", index=[f"r{i}" for i in range(len(cells))])
+    pd.testing.assert_series_equal(_isin_texts(column, values), column.isin(values))
+
+
+@given(st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.booleans(), st.none()))
+def test_header_is_normalized_as_written_each_time(text: object) -> None:
+    import re
+    import unicodedata
+
+    from landgov.io.fields import normalize_header
+
+    want = re.sub(
+        r"[\s_\-·.:：、/／]+", "", unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    )
+    assert normalize_header(text) == normalize_header(text) == want

@@ -21,7 +21,7 @@ from landgov.far.zengrong._facts import (
     index_records,
     row_dicts,
 )
-from landgov.far.zengrong._frame import _column_codes, _group, judge_frame
+from landgov.far.zengrong._frame import _codes, _column_codes, _group, judge_frame
 from landgov.far.zengrong._outcome import _evaluate
 from landgov.far.zengrong._reads import _k
 from landgov.policy import Param, load_profile
@@ -172,6 +172,20 @@ def test_codes_tell_apart_what_the_key_tells_apart():
     assert text.tolist() == [1, 0, 2, 1]
 
 
+_any_value = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True, width=16),
+    st.sampled_from(["a", "13", "", "b"]), st.lists(st.integers(0, 1), max_size=2),
+    st.sampled_from([np.int64(1), np.float64(1.0), np.bool_(True), pd.NA, 1.0, 0.0, -0.0]),
+)  # fmt: skip
+
+
+@given(st.lists(_any_value, max_size=25))
+def test_codes_are_the_first_seen_numbers_of_the_keys(values: list) -> None:
+    table: dict = {}
+    want = [table.setdefault(_k(v), len(table)) for v in values]
+    assert _codes(values).tolist() == want
+
+
 def test_groups_are_rows_equal_in_every_column():
     a = np.array([0, 1, 0, 1, 0])
     b = np.array([5, 5, 5, 6, 5])
@@ -185,6 +199,9 @@ def test_row_dicts_are_to_dict_records():
     frame = pd.DataFrame(
         {
             "text": pd.Series(["a", None, "c"]),
+            "str": pd.Series(["a", np.nan, "c"], dtype="str"),
+            "string": pd.Series(["a", None, "c"], dtype="string"),
+            "objects": pd.Series([np.nan, np.float64(2.0), pd.NA], dtype=object),
             "number": [1.5, np.nan, -0.0],
             "count": np.array([1, 2, 3], dtype=np.int64),
             "flag": [True, False, True],

@@ -58,6 +58,8 @@ NO_TEXT: frozenset[str] = frozenset(
 
 def _norm(text: str) -> str:
     """NFKC, strip, case fold (the key texts are compared by)."""
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return text.strip().casefold()
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 

@@ -40,6 +40,7 @@ footprint area inside the parcel over the land area. Floors: the national minimu
 from __future__ import annotations
 
 import enum
+import math
 from pathlib import Path
 
 import geopandas as gpd
@@ -424,6 +425,14 @@ def _note(unknown: float, doubled: float, none: bool) -> str:
 # Floors and headroom
 
 
+_NAN = object()
+
+
+def _nan_key(value: object) -> object:
+    """``value`` as a memo key, a float NaN as one marker: NaNs never equal each other."""
+    return _NAN if isinstance(value, float) and math.isnan(value) else value
+
+
 def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
     """Each parcel's 容积率 against the national floor and the province targets.
 
@@ -445,7 +454,8 @@ def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> p
     found: dict[object, tuple[float, str, str]] = {}  # one lookup per distinct code
 
     def floor_of(code: object, edition: object) -> tuple[float, str, str]:
-        key = (type(code), code, type(edition), edition)  # 13 and 13.0 looked up apart
+        # 13 and 13.0 looked up apart; every NaN as one key (a NaN is not equal to itself)
+        key = (type(code), _nan_key(code), type(edition), _nan_key(edition))
         try:
             return found[key]
         except KeyError:

@@ -10,6 +10,7 @@ with ``aliases={"canonical": ["别名", ...]}``.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -233,8 +234,18 @@ def alias_hint(name: str, column: str = "实际列名") -> str:
 
 def normalize_header(text: object) -> str:
     """Normalise a header for matching: NFKC, case-folded, blanks and separators removed."""
+    if type(text) is str:  # the aliases and headers, matched again for every candidate row
+        return _normalized_text(text)
+    return _normalized(text)
+
+
+def _normalized(text: object) -> str:
     s = unicodedata.normalize("NFKC", str(text)).strip().casefold()
-    return re.sub(r"[\s_\-·.:：、/／]+", "", s)
+    return _HEADER_SEPARATORS.sub("", s)
+
+
+_HEADER_SEPARATORS = re.compile(r"[\s_\-·.:：、/／]+")
+_normalized_text = functools.lru_cache(maxsize=4096)(_normalized)
 
 
 def split_header_unit(text: object) -> tuple[str, str | None]:

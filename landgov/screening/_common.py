@@ -92,9 +92,15 @@ def _shown(value: float, threshold: float) -> str:
     A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」.
     """
     text = format_number(value)
-    if text == format_number(threshold) and round(float(value) - float(threshold), _DIGITS):
+    if text == _threshold_text(threshold) and round(float(value) - float(threshold), _DIGITS):
         return format_number(value, digits=_DIGITS)
     return text
+
+
+@functools.lru_cache(maxsize=256, typed=True)  # typed: 1 and True print differently
+def _threshold_text(threshold: float) -> str:
+    """``format_number(threshold)``, written once per threshold rather than once per plot."""
+    return format_number(threshold)
 
 
 def _holds(param: Param, value: float) -> bool:

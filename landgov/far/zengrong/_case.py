@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from landgov.core.columns import CONDITION_LABELS  # noqa: F401  (re-exported: one set of labels)
@@ -43,12 +44,26 @@ _CLAUSE = {
 _APP = "增容申请"
 
 
+#: No values: :meth:`Verdict.trusted` copies the mapping, as ``Verdict`` copies its default.
+_NO_VALUES: Mapping[str, object] = MappingProxyType({})
+
+
 def _cite(key: str) -> Citation:
     return Citation("000", _CLAUSE[key])
 
 
-def _v(rule: str, status: Status, reason: str, cite: Citation, **kw: Any) -> Verdict:
-    return Verdict(f"zengrong.{rule}", status, reason, cite, **kw)
+def _v(
+    rule: str,
+    status: Status,
+    reason: str,
+    cite: Citation,
+    *,
+    values: Mapping[str, object] = _NO_VALUES,
+    missing: tuple[str, ...] = (),
+) -> Verdict:
+    """``Verdict(f"zengrong.{rule}", ...)``, built by :meth:`Verdict.trusted` (a screening
+    builds a few per plot)."""
+    return Verdict.trusted(f"zengrong.{rule}", status, reason, cite, values=values, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------

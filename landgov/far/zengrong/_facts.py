@@ -116,7 +116,13 @@ def _native(column: pd.Series) -> list[Any]:
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind != "O":
         return values
-    return [_box(v) for v in values]
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA:
+        return values  # text and the NaN marker, both kept by _box
+    return [v if type(v) in _PLAIN else _box(v) for v in values]
+
+
+#: Types :func:`_box` returns unchanged, passed on without the call.
+_PLAIN = frozenset({str, float, int, bool, type(None)})
 
 
 def _box(value: Any) -> Any:

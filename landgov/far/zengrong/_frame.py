@@ -50,9 +50,19 @@ _PER_PLOT = ("scope", "cap", "cond1")
 def _codes(values: Sequence[Any]) -> np.ndarray:
     """One integer per value, equal for values :func:`_k` cannot tell apart."""
     table: dict[Hashable, int] = {}
+    plain = _PLAIN_KEYS  # keyed (type, value) by _k too: without the call for these
     return np.fromiter(
-        (table.setdefault(_k(v), len(table)) for v in values), dtype=np.int64, count=len(values)
+        (
+            table.setdefault((t, v) if (t := type(v)) in plain else _k(v), len(table))
+            for v in values
+        ),
+        dtype=np.int64,
+        count=len(values),
     )
+
+
+#: Types whose values :func:`_k` keys as ``(type, value)``.
+_PLAIN_KEYS = frozenset({str, int, bool, type(None)})
 
 
 def _column_codes(column: pd.Series) -> np.ndarray:
@@ -351,7 +361,7 @@ def _per_plot(
             if rel:
                 subs = relaxed(subs, s, relax=True)
             # a part handed out to many plots is known by its object, a plot's own by its words
-            sig = tuple([id(v) if id(v) in shared else _sig(v) for v in subs])
+            sig = tuple([i if (i := id(v)) in shared else _sig(v) for v in subs])
             found = templates.get(sig)
             if found is None:
                 found = templates[sig] = (len(templates), _composed(key, subs))
@@ -363,7 +373,7 @@ def _per_plot(
                 values: dict[str, object] = {}
                 for v in subs:
                     values.update(v.values)
-                verdicts.append(Verdict(rule, *said[:3], values, said[3]))
+                verdicts.append(Verdict.trusted(rule, *said[:3], values=values, missing=said[3]))
             codes.append(code)
         out[key] = (verdicts, np.array(codes, dtype=np.int64))
     return out

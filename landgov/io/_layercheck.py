@@ -33,6 +33,7 @@ __all__ = [
     "check_layer_file",
     "decide_crs",
     "gdal_error",
+    "not_a_layer",
     "require_geometries",
 ]
 
@@ -165,16 +166,23 @@ def check_layer_file(path: Path) -> None:
             "指定文件夹中的 .shp（或 .gpkg/.geojson）文件本身",
         )
     if suffix in _TABLES:
-        raise _file_error(
-            path,
-            "这是表格文件，不是图层（没有图形）",
-            "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
-        )
+        raise not_a_layer(path)
     size = path.stat().st_size
     if size == 0:
         raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")
     if suffix == ".shp":
         _check_shapefile(path, size)
+
+
+def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
+    """A table (by its name, or by its content: ``driver`` is what GDAL read it as) given where a
+    layer is expected."""
+    seen = f"（GDAL 按 {driver} 读取，没有图形列）" if driver else "（没有图形）"
+    return _file_error(
+        path,
+        f"这是表格文件，不是图层{seen}",
+        "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
+    )
 
 
 def gdal_error(path: Path, exc: Exception) -> DataFileError:

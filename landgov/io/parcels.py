@@ -35,6 +35,7 @@ from landgov.io._layercheck import (
     check_layer_file,
     decide_crs,
     gdal_error,
+    not_a_layer,
     require_geometries,
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
@@ -88,6 +89,8 @@ def _read_raw(
         warnings.simplefilter("always")
         gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
     info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
+    if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
+        raise not_a_layer(path, info.get("driver"))
     meta.update(
         format=info.get("driver"),
         layer=chosen,

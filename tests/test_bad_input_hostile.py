@@ -1,0 +1,51 @@
+"""Hostile county files on the paths added lately: each case a file as counties really send it.
+
+A workbook saved under a layer's name, a table the inspector cannot place, a damaged
+``landgov.xlsx`` or one open in WPS/Excel in the folder ``landgov far`` adds to: each ends in
+a 「错误：」 naming the file and the fix (exit 2), or in a complete folder, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from landgov.cli import EXIT_INPUT
+from tests._cli import assert_clean_error, run_cli
+
+USCC = "91330602MA2BGHJK3A"
+
+
+def _enterprises(folder: Path) -> Path:
+    path = folder / "企业.csv"
+    path.write_text(
+        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+        f"{USCC},绍兴市越城区甲纺织有限公司,规上,120,10\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_workbook_saved_as_gpkg_is_a_table_not_a_layer(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["宗地代码", "权利人"])
+    wb.active.append(["330602001002GB00001", "甲公司"])
+    layer = tmp_path / "宗地.gpkg"
+    wb.save(layer)  # GDAL opens it by its content (XLSX driver): rows, no geometry
+    result = run_cli("screen", "-p", layer, "-e", _enterprises(tmp_path), "-o", tmp_path / "o")
+    assert_clean_error(result, code=EXIT_INPUT, contains="宗地.gpkg：这是表格文件，不是图层")
+
+
+@pytest.mark.parametrize("case", ["empty", "unknown columns"])
+def test_inspect_of_a_table_it_cannot_place_is_a_clean_error(tmp_path: Path, case: str) -> None:
+    wb = Workbook()
+    if case == "unknown columns":
+        wb.active.append(["甲", "乙"])
+        wb.active.append([1, 2])
+    table = tmp_path / "表.xlsx"
+    wb.save(table)
+    result = run_cli("inspect", table)
+    text = assert_clean_error(result, code=EXIT_INPUT, contains="表.xlsx")
+    assert "无法识别表格类型" in text

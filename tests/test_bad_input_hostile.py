@@ -49,3 +49,59 @@ def test_inspect_of_a_table_it_cannot_place_is_a_clean_error(tmp_path: Path, cas
     result = run_cli("inspect", table)
     text = assert_clean_error(result, code=EXIT_INPUT, contains="表.xlsx")
     assert "无法识别表格类型" in text
+
+
+# --- far into a screening folder whose files another program touched ------------------------
+
+
+def _screened(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    from tests.test_runfolder import _inputs, _screen
+
+    target, inputs = tmp_path / "out", _inputs(tmp_path)
+    _screen(target, inputs)
+    return target, inputs
+
+
+@pytest.mark.parametrize("damage", ["truncated", "zero bytes", "text", "deleted", "a folder"])
+def test_far_with_overwrite_drops_a_screening_whose_workbook_is_damaged(
+    tmp_path: Path, damage: str
+) -> None:
+    from landgov.core.runfolder import XLSX, verify
+    from tests.test_runfolder import _far
+
+    target, inputs = _screened(tmp_path)
+    xlsx = target / XLSX
+    data = xlsx.read_bytes()
+    xlsx.unlink()
+    if damage == "truncated":
+        xlsx.write_bytes(data[: len(data) // 2])
+    elif damage == "zero bytes":
+        xlsx.write_bytes(b"")
+    elif damage == "text":
+        xlsx.write_text("not a workbook", encoding="utf-8")
+    elif damage == "a folder":
+        xlsx.mkdir()
+    messages: list[str] = []
+    manifest = _far(target, inputs, ["A1"], echo=messages.append, overwrite=True)
+    assert set(manifest["stages"]) == {"far"}  # not a screening section without its sheets
+    assert any("筛查结果" in m and XLSX in m and "不予保留" in m for m in messages), messages
+    verify(target)
+    from openpyxl import load_workbook
+
+    assert load_workbook(xlsx, read_only=True).sheetnames == ["增容审查"]
+
+
+def test_far_with_overwrite_keeps_a_screening_workbook_resaved_by_another_program(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    from landgov.core.runfolder import XLSX
+    from tests.test_runfolder import _far
+
+    target, inputs = _screened(tmp_path)
+    wb = load_workbook(target / XLSX)
+    wb.save(target / XLSX)  # opened and saved again (openpyxl stands for WPS/Excel)
+    manifest = _far(target, inputs, ["A1"], overwrite=True)
+    assert set(manifest["stages"]) == {"screen", "far"}
+    assert load_workbook(target / XLSX, read_only=True).sheetnames == ["底数清单", "增容审查"]

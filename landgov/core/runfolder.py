@@ -638,10 +638,39 @@ def _same_data(section: Mapping[str, Any], inputs: Mapping[str, str]) -> list[st
     return sorted(set(differ))
 
 
+def _unusable(folder: Path, section: Mapping[str, Any]) -> list[str]:
+    """The files of an earlier stage's part a later stage cannot build on: missing, or a
+    workbook or GeoPackage that is not one any more (damaged, or another file put in its
+    place). Only a run with ``overwrite`` gets this far with such files."""
+    import zipfile
+
+    outputs = section.get("outputs")
+    files = outputs.get("files") if isinstance(outputs, Mapping) else None
+    bad = []
+    for rel in files if isinstance(files, list) else []:
+        path = folder / str(rel)
+        if not path.is_file():
+            bad.append(f"{rel}（缺失）")
+        elif rel == XLSX and not zipfile.is_zipfile(path):
+            bad.append(f"{rel}（已损坏，不是有效的 .xlsx）")
+        elif rel == GPKG and not _is_sqlite(path):
+            bad.append(f"{rel}（已损坏，不是有效的 GeoPackage）")
+    return bad
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
 def _keep_earlier(
-    old: Mapping[str, Any] | None, stage: str, inputs: Mapping[str, str], echo: Echo
+    old: Mapping[str, Any] | None,
+    stage: str,
+    inputs: Mapping[str, str],
+    echo: Echo,
+    folder: Path,
 ) -> dict[str, dict[str, Any]]:
-    """Sections of earlier stages that the new folder carries over."""
+    """Sections of earlier stages that the new folder (from ``folder``) carries over."""
     stages = old.get("stages") if old else None
     if not isinstance(stages, Mapping):
         return {}
@@ -655,6 +684,12 @@ def _keep_earlier(
             echo(
                 f"原有的{_STAGE_LABELS[name]}结果所用数据与本次不同（{'、'.join(differ)}），"
                 "不予保留"
+            )
+            continue
+        bad = _unusable(folder, section)
+        if bad:
+            echo(
+                f"原有的{_STAGE_LABELS[name]}结果中的文件缺失或已损坏（{_listing(bad)}），不予保留"
             )
             continue
         kept[name] = dict(section)
@@ -799,7 +834,7 @@ def open_run(
         _leftovers(target, say)
         old = _old_run(target, overwrite=overwrite)
         hashes = {role: file_sha256(Path(p)) for role, p in inputs.items()}
-        kept = _keep_earlier(old, stage, hashes, say)
+        kept = _keep_earlier(old, stage, hashes, say, target)
         temp = target.with_name(f".{target.name}.landgov-tmp-{os.getpid()}-{secrets.token_hex(4)}")
         temp.mkdir()
         try:

@@ -105,3 +105,29 @@ def test_far_with_overwrite_keeps_a_screening_workbook_resaved_by_another_progra
     manifest = _far(target, inputs, ["A1"], overwrite=True)
     assert set(manifest["stages"]) == {"screen", "far"}
     assert load_workbook(target / XLSX, read_only=True).sheetnames == ["底数清单", "增容审查"]
+
+
+@pytest.mark.parametrize(
+    ("lock", "overwrite"),
+    [
+        (".~lock.landgov.xlsx#", False),  # LibreOffice
+        ("~$landgov.xlsx", False),  # Excel and WPS
+        ("~$landgov.xlsx", True),
+        ("初审表/申请/~$A1.docx", True),  # a form open in Word
+    ],
+)
+def test_a_workbook_open_in_another_program_is_named(
+    tmp_path: Path, lock: str, overwrite: bool
+) -> None:
+    from landgov.errors import DataFileError
+    from tests.test_runfolder import _far, _snapshot
+
+    target, inputs = _screened(tmp_path)
+    _far(target, inputs, ["A1"])
+    (target / lock).write_bytes(b"someone")
+    before = _snapshot(target)
+    with pytest.raises(DataFileError, match="正被其他程序打开") as err:
+        _far(target, inputs, ["A1"], overwrite=overwrite)
+    opened = Path(lock).name.removeprefix("~$").removeprefix(".~lock.").removesuffix("#")
+    assert opened in str(err.value) and "关闭" in str(err.value)
+    assert _snapshot(target) == before

@@ -583,6 +583,31 @@ def _listing(names: list[str]) -> str:
     return "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
 
 
+def _office_lock(name: str) -> str | None:
+    """The file a lock file of Excel/WPS/Word (``~$name``) or LibreOffice (``.~lock.name#``)
+    stands for; ``None`` for any other file."""
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[len(".~lock.") : -1]
+    return None
+
+
+def _refuse_open_files(target: Path) -> None:
+    """Refuse a folder holding a file open in an office program (its lock file is there)."""
+    locks = [rel for rel in _files(target) if _office_lock(Path(rel).name) is not None]
+    if not locks:
+        return
+    rel = locks[0]
+    opened = (Path(rel).parent / str(_office_lock(Path(rel).name))).as_posix()
+    raise DataFileError(
+        f"输出文件夹 {target} 中的 {opened} 正被其他程序打开（WPS/Excel/LibreOffice 的锁文件 "
+        f"{_listing(locks)}）：替换结果会丢失在该程序中所做的修改，或因文件被占用而失败。"
+        f"处理：在该程序中关闭 {opened} 后重新运行；如已关闭（程序异常退出时会留下锁文件），"
+        "删除该锁文件后重新运行"
+    )
+
+
 def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
     """The manifest of the run in ``target`` that may be replaced; ``None`` when none is there."""
     if not target.exists():
@@ -606,6 +631,7 @@ def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
             "或空的文件夹"
         )
     assert manifest is not None
+    _refuse_open_files(target)  # even with overwrite: the other program would write it back
     if overwrite:
         return manifest
     if manifest.get("complete") is not True or not isinstance(manifest.get("files"), Mapping):

@@ -7,6 +7,8 @@ a 「错误：」 naming the file and the fix (exit 2), or in a complete folder,
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,57 @@ def _screened(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     target, inputs = tmp_path / "out", _inputs(tmp_path)
     _screen(target, inputs)
     return target, inputs
+
+
+def _rezip(xlsx: Path, edit: Callable[[str, bytes], bytes | None]) -> None:
+    """Write ``xlsx`` again with each member edited (None: left out)."""
+    members = {}
+    with zipfile.ZipFile(xlsx) as zin:
+        for name in zin.namelist():
+            data = edit(name, zin.read(name))
+            if data is not None:
+                members[name] = data
+    with zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+
+
+def _flip_bytes(xlsx: Path) -> None:
+    """Damage compressed bytes of the largest member: its CRC no longer matches."""
+    with zipfile.ZipFile(xlsx) as z:
+        info = max(z.infolist(), key=lambda i: i.compress_size)
+    data = bytearray(xlsx.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 2, start + min(info.compress_size - 2, 40)):
+        data[k] ^= 0x55
+    xlsx.write_bytes(bytes(data))
+
+
+_ZIP_DAMAGE: dict[str, Callable[[Path], None]] = {
+    "not an xlsx inside": lambda p: _rezip(p, lambda n, b: None if n.startswith("xl/") else b),
+    "workbook part garbled": lambda p: _rezip(
+        p, lambda n, b: b"<garbage" if n == "xl/workbook.xml" else b
+    ),
+    "bad CRC": _flip_bytes,
+}
+
+
+def test_a_workbook_openpyxl_cannot_load_is_a_clean_error_and_the_folder_stays(
+    tmp_path: Path,
+) -> None:
+    """No styles part: it opens (read-only) but its cells cannot be bound to a style."""
+    from landgov.core.runfolder import XLSX
+    from landgov.errors import DataFileError
+    from tests.test_runfolder import _far, _snapshot
+
+    target, inputs = _screened(tmp_path)
+    _rezip(target / XLSX, lambda n, b: None if n == "xl/styles.xml" else b)
+    before = _snapshot(target)
+    with pytest.raises(DataFileError, match="无法打开") as err:
+        _far(target, inputs, ["A1"], overwrite=True)
+    text = str(err.value)
+    assert str(target / XLSX) in text and "landgov-tmp" not in text and "处理：" in text
+    assert _snapshot(target) == before
 
 
 @pytest.mark.parametrize("damage", ["truncated", "zero bytes", "text", "deleted", "a folder"])

@@ -97,6 +97,21 @@ _ZIP_DAMAGE: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.parametrize("damage", list(_ZIP_DAMAGE))
+def test_far_with_overwrite_drops_a_screening_whose_workbook_zip_is_broken_inside(
+    tmp_path: Path, damage: str
+) -> None:
+    from landgov.core.runfolder import XLSX
+    from tests.test_runfolder import _far
+
+    target, inputs = _screened(tmp_path)
+    _ZIP_DAMAGE[damage](target / XLSX)
+    messages: list[str] = []
+    manifest = _far(target, inputs, ["A1"], echo=messages.append, overwrite=True)
+    assert set(manifest["stages"]) == {"far"}
+    assert any("不予保留" in m and XLSX in m for m in messages), messages
+
+
 def test_a_workbook_openpyxl_cannot_load_is_a_clean_error_and_the_folder_stays(
     tmp_path: Path,
 ) -> None:

@@ -664,12 +664,11 @@ def _same_data(section: Mapping[str, Any], inputs: Mapping[str, str]) -> list[st
     return sorted(set(differ))
 
 
-def _unusable(folder: Path, section: Mapping[str, Any]) -> list[str]:
-    """The files of an earlier stage's part a later stage cannot build on: missing, or a
-    workbook or GeoPackage that is not one any more (damaged, or another file put in its
-    place). Only a run with ``overwrite`` gets this far with such files."""
-    import zipfile
-
+def _unusable(folder: Path, section: Mapping[str, Any], listed: Mapping[str, Any]) -> list[str]:
+    """The files of an earlier stage's part a later stage cannot build on: missing, or (when
+    changed since landgov wrote them, as ``listed`` in the manifest) a workbook or GeoPackage
+    that is not one any more: damaged, or another file put in its place. Only a run with
+    ``overwrite`` gets this far with changed files."""
     outputs = section.get("outputs")
     files = outputs.get("files") if isinstance(outputs, Mapping) else None
     bad = []
@@ -677,16 +676,48 @@ def _unusable(folder: Path, section: Mapping[str, Any]) -> list[str]:
         path = folder / str(rel)
         if not path.is_file():
             bad.append(f"{rel}（缺失）")
-        elif rel == XLSX and not zipfile.is_zipfile(path):
-            bad.append(f"{rel}（已损坏，不是有效的 .xlsx）")
-        elif rel == GPKG and not _is_sqlite(path):
-            bad.append(f"{rel}（已损坏，不是有效的 GeoPackage）")
+            continue
+        if rel not in (XLSX, GPKG):
+            continue
+        entry = listed.get(rel)
+        if isinstance(entry, Mapping) and entry.get("sha256") == file_sha256(path):
+            continue  # as landgov wrote it
+        if rel == XLSX and not _readable_workbook(path):
+            bad.append(f"{rel}（已损坏，或不是 Excel 工作簿）")
+        elif rel == GPKG and not _readable_geopackage(path):
+            bad.append(f"{rel}（已损坏，或不是 GeoPackage）")
     return bad
 
 
-def _is_sqlite(path: Path) -> bool:
+def _readable_workbook(path: Path) -> bool:
+    """Every member's CRC holds and openpyxl can open the workbook (its sheets not parsed)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                return False
+        wb = load_workbook(path, read_only=True)
+        wb.close()
+    except Exception:  # whatever a damaged file raises, it cannot be built on
+        return False
+    return True
+
+
+def _readable_geopackage(path: Path) -> bool:
     with path.open("rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
+        if fh.read(16) != b"SQLite format 3\x00":
+            return False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
 
 
 def _keep_earlier(
@@ -695,9 +726,17 @@ def _keep_earlier(
     inputs: Mapping[str, str],
     echo: Echo,
     folder: Path,
+    *,
+    overwrite: bool,
 ) -> dict[str, dict[str, Any]]:
-    """Sections of earlier stages that the new folder (from ``folder``) carries over."""
+    """Sections of earlier stages that the new folder (from ``folder``) carries over.
+
+    Without ``overwrite`` the folder's files were checked against the manifest already; with
+    it, a stage whose files are missing or damaged is not carried over.
+    """
     stages = old.get("stages") if old else None
+    listed = (old or {}).get("files")
+    listed = listed if isinstance(listed, Mapping) else {}
     if not isinstance(stages, Mapping):
         return {}
     kept: dict[str, dict[str, Any]] = {}
@@ -712,7 +751,7 @@ def _keep_earlier(
                 "不予保留"
             )
             continue
-        bad = _unusable(folder, section)
+        bad = _unusable(folder, section, listed) if overwrite else []
         if bad:
             echo(
                 f"原有的{_STAGE_LABELS[name]}结果中的文件缺失或已损坏（{_listing(bad)}），不予保留"
@@ -860,7 +899,7 @@ def open_run(
         _leftovers(target, say)
         old = _old_run(target, overwrite=overwrite)
         hashes = {role: file_sha256(Path(p)) for role, p in inputs.items()}
-        kept = _keep_earlier(old, stage, hashes, say, target)
+        kept = _keep_earlier(old, stage, hashes, say, target, overwrite=overwrite)
         temp = target.with_name(f".{target.name}.landgov-tmp-{os.getpid()}-{secrets.token_hex(4)}")
         temp.mkdir()
         try:

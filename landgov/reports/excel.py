@@ -612,7 +612,8 @@ _VERIFY_FILL = PatternFill("solid", fgColor=_VERIFY_COLOUR)
 def _open(path: Path) -> Workbook:
     if path.exists():
         try:
-            return load_workbook(path)
+            with path.open("rb") as fh:  # closed also when openpyxl fails half-way
+                return load_workbook(fh)
         except Exception as exc:  # a damaged workbook raises whatever its parts make openpyxl
             raise DataFileError(
                 f"{path} 无法打开，无法在其中加入工作表（已损坏，或不是 Excel 工作簿："

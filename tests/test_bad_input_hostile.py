@@ -199,3 +199,46 @@ def test_a_workbook_open_in_another_program_is_named(
     opened = Path(lock).name.removeprefix("~$").removeprefix(".~lock.").removesuffix("#")
     assert opened in str(err.value) and "关闭" in str(err.value)
     assert _snapshot(target) == before
+
+
+# --- 增容 applications that do not match the parcel layer ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def far_with_bad_applications(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The small sample's far run with application 2 on an unknown parcel and the id of
+    application 3 given twice (rows 3 and 4 of the sheet)."""
+    from openpyxl import load_workbook
+
+    from landgov.run.far import run_far
+    from landgov.run.files import RunInputs
+    from landgov.sample import generate
+
+    tmp = tmp_path_factory.mktemp("apps")
+    data = tmp / "data"
+    generate(data, n_parcels=100, seed=3, as_of="2026-06-30", formats="county", raster=False)
+    wb = load_workbook(data / "applications.xlsx")
+    ws = wb.active
+    header = {c.value: c.column for c in ws[1]}
+    ws.cell(2, header["宗地代码"]).value = "330602099099GB09999"
+    ws.cell(4, header["申请编号"]).value = ws.cell(3, header["申请编号"]).value
+    apps = tmp / "申请.xlsx"
+    wb.save(apps)
+    inputs = RunInputs(
+        parcels=data / "parcels.shp", enterprises=data / "enterprises.xlsx", applications=apps
+    )
+    run = run_far(inputs, profile="yuecheng-2022", out_dir=tmp / "out", as_of="2026-06-30")
+    return tmp, run
+
+
+def test_an_application_on_a_parcel_not_in_the_layer_is_a_problem_row(
+    far_with_bad_applications: tuple[Path, object],
+) -> None:
+    _, run = far_with_bad_applications
+    problems = run.problems  # type: ignore[attr-defined]
+    mine = problems[problems["source"].eq("申请.xlsx") & problems["row"].eq(2)]
+    assert mine["problem"].str.contains("宗地图层中无此宗地代码").any(), problems.to_string()
+    assert (mine["value"] == "330602099099GB09999").any()
+    apps = run.applications  # type: ignore[attr-defined]
+    row = apps[apps["parcel_id"].eq("330602099099GB09999")]
+    assert len(row) == 1 and row["zengrong"].iloc[0] != "可申报"  # still an output row

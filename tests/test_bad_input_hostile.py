@@ -242,3 +242,13 @@ def test_an_application_on_a_parcel_not_in_the_layer_is_a_problem_row(
     apps = run.applications  # type: ignore[attr-defined]
     row = apps[apps["parcel_id"].eq("330602099099GB09999")]
     assert len(row) == 1 and row["zengrong"].iloc[0] != "可申报"  # still an output row
+
+
+def test_an_application_id_given_twice_is_a_problem_row(
+    far_with_bad_applications: tuple[Path, object],
+) -> None:
+    _, run = far_with_bad_applications
+    problems = run.problems  # type: ignore[attr-defined]
+    mine = problems[problems["source"].eq("申请.xlsx") & problems["field"].eq("申请编号")]
+    assert sorted(mine["row"].tolist()) == [4], problems.to_string()
+    assert mine["problem"].str.contains("申请编号重复").all()

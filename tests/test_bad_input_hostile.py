@@ -252,3 +252,56 @@ def test_an_application_id_given_twice_is_a_problem_row(
     mine = problems[problems["source"].eq("申请.xlsx") & problems["field"].eq("申请编号")]
     assert sorted(mine["row"].tolist()) == [4], problems.to_string()
     assert mine["problem"].str.contains("申请编号重复").all()
+
+
+# --- CSV as other programs save it ------------------------------------------------------------
+
+_ROWS = [
+    ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "用地面积（亩）"],
+    [USCC, "绍兴市越城区甲纺织有限公司", "规上", "120.5", "10"],
+    ["91330602MA2BGHJK5X", "绍兴市越城区乙机械有限公司", "规下", "8", "3"],
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "encoding", "title"),
+    [
+        ("分号.csv", ";", "utf-8-sig", False),  # Excel with a European list separator
+        ("分号带标题.csv", ";", "gbk", True),  # a title line above the header
+        ("竖线.txt", "|", "utf-8", False),  # exports of some business systems
+        ("Unicode文本.txt", "\t", "utf-16", False),  # Excel 另存为「Unicode 文本」
+    ],
+)
+def test_csv_with_another_separator_or_utf16_is_read(
+    tmp_path: Path, name: str, sep: str, encoding: str, title: bool
+) -> None:
+    from landgov.io import read_enterprises
+
+    lines = [sep.join(r) for r in _ROWS]
+    if title:
+        lines.insert(0, "越城区2025年工业企业亩均效益数据")
+    path = tmp_path / name
+    path.write_text("\r\n".join(lines) + "\r\n", encoding=encoding)
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC, "91330602MA2BGHJK5X"]
+    assert result.data["tax_wan"].tolist() == [120.5, 8.0]
+
+
+def test_comma_csv_with_semicolons_in_a_cell_stays_comma(tmp_path: Path) -> None:
+    from landgov.io import read_enterprises
+
+    rows = [list(r) for r in _ROWS]
+    rows[1][1] = "甲公司;分厂"
+    path = tmp_path / "企业.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    assert read_enterprises(path).data["name"].tolist()[0] == "甲公司;分厂"
+
+
+def test_semicolon_csv_with_decimal_commas_is_split_on_semicolons(tmp_path: Path) -> None:
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.csv"
+    rows = [";".join(_ROWS[0]), f"{USCC};甲公司;规上;120,5;10"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = read_enterprises(path).data
+    assert data["uscc"].tolist() == [USCC] and data["name"].tolist() == ["甲公司"]

@@ -53,7 +53,17 @@ class _Grid:
 
 
 def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM) first, then GB18030."""
+    """Decode CSV bytes: UTF-16 by its BOM (Excel's 「Unicode 文本」), else UTF-8 (with or
+    without BOM) first, then GB18030."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return (
+                raw.decode("utf-16"),
+                "utf-16",
+                "带 UTF-16 字节顺序标记（BOM），按 UTF-16 解码成功",
+            )
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the tries below say what failed
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -78,12 +88,25 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
         raise EncodingError([issue]) from exc
 
 
+_OTHER = (";", "|")  # separators of Excel with a European list separator, of system exports
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    """The field separator: tab when the first line shows it; else a semicolon or a bar when
+    some line of the first 20 (the header is among them) holds more of it than of commas,
+    else the comma."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    first = lines[0] if lines else ""
+    if suffix == ".tsv" or ("\t" in first and "," not in first):
+        return "\t"
+    most = {sep: max((line.count(sep) for line in lines), default=0) for sep in (",", *_OTHER)}
+    best = max(_OTHER, key=lambda sep: most[sep])
+    return best if most[best] > most[","] else ","
+
+
 def _load_csv(path: Path) -> _Grid:
     text, encoding, reason = _decode(path.read_bytes(), path.name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = (
-        "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
-    )
+    delimiter = _delimiter(text, path.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []
     numbers: list[int] = []

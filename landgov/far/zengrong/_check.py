@@ -367,8 +367,9 @@ def unmatched_applications(
     log = ProblemLog(source)
     known = set(parcels["parcel_id"].astype(str))
     codes = applications["parcel_id"].astype(str)
+    rows = applications.get("source_row", pd.Series(pd.NA, index=applications.index))
     for idx in applications.index[~codes.isin(known)]:
-        row = applications.at[idx, "source_row"] if "source_row" in applications else None
+        row = rows[idx]
         log.add(
             "宗地图层中无此宗地代码：该申请的宗地情况（面积、用途、权利性质、建筑面积等）"
             "无法核对，各项按待核实处理",

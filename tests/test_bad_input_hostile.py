@@ -305,3 +305,48 @@ def test_semicolon_csv_with_decimal_commas_is_split_on_semicolons(tmp_path: Path
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     data = read_enterprises(path).data
     assert data["uscc"].tolist() == [USCC] and data["name"].tolist() == ["甲公司"]
+
+
+# --- a .cpg that does not match the .dbf -----------------------------------------------------
+
+
+def _gbk_parcels(tmp_path: Path, cpg: str | None) -> Path:
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    fields = [("宗地代码", 19), ("权利人", 60), ("土地用途", 12)]
+    records = [
+        [f"330602001002GB0000{i}", f"绍兴市越城区{name}有限公司", "工业用地"]
+        for i, name in ((1, "甲纺织"), (2, "乙机械"))
+    ]
+    geoms = [box(555_900 + i * 100, 3_320_200, 555_980 + i * 100, 3_320_280) for i in range(2)]
+    return write_shapefile(
+        tmp_path / "宗地.shp", geoms, fields, records, encoding="GBK", prj=CRS(4549), cpg=cpg
+    )
+
+
+@pytest.mark.parametrize("cpg", ["UTF-8", "65001", "NOT-A-CODEPAGE"])
+def test_a_cpg_the_dbf_does_not_decode_with_is_set_aside_with_a_warning(
+    tmp_path: Path, cpg: str
+) -> None:
+    from landgov.io import read_parcels
+
+    result = read_parcels(_gbk_parcels(tmp_path, cpg))
+    assert result.data["holder"].tolist() == [
+        "绍兴市越城区甲纺织有限公司",
+        "绍兴市越城区乙机械有限公司",
+    ]
+    assert result.meta["encoding"]["name"] == "GBK"
+    said = result.problems[result.problems["problem"].str.contains(".cpg", regex=False)]
+    assert len(said) == 1 and "GBK" in said["problem"].iloc[0], result.problems.to_string()
+    assert said["severity"].iloc[0] == "警告"
+
+
+def test_a_right_cpg_is_used_without_a_word(tmp_path: Path) -> None:
+    from landgov.io import read_parcels
+
+    result = read_parcels(_gbk_parcels(tmp_path, "GBK"))
+    assert result.meta["encoding"]["source"] == "cpg"
+    assert not result.problems["problem"].str.contains(".cpg", regex=False).any()

@@ -173,6 +173,14 @@ def read_layer(
     src = path.name
     log = ProblemLog(src)
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
+    if enc.warning:
+        log.add(
+            enc.warning,
+            field="encoding",
+            value=enc.encoding,
+            action=f"核对中文是否正常；无误时删除该 .cpg 或把其中的编码改为 {enc.encoding}",
+            severity=Severity.WARNING,
+        )
     rows = np.arange(1, len(raw) + 1)
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)

@@ -350,3 +350,22 @@ def test_a_right_cpg_is_used_without_a_word(tmp_path: Path) -> None:
     result = read_parcels(_gbk_parcels(tmp_path, "GBK"))
     assert result.meta["encoding"]["source"] == "cpg"
     assert not result.problems["problem"].str.contains(".cpg", regex=False).any()
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".csv", ".txt"])
+def test_an_xlsx_workbook_under_another_extension_is_read_as_xlsx(
+    tmp_path: Path, suffix: str
+) -> None:
+    from landgov.io import read_enterprises
+
+    wb = Workbook()
+    wb.active.title = "亩均效益"
+    for row in _ROWS:
+        wb.active.append(row)
+    wb.active["D2"] = "=100+20.5"  # a formula without a cached value: reported, not a crash
+    path = tmp_path / f"企业{suffix}"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC, "91330602MA2BGHJK5X"]
+    assert result.meta["format"] == "xlsx"
+    assert result.problems["problem"].str.contains("公式").any()

@@ -250,7 +250,8 @@ def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, i
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(path, data_only=False)
+        with path.open("rb") as handle:  # a handle: openpyxl refuses names not ending .xlsx
+            wb = load_workbook(handle, data_only=False)
     try:
         out: dict[tuple[int, int], str] = {}
         for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
@@ -292,6 +293,11 @@ def _load_xls(path: Path) -> _Grid:
     return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
 
 
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
 def _load(
     path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
 ) -> _Grid:
@@ -302,8 +308,11 @@ def _load(
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
     suffix = path.suffix.lower()
-    if suffix in _EXCEL_SUFFIXES:
-        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+    if suffix in _EXCEL_SUFFIXES or _is_zip(path):  # a workbook renamed .xls/.csv is one still
+        grid = _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        if suffix not in _EXCEL_SUFFIXES:
+            grid.meta["format_note"] = f"扩展名为 {suffix}，内容是 .xlsx 工作簿，已按 .xlsx 读取"
+        return grid
     if suffix == ".xls":
         return _load_xls(path)
     if suffix in _CSV_SUFFIXES:

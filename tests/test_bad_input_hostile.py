@@ -369,3 +369,40 @@ def test_an_xlsx_workbook_under_another_extension_is_read_as_xlsx(
     assert result.data["uscc"].tolist() == [USCC, "91330602MA2BGHJK5X"]
     assert result.meta["format"] == "xlsx"
     assert result.problems["problem"].str.contains("公式").any()
+
+
+def test_a_geopackage_with_several_layers_says_which_one_was_read(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+
+    frame = gpd.GeoDataFrame(
+        {"宗地代码": ["330602001002GB00001"], "权利人": ["甲公司"]},
+        geometry=[box(555_900, 3_320_200, 555_980, 3_320_280)],
+        crs=4549,
+    )
+    path = tmp_path / "宗地.gpkg"
+    frame.to_file(path, layer="宗地2023", driver="GPKG")
+    frame.to_file(path, layer="宗地2024", driver="GPKG")
+    result = read_parcels(path)
+    said = result.problems[result.problems["problem"].str.contains("个图层")]
+    assert len(said) == 1, result.problems.to_string()
+    text = said["problem"].iloc[0]
+    assert "宗地2023" in text and "宗地2024" in text and said["severity"].iloc[0] == "警告"
+
+
+def test_a_geopackage_with_one_layer_says_nothing_of_layers(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+
+    frame = gpd.GeoDataFrame(
+        {"宗地代码": ["330602001002GB00001"]},
+        geometry=[box(555_900, 3_320_200, 555_980, 3_320_280)],
+        crs=4549,
+    )
+    frame.to_file(tmp_path / "宗地.gpkg", layer="宗地", driver="GPKG")
+    result = read_parcels(tmp_path / "宗地.gpkg")
+    assert not result.problems["problem"].str.contains("个图层").any()

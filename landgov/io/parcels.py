@@ -173,6 +173,17 @@ def read_layer(
     src = path.name
     log = ProblemLog(src)
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
+    layers = meta.get("layers") or []
+    if layer is None and len(layers) > 1:  # the first is read: say so, and which others exist
+        log.add(
+            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），"
+            f"读取了第一个「{layers[0]}」",
+            field="layer",
+            value=layers[0],
+            action="核对读取的图层是否正确；如需其他图层，"
+            "在 QGIS/ArcGIS 中把它导出为单独的文件后读取",
+            severity=Severity.WARNING,
+        )
     if enc.warning:
         log.add(
             enc.warning,

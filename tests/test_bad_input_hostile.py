@@ -406,3 +406,20 @@ def test_a_geopackage_with_one_layer_says_nothing_of_layers(tmp_path: Path) -> N
     frame.to_file(tmp_path / "宗地.gpkg", layer="宗地", driver="GPKG")
     result = read_parcels(tmp_path / "宗地.gpkg")
     assert not result.problems["problem"].str.contains("个图层").any()
+
+
+@pytest.mark.parametrize(
+    ("name", "folder"),
+    [
+        ("CON", "_CON"),  # a device name Windows refuses as a folder
+        ("com1", "_com1"),
+        ("../逃逸", "_逃逸"),  # stays inside 镇街分册
+        ("斗门/马山:街道*?", "斗门_马山_街道__"),
+        (" . ", "未填镇街"),
+        ("斗门街道", "斗门街道"),
+    ],
+)
+def test_township_folders_are_names_windows_accepts(name: str, folder: str) -> None:
+    from landgov.reports.townships import TOWNSHIP_DIR, township_folder
+
+    assert township_folder(Path("out"), name) == Path("out") / TOWNSHIP_DIR / folder

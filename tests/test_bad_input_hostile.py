@@ -423,3 +423,22 @@ def test_township_folders_are_names_windows_accepts(name: str, folder: str) -> N
     from landgov.reports.townships import TOWNSHIP_DIR, township_folder
 
     assert township_folder(Path("out"), name) == Path("out") / TOWNSHIP_DIR / folder
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "文件是空的（0 字节）"),
+        (b"\xef\xbb\xbf", "没有任何内容"),
+        (b"\r\n \r\n", "没有任何内容"),
+    ],
+)
+def test_an_empty_csv_says_it_is_empty(tmp_path: Path, content: bytes, words: str) -> None:
+    from landgov.errors import DataFileError
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError, match=words) as err:
+        read_enterprises(path)
+    assert "企业.csv" in str(err.value) and "处理：" in str(err.value)

@@ -105,7 +105,11 @@ def _delimiter(text: str, suffix: str) -> str:
 
 
 def _load_csv(path: Path) -> _Grid:
-    text, encoding, reason = _decode(path.read_bytes(), path.name)
+    raw = path.read_bytes()
+    text, encoding, reason = _decode(raw, path.name)
+    if not text.strip():
+        what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
+        raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
     delimiter = _delimiter(text, path.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []

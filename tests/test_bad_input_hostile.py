@@ -291,10 +291,10 @@ def test_comma_csv_with_semicolons_in_a_cell_stays_comma(tmp_path: Path) -> None
     from landgov.io import read_enterprises
 
     rows = [list(r) for r in _ROWS]
-    rows[1][1] = "甲公司;分厂"
+    rows[1][1] = "甲公司;分厂;一车间;二车间;三车间;四车间;仓库"  # more semicolons than commas
     path = tmp_path / "企业.csv"
     path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
-    assert read_enterprises(path).data["name"].tolist()[0] == "甲公司;分厂"
+    assert read_enterprises(path).data["name"].tolist()[0] == rows[1][1]
 
 
 def test_semicolon_csv_with_decimal_commas_is_split_on_semicolons(tmp_path: Path) -> None:

@@ -93,15 +93,20 @@ _OTHER = (";", "|")  # separators of Excel with a European list separator, of sy
 
 def _delimiter(text: str, suffix: str) -> str:
     """The field separator: tab when the first line shows it; else a semicolon or a bar when
-    some line of the first 20 (the header is among them) holds more of it than of commas,
-    else the comma."""
+    more of the first 20 lines (the header is among them) hold it than hold a comma (a cell's
+    text may hold a few), the comma otherwise."""
     lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
     first = lines[0] if lines else ""
     if suffix == ".tsv" or ("\t" in first and "," not in first):
         return "\t"
-    most = {sep: max((line.count(sep) for line in lines), default=0) for sep in (",", *_OTHER)}
-    best = max(_OTHER, key=lambda sep: most[sep])
-    return best if most[best] > most[","] else ","
+
+    def score(sep: str) -> tuple[int, int]:  # lines holding it, then the most in one line
+        return sum(sep in line for line in lines), max(
+            (line.count(sep) for line in lines), default=0
+        )
+
+    best = max(_OTHER, key=score)
+    return best if score(best) > score(",") else ","
 
 
 def _load_csv(path: Path) -> _Grid:

@@ -157,10 +157,8 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
             set_aside = f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
         else:
             set_aside = f"{cpg.name} 的内容「{raw.strip()[:40]}」不是可识别的编码名"
-    evidence = [
-        set_aside or "无可用的 .cpg",
-        f"检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节",
-    ]
+    checked = f"检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节"
+    evidence = [f"{set_aside or '无可用的 .cpg'}；{checked}"]
     evidence.append(f".dbf 头部语言驱动标识 0x{ldid:02X}（{_LDID.get(ldid, '其他')}）")
     non_ascii = sum(b > 127 for b in data)
     if non_ascii == 0:

@@ -442,3 +442,20 @@ def test_an_empty_csv_says_it_is_empty(tmp_path: Path, content: bytes, words: st
     with pytest.raises(DataFileError, match=words) as err:
         read_enterprises(path)
     assert "企业.csv" in str(err.value) and "处理：" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"), [(b"", "文件是空的（0 字节）"), (b"II*\x00", "无法读取")]
+)
+def test_a_height_raster_that_is_no_geotiff_is_named_with_the_fix(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
+    from landgov.errors import DataFileError
+    from landgov.far.raster import zonal_stats
+
+    tif = tmp_path / "高度.tif"
+    tif.write_bytes(content)
+    with pytest.raises(DataFileError) as err:
+        zonal_stats([], tif)
+    text = str(err.value)
+    assert "高度.tif" in text and words in text and "处理：" in text and "。。" not in text

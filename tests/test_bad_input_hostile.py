@@ -30,16 +30,6 @@ def _enterprises(folder: Path) -> Path:
     return path
 
 
-def test_a_workbook_saved_as_gpkg_is_a_table_not_a_layer(tmp_path: Path) -> None:
-    wb = Workbook()
-    wb.active.append(["宗地代码", "权利人"])
-    wb.active.append(["330602001002GB00001", "甲公司"])
-    layer = tmp_path / "宗地.gpkg"
-    wb.save(layer)  # GDAL opens it by its content (XLSX driver): rows, no geometry
-    result = run_cli("screen", "-p", layer, "-e", _enterprises(tmp_path), "-o", tmp_path / "o")
-    assert_clean_error(result, code=EXIT_INPUT, contains="宗地.gpkg：这是表格文件，不是图层")
-
-
 @pytest.mark.parametrize("case", ["empty", "unknown columns"])
 def test_inspect_of_a_table_it_cannot_place_is_a_clean_error(tmp_path: Path, case: str) -> None:
     wb = Workbook()
@@ -459,3 +449,23 @@ def test_a_height_raster_that_is_no_geotiff_is_named_with_the_fix(
         zonal_stats([], tif)
     text = str(err.value)
     assert "高度.tif" in text and words in text and "处理：" in text and "。。" not in text
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"this is not a geopackage", "不是有效的 GeoPackage（文件头不是 SQLite 数据库标识"),
+        (b"PK\x03\x04rest", "不是有效的 GeoPackage（内容是 zip 压缩包"),
+    ],
+)
+def test_a_gpkg_that_is_no_sqlite_database_is_said_in_chinese(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = tmp_path / "宗地.gpkg"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError, match=words) as err:
+        read_parcels(path)
+    assert "宗地.gpkg" in str(err.value) and "not recognized" not in str(err.value)

@@ -152,6 +152,19 @@ def _check_shapefile(path: Path, size: int) -> None:
         )
 
 
+def _check_geopackage(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head == b"SQLite format 3\x00":
+        return
+    kind = (
+        "内容是 zip 压缩包，可能是 Excel 工作簿"
+        if head.startswith(b"PK\x03\x04")
+        else (f"文件头不是 SQLite 数据库标识，前 8 字节：{head[:8]!r}")
+    )
+    raise _file_error(path, f"不是有效的 GeoPackage（{kind}）")
+
+
 def check_layer_file(path: Path) -> None:
     """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
     if not path.exists():
@@ -172,6 +185,8 @@ def check_layer_file(path: Path) -> None:
         raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")
     if suffix == ".shp":
         _check_shapefile(path, size)
+    if suffix == ".gpkg":
+        _check_geopackage(path)
 
 
 def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:

@@ -30,6 +30,26 @@ def _enterprises(folder: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("part", [".dbf", ".shx", ".prj"])
+def test_a_shapefile_part_given_for_the_layer_names_the_shp(tmp_path: Path, part: str) -> None:
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19)],
+        [["330602001002GB00001"]],
+        prj=CRS(4549),
+    )
+    given = shp.with_suffix(part)  # GDAL would open the .dbf alone as a table (GBK as UTF-8)
+    result = run_cli("screen", "-p", given, "-e", _enterprises(tmp_path), "-o", tmp_path / "o")
+    text = assert_clean_error(result, code=EXIT_INPUT, contains=f"宗地{part}：这是 Shapefile 的")
+    assert "宗地.shp" in text
+
+
 @pytest.mark.parametrize("case", ["empty", "unknown columns"])
 def test_inspect_of_a_table_it_cannot_place_is_a_clean_error(tmp_path: Path, case: str) -> None:
     wb = Workbook()

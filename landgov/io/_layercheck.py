@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 _TABLES = {".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt"}
+_SHP_PARTS = {".dbf": "属性表", ".shx": "索引文件", ".prj": "坐标系文件", ".cpg": "编码文件"}
 _FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
 _SHP_MAGIC = 9994
 # Lon/lat box around China (incl. the South China Sea islands), CGCS2000 degrees.
@@ -180,6 +181,13 @@ def check_layer_file(path: Path) -> None:
         )
     if suffix in _TABLES:
         raise not_a_layer(path)
+    if suffix in _SHP_PARTS:
+        raise _file_error(
+            path,
+            f"这是 Shapefile 的{_SHP_PARTS[suffix]}，不是图层本身",
+            f"指定同一文件夹中同名的 {path.with_suffix('.shp').name}"
+            "（.shp/.shx/.dbf/.prj 放在一起）",
+        )
     size = path.stat().st_size
     if size == 0:
         raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")

@@ -489,3 +489,18 @@ def test_a_gpkg_that_is_no_sqlite_database_is_said_in_chinese(
     with pytest.raises(DataFileError, match=words) as err:
         read_parcels(path)
     assert "宗地.gpkg" in str(err.value) and "not recognized" not in str(err.value)
+
+
+def test_a_workbook_under_a_layer_name_gdal_reads_as_a_table_is_not_a_layer(
+    tmp_path: Path,
+) -> None:
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    wb = Workbook()
+    wb.active.append(["宗地代码", "权利人"])
+    wb.active.append(["330602001002GB00001", "甲公司"])
+    layer = tmp_path / "宗地.geojson"
+    wb.save(layer)  # GDAL opens it by its content (XLSX driver): rows, no geometry
+    with pytest.raises(DataFileError, match="这是表格文件，不是图层（GDAL 按 XLSX 读取"):
+        read_parcels(layer)

@@ -504,3 +504,16 @@ def test_a_workbook_under_a_layer_name_gdal_reads_as_a_table_is_not_a_layer(
     wb.save(layer)  # GDAL opens it by its content (XLSX driver): rows, no geometry
     with pytest.raises(DataFileError, match="这是表格文件，不是图层（GDAL 按 XLSX 读取"):
         read_parcels(layer)
+
+
+def test_headers_wrapped_with_alt_enter_are_matched_with_their_unit(tmp_path: Path) -> None:
+    from landgov.io import read_enterprises
+
+    wb = Workbook()
+    wb.active.append(["统一社会\n信用代码", "企业\n名称", "税收\n（元）", "用地面积\r\n（亩）"])
+    wb.active.append([USCC, "甲公司", 1_205_000, 10])
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    data = read_enterprises(path).data
+    assert data["tax_wan"].tolist() == [120.5]  # 元 in the header: converted to 万元
+    assert data["land_mu"].tolist() == [10.0]

@@ -238,8 +238,11 @@ def normalize_header(text: object) -> str:
 
 
 def split_header_unit(text: object) -> tuple[str, str | None]:
-    """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``."""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
+    """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``.
+
+    Line breaks typed into a header cell (Alt+Enter: ``"税收\n（万元）"``) are left out.
+    """
+    s = re.sub(r"\s*[\r\n]+\s*", "", unicodedata.normalize("NFKC", str(text))).strip()
     m = _UNIT_RE.match(s)
     if m and m.group("base").strip():
         return m.group("base").strip(), m.group("unit").strip() or None

@@ -517,3 +517,18 @@ def test_headers_wrapped_with_alt_enter_are_matched_with_their_unit(tmp_path: Pa
     data = read_enterprises(path).data
     assert data["tax_wan"].tolist() == [120.5]  # 元 in the header: converted to 万元
     assert data["land_mu"].tolist() == [10.0]
+
+
+def test_two_columns_with_the_same_header_are_reported(tmp_path: Path) -> None:
+    """税收 of two years under the same header: the first is used, and that is said."""
+    from landgov.io import read_enterprises
+
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "企业名称", "税收（万元）", "税收（万元）"])
+    wb.active.append([USCC, "甲公司", 1, 2])
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [1.0]
+    said = result.problems[result.problems["problem"].str.contains("多列都对应字段「税收」")]
+    assert len(said) == 1 and "（D列）" in said["problem"].iloc[0], result.problems.to_string()

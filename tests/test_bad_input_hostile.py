@@ -532,3 +532,15 @@ def test_two_columns_with_the_same_header_are_reported(tmp_path: Path) -> None:
     assert result.data["tax_wan"].tolist() == [1.0]
     said = result.problems[result.problems["problem"].str.contains("多列都对应字段「税收」")]
     assert len(said) == 1 and "（D列）" in said["problem"].iloc[0], result.problems.to_string()
+
+
+def test_a_manifest_saved_again_with_a_bom_is_still_landgovs(tmp_path: Path) -> None:
+    """Notepad (before 2019) saves UTF-8 with a byte-order mark."""
+    from landgov.core.runfolder import MANIFEST, read_manifest
+
+    target, _ = _screened(tmp_path)
+    manifest = target / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    data = read_manifest(target)
+    assert data is not None and "screen" in data["stages"]

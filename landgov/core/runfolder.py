@@ -187,7 +187,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if not file.is_file():
         return None
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise DataFileError(f"{file} 无法读取（{exc}）") from exc
     if not isinstance(data, dict):

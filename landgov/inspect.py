@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.problems import ReadResult
+from landgov.errors import InputError
 
 __all__ = ["inspect_file", "render_text"]
 
@@ -50,7 +51,12 @@ def _read_any(
             continue
         candidates.append((len(res.meta.get("field_map", {})), name, res))
     if not candidates:
-        raise ValueError("无法识别表格类型：\n" + "\n".join(errors))
+        raise InputError(
+            f"{path.name}：无法识别表格类型（企业表、地企关联表、违法违规记录的读取都不成功）：\n"
+            + "\n".join(errors)
+            + "\n处理：确认选对了文件；列名不在别名表里时用 --alias 字段=列名 指定，"
+            "或用 --kind 指定表格类型后查看该类表格缺少哪些字段"
+        )
     _, name, res = max(candidates, key=lambda c: c[0])  # the reader that maps most columns
     return name, res
 

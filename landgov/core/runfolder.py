@@ -187,7 +187,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if not file.is_file():
         return None
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise DataFileError(f"{file} 无法读取（{exc}）") from exc
     if not isinstance(data, dict):
@@ -583,6 +583,31 @@ def _listing(names: list[str]) -> str:
     return "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
 
 
+def _office_lock(name: str) -> str | None:
+    """The file a lock file of Excel/WPS/Word (``~$name``) or LibreOffice (``.~lock.name#``)
+    stands for; ``None`` for any other file."""
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[len(".~lock.") : -1]
+    return None
+
+
+def _refuse_open_files(target: Path) -> None:
+    """Refuse a folder holding a file open in an office program (its lock file is there)."""
+    locks = [rel for rel in _files(target) if _office_lock(Path(rel).name) is not None]
+    if not locks:
+        return
+    rel = locks[0]
+    opened = (Path(rel).parent / str(_office_lock(Path(rel).name))).as_posix()
+    raise DataFileError(
+        f"输出文件夹 {target} 中的 {opened} 正被其他程序打开（WPS/Excel/LibreOffice 的锁文件 "
+        f"{_listing(locks)}）：替换结果会丢失在该程序中所做的修改，或因文件被占用而失败。"
+        f"处理：在该程序中关闭 {opened} 后重新运行；如已关闭（程序异常退出时会留下锁文件），"
+        "删除该锁文件后重新运行"
+    )
+
+
 def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
     """The manifest of the run in ``target`` that may be replaced; ``None`` when none is there."""
     if not target.exists():
@@ -606,6 +631,7 @@ def _old_run(target: Path, *, overwrite: bool) -> dict[str, Any] | None:
             "或空的文件夹"
         )
     assert manifest is not None
+    _refuse_open_files(target)  # even with overwrite: the other program would write it back
     if overwrite:
         return manifest
     if manifest.get("complete") is not True or not isinstance(manifest.get("files"), Mapping):
@@ -638,11 +664,79 @@ def _same_data(section: Mapping[str, Any], inputs: Mapping[str, str]) -> list[st
     return sorted(set(differ))
 
 
+def _unusable(folder: Path, section: Mapping[str, Any], listed: Mapping[str, Any]) -> list[str]:
+    """The files of an earlier stage's part a later stage cannot build on: missing, or (when
+    changed since landgov wrote them, as ``listed`` in the manifest) a workbook or GeoPackage
+    that is not one any more: damaged, or another file put in its place. Only a run with
+    ``overwrite`` gets this far with changed files."""
+    outputs = section.get("outputs")
+    files = outputs.get("files") if isinstance(outputs, Mapping) else None
+    bad = []
+    for rel in files if isinstance(files, list) else []:
+        path = folder / str(rel)
+        if not path.is_file():
+            bad.append(f"{rel}（缺失）")
+            continue
+        if rel not in (XLSX, GPKG):
+            continue
+        entry = listed.get(rel)
+        if isinstance(entry, Mapping) and entry.get("sha256") == file_sha256(path):
+            continue  # as landgov wrote it
+        if rel == XLSX and not _readable_workbook(path):
+            bad.append(f"{rel}（已损坏，或不是 Excel 工作簿）")
+        elif rel == GPKG and not _readable_geopackage(path):
+            bad.append(f"{rel}（已损坏，或不是 GeoPackage）")
+    return bad
+
+
+def _readable_workbook(path: Path) -> bool:
+    """Every member's CRC holds and openpyxl can open the workbook (its sheets not parsed)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                return False
+        wb = load_workbook(path, read_only=True)
+        wb.close()
+    except Exception:  # whatever a damaged file raises, it cannot be built on
+        return False
+    return True
+
+
+def _readable_geopackage(path: Path) -> bool:
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
 def _keep_earlier(
-    old: Mapping[str, Any] | None, stage: str, inputs: Mapping[str, str], echo: Echo
+    old: Mapping[str, Any] | None,
+    stage: str,
+    inputs: Mapping[str, str],
+    echo: Echo,
+    folder: Path,
+    *,
+    overwrite: bool,
 ) -> dict[str, dict[str, Any]]:
-    """Sections of earlier stages that the new folder carries over."""
+    """Sections of earlier stages that the new folder (from ``folder``) carries over.
+
+    Without ``overwrite`` the folder's files were checked against the manifest already; with
+    it, a stage whose files are missing or damaged is not carried over.
+    """
     stages = old.get("stages") if old else None
+    listed = (old or {}).get("files")
+    listed = listed if isinstance(listed, Mapping) else {}
     if not isinstance(stages, Mapping):
         return {}
     kept: dict[str, dict[str, Any]] = {}
@@ -655,6 +749,12 @@ def _keep_earlier(
             echo(
                 f"原有的{_STAGE_LABELS[name]}结果所用数据与本次不同（{'、'.join(differ)}），"
                 "不予保留"
+            )
+            continue
+        bad = _unusable(folder, section, listed) if overwrite else []
+        if bad:
+            echo(
+                f"原有的{_STAGE_LABELS[name]}结果中的文件缺失或已损坏（{_listing(bad)}），不予保留"
             )
             continue
         kept[name] = dict(section)
@@ -799,7 +899,7 @@ def open_run(
         _leftovers(target, say)
         old = _old_run(target, overwrite=overwrite)
         hashes = {role: file_sha256(Path(p)) for role, p in inputs.items()}
-        kept = _keep_earlier(old, stage, hashes, say)
+        kept = _keep_earlier(old, stage, hashes, say, target, overwrite=overwrite)
         temp = target.with_name(f".{target.name}.landgov-tmp-{os.getpid()}-{secrets.token_hex(4)}")
         temp.mkdir()
         try:

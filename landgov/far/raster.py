@@ -44,8 +44,12 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
     try:
         return rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        msg = f"无法打开栅格文件 {path}：{exc}。请检查路径与格式（GeoTIFF）。"
-        raise DataFileError(msg) from exc
+        empty = Path(path).is_file() and Path(path).stat().st_size == 0
+        what = "文件是空的（0 字节）" if empty else f"无法读取（{str(exc).rstrip('。.')}）"
+        raise DataFileError(
+            f"{path}：建筑高度栅格{what}。处理：确认给的是 GeoTIFF（.tif）栅格，"
+            "从原处重新复制，或在 QGIS 中另存为 GeoTIFF 后重新读取"
+        ) from exc
 
 
 def _check_grid(src: rasterio.DatasetReader, path: str | Path) -> float:

@@ -53,7 +53,17 @@ class _Grid:
 
 
 def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM) first, then GB18030."""
+    """Decode CSV bytes: UTF-16 by its BOM (Excel's 「Unicode 文本」), else UTF-8 (with or
+    without BOM) first, then GB18030."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return (
+                raw.decode("utf-16"),
+                "utf-16",
+                "带 UTF-16 字节顺序标记（BOM），按 UTF-16 解码成功",
+            )
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the tries below say what failed
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -78,12 +88,34 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
         raise EncodingError([issue]) from exc
 
 
+_OTHER = (";", "|")  # separators of Excel with a European list separator, of system exports
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    """The field separator: tab when the first line shows it; else a semicolon or a bar when
+    more of the first 20 lines (the header is among them) hold it than hold a comma (a cell's
+    text may hold a few), the comma otherwise."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    first = lines[0] if lines else ""
+    if suffix == ".tsv" or ("\t" in first and "," not in first):
+        return "\t"
+
+    def score(sep: str) -> tuple[int, int]:  # lines holding it, then the most in one line
+        return sum(sep in line for line in lines), max(
+            (line.count(sep) for line in lines), default=0
+        )
+
+    best = max(_OTHER, key=score)
+    return best if score(best) > score(",") else ","
+
+
 def _load_csv(path: Path) -> _Grid:
-    text, encoding, reason = _decode(path.read_bytes(), path.name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = (
-        "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
-    )
+    raw = path.read_bytes()
+    text, encoding, reason = _decode(raw, path.name)
+    if not text.strip():
+        what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
+        raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
+    delimiter = _delimiter(text, path.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []
     numbers: list[int] = []
@@ -227,7 +259,8 @@ def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, i
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(path, data_only=False)
+        with path.open("rb") as handle:  # a handle: openpyxl refuses names not ending .xlsx
+            wb = load_workbook(handle, data_only=False)
     try:
         out: dict[tuple[int, int], str] = {}
         for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
@@ -269,6 +302,11 @@ def _load_xls(path: Path) -> _Grid:
     return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
 
 
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
 def _load(
     path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
 ) -> _Grid:
@@ -279,8 +317,11 @@ def _load(
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
     suffix = path.suffix.lower()
-    if suffix in _EXCEL_SUFFIXES:
-        return _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+    if suffix in _EXCEL_SUFFIXES or _is_zip(path):  # a workbook renamed .xls/.csv is one still
+        grid = _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        if suffix not in _EXCEL_SUFFIXES:
+            grid.meta["format_note"] = f"扩展名为 {suffix}，内容是 .xlsx 工作簿，已按 .xlsx 读取"
+        return grid
     if suffix == ".xls":
         return _load_xls(path)
     if suffix in _CSV_SUFFIXES:

@@ -33,10 +33,12 @@ __all__ = [
     "check_layer_file",
     "decide_crs",
     "gdal_error",
+    "not_a_layer",
     "require_geometries",
 ]
 
 _TABLES = {".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt"}
+_SHP_PARTS = {".dbf": "属性表", ".shx": "索引文件", ".prj": "坐标系文件", ".cpg": "编码文件"}
 _FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
 _SHP_MAGIC = 9994
 # Lon/lat box around China (incl. the South China Sea islands), CGCS2000 degrees.
@@ -151,6 +153,19 @@ def _check_shapefile(path: Path, size: int) -> None:
         )
 
 
+def _check_geopackage(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head == b"SQLite format 3\x00":
+        return
+    kind = (
+        "内容是 zip 压缩包，可能是 Excel 工作簿"
+        if head.startswith(b"PK\x03\x04")
+        else (f"文件头不是 SQLite 数据库标识，前 8 字节：{head[:8]!r}")
+    )
+    raise _file_error(path, f"不是有效的 GeoPackage（{kind}）")
+
+
 def check_layer_file(path: Path) -> None:
     """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
     if not path.exists():
@@ -165,16 +180,32 @@ def check_layer_file(path: Path) -> None:
             "指定文件夹中的 .shp（或 .gpkg/.geojson）文件本身",
         )
     if suffix in _TABLES:
+        raise not_a_layer(path)
+    if suffix in _SHP_PARTS:
         raise _file_error(
             path,
-            "这是表格文件，不是图层（没有图形）",
-            "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
+            f"这是 Shapefile 的{_SHP_PARTS[suffix]}，不是图层本身",
+            f"指定同一文件夹中同名的 {path.with_suffix('.shp').name}"
+            "（.shp/.shx/.dbf/.prj 放在一起）",
         )
     size = path.stat().st_size
     if size == 0:
         raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")
     if suffix == ".shp":
         _check_shapefile(path, size)
+    if suffix == ".gpkg":
+        _check_geopackage(path)
+
+
+def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
+    """A table (by its name, or by its content: ``driver`` is what GDAL read it as) given where a
+    layer is expected."""
+    seen = f"（GDAL 按 {driver} 读取，没有图形列）" if driver else "（没有图形）"
+    return _file_error(
+        path,
+        f"这是表格文件，不是图层{seen}",
+        "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
+    )
 
 
 def gdal_error(path: Path, exc: Exception) -> DataFileError:

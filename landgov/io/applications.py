@@ -103,6 +103,8 @@ APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("content", "项目建设内容", T, ("项目建设内容", "建设内容")),
 )
 
+_LABELS = {spec.name: spec.label for spec in APPLICATION_FIELDS}  # problems name the header
+
 YES_NO_FIELDS = (
     "changes_structure",
     "standard_factory",
@@ -122,7 +124,7 @@ def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
             log.add(
                 "无法识别为 是/否，按缺失处理（判为待核实）",
                 row=int(out.at[idx, "source_row"]),
-                field=name,
+                field=_LABELS[name],
                 value=raw[idx],
                 action="填写 是 或 否",
                 severity=Severity.WARNING,
@@ -141,6 +143,28 @@ def _reject_without_parcel(table: _ParsedTable) -> None:
                 field="parcel_id",
                 action="补填申请地块的宗地代码后重新读取；没有宗地代码的申请无法审查",
             )
+
+
+def _warn_repeated_ids(data: pd.DataFrame, log: ProblemLog) -> None:
+    """A 申请编号 given to two applications: both are checked, the repeat is said."""
+    ids = data["application_id"].map(lambda v: None if is_missing(v) else str(v).strip())
+    first: dict[str, int] = {}
+    for idx, key in ids.items():
+        if key is None:
+            continue
+        row = int(data.at[idx, "source_row"])
+        if key not in first:
+            first[key] = row
+            continue
+        log.add(
+            f"申请编号重复（与第 {first[key]} 行相同）：两件申请都已审查，但初审表和审查结果按编号"
+            "难以区分",
+            row=row,
+            field=_LABELS["application_id"],
+            value=key,
+            action="核对申请表，给每件申请不同的编号；如是同一申请重复录入，删除多余的一行",
+            severity=Severity.WARNING,
+        )
 
 
 def read_applications(
@@ -165,5 +189,6 @@ def read_applications(
     result = table.result()
     log = ProblemLog(Path(path).name)
     data = _yes_no_columns(result.data, log)
+    _warn_repeated_ids(data, log)
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)
     return ReadResult(data, result.rejected, problems, result.meta)

@@ -51,6 +51,7 @@ class EncodingDecision:
     encoding: str
     source: str  # "cpg" | "bytes" | "ascii" | "format"
     evidence: tuple[str, ...]
+    warning: str | None = None  # for the problems table: a .cpg set aside
 
 
 def normalize_codepage(text: str) -> str | None:
@@ -107,6 +108,28 @@ def _cjk_share(text: str) -> float:
     )
 
 
+def _undecodable(data: bytes, encoding: str) -> str | None:
+    """How ``data`` fails to decode as ``encoding``; None when it decodes (a few bad bytes
+    allowed: a multi-byte character cut by a field's width)."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        if bad > 0.1 * max(1, sum(ord(c) > 127 for c in text)):
+            return f"解码时有 {bad:,} 处无法识别"
+    except LookupError:
+        return "无法解码（不认识该编码名）"
+    return None
+
+
+def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:
+    warning = None
+    if set_aside is not None:
+        warning = f"{set_aside}，已按文本判断为 {encoding} 读取"
+    return EncodingDecision(encoding, "bytes", tuple(evidence), warning)
+
+
 def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -> EncodingDecision:
     """Decide the encoding of a Shapefile's .dbf (``path`` may be the .shp or the .dbf).
 
@@ -122,13 +145,20 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     cpg = next(
         (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
     )
+    data, ldid, n_records = _char_field_bytes(dbf)
+    set_aside = None
     if cpg is not None:
         raw = cpg.read_text(encoding="ascii", errors="replace")
         enc = normalize_codepage(raw)
-        if enc:
+        failed = _undecodable(data, enc) if enc else None
+        if enc and failed is None:
             return EncodingDecision(enc, "cpg", (f".cpg 文件声明编码「{raw.strip()}」",))
-    data, ldid, n_records = _char_field_bytes(dbf)
-    evidence = [f"无可用的 .cpg；检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节"]
+        if enc:
+            set_aside = f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
+        else:
+            set_aside = f"{cpg.name} 的内容「{raw.strip()[:40]}」不是可识别的编码名"
+    checked = f"检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节"
+    evidence = [f"{set_aside or '无可用的 .cpg'}；{checked}"]
     evidence.append(f".dbf 头部语言驱动标识 0x{ldid:02X}（{_LDID.get(ldid, '其他')}）")
     non_ascii = sum(b > 127 for b in data)
     if non_ascii == 0:
@@ -143,7 +173,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         )
     else:
         evidence.append(f"按 UTF-8 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
-        return EncodingDecision("UTF-8", "bytes", tuple(evidence))
+        return _by_bytes("UTF-8", evidence, set_aside)
     for enc in ("GBK", "GB18030"):
         try:
             text = data.decode(enc)
@@ -151,7 +181,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
             evidence.append(f"按 {enc} 解码失败（第 {exc.start} 字节）")
             continue
         evidence.append(f"按 {enc} 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
-        return EncodingDecision(enc, "bytes", tuple(evidence))
+        return _by_bytes(enc, evidence, set_aside)
     raise EncodingError(
         [
             Issue(

@@ -217,6 +217,8 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
 )
 
+# io.tables names the second column of a repeated header 「税收（万元）（D列）」
+_REPEATED = re.compile(r"（[A-Z]{1,3}列）$")
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
 
 
@@ -249,8 +251,11 @@ _normalized_text = functools.lru_cache(maxsize=4096)(_normalized)
 
 
 def split_header_unit(text: object) -> tuple[str, str | None]:
-    """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``."""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
+    """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``.
+
+    Line breaks typed into a header cell (Alt+Enter: ``"税收\n（万元）"``) are left out.
+    """
+    s = re.sub(r"\s*[\r\n]+\s*", "", unicodedata.normalize("NFKC", str(text))).strip()
     m = _UNIT_RE.match(s)
     if m and m.group("base").strip():
         return m.group("base").strip(), m.group("unit").strip() or None
@@ -293,8 +298,9 @@ def map_columns(
     conflicts: dict[str, list[str]] = {}
     unmatched: list[str] = []
     for col in columns:
-        base, unit = split_header_unit(col)
-        spec = lookup.get(normalize_header(col)) or lookup.get(normalize_header(base))
+        header = _REPEATED.sub("", str(col))  # a repeated header is the same field again
+        base, unit = split_header_unit(header)
+        spec = lookup.get(normalize_header(header)) or lookup.get(normalize_header(base))
         if spec is None:
             unmatched.append(str(col))
             continue

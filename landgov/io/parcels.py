@@ -35,6 +35,7 @@ from landgov.io._layercheck import (
     check_layer_file,
     decide_crs,
     gdal_error,
+    not_a_layer,
     require_geometries,
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
@@ -88,6 +89,8 @@ def _read_raw(
         warnings.simplefilter("always")
         gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
     info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
+    if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
+        raise not_a_layer(path, info.get("driver"))
     meta.update(
         format=info.get("driver"),
         layer=chosen,
@@ -170,6 +173,25 @@ def read_layer(
     src = path.name
     log = ProblemLog(src)
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
+    layers = meta.get("layers") or []
+    if layer is None and len(layers) > 1:  # the first is read: say so, and which others exist
+        log.add(
+            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），"
+            f"读取了第一个「{layers[0]}」",
+            field="layer",
+            value=layers[0],
+            action="核对读取的图层是否正确；如需其他图层，"
+            "在 QGIS/ArcGIS 中把它导出为单独的文件后读取",
+            severity=Severity.WARNING,
+        )
+    if enc.warning:
+        log.add(
+            enc.warning,
+            field="encoding",
+            value=enc.encoding,
+            action=f"核对中文是否正常；无误时删除该 .cpg 或把其中的编码改为 {enc.encoding}",
+            severity=Severity.WARNING,
+        )
     rows = np.arange(1, len(raw) + 1)
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)

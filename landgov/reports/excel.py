@@ -50,6 +50,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
+from landgov.errors import DataFileError
 from landgov.reports._sheetxml import (
     Body,
     ColumnStyles,
@@ -610,7 +611,15 @@ _VERIFY_FILL = PatternFill("solid", fgColor=_VERIFY_COLOUR)
 
 def _open(path: Path) -> Workbook:
     if path.exists():
-        return load_workbook(path)
+        try:
+            with path.open("rb") as fh:  # closed also when openpyxl fails half-way
+                return load_workbook(fh)
+        except Exception as exc:  # a damaged workbook raises whatever its parts make openpyxl
+            raise DataFileError(
+                f"{path} 无法打开，无法在其中加入工作表（已损坏，或不是 Excel 工作簿："
+                f"{type(exc).__name__}：{str(exc)[:120]}）。处理：在 Excel/WPS 中打开该文件另存为 "
+                ".xlsx 后重新运行；打不开时删除它，重新运行写出它的命令（如 landgov screen）"
+            ) from exc
     wb = Workbook()
     wb.remove(wb.active)
     return wb

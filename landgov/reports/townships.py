@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov.policy import Profile
+from landgov.reports.chushen import safe_filename
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
 from landgov.reports.handout import basis_spec, screening_sheets
 from landgov.reports.labels import LABELS
@@ -41,7 +42,6 @@ __all__ = [
 
 TOWNSHIP_DIR = "镇街分册"
 NO_TOWNSHIP = "未填镇街"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def township_of(frame: pd.DataFrame) -> pd.Series:
@@ -57,8 +57,13 @@ def township_of(frame: pd.DataFrame) -> pd.Series:
 
 
 def township_folder(out: Path, name: str) -> Path:
-    """``out/镇街分册/<name>`` with characters a file name cannot hold replaced by 「_」."""
-    return out / TOWNSHIP_DIR / (_UNSAFE.sub("_", name).strip(". ") or NO_TOWNSHIP)
+    """``out/镇街分册/<name>`` as a name Windows accepts, without leading dots.
+
+    Characters a file name cannot hold become 「_」, a device name such as ``CON`` gets a
+    leading 「_」 (:func:`~landgov.reports.chushen.safe_filename`, as the 初审表 folders).
+    """
+    text = str(name).lstrip(". ")
+    return out / TOWNSHIP_DIR / (safe_filename(text) if text.strip(". ") else NO_TOWNSHIP)
 
 
 def _names(*frames: pd.DataFrame | None) -> list[str]:

@@ -58,6 +58,7 @@ from landgov.far.zengrong import (
     ZengrongInputs,
     check_applications,
     check_parcels,
+    unmatched_applications,
 )
 from landgov.io import (
     read_compliance,
@@ -438,6 +439,12 @@ def _far(
         if apps is not None:
             write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
+        if "applications" in reads and inputs.applications is not None:
+            apps_source = Path(inputs.applications).name
+            unmatched = unmatched_applications(
+                reads["applications"].data, parcels, source=apps_source
+            )
+            problems = pd.concat([problems, unmatched], ignore_index=True)
         if answers is not None:  # every answer: used (提示, with its source) or why not
             problems = pd.concat([problems, answers.problems, used_rows(answers)],
                                  ignore_index=True)  # fmt: skip

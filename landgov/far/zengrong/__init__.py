@@ -22,7 +22,12 @@ dated before the opinion took effect [七(一)] are outside its period. A value 
 
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong._case import CONDITION_LABELS, CONDITIONS
-from landgov.far.zengrong._check import ZengrongInputs, check_applications, check_parcels
+from landgov.far.zengrong._check import (
+    ZengrongInputs,
+    check_applications,
+    check_parcels,
+    unmatched_applications,
+)
 from landgov.far.zengrong._outcome import overall
 
 __all__ = [
@@ -33,4 +38,5 @@ __all__ = [
     "check_applications",
     "check_parcels",
     "overall",
+    "unmatched_applications",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import is_missing
+from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import Eligibility
 from landgov.far.industry import catalogue_edition
 from landgov.far.zengrong._case import (
@@ -353,6 +354,32 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
     return gpd.GeoDataFrame(
         out, geometry=gpd.GeoSeries(geoms, index=applications.index, crs=parcels.crs)
     )
+
+
+def unmatched_applications(
+    applications: pd.DataFrame, parcels: pd.DataFrame, *, source: str
+) -> pd.DataFrame:
+    """Problem rows for the applications whose 宗地代码 is not in the parcel layer.
+
+    :func:`check_applications` still gives each of them an output row (every check on the
+    parcel 待核实); this says why, in the problems table, with the file's row.
+    """
+    log = ProblemLog(source)
+    known = set(parcels["parcel_id"].astype(str))
+    codes = applications["parcel_id"].astype(str)
+    rows = applications.get("source_row", pd.Series(pd.NA, index=applications.index))
+    for idx in applications.index[~codes.isin(known)]:
+        row = rows[idx]
+        log.add(
+            "宗地图层中无此宗地代码：该申请的宗地情况（面积、用途、权利性质、建筑面积等）"
+            "无法核对，各项按待核实处理",
+            row=None if is_missing(row) else int(row),
+            field="宗地代码",  # as the reader's rows of the same file name it
+            value=codes[idx],
+            action="核对申请表与宗地图层中的宗地代码（是否录错，是否为分割或合并后的新宗地）",
+            severity=Severity.WARNING,
+        )
+    return log.frame()
 
 
 def _no_facts(columns: pd.Index) -> dict[str, Any]:

@@ -55,6 +55,7 @@ __all__ = [
     "file_sha256",
     "open_run",
     "read_manifest",
+    "stage_line",
     "stage_view",
     "verify",
     "write_manifest",
@@ -64,6 +65,9 @@ GPKG = "landgov.gpkg"
 XLSX = "landgov.xlsx"
 MANIFEST = "manifest.json"
 FORMS_DIR = "初审表"
+#: Folder inside the temporary folder for files a stage writes before they are in place (a
+#: stage computed in a second process while the first one still writes): never sealed.
+PARTS_DIR = ".landgov-parts"
 MANIFEST_VERSION = 1
 #: Stages in the order they build on each other: a run of one keeps the earlier ones' part.
 STAGES: tuple[str, ...] = ("screen", "far")
@@ -135,6 +139,11 @@ def now_text() -> str:
 
 
 # --------------------------------------------------------------------------- stage timer
+def stage_line(name: str, seconds: float) -> str:
+    """The line saying how long a stage took (``"  名称：1.2 秒"``)."""
+    return f"  {name}：{seconds:.1f} 秒"
+
+
 class StageTimer:
     """Wall time per stage (s), with a progress bar and/or one line per stage.
 
@@ -166,7 +175,7 @@ class StageTimer:
         self.timings[name] = round(time.perf_counter() - start, 3)
         self._bar.update(1)
         if self._echo:
-            self._echo(f"  {name}：{self.timings[name]:.1f} 秒")
+            self._echo(stage_line(name, self.timings[name]))
 
     def close(self) -> None:
         """Close the progress bar."""
@@ -196,12 +205,20 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def _files(folder: Path) -> list[str]:
-    """Every file under ``folder`` except the manifest, as sorted POSIX paths."""
-    found = [
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != MANIFEST
-    ]
+    """Every file under ``folder`` except the manifest, as sorted POSIX paths.
+
+    :data:`PARTS_DIR` is not entered: its files are not the run's (and may be being written).
+    """
+    found = []
+    for top, dirs, names in os.walk(folder):
+        if top == str(folder):
+            dirs[:] = [d for d in dirs if d != PARTS_DIR]
+        base = Path(top).relative_to(folder)
+        found += [
+            (base / n).as_posix()
+            for n in names
+            if n != MANIFEST and os.path.isfile(os.path.join(top, n))
+        ]
     return sorted(found)
 
 
@@ -533,6 +550,17 @@ class RunFolder:
     _sheets_before: list[str] = field(default_factory=list, repr=False)
     _after: dict[str, str] = field(default_factory=dict, repr=False)
 
+    def part(self, name: str) -> Path:
+        """A new empty folder for files a stage writes before they are in place.
+
+        It lies inside :attr:`path` (removed with it when the run fails) but its files are not
+        the run's: :meth:`finish` does not see them, and it is removed before the folder is
+        sealed. The stage moves what it keeps into :attr:`path`.
+        """
+        folder = self.path / PARTS_DIR / name
+        folder.mkdir(parents=True)
+        return folder
+
     def final(self, path: Path) -> Path:
         """Where ``path`` (inside :attr:`path`) will be once the run is in place."""
         return self.target / Path(path).relative_to(self.path)
@@ -812,6 +840,7 @@ def open_run(
             yield folder
             if folder.section is None:
                 raise RuntimeError(f"stage {folder.stage} ended without RunFolder.finish()")
+            shutil.rmtree(temp / PARTS_DIR, ignore_errors=True)
             folder.manifest = write_manifest(temp, {**folder.kept, folder.stage: folder.section})
             _swap(temp, target)
         except OSError as exc:  # a write failed: name the user's folder, not the temporary one

@@ -75,7 +75,8 @@ from landgov.screening.approved import (
 )
 
 if TYPE_CHECKING:
-    from landgov.run.far import FarOptions, FarRun
+    from landgov.core.forked import Pending
+    from landgov.run.far import FarOptions, FarPart, FarRun, Shared
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
 
@@ -257,15 +258,31 @@ def run_screening(
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     files = {r: p for r, p in inputs.files().items() if r in SCREEN_ROLES}
-    with open_run(
-        out_dir, stage="screen", inputs=files if far is None else inputs.files(),
-        overwrite=overwrite, wait=wait, echo=echo,
-    ) as folder:  # fmt: skip
+    with (
+        open_run(
+            out_dir, stage="screen", inputs=files if far is None else inputs.files(),
+            overwrite=overwrite, wait=wait, echo=echo,
+        ) as folder,
+        contextlib.ExitStack() as children,  # stopped first when the run fails
+    ):  # fmt: skip
+        started: list[Pending[FarPart]] = []
+
+        def start_far_stage(shared: Shared) -> None:
+            from landgov.run.far import start_far
+
+            assert far is not None
+            pending = start_far(
+                inputs, folder.part("far"), prof=prof, day=as_of_date, options=far,
+                aliases=aliases, verified=verified, shared=shared,
+            )  # fmt: skip
+            started.append(children.enter_context(pending))
+
         with fewer_collections():
             run, facts = _screen(
                 inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases,
                 progress=progress, verified=verified, overrides=overrides, gpkg=gpkg,
-                for_far=far is not None,
+                for_far=far is not None, children=children,
+                start_far=None if far is None else start_far_stage,
             )  # fmt: skip
         run.out_dir = folder.target
         if by_township:
@@ -277,9 +294,9 @@ def run_screening(
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
         if far is not None:
             run.far = _far_stage(
-                inputs, folder, facts, prof=prof, as_of=as_of_date, options=far,
-                aliases=aliases, verified=verified, by_township=by_township,
-                echo=echo if progress else None,
+                inputs, folder, prof=prof, as_of=as_of_date, options=far, aliases=aliases,
+                verified=verified, by_township=by_township, echo=echo if progress else None,
+                computed=started[0],
             )  # fmt: skip
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     if run.far is not None:
@@ -292,7 +309,6 @@ def run_screening(
 def _far_stage(
     inputs: RunInputs,
     folder: RunFolder,
-    facts: _Facts,
     *,
     prof: Profile,
     as_of: dt.date,
@@ -301,19 +317,20 @@ def _far_stage(
     verified: str | Path | None,
     by_township: bool,
     echo: Callable[[str], object] | None,
+    computed: Pending[FarPart],
 ) -> FarRun:
-    """The 增容 stage of a run of both stages, in the same folder, from what the screening
-    read, linked and measured (:class:`landgov.run.far.Shared`)."""
-    from landgov.run.far import Shared, far_stage
+    """The 增容 stage of a run of both stages, in the same folder: its work, started beside the
+    screening as soon as what it needs was read, linked and measured (:func:`_screen`), is
+    collected and its part of the shared files written."""
+    from landgov.run.far import far_stage
 
     folder.next_stage("far")
     if echo is not None:
         echo("增容审查：")
-    shared = Shared(read=facts.read, linked=facts.linked, raster=facts.raster)
     with fewer_collections():
         return far_stage(
             inputs, folder, prof=prof, day=as_of, options=options, aliases=aliases,
-            verified=verified, by_township=by_township, echo=echo, shared=shared,
+            verified=verified, by_township=by_township, echo=echo, computed=computed,
         )  # fmt: skip
 
 
@@ -350,6 +367,8 @@ def _screen(
     overrides: str | Path | None = None,
     gpkg: bool = True,
     for_far: bool = False,
+    children: contextlib.ExitStack | None = None,
+    start_far: Callable[[Shared], None] | None = None,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller.
 
@@ -367,28 +386,28 @@ def _screen(
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     simulated = _simulated(reads)
+    raster_job = _measure_raster(parcels, inputs, prof, children) if for_far else None
     with stages.stage("地企关联"):
         links = (
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
         )
         linked = link_parcels(parcels, enterprises, links, profile=prof)
+    if start_far is not None and raster_job is None:
+        _start_far(start_far, read, linked, None)
     with stages.stage("亩均评价"):
         graded = grade_enterprises(linked.enterprises, profile=prof)
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
-        raster = None
-        if inputs.height_raster is not None and for_far:  # one pass for both stages
-            from landgov.far.ratio import profile_raster_floor_area
-
-            raster = profile_raster_floor_area(
-                lp, inputs.height_raster, profile=prof, cover_threshold=0.0
-            )  # the threshold built_cover uses
+        raster = None if raster_job is None else raster_job.result()
+        if raster is not None:
             lp["built_cover"] = raster["cover_above_threshold"]
         elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
             from landgov.far.raster import built_cover
 
             lp["built_cover"] = built_cover(lp, inputs.height_raster)
+    if start_far is not None and raster_job is not None:
+        _start_far(start_far, read, linked, raster)
     with stages.stage("筛查与路径"):
         result = screen(
             lp,
@@ -455,6 +474,42 @@ def _screen(
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
     return run, _Facts(reads, linked, timings, given, simulated, read=read, raster=raster)
+
+
+def _measure_raster(
+    parcels: gpd.GeoDataFrame,
+    inputs: RunInputs,
+    prof: Profile,
+    children: contextlib.ExitStack | None,
+) -> Pending[pd.DataFrame] | None:
+    """Start the one pass over the height raster for both stages (far's floor area, the
+    screening's built-up cover) in a child process, beside the 地企关联 and 亩均评价 that do not
+    need it (:mod:`landgov.core.forked`); None without a raster. It measures the parcels as
+    read: the linked parcels are these rows with the same index and geometry."""
+    if inputs.height_raster is None:
+        return None
+    from landgov.core.forked import start
+    from landgov.far.ratio import profile_raster_floor_area
+
+    job = start(
+        profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
+        cover_threshold=0.0,  # the threshold built_cover uses
+    )  # fmt: skip
+    if children is not None:
+        children.enter_context(job)  # stopped when the run fails before it is collected
+    return job
+
+
+def _start_far(
+    start_far: Callable[[Shared], None],
+    read: Mapping[str, ReadResult],
+    linked: Any,
+    raster: pd.DataFrame | None,
+) -> None:
+    """Hand the 增容 stage what it needs of the screening, as soon as it is there."""
+    from landgov.run.far import Shared
+
+    start_far(Shared(read=read, linked=linked, raster=raster))
 
 
 def _read_files(

@@ -173,10 +173,6 @@ class _Facts:
     given: dict[str, Any] = field(default_factory=dict)
     #: Whether the inputs are the simulated sample (titles then say 模拟数据).
     simulated: bool = False
-    #: For a run of both stages: every file as read, before the plausibility step (by role).
-    read: Mapping[str, ReadResult] = field(default_factory=dict)
-    #: For a run of both stages: far's raster_floor_area of the parcels (None: no raster).
-    raster: pd.DataFrame | None = None
 
 
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
@@ -388,8 +384,11 @@ def _screen(
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller.
 
     ``for_far``: the 增容 stage follows in the same run; the files only it reads are read
-    here too, the height raster is measured once for both (far's floor area and this stage's
-    built-up cover from one pass) and both are returned in the facts (``read``, ``raster``).
+    here too and the height raster is measured once for both (far's floor area and this
+    stage's built-up cover from one pass), in a child process entered into ``children`` (which
+    the caller leaves before the folder: a failed run stops it). ``start_far`` is called with
+    what the 增容 stage needs of this one (:class:`landgov.run.far.Shared`) as soon as it is
+    there, so that it can run beside the rest of the screening.
     """
     stages = StageTimer(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
@@ -488,7 +487,7 @@ def _screen(
     stages.close()
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
-    return run, _Facts(reads, linked, timings, given, simulated, read=read, raster=raster)
+    return run, _Facts(reads, linked, timings, given, simulated)
 
 
 def _measure_raster(

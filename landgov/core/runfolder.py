@@ -222,7 +222,12 @@ def _files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def write_manifest(
+    folder: Path,
+    stages: Mapping[str, Mapping[str, Any]],
+    *,
+    sha256: Callable[[Path], str] = file_sha256,
+) -> dict[str, Any]:
     """Seal ``folder``: hash every file and write ``manifest.json`` with ``complete: true``.
 
     Parameters
@@ -231,6 +236,9 @@ def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dic
         The folder whose files are complete.
     stages
         One section per stage (``screen``, ``far``), each with :data:`SECTION_KEYS`.
+    sha256
+        How a file is hashed (a run's folder reuses the hashes its stages took of files not
+        written since).
     """
     folder = Path(folder)
     manifest = {
@@ -240,7 +248,7 @@ def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dic
         "generated_at": now_text(),
         "stages": {name: dict(stages[name]) for name in STAGES if name in stages},
         "files": {
-            rel: {"sha256": file_sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
+            rel: {"sha256": sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
             for rel in _files(folder)
         },
     }
@@ -549,6 +557,20 @@ class RunFolder:
     _layers_before: set[str] = field(default_factory=set, repr=False)
     _sheets_before: list[str] = field(default_factory=list, repr=False)
     _after: dict[str, str] = field(default_factory=dict, repr=False)
+    _hashed: dict[Path, tuple[int, int, str]] = field(default_factory=dict, repr=False)
+
+    def sha256(self, path: Path) -> str:
+        """:func:`file_sha256` of a file of the folder, hashed again only when it was written
+        since it was last hashed (its size or modification time differ): the stages and the
+        manifest of one run hash a big GeoPackage once per change, not once per look."""
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns)
+        known = self._hashed.get(path)
+        if known is not None and known[:2] == stamp and path.suffix.lower() != ".shp":
+            return known[2]
+        sha = file_sha256(path)
+        self._hashed[path] = (*stamp, sha)
+        return sha
 
     def part(self, name: str) -> Path:
         """A new empty folder for files a stage writes before they are in place.
@@ -575,7 +597,7 @@ class RunFolder:
         missing = [k for k in SECTION_KEYS if k not in section]
         if missing:
             raise ValueError(f"manifest section of {self.stage} lacks {missing}")
-        now = {rel: file_sha256(self.path / rel) for rel in _files(self.path)}
+        now = {rel: self.sha256(self.path / rel) for rel in _files(self.path)}
         outputs = dict(section["outputs"])
         outputs["files"] = [rel for rel, sha in now.items() if self._before.get(rel) != sha]
         outputs["layers"] = sorted(_layers(self.path) - self._layers_before)
@@ -834,14 +856,16 @@ def open_run(
             if old is not None and kept:
                 _copy_kept(target, temp, old, kept)
             folder = RunFolder(target=target, path=temp, stage=stage, inputs=hashes, kept=kept)
-            folder._before = {rel: file_sha256(temp / rel) for rel in _files(temp)}
+            folder._before = {rel: folder.sha256(temp / rel) for rel in _files(temp)}
             folder._layers_before = _layers(temp)
             folder._sheets_before = _sheets(temp)
             yield folder
             if folder.section is None:
                 raise RuntimeError(f"stage {folder.stage} ended without RunFolder.finish()")
             shutil.rmtree(temp / PARTS_DIR, ignore_errors=True)
-            folder.manifest = write_manifest(temp, {**folder.kept, folder.stage: folder.section})
+            folder.manifest = write_manifest(
+                temp, {**folder.kept, folder.stage: folder.section}, sha256=folder.sha256
+            )
             _swap(temp, target)
         except OSError as exc:  # a write failed: name the user's folder, not the temporary one
             shutil.rmtree(temp, ignore_errors=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -583,15 +584,24 @@ def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
         if (part.folder / name).exists():
             (part.folder / name).replace(out / name)
     run.forms = [out / path.relative_to(part.folder) for path in run.forms]
-    _write_layers(run.screened, run.applications, out / GPKG)
-    merged = time.perf_counter()
-    if not _merged(part.sheets, out / XLSX):  # written here as a run of far alone writes them
-        written = write_sheets(_sheet_specs(run.packet, part.problems, profile), out / XLSX)
-        run.problems = written.added_to(part.problems)
-        run.manifest["xlsx_text_fixes"] = written.note()
+    # the layers by a second thread (GDAL lets go of the GIL) while the sheets are merged; a
+    # failure of theirs is raised first, as when they were written before the sheets
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        layers = worker.submit(_write_layers, run.screened, run.applications, out / GPKG)
+        merged = time.perf_counter()
+        try:
+            if not _merged(part.sheets, out / XLSX):  # then as a run of far alone writes them
+                written = write_sheets(_sheet_specs(run.packet, part.problems, profile), out / XLSX)
+                run.problems = written.added_to(part.problems)
+                run.manifest["xlsx_text_fixes"] = written.note()
+        except BaseException:
+            layers.result()
+            raise
+        xlsx_s = time.perf_counter() - merged
+        layers.result()
     timings = dict(part.timings)
     timings["写出"] = round(timings["写出"] + time.perf_counter() - started, 3)
-    timings[XLSX_TIMING] = round(timings[XLSX_TIMING] + time.perf_counter() - merged, 3)
+    timings[XLSX_TIMING] = round(timings[XLSX_TIMING] + xlsx_s, 3)
     return FarPart(run, part.inputs, timings, part.problems, out)
 
 

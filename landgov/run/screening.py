@@ -413,7 +413,7 @@ def _screen(
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
-        raster = None if raster_job is None else raster_job.result()
+        raster = None if raster_job is None else raster_job()
         if raster is not None:
             lp["built_cover"] = raster["cover_above_threshold"]
         elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
@@ -495,23 +495,30 @@ def _measure_raster(
     inputs: RunInputs,
     prof: Profile,
     children: contextlib.ExitStack | None,
-) -> Pending[pd.DataFrame] | None:
-    """Start the one pass over the height raster for both stages (far's floor area, the
-    screening's built-up cover) in a child process, beside the 地企关联 and 亩均评价 that do not
-    need it (:mod:`landgov.core.forked`); None without a raster. It measures the parcels as
-    read: the linked parcels are these rows with the same index and geometry."""
+) -> Callable[[], pd.DataFrame] | None:
+    """The one pass over the height raster for both stages (far's floor area, the screening's
+    built-up cover), started in a child process beside the 地企关联 and 亩均评价 that do not
+    need it (:mod:`landgov.core.forked`); call the result to collect it. Where no child can be
+    forked the pass runs when collected (in 亩均评价, as in one process). None without a
+    raster. It measures the parcels as read: the linked parcels are these rows with the same
+    index and geometry."""
     if inputs.height_raster is None:
         return None
-    from landgov.core.forked import start
+    from functools import partial
+
+    from landgov.core.forked import can_fork, start
     from landgov.far.ratio import profile_raster_floor_area
 
-    job = start(
+    measure = partial(
         profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
         cover_threshold=0.0,  # the threshold built_cover uses
     )  # fmt: skip
+    if not can_fork():
+        return measure
+    job = start(measure)
     if children is not None:
         children.enter_context(job)  # stopped when the run fails before it is collected
-    return job
+    return job.result
 
 
 def _start_far(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from landgov.core.documents import cite_text, document_codes
 from landgov.core.vocab import Status
@@ -140,6 +141,15 @@ class Verdict:
             raise ValueError(f"verdict {rule_id}: 待核实 must list the missing inputs")
         return self
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its fields (``values`` is a read-only view, which does not pickle): a
+        verdict computed in a child process (:mod:`landgov.core.forked`) comes back whole."""
+        fields = {
+            "rule_id": self.rule_id, "status": self.status, "reason": self.reason,
+            "citation": self.citation, "values": dict(self.values), "missing": self.missing,
+        }  # fmt: skip
+        return (_rebuilt, (fields,))
+
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""
         text: str | None = self.__dict__.get("_explained")
@@ -152,6 +162,11 @@ class Verdict:
 
 
 _SEVERITY = {Status.FAIL: 3, Status.UNKNOWN: 2, Status.PENDING: 1, Status.PASS: 0}
+
+
+def _rebuilt(fields: dict[str, Any]) -> Verdict:
+    """A pickled :class:`Verdict` again (see ``Verdict.__reduce__``)."""
+    return Verdict.trusted(**fields)
 
 
 def combine(verdicts: Iterable[Verdict]) -> Status:

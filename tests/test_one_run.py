@@ -26,6 +26,7 @@ import landgov.far.raster
 import landgov.link._link
 import landgov.run.far
 import landgov.run.screening
+from landgov.core.forked import ENV
 from landgov.run.far import FarOptions, run_far
 from landgov.run.files import RunInputs
 from landgov.run.screening import run_screening
@@ -204,6 +205,7 @@ def test_each_file_is_read_once_linked_once_and_the_raster_passed_once(
     counted("link_parcels", landgov.run.screening, "link_parcels")
     counted("link_parcels", landgov.link._link, "link_parcels")
     counted("exact_extract", landgov.far.raster, "exact_extract")
+    monkeypatch.setenv(ENV, "1")  # counted in this process: the raster pass and far not forked
     _one(_inputs(small), tmp_path / "one", FarOptions(forms="none"))
     assert calls == {
         "read_parcels": 1,
@@ -305,3 +307,121 @@ def test_far_options_without_far_are_a_usage_error(extra: list[str], words: str)
 def test_far_with_a_province_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("screen", str(tmp_path), "--far", "-o", str(tmp_path / "out"))
     assert_clean_error(result, code=2, contains="--far 不能用于省级文件夹")
+
+
+# --- two processes: the same folder as one, failures as in one --------------------------------
+
+
+def _in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV, "1")  # landgov.core.forked: everything in this process
+
+
+def test_forked_and_in_process_runs_write_the_same_folder(
+    small: Path,
+    folders: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run of ``folders`` forked the raster pass and far (two CPUs here); in one process
+    (``LANDGOV_PROCESSES=1``) it writes the same folder, and the run's result is the same."""
+    from landgov.core.forked import can_fork
+
+    assert can_fork(), "this test compares against a forked run: it needs two CPUs"
+    _in_process(monkeypatch)
+    run = _one(_inputs(small), tmp_path / "one", FarOptions(forms="all"))
+    assert _differences(folders[1], tmp_path / "one") == []
+    assert run.far is not None
+    assert run.far.forms and all((tmp_path / "one") in p.parents for p in run.far.forms)
+    assert "verdicts" in run.far.screened.columns  # came back whole from the child
+
+
+@pytest.mark.slow
+def test_forked_and_in_process_runs_of_the_bundled_sample_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs, options = _inputs(_SAMPLE), FarOptions()
+    forked = _one(inputs, tmp_path / "forked", options)
+    _in_process(monkeypatch)
+    alone = _one(inputs, tmp_path / "alone", options)
+    assert _differences(tmp_path / "forked", tmp_path / "alone") == []
+    assert forked.far is not None and alone.far is not None
+    pd.testing.assert_frame_equal(
+        forked.far.screened.drop(columns="verdicts"), alone.far.screened.drop(columns="verdicts")
+    )
+
+
+def _no_run_left(out: Path) -> None:
+    """The failed run left nothing: no folder, no temporary folder, no lock, no child."""
+    import multiprocessing
+
+    assert not out.exists()
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")] == []
+    assert multiprocessing.active_children() == []
+
+
+def test_a_far_input_failing_in_the_child_is_the_error_of_one_process(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 增容-only input (the condition overrides workbook) is read by far, in the child: its
+    Chinese error reaches the caller as it does in one process, and no folder is left."""
+    from landgov.core.forked import can_fork
+    from landgov.errors import LandgovError
+
+    bad = tmp_path / "增容认定.xlsx"
+    bad.write_text("不是工作簿", encoding="utf-8")
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    errors = []
+    for forked in (True, False):
+        if not forked:
+            _in_process(monkeypatch)
+        assert can_fork() is forked
+        with pytest.raises(LandgovError) as caught:
+            _one(_inputs(small), out, FarOptions(forms="none", overrides=bad))
+        where = [getattr(e, "child_traceback", "") for e in (caught.value, caught.value.__cause__)]
+        assert any("in _payload" in text for text in where) is forked  # raised in the child
+        errors.append((type(caught.value), str(caught.value)))
+        _no_run_left(out)
+    assert errors[0] == errors[1]
+    assert "增容认定.xlsx" in errors[0][1]
+
+
+def test_the_far_input_error_on_the_command_line(small: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "增容认定.xlsx"
+    bad.write_text("不是工作簿", encoding="utf-8")
+    out = tmp_path / "结果"
+    args = _screen_far(small, out, "--forms", "none", "--far-overrides", str(bad))
+    text = assert_clean_error(run_cli(*args, cwd=tmp_path), contains="增容认定.xlsx")
+    assert text.count("错误：") == 1
+    assert not out.exists()
+
+
+def test_a_screening_failure_stops_the_far_child(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening fails while far runs in its child: the child is stopped at once (not
+    waited for), the error is the screening's and no folder is left."""
+    import time
+
+    from landgov.core.forked import can_fork
+    from landgov.errors import DataFileError
+
+    if not can_fork():
+        pytest.skip("far runs in a child only with two CPUs")
+
+    def slow_far(given: Any) -> Any:
+        time.sleep(120)  # in the child: far still running when the screening fails
+        raise AssertionError("not stopped")
+
+    def failing_screen(*_args: Any, **_kwargs: Any) -> Any:
+        raise DataFileError("筛查失败（测试）")
+
+    monkeypatch.setattr(landgov.run.far, "check_parcels", slow_far)
+    monkeypatch.setattr(landgov.run.screening, "screen", failing_screen)
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    started = time.perf_counter()
+    with pytest.raises(DataFileError, match="筛查失败（测试）"):
+        _one(_inputs(small), out, FarOptions(forms="none"))
+    assert time.perf_counter() - started < 60
+    _no_run_left(out)

@@ -55,6 +55,7 @@ __all__ = [
     "file_sha256",
     "open_run",
     "read_manifest",
+    "stage_line",
     "stage_view",
     "verify",
     "write_manifest",
@@ -64,6 +65,9 @@ GPKG = "landgov.gpkg"
 XLSX = "landgov.xlsx"
 MANIFEST = "manifest.json"
 FORMS_DIR = "初审表"
+#: Folder inside the temporary folder for files a stage writes before they are in place (a
+#: stage computed in a second process while the first one still writes): never sealed.
+PARTS_DIR = ".landgov-parts"
 MANIFEST_VERSION = 1
 #: Stages in the order they build on each other: a run of one keeps the earlier ones' part.
 STAGES: tuple[str, ...] = ("screen", "far")
@@ -135,6 +139,11 @@ def now_text() -> str:
 
 
 # --------------------------------------------------------------------------- stage timer
+def stage_line(name: str, seconds: float) -> str:
+    """The line saying how long a stage took (``"  名称：1.2 秒"``)."""
+    return f"  {name}：{seconds:.1f} 秒"
+
+
 class StageTimer:
     """Wall time per stage (s), with a progress bar and/or one line per stage.
 
@@ -166,7 +175,7 @@ class StageTimer:
         self.timings[name] = round(time.perf_counter() - start, 3)
         self._bar.update(1)
         if self._echo:
-            self._echo(f"  {name}：{self.timings[name]:.1f} 秒")
+            self._echo(stage_line(name, self.timings[name]))
 
     def close(self) -> None:
         """Close the progress bar."""
@@ -196,16 +205,29 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def _files(folder: Path) -> list[str]:
-    """Every file under ``folder`` except the manifest, as sorted POSIX paths."""
-    found = [
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != MANIFEST
-    ]
+    """Every file under ``folder`` except the manifest, as sorted POSIX paths.
+
+    :data:`PARTS_DIR` is not entered: its files are not the run's (and may be being written).
+    """
+    found = []
+    for top, dirs, names in os.walk(folder):
+        if top == str(folder):
+            dirs[:] = [d for d in dirs if d != PARTS_DIR]
+        base = Path(top).relative_to(folder)
+        found += [
+            (base / n).as_posix()
+            for n in names
+            if n != MANIFEST and os.path.isfile(os.path.join(top, n))
+        ]
     return sorted(found)
 
 
-def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def write_manifest(
+    folder: Path,
+    stages: Mapping[str, Mapping[str, Any]],
+    *,
+    sha256: Callable[[Path], str] = file_sha256,
+) -> dict[str, Any]:
     """Seal ``folder``: hash every file and write ``manifest.json`` with ``complete: true``.
 
     Parameters
@@ -214,6 +236,9 @@ def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dic
         The folder whose files are complete.
     stages
         One section per stage (``screen``, ``far``), each with :data:`SECTION_KEYS`.
+    sha256
+        How a file is hashed (a run's folder reuses the hashes its stages took of files not
+        written since).
     """
     folder = Path(folder)
     manifest = {
@@ -223,7 +248,7 @@ def write_manifest(folder: Path, stages: Mapping[str, Mapping[str, Any]]) -> dic
         "generated_at": now_text(),
         "stages": {name: dict(stages[name]) for name in STAGES if name in stages},
         "files": {
-            rel: {"sha256": file_sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
+            rel: {"sha256": sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
             for rel in _files(folder)
         },
     }
@@ -532,6 +557,31 @@ class RunFolder:
     _layers_before: set[str] = field(default_factory=set, repr=False)
     _sheets_before: list[str] = field(default_factory=list, repr=False)
     _after: dict[str, str] = field(default_factory=dict, repr=False)
+    _hashed: dict[Path, tuple[int, int, str]] = field(default_factory=dict, repr=False)
+
+    def sha256(self, path: Path) -> str:
+        """:func:`file_sha256` of a file of the folder, hashed again only when it was written
+        since it was last hashed (its size or modification time differ): the stages and the
+        manifest of one run hash a big GeoPackage once per change, not once per look."""
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns)
+        known = self._hashed.get(path)
+        if known is not None and known[:2] == stamp and path.suffix.lower() != ".shp":
+            return known[2]
+        sha = file_sha256(path)
+        self._hashed[path] = (*stamp, sha)
+        return sha
+
+    def part(self, name: str) -> Path:
+        """A new empty folder for files a stage writes before they are in place.
+
+        It lies inside :attr:`path` (removed with it when the run fails) but its files are not
+        the run's: :meth:`finish` does not see them, and it is removed before the folder is
+        sealed. The stage moves what it keeps into :attr:`path`.
+        """
+        folder = self.path / PARTS_DIR / name
+        folder.mkdir(parents=True)
+        return folder
 
     def final(self, path: Path) -> Path:
         """Where ``path`` (inside :attr:`path`) will be once the run is in place."""
@@ -547,7 +597,7 @@ class RunFolder:
         missing = [k for k in SECTION_KEYS if k not in section]
         if missing:
             raise ValueError(f"manifest section of {self.stage} lacks {missing}")
-        now = {rel: file_sha256(self.path / rel) for rel in _files(self.path)}
+        now = {rel: self.sha256(self.path / rel) for rel in _files(self.path)}
         outputs = dict(section["outputs"])
         outputs["files"] = [rel for rel, sha in now.items() if self._before.get(rel) != sha]
         outputs["layers"] = sorted(_layers(self.path) - self._layers_before)
@@ -906,13 +956,16 @@ def open_run(
             if old is not None and kept:
                 _copy_kept(target, temp, old, kept)
             folder = RunFolder(target=target, path=temp, stage=stage, inputs=hashes, kept=kept)
-            folder._before = {rel: file_sha256(temp / rel) for rel in _files(temp)}
+            folder._before = {rel: folder.sha256(temp / rel) for rel in _files(temp)}
             folder._layers_before = _layers(temp)
             folder._sheets_before = _sheets(temp)
             yield folder
             if folder.section is None:
                 raise RuntimeError(f"stage {folder.stage} ended without RunFolder.finish()")
-            folder.manifest = write_manifest(temp, {**folder.kept, folder.stage: folder.section})
+            shutil.rmtree(temp / PARTS_DIR, ignore_errors=True)
+            folder.manifest = write_manifest(
+                temp, {**folder.kept, folder.stage: folder.section}, sha256=folder.sha256
+            )
             _swap(temp, target)
         except OSError as exc:  # a write failed: name the user's folder, not the temporary one
             shutil.rmtree(temp, ignore_errors=True)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -50,6 +51,7 @@ from landgov.core.runfolder import (
     describe_input,
     now_text,
     open_run,
+    stage_line,
 )
 from landgov.far import compute_far
 from landgov.far.zengrong import (
@@ -73,6 +75,7 @@ from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.link import LinkResult
 from landgov.policy import Profile, load_profile
+from landgov.reports._xlsxmerge import MergeUnsupportedError, add_sheets
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import SheetSpec, write_sheets
 from landgov.reports.handout import basis_spec
@@ -81,7 +84,10 @@ from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
 from landgov.run.verify import answers_into_reads, used_rows, verified_entry
 
-__all__ = ["PARQUET_FAR", "FarOptions", "FarRun", "run_far"]
+if TYPE_CHECKING:
+    from landgov.core.forked import Pending
+
+__all__ = ["PARQUET_FAR", "FarOptions", "FarPart", "FarRun", "run_far", "start_far"]
 
 #: The lossless full output of layer ``far`` (GeoParquet: types kept).
 PARQUET_FAR = "landgov_far.parquet"
@@ -335,16 +341,26 @@ def far_stage(
     by_township: bool,
     echo: Callable[[str], Any] | None,
     shared: Shared | None = None,
+    computed: Pending[FarPart] | None = None,
 ) -> FarRun:
     """The 增容 stage into ``folder``, up to :meth:`RunFolder.finish` (``run_far``'s body).
 
     ``shared`` is what a run of both stages read, linked and measured already (:class:`Shared`);
-    ``echo`` gets the stage timings (``None``: nowhere).
+    ``computed`` is the 增容 work started already beside the screening (:func:`start_far`), of
+    which only the files the two stages share are left to write here. ``echo`` gets the stage
+    timings (``None``: nowhere).
     """
-    timer = StageTimer([], echo=echo)
-    run, reads = _far(inputs, folder, prof=prof, day=day, timer=timer, forms=options.forms,
-                      township=options.township, aliases=aliases, verified=verified,
-                      overrides=options.overrides, shared=shared)  # fmt: skip
+    if computed is None:
+        timer = StageTimer([], echo=echo)
+        part = _far(inputs, folder.path, prof=prof, day=day, timer=timer, options=options,
+                    aliases=aliases, verified=verified, shared=shared, apart=False)  # fmt: skip
+    else:
+        part = _far_into(computed.result(), folder.path, profile=prof)
+        if echo is not None:
+            for name, seconds in part.timings.items():
+                if name != XLSX_TIMING:
+                    echo(stage_line(name, seconds))
+    run = part.run
     if by_township:
         from landgov.reports.townships import write_far_townships
 
@@ -353,9 +369,7 @@ def far_stage(
 
         write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
                             applications=run.applications, screened=run.screened)  # fmt: skip
-    folder.finish(
-        _manifest(inputs, reads, prof, day, run, timings=timer.timings, out=folder.target)
-    )
+    folder.finish(_manifest(part.inputs, prof, day, run, timings=part.timings, out=folder.target))
     return run
 
 
@@ -381,21 +395,85 @@ class Shared:
     raster: pd.DataFrame | None = None
 
 
+@dataclass
+class FarPart:
+    """The 增容 stage computed and its own files written, before the files it shares with the
+    screening (``landgov.gpkg``, ``landgov.xlsx``) are written.
+
+    Attributes
+    ----------
+    run
+        The result; ``forms`` where they were written.
+    inputs
+        The manifest entries of the input files (:func:`describe_input`).
+    timings
+        Seconds per stage (``timings_s``).
+    problems
+        The problem rows before the workbook's text fixes were added (``run.problems`` has
+        them): for writing the sheets again when they cannot be merged.
+    folder
+        Where the stage's own files were written (the run folder, or a part folder whose
+        files move into it).
+    sheets
+        The stage's sheets as a workbook of their own, to be merged into the screening's
+        (``None``: written into the folder's workbook already, or left to write there).
+    """
+
+    run: FarRun
+    inputs: dict[str, Any]
+    timings: dict[str, float]
+    problems: pd.DataFrame
+    folder: Path
+    sheets: Path | None = None
+
+
+def start_far(
+    inputs: RunInputs,
+    part: Path,
+    *,
+    prof: Profile,
+    day: dt.date,
+    options: FarOptions,
+    aliases: Mapping[str, Iterable[str]] | None,
+    verified: str | Path | None,
+    shared: Shared,
+) -> Pending[FarPart]:
+    """Start the 增容 stage of a run of both stages in a child process (:mod:`landgov.core.forked`).
+
+    The child computes the stage and writes the files that are its own into ``part`` (an empty
+    folder): GeoParquet, 初审表 and 系统预审 forms and, when they can be merged at the zip level,
+    its sheets as a workbook of their own. It prints nothing (the caller's progress bar stays
+    whole): :func:`far_stage` with ``computed`` echoes its stage timings afterwards, moves the
+    files into the run folder and writes the shared files (GeoPackage layers: one writer at a
+    time; the sheets into the screening's workbook). Where no child can be forked the stage is
+    computed at once, in this process.
+    """
+    from landgov.core.forked import start
+
+    timer = StageTimer([])
+    return start(_far, inputs, part, prof=prof, day=day, timer=timer, options=options,
+                 aliases=aliases, verified=verified, shared=shared, apart=True)  # fmt: skip
+
+
 def _far(
     inputs: RunInputs,
-    folder: RunFolder,
+    out: Path,
     *,
     prof: Profile,
     day: dt.date,
     timer: StageTimer,
-    forms: str,
-    township: str | None,
+    options: FarOptions,
     aliases: Mapping[str, Iterable[str]] | None,
     verified: str | Path | None = None,
-    overrides: str | Path | None = None,
     shared: Shared | None = None,
-) -> tuple[FarRun, dict[str, ReadResult]]:
-    out = folder.path
+    apart: bool = False,
+) -> FarPart:
+    """Compute the stage and write its files into ``out``.
+
+    ``apart``: ``out`` is a part folder of the stage's own files (see :func:`start_far`); the
+    GeoPackage layers are left to :func:`_far_into`, and so are the sheets when they need the
+    whole workbook loaded (a packet small enough to be decorated).
+    """
     with timer.stage("读取"):
         read = read_far_files(inputs, aliases, read=None if shared is None else shared.read)
         reads = plausible_reads(read, inputs, prof, day)
@@ -429,15 +507,14 @@ def _far(
         with timer.stage("申请审查"):
             apps = check_applications(reads["applications"].data, given)
     decided = None
-    if overrides is not None:
-        screened, apps, decided = _overridden(screened, apps, overrides)
+    if options.overrides is not None:
+        screened, apps, decided = _overridden(screened, apps, options.overrides)
+    sheets = None
     with timer.stage("写出"):
         packet = packet_frame(apps, screened)
-        layer = _layer(screened, FAR_LAYER_COLUMNS)
-        write_parquet(layer, out / PARQUET_FAR)  # lossless, beside the GeoPackage
-        write_layer(layer, out / GPKG, layer="far")
-        if apps is not None:
-            write_layer(_layer(apps, FAR_LAYER_COLUMNS), out / GPKG, layer="far_applications")
+        write_parquet(_layer(screened, FAR_LAYER_COLUMNS), out / PARQUET_FAR)  # lossless
+        if not apart:
+            _write_layers(screened, apps, out / GPKG)
         problems = pd.concat([r.problems for r in reads.values()], ignore_index=True)
         if "applications" in reads and inputs.applications is not None:
             apps_source = Path(inputs.applications).name
@@ -451,21 +528,88 @@ def _far(
         if decided is not None:
             problems = pd.concat([problems, decided.problems], ignore_index=True)
         started = time.perf_counter()
-        own = SheetSpec(problems, "增容问题记录", labels=LABELS, problems=True)
-        basis = basis_spec(prof, [packet])  # 政策依据: the clauses of both stages
-        fixes = write_sheets([packet_sheet(packet), own, basis], out / XLSX)  # one load
-        problems = fixes.added_to(problems)  # cut/cleaned cells of both sheets are problems
+        specs = _sheet_specs(packet, problems, prof)
+        fixes = None
+        if not apart or all(spec.decorate is None for spec in specs):
+            fixes = write_sheets(specs, out / XLSX)  # one load (apart: a workbook of its own)
+            sheets = out / XLSX if apart else None
         xlsx_s = round(time.perf_counter() - started, 3)
     with timer.stage("初审表"):
-        written = _write_forms((apps, screened), out, mode=forms, township=township)
+        written = _write_forms((apps, screened), out, mode=options.forms,
+                               township=options.township)  # fmt: skip
     timer.close()
     timer.timings[XLSX_TIMING] = xlsx_s
-    extra: dict[str, Any] = {"xlsx_text_fixes": fixes.note()}
+    extra: dict[str, Any] = {"xlsx_text_fixes": {} if fixes is None else fixes.note()}
     extra["verified"] = (
         None if answers is None or verified is None else verified_entry(verified, answers)
     )
     extra["overrides"] = None if decided is None else decided.summary
-    return FarRun(screened, apps, packet, written, extra, problems), reads
+    run = FarRun(screened, apps, packet, written, extra,
+                 problems if fixes is None else fixes.added_to(problems))  # fmt: skip
+    described = {
+        role: describe_input(path, reads.get(role)) for role, path in inputs.files().items()
+    }
+    return FarPart(run, described, timer.timings, problems, out, sheets)
+
+
+def _sheet_specs(packet: pd.DataFrame, problems: pd.DataFrame, prof: Profile) -> list[SheetSpec]:
+    """The stage's sheets: the packet, 增容问题记录 and 政策依据 (the clauses of both stages)."""
+    own = SheetSpec(problems, "增容问题记录", labels=LABELS, problems=True)
+    return [packet_sheet(packet), own, basis_spec(prof, [packet])]
+
+
+def _write_layers(screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, gpkg: Path) -> None:
+    write_layer(_layer(screened, FAR_LAYER_COLUMNS), gpkg, layer="far")
+    if apps is not None:
+        write_layer(_layer(apps, FAR_LAYER_COLUMNS), gpkg, layer="far_applications")
+
+
+def _merged(sheets: Path | None, xlsx: Path) -> bool:
+    """Whether the workbook ``sheets`` (the stage's own) could be merged into ``xlsx``."""
+    if sheets is None:
+        return False
+    if not xlsx.exists():
+        sheets.replace(xlsx)
+        return True
+    try:
+        add_sheets(xlsx, sheets.replace)  # the draft add_sheets would write: it is written
+    except MergeUnsupportedError:
+        return False
+    return True
+
+
+def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
+    """Finish a stage computed apart (:func:`start_far`) in the run folder ``out``: its own
+    files moved in, its GeoPackage layers written, its sheets merged into the workbook.
+
+    The time taken is added to the stage ``写出`` (and to its Excel share), which is then the
+    writing done in the child plus this last part, done after the screening.
+    """
+    started = time.perf_counter()
+    run = part.run
+    for name in (PARQUET_FAR, FORMS_DIR, PRECHECK_DIR):
+        if (part.folder / name).exists():
+            (part.folder / name).replace(out / name)
+    run.forms = [out / path.relative_to(part.folder) for path in run.forms]
+    # the layers by a second thread (GDAL lets go of the GIL) while the sheets are merged; a
+    # failure of theirs is raised first, as when they were written before the sheets
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        layers = worker.submit(_write_layers, run.screened, run.applications, out / GPKG)
+        merged = time.perf_counter()
+        try:
+            if not _merged(part.sheets, out / XLSX):  # then as a run of far alone writes them
+                written = write_sheets(_sheet_specs(run.packet, part.problems, profile), out / XLSX)
+                run.problems = written.added_to(part.problems)
+                run.manifest["xlsx_text_fixes"] = written.note()
+        except BaseException:
+            layers.result()
+            raise
+        xlsx_s = time.perf_counter() - merged
+        layers.result()
+    timings = dict(part.timings)
+    timings["写出"] = round(timings["写出"] + time.perf_counter() - started, 3)
+    timings[XLSX_TIMING] = round(timings[XLSX_TIMING] + xlsx_s, 3)
+    return FarPart(run, part.inputs, timings, part.problems, out)
 
 
 @dataclass(frozen=True)
@@ -512,8 +656,7 @@ def _overridden(
 
 
 def _manifest(
-    inputs: RunInputs,
-    reads: Mapping[str, ReadResult],
+    described: Mapping[str, Any],
     prof: Profile,
     day: dt.date,
     run: FarRun,
@@ -535,9 +678,7 @@ def _manifest(
             "title": prof.title,
             "chain": list(prof.chain),
         },
-        "inputs": {
-            role: describe_input(path, reads.get(role)) for role, path in inputs.files().items()
-        },
+        "inputs": dict(described),
         "outputs": {
             "gpkg": str(out / GPKG),
             "xlsx": str(out / XLSX),

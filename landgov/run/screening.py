@@ -75,7 +75,8 @@ from landgov.screening.approved import (
 )
 
 if TYPE_CHECKING:
-    from landgov.run.far import FarOptions, FarRun
+    from landgov.core.forked import Pending
+    from landgov.run.far import FarOptions, FarPart, FarRun, Shared
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
 
@@ -172,10 +173,6 @@ class _Facts:
     given: dict[str, Any] = field(default_factory=dict)
     #: Whether the inputs are the simulated sample (titles then say 模拟数据).
     simulated: bool = False
-    #: For a run of both stages: every file as read, before the plausibility step (by role).
-    read: Mapping[str, ReadResult] = field(default_factory=dict)
-    #: For a run of both stages: far's raster_floor_area of the parcels (None: no raster).
-    raster: pd.DataFrame | None = None
 
 
 #: Input roles the screening reads (the other files of :class:`RunInputs` belong to ``far``).
@@ -253,19 +250,50 @@ def run_screening(
         ``verified``, ``by_township``, ``aliases`` and the folder options apply to both stages
         (``overrides`` is the screening's: the 增容 one is ``far.overrides``). Its result is
         :attr:`ScreeningRun.far`. ``None`` (default): the screening only.
+
+    Notes
+    -----
+    With ``far`` the run uses two processes (:mod:`landgov.core.forked`; one where a child
+    cannot be forked, or with ``LANDGOV_PROCESSES=1``; the folder is the same): the pass over
+    the height raster runs in a child beside 地企关联 and 亩均评价, and the 增容 stage in a child
+    from the moment it has the files read, the link and the raster, beside the screening's
+    筛查与路径 and 写出结果. The child writes the 增容 stage's own files into a part folder and
+    prints nothing; after the screening this process moves them in, writes far's GeoPackage
+    layers (one writer at a time) and merges far's sheets into the workbook, then echoes far's
+    stage times. Each stage time in the manifest (``timings_s``) is the wall time of the process
+    that ran it: the screening's 亩均评价 includes waiting for the raster, far's stages overlap
+    the screening's (their sum exceeds the run's wall time) and far's 写出 adds the part
+    written after the screening. A failure in either process is raised here as it would be in
+    one (the other process is stopped) and the folder is left as it was.
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     files = {r: p for r, p in inputs.files().items() if r in SCREEN_ROLES}
-    with open_run(
-        out_dir, stage="screen", inputs=files if far is None else inputs.files(),
-        overwrite=overwrite, wait=wait, echo=echo,
-    ) as folder:  # fmt: skip
+    with (
+        open_run(
+            out_dir, stage="screen", inputs=files if far is None else inputs.files(),
+            overwrite=overwrite, wait=wait, echo=echo,
+        ) as folder,
+        contextlib.ExitStack() as children,  # stopped first when the run fails
+    ):  # fmt: skip
+        started: list[Pending[FarPart]] = []
+
+        def start_far_stage(shared: Shared) -> None:
+            from landgov.run.far import start_far
+
+            assert far is not None
+            pending = start_far(
+                inputs, folder.part("far"), prof=prof, day=as_of_date, options=far,
+                aliases=aliases, verified=verified, shared=shared,
+            )  # fmt: skip
+            started.append(children.enter_context(pending))
+
         with fewer_collections():
             run, facts = _screen(
                 inputs, folder.path, prof=prof, as_of=as_of_date, aliases=aliases,
                 progress=progress, verified=verified, overrides=overrides, gpkg=gpkg,
-                for_far=far is not None,
+                for_far=far is not None, children=children,
+                start_far=None if far is None else start_far_stage,
             )  # fmt: skip
         run.out_dir = folder.target
         if by_township:
@@ -277,9 +305,9 @@ def run_screening(
         folder.finish(_manifest(files, run, facts, prof=prof, as_of=as_of_date))
         if far is not None:
             run.far = _far_stage(
-                inputs, folder, facts, prof=prof, as_of=as_of_date, options=far,
-                aliases=aliases, verified=verified, by_township=by_township,
-                echo=echo if progress else None,
+                inputs, folder, prof=prof, as_of=as_of_date, options=far, aliases=aliases,
+                verified=verified, by_township=by_township, echo=echo if progress else None,
+                computed=started[0],
             )  # fmt: skip
     run.manifest = folder.manifest["stages"]["screen"] if folder.manifest else {}
     if run.far is not None:
@@ -292,7 +320,6 @@ def run_screening(
 def _far_stage(
     inputs: RunInputs,
     folder: RunFolder,
-    facts: _Facts,
     *,
     prof: Profile,
     as_of: dt.date,
@@ -301,19 +328,20 @@ def _far_stage(
     verified: str | Path | None,
     by_township: bool,
     echo: Callable[[str], object] | None,
+    computed: Pending[FarPart],
 ) -> FarRun:
-    """The 增容 stage of a run of both stages, in the same folder, from what the screening
-    read, linked and measured (:class:`landgov.run.far.Shared`)."""
-    from landgov.run.far import Shared, far_stage
+    """The 增容 stage of a run of both stages, in the same folder: its work, started beside the
+    screening as soon as what it needs was read, linked and measured (:func:`_screen`), is
+    collected and its part of the shared files written."""
+    from landgov.run.far import far_stage
 
     folder.next_stage("far")
     if echo is not None:
         echo("增容审查：")
-    shared = Shared(read=facts.read, linked=facts.linked, raster=facts.raster)
     with fewer_collections():
         return far_stage(
             inputs, folder, prof=prof, day=as_of, options=options, aliases=aliases,
-            verified=verified, by_township=by_township, echo=echo, shared=shared,
+            verified=verified, by_township=by_township, echo=echo, computed=computed,
         )  # fmt: skip
 
 
@@ -350,12 +378,17 @@ def _screen(
     overrides: str | Path | None = None,
     gpkg: bool = True,
     for_far: bool = False,
+    children: contextlib.ExitStack | None = None,
+    start_far: Callable[[Shared], None] | None = None,
 ) -> tuple[ScreeningRun, _Facts]:
     """Read, link, grade, screen and write into ``out``; the manifest is left to the caller.
 
     ``for_far``: the 增容 stage follows in the same run; the files only it reads are read
-    here too, the height raster is measured once for both (far's floor area and this stage's
-    built-up cover from one pass) and both are returned in the facts (``read``, ``raster``).
+    here too and the height raster is measured once for both (far's floor area and this
+    stage's built-up cover from one pass), in a child process entered into ``children`` (which
+    the caller leaves before the folder: a failed run stops it). ``start_far`` is called with
+    what the 增容 stage needs of this one (:class:`landgov.run.far.Shared`) as soon as it is
+    there, so that it can run beside the rest of the screening.
     """
     stages = StageTimer(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
@@ -367,28 +400,28 @@ def _screen(
     parcels = reads["parcels"].data
     enterprises = reads["enterprises"].data
     simulated = _simulated(reads)
+    raster_job = _measure_raster(parcels, inputs, prof, children) if for_far else None
     with stages.stage("地企关联"):
         links = (
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
         )
         linked = link_parcels(parcels, enterprises, links, profile=prof)
+    if start_far is not None and raster_job is None:
+        _start_far(start_far, read, linked, None)
     with stages.stage("亩均评价"):
         graded = grade_enterprises(linked.enterprises, profile=prof)
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
-        raster = None
-        if inputs.height_raster is not None and for_far:  # one pass for both stages
-            from landgov.far.ratio import profile_raster_floor_area
-
-            raster = profile_raster_floor_area(
-                lp, inputs.height_raster, profile=prof, cover_threshold=0.0
-            )  # the threshold built_cover uses
+        raster = None if raster_job is None else raster_job()
+        if raster is not None:
             lp["built_cover"] = raster["cover_above_threshold"]
         elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
             from landgov.far.raster import built_cover
 
             lp["built_cover"] = built_cover(lp, inputs.height_raster)
+    if start_far is not None and raster_job is not None:
+        _start_far(start_far, read, linked, raster)
     with stages.stage("筛查与路径"):
         result = screen(
             lp,
@@ -454,7 +487,50 @@ def _screen(
     stages.close()
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
-    return run, _Facts(reads, linked, timings, given, simulated, read=read, raster=raster)
+    return run, _Facts(reads, linked, timings, given, simulated)
+
+
+def _measure_raster(
+    parcels: gpd.GeoDataFrame,
+    inputs: RunInputs,
+    prof: Profile,
+    children: contextlib.ExitStack | None,
+) -> Callable[[], pd.DataFrame] | None:
+    """The one pass over the height raster for both stages (far's floor area, the screening's
+    built-up cover), started in a child process beside the 地企关联 and 亩均评价 that do not
+    need it (:mod:`landgov.core.forked`); call the result to collect it. Where no child can be
+    forked the pass runs when collected (in 亩均评价, as in one process). None without a
+    raster. It measures the parcels as read: the linked parcels are these rows with the same
+    index and geometry."""
+    if inputs.height_raster is None:
+        return None
+    from functools import partial
+
+    from landgov.core.forked import can_fork, start
+    from landgov.far.ratio import profile_raster_floor_area
+
+    measure = partial(
+        profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
+        cover_threshold=0.0,  # the threshold built_cover uses
+    )  # fmt: skip
+    if not can_fork():
+        return measure
+    job = start(measure)
+    if children is not None:
+        children.enter_context(job)  # stopped when the run fails before it is collected
+    return job.result
+
+
+def _start_far(
+    start_far: Callable[[Shared], None],
+    read: Mapping[str, ReadResult],
+    linked: Any,
+    raster: pd.DataFrame | None,
+) -> None:
+    """Hand the 增容 stage what it needs of the screening, as soon as it is there."""
+    from landgov.run.far import Shared
+
+    start_far(Shared(read=read, linked=linked, raster=raster))
 
 
 def _read_files(

@@ -81,7 +81,13 @@ from landgov.reports.excel import SheetSpec, write_sheets
 from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, packet_sheet
-from landgov.run.files import RunInputs, plausible_reads, write_layer, write_parquet
+from landgov.run.files import (
+    RunInputs,
+    plausible_reads,
+    read_files,
+    write_layer,
+    write_parquet,
+)
 from landgov.run.verify import answers_into_reads, used_rows, verified_entry
 
 if TYPE_CHECKING:
@@ -160,6 +166,16 @@ FAR_ROLES = (
 )  # fmt: skip
 
 
+def far_jobs(inputs: RunInputs) -> dict[str, tuple[Path, Callable[..., ReadResult]]]:
+    """The files the 增容 run reads and their readers (:data:`FAR_ROLES`, those given)."""
+    readers = _readers()
+    return {
+        name: (path, readers[name])
+        for name in FAR_ROLES
+        if (path := getattr(inputs, name)) is not None
+    }
+
+
 def read_far_files(
     inputs: RunInputs,
     aliases: Mapping[str, Iterable[str]] | None,
@@ -167,13 +183,11 @@ def read_far_files(
     read: Mapping[str, ReadResult] | None = None,
 ) -> dict[str, ReadResult]:
     """The files the 增容 run reads (:data:`FAR_ROLES`, those given), as read (before the
-    plausibility step); ``read`` holds files read already (by role), which are not read again."""
-    done, readers = read or {}, _readers()
-    return {
-        name: done[name] if name in done else readers[name](path, aliases=aliases)
-        for name in FAR_ROLES
-        if (path := getattr(inputs, name)) is not None
-    }
+    plausibility step); ``read`` holds files read already (by role), which are not read again.
+    The others are read by :func:`~landgov.run.files.read_files` (on two processes)."""
+    done, jobs = read or {}, far_jobs(inputs)
+    fresh = read_files({name: job for name, job in jobs.items() if name not in done}, aliases)
+    return {name: done[name] if name in done else fresh[name] for name in jobs}
 
 
 def _read_all(

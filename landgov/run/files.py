@@ -1,5 +1,6 @@
-"""The files of a run: what goes in (:class:`RunInputs`, read and checked for plausibility) and
-how a table goes out into the GeoPackage (:func:`write_layer`). Shared by both runs."""
+"""The files of a run: what goes in (:class:`RunInputs`, read on two processes by
+:func:`read_files` and checked for plausibility) and how a table goes out into the GeoPackage
+(:func:`write_layer`). Shared by both runs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pyogrio
 from tqdm.auto import tqdm
 
+from landgov.core import forked
 from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
 from landgov.errors import write_failure
@@ -26,7 +28,7 @@ __all__ = [
     "RunInputs",
     "parquet_ready",
     "plausible_reads",
-    "read_optional",
+    "read_files",
     "storable",
     "write_layer",
     "write_parquet",
@@ -173,12 +175,65 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
         raise write_failure(path, exc) from exc
 
 
-def read_optional(
-    path: Path | None,
-    reader: Callable[..., ReadResult],
-    aliases: Mapping[str, Iterable[str]] | None,
-) -> ReadResult | None:
-    return None if path is None else reader(path, aliases=aliases)
+#: The roles a forked child reads while this process reads the others (:func:`read_files`):
+#: the enterprise table and the links, text tables that take long to parse (as long as the
+#: parcels together) and whose frames of text and numbers pickle back in milliseconds — a
+#: layer's shapes cost a tenth of a second each way.
+CHILD_ROLES = frozenset({"enterprises", "links"})
+#: Below this many bytes of the child's files everything is read here: forking costs about
+#: 30 ms, what 64 KB of CSV takes to read.
+CHILD_MIN_BYTES = 64 * 1024
+
+#: What :func:`read_files` reads: the file and the reader of each role, in the order of a run.
+Jobs = Mapping[str, tuple[Path, Callable[..., ReadResult]]]
+
+
+def _read_in_order(
+    jobs: Jobs, aliases: Mapping[str, Iterable[str]] | None
+) -> dict[str, ReadResult]:
+    return {role: reader(path, aliases=aliases) for role, (path, reader) in jobs.items()}
+
+
+def _size(jobs: Jobs) -> int:
+    try:
+        return sum(Path(path).stat().st_size for path, _ in jobs.values())
+    except OSError:  # a missing file: its reader says so, in the order of the run
+        return 0
+
+
+def read_files(jobs: Jobs, aliases: Mapping[str, Iterable[str]] | None) -> dict[str, ReadResult]:
+    """Read the files of a run, those of :data:`CHILD_ROLES` in a forked child meanwhile.
+
+    Parameters
+    ----------
+    jobs
+        File and reader by role, in the order a run reads them (the order of the result).
+    aliases
+        Extra column names for every reader.
+
+    Returns
+    -------
+    dict
+        The :class:`ReadResult` of each role, as its reader returned it.
+
+    Raises
+    ------
+    LandgovError, OSError
+        What the first reader to fail raises when the files are read one after another: when
+        any reader fails (here or in the child), the files are read again in order here, so
+        that the error and its message are those of a run on one process.
+    """
+    theirs = {role: job for role, job in jobs.items() if role in CHILD_ROLES}
+    if not theirs or not forked.can_fork() or _size(theirs) < CHILD_MIN_BYTES:
+        return _read_in_order(jobs, aliases)
+    ours = {role: job for role, job in jobs.items() if role not in theirs}
+    try:
+        with forked.start(_read_in_order, theirs, aliases) as child:
+            done = _read_in_order(ours, aliases)
+            done |= child.result()
+    except Exception:  # the error of the first file to fail, as a run on one process gives it
+        return _read_in_order(jobs, aliases)
+    return {role: done[role] for role in jobs}
 
 
 def plausible_reads(

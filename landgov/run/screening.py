@@ -59,7 +59,7 @@ from landgov.reports.sendout import sendable_problems
 from landgov.run.files import (
     RunInputs,
     plausible_reads,
-    read_optional,
+    read_files,
     storable,
     write_layer,
     write_parquet,
@@ -537,12 +537,14 @@ def _read_files(
     inputs: RunInputs, aliases: Mapping[str, Iterable[str]] | None, *, for_far: bool
 ) -> tuple[dict[str, ReadResult], Mapping[str, ReadResult]]:
     """The screening's files as read; with ``for_far`` also every file as read for the 增容
-    stage (the screening's and the ones only far reads, each read once), else ``{}``."""
-    reads: dict[str, ReadResult] = {
-        "parcels": read_parcels(inputs.parcels, aliases=aliases),
-        "enterprises": read_enterprises(inputs.enterprises, aliases=aliases),
-    }
-    optional: dict[str, tuple[Path | None, Callable[..., ReadResult]]] = {
+    stage (the screening's and the ones only far reads, each read once), else ``{}``.
+
+    All are read in one :func:`~landgov.run.files.read_files` (on two processes), in the order
+    of the roles here, then those only far reads.
+    """
+    roles: dict[str, tuple[Path | None, Callable[..., ReadResult]]] = {
+        "parcels": (inputs.parcels, read_parcels),
+        "enterprises": (inputs.enterprises, read_enterprises),
         "links": (inputs.links, read_links),
         "compliance": (inputs.compliance, read_compliance),
         "planning": (inputs.planning, read_planning),
@@ -550,15 +552,18 @@ def _read_files(
         "townships": (inputs.townships, read_townships),
         "approved": (inputs.approved, read_approved),
     }
-    for role, (path, reader) in optional.items():
-        res = read_optional(path, reader, aliases)
-        if res is not None:
-            reads[role] = res
+    jobs = {role: (path, reader) for role, (path, reader) in roles.items() if path is not None}
+    if for_far:
+        from landgov.run.far import far_jobs
+
+        jobs |= {role: job for role, job in far_jobs(inputs).items() if role not in jobs}
+    got = read_files(jobs, aliases)
+    reads = {role: got[role] for role in roles if role in got}
     if not for_far:
         return reads, {}
     from landgov.run.far import read_far_files
 
-    return reads, {**reads, **read_far_files(inputs, aliases, read=reads)}
+    return reads, {**reads, **read_far_files(inputs, aliases, read=got)}
 
 
 def _simulated(reads: Mapping[str, ReadResult]) -> bool:

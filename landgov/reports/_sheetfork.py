@@ -32,9 +32,11 @@ from landgov.reports._sheetxml import Body, DeflatedRows, Fix, RowsFile
 
 __all__ = ["FORK_BYTES", "RowsWriter", "estimate", "share", "write_bodies"]
 
-#: Estimated sheet XML (bytes, :func:`estimate`) below which a fork does not pay: about a
-#: second of row building, against the fork of a big process and its copied pages.
-FORK_BYTES = 12_000_000
+#: Estimated sheet XML (bytes, :func:`estimate`) below which a fork does not pay. Rows are
+#: built at about 50 MB of XML a second of CPU; a fork of a 1.5 GB run costs 0.1–0.3 s of CPU
+#: (page tables, pages copied on write, measured with ``benchmarks/bench_xlsx.py --sheets 4
+#: --ballast 1.5``), so the child's half must be more than that: from 30 MB (0.6 s of rows).
+FORK_BYTES = 30_000_000
 #: Work the caller still has after the rows (splicing them in), in estimated bytes.
 _PARENT_EXTRA = 2_000_000
 _SAMPLE = 500  # rows sampled for a column's text length

@@ -21,7 +21,7 @@ import pytest
 import landgov.run.screening
 from landgov.core import forked
 from landgov.errors import os_error_message
-from landgov.reports import _sheetfork, excel
+from landgov.reports import _sheetfork, _xlsxmerge, excel
 from landgov.reports._sheetfork import share
 from landgov.reports._sheetxml import DeflatedRows
 
@@ -36,6 +36,13 @@ def _members(path: Path) -> list[tuple[str, bytes]]:
         out = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
     return [(name, _TIMES.sub(b"", data) if name == "docProps/core.xml" else data)
             for name, data in out]  # fmt: skip
+
+
+def _stored(path: Path) -> list[tuple[str, int, int]]:
+    """Each member's name, compressed size and CRC (its deflate data, not only its bytes)."""
+    with zipfile.ZipFile(path) as zf:
+        return [(i.filename, i.compress_size, i.CRC) for i in zf.infolist()
+                if i.filename != "docProps/core.xml"]  # fmt: skip
 
 
 @pytest.fixture
@@ -99,6 +106,7 @@ def test_the_samples_workbook_is_the_same_written_with_the_child(
     one = excel.write_workbook(sheets, tmp_path / "one" / "landgov.xlsx", **kwargs)
     assert forks == [True]  # no child: write_bodies never started one
     assert _members(two.path) == _members(one.path)
+    assert _stored(two.path) == _stored(one.path)
     assert two.fixes == one.fixes and two.splits == one.splits
     assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["landgov.xlsx"]
 
@@ -195,3 +203,31 @@ def test_a_full_disk_in_the_child_is_the_same_message(
         OSError(errno.ENOSPC, "No space left on device", str(target))
     )
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_big_sheet_merged_into_a_workbook_is_rewritten_in_halves_on_two_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real = _xlsxmerge.start
+
+    def start(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        pending = real(fn, *args, **kwargs)
+        seen.append(pending.forked)
+        return pending
+
+    monkeypatch.setattr(_xlsxmerge, "start", start)
+    sheet = excel.SheetSpec(_frame(3000), "增容")
+    books = {}
+    for name, split, env in [("whole", 1 << 40, ""), ("two", 1, ""), ("one", 1, "1")]:
+        monkeypatch.setattr(_xlsxmerge, "SPLIT_BYTES", split)
+        monkeypatch.setenv(forked.ENV, env)
+        path = tmp_path / name / "landgov.xlsx"
+        excel.write_workbook([("底数", _frame(50))], path)
+        excel.write_sheets([sheet], path)
+        books[name] = path
+    assert seen == [True]  # the split sheet of "two"; none where no child can be forked
+    assert _members(books["two"]) == _members(books["one"]) == _members(books["whole"])
+    assert _stored(books["two"]) == _stored(books["one"])
+    assert _stored(books["two"]) != _stored(books["whole"])  # the halves were deflated apart
+    assert sorted(p.name for p in books["two"].parent.iterdir()) == ["landgov.xlsx"]

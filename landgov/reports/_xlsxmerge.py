@@ -7,7 +7,8 @@ being replaced (same name) are left out, and the sheets of a small draft workboo
 XlsxWriter) are added: only the small parts are rewritten (``xl/workbook.xml`` with its defined
 names re-indexed, the workbook's relationships, ``[Content_Types].xml``, ``docProps/app.xml``,
 ``xl/styles.xml`` with the draft's formats appended) and the new sheets, whose style indices
-(``s``, ``style``, ``dxfId``) are moved past the existing ones.
+(``s``, ``style``, ``dxfId``) are moved past the existing ones; a big new sheet is restyled in
+two halves on two cores (:func:`_rewrite`).
 
 As with openpyxl's ``del wb[name]`` + ``create_sheet``, a replaced sheet is removed and the new
 sheets come after the kept ones, in the draft's order. :func:`remove_sheets` only removes sheets

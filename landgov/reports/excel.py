@@ -10,8 +10,9 @@ header row, layout, styles and print set-up, and the data rows are built column 
 (each distinct text, date or 是/否 converted once) and spliced into its sheets
 (:mod:`landgov.reports._sheetxml`), the same cells XlsxWriter's per-cell calls would write, in a
 fraction of the time; in a big workbook some sheets' rows are built by a forked child on the
-second core (:mod:`landgov.reports._sheetfork`), the workbook the same byte for byte. :func:`write_sheet` adds or replaces one sheet of an existing workbook
-(openpyxl), so several stages can add their sheets to the same ``landgov.xlsx`` without
+second core (:mod:`landgov.reports._sheetfork`), the workbook the same byte for byte.
+:func:`write_sheet` adds or replaces one sheet of an existing workbook (openpyxl), so several
+stages can add their sheets to the same ``landgov.xlsx`` without
 overwriting each other; into a new file it takes the XlsxWriter path. Both give the same
 presentation. (XlsxWriter stores a carriage return in a text as a line feed:
 Excel shows both as a line break, and other readers would see the first as 「_x000D_」.)

@@ -217,6 +217,7 @@ def test_a_big_sheet_merged_into_a_workbook_is_rewritten_in_halves_on_two_cores(
         return pending
 
     monkeypatch.setattr(_xlsxmerge, "start", start)
+    monkeypatch.setattr(_xlsxmerge, "_CHUNK", 1 << 14)  # halves of a small sheet
     sheet = excel.SheetSpec(_frame(3000), "增容")
     books = {}
     for name, split, env in [("whole", 1 << 40, ""), ("two", 1, ""), ("one", 1, "1")]:
@@ -230,4 +231,7 @@ def test_a_big_sheet_merged_into_a_workbook_is_rewritten_in_halves_on_two_cores(
     assert _members(books["two"]) == _members(books["one"]) == _members(books["whole"])
     assert _stored(books["two"]) == _stored(books["one"])
     assert _stored(books["two"]) != _stored(books["whole"])  # the halves were deflated apart
+    sizes = {name: dict((n, size) for n, size, _ in _stored(path)) for name, path in books.items()}
+    part = "xl/worksheets/sheet2.xml"  # at the level of the whole: hardly larger
+    assert sizes["whole"][part] <= sizes["two"][part] <= 1.02 * sizes["whole"][part]
     assert sorted(p.name for p in books["two"].parent.iterdir()) == ["landgov.xlsx"]

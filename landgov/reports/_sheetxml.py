@@ -112,8 +112,9 @@ class DeflatedRows:
     data can follow it. ``crc`` and ``size`` are the CRC-32 and length of the bytes.
     """
 
-    def __init__(self, folder: Path, *, path: Path | None = None) -> None:
-        #: ``path``: the data go into this file (for another process), never held in memory.
+    def __init__(self, folder: Path, *, path: Path | None = None, level: int = _ZIP_LEVEL) -> None:
+        #: ``path``: the data go into this file (for another process), never held in memory;
+        #: ``level``: the deflate level (that of the zip member the data will end).
         self.file: IO[bytes] = (
             tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
                 max_size=_SPOOL_BYTES, mode="w+b", dir=str(folder)
@@ -122,7 +123,7 @@ class DeflatedRows:
             else path.open("w+b")
         )
         self.crc = self.size = 0
-        self._deflate = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+        self._deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
         self._worker = ThreadPoolExecutor(max_workers=1)
         self._pending: Future[None] | None = None
 

@@ -29,6 +29,7 @@ import re
 import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ _ZIP_LEVEL = 1  # deflate level of the rewritten new sheets (as _sheetxml splice
 _CHUNK = 4 << 20  # inflated bytes of a new sheet rewritten at a time
 #: A new sheet this big (inflated) is rewritten in two halves, on two cores (:func:`_rewrite`).
 SPLIT_BYTES = 48 << 20
+#: The deflate level of a rewritten sheet: zipfile's default for a member opened by its
+#: ``ZipInfo`` (the second half of a split sheet is deflated at the same level as the first).
+_REWRITE_LEVEL = zlib.Z_DEFAULT_COMPRESSION
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DOC_REL = f"{_REL}/officeDocument"
@@ -395,7 +399,7 @@ def _deflated(
     pieces: Iterator[bytes], edit: Callable[[bytes], bytes], folder: Path, path: Path | None
 ) -> DeflatedRows:
     """``pieces`` edited and deflated on their own (into the file ``path``, if given)."""
-    rows = DeflatedRows(folder, path=path)
+    rows = DeflatedRows(folder, path=path, level=_REWRITE_LEVEL)
     try:
         for piece in pieces:
             rows.write(edit(piece))

@@ -4,12 +4,19 @@ Usage::
 
     python benchmarks/bench_xlsx.py                  # 50,000 rows, 3 runs
     python benchmarks/bench_xlsx.py --rows 200000 --runs 1
+    python benchmarks/bench_xlsx.py --rows 5000 --sheets 4 --ballast 1.5   # fork or not?
 
 The sheet mixes what a 底数清单 holds: unique codes and names, repeated 镇街 and statuses,
 reasons in Chinese with line breaks, markup and credit codes (wrapped), fractional areas,
 counts, dates, yes/no and blanks. Prints wall and CPU time (the deflate worker thread
 included) per run, the file size and the machine's load, since on a shared machine only
 repeated runs side by side are comparable.
+
+With ``--sheets N`` the workbook holds the list N times (sheets whose rows may be written in a
+forked child, :mod:`landgov.reports._sheetfork`) and each run is timed twice, with the child
+allowed and with ``LANDGOV_PROCESSES=1``; ``--ballast GB`` holds that much memory (touched)
+first, as a run does when it writes its workbook, since a fork copies its page tables. The
+estimated XML of the sheets is printed beside :data:`~landgov.reports._sheetfork.FORK_BYTES`.
 """
 
 from __future__ import annotations
@@ -25,7 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from landgov.core.forked import ENV
+from landgov.reports import _sheetfork
+from landgov.reports._sheetfork import estimate
 from landgov.reports.excel import SheetStyle, write_workbook
+
+RUSAGE_CHILDREN = resource.RUSAGE_CHILDREN
 
 
 def _frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -63,22 +75,41 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sheets", type=int, default=1, help="the list written N times")
+    parser.add_argument("--ballast", type=float, default=0.0, help="GB of memory held")
+    parser.add_argument("--fork-from", type=float, help="MB: FORK_BYTES for this run")
     args = parser.parse_args(argv)
+    if args.fork_from is not None:
+        _sheetfork.FORK_BYTES = int(args.fork_from * 1e6)
+    ballast = np.ones(int(args.ballast * 1e9) // 8)  # touched: the pages exist  # noqa: F841
     frame = _frame(args.rows)
     style = SheetStyle(freeze_columns=2, wrap=frozenset({"reasons"}), paper="A3")
+    names = ["底数清单", *(f"底数清单{k}" for k in range(2, args.sheets + 1))]
+    sheets = [(name, frame) for name in names]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{args.rows:,} rows × {frame.shape[1]} columns; load average {load}")
+    print(
+        f"{args.sheets} × {args.rows:,} rows × {frame.shape[1]} columns, estimated XML "
+        f"{args.sheets * estimate(frame) / 1e6:.1f} MB "
+        f"(fork from {_sheetfork.FORK_BYTES / 1e6:.0f} MB), "
+        f"{args.ballast:g} GB held; load average {load}"
+    )
+    modes = [("", "")] if args.sheets == 1 else [("child", ""), ("one process", "1")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.xlsx"
         for run in range(1, args.runs + 1):
-            start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
-            write_workbook([("底数清单", frame)], path, styles={"底数清单": style})
-            used = resource.getrusage(resource.RUSAGE_SELF)
-            cpu_s = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
-            print(
-                f"run {run}: {time.perf_counter() - start:6.2f} s wall, {cpu_s:6.2f} s CPU, "
-                f"{path.stat().st_size / 1e6:.1f} MB"
-            )
+            for mode, env in modes:
+                os.environ[ENV] = env
+                start = time.perf_counter()
+                cpu = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, RUSAGE_CHILDREN)]
+                write_workbook(sheets, path, styles=dict.fromkeys(names, style))
+                used = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, RUSAGE_CHILDREN)]
+                cpu_s = sum(u.ru_utime + u.ru_stime - c.ru_utime - c.ru_stime
+                            for u, c in zip(used, cpu, strict=True))  # fmt: skip
+                print(
+                    f"run {run}{f' ({mode})' if mode else ''}: "
+                    f"{time.perf_counter() - start:6.2f} s wall, {cpu_s:6.2f} s CPU, "
+                    f"{path.stat().st_size / 1e6:.1f} MB"
+                )
     return 0
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "Body",
     "ColumnStyles",
     "DeflatedRows",
+    "RowsFile",
     "as_cell",
     "crc32_combine",
     "splice",
@@ -111,12 +112,18 @@ class DeflatedRows:
     data can follow it. ``crc`` and ``size`` are the CRC-32 and length of the bytes.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.file: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
-            max_size=_SPOOL_BYTES, mode="w+b", dir=str(folder)
+    def __init__(self, folder: Path, *, path: Path | None = None, level: int = _ZIP_LEVEL) -> None:
+        #: ``path``: the data go into this file (for another process), never held in memory;
+        #: ``level``: the deflate level (that of the zip member the data will end).
+        self.file: IO[bytes] = (
+            tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close)
+                max_size=_SPOOL_BYTES, mode="w+b", dir=str(folder)
+            )
+            if path is None
+            else path.open("w+b")
         )
         self.crc = self.size = 0
-        self._deflate = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+        self._deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
         self._worker = ThreadPoolExecutor(max_workers=1)
         self._pending: Future[None] | None = None
 
@@ -148,12 +155,37 @@ class DeflatedRows:
         self._worker.shutdown()
         self.file.close()
 
+    def copy_to(self, out: IO[bytes]) -> int:
+        """Copy the deflate data to ``out``; returns its length."""
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out, 1 << 20)
+        return self.file.tell()
+
+
+@dataclass(frozen=True)
+class RowsFile:
+    """Deflated rows another process wrote to a file (:class:`DeflatedRows` with a ``path``):
+    what :func:`splice` needs of them, and all that travels between the processes."""
+
+    path: Path
+    crc: int  # CRC-32 of the rows' bytes
+    size: int  # length of the rows' bytes (not of their deflate data)
+
+    def copy_to(self, out: IO[bytes]) -> int:
+        """Copy the deflate data to ``out``; returns its length."""
+        with self.path.open("rb") as data:
+            shutil.copyfileobj(data, out, 1 << 20)
+            return data.tell()
+
+    def close(self) -> None:
+        """Nothing to free: the file goes with the scratch folder it was written in."""
+
 
 @dataclass(frozen=True)
 class Body:
     """The rows written for one sheet and the cells' extent."""
 
-    rows: DeflatedRows
+    rows: DeflatedRows | RowsFile
     last_row: int  # 1-based; 0 when no data row has a cell
     last_col: int  # 1-based; 0 when no data row has a cell
 
@@ -544,7 +576,7 @@ def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     return crc1 ^ crc2
 
 
-def _append_deflated(out: IO[bytes], rows: DeflatedRows) -> None:
+def _append_deflated(out: IO[bytes], rows: DeflatedRows | RowsFile) -> None:
     """Put ``rows``' deflate data into the zip member being written to ``out`` unchanged.
 
     ``out`` is the writer :meth:`zipfile.ZipFile.open` returns (CPython's ``_ZipWriteFile``):
@@ -555,9 +587,7 @@ def _append_deflated(out: IO[bytes], rows: DeflatedRows) -> None:
     writer: Any = out
     flushed = writer._compressor.flush(zlib.Z_SYNC_FLUSH)
     writer._fileobj.write(flushed)
-    rows.file.seek(0)
-    shutil.copyfileobj(rows.file, writer._fileobj, 1 << 20)
-    writer._compress_size += len(flushed) + rows.file.tell()
+    writer._compress_size += len(flushed) + rows.copy_to(writer._fileobj)
     writer._crc = crc32_combine(writer._crc, rows.crc, rows.size)
     writer._file_size += rows.size
     writer._compressor = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)

@@ -7,7 +7,8 @@ being replaced (same name) are left out, and the sheets of a small draft workboo
 XlsxWriter) are added: only the small parts are rewritten (``xl/workbook.xml`` with its defined
 names re-indexed, the workbook's relationships, ``[Content_Types].xml``, ``docProps/app.xml``,
 ``xl/styles.xml`` with the draft's formats appended) and the new sheets, whose style indices
-(``s``, ``style``, ``dxfId``) are moved past the existing ones.
+(``s``, ``style``, ``dxfId``) are moved past the existing ones; a big new sheet is restyled in
+two halves on two cores (:func:`_rewrite`).
 
 As with openpyxl's ``del wb[name]`` + ``create_sheet``, a replaced sheet is removed and the new
 sheets come after the kept ones, in the draft's order. :func:`remove_sheets` only removes sheets
@@ -22,21 +23,31 @@ load and save would turn their empty texts into empty cells).
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr, unescape
 
+from landgov.core.forked import Pending, can_fork, start
+from landgov.reports._sheetxml import DeflatedRows, RowsFile, _append_deflated
+
 __all__ = ["MergeUnsupportedError", "add_sheets", "check", "merge", "remove_sheets"]
 
 _ZIP_LEVEL = 1  # deflate level of the rewritten new sheets (as _sheetxml splices them)
 _CHUNK = 4 << 20  # inflated bytes of a new sheet rewritten at a time
+#: A new sheet this big (inflated) is rewritten in two halves, on two cores (:func:`_rewrite`).
+SPLIT_BYTES = 48 << 20
+#: The deflate level of a rewritten sheet: zipfile's default for a member opened by its
+#: ``ZipInfo`` (the second half of a split sheet is deflated at the same level as the first).
+_REWRITE_LEVEL = zlib.Z_DEFAULT_COMPRESSION
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DOC_REL = f"{_REL}/officeDocument"
@@ -368,6 +379,52 @@ def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dest: zipfile.ZipFile
         writer._file_size = info.file_size
 
 
+def _pieces(zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """Member ``name`` of ``zf`` inflated a chunk at a time, each chunk ending after a ``>``
+    (so no tag is cut), the last one with what follows the last ``>``."""
+    with zf.open(name) as inp:
+        rest = b""
+        while True:
+            block = inp.read(_CHUNK)
+            data = rest + block
+            if not block:
+                yield data
+                return
+            cut = data.rfind(b">") + 1
+            yield data[:cut]
+            rest = data[cut:]
+
+
+def _deflated(
+    pieces: Iterator[bytes], edit: Callable[[bytes], bytes], folder: Path, path: Path | None
+) -> DeflatedRows:
+    """``pieces`` edited and deflated on their own (into the file ``path``, if given)."""
+    rows = DeflatedRows(folder, path=path, level=_REWRITE_LEVEL)
+    try:
+        for piece in pieces:
+            rows.write(edit(piece))
+        rows.finish()
+    except BaseException:
+        rows.close()
+        raise
+    return rows
+
+
+def _second_half(
+    source: str, name: str, half: int, edit: Callable[[bytes], bytes], path: Path
+) -> RowsFile:
+    """In a child: the pieces of member ``name`` of the workbook at ``source`` that follow its
+    first ``half`` bytes, edited and deflated into the file ``path``."""
+    with zipfile.ZipFile(source) as zf:  # its own file offset, not the parent's ZipFile's
+        pieces = _pieces(zf, name)
+        done = 0
+        while done < half:  # the parent's half: inflated, not edited
+            done += len(next(pieces))
+        rows = _deflated(pieces, edit, path.parent, path)
+    rows.close()  # complete on disk
+    return RowsFile(path, rows.crc, rows.size)
+
+
 def _rewrite(
     src: zipfile.ZipFile,
     name: str,
@@ -376,21 +433,46 @@ def _rewrite(
     edit: Callable[[bytes], bytes],
 ) -> None:
     """Member ``name`` of ``src`` as ``target`` of ``dest``, ``edit`` applied a chunk at a time
-    (chunks end after a ``>``, so no tag is cut)."""
+    (chunks end after a ``>``, so no tag is cut).
+
+    A sheet of :data:`SPLIT_BYTES` or more (inflated) is rewritten in two halves, the second
+    deflated on its own and joined to the first as :func:`~landgov.reports._sheetxml.splice`
+    joins rows: it is rewritten by a child forked with :mod:`landgov.core.forked` while this
+    process does the first, or here after it where no child can be forked, the same bytes.
+    """
     info = src.getinfo(name)
     new = zipfile.ZipInfo(target, info.date_time)
     new.compress_type = zipfile.ZIP_DEFLATED
-    with src.open(info) as inp, dest.open(new, "w", force_zip64=True) as out:
-        rest = b""
-        while True:
-            block = inp.read(_CHUNK)
-            data = rest + block
-            if not block:
-                out.write(edit(data))
+    split = info.file_size >= SPLIT_BYTES and isinstance(src.filename, str)
+    half = info.file_size // 2 if split else info.file_size + 1
+    with contextlib.ExitStack() as stack:
+        folder = Path(".")
+        pending: Pending[RowsFile] | None = None
+        if split:
+            scratch = tempfile.TemporaryDirectory(dir=Path(str(dest.filename)).parent,
+                                                  prefix=".merge.")  # fmt: skip
+            folder = Path(stack.enter_context(scratch))
+            if can_fork():
+                pending = stack.enter_context(
+                    start(_second_half, src.filename, name, half, edit, folder / "half.deflate")
+                )
+        out = stack.enter_context(dest.open(new, "w", force_zip64=True))
+        pieces = _pieces(src, name)
+        done = 0
+        while done < half:
+            piece = next(pieces, None)
+            if piece is None:
                 break
-            cut = data.rfind(b">") + 1
-            out.write(edit(data[:cut]))
-            rest = data[cut:]
+            out.write(edit(piece))
+            done += len(piece)
+        if split:
+            second: DeflatedRows | RowsFile = (
+                _deflated(pieces, edit, folder, None) if pending is None else pending.result()
+            )
+            try:
+                _append_deflated(out, second)
+            finally:
+                second.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ writes a new workbook in one pass with XlsxWriter (constant-memory mode): XlsxWr
 header row, layout, styles and print set-up, and the data rows are built column by column
 (each distinct text, date or 是/否 converted once) and spliced into its sheets
 (:mod:`landgov.reports._sheetxml`), the same cells XlsxWriter's per-cell calls would write, in a
-fraction of the time. :func:`write_sheet` adds or replaces one sheet of an existing workbook
-(openpyxl), so several stages can add their sheets to the same ``landgov.xlsx`` without
+fraction of the time; in a big workbook some sheets' rows are built by a forked child on the
+second core (:mod:`landgov.reports._sheetfork`), the workbook the same byte for byte.
+:func:`write_sheet` adds or replaces one sheet of an existing workbook (openpyxl), so several
+stages can add their sheets to the same ``landgov.xlsx`` without
 overwriting each other; into a new file it takes the XlsxWriter path. Both give the same
 presentation. (XlsxWriter stores a carriage return in a text as a line feed:
 Excel shows both as a line break, and other readers would see the first as 「_x000D_」.)
@@ -31,8 +33,8 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from itertools import repeat
+from dataclasses import dataclass, field, replace
+from itertools import repeat, takewhile
 from operator import methodcaller
 from pathlib import Path
 from typing import Any, Literal
@@ -51,10 +53,12 @@ from landgov.core.columns import column as registered
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
 from landgov.errors import DataFileError
+from landgov.reports._sheetfork import RowsWriter, estimate, write_bodies
 from landgov.reports._sheetxml import (
     Body,
     ColumnStyles,
     DeflatedRows,
+    Fix,
     as_cell,
     splice,
     write_rows,
@@ -576,7 +580,11 @@ def _layout(
     labels: Mapping[str, str],
     formats: ColumnFormat | None,
     style: SheetStyle,
+    *,
+    heights: bool = True,
 ) -> _Layout:
+    """How ``table`` is laid out; without its rows' ``heights`` (left empty, see
+    :func:`_with_heights`) when only the sheet's framing is written from it."""
     headers = _headers(table, labels)
     widths, wrapped = [], []
     fixed = dict(style.widths)
@@ -591,14 +599,22 @@ def _layout(
         widths.append(float(width))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
-    upto = style.print_columns if style.heights_from_print else None
-    heights = _row_heights(
-        table, widths, wrapped, upto=upto, wide_char=style.wide_char, line_height=style.line_height
-    )
-    return _Layout(
-        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, heights,
+    layout = _Layout(
+        headers, _number_formats(table, formats), widths, wrapped, n, filtered, style, [],
         _header_height(headers, widths),
     )  # fmt: skip
+    return _with_heights(table, layout) if heights else layout
+
+
+def _with_heights(table: pd.DataFrame, layout: _Layout) -> _Layout:
+    """``layout`` with the heights of ``table``'s rows (:func:`_row_heights`)."""
+    style = layout.style
+    upto = style.print_columns if style.heights_from_print else None
+    heights = _row_heights(
+        table, layout.widths, layout.wrapped, upto=upto, wide_char=style.wide_char,
+        line_height=style.line_height,
+    )  # fmt: skip
+    return replace(layout, heights=heights)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -842,18 +858,11 @@ def _parts(
     ]
 
 
-def _write_xlsxwriter_sheet(
-    ws: Any,
-    table: pd.DataFrame,
-    layout: _Layout,
-    fmts: _Formats,
-    *,
-    folder: Path,
-    note: str | None = None,
-    empty_text: bool = True,
-    numbers: dict[float, str] | None = None,
-) -> tuple[list[TextFix], Body]:
-    """Header and framing through XlsxWriter; the data rows into a file for :func:`splice`."""
+def _frame_sheet(
+    ws: Any, layout: _Layout, fmts: _Formats, *, note: str | None, empty_text: bool
+) -> tuple[_Texts, list[ColumnStyles]]:
+    """A sheet's header row and framing through XlsxWriter, and the styles of its cells (its
+    data rows are written apart, :func:`_rows_writer`, and spliced in)."""
     texts = _Texts(ws.get_name(), layout.headers)
     if note is not None:  # a split sheet says so on its first header cell
         ws.write_comment(0, 0, note, {"x_scale": 3, "y_scale": 2})
@@ -874,25 +883,34 @@ def _write_xlsxwriter_sheet(
         )
         for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
-    rows = DeflatedRows(folder)
-    try:
-        last_row, last_col, found = write_rows(
+    _frame_xlsxwriter(ws, layout, fmts, ncol)
+    return texts, styles
+
+
+def _rows_writer(
+    ws: Any,
+    table: pd.DataFrame,
+    layout: _Layout,
+    styles: list[ColumnStyles],
+    *,
+    empty_text: bool,
+    numbers: dict[float, str],
+) -> RowsWriter:
+    """What writes ``table``'s data rows for :func:`splice` (their heights measured first),
+    here or in a forked child (:mod:`landgov.reports._sheetfork`)."""
+
+    def write(out: DeflatedRows) -> tuple[int, int, list[Fix]]:
+        return write_rows(
             table,
-            rows,
+            out,
             styles=styles,
-            heights=layout.heights,
+            heights=_with_heights(table, layout).heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
             numbers=numbers,
         )
-        rows.finish()
-    except BaseException:
-        rows.close()
-        raise
-    for row, col, fixed in found:
-        texts.add(row, col, fixed)
-    _frame_xlsxwriter(ws, layout, fmts, ncol)
-    return texts.fixes, Body(rows, last_row, last_col)
+
+    return write
 
 
 def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> None:
@@ -970,12 +988,17 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
     :func:`write_sheets` does), and of its own. An empty text is a cell as XlsxWriter writes it
     (:func:`write_workbook`) or none as openpyxl writes it (:func:`write_sheets`), so either
     function's workbooks read back as they always did.
+
+    The sheets before the first problems sheet (all of them but it in :func:`write_workbook`)
+    are framed here in order and their rows are written on two cores
+    (:mod:`landgov.reports._sheetfork`); a problems sheet needs their text fixes, and the
+    sheets after it the formats it adds, so they follow one by one. Nothing is left of a
+    workbook that failed: its parts are in a scratch folder until it is complete.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
         folder = Path(scratch)
-        draft = folder / "draft.xlsx"
+        draft, tmp = folder / "draft.xlsx", folder / "done.xlsx"
         wb = xlsxwriter.Workbook(
             str(draft),
             {
@@ -999,39 +1022,47 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
             sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
         fixes: list[TextFix] = []
         numbers: dict[float, str] = {}  # each number's text, made once for the workbook
+
+        def framed(
+            ws: Any, part: pd.DataFrame, note: str | None, spec: SheetSpec, style: SheetStyle
+        ) -> tuple[int, _Texts, RowsWriter]:
+            layout = _layout(part, spec.labels or {}, spec.formats, style, heights=False)
+            texts, cols = _frame_sheet(ws, layout, fmts, note=note, empty_text=problems_last)
+            write = _rows_writer(ws, part, layout, cols, empty_text=problems_last, numbers=numbers)
+            return ws.index, texts, write
+
+        def add(jobs: list[tuple[int, _Texts, RowsWriter]], sizes: list[float]) -> None:
+            done = write_bodies([write for _, _, write in jobs], sizes, folder)
+            for (index, texts, _), (body, found) in zip(jobs, done, strict=True):
+                bodies[index] = body
+                for row, col, fixed in found:
+                    texts.add(row, col, fixed)
+                fixes.extend(texts.fixes)
+
         try:  # each sheet's rows are held (deflated) until they are spliced in
             try:
                 order = [s for s in sheets if not (problems_last and s[0].problems)]
                 order += [s for s in sheets if problems_last and s[0].problems]
-                for spec, parts, style in order:
-                    labels = spec.labels or {}
+                ahead = list(takewhile(lambda s: not s[0].problems, order))
+                firsts = [(part, spec, style) for spec, parts, style in ahead for part in parts]
+                add([framed(*part, spec, style) for part, spec, style in firsts],
+                    [estimate(part[1]) for part, _, _ in firsts])  # fmt: skip
+                for spec, parts, style in order[len(ahead) :]:
                     if spec.problems:
                         ws, table, _ = parts[0]
-                        own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
+                        own = _Texts(spec.sheet, _headers(table, spec.labels or {})).scan(table)
                         full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
                         parts = [  # noqa: PLW2901  (extra parts go last)
                             (ws if k == 0 else wb.add_worksheet(n), p, note)
                             for k, (n, p, note) in enumerate(_parts(spec.sheet, full, splits))
                         ]
-                    for ws, part, note in parts:
-                        layout = _layout(part, labels, spec.formats, style)
-                        more, body = _write_xlsxwriter_sheet(
-                            ws,
-                            part,
-                            layout,
-                            fmts,
-                            folder=folder,
-                            note=note,
-                            empty_text=problems_last,
-                            numbers=numbers,
-                        )
-                        fixes += more
-                        bodies[ws.index] = body
+                    for part in parts:
+                        add([framed(*part, spec, style)], [0.0])
             finally:
                 wb.close()
             splice(draft, bodies, tmp)
         finally:
             for body in bodies.values():
                 body.rows.close()
-    tmp.replace(path)
+        tmp.replace(path)
     return Written(path, tuple(fixes), splits)

@@ -10,7 +10,8 @@ is raised again by :meth:`Pending.result` in the parent, with its type and messa
 Where a child cannot or should not be forked, :func:`start` runs the function at once in the
 calling process and :meth:`Pending.result` returns what it returned (or raises what it raised):
 
-- the platform has no ``fork`` (Windows, where a government PC may run landgov);
+- the platform is not Linux: Windows (where a government PC may run landgov) has no ``fork``,
+  and macOS's system libraries are not safe to use in a forked child;
 - the caller is a daemonic process (``multiprocessing`` forbids it children) or a Dask worker
   (its cores are already given to other tasks, and its threads hold locks a fork would copy);
 - the process may use only one CPU (``os.sched_getaffinity``);
@@ -77,8 +78,8 @@ def can_fork() -> bool:
     """Whether :func:`start` would run its function in a forked child here (see the module)."""
     if os.environ.get(ENV, "").strip() in {"0", "1"}:
         return False
-    if "fork" not in mp.get_all_start_methods():
-        return False
+    if not sys.platform.startswith("linux") or "fork" not in mp.get_all_start_methods():
+        return False  # macOS's system libraries are not safe to use in a forked child
     if mp.current_process().daemon or _in_dask_worker():
         return False
     return _cpus() >= 2

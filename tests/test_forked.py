@@ -9,8 +9,7 @@ import pytest
 
 from landgov.core import forked
 from landgov.errors import InputError, Issue
-
-needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork here (one CPU or Windows)")
+from tests._forks import needs_fork
 
 
 def _pid_and(value: object) -> tuple[int, object]:

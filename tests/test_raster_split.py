@@ -19,28 +19,18 @@ from landgov.core import forked
 from landgov.errors import DataFileError
 from landgov.far import raster
 from landgov.far.raster import _NODATA, _extract, _measure, _split_at, raster_floor_area
+from tests._forks import needs_fork, record_forks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 X0, Y0, CELL, TILE = 500000.0, 3300000.0, 5.0, 16  # 5 m cells, GeoTIFF tiles of 16 × 16 cells
 ROWS, COLS = 48, 64
-
-needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork here (one CPU or Windows)")
 
 
 @pytest.fixture
 def always_split(monkeypatch):
     """Cut any set of plots, and record whether the first part really ran in a child."""
     monkeypatch.setattr(raster, "_SPLIT_MIN_CELLS", 0.0)
-    seen: list[bool] = []
-    start = forked.start
-
-    def recording(fn, *args, **kwargs):
-        pending = start(fn, *args, **kwargs)
-        seen.append(pending.forked)
-        return pending
-
-    monkeypatch.setattr(forked, "start", recording)
-    return seen
+    return record_forks(monkeypatch, forked)
 
 
 def _write_tiled(path: Path) -> Path:

@@ -15,9 +15,9 @@ from landgov.run import files
 from landgov.run.far import read_far_files
 from landgov.run.files import RunInputs
 from landgov.run.screening import _read_files
+from tests._forks import needs_fork, record_forks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork here (one CPU or Windows)")
 
 
 def _sample(folder: Path = SAMPLE) -> RunInputs:
@@ -41,16 +41,7 @@ def _sample(folder: Path = SAMPLE) -> RunInputs:
 def child_reads(monkeypatch):
     """Fork for any size of file, and record whether a child really read."""
     monkeypatch.setattr(files, "CHILD_MIN_BYTES", 0)
-    seen: list[bool] = []
-    start = forked.start
-
-    def recording(fn, *args, **kwargs):
-        pending = start(fn, *args, **kwargs)
-        seen.append(pending.forked)
-        return pending
-
-    monkeypatch.setattr(forked, "start", recording)
-    return seen
+    return record_forks(monkeypatch, forked)
 
 
 def _same(a: dict[str, ReadResult], b: dict[str, ReadResult]) -> None:

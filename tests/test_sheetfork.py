@@ -24,8 +24,9 @@ from landgov.errors import os_error_message
 from landgov.reports import _sheetfork, _xlsxmerge, excel
 from landgov.reports._sheetfork import share
 from landgov.reports._sheetxml import DeflatedRows
+from tests._forks import needs_fork, record_forks
 
-pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no second process here")
+pytestmark = needs_fork
 
 _SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 _TIMES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>")
@@ -51,16 +52,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     monkeypatch.setattr(_sheetfork, "FORK_BYTES", 0)
     monkeypatch.setattr(_sheetfork, "_PARENT_EXTRA", 0)  # the largest sheet stays here
     monkeypatch.delenv(forked.ENV, raising=False)
-    seen: list[bool] = []
-    real = _sheetfork.start
-
-    def start(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        pending = real(fn, *args, **kwargs)
-        seen.append(pending.forked)
-        return pending
-
-    monkeypatch.setattr(_sheetfork, "start", start)
-    return seen
+    return record_forks(monkeypatch, _sheetfork)
 
 
 @pytest.fixture(scope="module")
@@ -208,15 +200,7 @@ def test_a_full_disk_in_the_child_is_the_same_message(
 def test_a_big_sheet_merged_into_a_workbook_is_rewritten_in_halves_on_two_cores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[bool] = []
-    real = _xlsxmerge.start
-
-    def start(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        pending = real(fn, *args, **kwargs)
-        seen.append(pending.forked)
-        return pending
-
-    monkeypatch.setattr(_xlsxmerge, "start", start)
+    seen = record_forks(monkeypatch, _xlsxmerge)
     monkeypatch.setattr(_xlsxmerge, "_CHUNK", 1 << 14)  # halves of a small sheet
     sheet = excel.SheetSpec(_frame(3000), "增容")
     books = {}

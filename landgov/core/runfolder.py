@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -99,7 +100,7 @@ def file_sha256(path: Path) -> str:
     for part in parts:
         if part.exists():
             with part.open("rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                for chunk in iter(partial(fh.read, 1 << 20), b""):
                     digest.update(chunk)
     return digest.hexdigest()
 

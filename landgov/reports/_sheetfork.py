@@ -85,13 +85,7 @@ def share(sizes: Sequence[float]) -> list[int]:
 
 
 def _write_one(write: RowsWriter, folder: Path, path: Path | None = None) -> tuple[Body, list[Fix]]:
-    rows = DeflatedRows(folder, path=path)
-    try:
-        last_row, last_col, fixes = write(rows)
-        rows.finish()
-    except BaseException:
-        rows.close()
-        raise
+    rows, (last_row, last_col, fixes) = DeflatedRows.filled(write, folder, path=path)
     return Body(rows, last_row, last_col), fixes
 
 
@@ -107,9 +101,8 @@ def _child(
         except Exception as exc:
             setattr(exc, _JOB, k)  # travels with the exception (its __dict__ is pickled)
             raise
-        rows = body.rows
-        rows.close()  # the file is complete on disk
-        out.append((k, RowsFile(path, rows.crc, rows.size), body.last_row, body.last_col, fixes))
+        assert isinstance(body.rows, DeflatedRows)
+        out.append((k, body.rows.handed_over(), body.last_row, body.last_col, fixes))
     return out
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -98,6 +98,9 @@ class ColumnStyles:
     stamp: int  # a date with a time of day
 
 
+_R = TypeVar("_R")
+
+
 class _Sink(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
@@ -122,6 +125,7 @@ class DeflatedRows:
             if path is None
             else path.open("w+b")
         )
+        self.path = path
         self.crc = self.size = 0
         self._deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
         self._worker = ThreadPoolExecutor(max_workers=1)
@@ -154,6 +158,34 @@ class DeflatedRows:
         """Free the data (and stop the worker if :meth:`finish` was not called)."""
         self._worker.shutdown()
         self.file.close()
+
+    @classmethod
+    def filled(
+        cls,
+        fill: Callable[[DeflatedRows], _R],
+        folder: Path,
+        *,
+        path: Path | None = None,
+        level: int = _ZIP_LEVEL,
+    ) -> tuple[DeflatedRows, _R]:
+        """New rows (the arguments of the class) written by ``fill`` and finished; returns
+        them with what ``fill`` returned. Freed if ``fill`` or the finish fails."""
+        rows = cls(folder, path=path, level=level)
+        try:
+            result = fill(rows)
+            rows.finish()
+        except BaseException:
+            rows.close()
+            raise
+        return rows, result
+
+    def handed_over(self) -> RowsFile:
+        """The finished rows as another process hands them back (:class:`RowsFile`): the
+        file given as ``path`` is closed, complete on disk."""
+        if self.path is None:
+            raise ValueError("DeflatedRows written without a path stay in this process")
+        self.close()
+        return RowsFile(self.path, self.crc, self.size)
 
     def copy_to(self, out: IO[bytes]) -> int:
         """Copy the deflate data to ``out``; returns its length."""

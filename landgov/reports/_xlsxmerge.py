@@ -399,15 +399,12 @@ def _deflated(
     pieces: Iterator[bytes], edit: Callable[[bytes], bytes], folder: Path, path: Path | None
 ) -> DeflatedRows:
     """``pieces`` edited and deflated on their own (into the file ``path``, if given)."""
-    rows = DeflatedRows(folder, path=path, level=_REWRITE_LEVEL)
-    try:
+
+    def fill(rows: DeflatedRows) -> None:
         for piece in pieces:
             rows.write(edit(piece))
-        rows.finish()
-    except BaseException:
-        rows.close()
-        raise
-    return rows
+
+    return DeflatedRows.filled(fill, folder, path=path, level=_REWRITE_LEVEL)[0]
 
 
 def _second_half(
@@ -420,9 +417,7 @@ def _second_half(
         done = 0
         while done < half:  # the parent's half: inflated, not edited
             done += len(next(pieces))
-        rows = _deflated(pieces, edit, path.parent, path)
-    rows.close()  # complete on disk
-    return RowsFile(path, rows.crc, rows.size)
+        return _deflated(pieces, edit, path.parent, path).handed_over()
 
 
 def _rewrite(

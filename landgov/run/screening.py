@@ -414,12 +414,12 @@ def _screen(
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         raster = None if raster_job is None else raster_job()
-        if raster is not None:
-            lp["built_cover"] = raster["cover_above_threshold"]
-        elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
-            from landgov.far.raster import built_cover
+        if raster is not None:  # built-up cover: evidence for idle land
+            lp["built_cover"] = raster["built_cover"]
+        elif inputs.height_raster is not None:
+            from landgov.far.ratio import profile_built_cover
 
-            lp["built_cover"] = built_cover(lp, inputs.height_raster)
+            lp["built_cover"] = profile_built_cover(lp, inputs.height_raster, profile=prof)
     if start_far is not None and raster_job is not None:
         _start_far(start_far, read, linked, raster)
     with stages.stage("筛查与路径"):
@@ -509,10 +509,7 @@ def _measure_raster(
     from landgov.core.forked import can_fork, start
     from landgov.far.ratio import profile_raster_floor_area
 
-    measure = partial(
-        profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
-        cover_threshold=0.0,  # the threshold built_cover uses
-    )  # fmt: skip
+    measure = partial(profile_raster_floor_area, parcels, inputs.height_raster, profile=prof)
     if not can_fork():
         return measure
     job = start(measure)

@@ -544,3 +544,31 @@ def test_a_manifest_saved_again_with_a_bom_is_still_landgovs(tmp_path: Path) -> 
     manifest.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     data = read_manifest(target)
     assert data is not None and "screen" in data["stages"]
+
+
+def test_a_dbf_with_two_fields_of_one_name_keeps_both(tmp_path: Path) -> None:
+    """A .dbf holding 「备注」 twice and 「宗地代码」 twice (a county's export joined twice):
+    GeoPandas' reader keys fields by name (the last one's values under both names, a crash
+    when building the parcel table); each field is read, the later one named by its place."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19), ("备注", 8), ("备注", 8), ("宗地代码", 19)],
+        [["330602001002GB00001", "甲", "乙", "330602001002GB00002"]],
+        prj=CRS(4549),
+    )
+    result = read_parcels(shp)
+    row = result.data.iloc[0]
+    assert row["parcel_id"] == "330602001002GB00001"  # the first 宗地代码, not the last
+    assert (row["备注"], row["备注（第3个字段）"]) == ("甲", "乙")
+    assert row["宗地代码（第4个字段）"] == "330602001002GB00002"
+    problems = result.problems["problem"]
+    renamed = "有多个字段都名为「备注」：后一个改名为「备注（第3个字段）」"
+    assert problems.str.contains(renamed).sum() == 1
+    assert problems.str.contains("多列都对应字段「宗地代码」").sum() == 1

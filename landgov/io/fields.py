@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from landgov.core.problems import ProblemLog, Severity
+
 __all__ = [
     "APPROVED_FIELDS",
     "COMPLIANCE_FIELDS",
@@ -217,9 +219,20 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
 )
 
-# io.tables names the second column of a repeated header 「税收（万元）（D列）」
-_REPEATED = re.compile(r"（[A-Z]{1,3}列）$")
+# the second column of a repeated header is named by where it is (:func:`repeated_header`)
+_REPEATED = re.compile(r"（(?:[A-Z]{1,3}列|第\d+个字段)）$")
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
+
+
+def repeated_header(name: str, where: str) -> str:
+    """The name under which a second column with the header ``name`` is read and kept:
+    ``where`` it is in the file, 「税收（万元）（D列）」 in a table, 「备注（第3个字段）」 in a
+    layer's attribute table. :func:`map_columns` reads it as the same field again.
+
+    >>> repeated_header("税收（万元）", "D列")
+    '税收（万元）（D列）'
+    """
+    return f"{name}（{where}）"
 
 
 def alias_hint(name: str, column: str = "实际列名") -> str:
@@ -309,3 +322,19 @@ def map_columns(
             continue
         matches[spec.name] = ColumnMatch(str(col), spec, unit, base)
     return matches, unmatched, conflicts
+
+
+def report_conflicts(
+    log: ProblemLog, specs: Iterable[FieldSpec], conflicts: Mapping[str, list[str]]
+) -> None:
+    """One warning per field that several columns claim (:func:`map_columns`' ``conflicts``):
+    the first is used, the others are kept as they are."""
+    labels = {s.name: s.label for s in specs}
+    for name, cols in conflicts.items():
+        log.add(
+            f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
+            field=labels[name],
+            value="、".join(cols),
+            action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
+            severity=Severity.WARNING,
+        )

@@ -44,7 +44,14 @@ from landgov.io._convert import (
     resolve_header_unit,
 )
 from landgov.io._grid import _Grid, _load
-from landgov.io.fields import ColumnMatch, FieldSpec, alias_hint, map_columns
+from landgov.io.fields import (
+    ColumnMatch,
+    FieldSpec,
+    alias_hint,
+    map_columns,
+    repeated_header,
+    report_conflicts,
+)
 from landgov.io.numbers import is_unit
 
 __all__ = ["read_table"]
@@ -182,7 +189,7 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
         name = top if first == last else _join_header(top, cell_text(grid.cell(last, c)), match)
         name = name or f"未命名列{get_column_letter(c + 1)}"
         if name in seen:
-            name = f"{name}（{get_column_letter(c + 1)}列）"
+            name = repeated_header(name, f"{get_column_letter(c + 1)}列")
         seen.add(name)
         names.append(name)
     return names
@@ -351,15 +358,7 @@ def _report_mapping(
     matches: Mapping[str, ColumnMatch],
     conflicts: Mapping[str, list[str]],
 ) -> None:
-    labels = {s.name: s.label for s in specs}
-    for name, cols in conflicts.items():
-        log.add(
-            f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
-            field=labels[name],
-            value="、".join(cols),
-            action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
-            severity=Severity.WARNING,
-        )
+    report_conflicts(log, specs, conflicts)
     absent = [s.label for s in specs if s.name not in matches and not s.required]
     if absent:
         log.add(

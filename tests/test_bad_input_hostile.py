@@ -572,3 +572,80 @@ def test_a_dbf_with_two_fields_of_one_name_keeps_both(tmp_path: Path) -> None:
     renamed = "有多个字段都名为「备注」：后一个改名为「备注（第3个字段）」"
     assert problems.str.contains(renamed).sum() == 1
     assert problems.str.contains("多列都对应字段「宗地代码」").sum() == 1
+
+
+# --- --layer: which layer of a multi-layer GeoPackage ------------------------------------------
+
+
+def _two_layers(folder: Path) -> Path:
+    """宗地2023 (one plot) and 宗地2024 (two plots) in one GeoPackage."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    path = folder / "宗地.gpkg"
+    plots = [
+        box(555_900, 3_320_200, 555_980, 3_320_280),
+        box(556_000, 3_320_200, 556_080, 3_320_280),
+    ]
+    codes = ["330602001002GB00001", "330602001002GB00002"]
+    for layer, n in (("宗地2023", 1), ("宗地2024", 2)):
+        frame = gpd.GeoDataFrame({"宗地代码": codes[:n]}, geometry=plots[:n], crs=4549)
+        frame.to_file(path, layer=layer, driver="GPKG")
+    return path
+
+
+def test_a_layer_is_chosen_by_role_in_python_and_the_first_is_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    from landgov.io import chosen_layers, read_parcels
+
+    path = _two_layers(tmp_path)
+    first = read_parcels(path)
+    assert len(first.data) == 1
+    said = first.problems["problem"].str.contains("读取了第一个「宗地2023」")
+    assert said.sum() == 1 and "--layer parcels=" in first.problems["action"][said].iloc[0]
+    with chosen_layers({"parcels": "宗地2024"}):
+        chosen = read_parcels(path)
+    assert len(chosen.data) == 2 and chosen.meta["layer"] == "宗地2024"
+    assert not chosen.problems["problem"].str.contains("读取了第一个").any()
+    assert len(read_parcels(path, layer="宗地2024").data) == 2
+
+
+def test_screen_reads_the_layer_given_with_layer(tmp_path: Path) -> None:
+    import json
+
+    path = _two_layers(tmp_path)
+    out = tmp_path / "o"
+    args = ("screen", "-p", path, "-e", _enterprises(tmp_path), "-o", out, "-q")
+    result = run_cli(*args, "--layer", "parcels=宗地2024", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (read,) = [s["inputs"]["parcels"] for s in manifest["stages"].values()]
+    assert read["rows_in"] == 2  # 宗地2024's two plots, not 宗地2023's one
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("parcels=宗地2025", "没有图层「宗地2025」；文件中的图层：「宗地2023」、「宗地2024」"),
+        ("宗地2024", "应写作 角色=图层"),
+        ("建筑=宗地2024", "角色「建筑」不存在"),
+    ],
+)
+def test_a_layer_that_is_not_there_is_a_clean_error(tmp_path: Path, value: str, said: str) -> None:
+    path = _two_layers(tmp_path)
+    args = ("screen", "-p", path, "-e", _enterprises(tmp_path), "-o", tmp_path / "o", "-q")
+    result = run_cli(*args, "--layer", value)
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text and result.returncode == EXIT_INPUT, text
+    assert said in text, text
+    if "没有图层" in said:
+        assert "错误：" in text and "宗地.gpkg" in text
+
+
+def test_inspect_takes_a_plain_layer_name(tmp_path: Path) -> None:
+    path = _two_layers(tmp_path)
+    result = run_cli("inspect", path, "--layer", "宗地2024")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "图层/工作表：宗地2024" in result.stdout
+    assert "行数：2" in result.stdout

@@ -47,6 +47,7 @@ from landgov.io.fields import (
     repeated_header,
     report_conflicts,
 )
+from landgov.io.sheets import layer_for, missing_layer_error
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -79,7 +80,7 @@ def _read_raw(
     info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
     chosen = layer or (info_layers[0] if info_layers else None)
     if layer is not None and layer not in info_layers:
-        raise DataFileError(f"{path}：没有图层「{layer}」。可用图层：{'、'.join(info_layers)}")
+        raise missing_layer_error(str(path), layer, info_layers)
     prj_crs: CRS | None = None
     prj_text: str | None = None
     if path.suffix.lower() == ".shp":
@@ -199,8 +200,13 @@ def read_layer(
     cm: int | None = None,
     county: str | None = None,
     to_crs: str | CRS | None = "auto",
+    role: str | None = None,
 ) -> ReadResult:
     """Read any polygon layer into a canonical schema (see :func:`read_parcels`).
+
+    ``layer`` names the layer of a multi-layer file; without it, the layer chosen for ``role``
+    (:func:`landgov.io.sheets.chosen_layers`, the command line's ``--layer ROLE=LAYER``), else
+    the first, with a warning row naming the others.
 
     Rows whose geometry is a point or line go to ``rejected``; a layer with no polygon at all
     raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
@@ -210,6 +216,7 @@ def read_layer(
     specs = tuple(specs)
     src = path.name
     log = ProblemLog(src)
+    layer = layer or layer_for(role)
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
     layers = meta.get("layers") or []
     if layer is None and len(layers) > 1:  # the first is read: say so, and which others exist
@@ -218,8 +225,8 @@ def read_layer(
             f"读取了第一个「{layers[0]}」",
             field="layer",
             value=layers[0],
-            action="核对读取的图层是否正确；如需其他图层，"
-            "在 QGIS/ArcGIS 中把它导出为单独的文件后读取",
+            action=f"核对读取的图层是否正确；如需其他图层，用 --layer {role or 'parcels'}=图层名 "
+            "指定（Python：layer=）",
             severity=Severity.WARNING,
         )
     if enc.warning:
@@ -383,7 +390,8 @@ def read_parcels(
     path
         Shapefile (``.shp``), GeoPackage, GeoJSON, GeoParquet or any OGR-readable file.
     layer
-        Layer name for multi-layer files (default: the first).
+        Layer name for multi-layer files (default: the one chosen for ``parcels`` with
+        :func:`landgov.io.chosen_layers`, else the first, with a warning row).
     aliases
         Extra column names per canonical field, tried before the built-in ones.
     encoding
@@ -409,7 +417,7 @@ def read_parcels(
     """
     result = read_layer(
         path, specs=PARCEL_FIELDS, layer=layer, aliases=aliases, encoding=encoding,
-        crs=crs, cm=cm, county=county, to_crs=to_crs,
+        crs=crs, cm=cm, county=county, to_crs=to_crs, role="parcels",
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)

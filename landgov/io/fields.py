@@ -43,6 +43,7 @@ class Kind(enum.StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    YEAR = "year"  # a year (投产年份): any form naming the year is read (core.dates.read_year)
     CODE = "code"  # kept as text, never parsed as a number (leading zeros matter)
 
 
@@ -56,6 +57,9 @@ class FieldSpec:
     aliases: tuple[str, ...]
     unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人")
     required: bool = False
+    #: a date given as year and month only: its "first" day, or its "last" for a deadline a
+    #: period is counted from (read_date's month_only); the problem row says which
+    month_only: str = "first"
 
 
 def _f(
@@ -66,11 +70,12 @@ def _f(
     unit: str | None = None,
     *,
     required: bool = False,
+    month_only: str = "first",
 ) -> FieldSpec:
-    return FieldSpec(name, label, kind, (label, *aliases), unit, required)
+    return FieldSpec(name, label, kind, (label, *aliases), unit, required, month_only)
 
 
-T, N, D, C = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE
+T, N, D, C, Y = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE, Kind.YEAR
 
 PARCEL_FIELDS: tuple[FieldSpec, ...] = (
     _f(
@@ -99,7 +104,13 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         D,
         ["出让日期", "出让时间", "划拨日期", "GDRQ", "CRRQ", "供应日期"],
     ),
-    _f("contract_start_date", "约定开工日期", D, ["合同约定开工日期", "YDKGRQ", "约定动工日期"]),
+    _f(
+        "contract_start_date",
+        "约定开工日期",
+        D,
+        ["合同约定开工日期", "YDKGRQ", "约定动工日期"],
+        month_only="last",  # idle years are counted from it: never reached early
+    ),
     _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"]),
     _f("completion_date", "竣工日期", D, ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"]),
 )
@@ -139,7 +150,7 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     _f("grade_given", "评价等级", T, ["亩均评价等级", "综合评价等级", "亩均等级", "分类等级"]),
     _f("catalogue_class", "产业结构调整目录类别", T, ["产业导向类别", "目录类别", "产业类别"]),
     _f("reform_sector", "涉改行业", T, ["印染化工电镀", "涉改类别"]),
-    _f("built_year", "投产年份", N, ["建成年份", "项目建成年份"]),
+    _f("built_year", "投产年份", Y, ["建成年份", "项目建成年份"]),
     _f(
         "two_high_assessment", "两高评估结论", T, ["“两高”评估结论", "用能评估结论", "逐一评估结论"]
     ),
@@ -186,7 +197,7 @@ PLANNING_FIELDS: tuple[FieldSpec, ...] = (
 
 DEMOLITION_FIELDS: tuple[FieldSpec, ...] = (
     _f("plan_name", "计划名称", T, ["拆迁计划", "项目名称", "名称"]),
-    _f("plan_year", "计划年份", N, ["年份", "计划年度"]),
+    _f("plan_year", "计划年份", Y, ["年份", "计划年度"]),
 )
 
 ZONE_FIELDS: tuple[FieldSpec, ...] = (
@@ -206,6 +217,7 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
         D,
         ["批复日期", "批准时间", "PZRQ", "批复时间", "获批日期"],
         required=True,
+        month_only="last",  # years since approval are counted from it: never reached early
     ),
     _f("approved_area_m2", "批准面积", N, ["面积", "PZMJ", "批次面积", "用地面积"], "m2"),
     _f("supplied_area_m2", "已供面积", N, ["已供应面积", "已供地面积", "YGMJ"], "m2"),

@@ -649,3 +649,49 @@ def test_inspect_takes_a_plain_layer_name(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "图层/工作表：宗地2024" in result.stdout
     assert "行数：2" in result.stdout
+
+
+# --- a 填表说明 row under the header ----------------------------------------------------------
+
+_HEADER = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "用地面积（亩）"]
+
+
+def _table_with(folder: Path, *rows: list[object]) -> Path:
+    wb = Workbook()
+    wb.active.append(_HEADER)
+    for row in rows:
+        wb.active.append(row)
+    path = folder / "企业.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_an_instruction_row_under_the_header_is_one_clear_problem_row(tmp_path: Path) -> None:
+    """A county template's 「填写18位代码 | 企业全称 | … | 单位：万元 | 亩」 row: not read as
+    data, told once (it was a row of invalid values: 代码 18 位, 税收 unreadable …)."""
+    from landgov.io import read_enterprises
+
+    path = _table_with(
+        tmp_path,
+        ["填写18位代码", "企业全称", "规上/规下", "单位：万元", "亩"],
+        [USCC, "绍兴市越城区甲填报服务有限公司", "规上", 120, 10],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC]
+    assert result.rejected["reject_reason"].tolist() == ["第2行像是填表说明，未作为数据读取"]
+    row2 = result.problems[result.problems["row"] == 2]
+    assert row2["problem"].tolist() == ["第2行像是填表说明，未作为数据读取"]
+    row3 = result.problems[result.problems["row"] == 3]["problem"]
+    assert not row3.str.contains("填表说明|示例").any()  # 填报 in a name: a data row
+
+
+def test_an_example_row_with_a_key_is_kept_and_flagged(tmp_path: Path) -> None:
+    """「（示例）」 beside a code-like key: it may be data, so it is kept, and said."""
+    from landgov.io import read_enterprises
+
+    path = _table_with(tmp_path, [USCC, "（示例）绍兴某纺织有限公司", "规上", 120, 10])
+    result = read_enterprises(path)
+    assert len(result.data) == 1 and len(result.rejected) == 0
+    said = result.problems[result.problems["row"] == 2]["problem"]
+    assert said.str.contains("含填表说明或示例字样").sum() == 1
+    assert said.str.contains("已作为数据读取，请核实").sum() == 1

@@ -695,3 +695,32 @@ def test_an_example_row_with_a_key_is_kept_and_flagged(tmp_path: Path) -> None:
     said = result.problems[result.problems["row"] == 2]["problem"]
     assert said.str.contains("含填表说明或示例字样").sum() == 1
     assert said.str.contains("已作为数据读取，请核实").sum() == 1
+
+
+def test_the_run_tells_an_instruction_row_once(tmp_path: Path) -> None:
+    """In 问题记录 the reader's row says it; no second 「该行已剔除：…」 row for the same row."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19), ("权利人", 40)],
+        [["330602001002GB00001", "绍兴市越城区甲纺织有限公司"]],
+        prj=CRS(4549),
+    )
+    table = _table_with(
+        tmp_path,
+        ["填写18位代码", "企业全称", "规上/规下", "单位：万元", "亩"],
+        [USCC, "绍兴市越城区甲纺织有限公司", "规上", 120, 10],
+    )
+    out = tmp_path / "o"
+    result = run_cli("screen", "-p", shp, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    import pandas as pd
+
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    told = problems.apply(lambda col: col.str.contains("第2行像是填表说明", na=False)).any(axis=1)
+    assert told.sum() == 1, problems[told].to_string()

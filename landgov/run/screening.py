@@ -135,10 +135,19 @@ def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
 
 
 def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
+    """One 「该行已剔除」 row per rejected input row, except where the reader's own problem row
+    on that row says the reason already (合计 rows, 填表说明 rows): one row, not two."""
     frames = []
     for role, res in results.items():
         if len(res.rejected):
             rej = pd.DataFrame(res.rejected).drop(columns=["geometry"], errors="ignore")
+            told = set()
+            if len(res.problems) and "source_row" in rej:
+                told = set(zip(res.problems["row"].tolist(), res.problems["problem"], strict=True))
+                keys = zip(rej["source_row"].tolist(), rej["reject_reason"], strict=True)
+                rej = rej[[k not in told for k in keys]]
+            if not len(rej):
+                continue
             frames.append(
                 pd.DataFrame(
                     {

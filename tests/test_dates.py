@@ -205,3 +205,20 @@ def test_a_contract_start_given_as_a_month_is_its_last_day(tmp_path) -> None:
     assert result.data["contract_start_date"].tolist() == [dt.date(2025, 6, 30)]
     said = result.problems["problem"].str.contains("按当月最后一天（2025-06-30）计")
     assert said.sum() == 1
+
+
+def test_a_rectification_given_as_a_month_counts_from_its_last_day(tmp_path) -> None:
+    """整改完成日期「2026年6月」: a record is cleared only from 2026-06-30 (on 2026-06-15 it
+    still stands); from the 1st it would have been cleared two weeks early."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_compliance
+
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "问题类别", "记录日期", "整改情况", "整改完成日期"])
+    wb.active.append(["91330602MA2BGHJK3M", "环保", "2026-03-01", "已整改", "2026年6月"])
+    path = tmp_path / "违法违规.xlsx"
+    wb.save(path)
+    result = read_compliance(path)
+    assert result.data["rectified_date"].tolist() == [dt.date(2026, 6, 30)]
+    assert result.problems["problem"].str.contains("按当月最后一天（2026-06-30）计").sum() == 1

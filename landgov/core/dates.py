@@ -122,8 +122,8 @@ def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.da
     if month_only == "last":
         day = dt.date(year, month, _month_end(year, month))
         return day, (
-            f"日期「{raw}」只有年月，按当月最后一天（{day.isoformat()}）计：期限从最晚可能的"
-            "日期算起，不会提前判定"
+            f"日期「{raw}」只有年月，按当月最后一天（{day.isoformat()}）计：从最晚可能的一天"
+            "算起，不会提前判定"
         )
     return dt.date(year, month, 1), f"日期「{raw}」只有年月，已按当月 1 日计"
 

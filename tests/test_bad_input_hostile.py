@@ -544,3 +544,183 @@ def test_a_manifest_saved_again_with_a_bom_is_still_landgovs(tmp_path: Path) -> 
     manifest.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     data = read_manifest(target)
     assert data is not None and "screen" in data["stages"]
+
+
+def test_a_dbf_with_two_fields_of_one_name_keeps_both(tmp_path: Path) -> None:
+    """A .dbf holding 「备注」 twice and 「宗地代码」 twice (a county's export joined twice):
+    GeoPandas' reader keys fields by name (the last one's values under both names, a crash
+    when building the parcel table); each field is read, the later one named by its place."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19), ("备注", 8), ("备注", 8), ("宗地代码", 19)],
+        [["330602001002GB00001", "甲", "乙", "330602001002GB00002"]],
+        prj=CRS(4549),
+    )
+    result = read_parcels(shp)
+    row = result.data.iloc[0]
+    assert row["parcel_id"] == "330602001002GB00001"  # the first 宗地代码, not the last
+    assert (row["备注"], row["备注（第3个字段）"]) == ("甲", "乙")
+    assert row["宗地代码（第4个字段）"] == "330602001002GB00002"
+    problems = result.problems["problem"]
+    renamed = "有多个字段都名为「备注」：后一个改名为「备注（第3个字段）」"
+    assert problems.str.contains(renamed).sum() == 1
+    assert problems.str.contains("多列都对应字段「宗地代码」").sum() == 1
+
+
+# --- --layer: which layer of a multi-layer GeoPackage ------------------------------------------
+
+
+def _two_layers(folder: Path) -> Path:
+    """宗地2023 (one plot) and 宗地2024 (two plots) in one GeoPackage."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    path = folder / "宗地.gpkg"
+    plots = [
+        box(555_900, 3_320_200, 555_980, 3_320_280),
+        box(556_000, 3_320_200, 556_080, 3_320_280),
+    ]
+    codes = ["330602001002GB00001", "330602001002GB00002"]
+    for layer, n in (("宗地2023", 1), ("宗地2024", 2)):
+        frame = gpd.GeoDataFrame({"宗地代码": codes[:n]}, geometry=plots[:n], crs=4549)
+        frame.to_file(path, layer=layer, driver="GPKG")
+    return path
+
+
+def test_a_layer_is_chosen_by_role_in_python_and_the_first_is_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    from landgov.io import chosen_layers, read_parcels
+
+    path = _two_layers(tmp_path)
+    first = read_parcels(path)
+    assert len(first.data) == 1
+    said = first.problems["problem"].str.contains("读取了第一个「宗地2023」")
+    assert said.sum() == 1 and "--layer parcels=" in first.problems["action"][said].iloc[0]
+    with chosen_layers({"parcels": "宗地2024"}):
+        chosen = read_parcels(path)
+    assert len(chosen.data) == 2 and chosen.meta["layer"] == "宗地2024"
+    assert not chosen.problems["problem"].str.contains("读取了第一个").any()
+    assert len(read_parcels(path, layer="宗地2024").data) == 2
+
+
+def test_screen_reads_the_layer_given_with_layer(tmp_path: Path) -> None:
+    import json
+
+    path = _two_layers(tmp_path)
+    out = tmp_path / "o"
+    args = ("screen", "-p", path, "-e", _enterprises(tmp_path), "-o", out, "-q")
+    result = run_cli(*args, "--layer", "parcels=宗地2024", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (read,) = [s["inputs"]["parcels"] for s in manifest["stages"].values()]
+    assert read["rows_in"] == 2  # 宗地2024's two plots, not 宗地2023's one
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("parcels=宗地2025", "没有图层「宗地2025」；文件中的图层：「宗地2023」、「宗地2024」"),
+        ("宗地2024", "应写作 角色=图层"),
+        ("建筑=宗地2024", "角色「建筑」不存在"),
+    ],
+)
+def test_a_layer_that_is_not_there_is_a_clean_error(tmp_path: Path, value: str, said: str) -> None:
+    path = _two_layers(tmp_path)
+    args = ("screen", "-p", path, "-e", _enterprises(tmp_path), "-o", tmp_path / "o", "-q")
+    result = run_cli(*args, "--layer", value)
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text and result.returncode == EXIT_INPUT, text
+    assert said in text, text
+    if "没有图层" in said:
+        assert "错误：" in text and "宗地.gpkg" in text
+
+
+def test_inspect_takes_a_plain_layer_name(tmp_path: Path) -> None:
+    path = _two_layers(tmp_path)
+    result = run_cli("inspect", path, "--layer", "宗地2024")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "图层/工作表：宗地2024" in result.stdout
+    assert "行数：2" in result.stdout
+
+
+# --- a 填表说明 row under the header ----------------------------------------------------------
+
+_HEADER = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "用地面积（亩）"]
+
+
+def _table_with(folder: Path, *rows: list[object]) -> Path:
+    wb = Workbook()
+    wb.active.append(_HEADER)
+    for row in rows:
+        wb.active.append(row)
+    path = folder / "企业.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_an_instruction_row_under_the_header_is_one_clear_problem_row(tmp_path: Path) -> None:
+    """A county template's 「填写18位代码 | 企业全称 | … | 单位：万元 | 亩」 row: not read as
+    data, told once (it was a row of invalid values: 代码 18 位, 税收 unreadable …)."""
+    from landgov.io import read_enterprises
+
+    path = _table_with(
+        tmp_path,
+        ["填写18位代码", "企业全称", "规上/规下", "单位：万元", "亩"],
+        [USCC, "绍兴市越城区甲填报服务有限公司", "规上", 120, 10],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC]
+    assert result.rejected["reject_reason"].tolist() == ["第2行像是填表说明，未作为数据读取"]
+    row2 = result.problems[result.problems["row"] == 2]
+    assert row2["problem"].tolist() == ["第2行像是填表说明，未作为数据读取"]
+    row3 = result.problems[result.problems["row"] == 3]["problem"]
+    assert not row3.str.contains("填表说明|示例").any()  # 填报 in a name: a data row
+
+
+def test_an_example_row_with_a_key_is_kept_and_flagged(tmp_path: Path) -> None:
+    """「（示例）」 beside a code-like key: it may be data, so it is kept, and said."""
+    from landgov.io import read_enterprises
+
+    path = _table_with(tmp_path, [USCC, "（示例）绍兴某纺织有限公司", "规上", 120, 10])
+    result = read_enterprises(path)
+    assert len(result.data) == 1 and len(result.rejected) == 0
+    said = result.problems[result.problems["row"] == 2]["problem"]
+    assert said.str.contains("含填表说明或示例字样").sum() == 1
+    assert said.str.contains("已作为数据读取，请核实").sum() == 1
+
+
+def test_the_run_tells_an_instruction_row_once(tmp_path: Path) -> None:
+    """In 问题记录 the reader's row says it; no second 「该行已剔除：…」 row for the same row."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19), ("权利人", 40)],
+        [["330602001002GB00001", "绍兴市越城区甲纺织有限公司"]],
+        prj=CRS(4549),
+    )
+    table = _table_with(
+        tmp_path,
+        ["填写18位代码", "企业全称", "规上/规下", "单位：万元", "亩"],
+        [USCC, "绍兴市越城区甲纺织有限公司", "规上", 120, 10],
+    )
+    out = tmp_path / "o"
+    result = run_cli("screen", "-p", shp, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    import pandas as pd
+
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    told = problems.apply(lambda col: col.str.contains("第2行像是填表说明", na=False)).any(axis=1)
+    assert told.sum() == 1, problems[told].to_string()

@@ -113,3 +113,112 @@ def test_cli_as_of_rejected_before_anything_is_read_or_written(
     assert_clean_error(result, contains=text)
     assert "--as-of" in result.stderr and "2026年6月30日" in result.stderr
     assert not out.exists()
+
+
+# --- dates as people write them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "year", "said"),
+    [
+        (2019, 2019, None),
+        (2019.0, 2019, None),
+        ("2019", 2019, None),
+        ("2024年", 2024, None),
+        ("二〇二四年", 2024, None),
+        ("２０２４年", 2024, None),
+        ("2024年3月", 2024, None),
+        ("2024.3", 2024, None),
+        (2024.3, 2024, None),  # 年.月 typed into a number cell
+        ("2024-03", 2024, None),
+        ("2024年3月5日", 2024, None),
+        (dt.date(2024, 3, 5), 2024, None),
+        ("20240305", 2024, None),
+        (45352, 2024, "按 Excel 日期序号解读为 2024-03-01，投产年份取 2024，请核实"),
+        ("45352", 2024, "按 Excel 日期序号解读为 2024-03-01"),
+        (None, None, None),
+        ("1850", None, "不像年份"),
+        ("去年", None, "无法识别的年份"),
+    ],
+)
+def test_a_year_is_read_in_every_form_that_names_it(value, year, said) -> None:
+    from landgov.core.dates import read_year
+
+    got, problem = read_year(value)
+    assert got == year
+    assert (problem is None) if said is None else (said in problem)
+
+
+def test_a_month_alone_is_the_first_day_or_for_a_deadline_the_last_and_said() -> None:
+    assert read_date("2024年3月") == (
+        dt.date(2024, 3, 1),
+        "日期「2024年3月」只有年月，已按当月 1 日计",
+    )
+    day, said = read_date("2024.2", month_only="last")
+    assert day == dt.date(2024, 2, 29) and "按当月最后一天（2024-02-29）计" in said
+    assert read_date("二〇二四年十二月", month_only="last")[0] == dt.date(2024, 12, 31)
+    assert read_date("二〇二四年三月五日") == (dt.date(2024, 3, 5), None)
+    assert read_date("二〇二四年")[0] is None  # a year gives no day: missing, said
+    assert read_date("2024年13月")[0] is None
+
+
+def test_county_enterprise_table_reads_built_year_as_written(tmp_path) -> None:
+    """投产年份 as county tables hold it: each becomes its year (they were missing before)."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_enterprises
+
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "企业名称", "税收（万元）", "投产年份"])
+    written = ["2024年3月", "2024.3", "2024年", "二〇二四年", 45352, 2019, "去年"]
+    for i, year in enumerate(written):
+        wb.active.append([f"USCC{i}", f"企业{i}", 1, year])
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    years = result.data["built_year"].tolist()
+    assert years[:6] == [2024.0, 2024.0, 2024.0, 2024.0, 2024.0, 2019.0]
+    assert pd.isna(years[6])
+    rows = result.problems[result.problems["field"] == "投产年份"]
+    assert rows["row"].tolist() == [6, 8]  # the serial (to check) and 去年 (missing)
+    assert "按 Excel 日期序号解读为 2024-03-01" in rows["problem"].iloc[0]
+    assert "无法识别的年份「去年」" in rows["problem"].iloc[1]
+
+
+def test_a_contract_start_given_as_a_month_is_its_last_day(tmp_path) -> None:
+    """约定开工日期「2025年6月」: idle years are counted from 2025-06-30, so on 2026-06-29 the
+    plot is not yet a full year past it (from the 1st it would have been), and a row says so."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(555_900, 3_320_200, 555_980, 3_320_280)],
+        [("宗地代码", 19), ("YDKGRQ", 12)],
+        [["330602001002GB00001", "2025年6月"]],
+        prj=CRS(4549),
+    )
+    result = read_parcels(shp)
+    assert result.data["contract_start_date"].tolist() == [dt.date(2025, 6, 30)]
+    said = result.problems["problem"].str.contains("按当月最后一天（2025-06-30）计")
+    assert said.sum() == 1
+
+
+def test_a_rectification_given_as_a_month_counts_from_its_last_day(tmp_path) -> None:
+    """整改完成日期「2026年6月」: a record is cleared only from 2026-06-30 (on 2026-06-15 it
+    still stands); from the 1st it would have been cleared two weeks early."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_compliance
+
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "问题类别", "记录日期", "整改情况", "整改完成日期"])
+    wb.active.append(["91330602MA2BGHJK3M", "环保", "2026-03-01", "已整改", "2026年6月"])
+    path = tmp_path / "违法违规.xlsx"
+    wb.save(path)
+    result = read_compliance(path)
+    assert result.data["rectified_date"].tolist() == [dt.date(2026, 6, 30)]
+    assert result.problems["problem"].str.contains("按当月最后一天（2026-06-30）计").sum() == 1

@@ -231,16 +231,18 @@ def test_the_applicant_is_the_main_enterprise_of_the_screening(
 # --- one pass over the height raster ------------------------------------------------------------
 
 
-def test_one_raster_pass_gives_both_stages_their_own_figures(tmp_path: Path) -> None:
-    """far's floor area and built cover (cells ≥ 2 m) and the screening's built cover (cells
-    above 0 m) from one pass are the figures of the two separate functions, to the bit."""
+def test_one_raster_pass_gives_both_stages_one_built_cover(tmp_path: Path) -> None:
+    """The one pass gives far's floor area and the built cover both stages use (cells of at
+    least far.raster_min_height_m, 2 m): the figure the screening alone measures, to the bit.
+    The screening used to count every cell above 0 m under the same label."""
     import geopandas as gpd
     import numpy as np
     import rasterio
     import shapely
     from affine import Affine
 
-    from landgov.far.raster import built_cover, raster_floor_area
+    from landgov.far.ratio import profile_built_cover, profile_raster_floor_area
+    from landgov.policy import load_profile
 
     x0, y0 = 500_000.0, 3_300_000.0
     heights = np.array([[0, 1.5, 1.5, 9], [12, 1.0, 0, 4.5], [3, 3, 0.5, 0]], dtype="float32")
@@ -251,18 +253,17 @@ def test_one_raster_pass_gives_both_stages_their_own_figures(tmp_path: Path) -> 
     ) as dst:  # fmt: skip
         dst.write(heights, 1)
     zones = gpd.GeoSeries(
-        [shapely.box(x0 + 1, y0 + 1, x0 + 14, y0 + 12), shapely.box(x0 + 6, y0, x0 + 20, y0 + 15)],
+        [shapely.box(x0, y0, x0 + 20, y0 + 15), shapely.box(x0 + 5, y0 + 10, x0 + 15, y0 + 15)],
         crs="EPSG:4549",
     )
-    settings = {"storey_height_m": 5.0, "min_height_m": 2.0}
-    one = raster_floor_area(zones, raster, cover_threshold=0.0, **settings)
-    far = raster_floor_area(zones, raster, **settings)
-    screen = built_cover(zones, raster)
-    pd.testing.assert_frame_equal(one.drop(columns="cover_above_threshold"), far, check_exact=True)
-    pd.testing.assert_series_equal(
-        one["cover_above_threshold"], screen, check_exact=True, check_names=False
-    )
-    assert (one["cover_above_threshold"] > one["built_cover"]).all()  # 0.5–1.5 m cells count
+    prof = load_profile("yuecheng-2022")
+    assert prof.value("far.raster_min_height_m") == 2.0
+    one = profile_raster_floor_area(zones, raster, profile=prof)
+    screen = profile_built_cover(zones, raster, profile=prof)
+    pd.testing.assert_series_equal(one["built_cover"], screen, check_exact=True)
+    # 12 cells of 25 m²: 9, 12, 4.5, 3, 3 m are buildings (5 of 12); the second plot holds
+    # 1.5 m and 1.0 m cells only: nothing built (the screening said 100 %)
+    assert screen.tolist() == pytest.approx([5 / 12, 0.0])
 
 
 # --- the command line ---------------------------------------------------------------------------

@@ -117,14 +117,30 @@ def test_height_floor_area_storeys_and_cover(tmp_path):
 
 def test_built_cover_reprojects_zones_without_mutating(tmp_path):
     arr = np.zeros((4, 4), dtype="float32")
-    arr[:, :2] = 1.0
+    arr[:, :2] = 6.0
     path = _write(tmp_path / "m.tif", arr)
     zones = gpd.GeoSeries([shapely.box(X0, Y0, X0 + 20, Y0 + 20)], crs=4549).to_crs(4528)
     before = zones.copy()
-    cover = built_cover(zones, path)
+    cover = built_cover(zones, path, min_height_m=2.0)
     assert cover.name == "built_cover"
     assert cover.iloc[0] == pytest.approx(0.5, rel=1e-6)
     assert zones.crs == before.crs and zones.geom_equals(before).all()
+
+
+def test_built_cover_counts_the_building_cells_the_floor_area_counts(tmp_path):
+    # 4 × 4 cells of 25 m² over a 20 m square (400 m²): 4 cells of 9 m, 4 of 2.0 m (the
+    # minimum itself: 「以上」 includes it), 4 of 1.5 m (walls, vehicles), 4 of 0 m.
+    # Building cells: 8 → cover 200 / 400 = 0.5; the 1.5 m cells are not buildings for the
+    # floor area nor for the cover (the screening counted every cell above 0 m: 0.75).
+    arr = np.zeros((4, 4), dtype="float32")
+    arr[0, :], arr[1, :], arr[2, :] = 9.0, 2.0, 1.5
+    path = _write(tmp_path / "h.tif", arr)
+    zones = gpd.GeoSeries([shapely.box(X0, Y0, X0 + 20, Y0 + 20)], crs=4549)
+    cover = built_cover(zones, path, min_height_m=2.0)
+    floor = height_floor_area(zones, path, storey_height_m=5.0, min_height_m=2.0)
+    assert cover.iloc[0] == pytest.approx(0.5)
+    assert cover.iloc[0] == floor["built_cover"].iloc[0]  # one figure, to the bit
+    assert floor["built_area_m2"].iloc[0] == pytest.approx(200.0)
 
 
 def test_geographic_raster_is_refused(tmp_path):

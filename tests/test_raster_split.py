@@ -73,7 +73,7 @@ def _on_boundaries() -> gpd.GeoSeries:
 def test_plots_on_tile_and_cell_lines_cut_over_two_processes(tmp_path, always_split):
     path = _write_tiled(tmp_path / "h.tif")
     zones = _on_boundaries()
-    kw = {"storey_height_m": 3.0, "min_height_m": 2.0, "cover_threshold": 0.0}
+    kw = {"storey_height_m": 3.0, "min_height_m": 2.0}
     cut = raster_floor_area(zones, path, **kw)
     assert always_split == [True]  # the first part ran in a child
     with pytest.MonkeyPatch.context() as mp:
@@ -92,7 +92,7 @@ def test_plots_on_tile_and_cell_lines_cut_over_two_processes(tmp_path, always_sp
 @needs_fork
 def test_sample_district_cut_equals_one_call(always_split, monkeypatch):
     parcels = gpd.read_file(SAMPLE / "parcels.shp", columns=[])
-    kw = {"storey_height_m": 3.0, "min_height_m": 0.0, "cover_threshold": 0.0}
+    kw = {"storey_height_m": 3.0, "min_height_m": 0.0}
     cut = raster_floor_area(parcels, SAMPLE / "height.tif", **kw)
     assert always_split == [True]
     monkeypatch.setenv(forked.ENV, "1")

@@ -17,6 +17,7 @@ from landgov.cli.options import (
     forms_option,
     height_raster_option,
     input_options,
+    layer_option,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -43,6 +44,7 @@ __all__ = ["command", "echo_summary"]
 @township_option()
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @sheet_option(("enterprises", "links", "compliance", "applications"))
+@layer_option(("parcels", "buildings", "special_zones", "planning", "demolition"))
 @overwrite_option
 @alias_option
 @quiet_option

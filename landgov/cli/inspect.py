@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from landgov.cli.options import alias_option, aliases, sheet_option
+from landgov.cli.options import alias_option, aliases, layer_option, sheet_option
 
 __all__ = ["command"]
 
@@ -27,6 +27,7 @@ __all__ = ["command"]
 )
 @alias_option
 @sheet_option(("enterprises", "links", "compliance"), allow_plain=True)
+@layer_option(("parcels",), allow_plain=True)
 def command(
     file: Path,
     as_json: bool,

@@ -9,6 +9,10 @@ apply). Each is a decorator; :func:`aliases` turns ``--alias`` values into the r
 same columns (the reader refuses to guess between them). ``landgov inspect`` reads one file, so
 there ``--sheet 2024年`` is enough. The choice is applied for the whole command through
 :func:`landgov.io.sheets.chosen_sheets`; the command's own code does not change.
+
+``--layer ROLE=LAYER`` does the same for the layer of a multi-layer GeoPackage or file
+geodatabase (``--layer parcels=宗地2024``; ``landgov inspect 宗地.gpkg --layer 宗地2024``), through
+:func:`landgov.io.sheets.chosen_layers`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import click
 
 from landgov.core.dates import AS_OF_FORMS
 from landgov.core.vocab import FORM_MODES
-from landgov.io.sheets import chosen_sheets, parse_sheet_choices
+from landgov.io.sheets import chosen_layers, chosen_sheets, parse_sheet_choices
 
 __all__ = [
     "PATH",
@@ -34,6 +38,7 @@ __all__ = [
     "forms_option",
     "height_raster_option",
     "input_options",
+    "layer_option",
     "overwrite_option",
     "quiet_option",
     "sheet_option",
@@ -72,6 +77,32 @@ def sheet_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable
         help=(
             "工作簿中有多个同样符合的工作表时，指定读取哪一个，如 "
             f"--sheet {example}（可多次使用；角色：{'、'.join(roles)}）"
+        ),
+    )
+
+
+def layer_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable[[F], F]:
+    """A click option ``--layer`` for the given layer roles (not passed to the command)."""
+    example = "宗地2024" if allow_plain else f"{roles[0]}=宗地2024"
+
+    def apply(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+        try:
+            choices = parse_sheet_choices(values, roles=roles, allow_plain=allow_plain, what="图层")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+        if choices:
+            ctx.with_resource(chosen_layers(choices))
+
+    return click.option(
+        "--layer",
+        multiple=True,
+        expose_value=False,
+        callback=apply,
+        metavar="[角色=]图层" if allow_plain else "角色=图层",
+        help=(
+            "GeoPackage/文件地理数据库中有多个图层时，指定读取哪一个，如 "
+            f"--layer {example}（可多次使用；角色：{'、'.join(roles)}；"
+            "不指定时读取第一个图层并提示）"
         ),
     )
 

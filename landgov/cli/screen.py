@@ -19,6 +19,7 @@ from landgov.cli.options import (
     buildings_option,
     forms_option,
     height_raster_option,
+    layer_option,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -45,6 +46,11 @@ def _input_options(f: F) -> F:
     return f
 
 
+_LAYER_ROLES = (
+    "parcels", "townships", "planning", "demolition", "approved", "buildings", "special_zones",
+)  # fmt: skip
+
+
 @click.command("screen")
 @click.argument("province", required=False, type=PATH, metavar="[省级文件夹]")
 @_input_options
@@ -65,6 +71,9 @@ def _input_options(f: F) -> F:
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @alias_option
 @sheet_option(("enterprises", "links", "compliance", "applications"))
+@layer_option(
+    ("parcels", "townships", "planning", "demolition", "approved", "buildings", "special_zones")
+)
 @quiet_option
 @overwrite_option
 @wait_option

@@ -105,14 +105,15 @@ _UNIT_KINDS: Mapping[str, ColumnKind] = {
     "t": "float",
     "万kWh": "float",
 }
-_NUMBER_KINDS: Mapping[str, ColumnKind] = {"far_declared": "ratio", "built_year": "int",
-                                           "plan_year": "int"}  # fmt: skip
+_NUMBER_KINDS: Mapping[str, ColumnKind] = {"far_declared": "ratio"}
 
 
 def _from_spec(spec: FieldSpec) -> Column:
     kind: ColumnKind = "text"
     if spec.kind is Kind.DATE:
         kind = "date"
+    elif spec.kind is Kind.YEAR:
+        kind = "int"
     elif spec.kind is Kind.NUMBER:
         kind = _UNIT_KINDS.get(spec.unit or "", _NUMBER_KINDS.get(spec.name, "float"))
     return _col(spec.name, spec.label, kind, spec.unit or "")

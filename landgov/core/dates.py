@@ -5,6 +5,11 @@ Staff type dates as ``2021-3-5``, ``2021/03/05``, ``2021.03.05``, ``2021年3月5
 the same ways. Every stage reads dates through this module:
 
 - :func:`read_date` — one cell, with the problem text the readers put in the problems table;
+  a year and month alone (``2024年3月``, ``2024.3``) is read as the month's first day, or for
+  a deadline (``month_only="last"``) its last day, and the problem text says which;
+- :func:`read_year` — one cell of a year field (投产年份): ``2024``, ``2024年``,
+  ``二〇二四年``, ``2024年3月``, ``2024.3``, a date, or an Excel date serial (with a problem
+  text saying how it was read);
 - :func:`parse_date` — one cell, the date or ``None`` (missing or unreadable, never guessed);
 - :func:`parse_as_of` — the reference date of a run: a full year-month-day or an
   :class:`~landgov.errors.InputError` that says which forms are accepted.
@@ -23,7 +28,7 @@ from numbers import Real
 from landgov.core.missing import is_missing
 from landgov.errors import InputError, Issue
 
-__all__ = ["AS_OF_FORMS", "full_years", "parse_as_of", "parse_date", "read_date"]
+__all__ = ["AS_OF_FORMS", "full_years", "parse_as_of", "parse_date", "read_date", "read_year"]
 
 AS_OF_FORMS = "2026-06-30、2026/06/30、2026-6-30、2026.6.30、20260630 或 2026年6月30日"
 
@@ -39,9 +44,28 @@ _YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
 _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}(?:-?\d)?$", re.IGNORECASE)
 
 
+_HAN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_HAN_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+")
+
+
+def _han_number(m: re.Match[str]) -> str:
+    """Chinese numerals as digits: 二〇二四 → 2024 (digit by digit), 十二 → 12, 三十一 → 31."""
+    text = m.group()
+    if "十" not in text:
+        return text.translate(_HAN_DIGITS)
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return text  # not a number of a date
+    return str(int(tens.translate(_HAN_DIGITS) or 1) * 10 + int(ones.translate(_HAN_DIGITS) or 0))
+
+
 def _norm(value: object) -> str:
-    """NFKC (full-width digits become ASCII), stripped, Unicode minus as ``-``."""
-    return unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
+    """NFKC (full-width digits become ASCII), stripped, Unicode minus as ``-``; a date in
+    Chinese numerals (二〇二四年三月五日) in digits."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace("\u2212", "-")
+    if "年" in text or "月" in text:
+        text = _HAN_NUMBER.sub(_han_number, text)
+    return text
 
 
 def _not_a_date(value: bool | dt.time) -> str:
@@ -86,15 +110,32 @@ def _ymd(text: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _from_text(raw: str) -> tuple[dt.date | None, str | None]:
+def _month_end(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.date | None, str]:
+    """A year and month alone: the first day, or the last for a deadline; said either way."""
+    if not 1 <= month <= 12:
+        return None, f"日期「{raw}」不存在，已按缺失处理"
+    if month_only == "last":
+        day = dt.date(year, month, _month_end(year, month))
+        return day, (
+            f"日期「{raw}」只有年月，按当月最后一天（{day.isoformat()}）计：从最晚可能的一天"
+            "算起，不会提前判定"
+        )
+    return dt.date(year, month, 1), f"日期「{raw}」只有年月，已按当月 1 日计"
+
+
+def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     text = _TIME_SUFFIX.sub("", raw).strip()
     parts = _ymd(text)
     if parts is not None:
         return _make_date(*parts, raw)
     m = _YM.match(text)
     if m:
-        date, problem = _make_date(int(m.group(1)), int(m.group(2)), 1, raw)
-        return date, problem or f"日期「{raw}」只有年月，已按当月 1 日计"
+        return _from_month(int(m.group(1)), int(m.group(2)), raw, month_only)
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         date, problem = _from_serial(float(text), raw)
         if date is not None:
@@ -105,12 +146,16 @@ def _from_text(raw: str) -> tuple[dt.date | None, str | None]:
     return None, f"无法识别的日期「{raw}」（请写作 2021-03-05），已按缺失处理"
 
 
-def read_date(value: object) -> tuple[dt.date | None, str | None]:
+def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     """Parse one cell into a :class:`datetime.date`, with the problem to report.
 
     Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100),
-    ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日``, ``20210305`` and a trailing
-    time of day (dropped). ``2021年3月``/``2021-03`` give the 1st of the month with a warning.
+    ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日`` (also in Chinese numerals,
+    ``二〇二一年三月五日``), ``20210305`` and a trailing time of day (dropped).
+    ``2021年3月``/``2021-03``/``2021.3`` give the 1st of the month with a warning, or with
+    ``month_only="last"`` (a deadline, such as the contracted start date idle land is counted
+    from) the last day, so that a period counted from it is never reached early. A year
+    alone is missing (no day can be taken from it).
 
     Returns
     -------
@@ -124,6 +169,8 @@ def read_date(value: object) -> tuple[dt.date | None, str | None]:
     (datetime.date(2021, 3, 5), None)
     >>> read_date(44260)
     (datetime.date(2021, 3, 5), None)
+    >>> read_date("2024年2月", month_only="last")[0]
+    datetime.date(2024, 2, 29)
     """
     if is_missing(value):
         return None, None
@@ -135,7 +182,72 @@ def read_date(value: object) -> tuple[dt.date | None, str | None]:
         return None, _not_a_date(value)
     if isinstance(value, Real):
         return _from_number(value)
-    return _from_text(_norm(value))
+    return _from_text(_norm(value), month_only)
+
+
+_YEAR_TEXT = re.compile(
+    r"^(\d{4})\s*(?:年度?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]?)?)?"
+    r"|[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\.0+|\d{4})?$"
+)
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _year_of(year: int, raw: str) -> tuple[int | None, str | None]:
+    if _YEAR_MIN <= year <= _YEAR_MAX:
+        return year, None
+    return None, f"「{raw}」不像年份，已按缺失处理"
+
+
+def read_year(value: object) -> tuple[int | None, str | None]:
+    """Parse one cell of a year field (投产年份) into a year, with the problem to report.
+
+    A year field needs the year only, so every form that names it without doubt is read:
+    ``2024``, ``2024年``, ``二〇二四年``, ``2024年3月``, ``2024.3``, ``2024-03``, a full
+    date (cell or text, ``20240305``) and ``2024.0``. A number in the Excel date-serial range
+    (``45352``, a date cell shown as a number) is read as that date's year, and the problem
+    text says so (to check). Anything else is missing with a problem, never guessed.
+
+    Examples
+    --------
+    >>> read_year("二〇二四年"), read_year("2024年3月"), read_year(2019.0)
+    ((2024, None), (2024, None), (2019, None))
+    >>> read_year(45352)
+    (2024, '「45352」按 Excel 日期序号解读为 2024-03-01，投产年份取 2024，请核实')
+    """
+    if is_missing(value):
+        return None, None
+    if isinstance(value, dt.date):  # datetime too
+        return value.year, None
+    if isinstance(value, bool | dt.time):
+        return None, _not_a_date(value).replace("日期", "年份")
+    if isinstance(value, Real):
+        return _year_from_number(value)
+    return _year_from_text(_norm(value))
+
+
+def _year_from_text(raw: str) -> tuple[int | None, str | None]:
+    text = _TIME_SUFFIX.sub("", raw).strip()
+    m = _YEAR_TEXT.match(text)
+    if m:
+        return _year_of(int(m.group(1)), raw)
+    if re.fullmatch(r"\d{5}(?:\.0+)?", text):
+        return _year_from_number(float(text))
+    return None, f"无法识别的年份「{raw}」（请写作 2019），已按缺失处理"
+
+
+def _year_from_number(value: Real) -> tuple[int | None, str | None]:
+    number = float(value)
+    raw = f"{number:g}" if isinstance(value, float) else str(value)
+    if _YEAR_MIN <= number < _YEAR_MAX + 1:  # 2024, 2024.0, 2024.3 (年.月 typed as a number)
+        return int(number), None
+    if number.is_integer() and 19000101 <= number <= 21001231:
+        return _year_of(int(number) // 10000, raw)
+    day, _ = _from_serial(number, raw)
+    if day is None:
+        return None, f"「{raw}」不像年份，已按缺失处理"
+    return day.year, (
+        f"「{raw}」按 Excel 日期序号解读为 {day.isoformat()}，投产年份取 {day.year}，请核实"
+    )
 
 
 def parse_date(value: object) -> dt.date | None:

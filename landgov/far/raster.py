@@ -285,6 +285,13 @@ def zonal_stats(
     return out
 
 
+def _built(values: np.ndarray, valid: np.ndarray, min_height_m: float) -> np.ndarray:
+    """The building cells: valid, at least ``min_height_m`` high and above 0 m (compared in
+    float64: ``np.float64`` scalars are not cast down to float32). The one definition of a
+    built cell, for the floor area and for the built-up cover alike."""
+    return valid & (values >= np.float64(min_height_m)) & (values > np.float64(0.0))
+
+
 def _height_layers(
     values: np.ndarray,
     valid: np.ndarray,
@@ -299,7 +306,7 @@ def _height_layers(
     Compared and divided in float64 whatever the raster's type (``np.float64`` scalars are not
     cast down to float32); storeys are rounded half up, at least 1.
     """
-    built = valid & (values >= np.float64(min_height_m)) & (values > np.float64(0.0))
+    built = _built(values, valid, min_height_m)
     storeys = np.divide(values, np.float64(storey_height_m), dtype=np.float64)
     storeys += 0.5
     np.floor(storeys, out=storeys)
@@ -349,24 +356,17 @@ def raster_floor_area(
     storey_height_m: float,
     min_height_m: float = 0.0,
     band: int = 1,
-    cover_threshold: float | None = None,
 ) -> pd.DataFrame:
     """:func:`height_floor_area` without the height statistics.
-
-    Parameters
-    ----------
-    cover_threshold
-        Also measure :func:`built_cover` with this threshold in the same pass over the raster
-        (the screening's built-up cover, for a run that does both stages): column
-        ``cover_above_threshold``, the same figures :func:`built_cover` gives.
 
     Returns
     -------
     pandas.DataFrame
         Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2`` and
         ``built_cover``, the same figures as :func:`height_floor_area` gives, from one raster
-        layer (storeys) instead of two (what the 容积率 stage needs); with ``cover_threshold``
-        also ``cover_above_threshold``.
+        layer (storeys) instead of two (what the 容积率 stage needs). ``built_cover`` is the
+        figure :func:`built_cover` gives with the same ``min_height_m`` (a run of both stages
+        takes the screening's built-up cover from here).
     """
     return _floor_area(
         zones,
@@ -375,7 +375,6 @@ def raster_floor_area(
         min_height_m=min_height_m,
         band=band,
         heights=False,
-        cover_threshold=cover_threshold,
     )
 
 
@@ -387,12 +386,9 @@ def _floor_area(
     min_height_m: float,
     band: int,
     heights: bool = True,
-    cover_threshold: float | None = None,
 ) -> pd.DataFrame:
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
     columns = _HEIGHT_COLUMNS if heights else _HEIGHT_COLUMNS[:3]
-    if cover_threshold is not None:
-        columns = [*columns, "cover_above_threshold"]
     with _open(raster) as src:
         cell_area = _check_grid(src, raster)
         geoms = _zones_in_crs(geoms, src, raster)
@@ -402,8 +398,6 @@ def _floor_area(
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
-    if cover_threshold is not None:  # built_cover's mask, compared in float64 as there
-        layers["built"] = valid & (values > np.float64(cover_threshold))
     stats = _extract(
         geoms, layers, extent, ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     )
@@ -417,11 +411,6 @@ def _floor_area(
     }
     if heights:
         out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
-    if cover_threshold is not None:  # as built_cover computes it
-        area = geoms.area
-        out["cover_above_threshold"] = (
-            stats["built_count"].fillna(0.0) * cell_area / area.where(area > 0)
-        )
     return pd.DataFrame(out, index=geoms.index)
 
 
@@ -438,14 +427,15 @@ def built_cover(
     zones: gpd.GeoDataFrame | gpd.GeoSeries,
     raster: str | Path,
     *,
-    threshold: float = 0.0,
+    min_height_m: float,
     band: int = 1,
 ) -> pd.Series:
-    """Share of each zone covered by built-up cells (value > ``threshold``), 0–1.
+    """Share of each zone covered by building cells of a height raster, 0–1.
 
-    Works on a building-height raster (threshold = minimum building height, m) or on a
-    built-up mask (0/1, threshold 0). Coverage-weighted:
-    :math:`\\text{cover} = A \\sum_{c:\\,v_c > t} f_c / |P|`.
+    A building cell is one at least ``min_height_m`` high (and above 0 m), as for the floor
+    area (:func:`height_floor_area`'s ``built_cover`` is the same figure): one definition of
+    built-up cover for the 增容 stage and the screening's idle-land evidence. Coverage-weighted:
+    :math:`\\text{cover} = A \\sum_{c:\\,v_c \\ge h_{min},\\,v_c > 0} f_c / |P|`.
 
     Returns
     -------
@@ -459,8 +449,7 @@ def built_cover(
         if geoms.empty:
             return pd.Series(index=geoms.index, dtype="float64", name="built_cover")
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
-    built = valid & (values > np.float64(threshold))  # compared in float64, as the threshold
-    stats = _extract(geoms, {"built": built}, extent, ["count"])
+    stats = _extract(geoms, {"built": _built(values, valid, min_height_m)}, extent, ["count"])
     area = geoms.area
     cover = stats["count"].fillna(0.0) * cell_area / area.where(area > 0)
     return cover.rename("built_cover")

@@ -49,7 +49,7 @@ import pandas as pd
 
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
-from landgov.far.raster import raster_floor_area
+from landgov.far.raster import built_cover, raster_floor_area
 from landgov.policy import Profile
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "floor_area_for",
     "headroom",
     "national_floor",
+    "profile_built_cover",
     "profile_raster_floor_area",
 ]
 
@@ -278,19 +279,29 @@ def profile_raster_floor_area(
     height_raster: str | Path,
     *,
     profile: Profile,
-    cover_threshold: float | None = None,
 ) -> pd.DataFrame:
     """:func:`~landgov.far.raster.raster_floor_area` of ``parcels`` with the profile's storey
     height and minimum building height (``far.raster_storey_height_m``,
-    ``far.raster_min_height_m``): the raster estimate :func:`compute_far` uses.
-    ``cover_threshold`` adds the built-up cover above it from the same pass (a run of both
-    stages measures the raster once for the screening's ``built_cover`` too)."""
+    ``far.raster_min_height_m``): the raster estimate :func:`compute_far` uses. Its
+    ``built_cover`` is :func:`profile_built_cover` (a run of both stages measures the raster
+    once for the screening's built-up cover too)."""
     return raster_floor_area(
         parcels,
         height_raster,
         storey_height_m=float(profile.value("far.raster_storey_height_m")),
         min_height_m=float(profile.value("far.raster_min_height_m")),
-        cover_threshold=cover_threshold,
+    )
+
+
+def profile_built_cover(
+    parcels: gpd.GeoDataFrame, height_raster: str | Path, *, profile: Profile
+) -> pd.Series:
+    """Built-up cover of ``parcels`` (:func:`~landgov.far.raster.built_cover`): the share of
+    each plot whose height-raster cells are at least ``far.raster_min_height_m`` high — the
+    one threshold for a building cell, the same figure as the 增容 stage's ``built_cover``
+    (the screening's idle-land evidence, ``screening.idle_built_cover_min``)."""
+    return built_cover(
+        parcels, height_raster, min_height_m=float(profile.value("far.raster_min_height_m"))
     )
 
 

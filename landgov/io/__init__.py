@@ -9,10 +9,11 @@ from landgov.io.layers import read_demolition, read_planning, read_townships, re
 from landgov.io.links import read_links
 from landgov.io.numbers import parse_date, parse_quantity
 from landgov.io.parcels import read_layer, read_parcels
-from landgov.io.sheets import chosen_sheets
+from landgov.io.sheets import chosen_layers, chosen_sheets
 from landgov.io.tables import read_table
 
 __all__ = [
+    "chosen_layers",
     "chosen_sheets",
     "parse_date",
     "parse_quantity",

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landgov.core.dates import read_year
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
 from landgov.ids import normalize_code
@@ -42,6 +43,7 @@ _PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
 ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
+ACTION_YEAR = "在源表中改为四位年份（如 2019）后重新读取"
 ACTION_CHECK = "请核实"
 
 
@@ -148,8 +150,11 @@ def _convert_one(
         number, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
         return number, text, ACTION_NUMBER if number is None else ACTION_CHECK, None
     if spec.kind is Kind.DATE:
-        day, text = parse_date(value)
+        day, text = parse_date(value, month_only=spec.month_only)
         return day, text, ACTION_DATE if day is None else ACTION_CHECK, None
+    if spec.kind is Kind.YEAR:
+        year, text = read_year(value)
+        return year, text, ACTION_YEAR if year is None else ACTION_CHECK, None
     if spec.kind is Kind.CODE:
         parsed, text, code_severity = _code_value(value)
         action = (
@@ -258,6 +263,12 @@ def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | N
     the rest (a value that :func:`_convert_one` would give for the cell, with no problem)."""
     if spec.kind is Kind.NUMBER:
         return _plain_numbers(values, _number_factor(spec, header_unit))
+    if spec.kind is Kind.YEAR:  # plain whole numbers of a year's range; the rest cell by cell
+        out = _plain_numbers(values, Fraction(1))
+        for i, number in enumerate(out.tolist()):
+            if number is not _SLOW and not (number.is_integer() and 1900 <= number <= 2100):
+                out[i] = _SLOW
+        return out
     if spec.kind is Kind.CODE:
         return _plain_codes(values)
     if spec.kind is Kind.TEXT:
@@ -299,7 +310,7 @@ def convert_values(
 
 
 def as_series(values: list[object], kind: Kind) -> pd.Series:
-    if kind is Kind.NUMBER:
+    if kind is Kind.NUMBER or kind is Kind.YEAR:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
     if kind is Kind.DATE:
         return pd.Series(values, dtype=object)  # datetime.date or None, as in read_parcels

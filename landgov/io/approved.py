@@ -101,8 +101,9 @@ def read_approved(
         The file has no 批准日期 column (under any alias).
     """
     res = read_layer(
-        path, specs=APPROVED_FIELDS, layer=layer, aliases=aliases, encoding=encoding, crs=crs
-    )
+        path, specs=APPROVED_FIELDS, layer=layer, aliases=aliases, encoding=encoding, crs=crs,
+        role="approved",
+    )  # fmt: skip
     log = ProblemLog(Path(path).name)
     field_map = res.meta.get("field_map", {})
     logged: set[int] = set()

@@ -69,7 +69,9 @@ def read_buildings(
         ``source_row`` and ``area_m2`` (footprint area from the geometry, m²), in a projected
         CRS. Every canonical column exists (all missing when the file has no such field).
     """
-    result = read_layer(path, specs=BUILDING_FIELDS, layer=layer, aliases=aliases, crs=crs)
+    result = read_layer(
+        path, specs=BUILDING_FIELDS, layer=layer, aliases=aliases, crs=crs, role="buildings"
+    )
     log = ProblemLog(Path(path).name)
     data = result.data.copy()
     for spec in BUILDING_FIELDS:

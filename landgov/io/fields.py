@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from landgov.core.problems import ProblemLog, Severity
+
 __all__ = [
     "APPROVED_FIELDS",
     "COMPLIANCE_FIELDS",
@@ -41,6 +43,7 @@ class Kind(enum.StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    YEAR = "year"  # a year (投产年份): any form naming the year is read (core.dates.read_year)
     CODE = "code"  # kept as text, never parsed as a number (leading zeros matter)
 
 
@@ -54,6 +57,9 @@ class FieldSpec:
     aliases: tuple[str, ...]
     unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人")
     required: bool = False
+    #: a date given as year and month only: its "first" day, or its "last" for a deadline a
+    #: period is counted from (read_date's month_only); the problem row says which
+    month_only: str = "first"
 
 
 def _f(
@@ -64,11 +70,12 @@ def _f(
     unit: str | None = None,
     *,
     required: bool = False,
+    month_only: str = "first",
 ) -> FieldSpec:
-    return FieldSpec(name, label, kind, (label, *aliases), unit, required)
+    return FieldSpec(name, label, kind, (label, *aliases), unit, required, month_only)
 
 
-T, N, D, C = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE
+T, N, D, C, Y = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE, Kind.YEAR
 
 PARCEL_FIELDS: tuple[FieldSpec, ...] = (
     _f(
@@ -97,7 +104,13 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         D,
         ["出让日期", "出让时间", "划拨日期", "GDRQ", "CRRQ", "供应日期"],
     ),
-    _f("contract_start_date", "约定开工日期", D, ["合同约定开工日期", "YDKGRQ", "约定动工日期"]),
+    _f(
+        "contract_start_date",
+        "约定开工日期",
+        D,
+        ["合同约定开工日期", "YDKGRQ", "约定动工日期"],
+        month_only="last",  # idle years are counted from it: never reached early
+    ),
     _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"]),
     _f("completion_date", "竣工日期", D, ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"]),
 )
@@ -137,7 +150,7 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     _f("grade_given", "评价等级", T, ["亩均评价等级", "综合评价等级", "亩均等级", "分类等级"]),
     _f("catalogue_class", "产业结构调整目录类别", T, ["产业导向类别", "目录类别", "产业类别"]),
     _f("reform_sector", "涉改行业", T, ["印染化工电镀", "涉改类别"]),
-    _f("built_year", "投产年份", N, ["建成年份", "项目建成年份"]),
+    _f("built_year", "投产年份", Y, ["建成年份", "项目建成年份"]),
     _f(
         "two_high_assessment", "两高评估结论", T, ["“两高”评估结论", "用能评估结论", "逐一评估结论"]
     ),
@@ -168,6 +181,7 @@ COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (
         "整改完成日期",
         D,
         ["整改日期", "整改完成时间", "整改时间", "销号日期", "整改销号日期"],
+        month_only="last",  # counted as rectified only from the day it surely was
     ),
 )
 
@@ -184,7 +198,7 @@ PLANNING_FIELDS: tuple[FieldSpec, ...] = (
 
 DEMOLITION_FIELDS: tuple[FieldSpec, ...] = (
     _f("plan_name", "计划名称", T, ["拆迁计划", "项目名称", "名称"]),
-    _f("plan_year", "计划年份", N, ["年份", "计划年度"]),
+    _f("plan_year", "计划年份", Y, ["年份", "计划年度"]),
 )
 
 ZONE_FIELDS: tuple[FieldSpec, ...] = (
@@ -204,6 +218,7 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
         D,
         ["批复日期", "批准时间", "PZRQ", "批复时间", "获批日期"],
         required=True,
+        month_only="last",  # years since approval are counted from it: never reached early
     ),
     _f("approved_area_m2", "批准面积", N, ["面积", "PZMJ", "批次面积", "用地面积"], "m2"),
     _f("supplied_area_m2", "已供面积", N, ["已供应面积", "已供地面积", "YGMJ"], "m2"),
@@ -217,9 +232,20 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
 )
 
-# io.tables names the second column of a repeated header 「税收（万元）（D列）」
-_REPEATED = re.compile(r"（[A-Z]{1,3}列）$")
+# the second column of a repeated header is named by where it is (:func:`repeated_header`)
+_REPEATED = re.compile(r"（(?:[A-Z]{1,3}列|第\d+个字段)）$")
 _UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
+
+
+def repeated_header(name: str, where: str) -> str:
+    """The name under which a second column with the header ``name`` is read and kept:
+    ``where`` it is in the file, 「税收（万元）（D列）」 in a table, 「备注（第3个字段）」 in a
+    layer's attribute table. :func:`map_columns` reads it as the same field again.
+
+    >>> repeated_header("税收（万元）", "D列")
+    '税收（万元）（D列）'
+    """
+    return f"{name}（{where}）"
 
 
 def alias_hint(name: str, column: str = "实际列名") -> str:
@@ -309,3 +335,19 @@ def map_columns(
             continue
         matches[spec.name] = ColumnMatch(str(col), spec, unit, base)
     return matches, unmatched, conflicts
+
+
+def report_conflicts(
+    log: ProblemLog, specs: Iterable[FieldSpec], conflicts: Mapping[str, list[str]]
+) -> None:
+    """One warning per field that several columns claim (:func:`map_columns`' ``conflicts``):
+    the first is used, the others are kept as they are."""
+    labels = {s.name: s.label for s in specs}
+    for name, cols in conflicts.items():
+        log.add(
+            f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
+            field=labels[name],
+            value="、".join(cols),
+            action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
+            severity=Severity.WARNING,
+        )

@@ -30,7 +30,7 @@ def read_planning(
     crs: str | CRS | None = None,
 ) -> ReadResult:
     """Planned-use polygons: ``planned_use`` (规划用途), ``inside_control_line`` (bool/None)."""
-    res = read_layer(path, specs=PLANNING_FIELDS, aliases=aliases, crs=crs)
+    res = read_layer(path, specs=PLANNING_FIELDS, aliases=aliases, crs=crs, role="planning")
     data = res.data
     if "inside_control_line" in data:
         data = data.assign(inside_control_line=data["inside_control_line"].map(_inside))
@@ -44,7 +44,7 @@ def read_demolition(
     crs: str | CRS | None = None,
 ) -> ReadResult:
     """Recent demolition-plan areas (近年拆迁计划): ``plan_name``, ``plan_year``."""
-    return read_layer(path, specs=DEMOLITION_FIELDS, aliases=aliases, crs=crs)
+    return read_layer(path, specs=DEMOLITION_FIELDS, aliases=aliases, crs=crs, role="demolition")
 
 
 def read_zones(
@@ -54,7 +54,7 @@ def read_zones(
     crs: str | CRS | None = None,
 ) -> ReadResult:
     """Special zones with their own policy (e.g. 马海片区): ``zone_name``."""
-    return read_layer(path, specs=ZONE_FIELDS, aliases=aliases, crs=crs)
+    return read_layer(path, specs=ZONE_FIELDS, aliases=aliases, crs=crs, role="special_zones")
 
 
 def read_townships(
@@ -64,4 +64,4 @@ def read_townships(
     crs: str | CRS | None = None,
 ) -> ReadResult:
     """Township (镇街) boundaries: ``township``."""
-    return read_layer(path, specs=TOWNSHIP_FIELDS, aliases=aliases, crs=crs)
+    return read_layer(path, specs=TOWNSHIP_FIELDS, aliases=aliases, crs=crs, role="townships")

@@ -39,7 +39,15 @@ from landgov.io._layercheck import (
     require_geometries,
 )
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
-from landgov.io.fields import PARCEL_FIELDS, FieldSpec, alias_hint, map_columns
+from landgov.io.fields import (
+    PARCEL_FIELDS,
+    FieldSpec,
+    alias_hint,
+    map_columns,
+    repeated_header,
+    report_conflicts,
+)
+from landgov.io.sheets import layer_for, missing_layer_error
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -72,7 +80,7 @@ def _read_raw(
     info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
     chosen = layer or (info_layers[0] if info_layers else None)
     if layer is not None and layer not in info_layers:
-        raise DataFileError(f"{path}：没有图层「{layer}」。可用图层：{'、'.join(info_layers)}")
+        raise missing_layer_error(str(path), layer, info_layers)
     prj_crs: CRS | None = None
     prj_text: str | None = None
     if path.suffix.lower() == ".shp":
@@ -85,10 +93,15 @@ def _read_raw(
         enc = EncodingDecision(
             (encoding or "UTF-8").upper(), "format", ("该格式的文本按规范为 UTF-8",)
         )
+    info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
+    names = [str(n) for n in info.get("fields", ())]
+    renamed: dict[str, str] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
-    info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
+        if len(set(names)) < len(names) and info.get("geometry_type"):
+            gdf, renamed = _read_repeated(path, chosen, enc.encoding, names)
+        else:
+            gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
         raise not_a_layer(path, info.get("driver"))
     meta.update(
@@ -96,10 +109,36 @@ def _read_raw(
         layer=chosen,
         layers=info_layers,
         ogr_warnings=[str(w.message) for w in caught],
+        renamed_fields=renamed,
     )
     if prj_crs is None and path.suffix.lower() != ".shp":
         prj_crs = gdf.crs
     return gdf, meta, enc, prj_crs, prj_text
+
+
+def _read_repeated(
+    path: Path, layer: str | None, encoding: str, names: list[str]
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """A layer whose attribute table holds two fields of one name (a .dbf may: 「备注」 twice),
+    read field by field: GeoPandas' reader keys the fields by name and would keep the last
+    one's values under both. The later ones are named 「备注（第3个字段）」
+    (:func:`~landgov.io.fields.repeated_header`) so that each is read and kept; returns the
+    layer and {new name: old name}."""
+    from pyogrio.raw import read
+
+    info, _, wkb, values = read(path, layer=layer, encoding=encoding)
+    seen: set[str] = set()
+    renamed: dict[str, str] = {}
+    unique = []
+    for i, name in enumerate(names):
+        new = repeated_header(name, f"第{i + 1}个字段") if name in seen else name
+        if new != name:
+            renamed[new] = name
+        seen.add(name)
+        unique.append(new)
+    frame = pd.DataFrame(dict(zip(unique, values, strict=True)))
+    geometry = gpd.GeoSeries.from_wkb(wkb, crs=info.get("crs"))
+    return gpd.GeoDataFrame(frame, geometry=geometry), renamed
 
 
 def _county_hint(codes: pd.Series) -> str | None:
@@ -161,8 +200,13 @@ def read_layer(
     cm: int | None = None,
     county: str | None = None,
     to_crs: str | CRS | None = "auto",
+    role: str | None = None,
 ) -> ReadResult:
     """Read any polygon layer into a canonical schema (see :func:`read_parcels`).
+
+    ``layer`` names the layer of a multi-layer file; without it, the layer chosen for ``role``
+    (:func:`landgov.io.sheets.chosen_layers`, the command line's ``--layer ROLE=LAYER``), else
+    the first, with a warning row naming the others.
 
     Rows whose geometry is a point or line go to ``rejected``; a layer with no polygon at all
     raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
@@ -172,6 +216,7 @@ def read_layer(
     specs = tuple(specs)
     src = path.name
     log = ProblemLog(src)
+    layer = layer or layer_for(role)
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
     layers = meta.get("layers") or []
     if layer is None and len(layers) > 1:  # the first is read: say so, and which others exist
@@ -180,8 +225,8 @@ def read_layer(
             f"读取了第一个「{layers[0]}」",
             field="layer",
             value=layers[0],
-            action="核对读取的图层是否正确；如需其他图层，"
-            "在 QGIS/ArcGIS 中把它导出为单独的文件后读取",
+            action=f"核对读取的图层是否正确；如需其他图层，用 --layer {role or 'parcels'}=图层名 "
+            "指定（Python：layer=）",
             severity=Severity.WARNING,
         )
     if enc.warning:
@@ -193,19 +238,23 @@ def read_layer(
             severity=Severity.WARNING,
         )
     rows = np.arange(1, len(raw) + 1)
+    renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)
     _required_fields(matches, specs, columns, src)
-    for name, cols in conflicts.items():
-        log.add(
-            f"多列都对应「{name}」，采用第一列「{cols[0]}」",
-            field=name,
-            value=cols,
-            action="删除或改名多余的列，或用 aliases 指定",
-            severity=Severity.WARNING,
-        )
+    for new, old in renamed.items():
+        if new in unmatched:  # a second field of a known one is told as a conflict below
+            log.add(
+                f"有多个字段都名为「{old}」：后一个改名为「{new}」读取，两个字段的值都保留",
+                field=old,
+                value=new,
+                action="核对同名字段的内容；需要时在 QGIS/ArcGIS 中改名后重新导出",
+                severity=Severity.WARNING,
+            )
+    report_conflicts(log, specs, conflicts)
     data = convert_columns(raw[columns], matches, log=log, rows=rows)
-    for col in unmatched:
+    others = [c for cols in conflicts.values() for c in cols[1:]]  # kept as given
+    for col in [*unmatched, *others]:
         data[col] = raw[col].to_numpy()
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
@@ -341,7 +390,8 @@ def read_parcels(
     path
         Shapefile (``.shp``), GeoPackage, GeoJSON, GeoParquet or any OGR-readable file.
     layer
-        Layer name for multi-layer files (default: the first).
+        Layer name for multi-layer files (default: the one chosen for ``parcels`` with
+        :func:`landgov.io.chosen_layers`, else the first, with a warning row).
     aliases
         Extra column names per canonical field, tried before the built-in ones.
     encoding
@@ -367,7 +417,7 @@ def read_parcels(
     """
     result = read_layer(
         path, specs=PARCEL_FIELDS, layer=layer, aliases=aliases, encoding=encoding,
-        crs=crs, cm=cm, county=county, to_crs=to_crs,
+        crs=crs, cm=cm, county=county, to_crs=to_crs, role="parcels",
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)

@@ -1,4 +1,5 @@
-"""Which worksheet each table is read from, when a workbook holds several.
+"""Which worksheet each table is read from, when a workbook holds several — and which layer
+each layer is read from, when a GeoPackage or file geodatabase holds several.
 
 The rule (:func:`landgov.io.read_table` applies it):
 
@@ -9,6 +10,14 @@ The rule (:func:`landgov.io.read_table` applies it):
 4. else the visible sheet whose header names the most known fields. When two or more sheets
    name equally many (``2023年`` and ``2024年`` with the same columns) the reader refuses and
    lists them: reading one of two years silently is a guess, and the user must name it.
+
+Layers (:func:`landgov.io.parcels.read_layer` applies it): ``layer=`` passed to the reader
+wins; else the layer chosen for the reader's role (``parcels``, ``buildings``, ``townships``,
+``planning``, ``demolition``, ``special_zones``, ``approved``) with :func:`chosen_layers` — the
+command line's ``--layer ROLE=LAYER``; else the one chosen for every role (``--layer LAYER``,
+``landgov inspect`` only); else the first layer, with a warning row naming the others. A
+chosen layer the file does not hold is an error naming the file, the layer and the layers
+there.
 
 Choices are held in a :class:`contextvars.ContextVar`, so a command sets them once for the
 whole run (every stage reads through the same readers) without each stage passing them on.
@@ -23,13 +32,31 @@ from contextlib import contextmanager
 
 from landgov.errors import DataFileError
 
-__all__ = ["ALL_ROLES", "chosen_sheets", "parse_sheet_choices", "sheet_for", "tied_sheets_error"]
+__all__ = [
+    "ALL_ROLES",
+    "LAYER_ROLES",
+    "chosen_layers",
+    "chosen_sheets",
+    "layer_for",
+    "missing_layer_error",
+    "parse_sheet_choices",
+    "sheet_for",
+    "tied_sheets_error",
+]
 
 ALL_ROLES = "*"
 """The key of a choice that applies to every role (``--sheet 2024年``)."""
 
+LAYER_ROLES = (
+    "parcels", "buildings", "townships", "planning", "demolition", "special_zones", "approved",
+)  # fmt: skip
+"""Roles whose file is a layer (the names of the commands' file options)."""
+
 _CHOSEN: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
     "landgov_chosen_sheets", default=types.MappingProxyType({})
+)
+_LAYERS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "landgov_chosen_layers", default=types.MappingProxyType({})
 )
 
 
@@ -57,20 +84,60 @@ def chosen_sheets(choices: Mapping[str, str]) -> Iterator[None]:
 
 def sheet_for(role: str | None) -> str | None:
     """The sheet chosen for ``role`` (or for every role), None when nothing was chosen."""
-    chosen = _CHOSEN.get()
+    return _chosen_for(_CHOSEN.get(), role)
+
+
+@contextmanager
+def chosen_layers(choices: Mapping[str, str]) -> Iterator[None]:
+    """Read each role's layer from the named layer while the block runs.
+
+    Parameters
+    ----------
+    choices
+        ``{"parcels": "宗地2024"}``; the key :data:`ALL_ROLES` applies to every role.
+
+    Examples
+    --------
+    >>> with chosen_layers({"parcels": "宗地2024"}):
+    ...     layer_for("parcels"), layer_for("buildings")
+    ('宗地2024', None)
+    """
+    token = _LAYERS.set({**_LAYERS.get(), **choices})
+    try:
+        yield
+    finally:
+        _LAYERS.reset(token)
+
+
+def layer_for(role: str | None) -> str | None:
+    """The layer chosen for ``role`` (or for every role), None when nothing was chosen."""
+    return _chosen_for(_LAYERS.get(), role)
+
+
+def _chosen_for(chosen: Mapping[str, str], role: str | None) -> str | None:
     if role is not None and role in chosen:
         return chosen[role]
     return chosen.get(ALL_ROLES)
 
 
+def missing_layer_error(source: str, wanted: str, layers: list[str]) -> DataFileError:
+    """The error for a chosen layer the file does not hold: names the layers there."""
+    there = "、".join(f"「{n}」" for n in layers) or "（无）"
+    return DataFileError(
+        f"{source}：没有图层「{wanted}」；文件中的图层：{there}。处理：把 --layer 的图层名改为"
+        f"其中之一（Python：layer=），注意全角/半角和空格"
+    )
+
+
 def parse_sheet_choices(
-    values: Iterable[str], *, roles: Iterable[str], allow_plain: bool
+    values: Iterable[str], *, roles: Iterable[str], allow_plain: bool, what: str = "工作表"
 ) -> dict[str, str]:
     """``("enterprises=2024年",)`` → ``{"enterprises": "2024年"}``.
 
     A value without ``=`` (``2024年``) applies to every role, and only where ``allow_plain``
     (one file, as in ``landgov inspect``). A sheet name that itself contains ``=`` is written
-    with its role (``enterprises=a=b``).
+    with its role (``enterprises=a=b``). ``what`` names the choice in messages (``图层`` for
+    ``--layer``).
 
     Raises
     ------
@@ -87,15 +154,15 @@ def parse_sheet_choices(
             role, sheet = ALL_ROLES, role
             if not allow_plain:
                 raise ValueError(
-                    f"「{value}」应写作 角色=工作表，如 {roles[0]}={value}；"
+                    f"「{value}」应写作 角色={what}，如 {roles[0]}={value}；"
                     f"角色：{'、'.join(roles)}"
                 )
         elif role not in roles:
             raise ValueError(f"「{value}」中的角色「{role}」不存在；可用：{'、'.join(roles)}")
         if not sheet:
-            raise ValueError(f"「{value}」缺少工作表名")
+            raise ValueError(f"「{value}」缺少{what}名")
         if role in out:
-            raise ValueError(f"角色「{role}」的工作表指定了两次：{out[role]}、{sheet}")
+            raise ValueError(f"角色「{role}」的{what}指定了两次：{out[role]}、{sheet}")
         out[role] = sheet
     return out
 

@@ -22,6 +22,7 @@ repeated headers).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,14 @@ from landgov.io._convert import (
     resolve_header_unit,
 )
 from landgov.io._grid import _Grid, _load
-from landgov.io.fields import ColumnMatch, FieldSpec, alias_hint, map_columns
+from landgov.io.fields import (
+    ColumnMatch,
+    FieldSpec,
+    alias_hint,
+    map_columns,
+    repeated_header,
+    report_conflicts,
+)
 from landgov.io.numbers import is_unit
 
 __all__ = ["read_table"]
@@ -54,6 +62,16 @@ _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
 _FOOTNOTE = re.compile(
     r"^(注|备注|说明|数据来源|资料来源|填报|制表|审核|单位负责人)\S*[:：]|^注\s*\d?[.、:：]"
 )
+# words of a 填表说明 row under the header: 「填写18位代码」「单位：万元」「示例」「如：2021-03-05」
+_INSTRUCTION = re.compile(
+    r"填写|填报|请填|请选|请输入|单位[:：]|示例|样例|例[:：如]|^例$|说明|格式|必填|选填|位代码|"
+    r"保留.{0,3}小数|下拉|^如[:：]|yyyy|不含|精确到|按.{0,6}填",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(r"示例|样例|举例")
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z*\-_]{6,}$")
+#: how many rows under the header are looked at for 填表说明 (a template has one or two)
+_INSTRUCTION_ROWS = 3
 _BRACKETED = re.compile(r"^[\(（\[【](?P<inner>.*)[\)）\]】]$")
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
 
@@ -182,7 +200,7 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
         name = top if first == last else _join_header(top, cell_text(grid.cell(last, c)), match)
         name = name or f"未命名列{get_column_letter(c + 1)}"
         if name in seen:
-            name = f"{name}（{get_column_letter(c + 1)}列）"
+            name = repeated_header(name, f"{get_column_letter(c + 1)}列")
         seen.add(name)
         names.append(name)
     return names
@@ -237,6 +255,69 @@ def _structural_reasons(
     for i in np.flatnonzero(maybe & (count > 0)).tolist():
         reasons[i] = _structural_reason(texts[i], header_names)
     return reasons
+
+
+def _instruction_rows(
+    cells: list[list[object]],
+    texts: list[list[str]],
+    *,
+    names: list[str],
+    matches: Mapping[str, ColumnMatch],
+    reasons: list[str | None],
+    source_rows: list[int],
+    log: ProblemLog,
+) -> None:
+    """填表说明 rows right under the header (「填写18位代码」「单位：万元」「示例」): set their
+    reason in ``reasons`` (not read as data, one warning row each) when no cell holds a key
+    and most filled cells are instructions or text a number/date column cannot read. A row
+    with instruction words but a key (a 示例 row with a real-looking code) is kept as data
+    and flagged: a data row is never dropped on a guess."""
+    for pos in range(min(_INSTRUCTION_ROWS, len(cells))):
+        if reasons[pos] is not None:
+            continue
+        words, bad, key = _instruction_cells(cells[pos], texts[pos], names, matches)
+        filled = sum(1 for t in texts[pos] if t)
+        shown = " | ".join(t for t in texts[pos] if t)
+        if not words or (key and words < 2 and not _EXAMPLE.search(shown)):
+            return  # the first data row (a 问题描述 may say 填报): the rows under it are data
+        if not key and 2 * (words + bad) >= filled:
+            reasons[pos] = f"第{source_rows[pos]}行像是填表说明，未作为数据读取"
+            log.add(
+                reasons[pos],
+                row=source_rows[pos],
+                value=shown,
+                action="如果这一行是数据，请删去其中的说明文字后重新读取",
+                severity=Severity.WARNING,
+            )
+            continue
+        log.add(
+            f"第{source_rows[pos]}行含填表说明或示例字样（{shown[:60]}），已作为数据读取，请核实",
+            row=source_rows[pos],
+            value=shown,
+            action="如果这一行是说明或示例，请在源表中删除该行后重新读取",
+            severity=Severity.WARNING,
+        )
+        return
+
+
+def _instruction_cells(
+    cells: list[object], texts: list[str], names: list[str], matches: Mapping[str, ColumnMatch]
+) -> tuple[int, int, bool]:
+    """(cells with instruction words or a unit alone, number/date cells that do not read,
+    whether a code column holds something code-like) of one row."""
+    words = sum(1 for t in texts if t and (_INSTRUCTION.search(t) or is_unit(t)))
+    bad, key = 0, False
+    for m in matches.values():
+        c = names.index(m.source)
+        if not texts[c]:
+            continue
+        kind = m.field.kind.value
+        if kind == "code":
+            key = key or bool(_CODE_LIKE.match(unicodedata.normalize("NFKC", texts[c])))
+        elif kind in ("number", "date", "year"):
+            value, problems = convert_values([cells[c]], m.field, m.header_unit)
+            bad += int(bool(problems) and pd.isna(value.iloc[0]))
+    return words, bad, key
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,15 +432,7 @@ def _report_mapping(
     matches: Mapping[str, ColumnMatch],
     conflicts: Mapping[str, list[str]],
 ) -> None:
-    labels = {s.name: s.label for s in specs}
-    for name, cols in conflicts.items():
-        log.add(
-            f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
-            field=labels[name],
-            value="、".join(cols),
-            action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
-            severity=Severity.WARNING,
-        )
+    report_conflicts(log, specs, conflicts)
     absent = [s.label for s in specs if s.name not in matches and not s.required]
     if absent:
         log.add(
@@ -527,6 +600,10 @@ def _build_frame(
                 value=" | ".join(t for t in texts[pos] if t),
                 severity=Severity.INFO,
             )
+    _instruction_rows(
+        cells, texts, names=names, matches=matches, reasons=reasons, source_rows=source_rows,
+        log=log,
+    )  # fmt: skip
 
     data: dict[str, pd.Series] = {}
     for spec in specs:

@@ -129,6 +129,11 @@ def _validation(spec: FieldSpec, choices: Sequence[str] | None) -> DataValidatio
             type="date", operator="greaterThan", formula1="DATE(1949,10,1)", allow_blank=True
         )
         dv.error = f"「{name}」请填写日期，如 2026-06-30"
+    elif spec.kind is Kind.YEAR:
+        dv = DataValidation(
+            type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True
+        )
+        dv.error = f"「{name}」请填写四位年份，如 2019"
     elif spec.kind is Kind.NUMBER:
         dv = DataValidation(
             type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
@@ -144,7 +149,8 @@ def _validation(spec: FieldSpec, choices: Sequence[str] | None) -> DataValidatio
     return dv
 
 
-_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.NUMBER: "#,##0.00", Kind.CODE: "@"}
+_RULES = {Kind.DATE: "日期", Kind.NUMBER: "数字（不带单位）", Kind.YEAR: "四位年份（如 2019）"}
+_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.NUMBER: "#,##0.00", Kind.YEAR: "0", Kind.CODE: "@"}
 
 
 def _sheet(wb: Workbook, template: Template) -> None:
@@ -188,7 +194,7 @@ def _guide(wb: Workbook, template: Template) -> None:
         choices = template.choices.get(spec.name)
         rule = "、".join(choices) if choices else _NOTES.get(spec.name, "")
         if not rule:
-            rule = {Kind.DATE: "日期", Kind.NUMBER: "数字（不带单位）"}.get(spec.kind, "文字")
+            rule = _RULES.get(spec.kind, "文字")
         ws.append(
             [
                 header(spec),
@@ -228,7 +234,7 @@ def write_parcel_layer(path: Path) -> Path:
 
     columns = {}
     for spec in PARCEL_FIELDS:
-        dtype = "float64" if spec.kind is Kind.NUMBER else "object"
+        dtype = "float64" if spec.kind in (Kind.NUMBER, Kind.YEAR) else "object"
         columns[header(spec)] = pd.Series(dtype=dtype)
     frame = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=PARCEL_CRS))
     pyogrio.write_dataframe(

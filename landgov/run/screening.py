@@ -135,10 +135,19 @@ def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
 
 
 def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
+    """One 「该行已剔除」 row per rejected input row, except where the reader's own problem row
+    on that row says the reason already (合计 rows, 填表说明 rows): one row, not two."""
     frames = []
     for role, res in results.items():
         if len(res.rejected):
             rej = pd.DataFrame(res.rejected).drop(columns=["geometry"], errors="ignore")
+            told = set()
+            if len(res.problems) and "source_row" in rej:
+                told = set(zip(res.problems["row"].tolist(), res.problems["problem"], strict=True))
+                keys = zip(rej["source_row"].tolist(), rej["reject_reason"], strict=True)
+                rej = rej[[k not in told for k in keys]]
+            if not len(rej):
+                continue
             frames.append(
                 pd.DataFrame(
                     {
@@ -414,12 +423,12 @@ def _screen(
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         raster = None if raster_job is None else raster_job()
-        if raster is not None:
-            lp["built_cover"] = raster["cover_above_threshold"]
-        elif inputs.height_raster is not None:  # built-up cover: evidence for idle land
-            from landgov.far.raster import built_cover
+        if raster is not None:  # built-up cover: evidence for idle land
+            lp["built_cover"] = raster["built_cover"]
+        elif inputs.height_raster is not None:
+            from landgov.far.ratio import profile_built_cover
 
-            lp["built_cover"] = built_cover(lp, inputs.height_raster)
+            lp["built_cover"] = profile_built_cover(lp, inputs.height_raster, profile=prof)
     if start_far is not None and raster_job is not None:
         _start_far(start_far, read, linked, raster)
     with stages.stage("筛查与路径"):
@@ -509,10 +518,7 @@ def _measure_raster(
     from landgov.core.forked import can_fork, start
     from landgov.far.ratio import profile_raster_floor_area
 
-    measure = partial(
-        profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
-        cover_threshold=0.0,  # the threshold built_cover uses
-    )  # fmt: skip
+    measure = partial(profile_raster_floor_area, parcels, inputs.height_raster, profile=prof)
     if not can_fork():
         return measure
     job = start(measure)

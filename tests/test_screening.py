@@ -6,6 +6,8 @@ Coordinates are EPSG:4549 metres near 绍兴 (easting ~556 km, northing ~3320 km
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -28,7 +30,7 @@ from landgov.screening import (
     screen,
 )
 from landgov.units import M2_PER_MU
-from landgov.verdict import Status, Verdict
+from landgov.verdict import Citation, Status, Verdict
 
 X0, Y0 = 556_000.0, 3_320_000.0
 CRS = "EPSG:4549"
@@ -335,7 +337,10 @@ def test_idle_unknown_when_start_is_not_known(profile):
 def test_idle_decided_by_built_up_cover_from_a_raster(profile):
     # Same plots as above (contract 2019-01-01, no dates, floor area unknown), now with the
     # built-up share from a raster: 0.00 → nothing on the ground → idle 5 years (不符合);
-    # 0.40 → buildings stand → started (符合); 0.04 is under the 5 % default → not started.
+    # 0.04 is under the 5 % threshold → not started (不符合). 0.40 → buildings stand, but the
+    # 5 % threshold and the 2 m cell height are 示例规则（非官方）: such a value cannot make
+    # the check 符合 on its own → 待核实, the start date asked for.
+    assert not profile["screening.idle_built_cover_min"].official
     parcels = _parcels(
         3,
         contract_start_date=["2019-01-01"] * 3,
@@ -343,8 +348,31 @@ def test_idle_decided_by_built_up_cover_from_a_raster(profile):
         built_cover=[0.0, 0.40, 0.04],
     )
     got = check_idle(parcels, profile=profile, as_of="2024-03-15")
-    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.FAIL]
+    assert _statuses(got) == [Status.FAIL, Status.UNKNOWN, Status.FAIL]
     assert got.iloc[0].values["idle_years"] == 5
+    assert "示例规则（非官方）" in got.iloc[1].reason and "40%" in got.iloc[1].reason
+    assert any("start_date" in m for m in got.iloc[1].missing)
+
+
+def test_idle_raster_cover_counts_when_a_county_sets_both_thresholds(profile):
+    # A county that fixes the cover threshold and the cell height in its own document: the
+    # raster alone then shows the plot started (符合). A plot with a floor area above 0 is
+    # started whatever the raster says; one whose contract date is under a year old is not yet
+    # idle either way (符合 by the official 1-year rule, not by the raster).
+    official = Citation(None, "某县文件 第三条", official=True)
+    params = dict(profile.params)
+    for key in ("screening.idle_built_cover_min", "far.raster_min_height_m"):
+        params[key] = dataclasses.replace(params[key], citation=official)
+    county = dataclasses.replace(profile, params=params)
+    parcels = _parcels(
+        3,
+        contract_start_date=["2019-01-01", "2019-01-01", "2023-12-01"],
+        floor_area_m2=[None, 500.0, None],
+        built_cover=[0.40, 0.0, 0.40],
+    )
+    assert _statuses(check_idle(parcels, profile=county, as_of="2024-03-15")) == [Status.PASS] * 3
+    got = check_idle(parcels, profile=profile, as_of="2024-03-15")
+    assert _statuses(got) == [Status.UNKNOWN, Status.PASS, Status.PASS]
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,7 +55,10 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     ``as_of``, a floor area above 0, or a ``built_cover`` (share of the plot built up, from a
     raster: :func:`landgov.far.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
     it is known not to be started when those dates are empty and either ``floor_area_m2`` is 0
-    or the raster shows nothing built. Idle when not started and
+    or the raster shows nothing built. The raster's cover rests on two thresholds
+    (``screening.idle_built_cover_min`` and the cell height ``far.raster_min_height_m``): when
+    either is 示例规则（非官方）, a plot that only the raster shows started is 待核实, never 符合
+    on that value alone (a plot the raster shows bare is still idle). Idle when not started and
     ``idle_years = full years(contract_start_date → as_of)`` ≥ ``screening.idle_years``; after
     ``screening.idle_recovery_years`` the land may be taken back without compensation
     *(ext: 闲置土地处置办法 2012, 第二条、第十四条)* [004 二(一)1 供而未用].
@@ -73,16 +76,26 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
-    covered = profile["screening.idle_built_cover_min"].compare(cover.round(_DIGITS))
-    built = (floor > 0) | covered
+    cover_min = profile["screening.idle_built_cover_min"]
+    covered = cover_min.compare(cover.round(_DIGITS))
     bare = (floor == 0) | (cover.notna() & ~covered)
-    started = ((start <= when) | (done <= when) | built).fillna(False)
+    shown = ((start <= when) | (done <= when) | (floor > 0)).fillna(False)  # facts, no threshold
+    started = shown | covered.fillna(False)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
+    if not (cover_min.official and profile["far.raster_min_height_m"].official):
+        # started by the raster alone rests on a 示例规则（非官方） threshold: not known
+        by_raster = started & ~shown
+        started = shown
+        not_started &= ~by_raster
+    else:
+        by_raster = pd.Series(False, index=parcels.index)
     years, months = _full_years(contract, when), _full_months(contract, when)
     out = []
     rows = zip(
         started.tolist(),
         not_started.tolist(),
+        by_raster.tolist(),
+        cover.tolist(),
         years.tolist(),
         months.tolist(),
         contract.tolist(),
@@ -90,9 +103,10 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, y, m, day in rows:
+    for is_started, is_not, raster_only, share, y, m, day in rows:
         state = True if is_started else (False if is_not else None)
-        key = (True,) if state else (state, y, m, day)
+        seen = round(float(share), _DIGITS) if raster_only else None
+        key = (True,) if state else (state, seen, y, m, day)
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
@@ -103,6 +117,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 limit=limit,
                 recover=recover,
                 citation=citation,
+                raster_cover=None if seen is None else (seen, cover_min),
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
@@ -117,7 +132,10 @@ def _idle_verdict(
     limit: Param,
     recover: Param,
     citation: Citation,
+    raster_cover: tuple[float, Param] | None = None,
 ) -> Verdict:
+    """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
+    that rests on a 示例规则（非官方） value (``started`` is then ``None``)."""
     c = Check.IDLE
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
@@ -141,6 +159,14 @@ def _idle_verdict(
         return _verdict(c, Status.PASS, reason, citation, values=values)
     if started is None:
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
+        if raster_cover is not None:
+            share, cover_min = raster_cover
+            values["built_cover"] = share
+            reason += (
+                f"：仅建筑高度栅格显示已有建筑（建筑覆盖率（高度栅格）{share:.0%}，"
+                f"阈值 {_described(cover_min)}），所用阈值（覆盖率或最低建筑高度）为"
+                "示例规则（非官方），不能单独认定已动工，请核实实际开工日期"
+            )
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=[need_start])
     values["recoverable"] = _holds(recover, y)
     reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from landgov.core import collect
 from landgov.core.collect import _PATTERNS, Need, render_text
+from landgov.core.documents import _BRACKETED, cite_text, split_citations
 from landgov.core.missing import _KEPT_IDEOGRAPH, MISSING_TEXT, _norm, is_missing
+from landgov.reports.printlist import _RULE_HEAD, _closing, short_reason
 
 # --- is_missing: a text holding an ideograph no missing text holds ---------------------------
 
@@ -221,3 +223,90 @@ def test_every_pattern_holds_one_of_its_needles() -> None:
     assert len(collect._NEEDLES) == len(_PATTERNS)
     for (pattern, _), needles in zip(_PATTERNS, collect._NEEDLES, strict=True):
         assert all(n in pattern.pattern for n in needles), pattern.pattern
+
+
+# --- short_reason's parts: the citations split in one pass, brackets found by a search ---------
+
+
+def _split_citations_long_way(text: str) -> tuple[str, tuple[str, ...]]:
+    """split_citations as it was: the citations found, then taken out by a second pass."""
+    found: dict[str, None] = {}
+    for m in _BRACKETED.finditer(text):
+        ref = cite_text(m["ref"].strip())
+        extra = " ".join(t.strip() for t in (m["url"], m["mark"]) if t)
+        found[f"{ref} {extra}".strip()] = None
+    return _BRACKETED.sub("", text).strip(), tuple(found)
+
+
+def _closing_long_way(text: str, start: int) -> int:
+    """printlist._closing as it was: every character from ``start`` looked at."""
+    close = {"（": "）", "〔": "〕", "(": ")"}
+    stack: list[str] = []
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in close:
+            stack.append(close[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                return i
+    return len(text) - 1
+
+
+_REASON_WORDS = st.sampled_from(
+    [
+        "[000 附件3 三.1]",
+        "[越政发〔2022〕24号 第七条第19项]",
+        "[001 三(二)1; 002 三(二)1]",
+        " 示例规则（非官方）",
+        " 项目推算（非文件数值）：按面积推算",
+        " https://example.org/x",
+        "\n",
+        "· ",
+        "[",
+        "]",
+        "（缺少：",
+        "能耗（吨）〔统计局〕",
+        "）",
+        "〕",
+        "(",
+        ")",
+        "（",
+        "〔",
+        "，暂按后续规则",
+        "规则 R1「整治提升」：",
+        " ",
+        "\t",
+        "\u3000",
+        "甲",
+    ]
+)
+_REASONS = st.one_of(st.lists(_REASON_WORDS, max_size=16).map("".join), st.text())
+
+
+@settings(max_examples=500)
+@given(_REASONS)
+def test_split_citations_in_one_pass_is_find_then_sub(text: str) -> None:
+    assert split_citations(text) == _split_citations_long_way(text)
+
+
+@settings(max_examples=500)
+@given(_REASONS, st.integers(min_value=0, max_value=40))
+def test_closing_by_search_is_every_character(text: str, start: int) -> None:
+    assert _closing(text, start) == _closing_long_way(text, start)
+
+
+@settings(max_examples=300)
+@given(st.one_of(_REASONS, st.none(), st.just(float("nan")), st.just("")))
+def test_short_reason_is_its_long_way(text: object) -> None:
+    # the whole of short_reason with both parts replaced by their long ways
+    ref_text, refs = (None, ()) if is_missing(text) else _split_citations_long_way(str(text))
+    if ref_text is not None or refs:
+        ref_text = _RULE_HEAD.sub("", ref_text)
+        out, pos = [], 0
+        while (begin := ref_text.find("（缺少：", pos)) >= 0:
+            out += [ref_text[pos:begin], "（缺少项见待核实事项）"]
+            pos = _closing_long_way(ref_text, begin) + 1
+        out.append(ref_text[pos:])
+        ref_text = "".join(out) or None
+    assert short_reason(text) == (ref_text, refs)

@@ -110,9 +110,11 @@ def is_missing(value: object) -> bool:
 def _missing_text(text: str) -> bool:
     """Whether ``text`` is missing; a long text holding an ideograph that survives
     normalisation (a reasons text) is answered without normalising hundreds of characters."""
+    if text.isascii():  # NFKC leaves ASCII as it is (as in _norm)
+        return text.strip().casefold() in MISSING_TEXT
     if len(text) > _SHORT and _KEPT_IDEOGRAPH.search(text):
         return False
-    return _norm(text) in MISSING_TEXT
+    return unicodedata.normalize("NFKC", text).strip().casefold() in MISSING_TEXT
 
 
 def present_values(column: pd.Series) -> list[object]:

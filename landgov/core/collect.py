@@ -212,7 +212,10 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
         return text
     lookup = names or {}
     for (pattern, build), needles in zip(_PATTERNS, _NEEDLES, strict=True):
-        if not any(needle in text for needle in needles):
+        for needle in needles:
+            if needle in text:
+                break
+        else:
             continue  # the pattern cannot match: every match holds one of these words
 
         def repl(m: re.Match[str], build: Callable[[re.Match[str]], Need] = build) -> str:

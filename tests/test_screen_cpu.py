@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landgov.core import collect
-from landgov.core.collect import _PATTERNS, Need, render_text
+from landgov.core.collect import _PATTERNS, Need, render_text, split_items
 from landgov.core.documents import _BRACKETED, cite_text, split_citations
 from landgov.core.missing import _KEPT_IDEOGRAPH, MISSING_TEXT, _norm, is_missing
 from landgov.reports.printlist import _RULE_HEAD, _closing, short_reason
@@ -310,3 +310,51 @@ def test_short_reason_is_its_long_way(text: object) -> None:
         out.append(ref_text[pos:])
         ref_text = "".join(out) or None
     assert short_reason(text) == (ref_text, refs)
+
+
+# --- split_items: only the brackets and 「、」 looked at ----------------------------------------
+
+
+def _split_items_long_way(text: object) -> list[str]:
+    """split_items as it was: every character looked at."""
+    if not isinstance(text, str):
+        return []
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "〔（":
+            depth += 1
+        elif ch in "〕）":
+            depth = max(depth - 1, 0)
+        elif ch == "、" and depth == 0:
+            if text[start:i].strip():
+                out.append(text[start:i].strip())
+            start = i + 1
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+_ITEM_WORDS = st.sampled_from(
+    [
+        "、",
+        "〔",
+        "〕",
+        "（",
+        "）",
+        "(",
+        ")",
+        " ",
+        "\u3000",
+        "\n",
+        "综合能耗",
+        "统计局；甲公司",
+        "，",
+        "；",
+    ]
+)
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.lists(_ITEM_WORDS, max_size=20).map("".join), st.text(), st.none()))
+def test_split_items_by_search_is_every_character(text: object) -> None:
+    assert list(split_items(text)) == _split_items_long_way(text)

@@ -227,17 +227,22 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
     return text
 
 
+_ITEM_MARKS = re.compile("[〔（〕）、]")
+
+
 def split_items(text: object) -> Iterator[str]:
     """The items of a 「、」-joined list, never splitting inside 〔…〕 or （…）."""
     if not isinstance(text, str):
         return
     depth, start = 0, 0
-    for i, ch in enumerate(text):
+    for m in _ITEM_MARKS.finditer(text):  # the other characters change nothing
+        ch = m.group()
         if ch in "〔（":
             depth += 1
         elif ch in "〕）":
             depth = max(depth - 1, 0)
-        elif ch == "、" and depth == 0:
+        elif depth == 0:  # 「、」 outside brackets
+            i = m.start()
             if text[start:i].strip():
                 yield text[start:i].strip()
             start = i + 1

@@ -167,6 +167,28 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
     (re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})（[^）]*）"), lambda m: Need(m["field"])),
 )
 
+#: Per pattern of :data:`_PATTERNS`, words of which every match holds at least one: a text
+#: holding none of them is left as it is without running the pattern (most texts hold none).
+_NEEDLES: tuple[tuple[str, ...], ...] = (
+    ("宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）",),
+    ("宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）",),
+    ("宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）",),
+    ("宗地的主要企业（main_uscc）的行业代码",),
+    ("地企关联表 pairs（该宗地没有关联企业）",),
+    ("连片分析结果 block_large（",),
+    ("企业表中没有该宗地关联企业 ",),
+    ("违法违规记录表 compliance（",),
+    ("规划用途图层 planning",),
+    ("规划图层字段 ",),
+    ("拆迁计划图层 demolition",),
+    ("房屋征收部门确认：",),
+    ("图层未覆盖",),
+    ("整改情况", "整改完成日期", "记录日期", "严重程度"),
+    ("企业表字段 energy_tce（",),
+    ("企业表字段 ",),
+    ("宗地字段 ",),
+)
+
 _ITEM = re.compile(r"^(?P<label>.+?)〔(?P<dept>[^；〕]+)(?:；(?P<firm>[^〕]*))?〕$")
 
 
@@ -189,7 +211,12 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
     if not isinstance(text, str) or not text:
         return text
     lookup = names or {}
-    for pattern, build in _PATTERNS:
+    for (pattern, build), needles in zip(_PATTERNS, _NEEDLES, strict=True):
+        for needle in needles:
+            if needle in text:
+                break
+        else:
+            continue  # the pattern cannot match: every match holds one of these words
 
         def repl(m: re.Match[str], build: Callable[[re.Match[str]], Need] = build) -> str:
             need = build(m)
@@ -200,17 +227,22 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
     return text
 
 
+_ITEM_MARKS = re.compile("[〔（〕）、]")
+
+
 def split_items(text: object) -> Iterator[str]:
     """The items of a 「、」-joined list, never splitting inside 〔…〕 or （…）."""
     if not isinstance(text, str):
         return
     depth, start = 0, 0
-    for i, ch in enumerate(text):
+    for m in _ITEM_MARKS.finditer(text):  # the other characters change nothing
+        ch = m.group()
         if ch in "〔（":
             depth += 1
         elif ch in "〕）":
             depth = max(depth - 1, 0)
-        elif ch == "、" and depth == 0:
+        elif depth == 0:  # 「、」 outside brackets
+            i = m.start()
             if text[start:i].strip():
                 yield text[start:i].strip()
             start = i + 1

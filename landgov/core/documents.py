@@ -348,11 +348,15 @@ def split_citations(text: str) -> tuple[str, tuple[str, ...]]:
     ('无引用', ())
     """
     found: dict[str, None] = {}
+    kept, last = [], 0  # the text between the citations: what _BRACKETED.sub("", text) gives
     for m in _BRACKETED.finditer(text):
+        kept.append(text[last : m.start()])
+        last = m.end()
         ref = cite_text(m["ref"].strip())
         extra = " ".join(t.strip() for t in (m["url"], m["mark"]) if t)
         found[f"{ref} {extra}".strip()] = None
-    return _BRACKETED.sub("", text).strip(), tuple(found)
+    kept.append(text[last:])
+    return "".join(kept).strip(), tuple(found)
 
 
 def clause_tooltips() -> dict[str, str]:

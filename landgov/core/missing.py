@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from numbers import Real
 
@@ -56,6 +57,25 @@ NO_TEXT: frozenset[str] = frozenset(
 """Texts (after NFKC, strip, case folding, inner blanks removed) read as no."""
 
 
+def _kept_ideographs() -> re.Pattern[str]:
+    """A CJK unified ideograph (U+4E00–U+9FFF) that no missing text holds.
+
+    Such a character is its own NFKC form, is composed with nothing, is not whitespace and is
+    its own case fold, so it survives :func:`_norm`: a text holding one is never missing.
+    """
+    used = sorted({ord(c) for t in MISSING_TEXT for c in t if 0x4E00 <= ord(c) <= 0x9FFF})
+    ranges, start = [], 0x4E00
+    for cp in [*used, 0xA000]:
+        if start < cp:
+            ranges.append(f"{chr(start)}-{chr(cp - 1)}")
+        start = cp + 1
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+_KEPT_IDEOGRAPH = _kept_ideographs()
+_SHORT = 8  # a longer text is searched for such an ideograph before it is normalised
+
+
 def _norm(text: str) -> str:
     """NFKC, strip, case fold (the key texts are compared by)."""
     if text.isascii():  # NFKC leaves ASCII as it is
@@ -75,7 +95,7 @@ def is_missing(value: object) -> bool:
     if kind is float or kind is int or kind is bool:  # the common cells, answered at once
         return kind is float and math.isnan(value)  # type: ignore[arg-type]
     if isinstance(value, str):
-        return _norm(value) in MISSING_TEXT
+        return _missing_text(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, bool | np.bool_ | int | np.integer | dt.date | dt.time):
@@ -85,6 +105,16 @@ def is_missing(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return isinstance(result, bool | np.bool_) and bool(result)
+
+
+def _missing_text(text: str) -> bool:
+    """Whether ``text`` is missing; a long text holding an ideograph that survives
+    normalisation (a reasons text) is answered without normalising hundreds of characters."""
+    if text.isascii():  # NFKC leaves ASCII as it is (as in _norm)
+        return text.strip().casefold() in MISSING_TEXT
+    if len(text) > _SHORT and _KEPT_IDEOGRAPH.search(text):
+        return False
+    return unicodedata.normalize("NFKC", text).strip().casefold() in MISSING_TEXT
 
 
 def present_values(column: pd.Series) -> list[object]:

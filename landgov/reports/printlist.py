@@ -197,6 +197,7 @@ _SEE_BELOW = "（缺少项见待核实事项）"
 #: path has a column of its own).
 _RULE_HEAD = re.compile(r"^规则 \S+「[^」]*」：", re.MULTILINE)
 _CLOSE = {"（": "）", "〔": "〕", "(": ")"}
+_BRACKET = re.compile("[" + re.escape("".join(_CLOSE) + "".join(_CLOSE.values())) + "]")
 
 
 def short_reason(reasons: object) -> tuple[str | None, tuple[str, ...]]:
@@ -231,14 +232,14 @@ def short_reason(reasons: object) -> tuple[str | None, tuple[str, ...]]:
 def _closing(text: str, start: int) -> int:
     """Where the bracket opened at ``start`` closes (the end of the text when it does not)."""
     stack: list[str] = []
-    for i in range(start, len(text)):
-        ch = text[i]
+    for m in _BRACKET.finditer(text, start):  # only brackets open or close
+        ch = m.group()
         if ch in _CLOSE:
             stack.append(_CLOSE[ch])
         elif stack and ch == stack[-1]:
             stack.pop()
             if not stack:
-                return i
+                return m.start()
     return len(text) - 1
 
 

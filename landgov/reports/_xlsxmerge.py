@@ -262,9 +262,10 @@ class StyleBase:
 
 
 #: The base of the 增容 sheets written beside the screening (a run of both stages), past the
-#: formats of any screening workbook: 14 cell formats and 1 differential format on the sample
-#: and on 50,000 parcels, at most 3 + 4 × (number formats of its columns + 3 date formats);
-#: a workbook with more gets the draft's sheets restyled (:func:`merge`).
+#: formats of a screening workbook: 14 cell formats and 1 differential format (the 待核实
+#: highlight) on the sample and on 50,000 parcels; the default, two header formats and one per
+#: (number format, wrapped, quoted) of its columns, some twenty with the registered number
+#: formats. A workbook with more gets the draft's sheets restyled (:func:`merge`).
 RESERVED = StyleBase(xf=64, dxf=8)
 #: A format no cell refers to, holding a reserved place (the default cell format).
 FILLER_XF = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'

@@ -208,3 +208,27 @@ def test_a_based_merge_opens_in_libreoffice(tmp_path: Path) -> None:
     assert len(csvs) == 6, (done.stdout, done.stderr)
     text = (tmp_path / "csv" / "out-增容审查.csv").read_text(encoding="utf-8")
     assert "P000" in text
+
+
+def test_sheets_written_into_a_workbook_go_in_as_they_are(
+    tmp_path: Path, rewritten: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``write_sheets`` into an existing workbook (``far`` after ``screen``) drafts the sheets
+    with their formats past the workbook's: no filler, the styles as the restyled merge's."""
+    before, path = tmp_path / "before" / "landgov.xlsx", tmp_path / "after" / "landgov.xlsx"
+    for book in (before, path):
+        _screening(book)
+    with monkeypatch.context() as patch:  # a draft at 0: restyled, as main merged it
+        patch.setattr(excel, "base_of", lambda _: StyleBase(0, 0))
+        excel.write_sheets(_far(), before)
+    assert len(rewritten) == len(_SHEETS)
+    rewritten.clear()
+    excel.write_sheets(_far(), path)
+    assert rewritten == []
+    assert differences(before, path) == []
+    assert compare(before, path) == 0
+    with zipfile.ZipFile(before) as a, zipfile.ZipFile(path) as b:
+        assert a.read("xl/styles.xml") == b.read("xl/styles.xml")
+    excel.write_sheets(_far(), path)  # again: far's sheets replaced, their formats kept
+    assert rewritten == []
+    assert [bool(ws.sheet_view.tabSelected) for ws in load_workbook(path)] == [True] + [False] * 5

@@ -47,6 +47,7 @@ __all__ = [
     "MergeUnsupportedError",
     "StyleBase",
     "add_sheets",
+    "base_of",
     "check",
     "merge",
     "rebased",
@@ -592,6 +593,24 @@ def check(path: Path) -> None:
             _merge_styles(_text(zf, book.styles_part), "")
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as err:
         raise MergeUnsupportedError(str(err)) from err
+
+
+def base_of(path: Path) -> StyleBase:
+    """Where a draft's formats go in a merge into the workbook at ``path``: after its cell and
+    differential formats (a draft written with this base needs no fillers in the merge).
+
+    Raises
+    ------
+    MergeUnsupportedError
+        The workbook is not one the merge handles.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = _Book.read(zf)
+            counts = _counts(_text(zf, book.styles_part))
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as err:
+        raise MergeUnsupportedError(str(err)) from err
+    return StyleBase(counts["cellXfs"], counts["dxfs"])
 
 
 def _free(names: set[str], pattern: str) -> str:

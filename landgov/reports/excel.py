@@ -64,7 +64,13 @@ from landgov.reports._sheetxml import (
     splice,
     write_rows,
 )
-from landgov.reports._xlsxmerge import MergeUnsupportedError, StyleBase, add_sheets, rebased
+from landgov.reports._xlsxmerge import (
+    MergeUnsupportedError,
+    StyleBase,
+    add_sheets,
+    base_of,
+    rebased,
+)
 
 __all__ = [
     "CONTINUED",
@@ -743,7 +749,8 @@ def write_sheets(
     whose sheets need no openpyxl ``decorate`` is written as :func:`write_workbook` writes one
     (XlsxWriter), with the same content and much faster; such sheets are added to an existing
     workbook without loading it (:mod:`landgov.reports._xlsxmerge`: its sheets are copied as
-    they are) unless it is one the merge does not handle.
+    they are, and so are the new ones, written with their formats past the workbook's) unless
+    it is one the merge does not handle.
 
     ``base``: a new workbook written to be merged into another later
     (:func:`~landgov.reports._xlsxmerge.merge` with the same ``base``) has its formats start
@@ -757,7 +764,11 @@ def write_sheets(
         if not path.exists():
             return _write_new(specs, path, problems_last=False, base=base)
         with contextlib.suppress(MergeUnsupportedError):  # then through openpyxl
-            written = add_sheets(path, lambda draft: _write_new(specs, draft, problems_last=False))
+            # the new formats where the merge puts them: the sheets go in as they are
+            at = base_of(path)
+            written = add_sheets(
+                path, lambda draft: _write_new(specs, draft, problems_last=False, base=at), base=at
+            )
             return Written(path, written.fixes, written.splits)
     wb = _open(path)
     fixes: list[TextFix] = []

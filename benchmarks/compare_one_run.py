@@ -11,9 +11,10 @@ with ``as_of=2026-06-30``, profile ``yuecheng-2022`` and 初审表 for applicati
 default). ``diff`` runs ``compare_screen.py diff`` (every layer, GeoParquet file, sheet and the
 manifest without timings, dates, paths and outputs), ``compare_far_outputs.py`` (far's
 GeoParquet exactly, every 初审表 and 系统预审 file by content) and then compares what those
-leave out: the folder's file list, and each stage's ``outputs`` in the manifest (rows, the
-files, layers and sheets it wrote). Exit code 1 when ``compare_screen`` or the last check
-finds a difference.
+leave out: the folder's file list, each stage's ``outputs`` in the manifest (rows, the files,
+layers and sheets it wrote) and how every cell of ``landgov.xlsx`` looks
+(``compare_styles.py``: its rendered style; the style tables themselves may differ). Exit code
+1 when ``compare_screen`` or a later check finds a difference.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ def diff(before: Path, after: Path) -> int:
         if a != b:
             print(f"manifest stages.{stage}.outputs differ: {a} != {b}")
             found += 1
+    if (before / "landgov.xlsx").exists() and (after / "landgov.xlsx").exists():
+        sys.path.insert(0, str(HERE))
+        from compare_styles import compare
+
+        found += compare(before / "landgov.xlsx", after / "landgov.xlsx")
     print("one run == two runs" if not found else f"{found} differences")
     return found
 

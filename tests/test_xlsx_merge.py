@@ -186,7 +186,7 @@ def test_a_replaced_sheet_with_parts_not_handled_falls_back(
     old, new = _both(tmp_path, make)
     calls: list[Path] = []
     merge = _xlsxmerge.merge
-    monkeypatch.setattr(_xlsxmerge, "merge", lambda *a: calls.append(a[0]) or merge(*a))
+    monkeypatch.setattr(_xlsxmerge, "merge", lambda *a, **k: calls.append(a[0]) or merge(*a, **k))
     excel.write_sheets(_far(_noop), old)
     excel.write_sheets(_far(), new)
     assert calls == [new]  # tried, refused, then openpyxl

@@ -625,11 +625,18 @@ def _append_deflated(out: IO[bytes], rows: DeflatedRows | RowsFile) -> None:
     writer._compressor = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
 
 
-def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
+def splice(
+    workbook: Path,
+    bodies: dict[int, Body],
+    target: Path,
+    *,
+    edit: Callable[[str, bytes], bytes] | None = None,
+) -> None:
     """Copy ``workbook`` to ``target`` with each sheet's rows put into its ``<sheetData>``.
 
     ``bodies`` maps a sheet's position (0-based, its ``xl/worksheets/sheet{n+1}.xml``) to the
-    rows written for it.
+    rows written for it. ``edit(name, data)``, if given, rewrites each part of ``workbook``
+    (a sheet without the rows spliced in) before it is copied.
     """
     members = {f"xl/worksheets/sheet{index + 1}.xml": body for index, body in bodies.items()}
     with (
@@ -640,6 +647,8 @@ def splice(workbook: Path, bodies: dict[int, Body], target: Path) -> None:
     ):
         for info in source.infolist():
             data = source.read(info.filename)
+            if edit is not None:
+                data = edit(info.filename, data)
             body = members.get(info.filename)
             if body is None:
                 dest.writestr(info, data)

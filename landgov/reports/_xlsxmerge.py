@@ -8,7 +8,10 @@ XlsxWriter) are added: only the small parts are rewritten (``xl/workbook.xml`` w
 names re-indexed, the workbook's relationships, ``[Content_Types].xml``, ``docProps/app.xml``,
 ``xl/styles.xml`` with the draft's formats appended) and the new sheets, whose style indices
 (``s``, ``style``, ``dxfId``) are moved past the existing ones; a big new sheet is restyled in
-two halves on two cores (:func:`_rewrite`).
+two halves on two cores (:func:`_rewrite`). A draft written with its formats past a base
+(:class:`StyleBase`: fillers first, :func:`rebased`) needs no move when the existing formats
+fit under the base: its sheets are copied as they are too, and the merged styles are the
+existing ones, fillers up to the base, then the draft's.
 
 As with openpyxl's ``del wb[name]`` + ``create_sheet``, a replaced sheet is removed and the new
 sheets come after the kept ones, in the draft's order. :func:`remove_sheets` only removes sheets
@@ -39,7 +42,17 @@ from xml.sax.saxutils import escape, quoteattr, unescape
 from landgov.core.forked import Pending, can_fork, start
 from landgov.reports._sheetxml import DeflatedRows, RowsFile, _append_deflated
 
-__all__ = ["MergeUnsupportedError", "add_sheets", "check", "merge", "remove_sheets"]
+__all__ = [
+    "RESERVED",
+    "MergeUnsupportedError",
+    "StyleBase",
+    "add_sheets",
+    "base_of",
+    "check",
+    "merge",
+    "rebased",
+    "remove_sheets",
+]
 
 _ZIP_LEVEL = 1  # deflate level of the rewritten new sheets (as _sheetxml splices them)
 _CHUNK = 4 << 20  # inflated bytes of a new sheet rewritten at a time
@@ -235,23 +248,79 @@ def _put_section(xml: str, tag: str, child: str, items: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class StyleBase:
+    """Where a draft's own formats start in its ``styles.xml``: after ``xf`` filler cell
+    formats and ``dxf`` filler differential formats (of conditional formats).
+
+    A draft written so (:func:`rebased`, by :func:`landgov.reports.excel.write_sheets` with
+    ``base``) has its formats where :func:`merge` puts them in a workbook with at most ``xf``
+    cell formats and ``dxf`` differential formats: its sheets go into the merge as they are
+    (their compressed bytes), none inflated. Its sheet views are unselected.
+    """
+
+    xf: int
+    dxf: int
+
+
+#: The base of the 增容 sheets written beside the screening (a run of both stages), past the
+#: formats of a screening workbook: 14 cell formats and 1 differential format (the 待核实
+#: highlight) on the sample and on 50,000 parcels; the default, two header formats and one per
+#: (number format, wrapped, quoted) of its columns, some twenty with the registered number
+#: formats. A workbook with more gets the draft's sheets restyled (:func:`merge`).
+RESERVED = StyleBase(xf=64, dxf=8)
+#: A format no cell refers to, holding a reserved place (the default cell format).
+FILLER_XF = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+FILLER_DXF = "<dxf/>"
+
+
+@dataclass(frozen=True)
 class _StyleMap:
     xf: dict[int, int]
     dxf: dict[int, int]
 
+    @property
+    def identity(self) -> bool:
+        """Whether no index moves (the draft's sheets go in as they are)."""
+        return all(k == v for k, v in self.xf.items()) and all(k == v for k, v in self.dxf.items())
 
-def _merge_styles(old: str, new: str) -> tuple[str, _StyleMap]:
-    """The existing styles with the draft's formats appended, and where the draft's went."""
-    if f'xmlns="{_MAIN}"' not in old or not _items(old, "cellStyleXfs", "xf"):
-        raise MergeUnsupportedError("styles not handled")
+
+def _counts(xml: str) -> dict[str, int]:
+    """The number of fonts, fills, borders, cell formats and differential formats."""
     counts = {}
     for tag, child in (("fonts", "font"), ("fills", "fill"), ("borders", "border"),
                        ("cellXfs", "xf"), ("dxfs", "dxf")):  # fmt: skip
-        section = _section(old, tag)
+        section = _section(xml, tag)
         declared = _attrs(section.group(1)).get("count") if section else None
-        counts[tag] = len(_items(old, tag, child))
+        counts[tag] = len(_items(xml, tag, child))
         if declared is not None and int(declared) != counts[tag]:
             raise MergeUnsupportedError(f"styles: {tag} count does not match")
+    return counts
+
+
+def _reserved(new: str, counts: dict[str, int], base: StyleBase | None) -> StyleBase | None:
+    """``base`` if the draft's styles are based there and the existing workbook's fit under it."""
+    if base is None or counts["cellXfs"] > base.xf or counts["dxfs"] > base.dxf:
+        return None
+    xfs, dxfs = _items(new, "cellXfs", "xf"), _items(new, "dxfs", "dxf")
+    if len(xfs) <= base.xf or len(dxfs) < base.dxf:
+        return None
+    if any(x != FILLER_XF for x in xfs[: base.xf]) or any(
+        d != FILLER_DXF for d in dxfs[: base.dxf]
+    ):
+        return None
+    return base
+
+
+def _merge_styles(old: str, new: str, base: StyleBase | None = None) -> tuple[str, _StyleMap]:
+    """The existing styles with the draft's formats appended, and where the draft's went.
+
+    A draft based at ``base`` (:func:`rebased`) keeps its indices when the existing formats fit
+    under the base: they are followed by fillers up to it, then the draft's own formats (its
+    fillers left out); otherwise all the draft's formats are appended and moved.
+    """
+    if f'xmlns="{_MAIN}"' not in old or not _items(old, "cellStyleXfs", "xf"):
+        raise MergeUnsupportedError("styles not handled")
+    counts = _counts(old)
     formats = {}
     for tag in _items(old, "numFmts", "numFmt"):
         a = _attrs(tag)
@@ -267,8 +336,10 @@ def _merge_styles(old: str, new: str) -> tuple[str, _StyleMap]:
             used.add(formats[code])
             num_items.append(_set_attr(tag, "numFmtId", formats[code]))
         number[a["numFmtId"]] = str(formats[code])
+    kept = _reserved(new, counts, base)
+    skip_xf, skip_dxf = (kept.xf, kept.dxf) if kept else (0, 0)
     xfs = []
-    for item in _items(new, "cellXfs", "xf"):
+    for item in _items(new, "cellXfs", "xf")[skip_xf:]:
         head = re.match(r"<xf\b[^>]*>", item)
         assert head is not None
         start = head.group(0)
@@ -285,14 +356,48 @@ def _merge_styles(old: str, new: str) -> tuple[str, _StyleMap]:
         out = _put_section(out, "numFmts", "numFmt", num_items)
     for tag, child in (("fonts", "font"), ("fills", "fill"), ("borders", "border")):
         out = _put_section(out, tag, child, _items(old, tag, child) + _items(new, tag, child))
-    out = _put_section(out, "cellXfs", "xf", _items(old, "cellXfs", "xf") + xfs)
-    dxfs = _items(new, "dxfs", "dxf")
+    # from the base on (if kept): the draft's formats where it put them
+    xf_at = skip_xf or counts["cellXfs"]
+    fill = [FILLER_XF] * (xf_at - counts["cellXfs"])
+    out = _put_section(out, "cellXfs", "xf", _items(old, "cellXfs", "xf") + fill + xfs)
+    dxfs = _items(new, "dxfs", "dxf")[skip_dxf:]
+    dxf_at = skip_dxf or counts["dxfs"]
     if dxfs:
-        out = _put_section(out, "dxfs", "dxf", _items(old, "dxfs", "dxf") + dxfs)
+        fill = [FILLER_DXF] * (dxf_at - counts["dxfs"])
+        out = _put_section(out, "dxfs", "dxf", _items(old, "dxfs", "dxf") + fill + dxfs)
     return out, _StyleMap(
-        {k: k + counts["cellXfs"] for k in range(len(xfs))},
-        {k: k + counts["dxfs"] for k in range(len(dxfs))},
+        {k + skip_xf: k + xf_at for k in range(len(xfs))},
+        {k + skip_dxf: k + dxf_at for k in range(len(dxfs))},
     )
+
+
+def rebased(styles: str, base: StyleBase) -> Callable[[str, bytes], bytes]:
+    """What moves a new workbook's formats to ``base`` (:class:`StyleBase`), part by part.
+
+    ``styles`` is the workbook's ``styles.xml`` as XlsxWriter wrote it; the function returned
+    takes a part's name and bytes and returns them rewritten: ``xl/styles.xml`` with the
+    fillers put before its formats, a sheet (``xl/worksheets/sheet*.xml``, written by
+    XlsxWriter without its data rows, so small) with its style indices moved past them and
+    its view unselected; other parts unchanged. The data rows spliced in
+    (:func:`landgov.reports._sheetxml.splice`) must be written with indices moved by
+    ``base.xf`` already.
+    """
+    xfs, dxfs = _items(styles, "cellXfs", "xf"), _items(styles, "dxfs", "dxf")
+    moved = _StyleMap(
+        {k: k + base.xf for k in range(len(xfs))}, {k: k + base.dxf for k in range(len(dxfs))}
+    )
+    sheet = _restyle(moved, selected=False)
+    xml = _put_section(styles, "cellXfs", "xf", [FILLER_XF] * base.xf + xfs)
+    out = _put_section(xml, "dxfs", "dxf", [FILLER_DXF] * base.dxf + dxfs).encode("utf-8")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/styles.xml":
+            return out
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            return sheet(data)
+        return data
+
+    return edit
 
 
 # the draft's cells and rows as XlsxWriter writes them (r, then s); the framing elements
@@ -305,7 +410,8 @@ _ATTR_B = re.compile(rb' (style|dxfId|tabSelected)="([0-9]+)"')
 
 def _restyle(styles: _StyleMap, *, selected: bool) -> Callable[[bytes], bytes]:
     """What rewrites a chunk of a draft sheet: its style indices moved to the merged ones, its
-    sheet view unselected (the workbook's selected sheet stays the one selected)."""
+    sheet view selected (``selected``: the workbook's first sheet) or not (the workbook's
+    selected sheet stays the one selected)."""
     xf = {str(k).encode(): str(v).encode() for k, v in styles.xf.items()}
     dxf = {str(k).encode(): str(v).encode() for k, v in styles.dxf.items()}
 
@@ -318,10 +424,13 @@ def _restyle(styles: _StyleMap, *, selected: bool) -> Callable[[bytes], bytes]:
             return b' style="' + xf[value] + b'"'
         if name == b"dxfId":
             return b' dxfId="' + dxf[value] + b'"'
-        return m.group(0) if selected else b""
+        return b""
 
     def frame(m: re.Match[bytes]) -> bytes:
-        return _ATTR_B.sub(attr, m.group(0))
+        tag = _ATTR_B.sub(attr, m.group(0))
+        if selected and tag.startswith(b"<sheetView "):
+            tag = b'<sheetView tabSelected="1" ' + tag[len(b"<sheetView ") :]
+        return tag
 
     def edit(data: bytes) -> bytes:
         data = _CELL_S.sub(index, data)
@@ -354,11 +463,13 @@ def _raw(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
     return fp
 
 
-def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dest: zipfile.ZipFile) -> None:
-    """Copy a member's compressed bytes unchanged (no inflate, no deflate)."""
+def _copy_raw(
+    src: zipfile.ZipFile, info: zipfile.ZipInfo, dest: zipfile.ZipFile, name: str | None = None
+) -> None:
+    """Copy a member's compressed bytes unchanged (no inflate, no deflate), as ``name``."""
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise MergeUnsupportedError("encrypted or unusual zip member")
-    new = zipfile.ZipInfo(info.filename, info.date_time)
+    new = zipfile.ZipInfo(name or info.filename, info.date_time)
     new.compress_type = info.compress_type
     new.external_attr = info.external_attr
     new.file_size = info.file_size
@@ -484,6 +595,24 @@ def check(path: Path) -> None:
         raise MergeUnsupportedError(str(err)) from err
 
 
+def base_of(path: Path) -> StyleBase:
+    """Where a draft's formats go in a merge into the workbook at ``path``: after its cell and
+    differential formats (a draft written with this base needs no fillers in the merge).
+
+    Raises
+    ------
+    MergeUnsupportedError
+        The workbook is not one the merge handles.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = _Book.read(zf)
+            counts = _counts(_text(zf, book.styles_part))
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as err:
+        raise MergeUnsupportedError(str(err)) from err
+    return StyleBase(counts["cellXfs"], counts["dxfs"])
+
+
 def _free(names: set[str], pattern: str) -> str:
     k = 1
     while pattern.format(k) in names:
@@ -570,8 +699,12 @@ def _app_xml(xml: str, titles: list[str]) -> str:
     return re.sub(r"<TitlesOfParts>.*?</TitlesOfParts>", lambda _: parts, xml, flags=re.S)
 
 
-def merge(existing: Path, draft: Path, target: Path) -> None:
+def merge(existing: Path, draft: Path, target: Path, *, base: StyleBase | None = None) -> None:
     """Write ``target``: ``existing`` with the sheets of ``draft`` added (same names replaced).
+
+    ``base``: the draft's formats start there (:func:`rebased`); its sheets then go in as they
+    are when the existing workbook's formats fit under the base (and it keeps a sheet, which
+    stays the selected one), else they are restyled as those of any draft.
 
     Raises
     ------
@@ -580,7 +713,7 @@ def merge(existing: Path, draft: Path, target: Path) -> None:
     """
     try:
         with zipfile.ZipFile(existing) as old_zf, zipfile.ZipFile(draft) as new_zf:
-            _merge(old_zf, new_zf, target)
+            _merge(old_zf, new_zf, target, base=base)
     except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as err:
         raise MergeUnsupportedError(str(err)) from err
 
@@ -646,8 +779,11 @@ def _merge(
     new_zf: zipfile.ZipFile | None,
     target: Path,
     drop: frozenset[str] = frozenset(),
+    *,
+    base: StyleBase | None = None,
 ) -> None:
-    """``old_zf`` with the sheets named in ``drop`` and those of ``new_zf`` replaced."""
+    """``old_zf`` with the sheets named in ``drop`` and those of ``new_zf`` replaced (``base``:
+    where the draft's formats start, see :func:`merge`)."""
     old = _Book.read(old_zf)
     new = _Book.read(new_zf) if new_zf is not None else None
     if new is not None and any(n.endswith("sharedStrings.xml") for n in new.names):
@@ -660,7 +796,9 @@ def _merge(
     styles = _text(old_zf, old.styles_part)
     style_map = _StyleMap({}, {})
     if new_zf is not None:
-        styles, style_map = _merge_styles(styles, _text(new_zf, new.styles_part if new else ""))
+        styles, style_map = _merge_styles(
+            styles, _text(new_zf, new.styles_part if new else ""), base if kept else None
+        )
     gone = {s.rid for s in removed}
     added = _Added(
         set(old.names) - dropped,
@@ -693,9 +831,14 @@ def _merge(
     if "docProps/app.xml" in old.names:
         titles = [s.name for s in kept] + [s.name for s in new_sheets]
         small["docProps/app.xml"] = _app_xml(_text(old_zf, "docProps/app.xml"), titles)
-    # no kept sheet: the draft's first sheet stays the selected one
-    restyle = _restyle(style_map, selected=not kept)
-    _write_zip(old_zf, new_zf, target, dropped=dropped, small=small, added=added, restyle=restyle)
+    # no kept sheet: the draft's first sheet is the selected one
+    edits: dict[str, Callable[[bytes], bytes] | None] = {}
+    for k, part in enumerate(p for _, p, _ in added.copies if added.types.get(p) == _SHEET_TYPE):
+        first = k == 0 and not kept
+        edits[part] = (
+            None if style_map.identity and not first else _restyle(style_map, selected=first)
+        )
+    _write_zip(old_zf, new_zf, target, dropped=dropped, small=small, added=added, edits=edits)
 
 
 def _write_zip(
@@ -706,10 +849,10 @@ def _write_zip(
     dropped: set[str],
     small: dict[str, str],
     added: _Added,
-    restyle: Callable[[bytes], bytes],
+    edits: dict[str, Callable[[bytes], bytes] | None],
 ) -> None:
     """The merged workbook: the old parts as they are (but ``dropped``, and ``small`` ones
-    rewritten), then the draft's parts (sheets restyled)."""
+    rewritten), then the draft's parts (each sheet rewritten by its edit, or as it is)."""
     small = dict(small)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL) as dest:
         for info in old_zf.infolist():
@@ -724,7 +867,11 @@ def _write_zip(
         for source, part, rels_xml in added.copies:
             assert new_zf is not None
             if added.types.get(part) == _SHEET_TYPE:
-                _rewrite(new_zf, source, dest, part, restyle)
+                edit = edits[part]
+                if edit is None:
+                    _copy_raw(new_zf, new_zf.getinfo(source), dest, part)
+                else:
+                    _rewrite(new_zf, source, dest, part, edit)
             else:
                 dest.writestr(part, new_zf.read(source))
             if rels_xml is not None:
@@ -761,12 +908,13 @@ def _override(types: str, part: str) -> str | None:
     return None
 
 
-def add_sheets(path: Path, write: Callable[[Path], Any]) -> Any:
+def add_sheets(path: Path, write: Callable[[Path], Any], *, base: StyleBase | None = None) -> Any:
     """Add sheets to the existing workbook at ``path`` through a draft and a zip-level merge.
 
     ``write(draft)`` writes the new sheets into a new workbook ``draft`` (a scratch file named
     as ``path``, so that what it records of its own file name holds) and returns what it
     returns; the merged workbook then replaces ``path`` (a temporary file, then a rename).
+    ``base``: where the draft's formats start (:func:`merge`).
 
     Raises
     ------
@@ -780,7 +928,7 @@ def add_sheets(path: Path, write: Callable[[Path], Any]) -> Any:
         draft = Path(scratch) / path.name
         result = write(draft)
         try:
-            merge(path, draft, tmp)
+            merge(path, draft, tmp, base=base)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -32,6 +32,7 @@ import datetime as dt
 import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat, takewhile
@@ -63,7 +64,13 @@ from landgov.reports._sheetxml import (
     splice,
     write_rows,
 )
-from landgov.reports._xlsxmerge import MergeUnsupportedError, add_sheets
+from landgov.reports._xlsxmerge import (
+    MergeUnsupportedError,
+    StyleBase,
+    add_sheets,
+    base_of,
+    rebased,
+)
 
 __all__ = [
     "CONTINUED",
@@ -733,21 +740,35 @@ class SheetSpec:
     decorate: Any = None
 
 
-def write_sheets(specs: Sequence[SheetSpec], path: str | Path) -> Written:
+def write_sheets(
+    specs: Sequence[SheetSpec], path: str | Path, *, base: StyleBase | None = None
+) -> Written:
     """Add or replace several sheets of the workbook at ``path`` with one load and one save.
 
     Other sheets of an existing workbook are kept; see :func:`write_sheet`. A new workbook
     whose sheets need no openpyxl ``decorate`` is written as :func:`write_workbook` writes one
     (XlsxWriter), with the same content and much faster; such sheets are added to an existing
     workbook without loading it (:mod:`landgov.reports._xlsxmerge`: its sheets are copied as
-    they are) unless it is one the merge does not handle.
+    they are, and so are the new ones, written with their formats past the workbook's) unless
+    it is one the merge does not handle.
+
+    ``base``: a new workbook written to be merged into another later
+    (:func:`~landgov.reports._xlsxmerge.merge` with the same ``base``) has its formats start
+    there, after fillers no cell refers to, and no sheet selected; its sheets can then go into
+    the merge as they are. Only for a new workbook whose sheets need no ``decorate``.
     """
     path = Path(path)
+    if base is not None and (path.exists() or any(s.decorate is not None for s in specs)):
+        raise ValueError("base is for a new workbook written by XlsxWriter")
     if all(spec.decorate is None for spec in specs):
         if not path.exists():
-            return _write_new(specs, path, problems_last=False)
+            return _write_new(specs, path, problems_last=False, base=base)
         with contextlib.suppress(MergeUnsupportedError):  # then through openpyxl
-            written = add_sheets(path, lambda draft: _write_new(specs, draft, problems_last=False))
+            # the new formats where the merge puts them: the sheets go in as they are
+            at = base_of(path)
+            written = add_sheets(
+                path, lambda draft: _write_new(specs, draft, problems_last=False, base=at), base=at
+            )
             return Written(path, written.fixes, written.splits)
     wb = _open(path)
     fixes: list[TextFix] = []
@@ -804,10 +825,12 @@ def write_sheet(
 
 
 class _Formats:
-    """XlsxWriter formats, made once per (number format, wrap, quote prefix)."""
+    """XlsxWriter formats, made once per (number format, wrap, quote prefix); ``base``: how
+    far the workbook's cell formats are moved when it is finished (:func:`_write_new`)."""
 
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Any, base: int = 0) -> None:
         self.wb = wb
+        self.base = base
         self.cache: dict[tuple[str | None, bool, bool], Any] = {}
         self.header = wb.add_format(
             {"bold": True, "bg_color": f"#{_HEADER_COLOUR}", "align": "center",
@@ -831,6 +854,10 @@ class _Formats:
                 props["quote_prefix"] = True
             self.cache[key] = self.wb.add_format(props)
         return self.cache[key]
+
+    def index(self, number: str | None, wrap: bool, quote: bool) -> int:
+        """The ``s`` of a cell in the finished workbook, for rows written apart."""
+        return int(self.get(number, wrap, quote)._get_xf_index()) + self.base
 
 
 def _parts(
@@ -875,11 +902,11 @@ def _frame_sheet(
     stamp = _DATE_FORMAT if empty_text else _OPENPYXL_STAMP  # a time without a column format
     styles = [
         ColumnStyles(
-            text=fmts.get(None, wrap, False)._get_xf_index(),
-            quoted=fmts.get(None, wrap, True)._get_xf_index(),
-            number=fmts.get(fmt, wrap, False)._get_xf_index(),
-            date=fmts.get(fmt or _DATE_FORMAT, wrap, False)._get_xf_index(),
-            stamp=fmts.get(fmt or stamp, wrap, False)._get_xf_index(),
+            text=fmts.index(None, wrap, False),
+            quoted=fmts.index(None, wrap, True),
+            number=fmts.index(fmt, wrap, False),
+            date=fmts.index(fmt or _DATE_FORMAT, wrap, False),
+            stamp=fmts.index(fmt or stamp, wrap, False),
         )
         for fmt, wrap in zip(layout.formats, layout.wrapped, strict=True)
     ]
@@ -980,7 +1007,9 @@ def write_workbook(
     return _write_new(specs, path, problems_last=True)
 
 
-def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -> Written:
+def _write_new(
+    specs: Sequence[SheetSpec], path: Path, *, problems_last: bool, base: StyleBase | None = None
+) -> Written:
     """A new workbook of ``specs`` (XlsxWriter, constant memory, rows spliced in).
 
     A problems sheet gets a row per changed cell of every other sheet (``problems_last``, filled
@@ -994,6 +1023,10 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
     (:mod:`landgov.reports._sheetfork`); a problems sheet needs their text fixes, and the
     sheets after it the formats it adds, so they follow one by one. Nothing is left of a
     workbook that failed: its parts are in a scratch folder until it is complete.
+
+    ``base``: the formats are moved past fillers as the parts are spliced
+    (:func:`~landgov.reports._xlsxmerge.rebased`); the rows are written with their indices
+    moved already.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
@@ -1009,7 +1042,7 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
                 "tmpdir": scratch,
             },
         )
-        fmts = _Formats(wb)
+        fmts = _Formats(wb, 0 if base is None else base.xf)
         splits: dict[str, tuple[str, ...]] = {}
         bodies: dict[int, Body] = {}
         sheets = []
@@ -1060,7 +1093,11 @@ def _write_new(specs: Sequence[SheetSpec], path: Path, *, problems_last: bool) -
                         add([framed(*part, spec, style)], [0.0])
             finally:
                 wb.close()
-            splice(draft, bodies, tmp)
+            edit = None
+            if base is not None:
+                with zipfile.ZipFile(draft) as parts:
+                    edit = rebased(parts.read("xl/styles.xml").decode("utf-8"), base)
+            splice(draft, bodies, tmp, edit=edit)
         finally:
             for body in bodies.values():
                 body.rows.close()

@@ -75,7 +75,7 @@ from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.link import LinkResult
 from landgov.policy import Profile, load_profile
-from landgov.reports._xlsxmerge import MergeUnsupportedError, add_sheets
+from landgov.reports._xlsxmerge import RESERVED, MergeUnsupportedError, StyleBase, add_sheets
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import SheetSpec, write_sheets
 from landgov.reports.handout import basis_spec
@@ -431,6 +431,9 @@ class FarPart:
     sheets
         The stage's sheets as a workbook of their own, to be merged into the screening's
         (``None``: written into the folder's workbook already, or left to write there).
+    sheets_base
+        Where the formats of ``sheets`` start (:class:`~landgov.reports._xlsxmerge.StyleBase`):
+        past the screening workbook's, so that its sheets go into the merge as they are.
     """
 
     run: FarRun
@@ -439,6 +442,7 @@ class FarPart:
     problems: pd.DataFrame
     folder: Path
     sheets: Path | None = None
+    sheets_base: StyleBase | None = None
 
 
 def start_far(
@@ -545,7 +549,8 @@ def _far(
         specs = _sheet_specs(packet, problems, prof)
         fixes = None
         if not apart or all(spec.decorate is None for spec in specs):
-            fixes = write_sheets(specs, out / XLSX)  # one load (apart: a workbook of its own)
+            # one load; apart: a workbook of its own, its formats past the screening's
+            fixes = write_sheets(specs, out / XLSX, base=RESERVED if apart else None)
             sheets = out / XLSX if apart else None
         xlsx_s = round(time.perf_counter() - started, 3)
     with timer.stage("初审表"):
@@ -563,7 +568,8 @@ def _far(
     described = {
         role: describe_input(path, reads.get(role)) for role, path in inputs.files().items()
     }
-    return FarPart(run, described, timer.timings, problems, out, sheets)
+    return FarPart(run, described, timer.timings, problems, out, sheets,
+                   None if sheets is None else RESERVED)  # fmt: skip
 
 
 def _sheet_specs(packet: pd.DataFrame, problems: pd.DataFrame, prof: Profile) -> list[SheetSpec]:
@@ -578,15 +584,19 @@ def _write_layers(screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, gpk
         write_layer(_layer(apps, FAR_LAYER_COLUMNS), gpkg, layer="far_applications")
 
 
-def _merged(sheets: Path | None, xlsx: Path) -> bool:
-    """Whether the workbook ``sheets`` (the stage's own) could be merged into ``xlsx``."""
+def _merged(sheets: Path | None, xlsx: Path, base: StyleBase | None = None) -> bool:
+    """Whether the workbook ``sheets`` (the stage's own, its formats starting at ``base``)
+    could be merged into ``xlsx``."""
     if sheets is None:
         return False
     if not xlsx.exists():
+        if base is not None:  # fillers and no sheet selected: written again as a workbook
+            return False
         sheets.replace(xlsx)
         return True
     try:
-        add_sheets(xlsx, sheets.replace)  # the draft add_sheets would write: it is written
+        # the draft add_sheets would write: it is written
+        add_sheets(xlsx, sheets.replace, base=base)
     except MergeUnsupportedError:
         return False
     return True
@@ -611,7 +621,8 @@ def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
         layers = worker.submit(_write_layers, run.screened, run.applications, out / GPKG)
         merged = time.perf_counter()
         try:
-            if not _merged(part.sheets, out / XLSX):  # then as a run of far alone writes them
+            # not merged: written as a run of far alone writes them
+            if not _merged(part.sheets, out / XLSX, part.sheets_base):
                 written = write_sheets(_sheet_specs(run.packet, part.problems, profile), out / XLSX)
                 run.problems = written.added_to(part.problems)
                 run.manifest["xlsx_text_fixes"] = written.note()

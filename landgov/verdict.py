@@ -142,13 +142,15 @@ class Verdict:
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled by its fields (``values`` is a read-only view, which does not pickle): a
-        verdict computed in a child process (:mod:`landgov.core.forked`) comes back whole."""
-        fields = {
-            "rule_id": self.rule_id, "status": self.status, "reason": self.reason,
-            "citation": self.citation, "values": dict(self.values), "missing": self.missing,
-        }  # fmt: skip
-        return (_rebuilt, (fields,))
+        """Pickled by its fields, in order (``values`` is a read-only view, which does not
+        pickle: its mapping is sent): a verdict computed in a child process
+        (:mod:`landgov.core.forked`) comes back whole. A 50,000-plot 增容 result holds 500,000
+        verdicts: a tuple of fields pickles and loads about twice as fast as a dict of them."""
+        return (
+            _rebuilt,
+            (self.rule_id, self.status, self.reason, self.citation, self.values.copy(),
+             self.missing),
+        )  # fmt: skip
 
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""
@@ -164,9 +166,23 @@ class Verdict:
 _SEVERITY = {Status.FAIL: 3, Status.UNKNOWN: 2, Status.PENDING: 1, Status.PASS: 0}
 
 
-def _rebuilt(fields: dict[str, Any]) -> Verdict:
-    """A pickled :class:`Verdict` again (see ``Verdict.__reduce__``)."""
-    return Verdict.trusted(**fields)
+def _rebuilt(  # noqa: PLR0917 (pickle calls it with the fields in order)
+    rule_id: str,
+    status: Status,
+    reason: str,
+    citation: Citation,
+    values: dict[str, object],
+    missing: tuple[str, ...],
+) -> Verdict:
+    """A pickled :class:`Verdict` again (see ``Verdict.__reduce__``): as ``Verdict.trusted``
+    builds it, without checking it again; ``values`` is the verdict's own new mapping (made by
+    the unpickling), viewed read-only without a copy."""
+    self = object.__new__(Verdict)
+    self.__dict__.update(
+        rule_id=rule_id, status=status, reason=reason, citation=citation,
+        values=MappingProxyType(values), missing=missing,
+    )  # fmt: skip
+    return self
 
 
 def combine(verdicts: Iterable[Verdict]) -> Status:

@@ -116,3 +116,62 @@ def test_no_fork_in_a_daemonic_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(multiprocessing.current_process(), "_config", {"daemon": True})
     assert not forked.can_fork()
+
+
+def _verdicts() -> list[object]:
+    from landgov.verdict import Citation, Status, Verdict
+
+    cite = Citation("000", "附件3 一", official=False)
+    return [
+        Verdict("zengrong.cond1", Status.PASS, "容积率 1.2 低于 2.0", cite, {"far": 1.2, "n": 1}),
+        Verdict("zengrong.cond2", Status.UNKNOWN, "缺少房屋", cite, {}, ("房屋",)),
+        Verdict("zengrong.cond3", Status.FAIL, "不符合", cite, {"on": True, "x": None}),
+    ]
+
+
+@needs_fork
+def test_verdicts_come_back_whole_and_read_only() -> None:
+    from types import MappingProxyType
+
+    sent = _verdicts()
+    back = forked.start(_verdicts).result()
+    assert back == sent
+    assert [v.explain() for v in back] == [v.explain() for v in sent]  # type: ignore[attr-defined]
+    for verdict in back:
+        assert type(verdict.values) is MappingProxyType  # type: ignore[attr-defined]
+        assert type(verdict.missing) is tuple  # type: ignore[attr-defined]
+        with pytest.raises(TypeError):
+            verdict.values["far"] = 0  # type: ignore[attr-defined]
+    assert back[0].values == {"far": 1.2, "n": 1}  # type: ignore[attr-defined]
+    assert type(back[0].values["n"]) is int  # type: ignore[attr-defined]
+
+
+def _big(n: int) -> bytes:
+    return bytes(range(256)) * (n // 256)
+
+
+@needs_fork
+def test_a_big_result_comes_back_through_a_memory_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    received: list[bytes] = []
+    real = forked._loads
+
+    def spy(data: bytes, spill: int | None) -> tuple[object, ...]:
+        received.append(data)
+        return real(data, spill)
+
+    monkeypatch.setattr(forked, "_loads", spy)
+    with forked.start(_big, forked.BIG + 256) as pending:
+        value = pending.result()
+    assert value == _big(forked.BIG + 256)
+    assert received[0].startswith(forked._IN_FILE)  # the pipe carried only where it is
+    assert pending._spill is None  # closed once read
+    assert forked.start(_big, 1024).result() == _big(1024)
+    assert received[1].startswith(b"\x80")  # a small one: through the pipe
+
+
+@needs_fork
+def test_a_big_result_without_a_memory_file_comes_through_the_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forked, "_spill_file", lambda: None)
+    assert forked.start(_big, forked.BIG + 256).result() == _big(forked.BIG + 256)

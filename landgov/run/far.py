@@ -75,6 +75,7 @@ from landgov.io.applications import read_applications
 from landgov.io.buildings import read_buildings
 from landgov.link import LinkResult
 from landgov.policy import Profile, load_profile
+from landgov.reports._gpkgcopy import CopyUnsupportedError, copy_layers
 from landgov.reports._xlsxmerge import RESERVED, MergeUnsupportedError, StyleBase, add_sheets
 from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import SheetSpec, write_sheets
@@ -434,6 +435,9 @@ class FarPart:
     sheets_base
         Where the formats of ``sheets`` start (:class:`~landgov.reports._xlsxmerge.StyleBase`):
         past the screening workbook's, so that its sheets go into the merge as they are.
+    layers
+        The stage's GeoPackage layers as a GeoPackage of their own, to be copied into the
+        folder's (``None``: written there already, or left to write there from the frames).
     """
 
     run: FarRun
@@ -443,6 +447,7 @@ class FarPart:
     folder: Path
     sheets: Path | None = None
     sheets_base: StyleBase | None = None
+    layers: Path | None = None
 
 
 def start_far(
@@ -459,12 +464,13 @@ def start_far(
     """Start the 增容 stage of a run of both stages in a child process (:mod:`landgov.core.forked`).
 
     The child computes the stage and writes the files that are its own into ``part`` (an empty
-    folder): GeoParquet, 初审表 and 系统预审 forms and, when they can be merged at the zip level,
-    its sheets as a workbook of their own. It prints nothing (the caller's progress bar stays
-    whole): :func:`far_stage` with ``computed`` echoes its stage timings afterwards, moves the
-    files into the run folder and writes the shared files (GeoPackage layers: one writer at a
-    time; the sheets into the screening's workbook). Where no child can be forked the stage is
-    computed at once, in this process.
+    folder): GeoParquet, 初审表 and 系统预审 forms, its GeoPackage layers as a GeoPackage of
+    their own and, when they can be merged at the zip level, its sheets as a workbook of their
+    own. It prints nothing (the caller's progress bar stays whole): :func:`far_stage` with
+    ``computed`` echoes its stage timings afterwards, moves the files into the run folder and
+    adds to the shared files (the layers copied into the screening's GeoPackage: one writer at
+    a time; the sheets merged into the screening's workbook). Where no child can be forked the
+    stage is computed at once, in this process.
     """
     from landgov.core.forked import start
 
@@ -489,8 +495,10 @@ def _far(
     """Compute the stage and write its files into ``out``.
 
     ``apart``: ``out`` is a part folder of the stage's own files (see :func:`start_far`); the
-    GeoPackage layers are left to :func:`_far_into`, and so are the sheets when they need the
-    whole workbook loaded (a packet small enough to be decorated).
+    GeoPackage layers are written there by a second thread (GDAL lets go of the GIL) while the
+    sheets and forms are written, to be copied into the run's GeoPackage by :func:`_far_into`;
+    the sheets are left to :func:`_far_into` when they need the whole workbook loaded (a packet
+    small enough to be decorated).
     """
     with timer.stage("读取"):
         read = read_far_files(inputs, aliases, read=None if shared is None else shared.read)
@@ -527,6 +535,40 @@ def _far(
     decided = None
     if options.overrides is not None:
         screened, apps, decided = _overridden(screened, apps, options.overrides)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        layers = worker.submit(_write_layers, screened, apps, out / GPKG) if apart else None
+        try:
+            part = _written(inputs, out, reads, (screened, apps), timer=timer, prof=prof,
+                            options=options, answers=answers, verified=verified,
+                            decided=decided, apart=apart)  # fmt: skip
+        except BaseException:
+            if layers is not None:
+                layers.result()  # the GeoPackage's failure first, as when written first
+            raise
+        if layers is not None:
+            layers.result()
+            part.layers = out / GPKG
+    return part
+
+
+def _written(
+    inputs: RunInputs,
+    out: Path,
+    reads: dict[str, ReadResult],
+    computed: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None],
+    *,
+    timer: StageTimer,
+    prof: Profile,
+    options: FarOptions,
+    answers: Any,
+    verified: str | Path | None,
+    decided: _Decided | None,
+    apart: bool,
+) -> FarPart:
+    """The stage's files written (GeoParquet, sheets, forms; the GeoPackage layers unless
+    ``apart``) and what it produced (:func:`_far`)."""
+    screened, apps = computed
+    parcels = reads["parcels"].data
     sheets = None
     with timer.stage("写出"):
         packet = packet_frame(apps, screened)
@@ -584,6 +626,27 @@ def _write_layers(screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, gpk
         write_layer(_layer(apps, FAR_LAYER_COLUMNS), gpkg, layer="far_applications")
 
 
+def _layers_into(part: FarPart, gpkg: Path) -> None:
+    """Far's layers into the run's GeoPackage ``gpkg``: those the child wrote apart copied at
+    the SQLite level (:mod:`landgov.reports._gpkgcopy`) or, as the file, moved in when there is
+    no GeoPackage yet; else (none written apart, or a GeoPackage the copy does not handle)
+    written from the frames."""
+    run = part.run
+    if part.layers is not None:
+        if not gpkg.exists():
+            part.layers.replace(gpkg)
+            return
+        names = ["far"] if run.applications is None else ["far", "far_applications"]
+        try:
+            copy_layers(part.layers, gpkg, names)
+        except CopyUnsupportedError:
+            pass
+        else:
+            part.layers.unlink()
+            return
+    _write_layers(run.screened, run.applications, gpkg)
+
+
 def _merged(sheets: Path | None, xlsx: Path, base: StyleBase | None = None) -> bool:
     """Whether the workbook ``sheets`` (the stage's own, its formats starting at ``base``)
     could be merged into ``xlsx``."""
@@ -604,7 +667,7 @@ def _merged(sheets: Path | None, xlsx: Path, base: StyleBase | None = None) -> b
 
 def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
     """Finish a stage computed apart (:func:`start_far`) in the run folder ``out``: its own
-    files moved in, its GeoPackage layers written, its sheets merged into the workbook.
+    files moved in, its GeoPackage layers copied in, its sheets merged into the workbook.
 
     The time taken is added to the stage ``写出`` (and to its Excel share), which is then the
     writing done in the child plus this last part, done after the screening.
@@ -615,10 +678,10 @@ def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
         if (part.folder / name).exists():
             (part.folder / name).replace(out / name)
     run.forms = [out / path.relative_to(part.folder) for path in run.forms]
-    # the layers by a second thread (GDAL lets go of the GIL) while the sheets are merged; a
-    # failure of theirs is raised first, as when they were written before the sheets
+    # the layers by a second thread (SQLite and GDAL let go of the GIL) while the sheets are
+    # merged; a failure of theirs is raised first, as when they were written before the sheets
     with ThreadPoolExecutor(max_workers=1) as worker:
-        layers = worker.submit(_write_layers, run.screened, run.applications, out / GPKG)
+        layers = worker.submit(_layers_into, part, out / GPKG)
         merged = time.perf_counter()
         try:
             # not merged: written as a run of far alone writes them

@@ -266,14 +266,16 @@ def run_screening(
     cannot be forked, or with ``LANDGOV_PROCESSES=1``; the folder is the same): the pass over
     the height raster runs in a child beside 地企关联 and 亩均评价, and the 增容 stage in a child
     from the moment it has the files read, the link and the raster, beside the screening's
-    筛查与路径 and 写出结果. The child writes the 增容 stage's own files into a part folder and
-    prints nothing; after the screening this process moves them in, writes far's GeoPackage
-    layers (one writer at a time) and merges far's sheets into the workbook, then echoes far's
-    stage times. Each stage time in the manifest (``timings_s``) is the wall time of the process
-    that ran it: the screening's 亩均评价 includes waiting for the raster, far's stages overlap
-    the screening's (their sum exceeds the run's wall time) and far's 写出 adds the part
-    written after the screening. A failure in either process is raised here as it would be in
-    one (the other process is stopped) and the folder is left as it was.
+    筛查与路径 and 写出结果. The child writes the 增容 stage's own files into a part folder (its
+    GeoPackage layers into a GeoPackage of their own) and prints nothing; after the screening
+    this process moves them in, copies far's layers into the GeoPackage at the SQLite level
+    (one writer at a time; written from the frames when the copy is not possible) and merges
+    far's sheets into the workbook, then echoes far's stage times. Each stage time in the
+    manifest (``timings_s``) is the wall time of the process that ran it: the screening's
+    亩均评价 includes waiting for the raster, far's stages overlap the screening's (their sum
+    exceeds the run's wall time) and far's 写出 adds the part written after the screening. A
+    failure in either process is raised here as it would be in one (the other process is
+    stopped) and the folder is left as it was.
     """
     as_of_date = parse_as_of(as_of or None)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)

@@ -49,7 +49,7 @@ import pandas as pd
 
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
-from landgov.far.raster import raster_floor_area
+from landgov.far.raster import Measuring, raster_floor_area, start_raster_floor_area
 from landgov.policy import Profile
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "headroom",
     "national_floor",
     "profile_raster_floor_area",
+    "start_profile_raster_floor_area",
 ]
 
 
@@ -285,12 +286,41 @@ def profile_raster_floor_area(
     ``far.raster_min_height_m``): the raster estimate :func:`compute_far` uses.
     ``cover_threshold`` adds the built-up cover above it from the same pass (a run of both
     stages measures the raster once for the screening's ``built_cover`` too)."""
+    storey_height_m, min_height_m = _raster_settings(profile)
     return raster_floor_area(
         parcels,
         height_raster,
-        storey_height_m=float(profile.value("far.raster_storey_height_m")),
-        min_height_m=float(profile.value("far.raster_min_height_m")),
+        storey_height_m=storey_height_m,
+        min_height_m=min_height_m,
         cover_threshold=cover_threshold,
+    )
+
+
+def start_profile_raster_floor_area(
+    parcels: gpd.GeoDataFrame,
+    height_raster: str | Path,
+    *,
+    profile: Profile,
+    cover_threshold: float | None = None,
+) -> Measuring:
+    """:func:`profile_raster_floor_area`, started beside other work
+    (:func:`~landgov.far.raster.start_raster_floor_area`): its
+    :meth:`~landgov.far.raster.Measuring.result` is what that returns."""
+    storey_height_m, min_height_m = _raster_settings(profile)
+    return start_raster_floor_area(
+        parcels,
+        height_raster,
+        storey_height_m=storey_height_m,
+        min_height_m=min_height_m,
+        cover_threshold=cover_threshold,
+    )
+
+
+def _raster_settings(profile: Profile) -> tuple[float, float]:
+    """Storey height and minimum building height of the raster estimate, m."""
+    return (
+        float(profile.value("far.raster_storey_height_m")),
+        float(profile.value("far.raster_min_height_m")),
     )
 
 

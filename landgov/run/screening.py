@@ -497,25 +497,30 @@ def _measure_raster(
     children: contextlib.ExitStack | None,
 ) -> Callable[[], pd.DataFrame] | None:
     """The one pass over the height raster for both stages (far's floor area, the screening's
-    built-up cover), started in a child process beside the 地企关联 and 亩均评价 that do not
-    need it (:mod:`landgov.core.forked`); call the result to collect it. Where no child can be
-    forked the pass runs when collected (in 亩均评价, as in one process). None without a
-    raster. It measures the parcels as read: the linked parcels are these rows with the same
-    index and geometry."""
+    built-up cover); call the result to collect it. None without a raster.
+
+    The raster is read here, then a child process starts measuring the plots
+    (:func:`~landgov.far.ratio.start_profile_raster_floor_area`) beside the 地企关联 and 亩均评价
+    that do not need it; collecting it makes this process measure the plots the child has not
+    reached yet, so that neither waits for the other. Where no child can be forked the pass
+    runs when collected (in 亩均评价, as in one process). It measures the parcels as read: the
+    linked parcels are these rows with the same index and geometry."""
     if inputs.height_raster is None:
         return None
     from functools import partial
 
-    from landgov.core.forked import can_fork, start
-    from landgov.far.ratio import profile_raster_floor_area
+    from landgov.core.forked import can_fork
+    from landgov.far.ratio import profile_raster_floor_area, start_profile_raster_floor_area
 
-    measure = partial(
-        profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
-        cover_threshold=0.0,  # the threshold built_cover uses
-    )  # fmt: skip
+    cover = 0.0  # the threshold built_cover uses
     if not can_fork():
-        return measure
-    job = start(measure)
+        return partial(
+            profile_raster_floor_area, parcels, inputs.height_raster, profile=prof,
+            cover_threshold=cover,
+        )  # fmt: skip
+    job = start_profile_raster_floor_area(
+        parcels, inputs.height_raster, profile=prof, cover_threshold=cover
+    )
     if children is not None:
         children.enter_context(job)  # stopped when the run fails before it is collected
     return job.result

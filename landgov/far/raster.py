@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -42,10 +43,11 @@ from landgov.errors import CRSError, DataFileError, Issue
 
 __all__ = [
     "Measuring",
+    "RasterPass",
     "built_cover",
     "height_floor_area",
     "raster_floor_area",
-    "start_raster_floor_area",
+    "read_raster_floor_area",
     "zonal_stats",
 ]
 
@@ -236,7 +238,7 @@ def _cuts(zones: gpd.GeoSeries, cell: tuple[float, float]) -> list[int]:
 
 
 class Measuring:
-    """Statistics of a raster pass being measured (:func:`start_raster_floor_area`).
+    """Statistics of a raster pass being measured (:meth:`RasterPass.start`).
 
     The plots are cut in runs (:func:`_cuts`); a forked child measures them from the first
     on (:func:`landgov.core.forked.share_work`) while the caller does other work, and
@@ -248,13 +250,19 @@ class Measuring:
     def __init__(
         self, result: Callable[[], pd.DataFrame], work: forked.SharedWork[Any] | None = None
     ) -> None:
-        self._result = result
+        self._result: Callable[[], pd.DataFrame] | None = result
         self._work = work
+        self._value: pd.DataFrame | None = None
 
     def result(self) -> pd.DataFrame:
         """Measure the runs the child has not taken, wait for it and return the figures,
         indexed as the zones (or raise what the child or this process raised)."""
-        return self._result()
+        if self._result is not None:
+            self._value = self._result()
+            # the cells (hundreds of MB) go with the work: not kept for the rest of the run
+            self._result = self._work = None
+        assert self._value is not None
+        return self._value
 
     def __enter__(self) -> Measuring:
         return self
@@ -267,6 +275,25 @@ class Measuring:
     ) -> None:
         if self._work is not None:
             self._work.__exit__(exc_type, exc, tb)
+
+
+@dataclass(frozen=True)
+class RasterPass:
+    """A pass over a raster read and ready to measure (:func:`read_raster_floor_area`): the
+    plots in the raster's CRS, the layers of cells, their extent, exactextract's operations
+    and what makes the result of its statistics. Reading holds no process and forks nothing
+    (a thread can read while the caller works); :meth:`start` starts measuring."""
+
+    zones: gpd.GeoSeries
+    layers: dict[str, np.ndarray]
+    extent: tuple[float, ...]
+    ops: list[str]
+    then: Callable[[pd.DataFrame], pd.DataFrame]
+
+    def start(self) -> Measuring:
+        """Start measuring: a forked child from the first run of plots on (see
+        :class:`Measuring`)."""
+        return _start_extract(self.zones, self.layers, self.extent, self.ops, self.then)
 
 
 def _measure_run(
@@ -448,17 +475,21 @@ def raster_floor_area(
         layer (storeys) instead of two (what the 容积率 stage needs); with ``cover_threshold``
         also ``cover_above_threshold``.
     """
-    return start_raster_floor_area(
-        zones,
-        raster,
-        storey_height_m=storey_height_m,
-        min_height_m=min_height_m,
-        band=band,
-        cover_threshold=cover_threshold,
-    ).result()
+    return (
+        read_raster_floor_area(
+            zones,
+            raster,
+            storey_height_m=storey_height_m,
+            min_height_m=min_height_m,
+            band=band,
+            cover_threshold=cover_threshold,
+        )
+        .start()
+        .result()
+    )
 
 
-def start_raster_floor_area(
+def read_raster_floor_area(
     zones: gpd.GeoDataFrame | gpd.GeoSeries,
     raster: str | Path,
     *,
@@ -466,17 +497,12 @@ def start_raster_floor_area(
     min_height_m: float = 0.0,
     band: int = 1,
     cover_threshold: float | None = None,
-) -> Measuring:
-    """:func:`raster_floor_area`, started: the raster is read here and a forked child starts
-    measuring the plots, which this process joins when :meth:`Measuring.result` is called
-    (a run of both stages first links and grades beside it).
-
-    Returns
-    -------
-    Measuring
-        Its :meth:`~Measuring.result` is what :func:`raster_floor_area` returns.
-    """
-    return _start_floor_area(
+) -> RasterPass:
+    """:func:`raster_floor_area`, read and not yet measured: the raster is read and its layers
+    made here; ``.start().result()`` is what :func:`raster_floor_area` returns. A run of both
+    stages reads it in a thread beside 地企关联, then starts measuring in a child beside 亩均评价
+    and joins it after (:class:`Measuring`)."""
+    return _read_floor_area(
         zones,
         raster,
         storey_height_m=storey_height_m,
@@ -497,18 +523,22 @@ def _floor_area(
     heights: bool = True,
     cover_threshold: float | None = None,
 ) -> pd.DataFrame:
-    return _start_floor_area(
-        zones,
-        raster,
-        storey_height_m=storey_height_m,
-        min_height_m=min_height_m,
-        band=band,
-        heights=heights,
-        cover_threshold=cover_threshold,
-    ).result()
+    return (
+        _read_floor_area(
+            zones,
+            raster,
+            storey_height_m=storey_height_m,
+            min_height_m=min_height_m,
+            band=band,
+            heights=heights,
+            cover_threshold=cover_threshold,
+        )
+        .start()
+        .result()
+    )
 
 
-def _start_floor_area(
+def _read_floor_area(
     zones: gpd.GeoDataFrame | gpd.GeoSeries,
     raster: str | Path,
     *,
@@ -517,7 +547,7 @@ def _start_floor_area(
     band: int,
     heights: bool = True,
     cover_threshold: float | None = None,
-) -> Measuring:
+) -> RasterPass:
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
     columns = _HEIGHT_COLUMNS if heights else _HEIGHT_COLUMNS[:3]
     if cover_threshold is not None:
@@ -525,21 +555,20 @@ def _start_floor_area(
     with _open(raster) as src:
         cell_area = _check_grid(src, raster)
         geoms = _zones_in_crs(geoms, src, raster)
-        if geoms.empty:
+        if geoms.empty:  # nothing to measure: the result is known
             empty = pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
-            return Measuring(lambda: empty)
+            return RasterPass(geoms, {}, (), [], lambda _stats: empty)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
     if cover_threshold is not None:  # built_cover's mask, compared in float64 as there
         layers["built"] = valid & (values > np.float64(cover_threshold))
-    del values, valid  # the layers are what the child needs of the cells
     ops = ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     then = partial(
         _floor_area_frame, geoms, cell_area=cell_area, heights=heights, cover=cover_threshold
     )
-    return _start_extract(geoms, layers, extent, ops, then)
+    return RasterPass(geoms, layers, extent, ops, then)
 
 
 def _floor_area_frame(

@@ -49,7 +49,7 @@ import pandas as pd
 
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
-from landgov.far.raster import Measuring, raster_floor_area, start_raster_floor_area
+from landgov.far.raster import RasterPass, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
 
 __all__ = [
@@ -61,7 +61,7 @@ __all__ = [
     "headroom",
     "national_floor",
     "profile_raster_floor_area",
-    "start_profile_raster_floor_area",
+    "read_profile_raster_floor_area",
 ]
 
 
@@ -296,18 +296,18 @@ def profile_raster_floor_area(
     )
 
 
-def start_profile_raster_floor_area(
+def read_profile_raster_floor_area(
     parcels: gpd.GeoDataFrame,
     height_raster: str | Path,
     *,
     profile: Profile,
     cover_threshold: float | None = None,
-) -> Measuring:
-    """:func:`profile_raster_floor_area`, started beside other work
-    (:func:`~landgov.far.raster.start_raster_floor_area`): its
-    :meth:`~landgov.far.raster.Measuring.result` is what that returns."""
+) -> RasterPass:
+    """:func:`profile_raster_floor_area`, read and not yet measured
+    (:func:`~landgov.far.raster.read_raster_floor_area`): ``.start().result()`` is what that
+    returns."""
     storey_height_m, min_height_m = _raster_settings(profile)
-    return start_raster_floor_area(
+    return read_raster_floor_area(
         parcels,
         height_raster,
         storey_height_m=storey_height_m,

@@ -520,11 +520,11 @@ def _read_raster(
     worker = ThreadPoolExecutor(max_workers=1)
     if children is not None:
         children.enter_context(worker)  # a failed run waits for the thread, then goes on
-    reading = worker.submit(read)
+    reading = [worker.submit(read)]  # let go once joined: the cells go with the measuring
 
     def joined() -> RasterPass:
         try:
-            return reading.result()
+            return reading.pop().result()
         finally:
             worker.shutdown()  # no thread left when the child is forked
 

@@ -207,3 +207,17 @@ def test_runs_taken_by_both_processes_join_into_the_one_call_figures(
     assert always_split == [True]  # in-process: one call
     pd.testing.assert_index_equal(cut.index, parcels.index)
     assert cut.to_numpy().tobytes() == whole.to_numpy().tobytes()
+
+
+def test_cuts_make_runs_of_about_run_cells_each(monkeypatch):
+    """Work of 100 equal plots = 10 runs of the set size: cut every 10 plots; a big plot
+    worth several runs is one run of its own, never split nor cut twice."""
+    monkeypatch.setattr(raster, "_PLOT_CELLS", 1100.0)
+    monkeypatch.setattr(raster, "_SPLIT_MIN_CELLS", 0.0)
+    small = [shapely.box(0.0, 0.0, 5.0, 5.0)] * 100  # 2² + 1100 = 1,104 cells of work each
+    monkeypatch.setattr(raster, "_RUN_CELLS", 1104.0 * 10)
+    assert _cuts(gpd.GeoSeries(small), (CELL, CELL)) == list(range(10, 100, 10))
+    big = shapely.box(0.0, 0.0, 2000.0, 2000.0)  # 161,901: about 15 runs on its own
+    cuts = _cuts(gpd.GeoSeries([*small[:50], big, *small[:50]]), (CELL, CELL))
+    assert 50 in cuts and 51 in cuts  # the big plot alone between two cuts
+    assert cuts == sorted(set(cuts)) and cuts[0] > 0 and cuts[-1] < 101

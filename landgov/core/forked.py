@@ -7,6 +7,11 @@ over), and only the result travels back, pickled through a pipe. An exception ra
 is raised again by :meth:`Pending.result` in the parent, with its type and message, so a Chinese
 「错误：」 message from the child reaches the user as if the work had run in-process.
 
+Work made of many small numbered items (the runs of plots of a raster pass) can be shared
+instead (:func:`share_work`): the child takes items from the first on at once, the caller from
+the last back when it is free, so that neither waits for the other however long the caller was
+busy before.
+
 Where a child cannot or should not be forked, :func:`start` runs the function at once in the
 calling process and :meth:`Pending.result` returns what it returned (or raises what it raised):
 

@@ -1,5 +1,5 @@
 """The raster pass over two processes: its wall time against one exactextract call, and the
-cost model that cuts the plots into two runs of equal work.
+cost model that cuts the plots into runs of equal work.
 
 Usage::
 
@@ -11,8 +11,9 @@ the built-up mask):
 - the CPU seconds of exactextract for five sets of plots sorted by bounding-box cells, and the
   least-squares cost per plot and per cell, which :data:`landgov.far.raster._PLOT_CELLS` (a
   plot's fixed cost, in cells) is set from;
-- the wall time of one call and of the call cut in two (a forked child beside this process),
-  the CPU of each part, and whether the figures are the same to the bit;
+- the wall time of one call, of the runs shared by a forked child and this process from the
+  start, and when this process first works ``--busy`` CPU seconds on something else (as the one
+  run links and grades), and whether the figures are the same to the bit;
 - the fork's own cost in this process (start and collect of a function that does nothing);
 - the load average, since on a shared machine only figures taken at the same load compare.
 """
@@ -73,10 +74,20 @@ def _noop() -> None:
     return None
 
 
+def _busy(seconds: float) -> None:
+    """CPU work in this process for ``seconds`` (what the caller does before it joins)."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        sum(range(1000))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/work/big/d50k"))
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--busy", type=float, default=1.5, help="CPU s this process works before it joins"
+    )
     args = parser.parse_args()
     parcels = gpd.read_parquet(args.data / "parcels.parquet", columns=["geometry"]).geometry
     layers, extent = _layers(parcels, args.data / "height.tif")
@@ -86,8 +97,11 @@ def main() -> None:
     print(f"{len(usable):,} 宗，栅格 {shape[0]:,} × {shape[1]:,} 格（{cell:g} m）")
     print("成本模型（CPU）：")
     _calibrate(usable, layers, extent, cell)
-    cut = raster._split_at(usable, (cell, cell))
-    print(f"切分：前 {cut:,} 宗在子进程，后 {len(usable) - cut:,} 宗在本进程")
+    cuts = raster._cuts(usable, (cell, cell))
+    print(
+        f"切分：{len(cuts) + 1} 段（每段约 {raster._RUN_CELLS / 1e6:g} M 格的工作），"
+        "子进程从第一段起、本进程从最后一段起各取各的，相遇为止"
+    )
     ops = ["sum", "count"]
     for _ in range(args.repeat):
         start = time.perf_counter()
@@ -96,14 +110,20 @@ def main() -> None:
         start = time.perf_counter()
         two = raster._extract(parcels, layers, extent, ops)
         split = time.perf_counter() - start
-        same = whole.to_numpy().tobytes() == two.to_numpy().tobytes()
-        print(
-            f"  一次调用 {one:6.3f} s   两进程 {split:6.3f} s   逐位相同：{'是' if same else '否'}"
-            f"   负载 {os.getloadavg()[0]:.2f}"
+        start = time.perf_counter()
+        with raster._start_extract(parcels, layers, extent, ops) as measuring:
+            _busy(args.busy)  # this process's other work first (the one run's link and grading)
+            late = measuring.result()
+        joined = time.perf_counter() - start
+        same = all(
+            whole.to_numpy().tobytes() == other.to_numpy().tobytes() for other in (two, late)
         )
-    head = _cpu(raster._measure, usable.iloc[:cut], layers, extent, ops)[0]
-    tail = _cpu(raster._measure, usable.iloc[cut:], layers, extent, ops)[0]
-    print(f"  两部分 CPU：子进程部分 {head:.3f} s，本进程部分 {tail:.3f} s")
+        print(
+            f"  一次调用 {one:6.3f} s   两进程 {split:6.3f} s   "
+            f"本进程先忙 {args.busy:g} s 再加入 {joined:6.3f} s"
+            f"（不分担需 {max(one, args.busy):.3f} s）"
+            f"   逐位相同：{'是' if same else '否'}   负载 {os.getloadavg()[0]:.2f}"
+        )
     fork = []
     for _ in range(5):
         start = time.perf_counter()

@@ -10,6 +10,7 @@ written (manifest ``generated_at``, workbook/document creation times, QGIS style
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -426,3 +427,58 @@ def test_a_screening_failure_stops_the_far_child(
         _one(_inputs(small), out, FarOptions(forms="none"))
     assert time.perf_counter() - started < 60
     _no_run_left(out)
+
+
+def test_the_raster_pass_shared_with_a_child_writes_the_same_folder(
+    small: Path, folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The small county's raster pass cut in many runs, measured by the child from the first
+    and by the run from the last once it has linked and graded: the folder is the one of a
+    single exactextract call (``folders``: too little work to cut)."""
+    from landgov.core.forked import can_fork
+
+    if not can_fork():
+        pytest.skip("the raster pass is shared with a child only with two CPUs")
+    raster = landgov.far.raster
+    monkeypatch.setattr(raster, "_SPLIT_MIN_CELLS", 0.0)
+    monkeypatch.setattr(raster, "_RUN_CELLS", 2_000.0)
+    log = tmp_path / "runs.txt"
+    measure_run = raster._measure_run
+
+    def logged(runs: Any, layers: Any, extent: Any, ops: Any, item: int) -> Any:
+        with log.open("a") as f:  # appended by both processes
+            f.write(f"{os.getpid()} {item} {len(runs)}\n")
+        return measure_run(runs, layers, extent, ops, item)
+
+    monkeypatch.setattr(raster, "_measure_run", logged)
+    _one(_inputs(small), tmp_path / "shared", FarOptions(forms="all"))
+    rows = [line.split() for line in log.read_text().splitlines()]
+    assert len({pid for pid, _, _ in rows}) == 2  # the child and this process measured
+    assert {int(item) for _, item, _ in rows} == set(range(int(rows[0][2])))
+    assert _differences(folders[1], tmp_path / "shared") == []
+
+
+def test_a_height_raster_that_cannot_be_read_is_the_error_of_one_process(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raster, read in a thread beside 地企关联, is not a GeoTIFF: the Chinese error is the
+    one of a run in one process, and no folder is left."""
+
+    from landgov.core.forked import can_fork
+    from landgov.errors import LandgovError
+
+    folder = tmp_path / "data"
+    shutil.copytree(small, folder)
+    (folder / "height.tif").write_text("不是栅格", encoding="utf-8")
+    out = tmp_path / "runs" / "out"
+    out.parent.mkdir()
+    errors = []
+    for forked in (can_fork(), False):
+        if not forked:
+            _in_process(monkeypatch)
+        with pytest.raises(LandgovError) as caught:
+            _one(_inputs(folder), out, FarOptions(forms="none"))
+        errors.append((type(caught.value), str(caught.value)))
+        _no_run_left(out)
+    assert errors[0] == errors[1]
+    assert "height.tif" in errors[0][1] and "栅格" in errors[0][1]

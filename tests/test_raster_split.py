@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from landgov.core import forked
 from landgov.errors import DataFileError
 from landgov.far import raster
-from landgov.far.raster import _NODATA, _extract, _measure, _split_at, raster_floor_area
+from landgov.far.raster import _NODATA, _cuts, _extract, _measure, raster_floor_area
 from tests._forks import needs_fork, record_forks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -117,10 +118,10 @@ def test_cut_balances_cells_not_plots(monkeypatch):
     big = shapely.box(0.0, 0.0, 2000.0, 2000.0)  # 401² + 1100 = 161,901
     small = [shapely.box(0.0, 0.0, 5.0, 5.0)] * 100  # 2² + 1100 = 1,104 each: 110,400
     # half of 272,301 is 136,150.5: reached by the big plot alone, and never by the small ones
-    assert _split_at(gpd.GeoSeries([big, *small]), (CELL, CELL)) == 1
-    assert _split_at(gpd.GeoSeries([*small, big]), (CELL, CELL)) == 100
-    assert _split_at(gpd.GeoSeries(small), (CELL, CELL)) == 50  # equal plots: by count
-    assert _split_at(gpd.GeoSeries([big]), (CELL, CELL)) == 0  # one plot: nothing to cut
+    assert _cuts(gpd.GeoSeries([big, *small]), (CELL, CELL)) == [1]
+    assert _cuts(gpd.GeoSeries([*small, big]), (CELL, CELL)) == [100]
+    assert _cuts(gpd.GeoSeries(small), (CELL, CELL)) == [50]  # equal plots: by count
+    assert _cuts(gpd.GeoSeries([big]), (CELL, CELL)) == []  # one plot: nothing to cut
 
 
 EXTENT = (0.0, 0.0, 50.0, 40.0)  # 10 × 8 cells of 5 m
@@ -168,3 +169,55 @@ def test_a_failure_in_the_child_reaches_the_caller(always_split, monkeypatch):
     with pytest.raises(DataFileError, match="错误示例：子进程中的 2 宗"):
         _extract(zones, {"v": np.ones((8, 10))}, EXTENT, ["count"])
     assert always_split == [True]
+
+
+@needs_fork
+def test_runs_taken_by_both_processes_join_into_the_one_call_figures(
+    tmp_path, always_split, monkeypatch
+):
+    """The sample's plots in many runs, the child measuring from the first while this process
+    waits (as the one run links and grades), then both: the figures are one call's, to the bit,
+    every plot once and in its place."""
+    monkeypatch.setattr(raster, "_RUN_CELLS", 20_000.0)
+    log = tmp_path / "runs.txt"
+    measure_run = raster._measure_run
+
+    def logged(runs, layers, extent, ops, item):
+        with log.open("a") as f:  # appended by both processes
+            f.write(f"{os.getpid()} {item} {len(runs)}\n")
+        return measure_run(runs, layers, extent, ops, item)
+
+    monkeypatch.setattr(raster, "_measure_run", logged)
+    parcels = gpd.read_file(SAMPLE / "parcels.shp", columns=[])
+    parcels.index = parcels.index * 7 + 3  # not a RangeIndex: the index must come back too
+    kw = {"storey_height_m": 3.0, "min_height_m": 0.0, "cover_threshold": 0.0}
+    with raster.read_raster_floor_area(parcels, SAMPLE / "height.tif", **kw).start() as measuring:
+        time.sleep(0.3)  # the child goes on alone meanwhile
+        cut = measuring.result()
+    assert always_split == [True]
+    rows = [line.split() for line in log.read_text().splitlines()]
+    runs = int(rows[0][2])
+    by_pid: dict[str, set[int]] = {}
+    for pid, item, _ in rows:
+        by_pid.setdefault(pid, set()).add(int(item))
+    assert runs > 5 and len(by_pid) == 2  # both processes measured runs
+    assert set().union(*by_pid.values()) == set(range(runs))
+    monkeypatch.setenv(forked.ENV, "1")
+    whole = raster_floor_area(parcels, SAMPLE / "height.tif", **kw)
+    assert always_split == [True]  # in-process: one call
+    pd.testing.assert_index_equal(cut.index, parcels.index)
+    assert cut.to_numpy().tobytes() == whole.to_numpy().tobytes()
+
+
+def test_cuts_make_runs_of_about_run_cells_each(monkeypatch):
+    """Work of 100 equal plots = 10 runs of the set size: cut every 10 plots; a big plot
+    worth several runs is one run of its own, never split nor cut twice."""
+    monkeypatch.setattr(raster, "_PLOT_CELLS", 1100.0)
+    monkeypatch.setattr(raster, "_SPLIT_MIN_CELLS", 0.0)
+    small = [shapely.box(0.0, 0.0, 5.0, 5.0)] * 100  # 2² + 1100 = 1,104 cells of work each
+    monkeypatch.setattr(raster, "_RUN_CELLS", 1104.0 * 10)
+    assert _cuts(gpd.GeoSeries(small), (CELL, CELL)) == list(range(10, 100, 10))
+    big = shapely.box(0.0, 0.0, 2000.0, 2000.0)  # 161,901: about 15 runs on its own
+    cuts = _cuts(gpd.GeoSeries([*small[:50], big, *small[:50]]), (CELL, CELL))
+    assert 50 in cuts and 51 in cuts  # the big plot alone between two cuts
+    assert cuts == sorted(set(cuts)) and cuts[0] > 0 and cuts[-1] < 101

@@ -9,6 +9,11 @@ parent to read (:data:`BIG`). An exception raised in the child
 is raised again by :meth:`Pending.result` in the parent, with its type and message, so a Chinese
 「错误：」 message from the child reaches the user as if the work had run in-process.
 
+Work made of many small numbered items (the runs of plots of a raster pass) can be shared
+instead (:func:`share_work`): the child takes items from the first on at once, the caller from
+the last back when it is free, so that neither waits for the other however long the caller was
+busy before.
+
 Where a child cannot or should not be forked, :func:`start` runs the function at once in the
 calling process and :meth:`Pending.result` returns what it returned (or raises what it raised):
 
@@ -46,7 +51,7 @@ from typing import Any, Generic, TypeVar
 
 from landgov.errors import LandgovError
 
-__all__ = ["ENV", "ChildFailedError", "Pending", "can_fork", "start"]
+__all__ = ["ENV", "ChildFailedError", "Pending", "SharedWork", "can_fork", "share_work", "start"]
 
 T = TypeVar("T")
 
@@ -283,3 +288,124 @@ def start(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Pending[T]:
         process.start()
     send.close()  # the parent's copy: EOF reaches recv_bytes when the child is gone
     return Pending(process=process, conn=receive, spill=spill)
+
+
+class _Ends:
+    """Which of ``count`` numbered items are taken: a child takes them from the front, the
+    caller from the back, until they meet.
+
+    Two integers in memory a forked child shares with the caller (an anonymous shared
+    mapping): the next item from the front, written by the child only, and the one after the
+    next item from the back, written by the caller only. No lock: a side that reads the
+    other's end late may take an item the other took too (both get the same value: either is
+    kept), never leave one out, since each end only moves towards the other. Item 0 is the
+    child's and item ``count - 1`` the caller's from the start, so that each side does some.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._ends = memoryview(mmap.mmap(-1, 16)).cast("q")
+        self._ends[0], self._ends[1] = 1, count - 1
+
+    def front(self) -> int | None:
+        """The next item from the front for the child; None when all are taken."""
+        item = self._ends[0]
+        if item >= self._ends[1]:
+            return None
+        self._ends[0] = item + 1
+        return item
+
+    def back(self) -> int | None:
+        """The next item from the back for the caller; None when all are taken."""
+        item = self._ends[1] - 1
+        if item < self._ends[0]:
+            return None
+        self._ends[1] = item
+        return item
+
+
+def _from_front(fn: Callable[[int], T], ends: _Ends) -> dict[int, T]:
+    """The child's part of :func:`share_work`: item 0, then items from the front."""
+    done = {0: fn(0)}
+    while (item := ends.front()) is not None:
+        done[item] = fn(item)
+    return done
+
+
+class SharedWork(Generic[T]):
+    """The items of :func:`share_work`, collected in their order with :meth:`results`.
+
+    Use it as a context manager, as :class:`Pending`: a child whose items are no longer wanted
+    is stopped.
+    """
+
+    def __init__(self, fn: Callable[[int], T], count: int) -> None:
+        self._fn = fn
+        self._count = count
+        self._ends: _Ends | None = None
+        self._pending: Pending[dict[int, T]] | None = None
+        if count >= 2 and can_fork():
+            self._ends = _Ends(count)
+            self._pending = start(_from_front, fn, self._ends)
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child works on the items (False: :meth:`results` does them all here)."""
+        return self._pending is not None and self._pending.forked
+
+    def results(self) -> list[T]:
+        """Work on the items left, from the last one back, until the child's part is reached;
+        then wait for the child and return every item's value in the items' order (or raise
+        what the child or this process raised)."""
+        if self._pending is None or self._ends is None:
+            return [self._fn(item) for item in range(self._count)]
+        mine = {self._count - 1: self._fn(self._count - 1)}
+        while (item := self._ends.back()) is not None:
+            mine[item] = self._fn(item)
+        done = self._pending.result() | mine
+        return [done[item] for item in range(self._count)]
+
+    def cancel(self) -> None:
+        """Stop the child if it is still working (its items are dropped)."""
+        if self._pending is not None:
+            self._pending.cancel()
+
+    def __enter__(self) -> SharedWork[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pending is not None:
+            self._pending.__exit__(exc_type, exc, tb)
+
+
+def share_work(fn: Callable[[int], T], count: int) -> SharedWork[T]:
+    """Start ``fn(0)`` … ``fn(count - 1)`` in a forked child, from the first item on, leaving
+    the caller to work from the last item back when it calls :meth:`SharedWork.results`.
+
+    The caller can do other work first: the child goes on through the items meanwhile, and
+    the caller takes only what is left when it comes (at least the last item), so both
+    processes finish at about the same moment whatever the caller did before. Items should be
+    small against the whole (the last one waits for whichever side took it).
+
+    Parameters
+    ----------
+    fn
+        The work of one item, by number. It is inherited by the child, not pickled; its values
+        must pickle. An item may be done by both processes (see :class:`_Ends`): ``fn`` must
+        give the same value each time and change nothing the caller sees.
+    count
+        Number of items. With fewer than two, or where no child can be forked
+        (:func:`can_fork`), :meth:`SharedWork.results` does every item in this process.
+
+    Examples
+    --------
+    >>> from landgov.core.forked import share_work
+    >>> with share_work(lambda item: item * item, 5) as work:
+    ...     work.results()
+    [0, 1, 4, 9, 16]
+    """
+    return SharedWork(fn, count)

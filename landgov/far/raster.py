@@ -18,9 +18,14 @@ screening stage uses for its idle-land flag.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -36,7 +41,15 @@ from exactextract.raster import NumPyRasterSource
 from landgov.core import forked
 from landgov.errors import CRSError, DataFileError, Issue
 
-__all__ = ["built_cover", "height_floor_area", "raster_floor_area", "zonal_stats"]
+__all__ = [
+    "Measuring",
+    "RasterPass",
+    "built_cover",
+    "height_floor_area",
+    "raster_floor_area",
+    "read_raster_floor_area",
+    "zonal_stats",
+]
 
 _NODATA = -9999.0
 
@@ -191,6 +204,10 @@ _PLOT_CELLS = 1100.0
 #: measured in one call: a forked child costs 30 ms (small process) to 150 ms (a run of 50,000
 #: plots, whose memory the fork maps again), more than half of less work saves.
 _SPLIT_MIN_CELLS = 4_000_000.0
+#: Above :data:`_SPLIT_MIN_CELLS` the plots are cut into runs of about this much work (≈ 0.1 s
+#: of CPU): the two processes take runs until they meet, so neither waits for the other more
+#: than about one run. A call of exactextract costs nothing that shows against this.
+_RUN_CELLS = 2_000_000.0
 
 
 def _measure(
@@ -204,45 +221,135 @@ def _measure(
     return out
 
 
-def _split_at(zones: gpd.GeoSeries, cell: tuple[float, float]) -> int:
-    """Where to cut ``zones`` (in their order) into two runs of about equal exactextract work,
-    counted as the cells each bounding box covers plus :data:`_PLOT_CELLS`; 0: do not cut."""
+def _cuts(zones: gpd.GeoSeries, cell: tuple[float, float]) -> list[int]:
+    """Where to cut ``zones`` (in their order) into runs of about equal exactextract work,
+    counted as the cells each bounding box covers plus :data:`_PLOT_CELLS`: two runs at least,
+    about :data:`_RUN_CELLS` each; ``[]``: do not cut (one plot, or less work than
+    :data:`_SPLIT_MIN_CELLS`)."""
     xmin, ymin, xmax, ymax = shapely.bounds(zones.to_numpy()).T
     work = ((xmax - xmin) / cell[0] + 1.0) * ((ymax - ymin) / cell[1] + 1.0) + _PLOT_CELLS
     total = np.cumsum(work)
     if len(zones) < 2 or total[-1] < _SPLIT_MIN_CELLS:
-        return 0
-    # the first run: the plots up to the one in which half the work is reached
-    return int(np.clip(np.searchsorted(total, total[-1] / 2.0) + 1, 1, len(zones) - 1))
+        return []
+    runs = int(min(max(math.ceil(total[-1] / _RUN_CELLS), 2), len(zones)))
+    # each run: the plots up to the one in which its share of the work is reached
+    at = np.searchsorted(total, total[-1] * np.arange(1, runs) / runs) + 1
+    return np.unique(np.clip(at, 1, len(zones) - 1)).tolist()
+
+
+class Measuring:
+    """Statistics of a raster pass being measured (:meth:`RasterPass.start`).
+
+    The plots are cut in runs (:func:`_cuts`); a forked child measures them from the first
+    on (:func:`landgov.core.forked.share_work`) while the caller does other work, and
+    :meth:`result` measures those left from the last one back, so that the two processes end
+    together however long the caller's other work took. Use it as a context manager: a child
+    whose figures are no longer wanted (the caller failed) is stopped.
+    """
+
+    def __init__(
+        self, result: Callable[[], pd.DataFrame], work: forked.SharedWork[Any] | None = None
+    ) -> None:
+        self._result: Callable[[], pd.DataFrame] | None = result
+        self._work = work
+        self._value: pd.DataFrame | None = None
+
+    def result(self) -> pd.DataFrame:
+        """Measure the runs the child has not taken, wait for it and return the figures,
+        indexed as the zones (or raise what the child or this process raised)."""
+        if self._result is not None:
+            self._value = self._result()
+            # the cells (hundreds of MB) go with the work: not kept for the rest of the run
+            self._result = self._work = None
+        assert self._value is not None
+        return self._value
+
+    def __enter__(self) -> Measuring:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._work is not None:
+            self._work.__exit__(exc_type, exc, tb)
+
+
+@dataclass(frozen=True)
+class RasterPass:
+    """A pass over a raster read and ready to measure (:func:`read_raster_floor_area`): the
+    plots in the raster's CRS, the layers of cells, their extent, exactextract's operations
+    and what makes the result of its statistics. Reading holds no process and forks nothing
+    (a thread can read while the caller works); :meth:`start` starts measuring."""
+
+    zones: gpd.GeoSeries
+    layers: dict[str, np.ndarray]
+    extent: tuple[float, ...]
+    ops: list[str]
+    then: Callable[[pd.DataFrame], pd.DataFrame]
+
+    def start(self) -> Measuring:
+        """Start measuring: a forked child from the first run of plots on (see
+        :class:`Measuring`)."""
+        return _start_extract(self.zones, self.layers, self.extent, self.ops, self.then)
+
+
+def _measure_run(
+    runs: list[gpd.GeoSeries],
+    layers: dict[str, np.ndarray],
+    extent: tuple[float, ...],
+    ops: list[str],
+    item: int,
+) -> pd.DataFrame:
+    return _measure(runs[item], layers, extent, ops)
+
+
+def _start_extract(
+    zones: gpd.GeoSeries,
+    layers: dict[str, np.ndarray],
+    extent: tuple[float, ...],
+    ops: list[str],
+    then: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> Measuring:
+    """Start exactextract over named in-memory rasters (:class:`Measuring`; ``then`` turns
+    the statistics into the result).
+
+    A float layer marks nodata with :data:`_NODATA` (see :func:`_layer`); a boolean layer is a
+    mask whose False cells are nodata (its ``count`` is the covered mask area in cells).
+
+    exactextract holds the GIL, so a large set of plots is cut in runs of about equal work
+    (:func:`_cuts`) shared between a forked child and this process, and the rows are put back
+    in their order. Each plot's figures depend only on the plot and the cells, so they are the
+    same to the bit as from one call.
+    """
+    usable = zones[~(zones.isna().to_numpy() | zones.is_empty.to_numpy())]
+    finish = then if then is not None else (lambda stats: stats)
+    if usable.empty:
+        cols = [f"{n}_{op}" for op in ops for n in layers] if len(layers) > 1 else ops
+        empty = pd.DataFrame(index=zones.index, columns=cols, dtype="float64")
+        return Measuring(lambda: finish(empty))
+    shape = next(iter(layers.values())).shape
+    cell = ((extent[2] - extent[0]) / shape[1], (extent[3] - extent[1]) / shape[0])
+    bounds = [0, *(_cuts(usable, cell) if forked.can_fork() else []), len(usable)]
+    runs = [usable.iloc[a:b] for a, b in itertools.pairwise(bounds)]
+    work = forked.share_work(partial(_measure_run, runs, layers, extent, ops), len(runs))
+
+    def result() -> pd.DataFrame:
+        with work:
+            parts = work.results()
+        stats = parts[0] if len(parts) == 1 else pd.concat(parts)
+        return finish(stats.reindex(zones.index))
+
+    return Measuring(result, work)
 
 
 def _extract(
     zones: gpd.GeoSeries, layers: dict[str, np.ndarray], extent: tuple[float, ...], ops: list[str]
 ) -> pd.DataFrame:
-    """Run exactextract over named in-memory rasters.
-
-    A float layer marks nodata with :data:`_NODATA` (see :func:`_layer`); a boolean layer is a
-    mask whose False cells are nodata (its ``count`` is the covered mask area in cells).
-
-    exactextract holds the GIL, so a large set of plots is cut in two runs of about equal work
-    (:func:`_split_at`): a forked child (:mod:`landgov.core.forked`) measures the first while
-    this process measures the second, and the rows are put back in their order. Each plot's
-    figures depend only on the plot and the cells, so they are the same to the bit as from one
-    call.
-    """
-    usable = zones[~(zones.isna().to_numpy() | zones.is_empty.to_numpy())]
-    if usable.empty:
-        cols = [f"{n}_{op}" for op in ops for n in layers] if len(layers) > 1 else ops
-        return pd.DataFrame(index=zones.index, columns=cols, dtype="float64")
-    shape = next(iter(layers.values())).shape
-    cell = ((extent[2] - extent[0]) / shape[1], (extent[3] - extent[1]) / shape[0])
-    cut = _split_at(usable, cell) if forked.can_fork() else 0
-    if not cut:
-        return _measure(usable, layers, extent, ops).reindex(zones.index)
-    with forked.start(_measure, usable.iloc[:cut], layers, extent, ops) as first:
-        second = _measure(usable.iloc[cut:], layers, extent, ops)
-        out = pd.concat([first.result(), second])
-    return out.reindex(zones.index)
+    """:func:`_start_extract`'s figures, the runs shared with a child from the start."""
+    return _start_extract(zones, layers, extent, ops).result()
 
 
 def zonal_stats(
@@ -368,7 +475,32 @@ def raster_floor_area(
         figure :func:`built_cover` gives with the same ``min_height_m`` (a run of both stages
         takes the screening's built-up cover from here).
     """
-    return _floor_area(
+    return (
+        read_raster_floor_area(
+            zones,
+            raster,
+            storey_height_m=storey_height_m,
+            min_height_m=min_height_m,
+            band=band,
+        )
+        .start()
+        .result()
+    )
+
+
+def read_raster_floor_area(
+    zones: gpd.GeoDataFrame | gpd.GeoSeries,
+    raster: str | Path,
+    *,
+    storey_height_m: float,
+    min_height_m: float = 0.0,
+    band: int = 1,
+) -> RasterPass:
+    """:func:`raster_floor_area`, read and not yet measured: the raster is read and its layers
+    made here; ``.start().result()`` is what :func:`raster_floor_area` returns. A run of both
+    stages reads it in a thread beside 地企关联, then starts measuring in a child beside 亩均评价
+    and joins it after (:class:`Measuring`)."""
+    return _read_floor_area(
         zones,
         raster,
         storey_height_m=storey_height_m,
@@ -387,21 +519,55 @@ def _floor_area(
     band: int,
     heights: bool = True,
 ) -> pd.DataFrame:
+    return (
+        _read_floor_area(
+            zones,
+            raster,
+            storey_height_m=storey_height_m,
+            min_height_m=min_height_m,
+            band=band,
+            heights=heights,
+        )
+        .start()
+        .result()
+    )
+
+
+def _read_floor_area(
+    zones: gpd.GeoDataFrame | gpd.GeoSeries,
+    raster: str | Path,
+    *,
+    storey_height_m: float,
+    min_height_m: float,
+    band: int,
+    heights: bool = True,
+) -> RasterPass:
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
     columns = _HEIGHT_COLUMNS if heights else _HEIGHT_COLUMNS[:3]
     with _open(raster) as src:
         cell_area = _check_grid(src, raster)
         geoms = _zones_in_crs(geoms, src, raster)
-        if geoms.empty:
-            return pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
+        if geoms.empty:  # nothing to measure: the result is known
+            empty = pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
+            return RasterPass(geoms, {}, (), [], lambda _stats: empty)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
-    stats = _extract(
-        geoms, layers, extent, ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
-    )
-    if len(layers) == 1:
+    ops = ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
+    then = partial(_floor_area_frame, geoms, cell_area=cell_area, heights=heights)
+    return RasterPass(geoms, layers, extent, ops, then)
+
+
+def _floor_area_frame(
+    geoms: gpd.GeoSeries,
+    stats: pd.DataFrame,
+    *,
+    cell_area: float,
+    heights: bool,
+) -> pd.DataFrame:
+    """:func:`_read_floor_area`'s result from exactextract's statistics of its layers."""
+    if "storeys_sum" not in stats.columns:  # one layer: exactextract names the columns by op
         stats = stats.add_prefix("storeys_")
     built_area = stats["storeys_count"].fillna(0.0) * cell_area
     out = {

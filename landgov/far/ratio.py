@@ -49,7 +49,7 @@ import pandas as pd
 
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
-from landgov.far.raster import built_cover, raster_floor_area
+from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "national_floor",
     "profile_built_cover",
     "profile_raster_floor_area",
+    "read_profile_raster_floor_area",
 ]
 
 
@@ -285,11 +286,9 @@ def profile_raster_floor_area(
     ``far.raster_min_height_m``): the raster estimate :func:`compute_far` uses. Its
     ``built_cover`` is :func:`profile_built_cover` (a run of both stages measures the raster
     once for the screening's built-up cover too)."""
+    storey_height_m, min_height_m = _raster_settings(profile)
     return raster_floor_area(
-        parcels,
-        height_raster,
-        storey_height_m=float(profile.value("far.raster_storey_height_m")),
-        min_height_m=float(profile.value("far.raster_min_height_m")),
+        parcels, height_raster, storey_height_m=storey_height_m, min_height_m=min_height_m
     )
 
 
@@ -302,6 +301,32 @@ def profile_built_cover(
     (the screening's idle-land evidence, ``screening.idle_built_cover_min``)."""
     return built_cover(
         parcels, height_raster, min_height_m=float(profile.value("far.raster_min_height_m"))
+    )
+
+
+def read_profile_raster_floor_area(
+    parcels: gpd.GeoDataFrame,
+    height_raster: str | Path,
+    *,
+    profile: Profile,
+) -> RasterPass:
+    """:func:`profile_raster_floor_area`, read and not yet measured
+    (:func:`~landgov.far.raster.read_raster_floor_area`): ``.start().result()`` is what that
+    returns."""
+    storey_height_m, min_height_m = _raster_settings(profile)
+    return read_raster_floor_area(
+        parcels,
+        height_raster,
+        storey_height_m=storey_height_m,
+        min_height_m=min_height_m,
+    )
+
+
+def _raster_settings(profile: Profile) -> tuple[float, float]:
+    """Storey height and minimum building height of the raster estimate, m."""
+    return (
+        float(profile.value("far.raster_storey_height_m")),
+        float(profile.value("far.raster_min_height_m")),
     )
 
 

@@ -76,6 +76,7 @@ from landgov.screening.approved import (
 
 if TYPE_CHECKING:
     from landgov.core.forked import Pending
+    from landgov.far.raster import RasterPass
     from landgov.run.far import FarOptions, FarPart, FarRun, Shared
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
@@ -408,15 +409,15 @@ def _screen(
         reads, read = _read_files(inputs, aliases, for_far=for_far)
         reads = plausible_reads(reads, inputs, prof, as_of)
         answers = None if verified is None else answers_into_reads(reads, verified)
-    parcels = reads["parcels"].data
-    enterprises = reads["enterprises"].data
+    parcels, enterprises = reads["parcels"].data, reads["enterprises"].data
     simulated = _simulated(reads)
-    raster_job = _measure_raster(parcels, inputs, prof, children) if for_far else None
+    raster_read = _read_raster(parcels, inputs, prof, children) if for_far else None
     with stages.stage("地企关联"):
         links = (
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
         )
         linked = link_parcels(parcels, enterprises, links, profile=prof)
+    raster_job = None if raster_read is None else _measure_raster(raster_read, children)
     if start_far is not None and raster_job is None:
         _start_far(start_far, read, linked, None)
     with stages.stage("亩均评价"):
@@ -501,29 +502,58 @@ def _screen(
     return run, _Facts(reads, linked, timings, given, simulated)
 
 
-def _measure_raster(
+def _read_raster(
     parcels: gpd.GeoDataFrame,
     inputs: RunInputs,
     prof: Profile,
     children: contextlib.ExitStack | None,
-) -> Callable[[], pd.DataFrame] | None:
-    """The one pass over the height raster for both stages (far's floor area, the screening's
-    built-up cover), started in a child process beside the 地企关联 and 亩均评价 that do not
-    need it (:mod:`landgov.core.forked`); call the result to collect it. Where no child can be
-    forked the pass runs when collected (in 亩均评价, as in one process). None without a
-    raster. It measures the parcels as read: the linked parcels are these rows with the same
-    index and geometry."""
+) -> Callable[[], RasterPass] | None:
+    """The height raster read for the one pass over it for both stages (far's floor area, the
+    screening's built-up cover), in a thread beside 地企关联 (GDAL and numpy let go of the GIL
+    while they read and compute the cells); call the result for the
+    :class:`~landgov.far.raster.RasterPass` (or the error of reading it). Where no child can
+    be forked it is read when called (in 亩均评价, as in one process). None without a raster.
+    It measures the parcels as read: the linked parcels are these rows with the same index
+    and geometry."""
     if inputs.height_raster is None:
         return None
     from functools import partial
 
-    from landgov.core.forked import can_fork, start
-    from landgov.far.ratio import profile_raster_floor_area
+    from landgov.core.forked import can_fork
+    from landgov.far.ratio import read_profile_raster_floor_area
 
-    measure = partial(profile_raster_floor_area, parcels, inputs.height_raster, profile=prof)
+    read = partial(read_profile_raster_floor_area, parcels, inputs.height_raster, profile=prof)
     if not can_fork():
-        return measure
-    job = start(measure)
+        return read
+    worker = ThreadPoolExecutor(max_workers=1)
+    if children is not None:
+        children.enter_context(worker)  # a failed run waits for the thread, then goes on
+    reading = [worker.submit(read)]  # let go once joined: the cells go with the measuring
+
+    def joined() -> RasterPass:
+        try:
+            return reading.pop().result()
+        finally:
+            worker.shutdown()  # no thread left when the child is forked
+
+    return joined
+
+
+def _measure_raster(
+    read: Callable[[], RasterPass], children: contextlib.ExitStack | None
+) -> Callable[[], pd.DataFrame]:
+    """Start measuring the raster read by :func:`_read_raster`; call the result to collect the
+    figures (:class:`~landgov.far.raster.Measuring`).
+
+    A child process measures the plots from the first run on beside 亩均评价, which does not
+    need them; collecting makes this process measure the runs the child has not reached yet,
+    from the last one back, so that neither waits for the other. Where no child can be forked
+    everything runs when collected (in 亩均评价, as in one process)."""
+    from landgov.core.forked import can_fork
+
+    if not can_fork():
+        return lambda: read().start().result()
+    job = read().start()
     if children is not None:
         children.enter_context(job)  # stopped when the run fails before it is collected
     return job.result

@@ -190,7 +190,7 @@ def test_runs_taken_by_both_processes_join_into_the_one_call_figures(
     monkeypatch.setattr(raster, "_measure_run", logged)
     parcels = gpd.read_file(SAMPLE / "parcels.shp", columns=[])
     parcels.index = parcels.index * 7 + 3  # not a RangeIndex: the index must come back too
-    kw = {"storey_height_m": 3.0, "min_height_m": 0.0, "cover_threshold": 0.0}
+    kw = {"storey_height_m": 3.0, "min_height_m": 0.0}
     with raster.read_raster_floor_area(parcels, SAMPLE / "height.tif", **kw).start() as measuring:
         time.sleep(0.3)  # the child goes on alone meanwhile
         cut = measuring.result()

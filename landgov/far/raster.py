@@ -295,6 +295,11 @@ class RasterPass:
         :class:`Measuring`)."""
         return _start_extract(self.zones, self.layers, self.extent, self.ops, self.then)
 
+    def measured(self) -> pd.DataFrame:
+        """Measure at once (``start().result()``, the child stopped if this process fails)."""
+        with self.start() as measuring:
+            return measuring.result()
+
 
 def _measure_run(
     runs: list[gpd.GeoSeries],
@@ -475,17 +480,9 @@ def raster_floor_area(
         figure :func:`built_cover` gives with the same ``min_height_m`` (a run of both stages
         takes the screening's built-up cover from here).
     """
-    return (
-        read_raster_floor_area(
-            zones,
-            raster,
-            storey_height_m=storey_height_m,
-            min_height_m=min_height_m,
-            band=band,
-        )
-        .start()
-        .result()
-    )
+    return read_raster_floor_area(
+        zones, raster, storey_height_m=storey_height_m, min_height_m=min_height_m, band=band
+    ).measured()
 
 
 def read_raster_floor_area(
@@ -497,7 +494,7 @@ def read_raster_floor_area(
     band: int = 1,
 ) -> RasterPass:
     """:func:`raster_floor_area`, read and not yet measured: the raster is read and its layers
-    made here; ``.start().result()`` is what :func:`raster_floor_area` returns. A run of both
+    made here; ``.measured()`` is what :func:`raster_floor_area` returns. A run of both
     stages reads it in a thread beside 地企关联, then starts measuring in a child beside 亩均评价
     and joins it after (:class:`Measuring`)."""
     return _read_floor_area(
@@ -519,18 +516,14 @@ def _floor_area(
     band: int,
     heights: bool = True,
 ) -> pd.DataFrame:
-    return (
-        _read_floor_area(
-            zones,
-            raster,
-            storey_height_m=storey_height_m,
-            min_height_m=min_height_m,
-            band=band,
-            heights=heights,
-        )
-        .start()
-        .result()
-    )
+    return _read_floor_area(
+        zones,
+        raster,
+        storey_height_m=storey_height_m,
+        min_height_m=min_height_m,
+        band=band,
+        heights=heights,
+    ).measured()
 
 
 def _read_floor_area(

@@ -311,7 +311,7 @@ def read_profile_raster_floor_area(
     profile: Profile,
 ) -> RasterPass:
     """:func:`profile_raster_floor_area`, read and not yet measured
-    (:func:`~landgov.far.raster.read_raster_floor_area`): ``.start().result()`` is what that
+    (:func:`~landgov.far.raster.read_raster_floor_area`): ``.measured()`` is what that
     returns."""
     storey_height_m, min_height_m = _raster_settings(profile)
     return read_raster_floor_area(

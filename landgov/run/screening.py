@@ -552,7 +552,7 @@ def _measure_raster(
     from landgov.core.forked import can_fork
 
     if not can_fork():
-        return lambda: read().start().result()
+        return lambda: read().measured()
     job = read().start()
     if children is not None:
         children.enter_context(job)  # stopped when the run fails before it is collected

@@ -5,7 +5,8 @@ integers and booleans, numbers with NaN and -0.0, dates as text, geometry with a
 by :func:`landgov.run.files.write_layer` and, row by row, by pyogrio itself: the table's SQL
 and every stored value agree. An object column of numbers or yes/no keeps the row-by-row path
 (Arrow would make it an INTEGER or BOOLEAN field where the row-by-row path writes TEXT, and it
-refuses text mixed with numbers).
+refuses text mixed with numbers). :func:`~landgov.run.files.storable` makes an object column of
+yes/no with blanks a nullable boolean before either path sees it: a BOOLEAN field.
 """
 
 from __future__ import annotations
@@ -64,3 +65,19 @@ def test_object_columns_of_other_values_go_row_by_row(values: list[object]) -> N
         {"township": ["甲镇", "乙镇", "全区"], "target": pd.Series(values, dtype=object)}
     )
     assert not _arrow_writes_same(frame)
+
+
+def test_object_yes_no_is_stored_as_a_boolean_field(tmp_path: Path) -> None:
+    """An object column of True/False with blanks (far's inside_control_line) is a BOOLEAN field
+    holding 1/0/NULL, as a nullable boolean column is, never the text 「True」/「False」."""
+    frame = _frame()
+    frame["inside_control_line"] = pd.Series([True, None, False], dtype=object)
+    write_layer(frame, tmp_path / "a.gpkg", layer="far")
+    as_boolean = frame.assign(inside_control_line=frame["inside_control_line"].astype("boolean"))
+    write_layer(as_boolean, tmp_path / "b.gpkg", layer="far")
+    assert _table(tmp_path / "a.gpkg", "far") == _table(tmp_path / "b.gpkg", "far")
+    with sqlite3.connect(tmp_path / "a.gpkg") as db:
+        kind = {row[1]: row[2] for row in db.execute('PRAGMA table_info("far")')}
+        values = db.execute('SELECT inside_control_line FROM "far" ORDER BY fid').fetchall()
+    assert kind["inside_control_line"] == "BOOLEAN"
+    assert values == [(1,), (None,), (0,)]

@@ -69,10 +69,14 @@ def _to_text(value: object) -> object:
 
 
 def storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text.
+    """Columns a GeoPackage can hold: dates as ISO text, lists and verdicts as text, yes/no
+    with blanks as nullable booleans.
 
-    A column of dates is converted once per distinct date. The result holds only text, blanks
-    and numbers, so storing it again changes nothing.
+    A column of dates is converted once per distinct date. An object column holding only
+    ``True``/``False`` and blanks (far's ``inside_control_line``: blank where no planning
+    polygon says) becomes ``boolean``, a BOOLEAN field like every other yes/no field of the
+    layers, not the text 「True」/「False」 the row-by-row writer makes of Python booleans. The
+    result holds only text, blanks, numbers and booleans, so storing it again changes nothing.
     """
     out = frame.copy()
     for col in out.columns:
@@ -81,6 +85,9 @@ def storable(frame: pd.DataFrame) -> pd.DataFrame:
         kind = pd.api.types.infer_dtype(out[col], skipna=True)
         if kind in {"string", "empty"}:
             continue  # text and blanks only: nothing to convert
+        if kind == "boolean":  # True/False and blanks (None, NaN, NA) only
+            out[col] = out[col].astype("boolean")
+            continue
         if kind == "date":  # dates and blanks (hashable, and no two of them equal by type)
             text = {v: _to_text(v) for v in set(out[col].tolist())}
             out[col] = out[col].map(text.__getitem__)

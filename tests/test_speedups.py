@@ -405,10 +405,10 @@ def test_value_shown_against_a_threshold_as_written_each_time(value: float, thre
     st.sampled_from(["str", "string[pyarrow]", "string[python]", "object"]),
 )
 def test_link_membership_is_isin(cells: list, values: set, dtype: str) -> None:
-    from landgov.link._inputs import _isin_texts
+    from landgov.core.distinct import isin_texts
 
     column = pd.Series(cells, dtype=dtype, name="uscc", index=[f"r{i}" for i in range(len(cells))])
-    pd.testing.assert_series_equal(_isin_texts(column, values), column.isin(values))
+    pd.testing.assert_series_equal(isin_texts(column, values), column.isin(values))
 
 
 @given(st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.booleans(), st.none()))

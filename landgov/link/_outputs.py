@@ -6,8 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.distinct import isin_texts
 from landgov.core.problems import ProblemLog, Severity
-from landgov.link._inputs import _isin_texts, _row
+from landgov.link._inputs import _row
 from landgov.link._main import _main_users
 from landgov.link._model import _JOIN, TOTAL_COLUMNS, LinkSettings, Relation, TenancyMode
 from landgov.units import m2_to_mu
@@ -143,7 +144,7 @@ def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]
 def _unmatched_enterprises(
     enterprises: pd.DataFrame, ents: pd.DataFrame, pairs: pd.DataFrame, log: ProblemLog
 ) -> pd.DataFrame:
-    no_link = ents["joinable"] & ~_isin_texts(ents["uscc"], set(pairs["uscc"].tolist()))
+    no_link = ents["joinable"] & ~isin_texts(ents["uscc"], set(pairs["uscc"].tolist()))
     for idx in ents.index[no_link]:
         log.add(
             "企业无地企关联记录，用地面积无法按宗地图形计算",

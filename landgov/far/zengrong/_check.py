@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.distinct import isin_texts
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import Eligibility
@@ -365,10 +366,10 @@ def unmatched_applications(
     parcel 待核实); this says why, in the problems table, with the file's row.
     """
     log = ProblemLog(source)
-    known = set(parcels["parcel_id"].astype(str))
     codes = applications["parcel_id"].astype(str)
+    known = isin_texts(codes, parcels["parcel_id"].astype(str).unique().tolist())
     rows = applications.get("source_row", pd.Series(pd.NA, index=applications.index))
-    for idx in applications.index[~codes.isin(known)]:
+    for idx in applications.index[~known]:
         row = rows[idx]
         log.add(
             "宗地图层中无此宗地代码：该申请的宗地情况（面积、用途、权利性质、建筑面积等）"

@@ -153,28 +153,6 @@ class TestFastEqualsReference:
         ):
             _same(table, heights)
 
-    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(_tables(), _tables())
-    def test_numbers_shared_by_two_sheets_write_the_same_rows(
-        self,
-        first: tuple[pd.DataFrame, list[float | None]],
-        second: tuple[pd.DataFrame, list[float | None]],
-    ) -> None:
-        numbers: dict[float, str] = {}  # as write_workbook shares them between its sheets
-        for table, heights in (first, second):
-            buf = io.BytesIO()
-            found = sx.write_rows(
-                table,
-                buf,
-                styles=[_STYLES] * table.shape[1],
-                heights=heights,
-                serial=_serial(),
-                numbers=numbers,
-            )
-            assert (buf.getvalue().decode("utf-8"), *found) == _reference_rows(
-                table, heights, empty_text=True
-            )
-
     def test_repeats_long_text_and_a_separator_in_a_text(self) -> None:
         long = "长" * 40_000
         table = pd.DataFrame(

@@ -921,7 +921,6 @@ def _rows_writer(
     styles: list[ColumnStyles],
     *,
     empty_text: bool,
-    numbers: dict[float, str],
 ) -> RowsWriter:
     """What writes ``table``'s data rows for :func:`splice` (their heights measured first),
     here or in a forked child (:mod:`landgov.reports._sheetfork`)."""
@@ -934,7 +933,6 @@ def _rows_writer(
             heights=_with_heights(table, layout).heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
-            numbers=numbers,
         )
 
     return write
@@ -1054,14 +1052,13 @@ def _write_new(
             )
             sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
         fixes: list[TextFix] = []
-        numbers: dict[float, str] = {}  # each number's text, made once for the workbook
 
         def framed(
             ws: Any, part: pd.DataFrame, note: str | None, spec: SheetSpec, style: SheetStyle
         ) -> tuple[int, _Texts, RowsWriter]:
             layout = _layout(part, spec.labels or {}, spec.formats, style, heights=False)
             texts, cols = _frame_sheet(ws, layout, fmts, note=note, empty_text=problems_last)
-            write = _rows_writer(ws, part, layout, cols, empty_text=problems_last, numbers=numbers)
+            write = _rows_writer(ws, part, layout, cols, empty_text=problems_last)
             return ws.index, texts, write
 
         def add(jobs: list[tuple[int, _Texts, RowsWriter]], sizes: list[float]) -> None:

@@ -456,9 +456,9 @@ def height_floor_area(
         Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2``, ``built_cover``
         (0–1), ``height_mean_m`` (coverage-weighted, over built cells), ``height_max_m``.
     """
-    return _floor_area(
+    return _read_floor_area(
         zones, raster, storey_height_m=storey_height_m, min_height_m=min_height_m, band=band
-    )
+    ).measured()
 
 
 def raster_floor_area(
@@ -498,32 +498,9 @@ def read_raster_floor_area(
     stages reads it in a thread beside 地企关联, then starts measuring in a child beside 亩均评价
     and joins it after (:class:`Measuring`)."""
     return _read_floor_area(
-        zones,
-        raster,
-        storey_height_m=storey_height_m,
-        min_height_m=min_height_m,
-        band=band,
+        zones, raster, storey_height_m=storey_height_m, min_height_m=min_height_m, band=band,
         heights=False,
-    )
-
-
-def _floor_area(
-    zones: gpd.GeoDataFrame | gpd.GeoSeries,
-    raster: str | Path,
-    *,
-    storey_height_m: float,
-    min_height_m: float,
-    band: int,
-    heights: bool = True,
-) -> pd.DataFrame:
-    return _read_floor_area(
-        zones,
-        raster,
-        storey_height_m=storey_height_m,
-        min_height_m=min_height_m,
-        band=band,
-        heights=heights,
-    ).measured()
+    )  # fmt: skip
 
 
 def _read_floor_area(

@@ -128,18 +128,9 @@ class Verdict:
         450,000): ``missing`` must already be a tuple; ``values`` is copied as ``__init__``
         copies it, and a 待核实 without missing inputs is refused the same way.
         """
-        self = object.__new__(cls)
-        self.__dict__.update(
-            rule_id=rule_id,
-            status=status,
-            reason=reason,
-            citation=citation,
-            values=MappingProxyType(dict(values)),
-            missing=missing,
-        )
         if status is Status.UNKNOWN and not missing:
             raise ValueError(f"verdict {rule_id}: 待核实 must list the missing inputs")
-        return self
+        return _rebuilt(rule_id, status, reason, citation, dict(values), missing)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled by its fields, in order (``values`` is a read-only view, which does not
@@ -174,9 +165,10 @@ def _rebuilt(  # noqa: PLR0917 (pickle calls it with the fields in order)
     values: dict[str, object],
     missing: tuple[str, ...],
 ) -> Verdict:
-    """A pickled :class:`Verdict` again (see ``Verdict.__reduce__``): as ``Verdict.trusted``
-    builds it, without checking it again; ``values`` is the verdict's own new mapping (made by
-    the unpickling), viewed read-only without a copy."""
+    """A :class:`Verdict` from its fields, without the dataclass ``__init__`` and unchecked:
+    ``Verdict.trusted`` (after its check) and unpickling (see ``Verdict.__reduce__``) build it
+    so; ``values`` is the verdict's own new mapping (a copy, or made by the unpickling),
+    viewed read-only without another copy."""
     self = object.__new__(Verdict)
     self.__dict__.update(
         rule_id=rule_id, status=status, reason=reason, citation=citation,

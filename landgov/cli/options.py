@@ -18,6 +18,7 @@ geodatabase (``--layer parcels=宗地2024``; ``landgov inspect 宗地.gpkg --lay
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,51 +60,56 @@ F = TypeVar("F", bound=Callable[..., Any])
 def sheet_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable[[F], F]:
     """A click option ``--sheet`` for the given table roles (not passed to the command)."""
     example = "2024年" if allow_plain else f"{roles[0]}=2024年"
-
-    def apply(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
-        try:
-            choices = parse_sheet_choices(values, roles=roles, allow_plain=allow_plain)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
-        if choices:
-            ctx.with_resource(chosen_sheets(choices))
-
-    return click.option(
-        "--sheet",
-        multiple=True,
-        expose_value=False,
-        callback=apply,
-        metavar="[角色=]工作表" if allow_plain else "角色=工作表",
+    return _choice_option(
+        "--sheet", roles, allow_plain=allow_plain, what="工作表", choosing=chosen_sheets,
         help=(
             "工作簿中有多个同样符合的工作表时，指定读取哪一个，如 "
             f"--sheet {example}（可多次使用；角色：{'、'.join(roles)}）"
         ),
-    )
+    )  # fmt: skip
 
 
 def layer_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable[[F], F]:
     """A click option ``--layer`` for the given layer roles (not passed to the command)."""
     example = "宗地2024" if allow_plain else f"{roles[0]}=宗地2024"
-
-    def apply(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
-        try:
-            choices = parse_sheet_choices(values, roles=roles, allow_plain=allow_plain, what="图层")
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
-        if choices:
-            ctx.with_resource(chosen_layers(choices))
-
-    return click.option(
-        "--layer",
-        multiple=True,
-        expose_value=False,
-        callback=apply,
-        metavar="[角色=]图层" if allow_plain else "角色=图层",
+    return _choice_option(
+        "--layer", roles, allow_plain=allow_plain, what="图层", choosing=chosen_layers,
         help=(
             "GeoPackage/文件地理数据库中有多个图层时，指定读取哪一个，如 "
             f"--layer {example}（可多次使用；角色：{'、'.join(roles)}；"
             "不指定时读取第一个图层并提示）"
         ),
+    )  # fmt: skip
+
+
+def _choice_option(
+    name: str,
+    roles: Sequence[str],
+    *,
+    allow_plain: bool,
+    what: str,
+    choosing: Callable[[dict[str, str]], AbstractContextManager[None]],
+    help: str,
+) -> Callable[[F], F]:
+    """``--sheet`` / ``--layer``: ``[角色=]名称`` values, parsed by
+    :func:`~landgov.io.sheets.parse_sheet_choices` and chosen (``choosing``) for the command's
+    run; not passed to the command."""
+
+    def apply(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+        try:
+            choices = parse_sheet_choices(values, roles=roles, allow_plain=allow_plain, what=what)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+        if choices:
+            ctx.with_resource(choosing(choices))
+
+    return click.option(
+        name,
+        multiple=True,
+        expose_value=False,
+        callback=apply,
+        metavar=f"[角色=]{what}" if allow_plain else f"角色={what}",
+        help=help,
     )
 
 

@@ -75,11 +75,8 @@ def chosen_sheets(choices: Mapping[str, str]) -> Iterator[None]:
     ...     sheet_for("enterprises"), sheet_for("links")
     ('2024年', None)
     """
-    token = _CHOSEN.set({**_CHOSEN.get(), **choices})
-    try:
+    with _choosing(_CHOSEN, choices):
         yield
-    finally:
-        _CHOSEN.reset(token)
 
 
 def sheet_for(role: str | None) -> str | None:
@@ -102,16 +99,25 @@ def chosen_layers(choices: Mapping[str, str]) -> Iterator[None]:
     ...     layer_for("parcels"), layer_for("buildings")
     ('宗地2024', None)
     """
-    token = _LAYERS.set({**_LAYERS.get(), **choices})
-    try:
+    with _choosing(_LAYERS, choices):
         yield
-    finally:
-        _LAYERS.reset(token)
 
 
 def layer_for(role: str | None) -> str | None:
     """The layer chosen for ``role`` (or for every role), None when nothing was chosen."""
     return _chosen_for(_LAYERS.get(), role)
+
+
+@contextmanager
+def _choosing(
+    chosen: contextvars.ContextVar[Mapping[str, str]], choices: Mapping[str, str]
+) -> Iterator[None]:
+    """``choices`` added to ``chosen`` (sheets or layers) while the block runs."""
+    token = chosen.set({**chosen.get(), **choices})
+    try:
+        yield
+    finally:
+        chosen.reset(token)
 
 
 def _chosen_for(chosen: Mapping[str, str], role: str | None) -> str | None:

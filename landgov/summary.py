@@ -30,6 +30,7 @@ import pandas as pd
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of
 from landgov.core.missing import numeric_column
+from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -45,9 +46,6 @@ __all__ = [
     "tax_class_breaks",
 ]
 
-DISTRICT = "全区"
-NO_TARGET = "无目标"
-UNKNOWN_TOWNSHIP = "镇街不明"
 
 _PATH_COLUMNS = {
     TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -40,6 +43,23 @@ def test_each_concept_is_defined_once():
     assert paths.TreatmentPath is TreatmentPath
     assert industry.CatalogueClass is CatalogueClass
     assert compliance.CATEGORIES is CATEGORIES and compliance.SEVERITIES is SEVERITIES
+
+
+def test_summary_words_are_written_once():
+    """全区, 全省, 镇街不明, 无目标 and 未提供 are literals in core.vocab only: a summary row
+    compared with another module's copy of the word would miss it the day one copy changes."""
+    words = {vocab.DISTRICT, vocab.PROVINCE, vocab.UNKNOWN_TOWNSHIP, vocab.NO_TARGET}
+    words.add(vocab.NOT_GIVEN)
+    assert words == {"全区", "全省", "镇街不明", "无目标", "未提供"}
+    package = Path(vocab.__file__).resolve().parents[1]
+    found = [
+        f"{path.relative_to(package)}:{node.lineno} {node.value}"
+        for path in sorted(package.rglob("*.py"))
+        if path != Path(vocab.__file__).resolve()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value in words
+    ]
+    assert found == []
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``land
 - :class:`TreatmentPath`: 拆除重建 / 整治提升 / 功能转型 / 关停退出 — 四个一批;
 - :class:`CatalogueClass`: 鼓励类 / 允许类 / 限制类 / 淘汰类 — 产业结构调整指导目录;
 - :class:`RecordSeverity`: 一般 / 较大 / 重大 — severity of a violation record, mildest first;
-- :class:`ViolationCategory`: 安全 / 环保 / … / 无照经营 — category of a violation record.
+- :class:`ViolationCategory`: 安全 / 环保 / … / 无照经营 — category of a violation record;
+- the rows and blanks of a summary: :data:`DISTRICT` 全区, :data:`PROVINCE` 全省,
+  :data:`UNKNOWN_TOWNSHIP` 镇街不明, :data:`NO_TARGET` 无目标, :data:`NOT_GIVEN` 未提供.
 
 Aliases as staff write them (「安全生产」, 「违章建筑」, 「严重」, 「Ａ类」, 「限制」) are read
 by each enum's ``parse`` classmethod; a blank (:func:`landgov.core.missing.is_missing`) or
@@ -32,9 +34,14 @@ from landgov.core.missing import is_missing
 __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
+    "DISTRICT",
     "FORM_MODES",
+    "NOT_GIVEN",
+    "NO_TARGET",
+    "PROVINCE",
     "SEVERITIES",
     "SEVERITY_ALIASES",
+    "UNKNOWN_TOWNSHIP",
     "CatalogueClass",
     "Eligibility",
     "Grade",
@@ -44,6 +51,17 @@ __all__ = [
     "TreatmentPath",
     "ViolationCategory",
 ]
+
+#: The row of a summary that totals every 镇街 of a county (县（市、区）).
+DISTRICT = "全区"
+#: The row of a province run's summary that totals every county.
+PROVINCE = "全省"
+#: The 镇街 of a plot or record whose 镇街 is blank or outside every 镇街 boundary.
+UNKNOWN_TOWNSHIP = "镇街不明"
+#: A target the profile does not set (no document gives it): shown, never read as 0.
+NO_TARGET = "无目标"
+#: An optional input the run was not given (e.g. the 批而未供 list): its figures are unknown.
+NOT_GIVEN = "未提供"
 
 
 def _key(value: object) -> str:

@@ -12,14 +12,13 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import is_missing
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
-from landgov.summary import DISTRICT
 
 __all__ = ["Comparison", "compare_runs"]
 
 _GRADE_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
-_UNKNOWN_TOWN = "镇街不明"
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
             "new_ids": groups["new_ids"].map("；".join).replace("", None).to_numpy(),
             "n_old": groups["old_ids"].str.len().to_numpy(),
             "n_new": groups["new_ids"].str.len().to_numpy(),
-            "township": b["town"].fillna(a["town"]).fillna(_UNKNOWN_TOWN).to_numpy(),
+            "township": b["town"].fillna(a["town"]).fillna(UNKNOWN_TOWNSHIP).to_numpy(),
             "area_mu_old": a["area"].to_numpy(),
             "area_mu_new": b["area"].to_numpy(),
             "grade_old": a["grade"].to_numpy(),

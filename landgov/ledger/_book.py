@@ -14,6 +14,7 @@ from landgov.core.editable import add_editable_sheet, save_workbook
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.ledger._layout import (
     FINISHED,
     GUIDE,
@@ -76,12 +77,12 @@ def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
 def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Plots per status per 镇街 and for 全区, with 逾期, 建议销号 and 完成率 (%)."""
     frame = rows.assign(
-        _town=rows["镇街"].fillna("镇街不明"),
+        _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
         _close=rows["系统提示"].fillna("").str.contains("建议销号"),
     )
     out = []
-    for town, part in [*frame.groupby("_town", sort=True), ("全区", frame)]:
+    for town, part in [*frame.groupby("_town", sort=True), (DISTRICT, frame)]:
         counts = {s.value: int((part["状态"] == s.value).sum()) for s in Status}
         n = len(part)
         finished = counts[Status.DONE] + counts[Status.CLOSED]

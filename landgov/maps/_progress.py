@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.maps._run import RunData
 from landgov.maps._summary import PanelRow
 from landgov.maps._themes import Theme, _finish, _text
@@ -152,7 +153,8 @@ def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
     if "ledger_status" not in frame:
         return []
     part = frame[frame["ledger_status"].notna()]
-    town = part.get("township", pd.Series("镇街不明", index=part.index)).fillna("镇街不明")
+    town = part.get("township", pd.Series(UNKNOWN_TOWNSHIP, index=part.index))
+    town = town.fillna(UNKNOWN_TOWNSHIP)
     rows = []
     for name, group in part.groupby(town, sort=True):
         closed = int((group["ledger_status"] == "已销号").sum())

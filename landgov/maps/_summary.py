@@ -32,6 +32,7 @@ from landgov.core.counts import (
     zengrong_counts,
 )
 from landgov.core.missing import format_number
+from landgov.core.vocab import NO_TARGET
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
 
@@ -118,7 +119,7 @@ def manifest_rows(district: Mapping[str, Any], *, redact: bool) -> list[PanelRow
                     )
                 )
             elif cur is not None:
-                rows.append(PanelRow(label, f"{_panel_number(cur)}（{tgt or '无目标'}）"))
+                rows.append(PanelRow(label, f"{_panel_number(cur)}（{tgt or NO_TARGET}）"))
             continue
         target_key = next(
             (f"{a}{key}{b}" for a, b in _TARGET_AFFIXES if f"{a}{key}{b}" in district), None

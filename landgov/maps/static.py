@@ -25,6 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from landgov.core.counts import path_counts, screening_counts
+from landgov.core.vocab import DISTRICT
 from landgov.errors import DataFileError, InputError
 from landgov.maps._fonts import (
     MissingGlyphWarning,
@@ -307,7 +308,7 @@ def _table_rows(prep: Prepared) -> tuple[list[str], list[list[str]]]:
     gov_area = float(area[gov].sum()) if gov is not None and area is not None else 0.0
     rows.append(
         [
-            "全区",
+            DISTRICT,
             f"{len(prep.parcels_all):,}",
             f"{status.get('治理', 0):,}",
             f"{gov_area:,.1f}",

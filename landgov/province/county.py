@@ -198,11 +198,11 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         ``sheets_split`` and ``seconds``; otherwise ``error`` (the message, in Chinese for a
         landgov error), ``error_type`` and ``error_file`` (the file it is about).
     """
+    from landgov.core.vocab import DISTRICT
     from landgov.errors import LandgovError
     from landgov.province.parts import write_part
     from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
-    from landgov.summary import DISTRICT
 
     head = {
         "code": job.code,

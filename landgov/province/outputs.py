@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
 
+from landgov.core.vocab import NO_TARGET, PROVINCE
 from landgov.province.county import PROVINCE_CRS
 from landgov.province.parts import LAYERS, read_part
 
@@ -175,11 +176,11 @@ def summary_tables(
     groups = []
     for (code, city), part in ok.groupby(["city_code", "city"], sort=True):
         groups.append(_rollup(part, {"city_code": code, "city": city}))
-    groups.append(_rollup(ok, {"city_code": "33", "city": "全省"}))
+    groups.append(_rollup(ok, {"city_code": "33", "city": PROVINCE}))
     cities = pd.DataFrame(groups)
     failed = counties[counties["status"] != "完成"].groupby("city_code").size()
     cities["n_failed"] = cities["city_code"].map(failed).fillna(0).astype(int)
-    cities.loc[cities["city"] == "全省", "n_failed"] = int(failed.sum())
+    cities.loc[cities["city"] == PROVINCE, "n_failed"] = int(failed.sum())
     cities = _against(cities, province_targets)
     return counties, cities
 
@@ -219,7 +220,7 @@ def _against(cities: pd.DataFrame, targets: Mapping[str, Any]) -> pd.DataFrame:
     renewal = targets.get("renewal_mu")
     out["renewal_share"] = out["governance_area_mu"] / renewal if renewal else np.nan
     out["target_scope"] = "全省目标（各地市按全省目标对照，地市未另设目标）"
-    out["target_source"] = targets.get("source") or "无目标"
+    out["target_source"] = targets.get("source") or NO_TARGET
     return out
 
 

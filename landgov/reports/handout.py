@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from landgov.core.documents import basis_rows, cited
+from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
 from landgov.reports.excel import SheetSpec, SheetStyle
 from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
@@ -130,8 +131,6 @@ def screening_sheets(
 
 def _summary_last(frame: pd.DataFrame) -> pd.DataFrame:
     """The 镇街汇总 with its 全区 row last."""
-    from landgov.summary import DISTRICT
-
     if "township" not in frame or not len(frame):
         return frame
     total = frame["township"].eq(DISTRICT)
@@ -139,7 +138,5 @@ def _summary_last(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_style(frame: pd.DataFrame) -> SheetStyle:
-    from landgov.summary import DISTRICT
-
     has_total = "township" in frame and len(frame) and frame["township"].iloc[-1] == DISTRICT
     return SUMMARY_STYLE if has_total else SheetStyle(freeze_columns=1)

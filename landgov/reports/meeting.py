@@ -42,6 +42,7 @@ from landgov.core.columns import label
 from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
+from landgov.core.vocab import DISTRICT
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.maps._fonts import cjk_fonts, warn_missing_glyphs
@@ -168,7 +169,7 @@ _DECIDED_NOTE = (
 
 
 def _target_note(summary: pd.DataFrame) -> str | None:
-    district = summary[summary["township"] == "全区"] if "township" in summary else summary[:0]
+    district = summary[summary["township"] == DISTRICT] if "township" in summary else summary[:0]
     if not len(district) or "renewal_target_mu" not in summary:
         return None
     row = district.iloc[0]

@@ -24,6 +24,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
 from landgov.reports.chushen import safe_filename
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
@@ -84,8 +85,6 @@ def _blocks_of(blocks: pd.DataFrame, name: str, parcel_ids: set[str]) -> pd.Data
 
 
 def _summary_rows(townships: pd.DataFrame, name: str) -> pd.DataFrame:
-    from landgov.summary import DISTRICT
-
     if "township" not in townships:
         return townships
     return townships[townships["township"].isin([name, DISTRICT])]

@@ -38,6 +38,7 @@ from landgov.core.runfolder import (
     now_text,
     open_run,
 )
+from landgov.core.vocab import DISTRICT
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_approved,
@@ -938,8 +939,6 @@ def _district(townships: pd.DataFrame, *, derived: Mapping[str, str]) -> dict[st
     A pair whose target the project derived (``derived``, by indicator) carries
     ``target_derived``: how it was derived, so the panel says 项目推算, not the document's figure.
     """
-    from landgov.summary import DISTRICT
-
     rows = townships[townships["township"] == DISTRICT]
     if rows.empty:
         return {}

@@ -41,6 +41,7 @@ from landgov.core.editable import (
 )
 from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import InputError, Issue
 
 __all__ = [
@@ -62,7 +63,6 @@ ANSWER = "答复"
 PERSON = "核实人"
 DATE = "核实日期"
 BASIS = "依据"
-NO_TOWN = "镇街不明"
 
 LAYOUT = Layout(
     kind="核实清单",
@@ -156,7 +156,7 @@ def _item_row(rec: Mapping[str, Any], item: Item) -> dict[str, Any]:
     answer = ANSWERABLE.get(item.field or "")
     return {
         KEY: "｜".join([pid, item.label, item.uscc or ""]).rstrip("｜"),
-        "镇街": NO_TOWN if is_missing(town) else str(town),
+        "镇街": UNKNOWN_TOWNSHIP if is_missing(town) else str(town),
         "宗地代码": pid,
         "企业名称": item.name or ("—" if item.uscc else "（本宗地）"),
         "统一社会信用代码": item.uscc or "—",
@@ -169,7 +169,7 @@ def _item_row(rec: Mapping[str, Any], item: Item) -> dict[str, Any]:
 
 
 def _safe_name(town: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", town).strip("_") or NO_TOWN
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", town).strip("_") or UNKNOWN_TOWNSHIP
 
 
 def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
@@ -362,7 +362,7 @@ def _one_answer(
     person, day = rec.get(PERSON), rec.get(DATE)
     if is_missing(person) or is_missing(day) or bad_date or not isinstance(day, dt.date):
         return "答复未采用：缺少核实人或核实日期（有效日期），无法注明来源"
-    town = rec.get("镇街") or NO_TOWN
+    town = rec.get("镇街") or UNKNOWN_TOWNSHIP
     source = f"据{town} {day.isoformat()} 核实（{str(person).strip()}）"
     basis = rec.get(BASIS)
     if not is_missing(basis):

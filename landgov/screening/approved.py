@@ -36,6 +36,7 @@ from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.dates import full_years, parse_as_of
 from landgov.core.missing import is_missing, numeric_column
 from landgov.core.problems import ProblemLog, Severity
+from landgov.core.vocab import DISTRICT, NOT_GIVEN, UNKNOWN_TOWNSHIP
 from landgov.units import m2_to_mu
 
 __all__ = [
@@ -49,9 +50,6 @@ __all__ = [
 
 CONFIRMED = "批而未供"
 TO_VERIFY = "待核实"
-NOT_GIVEN = "未提供"
-UNKNOWN_TOWNSHIP = "镇街不明"
-DISTRICT = "全区"
 
 #: Columns of the 批而未供 sheet and layer, in order (labels in :mod:`landgov.core.columns`).
 APPROVED_COLUMNS = (

@@ -28,11 +28,11 @@ import shapely
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, read_manifest
 from landgov.core.runfolder import verify as verify_folder
+from landgov.core.vocab import DISTRICT, NO_TARGET, PROVINCE
 from landgov.errors import DataFileError, SchemaError
 from landgov.maps._run import RunData
 from landgov.province.outputs import GEOPARQUET, summary_tables
 from landgov.run.screening import PARQUET_TOWNSHIPS
-from landgov.summary import DISTRICT
 
 __all__ = [
     "STATUS",
@@ -43,12 +43,11 @@ __all__ = [
     "target_status",
 ]
 
-PROVINCE = "全省"
 #: 规上亩均税收 against the target, the class of a county or city: (label, colour).
 STATUS = (
     ("已达目标", "#1a9850"),
     ("未达目标", "#f46d43"),
-    ("无目标", "#bdbdbd"),
+    (NO_TARGET, "#bdbdbd"),
     ("待核实", "#fee08b"),
 )
 _CRS = "EPSG:4490"
@@ -94,7 +93,7 @@ def is_province_run(path: str | Path) -> bool:
 def target_status(now: Any, target: Any) -> str:
     """已达目标 / 未达目标 / 无目标 / 待核实 (no 规上 figure), never a guess."""
     if is_missing(target) or isinstance(target, str):
-        return "无目标"
+        return NO_TARGET
     if is_missing(now):
         return "待核实"
     return "已达目标" if float(now) >= float(target) else "未达目标"
@@ -206,7 +205,7 @@ def panel_summary(row: Mapping[str, Any]) -> dict[str, Any]:
         if is_missing(now):
             continue
         goal = row.get(target)
-        out[key] = {"current": float(now), "target": "无目标" if is_missing(goal) else goal}
+        out[key] = {"current": float(now), "target": NO_TARGET if is_missing(goal) else goal}
     year = row.get("tax_per_mu_target_year")
     if not is_missing(year):
         out["target_year"] = float(year)

@@ -174,6 +174,32 @@ class TestSameAsPerCell:
         assert len(back) == len(written.fixes) == 2
         assert back.iloc[:, 1].tolist() == [f.row for f in written.fixes]
 
+    @pytest.mark.parametrize("openpyxl_path", [False, True])
+    def test_a_problems_field_is_shown_in_chinese(
+        self, tmp_path: Path, openpyxl_path: bool
+    ) -> None:
+        # a stage records the column it computed from, a reader the header of the user's file:
+        # the sheet shows the first by its label and keeps the second as the user wrote it
+        fields = ["tax_wan", "tax_per_mu、tax_per_power", "geometry", "实缴税金", None]
+        problems = pd.DataFrame({c: [None] * len(fields) for c in PROBLEM_COLUMNS})
+        problems["field"] = fields
+        problems["problem"] = "示例问题"
+        path = tmp_path / "a.xlsx"
+        if openpyxl_path:  # a sheet added to an existing workbook with an openpyxl decorate
+            Workbook().save(path)
+            spec = excel.SheetSpec(problems, "问题记录", problems=True, decorate=lambda ws, t: None)
+            excel.write_sheets([spec], path)
+        else:
+            excel.write_workbook([("问题记录", problems)], path, problems_sheet="问题记录")
+        back = pd.read_excel(path, sheet_name="问题记录", dtype=object)["字段"]
+        assert back.where(back.notna(), None).tolist() == [
+            "税收（万元）",
+            "亩均税收（万元/亩）、单位电耗税收（万元/万千瓦时）",
+            "图形",
+            "实缴税金",
+            None,
+        ]
+
     def test_infinity_fails_as_before(self, tmp_path: Path) -> None:
         frame = pd.DataFrame({"area_mu": [1.0, np.inf]})
         with pytest.raises(TypeError, match="NAN/INF"):

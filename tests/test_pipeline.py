@@ -106,6 +106,9 @@ def test_screen_sample_with_every_profile(tmp_path: Path, profile: str) -> None:
     assert ws.max_row == len(parcels) + 1
     problems = pd.read_excel(tmp_path / "landgov.xlsx", sheet_name="问题记录")
     assert len(problems) == len(run.problems)
+    # every field in Chinese: a file's own header or a column's label, never a code identifier
+    fields = problems["字段"].dropna().astype(str)
+    assert len(fields) and not fields.str.contains(r"[A-Za-z]{3}").any(), set(fields)
 
 
 @pytest.mark.slow

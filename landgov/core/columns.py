@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+import pandas as pd
+
 from landgov.core.problems import PROBLEM_LABELS
 from landgov.core.vocab import Grade, TreatmentPath
 from landgov.io.applications import APPLICATION_FIELDS, YES_NO_FIELDS
@@ -46,6 +48,7 @@ __all__ = [
     "label",
     "markdown_table",
     "number_format",
+    "problem_fields",
     "short_label",
 ]
 
@@ -407,6 +410,40 @@ def label(name: str) -> str:
     """
     col = COLUMNS.get(name)
     return col.label if col else name
+
+
+#: Field names of a problem that are no registered column but still internal words.
+_PROBLEM_FIELD_WORDS = MappingProxyType({"geometry": "图形"})
+
+
+def problem_fields(problems: pd.DataFrame) -> pd.DataFrame:
+    """``problems`` (:data:`~landgov.core.problems.PROBLEM_COLUMNS`) with each ``field`` as a
+    user reads it: a registered column name becomes its label (「tax_wan」 → 「税收（万元）」),
+    each of several joined by 、 too, and ``geometry`` 「图形」; a file's own header, a text
+    that is no column name and a blank are kept as they are.
+
+    A reader records the header of the user's own file, a stage the column it computed from:
+    the 问题记录 sheet shows both in Chinese, never an identifier of the code.
+
+    >>> fields = pd.DataFrame({"field": ["tax_wan", "实缴税金", None]}, dtype=object)
+    >>> problem_fields(fields)["field"].tolist()
+    ['税收（万元）', '实缴税金', None]
+    """
+    if "field" not in problems or not len(problems):
+        return problems
+
+    def readable(field: object) -> object:
+        if not isinstance(field, str):
+            return field
+        parts = field.split("、")
+        return "、".join(_PROBLEM_FIELD_WORDS.get(p) or label(p) for p in parts)
+
+    seen = problems["field"].tolist()
+    texts = {v: readable(v) for v in set(seen) if isinstance(v, str)}
+    if all(texts[v] == v for v in texts):
+        return problems
+    shown = [texts[v] if isinstance(v, str) else v for v in seen]
+    return problems.assign(field=pd.Series(shown, index=problems.index, dtype=object))
 
 
 def short_label(name: str) -> str:

@@ -51,6 +51,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.columns import column as registered
+from landgov.core.columns import problem_fields
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
 from landgov.errors import DataFileError
@@ -777,6 +778,7 @@ def write_sheets(
         labels = spec.labels or {}
         table = _table(spec.frame, style.totals)
         if spec.problems:
+            table = problem_fields(table)
             own = _Texts(spec.sheet, _headers(table, labels)).scan(table)
             table = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
         if spec.sheet in wb.sheetnames:
@@ -1080,6 +1082,7 @@ def _write_new(
                 for spec, parts, style in order[len(ahead) :]:
                     if spec.problems:
                         ws, table, _ = parts[0]
+                        table = problem_fields(table)
                         own = _Texts(spec.sheet, _headers(table, spec.labels or {})).scan(table)
                         full = _with_fix_rows(table, [*fixes, *own], workbook=path.name)
                         parts = [  # noqa: PLW2901  (extra parts go last)

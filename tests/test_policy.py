@@ -140,7 +140,7 @@ def test_malformed_profile_lists_every_problem_at_once(tmp_path: Path) -> None:
         load_profile(path)
     issues = {i.field: i for i in err.value.issues}
     assert issues["linking.area_tolerance"].value == 1.5
-    assert "[0.0, 1.0]" in issues["linking.area_tolerance"].fix
+    assert "0.0 至 1.0" in issues["linking.area_tolerance"].fix
     assert issues["scoring.benchmark_mode"].value == 5
     assert "str" in issues["scoring.benchmark_mode"].problem
     assert "未知的配置键" in issues["scoring.bogus_key"].problem
@@ -263,6 +263,40 @@ def test_threshold_without_comparison_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match="比较方式无效"):
         load_profile(path)
+
+
+def test_a_value_in_another_unit_is_rejected(tmp_path: Path) -> None:
+    # 「亩均税收 5 万元以下」 written as 50000 元/亩: read as 万元/亩 it would put every plot on
+    # the list; the unit the code reads a value in is the schema's, so another one is refused
+    path = tmp_path / "p.toml"
+    head = '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "zhejiang-2023"\n'
+    row = (
+        'low_efficiency_tax_per_mu = {{ value = {v}, comparison = "<", unit = "{u}", '
+        'source = "001 二" }}\n'
+    )
+    path.write_text(head + "[screening]\n" + row.format(v=50000.0, u="元/亩"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="单位「元/亩」与该参数的单位「万元/亩」不一致"):
+        load_profile(path)
+    path.write_text(head + "[screening]\n" + row.format(v=5.0, u="万元/亩"), encoding="utf-8")
+    assert load_profile(path)["screening.low_efficiency_tax_per_mu"].value == 5.0
+    # the same unit written another way is the same unit
+    row = 'overlap_tolerance_m2 = {{ value = 1.0, unit = "{u}", official = false }}\n'
+    head = head.replace("zhejiang-2023", "yuecheng-2022")
+    path.write_text(head + "[zengrong]\n" + row.format(u="m²"), encoding="utf-8")
+    assert load_profile(path)["zengrong.overlap_tolerance_m2"].unit == "m²"
+
+
+def test_a_value_out_of_range_says_the_bound_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "zhejiang-2023"\n'
+        '[screening]\nlow_efficiency_tax_per_mu = { value = -5.0, comparison = "<", '
+        'unit = "万元/亩", source = "001 二" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"取值应不小于 0\.0") as err:
+        load_profile(path)
+    assert "None" not in str(err.value)
 
 
 def test_profiles_show_prints_each_comparison() -> None:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 from importlib import resources
@@ -190,8 +191,36 @@ def _type_ok(value: Any, base: str) -> bool:
 def _check_range(key: str, value: Any, rule: Mapping[str, Any], src: str) -> list[Issue]:
     lo, hi = rule.get("min"), rule.get("max")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        return [Issue(src, key, value, "超出允许范围", f"取值应在 [{lo}, {hi}] 之间")]
+        if hi is None:
+            allowed = f"取值应不小于 {lo}"
+        elif lo is None:
+            allowed = f"取值应不大于 {hi}"
+        else:
+            allowed = f"取值应在 {lo} 至 {hi} 之间（含两端）"
+        return [Issue(src, key, value, "超出允许范围", allowed)]
     return []
+
+
+def _unit_key(unit: str) -> str:
+    """A unit as compared: NFKC (「m²」 and 「m2」, full-width letters alike), blanks removed."""
+    return "".join(unicodedata.normalize("NFKC", unit).split())
+
+
+def _check_unit(key: str, param: Param, rule: Mapping[str, Any], src: str) -> list[Issue]:
+    """A value written with a unit has the unit the code reads it in (the schema's): 50000
+    「元/亩」 where 「万元/亩」 is meant would otherwise be read as 50000 万元/亩."""
+    want = rule.get("unit")
+    if param.unit is None or want is None or _unit_key(str(param.unit)) == _unit_key(str(want)):
+        return []
+    return [
+        Issue(
+            src,
+            key,
+            f"{param.value} {param.unit}",
+            f"单位「{param.unit}」与该参数的单位「{want}」不一致（程序按「{want}」读取）",
+            f'把取值换算为「{want}」后填写，并写 unit = "{want}"',
+        )
+    ]
 
 
 def _check_elements(
@@ -229,6 +258,7 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
         if bad:
             what = "键不在允许列表中" if base == "table" else "取值不在允许列表中"
             issues.append(Issue(src, key, bad, what, f"允许：{choices}"))
+    issues += _check_unit(key, param, rule, src)
     issues += _check_comparison(key, param, rule, src)
     if rule.get("cite") and param.citation is None:
         issues.append(

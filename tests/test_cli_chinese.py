@@ -119,6 +119,18 @@ def test_a_real_run_prints_its_settings_first(tmp_path: Path) -> None:
     assert '"name": "企业名字"' in result.stdout  # the alias from the file was used
 
 
+def test_an_alias_may_name_its_field_as_the_template_does(tmp_path: Path) -> None:
+    path = tmp_path / "landgov.toml"
+    path.write_text(
+        '[aliases]\n"宗地代码" = "地块号"\n"税收（万元）" = ["实缴税金"]\ntax_wan = ["纳税额"]\n',
+        encoding="utf-8",
+    )
+    assert read_settings(path).aliases == {
+        "parcel_id": ("地块号",),
+        "tax_wan": ("实缴税金", "纳税额"),
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
@@ -128,6 +140,11 @@ def test_a_real_run_prints_its_settings_first(tmp_path: Path) -> None:
         ("as_of = 3\n", "as_of（基准日期）应为日期"),
         ("aliases = 3\n", "[aliases] 应为一节"),
         ("[aliases]\nparcel_id = [1]\n", "[aliases] parcel_id 应为列名或列名列表"),
+        ("[aliases]\nparcle_id = ['地块号']\n", "[aliases] 不认识的字段「parcle_id」"),
+        (
+            "[aliases]\n宗地代码 = ['地块号']\n",
+            '第 2 行第 1 列格式有误（Invalid statement）：中文键名须加英文双引号，如 "宗地代码"',
+        ),
     ],
 )
 def test_a_bad_settings_file_is_a_clean_error(text: str, words: str, tmp_path: Path) -> None:

@@ -251,3 +251,9 @@ def test_inspect_cli_alias_maps_an_unknown_column(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["inspect", str(shp), "--alias", "地块号"])
     assert bad.exit_code == 2
     assert "字段=列名" in bad.output
+    # the field as the template names it; a field no input file has is refused, not ignored
+    out = runner.invoke(cli, ["inspect", str(shp), "--json", "--alias", "宗地代码=地块号"])
+    assert json.loads(out.stdout)["field_map"]["parcel_id"] == "地块号"
+    typo = runner.invoke(cli, ["inspect", str(shp), "--alias", "parcle_id=地块号"])
+    assert typo.exit_code == 2
+    assert "不认识的字段「parcle_id」" in typo.output and "宗地代码" in typo.output

@@ -78,7 +78,7 @@ def test_the_settings_example_is_read_as_shown(tmp_path: Path) -> None:
         "yuecheng-2022",
         "2026-06-30",
     )
-    assert settings.aliases == {"parcel_id": ("地块号",)}
+    assert settings.aliases == {"parcel_id": ("地块号",), "tax_wan": ("实缴税金",)}
 
 
 def test_every_picture_of_the_manual_is_in_the_repository() -> None:

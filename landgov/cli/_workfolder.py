@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -112,14 +113,31 @@ def _bad(path: Path, what: str) -> LandgovError:
     )
 
 
+def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """Where the TOML is wrong, in Chinese; a key written in Chinese without quotes (TOML allows
+    only ASCII letters, digits, ``_`` and ``-`` bare) is said so, with the fix."""
+    at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if at is None:
+        return f"格式有误（{exc}）"
+    line = int(at.group(1))
+    where = f"第 {line} 行第 {at.group(2)} 列格式有误（{str(exc)[: at.start()].strip()}）"
+    lines = text.splitlines()
+    head = lines[line - 1].split("=", 1)[0].strip() if 0 < line <= len(lines) else ""
+    if head and not head.startswith(("[", '"', "'", "#")) and not head.isascii():
+        where += f'：中文键名须加英文双引号，如 "{head}" = …'
+    return where
+
+
 def read_settings(path: Path) -> WorkSettings:
     """Read and check one ``landgov.toml``; every problem is a 「错误：」 naming the key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _bad(path, "不是 UTF-8 编码的文本") from exc
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _bad(path, f"格式有误（{exc}）") from exc
+        raise _bad(path, _toml_problem(text, exc)) from exc
     data = {_SPELLINGS.get(k, k): v for k, v in data.items()}
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
@@ -149,6 +167,8 @@ def read_settings(path: Path) -> WorkSettings:
 
 
 def _aliases(path: Path, raw: object) -> dict[str, tuple[str, ...]]:
+    from landgov.io.aliases import AliasFieldError, alias_field
+
     if not isinstance(raw, dict):
         raise _bad(path, '[aliases] 应为一节，每行写作 字段 = ["列名", ...]')
     out: dict[str, tuple[str, ...]] = {}
@@ -158,7 +178,11 @@ def _aliases(path: Path, raw: object) -> dict[str, tuple[str, ...]]:
             isinstance(c, str) and c.strip() for c in columns
         ):
             raise _bad(path, f"[aliases] {key} 应为列名或列名列表，所见值 {value!r}")
-        out[str(key)] = tuple(c.strip() for c in columns)
+        try:
+            field = alias_field(str(key))
+        except AliasFieldError as err:
+            raise _bad(path, f"[aliases] {err}") from None
+        out[field] = (*out.get(field, ()), *(c.strip() for c in columns))
     return out
 
 

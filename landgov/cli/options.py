@@ -26,6 +26,7 @@ import click
 
 from landgov.core.dates import AS_OF_FORMS
 from landgov.core.vocab import FORM_MODES
+from landgov.io.aliases import AliasFieldError, alias_fields
 from landgov.io.sheets import chosen_layers, chosen_sheets, parse_sheet_choices
 
 __all__ = [
@@ -123,7 +124,10 @@ def aliases(pairs: tuple[str, ...]) -> dict[str, list[str]]:
                 f"「{pair}」应写作 字段=列名，如 parcel_id=地块号", param_hint="--alias"
             )
         out.setdefault(field.strip(), []).append(column.strip())
-    return out
+    try:
+        return alias_fields(out)
+    except AliasFieldError as err:
+        raise click.BadParameter(str(err), param_hint="--alias") from None
 
 
 def alias_option(f: F) -> F:

@@ -425,7 +425,7 @@ def test_a_geopackage_with_one_layer_says_nothing_of_layers(tmp_path: Path) -> N
         ("com1", "_com1"),
         ("../逃逸", "_逃逸"),  # stays inside 镇街分册
         ("斗门/马山:街道*?", "斗门_马山_街道__"),
-        (" . ", "未填镇街"),
+        (" . ", "镇街不明"),
         ("斗门街道", "斗门街道"),
     ],
 )

@@ -154,11 +154,11 @@ def test_params_sheet_in_chinese(run_dir: Path) -> None:
 def test_one_folder_per_township_with_only_its_plots(run_dir: Path) -> None:
     whole = pd.read_excel(run_dir / "landgov.xlsx", sheet_name="底数清单")
     folders = sorted((run_dir / TOWNSHIP_DIR).iterdir())
-    assert {f.name for f in folders} == set(whole["镇街"].fillna("未填镇街"))
+    assert {f.name for f in folders} == set(whole["镇街"].fillna("镇街不明"))
     total = 0
     for folder in folders:
         mine = pd.read_excel(folder / "筛查清单.xlsx", sheet_name="底数清单")
-        assert set(mine["镇街"].fillna("未填镇街")) == {folder.name}
+        assert set(mine["镇街"].fillna("镇街不明")) == {folder.name}
         total += len(mine)
         assert (folder / "治理地图.png").stat().st_size > 10_000
         packet = pd.read_excel(folder / "增容审查.xlsx", sheet_name="增容审查")
@@ -231,7 +231,7 @@ def test_township_workbooks_print_their_own_governance_list(run_dir: Path) -> No
         mine = pd.read_excel(book, sheet_name=PRINT_SHEET)
         gov = pd.read_excel(book, sheet_name="治理清单")
         assert sorted(mine["宗地代码"]) == sorted(gov["宗地代码"])
-        assert set(mine["镇街"].fillna("未填镇街")) <= {folder.name}
+        assert set(mine["镇街"].fillna("镇街不明")) <= {folder.name}
         header = _book(book)[PRINT_SHEET].oddHeader.center.text
         assert folder.name in header and "2026-06-30" in header and "模拟数据" in header
         total += len(mine)

@@ -31,6 +31,7 @@ from landgov.core.collect import FIELD_SOURCES
 from landgov.core.columns import COLUMNS
 from landgov.core.distinct import each_distinct
 from landgov.core.missing import is_missing
+from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.io import fields as io_fields
 
 __all__ = ["SENDOUT_COLUMNS", "sendable_problems"]
@@ -40,7 +41,7 @@ SENDOUT_COLUMNS = [
     "来源", "条数", "严重程度",
 ]  # fmt: skip
 
-NO_TOWN = "（镇街不明）"
+NO_TOWN = f"（{UNKNOWN_TOWNSHIP}）"
 NO_PLOT = "（未关联宗地）"
 NO_FIRM = "（宗地无关联企业）"
 FILE_LEVEL = "（整个文件）"

@@ -9,8 +9,10 @@ Inside the run folder, ``镇街分册/<镇街>/`` holds
 - ``治理地图.png``: the 四个一批 print map of its plots (:func:`landgov.maps.render_static`);
 - ``增容审查.xlsx`` and its 初审表 (``landgov far``): the candidates and applications of the 镇街.
 
-Plots without a 镇街 go to the folder ``未填镇街`` so that every plot is in one folder. The
-folders are written inside the stage, so the manifest lists and hashes them.
+Plots without a 镇街 go to the folder ``镇街不明``
+(:data:`~landgov.core.vocab.UNKNOWN_TOWNSHIP`, the row the 镇街汇总 counts them in) so that
+every plot is in one folder. The folders are written inside the stage, so the manifest lists
+and hashes them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from landgov.core.vocab import DISTRICT
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.policy import Profile
 from landgov.reports.chushen import safe_filename
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 TOWNSHIP_DIR = "镇街分册"
-NO_TOWNSHIP = "未填镇街"
+NO_TOWNSHIP = UNKNOWN_TOWNSHIP  # the 镇街汇总 row of the same plots
 
 
 def township_of(frame: pd.DataFrame) -> pd.Series:

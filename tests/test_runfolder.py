@@ -459,6 +459,9 @@ def test_verify_names_what_is_wrong(tmp_path: Path) -> None:
     (target / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(DataFileError, match="没有完成标记"):
         verify(target)
+    (target / MANIFEST).write_text('{\n"complete": true,\n', encoding="utf-8")  # cut short
+    with pytest.raises(DataFileError, match=r"已损坏（第 3 行第 1 列不是有效的 JSON）。处理："):
+        verify(target)
     (target / MANIFEST).unlink()
     with pytest.raises(DataFileError, match=r"没有 manifest\.json"):
         verify(target)

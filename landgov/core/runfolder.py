@@ -196,12 +196,16 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     file = Path(folder) / MANIFEST
     if not file.is_file():
         return None
+    rerun = "处理：请重新运行 landgov screen / landgov far（或 landgov demo）生成完整的结果目录"
     try:
         data = json.loads(file.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列"
+        raise DataFileError(f"{file} 已损坏（{where}不是有效的 JSON）。{rerun}") from exc
     except (OSError, ValueError) as exc:
-        raise DataFileError(f"{file} 无法读取（{exc}）") from exc
+        raise DataFileError(f"{file} 无法读取（{exc}）。{rerun}") from exc
     if not isinstance(data, dict):
-        raise DataFileError(f"{file} 不是一个 JSON 对象")
+        raise DataFileError(f"{file} 不是一个 JSON 对象。{rerun}")
     return data
 
 

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.compare import COMPARISONS
+from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import parse_as_of
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.errors import InputError, Issue
@@ -81,9 +81,10 @@ def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(parse_as_of(as_of))
 
 
-_DIGITS = 6
+_DIGITS = MEASURED_DIGITS
 """Decimals a measured value is rounded to before it meets a threshold: 50 万元 / 10 亩 computed
-as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line."""
+as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line
+(:data:`landgov.core.compare.MEASURED_DIGITS`, the one setting for every stage)."""
 
 
 def _shown(value: float, threshold: float) -> str:

@@ -514,3 +514,43 @@ def test_missing_tax_is_unknown_and_zero_tax_is_low(shangyu, marker):
     assert unknown.status is Status.UNKNOWN
     assert any("tax" in m for m in unknown.missing)
     assert low.status is Status.FAIL
+
+
+# =============================================================================================
+# Dates: one parser (core.dates.read_date) in every stage. An Excel serial number is a date;
+# 0 (an empty Excel cell saved as a number) is no date — never 1970-01-01.
+
+
+def test_idle_reads_excel_serials_and_chinese_dates_and_zero_is_unknown(shangyu):
+    # 《闲置土地处置办法》第二条 (screening.idle_years = 1, ">="). as_of 2024-03-15, nothing built:
+    #   45000 = Excel serial of 2023-03-15 → 1 full year on the day → idle (不符合)
+    #   「2023年3月16日」                   → 11 months → not idle (符合)
+    #   0                                  → no contracted date → 待核实 naming it
+    #   (pandas alone read 45000 and 0 as 1970-01-01: idle 54 years, 可无偿收回)
+    parcels = _parcels(
+        [_square(10.0, i) for i in range(3)],
+        contract_start_date=[45000, "2023年3月16日", 0],
+        completion_date=[None] * 3,
+        floor_area_m2=0.0,
+    )
+    got = check_idle(parcels, profile=shangyu, as_of="2024-03-15")
+    assert [v.status for v in got] == [Status.FAIL, Status.PASS, Status.UNKNOWN]
+    assert got.iloc[0].values["idle_years"] == 1
+    assert got.iloc[0].values["recoverable"] is False
+    assert any("contract_start_date" in m for m in got.iloc[2].missing)
+
+
+def test_application_date_as_excel_serial_chinese_text_or_zero(official):
+    # 附件3 第七条第（一）项 「本政策自 2022 年 11 月 1 日起执行」 (">=", the day included):
+    #   44866 = Excel serial of 2022-11-01 → 符合;  「2022年10月31日」 → 不符合;
+    #   0 → 申请日期 unknown → 待核实 naming 申请日期 (it was 1970-01-01 → 不符合).
+    parcels = _parcels([_square(21.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    days = [44866, "2022年10月31日", 0]
+    rows = [
+        _application(pid, i, application_date=d)
+        for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
+    ]
+    got = _applications(official, parcels, rows)
+    assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+    assert "申请日期" in got["missing"].iloc[2]

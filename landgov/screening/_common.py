@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
-from landgov.core.dates import parse_as_of
+from landgov.core.dates import parse_as_of, read_date
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
@@ -66,8 +66,22 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
 
 
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
+def _dates(frame: pd.DataFrame, name: str, *, month_only: str = "first") -> pd.Series:
+    """A date column as ``datetime64``, each distinct cell read by landgov's one date parser.
+
+    :func:`landgov.core.dates.read_date` reads a cell as the readers do: an Excel serial
+    number or 20210305 is a date, so is 2021年3月5日, and 0 (an empty Excel cell saved as a
+    number) is missing; pandas alone reads 0 and 44927 as 1970-01-01. ``month_only`` as in
+    ``read_date`` (``"last"`` for a deadline such as the contracted start date).
+    """
     values = _col(frame, name)
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        days = {
+            v: read_date(v, month_only=month_only)[0]
+            for v in pd.unique(values)
+            if not is_missing(v)
+        }
+        values = values.map(days)  # missing and unreadable cells → NaN
     return pd.to_datetime(values, errors="coerce", format="mixed")
 
 

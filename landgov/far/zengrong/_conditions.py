@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from landgov.core.compare import compare
 from landgov.core.compare import describe as describe_threshold
+from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
@@ -287,9 +286,8 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
         return _v(rule, Status.FAIL, reason, cite, values={"首次开发": False})
     seen: list[str] = ["申请表填报已完成首次开发"] if declared else []
     values: dict[str, object] = {"首次开发": declared}
-    done = case.parcel.get("completion_date")
-    if not is_missing(done):
-        done = pd.Timestamp(done).date()
+    done = parse_date(case.parcel.get("completion_date"))  # the readers' parser: 0 is no date
+    if done is not None:
         values["竣工日期"] = str(done)
         if done > s.as_of:
             reason = f"竣工日期 {done} 晚于核查日 {s.as_of}，尚未完成首次开发"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from landgov.core.compare import measured
+from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import (
     _Case,
@@ -155,10 +154,11 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
         day, what = s.as_of, "核查日"
     else:
         raw = case.application.get("application_date")
-        if is_missing(raw):
-            reason = f"申请日期未填报，无法判断是否在本意见执行期内（{start} 起）"
+        day, what = parse_date(raw), "申请日期"  # the readers' parser: 0 is no date
+        if day is None:
+            told = "未填报" if is_missing(raw) else f"「{raw}」无法识别"
+            reason = f"申请日期{told}，无法判断是否在本意见执行期内（{start} 起）"
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
-        day, what = pd.Timestamp(raw).date(), "申请日期"
     values = {what: str(day), "施行日期": str(start)}
     if param.compare(day):
         reason = f"{what} {day} 在本意见施行（{start} 起）之后"

@@ -36,6 +36,7 @@ from landgov.screening import (
     check_idle,
     check_low_efficiency,
     check_planning,
+    check_two_high,
     check_under_used,
 )
 from landgov.units import M2_PER_MU
@@ -554,3 +555,25 @@ def test_application_date_as_excel_serial_chinese_text_or_zero(official):
     got = _applications(official, parcels, rows)
     assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
     assert "申请日期" in got["missing"].iloc[2]
+
+
+def test_two_high_built_year_read_as_a_year_field(shangyu):
+    # 虞政发〔2022〕12号 第三条第（二）项第2目 「2018年以来建设的年综合能耗1000吨标准煤以上（含）的
+    # “两高”项目、2018年以前建设的年综合能耗5000吨标准煤以上（含）的用能项目，逐一评估检查」.
+    # 1500 吨标准煤 lies between the two thresholds, so the year decides:
+    #   「2018年」 → 2018年以来, 1500 ≥ 1000 → 需评估 (待核实, assessment named)
+    #   「2017年12月」 → 2018年以前, 1500 < 5000 → 符合
+    #   0, 「/」 → no year → 待核实 naming built_year (0 was read as the year 0 → 符合)
+    years = ["2018年", "2017年12月", 0, "/"]
+    n = len(years)
+    parcels = _parcels([_square(10.0, i) for i in range(n)])
+    ents = pd.DataFrame(
+        {"uscc": [_uscc(i) for i in range(n)], "energy_tce": 1500.0, "built_year": years}
+    )
+    got = check_two_high(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    U, P = Status.UNKNOWN, Status.PASS
+    assert [v.status for v in got] == [U, P, U, U]
+    assert any("two_high_assessment" in m for m in got.iloc[0].missing)
+    assert "2018年以来建设的“两高”项目" in got.iloc[0].reason
+    assert any("built_year" in m for m in got.iloc[2].missing)
+    assert any("built_year" in m for m in got.iloc[3].missing)

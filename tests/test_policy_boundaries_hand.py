@@ -577,3 +577,22 @@ def test_two_high_built_year_read_as_a_year_field(shangyu):
     assert "2018年以来建设的“两高”项目" in got.iloc[0].reason
     assert any("built_year" in m for m in got.iloc[2].missing)
     assert any("built_year" in m for m in got.iloc[3].missing)
+
+
+def test_yes_no_answers_of_conditions_7_and_8_read_as_the_reader_reads_them(official):
+    # 附件3 第三条第8项 「涉及原建筑结构发生变化类项目，需出具建筑结构安全鉴定报告」: 是否改变原建筑
+    # 结构 「否」 → no report needed → 符合; 「是」 without a report → 待承诺; blank → 待核实.
+    # 第三条第7项 (书面承诺): 已签承诺 「是」 → 符合, 「否」 → 待承诺. The application reader turns
+    # these answers into True/False with parse_yes_no; check_applications on a raw table must
+    # read them the same way (「否」 was read as a structural change: 待承诺).
+    answers = [("否", "是"), ("是", "否"), (None, "是")]
+    parcels = _parcels([_square(21.0, i) for i in range(len(answers))])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(pid, i, changes_structure=change, commitment_signed=signed)
+        for i, (pid, (change, signed)) in enumerate(zip(parcels["parcel_id"], answers, strict=True))
+    ]
+    got = _applications(official, parcels, rows)
+    assert got["cond8"].tolist() == [Status.PASS, Status.PENDING, Status.UNKNOWN]
+    assert "不改变原建筑结构" in got["cond8_note"].iloc[0]
+    assert got["cond7"].tolist() == [Status.PASS, Status.PENDING, Status.PASS]

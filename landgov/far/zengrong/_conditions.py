@@ -581,7 +581,7 @@ def _cond6(case: _Case, s: _Settings) -> list[Verdict]:
 
 def _cond7(case: _Case) -> list[Verdict]:
     cite = _cite("cond7")
-    signed = _app(case, "commitment_signed")
+    signed = parse_yes_no(_app(case, "commitment_signed"))  # as the reader reads it: 是 → True
     if signed is True:
         return [_v("cond7.commitment", Status.PASS, "已签署新增建筑面积按重置价补偿承诺", cite)]
     return [
@@ -597,11 +597,11 @@ def _cond7(case: _Case) -> list[Verdict]:
 
 def _cond8(case: _Case) -> list[Verdict]:
     cite = _cite("cond8")
-    changes = _app(case, "changes_structure")
+    changes = parse_yes_no(_app(case, "changes_structure"))  # as the reader reads it: 否 → False
     if case.application is None:
         reason = "如改变原建筑结构，须出具建筑结构安全鉴定报告"
         return [_v("cond8.safety_report", Status.PENDING, reason, cite)]
-    if changes is None or is_missing(changes):
+    if changes is None:
         return [
             _v(
                 "cond8.safety_report",

@@ -17,7 +17,16 @@ from typing import Any, Final
 
 import numpy as np
 
-__all__ = ["COMPARISONS", "compare", "describe"]
+__all__ = ["COMPARISONS", "MEASURED_DIGITS", "compare", "describe", "measured"]
+
+MEASURED_DIGITS: Final = 6
+"""Decimals a measured value is rounded to before it meets a threshold.
+
+A value computed from areas (容积率, 建筑系数, 亩, 亩均税收, a score) carries the floating noise
+of the area shapely measures from the corner coordinates: a 21-亩 plot (14000 m²) drawn as a
+square measures 13999.99999998 m², so 35000 m² of floor area on it is 容积率 2.5000000000014.
+Rounded to 6 decimals it is 2.5, the figure worked out by hand and shown, and it meets 「容积率
+上限可提高至 2.5」. Thresholds are never rounded."""
 
 COMPARISONS: Final[dict[str, tuple[Callable[[Any, Any], Any], str]]] = {
     "<=": (operator.le, "以下，含本数"),
@@ -51,6 +60,24 @@ def compare(values: Any, op: str, threshold: Any) -> Any:
     if isinstance(result, np.ndarray):
         return result
     return bool(result)
+
+
+def measured(values: Any) -> Any:
+    """``values`` rounded to :data:`MEASURED_DIGITS` decimals before a threshold comparison.
+
+    A scalar, NumPy array or pandas Series; missing values stay missing.
+
+    >>> measured(35000 / 13999.999999976997)
+    2.5
+    >>> import pandas as pd
+    >>> measured(pd.Series([0.29999999999950083, None])).tolist()
+    [0.3, nan]
+    """
+    if hasattr(values, "round"):  # pandas and NumPy
+        return values.round(MEASURED_DIGITS)
+    if values is None:
+        return None
+    return round(float(values), MEASURED_DIGITS)
 
 
 def describe(op: str, threshold: Any, unit: str | None = None) -> str:

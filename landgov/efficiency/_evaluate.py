@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import measured
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.efficiency._grading import assign_grades, grade_groups
 from landgov.efficiency._indicators import INDICATORS, compute_indicators, reportable
@@ -205,7 +206,7 @@ def _eligibility(
         (units["scale"].isna(), "规上/规下未知，不参评；"),
         (land.isna() | (land <= 0), "用地面积缺失或为零，不参评；"),
         (
-            (units["scale"] == Scale.BELOW.value) & (land < s.below_min_land_mu),
+            (units["scale"] == Scale.BELOW.value) & (measured(land) < s.below_min_land_mu),
             f"规下企业用地不足 {s.below_min_land_mu:g} 亩，不参评 {cite}；",
         ),
     ]

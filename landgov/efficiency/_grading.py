@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import measured
 from landgov.efficiency._settings import Grade, GradeMethod, GradingSettings, GroupBy
 
 __all__ = ["assign_grades", "grade_groups", "industry2"]
@@ -63,7 +64,7 @@ def assign_grades(score: pd.Series, *, groups: pd.Series, settings: GradingSetti
 
 def _by_threshold(score: float, settings: GradingSettings) -> Grade:
     for grade, minimum in settings.thresholds:
-        if score >= minimum:
+        if measured(score) >= minimum:  # 「≥ 120 为 A」: the score itself included
             return grade
     return Grade.D
 

@@ -47,6 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import measured
 from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
@@ -407,7 +408,9 @@ def compute_far(
             "far_note": _notes(frame, source),
             "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
             "building_coverage": coverage,
-            "below_coverage_min": (coverage < cov_min).astype("boolean").where(coverage.notna()),
+            "below_coverage_min": (measured(coverage) < cov_min)
+            .astype("boolean")
+            .where(coverage.notna()),
             "raster_floor_area_m2": frame["raster_floor_area_m2"],
             "built_cover": frame["built_cover"],
         },
@@ -520,7 +523,7 @@ def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> p
             "far_target": target,
             "far_gap_target": far - target,
             "far_pilot": float(profile.value("far.pilot_target")),
-            "below_floor": (gap < 0).astype("boolean").where(gap.notna()),
+            "below_floor": (measured(far) < floor).astype("boolean").where(gap.notna()),
         },
         index=far.index,
     )
@@ -546,9 +549,11 @@ def headroom(
         ``headroom_m2`` (to the cap, 2.5 [000 附件3 二]), ``headroom_target_m2`` (to the 1.5
         target [004 二(一)1]), ``headroom_reason`` (why it is zero or unknown; empty otherwise).
     """
-    far = floor_area_m2 / land_area_m2.where(land_area_m2 > 0)
-    to_cap = (cap * land_area_m2 - floor_area_m2).clip(lower=0.0)
+    far = measured(floor_area_m2 / land_area_m2.where(land_area_m2 > 0))
+    # at the cap or the target (the value itself included) nothing is left to add
+    to_cap = (cap * land_area_m2 - floor_area_m2).clip(lower=0.0).where(~(far >= cap), 0.0)
     to_target = (target * land_area_m2 - floor_area_m2).clip(lower=0.0)
+    to_target = to_target.where(~(far >= target), 0.0)
     reasons = []
     for value in far:
         if pd.isna(value):

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.records import (
     Judgement,
@@ -339,10 +340,15 @@ def _energy_no_year(u: str, energy: float, new: Param, old: Param, *, what: str 
     return _Energy(u, True, f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）")
 
 
-def _threshold(year: Any, profile: Profile) -> tuple[Param, str, int]:
-    """The threshold for a project built in ``year``, the group it names, the year."""
+def _built_year(table: _Firms, u: str) -> int | None:
+    """投产年份 of ``u`` read as the readers read a year field (:func:`read_year`): 「2018年」
+    and 2018.0 are 2018; 0 and unreadable text are missing (待核实), never year 0."""
+    return read_year(table.get(u, "built_year"))[0]
+
+
+def _threshold(built: int, profile: Profile) -> tuple[Param, str, int]:
+    """The threshold for a project built in year ``built``, the group it names, the year."""
     split = int(profile.value("screening.two_high_split_year"))
-    built = int(float(year))
     if built >= split:
         return profile["screening.two_high_energy_new_tce"], f"{split}年以来建设的“两高”项目", built
     return profile["screening.two_high_energy_old_tce"], f"{split}年以前建设的用能项目", built
@@ -352,7 +358,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     """Is the enterprise selected for 逐一评估检查, and as which group?"""
     if u not in table:
         return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
-    energy, year = table.get(u, "energy_tce"), table.get(u, "built_year")
+    energy, year = table.get(u, "energy_tce"), _built_year(table, u)
     if energy is None:
         return _energy_from_power(u, table, profile)
     new, old = (
@@ -403,7 +409,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
             text += f"，另有非电能源 {format_number(other)} 吨标准煤"
         return text
 
-    year = table.get(u, "built_year")
+    year = _built_year(table, u)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],

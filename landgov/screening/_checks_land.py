@@ -72,7 +72,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     when = _as_timestamp(as_of)
     limit, recover = profile["screening.idle_years"], profile["screening.idle_recovery_years"]
     citation = profile.citation("screening.idle_years")
-    contract = _dates(parcels, "contract_start_date")
+    contract = _dates(parcels, "contract_start_date", month_only="last")
     start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given

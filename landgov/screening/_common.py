@@ -14,8 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.compare import COMPARISONS
-from landgov.core.dates import parse_as_of
+from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
+from landgov.core.dates import parse_as_of, read_date
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
@@ -66,8 +66,22 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
 
 
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
+def _dates(frame: pd.DataFrame, name: str, *, month_only: str = "first") -> pd.Series:
+    """A date column as ``datetime64``, each distinct cell read by landgov's one date parser.
+
+    :func:`landgov.core.dates.read_date` reads a cell as the readers do: an Excel serial
+    number or 20210305 is a date, so is 2021年3月5日, and 0 (an empty Excel cell saved as a
+    number) is missing; pandas alone reads 0 and 44927 as 1970-01-01. ``month_only`` as in
+    ``read_date`` (``"last"`` for a deadline such as the contracted start date).
+    """
     values = _col(frame, name)
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        days = {
+            v: read_date(v, month_only=month_only)[0]
+            for v in pd.unique(values)
+            if not is_missing(v)
+        }
+        values = values.map(days)  # missing and unreadable cells → NaN
     return pd.to_datetime(values, errors="coerce", format="mixed")
 
 
@@ -81,9 +95,10 @@ def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(parse_as_of(as_of))
 
 
-_DIGITS = 6
+_DIGITS = MEASURED_DIGITS
 """Decimals a measured value is rounded to before it meets a threshold: 50 万元 / 10 亩 computed
-as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line."""
+as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line
+(:data:`landgov.core.compare.MEASURED_DIGITS`, the one setting for every stage)."""
 
 
 def _shown(value: float, threshold: float) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from landgov.core.compare import compare
 from landgov.core.compare import describe as describe_threshold
+from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
@@ -287,9 +286,8 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
         return _v(rule, Status.FAIL, reason, cite, values={"首次开发": False})
     seen: list[str] = ["申请表填报已完成首次开发"] if declared else []
     values: dict[str, object] = {"首次开发": declared}
-    done = case.parcel.get("completion_date")
-    if not is_missing(done):
-        done = pd.Timestamp(done).date()
+    done = parse_date(case.parcel.get("completion_date"))  # the readers' parser: 0 is no date
+    if done is not None:
         values["竣工日期"] = str(done)
         if done > s.as_of:
             reason = f"竣工日期 {done} 晚于核查日 {s.as_of}，尚未完成首次开发"
@@ -583,7 +581,7 @@ def _cond6(case: _Case, s: _Settings) -> list[Verdict]:
 
 def _cond7(case: _Case) -> list[Verdict]:
     cite = _cite("cond7")
-    signed = _app(case, "commitment_signed")
+    signed = parse_yes_no(_app(case, "commitment_signed"))  # as the reader reads it: 是 → True
     if signed is True:
         return [_v("cond7.commitment", Status.PASS, "已签署新增建筑面积按重置价补偿承诺", cite)]
     return [
@@ -599,11 +597,11 @@ def _cond7(case: _Case) -> list[Verdict]:
 
 def _cond8(case: _Case) -> list[Verdict]:
     cite = _cite("cond8")
-    changes = _app(case, "changes_structure")
+    changes = parse_yes_no(_app(case, "changes_structure"))  # as the reader reads it: 否 → False
     if case.application is None:
         reason = "如改变原建筑结构，须出具建筑结构安全鉴定报告"
         return [_v("cond8.safety_report", Status.PENDING, reason, cite)]
-    if changes is None or is_missing(changes):
+    if changes is None:
         return [
             _v(
                 "cond8.safety_report",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from landgov.core.compare import measured
+from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import (
     _Case,
@@ -154,10 +154,11 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
         day, what = s.as_of, "核查日"
     else:
         raw = case.application.get("application_date")
-        if is_missing(raw):
-            reason = f"申请日期未填报，无法判断是否在本意见执行期内（{start} 起）"
+        day, what = parse_date(raw), "申请日期"  # the readers' parser: 0 is no date
+        if day is None:
+            told = "未填报" if is_missing(raw) else f"「{raw}」无法识别"
+            reason = f"申请日期{told}，无法判断是否在本意见执行期内（{start} 起）"
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
-        day, what = pd.Timestamp(raw).date(), "申请日期"
     values = {what: str(day), "施行日期": str(start)}
     if param.compare(day):
         reason = f"{what} {day} 在本意见施行（{start} 起）之后"
@@ -195,10 +196,10 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
                 missing=("新增建筑面积",),
             )
         values["实施后容积率"] = round(float(after), 3)
-        ok = float(after) <= cap
+        ok = measured(float(after)) <= cap  # 「上限可提高至 2.5」: 2.5 itself is allowed
         reason = f"实施后容积率 {after:.2f}{' ≤ ' if ok else ' > '}上限 {cap:g}"
         return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
-    ok = float(far) < cap
+    ok = measured(float(far)) < cap  # at the cap (2.5 included) there is no room left
     reason = f"现状容积率 {far:.2f}{' < ' if ok else ' ≥ '}上限 {cap:g}"
     reason += "，有增容空间" if ok else "，无增容空间"
     return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)

@@ -1,0 +1,598 @@
+"""Hand-worked policy cases at the thresholds: exactly at the number, just above, just below.
+
+Every case is worked out on paper from the clause it cites, before the code is run. Plots are
+drawn in EPSG:4549 (CGCS2000 3° GK, 120°E, no zone prefix), 1 km apart so none are
+neighbours. The plots are the sizes a person writes down: 18 亩 (12000 m²), 21 亩 (14000 m²),
+3 亩 drawn as 30 m × 66.67 m. Their sides are not whole metres, so the area shapely computes
+from the corner coordinates is a few 10⁻⁹ m² off the hand figure; a hand-worked value exactly
+at a threshold must still read as the threshold (the project's reading: values are compared
+rounded to 6 decimals, 「浮点误差不决定结果」, docs/policy.md ``screening.low_efficiency``).
+
+Comparisons follow 《民法典》第1259条: 「以上」「以下」「以内」「不低于」「不超过」 include the
+number; 「大于」「低于」「超过」「不足」 do not. 1 亩 = 10000/15 m².
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from landgov.efficiency import Grade, grade_enterprises
+from landgov.far import compute_far, far_floors
+from landgov.far.zengrong import ZengrongInputs, check_applications, check_parcels
+from landgov.ids import uscc_check_char
+from landgov.link import link_parcels
+from landgov.policy import Param, load_profile
+from landgov.screening import (
+    check_control_line,
+    check_demolition,
+    check_idle,
+    check_low_efficiency,
+    check_planning,
+    check_two_high,
+    check_under_used,
+)
+from landgov.units import M2_PER_MU
+from landgov.verdict import Citation, Status
+
+X0, Y0 = 556_000.0, 3_320_000.0
+CRS = 4549
+AS_OF = dt.date(2024, 6, 30)
+
+
+def _uscc(i: int) -> str:
+    first17 = f"91330602MA2C{i:05d}"
+    return first17 + uscc_check_char(first17)
+
+
+@pytest.fixture(scope="module")
+def yuecheng():
+    return load_profile("yuecheng-2022")
+
+
+@pytest.fixture(scope="module")
+def shangyu():
+    return load_profile("shangyu-2022")
+
+
+@pytest.fixture(scope="module")
+def official(yuecheng):
+    """yuecheng-2022 as a district that has published its 标准地 control values (made up)."""
+    table = {
+        "fixed_investment_per_mu_wan": 300.0,
+        "energy_value_added_per_tce_wan": 1.5,
+        "emission_value_added_per_t_wan": 100.0,
+        "tax_per_mu_wan": 30.0,
+        "value_added_per_mu_wan": 120.0,
+        "rd_ratio_pct": 2.0,
+    }
+    param = Param(
+        "zengrong.standard_land",
+        table,
+        citation=Citation("000", "附件3 三.6", official=True),
+        comparison=">=",
+    )
+    return dataclasses.replace(yuecheng, params={**yuecheng.params, param.key: param})
+
+
+def _square(mu: float, i: int = 0) -> shapely.Polygon:
+    side = math.sqrt(mu * M2_PER_MU)
+    return shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + side, Y0 + side)
+
+
+def _parcels(geoms: list, **over) -> gpd.GeoDataFrame:
+    n = len(geoms)
+    data = {
+        "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
+        "holder": [f"企业{i}" for i in range(n)],
+        "land_use": ["工业用地"] * n,
+        "right_type": ["出让"] * n,
+        "township": ["马山街道"] * n,
+        "completion_date": [dt.date(2015, 5, 1)] * n,
+    }
+    return gpd.GeoDataFrame(data | over, geometry=geoms, crs=CRS)
+
+
+def _enterprises(n: int, **over) -> pd.DataFrame:
+    data = {
+        "uscc": [_uscc(i) for i in range(n)],
+        "name": [f"企业{i}" for i in range(n)],
+        "legal_rep": ["张三"] * n,
+        "contact": ["李四"] * n,
+        "industry_code": ["3311"] * n,  # 2017 金属结构制造 → 2002 division 34, floor 0.7
+        "industry_edition": ["2017"] * n,
+        "industry_name": ["金属结构制造"] * n,
+        "tax_wan": [300.0] * n,
+        "land_mu": [20.0] * n,
+        "catalogue_class": ["允许类"] * n,
+    }
+    return pd.DataFrame(data | over)
+
+
+def _links(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
+    n = len(parcels)
+    return pd.DataFrame(
+        {
+            "parcel_id": parcels["parcel_id"],
+            "uscc": [_uscc(i) for i in range(n)],
+            "relation": "owner",
+        }
+    )
+
+
+def _cover(parcels: gpd.GeoDataFrame, share: float, **cols) -> gpd.GeoDataFrame:
+    """One polygon per plot over the western ``share`` of it (full height)."""
+    geoms = []
+    for geom in parcels.geometry:
+        x0, y0, x1, y1 = geom.bounds
+        geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) * share, y1))
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=CRS)
+
+
+def _inputs(profile, parcels, *, planning=None, demolition=None, buildings=None):
+    n = len(parcels)
+    if planning is None:
+        planning = _cover(parcels, 1.0, planned_use=["工业用地"] * n)
+    if demolition is None:
+        demolition = gpd.GeoDataFrame({"plan_name": [], "plan_year": []}, geometry=[], crs=CRS)
+    return ZengrongInputs(
+        parcels,
+        compute_far(parcels, profile=profile, buildings=buildings),
+        profile=profile,
+        as_of=AS_OF,
+        enterprises=_enterprises(n),
+        links=_links(parcels),
+        compliance=pd.DataFrame(
+            columns=["uscc", "parcel_id", "category", "severity", "record_date"]
+        ),
+        planning=planning,
+        demolition=demolition,
+        special_zones=gpd.GeoDataFrame({"zone_name": []}, geometry=[], crs=CRS),
+    )
+
+
+def _application(parcel_id: str, i: int = 0, **over) -> dict:
+    return {
+        "application_id": f"ZR-{i:03d}",
+        "parcel_id": parcel_id,
+        "uscc": _uscc(i),
+        "project_name": "增容技改项目",
+        "added_floor_m2": 5000.0,
+        "investment_wan": 8000.0,
+        "fixed_investment_wan": 7000.0,
+        "tax_after_wan": 900.0,
+        "changes_structure": False,
+        "standard_factory": False,
+        "title_status": "清晰",
+        "first_development_done": True,
+        "completion_accepted": "已通过",
+        "application_date": dt.date(2024, 3, 1),
+        "project_industry_code": "3311",
+        "project_catalogue_class": "允许类",
+        "value_added_wan": 3000.0,  # 142.86 万元/亩 on 21 亩
+        "energy_tce": 1500.0,  # 2 万元/吨标准煤
+        "emission_t": 10.0,  # 300 万元/吨
+        "rd_ratio_pct": 3.0,
+        "temporary_use_change": False,
+        "commitment_signed": True,
+        "safety_report": None,
+    } | over
+
+
+def _applications(profile, parcels, rows: list[dict], **layers) -> pd.DataFrame:
+    return check_applications(pd.DataFrame(rows), _inputs(profile, parcels, **layers))
+
+
+# =============================================================================================
+# 增容 cap: 越政发〔2022〕24号 附件3 第二条 「容积率上限可提高至 2.5」 — 2.5 itself is allowed.
+
+
+def test_cap_after_exactly_2_5_passes_and_one_hundredth_of_a_m2_more_fails(yuecheng):
+    # Plot of 21 亩 = 21 × 666.67 = 14000 m²; 容积率 0.8 → floor area 11200 m².
+    #   added 23800 m²:    (11200 + 23800) / 14000 = 35000 / 14000 = 2.5 ≤ 2.5 → 符合
+    #   added 23800.01 m²: 35000.01 / 14000 = 2.5000007 > 2.5 → 不符合
+    #   added 23799.99 m²: 34999.99 / 14000 = 2.4999993 ≤ 2.5 → 符合
+    geoms = [_square(21.0, i) for i in range(3)]
+    parcels = _parcels(geoms)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(pid, i, added_floor_m2=added)
+        for i, (pid, added) in enumerate(
+            zip(parcels["parcel_id"], [23800.0, 23800.01, 23799.99], strict=True)
+        )
+    ]
+    got = _applications(yuecheng, parcels, rows)
+    assert got["cap"].tolist() == [Status.PASS, Status.FAIL, Status.PASS]
+    assert "实施后容积率 2.50 ≤ 上限 2.5" in got["cap_note"].iloc[0]
+    assert "越政发〔2022〕24号 附件3 第二条" in got["cap_note"].iloc[0]
+
+
+def test_screened_plot_at_exactly_2_5_has_no_headroom(yuecheng):
+    # [附件3 二] on a plot without an application: room to add only below 2.5.
+    # 18 亩 = 12000 m².
+    #   30000 m²    → 30000 / 12000 = 2.5: at the cap → 无增容空间 (不符合), headroom 0
+    #   29999.99 m² → 2.4999992 < 2.5 → 有增容空间 (符合), headroom 2.5 × 12000 − 29999.99 = 0.01
+    #   18000 m²    → 1.5: 「一般不低于1.5」 [浙政发〔2023〕4号 第二条第（一）项第1目] is reached
+    parcels = _parcels([_square(18.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = [30000.0, 29999.99, 18000.0]
+    got = check_parcels(_inputs(yuecheng, parcels))
+    assert got["cap"].tolist() == [Status.FAIL, Status.PASS, Status.PASS]
+    assert "无增容空间" in got["cap_note"].iloc[0]
+    assert got["headroom_m2"].iloc[0] == 0.0
+    assert "已达到或超过上限 2.5" in got["headroom_reason"].iloc[0]
+    assert got["headroom_m2"].iloc[1] == pytest.approx(0.01, abs=1e-6)
+    assert "已达到 1.5 的目标" in got["headroom_reason"].iloc[2]
+
+
+# =============================================================================================
+# National floor (用而未尽) and 建筑系数: 《工业项目建设用地控制指标》（国土资发〔2008〕24号）.
+
+
+def test_far_exactly_at_the_national_floor_is_not_below_in_either_stage(yuecheng):
+    # 2017 code 3311 → 2002 division 34, floor 0.7 (表2). Screening reads 用而未尽 as strictly
+    # below the floor (profile comparison "<"); the 增容 sheet's 低于国家最低容积率 must agree.
+    # 18 亩 = 12000 m²:
+    #   8400 m²    → 0.7 = floor → not below (screening 符合, below_floor False)
+    #   8399.99 m² → 0.6999992 < 0.7 → below in both
+    parcels = _parcels([_square(18.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = [8400.0, 8399.99]
+    far = compute_far(parcels, profile=yuecheng)
+    industry = pd.DataFrame(
+        {"industry_code": ["3311"] * 2, "industry_edition": ["2017"] * 2}, index=parcels.index
+    )
+    floors = far_floors(far["far_minimum"], industry, profile=yuecheng)
+    assert floors["far_floor"].tolist() == [0.7, 0.7]
+    assert floors["below_floor"].tolist() == [False, True]
+    screened = parcels.assign(area_m2=parcels.geometry.area, main_uscc=[_uscc(0), _uscc(1)])
+    verdicts = check_under_used(screened, enterprises=_enterprises(2), profile=yuecheng)
+    assert [v.status for v in verdicts] == [Status.PASS, Status.FAIL]
+    # the 增容 stage's frame carries the same answer
+    zengrong = check_parcels(_inputs(yuecheng, parcels))
+    assert zengrong["below_floor"].tolist() == [False, True]
+
+
+def test_building_coverage_exactly_30_percent_is_not_below(yuecheng):
+    # 建筑系数 「不得低于30%」 (国土资发〔2008〕24号 四(三)): 30 % itself meets it.
+    # 18 亩 = 12000 m²; one two-storey building 60 m × 60 m = 3600 m² → 3600 / 12000 = 30 %.
+    # A 59.99 m × 60 m building: 3599.4 / 12000 = 29.995 % → below.
+    parcels = _parcels([_square(18.0, i) for i in range(2)])
+    buildings = gpd.GeoDataFrame(
+        {"parcel_id": parcels["parcel_id"], "storeys": [2, 2], "storey_height_m": [5.0, 5.0]},
+        geometry=[
+            shapely.box(X0 + 10, Y0 + 10, X0 + 70, Y0 + 70),
+            shapely.box(X0 + 1010, Y0 + 10, X0 + 1069.99, Y0 + 70),
+        ],
+        crs=CRS,
+    )
+    far = compute_far(parcels, profile=yuecheng, buildings=buildings)
+    assert far["building_coverage"].tolist() == pytest.approx([0.3, 0.29995])
+    assert far["below_coverage_min"].tolist() == [False, True]
+
+
+# =============================================================================================
+# 亩均评价: 虞政发〔2022〕12号 第三条第（二）项第1目 「实际用地3亩以上的规下制造业企业」.
+
+
+def _rectangle(width: float, depth: float, i: int) -> shapely.Polygon:
+    return shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + width, Y0 + depth)
+
+
+def test_below_scale_firm_on_exactly_3_mu_is_evaluated_and_in_focus(shangyu):
+    # 3 亩 = 2000 m², drawn as 30 m × 66.67 m (2000 / 30). 「3亩以上」 includes 3: the 规下 firm
+    # on it is evaluated (亩均评价) and is in the screening focus; the two stages agree.
+    # A 30 m × 66.6 m plot is 1998 m² = 2.997 亩 < 3: neither evaluated nor in focus.
+    parcels = _parcels([_rectangle(30.0, 2000.0 / 30.0, 0), _rectangle(30.0, 66.6, 1)])
+    ents = pd.DataFrame(
+        {
+            "uscc": [_uscc(0), _uscc(1)],
+            "name": ["甲", "乙"],
+            "above_scale": [False, False],
+            "tax_wan": [3.0, 3.0],
+            "power_10k_kwh": [100.0, 100.0],
+        }
+    )
+    linked = link_parcels(parcels, ents, _links(parcels), profile=shangyu)
+    graded = grade_enterprises(linked.enterprises, profile=shangyu).data
+    assert graded["evaluated"].tolist() == [True, False]
+    assert "不足 3 亩" in graded["evaluation_note"].iloc[1]
+    pairs = _links(parcels)
+    low = check_low_efficiency(
+        linked.parcels, enterprises=linked.enterprises, pairs=pairs, profile=shangyu
+    )
+    assert [v.values["in_focus"] for v in low] == [True, False]
+
+
+def _threshold_profile(folder: Path):
+    """yuecheng-2022 graded by score thresholds (A ≥ 120, B ≥ 90, C ≥ 60) on mean benchmarks."""
+
+    def p(key: str, value: str) -> str:
+        return f'{key} = {{ value = {value}, official = false, source = "测试" }}\n'
+
+    path = folder / "threshold.toml"
+    path.write_text(
+        '[profile]\nname = "threshold"\nversion = "1"\ntitle = "测试"\nextends = "yuecheng-2022"\n'
+        + "[scoring]\n"
+        + p("benchmark_mode", '"mean"')
+        + "[grading]\n"
+        + p("method", '"threshold"')
+        + p("score_thresholds", "{ A = 120.0, B = 90.0, C = 60.0 }"),
+        encoding="utf-8",
+    )
+    return load_profile(path)
+
+
+@pytest.mark.parametrize(
+    ("taxes", "second_score", "second_grade"),
+    [
+        # 规下 firms on 5 亩 with 10 万kWh each; benchmark = mean; weights (规下) 亩均税收 50,
+        # 单位电耗税收 50.
+        # taxes 2.2 and 3.3 万元: 亩均税收 0.44, 0.66 (mean 0.55); 单位电耗税收 0.22, 0.33
+        # (mean 0.275). Second firm: 50 × 0.66/0.55 + 50 × 0.33/0.275 = 60 + 60 = 120 → A.
+        ((2.2, 3.3), 120.0, Grade.A),
+        # taxes 1.1 and 0.9: mean 亩均 0.2, 电耗 0.1; second 50 × 0.9 + 50 × 0.9 = 90 → B.
+        ((1.1, 0.9), 90.0, Grade.B),
+        # taxes 2.1 and 0.9: mean 亩均 0.3, 电耗 0.15; second 50 × 0.6 + 50 × 0.6 = 60 → C.
+        ((2.1, 0.9), 60.0, Grade.C),
+    ],
+)
+def test_score_thresholds_include_the_score_itself(
+    tmp_path: Path, taxes, second_score, second_grade
+):
+    # grading.score_thresholds: 「得分 ≥ 120 为 A，≥ 90 为 B，≥ 60 为 C」 (project default).
+    profile = _threshold_profile(tmp_path)
+    rows = pd.DataFrame(
+        [
+            {
+                "uscc": _uscc(i),
+                "above_scale": False,
+                "land_mu": 5.0,
+                "tax_wan": t,
+                "power_10k_kwh": 10.0,
+            }
+            for i, t in enumerate(taxes)
+        ]
+    )
+    got = grade_enterprises(rows, profile=profile).data
+    assert got["score"].iloc[1] == pytest.approx(second_score)
+    assert got["grade"].iloc[1] == second_grade
+
+
+# =============================================================================================
+# Land thresholds that are already read right: pinned at the number, above and below.
+
+
+def test_idle_reaches_one_and_two_full_years_on_the_day(shangyu):
+    # 《闲置土地处置办法》第二条 「超过…约定…动工开发日期满一年未动工开发的」; 第十四条 满两年可无偿
+    # 收回. 「满」 includes the anniversary itself. as_of 2024-03-15, nothing built:
+    #   contract 2023-03-15 → 1 full year on the day   → idle (不符合), not recoverable
+    #   contract 2023-03-16 → 11 months                → not yet idle (符合)
+    #   contract 2022-03-15 → 2 full years on the day  → idle and recoverable
+    #   contract 2022-03-16 → 1 year 11 months         → idle, not recoverable
+    starts = ["2023-03-15", "2023-03-16", "2022-03-15", "2022-03-16"]
+    parcels = _parcels(
+        [_square(10.0, i) for i in range(4)],
+        contract_start_date=starts,
+        completion_date=[None] * 4,
+        floor_area_m2=0.0,
+    )
+    got = check_idle(parcels, profile=shangyu, as_of="2024-03-15")
+    assert [v.status for v in got] == [Status.FAIL, Status.PASS, Status.FAIL, Status.FAIL]
+    assert [v.values.get("recoverable") for v in got] == [False, None, True, False]
+
+
+def test_exactly_half_planned_non_industrial_fails_in_both_stages(yuecheng):
+    # screening.planning_nonindustrial_share = 0.5, 「一半以上（含）」 (">="), 越政发〔2022〕24号
+    # 第七条第19项; the 增容 scope (附件3 第一条 「应符合国土空间规划」) uses the same rule.
+    # 21-亩 plots: western 50 % 商业用地, the rest 工业用地 → 0.5 ≥ 0.5 → 不符合 in both;
+    # western 49 % 商业用地 → 0.49 < 0.5 (the rest industrial, fully covered) → 符合 in both.
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    shares = [0.5, 0.49]
+    commerce = pd.concat(
+        [_cover(parcels.iloc[[i]], s, planned_use=["商业用地"]) for i, s in enumerate(shares)]
+    )
+    rest = []
+    for geom, s in zip(parcels.geometry, shares, strict=True):
+        x0, y0, x1, y1 = geom.bounds
+        rest.append(shapely.box(x0 + (x1 - x0) * s, y0, x1, y1))
+    planning = gpd.GeoDataFrame(
+        {
+            "planned_use": ["商业用地", "商业用地", "工业用地", "工业用地"],
+            "inside_control_line": [True] * 4,
+        },
+        geometry=[*commerce.geometry, *rest],
+        crs=CRS,
+    )
+    screened = check_planning(parcels, planning=planning, profile=yuecheng)
+    assert [v.status for v in screened] == [Status.FAIL, Status.PASS]
+    zengrong = check_parcels(_inputs(yuecheng, parcels, planning=planning))
+    assert zengrong["scope"].tolist() == [Status.FAIL, Status.PASS]
+
+
+def test_exactly_half_outside_the_control_line_fails(yuecheng):
+    # screening.control_line_outside_share = 0.5, 「一半以上（含）」 (">="), 越政发〔2022〕24号
+    # 第七条第19项 「落实工业用地控制线管理要求」. Western 50 % outside → 不符合; 49 % → 符合.
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    geoms, inside = [], []
+    for geom, s in zip(parcels.geometry, [0.5, 0.49], strict=True):
+        x0, y0, x1, y1 = geom.bounds
+        cut = x0 + (x1 - x0) * s
+        geoms += [shapely.box(x0, y0, cut, y1), shapely.box(cut, y0, x1, y1)]
+        inside += ["否", "是"]
+    layer = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地"] * 4, "inside_control_line": inside}, geometry=geoms, crs=CRS
+    )
+    got = check_control_line(parcels, planning=layer, profile=yuecheng)
+    assert [v.status for v in got] == [Status.FAIL, Status.PASS]
+
+
+def test_demolition_plan_exactly_three_years_back_is_recent_in_both_stages(yuecheng):
+    # overlay.demolition_window_years = 3, "<=" (「近年」, project default): as_of 2024 →
+    # a 2021 plan is 3 years back → recent → half the plot inside → 不符合 in both stages;
+    # a 2020 plan is 4 years back → outside the window → 待核实 (not evidence either way).
+    for year, status in ((2021, Status.FAIL), (2020, Status.UNKNOWN)):
+        parcels = _parcels([_square(21.0)])
+        parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+        plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+        screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF)
+        assert screened.iloc[0].status == status, year
+        apps = [_application(parcels["parcel_id"].iloc[0])]
+        got = _applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
+        assert got["cond1"] == status, year
+
+
+def test_fifteen_mu_drawn_as_a_rectangle_is_not_more_than_fifteen(yuecheng):
+    # 附件3 第三条第1项 「地块用地面积原则上大于 15 亩」: 「大于」 excludes 15. 15 亩 = 10000 m²,
+    # drawn as 60 m × 166.67 m (10000 / 60): 不符合. 60 m × 166.7 m = 10002 m² = 15.003 亩: 符合.
+    parcels = _parcels([_rectangle(60.0, 10000.0 / 60.0, 0), _rectangle(60.0, 166.7, 1)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = _applications(yuecheng, parcels, rows)
+    assert got["cond1"].tolist() == [Status.FAIL, Status.PASS]
+    assert "不大于 15 亩" in got["cond1_note"].iloc[0]
+
+
+def test_condition_6_at_the_official_control_value_on_a_21_mu_plot(official, yuecheng):
+    # 附件3 第三条第6项 (标准地): control values are minima (">="). 21 亩 = 14000 m²; fixed
+    # investment 6300 万元 → 6300 / 21 = 300 万元/亩 = 300 → 符合 on an official value; 6299 →
+    # 299.95 → 不符合. On the shipped example value (official = false) the same 300 is never a
+    # pass: 待核实 [示例规则（非官方）].
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(pid, i, fixed_investment_wan=inv, tax_after_wan=700.0)
+        for i, (pid, inv) in enumerate(zip(parcels["parcel_id"], [6300.0, 6299.0], strict=True))
+    ]
+    # the other indicators pass on the application's figures (142.86 ≥ 120, 2 ≥ 1.5, 300 ≥ 100,
+    # 3 % ≥ 2 %, 亩均税收 700 / 21 = 33.33 ≥ 30), so investment decides condition 6
+    got = _applications(official, parcels, rows)
+    assert got["cond6"].tolist() == [Status.PASS, Status.FAIL]
+    assert "固定资产投资强度（投资） 299.95 万元/亩" in got["cond6_note"].iloc[1]
+    example = _applications(yuecheng, parcels, rows)
+    assert example["cond6"].tolist() == [Status.UNKNOWN, Status.UNKNOWN]
+
+
+# =============================================================================================
+# Missing data: blank, 「无」「/」「—」 are 待核实 and named; 0 is a number.
+
+MARKERS = ["", "无", "/", "—", None]
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_missing_added_floor_area_or_investment_is_unknown(official, marker):
+    # The cap needs 新增建筑面积 [附件3 二]; condition 6 needs 固定资产投资 [附件3 三.6].
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=marker),
+        _application(parcels["parcel_id"].iloc[1], 1, fixed_investment_wan=marker),
+    ]
+    got = _applications(official, parcels, rows)
+    assert got["cap"].iloc[0] == Status.UNKNOWN
+    assert "新增建筑面积" in got["missing"].iloc[0]
+    assert got["cond6"].iloc[1] == Status.UNKNOWN
+    assert "固定资产投资" in got["missing"].iloc[1]
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_missing_tax_is_unknown_and_zero_tax_is_low(shangyu, marker):
+    # 虞政发〔2022〕12号 第三条第（一）项第1目: 亩均税收 5 万元以下 → 低效. A missing tax is
+    # 待核实 naming tax; a tax of 0 万元 is a figure: 0 ≤ 5 → 低效 (不符合).
+    parcels = _parcels([_square(10.0, i) for i in range(2)], tax_wan=[marker, 0.0])
+    parcels["area_m2"] = parcels.geometry.area
+    parcels["area_mu"] = parcels["area_m2"] / M2_PER_MU
+    ents = pd.DataFrame({"uscc": [_uscc(0), _uscc(1)], "above_scale": True, "land_mu": 10.0})
+    unknown, low = check_low_efficiency(
+        parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu
+    )
+    assert unknown.status is Status.UNKNOWN
+    assert any("tax" in m for m in unknown.missing)
+    assert low.status is Status.FAIL
+
+
+# =============================================================================================
+# Dates: one parser (core.dates.read_date) in every stage. An Excel serial number is a date;
+# 0 (an empty Excel cell saved as a number) is no date — never 1970-01-01.
+
+
+def test_idle_reads_excel_serials_and_chinese_dates_and_zero_is_unknown(shangyu):
+    # 《闲置土地处置办法》第二条 (screening.idle_years = 1, ">="). as_of 2024-03-15, nothing built:
+    #   45000 = Excel serial of 2023-03-15 → 1 full year on the day → idle (不符合)
+    #   「2023年3月16日」                   → 11 months → not idle (符合)
+    #   0                                  → no contracted date → 待核实 naming it
+    #   (pandas alone read 45000 and 0 as 1970-01-01: idle 54 years, 可无偿收回)
+    parcels = _parcels(
+        [_square(10.0, i) for i in range(3)],
+        contract_start_date=[45000, "2023年3月16日", 0],
+        completion_date=[None] * 3,
+        floor_area_m2=0.0,
+    )
+    got = check_idle(parcels, profile=shangyu, as_of="2024-03-15")
+    assert [v.status for v in got] == [Status.FAIL, Status.PASS, Status.UNKNOWN]
+    assert got.iloc[0].values["idle_years"] == 1
+    assert got.iloc[0].values["recoverable"] is False
+    assert any("contract_start_date" in m for m in got.iloc[2].missing)
+
+
+def test_application_date_as_excel_serial_chinese_text_or_zero(official):
+    # 附件3 第七条第（一）项 「本政策自 2022 年 11 月 1 日起执行」 (">=", the day included):
+    #   44866 = Excel serial of 2022-11-01 → 符合;  「2022年10月31日」 → 不符合;
+    #   0 → 申请日期 unknown → 待核实 naming 申请日期 (it was 1970-01-01 → 不符合).
+    parcels = _parcels([_square(21.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    days = [44866, "2022年10月31日", 0]
+    rows = [
+        _application(pid, i, application_date=d)
+        for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
+    ]
+    got = _applications(official, parcels, rows)
+    assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+    assert "申请日期" in got["missing"].iloc[2]
+
+
+def test_two_high_built_year_read_as_a_year_field(shangyu):
+    # 虞政发〔2022〕12号 第三条第（二）项第2目 「2018年以来建设的年综合能耗1000吨标准煤以上（含）的
+    # “两高”项目、2018年以前建设的年综合能耗5000吨标准煤以上（含）的用能项目，逐一评估检查」.
+    # 1500 吨标准煤 lies between the two thresholds, so the year decides:
+    #   「2018年」 → 2018年以来, 1500 ≥ 1000 → 需评估 (待核实, assessment named)
+    #   「2017年12月」 → 2018年以前, 1500 < 5000 → 符合
+    #   0, 「/」 → no year → 待核实 naming built_year (0 was read as the year 0 → 符合)
+    years = ["2018年", "2017年12月", 0, "/"]
+    n = len(years)
+    parcels = _parcels([_square(10.0, i) for i in range(n)])
+    ents = pd.DataFrame(
+        {"uscc": [_uscc(i) for i in range(n)], "energy_tce": 1500.0, "built_year": years}
+    )
+    got = check_two_high(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    U, P = Status.UNKNOWN, Status.PASS
+    assert [v.status for v in got] == [U, P, U, U]
+    assert any("two_high_assessment" in m for m in got.iloc[0].missing)
+    assert "2018年以来建设的“两高”项目" in got.iloc[0].reason
+    assert any("built_year" in m for m in got.iloc[2].missing)
+    assert any("built_year" in m for m in got.iloc[3].missing)
+
+
+def test_yes_no_answers_of_conditions_7_and_8_read_as_the_reader_reads_them(official):
+    # 附件3 第三条第8项 「涉及原建筑结构发生变化类项目，需出具建筑结构安全鉴定报告」: 是否改变原建筑
+    # 结构 「否」 → no report needed → 符合; 「是」 without a report → 待承诺; blank → 待核实.
+    # 第三条第7项 (书面承诺): 已签承诺 「是」 → 符合, 「否」 → 待承诺. The application reader turns
+    # these answers into True/False with parse_yes_no; check_applications on a raw table must
+    # read them the same way (「否」 was read as a structural change: 待承诺).
+    answers = [("否", "是"), ("是", "否"), (None, "是")]
+    parcels = _parcels([_square(21.0, i) for i in range(len(answers))])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(pid, i, changes_structure=change, commitment_signed=signed)
+        for i, (pid, (change, signed)) in enumerate(zip(parcels["parcel_id"], answers, strict=True))
+    ]
+    got = _applications(official, parcels, rows)
+    assert got["cond8"].tolist() == [Status.PASS, Status.PENDING, Status.UNKNOWN]
+    assert "不改变原建筑结构" in got["cond8_note"].iloc[0]
+    assert got["cond7"].tolist() == [Status.PASS, Status.PENDING, Status.PASS]

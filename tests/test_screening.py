@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from landgov.core.collect import render_text
 from landgov.errors import InputError
 from landgov.policy import load_profile
 from landgov.screening import (
@@ -96,6 +97,28 @@ def test_low_efficiency_boundary_500_is_low(profile):
     parcels["area_mu"] = [10.0, 10.0, 10.0, 9.999999999999]
     got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
     assert got.iloc[3].status is Status.FAIL
+
+
+def test_low_efficiency_above_an_example_threshold_is_to_verify_not_a_pass():
+    # 越城 (越政发〔2022〕24号) sets no 亩均税收 line for 低效; its profile borrows 上虞's
+    # 5 万元/亩 (参照虞政发〔2022〕12号), a 示例规则（非官方） value. 4 万元/亩 is low by it
+    # (不符合: the plot goes on the list for a person to look at); 30 万元/亩 would pass only by
+    # the borrowed line, and an example value never makes a check pass on its own → 待核实,
+    # the county's own line named.
+    # 上虞's own profile decides the same 30 万元/亩 as 符合 (its document sets the line).
+    parcels = _parcels(2, tax_per_mu=[4.0, 30.0])
+    enterprises, pairs = _one_firm_each(parcels, above_scale=True, land_mu=10.0)
+    yuecheng = load_profile("yuecheng-2022")
+    got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=yuecheng)
+    assert _statuses(got) == [Status.FAIL, Status.UNKNOWN]
+    assert got.iloc[1].missing == ("本地认定标准 standard_tax_per_mu（）",)
+    assert "不能单独判定为符合" in got.iloc[1].reason
+    assert render_text("、".join(got.iloc[1].missing)) == (
+        "本地低效用地认定标准（亩均税收，本地文件数值）〔经信局〕"
+    )
+    shangyu = load_profile("shangyu-2022")
+    got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=shangyu)
+    assert _statuses(got) == [Status.FAIL, Status.PASS]
 
 
 def test_low_efficiency_small_firms_are_judged_outside_the_focus(profile):
@@ -384,14 +407,17 @@ def test_under_used_industry_unknown(profile):
     # default 1.0 for non-manufacturing). 容积率 = floor area / land area, 10 亩 = 6666.67 m²:
     #   3000 m² → 0.45, below every floor (< 0.5)             → 不符合
     #   6600 m² → 0.99, below 1.0 but not below 0.5           → 待核实, industry code named
-    #   6666.67 m² → 1.00, not below any floor ("<": the floor itself is not under-used)
-    #                                                          → 符合
+    #   6666.67 m² → 1.00, not below any floor ("<": the floor itself is not under-used),
+    #                but the highest "floor" is the 示例规则（非官方） default 1.0, which never
+    #                makes a check pass on its own                → 待核实, the local floor named
     #   no floor area                                         → 待核实, floor area named
     area = 10 * M2_PER_MU
     parcels = _parcels(4, floor_area_m2=[3000.0, 6600.0, area, None])
     got = check_under_used(parcels, enterprises=None, profile=profile)
-    F, P, U = Status.FAIL, Status.PASS, Status.UNKNOWN
-    assert _statuses(got) == [F, U, P, U]
+    F, U = Status.FAIL, Status.UNKNOWN
+    assert _statuses(got) == [F, U, U, U]
+    assert got.iloc[2].missing == ("本地认定标准 standard_far（行业不明）",)
+    assert "示例规则（非官方），不能单独判定为符合" in got.iloc[2].reason
     assert any("industry_code" in m for m in got.iloc[1].missing)
     assert any("floor_area_m2" in m for m in got.iloc[3].missing)
     assert got.iloc[1].values["floor"] is None
@@ -583,6 +609,8 @@ def inventory():
         energy_tce=[100.0, 100.0, 100.0, 100.0, None],
         built_year=2015,
         catalogue_class="允许类",
+        industry_code="C2511",  # division 25: the national floor 0.5 (official), 容积率 1.5 passes
+        industry_edition="2002",
     )
     compliance = pd.DataFrame(
         {

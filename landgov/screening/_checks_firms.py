@@ -38,6 +38,7 @@ from landgov.screening._common import (
     _described,
     _Firms,
     _holds,
+    _passed,
     _series,
     _shown,
     _unknown_all,
@@ -48,6 +49,8 @@ from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 1. low efficiency
+
+_TAX_STANDARD = "standard_tax_per_mu（）"  # the county's low-efficiency 亩均税收 (core.collect)
 
 
 def _focus(usccs: tuple[str, ...], table: _Firms, min_mu: Param) -> tuple[bool | None, list]:
@@ -166,7 +169,7 @@ def _low_eff_verdict(
     seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
     if not _holds(param, value):
         reason = f"{seen}，未达低效门槛（{_described(param)}）" + focus
-        return _verdict(c, Status.PASS, reason, citation, values=values)
+        return _passed(c, reason, citation, values=values, standard=_TAX_STANDARD)
     reason = f"{seen}，{_described(param)}，属低效用地" + focus
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 

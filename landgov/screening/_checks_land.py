@@ -24,6 +24,7 @@ from landgov.screening._common import (
     _described,
     _Firms,
     _holds,
+    _passed,
     _series,
     _shown,
     _verdict,
@@ -336,7 +337,8 @@ def _under_used_verdict(
         words = _floor_words(basis, floor, note)
         if compare(seen, op, floor):
             return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)
-        return _verdict(c, Status.PASS, f"{text}不低于{words}", citation, values=values)
+        standard = f"standard_far（{basis}）"
+        return _passed(c, f"{text}不低于{words}", citation, values=values, standard=standard)
     text = f"容积率 {format_number(value)}（{origin}）"
     lowest, highest = bounds
     span = f"{format_number(lowest)}–{format_number(highest)}"
@@ -345,7 +347,7 @@ def _under_used_verdict(
         return _verdict(c, Status.FAIL, reason, citation, values=values)
     if not compare(seen, op, highest):
         reason = f"{text}不低于各行业下限中的最高值 {format_number(highest)}（行业不明：{note}）"
-        return _verdict(c, Status.PASS, reason, citation, values=values)
+        return _passed(c, reason, citation, values=values, standard="standard_far（行业不明）")
     who = "宗地的主要企业（main_uscc）" if is_missing(firm) else f"企业 {firm}"
     missing = [f"{who}的行业代码 industry_code（及版本 industry_edition）"]
     reason = f"{text}是否低于下限取决于行业（各行业下限 {span}）：{note}"

@@ -290,6 +290,37 @@ def _verdict(
 
 _RULE_IDS = {c: f"screening.{c.value}" for c in Check}
 
+#: Said of a check that a 示例规则（非官方） threshold alone would pass.
+EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为符合"
+
+
+def _passed(
+    check: Check,
+    reason: str,
+    citation: Citation,
+    *,
+    values: Mapping[str, Any],
+    standard: str,
+) -> Verdict:
+    """符合 on an official threshold; 待核实 where the threshold that passes it is a 示例规则
+    （非官方） value, which never makes a check pass on its own. ``standard`` is the to-collect
+    item then: the county's own figure (``本地认定标准 standard_…（…）``, read by
+    :mod:`landgov.core.collect`).
+
+    A 不符合 on such a value stays 不符合: it puts the plot on the list for a person to look at,
+    its reason says which value it rests on.
+    """
+    if citation.official:
+        return _verdict(check, Status.PASS, reason, citation, values=values)
+    return _verdict(
+        check,
+        Status.UNKNOWN,
+        f"{reason}；{EXAMPLE_ONLY}",
+        citation,
+        values=values,
+        missing=(f"本地认定标准 {standard}",),
+    )
+
 
 def _unknown_all(
     index: pd.Index, check: Check, reason: str, citation: Citation, missing: str

@@ -148,6 +148,29 @@ def test_title_answered_unknown_is_unknown_not_a_dispute(official):
     assert _check(official, app={"title_status": "有纠纷"}).iloc[0]["cond2"] == Status.FAIL
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # as a clerk writes it: the clear title in other words passes, a named problem fails,
+        # an answer that says neither is 待核实 (it was 不符合: anything but three exact words)
+        ("产权清晰，无债权、产权纠纷", Status.PASS),
+        ("清晰无纠纷", Status.PASS),
+        ("无历史遗留问题", Status.PASS),
+        ("存在产权纠纷", Status.FAIL),
+        ("产权不清晰", Status.FAIL),
+        ("有历史遗留问题（债务）", Status.FAIL),
+        ("正常", Status.UNKNOWN),
+        ("0", Status.UNKNOWN),
+        ("清晰，已抵押", Status.UNKNOWN),
+    ],
+)
+def test_title_as_written_in_other_words(official, written: str, expected: Status) -> None:
+    got = _check(official, app={"title_status": written}).iloc[0]
+    assert got["cond2"] == expected
+    if expected is Status.UNKNOWN:
+        assert "申请表：产权状况（清晰/有纠纷）" in got["missing"]
+
+
 # --- Item 3: an example value never makes 符合 -------------------------------------------------
 # 三.6 「相关投资、能耗、排放、亩均产出、研发投入等指标参照《浙江省企业投资工业项目“标准地”工作指引
 # （2022版）》执行」. The shipped control values are examples (official = false).

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from landgov.core.compare import compare
@@ -230,6 +232,30 @@ def _cond1(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]
 
 
 _TITLE_UNKNOWN = frozenset({"不详", "待查", "待核实", "不清楚", "未知", "待定"})
+#: 三.2 「产权清晰，无历史遗留问题（无债权、产权纠纷等）」: words that name such a problem, …
+_TITLE_PROBLEMS = ("纠纷", "争议", "债权", "债务", "查封", "诉讼", "遗留问题", "不清晰")
+#: … unless a negation before them in the same clause denies it (「无债权、产权纠纷」).
+_TITLE_DENIED = re.compile(r"(?:无|没有|不存在|未发现|未有)[^，,；;。.]*")
+
+
+def _title_reading(text: str) -> bool | None:
+    """Whether 产权状况 as written says the title is clear (True), names a problem (False), or
+    neither (None: 「正常」, 「0」, 「是」 — never guessed either way).
+
+    >>> [_title_reading(t) for t in ("清晰", "产权清晰，无债权、产权纠纷", "有纠纷", "产权不清晰")]
+    [True, True, False, False]
+    >>> [_title_reading(t) for t in ("无纠纷", "存在抵押及债务纠纷", "正常", "0", "清晰，已抵押")]
+    [True, False, None, None, None]
+    """
+    text = "".join(unicodedata.normalize("NFKC", text).split())
+    kept = _TITLE_DENIED.sub("", text)  # what is left once the denied clauses are taken out
+    if any(word in kept for word in _TITLE_PROBLEMS):
+        return False
+    if "抵押" in kept:  # a mortgage is a 债权 on the land or not, as the clause is read: ask
+        return None
+    if "清晰" in kept or kept != text:  # 「清晰」, or a denial such as 「无纠纷」 alone
+        return True
+    return None
 
 
 def _title(case: _Case) -> Verdict:
@@ -251,7 +277,13 @@ def _title(case: _Case) -> Verdict:
         return _v(
             "cond2.title", Status.UNKNOWN, reason, cite, values={"产权": text}, missing=missing
         )
-    ok = text in {"清晰", "无纠纷", "产权清晰"}
+    ok = _title_reading(text)
+    if ok is None:  # neither clear nor a problem named: 待核实, never a dispute by default
+        reason = f"产权状况填报为「{text}」，未说明产权是否清晰、有无纠纷"
+        missing = ("申请表：产权状况（清晰/有纠纷）",)
+        return _v(
+            "cond2.title", Status.UNKNOWN, reason, cite, values={"产权": text}, missing=missing
+        )
     reason = "地块、厂房产权清晰" if ok else f"产权状况为「{text}」"
     return _v(
         "cond2.title", Status.PASS if ok else Status.FAIL, reason, cite, values={"产权": text}

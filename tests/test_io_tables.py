@@ -269,6 +269,28 @@ def test_rows_without_name_and_code_are_rejected_with_reason(enterprise_xlsx: Pa
     assert rejected.loc[8, "tax_wan"] == 7.0  # rejected rows keep their values
 
 
+@pytest.mark.parametrize("label", ["总计（2家）", "全区合计", "本页小计", "合计：", "合 计"])
+def test_a_totals_row_labelled_in_the_name_column_is_not_an_enterprise(
+    tmp_path: Path, label: str
+) -> None:
+    """A county's 「总计（2家）」 under the names, code blank: rejected as a totals row, not
+    read as a 3rd enterprise with the district's sums."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"],
+            [A, "甲纺织有限公司", "10", "2"],
+            [B, "乙机械有限公司", "20", "3"],
+            [None, label, "30", "5"],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [A, B]
+    assert result.rejected["source_row"].tolist() == [4]
+    assert "合计/小计行" in result.rejected["reject_reason"].iloc[0]
+    assert _accounted(result)
+
+
 def test_missing_required_column_raises_schema_error(tmp_path: Path) -> None:
     path = _csv(tmp_path / "e.csv", [["企业名称", "税收"], ["甲", "1"]])
     with pytest.raises(SchemaError) as info:

@@ -148,6 +148,31 @@ def test_compliance_record_without_any_code_is_rejected(tmp_path: Path) -> None:
     assert res.data["uscc"].isna().all()
 
 
+def test_a_compliance_record_matching_no_parcel_names_its_row_and_no_nan(
+    tmp_path: Path,
+) -> None:
+    """The record on Excel row 3 (uscc of no linked enterprise, 宗地代码 blank) is said on
+    row 3, its blank code as 「（空）」, never 「nan」; a blank value elsewhere stays blank."""
+    from landgov.core.problems import ProblemLog
+    from landgov.screening._screen import _problems as screening_problems
+
+    rows = [["统一社会信用代码", "宗地代码", "问题类别"], [U1, P1, "环保"], [U2, None, "安全"]]
+    compliance = read_compliance(_xlsx(tmp_path / "c.xlsx", rows)).data
+    parcels = gpd.GeoDataFrame({"parcel_id": [P1], "main_uscc": [U1]}, geometry=_boxes(1))
+    links = pd.DataFrame({"parcel_id": [P1], "uscc": [U1]})
+    problems = screening_problems(parcels, pd.DataFrame({"uscc": [U1]}), links, compliance)
+    orphan = problems[problems["problem"] == "违法违规记录无法对应到任何宗地"]
+    assert orphan[["row", "value"]].values.tolist() == [[3, f"（空） / {U2}"]]
+
+    log = ProblemLog("企业.xlsx")
+    for blank in (None, float("nan"), pd.NA, pd.NaT):
+        log.add("统一社会信用代码缺失", value=blank)
+    log.add("所见值", value="无")
+    values = log.frame()["value"]
+    assert values.isna().tolist() == [True, True, True, True, False]
+    assert values.iloc[-1] == "无"
+
+
 def test_buildings_with_blank_codes_keep_no_code_not_nan(tmp_path: Path) -> None:
     path = _gpkg(tmp_path / "b.gpkg", {"ZDDM": [P1, "", None], "CS": [2, 3, 4]}, _boxes(3))
     res = read_buildings(path)

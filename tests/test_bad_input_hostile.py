@@ -381,6 +381,40 @@ def test_an_xlsx_workbook_under_another_extension_is_read_as_xlsx(
     assert result.problems["problem"].str.contains("公式").any()
 
 
+_WEB_XLS = {
+    "html": "<html><body><table><tr><td>统一社会信用代码</td></tr></table></body></html>",
+    "mht": 'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n',
+    "xml": '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook/>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_WEB_XLS))
+def test_a_web_page_saved_as_xls_is_named_not_sent_to_xlrd(tmp_path: Path, kind: str) -> None:
+    """A system's 「导出Excel」 that writes a web page under .xls: said what it is and how to
+    fix it (installing xlrd, the old advice, would not read it)."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.xls"
+    path.write_text(_WEB_XLS[kind], encoding="utf-8-sig" if kind == "html" else "utf-8")
+    with pytest.raises(DataFileError) as info:
+        read_enterprises(path)
+    assert "不是真正的 .xls 工作簿（内容是网页/XML 文本" in str(info.value)
+    assert "xlrd" not in str(info.value)
+
+
+def test_tab_separated_text_saved_as_xls_is_read_as_csv_and_said(tmp_path: Path) -> None:
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.xls"
+    path.write_bytes("\r\n".join("\t".join(r) for r in _ROWS).encode("gbk"))
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC, "91330602MA2BGHJK5X"]
+    assert result.data["tax_wan"].tolist() == [120.5, 8.0]
+    said = result.problems[result.problems["problem"].str.contains("已按 CSV 读取")]
+    assert said["severity"].tolist() == ["提示"]
+
+
 def test_a_geopackage_with_several_layers_says_which_one_was_read(tmp_path: Path) -> None:
     import geopandas as gpd
     from shapely.geometry import box

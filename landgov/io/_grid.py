@@ -290,7 +290,34 @@ def _load_xlsx(
     return grid
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0"  # the first bytes of every Excel 97–2003 workbook
+
+
+def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
+    """A .xls that is no Excel 97–2003 workbook, as systems export them: a web page, MHT or
+    XML spreadsheet is refused with the fix; plain text (tab- or comma-separated) is read as
+    CSV, and said."""
+    bare = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00\r\n\t ")
+    if not head:
+        what = "文件是空的（0 字节）"
+    elif bare.startswith(b"<") or bare[:12].lower() == b"mime-version":
+        what = "不是真正的 .xls 工作簿（内容是网页/XML 文本，常见于系统导出的“伪 Excel”）"
+    elif b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "不是有效的 .xls 工作簿（文件头不是 Excel 97–2003 格式）"
+    else:
+        grid = _load_csv(path)
+        grid.meta["format_note"] = (
+            "扩展名为 .xls，内容是文本表格（制表符或逗号分隔），已按 CSV 读取"
+        )
+        return grid
+    raise DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
+
+
 def _load_xls(path: Path) -> _Grid:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.startswith(_OLE2):
+        return _not_a_real_xls(path, head)
     try:
         frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
     except ImportError as exc:

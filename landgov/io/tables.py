@@ -549,6 +549,12 @@ def _parse_table(
     rows, blank = _data_rows(grid, last + 1, len(names))
     _report_mapping(log, specs, matches, conflicts)
     _report_sheet_choice(grid, log)
+    if grid.meta.get("format_note"):  # content of another format than the name says: said
+        log.add(
+            grid.meta["format_note"],
+            action="无需处理；如读取的内容不对，请在 Excel/WPS 中另存为 .xlsx 后重新读取",
+            severity=Severity.INFO,
+        )
     _report_merges(grid, last + 1, log)
 
     columns = {n: m.source for n, m in matches.items()}

@@ -190,6 +190,25 @@ def test_normalize_code_is_the_one_form() -> None:
     assert normalize_code(float("nan")) == normalize_code(pd.NA) == normalize_code("nan") == ""
 
 
+def test_zero_width_characters_and_excel_errors_in_usccs(tmp_path: Path) -> None:
+    """A code pasted from a web page with a zero-width space is the code (an invisible 19th
+    character is no reason to refuse it); 「#N/A」 of a VLOOKUP is said as an Excel error, not
+    as a masked code."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）"],
+        [f"\u200b{U1}", "甲纺织有限公司", 1],
+        [f"{U2}\ufeff", "乙机械有限公司", 2],
+        ["#N/A", "丙化工有限公司", 3],
+    ]
+    res = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows))
+    _accounted(res, 3)
+    assert res.data["uscc"].tolist()[:2] == [U1, U2]
+    assert res.data["uscc_status"].tolist()[:2] == ["有效", "有效"]
+    na = res.problems[(res.problems["row"] == 4) & (res.problems["severity"] == "错误")]
+    assert na["problem"].str.contains("Excel 公式错误「#N/A」").all() and len(na) == 1
+    assert not na["problem"].str.contains("脱敏").any()
+
+
 def test_parcel_codes_differing_in_case_width_or_blanks_are_duplicates(tmp_path: Path) -> None:
     codes = [P1, P1.lower(), P1.translate(FULL), f"{P1[:6]} {P1[6:]}", P2]
     res = read_parcels(_gpkg(tmp_path / "p.gpkg", {"宗地代码": codes}, _boxes(5)))

@@ -446,3 +446,21 @@ def test_geometry_collection_keeps_its_polygon_with_a_warning(tmp_path: Path) ->
     warning = _problems(res, "已只保留其中的面部分")
     assert warning["row"].tolist() == [3] and warning["severity"].tolist() == ["警告"]
     assert "点（Point） 1 个" in warning["problem"].iat[0]
+
+
+def test_geometry_collection_of_polygons_only_is_read_as_such_and_said_so(tmp_path: Path) -> None:
+    """A collection holding only polygons (one, or two plots of one parcel) leaves nothing out:
+    said as a 提示 naming how many, not a warning 「舍弃 」 of nothing."""
+    one = GeometryCollection([box(E0, N0, E0 + 100, N0 + 100)])
+    two = GeometryCollection(
+        [box(E0 + 200, N0, E0 + 300, N0 + 100), box(E0 + 400, N0, E0 + 500, N0 + 100)]
+    )
+    res = read_parcels(_gpkg(tmp_path / "p.gpkg", {"宗地代码": [P1, P2]}, [one, two]))
+    _accounted(res, 2)
+    assert res.data["area_m2"].tolist() == pytest.approx([10_000.0, 20_000.0])
+    said = _problems(res, "几何为几何集合")
+    assert said["problem"].tolist() == [
+        "几何为几何集合（GeometryCollection），其中只有面（1 个），已按面读取",
+        "几何为几何集合（GeometryCollection），其中只有面（2 个），已按面读取",
+    ]
+    assert said["severity"].tolist() == ["提示", "提示"]

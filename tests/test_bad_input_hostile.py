@@ -489,6 +489,25 @@ def test_an_empty_csv_says_it_is_empty(tmp_path: Path, content: bytes, words: st
 
 
 @pytest.mark.parametrize(
+    "rows", [[], [["合计", "", ""]]], ids=["header only", "header and a totals row"]
+)
+def test_a_link_table_with_only_its_header_is_a_clean_error(tmp_path: Path, rows) -> None:
+    """A 地企关联 export with every row filtered out: one 「错误：」 naming the file, not a run
+    in which every enterprise quietly has no plot."""
+    from landgov.errors import InputError
+    from landgov.io import read_links
+
+    path = tmp_path / "地企关联.csv"
+    lines = [["宗地代码", "统一社会信用代码", "关系"], *rows]
+    path.write_text("\n".join(",".join(r) for r in lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_links(path)
+    text = str(err.value)
+    assert "地企关联.csv" in text and "表中只有表头，没有任何地企关联数据行" in text
+    assert "--links" in text
+
+
+@pytest.mark.parametrize(
     ("content", "words"), [(b"", "文件是空的（0 字节）"), (b"II*\x00", "无法读取")]
 )
 def test_a_height_raster_that_is_no_geotiff_is_named_with_the_fix(

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
-from landgov.errors import Issue, SchemaError
+from landgov.errors import InputError, Issue, SchemaError
 from landgov.io._convert import (
     ACTION_CHECK,
     as_series,
@@ -346,6 +346,21 @@ class _ParsedTable:
     def field_name(self, name: str) -> str:
         """The header as the user sees it for canonical field ``name``."""
         return self.columns.get(name, name)
+
+    def require_rows(self, source: str, *, what: str, fix: str) -> None:
+        """Raise :class:`~landgov.errors.InputError` when under the header there is no data row
+        (none, or only 合计/说明/repeated-header rows): a table of ``what`` without one."""
+        if self.meta["rows"] > sum(r is not None for r in self.reasons):
+            return
+        header = self.meta["header_rows"]
+        raise InputError(
+            [
+                Issue(
+                    source, None, f"表头在第 {header[0]}～{header[-1]} 行，其下没有数据",
+                    f"表中只有表头，没有任何{what}数据行", fix,
+                )
+            ]
+        )  # fmt: skip
 
     def note(
         self,

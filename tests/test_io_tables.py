@@ -512,6 +512,24 @@ def test_footnote_and_repeated_header_rows_are_rejected_not_read(tmp_path: Path)
     assert (result.problems["row"] == 3).sum() == 1  # one note, no parse errors
 
 
+@pytest.mark.parametrize(
+    "footer",
+    ["填表人：张三    联系电话：0575-88888888", "联系人：李四", "经办人：王五", "负责人：赵六"],
+)
+def test_a_signature_footer_is_not_an_enterprise(tmp_path: Path, footer: str) -> None:
+    """The 「填表人：… 联系电话：…」 line under a county table, in the code column: a footer,
+    not an enterprise with a 23-character code counted among the enterprises."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [["统一社会信用代码", "企业名称", "税收"], [A, "甲", "1"], [footer, "", ""]],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [A]
+    assert result.rejected.set_index("source_row")["reject_reason"].to_dict() == {
+        3: "表尾说明行，不作为数据读取"
+    }
+
+
 def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:
     path = _csv(
         tmp_path / "l.csv",

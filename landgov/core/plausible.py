@@ -49,7 +49,7 @@ __all__ = ["Checked", "PlausibleReads", "check_as_of", "check_reads", "check_val
 _MU_M2 = Fraction(10000, 15)  # m² per 亩
 _SECTION = "plausible"
 _ACTION = "核实源表中的该值并改正后重新运行；本次已按缺失处理，相关指标为待核实"
-_ACTION_REGION = "核对图形坐标或坐标系（--crs）；本行保留，照常计算"
+_ACTION_REGION = "核对图形坐标或图层的坐标系（.prj）；本行保留，照常计算"
 
 _MONEY = ("tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "investment_wan",
           "fixed_investment_wan", "tax_after_wan")  # fmt: skip

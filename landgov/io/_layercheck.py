@@ -288,8 +288,9 @@ def check_in_china(path: Path, bounds: np.ndarray, decision: CRSDecision) -> Non
             Issue(
                 path.name, "坐标", seen,
                 f"按 {decision.epsg}（{decision.crs.name}）换算后，整个图层都不在中国境内",
-                "坐标系很可能不对：用 landgov inspect 查看坐标系依据，用 --crs 指定正确的坐标系"
-                "（如 EPSG:4549），或确认这是本县的数据",
+                "坐标系很可能不对：用 landgov inspect 查看坐标系依据（可用 --crs 试读），"
+                "在 ArcGIS/QGIS 中为图层定义正确的坐标系（.prj，如 EPSG:4549）后重新导出，"
+                "或确认这是本县的数据",
             )
         ]
     )  # fmt: skip

@@ -285,7 +285,7 @@ def read_layer(
             text,
             field="crs",
             value=decision.epsg,
-            action="如不正确，用 --crs 指定",
+            action="如不正确，在 ArcGIS/QGIS 中为图层定义正确的坐标系（.prj）后重新导出",
             severity=Severity.WARNING,
         )
     gdf = gpd.GeoDataFrame(data, geometry=geoms.set_crs(decision.crs, allow_override=True))

@@ -530,6 +530,24 @@ def test_a_signature_footer_is_not_an_enterprise(tmp_path: Path, footer: str) ->
     }
 
 
+def test_a_quote_never_closed_is_a_clean_error_not_rows_swallowed(tmp_path: Path) -> None:
+    """「"」 typed before a code on line 3: csv reads lines 3–6 as one cell. Said, naming the
+    lines, instead of four links read as one rejected row."""
+    lines = ["宗地代码,统一社会信用代码,关系", f"{PARCEL_1},{A},自有", f'"{PARCEL_1},{B},租用']
+    lines += [f"{PARCEL_1},{C},租用", f"{PARCEL_1},{A},自有", f"{PARCEL_1},{B},自有"]
+    path = tmp_path / "l.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match='第 3 行有一个引号（"）没有闭合，第 3～6 行'):
+        read_links(path)
+
+
+def test_a_cell_typed_over_several_lines_is_no_unclosed_quote(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    text = f'宗地代码,统一社会信用代码,关系\r\n{PARCEL_1},{A},"自有\r\n（部分）\r\n见附件"\r\n'
+    path.write_text(text + f"{PARCEL_1},{B},租用\r\n", encoding="utf-8")
+    assert read_links(path).data["source_row"].tolist() == [2, 5]
+
+
 def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:
     path = _csv(
         tmp_path / "l.csv",

@@ -109,6 +109,35 @@ def _delimiter(text: str, suffix: str) -> str:
     return best if score(best) > score(",") else ","
 
 
+def _check_quotes(
+    path: Path, rows: list[list[object]], numbers: list[int], delimiter: str, *, last_line: int
+) -> None:
+    """Refuse a CSV in which a quote (") that is never closed made the lines after it one cell.
+
+    Such a cell holds, on two or more of its lines, as many separators as a whole record has:
+    those lines are records swallowed (a real multi-line cell, typed with Alt+Enter, does not
+    look like that), and reading on would drop them into one row without a word.
+    """
+    ends = [*(n - 1 for n in numbers[1:]), last_line]
+    long = [i for i, (first, end) in enumerate(zip(numbers, ends, strict=True)) if end - first >= 2]
+    widths = [len(r) for r in rows if len(r) > 1]
+    if not long or not widths:  # no record over three lines or more: nothing swallowed
+        return
+    width = max(set(widths), key=widths.count)  # the usual number of columns
+    for i in long:
+        record, first, end = rows[i], numbers[i], ends[i]
+        for cell in record:
+            if not isinstance(cell, str) or "\n" not in cell:
+                continue
+            swallowed = sum(line.count(delimiter) >= width - 1 for line in cell.splitlines()[1:])
+            if swallowed >= 2:
+                raise DataFileError(
+                    f'{path}：第 {first} 行有一个引号（"）没有闭合，第 {first}～{end} 行被读成了'
+                    f"同一个单元格（{cell[:30]!r}…）。处理：用记事本打开该文件，删去第 {first} 行"
+                    "多余的引号或补上闭合的引号后重新读取，或在 Excel/WPS 中另存为 .xlsx"
+                )
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason = _decode(raw, path.name)
@@ -124,6 +153,7 @@ def _load_csv(path: Path) -> _Grid:
         rows.append(list(record))
         numbers.append(start)
         start = reader.line_num + 1
+    _check_quotes(path, rows, numbers, delimiter, last_line=reader.line_num)
     meta = {
         "format": "csv",
         "encoding": encoding,

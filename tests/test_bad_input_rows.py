@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from shapely.geometry import GeometryCollection, LineString, Point, box
 
 from landgov.core.problems import ReadResult
-from landgov.errors import DataFileError, GeometryError
+from landgov.errors import DataFileError, GeometryError, SchemaError
 from landgov.ids import normalize_code, uscc_check_char
 from landgov.io import (
     read_applications,
@@ -298,6 +298,29 @@ def test_sheet_with_every_required_field_beats_one_naming_more_fields(tmp_path: 
     ws.append([U1, "甲"])
     wb.save(tmp_path / "e.xlsx")
     assert read_enterprises(tmp_path / "e.xlsx").meta["sheet"] == "名单"
+
+
+def test_data_only_in_a_hidden_sheet_is_named_with_the_option_that_reads_it(
+    tmp_path: Path,
+) -> None:
+    """The visible sheet is a note, the data is in a hidden sheet: the error names the sheet
+    read and the hidden one, with --sheet for the role; that option then reads it."""
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表数据见另一工作表"])
+    data = wb.create_sheet("亩均效益")
+    data.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    data.append([U1, "甲纺织有限公司", 1])
+    data.sheet_state = "hidden"
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemaError) as info:
+        read_enterprises(path)
+    text = str(info.value)
+    assert "工作表「说明」前 20 行中找不到表头" in text
+    assert "另有隐藏的工作表「亩均效益」" in text and "--sheet enterprises=亩均效益" in text
+    with chosen_sheets({"enterprises": "亩均效益"}):
+        assert read_enterprises(path).data["uscc"].tolist() == [U1]
 
 
 def test_sheet_choices_are_parsed_and_checked() -> None:

@@ -310,6 +310,7 @@ def _load_xlsx(
     try:
         choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role)
         grid = _sheet_grid(wb[choice.title])
+        grid.meta["hidden_sheets"] = [n for n in wb.sheetnames if wb[n].sheet_state != "visible"]
     finally:
         wb.close()
     grid.formulas = _uncached_formulas(path, choice.title, grid)

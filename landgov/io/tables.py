@@ -428,10 +428,20 @@ def _missing_required_error(
     return SchemaError(issues)
 
 
-def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> SchemaError:
+def _no_header_error(
+    source: str, grid: _Grid, specs: Sequence[FieldSpec], *, role: str | None = None
+) -> SchemaError:
     preview = [[cell_text(v) for v in row if not is_blank(v)] for row in grid.rows[:5]]
     labels = "、".join(s.label for s in specs if s.required) or "、".join(
         s.label for s in specs[:5]
+    )
+    sheet = grid.meta.get("sheet")
+    hidden = [n for n in grid.meta.get("hidden_sheets", []) if n != sheet]
+    hint = (
+        f"；工作簿中另有隐藏的工作表「{'」「'.join(hidden)}」，数据在其中时用 --sheet "
+        f"{role or '角色'}={hidden[0]} 指定（或在 Excel/WPS 中取消隐藏）"
+        if hidden
+        else ""
     )
     return SchemaError(
         [
@@ -439,9 +449,10 @@ def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> Sc
                 source,
                 None,
                 preview,
-                f"前 {_HEADER_SCAN_ROWS} 行中找不到表头（没有任何列名能对应已知字段）",
+                f"{f'工作表「{sheet}」' if sheet else ''}前 {_HEADER_SCAN_ROWS} 行中找不到表头"
+                "（没有任何列名能对应已知字段）",
                 f"确认表头包含「{labels}」等列名，或用 --alias 字段=列名 指定列名；"
-                "必要时用 --sheet 指定工作表（Python：aliases=、sheet=）",
+                f"必要时用 --sheet 指定工作表（Python：aliases=、sheet=）{hint}",
             )
         ]
     )
@@ -552,7 +563,7 @@ def _parse_table(
     grid = _load(path, sheet, match.sheet_rank, role)
     located = _locate_header(grid, match)
     if located is None:
-        raise _no_header_error(path.name, grid, specs)
+        raise _no_header_error(path.name, grid, specs, role=role)
     first, last = located
     names = _column_names(grid, first, last, match, _used_width(grid, first))
     matches, _, conflicts = map_columns(names, specs, aliases=aliases)

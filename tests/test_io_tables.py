@@ -548,6 +548,23 @@ def test_a_cell_typed_over_several_lines_is_no_unclosed_quote(tmp_path: Path) ->
     assert read_links(path).data["source_row"].tolist() == [2, 5]
 
 
+def test_zero_width_characters_in_text_cells_are_dropped(tmp_path: Path) -> None:
+    """「斗门街道」 copied from a web page with a zero-width space (U+200B) or a BOM: the same
+    镇街 as the typed one, not a second 镇街 that looks identical in Excel; line breaks kept."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "镇街"],
+            [A, "甲\u200b纺织有限公司", "斗门街道\u200b"],
+            [B, "乙机械有限公司", "\ufeff斗门街道"],
+            [C, "丙化工\n有限公司", "斗门街道"],
+        ],
+    )
+    data = read_enterprises(path).data
+    assert data["township"].tolist() == ["斗门街道"] * 3
+    assert data["name"].tolist() == ["甲纺织有限公司", "乙机械有限公司", "丙化工\n有限公司"]
+
+
 def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:
     path = _csv(
         tmp_path / "l.csv",

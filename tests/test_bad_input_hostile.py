@@ -544,6 +544,24 @@ def test_a_gpkg_that_is_no_sqlite_database_is_said_in_chinese(
     assert "宗地.gpkg" in str(err.value) and "not recognized" not in str(err.value)
 
 
+@pytest.mark.parametrize("name", ["宗地.zip", "宗地.shp"])
+def test_a_zipped_shapefile_is_named_with_the_layers_inside(tmp_path: Path, name: str) -> None:
+    """宗地.zip as a county e-mails it (or a zip renamed .shp): 「这是压缩包」 naming the .shp
+    inside and the fix, not GDAL's 「'utf-8' codec can't decode」."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        for part in ("shp", "shx", "dbf", "prj"):
+            zf.writestr(f"宗地2024.{part}", b"\x00" * 100)
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert f"{name}：这是压缩包，不是图层本身（其中有：宗地2024.shp）" in text
+    assert "先解压" in text and "codec" not in text
+
+
 def test_a_workbook_under_a_layer_name_gdal_reads_as_a_table_is_not_a_layer(
     tmp_path: Path,
 ) -> None:

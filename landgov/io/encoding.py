@@ -203,7 +203,8 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         [
             Issue(
                 str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030",
-                "用 --encoding 指定编码，或在 .shp 旁放一个写有编码名的 .cpg 文件",
+                "在 .shp 旁放一个写有编码名的同名 .cpg 文件（如写 GBK 或 UTF-8）后重新读取；"
+                "landgov inspect 可用 --encoding 试读",
             )
         ]
     )  # fmt: skip

@@ -264,6 +264,26 @@ def test_an_application_id_given_twice_is_a_problem_row(
     assert mine["problem"].str.contains("申请编号重复").all()
 
 
+def test_an_applicant_code_with_o_for_zero_is_said_on_its_row(tmp_path: Path) -> None:
+    """申请人 「9133O6O2MA232MLB71」 (O for 0): the application is kept and checked, and the row
+    says why its enterprise is not found, not only 「申请企业未识别」 in the result."""
+    from landgov.ids import uscc_check_char
+    from landgov.io import read_applications
+
+    valid = "91330602MA2BGHJK3" + uscc_check_char("91330602MA2BGHJK3")
+    wb = Workbook()
+    wb.active.append(["申请编号", "宗地代码", "统一社会信用代码", "项目名称"])
+    wb.active.append(["ZR-1", "330602001002GB00001", "9133O6O2MA232MLB71", "加层"])
+    wb.active.append(["ZR-2", "330602001002GB00002", valid, "加层"])
+    path = tmp_path / "申请.xlsx"
+    wb.save(path)
+    result = read_applications(path)
+    assert result.data["application_id"].tolist() == ["ZR-1", "ZR-2"]
+    said = result.problems[result.problems["field"] == "统一社会信用代码"]
+    assert said["row"].tolist() == [2] and said["severity"].tolist() == ["警告"]
+    assert "申请企业的统一社会信用代码含非法字符「O」" in said["problem"].iat[0]
+
+
 # --- CSV as other programs save it ------------------------------------------------------------
 
 _ROWS = [

@@ -125,6 +125,20 @@ def crs_from_prj(text: str) -> CRS | None:
     return crs
 
 
+# What a user of every command can do about a layer's CRS (only ``landgov inspect`` takes --crs).
+_PRJ_FIX = (
+    "在 ArcGIS/QGIS 中为图层定义正确的坐标系（生成 .prj，如 CGCS2000 3° 带 120°E，"
+    "EPSG:4549）后重新导出"
+)
+
+
+def _shown_xy(x: float, y: float) -> tuple[int, int] | str:
+    """The centre seen, as whole metres or, when absurdly large, in 4 significant digits."""
+    if abs(x) < 1e12 and abs(y) < 1e12:
+        return round(x), round(y)
+    return f"({x:.4g}, {y:.4g})"
+
+
 def _kind_of_coordinates(x: float, y: float) -> str:
     if -180 <= x <= 180 and -90 <= y <= 90:
         return "degrees"
@@ -169,9 +183,10 @@ def _infer(
         raise CRSError(
             [
                 Issue(
-                    "坐标", None, (round(x), round(y)),
+                    "坐标", None, _shown_xy(x, y),
                     "坐标既不是经纬度，也不像浙江的高斯-克吕格投影坐标",
-                    "请用 --crs 指定坐标系（如 EPSG:4549）",
+                    f"{_PRJ_FIX}；只有个别要素坐标异常（远离其他要素）时在 GIS 软件中改正或删除它；"
+                    "landgov inspect 可用 --crs 试读",
                 )
             ]
         )  # fmt: skip
@@ -192,9 +207,10 @@ def _infer(
     raise CRSError(
         [
             Issue(
-                "坐标", None, (round(x), round(y)),
+                "坐标", None, _shown_xy(x, y),
                 f"6 位东坐标在中央经线 {candidates} 下都落在浙江境内，无法判断投影带",
-                "请用 --cm 120（或 117/123）或 --crs EPSG:4549 指定；或提供含县级代码的宗地代码",
+                f"{_PRJ_FIX}，或使用含县级代码的宗地代码；"
+                "landgov inspect 可用 --cm 120（或 117/123）或 --crs 试读",
             )
         ]
     )  # fmt: skip

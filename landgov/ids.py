@@ -36,6 +36,7 @@ _MASK_CHARS = frozenset("*＊×?？#")
 _MASK_RUN = re.compile(r"X{4,}")
 _DASHES = re.compile(r"[\-－—]")
 _BLANK_WORDS = frozenset({"NAN", "NONE", "NULL", "<NA>", "NAT"})
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 class USCCStatus(enum.StrEnum):
@@ -53,7 +54,8 @@ def normalize_code(value: object) -> str:
     """The one form every reader and join uses for a code (宗地代码, USCC, 行业代码 …).
 
     NFKC (full-width ``３３０６０２`` → ``330602``, ``ＧＢ`` → ``GB``), every blank removed
-    (surrounding and inner, including the ideographic space), upper-cased. A missing value
+    (surrounding and inner, including the ideographic space) with the zero-width characters a
+    copy from a web page brings (U+200B, U+FEFF …), upper-cased. A missing value
     (``None``, NaN, ``pd.NA``, or the text ``nan``/``None``/``NULL`` a program wrote for one)
     gives ``""``, so a blank code can never become a code called ``"nan"``.
 
@@ -73,6 +75,8 @@ def normalize_code(value: object) -> str:
     if type(value).__name__ in {"NAType", "NaTType"}:
         return ""
     text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    if not text.isascii():  # zero-width characters pasted from a web page are no blanks to split
+        text = _INVISIBLE.sub("", text)
     return "" if text in _BLANK_WORDS else text
 
 

@@ -264,6 +264,26 @@ def test_an_application_id_given_twice_is_a_problem_row(
     assert mine["problem"].str.contains("申请编号重复").all()
 
 
+def test_an_applicant_code_with_o_for_zero_is_said_on_its_row(tmp_path: Path) -> None:
+    """申请人 「9133O6O2MA232MLB71」 (O for 0): the application is kept and checked, and the row
+    says why its enterprise is not found, not only 「申请企业未识别」 in the result."""
+    from landgov.ids import uscc_check_char
+    from landgov.io import read_applications
+
+    valid = "91330602MA2BGHJK3" + uscc_check_char("91330602MA2BGHJK3")
+    wb = Workbook()
+    wb.active.append(["申请编号", "宗地代码", "统一社会信用代码", "项目名称"])
+    wb.active.append(["ZR-1", "330602001002GB00001", "9133O6O2MA232MLB71", "加层"])
+    wb.active.append(["ZR-2", "330602001002GB00002", valid, "加层"])
+    path = tmp_path / "申请.xlsx"
+    wb.save(path)
+    result = read_applications(path)
+    assert result.data["application_id"].tolist() == ["ZR-1", "ZR-2"]
+    said = result.problems[result.problems["field"] == "统一社会信用代码"]
+    assert said["row"].tolist() == [2] and said["severity"].tolist() == ["警告"]
+    assert "申请企业的统一社会信用代码含非法字符「O」" in said["problem"].iat[0]
+
+
 # --- CSV as other programs save it ------------------------------------------------------------
 
 _ROWS = [
@@ -381,6 +401,40 @@ def test_an_xlsx_workbook_under_another_extension_is_read_as_xlsx(
     assert result.problems["problem"].str.contains("公式").any()
 
 
+_WEB_XLS = {
+    "html": "<html><body><table><tr><td>统一社会信用代码</td></tr></table></body></html>",
+    "mht": 'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n',
+    "xml": '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook/>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_WEB_XLS))
+def test_a_web_page_saved_as_xls_is_named_not_sent_to_xlrd(tmp_path: Path, kind: str) -> None:
+    """A system's 「导出Excel」 that writes a web page under .xls: said what it is and how to
+    fix it (installing xlrd, the old advice, would not read it)."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.xls"
+    path.write_text(_WEB_XLS[kind], encoding="utf-8-sig" if kind == "html" else "utf-8")
+    with pytest.raises(DataFileError) as info:
+        read_enterprises(path)
+    assert "不是真正的 .xls 工作簿（内容是网页/XML 文本" in str(info.value)
+    assert "xlrd" not in str(info.value)
+
+
+def test_tab_separated_text_saved_as_xls_is_read_as_csv_and_said(tmp_path: Path) -> None:
+    from landgov.io import read_enterprises
+
+    path = tmp_path / "企业.xls"
+    path.write_bytes("\r\n".join("\t".join(r) for r in _ROWS).encode("gbk"))
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [USCC, "91330602MA2BGHJK5X"]
+    assert result.data["tax_wan"].tolist() == [120.5, 8.0]
+    said = result.problems[result.problems["problem"].str.contains("已按 CSV 读取")]
+    assert said["severity"].tolist() == ["提示"]
+
+
 def test_a_geopackage_with_several_layers_says_which_one_was_read(tmp_path: Path) -> None:
     import geopandas as gpd
     from shapely.geometry import box
@@ -455,6 +509,25 @@ def test_an_empty_csv_says_it_is_empty(tmp_path: Path, content: bytes, words: st
 
 
 @pytest.mark.parametrize(
+    "rows", [[], [["合计", "", ""]]], ids=["header only", "header and a totals row"]
+)
+def test_a_link_table_with_only_its_header_is_a_clean_error(tmp_path: Path, rows) -> None:
+    """A 地企关联 export with every row filtered out: one 「错误：」 naming the file, not a run
+    in which every enterprise quietly has no plot."""
+    from landgov.errors import InputError
+    from landgov.io import read_links
+
+    path = tmp_path / "地企关联.csv"
+    lines = [["宗地代码", "统一社会信用代码", "关系"], *rows]
+    path.write_text("\n".join(",".join(r) for r in lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_links(path)
+    text = str(err.value)
+    assert "地企关联.csv" in text and "表中只有表头，没有任何地企关联数据行" in text
+    assert "--links" in text
+
+
+@pytest.mark.parametrize(
     ("content", "words"), [(b"", "文件是空的（0 字节）"), (b"II*\x00", "无法读取")]
 )
 def test_a_height_raster_that_is_no_geotiff_is_named_with_the_fix(
@@ -489,6 +562,24 @@ def test_a_gpkg_that_is_no_sqlite_database_is_said_in_chinese(
     with pytest.raises(DataFileError, match=words) as err:
         read_parcels(path)
     assert "宗地.gpkg" in str(err.value) and "not recognized" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["宗地.zip", "宗地.shp"])
+def test_a_zipped_shapefile_is_named_with_the_layers_inside(tmp_path: Path, name: str) -> None:
+    """宗地.zip as a county e-mails it (or a zip renamed .shp): 「这是压缩包」 naming the .shp
+    inside and the fix, not GDAL's 「'utf-8' codec can't decode」."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        for part in ("shp", "shx", "dbf", "prj"):
+            zf.writestr(f"宗地2024.{part}", b"\x00" * 100)
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert f"{name}：这是压缩包，不是图层本身（其中有：宗地2024.shp）" in text
+    assert "先解压" in text and "codec" not in text
 
 
 def test_a_workbook_under_a_layer_name_gdal_reads_as_a_table_is_not_a_layer(

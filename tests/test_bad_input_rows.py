@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from shapely.geometry import GeometryCollection, LineString, Point, box
 
 from landgov.core.problems import ReadResult
-from landgov.errors import DataFileError, GeometryError
+from landgov.errors import DataFileError, GeometryError, SchemaError
 from landgov.ids import normalize_code, uscc_check_char
 from landgov.io import (
     read_applications,
@@ -148,6 +148,31 @@ def test_compliance_record_without_any_code_is_rejected(tmp_path: Path) -> None:
     assert res.data["uscc"].isna().all()
 
 
+def test_a_compliance_record_matching_no_parcel_names_its_row_and_no_nan(
+    tmp_path: Path,
+) -> None:
+    """The record on Excel row 3 (uscc of no linked enterprise, 宗地代码 blank) is said on
+    row 3, its blank code as 「（空）」, never 「nan」; a blank value elsewhere stays blank."""
+    from landgov.core.problems import ProblemLog
+    from landgov.screening._screen import _problems as screening_problems
+
+    rows = [["统一社会信用代码", "宗地代码", "问题类别"], [U1, P1, "环保"], [U2, None, "安全"]]
+    compliance = read_compliance(_xlsx(tmp_path / "c.xlsx", rows)).data
+    parcels = gpd.GeoDataFrame({"parcel_id": [P1], "main_uscc": [U1]}, geometry=_boxes(1))
+    links = pd.DataFrame({"parcel_id": [P1], "uscc": [U1]})
+    problems = screening_problems(parcels, pd.DataFrame({"uscc": [U1]}), links, compliance)
+    orphan = problems[problems["problem"] == "违法违规记录无法对应到任何宗地"]
+    assert orphan[["row", "value"]].values.tolist() == [[3, f"（空） / {U2}"]]
+
+    log = ProblemLog("企业.xlsx")
+    for blank in (None, float("nan"), pd.NA, pd.NaT):
+        log.add("统一社会信用代码缺失", value=blank)
+    log.add("所见值", value="无")
+    values = log.frame()["value"]
+    assert values.isna().tolist() == [True, True, True, True, False]
+    assert values.iloc[-1] == "无"
+
+
 def test_buildings_with_blank_codes_keep_no_code_not_nan(tmp_path: Path) -> None:
     path = _gpkg(tmp_path / "b.gpkg", {"ZDDM": [P1, "", None], "CS": [2, 3, 4]}, _boxes(3))
     res = read_buildings(path)
@@ -163,6 +188,25 @@ def test_normalize_code_is_the_one_form() -> None:
     variants = [P1, P1.lower(), f" {P1} ", f"{P1[:6]} {P1[6:]}", P1.translate(FULL)]
     assert {normalize_code(v) for v in variants} == {P1}
     assert normalize_code(float("nan")) == normalize_code(pd.NA) == normalize_code("nan") == ""
+
+
+def test_zero_width_characters_and_excel_errors_in_usccs(tmp_path: Path) -> None:
+    """A code pasted from a web page with a zero-width space is the code (an invisible 19th
+    character is no reason to refuse it); 「#N/A」 of a VLOOKUP is said as an Excel error, not
+    as a masked code."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）"],
+        [f"\u200b{U1}", "甲纺织有限公司", 1],
+        [f"{U2}\ufeff", "乙机械有限公司", 2],
+        ["#N/A", "丙化工有限公司", 3],
+    ]
+    res = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows))
+    _accounted(res, 3)
+    assert res.data["uscc"].tolist()[:2] == [U1, U2]
+    assert res.data["uscc_status"].tolist()[:2] == ["有效", "有效"]
+    na = res.problems[(res.problems["row"] == 4) & (res.problems["severity"] == "错误")]
+    assert na["problem"].str.contains("Excel 公式错误「#N/A」").all() and len(na) == 1
+    assert not na["problem"].str.contains("脱敏").any()
 
 
 def test_parcel_codes_differing_in_case_width_or_blanks_are_duplicates(tmp_path: Path) -> None:
@@ -254,6 +298,29 @@ def test_sheet_with_every_required_field_beats_one_naming_more_fields(tmp_path: 
     ws.append([U1, "甲"])
     wb.save(tmp_path / "e.xlsx")
     assert read_enterprises(tmp_path / "e.xlsx").meta["sheet"] == "名单"
+
+
+def test_data_only_in_a_hidden_sheet_is_named_with_the_option_that_reads_it(
+    tmp_path: Path,
+) -> None:
+    """The visible sheet is a note, the data is in a hidden sheet: the error names the sheet
+    read and the hidden one, with --sheet for the role; that option then reads it."""
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表数据见另一工作表"])
+    data = wb.create_sheet("亩均效益")
+    data.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    data.append([U1, "甲纺织有限公司", 1])
+    data.sheet_state = "hidden"
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemaError) as info:
+        read_enterprises(path)
+    text = str(info.value)
+    assert "工作表「说明」前 20 行中找不到表头" in text
+    assert "另有隐藏的工作表「亩均效益」" in text and "--sheet enterprises=亩均效益" in text
+    with chosen_sheets({"enterprises": "亩均效益"}):
+        assert read_enterprises(path).data["uscc"].tolist() == [U1]
 
 
 def test_sheet_choices_are_parsed_and_checked() -> None:
@@ -402,3 +469,21 @@ def test_geometry_collection_keeps_its_polygon_with_a_warning(tmp_path: Path) ->
     warning = _problems(res, "已只保留其中的面部分")
     assert warning["row"].tolist() == [3] and warning["severity"].tolist() == ["警告"]
     assert "点（Point） 1 个" in warning["problem"].iat[0]
+
+
+def test_geometry_collection_of_polygons_only_is_read_as_such_and_said_so(tmp_path: Path) -> None:
+    """A collection holding only polygons (one, or two plots of one parcel) leaves nothing out:
+    said as a 提示 naming how many, not a warning 「舍弃 」 of nothing."""
+    one = GeometryCollection([box(E0, N0, E0 + 100, N0 + 100)])
+    two = GeometryCollection(
+        [box(E0 + 200, N0, E0 + 300, N0 + 100), box(E0 + 400, N0, E0 + 500, N0 + 100)]
+    )
+    res = read_parcels(_gpkg(tmp_path / "p.gpkg", {"宗地代码": [P1, P2]}, [one, two]))
+    _accounted(res, 2)
+    assert res.data["area_m2"].tolist() == pytest.approx([10_000.0, 20_000.0])
+    said = _problems(res, "几何为几何集合")
+    assert said["problem"].tolist() == [
+        "几何为几何集合（GeometryCollection），其中只有面（1 个），已按面读取",
+        "几何为几何集合（GeometryCollection），其中只有面（2 个），已按面读取",
+    ]
+    assert said["severity"].tolist() == ["提示", "提示"]

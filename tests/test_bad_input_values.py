@@ -191,6 +191,26 @@ def test_parcel_300_km_outside_zhejiang_is_warned_with_the_distance():
     pd.testing.assert_frame_equal(checked.data, frame)  # a warning changes nothing
 
 
+def test_a_stray_part_far_away_is_warned_though_the_parcel_is_at_home():
+    """A MultiPolygon whose second part is a sliver at (0, 0) — a CAD artefact: the
+    representative point is in Shaoxing, the envelope reaches the equator. Warned once, with
+    the corner; the neighbour (one part) and the frame are untouched."""
+    from shapely.geometry import MultiPolygon
+
+    home = gpd.GeoSeries.from_xy([120.6], [30.05], crs=4326).to_crs(4549).iloc[0]
+    plot = home.buffer(40, cap_style="square")
+    stray = MultiPolygon([plot, box(0, 0, 1, 1)])
+    frame = _parcels([stray, plot.buffer(-5)])
+    checked = _check(frame)
+    assert len(checked.problems) == 1
+    row = checked.problems.iloc[0]
+    assert (row["row"], row["field"], row["severity"]) == (1, "图形", "警告")
+    assert "图形的一部分远离其余部分，位于浙江省范围外约" in row["problem"]
+    lat = float(row["value"].split(",")[1])
+    assert lat == pytest.approx(0.0, abs=1e-3)
+    pd.testing.assert_frame_equal(checked.data, frame)
+
+
 # -- dates ------------------------------------------------------------------------------------
 
 

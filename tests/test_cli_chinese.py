@@ -138,6 +138,8 @@ def test_an_alias_may_name_its_field_as_the_template_does(tmp_path: Path) -> Non
         ("profil = 'x'\n", "不认识的设置 profil"),
         ("profile = ''\n", "profile（策略配置）应为非空文字"),
         ("as_of = 3\n", "as_of（基准日期）应为日期"),
+        ('as_of = "2026/13/45"\n', "as_of（基准日期）「2026/13/45」日期不存在"),  # not --as-of
+        ('as_of = "明年"\n', "as_of（基准日期）「明年」"),
         ("aliases = 3\n", "[aliases] 应为一节"),
         ("[aliases]\nparcel_id = [1]\n", "[aliases] parcel_id 应为列名或列名列表"),
         ("[aliases]\nparcle_id = ['地块号']\n", "[aliases] 不认识的字段「parcle_id」"),

@@ -275,3 +275,25 @@ def test_edits_survive_a_libreoffice_resave(tmp_path):
     assert got.rows.loc["330602001003", "亩均税收"] == 6.25
     assert got.flagged("330602001003", "状态")
     assert list(got.rows.index) == list(ROWS["宗地代码"])
+
+
+def test_a_code_key_retyped_in_lower_case_or_with_blanks_is_the_same_row(tmp_path):
+    """A 镇街 clerk retypes 「330602001001GB00002」 as 「330602001001gb00002」 or with a space:
+    with ``code_key`` it is the same parcel (the form every reader uses), not a removed row
+    plus a new one."""
+    codes = ["330602001001GB00001", "330602001001GB00002", "330602001001GB00003"]
+    rows = ROWS.assign(宗地代码=codes)
+    layout = Layout("测试清单", 2, "清单", "宗地代码", LAYOUT.fields, code_key=True)
+    wb = Workbook()
+    add_editable_sheet(wb, rows, layout)
+    path = save_workbook(wb, tmp_path / "清单.xlsx")
+    wb = load_workbook(path)
+    ws = wb["清单"]
+    ws.cell(3, 1, "330602001001gb00002")
+    ws.cell(4, 1, "330602 001001GB00003 ")
+    ws.cell(4, 4, "已完成")
+    wb.save(path)
+    got = read_editable(path, layout)
+    assert list(got.rows.index) == codes
+    assert got.rows.loc["330602001001GB00003", "状态"] == "已完成"
+    assert got.removed_keys == () and got.problems.empty

@@ -58,3 +58,24 @@ def test_degrees_are_cgcs2000_geographic() -> None:
     dec = resolve_crs((120.5, 30.0, 120.6, 30.1), prj_crs=None)
     assert dec.epsg == "EPSG:4490"
     assert dec.warnings  # said, not silent
+
+
+@pytest.mark.parametrize(
+    ("bounds", "seen"),
+    [
+        ((0.0, 0.0, 3e300, 3e300), "(1.5e+300, 1.5e+300)"),  # one feature with junk coordinates
+        ((500_000.0, 3_300_000.0, 500_100.0, 3_300_100.0), None),  # 6-digit, zone undecidable
+    ],
+)
+def test_a_crs_that_cannot_be_decided_says_a_fix_every_command_takes(bounds, seen) -> None:
+    """``screen`` and ``far`` take no --crs: the fix is a .prj defined in GIS software (inspect's
+    --crs only as a way to try); an absurd coordinate is shown short, not as 301 digits."""
+    from landgov.errors import CRSError
+
+    with pytest.raises(CRSError) as info:
+        resolve_crs(bounds, prj_crs=None)
+    (issue,) = info.value.issues
+    assert issue.fix.startswith("在 ArcGIS/QGIS 中为图层定义正确的坐标系（生成 .prj")
+    assert "请用 --crs" not in issue.fix and "landgov inspect 可用" in issue.fix
+    if seen is not None:
+        assert issue.value == seen

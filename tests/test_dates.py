@@ -149,6 +149,16 @@ def test_a_year_is_read_in_every_form_that_names_it(value, year, said) -> None:
     assert (problem is None) if said is None else (said in problem)
 
 
+@pytest.mark.parametrize(
+    "value", ["2024/13/45", "2024-02-30", "2024年13月", "2024.13", "20241345", 20241345]
+)
+def test_a_year_written_with_a_day_no_calendar_has_is_missing_and_said(value) -> None:
+    """投产年份 「2024/13/45」 is a typo, not 2024 without doubt: missing, and said."""
+    from landgov.core.dates import read_year
+
+    assert read_year(value) == (None, f"日期「{value}」不存在，已按缺失处理")
+
+
 def test_a_month_alone_is_the_first_day_or_for_a_deadline_the_last_and_said() -> None:
     assert read_date("2024年3月") == (
         dt.date(2024, 3, 1),

@@ -57,6 +57,41 @@ def test_gbk_without_cpg_reads_correct_chinese(tmp_path: Path) -> None:
     assert res.data["land_use"].iloc[2] == "工业用地"
 
 
+def test_gbk_cut_inside_a_character_without_cpg_is_still_gbk(tmp_path: Path) -> None:
+    """ArcGIS cuts a field name at the .dbf's 10 bytes and a value at its field's width, in
+    bytes: 「A权利人名称」 keeps half of 称 and a 60-byte 权利人 half of its last character. The
+    file is GBK all the same (was: 「文本既不是 UTF-8 也不是 GBK」 and the layer refused)."""
+    fields = [("宗地代码", 19), ("A权利人名称", 60), ("镇街", 12)]
+    records = [[f"330602001002GB{i + 1:05d}", "绍兴" * 14 + "xA", "斗门街道"] for i in range(3)]
+    shp = write_shapefile(tmp_path / "zd.shp", _boxes(3), fields, records, prj=CRS(4549))
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    first = dbf.index("绍兴".encode("gbk"))
+    cut = dbf[: first + 57] + "称".encode("gbk")[:1] + dbf[first + 58 :]  # x → half of 称
+    shp.with_suffix(".dbf").write_bytes(cut)
+    dec = detect_dbf_encoding(shp)
+    assert (dec.encoding, dec.source) == ("GBK", "bytes")
+    res = read_parcels(shp)
+    assert res.data["parcel_id"].tolist() == [f"330602001002GB{i + 1:05d}" for i in range(3)]
+    assert res.data["township"].tolist() == ["斗门街道"] * 3
+    assert res.data["A权利人名"].iloc[1].startswith("绍兴绍兴")
+
+
+def test_text_in_no_known_encoding_is_one_clear_error(tmp_path: Path) -> None:
+    """Bytes neither UTF-8 nor GBK, no .cpg: one 「错误：」 with a fix every command takes (a .cpg;
+    only inspect has --encoding), not wrapped in 「无法读取图层（GDAL：发现 1 个问题…）」."""
+    from landgov.errors import EncodingError
+
+    shp = write_shapefile(tmp_path / "zd.shp", _boxes(3), FIELDS, _records(3), prj=CRS(4549))
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    at = dbf.index("绍兴".encode("gbk"))
+    shp.with_suffix(".dbf").write_bytes(dbf[:at] + b"\x80\xff\x80\xff" + dbf[at + 4 :])
+    with pytest.raises(EncodingError) as info:
+        read_parcels(shp)
+    text = str(info.value)
+    assert "文本既不是 UTF-8 也不是 GBK/GB18030" in text and "无法读取图层" not in text
+    assert "同名 .cpg 文件" in text and "用 --encoding 指定" not in text
+
+
 def test_cpg_is_honoured(tmp_path: Path) -> None:
     shp = write_shapefile(
         tmp_path / "u.shp", _boxes(1), FIELDS_ASCII, _records(1), encoding="utf-8", cpg="UTF-8"

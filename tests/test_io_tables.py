@@ -269,6 +269,28 @@ def test_rows_without_name_and_code_are_rejected_with_reason(enterprise_xlsx: Pa
     assert rejected.loc[8, "tax_wan"] == 7.0  # rejected rows keep their values
 
 
+@pytest.mark.parametrize("label", ["总计（2家）", "全区合计", "本页小计", "合计：", "合 计"])
+def test_a_totals_row_labelled_in_the_name_column_is_not_an_enterprise(
+    tmp_path: Path, label: str
+) -> None:
+    """A county's 「总计（2家）」 under the names, code blank: rejected as a totals row, not
+    read as a 3rd enterprise with the district's sums."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"],
+            [A, "甲纺织有限公司", "10", "2"],
+            [B, "乙机械有限公司", "20", "3"],
+            [None, label, "30", "5"],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [A, B]
+    assert result.rejected["source_row"].tolist() == [4]
+    assert "合计/小计行" in result.rejected["reject_reason"].iloc[0]
+    assert _accounted(result)
+
+
 def test_missing_required_column_raises_schema_error(tmp_path: Path) -> None:
     path = _csv(tmp_path / "e.csv", [["企业名称", "税收"], ["甲", "1"]])
     with pytest.raises(SchemaError) as info:
@@ -488,6 +510,59 @@ def test_footnote_and_repeated_header_rows_are_rejected_not_read(tmp_path: Path)
     assert "表头" in reasons[3]
     assert "说明" in reasons[5]
     assert (result.problems["row"] == 3).sum() == 1  # one note, no parse errors
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["填表人：张三    联系电话：0575-88888888", "联系人：李四", "经办人：王五", "负责人：赵六"],
+)
+def test_a_signature_footer_is_not_an_enterprise(tmp_path: Path, footer: str) -> None:
+    """The 「填表人：… 联系电话：…」 line under a county table, in the code column: a footer,
+    not an enterprise with a 23-character code counted among the enterprises."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [["统一社会信用代码", "企业名称", "税收"], [A, "甲", "1"], [footer, "", ""]],
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [A]
+    assert result.rejected.set_index("source_row")["reject_reason"].to_dict() == {
+        3: "表尾说明行，不作为数据读取"
+    }
+
+
+def test_a_quote_never_closed_is_a_clean_error_not_rows_swallowed(tmp_path: Path) -> None:
+    """「"」 typed before a code on line 3: csv reads lines 3–6 as one cell. Said, naming the
+    lines, instead of four links read as one rejected row."""
+    lines = ["宗地代码,统一社会信用代码,关系", f"{PARCEL_1},{A},自有", f'"{PARCEL_1},{B},租用']
+    lines += [f"{PARCEL_1},{C},租用", f"{PARCEL_1},{A},自有", f"{PARCEL_1},{B},自有"]
+    path = tmp_path / "l.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match='第 3 行有一个引号（"）没有闭合，第 3～6 行'):
+        read_links(path)
+
+
+def test_a_cell_typed_over_several_lines_is_no_unclosed_quote(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    text = f'宗地代码,统一社会信用代码,关系\r\n{PARCEL_1},{A},"自有\r\n（部分）\r\n见附件"\r\n'
+    path.write_text(text + f"{PARCEL_1},{B},租用\r\n", encoding="utf-8")
+    assert read_links(path).data["source_row"].tolist() == [2, 5]
+
+
+def test_zero_width_characters_in_text_cells_are_dropped(tmp_path: Path) -> None:
+    """「斗门街道」 copied from a web page with a zero-width space (U+200B) or a BOM: the same
+    镇街 as the typed one, not a second 镇街 that looks identical in Excel; line breaks kept."""
+    path = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "镇街"],
+            [A, "甲\u200b纺织有限公司", "斗门街道\u200b"],
+            [B, "乙机械有限公司", "\ufeff斗门街道"],
+            [C, "丙化工\n有限公司", "斗门街道"],
+        ],
+    )
+    data = read_enterprises(path).data
+    assert data["township"].tolist() == ["斗门街道"] * 3
+    assert data["name"].tolist() == ["甲纺织有限公司", "乙机械有限公司", "丙化工\n有限公司"]
 
 
 def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:

@@ -195,6 +195,32 @@ def test_rows_reordered_deleted_repeated_and_columns_added(runs, tmp_path):
     assert "已被删除" in words and "重复" in words
 
 
+def test_a_row_typed_in_by_hand_is_kept_and_said_once(runs, tmp_path):
+    """A clerk adds a plot by hand and a 合计 row under the list: both kept (an edit is never
+    dropped) and each said on its row; the code retyped in lower case is still P002."""
+    path = _ledger(runs, tmp_path)
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = {str(c.value).replace(EDIT_MARK, ""): c.column for c in ws[1] if c.value}
+    ws.cell(3, 1, "p002")  # P002 retyped
+    r = ws.max_row + 1
+    ws.cell(r, 1, "P777")
+    ws.cell(r, col["状态"], "推进中")
+    ws.cell(r + 1, 1, "合计")
+    wb.save(path)
+    ledger = update_ledger(path, None, as_of=DAY2)
+    keys = ledger.rows["宗地代码"].tolist()
+    assert sorted(keys) == ["P001", "P002", "P003", "P777", "合计"]
+    hand = ledger.problems[ledger.problems["problem"].str.contains("手工添加")]
+    assert hand["value"].tolist() == ["P777", "合计"]
+    assert hand["row"].tolist() == [r, r + 1] and set(hand["severity"]) == {"警告"}
+    assert not ledger.problems["problem"].str.contains("已被删除").any()
+    write_ledger(ledger, path)
+    again = update_ledger(path, None, as_of=DAY2)  # P777's status is history now: said once
+    hand = again.problems[again.problems["problem"].str.contains("手工添加")]
+    assert hand["value"].tolist() == ["合计"]  # no status, never in the history: said again
+
+
 def test_round_trip_through_libreoffice(runs, tmp_path):
     path = _ledger(runs, tmp_path)
     _edit(path, {"P001": {"状态": "推进中", "计划完成日期": "2027-05-31", "责任人": "王五"}})

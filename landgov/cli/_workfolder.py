@@ -32,7 +32,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from landgov.errors import LandgovError
+from landgov.core.dates import AS_OF_FORMS, parse_as_of
+from landgov.errors import InputError, LandgovError
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -157,6 +158,12 @@ def read_settings(path: Path) -> WorkSettings:
         as_of = as_of.isoformat()
     if as_of is not None and not isinstance(as_of, str):
         raise _bad(path, f"as_of（基准日期）应为日期，如 2026-06-30，所见值 {as_of!r}")
+    if as_of is not None:  # said here, naming this file, not as a bad --as-of later
+        try:
+            parse_as_of(as_of)
+        except InputError as exc:
+            why = "；".join(i.problem for i in exc.issues) or str(exc)
+            raise _bad(path, f"as_of（基准日期）「{as_of}」{why}，应写作 {AS_OF_FORMS}") from exc
     return WorkSettings(
         path=path,
         county=str(data.get("county", "")).strip(),

@@ -225,11 +225,24 @@ def read_year(value: object) -> tuple[int | None, str | None]:
     return _year_from_text(_norm(value))
 
 
+def _no_such_day(text: str, raw: str) -> str | None:
+    """The problem of a year written with a month or day no calendar has (``2024/13/45``,
+    ``2024年13月``, ``20241345``): a typo that names no year without doubt."""
+    parts = _ymd(text)
+    if parts is not None:
+        return _make_date(*parts, raw)[1]
+    m = _YM.match(text)
+    if m and not re.fullmatch(r"\d{4}\.0+", text) and not 1 <= int(m.group(2)) <= 12:
+        return f"日期「{raw}」不存在，已按缺失处理"
+    return None
+
+
 def _year_from_text(raw: str) -> tuple[int | None, str | None]:
     text = _TIME_SUFFIX.sub("", raw).strip()
     m = _YEAR_TEXT.match(text)
     if m:
-        return _year_of(int(m.group(1)), raw)
+        problem = _no_such_day(text, raw)
+        return (None, problem) if problem else _year_of(int(m.group(1)), raw)
     if re.fullmatch(r"\d{5}(?:\.0+)?", text):
         return _year_from_number(float(text))
     return None, f"无法识别的年份「{raw}」（请写作 2019），已按缺失处理"
@@ -241,7 +254,8 @@ def _year_from_number(value: Real) -> tuple[int | None, str | None]:
     if _YEAR_MIN <= number < _YEAR_MAX + 1:  # 2024, 2024.0, 2024.3 (年.月 typed as a number)
         return int(number), None
     if number.is_integer() and 19000101 <= number <= 21001231:
-        return _year_of(int(number) // 10000, raw)
+        problem = _no_such_day(str(int(number)), raw)
+        return (None, problem) if problem else _year_of(int(number) // 10000, raw)
     day, _ = _from_serial(number, raw)
     if day is None:
         return None, f"「{raw}」不像年份，已按缺失处理"

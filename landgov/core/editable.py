@@ -70,6 +70,7 @@ from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
 from landgov.errors import DataFileError, InputError, Issue, write_failure
+from landgov.ids import normalize_code
 
 __all__ = [
     "EDIT_MARK",
@@ -163,6 +164,10 @@ class Layout:
         Name of the key field (must be one of ``fields``); its values must be unique.
     fields
         The columns in order.
+    code_key
+        The key is a code (宗地代码): read in the one form of :func:`landgov.ids.normalize_code`
+        (``330602001001gb00018`` or with a blank inside is the same parcel), as every reader
+        reads it.
     """
 
     kind: str
@@ -170,6 +175,7 @@ class Layout:
     sheet: str
     key: str
     fields: tuple[Field, ...]
+    code_key: bool = False
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -497,12 +503,15 @@ def _read_marker(wb: Any) -> dict[str, Any]:
     }
 
 
-def _key_text(value: object) -> str:
-    """A key cell as text: numbers without ``.0``, NFKC, stripped."""
+def _key_text(value: object, *, code: bool = False) -> str:
+    """A key cell as text: numbers without ``.0``, NFKC, stripped; a code (``code``) in the
+    form of :func:`~landgov.ids.normalize_code` (upper case, no blank inside)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if code:
+        return normalize_code(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
@@ -703,7 +712,7 @@ def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: Problem
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
-        key = _key_text(cells.get(key_col))
+        key = _key_text(cells.get(key_col), code=layout.code_key)
         record: dict[str, Any] = {"行号": r}
         row_flags: dict[str, str] = {}
         for name, c in columns.items():
@@ -750,7 +759,7 @@ def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: Problem
         extras.append(extra | {layout.key: key})
         if row_flags:
             flags[key] = row_flags
-    written = tuple(marker.get("keys") or ())
+    written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
     removed = tuple(k for k in written if k not in seen)
     for key in removed:
         log.add(

@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
+from pyproj import Geod, Transformer
 
 from landgov.core.columns import short_label
 from landgov.core.problems import ProblemLog, ReadResult, Severity
@@ -49,7 +49,7 @@ __all__ = ["Checked", "PlausibleReads", "check_as_of", "check_reads", "check_val
 _MU_M2 = Fraction(10000, 15)  # m² per 亩
 _SECTION = "plausible"
 _ACTION = "核实源表中的该值并改正后重新运行；本次已按缺失处理，相关指标为待核实"
-_ACTION_REGION = "核对图形坐标或坐标系（--crs）；本行保留，照常计算"
+_ACTION_REGION = "核对图形坐标或图层的坐标系（.prj）；本行保留，照常计算"
 
 _MONEY = ("tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "investment_wan",
           "fixed_investment_wan", "tax_after_wan")  # fmt: skip
@@ -307,6 +307,44 @@ def _check_region(
             row=rows[positions[i]], field="图形", value=f"{lon[i]:.4f}, {lat[i]:.4f}",
             action=_ACTION_REGION, severity=Severity.WARNING,
         )  # fmt: skip
+    far, corner = _far_corners(frame.geometry[usable], bounds)
+    for i in np.flatnonzero((far > margin) & ~(km > margin)):
+        log.add(
+            f"图形的一部分远离其余部分，位于浙江省范围外约 {far[i]:.0f} 公里"
+            f"（该部分一角 东经 {corner[i][0]:.4f}°、北纬 {corner[i][1]:.4f}°）",
+            row=rows[positions[i]], field="图形", value=f"{corner[i][0]:.4f}, {corner[i][1]:.4f}",
+            action="在 GIS 软件中删除或改正该宗地远离的部分（常见于误画或坐标为 0 的碎片）；"
+            "本行保留，面积含该部分",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
+def _far_corners(
+    geoms: gpd.GeoSeries, bounds: tuple[float, ...]
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """For each geometry, how far (km) the farther of its envelope's two diagonal corners lies
+    outside ``bounds``, and that corner in degrees: a stray part (a sliver at 0, 0) of a
+    parcel whose representative point is at home shows here."""
+    box = shapely.bounds(geoms.to_numpy())
+    n = len(box)
+    xs = np.concatenate([box[:, 0], box[:, 2]])
+    ys = np.concatenate([box[:, 1], box[:, 3]])
+    lon, lat = Transformer.from_crs(geoms.crs, 4326, always_xy=True).transform(
+        xs, ys, errcheck=False
+    )
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    west, south, east, north = bounds
+    outside = np.isfinite(lon) & np.isfinite(lat)
+    outside &= (lon < west) | (lon > east) | (lat < south) | (lat > north)
+    km = np.zeros(2 * n)
+    km[outside] = _distance_outside_km(lon[outside], lat[outside], bounds)
+    second = km[n:] > km[:n]
+    far = np.where(second, km[n:], km[:n])
+    corner = [
+        (float(lon[i + n]), float(lat[i + n])) if s else (float(lon[i]), float(lat[i]))
+        for i, s in enumerate(second.tolist())
+    ]
+    return far, corner
 
 
 def check_values(

@@ -17,6 +17,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from landgov.core.missing import is_missing
+
 __all__ = ["PROBLEM_COLUMNS", "ProblemLog", "ReadResult", "Severity"]
 
 PROBLEM_COLUMNS = ["source", "row", "field", "value", "problem", "action", "severity"]
@@ -37,6 +39,14 @@ class Severity(enum.StrEnum):
     ERROR = "错误"
     WARNING = "警告"
     INFO = "提示"
+
+
+def _shown(value: object) -> str | None:
+    """The value seen as text; a blank cell (``None``, NaN, ``pd.NA``, NaT) stays blank, never
+    「nan」 (a text such as 「无」 or 「—」 is shown as written)."""
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        return None
+    return str(value)
 
 
 @dataclass
@@ -62,7 +72,7 @@ class ProblemLog:
                 "source": self.source,
                 "row": row,
                 "field": field,
-                "value": None if value is None else str(value),
+                "value": _shown(value),
                 "problem": problem,
                 "action": action,
                 "severity": Severity(severity).value,

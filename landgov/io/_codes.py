@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landgov.core.safe_text import EXCEL_ERROR_VALUES
 from landgov.ids import USCC_ALPHABET, USCCStatus, check_uscc, normalize_uscc, uscc_check_char
 
 
@@ -26,6 +27,11 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
         Its :class:`~landgov.ids.USCCStatus` (anything but ``VALID``).
     """
     code = normalize_uscc(raw)
+    if code in EXCEL_ERROR_VALUES:  # 「#N/A」 of a VLOOKUP that found nothing, not masking
+        return (
+            f"统一社会信用代码单元格是 Excel 公式错误「{code}」（常见于 VLOOKUP 查找不到）",
+            "在源表中改正该公式或填入完整代码（粘贴为数值）",
+        )
     if status is USCCStatus.MASKED:
         return "统一社会信用代码已脱敏", "请向数据提供部门索取完整代码"
     if status is USCCStatus.MISSING:

@@ -51,8 +51,15 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Zero-width and direction marks a copy from a web page or WeChat brings (the set
+# landgov.ids.normalize_code removes from codes): invisible in Excel, they would make
+# 「斗门街道\u200b」 a second 镇街 beside 「斗门街道」.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
 def cell_text(value: object) -> str:
-    """A cell as display text (whole floats without ``.0``, dates as ISO)."""
+    """A cell as display text (whole floats without ``.0``, dates as ISO), stripped and without
+    zero-width characters."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -61,7 +68,8 @@ def cell_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    return text if text.isprintable() else _INVISIBLE.sub("", text).strip()
 
 
 @dataclass(frozen=True)
@@ -252,10 +260,16 @@ def _plain_codes(values: Sequence[object]) -> np.ndarray:
 
 
 def _plain_texts(values: Sequence[object]) -> np.ndarray:
-    """Text cells of a text column: stripped, blank → None (:func:`cell_text`)."""
-    return np.array(
-        [(v.strip() or None) if type(v) is str else _SLOW for v in values], dtype=object
-    )
+    """Text cells of a text column: stripped, blank → None (:func:`cell_text`); a text with a
+    character that is not printable (a zero-width space) is left to :func:`cell_text`."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        if type(v) is not str:
+            out[i] = _SLOW
+            continue
+        text = v.strip()
+        out[i] = (text if text.isprintable() else _SLOW) if text else None
+    return out
 
 
 def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | None) -> np.ndarray:

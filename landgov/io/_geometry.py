@@ -156,6 +156,16 @@ def _keep_polygon_parts(
         dropped = "、".join(
             f"{type_label(k)} {n} 个" for k, n in sorted(parts.items()) if k not in _POLYGONAL
         )
+        if not dropped:  # only polygons in it: read as they are, nothing left out
+            log.add(
+                f"几何为{type_label(kind)}，其中只有面（{parts.total()} 个），已按面读取",
+                row=int(rows[i]),
+                field="geometry",
+                value=ids[i],
+                action="无需处理",
+                severity=Severity.INFO,
+            )
+            continue
         log.add(
             f"几何为{type_label(kind)}，已只保留其中的面部分，舍弃 {dropped}",
             row=int(rows[i]),

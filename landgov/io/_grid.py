@@ -109,6 +109,35 @@ def _delimiter(text: str, suffix: str) -> str:
     return best if score(best) > score(",") else ","
 
 
+def _check_quotes(
+    path: Path, rows: list[list[object]], numbers: list[int], delimiter: str, *, last_line: int
+) -> None:
+    """Refuse a CSV in which a quote (") that is never closed made the lines after it one cell.
+
+    Such a cell holds, on two or more of its lines, as many separators as a whole record has:
+    those lines are records swallowed (a real multi-line cell, typed with Alt+Enter, does not
+    look like that), and reading on would drop them into one row without a word.
+    """
+    ends = [*(n - 1 for n in numbers[1:]), last_line]
+    long = [i for i, (first, end) in enumerate(zip(numbers, ends, strict=True)) if end - first >= 2]
+    widths = [len(r) for r in rows if len(r) > 1]
+    if not long or not widths:  # no record over three lines or more: nothing swallowed
+        return
+    width = max(set(widths), key=widths.count)  # the usual number of columns
+    for i in long:
+        record, first, end = rows[i], numbers[i], ends[i]
+        for cell in record:
+            if not isinstance(cell, str) or "\n" not in cell:
+                continue
+            swallowed = sum(line.count(delimiter) >= width - 1 for line in cell.splitlines()[1:])
+            if swallowed >= 2:
+                raise DataFileError(
+                    f'{path}：第 {first} 行有一个引号（"）没有闭合，第 {first}～{end} 行被读成了'
+                    f"同一个单元格（{cell[:30]!r}…）。处理：用记事本打开该文件，删去第 {first} 行"
+                    "多余的引号或补上闭合的引号后重新读取，或在 Excel/WPS 中另存为 .xlsx"
+                )
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason = _decode(raw, path.name)
@@ -124,6 +153,7 @@ def _load_csv(path: Path) -> _Grid:
         rows.append(list(record))
         numbers.append(start)
         start = reader.line_num + 1
+    _check_quotes(path, rows, numbers, delimiter, last_line=reader.line_num)
     meta = {
         "format": "csv",
         "encoding": encoding,
@@ -280,6 +310,7 @@ def _load_xlsx(
     try:
         choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role)
         grid = _sheet_grid(wb[choice.title])
+        grid.meta["hidden_sheets"] = [n for n in wb.sheetnames if wb[n].sheet_state != "visible"]
     finally:
         wb.close()
     grid.formulas = _uncached_formulas(path, choice.title, grid)
@@ -290,7 +321,34 @@ def _load_xlsx(
     return grid
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0"  # the first bytes of every Excel 97–2003 workbook
+
+
+def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
+    """A .xls that is no Excel 97–2003 workbook, as systems export them: a web page, MHT or
+    XML spreadsheet is refused with the fix; plain text (tab- or comma-separated) is read as
+    CSV, and said."""
+    bare = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00\r\n\t ")
+    if not head:
+        what = "文件是空的（0 字节）"
+    elif bare.startswith(b"<") or bare[:12].lower() == b"mime-version":
+        what = "不是真正的 .xls 工作簿（内容是网页/XML 文本，常见于系统导出的“伪 Excel”）"
+    elif b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "不是有效的 .xls 工作簿（文件头不是 Excel 97–2003 格式）"
+    else:
+        grid = _load_csv(path)
+        grid.meta["format_note"] = (
+            "扩展名为 .xls，内容是文本表格（制表符或逗号分隔），已按 CSV 读取"
+        )
+        return grid
+    raise DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
+
+
 def _load_xls(path: Path) -> _Grid:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.startswith(_OLE2):
+        return _not_a_real_xls(path, head)
     try:
         frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
     except ImportError as exc:

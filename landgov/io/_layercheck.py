@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import struct
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,33 @@ def _check_shapefile(path: Path, size: int) -> None:
         )
 
 
+_ARCHIVES = {".zip", ".rar", ".7z"}
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+def _archive_error(path: Path) -> DataFileError:
+    """A compressed archive (宗地.zip as sent by e-mail) given where a layer is expected: the
+    layers inside a zip are named."""
+    inside = ""
+    if _is_zip(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                layers = [n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg"))]
+        except (zipfile.BadZipFile, OSError):
+            layers = []
+        if layers:
+            inside = f"（其中有：{'、'.join(layers[:5])}{' 等' if len(layers) > 5 else ''}）"
+    return _file_error(
+        path,
+        f"这是压缩包，不是图层本身{inside}",
+        "先解压，再指定其中的 .shp（同名的 .shp/.shx/.dbf/.prj 放在同一文件夹）或 .gpkg 文件",
+    )
+
+
 def _check_geopackage(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(16)
@@ -181,6 +209,8 @@ def check_layer_file(path: Path) -> None:
         )
     if suffix in _TABLES:
         raise not_a_layer(path)
+    if suffix in _ARCHIVES or (suffix == ".shp" and _is_zip(path)):
+        raise _archive_error(path)
     if suffix in _SHP_PARTS:
         raise _file_error(
             path,
@@ -288,8 +318,9 @@ def check_in_china(path: Path, bounds: np.ndarray, decision: CRSDecision) -> Non
             Issue(
                 path.name, "坐标", seen,
                 f"按 {decision.epsg}（{decision.crs.name}）换算后，整个图层都不在中国境内",
-                "坐标系很可能不对：用 landgov inspect 查看坐标系依据，用 --crs 指定正确的坐标系"
-                "（如 EPSG:4549），或确认这是本县的数据",
+                "坐标系很可能不对：用 landgov inspect 查看坐标系依据（可用 --crs 试读），"
+                "在 ArcGIS/QGIS 中为图层定义正确的坐标系（.prj，如 EPSG:4549）后重新导出，"
+                "或确认这是本县的数据",
             )
         ]
     )  # fmt: skip

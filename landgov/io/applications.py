@@ -26,6 +26,8 @@ import pandas as pd
 
 from landgov.core.missing import parse_yes_no
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.ids import USCCStatus, check_uscc
+from landgov.io._codes import uscc_problem
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.numbers import is_missing
 from landgov.io.tables import _parse_table, _ParsedTable
@@ -167,6 +169,26 @@ def _warn_repeated_ids(data: pd.DataFrame, log: ProblemLog) -> None:
         )
 
 
+def _warn_bad_usccs(data: pd.DataFrame, log: ProblemLog) -> None:
+    """An applicant's 统一社会信用代码 that is no valid code (0 typed as O, a cut digit): the
+    application is kept and checked, and the reason its enterprise is not found is said."""
+    for idx, code in data["uscc"].items():
+        if is_missing(code):
+            continue
+        status = check_uscc(code)
+        if status in (USCCStatus.VALID, USCCStatus.MISSING):
+            continue
+        problem, action = uscc_problem(code, status)
+        log.add(
+            f"申请企业的{problem}，无法与企业表对应（涉及申请企业的条件判为待核实）",
+            row=int(data.at[idx, "source_row"]),
+            field=_LABELS["uscc"],
+            value=code,
+            action=action,
+            severity=Severity.WARNING,
+        )
+
+
 def read_applications(
     path: str | Path,
     *,
@@ -190,5 +212,6 @@ def read_applications(
     log = ProblemLog(Path(path).name)
     data = _yes_no_columns(result.data, log)
     _warn_repeated_ids(data, log)
+    _warn_bad_usccs(data, log)
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)
     return ReadResult(data, result.rejected, problems, result.meta)

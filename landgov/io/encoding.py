@@ -123,6 +123,23 @@ def _undecodable(data: bytes, encoding: str) -> str | None:
     return None
 
 
+def _decode_pieces(data: bytes, encoding: str) -> str:
+    """``data`` (field names and values joined by ``\\n``) decoded piece by piece; a multi-byte
+    character cut at the end of a piece — a Chinese field name cut at the .dbf's 10 bytes, a value
+    at its field's width, as ArcGIS cuts them — is dropped, not a failure (0x0A is never part of
+    a GBK or UTF-8 character). Raises :class:`UnicodeDecodeError` (offset into ``data``) else."""
+    out, start = [], 0
+    for piece in data.split(b"\n"):
+        try:
+            out.append(codecs.getincrementaldecoder(encoding)().decode(piece, final=False))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(
+                encoding, data, start + exc.start, start + exc.end, exc.reason
+            ) from exc
+        start += len(piece) + 1
+    return "\n".join(out)
+
+
 def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:
     warning = None
     if set_aside is not None:
@@ -166,7 +183,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         return EncodingDecision("UTF-8", "ascii", tuple(evidence))
     evidence.append(f"其中非 ASCII 字节 {non_ascii:,} 个")
     try:
-        text = data.decode("utf-8")
+        text = _decode_pieces(data, "utf-8")
     except UnicodeDecodeError as exc:
         evidence.append(
             f"按 UTF-8 解码失败（第 {exc.start} 字节：{data[exc.start : exc.start + 2]!r}）"
@@ -176,7 +193,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         return _by_bytes("UTF-8", evidence, set_aside)
     for enc in ("GBK", "GB18030"):
         try:
-            text = data.decode(enc)
+            text = _decode_pieces(data, enc)
         except UnicodeDecodeError as exc:
             evidence.append(f"按 {enc} 解码失败（第 {exc.start} 字节）")
             continue
@@ -186,7 +203,8 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         [
             Issue(
                 str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030",
-                "用 --encoding 指定编码，或在 .shp 旁放一个写有编码名的 .cpg 文件",
+                "在 .shp 旁放一个写有编码名的同名 .cpg 文件（如写 GBK 或 UTF-8）后重新读取；"
+                "landgov inspect 可用 --encoding 试读",
             )
         ]
     )  # fmt: skip

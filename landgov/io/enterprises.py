@@ -16,7 +16,6 @@ import pandas as pd
 from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing, parse_yes_no, present_values
 from landgov.core.problems import ReadResult, Severity
-from landgov.errors import InputError, Issue
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
@@ -127,22 +126,6 @@ def _reject_unidentifiable(table: _ParsedTable) -> None:
             table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业", field="name")
 
 
-def _require_rows(path: Path, table: _ParsedTable) -> None:
-    """An enterprise table with a header but no data row cannot be screened against."""
-    if table.meta["rows"] > sum(r is not None for r in table.reasons):
-        return
-    header = table.meta["header_rows"]
-    raise InputError(
-        [
-            Issue(
-                path.name, None, f"表头在第 {header[0]}～{header[-1]} 行，其下没有数据",
-                "表中只有表头，没有任何企业数据行",
-                "确认选对了文件和工作表（导出时是否设置了筛选），补上企业数据后重新运行",
-            )
-        ]
-    )  # fmt: skip
-
-
 def read_enterprises(
     path: str | Path,
     *,
@@ -185,7 +168,11 @@ def read_enterprises(
     table = _parse_table(
         path, specs=ENTERPRISE_FIELDS, sheet=sheet, aliases=aliases, role="enterprises"
     )
-    _require_rows(Path(path), table)
+    table.require_rows(
+        Path(path).name,
+        what="企业",
+        fix="确认选对了文件和工作表（导出时是否设置了筛选），补上企业数据后重新运行",
+    )
     _reject_unidentifiable(table)
     _check_codes(table)
     table.meta["duplicate_uscc"] = _check_duplicates(table)

@@ -159,8 +159,16 @@ def read_links(
     ------
     SchemaError
         No 宗地代码 or no 统一社会信用代码 column.
+    InputError
+        A header and no data row under it.
     """
     table = _parse_table(path, specs=LINK_FIELDS, sheet=sheet, aliases=aliases, role="links")
+    table.require_rows(
+        Path(path).name,
+        what="地企关联",
+        fix="确认选对了文件和工作表（导出时是否设置了筛选），补上地企关联数据后重新运行；"
+        "没有地企关联表时不给 --links，按权利人名称匹配企业",
+    )
     _check_codes(table)
     _check_relations(table)
     _check_repeats(table)

@@ -23,7 +23,7 @@ from pyproj import CRS, Transformer
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed_epsg
-from landgov.errors import DataFileError, GeometryError, Issue, SchemaError
+from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import convert_columns
@@ -64,7 +64,7 @@ def _open_raw(
     except GDAL_ERRORS as exc:
         raise gdal_error(path, exc) from exc
     except (ValueError, OSError, ImportError) as exc:
-        if isinstance(exc, DataFileError | SchemaError):
+        if isinstance(exc, DataFileError | InputError):  # ours (SchemaError, EncodingError)
             raise
         raise gdal_error(path, exc) from exc
 
@@ -285,7 +285,7 @@ def read_layer(
             text,
             field="crs",
             value=decision.epsg,
-            action="如不正确，用 --crs 指定",
+            action="如不正确，在 ArcGIS/QGIS 中为图层定义正确的坐标系（.prj）后重新导出",
             severity=Severity.WARNING,
         )
     gdf = gpd.GeoDataFrame(data, geometry=geoms.set_crs(decision.crs, allow_override=True))

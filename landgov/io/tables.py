@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
-from landgov.errors import Issue, SchemaError
+from landgov.errors import InputError, Issue, SchemaError
 from landgov.io._convert import (
     ACTION_CHECK,
     as_series,
@@ -59,8 +59,14 @@ __all__ = ["read_table"]
 
 _HEADER_SCAN_ROWS = 20
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
+# a totals label as counties write it: 合计, 全区合计, 本页小计, 总计（88家）, 合计：
+_TOTAL = re.compile(
+    r"^(?:全[省市县区镇乡街]|本[页表]|各镇街)?(?:总合计|合计|总计|小计|累计)"
+    r"(?:[（(\[【].*|[:：].*|\d.*)?$"
+)
 _FOOTNOTE = re.compile(
-    r"^(注|备注|说明|数据来源|资料来源|填报|制表|审核|单位负责人)\S*[:：]|^注\s*\d?[.、:：]"
+    r"^(注|备注|说明|数据来源|资料来源|填报|填表|制表|审核|复核|经办人|统计人|联系人|联系电话|"
+    r"单位负责人|负责人)\S*[:：]|^注\s*\d?[.、:：]"
 )
 # words of a 填表说明 row under the header: 「填写18位代码」「单位：万元」「示例」「如：2021-03-05」
 _INSTRUCTION = re.compile(
@@ -219,7 +225,7 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
     filled = [t for t in cells if t]
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
-    if re.sub(r"\s+", "", filled[0]) in _TOTAL_WORDS:
+    if _TOTAL.match(re.sub(r"\s+", "", filled[0])):
         return "合计/小计行，不作为数据读取"
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
         return "表尾说明行，不作为数据读取"
@@ -342,6 +348,21 @@ class _ParsedTable:
         """The header as the user sees it for canonical field ``name``."""
         return self.columns.get(name, name)
 
+    def require_rows(self, source: str, *, what: str, fix: str) -> None:
+        """Raise :class:`~landgov.errors.InputError` when under the header there is no data row
+        (none, or only 合计/说明/repeated-header rows): a table of ``what`` without one."""
+        if self.meta["rows"] > sum(r is not None for r in self.reasons):
+            return
+        header = self.meta["header_rows"]
+        raise InputError(
+            [
+                Issue(
+                    source, None, f"表头在第 {header[0]}～{header[-1]} 行，其下没有数据",
+                    f"表中只有表头，没有任何{what}数据行", fix,
+                )
+            ]
+        )  # fmt: skip
+
     def note(
         self,
         position: int,
@@ -407,10 +428,20 @@ def _missing_required_error(
     return SchemaError(issues)
 
 
-def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> SchemaError:
+def _no_header_error(
+    source: str, grid: _Grid, specs: Sequence[FieldSpec], *, role: str | None = None
+) -> SchemaError:
     preview = [[cell_text(v) for v in row if not is_blank(v)] for row in grid.rows[:5]]
     labels = "、".join(s.label for s in specs if s.required) or "、".join(
         s.label for s in specs[:5]
+    )
+    sheet = grid.meta.get("sheet")
+    hidden = [n for n in grid.meta.get("hidden_sheets", []) if n != sheet]
+    hint = (
+        f"；工作簿中另有隐藏的工作表「{'」「'.join(hidden)}」，数据在其中时用 --sheet "
+        f"{role or '角色'}={hidden[0]} 指定（或在 Excel/WPS 中取消隐藏）"
+        if hidden
+        else ""
     )
     return SchemaError(
         [
@@ -418,9 +449,10 @@ def _no_header_error(source: str, grid: _Grid, specs: Sequence[FieldSpec]) -> Sc
                 source,
                 None,
                 preview,
-                f"前 {_HEADER_SCAN_ROWS} 行中找不到表头（没有任何列名能对应已知字段）",
+                f"{f'工作表「{sheet}」' if sheet else ''}前 {_HEADER_SCAN_ROWS} 行中找不到表头"
+                "（没有任何列名能对应已知字段）",
                 f"确认表头包含「{labels}」等列名，或用 --alias 字段=列名 指定列名；"
-                "必要时用 --sheet 指定工作表（Python：aliases=、sheet=）",
+                f"必要时用 --sheet 指定工作表（Python：aliases=、sheet=）{hint}",
             )
         ]
     )
@@ -531,7 +563,7 @@ def _parse_table(
     grid = _load(path, sheet, match.sheet_rank, role)
     located = _locate_header(grid, match)
     if located is None:
-        raise _no_header_error(path.name, grid, specs)
+        raise _no_header_error(path.name, grid, specs, role=role)
     first, last = located
     names = _column_names(grid, first, last, match, _used_width(grid, first))
     matches, _, conflicts = map_columns(names, specs, aliases=aliases)
@@ -544,6 +576,12 @@ def _parse_table(
     rows, blank = _data_rows(grid, last + 1, len(names))
     _report_mapping(log, specs, matches, conflicts)
     _report_sheet_choice(grid, log)
+    if grid.meta.get("format_note"):  # content of another format than the name says: said
+        log.add(
+            grid.meta["format_note"],
+            action="无需处理；如读取的内容不对，请在 Excel/WPS 中另存为 .xlsx 后重新读取",
+            severity=Severity.INFO,
+        )
     _report_merges(grid, last + 1, log)
 
     columns = {n: m.source for n, m in matches.items()}

@@ -43,6 +43,7 @@ LAYOUT = Layout(
     version=1,
     sheet="治理台账",
     key="宗地代码",
+    code_key=True,
     fields=(
         Field("宗地代码", width=22),
         Field("镇街", width=10),

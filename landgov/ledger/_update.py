@@ -226,6 +226,18 @@ def _rows_read(
         for k, r in edited.rows.to_dict("index").items()
     }
     last = _last_status(history)
+    for key, row in rows.items():  # a row landgov never listed: typed in by hand (or a 合计 row)
+        if last and key not in last:
+            log.add(
+                f"宗地 {key} 不是 landgov 列入台账的行（状态变更记录中没有），"
+                "是手工添加的行或改动了宗地代码",
+                row=row.get("行号"),
+                field="宗地代码",
+                value=key,
+                action="核对宗地代码；合计等非宗地行请删除；确属手工添加的宗地已保留，"
+                "其系统信息（面积、等级、治理路径等）为空",
+                severity=Severity.WARNING,
+            )
     for key in edited.removed_keys:  # a deleted row comes back with its last status
         rows[key] = {"宗地代码": key, "状态": last.get(key), "行号": None}
         log.add(

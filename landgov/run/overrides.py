@@ -75,6 +75,7 @@ LAYOUT = Layout(
     version=1,
     sheet="人工认定",
     key=KEY,
+    code_key=True,
     fields=(
         Field(KEY, width=22),
         Field("镇街", width=10),

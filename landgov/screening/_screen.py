@@ -228,15 +228,20 @@ def _problems(
         )
     if compliance is not None:
         pids = set(_col(parcels, "parcel_id").dropna().tolist())
-        for i, (p, u) in enumerate(
-            zip(_col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True)
+        rows = (
+            compliance["source_row"].tolist()
+            if "source_row" in compliance
+            else list(range(1, len(compliance) + 1))
+        )
+        for row, p, u in zip(
+            rows, _col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True
         ):
             if (is_missing(p) or p not in pids) and (is_missing(u) or u not in linked):
                 log.add(
                     "违法违规记录无法对应到任何宗地",
-                    row=i + 1,
+                    row=row,
                     field="parcel_id/uscc",
-                    value=f"{p} / {u}",
+                    value=" / ".join("（空）" if is_missing(v) else str(v) for v in (p, u)),
                     action="补充宗地代码或统一社会信用代码",
                     severity=Severity.WARNING,
                 )

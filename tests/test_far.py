@@ -13,6 +13,7 @@ import rasterio
 import shapely
 from affine import Affine
 
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.vocab import CatalogueClass
 from landgov.far import (
     FarSource,
@@ -23,7 +24,9 @@ from landgov.far import (
     headroom,
 )
 from landgov.far.industry import catalogue_edition, national_floor, to_gb2002_division
+from landgov.far.ratio import UNPLACED
 from landgov.policy import load_profile
+from landgov.run.far import unplaced_buildings
 
 X0, Y0 = 500000.0, 3300000.0
 
@@ -117,6 +120,33 @@ def test_sources_in_order(profile, tmp_path):
     assert got["far"].tolist() == pytest.approx([0.5, 1.2, 0.8, 0.2, 2.0])
     assert got.loc["p0", "building_coverage"] == pytest.approx(0.25)
     assert got.loc["p4", "built_cover"] == pytest.approx(1.0)
+
+
+def test_a_building_on_no_parcel_is_said_not_lost(profile):
+    # b0 on p0 by location; b1 carries a 宗地代码 the layer does not have and stands between the
+    # plots (x = X0+120…X0+180, p0 ends at X0+100, p1 starts at X0+200): it goes to no parcel.
+    # Counted nowhere, it is listed: one 提示 naming its row of the file (row 3 of the layer).
+    parcels = _parcels(2)
+    buildings = gpd.GeoDataFrame(
+        {"parcel_id": [None, "330602009999GB99999"], "storeys": [2, 3], "source_row": [2, 3]},
+        geometry=[
+            shapely.box(X0 + 10, Y0 + 10, X0 + 60, Y0 + 60),
+            shapely.box(X0 + 120, Y0 + 10, X0 + 180, Y0 + 60),
+        ],
+        crs=4549,
+        index=["b0", "b1"],
+    )
+    got = compute_far(parcels, profile=profile, buildings=buildings)
+    assert got.attrs[UNPLACED] == ("b1",)
+    assert got["n_buildings"].tolist() == [1, 0]
+    read = ReadResult(buildings, buildings.iloc[:0], pd.DataFrame(columns=PROBLEM_COLUMNS), {})
+    said = unplaced_buildings(read, got.attrs[UNPLACED], source="建筑.gpkg").problems
+    assert len(said) == 1
+    row = said.iloc[0]
+    assert (row["source"], row["severity"]) == ("建筑.gpkg", "提示")
+    assert row["problem"].startswith("1 栋建筑不属于任何宗地")
+    assert row["problem"].endswith("第 3 行")
+    assert compute_far(parcels, profile=profile).attrs[UNPLACED] == ()
 
 
 def test_no_source_gives_nan_not_zero(profile):

@@ -42,6 +42,7 @@ from __future__ import annotations
 import enum
 import math
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -54,6 +55,7 @@ from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_
 from landgov.policy import Profile
 
 __all__ = [
+    "UNPLACED",
     "FarSource",
     "building_floor_areas",
     "compute_far",
@@ -154,6 +156,11 @@ def building_floor_areas(
     )
 
 
+#: ``attrs`` key of :func:`compute_far`'s result: the index labels of the buildings that went
+#: to no parcel (no 宗地代码 of the layer, representative point in no parcel), counted nowhere.
+UNPLACED = "unplaced_buildings"
+
+
 def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """Pairs (building index, parcel index, footprint inside the parcel m²).
 
@@ -208,6 +215,7 @@ def _from_buildings(
             "inside": pairs["inside_m2"],
         }
     )
+    unplaced = buildings.index.difference(pd.Index(pairs["b"].unique()))
     agg = per.groupby("p").agg(
         bld_floor_m2=("area", "sum"),
         bld_real_m2=("real", "sum"),
@@ -217,7 +225,9 @@ def _from_buildings(
         n_doubled=("doubled", "sum"),
         footprint_m2=("inside", "sum"),
     )
-    return agg.reindex(parcels.index)
+    out = agg.reindex(parcels.index)
+    out.attrs[UNPLACED] = tuple(unplaced)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,8 +390,11 @@ def compute_far(
         },
         index=parcels.index,
     )
+    unplaced: tuple[Any, ...] = ()
     if buildings is not None and len(buildings):
-        frame = frame.join(_from_buildings(parcels, buildings, profile=profile))
+        built = _from_buildings(parcels, buildings, profile=profile)
+        unplaced = built.attrs[UNPLACED]
+        frame = frame.join(built)
     else:
         for col in ("bld_floor_m2", "bld_real_m2", "n_buildings", "n_record", "n_unknown"):
             frame[col] = np.nan
@@ -418,6 +431,7 @@ def compute_far(
     )
     out.insert(3, "far", floor_area_for(out, "cap", profile=profile) / land)
     out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
+    out.attrs[UNPLACED] = unplaced
     return out
 
 

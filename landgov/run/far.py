@@ -20,9 +20,10 @@ older 增容 part and its 初审表 are gone).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from landgov.core.counts import (
     zengrong_counts,
 )
 from landgov.core.dates import parse_as_of
-from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -54,6 +55,7 @@ from landgov.core.runfolder import (
     stage_line,
 )
 from landgov.far import compute_far
+from landgov.far.ratio import UNPLACED
 from landgov.far.zengrong import (
     CONDITIONS,
     Eligibility,
@@ -513,6 +515,10 @@ def _far(
             height_raster=inputs.height_raster,
             raster_estimate=None if shared is None else shared.raster,
         )
+        if far.attrs.get(UNPLACED):  # every building row ends up somewhere: here, said
+            source = Path(inputs.buildings or "buildings").name
+            placed = unplaced_buildings(reads["buildings"], far.attrs[UNPLACED], source=source)
+            reads = {**reads, "buildings": placed}
     given = ZengrongInputs(
         parcels,
         far,
@@ -549,6 +555,29 @@ def _far(
             layers.result()
             part.layers = out / GPKG
     return part
+
+
+_SHOWN_ROWS = 20  # rows of the file named in one problem row
+
+
+def unplaced_buildings(read: ReadResult, labels: Sequence[Any], *, source: str) -> ReadResult:
+    """``read`` (the buildings) with one problem row for the buildings that went to no parcel:
+    no 宗地代码 of the parcel layer and a representative point in no parcel. They are counted
+    in no plot's floor area; the row says how many and which rows of the file (a buildings
+    layer of the whole district holds many outside the industrial plots: 提示, not 警告)."""
+    rows = read.data.loc[list(labels), "source_row"] if "source_row" in read.data else None
+    shown = [] if rows is None else sorted(int(r) for r in rows.dropna())
+    where = "、".join(map(str, shown[:_SHOWN_ROWS])) + ("等" if len(shown) > _SHOWN_ROWS else "")
+    problem = ProblemLog(source)
+    problem.add(
+        f"{len(labels)} 栋建筑不属于任何宗地（宗地代码不在宗地图层中，位置也不在任何宗地内），"
+        f"未计入任何宗地的建筑面积" + (f"：第 {where} 行" if where else ""),
+        field="宗地代码",
+        action="属工业宗地上的建筑的，核对其宗地代码或图形位置；不在本次宗地范围内的无需处理",
+        severity=Severity.INFO,
+    )
+    problems = pd.concat([read.problems, problem.frame()], ignore_index=True)
+    return dataclasses.replace(read, problems=problems)
 
 
 def _written(

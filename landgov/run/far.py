@@ -515,9 +515,11 @@ def _far(
             height_raster=inputs.height_raster,
             raster_estimate=None if shared is None else shared.raster,
         )
-        if far.attrs.get(UNPLACED):  # every building row ends up somewhere: here, said
+        # taken off the frame: pandas deep-copies attrs into every frame derived from it
+        unplaced = far.attrs.pop(UNPLACED, ())
+        if unplaced:  # every building row ends up somewhere: here, said
             source = Path(inputs.buildings or "buildings").name
-            placed = unplaced_buildings(reads["buildings"], far.attrs[UNPLACED], source=source)
+            placed = unplaced_buildings(reads["buildings"], unplaced, source=source)
             reads = {**reads, "buildings": placed}
     given = ZengrongInputs(
         parcels,

@@ -170,6 +170,35 @@ def test_planned_use_gets_one_answer_in_screening_and_zengrong(profile):
     assert zengrong == expected
 
 
+@pytest.mark.parametrize(
+    ("share", "status"),
+    [
+        (0.0, Status.PASS),  # wholly planned 工业: a plain fact
+        (0.3, Status.UNKNOWN),  # below the example share 0.5 only: never 符合 on it
+        (0.5, Status.FAIL),  # 「一半以上（含）」
+        (0.7, Status.FAIL),  # the largest piece is 商业
+    ],
+)
+def test_a_partly_non_industrial_plan_gets_one_answer(profile, share, status):
+    # The plot's west ``share`` is planned 商业, the rest 工业. Both stages judge the share by
+    # core.overlay.judge_share against screening.planning_nonindustrial_share (0.5, 示例规则
+    # （非官方）: 越政发〔2022〕24号 第七条第19项 sets none); 增容 once took only the largest piece
+    # and called 30 % 商业 符合.
+    parcels = _parcels(1)
+    west = _cover(parcels, share, planned_use=["商业用地"]) if share else None
+    east = _cover(parcels, 1.0, planned_use=["工业用地"])
+    if west is not None:
+        east = east.set_geometry(east.geometry.difference(west.geometry.iloc[0]))
+    planning = pd.concat([x for x in (west, east) if x is not None], ignore_index=True)
+    screened = check_planning(parcels, planning=planning, profile=profile).iloc[0]
+    got = _zengrong(profile, parcels, planning=planning)
+    assert screened.status == status
+    assert got["scope"].iloc[0] == status
+    if status is Status.UNKNOWN:
+        assert "不能单独判定为符合" in screened.reason
+        assert "不能单独判定为符合" in got["scope_note"].iloc[0]
+
+
 def test_land_use_on_the_parcel_uses_the_same_matcher(profile):
     uses = [u for u, _ in PLANNED]
     parcels = _parcels(len(PLANNED), land_use=uses)

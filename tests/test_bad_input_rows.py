@@ -427,6 +427,16 @@ LAYER_READERS = {
 }
 
 
+def test_control_line_answers_as_clerks_write_them(tmp_path: Path) -> None:
+    # 「无」 in a 是否控制线内 column is a blank, never 「线外」: the plot is 待核实, not flagged.
+    answers = ["是", "内", "控制线内", "否", "外", "控制线外", "无", "", "待定"]
+    expected = [True, True, True, False, False, False, None, None, None]
+    columns = {"规划用途": ["工业用地"] * len(answers), "控制线内": answers}
+    res = read_planning(_gpkg(tmp_path / "plan.gpkg", columns, _boxes(len(answers))))
+    _accounted(res, len(answers))
+    assert res.data.sort_values("source_row")["inside_control_line"].tolist() == expected
+
+
 @pytest.mark.parametrize("role", LAYER_READERS)
 def test_points_layer_is_a_file_error(tmp_path: Path, role: str) -> None:
     reader, columns = LAYER_READERS[role]

@@ -117,7 +117,7 @@ def test_percent_only_for_fractions() -> None:
     percent = {c.name for c in COLUMNS.values() if c.number_format == "0.0%"}
     assert percent == {
         "rd_ratio", "renewal_share", "built_cover", "area_diff_ratio", "building_coverage",
-        "demolition_share",
+        "demolition_share", "planning_other_share", "planning_unknown_share",
     }  # fmt: skip
 
 

@@ -281,9 +281,8 @@ def test_a_value_in_another_unit_is_rejected(tmp_path: Path) -> None:
     assert load_profile(path)["screening.low_efficiency_tax_per_mu"].value == 5.0
     # the same unit written another way is the same unit
     row = 'overlap_tolerance_m2 = {{ value = 1.0, unit = "{u}", official = false }}\n'
-    head = head.replace("zhejiang-2023", "yuecheng-2022")
-    path.write_text(head + "[zengrong]\n" + row.format(u="m²"), encoding="utf-8")
-    assert load_profile(path)["zengrong.overlap_tolerance_m2"].unit == "m²"
+    path.write_text(head + "[overlay]\n" + row.format(u="m²"), encoding="utf-8")
+    assert load_profile(path)["overlay.overlap_tolerance_m2"].unit == "m²"
 
 
 def test_a_value_out_of_range_says_the_bound_in_words(tmp_path: Path) -> None:

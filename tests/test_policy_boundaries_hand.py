@@ -391,7 +391,9 @@ def test_exactly_half_planned_non_industrial_fails_in_both_stages(yuecheng):
     # screening.planning_nonindustrial_share = 0.5, 「一半以上（含）」 (">="), 越政发〔2022〕24号
     # 第七条第19项; the 增容 scope (附件3 第一条 「应符合国土空间规划」) uses the same rule.
     # 21-亩 plots: western 50 % 商业用地, the rest 工业用地 → 0.5 ≥ 0.5 → 不符合 in both;
-    # western 49 % 商业用地 → 0.49 < 0.5 (the rest industrial, fully covered) → 符合 in both.
+    # western 49 % 商业用地 → 0.49 < 0.5 (the rest industrial, fully covered). The 0.5 is 示例规则
+    # （非官方）(the clause sets no share), which never makes a 符合 on its own → 待核实 in both;
+    # a county that sets 0.5 in its own document gets 符合 in both.
     parcels = _parcels([_square(21.0, i) for i in range(2)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
     shares = [0.5, 0.49]
@@ -410,15 +412,23 @@ def test_exactly_half_planned_non_industrial_fails_in_both_stages(yuecheng):
         geometry=[*commerce.geometry, *rest],
         crs=CRS,
     )
-    screened = check_planning(parcels, planning=planning, profile=yuecheng)
-    assert [v.status for v in screened] == [Status.FAIL, Status.PASS]
-    zengrong = check_parcels(_inputs(yuecheng, parcels, planning=planning))
-    assert zengrong["scope"].tolist() == [Status.FAIL, Status.PASS]
+    for profile, below in ((yuecheng, Status.UNKNOWN), (_own_share(yuecheng), Status.PASS)):
+        screened = check_planning(parcels, planning=planning, profile=profile)
+        assert [v.status for v in screened] == [Status.FAIL, below]
+        zengrong = check_parcels(_inputs(profile, parcels, planning=planning))
+        assert zengrong["scope"].tolist() == [Status.FAIL, below]
+
+
+def _own_share(profile, key="screening.planning_nonindustrial_share"):
+    """``profile`` whose share ``key`` (0.5) a county set in its own document (official)."""
+    param = dataclasses.replace(profile[key], citation=Citation(None, "某县文件", official=True))
+    return dataclasses.replace(profile, params={**profile.params, key: param})
 
 
 def test_exactly_half_outside_the_control_line_fails(yuecheng):
     # screening.control_line_outside_share = 0.5, 「一半以上（含）」 (">="), 越政发〔2022〕24号
-    # 第七条第19项 「落实工业用地控制线管理要求」. Western 50 % outside → 不符合; 49 % → 符合.
+    # 第七条第19项 「落实工业用地控制线管理要求」. Western 50 % outside → 不符合; 49 % → 待核实
+    # on the example share (示例规则（非官方）), 符合 on a county's own 0.5.
     parcels = _parcels([_square(21.0, i) for i in range(2)])
     geoms, inside = [], []
     for geom, s in zip(parcels.geometry, [0.5, 0.49], strict=True):
@@ -430,6 +440,9 @@ def test_exactly_half_outside_the_control_line_fails(yuecheng):
         {"planned_use": ["工业用地"] * 4, "inside_control_line": inside}, geometry=geoms, crs=CRS
     )
     got = check_control_line(parcels, planning=layer, profile=yuecheng)
+    assert [v.status for v in got] == [Status.FAIL, Status.UNKNOWN]
+    own = _own_share(yuecheng, "screening.control_line_outside_share")
+    got = check_control_line(parcels, planning=layer, profile=own)
     assert [v.status for v in got] == [Status.FAIL, Status.PASS]
 
 

@@ -72,6 +72,8 @@ _fact = st.fixed_dictionaries(
         "zone_names_given": st.booleans(),
         "planned_use": st.one_of(st.none(), st.sampled_from(["工业用地", "居住用地"])),
         "inside_control_line": st.sampled_from([None, True, False]),
+        "planning_other_share": st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+        "planning_unknown_share": st.sampled_from([0.0, 0.1, 1.0]),
         "demolition_plans": st.sampled_from(["", "2025年拆迁计划"]),
         "demolition_partial_plans": st.sampled_from(["", "2024年计划"]),
         "demolition_old_plans": st.just(""),

@@ -71,6 +71,12 @@ FIELD_SOURCES: dict[str, Source] = {
     # a check that would pass only by a 示例规则（非官方） threshold: the county's own figure
     "standard_tax_per_mu": Source("本地低效用地认定标准（亩均税收，本地文件数值）", "经信局"),
     "standard_far": Source("本地容积率控制下限（本地文件数值）", "自然资源局"),
+    "standard_planning_share": Source(
+        "本地规划非工业用途面积比例认定标准（本地文件数值）", "自然资源局"
+    ),
+    "standard_control_line_share": Source(
+        "本地工业用地控制线外面积比例认定标准（本地文件数值）", "自然资源局"
+    ),
 }
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
@@ -126,7 +132,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
     ),
     (re.compile(r"地企关联表 pairs（该宗地没有关联企业）"), lambda m: Need("link")),
     (
-        re.compile(r"本地认定标准 (?P<field>standard_tax_per_mu|standard_far)（(?P<what>[^）]*)）"),
+        re.compile(r"本地认定标准 (?P<field>standard_[a-z_]+)（(?P<what>[^）]*)）"),
         lambda m: Need(m["field"], note=f"：{m['what']}" if m["what"] else ""),
     ),
     (re.compile(r"连片分析结果 block_large（[^）]*）"), lambda m: Need("block")),
@@ -146,7 +152,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         lambda m: Need("demolition_confirm", note=f"：{m['what']}"),
     ),
     (
-        re.compile(r"(?<!控制线：)(?P<what>规划(?:用途)?图层未覆盖[^、〔]*?的部分占宗地面积 \d+%)"),
+        re.compile(
+            r"(?<!控制线：)(?P<what>规划(?:用途)?图层未覆盖[^、〔]*?"
+            r"的部分占宗地面积 (?:\d+|不足 1)%)"
+        ),
         lambda m: Need("planning_gap", note=f"：{m['what']}"),
     ),
     (

@@ -22,18 +22,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.compare import measured
 from landgov.core.missing import is_missing
-from landgov.core.vocab import Status
+from landgov.core.vocab import EXAMPLE_ONLY, Status
 from landgov.policy import Param, Profile
 from landgov.verdict import Citation
 
 __all__ = [
-    "DemolitionFinding",
     "DemolitionRule",
+    "Finding",
+    "ShareRule",
+    "class_shares",
     "coverage",
     "demolition_overlay",
     "intersections",
     "judge_demolition",
+    "judge_share",
 ]
 
 _EPS = 1e-9
@@ -151,6 +155,139 @@ def coverage(
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What an overlay rule (demolition plans, a share of a layer class) says about one
+    parcel; screening and the 增容 check both build their verdicts from it.
+
+    ``citation`` is ``None`` where the plain fact decides (no plan overlaps, a plan without a
+    year, nothing of the parcel in the class): the caller cites the clause itself. ``values``
+    and ``missing`` go into the verdict.
+    """
+
+    status: Status
+    reason: str
+    citation: Citation | None
+    missing: tuple[str, ...] = ()
+    values: dict[str, Any] | None = None
+
+
+def class_shares(
+    parcels: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    *,
+    classes: pd.Series,
+    bad: str,
+    min_area_m2: float = 0.0,
+    pairs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per parcel: the share of its area in the layer class ``bad`` and the share not known.
+
+    The share not known is the part no layer polygon covers plus the part in the class
+    ``"unknown"`` (a polygon whose attribute is blank or ambiguous). Edge slivers are measurement
+    error, not facts: overlaps of at most ``min_area_m2`` are left out (:func:`intersections`),
+    and an uncovered part of at most ``min_area_m2`` counts as none.
+
+    Parameters
+    ----------
+    parcels, layer, classes, pairs
+        As for :func:`coverage`.
+    bad
+        The class whose share is judged (``"other"``: planned non-industrial).
+    min_area_m2
+        ``overlay.overlap_tolerance_m2`` (m²).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1].
+    """
+    shares = coverage(parcels, layer, classes=classes, min_area_m2=min_area_m2, pairs=pairs)
+    zero = pd.Series(0.0, index=shares.index)
+    uncovered = (1.0 - shares["covered"]).clip(lower=0.0)
+    if min_area_m2 > 0 and len(parcels):
+        area = shapely.area(np.asarray(parcels.geometry.values))
+        uncovered = uncovered.where(uncovered.to_numpy() * area > min_area_m2, 0.0)
+    unknown = uncovered + shares.get("unknown", zero)
+    return pd.DataFrame(
+        {"bad": shares.get(bad, zero), "unknown": unknown.clip(upper=1.0)}, index=shares.index
+    )
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage; 0.3 % is 「不足 1%」, never 「0%」."""
+    return "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+@dataclass(frozen=True)
+class ShareRule:
+    """When a parcel fails on the share of its area in one class of a map layer.
+
+    The planning check (规划为非工业用途, ``screening.planning_nonindustrial_share``) of
+    screening and of the 增容 scope [000 附件3 一] is one rule; so is the 工业用地控制线 check.
+
+    Attributes
+    ----------
+    limit
+        The threshold (``comparison`` ``">="`` or ``">"``), with its citation.
+    what
+        The class in words: 「规划为非工业用途」.
+    gap
+        What the part not known is: 「规划用途图层未覆盖或无规划用途」.
+    standard
+        The to-collect marker when the threshold is a 示例规则（非官方） value:
+        ``standard_planning_share（…）`` (read by :mod:`landgov.core.collect`).
+    """
+
+    limit: Param
+    what: str
+    gap: str
+    standard: str
+
+    def holds(self, share: float) -> bool:
+        """``share`` (rounded as every measured value, :func:`~landgov.core.compare.measured`)
+        against the threshold."""
+        return bool(self.limit.compare(measured(float(share))))
+
+
+def judge_share(rule: ShareRule, *, bad: float, unknown: float) -> Finding:
+    """One parcel's share in the ``bad`` class against ``rule``, for screening and 增容 alike.
+
+    - ``bad`` reaches the threshold → ``Status.FAIL``;
+    - ``bad + unknown`` would reach it → ``Status.UNKNOWN`` (the part not known decides);
+    - nothing of the parcel is in the class or unknown → ``Status.PASS``, a plain fact that no
+      threshold decides (``citation`` ``None``: the caller cites its clause);
+    - below the threshold otherwise → ``Status.PASS`` on an official threshold, else
+      ``Status.UNKNOWN``: a 示例规则（非官方） value never makes a pass on its own, and the
+      county's own figure is to be collected.
+
+    ``values`` hold ``share``, ``unknown_share`` and ``threshold``.
+    """
+    limit = rule.limit
+    values: dict[str, Any] = {
+        "share": round(bad, 4),
+        "unknown_share": round(unknown, 4),
+        "threshold": limit.value,
+    }
+    text = f"{rule.what}的面积占 {_percent(bad)}"
+    threshold = f"门槛：面积占比 {limit.describe()}"
+    citation = limit.citation
+    if rule.holds(bad):
+        return Finding(Status.FAIL, f"{text}（{threshold}）", citation, values=values)
+    if measured(unknown) > 0 and rule.holds(bad + unknown):
+        missing = (f"{rule.gap}的部分占宗地面积 {_percent(unknown)}",)
+        return Finding(Status.UNKNOWN, f"{text}，其余不明", citation, missing, values)
+    if measured(bad) <= 0 and measured(unknown) <= 0:
+        return Finding(Status.PASS, text, None, values=values)
+    reason = f"{text}，未达{threshold}"
+    if unknown > 0:
+        reason += f"（{rule.gap}的部分占 {_percent(unknown)}）"
+    if citation is not None and citation.official:
+        return Finding(Status.PASS, reason, citation, values=values)
+    missing = (f"本地认定标准 {rule.standard}",)
+    return Finding(Status.UNKNOWN, f"{reason}；{EXAMPLE_ONLY}", citation, missing, values)
+
+
+@dataclass(frozen=True)
 class DemolitionRule:
     """When a parcel counts as inside a recent demolition plan (近年拆迁计划) [000 附件3 三.1].
 
@@ -217,21 +354,6 @@ class DemolitionRule:
         return f"占 {part}，{verb} {self.share:.0%}"
 
 
-@dataclass(frozen=True)
-class DemolitionFinding:
-    """What the demolition-plan rule says about one parcel (both stages use it).
-
-    ``citation`` is ``None`` where the plain fact decides (no plan overlaps, or a plan without a
-    year): the caller cites the clause itself. ``values`` and ``missing`` go into the verdict.
-    """
-
-    status: Status
-    reason: str
-    citation: Citation | None
-    missing: tuple[str, ...] = ()
-    values: dict[str, Any] | None = None
-
-
 def judge_demolition(
     rule: DemolitionRule,
     *,
@@ -241,7 +363,7 @@ def judge_demolition(
     old: str,
     undated: str,
     inside: bool,
-) -> DemolitionFinding:
+) -> Finding:
     """「未列入近年拆迁计划」 [000 附件3 三.1] on one parcel, for screening and 增容 alike.
 
     Only a plain fact passes: no plan overlaps the plot. Each reading that rests on a project
@@ -262,10 +384,10 @@ def judge_demolition(
     values: dict[str, Any] = {"plans": plans or partial, "share": round(share, 4)}
     if inside:
         reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
-        return DemolitionFinding(Status.FAIL, reason, rule.citation, values=values)
+        return Finding(Status.FAIL, reason, rule.citation, values=values)
     if undated:
         values["undated_plans"] = undated
-        return DemolitionFinding(
+        return Finding(
             Status.UNKNOWN,
             f"与无年份的拆迁计划（{undated}）重叠，无法判断是否为近年拆迁计划",
             None,
@@ -278,7 +400,7 @@ def judge_demolition(
             f"与拆迁计划（{old}）重叠，计划年份超出「近年」窗口（距核查年份"
             f"{rule.window.describe()}，项目默认），不据此排除，须核实该计划是否仍有效"
         )
-        return DemolitionFinding(
+        return Finding(
             Status.UNKNOWN,
             reason,
             rule.window.citation,
@@ -290,14 +412,14 @@ def judge_demolition(
             f"与近年拆迁计划（{partial}）部分重叠，宗地面积{rule.describe(share)}"
             "（比例门槛为项目默认），须核实是否列入拆迁计划"
         )
-        return DemolitionFinding(
+        return Finding(
             Status.UNKNOWN,
             reason,
             rule.citation,
             ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划",),
             values,
         )
-    return DemolitionFinding(Status.PASS, "与近年拆迁计划无重叠，未列入", None, values=values)
+    return Finding(Status.PASS, "与近年拆迁计划无重叠，未列入", None, values=values)
 
 
 def _plan_label(name: Any, year: Any) -> str:

@@ -15,7 +15,8 @@ that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``land
 - :class:`RecordSeverity`: 一般 / 较大 / 重大 — severity of a violation record, mildest first;
 - :class:`ViolationCategory`: 安全 / 环保 / … / 无照经营 — category of a violation record;
 - the rows and blanks of a summary: :data:`DISTRICT` 全区, :data:`PROVINCE` 全省,
-  :data:`UNKNOWN_TOWNSHIP` 镇街不明, :data:`NO_TARGET` 无目标, :data:`NOT_GIVEN` 未提供.
+  :data:`UNKNOWN_TOWNSHIP` 镇街不明, :data:`NO_TARGET` 无目标, :data:`NOT_GIVEN` 未提供;
+- :data:`EXAMPLE_ONLY`: why a check that would pass on an example threshold is 待核实.
 
 Aliases as staff write them (「安全生产」, 「违章建筑」, 「严重」, 「Ａ类」, 「限制」) are read
 by each enum's ``parse`` classmethod; a blank (:func:`landgov.core.missing.is_missing`) or
@@ -35,6 +36,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
     "DISTRICT",
+    "EXAMPLE_ONLY",
     "FORM_MODES",
     "NOT_GIVEN",
     "NO_TARGET",
@@ -62,6 +64,8 @@ UNKNOWN_TOWNSHIP = "镇街不明"
 NO_TARGET = "无目标"
 #: An optional input the run was not given (e.g. the 批而未供 list): its figures are unknown.
 NOT_GIVEN = "未提供"
+#: Said where a check would pass only on a 示例规则（非官方） threshold (it is 待核实 instead).
+EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为符合"
 
 
 def _key(value: object) -> str:

@@ -8,19 +8,12 @@ from pathlib import Path
 
 from pyproj import CRS
 
-from landgov.core.missing import parse_yes_no
+from landgov.core.planning import read_inside_line
 from landgov.core.problems import ReadResult
 from landgov.io.fields import DEMOLITION_FIELDS, PLANNING_FIELDS, TOWNSHIP_FIELDS, ZONE_FIELDS
 from landgov.io.parcels import read_layer
 
 __all__ = ["read_demolition", "read_planning", "read_townships", "read_zones"]
-
-_INSIDE = frozenset({"内", "控制线内"})  # 工业用地控制线 answers beyond the shared 是/否 words
-_OUTSIDE = frozenset({"外", "控制线外"})
-
-
-def _inside(value: object) -> bool | None:
-    return parse_yes_no(value, yes=_INSIDE, no=_OUTSIDE)
 
 
 def read_planning(
@@ -33,7 +26,7 @@ def read_planning(
     res = read_layer(path, specs=PLANNING_FIELDS, aliases=aliases, crs=crs, role="planning")
     data = res.data
     if "inside_control_line" in data:
-        data = data.assign(inside_control_line=data["inside_control_line"].map(_inside))
+        data = data.assign(inside_control_line=data["inside_control_line"].map(read_inside_line))
     return ReadResult(data, res.rejected, res.problems, res.meta)
 
 

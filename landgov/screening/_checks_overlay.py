@@ -9,28 +9,31 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from landgov.core.landuse import industrial_matcher
-from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import (
     DemolitionRule,
-    coverage,
+    ShareRule,
     demolition_overlay,
     intersections,
     judge_demolition,
+    judge_share,
+)
+from landgov.core.planning import (
+    control_line_classes,
+    control_line_rule,
+    planned_use_classes,
+    planned_use_rule,
+    planning_shares,
 )
 from landgov.errors import InputError, Issue
-from landgov.policy import Param, Profile
+from landgov.policy import Profile
 from landgov.screening._common import (
-    _EPS,
     Check,
-    _described,
-    _holds,
     _series,
     _shared,
     _unknown_all,
     _verdict,
 )
-from landgov.verdict import Citation, Status, Verdict
+from landgov.verdict import Citation, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 6–8. overlays: planning, control line, demolition
@@ -52,15 +55,23 @@ def _need_geo(parcels: pd.DataFrame) -> gpd.GeoDataFrame:
     return parcels
 
 
-def _planning_coverage(
-    parcels: pd.DataFrame, planning: gpd.GeoDataFrame, classes: pd.Series
+def _planning_shares(
+    parcels: pd.DataFrame,
+    planning: gpd.GeoDataFrame,
+    *,
+    classes: pd.Series,
+    bad: str,
+    profile: Profile,
 ) -> pd.DataFrame:
-    """:func:`coverage` of the plots by planning classes; the plot–planning overlaps are
-    computed once for the planning and control-line checks (within
+    """:func:`~landgov.core.planning.planning_shares` of the plots; the plot–planning overlaps
+    are computed once for the planning and control-line checks (within
     :func:`~landgov.screening._common.shared_lookups`)."""
     geo = _need_geo(parcels)
-    pairs = _shared("planning_pairs", (geo, planning), lambda: intersections(geo, planning))
-    return coverage(geo, planning, classes=classes, pairs=pairs)
+    tol = float(profile.value("overlay.overlap_tolerance_m2"))
+    pairs = _shared(
+        "planning_pairs", (geo, planning), lambda: intersections(geo, planning, min_area_m2=tol)
+    )
+    return planning_shares(geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs)
 
 
 def check_planning(
@@ -71,11 +82,14 @@ def check_planning(
 ) -> pd.Series:
     """Planned use no longer industrial (规划已非工业) — overlay with the planning layer.
 
-    A plot fails when the share of its area planned for a non-industrial use (``planned_use``
-    not industrial by :mod:`landgov.core.landuse`: exact names/codes, never substrings) is at least
+    The rule is :func:`landgov.core.overlay.judge_share` with
+    :func:`landgov.core.planning.planned_use_rule`, the one the 增容 scope applies: a plot fails
+    when the share of its area planned for a non-industrial use (``planned_use`` not industrial
+    by :mod:`landgov.core.landuse`: exact names/codes, never substrings) reaches
     ``screening.planning_nonindustrial_share``; such land changes use only with “改一补一”
-    [000 19]. When the layer leaves enough of the plot uncovered (or without a planned use) that
-    the answer could change, the plot is 待核实.
+    [000 19]. When the part not covered (or without a clear planned use) could change the answer
+    the plot is 待核实; below a 示例规则（非官方） threshold it is 待核实 too, unless nothing of
+    the plot is planned otherwise.
 
     Returns
     -------
@@ -90,67 +104,38 @@ def check_planning(
             "规划用途图层 planning" if planning is None else "规划图层字段 planned_use（规划用途）"
         )
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
-    limit = profile[key]
-    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
-    classes = industrial.map({True: "industrial", False: "other"}).fillna("unknown")
-    shares = _planning_coverage(parcels, planning, classes)
-    return _share_verdicts(
-        shares,
-        "other",
-        limit=limit,
-        check=c,
-        citation=citation,
-        what="规划为非工业用途",
-        gap="规划用途图层未覆盖或无规划用途",
-    )
+    classes = planned_use_classes(planning, profile)
+    shares = _planning_shares(parcels, planning, classes=classes, bad="other", profile=profile)
+    return _share_verdicts(shares, planned_use_rule(profile), check=c)
 
 
-def _share_verdicts(
-    shares: pd.DataFrame,
-    bad: str,
-    *,
-    limit: Param,
-    check: Check,
-    citation: Citation,
-    what: str,
-    gap: str,
-) -> pd.Series:
-    bad_share = shares[bad] if bad in shares else pd.Series(0.0, index=shares.index)
-    unknown = (1.0 - shares["covered"]).clip(lower=0.0)
-    if "unknown" in shares:
-        unknown = unknown + shares["unknown"]
-    rule = f"门槛：面积占比 {_described(limit)}"
+def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> pd.Series:
+    """One verdict per plot from :func:`~landgov.core.overlay.judge_share`."""
+    citation = rule.limit.citation
+    assert citation is not None  # cite = true in the schema
+    fact = Citation(citation.seed, citation.clause, citation.url)  # a plain fact: the clause
 
     def verdict(b: float, u: float) -> Verdict:
-        values = {"share": round(b, 4), "unknown_share": round(u, 4), "threshold": limit.value}
-        text = f"{what}的面积占 {b:.0%}"
-        if _holds(limit, b):
-            return _verdict(check, Status.FAIL, f"{text}（{rule}）", citation, values=values)
-        if _holds(limit, b + u) and u > _EPS:
-            missing = [f"{gap}的部分占宗地面积 {u:.0%}"]
-            reason = f"{text}，其余不明"
-            return _verdict(check, Status.UNKNOWN, reason, citation, values=values, missing=missing)
-        return _verdict(check, Status.PASS, f"{text}，未达{rule}", citation, values=values)
+        found = judge_share(rule, bad=b, unknown=u)
+        return _verdict(
+            check,
+            found.status,
+            found.reason,
+            found.citation or fact,
+            values=found.values,
+            missing=found.missing,
+        )
 
     # one verdict per distinct pair of shares: most plots lie wholly in one class (0 or 100 %)
     memo: dict[tuple[float, ...], Verdict] = {}  # the signs keep -0.0 (「-0%」) apart from 0.0
     out = []
-    for b, u in zip(bad_share.tolist(), unknown.tolist(), strict=True):
+    for b, u in zip(shares["bad"].tolist(), shares["unknown"].tolist(), strict=True):
         key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u))
         found = memo.get(key)
         if found is None:
             found = memo[key] = verdict(b, u)
         out.append(found)
     return _series(out, shares.index, check.value)
-
-
-_INSIDE = frozenset({"内", "控制线内"})
-_OUTSIDE = frozenset({"外", "控制线外"})
-
-
-def _inside_line(v: Any) -> bool | None:
-    """``inside_control_line`` as a bool; blank (「无」 included) is unknown, never outside."""
-    return None if is_missing(v) else parse_yes_no(v, yes=_INSIDE, no=_OUTSIDE)
 
 
 def check_control_line(
@@ -162,8 +147,9 @@ def check_control_line(
     """Outside the 工业用地控制线 [000 19]: planning polygons with ``inside_control_line`` false.
 
     A plot fails when at least ``screening.control_line_outside_share`` of its area lies in
-    planning polygons marked outside the line; 待核实 when the layer or the field is missing or
-    the uncovered part could change the answer.
+    planning polygons marked outside the line (:func:`landgov.core.planning.control_line_rule`);
+    待核实 when the layer or the field is missing, the uncovered part could change the answer,
+    or only a 示例规则（非官方） threshold would pass it.
 
     Returns
     -------
@@ -180,19 +166,9 @@ def check_control_line(
             else "规划图层字段 inside_control_line（是否在工业用地控制线内）"
         )
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
-    inside = planning["inside_control_line"].map(_inside_line)
-    classes = inside.map({True: "inside", False: "outside"}).fillna("unknown")
-    shares = _planning_coverage(parcels, planning, classes)
-    limit = profile[key]
-    return _share_verdicts(
-        shares,
-        "outside",
-        limit=limit,
-        check=c,
-        citation=citation,
-        what="位于工业用地控制线外",
-        gap="规划图层未覆盖或控制线属性不明",
-    )
+    classes = control_line_classes(planning)
+    shares = _planning_shares(parcels, planning, classes=classes, bad="outside", profile=profile)
+    return _share_verdicts(shares, control_line_rule(profile), check=c)
 
 
 def check_demolition(

@@ -17,6 +17,7 @@ import pandas as pd
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import parse_as_of, read_date
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
+from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
@@ -289,9 +290,6 @@ def _verdict(
 
 
 _RULE_IDS = {c: f"screening.{c.value}" for c in Check}
-
-#: Said of a check that a 示例规则（非官方） threshold alone would pass.
-EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为符合"
 
 
 def _passed(

@@ -11,7 +11,8 @@ from typing import Any
 
 from landgov.core.columns import CONDITION_LABELS  # noqa: F401  (re-exported: one set of labels)
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
-from landgov.core.overlay import DemolitionRule
+from landgov.core.overlay import DemolitionRule, ShareRule
+from landgov.core.planning import planned_use_rule
 from landgov.core.records import ViolationRecord as _Record
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
@@ -118,6 +119,10 @@ class _Settings:
     @functools.cached_property
     def demolition(self) -> DemolitionRule:
         return DemolitionRule.from_profile(self.profile)
+
+    @functools.cached_property
+    def planned_use(self) -> ShareRule:
+        return planned_use_rule(self.profile)
 
 
 def _app(case: _Case, name: str) -> Any:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
+from landgov.core.planning import planned_use_classes, planning_shares
 from landgov.core.records import records_from_frame
 from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
@@ -53,7 +54,7 @@ def _overlay_facts(
     reads (``zone_name``) is recorded as such (``zone_names_given``) so the check says 待核实
     instead of reading the gap as "not in a zone".
     """
-    tol = float(profile.value("zengrong.overlap_tolerance_m2"))
+    tol = float(profile.value("overlay.overlap_tolerance_m2"))
     out = pd.DataFrame(index=parcels.index)
     out["planning_given"] = planning is not None
     out["demolition_given"] = demolition is not None
@@ -69,8 +70,17 @@ def _overlay_facts(
     out["unnamed_zone"] = False
     out["demolition_share"] = 0.0
     out["in_demolition_plan"] = False
+    out["planning_other_share"] = 0.0
+    out["planning_unknown_share"] = 1.0  # no planned use known: all of the plot
     if planning is not None and len(planning) and "planned_use" in planning:
-        main = coverage(parcels, planning, min_area_m2=tol)["largest"]
+        pairs = intersections(parcels, planning, min_area_m2=tol)
+        classes = planned_use_classes(planning, profile)
+        shares = planning_shares(
+            parcels, planning, classes=classes, bad="other", profile=profile, pairs=pairs
+        )
+        out["planning_other_share"] = shares["bad"]
+        out["planning_unknown_share"] = shares["unknown"]
+        main = coverage(parcels, planning, min_area_m2=tol, pairs=pairs)["largest"]
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
         if "inside_control_line" in planning:

@@ -50,7 +50,16 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cond8": ("parcel", ()),
     "scope.right": ("parcel", ("right_type",)),
     "scope.use": ("parcel", ("land_use",)),
-    "scope.plan": ("overlay", ("planning_given", "planned_use", "inside_control_line")),
+    "scope.plan": (
+        "overlay",
+        (
+            "planning_given",
+            "planned_use",
+            "inside_control_line",
+            "planning_other_share",
+            "planning_unknown_share",
+        ),
+    ),
     "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),
     "scope.period": ("parcel", ()),
     "cond1.demolition": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from landgov.core.compare import measured
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing
+from landgov.core.overlay import judge_share
 from landgov.far.zengrong._case import (
     _Case,
     _cite,
@@ -12,7 +13,7 @@ from landgov.far.zengrong._case import (
     _v,
 )
 from landgov.far.zengrong._reads import Share, direct
-from landgov.verdict import Status, Verdict
+from landgov.verdict import Citation, Status, Verdict
 
 # ---------------------------------------------------------------------------------------------
 # Scope [一], special zones [七(二)], period [七(一)]
@@ -83,6 +84,10 @@ def _scope_use(case: _Case, s: _Settings) -> Verdict:
 
 
 def _scope_plan(case: _Case, s: _Settings) -> Verdict:
+    """「所在地块应符合国土空间规划的要求」 [一]: the share of the plot planned for a
+    non-industrial use, by :func:`landgov.core.overlay.judge_share` with
+    :func:`landgov.core.planning.planned_use_rule` — the rule of the screening check
+    规划已非工业, so both stages answer alike for one plot."""
     cite = _cite("scope")
     if not case.overlay.get("planning_given"):
         return _v(
@@ -92,24 +97,25 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             cite,
             missing=("规划用途图层",),
         )
+    rule = s.planned_use
+    bad = float(case.overlay.get("planning_other_share") or 0.0)
+    unknown = float(case.overlay.get("planning_unknown_share") or 0.0)
+    found = judge_share(rule, bad=bad, unknown=unknown)
     planned = case.overlay.get("planned_use")
-    if is_missing(planned):
-        return _v(
-            "scope.plan",
-            Status.UNKNOWN,
-            "宗地不在规划图层范围内或规划用途为空",
-            cite,
-            missing=("规划用途",),
-        )
-    values = {"规划用途": planned, "工业用地控制线内": case.overlay.get("inside_control_line")}
-    industrial = s.industrial.matches(planned)
-    if industrial:
-        return _v("scope.plan", Status.PASS, f"规划用途为{planned}", cite, values=values)
-    if industrial is None:
-        reason = f"规划用途「{planned}」含工业与非工业两种含义，需人工核实"
-        return _v("scope.plan", Status.UNKNOWN, reason, cite, values=values, missing=("规划用途",))
-    reason = f"规划用途为「{planned}」，不符合国土空间规划的工业用途"
-    return _v("scope.plan", Status.FAIL, reason, cite, values=values)
+    values: dict[str, object] = {
+        "规划用途（面积最大）": "" if is_missing(planned) else planned,
+        "规划非工业面积占比": round(bad, 4),
+        "规划不明面积占比": round(unknown, 4),
+        "比例门槛": rule.limit.value,
+        "工业用地控制线内": case.overlay.get("inside_control_line"),
+    }
+    lead = "" if is_missing(planned) else f"规划用途（面积最大）为「{planned}」；"
+    reason = lead + found.reason
+    if found.status is Status.FAIL:
+        reason += "，不符合国土空间规划的工业用途"
+    if found.citation is not None and not found.citation.official:
+        cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
+    return _v("scope.plan", found.status, reason, cite, values=values, missing=found.missing)
 
 
 def _scope_zone(case: _Case, s: _Settings) -> Verdict:
@@ -136,7 +142,7 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
         reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
         missing = ("特殊片区图层：重叠片区的名称",)
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
-    tol = s.profile["zengrong.overlap_tolerance_m2"]
+    tol = s.profile["overlay.overlap_tolerance_m2"]
     reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
     return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
 

@@ -1,0 +1,97 @@
+"""The planning layer as screening and the 增容 check both read it.
+
+A planning polygon (国土空间规划用途图斑) has a planned use (``planned_use``) and may say whether
+it lies inside the 工业用地控制线 (``inside_control_line``). Each stage judges a plot on the share
+of its area in one class of those polygons, by one rule per concept
+(:class:`~landgov.core.overlay.ShareRule`, judged by :func:`~landgov.core.overlay.judge_share`):
+
+- planned for a non-industrial use (``screening.planning_nonindustrial_share``): the screening
+  check 规划已非工业 and the 增容 scope 「符合国土空间规划」 [000 附件3 一];
+- outside the 工业用地控制线 (``screening.control_line_outside_share``): the screening check.
+
+Whether a planned use is industrial is :func:`landgov.core.landuse.industrial_matcher`'s answer
+(exact names and codes; a name with two meanings is unknown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from landgov.core.landuse import industrial_matcher
+from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.overlay import ShareRule, class_shares
+from landgov.policy import Profile
+
+__all__ = [
+    "control_line_classes",
+    "control_line_rule",
+    "planned_use_classes",
+    "planned_use_rule",
+    "planning_shares",
+    "read_inside_line",
+]
+
+#: 工业用地控制线 answers beyond the 是/否 words of :func:`~landgov.core.missing.parse_yes_no`.
+_INSIDE = frozenset({"内", "控制线内"})
+_OUTSIDE = frozenset({"外", "控制线外"})
+
+
+def planned_use_classes(planning: gpd.GeoDataFrame, profile: Profile) -> pd.Series:
+    """Per planning polygon: ``"industrial"``, ``"other"`` or ``"unknown"`` (blank, or a name
+    with an industrial and a non-industrial meaning)."""
+    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
+    return industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+
+
+def read_inside_line(value: Any) -> bool | None:
+    """``inside_control_line`` as a bool (是/内/控制线内 …); blank (「无」 included) or an
+    answer not understood is ``None``, unknown, never outside."""
+    return None if is_missing(value) else parse_yes_no(value, yes=_INSIDE, no=_OUTSIDE)
+
+
+def control_line_classes(planning: gpd.GeoDataFrame) -> pd.Series:
+    """Per planning polygon: ``"inside"``, ``"outside"`` or ``"unknown"`` of the 工业用地控制线."""
+    inside = planning["inside_control_line"].map(read_inside_line)
+    return inside.map({True: "inside", False: "outside"}).fillna("unknown")
+
+
+def planned_use_rule(profile: Profile) -> ShareRule:
+    """规划为非工业用途: ``screening.planning_nonindustrial_share`` of the plot's area."""
+    return ShareRule(
+        profile["screening.planning_nonindustrial_share"],
+        what="规划为非工业用途",
+        gap="规划用途图层未覆盖或无规划用途",
+        standard="standard_planning_share（规划为非工业用途的面积比例）",
+    )
+
+
+def control_line_rule(profile: Profile) -> ShareRule:
+    """位于工业用地控制线外: ``screening.control_line_outside_share`` of the plot's area."""
+    return ShareRule(
+        profile["screening.control_line_outside_share"],
+        what="位于工业用地控制线外",
+        gap="规划图层未覆盖或控制线属性不明",
+        standard="standard_control_line_share（位于工业用地控制线外的面积比例）",
+    )
+
+
+def planning_shares(
+    parcels: gpd.GeoDataFrame,
+    planning: gpd.GeoDataFrame,
+    *,
+    classes: pd.Series,
+    bad: str,
+    profile: Profile,
+    pairs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`~landgov.core.overlay.class_shares` of the plots by planning ``classes``, edge
+    slivers up to ``overlay.overlap_tolerance_m2`` left out.
+
+    ``pairs``: ``intersections(parcels, planning, min_area_m2=<that tolerance>)`` when the caller
+    computed it once for two checks.
+    """
+    tol = float(profile.value("overlay.overlap_tolerance_m2"))
+    return class_shares(parcels, planning, classes=classes, bad=bad, min_area_m2=tol, pairs=pairs)

@@ -212,6 +212,9 @@ def test_cap_after_exactly_2_5_passes_and_one_hundredth_of_a_m2_more_fails(yuech
     assert got["cap"].tolist() == [Status.PASS, Status.FAIL, Status.PASS]
     assert "实施后容积率 2.50 ≤ 上限 2.5" in got["cap_note"].iloc[0]
     assert "越政发〔2022〕24号 附件3 第二条" in got["cap_note"].iloc[0]
+    # the reason never reads 「2.50 > 上限 2.5」: as many decimals as tell the two apart
+    assert "实施后容积率 2.500001 > 上限 2.5" in got["cap_note"].iloc[1]
+    assert "实施后容积率 2.499999 ≤ 上限 2.5" in got["cap_note"].iloc[2]
 
 
 def test_screened_plot_at_exactly_2_5_has_no_headroom(yuecheng):
@@ -225,6 +228,7 @@ def test_screened_plot_at_exactly_2_5_has_no_headroom(yuecheng):
     got = check_parcels(_inputs(yuecheng, parcels))
     assert got["cap"].tolist() == [Status.FAIL, Status.PASS, Status.PASS]
     assert "无增容空间" in got["cap_note"].iloc[0]
+    assert "现状容积率 2.499999 < 上限 2.5" in got["cap_note"].iloc[1]
     assert got["headroom_m2"].iloc[0] == 0.0
     assert "已达到或超过上限 2.5" in got["headroom_reason"].iloc[0]
     assert got["headroom_m2"].iloc[1] == pytest.approx(0.01, abs=1e-6)

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import numpy as np
 
-__all__ = ["COMPARISONS", "MEASURED_DIGITS", "compare", "describe", "measured"]
+__all__ = ["COMPARISONS", "MEASURED_DIGITS", "compare", "describe", "measured", "shown"]
 
 MEASURED_DIGITS: Final = 6
 """Decimals a measured value is rounded to before it meets a threshold.
@@ -92,3 +92,19 @@ def describe(op: str, threshold: Any, unit: str | None = None) -> str:
     number = f"{threshold:g}" if isinstance(threshold, float) else str(threshold)
     unit_text = f" {unit}" if unit else ""
     return f"{symbol} {number}{unit_text}（{COMPARISONS[op][1]}）"
+
+
+def shown(value: float, threshold: float, *, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals, or with as many as it takes (up to
+    :data:`MEASURED_DIGITS`) to tell it from ``threshold`` when the two differ as measured.
+
+    A reason that says 「2.50 > 上限 2.5」 contradicts itself; 「2.500001 > 上限 2.5」 does not.
+
+    >>> shown(2.4, 2.5), shown(2.5000007, 2.5), shown(2.50000000001, 2.5)
+    ('2.40', '2.500001', '2.50')
+    """
+    text = f"{value:.{digits}f}"
+    seen = measured(float(value))
+    if seen == threshold or round(seen, digits) != round(float(threshold), digits):
+        return text
+    return f"{seen:.{MEASURED_DIGITS}f}".rstrip("0")

@@ -418,28 +418,22 @@ def test_format_number_short_way_is_the_long_way(value, digits) -> None:
     st.lists(
         st.tuples(
             st.sampled_from([0.0, -0.0, 0.25, 0.5, 1.0, float("nan")]),
-            st.sampled_from([1.0, 0.9, 0.5, 0.0]),
-            st.sampled_from([0.0, 0.1, -0.0]),
+            st.sampled_from([0.0, 0.1, -0.0, 0.5]),
         ),
         min_size=1,
         max_size=10,
     )
 )
 def test_share_verdicts_once_per_pair_match_each_plot_alone(profile, rows) -> None:
+    from landgov.core.planning import planned_use_rule
     from landgov.screening._checks_overlay import _share_verdicts
     from landgov.screening._common import Check
 
-    shares = pd.DataFrame(rows, columns=["other", "covered", "unknown"])
-    kw = {
-        "limit": profile["screening.planning_nonindustrial_share"],
-        "check": Check.PLANNING,
-        "citation": CIT,
-        "what": "规划为非工业用途",
-        "gap": "规划用途图层未覆盖",
-    }
-    together = _share_verdicts(shares, "other", **kw)
+    shares = pd.DataFrame(rows, columns=["bad", "unknown"])
+    rule = planned_use_rule(profile)
+    together = _share_verdicts(shares, rule, check=Check.PLANNING)
     for i in range(len(rows)):
-        alone = _share_verdicts(shares.iloc[[i]], "other", **kw).iloc[0]
+        alone = _share_verdicts(shares.iloc[[i]], rule, check=Check.PLANNING).iloc[0]
         assert together.iloc[i].explain() == alone.explain()
         assert repr(together.iloc[i]) == repr(alone)
 

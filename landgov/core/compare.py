@@ -11,11 +11,14 @@ holds, e.g. 亩均税收 「5万元以下」 → ``"<="``: 5.00 is low efficienc
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
+
+from landgov.core.missing import format_number
 
 __all__ = ["COMPARISONS", "MEASURED_DIGITS", "compare", "describe", "measured", "shown"]
 
@@ -94,17 +97,24 @@ def describe(op: str, threshold: Any, unit: str | None = None) -> str:
     return f"{symbol} {number}{unit_text}（{COMPARISONS[op][1]}）"
 
 
-def shown(value: float, threshold: float, *, digits: int = 2) -> str:
-    """``value`` with ``digits`` decimals, or with as many as it takes (up to
-    :data:`MEASURED_DIGITS`) to tell it from ``threshold`` when the two differ as measured.
+def shown(value: float, threshold: float, *, trim: bool = True) -> str:
+    """``value`` for a reason: 2 decimals, or up to :data:`MEASURED_DIGITS` where 2 would print
+    the threshold itself although the two differ as measured.
 
-    A reason that says 「2.50 > 上限 2.5」 contradicts itself; 「2.500001 > 上限 2.5」 does not.
+    A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」; a 容积率 after
+    增容 of 2.5000007 reads 「2.500001 > 上限 2.5」. ``trim`` as in
+    :func:`~landgov.core.missing.format_number` (``False``: ``2.50``).
 
-    >>> shown(2.4, 2.5), shown(2.5000007, 2.5), shown(2.50000000001, 2.5)
-    ('2.40', '2.500001', '2.50')
+    >>> shown(0.698, 0.7), shown(2.5000007, 2.5, trim=False), shown(2.50000000001, 2.5)
+    ('0.698', '2.500001', '2.5')
     """
-    text = f"{value:.{digits}f}"
-    seen = measured(float(value))
-    if seen == threshold or round(seen, digits) != round(float(threshold), digits):
-        return text
-    return f"{seen:.{MEASURED_DIGITS}f}".rstrip("0")
+    text = format_number(value, trim=trim)
+    if text == _threshold_text(threshold, trim) and measured(float(value)) != threshold:
+        return format_number(value, digits=MEASURED_DIGITS)
+    return text
+
+
+@functools.lru_cache(maxsize=256, typed=True)  # typed: 1 and True print differently
+def _threshold_text(threshold: float, trim: bool) -> str:
+    """``format_number(threshold)``, written once per threshold rather than once per plot."""
+    return format_number(threshold, trim=trim)

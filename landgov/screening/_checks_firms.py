@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.compare import shown
 from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.records import (
@@ -40,7 +41,6 @@ from landgov.screening._common import (
     _holds,
     _passed,
     _series,
-    _shown,
     _unknown_all,
     _usccs_by_parcel,
     _verdict,
@@ -166,7 +166,7 @@ def _low_eff_verdict(
                 *(m for m in missing if m == _NO_LINK),
             ],
         )
-    seen = f"亩均税收 {_shown(value, float(param.value))} 万元/亩"
+    seen = f"亩均税收 {shown(value, float(param.value))} 万元/亩"
     if not _holds(param, value):
         reason = f"{seen}，未达低效门槛（{_described(param)}）" + focus
         return _passed(c, reason, citation, values=values, standard=_TAX_STANDARD)
@@ -374,7 +374,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     param, group, built = _threshold(year, profile)
     if not _holds(param, energy):
         return _Energy(u, False)
-    amount = f"年综合能耗 {_shown(energy, float(param.value))} 吨标准煤"
+    amount = f"年综合能耗 {shown(energy, float(param.value))} 吨标准煤"
     text = f"{u}（{built}年投产）{amount}，{_described(param)}，属{group}"
     return _Energy(u, True, text)
 

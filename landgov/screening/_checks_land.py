@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.compare import compare
+from landgov.core.compare import compare, shown
 from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
@@ -26,7 +26,6 @@ from landgov.screening._common import (
     _holds,
     _passed,
     _series,
-    _shown,
     _verdict,
 )
 from landgov.verdict import Citation, Status, Verdict
@@ -333,7 +332,7 @@ def _under_used_verdict(
         return _verdict(c, Status.UNKNOWN, "容积率缺失", citation, values=values, missing=missing)
     seen = round(float(value), _DIGITS)
     if floor is not None:
-        text = f"容积率 {_shown(value, floor)}（{origin}）"
+        text = f"容积率 {shown(value, floor)}（{origin}）"
         words = _floor_words(basis, floor, note)
         if compare(seen, op, floor):
             return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)

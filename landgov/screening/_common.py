@@ -16,7 +16,7 @@ import pandas as pd
 
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import parse_as_of, read_date
-from landgov.core.missing import format_number, is_missing, numeric_column, present_values
+from landgov.core.missing import is_missing, numeric_column, present_values
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
@@ -100,23 +100,6 @@ _DIGITS = MEASURED_DIGITS
 """Decimals a measured value is rounded to before it meets a threshold: 50 万元 / 10 亩 computed
 as 4.999999999 must read 5.00 (the displayed value), never fall on the other side of the line
 (:data:`landgov.core.compare.MEASURED_DIGITS`, the one setting for every stage)."""
-
-
-def _shown(value: float, threshold: float) -> str:
-    """``value`` for a reason: 2 decimals, or up to 6 where 2 would print the threshold itself.
-
-    A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」.
-    """
-    text = format_number(value)
-    if text == _threshold_text(threshold) and round(float(value) - float(threshold), _DIGITS):
-        return format_number(value, digits=_DIGITS)
-    return text
-
-
-@functools.lru_cache(maxsize=256, typed=True)  # typed: 1 and True print differently
-def _threshold_text(threshold: float) -> str:
-    """``format_number(threshold)``, written once per threshold rather than once per plot."""
-    return format_number(threshold)
 
 
 def _holds(param: Param, value: float) -> bool:

@@ -203,9 +203,9 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
             )
         values["实施后容积率"] = round(float(after), 3)
         ok = measured(float(after)) <= cap  # 「上限可提高至 2.5」: 2.5 itself is allowed
-        reason = f"实施后容积率 {shown(after, cap)}{' ≤ ' if ok else ' > '}上限 {cap:g}"
+        reason = f"实施后容积率 {shown(after, cap, trim=False)}{' ≤ ' if ok else ' > '}上限 {cap:g}"
         return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
     ok = measured(float(far)) < cap  # at the cap (2.5 included) there is no room left
-    reason = f"现状容积率 {shown(far, cap)}{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    reason = f"现状容积率 {shown(far, cap, trim=False)}{' < ' if ok else ' ≥ '}上限 {cap:g}"
     reason += "，有增容空间" if ok else "，无增容空间"
     return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)

@@ -389,14 +389,14 @@ def test_normalized_uscc_is_the_code_without_dashes(value: object) -> None:
     st.sampled_from([0.7, 5.0, 5, 1.0, 1, True, 0.0, 1000.0, float("nan")]),
 )
 def test_value_shown_against_a_threshold_as_written_each_time(value: float, threshold) -> None:
+    from landgov.core.compare import MEASURED_DIGITS, measured, shown
     from landgov.core.missing import format_number
-    from landgov.screening._common import _DIGITS, _shown
 
     text = format_number(value)
     want = text
-    if text == format_number(threshold) and round(float(value) - float(threshold), _DIGITS):
-        want = format_number(value, digits=_DIGITS)
-    assert _shown(value, threshold) == want
+    if text == format_number(threshold) and measured(float(value)) != threshold:
+        want = format_number(value, digits=MEASURED_DIGITS)
+    assert shown(value, threshold) == want
 
 
 @given(

@@ -54,7 +54,9 @@ class Issue:
 
     def __str__(self) -> str:
         where = self.source if self.field is None else f"{self.source} 字段「{self.field}」"
-        return f"{where}：{self.problem}（所见值：{self.value!r}）。处理：{self.fix}"
+        blank = self.value is None or (isinstance(self.value, str) and not self.value)
+        seen = "" if blank else f"（所见值：{self.value!r}）"
+        return f"{where}：{self.problem}{seen}。处理：{self.fix}"
 
 
 class LandgovError(Exception):

@@ -119,6 +119,20 @@ def test_a_real_run_prints_its_settings_first(tmp_path: Path) -> None:
     assert '"name": "企业名字"' in result.stdout  # the alias from the file was used
 
 
+def test_a_gbk_settings_file_or_profile_is_said_with_the_fix(tmp_path: Path) -> None:
+    # Notepad on a Chinese Windows saves GBK: once an internal error for a profile, now a
+    # 「错误：」 naming the line and the fix, for landgov.toml and a --profile file alike.
+    text = '[profile]\nname = "t"\nversion = "1"\ntitle = "越城测试"\nextends = "zhejiang-2023"\n'
+    profile = tmp_path / "county.toml"
+    profile.write_bytes(text.encode("gbk"))
+    result = run_cli("profiles", "show", str(profile), cwd=tmp_path)
+    out = assert_clean_error(result, code=2, contains="不是 UTF-8 编码的文本（第 4 行起")
+    assert "另存为」UTF-8" in out and "所见值" not in out
+    (tmp_path / "landgov.toml").write_bytes('county = "越城区"\n'.encode("gbk"))
+    result = run_cli("screen", "-p", "a.shp", "-e", "b.xlsx", "-o", "out", cwd=tmp_path)
+    assert_clean_error(result, code=2, contains="landgov.toml：不是 UTF-8 编码的文本（第 1 行起")
+
+
 def test_an_alias_may_name_its_field_as_the_template_does(tmp_path: Path) -> None:
     path = tmp_path / "landgov.toml"
     path.write_text(

@@ -22,8 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ import click
 from click.core import ParameterSource
 
 from landgov.core.dates import AS_OF_FORMS, parse_as_of
+from landgov.core.tomlfile import TomlFileError, read_toml
 from landgov.errors import InputError, LandgovError
 
 __all__ = [
@@ -114,31 +113,12 @@ def _bad(path: Path, what: str) -> LandgovError:
     )
 
 
-def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
-    """Where the TOML is wrong, in Chinese; a key written in Chinese without quotes (TOML allows
-    only ASCII letters, digits, ``_`` and ``-`` bare) is said so, with the fix."""
-    at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-    if at is None:
-        return f"格式有误（{exc}）"
-    line = int(at.group(1))
-    where = f"第 {line} 行第 {at.group(2)} 列格式有误（{str(exc)[: at.start()].strip()}）"
-    lines = text.splitlines()
-    head = lines[line - 1].split("=", 1)[0].strip() if 0 < line <= len(lines) else ""
-    if head and not head.startswith(("[", '"', "'", "#")) and not head.isascii():
-        where += f'：中文键名须加英文双引号，如 "{head}" = …'
-    return where
-
-
 def read_settings(path: Path) -> WorkSettings:
     """Read and check one ``landgov.toml``; every problem is a 「错误：」 naming the key."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _bad(path, "不是 UTF-8 编码的文本") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _bad(path, _toml_problem(text, exc)) from exc
+        data = read_toml(path)
+    except TomlFileError as exc:
+        raise _bad(path, str(exc)) from exc
     data = {_SPELLINGS.get(k, k): v for k, v in data.items()}
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
@@ -46,6 +45,7 @@ from typing import Any
 
 from landgov.core.compare import COMPARISONS
 from landgov.core.documents import DOCUMENTS, cite_text
+from landgov.core.tomlfile import TomlFileError, read_toml
 from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
@@ -66,11 +66,11 @@ def _package_dir(sub: str) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+        return read_toml(path)
+    except TomlFileError as exc:
+        problem, _, fix = str(exc).partition("；")
         raise ProfileError(
-            [Issue(str(path), None, "", f"TOML 语法错误：{exc}", "按 TOML 语法修正该文件")]
+            [Issue(str(path), None, "", problem, fix or "按 TOML 语法修正该文件")]
         ) from exc
 
 

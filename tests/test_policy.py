@@ -142,7 +142,7 @@ def test_malformed_profile_lists_every_problem_at_once(tmp_path: Path) -> None:
     assert issues["linking.area_tolerance"].value == 1.5
     assert "0.0 至 1.0" in issues["linking.area_tolerance"].fix
     assert issues["scoring.benchmark_mode"].value == 5
-    assert "str" in issues["scoring.benchmark_mode"].problem
+    assert "应为文字" in issues["scoring.benchmark_mode"].problem
     assert "未知的配置键" in issues["scoring.bogus_key"].problem
     assert "benchmark_mode" in issues["scoring.bogus_key"].fix  # names the allowed keys
     assert issues["targets.tax_per_mu"].problem == "该值必须注明来源"
@@ -296,6 +296,31 @@ def test_a_value_out_of_range_says_the_bound_in_words(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"取值应不小于 0\.0") as err:
         load_profile(path)
     assert "None" not in str(err.value)
+
+
+def test_a_wrong_type_is_said_in_words_and_typed_symbols_are_comparisons(tmp_path: Path) -> None:
+    # A clerk writes 「一半」 for a share, 3 in a list of names, and 「≥」 as the comparison:
+    # the first two are said as a person reads types (never 「float」), 「≥」 is 「>=」.
+    head = '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "zhejiang-2023"\n'
+    path = tmp_path / "p.toml"
+    path.write_text(
+        head + '[screening]\nplanning_nonindustrial_share = { value = "一半", comparison = ">=", '
+        'official = false }\n[landuse]\nindustrial_uses = { value = ["工业用地", 3], '
+        "official = false }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    text = str(err.value)
+    assert "应为数值" in text and "landuse.industrial_uses[1]」：应为文字" in text
+    assert "应为 float" not in text and "应为 str" not in text and "类型应为" not in text
+    for typed in ("≥", "＞＝", " >= "):
+        path.write_text(
+            head + "[screening]\nplanning_nonindustrial_share = "
+            f'{{ value = 0.3, comparison = "{typed}", official = false }}\n',
+            encoding="utf-8",
+        )
+        assert load_profile(path)["screening.planning_nonindustrial_share"].comparison == ">="
 
 
 def test_profiles_show_prints_each_comparison() -> None:

@@ -162,7 +162,7 @@ def _to_param(key: str, raw: Any, origin: str, issues: list[Issue], src: str) ->
             citation,
             cite_text(str(raw["note"])) if raw.get("note") else None,  # 文号, not codes
             origin,
-            raw.get("comparison"),
+            _comparison(raw.get("comparison")),
         )
     if isinstance(raw, Mapping) and "value" in raw:
         extra = sorted(set(raw) - _PARAM_KEYS)
@@ -223,6 +223,36 @@ def _check_unit(key: str, param: Param, rule: Mapping[str, Any], src: str) -> li
     ]
 
 
+def _comparison(raw: Any) -> Any:
+    """``comparison`` as written, with the symbols a person types read as the ASCII ones
+    (「≥」「＞＝」 → ``>=``, 「≤」 → ``<=``); anything else is left for the check to refuse."""
+    if not isinstance(raw, str):
+        return raw
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    return text.replace("≥", ">=").replace("≤", "<=") or raw
+
+
+_TYPE_WORDS = {
+    "float": "数值（如 0.5、30）",
+    "int": "整数（如 3）",
+    "str": '文字（加英文双引号，如 "工业用地"）',
+    "bool": "true 或 false",
+    "date": "日期（如 2022-11-01，不加引号）",
+    "list": '列表（如 ["甲", "乙"]）',
+    "table": "一节（[节名] 下逐行 键 = 值）",
+}
+
+
+def _type_words(typ: str) -> str:
+    """A schema type (``float``, ``list[str]``, ``table[float]``) as a person reads it."""
+    base, _, inner = typ.partition("[")
+    inner = inner.rstrip("]")
+    words = _TYPE_WORDS.get(base, typ)
+    if inner:
+        words += f"，其中每项为{_TYPE_WORDS.get(inner, inner)}"
+    return words
+
+
 def _check_elements(
     key: str, value: Any, typ: tuple[str, str], rule: Mapping[str, Any], src: str
 ) -> list[Issue]:
@@ -233,7 +263,8 @@ def _check_elements(
     for sub, item in items:
         where = f"{key}.{sub}" if base == "table" else f"{key}[{sub}]"
         if inner and not _type_ok(item, inner):
-            issues.append(Issue(src, where, item, f"类型应为 {inner}", f"改为 {inner} 类型的值"))
+            want = _type_words(inner)
+            issues.append(Issue(src, where, item, f"应为{want}", f"改为{want}"))
         elif inner in {"float", "int"}:
             issues += _check_range(where, item, rule, src)
     return issues
@@ -246,7 +277,8 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
     inner = inner.rstrip("]")
     value = param.value
     if not _type_ok(value, base):
-        return [Issue(src, key, value, f"类型应为 {typ}", f"改为 {typ} 类型的值")]
+        want = _type_words(typ)
+        return [Issue(src, key, value, f"应为{want}", f"改为{want}")]
     if base in {"float", "int"}:
         issues += _check_range(key, value, rule, src)
     if base in {"list", "table"}:

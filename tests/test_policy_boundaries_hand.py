@@ -217,6 +217,21 @@ def test_cap_after_exactly_2_5_passes_and_one_hundredth_of_a_m2_more_fails(yuech
     assert "实施后容积率 2.499999 ≤ 上限 2.5" in got["cap_note"].iloc[2]
 
 
+def test_an_application_adding_zero_floor_area_is_to_verify(yuecheng):
+    # [附件3 二] judges the 容积率 after the project. An application whose 新增建筑面积 is 0
+    # (a blank cell saved as 0, as Excel exports do) would pass the cap on today's 容积率 0.8:
+    # a pass on no data. It is 待核实, naming the field; 1 m² added is judged as usual.
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [
+        _application(pid, i, added_floor_m2=added)
+        for i, (pid, added) in enumerate(zip(parcels["parcel_id"], [0.0, 1.0], strict=True))
+    ]
+    got = _applications(yuecheng, parcels, rows)
+    assert got["cap"].tolist() == [Status.UNKNOWN, Status.PASS]
+    assert "新增建筑面积填为 0" in got["cap_note"].iloc[0]
+
+
 def test_screened_plot_at_exactly_2_5_has_no_headroom(yuecheng):
     # [附件3 二] on a plot without an application: room to add only below 2.5.
     # 18 亩 = 12000 m².

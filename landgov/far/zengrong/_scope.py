@@ -192,6 +192,18 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     values: dict[str, object] = {"现状容积率": round(float(far), 3), "上限": cap}
     after = case.after.get("far_after")
     if case.application is not None:
+        added = case.application.get("added_floor_m2")
+        if not is_missing(added) and float(added) == 0:
+            # a 增容 application adds floor area; 0 is most often a blank cell saved as 0
+            return _v(
+                "cap",
+                Status.UNKNOWN,
+                "新增建筑面积填为 0（增容申请应有新增建筑面积），无法判断实施后容积率，"
+                "请核实是否漏填",
+                cite,
+                values=values,
+                missing=("新增建筑面积",),
+            )
         if is_missing(after):
             return _v(
                 "cap",

@@ -625,8 +625,12 @@ def _build_frame(
 ) -> tuple[pd.DataFrame, list[str | None]]:
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
-    # cell_text of a text cell is the text stripped (a blank one gives "")
-    texts = [[v.strip() if type(v) is str else cell_text(v) for v in row] for row in cells]
+    # cell_text of a printable text cell is the text stripped (a blank one gives ""); a text
+    # with an invisible character (a soft hyphen, a zero-width space) goes through cell_text
+    texts = [
+        [v.strip() if type(v) is str and v.isprintable() else cell_text(v) for v in row]
+        for row in cells
+    ]
     header_names = {names.index(m.source): m.source for m in matches.values()}
     reasons = _structural_reasons(texts, header_names)
     source_rows = [grid.row_numbers[r] for r in rows]

@@ -44,6 +44,7 @@ from landgov.core.counts import (
 from landgov.core.dates import parse_as_of
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
+from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -539,6 +540,9 @@ def _far(
         special_zones=_data(reads, "special_zones"),
         linked=None if shared is None else shared.linked,
     )
+    if "compliance" in reads:  # records that reach no plot and no applicant: said
+        source = Path(inputs.compliance or COMPLIANCE_SOURCE).name
+        reads = {**reads, "compliance": _unmatched_records(reads, parcels, source=source)}
     with timer.stage("增容摸排"):
         screened = check_parcels(given)
     apps = None
@@ -585,6 +589,25 @@ def unplaced_buildings(read: ReadResult, labels: Sequence[Any], *, source: str) 
     )
     problems = pd.concat([read.problems, problem.frame()], ignore_index=True)
     return dataclasses.replace(read, problems=problems)
+
+
+def _unmatched_records(
+    reads: Mapping[str, ReadResult], parcels: pd.DataFrame, *, source: str
+) -> ReadResult:
+    """The compliance read with a problem row for each record whose 宗地代码 is not in the
+    parcel layer and whose USCC is no enterprise of the run (enterprise table, links,
+    applications): it counts for no plot (:func:`landgov.core.records.unmatched_records`)."""
+    usccs: set[object] = set()
+    for role in ("enterprises", "links", "applications"):
+        if role in reads and "uscc" in reads[role].data.columns:
+            usccs |= set(reads[role].data["uscc"].dropna().tolist())
+    read = reads["compliance"]
+    told = unmatched_records(
+        read.data, parcel_ids=parcels["parcel_id"].tolist(), usccs=usccs, source=source
+    )
+    if not len(told):
+        return read
+    return dataclasses.replace(read, problems=pd.concat([read.problems, told], ignore_index=True))
 
 
 def located_buildings(

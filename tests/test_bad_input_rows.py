@@ -173,6 +173,42 @@ def test_a_compliance_record_matching_no_parcel_names_its_row_and_no_nan(
     assert values.iloc[-1] == "无"
 
 
+def test_a_violation_with_a_stale_parcel_code_counts_for_its_enterprise_and_is_said(
+    tmp_path: Path,
+) -> None:
+    """Row 2: a major, unrectified 环保 record of the plot's enterprise U1 whose 宗地代码 is not in
+    the layer (renumbered or mistyped). It was filed under that code, reached no plot and the
+    plot read 「无违法违规记录」 with no problem row; it now counts for U1's plot, with a 提示.
+    Row 3 (U2, on no plot, no 宗地代码) reaches nothing: a 警告 naming the compliance file."""
+    from landgov.screening import screen
+
+    gone = "330602001002GB09999"
+    rows = [
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期", "整改情况"],
+        [U1, gone, "环保", "重大", "2026-03-01", "未整改"],
+        [U2, None, "安全", "重大", "2026-03-01", "未整改"],
+    ]
+    compliance = read_compliance(_xlsx(tmp_path / "c.xlsx", rows)).data
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": [P1], "main_uscc": [U1], "usccs": [U1]}, geometry=_boxes(1), crs=4549
+    )
+    links = pd.DataFrame({"parcel_id": [P1], "uscc": [U1]})
+    result = screen(
+        parcels, enterprises=pd.DataFrame({"uscc": [U1]}), pairs=links, compliance=compliance,
+        profile=load_profile("yuecheng-2022"), as_of="2026-06-30",
+    )  # fmt: skip
+    verdict = result.checks["violation"].iat[0]
+    assert verdict.status.value == "不符合"
+    assert "环保（重大" in verdict.reason
+    told = result.problems[result.problems["row"].notna()]
+    assert told[["source", "row", "severity"]].values.tolist() == [
+        ["违法违规记录表", 2, "提示"],
+        ["违法违规记录表", 3, "警告"],
+    ]
+    assert gone in told["problem"].iat[0] and U1 in told["problem"].iat[0]
+    assert told["problem"].iat[1] == "违法违规记录无法对应到任何宗地"
+
+
 def test_buildings_with_blank_codes_keep_no_code_not_nan(tmp_path: Path) -> None:
     path = _gpkg(tmp_path / "b.gpkg", {"ZDDM": [P1, "", None], "CS": [2, 3, 4]}, _boxes(3))
     res = read_buildings(path)

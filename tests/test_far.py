@@ -282,3 +282,46 @@ def test_floors_of_rows_with_missing_editions_are_those_of_each_row(profile, mon
     assert got["far_floor"].tolist() == pytest.approx([w[0] for w in want], nan_ok=True)
     assert got["far_floor_note"].tolist() == [w[2] for w in want]
     assert len(calls) == 6  # 8 rows, 6 distinct (code, edition) with every float NaN alike
+
+
+def test_a_building_placed_by_location_despite_its_code_is_said(profile):
+    # b0 carries a 宗地代码 the layer does not have (a renumbered or mistyped code) and stands
+    # inside p0: counted in p0 (placing by location is reasonable), and said — one 提示 with
+    # its row of the file (3), its code and the parcel it went to. b1 (no code) is placed by
+    # location without a word; b2 (a code of the layer) by its code.
+    from landgov.far.ratio import BY_LOCATION
+    from landgov.run.far import located_buildings
+
+    parcels = _parcels(2)
+    stale = "330602009999GB99999"
+    buildings = gpd.GeoDataFrame(
+        {
+            "parcel_id": [stale, None, "330602001001GB00001"],
+            "storeys": [2, 1, 1],
+            "source_row": [3, 4, 5],
+        },
+        geometry=[
+            shapely.box(X0 + 10, Y0 + 10, X0 + 60, Y0 + 60),
+            shapely.box(X0 + 70, Y0 + 70, X0 + 80, Y0 + 80),
+            shapely.box(X0 + 210, Y0 + 10, X0 + 220, Y0 + 20),
+        ],
+        crs=4549,
+        index=["b0", "b1", "b2"],
+    )
+    got = compute_far(parcels, profile=profile, buildings=buildings)
+    assert got["n_buildings"].tolist() == [2, 1]
+    assert got.attrs[UNPLACED] == ()
+    assert got.attrs[BY_LOCATION] == (("b0", "p0"),)
+    read = ReadResult(buildings, buildings.iloc[:0], pd.DataFrame(columns=PROBLEM_COLUMNS), {})
+    said = located_buildings(read, got.attrs[BY_LOCATION], parcels, source="建筑.gpkg").problems
+    assert len(said) == 1
+    row = said.iloc[0]
+    assert (row["source"], row["row"], row["field"], row["value"], row["severity"]) == (
+        "建筑.gpkg",
+        3,
+        "宗地代码",
+        stale,
+        "提示",
+    )
+    assert "330602001001GB00000" in row["problem"]
+    assert compute_far(parcels, profile=profile).attrs[BY_LOCATION] == ()

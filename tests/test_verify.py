@@ -226,3 +226,63 @@ def test_far_takes_the_same_answers(sample, first, tmp_path):
     assert f"据{rows.loc[good, '镇街']} 2026-07-10 核实（张三）" in text
     assert "已计入核实答复" in text and "「-5」为负数" in text
     assert len(run.problems) == len(sheet)
+
+
+def _with_cached_result(path: Path, formula: str, result: str) -> None:
+    """Store ``result`` beside ``formula`` as Excel and WPS do on saving (openpyxl does not)."""
+    import re
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            parts[name] = zf.read(name)
+    tag = f"<f>{formula}</f>".encode()
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/") and tag in data:
+            parts[name] = re.sub(
+                re.escape(tag) + rb"<v\s*/?>(?:</v>)?",
+                tag + b"<v>" + result.encode() + b"</v>",
+                data,
+            )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_an_answer_typed_as_a_formula_uses_its_result_or_is_flagged(first, tmp_path):
+    # A formula in 答复 is read by its stored result (Excel/WPS store one on saving); one
+    # written by a program without its result (here openpyxl) was read as an empty cell and
+    # the answer was lost without a word: it is now an error row naming the row and formula.
+    vdir = tmp_path / "v"
+    files = write_verify(first, vdir)
+    path = max(files, key=lambda p: len(_energy_rows(_rows(p))))
+    rows = _rows(path)
+    cached, lost, person = _energy_rows(rows)[:3]
+    _fill(
+        path,
+        {
+            cached: {"答复": "=150*2", "核实人": "张三", "核实日期": DAY},
+            lost: {"答复": "=B2", "核实人": "李四", "核实日期": DAY},
+            person: {"答复": 120, "核实人": "=C2", "核实日期": DAY},
+        },
+    )
+    _with_cached_result(path, "150*2", "300")
+    keep = [p for p in files if p != path]
+    for p in keep:
+        p.unlink()
+    got = read_verified(vdir, parcel_ids=rows["宗地代码"], usccs=rows["统一社会信用代码"])
+    assert got.n_answers == 3
+    assert list(got.values.items()) == [
+        ((rows.loc[cached, "统一社会信用代码"], "energy_tce"), 300.0)
+    ]
+    problems = got.problems
+    formula = problems[problems["value"] == "=B2"]
+    assert formula[["source", "row", "field", "severity"]].values.tolist() == [
+        [path.name, lost + 2, "答复", "错误"]
+    ]
+    assert "公式「=B2」" in formula["problem"].iat[0]
+    # a 核实人 that cannot be read is no name to cite: the answer waits for one
+    said = problems[(problems["row"] == person + 2) & (problems["field"] == "答复")]
+    assert "缺少核实人或核实日期" in said["problem"].iat[0]
+    assert (problems["row"] == person + 2).sum() == 2  # the formula itself and the answer

@@ -50,6 +50,7 @@ import os
 import re
 import secrets
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
@@ -544,6 +545,24 @@ def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     return None
 
 
+_NO_RESULT = (
+    "所填为公式「{formula}」，文件中没有其计算结果（公式由程序写入、未经 Excel/WPS 计算保存），"
+    "无法读取其值"
+)
+_RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
+
+
+def _read_cell(
+    value: object, f: Field, formula: str | None
+) -> tuple[object, str | None, Severity, str]:
+    """(value to keep, problem or None, severity, what to do) for one cell; a formula whose
+    result is not in the file is kept as typed and flagged."""
+    if formula is not None:
+        return formula, _NO_RESULT.format(formula=formula), Severity.ERROR, _RECALCULATE
+    value, problem, sev = _parse(value, f)
+    return value, problem, sev, _what_to_do(f)
+
+
 def _parse(value: object, f: Field) -> tuple[object, str | None, Severity]:
     """(value to keep, problem or None, severity) for one cell."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -657,7 +676,32 @@ def read_editable(
                 )
             ]
         )
-    return _read_sheet(ws, layout, marker, log)
+    return _read_sheet(ws, layout, marker, log, _uncached_formulas(source, ws.title, ws))
+
+
+def _uncached_formulas(source: Path, title: str, ws: Any) -> dict[tuple[int, int], str]:
+    """Formula cells of sheet ``title`` with no stored result, by 1-based (row, column).
+
+    Excel and WPS store a formula's result beside it, and that result is what is read. A
+    program that writes formulas without computing them (openpyxl, many scripts) leaves it
+    out: the cell then reads as empty, and a filled-in answer would be lost without a word.
+    """
+    from landgov.io._grid import has_formulas
+
+    if not has_formulas(source):
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source, data_only=False)
+    try:
+        out: dict[tuple[int, int], str] = {}
+        for row in wb[title].iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and ws.cell(cell.row, cell.column).value is None:
+                    out[(cell.row, cell.column)] = str(getattr(cell.value, "text", cell.value))
+    finally:
+        wb.close()
+    return out
 
 
 def _check_marker(
@@ -691,7 +735,13 @@ def _check_marker(
     return marker
 
 
-def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: ProblemLog) -> EditedSheet:
+def _read_sheet(
+    ws: Any,
+    layout: Layout,
+    marker: Mapping[str, Any],
+    log: ProblemLog,
+    formulas: Mapping[tuple[int, int], str],
+) -> EditedSheet:
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = tuple(f.name for f in layout.fields if f.name not in columns)
@@ -708,8 +758,10 @@ def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: Problem
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
     key_col = columns[layout.key]
+    typed = [c for name, c in columns.items() if layout.field(name).editable]
     for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
+        cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         key = _key_text(cells.get(key_col), code=layout.code_key)
@@ -719,7 +771,8 @@ def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: Problem
             if name == layout.key:
                 continue
             f = layout.field(name)
-            value, problem, sev = _parse(cells.get(c), f)
+            formula = formulas.get((r, c)) if f.editable else None
+            value, problem, sev, action = _read_cell(cells.get(c), f, formula)
             record[name] = value
             if problem and f.editable:
                 log.add(
@@ -727,8 +780,7 @@ def _read_sheet(ws: Any, layout: Layout, marker: Mapping[str, Any], log: Problem
                     row=r,
                     field=name,
                     value=cells.get(c),
-                    action=_what_to_do(f)
-                    + ("；已保留所填内容并标记" if sev is Severity.ERROR else ""),
+                    action=action + ("；已保留所填内容并标记" if sev is Severity.ERROR else ""),
                     severity=sev,
                 )
                 if sev is Severity.ERROR:

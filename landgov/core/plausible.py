@@ -41,6 +41,7 @@ from pyproj import Geod, Transformer
 
 from landgov.core.columns import short_label
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.core.townnames import unify_townships
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
 
@@ -473,7 +474,9 @@ def check_reads(
     """Apply :func:`check_as_of` and :func:`check_values` to every read file of a run.
 
     Each result keeps its rows (``rows_in = rows_out + rejected`` still holds); its ``data``
-    has implausible values set to missing and its ``problems`` gain the new rows. The as-of
+    has implausible values set to missing and its ``problems`` gain the new rows. 镇街 names
+    written short in one file and long in another are read as one
+    (:func:`landgov.core.townnames.unify_townships`). The as-of
     warnings are added to the first file's problems and returned as console lines.
     ``sources`` maps each role to the file name written in problem rows (default: the reader's
     ``meta["path"]``, else the role).
@@ -492,7 +495,7 @@ def check_reads(
         problems = pd.concat(frames, ignore_index=True) if frames else res.problems
         out[role] = dataclasses.replace(res, data=checked.data, problems=problems)
     lines = [f"警告：{text}" for text in as_of_problems["problem"]]
-    return PlausibleReads(out, lines)
+    return PlausibleReads(unify_townships(out, sources=names), lines)
 
 
 def _source(role: str, res: ReadResult) -> str:

@@ -32,11 +32,13 @@ import pandas as pd
 
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.errors import Issue
 from landgov.ids import normalize_uscc
 
 __all__ = [
+    "COMPLIANCE_SOURCE",
     "RECTIFICATION_DONE_TEXT",
     "RECTIFICATION_OPEN_TEXT",
     "Judgement",
@@ -48,6 +50,7 @@ __all__ = [
     "describe",
     "judge",
     "records_from_frame",
+    "unmatched_records",
     "window_start",
 ]
 
@@ -275,6 +278,68 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
         )
         for row in rows
     ]
+
+
+#: Where a problem about a compliance record is said when the file name is not known.
+COMPLIANCE_SOURCE = "违法违规记录表"
+
+
+def unmatched_records(
+    compliance: pd.DataFrame,
+    *,
+    parcel_ids: Iterable[object],
+    usccs: Iterable[object],
+    source: str = COMPLIANCE_SOURCE,
+) -> pd.DataFrame:
+    """Problem rows for the records that attach to no plot, or only by their USCC.
+
+    A record attaches to the plot its 宗地代码 names when the parcel layer has that code, else
+    to the plots of the enterprise its USCC names (:func:`records_from_frame` reads both). A
+    record whose 宗地代码 is not in the layer but whose enterprise is among ``usccs`` is
+    attached by the USCC, and said (提示); one that reaches neither counts for no plot, and is
+    said with its row (警告: a violation that may belong to a plot is not used).
+
+    Parameters
+    ----------
+    compliance
+        Records as :func:`landgov.io.read_compliance` returns them (``source_row`` for the
+        file's row).
+    parcel_ids
+        The 宗地代码 of the plots of the run.
+    usccs
+        The enterprises a record may attach to by its USCC (those on the run's plots).
+    source
+        The file name written in the problem rows.
+    """
+    plots = {str(p).strip() for p in parcel_ids if not is_missing(p)}
+    firms = {normalize_uscc(u) for u in usccs if not is_missing(u)}
+    rows = (
+        compliance["source_row"].tolist()
+        if "source_row" in compliance
+        else list(range(1, len(compliance) + 1))
+    )
+    log = ProblemLog(source)
+    for row, rec in zip(rows, records_from_frame(compliance), strict=True):
+        if rec.parcel_id is not None and rec.parcel_id in plots:
+            continue
+        shown = " / ".join("（空）" if v is None else v for v in (rec.parcel_id, rec.uscc or None))
+        where = None if is_missing(row) else int(row)
+        if rec.uscc and rec.uscc in firms:
+            if rec.parcel_id is not None:
+                log.add(
+                    f"违法违规记录的宗地代码 {rec.parcel_id} 不在宗地图层中，"
+                    f"已按统一社会信用代码 {rec.uscc} 关联到该企业的宗地",
+                    row=where, field="parcel_id/uscc", value=shown,
+                    action="核对记录的宗地代码（是否录错，是否为分割或合并后的新宗地）",
+                    severity=Severity.INFO,
+                )  # fmt: skip
+            continue
+        log.add(
+            "违法违规记录无法对应到任何宗地",
+            row=where, field="parcel_id/uscc", value=shown,
+            action="补充宗地代码或统一社会信用代码", severity=Severity.WARNING,
+        )  # fmt: skip
+    return log.frame()
 
 
 def check_severity_table(value: Mapping[str, Any], *, source: str) -> list[Issue]:

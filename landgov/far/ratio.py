@@ -55,6 +55,7 @@ from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_
 from landgov.policy import Profile
 
 __all__ = [
+    "BY_LOCATION",
     "UNPLACED",
     "FarSource",
     "building_floor_areas",
@@ -159,6 +160,10 @@ def building_floor_areas(
 #: ``attrs`` key of :func:`compute_far`'s result: the index labels of the buildings that went
 #: to no parcel (no 宗地代码 of the layer, representative point in no parcel), counted nowhere.
 UNPLACED = "unplaced_buildings"
+#: ``attrs`` key of :func:`compute_far`'s result: ``(building label, parcel label)`` of each
+#: building whose 宗地代码 names no parcel of the layer but whose representative point lies in
+#: one: counted in that parcel (placing by location is reasonable), and to be said.
+BY_LOCATION = "buildings_placed_by_location"
 
 
 def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -175,14 +180,22 @@ def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) ->
     codes = buildings.get("parcel_id", pd.Series(None, index=buildings.index)).astype(object)
     coded = codes.map(lambda c: where.get(str(c)) if c is not None and pd.notna(c) else None)
     pairs = pd.DataFrame({"b": buildings.index, "p": coded.to_numpy()}).dropna()
+    pairs["by_location"] = False
     rest = buildings.loc[~buildings.index.isin(pairs["b"])]
     if len(rest):
         points = gpd.GeoDataFrame(geometry=rest.geometry.representative_point(), crs=parcels.crs)
         hit = gpd.sjoin(points, parcels[[parcels.geometry.name]], predicate="within", how="inner")
         hit = hit[~hit.index.duplicated()]
-        pairs = pd.concat(
-            [pairs, pd.DataFrame({"b": hit.index, "p": hit["index_right"].to_numpy()})]
+        # a code was given and names no parcel: placed by location all the same, and said
+        coded_elsewhere = codes.loc[hit.index].map(lambda c: c is not None and pd.notna(c))
+        located = pd.DataFrame(
+            {
+                "b": hit.index,
+                "p": hit["index_right"].to_numpy(),
+                "by_location": coded_elsewhere.to_numpy(dtype=bool),
+            }
         )
+        pairs = pd.concat([pairs, located])
     b_geom = buildings.geometry.loc[pairs["b"]].to_numpy()
     p_geom = parcels.geometry.loc[pairs["p"]].to_numpy()
     b_series = gpd.GeoSeries(b_geom, crs=parcels.crs)
@@ -216,6 +229,7 @@ def _from_buildings(
         }
     )
     unplaced = buildings.index.difference(pd.Index(pairs["b"].unique()))
+    moved = pairs.loc[pairs["by_location"], ["b", "p"]]
     agg = per.groupby("p").agg(
         bld_floor_m2=("area", "sum"),
         bld_real_m2=("real", "sum"),
@@ -227,6 +241,7 @@ def _from_buildings(
     )
     out = agg.reindex(parcels.index)
     out.attrs[UNPLACED] = tuple(unplaced)
+    out.attrs[BY_LOCATION] = tuple(zip(moved["b"], moved["p"], strict=True))
     return out
 
 
@@ -378,7 +393,9 @@ def compute_far(
         (:class:`FarSource` value), ``far_note``, ``n_buildings``,
         ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
         (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
-        without it).
+        without it). ``attrs[UNPLACED]``: the buildings counted in no parcel;
+        ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building whose 宗地代码 is not
+        in the layer, counted in the parcel holding its representative point.
     """
     area = parcels.geometry.area
     frame = pd.DataFrame(
@@ -391,9 +408,10 @@ def compute_far(
         index=parcels.index,
     )
     unplaced: tuple[Any, ...] = ()
+    by_location: tuple[tuple[Any, Any], ...] = ()
     if buildings is not None and len(buildings):
         built = _from_buildings(parcels, buildings, profile=profile)
-        unplaced = built.attrs[UNPLACED]
+        unplaced, by_location = built.attrs[UNPLACED], built.attrs[BY_LOCATION]
         frame = frame.join(built)
     else:
         for col in ("bld_floor_m2", "bld_real_m2", "n_buildings", "n_record", "n_unknown"):
@@ -432,6 +450,7 @@ def compute_far(
     out.insert(3, "far", floor_area_for(out, "cap", profile=profile) / land)
     out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
     out.attrs[UNPLACED] = unplaced
+    out.attrs[BY_LOCATION] = by_location
     return out
 
 

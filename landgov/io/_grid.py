@@ -271,7 +271,7 @@ def _pick_sheet(
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _has_formulas(path: Path) -> bool:
+def has_formulas(path: Path) -> bool:
     """Whether any worksheet of the .xlsx holds a formula (cheap: scans the XML parts)."""
     with zipfile.ZipFile(path) as zf:
         parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
@@ -285,7 +285,7 @@ def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, i
     cached value out; reading with ``data_only`` then gives an empty cell. Such cells are
     missing values to report, never 0 and never the formula text.
     """
-    if not _has_formulas(path):
+    if not has_formulas(path):
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -67,6 +67,7 @@ _SOURCE_DEPARTMENTS = (
     ("enterprises", "经信局"),
     ("亩均", "经信局"),
     ("compliance", "综合行政执法局"),
+    ("违法违规", "综合行政执法局"),
     ("planning", "自然资源局"),
     ("approved", "自然资源局"),
     ("townships", "自然资源局"),

@@ -42,7 +42,9 @@ from landgov.core.counts import (
     zengrong_counts,
 )
 from landgov.core.dates import parse_as_of
+from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
+from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
 from landgov.core.runfolder import (
     FORMS_DIR,
     GPKG,
@@ -55,7 +57,7 @@ from landgov.core.runfolder import (
     stage_line,
 )
 from landgov.far import compute_far
-from landgov.far.ratio import UNPLACED
+from landgov.far.ratio import BY_LOCATION, UNPLACED
 from landgov.far.zengrong import (
     CONDITIONS,
     Eligibility,
@@ -517,9 +519,13 @@ def _far(
         )
         # taken off the frame: pandas deep-copies attrs into every frame derived from it
         unplaced = far.attrs.pop(UNPLACED, ())
+        by_location = far.attrs.pop(BY_LOCATION, ())
+        source = Path(inputs.buildings or "buildings").name
         if unplaced:  # every building row ends up somewhere: here, said
-            source = Path(inputs.buildings or "buildings").name
             placed = unplaced_buildings(reads["buildings"], unplaced, source=source)
+            reads = {**reads, "buildings": placed}
+        if by_location:  # kept where they stand, and said
+            placed = located_buildings(reads["buildings"], by_location, parcels, source=source)
             reads = {**reads, "buildings": placed}
     given = ZengrongInputs(
         parcels,
@@ -534,6 +540,9 @@ def _far(
         special_zones=_data(reads, "special_zones"),
         linked=None if shared is None else shared.linked,
     )
+    if "compliance" in reads:  # records that reach no plot and no applicant: said
+        source = Path(inputs.compliance or COMPLIANCE_SOURCE).name
+        reads = {**reads, "compliance": _unmatched_records(reads, parcels, source=source)}
     with timer.stage("增容摸排"):
         screened = check_parcels(given)
     apps = None
@@ -579,6 +588,54 @@ def unplaced_buildings(read: ReadResult, labels: Sequence[Any], *, source: str) 
         severity=Severity.INFO,
     )
     problems = pd.concat([read.problems, problem.frame()], ignore_index=True)
+    return dataclasses.replace(read, problems=problems)
+
+
+def _unmatched_records(
+    reads: Mapping[str, ReadResult], parcels: pd.DataFrame, *, source: str
+) -> ReadResult:
+    """The compliance read with a problem row for each record whose 宗地代码 is not in the
+    parcel layer and whose USCC is no enterprise of the run (enterprise table, links,
+    applications): it counts for no plot (:func:`landgov.core.records.unmatched_records`)."""
+    usccs: set[object] = set()
+    for role in ("enterprises", "links", "applications"):
+        if role in reads and "uscc" in reads[role].data.columns:
+            usccs |= set(reads[role].data["uscc"].dropna().tolist())
+    read = reads["compliance"]
+    told = unmatched_records(
+        read.data, parcel_ids=parcels["parcel_id"].tolist(), usccs=usccs, source=source
+    )
+    if not len(told):
+        return read
+    return dataclasses.replace(read, problems=pd.concat([read.problems, told], ignore_index=True))
+
+
+def located_buildings(
+    read: ReadResult,
+    placed: Sequence[tuple[Any, Any]],
+    parcels: pd.DataFrame,
+    *,
+    source: str,
+) -> ReadResult:
+    """``read`` (the buildings) with one 提示 per building whose 宗地代码 is not in the parcel
+    layer but whose representative point lies in a parcel: counted in that parcel's floor area
+    (placing by location is reasonable), and said with its row, its code and the parcel."""
+    data = read.data
+    log = ProblemLog(source)
+    for b, p in placed:
+        row = data.at[b, "source_row"] if "source_row" in data.columns else None
+        code = data.at[b, "parcel_id"] if "parcel_id" in data.columns else None
+        plot = parcels.at[p, "parcel_id"] if "parcel_id" in parcels.columns else p
+        log.add(
+            f"建筑的宗地代码 {code} 不在宗地图层中，已按位置计入宗地 {plot} 的建筑面积",
+            row=None if is_missing(row) else int(row),
+            field="宗地代码",
+            value=code,
+            action=f"核对该建筑的宗地代码（是否已变更或录错）；不属于宗地 {plot} 的，"
+            "更正宗地代码或图形位置后重新运行",
+            severity=Severity.INFO,
+        )
+    problems = pd.concat([read.problems, log.frame()], ignore_index=True)
     return dataclasses.replace(read, problems=problems)
 
 

@@ -29,6 +29,7 @@ from landgov import __version__
 from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
 from landgov.core.dates import parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.core.records import COMPLIANCE_SOURCE
 from landgov.core.runfolder import (
     GPKG,
     XLSX,
@@ -164,6 +165,16 @@ def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
                 )
             )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+
+def _in_file(problems: pd.DataFrame, reads: Mapping[str, ReadResult]) -> pd.DataFrame:
+    """``problems`` with the rows about compliance records (``unmatched_records``, said with
+    the rows of that file) naming the file as read, not the kind of table."""
+    if "compliance" not in reads or not len(problems):
+        return problems
+    meta = reads["compliance"].meta  # a table's reader names its file ``source``
+    name = Path(meta.get("path") or meta.get("source") or COMPLIANCE_SOURCE).name
+    return problems.assign(source=problems["source"].replace(COMPLIANCE_SOURCE, name))
 
 
 def _all_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -457,7 +468,7 @@ def _screen(
             linked.problems,
             graded.problems,
             ind.problems,
-            result.problems,
+            _in_file(result.problems, reads),
             None if approved is None else approved.problems,
             None if answers is None else answers.problems,
         ]

@@ -307,7 +307,10 @@ def read_verified(
             if is_missing(rec.get(ANSWER)):
                 continue
             n += 1
-            found = _one_answer(path.name, str(key), rec, sheet.flagged(str(key), DATE), plots)
+            if sheet.flagged(str(key), ANSWER):  # e.g. a formula without its result: said
+                continue
+            unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
+            found = _one_answer(path.name, str(key), rec, unreadable, plots)
             if isinstance(found, str):
                 log.add(found, row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
                         action=_action(found), severity=Severity.ERROR)  # fmt: skip

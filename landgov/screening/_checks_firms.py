@@ -181,16 +181,19 @@ def _low_eff_verdict(
 def _attach_records(
     parcels: pd.DataFrame, compliance: pd.DataFrame, links: pd.Series
 ) -> dict[Any, list[ViolationRecord]]:
-    """Records per parcel index: by ``parcel_id``, else by the firm's plots (via ``links``)."""
+    """Records per parcel index: by ``parcel_id`` when the layer has it, else by the firm's
+    plots (via ``links``): a record whose 宗地代码 is not in the layer still counts for its
+    enterprise (:func:`landgov.core.records.unmatched_records` says so)."""
+    pids = present_values(_col(parcels, "parcel_id"))
+    known = {str(p).strip() for p in pids if p is not None}
     by_pid: dict[str, list[ViolationRecord]] = {}
     by_uscc: dict[str, list[ViolationRecord]] = {}
     for rec in records_from_frame(compliance):
-        if rec.parcel_id is not None:
+        if rec.parcel_id is not None and rec.parcel_id in known:
             by_pid.setdefault(rec.parcel_id, []).append(rec)
         elif rec.uscc:
             by_uscc.setdefault(rec.uscc, []).append(rec)
     out: dict[Any, list[ViolationRecord]] = {}
-    pids = present_values(_col(parcels, "parcel_id"))
     codes: dict[Any, str] = {}  # normalize_uscc of each distinct code, asked once
 
     def code(u: Any) -> str:

@@ -11,8 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
+from landgov.core.records import unmatched_records
 from landgov.core.vocab import ScreeningStatus
 from landgov.errors import InputError, Issue
 from landgov.policy import Profile
@@ -226,26 +226,15 @@ def _problems(
             action="补充该企业的亩均数据，相关检查为待核实",
             severity=Severity.WARNING,
         )
-    if compliance is not None:
-        pids = set(_col(parcels, "parcel_id").dropna().tolist())
-        rows = (
-            compliance["source_row"].tolist()
-            if "source_row" in compliance
-            else list(range(1, len(compliance) + 1))
-        )
-        for row, p, u in zip(
-            rows, _col(compliance, "parcel_id"), _col(compliance, "uscc"), strict=True
-        ):
-            if (is_missing(p) or p not in pids) and (is_missing(u) or u not in linked):
-                log.add(
-                    "违法违规记录无法对应到任何宗地",
-                    row=row,
-                    field="parcel_id/uscc",
-                    value=" / ".join("（空）" if is_missing(v) else str(v) for v in (p, u)),
-                    action="补充宗地代码或统一社会信用代码",
-                    severity=Severity.WARNING,
-                )
-    return log.frame()
+    frame = log.frame()
+    if compliance is None:
+        return frame
+    told = unmatched_records(
+        compliance, parcel_ids=_col(parcels, "parcel_id").tolist(), usccs=linked
+    )
+    if not len(told) or not len(frame):
+        return told if len(told) else frame
+    return pd.concat([frame, told], ignore_index=True)
 
 
 def screen(

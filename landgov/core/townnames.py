@@ -1,0 +1,142 @@
+"""镇街 names written short and long: one name per township across the files of a run.
+
+A county writes the same township as 「斗门街道」 in the township layer and 「斗门」 in the parcel
+table, or 「马山镇」 here and 「马山」 there. Read as they are, the 镇街汇总 splits one township
+into two rows and a plot finds no boundary of its own. The one safe reading:
+
+- a name **without** a trailing 街道/镇/乡 is the short form of the **one** name in the run's
+  files that is that name plus such a suffix (「斗门」 → 「斗门街道」 when 「斗门街道」 is the only
+  one); it is then written in that full form, and said (one 提示 per file and name, with the
+  rows);
+- when two full names share the short form (「斗门镇」 and 「斗门街道」 in one county), the short
+  form is left as written and said (警告): two different townships are never merged;
+- full names are never changed, and a short form that stands alone (no full name beside it)
+  stays as it is.
+
+Names are compared as the readers wrote them (stripped, invisible characters removed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from landgov.core.missing import is_missing
+from landgov.core.problems import ProblemLog, ReadResult, Severity
+
+__all__ = ["SUFFIXES", "short_form", "unify_township_names", "unify_townships"]
+
+#: The suffixes of a township-level name (乡级): 街道, 镇, 乡.
+SUFFIXES: tuple[str, ...] = ("街道", "镇", "乡")
+_MIN_STEM = 2  # 「城关镇」 → 「城关」; a one-character rest is no name to match on
+_SHOWN_ROWS = 20  # rows of a file named in one problem row
+_COLUMN = "township"
+
+
+def short_form(name: str) -> str:
+    """``name`` without one trailing 街道/镇/乡 (unchanged when the rest would be too short).
+
+    >>> short_form("斗门街道"), short_form("马山镇"), short_form("斗门"), short_form("乡")
+    ('斗门', '马山', '斗门', '乡')
+    """
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= _MIN_STEM:
+            return name[: -len(suffix)]
+    return name
+
+
+def unify_township_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """How to read each short name among ``names`` (all the 镇街 names of one county).
+
+    Returns
+    -------
+    (dict, dict)
+        ``{short: full}`` for each short form with exactly one full name beside it;
+        ``{short: [full, …]}`` for each short form with several (left as written).
+    """
+    distinct = set(names)
+    full: dict[str, set[str]] = {}
+    for name in distinct:
+        stem = short_form(name)
+        if stem != name:
+            full.setdefault(stem, set()).add(name)
+    unique = {s: next(iter(f)) for s, f in full.items() if len(f) == 1 and s in distinct}
+    ambiguous = {s: sorted(f) for s, f in full.items() if len(f) > 1 and s in distinct}
+    return unique, ambiguous
+
+
+def _names(read: ReadResult) -> pd.Series:
+    data = read.data
+    if _COLUMN not in data.columns:
+        return pd.Series(dtype=object)
+    column = data[_COLUMN].astype(object)
+    return column[~column.map(is_missing)].astype(str)
+
+
+def _where(read: ReadResult, index: pd.Index) -> tuple[int | None, str]:
+    """The first file row of ``index`` and a text naming its rows."""
+    rows = read.data.loc[index, "source_row"] if "source_row" in read.data else None
+    shown = [] if rows is None else sorted(int(r) for r in rows.dropna())
+    if not shown:
+        return None, f"共 {len(index)} 行"
+    text = "、".join(map(str, shown[:_SHOWN_ROWS])) + ("等" if len(shown) > _SHOWN_ROWS else "")
+    return shown[0], f"第 {text} 行（共 {len(index)} 行）"
+
+
+def unify_townships(
+    reads: Mapping[str, ReadResult], *, sources: Mapping[str, str]
+) -> dict[str, ReadResult]:
+    """``reads`` with each short 镇街 name written in its one full form, and said.
+
+    Parameters
+    ----------
+    reads
+        The read files of one run (any with a ``township`` column takes part: parcels,
+        enterprises, the township layer, 批而未供 …).
+    sources
+        The file name written in the problem rows, per role.
+
+    Returns
+    -------
+    dict
+        The same roles; a read whose names changed has a new ``data`` and a 提示 per name
+        changed; a short name that could be either of two townships keeps its value and has
+        a 警告.
+    """
+    names = {role: _names(res) for role, res in reads.items()}
+    unique, ambiguous = unify_township_names(n for col in names.values() for n in col.unique())
+    if not unique and not ambiguous:
+        return dict(reads)
+    out: dict[str, ReadResult] = {}
+    for role, res in reads.items():
+        col = names[role]
+        hit = col[col.isin(unique.keys() | ambiguous.keys())]
+        if hit.empty:
+            out[role] = res
+            continue
+        log = ProblemLog(sources.get(role, role))
+        for name, idx in hit.groupby(hit).groups.items():
+            row, where = _where(res, pd.Index(idx))
+            if name in unique:
+                log.add(
+                    f"镇街「{name}」与其他文件中的「{unique[name]}」为同一镇街（去掉“街道/镇/乡”后"
+                    f"相同且本区县仅此一个），已按「{unique[name]}」统计：{where}",
+                    row=row, field="镇街", value=name,
+                    action=f"如不是同一镇街，请在源表中写全称后重新运行；是则可统一写为「{unique[name]}」",
+                    severity=Severity.INFO,
+                )  # fmt: skip
+            else:
+                both = "、".join(f"「{n}」" for n in ambiguous[name])
+                log.add(
+                    f"镇街「{name}」可能是{both}中的任一个，未合并，按「{name}」单列：{where}",
+                    row=row, field="镇街", value=name,
+                    action="在源表中写明镇街全称后重新运行",
+                    severity=Severity.WARNING,
+                )  # fmt: skip
+        data = res.data.copy()
+        data[_COLUMN] = data[_COLUMN].astype(object).replace(unique)
+        problems = pd.concat([res.problems, log.frame()], ignore_index=True)
+        out[role] = dataclasses.replace(res, data=data, problems=problems)
+    return out

@@ -7,14 +7,61 @@ reason, and every failure is one 「错误：」 line (exit 2), never a tracebac
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+
+from landgov.core.problems import ReadResult
+from landgov.io import read_parcels, read_planning
 from tests._cli import assert_clean_error
 
 _ROOT = Path(__file__).resolve().parents[1]
+E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 GK CM 120E (EPSG:4549), Shaoxing
+P = [f"330602001002GB{i:05d}" for i in range(1, 5)]
+
+
+def _accounted(result: ReadResult, rows: int) -> None:
+    """Rows in = rows out + rejected, and every rejected row says why."""
+    assert len(result.data) + len(result.rejected) == rows == result.rows_in
+    if len(result.rejected):
+        assert result.rejected["reject_reason"].notna().all()
+
+
+def _problem(result: ReadResult, row: int, field: str, text: str = "") -> pd.Series:
+    """The one problem row of this row and field (whose text holds ``text``)."""
+    problems = result.problems
+    found = problems[
+        (problems["row"] == row)
+        & (problems["field"] == field)
+        & problems["problem"].str.contains(text, regex=False)
+    ]
+    assert len(found) == 1, problems.to_string()
+    return found.iloc[0]
+
+
+def _geojson(path: Path, properties: list[dict]) -> Path:
+    """A GeoJSON layer of 80 m squares in EPSG:4549 with these properties, written as is."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": props,
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x, N0], [x + 80, N0], [x + 80, N0 + 80], [x, N0 + 80], [x, N0]]],
+            },
+        }
+        for i, props in enumerate(properties)
+        for x in [E0 + 100 * i]
+    ]
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}}
+    collection = {"type": "FeatureCollection", "crs": crs, "features": features}
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 def _run_sample(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -42,3 +89,111 @@ def test_a_sample_below_100_parcels_is_a_clean_error(tmp_path: Path) -> None:
 def test_a_sample_out_below_a_file_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x", encoding="utf-8")
     assert_clean_error(_run_sample("--out", tmp_path / "f" / "s", "--parcels", "100"))
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON lists and objects in GeoJSON properties
+
+
+def test_a_list_in_one_geojson_feature_leaves_the_others_plain(tmp_path: Path) -> None:
+    """GDAL makes the whole property a list field: every code was read as ``['330602…']``
+    (23 characters, 「应为 19 位」 on every row) and every area as missing. Now the plain
+    values stay plain and the one-item lists are taken with a warning on their row."""
+    path = _geojson(
+        tmp_path / "宗地.geojson",
+        [
+            {"宗地代码": [P[0]], "权利人": "甲公司", "宗地面积": 6400},
+            {"宗地代码": P[1], "权利人": "乙公司", "宗地面积": [6400]},
+            {"宗地代码": P[2], "权利人": "丙公司", "宗地面积": 6400},
+        ],
+    )
+    result = read_parcels(path)
+    _accounted(result, 3)
+    assert result.data["parcel_id"].tolist() == P[:3]
+    assert result.data["area_declared_m2"].tolist() == [6400.0] * 3
+    first = _problem(result, 1, "宗地代码")
+    assert first["severity"] == "警告" and "只含一个值的列表" in first["problem"]
+    assert first["value"] == f'["{P[0]}"]'
+    assert _problem(result, 2, "宗地面积")["severity"] == "警告"
+    assert len(result.problems) == 2, result.problems.to_string()
+
+
+def test_an_object_or_a_longer_list_in_a_property_is_missing_with_an_error(
+    tmp_path: Path,
+) -> None:
+    """``{"a": 1}`` was kept as the holder 「{ "a": 1 }」 in silence; a list of two codes was the
+    code 「['…', '…']」. Now both are missing with an error row, and the code's row is rejected
+    with a reason."""
+    path = _geojson(
+        tmp_path / "宗地.geojson",
+        [
+            {"宗地代码": P[0], "权利人": {"a": 1}, "备注": ["x", "y"]},
+            {"宗地代码": [P[1], P[2]], "权利人": "乙公司", "备注": "z"},
+            {"宗地代码": P[3], "权利人": "丙公司", "备注": "z"},
+        ],
+    )
+    result = read_parcels(path)
+    _accounted(result, 3)
+    holder = _problem(result, 1, "权利人")
+    assert holder["severity"] == "错误" and "不是单个值" in holder["problem"]
+    assert result.data.set_index("source_row")["holder"].isna().loc[1]
+    code = _problem(result, 2, "宗地代码", "列表")
+    assert code["severity"] == "错误" and "不是单个值" in code["problem"]
+    assert 2 in result.rejected["source_row"].tolist()
+    assert "{" not in "".join(result.data["holder"].dropna())
+    # a column landgov does not use is kept as the JSON text it was written as
+    assert result.data.set_index("source_row").loc[1, "备注"] == '["x", "y"]'
+
+
+def test_a_planning_use_written_as_an_object_is_said_not_kept(tmp_path: Path) -> None:
+    path = _geojson(
+        tmp_path / "规划.geojson",
+        [{"规划用途": {"a": 1}}, {"规划用途": ["M1"]}, {"规划用途": "M1"}],
+    )
+    result = read_planning(path)
+    _accounted(result, 3)
+    uses = result.data.set_index("source_row")["planned_use"]
+    assert uses.isna().loc[1] and uses.loc[2] == "M1" and uses.loc[3] == "M1"
+    assert _problem(result, 1, "规划用途")["severity"] == "错误"
+    assert _problem(result, 2, "规划用途")["severity"] == "警告"
+
+
+def test_a_geoparquet_list_column_is_read_the_same_way(tmp_path: Path) -> None:
+    """A GeoParquet list column arrives as arrays: one rule for it and for GeoJSON."""
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"宗地代码": [[P[0]], [P[1], P[2]]], "权利人": ["甲公司", "乙公司"]},
+        geometry=[box(E0, N0, E0 + 80, N0 + 80), box(E0 + 100, N0, E0 + 180, N0 + 80)],
+        crs=4549,
+    )
+    frame.to_parquet(tmp_path / "宗地.parquet")
+    result = read_parcels(tmp_path / "宗地.parquet")
+    _accounted(result, 2)
+    assert result.data["parcel_id"].tolist() == [P[0]]
+    assert _problem(result, 1, "宗地代码")["severity"] == "警告"
+    assert _problem(result, 2, "宗地代码", "列表")["severity"] == "错误"
+
+
+def test_screen_of_a_geojson_with_json_properties_runs(tmp_path: Path) -> None:
+    from tests._cli import run_cli
+
+    layer = _geojson(
+        tmp_path / "宗地.geojson",
+        [
+            {"宗地代码": [P[0]], "权利人": {"名称": "甲公司"}, "备注": ["x", 1]},
+            {"宗地代码": P[1], "权利人": "乙公司", "备注": "y"},
+        ],
+    )
+    table = tmp_path / "企业.csv"
+    table.write_text(
+        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+        "91330602MA2BGHJK3M,甲公司,规上,120,10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    result = run_cli("screen", "-p", layer, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    said = problems[problems["问题"].str.contains("不是单个值|只含一个值", na=False)]
+    assert set(said["字段"]) == {"宗地代码", "权利人"}, said.to_string()

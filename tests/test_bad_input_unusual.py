@@ -17,12 +17,21 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov.core.problems import ReadResult
-from landgov.io import read_parcels, read_planning
+from landgov.errors import EncodingError
+from landgov.ids import uscc_check_char
+from landgov.io import read_enterprises, read_links, read_parcels, read_planning
 from tests._cli import assert_clean_error
 
 _ROOT = Path(__file__).resolve().parents[1]
 E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 GK CM 120E (EPSG:4549), Shaoxing
 P = [f"330602001002GB{i:05d}" for i in range(1, 5)]
+
+
+def _uscc(body: str) -> str:
+    return body + uscc_check_char(body)
+
+
+U = [_uscc(f"91330602MA2BCDE{i:02d}") for i in range(1, 7)]
 
 
 def _accounted(result: ReadResult, rows: int) -> None:
@@ -197,3 +206,73 @@ def test_screen_of_a_geojson_with_json_properties_runs(tmp_path: Path) -> None:
     problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
     said = problems[problems["问题"].str.contains("不是单个值|只含一个值", na=False)]
     assert set(said["字段"]) == {"宗地代码", "权利人"}, said.to_string()
+
+
+# ---------------------------------------------------------------------------------------------
+# A CSV pasted together from a GBK and a UTF-8 file
+
+_HEADER = "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+# UTF-8 bytes of these names happen to be valid GB18030: read as GBK they are mojibake
+# (「有限公司」→「鏈夐檺鍏徃」) and no decoder error says so.
+_NAMES = ["甲有限公司", "乙有限公司", "丙有限公司", "丁有限公司", "有限公司", "戊有限公司"]
+
+
+def _mixed_csv(path: Path, *, main: str, other: str, other_rows: set[int]) -> Path:
+    lines = [_HEADER.encode(main)]
+    for i, (code, name) in enumerate(zip(U, _NAMES, strict=True)):
+        line = f"{code},{name},规上,120,10\n"
+        lines.append(line.encode(other if i in other_rows else main))
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def test_a_utf8_row_in_a_gbk_csv_is_read_as_utf8_and_flagged(tmp_path: Path) -> None:
+    """The whole file was decoded as GB18030: row 5's 「有限公司」 became 「鏈夐檺鍏徃」 and
+    「规上」 became 「瑙勪笂」, with no word. Now the row is decoded as UTF-8 and said."""
+    path = _mixed_csv(tmp_path / "企业.csv", main="gbk", other="utf-8", other_rows={4})
+    result = read_enterprises(path)
+    _accounted(result, 6)
+    assert result.data["name"].tolist() == _NAMES
+    said = result.problems[result.problems["problem"].str.contains("混有两种编码", na=False)]
+    assert said["row"].tolist() == [6], result.problems.to_string()
+    assert said["severity"].tolist() == ["警告"]
+    assert "按 UTF-8 解码" in said["problem"].iloc[0]
+    assert "混有两种编码" in result.meta["encoding_reason"]
+
+
+def test_gbk_rows_in_a_utf8_csv_keep_the_utf8_rows_right(tmp_path: Path) -> None:
+    """A UTF-8 file with two GBK rows was refused at 「第 N 字节」 or, worse, read whole as
+    GB18030. Now the UTF-8 rows stay UTF-8 and the two GBK rows are said."""
+    path = _mixed_csv(tmp_path / "企业.csv", main="utf-8", other="gbk", other_rows={1, 3})
+    result = read_enterprises(path)
+    _accounted(result, 6)
+    assert result.data["name"].tolist() == _NAMES
+    said = result.problems[result.problems["problem"].str.contains("混有两种编码", na=False)]
+    assert said["row"].tolist() == [3, 5]
+    assert said["problem"].str.contains("GB18030").all()
+
+
+def test_mixed_encodings_in_a_link_table(tmp_path: Path) -> None:
+    path = tmp_path / "地企关联.csv"
+    head = "宗地代码,统一社会信用代码,关系\n".encode("gbk")
+    rows = [f"{P[i]},{U[i]},自有\n".encode("gbk") for i in range(3)]
+    rows[1] = f"{P[1]},{U[1]},租用\n".encode()
+    path.write_bytes(head + b"".join(rows))
+    result = read_links(path)
+    _accounted(result, 3)
+    assert result.data["relation"].tolist() == ["owner", "tenant", "owner"]  # 租用 read right
+    said = result.problems[result.problems["problem"].str.contains("混有两种编码", na=False)]
+    assert said["row"].tolist() == [3]
+
+
+def test_a_row_neither_utf8_nor_gbk_is_named_by_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "企业.csv"
+    lines = [_HEADER.encode("gbk"), f"{U[0]},甲有限公司,规上,120,10\n".encode("gbk")]
+    lines.append(U[1].encode() + b",\x81\x20bad,\xff\xfe\xff,120,10\n")
+    path.write_bytes(b"".join(lines))
+    try:
+        read_enterprises(path)
+    except EncodingError as exc:
+        assert "第 3 行" in str(exc), str(exc)
+    else:
+        raise AssertionError("no EncodingError")

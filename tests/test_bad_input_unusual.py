@@ -7,6 +7,7 @@ reason, and every failure is one 「错误：」 line (exit 2), never a tracebac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -15,11 +16,21 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pytest
+from openpyxl import Workbook
 
+from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
 from landgov.errors import EncodingError
 from landgov.ids import uscc_check_char
-from landgov.io import read_enterprises, read_links, read_parcels, read_planning
+from landgov.io import (
+    read_applications,
+    read_enterprises,
+    read_links,
+    read_parcels,
+    read_planning,
+)
+from landgov.policy import load_profile
 from tests._cli import assert_clean_error
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -276,3 +287,39 @@ def test_a_row_neither_utf8_nor_gbk_is_named_by_its_line(tmp_path: Path) -> None
         assert "第 3 行" in str(exc), str(exc)
     else:
         raise AssertionError("no EncodingError")
+
+
+# ---------------------------------------------------------------------------------------------
+# 研发经费占营业收入比例 written as 300 or 300%
+
+
+@pytest.mark.parametrize(
+    ("cell", "seen", "why"),
+    [
+        (300, "300", "大于合理上限 100 %"),
+        ("300%", "300", "大于合理上限 100 %"),
+        ("１５０％", "150", "大于合理上限 100 %"),
+        (-2, "-2", "小于合理下限 0 %"),
+    ],
+)
+def test_an_rd_share_above_100_percent_is_missing_with_an_error(
+    tmp_path: Path, cell: object, seen: str, why: str
+) -> None:
+    """300 (or 「300%」) was taken as a 300 % R&D share and passed 三.6 without a word; -2
+    only had a warning that pointed at a plausibility rule that did not exist."""
+    wb = Workbook()
+    wb.active.append(["申请编号", "宗地代码", "研发经费占营业收入比例（%）"])
+    wb.active.append(["S1", P[0], cell])
+    wb.active.append(["S2", P[1], 3.5])
+    wb.save(tmp_path / "增容申请.xlsx")
+    read = read_applications(tmp_path / "增容申请.xlsx")
+    checked = check_reads(
+        {"applications": read}, profile=load_profile("yuecheng-2022"), as_of=dt.date(2026, 6, 30)
+    ).reads["applications"]
+    _accounted(checked, 2)
+    shares = checked.data.set_index("application_id")["rd_ratio_pct"]
+    assert pd.isna(shares["S1"]) and shares["S2"] == 3.5
+    said = checked.problems[checked.problems["problem"].str.contains("合理[上下]限", na=False)]
+    assert len(said) == 1, checked.problems.to_string()
+    assert said.iloc[0]["row"] == 2 and said.iloc[0]["value"] == seen
+    assert why in said.iloc[0]["problem"] and said.iloc[0]["severity"] == "错误"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,82 @@ def test_an_rd_share_above_100_percent_is_missing_with_an_error(
     assert len(said) == 1, checked.problems.to_string()
     assert said.iloc[0]["row"] == 2 and said.iloc[0]["value"] == seen
     assert why in said.iloc[0]["problem"] and said.iloc[0]["severity"] == "错误"
+
+
+# ---------------------------------------------------------------------------------------------
+# One feature at 1e300 (or inf) among parcels drawn right
+
+
+def _parcels_with_vertex(folder: Path, value: float, *, n: int = 3) -> Path:
+    """``n`` 80 m squares in EPSG:4549 (with .prj); the 2nd vertex x of the 2nd set to ``value``."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        folder / "宗地.shp",
+        [box(E0 + 100 * i, N0, E0 + 100 * i + 80, N0 + 80) for i in range(n)],
+        [("宗地代码", 19), ("权利人", 40)],
+        [[P[i], "甲公司"] for i in range(n)],
+        prj=CRS(4549),
+    )
+    data = bytearray(shp.read_bytes())
+    offset = 100
+    offset += 8 + struct.unpack(">i", data[offset + 4 : offset + 8])[0] * 2  # skip record 1
+    n_parts = struct.unpack("<i", data[offset + 44 : offset + 48])[0]
+    points = offset + 8 + 44 + 4 * n_parts
+    data[points + 16 : points + 24] = struct.pack("<d", value)
+    shp.write_bytes(bytes(data))
+    return shp
+
+
+@pytest.mark.parametrize("value", [1e300, 1e20, 5e9, float("inf"), -1e300])
+def test_one_vertex_beyond_any_crs_is_its_rows_problem_not_the_layers(
+    tmp_path: Path, value: float
+) -> None:
+    """A vertex at 1e300 in a layer with a right .prj refused the whole layer (「坐标既不是
+    经纬度，也不像浙江的高斯-克吕格投影坐标」, showing the centre of the stretched extent and no
+    row); now that parcel's geometry is unusable with an error row, the others are read."""
+    result = read_parcels(_parcels_with_vertex(tmp_path, value))
+    _accounted(result, 3)
+    areas = result.data.set_index("source_row")["area_m2"]
+    assert areas.loc[1] == areas.loc[3] == 6400.0 and pd.isna(areas.loc[2])
+    said = _problem(result, 2, "geometry")
+    assert said["severity"] == "错误" and "超出任何坐标系范围" in said["problem"]
+    assert result.data.crs.to_epsg() == 4549
+
+
+def test_screen_of_a_layer_with_a_1e300_vertex_runs(tmp_path: Path) -> None:
+    from tests._cli import run_cli
+
+    layer = _parcels_with_vertex(tmp_path, 1e300)
+    table = tmp_path / "企业.csv"
+    table.write_text(
+        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+        "91330602MA2BGHJK3M,甲公司,规上,120,10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    result = run_cli("screen", "-p", layer, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    said = problems[problems["问题"].str.contains("超出任何坐标系范围", na=False)]
+    assert said["行号"].tolist() == ["2"], said.to_string()
+
+
+def test_a_layer_whose_every_vertex_is_1e300_is_a_clean_error(tmp_path: Path) -> None:
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._cli import run_cli
+    from tests._shapefiles import write_shapefile
+
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [box(1e299, 1e299, 2e299, 2e299)],
+        [("宗地代码", 19)],
+        [[P[0]]],
+        prj=CRS(4549),
+    )
+    assert_clean_error(run_cli("inspect", shp))

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
-from landgov.errors import EncodingError
+from landgov.errors import DataFileError, EncodingError
 from landgov.ids import uscc_check_char
 from landgov.io import (
     read_applications,
@@ -403,3 +403,45 @@ def test_a_layer_whose_every_vertex_is_1e300_is_a_clean_error(tmp_path: Path) ->
         prj=CRS(4549),
     )
     assert_clean_error(run_cli("inspect", shp))
+
+
+# ---------------------------------------------------------------------------------------------
+# A real Excel 97–2003 .xls (OLE2)
+
+
+def _ole2(path: Path) -> Path:
+    """The header of a compound document (what every .xls starts with) and no workbook."""
+    head = bytearray(512)
+    head[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    head[24:34] = struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    path.write_bytes(bytes(head) + b"\xff" * 4096)
+    return path
+
+
+def test_an_ole2_xls_is_a_clean_error_with_the_fix(tmp_path: Path) -> None:
+    """With or without xlrd: a 「错误：」 naming the file and 另存为 .xlsx, exit 2."""
+    from tests._cli import run_cli
+
+    xls = _ole2(tmp_path / "企业.xls")
+    text = assert_clean_error(run_cli("inspect", xls), contains="企业.xls")
+    assert ".xlsx" in text
+
+
+def test_an_xls_xlrd_cannot_read_is_a_clean_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With xlrd installed (as the message once advised), an encrypted or damaged .xls raised
+    xlrd's own error through the reader: 「landgov 内部出错」, exit 3. Now a DataFileError."""
+    import landgov.io._grid
+
+    class XLRDError(Exception):  # xlrd.biffh.XLRDError derives from Exception alone
+        pass
+
+    def encrypted(*args: object, **kwargs: object) -> None:
+        raise XLRDError("Workbook is encrypted")
+
+    monkeypatch.setattr(landgov.io._grid.pd, "read_excel", encrypted)
+    with pytest.raises(DataFileError) as err:
+        read_enterprises(_ole2(tmp_path / "企业.xls"))
+    text = str(err.value)
+    assert "企业.xls" in text and "Workbook is encrypted" in text and "另存为 .xlsx" in text

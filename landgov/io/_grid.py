@@ -395,6 +395,13 @@ def _load_xls(path: Path) -> _Grid:
             f"{path.name}：读取旧版 .xls 需要安装 xlrd。处理：在 Excel/WPS 中另存为 .xlsx，"
             "或 pip install xlrd 后重新读取"
         ) from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # xlrd's own errors (XLRDError, CompDocError) derive from Exception
+        raise DataFileError(
+            f"{path.name}：旧版 .xls 工作簿无法读取（{type(exc).__name__}：{str(exc)[:120]}），"
+            f"可能已损坏或设有打开密码。处理：{_XLSX_FIX}"
+        ) from exc
     rows = [[None if pd.isna(v) else v for v in r] for r in frame.itertuples(index=False)]
     return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
 

@@ -8,7 +8,7 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
 - 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
 - land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
 - 建筑面积, 新增建筑面积: ``v < 0`` or ``v > floor_area_max_m2``; 容积率: ``v < 0`` or
-  ``v > far_max``;
+  ``v > far_max``; 研发经费占营业收入比例: ``v < 0`` or ``v > share_max_pct``;
 - a parcel polygon with compactness ``4πA/P² < sliver_compactness_min`` (a sliver): its area;
 - dates (供地, 开工, 竣工, 记录日期): ``d < date_min`` or ``d > as_of``; the
   ``future_date_fields`` (约定开工日期): ``d > as_of + future_date_max_years``;
@@ -69,7 +69,8 @@ _LABELS = {
         )
     },
     "investment_wan": "项目总投资", "fixed_investment_wan": "固定资产投资",
-    "tax_after_wan": "达产后年税收", "area_m2": "图形面积", "added_floor_m2": "新增建筑面积",
+    "tax_after_wan": "达产后年税收", "rd_ratio_pct": "研发经费占营业收入比例",
+    "area_m2": "图形面积", "added_floor_m2": "新增建筑面积",
     "geometry": "图形",
 }  # fmt: skip
 
@@ -132,6 +133,7 @@ def _number_bounds(profile: Profile) -> dict[str, _Bound]:
         ("emissions_t", "emissions_max_t", "吨"),
         ("employees", "employees_max", "人"),
         ("far_declared", "far_max", ""),
+        ("rd_ratio_pct", "share_max_pct", "%"),
     ):
         bounds[name] = _Bound(0.0, float(_p(profile, param)), unit, nonneg, key(param))
     return bounds

@@ -7,6 +7,7 @@ number, date or code is read the same way whatever file it comes from.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -33,12 +34,17 @@ __all__ = [
     "CellProblem",
     "as_series",
     "cell_text",
+    "container_text",
     "convert_columns",
     "convert_values",
     "is_blank",
     "resolve_header_unit",
 ]
 
+# A cell holding a JSON list or object, as a GeoJSON property (``"宗地代码": ["330602…"]``) or a
+# GeoParquet list/struct column gives it: never one value by itself (:func:`_container_value`).
+_CONTAINERS = (list, tuple, dict, np.ndarray)
+ACTION_SINGLE = "在源图层中把该属性改为单个值（文本或数值，不用 [ ] 或 { }）后重新读取"
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
@@ -117,6 +123,33 @@ def _code_value(value: object) -> tuple[str | None, str | None, Severity]:
     return code or None, changed, Severity.INFO
 
 
+def container_text(value: object) -> str:
+    """A list or object cell as the JSON text it was written as (``["330602…"]``)."""
+    plain = value.tolist() if isinstance(value, np.ndarray) else value
+    return json.dumps(plain, ensure_ascii=False, default=str)
+
+
+def _container_value(
+    value: list | tuple | dict | np.ndarray, spec: FieldSpec, header_unit: str | None
+) -> tuple[object, str | None, str, Severity | None]:
+    """A list holding one plain value is read as that value, with a warning; any other list or
+    an object is missing, with an error (never its ``str()`` as a code or a name)."""
+    items = value.tolist() if isinstance(value, np.ndarray) else value
+    text = container_text(value)
+    if isinstance(items, list | tuple) and len(items) == 1:
+        item = items[0]
+        if not isinstance(item, _CONTAINERS):
+            parsed, problem, action, code_severity = _convert_one(item, spec, header_unit)
+            said = f"值是只含一个值的列表「{text}」，已取其中的值"
+            problem = said if problem is None else f"{said}；{problem}"
+            if code_severity is not Severity.ERROR:
+                code_severity = Severity.WARNING
+            return parsed, problem, ACTION_SINGLE if parsed is not None else action, code_severity
+    kind = "对象" if isinstance(items, dict) else "列表"
+    problem = f"值是{kind}「{text}」，不是单个值，已按缺失处理"
+    return None, problem, ACTION_SINGLE, Severity.ERROR
+
+
 def _number_factor(spec: FieldSpec, header_unit: str | None) -> Fraction | None:
     """The factor a plain number cell of this column is multiplied by (header unit or 1)."""
     if header_unit:
@@ -154,6 +187,8 @@ def _convert_one(
     value: object, spec: FieldSpec, header_unit: str | None
 ) -> tuple[object, str | None, str, Severity | None]:
     """(value, problem text, action, code severity) for one cell."""
+    if isinstance(value, _CONTAINERS):
+        return _container_value(value, spec, header_unit)  # type: ignore[arg-type]
     if spec.kind is Kind.NUMBER:
         number, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
         return number, text, ACTION_NUMBER if number is None else ACTION_CHECK, None
@@ -319,7 +354,8 @@ def convert_values(
                 severity = code_severity or Severity.INFO
             else:
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
-            problems.append(CellProblem(i, value, text, action, severity))
+            shown = container_text(value) if isinstance(value, _CONTAINERS) else value
+            problems.append(CellProblem(i, shown, text, action, severity))
     return as_series(out.tolist(), spec.kind), problems
 
 

@@ -51,12 +51,28 @@ def _polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
+# No coordinate system has coordinates this large (a Gauss–Krüger easting with its zone number
+# is about 4e7 m, Web Mercator at most 2e7 m): a vertex beyond it (1e300, 1e20) is a broken
+# export, and one such feature would stretch the layer's extent so that no CRS fits it.
+_COORD_LIMIT = 1e9
+
+
 def _non_finite(values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Positions of geometries with a NaN or infinite vertex (GEOS cannot work on them)."""
+    """Positions of geometries with a NaN, infinite or absurdly large vertex (beyond
+    :data:`_COORD_LIMIT`): GEOS cannot work on them, and the CRS cannot be told with them."""
     positions = np.flatnonzero(present)
     coords, index = shapely.get_coordinates(values[positions], return_index=True)
-    bad = ~np.isfinite(coords).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(coords) <= _COORD_LIMIT).all(axis=1)  # NaN compares False
     return positions[np.unique(index[bad])]
+
+
+def _first_bad_coordinate(geom: BaseGeometry) -> str:
+    """The first vertex coordinate beyond :data:`_COORD_LIMIT` (or NaN), as text."""
+    coords = shapely.get_coordinates(geom).ravel()
+    with np.errstate(invalid="ignore"):
+        bad = coords[~(np.abs(coords) <= _COORD_LIMIT)]
+    return f"{bad[0]:.6g}" if bad.size else "?"
 
 
 def repair_polygons(
@@ -85,11 +101,13 @@ def repair_polygons(
             action="补绘该宗地图形；面积与空间分析将标为待核实",
         )
     for i in _non_finite(values, ~missing):
+        seen = _first_bad_coordinate(values[i])
         unusable[i] = True
         missing[i] = True
         values[i] = None
         log.add(
-            "图形坐标含 NaN 或无穷大（非数值），无法使用",
+            f"图形坐标含 NaN、无穷大或超出任何坐标系范围的数值（绝对值大于 1e9；所见 {seen}），"
+            "无法使用",
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],

@@ -52,15 +52,21 @@ class _Grid:
         return row[c] if c < len(row) else None
 
 
-def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
+def _decode(raw: bytes, source: str) -> tuple[str, str, str, dict[int, str]]:
     """Decode CSV bytes: UTF-16 by its BOM (Excel's 「Unicode 文本」), else UTF-8 (with or
-    without BOM) first, then GB18030."""
+    without BOM) first, then GB18030 line by line (:func:`_decode_lines`).
+
+    Returns the text, the codec, the reason in Chinese, and the lines (1-based) decoded with
+    the other codec than the file's: a table pasted together from a GBK and a UTF-8 file holds
+    both, and one codec for the whole file would turn the other's Chinese into mojibake.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return (
                 raw.decode("utf-16"),
                 "utf-16",
                 "带 UTF-16 字节顺序标记（BOM），按 UTF-16 解码成功",
+                {},
             )
         except UnicodeDecodeError:
             pass  # not UTF-16 after all: the tries below say what failed
@@ -70,22 +76,48 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str]:
         utf8_error = f"UTF-8 在第 {exc.start} 字节处解码失败"
     else:
         bom = "（带 BOM）" if raw.startswith(b"\xef\xbb\xbf") else ""
-        return text, "utf-8-sig", f"按 UTF-8{bom}解码成功"
-    try:
-        return (
-            raw.decode("gb18030"),
-            "gb18030",
-            f"{utf8_error}，按 GB18030（兼容 GBK/GB2312）解码成功",
-        )
-    except UnicodeDecodeError as exc:
-        issue = Issue(
-            source,
-            None,
-            raw[max(exc.start - 8, 0) : exc.start + 8],
-            f"{utf8_error}；GB18030 在第 {exc.start} 字节处也解码失败",
-            "在 Excel/WPS 中另存为「CSV UTF-8」或 .xlsx 后重新读取",
-        )
-        raise EncodingError([issue]) from exc
+        return text, "utf-8-sig", f"按 UTF-8{bom}解码成功", {}
+    return _decode_lines(raw, source, utf8_error)
+
+
+def _decode_lines(raw: bytes, source: str, utf8_error: str) -> tuple[str, str, str, dict[int, str]]:
+    """Each line as UTF-8 when it is valid UTF-8, else as GB18030 (0x0A is never part of a
+    character in either); the codec of most lines with Chinese is the file's, and the others
+    are returned by line number. A line neither decodes is an :class:`EncodingError` naming
+    the line."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    pieces: list[str] = []
+    by_codec: dict[str, list[int]] = {"utf-8": [], "gb18030": []}
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            pieces.append(line.decode("utf-8"))
+            codec = "utf-8"
+        except UnicodeDecodeError:
+            try:
+                pieces.append(line.decode("gb18030"))
+            except UnicodeDecodeError as exc:
+                issue = Issue(
+                    source,
+                    f"第 {number} 行",
+                    line[max(exc.start - 8, 0) : exc.start + 8],
+                    f"{utf8_error}；第 {number} 行既不是 UTF-8 也不是 GB18030（GBK）文本",
+                    "在 Excel/WPS 中另存为「CSV UTF-8」或 .xlsx 后重新读取",
+                )
+                raise EncodingError([issue]) from exc
+            codec = "gb18030"
+        if not line.isascii():
+            by_codec[codec].append(number)
+    main = "utf-8" if len(by_codec["utf-8"]) > len(by_codec["gb18030"]) else "gb18030"
+    other = "gb18030" if main == "utf-8" else "utf-8"
+    text = "\n".join(pieces)
+    if not by_codec[other]:
+        return text, "gb18030", f"{utf8_error}，按 GB18030（兼容 GBK/GB2312）解码成功", {}
+    label = {"utf-8": "UTF-8", "gb18030": "GB18030（GBK）"}
+    reason = (
+        f"{utf8_error}；文件中混有两种编码：{len(by_codec[main])} 行含中文的行按 {label[main]}、"
+        f"{len(by_codec[other])} 行按 {label[other]} 逐行解码"
+    )
+    return text, main, reason, dict.fromkeys(by_codec[other], label[other])
 
 
 _OTHER = (";", "|")  # separators of Excel with a European list separator, of system exports
@@ -140,7 +172,7 @@ def _check_quotes(
 
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
-    text, encoding, reason = _decode(raw, path.name)
+    text, encoding, reason, other_lines = _decode(raw, path.name)
     if not text.strip():
         what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
         raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
@@ -160,6 +192,13 @@ def _load_csv(path: Path) -> _Grid:
         "encoding_reason": reason,
         "delimiter": delimiter,
     }
+    if other_lines:  # {record's first line: codec} for the rows to say it on
+        ends = [*(n - 1 for n in numbers[1:]), reader.line_num]
+        meta["encoding_rows"] = {
+            first: next(other_lines[n] for n in range(first, end + 1) if n in other_lines)
+            for first, end in zip(numbers, ends, strict=True)
+            if any(n in other_lines for n in range(first, end + 1))
+        }
     return _Grid(rows, numbers, meta=meta)
 
 
@@ -355,6 +394,13 @@ def _load_xls(path: Path) -> _Grid:
         raise DataFileError(
             f"{path.name}：读取旧版 .xls 需要安装 xlrd。处理：在 Excel/WPS 中另存为 .xlsx，"
             "或 pip install xlrd 后重新读取"
+        ) from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # xlrd's own errors (XLRDError, CompDocError) derive from Exception
+        raise DataFileError(
+            f"{path.name}：旧版 .xls 工作簿无法读取（{type(exc).__name__}：{str(exc)[:120]}），"
+            f"可能已损坏或设有打开密码。处理：{_XLSX_FIX}"
         ) from exc
     rows = [[None if pd.isna(v) else v for v in r] for r in frame.itertuples(index=False)]
     return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})

@@ -8,6 +8,7 @@ the encoding and the CRS.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,7 @@ from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed
 from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._codes import standard_parcel_codes
-from landgov.io._convert import convert_columns
+from landgov.io._convert import container_text, convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
 from landgov.io._geos import error_text
 from landgov.io._layercheck import (
@@ -100,6 +101,8 @@ def _read_raw(
         warnings.simplefilter("always")
         if len(set(names)) < len(names) and info.get("geometry_type"):
             gdf, renamed = _read_repeated(path, chosen, enc.encoding, names)
+        elif info.get("driver") == "GeoJSON":
+            gdf = _read_geojson(path, chosen, enc.encoding)
         else:
             gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
@@ -114,6 +117,34 @@ def _read_raw(
     if prj_crs is None and path.suffix.lower() != ".shp":
         prj_crs = gdf.crs
     return gdf, meta, enc, prj_crs, prj_text
+
+
+def _read_geojson(path: Path, layer: str | None, encoding: str) -> gpd.GeoDataFrame:
+    """A GeoJSON layer whose properties keep the values as written.
+
+    GDAL turns a property into a list field when one feature holds a list there, and then
+    reads every plain value of it as a one-item list too (``"330602…"`` → ``["330602…"]``):
+    with ``ARRAY_AS_STRING`` the plain values stay plain and the lists and objects come as
+    JSON text (also where other features hold text, so the field is no JSON field), parsed
+    back here so that the readers say them on their rows
+    (:func:`landgov.io._convert.convert_values`).
+    """
+    gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, ARRAY_AS_STRING="YES")
+    for name in gdf.columns:
+        if name != gdf.geometry.name and pd.api.types.is_string_dtype(gdf[name].dtype):
+            gdf[name] = gdf[name].map(_json_container).astype(object)
+    return gdf
+
+
+def _json_container(value: object) -> object:
+    """A JSON list or object text as the list or dict it is; any other value as it is."""
+    if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return parsed if isinstance(parsed, list | dict) else value
+    return value
 
 
 def _read_repeated(
@@ -254,8 +285,11 @@ def read_layer(
     report_conflicts(log, specs, conflicts)
     data = convert_columns(raw[columns], matches, log=log, rows=rows)
     others = [c for cols in conflicts.values() for c in cols[1:]]  # kept as given
-    for col in [*unmatched, *others]:
-        data[col] = raw[col].to_numpy()
+    for col in [*unmatched, *others]:  # a list or object is kept as its JSON text
+        data[col] = [
+            container_text(v) if isinstance(v, list | tuple | dict | np.ndarray) else v
+            for v in raw[col].tolist()
+        ]
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))

@@ -544,6 +544,26 @@ def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
             )
 
 
+def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
+    """One warning per CSV row decoded with the other codec than the rest of the file."""
+    rows: dict[int, str] = grid.meta.get("encoding_rows") or {}
+    if not rows:
+        return
+    main = "UTF-8" if str(grid.meta.get("encoding", "")).startswith("utf-8") else "GB18030（GBK）"
+    texts = {n: r for n, r in zip(grid.row_numbers, grid.rows, strict=True)}
+    for number, codec in sorted(rows.items()):
+        cells = texts.get(number, [])
+        log.add(
+            f"该行按 {codec} 解码，文件其余各行按 {main}（文件中混有两种编码，"
+            "常见于把两份表格复制合并）",
+            row=number,
+            value=" | ".join(t for t in map(cell_text, cells) if t)[:200],
+            action="核对该行中文是否正常；在 Excel/WPS 中把整个表格另存为「CSV UTF-8」或 .xlsx "
+            "后重新读取",
+            severity=Severity.WARNING,
+        )
+
+
 def _parse_table(
     path: str | Path,
     *,
@@ -583,6 +603,7 @@ def _parse_table(
             severity=Severity.INFO,
         )
     _report_merges(grid, last + 1, log)
+    _report_mixed_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
     frame, reasons = _build_frame(

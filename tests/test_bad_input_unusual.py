@@ -277,6 +277,23 @@ def test_mixed_encodings_in_a_link_table(tmp_path: Path) -> None:
     assert said["row"].tolist() == [3]
 
 
+def test_a_gbk_row_that_is_valid_utf8_by_chance_stays_gbk(tmp_path: Path) -> None:
+    """「录」 is C2 BC in GBK, which is also UTF-8 for 「¼」: a GBK file whose row holds only
+    such characters was read line by line as UTF-8 (「¼」) and flagged as mixed. A decoding
+    that gives no Chinese is not taken: the file is plain GBK, no row is flagged."""
+    path = tmp_path / "地企关联.csv"
+    path.write_bytes(
+        "宗地代码,统一社会信用代码,备注\n".encode("gbk")
+        + "".join(f"{P[i]},{U[i]},{n}\n" for i, n in enumerate(["录", "", "无"])).encode("gbk")
+    )
+    text = path.read_bytes().split(b"\n")[1].decode("utf-8")  # valid UTF-8, but no Chinese
+    assert text.endswith("¼")
+    result = read_links(path)
+    _accounted(result, 3)
+    assert not result.problems["problem"].str.contains("混有两种编码", na=False).any()
+    assert "混有两种编码" not in result.meta["encoding_reason"]
+
+
 def test_a_row_neither_utf8_nor_gbk_is_named_by_its_line(tmp_path: Path) -> None:
     path = tmp_path / "企业.csv"
     lines = [_HEADER.encode("gbk"), f"{U[0]},甲有限公司,规上,120,10\n".encode("gbk")]

@@ -329,14 +329,14 @@ def unmatched_records(
                 log.add(
                     f"违法违规记录的宗地代码 {rec.parcel_id} 不在宗地图层中，"
                     f"已按统一社会信用代码 {rec.uscc} 关联到该企业的宗地",
-                    row=where, field="parcel_id/uscc", value=shown,
+                    row=where, field="parcel_id、uscc", value=shown,
                     action="核对记录的宗地代码（是否录错，是否为分割或合并后的新宗地）",
                     severity=Severity.INFO,
                 )  # fmt: skip
             continue
         log.add(
             "违法违规记录无法对应到任何宗地",
-            row=where, field="parcel_id/uscc", value=shown,
+            row=where, field="parcel_id、uscc", value=shown,
             action="补充宗地代码或统一社会信用代码", severity=Severity.WARNING,
         )  # fmt: skip
     return log.frame()

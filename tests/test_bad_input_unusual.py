@@ -462,3 +462,45 @@ def test_an_xls_xlrd_cannot_read_is_a_clean_error(
         read_enterprises(_ole2(tmp_path / "企业.xls"))
     text = str(err.value)
     assert "企业.xls" in text and "Workbook is encrypted" in text and "另存为 .xlsx" in text
+
+
+# --- percent-formatted Excel cells -------------------------------------------------------------
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percentage_shown(tmp_path: Path) -> None:
+    """Typing 3.5% in Excel stores 0.035 in a cell formatted 「0.0%」: read as a number it was
+    0.035 %, an R&D share a hundred times too small (三.6 不符合 without a word). A cell shown as
+    a percentage is now read as the percentage it shows; a plain cell as typed."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        ["申请编号", "宗地代码", "统一社会信用代码", "新增建筑面积", "研发经费占营业收入比例（%）"]
+    )
+    for i, share in enumerate([0.035, 0.03, 2.5], start=1):
+        ws.append([f"ZR-{i}", P[i - 1], U[i - 1], 5000, share])
+    ws["E2"].number_format = "0.0%"
+    ws["E3"].number_format = "0%"
+    ws["E4"].number_format = '0.0"%"'  # a literal % sign: no scaling, 2.5 is 2.5 %
+    path = tmp_path / "申请.xlsx"
+    wb.save(path)
+    result = read_applications(path)
+    _accounted(result, 3)
+    assert result.data["rd_ratio_pct"].tolist() == [3.5, 3.0, 2.5]
+
+
+def test_percent_cells_found_fast_are_those_of_the_public_api(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from landgov.io._grid import _percent_cells, _percent_cells_slow
+
+    wb = Workbook()
+    ws = wb.active
+    formats = ["0.0%", "0%", "0.00", '0"%"', "General", "0.00%;[Red]-0.00%"]
+    for r in range(1, 7):
+        for c, fmt in enumerate(formats, start=1):
+            ws.cell(r, c, value=0.5 if (r + c) % 3 else "文字").number_format = fmt
+    wb.save(tmp_path / "f.xlsx")
+    ws = load_workbook(tmp_path / "f.xlsx", data_only=True).active
+    found = set(_percent_cells(ws))
+    assert found == set(_percent_cells_slow(ws))
+    assert {c for _, c in found} == {1, 2, 6}

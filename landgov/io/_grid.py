@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -20,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.errors import DataFileError, EncodingError, Issue
@@ -267,8 +269,65 @@ def _open_workbook(path: Path) -> tuple[Any, list[str]]:
     return wb, [str(w.message) for w in caught]
 
 
+def _percent_cells(ws: Any) -> list[tuple[int, int]]:
+    """(row, column), 1-based, of the number cells shown as a percentage (format ``0.0%``).
+
+    Excel stores 3.5 % typed in such a cell as 0.035; read as a number it would be 0.035 %.
+    Cells are found by their style's number format, checked once per format (a sheet has a few),
+    through openpyxl's cell store; :func:`_percent_cells_slow` is the same by the public API.
+    """
+    wb = ws.parent
+    try:
+        cells = ws._cells.items()
+        formats = {i: f for i, f in enumerate(wb._number_formats, start=164)}
+    except AttributeError:  # another openpyxl: the public, slower way
+        return _percent_cells_slow(ws)
+    percent: dict[int, bool] = {}
+    found = []
+    for (r, c), cell in cells:
+        if cell.data_type != "n" or cell._value is None:
+            continue
+        fmt_id = cell._style.numFmtId
+        is_pct = percent.get(fmt_id)
+        if is_pct is None:
+            code = BUILTIN_FORMATS.get(fmt_id) or formats.get(fmt_id) or ""
+            is_pct = percent[fmt_id] = _is_percent_format(code)
+        if is_pct:
+            found.append((r, c))
+    return found
+
+
+def _percent_cells_slow(ws: Any) -> list[tuple[int, int]]:
+    return [
+        (cell.row, cell.column)
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "n"
+        and cell.value is not None
+        and _is_percent_format(cell.number_format)
+    ]
+
+
+def _is_percent_format(code: str) -> bool:
+    """Whether an Excel number format scales by 100: a ``%`` outside quotes and escapes.
+
+    >>> _is_percent_format("0.0%"), _is_percent_format('0"%"'), _is_percent_format("0.00")
+    (True, False, False)
+    """
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
+
+
+def _percent_text(value: float) -> str:
+    """A percent cell's number as the text the user saw: 0.035 → 「3.5%」."""
+    return f"{value * 100:.12g}%"
+
+
 def _sheet_grid(ws: Any) -> _Grid:
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for r, c in _percent_cells(ws):
+        value = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+        if type(value) in (int, float) and math.isfinite(value):
+            rows[r - 1][c - 1] = _percent_text(value)  # read as a percentage, by its unit
     merges = []
     for rng in ws.merged_cells.ranges:
         r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1

@@ -623,7 +623,7 @@ def located_buildings(
     data = read.data
     log = ProblemLog(source)
     for b, p in placed:
-        row = data.at[b, "source_row"] if "source_row" in data.columns else None
+        row: Any = data.at[b, "source_row"] if "source_row" in data.columns else None
         code = data.at[b, "parcel_id"] if "parcel_id" in data.columns else None
         plot = parcels.at[p, "parcel_id"] if "parcel_id" in parcels.columns else p
         log.add(

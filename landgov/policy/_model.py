@@ -107,6 +107,11 @@ class Profile:
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
+    def __repr__(self) -> str:
+        """Name, version and the number of values: the values themselves are tens of kB
+        (``landgov profiles show`` prints them)."""
+        return f"Profile(name={self.name!r}, version={self.version!r}, {len(self.params)} params)"
+
     def __getitem__(self, key: str) -> Param:
         try:
             return self.params[key]

@@ -197,8 +197,6 @@ def test_a_geoparquet_list_column_is_read_the_same_way(tmp_path: Path) -> None:
 
 
 def test_screen_of_a_geojson_with_json_properties_runs(tmp_path: Path) -> None:
-    from tests._cli import run_cli
-
     layer = _geojson(
         tmp_path / "宗地.geojson",
         [
@@ -206,16 +204,7 @@ def test_screen_of_a_geojson_with_json_properties_runs(tmp_path: Path) -> None:
             {"宗地代码": P[1], "权利人": "乙公司", "备注": "y"},
         ],
     )
-    table = tmp_path / "企业.csv"
-    table.write_text(
-        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
-        "91330602MA2BGHJK3M,甲公司,规上,120,10\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "o"
-    result = run_cli("screen", "-p", layer, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
-    assert result.returncode == 0, result.stdout + result.stderr
-    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    problems = _screen_problems(tmp_path, layer)
     said = problems[problems["问题"].str.contains("不是单个值|只含一个值", na=False)]
     assert set(said["字段"]) == {"宗地代码", "权利人"}, said.to_string()
 
@@ -388,19 +377,8 @@ def test_one_vertex_beyond_any_crs_is_its_rows_problem_not_the_layers(
 
 
 def test_screen_of_a_layer_with_a_1e300_vertex_runs(tmp_path: Path) -> None:
-    from tests._cli import run_cli
-
     layer = _parcels_with_vertex(tmp_path, 1e300)
-    table = tmp_path / "企业.csv"
-    table.write_text(
-        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
-        "91330602MA2BGHJK3M,甲公司,规上,120,10\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "o"
-    result = run_cli("screen", "-p", layer, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
-    assert result.returncode == 0, result.stdout + result.stderr
-    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
+    problems = _screen_problems(tmp_path, layer)
     said = problems[problems["问题"].str.contains("超出任何坐标系范围", na=False)]
     assert said["行号"].tolist() == ["2"], said.to_string()
 
@@ -504,3 +482,19 @@ def test_percent_cells_found_fast_are_those_of_the_public_api(tmp_path: Path) ->
     found = set(_percent_cells(ws))
     assert found == set(_percent_cells_slow(ws))
     assert {c for _, c in found} == {1, 2, 6}
+
+
+def _screen_problems(tmp_path: Path, layer: Path) -> pd.DataFrame:
+    """``landgov screen`` of ``layer`` with a one-firm table: its 问题记录 sheet (as text)."""
+    from tests._cli import run_cli
+
+    table = tmp_path / "企业.csv"
+    table.write_text(
+        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+        "91330602MA2BGHJK3M,甲公司,规上,120,10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    result = run_cli("screen", "-p", layer, "-e", table, "-o", out, "-q", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)

@@ -533,3 +533,22 @@ def test_geometry_collection_of_polygons_only_is_read_as_such_and_said_so(tmp_pa
         "几何为几何集合（GeometryCollection），其中只有面（2 个），已按面读取",
     ]
     assert said["severity"].tolist() == ["提示", "提示"]
+
+
+def test_a_rejected_table_row_is_said_once_under_its_file_name(tmp_path: Path) -> None:
+    # The reader says 「该行未采用：宗地代码缺失，无法建立关联」 on row 3; the run added a second
+    # row 「该行已剔除：宗地代码缺失…」 for it, under the role 「links」 instead of the file.
+    import dataclasses
+
+    from landgov.run.screening import _rejected_rows
+
+    path = tmp_path / "地企关联.csv"
+    path.write_text(
+        f"宗地代码,统一社会信用代码,关系\n{P1},{U1},自有\n,{U1},自有\n", encoding="utf-8"
+    )
+    res = read_links(path)
+    assert res.rejected["source_row"].tolist() == [3]
+    assert _rejected_rows({"links": res}).empty  # the reader's row says it
+    unsaid = dataclasses.replace(res, problems=res.problems.iloc[0:0])
+    rows = _rejected_rows({"links": unsaid})
+    assert rows["source"].tolist() == ["地企关联.csv"] and rows["row"].tolist() == [3]

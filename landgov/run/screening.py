@@ -144,17 +144,22 @@ def _rejected_rows(results: dict[str, ReadResult]) -> pd.DataFrame:
     for role, res in results.items():
         if len(res.rejected):
             rej = pd.DataFrame(res.rejected).drop(columns=["geometry"], errors="ignore")
-            told = set()
             if len(res.problems) and "source_row" in rej:
-                told = set(zip(res.problems["row"].tolist(), res.problems["problem"], strict=True))
-                keys = zip(rej["source_row"].tolist(), rej["reject_reason"], strict=True)
-                rej = rej[[k not in told for k in keys]]
+                said: dict[object, list[str]] = {}
+                rows, texts = res.problems["row"].tolist(), res.problems["problem"].tolist()
+                for row, text in zip(rows, texts, strict=True):
+                    said.setdefault(row, []).append(str(text))
+                why_rows = rej["reject_reason"].astype(str).tolist()
+                keys = zip(rej["source_row"].tolist(), why_rows, strict=True)
+                # the reader said it on that row already (「该行未采用：<reason>」, 合计行…)
+                rej = rej[[not any(why in t for t in said.get(r, ())) for r, why in keys]]
             if not len(rej):
                 continue
+            name = res.meta.get("path") or res.meta.get("source") or role  # a table: source
             frames.append(
                 pd.DataFrame(
                     {
-                        "source": Path(res.meta.get("path", role)).name,
+                        "source": Path(str(name)).name,
                         "row": rej.get("source_row"),
                         "field": None,
                         "value": rej.get("parcel_id", rej.get("uscc")),

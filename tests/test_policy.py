@@ -323,6 +323,19 @@ def test_a_wrong_type_is_said_in_words_and_typed_symbols_are_comparisons(tmp_pat
         assert load_profile(path)["screening.planning_nonindustrial_share"].comparison == ">="
 
 
+def test_a_key_that_moved_section_says_where_it_went(tmp_path: Path) -> None:
+    # overlap_tolerance_m2 left [zengrong] for [overlay] (screening's planning share reads it
+    # too): a county profile written before says the new place, not only 「未知的配置键」.
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "yuecheng-2022"\n'
+        '[zengrong]\noverlap_tolerance_m2 = { value = 2.0, unit = "m2", official = false }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"改写为 overlay\.overlap_tolerance_m2"):
+        load_profile(path)
+
+
 def test_profiles_show_prints_each_comparison() -> None:
     result = CliRunner().invoke(command, ["show", "yuecheng-2022"])
     assert result.exit_code == 0

@@ -223,6 +223,12 @@ def _check_unit(key: str, param: Param, rule: Mapping[str, Any], src: str) -> li
     ]
 
 
+#: Keys a newer schema moved to another section: a profile written for the old one is told where.
+MOVED_KEYS: dict[str, str] = {
+    "zengrong.overlap_tolerance_m2": "overlay.overlap_tolerance_m2",  # shared with screening
+}
+
+
 def _comparison(raw: Any) -> Any:
     """``comparison`` as written, with the symbols a person types read as the ASCII ones
     (「≥」「＞＝」 → ``>=``, 「≤」 → ``<=``); anything else is left for the check to refuse."""
@@ -352,15 +358,13 @@ def _validate(
             continue
         rule = schema[section].get(name)
         if rule is None:
-            issues.append(
-                Issue(
-                    src,
-                    key,
-                    param.value,
-                    "未知的配置键",
-                    f"「{section}」节允许的键：{sorted(schema[section])}",
-                )
+            moved = MOVED_KEYS.get(key)
+            fix = (
+                f"该键已移到「{moved.partition('.')[0]}」节，改写为 {moved}"
+                if moved
+                else f"「{section}」节允许的键：{sorted(schema[section])}"
             )
+            issues.append(Issue(src, key, param.value, "未知的配置键", fix))
             continue
         issues += _check_value(key, param, rule, src)
         if rule.get("check") and not any(i.field == key for i in issues):

@@ -199,7 +199,8 @@ def class_shares(
     Returns
     -------
     pandas.DataFrame
-        Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1].
+        Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1], and ``largest`` as
+        :func:`coverage` gives it (the layer feature with the largest overlap).
     """
     shares = coverage(parcels, layer, classes=classes, min_area_m2=min_area_m2, pairs=pairs)
     zero = pd.Series(0.0, index=shares.index)
@@ -209,7 +210,12 @@ def class_shares(
         uncovered = uncovered.where(uncovered.to_numpy() * area > min_area_m2, 0.0)
     unknown = uncovered + shares.get("unknown", zero)
     return pd.DataFrame(
-        {"bad": shares.get(bad, zero), "unknown": unknown.clip(upper=1.0)}, index=shares.index
+        {
+            "bad": shares.get(bad, zero),
+            "unknown": unknown.clip(upper=1.0),
+            "largest": shares["largest"],
+        },
+        index=shares.index,
     )
 
 
@@ -350,8 +356,7 @@ class DemolitionRule:
         """「占 12%，达到 10%」 / 「占 5%，未达到 10%」 — the comparison in words."""
         word = _WORDS[self.comparison]
         verb = word if self.inside(share) else f"未{word}"
-        part = "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"  # 0.3 % never prints as 0 %
-        return f"占 {part}，{verb} {self.share:.0%}"
+        return f"占 {_percent(share)}，{verb} {self.share:.0%}"
 
 
 def judge_demolition(

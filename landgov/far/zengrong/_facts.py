@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.missing import is_missing
-from landgov.core.overlay import DemolitionRule, coverage, demolition_overlay, intersections
+from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
 from landgov.core.planning import planned_use_classes, planning_shares
 from landgov.core.records import records_from_frame
 from landgov.far.ratio import far_floors, floor_area_for, headroom
@@ -73,14 +73,11 @@ def _overlay_facts(
     out["planning_other_share"] = 0.0
     out["planning_unknown_share"] = 1.0  # no planned use known: all of the plot
     if planning is not None and len(planning) and "planned_use" in planning:
-        pairs = intersections(parcels, planning, min_area_m2=tol)
         classes = planned_use_classes(planning, profile)
-        shares = planning_shares(
-            parcels, planning, classes=classes, bad="other", profile=profile, pairs=pairs
-        )
+        shares = planning_shares(parcels, planning, classes=classes, bad="other", profile=profile)
         out["planning_other_share"] = shares["bad"]
         out["planning_unknown_share"] = shares["unknown"]
-        main = coverage(parcels, planning, min_area_m2=tol, pairs=pairs)["largest"]
+        main = shares["largest"]  # shown: the use of the largest piece
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
         if "inside_control_line" in planning:

@@ -562,6 +562,21 @@ def _official(profile, *keys):
     return dataclasses.replace(profile, params=params)
 
 
+def test_a_plot_without_geometry_is_not_planned_industrial_by_default(profile) -> None:
+    # A parcel whose polygon the reader could not use has no area: nothing of it is known to
+    # be planned, so it is 待核实, never 「面积占 0%」 符合 (the sliver rule must not treat NaN
+    # m² as a sliver).
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["A", "B"]}, geometry=[_square(X0, Y0, 100, 100), None], crs=CRS
+    )
+    plan = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地"]}, geometry=[_square(X0, Y0, 100, 100)], crs=CRS
+    )
+    for layer in (plan, plan.iloc[0:0]):
+        got = check_planning(parcels, planning=layer, profile=profile)
+        assert got.iloc[1].status == Status.UNKNOWN
+
+
 def test_planning_share_edge_slivers_and_a_plain_fact(profile, four_plots):
     # Plots wholly planned 工业 pass as a plain fact, whatever the share (cited to the clause,
     # official). A 0.4 m² sliver of 道路 and a 0.3 m² gap are edge error

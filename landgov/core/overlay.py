@@ -207,7 +207,9 @@ def class_shares(
     uncovered = (1.0 - shares["covered"]).clip(lower=0.0)
     if min_area_m2 > 0 and len(parcels):
         area = shapely.area(np.asarray(parcels.geometry.values))
-        uncovered = uncovered.where(uncovered.to_numpy() * area > min_area_m2, 0.0)
+        # a parcel without an area (no usable geometry) keeps it all unknown, never none
+        sliver = uncovered.to_numpy() * area <= min_area_m2  # NaN compares False
+        uncovered = uncovered.mask(sliver, 0.0)
     unknown = uncovered + shares.get("unknown", zero)
     return pd.DataFrame(
         {

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
 from landgov.errors import InputError
 
@@ -88,7 +89,9 @@ def inspect_file(
     meta = result.meta
     enc = meta.get("encoding") or {}
     crs = meta.get("crs") or {}
-    problems = result.problems.astype(object).where(result.problems.notna(), None)
+    # fields as a user reads them (「图形」, a column's label), as in the 问题记录 sheet
+    problems = problem_fields(result.problems)
+    problems = problems.astype(object).where(problems.notna(), None)
     return {
         "file": str(path),
         "kind": kind,
@@ -131,8 +134,8 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"坐标系：{report['crs']}（输出为 {report['crs_output']}）")
         lines += [f"  · {e}" for e in report["crs_evidence"]]
         lines += [f"  ⚠ {w}" for w in report["crs_warnings"]]
-    lines.append("字段对应：")
-    lines += [f"  {canon:<20} ← {src}" for canon, src in report["field_map"].items()]
+    lines.append("字段对应（文件中的列 → 读作，[ ] 内为 --alias 用的字段键）：")
+    lines += [f"  {src} → {_meaning(canon)}" for canon, src in report["field_map"].items()]
     if report["unmatched_columns"]:
         lines.append(f"未识别的列（原样保留）：{'、'.join(report['unmatched_columns'])}")
     counts = report["problem_counts"]
@@ -146,6 +149,12 @@ def render_text(report: dict[str, Any]) -> str:
             f"  [{p['severity']}] {row} {p['field'] or ''}：{p['problem']}  → {p['action']}"
         )
     return "\n".join(lines)
+
+
+def _meaning(name: str) -> str:
+    """「供地日期  [supply_date]」: the column's label, with the key ``--alias`` takes."""
+    shown = label(name)
+    return name if shown == name else f"{shown}  [{name}]"
 
 
 def to_json(report: dict[str, Any]) -> str:

@@ -231,3 +231,16 @@ def test_geos_reasons_in_chinese(reason: str | None, text: str) -> None:
 )
 def test_geos_errors_in_chinese(message: str, text: str) -> None:
     assert error_text(message) == text
+
+
+def test_inspect_says_each_field_in_chinese_with_its_alias_key(tmp_path: Path) -> None:
+    # The mapping was printed as code names (「tax_wan ← 实缴税金」) and a problem's field as
+    # 「geometry」; now the file's column, what it is read as, and the key --alias takes.
+    table = tmp_path / "企业.csv"
+    table.write_text(
+        "统一社会信用代码,企业名称,实缴税金\n91330602MA2BCDEF1X,甲,1\n", encoding="utf-8"
+    )
+    result = run_cli("inspect", table, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "实缴税金 → 税收（万元）  [tax_wan]" in result.stdout, result.stdout
+    assert "← " not in result.stdout

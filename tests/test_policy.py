@@ -341,3 +341,15 @@ def test_profiles_show_prints_each_comparison() -> None:
     assert result.exit_code == 0
     assert "比较：> 15 亩（大于，不含本数）" in result.output
     assert "比较：≤ 5 万元/亩（以下，含本数）" in result.output
+
+
+def test_a_threshold_the_code_compares_says_how_in_the_params_sheet() -> None:
+    # 比较方式 was blank for zengrong.far_cap and far.building_coverage_min (compared in code,
+    # so a profile states no comparison): the 策略参数 sheet and `profiles show` now say how.
+    from landgov.reports.handout import params_sheet
+
+    rows = params_sheet(load_profile("yuecheng-2022")).set_index("参数")["比较方式"]
+    assert rows["zengrong.far_cap"].startswith("实施后容积率 ≤ 上限（含本数）为符合")
+    assert "不含本数" in rows["far.building_coverage_min"]
+    assert rows["zengrong.min_area_mu"] == ">（超过，不含本数）"  # a stated one is unchanged
+    assert rows["screening.power_tce_per_10k_kwh"] == ""  # a factor, no comparison

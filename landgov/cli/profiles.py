@@ -9,7 +9,7 @@ import click
 
 from landgov.core.documents import cite, cite_text, cited, docnum, quote
 from landgov.errors import ProfileError
-from landgov.policy._loader import list_profiles, load_profile
+from landgov.policy._loader import compared_in_code, list_profiles, load_profile
 from landgov.policy._model import Param, Profile, binding_documents
 
 __all__ = ["command"]
@@ -65,6 +65,8 @@ def show(name: str) -> None:
         click.echo(f"  {name_} = {_value(param)}")
         if param.comparison:
             click.echo(f"      比较：{param.describe()}")
+        elif compared := compared_in_code(key):
+            click.echo(f"      比较：{compared}")
         if param.derived:
             click.echo(f"      推算：{param.derived}")
         click.echo(f"      出处：{_source(param)}；设定于：{param.origin}")

@@ -13,7 +13,9 @@ with optional ``url``, ``official = false`` (project default, shown as 示例规
 ``derived`` (the value is the project's computation from the clause, e.g. a target of 「翻番」:
 ``derived = "20.8 × 2（…）"`` says how; shown as 项目推算（非文件数值）), ``note`` and
 ``comparison`` (``"<="``, ``"<"``, ``">="``, ``">"``: how a threshold compares; a schema entry
-with ``comparison = true`` requires it). Sections and keys are declared in
+with ``comparison = true`` requires it; a threshold the code compares in more than one way,
+like ``zengrong.far_cap``, has the schema's ``compared`` text instead, shown where the comparison
+is shown). Sections and keys are declared in
 ``landgov/policy/schema/<section>.toml`` (type, range, choices, unit, whether a source is
 required); a profile that breaks the schema fails with every problem listed: the key, the value
 seen and what is allowed. ``type = "list[float]"`` or ``"table[float]"`` also checks every item
@@ -35,6 +37,7 @@ it holds is 参照 (``landgov profiles show`` says so).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import unicodedata
 from collections.abc import Mapping
@@ -76,6 +79,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _schema() -> dict[str, dict[str, dict[str, Any]]]:
     return {p.stem: _read_toml(p) for p in sorted(_package_dir("schema").glob("*.toml"))}
+
+
+def compared_in_code(key: str) -> str | None:
+    """How the code compares the threshold ``key`` (``section.name``) when a profile does not
+    state it (the schema's ``compared`` text, for a value the rule uses in more than one way,
+    e.g. ``zengrong.far_cap``); ``None`` for other keys.
+
+    >>> compared_in_code("zengrong.far_cap")[:9]
+    '实施后容积率 ≤ '
+    """
+    return _compared().get(key)
+
+
+@functools.cache
+def _compared() -> dict[str, str]:
+    return {
+        f"{section}.{name}": str(rule["compared"])
+        for section, rules in _schema().items()
+        for name, rule in rules.items()
+        if isinstance(rule, dict) and rule.get("compared")
+    }
 
 
 def _read_profile_source(path: Path) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import pandas as pd
 from landgov.core.documents import basis_rows, cited
 from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
+from landgov.policy._loader import compared_in_code
 from landgov.reports.excel import SheetSpec, SheetStyle
 from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
 from landgov.reports.printlist import PRINT_SHEET, print_sheet, print_style
@@ -58,8 +59,12 @@ _SUMMARY = "镇街汇总"
 def params_sheet(profile: Profile) -> pd.DataFrame:
     """The 策略参数 sheet: Chinese headers, comparisons in words."""
     rows = pd.DataFrame(profile.as_rows())
-    if "comparison" in rows:
-        rows["comparison"] = rows["comparison"].map(lambda c: _COMPARISONS.get(c, c))
+    if "comparison" in rows:  # in words; a threshold the code compares: how it does
+        said = [
+            _COMPARISONS.get(c, c) or compared_in_code(k) or ""
+            for k, c in zip(rows["key"], rows["comparison"], strict=True)
+        ]
+        rows["comparison"] = said
     return rows.rename(columns=_PARAM_LABELS)
 
 

@@ -31,6 +31,7 @@ from landgov.ids import uscc_check_char
 from landgov.link import link_parcels
 from landgov.policy import Param, load_profile
 from landgov.screening import (
+    check_catalogue,
     check_control_line,
     check_demolition,
     check_idle,
@@ -628,3 +629,34 @@ def test_yes_no_answers_of_conditions_7_and_8_read_as_the_reader_reads_them(offi
     assert got["cond8"].tolist() == [Status.PASS, Status.PENDING, Status.UNKNOWN]
     assert "不改变原建筑结构" in got["cond8_note"].iloc[0]
     assert got["cond7"].tolist() == [Status.PASS, Status.PENDING, Status.PASS]
+
+
+# =============================================================================================
+# Round 5: cases worked by hand where landgov disagreed before the fix.
+
+
+def test_catalogue_class_as_staff_write_it_reads_alike_in_screening_and_zengrong(yuecheng):
+    # 《产业结构调整指导目录》: screening flags 淘汰类 (screening.catalogue_flag_classes); 增容
+    # 三.5 excludes 限制类、淘汰类. An enterprise table says the class as staff type it:
+    #   「淘汰」   → 淘汰类 → screening 不符合 (it was 符合 「关联企业均不属 淘汰类」)
+    #   「淘汰类 」 (a trailing blank) → 淘汰类 → 不符合 (it was 符合)
+    #   「待定」   → no class → 待核实 naming catalogue_class (it was 符合)
+    #   「限制类」 → not flagged in screening → 符合
+    # 增容 reads the same texts with CatalogueClass.parse: 「淘汰」 is 淘汰类 there too.
+    texts = ["淘汰", "淘汰类 ", "待定", "限制类"]
+    parcels = _parcels([_square(21.0, i) for i in range(len(texts))])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    ents = _enterprises(len(texts), catalogue_class=texts)
+    got = check_catalogue(parcels, enterprises=ents, pairs=_links(parcels), profile=yuecheng)
+    F, U, P = Status.FAIL, Status.UNKNOWN, Status.PASS
+    assert [v.status for v in got] == [F, F, U, P]
+    assert got.iloc[0].values["classes"] == ((_uscc(0), "淘汰类"),)
+    assert any("catalogue_class" in m and "待定" in m for m in got.iloc[2].missing)
+    # the 增容 check of the same plots (no project class: the enterprise's, 待核实) agrees
+    inputs = dataclasses.replace(_inputs(yuecheng, parcels), enterprises=ents)
+    zengrong = check_parcels(inputs)
+    assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[0]
+    assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[1]
+    # and the 四个一批 term catalogue:淘汰类 (R1 关停退出) sees the class
+    terms = [v.values["classes"] for v in got]
+    assert [any(c == "淘汰类" for _, c in t) for t in terms] == [True, True, False, False]

@@ -26,7 +26,7 @@ from landgov.core.records import (
     judge,
     records_from_frame,
 )
-from landgov.core.vocab import SEVERITIES
+from landgov.core.vocab import SEVERITIES, CatalogueClass
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -583,16 +583,20 @@ def check_catalogue(
 ) -> pd.Series:
     """An enterprise on the plot in a flagged 产业结构调整指导目录 class (default 淘汰类).
 
-    Classes come from the enterprises' ``catalogue_class``; record which edition of the
-    catalogue the data used (2019, replaced by 2024 from 2024-02-01).
+    Classes come from the enterprises' ``catalogue_class``, read by
+    :meth:`landgov.core.vocab.CatalogueClass.parse` as the 增容 check [000 附件3 三.5] reads
+    them (「淘汰」 and 「淘汰类 」 are 淘汰类); a text that names no class (「待定」) is 待核实,
+    never 「不属淘汰类」. Record which edition of the catalogue the data used (2019, replaced by
+    2024 from 2024-02-01).
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``catalogue``; ``values["classes"]`` is a tuple of (uscc, class or None).
+        Verdicts named ``catalogue``; ``values["classes"]`` is a tuple of (uscc, class or
+        None), the class as :class:`~landgov.core.vocab.CatalogueClass` names it.
     """
     key = "screening.catalogue_flag_classes"
-    flagged = set(profile.value(key))
+    flagged = {str(CatalogueClass.parse(c) or c) for c in profile.value(key)}
     citation = profile.citation(key)
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
@@ -605,7 +609,9 @@ def check_catalogue(
         if hit is not None:
             out.append(hit)
             continue
-        classes = tuple((u, table.get(u, "catalogue_class")) for u in usccs)
+        raw = {u: table.get(u, "catalogue_class") for u in usccs}
+        read = {u: CatalogueClass.parse(v) for u, v in raw.items()}
+        classes = tuple((u, None if read[u] is None else read[u].value) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
         unknown = [u for u, cls in classes if cls is None]
@@ -619,12 +625,17 @@ def check_catalogue(
                 )
             )
         elif unknown:
-            missing = [f"企业表字段 catalogue_class（产业目录类别，{u}）" for u in unknown]
+            missing = [
+                f"企业表字段 catalogue_class（产业目录类别，{u}）"
+                + ("" if raw[u] is None else f"；所见「{raw[u]}」无法识别")
+                for u in unknown
+            ]
             out.append(
                 _verdict(
-                    c, Status.UNKNOWN, "产业目录类别缺失", citation, values=values, missing=missing
+                    c, Status.UNKNOWN, "产业目录类别缺失或无法识别", citation, values=values,
+                    missing=missing,
                 )
-            )
+            )  # fmt: skip
         else:
             out.append(_verdict(c, Status.PASS, none_of, citation, values=values))
         done[usccs] = out[-1]

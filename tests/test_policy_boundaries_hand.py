@@ -660,3 +660,29 @@ def test_catalogue_class_as_staff_write_it_reads_alike_in_screening_and_zengrong
     # and the 四个一批 term catalogue:淘汰类 (R1 关停退出) sees the class
     terms = [v.values["classes"] for v in got]
     assert [any(c == "淘汰类" for _, c in t) for t in terms] == [True, True, False, False]
+
+
+def test_condition_6_is_not_rounded_up_to_the_control_value(official):
+    # 附件3 第三条第6项 (标准地): control values are minima, reached at the value itself (">=").
+    # 21 亩 = 14000 m²; figures one hair below each control value:
+    #   固定资产投资 6299.9 万元 / 21 亩 = 299.995 万元/亩 < 300   → 不符合
+    #   研发经费占比 1.996 % < 2 %                                  → 不符合
+    #   达产后年税收 629.9 万元 / 21 亩 = 29.995 万元/亩 < 30       → 不符合
+    # (landgov rounded each figure to 0.01 first: 300.00, 2.00, 30.00 → 「达到」, 符合.)
+    # 6300 / 21 = 300 exactly stays 符合 (float noise is no hair: measured to 6 decimals).
+    parcels = _parcels([_square(21.0, i) for i in range(4)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        _application(pid[0], 0, fixed_investment_wan=6299.9, tax_after_wan=700.0),
+        _application(pid[1], 1, rd_ratio_pct=1.996, tax_after_wan=700.0),
+        _application(pid[2], 2, tax_after_wan=629.9),
+        _application(pid[3], 3, fixed_investment_wan=6300.0, tax_after_wan=630.0),
+    ]
+    got = _applications(official, parcels, rows)
+    F, P = Status.FAIL, Status.PASS
+    assert got["cond6"].tolist() == [F, F, F, P]
+    assert "固定资产投资强度（投资） 299.995238 万元/亩" in got["cond6_note"].iloc[0]
+    assert "研发经费占营业收入比例（研发投入） 1.996 %" in got["cond6_note"].iloc[1]
+    assert "亩均税收（亩均产出） 29.995238 万元/亩" in got["cond6_note"].iloc[2]
+    assert "未达到" in got["cond6_note"].iloc[2]

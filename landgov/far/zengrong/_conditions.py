@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from landgov.core.compare import compare
+from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
@@ -560,8 +560,11 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
 def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     """One 标准地 indicator against the county's control value (``zengrong.standard_land``).
 
-    The figure is compared as the form reports it, rounded to 0.01 (so 6000 万元 on 20 亩 is
-    300.00 万元/亩, not 299.999…). Missing figure or missing control value: 待核实, naming it.
+    The figure is compared as measured (:func:`landgov.core.compare.measured`, 6 decimals: 6000
+    万元 on 20 亩 is 300, not 299.999… float noise), never rounded up to the control value first:
+    6299.9 万元 on 21 亩 is 299.995 万元/亩, short of 300 (its reason shows as many decimals as
+    tell the two apart, :func:`~landgov.core.compare.shown`). Missing figure or missing control
+    value: 待核实, naming it.
     A control value marked 示例规则（非官方） never makes 符合 (and never 不符合): the comparison
     is shown, the verdict is 待核实 until the county's own value is set ("不符合风险" when the
     figure falls short).
@@ -572,7 +575,7 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     param = s.profile.params.get(key)
     table = {} if param is None or not param.value else param.value
     cite = _cite("cond6") if param is None else s.profile.citation(key)
-    value = round(_indicator_value(ind, case), 2)  # compared as reported: to 0.01
+    value = measured(_indicator_value(ind, case))  # float noise only: never rounded up
     where = _APP if case.application is None else "申请表"
     missing: list[str] = []
     if math.isnan(value):
@@ -592,7 +595,9 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
     values["控制值"] = threshold
     ok = bool(compare(value, op, threshold))
-    reason = f"{name} {value:.2f} {ind.unit}，控制值 {describe_threshold(op, threshold, ind.unit)}"
+    seen = shown(value, threshold, trim=False)
+    values[f"{ind.label}_{ind.unit}"] = float(seen)  # 299.995238, never 300.0 beside 300
+    reason = f"{name} {seen} {ind.unit}，控制值 {describe_threshold(op, threshold, ind.unit)}"
     if cite.official:
         status = Status.PASS if ok else Status.FAIL
         reason += "，达到" if ok else "，未达到"

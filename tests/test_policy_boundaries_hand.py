@@ -686,3 +686,22 @@ def test_condition_6_is_not_rounded_up_to_the_control_value(official):
     assert "研发经费占营业收入比例（研发投入） 1.996 %" in got["cond6_note"].iloc[1]
     assert "亩均税收（亩均产出） 29.995238 万元/亩" in got["cond6_note"].iloc[2]
     assert "未达到" in got["cond6_note"].iloc[2]
+
+
+def test_collective_land_is_outside_the_opinion_whatever_its_right_type(official):
+    # 附件3 第一条 「取得国有出让建设用地使用权的存量工业用地」. The 宗地代码's 特征码 (GB/T 37346,
+    # 7th–8th characters after the 12-digit 地籍子区) names the owner first: G 国家, J 集体,
+    # Z 所有权未确定. 权利性质 「出让」 on a J plot (集体经营性建设用地出让) is not 国有出让:
+    #   330602001001GB00001 出让 → 符合
+    #   330602001001JB00001 出让 → 不符合 (集体土地)   (it was 符合 「国有出让建设用地」)
+    #   330602001001ZB00001 出让 → 待核实 (所有权未确定) (it was 符合)
+    codes = ["330602001001GB00001", "330602001001JB00001", "330602001001ZB00001"]
+    parcels = _parcels([_square(21.0, i) for i in range(3)], parcel_id=codes)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(codes)]
+    got = _applications(official, parcels, rows)
+    assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+    assert "集体" in got["scope_note"].iloc[1]
+    assert got["zengrong"].iloc[1] == "不可申报"
+    screened = check_parcels(_inputs(official, parcels))
+    assert screened["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]

@@ -705,3 +705,16 @@ def test_collective_land_is_outside_the_opinion_whatever_its_right_type(official
     assert got["zengrong"].iloc[1] == "不可申报"
     screened = check_parcels(_inputs(official, parcels))
     assert screened["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+
+
+def test_area_just_over_15_mu_never_reads_15_00_greater_than_15(yuecheng):
+    # 附件3 第三条第1项 「原则上大于 15 亩」: 60 m × 166.7 m = 10002 m² = 15.003 亩 > 15 → 符合.
+    # The reason said 「用地 15.00 亩大于 15 亩」, which reads as false; it shows as many decimals
+    # as tell the two apart. 15 亩 exactly reads 「15.00 亩不大于 15 亩」.
+    parcels = _parcels([_rectangle(60.0, 166.7, 0), _rectangle(60.0, 10000.0 / 60.0, 1)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = _applications(yuecheng, parcels, rows)
+    assert got["cond1"].tolist() == [Status.PASS, Status.FAIL]
+    assert "用地 15.003 亩大于 15 亩" in got["cond1_note"].iloc[0]
+    assert "用地 15.00 亩不大于 15 亩" in got["cond1_note"].iloc[1]

@@ -40,8 +40,17 @@ from landgov.verdict import Citation, Status, Verdict
 # Condition 1 [三.1]
 
 
+#: How 用地 … 亩 reads against ``zengrong.min_area_mu`` per comparison (met, not met).
+_AREA_WORDS = {">": ("大于", "不大于"), ">=": ("不小于", "小于")}
+
+
 def _area(case: _Case, s: _Settings) -> Verdict:
-    min_mu = float(s.value("min_area_mu"))
+    """「地块用地面积原则上大于 15 亩」 [三.1]: the comparison is the profile's (``>``), on the
+    area to 0.01 m² (cadastral precision); the reason shows as many decimals of 亩 as tell the
+    area from the threshold (15.003 亩, never 「15.00 亩大于 15 亩」)."""
+    param = s.profile["zengrong.min_area_mu"]
+    min_mu = float(param.value)
+    op = param.comparison or ">"
     cite = s.cite("min_area_mu")
     geom = case.far.get("land_area_m2")
     if is_missing(geom):
@@ -54,8 +63,11 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     if not is_missing(declared):
         d = round(float(declared), 2)
         values["登记面积_亩"] = round(d / M2_PER_MU, 4)
-        if (d > threshold) != (area > threshold):
-            reason = f"图形面积 {mu:.2f} 亩与登记面积 {d / M2_PER_MU:.2f} 亩分处 {min_mu:g} 亩两侧"
+        if compare(d, op, threshold) != compare(area, op, threshold):
+            reason = (
+                f"图形面积 {shown(mu, min_mu, trim=False)} 亩与登记面积 "
+                f"{shown(d / M2_PER_MU, min_mu, trim=False)} 亩分处 {min_mu:g} 亩两侧"
+            )
             return _v(
                 "cond1.area",
                 Status.UNKNOWN,
@@ -64,8 +76,9 @@ def _area(case: _Case, s: _Settings) -> Verdict:
                 values=values,
                 missing=("经核实的用地面积",),
             )
-    ok = area > threshold
-    reason = f"用地 {mu:.2f} 亩{'大于' if ok else '不大于'} {min_mu:g} 亩"
+    ok = bool(compare(area, op, threshold))
+    met, short = _AREA_WORDS.get(op, ("达到", "未达到"))
+    reason = f"用地 {shown(mu, min_mu, trim=False)} 亩{met if ok else short} {min_mu:g} 亩"
     return _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
 
 

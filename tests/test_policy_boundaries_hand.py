@@ -718,3 +718,31 @@ def test_area_just_over_15_mu_never_reads_15_00_greater_than_15(yuecheng):
     assert got["cond1"].tolist() == [Status.PASS, Status.FAIL]
     assert "用地 15.003 亩大于 15 亩" in got["cond1_note"].iloc[0]
     assert "用地 15.00 亩不大于 15 亩" in got["cond1_note"].iloc[1]
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [
+        ("2022年", Status.FAIL),
+        ("二〇二一年", Status.FAIL),
+        ("2022-06", Status.FAIL),
+        (0, Status.UNKNOWN),
+    ],
+)
+def test_demolition_plan_year_read_as_a_year_field_in_both_stages(yuecheng, year, status):
+    # 附件3 第三条第1项 「未列入近年拆迁计划」; 「近年」 = within 3 years of the as-of year
+    # (overlay.demolition_window_years, "<="). as_of 2024-06-30, half of a 21-亩 plot in the plan
+    # (≥ 10 %): a plan year written 「2022年」, 「二〇二一年」 or 「2022-06」 is 2022 / 2021 →
+    # 2 or 3 years back → recent → 不符合 in both stages (it was 「无年份」 → 待核实: the
+    # overlay read the year with pd.to_numeric, not the one year parser core.dates.read_year).
+    # 0 (a blank Excel cell) is no year → 待核实 (it was read as the year 0, 「超出窗口」).
+    parcels = _parcels([_square(21.0)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+    screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert screened.status == status
+    apps = [_application(parcels["parcel_id"].iloc[0])]
+    got = _applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
+    assert got["cond1"] == status
+    if status is Status.UNKNOWN:
+        assert "无年份" in screened.reason

@@ -746,3 +746,36 @@ def test_demolition_plan_year_read_as_a_year_field_in_both_stages(yuecheng, year
     assert got["cond1"] == status
     if status is Status.UNKNOWN:
         assert "无年份" in screened.reason
+
+
+def test_scale_written_as_text_reads_alike_in_screening_and_grading(shangyu):
+    # 虞政发〔2022〕12号 第三条第（二）项第1目 「以规上制造业企业、实际用地3亩以上的规下制造业企业为
+    # 重点」. Four firms, each alone on a 2-亩 plot (2 < 3), 规上/规下 given as the table has it:
+    #   「否」, 「规下」 → 规下 on 2 亩 → outside the focus, not evaluated (亩均评价)
+    #   「」 (blank)    → not known → focus None (待核实 of the focus) and not evaluated,
+    #                    「规上/规下未知」 in both stages
+    #   True            → 规上 → in focus (evaluated with the 规上 indicators, which it lacks)
+    # (bool(「否」) and bool(「规下」) are True: both stages read them as 规上; the blank was 规下
+    # in grading and unknown in screening.)
+    flags = ["否", "规下", "", True]
+    n = len(flags)
+    parcels = _parcels([_square(2.0, i) for i in range(n)])
+    parcels["area_m2"] = parcels.geometry.area
+    parcels["tax_wan"] = 1.0
+    ents = pd.DataFrame(
+        {
+            "uscc": [_uscc(i) for i in range(n)],
+            "above_scale": flags,
+            "land_mu": 2.0,
+            "tax_wan": 1.0,
+            "power_10k_kwh": 10.0,
+        }
+    )
+    low = check_low_efficiency(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    assert [v.values["in_focus"] for v in low] == [False, False, None, True]
+    graded = grade_enterprises(ents, profile=shangyu).data
+    notes = graded["evaluation_note"].tolist()
+    assert graded["evaluated"].tolist() == [False] * n  # the 规上 firm lacks 规上 indicators
+    assert "规下企业用地不足 3 亩" in notes[0] and "规下企业用地不足 3 亩" in notes[1]
+    assert "规上/规下未知" in notes[2]
+    assert "不足 3 亩" not in notes[3] and "未知" not in notes[3]

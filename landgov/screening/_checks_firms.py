@@ -26,7 +26,7 @@ from landgov.core.records import (
     judge,
     records_from_frame,
 )
-from landgov.core.vocab import SEVERITIES, CatalogueClass
+from landgov.core.vocab import SEVERITIES, CatalogueClass, scale_is_above
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -57,14 +57,14 @@ def _focus(usccs: tuple[str, ...], table: _Firms, min_mu: Param) -> tuple[bool |
     """In the screening focus (规上, or 规下 using ≥ 3 亩)? None with the missing fields."""
     missing: list[str] = []
     for u in usccs:
-        above = table.get(u, "above_scale")
+        above = scale_is_above(table.get(u, "above_scale"))  # 「否」「规下」 are 规下
         if u not in table:
             missing.append(f"企业表中没有该宗地关联企业 {u}")
             continue
         if above is None:
             missing.append(f"企业表字段 above_scale（规上/规下，{u}）")
             continue
-        if bool(above):
+        if above:
             return True, []
         land = table.get(u, "land_mu")
         if land is None:

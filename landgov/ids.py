@@ -126,6 +126,10 @@ _check_uscc_text = functools.lru_cache(maxsize=1 << 18)(_check_uscc)
 _PARCEL_RE = re.compile(r"^(\d{6})(\d{3})(\d{3})([A-Z]{2})(\d{5})$")
 
 
+#: The first character of the 特征码 (GB/T 37346-2019 8.2): who owns the land.
+_LAND_OWNERS = {"G": "国有", "J": "集体", "Z": "所有权未确定"}
+
+
 @dataclass(frozen=True)
 class ParcelCodeCheck:
     """Parts of a 19-character 宗地代码, or why it does not parse."""
@@ -137,6 +141,18 @@ class ParcelCodeCheck:
     feature: str = ""
     sequence: str = ""
     problem: str = ""
+
+    @property
+    def land_owner(self) -> str | None:
+        """国有 (特征码 G…), 集体 (J…) or 所有权未确定 (Z…, 土地所有权未确定或有争议); None when
+        the code does not parse or names another letter.
+
+        >>> check_parcel_code("330602001001GB00017").land_owner
+        '国有'
+        >>> check_parcel_code("330602001001JB00017").land_owner, check_parcel_code("x").land_owner
+        ('集体', None)
+        """
+        return _LAND_OWNERS.get(self.feature[:1]) if self.ok else None
 
 
 def check_parcel_code(value: object) -> ParcelCodeCheck:

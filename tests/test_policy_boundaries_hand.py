@@ -31,6 +31,7 @@ from landgov.ids import uscc_check_char
 from landgov.link import link_parcels
 from landgov.policy import Param, load_profile
 from landgov.screening import (
+    check_catalogue,
     check_control_line,
     check_demolition,
     check_idle,
@@ -628,3 +629,153 @@ def test_yes_no_answers_of_conditions_7_and_8_read_as_the_reader_reads_them(offi
     assert got["cond8"].tolist() == [Status.PASS, Status.PENDING, Status.UNKNOWN]
     assert "不改变原建筑结构" in got["cond8_note"].iloc[0]
     assert got["cond7"].tolist() == [Status.PASS, Status.PENDING, Status.PASS]
+
+
+# =============================================================================================
+# Round 5: cases worked by hand where landgov disagreed before the fix.
+
+
+def test_catalogue_class_as_staff_write_it_reads_alike_in_screening_and_zengrong(yuecheng):
+    # 《产业结构调整指导目录》: screening flags 淘汰类 (screening.catalogue_flag_classes); 增容
+    # 三.5 excludes 限制类、淘汰类. An enterprise table says the class as staff type it:
+    #   「淘汰」   → 淘汰类 → screening 不符合 (it was 符合 「关联企业均不属 淘汰类」)
+    #   「淘汰类 」 (a trailing blank) → 淘汰类 → 不符合 (it was 符合)
+    #   「待定」   → no class → 待核实 naming catalogue_class (it was 符合)
+    #   「限制类」 → not flagged in screening → 符合
+    # 增容 reads the same texts with CatalogueClass.parse: 「淘汰」 is 淘汰类 there too.
+    texts = ["淘汰", "淘汰类 ", "待定", "限制类"]
+    parcels = _parcels([_square(21.0, i) for i in range(len(texts))])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    ents = _enterprises(len(texts), catalogue_class=texts)
+    got = check_catalogue(parcels, enterprises=ents, pairs=_links(parcels), profile=yuecheng)
+    F, U, P = Status.FAIL, Status.UNKNOWN, Status.PASS
+    assert [v.status for v in got] == [F, F, U, P]
+    assert got.iloc[0].values["classes"] == ((_uscc(0), "淘汰类"),)
+    assert any("catalogue_class" in m and "待定" in m for m in got.iloc[2].missing)
+    # the 增容 check of the same plots (no project class: the enterprise's, 待核实) agrees
+    inputs = dataclasses.replace(_inputs(yuecheng, parcels), enterprises=ents)
+    zengrong = check_parcels(inputs)
+    assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[0]
+    assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[1]
+    # and the 四个一批 term catalogue:淘汰类 (R1 关停退出) sees the class
+    terms = [v.values["classes"] for v in got]
+    assert [any(c == "淘汰类" for _, c in t) for t in terms] == [True, True, False, False]
+
+
+def test_condition_6_is_not_rounded_up_to_the_control_value(official):
+    # 附件3 第三条第6项 (标准地): control values are minima, reached at the value itself (">=").
+    # 21 亩 = 14000 m²; figures one hair below each control value:
+    #   固定资产投资 6299.9 万元 / 21 亩 = 299.995 万元/亩 < 300   → 不符合
+    #   研发经费占比 1.996 % < 2 %                                  → 不符合
+    #   达产后年税收 629.9 万元 / 21 亩 = 29.995 万元/亩 < 30       → 不符合
+    # (landgov rounded each figure to 0.01 first: 300.00, 2.00, 30.00 → 「达到」, 符合.)
+    # 6300 / 21 = 300 exactly stays 符合 (float noise is no hair: measured to 6 decimals).
+    parcels = _parcels([_square(21.0, i) for i in range(4)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        _application(pid[0], 0, fixed_investment_wan=6299.9, tax_after_wan=700.0),
+        _application(pid[1], 1, rd_ratio_pct=1.996, tax_after_wan=700.0),
+        _application(pid[2], 2, tax_after_wan=629.9),
+        _application(pid[3], 3, fixed_investment_wan=6300.0, tax_after_wan=630.0),
+    ]
+    got = _applications(official, parcels, rows)
+    F, P = Status.FAIL, Status.PASS
+    assert got["cond6"].tolist() == [F, F, F, P]
+    assert "固定资产投资强度（投资） 299.995238 万元/亩" in got["cond6_note"].iloc[0]
+    assert "研发经费占营业收入比例（研发投入） 1.996 %" in got["cond6_note"].iloc[1]
+    assert "亩均税收（亩均产出） 29.995238 万元/亩" in got["cond6_note"].iloc[2]
+    assert "未达到" in got["cond6_note"].iloc[2]
+
+
+def test_collective_land_is_outside_the_opinion_whatever_its_right_type(official):
+    # 附件3 第一条 「取得国有出让建设用地使用权的存量工业用地」. The 宗地代码's 特征码 (GB/T 37346,
+    # 7th–8th characters after the 12-digit 地籍子区) names the owner first: G 国家, J 集体,
+    # Z 所有权未确定. 权利性质 「出让」 on a J plot (集体经营性建设用地出让) is not 国有出让:
+    #   330602001001GB00001 出让 → 符合
+    #   330602001001JB00001 出让 → 不符合 (集体土地)   (it was 符合 「国有出让建设用地」)
+    #   330602001001ZB00001 出让 → 待核实 (所有权未确定) (it was 符合)
+    codes = ["330602001001GB00001", "330602001001JB00001", "330602001001ZB00001"]
+    parcels = _parcels([_square(21.0, i) for i in range(3)], parcel_id=codes)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(codes)]
+    got = _applications(official, parcels, rows)
+    assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+    assert "集体" in got["scope_note"].iloc[1]
+    assert got["zengrong"].iloc[1] == "不可申报"
+    screened = check_parcels(_inputs(official, parcels))
+    assert screened["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+
+
+def test_area_just_over_15_mu_never_reads_15_00_greater_than_15(yuecheng):
+    # 附件3 第三条第1项 「原则上大于 15 亩」: 60 m × 166.7 m = 10002 m² = 15.003 亩 > 15 → 符合.
+    # The reason said 「用地 15.00 亩大于 15 亩」, which reads as false; it shows as many decimals
+    # as tell the two apart. 15 亩 exactly reads 「15.00 亩不大于 15 亩」.
+    parcels = _parcels([_rectangle(60.0, 166.7, 0), _rectangle(60.0, 10000.0 / 60.0, 1)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = _applications(yuecheng, parcels, rows)
+    assert got["cond1"].tolist() == [Status.PASS, Status.FAIL]
+    assert "用地 15.003 亩大于 15 亩" in got["cond1_note"].iloc[0]
+    assert "用地 15.00 亩不大于 15 亩" in got["cond1_note"].iloc[1]
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [
+        ("2022年", Status.FAIL),
+        ("二〇二一年", Status.FAIL),
+        ("2022-06", Status.FAIL),
+        (0, Status.UNKNOWN),
+    ],
+)
+def test_demolition_plan_year_read_as_a_year_field_in_both_stages(yuecheng, year, status):
+    # 附件3 第三条第1项 「未列入近年拆迁计划」; 「近年」 = within 3 years of the as-of year
+    # (overlay.demolition_window_years, "<="). as_of 2024-06-30, half of a 21-亩 plot in the plan
+    # (≥ 10 %): a plan year written 「2022年」, 「二〇二一年」 or 「2022-06」 is 2022 / 2021 →
+    # 2 or 3 years back → recent → 不符合 in both stages (it was 「无年份」 → 待核实: the
+    # overlay read the year with pd.to_numeric, not the one year parser core.dates.read_year).
+    # 0 (a blank Excel cell) is no year → 待核实 (it was read as the year 0, 「超出窗口」).
+    parcels = _parcels([_square(21.0)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+    screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert screened.status == status
+    apps = [_application(parcels["parcel_id"].iloc[0])]
+    got = _applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
+    assert got["cond1"] == status
+    if status is Status.UNKNOWN:
+        assert "无年份" in screened.reason
+
+
+def test_scale_written_as_text_reads_alike_in_screening_and_grading(shangyu):
+    # 虞政发〔2022〕12号 第三条第（二）项第1目 「以规上制造业企业、实际用地3亩以上的规下制造业企业为
+    # 重点」. Four firms, each alone on a 2-亩 plot (2 < 3), 规上/规下 given as the table has it:
+    #   「否」, 「规下」 → 规下 on 2 亩 → outside the focus, not evaluated (亩均评价)
+    #   「」 (blank)    → not known → focus None (待核实 of the focus) and not evaluated,
+    #                    「规上/规下未知」 in both stages
+    #   True            → 规上 → in focus (evaluated with the 规上 indicators, which it lacks)
+    # (bool(「否」) and bool(「规下」) are True: both stages read them as 规上; the blank was 规下
+    # in grading and unknown in screening.)
+    flags = ["否", "规下", "", True]
+    n = len(flags)
+    parcels = _parcels([_square(2.0, i) for i in range(n)])
+    parcels["area_m2"] = parcels.geometry.area
+    parcels["tax_wan"] = 1.0
+    ents = pd.DataFrame(
+        {
+            "uscc": [_uscc(i) for i in range(n)],
+            "above_scale": flags,
+            "land_mu": 2.0,
+            "tax_wan": 1.0,
+            "power_10k_kwh": 10.0,
+        }
+    )
+    low = check_low_efficiency(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    assert [v.values["in_focus"] for v in low] == [False, False, None, True]
+    graded = grade_enterprises(ents, profile=shangyu).data
+    notes = graded["evaluation_note"].tolist()
+    assert graded["evaluated"].tolist() == [False] * n  # the 规上 firm lacks 规上 indicators
+    assert "规下企业用地不足 3 亩" in notes[0] and "规下企业用地不足 3 亩" in notes[1]
+    assert "规上/规下未知" in notes[2]
+    assert "不足 3 亩" not in notes[3] and "未知" not in notes[3]

@@ -12,7 +12,6 @@ have one. Results keep the parcels' index.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.compare import measured
+from landgov.core.dates import read_year
 from landgov.core.missing import is_missing
 from landgov.core.vocab import EXAMPLE_ONLY, Status
 from landgov.policy import Param, Profile
@@ -345,10 +345,10 @@ class DemolitionRule:
         """
         if self.window is None:
             return True
-        number = pd.to_numeric(pd.Series([plan_year]), errors="coerce").iloc[0]
-        if is_missing(number) or math.isinf(number):
+        year = _plan_year(plan_year)
+        if year is None:
             return None
-        return bool(self.window.compare(as_of.year - int(number)))
+        return bool(self.window.compare(as_of.year - year))
 
     def inside(self, share: float) -> bool:
         """Whether a parcel with ``share`` of its area in plans counts as inside."""
@@ -429,10 +429,17 @@ def judge_demolition(
     return Finding(Status.PASS, "与近年拆迁计划无重叠，未列入", None, values=values)
 
 
+def _plan_year(value: Any) -> int | None:
+    """A plan's year read as every year field is (:func:`landgov.core.dates.read_year`):
+    「2022年」, 「二〇二二年」, 「2022-06」 and 2022.0 are 2022; 0 (a blank Excel cell) and
+    unreadable text are no year."""
+    return read_year(value)[0]
+
+
 def _plan_label(name: Any, year: Any) -> str:
     text = "未命名计划" if is_missing(name) else str(name).strip()
-    number = pd.to_numeric(pd.Series([year]), errors="coerce").iloc[0]
-    return text if is_missing(number) or math.isinf(number) else f"{text}（{int(number)}年）"
+    number = _plan_year(year)
+    return text if number is None else f"{text}（{number}年）"
 
 
 def _group(recent: object) -> str:

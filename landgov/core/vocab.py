@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from landgov.core.missing import is_missing
+from landgov.core.missing import is_missing, parse_yes_no
 
 __all__ = [
     "CATEGORIES",
@@ -52,6 +52,7 @@ __all__ = [
     "Status",
     "TreatmentPath",
     "ViolationCategory",
+    "scale_is_above",
 ]
 
 #: The row of a summary that totals every 镇街 of a county (县（市、区）).
@@ -282,3 +283,28 @@ SEVERITY_ALIASES: Mapping[str, str] = {
 
 #: Which 初审表 a 增容 run writes: all, those of applications, those of screened candidates, none.
 FORM_MODES: tuple[str, ...] = ("all", "applications", "candidates", "none")
+
+
+_ABOVE = frozenset({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"})
+_BELOW = frozenset({"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"})
+
+
+def scale_is_above(value: object) -> bool | None:
+    """Read 规上/规下 as a bool: the one reading of the readers, screening and 亩均评价.
+
+    ``规上``/``规模以上``/``是``/``Y`` → True; ``规下``/``规模以下``/``否``/``N`` → False; anything
+    else (blank included) → None.
+
+    Examples
+    --------
+    >>> scale_is_above("规模以上"), scale_is_above("N"), scale_is_above("中型")
+    (True, False, None)
+    """
+    if is_missing(value):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    if text in _ABOVE:
+        return True
+    if text in _BELOW:
+        return False
+    return parse_yes_no(value)

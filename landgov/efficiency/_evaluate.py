@@ -10,6 +10,7 @@ import pandas as pd
 
 from landgov.core.compare import measured
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups
 from landgov.efficiency._indicators import INDICATORS, compute_indicators, reportable
 from landgov.efficiency._scoring import score_units
@@ -143,9 +144,10 @@ def _normalise(enterprises: pd.DataFrame) -> pd.DataFrame:
 
 def _scale(enterprises: pd.DataFrame) -> pd.Series:
     if "above_scale" in enterprises.columns:
-        flag = enterprises["above_scale"].map(
-            lambda v: pd.NA if pd.isna(v) else (Scale.ABOVE if bool(v) else Scale.BELOW).value
-        )
+        read = {True: Scale.ABOVE.value, False: Scale.BELOW.value, None: pd.NA}
+        # 「否」 and 「规下」 are 规下, a blank is not known (core.vocab.scale_is_above, as in
+        # screening and the readers)
+        flag = enterprises["above_scale"].map(lambda v: read[scale_is_above(v)])
         if "scale" not in enterprises.columns:
             return flag
     else:

@@ -7,45 +7,21 @@ other records, so ``uscc_status`` says why and the problems table says what to d
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
-from landgov.core.missing import is_missing, parse_yes_no, present_values
+from landgov.core.missing import is_missing, present_values
 from landgov.core.problems import ReadResult, Severity
+from landgov.core.vocab import scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["read_enterprises", "scale_is_above"]
-
-_ABOVE = frozenset({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"})
-_BELOW = frozenset({"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"})
-
-
-def scale_is_above(value: object) -> bool | None:
-    """Read 规上/规下 text as a bool.
-
-    ``规上``/``规模以上``/``是``/``Y`` → True; ``规下``/``规模以下``/``否``/``N`` → False; anything
-    else (blank included) → None.
-
-    Examples
-    --------
-    >>> scale_is_above("规模以上"), scale_is_above("N"), scale_is_above("中型")
-    (True, False, None)
-    """
-    if is_missing(value):
-        return None
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-    if text in _ABOVE:
-        return True
-    if text in _BELOW:
-        return False
-    return parse_yes_no(value)
 
 
 def _check_codes(table: _ParsedTable) -> None:

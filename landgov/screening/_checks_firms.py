@@ -26,7 +26,7 @@ from landgov.core.records import (
     judge,
     records_from_frame,
 )
-from landgov.core.vocab import SEVERITIES
+from landgov.core.vocab import SEVERITIES, CatalogueClass, scale_is_above
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -57,14 +57,14 @@ def _focus(usccs: tuple[str, ...], table: _Firms, min_mu: Param) -> tuple[bool |
     """In the screening focus (规上, or 规下 using ≥ 3 亩)? None with the missing fields."""
     missing: list[str] = []
     for u in usccs:
-        above = table.get(u, "above_scale")
+        above = scale_is_above(table.get(u, "above_scale"))  # 「否」「规下」 are 规下
         if u not in table:
             missing.append(f"企业表中没有该宗地关联企业 {u}")
             continue
         if above is None:
             missing.append(f"企业表字段 above_scale（规上/规下，{u}）")
             continue
-        if bool(above):
+        if above:
             return True, []
         land = table.get(u, "land_mu")
         if land is None:
@@ -583,16 +583,20 @@ def check_catalogue(
 ) -> pd.Series:
     """An enterprise on the plot in a flagged 产业结构调整指导目录 class (default 淘汰类).
 
-    Classes come from the enterprises' ``catalogue_class``; record which edition of the
-    catalogue the data used (2019, replaced by 2024 from 2024-02-01).
+    Classes come from the enterprises' ``catalogue_class``, read by
+    :meth:`landgov.core.vocab.CatalogueClass.parse` as the 增容 check [000 附件3 三.5] reads
+    them (「淘汰」 and 「淘汰类 」 are 淘汰类); a text that names no class (「待定」) is 待核实,
+    never 「不属淘汰类」. Record which edition of the catalogue the data used (2019, replaced by
+    2024 from 2024-02-01).
 
     Returns
     -------
     pandas.Series
-        Verdicts named ``catalogue``; ``values["classes"]`` is a tuple of (uscc, class or None).
+        Verdicts named ``catalogue``; ``values["classes"]`` is a tuple of (uscc, class or
+        None), the class as :class:`~landgov.core.vocab.CatalogueClass` names it.
     """
     key = "screening.catalogue_flag_classes"
-    flagged = set(profile.value(key))
+    flagged = {str(CatalogueClass.parse(c) or c) for c in profile.value(key)}
     citation = profile.citation(key)
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
@@ -605,7 +609,9 @@ def check_catalogue(
         if hit is not None:
             out.append(hit)
             continue
-        classes = tuple((u, table.get(u, "catalogue_class")) for u in usccs)
+        raw = {u: table.get(u, "catalogue_class") for u in usccs}
+        read = {u: CatalogueClass.parse(v) for u, v in raw.items()}
+        classes = tuple((u, None if read[u] is None else read[u].value) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
         unknown = [u for u, cls in classes if cls is None]
@@ -619,12 +625,17 @@ def check_catalogue(
                 )
             )
         elif unknown:
-            missing = [f"企业表字段 catalogue_class（产业目录类别，{u}）" for u in unknown]
+            missing = [
+                f"企业表字段 catalogue_class（产业目录类别，{u}）"
+                + ("" if raw[u] is None else f"；所见「{raw[u]}」无法识别")
+                for u in unknown
+            ]
             out.append(
                 _verdict(
-                    c, Status.UNKNOWN, "产业目录类别缺失", citation, values=values, missing=missing
+                    c, Status.UNKNOWN, "产业目录类别缺失或无法识别", citation, values=values,
+                    missing=missing,
                 )
-            )
+            )  # fmt: skip
         else:
             out.append(_verdict(c, Status.PASS, none_of, citation, values=values))
         done[usccs] = out[-1]

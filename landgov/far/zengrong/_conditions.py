@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from landgov.core.compare import compare
+from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
@@ -40,8 +40,17 @@ from landgov.verdict import Citation, Status, Verdict
 # Condition 1 [三.1]
 
 
+#: How 用地 … 亩 reads against ``zengrong.min_area_mu`` per comparison (met, not met).
+_AREA_WORDS = {">": ("大于", "不大于"), ">=": ("不小于", "小于")}
+
+
 def _area(case: _Case, s: _Settings) -> Verdict:
-    min_mu = float(s.value("min_area_mu"))
+    """「地块用地面积原则上大于 15 亩」 [三.1]: the comparison is the profile's (``>``), on the
+    area to 0.01 m² (cadastral precision); the reason shows as many decimals of 亩 as tell the
+    area from the threshold (15.003 亩, never 「15.00 亩大于 15 亩」)."""
+    param = s.profile["zengrong.min_area_mu"]
+    min_mu = float(param.value)
+    op = param.comparison or ">"
     cite = s.cite("min_area_mu")
     geom = case.far.get("land_area_m2")
     if is_missing(geom):
@@ -54,8 +63,11 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     if not is_missing(declared):
         d = round(float(declared), 2)
         values["登记面积_亩"] = round(d / M2_PER_MU, 4)
-        if (d > threshold) != (area > threshold):
-            reason = f"图形面积 {mu:.2f} 亩与登记面积 {d / M2_PER_MU:.2f} 亩分处 {min_mu:g} 亩两侧"
+        if compare(d, op, threshold) != compare(area, op, threshold):
+            reason = (
+                f"图形面积 {shown(mu, min_mu, trim=False)} 亩与登记面积 "
+                f"{shown(d / M2_PER_MU, min_mu, trim=False)} 亩分处 {min_mu:g} 亩两侧"
+            )
             return _v(
                 "cond1.area",
                 Status.UNKNOWN,
@@ -64,8 +76,9 @@ def _area(case: _Case, s: _Settings) -> Verdict:
                 values=values,
                 missing=("经核实的用地面积",),
             )
-    ok = area > threshold
-    reason = f"用地 {mu:.2f} 亩{'大于' if ok else '不大于'} {min_mu:g} 亩"
+    ok = bool(compare(area, op, threshold))
+    met, short = _AREA_WORDS.get(op, ("达到", "未达到"))
+    reason = f"用地 {shown(mu, min_mu, trim=False)} 亩{met if ok else short} {min_mu:g} 亩"
     return _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
 
 
@@ -560,8 +573,11 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
 def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     """One 标准地 indicator against the county's control value (``zengrong.standard_land``).
 
-    The figure is compared as the form reports it, rounded to 0.01 (so 6000 万元 on 20 亩 is
-    300.00 万元/亩, not 299.999…). Missing figure or missing control value: 待核实, naming it.
+    The figure is compared as measured (:func:`landgov.core.compare.measured`, 6 decimals: 6000
+    万元 on 20 亩 is 300, not 299.999… float noise), never rounded up to the control value first:
+    6299.9 万元 on 21 亩 is 299.995 万元/亩, short of 300 (its reason shows as many decimals as
+    tell the two apart, :func:`~landgov.core.compare.shown`). Missing figure or missing control
+    value: 待核实, naming it.
     A control value marked 示例规则（非官方） never makes 符合 (and never 不符合): the comparison
     is shown, the verdict is 待核实 until the county's own value is set ("不符合风险" when the
     figure falls short).
@@ -572,7 +588,7 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     param = s.profile.params.get(key)
     table = {} if param is None or not param.value else param.value
     cite = _cite("cond6") if param is None else s.profile.citation(key)
-    value = round(_indicator_value(ind, case), 2)  # compared as reported: to 0.01
+    value = measured(_indicator_value(ind, case))  # float noise only: never rounded up
     where = _APP if case.application is None else "申请表"
     missing: list[str] = []
     if math.isnan(value):
@@ -592,7 +608,9 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
     values["控制值"] = threshold
     ok = bool(compare(value, op, threshold))
-    reason = f"{name} {value:.2f} {ind.unit}，控制值 {describe_threshold(op, threshold, ind.unit)}"
+    seen = shown(value, threshold, trim=False)
+    values[f"{ind.label}_{ind.unit}"] = float(seen)  # 299.995238, never 300.0 beside 300
+    reason = f"{name} {seen} {ind.unit}，控制值 {describe_threshold(op, threshold, ind.unit)}"
     if cite.official:
         status = Status.PASS if ok else Status.FAIL
         reason += "，达到" if ok else "，未达到"

@@ -379,8 +379,12 @@ def _per_plot(
     return out
 
 
-#: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``).
-_OWN = {"parcel": ("parcel_id", "area_declared_m2"), "far": ("far", "land_area_m2")}
+#: The fields the per-plot parts read (``scope.district``, ``scope.right`` — the 宗地代码's
+#: 特征码 and 权利性质 —, ``cond1.area``, ``cap``).
+_OWN = {
+    "parcel": ("parcel_id", "right_type", "area_declared_m2"),
+    "far": ("far", "land_area_m2"),
+}
 
 
 def _light_cases(frame: _Frame) -> list[_Case]:

@@ -8,7 +8,8 @@ the facts its verdict is made of; :mod:`landgov.far.zengrong._frame` judges each
 group of plots with equal facts and hands the same (immutable)
 :class:`~landgov.verdict.Verdict` to every plot of the group.
 
-A condition or part not listed here (the plot's own code, area and 容积率) is judged per plot.
+A condition or part not listed here (the plot's own code — its county and, for scope.right, its
+特征码 — area and 容积率) is judged per plot.
 Facts are told apart by the type of each value too (:func:`_k`: ``13`` and ``13.0`` or
 ``"13"`` differ; floats by ``repr``), so two plots share a verdict only when the checks could
 not tell them apart.
@@ -48,7 +49,6 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cond6": ("parcel", ()),
     "cond7": ("parcel", ()),
     "cond8": ("parcel", ()),
-    "scope.right": ("parcel", ("right_type",)),
     "scope.use": ("parcel", ("land_use",)),
     "scope.plan": (
         "overlay",

@@ -13,6 +13,7 @@ from landgov.far.zengrong._case import (
     _v,
 )
 from landgov.far.zengrong._reads import Share, direct
+from landgov.ids import check_parcel_code
 from landgov.verdict import Citation, Status, Verdict
 
 # ---------------------------------------------------------------------------------------------
@@ -53,8 +54,27 @@ def _scope_district(case: _Case, s: _Settings) -> Verdict:
 
 
 def _scope_right(case: _Case, s: _Settings) -> Verdict:
+    """「取得国有出让建设用地使用权」 [一]: state-owned land (the 宗地代码's 特征码 says who owns
+    it: J 集体 is out of scope, Z 所有权未确定 is 待核实) held by 出让 (``权利性质``).
+
+    A code that does not parse says nothing of the owner: 权利性质 decides alone, as before.
+    """
     right = case.parcel.get("right_type")
     cite = s.cite("scope_right_types")
+    code = check_parcel_code(case.parcel.get("parcel_id"))
+    owner = code.land_owner
+    if owner == "集体" or (not is_missing(right) and "集体" in str(right)):
+        told = f"宗地代码特征码 {code.feature}" if owner == "集体" else f"权利性质「{right}」"
+        reason = f"{told}：集体土地，非国有出让建设用地"
+        values = {"特征码": code.feature, "权利性质": right}
+        return _v("scope.right", Status.FAIL, reason, cite, values=values)
+    if owner == "所有权未确定":
+        reason = f"宗地代码特征码 {code.feature}：土地所有权未确定或有争议，无法认定为国有出让"
+        missing = ("土地所有权（国有/集体）",)
+        return _v(
+            "scope.right", Status.UNKNOWN, reason, cite, values={"特征码": code.feature},
+            missing=missing,
+        )  # fmt: skip
     if is_missing(right):
         return _v(
             "scope.right",

@@ -237,6 +237,8 @@ def _checks(rows: list[dict[str, Status]], idle_years: list[int]) -> pd.DataFram
                 values["records"] = ()
             if name == "idle":
                 values["idle_years"] = years
+                if status is Status.FAIL:  # screening.idle_recovery_years: 满两年
+                    values["recoverable"] = years >= 2
             full[name] = Verdict(f"screening.{name}", status, name, CIT, values, ())
         out.append(full)
     return pd.DataFrame(out)

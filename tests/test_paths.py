@@ -91,14 +91,16 @@ def test_first_match_wins(profile):
             {"idle": Status.FAIL, "planning": Status.FAIL},
         ]
     )
-    checks.loc[3, "idle"] = _verdict("idle", Status.FAIL, idle_years=2)
+    # the idle check judged it recoverable (screening.idle_recovery_years, 满两年)
+    checks.loc[3, "idle"] = _verdict("idle", Status.FAIL, idle_years=2, recoverable=True)
     got = assign_paths(_plots(4), checks=checks, profile=profile)
     assert got["path"].to_list() == ["功能转型", "拆除重建", "整治提升", "关停退出"]
     assert got["path_rule"].to_list() == ["R2", "R3", "R4", "R1"]
     assert (got["path_status"] == Status.PASS.value).all()
     # each reason line carries its clause
     assert "越政发〔2022〕24号 第七条第19项" in got.loc[0, "citations"]
-    assert "闲置年数（满年） 2 >= 2" in got.loc[3, "reasons"]
+    # R1's evidence is the idle check's own reason (its 可无偿收回, with its clause)
+    assert "· 不符合：idle 不符合 [" in got.loc[3, "reasons"]
 
 
 def test_reordered_table_changes_the_path(profile, tmp_path):
@@ -286,3 +288,67 @@ def test_rule_citing_another_county_is_read_as_reference_in_yuecheng() -> None:
     assert not yuecheng["R1"].citation.official
     shangyu = {r.id: r for r in rule_table(load_profile("shangyu-2022"))}
     assert not str(shangyu["R1"].citation).startswith("[参照")
+
+
+def test_r1_idle_follows_the_countys_recovery_years(profile):
+    # 《闲置土地处置办法》第十四条: 满两年 may be taken back without compensation; R1 关停退出 said
+    # 「idle_years>=2」 in the rule table, a second copy of screening.idle_recovery_years. A county
+    # that sets 3 years: a plot idle 2 full years is idle (不符合) but not recoverable → not R1
+    # (R4 整治提升); 3 full years → R1. The default (2) still sends the 2-year plot to R1.
+    import dataclasses
+
+    import geopandas as gpd
+    import shapely
+
+    from landgov.screening import check_idle
+
+    key = "screening.idle_recovery_years"
+    three = dataclasses.replace(
+        profile, params={**profile.params, key: dataclasses.replace(profile[key], value=3)}
+    )
+    plots = gpd.GeoDataFrame(
+        {
+            "contract_start_date": ["2022-03-15", "2021-03-15"],  # 2 and 3 full years
+            "floor_area_m2": [0.0, 0.0],
+            **{k: [v] * 2 for k, v in _plots(1).iloc[0].items()},
+        },
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(200, 0, 300, 100)],
+        crs=4549,
+    )
+    for prof, want in ((profile, ["关停退出", "关停退出"]), (three, ["整治提升", "关停退出"])):
+        checks = _checks([{}, {}])
+        checks["idle"] = check_idle(plots, profile=prof, as_of="2024-03-15").tolist()
+        assert [v.status for v in checks["idle"]] == [Status.FAIL, Status.FAIL]
+        got = assign_paths(plots, checks=checks, profile=prof)
+        assert got["path"].tolist() == want, prof[key].value
+    assert "可无偿收回" in got.loc[1, "reasons"]
+
+
+def test_r1_idle_is_undecided_when_the_idle_check_is(profile):
+    # 「约定开工日期已过3年，是否动工不明」: the idle check is 待核实 (3 years are known, whether
+    # building started is not). R1 read idle_years alone and decided 关停退出 (符合) on it; it is
+    # now undecided: the plot goes on down the table with R1's missing input named.
+    checks = _checks([{"idle": Status.UNKNOWN}], idle={"idle_years": 3})
+    got = assign_paths(_plots(1), checks=checks, profile=profile)
+    assert got.loc[0, "path"] != "关停退出"
+    assert got.loc[0, "path_status"] == Status.UNKNOWN.value
+    assert "idle 的输入" in got.loc[0, "missing"]
+
+
+def test_years_since_the_contract_are_no_idle_years_while_the_start_is_unknown(profile):
+    # A plot 3 years past its contracted start with no floor area, no dates and no raster: not
+    # known to be idle. Its 闲置年数 was 3 all the same (and a county rule 「idle_years>=2」 took
+    # it); it is now missing, the years since the contract kept as contract_years.
+    import geopandas as gpd
+    import shapely
+
+    from landgov.screening import check_idle
+
+    plot = gpd.GeoDataFrame(
+        {"contract_start_date": ["2021-03-15"], "floor_area_m2": [float("nan")]},
+        geometry=[shapely.box(0, 0, 100, 100)],
+        crs=4549,
+    )
+    verdict = check_idle(plot, profile=profile, as_of="2024-03-15").iloc[0]
+    assert verdict.status is Status.UNKNOWN
+    assert "idle_years" not in verdict.values and verdict.values["contract_years"] == 3

@@ -66,7 +66,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     Returns
     -------
     pandas.Series
-        Verdicts named ``idle``; ``values`` hold ``idle_years`` (full years, 0 when started),
+        Verdicts named ``idle``; ``values`` hold ``idle_years`` (full years, 0 when started;
+        absent when whether building started is not known: ``contract_years`` then),
         ``idle_months`` and ``recoverable``.
     """
     when = _as_timestamp(as_of)
@@ -158,6 +159,9 @@ def _idle_verdict(
         reason = f"约定开工日期 {day}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
         return _verdict(c, Status.PASS, reason, citation, values=values)
     if started is None:
+        # not known to be idle: the years since the contracted start are no 闲置年数 (a rule
+        # reading idle_years, and the 闲置年数 column, see it missing)
+        values = {"contract_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
         if raster_cover is not None:
             share, cover_min = raster_cover
@@ -172,6 +176,8 @@ def _idle_verdict(
     reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
     if values["recoverable"]:
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
+        if recover.citation is not None:  # its own clause (第十四条), not the idle one's
+            reason += f" {recover.cite()}"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 

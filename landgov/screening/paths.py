@@ -9,7 +9,7 @@ exactly one path.
 Rule tables are data, never code. A rule is a table::
 
     { id = "R1", path = "关停退出", label = "…", source = "001 三(二)2", official = false,
-      any = ["catalogue:淘汰类", "violation:重大:安全&grade:D", "idle_years>=2"],
+      any = ["catalogue:淘汰类", "violation:重大:安全&grade:D", "idle:recoverable"],
       all = ["low_efficiency:不符合"] }
 
 The condition holds when every term of ``all`` holds and at least one term of ``any`` holds (an
@@ -29,6 +29,10 @@ joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. At
     a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category.
 ``block:large``
     the plot belongs to a 连片 block of at least ``blocks.min_area_mu`` 亩 [000 4].
+``idle:recoverable``
+    the plot is idle long enough to be taken back without compensation: the idle check's
+    ``recoverable``, judged with ``screening.idle_recovery_years`` and its comparison (a table
+    never repeats that number, so a county that changes it changes the rule too).
 ``<field><op><number>``
     a comparison, ``op`` one of ``>= <= > < == !=``; fields idle_years, far, tax_per_mu,
     area_mu, block_area_mu.
@@ -119,7 +123,7 @@ _RULE_KEYS = frozenset({"id", "path", "any", "all", "label", "source", "url", "o
 _ALLOWED_TERMS = (
     "<检查>:<符合|不符合|待核实>（检查：" + "、".join(CHECK_NAMES) + "）；"
     "catalogue:<鼓励类|允许类|限制类|淘汰类>；grade:<A|B|C|D>；"
-    "violation:<一般|较大|重大>[:<类别>]；block:large；"
+    "violation:<一般|较大|重大>[:<类别>]；block:large；idle:recoverable；"
     "<字段><比较符><数值>（字段：" + "、".join(_NUMERIC) + "；比较符：>= <= > < == !=）；always；"
     "多个条件用 & 连接，前缀 ! 表示否定"
 )
@@ -131,7 +135,7 @@ _ALLOWED_TERMS = (
 
 @dataclass(frozen=True)
 class _Atom:
-    kind: str  # status | catalogue | grade | violation | block | compare | always
+    kind: str  # status | catalogue | grade | violation | block | recoverable | compare | always
     name: str
     value: Any = None
     extra: Any = None
@@ -202,11 +206,21 @@ def _parse_block(parts: list[str], negate: bool) -> _Atom:
     return _Atom("block", "block", "large", None, negate)
 
 
+def _parse_idle(parts: list[str], negate: bool) -> _Atom:
+    if parts != ["recoverable"]:  # a status was taken by _parse_atom already
+        raise ValueError(
+            f"检查「idle」后应为状态（{'/'.join(_STATUSES)}）或 recoverable（可无偿收回），"
+            f"所见：「{':'.join(parts)}」"
+        )
+    return _Atom("recoverable", "idle", True, None, negate)
+
+
 _NAMED_PARSERS: dict[str, Callable[[list[str], bool], _Atom]] = {
     "catalogue": _parse_catalogue,
     "grade": _parse_grade,
     "violation": _parse_violation,
     "block": _parse_block,
+    "idle": _parse_idle,
 }
 
 
@@ -460,6 +474,25 @@ def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     return _Outcome(hit, ((text, facts.block_citation),) if hit else ())
 
 
+def _eval_recoverable(atom: _Atom, facts: _Facts) -> _Outcome:
+    """Idle long enough to be taken back without compensation (``screening.idle_recovery_years``,
+    as the idle check judged it: its ``recoverable``)."""
+    verdict = facts.verdicts.get("idle")
+    if verdict is None:
+        return _Outcome(None, missing=("检查 idle 的结果（未运行）",))
+    hit = _recoverable_truth(verdict)
+    if hit is None:
+        return _Outcome(None, missing=verdict.missing)
+    return _Outcome(hit, ((verdict.explain(), verdict.citation),) if hit else ())
+
+
+def _recoverable_truth(verdict: Verdict | None) -> bool | None:
+    """The idle verdict's ``recoverable``: unknown when the idle check is."""
+    if verdict is None or verdict.status is Status.UNKNOWN:
+        return None
+    return verdict.status is Status.FAIL and bool(verdict.values.get("recoverable"))
+
+
 def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:
     check, key, label = _NUMERIC[atom.name]
     verdict = facts.verdicts.get(check) if check else None
@@ -479,6 +512,7 @@ _EVALUATORS: dict[str, Callable[[_Atom, _Facts], _Outcome]] = {
     "violation": _eval_violation,
     "block": _eval_block,
     "compare": _eval_compare,
+    "recoverable": _eval_recoverable,
     "always": lambda atom, facts: _Outcome(True),
 }
 
@@ -767,6 +801,8 @@ def _truth_column(
     elif atom.kind == "block":
         large = [r.get("block_large") for r in records]
         values = [None if is_missing(x) else bool(x) for x in large]
+    elif atom.kind == "recoverable":
+        values = [_recoverable_truth(v) for v in verdicts("idle")]
     else:  # compare
         check, key, _ = _NUMERIC[atom.name]
         if check:
@@ -850,6 +886,7 @@ _TRUTHS: dict[str, Callable[[_Atom, _Facts], bool | None]] = {
     "grade": _truth_grade,
     "violation": _truth_violation,
     "block": _truth_block,
+    "recoverable": lambda atom, facts: _recoverable_truth(facts.verdicts.get("idle")),
     "compare": _truth_compare,
     "always": lambda atom, facts: True,
 }

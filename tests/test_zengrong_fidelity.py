@@ -525,3 +525,20 @@ def test_scope_district_from_the_county_code(profile, code, status):
     assert verdict.status is status
     if status is Status.UNKNOWN:
         assert verdict.missing == ("宗地代码",)
+
+
+def test_condition_6_a_figure_filled_in_as_0_is_not_known(official):
+    # A 增容 project adds floor area: 固定资产投资 0 (a blank cell saved as 0) was 0 万元/亩, 不符合
+    # against an official 300 万元/亩 — a firm refused on an empty cell. It is now 待核实, the field
+    # named with 「填为 0」, as 新增建筑面积 0 is at the cap. 达产后税收 0 and 工业增加值 0 likewise;
+    # an R&D share of 0 % is a real figure and still 不符合.
+    for field, label in (
+        ("fixed_investment_wan", "固定资产投资（万元）"),
+        ("tax_after_wan", "达产后年税收（万元）"),
+        ("value_added_wan", "达产后年工业增加值（万元）"),
+    ):
+        got = _check(official, app={field: 0.0}).iloc[0]
+        assert got["cond6"] == Status.UNKNOWN, field
+        assert f"申请表：{label}（填为 0" in got["missing"], got["missing"]
+    assert _check(official, app={"rd_ratio_pct": 0.0}).iloc[0]["cond6"] == Status.FAIL
+    assert _check(official, app={"fixed_investment_wan": 1.0}).iloc[0]["cond6"] == Status.FAIL

@@ -554,10 +554,26 @@ _INDICATORS: tuple[_Indicator, ...] = (
 _COUNTY_VALUES = "区级公布的《标准地》控制指标（官方值）"
 
 
-def _indicator_value(ind: _Indicator, case: _Case) -> float:
-    """The indicator from the application's figures (per 亩 of this plot); NaN when not known."""
+#: Application figures a 增容 project cannot have at 0: building floor area costs investment and
+#: a project in production adds value and pays tax. 0 is most often a blank cell saved as 0
+#: (as 新增建筑面积 0 at the cap): not known, named, never a 不符合 on it. An R&D share of 0 % is
+#: a real figure (a firm without R&D) and is judged.
+_ZERO_IS_BLANK = frozenset({"fixed_investment_wan", "value_added_wan", "tax_after_wan"})
+
+
+def _zero_figure(ind: _Indicator, case: _Case) -> bool:
+    """Whether the indicator's figure is one of :data:`_ZERO_IS_BLANK` filled in as 0."""
+    if ind.numerator not in _ZERO_IS_BLANK:
+        return False
     top = _app(case, ind.numerator)
-    if is_missing(top):
+    return not is_missing(top) and float(top) == 0
+
+
+def _indicator_value(ind: _Indicator, case: _Case) -> float:
+    """The indicator from the application's figures (per 亩 of this plot); NaN when not known
+    (a figure of :data:`_ZERO_IS_BLANK` at 0 included)."""
+    top = _app(case, ind.numerator)
+    if is_missing(top) or _zero_figure(ind, case):
         return math.nan
     if ind.denominator is None:
         return float(top)
@@ -591,7 +607,12 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     value = measured(_indicator_value(ind, case))  # float noise only: never rounded up
     where = _APP if case.application is None else "申请表"
     missing: list[str] = []
-    if math.isnan(value):
+    zero = _zero_figure(ind, case)
+    if zero:  # the figure, not the whole indicator: 「固定资产投资（万元）填为 0」
+        missing.append(f"{where}：{ind.inputs[0]}（填为 0，增容项目不应为 0，请核实是否漏填）")
+        if ind.denominator not in (None, "land_mu") and is_missing(_app(case, ind.denominator)):
+            missing += [f"{where}：{x}" for x in ind.inputs[1:]]
+    elif math.isnan(value):
         missing += [f"{where}：{x}" for x in ind.inputs]
     if ind.key not in table:
         missing.append(_COUNTY_VALUES)
@@ -600,6 +621,8 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
         values[f"{ind.label}_{ind.unit}"] = round(value, 2)
     if missing:
         gap = "无数据" if math.isnan(value) else f"{value:.2f} {ind.unit}"
+        if zero:
+            gap = f"无法计算（{ind.inputs[0]}填为 0）"
         if ind.key not in table:
             gap += "，控制值未配置"
         reason = f"{name} {gap}"

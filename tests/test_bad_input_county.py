@@ -8,16 +8,32 @@ row read is kept, flagged or rejected with a reason, and every failure is one �
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
+from landgov.core.problems import ProblemLog
 from landgov.core.townnames import resolve_township
 from landgov.errors import InputError
+from landgov.ledger import init_ledger, update_ledger, write_ledger
+from landgov.ledger._book import read_history
 from landgov.run.far import run_far
 from landgov.run.files import RunInputs
+from landgov.run.results import read_screening
 from landgov.sample import generate
 from tests._cli import assert_clean_error, run_cli
+from tests._runs import fake_run
+
+DAY = dt.date(2026, 7, 20)
+RECORD = {
+    "理由": "联席会议认定",
+    "认定人": "张三",
+    "认定日期": DAY,
+    "文件依据": "越城会纪〔2026〕3号",
+}
+UNCOMPUTED = '=VLOOKUP("张三",人员!A:B,2,FALSE)'  # written by a script: no stored result
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +97,67 @@ def test_township_rule_short_long_and_ambiguous() -> None:
         resolve_township("陶堰", names)
     with pytest.raises(InputError, match="没有镇街「斗门镇」"):
         resolve_township("斗门镇", names)  # another full name is another township
+
+
+# ----------------------------------------------------------------------------------------------
+# formulas in the 台账's 状态变更记录
+
+
+def test_ledger_history_formula_without_result_is_kept_and_said(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    wb = load_workbook(book)
+    ws = wb["状态变更记录"]
+    ws["A2"] = '=CONCATENATE("P","001")'  # 宗地代码 of P001's entry, no stored result
+    ws["D3"] = '=IF(TRUE,"推进中","")'  # 新状态 of P002's entry
+    wb.save(book)
+    log = ProblemLog(book.name)
+    history = read_history(book, log)
+    assert history["宗地代码"].tolist() == ['=CONCATENATE("P","001")', "P002"]
+    assert history["新状态"].tolist() == ["未启动", '=IF(TRUE,"推进中","")']
+    problems = log.frame()
+    said = problems[problems["problem"].str.contains("没有其计算结果")]
+    assert sorted(zip(said["row"], said["field"], strict=True)) == [(2, "宗地代码"), (3, "新状态")]
+    # written back as text, never a live formula
+    ledger = update_ledger(book, None, as_of=dt.date(2027, 7, 1))
+    write_ledger(ledger, book)
+    cells = [c for row in load_workbook(book)["状态变更记录"].iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_ledger_history_formula_with_result_gives_the_result(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}], as_of="2026-06-30")
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    _with_cached_value(book, "状态变更记录", "D2", '=IF(TRUE,"未启动","")', "未启动")
+    log = ProblemLog(book.name)
+    history = read_history(book, log)
+    assert history["新状态"].tolist() == ["未启动"] and log.frame().empty
+
+
+def _with_cached_value(book: Path, sheet: str, ref: str, formula: str, value: str) -> None:
+    """Make ``ref`` a formula cell with a stored string result, as Excel saves it."""
+    import re
+    import shutil
+    import zipfile
+
+    wb = load_workbook(book)
+    index = wb.sheetnames.index(sheet) + 1
+    wb.close()
+    part = f"xl/worksheets/sheet{index}.xml"
+    tmp = book.with_suffix(".tmp")
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                xml = data.decode("utf-8")
+                cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, re.S)
+                assert cell is not None
+                f = formula.lstrip("=").replace("&", "&amp;").replace('"', "&quot;")
+                new = f'<c r="{ref}" t="str"><f>{f}</f><v>{value}</v></c>'
+                xml = xml[: cell.start()] + new + xml[cell.end() :]
+                data = xml.encode("utf-8")
+            dst.writestr(item, data)
+    shutil.move(tmp, book)

@@ -76,11 +76,14 @@ from landgov.ids import normalize_code
 __all__ = [
     "EDIT_MARK",
     "MARKER_SHEET",
+    "NO_RESULT",
+    "RECALCULATE",
     "EditedSheet",
     "Field",
     "FieldKind",
     "Layout",
     "add_editable_sheet",
+    "formula_cells",
     "header",
     "read_editable",
     "save_workbook",
@@ -481,6 +484,7 @@ class EditedSheet:
         return name in self.flags.get(key, {})
 
 
+
 def _read_marker(wb: Any) -> dict[str, Any]:
     if MARKER_SHEET not in wb.sheetnames:
         return {}
@@ -545,11 +549,13 @@ def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     return None
 
 
-_NO_RESULT = (
+#: A formula cell without its stored result (``formula``: the formula as typed).
+NO_RESULT = (
     "所填为公式「{formula}」，文件中没有其计算结果（公式由程序写入、未经 Excel/WPS 计算保存），"
     "无法读取其值"
 )
-_RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
+#: What to do about a formula cell without its stored result.
+RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
 
 
 def _read_cell(
@@ -558,7 +564,7 @@ def _read_cell(
     """(value to keep, problem or None, severity, what to do) for one cell; a formula whose
     result is not in the file is kept as typed and flagged."""
     if formula is not None:
-        return formula, _NO_RESULT.format(formula=formula), Severity.ERROR, _RECALCULATE
+        return formula, NO_RESULT.format(formula=formula), Severity.ERROR, RECALCULATE
     value, problem, sev = _parse(value, f)
     return value, problem, sev, _what_to_do(f)
 
@@ -686,18 +692,32 @@ def _uncached_formulas(source: Path, title: str, ws: Any) -> dict[tuple[int, int
     program that writes formulas without computing them (openpyxl, many scripts) leaves it
     out: the cell then reads as empty, and a filled-in answer would be lost without a word.
     """
+    cells = formula_cells(source, title)
+    return {rc: f for rc, f in cells.items() if ws.cell(*rc).value is None}
+
+
+def formula_cells(source: str | os.PathLike[str], title: str) -> dict[tuple[int, int], str]:
+    """Every formula cell of sheet ``title`` of the .xlsx ``source``: ``{(row, column): formula}``
+    (1-based, the formula as typed, with its 「=」); empty when the file has no formula.
+
+    Read beside the values (``data_only``): a formula cell whose value is ``None`` there has no
+    stored result (see :data:`NO_RESULT`).
+    """
     from landgov.io._grid import has_formulas
 
-    if not has_formulas(source):
+    path = Path(source)
+    if not has_formulas(path):
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(source, data_only=False)
+        wb = load_workbook(path, data_only=False)
     try:
+        if title not in wb.sheetnames:
+            return {}
         out: dict[tuple[int, int], str] = {}
         for row in wb[title].iter_rows():
             for cell in row:
-                if cell.data_type == "f" and ws.cell(cell.row, cell.column).value is None:
+                if cell.data_type == "f":
                     out[(cell.row, cell.column)] = str(getattr(cell.value, "text", cell.value))
     finally:
         wb.close()

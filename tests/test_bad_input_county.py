@@ -14,13 +14,21 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from landgov.core.editable import EDIT_MARK
 from landgov.core.problems import ProblemLog
 from landgov.core.townnames import resolve_township
 from landgov.errors import InputError
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.ledger._book import read_history
 from landgov.run.far import run_far
+from landgov.run.far_overrides import (
+    CONDITION_LAYOUT,
+    SHORT,
+    read_condition_overrides,
+    write_condition_overrides,
+)
 from landgov.run.files import RunInputs
+from landgov.run.overrides import LAYOUT, read_overrides, write_overrides
 from landgov.run.results import read_screening
 from landgov.sample import generate
 from tests._cli import assert_clean_error, run_cli
@@ -161,3 +169,47 @@ def _with_cached_value(book: Path, sheet: str, ref: str, formula: str, value: st
                 data = xml.encode("utf-8")
             dst.writestr(item, data)
     shutil.move(tmp, book)
+
+
+# ----------------------------------------------------------------------------------------------
+# 认定人 an uncomputed formula: no known 认定人, the decision is not applied
+
+
+def _fill(book: Path, sheet: str, key_col: str, edits: dict[str, dict[str, object]]) -> None:
+    wb = load_workbook(book)
+    ws = wb[sheet]
+    col = {str(c.value).replace(EDIT_MARK, ""): c.column for c in ws[1] if c.value}
+    rows = {ws.cell(r, col[key_col]).value: r for r in range(2, ws.max_row + 1)}
+    for key, values in edits.items():
+        for name, value in values.items():
+            ws.cell(rows[key], col[name]).value = value
+    wb.save(book)
+
+
+def test_override_whose_decider_is_an_uncomputed_formula_is_not_applied(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_overrides(run, tmp_path / "认定.xlsx")
+    _fill(book, LAYOUT.sheet, "宗地代码", {
+        "P001": {"认定筛查结论": "不列入", **RECORD, "认定人": UNCOMPUTED},
+        "P002": {"认定筛查结论": "不列入", **RECORD},
+    })  # fmt: skip
+    got = read_overrides(book)
+    assert got.rows["宗地代码"].tolist() == ["P002"] and got.rejected == 1
+    text = " ".join(got.problems["problem"])
+    assert "没有其计算结果" in text and "人工认定缺少认定人，未采用" in text
+
+
+def test_far_override_whose_decider_is_an_uncomputed_formula_is_not_applied(far_run, tmp_path):
+    folder, run = far_run
+    apps = run.applications
+    app = str(apps["application_id"].iloc[0])
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    keys = [f"{app}|{SHORT[c]}" for c in list(SHORT)[:2]]
+    _fill(book, CONDITION_LAYOUT.sheet, "认定项", {
+        keys[0]: {"认定结论": "符合", **RECORD, "认定人": UNCOMPUTED},
+        keys[1]: {"认定结论": "符合", **RECORD},
+    })  # fmt: skip
+    got = read_condition_overrides(book)
+    assert got.rows["认定项"].tolist() == [keys[1]] and got.rejected == 1
+    assert "增容条件人工认定缺少认定人，未采用" in " ".join(got.problems["problem"])

@@ -483,6 +483,15 @@ class EditedSheet:
         """Whether the value of ``name`` in row ``key`` failed validation."""
         return name in self.flags.get(key, {})
 
+    def unknown(self, key: str, names: Iterable[str]) -> list[str]:
+        """Those of ``names`` whose value in row ``key`` is not known: blank, or kept as typed
+        and flagged (a formula without its stored result, a value that is not a date …).
+
+        A value that could not be read is no value: a decision whose 认定人 is an uncomputed
+        formula has no known 认定人.
+        """
+        rec = self.rows.loc[key] if key in self.rows.index else pd.Series(dtype=object)
+        return [n for n in names if is_missing(rec.get(n)) or self.flagged(str(key), n)]
 
 
 def _read_marker(wb: Any) -> dict[str, Any]:

@@ -213,3 +213,58 @@ def test_far_override_whose_decider_is_an_uncomputed_formula_is_not_applied(far_
     got = read_condition_overrides(book)
     assert got.rows["认定项"].tolist() == [keys[1]] and got.rejected == 1
     assert "增容条件人工认定缺少认定人，未采用" in " ".join(got.problems["problem"])
+
+
+# ----------------------------------------------------------------------------------------------
+# a UTF-8 Shapefile (QGIS' default) with Chinese field names cut at the .dbf's 10 bytes
+
+E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 GK CM 120E (EPSG:4549), Shaoxing
+
+
+def _utf8_parcels(tmp_path: Path, *, cpg: str | None) -> Path:
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    fields = [("宗地代码", 19), ("权利人", 30), ("土地用途", 12), ("镇街", 12), ("宗地面积", 12)]
+    records = [
+        [f"330602001002GB{i + 1:05d}", f"测试纺织有限公司{i}", "工业用地", "斗门街道", "10000"]
+        for i in range(3)
+    ]
+    geoms = [box(E0 + 100 * i, N0, E0 + 100 * i + 90, N0 + 90) for i in range(3)]
+    shp = write_shapefile(tmp_path / "宗地.shp", geoms, fields, records, encoding="utf-8",
+                          prj=CRS(4549), cpg=cpg)  # fmt: skip
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    at = dbf.index("测试纺织有限公司2".encode())  # 30 bytes: 「测试纺织有限公司2」 + half of 厂
+    value = "测试纺织有限公司2".encode() + "厂".encode()[:2]
+    value += b" " * (30 - len(value))
+    shp.with_suffix(".dbf").write_bytes(dbf[:at] + value + dbf[at + 30 :])
+    return shp
+
+
+@pytest.mark.parametrize("cpg", ["UTF-8", None])
+def test_utf8_shapefile_with_cut_chinese_field_names_is_read(tmp_path, cpg):
+    from landgov.io import read_parcels
+
+    shp = _utf8_parcels(tmp_path, cpg=cpg)
+    assert "宗地代码".encode() not in shp.with_suffix(".dbf").read_bytes()  # cut at 10 bytes
+    res = read_parcels(shp)
+    assert res.meta["encoding"]["name"] == "UTF-8"
+    data = res.data
+    assert data["parcel_id"].tolist() == [f"330602001002GB{i:05d}" for i in (1, 2, 3)]
+    assert data["holder"].tolist() == [f"测试纺织有限公司{i}" for i in range(3)]  # cut 厂 dropped
+    assert data["township"].tolist() == ["斗门街道"] * 3
+    assert data["land_use"].tolist() == ["工业用地"] * 3
+    assert data["area_declared_m2"].tolist() == [10000.0] * 3
+    told = res.problems[res.problems["problem"].str.contains("被截断")]
+    assert sorted(told["value"]) == ["土地用", "宗地代", "宗地面"]
+    assert set(told["severity"]) == {"提示"}
+
+
+def test_utf8_shapefile_with_cut_field_names_through_inspect(tmp_path):
+    shp = _utf8_parcels(tmp_path, cpg="UTF-8")
+    result = run_cli("inspect", shp)
+    text = result.stdout + result.stderr
+    assert result.returncode == 0, text
+    assert "parcel_id            ← 宗地代" in text and "无法读取图层" not in text

@@ -145,6 +145,27 @@ def test_ledger_history_formula_with_result_gives_the_result(tmp_path):
     assert history["新状态"].tolist() == ["未启动"] and log.frame().empty
 
 
+def test_ledger_key_formula_without_result_is_said_as_a_formula_not_a_blank(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    wb = load_workbook(book)
+    wb["治理台账"]["A3"] = '=CONCATENATE("P","002")'  # P002's 宗地代码, no stored result
+    wb.save(book)
+    ledger = update_ledger(book, None, as_of=dt.date(2027, 7, 1))
+    text = " ".join(ledger.problems["problem"])
+    assert '「宗地代码」所填为公式「=CONCATENATE("P","002")」，文件中没有其计算结果' in text
+    assert "该行有内容但「宗地代码」为空" not in text
+    unmerged = ledger.unmerged
+    assert unmerged["宗地代码"].tolist() == ['=CONCATENATE("P","002")']
+    assert unmerged["原因"].tolist() == ["宗地代码为公式且文件中没有其计算结果，未合并"]
+    write_ledger(ledger, book)
+    cells = [c for row in load_workbook(book)["未合并的行"].iter_rows() for c in row]
+    assert '=CONCATENATE("P","002")' in [c.value for c in cells]
+    assert not any(c.data_type == "f" for c in cells)
+
+
 def _with_cached_value(book: Path, sheet: str, ref: str, formula: str, value: str) -> None:
     """Make ``ref`` a formula cell with a stored string result, as Excel saves it."""
     import re

@@ -764,6 +764,20 @@ def _check_marker(
     return marker
 
 
+def _unkeyed_problem(sheet: str, key: str, formula: str | None) -> dict[str, Any]:
+    """The problem of a row whose key is blank or a formula without its stored result."""
+    if formula is None:
+        return {
+            "problem": f"工作表「{sheet}」该行有内容但「{key}」为空，无法对应",
+            "action": f"请补填「{key}」后重新导入；本行内容未合并",
+        }
+    return {
+        "problem": f"工作表「{sheet}」「{key}」{NO_RESULT.format(formula=formula)}，该行无法对应",
+        "value": formula,
+        "action": f"{RECALCULATE}；本行内容未合并",
+    }
+
+
 def _read_sheet(
     ws: Any,
     layout: Layout,
@@ -815,14 +829,10 @@ def _read_sheet(
                 if sev is Severity.ERROR:
                     row_flags[name] = problem
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
-        if not key:
-            unkeyed.append(record | extra)
-            log.add(
-                f"工作表「{sheet}」该行有内容但「{layout.key}」为空，无法对应",
-                row=r,
-                field=layout.key,
-                action=f"请补填「{layout.key}」后重新导入；本行内容未合并",
-            )
+        if not key:  # blank, or a formula whose result the file does not hold
+            formula = formulas.get((r, key_col))
+            unkeyed.append(record | extra | ({} if formula is None else {layout.key: formula}))
+            log.add(**_unkeyed_problem(sheet, layout.key, formula), row=r, field=layout.key)
             continue
         record[layout.key] = key
         if key in seen:

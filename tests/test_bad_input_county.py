@@ -289,3 +289,28 @@ def test_utf8_shapefile_with_cut_field_names_through_inspect(tmp_path):
     text = result.stdout + result.stderr
     assert result.returncode == 0, text
     assert "parcel_id            ← 宗地代" in text and "无法读取图层" not in text
+
+
+# ----------------------------------------------------------------------------------------------
+# a GeoPackage whose first layer is an empty one (a template, a 说明 layer) before the data
+
+
+def test_an_empty_first_layer_names_the_other_layers_and_the_option(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    plots = gpd.GeoDataFrame(
+        {"宗地代码": ["330602001002GB00001"], "权利人": ["甲公司"]},
+        geometry=[box(E0, N0, E0 + 90, N0 + 90)], crs=4549,
+    )  # fmt: skip
+    gpkg = tmp_path / "宗地.gpkg"
+    pyogrio.write_dataframe(plots.iloc[:0], gpkg, layer="a_模板")
+    pyogrio.write_dataframe(plots, gpkg, layer="宗地2024")
+    assert next(n for n, _ in pyogrio.list_layers(gpkg)) == "a_模板"
+    text = assert_clean_error(
+        run_cli("inspect", gpkg), contains="读取的图层「a_模板」中没有任何要素"
+    )
+    assert "文件中还有图层：「宗地2024」" in text and "--layer parcels=图层名" in text
+    result = run_cli("inspect", gpkg, "--layer", "宗地2024")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -405,7 +405,8 @@ def read_layer(
         ) from exc  # fmt: skip
     county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
     usable = geoms[~unusable]
-    require_geometries(path, n_rows=len(raw), n_usable=len(usable))
+    require_geometries(path, n_rows=len(raw), n_usable=len(usable), layer=meta.get("layer"),
+                       layers=layers, role=role)  # fmt: skip
     decision = decide_crs(
         path, tuple(usable.total_bounds), prj_crs=prj_crs, prj_text=prj_text,
         county=county, user_crs=crs, user_cm=cm,

@@ -184,7 +184,10 @@ def forms_option(note: str = "") -> Callable[[F], F]:
 
 def township_option(note: str = "") -> Callable[[F], F]:
     """``--township``: 初审表 for one township only."""
-    return click.option("--township", help="只为该镇街生成初审表（批量）" + note)
+    return click.option(
+        "--township",
+        help="只为该镇街生成初审表（批量；可写简称，如「斗门」指本区县唯一的「斗门街道」）" + note,
+    )
 
 
 _INPUTS = (  # the files both runs read, in the order --help lists them

@@ -76,11 +76,14 @@ from landgov.ids import normalize_code
 __all__ = [
     "EDIT_MARK",
     "MARKER_SHEET",
+    "NO_RESULT",
+    "RECALCULATE",
     "EditedSheet",
     "Field",
     "FieldKind",
     "Layout",
     "add_editable_sheet",
+    "formula_cells",
     "header",
     "read_editable",
     "save_workbook",
@@ -480,6 +483,16 @@ class EditedSheet:
         """Whether the value of ``name`` in row ``key`` failed validation."""
         return name in self.flags.get(key, {})
 
+    def unknown(self, key: str, names: Iterable[str]) -> list[str]:
+        """Those of ``names`` whose value in row ``key`` is not known: blank, or kept as typed
+        and flagged (a formula without its stored result, a value that is not a date …).
+
+        A value that could not be read is no value: a decision whose 认定人 is an uncomputed
+        formula has no known 认定人.
+        """
+        rec = self.rows.loc[key] if key in self.rows.index else pd.Series(dtype=object)
+        return [n for n in names if is_missing(rec.get(n)) or self.flagged(str(key), n)]
+
 
 def _read_marker(wb: Any) -> dict[str, Any]:
     if MARKER_SHEET not in wb.sheetnames:
@@ -545,11 +558,13 @@ def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     return None
 
 
-_NO_RESULT = (
+#: A formula cell without its stored result (``formula``: the formula as typed).
+NO_RESULT = (
     "所填为公式「{formula}」，文件中没有其计算结果（公式由程序写入、未经 Excel/WPS 计算保存），"
     "无法读取其值"
 )
-_RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
+#: What to do about a formula cell without its stored result.
+RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
 
 
 def _read_cell(
@@ -558,7 +573,7 @@ def _read_cell(
     """(value to keep, problem or None, severity, what to do) for one cell; a formula whose
     result is not in the file is kept as typed and flagged."""
     if formula is not None:
-        return formula, _NO_RESULT.format(formula=formula), Severity.ERROR, _RECALCULATE
+        return formula, NO_RESULT.format(formula=formula), Severity.ERROR, RECALCULATE
     value, problem, sev = _parse(value, f)
     return value, problem, sev, _what_to_do(f)
 
@@ -686,18 +701,32 @@ def _uncached_formulas(source: Path, title: str, ws: Any) -> dict[tuple[int, int
     program that writes formulas without computing them (openpyxl, many scripts) leaves it
     out: the cell then reads as empty, and a filled-in answer would be lost without a word.
     """
+    cells = formula_cells(source, title)
+    return {rc: f for rc, f in cells.items() if ws.cell(*rc).value is None}
+
+
+def formula_cells(source: str | os.PathLike[str], title: str) -> dict[tuple[int, int], str]:
+    """Every formula cell of sheet ``title`` of the .xlsx ``source``: ``{(row, column): formula}``
+    (1-based, the formula as typed, with its 「=」); empty when the file has no formula.
+
+    Read beside the values (``data_only``): a formula cell whose value is ``None`` there has no
+    stored result (see :data:`NO_RESULT`).
+    """
     from landgov.io._grid import has_formulas
 
-    if not has_formulas(source):
+    path = Path(source)
+    if not has_formulas(path):
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(source, data_only=False)
+        wb = load_workbook(path, data_only=False)
     try:
+        if title not in wb.sheetnames:
+            return {}
         out: dict[tuple[int, int], str] = {}
         for row in wb[title].iter_rows():
             for cell in row:
-                if cell.data_type == "f" and ws.cell(cell.row, cell.column).value is None:
+                if cell.data_type == "f":
                     out[(cell.row, cell.column)] = str(getattr(cell.value, "text", cell.value))
     finally:
         wb.close()
@@ -733,6 +762,20 @@ def _check_marker(
     if issue:
         raise InputError([Issue(str(source), None, MARKER_SHEET, issue[0], issue[1])])
     return marker
+
+
+def _unkeyed_problem(sheet: str, key: str, formula: str | None) -> dict[str, Any]:
+    """The problem of a row whose key is blank or a formula without its stored result."""
+    if formula is None:
+        return {
+            "problem": f"工作表「{sheet}」该行有内容但「{key}」为空，无法对应",
+            "action": f"请补填「{key}」后重新导入；本行内容未合并",
+        }
+    return {
+        "problem": f"工作表「{sheet}」「{key}」{NO_RESULT.format(formula=formula)}，该行无法对应",
+        "value": formula,
+        "action": f"{RECALCULATE}；本行内容未合并",
+    }
 
 
 def _read_sheet(
@@ -786,14 +829,10 @@ def _read_sheet(
                 if sev is Severity.ERROR:
                     row_flags[name] = problem
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
-        if not key:
-            unkeyed.append(record | extra)
-            log.add(
-                f"工作表「{sheet}」该行有内容但「{layout.key}」为空，无法对应",
-                row=r,
-                field=layout.key,
-                action=f"请补填「{layout.key}」后重新导入；本行内容未合并",
-            )
+        if not key:  # blank, or a formula whose result the file does not hold
+            formula = formulas.get((r, key_col))
+            unkeyed.append(record | extra | ({} if formula is None else {layout.key: formula}))
+            log.add(**_unkeyed_problem(sheet, layout.key, formula), row=r, field=layout.key)
             continue
         record[layout.key] = key
         if key in seen:

@@ -25,8 +25,15 @@ import pandas as pd
 
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.errors import InputError
 
-__all__ = ["SUFFIXES", "short_form", "unify_township_names", "unify_townships"]
+__all__ = [
+    "SUFFIXES",
+    "resolve_township",
+    "short_form",
+    "unify_township_names",
+    "unify_townships",
+]
 
 #: The suffixes of a township-level name (乡级): 街道, 镇, 乡.
 SUFFIXES: tuple[str, ...] = ("街道", "镇", "乡")
@@ -65,6 +72,45 @@ def unify_township_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str
     unique = {s: next(iter(f)) for s, f in full.items() if len(f) == 1 and s in distinct}
     ambiguous = {s: sorted(f) for s, f in full.items() if len(f) > 1 and s in distinct}
     return unique, ambiguous
+
+
+def resolve_township(given: str, names: Iterable[str], *, option: str = "--township") -> str:
+    """The one 镇街 name among ``names`` (a run's names) that ``given`` stands for.
+
+    The rule of :func:`unify_township_names`: a name written as in the files is itself; a short
+    name (no 街道/镇/乡) is the one full name with that short form (「斗门」 → 「斗门街道」); a
+    full name is also the short form the files wrote (「斗门街道」 → 「斗门」 when the files have
+    only 「斗门」), never another full name (「斗门镇」 is not 「斗门街道」).
+
+    Raises
+    ------
+    InputError
+        ``given`` names no township of ``names``, or is the short form of two of them.
+
+    Examples
+    --------
+    >>> resolve_township("斗门", ["斗门街道", "马山镇"]), resolve_township("马山镇", ["马山"])
+    ('斗门街道', '马山')
+    """
+    wanted = str(given).strip()
+    distinct = sorted({str(n) for n in names if not is_missing(n)})
+    stem = short_form(wanted)
+    if stem == wanted:  # short: itself, or the full names with this short form
+        full = [n for n in distinct if n != wanted and short_form(n) == wanted]
+        hits = full if full else [n for n in distinct if n == wanted]
+    else:  # full: itself, else the short form the files wrote
+        hits = [n for n in distinct if n == wanted] or [n for n in distinct if n == stem]
+    if len(hits) == 1:
+        return hits[0]
+    shown = "、".join(f"「{n}」" for n in distinct[:30]) + ("等" if len(distinct) > 30 else "")
+    if hits:
+        both = "、".join(f"「{n}」" for n in hits)
+        problem = f"镇街「{wanted}」可能是{both}中的任一个，无法确定是哪一个"
+        fix = f"写明镇街全称，如 {option} {hits[0]}"
+    else:
+        problem = f"本次数据中没有镇街「{wanted}」（宗地的镇街有：{shown or '无'}）"
+        fix = f"按上列名称之一写 {option}（简称如「斗门」也可，须只对应一个镇街）"
+    raise InputError(f"{option} 「{wanted}」：{problem}。处理：{fix}")
 
 
 def _names(read: ReadResult) -> pd.Series:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import struct
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +243,29 @@ def gdal_error(path: Path, exc: Exception) -> DataFileError:
     return _file_error(path, f"无法读取图层（GDAL：{exc}）")
 
 
-def require_geometries(path: Path, *, n_rows: int, n_usable: int) -> None:
+def require_geometries(
+    path: Path,
+    *,
+    n_rows: int,
+    n_usable: int,
+    layer: str | None = None,
+    layers: Sequence[str] = (),
+    role: str | None = None,
+) -> None:
+    """Refuse a layer without features or without one usable geometry.
+
+    ``layer`` is the layer read of a file holding ``layers``: an empty one among others (the
+    first read by default, an empty 「说明」 or template layer before the data) names the
+    others and how to choose one (``--layer ROLE=LAYER``), not only how to export again.
+    """
+    others = [str(n) for n in layers if n != layer]
+    if n_rows == 0 and others:
+        shown = "、".join(f"「{n}」" for n in others[:10]) + ("等" if len(others) > 10 else "")
+        raise _file_error(
+            path,
+            f"读取的图层「{layer}」中没有任何要素（只有字段定义，0 行）；文件中还有图层：{shown}",
+            f"用 --layer {role or 'parcels'}=图层名 指定有数据的图层（Python：layer=）后重新运行",
+        )
     if n_rows == 0:
         raise _file_error(
             path,

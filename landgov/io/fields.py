@@ -31,6 +31,7 @@ __all__ = [
     "FieldSpec",
     "Kind",
     "alias_hint",
+    "cut_name_aliases",
     "map_columns",
     "normalize_header",
     "split_header_unit",
@@ -335,6 +336,39 @@ def map_columns(
             continue
         matches[spec.name] = ColumnMatch(str(col), spec, unit, base)
     return matches, unmatched, conflicts
+
+
+def cut_name_aliases(
+    cut: Iterable[str], specs: Iterable[FieldSpec], *, taken: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """The field each cut field name stands for: ``{field: [cut name]}`` (aliases to add).
+
+    A .dbf keeps 10 bytes of a field name and a UTF-8 汉字 takes 3: 「宗地代码」 comes as
+    「宗地代」. A name known to be cut (``cut``: its last character was dropped) stands for a
+    field when the names of exactly one field, and of no field in ``taken`` (matched already
+    by another column), begin with it; any other cut name is left as it is.
+
+    >>> from landgov.io.fields import PARCEL_FIELDS
+    >>> cut_name_aliases(["宗地代", "宗地面"], PARCEL_FIELDS)
+    {'parcel_id': ['宗地代'], 'area_declared_m2': ['宗地面']}
+    """
+    specs = tuple(specs)
+    done = set(taken)
+    out: dict[str, list[str]] = {}
+    for name in cut:
+        stem = normalize_header(name)
+        if not stem:
+            continue
+        fields = {
+            spec.name
+            for spec in specs
+            for alias in (spec.name, *spec.aliases)
+            if normalize_header(alias).startswith(stem)
+        }
+        if len(fields) == 1 and not fields & done:
+            field = fields.pop()
+            out.setdefault(field, []).append(name)
+    return out
 
 
 def report_conflicts(

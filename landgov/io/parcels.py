@@ -8,6 +8,7 @@ the encoding and the CRS.
 
 from __future__ import annotations
 
+import codecs
 import json
 import warnings
 from collections import Counter
@@ -44,6 +45,7 @@ from landgov.io.fields import (
     PARCEL_FIELDS,
     FieldSpec,
     alias_hint,
+    cut_name_aliases,
     map_columns,
     repeated_header,
     report_conflicts,
@@ -94,17 +96,17 @@ def _read_raw(
         enc = EncodingDecision(
             (encoding or "UTF-8").upper(), "format", ("该格式的文本按规范为 UTF-8",)
         )
-    info = pyogrio.read_info(path, layer=chosen, encoding=enc.encoding)
-    names = [str(n) for n in info.get("fields", ())]
-    renamed: dict[str, str] = {}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if len(set(names)) < len(names) and info.get("geometry_type"):
-            gdf, renamed = _read_repeated(path, chosen, enc.encoding, names)
-        elif info.get("driver") == "GeoJSON":
-            gdf = _read_geojson(path, chosen, enc.encoding)
-        else:
-            gdf = pyogrio.read_dataframe(path, layer=chosen, encoding=enc.encoding)
+    cut: list[str] = []
+    try:
+        info, gdf, renamed, caught = _read_features(path, chosen, enc.encoding)
+    except UnicodeDecodeError:
+        if path.suffix.lower() != ".shp":
+            raise
+        # a character cut at a field name's 10 bytes or a value's width (UTF-8: 「宗地代码」 is
+        # 12 bytes): GDAL hands the cut bytes on and pyogrio refuses them; read the bytes as
+        # they are and decode here, the cut character dropped (as detect_dbf_encoding does)
+        info, gdf, renamed, caught = _read_features(path, chosen, _BYTES)
+        gdf, renamed, cut = _decoded(gdf, enc.encoding)
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
         raise not_a_layer(path, info.get("driver"))
     meta.update(
@@ -113,10 +115,73 @@ def _read_raw(
         layers=info_layers,
         ogr_warnings=[str(w.message) for w in caught],
         renamed_fields=renamed,
+        cut_fields=cut,
     )
     if prj_crs is None and path.suffix.lower() != ".shp":
         prj_crs = gdf.crs
     return gdf, meta, enc, prj_crs, prj_text
+
+
+_BYTES = "ISO-8859-1"  # one character per byte: a .dbf's text read as its bytes
+
+
+def _read_features(
+    path: Path, layer: str | None, encoding: str
+) -> tuple[dict[str, Any], Any, dict[str, str], list[warnings.WarningMessage]]:
+    """(layer info, the layer as GDAL reads it, {new: old} of repeated field names, GDAL's
+    warnings) with text decoded as ``encoding``."""
+    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+    names = [str(n) for n in info.get("fields", ())]
+    renamed: dict[str, str] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if len(set(names)) < len(names) and info.get("geometry_type"):
+            gdf, renamed = _read_repeated(path, layer, encoding, names)
+        elif info.get("driver") == "GeoJSON":
+            gdf = _read_geojson(path, layer, encoding)
+        else:
+            gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+    return info, gdf, renamed, caught
+
+
+def _cut_decode(text: str, encoding: str) -> str:
+    """``text`` read as bytes (:data:`_BYTES`) decoded as ``encoding``; a multi-byte character
+    cut at the end is dropped, any other bad byte is U+FFFD."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(text.encode(_BYTES), final=False)
+
+
+def _decoded(
+    gdf: gpd.GeoDataFrame, encoding: str
+) -> tuple[gpd.GeoDataFrame, dict[str, str], list[str]]:
+    """A layer read as bytes with its field names and text decoded as ``encoding``.
+
+    Returns the layer, ``{new: old}`` for names that two fields share once decoded (the later
+    one named as :func:`_read_repeated` names it) and the names whose last character was cut.
+    """
+    geometry = gdf.geometry.name
+    names: list[str] = []
+    renamed: dict[str, str] = {}
+    cut: list[str] = []
+    for i, raw in enumerate(gdf.columns):
+        if raw == geometry:
+            names.append(raw)
+            continue
+        name = _cut_decode(str(raw), encoding)
+        if name.encode(encoding, errors="replace") != str(raw).encode(_BYTES):
+            cut.append(name)
+        if name in names:
+            new = repeated_header(name, f"第{i + 1}个字段")
+            renamed[new] = name
+            name = new
+        names.append(name)
+    out = gdf.copy()
+    for raw in gdf.columns:
+        if raw != geometry and not pd.api.types.is_numeric_dtype(out[raw].dtype):
+            values = [_cut_decode(v, encoding) if isinstance(v, str) else v for v in out[raw]]
+            out[raw] = pd.Series(values, index=out.index, dtype=object)
+    out.columns = names
+    return out.set_geometry(geometry), renamed, cut
 
 
 def _read_geojson(path: Path, layer: str | None, encoding: str) -> gpd.GeoDataFrame:
@@ -170,6 +235,36 @@ def _read_repeated(
     frame = pd.DataFrame(dict(zip(unique, values, strict=True)))
     geometry = gpd.GeoSeries.from_wkb(wkb, crs=info.get("crs"))
     return gpd.GeoDataFrame(frame, geometry=geometry), renamed
+
+
+def _mapped(
+    columns: list[str],
+    specs: tuple[FieldSpec, ...],
+    *,
+    aliases: Mapping[str, Iterable[str]] | None,
+    cut: Iterable[str],
+    log: ProblemLog,
+) -> tuple[dict[str, Any], list[str], dict[str, list[str]]]:
+    """:func:`map_columns`; a field name cut at the .dbf's 10 bytes (「宗地代」, ``cut``) that no
+    name matched stands for the one field whose names begin with it
+    (:func:`~landgov.io.fields.cut_name_aliases`), and is said (提示)."""
+    matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)
+    found = cut_name_aliases([c for c in cut if c in unmatched], specs, taken=matches)
+    if not found:
+        return matches, unmatched, conflicts
+    extra = {k: list(v) for k, v in (aliases or {}).items()}
+    for name, names in found.items():
+        extra.setdefault(name, []).extend(names)
+    labels = {s.name: s.label for s in specs}
+    for field, names in found.items():
+        log.add(
+            f"字段名「{names[0]}」在 .dbf 中被截断（.dbf 的字段名最多 10 字节，放不下的字被截去），"
+            f"按「{labels[field]}」读取",
+            field=labels[field], value=names[0],
+            action=f"核对该字段是否为「{labels[field]}」；不是时{alias_hint(field, '列名')}",
+            severity=Severity.INFO,
+        )  # fmt: skip
+    return map_columns(columns, specs, aliases=extra)
 
 
 def _county_hint(codes: pd.Series) -> str | None:
@@ -271,7 +366,9 @@ def read_layer(
     rows = np.arange(1, len(raw) + 1)
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
-    matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)
+    matches, unmatched, conflicts = _mapped(
+        columns, specs, aliases=aliases, cut=meta.get("cut_fields") or (), log=log
+    )
     _required_fields(matches, specs, columns, src)
     for new, old in renamed.items():
         if new in unmatched:  # a second field of a known one is told as a conflict below
@@ -308,7 +405,8 @@ def read_layer(
         ) from exc  # fmt: skip
     county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
     usable = geoms[~unusable]
-    require_geometries(path, n_rows=len(raw), n_usable=len(usable))
+    require_geometries(path, n_rows=len(raw), n_usable=len(usable), layer=meta.get("layer"),
+                       layers=layers, role=role)  # fmt: skip
     decision = decide_crs(
         path, tuple(usable.total_bounds), prj_crs=prj_crs, prj_text=prj_text,
         county=county, user_crs=crs, user_cm=cm,

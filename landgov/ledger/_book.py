@@ -10,7 +10,13 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from landgov.core.editable import add_editable_sheet, save_workbook
+from landgov.core.editable import (
+    NO_RESULT,
+    RECALCULATE,
+    add_editable_sheet,
+    formula_cells,
+    save_workbook,
+)
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
@@ -154,7 +160,13 @@ def empty_history() -> pd.DataFrame:
 
 
 def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
-    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone)."""
+    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone).
+
+    A formula cell gives its stored result; one without a stored result (written by a program
+    that does not compute formulas) is kept as its formula text and said (错误, with the row
+    and column): never read as an empty cell, which would lose the 宗地代码 or status of an
+    entry without a word.
+    """
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         if HISTORY_SHEET not in wb.sheetnames:
@@ -169,13 +181,23 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
         wb.close()
     if not rows:
         return empty_history()
+    formulas = formula_cells(path, HISTORY_SHEET)
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     at = {name: head.index(name) for name in HISTORY_COLUMNS if name in head}
     records = []
-    for row in rows[1:]:
-        if all(v is None for v in row):
-            continue
+    for r, row in enumerate(rows[1:], start=2):
         rec = {n: (row[i] if i < len(row) else None) for n, i in at.items()}
+        for name, i in at.items():
+            formula = formulas.get((r, i + 1)) if rec[name] is None else None
+            if formula is not None:  # no stored result: kept as typed, and said
+                rec[name] = formula
+                log.add(
+                    f"工作表「{HISTORY_SHEET}」{NO_RESULT.format(formula=formula)}；已保留公式原文",
+                    row=r, field=name, value=formula, action=RECALCULATE,
+                    severity=Severity.ERROR,
+                )  # fmt: skip
+        if all(v is None for v in rec.values()) and all(v is None for v in row):
+            continue
         if isinstance(rec.get("日期"), dt.datetime):
             rec["日期"] = rec["日期"].date()
         if rec.get("宗地代码") is not None:

@@ -302,5 +302,11 @@ def _unmerged(edited: EditedSheet) -> pd.DataFrame:
     if len(edited.duplicates):
         parts.append(edited.duplicates.reset_index().assign(原因="宗地代码重复，未合并"))
     if len(edited.unkeyed):
-        parts.append(edited.unkeyed.assign(原因="宗地代码为空，未合并"))
+        unkeyed = edited.unkeyed
+        formula = unkeyed.get("宗地代码", pd.Series(None, index=unkeyed.index, dtype=object))
+        reason = formula.map(
+            lambda f: "宗地代码为公式且文件中没有其计算结果，未合并" if isinstance(f, str) and f
+            else "宗地代码为空，未合并"
+        )  # fmt: skip
+        parts.append(unkeyed.assign(原因=reason))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -56,6 +56,7 @@ from landgov.core.runfolder import (
     open_run,
     stage_line,
 )
+from landgov.core.townnames import resolve_township
 from landgov.far import compute_far
 from landgov.far.ratio import BY_LOCATION, UNPLACED
 from landgov.far.zengrong import (
@@ -293,7 +294,10 @@ def run_far(
         that is not 不可申报; combine with ``township`` for one township's batch), ``all`` or
         ``none``.
     township
-        Write forms for this township only (batch mode).
+        Write forms for this township only (batch mode). A short name stands for the one full
+        name of the parcels' 镇街 with that short form (「斗门」 → 「斗门街道」,
+        :func:`landgov.core.townnames.resolve_township`); a name that matches none, or two, is
+        an :class:`InputError` before anything is computed.
     aliases
         Extra column names per canonical field, for every reader (``{"parcel_id": ["地块号"]}``).
     progress
@@ -320,7 +324,7 @@ def run_far(
     Raises
     ------
     InputError
-        ``as_of`` is not a date.
+        ``as_of`` is not a date; ``township`` names no 镇街 of the parcels, or two.
     DataFileError
         The output folder is in use, not a landgov folder, or holds changed files.
     """
@@ -509,6 +513,9 @@ def _far(
         reads = plausible_reads(read, inputs, prof, day)
         answers = None if verified is None else answers_into_reads(reads, verified)
     parcels = reads["parcels"].data
+    if options.township is not None:  # 「斗门」 for 「斗门街道」: the names the rows have
+        town = resolve_township(options.township, parcels.get("township", pd.Series(dtype=object)))
+        options = dataclasses.replace(options, township=town)
     with timer.stage("容积率"):
         far = compute_far(
             parcels,

@@ -281,7 +281,7 @@ def read_condition_overrides(path: str | Path) -> ConditionOverrides:
             )  # fmt: skip
             rejected += 1
             continue
-        lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
+        lacking = sheet.unknown(key, (WHY, WHO, WHEN, DOC))  # a formula without result too
         if lacking:
             log.add(
                 f"增容条件人工认定缺少{'、'.join(lacking)}，未采用",

@@ -195,7 +195,7 @@ def read_overrides(path: str | Path) -> Overrides:
         if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN)):
             rejected += 1
             continue  # reported by read_editable
-        lacking = [n for n in (WHY, WHO, WHEN, DOC) if is_missing(rec.get(n))]
+        lacking = sheet.unknown(key, (WHY, WHO, WHEN, DOC))  # a formula without result too
         if lacking:
             log.add(
                 f"人工认定缺少{'、'.join(lacking)}，未采用",

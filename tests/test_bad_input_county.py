@@ -1,0 +1,316 @@
+"""County files as they really come: short 镇街 names on the command line, formulas in the
+台账 and the 认定 workbooks, and the odd files of a county's own folders.
+
+Each case builds its input in ``tmp_path`` (or on a copy of a small generated sample); every
+row read is kept, flagged or rejected with a reason, and every failure is one 「错误：」 line
+(exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from landgov.core.editable import EDIT_MARK
+from landgov.core.problems import ProblemLog
+from landgov.core.townnames import resolve_township
+from landgov.errors import InputError
+from landgov.ledger import init_ledger, update_ledger, write_ledger
+from landgov.ledger._book import read_history
+from landgov.run.far import run_far
+from landgov.run.far_overrides import (
+    CONDITION_LAYOUT,
+    SHORT,
+    read_condition_overrides,
+    write_condition_overrides,
+)
+from landgov.run.files import RunInputs
+from landgov.run.overrides import LAYOUT, read_overrides, write_overrides
+from landgov.run.results import read_screening
+from landgov.sample import generate
+from tests._cli import assert_clean_error, run_cli
+from tests._runs import fake_run
+
+DAY = dt.date(2026, 7, 20)
+RECORD = {
+    "理由": "联席会议认定",
+    "认定人": "张三",
+    "认定日期": DAY,
+    "文件依据": "越城会纪〔2026〕3号",
+}
+UNCOMPUTED = '=VLOOKUP("张三",人员!A:B,2,FALSE)'  # written by a script: no stored result
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    generate(folder, n_parcels=150, seed=11)
+    return folder
+
+
+def _far_args(sample: Path) -> list[str | Path]:
+    return [
+        "far", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+        "-l", sample / "links.xlsx", "-a", sample / "applications.xlsx",
+        "--as-of", "2026-06-30", "-q",
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def far_run(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    inputs = RunInputs(
+        parcels=sample / "parcels.shp", enterprises=sample / "enterprises.xlsx",
+        links=sample / "links.xlsx", applications=sample / "applications.xlsx",
+    )  # fmt: skip
+    out = tmp_path_factory.mktemp("far") / "run"
+    return out, run_far(inputs, profile="yuecheng-2022", as_of="2026-06-30", out_dir=out,
+                        forms="none")  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------
+# --township 斗门: the county's one full name with that short form
+
+
+def test_township_option_short_name_takes_the_one_full_name(sample, far_run, tmp_path):
+    _, run = far_run
+    towns = run.screened.loc[run.screened["zengrong"].isin(["可申报", "待核实"]), "township"]
+    full = towns.value_counts().index[0]  # e.g. 斗门街道, with candidates
+    short = full.removesuffix("街道").removesuffix("镇")
+    out = tmp_path / "out"
+    result = run_cli(*_far_args(sample), "--forms", "candidates", "--township", short, "-o", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    forms = list((out / "初审表" / "摸排候选").rglob("*.docx"))
+    assert len(forms) == int((towns == full).sum()) > 0
+    assert {f.parent.name for f in forms} == {full}
+
+
+def test_township_option_naming_nothing_is_an_error_not_zero_forms(sample, tmp_path):
+    out = tmp_path / "out"
+    result = run_cli(*_far_args(sample), "--forms", "candidates", "--township", "西湖", "-o", out)
+    text = assert_clean_error(result, contains="没有镇街「西湖」")
+    assert "斗门街道" in text and "--township" in text
+    assert not out.exists()
+
+
+def test_township_rule_short_long_and_ambiguous() -> None:
+    names = ["斗门街道", "马山", "孙端镇", "陶堰镇", "陶堰街道"]
+    assert resolve_township("斗门", names) == "斗门街道"
+    assert resolve_township("斗门街道", names) == "斗门街道"
+    assert resolve_township("马山镇", names) == "马山"  # the files wrote it short only
+    assert resolve_township(" 孙端镇 ", names) == "孙端镇"
+    with pytest.raises(InputError, match="可能是「陶堰街道」、「陶堰镇」中的任一个"):
+        resolve_township("陶堰", names)
+    with pytest.raises(InputError, match="没有镇街「斗门镇」"):
+        resolve_township("斗门镇", names)  # another full name is another township
+
+
+# ----------------------------------------------------------------------------------------------
+# formulas in the 台账's 状态变更记录
+
+
+def test_ledger_history_formula_without_result_is_kept_and_said(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    wb = load_workbook(book)
+    ws = wb["状态变更记录"]
+    ws["A2"] = '=CONCATENATE("P","001")'  # 宗地代码 of P001's entry, no stored result
+    ws["D3"] = '=IF(TRUE,"推进中","")'  # 新状态 of P002's entry
+    wb.save(book)
+    log = ProblemLog(book.name)
+    history = read_history(book, log)
+    assert history["宗地代码"].tolist() == ['=CONCATENATE("P","001")', "P002"]
+    assert history["新状态"].tolist() == ["未启动", '=IF(TRUE,"推进中","")']
+    problems = log.frame()
+    said = problems[problems["problem"].str.contains("没有其计算结果")]
+    assert sorted(zip(said["row"], said["field"], strict=True)) == [(2, "宗地代码"), (3, "新状态")]
+    # written back as text, never a live formula
+    ledger = update_ledger(book, None, as_of=dt.date(2027, 7, 1))
+    write_ledger(ledger, book)
+    cells = [c for row in load_workbook(book)["状态变更记录"].iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_ledger_history_formula_with_result_gives_the_result(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}], as_of="2026-06-30")
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    _with_cached_value(book, "状态变更记录", "D2", '=IF(TRUE,"未启动","")', "未启动")
+    log = ProblemLog(book.name)
+    history = read_history(book, log)
+    assert history["新状态"].tolist() == ["未启动"] and log.frame().empty
+
+
+def test_ledger_key_formula_without_result_is_said_as_a_formula_not_a_blank(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_ledger(init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)),
+                        tmp_path / "台账.xlsx")  # fmt: skip
+    wb = load_workbook(book)
+    wb["治理台账"]["A3"] = '=CONCATENATE("P","002")'  # P002's 宗地代码, no stored result
+    wb.save(book)
+    ledger = update_ledger(book, None, as_of=dt.date(2027, 7, 1))
+    text = " ".join(ledger.problems["problem"])
+    assert '「宗地代码」所填为公式「=CONCATENATE("P","002")」，文件中没有其计算结果' in text
+    assert "该行有内容但「宗地代码」为空" not in text
+    unmerged = ledger.unmerged
+    assert unmerged["宗地代码"].tolist() == ['=CONCATENATE("P","002")']
+    assert unmerged["原因"].tolist() == ["宗地代码为公式且文件中没有其计算结果，未合并"]
+    write_ledger(ledger, book)
+    cells = [c for row in load_workbook(book)["未合并的行"].iter_rows() for c in row]
+    assert '=CONCATENATE("P","002")' in [c.value for c in cells]
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def _with_cached_value(book: Path, sheet: str, ref: str, formula: str, value: str) -> None:
+    """Make ``ref`` a formula cell with a stored string result, as Excel saves it."""
+    import re
+    import shutil
+    import zipfile
+
+    wb = load_workbook(book)
+    index = wb.sheetnames.index(sheet) + 1
+    wb.close()
+    part = f"xl/worksheets/sheet{index}.xml"
+    tmp = book.with_suffix(".tmp")
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                xml = data.decode("utf-8")
+                cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, re.S)
+                assert cell is not None
+                f = formula.lstrip("=").replace("&", "&amp;").replace('"', "&quot;")
+                new = f'<c r="{ref}" t="str"><f>{f}</f><v>{value}</v></c>'
+                xml = xml[: cell.start()] + new + xml[cell.end() :]
+                data = xml.encode("utf-8")
+            dst.writestr(item, data)
+    shutil.move(tmp, book)
+
+
+# ----------------------------------------------------------------------------------------------
+# 认定人 an uncomputed formula: no known 认定人, the decision is not applied
+
+
+def _fill(book: Path, sheet: str, key_col: str, edits: dict[str, dict[str, object]]) -> None:
+    wb = load_workbook(book)
+    ws = wb[sheet]
+    col = {str(c.value).replace(EDIT_MARK, ""): c.column for c in ws[1] if c.value}
+    rows = {ws.cell(r, col[key_col]).value: r for r in range(2, ws.max_row + 1)}
+    for key, values in edits.items():
+        for name, value in values.items():
+            ws.cell(rows[key], col[name]).value = value
+    wb.save(book)
+
+
+def test_override_whose_decider_is_an_uncomputed_formula_is_not_applied(tmp_path):
+    run = fake_run(tmp_path / "run", [{"parcel_id": "P001"}, {"parcel_id": "P002"}],
+                   as_of="2026-06-30")  # fmt: skip
+    book = write_overrides(run, tmp_path / "认定.xlsx")
+    _fill(book, LAYOUT.sheet, "宗地代码", {
+        "P001": {"认定筛查结论": "不列入", **RECORD, "认定人": UNCOMPUTED},
+        "P002": {"认定筛查结论": "不列入", **RECORD},
+    })  # fmt: skip
+    got = read_overrides(book)
+    assert got.rows["宗地代码"].tolist() == ["P002"] and got.rejected == 1
+    text = " ".join(got.problems["problem"])
+    assert "没有其计算结果" in text and "人工认定缺少认定人，未采用" in text
+
+
+def test_far_override_whose_decider_is_an_uncomputed_formula_is_not_applied(far_run, tmp_path):
+    folder, run = far_run
+    apps = run.applications
+    app = str(apps["application_id"].iloc[0])
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    keys = [f"{app}|{SHORT[c]}" for c in list(SHORT)[:2]]
+    _fill(book, CONDITION_LAYOUT.sheet, "认定项", {
+        keys[0]: {"认定结论": "符合", **RECORD, "认定人": UNCOMPUTED},
+        keys[1]: {"认定结论": "符合", **RECORD},
+    })  # fmt: skip
+    got = read_condition_overrides(book)
+    assert got.rows["认定项"].tolist() == [keys[1]] and got.rejected == 1
+    assert "增容条件人工认定缺少认定人，未采用" in " ".join(got.problems["problem"])
+
+
+# ----------------------------------------------------------------------------------------------
+# a UTF-8 Shapefile (QGIS' default) with Chinese field names cut at the .dbf's 10 bytes
+
+E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 GK CM 120E (EPSG:4549), Shaoxing
+
+
+def _utf8_parcels(tmp_path: Path, *, cpg: str | None) -> Path:
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from tests._shapefiles import write_shapefile
+
+    fields = [("宗地代码", 19), ("权利人", 30), ("土地用途", 12), ("镇街", 12), ("宗地面积", 12)]
+    records = [
+        [f"330602001002GB{i + 1:05d}", f"测试纺织有限公司{i}", "工业用地", "斗门街道", "10000"]
+        for i in range(3)
+    ]
+    geoms = [box(E0 + 100 * i, N0, E0 + 100 * i + 90, N0 + 90) for i in range(3)]
+    shp = write_shapefile(tmp_path / "宗地.shp", geoms, fields, records, encoding="utf-8",
+                          prj=CRS(4549), cpg=cpg)  # fmt: skip
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    at = dbf.index("测试纺织有限公司2".encode())  # 30 bytes: 「测试纺织有限公司2」 + half of 厂
+    value = "测试纺织有限公司2".encode() + "厂".encode()[:2]
+    value += b" " * (30 - len(value))
+    shp.with_suffix(".dbf").write_bytes(dbf[:at] + value + dbf[at + 30 :])
+    return shp
+
+
+@pytest.mark.parametrize("cpg", ["UTF-8", None])
+def test_utf8_shapefile_with_cut_chinese_field_names_is_read(tmp_path, cpg):
+    from landgov.io import read_parcels
+
+    shp = _utf8_parcels(tmp_path, cpg=cpg)
+    assert "宗地代码".encode() not in shp.with_suffix(".dbf").read_bytes()  # cut at 10 bytes
+    res = read_parcels(shp)
+    assert res.meta["encoding"]["name"] == "UTF-8"
+    data = res.data
+    assert data["parcel_id"].tolist() == [f"330602001002GB{i:05d}" for i in (1, 2, 3)]
+    assert data["holder"].tolist() == [f"测试纺织有限公司{i}" for i in range(3)]  # cut 厂 dropped
+    assert data["township"].tolist() == ["斗门街道"] * 3
+    assert data["land_use"].tolist() == ["工业用地"] * 3
+    assert data["area_declared_m2"].tolist() == [10000.0] * 3
+    told = res.problems[res.problems["problem"].str.contains("被截断")]
+    assert sorted(told["value"]) == ["土地用", "宗地代", "宗地面"]
+    assert set(told["severity"]) == {"提示"}
+
+
+def test_utf8_shapefile_with_cut_field_names_through_inspect(tmp_path):
+    shp = _utf8_parcels(tmp_path, cpg="UTF-8")
+    result = run_cli("inspect", shp)
+    text = result.stdout + result.stderr
+    assert result.returncode == 0, text
+    assert "parcel_id            ← 宗地代" in text and "无法读取图层" not in text
+
+
+# ----------------------------------------------------------------------------------------------
+# a GeoPackage whose first layer is an empty one (a template, a 说明 layer) before the data
+
+
+def test_an_empty_first_layer_names_the_other_layers_and_the_option(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    plots = gpd.GeoDataFrame(
+        {"宗地代码": ["330602001002GB00001"], "权利人": ["甲公司"]},
+        geometry=[box(E0, N0, E0 + 90, N0 + 90)], crs=4549,
+    )  # fmt: skip
+    gpkg = tmp_path / "宗地.gpkg"
+    pyogrio.write_dataframe(plots.iloc[:0], gpkg, layer="a_模板")
+    pyogrio.write_dataframe(plots, gpkg, layer="宗地2024")
+    assert next(n for n, _ in pyogrio.list_layers(gpkg)) == "a_模板"
+    text = assert_clean_error(
+        run_cli("inspect", gpkg), contains="读取的图层「a_模板」中没有任何要素"
+    )
+    assert "文件中还有图层：「宗地2024」" in text and "--layer parcels=图层名" in text
+    result = run_cli("inspect", gpkg, "--layer", "宗地2024")
+    assert result.returncode == 0, result.stdout + result.stderr

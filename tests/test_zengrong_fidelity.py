@@ -530,8 +530,8 @@ def test_scope_district_from_the_county_code(profile, code, status):
 def test_condition_6_a_figure_filled_in_as_0_is_not_known(official):
     # A 增容 project adds floor area: 固定资产投资 0 (a blank cell saved as 0) was 0 万元/亩, 不符合
     # against an official 300 万元/亩 — a firm refused on an empty cell. It is now 待核实, the field
-    # named with 「填为 0」, as 新增建筑面积 0 is at the cap. 达产后税收 0 and 工业增加值 0 likewise;
-    # an R&D share of 0 % is a real figure and still 不符合.
+    # named with 「填为 0」, as 新增建筑面积 0 is at the cap. 达产后税收 0 and 工业增加值 0
+    # likewise; an R&D share of 0 % is a real figure and still 不符合.
     for field, label in (
         ("fixed_investment_wan", "固定资产投资（万元）"),
         ("tax_after_wan", "达产后年税收（万元）"),

@@ -327,10 +327,11 @@ def map_columns(
     for col in columns:
         header = _REPEATED.sub("", str(col))  # a repeated header is the same field again
         base, unit = split_header_unit(header)
-        spec = lookup.get(normalize_header(header)) or lookup.get(normalize_header(base))
-        if spec is None:
+        found = lookup.get(normalize_header(header)) or lookup.get(normalize_header(base))
+        if found is None:
             unmatched.append(str(col))
             continue
+        spec = found
         if spec.name in matches:
             conflicts.setdefault(spec.name, [matches[spec.name].source]).append(str(col))
             continue

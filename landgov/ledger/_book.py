@@ -198,8 +198,8 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
                 )  # fmt: skip
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
-        if isinstance(rec.get("日期"), dt.datetime):
-            rec["日期"] = rec["日期"].date()
+        if isinstance(day := rec.get("日期"), dt.datetime):
+            rec["日期"] = day.date()
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
         records.append(rec)

@@ -288,7 +288,7 @@ def test_utf8_shapefile_with_cut_field_names_through_inspect(tmp_path):
     result = run_cli("inspect", shp)
     text = result.stdout + result.stderr
     assert result.returncode == 0, text
-    assert "parcel_id            ← 宗地代" in text and "无法读取图层" not in text
+    assert "宗地代 → 宗地代码  [parcel_id]" in text and "无法读取图层" not in text
 
 
 # ----------------------------------------------------------------------------------------------

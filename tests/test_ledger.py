@@ -192,7 +192,7 @@ def test_rows_reordered_deleted_repeated_and_columns_added(runs, tmp_path):
     assert _sheet(path, "治理台账").set_index("宗地代码").loc["P001", "镇街备注"] == "已约谈"
     assert list(_sheet(path, "未合并的行")["原因"]) == ["宗地代码重复，未合并"]
     words = " ".join(ledger.problems["problem"])
-    assert "已被删除" in words and "重复" in words
+    assert "找不到宗地 P003 的行" in words and "重复" in words
 
 
 def test_a_row_typed_in_by_hand_is_kept_and_said_once(runs, tmp_path):
@@ -214,7 +214,7 @@ def test_a_row_typed_in_by_hand_is_kept_and_said_once(runs, tmp_path):
     hand = ledger.problems[ledger.problems["problem"].str.contains("手工添加")]
     assert hand["value"].tolist() == ["P777", "合计"]
     assert hand["row"].tolist() == [r, r + 1] and set(hand["severity"]) == {"警告"}
-    assert not ledger.problems["problem"].str.contains("已被删除").any()
+    assert not ledger.problems["problem"].str.contains("找不到宗地").any()
     write_ledger(ledger, path)
     again = update_ledger(path, None, as_of=DAY2)  # P777's status is history now: said once
     hand = again.problems[again.problems["problem"].str.contains("手工添加")]

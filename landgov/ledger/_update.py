@@ -241,10 +241,12 @@ def _rows_read(
     for key in edited.removed_keys:  # a deleted row comes back with its last status
         rows[key] = {"宗地代码": key, "状态": last.get(key), "行号": None}
         log.add(
-            f"宗地 {key} 的行已被删除，已按状态变更记录恢复（状态：{last.get(key) or '未知'}）",
+            f"台账中找不到宗地 {key} 的行（行被删除，或其宗地代码被改动、成了没有计算结果的公式），"
+            f"已按状态变更记录恢复（状态：{last.get(key) or '未知'}）",
             field="宗地代码",
             value=key,
-            action="台账中的宗地只能销号，不能删除；请核实恢复的行并补填内容",
+            action="台账中的宗地只能销号，不能删除；宗地代码被改动的，改回原代码（见「未合并的行」）；"
+            "请核实恢复的行并补填内容",
             severity=Severity.WARNING,
         )
     return rows

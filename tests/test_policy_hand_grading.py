@@ -63,3 +63,62 @@ def test_firms_with_the_same_indicators_share_a_rank_and_a_grade(yuecheng):
     assert got["score"].iloc[0] == pytest.approx(50 * 0.07 / 11.5932 + 50 * 0.07 / 0.2352)
     assert got["score"].iloc[1] == pytest.approx(got["score"].iloc[0])
     assert got["grade"].tolist()[:2] == [Grade.A, Grade.A]
+
+
+# 黄岩 2022 (示例规则（非官方）): 「无排放数据的规上企业该项取规上企业平均得分」; benchmarks may be
+# 「平均值」. A firm left out for a missing item (scoring.missing_item_rule = not_evaluated,
+# 「缺数据不参评」) has no 得分: it is in neither average.
+
+_X = {
+    "above_scale": True,
+    "land_mu": 10.0,
+    "tax_wan": 120.485,
+    "value_added_wan": 1361.6,
+    "energy_tce": 340.4,
+    "emissions_t": 0.5,
+    "employees": 80.0,
+    "rd_wan": 30.2,
+    "revenue_wan": 2000.0,
+}
+
+
+def test_mean_emission_points_come_from_evaluated_firms_only(yuecheng):
+    # 甲: 单位排放增加值 1361.6 / 0.5 = 2723.2 → 10 × 2723.2 / 4929.81 = 5.523945 分, evaluated.
+    # 乙: emissions 1 t → 2.761972 分, but no 综合能耗 → 缺少单位能耗增加值，不参评 (no score).
+    # 丙: no emissions data → the average points of the evaluated 规上 firms = 甲's 5.523945.
+    # Before, 乙's 2.761972 was averaged in: 丙 got 4.142958.
+    rows = pd.DataFrame(
+        [
+            _X | {"uscc": _uscc(10)},
+            _X | {"uscc": _uscc(11), "emissions_t": 1.0, "energy_tce": np.nan},
+            _X | {"uscc": _uscc(12), "emissions_t": np.nan},
+        ]
+    )
+    got = grade_enterprises(rows, profile=yuecheng).data
+    assert got["evaluated"].tolist() == [True, False, True]
+    assert got["score_value_added_per_emission"].iloc[2] == pytest.approx(27232 / 4929.81)
+    assert "5.52 分" in got["evaluation_note"].iloc[2]
+
+
+def test_mean_benchmark_is_the_mean_of_evaluated_firms(tmp_path):
+    # benchmark_mode = mean. 规下 firms on 5 亩:
+    #   甲 tax 50, 10 万kWh: 亩均税收 10, 电耗税收 5
+    #   乙 tax 150, 10 万kWh: 亩均税收 30, 电耗税收 15
+    #   丙 tax 1000, 用电量 blank → 缺少单位电耗税收，不参评
+    # Benchmarks over the evaluated 甲 and 乙: 亩均税收 20, 电耗税收 10 →
+    #   甲 50 × 10/20 + 50 × 5/10 = 50; 乙 50 × 30/20 + 50 × 15/10 = 150.
+    # Before, 丙's 亩均税收 200 was in the mean (80): 甲 31.25, 乙 43.75.
+    path = tmp_path / "mean.toml"
+    path.write_text(
+        '[profile]\nname = "mean"\nversion = "1"\ntitle = "测试"\nextends = "yuecheng-2022"\n'
+        '[scoring]\nbenchmark_mode = { value = "mean", official = false, source = "测试" }\n',
+        encoding="utf-8",
+    )
+    rows = pd.DataFrame(
+        [_below(20, 5.0, 50.0, 10.0), _below(21, 5.0, 150.0, 10.0), _below(22, 5.0, 1000.0, np.nan)]
+    )
+    got = grade_enterprises(rows, profile=load_profile(path))
+    assert got.data["score"].tolist()[:2] == pytest.approx([50.0, 150.0])
+    assert not got.data["evaluated"].iloc[2]
+    bench = got.benchmarks.set_index(["scale", "indicator"])["benchmark"]
+    assert bench[("规下", "tax_per_mu")] == pytest.approx(20.0)

@@ -122,3 +122,72 @@ def test_mean_benchmark_is_the_mean_of_evaluated_firms(tmp_path):
     assert not got.data["evaluated"].iloc[2]
     bench = got.benchmarks.set_index(["scale", "indicator"])["benchmark"]
     assert bench[("规下", "tax_per_mu")] == pytest.approx(20.0)
+
+
+# =============================================================================================
+# 镇街汇总: 规上亩均税收 = Σ 规上税收 ÷ Σ 规上用地 [虞政发〔2022〕12号 第二条 指标体系 #2].
+
+
+def _summary_plots() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "parcel_id": ["P1", "P2", "P3"],
+            "township": ["百官街道", "百官街道", "曹娥街道"],
+            "area_mu": [10.0, 10.0, 10.0],
+            "screening_status": ["治理", "不列入", "不列入"],
+            "path": ["整治提升", None, None],
+            "usccs": ["U1", "U2", "U3"],
+        }
+    )
+
+
+def test_summary_reads_fou_and_guixia_as_below_scale():
+    # 百官街道: U1 规上 (tax 100 on 10 亩); U2 above_scale 「否」 (tax 5 on 10 亩) is 规下, as the
+    # readers, screening and 亩均评价 read it (core.vocab.scale_is_above); U3 「规下」 in 曹娥.
+    # 百官 规上亩均税收 = 100 / 10 = 10.0 (1 规上 firm); 曹娥 has no 规上 firm: no figure.
+    # Before, 「否」 and 「规下」 were bool("否") = True: 百官 (100 + 5) / 20 = 5.25, 2 规上 firms.
+    from landgov.summary import summarise
+
+    ents = pd.DataFrame(
+        {
+            "uscc": ["U1", "U2", "U3"],
+            "above_scale": [True, "否", "规下"],
+            "tax_wan": [100.0, 5.0, 50.0],
+            "value_added_wan": [500.0, 20.0, 100.0],
+            "land_mu": [10.0, 10.0, 10.0],
+        }
+    )
+    table = summarise(_summary_plots(), enterprises=ents, profile=load_profile("shangyu-2022"))
+    rows = table.set_index("township")
+    assert rows.loc["百官街道", "n_above_scale"] == 1
+    assert rows.loc["百官街道", "tax_per_mu_above_scale"] == pytest.approx(10.0)
+    assert rows.loc["百官街道", "tax_per_mu_gap"] == pytest.approx(31.0 - 10.0)
+    assert rows.loc["曹娥街道", "n_above_scale"] == 0
+    assert np.isnan(rows.loc["曹娥街道", "tax_per_mu_above_scale"])  # no 规上 firm: no figure
+    assert np.isnan(rows.loc["曹娥街道", "tax_per_mu_gap"])  # and no gap, never 31 − 0
+
+
+def test_summary_leaves_a_firm_without_tax_out_of_both_sums_and_counts_it():
+    # 百官街道: U1 规上 tax 100 on 10 亩; U2 规上 with tax blank on 10 亩. The figure is the
+    # ratio over firms whose tax is known: 100 / 10 = 10.0, with U2 counted as incomplete.
+    # Before, U2's 10 亩 stayed in the denominator: 100 / 20 = 5.0 — U2's tax read as 0.
+    # 全区 adds 曹娥 U3 (50 on 10 亩): (100 + 50) / (10 + 10) = 7.5.
+    from landgov.summary import summarise
+
+    ents = pd.DataFrame(
+        {
+            "uscc": ["U1", "U2", "U3"],
+            "above_scale": [True, True, True],
+            "tax_wan": [100.0, np.nan, 50.0],
+            "value_added_wan": [500.0, 20.0, 100.0],
+            "land_mu": [10.0, 10.0, 10.0],
+        }
+    )
+    table = summarise(_summary_plots(), enterprises=ents, profile=load_profile("shangyu-2022"))
+    rows = table.set_index("township")
+    assert rows.loc["百官街道", "tax_per_mu_above_scale"] == pytest.approx(10.0)
+    assert rows.loc["百官街道", "value_added_per_mu_above_scale"] == pytest.approx(50.0)
+    assert rows.loc["百官街道", "n_above_scale"] == 2
+    assert rows.loc["百官街道", "n_above_scale_incomplete"] == 1
+    assert rows.loc["全区", "tax_per_mu_above_scale"] == pytest.approx(7.5)
+    assert rows.loc["全区", "n_above_scale_incomplete"] == 1

@@ -191,3 +191,69 @@ def test_summary_leaves_a_firm_without_tax_out_of_both_sums_and_counts_it():
     assert rows.loc["百官街道", "n_above_scale_incomplete"] == 1
     assert rows.loc["全区", "tax_per_mu_above_scale"] == pytest.approx(7.5)
     assert rows.loc["全区", "n_above_scale_incomplete"] == 1
+
+
+# =============================================================================================
+# 台账 and 动态评价: 「达标销号」 [嵊政〔2022〕28号 第三条第（二）项第2目]; 「销号式整改、项目化验收」
+# [虞政发〔2022〕12号 第三条第（一）项第2目]. A plot on the 2026 治理清单 whose 2027 screening is
+# 待核实 (its tax is blank this year) has not been shown 达标: it is not proposed for 销号 and
+# is not counted as 治理 done. One whose 2027 screening is 不列入 (亩均税收 8 > 5) is.
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    from tests._runs import fake_run
+
+    root = tmp_path_factory.mktemp("runs")
+    old = fake_run(
+        root / "2026",
+        [{"parcel_id": "A"}, {"parcel_id": "B"}, {"parcel_id": "C"}],
+        as_of="2026-06-30",
+    )
+    new = fake_run(
+        root / "2027",
+        [
+            {
+                "parcel_id": "A",
+                "screening_status": "待核实",
+                "tax_per_mu": None,
+                "to_verify": "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）",
+            },
+            {"parcel_id": "B", "screening_status": "不列入", "tax_per_mu": 8.0},
+            {"parcel_id": "C"},
+        ],
+        as_of="2027-06-30",
+    )
+    return old, new
+
+
+def test_ledger_does_not_propose_closing_a_plot_now_to_verify(two_runs, tmp_path):
+    import datetime as dt
+
+    from landgov.ledger import init_ledger, update_ledger, write_ledger
+    from landgov.run.results import read_screening
+
+    old, new = two_runs
+    book = init_ledger(read_screening(old), as_of=dt.date(2026, 7, 1))
+    path = write_ledger(book, tmp_path / "台账.xlsx")
+    rows = update_ledger(path, read_screening(new), as_of=dt.date(2027, 7, 1)).rows
+    rows = rows.set_index("宗地代码")
+    a, b = rows.loc["A", "系统提示"], rows.loc["B", "系统提示"]
+    assert "建议销号" not in a.replace("暂不建议销号", "")
+    assert a.startswith("暂不建议销号") and "未判定是否达标" in a and "亩均税收" in a
+    assert rows.loc["A", "最新批次"] == "2027-06-30 待核实"
+    assert b.startswith("建议销号") and "亩均税收 8 万元/亩" in b
+    assert rows.loc["A", "状态"] == rows.loc["B", "状态"] == "未启动"  # never changed by landgov
+
+
+def test_comparison_does_not_count_a_plot_now_to_verify_as_done(two_runs):
+    from landgov.evaluation import compare_runs
+    from landgov.run.results import read_screening
+
+    cmp = compare_runs(*(read_screening(r) for r in two_runs))
+    change = cmp.plots.set_index("old_ids")["listing_change"]
+    assert change["A"] == "旧期在治理清单，新期待核实"
+    assert change["B"] == "移出治理清单"
+    assert change["C"] == "仍在治理清单"
+    towns = cmp.townships.set_index("township")
+    assert towns.loc["全区", "governance_done_mu"] == pytest.approx(15.0)  # B only, not A + B

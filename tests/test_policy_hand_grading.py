@@ -194,10 +194,11 @@ def test_summary_leaves_a_firm_without_tax_out_of_both_sums_and_counts_it():
 
 
 # =============================================================================================
-# 台账 and 动态评价: 「达标销号」 [嵊政〔2022〕28号 第三条第（二）项第2目]; 「销号式整改、项目化验收」
-# [虞政发〔2022〕12号 第三条第（一）项第2目]. A plot on the 2026 治理清单 whose 2027 screening is
-# 待核实 (its tax is blank this year) has not been shown 达标: it is not proposed for 销号 and
-# is not counted as 治理 done. One whose 2027 screening is 不列入 (亩均税收 8 > 5) is.
+# 台账 and 动态评价: 「达标销号」 [嵊政〔2022〕28号 第三条第（二）项第2目];
+# 「销号式整改、项目化验收」 [虞政发〔2022〕12号 第三条第（一）项第2目]. A plot on the 2026
+# 治理清单 whose 2027 screening is 待核实 (its tax is blank this year) has not been shown 达标:
+# it is not proposed for 销号 and is not counted as 治理 done. One whose 2027 screening is
+# 不列入 (亩均税收 8 > 5) is.
 
 
 @pytest.fixture(scope="module")

@@ -99,9 +99,7 @@ def _complete(units: pd.DataFrame, scale: Scale, settings: ScoringSettings) -> p
     ok = pd.Series(True, index=units.index)
     if settings.missing_item is MissingItemRule.ZERO:
         return ok
-    substituted = (
-        scale is Scale.ABOVE and settings.missing_emissions is MissingEmissions.MEAN_SCORE
-    )
+    substituted = scale is Scale.ABOVE and settings.missing_emissions is MissingEmissions.MEAN_SCORE
     for name in settings.rule(scale).weights:
         if not (substituted and name == _EMISSION):
             ok &= units[name].notna()

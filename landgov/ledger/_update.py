@@ -160,9 +160,10 @@ def update_ledger(
     已销号 without 验收日期 and 验收依据) is a problem row and a flag on the cell. Plots new on
     the run's 治理清单 are added (未启动); plots that left it are proposed for 销号 in 系统提示
     with the reason from the run, but their status is never changed: closing needs a person's
-    验收. A plot the run found 待核实 is not proposed (「达标销号」: it has not been shown 达标);
-    系统提示 says 暂不建议销号 and what is to be verified. Editable columns are never overwritten. Each status change found (against the last
-    entry of 状态变更记录) is added to the history with ``as_of``.
+    验收. A plot the run found 待核实 is not proposed (「达标销号」: it has not been
+    shown 达标); 系统提示 says 暂不建议销号 and what is to be verified. Editable columns are
+    never overwritten. Each status change found (against the last entry of 状态变更记录) is
+    added to the history with ``as_of``.
 
     Raises
     ------

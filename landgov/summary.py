@@ -5,6 +5,10 @@ and area, 规上亩均税收 and 规上亩均增加值 now against the targets o
 section, the 治理清单 area against the 盘活低效工业用地 target, plots per 四个一批 path and
 enterprises per grade.
 
+Only 规上 firms whose tax, value added (when the table gives value added at all) and land are
+all known enter the sums, each firm once (in the 镇街 of its own ``township`` or of the plot it
+uses most); the others are counted in ``n_above_scale_incomplete``, never summed as 0.
+
 .. math::
 
     \\text{规上亩均税收} = \\frac{\\sum_{\\text{规上}} \\text{tax\\_wan}}
@@ -30,7 +34,7 @@ import pandas as pd
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of
 from landgov.core.missing import numeric_column
-from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP
+from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -267,16 +271,32 @@ def _parcel_part(parcels: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(cols).groupby(town.to_numpy()).sum(min_count=1)
 
 
+def _above_scale(enterprises: pd.DataFrame) -> pd.Series:
+    """True for 规上 firms, read as everywhere (:func:`landgov.core.vocab.scale_is_above`):
+    「否」「规下」 are 规下; a blank or unreadable value is not counted as 规上."""
+    column = next((c for c in ("above_scale", "scale") if c in enterprises.columns), None)
+    if column is None:
+        return pd.Series(False, index=enterprises.index)
+    return enterprises[column].astype("object").map(scale_is_above).eq(True)
+
+
 def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
-    above = enterprises.get("above_scale", pd.Series(False, index=enterprises.index))
-    above = above.astype("object").map(lambda v: bool(v) if pd.notna(v) else False)
+    above = _above_scale(enterprises)
     land = numeric_column(enterprises, "land_mu")
+    tax = numeric_column(enterprises, "tax_wan")
+    value_added = numeric_column(enterprises, "value_added_wan")
     grade = grade_of(enterprises)  # the one reading of a grade (landgov.core.counts)
-    usable = above & land.gt(0)
+    # a firm enters the sums with its tax, value added and land, or not at all: a blank tax
+    # beside counted land would lower 规上亩均税收 as if the tax were 0. Value added is asked
+    # for when the table gives it for some 规上 firm (without it 规上亩均增加值 is unknown).
+    usable = above & land.gt(0) & tax.notna()
+    if (above & value_added.notna()).any():
+        usable &= value_added.notna()
     cols = {
         "n_above_scale": above.astype("int64"),
-        "above_scale_tax_wan": numeric_column(enterprises, "tax_wan").where(usable),
-        "above_scale_value_added_wan": numeric_column(enterprises, "value_added_wan").where(usable),
+        "n_above_scale_incomplete": (above & ~usable).astype("int64"),
+        "above_scale_tax_wan": tax.where(usable),
+        "above_scale_value_added_wan": value_added.where(usable),
         "above_scale_land_mu": land.where(usable),
     }
     for g in _GRADES:

@@ -138,6 +138,7 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("governance_area_mu", "治理清单面积（亩）", "area", "亩"),
     _col("n_to_verify", "待核实宗地数", "int"),
     _col("n_above_scale", "规上企业数", "int"),
+    _col("n_above_scale_incomplete", "规上企业缺税收、增加值或用地数（未计入亩均）", "int"),
     _col("above_scale_tax_wan", "规上税收（万元）", "money", "万元"),
     _col("above_scale_value_added_wan", "规上工业增加值（万元）", "money", "万元"),
     _col("above_scale_land_mu", "规上用地（亩）", "area", "亩"),

@@ -71,9 +71,14 @@ def _by_threshold(score: float, settings: GradingSettings) -> Grade:
 
 def _by_percentile(scores: pd.Series, settings: GradingSettings) -> pd.Series:
     """Rank r (1 = best, ties share the better rank) of n; position q = (r − ½)/n; the first
-    band whose cumulative share reaches q."""
+    band whose cumulative share reaches q.
+
+    Scores are ranked as measured (:func:`~landgov.core.compare.measured`, 6 decimals), as the
+    score thresholds compare them: two firms whose indicators are the same by hand (0.21 万元 on
+    3 亩 and 0.28 万元 on 4 亩, both 0.07 万元/亩) tie, whatever the last bits of the division.
+    """
     n = len(scores)
-    q = (scores.rank(ascending=False, method="min") - 0.5) / n
+    q = (measured(scores).rank(ascending=False, method="min") - 0.5) / n
     cum = np.cumsum([share for _, share in settings.bands])
     grades = [g for g, _ in settings.bands]
 

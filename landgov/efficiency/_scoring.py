@@ -50,6 +50,9 @@ def score_units(
     单位排放增加值 gets the mean 规上 points on that item (``missing_emissions = mean_score``).
     Any other missing item makes the unit not evaluated (or scores 0 with
     ``missing_item_rule = zero``).
+
+    Means are taken over the units that are evaluated (参评): a unit left out for a missing
+    item has no score, so it moves neither a mean benchmark nor 「规上企业平均得分」.
     """
     names = list(INDICATORS)
     points = pd.DataFrame(np.nan, index=units.index, columns=[f"score_{n}" for n in names])
@@ -59,13 +62,16 @@ def score_units(
     for scale in Scale:
         rows = eligible & (units["scale"] == scale.value)
         rule = settings.rule(scale)
+        pool = rows & _complete(units, scale, settings)
         for name, weight in rule.weights.items():
-            bench = _benchmark(units.loc[rows, name], rule.benchmarks.get(name), settings)
+            bench = _benchmark(units.loc[pool, name], rule.benchmarks.get(name), settings)
             pts = _points(units.loc[rows, name], weight, bench, settings.caps.get(name))
             if not bench > 0 and rows.any():
                 _bad_benchmark(scale, name, bench, log)
             if scale is Scale.ABOVE and name == _EMISSION:
-                pts = _substitute_emissions(pts, settings, notes=notes, log=log, units=units)
+                pts = _substitute_emissions(
+                    pts, settings, pool=pool[rows], notes=notes, log=log, units=units
+                )
             points.loc[rows, f"score_{name}"] = pts
             bench_rows.append(_bench_row(scale, name, bench=bench, weight=weight, s=settings))
         cols = [f"score_{n}" for n in rule.weights]
@@ -82,6 +88,22 @@ def score_units(
     weighted = points.notna().any(axis=1)
     score = points.sum(axis=1, min_count=1).where(evaluated & weighted)
     return ScoreTable(points, score, evaluated, notes, pd.DataFrame(bench_rows))
+
+
+def _complete(units: pd.DataFrame, scale: Scale, settings: ScoringSettings) -> pd.Series:
+    """Units that have every weighted indicator of their set (those that are evaluated).
+
+    With ``missing_item_rule = zero`` every unit is evaluated; a 规上 unit without 单位排放增加值
+    is evaluated when it gets the mean points (``missing_emissions = mean_score``).
+    """
+    ok = pd.Series(True, index=units.index)
+    if settings.missing_item is MissingItemRule.ZERO:
+        return ok
+    substituted = scale is Scale.ABOVE and settings.missing_emissions is MissingEmissions.MEAN_SCORE
+    for name in settings.rule(scale).weights:
+        if not (substituted and name == _EMISSION):
+            ok &= units[name].notna()
+    return ok
 
 
 def _points(values: pd.Series, weight: float, bench: float, cap: float | None) -> pd.Series:
@@ -132,16 +154,19 @@ def _substitute_emissions(
     pts: pd.Series,
     settings: ScoringSettings,
     *,
+    pool: pd.Series,
     notes: pd.Series,
     log: ProblemLog,
     units: pd.DataFrame,
 ) -> pd.Series:
+    """The mean points of the evaluated 规上 units (``pool``) for those without emissions."""
     if settings.missing_emissions is not MissingEmissions.MEAN_SCORE:
         return pts
     gap = pts.isna()
-    if not gap.any() or not pts.notna().any():
+    scored = pts[pool.reindex(pts.index, fill_value=False)].dropna()
+    if not gap.any() or not len(scored):
         return pts
-    mean = float(pts.mean())
+    mean = float(scored.mean())
     cite = settings.cite("missing_emissions")
     for idx in pts.index[gap]:
         notes[idx] += f"无排放数据，单位排放增加值项取规上企业平均得分 {mean:.2f} 分 {cite}；"

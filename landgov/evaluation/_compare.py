@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import is_missing
-from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
 
@@ -76,6 +76,8 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
     m["_area"] = pd.to_numeric(m.get("area_mu"), errors="coerce")
     m["_w"] = m["_tax"] * m["_area"]
     m["_listed"] = m["parcel_id"].isin(listed)
+    status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
+    m["_pending"] = status.eq(ScreeningStatus.UNKNOWN.value)
     grp = m.groupby("gid", sort=False)
     n = grp.size()
     out = pd.DataFrame(
@@ -84,6 +86,7 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
             "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
             "listed": grp["_listed"].any(),
+            "pending": grp["_pending"].any(),
             "area": grp["_area"].sum(min_count=1),
         }
     )
@@ -99,9 +102,16 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
     return out
 
 
-def _listing(old: bool | None, new: bool | None) -> str:
+def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
+    """How a plot stands to the 治理清单 in the two runs.
+
+    A listed plot whose new screening is 待核实 has not left the list (「达标销号」: it is not
+    shown 达标), so it is 旧期在治理清单，新期待核实 and not counted as 治理 done.
+    """
     if old and new:
         return "仍在治理清单"
+    if old and not new and pending:
+        return "旧期在治理清单，新期待核实"
     if old and not new:
         return "移出治理清单" if new is not None else "旧期在治理清单，新期无此地块"
     if new and not old:
@@ -148,8 +158,10 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     pairs = zip(rows["grade_old"], rows["grade_new"], strict=True)
     rows.insert(10, "grade_change", [_grade_change(x, y) for x, y in pairs])
     rows.insert(15, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
+    pending = np.where(has_new, b["pending"].fillna(False), False).tolist()
     rows["listing_change"] = [
-        _listing(x, y) for x, y in zip(rows["listed_old"], rows["listed_new"], strict=True)
+        _listing(x, y, p)
+        for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)

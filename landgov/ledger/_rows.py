@@ -74,7 +74,10 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
             "请核实后处理"
         )
     status = _text(parcel.get("screening_status")) or "未列入"
-    parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
+    if status == "待核实":
+        parts = [f"{label} 批次筛查结果为「待核实」，缺数据，未判定是否达标"]
+    else:
+        parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
     tax = _number(parcel.get("tax_per_mu"))
     param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
     if tax is not None:

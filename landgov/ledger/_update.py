@@ -10,6 +10,7 @@ import pandas as pd
 
 from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
+from landgov.core.vocab import ScreeningStatus
 from landgov.ledger._book import Ledger, empty_history, overdue, read_history
 from landgov.ledger._layout import LAYOUT, Status
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
@@ -159,8 +160,10 @@ def update_ledger(
     已销号 without 验收日期 and 验收依据) is a problem row and a flag on the cell. Plots new on
     the run's 治理清单 are added (未启动); plots that left it are proposed for 销号 in 系统提示
     with the reason from the run, but their status is never changed: closing needs a person's
-    验收. Editable columns are never overwritten. Each status change found (against the last
-    entry of 状态变更记录) is added to the history with ``as_of``.
+    验收. A plot the run found 待核实 is not proposed (「达标销号」: it has not been
+    shown 达标); 系统提示 says 暂不建议销号 and what is to be verified. Editable columns are
+    never overwritten. Each status change found (against the last entry of 状态变更记录) is
+    added to the history with ``as_of``.
 
     Raises
     ------
@@ -282,8 +285,15 @@ def _merge_run(
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed({}, parcel))
-        row["最新批次"] = f"{label} 不在治理清单"
-        if row.get("状态") != Status.CLOSED:
+        pending = parcel is not None and parcel.get("screening_status") == ScreeningStatus.UNKNOWN
+        row["最新批次"] = f"{label} {'待核实' if pending else '不在治理清单'}"
+        if row.get("状态") == Status.CLOSED:
+            continue
+        if pending:  # 「达标销号」: a plot not judged for want of data has not been shown 达标
+            notes[key].append(
+                "暂不建议销号：" + off_list_reason(parcel, run) + "；补齐数据、重新筛查后再定"
+            )
+        else:
             notes[key].append(
                 "建议销号：" + off_list_reason(parcel, run) + "；须经验收后由镇街改为「已销号」"
             )

@@ -44,6 +44,19 @@ def _frame(geoms: list, **cols) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=geoms, crs=CRS, index=[100 + i for i in range(n)])
 
 
+def test_a_plot_of_unknown_area_leaves_the_block_area_unknown_not_short():
+    # 「100亩以上」 [越政发〔2022〕24号 第三条第4项]. 60 亩 + a touching plot whose area is not
+    # known (flagged implausible): the block may reach 100 亩 or not → area and large unknown
+    # (was 60 亩, not large). 105 亩 + the same plot: large whatever the unknown area adds.
+    for widths, large in (([60, 45], None), ([105, 45], True)):
+        plots = _frame(_strip(widths), area_m2=[widths[0] * M2_PER_MU, None], tax_wan=[1.0, 1.0])
+        _, blocks = find_blocks(plots)
+        block = blocks.iloc[0]
+        assert block["n_parcels"] == 2
+        assert pd.isna(block["area_mu"]) and pd.isna(block["tax_per_mu"])
+        assert (None if pd.isna(block["large"]) else bool(block["large"])) is large
+
+
 def test_three_touching_plots_of_101_mu_form_a_large_block():
     # 33 + 34 + 34 = 101 亩, sharing edges → one block ≥ 100 亩 [000 4] → large
     plots = _frame(
@@ -62,8 +75,9 @@ def test_three_touching_plots_of_101_mu_form_a_large_block():
     assert block["n_parcels"] == 3
     assert block["parcel_ids"] == "P1；P2；P3"
     assert block["n_enterprises"] == 3  # U1, U2, U3 (U3 on two plots counted once)
-    assert block["tax_wan"] == pytest.approx(101.0)  # 33 + 68; the unknown third is not 0
-    assert block["tax_per_mu"] == pytest.approx(1.0)
+    # the third plot's tax is not known: so is the block's (33 + 68 = 101 over 101 亩 read the
+    # unknown tax as 0, 1.0 万元/亩 where the known plots make 101 / 67 = 1.51)
+    assert pd.isna(block["tax_wan"]) and pd.isna(block["tax_per_mu"])
     assert block["paths"] == "拆除重建1；整治提升2"
     assert set(BLOCK_COLUMNS) <= set(blocks.columns)
     assert blocks.crs == plots.crs

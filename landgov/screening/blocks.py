@@ -291,8 +291,10 @@ def find_blocks(
         rows without geometry.
     blocks : geopandas.GeoDataFrame
         One row per block, indexed by ``block_id``: :data:`BLOCK_COLUMNS` and ``geometry``
-        (the union of the plots). ``area_mu = area_m2 × 15 / 10000``;
-        ``tax_per_mu = tax_wan / area_mu`` (万元/亩); ``paths`` (plots per path) and
+        (the union of the plots). ``area_mu = area_m2 × 15 / 10000`` (NaN when a plot's area
+        is not known; ``large`` is then ``True`` when the known plots reach the threshold, else
+        ``<NA>``); ``tax_per_mu = tax_wan / area_mu`` (万元/亩; NaN when a plot's tax is not
+        known); ``paths`` (plots per path) and
         ``path_area`` (亩 per path) when the input has a ``path`` column; ``townships`` (镇街);
         ``largest_parcel`` and ``largest_parcel_mu`` (the largest plot).
     """
@@ -305,7 +307,8 @@ def find_blocks(
     c = comp[valid].astype("int64")
     stats = pd.DataFrame(
         {
-            "area_m2": area_m2[valid].groupby(c).sum(),
+            "area_m2": area_m2[valid].groupby(c).sum(),  # of the plots whose area is known
+            "unknown": area_m2[valid].isna().groupby(c).any(),
             "n_parcels": c.groupby(c).size(),
             "first": pd.Series(np.arange(len(parcels))[valid.to_numpy()], index=c.index)
             .groupby(c)
@@ -346,14 +349,22 @@ def _describe(
     tax = pd.to_numeric(
         parcels.get("tax_wan", pd.Series(np.nan, index=parcels.index)), errors="coerce"
     )
-    area_mu = m2_to_mu(stats["area_m2"])
+    # a plot of unknown area (flagged implausible) leaves the block's area unknown: large when
+    # the plots of known area already reach the threshold, else not known (never 「不足」)
+    unknown = stats["unknown"].astype(bool)
+    known_mu = m2_to_mu(stats["area_m2"])
+    area_mu = known_mu.mask(unknown)
+    reached = is_large(known_mu, min_area_mu=large[0], comparison=large[1]).astype("boolean")
+    # the block's tax: of every plot, or not known (a partial sum over the whole area would
+    # lower its 亩均税收 as if the missing tax were 0)
     tax_sum = tax.groupby(comp).sum(min_count=1).reindex(stats.index)
+    tax_sum = tax_sum.mask(tax.isna().groupby(comp).any().reindex(stats.index, fill_value=True))
     top = _largest(pid, area_m2, comp).reindex(stats.index)
     frame = pd.DataFrame(
         {
             "block_id": stats["block_id"],
             "area_mu": area_mu,
-            "large": is_large(area_mu, min_area_mu=large[0], comparison=large[1]),
+            "large": reached.mask(~reached & unknown),
             "n_parcels": stats["n_parcels"].astype("int64"),
             "paths": "",
             "path_area": "",
@@ -369,7 +380,7 @@ def _describe(
             "parcel_ids": pid.groupby(comp)
             .agg(lambda s: "；".join(map(str, s)))
             .reindex(stats.index),
-            "area_m2": stats["area_m2"],
+            "area_m2": stats["area_m2"].mask(unknown),
         },
         index=stats.index,
     )

@@ -464,10 +464,17 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
     return _Outcome(True, ((text, verdict.citation),))
 
 
+_NO_BLOCKS = "连片分析结果 block_large（先运行 blocks.find_blocks）"
+_BLOCK_AREA_UNKNOWN = "所在连片地块中宗地的面积（有宗地面积不明，无法判断连片面积）"
+
+
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     large = facts.row.get("block_large")
     if is_missing(large):
-        return _Outcome(None, missing=("连片分析结果 block_large（先运行 blocks.find_blocks）",))
+        if is_missing(facts.row.get("block_id")):
+            return _Outcome(None, missing=(_NO_BLOCKS,))
+        # in a block one of whose plots has no known area: it may reach the threshold or not
+        return _Outcome(None, missing=(_BLOCK_AREA_UNKNOWN,))
     hit = bool(large)
     area = facts.row.get("block_area_mu")
     text = f"属连片地块 {facts.row.get('block_id')}（{format_number(area)} 亩）"

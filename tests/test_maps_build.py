@@ -363,3 +363,21 @@ def test_target_lines_say_what_they_measure() -> None:
     assert "不计完成率" in listed  # being listed is not 盘活
     assert text["已盘活面积（亩）"] == "3,000 / 盘活目标 12,000（完成 25%）"  # from a ledger
     assert text["目标年份"] == "2026 年"
+
+
+def test_district_panel_counts_blocks_of_unknown_area_apart() -> None:
+    # A block of unknown area has 百亩以上 <NA> (a nullable column; NULL or NaN read back from
+    # the GeoPackage): neither counted as 百亩以上 (NaN read as True) nor a crash.
+    import numpy as np
+    import pandas as pd
+
+    from landgov.maps._summary import district_rows
+
+    for large in (
+        pd.array([True, pd.NA, False], dtype="boolean"),
+        np.array([1.0, np.nan, 0.0]),
+    ):
+        blocks = pd.DataFrame({"large": large})
+        rows = district_rows(pd.DataFrame({"path": []}), blocks=blocks, far=None)
+        text = {r.label: r.value for r in rows}["连片地块"]
+        assert text == "3 片，其中百亩以上 1 片，面积待核实 1 片", text

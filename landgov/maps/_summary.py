@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from numbers import Number
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from landgov.core.columns import label
@@ -31,7 +30,7 @@ from landgov.core.counts import (
     screening_counts,
     zengrong_counts,
 )
-from landgov.core.missing import format_number
+from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import NO_TARGET
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
@@ -183,8 +182,11 @@ def district_rows(
     if grades:
         rows.append(PanelRow(f"评价等级（企业，{ENTERPRISE}）", count_text(grades, ENTERPRISE)))
     if blocks is not None and len(blocks):
-        large = int(np.asarray(blocks["large"], dtype=bool).sum()) if "large" in blocks else 0
-        rows.append(PanelRow("连片地块", f"{len(blocks):,} 片，其中百亩以上 {large} 片"))
+        flags = pd.Series(blocks.get("large", []), dtype="object").tolist()
+        large = sum(not is_missing(v) and bool(v) for v in flags)
+        unknown = sum(is_missing(v) for v in flags)  # a plot of unknown area: not known
+        text = f"{len(blocks):,} 片，其中百亩以上 {large} 片"
+        rows.append(PanelRow("连片地块", text + (f"，面积待核实 {unknown} 片" if unknown else "")))
     if far is not None and "zengrong" in far:
         rows += _far_rows(far, applications)
     return rows

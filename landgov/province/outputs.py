@@ -117,6 +117,7 @@ class ProvinceLayers:
 
 _SUMS = (
     "n_parcels", "area_mu", "n_governance", "governance_area_mu", "n_to_verify", "n_above_scale",
+    "n_above_scale_incomplete",
     "above_scale_tax_wan", "above_scale_value_added_wan", "above_scale_land_mu", "n_approved",
     "approved_area_mu", "n_approved_to_verify", "renewal_potential_mu", "n_demolish_rebuild",
     "n_rectify", "n_transform", "n_exit", "n_grade_A", "n_grade_B", "n_grade_C", "n_grade_D",

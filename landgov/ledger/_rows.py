@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.missing import format_number, is_missing
+from landgov.core.vocab import ScreeningStatus
 from landgov.run.results import ScreeningResult
 
 __all__ = ["computed_rows", "off_list_reason", "run_label"]
@@ -74,8 +75,8 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
             "请核实后处理"
         )
     status = _text(parcel.get("screening_status")) or "未列入"
-    if status == "待核实":
-        parts = [f"{label} 批次筛查结果为「待核实」，缺数据，未判定是否达标"]
+    if status == ScreeningStatus.UNKNOWN.value:
+        parts = [f"{label} 批次筛查结果为「{status}」，缺数据，未判定是否达标"]
     else:
         parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
     tax = _number(parcel.get("tax_per_mu"))

@@ -286,7 +286,7 @@ def _merge_run(
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed({}, parcel))
         pending = parcel is not None and parcel.get("screening_status") == ScreeningStatus.UNKNOWN
-        row["最新批次"] = f"{label} {'待核实' if pending else '不在治理清单'}"
+        row["最新批次"] = f"{label} {ScreeningStatus.UNKNOWN.value if pending else '不在治理清单'}"
         if row.get("状态") == Status.CLOSED:
             continue
         if pending:  # 「达标销号」: a plot not judged for want of data has not been shown 达标

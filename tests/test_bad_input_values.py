@@ -343,8 +343,13 @@ def _district_expected(src: Path, out_enterprises: pd.DataFrame, poked: str) -> 
     tax = {r[0]: r[8] for r in rows if r[0]}
     ents = out_enterprises.set_index("uscc")
     above = ents[ents["above_scale"].astype(bool) & (ents["land_mu"] > 0)]
-    taxes = [tax[u] for u in above.index if u != poked and tax.get(u) is not None]
-    return sum(taxes) / above["land_mu"].sum()
+    # a 规上 firm enters both sums with its tax, value added and land, or neither (summary.py)
+    known = [
+        u
+        for u in above.index
+        if u != poked and tax.get(u) is not None and pd.notna(above.at[u, "value_added_wan"])
+    ]
+    return sum(tax[u] for u in known) / above.loc[known, "land_mu"].sum()
 
 
 def test_screen_district_tax_per_mu_ignores_a_1e30_cell(tmp_path):
@@ -415,7 +420,8 @@ def test_a_flagged_area_stays_missing_downstream() -> None:
     )
     _, blocks = find_blocks(parcels, gap_m=5, min_area_mu=1)
     assert len(blocks) == 1
-    assert blocks["area_mu"].iloc[0] == pytest.approx(15.0)  # A's 1 ha only; B's area unknown
+    # B's area unknown: so is the block's (was A's 15 亩 alone); large, A alone reaching 1 亩
+    assert pd.isna(blocks["area_mu"].iloc[0]) and bool(blocks["large"].iloc[0]) is True
     no_column = parcels.drop(columns="area_m2")  # no area column at all: the geometry's area
     _, blocks = find_blocks(no_column, gap_m=5, min_area_mu=1)
     assert blocks["area_mu"].iloc[0] == pytest.approx(30.0)

@@ -68,6 +68,9 @@ FIELD_SOURCES: dict[str, Source] = {
     "demolition_confirm": Source("拆迁计划确认", "房屋征收部门"),
     "planning_gap": Source("规划用途或工业用地控制线", "自然资源局"),
     "block": Source("是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）", DERIVED),
+    "block_area": Source(
+        "宗地面积（本宗地或所在连片地块中面积不明的宗地，核对图形或登记面积）", "自然资源局"
+    ),
     # a check that would pass only by a 示例规则（非官方） threshold: the county's own figure
     "standard_tax_per_mu": Source("本地低效用地认定标准（亩均税收，本地文件数值）", "经信局"),
     "standard_far": Source("本地容积率控制下限（本地文件数值）", "自然资源局"),
@@ -136,6 +139,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         lambda m: Need(m["field"], note=f"：{m['what']}" if m["what"] else ""),
     ),
     (re.compile(r"连片分析结果 block_large（[^）]*）"), lambda m: Need("block")),
+    (re.compile(r"连片地块宗地面积 block_area（[^）]*）"), lambda m: Need("block_area")),
     (
         re.compile(rf"企业表中没有该宗地关联企业 (?P<uscc>{_USCC})"),
         lambda m: Need("enterprise", m["uscc"]),
@@ -193,6 +197,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("地企关联表 pairs（该宗地没有关联企业）",),
     ("本地认定标准 ",),
     ("连片分析结果 block_large（",),
+    ("连片地块宗地面积 block_area（",),
     ("企业表中没有该宗地关联企业 ",),
     ("违法违规记录表 compliance（",),
     ("规划用途图层 planning",),

@@ -465,7 +465,8 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
 
 
 _NO_BLOCKS = "连片分析结果 block_large（先运行 blocks.find_blocks）"
-_BLOCK_AREA_UNKNOWN = "所在连片地块中宗地的面积（有宗地面积不明，无法判断连片面积）"
+#: A block (or the plot itself) holding a plot of unknown area (core.collect: block_area).
+_BLOCK_AREA_UNKNOWN = "连片地块宗地面积 block_area（本宗地或所在连片地块中有宗地面积不明）"
 
 
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:

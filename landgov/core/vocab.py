@@ -300,6 +300,8 @@ def scale_is_above(value: object) -> bool | None:
     >>> scale_is_above("规模以上"), scale_is_above("N"), scale_is_above("中型")
     (True, False, None)
     """
+    if value is True or value is False:  # as the enterprise reader leaves it
+        return value
     if is_missing(value):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()

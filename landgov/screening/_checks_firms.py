@@ -597,6 +597,17 @@ def check_catalogue(
     """
     key = "screening.catalogue_flag_classes"
     flagged = {str(CatalogueClass.parse(c) or c) for c in profile.value(key)}
+    classes_read: dict[object, CatalogueClass | None] = {}  # a few texts, many enterprises
+
+    def parsed(value: object) -> CatalogueClass | None:
+        try:
+            return classes_read[value]
+        except KeyError:
+            found = classes_read[value] = CatalogueClass.parse(value)
+            return found
+        except TypeError:  # unhashable
+            return CatalogueClass.parse(value)
+
     citation = profile.citation(key)
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
@@ -610,7 +621,7 @@ def check_catalogue(
             out.append(hit)
             continue
         raw = {u: table.get(u, "catalogue_class") for u in usccs}
-        read = {u: CatalogueClass.parse(v) for u, v in raw.items()}
+        read = {u: parsed(v) for u, v in raw.items()}
         classes = tuple((u, None if read[u] is None else read[u].value) for u in usccs)
         values = {"classes": classes}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]

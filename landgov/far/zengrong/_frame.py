@@ -39,8 +39,8 @@ from landgov.far.zengrong._outcome import (
     _composed,
     relaxed,
 )
-from landgov.far.zengrong._reads import FACT_COLUMNS, RECORD_KEYS, _k, direct
-from landgov.ids import normalize_uscc
+from landgov.far.zengrong._reads import FACT_COLUMNS, PARCEL_FEATURE, RECORD_KEYS, _k, direct
+from landgov.ids import check_parcel_code, normalize_uscc
 from landgov.verdict import Verdict
 
 #: Conditions judged per plot: the parts read through ``share`` are grouped, the rest per plot.
@@ -63,6 +63,20 @@ def _codes(values: Sequence[Any]) -> np.ndarray:
 
 #: Types whose values :func:`_k` keys as ``(type, value)``.
 _PLAIN_KEYS = frozenset({str, int, bool, type(None)})
+
+
+def _features(codes: pd.Series | None) -> pd.Series:
+    """The 特征码 of each 宗地代码 (:data:`~landgov.far.zengrong._reads.PARCEL_FEATURE`), each
+    distinct code parsed once (:func:`landgov.ids.check_parcel_code`)."""
+    if codes is None:
+        return pd.Series(dtype=object)
+    values = codes.tolist()
+    found: dict[Any, str | None] = {}
+    for v in values:
+        if v not in found:
+            check = check_parcel_code(v)
+            found[v] = check.feature if check.ok else None
+    return pd.Series([found[v] for v in values], index=codes.index, dtype=object)
 
 
 def _column_codes(column: pd.Series) -> np.ndarray:
@@ -161,7 +175,9 @@ class _Frame:
             found = per[self.ucode]
         else:
             frame = self.attributes if where == "parcel" else self.facts
-            if name not in frame.columns:
+            if where == "parcel" and name == PARCEL_FEATURE:
+                found = _column_codes(_features(frame.get("parcel_id")))
+            elif name not in frame.columns:
                 found = np.zeros(self.n, dtype=np.int64)
             else:
                 found = _column_codes(frame[name])
@@ -379,12 +395,8 @@ def _per_plot(
     return out
 
 
-#: The fields the per-plot parts read (``scope.district``, ``scope.right`` — the 宗地代码's
-#: 特征码 and 权利性质 —, ``cond1.area``, ``cap``).
-_OWN = {
-    "parcel": ("parcel_id", "right_type", "area_declared_m2"),
-    "far": ("far", "land_area_m2"),
-}
+#: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``).
+_OWN = {"parcel": ("parcel_id", "area_declared_m2"), "far": ("far", "land_area_m2")}
 
 
 def _light_cases(frame: _Frame) -> list[_Case]:

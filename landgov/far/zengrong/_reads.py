@@ -8,8 +8,8 @@ the facts its verdict is made of; :mod:`landgov.far.zengrong._frame` judges each
 group of plots with equal facts and hands the same (immutable)
 :class:`~landgov.verdict.Verdict` to every plot of the group.
 
-A condition or part not listed here (the plot's own code — its county and, for scope.right, its
-特征码 — area and 容积率) is judged per plot.
+A condition or part not listed here (the plot's own code, area and 容积率) is judged per plot;
+``scope.right`` reads of the code only its 特征码 (:data:`PARCEL_FEATURE`), a key of its group.
 Facts are told apart by the type of each value too (:func:`_k`: ``13`` and ``13.0`` or
 ``"13"`` differ; floats by ``repr``), so two plots share a verdict only when the checks could
 not tell them apart.
@@ -35,6 +35,10 @@ def _k(value: Any) -> Hashable:
     return (type(value), value)
 
 
+#: A fact of the plot derived from its ``parcel_id``: the 特征码 of the 宗地代码 (GB/T 37346, e.g.
+#: 「GB」; ``None`` when the code does not parse), all ``scope.right`` reads of the code.
+PARCEL_FEATURE = "parcel_code_feature"
+
 #: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
 #: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
 #: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
@@ -49,6 +53,8 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cond6": ("parcel", ()),
     "cond7": ("parcel", ()),
     "cond8": ("parcel", ()),
+    # 权利性质 and the 宗地代码's 特征码 (who owns the land: G 国有, J 集体, Z 未确定)
+    "scope.right": ("parcel", ("right_type", "parcel_code_feature")),
     "scope.use": ("parcel", ("land_use",)),
     "scope.plan": (
         "overlay",

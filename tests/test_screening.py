@@ -484,7 +484,7 @@ def test_reasons_never_print_the_threshold_for_a_value_beside_it(profile):
     )
     (used,) = check_under_used(parcels, enterprises=enterprises, profile=profile)
     assert used.status is Status.FAIL
-    assert "容积率 0.698（far）低于行业大类 34" in used.reason
+    assert "容积率 0.698（容积率测算值）低于行业大类 34" in used.reason
     pairs = pd.DataFrame({"parcel_id": ["P1"], "uscc": ["U1"]})
     (low,) = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
     assert low.status is Status.PASS

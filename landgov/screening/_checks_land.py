@@ -186,9 +186,11 @@ def _idle_verdict(
 
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """容积率 per plot and where it came from: ``far``, floor area / land area, ``far_declared``."""
+    """容积率 per plot and where it came from, said as a user reads it (the reason shows it):
+    ``far`` 「容积率测算值」, floor area / land area, ``far_declared`` 「登记容积率」."""
     far = numeric_column(parcels, "far")
-    source = pd.Series(np.where(far.notna(), "far", ""), index=parcels.index, dtype="object")
+    given = np.where(far.notna(), "容积率测算值", "")
+    source = pd.Series(given, index=parcels.index, dtype="object")
     area = numeric_column(parcels, "area_m2")
     if isinstance(parcels, gpd.GeoDataFrame):
         area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
@@ -196,7 +198,7 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)
     declared = numeric_column(parcels, "far_declared")
-    source = source.mask((source == "") & declared.notna(), "far_declared")
+    source = source.mask((source == "") & declared.notna(), "登记容积率")
     return far.fillna(declared), source
 
 

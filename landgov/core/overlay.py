@@ -484,7 +484,8 @@ def demolition_overlay(
         recent = pd.Series(True, index=demolition.index, dtype=object)
     else:
         recent = pd.Series([rule.recent(y, as_of) for y in years], index=demolition.index)
-    counted = demolition[recent.map(lambda r: r is True)]
+    # a bool mask, also when the layer is empty (an empty object Series would select columns)
+    counted = demolition[recent.map(lambda r: r is True).astype(bool)]
     shares = coverage(parcels, counted)["covered"]
     pairs = intersections(parcels, demolition)
     labels = {j: _plan_label(names[j], years[j]) for j in pd.unique(pairs["feature"])}

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgov.core.compare import measured
+from landgov.core.compare import measured, shown
 from landgov.core.dates import read_year
 from landgov.core.missing import is_missing
 from landgov.core.vocab import EXAMPLE_ONLY, Status
@@ -221,9 +221,20 @@ def class_shares(
     )
 
 
-def _percent(share: float) -> str:
-    """A share as a percentage; 0.3 % is 「不足 1%」, never 「0%」."""
-    return "不足 1%" if 0 < share < 0.005 else f"{share:.0%}"
+def _percent(share: float, limit: float | None = None) -> str:
+    """A share as a percentage; 0.3 % is 「不足 1%」, never 「0%」. Beside a threshold ``limit``
+    it shows as many decimals as tell the two apart (:func:`~landgov.core.compare.shown`):
+    9.99 % against 10 % reads 「9.99%，未达到 10%」, never 「10%，未达到 10%」.
+
+    >>> _percent(0.0999, 0.1), _percent(0.1, 0.1), _percent(0.4999, 0.5), _percent(0.003)
+    ('9.99%', '10%', '49.99%', '不足 1%')
+    """
+    if 0 < share < 0.005:
+        return "不足 1%"
+    text = f"{share:.0%}"
+    if limit is None or text != f"{limit:.0%}" or measured(share) == measured(limit):
+        return text
+    return f"{shown(round(share * 100, 12), round(limit * 100, 12))}%"
 
 
 @dataclass(frozen=True)
@@ -276,7 +287,7 @@ def judge_share(rule: ShareRule, *, bad: float, unknown: float) -> Finding:
         "unknown_share": round(unknown, 4),
         "threshold": limit.value,
     }
-    text = f"{rule.what}的面积占 {_percent(bad)}"
+    text = f"{rule.what}的面积占 {_percent(bad, float(limit.value))}"
     threshold = f"门槛：面积占比 {limit.describe()}"
     citation = limit.citation
     if rule.holds(bad):
@@ -358,7 +369,7 @@ class DemolitionRule:
         """「占 12%，达到 10%」 / 「占 5%，未达到 10%」 — the comparison in words."""
         word = _WORDS[self.comparison]
         verb = word if self.inside(share) else f"未{word}"
-        return f"占 {_percent(share)}，{verb} {self.share:.0%}"
+        return f"占 {_percent(share, self.share)}，{verb} {self.share:.0%}"
 
 
 def judge_demolition(

@@ -137,7 +137,10 @@ def test_reader_keeps_every_row_and_says_what_is_wrong(tmp_path: Path) -> None:
         (dt.date(2021, 6, 30), dt.date(2026, 6, 30), 5),  # the anniversary itself counts
         (dt.date(2021, 7, 1), dt.date(2026, 6, 30), 4),  # one day short of the fifth
         (dt.date(2026, 6, 30), dt.date(2026, 6, 30), 0),
-        (dt.date(2020, 2, 29), dt.date(2021, 2, 28), 0),  # leap-day anniversary: 1 March
+        # leap-day start: no 29 February in 2021, so the year is complete on the month's last
+        # day, 28 February (《民法典》第二百零二条 「没有对应日的，月末日为期间的最后一日」)
+        (dt.date(2020, 2, 29), dt.date(2021, 2, 27), 0),
+        (dt.date(2020, 2, 29), dt.date(2021, 2, 28), 1),
         (dt.date(2020, 2, 29), dt.date(2021, 3, 1), 1),
         (dt.date(2026, 7, 1), dt.date(2026, 6, 30), -1),
     ],

@@ -24,11 +24,24 @@ import datetime as dt
 import re
 import unicodedata
 from numbers import Real
+from typing import TYPE_CHECKING
 
 from landgov.core.missing import is_missing
 from landgov.errors import InputError, Issue
 
-__all__ = ["AS_OF_FORMS", "full_years", "parse_as_of", "parse_date", "read_date", "read_year"]
+if TYPE_CHECKING:  # pandas is not imported to read a date
+    import pandas as pd
+
+__all__ = [
+    "AS_OF_FORMS",
+    "full_months",
+    "full_months_column",
+    "full_years",
+    "parse_as_of",
+    "parse_date",
+    "read_date",
+    "read_year",
+]
 
 AS_OF_FORMS = "2026-06-30、2026/06/30、2026-6-30、2026.6.30、20260630 或 2026年6月30日"
 
@@ -324,12 +337,31 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
         ) from exc
 
 
+def full_months(start: dt.date, end: dt.date) -> int:
+    """Completed months from ``start`` to ``end``: a month is complete on its 对应日.
+
+    《民法典》第二百零二条: 「按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日
+    的，月末日为期间的最后一日」. A period from 31 January has its month complete on 29 (or 28)
+    February; a year from 29 February is complete on 28 February of a common year. Negative when
+    ``end`` is before ``start`` (callers report such dates; they are not ages).
+
+    Examples
+    --------
+    >>> full_months(dt.date(2024, 1, 31), dt.date(2024, 2, 29))
+    1
+    >>> full_months(dt.date(2023, 3, 15), dt.date(2024, 3, 14))
+    11
+    """
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months - (1 if end.day < min(start.day, _month_end(end.year, end.month)) else 0)
+
+
 def full_years(start: dt.date, end: dt.date) -> int:
     """Completed years from ``start`` to ``end`` (周年): the anniversary counts on its day.
 
-    An anniversary of 29 February falls on 1 March in a year without one (2020-02-29 →
-    2021-02-28 is 0 full years, → 2021-03-01 is 1). Negative when ``end`` is before ``start``
-    (callers report such dates; they are not ages).
+    A year from 29 February is complete on 28 February of a common year, the month's last day
+    (《民法典》第二百零二条, :func:`full_months`): 2020-02-29 → 2021-02-28 is 1 full year, →
+    2021-02-27 is 0. Negative when ``end`` is before ``start``.
 
     Examples
     --------
@@ -337,6 +369,15 @@ def full_years(start: dt.date, end: dt.date) -> int:
     5
     >>> full_years(dt.date(2021, 7, 1), dt.date(2026, 6, 30))
     4
+    >>> full_years(dt.date(2020, 2, 29), dt.date(2021, 2, 28))
+    1
     """
-    years = end.year - start.year
-    return years - 1 if (end.month, end.day) < (start.month, start.day) else years
+    return full_months(start, end) // 12
+
+
+def full_months_column(start: pd.Series, end: dt.date) -> pd.Series:
+    """:func:`full_months` for a column of start dates (datetime64; ``<NA>`` where missing)."""
+    months = (end.year - start.dt.year) * 12 + (end.month - start.dt.month)
+    last = _month_end(end.year, end.month)
+    short = end.day < start.dt.day.clip(upper=last)
+    return (months - short.astype("int64")).astype("Int64")

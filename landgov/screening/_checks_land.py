@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import compare, shown
+from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
@@ -32,20 +33,6 @@ from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 4. idle land (供而未用)
-
-
-def _full_years(start: pd.Series, end: pd.Timestamp) -> pd.Series:
-    """Completed calendar years from ``start`` to ``end`` (negative before ``start``)."""
-    years = end.year - start.dt.year
-    before = (end.month < start.dt.month) | (
-        (end.month == start.dt.month) & (end.day < start.dt.day)
-    )
-    return (years - before.astype("int64")).astype("Int64")
-
-
-def _full_months(start: pd.Series, end: pd.Timestamp) -> pd.Series:
-    months = (end.year - start.dt.year) * 12 + (end.month - start.dt.month)
-    return (months - (end.day < start.dt.day).astype("int64")).astype("Int64")
 
 
 def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str) -> pd.Series:
@@ -90,7 +77,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         not_started &= ~by_raster
     else:
         by_raster = pd.Series(False, index=parcels.index)
-    years, months = _full_years(contract, when), _full_months(contract, when)
+    months = full_months_column(contract, when.date())  # 《民法典》第二百零二条
+    years = months // 12
     out = []
     rows = zip(
         started.tolist(),

@@ -677,3 +677,24 @@ def test_missing_tax_keeps_a_plot_off_both_lists_unless_a_problem_is_found(shang
     assert "tax_wan（税收）" in rows["to_verify"].iloc[0]
     assert got.governance["parcel_id"].tolist() == [parcels["parcel_id"].iloc[1]]
     assert rows["path"].iloc[1] == "整治提升" and rows["path_status"].iloc[1] == "符合"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status", "recoverable"),
+    [("2021-02-27", P, None), ("2021-02-28", F, False), ("2022-02-28", F, True)],
+)
+def test_idle_from_29_february_is_complete_at_the_end_of_february(
+    shangyu, as_of, status, recoverable
+):
+    # 《闲置土地处置办法》第二条 (满一年), 第十四条 (满两年); 《民法典》第二百零二条
+    # 「按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后
+    # 一日」. 约定开工 2020-02-29, nothing built:
+    #   2021-02-27 → the year not yet complete → 符合
+    #   2021-02-28 → no 29 February in 2021: the month's last day ends the year → 满一年 → idle
+    #                (it was 0 years until 1 March)
+    #   2022-02-28 → 满两年 → idle and 可无偿收回
+    parcels = _parcels([_square(10.0)], contract_start_date=["2020-02-29"], completion_date=[None])
+    parcels["floor_area_m2"] = 0.0
+    got = check_idle(parcels, profile=shangyu, as_of=as_of).iloc[0]
+    assert got.status is status
+    assert got.values.get("recoverable") == recoverable

@@ -488,6 +488,8 @@ def demolition_overlay(
         ``undated_plans`` (labels of overlapping plans outside the window / without a year;
         empty when ``as_of`` is ``None``).
     """
+    if not demolition.index.is_unique:  # plans are looked up by label below
+        demolition = demolition.reset_index(drop=True)
     blank = pd.Series(None, index=demolition.index, dtype=object)
     names = demolition.get("plan_name", blank)
     years = demolition.get("plan_year", blank)

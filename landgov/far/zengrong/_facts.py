@@ -39,6 +39,13 @@ def _overlap_names(
     return joined.reindex(parcels.index).fillna("")
 
 
+def _numbered(layer: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """``layer`` with unique index labels (numbered 0…n−1 when its labels repeat)."""
+    if layer is None or layer.index.is_unique:
+        return layer
+    return layer.reset_index(drop=True)
+
+
 def _overlay_facts(
     parcels: gpd.GeoDataFrame,
     *,
@@ -55,6 +62,11 @@ def _overlay_facts(
     instead of reading the gap as "not in a zone".
     """
     tol = float(profile.value("overlay.overlap_tolerance_m2"))
+    # features are looked up by index label: a layer joined from several files (pd.concat)
+    # repeats labels, one lookup then returns several rows
+    planning, demolition, special_zones = (
+        _numbered(layer) for layer in (planning, demolition, special_zones)
+    )
     out = pd.DataFrame(index=parcels.index)
     out["planning_given"] = planning is not None
     out["demolition_given"] = demolition is not None

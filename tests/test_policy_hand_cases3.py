@@ -698,3 +698,64 @@ def test_idle_from_29_february_is_complete_at_the_end_of_february(
     got = check_idle(parcels, profile=shangyu, as_of=as_of).iloc[0]
     assert got.status is status
     assert got.values.get("recoverable") == recoverable
+
+
+@pytest.mark.parametrize(("gap", "joined"), [(10.0, True), (10.01, False)])
+def test_plots_10_m_apart_are_one_block_and_10_01_m_are_not(yuecheng, gap, joined):
+    # blocks.gap_m = 10, "<=" (「10米以内（含）」, project default for 「连片」 [越政发〔2022〕24号
+    # 第三条第4项]). Two 60-亩 plots (200 m × 200 m), each 低效 (亩均 2) with 容积率 0.5 < 0.7 →
+    # R3 拆除重建 on its own. 10 m apart → one block of 60 + 60 = 120 亩 ≥ 100 (large);
+    # 10.01 m apart → two blocks of 60 亩, neither large.
+    geoms = [
+        shapely.box(X0, Y0, X0 + 200, Y0 + 200),
+        shapely.box(X0 + 200 + gap, Y0, X0 + 400 + gap, Y0 + 200),
+    ]
+    parcels = _parcels(geoms)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.5
+    got = _screen(yuecheng, parcels, _firms(2, tax_wan=120.0, land_mu=60.0)).parcels
+    assert got["path"].tolist() == ["拆除重建", "拆除重建"]
+    same = got["block_id"].iloc[0] == got["block_id"].iloc[1]
+    assert same is joined
+    area = 120.0 if joined else 60.0
+    assert got["block_area_mu"].tolist() == pytest.approx([area, area])
+    assert got["block_large"].tolist() == [joined, joined]
+
+
+def test_layers_joined_from_several_files_read_alike_in_both_stages(yuecheng):
+    # A district joins its plan and zone files with pd.concat: index labels repeat (0, 0, …).
+    # Per plot, as if each layer were one file [越政发〔2022〕24号 附件3 第三条第1项,
+    # 第七条第（二）项]:
+    #   甲 half in 「计划甲」 (2023) → 列入近年拆迁计划 → cond1 不符合, the reason names
+    #      「计划甲（2023年）」
+    #   乙 half in 马海片区 → scope 不符合
+    # (the plan's name printed as a pandas Series, and the 增容 stage raised ValueError).
+    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    plans = pd.concat(
+        [
+            _cover(parcels.iloc[[0]], 0.5, plan_name=["计划甲"], plan_year=[2023]),
+            _cover(parcels.iloc[[1]], 0.05, plan_name=["计划乙"], plan_year=[2023]),
+        ]
+    )
+    zones = pd.concat(
+        [
+            _cover(parcels.iloc[[0]], 0.01, zone_name=["袍江片区"]),
+            _cover(parcels.iloc[[1]], 0.5, zone_name=["马海片区"]),
+        ]
+    )
+    planning = pd.concat(
+        [_cover(parcels.iloc[[i]], 1.0, planned_use=["工业用地"]) for i in range(2)]
+    )
+    assert not plans.index.is_unique
+    screened = check_demolition(
+        parcels, demolition=plans, profile=yuecheng, as_of=dt.date(2024, 6, 30)
+    )
+    assert [v.status for v in screened] == [F, U]
+    assert "列入近年拆迁计划：计划甲（2023年）" in screened.iloc[0].reason
+    inputs = dataclasses.replace(
+        _inputs(yuecheng, parcels, planning=planning, demolition=plans), special_zones=zones
+    )
+    got = check_parcels(inputs)
+    assert got["cond1"].iloc[0] == F
+    assert "计划甲（2023年）" in got["cond1_note"].iloc[0]
+    assert got["scope"].tolist()[1] == F

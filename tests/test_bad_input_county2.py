@@ -1,0 +1,99 @@
+"""More county files as they really come: units written once for the whole sheet, three-row
+headers, and the other odd layouts of a county's enterprise tables and parcel layers.
+
+Each case builds its tiny file in ``tmp_path``; every row read is kept, flagged or rejected
+with a reason, and a unit the file states is never replaced by the default in silence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from landgov.io import read_enterprises
+
+USCC = "91330602MA2BGHJK3A"
+ROWS = [[USCC, "甲公司", "规上", 1_205_000, 10]]
+
+
+def _workbook(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    for cells in merges:
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
+def _said(result, words: str) -> list[str]:
+    problems = result.problems["problem"].astype(str)
+    return problems[problems.str.contains(words, regex=False)].tolist()
+
+
+HEADER = ["统一社会信用代码", "企业名称", "规上/规下", "税收", "用地面积（亩）"]
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        [["企业亩均效益数据"], ["单位：元"]],
+        [["2023年企业亩均效益数据表（金额单位：元）"]],
+        [["企业亩均效益数据"], [None, None, None, None, "单位：元"]],
+    ],
+    ids=["own row", "in the title", "right-aligned"],
+)
+def test_a_unit_stated_above_the_header_applies_to_the_columns_without_one(
+    tmp_path: Path, above: list[list[object]]
+) -> None:
+    """「单位：元」 over the table: 税收 is in 元 (10,000 times 万元), never read as 万元."""
+    path = _workbook(tmp_path / "企业.xlsx", [*above, HEADER, *ROWS])
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [120.5]
+    assert result.data["land_mu"].tolist() == [10.0]  # 亩 in its own header stays 亩
+    assert _said(result, "单位：元"), result.problems.to_string()
+
+
+def test_a_unit_note_under_a_code_column_is_the_sheets_not_the_codes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "企业.xlsx", [HEADER, ["单位：元"], *ROWS])
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [120.5]
+    assert len(result.data) + len(result.rejected) == result.meta["rows"]
+
+
+def test_a_unit_in_a_header_beats_the_note_above(tmp_path: Path) -> None:
+    header = [*HEADER[:3], "税收（万元）", HEADER[4]]
+    rows = [["单位：元"], header, [USCC, "甲", "规上", 120.5, 10]]
+    path = _workbook(tmp_path / "企业.xlsx", rows)
+    assert read_enterprises(path).data["tax_wan"].tolist() == [120.5]
+
+
+def test_notes_naming_two_money_units_are_not_guessed(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "企业.xlsx", [["单位：万元"], ["单位：元"], HEADER, *ROWS])
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].isna().all()
+    assert _said(result, "相互矛盾"), result.problems.to_string()
+
+
+@pytest.mark.parametrize(
+    "merges",
+    [("A1:C1", "D1:E1"), ("A1:A3", "B1:B3", "C1:C3", "D1:E1")],
+    ids=["group row", "fields merged down"],
+)
+def test_a_three_row_header_keeps_the_units_of_its_last_row(
+    tmp_path: Path, merges: tuple[str, ...]
+) -> None:
+    """Group captions, field names, then 「（元）」 under 税收: three header rows, not two."""
+    first = ["基本信息", None, None, "经济指标", None]
+    if "A1:A3" in merges:
+        first = ["统一社会信用代码", "企业名称", "规上/规下", "经济指标", None]
+    rows = [first, ["统一社会信用代码", "企业名称", "规上/规下", "税收", "用地面积"]]
+    rows.append([None, None, None, "（元）", "（亩）"])
+    path = _workbook(tmp_path / "企业.xlsx", [*rows, *ROWS], merges)
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [120.5]
+    assert result.data["land_mu"].tolist() == [10.0]
+    assert result.meta["header_rows"] == [1, 2, 3]
+    assert len(result.rejected) == 0, result.rejected.to_string()

@@ -97,3 +97,41 @@ def test_a_three_row_header_keeps_the_units_of_its_last_row(
     assert result.data["land_mu"].tolist() == [10.0]
     assert result.meta["header_rows"] == [1, 2, 3]
     assert len(result.rejected) == 0, result.rejected.to_string()
+
+
+def _township_reads(parcel_towns: list[str], layer_towns: list[str]) -> dict:
+    import pandas as pd
+
+    from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
+
+    def read(towns: list[str]) -> ReadResult:
+        data = pd.DataFrame({"township": towns, "source_row": range(2, 2 + len(towns))})
+        return ReadResult(data, data.iloc[:0], pd.DataFrame(columns=PROBLEM_COLUMNS), {})
+
+    return {"parcels": read(parcel_towns), "townships": read(layer_towns)}
+
+
+@pytest.mark.parametrize("written", ["斗 门 街道", "斗门\u3000街道", "斗门 街道", "斗  门"])
+def test_a_township_typed_with_blanks_inside_is_the_township_and_said(written: str) -> None:
+    """「斗 门 街道」 (blanks to align a column) is 斗门街道, not a township of its own."""
+    from landgov.core.townnames import unify_townships
+
+    reads = _township_reads([written, "斗门街道", "马山街道"], ["斗门街道", "马山街道"])
+    got = unify_townships(reads, sources={"parcels": "宗地.shp", "townships": "镇街.shp"})
+    assert got["parcels"].data["township"].tolist() == ["斗门街道", "斗门街道", "马山街道"]
+    said = got["parcels"].problems
+    assert said["value"].tolist() == [written], said.to_string()
+    assert said["row"].tolist() == [2]
+
+
+def test_two_full_names_of_one_stem_stay_apart_and_are_said() -> None:
+    """「斗门镇」 beside 「斗门街道」 (an old name after 撤镇设街道?): never merged, always said."""
+    from landgov.core.townnames import unify_townships
+
+    reads = _township_reads(["斗门镇", "斗门街道", "马山街道"], ["斗门街道", "马山街道"])
+    got = unify_townships(reads, sources={"parcels": "宗地.shp", "townships": "镇街.shp"})
+    assert got["parcels"].data["township"].tolist() == ["斗门镇", "斗门街道", "马山街道"]
+    said = got["parcels"].problems
+    assert said["value"].tolist() == ["斗门镇"], said.to_string()
+    assert "「斗门街道」" in said["problem"].iloc[0]
+    assert said["severity"].iloc[0] == "警告"

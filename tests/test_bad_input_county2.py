@@ -63,6 +63,16 @@ def test_a_unit_note_under_a_code_column_is_the_sheets_not_the_codes(tmp_path: P
     assert len(result.data) + len(result.rejected) == result.meta["rows"]
 
 
+def test_a_unit_in_the_fill_in_instructions_under_the_header_is_kept(tmp_path: Path) -> None:
+    """A template's 填表说明 row (「填写18位代码」 … 「单位：元」) is set aside, its unit is not."""
+    instructions = ["填写18位代码", "填写全称", "规上或规下", "单位：元", "单位：亩"]
+    path = _workbook(tmp_path / "企业.xlsx", [HEADER, instructions, *ROWS])
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [120.5]
+    assert result.data["land_mu"].tolist() == [10.0]
+    assert _said(result, "像是填表说明") and _said(result, "「单位：元」（D2单元格）")
+
+
 def test_a_unit_in_a_header_beats_the_note_above(tmp_path: Path) -> None:
     header = [*HEADER[:3], "税收（万元）", HEADER[4]]
     rows = [["单位：元"], header, [USCC, "甲", "规上", 120.5, 10]]

@@ -11,14 +11,15 @@ read as missing, with an error naming both notes.
 Where a note applies: one above the header applies to the whole sheet; one in a header row
 applies to the number column it stands over (a group caption 「经济指标（单位：元）」 merged
 over the money columns), or to the whole sheet when it stands over no number column (a row
-「单位：元」 under the header, in column A).
+「单位：元」 under the header, in column A). A 填表说明 row under the header (set aside, not read
+as data) counts as a header row: its 「单位：元」 under 税收 is 税收's unit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from openpyxl.utils import get_column_letter
 
@@ -51,10 +52,12 @@ class _Notes:
     columns: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
-def _find_notes(grid: _Grid, header: tuple[int, int], number_columns: set[int]) -> _Notes:
+def _find_notes(
+    grid: _Grid, header: tuple[int, int], number_columns: set[int], under: Sequence[int]
+) -> _Notes:
     notes = _Notes()
     first, last = header
-    for r in range(0, last + 1):
+    for r in [*range(0, last + 1), *under]:
         found: dict[int, tuple[str, list[str]]] = {}
         for c, value in enumerate(grid.rows[r]):
             text = cell_text(value)
@@ -80,11 +83,15 @@ def apply_sheet_units(
     names: list[str],
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
+    *,
+    under: Sequence[int] = (),
 ) -> tuple[dict[str, ColumnMatch], frozenset[str]]:
     """``matches`` with the unit the sheet states set on number columns whose header has none,
     and the canonical names of columns whose notes contradict each other (read as missing).
 
-    Each unit applied and each contradiction is a row of ``log``.
+    ``under`` are grid rows below the header set aside as 填表说明 (「单位：元」 under 税收):
+    their notes count as the header's. Each unit applied and each contradiction is a row of
+    ``log``.
     """
     numbers = {
         names.index(m.source): name
@@ -94,7 +101,7 @@ def apply_sheet_units(
     out = dict(matches)
     if not numbers:
         return out, frozenset()
-    notes = _find_notes(grid, header, set(numbers))
+    notes = _find_notes(grid, header, set(numbers), under)
     blocked: set[str] = set()
     for c, name in numbers.items():
         match = matches[name]

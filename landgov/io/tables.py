@@ -594,7 +594,6 @@ def _parse_table(
         raise error
 
     log = ProblemLog(path.name)
-    matches, unknown_unit = apply_sheet_units(grid, (first, last), names, matches, log)
     meta: dict[str, Any] = {"source": str(path), **grid.meta}
     rows, blank = _data_rows(grid, last + 1, len(names))
     _report_mapping(log, specs, matches, conflicts)
@@ -609,8 +608,8 @@ def _parse_table(
     _report_mixed_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
-    frame, reasons = _build_frame(
-        grid, rows=rows, names=names, specs=specs, matches=matches, log=log, unusable=unknown_unit
+    frame, reasons, matches = _build_frame(
+        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log
     )
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
@@ -641,15 +640,15 @@ def _padded(row: Sequence[object], width: int) -> list[object]:
 def _build_frame(
     grid: _Grid,
     *,
+    header: tuple[int, int],
     rows: list[int],
     names: list[str],
     specs: Sequence[FieldSpec],
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
-    unusable: frozenset[str] = frozenset(),
-) -> tuple[pd.DataFrame, list[str | None]]:
-    """The canonical frame and each row's reject reason; the fields in ``unusable`` (a unit
-    that cannot be told) are all missing."""
+) -> tuple[pd.DataFrame, list[str | None], dict[str, ColumnMatch]]:
+    """The canonical frame, each row's reject reason, and ``matches`` with the units the sheet
+    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
     # cell_text of a printable text cell is the text stripped (a blank one gives ""); a text
@@ -669,10 +668,13 @@ def _build_frame(
                 value=" | ".join(t for t in texts[pos] if t),
                 severity=Severity.INFO,
             )
+    before = list(reasons)
     _instruction_rows(
         cells, texts, names=names, matches=matches, reasons=reasons, source_rows=source_rows,
         log=log,
     )  # fmt: skip
+    notes = [rows[i] for i, (b, r) in enumerate(zip(before, reasons, strict=True)) if b != r]
+    matches, unusable = apply_sheet_units(grid, header, names, matches, log, under=notes)
 
     data: dict[str, pd.Series] = {}
     for spec in specs:
@@ -701,7 +703,7 @@ def _build_frame(
         if name not in used:
             key = name if name not in data else f"src_{name}"
             data[key] = pd.Series([texts[i][c] or None for i in range(len(rows))], dtype="str")
-    return pd.DataFrame(data), reasons
+    return pd.DataFrame(data), reasons, matches
 
 
 def read_table(

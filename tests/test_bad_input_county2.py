@@ -145,3 +145,27 @@ def test_two_full_names_of_one_stem_stay_apart_and_are_said() -> None:
     assert said["value"].tolist() == ["斗门镇"], said.to_string()
     assert "「斗门街道」" in said["problem"].iloc[0]
     assert said["severity"].iloc[0] == "警告"
+
+
+def _one_parcel(path: Path, geom, prj) -> Path:
+    from tests._shapefiles import write_shapefile
+
+    return write_shapefile(path, [geom], [("宗地代码", 19)], [["330602001002GB00001"]], prj=prj)
+
+
+@pytest.mark.parametrize("declared", [4529, 4527], ids=["zone 41", "zone 39"])
+def test_a_zone_prefix_the_prj_contradicts_is_read_in_the_prefixs_zone(
+    tmp_path: Path, declared: int
+) -> None:
+    """Eastings 40,5xx,xxx are zone 40 (120°E) whatever zone the .prj names: never 3° away."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+
+    geom = box(40_555_900, 3_320_200, 40_555_980, 3_320_280)
+    result = read_parcels(_one_parcel(tmp_path / "宗地.shp", geom, CRS(declared)))
+    assert result.data.crs.to_epsg() == 4549
+    assert result.data.geometry.iloc[0].bounds[0] == pytest.approx(555_900)
+    said = result.problems[result.problems["field"] == "crs"]
+    assert len(said) == 1 and "矛盾" in said["problem"].iloc[0], result.problems.to_string()

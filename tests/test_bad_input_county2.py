@@ -169,3 +169,20 @@ def test_a_zone_prefix_the_prj_contradicts_is_read_in_the_prefixs_zone(
     assert result.data.geometry.iloc[0].bounds[0] == pytest.approx(555_900)
     said = result.problems[result.problems["field"] == "crs"]
     assert len(said) == 1 and "矛盾" in said["problem"].iloc[0], result.problems.to_string()
+
+
+def test_a_web_mercator_layer_gets_areas_on_the_ground(tmp_path: Path) -> None:
+    """Areas measured in EPSG:3857 are 1/cos²(30°) ≈ 1.33 times too large in Zhejiang."""
+    from pyproj import CRS, Transformer
+    from shapely.geometry import Polygon, box
+
+    from landgov.io import read_parcels
+
+    gk = box(555_900, 3_320_200, 555_980, 3_320_280)  # 6,400 m² in EPSG:4549
+    to_web = Transformer.from_crs(4549, 3857, always_xy=True)
+    web = Polygon([to_web.transform(x, y) for x, y in gk.exterior.coords])
+    result = read_parcels(_one_parcel(tmp_path / "宗地.shp", web, CRS(3857)))
+    assert result.data.crs.to_epsg() == 4549
+    assert result.data["area_m2"].iloc[0] == pytest.approx(6_400, rel=1e-4)
+    said = result.problems[result.problems["field"] == "crs"]
+    assert "不能直接量算面积" in said["problem"].iloc[0], result.problems.to_string()

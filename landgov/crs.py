@@ -155,13 +155,13 @@ def _in_zhejiang(crs: CRS, x: float, y: float) -> bool:
     return bool(lo_min <= lon <= lo_max and la_min <= lat <= la_max)
 
 
-def _consistent(crs: CRS, kind: str) -> bool:
-    """Does a CRS agree with the kind of coordinates seen?"""
+def _consistent(crs: CRS, kind: str, x: float) -> bool:
+    """Does a CRS agree with the kind of coordinates seen (and a zone prefix with its zone)?"""
     if crs.is_geographic:
         return kind == "degrees"
     code = crs.to_epsg() or 0
-    if 4513 <= code <= 4533:
-        return kind == "prefixed"
+    if 4513 <= code <= 4533:  # the easting's first two digits are the zone: 40,5xx,xxx is 40
+        return kind == "prefixed" and int(x // 1_000_000) == code - 4513 + 25
     if 4534 <= code <= 4554:
         return kind == "plain"
     return kind in {"plain", "prefixed", "unknown"}
@@ -247,10 +247,10 @@ def resolve_crs(
     if user_crs is not None:
         crs = CRS.from_user_input(user_crs)
         warnings = (
-            [] if _consistent(crs, kind) else [f"用户指定的 {crs.name} 与坐标形态（{kind}）不符"]
+            [] if _consistent(crs, kind, x) else [f"用户指定的 {crs.name} 与坐标形态（{kind}）不符"]
         )
         return CRSDecision(crs, "user", (f"用户指定坐标系 {crs.name}",), tuple(warnings))
-    if prj_crs is not None and _consistent(prj_crs, kind):
+    if prj_crs is not None and _consistent(prj_crs, kind, x):
         ev = [f".prj 声明 {prj_crs.name}（EPSG:{prj_crs.to_epsg()}），与坐标形态一致"]
         return CRSDecision(prj_crs, "prj", tuple(ev))
     crs, evidence, warnings = _infer(x, y, kind, county=county, cm=user_cm)

@@ -11,7 +11,12 @@ into two rows and a plot finds no boundary of its own. The one safe reading:
 - when two full names share the short form (「斗门镇」 and 「斗门街道」 in one county), the short
   form is left as written and said (警告): two different townships are never merged;
 - full names are never changed, and a short form that stands alone (no full name beside it)
-  stays as it is.
+  stays as it is;
+- blanks between Chinese characters (「斗 门 街道」, typed to line a column up, or a full-width
+  「斗门　街道」) are no part of a name: they are left out before the rules above, and said;
+- two full names of one short form in the files (「斗门镇」 beside 「斗门街道」: an old name
+  after 撤镇设街道, or two townships) are never merged; each one the township layer does not
+  have is said (警告; nothing when the layer has both).
 
 Names are compared as the readers wrote them (stripped, invisible characters removed).
 """
@@ -19,6 +24,7 @@ Names are compared as the readers wrote them (stripped, invisible characters rem
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -33,6 +39,7 @@ __all__ = [
     "short_form",
     "unify_township_names",
     "unify_townships",
+    "without_blanks",
 ]
 
 #: The suffixes of a township-level name (乡级): 街道, 镇, 乡.
@@ -40,6 +47,18 @@ SUFFIXES: tuple[str, ...] = ("街道", "镇", "乡")
 _MIN_STEM = 2  # 「城关镇」 → 「城关」; a one-character rest is no name to match on
 _SHOWN_ROWS = 20  # rows of a file named in one problem row
 _COLUMN = "township"
+_LAYER = "townships"  # the role of the township boundary layer
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+_INNER_BLANKS = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def without_blanks(name: str) -> str:
+    """``name`` without the blanks between its Chinese characters.
+
+    >>> without_blanks("斗 门 街道"), without_blanks("斗门\u3000街道"), without_blanks("A 区")
+    ('斗门街道', '斗门街道', 'A 区')
+    """
+    return _INNER_BLANKS.sub("", name)
 
 
 def short_form(name: str) -> str:
@@ -92,7 +111,7 @@ def resolve_township(given: str, names: Iterable[str], *, option: str = "--towns
     >>> resolve_township("斗门", ["斗门街道", "马山镇"]), resolve_township("马山镇", ["马山"])
     ('斗门街道', '马山')
     """
-    wanted = str(given).strip()
+    wanted = without_blanks(str(given).strip())
     distinct = sorted({str(n) for n in names if not is_missing(n)})
     stem = short_form(wanted)
     if stem == wanted:  # short: itself, or the full names with this short form
@@ -131,6 +150,71 @@ def _where(read: ReadResult, index: pd.Index) -> tuple[int | None, str]:
     return shown[0], f"第 {text} 行（共 {len(index)} 行）"
 
 
+def _siblings(names: Mapping[str, pd.Series]) -> dict[str, list[str]]:
+    """``{full name: [the other full names of its short form]}`` for the names to warn about:
+    two full names of one short form, each one the township layer lacks (none when the layer
+    has both: two townships)."""
+    every = {n for col in names.values() for n in col.unique()}
+    layer = set(names[_LAYER].unique()) if _LAYER in names else set()
+    stems: dict[str, set[str]] = {}
+    for name in every:
+        if short_form(name) != name:
+            stems.setdefault(short_form(name), set()).add(name)
+    out: dict[str, list[str]] = {}
+    for full in (sorted(f) for f in stems.values() if len(f) > 1):
+        known = [n for n in full if n in layer]
+        for name in full:
+            if name not in known:  # both in the layer: two townships, nothing to say
+                out[name] = [n for n in full if n != name]
+    return out
+
+
+def _name_problems(
+    read: ReadResult,
+    col: pd.Series,
+    *,
+    rename: Mapping[str, str],
+    ambiguous: Mapping[str, list[str]],
+    siblings: Mapping[str, list[str]],
+    log: ProblemLog,
+) -> None:
+    """One problem row per name of ``col`` read otherwise, left ambiguous or with a sibling."""
+    hit = col[col.isin(rename.keys() | siblings.keys()) | col.map(without_blanks).isin(ambiguous)]
+    for name, idx in hit.groupby(hit).groups.items():
+        row, where = _where(read, pd.Index(idx))
+        compact = without_blanks(name)
+        blanks = f"镇街「{name}」中有空格，" if compact != name else ""
+        if compact in ambiguous:
+            both = "、".join(f"「{n}」" for n in ambiguous[compact])
+            problem = (
+                f"{blanks}镇街「{compact}」可能是{both}中的任一个，未合并，按「{compact}」单列"
+            )
+            action, severity = "在源表中写明镇街全称后重新运行", Severity.WARNING
+        elif name in siblings:
+            others = "、".join(f"「{n}」" for n in siblings[name])
+            problem = (
+                f"镇街「{name}」与{others}去掉“街道/镇/乡”后相同，未合并，按两个镇街分列"
+                "（其一可能是撤镇设街道等之前的旧称）"
+            )
+            action = "如是同一镇街，请在源表中统一写为现名后重新运行；如确为两个镇街，无需处理"
+            severity = Severity.WARNING
+        elif rename[name] == compact:
+            problem = f"{blanks}已去掉空格，按「{compact}」统计"
+            action, severity = f"可在源表中统一写为「{compact}」", Severity.INFO
+        else:
+            full = rename[name]
+            problem = (
+                f"{blanks}镇街「{compact}」与其他文件中的「{full}」为同一镇街（去掉“街道/镇/乡”后"
+                f"相同且本区县仅此一个），已按「{full}」统计"
+            )
+            action = f"如不是同一镇街，请在源表中写全称后重新运行；是则可统一写为「{full}」"
+            severity = Severity.INFO
+        log.add(
+            f"{problem}：{where}", row=row, field="镇街", value=name, action=action,
+            severity=severity,
+        )  # fmt: skip
+
+
 def unify_townships(
     reads: Mapping[str, ReadResult], *, sources: Mapping[str, str]
 ) -> dict[str, ReadResult]:
@@ -148,41 +232,28 @@ def unify_townships(
     -------
     dict
         The same roles; a read whose names changed has a new ``data`` and a 提示 per name
-        changed; a short name that could be either of two townships keeps its value and has
-        a 警告.
+        changed (blanks left out, a short name written in full); a short name that could be
+        either of two townships keeps its value (without blanks) and has a 警告, and so has a
+        full name beside another full name of its short form.
     """
     names = {role: _names(res) for role, res in reads.items()}
-    unique, ambiguous = unify_township_names(n for col in names.values() for n in col.unique())
-    if not unique and not ambiguous:
+    compact = {n: without_blanks(n) for col in names.values() for n in col.unique()}
+    unique, ambiguous = unify_township_names(compact.values())
+    rename = {n: unique.get(c, c) for n, c in compact.items() if unique.get(c, c) != n}
+    siblings = _siblings(names)
+    if not rename and not ambiguous and not siblings:
         return dict(reads)
     out: dict[str, ReadResult] = {}
     for role, res in reads.items():
-        col = names[role]
-        hit = col[col.isin(unique.keys() | ambiguous.keys())]
-        if hit.empty:
+        log = ProblemLog(sources.get(role, role))
+        _name_problems(
+            res, names[role], rename=rename, ambiguous=ambiguous, siblings=siblings, log=log
+        )
+        if not log:
             out[role] = res
             continue
-        log = ProblemLog(sources.get(role, role))
-        for name, idx in hit.groupby(hit).groups.items():
-            row, where = _where(res, pd.Index(idx))
-            if name in unique:
-                log.add(
-                    f"镇街「{name}」与其他文件中的「{unique[name]}」为同一镇街（去掉“街道/镇/乡”后"
-                    f"相同且本区县仅此一个），已按「{unique[name]}」统计：{where}",
-                    row=row, field="镇街", value=name,
-                    action=f"如不是同一镇街，请在源表中写全称后重新运行；是则可统一写为「{unique[name]}」",
-                    severity=Severity.INFO,
-                )  # fmt: skip
-            else:
-                both = "、".join(f"「{n}」" for n in ambiguous[name])
-                log.add(
-                    f"镇街「{name}」可能是{both}中的任一个，未合并，按「{name}」单列：{where}",
-                    row=row, field="镇街", value=name,
-                    action="在源表中写明镇街全称后重新运行",
-                    severity=Severity.WARNING,
-                )  # fmt: skip
         data = res.data.copy()
-        data[_COLUMN] = data[_COLUMN].astype(object).replace(unique)
+        data[_COLUMN] = data[_COLUMN].astype(object).replace(rename)
         problems = pd.concat([res.problems, log.frame()], ignore_index=True)
         out[role] = dataclasses.replace(res, data=data, problems=problems)
     return out

@@ -289,10 +289,18 @@ def _target_crs(decision: CRSDecision, to_crs: str | CRS | None, lon: float) -> 
         return None
     if to_crs != "auto":
         return CRS.from_user_input(to_crs)
-    if decision.crs.is_geographic:
+    if decision.crs.is_geographic or not _keeps_areas(decision.crs):
         return projected_crs_for(lon)
     plain = unprefixed_epsg(decision.crs.to_epsg() or 0)
     return CRS.from_epsg(plain) if plain else None
+
+
+def _keeps_areas(crs: CRS) -> bool:
+    """Whether areas measured in projected ``crs`` are areas on the ground (a Gauss–Krüger or
+    UTM zone: transverse Mercator); Web Mercator (EPSG:3857) makes them 1/cos²(纬度) too large,
+    about 1.33 times in Zhejiang."""
+    operation = crs.coordinate_operation
+    return operation is None or "transverse mercator" in operation.method_name.lower()
 
 
 def _required_fields(
@@ -424,6 +432,15 @@ def read_layer(
     lon = _centre_longitude(usable, decision.crs)
     target = _target_crs(decision, to_crs, lon)
     if target is not None and not target.equals(gdf.crs):
+        if to_crs == "auto" and not gdf.crs.is_geographic and not _keeps_areas(gdf.crs):
+            log.add(
+                f"图层坐标系 {gdf.crs.name}（{decision.epsg}）不能直接量算面积，已转换为 "
+                f"{target.name}（EPSG:{target.to_epsg()}）后计算面积",
+                field="crs",
+                value=decision.epsg,
+                action="无需处理；提交数据时宜使用 CGCS2000 3° 带高斯-克吕格投影（如 EPSG:4549）",
+                severity=Severity.WARNING,
+            )
         gdf = gdf.to_crs(target)
     if gdf.crs.is_geographic:
         raise SchemaError(

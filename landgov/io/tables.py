@@ -45,6 +45,7 @@ from landgov.io._convert import (
     resolve_header_unit,
 )
 from landgov.io._grid import _Grid, _load
+from landgov.io._sheetunits import apply_sheet_units
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -164,11 +165,10 @@ def _locate_header(grid: _Grid, match: _Matcher) -> tuple[int, int] | None:
     if not scores or max(scores) == 0:
         return None
     best = scores.index(max(scores))
-    if best > 0 and _is_group_row(grid, best - 1, best):
-        return best - 1, best
+    first = best - 1 if best > 0 and _is_group_row(grid, best - 1, best) else best
     if best + 1 < len(grid.rows) and _is_continuation(grid, best, best + 1, match):
-        return best, best + 1
-    return best, best
+        return first, best + 1  # group captions, field names and units: three rows
+    return first, best
 
 
 def _join_header(top: str, bottom: str, match: _Matcher) -> str:
@@ -198,12 +198,14 @@ def _used_width(grid: _Grid, first: int) -> int:
 
 
 def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: int) -> list[str]:
-    """One unique name per column; a two-row header is joined (see :func:`_join_header`)."""
+    """One unique name per column; the rows of a header are joined top down (see
+    :func:`_join_header`)."""
     names: list[str] = []
     seen: set[str] = set()
     for c in range(width):
-        top = cell_text(grid.cell(first, c))
-        name = top if first == last else _join_header(top, cell_text(grid.cell(last, c)), match)
+        name = cell_text(grid.cell(first, c))
+        for r in range(first + 1, last + 1):
+            name = _join_header(name, cell_text(grid.cell(r, c)), match)
         name = name or f"未命名列{get_column_letter(c + 1)}"
         if name in seen:
             name = repeated_header(name, f"{get_column_letter(c + 1)}列")
@@ -606,8 +608,8 @@ def _parse_table(
     _report_mixed_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
-    frame, reasons = _build_frame(
-        grid, rows=rows, names=names, specs=specs, matches=matches, log=log
+    frame, reasons, matches = _build_frame(
+        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log
     )
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
@@ -638,12 +640,15 @@ def _padded(row: Sequence[object], width: int) -> list[object]:
 def _build_frame(
     grid: _Grid,
     *,
+    header: tuple[int, int],
     rows: list[int],
     names: list[str],
     specs: Sequence[FieldSpec],
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
-) -> tuple[pd.DataFrame, list[str | None]]:
+) -> tuple[pd.DataFrame, list[str | None], dict[str, ColumnMatch]]:
+    """The canonical frame, each row's reject reason, and ``matches`` with the units the sheet
+    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
     # cell_text of a printable text cell is the text stripped (a blank one gives ""); a text
@@ -663,10 +668,13 @@ def _build_frame(
                 value=" | ".join(t for t in texts[pos] if t),
                 severity=Severity.INFO,
             )
+    before = list(reasons)
     _instruction_rows(
         cells, texts, names=names, matches=matches, reasons=reasons, source_rows=source_rows,
         log=log,
     )  # fmt: skip
+    notes = [rows[i] for i, (b, r) in enumerate(zip(before, reasons, strict=True)) if b != r]
+    matches, unusable = apply_sheet_units(grid, header, names, matches, log, under=notes)
 
     data: dict[str, pd.Series] = {}
     for spec in specs:
@@ -676,6 +684,7 @@ def _build_frame(
             continue
         c = names.index(m.source)
         header_unit, usable = resolve_header_unit(m, log)
+        usable = usable and spec.name not in unusable
         values = [row[c] for row in cells] if usable else [None] * len(rows)
         data[spec.name], problems = convert_values(values, spec, header_unit)
         for p in problems:
@@ -694,7 +703,7 @@ def _build_frame(
         if name not in used:
             key = name if name not in data else f"src_{name}"
             data[key] = pd.Series([texts[i][c] or None for i in range(len(rows))], dtype="str")
-    return pd.DataFrame(data), reasons
+    return pd.DataFrame(data), reasons, matches
 
 
 def read_table(
@@ -750,7 +759,10 @@ def read_table(
     -----
     The header is the first row among the first 20 whose cells name the most known fields. A
     row of group captions above it (merged cells, or captions over blank cells) or a row of
-    units/field names below it (``税收`` over ``（万元）``) is joined into a two-row header.
+    units/field names below it (``税收`` over ``（万元）``) is joined into the header (both:
+    three rows). A number column whose header has no unit takes the unit the sheet states once
+    (「单位：元」 above the header or in the title; :mod:`landgov.io._sheetunits`), said in the
+    problems table.
     Merged cells are filled with their value (a warning when a merge lies in the data).
     Formula cells give the value stored with them; one without a stored value is missing and
     reported with its sheet, cell and formula (see :func:`_uncached_formulas`).

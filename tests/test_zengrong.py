@@ -158,7 +158,9 @@ def _application(parcel_id, uscc, **over):
     return row | over
 
 
-def _check(profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None, **layers):
+def _check(
+    profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None, links=None, **layers
+):
     parcels = _parcels(list(mus))
     far = compute_far(parcels, profile=profile)
     ents = enterprises if enterprises is not None else _enterprises(len(mus))
@@ -167,7 +169,7 @@ def _check(profile, mus=(20.0,), *, app=None, compliance=None, enterprises=None,
         "profile": profile,
         "as_of": AS_OF,
         "enterprises": ents,
-        "links": _links(len(mus)),
+        "links": links if links is not None else _links(len(mus)),
         "compliance": compliance if compliance is not None else _compliance(),
         **kw,
     }
@@ -531,15 +533,48 @@ def test_form_fills_the_real_floor_area(profile):
     assert "2.建筑面积：2,000.00 平方米" in now and "3.容积率：0.15" in now
 
 
-def test_tax_per_mu_before_and_after_on_the_applicants_land(profile):
-    # enterprise of 30 亩 on a 20-亩 plot; tax 300 → 900 万元: 10.00 → 30.00 万元/亩 (÷ 30)
-    ents = _enterprises(1, land_mu=[30.0])
-    got = _check(profile, app={"tax_after_wan": 900.0}, enterprises=ents).iloc[0]
-    assert got["tax_land_mu"] == 30.0
-    assert got["tax_per_mu_now_wan"] == pytest.approx(10.0)
-    assert got["tax_per_mu_after_wan"] == pytest.approx(30.0)
-    assert got["investment_per_mu_wan"] == pytest.approx(7000.0 / 20.0)  # per 亩 of the plot
-    # no declared land: both on the plot's 20 亩
-    alone = _check(profile, app={}, enterprises=_enterprises(1, land_mu=[None])).iloc[0]
-    assert alone["tax_per_mu_now_wan"] == pytest.approx(15.0)
-    assert alone["tax_per_mu_after_wan"] == pytest.approx(45.0)
+def _valid_usccs(n):
+    """Real-shaped codes (the fixture's are masked 「XXXX」, which the link does not join)."""
+    return [f"91330602MA2B0000{i}" + uscc_check_char(f"91330602MA2B0000{i}") for i in range(n)]
+
+
+def test_tax_per_mu_before_and_after_on_the_plot(profile):
+    # 初审表 「现状情况」 and 「项目实施后」 are the plot's [越政发〔2022〕24号 附件3.1]:
+    # 亩均税收 is on the plot's 20 亩, as the 底数清单 has it, whatever land the enterprise
+    # declared (30 亩).
+    # The enterprise's only plot: all its tax 300 万元 is the plot's → 300 / 20 = 15.00 万元/亩;
+    # after: 达产后年税收 900 / 20 = 45.00, the figure 条件6 judges.
+    ents = _enterprises(1, land_mu=[30.0], uscc=_valid_usccs(1))
+    links = _links(1).assign(uscc=ents["uscc"])
+    got = _check(profile, app={"tax_after_wan": 900.0}, enterprises=ents, links=links).iloc[0]
+    assert got["tax_land_mu"] == pytest.approx(20.0)
+    assert got["tax_per_mu_now_wan"] == pytest.approx(15.0)
+    assert got["tax_per_mu_after_wan"] == pytest.approx(45.0)
+    assert got["investment_per_mu_wan"] == pytest.approx(7000.0 / 20.0)
+    plots = _check(profile, enterprises=ents, links=links).iloc[0]  # 摸排: the same figure
+    assert plots["tax_per_mu_now_wan"] == pytest.approx(15.0)
+    # tax unknown: blank (待核实), never a figure from elsewhere
+    unknown = _enterprises(1, tax_wan=[None], uscc=_valid_usccs(1))
+    alone = _check(profile, app={}, enterprises=unknown, links=links).iloc[0]
+    assert math.isnan(alone["tax_per_mu_now_wan"])
+
+
+def test_tax_per_mu_now_is_the_screenings_figure_for_the_plot(profile):
+    # owner (tax 300) and a tenant (tax 100) on one 20-亩 plot, no other land: the plot's tax is
+    # 400 万元 → 20.00 万元/亩 in the 底数清单 and on the 初审表 alike (not 300 / 20 = 15.00)
+    from landgov.efficiency import indicators
+    from landgov.link import link_parcels
+
+    parcels = _parcels([20.0])
+    far = compute_far(parcels, profile=profile)
+    ents = _enterprises(2, tax_wan=[300.0, 100.0], land_mu=[20.0, None], uscc=_valid_usccs(2))
+    owner = _links(1).assign(uscc=ents["uscc"].iloc[0])
+    tenant = owner.assign(uscc=ents["uscc"].iloc[1], relation="tenant")
+    links = pd.concat([owner, tenant], ignore_index=True)
+    common = {"profile": profile, "as_of": AS_OF, "enterprises": ents, "links": links}
+    apps = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0])])
+    got = check_applications(apps, ZengrongInputs(parcels, far, **common)).iloc[0]
+    assert got["tax_per_mu_now_wan"] == pytest.approx(20.0)
+    # the screening's figure for the plot (landgov.run.screening: indicators of the link)
+    linked = link_parcels(parcels, ents, links, profile=profile).parcels
+    assert indicators(linked, profile=profile).data["tax_per_mu"].iloc[0] == pytest.approx(20.0)

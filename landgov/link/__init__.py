@@ -27,7 +27,12 @@ order of the rows. :func:`parcel_main_enterprises` applies it to raw tables for 
 run the whole join themselves.
 """
 
-from landgov.link._link import link_parcels, links_from_holders, parcel_main_enterprises
+from landgov.link._link import (
+    link_parcels,
+    links_from_holders,
+    parcel_link,
+    parcel_main_enterprises,
+)
 from landgov.link._main import main_enterprise
 from landgov.link._model import (
     TOTAL_COLUMNS,
@@ -48,5 +53,6 @@ __all__ = [
     "link_parcels",
     "links_from_holders",
     "main_enterprise",
+    "parcel_link",
     "parcel_main_enterprises",
 ]

@@ -109,6 +109,36 @@ def links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     )
 
 
+def parcel_link(
+    parcels: gpd.GeoDataFrame,
+    enterprises: pd.DataFrame | None,
+    links: pd.DataFrame | None,
+    *,
+    profile: Profile,
+    linked: LinkResult | None = None,
+) -> LinkResult | None:
+    """The link of raw tables exactly as the pipeline makes it, for stages that do not run the
+    whole join themselves; ``None`` when there is nothing to link.
+
+    Runs :func:`link_parcels` (with :func:`links_from_holders` when there is no link table, as
+    the pipeline does). Without an enterprise table the linked USCCs stand for themselves.
+    ``linked`` is that link already made from these tables (the screening's, in a run of both
+    stages): it is returned instead of linking again.
+    """
+    if links is None and enterprises is None:
+        return None
+    if links is None:
+        links = links_from_holders(parcels, enterprises)
+    if enterprises is None:
+        codes = links["uscc"].map(normalize_uscc)
+        enterprises = pd.DataFrame({"uscc": pd.unique(codes[codes.ne("")])})
+    if links.empty or enterprises.empty:
+        return None
+    if linked is None:
+        linked = link_parcels(parcels, enterprises, links, profile=profile)
+    return linked
+
+
 def parcel_main_enterprises(
     parcels: gpd.GeoDataFrame,
     enterprises: pd.DataFrame | None,
@@ -117,31 +147,16 @@ def parcel_main_enterprises(
     profile: Profile,
     linked: LinkResult | None = None,
 ) -> pd.Series:
-    """The main enterprise of every parcel from raw tables, exactly as the 底数清单 has it.
-
-    Runs :func:`link_parcels` (with :func:`links_from_holders` when there is no link table, as
-    the pipeline does) and returns its ``main_uscc``. Without an enterprise table the linked
-    USCCs stand for themselves.
-
-    ``linked`` is that link already made from these tables (the screening's, in a run of both
-    stages): its ``main_uscc`` is returned instead of linking again.
+    """The main enterprise of every parcel from raw tables, exactly as the 底数清单 has it: the
+    ``main_uscc`` of :func:`parcel_link` (``linked``: that link already made).
 
     Returns
     -------
     pandas.Series
         USCC or ``None`` per parcel (index of ``parcels``), named ``main_uscc``.
     """
-    none = pd.Series(None, index=parcels.index, dtype=object, name="main_uscc")
-    if links is None and enterprises is None:
-        return none
-    if links is None:
-        links = links_from_holders(parcels, enterprises)
-    if enterprises is None:
-        codes = links["uscc"].map(normalize_uscc)
-        enterprises = pd.DataFrame({"uscc": pd.unique(codes[codes.ne("")])})
-    if links.empty or enterprises.empty:
-        return none
+    linked = parcel_link(parcels, enterprises, links, profile=profile, linked=linked)
     if linked is None:
-        linked = link_parcels(parcels, enterprises, links, profile=profile)
+        return pd.Series(None, index=parcels.index, dtype=object, name="main_uscc")
     main = linked.parcels["main_uscc"]
     return main.astype(object).where(main.notna(), None).rename("main_uscc")

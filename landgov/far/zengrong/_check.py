@@ -32,7 +32,6 @@ from landgov.far.zengrong._facts import (
     _records,
     _records_for,
     _relaxation,
-    _tax_per_mu_now,
 )
 from landgov.far.zengrong._frame import judge_frame
 from landgov.far.zengrong._outcome import _evaluate, meeting_items, overall
@@ -224,12 +223,8 @@ def _assemble(parcels: gpd.GeoDataFrame, ctx: _Context, verdicts: pd.DataFrame) 
     for col in ("name", "legal_rep", "contact", "industry_code", "industry_name"):
         target = "enterprise_name" if col == "name" else col
         head[target] = users.map(lambda u, c=col: by_uscc.get(u, {}).get(c) if u else None)
-    land_mu = m2_to_mu(facts["land_area_m2"])
-    head["tax_per_mu_now_wan"] = [
-        _tax_per_mu_now(by_uscc.get(u) if u else None, mu)
-        for u, mu in zip(users, land_mu, strict=True)
-    ]
-    keep = [c for c in facts.columns if not c.endswith("_given")]
+    head["tax_per_mu_now_wan"] = facts["tax_per_mu_now_wan"]  # the plot's, as in the 底数清单
+    keep = [c for c in facts.columns if not c.endswith("_given") and c not in head.columns]
     out = pd.concat([head, facts[keep], verdicts], axis=1)
     out["land_mu"] = m2_to_mu(out["land_area_m2"])
     _finish(out, ctx.settings)
@@ -241,44 +236,42 @@ def _float(value: Any) -> float:
     return math.nan if is_missing(value) else float(value)
 
 
-def _applicant_land_mu(ent: Mapping[str, Any] | None, plot_mu: float) -> float:
-    """The land 亩均税收 is measured on: the applicant's declared land (亩), else this plot."""
-    declared = _float(None if ent is None else ent.get("land_mu"))
-    return declared if declared > 0 else plot_mu  # NaN > 0 is False
-
-
 def _after(
     app: Mapping[str, Any],
     fact: Mapping[str, Any],
-    ent: Mapping[str, Any] | None,
     *,
     floor_column: str,
 ) -> dict[str, Any]:
     """Figures after the project: 容积率, 亩均税收 before and after, investment intensity.
 
-    容积率 after = (``floor_column`` of the plot + added floor area) / plot land, on the floor
-    area the cap reads (``far.cap_floor_area``). 亩均税收 before and after share one denominator,
-    the applicant's land (:func:`_applicant_land_mu`): a 零土地 project adds no land, so the two
-    figures differ by the tax only. 固定资产投资强度 is per 亩 of the plot the project is built on.
+    All on the plot applied for, as the 初审表 lists them (「现状情况」 and 「项目实施后」 of the
+    plot's 土地面积 [越政发〔2022〕24号 附件3.1]): 容积率 after = (``floor_column`` of the plot +
+    added floor area) / plot land, on the floor area the cap reads (``far.cap_floor_area``);
+    亩均税收 before is the plot's (:func:`~landgov.far.zengrong._facts.plot_tax_per_mu`, the
+    底数清单's figure), after = 达产后年税收 / plot land (the figure 条件6 judges: a 零土地
+    project adds no land); 固定资产投资强度 = 固定资产投资 / plot land.
     """
     area = _float(fact.get("land_area_m2"))
     land = area if area > 0 else math.nan
     land_mu = land / M2_PER_MU
     floor_after = _float(fact.get(floor_column)) + _float(app.get("added_floor_m2"))
-    tax_mu = _applicant_land_mu(ent, land_mu)
 
-    def per(x: Any, mu: float) -> float:
-        return _float(x) / mu if mu > 0 else math.nan
+    def per(x: Any) -> float:
+        return _float(x) / land_mu if land_mu > 0 else math.nan
 
     return {
         "far_after": floor_after / land,
         "floor_area_after_m2": floor_after,
-        "tax_land_mu": tax_mu,
-        "tax_per_mu_now_wan": _tax_per_mu_now(ent, tax_mu),
-        "tax_per_mu_after_wan": per(app.get("tax_after_wan"), tax_mu),
-        "investment_per_mu_wan": per(app.get("fixed_investment_wan"), land_mu),
+        "tax_land_mu": land_mu,
+        "tax_per_mu_now_wan": _float(fact.get("tax_per_mu_now_wan")),
+        "tax_per_mu_after_wan": per(app.get("tax_after_wan")),
+        "investment_per_mu_wan": per(app.get("fixed_investment_wan")),
     }
 
+
+#: Facts of the plot that an application's row takes from :func:`_after`, beside the figures
+#: after the project (not twice).
+_AFTER = frozenset({"tax_per_mu_now_wan"})
 
 _APP_COLUMNS = (
     "application_id",
@@ -321,8 +314,8 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         Index of ``applications``, geometry of the parcel applied for (None when the parcel is
         not found, every check then 待核实): the columns of :func:`check_parcels` plus
         ``application_id``, ``project_name``, the application figures, ``far_after``,
-        ``floor_area_after_m2``, ``tax_land_mu`` (the applicant's land 亩均税收 is measured
-        on, 亩), ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and ``investment_per_mu_wan``
+        ``floor_area_after_m2``, ``tax_land_mu`` (the land 亩均税收 is measured on: the
+        plot's, 亩), ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and ``investment_per_mu_wan``
         (万元/亩).
     """
     ctx = _context(inputs)
@@ -338,7 +331,7 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
         fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
-        after = _after(app, fact, ent, floor_column=floor_column)
+        after = _after(app, fact, floor_column=floor_column)
         found = _records_for(ctx.records, uscc, pid)
         row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
         rows.append(row | after)
@@ -413,6 +406,7 @@ def _app_head(
         "industry_name": None if ent is None else ent.get("industry_name"),
     }
     head |= {c: app.get(c) for c in _APP_COLUMNS}
-    head |= {k: v for k, v in fact.items() if not str(k).endswith("_given")}
+    # the figures after the project (with 亩均税收 before it) come from :func:`_after`
+    head |= {k: v for k, v in fact.items() if not str(k).endswith("_given") and k not in _AFTER}
     head["land_mu"] = m2_to_mu(fact.get("land_area_m2", math.nan))
     return head

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +15,13 @@ from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
 from landgov.core.planning import planned_use_classes, planning_shares
 from landgov.core.records import records_from_frame
+from landgov.efficiency import indicators
 from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     _Record,
 )
 from landgov.ids import normalize_uscc
-from landgov.link import LinkResult, parcel_main_enterprises
+from landgov.link import LinkResult, parcel_link, parcel_main_enterprises
 from landgov.policy import Profile
 
 # ---------------------------------------------------------------------------------------------
@@ -219,13 +219,27 @@ def _records_for(
 # Public entry points
 
 
-def _tax_per_mu_now(enterprise: Mapping[str, Any] | None, land_mu: float) -> float:
-    """Last year's 亩均税收 (万元/亩): tax / the enterprise's declared land, else / this plot."""
-    if enterprise is None or is_missing(enterprise.get("tax_wan")):
-        return math.nan
-    land = enterprise.get("land_mu")
-    land = float(land) if not is_missing(land) and float(land) > 0 else land_mu
-    return float(enterprise["tax_wan"]) / land if land and land > 0 else math.nan
+def plot_tax_per_mu(
+    parcels: pd.DataFrame, linked: LinkResult | None, *, profile: Profile
+) -> pd.Series:
+    """Last year's 亩均税收 of each plot (万元/亩), the 底数清单's own figure: the plot's tax
+    allocated by :func:`landgov.link.link_parcels` over its area in 亩, computed by
+    :func:`landgov.efficiency.indicators` as the screening computes it (NaN where the tax or
+    the link is missing: never a figure of another kind).
+
+    The 初审表's 「现状情况」 are the plot's (土地面积, 建筑面积, 容积率, 上年度亩均税收
+    [越政发〔2022〕24号 附件3.1]), so its 亩均税收 is the plot's, the number the 底数清单 shows.
+    """
+    blank = pd.Series(np.nan, index=parcels.index, dtype=float, name="tax_per_mu_now_wan")
+    if linked is None:
+        return blank
+    keys = ("parcel_id", "tax_wan", "land_mu", "area_mu", "land_mu_declared")
+    read = [c for c in keys if c in linked.parcels]
+    narrow = pd.DataFrame(linked.parcels[read])  # what 亩均税收 reads, not every column copied
+    measured = indicators(narrow, profile=profile).data["tax_per_mu"].astype(float)
+    if not measured.index.equals(parcels.index):  # the link keeps the parcels' rows in order
+        measured = measured.reindex(parcels.index)
+    return measured.rename("tax_per_mu_now_wan")
 
 
 def _prepare(
@@ -247,6 +261,7 @@ def _prepare(
     enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`).
     """
     by_uscc = _enterprise_table(enterprises)
+    linked = parcel_link(parcels, enterprises, links, profile=profile, linked=linked)
     users = parcel_main_enterprises(parcels, enterprises, links, profile=profile, linked=linked)
     industry = pd.DataFrame(
         {
@@ -274,6 +289,7 @@ def _prepare(
                 profile=profile,
                 as_of=as_of,
             ),
+            plot_tax_per_mu(parcels, linked, profile=profile),
         ],
         axis=1,
     )

@@ -297,7 +297,7 @@ def test_screen_far_on_the_command_line_takes_landgov_toml(small: Path, tmp_path
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["-b", "README.md", "--township", "孙端街道"], "--buildings、--township 是增容审查的选项"),
+        (["-z", "README.md", "--township", "孙端"], "--special-zones、--township 是增容审查的选项"),
         (["--forms", "none"], "--forms 是增容审查的选项，须与 --far 同用"),
     ],
 )

@@ -34,7 +34,9 @@ __all__ = ["command"]
 
 _WITH_FAR = "；与 --far 同用"
 #: The options only the 增容 part reads: refused without --far (never silently unused).
-_FAR_ONLY = ("buildings", "special_zones", "applications", "forms", "township", "far_overrides")
+_FAR_ONLY = ("special_zones", "applications", "forms", "township", "far_overrides")
+#: --buildings also gives the screening its 容积率 (用而未尽), as it gives the 增容 stage's.
+_BUILDINGS = "；用于容积率（用而未尽与增容审查）"
 
 
 def _input_options(f: F) -> F:
@@ -97,7 +99,7 @@ _LAYER_ROLES = (
     help="在同一次运行中接着做增容审查（容积率、增容摸排与申请审查、初审表）：每个文件只读一次，"
     "结果与先运行 landgov screen、再运行 landgov far 写入同一文件夹相同",
 )
-@buildings_option(_WITH_FAR)
+@buildings_option(_BUILDINGS)
 @special_zones_option(_WITH_FAR)
 @applications_option(_WITH_FAR)
 @forms_option(_WITH_FAR)

@@ -411,11 +411,14 @@ class Shared:
     raster
         :func:`landgov.far.raster.raster_floor_area` of the parcels over the height raster
         (``None`` without a raster).
+    far
+        The screening's :func:`plot_far`: the 容积率 its 用而未尽 judged, used here as it is.
     """
 
     read: Mapping[str, ReadResult]
     linked: LinkResult | None = None
     raster: pd.DataFrame | None = None
+    far: PlotFar | None = None
 
 
 @dataclass
@@ -517,23 +520,15 @@ def _far(
         town = resolve_township(options.township, parcels.get("township", pd.Series(dtype=object)))
         options = dataclasses.replace(options, township=town)
     with timer.stage("容积率"):
-        far = compute_far(
-            parcels,
-            profile=prof,
-            buildings=_data(reads, "buildings"),
-            height_raster=inputs.height_raster,
-            raster_estimate=None if shared is None else shared.raster,
-        )
-        # taken off the frame: pandas deep-copies attrs into every frame derived from it
-        unplaced = far.attrs.pop(UNPLACED, ())
-        by_location = far.attrs.pop(BY_LOCATION, ())
-        source = Path(inputs.buildings or "buildings").name
-        if unplaced:  # every building row ends up somewhere: here, said
-            placed = unplaced_buildings(reads["buildings"], unplaced, source=source)
-            reads = {**reads, "buildings": placed}
-        if by_location:  # kept where they stand, and said
-            placed = located_buildings(reads["buildings"], by_location, parcels, source=source)
-            reads = {**reads, "buildings": placed}
+        known = None if shared is None else shared.far
+        if known is not None and known.far.index.equals(parcels.index):
+            far = known.far  # the screening's, from the same files: one 容积率 per plot
+            if known.buildings is not None:
+                reads = {**reads, "buildings": known.buildings}
+        else:
+            raster = None if shared is None else shared.raster
+            found = plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
+            far, reads = found.far, found.reads(reads)
     given = ZengrongInputs(
         parcels,
         far,
@@ -576,6 +571,67 @@ def _far(
 
 
 _SHOWN_ROWS = 20  # rows of the file named in one problem row
+
+
+@dataclass(frozen=True)
+class PlotFar:
+    """容积率 of every plot from the files of a run, and the buildings as read with what the
+    measuring found said (:func:`plot_far`).
+
+    Attributes
+    ----------
+    far
+        :func:`landgov.far.compute_far` of the parcels, its attrs taken off.
+    buildings
+        The buildings read, with one problem row for the buildings that reached no plot and a
+        提示 for each placed by location only; ``None`` without a buildings layer.
+    """
+
+    far: pd.DataFrame
+    buildings: ReadResult | None
+
+    def reads(self, reads: Mapping[str, ReadResult]) -> dict[str, ReadResult]:
+        """``reads`` with these buildings in place of the ones read."""
+        if self.buildings is None:
+            return dict(reads)
+        return {**reads, "buildings": self.buildings}
+
+
+def plot_far(
+    parcels: gpd.GeoDataFrame,
+    reads: Mapping[str, ReadResult],
+    *,
+    inputs: RunInputs,
+    profile: Profile,
+    raster: pd.DataFrame | None = None,
+) -> PlotFar:
+    """The one 容积率 of every plot both stages judge on: :func:`landgov.far.compute_far` of
+    the parcels with the buildings read and the height raster (``raster``: its measure, when
+    taken already). The screening's 用而未尽 reads its ``far_minimum`` and the 增容 stage the
+    whole frame, so the two never answer differently for one plot.
+
+    Every building row ends up somewhere: one not counted in any plot and one placed by
+    location only are said in the buildings' problems (:func:`unplaced_buildings`,
+    :func:`located_buildings`).
+    """
+    far = compute_far(
+        parcels,
+        profile=profile,
+        buildings=reads["buildings"].data if "buildings" in reads else None,
+        height_raster=inputs.height_raster,
+        raster_estimate=raster,
+    )
+    # taken off the frame: pandas deep-copies attrs into every frame derived from it
+    unplaced = far.attrs.pop(UNPLACED, ())
+    by_location = far.attrs.pop(BY_LOCATION, ())
+    if "buildings" not in reads:
+        return PlotFar(far, None)
+    placed, source = reads["buildings"], Path(inputs.buildings or "buildings").name
+    if unplaced:
+        placed = unplaced_buildings(placed, unplaced, source=source)
+    if by_location:  # kept where they stand, and said
+        placed = located_buildings(placed, by_location, parcels, source=source)
+    return PlotFar(far, placed)
 
 
 def unplaced_buildings(read: ReadResult, labels: Sequence[Any], *, source: str) -> ReadResult:

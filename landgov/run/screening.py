@@ -43,6 +43,7 @@ from landgov.core.vocab import DISTRICT
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.io import (
     read_approved,
+    read_buildings,
     read_compliance,
     read_demolition,
     read_enterprises,
@@ -79,7 +80,7 @@ from landgov.screening.approved import (
 if TYPE_CHECKING:
     from landgov.core.forked import Pending
     from landgov.far.raster import RasterPass
-    from landgov.run.far import FarOptions, FarPart, FarRun, Shared
+    from landgov.run.far import FarOptions, FarPart, FarRun, PlotFar, Shared
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
 
@@ -94,7 +95,8 @@ XLSX_TIMING = "其中：写出 Excel"
 
 PARCEL_COLUMNS = [
     "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
-    "area_declared_m2", "floor_area_m2", "far_declared", "supply_date", "contract_start_date",
+    "area_declared_m2", "floor_area_m2", "far_declared", "far", "far_source", "supply_date",
+    "contract_start_date",
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
@@ -434,23 +436,24 @@ def _screen(
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
         )
         linked = link_parcels(parcels, enterprises, links, profile=prof)
-    raster_job = None if raster_read is None else _measure_raster(raster_read, children)
-    if start_far is not None and raster_job is None:
-        _start_far(start_far, read, linked, None)
+        raster_job = None if raster_read is None else _measure_raster(raster_read, children)
+        # the 容积率 of every plot, one for both stages (run.far.plot_far); with the raster
+        # measured in a child, once it is there
+        measured = None if raster_job is not None else _plot_far(parcels, reads, inputs, prof)
+    if start_far is not None and measured is not None:
+        _start_far(start_far, read, linked, None, measured)
     with stages.stage("亩均评价"):
         graded = grade_enterprises(linked.enterprises, profile=prof)
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         raster = None if raster_job is None else raster_job()
-        if raster is not None:  # built-up cover: evidence for idle land
-            lp["built_cover"] = raster["built_cover"]
-        elif inputs.height_raster is not None:
-            from landgov.far.ratio import profile_built_cover
-
-            lp["built_cover"] = profile_built_cover(lp, inputs.height_raster, profile=prof)
-    if start_far is not None and raster_job is not None:
-        _start_far(start_far, read, linked, raster)
+        if measured is None:
+            measured = _plot_far(parcels, reads, inputs, prof, raster=raster)
+        reads = measured.reads(reads)  # the buildings that reached no plot, said
+        _with_far(lp, measured, raster=inputs.height_raster is not None)
+    if start_far is not None and raster_job is not None:  # raster_job: measured just now
+        _start_far(start_far, read, linked, raster, measured)
     with stages.stage("筛查与路径"):
         result = screen(
             lp,
@@ -581,11 +584,37 @@ def _start_far(
     read: Mapping[str, ReadResult],
     linked: Any,
     raster: pd.DataFrame | None,
+    far: PlotFar,
 ) -> None:
     """Hand the 增容 stage what it needs of the screening, as soon as it is there."""
     from landgov.run.far import Shared
 
-    start_far(Shared(read=read, linked=linked, raster=raster))
+    start_far(Shared(read=read, linked=linked, raster=raster, far=far))
+
+
+def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
+    """Put the plots' 容积率 into ``lp``: ``far`` is the one the national minimum reads
+    (``far.minimum_floor_area``), which 用而未尽 judges, with ``far_source``; with a height
+    raster ``built_cover`` too (evidence for idle land)."""
+    if raster:
+        lp["built_cover"] = measured.far["built_cover"]
+    lp["far"] = measured.far["far_minimum"]
+    lp["far_source"] = measured.far["far_source"]
+
+
+def _plot_far(
+    parcels: gpd.GeoDataFrame,
+    reads: Mapping[str, ReadResult],
+    inputs: RunInputs,
+    prof: Profile,
+    *,
+    raster: pd.DataFrame | None = None,
+) -> PlotFar:
+    """:func:`landgov.run.far.plot_far` of the screening's files: the 容积率 both stages
+    judge on (buildings, recorded floor area, 登记容积率, then the height raster)."""
+    from landgov.run.far import plot_far
+
+    return plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
 
 
 def _read_files(
@@ -606,6 +635,7 @@ def _read_files(
         "demolition": (inputs.demolition, read_demolition),
         "townships": (inputs.townships, read_townships),
         "approved": (inputs.approved, read_approved),
+        "buildings": (inputs.buildings, read_buildings),  # 容积率 of 用而未尽
     }
     jobs = {role: (path, reader) for role, (path, reader) in roles.items() if path is not None}
     if for_far:

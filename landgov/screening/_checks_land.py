@@ -175,10 +175,15 @@ def _idle_verdict(
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """容积率 per plot and where it came from, said as a user reads it (the reason shows it):
-    ``far`` 「容积率测算值」, floor area / land area, ``far_declared`` 「登记容积率」."""
+    ``far`` 「容积率测算值」 (「容积率测算值，按建筑记录」 with its ``far_source``, as
+    :func:`landgov.far.compute_far` gives both), floor area / land area, ``far_declared``
+    「登记容积率」."""
     far = numeric_column(parcels, "far")
-    given = np.where(far.notna(), "容积率测算值", "")
-    source = pd.Series(given, index=parcels.index, dtype="object")
+    given = pd.Series(np.where(far.notna(), "容积率测算值", ""), index=parcels.index)
+    if "far_source" in parcels.columns:
+        told = parcels["far_source"].astype(object).where(far.notna())
+        given = given.where(told.isna(), "容积率测算值，按" + told.astype(str))
+    source = given.astype("object")
     area = numeric_column(parcels, "area_m2")
     if isinstance(parcels, gpd.GeoDataFrame):
         area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))

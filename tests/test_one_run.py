@@ -482,3 +482,21 @@ def test_a_height_raster_that_cannot_be_read_is_the_error_of_one_process(
         _no_run_left(out)
     assert errors[0] == errors[1]
     assert "height.tif" in errors[0][1] and "栅格" in errors[0][1]
+
+
+def test_screening_and_far_judge_one_far_per_plot(folders: tuple[Path, Path]) -> None:
+    # 用而未尽 and the 增容 stage's below_floor read one 容积率 (run.far.plot_far): with
+    # buildings, storeys over the height limit count twice in both, never in one only
+    for folder in folders:
+        plots = pd.read_parquet(folder / "landgov_parcels.parquet")
+        far = pd.read_parquet(folder / "landgov_far.parquet")
+        both = plots.merge(far, on="parcel_id", suffixes=("", "_far"))
+        assert len(both) == len(plots) == len(far)
+        pd.testing.assert_series_equal(
+            both["far_minimum"], both["far_minimum_far"], check_names=False
+        )
+        known = both["below_floor"].notna()
+        under = both["flags"].astype(str).str.contains("用而未尽")
+        assert known.sum() > 50
+        assert (under[known] == both.loc[known, "below_floor"].astype(bool)).all()
+        assert both.loc[under, "far_source"].notna().all()

@@ -64,7 +64,7 @@ def test_the_one_runs_files_read_on_two_processes(child_reads, monkeypatch):
     assert child_reads == [True]
     assert list(read) == [
         "parcels", "enterprises", "links", "compliance", "planning", "demolition",
-        "townships", "approved", "special_zones", "buildings", "applications",
+        "townships", "approved", "buildings", "special_zones", "applications",
     ]  # fmt: skip
     assert len(reads["enterprises"].data) > 0 and len(reads["links"].data) > 0
     monkeypatch.setenv(forked.ENV, "1")

@@ -95,7 +95,7 @@ XLSX_TIMING = "其中：写出 Excel"
 
 PARCEL_COLUMNS = [
     "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
-    "area_declared_m2", "floor_area_m2", "far_declared", "far", "far_source", "supply_date",
+    "area_declared_m2", "floor_area_m2", "far_declared", "far_minimum", "far_source", "supply_date",
     "contract_start_date",
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
@@ -593,12 +593,12 @@ def _start_far(
 
 
 def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
-    """Put the plots' 容积率 into ``lp``: ``far`` is the one the national minimum reads
+    """Put the plots' 容积率 into ``lp``: ``far_minimum``, the one the national minimum reads
     (``far.minimum_floor_area``), which 用而未尽 judges, with ``far_source``; with a height
     raster ``built_cover`` too (evidence for idle land)."""
     if raster:
         lp["built_cover"] = measured.far["built_cover"]
-    lp["far"] = measured.far["far_minimum"]
+    lp["far_minimum"] = measured.far["far_minimum"]
     lp["far_source"] = measured.far["far_source"]
 
 

@@ -175,10 +175,10 @@ def _idle_verdict(
 
 def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """容积率 per plot and where it came from, said as a user reads it (the reason shows it):
-    ``far`` 「容积率测算值」 (「容积率测算值，按建筑记录」 with its ``far_source``, as
-    :func:`landgov.far.compute_far` gives both), floor area / land area, ``far_declared``
-    「登记容积率」."""
-    far = numeric_column(parcels, "far")
+    ``far_minimum`` (the national minimum's, as :func:`landgov.far.compute_far` gives it with
+    ``far_source``: 「容积率测算值，按建筑记录」), else ``far`` 「容积率测算值」, else floor area /
+    land area, else ``far_declared`` 「登记容积率」."""
+    far = numeric_column(parcels, "far_minimum").fillna(numeric_column(parcels, "far"))
     given = pd.Series(np.where(far.notna(), "容积率测算值", ""), index=parcels.index)
     if "far_source" in parcels.columns:
         told = parcels["far_source"].astype(object).where(far.notna())
@@ -253,8 +253,8 @@ def check_under_used(
     待核实 naming the industry code. The comparison is ``screening.under_used_far_default``'s
     (``<``: below the floor, the floor itself is not under-used), made on 容积率 rounded to
     6 decimals so that floating noise in floor area / land area does not decide.
-    容积率 is ``far`` (from :mod:`landgov.far.ratio`), else ``floor_area_m2 / area_m2``, else
-    ``far_declared``.
+    容积率 is ``far_minimum`` (the run puts :func:`landgov.run.far.plot_far`'s there: the
+    增容 stage's figure), else ``far``, else ``floor_area_m2 / area_m2``, else ``far_declared``.
 
     Returns
     -------

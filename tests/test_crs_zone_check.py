@@ -153,3 +153,25 @@ def test_a_users_central_meridian_beats_a_plain_prj_and_is_said(tmp_path: Path) 
     assert result.meta["crs"]["source"] == "user"
     (said,) = _crs_said(result)
     assert "用户指定的中央经线 120°E" in said
+
+
+def test_the_county_lookup_does_not_import_the_province_run(tmp_path: Path) -> None:
+    """The centroids come from landgov.province.counties; the generator and the run (about
+    0.3 s of imports per process, every Dask worker included) stay unimported."""
+    import subprocess
+    import sys
+
+    path = _layer(tmp_path / "宗地.shp", YUECHENG, 4550)
+    code = (
+        "import sys; from landgov.io import read_parcels; "
+        f"r = read_parcels({str(path)!r}); assert r.data.crs.to_epsg() == 4549; "
+        "assert 'landgov.province.counties' in sys.modules; "
+        "print(sorted(m for m in ('landgov.province.run', 'landgov.province.generate') "
+        "if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]", done.stderr

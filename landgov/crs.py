@@ -9,7 +9,13 @@ the coordinates and otherwise infers the zone:
 - a 6-digit easting is ambiguous between zones, so each candidate is placed on the globe and
   only those landing in Zhejiang are kept; if several remain, a county code (from the 宗地代码 or
   given by the user) or the user's own choice decides, and the evidence says which;
-- longitude/latitude degrees are read as CGCS2000 (EPSG:4490).
+- longitude/latitude degrees are read as CGCS2000 (EPSG:4490);
+- a .prj that agrees with the kind of coordinates is still checked against where it puts the
+  layer: a 6-digit easting fits every zone, so a .prj naming the wrong central meridian puts a
+  越城 layer in the sea (123°E) or in Anhui (117°E) with plausible areas. When the .prj's zone
+  puts the centre outside Zhejiang and exactly one other zone puts it inside (and near the
+  county of the 宗地代码, :mod:`landgov.province.counties`), that zone is used and said;
+  otherwise the .prj is kept and the doubt said. A CRS given by the user is always used.
 
 Areas are never computed in degrees: :func:`projected_crs_for` gives the GK zone (no prefix) to
 project geographic data into.
@@ -249,10 +255,12 @@ def resolve_crs(
         warnings = (
             [] if _consistent(crs, kind, x) else [f"用户指定的 {crs.name} 与坐标形态（{kind}）不符"]
         )
+        if not warnings and kind in {"plain", "prefixed"} and not _in_zhejiang(crs, x, y):
+            where = _where(*_lon_lat(crs, x, y))
+            warnings.append(f"按用户指定的 {crs.name}，图层中心在 {where}，不在浙江境内；已照用")
         return CRSDecision(crs, "user", (f"用户指定坐标系 {crs.name}",), tuple(warnings))
     if prj_crs is not None and _consistent(prj_crs, kind, x):
-        ev = [f".prj 声明 {prj_crs.name}（EPSG:{prj_crs.to_epsg()}），与坐标形态一致"]
-        return CRSDecision(prj_crs, "prj", tuple(ev))
+        return _check_prj_zone(prj_crs, kind, x, y, county=county, cm=user_cm)
     crs, evidence, warnings = _infer(x, y, kind, county=county, cm=user_cm)
     if prj_crs is None:
         warnings.insert(
@@ -265,3 +273,110 @@ def resolve_crs(
         f"改按 {crs.name}（EPSG:{crs.to_epsg()}）读取",
     )
     return CRSDecision(crs, "corrected", tuple(evidence), tuple(warnings))
+
+
+# How far (degrees of longitude) a layer's centre may lie from its county's rough centroid
+# (landgov.province.counties, ±0.1°) and still be that county's: the widest counties span about
+# 1°, and a wrong 3° zone moves a 6-digit easting about 3° east or west.
+_COUNTY_REACH = 1.5
+
+
+def _lon_lat(crs: CRS, x: float, y: float) -> tuple[float, float]:
+    lon, lat = Transformer.from_crs(crs, CGCS2000_GEOGRAPHIC, always_xy=True).transform(x, y)
+    return float(lon), float(lat)
+
+
+def _county_place(code: str | None) -> tuple[str, float] | None:
+    """Name and rough centroid longitude of a Zhejiang county, or ``None`` when unknown."""
+    if not code:
+        return None
+    # Imported here: landgov.province builds on this module, and is needed only in this rare
+    # path (a .prj whose zone is in doubt).
+    from landgov.province.counties import county as lookup
+
+    try:
+        found = lookup(str(code).strip()[:6])
+    except KeyError:
+        return None
+    return found.name, found.lon
+
+
+def _fits_county(lon: float, county: str | None) -> bool:
+    """Can a layer centred at ``lon`` belong to ``county`` (``True`` when the code says nothing)?"""
+    place = _county_place(county)
+    if place is not None:
+        return abs(lon - place[1]) <= _COUNTY_REACH
+    county_cm = cm_for_county(county)
+    return county_cm is None or abs(lon - county_cm) <= 1.5 + 0.5
+
+
+def _plain_cm(crs: CRS) -> int | None:
+    """Central meridian of an unprefixed CGCS2000 3° GK CRS (EPSG 4534–4554), else ``None``."""
+    code = crs.to_epsg() or 0
+    return 75 + 3 * (code - 4534) if 4534 <= code <= 4554 else None
+
+
+def _where(lon: float, lat: float) -> str:
+    return f"{lon:.2f}°E、{lat:.2f}°N"
+
+
+def _check_prj_zone(
+    prj_crs: CRS, kind: str, x: float, y: float, *, county: str | None, cm: int | None
+) -> CRSDecision:
+    """Honour a .prj that agrees with the coordinates' kind, unless its zone is plainly wrong.
+
+    A 6-digit easting fits every zone, so a .prj naming the wrong central meridian (EPSG:4550
+    for a 120°E layer) would put the layer 3° away — in the sea or in Anhui — with areas that
+    barely change. The centre is therefore checked against Zhejiang and the county of the
+    宗地代码; when the .prj's zone fails and exactly one other Zhejiang zone passes, that zone is
+    used and said. A central meridian given by the user decides between plain zones.
+    """
+    name = f"{prj_crs.name}（EPSG:{prj_crs.to_epsg()}）"
+    evidence = [f".prj 声明 {name}，与坐标形态一致"]
+    prj_cm = _plain_cm(prj_crs)
+    if cm is not None and prj_cm is not None and prj_cm != cm:
+        chosen = CRS.from_epsg(epsg_for_cm(cm))
+        evidence.append(f"使用用户指定的中央经线 {cm}°E")
+        said = f".prj 声明 {name}，按用户指定的中央经线 {cm}°E 读取（EPSG:{chosen.to_epsg()}）"
+        return CRSDecision(chosen, "user", tuple(evidence), (said,))
+    if prj_crs.is_geographic or kind not in {"plain", "prefixed"}:
+        return CRSDecision(prj_crs, "prj", tuple(evidence))
+    lon, lat = _lon_lat(prj_crs, x, y)
+    inside = _in_zhejiang(prj_crs, x, y)
+    if inside and _fits_county(lon, county):
+        return CRSDecision(prj_crs, "prj", tuple(evidence))
+    place = _county_place(county)
+    county_text = f"{place[0]}（{county}，约 {place[1]:.1f}°E）" if place else f"县级代码 {county}"
+    why = "不在浙江境内" if not inside else f"离宗地代码所示的{county_text}太远"
+    evidence.append(f"按 .prj 换算，图层中心在 {_where(lon, lat)}，{why}")
+    # Only an unprefixed zone can be wrong this way: a prefixed easting carries its own zone.
+    others = [] if prj_cm is None else [c for c in (117, 120, 123) if c != prj_cm]
+    fits = []
+    for other in others:
+        crs = CRS.from_epsg(epsg_for_cm(other))
+        o_lon, o_lat = _lon_lat(crs, x, y)
+        if _in_zhejiang(crs, x, y) and _fits_county(o_lon, county):
+            fits.append((crs, o_lon, o_lat))
+    if inside or len(fits) != 1:
+        # Inside Zhejiang the .prj may be right and the code wrong; with no single zone that
+        # fits, nothing is guessed: the .prj is kept and the doubt said.
+        shown = [f"EPSG:{c.to_epsg()}" for c, _, _ in fits]
+        evidence.append(f"其他投影带中符合的：{'、'.join(shown) or '无'}")
+        maybe = f"（按 {'或'.join(shown)} 则符合）" if shown else "，其他投影带也都不符合"
+        said = (
+            f".prj 声明 EPSG:{prj_crs.to_epsg()}，按此图层中心在 {_where(lon, lat)}，{why}"
+            f"{maybe}；仍按 .prj 读取。核对 .prj 和坐标，可用 landgov inspect --crs 试读"
+        )
+        return CRSDecision(prj_crs, "prj", tuple(evidence), (said,))
+    chosen, c_lon, c_lat = fits[0]
+    code = chosen.to_epsg()
+    evidence.append(f"按 EPSG:{code} 换算，图层中心在 {_where(c_lon, c_lat)}，在浙江境内")
+    county_why = f"，符合宗地代码所示的{county_text}" if county else ""
+    said = (
+        f".prj 声明 EPSG:{prj_crs.to_epsg()}（中央经线 {prj_cm}°E），但按此图层中心在 "
+        f"{_where(lon, lat)}，{why}；改按 EPSG:{code}（中央经线 {_plain_cm(chosen)}°E）读取，"
+        f"图层中心在 {_where(c_lon, c_lat)}{county_why}。核对 .prj；"
+        f"如坐标确为 EPSG:{prj_crs.to_epsg()}，用 --crs EPSG:{prj_crs.to_epsg()} 指定"
+        "（landgov inspect；Python：crs=）"
+    )
+    return CRSDecision(chosen, "corrected", tuple(evidence), (said,))

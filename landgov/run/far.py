@@ -66,6 +66,7 @@ from landgov.far.zengrong import (
     check_applications,
     check_parcels,
     unmatched_applications,
+    unmatched_zone_names,
 )
 from landgov.io import (
     read_compliance,
@@ -545,6 +546,9 @@ def _far(
     if "compliance" in reads:  # records that reach no plot and no applicant: said
         source = Path(inputs.compliance or COMPLIANCE_SOURCE).name
         reads = {**reads, "compliance": _unmatched_records(reads, parcels, source=source)}
+    if "special_zones" in reads:  # zone names that are no configured zone: said
+        source = Path(inputs.special_zones or "special_zones").name
+        reads = {**reads, "special_zones": _unknown_zones(reads["special_zones"], prof, source)}
     with timer.stage("增容摸排"):
         screened = check_parcels(given)
     apps = None
@@ -667,6 +671,16 @@ def _unmatched_records(
     read = reads["compliance"]
     told = unmatched_records(
         read.data, parcel_ids=parcels["parcel_id"].tolist(), usccs=usccs, source=source
+    )
+    if not len(told):
+        return read
+    return dataclasses.replace(read, problems=pd.concat([read.problems, told], ignore_index=True))
+
+
+def _unknown_zones(read: ReadResult, prof: Profile, source: str) -> ReadResult:
+    """The special-zones read with a warning for each zone name the profile does not name."""
+    told = unmatched_zone_names(
+        read.data, tuple(prof.value("zengrong.special_zones")), source=source
     )
     if not len(told):
         return read

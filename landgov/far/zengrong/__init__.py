@@ -29,6 +29,7 @@ from landgov.far.zengrong._check import (
     unmatched_applications,
 )
 from landgov.far.zengrong._outcome import overall
+from landgov.far.zengrong._zones import unmatched_zone_names
 
 __all__ = [
     "CONDITIONS",
@@ -39,4 +40,5 @@ __all__ = [
     "check_parcels",
     "overall",
     "unmatched_applications",
+    "unmatched_zone_names",
 ]

@@ -20,6 +20,7 @@ from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     _Record,
 )
+from landgov.far.zengrong._zones import zone_for_name
 from landgov.ids import normalize_uscc
 from landgov.link import LinkResult, parcel_link, parcel_main_enterprises
 from landgov.policy import Profile
@@ -108,15 +109,29 @@ def _overlay_facts(
         out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones) and "zone_name" in special_zones:
         names = tuple(profile.value("zengrong.special_zones"))
-        label = special_zones["zone_name"].map(lambda z: "" if is_missing(z) else str(z).strip())
-        blank = label.eq("")
-        named = special_zones[label.map(lambda z: any(n in z for n in names))]
-        if len(named):
-            out["special_zone"] = _overlap_names(parcels, named, "zone_name", tol=tol)
-        if blank.any():
-            touched = intersections(parcels, special_zones[blank], min_area_m2=tol)["parcel"]
-            out["unnamed_zone"] = parcels.index.isin(pd.unique(touched))
+        out["special_zone"], out["unnamed_zone"] = _zone_facts(parcels, special_zones, names, tol)
     return out
+
+
+def _zone_facts(
+    parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, names: tuple[str, ...], tol: float
+) -> tuple[pd.Series, pd.Series]:
+    """Per parcel: the configured zones it lies in (the layer's names), and whether it touches a
+    zone without a name. 「马海」 is shown 「马海（即马海片区）」: the policy's name is said too."""
+    label = zones["zone_name"].map(lambda z: "" if is_missing(z) else str(z).strip())
+    zone = [zone_for_name(t, names) for t in label]  # a list: a Series would make None NaN
+    pairs = zip(zone, label, strict=True)
+    shown = [t if z is None or z in t else f"{t}（即{z}）" for z, t in pairs]
+    named = zones.assign(zone_shown=shown)[[z is not None for z in zone]]
+    inside = pd.Series("", index=parcels.index)
+    if len(named):
+        inside = _overlap_names(parcels, named, "zone_shown", tol=tol)
+    unnamed = pd.Series(False, index=parcels.index)
+    blank = label.eq("")
+    if blank.any():
+        touched = intersections(parcels, zones[blank], min_area_m2=tol)["parcel"]
+        unnamed = pd.Series(parcels.index.isin(pd.unique(touched)), index=parcels.index)
+    return inside, unnamed
 
 
 def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:

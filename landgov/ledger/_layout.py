@@ -65,7 +65,14 @@ LAYOUT = Layout(
             width=36,
             hint="一地一企一方案：本宗地、本企业的治理方向和具体措施",
         ),
-        Field("计划完成日期", kind=FieldKind.DATE, editable=True, width=14, hint="如 2027-06-30"),
+        Field(
+            "计划完成日期",
+            kind=FieldKind.DATE,
+            editable=True,
+            width=14,
+            hint="如 2027-06-30；只填年月的按当月最后一天计",
+            deadline=True,
+        ),
         Field(
             "状态",
             kind=FieldKind.CHOICE,

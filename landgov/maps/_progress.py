@@ -44,7 +44,7 @@ _CHANGE_CLASSES = (
 
 def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
     from landgov.ledger import update_ledger
-    from landgov.ledger._book import overdue
+    from landgov.ledger._book import overdue, proposed
 
     ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
     rows = ledger.rows
@@ -53,7 +53,7 @@ def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
             "parcel_id": rows["宗地代码"].astype(str),
             "ledger_status": rows["状态"].astype(object),
             "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
-            "ledger_proposed": rows["系统提示"].fillna("").str.contains("建议销号").to_numpy(),
+            "ledger_proposed": proposed(rows).to_numpy(),
         }
     )
 

@@ -53,6 +53,7 @@ PLOTS_1 = [
     {"parcel_id": "Q23", "tax_per_mu": 4.0},  # missing from the second run
     {"parcel_id": "Q24", "tax_per_mu": 4.0},  # 5.00 exactly: still listed
     {"parcel_id": "Q25", "tax_per_mu": 4.0},  # 已销号 but listed again
+    {"parcel_id": "Q26", "tax_per_mu": 4.0},  # leaves the list untreated (data corrected)
 ]
 PLOTS_2 = [
     *PLOTS_1[:4],
@@ -61,6 +62,7 @@ PLOTS_2 = [
      "to_verify": "综合能耗（吨标准煤）〔统计局〕"},
     {"parcel_id": "Q24", "tax_per_mu": 5.0},
     {"parcel_id": "Q25", "tax_per_mu": 3.5},
+    {"parcel_id": "Q26", "tax_per_mu": 5.5, "screening_status": "不列入"},
 ]  # fmt: skip
 CLOSED_OK = {"状态": "已销号", "验收日期": "2027-05-20", "验收依据": "斗门街道验收纪要〔2027〕5号"}
 
@@ -166,6 +168,17 @@ def test_left_the_list_at_5_01_is_proposed_with_the_number_that_shows_why(merged
     assert "亩均税收 5.01 万元/亩，已不在低效门槛 ≤ 5 万元/亩" in note
 
 
+def test_left_the_list_treated_or_because_the_data_changed(merged):
+    # Q21 (已完成) and Q26 (未启动) both left the list at 达标 figures, so both are proposed;
+    # only Q26's proposal says nothing was treated — its data changed (项目化验收 has no
+    # project to accept), to be checked before anyone closes it
+    _, rows, _ = merged
+    q21, q26 = rows.loc["Q21", "系统提示"], rows.loc["Q26", "系统提示"]
+    assert q26.startswith("建议销号：") and "亩均税收 5.5 万元/亩，已不在低效门槛" in q26
+    assert "并非整治所致" in q26 and "并非整治所致" not in q21
+    assert rows.loc["Q26", "状态"] == "未启动"
+
+
 def test_exactly_5_stays_on_the_list(merged):
     # 5.00 is 「5万元以下」 (以下 includes the number): still listed, no proposal to close
     _, rows, _ = merged
@@ -192,12 +205,12 @@ def test_plot_missing_from_the_new_run_is_to_verify_not_proposed(merged):
 
 
 def test_progress_counts_only_real_proposals(merged):
-    # by hand: 建议销号 = Q21 only; Q22 (待核实) and Q23 (not found) are 暂不建议销号
+    # by hand: 建议销号 = Q21 and Q26; Q22 (待核实) and Q23 (not found) are 暂不建议销号
     ledger, _, out = merged
     total = ledger.progress.set_index("镇街").loc["全区"]
-    assert int(total["建议销号"]) == 1
+    assert int(total["建议销号"]) == 2
     sheet = pd.read_excel(out, sheet_name="镇街进度").set_index("镇街")
-    assert int(sheet.loc["全区", "建议销号"]) == 1
+    assert int(sheet.loc["全区", "建议销号"]) == 2
 
 
 def test_closed_plot_listed_again_is_said(merged):

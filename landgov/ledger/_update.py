@@ -304,8 +304,9 @@ def _merge_run(
             )
         else:
             notes[key].append(
-                PROPOSE_CLOSE + off_list_reason(parcel, run) + "；须经验收后由镇街改为「已销号」"
-            )
+                PROPOSE_CLOSE + off_list_reason(parcel, run) + _untreated(row)
+                + "；须经验收后由镇街改为「已销号」"
+            )  # fmt: skip
     for key, new in fresh.items():
         if key in rows:
             continue
@@ -316,6 +317,17 @@ def _merge_run(
                 key, as_of, None, Status.NOT_STARTED.value, source="landgov", note=f"{label} 新列入"
             )
         )
+
+
+def _untreated(row: dict[str, Any]) -> str:
+    """What to add to a 销号 proposal for a plot nobody has started to treat: it left the list
+    because its data changed (a corrected figure, a new threshold), not because of 整治."""
+    if row.get("状态") not in (None, "", Status.NOT_STARTED):
+        return ""
+    return (
+        "；台账状态仍为「未启动」，移出治理清单并非整治所致（可能是数据更正或口径变化），"
+        "请先核实数据"
+    )
 
 
 def _unmerged(edited: EditedSheet) -> pd.DataFrame:

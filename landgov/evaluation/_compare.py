@@ -16,7 +16,7 @@ from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
 
-__all__ = ["Comparison", "compare_runs"]
+__all__ = ["DONE_CHANGES", "UNSETTLED_CHANGES", "Comparison", "compare_runs"]
 
 _GRADE_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -113,9 +113,9 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
 
 
 #: 治理清单 changes that are 治理 done: the plot left the list, shown 达标 by the new run.
-_DONE = ("移出治理清单",)
+DONE_CHANGES = ("移出治理清单",)
 #: Listed plots the new run could not judge (待核实) or does not hold: not done, to verify.
-_UNSETTLED = ("旧期在治理清单，新期待核实", "旧期在治理清单，新期无此地块")
+UNSETTLED_CHANGES = ("旧期在治理清单，新期待核实", "旧期在治理清单，新期无此地块")
 
 
 def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
@@ -249,8 +249,8 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
     towns = sorted((set(a.index) | set(b.index) | set(plots["township"])) - {DISTRICT})
-    done_area = _area_by_town(plots, _DONE)
-    open_area = _area_by_town(plots, _UNSETTLED)
+    done_area = _area_by_town(plots, DONE_CHANGES)
+    open_area = _area_by_town(plots, UNSETTLED_CHANGES)
     rows = []
     for town in [*towns, DISTRICT]:
         row: dict[str, Any] = {"township": town}

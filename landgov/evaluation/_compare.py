@@ -60,17 +60,29 @@ def _label(run: ScreeningResult) -> str:
 _TO_VERIFY = ScreeningStatus.UNKNOWN.value
 
 
+def _ranks(grades: object) -> list[int]:
+    """The ranks of a grade or of a group's grades joined with 「；」 (split, merged plots)."""
+    if is_missing(grades):
+        return []
+    return [_GRADE_RANK[g.strip()] for g in str(grades).split("；") if g.strip() in _GRADE_RANK]
+
+
 def _grade_change(old: object, new: object) -> str:
     """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
     with (the plot or enterprise is gone from the new run, or not graded there): it may have
     closed, moved or changed its code, so it is neither better nor worse. ``—`` when there is
-    no old grade (a new plot or enterprise)."""
-    a, b = _GRADE_RANK.get(str(old)), _GRADE_RANK.get(str(new))
-    if a is None:
+    no old grade (a new plot or enterprise). A split or merged group whose parts moved apart
+    (one up, one down) is 升降不一."""
+    a, b = _ranks(old), _ranks(new)
+    if not a:
         return "—"
-    if b is None:
+    if not b:
         return _TO_VERIFY
-    return "上升" if b > a else "下降" if b < a else "不变"
+    if min(b) > max(a):
+        return "上升"
+    if max(b) < min(a):
+        return "下降"
+    return "不变" if set(a) == set(b) and len(set(a)) == 1 else "升降不一"
 
 
 def _joined(values: Sequence[object]) -> str | None:

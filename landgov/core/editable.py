@@ -135,6 +135,11 @@ class Field:
         Excel number format for a :attr:`FieldKind.NUMBER` column (e.g. ``"0.00"``).
     hint
         What to type, shown when the cell is selected and in problem rows.
+    deadline
+        A :attr:`FieldKind.DATE` by which something is due (计划完成日期): a year and month
+        typed alone (「2027年6月」, i.e. 6月底前) is the month's last day, not its first, so
+        nothing is 逾期 before the period ends (《民法典》第二百零二条、第二百零三条;
+        :func:`landgov.core.dates.read_date` with ``month_only="last"``).
     """
 
     name: str
@@ -144,6 +149,7 @@ class Field:
     width: float | None = None
     number_format: str | None = None
     hint: str = ""
+    deadline: bool = False
 
     def __post_init__(self) -> None:
         if self.kind is FieldKind.CHOICE and not self.choices:
@@ -607,7 +613,7 @@ def _text(value: object) -> str:
 
 
 def _parse_date(value: object, f: Field) -> tuple[object, str | None, Severity]:
-    date, problem = read_date(value)
+    date, problem = read_date(value, month_only="last" if f.deadline else "first")
     if date is None and problem is None:
         return None, None, Severity.INFO
     if date is None:

@@ -16,7 +16,7 @@ from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
 
-__all__ = ["Comparison", "compare_runs"]
+__all__ = ["DONE_CHANGES", "UNSETTLED_CHANGES", "Comparison", "compare_runs"]
 
 _GRADE_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -35,7 +35,8 @@ class Comparison:
         One row per 统一社会信用代码 of either run: match, grade before/after, change.
     townships
         Per 镇街 and 全区: 规上亩均税收 and 亩均增加值 before/after against the targets,
-        治理清单 area before/after, 治理 area done (left the list) against the 盘活 target.
+        治理清单 area before/after, 治理 area done (left the list, 达标) against the 盘活
+        target, and listed area not settled (待核实 in the new run, or not in it).
     warnings
         What makes the two runs not strictly comparable (profiles, rule values changed).
     counts
@@ -56,11 +57,32 @@ def _label(run: ScreeningResult) -> str:
     return run.as_of.isoformat() if run.as_of else run.folder.name
 
 
+_TO_VERIFY = ScreeningStatus.UNKNOWN.value
+
+
+def _ranks(grades: object) -> list[int]:
+    """The ranks of a grade or of a group's grades joined with 「；」 (split, merged plots)."""
+    if is_missing(grades):
+        return []
+    return [_GRADE_RANK[g.strip()] for g in str(grades).split("；") if g.strip() in _GRADE_RANK]
+
+
 def _grade_change(old: object, new: object) -> str:
-    a, b = _GRADE_RANK.get(str(old)), _GRADE_RANK.get(str(new))
-    if a is None or b is None:
+    """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
+    with (the plot or enterprise is gone from the new run, or not graded there): it may have
+    closed, moved or changed its code, so it is neither better nor worse. ``—`` when there is
+    no old grade (a new plot or enterprise). A split or merged group whose parts moved apart
+    (one up, one down) is 升降不一."""
+    a, b = _ranks(old), _ranks(new)
+    if not a:
         return "—"
-    return "上升" if b > a else "下降" if b < a else "不变"
+    if not b:
+        return _TO_VERIFY
+    if min(b) > max(a):
+        return "上升"
+    if max(b) < min(a):
+        return "下降"
+    return "不变" if set(a) == set(b) and len(set(a)) == 1 else "升降不一"
 
 
 def _joined(values: Sequence[object]) -> str | None:
@@ -100,6 +122,12 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
         geoms.loc[multi] = parts.agg(lambda v: shapely.union_all(v.to_numpy()))
     out["geometry"] = geoms
     return out
+
+
+#: 治理清单 changes that are 治理 done: the plot left the list, shown 达标 by the new run.
+DONE_CHANGES = ("移出治理清单",)
+#: Listed plots the new run could not judge (待核实) or does not hold: not done, to verify.
+UNSETTLED_CHANGES = ("旧期在治理清单，新期待核实", "旧期在治理清单，新期无此地块")
 
 
 def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
@@ -223,12 +251,18 @@ def _number(value: object) -> float | None:
     return None if np.isnan(number) else number
 
 
+def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.Series:
+    """Old area (亩) per 镇街 of the plots whose 治理清单 change is one of ``changes``."""
+    hit = plots[plots["listing_change"].isin(changes)]
+    return hit.groupby("township")["area_mu_old"].sum()
+
+
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
     towns = sorted((set(a.index) | set(b.index) | set(plots["township"])) - {DISTRICT})
-    done = plots[plots["listing_change"].isin(["移出治理清单", "旧期在治理清单，新期无此地块"])]
-    done_area = done.groupby("township")["area_mu_old"].sum()
+    done_area = _area_by_town(plots, DONE_CHANGES)
+    open_area = _area_by_town(plots, UNSETTLED_CHANGES)
     rows = []
     for town in [*towns, DISTRICT]:
         row: dict[str, Any] = {"township": town}
@@ -240,6 +274,9 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
             row[key] = src[key].get(town) if key in src else None
         row["governance_done_mu"] = float(
             done_area.sum() if town == DISTRICT else done_area.get(town, 0.0)
+        )
+        row["governance_to_verify_mu"] = float(
+            open_area.sum() if town == DISTRICT else open_area.get(town, 0.0)
         )
         target = _number(row["renewal_target_mu"])
         row["renewal_done_share"] = row["governance_done_mu"] / target if target else None

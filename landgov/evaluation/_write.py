@@ -55,6 +55,7 @@ LABELS = {
     "governance_area_mu_old": "旧期治理清单面积（亩）",
     "governance_area_mu_new": "新期治理清单面积（亩）",
     "governance_done_mu": "已移出治理清单面积（亩）",
+    "governance_to_verify_mu": "旧期在治理清单、新期待核实或无此地块的面积（亩）",
     "renewal_target_mu": "盘活目标（亩）",
     "renewal_done_share": "盘活目标完成比例",
 }

@@ -30,11 +30,12 @@ from landgov.ledger._layout import (
     LAYOUT,
     PROBLEMS_SHEET,
     PROGRESS_SHEET,
+    PROPOSE_CLOSE,
     UNMERGED_SHEET,
     Status,
 )
 
-__all__ = ["Ledger", "progress", "read_history", "write_ledger"]
+__all__ = ["Ledger", "progress", "proposed", "read_history", "write_ledger"]
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,22 @@ def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
     return late & ~rows["状态"].isin(list(FINISHED))
 
 
+def proposed(rows: pd.DataFrame) -> pd.Series:
+    """Plots whose 系统提示 proposes 销号 (a note starting 「建议销号：」).
+
+    A note held back, 「暂不建议销号：」 (待核实: 达标 not shown), contains the words 建议销号
+    too and is not a proposal.
+    """
+    notes = rows["系统提示"].fillna("").astype(str)
+    return notes.str.contains(f"(?:^|；){PROPOSE_CLOSE}", regex=True)
+
+
 def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Plots per status per 镇街 and for 全区, with 逾期, 建议销号 and 完成率 (%)."""
     frame = rows.assign(
         _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
-        _close=rows["系统提示"].fillna("").str.contains("建议销号"),
+        _close=proposed(rows),
     )
     out = []
     for town, part in [*frame.groupby("_town", sort=True), (DISTRICT, frame)]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus
 from landgov.run.results import ScreeningResult
@@ -79,12 +80,16 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
         parts = [f"{label} 批次筛查结果为「{status}」，缺数据，未判定是否达标"]
     else:
         parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
-    tax = _number(parcel.get("tax_per_mu"))
+    tax = pd.to_numeric(parcel.get("tax_per_mu"), errors="coerce")
     param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
-    if tax is not None:
-        text = f"亩均税收 {format_number(tax, digits=1)} 万元/亩"
-        if param is not None and param.comparison and not param.compare(tax):
-            text += f"，已不在低效门槛 {param.describe()} 内"
+    if not pd.isna(tax):
+        if param is not None and param.comparison and isinstance(param.value, int | float):
+            # 5.01 reads 5.01, never 「5 万元/亩，已不在 ≤ 5 万元/亩 内」 (core.compare.shown)
+            text = f"亩均税收 {shown(float(tax), param.value)} 万元/亩"
+            if not param.compare(measured(float(tax))):
+                text += f"，已不在低效门槛 {param.describe()} 内"
+        else:
+            text = f"亩均税收 {format_number(float(tax), digits=1)} 万元/亩"
         parts.append(text)
     verify = _text(parcel.get("to_verify"))
     if status == "待核实" and verify:

@@ -12,7 +12,7 @@ from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus
 from landgov.ledger._book import Ledger, empty_history, overdue, read_history
-from landgov.ledger._layout import LAYOUT, Status
+from landgov.ledger._layout import HOLD_CLOSE, LAYOUT, PROPOSE_CLOSE, Status
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
 from landgov.run.results import ScreeningResult
 
@@ -160,8 +160,9 @@ def update_ledger(
     已销号 without 验收日期 and 验收依据) is a problem row and a flag on the cell. Plots new on
     the run's 治理清单 are added (未启动); plots that left it are proposed for 销号 in 系统提示
     with the reason from the run, but their status is never changed: closing needs a person's
-    验收. A plot the run found 待核实 is not proposed (「达标销号」: it has not been
-    shown 达标); 系统提示 says 暂不建议销号 and what is to be verified. Editable columns are
+    验收. A plot the run found 待核实, or does not hold at all (split, merged, renumbered or
+    cancelled), is not proposed (「达标销号」: it has not been shown 达标); 系统提示 says
+    暂不建议销号 and what is to be verified. Editable columns are
     never overwritten. Each status change found (against the last entry of 状态变更记录) is
     added to the history with ``as_of``.
 
@@ -286,17 +287,26 @@ def _merge_run(
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed({}, parcel))
         pending = parcel is not None and parcel.get("screening_status") == ScreeningStatus.UNKNOWN
-        row["最新批次"] = f"{label} {ScreeningStatus.UNKNOWN.value if pending else '不在治理清单'}"
+        row["最新批次"] = f"{label} " + (
+            "底数清单中无此宗地"
+            if parcel is None
+            else ScreeningStatus.UNKNOWN.value
+            if pending
+            else "不在治理清单"
+        )
         if row.get("状态") == Status.CLOSED:
             continue
-        if pending:  # 「达标销号」: a plot not judged for want of data has not been shown 达标
+        if parcel is None:  # 「达标销号」: a plot the run does not hold has not been shown 达标
+            notes[key].append(HOLD_CLOSE + off_list_reason(parcel, run))
+        elif pending:  # nor has one not judged for want of data
             notes[key].append(
-                "暂不建议销号：" + off_list_reason(parcel, run) + "；补齐数据、重新筛查后再定"
+                HOLD_CLOSE + off_list_reason(parcel, run) + "；补齐数据、重新筛查后再定"
             )
         else:
             notes[key].append(
-                "建议销号：" + off_list_reason(parcel, run) + "；须经验收后由镇街改为「已销号」"
-            )
+                PROPOSE_CLOSE + off_list_reason(parcel, run) + _untreated(row)
+                + "；须经验收后由镇街改为「已销号」"
+            )  # fmt: skip
     for key, new in fresh.items():
         if key in rows:
             continue
@@ -307,6 +317,17 @@ def _merge_run(
                 key, as_of, None, Status.NOT_STARTED.value, source="landgov", note=f"{label} 新列入"
             )
         )
+
+
+def _untreated(row: dict[str, Any]) -> str:
+    """What to add to a 销号 proposal for a plot nobody has started to treat: it left the list
+    because its data changed (a corrected figure, a new threshold), not because of 整治."""
+    if row.get("状态") not in (None, "", Status.NOT_STARTED):
+        return ""
+    return (
+        "；台账状态仍为「未启动」，移出治理清单并非整治所致（可能是数据更正或口径变化），"
+        "请先核实数据"
+    )
 
 
 def _unmerged(edited: EditedSheet) -> pd.DataFrame:

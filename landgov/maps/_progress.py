@@ -35,6 +35,7 @@ _OVERDUE = ("已逾期（未完成）", "#d7191c")
 _CHANGE_CLASSES = (
     ("新列入治理清单", "#d7191c"),
     ("移出治理清单", "#1a9641"),
+    ("移出情况待核实", "#fff3b0"),
     ("等级上升", "#a6d96a"),
     ("等级下降", "#fdae61"),
     ("分割或合并", "#984ea3"),
@@ -44,7 +45,7 @@ _CHANGE_CLASSES = (
 
 def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
     from landgov.ledger import update_ledger
-    from landgov.ledger._book import overdue
+    from landgov.ledger._book import overdue, proposed
 
     ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
     rows = ledger.rows
@@ -53,20 +54,23 @@ def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
             "parcel_id": rows["宗地代码"].astype(str),
             "ledger_status": rows["状态"].astype(object),
             "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
-            "ledger_proposed": rows["系统提示"].fillna("").str.contains("建议销号").to_numpy(),
+            "ledger_proposed": proposed(rows).to_numpy(),
         }
     )
 
 
 def _change_class(row: pd.Series) -> str:
-    if row["listing_change"] == "新列入治理清单":
-        return "新列入治理清单"
-    if row["listing_change"] in ("移出治理清单", "旧期在治理清单，新期无此地块"):
-        return "移出治理清单"
-    if row["grade_change"] == "上升":
-        return "等级上升"
-    if row["grade_change"] == "下降":
-        return "等级下降"
+    from landgov.evaluation._compare import DONE_CHANGES, UNSETTLED_CHANGES
+
+    by_listing = {
+        "新列入治理清单": "新列入治理清单",
+        **dict.fromkeys(DONE_CHANGES, "移出治理清单"),
+        **dict.fromkeys(UNSETTLED_CHANGES, "移出情况待核实"),  # 待核实 or gone: not shown 达标
+    }
+    by_grade = {"上升": "等级上升", "下降": "等级下降"}
+    found = by_listing.get(row["listing_change"]) or by_grade.get(row["grade_change"])
+    if found:
+        return found
     if row["match"] in ("分割", "合并", "分割合并", "重新编号"):
         return "分割或合并"
     return "无明显变化"

@@ -510,7 +510,11 @@ def test_relaxable_rules_name_rules_that_exist():
     ("code", "status"),
     [
         ("330602001001GB00001", Status.PASS),  # 越城区 330602
-        ("330604001001GB00001", Status.FAIL),  # 上虞区 330604: outside 一「越城区、滨海新区」
+        # 滨海新区 spans parts of 柯桥 330603 and 上虞 330604: the code alone cannot place the
+        # plot inside or outside 一「越城区、滨海新区」 (zengrong.scope_county_codes_unsure)
+        ("330604001001GB00001", Status.UNKNOWN),
+        ("330603001001GB00001", Status.UNKNOWN),
+        ("330783001001GB00001", Status.FAIL),  # 东阳市: outside
         ("", Status.UNKNOWN),  # no 宗地代码: 待核实, never a pass
         ("GB00001", Status.UNKNOWN),
     ],
@@ -524,7 +528,9 @@ def test_scope_district_from_the_county_code(profile, code, status):
     verdict = _scope_district(case, _Settings(profile, AS_OF))
     assert verdict.status is status
     if status is Status.UNKNOWN:
-        assert verdict.missing == ("宗地代码",)
+        want = ("宗地是否位于越城区、滨海新区",) if code.startswith("3306") else ("宗地代码",)
+        assert verdict.missing == want
+        assert (verdict.citation.official is False) == code.startswith("3306")
 
 
 def test_condition_6_a_figure_filled_in_as_0_is_not_known(official):

@@ -49,6 +49,14 @@ def _scope_district(case: _Case, s: _Settings) -> Verdict:
         )
     if code[:6] in codes:
         return _v("scope.district", Status.PASS, f"位于{districts}", cite, values=values)
+    if code[:6] in s.profile.value("zengrong.scope_county_codes_unsure", []):
+        reason = (
+            f"县级代码 {code[:6]} 的宗地可能位于{districts}（跨县的区），"
+            "仅凭代码不能判断是否属于适用范围"
+        )
+        missing = (f"宗地是否位于{districts}",)
+        unsure = s.cite("scope_county_codes_unsure")
+        return _v("scope.district", Status.UNKNOWN, reason, unsure, values=values, missing=missing)
     reason = f"县级代码 {code[:6]} 不在适用范围（{districts}：{'、'.join(codes)}）"
     return _v("scope.district", Status.FAIL, reason, cite, values=values)
 

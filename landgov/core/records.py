@@ -173,15 +173,26 @@ class RecordRule:
 def window_start(as_of: dt.date, years: int) -> dt.date:
     """First day of a window of ``years`` years ending on ``as_of`` (both days included).
 
+    A record of day ``r`` lies within 「``years`` 年内」 while its period has not ended: the
+    start day is not counted (《民法典》第二百零一条) and the period ends on the corresponding
+    day, or on the month's last day when the month has none (第二百零二条). The window starts
+    on the earliest ``r`` whose period ends on or after ``as_of``: the same calendar day
+    ``years`` back, except on 29 February, where a record of 28 February (its year ends on
+    28 February) is out and the window starts on 1 March.
+
     Examples
     --------
+    >>> window_start(dt.date(2024, 6, 30), 1)
+    datetime.date(2023, 6, 30)
     >>> window_start(dt.date(2024, 2, 29), 1)
-    datetime.date(2023, 2, 28)
+    datetime.date(2023, 3, 1)
+    >>> window_start(dt.date(2025, 2, 28), 1)
+    datetime.date(2024, 2, 28)
     """
     try:
         return as_of.replace(year=as_of.year - years)
-    except ValueError:  # 29 February
-        return as_of.replace(year=as_of.year - years, day=28)
+    except ValueError:  # 29 February, and no 29 February ``years`` back
+        return dt.date(as_of.year - years, 3, 1)
 
 
 def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | str | None:

@@ -26,7 +26,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from landgov.core.compare import compare
+from landgov.core.compare import MEASURED_DIGITS, compare, measured
 from landgov.core.landuse import LandUseMatcher
 from landgov.core.missing import format_number
 from landgov.policy import Profile
@@ -110,14 +110,17 @@ def neighbour_pairs(
 
     They join when their distance compares to ``gap_m`` by ``comparison`` (``"<="``: at most
     ``gap_m`` apart; touching = 0 m) and, when ``roads`` are given and the geometries do not
-    touch, the shortest line between them does not cross the inside of a road polygon.
+    touch, the shortest line between them does not cross the inside of a road polygon. The
+    distance is compared rounded to 6 decimals (:func:`landgov.core.compare.measured`): plots
+    drawn 10 m apart whose coordinates measure 10.000000000116 m are 10 m apart.
     """
     if len(a) == 0 or len(b) == 0:
         empty = np.array([], dtype=np.intp)
         return empty, empty
     tree = shapely.STRtree(b)
-    left, right = tree.query(a, predicate="dwithin", distance=float(gap_m))
-    dist = shapely.distance(a[left], b[right])
+    reach = float(gap_m) + 10.0**-MEASURED_DIGITS  # candidates the rounding may bring in
+    left, right = tree.query(a, predicate="dwithin", distance=reach)
+    dist = measured(shapely.distance(a[left], b[right]))
     keep = np.asarray(compare(dist, comparison, float(gap_m)), dtype=bool)
     if roads is not None and len(roads):
         apart = keep & (dist > 0)

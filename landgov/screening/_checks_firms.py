@@ -27,6 +27,7 @@ from landgov.core.records import (
     records_from_frame,
 )
 from landgov.core.vocab import SEVERITIES, CatalogueClass, scale_is_above
+from landgov.far.industry import catalogue_edition
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -580,21 +581,29 @@ def check_catalogue(
     enterprises: pd.DataFrame | None,
     pairs: pd.DataFrame | None,
     profile: Profile,
+    as_of: dt.date | str | None = None,
 ) -> pd.Series:
     """An enterprise on the plot in a flagged 产业结构调整指导目录 class (default 淘汰类).
 
     Classes come from the enterprises' ``catalogue_class``, read by
     :meth:`landgov.core.vocab.CatalogueClass.parse` as the 增容 check [000 附件3 三.5] reads
     them (「淘汰」 and 「淘汰类 」 are 淘汰类); a text that names no class (「待定」) is 待核实,
-    never 「不属淘汰类」. Record which edition of the catalogue the data used (2019, replaced by
-    2024 from 2024-02-01).
+    never 「不属淘汰类」. The edition in force on ``as_of`` (today when not given) is recorded
+    in ``values["edition"]`` and named in the reason: 2019年本 before
+    ``screening.catalogue_2024_from`` (2024-02-01), 2024年本 from that day on
+    (:func:`landgov.far.industry.catalogue_edition`, the rule the 增容 check uses).
 
     Returns
     -------
     pandas.Series
         Verdicts named ``catalogue``; ``values["classes"]`` is a tuple of (uscc, class or
-        None), the class as :class:`~landgov.core.vocab.CatalogueClass` names it.
+        None), the class as :class:`~landgov.core.vocab.CatalogueClass` names it;
+        ``values["edition"]`` the edition (``"2019年本"`` / ``"2024年本"``).
     """
+    key = "screening.catalogue_2024_from"
+    day = (_as_timestamp(dt.date.today() if as_of is None else as_of)).date()
+    edition = catalogue_edition(day, switch_date=_as_timestamp(profile.value(key)).date())
+    book = f"按基准日 {day} 适用的《产业结构调整指导目录（{edition}）》"
     key = "screening.catalogue_flag_classes"
     flagged = {str(CatalogueClass.parse(c) or c) for c in profile.value(key)}
     classes_read: dict[object, CatalogueClass | None] = {}  # a few texts, many enterprises
@@ -612,7 +621,7 @@ def check_catalogue(
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     c = Check.CATALOGUE
-    none_of = "关联企业均不属 " + "、".join(sorted(flagged))
+    none_of = f"{book}，关联企业均不属 " + "、".join(sorted(flagged))
     out = []
     done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
     for usccs in links.tolist():
@@ -623,18 +632,19 @@ def check_catalogue(
         raw = {u: table.get(u, "catalogue_class") for u in usccs}
         read = {u: parsed(v) for u, v in raw.items()}
         classes = tuple((u, None if read[u] is None else read[u].value) for u in usccs)
-        values = {"classes": classes}
+        values = {"classes": classes, "edition": edition}
         hits = [f"{u}（{cls}）" for u, cls in classes if cls in flagged]
         unknown = [u for u, cls in classes if cls is None]
         if hits:
-            reason = "企业属产业结构调整指导目录限制/淘汰类别：" + "、".join(hits)
+            reason = f"{book}，企业属限制/淘汰类别：" + "、".join(hits)
             out.append(_verdict(c, Status.FAIL, reason, citation, values=values))
         elif not usccs:
             out.append(
                 _verdict(
-                    c, Status.UNKNOWN, "无关联企业", citation, values=values, missing=[_NO_LINK]
+                    c, Status.UNKNOWN, f"无关联企业（{book}）", citation, values=values,
+                    missing=[_NO_LINK],
                 )
-            )
+            )  # fmt: skip
         elif unknown:
             missing = [
                 f"企业表字段 catalogue_class（产业目录类别，{u}）"
@@ -643,7 +653,8 @@ def check_catalogue(
             ]
             out.append(
                 _verdict(
-                    c, Status.UNKNOWN, "产业目录类别缺失或无法识别", citation, values=values,
+                    c, Status.UNKNOWN, f"产业目录类别缺失或无法识别（{book}）", citation,
+                    values=values,
                     missing=missing,
                 )
             )  # fmt: skip

@@ -105,7 +105,7 @@ def _run_checks(
         Check.DEMOLITION: lambda: check_demolition(
             parcels, demolition=demolition, profile=profile, as_of=as_of.date()
         ),
-        Check.CATALOGUE: lambda: check_catalogue(parcels, **ent),
+        Check.CATALOGUE: lambda: check_catalogue(parcels, **ent, as_of=as_of),
     }
     return pd.DataFrame({c.value: run() for c, run in runs.items()}, index=parcels.index)
 

@@ -334,6 +334,14 @@ def test_a_key_that_moved_section_says_where_it_went(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match=r"改写为 overlay\.overlap_tolerance_m2"):
         load_profile(path)
+    # the 产业目录 switch date: one key for the screening's catalogue check and 增容 条件5
+    path.write_text(
+        '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "yuecheng-2022"\n'
+        "[zengrong]\ncatalogue_2024_from = { value = 2024-02-01, official = true }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"改写为 screening\.catalogue_2024_from"):
+        load_profile(path)
 
 
 def test_profiles_show_prints_each_comparison() -> None:

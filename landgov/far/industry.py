@@ -32,7 +32,7 @@ Two questions the 容积率 floors and the 增容 checks need answered:
 
 2. **Which edition of 《产业结构调整指导目录》 applies?** The opinion names the 2019 edition
    [000 附件3 三.5]; the 2024 edition replaced it from the date in the profile
-   (``zengrong.catalogue_2024_from``). :func:`catalogue_edition` picks the edition for a date
+   (``screening.catalogue_2024_from``). :func:`catalogue_edition` picks the edition for a date
    and every condition-5 verdict records it.
 """
 
@@ -183,7 +183,7 @@ def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[
 def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:
     """The catalogue edition in force on ``on``.
 
-    ``"2019年本"`` before ``switch_date`` (the profile's ``zengrong.catalogue_2024_from``),
+    ``"2019年本"`` before ``switch_date`` (the profile's ``screening.catalogue_2024_from``),
     ``"2024年本"`` from that day on.
     """
     return "2019年本" if on < switch_date else "2024年本"

@@ -250,6 +250,8 @@ def _check_unit(key: str, param: Param, rule: Mapping[str, Any], src: str) -> li
 #: Keys a newer schema moved to another section: a profile written for the old one is told where.
 MOVED_KEYS: dict[str, str] = {
     "zengrong.overlap_tolerance_m2": "overlay.overlap_tolerance_m2",  # shared with screening
+    # one 产业目录 switch date for the screening's catalogue check and 增容 条件5
+    "zengrong.catalogue_2024_from": "screening.catalogue_2024_from",
 }
 
 

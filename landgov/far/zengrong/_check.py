@@ -167,7 +167,7 @@ def _build_context(inputs: ZengrongInputs) -> _Context:
 def _finish(out: pd.DataFrame, s: _Settings) -> None:
     """The tail both checks share: catalogue edition, candidate flag, as-of date."""
     out["catalogue_edition"] = catalogue_edition(
-        s.as_of, switch_date=s.value("catalogue_2024_from")
+        s.as_of, switch_date=s.profile.value("screening.catalogue_2024_from")
     )
     out["candidate"] = out["zengrong"].ne(Eligibility.INELIGIBLE.value)
     out["as_of"] = s.as_of.isoformat()

@@ -475,7 +475,9 @@ def _cond4(case: _Case) -> list[Verdict]:
 
 def _cond5(case: _Case, s: _Settings) -> list[Verdict]:
     """产业导向 [三.5]: the project's catalogue class, else the enterprise's (待核实, noted)."""
-    edition = catalogue_edition(s.as_of, switch_date=s.value("catalogue_2024_from"))
+    edition = catalogue_edition(
+        s.as_of, switch_date=s.profile.value("screening.catalogue_2024_from")
+    )
     cite = Citation("000", f"{_CLAUSE['cond5']}；按《产业结构调整指导目录（{edition}）》")
     rule = "cond5.catalogue"
     values: dict[str, object] = {"目录版本": edition}

@@ -118,6 +118,7 @@ def test_percent_only_for_fractions() -> None:
     assert percent == {
         "rd_ratio", "renewal_share", "built_cover", "area_diff_ratio", "building_coverage",
         "demolition_share", "planning_other_share", "planning_unknown_share",
+        "renewal_done_share",  # 动态评价: 已移出治理清单面积 ÷ 盘活目标
     }  # fmt: skip
 
 
@@ -196,6 +197,32 @@ def test_popups_take_registry_labels() -> None:
         assert fields[key] == short_label(key)
     frame = pd.DataFrame(columns=["township", "tax_per_mu_target_year", "renewal_target_year"])
     assert [f.label for f in township_fields(frame)] == ["镇街", "亩均税收目标年份", "盘活目标年份"]
+
+
+def test_township_popups_label_and_round_every_registry_column() -> None:
+    # the 镇街汇总 columns without a popup wording of their own: the registry's, never the name
+    names = [
+        "above_scale_value_added_wan",
+        "value_added_per_mu_target_year",
+        "n_above_scale_incomplete",
+    ]
+    fields = {f.key: f for f in township_fields(pd.DataFrame(columns=names))}
+    money = fields["above_scale_value_added_wan"]
+    assert (money.label, money.kind, money.digits, money.unit) == (
+        "规上工业增加值",
+        "num",
+        2,
+        "万元",
+    )
+    assert money.money  # left out of a redacted map
+    year = fields["value_added_per_mu_target_year"]
+    assert (year.label, year.kind, year.digits, year.money) == (
+        "亩均增加值目标年份",
+        "num",
+        0,
+        False,
+    )
+    assert fields["n_above_scale_incomplete"].label == label("n_above_scale_incomplete")
 
 
 def test_panel_and_plausible_take_registry_labels() -> None:

@@ -361,3 +361,19 @@ def test_a_threshold_the_code_compares_says_how_in_the_params_sheet() -> None:
     assert "不含本数" in rows["far.building_coverage_min"]
     assert rows["zengrong.min_area_mu"] == ">（超过，不含本数）"  # a stated one is unchanged
     assert rows["screening.power_tce_per_10k_kwh"] == ""  # a factor, no comparison
+
+
+@pytest.mark.parametrize("name", ["yuecheng-2022", "shangyu-2022", "shengzhou-2022"])
+def test_params_sheet_values_are_text_people_read(name: str) -> None:
+    # 取值 held Python's "{'A': 0.2, …}", "mappingproxy", a rule's "'source': '001 三(二)1'" and
+    # "2022-11-01 00:00:00"; an option reads as the schema words it
+    from landgov.reports.handout import params_sheet
+    from tests._words import text_defects
+
+    rows = params_sheet(load_profile(name)).set_index("参数")["取值"]
+    for key, value in rows.items():
+        assert not text_defects(str(value)), (key, value)
+    assert rows["grading.method"] == "按得分排位分档"
+    assert rows["linking.share_rule"] == "由未给面积的使用者均分"
+    assert rows["plausible.date_min"] == "1949-10-01"
+    assert rows["far.minimum_floor_area"] == "计容建筑面积"

@@ -36,6 +36,7 @@ from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
 from tests._runs import fake_run
+from tests._words import SEED_CODE, TRADITIONAL
 from tests.test_ledger import _edit
 
 LISTED = dt.date(2026, 6, 30)  # the first run's reference date = 列入日期
@@ -238,8 +239,6 @@ def test_formula_like_text_typed_by_a_user_is_written_back_as_text(runs, tmp_pat
 
 
 # --------------------------------------------------------------------------- the words
-_SEED_CODE = re.compile(r"(?<![\dA-Za-z])00[0-4](?![\d])")
-_TRADITIONAL = set("號條銷臺帳評價變記錄數據劃區證驗務際產業處齊補從後發規開關門電簡體項資於與為")
 _LATIN = re.compile(r"[A-Za-z]{3,}")
 _ALLOWED_LATIN = {"landgov", "Excel", "WPS", "GB", "xlsx"}
 
@@ -248,8 +247,8 @@ def _words_ok(texts: list[str]) -> None:
     for text in texts:
         if text.startswith("landgov "):  # a command line to type (填写说明)
             continue
-        assert not _SEED_CODE.search(text), text  # a seed file number, not a 文号
-        assert not set(text) & _TRADITIONAL, text
+        assert not SEED_CODE.search(text), text  # a seed file number, not a 文号
+        assert not set(text) & TRADITIONAL, text
         assert set(_LATIN.findall(text)) <= _ALLOWED_LATIN, text
 
 

@@ -65,7 +65,13 @@ def _sections(text: str) -> dict[tuple, list[str]]:
     return out
 
 
+#: Characters the seed texts carry from their source pages that the documents print in
+#: simplified form (虞政发〔2022〕12号 三(二)1 「违法违规行为的企業」): quotes are shown to users.
+_SIMPLIFIED = str.maketrans({"業": "业"})
+
+
 def _quote(lines: list[str]) -> str:
+    lines = [line.translate(_SIMPLIFIED) for line in lines]
     text = ""
     for line in lines:
         heading = text and len(text) <= 20 and not re.search(r"[。，；,;]", text)

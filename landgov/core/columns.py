@@ -2,10 +2,11 @@
 
 Every canonical column an output shows (Excel headers, map popups, ``docs/schema.md``) is looked
 up here. Input fields keep their labels in :mod:`landgov.io.fields` (the single source for them);
-computed columns, the 镇街 summary columns, the 增容 (``far``) columns, the province columns and
-the problems table are defined here (nothing here imports a stage). Later sources win for a name
-they share: summary, then input fields (增容申请 first, so the other readers' labels win), then
-computed columns, then 增容 and province columns, then problem columns.
+computed columns, the 镇街 summary columns, the 增容 (``far``) columns, the province columns, the
+动态评价 comparison columns and the problems table are defined here (nothing here imports a
+stage). Later sources win for a name they share: summary, then input fields (增容申请 first, so
+the other readers' labels win), then computed columns, then 增容, province and comparison
+columns, then problem columns.
 
 Every column of every layer and sheet ``landgov screen`` and ``landgov far`` write has a label
 here (``tests/test_column_labels.py`` walks them on a generated district), so the GeoPackage
@@ -39,6 +40,7 @@ from landgov.io.fields import (
 
 __all__ = [
     "COLUMNS",
+    "COMPARISON_COLUMNS",
     "CONDITION_LABELS",
     "KIND_FORMATS",
     "SUMMARY_COLUMNS",
@@ -351,6 +353,39 @@ _PROVINCE: tuple[Column, ...] = (
     _col("profile_version", "配置版本", "text"),
 )
 
+# The 动态评价 columns (landgov.evaluation: changes.gpkg and 动态评价.xlsx), old period beside new.
+COMPARISON_COLUMNS: tuple[Column, ...] = (
+    _col("match", "对应关系", "text"),
+    _col("old_ids", "旧期宗地代码", "text"),
+    _col("new_ids", "新期宗地代码", "text"),
+    _col("n_old", "旧期宗数", "int"),
+    _col("n_new", "新期宗数", "int"),
+    _col("area_mu_old", "旧期面积（亩）", "area", "亩"),
+    _col("area_mu_new", "新期面积（亩）", "area", "亩"),
+    _col("grade_old", "旧期等级", "text"),
+    _col("grade_new", "新期等级", "text"),
+    _col("grade_change", "等级变化", "text"),
+    _col("path_old", "旧期治理路径", "text"),
+    _col("path_new", "新期治理路径", "text"),
+    _col("tax_per_mu_old", "旧期亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_new", "新期亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_change", "亩均税收变化（万元/亩）", "ratio", "万元/亩"),
+    _col("listed_old", "旧期在治理清单", "text"),
+    _col("listed_new", "新期在治理清单", "text"),
+    _col("listing_change", "治理清单变化", "text"),
+    _col("tax_per_mu_above_scale_old", "旧期规上亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_above_scale_new", "新期规上亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_above_scale_old", "旧期规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
+    _col("value_added_per_mu_above_scale_new", "新期规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
+    _col("governance_area_mu_old", "旧期治理清单面积（亩）", "area", "亩"),
+    _col("governance_area_mu_new", "新期治理清单面积（亩）", "area", "亩"),
+    _col("governance_done_mu", "已移出治理清单面积（亩）", "area", "亩"),
+    _col(
+        "governance_to_verify_mu", "旧期在治理清单、新期待核实或无此地块的面积（亩）", "area", "亩"
+    ),
+    _col("renewal_done_share", "盘活目标完成比例", "percent"),
+)  # fmt: skip
+
 # The points each indicator scored (efficiency scoring ``score_<indicator>``).
 _SCORED = (
     "tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
@@ -384,6 +419,7 @@ def _assemble() -> Mapping[str, Column]:
         *_COMPUTED,
         *_FAR,
         *_PROVINCE,
+        *COMPARISON_COLUMNS,
         *_problem_columns(),
     ):
         table[col.name] = col  # later sources win (see the module docstring)

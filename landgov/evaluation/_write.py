@@ -24,42 +24,6 @@ GPKG_NAME = "changes.gpkg"
 XLSX_NAME = "动态评价.xlsx"
 MARKER = "compare.json"
 
-LABELS = {
-    "match": "对应关系",
-    "old_ids": "旧期宗地代码",
-    "new_ids": "新期宗地代码",
-    "n_old": "旧期宗数",
-    "n_new": "新期宗数",
-    "township": "镇街",
-    "area_mu_old": "旧期面积（亩）",
-    "area_mu_new": "新期面积（亩）",
-    "grade_old": "旧期等级",
-    "grade_new": "新期等级",
-    "grade_change": "等级变化",
-    "path_old": "旧期治理路径",
-    "path_new": "新期治理路径",
-    "tax_per_mu_old": "旧期亩均税收（万元/亩）",
-    "tax_per_mu_new": "新期亩均税收（万元/亩）",
-    "tax_per_mu_change": "亩均税收变化（万元/亩）",
-    "listed_old": "旧期在治理清单",
-    "listed_new": "新期在治理清单",
-    "listing_change": "治理清单变化",
-    "uscc": "统一社会信用代码",
-    "name": "企业名称",
-    "tax_per_mu_above_scale_old": "旧期规上亩均税收（万元/亩）",
-    "tax_per_mu_above_scale_new": "新期规上亩均税收（万元/亩）",
-    "tax_per_mu_target": "规上亩均税收目标（万元/亩）",
-    "value_added_per_mu_above_scale_old": "旧期规上亩均增加值（万元/亩）",
-    "value_added_per_mu_above_scale_new": "新期规上亩均增加值（万元/亩）",
-    "value_added_per_mu_target": "规上亩均增加值目标（万元/亩）",
-    "governance_area_mu_old": "旧期治理清单面积（亩）",
-    "governance_area_mu_new": "新期治理清单面积（亩）",
-    "governance_done_mu": "已移出治理清单面积（亩）",
-    "governance_to_verify_mu": "旧期在治理清单、新期待核实或无此地块的面积（亩）",
-    "renewal_target_mu": "盘活目标（亩）",
-    "renewal_done_share": "盘活目标完成比例",
-}
-
 
 def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
@@ -102,8 +66,7 @@ def _write_into(cmp: Comparison, folder: Path) -> None:
             ("企业变化", storable(cmp.enterprises)),
         ],
         folder / XLSX_NAME,
-        labels=LABELS,
-    )
+    )  # headers from the column registry (COMPARISON_COLUMNS), as the GeoPackage's aliases
     info = {
         "command": "landgov compare",
         "landgov_version": __version__,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.columns import short_label
+from landgov.core.columns import COLUMNS, short_label
 from landgov.core.counts import ENTERPRISE, PLOT
 from landgov.far.zengrong import CONDITION_LABELS
 
@@ -261,9 +261,11 @@ _MONEY_HINTS = ("tax", "value_added", "_wan", "revenue", "税", "增加值", "�
 def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
     """Popup fields for the township layer, from whatever summary columns it has.
 
-    Known columns get Chinese labels; ``n_<路径>``-style counts become "<路径>（宗）"; any other
-    column is shown under its own name, as a number when its dtype is numeric. Columns that
-    look like money are marked as such.
+    Known columns get Chinese labels; ``n_<路径>``-style counts become "<路径>（宗）"; a column
+    of the registry (:data:`landgov.core.columns.COLUMNS`) takes its label, unit and kind
+    (numbers rounded like the sheet, never ``421569.97000000003``); any other column is shown
+    under its own name, as a number when its dtype is numeric. Columns that look like money are
+    marked as such.
     """
     out = []
     for col in frame.columns:
@@ -273,12 +275,28 @@ def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
             out.append(_TOWNSHIP_KNOWN[col])
         elif col.startswith("n_") and not col[2:].isascii():
             out.append(Field(col, f"{col[2:]}（宗）", "num", 0))
+        elif col in COLUMNS:
+            out.append(_registered(col))
         else:
             money = any(h in col.lower() for h in _MONEY_HINTS)
             out.append(
                 Field(col, col, "num" if col.startswith(("n_", "area")) else "text", 2, money=money)
             )
     return tuple(out)
+
+
+#: (popup kind, digits) per registry kind; dates and text are shown as written.
+_KIND_DIGITS = {"int": 0, "area": 1, "float": 2, "money": 2, "ratio": 2, "percent": 3}
+
+
+def _registered(col: str) -> Field:
+    """A township field labelled, unitised and rounded by the column registry."""
+    spec = COLUMNS[col]
+    digits = _KIND_DIGITS.get(spec.kind)
+    money = spec.kind == "money" or "万元" in spec.unit  # a 目标年份 is no money
+    if digits is None:
+        return Field(col, short_label(col), "bool" if spec.kind == "bool" else "text", money=money)
+    return Field(col, short_label(col), "num", digits, spec.unit, money=money)
 
 
 Sections = tuple[tuple[str, tuple[Field, ...]], ...]

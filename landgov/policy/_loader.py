@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
@@ -90,6 +91,34 @@ def compared_in_code(key: str) -> str | None:
     '实施后容积率 ≤ '
     """
     return _compared().get(key)
+
+
+def choice_words(key: str) -> dict[str, str]:
+    """What each choice of the option ``key`` means, in the schema description's own words
+    (``"merged 合并评价共用一个等级（遂昌）；follow_owner …"``); ``{}`` for other keys.
+
+    >>> choice_words("grading.method")
+    {'percentile': '按得分排位分档', 'threshold': '按得分阈值分档'}
+    """
+    return _choice_words().get(key, {})
+
+
+@functools.cache
+def _choice_words() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for section, rules in _schema().items():
+        for name, rule in rules.items():
+            if not isinstance(rule, dict) or rule.get("type") != "str" or not rule.get("choices"):
+                continue
+            text = str(rule.get("description") or "")
+            words = {
+                str(c): m.group(1).strip()
+                for c in rule["choices"]
+                if (m := re.search(rf"(?:^|[：；:;]\s*){re.escape(str(c))} ([^；;]+)", text))
+            }
+            if words:
+                out[f"{section}.{name}"] = words
+    return out
 
 
 @functools.cache

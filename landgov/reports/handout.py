@@ -9,14 +9,19 @@ cites with its document and its words (:func:`landgov.core.documents.basis_rows`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
 
 import pandas as pd
 
+from landgov.core.columns import COLUMNS, CONDITION_LABELS, short_label
 from landgov.core.documents import basis_rows, cited
+from landgov.core.missing import format_number
 from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
-from landgov.policy._loader import compared_in_code
+from landgov.policy._loader import choice_words, compared_in_code
 from landgov.reports.excel import SheetSpec, SheetStyle
 from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
 from landgov.reports.printlist import PRINT_SHEET, print_sheet, print_style
@@ -56,9 +61,72 @@ _LISTS = ("底数清单", _GOVERNANCE)
 _SUMMARY = "镇街汇总"
 
 
+@cache
+def _param_words() -> dict[str, str]:
+    """Chinese for the names a profile value may hold: columns (``tax_per_mu`` → 亩均税收),
+    screening checks (``two_high`` → “两高”项目) and 增容 rules (``cond1.area``)."""
+    from landgov.far.zengrong._conditions import _INDICATORS
+    from landgov.screening import CHECK_LABELS
+
+    words = {name: short_label(name) for name in COLUMNS}
+    words |= {str(check): text for check, text in CHECK_LABELS.items()}
+    parts = {"area": "用地面积"} | {i.key: i.label for i in _INDICATORS}
+    for name, text in parts.items():
+        words[name] = text
+        words |= {f"{c}.{name}": f"{CONDITION_LABELS[c]}：{text}" for c in ("cond1", "cond6")}
+    return words
+
+
+def _param_word(value: object) -> Any:
+    """One item of a value: a date as ``2022-11-01``, a number without float noise, a column,
+    check or 增容 rule name in Chinese (``tax_per_mu`` → 亩均税收); other words (the profile's
+    options, e.g. ``percentile``) as the profile has them."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format_number(value, digits=6)
+    if isinstance(value, str):
+        return _param_words().get(value, value)
+    return value
+
+
+def param_value(value: object, *, top: bool = True) -> Any:
+    """A profile value as the 策略参数 sheet shows it: never Python's ``{'A': 0.2}``,
+    ``mappingproxy(…)`` or ``2022-11-01 00:00:00``.
+
+    >>> param_value({"A": 0.2, "B": 0.4})
+    'A：0.2；B：0.4'
+    >>> param_value({"违法建设": ("重大", "较大"), "tax_per_mu": 30.0})
+    '违法建设：重大、较大；亩均税收：30'
+    >>> param_value(("拆除重建", "关停退出"))
+    '拆除重建；关停退出'
+    >>> param_value(dt.date(2022, 11, 1)), param_value({})
+    ('2022-11-01', '（空）')
+    """
+    if isinstance(value, Mapping):
+        if "path" in value and "label" in value:  # a 四个一批 rule of paths.rules
+            return f"{value.get('id', '')} {value['path']}：{value['label']}".strip()
+        items = [f"{_param_word(k)}：{param_value(v, top=False)}" for k, v in value.items()]
+        return "；".join(items) if items else "（空）"
+    if isinstance(value, list | tuple):  # 「；」 between the items, 「、」 inside a mapping's
+        rules = all(isinstance(v, Mapping) for v in value)
+        sep = "\n" if rules and value else "；" if top else "、"
+        return sep.join(str(param_value(v, top=False)) for v in value)
+    return _param_word(value)
+
+
 def params_sheet(profile: Profile) -> pd.DataFrame:
-    """The 策略参数 sheet: Chinese headers, comparisons in words."""
+    """The 策略参数 sheet: Chinese headers, comparisons in words, values as text people read
+    (:func:`param_value`; an option as the schema words it, ``percentile`` → 按得分排位分档)."""
     rows = pd.DataFrame(profile.as_rows())
+    if "value" in rows:
+        rows["value"] = [
+            choice_words(k).get(v) if isinstance(v, str) and v in choice_words(k)
+            else param_value(v)
+            for k, v in zip(rows["key"], rows["value"], strict=True)
+        ]  # fmt: skip
     if "comparison" in rows:  # in words; a threshold the code compares: how it does
         said = [
             _COMPARISONS.get(c, c) or compared_in_code(k) or ""

@@ -588,6 +588,35 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
     return float(top) / below if below > 0 else math.nan
 
 
+def _indicator_missing(
+    ind: _Indicator, case: _Case, where: str, *, zero: bool
+) -> tuple[list[str], bool]:
+    """What the indicator's figure lacks, each input named on its own (a figure that was given
+    is never named): the numerator (blank, or 0 where :data:`_ZERO_IS_BLANK`), the plot's area
+    for a per-亩 figure, the application's denominator (blank, or 0: 工业增加值 ÷ 0 吨标准煤 has
+    no value). Also whether the denominator was filled in as 0."""
+    missing: list[str] = []
+    if zero:  # the figure, not the whole indicator: 「固定资产投资（万元）填为 0」
+        missing.append(f"{where}：{ind.inputs[0]}（填为 0，增容项目不应为 0，请核实是否漏填）")
+    elif is_missing(_app(case, ind.numerator)):
+        missing.append(f"{where}：{ind.inputs[0]}")
+    if ind.denominator == "land_mu":
+        area = case.far.get("land_area_m2")
+        if is_missing(area) or not float(area) > 0:
+            missing.append("宗地图形")  # as 三.1 names it: the plot area per 亩 is measured on
+        return missing, False
+    if ind.denominator is None:
+        return missing, False
+    low = _app(case, ind.denominator)
+    if is_missing(low):
+        missing.append(f"{where}：{ind.inputs[1]}")
+        return missing, False
+    if float(low) == 0:
+        missing.append(f"{where}：{ind.inputs[1]}（填为 0，无法计算，请核实是否漏填）")
+        return missing, True
+    return missing, False
+
+
 def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     """One 标准地 indicator against the county's control value (``zengrong.standard_land``).
 
@@ -608,13 +637,9 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
     cite = _cite("cond6") if param is None else s.profile.citation(key)
     value = measured(_indicator_value(ind, case))  # float noise only: never rounded up
     where = _APP if case.application is None else "申请表"
-    missing: list[str] = []
     zero = _zero_figure(ind, case)
-    if zero:  # the figure, not the whole indicator: 「固定资产投资（万元）填为 0」
-        missing.append(f"{where}：{ind.inputs[0]}（填为 0，增容项目不应为 0，请核实是否漏填）")
-        if ind.denominator not in (None, "land_mu") and is_missing(_app(case, ind.denominator)):
-            missing += [f"{where}：{x}" for x in ind.inputs[1:]]
-    elif math.isnan(value):
+    missing, below_zero = _indicator_missing(ind, case, where, zero=zero)
+    if math.isnan(value) and not missing:  # e.g. a negative figure: name every input
         missing += [f"{where}：{x}" for x in ind.inputs]
     if ind.key not in table:
         missing.append(_COUNTY_VALUES)
@@ -625,6 +650,8 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
         gap = "无数据" if math.isnan(value) else f"{value:.2f} {ind.unit}"
         if zero:
             gap = f"无法计算（{ind.inputs[0]}填为 0）"
+        elif below_zero:
+            gap = f"无法计算（{ind.inputs[1]}填为 0）"
         if ind.key not in table:
             gap += "，控制值未配置"
         reason = f"{name} {gap}"

@@ -44,6 +44,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
 from landgov.far.zengrong import CONDITION_LABELS
@@ -131,6 +132,24 @@ def _text(x: object, default: str = "") -> str:
     return default if is_missing(x) else str(x).strip()
 
 
+def _cap_of(row: Mapping[str, Any]) -> float | None:
+    """The 容积率 cap the row was checked against (its cap verdict's 上限), if it carries one."""
+    for v in row.get("verdicts") or ():
+        if v.rule_id == "zengrong.cap" and "上限" in v.values:
+            return float(v.values["上限"])
+    return None
+
+
+def _far_text(row: Mapping[str, Any], column: str) -> str:
+    """A 容积率 for the form: 2 decimals, or as many as tell it from the cap when 2 would print
+    the cap itself (2.5000007 reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条,
+    never 2.50), as the cap's reason shows it (:func:`~landgov.core.compare.shown`)."""
+    value, cap = row.get(column), _cap_of(row)
+    if cap is None or is_missing(value):
+        return _form_number(value)
+    return shown(float(value), cap, trim=False)
+
+
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     """The text of every cell of the form, from one row of the 增容 check."""
     investment = _form_number(row.get("investment_wan"))
@@ -154,13 +173,13 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "现状情况": (
             f"1.土地面积：{_form_number(row.get('land_mu'))} 亩\n"
             f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米\n"
-            f"3.容积率：{_form_number(row.get('far'))}\n"
+            f"3.容积率：{_far_text(row, 'far')}\n"
             f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米\n"
             f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩\n"
-            f"3.容积率：{_form_number(row.get('far_after'))}"
+            f"3.容积率：{_far_text(row, 'far_after')}"
         ),
         "项目建设内容": _text(row.get("content")),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",

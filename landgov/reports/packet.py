@@ -67,6 +67,7 @@ PACKET_COLUMNS: dict[str, str] = {
     **{c: CONDITION_LABELS[c] for c in CONDITIONS},
     "uscc": "统一社会信用代码",
     "land_mu": "用地面积（亩）",
+    "floor_area_m2": "现状建筑面积（平方米）",  # the 初审表's 「现状情况 2.建筑面积」 (real)
     "far": "现状容积率",
     "far_source": "容积率来源",
     "far_floor": "国家最低容积率",

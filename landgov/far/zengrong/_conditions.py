@@ -601,9 +601,11 @@ def _indicator_missing(
     elif is_missing(_app(case, ind.numerator)):
         missing.append(f"{where}：{ind.inputs[0]}")
     if ind.denominator == "land_mu":
+        # screening (no application) has no figure to divide and reads nothing of the plot
+        # (_reads.FACT_COLUMNS); an application's figure is per 亩 of the plot's area
         area = case.far.get("land_area_m2")
-        if is_missing(area) or not float(area) > 0:
-            missing.append("宗地图形")  # as 三.1 names it: the plot area per 亩 is measured on
+        if case.application is not None and (is_missing(area) or not float(area) > 0):
+            missing.append("宗地图形")  # as 三.1 names it
         return missing, False
     if ind.denominator is None:
         return missing, False

@@ -334,6 +334,8 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         after = _after(app, fact, floor_column=floor_column)
         found = _records_for(ctx.records, uscc, pid)
         row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
+        if idx is None:
+            row = _not_in_layer(row, pid)
         rows.append(row | after)
         geoms.append(parcels.geometry.loc[idx] if idx is not None else None)
         heads.append(_app_head(app, parcel, fact, ent, uscc))
@@ -348,6 +350,23 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
     return gpd.GeoDataFrame(
         out, geometry=gpd.GeoSeries(geoms, index=applications.index, crs=parcels.crs)
     )
+
+
+#: Why an application's plot could not be checked: its 宗地代码 is not in the parcel layer (the
+#: words of :func:`unmatched_applications`' problem row, on the application's own row too).
+NOT_IN_LAYER = "宗地图层中无此宗地代码"
+
+
+def _not_in_layer(row: dict[str, Any], pid: str) -> dict[str, Any]:
+    """An application row whose plot is not in the layer says so in its outcome and its missing
+    inputs, first: every check on the plot is 待核实 because the plot was not found, not because a
+    layer was left out."""
+    code = f"{NOT_IN_LAYER}（{pid or '未填宗地代码'}）"
+    item = f"{code}，须核对申请表与宗地图层的宗地代码"
+    reason = f"{code}，宗地情况无法核对，涉及宗地的各项按待核实处理"
+    row["zengrong_reason"] = f"{reason}；{row['zengrong_reason']}"
+    row["missing"] = "、".join(x for x in (item, row["missing"]) if x)
+    return row
 
 
 def unmatched_applications(
@@ -365,7 +384,7 @@ def unmatched_applications(
     for idx in applications.index[~known]:
         row = rows[idx]
         log.add(
-            "宗地图层中无此宗地代码：该申请的宗地情况（面积、用途、权利性质、建筑面积等）"
+            f"{NOT_IN_LAYER}：该申请的宗地情况（面积、用途、权利性质、建筑面积等）"
             "无法核对，各项按待核实处理",
             row=None if is_missing(row) else int(row),
             field="宗地代码",  # as the reader's rows of the same file name it

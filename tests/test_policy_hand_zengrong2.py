@@ -34,6 +34,7 @@ from tests.test_policy_boundaries_hand import (
     _enterprises,
     _inputs,
     _parcels,
+    _rectangle,
     _square,
 )
 
@@ -219,6 +220,20 @@ def test_form_of_a_project_over_the_cap_by_a_hair_does_not_read_2_50(official):
     assert row["cap"] == F
     after = _form_cells(row.to_dict())["项目实施后"]
     assert "3.容积率：2.500001" in after
+
+
+def test_form_of_a_plot_just_over_15_mu_does_not_read_15_00(official):
+    # 三.1 「原则上大于 15 亩」: 60 m × 166.7 m = 10002 m² = 15.003 亩 > 15 → 符合. The form's
+    # 「现状情况 1.土地面积」 reads 15.003 亩, as the reason does, not 15.00 (which is not 大于 15);
+    # 21 亩 reads 21.00 as usual, and 100 m × 100 m = 15 亩 exactly reads 15.00 (不符合).
+    geoms = [_rectangle(60.0, 166.7, 0), _square(21.0, 1), _square(15.0, 2)]
+    parcels = _parcels(geoms)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = _applications(official, parcels, rows)
+    assert got["cond1"].tolist() == [P, P, F]
+    lands = [_form_cells(r)["现状情况"].split("\n")[0] for r in got.to_dict("records")]
+    assert lands == ["1.土地面积：15.003 亩", "1.土地面积：21.00 亩", "1.土地面积：15.00 亩"]
 
 
 # =============================================================================================

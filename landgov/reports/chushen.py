@@ -132,22 +132,26 @@ def _text(x: object, default: str = "") -> str:
     return default if is_missing(x) else str(x).strip()
 
 
-def _cap_of(row: Mapping[str, Any]) -> float | None:
-    """The 容积率 cap the row was checked against (its cap verdict's 上限), if it carries one."""
+def _threshold_of(row: Mapping[str, Any], rule: str, key: str) -> float | None:
+    """The threshold the row's verdict ``rule`` compared with (its value ``key``), if any."""
     for v in row.get("verdicts") or ():
-        if v.rule_id == "zengrong.cap" and "上限" in v.values:
-            return float(v.values["上限"])
+        if v.rule_id == rule and key in v.values:
+            return float(v.values[key])
     return None
 
 
-def _far_text(row: Mapping[str, Any], column: str) -> str:
-    """A 容积率 for the form: 2 decimals, or as many as tell it from the cap when 2 would print
-    the cap itself (2.5000007 reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条,
-    never 2.50), as the cap's reason shows it (:func:`~landgov.core.compare.shown`)."""
-    value, cap = row.get(column), _cap_of(row)
-    if cap is None or is_missing(value):
-        return _form_number(value)
-    return shown(float(value), cap, trim=False)
+def _near(row: Mapping[str, Any], column: str, rule: str, key: str) -> str:
+    """A figure for the form: as :data:`_form_number`, or, where 2 decimals would print the
+    threshold its check compared it with although the two differ, as many decimals as tell them
+    apart (:func:`~landgov.core.compare.shown`), as the check's reason does: a 容积率 of 2.5000007
+    reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条 (never 2.50), 15.003 亩 reads
+    15.003 beside 「大于 15 亩」 of 第三条第1项 (never 15.00)."""
+    value, limit = row.get(column), _threshold_of(row, rule, key)
+    text = _form_number(value)
+    if limit is None or is_missing(value):
+        return text
+    told = shown(float(value), limit, trim=False)
+    return text if told == format_number(value, trim=False) else told
 
 
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
@@ -171,15 +175,15 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
-            f"1.土地面积：{_form_number(row.get('land_mu'))} 亩\n"
+            f"1.土地面积：{_near(row, 'land_mu', 'zengrong.cond1', '门槛_亩')} 亩\n"
             f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米\n"
-            f"3.容积率：{_far_text(row, 'far')}\n"
+            f"3.容积率：{_near(row, 'far', 'zengrong.cap', '上限')}\n"
             f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米\n"
             f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩\n"
-            f"3.容积率：{_far_text(row, 'far_after')}"
+            f"3.容积率：{_near(row, 'far_after', 'zengrong.cap', '上限')}"
         ),
         "项目建设内容": _text(row.get("content")),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",

@@ -271,6 +271,25 @@ def test_electroplating_firm_on_allocated_land_is_refused_whatever_is_relaxed(of
     assert row["meeting_review"] == ""
 
 
+def test_dyeing_firm_applying_before_the_opinion_took_effect_is_not_relaxed(official):
+    # 七(一) 「本政策自 2022 年 11 月 1 日起执行」 bounds the opinion itself, relaxation included:
+    # 印染 firm on 12 亩 (三.1 relaxable → 待核实) applying 2022-10-31 → scope 不符合 → 不可申报;
+    # the same firm applying 2022-11-01 → 待核实 提交联席会议审议.
+    parcels = _plots(12.0, 2)
+    inputs = _with_enterprises(official, parcels, reform_sector=["印染", "印染"])
+    days = ["2022-10-31", "2022-11-01"]
+    apps = pd.DataFrame(
+        [
+            _application(pid, i, application_date=d)
+            for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
+        ]
+    )
+    got = check_applications(apps, inputs)
+    assert got["scope"].tolist() == [F, P]
+    assert got["zengrong"].tolist() == [NO, TBD]
+    assert got["meeting_review"].tolist() == ["", CONDITION_LABELS["cond1"]]
+
+
 def test_relaxed_firm_with_another_gap_names_both(official):
     # 印染 firm on 12 亩 (relaxable 三.1) whose 产权状况 is blank (三.2 → 待核实, not relaxable
     # but not a failure): 待核实; the reason names the meeting first, then 「另待核实」 产权状况.

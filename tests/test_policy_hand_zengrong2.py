@@ -467,7 +467,8 @@ def test_application_dates_as_staff_write_them(official):
 def test_application_for_a_code_not_in_the_layer_is_to_verify_with_the_reason(official):
     # Two applications; the second names 330602001001GB09999, which the layer does not hold.
     # Both rows come out (in order); the second is 待核实 — the plot cannot be checked — and its
-    # own row says why (宗地图层中无此宗地代码), not only the problems table.
+    # own row says why (宗地图层中无此宗地代码), not only the problems table; its overlay checks
+    # (规划, 特殊片区, 拆迁计划) never read 「未提供…图层」: those layers were given.
     parcels = _plots(21.0, 1)
     rows = [
         _application(parcels["parcel_id"].iloc[0], 0),
@@ -481,6 +482,12 @@ def test_application_for_a_code_not_in_the_layer_is_to_verify_with_the_reason(of
     assert got.geometry.iloc[1] is None
     assert "宗地图层中无此宗地代码" in got["zengrong_reason"].iloc[1]
     assert "宗地图层中无此宗地代码" in got["missing"].iloc[1]
+    # the layers were given: the plot is what is missing, never 「未提供…图层」
+    for note in ("scope_note", "cond1_note"):
+        assert "未提供" not in got[note].iloc[1], got[note].iloc[1]
+    for layer in ("规划用途图层", "特殊片区图层", "拆迁计划图层"):
+        assert layer not in got["missing"].iloc[1]
+    assert "parcel_given" not in got.columns
     problems = unmatched_applications(apps, parcels, source="applications.xlsx")
     assert len(problems) == 1
     sheet = packet_frame(applications=got)

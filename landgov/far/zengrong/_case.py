@@ -53,6 +53,22 @@ def _cite(key: str) -> Citation:
     return Citation("000", _CLAUSE[key])
 
 
+#: The overlay fact ``False`` for an application whose 宗地代码 is not in the parcel layer
+#: (``check_applications``; absent elsewhere): the plot is what is missing, not the layers.
+#: A ``*_given`` fact, so it is never an output column.
+PARCEL_GIVEN = "parcel_given"
+
+
+def _not_found(case: _Case, rule: str, layer: str, cite: Citation) -> Verdict | None:
+    """待核实 for an overlay part (``layer``: the layer it reads) of an application whose plot is
+    not in the parcel layer; ``None`` for a plot that is there. The layer may well be given: what
+    is missing is the plot, and the reason says so (never 「未提供…图层」)."""
+    if case.overlay.get(PARCEL_GIVEN) is not False:
+        return None
+    reason = f"宗地图层中无此宗地代码，无法与{layer}叠加判断"
+    return _v(rule, Status.UNKNOWN, reason, cite, missing=("宗地图层中的宗地",))
+
+
 def _v(
     rule: str,
     status: Status,

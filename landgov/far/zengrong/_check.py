@@ -23,6 +23,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import Eligibility
 from landgov.far.industry import catalogue_edition
 from landgov.far.zengrong._case import (
+    PARCEL_GIVEN,
     _Case,
     _Settings,
 )
@@ -402,6 +403,7 @@ def _no_facts(columns: pd.Index) -> dict[str, Any]:
         "demolition_given": False,
         "zones_given": False,
         "zone_names_given": False,
+        PARCEL_GIVEN: False,  # the overlay parts say the plot, not a layer, is missing
     }
     return facts
 

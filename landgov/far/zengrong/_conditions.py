@@ -28,6 +28,7 @@ from landgov.far.zengrong._case import (
     _app,
     _Case,
     _cite,
+    _not_found,
     _Record,
     _Settings,
     _v,
@@ -87,6 +88,8 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
     screening applies too."""
     rule = s.demolition
     clause = _cite("cond1")
+    if (lost := _not_found(case, "cond1.demolition", "近年拆迁计划图层", clause)) is not None:
+        return lost
     if not case.overlay.get("demolition_given"):
         return _v(
             "cond1.demolition",

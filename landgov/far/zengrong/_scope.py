@@ -9,6 +9,7 @@ from landgov.core.overlay import judge_share
 from landgov.far.zengrong._case import (
     _Case,
     _cite,
+    _not_found,
     _Settings,
     _v,
 )
@@ -117,6 +118,8 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     :func:`landgov.core.planning.planned_use_rule` — the rule of the screening check
     规划已非工业, so both stages answer alike for one plot."""
     cite = _cite("scope")
+    if (lost := _not_found(case, "scope.plan", "国土空间规划图层", cite)) is not None:
+        return lost
     if not case.overlay.get("planning_given"):
         return _v(
             "scope.plan",
@@ -155,6 +158,8 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
     """
     cite = s.cite("special_zones")
     zones = "、".join(s.value("special_zones"))
+    if (lost := _not_found(case, "scope.zone", "特殊片区图层", cite)) is not None:
+        return lost
     if not case.overlay.get("zones_given"):
         reason = f"未提供特殊片区图层，无法判断是否位于{zones}"
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=("特殊片区图层",))

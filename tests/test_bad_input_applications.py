@@ -1,0 +1,65 @@
+"""The 增容 application table and the violation records table as townships fill them by hand.
+
+Each case is a cell written the way a township's file really has it; the expectation is that
+the row is read as meant, or kept and said with its file, row, field and value — never dropped
+and never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from landgov.core.plausible import check_values
+from landgov.core.problems import PROBLEM_COLUMNS
+from landgov.policy import load_profile
+
+PROFILE = load_profile("zhejiang-2023")
+AS_OF = dt.date(2026, 6, 30)
+PLOT_A = "330602003002GB00195"
+PLOT_B = "330602001001GB00239"
+USCC = "91330602MA29074AJ2"
+
+
+def _workbook(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _applications(tmp_path: Path, column: str, values: list[object]) -> Path:
+    header = ["申请编号", "宗地代码", "统一社会信用代码", column]
+    rows = [[f"ZR-{i + 1:03d}", PLOT_A, USCC, v] for i, v in enumerate(values)]
+    return _workbook(tmp_path / "applications.xlsx", header, rows)
+
+
+def _problems(problems: pd.DataFrame, *, field: str) -> pd.DataFrame:
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    return problems[problems["field"] == field]
+
+
+# ---------------------------------------------------------------------------------------------
+# 申请日期
+
+
+def test_an_application_dated_after_the_reference_date_is_missing_and_said() -> None:
+    """A 申请日期 after the reference date is a typo (2031 for 2021): it must not pass 七(一)."""
+    frame = pd.DataFrame(
+        {
+            "application_id": ["ZR-001", "ZR-002"],
+            "application_date": [dt.date(2031, 1, 1), dt.date(2026, 1, 5)],
+            "source_row": [2, 3],
+        }
+    )
+    checked = check_values(frame, PROFILE, source="applications.xlsx", as_of=AS_OF)
+    said = _problems(checked.problems, field="申请日期")
+    assert said["row"].tolist() == [2] and said["value"].tolist() == ["2031-01-01"]
+    assert "晚于基准日 2026-06-30" in said["problem"].iloc[0]
+    assert checked.data["application_date"].tolist() == [None, dt.date(2026, 1, 5)]

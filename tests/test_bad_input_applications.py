@@ -12,9 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import PROBLEM_COLUMNS
+from landgov.io import read_applications
 from landgov.policy import load_profile
 
 PROFILE = load_profile("zhejiang-2023")
@@ -63,3 +65,36 @@ def test_an_application_dated_after_the_reference_date_is_missing_and_said() -> 
     assert said["row"].tolist() == [2] and said["value"].tolist() == ["2031-01-01"]
     assert "晚于基准日 2026-06-30" in said["problem"].iloc[0]
     assert checked.data["application_date"].tolist() == [None, dt.date(2026, 1, 5)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 宗地代码
+
+
+@pytest.mark.parametrize("sep", ["、", ",", "，", "；", " ", "\n", "和"])
+def test_an_application_listing_two_plots_is_said_as_two_plots(tmp_path: Path, sep: str) -> None:
+    """One application on two plots: kept, and said as such (not as one unknown code)."""
+    path = _workbook(
+        tmp_path / "applications.xlsx",
+        ["申请编号", "宗地代码", "统一社会信用代码"],
+        [["ZR-001", f"{PLOT_A}{sep}{PLOT_B}", USCC], ["ZR-002", PLOT_A, USCC]],
+    )
+    read = read_applications(path)
+    assert read.data["source_row"].tolist() == [2, 3] and read.rejected.empty
+    said = _problems(read.problems, field="宗地代码")
+    said = said[(said["row"] == 2) & (said["severity"] == "错误")]
+    assert len(said) == 1, read.problems.to_string()
+    assert PLOT_A in said["problem"].iloc[0] and PLOT_B in said["problem"].iloc[0]
+    assert "2 个宗地代码" in said["problem"].iloc[0]
+    assert "每宗地" in said["action"].iloc[0]
+
+
+def test_a_plot_code_with_a_blank_inside_is_one_plot(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "applications.xlsx",
+        ["申请编号", "宗地代码", "统一社会信用代码"],
+        [["ZR-001", "330602003002GB 00195", USCC]],
+    )
+    read = read_applications(path)
+    assert read.data["parcel_id"].tolist() == [PLOT_A]
+    assert (read.problems["severity"] != "错误").all(), read.problems.to_string()

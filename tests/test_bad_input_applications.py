@@ -98,3 +98,26 @@ def test_a_plot_code_with_a_blank_inside_is_one_plot(tmp_path: Path) -> None:
     read = read_applications(path)
     assert read.data["parcel_id"].tolist() == [PLOT_A]
     assert (read.problems["severity"] != "错误").all(), read.problems.to_string()
+
+
+# ---------------------------------------------------------------------------------------------
+# yes/no answers
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("是（已签）", True),
+        ("否（未签）", False),
+        ("是(已签署)", True),
+        ("已签署", True),
+        ("未签署", False),
+        ("是（未签）", None),  # the remark contradicts the answer: not guessed
+        ("是（口头）", None),  # a remark that is no answer: not guessed either
+    ],
+)
+def test_yes_no_as_townships_write_it(tmp_path: Path, written: str, read: bool | None) -> None:
+    result = read_applications(_applications(tmp_path, "是否签署承诺", [written]))
+    assert result.data["commitment_signed"].tolist() == [read]
+    said = _problems(result.problems, field="已签承诺")
+    assert len(said) == (1 if read is None else 0), result.problems.to_string()

@@ -121,3 +121,13 @@ def test_yes_no_as_townships_write_it(tmp_path: Path, written: str, read: bool |
     assert result.data["commitment_signed"].tolist() == [read]
     said = _problems(result.problems, field="已签承诺")
     assert len(said) == (1 if read is None else 0), result.problems.to_string()
+
+
+# ---------------------------------------------------------------------------------------------
+# 新增建筑面积 with units
+
+
+def test_ten_thousand_square_metres_written_with_the_m2_sign(tmp_path: Path) -> None:
+    result = read_applications(_applications(tmp_path, "新增建筑面积", ["0.5万㎡", "5000㎡"]))
+    assert result.data["added_floor_m2"].tolist() == [5000.0, 5000.0]
+    assert _problems(result.problems, field="新增建筑面积").empty, result.problems.to_string()

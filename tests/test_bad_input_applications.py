@@ -16,7 +16,7 @@ import pytest
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import PROBLEM_COLUMNS
-from landgov.io import read_applications
+from landgov.io import read_applications, read_compliance
 from landgov.policy import load_profile
 
 PROFILE = load_profile("zhejiang-2023")
@@ -131,3 +131,59 @@ def test_ten_thousand_square_metres_written_with_the_m2_sign(tmp_path: Path) -> 
     result = read_applications(_applications(tmp_path, "新增建筑面积", ["0.5万㎡", "5000㎡"]))
     assert result.data["added_floor_m2"].tolist() == [5000.0, 5000.0]
     assert _problems(result.problems, field="新增建筑面积").empty, result.problems.to_string()
+
+
+# ---------------------------------------------------------------------------------------------
+# Violation records: category and severity in other words
+
+
+@pytest.mark.parametrize(
+    ("written", "category"),
+    [
+        ("违法建设（厂房加层）", "违法建设"),
+        ("违建(彩钢棚)", "违法建设"),
+        ("环保（废气超标）", "环保"),
+        ("违法排污", "环保"),
+    ],
+)
+def test_a_category_with_a_remark_is_its_category(
+    tmp_path: Path, written: str, category: str
+) -> None:
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期"],
+        [[USCC, PLOT_A, written, "较大", "2025-03-01"]],
+    )
+    result = read_compliance(path)
+    assert result.data["category"].tolist() == [category]
+    assert result.data["category_given"].tolist() == [written]
+    assert _problems(result.problems, field="问题类别").empty, result.problems.to_string()
+
+
+def test_a_record_naming_two_categories_is_said_as_two(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期"],
+        [[USCC, PLOT_A, "环保、安全", "较大", "2025-03-01"]],
+    )
+    result = read_compliance(path)
+    said = _problems(result.problems, field="问题类别")
+    assert len(said) == 1 and said["row"].tolist() == [2], result.problems.to_string()
+    assert "环保" in said["problem"].iloc[0] and "安全" in said["problem"].iloc[0]
+    assert "一行只填一个类别" in said["action"].iloc[0]
+    assert len(result.data) == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "severity"),
+    [("一般性", "一般"), ("较严重", "较大"), ("特别严重", "重大"), ("一般（罚款2万元）", "一般")],
+)
+def test_severity_in_other_words(tmp_path: Path, written: str, severity: str) -> None:
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期"],
+        [[USCC, PLOT_A, "环保", written, "2025-03-01"]],
+    )
+    result = read_compliance(path)
+    assert result.data["severity"].tolist() == [severity]
+    assert _problems(result.problems, field="严重程度").empty, result.problems.to_string()

@@ -43,8 +43,21 @@ def _normalise_categories(table: _ParsedTable) -> None:
     mapped = []
     for pos, text in enumerate(given):
         category = ViolationCategory.parse(text)
+        several = ViolationCategory.several(text)
         if is_missing(text):
             table.reject(pos, "问题类别未填写", field="category")
+        elif several and table.reasons[pos] is None:
+            named = "、".join(several)
+            table.note(
+                pos,
+                f"一条记录填了 {len(several)} 个问题类别（{named}）：每条记录只归一类，"
+                "已原样保留，按类别判定的条件（如增容条件1违建、条件3不良记录）不会计入该记录",
+                field="category",
+                value=text,
+                action=f"一行只填一个类别：拆成 {len(several)} 行（{named}各一行，其他各列照抄）"
+                "后重新运行",
+                severity=Severity.ERROR,
+            )
         elif category is None and table.reasons[pos] is None:
             table.note(
                 pos,

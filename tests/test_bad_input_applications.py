@@ -7,6 +7,7 @@ and never guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import PROBLEM_COLUMNS
+from landgov.core.records import RecordRule, Standing, judge, records_from_frame
 from landgov.io import read_applications, read_compliance
 from landgov.policy import load_profile
 
@@ -187,3 +189,32 @@ def test_severity_in_other_words(tmp_path: Path, written: str, severity: str) ->
     result = read_compliance(path)
     assert result.data["severity"].tolist() == [severity]
     assert _problems(result.problems, field="严重程度").empty, result.problems.to_string()
+
+
+# ---------------------------------------------------------------------------------------------
+# A record whose category is not known is not ruled out by a per-category rule
+
+
+@pytest.mark.parametrize("written", ["环保、安全", "其他（擅自加层）"])
+def test_a_record_of_unknown_category_may_count_where_categories_decide(
+    tmp_path: Path, written: str
+) -> None:
+    """增容 三.3 counts 违建/环保/安全 records: one kept as written is 待核实, not 不适用."""
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期", "整改情况"],
+        [
+            [USCC, PLOT_A, written, "重大", "2026-03-01", "未整改"],
+            [USCC, PLOT_A, "税收", "重大", "2026-03-01", "未整改"],
+        ],
+    )
+    records = records_from_frame(read_compliance(path).data)
+    rule = RecordRule(
+        {"违法建设": frozenset({"重大"}), "环保": frozenset({"重大"})}, window_years=1
+    )
+    unknown, tax = (judge(r, rule=rule, as_of=AS_OF) for r in records)
+    assert unknown.standing is Standing.UNKNOWN
+    assert any("问题类别" in m for m in unknown.missing)
+    assert tax.standing is Standing.NOT_COVERED
+    minor = dataclasses.replace(records[0], severity="一般")  # no covered category counts 一般
+    assert judge(minor, rule=rule, as_of=AS_OF).standing is Standing.NOT_COVERED

@@ -33,7 +33,7 @@ import pandas as pd
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.vocab import SEVERITIES, RecordSeverity, ViolationCategory
+from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.errors import Issue
 from landgov.ids import normalize_uscc
 
@@ -206,10 +206,21 @@ def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | st
     return "整改情况（是否整改、整改完成日期）"
 
 
+def _coverage(rule: RecordRule, category: str | None) -> tuple[frozenset[str], bool]:
+    """The severities that may count for ``category``, and whether its coverage is unknown.
+
+    Under a per-category rule a category the vocabulary does not know (kept as written, e.g.
+    「环保、安全」 or 「其他」) may be any of the covered ones: every covered severity may count,
+    and the record is 待核实 rather than ruled out."""
+    if isinstance(rule.severities, frozenset) or category in CATEGORIES:
+        return rule.covered(category), False
+    return frozenset().union(*rule.severities.values()), True
+
+
 def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judgement:
     """Where ``record`` stands at ``as_of`` under ``rule``.
 
-    Steps, in order: a category the rule does not cover, or a severity it does not count →
+    Steps, in order: a (known) category the rule does not cover, or a severity it does not count →
     :attr:`Standing.NOT_COVERED`; recorded after ``as_of`` → :attr:`Standing.LATER`; dated
     before the window → :attr:`Standing.OUTSIDE`; rectified on or before ``as_of`` (when
     rectification clears) → :attr:`Standing.CLEARED`. A step that cannot be decided (no date
@@ -220,10 +231,14 @@ def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judge
     A rectification date after ``as_of`` means the record was still open at ``as_of``; a
     record marked 未整改 stays open even when a date is filled in (the reader warns).
     """
-    severities = rule.covered(record.category)
+    severities, unknown_category = _coverage(rule, record.category)
     if not severities or (record.severity is not None and record.severity not in severities):
         return Judgement(record, Standing.NOT_COVERED)
     missing: list[str] = []
+    if unknown_category:
+        missing.append(
+            f"问题类别（「{record.category or '未填'}」不是已知类别，无法判断是否属于本条所列类别）"
+        )
     if record.record_date is not None and record.record_date > as_of:
         return Judgement(record, Standing.LATER)
     if rule.window_years is not None:

@@ -51,7 +51,7 @@ def _normalise_categories(table: _ParsedTable) -> None:
             table.note(
                 pos,
                 f"一条记录填了 {len(several)} 个问题类别（{named}）：每条记录只归一类，"
-                "已原样保留，按类别判定的条件（如增容条件1违建、条件3不良记录）不会计入该记录",
+                "已原样保留，按类别判定的条件（如增容条件1违建、条件3不良记录）对该记录为待核实",
                 field="category",
                 value=text,
                 action=f"一行只填一个类别：拆成 {len(several)} 行（{named}各一行，其他各列照抄）"

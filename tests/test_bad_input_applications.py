@@ -218,3 +218,28 @@ def test_a_record_of_unknown_category_may_count_where_categories_decide(
     assert tax.standing is Standing.NOT_COVERED
     minor = dataclasses.replace(records[0], severity="一般")  # no covered category counts 一般
     assert judge(minor, rule=rule, as_of=AS_OF).standing is Standing.NOT_COVERED
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheet layout: hidden rows and columns
+
+
+def test_hidden_rows_and_columns_are_read_and_said(tmp_path: Path) -> None:
+    """A withdrawn application hidden in the sheet is still an application: read and said."""
+    path = tmp_path / "applications.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["申请编号", "宗地代码", "统一社会信用代码", "新增建筑面积（平方米）"])
+    for i, plot in enumerate([PLOT_A, PLOT_B, PLOT_A]):
+        ws.append([f"ZR-{i + 1:03d}", plot, USCC, 5000])
+    ws.row_dimensions[3].hidden = True
+    ws.column_dimensions["D"].hidden = True
+    wb.save(path)
+    read = read_applications(path)
+    assert read.data["source_row"].tolist() == [2, 3, 4]
+    assert read.data["added_floor_m2"].tolist() == [5000.0] * 3
+    rows = read.problems[read.problems["problem"].str.contains("被隐藏")]
+    assert rows["row"].dropna().tolist() == [3], read.problems.to_string()
+    assert "ZR-002" in rows["value"].dropna().iloc[0]
+    assert rows["field"].dropna().tolist() == ["新增建筑面积（平方米）"]
+    assert (rows["severity"] == "警告").all()

@@ -17,7 +17,13 @@ import pytest
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import PROBLEM_COLUMNS
-from landgov.core.records import RecordRule, Standing, judge, records_from_frame
+from landgov.core.records import (
+    RecordRule,
+    Standing,
+    judge,
+    records_from_frame,
+    unmatched_records,
+)
 from landgov.io import read_applications, read_compliance
 from landgov.policy import load_profile
 
@@ -243,3 +249,30 @@ def test_hidden_rows_and_columns_are_read_and_said(tmp_path: Path) -> None:
     assert "ZR-002" in rows["value"].dropna().iloc[0]
     assert rows["field"].dropna().tolist() == ["新增建筑面积（平方米）"]
     assert (rows["severity"] == "警告").all()
+
+
+# ---------------------------------------------------------------------------------------------
+# A record naming an enterprise and a plot that do not belong together
+
+
+def test_a_record_whose_enterprise_is_not_on_its_plot_is_said(tmp_path: Path) -> None:
+    other = "91330602MA21X1YM33"
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期"],
+        [
+            [USCC, PLOT_A, "环保", "重大", "2026-03-01"],  # USCC is on PLOT_A: nothing to say
+            [other, PLOT_A, "环保", "重大", "2026-03-01"],  # other is on PLOT_B, not PLOT_A
+        ],
+    )
+    said = unmatched_records(
+        read_compliance(path).data,
+        parcel_ids=[PLOT_A, PLOT_B],
+        usccs=[USCC, other],
+        source="compliance.xlsx",
+        firms_on={PLOT_A: (USCC,), PLOT_B: (other,)},
+    )
+    assert said["row"].tolist() == [3], said.to_string()
+    assert other in said["problem"].iloc[0] and PLOT_A in said["problem"].iloc[0]
+    assert USCC in said["problem"].iloc[0]  # the enterprise the links put on the plot
+    assert said["severity"].tolist() == ["警告"]

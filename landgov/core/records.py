@@ -316,8 +316,10 @@ def unmatched_records(
     parcel_ids: Iterable[object],
     usccs: Iterable[object],
     source: str = COMPLIANCE_SOURCE,
+    firms_on: Mapping[str, Iterable[object]] | None = None,
 ) -> pd.DataFrame:
-    """Problem rows for the records that attach to no plot, or only by their USCC.
+    """Problem rows for the records that attach to no plot, or only by their USCC, or whose
+    USCC is no enterprise of the plot their 宗地代码 names.
 
     A record attaches to the plot its 宗地代码 names when the parcel layer has that code, else
     to the plots of the enterprise its USCC names (:func:`records_from_frame` reads both). A
@@ -336,8 +338,13 @@ def unmatched_records(
         The enterprises a record may attach to by its USCC (those on the run's plots).
     source
         The file name written in the problem rows.
+    firms_on
+        宗地代码 → the enterprises on that plot (地企关联). When given, a record naming a plot
+        and an enterprise that is not on it (one of the two codes mistyped) is said (警告): it
+        counts for the plot it names, not for that enterprise's own plots.
     """
     plots = {str(p).strip() for p in parcel_ids if not is_missing(p)}
+    on = {} if firms_on is None else {str(k).strip(): v for k, v in firms_on.items()}
     firms = {normalize_uscc(u) for u in usccs if not is_missing(u)}
     rows = (
         compliance["source_row"].tolist()
@@ -346,10 +353,11 @@ def unmatched_records(
     )
     log = ProblemLog(source)
     for row, rec in zip(rows, records_from_frame(compliance), strict=True):
+        where = None if is_missing(row) else int(row)
         if rec.parcel_id is not None and rec.parcel_id in plots:
+            _disagreeing(log, rec, on, where)
             continue
         shown = " / ".join("（空）" if v is None else v for v in (rec.parcel_id, rec.uscc or None))
-        where = None if is_missing(row) else int(row)
         if rec.uscc and rec.uscc in firms:
             if rec.parcel_id is not None:
                 log.add(
@@ -366,6 +374,26 @@ def unmatched_records(
             action="补充宗地代码或统一社会信用代码", severity=Severity.WARNING,
         )  # fmt: skip
     return log.frame()
+
+
+def _disagreeing(
+    log: ProblemLog, rec: ViolationRecord, firms_on: Mapping[str, Iterable[object]], row: int | None
+) -> None:
+    """Said when ``rec`` names a plot and an enterprise the links do not put on it."""
+    firms = {normalize_uscc(u) for u in firms_on.get(rec.parcel_id or "", ()) if not is_missing(u)}
+    firms.discard("")
+    if not rec.uscc or not firms or rec.uscc in firms:
+        return
+    log.add(
+        f"违法违规记录的统一社会信用代码 {rec.uscc} 不是宗地 {rec.parcel_id} 上的企业"
+        f"（地企关联中该宗地的企业：{'、'.join(sorted(firms))}）：记录按宗地代码计入该宗地，"
+        "不计入该企业的其他宗地",
+        row=row,
+        field="parcel_id、uscc",
+        value=f"{rec.parcel_id} / {rec.uscc}",
+        action="核对记录的统一社会信用代码和宗地代码，改正写错的一项后重新运行",
+        severity=Severity.WARNING,
+    )
 
 
 def check_severity_table(value: Mapping[str, Any], *, source: str) -> list[Issue]:

@@ -276,3 +276,16 @@ def test_a_record_whose_enterprise_is_not_on_its_plot_is_said(tmp_path: Path) ->
     assert other in said["problem"].iloc[0] and PLOT_A in said["problem"].iloc[0]
     assert USCC in said["problem"].iloc[0]  # the enterprise the links put on the plot
     assert said["severity"].tolist() == ["警告"]
+
+
+def test_a_record_naming_two_plots_is_said_as_two_plots(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "compliance.xlsx",
+        ["统一社会信用代码", "宗地代码", "问题类别", "严重程度", "记录日期"],
+        [[USCC, f"{PLOT_A}、{PLOT_B}", "违法建设", "重大", "2026-03-01"]],
+    )
+    read = read_compliance(path)
+    assert len(read.data) == 1
+    said = read.problems[read.problems["severity"] == "错误"]
+    assert said["row"].tolist() == [2] and said["field"].tolist() == ["宗地代码"]
+    assert PLOT_A in said["problem"].iloc[0] and PLOT_B in said["problem"].iloc[0]

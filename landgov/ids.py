@@ -24,6 +24,7 @@ __all__ = [
     "USCCStatus",
     "check_parcel_code",
     "check_uscc",
+    "listed_parcel_codes",
     "normalize_code",
     "normalize_uscc",
     "uscc_check_char",
@@ -124,6 +125,38 @@ _check_uscc_text = functools.lru_cache(maxsize=1 << 18)(_check_uscc)
 
 
 _PARCEL_RE = re.compile(r"^(\d{6})(\d{3})(\d{3})([A-Z]{2})(\d{5})$")
+_PARCEL_IN_TEXT = re.compile(r"\d{12}[A-Z]{2}\d{5}")
+_LIST_SEPARATORS = re.compile(r"[、,，;；]|和|及")
+_CODE_PIECE = re.compile(r"^[0-9A-Z\-_]{6,}$")
+
+
+def listed_parcel_codes(value: object) -> tuple[str, ...]:
+    """The 宗地代码 a cell lists when it names more than one plot; ``()`` for one or none.
+
+    Townships write one application on two plots in one cell: 「A、B」, 「A，B」, 「A和B」, or
+    the two codes with a blank or a line break between them (which :func:`normalize_code` joins
+    into one 38-character text, found here as two 19-character codes).
+
+    Examples
+    --------
+    >>> listed_parcel_codes("330602003002GB00195、330602001001GB00239")
+    ('330602003002GB00195', '330602001001GB00239')
+    >>> listed_parcel_codes("330602003002GB00195 330602001001GB00239")
+    ('330602003002GB00195', '330602001001GB00239')
+    >>> listed_parcel_codes("330602003002GB00195"), listed_parcel_codes("北区3号地块")
+    ((), ())
+    """
+    if value is None or not isinstance(value, str):
+        return ()
+    pieces = [normalize_code(p) for p in _LIST_SEPARATORS.split(value)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) > 1 and all(_CODE_PIECE.match(p) for p in pieces):
+        return tuple(pieces)
+    joined = normalize_code(value)
+    codes = _PARCEL_IN_TEXT.findall(joined)
+    if len(codes) > 1 and "".join(codes) == joined:
+        return tuple(codes)
+    return ()
 
 
 #: The first character of the 特征码 (GB/T 37346-2019 8.2): who owns the land.

@@ -47,14 +47,17 @@ MISSING_TEXT: frozenset[str] = frozenset(
 """Texts (after NFKC, strip and case folding) that mean "no value"."""
 
 YES_TEXT: frozenset[str] = frozenset(
-    {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "已签", "已完成"}
+    {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "已签", "已签署", "已完成"}
 )
 """Texts (after NFKC, strip, case folding, inner blanks removed) read as yes."""
 
 NO_TEXT: frozenset[str] = frozenset(
-    {"否", "无", "没有", "n", "no", "false", "f", "0", "×", "✗", "✘", "x", "未签", "未完成"}
+    {"否", "无", "没有", "n", "no", "false", "f", "0", "×", "✗", "✘", "x", "未签", "未签署"}
+    | {"未完成"}
 )
 """Texts (after NFKC, strip, case folding, inner blanks removed) read as no."""
+
+_REMARK = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")  # after NFKC: （） are ()
 
 
 def _kept_ideographs() -> re.Pattern[str]:
@@ -155,6 +158,11 @@ def parse_yes_no(
     --------
     >>> parse_yes_no("是"), parse_yes_no("×"), parse_yes_no("无"), parse_yes_no("待定")
     (True, False, False, None)
+
+    An answer with a remark counts when the remark says the same, and only then:
+
+    >>> parse_yes_no("是（已签）"), parse_yes_no("是（未签）"), parse_yes_no("是（口头）")
+    (True, None, None)
     """
     if isinstance(value, bool | np.bool_):
         return bool(value)
@@ -164,6 +172,15 @@ def parse_yes_no(
     if not isinstance(value, str):
         return None
     text = "".join(_norm(value).split())
+    answer = _answer(text, yes, no)
+    remark = _REMARK.match(text) if answer is None else None
+    if remark is not None:  # 「是（已签）」: an answer and a remark that says the same
+        said, again = _answer(remark["head"], yes, no), _answer(remark["note"], yes, no)
+        return said if said is not None and said == again else None
+    return answer
+
+
+def _answer(text: str, yes: frozenset[str], no: frozenset[str]) -> bool | None:
     if text in YES_TEXT or text in {_norm(t) for t in yes}:
         return True
     if text in NO_TEXT or text in {_norm(t) for t in no}:

@@ -10,7 +10,7 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
 - 建筑面积, 新增建筑面积: ``v < 0`` or ``v > floor_area_max_m2``; 容积率: ``v < 0`` or
   ``v > far_max``; 研发经费占营业收入比例: ``v < 0`` or ``v > share_max_pct``;
 - a parcel polygon with compactness ``4πA/P² < sliver_compactness_min`` (a sliver): its area;
-- dates (供地, 开工, 竣工, 记录日期): ``d < date_min`` or ``d > as_of``; the
+- dates (供地, 开工, 竣工, 记录日期, 申请日期): ``d < date_min`` or ``d > as_of``; the
   ``future_date_fields`` (约定开工日期): ``d > as_of + future_date_max_years``;
 - 投产年份 outside ``date_min.year … as_of.year``; any number that is ``±inf``.
 
@@ -56,7 +56,8 @@ _MONEY = ("tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "investment_wan
           "fixed_investment_wan", "tax_after_wan")  # fmt: skip
 _LAND_M2 = ("area_m2", "area_declared_m2", "area_used_m2")
 _FLOOR_M2 = ("floor_area_m2", "added_floor_m2")
-_DATES = ("supply_date", "contract_start_date", "start_date", "completion_date", "record_date")
+_DATES = ("supply_date", "contract_start_date", "start_date", "completion_date", "record_date",
+          "application_date")  # fmt: skip
 
 #: Short labels in messages: the column registry's (unit shown apart), the rest named here.
 _LABELS = {

@@ -33,7 +33,7 @@ import pandas as pd
 from landgov.core.dates import parse_date
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.vocab import SEVERITIES, RecordSeverity, ViolationCategory
+from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.errors import Issue
 from landgov.ids import normalize_uscc
 
@@ -206,10 +206,21 @@ def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | st
     return "整改情况（是否整改、整改完成日期）"
 
 
+def _coverage(rule: RecordRule, category: str | None) -> tuple[frozenset[str], bool]:
+    """The severities that may count for ``category``, and whether its coverage is unknown.
+
+    Under a per-category rule a category the vocabulary does not know (kept as written, e.g.
+    「环保、安全」 or 「其他」) may be any of the covered ones: every covered severity may count,
+    and the record is 待核实 rather than ruled out."""
+    if isinstance(rule.severities, frozenset) or category in CATEGORIES:
+        return rule.covered(category), False
+    return frozenset().union(*rule.severities.values()), True
+
+
 def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judgement:
     """Where ``record`` stands at ``as_of`` under ``rule``.
 
-    Steps, in order: a category the rule does not cover, or a severity it does not count →
+    Steps, in order: a (known) category the rule does not cover, or a severity it does not count →
     :attr:`Standing.NOT_COVERED`; recorded after ``as_of`` → :attr:`Standing.LATER`; dated
     before the window → :attr:`Standing.OUTSIDE`; rectified on or before ``as_of`` (when
     rectification clears) → :attr:`Standing.CLEARED`. A step that cannot be decided (no date
@@ -220,10 +231,14 @@ def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judge
     A rectification date after ``as_of`` means the record was still open at ``as_of``; a
     record marked 未整改 stays open even when a date is filled in (the reader warns).
     """
-    severities = rule.covered(record.category)
+    severities, unknown_category = _coverage(rule, record.category)
     if not severities or (record.severity is not None and record.severity not in severities):
         return Judgement(record, Standing.NOT_COVERED)
     missing: list[str] = []
+    if unknown_category:
+        missing.append(
+            f"问题类别（「{record.category or '未填'}」不是已知类别，无法判断是否属于本条所列类别）"
+        )
     if record.record_date is not None and record.record_date > as_of:
         return Judgement(record, Standing.LATER)
     if rule.window_years is not None:
@@ -301,8 +316,10 @@ def unmatched_records(
     parcel_ids: Iterable[object],
     usccs: Iterable[object],
     source: str = COMPLIANCE_SOURCE,
+    firms_on: Mapping[str, Iterable[object]] | None = None,
 ) -> pd.DataFrame:
-    """Problem rows for the records that attach to no plot, or only by their USCC.
+    """Problem rows for the records that attach to no plot, or only by their USCC, or whose
+    USCC is no enterprise of the plot their 宗地代码 names.
 
     A record attaches to the plot its 宗地代码 names when the parcel layer has that code, else
     to the plots of the enterprise its USCC names (:func:`records_from_frame` reads both). A
@@ -321,8 +338,13 @@ def unmatched_records(
         The enterprises a record may attach to by its USCC (those on the run's plots).
     source
         The file name written in the problem rows.
+    firms_on
+        宗地代码 → the enterprises on that plot (地企关联). When given, a record naming a plot
+        and an enterprise that is not on it (one of the two codes mistyped) is said (警告): it
+        counts for the plot it names, not for that enterprise's own plots.
     """
     plots = {str(p).strip() for p in parcel_ids if not is_missing(p)}
+    on = {} if firms_on is None else {str(k).strip(): v for k, v in firms_on.items()}
     firms = {normalize_uscc(u) for u in usccs if not is_missing(u)}
     rows = (
         compliance["source_row"].tolist()
@@ -331,10 +353,11 @@ def unmatched_records(
     )
     log = ProblemLog(source)
     for row, rec in zip(rows, records_from_frame(compliance), strict=True):
+        where = None if is_missing(row) else int(row)
         if rec.parcel_id is not None and rec.parcel_id in plots:
+            _disagreeing(log, rec, on, where)
             continue
         shown = " / ".join("（空）" if v is None else v for v in (rec.parcel_id, rec.uscc or None))
-        where = None if is_missing(row) else int(row)
         if rec.uscc and rec.uscc in firms:
             if rec.parcel_id is not None:
                 log.add(
@@ -351,6 +374,26 @@ def unmatched_records(
             action="补充宗地代码或统一社会信用代码", severity=Severity.WARNING,
         )  # fmt: skip
     return log.frame()
+
+
+def _disagreeing(
+    log: ProblemLog, rec: ViolationRecord, firms_on: Mapping[str, Iterable[object]], row: int | None
+) -> None:
+    """Said when ``rec`` names a plot and an enterprise the links do not put on it."""
+    firms = {normalize_uscc(u) for u in firms_on.get(rec.parcel_id or "", ()) if not is_missing(u)}
+    firms.discard("")
+    if not rec.uscc or not firms or rec.uscc in firms:
+        return
+    log.add(
+        f"违法违规记录的统一社会信用代码 {rec.uscc} 不是宗地 {rec.parcel_id} 上的企业"
+        f"（地企关联中该宗地的企业：{'、'.join(sorted(firms))}）：记录按宗地代码计入该宗地，"
+        "不计入该企业的其他宗地",
+        row=row,
+        field="parcel_id、uscc",
+        value=f"{rec.parcel_id} / {rec.uscc}",
+        action="核对记录的统一社会信用代码和宗地代码，改正写错的一项后重新运行",
+        severity=Severity.WARNING,
+    )
 
 
 def check_severity_table(value: Mapping[str, Any], *, source: str) -> list[Issue]:

@@ -28,7 +28,8 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from landgov.core.missing import is_missing, parse_yes_no
 
@@ -72,6 +73,20 @@ EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为�
 def _key(value: object) -> str:
     """NFKC with every blank removed."""
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+_REMARK = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")  # after NFKC: （） are ()
+_LIST = re.compile(r"[、,，;；/]|和|及")
+
+
+def _with_remark(text: str, parse: Callable[[str], _E | None]) -> _E | None:
+    """「违法建设（厂房加层）」: the head's value, unless the remark names another value."""
+    m = _REMARK.match(text)
+    if m is None:
+        return None
+    head, note = parse(m["head"]), parse(m["note"])
+    return head if note is None or note == head else None
 
 
 class Status(enum.StrEnum):
@@ -181,6 +196,10 @@ class RecordSeverity(enum.StrEnum):
         if is_missing(value):
             return None
         text = _key(value)
+        return cls._plain(text) or _with_remark(text, cls._plain)
+
+    @classmethod
+    def _plain(cls, text: str) -> RecordSeverity | None:
         found = SEVERITY_ALIASES.get(text) or SEVERITY_ALIASES.get(text.removesuffix("级"))
         return None if found is None else cls(found)
 
@@ -210,6 +229,10 @@ class ViolationCategory(enum.StrEnum):
         if is_missing(value):
             return None
         text = _key(value)
+        return cls._plain(text) or _with_remark(text, cls._plain)
+
+    @classmethod
+    def _plain(cls, text: str) -> ViolationCategory | None:
         while text:
             if text in CATEGORY_ALIASES:
                 return cls(CATEGORY_ALIASES[text])
@@ -218,6 +241,27 @@ class ViolationCategory(enum.StrEnum):
                 return None
             text = stripped
         return None
+
+    @classmethod
+    def several(cls, value: object) -> tuple[ViolationCategory, ...]:
+        """The categories a text lists when it names more than one (「环保、安全」); else ``()``.
+
+        One record has one category: :meth:`parse` gives None for such a text.
+
+        Examples
+        --------
+        >>> [str(c) for c in ViolationCategory.several("环保、安全生产")]
+        ['环保', '安全']
+        >>> ViolationCategory.several("违法建设"), ViolationCategory.several("环保、其他")
+        ((), ())
+        """
+        if is_missing(value):
+            return ()
+        found = [cls.parse(piece) for piece in _LIST.split(_key(value)) if piece]
+        if len(found) < 2 or any(f is None for f in found):
+            return ()
+        distinct = tuple(dict.fromkeys(f for f in found if f is not None))
+        return distinct if len(distinct) > 1 else ()
 
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in RecordSeverity)
@@ -262,6 +306,10 @@ CATEGORY_ALIASES: Mapping[str, str] = {
     "无证经营": "无照经营",
     "无证无照": "无照经营",
     "无照": "无照经营",
+    "排污": "环保",
+    "违法排污": "环保",
+    "超标排放": "环保",
+    "超标排污": "环保",
 }
 """Category texts as staff write them → the category."""
 
@@ -269,13 +317,17 @@ _CATEGORY_SUFFIX = re.compile(r"(类|问题|方面|领域|违法|违规|处罚|�
 
 SEVERITY_ALIASES: Mapping[str, str] = {
     "一般": "一般",
+    "一般性": "一般",
     "轻微": "一般",
     "较轻": "一般",
     "较大": "较大",
     "较重": "较大",
+    "较严重": "较大",
+    "比较严重": "较大",
     "重大": "重大",
     "严重": "重大",
     "特别重大": "重大",
+    "特别严重": "重大",
     "特大": "重大",
 }
 """Severity texts as staff write them → the severity."""

@@ -339,7 +339,18 @@ def _sheet_grid(ws: Any) -> _Grid:
             rows[r].extend([None] * (c1 + 1 - len(rows[r])))
             for c in range(c0, c1 + 1):
                 rows[r][c] = value
-    return _Grid(rows, list(range(1, len(rows) + 1)), merges, {"format": "xlsx", "sheet": ws.title})
+    meta = {"format": "xlsx", "sheet": ws.title, **_hidden_parts(ws, len(rows))}
+    return _Grid(rows, list(range(1, len(rows) + 1)), merges, meta)
+
+
+def _hidden_parts(ws: Any, height: int) -> dict[str, list[int]]:
+    """0-based grid rows and columns hidden in Excel/WPS (hidden by hand or by a filter)."""
+    rows = sorted(r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden and r <= height)
+    columns: set[int] = set()
+    for dim in ws.column_dimensions.values():
+        if dim.hidden and dim.min is not None:
+            columns.update(range(dim.min - 1, (dim.max or dim.min)))
+    return {"hidden_rows": rows, "hidden_columns": sorted(columns)}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from landgov.core.missing import parse_yes_no
 from landgov.core.problems import ProblemLog, ReadResult, Severity
-from landgov.ids import USCCStatus, check_uscc
+from landgov.ids import USCCStatus, check_uscc, listed_parcel_codes
 from landgov.io._codes import uscc_problem
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.numbers import is_missing
@@ -147,6 +147,28 @@ def _reject_without_parcel(table: _ParsedTable) -> None:
             )
 
 
+def _flag_several_plots(data: pd.DataFrame, log: ProblemLog) -> None:
+    """One application on several plots: kept (each check on the plot 待核实) and said as such.
+
+    The check takes one application on one plot: the added floor area, investment and taxes
+    cannot be shared out among the plots without the township's own figures, so none of the
+    plots is checked in its place (never silently the first)."""
+    for idx, code in data["parcel_id"].items():
+        codes = listed_parcel_codes(code)
+        if not codes:
+            continue
+        log.add(
+            f"一件申请填了 {len(codes)} 个宗地代码（{'、'.join(codes)}）："
+            "增容按一宗地一件申请审查，新增建筑面积、投资、税收等无法分到各宗地，该申请与宗地有关的各项均为待核实",
+            row=int(data.at[idx, "source_row"]),
+            field=_LABELS["parcel_id"],
+            value=code,
+            action="每宗地一行填报（申请编号加后缀区分，如 ZR-001-1、ZR-001-2，新增建筑面积、"
+            "投资等按宗地分列）后重新运行",
+            severity=Severity.ERROR,
+        )
+
+
 def _warn_repeated_ids(data: pd.DataFrame, log: ProblemLog) -> None:
     """A 申请编号 given to two applications: both are checked, the repeat is said."""
     ids = data["application_id"].map(lambda v: None if is_missing(v) else str(v).strip())
@@ -211,6 +233,7 @@ def read_applications(
     result = table.result()
     log = ProblemLog(Path(path).name)
     data = _yes_no_columns(result.data, log)
+    _flag_several_plots(data, log)
     _warn_repeated_ids(data, log)
     _warn_bad_usccs(data, log)
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)

@@ -23,7 +23,7 @@ from landgov.core.dates import parse_date
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.records import Rectification
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
-from landgov.ids import USCCStatus
+from landgov.ids import USCCStatus, listed_parcel_codes
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import COMPLIANCE_FIELDS
 from landgov.io.numbers import is_missing
@@ -43,8 +43,21 @@ def _normalise_categories(table: _ParsedTable) -> None:
     mapped = []
     for pos, text in enumerate(given):
         category = ViolationCategory.parse(text)
+        several = ViolationCategory.several(text)
         if is_missing(text):
             table.reject(pos, "问题类别未填写", field="category")
+        elif several and table.reasons[pos] is None:
+            named = "、".join(several)
+            table.note(
+                pos,
+                f"一条记录填了 {len(several)} 个问题类别（{named}）：每条记录只归一类，"
+                "已原样保留，按类别判定的条件（如增容条件1违建、条件3不良记录）对该记录为待核实",
+                field="category",
+                value=text,
+                action=f"一行只填一个类别：拆成 {len(several)} 行（{named}各一行，其他各列照抄）"
+                "后重新运行",
+                severity=Severity.ERROR,
+            )
         elif category is None and table.reasons[pos] is None:
             table.note(
                 pos,
@@ -161,6 +174,21 @@ def _check_targets(table: _ParsedTable) -> None:
             )
 
 
+def _flag_several_plots(table: _ParsedTable) -> None:
+    """A record naming several plots in one cell attaches to none of them by its 宗地代码."""
+    for pos, code in enumerate(table.frame["parcel_id"].tolist()):
+        codes = listed_parcel_codes(code)
+        if codes and table.reasons[pos] is None:
+            table.note(
+                pos,
+                f"一条记录填了 {len(codes)} 个宗地代码（{'、'.join(codes)}）：记录只能按一个宗地"
+                "代码关联，现不按宗地代码关联（有统一社会信用代码的按企业关联到其宗地）",
+                field="parcel_id",
+                value=code,
+                action=f"每个宗地一行：拆成 {len(codes)} 行（其他各列照抄）后重新运行",
+            )
+
+
 def read_compliance(
     path: str | Path,
     *,
@@ -197,6 +225,7 @@ def read_compliance(
         path, specs=COMPLIANCE_FIELDS, sheet=sheet, aliases=aliases, role="compliance"
     )
     _check_targets(table)
+    _flag_several_plots(table)
     _normalise_categories(table)
     _normalise_severities(table)
     _normalise_rectification(table)

@@ -67,6 +67,8 @@ _UNITS: dict[str, dict[str, Fraction]] = {
         "平米": Fraction(1),
         "sqm": Fraction(1),
         "万平方米": Fraction(10000),
+        "万平米": Fraction(10000),
+        "万m2": Fraction(10000),  # 「0.5万㎡」: NFKC writes ㎡ as m2
         "亩": _MU,
         "公顷": Fraction(10000),
         "ha": Fraction(10000),
@@ -81,6 +83,8 @@ _UNITS: dict[str, dict[str, Fraction]] = {
         "平方米": 1 / _MU,
         "平米": 1 / _MU,
         "万平方米": 10000 / _MU,
+        "万平米": 10000 / _MU,
+        "万m2": 10000 / _MU,
         "公顷": Fraction(15),
         "ha": Fraction(15),
         "hm2": Fraction(15),

@@ -546,6 +546,39 @@ def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
             )
 
 
+def _report_hidden(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    names: list[str],
+    columns: Mapping[str, str],
+    rows: list[int],
+    reasons: list[str | None],
+) -> None:
+    """Rows and read columns hidden in Excel/WPS: read like the others, and said (a reader of
+    the sheet does not see them; townships hide withdrawn applications or filter a list)."""
+    hidden = set(grid.meta.get("hidden_rows") or ())
+    for r, reason in zip(rows, reasons, strict=True):
+        if r in hidden and reason is None:
+            log.add(
+                "该行在 Excel/WPS 中被隐藏（或被筛选隐藏），已与其他行一样读取",
+                row=grid.row_numbers[r],
+                value=" | ".join(t for t in map(cell_text, grid.rows[r][:3]) if t)[:200],
+                action="如为撤回、作废或重复的记录，在源表中删除该行后重新运行；否则无需处理",
+                severity=Severity.WARNING,
+            )
+    read = set(columns.values())
+    for c in grid.meta.get("hidden_columns") or ():
+        if c < len(names) and names[c] in read:
+            log.add(
+                f"列「{names[c]}」在 Excel/WPS 中被隐藏，已照常读取",
+                field=names[c],
+                action="核对该列是否为要用的数据（而非旧数据或草稿）；如不是，删除该列或用 "
+                "--alias 指定应读取的列",
+                severity=Severity.WARNING,
+            )
+
+
 def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
     """One warning per CSV row decoded with the other codec than the rest of the file."""
     rows: dict[int, str] = grid.meta.get("encoding_rows") or {}
@@ -614,6 +647,7 @@ def _parse_table(
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
+    _report_hidden(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
     kept = [n for n in names if n not in columns.values()]
     meta |= {
         "header_rows": [grid.row_numbers[r] for r in range(first, last + 1)],

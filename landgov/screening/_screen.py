@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.records import unmatched_records
 from landgov.core.vocab import ScreeningStatus
@@ -217,7 +218,8 @@ def _problems(
 ) -> pd.DataFrame:
     log = ProblemLog("screening")
     known = set(_Firms(enterprises).index)
-    linked = {u for us in _usccs_by_parcel(parcels, pairs) for u in us}
+    by_plot = _usccs_by_parcel(parcels, pairs)
+    linked = {u for us in by_plot for u in us}
     for u in sorted(linked - known):
         log.add(
             "地企关联中的企业不在企业表中",
@@ -229,9 +231,9 @@ def _problems(
     frame = log.frame()
     if compliance is None:
         return frame
-    told = unmatched_records(
-        compliance, parcel_ids=_col(parcels, "parcel_id").tolist(), usccs=linked
-    )
+    pids = _col(parcels, "parcel_id").tolist()
+    firms_on = {p: us for p, us in zip(pids, by_plot.tolist(), strict=True) if not is_missing(p)}
+    told = unmatched_records(compliance, parcel_ids=pids, usccs=linked, firms_on=firms_on)
     if not len(told) or not len(frame):
         return told if len(told) else frame
     return pd.concat([frame, told], ignore_index=True)

@@ -195,7 +195,8 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
         raw = case.application.get("application_date")
         day, what = parse_date(raw), "申请日期"  # the readers' parser: 0 is no date
         if day is None:
-            told = "未填报" if is_missing(raw) else f"「{raw}」无法识别"
+            # missing: not filled in, or set aside as implausible (after the reference date)
+            told = "未填报或不合理（见问题记录）" if is_missing(raw) else f"「{raw}」无法识别"
             reason = f"申请日期{told}，无法判断是否在本意见执行期内（{start} 起）"
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
     values = {what: str(day), "施行日期": str(start)}

@@ -156,7 +156,11 @@ def _kind_of_coordinates(x: float, y: float) -> str:
 
 
 def _in_zhejiang(crs: CRS, x: float, y: float) -> bool:
-    lon, lat = Transformer.from_crs(crs, CGCS2000_GEOGRAPHIC, always_xy=True).transform(x, y)
+    return _inside(*_lon_lat(crs, x, y))
+
+
+def _inside(lon: float, lat: float) -> bool:
+    """Is a point (degrees, CGCS2000) within :data:`ZHEJIANG_BOUNDS`?"""
     lo_min, la_min, lo_max, la_max = ZHEJIANG_BOUNDS
     return bool(lo_min <= lon <= lo_max and la_min <= lat <= la_max)
 
@@ -255,9 +259,12 @@ def resolve_crs(
         warnings = (
             [] if _consistent(crs, kind, x) else [f"用户指定的 {crs.name} 与坐标形态（{kind}）不符"]
         )
-        if not warnings and kind in {"plain", "prefixed"} and not _in_zhejiang(crs, x, y):
-            where = _where(*_lon_lat(crs, x, y))
-            warnings.append(f"按用户指定的 {crs.name}，图层中心在 {where}，不在浙江境内；已照用")
+        if not warnings and kind in {"plain", "prefixed"}:
+            lon, lat = _lon_lat(crs, x, y)
+            if not _inside(lon, lat):
+                where = _where(lon, lat)
+                said = f"按用户指定的 {crs.name}，图层中心在 {where}，不在浙江境内；已照用"
+                warnings.append(said)
         return CRSDecision(crs, "user", (f"用户指定坐标系 {crs.name}",), tuple(warnings))
     if prj_crs is not None and _consistent(prj_crs, kind, x):
         return _check_prj_zone(prj_crs, kind, x, y, county=county, cm=user_cm)
@@ -342,7 +349,7 @@ def _check_prj_zone(
     if prj_crs.is_geographic or kind not in {"plain", "prefixed"}:
         return CRSDecision(prj_crs, "prj", tuple(evidence))
     lon, lat = _lon_lat(prj_crs, x, y)
-    inside = _in_zhejiang(prj_crs, x, y)
+    inside = _inside(lon, lat)
     if inside and _fits_county(lon, county):
         return CRSDecision(prj_crs, "prj", tuple(evidence))
     place = _county_place(county)
@@ -355,7 +362,7 @@ def _check_prj_zone(
     for other in others:
         crs = CRS.from_epsg(epsg_for_cm(other))
         o_lon, o_lat = _lon_lat(crs, x, y)
-        if _in_zhejiang(crs, x, y) and _fits_county(o_lon, county):
+        if _inside(o_lon, o_lat) and _fits_county(o_lon, county):
             fits.append((crs, o_lon, o_lat))
     if inside or len(fits) != 1:
         # Inside Zhejiang the .prj may be right and the code wrong; with no single zone that

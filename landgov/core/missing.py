@@ -32,6 +32,7 @@ from landgov.core.distinct import per_distinct_text
 __all__ = [
     "MISSING_TEXT",
     "NO_TEXT",
+    "REMARK",
     "YES_TEXT",
     "format_number",
     "is_missing",
@@ -57,7 +58,8 @@ NO_TEXT: frozenset[str] = frozenset(
 )
 """Texts (after NFKC, strip, case folding, inner blanks removed) read as no."""
 
-_REMARK = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")  # after NFKC: （） are ()
+#: 「是（已签）」: an answer and a bracketed remark (after NFKC （） are ()); vocabularies too.
+REMARK = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")
 
 
 def _kept_ideographs() -> re.Pattern[str]:
@@ -173,7 +175,7 @@ def parse_yes_no(
         return None
     text = "".join(_norm(value).split())
     answer = _answer(text, yes, no)
-    remark = _REMARK.match(text) if answer is None else None
+    remark = REMARK.match(text) if answer is None else None
     if remark is not None:  # 「是（已签）」: an answer and a remark that says the same
         said, again = _answer(remark["head"], yes, no), _answer(remark["note"], yes, no)
         return said if said is not None and said == again else None

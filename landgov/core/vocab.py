@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.missing import REMARK, is_missing, parse_yes_no
 
 __all__ = [
     "CATEGORIES",
@@ -76,13 +76,12 @@ def _key(value: object) -> str:
 
 
 _E = TypeVar("_E", bound=enum.Enum)
-_REMARK = re.compile(r"^(?P<head>[^()]+)\((?P<note>[^()]+)\)$")  # after NFKC: （） are ()
 _LIST = re.compile(r"[、,，;；/]|和|及")
 
 
 def _with_remark(text: str, parse: Callable[[str], _E | None]) -> _E | None:
     """「违法建设（厂房加层）」: the head's value, unless the remark names another value."""
-    m = _REMARK.match(text)
+    m = REMARK.match(text)
     if m is None:
         return None
     head, note = parse(m["head"]), parse(m["note"])

@@ -127,6 +127,8 @@ def parcel_link(
     """
     if links is None and enterprises is None:
         return None
+    if linked is not None:  # made from these tables: not matched by holder again
+        return linked
     if links is None:
         links = links_from_holders(parcels, enterprises)
     if enterprises is None:
@@ -134,9 +136,7 @@ def parcel_link(
         enterprises = pd.DataFrame({"uscc": pd.unique(codes[codes.ne("")])})
     if links.empty or enterprises.empty:
         return None
-    if linked is None:
-        linked = link_parcels(parcels, enterprises, links, profile=profile)
-    return linked
+    return link_parcels(parcels, enterprises, links, profile=profile)
 
 
 def parcel_main_enterprises(

@@ -273,7 +273,7 @@ def _prepare(
     """The per-parcel frame every check reads: far, floors, headroom, overlays, user.
 
     ``linked`` is the link of these tables already made (the screening's): the main
-    enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`).
+    enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`), once.
     """
     by_uscc = _enterprise_table(enterprises)
     linked = parcel_link(parcels, enterprises, links, profile=profile, linked=linked)

@@ -521,15 +521,12 @@ def _far(
         town = resolve_township(options.township, parcels.get("township", pd.Series(dtype=object)))
         options = dataclasses.replace(options, township=town)
     with timer.stage("容积率"):
+        # the screening's in a run of both, from the same files: one 容积率 per plot
         known = None if shared is None else shared.far
-        if known is not None and known.far.index.equals(parcels.index):
-            far = known.far  # the screening's, from the same files: one 容积率 per plot
-            if known.buildings is not None:
-                reads = {**reads, "buildings": known.buildings}
-        else:
+        if known is None or not known.far.index.equals(parcels.index):
             raster = None if shared is None else shared.raster
-            found = plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
-            far, reads = found.far, found.reads(reads)
+            known = plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
+        far, reads = known.far, known.reads(reads)
     given = ZengrongInputs(
         parcels,
         far,

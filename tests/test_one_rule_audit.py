@@ -129,3 +129,21 @@ def test_enterprises_without_a_code_are_never_matched_between_runs(tmp_path: Pat
         assert matched["uscc"].tolist() == ["91330602000000000X"]
         assert comparison.enterprises["match"].str.startswith("无信用代码").sum() == 4
         assert comparison.counts["enterprise_duplicates"] == {"old": 0, "new": 0}
+
+
+def test_a_missing_path_is_classed_by_its_status_on_the_map() -> None:
+    # 「—」 as a path is no path (core.missing), as the popup shows it: the plot is 筛查待核实 or
+    # 治理清单·路径待核实 by its status, never a legend class 「—」 of its own
+    frame = pd.DataFrame(
+        {
+            "path": ["—", "无", None, "整治提升"],
+            "screening_status": ["待核实", "治理", "待核实", "治理"],
+            "grade": ["—", "C", None, "c"],
+        }
+    )
+    themes = run_themes(frame, DEFAULT_STYLE, {}, with_tax=False)
+    path = [themes["path"].legend[c].label for c in themes["path"].classes]
+    assert path == ["筛查待核实", "治理清单·路径待核实", "筛查待核实", "整治提升"]
+    assert "—" not in [item.label for item in themes["path"].legend]
+    grade = [themes["grade"].legend[c].label for c in themes["grade"].classes]
+    assert grade[0] == grade[2] == "未评价 / 无等级"

@@ -16,7 +16,7 @@ from matplotlib.colors import to_hex, to_rgb
 from numpy.typing import NDArray
 
 from landgov.core.compare import measured
-from landgov.core.missing import format_number
+from landgov.core.missing import format_number, present_values
 from landgov.core.vocab import Grade, TreatmentPath
 from landgov.maps.style import THEMES, MapStyle
 
@@ -64,7 +64,10 @@ class Theme:
 
 
 def _text(series: pd.Series) -> NDArray[np.object_]:
-    return series.astype(object).where(series.notna(), "").map(lambda v: str(v).strip()).to_numpy()
+    """Stripped texts, ``""`` for a missing value as every stage reads it (core.missing): a path
+    of 「—」 is no path (its plot is classed by its status), never a legend class of its own."""
+    values = present_values(series)
+    return np.array(["" if v is None else str(v).strip() for v in values], dtype=object)
 
 
 def _finish(

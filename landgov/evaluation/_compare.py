@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgov.core.missing import is_missing
+from landgov.core.missing import is_missing, present_values
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -202,7 +202,9 @@ def _coded(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows with a 统一社会信用代码, first of each code; rows without one)."""
     keep = ["uscc", "name", "township", "grade", "tax_per_mu"]
     rows = frame.reindex(columns=keep)
-    has = rows["uscc"].notna() & (rows["uscc"].astype(str).str.strip() != "")
+    # a code is there as every stage reads it (core.missing): 「—」 or 「无」 is no code, so two
+    # enterprises without one are never matched to each other by it
+    has = pd.Series([v is not None for v in present_values(rows["uscc"])], index=rows.index)
     return rows[has].drop_duplicates("uscc"), rows[~has]
 
 
@@ -339,7 +341,7 @@ def _duplicates(frame: pd.DataFrame) -> int:
     """Rows whose 统一社会信用代码 repeats an earlier row (compared once, by the first)."""
     if "uscc" not in frame or not len(frame):
         return 0
-    codes = frame["uscc"].dropna()
+    codes = pd.Series(present_values(frame["uscc"]), dtype=object).dropna()
     return int(codes.duplicated().sum())
 
 

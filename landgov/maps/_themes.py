@@ -15,11 +15,19 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex, to_rgb
 from numpy.typing import NDArray
 
-from landgov.core.missing import format_number
+from landgov.core.compare import measured
+from landgov.core.missing import format_number, present_values
 from landgov.core.vocab import Grade, TreatmentPath
 from landgov.maps.style import THEMES, MapStyle
 
-__all__ = ["LegendItem", "Theme", "build_themes"]
+__all__ = [
+    "LegendItem",
+    "Theme",
+    "build_themes",
+    "manifest_tax_classes",
+    "manifest_threshold",
+    "run_themes",
+]
 
 PATHS = tuple(p.value for p in TreatmentPath)
 GRADES = tuple(g.value for g in Grade)
@@ -56,7 +64,10 @@ class Theme:
 
 
 def _text(series: pd.Series) -> NDArray[np.object_]:
-    return series.astype(object).where(series.notna(), "").map(lambda v: str(v).strip()).to_numpy()
+    """Stripped texts, ``""`` for a missing value as every stage reads it (core.missing): a path
+    of 「—」 is no path (its plot is classed by its status), never a legend class of its own."""
+    values = present_values(series)
+    return np.array(["" if v is None else str(v).strip() for v in values], dtype=object)
 
 
 def _finish(
@@ -123,11 +134,15 @@ def tax_theme(
 
     Explicit ``style.tax_breaks`` win; without either, the style's mapclassify scheme is the
     fallback. A value equal to a break falls in the lower class (the low-efficiency line is
-    「以下，含本数」).
+    「以下，含本数」). Values are classed as the screening compares them, rounded to
+    :data:`~landgov.core.compare.MEASURED_DIGITS` (:func:`~landgov.core.compare.measured`): 50
+    万元 on a plot of 9.99999999999 亩 is 5.0000000001 万元/亩 as stored, 5 as screened, low
+    efficiency in both the 底数清单 and the map.
     """
     values = pd.to_numeric(frame.get("tax_per_mu"), errors="coerce")
     if values is None:
         values = pd.Series(np.nan, index=frame.index)
+    values = measured(values.astype(float))
     meanings: dict[float, str] = {}
     if style.tax_breaks is None and classes:
         meanings = {float(c["value"]): str(c.get("label") or "") for c in classes}
@@ -261,3 +276,53 @@ def build_themes(
     if "change_class" in frame:
         out["change"] = change_theme(frame, style)
     return out
+
+
+def manifest_threshold(manifest: Mapping[str, Any]) -> float | None:
+    """Low-efficiency 亩均税收 threshold (万元/亩), if the run recorded it."""
+    for section in ("thresholds", "screening"):
+        sec = manifest.get(section)
+        if isinstance(sec, Mapping):
+            value = sec.get("low_efficiency_tax_per_mu")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    return None
+
+
+def manifest_tax_classes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The profile's 亩均税收 values the run recorded, else those of its named profile."""
+    sec = manifest.get("thresholds")
+    given = sec.get("tax_per_mu_classes") if isinstance(sec, Mapping) else None
+    if isinstance(given, list) and all(isinstance(c, Mapping) and "value" in c for c in given):
+        return given
+    prof = manifest.get("profile")
+    name = prof.get("name") if isinstance(prof, Mapping) else prof
+    if not isinstance(name, str) or not name:
+        return None
+    from landgov.errors import LandgovError
+    from landgov.policy import load_profile
+    from landgov.summary import tax_class_breaks
+
+    try:
+        return tax_class_breaks(load_profile(name))
+    except (LandgovError, OSError, ValueError):
+        return None  # a profile this installation does not ship: mapclassify classes
+
+
+def run_themes(
+    frame: pd.DataFrame, style: MapStyle, manifest: Mapping[str, Any], *, with_tax: bool
+) -> dict[str, Theme]:
+    """:func:`build_themes` at the run's own 亩均税收 values (its low-efficiency line and the
+    profile's classes, :func:`manifest_threshold`, :func:`manifest_tax_classes`).
+
+    Every map of a run (the briefing page, the print map, the tiled map, :func:`folium_map
+    <landgov.maps.folium_map.folium_map>`) colours a plot's 亩均税收 through this one call, so
+    one plot sits in one class with one legend on each of them.
+    """
+    return build_themes(
+        frame,
+        style,
+        with_tax=with_tax,
+        threshold=manifest_threshold(manifest),
+        tax_classes=manifest_tax_classes(manifest),
+    )

@@ -39,7 +39,7 @@ from jinja2 import Template
 from landgov.errors import InputError
 from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
-from landgov.maps._encode import to_lonlat
+from landgov.maps._encode import display_values, to_lonlat
 from landgov.maps._popup import (
     APPROVED_SECTIONS,
     BLOCK_SECTIONS,
@@ -50,7 +50,7 @@ from landgov.maps._popup import (
 )
 from landgov.maps._prepare import prepare
 from landgov.maps._run import RunData, load_run
-from landgov.maps._themes import Theme, build_themes
+from landgov.maps._themes import Theme, run_themes
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["folium_map"]
@@ -76,21 +76,21 @@ def _assets_jquery() -> str:
     return str(found[0])
 
 
-def _text(kind: str, digits: int, unit: str, value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if kind == "num":
-        try:
-            num = float(value)
-        except (TypeError, ValueError):
-            return html.escape(str(value))
-        if not np.isfinite(num):
-            return None
-        text = f"{num:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{num:,.0f}"
-        return html.escape(f"{text} {unit}".strip())
-    if kind == "bool":
-        return "是" if bool(value) and value not in ("0", "否") else "否"
-    return html.escape(str(value)).replace("\n", "<br>")
+def _texts(field: Field, column: pd.Series) -> list[str | None]:
+    """The popup's texts of one field, escaped: the values every map of the run shows
+    (:func:`~landgov.maps._encode.display_values`: a missing value, 「—」 or 「无」 included, is
+    no line; a yes/no field reads 是/否), numbers grouped by thousands with their unit."""
+    kind, digits = field.encoding()
+    out: list[str | None] = []
+    for value in display_values(column, kind, digits):
+        if value is None:
+            out.append(None)
+        elif kind == "num":
+            text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
+            out.append(html.escape(f"{text} {field.unit}".strip()))
+        else:
+            out.append(html.escape(str(value)).replace("\n", "<br>"))
+    return out
 
 
 def _popup_frame(
@@ -104,10 +104,7 @@ def _popup_frame(
             if f.key in frame.columns and f.key not in seen:
                 seen.add(f.key)
                 fields.append(f)
-    data = {
-        f.key: [_text(f.kind, f.digits, f.unit, v) for v in frame[f.key].astype(object).tolist()]
-        for f in fields
-    }
+    data = {f.key: _texts(f, frame[f.key]) for f in fields}
     geoms = frame.geometry.to_numpy()
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lonlat = shapely.transform(geoms[keep], lambda xy: to_lonlat(xy, frame.crs, gcj02=gcj02))
@@ -234,7 +231,7 @@ def folium_map(
     gcj02 = bm.datum is Datum.GCJ02
     prep = prepare(data, style=style, redact=redact)
     parcels = prep.parcels_all.reset_index(drop=True)
-    themes = build_themes(parcels, style, with_tax=not redact, threshold=None)
+    themes = run_themes(parcels, style, prep.manifest, with_tax=not redact)
     default = theme if theme in themes else next(iter(themes))
     sections = shown_sections(PARCEL_SECTIONS, redacted=redact)
     table, fields, labels = _popup_frame(parcels, sections, gcj02)

@@ -43,7 +43,7 @@ from landgov.maps._print import policy_text
 from landgov.maps._progress import progress_rows
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
-from landgov.maps._themes import Theme, build_themes
+from landgov.maps._themes import Theme, run_themes
 from landgov.maps._title import map_title
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
@@ -91,37 +91,6 @@ class BriefingMap:
             '<iframe style="width:100%;height:620px;border:1px solid #ccc" '
             f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
         )
-
-
-def _threshold(manifest: Mapping[str, Any]) -> float | None:
-    """Low-efficiency 亩均税收 threshold, if the run recorded it."""
-    for section in ("thresholds", "screening"):
-        sec = manifest.get(section)
-        if isinstance(sec, Mapping):
-            value = sec.get("low_efficiency_tax_per_mu")
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
-    return None
-
-
-def _tax_classes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
-    """The profile's 亩均税收 values the run recorded, else those of its named profile."""
-    sec = manifest.get("thresholds")
-    given = sec.get("tax_per_mu_classes") if isinstance(sec, Mapping) else None
-    if isinstance(given, list) and all(isinstance(c, Mapping) and "value" in c for c in given):
-        return given
-    prof = manifest.get("profile")
-    name = prof.get("name") if isinstance(prof, Mapping) else prof
-    if not isinstance(name, str) or not name:
-        return None
-    from landgov.errors import LandgovError
-    from landgov.policy import load_profile
-    from landgov.summary import tax_class_breaks
-
-    try:
-        return tax_class_breaks(load_profile(name))
-    except (LandgovError, OSError, ValueError):
-        return None  # a profile this installation does not ship: mapclassify classes
 
 
 def _sections(sections: tuple[tuple[str, tuple[Field, ...]], ...], frame: pd.DataFrame) -> list:
@@ -212,13 +181,7 @@ def _labels(points: gpd.GeoSeries, names: pd.Series, gcj02: bool) -> list[dict[s
 def _parcel_config(page: _Page, prep: Prepared, theme: str) -> dict[str, Any]:
     frame = prep.parcels
     geo = page.polygons("parcels", frame)
-    themes = build_themes(
-        frame,
-        page.style,
-        with_tax=not prep.redacted,
-        threshold=_threshold(prep.manifest),
-        tax_classes=_tax_classes(prep.manifest),
-    )
+    themes = run_themes(frame, page.style, prep.manifest, with_tax=not prep.redacted)
     default = theme if theme in themes else next(iter(themes))
     names = ("enterprise_names", "enterprise_detail", "holder")
     search = [c for c in ("parcel_id", *names) if c in frame.columns]

@@ -43,9 +43,8 @@ from landgov.maps._print import (
     policy_text,
 )
 from landgov.maps._run import RunData, load_run
-from landgov.maps._themes import PATHS, Theme, build_themes
+from landgov.maps._themes import PATHS, Theme, run_themes
 from landgov.maps._title import map_title
-from landgov.maps.interactive import _tax_classes, _threshold
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 
 __all__ = ["MissingGlyphWarning", "PrintLayout", "find_cjk_font", "render_static"]
@@ -419,13 +418,7 @@ def render_static(
     font = cjk_fonts(style)
     data = run if isinstance(run, RunData) else load_run(run)
     prep = prepare(data, style=style, redact=redact)
-    themes = build_themes(
-        prep.parcels_all,
-        style,
-        with_tax=not redact,
-        threshold=_threshold(prep.manifest),
-        tax_classes=_tax_classes(prep.manifest),
-    )
+    themes = run_themes(prep.parcels_all, style, prep.manifest, with_tax=not redact)
     if theme not in themes:
         why = "脱敏版不含金额" if theme == "tax" and redact else "结果中没有相应图层"
         raise InputError(f"无法绘制专题「{THEMES[theme]}」：{why}；可选 {'、'.join(themes)}")

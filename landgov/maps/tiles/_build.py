@@ -51,7 +51,7 @@ from landgov.maps._prepare import Prepared, prepare, township_summary
 from landgov.maps._redact import redact_aggregate
 from landgov.maps._run import RunData, load_run
 from landgov.maps._summary import district_rows, manifest_rows
-from landgov.maps._themes import Theme, build_themes
+from landgov.maps._themes import Theme, run_themes
 from landgov.maps._title import SIMULATED, map_title
 from landgov.maps.style import DEFAULT_STYLE, THEMES, MapStyle
 from landgov.maps.tiles._archive import MAXZOOM, MINZOOM, start_archive
@@ -107,16 +107,6 @@ class TileMap:
     basemap: Basemap
     themes: tuple[str, ...]
     notes: tuple[str, ...]
-
-
-def _threshold(manifest: Mapping[str, Any]) -> float | None:
-    for section in ("thresholds", "screening"):
-        sec = manifest.get(section)
-        if isinstance(sec, Mapping):
-            value = sec.get("low_efficiency_tax_per_mu")
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
-    return None
 
 
 def _specs(sections: Sections, frame: pd.DataFrame) -> list[Any]:
@@ -550,7 +540,7 @@ def build_tiles(
             f"{int(invalid.sum()):,} 宗地块图形无效（自相交等），地图按修复后的图形显示，"
             "请在原数据中核实"
         )
-    themes = build_themes(parcels, style, with_tax=not redact, threshold=_threshold(prep.manifest))
+    themes = run_themes(parcels, style, prep.manifest, with_tax=not redact)
     tiles = gpd.GeoDataFrame(
         {
             "i": np.arange(len(parcels), dtype=np.int32),

@@ -147,3 +147,21 @@ def test_a_missing_path_is_classed_by_its_status_on_the_map() -> None:
     assert "—" not in [item.label for item in themes["path"].legend]
     grade = [themes["grade"].legend[c].label for c in themes["grade"].classes]
     assert grade[0] == grade[2] == "未评价 / 无等级"
+
+
+def test_cap_and_target_are_not_written_into_headers_or_titles() -> None:
+    """The 增容 cap (2.5 [越政发〔2022〕24号 附件3 第二条]) and the renewal target (1.5) are profile
+    values (``zengrong.far_cap``, ``far.renewal_target``): a county with another cap must not read
+    「至2.5」 in the 增容审查 header or on the map's legend title."""
+    import re
+
+    import pandas as pd
+
+    from landgov.maps._themes import far_theme
+    from landgov.maps.style import MapStyle
+    from landgov.reports.packet import PACKET_COLUMNS
+
+    number = re.compile(r"\d\.\d")
+    assert not [h for h in PACKET_COLUMNS.values() if number.search(h)]
+    frame = pd.DataFrame({"zengrong": ["可申报", "不可申报"], "headroom_m2": [1200.0, 0.0]})
+    assert not number.search(far_theme(frame, MapStyle()).legend_title)

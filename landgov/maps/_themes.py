@@ -245,7 +245,7 @@ def far_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
         ("待承诺", style.pending_color, False),
         ("未评估", style.background_color, True),
     ]
-    return _finish("far", "增容评估（容积率可提至 2.5）", codes, entries)
+    return _finish("far", "增容评估（至容积率上限）", codes, entries)  # cap: the profile's
 
 
 def build_themes(

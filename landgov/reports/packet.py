@@ -71,8 +71,8 @@ PACKET_COLUMNS: dict[str, str] = {
     "far": "现状容积率",
     "far_source": "容积率来源",
     "far_floor": "国家最低容积率",
-    "headroom_m2": "增容空间至2.5（平方米）",
-    "headroom_target_m2": "至1.5目标（平方米）",
+    "headroom_m2": "增容空间至容积率上限（平方米）",  # the cap is the profile's far_cap
+    "headroom_target_m2": "增容空间至容积率目标（平方米）",
     "added_floor_m2": "新增建筑面积（平方米）",
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",

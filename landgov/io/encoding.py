@@ -140,6 +140,22 @@ def _decode_pieces(data: bytes, encoding: str) -> str:
     return "\n".join(out)
 
 
+def _utf8_not(encoding: str, data: bytes) -> bool:
+    """Whether ``data`` holds multi-byte UTF-8 text although a .cpg says ``encoding`` (not
+    UTF-8): a .cpg left at 「936」 beside a .dbf re-exported as UTF-8. GBK decodes such bytes
+    without one error — 「宗地代码」 comes as 「瀹楀湴浠ｇ爜」 — so only the UTF-8 test tells;
+    GBK text that is valid UTF-8 throughout is rare beyond a word or two (a 2-byte GBK
+    character is a valid UTF-8 sequence for few byte pairs), which is why the same test
+    decides first when there is no .cpg."""
+    if codecs.lookup(encoding).name == "utf-8" or data.isascii():
+        return False
+    try:
+        _decode_pieces(data, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:
     warning = None
     if set_aside is not None:
@@ -168,6 +184,8 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         raw = cpg.read_text(encoding="ascii", errors="replace")
         enc = normalize_codepage(raw)
         failed = _undecodable(data, enc) if enc else None
+        if enc and failed is None and _utf8_not(enc, data):
+            failed = "读出的是乱码（这些字节是有效的 UTF-8 文本）"
         if enc and failed is None:
             return EncodingDecision(enc, "cpg", (f".cpg 文件声明编码「{raw.strip()}」",))
         if enc:

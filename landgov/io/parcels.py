@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 import shapely.errors
 from pyproj import CRS, Transformer
 
@@ -76,8 +78,10 @@ def _read_raw(
     path: Path, meta: dict[str, Any], *, layer: str | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
     if path.suffix.lower() in _PARQUET:
-        gdf = gpd.read_parquet(path)
+        gdf = _read_parquet(path)
         meta.update(format="GeoParquet", layer=None, layers=[])
+        meta.update(wkb_notes=gdf.attrs.pop("wkb_notes", {}))
+        meta.update(parquet_note=gdf.attrs.pop("parquet_note", None))
         enc = EncodingDecision("UTF-8", "format", ("GeoParquet 文本按规范为 UTF-8",))
         return gdf, meta, enc, gdf.crs, None
     info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
@@ -110,19 +114,74 @@ def _read_raw(
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
         raise not_a_layer(path, info.get("driver"))
     meta.update(
+        wkb_notes=gdf.attrs.pop("wkb_notes", {}),
         format=info.get("driver"),
         layer=chosen,
         layers=info_layers,
         ogr_warnings=[str(w.message) for w in caught],
         renamed_fields=renamed,
         cut_fields=cut,
+        full_fields=_at_name_limit(gdf, enc.encoding, cut) if path.suffix.lower() == ".shp" else [],
     )
     if prj_crs is None and path.suffix.lower() != ".shp":
         prj_crs = gdf.crs
     return gdf, meta, enc, prj_crs, prj_text
 
 
+_WKB_NAMES = ("geometry", "geom", "wkb_geometry", "wkb", "shape", "the_geom")
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    """A GeoParquet file; one without the 「geo」 metadata (written by pandas or a database
+    export, not by a GeoParquet writer) is read from its WKB column, said in
+    ``attrs["parquet_note"]``, its CRS left to be decided from the coordinates."""
+    import pyarrow.parquet as pq
+
+    if b"geo" in (pq.read_schema(path).metadata or {}):
+        return gpd.read_parquet(path)
+    frame = pd.read_parquet(path)
+    binary = [
+        c
+        for c in frame.columns
+        if frame[c].map(lambda v: isinstance(v, bytes | bytearray) or v is None).all()
+        and frame[c].notna().any()
+    ]
+    named = sorted(binary, key=lambda c: (str(c).lower() not in _WKB_NAMES, binary.index(c)))
+    if not named:
+        raise DataFileError(
+            f"{path}：这是普通的 Parquet 表格，不是图层：没有 GeoParquet 的「geo」元数据，也没有"
+            f"存放图形（WKB）的列（所见列：{'、'.join(map(str, frame.columns[:10]))}）。处理：用 "
+            "geopandas 的 to_parquet 或 QGIS/GDAL 重新导出为 GeoParquet，或导出为 GeoPackage"
+        )
+    column = named[0]
+    geometry, notes = from_wkb_by_row(frame[column].to_numpy())
+    gdf = gpd.GeoDataFrame(frame.drop(columns=[column]), geometry=geometry)
+    gdf.attrs["wkb_notes"] = notes
+    gdf.attrs["parquet_note"] = (
+        f"文件没有 GeoParquet 的「geo」元数据（不是按 GeoParquet 规范写出的），已按列「{column}」"
+        "中的 WKB 读取图形；坐标系未声明"
+    )
+    return gdf
+
+
 _BYTES = "ISO-8859-1"  # one character per byte: a .dbf's text read as its bytes
+_DBF_NAME_BYTES = 10  # a .dbf field name holds at most 10 bytes
+
+
+def _at_name_limit(gdf: gpd.GeoDataFrame, encoding: str, cut: Iterable[str]) -> list[str]:
+    """Field names that fill a .dbf name's 10 bytes, or all but the bytes of one character less
+    (and are not known to be ``cut`` inside a character already): 「土地使用权人」 in GBK
+    (12 bytes) comes as 「土地使用权」 (10), 「宗地面积(平方米)」 as 「宗地面积(」 (9; GDAL drops
+    the half character without a word), so a name that long may have lost characters."""
+    done = set(cut)
+    widest = 3 if codecs.lookup(encoding).name == "utf-8" else 2  # bytes of one 汉字
+    return [
+        str(c)
+        for c in gdf.columns
+        if c != gdf.geometry.name
+        and str(c) not in done
+        and len(str(c).encode(encoding, errors="replace")) > _DBF_NAME_BYTES - widest
+    ]
 
 
 def _read_features(
@@ -135,13 +194,39 @@ def _read_features(
     renamed: dict[str, str] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if len(set(names)) < len(names) and info.get("geometry_type"):
+        try:
+            if len(set(names)) < len(names) and info.get("geometry_type"):
+                gdf, renamed = _read_repeated(path, layer, encoding, names)
+            elif info.get("driver") == "GeoJSON":
+                gdf = _read_geojson(path, layer, encoding)
+            else:
+                gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        except shapely.errors.GEOSException:  # a shape GEOS will not build: read it by row
             gdf, renamed = _read_repeated(path, layer, encoding, names)
-        elif info.get("driver") == "GeoJSON":
-            gdf = _read_geojson(path, layer, encoding)
-        else:
-            gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     return info, gdf, renamed, caught
+
+
+def from_wkb_by_row(wkb: Any, crs: Any = None) -> tuple[gpd.GeoSeries, dict[int, str]]:
+    """Geometries from WKB, one broken shape not stopping the others.
+
+    A ring whose last point is not its first (an export cut short, a hand-edited file) is
+    closed; a shape that cannot be built at all (too few points) is read as no geometry.
+    Returns the series and ``{position: what was done}`` in Chinese for the problem rows.
+    """
+    values = np.asarray(wkb, dtype=object)
+    geoms = shapely.from_wkb(values, on_invalid="ignore")
+    notes: dict[int, str] = {}
+    broken = np.flatnonzero(shapely.is_missing(geoms) & ~pd.isna(values))
+    if len(broken):
+        fixed = shapely.from_wkb(values[broken], on_invalid="fix")
+        for i, geom in zip(broken, fixed, strict=True):
+            geoms[i] = geom
+            notes[int(i)] = (
+                "图形的边界环未闭合（首尾点不同），已按首点闭合后读取"
+                if geom is not None
+                else "图形数据无法解析（点数不足以构成面等），按无图形处理"
+            )
+    return gpd.GeoSeries(geoms, crs=crs), notes
 
 
 def _cut_decode(text: str, encoding: str) -> str:
@@ -233,8 +318,10 @@ def _read_repeated(
         seen.add(name)
         unique.append(new)
     frame = pd.DataFrame(dict(zip(unique, values, strict=True)))
-    geometry = gpd.GeoSeries.from_wkb(wkb, crs=info.get("crs"))
-    return gpd.GeoDataFrame(frame, geometry=geometry), renamed
+    geometry, notes = from_wkb_by_row(wkb, crs=info.get("crs"))
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry)
+    gdf.attrs["wkb_notes"] = notes
+    return gdf, renamed
 
 
 def _mapped(
@@ -244,27 +331,71 @@ def _mapped(
     aliases: Mapping[str, Iterable[str]] | None,
     cut: Iterable[str],
     log: ProblemLog,
+    full: Iterable[str] = (),
 ) -> tuple[dict[str, Any], list[str], dict[str, list[str]]]:
-    """:func:`map_columns`; a field name cut at the .dbf's 10 bytes (「宗地代」, ``cut``) that no
-    name matched stands for the one field whose names begin with it
-    (:func:`~landgov.io.fields.cut_name_aliases`), and is said (提示)."""
+    """:func:`map_columns`; a field name cut at the .dbf's 10 bytes (「宗地代」, ``cut``; or
+    ``full``, names long enough to have lost characters unseen, 「土地使用权」)
+    that no name matched stands for the one field whose names begin with it
+    (:func:`~landgov.io.fields.cut_name_aliases`), and is said (提示).
+
+    A cut name that ends inside its unit bracket (「宗地面积（」 of 「宗地面积（亩）」) has lost
+    the unit: a field that has a unit is not read from it (平方米 and 亩 differ 666 times), and
+    this is said (警告) with the fix; a field without a unit is read as above."""
     matches, unmatched, conflicts = map_columns(columns, specs, aliases=aliases)
-    found = cut_name_aliases([c for c in cut if c in unmatched], specs, taken=matches)
-    if not found:
-        return matches, unmatched, conflicts
-    extra = {k: list(v) for k, v in (aliases or {}).items()}
-    for name, names in found.items():
-        extra.setdefault(name, []).extend(names)
+    cut, full = list(cut), list(full)
+    suspects = [c for c in [*cut, *full] if c in unmatched]
+    bracketed = {c: _open_bracket_base(c) for c in suspects}
     labels = {s.name: s.label for s in specs}
+    units = {s.name: s.unit for s in specs}
+    stems = [bracketed[c] or c for c in suspects]
+    found = cut_name_aliases(stems, specs, taken=matches)
+    extra = {k: list(v) for k, v in (aliases or {}).items()}
+    read: dict[str, list[str]] = {}
     for field, names in found.items():
+        for stem in names:
+            name = next(c for c in suspects if (bracketed[c] or c) == stem)
+            if bracketed[name] and units[field]:
+                log.add(
+                    f"字段名「{name}」在 .dbf 中被截断，括号中的单位已看不到；"
+                    f"像是「{labels[field]}」，但单位不明（平方米与亩相差 666 倍），未读取该字段",
+                    field=labels[field], value=name,
+                    action=(
+                        "在 ArcGIS/QGIS 中把该字段改为不超过 10 字节的名称（如"
+                        f"「{labels[field][-2:]}(亩)」或「{labels[field][-2:]}(m2)」）后重新导出；单位确为"
+                        f"{_UNIT_NAMES.get(units[field] or '', units[field])}时也可"
+                        f"{alias_hint(field, name)}"
+                    ),
+                    severity=Severity.WARNING,
+                )  # fmt: skip
+                continue
+            read.setdefault(field, []).append(name)
+            extra.setdefault(field, []).append(name)
+    if not read:
+        return matches, unmatched, conflicts
+    for field, names in read.items():
+        how = "被截断" if names[0] in cut else "长达 10 字节上限，可能被截断"
         log.add(
-            f"字段名「{names[0]}」在 .dbf 中被截断（.dbf 的字段名最多 10 字节，放不下的字被截去），"
+            f"字段名「{names[0]}」在 .dbf 中{how}（.dbf 的字段名最多 10 字节，放不下的字被截去），"
             f"按「{labels[field]}」读取",
             field=labels[field], value=names[0],
             action=f"核对该字段是否为「{labels[field]}」；不是时{alias_hint(field, '列名')}",
             severity=Severity.INFO,
         )  # fmt: skip
     return map_columns(columns, specs, aliases=extra)
+
+
+_OPEN = "([【〔"
+_UNIT_NAMES = {"m2": "平方米"}
+
+
+def _open_bracket_base(name: str) -> str | None:
+    """「宗地面积」 of a name cut inside its unit bracket (「宗地面积（」, 「面积（平方」);
+    None when the name has no bracket left open."""
+    text = unicodedata.normalize("NFKC", name)
+    at = max(text.rfind(b) for b in _OPEN)
+    if at <= 0 or any(b in text[at:] for b in ")]】〕"):
+        return None
+    return text[:at].strip() or None
 
 
 def _county_hint(codes: pd.Series) -> str | None:
@@ -323,6 +454,40 @@ def _required_fields(
         )
 
 
+def _log_read_notes(
+    meta: dict[str, Any],
+    log: ProblemLog,
+    enc: EncodingDecision,
+    *,
+    rows: np.ndarray,
+    ids: np.ndarray,
+) -> None:
+    """Say what reading the file itself set aside or mended: a .cpg that did not fit, a
+    GeoParquet without its 「geo」 metadata, shapes GEOS would not build as they were
+    (:func:`from_wkb_by_row`)."""
+    if enc.warning:
+        log.add(
+            enc.warning,
+            field="encoding",
+            value=enc.encoding,
+            action=f"核对中文是否正常；无误时删除该 .cpg 或把其中的编码改为 {enc.encoding}",
+            severity=Severity.WARNING,
+        )
+    note = meta.pop("parquet_note", None)
+    if note:
+        log.add(
+            note, field="geometry", value=meta.get("format"),
+            action="核对图形与坐标系；宜用 geopandas 的 to_parquet 或 QGIS/GDAL 重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    for pos, text in meta.pop("wkb_notes", {}).items():
+        log.add(
+            text, row=int(rows[pos]), field="geometry", value=ids[pos],
+            action="在 ArcGIS/QGIS 中运行“检查几何”核对该要素的图形，修复后重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
 def read_layer(
     path: str | Path,
     *,
@@ -363,20 +528,13 @@ def read_layer(
             "指定（Python：layer=）",
             severity=Severity.WARNING,
         )
-    if enc.warning:
-        log.add(
-            enc.warning,
-            field="encoding",
-            value=enc.encoding,
-            action=f"核对中文是否正常；无误时删除该 .cpg 或把其中的编码改为 {enc.encoding}",
-            severity=Severity.WARNING,
-        )
     rows = np.arange(1, len(raw) + 1)
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(
-        columns, specs, aliases=aliases, cut=meta.get("cut_fields") or (), log=log
-    )
+        columns, specs, aliases=aliases, cut=meta.get("cut_fields") or (), log=log,
+        full=meta.get("full_fields") or (),
+    )  # fmt: skip
     _required_fields(matches, specs, columns, src)
     for new, old in renamed.items():
         if new in unmatched:  # a second field of a known one is told as a conflict below
@@ -397,6 +555,7 @@ def read_layer(
         ]
     data["source_row"] = rows
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
+    _log_read_notes(meta, log, enc, rows=rows, ids=id_values)
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
     try:
         geoms, unusable, wrong_type = repair_polygons(

@@ -165,3 +165,35 @@ def test_cap_and_target_are_not_written_into_headers_or_titles() -> None:
     assert not [h for h in PACKET_COLUMNS.values() if number.search(h)]
     frame = pd.DataFrame({"zengrong": ["可申报", "不可申报"], "headroom_m2": [1200.0, 0.0]})
     assert not number.search(far_theme(frame, MapStyle()).legend_title)
+
+
+def test_map_low_efficiency_class_follows_the_profile_comparison() -> None:
+    """「以下」 (``<=``): a plot at 5 万元/亩 is in the lowest class 「≤ 5（低效线及以下）」; a
+    county whose line is 「低于」 (``comparison = "<"``) does not list it as 低效, and its map
+    must not colour it so: it goes to the class above; the lowest class reads 「< 5（低于低效线）」.
+    """
+    import pandas as pd
+
+    from landgov.maps._themes import run_themes
+    from landgov.maps.style import MapStyle
+
+    frame = pd.DataFrame({"tax_per_mu": [4.0, 5.0, 9.0]})
+    classes = [{"value": 20.8, "label": "2021 年全区规上水平"}]
+
+    def tax(comparison: str | None) -> tuple[list[int], str]:
+        thresholds = {"low_efficiency_tax_per_mu": 5.0, "tax_per_mu_classes": classes}
+        if comparison is not None:
+            thresholds["low_efficiency_comparison"] = comparison
+        theme = run_themes(frame, MapStyle(), {"thresholds": thresholds}, with_tax=True)["tax"]
+        return theme.classes.tolist(), theme.legend[0].label
+
+    assert tax("<=") == ([0, 0, 1], "≤ 5（低效线及以下）")
+    assert tax(None) == ([0, 0, 1], "≤ 5（低效线及以下）")  # runs written before it was recorded
+    assert tax("<") == ([0, 1, 1], "< 5（低于低效线）")
+
+
+def test_run_manifest_records_how_the_low_efficiency_line_compares() -> None:
+    from landgov.policy import load_profile
+    from landgov.run.screening import _comparison
+
+    assert _comparison(load_profile("shangyu-2022"), "screening.low_efficiency_tax_per_mu") == "<="

@@ -102,8 +102,11 @@ def tax_breaks(values: pd.Series, style: MapStyle, threshold: float | None) -> l
     return sorted(set(breaks))
 
 
-def _tax_labels(breaks: list[float], meanings: Mapping[float, str]) -> list[str]:
-    """``≤ 5（低效线及以下）``, ``5 – 20.8（至 2021 年全区规上水平）``, ``> 41.6（高于 …）``."""
+def _tax_labels(
+    breaks: list[float], meanings: Mapping[float, str], *, strict: bool = False
+) -> list[str]:
+    """``≤ 5（低效线及以下）``, ``5 – 20.8（至 2021 年全区规上水平）``, ``> 41.6（高于 …）``;
+    ``strict`` (a break belongs to the class above it): ``< 5（低于低效线）`` … ``≥ 41.6``."""
     if not breaks:
         return ["有数据"]
 
@@ -114,12 +117,13 @@ def _tax_labels(breaks: list[float], meanings: Mapping[float, str]) -> list[str]
         return f"{text}（{form.format(what)}）" if what else text
 
     first, last = breaks[0], breaks[-1]
-    labels = [say(f"≤ {_legend_number(first)}", first, "{}及以下")]
+    below, above = ("<", "≥") if strict else ("≤", ">")
+    labels = [say(f"{below} {_legend_number(first)}", first, "低于{}" if strict else "{}及以下")]
     labels += [
         say(f"{_legend_number(a)} – {_legend_number(b)}", b, "至{}")
         for a, b in itertools.pairwise(breaks)
     ]
-    labels.append(say(f"> {_legend_number(last)}", last, "高于{}"))
+    labels.append(say(f"{above} {_legend_number(last)}", last, "{}及以上" if strict else "高于{}"))
     return labels
 
 
@@ -129,12 +133,15 @@ def tax_theme(
     threshold: float | None,
     *,
     classes: Sequence[Mapping[str, Any]] | None = None,
+    strict: bool = False,
 ) -> Theme:
     """亩均税收 classes at the profile's values (``classes``: ``{"value", "label"}`` items).
 
     Explicit ``style.tax_breaks`` win; without either, the style's mapclassify scheme is the
     fallback. A value equal to a break falls in the lower class (the low-efficiency line is
-    「以下，含本数」). Values are classed as the screening compares them, rounded to
+    「以下，含本数」, ``comparison = "<="``), or in the upper one with ``strict`` (a profile whose
+    line is ``comparison = "<"``, 「低于」: a plot at the line is not low efficiency). Values
+    are classed as the screening compares them, rounded to
     :data:`~landgov.core.compare.MEASURED_DIGITS` (:func:`~landgov.core.compare.measured`): 50
     万元 on a plot of 9.99999999999 亩 is 5.0000000001 万元/亩 as stored, 5 as screened, low
     efficiency in both the 底数清单 and the map.
@@ -156,11 +163,12 @@ def tax_theme(
     k = len(breaks) + 1
     cmap = colormaps[style.tax_cmap]
     colors = [to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, k)]
-    labels = _tax_labels(breaks, meanings)
+    labels = _tax_labels(breaks, meanings, strict=strict)
     vals = values.to_numpy(dtype=float)
     finite = np.isfinite(vals)
     codes = np.full(vals.shape[0], k, dtype=np.int64)
-    codes[finite] = np.searchsorted(np.asarray(breaks), vals[finite], side="left")
+    side = "right" if strict else "left"
+    codes[finite] = np.searchsorted(np.asarray(breaks), vals[finite], side=side)
     entries = [(lab, col, False) for lab, col in zip(labels, colors, strict=True)]
     entries.append(("无数据", style.no_data_color, False))
     title = "亩均税收（万元/亩）"
@@ -255,8 +263,10 @@ def build_themes(
     with_tax: bool,
     threshold: float | None,
     tax_classes: Sequence[Mapping[str, Any]] | None = None,
+    strict: bool = False,
 ) -> dict[str, Theme]:
-    """Every theme the data supports, in :data:`THEMES` order.
+    """Every theme the data supports, in :data:`THEMES` order (``strict``: see
+    :func:`tax_theme`).
 
     ``tax`` only when ``with_tax`` (not on redacted maps) and the column exists, classed at
     ``tax_classes`` (the profile's 亩均税收 values, see :func:`landgov.summary.tax_class_breaks`);
@@ -264,7 +274,7 @@ def build_themes(
     """
     out: dict[str, Theme] = {}
     if with_tax and "tax_per_mu" in frame:
-        out["tax"] = tax_theme(frame, style, threshold, classes=tax_classes)
+        out["tax"] = tax_theme(frame, style, threshold, classes=tax_classes, strict=strict)
     out["grade"] = grade_theme(frame, style)
     out["path"] = path_theme(frame, style)
     if "zengrong" in frame:
@@ -287,6 +297,13 @@ def manifest_threshold(manifest: Mapping[str, Any]) -> float | None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return float(value)
     return None
+
+
+def manifest_strict_line(manifest: Mapping[str, Any]) -> bool:
+    """Whether the run's low-efficiency line excludes its value (``comparison = "<"``,
+    「低于」); runs that did not record it compared 「以下」 (``<=``)."""
+    sec = manifest.get("thresholds")
+    return isinstance(sec, Mapping) and sec.get("low_efficiency_comparison") == "<"
 
 
 def manifest_tax_classes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
@@ -325,4 +342,5 @@ def run_themes(
         with_tax=with_tax,
         threshold=manifest_threshold(manifest),
         tax_classes=manifest_tax_classes(manifest),
+        strict=manifest_strict_line(manifest),
     )

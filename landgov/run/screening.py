@@ -964,6 +964,7 @@ def _manifest(
         },
         "thresholds": {
             "low_efficiency_tax_per_mu": prof.value("screening.low_efficiency_tax_per_mu", None),
+            "low_efficiency_comparison": _comparison(prof, "screening.low_efficiency_tax_per_mu"),
             "tax_per_mu_classes": tax_class_breaks(prof),  # the map's 亩均税收 classes
         },
         "summary": {"district": _district(run.townships, derived=target_derivations(prof))},
@@ -971,6 +972,14 @@ def _manifest(
         "overrides": facts.given.get("overrides"),
         "timings_s": facts.timings_s,
     }
+
+
+def _comparison(prof: Profile, key: str) -> str | None:
+    """How the threshold ``key`` compares (``"<="``, ``"<"`` …), for the maps; None without it."""
+    try:
+        return prof[key].comparison
+    except KeyError:
+        return None
 
 
 def _number(value: object) -> float | str | None:

@@ -587,3 +587,18 @@ def test_an_enterprise_file_with_an_above_scale_column_reads(tmp_path):
     both.to_csv(tmp_path / "both.csv", index=False)
     got = read_enterprises(tmp_path / "both.csv")
     assert got.data["above_scale"].tolist() == [False, True, False]
+
+
+def test_two_high_item_splits_cleanly_beside_the_tax_item():
+    # the to-verify column joins items with 「、」: a label with its own 「、」 split in two and
+    # lost its department (「用能项目年综合能耗…」 read as an unknown item)
+    from landgov.core.collect import parse_item, render_text, split_items
+
+    text = render_text(
+        "本地认定标准 standard_tax_per_mu（）、本地认定标准 standard_two_high_tce（）"
+    )
+    items = [parse_item(i) for i in split_items(text)]
+    assert [(i.field, i.department) for i in items] == [
+        ("standard_tax_per_mu", "经信局"),
+        ("standard_two_high_tce", "发改局"),
+    ]

@@ -54,6 +54,7 @@ FORMS = [
     ("规划图层未覆盖或控制线属性不明的部分占宗地面积 不足 1%", "自然资源局", None),
     ("本地认定标准 standard_tax_per_mu（）", "经信局", None),
     ("本地认定标准 standard_far（行业不明）", "自然资源局", None),
+    ("本地认定标准 standard_two_high_tce（）", "发改局", None),
     ("本地认定标准 standard_planning_share（规划为非工业用途的面积比例）", "自然资源局", None),
     (
         "本地认定标准 standard_control_line_share（位于工业用地控制线外的面积比例）",

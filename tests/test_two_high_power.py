@@ -88,10 +88,17 @@ def test_far_below_by_a_sample_rule_stays_unknown_with_the_bound_stated(profile)
 
 
 def _official(profile):
-    """The profile with the share set by a county with its citation (official)."""
-    share = profile["screening.two_high_power_min_share"]
-    own = Param(share.key, share.value, citation=Citation("000", "附件3 一"))
-    return dataclasses.replace(profile, params={**profile.params, share.key: own})
+    """The profile with the share and the two 两高 thresholds set by a county with its citation
+    (official). 越城 borrows 上虞's thresholds (「参照虞政发〔2022〕12号」, 示例规则（非官方）),
+    which alone never make the check 符合: a county that decides by the share has its own."""
+    own = {}
+    for key in (
+        "screening.two_high_power_min_share",
+        "screening.two_high_energy_new_tce",
+        "screening.two_high_energy_old_tce",
+    ):
+        own[key] = dataclasses.replace(profile[key], citation=Citation("000", "附件3 一"))
+    return dataclasses.replace(profile, params={**profile.params, **own})
 
 
 def test_far_below_by_an_official_county_rule_is_decided(profile):
@@ -140,15 +147,19 @@ def test_other_energy_recorded_or_no_electricity_stays_unknown(profile):
     #   other energy 50 tce recorded: the 10 % rule does not apply (fuel users) → 待核实
     #   other energy 950 tce + 81 万kWh: 99.549 + 950 = 1049.549 ≥ 1000 → 需评估
     #   0 万kWh: a gap in the data, not a bound → 待核实
-    #   综合能耗 given (500) wins over electricity (1000 万kWh) → 符合
-    got = _run(
-        profile,
-        power_10k_kwh=[81.0, 81.0, 0.0, 1000.0],
-        fuel_tce=[50.0, 950.0, None, None],
-        energy_tce=[None, None, None, 500.0],
-        built_year=[2020] * 4,
-    )
-    assert [v.status for v in got] == [U, U, U, P]
+    #   综合能耗 given (500) wins over electricity (1000 万kWh): 500 < 1000, below the threshold
+    #   越城 borrows from 上虞 (示例规则（非官方）) → 待核实 naming the local threshold; a county
+    #   with its own thresholds → 符合
+    cols = {
+        "power_10k_kwh": [81.0, 81.0, 0.0, 1000.0],
+        "fuel_tce": [50.0, 950.0, None, None],
+        "energy_tce": [None, None, None, 500.0],
+        "built_year": [2020] * 4,
+    }
+    got = _run(profile, **cols)
+    assert [v.status for v in got] == [U, U, U, U]
+    assert any("standard_two_high_tce" in m for m in got[3].missing)
+    assert [v.status for v in _run(_official(profile), **cols)] == [U, U, U, P]
     assert any("energy_tce" in m for m in got[0].missing)
     assert got[1].values["needs_assessment"] and "非电能源 950" in got[1].reason
     assert any("energy_tce" in m for m in got[2].missing)

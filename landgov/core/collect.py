@@ -73,6 +73,9 @@ FIELD_SOURCES: dict[str, Source] = {
     ),
     # a check that would pass only by a 示例规则（非官方） threshold: the county's own figure
     "standard_tax_per_mu": Source("本地低效用地认定标准（亩均税收，本地文件数值）", "经信局"),
+    "standard_two_high_tce": Source(
+        "本地“两高”项目和用能项目年综合能耗评估门槛（本地文件数值）", "发改局"
+    ),
     "standard_far": Source("本地容积率控制下限（本地文件数值）", "自然资源局"),
     "standard_planning_share": Source(
         "本地规划非工业用途面积比例认定标准（本地文件数值）", "自然资源局"

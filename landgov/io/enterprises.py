@@ -67,13 +67,21 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
 
 def _check_scale(table: _ParsedTable) -> None:
     frame = table.frame
+    has_scale = "scale" in table.columns
+    if "above_scale" in frame.columns:
+        # a file that carries the column this reader derives (landgov's own tables name it
+        # above_scale): read it as the 规上/规下 column when there is no other, never keep two
+        given = frame.pop("above_scale")
+        if not has_scale:
+            frame["scale"] = given.astype("object")
+            has_scale = True
     values = per_distinct_text(scale_is_above, frame["scale"].tolist())
     frame.insert(
         frame.columns.get_loc("scale") + 1,
         "above_scale",
         pd.Series(values, index=frame.index, dtype="boolean"),
     )
-    if "scale" not in table.columns:
+    if not has_scale:
         table.log.add(
             "表中没有「规上/规下」列，无法区分规上、规下企业",
             action=f"补充该列，或{alias_hint('scale', '列名')}",

@@ -119,6 +119,8 @@ def check_low_efficiency(
     param = profile[key]
     citation = profile.citation(key)
     min_mu = profile["screening.small_firm_min_land_mu"]
+    # the focus note rests on its own clause (上虞、嵊州: 3 亩; elsewhere 「参照…」)
+    focus_cited = f"{outside_focus_text(min_mu)} {profile.citation(min_mu.key)}"
     tax = numeric_column(parcels, "tax_per_mu")
     tax = tax.fillna(numeric_column(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
     table = _Firms(enterprises)
@@ -131,7 +133,7 @@ def check_low_efficiency(
         values["in_focus"] = in_focus
         out.append(
             _low_eff_verdict(
-                seen, param, in_focus=in_focus, missing=missing, min_mu=min_mu,
+                seen, param, in_focus=in_focus, missing=missing, focus_note=focus_cited,
                 citation=citation, values=values,
             )
         )  # fmt: skip
@@ -149,12 +151,12 @@ def _low_eff_verdict(
     *,
     in_focus: bool | None,
     missing: list[str],
-    min_mu: Param,
+    focus_note: str,
     citation: Citation,
     values: dict[str, Any],
 ) -> Verdict:
     c = Check.LOW_EFFICIENCY
-    focus = f"；{outside_focus_text(min_mu)}" if in_focus is False else ""
+    focus = f"；{focus_note}" if in_focus is False else ""
     if value is None:
         return _verdict(
             c,
@@ -305,6 +307,8 @@ def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citat
 
 _MEETS = frozenset({"符合", "符合要求", "通过", "合格", "达标"})
 _FAILS = frozenset({"不符合", "不符合要求", "不通过", "不合格", "未达标", "不达标"})
+#: the county's own 两高 / 用能项目 energy thresholds (core.collect)
+_TWO_HIGH_STANDARD = "standard_two_high_tce（）"
 _ASSESSMENT_FIELD = "企业表字段 two_high_assessment（逐一评估结论：符合/不符合要求，{u}）"
 
 
@@ -501,6 +505,16 @@ def check_two_high(
         enterprises) and ``needs_assessment``.
     """
     citation = profile.citation("screening.two_high_energy_new_tce")
+    # 「均未达到门槛」 rests on both thresholds: a 示例规则（非官方） one (a county that borrows
+    # 上虞's figures) cannot make the check 符合 on its own (cited as the first unofficial one)
+    below = next(
+        (
+            c
+            for c in (citation, profile.citation("screening.two_high_energy_old_tce"))
+            if not c.official
+        ),
+        citation,
+    )
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     energies: dict[str, _Energy] = {}  # each enterprise judged once, however many plots it has
@@ -519,9 +533,9 @@ def check_two_high(
 
     def verdict(found: list[_Energy]) -> Verdict:
         if not found or any(e.selected is not False or e.text for e in found):
-            return _two_high_verdict(found, citation)
+            return _two_high_verdict(found, citation, below=below)
         if not plain:
-            plain.append(_two_high_verdict(found, citation))
+            plain.append(_two_high_verdict(found, citation, below=below))
         return plain[0]
 
     done: dict[tuple[str, ...], Verdict] = {}  # plots with the same enterprises: one verdict
@@ -534,7 +548,8 @@ def check_two_high(
     return _series(out, parcels.index, Check.TWO_HIGH.value)
 
 
-def _two_high_verdict(found: list[_Energy], citation: Citation) -> Verdict:
+def _two_high_verdict(found: list[_Energy], citation: Citation, *, below: Citation) -> Verdict:
+    """The plot's 两高 verdict; ``below`` cites the thresholds a 「均未达到门槛」 rests on."""
     c = Check.TWO_HIGH
     selected = [e for e in found if e.selected]
     values = {
@@ -568,7 +583,7 @@ def _two_high_verdict(found: list[_Energy], citation: Citation) -> Verdict:
         return _verdict(c, Status.PASS, reason, citation, values=values)
     reason = "关联企业均未达到“两高”项目或用能项目的评估门槛"
     reason += "：" + "；".join(bounded) if bounded else ""
-    return _verdict(c, Status.PASS, reason, citation, values=values)
+    return _passed(c, reason, below, values=values, standard=_TWO_HIGH_STANDARD)
 
 
 # --------------------------------------------------------------------------------------------

@@ -43,6 +43,9 @@ class Comparison:
         Rows per match kind, plots and enterprises per run (they add up, see the tests).
     labels
         ``old`` and ``new``: how each run is named (its reference date).
+    profiles
+        ``old`` and ``new``: each run's profile as its manifest records it (name, version,
+        title), for the pages' policy line.
     """
 
     plots: gpd.GeoDataFrame
@@ -51,6 +54,7 @@ class Comparison:
     warnings: list[str]
     counts: dict[str, Any]
     labels: dict[str, str] = field(default_factory=dict)
+    profiles: dict[str, Any] = field(default_factory=dict)
 
 
 def _label(run: ScreeningResult) -> str:
@@ -253,6 +257,15 @@ def _number(value: object) -> float | None:
     return None if np.isnan(number) else number
 
 
+def _number_or_note(value: object) -> object:
+    """A target as the run stored it: a number (a column that also holds a note such as
+    「无目标」 is stored as text, 「12000.0」), else the note, else ``None``."""
+    number = _number(value)
+    if number is not None:
+        return number
+    return None if is_missing(value) else value
+
+
 def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.Series:
     """Old area (亩) per 镇街 of the plots whose 治理清单 change is one of ``changes``."""
     hit = plots[plots["listing_change"].isin(changes)]
@@ -273,7 +286,7 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
             row[f"{key}_new"] = _number(b[key].get(town)) if key in b else None
         for key in ("tax_per_mu_target", "value_added_per_mu_target", "renewal_target_mu"):
             src = b if key in b else a
-            row[key] = src[key].get(town) if key in src else None
+            row[key] = _number_or_note(src[key].get(town) if key in src else None)
         row["governance_done_mu"] = float(
             done_area.sum() if town == DISTRICT else done_area.get(town, 0.0)
         )
@@ -366,4 +379,5 @@ def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
         warnings=warnings,
         counts=_counts(plots, ents, old, new),
         labels={"old": _label(old), "new": _label(new)},
+        profiles={"old": old.screen.get("profile"), "new": new.screen.get("profile")},
     )

@@ -16,6 +16,7 @@ from landgov.core.runfolder import now_text
 from landgov.errors import DataFileError, write_failure
 from landgov.evaluation._compare import Comparison
 from landgov.reports.excel import write_workbook
+from landgov.reports.printlist import page_note
 from landgov.run.files import storable, write_layer
 
 __all__ = ["GPKG_NAME", "MARKER", "XLSX_NAME", "write_comparison"]
@@ -61,11 +62,14 @@ def _write_into(cmp: Comparison, folder: Path) -> None:
     write_workbook(
         [
             ("汇总", _summary(cmp)),
-            ("镇街对比", storable(cmp.townships)),
+            ("镇街对比", cmp.townships),  # a target beside 「无目标」 stays a number
             ("地块变化", storable(_yes_no(cmp.plots.drop(columns="geometry")))),
             ("企业变化", storable(cmp.enterprises)),
         ],
         folder / XLSX_NAME,
+        page_note=page_note(
+            cmp.labels.get("new"), cmp.profiles.get("new"), since=cmp.labels.get("old")
+        ),
     )  # headers from the column registry (COMPARISON_COLUMNS), as the GeoPackage's aliases
     info = {
         "command": "landgov compare",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -28,12 +30,14 @@ from landgov.ledger._layout import (
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     LAYOUT,
+    LEDGER_KIND,
     PROBLEMS_SHEET,
     PROGRESS_SHEET,
     PROPOSE_CLOSE,
     UNMERGED_SHEET,
     Status,
 )
+from landgov.reports.excel import print_setup
 
 __all__ = ["Ledger", "progress", "proposed", "read_history", "write_ledger"]
 
@@ -129,12 +133,13 @@ def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
             cell = ws.cell(row=r, column=c)
             if is_missing(value):
                 continue
-            if isinstance(value, dt.date) or (
-                isinstance(value, int | float) and not isinstance(value, bool)
-            ):
+            if isinstance(value, dt.date):
                 cell.value = value
-                if isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+                # numpy's numbers too (an Int64 行号 column gives numpy.int64): a number
+                cell.value = value.item() if isinstance(value, np.generic) else value
+                cell.number_format = "0.0" if isinstance(cell.value, float) else "0"
             else:
                 force_text(cell, cell_text(str(value)).text)
     ws.freeze_panes = "A2"
@@ -162,6 +167,11 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
         _plain_sheet(wb, UNMERGED_SHEET, ledger.unmerged)
     wb.move_sheet(GUIDE_SHEET, offset=len(wb.sheetnames))
     wb.active = 0
+    note = f"台账日期 {ledger.as_of.isoformat()}"
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            paper = "A3" if ws.title == LAYOUT.sheet else "A4"
+            print_setup(ws, paper=paper, title=LEDGER_KIND, note=note)
     return save_workbook(wb, path)
 
 

@@ -84,6 +84,7 @@ __all__ = [
     "Written",
     "fix_problems",
     "number_format_for",
+    "print_setup",
     "write_sheet",
     "write_sheets",
     "write_workbook",
@@ -94,6 +95,7 @@ _VERIFY_COLOUR = "FFE699"
 _MAX_WIDTH = 60
 _WRAP_WIDTH = 48
 _FOOTER = "第 &P 页，共 &N 页"
+_SHEET_NAME = "&A"  # the page header's code for the sheet's name
 _DATE_FORMAT = "yyyy-mm-dd"
 _OPENPYXL_STAMP = "yyyy-mm-dd h:mm:ss"  # what openpyxl shows a datetime in without a format
 #: The status highlighted wherever a cell holds exactly it.
@@ -142,6 +144,10 @@ class SheetStyle:
     title
         A title printed at the top of every page (the page header), e.g. the 县区 and the
         as-of date of the run.
+    note
+        The run's line printed at the top right of every page: its data date and policy
+        (:func:`landgov.reports.printlist.page_note`); set for a whole workbook by the writers'
+        ``page_note``.
     verify_prefix
         Highlight a cell whose text *begins* with 待核实 (「待核实（人工认定待复核）」), not only
         one that is exactly 待核实.
@@ -162,6 +168,7 @@ class SheetStyle:
     heights_from_print: bool = False
     widths: tuple[tuple[str, float], ...] = ()
     title: str | None = None
+    note: str | None = None
     verify_prefix: bool = False
     gridlines: bool = False
     wide_char: float = _CJK_WIDTH
@@ -707,20 +714,39 @@ def _frame_openpyxl(ws: Worksheet, layout: _Layout) -> None:
             ws.conditional_formatting.add(
                 ref, CellIsRule(operator="equal", formula=[f'"{TO_VERIFY}"'], fill=_VERIFY_FILL)
             )
-    setup = ws.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = ws.PAPERSIZE_A3 if style.paper == "A3" else ws.PAPERSIZE_A4
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = _FOOTER
-    if style.title:
-        ws.oddHeader.center.text = _escape_header(style.title)
-        ws.oddHeader.center.size = 12
+    print_setup(ws, paper=style.paper, title=style.title, note=style.note)
     if style.gridlines:
         ws.print_options.gridLines = True
     if style.print_columns and style.print_columns < ncol:
         ws.print_area = f"A1:{get_column_letter(style.print_columns)}{layout.rows + 1}"
+
+
+def print_setup(
+    ws: Worksheet,
+    *,
+    paper: Literal["A4", "A3"] = "A4",
+    title: str | None = None,
+    note: str | None = None,
+) -> None:
+    """The print set-up of every handed-out sheet (openpyxl), as :func:`_frame_xlsxwriter` sets it.
+
+    Landscape on ``paper``, fitted to one page wide, the header row repeated on every page; the
+    page header names the sheet (left), ``title`` (centre) and ``note`` (right: the data date
+    and policy of the run); the footer 「第 &P 页，共 &N 页」.
+    """
+    setup = ws.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = _FOOTER
+    ws.oddHeader.left.text = _SHEET_NAME
+    if title:
+        ws.oddHeader.center.text = _escape_header(title)
+        ws.oddHeader.center.size = 12
+    if note:
+        ws.oddHeader.right.text = _escape_header(note)
 
 
 @dataclass(frozen=True)
@@ -742,7 +768,11 @@ class SheetSpec:
 
 
 def write_sheets(
-    specs: Sequence[SheetSpec], path: str | Path, *, base: StyleBase | None = None
+    specs: Sequence[SheetSpec],
+    path: str | Path,
+    *,
+    base: StyleBase | None = None,
+    page_note: str | None = None,
 ) -> Written:
     """Add or replace several sheets of the workbook at ``path`` with one load and one save.
 
@@ -757,8 +787,12 @@ def write_sheets(
     (:func:`~landgov.reports._xlsxmerge.merge` with the same ``base``) has its formats start
     there, after fillers no cell refers to, and no sheet selected; its sheets can then go into
     the merge as they are. Only for a new workbook whose sheets need no ``decorate``.
+
+    ``page_note``: the run's line (data date, policy) printed at the top right of every page of
+    these sheets (:attr:`SheetStyle.note`).
     """
     path = Path(path)
+    specs = _noted(specs, page_note)
     if base is not None and (path.exists() or any(s.decorate is not None for s in specs)):
         raise ValueError("base is for a new workbook written by XlsxWriter")
     if all(spec.decorate is None for spec in specs):
@@ -961,8 +995,12 @@ def _frame_xlsxwriter(ws: Any, layout: _Layout, fmts: _Formats, ncol: int) -> No
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     ws.set_footer(f"&C{_FOOTER}")
+    header = f"&L{_SHEET_NAME}"
     if style.title:
-        ws.set_header(f"&C&12{_escape_header(style.title)}")
+        header += f"&C&12{_escape_header(style.title)}"
+    if style.note:
+        header += f"&R{_escape_header(style.note)}"
+    ws.set_header(header)
     if style.gridlines:
         ws.hide_gridlines(0)  # shown on screen and printed
     if style.print_columns and style.print_columns < ncol:
@@ -982,6 +1020,7 @@ def write_workbook(
     formats: ColumnFormat | None = None,
     problems_sheet: str | None = None,
     styles: Mapping[str, SheetStyle] | None = None,
+    page_note: str | None = None,
 ) -> Written:
     """Write several sheets to a new workbook in one pass (XlsxWriter, constant memory).
 
@@ -990,7 +1029,8 @@ def write_workbook(
     sheet's :class:`SheetStyle` by name. An existing file is replaced. ``problems_sheet`` names
     the sheet holding the problems table (:data:`~landgov.core.problems.PROBLEM_COLUMNS`): a
     problem row is added to it for every cell of the workbook whose text had to change. That
-    sheet keeps its place but is filled last.
+    sheet keeps its place but is filled last. ``page_note``: the run's line (data date,
+    policy) printed at the top right of every page (:attr:`SheetStyle.note`).
 
     Returns
     -------
@@ -1004,7 +1044,18 @@ def write_workbook(
         SheetSpec(frame, name, labels, formats, name == problems_sheet, (styles or {}).get(name))
         for name, frame in sheets
     ]
-    return _write_new(specs, path, problems_last=True)
+    return _write_new(_noted(specs, page_note), path, problems_last=True)
+
+
+def _noted(specs: Sequence[SheetSpec], note: str | None) -> list[SheetSpec]:
+    """``specs`` with ``note`` on every sheet's page header (those without one of their own)."""
+    if not note:
+        return list(specs)
+    return [
+        replace(spec, style=replace(spec.style or _DEFAULT_STYLE, note=spec_note))
+        for spec in specs
+        for spec_note in [(spec.style.note if spec.style else None) or note]
+    ]
 
 
 def _write_new(

@@ -46,6 +46,7 @@ from landgov.core.vocab import DISTRICT
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.maps._fonts import cjk_fonts, warn_missing_glyphs
+from landgov.maps._print import policy_text
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import path_theme
 from landgov.maps.style import DEFAULT_STYLE
@@ -441,7 +442,7 @@ def packet_pages(run_dir: str | Path, *, title: str | None = None) -> list[Page]
     heading = title or f"工业用地治理联席会议审议材料{f'——{region}' if region else ''}"
     footer = [
         f"数据日期：{run.data_date or '未记录'}",
-        f"政策口径：{profile or '未记录'}",
+        f"政策口径：{policy_text(run.manifest) or profile or '未记录'}",  # as the maps say it
         f"制作日期：{date.today().isoformat()}",
         "系统生成，供联席会议审议参考",
     ]

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from landgov.core.distinct import each_distinct
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
 from landgov.core.vocab import TreatmentPath
+from landgov.policy import Profile
 from landgov.reports.excel import TO_VERIFY, SheetStyle
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "PRINT_FORMATS",
     "PRINT_SHEET",
     "body_points",
+    "page_note",
     "print_sheet",
     "print_style",
     "print_title",
@@ -123,6 +126,33 @@ def print_title(
     day = as_of.isoformat() if as_of is not None else "—"
     title = f"{where} 低效工业用地治理清单　数据截至 {day}"
     return title + SIMULATED if simulated else title
+
+
+def page_note(
+    as_of: dt.date | str | None,
+    profile: Profile | Mapping[str, Any] | None,
+    *,
+    since: dt.date | str | None = None,
+) -> str:
+    """The run's line at the top right of every printed page of its workbooks: the data date
+    and the policy as a reader quotes it (文号, then the profile's name and version, as the
+    maps' footers say it, :func:`landgov.maps._print.policy_text`). ``since``: the earlier
+    date of two runs compared (动态评价).
+
+    >>> page_note(dt.date(2026, 6, 30), {"name": "yuecheng-2022", "version": "2022.1",
+    ...     "title": "越城区、滨海新区“1515”专项行动（越政发〔2022〕24号）"})
+    '数据截至 2026-06-30　政策口径 越政发〔2022〕24号（配置 yuecheng-2022 v2022.1）'
+    """
+    from landgov.maps._print import policy_text
+
+    def text(day: dt.date | str | None) -> str:
+        return day.isoformat() if isinstance(day, dt.date) else (day or "—")
+
+    if isinstance(profile, Profile):
+        profile = {"name": profile.name, "version": profile.version, "title": profile.title}
+    policy = policy_text({"profile": profile}) if profile else None
+    when = f"对比 {text(since)} 至 {text(as_of)}" if since else f"数据截至 {text(as_of)}"
+    return f"{when}　政策口径 {policy or '未记录'}"
 
 
 def print_style(title: str | None = None) -> SheetStyle:

@@ -32,7 +32,7 @@ from landgov.reports.chushen import safe_filename
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
 from landgov.reports.handout import basis_spec, screening_sheets
 from landgov.reports.labels import LABELS
-from landgov.reports.printlist import PRINT_FORMATS, print_title
+from landgov.reports.printlist import PRINT_FORMATS, page_note, print_title
 
 __all__ = [
     "NO_TOWNSHIP",
@@ -131,7 +131,8 @@ def write_screening_townships(
             title=print_title(profile.region, as_of, township=name, simulated=simulated),
         )
         path = folder / "筛查清单.xlsx"
-        write_workbook(tables, path, labels=LABELS, formats=PRINT_FORMATS, styles=styles)
+        write_workbook(tables, path, labels=LABELS, formats=PRINT_FORMATS, styles=styles,
+                       page_note=page_note(as_of, profile))  # fmt: skip
         written.append(path)
         if (
             png := _map(run, mine=mine, gov=gov, name=name, folder=folder, title=title)
@@ -179,6 +180,7 @@ def write_far_townships(
     write_forms: Callable[[pd.DataFrame | None, pd.DataFrame, Path], Sequence[Path]],
     applications: pd.DataFrame | None,
     screened: pd.DataFrame,
+    as_of: dt.date | None = None,
 ) -> list[Path]:
     """Write ``镇街分册/<镇街>/增容审查.xlsx`` and its 初审表 for every 镇街 of the 增容 check.
 
@@ -197,7 +199,7 @@ def write_far_townships(
         rows = packet[town_packet == name].reset_index(drop=True)
         path = folder / "增容审查.xlsx"
         specs: list[SheetSpec] = [packet_sheet(rows), basis_spec(profile, [rows])]
-        write_sheets(specs, path)
+        write_sheets(specs, path, page_note=page_note(as_of, profile))
         written.append(path)
         apps = None if applications is None else applications[town_apps == name]
         written += write_forms(apps, screened[town_screened == name], folder)

@@ -88,6 +88,7 @@ from landgov.reports.excel import SheetSpec, write_sheets
 from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
 from landgov.reports.packet import packet_frame, packet_sheet
+from landgov.reports.printlist import page_note
 from landgov.run.files import (
     RunInputs,
     plausible_reads,
@@ -379,7 +380,7 @@ def far_stage(
         part = _far(inputs, folder.path, prof=prof, day=day, timer=timer, options=options,
                     aliases=aliases, verified=verified, shared=shared, apart=False)  # fmt: skip
     else:
-        part = _far_into(computed.result(), folder.path, profile=prof)
+        part = _far_into(computed.result(), folder.path, profile=prof, day=day)
         if echo is not None:
             for name, seconds in part.timings.items():
                 if name != XLSX_TIMING:
@@ -392,7 +393,8 @@ def far_stage(
             return _write_forms((apps, screened), where, mode=options.forms, township=None)
 
         write_far_townships(run.packet, folder.path, profile=prof, write_forms=town_forms,
-                            applications=run.applications, screened=run.screened)  # fmt: skip
+                            applications=run.applications, screened=run.screened,
+                            as_of=day)  # fmt: skip
     folder.finish(_manifest(part.inputs, prof, day, run, timings=part.timings, out=folder.target))
     return run
 
@@ -560,7 +562,7 @@ def _far(
         try:
             part = _written(inputs, out, reads, (screened, apps), timer=timer, prof=prof,
                             options=options, answers=answers, verified=verified,
-                            decided=decided, apart=apart)  # fmt: skip
+                            decided=decided, apart=apart, day=day)  # fmt: skip
         except BaseException:
             if layers is not None:
                 layers.result()  # the GeoPackage's failure first, as when written first
@@ -726,6 +728,7 @@ def _written(
     verified: str | Path | None,
     decided: _Decided | None,
     apart: bool,
+    day: dt.date,
 ) -> FarPart:
     """The stage's files written (GeoParquet, sheets, forms; the GeoPackage layers unless
     ``apart``) and what it produced (:func:`_far`)."""
@@ -754,7 +757,8 @@ def _written(
         fixes = None
         if not apart or all(spec.decorate is None for spec in specs):
             # one load; apart: a workbook of its own, its formats past the screening's
-            fixes = write_sheets(specs, out / XLSX, base=RESERVED if apart else None)
+            fixes = write_sheets(specs, out / XLSX, base=RESERVED if apart else None,
+                                 page_note=page_note(day, prof))  # fmt: skip
             sheets = out / XLSX if apart else None
         xlsx_s = round(time.perf_counter() - started, 3)
     with timer.stage("初审表"):
@@ -827,7 +831,7 @@ def _merged(sheets: Path | None, xlsx: Path, base: StyleBase | None = None) -> b
     return True
 
 
-def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
+def _far_into(part: FarPart, out: Path, *, profile: Profile, day: dt.date) -> FarPart:
     """Finish a stage computed apart (:func:`start_far`) in the run folder ``out``: its own
     files moved in, its GeoPackage layers copied in, its sheets merged into the workbook.
 
@@ -848,7 +852,8 @@ def _far_into(part: FarPart, out: Path, *, profile: Profile) -> FarPart:
         try:
             # not merged: written as a run of far alone writes them
             if not _merged(part.sheets, out / XLSX, part.sheets_base):
-                written = write_sheets(_sheet_specs(run.packet, part.problems, profile), out / XLSX)
+                written = write_sheets(_sheet_specs(run.packet, part.problems, profile),
+                                       out / XLSX, page_note=page_note(day, profile))  # fmt: skip
                 run.problems = written.added_to(part.problems)
                 run.manifest["xlsx_text_fixes"] = written.note()
         except BaseException:

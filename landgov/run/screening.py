@@ -57,7 +57,7 @@ from landgov.policy import Profile, load_profile
 from landgov.reports.excel import write_workbook
 from landgov.reports.handout import screening_sheets
 from landgov.reports.labels import LABELS
-from landgov.reports.printlist import PRINT_FORMATS, print_title
+from landgov.reports.printlist import PRINT_FORMATS, page_note, print_title
 from landgov.reports.sendout import sendable_problems
 from landgov.run.files import (
     RunInputs,
@@ -515,6 +515,7 @@ def _screen(
             result, graded.data, townships, problems, out=out, prof=prof, approved=approved,
             sendout=sendout, layers=gpkg,
             title=print_title(prof.region, as_of, simulated=simulated),
+            note=page_note(as_of, prof),
         )  # fmt: skip
     stages.close()
     run.checks = result.checks
@@ -800,6 +801,7 @@ def _write_outputs(
     sendout: pd.DataFrame | None = None,
     layers: bool = True,
     title: str | None = None,
+    note: str | None = None,
 ) -> ScreeningRun:
     gpkg, xlsx = out / GPKG, out / XLSX
     for stale in (gpkg, xlsx, out / PARQUET_PARCELS, out / PARQUET_BLOCKS, out / PARQUET_TOWNSHIPS):
@@ -858,6 +860,7 @@ def _write_outputs(
                 formats=PRINT_FORMATS,  # the 治理清单（打印）'s 序号
                 problems_sheet="问题记录",  # cut or cleaned text cells are reported there too
                 styles=styles,
+                page_note=note,
             )
         except BaseException:
             geo.result()  # raises the GeoPackage's or Parquet's failure, if there was one

@@ -261,3 +261,24 @@ class TestRowHeightsEqualMain:
         widths = widths[: table.shape[1]]
         got = excel._row_heights(table, widths, [True] * len(widths))
         assert got == _reference_heights(table, widths)
+
+
+@pytest.mark.parametrize("engine", ["isal", "zlib"])
+def test_rows_deflated_by_either_library_give_the_same_workbook(
+    tmp_path: Path, engine: str
+) -> None:
+    """ISA-L where installed, zlib where not (:mod:`landgov.reports._deflate`): the spliced rows
+    and the tail compressed after them read back the same from either."""
+    from landgov.reports import _deflate
+
+    if engine == "isal" and _deflate.engine() != "isal":
+        pytest.skip("python-isal is not installed here")
+    n = 2 * sx.JOIN_ROWS + 5
+    frame = pd.DataFrame({"parcel_id": [f"宗地{k}" for k in range(n)], "area_mu": np.arange(n) / 3})
+    with mock.patch.object(_deflate, "_fast", None if engine == "zlib" else _deflate._fast):
+        excel.write_workbook([("底数清单", frame)], tmp_path / "a.xlsx")
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        assert z.testzip() is None
+    back = pd.read_excel(tmp_path / "a.xlsx", sheet_name="底数清单")
+    assert back.iloc[:, 0].tolist() == frame["parcel_id"].tolist()
+    assert np.allclose(back.iloc[:, 1].to_numpy(), frame["area_mu"].to_numpy())

@@ -44,6 +44,7 @@ from landgov.core.safe_text import (
     formula_like_each,
     is_formula_like,
 )
+from landgov.reports._deflate import compressobj
 
 __all__ = [
     "CHUNK_ROWS",
@@ -127,7 +128,7 @@ class DeflatedRows:
         )
         self.path = path
         self.crc = self.size = 0
-        self._deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+        self._deflate = compressobj(level)
         self._worker = ThreadPoolExecutor(max_workers=1)
         self._pending: Future[None] | None = None
 
@@ -611,7 +612,7 @@ def _append_deflated(out: IO[bytes], rows: DeflatedRows | RowsFile) -> None:
     writer._compress_size += len(flushed) + rows.copy_to(writer._fileobj)
     writer._crc = crc32_combine(writer._crc, rows.crc, rows.size)
     writer._file_size += rows.size
-    writer._compressor = zlib.compressobj(_ZIP_LEVEL, zlib.DEFLATED, -15)
+    writer._compressor = compressobj(_ZIP_LEVEL)
 
 
 def splice(

@@ -66,6 +66,8 @@ _fact = st.fixed_dictionaries(
     {
         "land_area_m2": st.one_of(st.none(), st.sampled_from([9_999.99, 10_000.01, 13_340.0])),
         "far": st.one_of(st.none(), st.sampled_from([0.8, 2.5, 3.1])),
+        # the room to the cap (ratio.headroom) the cap check reads: 0.01 m² left is room
+        "headroom_m2": st.one_of(st.none(), st.sampled_from([0.0, 0.01, 23_800.0])),
         "planning_given": st.booleans(),
         "demolition_given": st.booleans(),
         "zones_given": st.booleans(),

@@ -97,21 +97,36 @@ def describe(op: str, threshold: Any, unit: str | None = None) -> str:
     return f"{symbol} {number}{unit_text}（{COMPARISONS[op][1]}）"
 
 
-def shown(value: float, threshold: float, *, trim: bool = True) -> str:
-    """``value`` for a reason: 2 decimals, or up to :data:`MEASURED_DIGITS` where 2 would print
-    the threshold itself although the two differ as measured.
+def shown(value: float, threshold: float, *, trim: bool = True, differs: bool | None = None) -> str:
+    """``value`` for a reason: 2 decimals, or more where 2 would print the threshold itself
+    although the two differ.
 
     A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」; a 容积率 after
     增容 of 2.5000007 reads 「2.500001 > 上限 2.5」. ``trim`` as in
-    :func:`~landgov.core.missing.format_number` (``False``: ``2.50``).
+    :func:`~landgov.core.missing.format_number` (``False``: ``2.50``). ``differs``: whether the
+    two differ, when the caller compared them on something finer than the ratio rounded to
+    :data:`MEASURED_DIGITS` (floor areas to 0.01 m², :func:`landgov.far.ratio.beyond_ratio`):
+    then as many decimals as tell them apart are shown (2.5000001 of 250,000.01 m² on
+    100,000 m², never 2.5 beside 「超过上限」); ``None``: they differ as measured.
 
     >>> shown(0.698, 0.7), shown(2.5000007, 2.5, trim=False), shown(2.50000000001, 2.5)
     ('0.698', '2.500001', '2.5')
+    >>> shown(2.5000001, 2.5, trim=False, differs=True), shown(2.5000001, 2.5, trim=False)
+    ('2.5000001', '2.50')
     """
     text = format_number(value, trim=trim)
-    if text == _threshold_text(threshold, trim) and measured(float(value)) != threshold:
+    if text != _threshold_text(threshold, trim):
+        return text
+    apart = measured(float(value)) != threshold
+    if apart:
         return format_number(value, digits=MEASURED_DIGITS)
-    return text
+    if not differs:
+        return text
+    for digits in range(MEASURED_DIGITS + 1, 13):  # the fewest decimals that tell them apart
+        told = format_number(value, digits=digits)
+        if float(told) != threshold:
+            return told
+    return format_number(value, digits=12)
 
 
 @functools.lru_cache(maxsize=256, typed=True)  # typed: 1 and True print differently

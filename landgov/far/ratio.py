@@ -55,9 +55,11 @@ from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_
 from landgov.policy import Profile
 
 __all__ = [
+    "AREA_DIGITS",
     "BY_LOCATION",
     "UNPLACED",
     "FarSource",
+    "beyond_ratio",
     "building_floor_areas",
     "compute_far",
     "far_floors",
@@ -562,6 +564,33 @@ def far_floors(far: pd.Series, industry: pd.DataFrame, *, profile: Profile) -> p
     )
 
 
+#: Decimals of m² at which floor and land areas meet a ratio (cadastral precision, 0.01 m²).
+AREA_DIGITS = 2
+
+
+def beyond_ratio(floor_area_m2: Any, land_area_m2: Any, ratio: float) -> Any:
+    """Floor area beyond ``ratio`` × land area, m², at :data:`AREA_DIGITS` decimals.
+
+    .. math:: \\text{round}(F, 2) - \\text{round}(r \\cdot \\text{round}(A, 2), 2)
+
+    Positive: above the ratio; 0: exactly at it; negative: below (minus the room left). A
+    ratio is compared through the areas it is made of, each to 0.01 m², never through the
+    quotient rounded to 6 decimals: 250,000.01 m² on 100,000 m² is 容积率 2.5000001, over
+    「容积率上限可提高至 2.5」 [越政发〔2022〕24号 附件3 第二条] by 0.01 m², where the quotient
+    rounds to 2.5; and the float noise of an area shapely measures (13999.99999998 m² for a
+    drawn 21 亩) is gone at 0.01 m². A scalar or a pandas Series; NaN where either is missing.
+
+    >>> float(beyond_ratio(250000.01, 99999.99999998, 2.5))
+    0.01
+    >>> float(beyond_ratio(35000, 13999.99999998, 2.5)), float(beyond_ratio(14400, 12000, 2.5))
+    (0.0, -15600.0)
+    """
+    land = np.round(land_area_m2, AREA_DIGITS)
+    return np.round(
+        np.round(floor_area_m2, AREA_DIGITS) - np.round(ratio * land, AREA_DIGITS), AREA_DIGITS
+    )
+
+
 def headroom(
     land_area_m2: pd.Series,
     floor_area_m2: pd.Series,
@@ -569,7 +598,7 @@ def headroom(
     cap: float,
     target: float,
 ) -> pd.DataFrame:
-    """Floor area that could still be added, in m².
+    """Floor area that could still be added, in m² (to 0.01 m², :func:`beyond_ratio`).
 
     .. math::
 
@@ -582,25 +611,25 @@ def headroom(
         ``headroom_m2`` (to the cap, 2.5 [000 附件3 二]), ``headroom_target_m2`` (to the 1.5
         target [004 二(一)1]), ``headroom_reason`` (why it is zero or unknown; empty otherwise).
     """
-    far = measured(floor_area_m2 / land_area_m2.where(land_area_m2 > 0))
+    far = floor_area_m2 / land_area_m2.where(land_area_m2 > 0)
+    known = far.notna()
     # at the cap or the target (the value itself included) nothing is left to add
-    to_cap = (cap * land_area_m2 - floor_area_m2).clip(lower=0.0).where(~(far >= cap), 0.0)
-    to_target = (target * land_area_m2 - floor_area_m2).clip(lower=0.0)
-    to_target = to_target.where(~(far >= target), 0.0)
+    over_cap = beyond_ratio(floor_area_m2, land_area_m2, cap).where(known)
+    over_target = beyond_ratio(floor_area_m2, land_area_m2, target).where(known)
     reasons = []
-    for value in far:
+    for value, above_cap, above_target in zip(far, over_cap, over_target, strict=True):
         if pd.isna(value):
             reasons.append("容积率未知（缺建筑面积或用地面积），增容空间待核实")
-        elif value >= cap:
+        elif above_cap >= 0:
             reasons.append(f"现状容积率 {value:.2f} 已达到或超过上限 {cap:g}，无增容空间")
-        elif value >= target:
+        elif above_target >= 0:
             reasons.append(f"现状容积率 {value:.2f} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
         else:
             reasons.append("")
     return pd.DataFrame(
         {
-            "headroom_m2": to_cap.where(far.notna()),
-            "headroom_target_m2": to_target.where(far.notna()),
+            "headroom_m2": (-over_cap).clip(lower=0.0),
+            "headroom_target_m2": (-over_target).clip(lower=0.0),
             "headroom_reason": reasons,
         },
         index=land_area_m2.index,

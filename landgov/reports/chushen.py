@@ -47,6 +47,7 @@ from docx.shared import Cm, Pt
 from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
+from landgov.far.ratio import beyond_ratio
 from landgov.far.zengrong import CONDITION_LABELS
 from landgov.verdict import Citation
 
@@ -140,18 +141,33 @@ def _threshold_of(row: Mapping[str, Any], rule: str, key: str) -> float | None:
     return None
 
 
-def _near(row: Mapping[str, Any], column: str, rule: str, key: str) -> str:
+def _near(
+    row: Mapping[str, Any], column: str, rule: str, key: str, *, differs: bool | None = None
+) -> str:
     """A figure for the form: as :data:`_form_number`, or, where 2 decimals would print the
     threshold its check compared it with although the two differ, as many decimals as tell them
-    apart (:func:`~landgov.core.compare.shown`), as the check's reason does: a 容积率 of 2.5000007
-    reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条 (never 2.50), 15.003 亩 reads
-    15.003 beside 「大于 15 亩」 of 第三条第1项 (never 15.00)."""
+    apart (:func:`~landgov.core.compare.shown`, ``differs`` as there), as the check's reason
+    does: a 容积率 of 2.5000007 reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条
+    (never 2.50), 15.003 亩 reads 15.003 beside 「大于 15 亩」 of 第三条第1项 (never 15.00)."""
     value, limit = row.get(column), _threshold_of(row, rule, key)
     text = _form_number(value)
     if limit is None or is_missing(value):
         return text
-    told = shown(float(value), limit, trim=False)
+    told = shown(float(value), limit, trim=False, differs=differs)
     return text if told == format_number(value, trim=False) else told
+
+
+def _cap_differs(row: Mapping[str, Any]) -> tuple[bool | None, bool | None]:
+    """Whether the 容积率 now and after the project differ from the cap, as the cap check
+    compares them (on floor areas to 0.01 m², :func:`~landgov.far.ratio.beyond_ratio`): a room
+    left now means below it; after, the floor area after against the cap's floor area."""
+    limit = _threshold_of(row, "zengrong.cap", "上限")
+    room = row.get("headroom_m2")
+    now = True if not is_missing(room) and float(room) > 0 else None
+    floor, land = row.get("floor_area_after_m2"), row.get("land_area_m2")
+    if limit is None or is_missing(floor) or is_missing(land):
+        return now, None
+    return now, float(beyond_ratio(float(floor), float(land), limit)) != 0
 
 
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
@@ -162,6 +178,7 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     industry = _text(row.get("industry_name"))
     if code:
         industry = f"{industry}（行业代码 {code}）" if industry else f"行业代码 {code}"
+    now, after = _cap_differs(row)
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
     )
@@ -177,13 +194,13 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "现状情况": (
             f"1.土地面积：{_near(row, 'land_mu', 'zengrong.cond1', '门槛_亩')} 亩\n"
             f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米\n"
-            f"3.容积率：{_near(row, 'far', 'zengrong.cap', '上限')}\n"
+            f"3.容积率：{_near(row, 'far', 'zengrong.cap', '上限', differs=now)}\n"
             f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米\n"
             f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩\n"
-            f"3.容积率：{_near(row, 'far_after', 'zengrong.cap', '上限')}"
+            f"3.容积率：{_near(row, 'far_after', 'zengrong.cap', '上限', differs=after)}"
         ),
         "项目建设内容": _text(row.get("content")),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",

@@ -395,8 +395,12 @@ def _per_plot(
     return out
 
 
-#: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``).
-_OWN = {"parcel": ("parcel_id", "area_declared_m2"), "far": ("far", "land_area_m2")}
+#: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``: its room to
+#: the cap, :func:`landgov.far.ratio.headroom`).
+_OWN = {
+    "parcel": ("parcel_id", "area_declared_m2"),
+    "far": ("far", "land_area_m2", "headroom_m2"),
+}
 
 
 def _light_cases(frame: _Frame) -> list[_Case]:

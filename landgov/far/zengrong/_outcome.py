@@ -71,6 +71,11 @@ def _composed(key: str, subs: Sequence[Verdict]) -> Composed:
         # Each part resting on a default says so itself (:func:`_cited`).
         official = all(v.citation.official for v in shown)
         citation = Citation("000", _CLAUSE[key], official=official)
+        own = {v.citation for v in shown}
+        if len(own) == 1 and (only := next(iter(own))).official:
+            # the parts that decide it rest on one other official clause: that clause (马海片区
+            # of 适用范围 is 附件3 七(二), the period 七(一), never 一 alone)
+            citation = only
         reason = _cited(shown, citation)
     return status, reason, citation, tuple(missing)
 
@@ -85,7 +90,10 @@ def _cited(parts: list[Verdict], whole: Citation) -> str:
     """
     runs: list[tuple[Citation | None, list[str]]] = []
     for v in parts:
-        cite = None if v.citation.official else v.citation
+        # an official part on the condition's own clause needs no label; on another clause (七(二)
+        # within 适用范围) it names that clause, as a default names its marker
+        mine = v.citation.official and v.citation.reference == whole.reference
+        cite = None if mine else v.citation
         if runs and runs[-1][0] == cite:
             runs[-1][1].append(v.reason)
         else:

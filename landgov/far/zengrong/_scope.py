@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from landgov.core.compare import measured, shown
+from landgov.core.compare import shown
 from landgov.core.dates import parse_date
-from landgov.core.missing import is_missing
+from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
+from landgov.far.ratio import beyond_ratio
 from landgov.far.zengrong._case import (
     _Case,
     _cite,
@@ -215,6 +216,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
     far = case.far.get("far")
+    land = case.far.get("land_area_m2")
     if is_missing(far):
         return _v(
             "cap",
@@ -248,10 +250,18 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
                 missing=("新增建筑面积",),
             )
         values["实施后容积率"] = round(float(after), 3)
-        ok = measured(float(after)) <= cap  # 「上限可提高至 2.5」: 2.5 itself is allowed
-        reason = f"实施后容积率 {shown(after, cap, trim=False)}{' ≤ ' if ok else ' > '}上限 {cap:g}"
+        # 「上限可提高至 2.5」: 2.5 itself is allowed; compared on the floor areas (0.01 m²)
+        over = float(beyond_ratio(case.after.get("floor_area_after_m2"), land, cap))
+        ok = over <= 0
+        seen = shown(after, cap, trim=False, differs=over != 0)
+        reason = f"实施后容积率 {seen}{' ≤ ' if ok else ' > '}上限 {cap:g}"
+        if not ok:
+            reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
         return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
-    ok = measured(float(far)) < cap  # at the cap (2.5 included) there is no room left
-    reason = f"现状容积率 {shown(far, cap, trim=False)}{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
+    room = case.far.get("headroom_m2")
+    ok = not is_missing(room) and float(room) > 0
+    reason = f"现状容积率 {shown(far, cap, trim=False, differs=ok or None)}"
+    reason += f"{' < ' if ok else ' ≥ '}上限 {cap:g}"
     reason += "，有增容空间" if ok else "，无增容空间"
     return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)

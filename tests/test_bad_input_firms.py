@@ -22,6 +22,7 @@ from shapely.geometry import box
 from landgov.core.dates import read_date
 from landgov.core.problems import ReadResult
 from landgov.errors import DataFileError
+from landgov.ids import USCCStatus, check_uscc
 from landgov.io import read_enterprises, read_links, read_parcels
 from landgov.io.fields import PARCEL_FIELDS
 from landgov.io.tables import read_table
@@ -29,9 +30,13 @@ from landgov.link import link_parcels
 from landgov.policy import load_profile
 from tests._cli import assert_clean_error, run_cli
 
-_USCC = Path("/work/shared/testdata/uscc")
-ZJ = [line.strip() for line in (_USCC / "zhejiang_valid.txt").read_text().split() if line]
-A, B, C, D, E, F = ZJ[:6]  # 91330100470102706G, 913304007429141869, 91330100799655058B …
+# real Zhejiang codes, the six of shared/testdata/uscc/zhejiang_valid.txt (copied here so the
+# tests run where that folder is not beside the repository; test_codes_are_the_shared_ones)
+ZJ = (
+    "91330100470102706G", "913304007429141869", "91330100799655058B",
+    "91330106MAEUDLLYXY", "91330110MA27WLNG6K", "913302117532974515",
+)  # fmt: skip
+A, B, C, D, E, F = ZJ
 E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 GK CM 120E (EPSG:4549), Shaoxing
 P = [f"330602001002GB0000{i}" for i in range(1, 6)]
 FULL = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, "G": "Ｇ", "B": "Ｂ"})
@@ -68,6 +73,12 @@ def _parcels(path: Path, n: int) -> Path:
 
 
 ENT_HEADER = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "用地面积（亩）"]
+
+
+def test_codes_are_the_shared_ones(shared_dir: Path) -> None:
+    listed = (shared_dir / "testdata" / "uscc" / "zhejiang_valid.txt").read_text().split()
+    assert set(ZJ) <= set(listed)
+    assert all(check_uscc(code) is USCCStatus.VALID for code in ZJ)
 
 
 # --- one enterprise, two rows -----------------------------------------------------------------

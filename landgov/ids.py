@@ -56,7 +56,8 @@ def normalize_code(value: object) -> str:
 
     NFKC (full-width ``３３０６０２`` → ``330602``, ``ＧＢ`` → ``GB``), every blank removed
     (surrounding and inner, including the ideographic space) with the zero-width characters a
-    copy from a web page brings (U+200B, U+FEFF …), upper-cased. A missing value
+    copy from a web page brings (U+200B, U+FEFF …) and a leading ``'`` (Excel's mark for
+    text, which some exports write into the cell), upper-cased. A missing value
     (``None``, NaN, ``pd.NA``, or the text ``nan``/``None``/``NULL`` a program wrote for one)
     gives ``""``, so a blank code can never become a code called ``"nan"``.
 
@@ -78,6 +79,8 @@ def normalize_code(value: object) -> str:
     text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
     if not text.isascii():  # zero-width characters pasted from a web page are no blanks to split
         text = _INVISIBLE.sub("", text)
+    if text[:1] == "'":  # Excel's text mark, written out literally by some exports
+        text = text.lstrip("'")
     return "" if text in _BLANK_WORDS else text
 
 

@@ -78,7 +78,9 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
         [3, BAD_CHECK, "丙化工有限公司", "中型", "abc", 3, None, "1500 m²"],
         [4, None, "丁电镀厂", "N", 5, None, None, None],
         [5, None, None, None, 7, None, "无名行", None],
-        [6, A, "甲纺织有限公司（重复）", "Y", 1, 2, None, 3],
+        # the same firm again with the same figures, written otherwise: a repeat, not a
+        # conflict (figures that differ would be missing on both rows, 待核实)
+        [6, A, "甲纺织有限公司（重复）", "Y", "12.5万元", 123.5, None, 2.3],
         ["合计", None, None, None, 100, None, None, None],
     ]
     for row in rows:

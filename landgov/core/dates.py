@@ -103,7 +103,7 @@ def _from_serial(serial: float, raw: str) -> tuple[dt.date | None, str | None]:
     return None, f"数值「{raw}」不像日期，已按缺失处理"
 
 
-def _from_number(value: Real) -> tuple[dt.date | None, str | None]:
+def _from_number(value: Real, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     number = float(value)
     raw = f"{number:g}" if isinstance(value, float) else str(value)
     if number.is_integer() and 19000101 <= number <= 21001231:
@@ -111,7 +111,29 @@ def _from_number(value: Real) -> tuple[dt.date | None, str | None]:
         return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), text)
     if number.is_integer() and 1900 <= number <= 2100:
         return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
+    if 1900 < number < 2101:
+        return _year_dot_month(number, month_only)
     return _from_serial(number, raw)
+
+
+def _year_dot_month(number: float, month_only: str) -> tuple[dt.date | None, str | None]:
+    """``2023.5`` typed into a number cell (Excel keeps it as the number 2023.5): year and
+    month as the cell shows them, read as the text ``2023.5`` is. Excel drops the trailing
+    zero of ``2023.10``, so ``2023.1`` may be January or October: missing, never guessed."""
+    shown = f"{number:.15g}"
+    year, _, month = shown.partition(".")
+    if month == "1":
+        return None, (
+            f"数值「{shown}」可能是 {year}年1月，也可能是 {year}年10月（Excel 把数字 {year}.10 "
+            f"存为 {year}.1），无法确定，已按缺失处理；请在源表中写作 {year}-01-01 或 "
+            f"{year}-10-01 等完整日期"
+        )
+    if len(month) > 2:
+        return None, f"数值「{shown}」不像日期，已按缺失处理"
+    day, problem = _from_month(int(year), int(month), shown, month_only)
+    if day is None:
+        return None, problem
+    return day, f"{problem}（单元格为数字 {shown}，按「年.月」读取）"
 
 
 def _ymd(text: str) -> tuple[int, int, int] | None:
@@ -194,7 +216,7 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
     if isinstance(value, bool | dt.time):
         return None, _not_a_date(value)
     if isinstance(value, Real):
-        return _from_number(value)
+        return _from_number(value, month_only)
     return _from_text(_norm(value), month_only)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,15 +38,14 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
     if status is USCCStatus.MISSING:
         return "统一社会信用代码缺失", "补充统一社会信用代码；缺码的记录无法与其他数据关联"
     if status is USCCStatus.BAD_LENGTH:
-        return (
-            f"统一社会信用代码应为 18 位，实为 {len(code)} 位",
-            "核对原始登记信息（可在国家企业信用信息公示系统查询）",
-        )
+        return _length_problem(code)
     if status is USCCStatus.BAD_CHARACTER:
         bad = "".join(sorted({c for c in code if c not in USCC_ALPHABET}))
+        likely = _digit_for_letter(code)
+        guess = f"；把字母换成数字后「{likely}」校验通过，可能即为该代码" if likely else ""
         return (
-            f"统一社会信用代码含非法字符「{bad}」（代码不使用 I、O、S、V、Z 等字母）",
-            "核对是否把数字 0、1 误录成字母 O、I 等",
+            f"统一社会信用代码含非法字符「{bad}」（代码不使用 I、O、S、V、Z 等字母）{guess}",
+            "核对是否把数字 0、1 误录成字母 O、I 等，在源表中改正（本次不自动替换）",
         )
     expected = uscc_check_char(code[:17])
     return (
@@ -53,6 +53,38 @@ def uscc_problem(raw: object, status: USCCStatus) -> tuple[str, str]:
         f"实为「{code[17]}」）",
         "核对是否有录入错误（可在国家企业信用信息公示系统查询）",
     )
+
+
+def _length_problem(code: str) -> tuple[str, str]:
+    if _OLD_REGISTRATION.match(code):
+        return (
+            f"「{code}」像 15 位的旧代码（工商注册号或税务登记号），不是 18 位统一社会信用代码",
+            "按该号码在国家企业信用信息公示系统查到企业的统一社会信用代码，填入后重新读取",
+        )
+    return (
+        f"统一社会信用代码应为 18 位，实为 {len(code)} 位",
+        "核对原始登记信息（可在国家企业信用信息公示系统查询）",
+    )
+
+
+#: the 15-character numbers enterprises had before GB 32100-2015, still found in old 亩均
+#: lists: the 工商注册号 (15 digits) and the 税务登记号 (region code + 9-character
+#: organisation code, whose check character may be X)
+_OLD_REGISTRATION = re.compile(r"^\d{14}[\dX]$")
+#: letters no USCC uses, typed for the digits they look like (O for 0, I for 1, Z for 2, S for 5)
+_LOOK_ALIKE = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5"})
+
+
+def _digit_for_letter(code: str) -> str | None:
+    """The code with the look-alike letters that no USCC uses (O, I, Z, S) read as the
+    digits they look like, when that is a valid USCC; None otherwise. Only said, never
+    applied: a guess is no code."""
+    if len(code) != 18 or all(c in USCC_ALPHABET for c in code):
+        return None
+    fixed = "".join(c if c in USCC_ALPHABET else c.translate(_LOOK_ALIKE) for c in code)
+    if fixed == code or check_uscc(fixed) is not USCCStatus.VALID:
+        return None
+    return fixed
 
 
 _USCC_PLAIN_RE2 = f"^[{USCC_ALPHABET}]{{18}}$"  # RE2 for: 18 characters of the alphabet

@@ -120,6 +120,8 @@ def _code_value(value: object) -> tuple[str | None, str | None, Severity]:
     changed = None
     if code != text:
         changed = f"代码已统一为半角大写、去掉空格：「{text}」→「{code}」（按同一代码去重与关联）"
+        if text.startswith("'"):
+            changed = changed.replace("去掉空格", "去掉开头的 ' 和空格")
     return code or None, changed, Severity.INFO
 
 

@@ -187,6 +187,21 @@ def _check_quotes(
                 )
 
 
+_EXCEL_TEXT_FIELD = re.compile(r'^="((?:[^"]|"")*)"$')
+
+
+def _excel_text_fields(record: list[str]) -> tuple[list[object], int]:
+    """Fields a web system wrote as ``="91330100470102706G"`` so that Excel keeps the code as
+    text (its leading zeros, all 18 characters): the text Excel shows, and how many there were."""
+    out: list[object] = []
+    n = 0
+    for text in record:
+        m = _EXCEL_TEXT_FIELD.match(text.strip())
+        n += m is not None
+        out.append(m.group(1).replace('""', '"') if m else text)
+    return out, n
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
@@ -198,17 +213,25 @@ def _load_csv(path: Path) -> _Grid:
     rows: list[list[object]] = []
     numbers: list[int] = []
     start = 1
+    unwrapped = 0
     for record in reader:
-        rows.append(list(record))
+        if any('="' in f for f in record):
+            cells, n = _excel_text_fields(record)
+            unwrapped += n
+            rows.append(cells)
+        else:
+            rows.append(list(record))
         numbers.append(start)
         start = reader.line_num + 1
     _check_quotes(path, rows, numbers, delimiter, last_line=reader.line_num)
-    meta = {
+    meta: dict[str, Any] = {
         "format": "csv",
         "encoding": encoding,
         "encoding_reason": reason,
         "delimiter": delimiter,
     }
+    if unwrapped:
+        meta["csv_text_fields"] = unwrapped
     if other_lines:  # {record's first line: codec} for the rows to say it on
         ends = [*(n - 1 for n in numbers[1:]), reader.line_num]
         meta["encoding_rows"] = {

@@ -18,7 +18,7 @@ from landgov.core.problems import ReadResult, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
-from landgov.io.fields import ENTERPRISE_FIELDS, alias_hint
+from landgov.io.fields import ENTERPRISE_FIELDS, Kind, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 
 __all__ = ["read_enterprises", "scale_is_above"]
@@ -63,6 +63,50 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
             severity=Severity.WARNING,
         )
     return sorted(first_row)
+
+
+#: the figures an enterprise is judged on: one value each, never one of two
+_FIGURES = tuple(s for s in ENTERPRISE_FIELDS if s.kind is Kind.NUMBER)
+
+
+def _figure_text(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def _check_duplicate_figures(table: _ParsedTable, codes: list[str]) -> None:
+    """One enterprise (one valid code) given twice with different figures: which figure is
+    right cannot be told, so each figure that differs becomes missing on every row of that
+    code (its indicators are then 待核实, never one of the two picked silently); an error
+    row on the later row names both rows and values. Equal figures (a row given twice) stay."""
+    frame = table.frame
+    if not codes:
+        return
+    usable = pd.Series([r is None for r in table.reasons], index=frame.index)
+    rows = frame["source_row"].tolist()
+    for code in codes:
+        positions = [i for i in range(len(frame)) if usable.iat[i] and frame["uscc"].iat[i] == code]
+        for spec in _FIGURES:
+            if spec.name not in table.columns:
+                continue
+            values = frame[spec.name].iloc[positions]
+            seen = values.dropna()
+            if seen.nunique() < 2 and not (len(seen) and values.isna().any()):
+                continue
+            shown = "；".join(
+                f"第 {rows[p]} 行 {'空' if pd.isna(v) else _figure_text(float(v))}"
+                for p, v in zip(positions, values.tolist(), strict=True)
+            )
+            for p in positions[1:]:
+                table.note(
+                    p,
+                    f"同一企业（统一社会信用代码 {code}）出现在多行，"
+                    f"{spec.label}不一致（{shown}），无法确定采用哪一个，已按缺失处理，"
+                    "相关亩均指标为待核实",
+                    field=spec.name,
+                    value=frame[spec.name].iat[p],
+                    action="在源表中核实该企业的数据，保留一行（或合并为一行）后重新运行",
+                )
+            frame.loc[frame.index[positions], spec.name] = float("nan")
 
 
 def _check_scale(table: _ParsedTable) -> None:
@@ -136,7 +180,10 @@ def read_enterprises(
         on another row too) and ``source_row`` (the Excel row number). Rows whose code is
         missing, masked or invalid are **kept** and flagged; only rows with neither name nor
         code (and totals/footnote rows) go to ``rejected``.
-        ``meta["duplicate_uscc"]`` lists codes found on more than one row.
+        ``meta["duplicate_uscc"]`` lists codes found on more than one row. Where such rows
+        give different figures (税收 30 and 36, or 30 and blank), each figure that differs is
+        missing on all of them, with an error naming the rows and values: which one is right
+        cannot be told, so the indicators built on it are 待核实.
 
     Raises
     ------
@@ -160,5 +207,6 @@ def read_enterprises(
     _reject_unidentifiable(table)
     _check_codes(table)
     table.meta["duplicate_uscc"] = _check_duplicates(table)
+    _check_duplicate_figures(table, table.meta["duplicate_uscc"])
     _check_scale(table)
     return table.result()

@@ -182,5 +182,7 @@ def tied_sheets_error(
     return DataFileError(
         f"{source}：有 {len(tied)} 个工作表的表头同样符合（{'、'.join(tied)}，"
         f"各对应 {score} 个已知字段），无法确定读取哪一个。处理：在命令行加 {cli} 指定工作表"
-        f'（Python：sheet="{example}"），或在 Excel/WPS 中删除或隐藏不用的工作表'
+        f'（Python：sheet="{example}"），或在 Excel/WPS 中删除或隐藏不用的工作表；'
+        "如几个工作表都是要读的数据（如「规上」「规下」分表），请把它们的数据行复制到同一个"
+        "工作表（表头只留一行）后重新读取，只指定其中一个会漏掉其余工作表中的行"
     )

@@ -637,6 +637,13 @@ def _parse_table(
             action="无需处理；如读取的内容不对，请在 Excel/WPS 中另存为 .xlsx 后重新读取",
             severity=Severity.INFO,
         )
+    if grid.meta.get("csv_text_fields"):
+        log.add(
+            f'CSV 中有 {grid.meta["csv_text_fields"]} 个单元格写作 ="…"（系统导出时为在 '
+            "Excel 中保持文本），已按引号内的文本读取",
+            action="无需处理",
+            severity=Severity.INFO,
+        )
     _report_merges(grid, last + 1, log)
     _report_mixed_encoding(grid, log)
 

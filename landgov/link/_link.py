@@ -38,7 +38,9 @@ def link_parcels(
         computed here when absent); ``area_declared_m2`` (m²) is compared when present.
     enterprises
         Enterprises with ``uscc`` and any of :data:`TOTAL_COLUMNS`; ``land_mu`` (亩, declared)
-        is kept as ``land_mu_declared``.
+        is kept as ``land_mu_declared``, and set missing where it equals the linked
+        parcels' area in m² (typed in 平方米 under a 亩 header), or everywhere when most
+        compared enterprises show that.
     links
         ``parcel_id``, ``uscc``, optional ``relation`` (owner/tenant, 自有/租用) and
         ``area_used_m2`` (m²).

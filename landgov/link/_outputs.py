@@ -55,11 +55,15 @@ def _hosts(pairs: pd.DataFrame) -> pd.Series:
 
 
 def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> None:
+    """Warn where the declared 用地面积 (亩) differs from the linked parcels' area; where it
+    equals their area in m² instead (typed in 平方米 under a 亩 header, 666.7 times too much)
+    it is not used (:func:`_declared_in_m2`)."""
     if "land_mu_declared" not in out.columns:
         return
     declared = pd.to_numeric(out["land_mu_declared"], errors="coerce")
     ratio = (out["land_mu"] - declared).abs() / declared
-    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0)]:
+    in_m2 = _declared_in_m2(out, declared, settings, log)
+    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0) & ~in_m2]:
         log.add(
             "企业申报用地面积与按宗地图形计算的面积不一致",
             row=_row(out, idx),
@@ -68,6 +72,46 @@ def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) ->
             action="核对地企关联与企业申报用地面积",
             severity=Severity.WARNING,
         )
+
+
+_IN_M2_ACTION = (
+    "核对企业表「用地面积」列的单位：按平方米填写的，把表头改为「用地面积（平方米）」，"
+    "或换算为亩（÷ 666.67）后重新运行"
+)
+
+
+def _declared_in_m2(
+    out: pd.DataFrame, declared: pd.Series, settings: LinkSettings, log: ProblemLog
+) -> pd.Series:
+    """Rows whose declared 亩 equal their parcels' area in m² (within the area tolerance):
+    the figure was typed in 平方米. Their declared area becomes missing (never 666.7 times
+    the land in a 亩均 figure). When most compared rows are such, the column is in m²: every
+    declared area becomes missing, with one warning naming the column."""
+    graphic_m2 = out["land_m2"]
+    compared = (declared > 0) & (graphic_m2 > 0)
+    in_m2 = compared & ((declared - graphic_m2).abs() <= settings.area_tolerance * graphic_m2)
+    for idx in out.index[in_m2]:
+        log.add(
+            f"企业申报用地面积 {declared[idx]:g}（亩）与宗地图形面积的平方米数 "
+            f"{graphic_m2[idx]:.0f} m² 相符（图形面积为 {out.at[idx, 'land_mu']:.2f} 亩），"
+            "疑似按平方米填写在「亩」列中，申报用地面积不使用",
+            row=_row(out, idx),
+            field="land_mu",
+            value=f"{declared[idx]:g}",
+            action=_IN_M2_ACTION,
+        )
+    n_in, n_compared = int(in_m2.sum()), int(compared.sum())
+    if n_in >= 2 and 2 * n_in > n_compared:
+        log.add(
+            f"企业表中 {n_compared} 家可与宗地图形比对的企业有 {n_in} 家的申报用地面积等于图形"
+            "面积的平方米数，整列疑似按平方米填写；全部申报用地面积不使用（未关联宗地的企业"
+            "亩均指标为待核实）",
+            field="land_mu",
+            action=_IN_M2_ACTION,
+        )
+        in_m2 = declared.notna()
+    out.loc[in_m2, "land_mu_declared"] = np.nan
+    return in_m2
 
 
 def _parcel_frame(

@@ -19,8 +19,10 @@ result are small plain values; the frames never travel back to the driver.
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from landgov.errors import InputError, Issue
 
 __all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "county_profile", "screen_county"]
 
@@ -226,6 +230,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         )
         man = run.manifest
         rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
+        _check_belongs(rows, job, crs_in=man["inputs"]["parcels"].get("crs"))
         Path(job.part).parent.mkdir(parents=True, exist_ok=True)
         write_part(rows, job.part)
         district = run.townships[run.townships["township"] == DISTRICT]
@@ -234,6 +239,8 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         parcels_in = man["inputs"]["parcels"]
     except (LandgovError, OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         detail = str(exc) if isinstance(exc, LandgovError) else f"{type(exc).__name__}：{exc}"
+        if Path(job.out_dir).is_dir() and isinstance(exc, NotThisCountyError):
+            shutil.rmtree(job.out_dir)  # its folder was written; the county failed: none at all
         return {
             **head,
             "ok": False,
@@ -260,6 +267,65 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+class NotThisCountyError(InputError):
+    """A county folder holds data of another place (宗地代码 or coordinates say so)."""
+
+
+def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) -> None:
+    """Refuse a county whose parcels are not the county's: most 宗地代码 carry another county's
+    6-digit code, or the layer lies far from the county (a wrong 3° zone in the .prj or the
+    GeoParquet CRS: 舟山 read with central meridian 120°E lands about 3° west, in 杭州).
+
+    A province roll-up would otherwise count those plots under the wrong county (and twice, when
+    they are another county's data). Both are facts of the whole file, so the county fails; a
+    few broken codes among the county's own are the district run's business (rejected/flagged).
+    """
+    from landgov.crs import _fits_county
+    from landgov.ids import check_parcel_code
+    from landgov.province.counties import county
+
+    source = job.files.get("parcels", job.out_dir)
+    here = county(job.code)
+    parsed = [c.county for c in map(check_parcel_code, rows["parcel_id"].dropna()) if c.ok]
+    if parsed:
+        (top, n), *_ = Counter(parsed).most_common(1)
+        if top != job.code and 2 * n > len(parsed):
+            try:
+                other = f"{top}（{county(top).name}）"
+            except KeyError:
+                other = top
+            raise NotThisCountyError(
+                [
+                    Issue(
+                        source, "宗地代码", f"{top}…（{n}/{len(parsed)} 宗）",
+                        f"宗地代码前 6 位多为 {other}，不是 province.json 所列的 "
+                        f"{job.code} {job.name}",
+                        "核对该县文件夹里是否放了其他县的数据，"
+                        "或改正 province.json 中该县的 code / folder",
+                    )
+                ]
+            )  # fmt: skip
+    geoms = rows.geometry[rows.geometry.notna() & ~rows.geometry.is_empty]
+    if geoms.empty:
+        return
+    minx, miny, maxx, maxy = geoms.total_bounds
+    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
+    if not _fits_county(lon, job.code):
+        raise NotThisCountyError(
+            [
+                Issue(
+                    source, "crs", crs_in,
+                    f"按该坐标系读取，宗地图层中心在 {lon:.2f}°E、{lat:.2f}°N，"
+                    f"离 {job.code} {job.name}（约 {here.lon:.1f}°E、{here.lat:.1f}°N）太远",
+                    f"多为 .prj 或 GeoParquet 坐标系的投影带写错（{job.name}在 "
+                    f"{here.zone} 带，中央经线 {here.zone * 3}°E）：在 ArcGIS/QGIS 中为图层定义"
+                    "正确的坐标系后重新导出（可先用 landgov inspect --crs 试读）；"
+                    "或该文件夹放了其他地方的数据",
+                )
+            ]
+        )  # fmt: skip
 
 
 def _plain(row: pd.Series) -> dict[str, Any]:

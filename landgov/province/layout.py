@@ -35,6 +35,9 @@ ROLES = (
 )  # fmt: skip
 REQUIRED = ("parcels", "enterprises")
 _OWN_KEYS = frozenset({"code", "name", "folder", "files"})
+_COUNTY_FIX = (
+    '每个县写成 {"code": "330604", "name": "上虞区", "files": {"parcels": …, "enterprises": …}}'
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,84 @@ def _issue(field_: str | None, value: object, problem: str, fix: str) -> Issue:
     return Issue(INDEX, field_, value, problem, fix)
 
 
+def _files(item: dict[str, Any], where: str, folder: Path, issues: list[Issue]) -> dict[str, Path]:
+    """The county's files by role; unknown roles and missing required ones go to ``issues``."""
+    named = item.get("files") or {}
+    if not isinstance(named, dict):
+        issues.append(
+            _issue(
+                f"{where}.files", named, "files 应是「角色: 文件名」的 JSON 对象",
+                '如 "files": {"parcels": "parcels.parquet", "enterprises": "enterprises.csv"}',
+            )
+        )  # fmt: skip
+        return {}
+    files: dict[str, Path] = {}
+    for role, rel in named.items():
+        if role not in ROLES:
+            issues.append(_issue(f"{where}.files.{role}", rel, "未知的数据角色", f"允许：{ROLES}"))
+            continue
+        files[role] = folder / str(rel)
+    for role in REQUIRED:
+        if role not in files:
+            problem, fix = f"缺少「{role}」文件", f"在 files 中写明 {role}"
+            issues.append(_issue(f"{where}.files", item.get("code"), problem, fix))
+    return files
+
+
+def _entry(
+    root: Path, k: int, item: object, seen: set[str], issues: list[Issue]
+) -> CountyEntry | None:
+    """County ``k`` of the index, or ``None`` with its problems added to ``issues``."""
+    where = f"counties[{k}]"
+    if not isinstance(item, dict):
+        issues.append(_issue(where, item, "每个县应是一个 JSON 对象", _COUNTY_FIX))
+        return None
+    if "code" not in item:
+        issues.append(_issue(f"{where}.code", None, "缺少县级代码", _COUNTY_FIX))
+        return None
+    code = str(item["code"]).strip()
+    try:
+        known = county(code)
+    except KeyError:
+        issues.append(
+            _issue(f"{where}.code", code, "不是浙江省的县级行政区划代码", "使用 6 位县级代码")
+        )
+        return None
+    if code in seen:
+        issues.append(_issue(f"{where}.code", code, "县级代码重复", "每个县只列一次"))
+        return None
+    seen.add(code)
+    if "profile" in item:  # read nowhere: the province profile maps counties to profiles
+        issues.append(
+            _issue(
+                f"{where}.profile", item["profile"],
+                "县（市、区）的评判配置不能在 province.json 中指定",
+                "删去该项；在省级配置的 province.counties 中为该县指定配置，"
+                "或用 --profile 让一个配置评判所有县",
+            )
+        )  # fmt: skip
+    folder = root / str(item.get("folder") or known.folder)
+    return CountyEntry(
+        code=code,
+        name=str(item.get("name") or known.name),
+        city_code=code[:4],
+        city=CITIES[code[:4]],
+        folder=folder,
+        files=_files(item, where, folder, issues),
+        epsg=item.get("epsg"),
+        extra={k: v for k, v in item.items() if k not in _OWN_KEYS},
+    )
+
+
 def read_index(root: str | Path) -> ProvinceIndex:
-    """Read ``root/province.json``; unknown codes, duplicate counties and missing files fail."""
+    """Read ``root/province.json``; every problem of the index is listed at once.
+
+    Refused: a file that is not a JSON object, a wrong ``format``, a county that is not a JSON
+    object, without a code or with one that is not a Zhejiang county, a county listed twice,
+    an unknown role, a county without ``parcels`` / ``enterprises``, and a county ``profile``
+    (the province profile maps counties to profiles). Missing files are not checked here: a
+    county whose files are missing fails alone in the run, the others finish.
+    """
     root = Path(root)
     path = root / INDEX
     try:
@@ -86,52 +165,25 @@ def read_index(root: str | Path) -> ProvinceIndex:
         raise InputError(
             [_issue(None, str(path), f"无法读取省级索引：{exc}", "检查 province.json 是否为 JSON")]
         ) from exc
+    if not isinstance(raw, dict):
+        raise InputError(
+            [
+                _issue(
+                    None, type(raw).__name__, "省级索引应是一个 JSON 对象（{…}）",
+                    f'按 {{"format": "{FORMAT}", "counties": [...]}} 写 province.json',
+                )
+            ]
+        )  # fmt: skip
     issues: list[Issue] = []
     if raw.get("format") != FORMAT:
         fix = f'写 "format": "{FORMAT}"'
         issues.append(_issue("format", raw.get("format"), "索引格式不符", fix))
-    entries: list[CountyEntry] = []
+    listed = raw.get("counties") or []
+    if not isinstance(listed, list):
+        issues.append(_issue("counties", listed, "counties 应是一个列表", _COUNTY_FIX))
+        listed = []
     seen: set[str] = set()
-    for k, item in enumerate(raw.get("counties") or []):
-        where = f"counties[{k}]"
-        code = str(item.get("code", ""))
-        try:
-            known = county(code)
-        except KeyError:
-            issues.append(
-                _issue(f"{where}.code", code, "不是浙江省的县级行政区划代码", "使用 6 位县级代码")
-            )
-            continue
-        if code in seen:
-            issues.append(_issue(f"{where}.code", code, "县级代码重复", "每个县只列一次"))
-            continue
-        seen.add(code)
-        folder = root / str(item.get("folder") or known.folder)
-        files: dict[str, Path] = {}
-        for role, rel in (item.get("files") or {}).items():
-            if role not in ROLES:
-                issues.append(
-                    _issue(f"{where}.files.{role}", rel, "未知的数据角色", f"允许：{ROLES}")
-                )
-                continue
-            files[role] = folder / str(rel)
-        for role in REQUIRED:
-            if role not in files:
-                issues.append(
-                    _issue(f"{where}.files", code, f"缺少「{role}」文件", f"在 files 中写明 {role}")
-                )
-        entries.append(
-            CountyEntry(
-                code=code,
-                name=str(item.get("name") or known.name),
-                city_code=code[:4],
-                city=CITIES[code[:4]],
-                folder=folder,
-                files=files,
-                epsg=item.get("epsg"),
-                extra={k: v for k, v in item.items() if k not in _OWN_KEYS},
-            )
-        )
+    entries = [e for k, item in enumerate(listed) if (e := _entry(root, k, item, seen, issues))]
     if not entries and not issues:
         issues.append(_issue("counties", [], "索引中没有县（市、区）", "在 counties 中列出各县"))
     if issues:

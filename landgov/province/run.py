@@ -191,20 +191,20 @@ def _prepare(out: Path, root: Path) -> None:
     """An empty or missing folder, or an earlier province run (replaced); anything else refused."""
     out = out.resolve()
     if out == root.resolve() or root.resolve() in out.parents:
-        raise DataFileError(
-            [Issue(str(out), None, str(out), "输出文件夹在省级数据文件夹之内", "换一个输出文件夹")]
+        raise DataFileError(  # a message: DataFileError takes text, not Issues
+            str(Issue(str(out), None, None, "输出文件夹在省级数据文件夹之内", "换一个输出文件夹"))
         )
     if out.exists() and any(out.iterdir()):
         old = read_manifest(out)
         if not (isinstance(old, Mapping) and "province" in old):
             raise DataFileError(
-                [
+                str(
                     Issue(
                         str(out), None, sorted(p.name for p in out.iterdir())[:5],
                         "输出文件夹不是空的，也不是 landgov 省级运行结果，不会写入或删除",
                         "换一个空文件夹，或先移走其中的文件",
                     )
-                ]
+                )
             )  # fmt: skip
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -223,6 +223,18 @@ def _province_targets(profile_name: str) -> dict[str, Any]:
     cited = [k for k in keys.values() if k in prof and prof.citation(k) is not None]
     out["source"] = "；".join(sorted({str(prof.citation(k)) for k in cited}))
     return out
+
+
+def _unlisted(index: ProvinceIndex) -> list[str]:
+    """Folders of the province folder that no county of the index uses (hidden ones aside):
+    a county left out of ``province.json`` would otherwise be missing without a word."""
+    used = {c.folder.resolve() for c in index.counties}
+    used |= {p.resolve().parent for c in index.counties for p in c.files.values()}
+    return sorted(
+        p.name
+        for p in index.root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve() not in used
+    )
 
 
 def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
@@ -302,6 +314,7 @@ def run_province(
     t0 = time.perf_counter()
     root = Path(root)
     index = read_index(root)
+    unlisted = _unlisted(index)
     prov = load_province_profile(profile or index.profile or DEFAULT_PROVINCE_PROFILE)
     day = parse_as_of(as_of or None).isoformat()
     out = Path(os.path.abspath(out_dir))
@@ -310,6 +323,8 @@ def run_province(
     jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
     layers = ProvinceLayers(out)
     results: list[dict[str, Any]] = []
+    for name in unlisted:
+        say(f"注意：文件夹「{name}」未列入 province.json，未参与本次全省筛查")
     stream = (
         _local(jobs)
         if engine == "local"
@@ -332,7 +347,7 @@ def run_province(
         layers.close()
         shutil.rmtree(out / _PARTS, ignore_errors=True)
     counties, cities = summary_tables(results, province_targets=_province_targets(prov.name))
-    written = _workbook(out, counties, cities, results, prov_name=prov.name)
+    written = _workbook(out, counties, cities, results, prov_name=prov.name, unlisted=unlisted)
     section = {
         "command": "landgov screen",
         "landgov_version": __version__,
@@ -358,6 +373,7 @@ def run_province(
             if not r["ok"]
         ],
         "rows": _account(results, layers.rows["parcels"]),
+        "unlisted_folders": unlisted,
         "summary": summary_records(counties, cities),  # 县区汇总 / 地市汇总, read by the map
         "outputs": {
             "geoparquet": layers.parquet.name if layers.rows["parcels"] else None,
@@ -384,6 +400,7 @@ def _workbook(
     results: Sequence[Mapping[str, Any]],
     *,
     prov_name: str,
+    unlisted: Sequence[str] = (),
 ) -> Any:
     from landgov.reports.excel import write_workbook
     from landgov.summary import SUMMARY_LABELS
@@ -420,6 +437,12 @@ def _workbook(
             ],
         }
     )
+    if unlisted:
+        about.loc[len(about)] = [
+            "未列入索引的文件夹",
+            "、".join(unlisted)
+            + "：未列入 province.json，未参与本次筛查（如属漏列，补入后重新运行）",
+        ]
     labels = headers(SUMMARY_LABELS)
     return write_workbook(
         [("县区汇总", counties), ("地市汇总", cities), ("处理失败", failed), ("说明", about)],

@@ -249,3 +249,21 @@ def test_a_candidate_gets_its_plot_figures_and_a_blank_project(profile):
     assert form["拟上项目名称"] == form["项目建设内容"] == ""
     assert form["项目总投资"].strip() == "万元"
     assert row["tax_per_mu_now_missing"] == "税收（万元）〔税务局〕"
+
+
+def test_the_longest_form_still_prints_on_one_a4_page(profile, tmp_path):
+    # every figure and fact 待核实 at once, with the 涉改 note under the table: one page still
+    from landgov.reports.chushen import write_form
+    from tests.test_chushen import _soffice_pages
+
+    blank = dict.fromkeys(("project_name", "investment_wan", "fixed_investment_wan", "content"))
+    row = _applied(profile, blank | {"parcel_id": "330602001001GB09999", "uscc": None}, links=False)
+    row |= {
+        "relaxation": "印染涉改企业：相关要求可由区工业用地二次开发联席会议审议适当放宽",
+        "meeting_review": "条件1 面积/拆迁/违建/临时用途、条件6 标准地指标",
+    }
+    assert sum("待核实" in text for text in _form(row).values()) >= 9
+    pages = _soffice_pages(write_form(row, tmp_path / "form.docx"), tmp_path)
+    if pages is None:
+        pytest.skip("LibreOffice Writer not installed")
+    assert pages == 1

@@ -132,6 +132,11 @@ _PLOT_TAX = str(render_text(PLOT_TAX))
 
 _TOWNSHIP_SIGN = "镇、街道行政主要领导签字（盖章）：　　　　　　　时间："
 _FONT = "宋体"
+#: Size (pt) of a 「待核实（缺少：…）」 in a value cell; the form's text is 11 pt.
+_NOTE_PT = 9
+#: A 「待核实（缺少：…）」 of :func:`~landgov.core.vocab.to_verify` (its items may hold one level
+#: of brackets: 「税收（万元）〔税务局〕」).
+_TO_VERIFY = re.compile(r"(待核实（缺少：(?:[^（）]|（[^（）]*）)*）)")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
@@ -308,14 +313,21 @@ def _set_font(run, size: float | None = None, *, bold: bool = False) -> None:
 
 
 def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+    """``text`` into ``cell``, one line per ``\\n``; a 「待核实（缺少：…）」 in
+    :data:`_NOTE_PT` so that a form with many of them still fills one page."""
     lines = text.split("\n")
     para = cell.paragraphs[0]
     for i, line in enumerate(lines):
-        run = para.add_run(line)
-        if bold:
-            run.font.bold = True
+        for k, piece in enumerate(_TO_VERIFY.split(line)):
+            if not piece:
+                continue
+            run = para.add_run(piece)
+            if bold:
+                run.font.bold = True
+            if k % 2:  # the captured 待核实 notes
+                run.font.size = Pt(_NOTE_PT)
         if i < len(lines) - 1:
-            run.add_break()
+            para.add_run().add_break()
     if center:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from landgov.core.documents import cite_text, document_codes
+from landgov.core.missing import lacking
 from landgov.core.vocab import Status
 
 __all__ = ["Citation", "Status", "Verdict", "combine"]
@@ -148,8 +149,7 @@ class Verdict:
         text: str | None = self.__dict__.get("_explained")
         if text is None:  # written once: paths and lists ask the same verdict several times
             text = f"{self.status.value}：{self.reason} {self.citation}"
-            if self.missing:
-                text += f"（缺少：{'、'.join(self.missing)}）"
+            text += lacking(self.missing)
             object.__setattr__(self, "_explained", text)
         return text
 

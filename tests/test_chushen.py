@@ -112,12 +112,30 @@ def test_known_fields_are_filled(tmp_path):
     assert len(check.tables) == 1 and len(check.tables[0].rows) == len(CONDITIONS) + 1
 
 
-def test_unknown_fields_left_blank(tmp_path):
+#: What a 摸排 candidate's row (``check_parcels``) lacks: the application's columns.
+_APPLICATION_KEYS = (
+    "application_id", "project_name", "investment_wan", "investment_per_mu_wan",
+    "added_floor_m2", "tax_per_mu_after_wan", "far_after", "content",
+)  # fmt: skip
+
+
+def _candidate(**over):
+    """A screened plot's row: no application columns (the enterprise writes its project in)."""
+    return {k: v for k, v in _row(**over).items() if k not in _APPLICATION_KEYS}
+
+
+def test_unknown_fields_say_what_is_missing(tmp_path):
+    # an application: what landgov fills and lacks is 待核实 with what is missing, never blank
     row = _row(investment_wan=None, far_after=float("nan"), legal_rep=None)
     rows = _cells(Document(str(write_form(row, tmp_path / "f.docx"))))
-    assert rows[1][1] == "（姓名）"  # the form's own hint, as printed in 附件3.1
-    assert rows[3][1].strip() == "万元"
+    assert rows[1][1] == "待核实（缺少：企业表：法定代表人）"
+    assert rows[3][1] == "待核实（缺少：申请表：项目总投资（万元）） 万元"
     assert "nan" not in "".join(rows[7])
+    # a candidate: the project is the enterprise's to write in, blank as on the printed form
+    blank = _cells(build_form(_candidate(legal_rep=None)))
+    assert blank[1][1] == "（姓名）"  # the form's own hint, as printed in 附件3.1
+    assert blank[2][1] == "" and blank[3][1].strip() == "万元"
+    assert blank[7][1].split("\n")[0].strip() == "1.新增建筑面积：       平方米".strip()
 
 
 @pytest.mark.parametrize(
@@ -239,7 +257,7 @@ def test_form_rows_are_tall_enough_to_write_in(tmp_path):
 
 def test_form_shows_the_cell_hints_when_name_or_contact_is_unknown():
     # 附件3.1: 「法人代表 （姓名） 联系人 （姓名、电话）」
-    blank = _cells(build_form(_row(legal_rep=None, contact="")))
+    blank = _cells(build_form(_candidate(legal_rep=None, contact="")))
     assert (blank[1][1], blank[1][3]) == ("（姓名）", "（姓名、电话）")
     assert HINTS == {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
     filled = _cells(build_form(_row()))

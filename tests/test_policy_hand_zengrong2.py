@@ -146,8 +146,8 @@ def test_screened_plot_and_its_application_show_the_same_room(official):
 
 def test_an_application_on_a_plot_without_floor_area_is_to_verify(official):
     # 现状建筑面积 blank: no 容积率 now, none after → cap 待核实 naming it, room unknown (never
-    # 2.5 × 14000 = 35000 m²), overall 待核实; the form leaves 建筑面积 and both 容积率 blank to
-    # be written in (never 「nan」 or 「0.00」).
+    # 2.5 × 14000 = 35000 m²), overall 待核实; the form says 建筑面积 and both 容积率 are 待核实
+    # naming what is missing as the 待核实事项 does (never 「nan」, 「0.00」 or a silent blank).
     parcels = _plots(21.0, 1)
     parcels["floor_area_m2"] = None
     got = _applications(official, parcels, [_application(parcels["parcel_id"].iloc[0])])
@@ -159,8 +159,8 @@ def test_an_application_on_a_plot_without_floor_area_is_to_verify(official):
     cells = _form_cells(row.to_dict())
     now, after = cells["现状情况"], cells["项目实施后"]
     assert "nan" not in now.lower() and "nan" not in after.lower()
-    assert "2.建筑面积：       平方米" in now
-    assert after.split("\n")[2].strip() == "3.容积率："
+    assert "2.建筑面积：待核实（缺少：建筑面积或容积率） 平方米" in now
+    assert after.split("\n")[2].strip() == "3.容积率：待核实（缺少：建筑面积或容积率）"
 
 
 # =============================================================================================

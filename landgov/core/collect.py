@@ -22,6 +22,8 @@ __all__ = [
     "DEPARTMENTS",
     "DERIVED",
     "FIELD_SOURCES",
+    "NO_LINK",
+    "PLOT_TAX",
     "Item",
     "Need",
     "Source",
@@ -85,6 +87,13 @@ FIELD_SOURCES: dict[str, Source] = {
     ),
 }
 
+#: The internal form of a plot's missing tax (its 亩均税收 cannot be computed); rendered
+#: 「税收（万元）〔税务局〕」.
+PLOT_TAX = "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）"
+#: The internal form of a plot no enterprise is linked to; rendered
+#: 「宗地上的企业（地企关联）〔自然资源局〕」.
+NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
+
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
 """Every department named in :data:`FIELD_SOURCES`, in table order."""
 
@@ -118,10 +127,7 @@ class Need:
 # Internal form → field. Specific forms first; the generic table/field forms last.
 _FIELD_WORDS = "|".join(sorted(FIELD_SOURCES, key=len, reverse=True))
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] = (
-    (
-        re.compile(r"宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）"),
-        lambda m: Need("tax_wan"),
-    ),
+    (re.compile(re.escape(PLOT_TAX)), lambda m: Need("tax_wan")),
     (
         re.compile(r"宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"),
         lambda m: Need("floor_area_m2"),
@@ -136,7 +142,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         ),
         lambda m: Need("industry_code"),
     ),
-    (re.compile(r"地企关联表 pairs（该宗地没有关联企业）"), lambda m: Need("link")),
+    (re.compile(re.escape(NO_LINK)), lambda m: Need("link")),
     (
         re.compile(r"本地认定标准 (?P<field>standard_[a-z_]+)（(?P<what>[^）]*)）"),
         lambda m: Need(m["field"], note=f"：{m['what']}" if m["what"] else ""),
@@ -193,11 +199,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
 #: Per pattern of :data:`_PATTERNS`, words of which every match holds at least one: a text
 #: holding none of them is left as it is without running the pattern (most texts hold none).
 _NEEDLES: tuple[tuple[str, ...], ...] = (
-    ("宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）",),
+    (PLOT_TAX,),
     ("宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）",),
     ("宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）",),
     ("宗地的主要企业（main_uscc）的行业代码",),
-    ("地企关联表 pairs（该宗地没有关联企业）",),
+    (NO_LINK,),
     ("本地认定标准 ",),
     ("连片分析结果 block_large（",),
     ("连片地块宗地面积 block_area（",),

@@ -22,6 +22,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from numbers import Real
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "YES_TEXT",
     "format_number",
     "is_missing",
+    "lacking",
     "numeric_column",
     "parse_yes_no",
     "present_values",
@@ -120,6 +122,17 @@ def _missing_text(text: str) -> bool:
     if len(text) > _SHORT and _KEPT_IDEOGRAPH.search(text):
         return False
     return unicodedata.normalize("NFKC", text).strip().casefold() in MISSING_TEXT
+
+
+def lacking(items: Iterable[str]) -> str:
+    """「（缺少：宗地图形、建筑面积或容积率）」: the missing inputs after a 待核实, each once, in
+    the words the 待核实事项 columns use (a verdict's ``missing``); empty when none.
+
+    >>> lacking(["宗地图形", "宗地图形", "新增建筑面积"]), lacking([])
+    ('（缺少：宗地图形、新增建筑面积）', '')
+    """
+    named = "、".join(dict.fromkeys(t for t in items if t))
+    return f"（缺少：{named}）" if named else ""
 
 
 def present_values(column: pd.Series) -> list[object]:

@@ -28,10 +28,10 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from landgov.core.missing import REMARK, is_missing, parse_yes_no
+from landgov.core.missing import REMARK, is_missing, lacking, parse_yes_no
 
 __all__ = [
     "CATEGORIES",
@@ -54,6 +54,7 @@ __all__ = [
     "TreatmentPath",
     "ViolationCategory",
     "scale_is_above",
+    "to_verify",
 ]
 
 #: The row of a summary that totals every 镇街 of a county (县（市、区）).
@@ -95,6 +96,18 @@ class Status(enum.StrEnum):
     FAIL = "不符合"
     UNKNOWN = "待核实"  # an input is missing: never read as a pass
     PENDING = "待承诺"  # a document step (commitment, safety report) still to be supplied
+
+
+def to_verify(missing: Iterable[str]) -> str:
+    """A figure or field landgov could not fill, in place of its value: 「待核实（缺少：宗地图形）」
+    (:func:`~landgov.core.missing.lacking`: the inputs named as the 待核实事项 columns name them).
+
+    Examples
+    --------
+    >>> to_verify(["申请表：项目名称"])
+    '待核实（缺少：申请表：项目名称）'
+    """
+    return f"{Status.UNKNOWN.value}{lacking(missing)}"
 
 
 class Eligibility(enum.StrEnum):

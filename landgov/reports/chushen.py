@@ -44,11 +44,22 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from landgov.core.collect import PLOT_TAX, render_text
 from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
+from landgov.core.vocab import to_verify
 from landgov.far.ratio import beyond_ratio
-from landgov.far.zengrong import CONDITION_LABELS
+from landgov.far.zengrong import (
+    ADDED_FLOOR,
+    CONDITION_LABELS,
+    FIRM_INDUSTRY,
+    FLOOR_OR_FAR,
+    NO_APPLICANT,
+    PLOT_SHAPE,
+)
+from landgov.io.applications import APPLICATION_FIELDS
+from landgov.io.fields import ENTERPRISE_FIELDS
 from landgov.verdict import Citation
 
 __all__ = [
@@ -115,8 +126,18 @@ _COMMITMENT = (
     "新增厂房建筑面积按照重置价进行补偿。"
 )
 _BLANK_NUMBER = "＿＿＿＿＿＿＿＿＿＿"
+_APPLICATION_SPECS = {spec.name: spec for spec in APPLICATION_FIELDS}
+_ENTERPRISE_LABELS = {spec.name: spec.label for spec in ENTERPRISE_FIELDS}
+#: The plot's tax as the 底数清单's 待核实事项 names it (a row without ``tax_per_mu_now_missing``).
+_PLOT_TAX = str(render_text(PLOT_TAX))
+
 _TOWNSHIP_SIGN = "镇、街道行政主要领导签字（盖章）：　　　　　　　时间："
 _FONT = "宋体"
+#: Size (pt) of a 「待核实（缺少：…）」 in a value cell; the form's text is 11 pt.
+_NOTE_PT = 9
+#: A 「待核实（缺少：…）」 of :func:`~landgov.core.vocab.to_verify` (its items may hold one level
+#: of brackets: 「税收（万元）〔税务局〕」).
+_TO_VERIFY = re.compile(r"(待核实（缺少：(?:[^（）]|（[^（）]*）)*）)")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
@@ -170,39 +191,141 @@ def _cap_differs(row: Mapping[str, Any]) -> tuple[bool | None, bool | None]:
     return now, float(beyond_ratio(float(floor), float(land), limit)) != 0
 
 
+def _applied(row: Mapping[str, Any]) -> bool:
+    """Whether the row is an application's (``check_applications``): its project facts come
+    from the 增容申请表. A 摸排 candidate's form is left for the enterprise to fill in."""
+    return "added_floor_m2" in row or not is_missing(row.get("application_id"))
+
+
+def _app_field(name: str) -> str:
+    """An application field as the checks name it missing: 「申请表：达产后年税收（万元）」."""
+    spec = _APPLICATION_SPECS[name]
+    unit = f"（{spec.unit}）" if spec.unit in {"万元", "%"} else ""
+    return f"申请表：{spec.label}{unit}"
+
+
+def _gone(row: Mapping[str, Any], column: str) -> bool:
+    return is_missing(row.get(column))
+
+
+def _land_gap(row: Mapping[str, Any]) -> list[str]:
+    """The plot's shape when its area is unknown or nil (nothing to divide by)."""
+    land = row.get("land_mu")
+    return [PLOT_SHAPE] if is_missing(land) or not float(land) > 0 else []
+
+
+def _either(*parts: list[str], otherwise: str) -> list[str]:
+    """The items of ``parts`` in order, or ``otherwise`` when none names anything."""
+    return [x for part in parts for x in part] or [otherwise]
+
+
+def _gaps(row: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What each figure landgov fills lacks, named as the 待核实事项 columns name it: the 增容
+    checks' words (宗地图形, 建筑面积或容积率, 新增建筑面积, 申请表：…), the 底数清单's for the
+    plot's tax (``tax_per_mu_now_missing``, :func:`~landgov.far.zengrong.plot_tax_gaps`)."""
+    land = _land_gap(row)
+    floor = [FLOOR_OR_FAR] if _gone(row, "floor_area_m2") else []
+    added = [ADDED_FLOOR] if _gone(row, "added_floor_m2") else []
+    tax_now = _text(row.get("tax_per_mu_now_missing"))
+    tax_after, fixed = _app_field("tax_after_wan"), _app_field("fixed_investment_wan")
+    firm = [NO_APPLICANT] if _gone(row, "enterprise_name") else []
+    return {
+        "land_mu": [PLOT_SHAPE],
+        "floor_area_m2": [FLOOR_OR_FAR],
+        "far": _either(land, floor, otherwise=FLOOR_OR_FAR),
+        "tax_per_mu_now_wan": _either([tax_now] if tax_now else land, otherwise=_PLOT_TAX),
+        "added_floor_m2": [ADDED_FLOOR],
+        "tax_per_mu_after_wan": _either(
+            [tax_after] if _gone(row, "tax_after_wan") else [], land, otherwise=tax_after
+        ),
+        "far_after": _either(land, floor, added, otherwise=ADDED_FLOOR),
+        "investment_wan": [_app_field("investment_wan")],
+        "investment_per_mu_wan": _either(
+            [fixed] if _gone(row, "fixed_investment_wan") else [], land, otherwise=fixed
+        ),
+        "project_name": [_app_field("project_name")],
+        "content": [_app_field("content")],
+        "enterprise_name": [NO_APPLICANT],
+        "legal_rep": _either(firm, otherwise=f"企业表：{_ENTERPRISE_LABELS['legal_rep']}"),
+        "contact": _either(firm, otherwise=f"企业表：{_ENTERPRISE_LABELS['contact']}"),
+        "industry": _either(firm, otherwise=FIRM_INDUSTRY),
+    }
+
+
+class _Filler:
+    """The text of each value of one row: the value, or 「待核实（缺少：…）」 where landgov fills
+    it and lacks its data (:func:`~landgov.core.vocab.to_verify`), or blank space (the form's
+    hint) where the enterprise writes it in by hand (a 摸排 candidate's project)."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.row = row
+        self.applied = _applied(row)
+        self.gaps = _gaps(row)
+
+    def gap(self, column: str) -> str:
+        return to_verify(self.gaps[column])
+
+    def number(
+        self,
+        column: str,
+        *,
+        own: bool = True,
+        near: tuple[str, str] | None = None,
+        differs: bool | None = None,
+    ) -> str:
+        """A figure as the form prints it; ``own``: landgov fills it for every row (现状), else
+        only for an application (the project's figures, written in by a candidate); ``near``
+        and ``differs``: as :func:`_near`."""
+        if is_missing(self.row.get(column)):
+            return self.gap(column) if own or self.applied else _form_number(None)
+        if near is None:
+            return _form_number(self.row.get(column))
+        return _near(self.row, column, *near, differs=differs)
+
+    def text(self, column: str, *, hint: str = "", gap: str | None = None) -> str:
+        """An applicant's fact: as given, else 待核实 for an application, else ``hint``."""
+        value = _text(self.row.get(column))
+        if value:
+            return value
+        return self.gap(gap or column) if self.applied else hint
+
+
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     """The text of every cell of the form, from one row of the 增容 check."""
-    investment = _form_number(row.get("investment_wan"))
-    intensity = _form_number(row.get("investment_per_mu_wan"))
+    fill = _Filler(row)
     code = _text(row.get("industry_code"))
     industry = _text(row.get("industry_name"))
     if code:
         industry = f"{industry}（行业代码 {code}）" if industry else f"行业代码 {code}"
+    elif not industry and fill.applied:
+        industry = fill.gap("industry")
     now, after = _cap_differs(row)
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
     )
+    name = _text(row.get("enterprise_name"), _text(row.get("holder")))
+    cap = ("zengrong.cap", "上限")
     return {
-        "企业名称（盖公章）": _text(row.get("enterprise_name"), _text(row.get("holder"))),
-        "法人代表": _text(row.get("legal_rep"), HINTS["法人代表"]),
-        "联系人": _text(row.get("contact"), HINTS["联系人"]),
-        "拟上项目名称": _text(row.get("project_name")),
-        "项目总投资": f"{investment} 万元",
-        "固定资产投资强度": f"{intensity} 万元/亩",
+        "企业名称（盖公章）": name or (fill.gap("enterprise_name") if fill.applied else ""),
+        "法人代表": fill.text("legal_rep", hint=HINTS["法人代表"]),
+        "联系人": fill.text("contact", hint=HINTS["联系人"]),
+        "拟上项目名称": fill.text("project_name"),
+        "项目总投资": f"{fill.number('investment_wan', own=False)} 万元",
+        "固定资产投资强度": f"{fill.number('investment_per_mu_wan', own=False)} 万元/亩",
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
-            f"1.土地面积：{_near(row, 'land_mu', 'zengrong.cond1', '门槛_亩')} 亩\n"
-            f"2.建筑面积：{_form_number(row.get('floor_area_m2'))} 平方米\n"
-            f"3.容积率：{_near(row, 'far', 'zengrong.cap', '上限', differs=now)}\n"
-            f"4.上年度亩均税收：{_form_number(row.get('tax_per_mu_now_wan'))} 万元/亩"
+            f"1.土地面积：{fill.number('land_mu', near=('zengrong.cond1', '门槛_亩'))} 亩\n"
+            f"2.建筑面积：{fill.number('floor_area_m2')} 平方米\n"
+            f"3.容积率：{fill.number('far', near=cap, differs=now)}\n"
+            f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan')} 万元/亩"
         ),
         "项目实施后": (
-            f"1.新增建筑面积：{_form_number(row.get('added_floor_m2'))} 平方米\n"
-            f"2.亩均税收：{_form_number(row.get('tax_per_mu_after_wan'))} 万元/亩\n"
-            f"3.容积率：{_near(row, 'far_after', 'zengrong.cap', '上限', differs=after)}"
+            f"1.新增建筑面积：{fill.number('added_floor_m2', own=False)} 平方米\n"
+            f"2.亩均税收：{fill.number('tax_per_mu_after_wan', own=False)} 万元/亩\n"
+            f"3.容积率：{fill.number('far_after', own=False, near=cap, differs=after)}"
         ),
-        "项目建设内容": _text(row.get("content")),
+        "项目建设内容": fill.text("content"),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",
         "镇人民政府、街道办事处审核意见": f"\n\n\n{_TOWNSHIP_SIGN}",
     }
@@ -215,14 +338,21 @@ def _set_font(run, size: float | None = None, *, bold: bool = False) -> None:
 
 
 def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+    """``text`` into ``cell``, one line per ``\\n``; a 「待核实（缺少：…）」 in
+    :data:`_NOTE_PT` so that a form with many of them still fills one page."""
     lines = text.split("\n")
     para = cell.paragraphs[0]
     for i, line in enumerate(lines):
-        run = para.add_run(line)
-        if bold:
-            run.font.bold = True
+        for k, piece in enumerate(_TO_VERIFY.split(line)):
+            if not piece:
+                continue
+            run = para.add_run(piece)
+            if bold:
+                run.font.bold = True
+            if k % 2:  # the captured 待核实 notes
+                run.font.size = Pt(_NOTE_PT)
         if i < len(lines) - 1:
-            run.add_break()
+            para.add_run().add_break()
     if center:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

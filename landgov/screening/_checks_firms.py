@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.collect import PLOT_TAX
 from landgov.core.compare import shown
 from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
@@ -165,7 +166,7 @@ def _low_eff_verdict(
             citation,
             values=values,
             missing=[
-                "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）",
+                PLOT_TAX,
                 *(m for m in missing if m == _NO_LINK),
             ],
         )

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import parse_as_of, read_date
 from landgov.core.missing import is_missing, numeric_column, present_values
@@ -310,4 +311,4 @@ def _unknown_all(
     return _series([verdict] * len(index), index, check.value)
 
 
-_NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
+_NO_LINK = NO_LINK

@@ -21,24 +21,39 @@ dated before the opinion took effect [七(一)] are outside its period. A value 
 """
 
 from landgov.core.vocab import Eligibility
-from landgov.far.zengrong._case import CONDITION_LABELS, CONDITIONS
+from landgov.far.zengrong._case import (
+    ADDED_FLOOR,
+    CONDITION_LABELS,
+    CONDITIONS,
+    FIRM_INDUSTRY,
+    FLOOR_OR_FAR,
+    NO_APPLICANT,
+    PLOT_SHAPE,
+)
 from landgov.far.zengrong._check import (
     ZengrongInputs,
     check_applications,
     check_parcels,
     unmatched_applications,
 )
+from landgov.far.zengrong._facts import plot_tax_gaps
 from landgov.far.zengrong._outcome import overall
 from landgov.far.zengrong._zones import unmatched_zone_names
 
 __all__ = [
+    "ADDED_FLOOR",
     "CONDITIONS",
     "CONDITION_LABELS",
+    "FIRM_INDUSTRY",
+    "FLOOR_OR_FAR",
+    "NO_APPLICANT",
+    "PLOT_SHAPE",
     "Eligibility",
     "ZengrongInputs",
     "check_applications",
     "check_parcels",
     "overall",
+    "plot_tax_gaps",
     "unmatched_applications",
     "unmatched_zone_names",
 ]

@@ -44,6 +44,17 @@ _CLAUSE = {
 }
 _APP = "增容申请"
 
+#: Missing inputs as the 增容 checks name them (a verdict's ``missing``, the 增容审查 sheet's
+#: 待核实事项), and as the 初审表 names them beside a figure it cannot fill: the plot's shape
+#: (its land area, 三.1), its floor area (容积率, 二), the application's added floor area.
+PLOT_SHAPE = "宗地图形"
+FLOOR_OR_FAR = "建筑面积或容积率"
+ADDED_FLOOR = "新增建筑面积"
+#: The applicant when no enterprise of the enterprise table is known for it (三.3 and the form's
+#: 企业名称, 法人代表, 联系人); the enterprise's own 行业代码 (三.4 fallback, the form's 所属行业).
+NO_APPLICANT = "申请企业"
+FIRM_INDUSTRY = "企业行业代码"
+
 
 #: No values: :meth:`Verdict.trusted` copies the mapping, as ``Verdict`` copies its default.
 _NO_VALUES: Mapping[str, object] = MappingProxyType({})

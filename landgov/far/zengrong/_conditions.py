@@ -25,6 +25,9 @@ from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.far.zengrong._case import (
     _APP,
     _CLAUSE,
+    FIRM_INDUSTRY,
+    NO_APPLICANT,
+    PLOT_SHAPE,
     _app,
     _Case,
     _cite,
@@ -55,7 +58,7 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     cite = s.cite("min_area_mu")
     geom = case.far.get("land_area_m2")
     if is_missing(geom):
-        return _v("cond1.area", Status.UNKNOWN, "用地面积未知", cite, missing=("宗地图形",))
+        return _v("cond1.area", Status.UNKNOWN, "用地面积未知", cite, missing=(PLOT_SHAPE,))
     threshold = min_mu * M2_PER_MU
     area = round(float(geom), 2)  # cadastral precision: 0.01 m²
     mu = area / M2_PER_MU
@@ -378,7 +381,7 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
                 Status.UNKNOWN,
                 "申请企业未识别（无统一社会信用代码或地企关联）",
                 cite,
-                missing=("申请企业",),
+                missing=(NO_APPLICANT,),
             )
         ]
     if case.records is None:
@@ -453,7 +456,7 @@ def _manufacturing(case: _Case) -> Verdict:
     code = ent.get("industry_code")
     if is_missing(code):
         reason = f"{note}；企业行业代码也缺失"
-        return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, "企业行业代码"))
+        return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, FIRM_INDUSTRY))
     div = to_gb2002_division(code, edition=ent.get("industry_edition"))
     values = {"企业行业代码": div.code, "企业行业名称": ent.get("industry_name")}
     if div.manufacturing is None:
@@ -608,7 +611,7 @@ def _indicator_missing(
         # (_reads.FACT_COLUMNS); an application's figure is per 亩 of the plot's area
         area = case.far.get("land_area_m2")
         if case.application is not None and (is_missing(area) or not float(area) > 0):
-            missing.append("宗地图形")  # as 三.1 names it
+            missing.append(PLOT_SHAPE)  # as 三.1 names it
         return missing, False
     if ind.denominator is None:
         return missing, False

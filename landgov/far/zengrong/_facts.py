@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.collect import NO_LINK, PLOT_TAX, render_text
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
 from landgov.core.planning import planned_use_classes, planning_shares
@@ -18,6 +19,7 @@ from landgov.core.records import records_from_frame
 from landgov.efficiency import indicators
 from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
+    PLOT_SHAPE,
     _Record,
 )
 from landgov.far.zengrong._zones import zone_for_name
@@ -257,6 +259,46 @@ def plot_tax_per_mu(
     return measured.rename("tax_per_mu_now_wan")
 
 
+def plot_tax_gaps(
+    tax_per_mu: pd.Series, land_area_m2: pd.Series, linked: LinkResult | None
+) -> pd.Series:
+    """What each plot's 上年度亩均税收 (:func:`plot_tax_per_mu`) lacks, where it is unknown, in
+    the words of the 底数清单's 待核实事项 (:func:`landgov.core.collect.render_text` of the
+    screening's own forms): 「税收（万元）〔税务局〕」, with 「宗地上的企业（地企关联）
+    〔自然资源局〕」 when no enterprise is linked to the plot, or 「宗地图形」 (as 三.1 names it)
+    when the plot has no area to divide by; empty where the figure is known.
+
+    The 初审表 prints it in place of the figure (「待核实（缺少：…）」), never a blank line.
+    """
+    out = pd.Series("", index=tax_per_mu.index, dtype=object, name="tax_per_mu_now_missing")
+    unknown = tax_per_mu.isna()
+    if not unknown.any():
+        return out
+    parts = linked.parcels if linked is not None else None
+    tax = (
+        pd.to_numeric(parts["tax_wan"], errors="coerce").reindex(tax_per_mu.index)
+        if parts is not None and "tax_wan" in parts
+        else pd.Series(np.nan, index=tax_per_mu.index)
+    )
+    firms = (
+        pd.to_numeric(parts["n_enterprises"], errors="coerce").reindex(tax_per_mu.index)
+        if parts is not None and "n_enterprises" in parts
+        else pd.Series(0.0, index=tax_per_mu.index)
+    )
+    land = pd.to_numeric(land_area_m2, errors="coerce").reindex(tax_per_mu.index)
+    said: dict[tuple[bool, bool, bool], str] = {}
+    for idx in tax_per_mu.index[unknown]:
+        key = (not firms[idx] > 0, bool(pd.isna(tax[idx])), not land[idx] > 0)
+        if key not in said:
+            no_firm, no_tax, no_land = key
+            items = [PLOT_TAX] if no_tax or no_firm else []
+            items += [NO_LINK] if no_firm else []
+            items += [PLOT_SHAPE] if no_land else []
+            said[key] = str(render_text("、".join(items or [PLOT_TAX])))
+        out[idx] = said[key]
+    return out
+
+
 def _prepare(
     parcels: gpd.GeoDataFrame,
     far: pd.DataFrame,
@@ -291,6 +333,7 @@ def _prepare(
         cap=float(profile.value("zengrong.far_cap")),
         target=float(profile.value("far.renewal_target")),
     )
+    tax = plot_tax_per_mu(parcels, linked, profile=profile)
     facts = pd.concat(
         [
             far,
@@ -304,7 +347,8 @@ def _prepare(
                 profile=profile,
                 as_of=as_of,
             ),
-            plot_tax_per_mu(parcels, linked, profile=profile),
+            tax,
+            plot_tax_gaps(tax, far["land_area_m2"], linked),
         ],
         axis=1,
     )

@@ -8,6 +8,8 @@ from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
 from landgov.far.ratio import beyond_ratio
 from landgov.far.zengrong._case import (
+    ADDED_FLOOR,
+    FLOOR_OR_FAR,
     _Case,
     _cite,
     _not_found,
@@ -223,7 +225,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
             Status.UNKNOWN,
             "现状容积率未知",
             cite,
-            missing=("建筑面积或容积率",),
+            missing=(FLOOR_OR_FAR,),
         )
     values: dict[str, object] = {"现状容积率": round(float(far), 3), "上限": cap}
     after = case.after.get("far_after")
@@ -238,7 +240,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
                 "请核实是否漏填",
                 cite,
                 values=values,
-                missing=("新增建筑面积",),
+                missing=(ADDED_FLOOR,),
             )
         if is_missing(after):
             return _v(
@@ -247,7 +249,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
                 "新增建筑面积未填，无法计算实施后容积率",
                 cite,
                 values=values,
-                missing=("新增建筑面积",),
+                missing=(ADDED_FLOOR,),
             )
         values["实施后容积率"] = round(float(after), 3)
         # 「上限可提高至 2.5」: 2.5 itself is allowed; compared on the floor areas (0.01 m²)

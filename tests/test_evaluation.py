@@ -12,6 +12,7 @@ import pytest
 from landgov.evaluation import Match, compare_runs, match_plots, write_comparison
 from landgov.run.results import read_screening
 from tests._cli import assert_clean_error, run_cli
+from tests._hand import comparison_row
 from tests._runs import fake_run
 
 X, Y = 500_000, 3_300_000
@@ -84,15 +85,6 @@ def cmp(runs):
     return compare_runs(read_screening(runs[0]), read_screening(runs[1]))
 
 
-def _row(cmp, code: str) -> pd.Series:
-    hit = cmp.plots[
-        cmp.plots["old_ids"].fillna("").str.split("；").map(lambda ids: code in ids)
-        | cmp.plots["new_ids"].fillna("").str.split("；").map(lambda ids: code in ids)
-    ]
-    assert len(hit) == 1
-    return hit.iloc[0]
-
-
 def test_every_plot_of_both_runs_is_in_exactly_one_row(cmp):
     old_ids = [i for ids in cmp.plots["old_ids"].dropna() for i in ids.split("；")]
     new_ids = [i for ids in cmp.plots["new_ids"].dropna() for i in ids.split("；")]
@@ -107,21 +99,21 @@ def test_every_plot_of_both_runs_is_in_exactly_one_row(cmp):
 
 
 def test_split_merge_renumber_and_changes(cmp):
-    a = _row(cmp, "A")
+    a = comparison_row(cmp, "A")
     assert a["match"] == Match.BOTH and a["grade_change"] == "上升"
     assert a["tax_per_mu_change"] == pytest.approx(3.2)
     assert a["listing_change"] == "移出治理清单"
-    b = _row(cmp, "B1")
+    b = comparison_row(cmp, "B1")
     assert b["match"] == Match.SPLIT and b["old_ids"] == "B" and b["new_ids"] == "B1；B2"
     assert b["listing_change"] == "仍在治理清单"
-    c = _row(cmp, "C")
+    c = comparison_row(cmp, "C")
     assert c["match"] == Match.MERGED and c["old_ids"] == "C1；C2"
     assert c["tax_per_mu_old"] == pytest.approx(3.0)  # area-weighted (4×7.5 + 2×7.5) / 15
-    assert _row(cmp, "D")["match"] == Match.RENUMBERED
-    assert _row(cmp, "E")["match"] == Match.ONLY_OLD
-    assert _row(cmp, "E")["listing_change"] == "旧期在治理清单，新期无此地块"
-    assert _row(cmp, "G")["match"] == Match.ONLY_NEW
-    f = _row(cmp, "F")
+    assert comparison_row(cmp, "D")["match"] == Match.RENUMBERED
+    assert comparison_row(cmp, "E")["match"] == Match.ONLY_OLD
+    assert comparison_row(cmp, "E")["listing_change"] == "旧期在治理清单，新期无此地块"
+    assert comparison_row(cmp, "G")["match"] == Match.ONLY_NEW
+    f = comparison_row(cmp, "F")
     assert f["grade_change"] == "下降" and f["listing_change"] == "新列入治理清单"
     assert cmp.plots.geometry.notna().all()
 

@@ -15,8 +15,6 @@ number; 「大于」「低于」「超过」「不足」 do not. 1 亩 = 10000/1
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import math
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,10 +24,9 @@ import shapely
 
 from landgov.efficiency import Grade, grade_enterprises
 from landgov.far import compute_far, far_floors
-from landgov.far.zengrong import ZengrongInputs, check_applications, check_parcels
-from landgov.ids import uscc_check_char
+from landgov.far.zengrong import check_parcels
 from landgov.link import link_parcels
-from landgov.policy import Param, load_profile
+from landgov.policy import load_profile
 from landgov.screening import (
     check_catalogue,
     check_control_line,
@@ -41,155 +38,25 @@ from landgov.screening import (
     check_under_used,
 )
 from landgov.units import M2_PER_MU
-from landgov.verdict import Citation, Status
-
-X0, Y0 = 556_000.0, 3_320_000.0
-CRS = 4549
-AS_OF = dt.date(2024, 6, 30)
-
-
-def _uscc(i: int) -> str:
-    first17 = f"91330602MA2C{i:05d}"
-    return first17 + uscc_check_char(first17)
-
-
-@pytest.fixture(scope="module")
-def yuecheng():
-    return load_profile("yuecheng-2022")
-
-
-@pytest.fixture(scope="module")
-def shangyu():
-    return load_profile("shangyu-2022")
-
-
-@pytest.fixture(scope="module")
-def official(yuecheng):
-    """yuecheng-2022 as a district that has published its 标准地 control values (made up)."""
-    table = {
-        "fixed_investment_per_mu_wan": 300.0,
-        "energy_value_added_per_tce_wan": 1.5,
-        "emission_value_added_per_t_wan": 100.0,
-        "tax_per_mu_wan": 30.0,
-        "value_added_per_mu_wan": 120.0,
-        "rd_ratio_pct": 2.0,
-    }
-    param = Param(
-        "zengrong.standard_land",
-        table,
-        citation=Citation("000", "附件3 三.6", official=True),
-        comparison=">=",
-    )
-    return dataclasses.replace(yuecheng, params={**yuecheng.params, param.key: param})
-
-
-def _square(mu: float, i: int = 0) -> shapely.Polygon:
-    side = math.sqrt(mu * M2_PER_MU)
-    return shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + side, Y0 + side)
-
-
-def _parcels(geoms: list, **over) -> gpd.GeoDataFrame:
-    n = len(geoms)
-    data = {
-        "parcel_id": [f"330602001001GB{i:05d}" for i in range(n)],
-        "holder": [f"企业{i}" for i in range(n)],
-        "land_use": ["工业用地"] * n,
-        "right_type": ["出让"] * n,
-        "township": ["马山街道"] * n,
-        "completion_date": [dt.date(2015, 5, 1)] * n,
-    }
-    return gpd.GeoDataFrame(data | over, geometry=geoms, crs=CRS)
-
-
-def _enterprises(n: int, **over) -> pd.DataFrame:
-    data = {
-        "uscc": [_uscc(i) for i in range(n)],
-        "name": [f"企业{i}" for i in range(n)],
-        "legal_rep": ["张三"] * n,
-        "contact": ["李四"] * n,
-        "industry_code": ["3311"] * n,  # 2017 金属结构制造 → 2002 division 34, floor 0.7
-        "industry_edition": ["2017"] * n,
-        "industry_name": ["金属结构制造"] * n,
-        "tax_wan": [300.0] * n,
-        "land_mu": [20.0] * n,
-        "catalogue_class": ["允许类"] * n,
-    }
-    return pd.DataFrame(data | over)
-
-
-def _links(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
-    n = len(parcels)
-    return pd.DataFrame(
-        {
-            "parcel_id": parcels["parcel_id"],
-            "uscc": [_uscc(i) for i in range(n)],
-            "relation": "owner",
-        }
-    )
-
-
-def _cover(parcels: gpd.GeoDataFrame, share: float, **cols) -> gpd.GeoDataFrame:
-    """One polygon per plot over the western ``share`` of it (full height)."""
-    geoms = []
-    for geom in parcels.geometry:
-        x0, y0, x1, y1 = geom.bounds
-        geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) * share, y1))
-    return gpd.GeoDataFrame(cols, geometry=geoms, crs=CRS)
-
-
-def _inputs(profile, parcels, *, planning=None, demolition=None, buildings=None):
-    n = len(parcels)
-    if planning is None:
-        planning = _cover(parcels, 1.0, planned_use=["工业用地"] * n)
-    if demolition is None:
-        demolition = gpd.GeoDataFrame({"plan_name": [], "plan_year": []}, geometry=[], crs=CRS)
-    return ZengrongInputs(
-        parcels,
-        compute_far(parcels, profile=profile, buildings=buildings),
-        profile=profile,
-        as_of=AS_OF,
-        enterprises=_enterprises(n),
-        links=_links(parcels),
-        compliance=pd.DataFrame(
-            columns=["uscc", "parcel_id", "category", "severity", "record_date"]
-        ),
-        planning=planning,
-        demolition=demolition,
-        special_zones=gpd.GeoDataFrame({"zone_name": []}, geometry=[], crs=CRS),
-    )
-
-
-def _application(parcel_id: str, i: int = 0, **over) -> dict:
-    return {
-        "application_id": f"ZR-{i:03d}",
-        "parcel_id": parcel_id,
-        "uscc": _uscc(i),
-        "project_name": "增容技改项目",
-        "added_floor_m2": 5000.0,
-        "investment_wan": 8000.0,
-        "fixed_investment_wan": 7000.0,
-        "tax_after_wan": 900.0,
-        "changes_structure": False,
-        "standard_factory": False,
-        "title_status": "清晰",
-        "first_development_done": True,
-        "completion_accepted": "已通过",
-        "application_date": dt.date(2024, 3, 1),
-        "project_industry_code": "3311",
-        "project_catalogue_class": "允许类",
-        "value_added_wan": 3000.0,  # 142.86 万元/亩 on 21 亩
-        "energy_tce": 1500.0,  # 2 万元/吨标准煤
-        "emission_t": 10.0,  # 300 万元/吨
-        "rd_ratio_pct": 3.0,
-        "temporary_use_change": False,
-        "commitment_signed": True,
-        "safety_report": None,
-    } | over
-
-
-def _applications(profile, parcels, rows: list[dict], **layers) -> pd.DataFrame:
-    return check_applications(pd.DataFrame(rows), _inputs(profile, parcels, **layers))
-
+from landgov.verdict import Status
+from tests._hand import (
+    AS_OF,
+    CRS,
+    X0,
+    Y0,
+    application,
+    applications,
+    cover,
+    enterprises,
+    own_share,
+    owner_links,
+    parcels_of,
+    plots,
+    rectangle,
+    square,
+    uscc,
+    zengrong_inputs,
+)
 
 # =============================================================================================
 # 增容 cap: 越政发〔2022〕24号 附件3 第二条 「容积率上限可提高至 2.5」 — 2.5 itself is allowed.
@@ -200,16 +67,16 @@ def test_cap_after_exactly_2_5_passes_and_one_hundredth_of_a_m2_more_fails(yuech
     #   added 23800 m²:    (11200 + 23800) / 14000 = 35000 / 14000 = 2.5 ≤ 2.5 → 符合
     #   added 23800.01 m²: 35000.01 / 14000 = 2.5000007 > 2.5 → 不符合
     #   added 23799.99 m²: 34999.99 / 14000 = 2.4999993 ≤ 2.5 → 符合
-    geoms = [_square(21.0, i) for i in range(3)]
-    parcels = _parcels(geoms)
+    geoms = [square(21.0, i) for i in range(3)]
+    parcels = parcels_of(geoms)
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
     rows = [
-        _application(pid, i, added_floor_m2=added)
+        application(pid, i, added_floor_m2=added)
         for i, (pid, added) in enumerate(
             zip(parcels["parcel_id"], [23800.0, 23800.01, 23799.99], strict=True)
         )
     ]
-    got = _applications(yuecheng, parcels, rows)
+    got = applications(yuecheng, parcels, rows)
     assert got["cap"].tolist() == [Status.PASS, Status.FAIL, Status.PASS]
     assert "实施后容积率 2.50 ≤ 上限 2.5" in got["cap_note"].iloc[0]
     assert "越政发〔2022〕24号 附件3 第二条" in got["cap_note"].iloc[0]
@@ -222,13 +89,12 @@ def test_an_application_adding_zero_floor_area_is_to_verify(yuecheng):
     # [附件3 二] judges the 容积率 after the project. An application whose 新增建筑面积 is 0
     # (a blank cell saved as 0, as Excel exports do) would pass the cap on today's 容积率 0.8:
     # a pass on no data. It is 待核实, naming the field; 1 m² added is judged as usual.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     rows = [
-        _application(pid, i, added_floor_m2=added)
+        application(pid, i, added_floor_m2=added)
         for i, (pid, added) in enumerate(zip(parcels["parcel_id"], [0.0, 1.0], strict=True))
     ]
-    got = _applications(yuecheng, parcels, rows)
+    got = applications(yuecheng, parcels, rows)
     assert got["cap"].tolist() == [Status.UNKNOWN, Status.PASS]
     assert "新增建筑面积填为 0" in got["cap_note"].iloc[0]
 
@@ -239,9 +105,9 @@ def test_screened_plot_at_exactly_2_5_has_no_headroom(yuecheng):
     #   30000 m²    → 30000 / 12000 = 2.5: at the cap → 无增容空间 (不符合), headroom 0
     #   29999.99 m² → 2.4999992 < 2.5 → 有增容空间 (符合), headroom 2.5 × 12000 − 29999.99 = 0.01
     #   18000 m²    → 1.5: 「一般不低于1.5」 [浙政发〔2023〕4号 第二条第（一）项第1目] is reached
-    parcels = _parcels([_square(18.0, i) for i in range(3)])
+    parcels = parcels_of([square(18.0, i) for i in range(3)])
     parcels["floor_area_m2"] = [30000.0, 29999.99, 18000.0]
-    got = check_parcels(_inputs(yuecheng, parcels))
+    got = check_parcels(zengrong_inputs(yuecheng, parcels))
     assert got["cap"].tolist() == [Status.FAIL, Status.PASS, Status.PASS]
     assert "无增容空间" in got["cap_note"].iloc[0]
     assert "现状容积率 2.499999 < 上限 2.5" in got["cap_note"].iloc[1]
@@ -261,7 +127,7 @@ def test_far_exactly_at_the_national_floor_is_not_below_in_either_stage(yuecheng
     # 18 亩 = 12000 m²:
     #   8400 m²    → 0.7 = floor → not below (screening 符合, below_floor False)
     #   8399.99 m² → 0.6999992 < 0.7 → below in both
-    parcels = _parcels([_square(18.0, i) for i in range(2)])
+    parcels = parcels_of([square(18.0, i) for i in range(2)])
     parcels["floor_area_m2"] = [8400.0, 8399.99]
     far = compute_far(parcels, profile=yuecheng)
     industry = pd.DataFrame(
@@ -270,11 +136,11 @@ def test_far_exactly_at_the_national_floor_is_not_below_in_either_stage(yuecheng
     floors = far_floors(far["far_minimum"], industry, profile=yuecheng)
     assert floors["far_floor"].tolist() == [0.7, 0.7]
     assert floors["below_floor"].tolist() == [False, True]
-    screened = parcels.assign(area_m2=parcels.geometry.area, main_uscc=[_uscc(0), _uscc(1)])
-    verdicts = check_under_used(screened, enterprises=_enterprises(2), profile=yuecheng)
+    screened = parcels.assign(area_m2=parcels.geometry.area, main_uscc=[uscc(0), uscc(1)])
+    verdicts = check_under_used(screened, enterprises=enterprises(2), profile=yuecheng)
     assert [v.status for v in verdicts] == [Status.PASS, Status.FAIL]
     # the 增容 stage's frame carries the same answer
-    zengrong = check_parcels(_inputs(yuecheng, parcels))
+    zengrong = check_parcels(zengrong_inputs(yuecheng, parcels))
     assert zengrong["below_floor"].tolist() == [False, True]
 
 
@@ -282,7 +148,7 @@ def test_building_coverage_exactly_30_percent_is_not_below(yuecheng):
     # 建筑系数 「不得低于30%」 (国土资发〔2008〕24号 四(三)): 30 % itself meets it.
     # 18 亩 = 12000 m²; one two-storey building 60 m × 60 m = 3600 m² → 3600 / 12000 = 30 %.
     # A 59.99 m × 60 m building: 3599.4 / 12000 = 29.995 % → below.
-    parcels = _parcels([_square(18.0, i) for i in range(2)])
+    parcels = parcels_of([square(18.0, i) for i in range(2)])
     buildings = gpd.GeoDataFrame(
         {"parcel_id": parcels["parcel_id"], "storeys": [2, 2], "storey_height_m": [5.0, 5.0]},
         geometry=[
@@ -300,29 +166,25 @@ def test_building_coverage_exactly_30_percent_is_not_below(yuecheng):
 # 亩均评价: 虞政发〔2022〕12号 第三条第（二）项第1目 「实际用地3亩以上的规下制造业企业」.
 
 
-def _rectangle(width: float, depth: float, i: int) -> shapely.Polygon:
-    return shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + width, Y0 + depth)
-
-
 def test_below_scale_firm_on_exactly_3_mu_is_evaluated_and_in_focus(shangyu):
     # 3 亩 = 2000 m², drawn as 30 m × 66.67 m (2000 / 30). 「3亩以上」 includes 3: the 规下 firm
     # on it is evaluated (亩均评价) and is in the screening focus; the two stages agree.
     # A 30 m × 66.6 m plot is 1998 m² = 2.997 亩 < 3: neither evaluated nor in focus.
-    parcels = _parcels([_rectangle(30.0, 2000.0 / 30.0, 0), _rectangle(30.0, 66.6, 1)])
+    parcels = parcels_of([rectangle(30.0, 2000.0 / 30.0, 0), rectangle(30.0, 66.6, 1)])
     ents = pd.DataFrame(
         {
-            "uscc": [_uscc(0), _uscc(1)],
+            "uscc": [uscc(0), uscc(1)],
             "name": ["甲", "乙"],
             "above_scale": [False, False],
             "tax_wan": [3.0, 3.0],
             "power_10k_kwh": [100.0, 100.0],
         }
     )
-    linked = link_parcels(parcels, ents, _links(parcels), profile=shangyu)
+    linked = link_parcels(parcels, ents, owner_links(parcels), profile=shangyu)
     graded = grade_enterprises(linked.enterprises, profile=shangyu).data
     assert graded["evaluated"].tolist() == [True, False]
     assert "不足 3 亩" in graded["evaluation_note"].iloc[1]
-    pairs = _links(parcels)
+    pairs = owner_links(parcels)
     low = check_low_efficiency(
         linked.parcels, enterprises=linked.enterprises, pairs=pairs, profile=shangyu
     )
@@ -370,7 +232,7 @@ def test_score_thresholds_include_the_score_itself(
     rows = pd.DataFrame(
         [
             {
-                "uscc": _uscc(i),
+                "uscc": uscc(i),
                 "above_scale": False,
                 "land_mu": 5.0,
                 "tax_wan": t,
@@ -396,8 +258,8 @@ def test_idle_reaches_one_and_two_full_years_on_the_day(shangyu):
     #   contract 2022-03-15 → 2 full years on the day  → idle and recoverable
     #   contract 2022-03-16 → 1 year 11 months         → idle, not recoverable
     starts = ["2023-03-15", "2023-03-16", "2022-03-15", "2022-03-16"]
-    parcels = _parcels(
-        [_square(10.0, i) for i in range(4)],
+    parcels = parcels_of(
+        [square(10.0, i) for i in range(4)],
         contract_start_date=starts,
         completion_date=[None] * 4,
         floor_area_m2=0.0,
@@ -414,11 +276,10 @@ def test_exactly_half_planned_non_industrial_fails_in_both_stages(yuecheng):
     # western 49 % 商业用地 → 0.49 < 0.5 (the rest industrial, fully covered). The 0.5 is 示例规则
     # （非官方）(the clause sets no share), which never makes a 符合 on its own → 待核实 in both;
     # a county that sets 0.5 in its own document gets 符合 in both.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     shares = [0.5, 0.49]
     commerce = pd.concat(
-        [_cover(parcels.iloc[[i]], s, planned_use=["商业用地"]) for i, s in enumerate(shares)]
+        [cover(parcels.iloc[[i]], s, planned_use=["商业用地"]) for i, s in enumerate(shares)]
     )
     rest = []
     for geom, s in zip(parcels.geometry, shares, strict=True):
@@ -432,24 +293,18 @@ def test_exactly_half_planned_non_industrial_fails_in_both_stages(yuecheng):
         geometry=[*commerce.geometry, *rest],
         crs=CRS,
     )
-    for profile, below in ((yuecheng, Status.UNKNOWN), (_own_share(yuecheng), Status.PASS)):
+    for profile, below in ((yuecheng, Status.UNKNOWN), (own_share(yuecheng), Status.PASS)):
         screened = check_planning(parcels, planning=planning, profile=profile)
         assert [v.status for v in screened] == [Status.FAIL, below]
-        zengrong = check_parcels(_inputs(profile, parcels, planning=planning))
+        zengrong = check_parcels(zengrong_inputs(profile, parcels, planning=planning))
         assert zengrong["scope"].tolist() == [Status.FAIL, below]
-
-
-def _own_share(profile, key="screening.planning_nonindustrial_share"):
-    """``profile`` whose share ``key`` (0.5) a county set in its own document (official)."""
-    param = dataclasses.replace(profile[key], citation=Citation(None, "某县文件", official=True))
-    return dataclasses.replace(profile, params={**profile.params, key: param})
 
 
 def test_exactly_half_outside_the_control_line_fails(yuecheng):
     # screening.control_line_outside_share = 0.5, 「一半以上（含）」 (">="), 越政发〔2022〕24号
     # 第七条第19项 「落实工业用地控制线管理要求」. Western 50 % outside → 不符合; 49 % → 待核实
     # on the example share (示例规则（非官方）), 符合 on a county's own 0.5.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels = parcels_of([square(21.0, i) for i in range(2)])
     geoms, inside = [], []
     for geom, s in zip(parcels.geometry, [0.5, 0.49], strict=True):
         x0, y0, x1, y1 = geom.bounds
@@ -461,7 +316,7 @@ def test_exactly_half_outside_the_control_line_fails(yuecheng):
     )
     got = check_control_line(parcels, planning=layer, profile=yuecheng)
     assert [v.status for v in got] == [Status.FAIL, Status.UNKNOWN]
-    own = _own_share(yuecheng, "screening.control_line_outside_share")
+    own = own_share(yuecheng, "screening.control_line_outside_share")
     got = check_control_line(parcels, planning=layer, profile=own)
     assert [v.status for v in got] == [Status.FAIL, Status.PASS]
 
@@ -471,23 +326,23 @@ def test_demolition_plan_exactly_three_years_back_is_recent_in_both_stages(yuech
     # a 2021 plan is 3 years back → recent → half the plot inside → 不符合 in both stages;
     # a 2020 plan is 4 years back → outside the window → 待核实 (not evidence either way).
     for year, status in ((2021, Status.FAIL), (2020, Status.UNKNOWN)):
-        parcels = _parcels([_square(21.0)])
+        parcels = parcels_of([square(21.0)])
         parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-        plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+        plan = cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
         screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF)
         assert screened.iloc[0].status == status, year
-        apps = [_application(parcels["parcel_id"].iloc[0])]
-        got = _applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
+        apps = [application(parcels["parcel_id"].iloc[0])]
+        got = applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
         assert got["cond1"] == status, year
 
 
 def test_fifteen_mu_drawn_as_a_rectangle_is_not_more_than_fifteen(yuecheng):
     # 附件3 第三条第1项 「地块用地面积原则上大于 15 亩」: 「大于」 excludes 15. 15 亩 = 10000 m²,
     # drawn as 60 m × 166.67 m (10000 / 60): 不符合. 60 m × 166.7 m = 10002 m² = 15.003 亩: 符合.
-    parcels = _parcels([_rectangle(60.0, 10000.0 / 60.0, 0), _rectangle(60.0, 166.7, 1)])
+    parcels = parcels_of([rectangle(60.0, 10000.0 / 60.0, 0), rectangle(60.0, 166.7, 1)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
-    got = _applications(yuecheng, parcels, rows)
+    rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = applications(yuecheng, parcels, rows)
     assert got["cond1"].tolist() == [Status.FAIL, Status.PASS]
     assert "不大于 15 亩" in got["cond1_note"].iloc[0]
 
@@ -497,18 +352,17 @@ def test_condition_6_at_the_official_control_value_on_a_21_mu_plot(official, yue
     # investment 6300 万元 → 6300 / 21 = 300 万元/亩 = 300 → 符合 on an official value; 6299 →
     # 299.95 → 不符合. On the shipped example value (official = false) the same 300 is never a
     # pass: 待核实 [示例规则（非官方）].
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     rows = [
-        _application(pid, i, fixed_investment_wan=inv, tax_after_wan=700.0)
+        application(pid, i, fixed_investment_wan=inv, tax_after_wan=700.0)
         for i, (pid, inv) in enumerate(zip(parcels["parcel_id"], [6300.0, 6299.0], strict=True))
     ]
     # the other indicators pass on the application's figures (142.86 ≥ 120, 2 ≥ 1.5, 300 ≥ 100,
     # 3 % ≥ 2 %, 亩均税收 700 / 21 = 33.33 ≥ 30), so investment decides condition 6
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["cond6"].tolist() == [Status.PASS, Status.FAIL]
     assert "固定资产投资强度（投资） 299.95 万元/亩" in got["cond6_note"].iloc[1]
-    example = _applications(yuecheng, parcels, rows)
+    example = applications(yuecheng, parcels, rows)
     assert example["cond6"].tolist() == [Status.UNKNOWN, Status.UNKNOWN]
 
 
@@ -521,13 +375,12 @@ MARKERS = ["", "无", "/", "—", None]
 @pytest.mark.parametrize("marker", MARKERS)
 def test_missing_added_floor_area_or_investment_is_unknown(official, marker):
     # The cap needs 新增建筑面积 [附件3 二]; condition 6 needs 固定资产投资 [附件3 三.6].
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     rows = [
-        _application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=marker),
-        _application(parcels["parcel_id"].iloc[1], 1, fixed_investment_wan=marker),
+        application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=marker),
+        application(parcels["parcel_id"].iloc[1], 1, fixed_investment_wan=marker),
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["cap"].iloc[0] == Status.UNKNOWN
     assert "新增建筑面积" in got["missing"].iloc[0]
     assert got["cond6"].iloc[1] == Status.UNKNOWN
@@ -538,12 +391,12 @@ def test_missing_added_floor_area_or_investment_is_unknown(official, marker):
 def test_missing_tax_is_unknown_and_zero_tax_is_low(shangyu, marker):
     # 虞政发〔2022〕12号 第三条第（一）项第1目: 亩均税收 5 万元以下 → 低效. A missing tax is
     # 待核实 naming tax; a tax of 0 万元 is a figure: 0 ≤ 5 → 低效 (不符合).
-    parcels = _parcels([_square(10.0, i) for i in range(2)], tax_wan=[marker, 0.0])
+    parcels = parcels_of([square(10.0, i) for i in range(2)], tax_wan=[marker, 0.0])
     parcels["area_m2"] = parcels.geometry.area
     parcels["area_mu"] = parcels["area_m2"] / M2_PER_MU
-    ents = pd.DataFrame({"uscc": [_uscc(0), _uscc(1)], "above_scale": True, "land_mu": 10.0})
+    ents = pd.DataFrame({"uscc": [uscc(0), uscc(1)], "above_scale": True, "land_mu": 10.0})
     unknown, low = check_low_efficiency(
-        parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=shangyu
     )
     assert unknown.status is Status.UNKNOWN
     assert any("tax" in m for m in unknown.missing)
@@ -561,8 +414,8 @@ def test_idle_reads_excel_serials_and_chinese_dates_and_zero_is_unknown(shangyu)
     #   「2023年3月16日」                   → 11 months → not idle (符合)
     #   0                                  → no contracted date → 待核实 naming it
     #   (pandas alone read 45000 and 0 as 1970-01-01: idle 54 years, 可无偿收回)
-    parcels = _parcels(
-        [_square(10.0, i) for i in range(3)],
+    parcels = parcels_of(
+        [square(10.0, i) for i in range(3)],
         contract_start_date=[45000, "2023年3月16日", 0],
         completion_date=[None] * 3,
         floor_area_m2=0.0,
@@ -578,14 +431,13 @@ def test_application_date_as_excel_serial_chinese_text_or_zero(official):
     # 附件3 第七条第（一）项 「本政策自 2022 年 11 月 1 日起执行」 (">=", the day included):
     #   44866 = Excel serial of 2022-11-01 → 符合;  「2022年10月31日」 → 不符合;
     #   0 → 申请日期 unknown → 待核实 naming 申请日期 (it was 1970-01-01 → 不符合).
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(3)
     days = [44866, "2022年10月31日", 0]
     rows = [
-        _application(pid, i, application_date=d)
+        application(pid, i, application_date=d)
         for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
     assert "申请日期" in got["missing"].iloc[2]
 
@@ -599,11 +451,11 @@ def test_two_high_built_year_read_as_a_year_field(shangyu):
     #   0, 「/」 → no year → 待核实 naming built_year (0 was read as the year 0 → 符合)
     years = ["2018年", "2017年12月", 0, "/"]
     n = len(years)
-    parcels = _parcels([_square(10.0, i) for i in range(n)])
+    parcels = parcels_of([square(10.0, i) for i in range(n)])
     ents = pd.DataFrame(
-        {"uscc": [_uscc(i) for i in range(n)], "energy_tce": 1500.0, "built_year": years}
+        {"uscc": [uscc(i) for i in range(n)], "energy_tce": 1500.0, "built_year": years}
     )
-    got = check_two_high(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    got = check_two_high(parcels, enterprises=ents, pairs=owner_links(parcels), profile=shangyu)
     U, P = Status.UNKNOWN, Status.PASS
     assert [v.status for v in got] == [U, P, U, U]
     assert any("two_high_assessment" in m for m in got.iloc[0].missing)
@@ -619,13 +471,12 @@ def test_yes_no_answers_of_conditions_7_and_8_read_as_the_reader_reads_them(offi
     # these answers into True/False with parse_yes_no; check_applications on a raw table must
     # read them the same way (「否」 was read as a structural change: 待承诺).
     answers = [("否", "是"), ("是", "否"), (None, "是")]
-    parcels = _parcels([_square(21.0, i) for i in range(len(answers))])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(len(answers))
     rows = [
-        _application(pid, i, changes_structure=change, commitment_signed=signed)
+        application(pid, i, changes_structure=change, commitment_signed=signed)
         for i, (pid, (change, signed)) in enumerate(zip(parcels["parcel_id"], answers, strict=True))
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["cond8"].tolist() == [Status.PASS, Status.PENDING, Status.UNKNOWN]
     assert "不改变原建筑结构" in got["cond8_note"].iloc[0]
     assert got["cond7"].tolist() == [Status.PASS, Status.PENDING, Status.PASS]
@@ -644,16 +495,15 @@ def test_catalogue_class_as_staff_write_it_reads_alike_in_screening_and_zengrong
     #   「限制类」 → not flagged in screening → 符合
     # 增容 reads the same texts with CatalogueClass.parse: 「淘汰」 is 淘汰类 there too.
     texts = ["淘汰", "淘汰类 ", "待定", "限制类"]
-    parcels = _parcels([_square(21.0, i) for i in range(len(texts))])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    ents = _enterprises(len(texts), catalogue_class=texts)
-    got = check_catalogue(parcels, enterprises=ents, pairs=_links(parcels), profile=yuecheng)
+    parcels = plots(len(texts))
+    ents = enterprises(len(texts), catalogue_class=texts)
+    got = check_catalogue(parcels, enterprises=ents, pairs=owner_links(parcels), profile=yuecheng)
     F, U, P = Status.FAIL, Status.UNKNOWN, Status.PASS
     assert [v.status for v in got] == [F, F, U, P]
-    assert got.iloc[0].values["classes"] == ((_uscc(0), "淘汰类"),)
+    assert got.iloc[0].values["classes"] == ((uscc(0), "淘汰类"),)
     assert any("catalogue_class" in m and "待定" in m for m in got.iloc[2].missing)
     # the 增容 check of the same plots (no project class: the enterprise's, 待核实) agrees
-    inputs = dataclasses.replace(_inputs(yuecheng, parcels), enterprises=ents)
+    inputs = dataclasses.replace(zengrong_inputs(yuecheng, parcels), enterprises=ents)
     zengrong = check_parcels(inputs)
     assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[0]
     assert "淘汰类（限制/淘汰类）" in zengrong["cond5_note"].iloc[1]
@@ -670,16 +520,15 @@ def test_condition_6_is_not_rounded_up_to_the_control_value(official):
     #   达产后年税收 629.9 万元 / 21 亩 = 29.995 万元/亩 < 30       → 不符合
     # (landgov rounded each figure to 0.01 first: 300.00, 2.00, 30.00 → 「达到」, 符合.)
     # 6300 / 21 = 300 exactly stays 符合 (float noise is no hair: measured to 6 decimals).
-    parcels = _parcels([_square(21.0, i) for i in range(4)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(4)
     pid = parcels["parcel_id"].tolist()
     rows = [
-        _application(pid[0], 0, fixed_investment_wan=6299.9, tax_after_wan=700.0),
-        _application(pid[1], 1, rd_ratio_pct=1.996, tax_after_wan=700.0),
-        _application(pid[2], 2, tax_after_wan=629.9),
-        _application(pid[3], 3, fixed_investment_wan=6300.0, tax_after_wan=630.0),
+        application(pid[0], 0, fixed_investment_wan=6299.9, tax_after_wan=700.0),
+        application(pid[1], 1, rd_ratio_pct=1.996, tax_after_wan=700.0),
+        application(pid[2], 2, tax_after_wan=629.9),
+        application(pid[3], 3, fixed_investment_wan=6300.0, tax_after_wan=630.0),
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     F, P = Status.FAIL, Status.PASS
     assert got["cond6"].tolist() == [F, F, F, P]
     assert "固定资产投资强度（投资） 299.995238 万元/亩" in got["cond6_note"].iloc[0]
@@ -696,14 +545,13 @@ def test_collective_land_is_outside_the_opinion_whatever_its_right_type(official
     #   330602001001JB00001 出让 → 不符合 (集体土地)   (it was 符合 「国有出让建设用地」)
     #   330602001001ZB00001 出让 → 待核实 (所有权未确定) (it was 符合)
     codes = ["330602001001GB00001", "330602001001JB00001", "330602001001ZB00001"]
-    parcels = _parcels([_square(21.0, i) for i in range(3)], parcel_id=codes)
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    rows = [_application(pid, i) for i, pid in enumerate(codes)]
-    got = _applications(official, parcels, rows)
+    parcels = plots(3, parcel_id=codes)
+    rows = [application(pid, i) for i, pid in enumerate(codes)]
+    got = applications(official, parcels, rows)
     assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
     assert "集体" in got["scope_note"].iloc[1]
     assert got["zengrong"].iloc[1] == "不可申报"
-    screened = check_parcels(_inputs(official, parcels))
+    screened = check_parcels(zengrong_inputs(official, parcels))
     assert screened["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
 
 
@@ -711,10 +559,10 @@ def test_area_just_over_15_mu_never_reads_15_00_greater_than_15(yuecheng):
     # 附件3 第三条第1项 「原则上大于 15 亩」: 60 m × 166.7 m = 10002 m² = 15.003 亩 > 15 → 符合.
     # The reason said 「用地 15.00 亩大于 15 亩」, which reads as false; it shows as many decimals
     # as tell the two apart. 15 亩 exactly reads 「15.00 亩不大于 15 亩」.
-    parcels = _parcels([_rectangle(60.0, 166.7, 0), _rectangle(60.0, 10000.0 / 60.0, 1)])
+    parcels = parcels_of([rectangle(60.0, 166.7, 0), rectangle(60.0, 10000.0 / 60.0, 1)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
-    got = _applications(yuecheng, parcels, rows)
+    rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = applications(yuecheng, parcels, rows)
     assert got["cond1"].tolist() == [Status.PASS, Status.FAIL]
     assert "用地 15.003 亩大于 15 亩" in got["cond1_note"].iloc[0]
     assert "用地 15.00 亩不大于 15 亩" in got["cond1_note"].iloc[1]
@@ -736,13 +584,13 @@ def test_demolition_plan_year_read_as_a_year_field_in_both_stages(yuecheng, year
     # 2 or 3 years back → recent → 不符合 in both stages (it was 「无年份」 → 待核实: the
     # overlay read the year with pd.to_numeric, not the one year parser core.dates.read_year).
     # 0 (a blank Excel cell) is no year → 待核实 (it was read as the year 0, 「超出窗口」).
-    parcels = _parcels([_square(21.0)])
+    parcels = parcels_of([square(21.0)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    plan = _cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
+    plan = cover(parcels, 0.5, plan_name=["旧城改造"], plan_year=[year])
     screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert screened.status == status
-    apps = [_application(parcels["parcel_id"].iloc[0])]
-    got = _applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
+    apps = [application(parcels["parcel_id"].iloc[0])]
+    got = applications(yuecheng, parcels, apps, demolition=plan).iloc[0]
     assert got["cond1"] == status
     if status is Status.UNKNOWN:
         assert "无年份" in screened.reason
@@ -759,19 +607,21 @@ def test_scale_written_as_text_reads_alike_in_screening_and_grading(shangyu):
     # in grading and unknown in screening.)
     flags = ["否", "规下", "", True]
     n = len(flags)
-    parcels = _parcels([_square(2.0, i) for i in range(n)])
+    parcels = parcels_of([square(2.0, i) for i in range(n)])
     parcels["area_m2"] = parcels.geometry.area
     parcels["tax_wan"] = 1.0
     ents = pd.DataFrame(
         {
-            "uscc": [_uscc(i) for i in range(n)],
+            "uscc": [uscc(i) for i in range(n)],
             "above_scale": flags,
             "land_mu": 2.0,
             "tax_wan": 1.0,
             "power_10k_kwh": 10.0,
         }
     )
-    low = check_low_efficiency(parcels, enterprises=ents, pairs=_links(parcels), profile=shangyu)
+    low = check_low_efficiency(
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=shangyu
+    )
     assert [v.values["in_focus"] for v in low] == [False, False, None, True]
     graded = grade_enterprises(ents, profile=shangyu).data
     notes = graded["evaluation_note"].tolist()

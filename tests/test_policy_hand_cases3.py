@@ -2,7 +2,7 @@
 增容 conditions 三.2–三.5 and 七(二), and 示例规则（非官方） values that must not pass a check.
 
 Every expected value is worked out on paper from the clause it cites before the code is run.
-Plots are drawn in EPSG:4549 with the helpers of ``tests/test_policy_boundaries_hand.py``
+Plots are drawn in EPSG:4549 with the helpers of ``tests/_hand.py``
 (1 km apart unless a case draws neighbours). 1 亩 = 10000/15 m²; money in 万元. Comparisons
 follow 《民法典》第1259条: 「以上」「以下」「不低于」「不超过」 include the number; 「大于」「低于」
 「超过」「不足」 do not.
@@ -22,81 +22,42 @@ from landgov.core.vocab import Eligibility
 from landgov.efficiency import grade_enterprises
 from landgov.far.zengrong import check_parcels
 from landgov.link import link_parcels
-from landgov.policy import load_profile
 from landgov.screening import (
     check_demolition,
     check_idle,
     check_low_efficiency,
     check_under_used,
-    screen,
 )
 from landgov.verdict import Status
-from tests.test_policy_boundaries_hand import (
+from tests._hand import (
     CRS,
     X0,
     Y0,
-    _application,
-    _applications,
-    _cover,
-    _enterprises,
-    _inputs,
-    _links,
-    _own_share,
-    _parcels,
-    _rectangle,
-    _square,
-    _uscc,
+    application,
+    applications,
+    cover,
+    enterprises,
+    firms,
+    no_plans,
+    own_share,
+    owner_links,
+    parcels_of,
+    plots,
+    rectangle,
+    screen_plots,
+    square,
+    uscc,
+    with_param,
+    zengrong_inputs,
 )
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
 AS_OF = "2024-06-30"
 
 
-@pytest.fixture(scope="module")
-def shangyu():
-    return load_profile("shangyu-2022")
-
-
-@pytest.fixture(scope="module")
-def yuecheng():
-    return load_profile("yuecheng-2022")
-
-
-def _no_plans() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"plan_name": [], "plan_year": []}, geometry=[], crs=CRS)
-
-
-def _no_records() -> pd.DataFrame:
-    return pd.DataFrame(columns=["uscc", "parcel_id", "category", "severity", "record_date"])
-
-
-def _screen(profile, parcels, ents, *, uses=None, compliance=None, demolition=None, links=None):
-    """Link, then screen with every layer given (industrial, inside the control line, no
-    demolition plan, no violation record unless a case says otherwise)."""
-    n = len(parcels)
-    linked = link_parcels(
-        parcels, ents, _links(parcels) if links is None else links, profile=profile
-    )
-    planning = _cover(
-        parcels, 1.0, planned_use=uses or ["工业用地"] * n, inside_control_line=["是"] * n
-    )
-    return screen(
-        linked.parcels,
-        enterprises=linked.enterprises,
-        pairs=linked.pairs,
-        compliance=_no_records() if compliance is None else compliance,
-        planning=planning,
-        demolition=_no_plans() if demolition is None else demolition,
-        profile=profile,
-        as_of=AS_OF,
-    )
-
-
 def _firms(n: int, **over) -> pd.DataFrame:
-    """规上 firms (2017 code 3311 → 2002 division 34, floor 0.7), 允许类, 100 tce built 2015:
-    below both 两高 thresholds [虞政发〔2022〕12号 第三条第（二）项第2目]."""
-    base = {"above_scale": True, "energy_tce": 100.0, "built_year": 2015, "land_mu": 21.0}
-    return _enterprises(n, **(base | over))
+    """:func:`tests._hand.firms` on 21 亩 (2017 code 3311 → 2002 division 34, floor 0.7)."""
+    return firms(n, **({"land_mu": 21.0} | over))
 
 
 # =============================================================================================
@@ -113,7 +74,7 @@ def test_paths_take_the_first_rule_that_holds(shangyu):
     #   丁 tax 42 → 低效; 容积率 0.8 ≥ 0.7                    → R4 整治提升
     #   戊 tax 105.21 → 5.01 > 5, nothing else               → 不列入, no path
     # 低效 = 亩均税收 5 万元以下 [虞政发〔2022〕12号 第三条第（一）项第1目].
-    parcels = _parcels([_square(21.0, i) for i in range(5)])
+    parcels = parcels_of([square(21.0, i) for i in range(5)])
     parcels["floor_area_m2"] = parcels.geometry.area * [0.8, 0.5, 0.5, 0.8, 0.8]
     ents = _firms(
         5,
@@ -121,7 +82,7 @@ def test_paths_take_the_first_rule_that_holds(shangyu):
         catalogue_class=["淘汰类", "允许类", "允许类", "允许类", "允许类"],
     )
     uses = ["商业用地", "商业用地", "工业用地", "工业用地", "工业用地"]
-    got = _screen(shangyu, parcels, ents, uses=uses).parcels
+    got = screen_plots(shangyu, parcels, ents, uses=uses).parcels
     assert got["screening_status"].tolist() == ["治理"] * 4 + ["不列入"]
     assert got["path"].tolist()[:4] == ["关停退出", "功能转型", "拆除重建", "整治提升"]
     assert got["path_rule"].tolist()[:4] == ["R1", "R2", "R3", "R4"]
@@ -144,12 +105,11 @@ def test_major_safety_violation_closes_only_with_grade_d(shangyu):
     #   乙 重大 安全, grade C  → R1 false → R4 整治提升 (R3 needs 低效)
     #   丙 较大 安全, grade D  → 较大 < 重大 → R4 整治提升
     #   丁 重大 安全, grade blank → R1 cannot be decided → path 整治提升 but 待核实, naming grade
-    parcels = _parcels([_square(21.0, i) for i in range(4)], grade=["D", "C", "D", None])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(4, grade=["D", "C", "D", None])
     ents = _firms(4, tax_wan=210.0)
     records = pd.DataFrame(
         {
-            "uscc": [_uscc(i) for i in range(4)],
+            "uscc": [uscc(i) for i in range(4)],
             "parcel_id": parcels["parcel_id"],
             "category": "安全",
             "severity": ["重大", "重大", "较大", "重大"],
@@ -157,7 +117,7 @@ def test_major_safety_violation_closes_only_with_grade_d(shangyu):
             "rectified": "未整改",
         }
     )
-    got = _screen(shangyu, parcels, ents, compliance=records).parcels
+    got = screen_plots(shangyu, parcels, ents, compliance=records).parcels
     assert got["screening_status"].tolist() == ["治理"] * 4
     assert got["path"].tolist() == ["关停退出", "整治提升", "整治提升", "整治提升"]
     assert got["path_status"].tolist() == ["符合", "符合", "符合", "待核实"]
@@ -172,14 +132,14 @@ def test_land_idle_two_full_years_closes_and_one_year_is_rectified(shangyu):
     #   甲 约定开工 2022-06-30 → 2 full years on the day → recoverable → R1 关停退出
     #   乙 约定开工 2022-07-01 → 1 full year (1 year 11 months) → idle, not recoverable →
     #      容积率 0 < 0.7 (用而未尽) but 亩均税收 10 > 5 → R3 false → R4 整治提升
-    parcels = _parcels(
-        [_square(21.0, i) for i in range(2)],
+    parcels = parcels_of(
+        [square(21.0, i) for i in range(2)],
         contract_start_date=["2022-06-30", "2022-07-01"],
         completion_date=[None, None],
     )
     parcels["floor_area_m2"] = 0.0
     ents = _firms(2, tax_wan=210.0)
-    got = _screen(shangyu, parcels, ents)
+    got = screen_plots(shangyu, parcels, ents)
     rows = got.parcels
     assert rows["idle_years"].tolist() == [2, 1]
     assert rows["path"].tolist() == ["关停退出", "整治提升"]
@@ -196,8 +156,7 @@ def test_two_high_project_awaiting_assessment_leaves_the_path_to_verify(shangyu)
     #   甲 assessment 「不符合要求」 → two_high 不符合 → R1 关停退出
     #   乙 no assessment → two_high 待核实 → R1 undecided → 整治提升 (容积率 0.8 ≥ 0.7), 待核实,
     #      naming the assessment; never 符合 on a missing assessment
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     ents = _firms(
         2,
         tax_wan=42.0,
@@ -205,7 +164,7 @@ def test_two_high_project_awaiting_assessment_leaves_the_path_to_verify(shangyu)
         built_year=2019,
         two_high_assessment=["不符合要求", None],
     )
-    got = _screen(shangyu, parcels, ents).parcels
+    got = screen_plots(shangyu, parcels, ents).parcels
     assert got["path"].tolist() == ["关停退出", "整治提升"]
     assert got["path_status"].tolist() == ["符合", "待核实"]
     assert "two_high_assessment" in got["missing"].iloc[1]
@@ -216,12 +175,11 @@ def test_recent_demolition_plan_rebuilds_a_plot_above_the_tax_line(shangyu):
     # [越政发〔2022〕24号 附件3 第三条第1项]. 亩均税收 10 > 5, 容积率 0.8, on the 治理清单 by a
     # 一般 消防 record not rectified: the whole plot in a 2023 plan → R3 拆除重建; the same plot
     # without the plan → R4 整治提升.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     ents = _firms(2, tax_wan=210.0)
     records = pd.DataFrame(
         {
-            "uscc": [_uscc(0), _uscc(1)],
+            "uscc": [uscc(0), uscc(1)],
             "parcel_id": parcels["parcel_id"],
             "category": "消防",
             "severity": "一般",
@@ -229,8 +187,8 @@ def test_recent_demolition_plan_rebuilds_a_plot_above_the_tax_line(shangyu):
             "rectified": "未整改",
         }
     )
-    plan = _cover(parcels.iloc[[0]], 1.0, plan_name=["城中村改造"], plan_year=[2023])
-    got = _screen(shangyu, parcels, ents, compliance=records, demolition=plan).parcels
+    plan = cover(parcels.iloc[[0]], 1.0, plan_name=["城中村改造"], plan_year=[2023])
+    got = screen_plots(shangyu, parcels, ents, compliance=records, demolition=plan).parcels
     assert got["path"].tolist() == ["拆除重建", "整治提升"]
     assert "城中村改造" in got["reasons"].iloc[0]
 
@@ -250,10 +208,10 @@ def test_block_of_exactly_100_mu_rebuilds_the_low_efficiency_neighbour(
         shapely.box(X0, Y0, X0 + 200, Y0 + 200),
         shapely.box(X0 + 200, Y0, X0 + 200 + width, Y0 + 200),
     ]
-    parcels = _parcels(geoms)
+    parcels = parcels_of(geoms)
     parcels["floor_area_m2"] = parcels.geometry.area * [0.5, 0.8]
     ents = _firms(2, tax_wan=[120.0, 2.0 * second_mu], land_mu=[60.0, second_mu])
-    got = _screen(yuecheng, parcels, ents).parcels
+    got = screen_plots(yuecheng, parcels, ents).parcels
     assert got["path"].tolist() == ["拆除重建", second_path]
     if second_path == "拆除重建":
         assert got["block_area_mu"].tolist() == pytest.approx([100.0, 100.0])
@@ -273,7 +231,7 @@ def test_contract_date_given_as_a_month_starts_at_its_last_day(shangyu):
     # idle sooner than its contract could). Nothing built:
     #   as_of 2024-06-30 → 2023-06-30 + 1 year on the day → 满一年 → idle (不符合)
     #   as_of 2024-06-29 → 11 months → 符合
-    parcels = _parcels([_square(10.0)], contract_start_date=["2023年6月"], completion_date=[None])
+    parcels = parcels_of([square(10.0)], contract_start_date=["2023年6月"], completion_date=[None])
     parcels["floor_area_m2"] = 0.0
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-30").iloc[0].status is F
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-29").iloc[0].status is P
@@ -282,8 +240,8 @@ def test_contract_date_given_as_a_month_starts_at_its_last_day(shangyu):
 def test_a_start_date_after_the_as_of_date_is_not_a_start(shangyu):
     # 实际开工日期 2024-07-01 is after as_of 2024-06-30: not started on that day; contract
     # 2023-01-01 → 1 full year → idle. 实际开工 2024-06-30 (the day itself) → started → 符合.
-    parcels = _parcels(
-        [_square(10.0, i) for i in range(2)],
+    parcels = parcels_of(
+        [square(10.0, i) for i in range(2)],
         contract_start_date=["2023-01-01"] * 2,
         start_date=["2024-07-01", "2024-06-30"],
         completion_date=[None] * 2,
@@ -297,7 +255,7 @@ def test_idle_without_floor_area_or_dates_is_to_verify(shangyu):
     # Contract 2020-01-01 (4 years back), 建筑面积 blank, no start or completion date: whether
     # building started is not known → 待核实 naming start_date / floor_area_m2, never 符合 and
     # never 闲置 4 年 (可无偿收回) on missing data.
-    parcels = _parcels([_square(10.0)], contract_start_date=["2020-01-01"], completion_date=[None])
+    parcels = parcels_of([square(10.0)], contract_start_date=["2020-01-01"], completion_date=[None])
     parcels["floor_area_m2"] = None
     got = check_idle(parcels, profile=shangyu, as_of=AS_OF).iloc[0]
     assert got.status is U
@@ -311,18 +269,16 @@ def test_idle_without_floor_area_or_dates_is_to_verify(shangyu):
 
 
 def _mode(profile, mode: str):
-    key = "linking.tenancy_mode"
-    param = dataclasses.replace(profile[key], value=mode)
-    return dataclasses.replace(profile, params={**profile.params, key: param})
+    return with_param(profile, "linking.tenancy_mode", value=mode)
 
 
 def _shared_plot():
     # One 4-亩 plot (2666.67 m², 40 m × 66.67 m): owner 甲 and tenant 乙, both 规下, each using
     # 2 亩 (equal share, linking.share_rule). A 5-亩 plot next to it (1 km away): 丙 alone.
-    parcels = _parcels([_rectangle(40.0, 4 * 10000 / 15 / 40, 0), _square(5.0, 1)])
+    parcels = parcels_of([rectangle(40.0, 4 * 10000 / 15 / 40, 0), square(5.0, 1)])
     ents = pd.DataFrame(
         {
-            "uscc": [_uscc(0), _uscc(1), _uscc(2)],
+            "uscc": [uscc(0), uscc(1), uscc(2)],
             "name": ["甲", "乙", "丙"],
             "above_scale": [False] * 3,
             "tax_wan": [4.0, 2.0, 5.0],
@@ -332,7 +288,7 @@ def _shared_plot():
     links = pd.DataFrame(
         {
             "parcel_id": [parcels["parcel_id"].iloc[0]] * 2 + [parcels["parcel_id"].iloc[1]],
-            "uscc": [_uscc(0), _uscc(1), _uscc(2)],
+            "uscc": [uscc(0), uscc(1), uscc(2)],
             "relation": ["owner", "tenant", "owner"],
         }
     )
@@ -346,7 +302,7 @@ def test_merged_tenant_makes_one_unit_of_the_whole_plot(shangyu):
     parcels, ents, links = _shared_plot()
     linked = link_parcels(parcels, ents, links, profile=profile)
     got = grade_enterprises(linked.enterprises, profile=profile).data.set_index("uscc")
-    a, b = _uscc(0), _uscc(1)
+    a, b = uscc(0), uscc(1)
     assert got.loc[a, "land_mu"] == pytest.approx(2.0)
     assert bool(got.loc[a, "evaluated"]) and bool(got.loc[b, "evaluated"])
     assert got.loc[a, "tax_per_mu"] == pytest.approx(1.5)
@@ -362,8 +318,8 @@ def test_separate_tenants_under_3_mu_are_not_evaluated(shangyu):
     linked = link_parcels(parcels, ents, links, profile=profile)
     got = grade_enterprises(linked.enterprises, profile=profile).data.set_index("uscc")
     assert got["evaluated"].tolist() == [False, False, True]
-    assert "不足 3 亩" in got.loc[_uscc(1), "evaluation_note"]
-    assert got.loc[_uscc(1), "grade"] is None
+    assert "不足 3 亩" in got.loc[uscc(1), "evaluation_note"]
+    assert got.loc[uscc(1), "grade"] is None
 
 
 def test_follow_owner_tenant_of_an_unevaluated_owner_has_no_grade(shangyu):
@@ -373,9 +329,9 @@ def test_follow_owner_tenant_of_an_unevaluated_owner_has_no_grade(shangyu):
     parcels, ents, links = _shared_plot()
     linked = link_parcels(parcels, ents, links, profile=profile)
     got = grade_enterprises(linked.enterprises, profile=profile).data.set_index("uscc")
-    assert not got.loc[_uscc(0), "evaluated"]
-    assert got.loc[_uscc(1), "grade"] is None
-    assert "随出租方" in got.loc[_uscc(1), "evaluation_note"]
+    assert not got.loc[uscc(0), "evaluated"]
+    assert got.loc[uscc(1), "grade"] is None
+    assert "随出租方" in got.loc[uscc(1), "evaluation_note"]
 
 
 # =============================================================================================
@@ -397,11 +353,11 @@ def test_condition_3_window_includes_both_ends(yuecheng, day, status):
     #   2023-06-30 → inside (the first day) → 不符合;  2023-06-29 → outside → 符合
     #   2024-06-30 → inside (the as-of day)  → 不符合;  2024-07-01 → after as_of → not yet a
     #   record on that day → 符合
-    parcels = _parcels([_square(21.0)])
+    parcels = parcels_of([square(21.0)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
     records = pd.DataFrame(
         {
-            "uscc": [_uscc(0)],
+            "uscc": [uscc(0)],
             "parcel_id": parcels["parcel_id"],
             "category": ["环保"],
             "severity": ["重大"],
@@ -409,7 +365,7 @@ def test_condition_3_window_includes_both_ends(yuecheng, day, status):
             "rectified": ["已整改"],
         }
     )
-    got = check_parcels(_with_records(_inputs(yuecheng, parcels), records))
+    got = check_parcels(_with_records(zengrong_inputs(yuecheng, parcels), records))
     assert got["cond3"].iloc[0] == status
 
 
@@ -418,13 +374,12 @@ def test_condition_2_title_as_staff_write_it(yuecheng):
     #   「产权清晰，无纠纷」 → 符合;  「存在债务纠纷」 → 不符合;  「已抵押」 → 待核实 (whether a
     #   mortgage is a 债权 problem is the district's call);  blank → 待核实 naming 产权状况
     texts = ["产权清晰，无纠纷", "存在债务纠纷", "已抵押", None]
-    parcels = _parcels([_square(21.0, i) for i in range(4)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(4)
     rows = [
-        _application(pid, i, title_status=t)
+        application(pid, i, title_status=t)
         for i, (pid, t) in enumerate(zip(parcels["parcel_id"], texts, strict=True))
     ]
-    got = _applications(yuecheng, parcels, rows)
+    got = applications(yuecheng, parcels, rows)
     assert got["cond2"].tolist() == [P, F, U, U]
     assert "产权状况" in got["missing"].iloc[3]
 
@@ -434,15 +389,14 @@ def test_condition_4_standard_factory_and_non_manufacturing_project(yuecheng):
     #   甲 标准厂房 「是」                    → 不符合, 不可申报
     #   乙 project code 5411 (2017: 城市公共交通运输, not C 13–43) → 不符合
     #   丙 project code 3311, 非标准厂房       → 符合
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(3)
     pid = parcels["parcel_id"].tolist()
     rows = [
-        _application(pid[0], 0, standard_factory="是"),
-        _application(pid[1], 1, project_industry_code="5411"),
-        _application(pid[2], 2),
+        application(pid[0], 0, standard_factory="是"),
+        application(pid[1], 1, project_industry_code="5411"),
+        application(pid[2], 2),
     ]
-    got = _applications(yuecheng, parcels, rows)
+    got = applications(yuecheng, parcels, rows)
     assert got["cond4"].tolist() == [F, F, P]
     assert got["zengrong"].tolist()[:2] == [Eligibility.INELIGIBLE] * 2
 
@@ -451,15 +405,14 @@ def test_condition_5_project_class_and_the_enterprise_fallback(yuecheng):
     # 第三条第5项 「不属于《产业结构调整指导目录》限制类、淘汰类」:
     #   甲 project 限制类 → 不符合;  乙 project 鼓励类 → 符合;
     #   丙 project class blank, enterprise 允许类 → 待核实 (the opinion judges the project)
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(3)
     pid = parcels["parcel_id"].tolist()
     rows = [
-        _application(pid[0], 0, project_catalogue_class="限制类"),
-        _application(pid[1], 1, project_catalogue_class="鼓励类"),
-        _application(pid[2], 2, project_catalogue_class=None),
+        application(pid[0], 0, project_catalogue_class="限制类"),
+        application(pid[1], 1, project_catalogue_class="鼓励类"),
+        application(pid[2], 2, project_catalogue_class=None),
     ]
-    got = _applications(yuecheng, parcels, rows)
+    got = applications(yuecheng, parcels, rows)
     assert got["cond5"].tolist() == [F, P, U]
 
 
@@ -469,9 +422,11 @@ def test_condition_5_project_class_and_the_enterprise_fallback(yuecheng):
 def test_catalogue_edition_switches_on_1_february_2024(yuecheng, day, edition):
     # 三.5 names the 2019 edition; the 2024 edition (国家发展改革委令第7号) applies from
     # 2024-02-01, the day itself included. The check records which edition it used.
-    parcels = _parcels([_square(21.0)])
+    parcels = parcels_of([square(21.0)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    inputs = dataclasses.replace(_inputs(yuecheng, parcels), as_of=dt.date.fromisoformat(day))
+    inputs = dataclasses.replace(
+        zengrong_inputs(yuecheng, parcels), as_of=dt.date.fromisoformat(day)
+    )
     got = check_parcels(inputs)
     assert edition in got["catalogue_edition"].iloc[0]
     assert edition in got["cond5_note"].iloc[0]
@@ -481,10 +436,9 @@ def test_plot_in_mahai_zone_is_outside_the_opinion(yuecheng):
     # 第七条第（二）项 「马海片区企业存量工业用地二次开发相关政策另行制定」: 甲 half inside a zone
     # named 「马海片区（一期）」 → scope 不符合, 不可申报; 乙 not touching any zone → 符合; a zone
     # layer without names → 待核实 for both.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    zone = _cover(parcels.iloc[[0]], 0.5, zone_name=["马海片区（一期）"])
-    inputs = dataclasses.replace(_inputs(yuecheng, parcels), special_zones=zone)
+    parcels = plots(2)
+    zone = cover(parcels.iloc[[0]], 0.5, zone_name=["马海片区（一期）"])
+    inputs = dataclasses.replace(zengrong_inputs(yuecheng, parcels), special_zones=zone)
     got = check_parcels(inputs)
     assert got["scope"].tolist() == [F, P]
     assert got["zengrong"].iloc[0] == Eligibility.INELIGIBLE
@@ -498,9 +452,9 @@ def test_headroom_is_the_gap_to_2_5_and_unknown_without_floor_area(yuecheng):
     #   容积率 0.8 → 11200 m² → 2.5 × 14000 − 11200 = 23800 m²
     #   容积率 2.6 (36400 m²) → above the cap → 0
     #   建筑面积 blank → no 容积率 → headroom unknown (NaN), cap 待核实, never 35000 m²
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
+    parcels = parcels_of([square(21.0, i) for i in range(3)])
     parcels["floor_area_m2"] = [11200.0, 36400.0, None]
-    got = check_parcels(_inputs(yuecheng, parcels))
+    got = check_parcels(zengrong_inputs(yuecheng, parcels))
     assert got["headroom_m2"].iloc[0] == pytest.approx(23800.0)
     assert got["headroom_m2"].iloc[1] == 0.0
     assert pd.isna(got["headroom_m2"].iloc[2])
@@ -512,13 +466,12 @@ def test_dyeing_firm_on_12_mu_goes_to_the_joint_meeting_not_refused(yuecheng):
     # 明确为准」: a 印染 firm on 12 亩 (8000 m²): 12 ≤ 15 fails 三.1 area, but the area is among
     # relaxable_rules → 待核实 (提交联席会议), 待核实 overall, never 不可申报. The same firm
     # applying for a 限制类 project (三.5, not relaxable) → 不可申报.
-    parcels = _parcels([_square(12.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    ents = _enterprises(2, reform_sector=["印染", "印染"])
-    inputs = dataclasses.replace(_inputs(yuecheng, parcels), enterprises=ents)
+    parcels = plots(2, mu=12.0)
+    ents = enterprises(2, reform_sector=["印染", "印染"])
+    inputs = dataclasses.replace(zengrong_inputs(yuecheng, parcels), enterprises=ents)
     pid = parcels["parcel_id"].tolist()
     apps = pd.DataFrame(
-        [_application(pid[0], 0), _application(pid[1], 1, project_catalogue_class="限制类")]
+        [application(pid[0], 0), application(pid[1], 1, project_catalogue_class="限制类")]
     )
     from landgov.far.zengrong import check_applications
 
@@ -536,10 +489,10 @@ def test_non_manufacturing_plot_above_the_default_floor_is_to_verify(shangyu):
     # 24号 表2 covers C 13–43); screening.under_used_far_default = 1.0 is 示例规则（非官方）:
     #   容积率 1.2 ≥ 1.0 → 待核实 (never 符合 on the example value)
     #   容积率 0.9 < 1.0 → 不符合 (a 不符合 on it stays, for a person to look at)
-    parcels = _parcels([_square(18.0, i) for i in range(2)])
+    parcels = parcels_of([square(18.0, i) for i in range(2)])
     parcels["floor_area_m2"] = [14400.0, 10800.0]  # 12000 m² × 1.2, × 0.9
-    screened = parcels.assign(area_m2=parcels.geometry.area, main_uscc=[_uscc(0), _uscc(1)])
-    ents = _enterprises(2, industry_code="5411", industry_name="城市公共交通运输")
+    screened = parcels.assign(area_m2=parcels.geometry.area, main_uscc=[uscc(0), uscc(1)])
+    ents = enterprises(2, industry_code="5411", industry_name="城市公共交通运输")
     got = check_under_used(screened, enterprises=ents, profile=shangyu)
     assert [v.status for v in got] == [U, F]
 
@@ -548,11 +501,11 @@ def test_tax_above_an_example_threshold_is_not_a_pass(yuecheng, shangyu):
     # yuecheng-2022 inherits the province's 5 万元/亩, an example borrowed from 虞政发〔2022〕12号
     # (official = false): 亩均税收 6 > 5 → 待核实 there, not 符合; 2 ≤ 5 → 不符合 stays. In
     # shangyu-2022 the same 5 is the district's own (第三条第（一）项第1目): 6 → 符合.
-    parcels = _parcels([_square(10.0, i) for i in range(2)], tax_wan=[60.0, 20.0])
+    parcels = parcels_of([square(10.0, i) for i in range(2)], tax_wan=[60.0, 20.0])
     parcels["area_m2"] = parcels.geometry.area
     parcels["area_mu"] = parcels["area_m2"] * 15 / 10000
-    ents = pd.DataFrame({"uscc": [_uscc(0), _uscc(1)], "above_scale": True, "land_mu": 10.0})
-    pairs = _links(parcels)
+    ents = pd.DataFrame({"uscc": [uscc(0), uscc(1)], "above_scale": True, "land_mu": 10.0})
+    pairs = owner_links(parcels)
     example = check_low_efficiency(parcels, enterprises=ents, pairs=pairs, profile=yuecheng)
     assert [v.status for v in example] == [U, F]
     own = check_low_efficiency(parcels, enterprises=ents, pairs=pairs, profile=shangyu)
@@ -563,15 +516,14 @@ def test_plot_outside_the_planning_layer_is_to_verify_in_both_stages(yuecheng):
     # 越政发〔2022〕24号 第七条第19项 / 附件3 第一条 (符合国土空间规划): a plot the planning layer
     # does not cover has no planned use on record → 待核实 (screening planning and 增容 scope),
     # never 「规划为非工业用途的面积占 0%」 → 符合. Even with the county's own share (official).
-    own = _own_share(yuecheng)
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    planning = _cover(parcels.iloc[[1]], 1.0, planned_use=["工业用地"])
+    own = own_share(yuecheng)
+    parcels = plots(2)
+    planning = cover(parcels.iloc[[1]], 1.0, planned_use=["工业用地"])
     from landgov.screening import check_planning
 
     screened = check_planning(parcels, planning=planning, profile=own)
     assert [v.status for v in screened] == [U, P]
-    zengrong = check_parcels(_inputs(own, parcels, planning=planning))
+    zengrong = check_parcels(zengrong_inputs(own, parcels, planning=planning))
     assert zengrong["scope"].tolist() == [U, P]
 
 
@@ -582,10 +534,10 @@ def test_violation_with_unknown_rectification_is_to_verify(shangyu):
     # still standing on 2024-06-30 → 不符合.
     from landgov.screening import check_violations
 
-    parcels = _parcels([_square(10.0, i) for i in range(3)])
+    parcels = parcels_of([square(10.0, i) for i in range(3)])
     records = pd.DataFrame(
         {
-            "uscc": [_uscc(i) for i in range(3)],
+            "uscc": [uscc(i) for i in range(3)],
             "parcel_id": parcels["parcel_id"],
             "category": "环保",
             "severity": "一般",
@@ -595,7 +547,7 @@ def test_violation_with_unknown_rectification_is_to_verify(shangyu):
         }
     )
     got = check_violations(
-        parcels, compliance=records, pairs=_links(parcels), profile=shangyu, as_of=AS_OF
+        parcels, compliance=records, pairs=owner_links(parcels), profile=shangyu, as_of=AS_OF
     )
     assert [v.status for v in got] == [U, P, F]
 
@@ -612,11 +564,11 @@ def test_share_just_under_a_threshold_reads_below_it(yuecheng):
     #   10 %   → inside → 不符合, 「占 10%，达到 10%」
     # screening.planning_nonindustrial_share = 0.5: 49.99 % 商业用地 reads 「占 49.99%」 against
     # 「≥ 0.5」 (it read 「占 50%，未达门槛」).
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
+    parcels = parcels_of([square(21.0, i) for i in range(2)])
     plans = gpd.GeoDataFrame(
         pd.concat(
             [
-                _cover(parcels.iloc[[i]], s, plan_name=[f"计划{i}"], plan_year=[2023])
+                cover(parcels.iloc[[i]], s, plan_name=[f"计划{i}"], plan_year=[2023])
                 for i, s in enumerate([0.0999, 0.1])
             ],
             ignore_index=True,
@@ -644,9 +596,9 @@ def test_screening_runs_with_an_empty_demolition_layer(shangyu):
     # A county with no demolition plan this year hands in an empty layer: every plot is then
     # 「与近年拆迁计划无重叠」 → 符合 (the layer was given), and screening runs (it raised
     # AttributeError: an empty mask selected columns, not rows).
-    parcels = _parcels([_square(21.0)])
+    parcels = parcels_of([square(21.0)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    got = _screen(shangyu, parcels, _firms(1, tax_wan=42.0), demolition=_no_plans())
+    got = screen_plots(shangyu, parcels, _firms(1, tax_wan=42.0), demolition=no_plans())
     assert got.checks["demolition"].iloc[0].status is P
 
 
@@ -657,12 +609,11 @@ def test_missing_tax_keeps_a_plot_off_both_lists_unless_a_problem_is_found(shang
     #      firm) → 治理 by the violation; path 整治提升, decided (no rule waits on the tax)
     #   丙 tax 210 → 亩均税收 10 > 5, no record → 不列入
     # Every plot is on the 底数清单; only 乙 on the 治理清单.
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(3)
     ents = _firms(3, tax_wan=[None, None, 210.0])
     records = pd.DataFrame(
         {
-            "uscc": [_uscc(1)],
+            "uscc": [uscc(1)],
             "parcel_id": [None],
             "category": ["消防"],
             "severity": ["一般"],
@@ -670,7 +621,7 @@ def test_missing_tax_keeps_a_plot_off_both_lists_unless_a_problem_is_found(shang
             "rectified": ["未整改"],
         }
     )
-    got = _screen(shangyu, parcels, ents, compliance=records)
+    got = screen_plots(shangyu, parcels, ents, compliance=records)
     rows = got.parcels
     assert len(rows) == 3
     assert rows["screening_status"].tolist() == ["待核实", "治理", "不列入"]
@@ -693,7 +644,7 @@ def test_idle_from_29_february_is_complete_at_the_end_of_february(
     #   2021-02-28 → no 29 February in 2021: the month's last day ends the year → 满一年 → idle
     #                (it was 0 years until 1 March)
     #   2022-02-28 → 满两年 → idle and 可无偿收回
-    parcels = _parcels([_square(10.0)], contract_start_date=["2020-02-29"], completion_date=[None])
+    parcels = parcels_of([square(10.0)], contract_start_date=["2020-02-29"], completion_date=[None])
     parcels["floor_area_m2"] = 0.0
     got = check_idle(parcels, profile=shangyu, as_of=as_of).iloc[0]
     assert got.status is status
@@ -710,9 +661,9 @@ def test_plots_10_m_apart_are_one_block_and_10_01_m_are_not(yuecheng, gap, joine
         shapely.box(X0, Y0, X0 + 200, Y0 + 200),
         shapely.box(X0 + 200 + gap, Y0, X0 + 400 + gap, Y0 + 200),
     ]
-    parcels = _parcels(geoms)
+    parcels = parcels_of(geoms)
     parcels["floor_area_m2"] = parcels.geometry.area * 0.5
-    got = _screen(yuecheng, parcels, _firms(2, tax_wan=120.0, land_mu=60.0)).parcels
+    got = screen_plots(yuecheng, parcels, _firms(2, tax_wan=120.0, land_mu=60.0)).parcels
     assert got["path"].tolist() == ["拆除重建", "拆除重建"]
     same = got["block_id"].iloc[0] == got["block_id"].iloc[1]
     assert same is joined
@@ -729,22 +680,21 @@ def test_layers_joined_from_several_files_read_alike_in_both_stages(yuecheng):
     #      「计划甲（2023年）」
     #   乙 half in 马海片区 → scope 不符合
     # (the plan's name printed as a pandas Series, and the 增容 stage raised ValueError).
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels = plots(2)
     plans = pd.concat(
         [
-            _cover(parcels.iloc[[0]], 0.5, plan_name=["计划甲"], plan_year=[2023]),
-            _cover(parcels.iloc[[1]], 0.05, plan_name=["计划乙"], plan_year=[2023]),
+            cover(parcels.iloc[[0]], 0.5, plan_name=["计划甲"], plan_year=[2023]),
+            cover(parcels.iloc[[1]], 0.05, plan_name=["计划乙"], plan_year=[2023]),
         ]
     )
     zones = pd.concat(
         [
-            _cover(parcels.iloc[[0]], 0.01, zone_name=["袍江片区"]),
-            _cover(parcels.iloc[[1]], 0.5, zone_name=["马海片区"]),
+            cover(parcels.iloc[[0]], 0.01, zone_name=["袍江片区"]),
+            cover(parcels.iloc[[1]], 0.5, zone_name=["马海片区"]),
         ]
     )
     planning = pd.concat(
-        [_cover(parcels.iloc[[i]], 1.0, planned_use=["工业用地"]) for i in range(2)]
+        [cover(parcels.iloc[[i]], 1.0, planned_use=["工业用地"]) for i in range(2)]
     )
     assert not plans.index.is_unique
     screened = check_demolition(
@@ -753,7 +703,7 @@ def test_layers_joined_from_several_files_read_alike_in_both_stages(yuecheng):
     assert [v.status for v in screened] == [F, U]
     assert "列入近年拆迁计划：计划甲（2023年）" in screened.iloc[0].reason
     inputs = dataclasses.replace(
-        _inputs(yuecheng, parcels, planning=planning, demolition=plans), special_zones=zones
+        zengrong_inputs(yuecheng, parcels, planning=planning, demolition=plans), special_zones=zones
     )
     got = check_parcels(inputs)
     assert got["cond1"].iloc[0] == F

@@ -4,7 +4,7 @@ the 产业结构调整指导目录 edition, 低效 in every shipped profile, pla
 连片 chains, and a plot with every optional layer missing.
 
 Every expected value is worked out on paper from the clause it cites before the code is run.
-Plots are drawn in EPSG:4549 with the helpers of ``tests/test_policy_boundaries_hand.py`` (1 km
+Plots are drawn in EPSG:4549 with the helpers of ``tests/_hand.py`` (1 km
 apart unless a case draws neighbours); 21 亩 = 14000 m². Comparisons follow 《民法典》第1259条:
 「以上」「以下」「不低于」「不超过」「以内」 include the number; 「大于」「低于」「超过」「不足」 do
 not. Periods follow 《民法典》第二百零一条 (the start day is not counted) and 第二百零二条 (the
@@ -13,7 +13,6 @@ period ends on the corresponding day, or the month's last day when there is none
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import geopandas as gpd
@@ -21,7 +20,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from landgov.link import link_parcels
 from landgov.policy import load_profile
 from landgov.screening import (
     check_catalogue,
@@ -29,62 +27,45 @@ from landgov.screening import (
     check_planning,
     check_two_high,
     check_violations,
-    screen,
 )
 from landgov.verdict import Citation, Status
-from tests.test_policy_boundaries_hand import (
+from tests._hand import (
+    AS_OF,
     CRS,
     X0,
     Y0,
-    _cover,
-    _enterprises,
-    _links,
-    _own_share,
-    _parcels,
-    _rectangle,
-    _square,
-    _uscc,
+    enterprises,
+    firms,
+    own_share,
+    owner_links,
+    parcels_of,
+    rectangle,
+    screen_plots,
+    square,
+    uscc,
+    violation_records,
+    with_param,
 )
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
-AS_OF = dt.date(2024, 6, 30)
 PROFILES = ["yuecheng-2022", "shangyu-2022", "shengzhou-2022", "gongshu-2022", "zhejiang-2023"]
-
-
-@pytest.fixture(scope="module")
-def shangyu():
-    return load_profile("shangyu-2022")
-
-
-@pytest.fixture(scope="module")
-def yuecheng():
-    return load_profile("yuecheng-2022")
-
-
-def _with(profile, key: str, **changes):
-    """``profile`` with the parameter ``key`` changed (value, comparison, citation …)."""
-    param = dataclasses.replace(profile[key], **changes)
-    return dataclasses.replace(profile, params={**profile.params, key: param})
 
 
 def _two_high(profile, **cols) -> list:
     """One 21-亩 plot per firm, firm i on plot i; 两高 verdicts in plot order."""
     n = len(next(iter(cols.values())))
-    parcels = _parcels([_square(21.0, i) for i in range(n)])
-    ents = pd.DataFrame({"uscc": [_uscc(i) for i in range(n)], **cols})
-    return list(check_two_high(parcels, enterprises=ents, pairs=_links(parcels), profile=profile))
-
-
-def _records(rows: list[dict]) -> pd.DataFrame:
-    base = {"parcel_id": None, "category": "安全", "severity": "一般", "rectified": "未整改"}
-    return pd.DataFrame([base | r for r in rows])
+    parcels = parcels_of([square(21.0, i) for i in range(n)])
+    ents = pd.DataFrame({"uscc": [uscc(i) for i in range(n)], **cols})
+    return list(
+        check_two_high(parcels, enterprises=ents, pairs=owner_links(parcels), profile=profile)
+    )
 
 
 def _violations(profile, parcels, records, *, as_of=AS_OF, pairs=None) -> list[Status]:
     got = check_violations(
         parcels,
         compliance=records,
-        pairs=_links(parcels) if pairs is None else pairs,
+        pairs=owner_links(parcels) if pairs is None else pairs,
         profile=profile,
         as_of=as_of,
     )
@@ -147,7 +128,9 @@ def test_two_high_upper_bound_for_an_old_project_uses_its_own_threshold(shangyu)
     got = _two_high(shangyu, power_10k_kwh=[450.0, 400.0], built_year=[2015, 2015])
     assert [v.status for v in got] == [U, U]
     assert "综合能耗不超过 4916 吨标准煤" in got[1].reason
-    own = _with(shangyu, "screening.two_high_power_min_share", citation=Citation(None, "某县文件"))
+    own = with_param(
+        shangyu, "screening.two_high_power_min_share", citation=Citation(None, "某县文件")
+    )
     got = _two_high(own, power_10k_kwh=[450.0, 400.0], built_year=[2015, 2015])
     assert [v.status for v in got] == [U, P]
 
@@ -157,19 +140,19 @@ def test_two_high_enterprise_on_several_plots_and_a_plot_with_several_enterprise
     # 300 tce) is on B and C.
     #   甲 assessed 「不符合要求」 → A 不符合, B 不符合 (甲 is on both), C 符合 (乙 only)
     #   甲 not assessed → A 待核实, B 待核实 (甲 named on both), C 符合
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
+    parcels = parcels_of([square(21.0, i) for i in range(3)])
     pid = parcels["parcel_id"].tolist()
     pairs = pd.DataFrame(
         {
             "parcel_id": [pid[0], pid[1], pid[1], pid[2]],
-            "uscc": [_uscc(0), _uscc(0), _uscc(1), _uscc(1)],
+            "uscc": [uscc(0), uscc(0), uscc(1), uscc(1)],
             "relation": ["owner", "owner", "tenant", "owner"],
         }
     )
     for assessment, expected in [("不符合要求", [F, F, P]), (None, [U, U, P])]:
         ents = pd.DataFrame(
             {
-                "uscc": [_uscc(0), _uscc(1)],
+                "uscc": [uscc(0), uscc(1)],
                 "energy_tce": [1200.0, 300.0],
                 "built_year": [2019, 2019],
                 "two_high_assessment": [assessment, None],
@@ -177,7 +160,7 @@ def test_two_high_enterprise_on_several_plots_and_a_plot_with_several_enterprise
         )
         got = check_two_high(parcels, enterprises=ents, pairs=pairs, profile=shangyu)
         assert [v.status for v in got] == expected
-        assert [v.values["review_usccs"] for v in got] == [(_uscc(0),), (_uscc(0),), ()]
+        assert [v.values["review_usccs"] for v in got] == [(uscc(0),), (uscc(0),), ()]
 
 
 # =============================================================================================
@@ -191,21 +174,21 @@ def test_violation_on_the_as_of_day_and_rectified_on_it(shangyu):
     #   乙 recorded 2024-07-01 (after the as_of date) → not yet there → 符合
     #   丙 recorded 2024-01-10, 整改完成 2024-06-30 (「不晚于基准日」) → 符合
     #   丁 recorded 2024-01-10, 整改完成 2024-07-01 → still standing on 2024-06-30 → 不符合
-    parcels = _parcels([_square(10.0, i) for i in range(4)])
+    parcels = parcels_of([square(10.0, i) for i in range(4)])
     pid = parcels["parcel_id"].tolist()
-    records = _records(
+    records = violation_records(
         [
-            {"uscc": _uscc(0), "parcel_id": pid[0], "record_date": dt.date(2024, 6, 30)},
-            {"uscc": _uscc(1), "parcel_id": pid[1], "record_date": dt.date(2024, 7, 1)},
+            {"uscc": uscc(0), "parcel_id": pid[0], "record_date": dt.date(2024, 6, 30)},
+            {"uscc": uscc(1), "parcel_id": pid[1], "record_date": dt.date(2024, 7, 1)},
             {
-                "uscc": _uscc(2),
+                "uscc": uscc(2),
                 "parcel_id": pid[2],
                 "record_date": dt.date(2024, 1, 10),
                 "rectified": "已整改",
                 "rectified_date": dt.date(2024, 6, 30),
             },
             {
-                "uscc": _uscc(3),
+                "uscc": uscc(3),
                 "parcel_id": pid[3],
                 "record_date": dt.date(2024, 1, 10),
                 "rectified": "已整改",
@@ -223,7 +206,7 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
     # A county that counts from 较大 up (violation_min_severity = 较大):
     #   甲 一般 → not counted → 符合;  丙 较大 → 不符合;
     #   丁 severity blank → it may be 较大 → 待核实 (「严重程度」 named), never 符合
-    parcels = _parcels([_square(10.0, i) for i in range(4)])
+    parcels = parcels_of([square(10.0, i) for i in range(4)])
     pid = parcels["parcel_id"].tolist()
     rows = [
         {"category": "违法用地", "severity": "一般"},
@@ -231,16 +214,16 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
         {"category": "税收", "severity": "较大"},
         {"category": "消防", "severity": None},
     ]
-    records = _records(
+    records = violation_records(
         [
-            r | {"uscc": _uscc(i), "parcel_id": pid[i], "record_date": dt.date(2024, 3, 1)}
+            r | {"uscc": uscc(i), "parcel_id": pid[i], "record_date": dt.date(2024, 3, 1)}
             for i, r in enumerate(rows)
         ]
     )
     assert _violations(shangyu, parcels, records)[:3] == [F, F, F]
-    floor = _with(shangyu, "screening.violation_min_severity", value="较大")
+    floor = with_param(shangyu, "screening.violation_min_severity", value="较大")
     got = check_violations(
-        parcels, compliance=records, pairs=_links(parcels), profile=floor, as_of=AS_OF
+        parcels, compliance=records, pairs=owner_links(parcels), profile=floor, as_of=AS_OF
     )
     assert [v.status for v in got] == [P, P, F, U]
     assert any("严重程度" in m for m in got.iloc[3].missing)
@@ -265,10 +248,10 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
 def test_one_year_window_counted_as_the_civil_code_counts_periods(shangyu, as_of, record, status):
     # A county that screens records of the last year (violation_window_years = 1; the default
     # 0 sets no window). One 重大 安全 record, 未整改.
-    county = _with(shangyu, "screening.violation_window_years", value=1)
-    parcels = _parcels([_square(10.0)])
-    records = _records(
-        [{"uscc": _uscc(0), "parcel_id": parcels["parcel_id"].iloc[0], "record_date": record}]
+    county = with_param(shangyu, "screening.violation_window_years", value=1)
+    parcels = parcels_of([square(10.0)])
+    records = violation_records(
+        [{"uscc": uscc(0), "parcel_id": parcels["parcel_id"].iloc[0], "record_date": record}]
     )
     assert _violations(county, parcels, records, as_of=as_of) == [status]
 
@@ -276,13 +259,13 @@ def test_one_year_window_counted_as_the_civil_code_counts_periods(shangyu, as_of
 def test_undated_record_under_a_window_is_to_verify(shangyu):
     # With a one-year window, a 未整改 record without a date may fall inside → 待核实 naming
     # the date, never 符合 (and never 不符合 on a date nobody knows).
-    county = _with(shangyu, "screening.violation_window_years", value=1)
-    parcels = _parcels([_square(10.0)])
-    records = _records(
-        [{"uscc": _uscc(0), "parcel_id": parcels["parcel_id"].iloc[0], "record_date": None}]
+    county = with_param(shangyu, "screening.violation_window_years", value=1)
+    parcels = parcels_of([square(10.0)])
+    records = violation_records(
+        [{"uscc": uscc(0), "parcel_id": parcels["parcel_id"].iloc[0], "record_date": None}]
     )
     got = check_violations(
-        parcels, compliance=records, pairs=_links(parcels), profile=county, as_of=AS_OF
+        parcels, compliance=records, pairs=owner_links(parcels), profile=county, as_of=AS_OF
     ).iloc[0]
     assert got.status is U
     assert any("记录日期" in m for m in got.missing)
@@ -292,18 +275,22 @@ def test_record_of_a_tenant_counts_on_its_plot_not_on_the_owners_other_plot(shan
     # Plot A: owner 甲 and tenant 乙; plot B: 甲 alone. A 环保 record of 乙 (by USCC only,
     # 未整改): 「存在…违法违规问题的企业用地」 — 乙 uses A, so A is 不符合; B is 甲's land and
     # 乙 is not on it → 符合. A record of 甲 (USCC only) counts on both A and B.
-    parcels = _parcels([_square(10.0, i) for i in range(2)])
+    parcels = parcels_of([square(10.0, i) for i in range(2)])
     pid = parcels["parcel_id"].tolist()
     pairs = pd.DataFrame(
         {
             "parcel_id": [pid[0], pid[0], pid[1]],
-            "uscc": [_uscc(0), _uscc(1), _uscc(0)],
+            "uscc": [uscc(0), uscc(1), uscc(0)],
             "relation": ["owner", "tenant", "owner"],
         }
     )
-    tenant = _records([{"uscc": _uscc(1), "category": "环保", "record_date": dt.date(2024, 3, 1)}])
+    tenant = violation_records(
+        [{"uscc": uscc(1), "category": "环保", "record_date": dt.date(2024, 3, 1)}]
+    )
     assert _violations(shangyu, parcels, tenant, pairs=pairs) == [F, P]
-    owner = _records([{"uscc": _uscc(0), "category": "环保", "record_date": dt.date(2024, 3, 1)}])
+    owner = violation_records(
+        [{"uscc": uscc(0), "category": "环保", "record_date": dt.date(2024, 3, 1)}]
+    )
     assert _violations(shangyu, parcels, owner, pairs=pairs) == [F, F]
 
 
@@ -319,12 +306,12 @@ def test_screening_catalogue_records_the_edition_in_force_on_the_as_of_date(shan
     # The check records the edition it judged by and names it in the reason (as the 增容
     # stage does for 附件3 第三条第5项): a screening as of 2024-01-31 must not read a class
     # against the 2024 edition, not yet in force.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    ents = _enterprises(2, catalogue_class=["淘汰类", "允许类"])
+    parcels = parcels_of([square(21.0, i) for i in range(2)])
+    ents = enterprises(2, catalogue_class=["淘汰类", "允许类"])
     got = check_catalogue(
         parcels,
         enterprises=ents,
-        pairs=_links(parcels),
+        pairs=owner_links(parcels),
         profile=shangyu,
         as_of=dt.date.fromisoformat(day),
     )
@@ -337,12 +324,12 @@ def test_screening_catalogue_records_the_edition_in_force_on_the_as_of_date(shan
 def test_restricted_class_flags_only_where_the_profile_lists_it(shangyu):
     # Default: 淘汰类 only → a 限制类 firm is 符合; a county that adds 限制类 → 不符合. A blank
     # class → 待核实, never 「不属淘汰类」.
-    parcels = _parcels([_square(21.0, i) for i in range(2)])
-    ents = _enterprises(2, catalogue_class=["限制类", None])
-    pairs = _links(parcels)
+    parcels = parcels_of([square(21.0, i) for i in range(2)])
+    ents = enterprises(2, catalogue_class=["限制类", None])
+    pairs = owner_links(parcels)
     got = check_catalogue(parcels, enterprises=ents, pairs=pairs, profile=shangyu, as_of=AS_OF)
     assert [v.status for v in got] == [P, U]
-    wider = _with(shangyu, "screening.catalogue_flag_classes", value=["淘汰类", "限制类"])
+    wider = with_param(shangyu, "screening.catalogue_flag_classes", value=["淘汰类", "限制类"])
     got = check_catalogue(parcels, enterprises=ents, pairs=pairs, profile=wider, as_of=AS_OF)
     assert [v.status for v in got] == [F, U]
 
@@ -360,10 +347,12 @@ def test_every_profile_reads_5_wan_as_the_shangyu_text_says(name):
     param = profile["screening.low_efficiency_tax_per_mu"]
     assert (param.value, param.comparison) == (5.0, "<=")
     assert "虞政发〔2022〕12号" in str(profile.citation("screening.low_efficiency_tax_per_mu"))
-    parcels = _parcels([_square(21.0, i) for i in range(2)], tax_wan=[105.0, 105.21])
+    parcels = parcels_of([square(21.0, i) for i in range(2)], tax_wan=[105.0, 105.21])
     parcels["area_m2"] = parcels.geometry.area
-    ents = _enterprises(2, above_scale=True)
-    got = check_low_efficiency(parcels, enterprises=ents, pairs=_links(parcels), profile=profile)
+    ents = enterprises(2, above_scale=True)
+    got = check_low_efficiency(
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=profile
+    )
     above = P if name == "shangyu-2022" else U
     assert [v.status for v in got] == [F, above]
     assert "亩均税收 5 万元/亩" in got.iloc[0].reason
@@ -372,16 +361,18 @@ def test_every_profile_reads_5_wan_as_the_shangyu_text_says(name):
 def test_a_county_text_saying_below_excludes_the_number(shangyu):
     # A county whose own document says 「亩均税收低于5万元」 (comparison "<"): 5.00 is not 低效
     # → 符合 (its own figure); 4.99 (tax 104.79 on 21 亩) → 不符合.
-    county = _with(
+    county = with_param(
         shangyu,
         "screening.low_efficiency_tax_per_mu",
         comparison="<",
         citation=Citation(None, "某县文件"),
     )
-    parcels = _parcels([_square(21.0, i) for i in range(2)], tax_wan=[105.0, 104.79])
+    parcels = parcels_of([square(21.0, i) for i in range(2)], tax_wan=[105.0, 104.79])
     parcels["area_m2"] = parcels.geometry.area
-    ents = _enterprises(2, above_scale=True)
-    got = check_low_efficiency(parcels, enterprises=ents, pairs=_links(parcels), profile=county)
+    ents = enterprises(2, above_scale=True)
+    got = check_low_efficiency(
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=county
+    )
     assert [v.status for v in got] == [P, F]
     assert "低于，不含本数" in got.iloc[0].reason
 
@@ -396,8 +387,8 @@ def test_planning_part_without_a_planned_use_could_reach_the_share(yuecheng):
     #      (30 + 30 = 60 % ≥ 50 %) → 待核实, never 符合
     #   乙 30 % 商业用地 + 70 % 工业用地 → 30 % < 50 % on the county's own share → 符合
     #   丙 20 % 商业用地 + 29.99 % blank + rest 工业: at most 49.99 % < 50 % → 符合
-    own = _own_share(yuecheng)
-    parcels = _parcels([_square(21.0, i) for i in range(3)])
+    own = own_share(yuecheng)
+    parcels = parcels_of([square(21.0, i) for i in range(3)])
     geoms, uses = [], []
     for geom, cuts in zip(parcels.geometry, [(0.3, 0.6), (0.3, 0.3), (0.2, 0.4999)], strict=True):
         x0, y0, x1, y1 = geom.bounds
@@ -415,41 +406,15 @@ def test_planning_part_without_a_planned_use_could_reach_the_share(yuecheng):
 # (「10米以内（含）」, 示例规则（非官方）), blocks.min_area_mu = 100 (">=").
 
 
-def _screen(profile, parcels, ents, **layers):
-    n = len(parcels)
-    linked = link_parcels(parcels, ents, _links(parcels), profile=profile)
-    planning = _cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
-    args = {
-        "compliance": pd.DataFrame(
-            columns=["uscc", "parcel_id", "category", "severity", "record_date"]
-        ),
-        "planning": planning,
-        "demolition": gpd.GeoDataFrame({"plan_name": [], "plan_year": []}, geometry=[], crs=CRS),
-    } | layers
-    return screen(
-        linked.parcels,
-        enterprises=linked.enterprises,
-        pairs=linked.pairs,
-        profile=profile,
-        as_of=AS_OF,
-        **args,
-    )
-
-
-def _firms(n: int, **over) -> pd.DataFrame:
-    base = {"above_scale": True, "energy_tce": 100.0, "built_year": 2015}
-    return _enterprises(n, **(base | over))
-
-
 def test_three_plots_chained_10_m_apart_are_one_block_of_105_mu(yuecheng):
     # Three plots of 35 亩 (200 m deep × 116.67 m), each 低效 (亩均 2) with 容积率 0.5 < 0.7 →
     # R3 拆除重建 on its own. A–B 10 m, B–C 10 m (A–C 243 m): each gap ≤ 10 m joins, and the
     # chain is one block of 3 × 35 = 105 亩 ≥ 100 → large.
     width = 35 * 10000 / 15 / 200
     xs = [X0, X0 + width + 10, X0 + 2 * width + 20]
-    parcels = _parcels([shapely.box(x, Y0, x + width, Y0 + 200) for x in xs])
+    parcels = parcels_of([shapely.box(x, Y0, x + width, Y0 + 200) for x in xs])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.5
-    got = _screen(yuecheng, parcels, _firms(3, tax_wan=70.0, land_mu=35.0)).parcels
+    got = screen_plots(yuecheng, parcels, firms(3, tax_wan=70.0, land_mu=35.0)).parcels
     assert got["path"].tolist() == ["拆除重建"] * 3
     assert got["block_id"].nunique() == 1
     assert got["block_area_mu"].tolist() == pytest.approx([105.0] * 3)
@@ -459,14 +424,14 @@ def test_three_plots_chained_10_m_apart_are_one_block_of_105_mu(yuecheng):
 def test_plots_touching_only_at_a_corner_are_neighbours(yuecheng):
     # Two 60 亩 plots (200 m × 200 m) meeting at one corner point (gap 0 ≤ 10 m): one block of
     # 120 亩 ≥ 100.
-    parcels = _parcels(
+    parcels = parcels_of(
         [
             shapely.box(X0, Y0, X0 + 200, Y0 + 200),
             shapely.box(X0 + 200, Y0 + 200, X0 + 400, Y0 + 400),
         ]
     )
     parcels["floor_area_m2"] = parcels.geometry.area * 0.5
-    got = _screen(yuecheng, parcels, _firms(2, tax_wan=120.0, land_mu=60.0)).parcels
+    got = screen_plots(yuecheng, parcels, firms(2, tax_wan=120.0, land_mu=60.0)).parcels
     assert got["block_id"].nunique() == 1
     assert got["block_area_mu"].tolist() == pytest.approx([120.0, 120.0])
 
@@ -481,10 +446,10 @@ def test_plot_with_every_optional_layer_and_field_missing(shangyu):
     # control line), no demolition layer; the firm has no 综合能耗, 用电量, 投产年份 or 目录类别.
     # Each check that needs the missing input is 待核实 naming it; none is 符合; the plot is
     # 待核实 on the 底数清单, not 不列入.
-    parcels = _parcels([_square(21.0)])
+    parcels = parcels_of([square(21.0)])
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    ents = _enterprises(1, above_scale=True, tax_wan=210.0, catalogue_class=None)
-    got = _screen(shangyu, parcels, ents, compliance=None, planning=None, demolition=None)
+    ents = enterprises(1, above_scale=True, tax_wan=210.0, catalogue_class=None)
+    got = screen_plots(shangyu, parcels, ents, compliance=None, planning=None, demolition=None)
     checks = got.checks.iloc[0]
     for name in ["violation", "two_high", "planning", "control_line", "demolition", "catalogue"]:
         assert checks[name].status is U, name
@@ -496,9 +461,9 @@ def test_plot_with_every_optional_layer_and_field_missing(shangyu):
 def test_an_unlinked_plot_is_to_verify_in_every_enterprise_check(shangyu):
     # A plot no enterprise is linked to: 两高, 产业目录 and 低效 (no tax) cannot be judged → 待核实
     # naming the missing link, never 「关联企业均未达到门槛」 (符合).
-    parcels = _parcels([_square(21.0), _rectangle(100.0, 140.0, 1)])
-    ents = _enterprises(1, above_scale=True, energy_tce=100.0, built_year=2015)
-    pairs = _links(parcels.iloc[[0]])
+    parcels = parcels_of([square(21.0), rectangle(100.0, 140.0, 1)])
+    ents = enterprises(1, above_scale=True, energy_tce=100.0, built_year=2015)
+    pairs = owner_links(parcels.iloc[[0]])
     kwargs = {"enterprises": ents, "pairs": pairs, "profile": shangyu}
     assert check_two_high(parcels, **kwargs).iloc[1].status is U
     assert check_catalogue(parcels, as_of=AS_OF, **kwargs).iloc[1].status is U

@@ -3,7 +3,7 @@
 (浙政发〔2023〕4号) — clause by clause against the text.
 
 Every expected value is worked out on paper from the clause it cites before the code is run.
-Plots are drawn in EPSG:4549 with the helpers of ``tests/test_policy_boundaries_hand.py`` (1 km
+Plots are drawn in EPSG:4549 with the helpers of ``tests/_hand.py`` (1 km
 apart, so none are neighbours); 21 亩 = 14000 m², so 亩均税收 = 税收 ÷ 21. The enterprise on plot
 i is firm i (owner); firms are 规上 unless a case says otherwise, industry 3311 (GB/T 4754-2017
 金属结构制造 → 2002 大类 34, national 容积率 floor 0.7), 允许类, 100 tce, built 2015, completed
@@ -37,7 +37,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -50,15 +49,19 @@ from landgov.run.screening import run_screening
 from landgov.screening import check_low_efficiency, check_two_high, check_violations
 from landgov.screening.paths import rule_table
 from landgov.verdict import Status
-from tests.test_policy_boundaries_hand import (
-    _cover,
-    _enterprises,
-    _links,
-    _parcels,
-    _square,
-    _uscc,
+from tests._hand import (
+    AS_OF,
+    cover,
+    enterprises,
+    firms,
+    owner_links,
+    parcels_of,
+    plots,
+    screen_plots,
+    square,
+    uscc,
+    violation_records,
 )
-from tests.test_policy_hand_cases4 import AS_OF, _firms, _records, _screen
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
 COUNTIES = ["shangyu-2022", "shengzhou-2022", "gongshu-2022", "zhejiang-2023"]
@@ -80,13 +83,6 @@ R4_HEAD = (
 @pytest.fixture(scope="module")
 def profiles():
     return {name: load_profile(name) for name in COUNTIES}
-
-
-def _plots(n: int, far: float = 0.8, **over) -> gpd.GeoDataFrame:
-    """``n`` plots of 21 亩 with 容积率 ``far`` (floor area = far × land area)."""
-    parcels = _parcels([_square(21.0, i) for i in range(n)], **over)
-    parcels["floor_area_m2"] = parcels.geometry.area * far
-    return parcels
 
 
 def _row(result, i: int) -> dict:
@@ -112,8 +108,8 @@ def test_shangyu_low_efficiency_at_just_above_just_below_and_missing(profiles):
     #   tax 105.21 → 5.01 > 5 → 不列入 (上虞's own figure: an official 符合)
     #   tax 104.79 → 4.99 ≤ 5 → 治理
     #   tax blank → 待核实, the tax named as missing — never 不列入
-    got = _screen(
-        profiles["shangyu-2022"], _plots(4), _firms(4, tax_wan=[105.0, 105.21, 104.79, None])
+    got = screen_plots(
+        profiles["shangyu-2022"], plots(4), firms(4, tax_wan=[105.0, 105.21, 104.79, None])
     )
     rows = [_row(got, i) for i in range(4)]
     assert [r["status"] for r in rows] == ["治理", "不列入", "治理", "待核实"]
@@ -143,7 +139,7 @@ def test_a_borrowed_5_wan_never_lets_a_plot_off_the_list(profiles, name):
     # 嵊州, 拱墅 and the province set no figure and borrow 上虞's (参照, 示例规则（非官方）):
     #   5.00 and 4.99 → 治理 (a 不符合 on a 示例 value puts the plot on the list for a person)
     #   5.01 → 待核实 (not 不列入): 「本地认定标准」 to collect, the 两高 thresholds too (borrowed)
-    got = _screen(profiles[name], _plots(3), _firms(3, tax_wan=[105.0, 105.21, 104.79]))
+    got = screen_plots(profiles[name], plots(3), firms(3, tax_wan=[105.0, 105.21, 104.79]))
     rows = [_row(got, i) for i in range(3)]
     assert [r["status"] for r in rows] == ["治理", "待核实", "治理"]
     low = got.checks["low_efficiency"]
@@ -173,11 +169,11 @@ def test_below_scale_firm_at_3_mu_is_in_focus_and_2_99_is_not(profiles, name):
     #   3.00 亩 → in focus (「以上」 includes 3); 2.99 亩 → 不属排查重点, still judged 低效;
     #   blank → focus unknown (NA), the 低效 verdict does not wait for it
     # The focus note cites its own clause: 上虞、嵊州 their texts; 拱墅 and the province 「参照」.
-    parcels = _parcels([_square(3.0, i) for i in range(3)], tax_wan=[12.0] * 3)
+    parcels = parcels_of([square(3.0, i) for i in range(3)], tax_wan=[12.0] * 3)
     parcels["area_m2"] = parcels.geometry.area
-    ents = _enterprises(3, above_scale=False, land_mu=[3.0, 2.99, None])
+    ents = enterprises(3, above_scale=False, land_mu=[3.0, 2.99, None])
     got = check_low_efficiency(
-        parcels, enterprises=ents, pairs=_links(parcels), profile=profiles[name]
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=profiles[name]
     )
     assert [v.status for v in got] == [F, F, F]
     assert [v.values["in_focus"] for v in got] == [True, False, None]
@@ -214,12 +210,12 @@ def test_each_named_violation_category_puts_a_plot_on_the_list_in_shangyu(profil
     # (before the as-of day 2024-06-30): every category of either text → 违法违规 不符合 → 治理,
     # path R4 整治提升 (no earlier rule holds). The 上虞 profile cites its own clause first.
     cats = ["安全", "环保", "质量", "能耗", "消防", "税收", "违法用地", "违法建设", "无照经营"]
-    parcels = _plots(len(cats))
+    parcels = plots(len(cats))
     pid = parcels["parcel_id"].tolist()
-    records = _records(
+    records = violation_records(
         [
             {
-                "uscc": _uscc(i),
+                "uscc": uscc(i),
                 "parcel_id": pid[i],
                 "category": c,
                 "record_date": dt.date(2024, 3, 1),
@@ -227,8 +223,8 @@ def test_each_named_violation_category_puts_a_plot_on_the_list_in_shangyu(profil
             for i, c in enumerate(cats)
         ]
     )
-    got = _screen(
-        profiles["shangyu-2022"], parcels, _firms(len(cats), tax_wan=210.0), compliance=records
+    got = screen_plots(
+        profiles["shangyu-2022"], parcels, firms(len(cats), tax_wan=210.0), compliance=records
     )
     assert got.parcels["screening_status"].tolist() == ["治理"] * len(cats)
     assert got.parcels["path"].tolist() == ["整治提升"] * len(cats)
@@ -245,11 +241,11 @@ def test_shengzhou_categories_are_its_own_text_and_gongshu_borrows_them(profiles
     # 违法用地 (嵊州's own category): in 嵊州 the clause is official (no 参照); in 拱墅 the list is
     # borrowed from both counties → 「参照」 示例规则（非官方）, but the record still counts
     # (不符合 on a record is a fact, the category list only names it).
-    parcels = _plots(1)
-    records = _records(
+    parcels = plots(1)
+    records = violation_records(
         [
             {
-                "uscc": _uscc(0),
+                "uscc": uscc(0),
                 "parcel_id": parcels["parcel_id"].iloc[0],
                 "category": "违法用地",
                 "record_date": dt.date(2024, 3, 1),
@@ -258,7 +254,11 @@ def test_shengzhou_categories_are_its_own_text_and_gongshu_borrows_them(profiles
     )
     for name, marked in [("shengzhou-2022", False), ("gongshu-2022", True)]:
         v = check_violations(
-            parcels, compliance=records, pairs=_links(parcels), profile=profiles[name], as_of=AS_OF
+            parcels,
+            compliance=records,
+            pairs=owner_links(parcels),
+            profile=profiles[name],
+            as_of=AS_OF,
         ).iloc[0]
         assert v.status is F
         assert "嵊政〔2022〕28号 第三条第（一）项第2目" in str(v.citation)
@@ -279,14 +279,14 @@ def test_shangyu_two_high_at_the_thresholds_through_the_whole_screening(profiles
     #   丁 2019, 1200 tce, assessed 不符合要求, tax 210 → 两高 不符合 → 治理; R1 needs 低效
     #      too (「两高一低」) → R4 整治提升
     #   戊 2019, 1200 tce, assessed 不符合要求, tax 84 → 84 ÷ 21 = 4.00 → 低效 → R1 关停退出
-    ents = _firms(
+    ents = firms(
         5,
         tax_wan=[210.0, 210.0, 210.0, 210.0, 84.0],
         energy_tce=[1000.0, 999.99, 4999.99, 1200.0, 1200.0],
         built_year=[2019, 2018, 2017, 2019, 2019],
         two_high_assessment=[None, None, None, "不符合要求", "不符合要求"],
     )
-    got = _screen(profiles["shangyu-2022"], _plots(5), ents)
+    got = screen_plots(profiles["shangyu-2022"], plots(5), ents)
     rows = [_row(got, i) for i in range(5)]
     assert [r["status"] for r in rows] == ["待核实", "不列入", "不列入", "治理", "治理"]
     assert got.parcels["two_high_review"].tolist() == [True, False, False, True, True]
@@ -316,14 +316,16 @@ def test_below_borrowed_two_high_thresholds_is_to_verify_not_a_pass(profiles, na
     #   to collect, never 符合 on a borrowed figure alone
     #   2018, 1000 tce → 需评估 (reaching even a borrowed threshold is a reason to look) → 待核实
     #   2019, 1200 tce assessed 符合要求 → 符合 (the assessment decides, not the threshold)
-    parcels = _plots(4)
-    ents = _firms(
+    parcels = plots(4)
+    ents = firms(
         4,
         energy_tce=[999.99, 4999.99, 1000.0, 1200.0],
         built_year=[2018, 2017, 2018, 2019],
         two_high_assessment=[None, None, None, "符合要求"],
     )
-    got = check_two_high(parcels, enterprises=ents, pairs=_links(parcels), profile=profiles[name])
+    got = check_two_high(
+        parcels, enterprises=ents, pairs=owner_links(parcels), profile=profiles[name]
+    )
     assert [v.status for v in got] == [U, U, U, P]
     assert got.iloc[0].explain() == (
         "待核实：关联企业均未达到“两高”项目或用能项目的评估门槛；该门槛为示例规则（非官方），"
@@ -356,12 +358,12 @@ def test_shangyu_each_of_the_four_paths_by_hand(profiles):
     #   2 容积率 0.5 < 0.7 (industry 34, 「低于」 strict) → 用而未尽 → R3 拆除重建
     #   3 容积率 0.7 = 0.7: not under-used → R4 整治提升
     # R2 and R3 rest on 越政发〔2022〕24号 (another county's text): 「参照」 in 上虞.
-    parcels = _plots(4)
+    parcels = plots(4)
     parcels["floor_area_m2"] = parcels.geometry.area * pd.Series([0.8, 0.8, 0.5, 0.7]).to_numpy()
-    ents = _firms(4, tax_wan=84.0, catalogue_class=["淘汰类", "允许类", "允许类", "允许类"])
+    ents = firms(4, tax_wan=84.0, catalogue_class=["淘汰类", "允许类", "允许类", "允许类"])
     uses = ["工业用地", "商业用地", "工业用地", "工业用地"]
-    planning = _cover(parcels, 1.0, planned_use=uses, inside_control_line=["是"] * 4)
-    got = _screen(profiles["shangyu-2022"], parcels, ents, planning=planning)
+    planning = cover(parcels, 1.0, planned_use=uses, inside_control_line=["是"] * 4)
+    got = screen_plots(profiles["shangyu-2022"], parcels, ents, planning=planning)
     rows = [_row(got, i) for i in range(4)]
     assert [r["status"] for r in rows] == ["治理"] * 4
     assert [r["path"] for r in rows] == ["关停退出", "功能转型", "拆除重建", "整治提升"]
@@ -434,9 +436,9 @@ def test_gongshu_a_grade_firm_is_not_exempt_from_the_screening(profiles):
     # 应急停产 or 最低限产比例 — nothing about the 底数清单 or 治理清单. A grade-A firm on a
     # plot with
     # tax 84 (4.00 万元/亩 ≤ 5, borrowed figure) is 治理 like any other.
-    parcels = _plots(2)
+    parcels = plots(2)
     parcels["grade"] = ["A", "C"]
-    got = _screen(profiles["gongshu-2022"], parcels, _firms(2, tax_wan=84.0, grade=["A", "C"]))
+    got = screen_plots(profiles["gongshu-2022"], parcels, firms(2, tax_wan=84.0, grade=["A", "C"]))
     assert got.parcels["screening_status"].tolist() == ["治理", "治理"]
     assert got.parcels["path"].tolist() == ["整治提升", "整治提升"]
 
@@ -454,10 +456,10 @@ def test_province_idle_plot_one_and_two_full_years(profiles):
     #   约定开工 blank → 待核实 naming the date
     # (容积率 0 is also 用而未尽 under the national floor: see the questions in the report.)
     starts = [dt.date(2023, 6, 30), dt.date(2023, 7, 1), dt.date(2022, 6, 30), None]
-    parcels = _plots(
+    parcels = plots(
         4, far=0.0, completion_date=[None] * 4, contract_start_date=starts, start_date=[None] * 4
     )
-    got = _screen(profiles["zhejiang-2023"], parcels, _firms(4, tax_wan=210.0))
+    got = screen_plots(profiles["zhejiang-2023"], parcels, firms(4, tax_wan=210.0))
     idle = got.checks["idle"]
     assert [v.status for v in idle] == [F, P, F, U]
     assert got.parcels["idle_years"].tolist()[:3] == [1, 0, 2]
@@ -478,9 +480,9 @@ def test_province_renewal_far_targets_and_under_used_floor(profiles):
     assert prov.value("far.pilot_target") == 2.0
     for key in ("far.renewal_target", "far.pilot_target"):
         assert str(prov.citation(key)) == "[浙政发〔2023〕4号 第二条第（一）项第1目]"
-    parcels = _plots(2)
+    parcels = plots(2)
     parcels["floor_area_m2"] = parcels.geometry.area * pd.Series([0.69, 0.70]).to_numpy()
-    got = _screen(prov, parcels, _firms(2, tax_wan=84.0))
+    got = screen_plots(prov, parcels, firms(2, tax_wan=84.0))
     under = got.checks["under_used"]
     assert [under.iloc[0].status, under.iloc[1].status] == [F, P]
     assert got.parcels["path"].tolist() == ["拆除重建", "整治提升"]
@@ -510,13 +512,13 @@ def test_a_run_names_the_profile_that_judged_its_plots(tmp_path, name, status, d
     # One 21-亩 plot, tax 105.21 (5.01 万元/亩), 容积率 0.8, every layer clean: 上虞 judges it by
     # its own figure → 不列入; 嵊州 borrows the figure → 待核实. The manifest and the workbook
     # name the profile, with its document.
-    parcels = _plots(1)
+    parcels = plots(1)
     parcels["area_m2"] = parcels.geometry.area
     parcels.to_file(tmp_path / "parcels.gpkg", driver="GPKG")
-    _firms(1, tax_wan=105.21, name=["企业0"]).to_csv(tmp_path / "enterprises.csv", index=False)
-    _links(parcels).to_csv(tmp_path / "links.csv", index=False)
+    firms(1, tax_wan=105.21, name=["企业0"]).to_csv(tmp_path / "enterprises.csv", index=False)
+    owner_links(parcels).to_csv(tmp_path / "links.csv", index=False)
     n = len(parcels)
-    planning = _cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
+    planning = cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
     planning.to_file(tmp_path / "planning.gpkg", driver="GPKG")
     pd.DataFrame(
         {"uscc": [], "parcel_id": [], "category": [], "severity": [], "record_date": []}
@@ -544,7 +546,7 @@ def test_example_rules_alone_never_give_a_pass_in_any_county(profiles):
     # province no check is 符合 on a 示例规则（非官方） citation alone, and the plot is never
     # 不列入; in 上虞, where every trigger figure is its own, it is 不列入.
     for name, prof in profiles.items():
-        got = _screen(prof, _plots(1), _firms(1, tax_wan=210.0))
+        got = screen_plots(prof, plots(1), firms(1, tax_wan=210.0))
         checks = got.checks.iloc[0]
         # (violation: 「无违法违规记录」 is a fact of the table, not a figure of the profile)
         for check in ("low_efficiency", "two_high", "idle", "under_used"):
@@ -570,7 +572,7 @@ def test_changing_a_borrowed_figure_to_a_countys_own_decides(profiles):
         )
     }
     county = dataclasses.replace(sz, params={**sz.params, **own})
-    got = _screen(county, _plots(1), _firms(1, tax_wan=105.21))
+    got = screen_plots(county, plots(1), firms(1, tax_wan=105.21))
     assert got.parcels["screening_status"].iloc[0] == "不列入"
 
 
@@ -578,7 +580,7 @@ def test_an_enterprise_file_with_an_above_scale_column_reads(tmp_path):
     # A table carrying the column name landgov's own tables use (above_scale, 是/否 or
     # True/False) made the reader stop with a pandas ValueError (a traceback, not a message).
     # Alone it is the 规上/规下 column; beside a 规上/规下 column the latter is read.
-    rows = _firms(3, name=["企业0", "企业1", "企业2"])
+    rows = firms(3, name=["企业0", "企业1", "企业2"])
     only = rows.assign(above_scale=["是", "否", None])
     only.to_csv(tmp_path / "only.csv", index=False)
     got = read_enterprises(tmp_path / "only.csv")

@@ -13,24 +13,14 @@ import pandas as pd
 import pytest
 
 from landgov.efficiency import Grade, grade_enterprises
-from landgov.ids import uscc_check_char
 from landgov.policy import load_profile
-
-
-def _uscc(i: int) -> str:
-    first17 = f"91330602MA3D{i:05d}"
-    return first17 + uscc_check_char(first17)
-
-
-@pytest.fixture(scope="module")
-def yuecheng():
-    return load_profile("yuecheng-2022")
+from tests._hand import uscc
 
 
 def _below(i: int, land_mu: float, tax_wan: float, power: float) -> dict:
     """A 规下 firm: 亩均税收 = tax / land, 单位电耗税收 = tax / power."""
     return {
-        "uscc": _uscc(i),
+        "uscc": uscc(i, "MA3D"),
         "above_scale": False,
         "land_mu": land_mu,
         "tax_wan": tax_wan,
@@ -89,9 +79,9 @@ def test_mean_emission_points_come_from_evaluated_firms_only(yuecheng):
     # Before, 乙's 2.761972 was averaged in: 丙 got 4.142958.
     rows = pd.DataFrame(
         [
-            _X | {"uscc": _uscc(10)},
-            _X | {"uscc": _uscc(11), "emissions_t": 1.0, "energy_tce": np.nan},
-            _X | {"uscc": _uscc(12), "emissions_t": np.nan},
+            _X | {"uscc": uscc(10, "MA3D")},
+            _X | {"uscc": uscc(11, "MA3D"), "emissions_t": 1.0, "energy_tce": np.nan},
+            _X | {"uscc": uscc(12, "MA3D"), "emissions_t": np.nan},
         ]
     )
     got = grade_enterprises(rows, profile=yuecheng).data

@@ -35,6 +35,7 @@ from openpyxl import load_workbook
 from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
+from tests._hand import comparison_row
 from tests._runs import fake_run
 from tests._words import SEED_CODE, TRADITIONAL
 from tests.test_ledger import _edit
@@ -326,18 +327,9 @@ def cmp(tmp_path_factory):
     return compare_runs(read_screening(old), read_screening(new))
 
 
-def _plot(cmp, code: str) -> pd.Series:
-    hit = cmp.plots[
-        cmp.plots["old_ids"].fillna("").str.split("；").map(lambda ids: code in ids)
-        | cmp.plots["new_ids"].fillna("").str.split("；").map(lambda ids: code in ids)
-    ]
-    assert len(hit) == 1
-    return hit.iloc[0]
-
-
 def test_split_plot_is_one_row_with_area_weighted_tax(cmp):
     # S (15 亩, 2.0) → S1 9 亩 × 3.0 + S2 6 亩 × 6.0 = 63 万元 / 15 亩 = 4.2; S1 still listed
-    s = _plot(cmp, "S")
+    s = comparison_row(cmp, "S")
     assert s["match"] == "分割" and s["new_ids"] == "S1；S2"
     assert s["tax_per_mu_new"] == pytest.approx(4.2)
     assert s["tax_per_mu_change"] == pytest.approx(2.2)
@@ -348,39 +340,42 @@ def test_grade_of_a_split_or_merged_group(cmp):
     # S (D) → S1 C and S2 B: every part is better than D → 上升
     # M1 C + M2 C → M C: 不变; H1 B + H2 D → H C: one part up, one down → 升降不一 (never
     # 待核实: every part has a grade)
-    assert _plot(cmp, "S")["grade_new"] == "C；B" and _plot(cmp, "S")["grade_change"] == "上升"
-    assert _plot(cmp, "M")["grade_change"] == "不变"
-    assert _plot(cmp, "H")["grade_change"] == "升降不一"
+    assert (
+        comparison_row(cmp, "S")["grade_new"] == "C；B"
+        and comparison_row(cmp, "S")["grade_change"] == "上升"
+    )
+    assert comparison_row(cmp, "M")["grade_change"] == "不变"
+    assert comparison_row(cmp, "H")["grade_change"] == "升降不一"
 
 
 def test_merged_plot_reaching_exactly_5_stays_low_efficient(cmp):
     # M1 7.5 亩 × 4.0 + M2 7.5 亩 × 2.0 = 45 / 15 = 3.0 → M 5.00: 「5万元以下」 includes 5,
     # so M is still on the 治理清单 and nothing counts it as 治理 done
-    m = _plot(cmp, "M")
+    m = comparison_row(cmp, "M")
     assert m["match"] == "合并" and m["old_ids"] == "M1；M2"
     assert m["tax_per_mu_old"] == pytest.approx(3.0)
     assert m["tax_per_mu_change"] == pytest.approx(2.0)
     assert m["listing_change"] == "仍在治理清单"
-    t = _plot(cmp, "T")
+    t = comparison_row(cmp, "T")
     assert t["tax_per_mu_change"] == pytest.approx(1.0) and t["listing_change"] == "仍在治理清单"
 
 
 def test_merge_with_a_part_lacking_tax_has_no_group_figure(cmp):
     # H2 has no 亩均税收: (4.0 × 7.5 + ?) / 15 is unknown — no figure, no change (待核实)
-    h = _plot(cmp, "H")
+    h = comparison_row(cmp, "H")
     assert pd.isna(h["tax_per_mu_old"]) and pd.isna(h["tax_per_mu_change"])
     assert h["tax_per_mu_new"] == pytest.approx(4.5)
 
 
 def test_zero_tax_is_a_value_and_missing_is_not(cmp):
     # Z: 0 → 3 is +3; N: missing → 3 has no change (never read as 0 → 3)
-    z, n = _plot(cmp, "Z"), _plot(cmp, "N")
+    z, n = comparison_row(cmp, "Z"), comparison_row(cmp, "N")
     assert z["tax_per_mu_old"] == 0.0 and z["tax_per_mu_change"] == pytest.approx(3.0)
     assert pd.isna(n["tax_per_mu_old"]) and pd.isna(n["tax_per_mu_change"])
 
 
 def test_grade_a_to_d_is_down_and_newly_listed(cmp):
-    g = _plot(cmp, "G")
+    g = comparison_row(cmp, "G")
     assert g["grade_old"] == "A" and g["grade_new"] == "D"
     assert g["grade_change"] == "下降" and g["listing_change"] == "新列入治理清单"
 
@@ -388,10 +383,10 @@ def test_grade_a_to_d_is_down_and_newly_listed(cmp):
 def test_plot_gone_from_the_new_run_is_to_verify_not_done(cmp):
     # V was listed and is not in the new 底数清单: nothing shows it 达标 → 待核实, and the
     # 治理 area done counts only R (移出治理清单, 15 亩): V's 15 亩 are not 盘活 done
-    v = _plot(cmp, "V")
+    v = comparison_row(cmp, "V")
     assert v["match"] == "仅旧期" and v["grade_change"] == "待核实"
     assert v["listing_change"] == "旧期在治理清单，新期无此地块"
-    assert _plot(cmp, "R")["listing_change"] == "移出治理清单"
+    assert comparison_row(cmp, "R")["listing_change"] == "移出治理清单"
     towns = cmp.townships.set_index("township")
     assert towns.loc["全区", "governance_done_mu"] == pytest.approx(15.0)
 

@@ -3,7 +3,7 @@ dates, unknown plots, the 初审表 against the 增容审查 row, and the overal
 
 越政发〔2022〕24号 附件3 (《越城区、滨海新区进一步鼓励存量工业用地二次开发盘活闲置资源的实施意见》)
 and its 初审表 (附件3.1). Each case was worked out on paper from the clause it cites before the
-code ran; plots are drawn in EPSG:4549 by the helpers of ``tests/test_policy_boundaries_hand.py``
+code ran; plots are drawn in EPSG:4549 by the helpers of ``tests/_hand.py``
 (squares 1 km apart). 1 亩 = 10000/15 m²: 15 亩 = 10000 m² (100 m × 100 m), 18 亩 = 12000 m²,
 21 亩 = 14000 m², 12 亩 = 8000 m².
 
@@ -24,61 +24,27 @@ import pytest
 from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, check_applications, check_parcels
 from landgov.far.zengrong._check import unmatched_applications
-from landgov.policy import Param, load_profile
 from landgov.reports.chushen import build_form
 from landgov.reports.packet import PACKET_COLUMNS, packet_frame
-from landgov.verdict import Citation, Status
-from tests.test_policy_boundaries_hand import (
-    _application,
-    _applications,
-    _enterprises,
-    _inputs,
-    _parcels,
-    _rectangle,
-    _square,
+from landgov.verdict import Status
+from tests._hand import (
+    application,
+    applications,
+    enterprises,
+    parcels_of,
+    plots,
+    rectangle,
+    square,
+    zengrong_inputs,
 )
 
 P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
 OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
 
 
-@pytest.fixture(scope="module")
-def yuecheng():
-    return load_profile("yuecheng-2022")
-
-
-@pytest.fixture(scope="module")
-def official(yuecheng):
-    """yuecheng-2022 as a district that has published its 标准地 control values (made up, as in
-    tests/test_policy_boundaries_hand.py). The default application (_application: 固定资产投资
-    7000, 达产后税收 900, 工业增加值 3000, 能耗 1500 t, 排放 10 t, 研发 3 %) passes each of them on
-    18–21 亩."""
-    table = {
-        "fixed_investment_per_mu_wan": 300.0,
-        "energy_value_added_per_tce_wan": 1.5,
-        "emission_value_added_per_t_wan": 100.0,
-        "tax_per_mu_wan": 30.0,
-        "value_added_per_mu_wan": 120.0,
-        "rd_ratio_pct": 2.0,
-    }
-    param = Param(
-        "zengrong.standard_land",
-        table,
-        citation=Citation("000", "附件3 三.6", official=True),
-        comparison=">=",
-    )
-    return dataclasses.replace(yuecheng, params={**yuecheng.params, param.key: param})
-
-
-def _plots(mu: float, n: int, far: float = 0.8, **over):
-    parcels = _parcels([_square(mu, i) for i in range(n)], **over)
-    parcels["floor_area_m2"] = parcels.geometry.area * far
-    return parcels
-
-
 def _with_enterprises(profile, parcels, **over):
-    ents = _enterprises(len(parcels), **over)
-    return dataclasses.replace(_inputs(profile, parcels), enterprises=ents)
+    ents = enterprises(len(parcels), **over)
+    return dataclasses.replace(zengrong_inputs(profile, parcels), enterprises=ents)
 
 
 def _form_cells(row) -> dict[str, str]:
@@ -103,12 +69,12 @@ def test_an_18_mu_plot_filled_exactly_to_its_headroom_is_allowed(official):
     #   added 15600 m² → (14400 + 15600) / 12000 = 30000 / 12000 = 2.5 ≤ 2.5 → 符合, 可申报
     #   added 15601 m² → 30001 / 12000 = 2.500083 > 2.5 → 不符合, 不可申报 (二 is never relaxed)
     # Both rows carry the plot's room 15600 m² (增容空间至2.5 of the 增容审查 sheet).
-    parcels = _plots(18.0, 2, far=1.2)
+    parcels = plots(2, mu=18.0, far=1.2)
     rows = [
-        _application(pid, i, added_floor_m2=added)
+        application(pid, i, added_floor_m2=added)
         for i, (pid, added) in enumerate(zip(parcels["parcel_id"], [15600.0, 15601.0], strict=True))
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["cap"].tolist() == [P, F]
     assert got["zengrong"].tolist() == [OK, NO]
     assert got["headroom_m2"].tolist() == pytest.approx([15600.0, 15600.0])
@@ -121,15 +87,15 @@ def test_an_application_on_a_plot_already_at_2_5_has_no_room(official):
     # 21 亩 = 14000 m² carrying 35000 m² (容积率 2.5 exactly): room 2.5 × 14000 − 35000 = 0.
     # Adding 1 m²: 35001 / 14000 = 2.500071 > 2.5 → 不符合, 不可申报; headroom 0, not negative.
     # The same plot screened (no application): at 2.5 there is no room → cap 不符合.
-    parcels = _plots(21.0, 1, far=2.5)
-    got = _applications(
-        official, parcels, [_application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=1.0)]
+    parcels = plots(1, mu=21.0, far=2.5)
+    got = applications(
+        official, parcels, [application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=1.0)]
     )
     assert got["cap"].iloc[0] == F
     assert got["zengrong"].iloc[0] == NO
     assert got["headroom_m2"].iloc[0] == 0.0
     assert "2.500071 > 上限 2.5" in got["cap_note"].iloc[0]
-    screened = check_parcels(_inputs(official, parcels))
+    screened = check_parcels(zengrong_inputs(official, parcels))
     assert screened["cap"].iloc[0] == F
     assert screened["headroom_m2"].iloc[0] == 0.0
 
@@ -137,9 +103,9 @@ def test_an_application_on_a_plot_already_at_2_5_has_no_room(official):
 def test_screened_plot_and_its_application_show_the_same_room(official):
     # 21 亩, 容积率 0.8: 11200 m²; room 35000 − 11200 = 23800 m² in both the 摸排 row and the
     # application row of the same plot (one figure of 二 for one plot).
-    parcels = _plots(21.0, 1)
-    screened = check_parcels(_inputs(official, parcels))
-    got = _applications(official, parcels, [_application(parcels["parcel_id"].iloc[0])])
+    parcels = plots(1, mu=21.0)
+    screened = check_parcels(zengrong_inputs(official, parcels))
+    got = applications(official, parcels, [application(parcels["parcel_id"].iloc[0])])
     assert screened["headroom_m2"].iloc[0] == pytest.approx(23800.0)
     assert got["headroom_m2"].iloc[0] == pytest.approx(23800.0)
 
@@ -148,9 +114,9 @@ def test_an_application_on_a_plot_without_floor_area_is_to_verify(official):
     # 现状建筑面积 blank: no 容积率 now, none after → cap 待核实 naming it, room unknown (never
     # 2.5 × 14000 = 35000 m²), overall 待核实; the form says 建筑面积 and both 容积率 are 待核实
     # naming what is missing as the 待核实事项 does (never 「nan」, 「0.00」 or a silent blank).
-    parcels = _plots(21.0, 1)
+    parcels = plots(1, mu=21.0)
     parcels["floor_area_m2"] = None
-    got = _applications(official, parcels, [_application(parcels["parcel_id"].iloc[0])])
+    got = applications(official, parcels, [application(parcels["parcel_id"].iloc[0])])
     row = got.iloc[0]
     assert row["cap"] == U
     assert pd.isna(row["headroom_m2"]) and pd.isna(row["far_after"])
@@ -173,9 +139,9 @@ def test_form_figures_equal_the_review_row(official):
     # Last year's 亩均税收: the enterprise's 300 万元 on its one plot of 21 亩 → 14.29 万元/亩.
     # The form's 现状/实施后 lines and the 增容审查 sheet's columns show the same figures, and
     # the sheet has a column for each figure the form shows (现状建筑面积 included).
-    parcels = _plots(21.0, 1)
-    got = _applications(
-        official, parcels, [_application(parcels["parcel_id"].iloc[0], added_floor_m2=23800.0)]
+    parcels = plots(1, mu=21.0)
+    got = applications(
+        official, parcels, [application(parcels["parcel_id"].iloc[0], added_floor_m2=23800.0)]
     )
     row = got.iloc[0]
     assert row["zengrong"] == OK
@@ -212,9 +178,9 @@ def test_form_of_a_project_over_the_cap_by_a_hair_does_not_read_2_50(official):
     # 21 亩, 11200 m² + 23800.01 m² = 35000.01 / 14000 = 2.5000007 > 2.5 → 不符合 [二]. The
     # form's 「项目实施后 3.容积率」 must not read 2.50 — which is within the cap — beside a
     # refusal for exceeding it: it shows as many decimals as tell it from 2.5, as the reason does.
-    parcels = _plots(21.0, 1)
-    got = _applications(
-        official, parcels, [_application(parcels["parcel_id"].iloc[0], added_floor_m2=23800.01)]
+    parcels = plots(1, mu=21.0)
+    got = applications(
+        official, parcels, [application(parcels["parcel_id"].iloc[0], added_floor_m2=23800.01)]
     )
     row = got.iloc[0]
     assert row["cap"] == F
@@ -226,11 +192,11 @@ def test_form_of_a_plot_just_over_15_mu_does_not_read_15_00(official):
     # 三.1 「原则上大于 15 亩」: 60 m × 166.7 m = 10002 m² = 15.003 亩 > 15 → 符合. The form's
     # 「现状情况 1.土地面积」 reads 15.003 亩, as the reason does, not 15.00 (which is not 大于 15);
     # 21 亩 reads 21.00 as usual, and 100 m × 100 m = 15 亩 exactly reads 15.00 (不符合).
-    geoms = [_rectangle(60.0, 166.7, 0), _square(21.0, 1), _square(15.0, 2)]
-    parcels = _parcels(geoms)
+    geoms = [rectangle(60.0, 166.7, 0), square(21.0, 1), square(15.0, 2)]
+    parcels = parcels_of(geoms)
     parcels["floor_area_m2"] = parcels.geometry.area * 0.8
-    rows = [_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
-    got = _applications(official, parcels, rows)
+    rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = applications(official, parcels, rows)
     assert got["cond1"].tolist() == [P, P, F]
     lands = [_form_cells(r)["现状情况"].split("\n")[0] for r in got.to_dict("records")]
     assert lands == ["1.土地面积：15.003 亩", "1.土地面积：21.00 亩", "1.土地面积：15.00 亩"]
@@ -245,9 +211,9 @@ def test_fifteen_mu_square_fails_and_a_chemical_firm_on_it_goes_to_the_meeting(o
     # 15 亩 = 10000 m² = 100 m × 100 m: 15.00 is not 大于 15 → 三.1 不符合.
     #   甲 (no 涉改 sector) → 不可申报
     #   乙 化工 涉改 firm  → 三.1 area is relaxable → 待核实 提交联席会议审议, never 可申报
-    parcels = _plots(15.0, 2)
+    parcels = plots(2, mu=15.0)
     inputs = _with_enterprises(official, parcels, reform_sector=[None, "化工"])
-    apps = pd.DataFrame([_application(pid, i) for i, pid in enumerate(parcels["parcel_id"])])
+    apps = pd.DataFrame([application(pid, i) for i, pid in enumerate(parcels["parcel_id"])])
     got = check_applications(apps, inputs)
     assert got["cond1"].tolist() == [F, U]
     assert got["zengrong"].tolist() == [NO, TBD]
@@ -261,9 +227,9 @@ def test_electroplating_firm_on_allocated_land_is_refused_whatever_is_relaxed(of
     # 一 (scope: 国有出让) is not a requirement of 三, so the relaxation never reaches it.
     # 电镀 firm on 12 亩 (8000 m², 12 ≤ 15: 三.1 relaxable → 待核实) holding 划拨 land → scope
     # 不符合 → 不可申报; the meeting gets nothing to review on a refused row.
-    parcels = _plots(12.0, 1, right_type=["划拨"])
+    parcels = plots(1, mu=12.0, right_type=["划拨"])
     inputs = _with_enterprises(official, parcels, reform_sector=["电镀"])
-    got = check_applications(pd.DataFrame([_application(parcels["parcel_id"].iloc[0])]), inputs)
+    got = check_applications(pd.DataFrame([application(parcels["parcel_id"].iloc[0])]), inputs)
     row = got.iloc[0]
     assert row["scope"] == F
     assert row["cond1"] == U
@@ -275,12 +241,12 @@ def test_dyeing_firm_applying_before_the_opinion_took_effect_is_not_relaxed(offi
     # 七(一) 「本政策自 2022 年 11 月 1 日起执行」 bounds the opinion itself, relaxation included:
     # 印染 firm on 12 亩 (三.1 relaxable → 待核实) applying 2022-10-31 → scope 不符合 → 不可申报;
     # the same firm applying 2022-11-01 → 待核实 提交联席会议审议.
-    parcels = _plots(12.0, 2)
+    parcels = plots(2, mu=12.0)
     inputs = _with_enterprises(official, parcels, reform_sector=["印染", "印染"])
     days = ["2022-10-31", "2022-11-01"]
     apps = pd.DataFrame(
         [
-            _application(pid, i, application_date=d)
+            application(pid, i, application_date=d)
             for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
         ]
     )
@@ -293,9 +259,9 @@ def test_dyeing_firm_applying_before_the_opinion_took_effect_is_not_relaxed(offi
 def test_relaxed_firm_with_another_gap_names_both(official):
     # 印染 firm on 12 亩 (relaxable 三.1) whose 产权状况 is blank (三.2 → 待核实, not relaxable
     # but not a failure): 待核实; the reason names the meeting first, then 「另待核实」 产权状况.
-    parcels = _plots(12.0, 1)
+    parcels = plots(1, mu=12.0)
     inputs = _with_enterprises(official, parcels, reform_sector=["印染"])
-    app = _application(parcels["parcel_id"].iloc[0], title_status=None)
+    app = application(parcels["parcel_id"].iloc[0], title_status=None)
     row = check_applications(pd.DataFrame([app]), inputs).iloc[0]
     assert row["zengrong"] == TBD
     assert row["zengrong_reason"].startswith("待核实（提交联席会议审议）")
@@ -306,13 +272,13 @@ def test_dyeing_firm_short_on_investment_is_relaxed_but_short_on_energy_is_not(o
     # 三.6 on 21 亩 with official control values (300 万元/亩, 1.5 万元/吨标准煤):
     #   甲 印染, 固定资产投资 6000 → 6000 / 21 = 285.71 < 300 → relaxable → 待核实 (联席会议)
     #   乙 印染, 工业增加值 3000 / 能耗 2500 = 1.2 < 1.5 → 能耗 is not relaxable → 不可申报
-    parcels = _plots(21.0, 2)
+    parcels = plots(2, mu=21.0)
     inputs = _with_enterprises(official, parcels, reform_sector=["印染", "印染"])
     pid = parcels["parcel_id"].tolist()
     apps = pd.DataFrame(
         [
-            _application(pid[0], 0, fixed_investment_wan=6000.0),
-            _application(pid[1], 1, energy_tce=2500.0),
+            application(pid[0], 0, fixed_investment_wan=6000.0),
+            application(pid[1], 1, energy_tce=2500.0),
         ]
     )
     got = check_applications(apps, inputs)
@@ -326,13 +292,13 @@ def test_dyeing_firm_on_the_cap_itself_is_relaxed_only_on_area(official):
     # 印染 firm on 12 亩 (8000 m², 容积率 0.8 = 6400 m²): adding 13600 m² → 20000 / 8000 = 2.5 →
     # cap 符合; area 12 ≤ 15 → relaxable → 待核实. Adding 13600.01 → 2.5000013 > 2.5 → cap
     # 不符合 (二, never relaxed) → 不可申报.
-    parcels = _plots(12.0, 2)
+    parcels = plots(2, mu=12.0)
     inputs = _with_enterprises(official, parcels, reform_sector=["印染", "印染"])
     pid = parcels["parcel_id"].tolist()
     apps = pd.DataFrame(
         [
-            _application(pid[0], 0, added_floor_m2=13600.0),
-            _application(pid[1], 1, added_floor_m2=13600.01),
+            application(pid[0], 0, added_floor_m2=13600.0),
+            application(pid[1], 1, added_floor_m2=13600.01),
         ]
     )
     got = check_applications(apps, inputs)
@@ -355,8 +321,8 @@ def test_all_six_indicators_exactly_at_their_control_values_pass(official):
     #   工业增加值 2520 / 21 = 120            ≥ 120
     #   研发 2 %                               ≥ 2 %
     # → 三.6 符合; every other condition holds → 可申报.
-    parcels = _plots(21.0, 1)
-    app = _application(
+    parcels = plots(1, mu=21.0)
+    app = application(
         parcels["parcel_id"].iloc[0],
         fixed_investment_wan=6300.0,
         value_added_wan=2520.0,
@@ -365,7 +331,7 @@ def test_all_six_indicators_exactly_at_their_control_values_pass(official):
         tax_after_wan=630.0,
         rd_ratio_pct=2.0,
     )
-    row = _applications(official, parcels, [app]).iloc[0]
+    row = applications(official, parcels, [app]).iloc[0]
     assert row["cond6"] == P, row["cond6_note"]
     assert row["zengrong"] == OK
 
@@ -374,11 +340,11 @@ def test_example_control_values_never_make_condition_6_pass(yuecheng):
     # The shipped profile's 300 万元/亩 and 30 万元/亩 are 示例规则（非官方）; the other four have
     # no value. Figures far above them (21000 / 21 = 1000 万元/亩, 2100 / 21 = 100 万元/亩) →
     # 三.6 待核实, overall 待核实, never 可申报; the district's own values are named as missing.
-    parcels = _plots(21.0, 1)
-    app = _application(
+    parcels = plots(1, mu=21.0)
+    app = application(
         parcels["parcel_id"].iloc[0], fixed_investment_wan=21000.0, tax_after_wan=2100.0
     )
-    row = _applications(yuecheng, parcels, [app]).iloc[0]
+    row = applications(yuecheng, parcels, [app]).iloc[0]
     assert row["cond6"] == U
     assert row["zengrong"] == TBD
     assert "区级公布的《标准地》控制指标" in row["missing"]
@@ -394,9 +360,9 @@ def test_zero_energy_or_emission_is_to_verify_naming_that_figure(official, field
     # 三.6: 工业增加值 3000 / 0 has no value. A 增容 manufacturing project with 0 吨标准煤 or
     # 0 吨 emissions is a blank cell saved as 0 until shown otherwise → 待核实, naming the figure
     # filled in as 0 — not 达产后年工业增加值, which was given (3000 万元).
-    parcels = _plots(21.0, 1)
-    app = _application(parcels["parcel_id"].iloc[0], **{field: 0.0})
-    row = _applications(official, parcels, [app]).iloc[0]
+    parcels = plots(1, mu=21.0)
+    app = application(parcels["parcel_id"].iloc[0], **{field: 0.0})
+    row = applications(official, parcels, [app]).iloc[0]
     assert row["cond6"] == U
     assert row["zengrong"] == TBD
     assert named in row["missing"]
@@ -412,9 +378,9 @@ def test_unsigned_commitment_is_pending_and_the_project_may_still_apply(official
     # 三.7 「企业承诺…新增建筑面积按重置价进行补偿」 and 四(五) (the commitment is signed after the
     # meeting approves): not signed yet → 待承诺; every other condition holds → 可申报 with
     # 条件7 listed as a document to follow.
-    parcels = _plots(21.0, 1)
-    app = _application(parcels["parcel_id"].iloc[0], commitment_signed=signed)
-    row = _applications(official, parcels, [app]).iloc[0]
+    parcels = plots(1, mu=21.0)
+    app = application(parcels["parcel_id"].iloc[0], commitment_signed=signed)
+    row = applications(official, parcels, [app]).iloc[0]
     assert row["cond7"] == W
     assert row["zengrong"] == OK
     assert (
@@ -426,14 +392,14 @@ def test_structure_change_without_report_and_unsigned_commitment_both_pending(of
     # 三.8 「涉及原建筑结构发生变化类项目，需出具建筑结构安全鉴定报告」: the project changes the
     # structure (「是」) and the report is 「未出具」 → a report still to be produced: 待承诺 (住建
     # reviews it, 六(二)); with 三.7 unsigned too → 可申报, both listed; no 待核实.
-    parcels = _plots(21.0, 1)
-    app = _application(
+    parcels = plots(1, mu=21.0)
+    app = application(
         parcels["parcel_id"].iloc[0],
         changes_structure="是",
         safety_report="未出具",
         commitment_signed="否",
     )
-    row = _applications(official, parcels, [app]).iloc[0]
+    row = applications(official, parcels, [app]).iloc[0]
     assert (row["cond7"], row["cond8"]) == (W, W)
     assert row["zengrong"] == OK
     assert CONDITION_LABELS["cond8"] in row["zengrong_reason"]
@@ -449,12 +415,12 @@ def test_application_dates_as_staff_write_them(official):
     #   「2022-11-01 08:30:00」  → the same day → 符合
     #   2022-10-31 23:59        → the day before → 不符合 → 不可申报 (按当时政策办理)
     days = ["2022/11/1", "2022-11-01 08:30:00", pd.Timestamp("2022-10-31 23:59")]
-    parcels = _plots(21.0, len(days))
+    parcels = plots(len(days), mu=21.0)
     rows = [
-        _application(pid, i, application_date=d)
+        application(pid, i, application_date=d)
         for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["scope"].tolist() == [P, P, F]
     assert got["zengrong"].tolist() == [OK, OK, NO]
     assert "早于本意见施行日 2022-11-01" in got["scope_note"].iloc[2]
@@ -469,13 +435,13 @@ def test_application_for_a_code_not_in_the_layer_is_to_verify_with_the_reason(of
     # Both rows come out (in order); the second is 待核实 — the plot cannot be checked — and its
     # own row says why (宗地图层中无此宗地代码), not only the problems table; its overlay checks
     # (规划, 特殊片区, 拆迁计划) never read 「未提供…图层」: those layers were given.
-    parcels = _plots(21.0, 1)
+    parcels = plots(1, mu=21.0)
     rows = [
-        _application(parcels["parcel_id"].iloc[0], 0),
-        _application("330602001001GB09999", 1),
+        application(parcels["parcel_id"].iloc[0], 0),
+        application("330602001001GB09999", 1),
     ]
     apps = pd.DataFrame(rows)
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert len(got) == 2
     assert got["application_id"].tolist() == ["ZR-000", "ZR-001"]
     assert got["zengrong"].tolist() == [OK, TBD]
@@ -503,15 +469,15 @@ def test_overall_verdict_from_the_conditions(official):
     #   乙 产权状况 blank and commitment unsigned             → 待核实, naming 产权状况
     #   丙 commitment unsigned only                             → 可申报 (待承诺 listed)
     #   丁 everything holds                                     → 可申报, 「各项条件符合」
-    parcels = _plots(21.0, 4)
+    parcels = plots(4, mu=21.0)
     pid = parcels["parcel_id"].tolist()
     rows = [
-        _application(pid[0], 0, standard_factory="是", title_status=None),
-        _application(pid[1], 1, title_status=None, commitment_signed=False),
-        _application(pid[2], 2, commitment_signed=False),
-        _application(pid[3], 3),
+        application(pid[0], 0, standard_factory="是", title_status=None),
+        application(pid[1], 1, title_status=None, commitment_signed=False),
+        application(pid[2], 2, commitment_signed=False),
+        application(pid[3], 3),
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["zengrong"].tolist() == [NO, TBD, OK, OK]
     reasons = got["zengrong_reason"].tolist()
     assert CONDITION_LABELS["cond4"] in reasons[0] and "标准厂房" in reasons[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 
@@ -20,9 +19,10 @@ from landgov.far.zengrong import (
     check_parcels,
 )
 from landgov.ids import uscc_check_char
-from landgov.policy import Param, load_profile
+from landgov.policy import load_profile
 from landgov.units import M2_PER_MU
-from landgov.verdict import Citation, Status
+from landgov.verdict import Status
+from tests._hand import OFFICIAL_STANDARD_LAND, with_standard_land
 
 X0, Y0 = 500000.0, 3300000.0
 AS_OF = dt.date(2024, 6, 30)
@@ -32,28 +32,6 @@ USCC = "91330602MA2BXXXXX1"
 @pytest.fixture(scope="module")
 def profile():
     return load_profile("yuecheng-2022")
-
-
-#: 标准地 control values as a county would publish them (made up for the tests, all minima).
-OFFICIAL_STANDARD_LAND = {
-    "fixed_investment_per_mu_wan": 300.0,
-    "energy_value_added_per_tce_wan": 1.5,
-    "emission_value_added_per_t_wan": 100.0,
-    "tax_per_mu_wan": 30.0,
-    "value_added_per_mu_wan": 120.0,
-    "rd_ratio_pct": 2.0,
-}
-
-
-def with_standard_land(profile, table, *, official=True):
-    """``profile`` with its 标准地 table replaced (official unless told)."""
-    param = Param(
-        "zengrong.standard_land",
-        table,
-        citation=Citation("000", "附件3 三.6", official=official),
-        comparison=">=",
-    )
-    return dataclasses.replace(profile, params={**profile.params, param.key: param})
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,9 @@ from landgov.far.zengrong._scope import _scope_zone
 from landgov.policy import Param, load_profile
 from landgov.units import M2_PER_MU
 from landgov.verdict import Citation, Status
+from tests._hand import OFFICIAL_STANDARD_LAND, with_standard_land
 from tests.test_zengrong import (
     AS_OF,
-    OFFICIAL_STANDARD_LAND,
     X0,
     Y0,
     _check,
@@ -31,7 +31,6 @@ from tests.test_zengrong import (
     _layers,
     _links,
     _parcels,
-    with_standard_land,
 )
 
 SIDE = math.sqrt(20.0 * M2_PER_MU)  # the 20-亩 square of _check

@@ -30,7 +30,6 @@ from landgov.cli._chinese import ChineseGroup
 from landgov.cli._failures import (
     EXIT_INPUT,
     EXIT_INTERNAL,
-    GDAL_ERRORS,
     fail,
     save_crash_report,
     show_click_error,
@@ -38,6 +37,7 @@ from landgov.cli._failures import (
 )
 from landgov.cli._workfolder import announced, find_settings
 from landgov.errors import LandgovError, os_error_message
+from landgov.io._layercheck import GDAL_ERRORS
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "cli", "main", "save_crash_report"]
 

@@ -17,22 +17,13 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-import pyogrio.errors
 
 from landgov import __version__
 
-__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "GDAL_ERRORS", "fail", "save_crash_report"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "fail", "save_crash_report"]
 
 EXIT_INPUT = 2  # bad input, unusable output folder, click usage error
 EXIT_INTERNAL = 3  # an unexpected error: traceback saved to a crash report
-GDAL_ERRORS = (
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FeatureError,
-    pyogrio.errors.FieldError,
-    pyogrio.errors.GeometryError,
-    pyogrio.errors.CRSError,
-)
 
 
 def _report_dir() -> Path:

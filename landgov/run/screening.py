@@ -421,6 +421,8 @@ def _screen(
     what the 增容 stage needs of this one (:class:`landgov.run.far.Shared`) as soon as it is
     there, so that it can run beside the rest of the screening.
     """
+    from landgov.run.far import plot_far  # lazily, as the rest of run.far here
+
     stages = StageTimer(
         ["读取数据", "地企关联", "亩均评价", "筛查与路径", "写出结果"], progress=progress
     )
@@ -439,7 +441,11 @@ def _screen(
         raster_job = None if raster_read is None else _measure_raster(raster_read, children)
         # the 容积率 of every plot, one for both stages (run.far.plot_far); with the raster
         # measured in a child, once it is there
-        measured = None if raster_job is not None else _plot_far(parcels, reads, inputs, prof)
+        measured = (
+            None
+            if raster_job is not None
+            else plot_far(parcels, reads, inputs=inputs, profile=prof)
+        )
     if start_far is not None and measured is not None:
         _start_far(start_far, read, linked, None, measured)
     with stages.stage("亩均评价"):
@@ -448,8 +454,11 @@ def _screen(
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
         lp["grade"] = parcel_grades(lp, graded.data)
         raster = None if raster_job is None else raster_job()
-        if measured is None:
-            measured = _plot_far(parcels, reads, inputs, prof, raster=raster)
+        measured = (  # with the raster: measured just now
+            plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
+            if measured is None
+            else measured
+        )
         reads = measured.reads(reads)  # the buildings that reached no plot, said
         _with_far(lp, measured, raster=inputs.height_raster is not None)
     if start_far is not None and raster_job is not None:  # raster_job: measured just now
@@ -601,21 +610,6 @@ def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
         lp["built_cover"] = measured.far["built_cover"]
     lp["far_minimum"] = measured.far["far_minimum"]
     lp["far_source"] = measured.far["far_source"]
-
-
-def _plot_far(
-    parcels: gpd.GeoDataFrame,
-    reads: Mapping[str, ReadResult],
-    inputs: RunInputs,
-    prof: Profile,
-    *,
-    raster: pd.DataFrame | None = None,
-) -> PlotFar:
-    """:func:`landgov.run.far.plot_far` of the screening's files: the 容积率 both stages
-    judge on (buildings, recorded floor area, 登记容积率, then the height raster)."""
-    from landgov.run.far import plot_far
-
-    return plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
 
 
 def _read_files(

@@ -28,21 +28,20 @@ from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, check_applications, check_parcels
 from landgov.reports.chushen import build_form
 from landgov.verdict import Status
-from tests.test_policy_boundaries_hand import (
+from tests._hand import (
     AS_OF,
     CRS,
     X0,
     Y0,
-    _application,
-    _applications,
-    _enterprises,
-    _inputs,
-    _square,
-    _uscc,
+    application,
+    applications,
+    enterprises,
+    plots,
+    square,
+    uscc,
+    zengrong_inputs,
 )
-from tests.test_policy_hand_zengrong2 import _form_cells, _plots, _with_enterprises
-from tests.test_policy_hand_zengrong2 import official as official  # noqa: PLC0414 (fixture)
-from tests.test_policy_hand_zengrong2 import yuecheng as yuecheng  # noqa: PLC0414 (fixture)
+from tests.test_policy_hand_zengrong2 import _form_cells, _with_enterprises
 
 P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
 OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
@@ -70,13 +69,13 @@ def test_large_plot_after_exactly_2_5_passes_and_2_5000001_fails(official):
     #   丙 adds 149999.99 → 249999.99 / 100000 = 2.4999999 ≤ 2.5 → 符合
     # (before the fix 乙 read 「实施后容积率 2.50 ≤ 上限 2.5」 → 可申报: the quotient rounded to 6
     # decimals is 2.500000.)
-    parcels = _plots(150.0, 3, far=1.0)
+    parcels = plots(3, mu=150.0, far=1.0)
     added = [150000.0, 150000.01, 149999.99]
     rows = [
-        _application(pid, i, added_floor_m2=a, **_big())
+        application(pid, i, added_floor_m2=a, **_big())
         for i, (pid, a) in enumerate(zip(parcels["parcel_id"], added, strict=True))
     ]
-    got = _applications(official, parcels, rows)
+    got = applications(official, parcels, rows)
     assert got["cap"].tolist() == [P, F, P]
     assert got["zengrong"].tolist() == [OK, NO, OK]
     assert got["headroom_m2"].tolist() == pytest.approx([150000.0] * 3)
@@ -96,16 +95,16 @@ def test_large_plot_screened_at_the_cap_and_one_hundredth_below_it(official):
     # and an application adding exactly that 0.01 m² lands on 2.5 → 符合: the screening and the
     # application read the same room (before the fix the screening said 「2.50 ≥ 上限」, no room,
     # while the application adding 0.01 m² passed).
-    parcels = _plots(150.0, 2)
+    parcels = plots(2, mu=150.0)
     parcels["floor_area_m2"] = [250000.0, 249999.99]
-    screened = check_parcels(_inputs(official, parcels))
+    screened = check_parcels(zengrong_inputs(official, parcels))
     assert screened["cap"].tolist() == [F, P]
     assert screened["headroom_m2"].tolist() == pytest.approx([0.0, 0.01], abs=1e-9)
     assert "无增容空间" in screened["cap_note"].iloc[0]
     assert "已达到或超过上限 2.5" in screened["headroom_reason"].iloc[0]
     assert "现状容积率 2.4999999 < 上限 2.5，有增容空间" in screened["cap_note"].iloc[1]
-    app = _application(parcels["parcel_id"].iloc[1], 1, added_floor_m2=0.01, **_big())
-    got = _applications(official, parcels, [app])
+    app = application(parcels["parcel_id"].iloc[1], 1, added_floor_m2=0.01, **_big())
+    got = applications(official, parcels, [app])
     assert got["cap"].iloc[0] == P
     assert got["far_after"].iloc[0] == pytest.approx(2.5)
     assert _form_cells(got.iloc[0].to_dict())["现状情况"].split("\n")[2] == "3.容积率：2.4999999"
@@ -141,20 +140,20 @@ def test_tall_shed_headroom_reads_the_real_floor_area(official):
     #   甲 adds 28000    → (7000 + 28000) / 14000 = 2.5        → 符合
     #   乙 adds 28000.01 → 35000.01 / 14000        = 2.5000007  → 不符合
     # The form fills 现状建筑面积 7000 (real) and 容积率 0.50.
-    parcels = _plots(21.0, 2)
+    parcels = plots(2, mu=21.0)
     parcels = parcels.drop(columns="floor_area_m2")
     layers = {"buildings": _shed(parcels, 10.0)}
-    screened = check_parcels(_inputs(official, parcels, **layers))
+    screened = check_parcels(zengrong_inputs(official, parcels, **layers))
     assert screened["floor_area_m2"].tolist() == pytest.approx([7000.0, 7000.0])
     assert screened["floor_area_far_m2"].tolist() == pytest.approx([14000.0, 14000.0])
     assert screened["far"].tolist() == pytest.approx([0.5, 0.5])
     assert screened["far_minimum"].tolist() == pytest.approx([1.0, 1.0])
     assert screened["headroom_m2"].tolist() == pytest.approx([28000.0, 28000.0])
     rows = [
-        _application(pid, i, added_floor_m2=a)
+        application(pid, i, added_floor_m2=a)
         for i, (pid, a) in enumerate(zip(parcels["parcel_id"], [28000.0, 28000.01], strict=True))
     ]
-    got = _applications(official, parcels, rows, **layers)
+    got = applications(official, parcels, rows, **layers)
     assert got["cap"].tolist() == [P, F]
     assert got["far_after"].iloc[0] == pytest.approx(2.5)
     now = _form_cells(got.iloc[0].to_dict())["现状情况"].split("\n")
@@ -164,8 +163,8 @@ def test_tall_shed_headroom_reads_the_real_floor_area(official):
 def test_shed_exactly_8_m_high_is_not_doubled(official):
     # 「层高超过 8 米」: 超过 does not include 8 (《民法典》第1259条) → 8 m counts once:
     # 7000 m² real and counted, 容积率 0.5 for both; headroom 28000 m² as above.
-    parcels = _plots(21.0, 1).drop(columns="floor_area_m2")
-    screened = check_parcels(_inputs(official, parcels, buildings=_shed(parcels, 8.0)))
+    parcels = plots(1, mu=21.0).drop(columns="floor_area_m2")
+    screened = check_parcels(zengrong_inputs(official, parcels, buildings=_shed(parcels, 8.0)))
     row = screened.iloc[0]
     assert (row["floor_area_m2"], row["floor_area_far_m2"]) == pytest.approx((7000.0, 7000.0))
     assert row["far_minimum"] == pytest.approx(0.5)
@@ -181,7 +180,7 @@ def test_screened_chemical_firm_on_12_mu_is_left_to_the_meeting(official):
     # 摸排 (no application): 12 亩 = 8000 m², 12 ≤ 15 → 三.1 不符合 for 甲 (no 涉改 sector) →
     # 不可申报, not a candidate; for 乙 (化工 涉改) the same shortfall → 待核实, a candidate,
     # with 条件1 named for the 联席会议 — never 可申报, and never 符合 on 三.1.
-    parcels = _plots(12.0, 2)
+    parcels = plots(2, mu=12.0)
     got = check_parcels(_with_enterprises(official, parcels, reform_sector=[None, "化工"]))
     assert got["cond1"].tolist() == [F, U]
     assert got["zengrong"].tolist() == [NO, TBD]
@@ -198,9 +197,9 @@ def test_relaxed_application_form_names_the_meeting_and_the_items(official):
     # 印染 涉改 firm on 12 亩, 固定资产投资 3000 / 12 = 250 < 300 万元/亩 (official): 三.1 and
     # 三.6 投资 both relaxable → 待核实 with both conditions for the meeting; the 初审表 carries
     # the note under the table naming the meeting and both items [附件3 三].
-    parcels = _plots(12.0, 1)
+    parcels = plots(1, mu=12.0)
     inputs = _with_enterprises(official, parcels, reform_sector=["印染"])
-    app = _application(
+    app = application(
         parcels["parcel_id"].iloc[0],
         fixed_investment_wan=3000.0,
         tax_after_wan=600.0,  # 600 / 12 = 50 ≥ 30
@@ -222,7 +221,7 @@ def test_relaxation_never_reaches_a_plot_in_mahai(official, sector):
     # by this opinion at all, so its relaxation (a clause of the same opinion) does not apply:
     # a 涉改 firm on 12 亩 inside 马海片区 → 适用范围 不符合 → 不可申报, nothing for the meeting,
     # the reason citing 附件3 七(二).
-    parcels = _plots(12.0, 1)
+    parcels = plots(1, mu=12.0)
     inputs = _with_enterprises(official, parcels, reform_sector=[sector])
     zone = gpd.GeoDataFrame(
         {"zone_name": ["马海片区"]},
@@ -230,7 +229,7 @@ def test_relaxation_never_reaches_a_plot_in_mahai(official, sector):
         crs=CRS,
     )
     inputs = dataclasses.replace(inputs, special_zones=zone)
-    app = pd.DataFrame([_application(parcels["parcel_id"].iloc[0])])
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
     for got in (check_parcels(inputs), check_applications(app, inputs)):
         row = got.iloc[0]
         assert row["scope"] == F
@@ -261,7 +260,7 @@ def _write_inputs(folder):
     D    12      6400      企业3, 印染 涉改            adds 5600 → 待核实（提交联席会议审议）
     ===  ======  ========  =========================  ==========================================
     """
-    geoms = [_square(21.0, 0), _square(150.0, 1), _square(21.0, 2), _square(12.0, 3)]
+    geoms = [square(21.0, 0), square(150.0, 1), square(21.0, 2), square(12.0, 3)]
     n = len(geoms)
     ids = [f"330602001001GB{i:05d}" for i in range(n)]
     gpd.GeoDataFrame(
@@ -277,7 +276,7 @@ def _write_inputs(folder):
         geometry=geoms,
         crs=CRS,
     ).to_file(folder / "parcels.gpkg")
-    ents = _enterprises(n, reform_sector=[None, None, None, "印染"])
+    ents = enterprises(n, reform_sector=[None, None, None, "印染"])
     ents.rename(
         columns={
             "uscc": "统一社会信用代码",
@@ -294,11 +293,11 @@ def _write_inputs(folder):
         }
     ).to_excel(folder / "enterprises.xlsx", index=False)
     pd.DataFrame(
-        {"宗地代码": ids, "统一社会信用代码": [_uscc(i) for i in range(n)], "关系": ["自有"] * n}
+        {"宗地代码": ids, "统一社会信用代码": [uscc(i) for i in range(n)], "关系": ["自有"] * n}
     ).to_excel(folder / "links.xlsx", index=False)
     pd.DataFrame(
         {
-            "统一社会信用代码": [_uscc(9)],
+            "统一社会信用代码": [uscc(9)],
             "问题类别": ["质量"],
             "严重程度": ["一般"],
             "记录日期": ["2021-08-05"],
@@ -317,7 +316,7 @@ def _write_inputs(folder):
     )
     added = [23800.0, 150000.01, 5000.0, 5600.0]
     apps = [
-        _application(pid, i, added_floor_m2=a, **(_big() if i == 1 else {}))
+        application(pid, i, added_floor_m2=a, **(_big() if i == 1 else {}))
         for i, (pid, a) in enumerate(zip(ids, added, strict=True))
     ]
     frame = pd.DataFrame(apps)

@@ -677,11 +677,10 @@ def read_editable(
         wb = load_workbook(source, data_only=True)
     except FileNotFoundError as exc:
         raise DataFileError(f"{source} 不存在") from exc
-    except Exception as exc:  # zip, XML and openpyxl errors alike
-        raise DataFileError(
-            f"{source} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
-            "请在 Excel/WPS 中另存为 .xlsx 后重试"
-        ) from exc
+    except Exception as exc:  # zip, XML and openpyxl errors alike: say what the file is
+        from landgov.io._grid import not_a_workbook
+
+        raise not_a_workbook(source) from exc
     log = ProblemLog(source.name)
     marker = _check_marker(_read_marker(wb), layout, source, log, require_marker)
     ws = _pick_sheet(wb, layout, marker)

@@ -300,7 +300,7 @@ def decide_crs(
         raise CRSError(
             [
                 Issue(
-                    path.name, "--crs", str(user_crs), f"无法识别的坐标系（{exc}）",
+                    path.name, "--crs", str(user_crs), "无法识别的坐标系（PROJ 中没有该坐标系）",
                     "写作 EPSG 代码，如 --crs EPSG:4549（CGCS2000 3 度带 120°E）",
                 )
             ]

@@ -25,7 +25,7 @@ from jinja2 import Environment
 
 import landgov
 from landgov.core.documents import clause_tooltips
-from landgov.errors import DataFileError, InputError
+from landgov.errors import DataFileError, InputError, os_error_message
 from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._encode import encode_columns, encode_geometry, json_for_script, to_lonlat
@@ -82,7 +82,7 @@ class BriefingMap:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(self.html, encoding="utf-8")
         except OSError as exc:
-            raise DataFileError(f"无法写入地图文件 {out}：{exc}") from exc
+            raise DataFileError(f"无法写入地图文件：{os_error_message(exc)}") from exc
         return out
 
     def _repr_html_(self) -> str:

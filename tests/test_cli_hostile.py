@@ -25,7 +25,7 @@ import pytest
 from openpyxl import Workbook
 
 from landgov.cli import EXIT_INPUT, main
-from landgov.errors import ProfileError
+from landgov.errors import DataFileError, ProfileError
 from landgov.policy import load_profile
 from tests._cli import run_cli
 from tests._runs import fake_run
@@ -411,3 +411,12 @@ def test_an_interrupted_first_run_leaves_no_folder(tmp_path: Path) -> None:
     text = result.stdout + result.stderr
     assert result.returncode == 1 and "已中止。" in text and "Traceback" not in text, text
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_filled_form_says_what_to_do(tmp_path: Path) -> None:
+    """``--overrides 认定.xlsx`` mistyped: 「…认定.xlsx 不存在」 said nothing more."""
+    from landgov.core.editable import read_editable
+    from landgov.run.overrides import LAYOUT
+
+    with pytest.raises(DataFileError, match=r"「.*人工认定\.xlsx」不存在。处理：检查路径"):
+        read_editable(tmp_path / "人工认定.xlsx", LAYOUT)

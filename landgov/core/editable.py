@@ -676,7 +676,9 @@ def read_editable(
     try:
         wb = load_workbook(source, data_only=True)
     except FileNotFoundError as exc:
-        raise DataFileError(f"{source} 不存在") from exc
+        raise DataFileError(
+            f"文件「{source}」不存在。处理：检查路径是否写错（文件名中的空格、中文标点要与实际一致）"
+        ) from exc
     except Exception as exc:  # zip, XML and openpyxl errors alike: say what the file is
         from landgov.io._grid import not_a_workbook
 

@@ -105,12 +105,27 @@ def _encrypted(path: Path) -> Path:
     return path
 
 
+def _wps(path: Path) -> Path:
+    """WPS 表格's own .et: a compound file (the .xls header) that is no Excel 97–2003 book."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(4096, b"\x00"))
+    return path
+
+
+def _csv_text(path: Path) -> Path:
+    """A system's CSV export saved under .xlsx."""
+    path.write_text("统一社会信用代码,企业名称\n91330602MA2BGHJK3A,甲公司\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "name", "words"),
     [
         (_zip_of_documents, "企业.xlsx", "zip 压缩包，不是 Excel 工作簿（其中的文件：说明.txt"),
         (_zip_of_documents, "企业.zip", "这是 zip 压缩包，不是 Excel 工作簿"),
         (_encrypted, "企业.xlsx", "设有打开密码"),
+        (_encrypted, "企业.xls", "设有打开密码"),
+        (_wps, "企业.et", "WPS 表格自有格式"),
+        (_csv_text, "企业.xlsx", "可能是扩展名被改成 .xlsx 的 CSV 表格"),
     ],
 )  # fmt: skip
 def test_a_workbook_that_is_something_else_is_said_in_chinese(
@@ -118,17 +133,27 @@ def test_a_workbook_that_is_something_else_is_said_in_chinese(
 ) -> None:
     """A zip without a workbook inside once ended in 「（KeyError："There is no item named
     '[Content_Types].xml' in the archive"）」; an encrypted workbook as 「旧版 .xls 或加密的
-    工作簿」 at best. Now the file says what it is, through inspect and screen alike, and the
-    screen's output folder is not created."""
+    工作簿」 or, named .xls, 「需要安装 xlrd」; a WPS .et in ``inspect`` as GDAL's English
+    「not recognized as being in a supported file format」. Now the file says what it is,
+    through inspect and screen alike, and the screen's output folder is not created."""
     path = make(tmp_path / name)
     code, text = _main(["inspect", path, "--kind", "enterprises"], capsys)
-    _refused(code, text, str(path), "压缩包" if name.endswith(".zip") else words, "处理：")
+    _refused(code, text, path.name, words, "处理：")
     out = tmp_path / "结果"
     code, text = _main(
         ["screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", path, "-o", out], capsys
     )
     _refused(code, text, words)
     assert not out.exists()
+
+
+def test_a_wps_table_given_as_the_parcel_layer_is_called_a_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    et = _wps(tmp_path / "宗地.et")
+    args = ["screen", "-q", "-p", et, "-e", SAMPLE / "enterprises.xlsx", "-o", tmp_path / "结果"]
+    code, text = _main(args, capsys)
+    _refused(code, text, "宗地.et", "这是表格文件，不是图层")
 
 
 def test_a_filled_form_that_is_no_workbook_names_no_exception(

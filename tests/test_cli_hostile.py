@@ -445,3 +445,42 @@ def test_a_missing_filled_form_says_what_to_do(tmp_path: Path) -> None:
 
     with pytest.raises(DataFileError, match=r"「.*人工认定\.xlsx」不存在。处理：检查路径"):
         read_editable(tmp_path / "人工认定.xlsx", LAYOUT)
+
+
+def test_a_form_under_a_file_is_said_without_errno(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``override -o 认定/人工认定.xlsx`` where 认定 is a file: once 「写出「…」失败（[Errno 20]
+    Not a directory: '….人工认定.xlsx.landgov-tmp-…'）」, the temporary name included."""
+    blocker = run_dir.parent / "认定"
+    blocker.write_text("", encoding="utf-8")
+    code, text = _main(["override", run_dir, "-o", blocker / "人工认定.xlsx"], capsys)
+    _refused(code, text, f"「{blocker}」已存在且是文件")
+    assert "landgov-tmp" not in text
+
+
+@pytest.mark.parametrize("static", [False, True], ids=["html", "png"])
+def test_a_map_that_cannot_be_finished_leaves_the_earlier_one(
+    run_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    static: bool,
+) -> None:
+    """The map was written in place: a full disk (or Ctrl+C) in the middle left half a page
+    where last week's map was. Now it is written beside and renamed when complete."""
+    import errno
+
+    import landgov.core.atomic
+
+    old = run_dir.parent / ("地图.png" if static else "地图.html")
+    old.write_text("上周的地图", encoding="utf-8")
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(src))
+
+    monkeypatch.setattr(landgov.core.atomic.os, "replace", full)
+    args = ["map", run_dir, "--out", old, *(["--static", "png"] if static else [])]
+    code, text = _main(args, capsys)
+    _refused(code, text, "磁盘空间不足")
+    assert old.read_text(encoding="utf-8") == "上周的地图"
+    assert sorted(p.name for p in run_dir.parent.iterdir()) == sorted([run_dir.name, old.name])

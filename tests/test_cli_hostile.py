@@ -484,3 +484,31 @@ def test_a_map_that_cannot_be_finished_leaves_the_earlier_one(
     _refused(code, text, "磁盘空间不足")
     assert old.read_text(encoding="utf-8") == "上周的地图"
     assert sorted(p.name for p in run_dir.parent.iterdir()) == sorted([run_dir.name, old.name])
+
+
+def test_verify_again_keeps_the_answers_departments_filled_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``landgov verify RUN -o 核实`` a second time (after the departments sent the files back
+    into 核实) wrote every 核实_<镇街>.xlsx again, empty: the answers were gone without a word.
+    Now a workbook holding answers is refused, named, and left as it was; one without answers
+    is still refreshed."""
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)
+    item = "综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BGHJK3A〕"
+    plots = [{"parcel_id": "330602001002GB00001", "screening_status": "待核实", "to_verify": item}]
+    run = fake_run(tmp_path / "结果", plots, as_of="2026-06-30")
+    out = tmp_path / "核实"
+    assert _main(["verify", run, "-o", out], capsys)[0] == 0
+    assert _main(["verify", run, "-o", out], capsys)[0] == 0  # nothing filled: refreshed
+    (book,) = out.glob("核实_*.xlsx")
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    column = [c.value for c in ws[1]].index("答复（填写）") + 1
+    ws.cell(row=2, column=column, value="1200")
+    wb.save(book)
+    before = _snapshot(out)
+    code, text = _main(["verify", run, "-o", out], capsys)
+    _refused(code, text, book.name, "已填写 1 条答复", "landgov screen --verified")
+    assert _snapshot(out) == before

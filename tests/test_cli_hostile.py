@@ -512,3 +512,16 @@ def test_verify_again_keeps_the_answers_departments_filled_in(
     code, text = _main(["verify", run, "-o", out], capsys)
     _refused(code, text, book.name, "已填写 1 条答复", "landgov screen --verified")
     assert _snapshot(out) == before
+
+
+def test_a_run_folder_with_a_damaged_manifest_is_still_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A manifest.json cut short is still a run folder's: nothing is written into it."""
+    monkeypatch.chdir(tmp_path)
+    run = tmp_path / "结果"
+    run.mkdir()
+    (run / "manifest.json").write_text('{"landgov_version": "0.1', encoding="utf-8")
+    code, text = _main(["template", "-o", run / "模板"], capsys)
+    _refused(code, text, f"landgov 结果目录「{run}」")
+    assert [p.name for p in run.iterdir()] == ["manifest.json"]

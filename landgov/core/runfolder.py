@@ -653,8 +653,10 @@ def refuse_inside_run(out: str | os.PathLike[str], *, itself: bool = True) -> No
     for folder in folders:
         try:
             owned = _owned_by_landgov(read_manifest(folder))
-        except (DataFileError, OSError):  # a damaged manifest is still a run folder's
-            owned = (folder / MANIFEST).is_file()
+        except DataFileError:  # a damaged manifest is still a run folder's
+            owned = True
+        except OSError:  # a folder this user may not read: not one of their runs
+            owned = False
         if not owned:
             continue
         where = "就是" if folder == target else "位于"

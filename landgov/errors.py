@@ -198,6 +198,12 @@ def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OSError:
     (``ENOSPC``, ``EACCES``), else a :class:`DataFileError` with the library's own words.
     """
     target = Path(path)
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS and exc.filename is not None:
+        # the operating system's own error, which os_error_message says in Chinese; a
+        # temporary file beside the target (core.atomic) is named as the target
+        name = _text(exc.filename)
+        name = str(target) if ".landgov-tmp-" in name else name
+        return type(exc)(exc.errno, exc.strerror, name)
     folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)
     if folder is not None:
         try:

@@ -17,6 +17,7 @@ import pandas as pd
 from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
 from landgov.errors import InputError
+from landgov.io._grid import TABLE_SUFFIXES
 
 __all__ = ["inspect_file", "render_text"]
 
@@ -27,13 +28,12 @@ _KIND_LABELS = {
     "compliance": "违法违规记录",
 }
 Aliases = Mapping[str, Iterable[str]] | None
-_TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 
 def _read_any(
     path: Path, *, kind: str, aliases: Aliases, layer_options: dict[str, Any]
 ) -> tuple[str, ReadResult]:
-    if path.suffix.lower() not in _TABLE_SUFFIXES:
+    if kind == "auto" and path.suffix.lower() not in TABLE_SUFFIXES:
         from landgov.io.parcels import read_parcels
 
         return "parcels", read_parcels(path, aliases=aliases, **layer_options)

@@ -159,7 +159,7 @@ def test_an_alias_may_name_its_field_as_the_template_does(tmp_path: Path) -> Non
         ("[aliases]\nparcle_id = ['地块号']\n", "[aliases] 不认识的字段「parcle_id」"),
         (
             "[aliases]\n宗地代码 = ['地块号']\n",
-            '第 2 行第 1 列格式有误（Invalid statement）：中文键名须加英文双引号，如 "宗地代码"',
+            '第 2 行第 1 列格式有误（无法识别的一行）：中文键名须加英文双引号，如 "宗地代码"',
         ),
     ],
 )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from landgov.cli.options import outside_runs
+
 __all__ = ["command"]
 
 _RUN = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -28,6 +30,7 @@ def command(old_run: Path, new_run: Path, out: Path) -> None:
     from landgov.evaluation import compare_runs, write_comparison
     from landgov.run.results import read_screening
 
+    outside_runs(out)
     cmp = compare_runs(read_screening(old_run), read_screening(new_run))
     folder = write_comparison(cmp, out)
     c = cmp.counts

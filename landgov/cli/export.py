@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from landgov.cli._progress import step
+from landgov.cli.options import outside_runs
 
 __all__ = ["command"]
 
@@ -47,6 +48,7 @@ def command(run_dir: Path, fmt: str, out: Path | None) -> None:
     with step("核对运行结果的完整性"):
         verify(run_dir)
     target = out or Path("导出") / f"{run_dir.resolve().name}-{fmt}"
+    outside_runs(target)
     if fmt == "gpkg":
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(gpkg, target / GPKG)

@@ -18,6 +18,7 @@ from landgov.cli.options import (
     height_raster_option,
     input_options,
     layer_option,
+    outside_runs,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -93,6 +94,7 @@ def command(
         planning=planning, demolition=demolition, buildings=buildings,
         height_raster=height_raster, special_zones=special_zones, applications=applications,
     )  # fmt: skip
+    outside_runs(out, itself=False)
     run = run_far(
         inputs,
         profile=profile,

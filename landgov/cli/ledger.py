@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from landgov.cli.options import as_of_option
+from landgov.cli.options import XLSX_OUT, as_of_option, outside_runs
 from landgov.core.dates import parse_as_of
 from landgov.errors import InputError, Issue
 
 __all__ = ["command"]
 
 _RUN = click.Path(exists=True, file_okay=False, path_type=Path)
-_XLSX = click.Path(dir_okay=False, path_type=Path)
+_XLSX = XLSX_OUT
 
 
 @click.group("ledger")
@@ -61,6 +61,7 @@ def init(run_dir: Path, out: Path, as_of: str | None, overwrite: bool) -> None:
                 )
             ]
         )
+    outside_runs(out)
     day = parse_as_of(as_of)
     ledger = init_ledger(read_screening(run_dir), as_of=day)
     _report(ledger, write_ledger(ledger, out))
@@ -80,6 +81,7 @@ def update(ledger_file: Path, run_dir: Path | None, out: Path, as_of: str | None
     from landgov.ledger import update_ledger, write_ledger
     from landgov.run.results import read_screening
 
+    outside_runs(out)
     day = parse_as_of(as_of)
     run = read_screening(run_dir) if run_dir is not None else None
     ledger = update_ledger(ledger_file, run, as_of=day)

@@ -9,6 +9,7 @@ import click
 
 from landgov.cli._progress import step
 from landgov.cli._tiles import default_folder, province_tiles, write_tiles
+from landgov.cli.options import outside_runs
 from landgov.core.dates import parse_date
 from landgov.core.runfolder import verify
 from landgov.errors import LandgovError
@@ -180,6 +181,7 @@ def command(
     from landgov.maps.interactive import build_map
     from landgov.maps.static import render_static
 
+    outside_runs(out or Path("maps"))
     style = _style(breaks, max_parcels)
     layout = _layout(paper, orientation, scale, map_unit, map_date, township_table)
     if province_tiles(  # a province run: always the tile map, with its 地市/区县 levels

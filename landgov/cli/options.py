@@ -32,6 +32,7 @@ from landgov.io.sheets import chosen_layers, chosen_sheets, parse_sheet_choices
 __all__ = [
     "PATH",
     "TABLE_ROLES",
+    "XLSX_OUT",
     "alias_option",
     "aliases",
     "applications_option",
@@ -41,6 +42,7 @@ __all__ = [
     "height_raster_option",
     "input_options",
     "layer_option",
+    "outside_runs",
     "overwrite_option",
     "quiet_option",
     "sheet_option",
@@ -51,6 +53,40 @@ __all__ = [
 
 #: An input file or folder that must exist.
 PATH = click.Path(exists=True, path_type=Path)
+
+
+class _WorkbookPath(click.Path):
+    """An .xlsx file to write: not a folder, and named .xlsx (a workbook saved as 认定.csv or
+    台账.xls opens in Excel with a warning and is read back as something else)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        if Path(path).suffix.lower() != ".xlsx":
+            self.fail(
+                f"「{value}」不是 .xlsx 文件名：landgov 写出的是 Excel 工作簿，"
+                f"请改为「{Path(path).with_suffix('.xlsx').name}」",
+                param,
+                ctx,
+            )
+        return path
+
+
+#: An Excel workbook landgov writes (``--out 认定.xlsx``).
+XLSX_OUT = _WorkbookPath(dir_okay=False, path_type=Path)
+
+
+def outside_runs(*paths: Path | None, itself: bool = True) -> None:
+    """Refuse output paths inside a landgov run folder (or that are one, with ``itself``).
+
+    See :func:`landgov.core.runfolder.refuse_inside_run`; ``None`` (an option not given) is
+    skipped.
+    """
+    from landgov.core.runfolder import refuse_inside_run
+
+    for path in paths:
+        if path is not None:
+            refuse_inside_run(path, itself=itself)
+
 
 TABLE_ROLES = ("enterprises", "links", "compliance", "applications")
 """Roles whose table may be an Excel workbook (the names of the commands' file options)."""

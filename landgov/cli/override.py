@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
+from landgov.cli.options import XLSX_OUT, outside_runs
+
 __all__ = ["command"]
 
 
 @click.command("override")
 @click.argument("run", type=click.Path(path_type=Path))
-@click.option(
-    "--out", "-o", type=click.Path(path_type=Path), required=True, help="人工认定表（.xlsx）"
-)
+@click.option("--out", "-o", type=XLSX_OUT, required=True, help="人工认定表（.xlsx）")
 @click.option(
     "--far",
     "far",
@@ -25,6 +25,7 @@ def command(run: Path, out: Path, far: bool) -> None:
     认定人、认定日期、文件依据；已有的认定表会刷新并保留已填写的认定（计算结果变化的标记待复核）。
     用 landgov screen --overrides 文件 计入。加 --far：逐项增容条件（申请的全部条件、候选宗地
     未符合的条件）的认定表，用 landgov far --overrides 文件 计入。"""
+    outside_runs(out)
     if far:
         from landgov.run.far_overrides import write_condition_overrides
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from landgov.cli.options import outside_runs
 from landgov.errors import LandgovError
 
 __all__ = ["command"]
@@ -35,6 +36,7 @@ def command(run_dir: Path, outs: tuple[Path, ...], title: str | None) -> None:
     stem = run_dir.resolve()
     default = stem.parent / f"{stem.name}_联席会议审议材料"
     targets = outs or (default.with_suffix(".pdf"), default.with_suffix(".docx"))
+    outside_runs(*targets)
     try:
         for target in targets:
             path = write_packet(run_dir, target, title=title)

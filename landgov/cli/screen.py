@@ -20,6 +20,7 @@ from landgov.cli.options import (
     forms_option,
     height_raster_option,
     layer_option,
+    outside_runs,
     overwrite_option,
     quiet_option,
     sheet_option,
@@ -168,6 +169,7 @@ def command(
     from landgov.run.screening import run_screening
 
     _far_only(far, province)
+    outside_runs(out, itself=False)
     if province is not None:
         source = click.get_current_context().get_parameter_source("profile")
         if source not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from landgov.cli._workfolder import DEFAULT_PROFILE, FILENAME, write_settings
+from landgov.cli.options import outside_runs
 
 __all__ = ["command"]
 
@@ -22,8 +23,11 @@ __all__ = ["command"]
 )
 def command(out: Path, county: str, profile: str) -> None:
     """生成空白输入模板：企业、地企关联、违法记录、增容申请工作簿，宗地图层和 landgov.toml。"""
+    from landgov.policy import load_profile
     from landgov.reports.templates import write_templates
 
+    outside_runs(out)
+    load_profile(profile)  # a landgov.toml naming no usable profile would fail every later run
     written = write_templates(out)
     settings = out / FILENAME
     if not settings.exists():

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from landgov.cli.options import outside_runs
+
 __all__ = ["command"]
 
 
@@ -18,6 +20,8 @@ def command(run: Path, out: Path) -> None:
     """核实表：按镇街写出筛查结果中的待核实事项（宗地、企业、缺什么、向哪个部门收集、为何需要），
     附答复、核实人、核实日期、依据填写列；填好后用 landgov screen --verified 文件夹 计入。"""
     from landgov.run.verify import write_verify
+
+    outside_runs(out)
 
     files = write_verify(run, out)
     if not files:

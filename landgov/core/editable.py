@@ -48,7 +48,6 @@ import datetime as dt
 import enum
 import os
 import re
-import secrets
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,6 +65,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
@@ -431,16 +431,11 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
         From :func:`landgov.errors.write_failure`: a message in Chinese naming the file.
     """
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.landgov-tmp-{secrets.token_hex(4)}")
     try:
-        wb.save(tmp)
-        os.replace(tmp, target)
+        with written_whole(target) as tmp:
+            wb.save(tmp)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise write_failure(target, exc) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -676,12 +671,13 @@ def read_editable(
     try:
         wb = load_workbook(source, data_only=True)
     except FileNotFoundError as exc:
-        raise DataFileError(f"{source} 不存在") from exc
-    except Exception as exc:  # zip, XML and openpyxl errors alike
         raise DataFileError(
-            f"{source} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。"
-            "请在 Excel/WPS 中另存为 .xlsx 后重试"
+            f"文件「{source}」不存在。处理：检查路径是否写错（文件名中的空格、中文标点要与实际一致）"
         ) from exc
+    except Exception as exc:  # zip, XML and openpyxl errors alike: say what the file is
+        from landgov.io._grid import not_a_workbook
+
+        raise not_a_workbook(source) from exc
     log = ProblemLog(source.name)
     marker = _check_marker(_read_marker(wb), layout, source, log, require_marker)
     ws = _pick_sheet(wb, layout, marker)

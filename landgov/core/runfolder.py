@@ -56,6 +56,7 @@ __all__ = [
     "file_sha256",
     "open_run",
     "read_manifest",
+    "refuse_inside_run",
     "stage_line",
     "stage_view",
     "verify",
@@ -632,6 +633,39 @@ class RunFolder:
 
 def _owned_by_landgov(manifest: Mapping[str, Any] | None) -> bool:
     return isinstance(manifest, Mapping) and ("landgov_version" in manifest or "stages" in manifest)
+
+
+def refuse_inside_run(out: str | os.PathLike[str], *, itself: bool = True) -> None:
+    """Refuse an output path inside a landgov run folder (or, with ``itself``, one that is).
+
+    A file added to a run folder (a 核实表 folder, an exported Shapefile, a map) breaks what its
+    ``manifest.json`` records: ``landgov screen`` then refuses to replace the folder without
+    ``--overwrite`` and a later reader cannot tell the run's files from the others. A run's own
+    command (``screen``, ``far``) writes into its folder: it passes ``itself=False``.
+
+    Raises
+    ------
+    DataFileError
+        Naming the run folder and a place beside it to write to instead.
+    """
+    target = Path(os.path.abspath(out))
+    folders = [target, *target.parents] if itself else list(target.parents)
+    for folder in folders:
+        try:
+            owned = _owned_by_landgov(read_manifest(folder))
+        except DataFileError:  # a damaged manifest is still a run folder's
+            owned = True
+        except OSError:  # a folder this user may not read: not one of their runs
+            owned = False
+        if not owned:
+            continue
+        where = "就是" if folder == target else "位于"
+        inside = "" if folder == target else "之中"
+        raise DataFileError(
+            f"输出位置「{out}」{where} landgov 结果目录「{folder}」{inside}：在结果目录中新增文件"
+            "会使它与 manifest.json 的记录不符（之后重新运行 landgov screen 会拒绝替换该文件夹）。"
+            f"处理：用 --out 指定结果目录之外的位置，如「{folder.parent}」下的另一个文件夹"
+        )
 
 
 def _listing(names: list[str]) -> str:

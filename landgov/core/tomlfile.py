@@ -30,6 +30,12 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         column and, for a key written in Chinese without quotes, the fix).
     """
     data = Path(path).read_bytes()
+    binary = _binary_kind(data[:4096])
+    if binary is not None:
+        raise TomlFileError(
+            f"这是{binary}，不是文本配置文件（.toml）；"
+            "指定用记事本等编辑器写的 .toml 文件（可用 landgov template 生成示例）"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,6 +50,40 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise TomlFileError(toml_problem(text, exc)) from exc
 
 
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that is no text is (an Excel workbook named .toml …); ``None`` for text."""
+    if head.startswith(b"PK\x03\x04"):
+        return "一个 Excel 工作簿或 zip 压缩包"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "一个旧版 Office 文件（.xls/.doc/.et）"
+    if head.startswith(b"%PDF"):
+        return "一个 PDF 文件"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "一个二进制文件"
+    return None
+
+
+# tomllib's messages (Python 3.11–3.13), in Chinese; one not listed is shown as it is.
+_TOML_WORDS = {
+    "Invalid value": "取值无效：文字须加英文双引号，数值写阿拉伯数字",
+    "Invalid statement": "无法识别的一行",
+    "Unclosed inline table": "花括号 { } 没有闭合",
+    "Unclosed array": "方括号 [ ] 没有闭合",
+    "Unterminated string": "引号没有闭合",
+    "Invalid date or datetime": "日期无效（如不存在的日期）",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Expected '=' after a key in a key/value pair": "键后缺少 =",
+    "Expected newline or end of document after a statement": "一行中只能写一个 键 = 值",
+    "Invalid initial character for a key part": "键名以无效字符开头",
+}
+
+
+def _toml_words(message: str) -> str:
+    if message.startswith("Cannot declare"):
+        return "同一个节写了两次"
+    return _TOML_WORDS.get(message, message)
+
+
 def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     """Where the TOML is wrong, in Chinese; a key written in Chinese without quotes (TOML allows
     only ASCII letters, digits, ``_`` and ``-`` bare) is said so, with the fix.
@@ -54,13 +94,18 @@ def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     ...     tomllib.loads(text)
     ... except tomllib.TOMLDecodeError as exc:
     ...     print(toml_problem(text, exc))
-    第 2 行第 1 列格式有误（Invalid statement）：中文键名须加英文双引号，如 "低效" = …
+    第 2 行第 1 列格式有误（无法识别的一行）：中文键名须加英文双引号，如 "低效" = …
     """
     at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
     if at is None:
-        return f"格式有误（{exc}）"
+        end = re.search(r"\(at end of document\)", str(exc))
+        said = _toml_words(str(exc)[: end.start()].strip() if end else str(exc))
+        last = f"文件末尾（第 {max(len(text.splitlines()), 1)} 行）" if end else ""
+        return f"{last}格式有误（{said}）"
     line = int(at.group(1))
-    where = f"第 {line} 行第 {at.group(2)} 列格式有误（{str(exc)[: at.start()].strip()}）"
+    where = (
+        f"第 {line} 行第 {at.group(2)} 列格式有误（{_toml_words(str(exc)[: at.start()].strip())}）"
+    )
     lines = text.splitlines()
     head = lines[line - 1].split("=", 1)[0].strip() if 0 < line <= len(lines) else ""
     if head and not head.startswith(("[", '"', "'", "#")) and not head.isascii():

@@ -29,6 +29,10 @@ from landgov.io.sheets import sheet_for, tied_sheets_error
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+_WPS_SUFFIXES = frozenset({".et", ".ett"})  # WPS 表格's own format (a compound file, not .xls)
+#: Every suffix a table (not a layer) may have: what ``inspect`` reads as a table, a layer
+#: option refuses as one.
+TABLE_SUFFIXES = _EXCEL_SUFFIXES | _CSV_SUFFIXES | _WPS_SUFFIXES | {".xls", ".ods"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +246,7 @@ def _load_csv(path: Path) -> _Grid:
     return _Grid(rows, numbers, meta=meta)
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0"  # the first bytes of every Excel 97–2003 workbook
 # What a file that is not a real .xlsx usually is, told by its first bytes.
 _NOT_XLSX = (
     (b"\xd0\xcf\x11\xe0", "旧版 .xls 或加密的工作簿（扩展名却是 .xlsx）"),
@@ -266,18 +271,66 @@ _WORKBOOK_ERRORS = (
 )
 
 
-def _not_a_workbook(path: Path, exc: BaseException) -> DataFileError:
-    head = path.read_bytes()[:8] if path.stat().st_size else b""
-    if not head:
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream of a password-protected .xlsx
+
+
+def _encrypted_error(path: Path) -> DataFileError:
+    return DataFileError(
+        f"{path}：工作簿设有打开密码（已加密），程序无法读取。处理：在 Excel/WPS 中输入密码打开，"
+        "在「文件—信息—保护工作簿」（WPS：「文件—文档加密」）中清除打开密码后另存为 .xlsx，再读取"
+    )
+
+
+def _is_encrypted(head: bytes) -> bool:
+    """A compound file holding ``EncryptedPackage``: Office's password-protected workbook."""
+    return head.startswith(_OLE2) and _ENCRYPTED in head
+
+
+def _zip_names(path: Path) -> list[str] | None:
+    """The members of a zip archive; ``None`` when it is none (or cannot be listed)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def not_a_workbook(path: Path) -> DataFileError:
+    """The error for a file that cannot be opened as an .xlsx workbook, saying what it is.
+
+    Told by its content, not by the library's exception (whose English name means nothing to
+    a clerk): empty, a folder, a password-protected workbook (Office encrypts an .xlsx into
+    a compound document holding ``EncryptedPackage``), an .xls, a web page or PDF under .xlsx,
+    a zip archive that holds no workbook, or a damaged workbook.
+    """
+    fix = _XLSX_FIX
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if _is_encrypted(fh.read(1 << 20)):
+                return _encrypted_error(path)
+    if path.is_dir():
+        what, fix = "这是一个文件夹，不是 Excel 工作簿", "指定其中的 .xlsx 文件本身"
+    elif not path.stat().st_size:
         what = "文件是空的（0 字节）"
-    elif isinstance(exc, zipfile.BadZipFile):
-        kind = next((k for magic, k in _NOT_XLSX if head.lstrip().startswith(magic)), None)
-        what = (
-            f"不是有效的 .xlsx（内容是{kind}）" if kind else "不是有效的 .xlsx（不是 zip 压缩包）"
-        )
     else:
-        what = f"工作簿已损坏，无法读取（{type(exc).__name__}：{str(exc)[:120]}）"
-    return DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
+        with path.open("rb") as fh:
+            head = fh.read(1 << 20)
+        names = _zip_names(path) if head.startswith(b"PK") else None
+        kind = next((k for magic, k in _NOT_XLSX if head.lstrip().startswith(magic)), None)
+        if kind is not None:
+            what = f"不是有效的 .xlsx（内容是{kind}）"
+        elif names is not None and "[Content_Types].xml" not in names:
+            shown = "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
+            what = f"这是 zip 压缩包，不是 Excel 工作簿（其中的文件：{shown or '无'}）"
+            fix = "先解压，再指定其中的 .xlsx 文件；或在 Excel/WPS 中另存为 .xlsx 后读取"
+        elif names is None and b"\x00" not in head[:4096]:
+            what = "不是有效的 .xlsx（内容是纯文本，可能是扩展名被改成 .xlsx 的 CSV 表格）"
+            fix = "把扩展名改回 .csv 后读取，或在 Excel/WPS 中打开后另存为 .xlsx"
+        elif names is None:
+            what = "不是有效的 .xlsx（不是 zip 压缩包）"
+        else:
+            what = "工作簿已损坏，无法读取（内部结构有误）"
+    return DataFileError(f"{path}：{what}。处理：{fix}")
 
 
 def _open_workbook(path: Path) -> tuple[Any, list[str]]:
@@ -288,7 +341,7 @@ def _open_workbook(path: Path) -> tuple[Any, list[str]]:
             try:
                 wb = load_workbook(handle, data_only=True)
             except _WORKBOOK_ERRORS as exc:
-                raise _not_a_workbook(path, exc) from exc
+                raise not_a_workbook(path) from exc
     return wb, [str(w.message) for w in caught]
 
 
@@ -468,9 +521,6 @@ def _load_xlsx(
     return grid
 
 
-_OLE2 = b"\xd0\xcf\x11\xe0"  # the first bytes of every Excel 97–2003 workbook
-
-
 def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
     """A .xls that is no Excel 97–2003 workbook, as systems export them: a web page, MHT or
     XML spreadsheet is refused with the fix; plain text (tab- or comma-separated) is read as
@@ -493,9 +543,11 @@ def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
 
 def _load_xls(path: Path) -> _Grid:
     with path.open("rb") as fh:
-        head = fh.read(4096)
+        head = fh.read(1 << 20)
     if not head.startswith(_OLE2):
-        return _not_a_real_xls(path, head)
+        return _not_a_real_xls(path, head[:4096])
+    if _is_encrypted(head):  # not an .xls at all: xlrd (installed or not) cannot help
+        raise _encrypted_error(path)
     try:
         frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
     except ImportError as exc:
@@ -538,6 +590,11 @@ def _load(
         return _load_xls(path)
     if suffix in _CSV_SUFFIXES:
         return _load_csv(path)
+    if suffix in _WPS_SUFFIXES:
+        raise DataFileError(
+            f"{path.name}：这是 WPS 表格自有格式（{suffix}），程序无法直接读取。"
+            "处理：在 WPS 中「另存为」Excel 工作簿（.xlsx）后重新读取"
+        )
     raise DataFileError(
         f"{path.name}：不支持的表格格式「{suffix}」。处理：另存为 .xlsx 或 .csv 后重新读取"
     )

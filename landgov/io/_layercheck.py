@@ -27,6 +27,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from landgov.crs import CRSDecision, resolve_crs
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
+from landgov.io._grid import TABLE_SUFFIXES
 
 __all__ = [
     "CHINA_BOUNDS",
@@ -39,7 +40,6 @@ __all__ = [
     "require_geometries",
 ]
 
-_TABLES = {".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt"}
 _SHP_PARTS = {".dbf": "属性表", ".shx": "索引文件", ".prj": "坐标系文件", ".cpg": "编码文件"}
 _FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
 _SHP_MAGIC = 9994
@@ -208,7 +208,7 @@ def check_layer_file(path: Path) -> None:
             "这是一个文件夹，这里需要一个图层文件",
             "指定文件夹中的 .shp（或 .gpkg/.geojson）文件本身",
         )
-    if suffix in _TABLES:
+    if suffix in TABLE_SUFFIXES:
         raise not_a_layer(path)
     if suffix in _ARCHIVES or (suffix == ".shp" and _is_zip(path)):
         raise _archive_error(path)
@@ -300,7 +300,7 @@ def decide_crs(
         raise CRSError(
             [
                 Issue(
-                    path.name, "--crs", str(user_crs), f"无法识别的坐标系（{exc}）",
+                    path.name, "--crs", str(user_crs), "无法识别的坐标系（PROJ 中没有该坐标系）",
                     "写作 EPSG 代码，如 --crs EPSG:4549（CGCS2000 3 度带 120°E）",
                 )
             ]

@@ -174,7 +174,21 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     path = Path(path)
     dbf = path.with_suffix(".dbf")
     if user_encoding:
-        return EncodingDecision(user_encoding.upper(), "user", (f"用户指定编码 {user_encoding}",))
+        codec = normalize_codepage(user_encoding)  # 「936」 is GBK, 「gbk」 is GBK
+        if codec is None:  # else the decoder's LookupError, later
+            raise EncodingError(
+                [
+                    Issue(
+                        str(dbf),
+                        "--encoding",
+                        user_encoding,
+                        "不是可识别的编码名",
+                        "写作 GBK、GB18030 或 UTF-8（也可写代码页，如 936）；不确定时不要指定，"
+                        "landgov 会按 .cpg 和文本内容判断",
+                    )
+                ]
+            )
+        return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
     cpg = next(
         (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
     )

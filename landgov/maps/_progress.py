@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
+from landgov.errors import DataFileError
 from landgov.maps._run import RunData
 from landgov.maps._summary import PanelRow
 from landgov.maps._themes import Theme, _finish, _text
@@ -77,6 +78,11 @@ def _change_class(row: pd.Series) -> str:
 
 
 def _change_frame(folder: Path, codes: pd.Series) -> pd.DataFrame:
+    if not (folder / "changes.gpkg").is_file():
+        raise DataFileError(
+            f"{folder} 中没有 changes.gpkg：不是 landgov compare 的输出文件夹。"
+            "处理：--compare 指定 landgov compare 旧期 新期 --out 文件夹 写出的那个文件夹"
+        )
     changes = pyogrio.read_dataframe(folder / "changes.gpkg", layer="changes", read_geometry=False)
     changes["change_class"] = changes.apply(_change_class, axis=1)
     by_code: dict[str, str] = {}

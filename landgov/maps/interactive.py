@@ -24,8 +24,9 @@ import shapely
 from jinja2 import Environment
 
 import landgov
+from landgov.core.atomic import written_whole
 from landgov.core.documents import clause_tooltips
-from landgov.errors import DataFileError, InputError
+from landgov.errors import DataFileError, InputError, os_error_message
 from landgov.maps import _assets
 from landgov.maps._basemaps import Basemap, Datum, resolve_basemap
 from landgov.maps._encode import encode_columns, encode_geometry, json_for_script, to_lonlat
@@ -76,13 +77,16 @@ class BriefingMap:
     notes: tuple[str, ...]
 
     def save(self, path: str | Path) -> Path:
-        """Write the page (UTF-8) and return its path; parent folders are created."""
+        """Write the page (UTF-8) and return its path; parent folders are created.
+
+        Written whole or not at all (:func:`~landgov.core.atomic.written_whole`): an earlier
+        map at ``path`` stays until the new one is complete."""
         out = Path(path)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(self.html, encoding="utf-8")
+            with written_whole(out) as tmp:
+                tmp.write_text(self.html, encoding="utf-8")
         except OSError as exc:
-            raise DataFileError(f"无法写入地图文件 {out}：{exc}") from exc
+            raise DataFileError(f"无法写入地图文件：{os_error_message(exc)}") from exc
         return out
 
     def _repr_html_(self) -> str:

@@ -24,9 +24,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
+from landgov.core.atomic import written_whole
 from landgov.core.counts import path_counts, screening_counts
 from landgov.core.vocab import DISTRICT
-from landgov.errors import DataFileError, InputError
+from landgov.errors import DataFileError, InputError, os_error_message
 from landgov.maps._fonts import (
     MissingGlyphWarning,
     cjk_fonts,
@@ -474,10 +475,10 @@ def render_static(
                 )
             texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
             warn_missing_glyphs(texts, font, where=f"静态图 {out.name}")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with warnings.catch_warnings():  # every text was checked above, in Chinese
+            with warnings.catch_warnings(), written_whole(out) as tmp:
+                # every text was checked above, in Chinese
                 warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-                fig.savefig(out, format=fmt)  # the page at its paper size, never cropped
+                fig.savefig(tmp, format=fmt)  # the page at its paper size, never cropped
         except OSError as exc:
-            raise DataFileError(f"无法写入静态图 {out}：{exc}") from exc
+            raise DataFileError(f"无法写入静态图：{os_error_message(exc)}") from exc
     return out

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -134,6 +135,19 @@ def _compared() -> dict[str, str]:
 def _read_profile_source(path: Path) -> dict[str, Any]:
     """Read a profile folder or single file into ``{"profile": {...}, section: {...}}``."""
     if path.is_dir():
+        if not (path / "profile.toml").is_file():
+            raise ProfileError(
+                [
+                    Issue(
+                        str(path),
+                        None,
+                        "",
+                        "不是策略配置文件夹（其中没有 profile.toml）",
+                        "给出策略配置文件（.toml）、含 profile.toml 的文件夹，或内置配置名"
+                        "（landgov profiles 列出）",
+                    )
+                ]
+            )
         data: dict[str, Any] = {}
         for part in sorted(path.glob("*.toml")):
             content = _read_toml(part)
@@ -167,20 +181,32 @@ def list_profiles() -> list[dict[str, str]]:
     return rows
 
 
-def _resolve(name_or_path: str | Path) -> Path:
+def _resolve(
+    name_or_path: str | Path, *, base: Path | None = None, where: tuple[str, str] | None = None
+) -> Path:
+    """A shipped profile's folder, or the file/folder ``name_or_path`` names.
+
+    A relative path in ``extends`` is read from the folder of the profile that names it
+    (``base``), then from the working folder; ``where`` (file, field) names that profile in
+    the error.
+    """
     shipped = _shipped()
     if isinstance(name_or_path, str) and name_or_path in shipped:
         return shipped[name_or_path]
     path = Path(name_or_path)
+    if base is not None and not path.is_absolute() and (base / path).exists():
+        return base / path
     if path.exists():
         return path
+    source, field = where or (str(name_or_path), None)
+    problem = "找不到该策略配置" if where is None else "继承的策略配置找不到"
     raise ProfileError(
         [
             Issue(
+                source,
+                field,
                 str(name_or_path),
-                None,
-                str(name_or_path),
-                "找不到该策略配置",
+                problem,
                 f"使用内置配置之一（{', '.join(shipped)}），或给出配置文件/文件夹的路径",
             )
         ]
@@ -242,6 +268,8 @@ def _type_ok(value: Any, base: str) -> bool:
 
 
 def _check_range(key: str, value: Any, rule: Mapping[str, Any], src: str) -> list[Issue]:
+    if isinstance(value, float) and not math.isfinite(value):  # nan passes every comparison
+        return [Issue(src, key, value, "不是有限的数值（nan/inf）", "改为具体的数值，如 5.0")]
     lo, hi = rule.get("min"), rule.get("max")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         if hi is None:
@@ -463,9 +491,16 @@ def _load_chain(
     path: Path, seen: tuple[str, ...]
 ) -> tuple[dict[str, Any], list[dict[str, Param]], list[Issue]]:
     raw = _read_profile_source(path)
-    meta = dict(raw.get("profile", {}))
-    name = str(meta.get("name", path.stem))
     issues: list[Issue] = []
+    meta_raw = raw.get("profile", {})
+    if not isinstance(meta_raw, Mapping):
+        issues.append(
+            Issue(str(path), "profile", meta_raw, "应为一节（[profile] 下逐行 键 = 值）",
+                  '写成 [profile] 节：name = "…"、version = "…"、title = "…"')
+        )  # fmt: skip
+        meta_raw = {}
+    meta = dict(meta_raw)
+    name = str(meta.get("name", path.stem))
     if name in seen:
         raise ProfileError(
             [Issue(str(path), "profile.extends", seen, "继承关系成环", "去掉循环继承")]
@@ -494,8 +529,16 @@ def _load_chain(
             own[f"{section}.{key}"] = _to_param(f"{section}.{key}", value, name, issues, str(path))
     layers = [own]
     parent = meta.get("extends")
+    if parent is not None and not isinstance(parent, str):
+        issues.append(
+            Issue(str(path), "profile.extends", parent, "应为策略配置名或文件路径（文字）",
+                  '写成 extends = "zhejiang-2023"（加英文双引号）')
+        )  # fmt: skip
+        parent = None
     if parent:
-        parent_meta, parent_layers, parent_issues = _load_chain(_resolve(parent), (*seen, name))
+        base = path if path.is_dir() else path.parent
+        found = _resolve(parent, base=base, where=(str(path), "profile.extends"))
+        parent_meta, parent_layers, parent_issues = _load_chain(found, (*seen, name))
         meta["_chain"] = (name, *parent_meta["_chain"])
         layers += parent_layers
         issues += parent_issues

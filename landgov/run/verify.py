@@ -182,6 +182,8 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     run = read_screening(run_dir)
     items = verify_items(run.parcels)
     out = Path(out_dir)
+    names = {town: f"核实_{_safe_name(str(town))}.xlsx" for town in items["镇街"].unique()}
+    _refuse_filled(out / name for name in names.values())
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for town, group in items.groupby("镇街", sort=True):
@@ -190,8 +192,40 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
         wb.remove(wb.active)
         add_editable_sheet(wb, rows.drop(columns="_choices"), LAYOUT)
         _choice_lists(wb[LAYOUT.sheet], rows["_choices"].tolist())
-        written.append(save_workbook(wb, out / f"核实_{_safe_name(str(town))}.xlsx"))
+        written.append(save_workbook(wb, out / names[town]))
     return written
+
+
+def _refuse_filled(paths: Iterable[Path]) -> None:
+    """Refuse to write over a 核实 workbook that holds answers (or cannot be read to tell).
+
+    Departments fill in the 答复 columns and send the files back into this folder; writing the
+    workbooks again replaced every answer without a word.
+    """
+    from landgov.errors import LandgovError
+
+    issues = []
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            rows = read_editable(path, LAYOUT).rows
+        except LandgovError:
+            problem = "已有同名文件，且无法确认其中是否已填写答复"
+        else:
+            filled = rows[list(LAYOUT.editable)].map(lambda v: not is_missing(v)).to_numpy()
+            if not filled.any():
+                continue
+            problem = f"已填写 {int(filled.any(axis=1).sum())} 条答复，重新生成会丢失这些答复"
+        issues.append(
+            Issue(
+                str(path), None, None, problem,
+                "先用 landgov screen --verified 该文件夹 计入答复；"
+                "要生成新的核实表，用 --out 指定另一个文件夹",
+            )
+        )  # fmt: skip
+    if issues:
+        raise InputError(issues)
 
 
 def _choice_lists(ws: Any, choices: list[tuple[str, ...]]) -> None:

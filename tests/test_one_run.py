@@ -495,8 +495,12 @@ def test_screening_and_far_judge_one_far_per_plot(folders: tuple[Path, Path]) ->
         pd.testing.assert_series_equal(
             both["far_minimum"], both["far_minimum_far"], check_names=False
         )
-        known = both["below_floor"].notna()
         under = both["flags"].astype(str).str.contains("用而未尽")
+        # not yet built (容积率 0, no 竣工日期): below the floor as a figure, never 用而未尽
+        # (供而未用 is the idle check's) [浙政发〔2023〕4号 第二条第（一）项第1目]
+        unbuilt = both["far_minimum"].eq(0) & both["completion_date"].isna()
+        assert unbuilt.sum() > 0 and not under[unbuilt].any()
+        known = both["below_floor"].notna() & ~unbuilt
         assert known.sum() > 50
         assert (under[known] == both.loc[known, "below_floor"].astype(bool)).all()
         assert both.loc[under, "far_source"].notna().all()

@@ -454,7 +454,7 @@ def test_province_idle_plot_one_and_two_full_years(profiles):
     #   约定开工 2023-07-01 → the year ends on 2024-07-01 → not yet idle (符合)
     #   约定开工 2022-06-30 → two full years → idle and recoverable → R1 关停退出
     #   约定开工 blank → 待核实 naming the date
-    # (容积率 0 is also 用而未尽 under the national floor: see the questions in the report.)
+    # (容积率 0 without a 竣工日期 is not 用而未尽: see the test after this one.)
     starts = [dt.date(2023, 6, 30), dt.date(2023, 7, 1), dt.date(2022, 6, 30), None]
     parcels = plots(
         4, far=0.0, completion_date=[None] * 4, contract_start_date=starts, start_date=[None] * 4
@@ -469,6 +469,36 @@ def test_province_idle_plot_one_and_two_full_years(profiles):
     assert got.parcels["path_rule"].tolist()[2] == "R1"
     for v in (idle.iloc[0], idle.iloc[2]):
         assert v.citation.official and "闲置土地处置办法" in str(v.citation)
+
+
+def test_unbuilt_plot_is_judged_as_supplied_not_used_never_as_under_used(profiles):
+    # 「聚焦批而未供、供而未用、用而未尽等问题」 [浙政发〔2023〕4号 第二条第（一）项第1目]: three
+    # problems. 用而未尽 is land built and in use but not to the full; a plot with 容积率 0 and no
+    # 竣工日期 is not built yet, so only 供而未用 (the idle check) can list it. As of 2024-06-30:
+    #   0 约定开工 2023-07-01, 开工 2024-03-01, not completed, 容积率 0 → within its year: idle
+    #     符合, under_used 符合 (尚未建成) → not listed for 用而未尽
+    #   1 约定开工 2023-06-30, not started, 容积率 0 → one full year → idle 不符合 (listed once, as
+    #     供而未用), under_used 符合 (尚未建成)
+    #   2 竣工 2020-05-01 but 容积率 0 → built: 0 < 0.7 (national floor of industry 34) →
+    #     under_used 不符合
+    prov = profiles["zhejiang-2023"]
+    parcels = plots(
+        3,
+        far=0.0,
+        contract_start_date=[dt.date(2023, 7, 1), dt.date(2023, 6, 30), dt.date(2019, 1, 1)],
+        start_date=[dt.date(2024, 3, 1), None, dt.date(2019, 3, 1)],
+        completion_date=[None, None, dt.date(2020, 5, 1)],
+    )
+    got = screen_plots(prov, parcels, firms(3, tax_wan=210.0))
+    under, idle = got.checks["under_used"], got.checks["idle"]
+    assert [v.status for v in under] == [P, P, F]
+    assert [v.status for v in idle] == [P, F, P]
+    for v in (under.iloc[0], under.iloc[1]):
+        assert "尚未建成，不属用而未尽" in v.reason
+        assert str(v.citation) == "[浙政发〔2023〕4号 第二条第（一）项第1目]"
+    flags = [str(f) for f in got.parcels["flags"]]
+    assert "用而未尽" not in flags[0] and "用而未尽" not in flags[1]
+    assert "供而未用" in flags[1] and "用而未尽" in flags[2]
 
 
 def test_province_renewal_far_targets_and_under_used_floor(profiles):

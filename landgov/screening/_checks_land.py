@@ -256,6 +256,13 @@ def check_under_used(
     容积率 is ``far_minimum`` (the run puts :func:`landgov.run.far.plot_far`'s there: the
     增容 stage's figure), else ``far``, else ``floor_area_m2 / area_m2``, else ``far_declared``.
 
+    A plot with 容积率 0 and no ``completion_date`` is not yet built: 用而未尽 is land built and
+    in use but not used to the full, beside 供而未用 (supplied, not built) [004 二(一)1
+    「聚焦批而未供、供而未用、用而未尽等问题」], so this check does not list it (符合, saying so):
+    whether it is idle is :func:`check_idle`'s question, which lists it once its construction
+    period has passed. A plot under construction within its period is thus not put on the
+    治理清单 for a 容积率 it cannot have yet.
+
     Returns
     -------
     pandas.Series
@@ -269,13 +276,17 @@ def check_under_used(
     table_floors = [float(v) for v in profile.value("far.national_floors").values()]
     lowest, highest = min(table_floors), max([*table_floors, default])
     far, source = _far_values(parcels)
+    unbuilt = (far.round(_DIGITS) == 0) & _dates(parcels, "completion_date").isna()
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
     out = []
-    rows = zip(main.tolist(), far.tolist(), source.tolist(), strict=True)
+    rows = zip(main.tolist(), far.tolist(), source.tolist(), unbuilt.tolist(), strict=True)
     floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
     codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] = {}  # per industry
-    for firm, value, origin in rows:
+    for firm, value, origin, not_built in rows:
+        if not_built:
+            out.append(_not_built_verdict(origin))
+            continue
         if isinstance(firm, str):
             if firm not in floors:
                 floors[firm] = _floor_of(firm, table, profile, codes)
@@ -306,6 +317,21 @@ def check_under_used(
             )
         )
     return _series(out, parcels.index, Check.UNDER_USED.value)
+
+
+#: 批而未供、供而未用、用而未尽 as three problems [004 二(一)1]: an unbuilt plot is not 用而未尽.
+_STAGES = Citation("004", "二(一)1")
+
+
+@functools.lru_cache(maxsize=16)
+def _not_built_verdict(origin: str) -> Verdict:
+    """符合 for a plot not yet built (容积率 0, no 竣工日期): one verdict per 容积率 source."""
+    reason = (
+        f"容积率 0（{origin}），无竣工日期：尚未建成，不属用而未尽（已建成而利用不足）；"
+        "是否闲置按供而未用判定"
+    )
+    values = {"far": 0.0, "floor": None, "division": None, "not_built": True}
+    return _verdict(Check.UNDER_USED, Status.PASS, reason, _STAGES, values=values)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -265,7 +265,7 @@ def test_cli_far_refuses_an_overrides_file_that_is_not_one(inputs, tmp_path):
     args = ["far", "--parcels", inputs.parcels, "--enterprises", inputs.enterprises]
     args += ["--links", inputs.links, "--profile", "yuecheng-2022", "--as-of", "2026-06-30"]
     args += ["--forms", "none", "--out", tmp_path / "run", "--overrides", bad]
-    assert_clean_error(run_cli(*args), contains="无法作为 Excel 工作簿打开")
+    assert_clean_error(run_cli(*args), contains="不是有效的 .xlsx")
 
 
 def _rewrite_applications(folder: Path, change) -> None:

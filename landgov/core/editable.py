@@ -51,7 +51,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -468,6 +468,11 @@ class EditedSheet:
         The problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`).
     meta
         ``kind``, ``version``, ``written_at``, ``sheet`` (the sheet read), ``marker`` (found).
+    conflicts
+        Keys answered differently on two or more rows, none of them used (only with
+        ``refuse_conflicts``; their rows are in ``duplicates``).
+    added_keys
+        Keys of rows the marker does not list: rows added by hand (empty without a marker).
     """
 
     rows: pd.DataFrame
@@ -479,6 +484,8 @@ class EditedSheet:
     removed_keys: tuple[str, ...]
     problems: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    conflicts: tuple[str, ...] = ()
+    added_keys: tuple[str, ...] = ()
 
     def flagged(self, key: str, name: str) -> bool:
         """Whether the value of ``name`` in row ``key`` failed validation."""
@@ -641,7 +648,11 @@ def _what_to_do(f: Field) -> str:
 
 
 def read_editable(
-    path: str | os.PathLike[str], layout: Layout, *, require_marker: bool = True
+    path: str | os.PathLike[str],
+    layout: Layout,
+    *,
+    require_marker: bool = True,
+    refuse_conflicts: bool = False,
 ) -> EditedSheet:
     """Read the edits of a workbook written by :func:`add_editable_sheet`.
 
@@ -654,6 +665,12 @@ def read_editable(
     require_marker
         Refuse a file without landgov's marker sheet (default). With ``False`` any sheet with
         the key header is read (e.g. a list staff retyped), with a warning.
+    refuse_conflicts
+        A key on two rows whose filled-in values differ (the same plot answered twice with
+        different answers): with ``False`` (default) the first row is used and the later one
+        reported; with ``True`` neither is used (both go to ``duplicates``, listed in
+        ``conflicts``) and the problem says so. For decisions that must not be guessed
+        (人工认定, 核实答复).
 
     Returns
     -------
@@ -668,16 +685,7 @@ def read_editable(
         with the key column.
     """
     source = Path(path)
-    try:
-        wb = load_workbook(source, data_only=True)
-    except FileNotFoundError as exc:
-        raise DataFileError(
-            f"文件「{source}」不存在。处理：检查路径是否写错（文件名中的空格、中文标点要与实际一致）"
-        ) from exc
-    except Exception as exc:  # zip, XML and openpyxl errors alike: say what the file is
-        from landgov.io._grid import not_a_workbook
-
-        raise not_a_workbook(source) from exc
+    wb = _open(source)
     log = ProblemLog(source.name)
     marker = _check_marker(_read_marker(wb), layout, source, log, require_marker)
     ws = _pick_sheet(wb, layout, marker)
@@ -693,7 +701,106 @@ def read_editable(
                 )
             ]
         )
-    return _read_sheet(ws, layout, marker, log, _uncached_formulas(source, ws.title, ws))
+    edited = _read_sheet(
+        ws, layout, marker, log, _uncached_formulas(source, ws.title, ws), refuse_conflicts
+    )
+    _check_copies(wb, ws, layout, marker, edited, log)
+    return replace(edited, problems=log.frame())
+
+
+#: Suffixes of workbooks in a format other than .xlsx (WPS and Excel 97–2003, OpenDocument).
+_OTHER_FORMATS = {
+    ".xls": "Excel 97-2003 工作簿（.xls）",
+    ".et": "WPS 表格文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".ods": "OpenDocument 电子表格（.ods）",
+    ".csv": "CSV 文本",
+}
+
+
+def _open(source: Path) -> Any:
+    """The workbook at ``source`` (values, not formulas); a :class:`DataFileError` naming the
+    file and what to do when it is missing, in another format (WPS 另存为 .xls) or damaged."""
+    from landgov.io._grid import not_a_workbook
+
+    if not source.exists():
+        raise DataFileError(
+            f"文件「{source}」不存在。处理：检查路径是否写错（文件名中的空格、中文标点要与实际一致）"
+        )
+    fmt = _OTHER_FORMATS.get(source.suffix.lower())
+    if fmt is not None:
+        raise DataFileError(
+            f"{source}：文件是{fmt}，landgov 写出并只读回 .xlsx 格式（另存为其他格式后，"
+            "下拉列表、隐藏的标识表等可能丢失）。处理：在 WPS/Excel 中打开该文件，"
+            "「另存为」Excel 工作簿（*.xlsx），再用 .xlsx 文件重试"
+        )
+    try:
+        return load_workbook(source, data_only=True)
+    except Exception as exc:  # zip, XML and openpyxl errors alike
+        raise not_a_workbook(source) from exc
+
+
+def _editable_values(rec: Mapping[str, Any], layout: Layout) -> dict[str, str]:
+    """The filled-in (editable) values of a read row, as compared between rows: text."""
+    out = {}
+    for name in layout.editable:
+        value = rec.get(name)
+        if not is_missing(value):
+            out[name] = _text(value)
+    return out
+
+
+def _is_copy(ws: Any, layout: Layout) -> bool:
+    """Whether ``ws`` is a copy of a sheet written with ``layout``: its header row holds every
+    field, the editable ones marked 「（填写）」 (landgov's plain sheets never mark them)."""
+    found = _find_header(ws, layout)
+    if found is None or len(found[1]) < len(layout.fields):
+        return False
+    row = next(ws.iter_rows(min_row=found[0], max_row=found[0], values_only=True))
+    marked = {"".join(unicodedata.normalize("NFKC", str(v)).split()) for v in row if v}
+    wanted = {"".join(unicodedata.normalize("NFKC", header(f)).split()) for f in layout.fields}
+    return wanted <= marked
+
+
+def _check_copies(  # noqa: PLR0917
+    wb: Any,
+    ws: Any,
+    layout: Layout,
+    marker: Mapping[str, Any],
+    edited: EditedSheet,
+    log: ProblemLog,
+) -> None:
+    """Say so when another sheet is a copy of the data sheet (「人工认定 (2)」): it is not read,
+    and what was filled in there only is an error naming the sheet, row, field and value."""
+    read = {str(k): _editable_values(r, layout) for k, r in edited.rows.iterrows()}
+    for name in wb.sheetnames:
+        other = wb[name]
+        if name in (ws.title, MARKER_SHEET) or not _is_copy(other, layout):
+            continue
+        copy = _read_sheet(other, layout, marker, ProblemLog(log.source), {}, False)
+        lost = 0
+        for key, rec in copy.rows.iterrows():
+            mine = read.get(str(key), {})
+            for field_name, value in _editable_values(rec, layout).items():
+                if mine.get(field_name) == value:
+                    continue
+                lost += 1
+                log.add(
+                    f"工作表「{name}」是「{ws.title}」的副本，未读取；其中「{layout.key}」{key} "
+                    f"的「{field_name}」填写为「{value}」，与工作表「{ws.title}」"
+                    f"（「{mine.get(field_name) or '空'}」）不同",
+                    row=int(rec["行号"]),
+                    field=field_name,
+                    value=value,
+                    action=f"请把该填写改到工作表「{ws.title}」中并删除副本「{name}」，"
+                    "然后重新导入；本次未采用",
+                )
+        if not lost:
+            log.add(
+                f"工作表「{name}」是「{ws.title}」的副本，填写内容与之相同，未读取",
+                action=f"无需处理；可删除副本「{name}」",
+                severity=Severity.INFO,
+            )
 
 
 def _uncached_formulas(source: Path, title: str, ws: Any) -> dict[tuple[int, int], str]:
@@ -780,12 +887,46 @@ def _unkeyed_problem(sheet: str, key: str, formula: str | None) -> dict[str, Any
     }
 
 
-def _read_sheet(
+def _read_row(  # noqa: PLR0917
+    r: int,
+    cells: Mapping[int, Any],
+    columns: Mapping[str, int],
+    layout: Layout,
+    formulas: Mapping[tuple[int, int], str],
+    log: ProblemLog,
+    sheet: str,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the row's values by field, with 行号; {field: problem} of the editable cells flagged)."""
+    record: dict[str, Any] = {"行号": r}
+    row_flags: dict[str, str] = {}
+    for name, c in columns.items():
+        if name == layout.key:
+            continue
+        f = layout.field(name)
+        formula = formulas.get((r, c)) if f.editable else None
+        value, problem, sev, action = _read_cell(cells.get(c), f, formula)
+        record[name] = value
+        if problem and f.editable:
+            log.add(
+                f"工作表「{sheet}」{problem}",
+                row=r,
+                field=name,
+                value=cells.get(c),
+                action=action + ("；已保留所填内容并标记" if sev is Severity.ERROR else ""),
+                severity=sev,
+            )
+            if sev is Severity.ERROR:
+                row_flags[name] = problem
+    return record, row_flags
+
+
+def _read_sheet(  # noqa: PLR0917
     ws: Any,
     layout: Layout,
     marker: Mapping[str, Any],
     log: ProblemLog,
     formulas: Mapping[tuple[int, int], str],
+    refuse_conflicts: bool = False,
 ) -> EditedSheet:
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
@@ -802,6 +943,8 @@ def _read_sheet(
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
+    position: dict[str, int] = {}  # key: index of its first row in records
+    conflicts: dict[str, list[int]] = {}  # key: the rows that answer it differently
     key_col = columns[layout.key]
     typed = [c for name, c in columns.items() if layout.field(name).editable]
     for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
@@ -810,26 +953,7 @@ def _read_sheet(
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         key = _key_text(cells.get(key_col), code=layout.code_key)
-        record: dict[str, Any] = {"行号": r}
-        row_flags: dict[str, str] = {}
-        for name, c in columns.items():
-            if name == layout.key:
-                continue
-            f = layout.field(name)
-            formula = formulas.get((r, c)) if f.editable else None
-            value, problem, sev, action = _read_cell(cells.get(c), f, formula)
-            record[name] = value
-            if problem and f.editable:
-                log.add(
-                    f"工作表「{sheet}」{problem}",
-                    row=r,
-                    field=name,
-                    value=cells.get(c),
-                    action=action + ("；已保留所填内容并标记" if sev is Severity.ERROR else ""),
-                    severity=sev,
-                )
-                if sev is Severity.ERROR:
-                    row_flags[name] = problem
+        record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
         if not key:  # blank, or a formula whose result the file does not hold
             formula = formulas.get((r, key_col))
@@ -838,6 +962,14 @@ def _read_sheet(
             continue
         record[layout.key] = key
         if key in seen:
+            first = records[position[key]]
+            if refuse_conflicts and (
+                key in conflicts
+                or _editable_values(record, layout) != _editable_values(first, layout)
+            ):
+                conflicts.setdefault(key, [seen[key]]).append(r)
+                dupes.append(record | extra)
+                continue
             dupes.append(record | extra)
             log.add(
                 f"工作表「{sheet}」「{layout.key}」{key} 重复（第 {seen[key]} 行已有）",
@@ -848,10 +980,15 @@ def _read_sheet(
             )
             continue
         seen[key] = r
+        position[key] = len(records)
         records.append(record)
         extras.append(extra | {layout.key: key})
         if row_flags:
             flags[key] = row_flags
+    if conflicts:
+        records, extras, dupes = _refuse_conflicts(
+            conflicts, records, extras, dupes, flags, layout, sheet, log
+        )
     written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
     removed = tuple(k for k in written if k not in seen)
     for key in removed:
@@ -872,6 +1009,8 @@ def _read_sheet(
         missing_fields=missing,
         removed_keys=removed,
         problems=log.frame(),
+        conflicts=tuple(conflicts),
+        added_keys=tuple(k for k in seen if written and k not in set(written)),
         meta={
             "kind": marker.get("kind"),
             "version": marker.get("version"),
@@ -880,6 +1019,45 @@ def _read_sheet(
             "marker": bool(marker),
         },
     )
+
+
+def _refuse_conflicts(  # noqa: PLR0917
+    conflicts: Mapping[str, list[int]],
+    records: list[dict[str, Any]],
+    extras: list[dict[str, Any]],
+    dupes: list[dict[str, Any]],
+    flags: dict[str, dict[str, str]],
+    layout: Layout,
+    sheet: str,
+    log: ProblemLog,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Move every row of a key answered differently on two rows to the duplicates, each
+    said once: neither answer is taken (which one is right cannot be told from the file)."""
+    kept_records, kept_extras = [], []
+    for record, extra in zip(records, extras, strict=True):
+        key = str(record[layout.key])
+        if key not in conflicts:
+            kept_records.append(record)
+            kept_extras.append(extra)
+            continue
+        flags.pop(key, None)
+        dupes.insert(0, record | {k: v for k, v in extra.items() if k != layout.key})
+        rows = conflicts[key]
+        answers = [d for d in [record, *dupes] if str(d.get(layout.key)) == key]
+        shown = "；".join(
+            f"第 {int(d['行号'])} 行："
+            + ("、".join(f"{n}「{v}」" for n, v in _editable_values(d, layout).items()) or "未填")
+            for d in sorted({int(d["行号"]): d for d in answers}.values(), key=lambda d: d["行号"])
+        )
+        log.add(
+            f"工作表「{sheet}」「{layout.key}」{key} 出现在第 "
+            f"{'、'.join(str(r) for r in rows)} 行，填写不同（{shown}），均未采用",
+            row=rows[0],
+            field=layout.key,
+            value=key,
+            action="请只保留一行正确的填写（删除其余行）后重新导入",
+        )
+    return kept_records, kept_extras, dupes
 
 
 def _frame(records: Iterable[Mapping[str, Any]], columns: list[str], key: str) -> pd.DataFrame:

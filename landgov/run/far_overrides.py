@@ -257,17 +257,17 @@ class ConditionOverrides:
 
 def read_condition_overrides(path: str | Path) -> ConditionOverrides:
     """Read a 增容 condition overrides workbook: decided rows, the unusable ones reported."""
-    sheet = read_editable(path, CONDITION_LAYOUT)
+    sheet = read_editable(path, CONDITION_LAYOUT, refuse_conflicts=True)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
     log.extend(sheet.problems)
-    keep, withdrawn, rejected = [], 0, 0
+    keep, withdrawn, rejected = [], 0, len(sheet.conflicts)  # conflicts: said, not used
     for key, rec in sheet.rows.iterrows():
         if not _decided(rec) and not sheet.flagged(str(key), DECIDED):
             continue
         if rec.get(WITHDRAWN) == "是":
             withdrawn += 1
             continue
-        if any(sheet.flagged(str(key), n) for n in (DECIDED, WHEN)):
+        if any(sheet.flagged(str(key), n) for n in (DECIDED, WHEN, WITHDRAWN)):
             rejected += 1
             continue  # reported by read_editable
         ident, _, short = str(key).rpartition(SEP)

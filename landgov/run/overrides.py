@@ -182,17 +182,17 @@ class Overrides:
 
 def read_overrides(path: str | Path) -> Overrides:
     """Read an overrides workbook: rows with a decision, incomplete ones reported."""
-    sheet = read_editable(path, LAYOUT)
+    sheet = read_editable(path, LAYOUT, refuse_conflicts=True)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
     log.extend(sheet.problems)
-    keep, withdrawn, rejected = [], 0, 0
+    keep, withdrawn, rejected = [], 0, len(sheet.conflicts)  # conflicts: said, not used
     for key, rec in sheet.rows.iterrows():
         if not _decided(rec):
             continue
         if rec.get(WITHDRAWN) == "是":
             withdrawn += 1
             continue
-        if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN)):
+        if any(sheet.flagged(str(key), n) for n in (STATUS, PATH, WHEN, WITHDRAWN)):
             rejected += 1
             continue  # reported by read_editable
         lacking = sheet.unknown(key, (WHY, WHO, WHEN, DOC))  # a formula without result too

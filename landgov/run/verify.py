@@ -324,7 +324,7 @@ def read_verified(
         raise InputError(
             [Issue(str(root), None, None, "核实文件夹不存在", "请给出存放已填写核实表的文件夹")]
         )
-    files = sorted(p for p in root.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    files = _workbooks(root)
     if not files:
         raise InputError(
             [Issue(str(root), None, None, "文件夹中没有 .xlsx 核实表", "请放入已填写的核实表")]
@@ -335,18 +335,30 @@ def read_verified(
     used_plots: dict[str, list[str]] = {}
     n = 0
     for path in files:
-        sheet = read_editable(path, LAYOUT)
+        sheet = read_editable(path, LAYOUT, refuse_conflicts=True)
         log.extend(sheet.problems)
+        n += len(sheet.conflicts)  # answered twice, differently: said, not used
+        where = f"{path.name} 工作表「{sheet.meta.get('sheet')}」"
+        added = set(sheet.added_keys)
         for key, rec in sheet.rows.iterrows():
             if is_missing(rec.get(ANSWER)):
                 continue
             n += 1
             if sheet.flagged(str(key), ANSWER):  # e.g. a formula without its result: said
                 continue
+            if str(key) in added:
+                log.add(
+                    f"{where}：「{KEY}」{key} 不是 landgov 写出的核实事项"
+                    "（手工添加的行或改动了编号），答复未采用",
+                    row=_row(rec), field=KEY, value=key, severity=Severity.ERROR,
+                    action="请在 landgov 写出的对应行中填写答复（编号保持原样），"
+                    "或重新运行 landgov verify 取得新的核实表",
+                )  # fmt: skip
+                continue
             unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
             found = _one_answer(path.name, str(key), rec, unreadable, plots)
             if isinstance(found, str):
-                log.add(found, row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
+                log.add(f"{where}：{found}", row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
                         action=_action(found), severity=Severity.ERROR)  # fmt: skip
                 continue
             uscc, fld, value, source, gone = found
@@ -369,6 +381,35 @@ def read_verified(
             used_plots.setdefault(str(rec.get("宗地代码")), []).append(source)
     values, sources = _agree(seen, log)
     return Verified(values, sources, used_plots, log.frame(), n)
+
+
+#: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel).
+_OTHER_WORKBOOKS = (".xls", ".et", ".ett", ".ods", ".xlsm", ".xlsb")
+
+
+def _workbooks(root: Path) -> list[Path]:
+    """The .xlsx workbooks in ``root``; a workbook saved in another format is refused by name,
+    never skipped in silence (its answers would be lost)."""
+    names = [
+        p for p in sorted(root.iterdir()) if p.is_file() and not p.name.startswith((".", "~$"))
+    ]
+    other = [p for p in names if p.suffix.lower() in _OTHER_WORKBOOKS]
+    if other:
+        raise InputError(
+            [
+                Issue(
+                    str(p),
+                    None,
+                    None,
+                    f"核实表 {p.name} 是 {p.suffix} 格式（WPS/Excel 另存为了其他格式），"
+                    "landgov 只读回 .xlsx，其中的答复无法读取",
+                    "在 WPS/Excel 中打开该文件，「另存为」Excel 工作簿（*.xlsx），"
+                    f"删除 {p.name} 后重新运行",
+                )
+                for p in other
+            ]
+        )
+    return [p for p in names if p.suffix.lower() == ".xlsx"]
 
 
 def _row(rec: Mapping[str, Any]) -> int | None:

@@ -144,14 +144,15 @@ def _header(ws: Worksheet) -> str:
 
 def test_every_page_header_names_the_sheet_the_data_date_and_the_policy(demo: Path) -> None:
     """A loose page says which list it is (the sheet's name, 「&A」), of which date and under
-    which policy; the 治理台账 (tracked by 镇街, not by one run) says its own date."""
+    which policy; the 治理台账 (tracked by 镇街, not by one run) says its own date and the
+    policy of the runs it was built from, as their manifests record it."""
     bad: list[str] = []
     for where, ws in _sheets(demo):
         text = _header(ws)
         if "&A" not in text:
             bad.append(f"{where}: 页眉无表名 {text!r}")
         if "治理台账" in where:  # updated with the second year's run, dated the day it is
-            wanted = [r"台账日期 \d{4}-\d{2}-\d{2}"]
+            wanted = [r"台账日期 \d{4}-\d{2}-\d{2}", re.escape(_POLICY)]
         elif "动态评价" in where:
             wanted = [f"对比 {_AS_OF} 至 {_NEXT}", re.escape(_POLICY)]
         else:
@@ -235,8 +236,8 @@ def test_numbers_are_numbers_dates_are_dates_and_no_cell_is_a_formula(demo: Path
                 text = value.strip()
                 if text in _LITERALS:
                     bad.append(f"{at}: {text!r}")
-                elif "日期" in head and _DATE_TEXT.fullmatch(text):
-                    bad.append(f"{at}: 日期存为文本 {text!r}")
+                elif _DATE_TEXT.fullmatch(text) and not _AS_TEXT.search(head):
+                    bad.append(f"{at}: 日期存为文本 {text!r}")  # in any column (汇总's 数值)
                 elif _NUMBER_TEXT.fullmatch(text) and not _AS_TEXT.search(head):
                     bad.append(f"{at}: 数字存为文本 {text!r}")
     assert not bad, bad[:20]
@@ -451,3 +452,139 @@ def test_briefing_pdf_embeds_its_fonts_and_names_the_policy_as_the_maps_do(demo:
     text = _pdf_text(pdf)
     footers = [line for line in text.splitlines() if "政策口径：" in line]
     assert footers and all(f"政策口径：{_POLICY}" in line for line in footers), footers[:2]
+
+
+# ------------------------------------------------------------------------------- sources, dates
+
+#: The demo's inputs as its first run's manifest names them: the screening's, in its order,
+#: then what the 增容 stage read besides; each by what it is and its file name only.
+_SOURCE_YEAR1 = (
+    "数据来源：宗地 parcels.shp、企业 enterprises.xlsx、地企关联 links.xlsx、"
+    "违法违规 compliance.xlsx、规划 planning.shp、拆迁计划 demolition.shp、"
+    "镇街边界 townships.shp、建筑高度 height.tif、批而未供 approved.shp、"
+    "建筑轮廓 buildings.gpkg、特殊片区 special_zones.shp、增容申请 applications.xlsx；"
+    f"数据截至 {_AS_OF}"
+)
+#: The second year's run (the progress map's) read the seven files of the generated sample.
+_SOURCE_YEAR2 = (
+    "数据来源：宗地 parcels.shp、企业 enterprises.xlsx、地企关联 links.xlsx、"
+    "违法违规 compliance.xlsx、规划 planning.shp、拆迁计划 demolition.shp、"
+    f"镇街边界 townships.shp；数据截至 {_NEXT}"
+)
+#: A date written the other way (「2026年12月2日」) beside the ISO dates of the data.
+_CHINESE_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _flat(text: str) -> str:
+    """Text without white space: a PDF's lines, and its words set apart by -layout, joined."""
+    return re.sub(r"\s+", "", text)
+
+
+def _map_config(page: Path) -> dict:
+    import json
+
+    html = page.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="lg-config">(.*?)</script>', html, re.S)
+    assert found, page.name
+    return json.loads(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def static_pdf(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The text of the demo's print map drawn as PDF (the PNG is the same page)."""
+    from landgov.maps import render_static
+    from landgov.maps._run import load_run
+
+    out = tmp_path_factory.mktemp("static") / "map.pdf"
+    return _pdf_text(Path(render_static(load_run(demo / "out" / "demo"), out, theme="path")))
+
+
+def _input_folders(demo: Path) -> set[str]:
+    """The folders the demo's inputs were read from (a user's machine: never on a map)."""
+    import json
+
+    folders = set()
+    for run in ("demo", "demo-第二年"):
+        manifest = json.loads((demo / "out" / run / "manifest.json").read_text("utf-8"))
+        for stage in manifest["stages"].values():
+            folders |= {str(Path(e["path"]).parent) for e in stage["inputs"].values()}
+    return folders
+
+
+def test_every_map_says_where_its_data_came_from_by_file_name_only(
+    demo: Path, static_pdf: str
+) -> None:
+    """The briefing map, the progress map, the print map and every page of the 联席会议
+    material carry one line 「数据来源：宗地 parcels.shp、企业 enterprises.xlsx …；数据截至
+    2026-06-30」: the run's inputs as its manifest names them, file names only (the manifest
+    holds full paths, and a path can name the user), and the as-of date."""
+    for page, source in ((demo / "maps" / "demo.html", _SOURCE_YEAR1),
+                         (demo / "maps" / "demo-进度.html", _SOURCE_YEAR2)):  # fmt: skip
+        assert _map_config(page).get("source") == source, page.name
+    assert _flat(_SOURCE_YEAR1) in _flat(static_pdf)
+    briefing = _pdf_text(demo / "maps" / "demo_联席会议审议材料.pdf")
+    pages = [p for p in briefing.split("\f") if p.strip()]
+    assert len(pages) > 1 and all(_flat(_SOURCE_YEAR1) in _flat(p) for p in pages)
+    folders = _input_folders(demo)
+    assert folders
+    shown = {
+        "demo.html": (demo / "maps" / "demo.html").read_text("utf-8"),
+        "demo-进度.html": (demo / "maps" / "demo-进度.html").read_text("utf-8"),
+        "print map": static_pdf,
+        "briefing": briefing,
+    }
+    leaked = [(name, f) for name, text in shown.items() for f in folders if f in text]
+    assert not leaked, leaked
+
+
+def test_dates_read_one_way_on_maps_page_headers_and_forms(demo: Path, static_pdf: str) -> None:
+    """「制图日期 2026年12月2日」 beside 「数据日期 2026-06-30」 reads as two kinds of date: every
+    date landgov writes on a map, a workbook's page header or a 初审表 is 2026-06-30, the form
+    the data, the manifests and the date cells (yyyy-mm-dd) use."""
+    assert re.search(rf"制图日期：{_ISO_DATE}", static_pdf)
+    assert re.search(rf"数据日期：{_AS_OF}", static_pdf)
+    texts = {"print map": static_pdf}
+    texts["briefing"] = _pdf_text(demo / "maps" / "demo_联席会议审议材料.pdf")
+    assert re.search(rf"制作日期：{_ISO_DATE}", texts["briefing"])
+    for page in _outputs(demo, "*.html"):
+        config = _map_config(page)
+        texts[page.name] = " ".join(str(config.get(k)) for k in ("title", "subtitle", "source"))
+    for where, ws in _sheets(demo):
+        texts[where] = _header(ws)
+    for form in [f for f in _outputs(demo, "*.docx") if "初审表" in f.parts]:
+        doc = docx.Document(str(form))
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        texts[form.name] = "\n".join([p.text for p in doc.paragraphs] + cells)
+    bad = {k: _CHINESE_DATE.findall(v) for k, v in texts.items() if _CHINESE_DATE.search(v)}
+    assert not bad, list(bad.items())[:5]
+    # the check itself finds the other form
+    assert _CHINESE_DATE.search("制图日期：2026年12月2日") and not _CHINESE_DATE.search(_AS_OF)
+
+
+def test_ledger_pages_name_the_policy_of_its_runs_even_when_updated_without_one(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The 治理台账 is built from runs whose manifests record their profile; the workbook keeps
+    it, so a 镇街's edits read back without a new run (``landgov ledger update`` without
+    ``--run``) still print 「政策口径 越政发〔2022〕24号（配置 yuecheng-2022 v2022.1）」."""
+    from landgov.ledger import update_ledger, write_ledger
+
+    day = dt.date(2027, 8, 1)
+    ledger = update_ledger(demo / "out" / "demo-治理台账.xlsx", None, as_of=day)
+    assert ledger.profile and ledger.profile["name"] == "yuecheng-2022"
+    out = write_ledger(ledger, tmp_path / "台账.xlsx")
+    for ws in openpyxl.load_workbook(out).worksheets:
+        if ws.sheet_state == "visible":
+            assert f"台账日期 2027-08-01　政策口径 {_POLICY}" in _header(ws), ws.title
+
+
+def test_comparison_summary_holds_its_two_dates_as_dates(demo: Path) -> None:
+    """The 动态评价 汇总 sheet: the two runs' reference dates are date cells (Excel sorts and
+    formats them), on rows that say which date they are."""
+    ws = openpyxl.load_workbook(_outputs(demo, "动态评价.xlsx")[0])["汇总"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(min_row=2) if r[0].value}
+    for label, day in (("旧期基准日期", _AS_OF), ("新期基准日期", _NEXT)):
+        cell = rows[label]
+        assert isinstance(cell.value, dt.datetime), (label, cell.value)
+        assert cell.value.date().isoformat() == day and "yy" in cell.number_format

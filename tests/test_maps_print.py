@@ -58,7 +58,7 @@ def test_pdf_page_is_exactly_the_paper(
         flat = re.sub(r"\s+", "", text)
         assert "CGCS20003度带高斯-克吕格投影中央经线120°E（EPSG:4549）" in flat
         assert re.search(r"比例尺1:[\d,]+", flat)
-        assert "制图单位：测试制图单位" in flat and "制图日期：2026年12月1日" in flat
+        assert "制图单位：测试制图单位" in flat and "制图日期：2026-12-01" in flat
         assert "柯岩街道" in flat and "全区" in flat  # the per-镇街 table
         assert "政策口径：配置yuecheng-2022v2022.1" in flat  # no title in this run's manifest
 

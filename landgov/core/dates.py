@@ -12,7 +12,9 @@ the same ways. Every stage reads dates through this module:
   text saying how it was read);
 - :func:`parse_date` — one cell, the date or ``None`` (missing or unreadable, never guessed);
 - :func:`parse_as_of` — the reference date of a run: a full year-month-day or an
-  :class:`~landgov.errors.InputError` that says which forms are accepted.
+  :class:`~landgov.errors.InputError` that says which forms are accepted;
+- :func:`date_text` — a date as every handed-out page prints it (maps, page headers, forms):
+  ``2026-06-30``, one format beside another on the same page.
 
 ISO week dates (``2026-W27-1``) are not accepted anywhere: nobody in a 自然资源局 writes them,
 and ``2026W271`` would otherwise be mistaken for something else.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # pandas is not imported to read a date
 
 __all__ = [
     "AS_OF_FORMS",
+    "date_text",
     "full_months",
     "full_months_column",
     "full_years",
@@ -357,6 +360,29 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
         raise _as_of_error(
             value, f"日期不存在（{parts[0]} 年 {parts[1]} 月 {parts[2]} 日）"
         ) from exc
+
+
+def date_text(day: dt.date | str | None, *, blank: str = "—") -> str:
+    """A date as landgov prints it on every map, page header and form: ``2026-06-30``.
+
+    The runs' reference dates, the manifests and the workbooks' date cells (``yyyy-mm-dd``)
+    all read this way, so a map never shows 「制图日期 2026年12月2日」 beside 「数据日期
+    2026-06-30」. Text (a date already written out, or a run's folder name when it recorded no
+    date) is kept as it is; ``None`` or blank text gives ``blank``.
+
+    Examples
+    --------
+    >>> date_text(dt.date(2026, 12, 2)), date_text(dt.datetime(2026, 6, 30, 8, 15))
+    ('2026-12-02', '2026-06-30')
+    >>> date_text("2026-06-30"), date_text(None)
+    ('2026-06-30', '—')
+    """
+    if isinstance(day, dt.datetime):
+        return day.date().isoformat()
+    if isinstance(day, dt.date):
+        return day.isoformat()
+    text = str(day).strip() if day is not None else ""
+    return text or blank
 
 
 def full_months(start: dt.date, end: dt.date) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,9 @@ class Comparison:
     profiles
         ``old`` and ``new``: each run's profile as its manifest records it (name, version,
         title), for the pages' policy line.
+    dates
+        ``old`` and ``new``: each run's reference date (``None`` when its manifest records
+        none), written as a date where a workbook shows it.
     """
 
     plots: gpd.GeoDataFrame
@@ -55,6 +59,7 @@ class Comparison:
     counts: dict[str, Any]
     labels: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Any] = field(default_factory=dict)
+    dates: dict[str, dt.date | None] = field(default_factory=dict)
 
 
 def _label(run: ScreeningResult) -> str:
@@ -380,4 +385,5 @@ def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
         counts=_counts(plots, ents, old, new),
         labels={"old": _label(old), "new": _label(new)},
         profiles={"old": old.screen.get("profile"), "new": new.screen.get("profile")},
+        dates={"old": old.as_of, "new": new.as_of},
     )

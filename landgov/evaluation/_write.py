@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -34,11 +35,16 @@ def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _day(cmp: Comparison, side: str) -> dt.date | str:
+    """A run's reference date, or why there is none (the run is then named by its folder)."""
+    return cmp.dates.get(side) or f"未记录（{cmp.labels.get(side) or '—'}）"
+
+
 def _summary(cmp: Comparison) -> pd.DataFrame:
     c = cmp.counts
     rows: list[tuple[str, Any]] = [
-        ("旧期", cmp.labels.get("old")),
-        ("新期", cmp.labels.get("new")),
+        ("旧期基准日期", _day(cmp, "old")),  # a date cell: Excel sorts and formats it
+        ("新期基准日期", _day(cmp, "new")),
         ("旧期宗地数", c["plots_old"]),
         ("新期宗地数", c["plots_new"]),
         *((f"地块对应：{k}", v) for k, v in c["plot_rows"].items()),

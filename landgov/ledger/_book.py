@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 
 from landgov.core.editable import (
@@ -38,6 +42,7 @@ from landgov.ledger._layout import (
     Status,
 )
 from landgov.reports.excel import print_setup
+from landgov.reports.printlist import page_note
 
 __all__ = ["Ledger", "progress", "proposed", "read_history", "write_ledger"]
 
@@ -62,6 +67,10 @@ class Ledger:
         Rows that could not be merged (a repeated or blank 宗地代码), as read.
     as_of
         The date used for 逾期 and the history entries.
+    profile
+        The policy profile of the run the ledger was last built from, as its manifest records
+        it (``name``, ``version``, ``title``); ``None`` when no run recorded one. Kept in the
+        workbook (a document property) so that an update without a new run still names it.
     """
 
     rows: pd.DataFrame
@@ -71,6 +80,7 @@ class Ledger:
     extra: pd.DataFrame
     unmerged: pd.DataFrame
     as_of: dt.date
+    profile: Mapping[str, Any] | None = None
 
     @property
     def progress(self) -> pd.DataFrame:
@@ -167,12 +177,44 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
         _plain_sheet(wb, UNMERGED_SHEET, ledger.unmerged)
     wb.move_sheet(GUIDE_SHEET, offset=len(wb.sheetnames))
     wb.active = 0
-    note = f"台账日期 {ledger.as_of.isoformat()}"
+    note = page_note(ledger.as_of, ledger.profile, dated="台账日期")  # as every workbook says it
+    if ledger.profile:
+        wb.custom_doc_props.append(
+            StringProperty(name=_PROFILE_PROPERTY, value=json.dumps(dict(ledger.profile)))
+        )
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             paper = "A3" if ws.title == LAYOUT.sheet else "A4"
             print_setup(ws, paper=paper, title=LEDGER_KIND, note=note)
     return save_workbook(wb, path)
+
+
+_PROFILE_PROPERTY = "landgov_profile"
+_PROFILE_KEYS = ("name", "version", "title")
+
+
+def run_profile(screen: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The profile a run used, from its manifest's screening section (``name``, ``version``,
+    ``title``), or ``None`` when the manifest records none."""
+    prof = screen.get("profile")
+    if not isinstance(prof, Mapping) or not prof.get("name"):
+        return None
+    return {k: prof[k] for k in _PROFILE_KEYS if prof.get(k)}
+
+
+def read_profile(path: str | Path) -> dict[str, Any] | None:
+    """The profile a ledger file was last written with (:func:`write_ledger`), or ``None`` for
+    a ledger written before landgov recorded it (its pages then say 「政策口径 未记录」)."""
+    wb = load_workbook(path, read_only=True)
+    try:
+        found = [p.value for p in wb.custom_doc_props if p.name == _PROFILE_PROPERTY]
+    finally:
+        wb.close()
+    try:
+        prof = json.loads(found[0]) if found else None
+    except (TypeError, ValueError):
+        return None
+    return run_profile({"profile": prof}) if isinstance(prof, Mapping) else None
 
 
 def empty_history() -> pd.DataFrame:

@@ -11,7 +11,14 @@ import pandas as pd
 from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus
-from landgov.ledger._book import Ledger, empty_history, overdue, read_history
+from landgov.ledger._book import (
+    Ledger,
+    empty_history,
+    overdue,
+    read_history,
+    read_profile,
+    run_profile,
+)
 from landgov.ledger._layout import HOLD_CLOSE, LAYOUT, PROPOSE_CLOSE, Status
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
 from landgov.run.results import ScreeningResult
@@ -71,6 +78,7 @@ def init_ledger(run: ScreeningResult, *, as_of: dt.date) -> Ledger:
         extra=pd.DataFrame(index=pd.Index([], name="宗地代码")),
         unmerged=pd.DataFrame(),
         as_of=as_of,
+        profile=run_profile(run.screen),
     )
 
 
@@ -213,6 +221,7 @@ def update_ledger(
         extra=edited.extra,
         unmerged=_unmerged(edited),
         as_of=as_of,
+        profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
     )
 
 

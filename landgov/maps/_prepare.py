@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.maps._print import source_text
 from landgov.maps._redact import (
     REDACTION_NOTE,
     plot_labels,
@@ -69,6 +70,7 @@ class Prepared:
     profile_label: str | None
     applications: gpd.GeoDataFrame | None = None  # 增容 applications with their verdicts
     enterprises: pd.DataFrame | None = None  # the enterprise table (counts in 家)
+    source: str | None = None  # 「数据来源：… ；数据截至 …」 (maps._print.source_text)
 
     @property
     def redaction_note(self) -> str | None:
@@ -274,4 +276,5 @@ def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
         profile_label=data.profile_label,
         applications=applications,
         enterprises=enterprises,
+        source=source_text(data.manifest, names=not redact),  # read before the paths go
     )

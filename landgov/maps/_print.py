@@ -1,4 +1,6 @@
-"""Print-map page set-up: paper, numeric scale, the CRS in words, 制图单位 and 制图日期.
+"""Print-map page set-up: paper, numeric scale, the CRS in words, 制图单位 and 制图日期, and the
+lines every handed-out map carries: the policy (:func:`policy_text`) and where its data came
+from (:func:`source_text`).
 
 A print map is a page of a known size (A4 or A3, portrait or landscape) whose PDF has exactly
 that size, at a round numeric scale (1:10,000, 1:25,000 …) so that a ruler on the paper
@@ -18,16 +20,19 @@ from typing import Any
 
 from pyproj import CRS
 
+from landgov.core.dates import date_text
 from landgov.errors import InputError
 
 __all__ = [
     "ORIENTATIONS",
     "PAPERS",
+    "SOURCE_LABELS",
     "PrintLayout",
     "crs_text",
     "footer_lines",
     "nice_scale",
     "policy_text",
+    "source_text",
     "text_width_mm",
 ]
 
@@ -97,9 +102,9 @@ class PrintLayout:
         return f"{self.paper} {ORIENTATIONS[self.orientation]}"
 
     def date_text(self) -> str:
-        """制图日期 as ``2026年12月1日``."""
-        day = self.date or dt.date.today()
-        return f"{day.year}年{day.month}月{day.day}日"
+        """制图日期 as every date on the page is written (``2026-12-01``,
+        :func:`landgov.core.dates.date_text`)."""
+        return date_text(self.date or dt.date.today())
 
 
 def nice_scale(needed: float) -> int:
@@ -181,6 +186,65 @@ def policy_text(manifest: Mapping[str, Any]) -> str | None:
     return head or config or None
 
 
+#: What each input file of a run is, in the fewest words (the roles of
+#: :class:`landgov.run.files.RunInputs`, as the manifest's ``inputs`` names them).
+SOURCE_LABELS: Mapping[str, str] = {
+    "parcels": "宗地",
+    "enterprises": "企业",
+    "links": "地企关联",
+    "compliance": "违法违规",
+    "planning": "规划",
+    "demolition": "拆迁计划",
+    "townships": "镇街边界",
+    "buildings": "建筑轮廓",
+    "height_raster": "建筑高度",
+    "special_zones": "特殊片区",
+    "applications": "增容申请",
+    "approved": "批而未供",
+}
+
+
+def _input_files(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """``{role: file name}`` of every input the manifest records, its stages' too (screening
+    first), in the order the manifest lists them; the name only, never the folder."""
+    found: dict[str, str] = {}
+    stages = manifest.get("stages")
+    sections = [manifest, *(stages.values() if isinstance(stages, Mapping) else ())]
+    for section in sections:
+        inputs = section.get("inputs") if isinstance(section, Mapping) else None
+        for role, entry in (inputs or {}).items() if isinstance(inputs, Mapping) else ():
+            path = entry.get("path") if isinstance(entry, Mapping) else entry
+            if isinstance(path, str) and path.strip() and role not in found:
+                # the last part of a Windows or a POSIX path: a folder may name the user
+                found[str(role)] = re.split(r"[\\/]", path.strip())[-1]
+    return found
+
+
+def source_text(manifest: Mapping[str, Any], *, names: bool = True) -> str:
+    r"""Where a map's data came from, in one line: each input file by what it is and its file
+    name (never its folder: a path can name the user), then the run's date.
+
+    ``names=False`` (a redacted map) says what the inputs were without their file names.
+    Every handed-out map (briefing, print map, 联席会议 material, progress map) prints this line.
+
+    >>> source_text({"as_of": "2026-06-30", "inputs": {
+    ...     "parcels": {"path": "/home/zhang/2026/parcels.shp"},
+    ...     "enterprises": {"path": "C:\\Users\\zhang\\enterprises.xlsx"}}})
+    '数据来源：宗地 parcels.shp、企业 enterprises.xlsx；数据截至 2026-06-30'
+    >>> source_text({"inputs": {"parcels": {"path": "a/parcels.shp"}}}, names=False)
+    '数据来源：宗地；数据截至 未记录'
+    >>> source_text({})
+    '数据来源：未记录；数据截至 未记录'
+    """
+    files = _input_files(manifest)
+    parts = [
+        " ".join(p for p in (SOURCE_LABELS.get(role, ""), name if names else "") if p) or name
+        for role, name in files.items()
+    ]
+    day = date_text(manifest.get("data_date") or manifest.get("as_of"), blank="未记录")
+    return f"数据来源：{'、'.join(parts) or '未记录'}；数据截至 {day}"
+
+
 MM_PER_PT = 25.4 / 72
 _GAP = "    "
 
@@ -192,16 +256,34 @@ def text_width_mm(text: str, *, size_pt: float) -> float:
     return (wide + 0.6 * (len(text) - wide)) * size_pt * MM_PER_PT
 
 
-def footer_lines(items: Sequence[str], *, width_mm: float, size_pt: float) -> list[str]:
-    """The footer items packed into lines no wider than ``width_mm`` (an item never split).
+def _broken(item: str, *, width_mm: float, size_pt: float) -> list[str]:
+    """``item`` in lines no wider than ``width_mm``, broken after 「、」 or 「；」 only."""
+    lines: list[str] = []
+    for part in re.split(r"(?<=[、；])", item):
+        if lines and text_width_mm(lines[-1] + part, size_pt=size_pt) <= width_mm:
+            lines[-1] += part
+        elif part:
+            lines.append(part)
+    return lines
 
-    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026年12月1日"], width_mm=200, size_pt=7.5)
-    ['比例尺 1:10,000    制图日期：2026年12月1日']
-    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026年12月1日"], width_mm=30, size_pt=7.5)
-    ['比例尺 1:10,000', '制图日期：2026年12月1日']
+
+def footer_lines(items: Sequence[str], *, width_mm: float, size_pt: float) -> list[str]:
+    """The footer items packed into lines no wider than ``width_mm``; an item is split only when
+    it is wider than a line by itself, and then after a 「、」 or 「；」 (a list of files).
+
+    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026-12-01"], width_mm=200, size_pt=7.5)
+    ['比例尺 1:10,000    制图日期：2026-12-01']
+    >>> footer_lines(["比例尺 1:10,000", "制图日期：2026-12-01"], width_mm=30, size_pt=7.5)
+    ['比例尺 1:10,000', '制图日期：2026-12-01']
+    >>> footer_lines(["数据来源：宗地 parcels.shp、企业 enterprises.xlsx；数据截至 2026-06-30"],
+    ...              width_mm=60, size_pt=7.5)
+    ['数据来源：宗地 parcels.shp、', '企业 enterprises.xlsx；', '数据截至 2026-06-30']
     """
     lines: list[str] = []
     for item in items:
+        if text_width_mm(item, size_pt=size_pt) > width_mm:
+            lines += _broken(item, width_mm=width_mm, size_pt=size_pt)
+            continue
         joined = f"{lines[-1]}{_GAP}{item}" if lines else item
         if lines and text_width_mm(joined, size_pt=size_pt) <= width_mm:
             lines[-1] = joined

@@ -423,6 +423,7 @@ def build_map(
     config: dict[str, Any] = {
         "title": heading,
         "subtitle": _subtitle(prep),
+        "source": prep.source,
         "redactionNote": prep.redaction_note,
         "quantizeZoom": style.quantize_zoom,
         "maxZoom": style.max_zoom,

@@ -228,14 +228,16 @@ _FOOTER_LEFT_MM = 10.0
 
 
 def _footer(prep: Prepared, layout: PrintLayout, crs: Any, scale: int) -> list[str]:
-    """The footer lines: scale, CRS, dates, policy, 制图单位, paper and the redaction note,
-    packed to the page width (:func:`~landgov.maps._print.footer_lines`)."""
+    """The footer lines: scale, CRS, dates, policy, data sources, 制图单位, paper and the
+    redaction note, packed to the page width (:func:`~landgov.maps._print.footer_lines`)."""
     items = [f"比例尺 1:{scale:,}", f"坐标系：{crs_text(crs)}"]
     if prep.data_date:
         items.append(f"数据日期：{prep.data_date}")
     policy = policy_text(prep.manifest) or prep.profile_label
     if policy:
         items.append(f"政策口径：{policy}")
+    if prep.source:
+        items.append(prep.source)
     if layout.organisation:
         items.append(f"制图单位：{layout.organisation}")
     items.append(f"制图日期：{layout.date_text()}")

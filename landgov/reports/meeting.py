@@ -39,6 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from landgov.core.columns import label
+from landgov.core.dates import date_text
 from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
@@ -46,7 +47,7 @@ from landgov.core.vocab import DISTRICT
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.maps._fonts import cjk_fonts, warn_missing_glyphs
-from landgov.maps._print import policy_text
+from landgov.maps._print import footer_lines, policy_text, source_text
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import path_theme
 from landgov.maps.style import DEFAULT_STYLE
@@ -443,11 +444,12 @@ def packet_pages(run_dir: str | Path, *, title: str | None = None) -> list[Page]
     footer = [
         f"数据日期：{run.data_date or '未记录'}",
         f"政策口径：{policy_text(run.manifest) or profile or '未记录'}",  # as the maps say it
-        f"制作日期：{date.today().isoformat()}",
+        f"制作日期：{date_text(date.today())}",
         "系统生成，供联席会议审议参考",
     ]
     pages = [_overview(run, summary, apps, heading)]
     pages[0].extra["footer"] = footer
+    pages[0].extra["source"] = source_text(run.manifest)  # as every map says it
     if apps is not None and len(apps):
         pages.extend(_applications_pages(apps))
     if apps is not None:
@@ -550,7 +552,12 @@ def _draw_table(
     return top - y
 
 
-def _render_pdf(pages: Sequence[Page], out: Path, font: list[str], footer: str) -> None:
+def _render_pdf(
+    pages: Sequence[Page], out: Path, font: list[str], footer: str, source: str | None
+) -> None:
+    """Each page: title, the data-source line under it, map and tables, the footer."""
+    width_mm = 0.94 * A3_LANDSCAPE_IN[0] * 25.4
+    sources = footer_lines([source], width_mm=width_mm, size_pt=8) if source else []
     with (
         mpl.rc_context({"font.family": font, "axes.unicode_minus": False, "pdf.fonttype": 42}),
         PdfPages(out) as pdf,
@@ -558,6 +565,8 @@ def _render_pdf(pages: Sequence[Page], out: Path, font: list[str], footer: str) 
         for number, page in enumerate(pages, start=1):
             fig = Figure(figsize=A3_LANDSCAPE_IN)
             fig.text(0.03, 0.965, page.title, fontsize=18, fontweight="bold", va="top")
+            for k, line in enumerate(sources):  # between the title and the map (0.90)
+                fig.text(0.03, 0.934 - 0.015 * k, line, fontsize=8, color="#444", va="top")
             tables_left = 0.03
             if page.draw is not None:
                 ax = fig.add_axes((0.02, 0.08, 0.46, 0.82))
@@ -592,7 +601,9 @@ def _render_pdf(pages: Sequence[Page], out: Path, font: list[str], footer: str) 
 # --- Word -----------------------------------------------------------------------------------
 
 
-def _render_docx(pages: Sequence[Page], out: Path, font: list[str], footer: str) -> None:
+def _render_docx(
+    pages: Sequence[Page], out: Path, font: list[str], footer: str, source: str | None
+) -> None:
     import io
 
     from docx import Document
@@ -609,7 +620,9 @@ def _render_docx(pages: Sequence[Page], out: Path, font: list[str], footer: str)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    section.footer.paragraphs[0].text = footer
+    section.footer.paragraphs[0].text = source or footer
+    if source:
+        section.footer.add_paragraph(footer)
     for number, page in enumerate(pages):
         if number:
             doc.add_page_break()
@@ -670,10 +683,11 @@ def write_packet(run_dir: str | Path, out: str | Path, *, title: str | None = No
     pages = packet_pages(run_dir, title=title)
     font = cjk_fonts(DEFAULT_STYLE)
     footer = "　".join(pages[0].extra.get("footer", ()))
+    source = pages[0].extra.get("source")
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.part")
     try:
-        (_render_pdf if fmt == "pdf" else _render_docx)(pages, temp, font, footer)
+        (_render_pdf if fmt == "pdf" else _render_docx)(pages, temp, font, footer, source)
         temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.collect import FIELD_SOURCES, parse_item, split_items
+from landgov.core.dates import date_text
 from landgov.core.distinct import each_distinct
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
@@ -123,8 +124,7 @@ def print_title(
     from landgov.maps._title import SIMULATED
 
     where = f"{region} {township}" if township else region
-    day = as_of.isoformat() if as_of is not None else "—"
-    title = f"{where} 低效工业用地治理清单　数据截至 {day}"
+    title = f"{where} 低效工业用地治理清单　数据截至 {date_text(as_of)}"
     return title + SIMULATED if simulated else title
 
 
@@ -133,11 +133,14 @@ def page_note(
     profile: Profile | Mapping[str, Any] | None,
     *,
     since: dt.date | str | None = None,
+    dated: str = "数据截至",
 ) -> str:
     """The run's line at the top right of every printed page of its workbooks: the data date
     and the policy as a reader quotes it (文号, then the profile's name and version, as the
     maps' footers say it, :func:`landgov.maps._print.policy_text`). ``since``: the earlier
-    date of two runs compared (动态评价).
+    date of two runs compared (动态评价); ``dated``: what the date is (the 治理台账's is
+    「台账日期」, the day it was updated). Dates as every page writes them
+    (:func:`landgov.core.dates.date_text`).
 
     >>> page_note(dt.date(2026, 6, 30), {"name": "yuecheng-2022", "version": "2022.1",
     ...     "title": "越城区、滨海新区“1515”专项行动（越政发〔2022〕24号）"})
@@ -145,13 +148,11 @@ def page_note(
     """
     from landgov.maps._print import policy_text
 
-    def text(day: dt.date | str | None) -> str:
-        return day.isoformat() if isinstance(day, dt.date) else (day or "—")
-
     if isinstance(profile, Profile):
         profile = {"name": profile.name, "version": profile.version, "title": profile.title}
     policy = policy_text({"profile": profile}) if profile else None
-    when = f"对比 {text(since)} 至 {text(as_of)}" if since else f"数据截至 {text(as_of)}"
+    day = date_text(as_of)
+    when = f"对比 {date_text(since)} 至 {day}" if since else f"{dated} {day}"
     return f"{when}　政策口径 {policy or '未记录'}"
 
 

@@ -457,6 +457,7 @@
     var title = el('div', 'lg-title');
     title.appendChild(el('div', 'lg-title-main', cfg.title));
     if (cfg.subtitle) title.appendChild(el('div', 'lg-title-sub', cfg.subtitle));
+    if (cfg.source) title.appendChild(el('div', 'lg-title-source', cfg.source));
     if (cfg.redactionNote) title.appendChild(el('div', 'lg-title-redact', cfg.redactionNote));
     $('lg-map').appendChild(title);
     L.DomEvent.disableClickPropagation(title);

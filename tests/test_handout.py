@@ -141,7 +141,9 @@ def test_policy_basis_sheet_quotes_every_cited_clause(run_dir: Path) -> None:
     assert frame["原文"].str.len().gt(5).all()
     packet = pd.read_excel(run_dir / "landgov.xlsx", sheet_name="增容审查")
     text = " ".join(str(v) for v in packet.filter(like="说明").stack().tolist())
-    for ref in re.findall(r"越政发〔2022〕24号 附件3 第[一二三四五六七八九十]条(?:第\d项)?", text):
+    # 「第三条第1项」 and 「第七条第（二）项」 alike (a part may cite its own clause)
+    item = r"(?:第\d项|第（[一二三四五六七八九十]+）项)?"
+    for ref in re.findall(rf"越政发〔2022〕24号 附件3 第[一二三四五六七八九十]条{item}", text):
         assert ref in cited, ref
 
 

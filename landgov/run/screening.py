@@ -973,10 +973,8 @@ def _manifest(
 
 def _comparison(prof: Profile, key: str) -> str | None:
     """How the threshold ``key`` compares (``"<="``, ``"<"`` …), for the maps; None without it."""
-    try:
-        return prof[key].comparison
-    except KeyError:
-        return None
+    param = prof.params.get(key)  # absent: no error text listing the section's keys
+    return None if param is None else param.comparison
 
 
 def _number(value: object) -> float | str | None:

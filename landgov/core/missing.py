@@ -38,8 +38,10 @@ __all__ = [
     "format_number",
     "is_missing",
     "lacking",
+    "missing_cells",
     "numeric_column",
     "parse_yes_no",
+    "present_column",
     "present_values",
 ]
 
@@ -154,6 +156,36 @@ def present_values(column: pd.Series) -> list[object]:
         return [None if m else v for v, m in zip(values, nan, strict=True)]
     gone = per_distinct_text(is_missing, values)  # each distinct text judged once
     return [None if m else v for v, m in zip(values, gone, strict=True)]
+
+
+def missing_cells(column: pd.Series) -> pd.Series:
+    """:func:`is_missing` of every cell, as a boolean column on ``column``'s index.
+
+    The vectorised form of the one rule (as :func:`present_values`): a NumPy integer or
+    boolean column holds no missing value, a float column's are its NaNs, and each distinct
+    text of any other column is judged once. A stage asking "is this cell blank?" of a whole
+    column uses this, never ``isna()`` (which reads 「—」 or 「无」 as a value) or its own
+    ``strip() == ""``.
+
+    >>> missing_cells(pd.Series(["甲", "—", None, "\u3000", "无", "n/a"])).tolist()
+    [False, True, True, True, True, True]
+    """
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return pd.Series(False, index=column.index, dtype=bool)
+    if isinstance(dtype, np.dtype) and dtype.kind in "fmM":
+        return pd.Series(column.isna().to_numpy(), index=column.index, dtype=bool)
+    gone = per_distinct_text(is_missing, column.tolist())
+    return pd.Series(gone, index=column.index, dtype=bool)
+
+
+def present_column(column: pd.Series) -> pd.Series:
+    """``column`` as an object column with every missing cell (:func:`is_missing`) ``None``.
+
+    >>> present_column(pd.Series(["甲", "—", "无", float("nan")])).tolist()
+    ['甲', None, None, None]
+    """
+    return pd.Series(present_values(column), index=column.index, dtype=object, name=column.name)
 
 
 def parse_yes_no(

@@ -11,6 +11,8 @@ the same ways. Every stage reads dates through this module:
   ``二〇二四年``, ``2024年3月``, ``2024.3``, a date, or an Excel date serial (with a problem
   text saying how it was read);
 - :func:`parse_date` — one cell, the date or ``None`` (missing or unreadable, never guessed);
+- :func:`date_column` — a whole column as ``datetime64``, each distinct cell read by
+  :func:`read_date` (what the screening checks compare with the reference date);
 - :func:`parse_as_of` — the reference date of a run: a full year-month-day or an
   :class:`~landgov.errors.InputError` that says which forms are accepted;
 - :func:`date_text` — a date as every handed-out page prints it (maps, page headers, forms):
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # pandas is not imported to read a date
 
 __all__ = [
     "AS_OF_FORMS",
+    "date_column",
     "date_text",
     "full_months",
     "full_months_column",
@@ -311,6 +314,34 @@ def parse_date(value: object) -> dt.date | None:
     (datetime.date(2021, 3, 5), None)
     """
     return read_date(value)[0]
+
+
+def date_column(values: pd.Series, *, month_only: str = "first") -> pd.Series:
+    """A column of date cells as ``datetime64`` (``NaT`` where missing or unreadable).
+
+    Each distinct cell is read once by :func:`read_date`, so a column reads exactly as its
+    cells do one by one: an Excel serial number or ``20210305`` is a date, ``2023.5`` and
+    ``2023年5月`` the month's first day (``month_only="last"``: its last day), ``2023.1`` (January
+    or October), ``待定`` and ``0`` (an empty Excel cell saved as a number) are missing. pandas
+    alone reads 0 and 44927 as days of 1970. A column already ``datetime64`` is kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.Series([2023.5, "2023年5月", 45047, "待定", "—", None], dtype=object)
+    >>> date_column(cells).dt.strftime("%Y-%m-%d").tolist()
+    ['2023-05-01', '2023-05-01', '2023-05-01', nan, nan, nan]
+    """
+    import pandas as pd
+
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        days = {
+            v: read_date(v, month_only=month_only)[0]
+            for v in pd.unique(values)
+            if not is_missing(v)
+        }
+        values = values.map(days)  # missing and unreadable cells → NaN
+    return pd.to_datetime(values, errors="coerce", format="mixed")
 
 
 def _as_of_error(value: object, problem: str) -> InputError:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
-from landgov.core.missing import format_number, is_missing, numeric_column
+from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -21,6 +21,7 @@ from landgov.screening._common import (
     Check,
     _as_timestamp,
     _col,
+    _completion_dates,
     _dates,
     _described,
     _Firms,
@@ -61,7 +62,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     limit, recover = profile["screening.idle_years"], profile["screening.idle_recovery_years"]
     citation = profile.citation("screening.idle_years")
     contract = _dates(parcels, "contract_start_date", month_only="last")
-    start, done = _dates(parcels, "start_date"), _dates(parcels, "completion_date")
+    start, done = _dates(parcels, "start_date"), _completion_dates(parcels)
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]
@@ -181,7 +182,7 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     far = numeric_column(parcels, "far_minimum").fillna(numeric_column(parcels, "far"))
     given = pd.Series(np.where(far.notna(), "容积率测算值", ""), index=parcels.index)
     if "far_source" in parcels.columns:
-        told = parcels["far_source"].astype(object).where(far.notna())
+        told = present_column(parcels["far_source"]).where(far.notna())
         given = given.where(told.isna(), "容积率测算值，按" + told.astype(str))
     source = given.astype("object")
     area = numeric_column(parcels, "area_m2")
@@ -276,7 +277,7 @@ def check_under_used(
     table_floors = [float(v) for v in profile.value("far.national_floors").values()]
     lowest, highest = min(table_floors), max([*table_floors, default])
     far, source = _far_values(parcels)
-    unbuilt = (far.round(_DIGITS) == 0) & _dates(parcels, "completion_date").isna()
+    unbuilt = (far.round(_DIGITS) == 0) & _completion_dates(parcels).isna()
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
     out = []

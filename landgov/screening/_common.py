@@ -16,7 +16,7 @@ import pandas as pd
 
 from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
-from landgov.core.dates import parse_as_of, read_date
+from landgov.core.dates import date_column, parse_as_of
 from landgov.core.missing import is_missing, numeric_column, present_values
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
@@ -69,22 +69,21 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _dates(frame: pd.DataFrame, name: str, *, month_only: str = "first") -> pd.Series:
-    """A date column as ``datetime64``, each distinct cell read by landgov's one date parser.
+    """A date column as ``datetime64`` (:func:`landgov.core.dates.date_column`: each distinct
+    cell read as the readers read it); all ``NaT`` when the frame lacks it. ``month_only`` as
+    in ``read_date`` (``"last"`` for a deadline such as the contracted start date)."""
+    return date_column(_col(frame, name), month_only=month_only)
 
-    :func:`landgov.core.dates.read_date` reads a cell as the readers do: an Excel serial
-    number or 20210305 is a date, so is 2021年3月5日, and 0 (an empty Excel cell saved as a
-    number) is missing; pandas alone reads 0 and 44927 as 1970-01-01. ``month_only`` as in
-    ``read_date`` (``"last"`` for a deadline such as the contracted start date).
+
+def _completion_dates(parcels: pd.DataFrame) -> pd.Series:
+    """The 竣工日期 of each plot (``datetime64``, ``NaT`` when blank or unreadable).
+
+    The one reading of the completion date in screening: 供而未用 (:func:`check_idle`: a plot
+    completed on or before the reference date is started) and 用而未尽 (:func:`check_under_used`:
+    a plot with 容积率 0 and no completion date is not built) ask it here, so an odd cell
+    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both.
     """
-    values = _col(frame, name)
-    if not pd.api.types.is_datetime64_any_dtype(values):
-        days = {
-            v: read_date(v, month_only=month_only)[0]
-            for v in pd.unique(values)
-            if not is_missing(v)
-        }
-        values = values.map(days)  # missing and unreadable cells → NaN
-    return pd.to_datetime(values, errors="coerce", format="mixed")
+    return _dates(parcels, "completion_date")
 
 
 def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:

@@ -54,7 +54,17 @@ ACTION_CHECK = "请核实"
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Whether a cell holds nothing at all: ``None``, NaN/``NA``/``NaT`` or blank text.
+
+    A grid question (is this cell written?), answered by :func:`landgov.core.missing.is_missing`
+    for every cell that is not text: a NaN in a text column is no value, never the text
+    ``"nan"``. A written 「—」 or 「无」 is not blank here: a text field keeps what the cell says
+    (「无」 answers a yes/no question, :func:`~landgov.core.missing.parse_yes_no`) and the stages
+    read it as no value through ``core.missing``.
+    """
+    if isinstance(value, str):
+        return not value.strip()
+    return is_missing(value)
 
 
 # Zero-width and direction marks a copy from a web page or WeChat brings (the set

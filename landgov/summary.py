@@ -33,7 +33,7 @@ import pandas as pd
 
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of
-from landgov.core.missing import numeric_column
+from landgov.core.missing import numeric_column, present_column
 from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
@@ -201,7 +201,7 @@ def _enterprise_townships(
     Without a pairs table the plots come from the parcels' ``usccs`` (or ``main_uscc``).
     """
     own = (
-        enterprises["township"].astype("object")
+        present_column(enterprises["township"])  # 「—」 is no 镇街 (core.missing)
         if "township" in enterprises.columns
         else pd.Series(None, index=enterprises.index, dtype="object")
     )
@@ -209,7 +209,9 @@ def _enterprise_townships(
         pairs = _pairs_from_parcels(parcels)
     if "township" not in parcels.columns or pairs.empty or "uscc" not in enterprises.columns:
         return own.where(own.notna(), UNKNOWN_TOWNSHIP)
-    pid_town = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["township"]
+    pid_town = present_column(
+        parcels.drop_duplicates("parcel_id").set_index("parcel_id")["township"]
+    )
     weight_col = next((c for c in ("area_used_m2", "share") if c in pairs.columns), None)
     ranked = pairs.assign(
         _town=pairs["parcel_id"].map(pid_town),
@@ -224,7 +226,7 @@ def _enterprise_townships(
 def _parcel_townships(parcels: pd.DataFrame, boundaries: gpd.GeoDataFrame | None) -> pd.Series:
     """镇街 of each plot: its ``township``, else the boundary holding its representative point."""
     town = (
-        parcels["township"].astype("object")
+        present_column(parcels["township"])  # 「—」 is no 镇街, as in screening.approved
         if "township" in parcels.columns
         else pd.Series(None, index=parcels.index, dtype="object")
     )

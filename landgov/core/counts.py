@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from landgov.core.missing import present_column
 from landgov.core.vocab import Eligibility, Grade, ScreeningStatus, TreatmentPath
 
 __all__ = [
@@ -47,8 +48,8 @@ NO_GRADE = "未评价"
 def _text(frame: pd.DataFrame | None, column: str) -> pd.Series:
     if frame is None or column not in frame.columns:
         return pd.Series(dtype="object")
-    col = frame[column].astype("object")
-    return col.where(col.notna(), "").map(lambda v: str(v).strip())
+    col = present_column(frame[column])  # 「—」 or a blank is not given (core.missing)
+    return col.map(lambda v: "" if v is None else str(v).strip())
 
 
 def _ordered(values: pd.Series, order: Iterable[str], *, blank: str) -> dict[str, int]:

@@ -41,9 +41,9 @@ def decided_text(
     """
 
     def shown(value: object) -> str:
-        return _NONE if is_missing(value) or str(value) == "" else str(value)
+        return _NONE if is_missing(value) else str(value)
 
-    who = "" if is_missing(by) or not str(by).strip() else f"（{str(by).strip()}）"
+    who = "" if is_missing(by) else f"（{str(by).strip()}）"
     return f"系统：{shown(computed)}{chr(10) if wrap else ' '}→ 认定：{shown(decided)}{who}"
 
 
@@ -53,5 +53,5 @@ def decided_note(computed: object, record: str) -> str:
     >>> decided_note("待核实", "人工认定：条件3 待核实→符合；…")
     '计算结论：待核实（人工认定前）；人工认定：条件3 待核实→符合；…'
     """
-    shown = _NONE if is_missing(computed) or str(computed) == "" else str(computed)
+    shown = _NONE if is_missing(computed) else str(computed)
     return f"计算结论：{shown}（人工认定前）；{record}"

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from landgov.core.missing import is_missing
+from landgov.core.missing import is_missing, missing_cells
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError
 
@@ -137,7 +137,7 @@ def _names(read: ReadResult) -> pd.Series:
     if _COLUMN not in data.columns:
         return pd.Series(dtype=object)
     column = data[_COLUMN].astype(object)
-    return column[~column.map(is_missing)].astype(str)
+    return column[~missing_cells(column)].astype(str)
 
 
 def _where(read: ReadResult, index: pd.Index) -> tuple[int | None, str]:

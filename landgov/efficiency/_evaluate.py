@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import measured
+from landgov.core.missing import is_missing, missing_cells, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups
@@ -138,7 +139,8 @@ def _normalise(enterprises: pd.DataFrame) -> pd.DataFrame:
             f[col] = pd.NA
     own = pd.Series([f"行{i}" for i in range(len(f))], index=f.index, dtype=object)
     key = f["eval_unit"] if "eval_unit" in f.columns else pd.Series(pd.NA, index=f.index)
-    f["unit_key"] = key.astype(object).where(key.notna(), own)
+    key = present_column(key)  # a 「—」 评价单元 is none: never one unit of all such firms
+    f["unit_key"] = key.where(key.notna(), own)
     return f
 
 
@@ -159,7 +161,7 @@ def _scale(enterprises: pd.DataFrame) -> pd.Series:
 
 
 def _scale_from_text(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return pd.NA
     text = str(value)
     if "规上" in text or "规模以上" in text:
@@ -260,7 +262,7 @@ def _final_grade(
         else pd.Series(None, index=frame.index, dtype=object)
     )
     if "grade_given" in frame.columns:
-        bad = frame["grade_given"].notna() & given.isna()
+        bad = ~missing_cells(frame["grade_given"]) & given.isna()  # 「—」 is no grade
         for idx in frame.index[bad]:
             log.add(
                 "亩均平台等级无法识别，改用计算等级",

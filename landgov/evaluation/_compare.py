@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgov.core.missing import is_missing, present_values
+from landgov.core.missing import is_missing, present_column, present_values
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -227,10 +227,9 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     both["grade_change"] = [
         _grade_change(x, y) for x, y in zip(both["grade_old"], both["grade_new"], strict=True)
     ]
-    both["name"] = both["name_new"].where(both["name_new"].notna(), both["name_old"])
-    both["township"] = both["township_new"].where(
-        both["township_new"].notna(), both["township_old"]
-    )
+    for col in ("name", "township"):  # a 「—」 in the new run is no value (core.missing)
+        new = present_column(both[f"{col}_new"])
+        both[col] = new.where(new.notna(), present_column(both[f"{col}_old"]))
     both["tax_per_mu_change"] = pd.to_numeric(both["tax_per_mu_new"], errors="coerce") - (
         pd.to_numeric(both["tax_per_mu_old"], errors="coerce")
     )

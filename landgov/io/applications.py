@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.core.missing import parse_yes_no
+from landgov.core.missing import missing_cells, parse_yes_no
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.ids import USCCStatus, check_uscc, listed_parcel_codes
 from landgov.io._codes import uscc_problem
@@ -121,7 +121,8 @@ def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     for name in YES_NO_FIELDS:
         raw = out[name]
         parsed = raw.map(parse_yes_no).astype(object)
-        unreadable = raw.notna() & raw.astype(str).str.strip().ne("") & parsed.isna()
+        # 「—」 or a blank is missing (core.missing), not an answer that could not be read
+        unreadable = ~missing_cells(raw) & parsed.isna()
         for idx in raw.index[unreadable]:
             log.add(
                 "无法识别为 是/否，按缺失处理（判为待核实）",

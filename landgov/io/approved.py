@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from pyproj import CRS
 
-from landgov.core.missing import is_missing
+from landgov.core.missing import missing_cells
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.fields import APPROVED_FIELDS
 from landgov.io.parcels import read_layer
@@ -32,7 +32,7 @@ __all__ = ["read_approved"]
 def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         return pd.Series(True, index=frame.index)
-    return frame[name].map(is_missing).astype(bool)
+    return missing_cells(frame[name])
 
 
 def _log_gaps(

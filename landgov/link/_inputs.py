@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.distinct import isin_texts
+from landgov.core.missing import present_values
 from landgov.core.problems import ProblemLog, Severity
 from landgov.errors import Issue, SchemaError
 from landgov.ids import USCCStatus, check_uscc, normalize_uscc
@@ -120,11 +121,17 @@ _RELATIONS = {
 
 def _prepare_links(links: pd.DataFrame) -> pd.DataFrame:
     lk = pd.DataFrame(index=links.index)
-    lk["parcel_id"] = links["parcel_id"].map(lambda v: "" if pd.isna(v) else str(v).strip())
+    # 「—」 or a blank is no code and no relation (core.missing), as the links reader reads it
+    codes = present_values(links["parcel_id"])
+    lk["parcel_id"] = ["" if v is None else str(v).strip() for v in codes]
     lk["uscc"] = links["uscc"].map(normalize_uscc)
     lk["status"] = _uscc_status(lk["uscc"])
     rel = links["relation"] if "relation" in links.columns else pd.Series(pd.NA, index=links.index)
-    lk["relation"] = rel.map(lambda v: None if pd.isna(v) else _RELATIONS.get(str(v).strip()))
+    lk["relation"] = pd.Series(
+        [None if v is None else _RELATIONS.get(str(v).strip()) for v in present_values(rel)],
+        index=links.index,
+        dtype=object,
+    )
     lk["relation_given"] = rel
     area = links["area_used_m2"] if "area_used_m2" in links.columns else np.nan
     lk["area_given"] = pd.to_numeric(pd.Series(area, index=links.index), errors="coerce")

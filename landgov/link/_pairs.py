@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.link._model import LinkSettings, Relation, ShareRule
 
@@ -43,16 +44,16 @@ def _resolve_relations(
     for idx in good.index[good["relation"].isna()]:
         holder = None if holders is None else holders.get(good.at[idx, "parcel_index"])
         name = names.get(good.at[idx, "uscc"])
-        same = holder is not None and not pd.isna(holder) and str(holder).strip() == name
+        same = not is_missing(holder) and str(holder).strip() == name
         rel = Relation.OWNER if same else Relation.TENANT
         out[idx] = rel.value
         given = good.at[idx, "relation_given"]
-        what = "缺失" if pd.isna(given) else "无法识别"
+        what = "缺失" if is_missing(given) else "无法识别"  # 「—」 is missing, as in io.links
         log.add(
             f"关联关系{what}，按权利人名称推定为「{rel.label}」",
             row=None if pd.isna(good.at[idx, "source_row"]) else int(good.at[idx, "source_row"]),
             field="relation",
-            value=None if pd.isna(given) else given,
+            value=None if is_missing(given) else given,
             action="在关联表中填写 自有 / 租用",
             severity=Severity.WARNING,
         )

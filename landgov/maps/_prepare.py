@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.missing import missing_cells
 from landgov.maps._print import source_text
 from landgov.maps._redact import (
     REDACTION_NOTE,
@@ -175,7 +176,10 @@ def _applications(
 
 def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Counts and areas per 镇街 from the parcels; geometry = hull of the parcels (示意范围)."""
-    frame = parcels[parcels["township"].notna()] if "township" in parcels else parcels.iloc[:0]
+    if "township" not in parcels:
+        frame = parcels.iloc[:0]
+    else:  # 「—」 or a blank is no 镇街 (core.missing), never a 镇街 of its own on the panel
+        frame = parcels[~missing_cells(parcels["township"])]
     if not len(frame):
         return gpd.GeoDataFrame({"township": []}, geometry=[], crs=parcels.crs)
     area = pd.to_numeric(frame.get("area_mu"), errors="coerce")

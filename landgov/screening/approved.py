@@ -34,7 +34,7 @@ import pandas as pd
 
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.dates import full_years, parse_as_of
-from landgov.core.missing import is_missing, numeric_column
+from landgov.core.missing import numeric_column, present_column
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import DISTRICT, NOT_GIVEN, UNKNOWN_TOWNSHIP
 from landgov.units import m2_to_mu
@@ -86,7 +86,7 @@ class ApprovedReport:
 def _townships(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None) -> pd.Series:
     """镇街 of each batch: its own field, else the boundary holding a point on its polygon."""
     town = (
-        frame["township"].astype("object").where(~frame["township"].map(is_missing))
+        present_column(frame["township"])
         if "township" in frame.columns
         else pd.Series(None, index=frame.index, dtype="object")
     )

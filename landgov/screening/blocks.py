@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import connected_components
 
 from landgov.core.compare import MEASURED_DIGITS, compare, measured
 from landgov.core.landuse import LandUseMatcher
-from landgov.core.missing import format_number
+from landgov.core.missing import format_number, present_column
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -237,9 +237,8 @@ def _townships(parcels: gpd.GeoDataFrame, comp: pd.Series) -> pd.Series:
     """The 镇街 of each component's plots, "、"-joined in order of appearance."""
     if "township" not in parcels.columns:
         return pd.Series(dtype="object")
-    names = parcels["township"].astype("object").where(parcels["township"].notna(), None)
+    names = present_column(parcels["township"])  # 「—」 or a blank is no 镇街 (core.missing)
     frame = pd.DataFrame({"comp": comp, "t": names}).dropna()
-    frame = frame[frame["t"].astype(str).str.strip() != ""]
     return frame.groupby("comp")["t"].agg(lambda s: "、".join(dict.fromkeys(map(str, s))))
 
 

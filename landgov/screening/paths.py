@@ -438,7 +438,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
 
 def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
     grade = facts.row.get("grade")
-    if is_missing(grade) or str(grade).strip() == "":
+    if is_missing(grade):  # blank text too
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
     return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
@@ -853,7 +853,7 @@ def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
 
 
 def _grade_truth(wanted: str, grade: Any) -> bool | None:
-    if is_missing(grade) or str(grade).strip() == "":
+    if is_missing(grade):  # blank text too
         return None
     return str(grade).strip().upper() == wanted
 

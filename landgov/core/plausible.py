@@ -23,8 +23,8 @@ changed. :func:`check_as_of` warns (and the run goes on) when the reference date
 the reference date are then set to missing by the date rule, and the warning says why).
 
 A map layer read beside the parcels (规划, 拆迁计划, 镇街, 特殊片区, 建筑, 批而未供) that lies
-farther from the parcels than the parcels' own extent (the diagonal of their bounding box, at
-least ``region_margin_km``) stops the run (:func:`check_layers_near_parcels`): it cannot be the
+farther from the parcels than ``layer_distance_max_km`` and than the parcels' own extent (the
+diagonal of their bounding box) stops the run (:func:`check_layers_near_parcels`): it cannot be the
 same county's layer as read, and overlaying it would find no overlap anywhere — every plot
 「未列入拆迁计划」 — without one word said.
 """
@@ -546,9 +546,10 @@ def check_layers_near_parcels(
 ) -> None:
     """Stop a run whose map layer lies far away from its parcels.
 
-    A layer whose bounding box is farther from the parcels' bounding box than that box's
-    diagonal (and than ``plausible.region_margin_km``) cannot be the county's layer as read —
-    a layer in another 3° zone, 500 km off, or read with the wrong .prj. Overlaid, it meets no
+    A layer whose bounding box is farther from the parcels' bounding box than
+    ``plausible.layer_distance_max_km`` and than that box's diagonal cannot be the county's
+    layer as read — a layer in another 3° zone (about 290 km off), 500 km off, or read with the
+    wrong .prj. Overlaid, it meets no
     plot: every plot would read 「与近年拆迁计划无重叠」, 「规划用途图层未覆盖」 or without a
     镇街, with nothing said. Layers without a CRS or without a shape are left to their reader.
 
@@ -567,7 +568,7 @@ def check_layers_near_parcels(
     crs = parcels.data.crs
     names = dict(sources or {})
     diagonal = float(np.hypot(near[2] - near[0], near[3] - near[1]))
-    limit = max(diagonal, float(_p(profile, "region_margin_km")) * 1000.0)
+    limit = max(diagonal, float(_p(profile, "layer_distance_max_km")) * 1000.0)
     issues = []
     for role in LAYER_ROLES:
         res = reads.get(role)

@@ -182,8 +182,10 @@ def class_shares(
 ) -> pd.DataFrame:
     """Per parcel: the share of its area in the layer class ``bad`` and the share not known.
 
-    The share not known is the part no layer polygon covers plus the part in the class
-    ``"unknown"`` (a polygon whose attribute is blank or ambiguous). Edge slivers are measurement
+    The share not known is the part no layer polygon covers, the part in the class
+    ``"unknown"`` (a polygon whose attribute is blank or ambiguous) and the part where a ``bad``
+    polygon and a polygon of another class overlap (:func:`_contested`: the layer says two
+    things there, so neither is taken). Edge slivers are measurement
     error, not facts: overlaps of at most ``min_area_m2`` are left out (:func:`intersections`),
     and an uncovered part of at most ``min_area_m2`` counts as none.
 
@@ -202,23 +204,90 @@ def class_shares(
         Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1], and ``largest`` as
         :func:`coverage` gives it (the layer feature with the largest overlap).
     """
+    if pairs is None:
+        pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
     shares = coverage(parcels, layer, classes=classes, min_area_m2=min_area_m2, pairs=pairs)
     zero = pd.Series(0.0, index=shares.index)
-    uncovered = (1.0 - shares["covered"]).clip(lower=0.0)
+    bad_share = shares.get(bad, zero)
+    covered = shares["covered"]
+    extra = zero
+    contested = _contested(parcels, layer, pairs, classes, bad)
+    if len(contested):  # overlapping polygons that disagree: measured on the shapes
+        idx = contested.index
+        bad_share = bad_share.copy()
+        bad_share[idx] = contested["bad"]
+        covered = covered.copy()
+        covered[idx] = contested["covered"]
+        extra = zero.copy()
+        extra[idx] = contested["contested"]
+    uncovered = (1.0 - covered).clip(lower=0.0)
     if min_area_m2 > 0 and len(parcels):
         area = shapely.area(np.asarray(parcels.geometry.values))
         # a parcel without an area (no usable geometry) keeps it all unknown, never none
         sliver = uncovered.to_numpy() * area <= min_area_m2  # NaN compares False
         uncovered = uncovered.mask(sliver, 0.0)
-    unknown = uncovered + shares.get("unknown", zero)
+    unknown = uncovered + shares.get("unknown", zero) + extra
     return pd.DataFrame(
         {
-            "bad": shares.get(bad, zero),
+            "bad": bad_share,
             "unknown": unknown.clip(upper=1.0),
             "largest": shares["largest"],
         },
         index=shares.index,
     )
+
+
+def _contested(
+    parcels: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    pairs: pd.DataFrame,
+    classes: pd.Series,
+    bad: str,
+) -> pd.DataFrame:
+    """Parcels where a polygon of class ``bad`` and a polygon of another class overlap each
+    other (a planning map that contradicts itself: one spot planned 工业 and 居住).
+
+    :func:`coverage` takes the layer as a partition and would count the spot as ``bad`` *and*
+    as the other class. Here, for those parcels only, on the shapes: ``bad`` is the share in
+    ``bad`` polygons and in no other class, ``contested`` the share in both (not known: the
+    layer says two things), ``covered`` the share in any polygon.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the parcels concerned (empty when none): ``bad``, ``contested``, ``covered``.
+    """
+    columns = ["bad", "contested", "covered"]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns, dtype="float64")
+    is_bad = (classes.astype(str) == bad).reindex(pairs["feature"]).to_numpy(dtype=bool)
+    mixed = pd.Series(is_bad).groupby(pairs["parcel"].to_numpy()).agg(["any", "all"])
+    concerned = mixed.index[mixed["any"] & ~mixed["all"]]
+    if not len(concerned):
+        return pd.DataFrame(columns=columns, dtype="float64")
+    layer = _aligned(parcels, layer)
+    rows = []
+    for parcel in concerned:
+        mine = (pairs["parcel"] == parcel).to_numpy()
+        shape = parcels.geometry.loc[parcel]
+        pieces = shapely.intersection(shape, layer.geometry.loc[pairs["feature"][mine]].values)
+        theirs = is_bad[mine]
+        in_bad = shapely.union_all(pieces[theirs])
+        in_other = shapely.union_all(pieces[~theirs])
+        area = shape.area
+        if not area > 0:  # no usable shape: left as coverage() gives it
+            continue
+        both = shapely.area(shapely.intersection(in_bad, in_other))
+        rows.append(
+            (
+                parcel,
+                (shapely.area(in_bad) - both) / area,
+                both / area,
+                shapely.area(shapely.union(in_bad, in_other)) / area,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["parcel", *columns])
+    return frame.set_index("parcel").clip(0.0, 1.0)
 
 
 def _percent(share: float, limit: float | None = None) -> str:

@@ -21,6 +21,12 @@ extent) by more than ``region_margin_km`` get a warning with the distance in km;
 changed. :func:`check_as_of` warns (and the run goes on) when the reference date is more than
 ``as_of_max_ahead_days`` after today, or earlier than the latest date in the data (dates after
 the reference date are then set to missing by the date rule, and the warning says why).
+
+A map layer read beside the parcels (规划, 拆迁计划, 镇街, 特殊片区, 建筑, 批而未供) that lies
+farther from the parcels than ``layer_distance_max_km`` and than the parcels' own extent (the
+diagonal of their bounding box) stops the run (:func:`check_layers_near_parcels`): it cannot be the
+same county's layer as read, and overlaying it would find no overlap anywhere — every plot
+「未列入拆迁计划」 — without one word said.
 """
 
 from __future__ import annotations
@@ -42,10 +48,21 @@ from pyproj import Geod, Transformer
 from landgov.core.columns import short_label
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
+from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
 
-__all__ = ["Checked", "PlausibleReads", "check_as_of", "check_reads", "check_values"]
+__all__ = [
+    "Checked",
+    "PlausibleReads",
+    "check_as_of",
+    "check_layers_near_parcels",
+    "check_reads",
+    "check_values",
+]
+
+#: The map layers a run overlays on the parcels (roles of :class:`landgov.run.files.RunInputs`).
+LAYER_ROLES = ("planning", "demolition", "townships", "special_zones", "buildings", "approved")
 
 _MU_M2 = Fraction(10000, 15)  # m² per 亩
 _SECTION = "plausible"
@@ -485,6 +502,7 @@ def check_reads(
     ``meta["path"]``, else the role).
     """
     names = {role: (sources or {}).get(role) or _source(role, res) for role, res in reads.items()}
+    check_layers_near_parcels(reads, profile=profile, sources=names)
     named = {names[role]: res.data for role, res in reads.items()}
     as_of_problems = check_as_of(as_of, named, profile=profile, today=today)
     out: dict[str, ReadResult] = {}
@@ -499,6 +517,87 @@ def check_reads(
         out[role] = dataclasses.replace(res, data=checked.data, problems=problems)
     lines = [f"警告：{text}" for text in as_of_problems["problem"]]
     return PlausibleReads(unify_townships(out, sources=names), lines)
+
+
+def _usable_bounds(frame: pd.DataFrame) -> np.ndarray | None:
+    """The bounding box of the usable shapes of a layer (``None``: no CRS or no shape)."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None or not len(frame):
+        return None
+    geoms = frame.geometry
+    usable = geoms[geoms.notna() & ~geoms.is_empty]
+    if not len(usable):
+        return None
+    bounds = np.asarray(usable.total_bounds, dtype=float)
+    return bounds if np.isfinite(bounds).all() else None
+
+
+def _degrees_text(bounds: np.ndarray, crs: Any) -> str:
+    """「东经 …°、北纬 …°」 of the centre of ``bounds`` (in ``crs``)."""
+    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    lon, lat = to_deg.transform((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    return f"东经 {lon:.3f}°、北纬 {lat:.3f}°"
+
+
+def check_layers_near_parcels(
+    reads: Mapping[str, ReadResult],
+    *,
+    profile: Profile,
+    sources: Mapping[str, str] | None = None,
+) -> None:
+    """Stop a run whose map layer lies far away from its parcels.
+
+    A layer whose bounding box is farther from the parcels' bounding box than
+    ``plausible.layer_distance_max_km`` and than that box's diagonal cannot be the county's
+    layer as read — a layer in another 3° zone (about 290 km off), 500 km off, or read with the
+    wrong .prj. Overlaid, it meets no
+    plot: every plot would read 「与近年拆迁计划无重叠」, 「规划用途图层未覆盖」 or without a
+    镇街, with nothing said. Layers without a CRS or without a shape are left to their reader.
+
+    Raises
+    ------
+    CRSError
+        One issue per such layer, naming its file, where it lies, how far from the parcels
+        (km) and what to do.
+    """
+    parcels = reads.get("parcels")
+    if parcels is None:
+        return
+    near = _usable_bounds(parcels.data)
+    if near is None:
+        return
+    crs = parcels.data.crs
+    names = dict(sources or {})
+    diagonal = float(np.hypot(near[2] - near[0], near[3] - near[1]))
+    limit = max(diagonal, float(_p(profile, "layer_distance_max_km")) * 1000.0)
+    issues = []
+    for role in LAYER_ROLES:
+        res = reads.get(role)
+        theirs = None if res is None else _usable_bounds(res.data)
+        if res is None or theirs is None:
+            continue
+        if not res.data.crs.equals(crs):
+            to_parcels = Transformer.from_crs(res.data.crs, crs, always_xy=True)
+            theirs = np.asarray(to_parcels.transform_bounds(*theirs), dtype=float)
+        dx = max(0.0, theirs[0] - near[2], near[0] - theirs[2])
+        dy = max(0.0, theirs[1] - near[3], near[1] - theirs[3])
+        gap = float(np.hypot(dx, dy))
+        if not gap > limit:  # NaN (a transform that failed) is left to the overlay
+            continue
+        parcel_file = names.get("parcels") or _source("parcels", parcels)
+        issues.append(
+            Issue(
+                names.get(role) or _source(role, res), "坐标",
+                f"图层中心 {_degrees_text(theirs, crs)}",
+                f"整个图层离宗地图层 {parcel_file}（中心 {_degrees_text(near, crs)}）"
+                f"约 {gap / 1000:,.0f} 公里，与任何宗地都不重叠；照此叠加，每宗地都会被当作"
+                "「不在此图层内」",
+                "两者之一的坐标系或坐标不对（常见：另一投影带、.prj 与坐标不符、坐标平移）："
+                "用 landgov inspect 查看该图层的坐标系依据（可用 --crs 试读），在 ArcGIS/QGIS 中"
+                "为图层定义正确的坐标系后重新导出，或确认这是本县的数据",
+            )
+        )  # fmt: skip
+    if issues:
+        raise CRSError(issues)
 
 
 def _source(role: str, res: ReadResult) -> str:

@@ -99,6 +99,45 @@ def _zones_in_crs(zones: gpd.GeoSeries, src: rasterio.DatasetReader, path: str |
     return zones if zones.crs == src.crs else zones.to_crs(src.crs)
 
 
+def _outside(geoms: gpd.GeoSeries, src: rasterio.DatasetReader, path: str | Path) -> np.ndarray:
+    """Per zone: whether part of it lies beyond the raster's extent (``True``: its figures are
+    not known, never 0 m² of buildings); raise when no zone reaches the raster at all.
+
+    Cells beyond the raster are no data about the ground; counted as none, a plot the raster
+    does not cover would read 容积率 0 and built cover 0 (idle land) without a word.
+    """
+    left, bottom, right, top = src.bounds
+    values = geoms.values
+    box = np.asarray(geoms.bounds[["minx", "miny", "maxx", "maxy"]], dtype=float)
+    within = (box[:, 0] >= left) & (box[:, 1] >= bottom) & (box[:, 2] <= right) & (box[:, 3] <= top)
+    outside = np.zeros(len(geoms), dtype=bool)
+    usable = ~(shapely.is_missing(values) | shapely.is_empty(values))
+    check = np.flatnonzero(usable & ~within)
+    if len(check):
+        frame = shapely.box(left, bottom, right, top)
+        whole = shapely.area(values[check])
+        beyond = shapely.area(shapely.difference(values[check], frame))
+        outside[check] = beyond > whole * 1e-9
+        reached = shapely.intersects(values[check], frame)
+        if not within[usable].any() and not reached.any():
+            raise DataFileError(
+                f"{path}：建筑高度栅格与宗地完全不重叠（栅格范围 {left:,.0f}, {bottom:,.0f} – "
+                f"{right:,.0f}, {top:,.0f}，{src.crs.to_string() if src.crs else '无坐标系'}；"
+                f"宗地范围 {', '.join(f'{v:,.0f}' for v in geoms.total_bounds)}），"
+                "照此每宗地的建筑面积都会是 0。处理：核对栅格的坐标系与范围（gdalinfo），"
+                "确认给的是本县的建筑高度栅格，重新导出后再运行"
+            )
+    return outside
+
+
+def _no_cells(path: str | Path, band: int) -> DataFileError:
+    return DataFileError(
+        f"{path}：建筑高度栅格在宗地范围内没有一个有效值（第 {band} 波段全部为无数据 nodata），"
+        "照此每宗地的建筑面积都会是 0。处理：核对栅格的 nodata 设置和波段（gdalinfo），"
+        "确认导出时没有漏掉数据，重新导出后再运行"
+    )
+
+
 def _read_cells(
     src: rasterio.DatasetReader, bounds: Sequence[float], *, band: int
 ) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
@@ -454,7 +493,8 @@ def height_floor_area(
     -------
     pandas.DataFrame
         Index of ``zones``; columns ``raster_floor_area_m2``, ``built_area_m2``, ``built_cover``
-        (0–1), ``height_mean_m`` (coverage-weighted, over built cells), ``height_max_m``.
+        (0–1), ``height_mean_m`` (coverage-weighted, over built cells), ``height_max_m``;
+        all NaN for a zone partly beyond the raster's extent (not known, never 0).
     """
     return _read_floor_area(
         zones, raster, storey_height_m=storey_height_m, min_height_m=min_height_m, band=band
@@ -520,12 +560,15 @@ def _read_floor_area(
         if geoms.empty:  # nothing to measure: the result is known
             empty = pd.DataFrame(index=geoms.index, columns=columns, dtype="float64")
             return RasterPass(geoms, {}, (), [], lambda _stats: empty)
+        outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    if not valid.any():
+        raise _no_cells(raster, band)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
     ops = ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
-    then = partial(_floor_area_frame, geoms, cell_area=cell_area, heights=heights)
+    then = partial(_floor_area_frame, geoms, cell_area=cell_area, heights=heights, outside=outside)
     return RasterPass(geoms, layers, extent, ops, then)
 
 
@@ -535,8 +578,10 @@ def _floor_area_frame(
     *,
     cell_area: float,
     heights: bool,
+    outside: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """:func:`_read_floor_area`'s result from exactextract's statistics of its layers."""
+    """:func:`_read_floor_area`'s result from exactextract's statistics of its layers; a zone
+    partly beyond the raster (``outside``, :func:`_outside`) gets NaN, not known."""
     if "storeys_sum" not in stats.columns:  # one layer: exactextract names the columns by op
         stats = stats.add_prefix("storeys_")
     built_area = stats["storeys_count"].fillna(0.0) * cell_area
@@ -547,7 +592,10 @@ def _floor_area_frame(
     }
     if heights:
         out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
-    return pd.DataFrame(out, index=geoms.index)
+    frame = pd.DataFrame(out, index=geoms.index)
+    if outside is not None and outside.any():
+        frame.loc[outside] = np.nan
+    return frame
 
 
 _HEIGHT_COLUMNS = [
@@ -576,7 +624,13 @@ def built_cover(
     Returns
     -------
     pandas.Series
-        Named ``built_cover``, index of ``zones``; NaN for empty geometries.
+        Named ``built_cover``, index of ``zones``; NaN for empty geometries and for zones
+        partly beyond the raster's extent.
+
+    Raises
+    ------
+    DataFileError
+        When no zone reaches the raster, or the raster has no valid cell over the zones.
     """
     geoms = zones.geometry if isinstance(zones, gpd.GeoDataFrame) else zones
     with _open(raster) as src:
@@ -584,8 +638,11 @@ def built_cover(
         geoms = _zones_in_crs(geoms, src, raster)
         if geoms.empty:
             return pd.Series(index=geoms.index, dtype="float64", name="built_cover")
+        outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    if not valid.any():
+        raise _no_cells(raster, band)
     stats = _extract(geoms, {"built": _built(values, valid, min_height_m)}, extent, ["count"])
     area = geoms.area
     cover = stats["count"].fillna(0.0) * cell_area / area.where(area > 0)
-    return cover.rename("built_cover")
+    return cover.mask(outside).rename("built_cover")

@@ -430,6 +430,10 @@ def compute_far(
         frame["built_cover"] = np.nan
     real, counted, source = _choose_source(frame)
     land = area.where(area > 0)
+    # a plot with an area the given raster says nothing of: partly beyond its extent
+    frame["raster_uncovered"] = (
+        (height_raster is not None) & frame["raster_floor_area_m2"].isna() & land.notna()
+    )
     coverage = frame["footprint_m2"] / land
     cov_min = float(profile.value("far.building_coverage_min"))
     out = pd.DataFrame(
@@ -466,14 +470,16 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
     unknown = frame["n_unknown"].to_numpy(dtype="float64")
     doubled = frame["n_doubled"].to_numpy(dtype="float64")
     none = source.eq(FarSource.NONE).to_numpy()
+    uncovered = frame.get("raster_uncovered", pd.Series(False, index=frame.index))
     # NaN > 0 is False, as for a missing count
     keys = zip(
         np.where(has & (unknown > 0), unknown, 0.0),
         np.where(has & (doubled > 0), doubled, 0.0),
         none,
+        none & uncovered.to_numpy(dtype=bool),
         strict=True,
     )
-    words: dict[tuple[float, float, bool], str] = {}
+    words: dict[tuple[float, float, bool, bool], str] = {}
     notes = []
     for key in keys:
         if key not in words:
@@ -482,7 +488,7 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
     return pd.Series(notes, index=source.index, dtype=object)
 
 
-def _note(unknown: float, doubled: float, none: bool) -> str:
+def _note(unknown: float, doubled: float, none: bool, uncovered: bool = False) -> str:
     parts = []
     if unknown > 0:
         parts.append(f"{int(unknown)} 栋建筑缺层数和高度，建筑记录不完整")
@@ -490,7 +496,12 @@ def _note(unknown: float, doubled: float, none: bool) -> str:
         parts.append(
             f"{int(doubled)} 栋建筑层高超过限值，计容建筑面积加倍计算（实际建筑面积不加倍）"
         )
-    if none:
+    if none and uncovered:
+        parts.append(
+            "高度栅格未完全覆盖该宗地（栅格范围外无数据），又无建筑记录、登记建筑面积或"
+            "登记容积率，容积率待核实"
+        )
+    elif none:
         parts.append("无建筑记录、登记建筑面积、登记容积率或高度栅格，容积率待核实")
     return "；".join(parts)
 

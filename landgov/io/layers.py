@@ -36,8 +36,12 @@ def read_demolition(
     aliases: Mapping[str, Iterable[str]] | None = None,
     crs: str | CRS | None = None,
 ) -> ReadResult:
-    """Recent demolition-plan areas (近年拆迁计划): ``plan_name``, ``plan_year``."""
-    return read_layer(path, specs=DEMOLITION_FIELDS, aliases=aliases, crs=crs, role="demolition")
+    """Recent demolition-plan areas (近年拆迁计划): ``plan_name``, ``plan_year``. A layer with
+    no feature is a county without a plan (read as none, with a warning row)."""
+    return read_layer(
+        path, specs=DEMOLITION_FIELDS, aliases=aliases, crs=crs, role="demolition",
+        empty="无拆迁计划",
+    )  # fmt: skip
 
 
 def read_zones(
@@ -46,8 +50,12 @@ def read_zones(
     aliases: Mapping[str, Iterable[str]] | None = None,
     crs: str | CRS | None = None,
 ) -> ReadResult:
-    """Special zones with their own policy (e.g. 马海片区): ``zone_name``."""
-    return read_layer(path, specs=ZONE_FIELDS, aliases=aliases, crs=crs, role="special_zones")
+    """Special zones with their own policy (e.g. 马海片区): ``zone_name``. A layer with no
+    feature is a county without such a zone (read as none, with a warning row)."""
+    return read_layer(
+        path, specs=ZONE_FIELDS, aliases=aliases, crs=crs, role="special_zones",
+        empty="无特殊片区",
+    )  # fmt: skip
 
 
 def read_townships(

@@ -500,8 +500,14 @@ def read_layer(
     county: str | None = None,
     to_crs: str | CRS | None = "auto",
     role: str | None = None,
+    empty: str | None = None,
 ) -> ReadResult:
     """Read any polygon layer into a canonical schema (see :func:`read_parcels`).
+
+    ``empty`` is what a layer without a feature means for this role (「无拆迁计划」): such a
+    layer — the file's only layer — is read as no polygon, with a warning row saying so; without
+    ``empty`` it is refused (:func:`~landgov.io._layercheck.require_geometries`), as a layer
+    of parcels must be.
 
     ``layer`` names the layer of a multi-layer file; without it, the layer chosen for ``role``
     (:func:`landgov.io.sheets.chosen_layers`, the command line's ``--layer ROLE=LAYER``), else
@@ -554,6 +560,8 @@ def read_layer(
             for v in raw[col].tolist()
         ]
     data["source_row"] = rows
+    if len(raw) == 0 and empty is not None and len(layers) <= 1:
+        return _empty_layer(data, meta, log, enc, empty=empty, crs=crs or prj_crs, matches=matches)
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
     _log_read_notes(meta, log, enc, rows=rows, ids=id_values)
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
@@ -629,6 +637,40 @@ def read_layer(
         county_hint=county,
     )
     return ReadResult(gdf[~wrong_type], rejected, log.frame(), meta)
+
+
+def _empty_layer(
+    data: pd.DataFrame,
+    meta: dict[str, Any],
+    log: ProblemLog,
+    enc: EncodingDecision,
+    *,
+    empty: str,
+    crs: str | CRS | None,
+    matches: Mapping[str, Any],
+) -> ReadResult:
+    """A layer given with no feature, read as what ``empty`` says (no plan, no zone), said in a
+    warning row: the file was given, so it is the county's answer, not a missing file."""
+    log.add(
+        f"图层中没有任何要素（只有字段定义，0 行），按「{empty}」处理",
+        field="layer",
+        value=0,
+        action=f"确属{empty}时无需处理；否则确认导出时没有勾选“仅导出所选要素”或设置了"
+        "筛选条件，重新导出后再运行",
+        severity=Severity.WARNING,
+    )
+    target = None if crs is None else CRS.from_user_input(crs)
+    gdf = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=target), crs=target)
+    gdf["area_m2"] = pd.Series(dtype="float64")
+    meta.update(
+        rows=0,
+        rows_rejected=0,
+        encoding={"name": enc.encoding, "source": enc.source, "evidence": list(enc.evidence)},
+        crs={"epsg": None if target is None else f"EPSG:{target.to_epsg()}", "source": "empty"},
+        field_map={k: m.source for k, m in matches.items()},
+    )
+    rejected = gdf.iloc[:0].assign(reject_reason=pd.Series(dtype="str"))
+    return ReadResult(gdf, rejected, log.frame(), meta)
 
 
 def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> list[str | None]:

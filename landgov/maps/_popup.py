@@ -286,7 +286,16 @@ def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
 
 
 #: (popup kind, digits) per registry kind; dates and text are shown as written.
-_KIND_DIGITS = {"int": 0, "area": 1, "float": 2, "money": 2, "ratio": 2, "percent": 3}
+_KIND_DIGITS = {
+    "int": 0,
+    "year": 0,
+    "row": 0,
+    "area": 1,
+    "float": 2,
+    "money": 2,
+    "ratio": 2,
+    "percent": 3,
+}
 
 
 def _registered(col: str) -> Field:

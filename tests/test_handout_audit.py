@@ -86,3 +86,22 @@ def test_district_total_stays_below_the_filter_in_every_township_table(demo: Pat
                 bad.append(f"{where}: 筛选 {ws.auto_filter.ref}，全区在第 {row} 行")
     assert tables >= 3, tables  # 镇街汇总 (two years), 镇街对比, 镇街进度
     assert not bad, bad
+
+
+_FIELD_SPEC = re.compile(r'\{"k":"(?P<k>\w+)","l":"(?P<l>[^"]+)","t":"num"[^{}]*\}')
+
+
+def test_map_popups_show_target_years_as_written(demo: Path) -> None:
+    # the 镇街 popup's 「亩均税收目标年份」 was formatted as an amount: toLocaleString('zh-CN')
+    # writes 2026 as 「2,026」. A field that names a year carries "g": 0 and the page's number
+    # formatting reads it (useGrouping), on the single-file map and on the tiled map alike.
+    years: list[str] = []
+    for page in sorted((demo / "maps").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        fields = [m for m in _FIELD_SPEC.finditer(html) if "年份" in m["l"]]
+        years += [f"{page.name}:{m['l']}" for m in fields]
+        assert all('"g":0' in m[0] for m in fields), [m[0] for m in fields]
+        assert "useGrouping: f.g !== 0" in html, page.name
+    assert any("亩均税收目标年份" in y for y in years), years
+    tiles = Path(__file__).parents[1] / "landgov/maps/tiles/assets/landgov-tiles.js"
+    assert "fmtNum(value, spec.d, spec.g)" in tiles.read_text(encoding="utf-8")

@@ -148,7 +148,8 @@ def _application(parcel_id: str, **over) -> dict:
 # --- planned use ---------------------------------------------------------------------------
 
 PLANNED = [
-    ("非工业用地", Status.FAIL),  # a substring match once read this as industrial
+    # a substring match once read this as industrial; it names no listed use: 待核实
+    ("非工业用地", Status.UNKNOWN),
     ("M1/M2", Status.PASS),  # two industrial classes: industrial
     ("工业用地（M2）", Status.PASS),  # name and code agree
     ("工业用地(M2)", Status.PASS),  # ASCII brackets

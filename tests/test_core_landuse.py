@@ -35,12 +35,16 @@ def matcher():
         ("工业用地(M2)", True),
         ("M1/M2", True),
         ("M1、M2", True),
-        ("非工业用地", False),  # never a substring
-        ("工业用地以外", False),
+        # never a substring, and text in neither list is unrecognised: undecided, not
+        # non-industrial (it once read False, which sent plots down a 功能转型 path)
+        ("非工业用地", None),
+        ("工业用地以外", None),
         ("商业用地", False),
         ("B1", False),
-        ("MALL", False),  # prefix M but not followed by digits
-        ("M1a", False),
+        ("MALL", None),  # prefix M but not followed by digits: unrecognised
+        ("M1a", None),
+        ("R2", False),  # GB 50137-2011 二类居住用地: known non-industrial
+        ("0701", False),  # GB/T 21010-2017 城镇住宅用地
         ("商业用地（B1）", False),
         ("B1/R2", False),
         ("M1/B1", None),  # mixed
@@ -58,16 +62,17 @@ def test_industrial(matcher, text, expected):
 
 
 def test_match_series_keeps_index(matcher):
-    values = pd.Series(["M1", "非工业用地", None], index=["a", "b", "c"])
+    values = pd.Series(["M1", "商业用地", None, "XX"], index=["a", "b", "c", "d"])
     got = matcher.match_series(values)
-    assert got.index.tolist() == ["a", "b", "c"]
-    assert got.tolist() == [True, False, None]
+    assert got.index.tolist() == ["a", "b", "c", "d"]
+    assert got.tolist() == [True, False, None, None]
 
 
 def test_profile_lists_drive_the_matcher():
-    m = LandUseMatcher.from_lists(["工矿用地"], [])
+    m = LandUseMatcher.from_lists(["工矿用地"], [], other_uses=["商业用地"])
     assert m.matches("工矿用地") is True
-    assert m.matches("M1") is False  # not listed in this profile
+    assert m.matches("商业用地") is False
+    assert m.matches("M1") is None  # in neither list of this profile: unrecognised
     assert industrial_matcher(load_profile("yuecheng-2022")).citation is not None
 
 

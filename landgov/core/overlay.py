@@ -179,6 +179,7 @@ def class_shares(
     bad: str,
     min_area_m2: float = 0.0,
     pairs: pd.DataFrame | None = None,
+    notes: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Per parcel: the share of its area in the layer class ``bad`` and the share not known.
 
@@ -197,12 +198,17 @@ def class_shares(
         The class whose share is judged (``"other"``: planned non-industrial).
     min_area_m2
         ``overlay.overlap_tolerance_m2`` (m²).
+    notes
+        Per layer row (same index as ``layer``), why a polygon of the class ``"unknown"`` is not
+        known, naming its attribute (「规划用途「XX」无法识别…」); ``None``: no notes.
 
     Returns
     -------
     pandas.DataFrame
-        Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1], and ``largest`` as
-        :func:`coverage` gives it (the layer feature with the largest overlap).
+        Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1], ``largest`` as
+        :func:`coverage` gives it (the layer feature with the largest overlap) and
+        ``unknown_note``: the distinct ``notes`` of the ``"unknown"`` polygons the parcel
+        overlaps, largest overlap first, joined by 「；」 (empty text when none).
     """
     if pairs is None:
         pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
@@ -232,6 +238,7 @@ def class_shares(
             "bad": bad_share,
             "unknown": unknown.clip(upper=1.0),
             "largest": shares["largest"],
+            "unknown_note": _unknown_notes(parcels.index, pairs, classes, notes),
         },
         index=shares.index,
     )
@@ -290,6 +297,26 @@ def _contested(
     return frame.set_index("parcel").clip(0.0, 1.0)
 
 
+def _unknown_notes(
+    index: pd.Index, pairs: pd.DataFrame, classes: pd.Series, notes: pd.Series | None
+) -> pd.Series:
+    """Per parcel, the distinct ``notes`` of the ``"unknown"`` features it overlaps, joined."""
+    out = pd.Series("", index=index, dtype=object)
+    if notes is None or pairs.empty:
+        return out
+    feature = pairs["feature"]
+    hit = pairs.assign(
+        cls=classes.astype(str).reindex(feature).to_numpy(),
+        note=notes.astype(object).reindex(feature).to_numpy(),
+    )
+    told = hit["note"].map(lambda n: isinstance(n, str) and bool(n)).astype(bool)
+    hit = hit[(hit["cls"] == "unknown") & told]
+    if hit.empty:
+        return out
+    joined = hit.groupby("parcel", sort=False)["note"].agg(lambda n: "；".join(dict.fromkeys(n)))
+    return joined.reindex(index).fillna("").astype(object)
+
+
 def _percent(share: float, limit: float | None = None) -> str:
     """A share as a percentage; 0.3 % is 「不足 1%」, never 「0%」. Beside a threshold ``limit``
     it shows as many decimals as tell the two apart (:func:`~landgov.core.compare.shown`):
@@ -337,7 +364,7 @@ class ShareRule:
         return bool(self.limit.compare(measured(float(share))))
 
 
-def judge_share(rule: ShareRule, *, bad: float, unknown: float) -> Finding:
+def judge_share(rule: ShareRule, *, bad: float, unknown: float, note: str = "") -> Finding:
     """One parcel's share in the ``bad`` class against ``rule``, for screening and 增容 alike.
 
     - ``bad`` reaches the threshold → ``Status.FAIL``;
@@ -347,6 +374,9 @@ def judge_share(rule: ShareRule, *, bad: float, unknown: float) -> Finding:
     - below the threshold otherwise → ``Status.PASS`` on an official threshold, else
       ``Status.UNKNOWN``: a 示例规则（非官方） value never makes a pass on its own, and the
       county's own figure is to be collected.
+
+    ``note`` says what of the part not known could not be read (「规划用途「XX」无法识别…」,
+    from :func:`class_shares`); it is added to the reason wherever that part is named.
 
     ``values`` hold ``share``, ``unknown_share`` and ``threshold``.
     """
@@ -363,12 +393,14 @@ def judge_share(rule: ShareRule, *, bad: float, unknown: float) -> Finding:
         return Finding(Status.FAIL, f"{text}（{threshold}）", citation, values=values)
     if measured(unknown) > 0 and rule.holds(bad + unknown):
         missing = (f"{rule.gap}的部分占宗地面积 {_percent(unknown)}",)
-        return Finding(Status.UNKNOWN, f"{text}，其余不明", citation, missing, values)
+        told = f"（{note}）" if note else ""
+        return Finding(Status.UNKNOWN, f"{text}，其余不明{told}", citation, missing, values)
     if measured(bad) <= 0 and measured(unknown) <= 0:
         return Finding(Status.PASS, text, None, values=values)
     reason = f"{text}，未达{threshold}"
     if unknown > 0:
-        reason += f"（{rule.gap}的部分占 {_percent(unknown)}）"
+        told = f"：{note}" if note else ""
+        reason += f"（{rule.gap}的部分占 {_percent(unknown)}{told}）"
     if citation is not None and citation.official:
         return Finding(Status.PASS, reason, citation, values=values)
     missing = (f"本地认定标准 {rule.standard}",)

@@ -10,7 +10,8 @@ of its area in one class of those polygons, by one rule per concept
 - outside the 工业用地控制线 (``screening.control_line_outside_share``): the screening check.
 
 Whether a planned use is industrial is :func:`landgov.core.landuse.industrial_matcher`'s answer
-(exact names and codes; a name with two meanings is unknown).
+(exact names and codes of the industrial and the non-industrial lists; a use in neither, blank,
+mixed or contradictory is unknown, and :func:`planned_use_notes` names it in the reasons).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "control_line_classes",
     "control_line_rule",
     "planned_use_classes",
+    "planned_use_notes",
     "planned_use_rule",
     "planning_shares",
     "read_inside_line",
@@ -44,6 +46,15 @@ def planned_use_classes(planning: gpd.GeoDataFrame, profile: Profile) -> pd.Seri
     with an industrial and a non-industrial meaning)."""
     industrial = industrial_matcher(profile).match_series(planning["planned_use"])
     return industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+
+
+def planned_use_notes(planning: gpd.GeoDataFrame, profile: Profile) -> pd.Series:
+    """Per planning polygon: why its planned use is unknown, naming it (「规划用途「XX」无法识别，
+    不能判定是否为工业用地」), or ``None`` when it is known. Each distinct text is read once."""
+    matcher = industrial_matcher(profile)
+    uses = planning["planned_use"].astype(object)
+    told = {u: matcher.describe(u, "规划用途") for u in pd.unique(uses) if not is_missing(u)}
+    return uses.map(lambda u: "规划用途缺失" if is_missing(u) else told[u]).astype(object)
 
 
 def read_inside_line(value: Any) -> bool | None:
@@ -86,12 +97,16 @@ def planning_shares(
     bad: str,
     profile: Profile,
     pairs: pd.DataFrame | None = None,
+    notes: pd.Series | None = None,
 ) -> pd.DataFrame:
     """:func:`~landgov.core.overlay.class_shares` of the plots by planning ``classes``, edge
     slivers up to ``overlay.overlap_tolerance_m2`` left out.
 
     ``pairs``: ``intersections(parcels, planning, min_area_m2=<that tolerance>)`` when the caller
-    computed it once for two checks.
+    computed it once for two checks. ``notes``: :func:`planned_use_notes`, to name the unknown
+    planned uses a plot overlaps (column ``unknown_note``).
     """
     tol = float(profile.value("overlay.overlap_tolerance_m2"))
-    return class_shares(parcels, planning, classes=classes, bad=bad, min_area_m2=tol, pairs=pairs)
+    return class_shares(
+        parcels, planning, classes=classes, bad=bad, min_area_m2=tol, pairs=pairs, notes=notes
+    )

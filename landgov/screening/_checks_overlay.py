@@ -21,6 +21,7 @@ from landgov.core.planning import (
     control_line_classes,
     control_line_rule,
     planned_use_classes,
+    planned_use_notes,
     planned_use_rule,
     planning_shares,
 )
@@ -62,6 +63,7 @@ def _planning_shares(
     classes: pd.Series,
     bad: str,
     profile: Profile,
+    notes: pd.Series | None = None,
 ) -> pd.DataFrame:
     """:func:`~landgov.core.planning.planning_shares` of the plots; the plot–planning overlaps
     are computed once for the planning and control-line checks (within
@@ -71,7 +73,9 @@ def _planning_shares(
     pairs = _shared(
         "planning_pairs", (geo, planning), lambda: intersections(geo, planning, min_area_m2=tol)
     )
-    return planning_shares(geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs)
+    return planning_shares(
+        geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs, notes=notes
+    )
 
 
 def check_planning(
@@ -105,7 +109,10 @@ def check_planning(
         )
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
     classes = planned_use_classes(planning, profile)
-    shares = _planning_shares(parcels, planning, classes=classes, bad="other", profile=profile)
+    notes = planned_use_notes(planning, profile)
+    shares = _planning_shares(
+        parcels, planning, classes=classes, bad="other", profile=profile, notes=notes
+    )
     return _share_verdicts(shares, planned_use_rule(profile), check=c)
 
 
@@ -115,8 +122,8 @@ def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> p
     assert citation is not None  # cite = true in the schema
     fact = Citation(citation.seed, citation.clause, citation.url)  # a plain fact: the clause
 
-    def verdict(b: float, u: float) -> Verdict:
-        found = judge_share(rule, bad=b, unknown=u)
+    def verdict(b: float, u: float, note: str) -> Verdict:
+        found = judge_share(rule, bad=b, unknown=u, note=note)
         return _verdict(
             check,
             found.status,
@@ -127,13 +134,14 @@ def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> p
         )
 
     # one verdict per distinct pair of shares: most plots lie wholly in one class (0 or 100 %)
-    memo: dict[tuple[float, ...], Verdict] = {}  # the signs keep -0.0 (「-0%」) apart from 0.0
+    memo: dict[tuple[float | str, ...], Verdict] = {}  # signs keep -0.0 (「-0%」) from 0.0
     out = []
-    for b, u in zip(shares["bad"].tolist(), shares["unknown"].tolist(), strict=True):
-        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u))
+    notes = shares["unknown_note"].tolist() if "unknown_note" in shares else [""] * len(shares)
+    for b, u, n in zip(shares["bad"].tolist(), shares["unknown"].tolist(), notes, strict=True):
+        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u), n)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = verdict(b, u)
+            found = memo[key] = verdict(b, u, n)
         out.append(found)
     return _series(out, shares.index, check.value)
 

@@ -64,6 +64,7 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
             "inside_control_line",
             "planning_other_share",
             "planning_unknown_share",
+            "planning_unknown_note",
         ),
     ),
     "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),

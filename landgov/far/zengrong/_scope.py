@@ -108,8 +108,11 @@ def _scope_use(case: _Case, s: _Settings) -> Verdict:
         return _v("scope.use", Status.UNKNOWN, "土地用途缺失", cite, missing=("土地用途",))
     ok = s.industrial.matches(use)
     if ok is None:
-        reason = f"土地用途「{use}」含工业与非工业两种含义，需人工核实"
-        return _v("scope.use", Status.UNKNOWN, reason, cite, missing=("土地用途（人工核实）",))
+        reason = s.industrial.describe(use, "土地用途") or f"土地用途「{use}」无法判定"
+        return _v(
+            "scope.use", Status.UNKNOWN, reason, cite, values={"土地用途": use},
+            missing=("土地用途（人工核实）",),
+        )  # fmt: skip
     reason = "存量工业用地" if ok else f"土地用途为「{use}」，非工业用地"
     status = Status.PASS if ok else Status.FAIL
     return _v("scope.use", status, reason, cite, values={"土地用途": use})
@@ -134,7 +137,8 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     rule = s.planned_use
     bad = float(case.overlay.get("planning_other_share") or 0.0)
     unknown = float(case.overlay.get("planning_unknown_share") or 0.0)
-    found = judge_share(rule, bad=bad, unknown=unknown)
+    note = case.overlay.get("planning_unknown_note")
+    found = judge_share(rule, bad=bad, unknown=unknown, note=note if isinstance(note, str) else "")
     planned = case.overlay.get("planned_use")
     values: dict[str, object] = {
         "规划用途（面积最大）": "" if is_missing(planned) else planned,

@@ -148,8 +148,9 @@ def _application(parcel_id: str, **over) -> dict:
 # --- planned use ---------------------------------------------------------------------------
 
 PLANNED = [
-    # a substring match once read this as industrial; it names no listed use: 待核实
-    ("非工业用地", Status.UNKNOWN),
+    # a substring match once read this as industrial; the plan says in words that the use is
+    # not industrial, which the profile lists (landuse.nonindustrial_uses): 不符合
+    ("非工业用地", Status.FAIL),
     ("M1/M2", Status.PASS),  # two industrial classes: industrial
     ("工业用地（M2）", Status.PASS),  # name and code agree
     ("工业用地(M2)", Status.PASS),  # ASCII brackets

@@ -37,7 +37,7 @@ def matcher():
         ("M1、M2", True),
         # never a substring, and text in neither list is unrecognised: undecided, not
         # non-industrial (it once read False, which sent plots down a 功能转型 path)
-        ("非工业用地", None),
+        ("非工业用地", False),  # says in words it is not industrial: listed as such
         ("工业用地以外", None),
         ("商业用地", False),
         ("B1", False),

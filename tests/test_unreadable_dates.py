@@ -258,3 +258,52 @@ def test_the_companion_column_stays_out_of_the_handed_out_lists() -> None:
         {"parcel_id": ["a"], "completion_date": [None], "completion_date_unread": ["2023"]}
     )
     assert list(_ordered(frame, PARCEL_COLUMNS).columns) == ["parcel_id", "completion_date"]
+
+
+def test_a_run_carries_the_unreadable_cell_to_the_checks_not_to_the_lists(
+    tmp_path: Path, shangyu: Profile
+) -> None:
+    # The whole run (read → plausibility → link → screen → write) on a GeoPackage whose 竣工日期
+    # holds 「2023」 and a blank; otherwise as in
+    # test_screening_does_not_leave_out_a_plot_with_an_unreadable_completion_date:
+    #   0 「2023」 → 用而未尽 待核实 → 待核实 (was 不列入);  1 blank → 不列入
+    import openpyxl
+
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
+    from tests._hand import cover, owner_links
+
+    parcels = plots(
+        2,
+        far=0.0,
+        contract_start_date=[dt.date(2024, 1, 1)] * 2,
+        completion_date=pd.Series(["2023", None], dtype=object),
+    )
+    parcels["area_m2"] = parcels.geometry.area
+    parcels.to_file(tmp_path / "parcels.gpkg", driver="GPKG")
+    firms(2, tax_wan=210.0, name=["企业0", "企业1"]).to_csv(
+        tmp_path / "enterprises.csv", index=False
+    )
+    owner_links(parcels).to_csv(tmp_path / "links.csv", index=False)
+    planning = cover(parcels, 1.0, planned_use=["工业用地"] * 2, inside_control_line=["是"] * 2)
+    planning.to_file(tmp_path / "planning.gpkg", driver="GPKG")
+    pd.DataFrame(
+        {"uscc": [], "parcel_id": [], "category": [], "severity": [], "record_date": []}
+    ).to_csv(tmp_path / "compliance.csv", index=False)
+    inputs = RunInputs(
+        parcels=tmp_path / "parcels.gpkg",
+        enterprises=tmp_path / "enterprises.csv",
+        links=tmp_path / "links.csv",
+        planning=tmp_path / "planning.gpkg",
+        compliance=tmp_path / "compliance.csv",
+    )
+    run = run_screening(
+        inputs, profile=shangyu, out_dir=tmp_path / "out", as_of=AS_OF, progress=False
+    )
+    assert run.parcels["screening_status"].tolist() == ["待核实", "不列入"]
+    assert "竣工日期「2023」无法识别为日期" in str(run.parcels["to_verify"].iloc[0])
+    assert "completion_date_unread" not in run.parcels.columns
+    book = openpyxl.load_workbook(run.out_dir / "landgov.xlsx", read_only=True)
+    header = [c.value for c in next(book["底数清单"].iter_rows(max_row=1))]
+    book.close()
+    assert not any("unread" in str(h) for h in header)

@@ -189,6 +189,26 @@ def test_first_development_names_an_unreadable_completion_date(official: Profile
     assert "宗地竣工日期「待定」无法识别为日期" in row["cond2_note"]
 
 
+def test_application_date_written_but_no_date_is_named(official: Profile) -> None:
+    # 附件3 七(一) 「本政策自 2022 年 11 月 1 日起执行」: without a readable 申请日期 the period
+    # cannot be judged → 待核实 either way; the value seen is named, whether the cell holds it
+    # (「待定」) or the reader kept it beside a missing date (「2022」, a year alone). A blank
+    # date is 「未填报」.
+    parcels = plots(3)
+    pids = parcels["parcel_id"].tolist()
+    rows = [
+        application(pids[0], 0, application_date="待定"),
+        application(pids[1], 1, application_date=None, application_date_unread="2022"),
+        application(pids[2], 2, application_date=None),
+    ]
+    got = applications(official, parcels, rows)
+    assert got["scope"].tolist() == [U, U, U]
+    notes = got["scope_note"].tolist()
+    assert "申请日期「待定」无法识别为日期" in notes[0]
+    assert "申请日期「2022」无法识别为日期" in notes[1]
+    assert "申请日期未填报" in notes[2]
+
+
 # ------------------------------------------------------------------------- end to end
 
 
@@ -258,6 +278,11 @@ def test_the_companion_column_stays_out_of_the_handed_out_lists() -> None:
         {"parcel_id": ["a"], "completion_date": [None], "completion_date_unread": ["2023"]}
     )
     assert list(_ordered(frame, PARCEL_COLUMNS).columns) == ["parcel_id", "completion_date"]
+    # the 增容 layers (far, far_applications) likewise
+    from landgov.run.far import FAR_LAYER_COLUMNS, _layer
+
+    shaped = plots(1, completion_date=[None], completion_date_unread=["2023"])
+    assert "completion_date_unread" not in _layer(shaped, FAR_LAYER_COLUMNS).columns
 
 
 def test_a_run_carries_the_unreadable_cell_to_the_checks_not_to_the_lists(

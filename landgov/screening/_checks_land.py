@@ -51,6 +51,11 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     ``idle_years = full years(contract_start_date → as_of)`` ≥ ``screening.idle_years``; after
     ``screening.idle_recovery_years`` the land may be taken back without compensation
     *(ext: 闲置土地处置办法 2012, 第二条、第十四条)* [004 二(一)1 供而未用].
+    A start or completion date written but no date (「2023」, 「待定」:
+    :func:`~landgov.screening._common._unread_dates`) may say the plot was started: such a plot
+    is never known not to be started (待核实 once the years would make it idle); a contracted
+    start date written but no date is 待核实 too. Each names the cell
+    (「竣工日期「2023」无法识别为日期」) in its reason and to-verify items.
 
     Returns
     -------
@@ -288,16 +293,15 @@ def check_under_used(
     容积率 is ``far_minimum`` (the run puts :func:`landgov.run.far.plot_far`'s there: the
     增容 stage's figure), else ``far``, else ``floor_area_m2 / area_m2``, else ``far_declared``.
 
-    A plot with 容积率 0 and a ``completion_date`` written but no date (「2023」, 「待定」:
-    :func:`~landgov.screening._common._unread_dates`) is 待核实 naming the cell: whether it is
-    built rests on it, and it is not a blank cell.
-
     A plot with 容积率 0 and no ``completion_date`` is not yet built: 用而未尽 is land built and
     in use but not used to the full, beside 供而未用 (supplied, not built) [004 二(一)1
     「聚焦批而未供、供而未用、用而未尽等问题」], so this check does not list it (符合, saying so):
     whether it is idle is :func:`check_idle`'s question, which lists it once its construction
     period has passed. A plot under construction within its period is thus not put on the
     治理清单 for a 容积率 it cannot have yet.
+    A plot with 容积率 0 and a ``completion_date`` written but no date (「2023」, 「待定」:
+    :func:`~landgov.screening._common._unread_dates`) is 待核实 naming the cell: whether it is
+    built rests on it, and it is not a blank cell.
 
     Returns
     -------

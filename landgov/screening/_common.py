@@ -81,7 +81,9 @@ def _completion_dates(parcels: pd.DataFrame) -> pd.Series:
     The one reading of the completion date in screening: 供而未用 (:func:`check_idle`: a plot
     completed on or before the reference date is started) and 用而未尽 (:func:`check_under_used`:
     a plot with 容积率 0 and no completion date is not built) ask it here, so an odd cell
-    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both.
+    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both. A
+    cell written but no date (``2023``, ``待定``) is ``NaT`` here as a blank one is; both
+    checks tell them apart through :func:`_unread_dates`.
     """
     return _dates(parcels, "completion_date")
 

@@ -13,6 +13,11 @@ the same ways. Every stage reads dates through this module:
 - :func:`parse_date` — one cell, the date or ``None`` (missing or unreadable, never guessed);
 - :func:`date_column` — a whole column as ``datetime64``, each distinct cell read by
   :func:`read_date` (what the screening checks compare with the reference date);
+- :func:`unread_text` / :func:`unread_column` — a written cell that is no date (「2023」,
+  「待定」, 「2023-13-01」), as the text it holds: not a blank cell. The readers keep that text in
+  a companion column (:func:`unread_name`, ``completion_date_unread``) beside the date column
+  they leave missing, so a check whose decision rests on the date says 待核实 naming it
+  (:func:`unread_words`) instead of reading the cell as blank;
 - :func:`parse_as_of` — the reference date of a run: a full year-month-day or an
   :class:`~landgov.errors.InputError` that says which forms are accepted;
 - :func:`date_text` — a date as every handed-out page prints it (maps, page headers, forms):
@@ -27,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from numbers import Real
 from typing import TYPE_CHECKING
 
@@ -47,6 +53,12 @@ __all__ = [
     "parse_date",
     "read_date",
     "read_year",
+    "unread_column",
+    "unread_columns",
+    "unread_name",
+    "unread_text",
+    "unread_value",
+    "unread_words",
 ]
 
 AS_OF_FORMS = "2026-06-30、2026/06/30、2026-6-30、2026.6.30、20260630 或 2026年6月30日"
@@ -460,3 +472,111 @@ def full_months_column(start: pd.Series, end: dt.date) -> pd.Series:
     last = _month_end(end.year, end.month)
     short = end.day < start.dt.day.clip(upper=last)
     return (months - short.astype("int64")).astype("Int64")
+
+
+#: The end of the companion column's name (:func:`unread_name`).
+UNREAD_SUFFIX = "_unread"
+
+
+def unread_name(name: str) -> str:
+    """The companion column of the date column ``name``: the text of its cells that were
+    written but are no date (``completion_date`` → ``completion_date_unread``)."""
+    return f"{name}{UNREAD_SUFFIX}"
+
+
+def unread_columns(columns: Iterable[object]) -> list[str]:
+    """The companion columns (:func:`unread_name`) among ``columns``: each beside its date
+    column. Kept for the checks, left out of the handed-out lists (their reasons say it)."""
+    names = [c for c in columns if isinstance(c, str)]
+    return [c for c in names if c.endswith(UNREAD_SUFFIX) and c[: -len(UNREAD_SUFFIX)] in names]
+
+
+def _zero(value: object) -> bool:
+    """``0`` (an empty Excel cell saved as a number, or its text in a CSV): no date, as blank."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Real):
+        return float(value) == 0
+    return isinstance(value, str) and value.strip() == "0"
+
+
+def _shown(value: object) -> str:
+    """A cell as the user typed it: ``2023`` (not ``2023.0``), text stripped."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def unread_text(value: object) -> str | None:
+    """The text of a cell that is written but cannot be read as a date; ``None`` for a date
+    or a blank cell.
+
+    Blank is :func:`~landgov.core.missing.is_missing` (empty, 「—」, 「无」 …) and ``0`` (an
+    empty Excel cell saved as a number). A year alone (「2023」), 「2023.1」 (January or
+    October), 「待定」, 「2023-13-01」 or 「去年」 is no date but not blank either: the plot's
+    record says something a person has to look at.
+
+    Examples
+    --------
+    >>> unread_text("2023"), unread_text(2023.0), unread_text("待定"), unread_text(2023.1)
+    ('2023', '2023', '待定', '2023.1')
+    >>> unread_text("2023-05-01"), unread_text("—"), unread_text(None), unread_text(0)
+    (None, None, None, None)
+    """
+    if is_missing(value) or _zero(value):
+        return None
+    if read_date(value)[0] is not None:
+        return None
+    return _shown(value)
+
+
+def unread_value(value: object, companion: object = None) -> str | None:
+    """:func:`unread_text` of one cell, or the readers' text of it (``companion``: the cell of
+    the :func:`unread_name` column, where a reader kept it) when given.
+
+    >>> unread_value(None, "2023"), unread_value("待定"), unread_value("2023-05-01")
+    ('2023', '待定', None)
+    """
+    if not is_missing(companion):
+        return str(companion)
+    return unread_text(value)
+
+
+def unread_column(values: pd.Series, companion: pd.Series | None = None) -> pd.Series:
+    """:func:`unread_text` of a date column (object, ``None`` where blank or a date).
+
+    ``companion`` is the readers' column (:func:`unread_name`): a reader leaves an unreadable
+    cell missing in the date column and keeps its text there, which is taken where given.
+    Each distinct cell is read once, as :func:`date_column` reads it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.Series(["2023", "2023-05-01", None, "待定"], dtype=object)
+    >>> unread_column(cells).tolist()
+    ['2023', None, None, '待定']
+    >>> kept = pd.Series([None, None, "2023.1", None], dtype=object)
+    >>> unread_column(pd.Series([None] * 4, dtype=object), kept).tolist()
+    [None, None, '2023.1', None]
+    """
+    import pandas as pd
+
+    out = pd.Series([None] * len(values), index=values.index, dtype=object)
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        texts = {v: unread_text(v) for v in pd.unique(values) if not is_missing(v)}
+        if any(t is not None for t in texts.values()):
+            seen = values.map(texts)
+            out = seen.astype(object).where(seen.notna(), None)
+    if companion is not None:  # the readers' texts (or None), kept as they are
+        out = companion.astype(object).where(companion.notna(), out)
+    return out
+
+
+def unread_words(label: str, seen: str) -> str:
+    """「竣工日期「2023」无法识别为日期」: a written cell that is no date, in a reason and in the
+    to-verify items of a decision that rests on it (:func:`unread_text`).
+
+    >>> unread_words("竣工日期", "待定")
+    '竣工日期「待定」无法识别为日期'
+    """
+    return f"{label}「{seen}」无法识别为日期"

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from landgov.core.dates import read_year
+from landgov.core.dates import read_year, unread_name, unread_text
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
 from landgov.ids import normalize_code
@@ -39,6 +39,7 @@ __all__ = [
     "convert_values",
     "is_blank",
     "resolve_header_unit",
+    "unread_cells",
 ]
 
 # A cell holding a JSON list or object, as a GeoJSON property (``"宗地代码": ["330602…"]``) or a
@@ -371,6 +372,29 @@ def convert_values(
     return as_series(out.tolist(), spec.kind), problems
 
 
+def unread_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd.Series | None:
+    """The companion of a date column: the text of each cell written but not read as a date.
+
+    :func:`convert_values` leaves such a cell missing (and logs it); a check cannot tell it
+    from a blank cell, so the readers keep its text in the column
+    :func:`~landgov.core.dates.unread_name` (``completion_date_unread``), ``None`` on every
+    other row. ``None`` when the column is no date column or has no such cell (a clean file
+    gets no extra column). Only the problem cells are looked at.
+    """
+    if spec.kind is not Kind.DATE:
+        return None
+    kept = {
+        p.position: text
+        for p in problems
+        if p.severity is Severity.ERROR and (text := unread_text(p.value)) is not None
+    }
+    if not kept:
+        return None
+    out = np.full(n, None, dtype=object)
+    out[list(kept)] = list(kept.values())
+    return pd.Series(out, dtype=object)
+
+
 def as_series(values: list[object], kind: Kind) -> pd.Series:
     if kind is Kind.NUMBER or kind is Kind.YEAR:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
@@ -415,7 +439,9 @@ def convert_columns(
 
     Numbers are parsed with their units into the field's canonical unit (a unit in the header
     applies when the cell has none), dates into ``datetime.date``, codes and text kept as text.
-    A value that cannot be parsed becomes missing and is logged with its source row — never 0.
+    A value that cannot be parsed becomes missing and is logged with its source row — never 0;
+    a date cell that is written but no date keeps its text in a companion column
+    (:func:`unread_cells`), so it is never read as a blank cell.
     """
     out = pd.DataFrame(index=frame.index)
     for name, match in matches.items():
@@ -423,6 +449,9 @@ def convert_columns(
         values = frame[match.source].tolist() if usable else [None] * len(frame)
         series, problems = convert_values(values, match.field, header_unit)
         out[name] = series.set_axis(frame.index)
+        unread = unread_cells(problems, match.field, len(frame))
+        if unread is not None:
+            out[unread_name(name)] = unread.set_axis(frame.index)
         for p in problems:
             log.add(
                 p.problem,

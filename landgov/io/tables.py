@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
+from landgov.core.dates import unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError, Issue, SchemaError
 from landgov.io._convert import (
@@ -43,6 +44,7 @@ from landgov.io._convert import (
     convert_values,
     is_blank,
     resolve_header_unit,
+    unread_cells,
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
@@ -728,6 +730,9 @@ def _build_frame(
         usable = usable and spec.name not in unusable
         values = [row[c] for row in cells] if usable else [None] * len(rows)
         data[spec.name], problems = convert_values(values, spec, header_unit)
+        unread = unread_cells(problems, spec, len(rows))
+        if unread is not None:  # a date cell written but no date: not blank (core.dates)
+            data[unread_name(spec.name)] = unread
         for p in problems:
             if reasons[p.position] is None:
                 log.add(

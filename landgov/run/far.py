@@ -41,7 +41,7 @@ from landgov.core.counts import (
     count_text,
     zengrong_counts,
 )
-from landgov.core.dates import parse_as_of
+from landgov.core.dates import parse_as_of, unread_columns
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
 from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
@@ -255,7 +255,8 @@ def _write_forms(
 
 def _layer(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     keep = [c for c in columns if c in frame.columns]
-    rest = [c for c in frame.columns if c not in keep and c not in {"verdicts", "geometry"}]
+    skip = {"verdicts", "geometry", *unread_columns(frame.columns)}  # companions: core.dates
+    rest = [c for c in frame.columns if c not in keep and c not in skip]
     return frame[keep + rest + ["geometry"]]
 
 

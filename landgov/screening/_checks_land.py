@@ -28,6 +28,7 @@ from landgov.screening._common import (
     _holds,
     _passed,
     _series,
+    _unread_dates,
     _verdict,
 )
 from landgov.verdict import Citation, Status, Verdict
@@ -50,6 +51,11 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     ``idle_years = full years(contract_start_date → as_of)`` ≥ ``screening.idle_years``; after
     ``screening.idle_recovery_years`` the land may be taken back without compensation
     *(ext: 闲置土地处置办法 2012, 第二条、第十四条)* [004 二(一)1 供而未用].
+    A start or completion date written but no date (「2023」, 「待定」:
+    :func:`~landgov.screening._common._unread_dates`) may say the plot was started: such a plot
+    is never known not to be started (待核实 once the years would make it idle); a contracted
+    start date written but no date is 待核实 too. Each names the cell
+    (「竣工日期「2023」无法识别为日期」) in its reason and to-verify items.
 
     Returns
     -------
@@ -63,6 +69,9 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     citation = profile.citation("screening.idle_years")
     contract = _dates(parcels, "contract_start_date", month_only="last")
     start, done = _dates(parcels, "start_date"), _completion_dates(parcels)
+    # a date cell written but no date (「2023」, 「待定」) is not blank: what rests on it is 待核实
+    unread = {n: _unread_dates(parcels, n) for n in ("contract_start_date", "start_date")}
+    unread["completion_date"] = _unread_dates(parcels, "completion_date")
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]
@@ -71,6 +80,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     shown = ((start <= when) | (done <= when) | (floor > 0)).fillna(False)  # facts, no threshold
     started = shown | covered.fillna(False)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
+    # a start or completion date that cannot be read may say the plot was started
+    not_started &= unread["start_date"].isna() & unread["completion_date"].isna()
     if not (cover_min.official and profile["far.raster_min_height_m"].official):
         # started by the raster alone rests on a 示例规则（非官方） threshold: not known
         by_raster = started & ~shown
@@ -89,14 +100,15 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         years.tolist(),
         months.tolist(),
         contract.tolist(),
+        _unread_notes(unread),
         strict=True,
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, raster_only, share, y, m, day in rows:
+    for is_started, is_not, raster_only, share, y, m, day, notes in rows:
         state = True if is_started else (False if is_not else None)
         seen = round(float(share), _DIGITS) if raster_only else None
-        key = (True,) if state else (state, seen, y, m, day)
+        key = (True,) if state else (state, seen, y, m, day, notes)
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
@@ -108,9 +120,24 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 recover=recover,
                 citation=citation,
                 raster_cover=None if seen is None else (seen, cover_min),
+                unread=notes,
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
+
+
+def _unread_notes(unread: dict[str, pd.Series]) -> list[tuple[tuple[str, str], ...]]:
+    """Per plot, (field, words) of its date cells written but no date, in the order of
+    ``unread`` (``("contract_start_date", "约定开工日期「待定」无法识别为日期")``, …); ``()`` for
+    most plots."""
+    n = len(next(iter(unread.values()))) if unread else 0
+    written = np.zeros(n, dtype=bool)
+    for col in unread.values():
+        written |= col.notna().to_numpy()
+    out: list[tuple[tuple[str, str], ...]] = [()] * n
+    for i in np.flatnonzero(written).tolist():  # only the plots with such a cell
+        out[i] = tuple((f, w) for f, col in unread.items() if (w := col.iat[i]) is not None)
+    return out
 
 
 def _idle_verdict(
@@ -123,23 +150,31 @@ def _idle_verdict(
     recover: Param,
     citation: Citation,
     raster_cover: tuple[float, Param] | None = None,
+    unread: tuple[tuple[str, str], ...] = (),
 ) -> Verdict:
     """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
-    that rests on a 示例规则（非官方） value (``started`` is then ``None``)."""
+    that rests on a 示例规则（非官方） value (``started`` is then ``None``). ``unread``: the words
+    of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
+    and the to-verify items of a 待核实 (they may be what makes it one)."""
     c = Check.IDLE
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
     need_start = "宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"
+    said = dict(unread)
+    contract_unread = said.pop("contract_start_date", None)
+    others = list(said.values())  # the start or completion date: whether building started
+    told = f"（{'；'.join(others)}）" if others else ""
     if is_missing(years):
-        missing = ["宗地字段 contract_start_date（约定开工日期）"]
+        missing = [contract_unread or "宗地字段 contract_start_date（约定开工日期）"]
         missing += [need_start] if started is None else []
+        why = contract_unread or "约定开工日期缺失"
         return _verdict(
             c,
             Status.UNKNOWN,
-            "约定开工日期缺失，无法判定是否闲置",
+            f"{why}，无法判定是否闲置{told}",
             citation,
             values={},
-            missing=missing,
+            missing=[*missing, *others],
         )
     y, m = int(years), int(months)
     day = contract.date().isoformat()
@@ -151,7 +186,7 @@ def _idle_verdict(
         # not known to be idle: the years since the contracted start are no 闲置年数 (a rule
         # reading idle_years, and the 闲置年数 column, see it missing)
         values = {"contract_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
-        reason = f"约定开工日期 {day} 已过{y}年，是否动工不明"
+        reason = f"约定开工日期 {day} 已过{y}年，是否动工不明{told}"
         if raster_cover is not None:
             share, cover_min = raster_cover
             values["built_cover"] = share
@@ -160,7 +195,8 @@ def _idle_verdict(
                 f"阈值 {_described(cover_min)}），所用阈值（覆盖率或最低建筑高度）为"
                 "示例规则（非官方），不能单独认定已动工，请核实实际开工日期"
             )
-        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=[need_start])
+        missing = [need_start, *others]
+        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     values["recoverable"] = _holds(recover, y)
     reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
     if values["recoverable"]:
@@ -263,6 +299,9 @@ def check_under_used(
     whether it is idle is :func:`check_idle`'s question, which lists it once its construction
     period has passed. A plot under construction within its period is thus not put on the
     治理清单 for a 容积率 it cannot have yet.
+    A plot with 容积率 0 and a ``completion_date`` written but no date (「2023」, 「待定」:
+    :func:`~landgov.screening._common._unread_dates`) is 待核实 naming the cell: whether it is
+    built rests on it, and it is not a blank cell.
 
     Returns
     -------
@@ -277,16 +316,23 @@ def check_under_used(
     table_floors = [float(v) for v in profile.value("far.national_floors").values()]
     lowest, highest = min(table_floors), max([*table_floors, default])
     far, source = _far_values(parcels)
-    unbuilt = (far.round(_DIGITS) == 0) & _completion_dates(parcels).isna()
+    zero = far.round(_DIGITS) == 0
+    unread = _unread_dates(parcels, "completion_date").where(zero, None)
+    unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
     out = []
-    rows = zip(main.tolist(), far.tolist(), source.tolist(), unbuilt.tolist(), strict=True)
+    rows = zip(
+        main.tolist(), far.tolist(), source.tolist(), unbuilt.tolist(), unread.tolist(), strict=True
+    )
     floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
     codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] = {}  # per industry
-    for firm, value, origin, not_built in rows:
+    for firm, value, origin, not_built, doubt in rows:
         if not_built:
             out.append(_not_built_verdict(origin))
+            continue
+        if doubt is not None:
+            out.append(_built_unknown_verdict(origin, doubt))
             continue
         if isinstance(firm, str):
             if firm not in floors:
@@ -333,6 +379,21 @@ def _not_built_verdict(origin: str) -> Verdict:
     )
     values = {"far": 0.0, "floor": None, "division": None, "not_built": True}
     return _verdict(Check.UNDER_USED, Status.PASS, reason, _STAGES, values=values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _built_unknown_verdict(origin: str, doubt: str) -> Verdict:
+    """待核实 for a plot with 容积率 0 whose 竣工日期 is written but no date (``doubt``:
+    「竣工日期「2023」无法识别为日期」): built (用而未尽 on the floor) or not (符合, not 用而未尽)
+    rests on it, and a written cell is never read as a blank one."""
+    reason = (
+        f"容积率 0（{origin}），{doubt}：是否已建成不明，无法判定是否属用而未尽"
+        "（已建成而利用不足；尚未建成的按供而未用判定）"
+    )
+    values = {"far": 0.0, "floor": None, "division": None}
+    return _verdict(
+        Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values, missing=(doubt,)
+    )
 
 
 @functools.lru_cache(maxsize=1024)

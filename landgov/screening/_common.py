@@ -16,7 +16,7 @@ import pandas as pd
 
 from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
-from landgov.core.dates import date_column, parse_as_of
+from landgov.core.dates import date_column, parse_as_of, unread_column, unread_name, unread_words
 from landgov.core.missing import is_missing, numeric_column, present_values
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
@@ -81,9 +81,39 @@ def _completion_dates(parcels: pd.DataFrame) -> pd.Series:
     The one reading of the completion date in screening: 供而未用 (:func:`check_idle`: a plot
     completed on or before the reference date is started) and 用而未尽 (:func:`check_under_used`:
     a plot with 容积率 0 and no completion date is not built) ask it here, so an odd cell
-    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both.
+    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both. A
+    cell written but no date (``2023``, ``待定``) is ``NaT`` here as a blank one is; both
+    checks tell them apart through :func:`_unread_dates`.
     """
     return _dates(parcels, "completion_date")
+
+
+#: The plot's date fields as a to-verify item names them (:func:`_unread_dates`).
+DATE_LABELS: Mapping[str, str] = {
+    "contract_start_date": "约定开工日期",
+    "start_date": "实际开工日期",
+    "completion_date": "竣工日期",
+}
+
+
+def _unread_dates(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Per plot, 「竣工日期「2023」无法识别为日期」 where the date cell ``name`` is written but
+    is no date (a year alone, 「2023.1」, 「待定」, 「2023-13-01」); ``None`` where it is a date
+    or blank.
+
+    The one reading of such cells in screening, beside :func:`_dates` (which leaves them
+    ``NaT`` as blank cells are): a decision resting on the date is 待核实 naming the field and
+    the value seen, never decided as if the cell were blank. The text comes from the readers'
+    companion column (:func:`landgov.core.dates.unread_name`) or, for a frame built in code,
+    from the cell itself (:func:`landgov.core.dates.unread_column`).
+    """
+    companion = frame[unread_name(name)] if unread_name(name) in frame.columns else None
+    seen = unread_column(_col(frame, name), companion)
+    label = DATE_LABELS.get(name, name)
+    if seen.isna().all():
+        return seen
+    words = {t: unread_words(label, t) for t in pd.unique(seen.dropna())}
+    return seen.map(words).astype(object).where(seen.notna(), None)
 
 
 def _as_timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:

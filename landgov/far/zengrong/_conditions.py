@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
-from landgov.core.dates import parse_date
+from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
@@ -337,7 +337,12 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
         return _v(rule, Status.FAIL, reason, cite, values={"首次开发": False})
     seen: list[str] = ["申请表填报已完成首次开发"] if declared else []
     values: dict[str, object] = {"首次开发": declared}
-    done = parse_date(case.parcel.get("completion_date"))  # the readers' parser: 0 is no date
+    cell = case.parcel.get("completion_date")
+    done = parse_date(cell)  # the readers' parser: 0 is no date
+    # a 竣工日期 written but no date (「2025」, 「待定」) may say 尚未完成: never read as blank
+    unread = unread_value(cell, case.parcel.get(unread_name("completion_date")))
+    if unread is not None:
+        seen.append(unread_words("宗地竣工日期", unread))
     if done is not None:
         values["竣工日期"] = str(done)
         if done > s.as_of:
@@ -348,6 +353,8 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     head = "、".join(seen) if seen else "首次开发情况未填报"
     reason = f"{head}，但无竣工验收（履约验收）记录，不能认定已按出让合同约定完成开发建设"
     missing = (f"{where}：竣工验收（履约验收）情况",)
+    if unread is not None:
+        missing += (unread_words("宗地竣工日期", unread),)
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 

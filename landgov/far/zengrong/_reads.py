@@ -44,8 +44,9 @@ PARCEL_FEATURE = "parcel_code_feature"
 #: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
 #: the plot. The groups of :mod:`landgov.far.zengrong._frame` are read from here.
 FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # _title reads only the application; _first_development the plot's completion date
-    "cond2": ("parcel", ("completion_date",)),
+    # _title reads only the application; _first_development the plot's completion date (and
+    # the text of one written but no date, kept by the readers: core.dates.unread_name)
+    "cond2": ("parcel", ("completion_date", "completion_date_unread")),
     # as _manufacturing reads it: an empty row is no enterprise
     "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name")),
     "cond5": ("enterprise", ("catalogue_class",)),

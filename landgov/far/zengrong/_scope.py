@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from landgov.core.compare import shown
-from landgov.core.dates import parse_date
+from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
 from landgov.far.ratio import beyond_ratio
@@ -202,9 +202,12 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
         raw = case.application.get("application_date")
         day, what = parse_date(raw), "申请日期"  # the readers' parser: 0 is no date
         if day is None:
-            # missing: not filled in, or set aside as implausible (after the reference date)
-            told = "未填报或不合理（见问题记录）" if is_missing(raw) else f"「{raw}」无法识别"
-            reason = f"申请日期{told}，无法判断是否在本意见执行期内（{start} 起）"
+            # missing: not filled in, or set aside as implausible (after the reference date);
+            # written but no date (the readers keep its text: core.dates.unread_name) is said
+            seen = unread_value(raw, case.application.get(unread_name("application_date")))
+            told = "申请日期未填报或不合理（见问题记录）"
+            told = told if seen is None else unread_words("申请日期", seen)
+            reason = f"{told}，无法判断是否在本意见执行期内（{start} 起）"
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
     values = {what: str(day), "施行日期": str(start)}
     if param.compare(day):

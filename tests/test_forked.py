@@ -175,3 +175,44 @@ def test_a_big_result_without_a_memory_file_comes_through_the_pipe(
 ) -> None:
     monkeypatch.setattr(forked, "_spill_file", lambda: None)
     assert forked.start(_big, forked.BIG + 256).result() == _big(forked.BIG + 256)
+
+
+def _notes_frame():
+    import pandas as pd
+
+    n = 2_000
+    return pd.DataFrame(
+        {
+            "same": ["待核实：固定资产投资强度（投资）无数据；" * 20] * n,  # one text on every row
+            "few": (["符合", "不符合", None, "待核实（缺少：宗地图形）"] * n)[:n],
+            "distinct": [f"ZR{i:05d}" for i in range(n)],  # as pandas pickles it
+            "nullable": pd.array(["甲", None] * (n // 2), dtype="string[pyarrow]"),
+        },
+        index=pd.RangeIndex(10, 10 + n),
+    )
+
+
+def test_repeated_texts_travel_once_and_arrive_identical() -> None:
+    import pickle
+
+    import pandas as pd
+
+    frame = _notes_frame()
+    data = forked._dumps((True, frame))
+    back = pickle.loads(data)[1]
+    pd.testing.assert_frame_equal(back, frame)  # values, dtypes (str and string[pyarrow]), index
+    for column in frame.columns:
+        assert back[column].array._pa_array.type == frame[column].array._pa_array.type
+    plain = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    # the repeated 400-character text is sent once, not 2,000 times (2 MB as pandas pickles it)
+    assert len(data) < len(plain) / 10
+
+
+@needs_fork
+def test_repeated_texts_come_back_from_a_child_identical() -> None:
+    import pandas as pd
+
+    frame = _notes_frame()
+    with forked.start(_notes_frame) as pending:
+        assert pending.forked
+        pd.testing.assert_frame_equal(pending.result(), frame)

@@ -79,12 +79,12 @@ def _ranks(grades: object) -> list[int]:
 def _grade_change(old: object, new: object) -> str:
     """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
     with (the plot or enterprise is gone from the new run, or not graded there): it may have
-    closed, moved or changed its code, so it is neither better nor worse. ``—`` when there is
-    no old grade (a new plot or enterprise). A split or merged group whose parts moved apart
+    closed, moved or changed its code, so it is neither better nor worse. 「旧期无等级」 when
+    there is no old grade (a new plot or enterprise). A split or merged group whose parts moved apart
     (one up, one down) is 升降不一."""
     a, b = _ranks(old), _ranks(new)
     if not a:
-        return "—"
+        return "旧期无等级"
     if not b:
         return _TO_VERIFY
     if min(b) > max(a):
@@ -237,7 +237,7 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
             "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change"]  # fmt: skip
     loose = [  # no code: listed on their own side, never matched by name
         part.rename(columns={c: f"{c}_{side}" for c in ("grade", "tax_per_mu")}).assign(
-            match=_NO_CODE + f"·{label}", grade_change="—"
+            match=_NO_CODE + f"·{label}", grade_change="未对比"
         )
         for part, side, label in ((a_none, "old", "旧期"), (b_none, "new", "新期"))
         if len(part)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -28,6 +29,7 @@ from landgov.far.zengrong import ZengrongInputs, check_applications
 from landgov.ids import uscc_check_char
 from landgov.link import link_parcels
 from landgov.policy import Param, Profile
+from landgov.run.files import RunInputs
 from landgov.screening import ScreeningResult, screen
 from landgov.units import M2_PER_MU
 from landgov.verdict import Citation
@@ -246,6 +248,28 @@ def screen_plots(
         profile=profile,
         as_of=as_of,
         **args,
+    )
+
+
+def hand_files(folder: Path, parcels: gpd.GeoDataFrame, ents: pd.DataFrame) -> RunInputs:
+    """The hand county as a user's files in ``folder``: parcels (GeoPackage, with ``area_m2``
+    from the shapes), enterprises, owner links, planning 工业用地 over every plot inside the
+    control line, an empty violation table; the :class:`RunInputs` that name them."""
+    parcels = parcels.copy()
+    parcels["area_m2"] = parcels.geometry.area
+    parcels.to_file(folder / "parcels.gpkg", driver="GPKG")
+    ents.to_csv(folder / "enterprises.csv", index=False)
+    owner_links(parcels).to_csv(folder / "links.csv", index=False)
+    n = len(parcels)
+    planning = cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
+    planning.to_file(folder / "planning.gpkg", driver="GPKG")
+    no_records().to_csv(folder / "compliance.csv", index=False)
+    return RunInputs(
+        parcels=folder / "parcels.gpkg",
+        enterprises=folder / "enterprises.csv",
+        links=folder / "links.csv",
+        planning=folder / "planning.gpkg",
+        compliance=folder / "compliance.csv",
     )
 
 

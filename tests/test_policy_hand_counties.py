@@ -44,7 +44,6 @@ from landgov.core.vocab import TreatmentPath
 from landgov.io import read_enterprises
 from landgov.policy import load_profile
 from landgov.province.profile import load_province_profile
-from landgov.run.files import RunInputs
 from landgov.run.screening import run_screening
 from landgov.screening import check_low_efficiency, check_two_high, check_violations
 from landgov.screening.paths import rule_table
@@ -54,6 +53,7 @@ from tests._hand import (
     cover,
     enterprises,
     firms,
+    hand_files,
     owner_links,
     parcels_of,
     plots,
@@ -542,24 +542,7 @@ def test_a_run_names_the_profile_that_judged_its_plots(tmp_path, name, status, d
     # One 21-亩 plot, tax 105.21 (5.01 万元/亩), 容积率 0.8, every layer clean: 上虞 judges it by
     # its own figure → 不列入; 嵊州 borrows the figure → 待核实. The manifest and the workbook
     # name the profile, with its document.
-    parcels = plots(1)
-    parcels["area_m2"] = parcels.geometry.area
-    parcels.to_file(tmp_path / "parcels.gpkg", driver="GPKG")
-    firms(1, tax_wan=105.21, name=["企业0"]).to_csv(tmp_path / "enterprises.csv", index=False)
-    owner_links(parcels).to_csv(tmp_path / "links.csv", index=False)
-    n = len(parcels)
-    planning = cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
-    planning.to_file(tmp_path / "planning.gpkg", driver="GPKG")
-    pd.DataFrame(
-        {"uscc": [], "parcel_id": [], "category": [], "severity": [], "record_date": []}
-    ).to_csv(tmp_path / "compliance.csv", index=False)
-    inputs = RunInputs(
-        parcels=tmp_path / "parcels.gpkg",
-        enterprises=tmp_path / "enterprises.csv",
-        links=tmp_path / "links.csv",
-        planning=tmp_path / "planning.gpkg",
-        compliance=tmp_path / "compliance.csv",
-    )
+    inputs = hand_files(tmp_path, plots(1), firms(1, tax_wan=105.21, name=["企业0"]))
     run = run_screening(inputs, profile=name, out_dir=tmp_path / "out", as_of=AS_OF, progress=False)
     assert run.parcels["screening_status"].tolist() == [status]
     import json

@@ -38,6 +38,7 @@ from tests._hand import (
     application,
     applications,
     firms,
+    hand_files,
     parcels_of,
     plots,
     screen_plots,
@@ -294,9 +295,7 @@ def test_a_run_carries_the_unreadable_cell_to_the_checks_not_to_the_lists(
     #   0 「2023」 → 用而未尽 待核实 → 待核实 (was 不列入);  1 blank → 不列入
     import openpyxl
 
-    from landgov.run.files import RunInputs
     from landgov.run.screening import run_screening
-    from tests._hand import cover, owner_links
 
     parcels = plots(
         2,
@@ -304,24 +303,7 @@ def test_a_run_carries_the_unreadable_cell_to_the_checks_not_to_the_lists(
         contract_start_date=[dt.date(2024, 1, 1)] * 2,
         completion_date=pd.Series(["2023", None], dtype=object),
     )
-    parcels["area_m2"] = parcels.geometry.area
-    parcels.to_file(tmp_path / "parcels.gpkg", driver="GPKG")
-    firms(2, tax_wan=210.0, name=["企业0", "企业1"]).to_csv(
-        tmp_path / "enterprises.csv", index=False
-    )
-    owner_links(parcels).to_csv(tmp_path / "links.csv", index=False)
-    planning = cover(parcels, 1.0, planned_use=["工业用地"] * 2, inside_control_line=["是"] * 2)
-    planning.to_file(tmp_path / "planning.gpkg", driver="GPKG")
-    pd.DataFrame(
-        {"uscc": [], "parcel_id": [], "category": [], "severity": [], "record_date": []}
-    ).to_csv(tmp_path / "compliance.csv", index=False)
-    inputs = RunInputs(
-        parcels=tmp_path / "parcels.gpkg",
-        enterprises=tmp_path / "enterprises.csv",
-        links=tmp_path / "links.csv",
-        planning=tmp_path / "planning.gpkg",
-        compliance=tmp_path / "compliance.csv",
-    )
+    inputs = hand_files(tmp_path, parcels, firms(2, tax_wan=210.0, name=["企业0", "企业1"]))
     run = run_screening(
         inputs, profile=shangyu, out_dir=tmp_path / "out", as_of=AS_OF, progress=False
     )

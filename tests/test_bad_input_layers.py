@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -64,6 +65,15 @@ def _copy(county: Path, tmp_path: Path) -> Path:
     return out
 
 
+def _screen_with_demolition(data: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``landgov screen`` on the copied county with its demolition layer, as a user runs it."""
+    return run_cli(
+        "screen", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "-d", data / "demolition.shp",
+        "--as-of", "2026-06-30", "-o", out, "-q",
+    )  # fmt: skip
+
+
 def _rewrite(path: Path, frame: gpd.GeoDataFrame) -> None:
     """Write ``frame`` over the Shapefile ``path`` (GBK with its .cpg, as ArcGIS writes)."""
     for part in path.parent.glob(f"{path.stem}.*"):
@@ -91,11 +101,7 @@ def test_demolition_layer_500_km_away_stops_the_run_not_every_plot_outside_plans
     plans["geometry"] = plans.geometry.translate(0, 500_000)
     _rewrite(data / "demolition.shp", plans)
     out = tmp_path / "out"
-    result = run_cli(
-        "screen", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
-        "-l", data / "links.xlsx", "-d", data / "demolition.shp",
-        "--as-of", "2026-06-30", "-o", out, "-q",
-    )  # fmt: skip
+    result = _screen_with_demolition(data, out)
     text = assert_clean_error(result, contains="demolition.shp")
     assert "公里" in text and "parcels.shp" in text and "--crs" in text
     assert "北纬 34." in text  # where the layer lies as read: 500 km north of 30.05°N
@@ -230,11 +236,7 @@ def test_empty_demolition_layer_through_the_whole_run(county: Path, tmp_path: Pa
     data = _copy(county, tmp_path)
     _rewrite(data / "demolition.shp", gpd.read_file(data / "demolition.shp").iloc[:0])
     out = tmp_path / "out"
-    result = run_cli(
-        "screen", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
-        "-l", data / "links.xlsx", "-d", data / "demolition.shp",
-        "--as-of", "2026-06-30", "-o", out, "-q",
-    )  # fmt: skip
+    result = _screen_with_demolition(data, out)
     assert result.returncode == 0, result.stdout + result.stderr
     problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录")
     rows = problems[problems["源文件"] == "demolition.shp"]

@@ -20,6 +20,18 @@ def shared_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ``landgov demo`` run for the session, as a user runs it: ``out/demo`` (screening,
+    增容 with its forms), ``maps/``, the second year's 动态评价 and 治理台账. Read it, never
+    write into it."""
+    from landgov.run.demo import run_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    run_demo(out_dir=root / "out" / "demo", maps_dir=root / "maps", progress=False, echo=str)
+    return root
+
+
 @pytest.fixture(scope="module")
 def yuecheng() -> Profile:
     """The yuecheng-2022 profile (越城区, 越政发〔2022〕24号), loaded once a module."""

@@ -35,7 +35,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
-from landgov.run.demo import run_demo
 from tests._browser import chromium_driver, console_errors, missing_browser, wait_drawn
 
 _INPUT = "示例数据"
@@ -81,11 +80,8 @@ _TWO_DECIMALS = re.compile(r"(?:#,##)?0\.00(?![0#%])")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-
-    root = tmp_path_factory.mktemp("demo")
-    run_demo(out_dir=root / "out" / "demo", maps_dir=root / "maps", progress=False, echo=str)
-    return root
+def demo(demo_run: Path) -> Path:
+    return demo_run  # one demo run for the session (tests/conftest.py)
 
 
 def _outputs(root: Path, pattern: str) -> list[Path]:

@@ -29,7 +29,6 @@ import docx
 import openpyxl
 import pytest
 
-from landgov.run.demo import run_demo
 from tests._words import text_defects
 from tests.test_column_labels import unlabelled_fields
 
@@ -43,10 +42,8 @@ _EXCEL_SERIALS = (20_000, 80_000)  # 1954-10-03 … 2119-01-10 as Excel day numb
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    run_demo(out_dir=root / "out" / "demo", maps_dir=root / "maps", progress=False, echo=str)
-    return root
+def demo(demo_run: Path) -> Path:
+    return demo_run  # one demo run for the session (tests/conftest.py)
 
 
 def _outputs(root: Path, pattern: str) -> list[Path]:

@@ -54,7 +54,9 @@ __all__ = [
     "short_label",
 ]
 
-ColumnKind = Literal["text", "int", "float", "money", "area", "ratio", "percent", "date", "bool"]
+ColumnKind = Literal[
+    "text", "int", "year", "row", "float", "money", "area", "ratio", "percent", "date", "bool"
+]
 
 #: Excel number format per kind (``None``: left to Excel, e.g. text and yes/no).
 KIND_FORMATS: Mapping[str, str | None] = MappingProxyType(
@@ -62,6 +64,9 @@ KIND_FORMATS: Mapping[str, str | None] = MappingProxyType(
         "text": None,
         "bool": None,
         "int": "#,##0",
+        # whole numbers read as labels, never as amounts: 「2026」 and 「第 1154 行」, not 2,026
+        "year": "0",
+        "row": "0",
         "float": "#,##0.00",
         "money": "#,##0.00",
         "area": "#,##0.00",
@@ -118,7 +123,7 @@ def _from_spec(spec: FieldSpec) -> Column:
     if spec.kind is Kind.DATE:
         kind = "date"
     elif spec.kind is Kind.YEAR:
-        kind = "int"
+        kind = "year"
     elif spec.kind is Kind.NUMBER:
         kind = _UNIT_KINDS.get(spec.unit or "", _NUMBER_KINDS.get(spec.name, "float"))
     return _col(spec.name, spec.label, kind, spec.unit or "")
@@ -146,14 +151,14 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("above_scale_land_mu", "规上用地（亩）", "area", "亩"),
     _col("tax_per_mu_above_scale", "规上亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("tax_per_mu_target", "规上亩均税收目标（万元/亩）", "ratio", "万元/亩"),
-    _col("tax_per_mu_target_year", "亩均税收目标年份", "int"),
+    _col("tax_per_mu_target_year", "亩均税收目标年份", "year"),
     _col("tax_per_mu_gap", "亩均税收距目标（万元/亩）", "ratio", "万元/亩"),
     _col("value_added_per_mu_above_scale", "规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
     _col("value_added_per_mu_target", "规上亩均增加值目标（万元/亩）", "ratio", "万元/亩"),
-    _col("value_added_per_mu_target_year", "亩均增加值目标年份", "int"),
+    _col("value_added_per_mu_target_year", "亩均增加值目标年份", "year"),
     _col("value_added_per_mu_gap", "亩均增加值距目标（万元/亩）", "ratio", "万元/亩"),
     _col("renewal_target_mu", "盘活低效工业用地目标（亩）", "area", "亩"),
-    _col("renewal_target_year", "盘活目标年份", "int"),
+    _col("renewal_target_year", "盘活目标年份", "year"),
     _col("renewal_share", "列入治理清单面积÷盘活目标（非完成率）", "percent"),
     _col("n_approved", "批而未供批次数", "int"),
     _col("approved_area_mu", "批而未供面积（亩）", "area", "亩"),
@@ -180,7 +185,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("area_declared_m2", "宗地面积（登记，m²）", "area", "m2"),
     _col("floor_area_m2", "建筑面积（实际，m²）", "area", "m2"),
     _col("floor_area_far_m2", "计容建筑面积（m²）", "area", "m2"),
-    _col("source_row", "源行号", "int"),
+    _col("source_row", "源行号", "row"),
     _col("enterprise_names", "用地企业", "text"),
     _col("usccs", "统一社会信用代码", "text"),
     _col("n_enterprises", "企业数", "int"),
@@ -409,7 +414,7 @@ def _field_columns() -> Iterable[Column]:
 
 def _problem_columns() -> Iterable[Column]:
     for name, text in PROBLEM_LABELS.items():
-        yield _col(name, text, "int" if name == "row" else "text")
+        yield _col(name, text, "row" if name == "row" else "text")
 
 
 def _assemble() -> Mapping[str, Column]:

@@ -17,6 +17,7 @@ from landgov.core.runfolder import now_text
 from landgov.errors import DataFileError, write_failure
 from landgov.evaluation._compare import Comparison
 from landgov.reports.excel import write_workbook
+from landgov.reports.lists import summary_style
 from landgov.reports.printlist import page_note
 from landgov.run.files import storable, write_layer
 
@@ -73,6 +74,7 @@ def _write_into(cmp: Comparison, folder: Path) -> None:
             ("企业变化", storable(cmp.enterprises)),
         ],
         folder / XLSX_NAME,
+        styles={"镇街对比": summary_style(cmp.townships)},  # 全区 below the filter
         page_note=page_note(
             cmp.labels.get("new"), cmp.profiles.get("new"), since=cmp.labels.get("old")
         ),

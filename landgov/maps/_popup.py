@@ -34,7 +34,8 @@ class Field:
 
     ``kind`` is ``text``, ``num``, ``bool`` (是/否, from booleans or 1/0), ``list`` (split on
     "；"), ``lines`` (one item per line) or ``status`` (a 符合/不符合/待核实/待承诺 badge);
-    ``digits`` is used for ``num``.
+    ``digits`` is used for ``num``; ``grouping`` ``False`` shows a ``num`` that names something
+    (a year) as written, 「2026」, never 「2,026」.
     """
 
     key: str
@@ -44,11 +45,13 @@ class Field:
     unit: str = ""
     money: bool = False
     sensitive: bool = False
+    grouping: bool = True
 
     def spec(self) -> dict[str, Any]:
-        """The part the page needs."""
+        """The part the page needs (``"g": 0``: no thousands separator)."""
         kind = "text" if self.kind == "bool" else self.kind
-        return {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.digits}
+        spec = {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.digits}
+        return spec if self.grouping else {**spec, "g": 0}
 
     def encoding(self) -> tuple[str, int]:
         """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
@@ -219,13 +222,13 @@ _TOWNSHIP_KNOWN = {
     "above_scale_land_mu": Field("above_scale_land_mu", "规上企业用地", "num", 1, "亩"),
     "tax_per_mu_target": _col("tax_per_mu_target", "num", 2, "万元/亩", True),
     "tax_per_mu_gap": Field("tax_per_mu_gap", "规上亩均税收差距", "num", 2, "万元/亩", True),
-    "tax_per_mu_target_year": _col("tax_per_mu_target_year", "num", 0),
+    "tax_per_mu_target_year": _col("tax_per_mu_target_year", "num", 0, grouping=False),
     "value_added_per_mu_above_scale": _col(
         "value_added_per_mu_above_scale", "num", 2, "万元/亩", True
     ),
     "value_added_per_mu_target": _col("value_added_per_mu_target", "num", 2, "万元/亩", True),
     "renewal_target_mu": Field("renewal_target_mu", "盘活目标", "num", 0, "亩"),
-    "renewal_target_year": _col("renewal_target_year", "num", 0),
+    "renewal_target_year": _col("renewal_target_year", "num", 0, grouping=False),
     "n_approved": _col("n_approved", "num", 0, "批"),
     "approved_area_mu": _col("approved_area_mu", "num", 1, "亩"),
     "n_approved_to_verify": _col("n_approved_to_verify", "num", 0, "批"),
@@ -286,7 +289,16 @@ def township_fields(frame: pd.DataFrame) -> tuple[Field, ...]:
 
 
 #: (popup kind, digits) per registry kind; dates and text are shown as written.
-_KIND_DIGITS = {"int": 0, "area": 1, "float": 2, "money": 2, "ratio": 2, "percent": 3}
+_KIND_DIGITS = {
+    "int": 0,
+    "year": 0,
+    "row": 0,
+    "area": 1,
+    "float": 2,
+    "money": 2,
+    "ratio": 2,
+    "percent": 3,
+}
 
 
 def _registered(col: str) -> Field:
@@ -296,7 +308,8 @@ def _registered(col: str) -> Field:
     money = spec.kind == "money" or "万元" in spec.unit  # a 目标年份 is no money
     if digits is None:
         return Field(col, short_label(col), "bool" if spec.kind == "bool" else "text", money=money)
-    return Field(col, short_label(col), "num", digits, spec.unit, money=money)
+    grouping = spec.kind not in ("year", "row")  # a year or a row number is no amount
+    return Field(col, short_label(col), "num", digits, spec.unit, money=money, grouping=grouping)
 
 
 Sections = tuple[tuple[str, tuple[Field, ...]], ...]

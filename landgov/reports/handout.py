@@ -23,7 +23,7 @@ from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
 from landgov.policy._loader import choice_words, compared_in_code
 from landgov.reports.excel import SheetSpec, SheetStyle
-from landgov.reports.lists import SUMMARY_STYLE, list_sheet, list_style
+from landgov.reports.lists import list_sheet, list_style, summary_style
 from landgov.reports.printlist import PRINT_SHEET, print_sheet, print_style
 
 __all__ = [
@@ -192,7 +192,7 @@ def screening_sheets(
             styles[name] = list_style(frame)
         elif name == _SUMMARY:
             frame = _summary_last(frame)  # noqa: PLW2901
-            styles[name] = _summary_style(frame)
+            styles[name] = summary_style(frame)
         out.append((name, frame))
         if name == _GOVERNANCE:
             out.append((PRINT_SHEET, print_sheet(frame)))
@@ -208,8 +208,3 @@ def _summary_last(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     total = frame["township"].eq(DISTRICT)
     return pd.concat([frame[~total], frame[total]])
-
-
-def _summary_style(frame: pd.DataFrame) -> SheetStyle:
-    has_total = "township" in frame and len(frame) and frame["township"].iloc[-1] == DISTRICT
-    return SUMMARY_STYLE if has_total else SheetStyle(freeze_columns=1)

@@ -16,10 +16,18 @@ import pandas as pd
 from landgov.core.distinct import each_distinct
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing
+from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
 from landgov.reports.excel import SheetStyle
 
-__all__ = ["LIST_LEAD", "SUMMARY_STYLE", "list_sheet", "list_style", "scope_notes"]
+__all__ = [
+    "LIST_LEAD",
+    "SUMMARY_STYLE",
+    "list_sheet",
+    "list_style",
+    "scope_notes",
+    "summary_style",
+]
 
 #: The leading columns of a list, in order (those present are printed).
 LIST_LEAD: tuple[str, ...] = (
@@ -30,6 +38,20 @@ _WRAP = frozenset({"reasons", "to_verify", "scope_note", "flags", "citations", "
 
 #: The 镇街汇总: 镇街 frozen, the 全区 row below the filter range.
 SUMMARY_STYLE = SheetStyle(freeze_columns=1, wrap=frozenset({"target_source"}), totals=1)
+
+
+def summary_style(frame: pd.DataFrame) -> SheetStyle:
+    """The style of a 镇街 table: :data:`SUMMARY_STYLE` when its last row is the 全区 total
+    (kept out of the filter, so sorting the 镇街 never moves it among them), else 镇街 frozen.
+
+    >>> summary_style(pd.DataFrame({"township": ["甲镇", "全区"]})).totals
+    1
+    >>> summary_style(pd.DataFrame({"township": ["甲镇"]})).totals
+    0
+    """
+    has_total = "township" in frame and len(frame) and frame["township"].iloc[-1] == DISTRICT
+    return SUMMARY_STYLE if has_total else SheetStyle(freeze_columns=1)
+
 
 _SCOPE_NOTE = "scope_note"
 _LISTED = "底数清单收录输入宗地图层的全部宗地，按同一规则筛查"

@@ -219,7 +219,8 @@
   api.withNumbers = withNumbers;
 
   function formatNumber(v, f) {
-    var s = Number(v).toLocaleString('zh-CN', { maximumFractionDigits: f.d });
+    /* "g": 0 — a number that names something (a year): 2026, not 2,026 */
+    var s = Number(v).toLocaleString('zh-CN', { maximumFractionDigits: f.d, useGrouping: f.g !== 0 });
     return f.u ? s + ' ' + f.u : s;
   }
 

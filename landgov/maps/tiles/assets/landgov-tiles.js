@@ -55,11 +55,12 @@
   }
 
   // ---- values as text -------------------------------------------------------------------
-  function fmtNum(v, digits) {
+  function fmtNum(v, digits, grouping) {
     if (typeof v !== "number" || !isFinite(v)) return null;
     return v.toLocaleString("zh-CN", {
       minimumFractionDigits: 0,
       maximumFractionDigits: digits,
+      useGrouping: grouping !== 0, // "g": 0 — a year, 2026, not 2,026
     });
   }
   var STATUS = { 符合: "ok", 不符合: "bad", 待核实: "unk", 待承诺: "unk" };
@@ -70,7 +71,7 @@
     row.appendChild(el("span", "lg-key", spec.l));
     var val = el("span", "lg-val");
     if (spec.t === "num") {
-      var s = fmtNum(value, spec.d);
+      var s = fmtNum(value, spec.d, spec.g);
       if (s === null) return null;
       val.textContent = s + (spec.u ? " " + spec.u : "");
     } else if (spec.t === "list" || spec.t === "lines") {

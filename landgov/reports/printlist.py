@@ -32,6 +32,7 @@ from landgov.core.dates import date_text
 from landgov.core.distinct import each_distinct
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
+from landgov.core.townnames import township_order
 from landgov.core.vocab import TreatmentPath
 from landgov.policy import Profile
 from landgov.reports.excel import TO_VERIFY, SheetStyle
@@ -296,18 +297,20 @@ def _column(frame: pd.DataFrame, name: str, order: np.ndarray | None = None) -> 
 
 
 def _order(frame: pd.DataFrame) -> np.ndarray:
-    """The positions of ``frame``'s rows by 镇街, then 四个一批 path (in the paths' order), then
-    宗地代码; missing ones last."""
+    """The positions of ``frame``'s rows by 镇街 (行政区划代码 order,
+    :func:`~landgov.core.townnames.township_order`), then 四个一批 path (in the paths' order),
+    then 宗地代码; missing ones last."""
     order = {p.value: k for k, p in enumerate(TreatmentPath)}
     town = _column(frame, "township")
+    codes = _column(frame, "parcel_id")
     keys = pd.DataFrame(
         {
             "town_missing": each_distinct(is_missing, town),
-            "town": each_distinct(_text, town),
+            "town": township_order(town, codes).positions(town),
             "path": each_distinct(
                 lambda p: order.get(_text(p), len(order)), _column(frame, "path")
             ),
-            "code": each_distinct(_text, _column(frame, "parcel_id")),
+            "code": each_distinct(_text, codes),
         },
     )
     ranks = keys.sort_values(["town_missing", "town", "path", "code"], kind="stable")

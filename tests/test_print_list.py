@@ -79,7 +79,7 @@ def test_one_row_per_plot_sorted_by_township_then_path_then_code() -> None:
     # (拆除重建, 整治提升, 功能转型, 关停退出); no 镇街 last
     assert list(out["宗地代码"]) == ["B-2", "B-1", "A-2", "A-1", "C-9"]
     assert list(out["序号"]) == [1, 2, 3, 4, 5]
-    assert out.loc[out["宗地代码"] == "B-2", "面积\n(亩)"].item() == 12.5
+    assert out.loc[out["宗地代码"] == "B-2", "面积\n（亩）"].item() == 12.5
 
 
 def test_status_shows_manual_decisions_and_missing_is_to_verify() -> None:

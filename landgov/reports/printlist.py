@@ -59,8 +59,8 @@ PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("镇街", 9),
     ("宗地代码", 21),  # a 19-character 宗地代码 on one line
     ("权利人", 14),
-    ("面积\n(亩)", 7),
-    ("亩均税收\n(万元/亩)", 10),
+    ("面积\n（亩）", 7),
+    ("亩均税收\n（万元/亩）", 11),  # 「（万元/亩）」 is 11 units wide
     ("治理路径", 9),
     ("状态", 8),
     ("主要理由", 70),
@@ -338,8 +338,10 @@ def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
             "镇街": column("township").to_numpy(),
             "宗地代码": column("parcel_id").to_numpy(),
             "权利人": holders.to_numpy(),
-            "面积\n(亩)": pd.to_numeric(column("area_mu"), errors="coerce").to_numpy(),
-            "亩均税收\n(万元/亩)": pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy(),
+            "面积\n（亩）": pd.to_numeric(column("area_mu"), errors="coerce").to_numpy(),
+            "亩均税收\n（万元/亩）": (
+                pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy()
+            ),
             "治理路径": column("path").to_numpy(),
             "状态": [
                 status[key] if key in status else status.setdefault(key, _status(*key))

@@ -162,3 +162,22 @@ def test_hand_ledger_progress_in_code_order() -> None:
     )
     table = progress(rows, as_of=dt.date(2026, 6, 30))
     assert table["镇街"].tolist() == ["甲镇", "乙镇", "丙镇", UNKNOWN_TOWNSHIP, DISTRICT]
+
+
+def test_province_counties_and_cities_in_code_order() -> None:
+    from landgov.province.outputs import summary_tables
+
+    def result(code: str, name: str, city_code: str, city: str) -> dict[str, object]:
+        counts = {"rows_in": 1, "rows_out": 1, "rows_rejected": 0}
+        return {"code": code, "name": name, "city_code": city_code, "city": city,
+                "profile": "p", "ok": True, **counts}  # fmt: skip
+
+    # province.json lists 越城 (330602) after 嘉善 (330421) and 上城 (330102) last
+    results = [
+        result("330421", "嘉善县", "3304", "嘉兴市"),
+        result("330602", "越城区", "3306", "绍兴市"),
+        result("330102", "上城区", "3301", "杭州市"),
+    ]
+    counties, cities = summary_tables(results, province_targets={})
+    assert counties["county_code"].tolist() == ["330102", "330421", "330602"]
+    assert cities["city_code"].tolist() == ["3301", "3304", "3306", "33"]  # 全省 last

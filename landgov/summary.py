@@ -34,6 +34,7 @@ import pandas as pd
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of
 from landgov.core.missing import numeric_column, present_column
+from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
@@ -375,7 +376,8 @@ def summarise(
     Returns
     -------
     pandas.DataFrame
-        One row per 镇街 (sorted) and a last row ``全区``; columns in :data:`SUMMARY_LABELS`.
+        One row per 镇街 (in 行政区划代码 order, :func:`~landgov.core.townnames.township_order`;
+        镇街不明 last) and a last row ``全区``; columns in :data:`SUMMARY_LABELS`.
         Target columns hold a number or ``无目标``; ``*_gap`` = target − now (万元/亩, positive
         = still below target); ``renewal_share`` = 治理清单 area / 盘活 target (district row).
     """
@@ -384,7 +386,8 @@ def summarise(
     located = parcels.assign(township=town) if "parcel_id" in parcels.columns else parcels
     e_part = _enterprise_part(enterprises, _enterprise_townships(enterprises, located, pairs))
     table = p_part.join(e_part, how="outer")
-    table = table.sort_index()
+    codes = parcels["parcel_id"] if "parcel_id" in parcels.columns else None
+    table = table.loc[township_order(town, codes).sorted(table.index)]
     total = table.sum(min_count=1).to_frame(DISTRICT).T
     table = pd.concat([table, total])
     counts = [c for c in table.columns if c.startswith("n_")]

@@ -156,9 +156,10 @@ def test_redacted_map_holds_no_parcel_codes(run: RunFacts) -> None:
     text = json.dumps(labels, ensure_ascii=False)
     found = re.findall(r"地块 \d{4}", text)
     assert len(set(found)) == run.n_parcels  # one label per plot, none shared
-    # numbered by 镇街, then code (hand-made expectation from the layer itself)
-    parcels = data.parcels.assign(t=data.parcels["township"].astype(str))
-    first = parcels.sort_values(["t", "parcel_id"]).iloc[0]["parcel_id"]
+    # numbered by 镇街 in 行政区划代码 order (the 地籍区 of the 宗地代码), then code: the first
+    # label is the smallest 宗地代码 of a plot with a 镇街 (hand-made from the layer itself)
+    placed = data.parcels[data.parcels["township"].notna()]
+    first = min(placed["parcel_id"].astype(str))
     from landgov.maps._redact import plot_labels
 
     assert plot_labels(data.parcels)[first] == "地块 0001"
@@ -173,15 +174,17 @@ def test_redaction_relabels_codes_in_every_layer_alike() -> None:
         {"parcel_id": ["P-2", "P-1", "Q-1"], "township": ["甲镇", "甲镇", "乙镇"]}
     )
     labels = plot_labels(parcels)
-    assert labels == {"Q-1": "地块 0001", "P-1": "地块 0002", "P-2": "地块 0003"}  # 乙 < 甲
+    # 镇街 in the shared order (core.townnames.township_order): no township code in these
+    # codes, so where each first appears by code — 甲镇 at P-1, 乙镇 at Q-1 — not 乙 < 甲
+    assert labels == {"P-1": "地块 0001", "P-2": "地块 0002", "Q-1": "地块 0003"}
     blocks = pd.DataFrame(
         {"parcel_ids": ["P-1；P-2", "P-1; X-9"], "note": ["含 P-2 等 2 宗", "与 P-22 不同"]}
     )
     out = redact_frame(blocks, (), labels)
-    assert list(out["parcel_ids"]) == ["地块 0002；地块 0003", "地块 0002; （已隐去）"]
-    assert list(out["note"]) == ["含 地块 0003 等 2 宗", "与 P-22 不同"]  # whole codes only
+    assert list(out["parcel_ids"]) == ["地块 0001；地块 0002", "地块 0001; （已隐去）"]
+    assert list(out["note"]) == ["含 地块 0002 等 2 宗", "与 P-22 不同"]  # whole codes only
     far = redact_frame(pd.DataFrame({"parcel_id": ["P-1", "Z-0", None]}), (), labels)
-    assert list(far["parcel_id"][:2]) == ["地块 0002", "（已隐去）"]
+    assert list(far["parcel_id"][:2]) == ["地块 0001", "（已隐去）"]
     assert pd.isna(far["parcel_id"][2])
     assert list(redact_frame(blocks, ())["parcel_ids"]) == list(blocks["parcel_ids"])
 

@@ -65,7 +65,7 @@ def test_columns_in_print_order() -> None:
     out = print_sheet(_governance())
     assert list(out.columns) == [name for name, _ in PRINT_COLUMNS]
     assert [n.replace("\n", "") for n in out.columns] == [
-        "序号", "镇街", "宗地代码", "权利人", "面积(亩)", "亩均税收(万元/亩)", "治理路径",
+        "序号", "镇街", "宗地代码", "权利人", "面积（亩）", "亩均税收（万元/亩）", "治理路径",
         "状态", "主要理由", "依据", "待核实事项",
     ]  # fmt: skip
 
@@ -75,11 +75,13 @@ def test_one_row_per_plot_sorted_by_township_then_path_then_code() -> None:
     out = print_sheet(gov)
     assert len(out) == len(gov)
     assert sorted(out["宗地代码"]) == sorted(gov["parcel_id"])  # rows in = rows out
-    # 镇街 as text sorts (乙 U+4E59 before 甲 U+7532); within one, the 四个一批 order
-    # (拆除重建, 整治提升, 功能转型, 关停退出); no 镇街 last
-    assert list(out["宗地代码"]) == ["B-2", "B-1", "A-2", "A-1", "C-9"]
+    # 镇街 in 行政区划代码 order (core.townnames.township_order; these codes carry none, so
+    # where each first appears by 宗地代码: 甲镇 at A-1, 乙镇 at B-1), not as text sorts (乙
+    # U+4E59 before 甲 U+7532); within one, the 四个一批 order (拆除重建, 整治提升, 功能转型,
+    # 关停退出); no 镇街 last
+    assert list(out["宗地代码"]) == ["A-2", "A-1", "B-2", "B-1", "C-9"]
     assert list(out["序号"]) == [1, 2, 3, 4, 5]
-    assert out.loc[out["宗地代码"] == "B-2", "面积\n(亩)"].item() == 12.5
+    assert out.loc[out["宗地代码"] == "B-2", "面积\n（亩）"].item() == 12.5
 
 
 def test_status_shows_manual_decisions_and_missing_is_to_verify() -> None:

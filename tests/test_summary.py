@@ -57,7 +57,9 @@ def pairs() -> pd.DataFrame:
 
 def test_township_and_district_rows(profile, screened, enterprises, pairs):
     table = summarise(screened, enterprises=enterprises, pairs=pairs, profile=profile)
-    assert table["township"].to_list() == ["乙街道", "甲镇", DISTRICT]
+    # 行政区划代码 order (core.townnames.township_order): no 19-digit code here, so where each
+    # first appears by 宗地代码 — 甲镇 at P1, 乙街道 at P4 — not as text sorts (乙 before 甲)
+    assert table["township"].to_list() == ["甲镇", "乙街道", DISTRICT]
     rows = table.set_index("township")
     assert rows.loc["甲镇", "tax_per_mu_above_scale"] == pytest.approx(10.0)
     assert rows.loc["乙街道", "tax_per_mu_above_scale"] == pytest.approx(20.0)

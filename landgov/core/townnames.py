@@ -19,6 +19,12 @@ into two rows and a plot finds no boundary of its own. The one safe reading:
   have is said (警告; nothing when the layer has both).
 
 Names are compared as the readers wrote them (stripped, invisible characters removed).
+
+One order of 镇街 in everything handed out (:class:`TownshipOrder`, :func:`township_order`):
+by 行政区划代码 — the township code, the 9-digit 统计用区划代码 (or the first 9 of the 12), or
+the county and 地籍区 part of the 19-digit 宗地代码 of the township's plots — then, for a 镇街
+whose plots have no such code, where it first appears in the parcel layer sorted by 宗地代码; a
+镇街 the parcels do not place comes after those (by name), 镇街不明 last, and 全区 after all.
 """
 
 from __future__ import annotations
@@ -31,12 +37,16 @@ import pandas as pd
 
 from landgov.core.missing import is_missing, missing_cells
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.errors import InputError
+from landgov.ids import check_parcel_code, normalize_code
 
 __all__ = [
     "SUFFIXES",
+    "TownshipOrder",
     "resolve_township",
     "short_form",
+    "township_order",
     "unify_township_names",
     "unify_townships",
     "without_blanks",
@@ -257,3 +267,89 @@ def unify_townships(
         problems = pd.concat([res.problems, log.frame()], ignore_index=True)
         out[role] = dataclasses.replace(res, data=data, problems=problems)
     return out
+
+
+_CODED, _UNCODED, _UNPLACED, _UNKNOWN, _TOTAL = range(5)
+_TOWNSHIP_CODE = re.compile(r"^(\d{9})(\d{3})?$")  # 统计用区划代码, 乡级 (9) or 村级 (12)
+
+
+def _township_code(code: str) -> str | None:
+    """The 9-digit township code in a 统计用区划代码 (9 or 12 digits) or a 宗地代码 (19)."""
+    match = _TOWNSHIP_CODE.match(code)
+    if match:
+        return match.group(1)
+    parsed = check_parcel_code(code)
+    return parsed.county + parsed.cadastral_zone if parsed.ok else None
+
+
+@dataclasses.dataclass(frozen=True)
+class TownshipOrder:
+    """The one order of 镇街 names in every sheet, map panel and form (:func:`township_order`).
+
+    ``ranks`` maps each placed name to its sort key; any other name sorts after them by name,
+    镇街不明 (and a blank) after those, 全区 last.
+    """
+
+    ranks: Mapping[str, tuple[int, str, int]] = dataclasses.field(default_factory=dict)
+
+    def key(self, name: object) -> tuple[int, str, int, str]:
+        """The sort key of one name (a blank is 镇街不明)."""
+        if is_missing(name):
+            return (_UNKNOWN, "", 0, "")
+        text = str(name)
+        if text == DISTRICT:
+            return (_TOTAL, "", 0, "")
+        if text == UNKNOWN_TOWNSHIP or text.strip("（）()") == UNKNOWN_TOWNSHIP:
+            return (_UNKNOWN, "", 0, text)
+        return (*self.ranks.get(text, (_UNPLACED, "", 0)), text)
+
+    def sorted(self, names: Iterable[object]) -> list:
+        """``names`` (each once) in this order."""
+        return sorted(dict.fromkeys(names), key=self.key)
+
+    def positions(self, names: pd.Series) -> pd.Series:
+        """The rank of each name of ``names`` (0 first), for ``sort_values(key=…)``."""
+        values = names.astype(object)
+        distinct = self.sorted(values[~missing_cells(values)].unique().tolist())
+        rank = {n: k for k, n in enumerate(distinct)}
+        blank = len(rank) + 1  # a blank cell is 镇街不明: after every name but 全区
+        if DISTRICT in rank:
+            rank[DISTRICT] = blank + 1
+        return values.map(lambda v: rank.get(v, blank)).astype("int64")
+
+
+def township_order(
+    townships: Iterable[object], codes: Iterable[object] | None = None
+) -> TownshipOrder:
+    """The 镇街 order of a run from its plots: ``townships[i]`` is the 镇街 of the plot whose
+    宗地代码 (or a township's 统计用区划代码) is ``codes[i]``.
+
+    A 镇街 with a township code (9 or 12 digits, or the first 9 of a 19-digit 宗地代码) sorts
+    by the smallest one; the others after them, where they first appear in the codes sorted
+    (then as given). Without ``codes`` the names keep the order given.
+
+    Examples
+    --------
+    >>> codes = ["330602003001GB00001", "330602001001GB00007", "X9", "330602002001GB00001"]
+    >>> order = township_order(["丙镇", "甲镇", "乙镇", None], codes)
+    >>> order.sorted(["甲镇", "乙镇", "丙镇", "丁镇", "镇街不明", "全区"])
+    ['甲镇', '丙镇', '乙镇', '丁镇', '镇街不明', '全区']
+    """
+    names = list(townships)
+    given = [normalize_code(c) for c in codes] if codes is not None else [""] * len(names)
+    if len(given) != len(names):
+        raise ValueError("townships and codes differ in length")
+    rows = sorted(
+        ((code, k, name) for k, (name, code) in enumerate(zip(names, given, strict=True))),
+        key=lambda row: (row[0] == "", row[0], row[1]),
+    )
+    ranks: dict[str, tuple[int, str, int]] = {}
+    for position, (code, _, name) in enumerate(rows):
+        if is_missing(name) or str(name) in (DISTRICT, UNKNOWN_TOWNSHIP):
+            continue
+        town = _township_code(code) if code else None
+        text = str(name)
+        rank = (_CODED, town, position) if town else (_UNCODED, "", position)
+        if text not in ranks or rank < ranks[text]:
+            ranks[text] = rank
+    return TownshipOrder(ranks)

@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import is_missing, present_column, present_values
+from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -218,6 +219,7 @@ def _coded(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame:
+    order = _order(old, new)
     a, a_none = _coded(old.enterprises)
     b, b_none = _coded(new.enterprises)
     both = a.merge(b, on="uscc", how="outer", suffixes=("_old", "_new"), indicator=True)
@@ -243,7 +245,17 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
         if len(part)
     ]
     out = pd.concat([both.loc[:, cols], *(p.reindex(columns=cols) for p in loose)])
-    return out.sort_values(["township", "uscc"], na_position="last")
+    town = order.positions(out["township"])
+    return out.assign(_town=town.to_numpy()).sort_values(["_town", "uscc"]).drop(columns="_town")
+
+
+def _order(old: ScreeningResult, new: ScreeningResult) -> TownshipOrder:
+    """The 镇街 order of the two runs' plots (行政区划代码 order, the new run's first)."""
+    parcels = [r.parcels for r in (new, old) if {"township", "parcel_id"} <= set(r.parcels)]
+    if not parcels:
+        return TownshipOrder()
+    both = pd.concat([pd.DataFrame(p[["township", "parcel_id"]]) for p in parcels])
+    return township_order(both["township"], both["parcel_id"])
 
 
 _TOWN_KEYS = {
@@ -279,7 +291,8 @@ def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.Series:
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
-    towns = sorted((set(a.index) | set(b.index) | set(plots["township"])) - {DISTRICT})
+    towns = set(a.index) | set(b.index) | set(plots["township"].dropna())
+    towns = _order(old, new).sorted(towns - {DISTRICT})
     done_area = _area_by_town(plots, DONE_CHANGES)
     open_area = _area_by_town(plots, UNSETTLED_CHANGES)
     rows = []

@@ -26,6 +26,7 @@ from landgov.core.editable import (
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
+from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.ledger._layout import (
     FINISHED,
@@ -106,14 +107,18 @@ def proposed(rows: pd.DataFrame) -> pd.Series:
 
 
 def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
-    """Plots per status per 镇街 and for 全区, with 逾期, 建议销号 and 完成率 (%)."""
+    """Plots per status per 镇街 (in 行政区划代码 order,
+    :func:`~landgov.core.townnames.township_order`; 镇街不明 last) and for 全区, with 逾期,
+    建议销号 and 完成率 (%)."""
     frame = rows.assign(
         _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
         _close=proposed(rows),
     )
+    parts = dict(list(frame.groupby("_town", sort=False)))
+    order = township_order(rows["镇街"], rows.get("宗地代码"))
     out = []
-    for town, part in [*frame.groupby("_town", sort=True), (DISTRICT, frame)]:
+    for town, part in [*((t, parts[t]) for t in order.sorted(parts)), (DISTRICT, frame)]:
         counts = {s.value: int((part["状态"] == s.value).sum()) for s in Status}
         n = len(part)
         finished = counts[Status.DONE] + counts[Status.CLOSED]

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.missing import missing_cells
+from landgov.core.townnames import township_order
 from landgov.maps._print import source_text
 from landgov.maps._redact import (
     REDACTION_NOTE,
@@ -189,13 +190,16 @@ def township_summary(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for p in PATHS:
         table[f"n_{p}"] = frame.get("path", pd.Series("", index=frame.index)).astype(object).eq(p)
     grouped = table.groupby("township", sort=True)
+    codes = frame.get("parcel_id")
+    order = township_order(table["township"], codes)
     out = grouped.agg(
         n_parcels=("area_mu", "size"),
         area_mu=("area_mu", "sum"),
         n_governance=("gov", "sum"),
         governance_area_mu=("governance_area_mu", "sum"),
         **{f"n_{p}": (f"n_{p}", "sum") for p in PATHS},
-    ).reset_index()
+    )
+    out = out.loc[order.sorted(out.index)].reset_index()  # 行政区划代码 order
     # Parcels without a geometry count in the figures but give no point to the hull; a
     # 镇街 whose parcels all lack one has no geometry (its row stays, it is just not drawn).
     geoms = frame.geometry.to_numpy()

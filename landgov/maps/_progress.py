@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from landgov.core.townnames import township_order
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import DataFileError
 from landgov.maps._run import RunData
@@ -165,8 +166,11 @@ def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
     part = frame[frame["ledger_status"].notna()]
     town = part.get("township", pd.Series(UNKNOWN_TOWNSHIP, index=part.index))
     town = town.fillna(UNKNOWN_TOWNSHIP)
+    codes = part.get("parcel_id")
+    order = township_order(town, codes)  # 行政区划代码 order, 镇街不明 last
+    groups = dict(list(part.groupby(town, sort=False)))
     rows = []
-    for name, group in part.groupby(town, sort=True):
+    for name, group in ((t, groups[t]) for t in order.sorted(groups)):
         closed = int((group["ledger_status"] == "已销号").sum())
         done = int((group["ledger_status"] == "已完成").sum())
         late = int(group["ledger_overdue"].fillna(False).astype(bool).sum())

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.missing import is_missing
+from landgov.core.townnames import township_order
 
 __all__ = [
     "MASK",
@@ -123,9 +124,9 @@ def plot_labels(parcels: pd.DataFrame | None) -> dict[str, str]:
         else pd.Series(None, index=codes.index, dtype=object)
     )
     keys = pd.DataFrame(
-        {"none": towns.isna().to_numpy(), "town": towns.fillna("").astype(str), "code": codes}
-    )
-    ordered = keys.sort_values(["none", "town", "code"], kind="stable")["code"].drop_duplicates()
+        {"town": township_order(towns, codes).positions(towns).to_numpy(), "code": codes}
+    )  # 镇街 in 行政区划代码 order (core.townnames), then 宗地代码
+    ordered = keys.sort_values(["town", "code"], kind="stable")["code"].drop_duplicates()
     width = max(4, len(str(len(ordered))))
     return {code: f"{PLOT_LABEL} {k:0{width}d}" for k, code in enumerate(ordered, start=1)}
 

@@ -151,7 +151,8 @@ def _num(value: Any) -> float:
 def summary_tables(
     results: Sequence[Mapping[str, Any]], *, province_targets: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """县区汇总 (one row per county, failed ones too) and 地市汇总 (cities + 全省).
+    """县区汇总 (one row per county, failed ones too) and 地市汇总 (cities + 全省), each in
+    行政区划代码 order (全省 last).
 
     ``province_targets``: ``tax_per_mu``, ``value_added_per_mu``, ``renewal_mu``, ``year``,
     ``renewal_year`` and ``source`` of the province profile (浙政发〔2023〕4号).
@@ -173,6 +174,8 @@ def summary_tables(
         row.update({k: v for k, v in (r.get("summary") or {}).items() if k != "township"})
         rows.append(row)
     counties = pd.DataFrame(rows)
+    if len(counties):  # 行政区划代码 order, whatever the order of province.json
+        counties = counties.sort_values("county_code", kind="stable", ignore_index=True)
     ok = counties[counties["status"] == "完成"]
     groups = []
     for (code, city), part in ok.groupby(["city_code", "city"], sort=True):

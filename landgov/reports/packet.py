@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.safe_text import cell_text
+from landgov.core.townnames import township_order
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 from landgov.reports.excel import SheetSpec, SheetStyle, Written, write_sheets
 
@@ -139,8 +140,9 @@ def packet_frame(
 def _candidate_order(
     screened: pd.DataFrame, applied: set[str], candidates_only: bool
 ) -> np.ndarray:
-    """Positions of the screened plots the packet lists, in its order (by 镇街, then the
-    largest headroom first): worked out on the few columns it reads, so that the long text
+    """Positions of the screened plots the packet lists, in its order (by 镇街 in
+    行政区划代码 order, :func:`~landgov.core.townnames.township_order`, then the largest
+    headroom first): worked out on the few columns it reads, so that the long text
     columns are taken once, not copied by each filter and by the sort."""
     keep = ~screened["parcel_id"].astype(str).isin(applied)
     if candidates_only:
@@ -148,8 +150,9 @@ def _candidate_order(
     positions = np.flatnonzero(keep.to_numpy())
     if "headroom_m2" not in screened:
         return positions
+    order = township_order(screened["township"], screened["parcel_id"])
     keys = pd.DataFrame(
-        {"township": screened["township"], "headroom_m2": screened["headroom_m2"]}
+        {"township": order.positions(screened["township"]), "headroom_m2": screened["headroom_m2"]}
     ).iloc[positions]
     keys.index = positions
     return keys.sort_values(["township", "headroom_m2"], ascending=[True, False]).index.to_numpy()

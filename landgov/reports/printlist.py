@@ -32,6 +32,7 @@ from landgov.core.dates import date_text
 from landgov.core.distinct import each_distinct
 from landgov.core.documents import split_citations
 from landgov.core.missing import is_missing
+from landgov.core.townnames import township_order
 from landgov.core.vocab import TreatmentPath
 from landgov.policy import Profile
 from landgov.reports.excel import TO_VERIFY, SheetStyle
@@ -58,8 +59,8 @@ PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("镇街", 9),
     ("宗地代码", 21),  # a 19-character 宗地代码 on one line
     ("权利人", 14),
-    ("面积\n(亩)", 7),
-    ("亩均税收\n(万元/亩)", 10),
+    ("面积\n（亩）", 7),
+    ("亩均税收\n（万元/亩）", 11),  # 「（万元/亩）」 is 11 units wide
     ("治理路径", 9),
     ("状态", 8),
     ("主要理由", 70),
@@ -296,18 +297,20 @@ def _column(frame: pd.DataFrame, name: str, order: np.ndarray | None = None) -> 
 
 
 def _order(frame: pd.DataFrame) -> np.ndarray:
-    """The positions of ``frame``'s rows by 镇街, then 四个一批 path (in the paths' order), then
-    宗地代码; missing ones last."""
+    """The positions of ``frame``'s rows by 镇街 (行政区划代码 order,
+    :func:`~landgov.core.townnames.township_order`), then 四个一批 path (in the paths' order),
+    then 宗地代码; missing ones last."""
     order = {p.value: k for k, p in enumerate(TreatmentPath)}
     town = _column(frame, "township")
+    codes = _column(frame, "parcel_id")
     keys = pd.DataFrame(
         {
             "town_missing": each_distinct(is_missing, town),
-            "town": each_distinct(_text, town),
+            "town": township_order(town, codes).positions(town),
             "path": each_distinct(
                 lambda p: order.get(_text(p), len(order)), _column(frame, "path")
             ),
-            "code": each_distinct(_text, _column(frame, "parcel_id")),
+            "code": each_distinct(_text, codes),
         },
     )
     ranks = keys.sort_values(["town_missing", "town", "path", "code"], kind="stable")
@@ -335,8 +338,10 @@ def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
             "镇街": column("township").to_numpy(),
             "宗地代码": column("parcel_id").to_numpy(),
             "权利人": holders.to_numpy(),
-            "面积\n(亩)": pd.to_numeric(column("area_mu"), errors="coerce").to_numpy(),
-            "亩均税收\n(万元/亩)": pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy(),
+            "面积\n（亩）": pd.to_numeric(column("area_mu"), errors="coerce").to_numpy(),
+            "亩均税收\n（万元/亩）": (
+                pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy()
+            ),
             "治理路径": column("path").to_numpy(),
             "状态": [
                 status[key] if key in status else status.setdefault(key, _status(*key))

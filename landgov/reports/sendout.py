@@ -31,6 +31,7 @@ from landgov.core.collect import FIELD_SOURCES
 from landgov.core.columns import COLUMNS
 from landgov.core.distinct import each_distinct
 from landgov.core.missing import is_missing
+from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.io import fields as io_fields
 
@@ -247,7 +248,7 @@ def sendable_problems(
             )
     if not rows:
         return pd.DataFrame(columns=SENDOUT_COLUMNS)
-    return _merge(pd.DataFrame(rows))
+    return _merge(pd.DataFrame(rows), township_order(look.town.values(), look.town.keys()))
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -257,9 +258,10 @@ def _joined(values: Iterable[str]) -> str:
 _KEYS = ["镇街", "宗地代码", "企业名称", "统一社会信用代码", "收集部门", "收集事项"]
 
 
-def _merge(frame: pd.DataFrame) -> pd.DataFrame:
+def _merge(frame: pd.DataFrame, order: TownshipOrder) -> pd.DataFrame:
     """Rows asking the same department for the same thing about the same plot and enterprise
-    as one (in the order they first appear), sorted by 镇街, department, item and plot."""
+    as one (in the order they first appear), sorted by 镇街 (``order``; the rows about a
+    whole file last), department, item and plot."""
     columns = {name: frame[name].tolist() for name in frame.columns}
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, key in enumerate(zip(*(columns[k] for k in _KEYS), strict=True)):
@@ -276,7 +278,9 @@ def _merge(frame: pd.DataFrame) -> pd.DataFrame:
         ],
         columns=[*_KEYS, "问题", "处理建议", "来源", "条数", "严重程度"],
     )
-    merged = merged.sort_values(["镇街", "收集部门", "收集事项", "宗地代码"], kind="stable")
+    town = order.positions(merged["镇街"])
+    merged["_town"] = town.where(merged["镇街"] != FILE_LEVEL, town.max() + 1)
+    merged = merged.sort_values(["_town", "收集部门", "收集事项", "宗地代码"], kind="stable")
     return merged[SENDOUT_COLUMNS].reset_index(drop=True)
 
 

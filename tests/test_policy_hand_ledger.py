@@ -405,7 +405,9 @@ def test_enterprise_changes(cmp):
     assert pd.isna(ents.loc[U + "4", "tax_per_mu_change"])
     assert ents.loc[U + "4", "grade_change"] == "待核实"
     # 戊 is new: nothing to compare, neither 待核实 nor a change
-    assert ents.loc[U + "5", "match"] == "仅新期" and ents.loc[U + "5", "grade_change"] == "旧期无等级"
+    assert (
+        ents.loc[U + "5", "match"] == "仅新期" and ents.loc[U + "5", "grade_change"] == "旧期无等级"
+    )
 
 
 def test_comparison_words_are_simplified_chinese(cmp, tmp_path):

@@ -81,8 +81,8 @@ def _grade_change(old: object, new: object) -> str:
     """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
     with (the plot or enterprise is gone from the new run, or not graded there): it may have
     closed, moved or changed its code, so it is neither better nor worse. 「旧期无等级」 when
-    there is no old grade (a new plot or enterprise). A split or merged group whose parts moved apart
-    (one up, one down) is 升降不一."""
+    there is no old grade (a new plot or enterprise). A split or merged group whose parts moved
+    apart (one up, one down) is 升降不一."""
     a, b = _ranks(old), _ranks(new)
     if not a:
         return "旧期无等级"

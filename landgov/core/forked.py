@@ -107,7 +107,7 @@ def _arrow_strings(cls: type, state: dict[str, Any], encoded: Any) -> Any:
     (:class:`_Pickler`): the same class, values, type and attributes as the one pickled."""
     import pyarrow as pa
 
-    array = object.__new__(cls)
+    array: Any = object.__new__(cls)
     array.__dict__.update(state)
     array._pa_array = pa.chunked_array([encoded.dictionary_decode()])
     return array

@@ -256,3 +256,25 @@ def test_ledger_counts_an_unreadable_due_date_apart(tmp_path: Path) -> None:
     # the sheet as written carries the column
     sheet = pd.read_excel(write_ledger(ledger, path), sheet_name="镇街进度", dtype=object)
     assert "完成日期待核实" in sheet.columns
+
+
+def test_the_progress_map_shows_an_unreadable_due_date_apart() -> None:
+    # The 进度 map theme: a plot 推进中 whose 计划完成日期 cannot be read is 「完成日期待核实」,
+    # not drawn as 推进中 on time (was its status colour, nothing said); overdue stays overdue.
+    # The panel line for its 镇街 names the count (rows: 3 = 逾期 1 + 待核实 1 + 已销号 1).
+    from landgov.maps._progress import progress_rows, progress_theme
+    from landgov.maps.style import MapStyle
+
+    frame = pd.DataFrame(
+        {
+            "township": ["斗门街道"] * 3,
+            "ledger_status": ["推进中", "推进中", "已销号"],
+            "ledger_overdue": [True, False, False],
+            "ledger_due_unread": [False, True, False],
+        }
+    )
+    legend = {i.label: i.count for i in progress_theme(frame, MapStyle()).legend}
+    assert legend["已逾期（未完成）"] == 1 and legend["完成日期待核实"] == 1
+    assert legend["推进中"] == 0 and legend["已销号"] == 1
+    (row,) = progress_rows(frame)
+    assert row.value == "3 宗：已销号 1，已完成 0，逾期 1，完成日期待核实 1"

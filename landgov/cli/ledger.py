@@ -23,13 +23,15 @@ def command() -> None:
 
 def _report(ledger: object, out: Path) -> None:
     from landgov.ledger import Ledger, Status
+    from landgov.ledger._layout import DUE_UNREAD
 
     assert isinstance(ledger, Ledger)
     total = ledger.progress.iloc[-1]
     counts = "、".join(f"{s.value} {int(total[s.value])}" for s in Status)
     click.echo(
         f"已写出台账：{out}（{int(total['宗地数'])} 宗；{counts}；"
-        f"逾期 {int(total['逾期'])}，建议销号 {int(total['建议销号'])}）"
+        f"逾期 {int(total['逾期'])}，{DUE_UNREAD} {int(total[DUE_UNREAD])}，"
+        f"建议销号 {int(total['建议销号'])}）"
     )
     if len(ledger.problems):
         click.echo(

@@ -17,7 +17,9 @@ the same ways. Every stage reads dates through this module:
   「待定」, 「2023-13-01」), as the text it holds: not a blank cell. The readers keep that text in
   a companion column (:func:`unread_name`, ``completion_date_unread``) beside the date column
   they leave missing, so a check whose decision rests on the date says 待核实 naming it
-  (:func:`unread_words`) instead of reading the cell as blank;
+  (:func:`unread_words`) instead of reading the cell as blank. A date that was read but set
+  aside as implausible (竣工 2099, 1800: :mod:`landgov.core.plausible`) goes to the same column
+  with why (:func:`set_aside_text`), so it is never read as blank either;
 - :func:`parse_as_of` — the reference date of a run: a full year-month-day or an
   :class:`~landgov.errors.InputError` that says which forms are accepted;
 - :func:`date_text` — a date as every handed-out page prints it (maps, page headers, forms):
@@ -53,6 +55,7 @@ __all__ = [
     "parse_date",
     "read_date",
     "read_year",
+    "set_aside_text",
     "unread_column",
     "unread_columns",
     "unread_name",
@@ -76,6 +79,8 @@ _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}(?:-?\d)?$", re.IGNORECASE)
 
 
 _HAN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: 二〇二六: a year in figures with 年 left out
+_HAN_YEAR = re.compile(r"^[〇○零一二三四五六七八九]{4}$")
 _HAN_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+")
 
 
@@ -255,8 +260,8 @@ def read_year(value: object) -> tuple[int | None, str | None]:
     """Parse one cell of a year field (投产年份) into a year, with the problem to report.
 
     A year field needs the year only, so every form that names it without doubt is read:
-    ``2024``, ``2024年``, ``二〇二四年``, ``2024年3月``, ``2024.3``, ``2024-03``, a full
-    date (cell or text, ``20240305``) and ``2024.0``. A number in the Excel date-serial range
+    ``2024``, ``2024年``, ``二〇二四年``, ``二〇二四``, ``2024年3月``, ``2024.3``, ``2024-03``,
+    a full date (cell or text, ``20240305``) and ``2024.0``. A number in the Excel date-serial range
     (``45352``, a date cell shown as a number) is read as that date's year, and the problem
     text says so (to check). Anything else is missing with a problem, never guessed.
 
@@ -264,6 +269,8 @@ def read_year(value: object) -> tuple[int | None, str | None]:
     --------
     >>> read_year("二〇二四年"), read_year("2024年3月"), read_year(2019.0)
     ((2024, None), (2024, None), (2019, None))
+    >>> read_year("二〇二六"), read_year("2026年")
+    ((2026, None), (2026, None))
     >>> read_year(45352)
     (2024, '「45352」按 Excel 日期序号解读为 2024-03-01，投产年份取 2024，请核实')
     """
@@ -275,7 +282,10 @@ def read_year(value: object) -> tuple[int | None, str | None]:
         return None, _not_a_date(value).replace("日期", "年份")
     if isinstance(value, Real):
         return _year_from_number(value)
-    return _year_from_text(_norm(value))
+    text = _norm(value)
+    if _HAN_YEAR.match(text):  # 「二〇二六」 without 年 (with 年, _norm gives the digits)
+        text = text.translate(_HAN_DIGITS)
+    return _year_from_text(text)
 
 
 def _no_such_day(text: str, raw: str) -> str | None:
@@ -476,6 +486,9 @@ def full_months_column(start: pd.Series, end: dt.date) -> pd.Series:
 
 #: The end of the companion column's name (:func:`unread_name`).
 UNREAD_SUFFIX = "_unread"
+#: Between a set-aside date and why it was set aside in a companion cell (:func:`set_aside_text`):
+#: no text the readers keep holds a line break (:func:`_shown` joins a cell's words by spaces).
+_WHY = "\n"
 
 
 def unread_name(name: str) -> str:
@@ -530,6 +543,18 @@ def unread_text(value: object) -> str | None:
     return _shown(value)
 
 
+def set_aside_text(day: dt.date, why: str) -> str:
+    """The companion cell (:func:`unread_name`) of a date read but set aside as implausible:
+    the date and why (``why`` as the problem row says it, 「晚于基准日 2024-06-30，不合理，
+    已按缺失处理」). The one way a stage that leaves a date missing keeps what it was, so the
+    checks name it (:func:`unread_words`) instead of reading the cell as blank.
+
+    >>> unread_words("竣工日期", set_aside_text(dt.date(2099, 5, 1), "晚于基准日 2024-06-30"))
+    '竣工日期「2099-05-01」晚于基准日 2024-06-30'
+    """
+    return f"{day.isoformat()}{_WHY}{why}"
+
+
 def unread_value(value: object, companion: object = None) -> str | None:
     """:func:`unread_text` of one cell, or the readers' text of it (``companion``: the cell of
     the :func:`unread_name` column, where a reader kept it) when given.
@@ -576,7 +601,12 @@ def unread_words(label: str, seen: str) -> str:
     """「竣工日期「2023」无法识别为日期」: a written cell that is no date, in a reason and in the
     to-verify items of a decision that rests on it (:func:`unread_text`).
 
+    A date set aside as implausible (:func:`set_aside_text`) is named with why instead.
+
     >>> unread_words("竣工日期", "待定")
     '竣工日期「待定」无法识别为日期'
     """
+    shown, mark, why = seen.partition(_WHY)
+    if mark:
+        return f"{label}「{shown}」{why}"
     return f"{label}「{seen}」无法识别为日期"

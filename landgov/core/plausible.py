@@ -16,11 +16,15 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
 
 An implausible value becomes missing (so the indicator that needs it becomes 待核实) and one
 problem row (严重程度 错误) names the file, the row, the field, the value and the bound; the
-row itself stays. Parcels whose representative point lies outside ``region_bounds`` (Zhejiang's
-extent) by more than ``region_margin_km`` get a warning with the distance in km; nothing is
-changed. :func:`check_as_of` warns (and the run goes on) when the reference date is more than
-``as_of_max_ahead_days`` after today, or earlier than the latest date in the data (dates after
-the reference date are then set to missing by the date rule, and the warning says why).
+row itself stays. A date set aside keeps what it was and why in its companion column
+(:func:`landgov.core.dates.set_aside_text`, ``completion_date_unread``, where the readers keep
+a date cell written but no date): a blank date has a meaning (竣工日期 blank with 容积率 0 is
+「尚未建成」), so a check resting on it says 待核实 naming the value, never reads it as blank.
+Parcels whose representative point lies outside ``region_bounds`` (Zhejiang's extent) by more than
+``region_margin_km`` get a warning with the distance in km; nothing is changed. :func:`check_as_of`
+warns (and the run goes on) when the reference date is more than ``as_of_max_ahead_days`` after
+today, or earlier than the latest date in the data (dates after the reference date are then set to
+missing by the date rule, and the warning says why).
 
 A map layer read beside the parcels (规划, 拆迁计划, 镇街, 特殊片区, 建筑, 批而未供) that lies
 farther from the parcels than ``layer_distance_max_km`` and than the parcels' own extent (the
@@ -46,6 +50,7 @@ import shapely
 from pyproj import Geod, Transformer
 
 from landgov.core.columns import short_label
+from landgov.core.dates import set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
 from landgov.errors import CRSError, Issue
@@ -245,30 +250,43 @@ def _check_dates(
     out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
     as_of: dt.date, field_names: Mapping[str, str],
 ) -> None:  # fmt: skip
-    """Dates before ``date_min`` or after the reference date become missing."""
+    """Dates before ``date_min`` or after the reference date become missing; the companion
+    column (:func:`~landgov.core.dates.unread_name`) keeps each with why."""
     for name in (c for c in _DATES if c in out.columns):
         lo, hi, late = _date_bounds(name, profile, as_of)
         values = out[name].tolist()
-        changed = False
+        aside: dict[int, str] = {}
         for pos, value in enumerate(values):
             day = _as_date(value)
             if day is None or lo <= day <= hi:
                 continue
             why = f"早于 {lo.isoformat()}（{_SECTION}.date_min）" if day < lo else late
+            why += "，不合理，已按缺失处理"
             label = _label(name, field_names)
             log.add(
-                f"{label}「{day.isoformat()}」{why}，不合理，已按缺失处理",
+                f"{label}「{day.isoformat()}」{why}",
                 row=rows[pos], field=label, value=day.isoformat(), action=_ACTION,
             )  # fmt: skip
             values[pos] = None
-            changed = True
-        if changed:
+            aside[pos] = set_aside_text(day, why)
+        if aside:
             out[name] = pd.Series(values, index=out.index, dtype=object)
+            _keep_set_aside(out, name, aside)
     if "built_year" in out.columns:
         first = _p(profile, "date_min").year
         why = f"{_SECTION}.date_min"
         year_bound = _Bound(float(first), float(as_of.year), "年", why, "基准日所在年份")
         _check_numbers(out, log, rows, bounds={"built_year": year_bound}, field_names=field_names)
+
+
+def _keep_set_aside(out: pd.DataFrame, name: str, aside: Mapping[int, str]) -> None:
+    """Write the set-aside dates (position → :func:`set_aside_text`) into the companion column
+    of ``name``, beside the texts a reader kept there (other rows: their dates were missing)."""
+    column = unread_name(name)
+    kept = out[column].tolist() if column in out.columns else [None] * len(out)
+    for pos, text in aside.items():
+        kept[pos] = text
+    out[column] = pd.Series(kept, index=out.index, dtype=object)
 
 
 def _compactness(geoms: gpd.GeoSeries) -> np.ndarray:

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 
+from landgov.core.dates import unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
     RECALCULATE,
@@ -29,6 +30,7 @@ from landgov.core.safe_text import cell_text, force_text
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.ledger._layout import (
+    DUE_UNREAD,
     FINISHED,
     GUIDE,
     GUIDE_SHEET,
@@ -45,7 +47,7 @@ from landgov.ledger._layout import (
 from landgov.reports.excel import print_setup
 from landgov.reports.printlist import page_note
 
-__all__ = ["Ledger", "progress", "proposed", "read_history", "write_ledger"]
+__all__ = ["Ledger", "due_unread", "progress", "proposed", "read_history", "write_ledger"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,21 @@ def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
     return late & ~rows["状态"].isin(list(FINISHED))
 
 
+def due_unread(rows: pd.DataFrame) -> pd.Series:
+    """Per plot not 已完成/已销号, 「计划完成日期「下月底」无法识别为日期」 where its 计划完成日期
+    is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not known, so it
+    is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out of 逾期
+    silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
+    :func:`landgov.core.dates.unread_text`, the one reading of such cells."""
+    finished = rows["状态"].isin(list(FINISHED)).tolist()
+    words = [
+        None if done or isinstance(d, dt.date) or (t := unread_text(d)) is None
+        else unread_words("计划完成日期", t)
+        for d, done in zip(rows["计划完成日期"].tolist(), finished, strict=True)
+    ]  # fmt: skip
+    return pd.Series(words, index=rows.index, dtype=object)
+
+
 def proposed(rows: pd.DataFrame) -> pd.Series:
     """Plots whose 系统提示 proposes 销号 (a note starting 「建议销号：」).
 
@@ -109,10 +126,12 @@ def proposed(rows: pd.DataFrame) -> pd.Series:
 def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Plots per status per 镇街 (in 行政区划代码 order,
     :func:`~landgov.core.townnames.township_order`; 镇街不明 last) and for 全区, with 逾期,
-    建议销号 and 完成率 (%)."""
+    完成日期待核实 (a 计划完成日期 written but no date: whether 逾期 is not known,
+    :func:`due_unread`), 建议销号 and 完成率 (%)."""
     frame = rows.assign(
         _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
+        _unread=due_unread(rows).notna(),
         _close=proposed(rows),
     )
     parts = dict(list(frame.groupby("_town", sort=False)))
@@ -129,6 +148,7 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
                 **counts,
                 "其他或未填": n - sum(counts.values()),
                 "逾期": int(part["_late"].sum()),
+                DUE_UNREAD: int(part["_unread"].sum()),
                 "建议销号": int(part["_close"].sum()),
                 "完成率（%）": round(100 * finished / n, 1) if n else None,
             }

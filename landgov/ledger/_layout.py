@@ -7,6 +7,7 @@ import enum
 from landgov.core.editable import Field, FieldKind, Layout
 
 __all__ = [
+    "DUE_UNREAD",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
     "HOLD_CLOSE",
@@ -30,6 +31,9 @@ HISTORY_COLUMNS = ("宗地代码", "日期", "原状态", "新状态", "来源",
 #: starts the note of one held back (待核实, or not found in the run): the second contains the
 #: first, so a count must look for the whole note (:func:`landgov.ledger._book.proposed`).
 PROPOSE_CLOSE = "建议销号："
+#: A plot whose 计划完成日期 is written but no date: in 系统提示 and as a column of 镇街进度
+#: beside 逾期 (whether it is overdue is not known).
+DUE_UNREAD = "完成日期待核实"
 HOLD_CLOSE = "暂不建议销号："
 
 
@@ -105,6 +109,10 @@ GUIDE = (
     ("状态", "未启动 / 推进中 / 已完成 / 已销号；已销号须经验收，并填写验收日期和验收依据。"),
     ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
-    ("系统提示", "逾期、建议销号（新批次已不在治理清单）、填写问题；橙色单元格请按批注修改。"),
+    (
+        "系统提示",
+        "逾期、完成日期待核实（计划完成日期无法识别，是否逾期不明）、"
+        "建议销号（新批次已不在治理清单）、填写问题；橙色单元格请按批注修改。",
+    ),
     ("注意", "可排序、筛选、加列；请勿修改「宗地代码」，不要删除隐藏的标识表。"),
 )

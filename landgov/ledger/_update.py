@@ -13,13 +13,14 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus
 from landgov.ledger._book import (
     Ledger,
+    due_unread,
     empty_history,
     overdue,
     read_history,
     read_profile,
     run_profile,
 )
-from landgov.ledger._layout import HOLD_CLOSE, LAYOUT, PROPOSE_CLOSE, Status
+from landgov.ledger._layout import DUE_UNREAD, HOLD_CLOSE, LAYOUT, PROPOSE_CLOSE, Status
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
 from landgov.run.results import ScreeningResult
 
@@ -150,10 +151,14 @@ def _last_status(history: pd.DataFrame) -> dict[str, Any]:
     return {str(k): v for k, v in history.groupby("宗地代码", sort=False)["新状态"].last().items()}
 
 
-def _notes(row: dict[str, Any], *, flags: dict[str, str], late: bool, extra: list[str]) -> str:
+def _notes(
+    row: dict[str, Any], *, flags: dict[str, str], late: bool, unread: str | None, extra: list[str]
+) -> str:
     parts = list(extra)
     if late:
         parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}）")
+    if isinstance(unread, str):  # neither 逾期 nor on time: said, and counted apart in 镇街进度
+        parts.append(f"{DUE_UNREAD}（{unread}，是否逾期不明）")
     if flags:
         parts.append("填写问题：" + "；".join(f"{k}：{v}" for k, v in flags.items()))
     return "；".join(parts) or None  # type: ignore[return-value]
@@ -208,9 +213,16 @@ def update_ledger(
             )
     frame = pd.DataFrame(list(rows.values()), columns=[f.name for f in LAYOUT.fields], dtype=object)
     late = overdue(frame, as_of=as_of) if len(frame) else pd.Series(dtype=bool)
+    unread = due_unread(frame) if len(frame) else pd.Series(dtype=object)
     frame["系统提示"] = [
-        _notes(r, flags=flags.get(r["宗地代码"], {}), late=bool(x), extra=notes[r["宗地代码"]])
-        for r, x in zip(frame.to_dict("records"), late, strict=True)
+        _notes(
+            r,
+            flags=flags.get(r["宗地代码"], {}),
+            late=bool(x),
+            unread=u,
+            extra=notes[r["宗地代码"]],
+        )
+        for r, x, u in zip(frame.to_dict("records"), late, unread, strict=True)
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
     return Ledger(

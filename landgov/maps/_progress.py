@@ -1,9 +1,11 @@
 """The 进度 and 变化 themes: a 治理台账 and a 动态评价 drawn on the map of a run.
 
 :func:`with_progress` joins to the run's parcels, by 宗地代码, the ledger's status of each plot
-(``ledger_status``, ``ledger_overdue``, ``ledger_proposed``) and the comparison's change
+(``ledger_status``, ``ledger_overdue``, ``ledger_due_unread``, ``ledger_proposed``) and the
+comparison's change
 (``change_class``). :func:`build_themes <landgov.maps._themes.build_themes>` then offers the
-``progress`` theme (status per plot, overdue in red) and the ``change`` theme (grade up/down,
+``progress`` theme (status per plot, overdue in red, a 计划完成日期 that cannot be read in its
+own class) and the ``change`` theme (grade up/down,
 newly listed, left the list); :func:`progress_rows` gives the per-镇街 progress for the panel.
 """
 
@@ -34,6 +36,9 @@ _STATUS_COLORS = (
     ("已销号", "#2e7d32"),
 )
 _OVERDUE = ("已逾期（未完成）", "#d7191c")
+#: A plot not finished whose 计划完成日期 is written but no date: neither overdue nor on time.
+_DUE_UNREAD = ("完成日期待核实", "#fdae61")
+_LEDGER_COLUMNS = ("ledger_status", "ledger_overdue", "ledger_due_unread", "ledger_proposed")
 _CHANGE_CLASSES = (
     ("新列入治理清单", "#d7191c"),
     ("移出治理清单", "#1a9641"),
@@ -47,7 +52,7 @@ _CHANGE_CLASSES = (
 
 def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
     from landgov.ledger import update_ledger
-    from landgov.ledger._book import overdue, proposed
+    from landgov.ledger._book import due_unread, overdue, proposed
 
     ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
     rows = ledger.rows
@@ -56,6 +61,7 @@ def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
             "parcel_id": rows["宗地代码"].astype(str),
             "ledger_status": rows["状态"].astype(object),
             "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
+            "ledger_due_unread": due_unread(rows).notna().to_numpy(),
             "ledger_proposed": proposed(rows).to_numpy(),
         }
     )
@@ -121,7 +127,7 @@ def with_progress(
     if ledger is not None:
         frame = _ledger_frame(Path(ledger), as_of=as_of or dt.date.today())
         joined = pd.DataFrame({"parcel_id": codes}).merge(frame, on="parcel_id", how="left")
-        for col in ("ledger_status", "ledger_overdue", "ledger_proposed"):
+        for col in _LEDGER_COLUMNS:
             parcels[col] = joined[col].to_numpy()
         missing = len(set(frame["parcel_id"]) - set(codes))
         if missing:
@@ -132,21 +138,30 @@ def with_progress(
 
 
 def progress_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
-    """Status per plot from the ledger; overdue plots red; plots not in the ledger neutral."""
+    """Status per plot from the ledger; overdue plots red; a plot whose 计划完成日期 cannot be
+    read in its own class (never shown as on time); plots not in the ledger neutral."""
     status = _text(frame["ledger_status"])
-    late = frame.get("ledger_overdue", pd.Series(False, index=frame.index))
-    late = late.fillna(False).astype(bool).to_numpy()
+    late = _flag(frame, "ledger_overdue")
+    unread = _flag(frame, "ledger_due_unread")
     lookup = {s: i for i, (s, _) in enumerate(_STATUS_COLORS)}
     n = len(_STATUS_COLORS)
-    codes = np.array([lookup.get(s, n + 1 if s else n + 2) for s in status], dtype=np.int64)
+    codes = np.array([lookup.get(s, n + 2 if s else n + 3) for s in status], dtype=np.int64)
     codes[late] = n
+    codes[unread & ~late] = n + 1
     entries = [(s, c, False) for s, c in _STATUS_COLORS]
     entries += [
         (_OVERDUE[0], _OVERDUE[1], False),
+        (_DUE_UNREAD[0], _DUE_UNREAD[1], False),
         ("状态待核实（填写有误）", "#fff3b0", False),
         ("不在台账中", style.background_color, True),
     ]
     return _finish("progress", "治理台账进度", codes, entries)
+
+
+def _flag(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A yes/no column of the joined ledger (``False`` where the plot is not in it)."""
+    col = frame.get(name, pd.Series(False, index=frame.index))
+    return col.fillna(False).astype(bool).to_numpy()  # type: ignore[no-any-return]
 
 
 def change_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
@@ -160,7 +175,8 @@ def change_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
 
 
 def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
-    """Per-镇街 progress for the panel: closed / in the ledger, overdue."""
+    """Per-镇街 progress for the panel: closed / in the ledger, overdue, and 完成日期待核实 when
+    a plot's 计划完成日期 cannot be read (neither overdue nor on time)."""
     if "ledger_status" not in frame:
         return []
     part = frame[frame["ledger_status"].notna()]
@@ -174,10 +190,9 @@ def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
         closed = int((group["ledger_status"] == "已销号").sum())
         done = int((group["ledger_status"] == "已完成").sum())
         late = int(group["ledger_overdue"].fillna(False).astype(bool).sum())
-        rows.append(
-            PanelRow(
-                f"治理进度·{name}",
-                f"{len(group)} 宗：已销号 {closed}，已完成 {done}，逾期 {late}",
-            )
-        )
+        text = f"{len(group)} 宗：已销号 {closed}，已完成 {done}，逾期 {late}"
+        unread = int(_flag(group, "ledger_due_unread").sum())
+        if unread:
+            text += f"，{_DUE_UNREAD[0]} {unread}"
+        rows.append(PanelRow(f"治理进度·{name}", text))
     return rows

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from landgov.core.collect import DERIVED, Item, parse_item, split_items
+from landgov.core.dates import read_year
 from landgov.core.editable import (
     Field,
     FieldKind,
@@ -285,14 +286,15 @@ def _parse_answer(value: object, spec: _Answer) -> tuple[Any, str | None]:
         ok = norm in spec.choices
         why = f"「{text}」不是可选答复（{'、'.join(spec.choices)}）"
         return (norm, None) if ok else (None, why)
+    if spec.kind == "year":  # as every year field is read (core.dates.read_year): 2019年, 二〇一九
+        year, problem = read_year(value)
+        if year is None or problem is not None or not 1949 <= year <= dt.date.today().year:
+            return None, f"「{text}」不是有效的投产年份（1949 至今年）"
+        return year, None
     try:
         number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         return None, f"「{text}」不是数字（{spec.hint}）"
-    if spec.kind == "year":
-        if not number.is_integer() or not 1949 <= number <= dt.date.today().year:
-            return None, f"「{text}」不是有效的投产年份（1949 至今年）"
-        return int(number), None
     return (number, None) if number >= 0 else (None, f"「{text}」为负数")
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "Status",
     "TreatmentPath",
     "ViolationCategory",
+    "application_answer",
     "scale_is_above",
     "to_verify",
 ]
@@ -374,3 +375,37 @@ def scale_is_above(value: object) -> bool | None:
     if text in _BELOW:
         return False
     return parse_yes_no(value)
+
+
+#: Words a yes/no field of the 增容 application (初审表) is answered in beside 是/否, per field:
+#: (yes, no). The 初审表 asks 「是否办理临时改变房屋用途」 [越政发〔2022〕24号 附件3 第三条第1项],
+#: answered 「已办理」/「未办理」; 第三条第8项 speaks of projects that 「涉及原建筑结构发生变化」,
+#: answered 「涉及」/「不涉及」. Other fields read only the common yes/no words.
+APPLICATION_ANSWERS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "temporary_use_change": (
+        frozenset({"已办理", "已办"}),
+        frozenset({"未办理", "未办", "没有办理", "不涉及"}),
+    ),
+    "changes_structure": (
+        frozenset({"涉及", "改变", "有改变"}),
+        frozenset({"不涉及", "不改变", "未改变", "无改变", "没有改变"}),
+    ),
+}
+
+
+def application_answer(field: str, value: object) -> bool | None:
+    """A yes/no cell of the 增容 application field ``field``: the one reading of the reader and
+    the check (:data:`APPLICATION_ANSWERS` beside the common words of
+    :func:`landgov.core.missing.parse_yes_no`); ``None`` when blank or not understood.
+
+    Examples
+    --------
+    >>> application_answer("temporary_use_change", "未办理")
+    False
+    >>> application_answer("changes_structure", "涉及")
+    True
+    >>> application_answer("standard_factory", "否")
+    False
+    """
+    yes, no = APPLICATION_ANSWERS.get(field, (frozenset(), frozenset()))
+    return parse_yes_no(value, yes=yes, no=no)

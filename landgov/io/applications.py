@@ -26,6 +26,7 @@ import pandas as pd
 
 from landgov.core.missing import missing_cells, parse_yes_no
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.core.vocab import application_answer
 from landgov.ids import USCCStatus, check_uscc, listed_parcel_codes
 from landgov.io._codes import uscc_problem
 from landgov.io.fields import FieldSpec, Kind
@@ -120,7 +121,7 @@ def _yes_no_columns(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     out = data.copy()
     for name in YES_NO_FIELDS:
         raw = out[name]
-        parsed = raw.map(parse_yes_no).astype(object)
+        parsed = raw.map(lambda v, name=name: application_answer(name, v)).astype(object)
         # 「—」 or a blank is missing (core.missing), not an answer that could not be read
         unreadable = ~missing_cells(raw) & parsed.isna()
         for idx in raw.index[unreadable]:

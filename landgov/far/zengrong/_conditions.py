@@ -20,7 +20,12 @@ from landgov.core.records import (
     judge,
     window_start,
 )
-from landgov.core.vocab import SEVERITIES, CatalogueClass, ViolationCategory
+from landgov.core.vocab import (
+    SEVERITIES,
+    CatalogueClass,
+    ViolationCategory,
+    application_answer,
+)
 from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.far.zengrong._case import (
     _APP,
@@ -215,10 +220,12 @@ def _yes_no(
     texts: tuple[str, str],
 ) -> Verdict:
     """A yes/no field of the application: ``fail_on`` is the answer that fails."""
-    answer = parse_yes_no(_app(case, name))
+    cell = _app(case, name)
+    answer = application_answer(name, cell)
     if answer is None:
         where = _APP if case.application is None else "申请表"
-        return _v(rule, Status.UNKNOWN, f"{label}未填报", cite, missing=(f"{where}：{label}",))
+        said = f"{label}未填报" if is_missing(cell) else f"{label}填报为「{cell}」，无法识别为是/否"
+        return _v(rule, Status.UNKNOWN, said, cite, missing=(f"{where}：{label}",))
     status = Status.FAIL if answer == fail_on else Status.PASS
     return _v(rule, status, texts[0] if answer else texts[1], cite, values={label: answer})
 
@@ -331,7 +338,7 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
             return _v(rule, Status.PASS, reason, cite, values=values)
         reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
         return _v(rule, Status.FAIL, reason, cite, values=values)
-    declared = parse_yes_no(_app(case, "first_development_done"))
+    declared = application_answer("first_development_done", _app(case, "first_development_done"))
     if declared is False:
         reason = "申请表填报未完成首次开发"
         return _v(rule, Status.FAIL, reason, cite, values={"首次开发": False})
@@ -698,7 +705,8 @@ def _cond6(case: _Case, s: _Settings) -> list[Verdict]:
 
 def _cond7(case: _Case) -> list[Verdict]:
     cite = _cite("cond7")
-    signed = parse_yes_no(_app(case, "commitment_signed"))  # as the reader reads it: 是 → True
+    # as the reader reads it (core.vocab.application_answer): 是 → True
+    signed = application_answer("commitment_signed", _app(case, "commitment_signed"))
     if signed is True:
         return [_v("cond7.commitment", Status.PASS, "已签署新增建筑面积按重置价补偿承诺", cite)]
     return [
@@ -714,7 +722,8 @@ def _cond7(case: _Case) -> list[Verdict]:
 
 def _cond8(case: _Case) -> list[Verdict]:
     cite = _cite("cond8")
-    changes = parse_yes_no(_app(case, "changes_structure"))  # as the reader reads it: 否 → False
+    # as the reader reads it (core.vocab.application_answer): 否 → False, 不涉及 → False
+    changes = application_answer("changes_structure", _app(case, "changes_structure"))
     if case.application is None:
         reason = "如改变原建筑结构，须出具建筑结构安全鉴定报告"
         return [_v("cond8.safety_report", Status.PENDING, reason, cite)]

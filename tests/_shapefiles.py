@@ -20,35 +20,44 @@ from shapely.geometry.base import BaseGeometry
 
 def write_dbf(
     path: Path,
-    fields: Sequence[tuple[str, int]],
+    fields: Sequence[tuple[str, int] | tuple[str, int, int]],
     records: Sequence[Sequence[str]],
     *,
     encoding: str,
     ldid: int = 0x4D,
 ) -> None:
-    """A dBASE III file with character fields ``(name, width)`` encoded with ``encoding``."""
+    """A dBASE III file with fields encoded with ``encoding``.
+
+    ``(name, width)`` is a character field; ``(name, width, decimals)`` a numeric (``N``) field,
+    its values given as text and right-aligned as ArcGIS writes them.
+    """
     today = dt.date(2024, 1, 1)
     header_len = 32 + 32 * len(fields) + 1
-    record_len = 1 + sum(w for _, w in fields)
+    record_len = 1 + sum(field[1] for field in fields)
     out = bytearray()
     out += struct.pack(
         "<BBBBIHH", 0x03, today.year - 1900, today.month, today.day, len(records),
         header_len, record_len,
     )  # fmt: skip
     out += bytes(17) + bytes([ldid]) + bytes(2)
-    for name, width in fields:
+    numeric = [len(field) == 3 for field in fields]
+    for field in fields:
+        name, width, decimals = (*field, 0)[:3]
         raw = name.encode(encoding)[:10]
-        out += raw + bytes(11 - len(raw)) + b"C" + bytes(4) + bytes([width, 0]) + bytes(14)
+        kind = b"N" if len(field) == 3 else b"C"
+        out += raw + bytes(11 - len(raw)) + kind + bytes(4) + bytes([width, decimals]) + bytes(14)
     out += b"\r"
     for rec in records:
         out += b" "
-        for (_, width), value in zip(fields, rec, strict=True):
+        for field, is_number, value in zip(fields, numeric, rec, strict=True):
+            width = field[1]
             raw = value.encode(encoding)
             if len(raw) > width:
                 raise ValueError(
                     f"{value!r} needs {len(raw)} bytes in {encoding}, field has {width}"
                 )
-            out += raw + b" " * (width - len(raw))
+            pad = b" " * (width - len(raw))
+            out += pad + raw if is_number else raw + pad
     out += b"\x1a"
     path.write_bytes(bytes(out))
 
@@ -56,7 +65,7 @@ def write_dbf(
 def write_shapefile(
     path: Path,
     geoms: Sequence[BaseGeometry | None],
-    fields: Sequence[tuple[str, int]],
+    fields: Sequence[tuple[str, int] | tuple[str, int, int]],
     records: Sequence[Sequence[str]],
     *,
     encoding: str = "GBK",

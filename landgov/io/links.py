@@ -30,12 +30,15 @@ RELATIONS: Mapping[str, str] = {
     "所有": "owner",
     "权利人": "owner",
     "业主": "owner",
+    "出租方": "owner",  # the lessor of a plot it holds and lets out
+    "出租人": "owner",
     "owner": "owner",
     "租用": "tenant",
     "承租": "tenant",
     "出租给": "tenant",
     "租赁": "tenant",
     "承租方": "tenant",
+    "承租人": "tenant",
     "租户": "tenant",
     "tenant": "tenant",
 }
@@ -47,8 +50,8 @@ def relation_of(value: object) -> str | None:
 
     Examples
     --------
-    >>> relation_of("自有"), relation_of(" 承租 "), relation_of("借用")
-    ('owner', 'tenant', None)
+    >>> relation_of("自有"), relation_of(" 承租 "), relation_of("出租方"), relation_of("借用")
+    ('owner', 'tenant', 'owner', None)
     """
     if is_missing(value):
         return None

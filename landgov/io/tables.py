@@ -533,14 +533,23 @@ def _report_uncached_formulas(
         )
 
 
-def _report_merges(grid: _Grid, start: int, log: ProblemLog) -> None:
+def _report_merges(
+    grid: _Grid, log: ProblemLog, *, rows: list[int], reasons: list[str | None]
+) -> None:
+    """One warning per merged range that fills cells of a data row read.
+
+    A merge only in rows not read as data (a 合计 row, a footnote, the title) changed nothing
+    read; the row's own problem row says why it was not read.
+    """
+    read = [r for r, reason in zip(rows, reasons, strict=True) if reason is None]
     for r0, c0, r1, c1 in grid.merges:
-        if r1 >= start and (r1 > r0 or c1 > c0):
+        if (r1 > r0 or c1 > c0) and any(r0 <= r <= r1 for r in read):
+            start = min(r for r in read if r0 <= r <= r1)
             log.add(
                 f"合并单元格（{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:"
                 f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}），"
                 f"已把值「{cell_text(grid.cell(r0, c0))}」填入合并区域的每一行",
-                row=grid.row_numbers[max(r0, start)],
+                row=grid.row_numbers[start],
                 field=None,
                 value=cell_text(grid.cell(r0, c0)),
                 action=ACTION_CHECK,
@@ -646,7 +655,6 @@ def _parse_table(
             action="无需处理",
             severity=Severity.INFO,
         )
-    _report_merges(grid, last + 1, log)
     _report_mixed_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
@@ -656,6 +664,7 @@ def _parse_table(
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
+    _report_merges(grid, log, rows=rows, reasons=reasons)
     _report_hidden(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
     kept = [n for n in names if n not in columns.values()]
     meta |= {

@@ -9,7 +9,16 @@ share this rule. The profile section ``landuse`` lists
 - ``industrial_code_prefixes``: code families whose sub-codes are industrial too (「M」 covers
   「M1」…「M9」, 「1001」 covers 「100101」): the text must be the prefix followed by digits only;
 - ``nonindustrial_uses`` and ``nonindustrial_code_prefixes``: the same for the uses known to be
-  **not** industrial (居住用地, 商服用地, 仓储用地, R2, 0701, 0604 …).
+  **not** industrial (居住用地, 商服用地, 仓储用地, R2, 0701, 0604 …);
+- ``industrial_uses_project`` and ``nonindustrial_uses_project``: register short forms the
+  project reads (「工业」; 「商住用地」, 「住宅」, 「非工业用地」 …), matched exactly too.
+
+The plain lists hold the names and codes the national classifications define (GB 50137-2011,
+GB/T 21010-2017, 自然资发〔2023〕234号 用地用海分类): reading them is an official fact. The
+``*_project`` lists are the project's reading (official = false, 示例规则（非官方）).
+:meth:`LandUseMatcher.read` says which list read a text (:class:`LandUseReading`: its citation,
+and the values read only through a project entry), so that a check never passes on a project
+reading alone (:meth:`LandUseReading.note` says so in words).
 
 A text in neither list is **unrecognised** and undecided (``None``, 待核实): a typo
 (「工亚用地」), an unknown code, or a class that holds industrial and other land (三调 「06」
@@ -44,7 +53,7 @@ from landgov.core.missing import is_missing
 from landgov.policy import Profile
 from landgov.verdict import Citation
 
-__all__ = ["LandUseMatcher", "industrial_matcher"]
+__all__ = ["LandUseMatcher", "LandUseReading", "industrial_matcher"]
 
 _BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<code>[^()]+)\)$")
 _SEPARATORS = re.compile(r"[/、,;+]")
@@ -72,6 +81,54 @@ _WHY = {
 }
 
 
+@dataclass(frozen=True)
+class LandUseReading:
+    """What :meth:`LandUseMatcher.read` made of one text.
+
+    Attributes
+    ----------
+    industrial
+        ``True`` / ``False``, or ``None`` when blank or undecided.
+    citation
+        The list that decided: the official list of the class found (the standard), or, when
+        the text was read only through a project entry, the project list (示例规则（非官方））;
+        ``None`` when undecided.
+    project
+        The parts of the text read only through a project entry (「工业」), as written; empty for
+        an official reading.
+    why
+        Why the text is undecided (a key of ``_WHY``, or ``"missing"``); empty when decided.
+    """
+
+    industrial: bool | None
+    citation: Citation | None = None
+    project: tuple[str, ...] = ()
+    why: str = ""
+
+    @property
+    def official(self) -> bool:
+        """True unless the reading rests on a project entry (a register short form)."""
+        return not self.project
+
+    def note(self, value: object, what: str = "土地用途") -> str | None:
+        """The project reading in words, naming ``value`` (``None`` for an official reading).
+
+        >>> LandUseReading(True, project=("工业",)).note("工业", "规划用途")
+        '规划用途「工业」按项目默认读作工业用地（登记简称「工业」，非国家用地分类中的名称或代码，示例规则（非官方））'
+        """
+        if self.official or self.industrial is None:
+            return None
+        kind = "工业用地" if self.industrial else "非工业用地"
+        short = "、".join(f"「{p}」" for p in self.project)
+        return (
+            f"{what}「{str(value).strip()}」按项目默认读作{kind}（登记简称{short}，"
+            f"非国家用地分类中的名称或代码，{_UNOFFICIAL}）"
+        )
+
+
+_UNOFFICIAL = "示例规则（非官方）"
+
+
 def _listed(text: str, uses: frozenset[str], prefixes: tuple[str, ...]) -> bool:
     if text in uses:
         return True
@@ -97,6 +154,12 @@ class LandUseMatcher:
     other_uses, other_code_prefixes
         The same for the uses known to be outside the class. A text in neither list is
         undecided (``None``).
+    project_uses, other_project_uses
+        The project's readings (register short forms, matched exactly): in the class, outside
+        it. A text read only through one of them is a project reading
+        (:attr:`LandUseReading.project`).
+    other_citation, project_citation, other_project_citation
+        The sources of ``other_uses``, ``project_uses`` and ``other_project_uses``.
     """
 
     uses: frozenset[str]
@@ -104,6 +167,11 @@ class LandUseMatcher:
     citation: Citation | None = None
     other_uses: frozenset[str] = frozenset()
     other_code_prefixes: tuple[str, ...] = ()
+    project_uses: frozenset[str] = frozenset()
+    other_project_uses: frozenset[str] = frozenset()
+    other_citation: Citation | None = None
+    project_citation: Citation | None = None
+    other_project_citation: Citation | None = None
 
     @classmethod
     def from_lists(
@@ -114,6 +182,11 @@ class LandUseMatcher:
         other_uses: Iterable[str] = (),
         other_code_prefixes: Iterable[str] = (),
         citation: Citation | None = None,
+        project_uses: Iterable[str] = (),
+        other_project_uses: Iterable[str] = (),
+        other_citation: Citation | None = None,
+        project_citation: Citation | None = None,
+        other_project_citation: Citation | None = None,
     ) -> LandUseMatcher:
         """Build a matcher from the lists as written in a profile."""
 
@@ -126,37 +199,72 @@ class LandUseMatcher:
             citation,
             frozenset(names(other_uses)),
             tuple(names(other_code_prefixes)),
+            frozenset(names(project_uses)),
+            frozenset(names(other_project_uses)),
+            other_citation,
+            project_citation,
+            other_project_citation,
         )
 
-    def _one(self, text: str) -> tuple[bool | None, str]:
-        yes = _listed(text, self.uses, self.code_prefixes)
-        no = _listed(text, self.other_uses, self.other_code_prefixes)
+    def _one(self, text: str) -> tuple[bool | None, str, tuple[str, ...]]:
+        """One name or code: (found, why undecided, the text when only a project entry read
+        it)."""
+        official_yes = _listed(text, self.uses, self.code_prefixes)
+        official_no = _listed(text, self.other_uses, self.other_code_prefixes)
+        yes = official_yes or text in self.project_uses
+        no = official_no or text in self.other_project_uses
         if yes != no:
-            return yes, ""
-        return None, _BOTH if yes else _UNKNOWN
+            official = official_yes if yes else official_no
+            return yes, "", () if official else (text,)
+        return None, _BOTH if yes else _UNKNOWN, ()
 
-    def _part(self, text: str) -> tuple[bool | None, str]:
+    def _part(self, text: str) -> tuple[bool | None, str, tuple[str, ...]]:
         bracketed = _BRACKETED.match(text)
         if bracketed is None:
             return self._one(text)
-        name, why_name = self._one(bracketed["name"])
-        code, why_code = self._one(bracketed["code"])
+        name, why_name, by_name = self._one(bracketed["name"])
+        code, why_code, by_code = self._one(bracketed["code"])
         if name is None or code is None:
-            return None, why_name or why_code
-        return (name, "") if name == code else (None, _CONTRADICTS)
+            return None, why_name or why_code, ()
+        if name != code:
+            return None, _CONTRADICTS, ()
+        # the name and its code agree: an official one of them decides (「工业（M2）」 is M2)
+        return name, "", by_name + by_code if by_name and by_code else ()
 
-    def _read(self, value: object) -> tuple[bool | None, str]:
+    def _read(self, value: object) -> tuple[bool | None, str, tuple[str, ...]]:
         if is_missing(value):
-            return None, _MISSING
+            return None, _MISSING, ()
         parts = [p for p in _SEPARATORS.split(_norm(str(value))) if p]
         if not parts:
-            return None, _MISSING
+            return None, _MISSING, ()
         read = [self._part(p) for p in parts]
-        for found, why in read:
+        for found, why, _ in read:
             if found is None:
-                return None, why
-        found = {f for f, _ in read}
-        return (found.pop(), "") if len(found) == 1 else (None, _MIXED)
+                return None, why, ()
+        found = {f for f, _, _ in read}
+        if len(found) != 1:
+            return None, _MIXED, ()
+        # a mixed text is read officially only when every part is
+        project = tuple(dict.fromkeys(p for _, _, by in read for p in by))
+        return found.pop(), "", project
+
+    def read(self, value: object) -> LandUseReading:
+        """What ``value`` is, and which list says so (see :class:`LandUseReading`).
+
+        Examples
+        --------
+        >>> m = LandUseMatcher.from_lists(["工业用地", "M2"], ["M"], project_uses=["工业"])
+        >>> m.read("M2").official, m.read("工业").official, m.read("工业").project
+        (True, False, ('工业',))
+        """
+        found, why, project = self._read(value)
+        if found is None:
+            return LandUseReading(None, why=why)
+        if found:
+            citation = self.project_citation if project else self.citation
+        else:
+            citation = self.other_project_citation if project else self.other_citation
+        return LandUseReading(found, citation, project)
 
     def matches(self, value: object) -> bool | None:
         """``True`` / ``False``, or ``None`` when blank or undecided (see the module docstring).
@@ -186,7 +294,7 @@ class LandUseMatcher:
         >>> m.describe("工业用地") is None
         True
         """
-        found, why = self._read(value)
+        found, why, _ = self._read(value)
         if found is not None:
             return None
         if why == _MISSING:
@@ -201,11 +309,25 @@ class LandUseMatcher:
 def industrial_matcher(profile: Profile) -> LandUseMatcher:
     """The industrial-land matcher of ``profile``: ``landuse.industrial_uses`` and prefixes
     are industrial, ``landuse.nonindustrial_uses`` and prefixes are not, any other text is
-    undecided."""
+    undecided; ``landuse.industrial_uses_project`` and ``landuse.nonindustrial_uses_project``
+    (optional) are the project's readings of register short forms."""
+
+    def project(key: str) -> tuple[tuple[str, ...], Citation | None]:
+        if key not in profile:
+            return (), None
+        return tuple(profile.value(key)), profile.citation(key)
+
+    yes, yes_cite = project("landuse.industrial_uses_project")
+    no, no_cite = project("landuse.nonindustrial_uses_project")
     return LandUseMatcher.from_lists(
         profile.value("landuse.industrial_uses"),
         profile.value("landuse.industrial_code_prefixes"),
         other_uses=profile.value("landuse.nonindustrial_uses"),
         other_code_prefixes=profile.value("landuse.nonindustrial_code_prefixes"),
         citation=profile.citation("landuse.industrial_uses"),
+        project_uses=yes,
+        other_project_uses=no,
+        other_citation=profile.citation("landuse.nonindustrial_uses"),
+        project_citation=yes_cite,
+        other_project_citation=no_cite,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -180,6 +180,7 @@ def class_shares(
     min_area_m2: float = 0.0,
     pairs: pd.DataFrame | None = None,
     notes: pd.Series | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Per parcel: the share of its area in the layer class ``bad`` and the share not known.
 
@@ -200,7 +201,11 @@ def class_shares(
         ``overlay.overlap_tolerance_m2`` (m²).
     notes
         Per layer row (same index as ``layer``), why a polygon of the class ``"unknown"`` is not
-        known, naming its attribute (「规划用途「XX」无法识别…」); ``None``: no notes.
+        known, naming its attribute (「规划用途「XX」无法识别…」), and how a polygon of the class
+        ``project`` was read; ``None``: no notes.
+    project
+        A class counted in ``bad`` whose polygons are so read only by the project (planned
+        「商住用地」, :data:`landgov.core.planning.PROJECT_OTHER`); ``None``: none.
 
     Returns
     -------
@@ -208,16 +213,24 @@ def class_shares(
         Index of ``parcels``: ``bad`` and ``unknown``, shares in [0, 1], ``largest`` as
         :func:`coverage` gives it (the layer feature with the largest overlap) and
         ``unknown_note``: the distinct ``notes`` of the ``"unknown"`` polygons the parcel
-        overlaps, largest overlap first, joined by 「；」 (empty text when none).
+        overlaps, largest overlap first, joined by 「；」 (empty text when none). With
+        ``project``: ``project``, the part of ``bad`` in that class, and ``project_note``, the
+        notes of its polygons, joined alike.
     """
     if pairs is None:
         pairs = intersections(parcels, layer, min_area_m2=min_area_m2)
     shares = coverage(parcels, layer, classes=classes, min_area_m2=min_area_m2, pairs=pairs)
     zero = pd.Series(0.0, index=shares.index)
     bad_share = shares.get(bad, zero)
+    by_project = zero
+    merged = classes
+    if project is not None:  # counted in ``bad``: its part is kept to be named
+        by_project = shares.get(project, zero)
+        bad_share = (bad_share + by_project).clip(upper=1.0)
+        merged = classes.astype(object).where(classes.astype(str) != project, bad)
     covered = shares["covered"]
     extra = zero
-    contested = _contested(parcels, layer, pairs, classes, bad)
+    contested = _contested(parcels, layer, pairs, merged, bad)
     if len(contested):  # overlapping polygons that disagree: measured on the shapes
         idx = contested.index
         bad_share = bad_share.copy()
@@ -233,7 +246,7 @@ def class_shares(
         sliver = uncovered.to_numpy() * area <= min_area_m2  # NaN compares False
         uncovered = uncovered.mask(sliver, 0.0)
     unknown = uncovered + shares.get("unknown", zero) + extra
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "bad": bad_share,
             "unknown": unknown.clip(upper=1.0),
@@ -242,6 +255,10 @@ def class_shares(
         },
         index=shares.index,
     )
+    if project is not None:
+        out["project"] = np.minimum(by_project.to_numpy(), bad_share.to_numpy())
+        out["project_note"] = _unknown_notes(parcels.index, pairs, classes, notes, project)
+    return out
 
 
 def _contested(
@@ -298,9 +315,14 @@ def _contested(
 
 
 def _unknown_notes(
-    index: pd.Index, pairs: pd.DataFrame, classes: pd.Series, notes: pd.Series | None
+    index: pd.Index,
+    pairs: pd.DataFrame,
+    classes: pd.Series,
+    notes: pd.Series | None,
+    cls: str = "unknown",
 ) -> pd.Series:
-    """Per parcel, the distinct ``notes`` of the ``"unknown"`` features it overlaps, joined."""
+    """Per parcel, the distinct ``notes`` of the features of class ``cls`` it overlaps,
+    joined."""
     out = pd.Series("", index=index, dtype=object)
     if notes is None or pairs.empty:
         return out
@@ -310,7 +332,7 @@ def _unknown_notes(
         note=notes.astype(object).reindex(feature).to_numpy(),
     )
     told = hit["note"].map(lambda n: isinstance(n, str) and bool(n)).astype(bool)
-    hit = hit[(hit["cls"] == "unknown") & told]
+    hit = hit[(hit["cls"] == cls) & told]
     if hit.empty:
         return out
     joined = hit.groupby("parcel", sort=False)["note"].agg(lambda n: "；".join(dict.fromkeys(n)))
@@ -364,7 +386,15 @@ class ShareRule:
         return bool(self.limit.compare(measured(float(share))))
 
 
-def judge_share(rule: ShareRule, *, bad: float, unknown: float, note: str = "") -> Finding:
+def judge_share(
+    rule: ShareRule,
+    *,
+    bad: float,
+    unknown: float,
+    note: str = "",
+    project: float = 0.0,
+    project_note: str = "",
+) -> Finding:
     """One parcel's share in the ``bad`` class against ``rule``, for screening and 增容 alike.
 
     - ``bad`` reaches the threshold → ``Status.FAIL``;
@@ -378,6 +408,11 @@ def judge_share(rule: ShareRule, *, bad: float, unknown: float, note: str = "") 
     ``note`` says what of the part not known could not be read (「规划用途「XX」无法识别…」,
     from :func:`class_shares`); it is added to the reason wherever that part is named.
 
+    ``project`` is the part of ``bad`` read so only by the project (a register short form,
+    「商住用地」, 示例规则（非官方）), ``project_note`` says how. A 不符合 that the official part
+    alone would not reach stays 不符合 (the guide forbids only a 符合 on an unofficial value),
+    but its citation is marked 示例规则（非官方） and the reason names the reading.
+
     ``values`` hold ``share``, ``unknown_share`` and ``threshold``.
     """
     limit = rule.limit
@@ -390,7 +425,13 @@ def judge_share(rule: ShareRule, *, bad: float, unknown: float, note: str = "") 
     threshold = f"门槛：面积占比 {limit.describe()}"
     citation = limit.citation
     if rule.holds(bad):
-        return Finding(Status.FAIL, f"{text}（{threshold}）", citation, values=values)
+        reason = f"{text}（{threshold}）"
+        if measured(project) > 0 and not rule.holds(max(bad - project, 0.0)):
+            told = f"：{project_note}" if project_note else "按项目默认读作非工业用途"
+            reason += f"；其中 {_percent(project)} 的面积{told}"
+            if citation is not None:
+                citation = replace(citation, official=False)
+        return Finding(Status.FAIL, reason, citation, values=values)
     if measured(unknown) > 0 and rule.holds(bad + unknown):
         missing = (f"{rule.gap}的部分占宗地面积 {_percent(unknown)}",)
         told = f"（{note}）" if note else ""

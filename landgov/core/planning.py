@@ -12,6 +12,11 @@ of its area in one class of those polygons, by one rule per concept
 Whether a planned use is industrial is :func:`landgov.core.landuse.industrial_matcher`'s answer
 (exact names and codes of the industrial and the non-industrial lists; a use in neither, blank,
 mixed or contradictory is unknown, and :func:`planned_use_notes` names it in the reasons).
+A planned use read only through a register short form the project reads
+(``landuse.*_uses_project``, 示例规则（非官方）) is not an official fact: read as industrial
+(「工业」) it is unknown (it never makes a plot pass); read as non-industrial (「商住用地」) it is
+the class :data:`PROJECT_OTHER`, counted as non-industrial but named, and a 不符合 that rests
+on it is marked 示例规则（非官方） (:func:`landgov.core.overlay.judge_share`).
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from landgov.core.landuse import industrial_matcher
+from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.overlay import ShareRule, class_shares
 from landgov.policy import Profile
 
 __all__ = [
+    "PROJECT_OTHER",
     "control_line_classes",
     "control_line_rule",
     "planned_use_classes",
@@ -41,20 +47,45 @@ _INSIDE = frozenset({"内", "控制线内"})
 _OUTSIDE = frozenset({"外", "控制线外"})
 
 
+#: The class of a planning polygon read as non-industrial only through a project short form.
+PROJECT_OTHER = "other_project"
+
+
+def _class(found: bool | None, official: bool) -> str:
+    if found is None or (found and not official):  # 「工业」: never an official industrial fact
+        return "unknown"
+    if found:
+        return "industrial"
+    return "other" if official else PROJECT_OTHER
+
+
 def planned_use_classes(planning: gpd.GeoDataFrame, profile: Profile) -> pd.Series:
-    """Per planning polygon: ``"industrial"``, ``"other"`` or ``"unknown"`` (blank, or a name
-    with an industrial and a non-industrial meaning)."""
-    industrial = industrial_matcher(profile).match_series(planning["planned_use"])
-    return industrial.map({True: "industrial", False: "other"}).fillna("unknown")
+    """Per planning polygon: ``"industrial"``, ``"other"``, :data:`PROJECT_OTHER` (non-industrial
+    by a project short form) or ``"unknown"`` (blank, unrecognised, contradictory, mixed, or
+    industrial only by a project short form). Each distinct text is read once."""
+    matcher = industrial_matcher(profile)
+    uses = planning["planned_use"].astype(object)
+    read = {u: matcher.read(u) for u in pd.unique(uses) if not is_missing(u)}
+    told = {u: _class(r.industrial, r.official) for u, r in read.items()}
+    return uses.map(lambda u: "unknown" if is_missing(u) else told[u]).astype(object)
 
 
 def planned_use_notes(planning: gpd.GeoDataFrame, profile: Profile) -> pd.Series:
     """Per planning polygon: why its planned use is unknown, naming it (「规划用途「XX」无法识别，
-    不能判定是否为工业用地」), or ``None`` when it is known. Each distinct text is read once."""
+    不能判定是否为工业用地」), or how the project read a short form (「规划用途「工业」按项目默认
+    读作工业用地…」), or ``None`` when it is an official fact. Each distinct text is read once."""
     matcher = industrial_matcher(profile)
     uses = planning["planned_use"].astype(object)
-    told = {u: matcher.describe(u, "规划用途") for u in pd.unique(uses) if not is_missing(u)}
+    told = {u: _note(matcher, u) for u in pd.unique(uses) if not is_missing(u)}
     return uses.map(lambda u: "规划用途缺失" if is_missing(u) else told[u]).astype(object)
+
+
+def _note(matcher: LandUseMatcher, use: object) -> str | None:
+    read = matcher.read(use)
+    note = read.note(use, "规划用途")
+    if note is None:
+        return matcher.describe(use, "规划用途")
+    return f"{note}，不能仅据此认定为工业用地" if read.industrial else note
 
 
 def read_inside_line(value: Any) -> bool | None:
@@ -98,15 +129,19 @@ def planning_shares(
     profile: Profile,
     pairs: pd.DataFrame | None = None,
     notes: pd.Series | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """:func:`~landgov.core.overlay.class_shares` of the plots by planning ``classes``, edge
     slivers up to ``overlay.overlap_tolerance_m2`` left out.
 
     ``pairs``: ``intersections(parcels, planning, min_area_m2=<that tolerance>)`` when the caller
     computed it once for two checks. ``notes``: :func:`planned_use_notes`, to name the unknown
-    planned uses a plot overlaps (column ``unknown_note``).
+    planned uses a plot overlaps (column ``unknown_note``). ``project``: the class counted as
+    ``bad`` only by a project reading (:data:`PROJECT_OTHER`; columns ``project`` and
+    ``project_note``, see :func:`~landgov.core.overlay.class_shares`).
     """
     tol = float(profile.value("overlay.overlap_tolerance_m2"))
     return class_shares(
-        parcels, planning, classes=classes, bad=bad, min_area_m2=tol, pairs=pairs, notes=notes
-    )
+        parcels, planning, classes=classes, bad=bad, min_area_m2=tol, pairs=pairs, notes=notes,
+        project=project,
+    )  # fmt: skip

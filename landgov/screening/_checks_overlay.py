@@ -18,6 +18,7 @@ from landgov.core.overlay import (
     judge_share,
 )
 from landgov.core.planning import (
+    PROJECT_OTHER,
     control_line_classes,
     control_line_rule,
     planned_use_classes,
@@ -64,6 +65,7 @@ def _planning_shares(
     bad: str,
     profile: Profile,
     notes: pd.Series | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """:func:`~landgov.core.planning.planning_shares` of the plots; the plot–planning overlaps
     are computed once for the planning and control-line checks (within
@@ -74,8 +76,9 @@ def _planning_shares(
         "planning_pairs", (geo, planning), lambda: intersections(geo, planning, min_area_m2=tol)
     )
     return planning_shares(
-        geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs, notes=notes
-    )
+        geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs, notes=notes,
+        project=project,
+    )  # fmt: skip
 
 
 def check_planning(
@@ -93,7 +96,10 @@ def check_planning(
     ``screening.planning_nonindustrial_share``; such land changes use only with “改一补一”
     [000 19]. When the part not covered (or without a clear planned use) could change the answer
     the plot is 待核实; below a 示例规则（非官方） threshold it is 待核实 too, unless nothing of
-    the plot is planned otherwise.
+    the plot is planned otherwise. A planned use read only through a register short form
+    (「工业」, 「商住用地」: ``landuse.*_uses_project``) is the project's reading: 「工业」
+    counts as not known (never a 符合 on it alone), and a 不符合 resting on 「商住用地」 is marked
+    示例规则（非官方）, the reading named.
 
     Returns
     -------
@@ -111,8 +117,9 @@ def check_planning(
     classes = planned_use_classes(planning, profile)
     notes = planned_use_notes(planning, profile)
     shares = _planning_shares(
-        parcels, planning, classes=classes, bad="other", profile=profile, notes=notes
-    )
+        parcels, planning, classes=classes, bad="other", profile=profile, notes=notes,
+        project=PROJECT_OTHER,
+    )  # fmt: skip
     return _share_verdicts(shares, planned_use_rule(profile), check=c)
 
 
@@ -122,8 +129,8 @@ def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> p
     assert citation is not None  # cite = true in the schema
     fact = Citation(citation.seed, citation.clause, citation.url)  # a plain fact: the clause
 
-    def verdict(b: float, u: float, note: str) -> Verdict:
-        found = judge_share(rule, bad=b, unknown=u, note=note)
+    def verdict(b: float, u: float, note: str, p: float, p_note: str) -> Verdict:
+        found = judge_share(rule, bad=b, unknown=u, note=note, project=p, project_note=p_note)
         return _verdict(
             check,
             found.status,
@@ -136,12 +143,18 @@ def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> p
     # one verdict per distinct pair of shares: most plots lie wholly in one class (0 or 100 %)
     memo: dict[tuple[float | str, ...], Verdict] = {}  # signs keep -0.0 (「-0%」) from 0.0
     out = []
-    notes = shares["unknown_note"].tolist() if "unknown_note" in shares else [""] * len(shares)
-    for b, u, n in zip(shares["bad"].tolist(), shares["unknown"].tolist(), notes, strict=True):
-        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u), n)
+    blank = [""] * len(shares)
+    notes = shares["unknown_note"].tolist() if "unknown_note" in shares else blank
+    project = shares["project"].tolist() if "project" in shares else [0.0] * len(shares)
+    p_notes = shares["project_note"].tolist() if "project_note" in shares else blank
+    rows = zip(
+        shares["bad"].tolist(), shares["unknown"].tolist(), notes, project, p_notes, strict=True
+    )
+    for b, u, n, p, pn in rows:
+        key = (b, u, math.copysign(1.0, b), math.copysign(1.0, u), n, p, pn)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = verdict(b, u, n)
+            found = memo[key] = verdict(b, u, n, p, pn)
         out.append(found)
     return _series(out, shares.index, check.value)
 

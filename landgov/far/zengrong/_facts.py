@@ -14,7 +14,12 @@ import pandas as pd
 from landgov.core.collect import NO_LINK, PLOT_TAX, render_text
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
-from landgov.core.planning import planned_use_classes, planned_use_notes, planning_shares
+from landgov.core.planning import (
+    PROJECT_OTHER,
+    planned_use_classes,
+    planned_use_notes,
+    planning_shares,
+)
 from landgov.core.records import records_from_frame
 from landgov.efficiency import indicators
 from landgov.far.ratio import far_floors, floor_area_for, headroom
@@ -88,15 +93,20 @@ def _overlay_facts(
     out["planning_other_share"] = 0.0
     out["planning_unknown_share"] = 1.0  # no planned use known: all of the plot
     out["planning_unknown_note"] = ""
+    out["planning_project_share"] = 0.0
+    out["planning_project_note"] = ""
     if planning is not None and len(planning) and "planned_use" in planning:
         classes = planned_use_classes(planning, profile)
         notes = planned_use_notes(planning, profile)
         shares = planning_shares(
-            parcels, planning, classes=classes, bad="other", profile=profile, notes=notes
-        )
+            parcels, planning, classes=classes, bad="other", profile=profile, notes=notes,
+            project=PROJECT_OTHER,
+        )  # fmt: skip
         out["planning_other_share"] = shares["bad"]
         out["planning_unknown_share"] = shares["unknown"]
         out["planning_unknown_note"] = shares["unknown_note"]
+        out["planning_project_share"] = shares["project"]
+        out["planning_project_note"] = shares["project_note"]
         main = shares["largest"]  # shown: the use of the largest piece
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()

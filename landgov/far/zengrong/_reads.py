@@ -66,6 +66,8 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
             "planning_other_share",
             "planning_unknown_share",
             "planning_unknown_note",
+            "planning_project_share",
+            "planning_project_note",
         ),
     ),
     "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),

@@ -102,20 +102,37 @@ def _scope_right(case: _Case, s: _Settings) -> Verdict:
 
 
 def _scope_use(case: _Case, s: _Settings) -> Verdict:
+    """「存量工业用地」 [一]: the parcel's 土地用途 by :mod:`landgov.core.landuse`.
+
+    A name or code of a national classification (工业用地, M2, 0601, 100101; R2, 商业用地) decides
+    and the verdict cites the standard. A register short form the project reads
+    (「工业」, 「商住用地」: ``landuse.*_uses_project``, 示例规则（非官方）) never makes a 符合
+    on its own: read as industrial it is 待核实, the reason naming the value and the project
+    reading; read as non-industrial it is 不符合 marked 示例规则（非官方） (a 符合 is what an
+    unofficial value may never make; no reading makes such land 工业用地).
+    """
     use = case.parcel.get("land_use")
     cite = s.cite_key("landuse.industrial_uses")
     if is_missing(use):
         return _v("scope.use", Status.UNKNOWN, "土地用途缺失", cite, missing=("土地用途",))
-    ok = s.industrial.matches(use)
-    if ok is None:
+    read = s.industrial.read(use)
+    values = {"土地用途": use}
+    if read.industrial is None:
         reason = s.industrial.describe(use, "土地用途") or f"土地用途「{use}」无法判定"
         return _v(
-            "scope.use", Status.UNKNOWN, reason, cite, values={"土地用途": use},
+            "scope.use", Status.UNKNOWN, reason, cite, values=values,
             missing=("土地用途（人工核实）",),
         )  # fmt: skip
-    reason = "存量工业用地" if ok else f"土地用途为「{use}」，非工业用地"
-    status = Status.PASS if ok else Status.FAIL
-    return _v("scope.use", status, reason, cite, values={"土地用途": use})
+    cite = read.citation or cite
+    note = read.note(use, "土地用途")
+    if read.industrial and note is not None:
+        reason = f"{note}，不能仅据此认定为存量工业用地"
+        missing = ("土地用途（人工核实是否为工业用地）",)
+        return _v("scope.use", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    if read.industrial:
+        return _v("scope.use", Status.PASS, "存量工业用地", cite, values=values)
+    reason = note or f"土地用途为「{use}」，非工业用地"
+    return _v("scope.use", Status.FAIL, reason, cite, values=values)
 
 
 def _scope_plan(case: _Case, s: _Settings) -> Verdict:
@@ -138,7 +155,12 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     bad = float(case.overlay.get("planning_other_share") or 0.0)
     unknown = float(case.overlay.get("planning_unknown_share") or 0.0)
     note = case.overlay.get("planning_unknown_note")
-    found = judge_share(rule, bad=bad, unknown=unknown, note=note if isinstance(note, str) else "")
+    project = float(case.overlay.get("planning_project_share") or 0.0)
+    told = case.overlay.get("planning_project_note")
+    found = judge_share(
+        rule, bad=bad, unknown=unknown, note=note if isinstance(note, str) else "",
+        project=project, project_note=told if isinstance(told, str) else "",
+    )  # fmt: skip
     planned = case.overlay.get("planned_use")
     values: dict[str, object] = {
         "规划用途（面积最大）": "" if is_missing(planned) else planned,

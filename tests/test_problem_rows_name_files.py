@@ -171,3 +171,26 @@ def test_a_readers_problems_pass_unchanged():
     frame = log.frame()
     assert ROLE_COLUMN not in frame
     pd.testing.assert_frame_equal(in_input_files(frame, {"enterprises": "x.xlsx"}), frame)
+
+
+def test_the_sendout_finds_the_department_by_the_files_role():
+    # a link step's 关联关系 problem, now said in the user's link table 「lk.xlsx」, goes to the
+    # 自然资源局 as it did under 「地企关联」; a 亩均 grade in 「e.xlsx」 to the 经信局
+    from landgov.reports.sendout import sendable_problems
+
+    rows = [
+        ("lk.xlsx", 3, "relation", None, "【地企关联】关联关系缺失", "填写", "警告"),
+        ("e.xlsx", 4, "grade_given", "E", "【亩均评价】等级无法识别", "改", "警告"),
+    ]
+    problems = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    empty = pd.DataFrame(columns=["parcel_id", "uscc", "name", "township", "source_row"])
+    got = sendable_problems(
+        problems,
+        parcels=empty,
+        enterprises=empty,
+        files={"links": "lk.xlsx", "enterprises": "e.xlsx"},
+    )
+    assert sorted(zip(got["来源"], got["收集部门"], strict=True)) == [
+        ("e.xlsx 第 4 行", "经信局"),
+        ("lk.xlsx 第 3 行", "自然资源局"),
+    ]

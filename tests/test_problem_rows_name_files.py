@@ -194,3 +194,14 @@ def test_the_sendout_finds_the_department_by_the_files_role():
         ("e.xlsx 第 4 行", "经信局"),
         ("lk.xlsx 第 3 行", "自然资源局"),
     ]
+
+
+def test_links_made_from_holders_count_in_the_parcel_layer():
+    # without a link table the links come from the plots' 权利人: their rows are the plots'
+    # rows (the run names the parcel layer for them), not 1, 2, 3 … of a table nobody gave
+    from landgov.link import links_from_holders
+
+    parcels = plots(3).assign(source_row=[2, 5, 9], holder=["企业0", "无此企业", "企业2"])
+    links = links_from_holders(parcels, firms(3))
+    assert links["source_row"].tolist() == [2, 9]
+    assert links["uscc"].tolist() == [uscc(0), uscc(2)]

@@ -273,6 +273,19 @@ def test_a_county_writes_its_workbook_not_its_own_geopackage(runs: dict[str, Pat
     assert man["outputs"]["gpkg_layers"]["parcels"] == man["rows"]["out"] > 0
 
 
+def test_each_countys_problem_rows_name_its_input_files(runs: dict[str, Path]) -> None:
+    # a problem found after reading (地企关联, 亩均评价 …) names the file its 行号 counts in,
+    # not the step (tests/test_problem_rows_name_files.py for the hand-worked rows)
+    for county_dir in (runs["local"] / "counties").iterdir():
+        man = json.loads((county_dir / "manifest.json").read_text(encoding="utf-8"))
+        names = {Path(e["path"]).name for e in man["stages"]["screen"]["inputs"].values()}
+        sheet = pd.read_excel(county_dir / "landgov.xlsx", sheet_name="问题记录", dtype=object)
+        steps = sheet["源文件"].isin(["地企关联", "亩均评价", "亩均指标", "screening"])
+        assert not steps.any(), sheet[steps]
+        numbered = sheet.loc[sheet["行号"].notna(), "源文件"]
+        assert set(numbered) <= names, (county_dir.name, set(numbered) - names)
+
+
 def test_a_sheet_past_the_row_limit_is_split_not_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

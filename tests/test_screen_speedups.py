@@ -495,7 +495,8 @@ def test_indicator_gaps_by_position_match_by_label(rows, labels) -> None:
         frame.index = list(range(len(rows)))[::-1]
     elif labels == "text":
         frame.index = [f"r{i}" for i in range(len(rows))]
-    fast, slow = ProblemLog("亩均"), ProblemLog("亩均")
+    # rows with a 统一社会信用代码 count in the enterprise table (core.problems roles)
+    fast, slow = ProblemLog("亩均"), ProblemLog("亩均", role="enterprises")
     compute_indicators(frame, fast, land_column="land_mu", fallback=False)
     _gap_reference(frame, slow)
     pd.testing.assert_frame_equal(fast.frame(), slow.frame())

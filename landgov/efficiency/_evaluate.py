@@ -13,7 +13,12 @@ from landgov.core.missing import is_missing, missing_cells, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups
-from landgov.efficiency._indicators import INDICATORS, compute_indicators, reportable
+from landgov.efficiency._indicators import (
+    INDICATORS,
+    _source_row,
+    compute_indicators,
+    reportable,
+)
 from landgov.efficiency._scoring import score_units
 from landgov.efficiency._settings import (
     Grade,
@@ -266,10 +271,12 @@ def _final_grade(
         for idx in frame.index[bad]:
             log.add(
                 "亩均平台等级无法识别，改用计算等级",
+                row=_source_row(frame, idx),
                 field="grade_given",
                 value=f"{frame.at[idx, 'uscc']}：{frame.at[idx, 'grade_given']}",
                 action="等级应为 A/B/C/D（或 A类 等）",
                 severity=Severity.WARNING,
+                role="enterprises",
             )
     computed = [_as_grade(g) for g in out["grade_computed"]]
     platform = [_as_grade(g) for g in given]

@@ -206,6 +206,7 @@ def compute_indicators(
             value=ids[idx] if rows is None else names[pos],
             action="补充缺失的数据（分母须大于零）",
             severity=Severity.WARNING,
+            role=entity_role(frame),
         )
     return out
 
@@ -266,6 +267,7 @@ def _land(
                 value=f"{ids[idx]}：{declared[idx]} 亩",
                 action="在地企关联表中补充该企业的宗地，以按图形面积计算",
                 severity=Severity.WARNING,
+                role=entity_role(frame),
             )
         land = land.where(~use, declared)
     return land
@@ -277,6 +279,14 @@ def entity_ids(frame: pd.DataFrame) -> pd.Series:
         if col in frame.columns:
             return frame[col].astype(object).where(frame[col].notna(), frame.index.to_series())
     return frame.index.to_series().astype(object)
+
+
+def entity_role(frame: pd.DataFrame) -> str | None:
+    """The input whose rows ``source_row`` counts, as :func:`entity_ids` names the rows: the
+    enterprise table (``uscc``), else the parcel layer (``parcel_id``), else not known."""
+    if "uscc" in frame.columns:
+        return "enterprises"
+    return "parcels" if "parcel_id" in frame.columns else None
 
 
 def _source_row(frame: pd.DataFrame, idx: object) -> int | None:

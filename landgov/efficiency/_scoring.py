@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from landgov.core.problems import ProblemLog, Severity
-from landgov.efficiency._indicators import INDICATORS
+from landgov.core.problems import COMPUTED, ProblemLog, Severity
+from landgov.efficiency._indicators import INDICATORS, _source_row
 from landgov.efficiency._settings import (
     BenchmarkMode,
     MissingEmissions,
@@ -121,6 +121,7 @@ def _bad_benchmark(scale: Scale, name: str, bench: float, log: ProblemLog) -> No
         value=bench,
         action="检查参评企业数据，或在策略配置中给定基准值（benchmark_mode = given）",
         severity=Severity.ERROR,
+        role=COMPUTED,
     )
 
 
@@ -172,10 +173,12 @@ def _substitute_emissions(
         notes[idx] += f"无排放数据，单位排放增加值项取规上企业平均得分 {mean:.2f} 分 {cite}；"
         log.add(
             "规上企业无排放数据，单位排放增加值项取规上企业平均得分",
+            row=_source_row(units, idx),
             field="emissions_t",
             value=f"{units.at[idx, 'unit_id']}：{mean:.4f} 分",
             action="如有排放数据请补充",
             severity=Severity.INFO,
+            role="enterprises",
         )
     return pts.fillna(mean)
 
@@ -204,8 +207,10 @@ def _missing_items(
             text, severity = f"缺少{labels}，不参评", Severity.WARNING
         log.add(
             text,
+            row=_source_row(units, idx),
             field="、".join(c[6:] for c in cols if gaps.at[idx, c]),
             value=units.at[idx, "unit_id"],
             action="补充数据后重新评价",
             severity=severity,
+            role="enterprises",
         )

@@ -73,6 +73,7 @@ def _prepare_enterprises(enterprises: pd.DataFrame, log: ProblemLog) -> pd.DataF
             field="、".join(missing),
             action="如有数据，请在企业表中补充这些字段",
             severity=Severity.INFO,
+            role="enterprises",
         )
     valid = ents["status"] == USCCStatus.VALID.value
     dup = valid & ents["uscc"].duplicated(keep="first")
@@ -88,6 +89,7 @@ def _prepare_enterprises(enterprises: pd.DataFrame, log: ProblemLog) -> pd.DataF
             value=enterprises.at[idx, "uscc"],
             action="核对企业表中的统一社会信用代码（脱敏代码须换成完整代码）",
             severity=Severity.WARNING,
+            role="enterprises",
         )
     return ents
 
@@ -154,6 +156,7 @@ def _parcel_lookup(parcels: pd.DataFrame, log: ProblemLog) -> dict[str, object]:
                 value=pid,
                 action="核对宗地图层，合并或更正重复的宗地代码",
                 severity=Severity.WARNING,
+                role="parcels",
             )
             continue
         lookup[pid] = idx
@@ -198,5 +201,6 @@ def _classify_links(
             value=f"{lk.at[idx, 'parcel_id']} / {lk.at[idx, 'uscc']}",
             action=how.at[idx, "action"],
             severity=Severity.WARNING,
+            role="links",
         )
     return lk

@@ -93,20 +93,23 @@ def links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     -------
     pandas.DataFrame
         A link table (``parcel_id``, ``uscc``, ``relation`` owner, ``area_used_m2`` NaN,
-        ``source_row``) for :func:`link_parcels`.
+        ``source_row``) for :func:`link_parcels`; ``source_row`` is the parcel's row in the
+        parcel layer (the holder was read there; missing when ``parcels`` has none).
     """
     if "name" not in enterprises.columns or "holder" not in parcels.columns:
         return pd.DataFrame(columns=["parcel_id", "uscc", "relation", "area_used_m2", "source_row"])
     names = enterprises.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
-    matched = parcels[["parcel_id", "holder"]].dropna()
+    cols = ["parcel_id", "holder", *(["source_row"] if "source_row" in parcels.columns else [])]
+    matched = pd.DataFrame(parcels[cols]).dropna(subset=["parcel_id", "holder"])
     matched = matched[matched["holder"].isin(names.index)]
+    rows = matched["source_row"] if "source_row" in cols else pd.Series(pd.NA, matched.index)
     return pd.DataFrame(
         {
             "parcel_id": matched["parcel_id"].to_numpy(),
             "uscc": names.loc[matched["holder"]].to_numpy(),
             "relation": "owner",
             "area_used_m2": np.nan,
-            "source_row": np.arange(1, len(matched) + 1),
+            "source_row": rows.astype("Int64").to_numpy(),
         }
     )
 

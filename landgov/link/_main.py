@@ -52,5 +52,6 @@ def _main_users(pairs: pd.DataFrame, log: ProblemLog) -> pd.Series:
             value=pairs.loc[pairs["parcel_index"] == pidx, "parcel_id"].iloc[0],
             action="核对该宗地的权利人",
             severity=Severity.WARNING,
+            role="links",
         )
     return main_enterprise(pairs)

@@ -71,6 +71,7 @@ def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) ->
             value=f"申报 {declared[idx]:.2f} 亩，图形 {out.at[idx, 'land_mu']:.2f} 亩",
             action="核对地企关联与企业申报用地面积",
             severity=Severity.WARNING,
+            role="enterprises",
         )
 
 
@@ -99,6 +100,7 @@ def _declared_in_m2(
             field="land_mu",
             value=f"{declared[idx]:g}",
             action=_IN_M2_ACTION,
+            role="enterprises",
         )
     n_in, n_compared = int(in_m2.sum()), int(compared.sum())
     if n_in >= 2 and 2 * n_in > n_compared:
@@ -108,6 +110,7 @@ def _declared_in_m2(
             "亩均指标为待核实）",
             field="land_mu",
             action=_IN_M2_ACTION,
+            role="enterprises",
         )
         in_m2 = declared.notna()
     out.loc[in_m2, "land_mu_declared"] = np.nan
@@ -170,6 +173,7 @@ def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> p
             f"申报 {declared[idx]:.1f} m²",
             action="核对宗地图形与登记面积；亩均指标按图形面积计算",
             severity=Severity.WARNING,
+            role="parcels",
         )
     return ratio.rename("area_diff_ratio")
 
@@ -197,6 +201,7 @@ def _unmatched_enterprises(
             value=ents.at[idx, "uscc"],
             action="在地企关联表中补充该企业使用的宗地",
             severity=Severity.WARNING,
+            role="enterprises",
         )
     reason = ents["reason"].mask(no_link, "无地企关联记录")
     out = enterprises.loc[reason.notna()].copy()

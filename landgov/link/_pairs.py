@@ -56,6 +56,7 @@ def _resolve_relations(
             value=None if is_missing(given) else given,
             action="在关联表中填写 自有 / 租用",
             severity=Severity.WARNING,
+            role="links",
         )
     return out.map(lambda r: Relation(r).value)
 
@@ -82,6 +83,7 @@ def _share_parcels(pairs: pd.DataFrame, settings: LinkSettings, log: ProblemLog)
             value=f"{row['parcel_id']}：{given_sum[row.name]:.1f} m² > {area[row.name]:.1f} m²",
             action="核对各企业的使用面积",
             severity=Severity.WARNING,
+            role="links",
         )
     rest = (area - given_sum).clip(lower=0.0).where(np.isfinite(area))
     takers = free

@@ -123,14 +123,15 @@ def _fields(raw: object) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _what(field: str | None, source: str) -> tuple[str, str]:
-    """(item in Chinese, department) for a field found in ``source``."""
+def _what(field: str | None, source: str, role: str = "") -> tuple[str, str]:
+    """(item in Chinese, department) for a field found in ``source`` (the input ``role`` when
+    ``source`` is a file the user gave)."""
     if field in FIELD_SOURCES:
         src = FIELD_SOURCES[field]
         return src.label, src.department
     if field in _EXTRA_SOURCES:
         return _EXTRA_SOURCES[field]
-    dept = next((d for key, d in _SOURCE_DEPARTMENTS if key in source), _OPERATOR)
+    dept = next((d for key, d in _SOURCE_DEPARTMENTS if key in source or key == role), _OPERATOR)
     if field is None:
         return "文件或整行（见问题）", dept
     col = COLUMNS.get(field)
@@ -218,13 +219,14 @@ def sendable_problems(
         a problem given by file and row finds its plot or enterprise.
     """
     look = _Lookup(parcels, enterprises, pairs, files or {})
+    role_of = {name: role for role, name in (files or {}).items()}
     rows: list[dict[str, Any]] = []
     for rec in problems.to_dict("records"):
         plots, firms = look.find(rec)
         source = str(rec.get("source") or "")
         place = source if is_missing(rec.get("row")) else f"{source} 第 {int(rec['row'])} 行"
         for field in _fields(rec.get("field")) or [None]:
-            item, dept = _what(field, source)
+            item, dept = _what(field, source, role_of.get(source, ""))
             file_level = not plots and not firms and is_missing(rec.get("row"))
             town = FILE_LEVEL if file_level else next(
                 (t for t in [*(look.town.get(p) for p in plots),

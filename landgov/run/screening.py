@@ -28,7 +28,7 @@ import pandas as pd
 from landgov import __version__
 from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
 from landgov.core.dates import parse_as_of, unread_columns
-from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.core.problems import PROBLEM_COLUMNS, ReadResult, in_input_files
 from landgov.core.records import COMPLIANCE_SOURCE
 from landgov.core.runfolder import (
     GPKG,
@@ -185,8 +185,20 @@ def _in_file(problems: pd.DataFrame, reads: Mapping[str, ReadResult]) -> pd.Data
     return problems.assign(source=problems["source"].replace(COMPLIANCE_SOURCE, name))
 
 
-def _all_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f[PROBLEM_COLUMNS] for f in frames if f is not None and len(f)]
+def _input_files(inputs: RunInputs) -> dict[str, Path]:
+    """The file each input role's row numbers count in: without a link table the links are
+    made from the parcels' holders (:func:`links_from_holders`), rows of the parcel layer."""
+    return {"links": inputs.parcels, **inputs.files()}
+
+
+def _all_problems(
+    frames: list[pd.DataFrame], files: Mapping[str, Path] | None = None
+) -> pd.DataFrame:
+    """One problems table; a step's rows name the input file their row counts in (``files``,
+    see :func:`landgov.core.problems.in_input_files`)."""
+    frames = [
+        in_input_files(f, files or {})[PROBLEM_COLUMNS] for f in frames if f is not None and len(f)
+    ]
     if not frames:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     return pd.concat(frames, ignore_index=True)
@@ -489,7 +501,8 @@ def _screen(
             _in_file(result.problems, reads),
             None if approved is None else approved.problems,
             None if answers is None else answers.problems,
-        ]
+        ],
+        _input_files(inputs),
     )
     render = _collect_renderer(graded.data, answers=answers, pairs=linked.pairs)
     result = replace(result, parcels=render(result.parcels), governance=render(result.governance))

@@ -227,6 +227,7 @@ def _problems(
             value=u,
             action="补充该企业的亩均数据，相关检查为待核实",
             severity=Severity.WARNING,
+            role="links",
         )
     frame = log.frame()
     if compliance is None:

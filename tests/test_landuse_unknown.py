@@ -117,12 +117,14 @@ def test_parcel_land_use_in_the_zengrong_scope(yuecheng, land_use, status):
     if status is Status.UNKNOWN:
         assert f"土地用途「{land_use}」无法识别" in note
         assert "两种含义" not in note  # it was said to have two meanings: it has none
-    # the lists' 范围说明 says the same: undecided, not 「不是工业用地」
-    note = scope_notes(pd.DataFrame({"land_use": [land_use]}), yuecheng).iloc[0]
+    # the lists' 范围说明 says the same, in the check's words (tests/test_scope_note_landuse.py)
+    listed = scope_notes(pd.DataFrame({"land_use": [land_use]}), yuecheng).iloc[0]
     if status is Status.UNKNOWN:
-        assert "无法判定" in note and "不是工业用地" not in note
+        assert f"土地用途「{land_use}」无法识别" in listed and "待核实" in listed
+        assert "非工业用地" not in listed
     elif status is Status.FAIL:
-        assert "不是工业用地" in note
+        assert f"土地用途为「{land_use}」，非工业用地 [GB 50137-2011" in note
+        assert f"土地用途为「{land_use}」，非工业用地 [GB 50137-2011" in listed
 
 
 @pytest.mark.parametrize(

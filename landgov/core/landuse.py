@@ -36,8 +36,9 @@ Two explicit rules read compound text:
   undecided when some parts are and others are not (a mixed plot needs a person to look).
 
 Blank or missing text (:func:`landgov.core.missing.is_missing`) is undecided.
-:meth:`LandUseMatcher.describe` says in words why a text is undecided, naming the text, for
-every stage's reasons alike.
+:meth:`LandUseMatcher.describe` says in words why a text is undecided, naming the text, and
+:meth:`LandUseReading.words` says any reading in words (the project reading, 非工业用地, or why
+undecided): every stage's reasons and the lists' 范围说明 write these words alike.
 """
 
 from __future__ import annotations
@@ -124,6 +125,29 @@ class LandUseReading:
             f"{what}「{str(value).strip()}」按项目默认读作{kind}（登记简称{short}，"
             f"非国家用地分类中的名称或代码，{_UNOFFICIAL}）"
         )
+
+    def words(self, value: object, what: str = "土地用途") -> str | None:
+        """The reading in the words every stage writes, naming ``value`` (``None`` for an
+        official industrial reading, which needs no words).
+
+        The project reading is :meth:`note`; an official non-industrial one says so; an
+        undecided one says why (the text of :meth:`LandUseMatcher.describe`). The list of the
+        reading (:attr:`citation`) is cited next to these words by the caller.
+
+        >>> LandUseReading(False).words(" R2 ", "规划用途")
+        '规划用途为「R2」，非工业用地'
+        >>> LandUseReading(None, why="unknown").words("XX")
+        '土地用途「XX」无法识别，不能判定是否为工业用地'
+        >>> LandUseReading(True).words("M2") is None
+        True
+        """
+        if self.industrial is None:
+            if self.why == _MISSING or is_missing(value):
+                return f"{what}缺失"
+            return f"{what}「{str(value).strip()}」{_WHY[self.why]}"
+        if not self.official:
+            return self.note(value, what)
+        return None if self.industrial else f"{what}为「{str(value).strip()}」，非工业用地"
 
 
 _UNOFFICIAL = "示例规则（非官方）"
@@ -294,12 +318,8 @@ class LandUseMatcher:
         >>> m.describe("工业用地") is None
         True
         """
-        found, why, _ = self._read(value)
-        if found is not None:
-            return None
-        if why == _MISSING:
-            return f"{what}缺失"
-        return f"{what}「{str(value).strip()}」{_WHY[why]}"
+        reading = self.read(value)
+        return None if reading.industrial is not None else reading.words(value, what)
 
     def match_series(self, values: pd.Series) -> pd.Series:
         """:meth:`matches` for each value; an object Series of True/False/None, same index."""

@@ -5,8 +5,10 @@ the 四个一批 path, its status, the screening conclusion, a 说明 for plots 
 the reasons and what is to be verified; the rest of the columns follow. Only the leading columns
 are printed (A3 landscape, fit to width), so a printed page is legible. Plots outside the usual
 scope are said so in ``scope_note`` (范围说明): land uses that are not industrial (仓储, 商服…)
-by the profile's ``landuse`` rule, uses that cannot be read, and 划拨 land, with why they are
-listed all the same.
+by the profile's ``landuse`` rule, uses read only through a register short form (示例规则
+（非官方）), uses that cannot be read, and 划拨 land, with why they are listed all the same. A land
+use is read and worded as the 增容 scope check reads it (:mod:`landgov.core.landuse`), citing
+the same list.
 """
 
 from __future__ import annotations
@@ -60,9 +62,10 @@ _LISTED = "底数清单收录输入宗地图层的全部宗地，按同一规则
 def scope_notes(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
     """Why a plot outside the usual scope is listed (empty text for an ordinary plot).
 
-    Non-industrial land uses (by ``landuse.industrial_uses``), uses that cannot be read and
-    划拨 land each get one sentence; a plot with several gets them joined by 「；」. Each distinct
-    land use and right type is read once.
+    Non-industrial land uses (by the profile's ``landuse`` lists), uses read as industrial only
+    through a project short form, uses that cannot be read and 划拨 land each get one
+    sentence; a plot with several gets them joined by 「；」. Each distinct land use and right
+    type is read once.
     """
     columns: list[list[str | None]] = []
     if "land_use" in parcels:
@@ -87,15 +90,22 @@ def scope_notes(parcels: pd.DataFrame, profile: Profile) -> pd.Series:
 
 
 def _use_note(use: object, matcher: LandUseMatcher) -> str | None:
-    """The sentence on a plot's land use (``None`` for an industrial one)."""
-    if is_missing(use):
-        return "缺少土地用途，无法判定是否为工业用地（待核实）"
-    ok = matcher.matches(use)
-    if ok is False:
-        return f"土地用途为「{use}」，不是工业用地：{_LISTED}；是否按工业用地治理请镇街核定"
-    if ok is None:
-        return f"土地用途「{use}」无法判定是否为工业用地（待核实）"
-    return None
+    """The sentence on a plot's land use (``None`` for an official industrial one).
+
+    The reading is the one the 增容 scope check makes of the same 土地用途
+    (:meth:`LandUseMatcher.read`), in its words
+    (:meth:`landgov.core.landuse.LandUseReading.words`), with the list that decided cited as
+    the check cites it: the national classification, or the project's register short forms
+    marked 示例规则（非官方）.
+    """
+    read = matcher.read(use)
+    words = read.words(use, "土地用途")
+    if read.industrial is None:
+        return f"{words}（待核实）"
+    cite = f" {read.citation}" if read.citation is not None else ""
+    if read.industrial:
+        return None if words is None else f"{words}{cite}，不能仅据此认定为工业用地（待核实）"
+    return f"{words}{cite}：{_LISTED}；是否按工业用地治理请镇街核定"
 
 
 def _allocated_note(profile: Profile) -> str:

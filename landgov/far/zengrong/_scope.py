@@ -131,7 +131,7 @@ def _scope_use(case: _Case, s: _Settings) -> Verdict:
         return _v("scope.use", Status.UNKNOWN, reason, cite, values=values, missing=missing)
     if read.industrial:
         return _v("scope.use", Status.PASS, "存量工业用地", cite, values=values)
-    reason = note or f"土地用途为「{use}」，非工业用地"
+    reason = str(read.words(use, "土地用途"))  # the words of the lists' 范围说明 too
     return _v("scope.use", Status.FAIL, reason, cite, values=values)
 
 

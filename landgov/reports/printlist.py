@@ -105,7 +105,7 @@ def body_points(widths: Sequence[float], *, page_mm: float = _A3_LANDSCAPE_MM) -
     Excel rounds the scale down to a whole percent. The body text prints at ``11 pt × s``.
 
     >>> round(body_points([w for _, w in PRINT_COLUMNS]), 1)
-    10.1
+    10.0
     """
     px = sum(math.floor(_DIGIT_PX * w + _PADDING_PX) for w in widths)
     printable = page_mm - _SIDE_MARGINS_MM

@@ -218,16 +218,20 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
         inputs = RunInputs(**{role: Path(p) for role, p in job.files.items()})
-        run = run_screening(
-            inputs,
-            profile=county_profile(job.profile),
-            out_dir=job.out_dir,
-            as_of=job.as_of,
-            aliases=job.aliases,
-            progress=False,
-            echo=None,
-            gpkg=False,
-        )
+        try:
+            run = run_screening(
+                inputs,
+                profile=county_profile(job.profile),
+                out_dir=job.out_dir,
+                as_of=job.as_of,
+                aliases=job.aliases,
+                progress=False,
+                echo=None,
+                gpkg=False,
+            )
+        except LandgovError:
+            _parcels_belong(job)  # the root cause when the parcels are another place's
+            raise
         man = run.manifest
         rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
         _check_belongs(rows, job, crs_in=man["inputs"]["parcels"].get("crs"))
@@ -267,6 +271,28 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _parcels_belong(job: CountyJob) -> None:
+    """After a failed run: raise :class:`NotThisCountyError` when the county's parcel layer is
+    not the county's (:func:`_check_belongs`), which then explains the failure.
+
+    A parcel layer in the wrong 3° zone or of another county makes every other layer look far
+    away from it, and the run stops on the first such layer (「规划图层离宗地图层约 287 公里」),
+    naming a file that is right. The place of the parcels is checked first here; a layer that
+    cannot be read for this check leaves the run's own error as it was.
+    """
+    from landgov.io.parcels import read_parcels
+
+    try:
+        read = read_parcels(job.files["parcels"], aliases=job.aliases)
+        parcels = read.data
+        if parcels.crs is None or "parcel_id" not in parcels.columns:
+            return
+        rows = parcels[["parcel_id", parcels.geometry.name]].to_crs(PROVINCE_CRS)
+    except Exception:  # the run's own error says what is wrong with this file
+        return
+    _check_belongs(rows, job, crs_in=read.meta.get("crs"))
 
 
 class NotThisCountyError(InputError):

@@ -740,7 +740,7 @@ def _build_frame(
         c = names.index(m.source)
         header_unit, usable = resolve_header_unit(m, log)
         usable = usable and spec.name not in unusable
-        values = [row[c] for row in cells] if usable else [None] * len(rows)
+        values: list[object] = [row[c] for row in cells] if usable else [None] * len(rows)
         raw[spec.name] = values
         data[spec.name], problems = convert_values(values, spec, header_unit)
         unread = unread_cells(problems, spec, len(rows))
@@ -871,6 +871,9 @@ def read_table(
     (「单位：元」 above the header or in the title; :mod:`landgov.io._sheetunits`), said in the
     problems table.
     Merged cells are filled with their value (a warning when a merge lies in the data).
+    A 合计/总计 row is not read, but each additive number column of it is compared with the sum
+    of the data rows (:func:`landgov.io._totals.check_totals`): a difference beyond its
+    rounding is a warning (rows may be hidden, filtered out, deleted or not read).
     Formula cells give the value stored with them; one without a stored value is missing and
     reported with its sheet, cell and formula (see :func:`_uncached_formulas`).
     Numbers are converted to the field's canonical unit

@@ -78,6 +78,7 @@ FIRMS = {
     11: ("绍兴子精密有限公司", "10.00", "12.5"),  # on no plot of this county
 }
 TOTAL_TAX = "5,177.75"  # 1234.5+120+60+30+1050+75+0+2250.75+45+300+12.5
+TOTAL_LAND = "175.00"  # 45+9+6+15×7+10
 
 # 地企关联: (plot, firm, 使用关系, 使用面积 ㎡)
 LINKS = [
@@ -143,7 +144,7 @@ def _write_enterprises(path: Path) -> Path:
         ws.append([str(n), _uscc(i), name, "斗门街道", "1713", "规上", f"NB{i:04d}", land,
                    tax, added, "1,200.0", "B"])  # fmt: skip
     total = len(FIRMS) + 5
-    ws.append(["合计", None, None, None, None, None, None, "185.00", TOTAL_TAX, None, None, None])
+    ws.append(["合计", None, None, None, None, None, None, TOTAL_LAND, TOTAL_TAX, None, None, None])
     ws.merge_cells(f"A{total}:C{total}")
     for row in ws.iter_rows(min_row=5):
         for cell in row:

@@ -48,6 +48,7 @@ from landgov.io._convert import (
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
+from landgov.io._totals import TotalRows, check_totals
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -82,6 +83,7 @@ _CODE_LIKE = re.compile(r"^[0-9A-Za-z*\-_]{6,}$")
 #: how many rows under the header are looked at for 填表说明 (a template has one or two)
 _INSTRUCTION_ROWS = 3
 _BRACKETED = re.compile(r"^[\(（\[【](?P<inner>.*)[\)）\]】]$")
+_TOTAL_REASON = "合计/小计行，不作为数据读取"
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
 
 
@@ -230,7 +232,7 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
     if _TOTAL.match(re.sub(r"\s+", "", filled[0])):
-        return "合计/小计行，不作为数据读取"
+        return _TOTAL_REASON
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
         return "表尾说明行，不作为数据读取"
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
@@ -729,6 +731,7 @@ def _build_frame(
     matches, unusable = apply_sheet_units(grid, header, names, matches, log, under=notes)
 
     data: dict[str, pd.Series] = {}
+    raw: dict[str, list[object]] = {}
     for spec in specs:
         m = matches.get(spec.name)
         if m is None:
@@ -737,7 +740,8 @@ def _build_frame(
         c = names.index(m.source)
         header_unit, usable = resolve_header_unit(m, log)
         usable = usable and spec.name not in unusable
-        values = [row[c] for row in cells] if usable else [None] * len(rows)
+        values: list[object] = [row[c] for row in cells] if usable else [None] * len(rows)
+        raw[spec.name] = values
         data[spec.name], problems = convert_values(values, spec, header_unit)
         unread = unread_cells(problems, spec, len(rows))
         if unread is not None:  # a date cell written but no date: not blank (core.dates)
@@ -752,6 +756,10 @@ def _build_frame(
                     action=p.action,
                     severity=p.severity,
                 )
+    _check_totals(
+        grid, log, rows=rows, texts=texts, reasons=reasons, names=names, specs=specs,
+        matches=matches, data=data, raw=raw,
+    )  # fmt: skip
     data["source_row"] = pd.Series(source_rows, dtype="int64")
     used = {m.source for m in matches.values()}
     for c, name in enumerate(names):
@@ -759,6 +767,50 @@ def _build_frame(
             key = name if name not in data else f"src_{name}"
             data[key] = pd.Series([texts[i][c] or None for i in range(len(rows))], dtype="str")
     return pd.DataFrame(data), reasons, matches
+
+
+def _check_totals(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    rows: list[int],
+    texts: list[list[str]],
+    reasons: list[str | None],
+    names: list[str],
+    specs: Sequence[FieldSpec],
+    matches: Mapping[str, ColumnMatch],
+    data: Mapping[str, pd.Series],
+    raw: Mapping[str, list[object]],
+) -> None:
+    """Compare the table's 合计 row with the data rows read (:func:`check_totals`)."""
+    totals = [pos for pos, reason in enumerate(reasons) if reason == _TOTAL_REASON]
+    if not totals:
+        return
+    hidden_rows = set(grid.meta.get("hidden_rows") or ())
+    data_rows = [pos for pos, reason in enumerate(reasons) if reason is None]
+    read = {rows[pos] for pos in data_rows}
+    merged_columns = {
+        c
+        for r0, c0, r1, c1 in grid.merges
+        if r1 > r0 and any(r0 <= r <= r1 for r in read)
+        for c in range(c0, c1 + 1)
+    }
+    headers = {name: m.source for name, m in matches.items() if name in raw}
+    check_totals(
+        log,
+        TotalRows(
+            labels=[next((t for t in row if t), "") for row in texts],
+            totals=totals,
+            data=data_rows,
+            hidden=frozenset(pos for pos, r in enumerate(rows) if r in hidden_rows),
+            source_rows=[grid.row_numbers[r] for r in rows],
+        ),
+        specs=specs,
+        values=data,
+        raw=raw,
+        headers=headers,
+        merged=frozenset(n for n, h in headers.items() if names.index(h) in merged_columns),
+    )
 
 
 def read_table(
@@ -819,6 +871,9 @@ def read_table(
     (「单位：元」 above the header or in the title; :mod:`landgov.io._sheetunits`), said in the
     problems table.
     Merged cells are filled with their value (a warning when a merge lies in the data).
+    A 合计/总计 row is not read, but each additive number column of it is compared with the sum
+    of the data rows (:func:`landgov.io._totals.check_totals`): a difference beyond its
+    rounding is a warning (rows may be hidden, filtered out, deleted or not read).
     Formula cells give the value stored with them; one without a stored value is missing and
     reported with its sheet, cell and formula (see :func:`_uncached_formulas`).
     Numbers are converted to the field's canonical unit

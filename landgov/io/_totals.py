@@ -1,0 +1,226 @@
+"""Check a table's 合计 row against the rows read.
+
+A 合计/总计 row is not read as data (:mod:`landgov.io.tables`), but it is evidence: when the sum
+of an additive column over the rows read differs from it by more than its rounding, rows may be
+hidden, filtered out or deleted, or a number may be typed as text the reader could not read.
+The user is told with one warning per column; a 合计 that agrees says nothing more.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from landgov.core.missing import format_number
+from landgov.core.problems import ProblemLog, Severity
+from landgov.io._convert import is_blank
+from landgov.io.fields import FieldSpec, Kind
+
+__all__ = ["TotalRows", "check_totals"]
+
+ACTION_TOTAL = (
+    "核对是否有隐藏、筛选或删除的行，或文本格式的数字；合计行本身有误时改正或删去该行后"
+    "重新读取，确认无缺漏时无需处理"
+)
+#: units whose column adds up over the rows (not 容积率 or a percentage)
+_ADDITIVE = frozenset({"万元", "m2", "亩", "tce", "t", "万kWh", "人"})
+_UNIT_SHOWN = {"m2": "平方米", "tce": "吨标准煤", "t": "吨", "万kWh": "万千瓦时"}
+#: the least difference that is said, in the canonical unit (0.01 万元, 0.01 亩 …)
+_FLOOR = 0.01
+_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d*))?")
+_SHOWN_ROWS = 8
+
+
+@dataclass(frozen=True)
+class TotalRows:
+    """What :func:`check_totals` needs of a parsed table.
+
+    ``labels`` is the first filled cell of each row (blank for a data row), ``totals`` the
+    positions of the rows read as 合计/小计 rows, ``data`` the positions of the data rows,
+    ``hidden`` the positions hidden in Excel/WPS and ``source_rows`` the Excel row numbers.
+    """
+
+    labels: Sequence[str]
+    totals: Sequence[int]
+    data: Sequence[int]
+    hidden: frozenset[int]
+    source_rows: Sequence[int]
+
+
+def _half_step(raw: object, value: float) -> float:
+    """Half of the last decimal place of a cell as written, in the canonical unit of ``value``
+    (the 合计 1234.5 万元 → 0.05; 5465000 with a 元 header → 0.5 元 = 0.00005 万元)."""
+    if isinstance(raw, bool):
+        return 0.0
+    if isinstance(raw, int | float):
+        try:
+            exponent = Decimal(repr(float(raw))).normalize().as_tuple().exponent
+        except InvalidOperation:  # pragma: no cover - finite floats only
+            return 0.0
+        number, decimals = abs(float(raw)), max(0, -int(exponent))
+    else:
+        m = _NUMBER.search(str(raw))
+        if m is None:
+            return 0.0
+        number = float(m.group(0).replace(",", ""))
+        decimals = len(m.group(1) or "")
+    if number == 0:
+        return 0.0
+    return 0.5 * 10.0**-decimals * abs(value) / number
+
+
+def _grand_total(rows: TotalRows) -> tuple[int | None, str | None]:
+    """The row holding the table's 合计, or None and why no comparison is made.
+
+    One 合计/总计 row is the total, whatever 小计 rows stand between the detail rows (they are
+    neither data nor compared); a single 小计 without a 合计 is the total. Several 合计 rows,
+    or several 小计 rows without a 合计, leave the total unknown: not compared, said.
+    """
+    subtotals = [p for p in rows.totals if "小计" in rows.labels[p]]
+    grand = [p for p in rows.totals if p not in subtotals]
+    if len(grand) == 1:
+        return grand[0], None
+    if not grand and len(subtotals) == 1:
+        return subtotals[0], None
+    shown = "、".join(f"第{rows.source_rows[p]}行" for p in rows.totals)
+    if grand:
+        return None, f"表中有 {len(grand)} 个合计/总计行（{shown}），不能确定哪一行是全表合计"
+    return None, (
+        f"表中有 {len(subtotals)} 个小计行（{shown}）而没有合计行，不能确定每个小计对应哪些明细行"
+    )
+
+
+def _rows_text(positions: Sequence[int], source_rows: Sequence[int]) -> str:
+    shown = "、".join(f"第{source_rows[p]}行" for p in positions[:_SHOWN_ROWS])
+    return shown + (f"等 {len(positions)} 行" if len(positions) > _SHOWN_ROWS else "")
+
+
+def check_totals(
+    log: ProblemLog,
+    rows: TotalRows,
+    *,
+    specs: Sequence[FieldSpec],
+    values: Mapping[str, pd.Series],
+    raw: Mapping[str, Sequence[object]],
+    headers: Mapping[str, str],
+    merged: frozenset[str] = frozenset(),
+) -> None:
+    """Compare the 合计 row with the sum of the data rows, column by column.
+
+    Parameters
+    ----------
+    log
+        Where a disagreement is written (one warning per column).
+    rows
+        The table's rows (:class:`TotalRows`).
+    specs
+        The canonical fields; only number fields of an additive unit are compared.
+    values
+        Converted values per canonical field, every row (the 合计 row converted like the rest:
+        the same header unit, the same cell units).
+    raw
+        The cells as written per canonical field (for the 合计's rounding and unread text).
+    headers
+        The source header per canonical field read.
+    merged
+        Fields whose data cells were filled from a cell merged over several rows (the value
+        repeats on each row, so their sum is not the 合计): not compared, said.
+    """
+    fields = [
+        s for s in specs if s.kind is Kind.NUMBER and s.unit in _ADDITIVE and s.name in headers
+    ]
+    if not rows.totals or not fields:
+        return
+    total_row, why = _grand_total(rows)
+    if total_row is None:
+        if any(not pd.isna(values[s.name].iat[p]) for s in fields for p in rows.totals):
+            log.add(
+                f"{why}，未核对合计与明细行之和",
+                row=rows.source_rows[rows.totals[-1]],
+                action="如需核对是否缺行，保留一个全表合计行后重新读取；否则无需处理",
+                severity=Severity.INFO,
+            )
+        return
+    for spec in fields:
+        total = values[spec.name].iat[total_row]
+        if pd.isna(total):
+            continue
+        if spec.name in merged:
+            log.add(
+                f"「{headers[spec.name]}」列的明细行有跨行合并的单元格（同一数值填入多行），"
+                "未核对合计与明细行之和",
+                row=rows.source_rows[total_row],
+                field=headers[spec.name],
+                action="无需处理；如需核对，取消合并后重新读取",
+                severity=Severity.INFO,
+            )
+            continue
+        _compare(
+            log, rows, spec, total=float(total), total_row=total_row, values=values, raw=raw,
+            headers=headers,
+        )  # fmt: skip
+
+
+def _compare(
+    log: ProblemLog,
+    rows: TotalRows,
+    spec: FieldSpec,
+    *,
+    total: float,
+    total_row: int,
+    values: Mapping[str, pd.Series],
+    raw: Mapping[str, Sequence[object]],
+    headers: Mapping[str, str],
+) -> None:
+    series = values[spec.name]
+    detail = [float(series.iat[p]) for p in rows.data if not pd.isna(series.iat[p])]
+    summed = math.fsum(detail)
+    scale = max(abs(total), math.fsum(abs(v) for v in detail), 1.0)
+    tolerance = max(_half_step(raw[spec.name][total_row], total), _FLOOR) + 1e-9 * scale
+    if abs(total - summed) <= tolerance:
+        return
+    unit = _UNIT_SHOWN.get(spec.unit or "", spec.unit or "")
+    header = headers[spec.name]
+
+    def shown(x: float) -> str:
+        return f"{format_number(x, digits=4)} {unit}"
+
+    written = raw[spec.name][total_row]
+    as_written = "" if format_number(total, digits=4) == str(written) else f"（表中写作 {written}）"
+    notes = []
+    conclusion = "可能有行未读入，或合计有误"
+    unread = [p for p in rows.data if pd.isna(series.iat[p]) and not is_blank(raw[spec.name][p])]
+    if unread:
+        notes.append(f"其中{_rows_text(unread, rows.source_rows)}该列有内容但未读出数值")
+    hidden = [p for p in rows.data if p in rows.hidden]
+    if hidden:
+        visible = math.fsum(
+            float(series.iat[p])
+            for p in rows.data
+            if p not in rows.hidden and not pd.isna(series.iat[p])
+        )
+        if abs(total - visible) <= tolerance:
+            notes.append(
+                f"合计等于未隐藏行之和，在 Excel/WPS 中隐藏（或被筛选隐藏）的"
+                f"{_rows_text(hidden, rows.source_rows)}已读取但未计入合计"
+            )
+            conclusion = "请确认隐藏的行是否应参与评价"
+        else:
+            notes.append(f"表中有隐藏的行：{_rows_text(hidden, rows.source_rows)}（已读取）")
+    log.add(
+        f"合计行与明细行之和不一致：「{header}」合计 {shown(total)}{as_written}，"
+        f"已读取的 {len(rows.data)} 行之和 {shown(summed)}，合计比行之和"
+        f"{'多' if total > summed else '少'} {shown(abs(total - summed))}"
+        + "".join(f"；{note}" for note in notes)
+        + f"；{conclusion}",
+        row=rows.source_rows[total_row],
+        field=header,
+        value=written,
+        action=ACTION_TOTAL,
+        severity=Severity.WARNING,
+    )

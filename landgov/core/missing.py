@@ -148,13 +148,9 @@ def present_values(column: pd.Series) -> list[object]:
     ([1.5, None], [None, 'x'])
     """
     values = column.tolist()
-    dtype = column.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+    gone = missing_cells(column).tolist()
+    if not any(gone):
         return values
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        nan = np.isnan(column.to_numpy()).tolist()
-        return [None if m else v for v, m in zip(values, nan, strict=True)]
-    gone = per_distinct_text(is_missing, values)  # each distinct text judged once
     return [None if m else v for v, m in zip(values, gone, strict=True)]
 
 

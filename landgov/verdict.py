@@ -16,10 +16,11 @@ from landgov.core.documents import cite_text, document_codes
 from landgov.core.missing import lacking
 from landgov.core.vocab import Status
 
-__all__ = ["Citation", "Status", "Verdict", "combine"]
+__all__ = ["UNOFFICIAL", "Citation", "Status", "Verdict", "combine"]
 
 
-_UNOFFICIAL = "示例规则（非官方）"
+#: The label of a value that is no document's (an example rule): never 符合 on its own.
+UNOFFICIAL = "示例规则（非官方）"
 _DERIVED = "项目推算（非文件数值）"
 
 
@@ -78,7 +79,7 @@ class Citation:
         """``项目推算（非文件数值）``, ``示例规则（非官方）`` or empty for an official value."""
         if self.derived:
             return _DERIVED
-        return "" if self.official else _UNOFFICIAL
+        return "" if self.official else UNOFFICIAL
 
     @property
     def documents(self) -> tuple[str, ...]:

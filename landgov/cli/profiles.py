@@ -11,10 +11,10 @@ from landgov.core.documents import cite, cite_text, cited, docnum, quote
 from landgov.errors import ProfileError
 from landgov.policy._loader import compared_in_code, list_profiles, load_profile
 from landgov.policy._model import Param, Profile, binding_documents
+from landgov.verdict import UNOFFICIAL
 
 __all__ = ["command"]
 
-_UNOFFICIAL = "示例规则（非官方）"
 _DERIVED = "项目推算（非文件数值）"
 
 
@@ -91,7 +91,7 @@ def _documents(profile: Profile) -> str:
 def _notes(*, unofficial: int, borrowed: int, derived: int) -> None:
     if unofficial:
         text = (
-            f"\n注：标有「{_UNOFFICIAL}」的 {unofficial} 项取值不是所列文件的规定，"
+            f"\n注：标有「{UNOFFICIAL}」的 {unofficial} 项取值不是所列文件的规定，"
             "而是示例或项目默认，使用前请由县（市、区）确认。"
         )
         if borrowed:

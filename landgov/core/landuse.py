@@ -22,9 +22,9 @@ reading alone (:meth:`LandUseReading.note` says so in words).
 
 A text in neither list is **unrecognised** and undecided (``None``, 待核实): a typo
 (「工亚用地」), an unknown code, or a class that holds industrial and other land (三调 「06」
-工矿仓储用地) never counts as non-industrial. Never a substring either: 「非工业用地」 names no
-listed use and is undecided, never industrial. A text in both lists (a profile error) is
-undecided too.
+工矿仓储用地) never counts as non-industrial. Never a substring either: 「非工业用地」 is never
+industrial (the project list reads it as non-industrial). A text in both lists (a profile
+error) is undecided too.
 
 Two explicit rules read compound text:
 
@@ -52,7 +52,7 @@ import pandas as pd
 
 from landgov.core.missing import is_missing
 from landgov.policy import Profile
-from landgov.verdict import Citation
+from landgov.verdict import UNOFFICIAL, Citation
 
 __all__ = ["LandUseMatcher", "LandUseReading", "industrial_matcher"]
 
@@ -123,7 +123,7 @@ class LandUseReading:
         short = "、".join(f"「{p}」" for p in self.project)
         return (
             f"{what}「{str(value).strip()}」按项目默认读作{kind}（登记简称{short}，"
-            f"非国家用地分类中的名称或代码，{_UNOFFICIAL}）"
+            f"非国家用地分类中的名称或代码，{UNOFFICIAL}）"
         )
 
     def words(self, value: object, what: str = "土地用途") -> str | None:
@@ -148,9 +148,6 @@ class LandUseReading:
         if not self.official:
             return self.note(value, what)
         return None if self.industrial else f"{what}为「{str(value).strip()}」，非工业用地"
-
-
-_UNOFFICIAL = "示例规则（非官方）"
 
 
 def _listed(text: str, uses: frozenset[str], prefixes: tuple[str, ...]) -> bool:

@@ -18,6 +18,7 @@ from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _DIGITS,
+    DATE_LABELS,
     Check,
     _as_timestamp,
     _col,
@@ -70,8 +71,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     contract = _dates(parcels, "contract_start_date", month_only="last")
     start, done = _dates(parcels, "start_date"), _completion_dates(parcels)
     # a date cell written but no date (「2023」, 「待定」) is not blank: what rests on it is 待核实
-    unread = {n: _unread_dates(parcels, n) for n in ("contract_start_date", "start_date")}
-    unread["completion_date"] = _unread_dates(parcels, "completion_date")
+    unread = {n: _unread_dates(parcels, n) for n in DATE_LABELS}
     floor = numeric_column(parcels, "floor_area_m2")
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]

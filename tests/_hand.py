@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from landgov.core.vocab import Eligibility
 from landgov.evaluation import Comparison
 from landgov.far import compute_far
 from landgov.far.zengrong import ZengrongInputs, check_applications
@@ -32,7 +33,7 @@ from landgov.policy import Param, Profile
 from landgov.run.files import RunInputs
 from landgov.screening import ScreeningResult, screen
 from landgov.units import M2_PER_MU
-from landgov.verdict import Citation
+from landgov.verdict import Citation, Status
 
 __all__ = [
     "AS_OF",
@@ -66,6 +67,9 @@ __all__ = [
 X0, Y0 = 556_000.0, 3_320_000.0
 CRS = 4549
 #: The reference date of the hand cases.
+#: Short names of the verdicts and eligibilities the hand cases expect.
+P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
+OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
 AS_OF = dt.date(2024, 6, 30)
 #: 标准地 control values as a county would publish them (made up for the tests, all minima).
 OFFICIAL_STANDARD_LAND = {

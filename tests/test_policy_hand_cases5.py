@@ -37,19 +37,24 @@ import pandas as pd
 import pytest
 import shapely
 
-from landgov.core.vocab import Eligibility
 from landgov.far import compute_far
 from landgov.far.ratio import headroom
 from landgov.far.zengrong import check_applications
 from landgov.io import read_applications
 from landgov.screening.approved import add_to_summary, report_approved
 from landgov.units import M2_PER_MU
-from landgov.verdict import Status
 from tests._hand import (
     AS_OF,
     CRS,
+    NO,
+    OK,
+    TBD,
     X0,
     Y0,
+    F,
+    P,
+    U,
+    W,
     application,
     applications,
     parcels_of,
@@ -60,8 +65,6 @@ from tests._hand import (
     zengrong_inputs,
 )
 
-P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
-OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
 CLAUSE_1 = "[越政发〔2022〕24号 附件3 第三条第1项]"
 CLAUSE_2 = "[越政发〔2022〕24号 附件3 第三条第2项]"
 CLAUSE_4 = "[越政发〔2022〕24号 附件3 第三条第4项]"

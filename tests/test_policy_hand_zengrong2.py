@@ -21,13 +21,18 @@ import math
 import pandas as pd
 import pytest
 
-from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, check_applications, check_parcels
 from landgov.far.zengrong._check import unmatched_applications
 from landgov.reports.chushen import build_form
 from landgov.reports.packet import PACKET_COLUMNS, packet_frame
-from landgov.verdict import Status
 from tests._hand import (
+    NO,
+    OK,
+    TBD,
+    F,
+    P,
+    U,
+    W,
     application,
     applications,
     enterprises,
@@ -37,9 +42,6 @@ from tests._hand import (
     square,
     zengrong_inputs,
 )
-
-P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
-OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
 
 
 def _with_enterprises(profile, parcels, **over):

@@ -24,15 +24,19 @@ import pytest
 import shapely
 from docx import Document
 
-from landgov.core.vocab import Eligibility
 from landgov.far.zengrong import CONDITION_LABELS, check_applications, check_parcels
 from landgov.reports.chushen import build_form
-from landgov.verdict import Status
 from tests._hand import (
     AS_OF,
     CRS,
+    NO,
+    OK,
+    TBD,
     X0,
     Y0,
+    F,
+    P,
+    U,
     application,
     applications,
     enterprises,
@@ -42,9 +46,6 @@ from tests._hand import (
     zengrong_inputs,
 )
 from tests.test_policy_hand_zengrong2 import _form_cells, _with_enterprises
-
-P, F, U, W = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.PENDING
-OK, NO, TBD = Eligibility.ELIGIBLE, Eligibility.INELIGIBLE, Eligibility.UNKNOWN
 
 
 def _big(**over) -> dict:

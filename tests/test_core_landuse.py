@@ -27,7 +27,9 @@ def matcher():
         ("M1", True),
         ("m2", True),
         ("Ｍ３", True),  # full width
-        ("M4", True),  # code family M: prefix + digits
+        # GB 50137-2011 表3.3.2 defines M1–M3 only: 「M4」 is no code, unrecognised (it once read
+        # True through a prefix rule 「M」 + digits)
+        ("M4", None),
         ("0601", True),
         ("100101", True),
         ("1001", True),

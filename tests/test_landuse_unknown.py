@@ -140,7 +140,9 @@ def test_parcel_land_use_in_the_zengrong_scope(yuecheng, land_use, status):
         ("06", None), ("10", None),  # 工矿仓储用地; 交通运输 (GB/T) or 工矿 (用地用海)
         # 自然资发〔2023〕234号 用地用海分类
         ("070101", False), ("0901", False), ("1002", False), ("1101", False), ("1207", False),
-        ("1401", False), ("1601", False), ("100101", True),
+        ("1401", False), ("16", False), ("100101", True),
+        # 16 留白用地 has no 二级类: 「1601」 is no code (it read False through 「16」 + digits)
+        ("1601", None),
         # names
         ("居住用地", False), ("商业用地", False), ("商服用地", False), ("住宅用地", False),
         ("仓储用地", False), ("物流仓储用地", False), ("公园绿地", False), ("采矿用地", False),

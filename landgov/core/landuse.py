@@ -3,15 +3,18 @@
 Screening (规划已非工业) and the 增容 scope check ask the same question of the same text, so they
 share this rule. The profile section ``landuse`` lists
 
-- ``industrial_uses``: names and codes that are industrial, matched **exactly** after
-  normalisation (NFKC so full-width letters and brackets become ASCII, blanks removed, letters
-  upper-cased): 「工业用地」, 「二类工业用地」, 「M2」, 「100101」…;
-- ``industrial_code_prefixes``: code families whose sub-codes are industrial too (「M」 covers
-  「M1」…「M9」, 「1001」 covers 「100101」): the text must be the prefix followed by digits only;
-- ``nonindustrial_uses`` and ``nonindustrial_code_prefixes``: the same for the uses known to be
-  **not** industrial (居住用地, 商服用地, 仓储用地, R2, 0701, 0604 …);
+- ``industrial_uses`` and ``industrial_codes``: names and codes that are industrial, matched
+  **exactly** after normalisation (NFKC so full-width letters and brackets become ASCII, blanks
+  removed, letters upper-cased): 「工业用地」, 「二类工业用地」, 「M2」, 「100101」…;
+- ``nonindustrial_uses`` and ``nonindustrial_codes``: the same for the uses known to be **not**
+  industrial (居住用地, 商服用地, 仓储用地, R2, 0701, 0604 …);
 - ``industrial_uses_project`` and ``nonindustrial_uses_project``: register short forms the
   project reads (「工业」; 「商住用地」, 「住宅」, 「非工业用地」 …), matched exactly too.
+
+A code is read only when a classification table defines it: the code lists are complete lists
+of the codes GB 50137-2011 (表3.2.2, 表3.3.2), GB/T 21010-2017 (表1) and 自然资发〔2023〕234号
+用地用海分类 define, never families read by their first letters. 「M4」, 「100104」 or 「R5」,
+codes no table defines, are unrecognised (待核实), not industrial or non-industrial.
 
 The plain lists hold the names and codes the national classifications define (GB 50137-2011,
 GB/T 21010-2017, 自然资发〔2023〕234号 用地用海分类): reading them is an official fact. The
@@ -21,10 +24,10 @@ and the values read only through a project entry), so that a check never passes 
 reading alone (:meth:`LandUseReading.note` says so in words).
 
 A text in neither list is **unrecognised** and undecided (``None``, 待核实): a typo
-(「工亚用地」), an unknown code, or a class that holds industrial and other land (三调 「06」
-工矿仓储用地) never counts as non-industrial. Never a substring either: 「非工业用地」 is never
-industrial (the project list reads it as non-industrial). A text in both lists (a profile
-error) is undecided too.
+(「工亚用地」), a code no classification defines (「M4」), or a class that holds industrial and
+other land (三调 「06」 工矿仓储用地) never counts as non-industrial. Never a substring either:
+「非工业用地」 is never industrial (the project list reads it as non-industrial). A text in both
+lists (a profile error) is undecided too.
 
 Two explicit rules read compound text:
 
@@ -150,29 +153,19 @@ class LandUseReading:
         return None if self.industrial else f"{what}为「{str(value).strip()}」，非工业用地"
 
 
-def _listed(text: str, uses: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    if text in uses:
-        return True
-    return any(
-        text.startswith(p) and (text[len(p) :] == "" or text[len(p) :].isdigit()) for p in prefixes
-    )
-
-
 @dataclass(frozen=True)
 class LandUseMatcher:
-    """Exact names/codes plus code prefixes that count as one class of land use, and those
-    known to be outside it.
+    """Exact names and codes that count as one class of land use, and those known to be
+    outside it.
 
     Attributes
     ----------
     uses
-        Normalised names and codes of the class, matched exactly.
-    code_prefixes
-        Normalised code prefixes of the class; a text matches when it is a prefix followed by
-        digits only.
+        Normalised names and codes of the class, matched exactly (never by prefix or
+        substring).
     citation
         Where the lists come from (the profile's ``landuse.industrial_uses`` source).
-    other_uses, other_code_prefixes
+    other_uses
         The same for the uses known to be outside the class. A text in neither list is
         undecided (``None``).
     project_uses, other_project_uses
@@ -184,10 +177,8 @@ class LandUseMatcher:
     """
 
     uses: frozenset[str]
-    code_prefixes: tuple[str, ...]
     citation: Citation | None = None
     other_uses: frozenset[str] = frozenset()
-    other_code_prefixes: tuple[str, ...] = ()
     project_uses: frozenset[str] = frozenset()
     other_project_uses: frozenset[str] = frozenset()
     other_citation: Citation | None = None
@@ -198,10 +189,10 @@ class LandUseMatcher:
     def from_lists(
         cls,
         uses: Iterable[str],
-        code_prefixes: Iterable[str] = (),
+        codes: Iterable[str] = (),
         *,
         other_uses: Iterable[str] = (),
-        other_code_prefixes: Iterable[str] = (),
+        other_codes: Iterable[str] = (),
         citation: Citation | None = None,
         project_uses: Iterable[str] = (),
         other_project_uses: Iterable[str] = (),
@@ -209,17 +200,17 @@ class LandUseMatcher:
         project_citation: Citation | None = None,
         other_project_citation: Citation | None = None,
     ) -> LandUseMatcher:
-        """Build a matcher from the lists as written in a profile."""
+        """Build a matcher from the lists as written in a profile: ``uses`` and ``codes`` (and
+        ``other_uses`` and ``other_codes``) are both matched exactly; they are apart only as
+        the profile keeps them apart."""
 
         def names(values: Iterable[str]) -> list[str]:
             return [_norm(str(v)) for v in values if str(v).strip()]
 
         return cls(
-            frozenset(names(uses)),
-            tuple(names(code_prefixes)),
+            frozenset(names([*uses, *codes])),
             citation,
-            frozenset(names(other_uses)),
-            tuple(names(other_code_prefixes)),
+            frozenset(names([*other_uses, *other_codes])),
             frozenset(names(project_uses)),
             frozenset(names(other_project_uses)),
             other_citation,
@@ -230,8 +221,8 @@ class LandUseMatcher:
     def _one(self, text: str) -> tuple[bool | None, str, tuple[str, ...]]:
         """One name or code: (found, why undecided, the text when only a project entry read
         it)."""
-        official_yes = _listed(text, self.uses, self.code_prefixes)
-        official_no = _listed(text, self.other_uses, self.other_code_prefixes)
+        official_yes = text in self.uses
+        official_no = text in self.other_uses
         yes = official_yes or text in self.project_uses
         no = official_no or text in self.other_project_uses
         if yes != no:
@@ -262,21 +253,23 @@ class LandUseMatcher:
         for found, why, _ in read:
             if found is None:
                 return None, why, ()
-        found = {f for f, _, _ in read}
-        if len(found) != 1:
+        classes = {f for f, _, _ in read}
+        if len(classes) != 1:
             return None, _MIXED, ()
         # a mixed text is read officially only when every part is
         project = tuple(dict.fromkeys(p for _, _, by in read for p in by))
-        return found.pop(), "", project
+        return classes.pop(), "", project
 
     def read(self, value: object) -> LandUseReading:
         """What ``value`` is, and which list says so (see :class:`LandUseReading`).
 
         Examples
         --------
-        >>> m = LandUseMatcher.from_lists(["工业用地", "M2"], ["M"], project_uses=["工业"])
+        >>> m = LandUseMatcher.from_lists(["工业用地"], ["M2"], project_uses=["工业"])
         >>> m.read("M2").official, m.read("工业").official, m.read("工业").project
         (True, False, ('工业',))
+        >>> m.read("M4").industrial is None  # no prefix: an undefined code is not read
+        True
         """
         found, why, project = self._read(value)
         if found is None:
@@ -292,7 +285,7 @@ class LandUseMatcher:
 
         Examples
         --------
-        >>> m = LandUseMatcher.from_lists(["工业用地", "M1", "M2"], ["M"], other_uses=["B1"])
+        >>> m = LandUseMatcher.from_lists(["工业用地"], ["M1", "M2"], other_uses=["B1"])
         >>> m.matches("工业用地（M2）"), m.matches("B1"), m.matches("非工业用地")
         (True, False, None)
         >>> m.matches("M1/M2"), m.matches("M1/B1")
@@ -307,7 +300,7 @@ class LandUseMatcher:
 
         Examples
         --------
-        >>> m = LandUseMatcher.from_lists(["工业用地", "M2"], ["M"], other_uses=["商业用地"])
+        >>> m = LandUseMatcher.from_lists(["工业用地"], ["M2"], other_uses=["商业用地"])
         >>> m.describe("XX", "规划用途")
         '规划用途「XX」无法识别，不能判定是否为工业用地'
         >>> m.describe("商业用地（M2）")
@@ -324,10 +317,11 @@ class LandUseMatcher:
 
 
 def industrial_matcher(profile: Profile) -> LandUseMatcher:
-    """The industrial-land matcher of ``profile``: ``landuse.industrial_uses`` and prefixes
-    are industrial, ``landuse.nonindustrial_uses`` and prefixes are not, any other text is
-    undecided; ``landuse.industrial_uses_project`` and ``landuse.nonindustrial_uses_project``
-    (optional) are the project's readings of register short forms."""
+    """The industrial-land matcher of ``profile``: ``landuse.industrial_uses`` and
+    ``landuse.industrial_codes`` are industrial, ``landuse.nonindustrial_uses`` and
+    ``landuse.nonindustrial_codes`` are not, any other text is undecided;
+    ``landuse.industrial_uses_project`` and ``landuse.nonindustrial_uses_project`` (optional)
+    are the project's readings of register short forms."""
 
     def project(key: str) -> tuple[tuple[str, ...], Citation | None]:
         if key not in profile:
@@ -338,9 +332,9 @@ def industrial_matcher(profile: Profile) -> LandUseMatcher:
     no, no_cite = project("landuse.nonindustrial_uses_project")
     return LandUseMatcher.from_lists(
         profile.value("landuse.industrial_uses"),
-        profile.value("landuse.industrial_code_prefixes"),
+        profile.value("landuse.industrial_codes"),
         other_uses=profile.value("landuse.nonindustrial_uses"),
-        other_code_prefixes=profile.value("landuse.nonindustrial_code_prefixes"),
+        other_codes=profile.value("landuse.nonindustrial_codes"),
         citation=profile.citation("landuse.industrial_uses"),
         project_uses=yes,
         other_project_uses=no,

@@ -77,14 +77,13 @@ def road_polygons(planning: gpd.GeoDataFrame | None, *, profile: Profile) -> np.
 
     A polygon is a road when its ``planned_use`` is one of the profile's road uses (exact match
     after normalisation, as :class:`~landgov.core.landuse.LandUseMatcher` reads land uses;
-    「城镇道路用地」「S1」「1207」). Mixed or blank uses are not roads. ``None`` when there is no
+    「城镇道路用地」「S1」「1207」; never by prefix: 「120701」, a code no classification
+    defines, is no road). Mixed or blank uses are not roads. ``None`` when there is no
     planning layer or the profile names no road uses; an empty array when the layer has no road.
     """
     if planning is None or "blocks.road_uses" not in profile:
         return None
-    matcher = LandUseMatcher.from_lists(
-        profile.value("blocks.road_uses"), profile.value("blocks.road_code_prefixes", ())
-    )
+    matcher = LandUseMatcher.from_lists(profile.value("blocks.road_uses"))
     if "planned_use" not in planning.columns or not len(planning):
         return np.array([], dtype=object)
     is_road = planning["planned_use"].map(matcher.matches).eq(True).to_numpy(dtype=bool)

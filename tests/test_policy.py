@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -341,6 +342,33 @@ def test_a_key_that_moved_section_says_where_it_went(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ProfileError, match=r"改写为 screening\.catalogue_2024_from"):
+        load_profile(path)
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "instead"),
+    [
+        ("landuse", 'industrial_code_prefixes = { value = ["M"] }', "landuse.industrial_codes"),
+        (
+            "landuse",
+            'nonindustrial_code_prefixes = { value = ["R"] }',
+            "landuse.nonindustrial_codes",
+        ),
+        ("blocks", 'road_code_prefixes = { value = ["S1"] }', "blocks.road_uses"),
+    ],
+)
+def test_a_retired_prefix_key_says_what_replaced_it(
+    tmp_path: Path, section: str, line: str, instead: str
+) -> None:
+    # code prefixes read 「M4」 (no such code in GB 50137-2011) as official 工业用地; the lists are
+    # exact now. A county profile written before is told what to write, not only the keys.
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "yuecheng-2022"\n'
+        f"[{section}]\n{line}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match=rf"已停用.*{re.escape(instead)}"):
         load_profile(path)
 
 

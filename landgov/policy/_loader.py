@@ -310,6 +310,21 @@ MOVED_KEYS: dict[str, str] = {
     # one 产业目录 switch date for the screening's catalogue check and 增容 条件5
     "zengrong.catalogue_2024_from": "screening.catalogue_2024_from",
 }
+#: Keys no longer read, with what replaced them (a county profile written for an older
+#: version is told what to write instead of only which keys exist).
+RETIRED_KEYS: dict[str, str] = {
+    "landuse.industrial_code_prefixes": (
+        "该键已停用：用地代码不再按前缀匹配（如「M」前缀会把国家分类中没有的「M4」读作工业用地），"
+        "改为在 landuse.industrial_codes 中逐个列出完整代码"
+    ),
+    "landuse.nonindustrial_code_prefixes": (
+        "该键已停用：用地代码不再按前缀匹配（如「R」前缀会把国家分类中没有的「R5」读作非工业用地），"
+        "改为在 landuse.nonindustrial_codes 中逐个列出完整代码"
+    ),
+    "blocks.road_code_prefixes": (
+        "该键已停用：道路代码不再按前缀匹配，改为在 blocks.road_uses 中逐个列出完整名称或代码"
+    ),
+}
 
 
 def _comparison(raw: Any) -> Any:
@@ -445,7 +460,7 @@ def _validate(
             fix = (
                 f"该键已移到「{moved.partition('.')[0]}」节，改写为 {moved}"
                 if moved
-                else f"「{section}」节允许的键：{sorted(schema[section])}"
+                else RETIRED_KEYS.get(key, f"「{section}」节允许的键：{sorted(schema[section])}")
             )
             issues.append(Issue(src, key, param.value, "未知的配置键", fix))
             continue

@@ -318,6 +318,22 @@ def test_a_damaged_run_folder_is_refused_by_every_follow_on_command(
         assert not out.exists(), args
 
 
+def test_compare_with_another_countys_run_is_refused(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """嵊州's folder picked as the new year of 越城: no plot in common. A 动态评价 was written
+    (rc 0) saying all 1315 listed plots had left (「旧期在治理清单，新期无此地块」), with only a
+    warning that the profiles differ. Now refused, both folders named, nothing written."""
+    from tests._runs import fake_run
+
+    plots = [{"parcel_id": f"330683001001GB0000{i}", "township": "剡湖街道"} for i in (1, 2)]
+    other = fake_run(tmp_path / "嵊州 结果", plots, as_of="2027-06-30", profile="shengzhou-2022")
+    out = tmp_path / "动态评价"
+    code, text = _main(["compare", built["run"], other, "-o", out], capsys)
+    _refused(code, text, str(other), str(built["run"]), "没有一宗相同的地块")
+    assert not out.exists()
+
+
 def test_the_same_ledger_under_a_csv_or_xls_name_says_save_as_xlsx(
     built: dict[str, Path], tmp_path: Path
 ) -> None:

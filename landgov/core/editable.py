@@ -69,7 +69,7 @@ from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.safe_text import cell_text, force_text
+from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, force_text
 from landgov.errors import DataFileError, InputError, Issue, write_failure
 from landgov.ids import normalize_code
 
@@ -557,13 +557,25 @@ def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int
 
 
 def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
+    """The data sheet: of the sheets whose header holds the key and at least one editable
+    column, the one with the most of the layout's columns (the marker's and the layout's sheet
+    name first on a tie). A sheet renamed and moved behind landgov's own plain sheets
+    (治理台账 → 「Sheet1」 after 状态变更记录) is still found, and a plain sheet that only
+    shares the key column (状态变更记录) is never read in place of a deleted data sheet."""
     candidates = [marker.get("sheet"), layout.sheet]
     names = [n for n in candidates if n in wb.sheetnames]
     names += [n for n in wb.sheetnames if n not in names and n != MARKER_SHEET]
+    best, most = None, 0
     for name in names:
-        if _find_header(wb[name], layout) is not None:
-            return wb[name]
-    return None
+        found = _find_header(wb[name], layout)
+        if found is None:
+            continue
+        columns = found[1]
+        if layout.editable and not any(n in columns for n in layout.editable):
+            continue
+        if len(columns) > most:
+            best, most = wb[name], len(columns)
+    return best
 
 
 #: A formula cell without its stored result (``formula``: the formula as typed).
@@ -696,8 +708,10 @@ def read_editable(
                     str(source),
                     layout.key,
                     wb.sheetnames,
-                    f"没有找到含「{layout.key}」列的工作表",
-                    "请使用 landgov 写出的文件，并保留表头行",
+                    f"没有找到含「{layout.key}」列和填写列"
+                    f"（{'、'.join(header(f) for f in layout.fields if f.editable)}）的工作表"
+                    "（数据表被删除，或表头被改动）",
+                    "请使用 landgov 写出的文件，并保留表头行（表头照原样，不要翻译或改名）",
                 )
             ]
         )
@@ -906,6 +920,8 @@ def _read_row(  # noqa: PLR0917
         formula = formulas.get((r, c)) if f.editable else None
         value, problem, sev, action = _read_cell(cells.get(c), f, formula)
         record[name] = value
+        if f.editable and problem is None and isinstance(value, str):
+            _check_length(value, r, name, sheet, log)
         if problem and f.editable:
             log.add(
                 f"工作表「{sheet}」{problem}",
@@ -918,6 +934,65 @@ def _read_row(  # noqa: PLR0917
             if sev is Severity.ERROR:
                 row_flags[name] = problem
     return record, row_flags
+
+
+def _check_length(text: str, r: int, name: str, sheet: str, log: ProblemLog) -> None:
+    """A filled-in text longer than an Excel cell holds (another program wrote it) is read
+    whole, but every workbook landgov writes back cuts it (:func:`~landgov.core.safe_text.
+    cell_text`): said here, with the row and field, so the cut is never silent."""
+    fixed = cell_text(text)
+    if not fixed.cut:
+        return
+    log.add(
+        f"工作表「{sheet}」所填文本长 {fixed.cut_from} 字，超出 Excel 单元格上限 "
+        f"{EXCEL_CELL_LIMIT} 字：landgov 写回的文件中截断，末尾标注「…（已截断…）」",
+        row=r,
+        field=name,
+        value=text[:40] + "…",
+        action="请把长文另存为附件，单元格中只填摘要或附件名；本次已按全文读取",
+        severity=Severity.WARNING,
+    )
+
+
+def _merged_away(ws: Any, header_row: int) -> dict[tuple[int, int], tuple[str, int]]:
+    """Cells below the header hidden in a merged range (not its top-left cell), by 1-based
+    (row, column): the range (「M2:M6」) and its first row. Excel and WPS keep a merged
+    range's value in its top-left cell only; the other cells read as empty."""
+    away: dict[tuple[int, int], tuple[str, int]] = {}
+    for rng in getattr(ws, "merged_cells", None) or ():
+        if rng.max_row <= header_row:
+            continue
+        for r in range(max(rng.min_row, header_row + 1), rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    away[(r, c)] = (rng.coord, rng.min_row)
+    return away
+
+
+def _say_merged(  # noqa: PLR0917
+    r: int,
+    columns: Mapping[str, int],
+    layout: Layout,
+    merged: Mapping[tuple[int, int], tuple[str, int]],
+    log: ProblemLog,
+    sheet: str,
+) -> None:
+    """A problem row for each editable cell of row ``r`` hidden in a merged range: what was
+    typed once for several rows counts for the first of them only, never guessed for the rest."""
+    for name in layout.editable:
+        c = columns.get(name)
+        if c is None or (r, c) not in merged:
+            continue
+        coord, first = merged[(r, c)]
+        log.add(
+            f"工作表「{sheet}」单元格 {coord} 为合并单元格，其内容只计入第 {first} 行，"
+            f"本行「{name}」按未填写读取",
+            row=r,
+            field=name,
+            value=coord,
+            action="请取消合并单元格，在每一行分别填写后重新导入",
+            severity=Severity.WARNING,
+        )
 
 
 def _read_sheet(  # noqa: PLR0917
@@ -947,6 +1022,7 @@ def _read_sheet(  # noqa: PLR0917
     conflicts: dict[str, list[int]] = {}  # key: the rows that answer it differently
     key_col = columns[layout.key]
     typed = [c for name, c in columns.items() if layout.field(name).editable]
+    merged = _merged_away(ws, header_row)
     for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
@@ -954,6 +1030,8 @@ def _read_sheet(  # noqa: PLR0917
             continue
         key = _key_text(cells.get(key_col), code=layout.code_key)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
+        if merged:
+            _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
         if not key:  # blank, or a formula whose result the file does not hold
             formula = formulas.get((r, key_col))

@@ -15,6 +15,7 @@ import shapely
 from landgov.core.missing import is_missing, present_column, present_values
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
+from landgov.errors import InputError, Issue
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
 
@@ -375,6 +376,28 @@ def _duplicates(frame: pd.DataFrame) -> int:
     return int(codes.duplicated().sum())
 
 
+def _refuse_unrelated(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> None:
+    """Two runs without one plot in common (no 宗地代码 shared, no overlap) are two areas (another
+    county's folder picked by mistake), not two years: a comparison would list every plot as
+    gone and every other as new (「旧期在治理清单，新期无此地块」), so it is refused."""
+    if not len(old.parcels) or not len(new.parcels):
+        return
+    if set(plots["match"].astype(str)) - {Match.ONLY_OLD.value, Match.ONLY_NEW.value}:
+        return
+    raise InputError(
+        [
+            Issue(
+                str(new.folder),
+                None,
+                None,
+                f"与旧期「{old.folder}」没有一宗相同的地块（宗地代码无一相同，图形也不重叠；"
+                f"旧期 {len(old.parcels)} 宗，新期 {len(new.parcels)} 宗），不是同一区域的两期结果",
+                "请确认 OLD_RUN、NEW_RUN 是同一县市区两个年度的筛查结果目录",
+            )
+        ]
+    )
+
+
 def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
     """Compare two screening runs (动态评价): plots, enterprises, 镇街 and district.
 
@@ -383,6 +406,7 @@ def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
     enterprise of both runs is in exactly one row.
     """
     plots = _plot_rows(old, new)
+    _refuse_unrelated(old, new, plots)
     ents = _enterprise_rows(old, new)
     warnings = _profile_warnings(old, new)
     if old.as_of and new.as_of and new.as_of <= old.as_of:

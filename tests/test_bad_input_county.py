@@ -95,6 +95,15 @@ def test_township_option_naming_nothing_is_an_error_not_zero_forms(sample, tmp_p
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["map", "packet"])
+def test_map_or_packet_of_a_far_only_run_says_what_to_give(far_run, command):
+    """A folder of ``landgov far`` alone has no screening layers: the refusal said 「没有
+    parcels 图层」 and nothing about what to give instead."""
+    folder, _ = far_run
+    text = assert_clean_error(run_cli(command, folder), contains="没有 parcels 图层")
+    assert "处理：给出 landgov screen（或 screen --far）的结果目录" in text, text
+
+
 def test_township_rule_short_long_and_ambiguous() -> None:
     names = ["斗门街道", "马山", "孙端镇", "陶堰镇", "陶堰街道"]
     assert resolve_township("斗门", names) == "斗门街道"

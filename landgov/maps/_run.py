@@ -186,7 +186,9 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     present = {str(row[0]) for row in pyogrio.list_layers(gpkg)}
     if "parcels" not in present:
         raise SchemaError(
-            f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）"
+            f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）。"
+            "处理：给出 landgov screen（或 screen --far）的结果目录；只运行 landgov far 的"
+            "目录没有筛查图层"
         )
     layers: dict[str, Any] = {}
     for name in (

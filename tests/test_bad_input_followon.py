@@ -141,6 +141,28 @@ def test_a_ledger_without_its_data_sheet_is_refused_and_nothing_written(
     assert not out.exists()
 
 
+@pytest.mark.parametrize("damage", ["deleted", "renamed"])
+def test_a_ledger_without_its_status_column_is_refused_and_nothing_written(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    """The 状态 column deleted, or its header typed over: every plot's status was read blank, a
+    new ledger of 1315 blank statuses written (rc 0) beside 1315 「状态为空」 problem rows, though
+    the statuses were known. Now: 「错误：」 naming the file and the column, nothing written."""
+
+    def edit(wb, ws) -> None:
+        col = _col(ws, "状态")
+        if damage == "deleted":
+            ws.delete_cols(col)
+        else:
+            ws.cell(row=1, column=col).value = "Status"
+
+    book = _returned(built["ledger"], tmp_path / "台账.xlsx", edit)
+    out = tmp_path / "台账_新.xlsx"
+    code, text = _update(book, out, capsys)
+    _refused(code, text, str(book), "缺少「状态」列", "请恢复「状态」列")
+    assert not out.exists()
+
+
 def test_merged_cells_in_a_filled_column_are_said_for_each_row_they_hide(
     built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus
+from landgov.errors import InputError, Issue
 from landgov.ledger._book import (
     Ledger,
     due_unread,
@@ -185,6 +186,7 @@ def update_ledger(
         Not a 治理台账 written by landgov (see :func:`landgov.core.editable.read_editable`).
     """
     edited = read_editable(path, LAYOUT)
+    _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
     history = read_history(path, log)
@@ -234,6 +236,27 @@ def update_ledger(
         unmerged=_unmerged(edited),
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
+    )
+
+
+def _refuse_without_status(path: str | Path, edited: EditedSheet) -> None:
+    """A returned ledger whose 状态 column was deleted (or its header typed over) is refused:
+    read on, every plot's status would be blank in the new ledger (1,315 「状态为空」 on the
+    sample) and its 镇街进度 would count nothing as done, though the statuses are known."""
+    if "状态" not in edited.missing_fields:
+        return
+    raise InputError(
+        [
+            Issue(
+                str(path),
+                "状态",
+                None,
+                f"工作表「{edited.meta.get('sheet') or LAYOUT.sheet}」缺少「状态」列"
+                "（列被删除，或表头被改动）：各宗地的状态无法读取",
+                "请恢复「状态」列（表头照原样；可从上次导出的台账复制该列）后重新运行 "
+                "landgov ledger update；本次未写出任何文件",
+            )
+        ]
     )
 
 

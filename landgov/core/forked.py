@@ -42,7 +42,9 @@ import mmap
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from collections.abc import Callable
@@ -169,6 +171,11 @@ def _child(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> None:
+    # Ctrl+C is the parent's to answer: it stops its children (Pending.cancel). A terminal
+    # sends SIGINT to every process of the group; with the parent's KeyboardInterrupt the
+    # child printed its traceback when the signal came outside ``fn`` (while sending).
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         data = _payload(fn, args, kwargs)
         if spill is not None and len(data) >= BIG:
@@ -301,6 +308,38 @@ class Pending(Generic[T]):
             self.cancel()  # left without collecting: the caller did not want it
 
 
+class _CtrlCHeld:
+    """Ctrl+C held back while a child is forked and handed to a :class:`Pending`.
+
+    A KeyboardInterrupt raised inside ``Process.start`` (after the fork, before
+    ``multiprocessing`` records the child) left a child that nothing stopped; one raised in
+    the child before :func:`_child` ignores SIGINT printed ``multiprocessing``'s traceback.
+    Inside the block a SIGINT is only noted (the child inherits the noting handler until
+    :func:`_child` ignores it); :meth:`release` puts Python's handler back and says whether
+    one came, so that the caller can stop the child and raise KeyboardInterrupt itself.
+    Only Python's own handler in the main thread is replaced (elsewhere nothing is held).
+    """
+
+    def __init__(self) -> None:
+        self._came = False
+        self._old: Any = None
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._old = signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self._came = True
+
+    def release(self) -> bool:
+        """Python's SIGINT handler back; whether a SIGINT came meanwhile."""
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+        return self._came
+
+
 def start(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Pending[T]:
     """Run ``fn(*args, **kwargs)`` in a forked child, or here at once where that is not possible.
 
@@ -325,13 +364,21 @@ def start(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Pending[T]:
     receive, send = ctx.Pipe(duplex=False)
     spill = _spill_file()
     process = ctx.Process(target=_child, args=(send, spill, fn, args, kwargs), daemon=True)
-    with warnings.catch_warnings():
-        # Python ≥ 3.12 warns on fork() in a process with threads (Arrow's and GDAL's idle
-        # pools): the child only runs ``fn`` and leaves with os._exit, never touching them.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        process.start()
-    send.close()  # the parent's copy: EOF reaches recv_bytes when the child is gone
-    return Pending(process=process, conn=receive, spill=spill)
+    held = _CtrlCHeld()
+    try:
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns on fork() in a process with threads (Arrow's and GDAL's idle
+            # pools): the child only runs ``fn`` and leaves with os._exit, never touching them.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            process.start()
+        send.close()  # the parent's copy: EOF reaches recv_bytes when the child is gone
+        pending: Pending[T] = Pending(process=process, conn=receive, spill=spill)
+    finally:
+        came = held.release()
+    if came:  # Ctrl+C while forking: the child is stopped, the interruption goes on
+        pending.cancel()
+        raise KeyboardInterrupt
+    return pending
 
 
 class _Ends:

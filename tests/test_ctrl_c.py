@@ -1,0 +1,185 @@
+"""Ctrl+C (SIGINT) during ``python -m landgov``: 「已中止。」, exit code 1, no traceback, no
+process left, the earlier run in the folder as it was and nothing beside it.
+
+The signal is sent when a stage line appears on stderr (not after a fixed time), to the
+command alone (as ``Popen.send_signal``) or to its whole process group (as a terminal's
+Ctrl+C, which reaches the forked children too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests._runs import fake_run
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="process groups and /proc: Linux"
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+def _env(*paths: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*paths, ROOT))
+    env.pop("LANDGOV_PROCESSES", None)
+    return env
+
+
+def _snapshot(folder: Path) -> dict[str, str] | None:
+    if not folder.exists():
+        return None
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _in_session(sid: int) -> list[int]:
+    """The live (not zombie) processes of session ``sid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, session, …
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _interrupt_at(
+    out: Path, stage: str, *, group: bool
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """``landgov screen --far`` of the sample into ``out``, sent SIGINT when ``stage`` shows
+    on stderr; the outcome and how many processes it had then (itself and its children)."""
+    s = SAMPLE
+    args = [
+        "-p", s / "parcels.shp", "-e", s / "enterprises.xlsx", "-l", s / "links.xlsx",
+        "-r", s / "height.tif", "-b", s / "buildings.gpkg", "-a", s / "applications.xlsx",
+    ]  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "landgov", "screen", *map(str, args), "--far", "-o", str(out),
+         "--as-of", "2026-06-30"],
+        cwd=out.parent, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    err = bytearray()
+    seen = threading.Event()
+
+    def read_stderr() -> None:  # the progress bar writes without newlines
+        assert child.stderr is not None
+        while chunk := child.stderr.read1(4096):
+            err.extend(chunk)
+            if stage.encode() in err:
+                seen.set()
+        seen.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        assert seen.wait(120), "the stage line never came"
+        processes = len(_in_session(child.pid))
+        if group:
+            os.killpg(child.pid, signal.SIGINT)
+        else:
+            child.send_signal(signal.SIGINT)
+        stdout = child.stdout.read()
+        child.wait(timeout=60)
+        reader.join(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    time.sleep(0.2)  # a stopped child is reaped by init
+    left = _in_session(child.pid)
+    for pid in left:  # do not leave them running after a failed test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"processes left: {left}"
+    text = stdout.decode() + err.decode()
+    return subprocess.CompletedProcess(child.args, child.returncode, text, ""), processes
+
+
+@pytest.mark.parametrize(
+    ("stage", "group"),
+    [("地企关联", True), ("筛查与路径", False), ("写出结果", True)],
+    ids=["raster-group", "screen-parent", "writing-group"],
+)
+def test_ctrl_c_in_a_run_of_both_stages(tmp_path: Path, stage: str, group: bool) -> None:
+    """While the raster is read and measured in a child (地企关联), while the 增容 stage runs
+    in a child beside the screening (筛查与路径), while the workbook's sheets are written in a
+    child (写出结果): whichever process gets the signal, the run stops cleanly."""
+    out = fake_run(tmp_path / "结果", [{"parcel_id": "330602001002GB00001"}], as_of="2026-06-30")
+    before = _snapshot(out)
+    result, _ = _interrupt_at(out, stage, group=group)
+    text = result.stdout
+    if result.returncode == 0:  # the machine finished before the signal came
+        pytest.skip("the run was done before Ctrl+C")
+    assert result.returncode == 1, (result.returncode, text)
+    assert "已中止。" in text, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["结果"]
+
+
+def test_an_interruption_inside_generated_code_still_ends_with_1(tmp_path: Path) -> None:
+    """A KeyboardInterrupt raised inside code run from text (dataclasses and named tuples
+    build their methods with ``exec`` while modules are imported) is marked by CPython as
+    unhandled even though the command line catches it: ``python -m landgov`` printed
+    「已中止。」 and then ended by SIGINT (exit code −2), not with 1."""
+    (tmp_path / "interrupted_main.py").write_text(
+        "import landgov.cli\n"
+        "from landgov.__main__ import run\n"
+        "def find_settings():\n"
+        "    exec('raise KeyboardInterrupt')  # as if Ctrl+C came while a dataclass was built\n"
+        "landgov.cli.find_settings = find_settings\n"
+        "run()\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "interrupted_main", "profiles"],
+        cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    text = result.stdout + result.stderr
+    assert result.returncode == 1, (result.returncode, text)
+    assert "已中止。" in text and "Traceback" not in text, text
+
+
+def _interrupted_then(value: int) -> int:
+    os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl+C reaches every process
+    time.sleep(0.05)
+    return value
+
+
+def test_a_forked_child_leaves_ctrl_c_to_its_parent() -> None:
+    """A terminal's Ctrl+C reaches the children too: a child raised KeyboardInterrupt (and
+    printed multiprocessing's traceback when it came while the result was being sent). The
+    parent answers it (and stops its children); the child goes on."""
+    from landgov.core.forked import can_fork, start
+
+    if not can_fork():
+        pytest.skip("no child can be forked here")
+    with start(_interrupted_then, 7) as pending:
+        assert pending.forked
+        try:
+            value = pending.result()
+        except KeyboardInterrupt:
+            pytest.fail("the child's KeyboardInterrupt was raised in the parent")
+    assert value == 7

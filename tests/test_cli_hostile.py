@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from landgov.cli import EXIT_INPUT, main
 from landgov.errors import DataFileError, ProfileError
 from landgov.policy import load_profile
-from tests._cli import run_cli
+from tests._cli import ctrl_c_answered, run_cli
 from tests._runs import fake_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -399,11 +399,12 @@ def _interrupted_screen(out: Path, after: float) -> subprocess.CompletedProcess[
         "-l",
         SAMPLE / "links.xlsx",
     ]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "landgov", "screen", "-q", *map(str, args), "-o", str(out),
-         "--as-of", "2026-06-30"],
-        cwd=out.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    with ctrl_c_answered():
+        child = subprocess.Popen(
+            [sys.executable, "-m", "landgov", "screen", "-q", *map(str, args), "-o", str(out),
+             "--as-of", "2026-06-30"],
+            cwd=out.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
     time.sleep(after)
     child.send_signal(signal.SIGINT)
     stdout, stderr = child.communicate(timeout=120)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._cli import ctrl_c_answered
 from tests._runs import fake_run
 
 pytestmark = pytest.mark.skipif(
@@ -72,12 +73,13 @@ def _interrupt_at(
         "-p", s / "parcels.shp", "-e", s / "enterprises.xlsx", "-l", s / "links.xlsx",
         "-r", s / "height.tif", "-b", s / "buildings.gpkg", "-a", s / "applications.xlsx",
     ]  # fmt: skip
-    child = subprocess.Popen(
-        [sys.executable, "-m", "landgov", "screen", *map(str, args), "--far", "-o", str(out),
-         "--as-of", "2026-06-30"],
-        cwd=out.parent, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
+    with ctrl_c_answered():
+        child = subprocess.Popen(
+            [sys.executable, "-m", "landgov", "screen", *map(str, args), "--far", "-o",
+             str(out), "--as-of", "2026-06-30"],
+            cwd=out.parent, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )  # fmt: skip
     assert child.stdout is not None and child.stderr is not None
     err = bytearray()
     seen = threading.Event()
@@ -176,7 +178,9 @@ def test_a_forked_child_leaves_ctrl_c_to_its_parent() -> None:
 
     if not can_fork():
         pytest.skip("no child can be forked here")
-    with start(_interrupted_then, 7) as pending:
+    # Python's own handling in this process and so in the forked child (pytest runs with
+    # SIGINT ignored as a background job): otherwise the test could not fail
+    with ctrl_c_answered(), start(_interrupted_then, 7) as pending:
         assert pending.forked
         try:
             value = pending.result()

@@ -75,6 +75,8 @@ def test_below_scale_firm_is_evaluated_from_3_mu_up(name):
     #   2.99 亩 → 2.99 < 3 → 「规下企业用地不足 3 亩，不参评」 citing the county's own clause
     #   blank  → 「用地面积缺失或为零，不参评」, no grade
     profile = load_profile(name)
+    assert profile.value("scoring.below_scale_min_land_mu") == 3.0
+    assert profile.citation("scoring.below_scale_min_land_mu").official
     lands = [3.0, 3.01, 2.99, np.nan]
     rows = pd.DataFrame(
         [
@@ -106,6 +108,8 @@ def test_small_below_scale_firm_is_judged_but_marked_outside_the_focus(shangyu):
     # Its 规下 firm uses 3.00 / 2.99 / blank / 2.99 亩 (the last one 规上):
     #   3.00 ≥ 3 → in focus;  2.99 < 3 → 「规下且用地不足 3 亩，不属排查重点」;
     #   blank → focus not known (None), never 「不属排查重点」; 规上 → in focus whatever its land.
+    assert shangyu.value("screening.small_firm_min_land_mu") == 3.0
+    assert shangyu.value("screening.low_efficiency_tax_per_mu") == 5.0
     parcels = parcels_of([square(10.0, i) for i in range(4)], tax_wan=[40.0] * 4)
     parcels["area_m2"] = parcels.geometry.area
     ents = pd.DataFrame(
@@ -140,6 +144,9 @@ def test_percentile_band_edges_with_twenty_firms(yuecheng):
     #   r = 19 → 0.925 ≤ 0.95 → C;  r = 20 → 0.975 → D      (C = 7 firms = 35 %, D = 1 = 5 %)
     # A 21st firm with its tax blank is not evaluated: no grade, and it does not move the others
     # (n stays 20).
+    bands = yuecheng.value("grading.percentile_bands")
+    assert bands == {"A": 0.20, "B": 0.40, "C": 0.35, "D": 0.05}
+    assert yuecheng.value("grading.method") == "percentile"
     rows = [
         {
             "uscc": uscc(i, "MA7B"),
@@ -179,6 +186,7 @@ def test_energy_indicator_at_above_below_and_missing(yuecheng):
     #   能耗 2000.1 t → 3000 / 2000.1  = 1.499925   < 1.5 → 不符合 (never rounded up to 1.50)
     #   能耗 blank    → 待核实, naming 达产后年综合能耗
     official = with_standard_land(yuecheng, OFFICIAL_STANDARD_LAND)
+    assert official.value("zengrong.standard_land")["energy_value_added_per_tce_wan"] == 1.5
     parcels = plots(4)
     pid = parcels["parcel_id"].tolist()
     energies = [2000.0, 1999.0, 2000.1, None]
@@ -197,6 +205,7 @@ def test_emission_indicator_at_above_below_and_missing(yuecheng):
     #   排放 30.01 t → 3000 / 30.01 = 99.966678  < 100 → 不符合 (shown 99.97: enough to tell)
     #   排放 blank   → 待核实, naming 主要污染物年排放量
     official = with_standard_land(yuecheng, OFFICIAL_STANDARD_LAND)
+    assert official.value("zengrong.standard_land")["emission_value_added_per_t_wan"] == 100.0
     parcels = plots(4)
     pid = parcels["parcel_id"].tolist()
     emissions = [30.0, 29.9, 30.01, None]
@@ -338,6 +347,8 @@ def _r3_pair(yuecheng, mu_b: float, tax_b):
 def test_low_efficiency_plot_joining_a_100_mu_block_is_rebuilt(
     yuecheng, mu_b, tax_b, path_b, status_b, area, large
 ):
+    (r3,) = [r for r in yuecheng.value("paths.rules") if r["id"] == "R3"]
+    assert "low_efficiency:不符合&block:large" in r3["any"]
     got = _r3_pair(yuecheng, mu_b, tax_b)
     assert got["path"].iloc[0] == "拆除重建" and got["path_rule"].iloc[0] == "R3"
     assert got["block_area_mu"].iloc[0] == pytest.approx(area)
@@ -368,6 +379,10 @@ def test_low_efficiency_plot_joining_a_100_mu_block_is_rebuilt(
 def test_township_gap_to_the_tax_target_at_above_below_and_missing(shangyu, yuecheng):
     from landgov.summary import summarise
 
+    assert (shangyu.value("targets.tax_per_mu"), shangyu.value("targets.tax_per_mu_year")) == (
+        31.0,
+        2023,
+    )
     towns = ["百官街道", "曹娥街道", "东关街道", "道墟街道"]
     plots_ = pd.DataFrame(
         {

@@ -59,7 +59,8 @@ class ScreeningResult:
         failed checks, "；"-joined), ``to_verify`` (missing inputs), ``screening_status``
         (治理/不列入/待核实), ``block_id``, ``block_large``, ``block_area_mu`` (a 治理 plot in
         no block: ``<NA>``, ``False``, NaN) and, for 治理 plots, the path columns of
-        :func:`landgov.screening.paths.assign_paths`.
+        :func:`landgov.screening.paths.assign_paths`; the other plots have ``reasons`` and
+        ``citations`` too (the checks that left them 待核实, or that each passed for 不列入).
     checks
         One :class:`Verdict` per parcel and check (columns = :class:`Check` values), plus
         ``path`` (the path decision, None off the 治理清单). Same index as ``parcels``.
@@ -316,9 +317,60 @@ def screen(
     paths = decided_all.paths
     for name in PATH_COLUMNS:
         out[name] = paths[name].reindex(out.index).astype("object")
+    _status_reasons(out, checks, triggers, off_list=~gov_mask.to_numpy())
     decided = paths["verdict"].reindex(checks.index).astype("object")
     checks = checks.assign(path=decided.where(decided.notna(), None))
     return ScreeningResult(out, checks, out[gov_mask].copy(), blocks, problems)
+
+
+#: The first line of the reasons of a plot off the 治理清单, by its 筛查结论.
+_STATUS_HEADS = {
+    ScreeningStatus.UNKNOWN.value: (
+        "筛查结论「待核实」：下列治理条件因缺少数据或本地认定标准无法判定，补齐后重新运行"
+    ),
+    ScreeningStatus.EXCLUDED.value: "筛查结论「不列入」：各项治理条件均不成立",
+}
+
+
+def _status_reasons(
+    out: pd.DataFrame, checks: pd.DataFrame, triggers: Sequence[str], *, off_list: np.ndarray
+) -> None:
+    """``reasons`` and ``citations`` of the plots off the 治理清单 (``off_list``), which have
+    no path to explain: a 待核实 plot names each trigger check that could not be decided (its
+    reason, clause and what is missing), a 不列入 plot each trigger check it passed; either
+    also names the other checks it failed (「问题：」, as a path's reasons do). A 治理 plot's
+    reasons are its path's (:func:`landgov.screening.paths.assign_paths`)."""
+    rows = np.flatnonzero(off_list)
+    if not len(rows):
+        return
+    trigger_cols = [(CHECK_LABELS[Check(t)], checks[t].to_numpy()) for t in triggers]
+    other_cols = [
+        (CHECK_LABELS[Check(c)], checks[c].to_numpy()) for c in checks.columns if c not in triggers
+    ]
+    status = out["screening_status"].to_numpy()
+    unsure, fail = Status.UNKNOWN, Status.FAIL  # looked up once, not per plot and check
+    reasons = out["reasons"].to_numpy(dtype=object, copy=True)
+    citations = out["citations"].to_numpy(dtype=object, copy=True)
+    for i in rows.tolist():
+        head = _STATUS_HEADS.get(status[i])
+        if head is None:
+            continue
+        excluded = status[i] == ScreeningStatus.EXCLUDED.value  # else 待核实
+        shown = [
+            (label, column[i])
+            for label, column in trigger_cols
+            if excluded or column[i].status is unsure
+        ]
+        shown += [(label, v) for label, column in other_cols if (v := column[i]).status is fail]
+        lines = [head]
+        lines += [
+            f"· {'问题：' if v.status is fail else ''}{label}：{v.explain()}" for label, v in shown
+        ]
+        reasons[i] = "\n".join(lines)
+        cited = dict.fromkeys(str(v.citation) for _, v in shown if v.citation)
+        citations[i] = "；".join(cited) or None
+    out["reasons"] = pd.Series(reasons, index=out.index, dtype="object")
+    out["citations"] = pd.Series(citations, index=out.index, dtype="object")
 
 
 def _inventory(

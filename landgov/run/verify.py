@@ -20,6 +20,7 @@ parcels layer is reported (and used when its enterprise still is).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -295,6 +296,8 @@ def _parse_answer(value: object, spec: _Answer) -> tuple[Any, str | None]:
         number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         return None, f"「{text}」不是数字（{spec.hint}）"
+    if not math.isfinite(number):  # 「inf」, 「nan」: floats to Python, no figure to anyone
+        return None, f"「{text}」不是有限数值（{spec.hint}）"
     return (number, None) if number >= 0 else (None, f"「{text}」为负数")
 
 

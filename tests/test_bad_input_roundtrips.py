@@ -1,0 +1,193 @@
+"""The 核实 and 人工认定 round trips as county offices really do them: answers typed with units,
+words and impossible numbers, folders holding what is not a 核实表, forms with words outside the
+vocabulary, and run folders written by another landgov version.
+
+One real run of the bundled sample (``landgov screen`` through the command line), its 核实
+workbooks and its 人工认定 form are built for the module; each test copies what it changes.
+Cases held elsewhere are not repeated (``tests/test_bad_input_followon.py``,
+``tests/test_verify.py``, ``tests/test_overrides.py``, ``tests/test_cli_hostile.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from landgov.cli import main
+from landgov.run.overrides import read_overrides
+from landgov.run.verify import LAYOUT, read_verified
+from tests._cli import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+ENGLISH = ("Traceback", "Error", "Exception", "Errno")
+ENERGY = "综合能耗（吨标准煤）"
+TOWN = "核实_斗门街道.xlsx"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample screened as a user runs it, its 核实表 and 人工认定表 (read only)."""
+    root = tmp_path_factory.mktemp("roundtrips")
+    run = root / "结果 2026年"
+    result = run_cli(
+        "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
+        "-l", SAMPLE / "links.xlsx", "-o", run, "--as-of", "2026-06-30", cwd=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert run_cli("verify", run, "-o", root / "核实", cwd=root).returncode == 0
+    assert run_cli("override", run, "-o", root / "认定.xlsx", cwd=root).returncode == 0
+    return {"run": run, "verify": root / "核实", "form": root / "认定.xlsx"}
+
+
+def _main(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    else:
+        code = 0
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _col(ws, name: str) -> int:
+    return next(c.column for c in ws[1] if c.value and str(c.value).startswith(name))
+
+
+def _energy_rows(ws) -> list[int]:
+    """Rows asking an enterprise's 综合能耗 (an answer that enters the run as data)."""
+    item, code = _col(ws, "核实事项"), _col(ws, "统一社会信用代码")
+    return [
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, item).value == ENERGY and ws.cell(r, code).value != "—"
+    ]
+
+
+def _answered(built: dict[str, Path], folder: Path, answers: list[object]) -> list[dict]:
+    """斗门's 核实表 in ``folder`` with ``answers`` typed into its first 综合能耗 rows (核实人
+    and 核实日期 filled); returns each row as written (key, plot, enterprise)."""
+    folder.mkdir(exist_ok=True)
+    wb = load_workbook(built["verify"] / TOWN)
+    ws = wb[LAYOUT.sheet]
+    rows = _energy_rows(ws)[: len(answers)]
+    out = []
+    for r, value in zip(rows, answers, strict=True):
+        ws.cell(r, _col(ws, "答复")).value = value
+        ws.cell(r, _col(ws, "核实人")).value = "张三"
+        ws.cell(r, _col(ws, "核实日期")).value = "2026-07-10"
+        out.append(
+            {
+                "row": r,
+                "key": ws.cell(r, 1).value,
+                "plot": ws.cell(r, _col(ws, "宗地代码")).value,
+                "uscc": ws.cell(r, _col(ws, "统一社会信用代码")).value,
+            }
+        )
+    wb.save(folder / TOWN)
+    return out
+
+
+def _read(built: dict[str, Path], folder: Path, **kw):
+    """``read_verified`` as ``landgov screen --verified`` calls it for the built run."""
+    from landgov.run.results import read_screening
+
+    run = read_screening(built["run"])
+    return read_verified(
+        folder, parcel_ids=run.parcels["parcel_id"], usccs=run.enterprises["uscc"].dropna(), **kw
+    )
+
+
+# --- 核实 answers ----------------------------------------------------------------------------
+
+
+def test_an_answer_that_is_no_finite_number_is_a_problem_row_not_a_crash(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """「inf」 or 「1e999」 (what a script writes for an overflow) typed as 综合能耗: Python
+    reads both as infinity (≥ 0), taken as the enterprise's energy use, and the run ended in
+    「landgov 内部出错（TypeError：NAN/INF not supported …）」 (rc 3) while writing the list;
+    「-inf」 was called 「为负数」. Now each is a problem row 「不是有限数值」 (row, field,
+    value) and the run completes with the other answer used."""
+    rows = _answered(built, tmp_path / "答复", ["inf", "1e999", "-inf", 800])
+    out = tmp_path / "结果"
+    code, text = _main(
+        [
+            "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
+            "-l", SAMPLE / "links.xlsx", "-o", out, "--as-of", "2026-06-30",
+            "--verified", tmp_path / "答复",
+        ],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, text
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录")
+    said = problems[problems["源文件"].eq("核实表")]
+    for rec, typed in zip(rows[:3], ["inf", "1e999", "-inf"], strict=True):
+        hit = said[said["行号"].eq(rec["row"])]
+        assert len(hit) == 1, (typed, said)
+        assert "不是有限数值" in hit.iloc[0]["问题"] and hit.iloc[0]["所见值"] == typed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stages"]["screen"]["verified"]["values_used"] == 1  # the 800 only
+
+
+def test_answers_as_county_offices_type_them_held(built: dict[str, Path], tmp_path: Path) -> None:
+    """Held already, pinned here: a number with a unit or a word 「约」 is not guessed (a
+    problem row, not used); 「1,234」 and full-width digits are numbers; a 核实日期 typed as an
+    Excel serial or as 「2026年7月10日」 is a date; a 核实表 lock file is not read."""
+    folder = tmp_path / "答复"
+    rows = _answered(built, folder, ["12.5万元", "约3亩", "1200吨", "1,234", "１２３", 700, 701])
+    wb = load_workbook(folder / TOWN)
+    ws = wb[LAYOUT.sheet]
+    ws.cell(rows[5]["row"], _col(ws, "核实日期")).value = 46213  # 2026-07-10 as a serial
+    ws.cell(rows[6]["row"], _col(ws, "核实日期")).value = "2026年7月10日"
+    wb.save(folder / TOWN)
+    (folder / f"~${TOWN}").write_bytes(b"\0" * 165)
+    got = _read(built, folder)
+    used = {u: v for (u, _), v in got.values.items()}
+    assert [used.get(r["uscc"]) for r in rows] == [None, None, None, 1234, 123, 700, 701]
+    said = got.problems.set_index("row")["problem"]
+    for rec in rows[:3]:
+        assert "不是数字" in said[rec["row"]]
+    assert all("2026-07-10" in got.sources[(r["uscc"], "energy_tce")] for r in rows[5:])
+
+
+# --- 人工认定 --------------------------------------------------------------------------------
+
+
+def test_overrides_outside_the_vocabulary_or_incomplete_held(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    """Held already, pinned here: 「拆除」, 「整治」 or 「demolish」 as 认定路径 is a problem row
+    naming the four paths, never taken for the path it resembles; a decision with 认定人 but no
+    理由, or 理由 but no 认定人, is not applied."""
+    form = tmp_path / "认定.xlsx"
+    shutil.copy(built["form"], form)
+    wb = load_workbook(form)
+    ws = wb["人工认定"]
+    filled = {
+        "理由": "已整改",
+        "认定人": "张三",
+        "认定日期": "2026-07-10",
+        "文件依据": "〔2026〕5号",
+    }
+    plan = {2: ("认定路径", "拆除"), 3: ("认定路径", "整治"), 4: ("认定路径", "demolish"),
+            5: ("认定筛查结论", "不列入"), 6: ("认定筛查结论", "不列入")}  # fmt: skip
+    for r, (name, value) in plan.items():
+        ws.cell(r, _col(ws, name)).value = value
+        for f, v in filled.items():
+            ws.cell(r, _col(ws, f)).value = v
+    ws.cell(5, _col(ws, "理由")).value = None
+    ws.cell(6, _col(ws, "认定人")).value = None
+    wb.save(form)
+    got = read_overrides(form)
+    assert got.rows.empty and got.rejected == 5
+    said = got.problems.set_index("row")["problem"]
+    for r in (2, 3, 4):
+        assert "不是可选值（拆除重建、整治提升、功能转型、关停退出）" in said[r]
+    assert "缺少理由" in said[5] and "缺少认定人" in said[6]

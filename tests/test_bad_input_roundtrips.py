@@ -115,7 +115,7 @@ def test_an_answer_that_is_no_finite_number_is_a_problem_row_not_a_crash(
     「landgov 内部出错（TypeError：NAN/INF not supported …）」 (rc 3) while writing the list;
     「-inf」 was called 「为负数」. Now each is a problem row 「不是有限数值」 (row, field,
     value) and the run completes with the other answer used."""
-    rows = _answered(built, tmp_path / "答复", ["inf", "1e999", "-inf", 800])
+    rows = _answered(built, tmp_path / "答复", ["inf", "1e999", "-inf", 2e8, 800])
     out = tmp_path / "结果"
     code, text = _main(
         [
@@ -132,8 +132,27 @@ def test_an_answer_that_is_no_finite_number_is_a_problem_row_not_a_crash(
         hit = said[said["行号"].eq(rec["row"])]
         assert len(hit) == 1, (typed, said)
         assert "不是有限数值" in hit.iloc[0]["问题"] and hit.iloc[0]["所见值"] == typed
+    (far,) = said[said["行号"].eq(rows[3]["row"])]["问题"]  # the run's bounds hold (next test)
+    assert "大于合理上限" in far, far
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["stages"]["screen"]["verified"]["values_used"] == 1  # the 800 only
+
+
+def test_an_answer_beyond_the_plausible_bound_is_not_used(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    """综合能耗 answered 2e8 吨标准煤 (over ``plausible.energy_max_tce`` 1e8, a third of the
+    province's energy use): the same figure in the enterprise table is set aside as implausible,
+    but as a 核实 answer it entered the run unchecked. Now the answer is a problem row naming the
+    bound, and not used; 1e8 itself (「不超过」 the bound) is used."""
+    from landgov.policy import load_profile
+
+    rows = _answered(built, tmp_path / "答复", [2e8, 1e8])
+    got = _read(built, tmp_path / "答复", profile=load_profile("yuecheng-2022"))
+    assert list(got.values.values()) == [1e8]
+    (said,) = got.problems[got.problems["row"].eq(rows[0]["row"])].to_dict("records")
+    assert "大于合理上限 100000000 吨标准煤" in said["problem"], said
+    assert "plausible.energy_max_tce" in said["problem"]
 
 
 def test_answers_as_county_offices_type_them_held(built: dict[str, Path], tmp_path: Path) -> None:

@@ -42,9 +42,11 @@ from landgov.core.editable import (
     save_workbook,
 )
 from landgov.core.missing import format_number, is_missing
+from landgov.core.plausible import implausible_number
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import InputError, Issue
+from landgov.policy import Profile
 
 __all__ = [
     "ANSWERABLE",
@@ -313,6 +315,7 @@ def read_verified(
     *,
     parcel_ids: Iterable[str],
     usccs: Iterable[str],
+    profile: Profile | None = None,
 ) -> Verified:
     """Read every ``*.xlsx`` 核实 workbook in ``folder``.
 
@@ -323,6 +326,9 @@ def read_verified(
     parcel_ids, usccs
         The plots and enterprises of the run that takes the answers: answers about others are
         reported.
+    profile
+        The run's profile: a number beyond its ``plausible`` bound (综合能耗 2e8 吨标准煤) is
+        not used, as the same figure in the enterprise table is not; ``None``: not checked.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -361,7 +367,7 @@ def read_verified(
                 )  # fmt: skip
                 continue
             unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
-            found = _one_answer(path.name, str(key), rec, unreadable, plots)
+            found = _one_answer(path.name, str(key), rec, unreadable, plots, profile)
             if isinstance(found, str):
                 log.add(f"{where}：{found}", row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
                         action=_action(found), severity=Severity.ERROR)  # fmt: skip
@@ -430,8 +436,8 @@ def _action(problem: str) -> str:
     return "按「填写说明」改正答复后重新运行"
 
 
-def _one_answer(
-    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str]
+def _one_answer(  # noqa: PLR0917
+    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str], profile: Profile | None
 ) -> str | tuple[str, str, Any, str, bool]:
     """(uscc, field, value, source text, plot gone) or the reason the answer is not used."""
     fld = _field_of(str(rec.get("核实事项") or ""))
@@ -440,6 +446,9 @@ def _one_answer(
     if spec is None or is_missing(uscc) or str(uscc) == "—":
         return f"{_MANUAL}（{rec.get('核实事项')}）"
     value, problem = _parse_answer(rec.get(ANSWER), spec)
+    if not problem and spec.kind == "number" and profile is not None:
+        why = implausible_number(fld or "", value, profile)
+        problem = None if why is None else f"「{str(rec.get(ANSWER)).strip()}」{why}"
     if problem:
         return f"答复未采用：{problem}"
     person, day = rec.get(PERSON), rec.get(DATE)
@@ -479,11 +488,15 @@ def _shown(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- apply
-def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
+def answers_into_reads(
+    reads: dict[str, Any], verified: str | Path, profile: Profile | None = None
+) -> Verified:
     """Read the answers in ``verified`` and write them into ``reads["enterprises"]`` (replaced).
 
     ``reads`` are a run's :class:`~landgov.core.problems.ReadResult` by role (``parcels`` and
-    ``enterprises`` needed); returns what was read (its problems go to the run's problems).
+    ``enterprises`` needed), checked against ``profile``'s ``plausible`` bounds already; the
+    answers are held to the same bounds. Returns what was read (its problems go to the run's
+    problems).
     """
     from dataclasses import replace
 
@@ -492,6 +505,7 @@ def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
         verified,
         parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
         usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
+        profile=profile,
     )
     reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
     return answers

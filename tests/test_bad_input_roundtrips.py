@@ -155,6 +155,19 @@ def test_an_answer_beyond_the_plausible_bound_is_not_used(
     assert "plausible.energy_max_tce" in said["problem"]
 
 
+def test_an_answer_of_unknown_is_said_not_dropped(built: dict[str, Path], tmp_path: Path) -> None:
+    """「不详」 or 「—」 typed as the answer (with 核实人 and 核实日期): read as an empty cell and
+    skipped, not a word — the 镇街 answered, and the item stays 待核实 without anyone told
+    why. Now one warning per row: the answer says the value is unknown, the item stays 待核实."""
+    rows = _answered(built, tmp_path / "答复", ["不详", "—"])
+    got = _read(built, tmp_path / "答复")
+    assert not got.values and got.n_answers == 2
+    said = got.problems.set_index("row")
+    for rec, typed in zip(rows, ["不详", "—"], strict=True):
+        assert said.loc[rec["row"], "value"] == typed
+        assert "仍为待核实" in said.loc[rec["row"], "problem"]
+
+
 def test_answers_as_county_offices_type_them_held(built: dict[str, Path], tmp_path: Path) -> None:
     """Held already, pinned here: a number with a unit or a word 「约」 is not guessed (a
     problem row, not used); 「1,234」 and full-width digits are numbers; a 核实日期 typed as an

@@ -11,7 +11,8 @@ with fixed answers, date validation).
 --verified``). An answer enters the run as data (:func:`apply_verified` writes it into the
 enterprise table) with its source in the reasons: 「据斗门街道 2026-07-10 核实（张三）」. An
 answer that cannot be used is a problem row saying why, never dropped: a value that is not of
-the kind asked (not a number, not one of the choices), a missing 核实人 or 核实日期, answers that
+the kind asked (not a number, not one of the choices, beyond the profile's ``plausible`` bound),
+an answer saying the value is unknown (「不详」, 「—」), a missing 核实人 or 核实日期, answers that
 disagree for one enterprise, an item landgov cannot take as data (to be corrected in the source
 file), an enterprise not in the enterprise table; an answer for a plot that is no longer in the
 parcels layer is reported (and used when its enterprise still is).
@@ -352,7 +353,17 @@ def read_verified(
         where = f"{path.name} 工作表「{sheet.meta.get('sheet')}」"
         added = set(sheet.added_keys)
         for key, rec in sheet.rows.iterrows():
-            if is_missing(rec.get(ANSWER)):
+            answer = rec.get(ANSWER)
+            if is_missing(answer):
+                if isinstance(answer, str) and answer.strip():  # 「不详」「—」: typed, said
+                    n += 1
+                    log.add(
+                        f"{where}：答复为「{answer.strip()}」（未能核实），答复未采用，"
+                        "该事项仍为待核实",
+                        row=_row(rec), field=ANSWER, value=answer.strip(),
+                        action="核实后填写答复；确实无法取得的，在「依据」中说明原因",
+                        severity=Severity.WARNING,
+                    )  # fmt: skip
                 continue
             n += 1
             if sheet.flagged(str(key), ANSWER):  # e.g. a formula without its result: said

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from landgov.cli import main
+from landgov.cli import EXIT_INPUT, main
 from landgov.run.overrides import read_overrides
 from landgov.run.verify import LAYOUT, read_verified
 from tests._cli import run_cli
@@ -166,6 +166,29 @@ def test_an_answer_of_unknown_is_said_not_dropped(built: dict[str, Path], tmp_pa
     for rec, typed in zip(rows, ["不详", "—"], strict=True):
         assert said.loc[rec["row"], "value"] == typed
         assert "仍为待核实" in said.loc[rec["row"], "problem"]
+
+
+def test_a_csv_among_the_answers_is_refused_like_an_xls(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """马山 saved its answers as 「核实_马山街道.csv」: the folder was read without it, rc 0, its
+    answers lost without a word (a .xls or .et is refused with 「另存为」). Now the .csv is
+    refused the same way, by name, and no run folder is written."""
+    folder = tmp_path / "答复"
+    _answered(built, folder, [500])
+    shutil.copy(built["verify"] / "核实_马山街道.xlsx", folder / "核实_马山街道.csv")
+    out = tmp_path / "结果"
+    code, text = _main(
+        [
+            "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
+            "-o", out, "--as-of", "2026-06-30", "--verified", folder,
+        ],
+        capsys,
+    )  # fmt: skip
+    assert code == EXIT_INPUT, text
+    assert "错误：" in text and "核实_马山街道.csv" in text and "另存为" in text, text
+    assert not any(word in text for word in ENGLISH), text
+    assert not out.exists()
 
 
 def test_answers_as_county_offices_type_them_held(built: dict[str, Path], tmp_path: Path) -> None:

@@ -405,8 +405,9 @@ def read_verified(
     return Verified(values, sources, used_plots, log.frame(), n)
 
 
-#: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel).
-_OTHER_WORKBOOKS = (".xls", ".et", ".ett", ".ods", ".xlsm", ".xlsb")
+#: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel,
+#: 「另存为 CSV」): refused by name, as the shared reader refuses them (core.editable._open).
+_OTHER_WORKBOOKS = (".xls", ".et", ".ett", ".ods", ".xlsm", ".xlsb", ".csv")
 
 
 def _workbooks(root: Path) -> list[Path]:
@@ -528,7 +529,7 @@ def verified_entry(folder: str | Path, verified: Verified) -> dict[str, Any]:
     from landgov.core.runfolder import file_sha256
 
     root = Path(folder)
-    files = sorted(p for p in root.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    files = _workbooks(root)  # the files read_verified read (「核实_X.XLSX」 too)
     return {
         "path": str(root),
         "files": {p.name: file_sha256(p) for p in files},

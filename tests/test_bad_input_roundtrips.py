@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from landgov import __version__
 from landgov.cli import EXIT_INPUT, main
 from landgov.run.overrides import read_overrides
 from landgov.run.verify import LAYOUT, read_verified
@@ -246,3 +247,58 @@ def test_overrides_outside_the_vocabulary_or_incomplete_held(
     for r in (2, 3, 4):
         assert "不是可选值（拆除重建、整治提升、功能转型、关停退出）" in said[r]
     assert "缺少理由" in said[5] and "缺少认定人" in said[6]
+
+
+# --- run folders of another landgov version ------------------------------------------------
+
+
+def _versioned(run: Path, tmp_path: Path, version: str) -> Path:
+    """A copy of ``run`` whose manifest says it was written by landgov ``version``."""
+    copy = tmp_path / f"结果 v{version}"
+    shutil.copytree(run, copy)
+    file = copy / "manifest.json"
+    manifest = json.loads(file.read_text(encoding="utf-8"))
+    manifest["landgov_version"] = version
+    for section in manifest["stages"].values():
+        section["landgov_version"] = version
+    file.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return copy
+
+
+def test_a_run_folder_of_a_newer_landgov_is_refused_by_every_follow_on_command(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder written by landgov 99.0 (a colleague's newer install): its files may hold what
+    this version cannot read, yet every command took it without a word. Now each follow-on
+    command refuses it, naming the folder and both versions, and writes nothing."""
+    run = _versioned(built["run"], tmp_path, "99.0.0")
+    out = tmp_path / "输出"
+    commands = [
+        ["verify", run, "-o", out / "核实"],
+        ["override", run, "-o", out / "认定.xlsx"],
+        ["ledger", "init", run, "-o", out / "台账.xlsx"],
+        ["export", run, "-o", out / "导出"],
+        ["map", run, "--out", out / "地图.html"],
+        ["packet", run, "--out", out / "材料.pdf"],
+        ["compare", built["run"], run, "-o", out / "动态评价"],
+    ]
+    for args in commands:
+        code, text = _main(args, capsys)
+        assert code == EXIT_INPUT, (args, text)
+        assert "错误：" in text and str(run) in text, text
+        assert "landgov 99.0.0" in text and f"landgov {__version__}" in text, text
+        assert not any(word in text for word in ENGLISH), text
+        assert not out.exists(), args
+
+
+def test_a_run_folder_of_an_older_landgov_is_read_with_a_warning(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder written by landgov 0.0.1: read as before, but now said — a warning naming the
+    folder and both versions — so that a difference in the results can be traced."""
+    run = _versioned(built["run"], tmp_path, "0.0.1")
+    code, text = _main(["override", run, "-o", tmp_path / "认定.xlsx"], capsys)
+    assert code == 0, text
+    assert "警告" in text and str(run) in text, text
+    assert "landgov 0.0.1" in text and f"landgov {__version__}" in text, text
+    assert (tmp_path / "认定.xlsx").exists()

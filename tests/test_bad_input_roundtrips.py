@@ -249,6 +249,39 @@ def test_overrides_outside_the_vocabulary_or_incomplete_held(
     assert "缺少理由" in said[5] and "缺少认定人" in said[6]
 
 
+def test_the_override_form_of_another_county_is_refused(
+    built: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """嵊州's 人工认定表 (plots 330683…) given to 越城's screening: rc 0, each decision a warning
+    「已不在本次宗地图层中」 among 460 problem rows, nothing applied and nothing said on the
+    console. No plot of the form is in the run: it is another county's or project's form.
+    Now refused, the form named, and no run folder written."""
+    form = tmp_path / "嵊州 认定.xlsx"
+    shutil.copy(built["form"], form)
+    wb = load_workbook(form)
+    ws, marker = wb["人工认定"], wb["landgov_标识"]
+    for sheet, col, first in ((ws, 1, 2), (marker, 2, 9)):
+        for r in range(first, sheet.max_row + 1):
+            sheet.cell(r, col).value = str(sheet.cell(r, col).value).replace("330602", "330683")
+    values = {"认定筛查结论": "不列入", "理由": "已整改", "认定人": "张三",
+              "认定日期": "2026-07-10", "文件依据": "剡湖街道〔2026〕5号"}  # fmt: skip
+    for name, value in values.items():
+        ws.cell(2, _col(ws, name)).value = value
+    wb.save(form)
+    out = tmp_path / "结果"
+    code, text = _main(
+        [
+            "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
+            "-o", out, "--as-of", "2026-06-30", "--overrides", form,
+        ],
+        capsys,
+    )  # fmt: skip
+    assert code == EXIT_INPUT, text
+    assert "错误：" in text and str(form) in text and "没有一宗" in text, text
+    assert not any(word in text for word in ENGLISH), text
+    assert not out.exists()
+
+
 # --- run folders of another landgov version ------------------------------------------------
 
 

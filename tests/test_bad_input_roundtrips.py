@@ -192,6 +192,33 @@ def test_a_csv_among_the_answers_is_refused_like_an_xls(
     assert not out.exists()
 
 
+def test_a_verify_workbook_of_another_county_is_refused(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    """嵊州's 核实表 (plots 330683…) among 越城's answers: each answer a warning 「已不在本次
+    宗地图层中」 and an error 「企业 … 不在本次企业表中」 among the run's problem rows, rc 0. No
+    plot of the workbook is in the run: it is another county's. Now refused, the file named."""
+    from landgov.errors import InputError
+
+    folder = tmp_path / "答复"
+    _answered(built, folder, [500])
+    foreign = folder / "核实_剡湖街道.xlsx"
+    shutil.copy(folder / TOWN, foreign)
+    wb = load_workbook(foreign)
+    ws, marker = wb[LAYOUT.sheet], wb["landgov_标识"]
+    for r in range(2, ws.max_row + 1):
+        for c in (1, _col(ws, "宗地代码")):
+            ws.cell(r, c).value = str(ws.cell(r, c).value).replace("330602", "330683")
+    for r in range(9, marker.max_row + 1):
+        marker.cell(r, 2).value = str(marker.cell(r, 2).value).replace("330602", "330683")
+    wb.save(foreign)
+    with pytest.raises(InputError) as err:
+        _read(built, folder)
+    text = str(err.value)
+    assert str(foreign) in text and "没有一宗" in text, text
+    assert TOWN not in text  # 斗门's own workbook is not blamed
+
+
 def test_answers_as_county_offices_type_them_held(built: dict[str, Path], tmp_path: Path) -> None:
     """Held already, pinned here: a number with a unit or a word 「约」 is not guessed (a
     problem row, not used); 「1,234」 and full-width digits are numbers; a 核实日期 typed as an

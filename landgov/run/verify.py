@@ -346,8 +346,9 @@ def read_verified(
     seen: dict[tuple[str, str], list[tuple[Any, str, str]]] = {}
     used_plots: dict[str, list[str]] = {}
     n = 0
-    for path in files:
-        sheet = read_editable(path, LAYOUT, refuse_conflicts=True)
+    sheets = [(path, read_editable(path, LAYOUT, refuse_conflicts=True)) for path in files]
+    _refuse_foreign(sheets, plots)
+    for path, sheet in sheets:
         log.extend(sheet.problems)
         n += len(sheet.conflicts)  # answered twice, differently: said, not used
         where = f"{path.name} 工作表「{sheet.meta.get('sheet')}」"
@@ -403,6 +404,27 @@ def read_verified(
             used_plots.setdefault(str(rec.get("宗地代码")), []).append(source)
     values, sources = _agree(seen, log)
     return Verified(values, sources, used_plots, log.frame(), n)
+
+
+def _refuse_foreign(sheets: list[tuple[Path, Any]], plots: set[str]) -> None:
+    """Refuse a workbook none of whose plots is in the run (another county's 核实表): each of
+    its answers was a warning 「已不在本次宗地图层中」 and an error 「企业不在本次企业表中」."""
+    issues = []
+    for path, sheet in sheets:
+        mine = {str(p) for p in sheet.rows.get("宗地代码", pd.Series(dtype=object)).dropna()}
+        if not plots or not mine or mine & plots:
+            continue
+        shown = "、".join(sorted(mine)[:3])
+        issues.append(
+            Issue(
+                str(path), "宗地代码", shown,
+                f"核实表的 {len(mine)} 宗地块（{shown} 等）与本次运行的宗地图层没有一宗相同的"
+                "地块：这是其他区县或其他项目的核实表",
+                f"把 {path.name} 移出核实文件夹；本次运行的核实表用 landgov verify 写出",
+            )
+        )  # fmt: skip
+    if issues:
+        raise InputError(issues)
 
 
 #: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel,

@@ -33,12 +33,13 @@ from landgov.core.editable import (
     FieldKind,
     Layout,
     add_editable_sheet,
+    no_common_keys,
     read_editable,
     save_workbook,
 )
 from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
-from landgov.errors import InputError, Issue
+from landgov.errors import InputError
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 
@@ -230,19 +231,12 @@ def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
 def _refuse_foreign(overrides: Overrides, plots: Mapping[str, Any]) -> None:
     """Refuse a form none of whose plots is in the run (another county's or project's form):
     its every decision was a warning 「已不在本次宗地图层中」, none applied, nothing said."""
-    if not overrides.plots or not plots or overrides.plots & plots.keys():
-        return
-    shown = "、".join(sorted(overrides.plots)[:3])
-    raise InputError(
-        [
-            Issue(
-                overrides.source or SOURCE, KEY, shown,
-                f"人工认定表的 {len(overrides.plots)} 宗地块（{shown} 等）与本次运行的宗地图层"
-                "没有一宗相同的地块：这是其他区县或其他项目的认定表",
-                "请给出用 landgov override 从本次运行（同一宗地图层）写出的人工认定表",
-            )
-        ]
+    issue = no_common_keys(
+        overrides.source or SOURCE, overrides.plots, plots, what="人工认定表", field=KEY,
+        action="请给出用 landgov override 从本次运行（同一宗地图层）写出的人工认定表",
     )  # fmt: skip
+    if issue is not None:
+        raise InputError([issue])
 
 
 def apply_overrides(

@@ -39,6 +39,7 @@ from landgov.core.editable import (
     FieldKind,
     Layout,
     add_editable_sheet,
+    no_common_keys,
     read_editable,
     save_workbook,
 )
@@ -409,20 +410,18 @@ def read_verified(
 def _refuse_foreign(sheets: list[tuple[Path, Any]], plots: set[str]) -> None:
     """Refuse a workbook none of whose plots is in the run (another county's 核实表): each of
     its answers was a warning 「已不在本次宗地图层中」 and an error 「企业不在本次企业表中」."""
-    issues = []
-    for path, sheet in sheets:
-        mine = {str(p) for p in sheet.rows.get("宗地代码", pd.Series(dtype=object)).dropna()}
-        if not plots or not mine or mine & plots:
-            continue
-        shown = "、".join(sorted(mine)[:3])
-        issues.append(
-            Issue(
-                str(path), "宗地代码", shown,
-                f"核实表的 {len(mine)} 宗地块（{shown} 等）与本次运行的宗地图层没有一宗相同的"
-                "地块：这是其他区县或其他项目的核实表",
-                f"把 {path.name} 移出核实文件夹；本次运行的核实表用 landgov verify 写出",
-            )
-        )  # fmt: skip
+    found = [
+        no_common_keys(
+            path,
+            sheet.rows.get("宗地代码", ()),
+            plots,
+            what="核实表",
+            field="宗地代码",
+            action=f"把 {path.name} 移出核实文件夹；本次运行的核实表用 landgov verify 写出",
+        )
+        for path, sheet in sheets
+    ]
+    issues = [i for i in found if i is not None]
     if issues:
         raise InputError(issues)
 

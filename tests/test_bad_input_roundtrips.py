@@ -362,3 +362,19 @@ def test_a_run_folder_of_an_older_landgov_is_read_with_a_warning(
     assert "警告" in text and str(run) in text, text
     assert "landgov 0.0.1" in text and f"landgov {__version__}" in text, text
     assert (tmp_path / "认定.xlsx").exists()
+
+
+def test_far_does_not_build_on_the_screening_of_a_newer_landgov(tmp_path: Path) -> None:
+    """``landgov far`` into a folder whose screening a newer landgov wrote: the screening part
+    was kept and the folder sealed again by this version, a mix no version wrote. Now the part
+    is not kept (said), as a part made from other data is not."""
+    from landgov.core.runfolder import _keep_earlier
+
+    inputs = {"parcels": "abc"}
+    section = {"landgov_version": "99.0.0", "inputs": {"parcels": {"sha256": "abc"}}}
+    said: list[str] = []
+    old = {"stages": {"screen": section}, "files": {}}
+    assert _keep_earlier(old, "far", inputs, said.append, tmp_path, overwrite=False) == {}
+    assert "landgov 99.0.0" in said[0] and f"landgov {__version__}" in said[0], said
+    same = {"stages": {"screen": {**section, "landgov_version": __version__}}, "files": {}}
+    assert "screen" in _keep_earlier(same, "far", inputs, said.append, tmp_path, overwrite=False)

@@ -307,6 +307,15 @@ def _version_key(text: object) -> tuple[int, ...] | None:
     return key + (0,) * (3 - len(key))
 
 
+def _newer_than_mine(version: object) -> str | None:
+    """「由 landgov 99.0 生成，比本程序（landgov 0.1.0）新」 when ``version`` is newer than this
+    landgov; ``None`` otherwise (also for what is no version number)."""
+    theirs, mine = _version_key(version), _version_key(__version__)
+    if version is None or theirs is None or mine is None or theirs <= mine:
+        return None
+    return f"由 landgov {version} 生成，比本程序（landgov {__version__}）新"
+
+
 #: Folders already said to be of an older landgov (said once per process, not per read).
 _OLDER_SAID: set[str] = set()
 
@@ -329,12 +338,12 @@ def _check_versions(folder: Path, manifest: Mapping[str, Any]) -> None:
     if not seen or mine is None:
         return
     newest = max(seen, key=lambda v: seen[v])
-    if seen[newest] > mine:
+    newer = _newer_than_mine(newest)
+    if newer:
         raise DataFileError(
-            f"{folder} 由 landgov {newest} 生成，比本程序（landgov {__version__}）新：其中的文件"
-            "可能含本版本无法正确读取的内容，未读取。处理：升级 landgov（至 "
-            f"{newest} 或更新）后再运行；或用本版本重新运行 landgov screen / landgov far "
-            "生成结果目录"
+            f"{folder} {newer}：其中的文件可能含本版本无法正确读取的内容，未读取。处理：升级 "
+            f"landgov（至 {newest} 或更新）后再运行；或用本版本重新运行 landgov screen / "
+            "landgov far 生成结果目录"
         )
     oldest = min(seen, key=lambda v: seen[v])
     if seen[oldest] < mine and str(folder) not in _OLDER_SAID:
@@ -887,6 +896,10 @@ def _keep_earlier(
     for name in STAGES[: STAGES.index(stage)]:
         section = stages.get(name)
         if not isinstance(section, Mapping):
+            continue
+        newer = _newer_than_mine(section.get("landgov_version"))
+        if newer:
+            echo(f"原有的{_STAGE_LABELS[name]}结果{newer}，不予保留")
             continue
         differ = _same_data(section, inputs)
         if differ:

@@ -378,3 +378,25 @@ def test_far_does_not_build_on_the_screening_of_a_newer_landgov(tmp_path: Path) 
     assert "landgov 99.0.0" in said[0] and f"landgov {__version__}" in said[0], said
     same = {"stages": {"screen": {**section, "landgov_version": __version__}}, "files": {}}
     assert "screen" in _keep_earlier(same, "far", inputs, said.append, tmp_path, overwrite=False)
+
+
+def test_an_answer_whose_locked_cells_were_changed_is_not_used(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    """The 统一社会信用代码 of an answered row typed over with another enterprise's (the
+    sheet's protection has no password), or its 核实事项 with 「税收（万元）」: the answer was
+    written into the enterprise and the field the cells now name — not those the row asked
+    about, whose 核实编号 still says which. Now such an answer is a problem row naming the
+    columns that no longer agree with the 核实编号, and not used."""
+    folder = tmp_path / "答复"
+    rows = _answered(built, folder, [500, 600, 700])
+    wb = load_workbook(folder / TOWN)
+    ws = wb[LAYOUT.sheet]
+    ws.cell(rows[0]["row"], _col(ws, "统一社会信用代码")).value = rows[2]["uscc"]
+    ws.cell(rows[1]["row"], _col(ws, "核实事项")).value = "税收（万元）"
+    wb.save(folder / TOWN)
+    got = _read(built, folder)
+    assert got.values == {(rows[2]["uscc"], "energy_tce"): 700}
+    said = got.problems.set_index("row")["problem"]
+    assert "统一社会信用代码" in said[rows[0]["row"]] and "未采用" in said[rows[0]["row"]]
+    assert "核实事项" in said[rows[1]["row"]] and "未采用" in said[rows[1]["row"]]

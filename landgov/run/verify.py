@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,6 +380,16 @@ def read_verified(
                     "或重新运行 landgov verify 取得新的核实表",
                 )  # fmt: skip
                 continue
+            changed = _changed_cells(str(key), rec)
+            if changed:
+                log.add(
+                    f"{where}：本行的{'、'.join(changed)}与「{KEY}」{key} 不一致"
+                    "（锁定的列被改动），无法确定答复针对哪家企业的哪一事项，答复未采用",
+                    row=_row(rec), field="、".join(changed), value=key, severity=Severity.ERROR,
+                    action="把该行恢复原样（或在 landgov verify 写出的原表对应行中填写答复）"
+                    "后重新运行",
+                )  # fmt: skip
+                continue
             unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
             found = _one_answer(path.name, str(key), rec, unreadable, plots, profile)
             if isinstance(found, str):
@@ -454,6 +465,26 @@ def _workbooks(root: Path) -> list[Path]:
             ]
         )
     return [p for p in names if p.suffix.lower() == ".xlsx"]
+
+
+def _norm(value: object) -> str:
+    return "" if is_missing(value) else unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _changed_cells(key: str, rec: Mapping[str, Any]) -> list[str]:
+    """The locked columns that route an answer (统一社会信用代码: whose; 核实事项: which field)
+    no longer agreeing with the row's 核实编号 (宗地代码｜核实事项｜统一社会信用代码, as
+    :func:`_item_row` writes it): a cell typed over would send the answer elsewhere. The
+    宗地代码 cell routes nothing (it only says when the plot has left the run)."""
+    text, uscc = _norm(key), _norm(rec.get("统一社会信用代码"))
+    code = "" if uscc in {"", "—"} else f"|{uscc}"
+    if code and not text.endswith(code):
+        return ["统一社会信用代码"]
+    rest = text.removesuffix(code) if code else text
+    item = rest.split("|", 1)[1] if "|" in rest else rest
+    if item != _norm(rec.get("核实事项")):
+        return ["统一社会信用代码" if "|" in item else "核实事项"]
+    return []
 
 
 def _row(rec: Mapping[str, Any]) -> int | None:

@@ -157,6 +157,29 @@ def test_bad_incomplete_withdrawn_and_unknown_rows_are_reported_not_applied(
     assert (got["applied"], got["rejected"], got["withdrawn"], got["stale"]) == (0, 4, 1, 0)
 
 
+def test_the_form_of_another_county_is_refused(inputs, first, tmp_path):
+    """嵊州's 增容条件人工认定表 (plots and applications none of which is in this run) given to
+    越城's far: rc 0, each decision a warning 「已不在本次宗地图层或增容申请表中」, none
+    applied. Now refused, the form named, and no run folder written."""
+    from landgov.errors import InputError
+
+    folder, run = first
+    book = write_condition_overrides(folder, tmp_path / "嵊州 增容认定.xlsx")
+    wb = load_workbook(book)
+    for ws in wb.worksheets:  # every id of the form and of its hidden marker, renamed
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "|" in cell.value:
+                    cell.value = "SZ-" + cell.value
+    wb.save(book)
+    app, cond = _one_open(run.applications)
+    _fill(book, {f"SZ-{app}|{SHORT[cond]}": {"认定结论": "符合", **RECORD}})
+    with pytest.raises(InputError) as err:
+        _far(inputs, tmp_path / "run2", overrides=book)
+    assert str(book) in str(err.value) and "没有一宗相同" in str(err.value)
+    assert not (tmp_path / "run2").exists()
+
+
 def test_kept_across_runs_until_the_facts_change(inputs, first, tmp_path):
     folder, run = first
     app, cond = _one_open(run.applications)

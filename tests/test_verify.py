@@ -157,7 +157,9 @@ def test_read_verified_reports_disagreeing_answers_and_unknown_enterprises(first
     copy.write_bytes(files[0].read_bytes())
     _fill(files[0], {pick: {"答复": 100, "核实人": "张三", "核实日期": DAY}})
     _fill(copy, {pick: {"答复": 120, "核实人": "李四", "核实日期": DAY}})
-    got = read_verified(tmp_path / "v", parcel_ids=[rows.loc[pick, "宗地代码"]], usccs=[code])
+    # the run's plots (a 核实表 with none of them is another county's, refused)
+    plots = [p for f in files for p in _rows(f)["宗地代码"]]
+    got = read_verified(tmp_path / "v", parcel_ids=plots, usccs=[code])
     text = " ".join(got.problems["problem"].astype(str))
     assert got.n_answers == 2 and not got.values  # neither is used
     assert "答复不一致" in text and "100" in text and "120" in text

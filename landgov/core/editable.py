@@ -85,6 +85,7 @@ __all__ = [
     "add_editable_sheet",
     "formula_cells",
     "header",
+    "no_common_keys",
     "read_editable",
     "save_workbook",
 ]
@@ -720,6 +721,35 @@ def read_editable(
     )
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
+
+
+def no_common_keys(
+    source: str | os.PathLike[str],
+    keys: Iterable[object],
+    known: Iterable[object],
+    *,
+    what: str,
+    field: str,
+    action: str,
+) -> Issue | None:
+    """The issue of a returned workbook none of whose keys (plots, applications) is in the run
+    it is given to — another county's or project's file — or ``None``.
+
+    Without keys on either side (an empty form, a run read without its plots) there is
+    nothing to tell, and ``None`` is returned. One key in common is enough: a form of the same
+    county whose other plots left the run is read, and the plots that left are said row by row.
+    """
+    mine = {str(k) for k in keys if not is_missing(k)}
+    theirs = {str(k) for k in known if not is_missing(k)}
+    if not mine or not theirs or mine & theirs:
+        return None
+    shown = "、".join(sorted(mine)[:3])
+    return Issue(
+        str(source), field, shown,
+        f"{what}的 {len(mine)} 个{field}（{shown} 等）与本次运行没有一宗相同：这是其他区县或"
+        f"其他项目的{what}",
+        action,
+    )  # fmt: skip
 
 
 #: Suffixes of workbooks in a format other than .xlsx (WPS and Excel 97–2003, OpenDocument).

@@ -64,6 +64,7 @@ __all__ = [
     "check_layers_near_parcels",
     "check_reads",
     "check_values",
+    "implausible_number",
 ]
 
 #: The map layers a run overlays on the parcels (roles of :class:`landgov.run.files.RunInputs`).
@@ -160,6 +161,22 @@ def _number_bounds(profile: Profile) -> dict[str, _Bound]:
     ):
         bounds[name] = _Bound(0.0, float(_p(profile, param)), unit, nonneg, key(param))
     return bounds
+
+
+def implausible_number(name: str, value: float, profile: Profile) -> str | None:
+    """Why ``value`` of the field ``name`` is implausible, or ``None`` (also for an unbounded
+    field): the bound a value typed anywhere else (a 核实 answer) is held to, as a table's.
+
+    >>> from landgov.policy import load_profile
+    >>> implausible_number("energy_tce", 2e8, load_profile("yuecheng-2022"))
+    '大于合理上限 100000000 吨标准煤（plausible.energy_max_tce）'
+    """
+    if not math.isfinite(value):
+        return "不是有限数值"
+    bound = _number_bounds(profile).get(name)
+    if bound is None or bound.lo <= value <= bound.hi:
+        return None
+    return _bound_text(value, bound)
 
 
 def _fmt(value: object) -> str:

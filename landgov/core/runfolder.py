@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -296,14 +297,76 @@ def _mismatches(folder: Path, manifest: Mapping[str, Any]) -> tuple[list[str], l
     return changed, extra
 
 
+def _version_key(text: object) -> tuple[int, ...] | None:
+    """``(0, 1, 0)`` for 「0.1.0」 (a suffix such as ``.dev3`` or ``+local`` ignored); ``None``
+    for what is no version number."""
+    found = re.fullmatch(r"\s*v?(\d+(?:\.\d+)*)(?:[.+-]?[A-Za-z]\S*)?\s*", str(text))
+    if found is None:
+        return None
+    key = tuple(int(p) for p in found.group(1).split("."))
+    return key + (0,) * (3 - len(key))
+
+
+def _newer_than_mine(version: object) -> str | None:
+    """「由 landgov 99.0 生成，比本程序（landgov 0.1.0）新」 when ``version`` is newer than this
+    landgov; ``None`` otherwise (also for what is no version number)."""
+    theirs, mine = _version_key(version), _version_key(__version__)
+    if version is None or theirs is None or mine is None or theirs <= mine:
+        return None
+    return f"由 landgov {version} 生成，比本程序（landgov {__version__}）新"
+
+
+#: Folders already said to be of an older landgov (said once per process, not per read).
+_OLDER_SAID: set[str] = set()
+
+
+def _check_versions(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """Refuse a run folder written by a newer landgov; say one written by an older one.
+
+    The version sealing the folder and that of each stage section are looked at (a stage kept
+    from an earlier run keeps its version); a text that is no version number is left alone.
+    """
+    stages = manifest.get("stages")
+    sections = list(stages.values()) if isinstance(stages, Mapping) else []
+    seen = {
+        str(v): key
+        for v in [manifest.get("landgov_version")]
+        + [s.get("landgov_version") for s in sections if isinstance(s, Mapping)]
+        if v is not None and (key := _version_key(v)) is not None
+    }
+    mine = _version_key(__version__)
+    if not seen or mine is None:
+        return
+    newest = max(seen, key=lambda v: seen[v])
+    newer = _newer_than_mine(newest)
+    if newer:
+        raise DataFileError(
+            f"{folder} {newer}：其中的文件可能含本版本无法正确读取的内容，未读取。处理：升级 "
+            f"landgov（至 {newest} 或更新）后再运行；或用本版本重新运行 landgov screen / "
+            "landgov far 生成结果目录"
+        )
+    oldest = min(seen, key=lambda v: seen[v])
+    if seen[oldest] < mine and str(folder) not in _OLDER_SAID:
+        _OLDER_SAID.add(str(folder))
+        print(
+            f"警告：{folder} 由 landgov {oldest} 生成，本程序为 landgov {__version__}：照常读取；"
+            "结果可能与用本版本重新运行不同，需要一致时请用本版本重新运行 landgov screen",
+            file=sys.stderr,
+        )
+
+
 def verify(folder: str | Path) -> dict[str, Any]:
     """Check that ``folder`` holds one complete landgov run, unchanged; return its manifest.
+
+    A folder written by a newer landgov is refused; one written by an older landgov is read
+    with a warning on the console naming both versions (:func:`_check_versions`).
 
     Raises
     ------
     DataFileError
-        No manifest, no completeness marker, or a listed file missing or changed (the message
-        names the file). Files the manifest does not list are allowed (they are not read).
+        No manifest, no completeness marker, a newer landgov, or a listed file missing or
+        changed (the message names the file). Files the manifest does not list are allowed
+        (they are not read).
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -315,6 +378,7 @@ def verify(folder: str | Path) -> dict[str, Any]:
             f"{folder / MANIFEST} 没有完成标记（complete）和文件清单：该目录可能是中断的运行，"
             f"或由旧版本 landgov 生成。{rerun}"
         )
+    _check_versions(folder, manifest)
     changed, _extra = _mismatches(folder, manifest)
     if changed:
         raise DataFileError(
@@ -832,6 +896,10 @@ def _keep_earlier(
     for name in STAGES[: STAGES.index(stage)]:
         section = stages.get(name)
         if not isinstance(section, Mapping):
+            continue
+        newer = _newer_than_mine(section.get("landgov_version"))
+        if newer:
+            echo(f"原有的{_STAGE_LABELS[name]}结果{newer}，不予保留")
             continue
         differ = _same_data(section, inputs)
         if differ:

@@ -518,7 +518,7 @@ def _far(
     with timer.stage("读取"):
         read = read_far_files(inputs, aliases, read=None if shared is None else shared.read)
         reads = plausible_reads(read, inputs, prof, day)
-        answers = None if verified is None else answers_into_reads(reads, verified)
+        answers = None if verified is None else answers_into_reads(reads, verified, prof)
     parcels = reads["parcels"].data
     if options.township is not None:  # 「斗门」 for 「斗门街道」: the names the rows have
         town = resolve_township(options.township, parcels.get("township", pd.Series(dtype=object)))
@@ -880,7 +880,9 @@ def _overridden(
     screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, path: str | Path
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, _Decided]:
     """Plots and applications with the 增容 condition overrides applied (run.far_overrides)."""
+    from landgov.core.editable import no_common_keys
     from landgov.core.problems import ProblemLog, Severity
+    from landgov.errors import InputError
     from landgov.run.far_overrides import (
         KEY,
         SOURCE,
@@ -896,6 +898,12 @@ def _overridden(
     known = set(screened["parcel_id"].dropna().astype(str))
     if apps is not None:
         known |= set(apps["application_id"].dropna().astype(str))
+    foreign = no_common_keys(
+        decided.source or SOURCE, decided.ids, known, what="增容条件人工认定表", field="编号",
+        action="请给出用 landgov override --far 从本次运行（同一宗地图层和增容申请表）写出的认定表",
+    )  # fmt: skip
+    if foreign is not None:  # another county's form: every decision a warning, none applied
+        raise InputError([foreign])
     log = ProblemLog(SOURCE)
     unknown = decided.rows[~decided.rows["编号"].astype(str).isin(known)]
     for rec in unknown.to_dict("records"):

@@ -246,13 +246,16 @@ class ConditionOverrides:
     """The usable decided rows of a 增容 condition overrides workbook, and its problems.
 
     ``rows`` has ``编号`` and ``cond`` (the condition column) parsed from the key; ``withdrawn``
-    and ``rejected`` count the rows withdrawn and the decided rows not usable.
+    and ``rejected`` count the rows withdrawn and the decided rows not usable; ``ids`` are the
+    plots and applications of every row of the form (decided or not), ``source`` its path.
     """
 
     rows: pd.DataFrame
     problems: pd.DataFrame
     withdrawn: int = 0
     rejected: int = 0
+    ids: frozenset[str] = frozenset()
+    source: str = ""
 
 
 def read_condition_overrides(path: str | Path) -> ConditionOverrides:
@@ -293,7 +296,8 @@ def read_condition_overrides(path: str | Path) -> ConditionOverrides:
         keep.append({**rec.to_dict(), KEY: str(key), "编号": ident.strip(), "cond": cond})
     names = [f.name for f in CONDITION_LAYOUT.fields]
     rows = pd.DataFrame(keep, columns=[*names, "行号", "cond"])
-    return ConditionOverrides(rows, log.frame(), withdrawn, rejected)
+    ids = frozenset(str(k).rpartition(SEP)[0].strip() for k in sheet.rows.index) - {""}
+    return ConditionOverrides(rows, log.frame(), withdrawn, rejected, ids, str(Path(path)))
 
 
 def _day(value: object) -> str:

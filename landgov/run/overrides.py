@@ -33,11 +33,13 @@ from landgov.core.editable import (
     FieldKind,
     Layout,
     add_editable_sheet,
+    no_common_keys,
     read_editable,
     save_workbook,
 )
 from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.errors import InputError
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 
@@ -171,13 +173,16 @@ def _current(parcels: pd.DataFrame, key: str) -> dict[str, Any]:
 class Overrides:
     """The decided rows of an overrides workbook, and its problems.
 
-    ``withdrawn`` and ``rejected`` count the decided rows withdrawn and those not usable.
+    ``withdrawn`` and ``rejected`` count the decided rows withdrawn and those not usable;
+    ``plots`` are the plots of every row of the form (decided or not), ``source`` its path.
     """
 
     rows: pd.DataFrame
     problems: pd.DataFrame
     withdrawn: int = 0
     rejected: int = 0
+    plots: frozenset[str] = frozenset()
+    source: str = ""
 
 
 def read_overrides(path: str | Path) -> Overrides:
@@ -206,7 +211,8 @@ def read_overrides(path: str | Path) -> Overrides:
             continue
         keep.append({**rec.to_dict(), KEY: str(key)})
     rows = pd.DataFrame(keep, columns=[KEY, "行号", *(f.name for f in LAYOUT.fields[1:])])
-    return Overrides(rows, log.frame(), withdrawn, rejected)
+    plots = frozenset(str(k) for k in sheet.rows.index)
+    return Overrides(rows, log.frame(), withdrawn, rejected, plots, str(Path(path)))
 
 
 def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
@@ -220,6 +226,17 @@ def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:
         f"人工认定：{'，'.join(changes)}；理由：{rec[WHY]}；认定人：{rec[WHO]}（{day}）；"
         f"文件依据：{rec[DOC]}"
     )
+
+
+def _refuse_foreign(overrides: Overrides, plots: Mapping[str, Any]) -> None:
+    """Refuse a form none of whose plots is in the run (another county's or project's form):
+    its every decision was a warning 「已不在本次宗地图层中」, none applied, nothing said."""
+    issue = no_common_keys(
+        overrides.source or SOURCE, overrides.plots, plots, what="人工认定表", field=KEY,
+        action="请给出用 landgov override 从本次运行（同一宗地图层）写出的人工认定表",
+    )  # fmt: skip
+    if issue is not None:
+        raise InputError([issue])
 
 
 def apply_overrides(
@@ -239,6 +256,7 @@ def apply_overrides(
     out["override_by"] = pd.Series(None, index=out.index, dtype="object")
     log = ProblemLog(SOURCE)
     index = {str(p): i for i, p in zip(out.index, out["parcel_id"], strict=True)}
+    _refuse_foreign(overrides, index)
     for rec in overrides.rows.to_dict("records"):
         key = str(rec[KEY])
         if key not in index:

@@ -11,7 +11,8 @@ with fixed answers, date validation).
 --verified``). An answer enters the run as data (:func:`apply_verified` writes it into the
 enterprise table) with its source in the reasons: 「据斗门街道 2026-07-10 核实（张三）」. An
 answer that cannot be used is a problem row saying why, never dropped: a value that is not of
-the kind asked (not a number, not one of the choices), a missing 核实人 or 核实日期, answers that
+the kind asked (not a number, not one of the choices, beyond the profile's ``plausible`` bound),
+an answer saying the value is unknown (「不详」, 「—」), a missing 核实人 or 核实日期, answers that
 disagree for one enterprise, an item landgov cannot take as data (to be corrected in the source
 file), an enterprise not in the enterprise table; an answer for a plot that is no longer in the
 parcels layer is reported (and used when its enterprise still is).
@@ -20,7 +21,9 @@ parcels layer is reported (and used when its enterprise still is).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,13 +40,16 @@ from landgov.core.editable import (
     FieldKind,
     Layout,
     add_editable_sheet,
+    no_common_keys,
     read_editable,
     save_workbook,
 )
 from landgov.core.missing import format_number, is_missing
+from landgov.core.plausible import implausible_number
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import InputError, Issue
+from landgov.policy import Profile
 
 __all__ = [
     "ANSWERABLE",
@@ -295,6 +301,8 @@ def _parse_answer(value: object, spec: _Answer) -> tuple[Any, str | None]:
         number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         return None, f"「{text}」不是数字（{spec.hint}）"
+    if not math.isfinite(number):  # 「inf」, 「nan」: floats to Python, no figure to anyone
+        return None, f"「{text}」不是有限数值（{spec.hint}）"
     return (number, None) if number >= 0 else (None, f"「{text}」为负数")
 
 
@@ -310,6 +318,7 @@ def read_verified(
     *,
     parcel_ids: Iterable[str],
     usccs: Iterable[str],
+    profile: Profile | None = None,
 ) -> Verified:
     """Read every ``*.xlsx`` 核实 workbook in ``folder``.
 
@@ -320,6 +329,9 @@ def read_verified(
     parcel_ids, usccs
         The plots and enterprises of the run that takes the answers: answers about others are
         reported.
+    profile
+        The run's profile: a number beyond its ``plausible`` bound (综合能耗 2e8 吨标准煤) is
+        not used, as the same figure in the enterprise table is not; ``None``: not checked.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -336,14 +348,25 @@ def read_verified(
     seen: dict[tuple[str, str], list[tuple[Any, str, str]]] = {}
     used_plots: dict[str, list[str]] = {}
     n = 0
-    for path in files:
-        sheet = read_editable(path, LAYOUT, refuse_conflicts=True)
+    sheets = [(path, read_editable(path, LAYOUT, refuse_conflicts=True)) for path in files]
+    _refuse_foreign(sheets, plots)
+    for path, sheet in sheets:
         log.extend(sheet.problems)
         n += len(sheet.conflicts)  # answered twice, differently: said, not used
         where = f"{path.name} 工作表「{sheet.meta.get('sheet')}」"
         added = set(sheet.added_keys)
         for key, rec in sheet.rows.iterrows():
-            if is_missing(rec.get(ANSWER)):
+            answer = rec.get(ANSWER)
+            if is_missing(answer):
+                if isinstance(answer, str) and answer.strip():  # 「不详」「—」: typed, said
+                    n += 1
+                    log.add(
+                        f"{where}：答复为「{answer.strip()}」（未能核实），答复未采用，"
+                        "该事项仍为待核实",
+                        row=_row(rec), field=ANSWER, value=answer.strip(),
+                        action="核实后填写答复；确实无法取得的，在「依据」中说明原因",
+                        severity=Severity.WARNING,
+                    )  # fmt: skip
                 continue
             n += 1
             if sheet.flagged(str(key), ANSWER):  # e.g. a formula without its result: said
@@ -357,8 +380,18 @@ def read_verified(
                     "或重新运行 landgov verify 取得新的核实表",
                 )  # fmt: skip
                 continue
+            changed = _changed_cells(str(key), rec)
+            if changed:
+                log.add(
+                    f"{where}：本行的{'、'.join(changed)}与「{KEY}」{key} 不一致"
+                    "（锁定的列被改动），无法确定答复针对哪家企业的哪一事项，答复未采用",
+                    row=_row(rec), field="、".join(changed), value=key, severity=Severity.ERROR,
+                    action="把该行恢复原样（或在 landgov verify 写出的原表对应行中填写答复）"
+                    "后重新运行",
+                )  # fmt: skip
+                continue
             unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
-            found = _one_answer(path.name, str(key), rec, unreadable, plots)
+            found = _one_answer(path.name, str(key), rec, unreadable, plots, profile)
             if isinstance(found, str):
                 log.add(f"{where}：{found}", row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
                         action=_action(found), severity=Severity.ERROR)  # fmt: skip
@@ -385,8 +418,28 @@ def read_verified(
     return Verified(values, sources, used_plots, log.frame(), n)
 
 
-#: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel).
-_OTHER_WORKBOOKS = (".xls", ".et", ".ett", ".ods", ".xlsm", ".xlsb")
+def _refuse_foreign(sheets: list[tuple[Path, Any]], plots: set[str]) -> None:
+    """Refuse a workbook none of whose plots is in the run (another county's 核实表): each of
+    its answers was a warning 「已不在本次宗地图层中」 and an error 「企业不在本次企业表中」."""
+    found = [
+        no_common_keys(
+            path,
+            sheet.rows.get("宗地代码", ()),
+            plots,
+            what="核实表",
+            field="宗地代码",
+            action=f"把 {path.name} 移出核实文件夹；本次运行的核实表用 landgov verify 写出",
+        )
+        for path, sheet in sheets
+    ]
+    issues = [i for i in found if i is not None]
+    if issues:
+        raise InputError(issues)
+
+
+#: Workbook formats staff save a returned 核实表 in that landgov does not read (WPS, old Excel,
+#: 「另存为 CSV」): refused by name, as the shared reader refuses them (core.editable._open).
+_OTHER_WORKBOOKS = (".xls", ".et", ".ett", ".ods", ".xlsm", ".xlsb", ".csv")
 
 
 def _workbooks(root: Path) -> list[Path]:
@@ -414,6 +467,26 @@ def _workbooks(root: Path) -> list[Path]:
     return [p for p in names if p.suffix.lower() == ".xlsx"]
 
 
+def _norm(value: object) -> str:
+    return "" if is_missing(value) else unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _changed_cells(key: str, rec: Mapping[str, Any]) -> list[str]:
+    """The locked columns that route an answer (统一社会信用代码: whose; 核实事项: which field)
+    no longer agreeing with the row's 核实编号 (宗地代码｜核实事项｜统一社会信用代码, as
+    :func:`_item_row` writes it): a cell typed over would send the answer elsewhere. The
+    宗地代码 cell routes nothing (it only says when the plot has left the run)."""
+    text, uscc = _norm(key), _norm(rec.get("统一社会信用代码"))
+    code = "" if uscc in {"", "—"} else f"|{uscc}"
+    if code and not text.endswith(code):
+        return ["统一社会信用代码"]
+    rest = text.removesuffix(code) if code else text
+    item = rest.split("|", 1)[1] if "|" in rest else rest
+    if item != _norm(rec.get("核实事项")):
+        return ["统一社会信用代码" if "|" in item else "核实事项"]
+    return []
+
+
 def _row(rec: Mapping[str, Any]) -> int | None:
     value = rec.get("行号")
     return None if is_missing(value) else int(value)
@@ -427,8 +500,8 @@ def _action(problem: str) -> str:
     return "按「填写说明」改正答复后重新运行"
 
 
-def _one_answer(
-    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str]
+def _one_answer(  # noqa: PLR0917
+    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str], profile: Profile | None
 ) -> str | tuple[str, str, Any, str, bool]:
     """(uscc, field, value, source text, plot gone) or the reason the answer is not used."""
     fld = _field_of(str(rec.get("核实事项") or ""))
@@ -437,6 +510,9 @@ def _one_answer(
     if spec is None or is_missing(uscc) or str(uscc) == "—":
         return f"{_MANUAL}（{rec.get('核实事项')}）"
     value, problem = _parse_answer(rec.get(ANSWER), spec)
+    if not problem and spec.kind == "number" and profile is not None:
+        why = implausible_number(fld or "", value, profile)
+        problem = None if why is None else f"「{str(rec.get(ANSWER)).strip()}」{why}"
     if problem:
         return f"答复未采用：{problem}"
     person, day = rec.get(PERSON), rec.get(DATE)
@@ -476,11 +552,15 @@ def _shown(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- apply
-def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
+def answers_into_reads(
+    reads: dict[str, Any], verified: str | Path, profile: Profile | None = None
+) -> Verified:
     """Read the answers in ``verified`` and write them into ``reads["enterprises"]`` (replaced).
 
     ``reads`` are a run's :class:`~landgov.core.problems.ReadResult` by role (``parcels`` and
-    ``enterprises`` needed); returns what was read (its problems go to the run's problems).
+    ``enterprises`` needed), checked against ``profile``'s ``plausible`` bounds already; the
+    answers are held to the same bounds. Returns what was read (its problems go to the run's
+    problems).
     """
     from dataclasses import replace
 
@@ -489,6 +569,7 @@ def answers_into_reads(reads: dict[str, Any], verified: str | Path) -> Verified:
         verified,
         parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
         usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
+        profile=profile,
     )
     reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
     return answers
@@ -500,7 +581,7 @@ def verified_entry(folder: str | Path, verified: Verified) -> dict[str, Any]:
     from landgov.core.runfolder import file_sha256
 
     root = Path(folder)
-    files = sorted(p for p in root.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    files = _workbooks(root)  # the files read_verified read (「核实_X.XLSX」 too)
     return {
         "path": str(root),
         "files": {p.name: file_sha256(p) for p in files},

@@ -7,16 +7,29 @@ code, a 「错误：」 line (or a problem row), and no Python traceback on the 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-__all__ = ["assert_clean_error", "ctrl_c_answered", "run_cli"]
+__all__ = [
+    "ENGLISH",
+    "assert_clean_error",
+    "ctrl_c_answered",
+    "main_here",
+    "refused",
+    "run_cli",
+    "sample_run",
+    "snapshot",
+]
 
 _ROOT = Path(__file__).resolve().parents[1]
+#: Words of a Python error that a message for users never holds.
+ENGLISH = ("Error", "Exception", "Errno", "Traceback", "KeyError", "BadZipFile", "Invalid")
 
 
 def run_cli(
@@ -63,3 +76,56 @@ def ctrl_c_answered() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+def main_here(args: list[object], capsys: Any) -> tuple[int, str]:
+    """``landgov ARGS`` in this process (the same handler as the command): the exit code and
+    everything printed (``capsys``: pytest's fixture)."""
+    from landgov.cli import main
+
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    else:
+        code = 0
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def snapshot(folder: Path) -> dict[str, str] | None:
+    """Every file below ``folder`` with its SHA-256 (``None``: no folder)."""
+    if not folder.exists():
+        return None
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def sample_run(root: Path) -> Path:
+    """The bundled sample screened through the command line as a user runs it, into
+    「结果 2026年」 under ``root`` (a space and Chinese characters in the path)."""
+    sample = _ROOT / "data" / "sample"
+    run = root / "结果 2026年"
+    result = run_cli(
+        "screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+        "-l", sample / "links.xlsx", "-o", run, "--as-of", "2026-06-30", cwd=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return run
+
+
+def refused(code: int, text: str, *words: str) -> str:
+    """A refusal as users must see it, from :func:`main_here`: exit code 2 (``EXIT_INPUT``),
+    「错误：」 lines holding ``words``, nothing in English. Returns the text."""
+    from landgov.cli import EXIT_INPUT
+
+    assert code == EXIT_INPUT, (code, text)
+    assert "错误：" in text, text
+    for word in words:
+        assert word in text, (word, text)
+    for word in ENGLISH:
+        assert word not in text, (word, text)
+    return text

@@ -22,50 +22,22 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from landgov.cli import EXIT_INPUT, main
 from landgov.ledger import LAYOUT
-from tests._cli import assert_clean_error, run_cli
+from tests._cli import assert_clean_error, main_here, refused, run_cli, sample_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-ENGLISH = ("Traceback", "Error", "Exception", "Errno")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample screened as a user runs it, and the 治理台账 built from it (read only)."""
     root = tmp_path_factory.mktemp("followon")
-    run = root / "结果 2026年"
-    result = run_cli(
-        "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
-        "-l", SAMPLE / "links.xlsx", "-o", run, "--as-of", "2026-06-30", cwd=root,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    run = sample_run(root)
     ledger = root / "治理台账.xlsx"
     result = run_cli("ledger", "init", run, "-o", ledger, "--as-of", "2026-07-01", cwd=root)
     assert result.returncode == 0, result.stderr
     return {"run": run, "ledger": ledger}
-
-
-def _main(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """``landgov ARGS`` in this process (the same handler as the command): code and text."""
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
-def _refused(code: int, text: str, *words: str) -> None:
-    assert code == EXIT_INPUT, (code, text)
-    assert "错误：" in text, text
-    for word in words:
-        assert word in text, (word, text)
-    for word in ENGLISH:
-        assert word not in text, (word, text)
 
 
 def _returned(src: Path, dst: Path, edit: Callable[..., object]) -> Path:
@@ -89,7 +61,7 @@ def _problems(book: Path) -> list[dict[str, object]]:
 
 
 def _update(ledger: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    return _main(["ledger", "update", ledger, "-o", out, "--as-of", "2026-08-01"], capsys)
+    return main_here(["ledger", "update", ledger, "-o", out, "--as-of", "2026-08-01"], capsys)
 
 
 # --- the returned 治理台账 --------------------------------------------------------------------
@@ -137,7 +109,7 @@ def test_a_ledger_without_its_data_sheet_is_refused_and_nothing_written(
     book = _returned(built["ledger"], tmp_path / "台账.xlsx", edit)
     out = tmp_path / "台账_新.xlsx"
     code, text = _update(book, out, capsys)
-    _refused(code, text, str(book), "没有找到含「宗地代码」列和填写列", "状态（填写）")
+    refused(code, text, str(book), "没有找到含「宗地代码」列和填写列", "状态（填写）")
     assert not out.exists()
 
 
@@ -159,7 +131,7 @@ def test_a_ledger_without_its_status_column_is_refused_and_nothing_written(
     book = _returned(built["ledger"], tmp_path / "台账.xlsx", edit)
     out = tmp_path / "台账_新.xlsx"
     code, text = _update(book, out, capsys)
-    _refused(code, text, str(book), "缺少「状态」列", "请恢复「状态」列")
+    refused(code, text, str(book), "缺少「状态」列", "请恢复「状态」列")
     assert not out.exists()
 
 
@@ -335,8 +307,8 @@ def test_a_damaged_run_folder_is_refused_by_every_follow_on_command(
         ["ledger", "update", built["ledger"], "--run", run, "-o", out / "台账2.xlsx"],
     ]
     for args in commands:
-        code, text = _main(args, capsys)
-        _refused(code, text, str(run))
+        code, text = main_here(args, capsys)
+        refused(code, text, str(run))
         assert not out.exists(), args
 
 
@@ -351,8 +323,8 @@ def test_compare_with_another_countys_run_is_refused(
     plots = [{"parcel_id": f"330683001001GB0000{i}", "township": "剡湖街道"} for i in (1, 2)]
     other = fake_run(tmp_path / "嵊州 结果", plots, as_of="2027-06-30", profile="shengzhou-2022")
     out = tmp_path / "动态评价"
-    code, text = _main(["compare", built["run"], other, "-o", out], capsys)
-    _refused(code, text, str(other), str(built["run"]), "没有一宗相同的地块")
+    code, text = main_here(["compare", built["run"], other, "-o", out], capsys)
+    refused(code, text, str(other), str(built["run"]), "没有一宗相同的地块")
     assert not out.exists()
 
 

@@ -19,14 +19,13 @@ import pytest
 from openpyxl import load_workbook
 
 from landgov import __version__
-from landgov.cli import EXIT_INPUT, main
+from landgov.cli import EXIT_INPUT
 from landgov.run.overrides import read_overrides
 from landgov.run.verify import LAYOUT, read_verified
-from tests._cli import run_cli
+from tests._cli import ENGLISH, main_here, run_cli, sample_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-ENGLISH = ("Traceback", "Error", "Exception", "Errno")
 ENERGY = "综合能耗（吨标准煤）"
 TOWN = "核实_斗门街道.xlsx"
 
@@ -35,26 +34,10 @@ TOWN = "核实_斗门街道.xlsx"
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample screened as a user runs it, its 核实表 and 人工认定表 (read only)."""
     root = tmp_path_factory.mktemp("roundtrips")
-    run = root / "结果 2026年"
-    result = run_cli(
-        "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
-        "-l", SAMPLE / "links.xlsx", "-o", run, "--as-of", "2026-06-30", cwd=root,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    run = sample_run(root)
     assert run_cli("verify", run, "-o", root / "核实", cwd=root).returncode == 0
     assert run_cli("override", run, "-o", root / "认定.xlsx", cwd=root).returncode == 0
     return {"run": run, "verify": root / "核实", "form": root / "认定.xlsx"}
-
-
-def _main(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
 
 
 def _col(ws, name: str) -> int:
@@ -118,7 +101,7 @@ def test_an_answer_that_is_no_finite_number_is_a_problem_row_not_a_crash(
     value) and the run completes with the other answer used."""
     rows = _answered(built, tmp_path / "答复", ["inf", "1e999", "-inf", 2e8, 800])
     out = tmp_path / "结果"
-    code, text = _main(
+    code, text = main_here(
         [
             "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
             "-l", SAMPLE / "links.xlsx", "-o", out, "--as-of", "2026-06-30",
@@ -179,7 +162,7 @@ def test_a_csv_among_the_answers_is_refused_like_an_xls(
     _answered(built, folder, [500])
     shutil.copy(built["verify"] / "核实_马山街道.xlsx", folder / "核实_马山街道.csv")
     out = tmp_path / "结果"
-    code, text = _main(
+    code, text = main_here(
         [
             "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
             "-o", out, "--as-of", "2026-06-30", "--verified", folder,
@@ -296,7 +279,7 @@ def test_the_override_form_of_another_county_is_refused(
         ws.cell(2, _col(ws, name)).value = value
     wb.save(form)
     out = tmp_path / "结果"
-    code, text = _main(
+    code, text = main_here(
         [
             "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
             "-o", out, "--as-of", "2026-06-30", "--overrides", form,
@@ -343,7 +326,7 @@ def test_a_run_folder_of_a_newer_landgov_is_refused_by_every_follow_on_command(
         ["compare", built["run"], run, "-o", out / "动态评价"],
     ]
     for args in commands:
-        code, text = _main(args, capsys)
+        code, text = main_here(args, capsys)
         assert code == EXIT_INPUT, (args, text)
         assert "错误：" in text and str(run) in text, text
         assert "landgov 99.0.0" in text and f"landgov {__version__}" in text, text
@@ -357,7 +340,7 @@ def test_a_run_folder_of_an_older_landgov_is_read_with_a_warning(
     """A folder written by landgov 0.0.1: read as before, but now said — a warning naming the
     folder and both versions — so that a difference in the results can be traced."""
     run = _versioned(built["run"], tmp_path, "0.0.1")
-    code, text = _main(["override", run, "-o", tmp_path / "认定.xlsx"], capsys)
+    code, text = main_here(["override", run, "-o", tmp_path / "认定.xlsx"], capsys)
     assert code == 0, text
     assert "警告" in text and str(run) in text, text
     assert "landgov 0.0.1" in text and f"landgov {__version__}" in text, text

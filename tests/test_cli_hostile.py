@@ -12,7 +12,6 @@ at any moment of ``landgov screen``. Most cases run :func:`landgov.cli.main` in 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -24,50 +23,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from landgov.cli import EXIT_INPUT, main
 from landgov.errors import DataFileError, ProfileError
 from landgov.policy import load_profile
-from tests._cli import ctrl_c_answered, run_cli
+from tests._cli import ctrl_c_answered, main_here, refused, run_cli, snapshot
 from tests._runs import fake_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 # An English exception name or errno in what the user reads means a message was passed on raw.
-ENGLISH = ("Error", "Exception", "Errno", "Traceback", "KeyError", "BadZipFile", "Invalid")
-
-
-def _main(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """``landgov ARGS`` in this process: the exit code and everything printed."""
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
-def _refused(code: int, text: str, *words: str) -> str:
-    """Exit 2, 「错误：」 lines holding ``words``, nothing in English."""
-    assert code == EXIT_INPUT, (code, text)
-    assert "错误：" in text, text
-    for word in words:
-        assert word in text, (word, text)
-    for word in ENGLISH:
-        assert word not in text, (word, text)
-    return text
-
-
-def _snapshot(folder: Path) -> dict[str, str] | None:
-    """Every file below ``folder`` with its SHA-256 (``None``: no folder)."""
-    if not folder.exists():
-        return None
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -137,13 +100,13 @@ def test_a_workbook_that_is_something_else_is_said_in_chinese(
     「not recognized as being in a supported file format」. Now the file says what it is,
     through inspect and screen alike, and the screen's output folder is not created."""
     path = make(tmp_path / name)
-    code, text = _main(["inspect", path, "--kind", "enterprises"], capsys)
-    _refused(code, text, path.name, words, "处理：")
+    code, text = main_here(["inspect", path, "--kind", "enterprises"], capsys)
+    refused(code, text, path.name, words, "处理：")
     out = tmp_path / "结果"
-    code, text = _main(
+    code, text = main_here(
         ["screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", path, "-o", out], capsys
     )
-    _refused(code, text, words)
+    refused(code, text, words)
     assert not out.exists()
 
 
@@ -152,8 +115,8 @@ def test_a_wps_table_given_as_the_parcel_layer_is_called_a_table(
 ) -> None:
     et = _wps(tmp_path / "宗地.et")
     args = ["screen", "-q", "-p", et, "-e", SAMPLE / "enterprises.xlsx", "-o", tmp_path / "结果"]
-    code, text = _main(args, capsys)
-    _refused(code, text, "宗地.et", "这是表格文件，不是图层")
+    code, text = main_here(args, capsys)
+    refused(code, text, "宗地.et", "这是表格文件，不是图层")
 
 
 def test_a_filled_form_that_is_no_workbook_names_no_exception(
@@ -163,8 +126,8 @@ def test_a_filled_form_that_is_no_workbook_names_no_exception(
     the same words as every other workbook now (:func:`landgov.io._grid.not_a_workbook`)."""
     form = tmp_path / "认定.xlsx"
     form.write_text("<html><body><table><tr><td>宗地代码</td></tr></table></body></html>", "utf-8")
-    code, text = _main(["override", run_dir, "-o", form], capsys)
-    _refused(code, text, str(form), "网页")
+    code, text = main_here(["override", run_dir, "-o", form], capsys)
+    refused(code, text, str(form), "网页")
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -194,15 +157,15 @@ def test_an_output_inside_a_run_folder_is_refused(
     24 Shapefile parts: the folder no longer matched its manifest, and the next ``landgov
     screen -o 结果`` refused to replace it (「文件在上次运行后被修改或新增」). Now every command
     that writes refuses such a place before writing anything; the run folder stays as it was."""
-    before = _snapshot(run_dir)
+    before = snapshot(run_dir)
     fill = {
         "run": run_dir,
         "parcels": SAMPLE / "parcels.shp",
         "enterprises": SAMPLE / "enterprises.xlsx",
     }
-    code, text = _main([a.format(**fill) for a in args], capsys)
-    _refused(code, text, f"landgov 结果目录「{run_dir}」", "处理：用 --out 指定结果目录之外")
-    assert _snapshot(run_dir) == before
+    code, text = main_here([a.format(**fill) for a in args], capsys)
+    refused(code, text, f"landgov 结果目录「{run_dir}」", "处理：用 --out 指定结果目录之外")
+    assert snapshot(run_dir) == before
 
 
 @pytest.mark.parametrize(
@@ -219,8 +182,8 @@ def test_an_output_workbook_must_be_named_xlsx(
     """``override -o 人工认定.csv`` wrote an .xlsx under the name .csv: Excel warns that format
     and extension differ, and ``screen --overrides 人工认定.csv`` reads it as text. Refused now,
     with the right name."""
-    code, text = _main([a.format(run=run_dir) for a in args], capsys)
-    _refused(code, text, "不是 .xlsx 文件名", fixed)
+    code, text = main_here([a.format(run=run_dir) for a in args], capsys)
+    refused(code, text, "不是 .xlsx 文件名", fixed)
     assert [p.name for p in run_dir.parent.iterdir()] == [run_dir.name]
 
 
@@ -230,8 +193,8 @@ def test_a_map_under_a_file_is_said_without_errno(
     """``--out 地图/x.html`` where 地图 is a file: once 「[Errno 17] File exists」."""
     blocker = run_dir.parent / "地图"
     blocker.write_text("", encoding="utf-8")
-    code, text = _main(["map", run_dir, "--out", blocker / "x.html"], capsys)
-    _refused(code, text, f"「{blocker}」已存在且是文件")
+    code, text = main_here(["map", run_dir, "--out", blocker / "x.html"], capsys)
+    refused(code, text, f"「{blocker}」已存在且是文件")
 
 
 def test_a_map_of_a_folder_that_is_no_comparison_names_it(
@@ -239,8 +202,8 @@ def test_a_map_of_a_folder_that_is_no_comparison_names_it(
 ) -> None:
     """``--compare`` given the run folder instead of compare's output: once GDAL's 「No such
     file or directory」."""
-    code, text = _main(["map", run_dir, "--compare", run_dir, "--theme", "change"], capsys)
-    _refused(code, text, "没有 changes.gpkg", "landgov compare")
+    code, text = main_here(["map", run_dir, "--compare", run_dir, "--theme", "change"], capsys)
+    refused(code, text, "没有 changes.gpkg", "landgov compare")
 
 
 def test_a_template_naming_a_missing_profile_writes_nothing(
@@ -249,8 +212,8 @@ def test_a_template_naming_a_missing_profile_writes_nothing(
     """``template --profile 越城`` wrote a landgov.toml every later command failed on; now the
     profile is checked first and nothing is written."""
     monkeypatch.chdir(tmp_path)
-    code, text = _main(["template", "-o", tmp_path / "模板", "--profile", "越城"], capsys)
-    _refused(code, text, "越城", "找不到该策略配置", "yuecheng-2022")
+    code, text = main_here(["template", "-o", tmp_path / "模板", "--profile", "越城"], capsys)
+    refused(code, text, "越城", "找不到该策略配置", "yuecheng-2022")
     assert not (tmp_path / "模板").exists()
 
 
@@ -272,11 +235,11 @@ def test_an_output_folder_with_spaces_and_chinese_is_written(tmp_path: Path) -> 
 def test_a_bad_as_of_leaves_an_earlier_run_untouched(
     run_dir: Path, capsys: pytest.CaptureFixture[str], value: str, words: str
 ) -> None:
-    before = _snapshot(run_dir)
+    before = snapshot(run_dir)
     args = ["screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx"]
-    code, text = _main([*args, "-o", run_dir, "--as-of", value], capsys)
-    _refused(code, text, "--as-of", repr(value), words, "如 2026-06-30")
-    assert _snapshot(run_dir) == before
+    code, text = main_here([*args, "-o", run_dir, "--as-of", value], capsys)
+    refused(code, text, "--as-of", repr(value), words, "如 2026-06-30")
+    assert snapshot(run_dir) == before
 
 
 def test_an_unknown_dbf_encoding_is_a_usage_problem(
@@ -284,22 +247,22 @@ def test_an_unknown_dbf_encoding_is_a_usage_problem(
 ) -> None:
     """``--encoding GBK2312`` (a common mix-up) ended in 「landgov 内部出错（LookupError）」,
     exit 3, when the .dbf was decoded."""
-    code, text = _main(["inspect", SAMPLE / "parcels.shp", "--encoding", "GBK2312"], capsys)
-    _refused(code, text, "--encoding", "'GBK2312'", "不是可识别的编码名", "GBK、GB18030 或 UTF-8")
+    code, text = main_here(["inspect", SAMPLE / "parcels.shp", "--encoding", "GBK2312"], capsys)
+    refused(code, text, "--encoding", "'GBK2312'", "不是可识别的编码名", "GBK、GB18030 或 UTF-8")
 
 
 def test_a_code_page_number_is_taken_as_its_encoding(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """「936」 as ArcGIS writes it in a .cpg is GBK, here as there."""
-    code, text = _main(["inspect", SAMPLE / "parcels.shp", "--encoding", "936"], capsys)
+    code, text = main_here(["inspect", SAMPLE / "parcels.shp", "--encoding", "936"], capsys)
     assert code == 0, text
     assert "编码：GBK" in text
 
 
 def test_an_unknown_crs_is_said_without_proj_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, text = _main(["inspect", SAMPLE / "parcels.shp", "--crs", "EPSG:99999"], capsys)
-    _refused(code, text, "--crs", "无法识别的坐标系", "EPSG:4549")
+    code, text = main_here(["inspect", SAMPLE / "parcels.shp", "--crs", "EPSG:99999"], capsys)
+    refused(code, text, "--crs", "无法识别的坐标系", "EPSG:4549")
     assert "proj_create" not in text
 
 
@@ -342,8 +305,8 @@ def test_a_bad_profile_is_said_with_its_key_and_value(
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "结果"
     args = ["screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx"]
-    code, said = _main([*args, "-o", out, "--profile", path], capsys)
-    _refused(code, said, "本县.toml", *words)
+    code, said = main_here([*args, "-o", out, "--profile", path], capsys)
+    refused(code, said, "本县.toml", *words)
     assert not out.exists()
 
 
@@ -361,8 +324,8 @@ def test_a_profile_that_is_no_profile_says_what_it_is(
     """An Excel file given as the profile was 「不是 UTF-8 编码的文本……可能是 GBK 编码」, a folder
     without profile.toml 「缺少元数据 version/title」: both sent the clerk the wrong way."""
     path = make(tmp_path)
-    code, text = _main(["profiles", "show", path], capsys)
-    _refused(code, text, str(path), words)
+    code, text = main_here(["profiles", "show", path], capsys)
+    refused(code, text, str(path), words)
 
 
 def test_extends_is_read_beside_the_profile_that_names_it(
@@ -418,14 +381,14 @@ def test_ctrl_c_leaves_the_earlier_run_as_it_was(run_dir: Path, after: float) ->
     KeyboardInterrupt's traceback through pyarrow's import; at 2 s the run is reading. Either
     way: 「已中止。」, exit 1, and the earlier run in the folder is unchanged, with nothing left
     beside it."""
-    before = _snapshot(run_dir)
+    before = snapshot(run_dir)
     result = _interrupted_screen(run_dir, after)
     text = result.stdout + result.stderr
     if result.returncode == 0:  # the machine finished the run before the signal came
         pytest.skip("the run was done before Ctrl+C")
     assert result.returncode == 1, (result.returncode, text)
     assert "已中止。" in text and "Traceback" not in text and "KeyboardInterrupt" not in text, text
-    assert _snapshot(run_dir) == before
+    assert snapshot(run_dir) == before
     assert sorted(p.name for p in run_dir.parent.iterdir()) == [run_dir.name]
 
 
@@ -455,8 +418,8 @@ def test_a_form_under_a_file_is_said_without_errno(
     Not a directory: '….人工认定.xlsx.landgov-tmp-…'）」, the temporary name included."""
     blocker = run_dir.parent / "认定"
     blocker.write_text("", encoding="utf-8")
-    code, text = _main(["override", run_dir, "-o", blocker / "人工认定.xlsx"], capsys)
-    _refused(code, text, f"「{blocker}」已存在且是文件")
+    code, text = main_here(["override", run_dir, "-o", blocker / "人工认定.xlsx"], capsys)
+    refused(code, text, f"「{blocker}」已存在且是文件")
     assert "landgov-tmp" not in text
 
 
@@ -481,8 +444,8 @@ def test_a_map_that_cannot_be_finished_leaves_the_earlier_one(
 
     monkeypatch.setattr(landgov.core.atomic.os, "replace", full)
     args = ["map", run_dir, "--out", old, *(["--static", "png"] if static else [])]
-    code, text = _main(args, capsys)
-    _refused(code, text, "磁盘空间不足")
+    code, text = main_here(args, capsys)
+    refused(code, text, "磁盘空间不足")
     assert old.read_text(encoding="utf-8") == "上周的地图"
     assert sorted(p.name for p in run_dir.parent.iterdir()) == sorted([run_dir.name, old.name])
 
@@ -501,18 +464,18 @@ def test_verify_again_keeps_the_answers_departments_filled_in(
     plots = [{"parcel_id": "330602001002GB00001", "screening_status": "待核实", "to_verify": item}]
     run = fake_run(tmp_path / "结果", plots, as_of="2026-06-30")
     out = tmp_path / "核实"
-    assert _main(["verify", run, "-o", out], capsys)[0] == 0
-    assert _main(["verify", run, "-o", out], capsys)[0] == 0  # nothing filled: refreshed
+    assert main_here(["verify", run, "-o", out], capsys)[0] == 0
+    assert main_here(["verify", run, "-o", out], capsys)[0] == 0  # nothing filled: refreshed
     (book,) = out.glob("核实_*.xlsx")
     wb = load_workbook(book)
     ws = wb.worksheets[0]
     column = [c.value for c in ws[1]].index("答复（填写）") + 1
     ws.cell(row=2, column=column, value="1200")
     wb.save(book)
-    before = _snapshot(out)
-    code, text = _main(["verify", run, "-o", out], capsys)
-    _refused(code, text, book.name, "已填写 1 条答复", "landgov screen --verified")
-    assert _snapshot(out) == before
+    before = snapshot(out)
+    code, text = main_here(["verify", run, "-o", out], capsys)
+    refused(code, text, book.name, "已填写 1 条答复", "landgov screen --verified")
+    assert snapshot(out) == before
 
 
 def test_a_run_folder_with_a_damaged_manifest_is_still_one(
@@ -523,6 +486,6 @@ def test_a_run_folder_with_a_damaged_manifest_is_still_one(
     run = tmp_path / "结果"
     run.mkdir()
     (run / "manifest.json").write_text('{"landgov_version": "0.1', encoding="utf-8")
-    code, text = _main(["template", "-o", run / "模板"], capsys)
-    _refused(code, text, f"landgov 结果目录「{run}」")
+    code, text = main_here(["template", "-o", run / "模板"], capsys)
+    refused(code, text, f"landgov 结果目录「{run}」")
     assert [p.name for p in run.iterdir()] == ["manifest.json"]

@@ -8,7 +8,6 @@ Ctrl+C, which reaches the forked children too).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._cli import ctrl_c_answered
+from tests._cli import ctrl_c_answered, snapshot
 from tests._runs import fake_run
 
 pytestmark = pytest.mark.skipif(
@@ -35,16 +34,6 @@ def _env(*paths: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*paths, ROOT))
     env.pop("LANDGOV_PROCESSES", None)
     return env
-
-
-def _snapshot(folder: Path) -> dict[str, str] | None:
-    if not folder.exists():
-        return None
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _in_session(sid: int) -> list[int]:
@@ -129,7 +118,7 @@ def test_ctrl_c_in_a_run_of_both_stages(tmp_path: Path, stage: str, group: bool)
     in a child beside the screening (筛查与路径), while the workbook's sheets are written in a
     child (写出结果): whichever process gets the signal, the run stops cleanly."""
     out = fake_run(tmp_path / "结果", [{"parcel_id": "330602001002GB00001"}], as_of="2026-06-30")
-    before = _snapshot(out)
+    before = snapshot(out)
     result, _ = _interrupt_at(out, stage, group=group)
     text = result.stdout
     if result.returncode == 0:  # the machine finished before the signal came
@@ -137,7 +126,7 @@ def test_ctrl_c_in_a_run_of_both_stages(tmp_path: Path, stage: str, group: bool)
     assert result.returncode == 1, (result.returncode, text)
     assert "已中止。" in text, text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["结果"]
 
 

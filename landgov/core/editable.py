@@ -984,16 +984,25 @@ def _check_length(text: str, r: int, name: str, sheet: str, log: ProblemLog) -> 
     )
 
 
-def _merged_away(ws: Any, header_row: int) -> dict[tuple[int, int], tuple[str, int]]:
-    """Cells below the header hidden in a merged range (not its top-left cell), by 1-based
-    (row, column): the range (「M2:M6」) and its first row. Excel and WPS keep a merged
-    range's value in its top-left cell only; the other cells read as empty."""
+def _merged_away(
+    ws: Any, header_row: int, columns: Iterable[int]
+) -> dict[tuple[int, int], tuple[str, int]]:
+    """The cells of ``columns`` below the header hidden in a merged range (not its top-left
+    cell), by 1-based (row, column): the range (「M2:M6」) and its first row. Excel and WPS keep
+    a merged range's value in its top-left cell only; the other cells read as empty.
+
+    Only the given columns (the filled-in ones, the only ones said) and the sheet's rows are
+    listed, not every cell of every range.
+    """
+    wanted = set(columns)
+    last = ws.max_row or 0
     away: dict[tuple[int, int], tuple[str, int]] = {}
     for rng in getattr(ws, "merged_cells", None) or ():
-        if rng.max_row <= header_row:
+        cols = [c for c in sorted(wanted) if rng.min_col <= c <= rng.max_col]
+        if not cols or rng.max_row <= header_row:
             continue
-        for r in range(max(rng.min_row, header_row + 1), rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+        for r in range(max(rng.min_row, header_row + 1), min(rng.max_row, last) + 1):
+            for c in cols:
                 if (r, c) != (rng.min_row, rng.min_col):
                     away[(r, c)] = (rng.coord, rng.min_row)
     return away
@@ -1052,7 +1061,7 @@ def _read_sheet(  # noqa: PLR0917
     conflicts: dict[str, list[int]] = {}  # key: the rows that answer it differently
     key_col = columns[layout.key]
     typed = [c for name, c in columns.items() if layout.field(name).editable]
-    merged = _merged_away(ws, header_row)
+    merged = _merged_away(ws, header_row, typed)
     for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}

@@ -15,7 +15,7 @@ from _mapfixtures import INJECTIONS, RunFacts, write_run
 
 from landgov.errors import DataFileError, InputError, SchemaError
 from landgov.maps import MapStyle, build_map, load_run
-from landgov.maps._encode import json_for_script
+from landgov.maps._encode import decode_column, json_for_script
 
 URL_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?!data:|#)([^"'\s>]+)""", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*[\"']?(?!data:)([^\"')]+)")
@@ -85,8 +85,7 @@ def test_injection_names_never_appear_as_markup(run: RunFacts) -> None:
         assert bad not in page
     assert "&lt;/title&gt;&lt;script&gt;" in page  # the title is escaped in <title>
     attrs = json.loads(_blocks(page)["lg-attrs-parcels"])
-    names = attrs["cols"]["enterprise_detail"]
-    values = names.get("v") or names["d"]
+    values = decode_column(attrs["cols"]["enterprise_detail"])
     assert any(INJECTIONS[0] in v for v in values if v)  # kept as data, shown as text
 
 

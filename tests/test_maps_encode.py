@@ -6,6 +6,7 @@ import base64
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from landgov.maps._encode import (
+    decode_column,
     encode_columns,
     encode_geometry,
     json_for_script,
@@ -104,8 +106,6 @@ def test_gcj02_shift_moves_parcels_500_m() -> None:
 
 
 def test_columns_dictionary_and_numbers() -> None:
-    import pandas as pd
-
     frame = pd.DataFrame(
         {
             "grade": ["A", "A", "B", None],
@@ -132,3 +132,58 @@ def test_json_for_script_cannot_close_the_script(value: str) -> None:
     text = json_for_script({"v": value})
     assert "<" not in text and ">" not in text and "\u2028" not in text and "&" not in text
     assert json.loads(text) == {"v": value}
+
+
+RULE = "规则 R4「整治提升」：其余治理清单地块 [越政发〔2022〕24号 附件3 第三条第1项]"
+ODD_LINES = (
+    "引号 \"双\" 与 '单'",
+    "反斜杠 C:\\地块\\1 与 \\n 字面",
+    "</script><b>粗</b> & &amp;",
+    '=HYPERLINK("http://x","点")',
+    "+1-1",
+    "  前后空格  ",
+    "",
+    "\u2028行分隔",
+)
+
+
+def _lines_frame() -> tuple[pd.DataFrame, list[str | None]]:
+    """Texts as the screening writes them, and what the map must give back (stripped whole;
+    missing, empty and 「无」 are no text)."""
+    texts: list[object] = [f"{RULE}\n· 亩均税收 {k + 0.25:.2f} 万元/亩" for k in range(6)]
+    texts += [
+        RULE,  # one line
+        "\n".join((RULE, *ODD_LINES, RULE)),  # an empty line and a repeated one kept
+        "=A1\n" + RULE,  # formula-like first line
+        "a\r\nb",  # a CR stays part of its line
+        "\n\n" + RULE + "\n",  # the whole text is stripped, as every map shows it
+        None,
+        float("nan"),
+        "",
+        "无",
+    ]
+    expected: list[str | None] = [t if isinstance(t, str) else None for t in texts]
+    expected[-5] = RULE
+    expected[-2:] = [None, None]
+    return pd.DataFrame({"reasons": texts}), expected
+
+
+def test_lines_round_trip_exactly() -> None:
+    frame, expected = _lines_frame()
+    out = encode_columns(frame, {"reasons": ("lines", 0)})
+    column = json.loads(json_for_script(out))["cols"]["reasons"]  # through the page's escaping
+    assert "l" in column  # lines repeat: the line dictionary is the smaller encoding
+    assert decode_column(column) == expected
+    # each distinct line stored once: RULE, six figure lines, the odd lines, 「=A1」, 「a\r」, 「b」
+    assert column["l"].count(RULE) == 1
+    assert len(column["l"]) == 1 + 6 + len(ODD_LINES) + 3
+    assert column["r"][0] == [0, 1] and column["r"][6] == [0]
+    assert column["r"][-4:] == [None] * 4
+
+
+def test_lines_keep_the_text_encoding_when_lines_do_not_repeat() -> None:
+    # every line distinct (names of enterprises): a line dictionary only adds indices
+    frame = pd.DataFrame({"names": [f"甲{k}有限公司\n乙{k}有限公司" for k in range(5)]})
+    column = encode_columns(frame, {"names": ("lines", 0)})["cols"]["names"]
+    assert column == {"v": frame["names"].tolist()}
+    assert decode_column(column) == frame["names"].tolist()

@@ -9,7 +9,10 @@ Geometry
     then the interleaved ``dx, dy`` deltas. ``landgov-map.js`` decodes it.
 Attributes
     Column-oriented JSON: repeated texts become a dictionary plus integer codes, numbers are
-    rounded to the digits shown, and missing values are ``null``.
+    rounded to the digits shown, and missing values are ``null``. A multi-line text (``lines``:
+    reasons and the like, lines joined by ``"\\n"``) is a list of indices into a dictionary of
+    its column's distinct lines, since its lines repeat across plots (the same rule sentence,
+    the same clause) while whole texts differ in their figures.
 
 The page embeds both in non-executed ``<script type="application/…">`` blocks; JSON is made
 safe for that with :func:`json_for_script`.
@@ -34,6 +37,7 @@ from landgov.gcj02 import wgs84_to_gcj02
 
 __all__ = [
     "EncodedGeometry",
+    "decode_column",
     "encode_columns",
     "encode_geometry",
     "json_for_script",
@@ -211,11 +215,36 @@ def _bool_values(series: pd.Series) -> list[str | None]:
 
 def display_values(series: pd.Series, kind: str, digits: int = 0) -> list[Any]:
     """A column's values as a map shows them: ``num`` rounded to ``digits``, ``bool`` as 是/否,
-    ``text`` stripped; missing values (:func:`landgov.core.missing.is_missing`) are ``None``.
-    The single-file map and the tiled map both encode their popups with it."""
+    ``text`` and ``lines`` stripped; missing values (:func:`landgov.core.missing.is_missing`)
+    are ``None``. The single-file map and the tiled map both encode their popups with it."""
     if kind == "num":
         return _number_column(series, digits)
     return _bool_values(series) if kind == "bool" else _text_values(series)
+
+
+def _json_size(obj: Any) -> int:
+    return len(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _text_column(values: list[Any]) -> dict[str, Any]:
+    """``{"d": dictionary, "c": codes}`` when texts repeat (half the rows or fewer are
+    distinct), else ``{"v": values}``."""
+    uniques = dict.fromkeys(v for v in values if v is not None)
+    if len(uniques) > max(1, len(values) // 2):
+        return {"v": values}
+    index = {v: i for i, v in enumerate(uniques)}
+    return {"d": list(uniques), "c": [-1 if v is None else index[v] for v in values]}
+
+
+def _lines_column(values: list[str | None]) -> dict[str, Any]:
+    """``{"l": distinct lines, "r": rows}``: a row lists the indices of its lines (the text
+    split on ``"\\n"``, so joining them with ``"\\n"`` gives it back), ``null`` if missing."""
+    index: dict[str, int] = {}
+    rows = [
+        None if v is None else [index.setdefault(line, len(index)) for line in v.split("\n")]
+        for v in values
+    ]
+    return {"l": list(index), "r": rows}
 
 
 def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> dict[str, Any]:
@@ -226,14 +255,18 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
     frame
         Rows in feature order (not modified).
     kinds
-        Column → (``"num"``, ``"bool"`` or ``"text"``, digits); columns absent from ``frame``
-        are skipped. ``bool`` values (True/False or 1/0) become 是/否.
+        Column → (``"num"``, ``"bool"``, ``"text"`` or ``"lines"``, digits); columns absent
+        from ``frame`` are skipped. ``bool`` values (True/False or 1/0) become 是/否; a
+        ``lines`` text is shown as ``text`` and stored as whichever of the text and the line
+        encoding is smaller.
 
     Returns
     -------
     dict
-        ``{"n": rows, "cols": {name: {"v": values}} | {name: {"d": dictionary, "c": codes}}}``;
+        ``{"n": rows, "cols": {name: column}}``, a column being ``{"v": values}``,
+        ``{"d": dictionary, "c": codes}`` or ``{"l": lines, "r": line indices per row}``;
         ``null`` stands for missing, code ``-1`` for a missing dictionary entry.
+        :func:`decode_column` reads a column back.
     """
     cols: dict[str, Any] = {}
     for name, (kind, digits) in kinds.items():
@@ -242,15 +275,21 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
         values = display_values(frame[name], kind, digits)
         if kind == "num":
             cols[name] = {"v": values}
-            continue
-        uniques = dict.fromkeys(v for v in values if v is not None)
-        if len(uniques) <= max(1, len(values) // 2):
-            index = {v: i for i, v in enumerate(uniques)}
-            codes = [-1 if v is None else index[v] for v in values]
-            cols[name] = {"d": list(uniques), "c": codes}
+        elif kind == "lines":
+            cols[name] = min(_text_column(values), _lines_column(values), key=_json_size)
         else:
-            cols[name] = {"v": values}
+            cols[name] = _text_column(values)
     return {"n": len(frame), "cols": cols}
+
+
+def decode_column(column: dict[str, Any]) -> list[Any]:
+    """A column of :func:`encode_columns` back to its values, as ``landgov-map.js`` reads it."""
+    if "v" in column:
+        return list(column["v"])
+    if "l" in column:
+        lines = column["l"]
+        return [None if r is None else "\n".join(lines[k] for k in r) for r in column["r"]]
+    return [None if c < 0 else column["d"][c] for c in column["c"]]
 
 
 def json_for_script(obj: Any) -> str:

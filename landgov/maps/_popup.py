@@ -55,7 +55,7 @@ class Field:
 
     def encoding(self) -> tuple[str, int]:
         """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
-        return (self.kind if self.kind in ("num", "bool") else "text", self.digits)
+        return (self.kind if self.kind in ("num", "bool", "lines") else "text", self.digits)
 
 
 def _col(key: str, *args: Any, **kwargs: Any) -> Field:

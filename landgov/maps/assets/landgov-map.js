@@ -185,6 +185,16 @@
 
   /* ---- attributes and popups ---------------------------------------------------------- */
   var tables = {};
+  /* A column is {v: values}, {d: dictionary, c: codes (-1: missing)} or, for texts made of
+     lines that repeat across rows, {l: distinct lines, r: per row the indices of its lines
+     (null: missing)}, joined back with "\n" (landgov/maps/_encode.py writes them). */
+  function joinLines(col, i) {
+    var r = col.r[i];
+    if (r === null || r === undefined) return null;
+    var out = new Array(r.length);
+    for (var j = 0; j < r.length; j++) out[j] = col.l[r[j]];
+    return out.join('\n');
+  }
   function table(id) {
     if (tables[id]) return tables[id];
     var t = JSON.parse($(id).textContent);
@@ -195,6 +205,7 @@
         var col = t.cols[k];
         if (!col) return null;
         if (col.v) return col.v[i];
+        if (col.l) return joinLines(col, i);
         var code = col.c[i];
         return code < 0 ? null : col.d[code];
       }

@@ -373,3 +373,52 @@ def test_a_list_item_keeps_the_semicolon_inside_its_brackets(driver: Any, tmp_pa
         "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
     )
     assert items == ["规划用途", "综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"]
+
+
+RULE = "规则 R4「整治提升」：其余治理清单地块 [越政发〔2022〕24号 附件3 第三条第1项]"
+
+
+def test_multi_line_reasons_show_exactly_as_written(driver: Any, tmp_path: Path) -> None:
+    # the page stores each distinct line once and joins them back (landgov/maps/_encode.py)
+    facts = write_run(tmp_path / "run", n_side=3)
+    gpkg = facts.path / "landgov.gpkg"
+    parcels = gpd.read_file(gpkg, layer="parcels")
+    parcels["reasons"] = [f"{RULE}\n· 亩均税收 {k}.25 万元/亩，低于 5 万元/亩" for k in range(9)]
+    odd = (
+        RULE,
+        "· 引号 \"双\" '单'，反斜杠 C:\\地块\\1 与 \\n 字面",
+        "</script><img src=x onerror=window.__pwned=3> & &amp;",
+        "",  # an empty line shows no item
+        '=HYPERLINK("http://x","点")',
+        "  内部  两个空格  ",
+        RULE,
+    )
+    parcels.loc[4, "reasons"] = "\n".join(odd)
+    parcels.loc[5, "reasons"] = RULE  # one line
+    parcels.to_file(gpkg, layer="parcels", engine="pyogrio")
+    page = build_map(facts.path).save(tmp_path / "lines.html")
+    assert '"reasons":{"l":' in page.read_text(encoding="utf-8")  # stored as lines
+    _open(driver, page)
+    shown = (
+        "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
+        "var row = rows.find(r => r.querySelector('th').textContent === '理由及条款');"
+        "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
+    )
+    for i in (0, 4, 5, 8):
+        driver.execute_script("landgovMap.openParcel(arguments[0])", i)
+        _popup_shown(driver)
+        WebDriverWait(driver, 5).until(
+            lambda d, i=i: d.execute_script("return landgovMap.popupIndex") == i
+        )
+        # the popup lists each line trimmed, without the text's own 「·」, skipping empty ones
+        lines = [
+            line.strip().removeprefix("·").strip() for line in parcels["reasons"][i].split("\n")
+        ]
+        assert driver.execute_script(shown) == [line for line in lines if line], i
+        driver.execute_script("landgovMap.map.closePopup()")
+        # a closed popup fades out: wait until it has left the page before the next one
+        WebDriverWait(driver, 5).until(
+            lambda d: not d.execute_script("return document.querySelector('.lg-popup')")
+        )
+    assert driver.execute_script("return window.__pwned") is None
+    assert console_errors(driver) == []

@@ -19,6 +19,11 @@ the coordinates and otherwise infers the zone:
 
 Areas are never computed in degrees: :func:`projected_crs_for` gives the GK zone (no prefix) to
 project geographic data into.
+
+Layers are overlaid in one CRS. Between CGCS2000 and China's earlier national datums (西安80,
+北京54) PROJ has no transformation with published parameters, only a "ballpark" one (the same
+latitude and longitude on another ellipsoid, about 1.5 m in Zhejiang) while the datums lie tens
+of metres apart: :func:`datums_apart` tells when two layers cannot be overlaid as they are.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ __all__ = [
     "ZHEJIANG_BOUNDS",
     "CRSDecision",
     "cm_for_county",
+    "datum_label",
+    "datums_apart",
     "epsg_for_cm",
     "epsg_for_zone",
     "projected_crs_for",
@@ -93,6 +100,66 @@ def cm_for_county(code: str | None) -> int | None:
 def projected_crs_for(lon: float) -> CRS:
     """The CGCS2000 3° GK CRS (no prefix) whose zone contains longitude ``lon``."""
     return CRS.from_epsg(epsg_for_cm(3 * round(lon / 3)))
+
+
+#: Datums tied to the ITRF (PROJ datum names): CGCS2000 and WGS 84 lie under a metre apart in
+#: Zhejiang, so a layer in one is overlaid on a layer in the other as it is.
+_ITRF_DATUMS = ("China 2000", "World Geodetic System 1984", "ITRF")
+#: China's earlier national datums by their PROJ names, as staff name them.
+_OLD_DATUMS = {
+    "Xian 1980": "西安80（1980西安坐标系）",
+    "Beijing 1954": "北京54（1954年北京坐标系）",
+    "New Beijing": "新北京54（新1954年北京坐标系）",
+}
+
+
+def _datum_name(crs: CRS) -> str:
+    geodetic = crs.geodetic_crs
+    return "" if geodetic is None else geodetic.datum.name
+
+
+def datum_label(crs: CRS) -> str:
+    """The datum of ``crs`` as staff name it: 「CGCS2000（2000国家大地坐标系）」, 「西安80（…）」.
+
+    Examples
+    --------
+    >>> datum_label(CRS.from_epsg(2385))
+    '西安80（1980西安坐标系）'
+    >>> datum_label(CRS.from_epsg(4549))
+    'CGCS2000（2000国家大地坐标系）'
+    """
+    name = _datum_name(crs)
+    if name in _OLD_DATUMS:
+        return _OLD_DATUMS[name]
+    if name.startswith("China 2000"):
+        return "CGCS2000（2000国家大地坐标系）"
+    if name.startswith("World Geodetic System 1984"):
+        return "WGS 84"
+    return name or crs.name
+
+
+def datums_apart(a: CRS, b: CRS) -> bool:
+    """Whether layers in ``a`` and ``b`` rest on datums no published transformation relates.
+
+    True when the two datums differ and one of them is an earlier Chinese national datum
+    (西安80, 北京54): PROJ would only ballpark one onto the other, leaving an offset of tens
+    of metres unknown. CGCS2000 beside WGS 84 (both tied to the ITRF) is not apart.
+
+    Examples
+    --------
+    >>> datums_apart(CRS.from_epsg(2385), CRS.from_epsg(4549))  # 西安80 beside CGCS2000
+    True
+    >>> datums_apart(CRS.from_epsg(2385), CRS.from_epsg(2364))  # both 西安80
+    False
+    >>> datums_apart(CRS.from_epsg(4326), CRS.from_epsg(4549))  # WGS 84 beside CGCS2000
+    False
+    """
+    da, db = _datum_name(a), _datum_name(b)
+    if da == db:
+        return False
+    if any(da.startswith(t) for t in _ITRF_DATUMS) and any(db.startswith(t) for t in _ITRF_DATUMS):
+        return False
+    return da in _OLD_DATUMS or db in _OLD_DATUMS
 
 
 @dataclass(frozen=True)

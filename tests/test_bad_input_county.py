@@ -323,3 +323,120 @@ def test_an_empty_first_layer_names_the_other_layers_and_the_option(tmp_path):
     assert "文件中还有图层：「宗地2024」" in text and "--layer parcels=图层名" in text
     result = run_cli("inspect", gpkg, "--layer", "宗地2024")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# a layer still in 西安80 or 北京54 beside parcels in CGCS2000 (or the reverse)
+#
+# Older 规划 and 拆迁 layers of a county are often still in the 1980 西安 or 1954 北京 datum.
+# PROJ knows no transformation from either to CGCS2000 with published parameters: it only
+# "ballparks" them (the same latitude and longitude, another ellipsoid), which moves a 越城
+# point by about 1.5 m, while the real offset between the datums is tens of metres. Overlaid
+# so, each plot's 规划用途 share and 拆迁计划 overlap would be computed against a shifted
+# layer with nothing said. A layer whose datum differs from the parcels' in this way stops the
+# run naming both files and their datums; layers all in one datum, or in CGCS2000 and WGS 84
+# (under a metre apart), are read as before.
+
+XIAN80_CM120, BEIJING54_CM120 = 2385, 2437  # 3° GK CM 120E, no zone prefix, like EPSG:4549
+
+
+def _datum_copy(sample: Path, tmp_path: Path, prj: dict[str, int]) -> Path:
+    """A copy of the sample county whose layers named in ``prj`` declare another EPSG code
+    (the coordinates are left as they are: what a .prj of an older export says)."""
+    import shutil
+
+    from pyproj import CRS
+
+    folder = tmp_path / "县"
+    shutil.copytree(sample, folder)
+    for stem, epsg in prj.items():
+        text = CRS.from_epsg(epsg).to_wkt("WKT1_ESRI")
+        (folder / f"{stem}.prj").write_text(text, encoding="ascii")
+    return folder
+
+
+def _layer_reads(folder: Path, roles: tuple[str, ...]) -> dict:
+    from landgov.io import read_parcels
+    from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
+
+    readers = {
+        "planning": read_planning, "demolition": read_demolition,
+        "townships": read_townships, "special_zones": read_zones,
+    }  # fmt: skip
+    reads = {"parcels": read_parcels(folder / "parcels.shp")}
+    reads.update({role: readers[role](folder / f"{role}.shp") for role in roles})
+    return reads
+
+
+@pytest.mark.parametrize(
+    ("role", "epsg", "datum"),
+    [("planning", XIAN80_CM120, "西安80"), ("demolition", BEIJING54_CM120, "北京54")],
+)
+def test_a_layer_in_an_older_datum_beside_cgcs2000_parcels_is_refused(
+    sample, tmp_path, role, epsg, datum
+):
+    from landgov.core.plausible import check_reads
+    from landgov.errors import CRSError
+    from landgov.policy import load_profile
+
+    folder = _datum_copy(sample, tmp_path, {role: epsg})
+    reads = _layer_reads(folder, (role,))
+    assert reads[role].data.crs.to_epsg() == epsg  # the reader honours the .prj as before
+    names = {"parcels": "parcels.shp", role: f"{role}.shp"}
+    with pytest.raises(CRSError) as err:
+        check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY, sources=names)
+    text = str(err.value)
+    assert f"{role}.shp" in text and "parcels.shp" in text, text
+    assert datum in text and "CGCS2000" in text, text
+    assert "转换参数" in text and "重新导出" in text, text  # what to do
+
+
+def test_parcels_in_xian80_beside_a_cgcs2000_layer_are_refused(sample, tmp_path):
+    from landgov.core.plausible import check_reads
+    from landgov.errors import CRSError
+    from landgov.policy import load_profile
+
+    folder = _datum_copy(sample, tmp_path, {"parcels": XIAN80_CM120})
+    reads = _layer_reads(folder, ("townships",))
+    with pytest.raises(CRSError) as err:
+        check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY)
+    text = str(err.value)
+    assert "townships.shp" in text and "西安80" in text and "parcels.shp" in text, text
+
+
+def test_every_layer_in_xian80_is_read_as_one_datum(sample, tmp_path):
+    """All in 西安80: the layers agree with each other; nothing is refused, no row lost."""
+    from landgov.core.plausible import check_reads
+    from landgov.policy import load_profile
+
+    roles = ("planning", "demolition", "townships", "special_zones")
+    folder = _datum_copy(sample, tmp_path, dict.fromkeys(("parcels", *roles), XIAN80_CM120))
+    reads = _layer_reads(folder, roles)
+    checked = check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY).reads
+    rows = {role: len(res.data) for role, res in reads.items()}
+    assert {role: len(res.data) for role, res in checked.items()} == rows
+
+
+def test_a_wgs84_layer_beside_cgcs2000_parcels_is_still_overlaid(sample):
+    """WGS 84 and CGCS2000 are both tied to the ITRF and lie under a metre apart: a planning
+    layer exported in WGS 84 degrees is read as before."""
+    from landgov.core.plausible import check_reads
+    from landgov.policy import load_profile
+
+    reads = _layer_reads(sample, ("planning",))
+    res = reads["planning"]
+    reads["planning"] = type(res)(res.data.to_crs(4326), res.rejected, res.problems, res.meta)
+    checked = check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY).reads
+    assert len(checked["planning"].data) == len(res.data)
+
+
+def test_a_xian80_planning_layer_stops_the_screen_with_a_clean_error(sample, tmp_path):
+    folder = _datum_copy(sample, tmp_path, {"planning": XIAN80_CM120})
+    out = tmp_path / "结果"
+    result = run_cli(
+        "screen", "-p", folder / "parcels.shp", "-e", folder / "enterprises.xlsx",
+        "-l", folder / "links.xlsx", "-g", folder / "planning.shp",
+        "--as-of", "2026-06-30", "-o", out, "-q",
+    )  # fmt: skip
+    text = assert_clean_error(result, contains="planning.shp")
+    assert "西安80" in text and not out.exists(), text

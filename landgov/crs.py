@@ -41,6 +41,7 @@ __all__ = [
     "ZHEJIANG_BOUNDS",
     "CRSDecision",
     "cm_for_county",
+    "datum_issue",
     "datum_label",
     "datums_apart",
     "epsg_for_cm",
@@ -160,6 +161,23 @@ def datums_apart(a: CRS, b: CRS) -> bool:
     if any(da.startswith(t) for t in _ITRF_DATUMS) and any(db.startswith(t) for t in _ITRF_DATUMS):
         return False
     return da in _OLD_DATUMS or db in _OLD_DATUMS
+
+
+def datum_issue(source: str, crs: CRS, parcels_crs: CRS, parcels: str | None = None) -> Issue:
+    """The problem of a layer (or raster) ``source`` in ``crs`` whose datum is apart from that
+    of the parcels (:func:`datums_apart`, file name ``parcels``): both datums named, and how
+    to convert."""
+    code = crs.to_epsg()
+    parcels = f"宗地图层 {parcels} " if parcels else "宗地图层"
+    return Issue(
+        source, "坐标系", f"{crs.name}（EPSG:{code}）" if code else crs.name,
+        f"坐标系为{datum_label(crs)}，{parcels}为{datum_label(parcels_crs)}；两者之间"
+        "没有公开的转换参数，直接叠加只能把两种坐标当作相同，位置偏差无法确定（常达数十米），"
+        "各宗地的叠加结果（规划用途、拆迁计划、镇街、建筑面积等）都不可靠",
+        "用省、市测绘部门提供的转换参数（或其坐标转换软件）把西安80/北京54 的数据转换为 "
+        "CGCS2000（2000国家大地坐标系）后重新导出；若只是 .prj 或栅格的坐标系定义写错、"
+        "坐标本是 CGCS2000，在 ArcGIS/QGIS 中改正坐标系定义后重新导出",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -440,3 +440,29 @@ def test_a_xian80_planning_layer_stops_the_screen_with_a_clean_error(sample, tmp
     )  # fmt: skip
     text = assert_clean_error(result, contains="planning.shp")
     assert "西安80" in text and not out.exists(), text
+
+
+def test_a_height_raster_in_xian80_beside_cgcs2000_parcels_is_refused(sample, tmp_path):
+    """The building-height raster of an older survey, tagged 西安80: its cells would be read
+    tens of metres off each plot (no published transformation), and each plot's floor area
+    and 容积率 with them. Refused naming the raster and both datums."""
+    import numpy as np
+    import rasterio
+
+    from landgov.errors import CRSError
+    from landgov.far.ratio import compute_far
+    from landgov.io import read_parcels
+    from landgov.policy import load_profile
+
+    with rasterio.open(sample / "height.tif") as src:
+        profile, cells = src.profile.copy(), src.read(1)
+    profile["crs"] = rasterio.crs.CRS.from_epsg(XIAN80_CM120)
+    raster = tmp_path / "高度西安80.tif"
+    with rasterio.open(raster, "w", **profile) as dst:
+        dst.write(cells, 1)
+    plots = read_parcels(sample / "parcels.shp").data
+    plots = plots.assign(floor_area_m2=np.nan, far_declared=np.nan)  # the raster is their source
+    with pytest.raises(CRSError) as err:
+        compute_far(plots, profile=load_profile("yuecheng-2022"), height_raster=raster)
+    text = str(err.value)
+    assert "高度西安80.tif" in text and "西安80" in text and "CGCS2000" in text, text

@@ -56,7 +56,7 @@ from landgov.core.columns import short_label
 from landgov.core.dates import set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
-from landgov.crs import datum_label, datums_apart
+from landgov.crs import datum_issue, datums_apart
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
@@ -607,20 +607,7 @@ def check_layer_datums(
         theirs = None if res is None else getattr(res.data, "crs", None)
         if theirs is None or not datums_apart(theirs, crs):
             continue
-        code = theirs.to_epsg()
-        issues.append(
-            Issue(
-                names.get(role) or _source(role, res), "坐标系",
-                f"{theirs.name}（EPSG:{code}）" if code else theirs.name,
-                f"图层的坐标系为{datum_label(theirs)}，宗地图层 {parcel_file} 为"
-                f"{datum_label(crs)}；两者之间没有公开的转换参数，直接叠加只能把两种坐标当作相同，"
-                "位置偏差无法确定（常达数十米），各宗地的叠加结果（规划用途、拆迁计划、镇街等）"
-                "都不可靠",
-                "用省、市测绘部门提供的转换参数（或其坐标转换软件）把西安80/北京54 的图层转换为 "
-                "CGCS2000（2000国家大地坐标系）后重新导出；若只是 .prj 写错、坐标本是 CGCS2000，"
-                "在 ArcGIS/QGIS 中改正坐标系定义后重新导出",
-            )
-        )  # fmt: skip
+        issues.append(datum_issue(names.get(role) or _source(role, res), theirs, crs, parcel_file))
     if issues:
         raise CRSError(issues)
 

@@ -230,6 +230,22 @@ def _shown_xy(x: float, y: float) -> tuple[int, int] | str:
     return f"({x:.4g}, {y:.4g})"
 
 
+def _xy_text(x: float, y: float, kind: str) -> str:
+    """The centre seen as a message prints it: degrees to 5 decimals (about 1 m), metres whole.
+
+    Examples
+    --------
+    >>> _xy_text(120.5809, 30.0004, "degrees")
+    '(120.58090, 30.00040)'
+    >>> _xy_text(555962.4, 3325000.0, "plain")
+    '(555,962, 3,325,000)'
+    """
+    if kind == "degrees":
+        return f"({x:.5f}, {y:.5f})"
+    shown = _shown_xy(x, y)
+    return shown if isinstance(shown, str) else f"({shown[0]:,}, {shown[1]:,})"
+
+
 def _kind_of_coordinates(x: float, y: float) -> str:
     if -180 <= x <= 180 and -90 <= y <= 90:
         return "degrees"
@@ -361,7 +377,7 @@ def resolve_crs(
         return CRSDecision(crs, "inferred", tuple(evidence), tuple(warnings))
     warnings.insert(
         0,
-        f".prj 声明 {prj_crs.name}，但坐标 ({x:,.0f}, {y:,.0f}) 与之矛盾；"
+        f".prj 声明 {prj_crs.name}，但坐标 {_xy_text(x, y, kind)} 与之矛盾；"
         f"改按 {crs.name}（EPSG:{crs.to_epsg()}）读取",
     )
     return CRSDecision(crs, "corrected", tuple(evidence), tuple(warnings))

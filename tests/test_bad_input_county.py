@@ -466,3 +466,29 @@ def test_a_height_raster_in_xian80_beside_cgcs2000_parcels_is_refused(sample, tm
         compute_far(plots, profile=load_profile("yuecheng-2022"), height_raster=raster)
     text = str(err.value)
     assert "高度西安80.tif" in text and "西安80" in text and "CGCS2000" in text, text
+
+
+# ----------------------------------------------------------------------------------------------
+# a parcel layer in degrees whose .prj declares a projected zone
+
+
+def test_degrees_under_a_projected_prj_are_named_as_the_degrees_seen(tmp_path):
+    """Two 0.0008° squares at 120.58°E, 30.00°N under a .prj of EPSG:4549: read in CGCS2000
+    degrees and said. The warning named the centre 「(121, 30)」 — the degrees rounded to whole
+    numbers, a place 40 km away — instead of the coordinates in the file."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+    from tests._shapefiles import write_shapefile
+
+    fields = [("宗地代码", 19), ("权利人", 30)]
+    records = [[f"330602001002GB{i + 1:05d}", f"测试纺织有限公司{i}"] for i in range(2)]
+    geoms = [box(120.58 + 0.001 * i, 30.0, 120.5808 + 0.001 * i, 30.0008) for i in range(2)]
+    shp = write_shapefile(tmp_path / "宗地.shp", geoms, fields, records, prj=CRS(4549))
+    res = read_parcels(shp)
+    assert len(res.data) == 2 and res.rejected.empty
+    assert res.meta["crs"]["source"] == "corrected"
+    said = " ".join(res.problems["problem"])
+    # centre of the bounds: x = (120.58 + 120.5818) / 2 = 120.5809, y = 30.0004
+    assert "(120.58090, 30.00040)" in said and "(121, 30)" not in said, said

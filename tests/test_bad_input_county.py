@@ -492,3 +492,54 @@ def test_degrees_under_a_projected_prj_are_named_as_the_degrees_seen(tmp_path):
     said = " ".join(res.problems["problem"])
     # centre of the bounds: x = (120.58 + 120.5818) / 2 = 120.5809, y = 30.0004
     assert "(120.58090, 30.00040)" in said and "(121, 30)" not in said, said
+
+
+# ----------------------------------------------------------------------------------------------
+# 小计 rows per 镇街 under the 镇街's name: 「斗门街道小计」「马山镇 合计」「袍江开发区（小计）」
+
+# four real Zhejiang codes of shared/testdata/uscc/zhejiang_valid.txt (copied: the tests run
+# where that folder is not beside the repository; test_bad_input_firms checks the copy)
+ZJ = ("91330100470102706G", "913304007429141869", "91330100799655058B", "91330106MAEUDLLYXY")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("斗门街道小计", "马山镇 合计", "袍江开发区（小计）"),
+        ("小计：斗门街道", "马山镇合计：", "袍江开发区 小计"),
+    ],
+)
+def test_subtotal_rows_named_after_their_township_are_no_enterprises(tmp_path, labels):
+    """Four firms under three 小计 rows and one 合计 (营业收入, 万元): 斗门 100 + 150 = 250,
+    马山 200, 袍江 46.5; 合计 100 + 150 + 200 + 46.5 = 496.5. The 小计 rows were read as three
+    enterprises without a code (their 营业收入 counted twice in the 合计 check: 993 ≠ 496.5);
+    now they are rejected as 小计 rows and the 合计 agrees with the four firms."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_enterprises
+
+    codes = list(ZJ)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["越城区2024年度工业企业亩均效益数据表"])
+    ws.merge_cells("A1:F1")
+    ws.append(["序号", "统一社会信用代码", "企业名称", "镇街", "营业收入（万元）", "用地（亩）"])
+    ws.append([1, codes[0], "甲纺织有限公司", "斗门街道", 100, 10])
+    ws.append([2, codes[1], "乙印染有限公司", "斗门街道", 150, 12])
+    ws.append([None, None, labels[0], None, 250, 22])
+    ws.append([3, codes[2], "丙机械有限公司", "马山镇", 200, 15])
+    ws.append([None, None, labels[1], None, 200, 15])
+    ws.append([4, codes[3], "丁化纤有限公司", "袍江开发区", 46.5, 5])
+    ws.append([None, None, labels[2], None, 46.5, 5])
+    ws.append(["合计", None, None, None, 496.5, 42])
+    path = tmp_path / "亩均效益.xlsx"
+    wb.save(path)
+    res = read_enterprises(path)
+    assert res.data["uscc"].tolist() == codes
+    assert len(res.data) + len(res.rejected) == 8  # every row under the header accounted for
+    assert res.rejected["source_row"].tolist() == [5, 7, 9, 10]
+    assert set(res.rejected["reject_reason"]) == {"合计/小计行，不作为数据读取"}
+    said = res.problems["problem"].astype(str)
+    # the 合计 (row 10) is compared with the four firms and agrees: nothing said of it
+    unwanted = "合计行与明细行之和不一致|不能确定|统一社会信用代码缺失"
+    assert not said.str.contains(unwanted).any(), said

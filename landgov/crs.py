@@ -19,6 +19,11 @@ the coordinates and otherwise infers the zone:
 
 Areas are never computed in degrees: :func:`projected_crs_for` gives the GK zone (no prefix) to
 project geographic data into.
+
+Layers are overlaid in one CRS. Between CGCS2000 and China's earlier national datums (西安80,
+北京54) PROJ has no transformation with published parameters, only a "ballpark" one (the same
+latitude and longitude on another ellipsoid, about 1.5 m in Zhejiang) while the datums lie tens
+of metres apart: :func:`datums_apart` tells when two layers cannot be overlaid as they are.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ __all__ = [
     "ZHEJIANG_BOUNDS",
     "CRSDecision",
     "cm_for_county",
+    "datum_issue",
+    "datum_label",
+    "datums_apart",
     "epsg_for_cm",
     "epsg_for_zone",
     "projected_crs_for",
@@ -95,6 +103,83 @@ def projected_crs_for(lon: float) -> CRS:
     return CRS.from_epsg(epsg_for_cm(3 * round(lon / 3)))
 
 
+#: Datums tied to the ITRF (PROJ datum names): CGCS2000 and WGS 84 lie under a metre apart in
+#: Zhejiang, so a layer in one is overlaid on a layer in the other as it is.
+_ITRF_DATUMS = ("China 2000", "World Geodetic System 1984", "ITRF")
+#: China's earlier national datums by their PROJ names, as staff name them.
+_OLD_DATUMS = {
+    "Xian 1980": "西安80（1980西安坐标系）",
+    "Beijing 1954": "北京54（1954年北京坐标系）",
+    "New Beijing": "新北京54（新1954年北京坐标系）",
+}
+
+
+def _datum_name(crs: CRS) -> str:
+    geodetic = crs.geodetic_crs
+    return "" if geodetic is None else geodetic.datum.name
+
+
+def datum_label(crs: CRS) -> str:
+    """The datum of ``crs`` as staff name it: 「CGCS2000（2000国家大地坐标系）」, 「西安80（…）」.
+
+    Examples
+    --------
+    >>> datum_label(CRS.from_epsg(2385))
+    '西安80（1980西安坐标系）'
+    >>> datum_label(CRS.from_epsg(4549))
+    'CGCS2000（2000国家大地坐标系）'
+    """
+    name = _datum_name(crs)
+    if name in _OLD_DATUMS:
+        return _OLD_DATUMS[name]
+    if name.startswith("China 2000"):
+        return "CGCS2000（2000国家大地坐标系）"
+    if name.startswith("World Geodetic System 1984"):
+        return "WGS 84"
+    return name or crs.name
+
+
+def datums_apart(a: CRS, b: CRS) -> bool:
+    """Whether layers in ``a`` and ``b`` rest on datums no published transformation relates.
+
+    True when the two datums differ and one of them is an earlier Chinese national datum
+    (西安80, 北京54): PROJ would only ballpark one onto the other, leaving an offset of tens
+    of metres unknown. CGCS2000 beside WGS 84 (both tied to the ITRF) is not apart.
+
+    Examples
+    --------
+    >>> datums_apart(CRS.from_epsg(2385), CRS.from_epsg(4549))  # 西安80 beside CGCS2000
+    True
+    >>> datums_apart(CRS.from_epsg(2385), CRS.from_epsg(2364))  # both 西安80
+    False
+    >>> datums_apart(CRS.from_epsg(4326), CRS.from_epsg(4549))  # WGS 84 beside CGCS2000
+    False
+    """
+    da, db = _datum_name(a), _datum_name(b)
+    if da == db:
+        return False
+    if any(da.startswith(t) for t in _ITRF_DATUMS) and any(db.startswith(t) for t in _ITRF_DATUMS):
+        return False
+    return da in _OLD_DATUMS or db in _OLD_DATUMS
+
+
+def datum_issue(source: str, crs: CRS, parcels_crs: CRS, parcels: str | None = None) -> Issue:
+    """The problem of a layer (or raster) ``source`` in ``crs`` whose datum is apart from that
+    of the parcels (:func:`datums_apart`, file name ``parcels``): both datums named, and how
+    to convert."""
+    code = crs.to_epsg()
+    parcels = f"宗地图层 {parcels} " if parcels else "宗地图层"
+    return Issue(
+        source, "坐标系", f"{crs.name}（EPSG:{code}）" if code else crs.name,
+        f"坐标系为{datum_label(crs)}，{parcels}为{datum_label(parcels_crs)}；两者之间"
+        "没有公开的转换参数，直接叠加只能把两种坐标当作相同，位置偏差无法确定（常达数十米），"
+        "各宗地的叠加结果（规划用途、拆迁计划、镇街、建筑面积等）都不可靠",
+        "用省、市测绘部门提供的转换参数（或其坐标转换软件）把西安80/北京54 的数据转换为 "
+        "CGCS2000（2000国家大地坐标系）后重新导出；若只是 .prj 或栅格的坐标系定义写错、"
+        "坐标本是 CGCS2000，在 ArcGIS/QGIS 中改正坐标系定义后重新导出",
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class CRSDecision:
     """The CRS landgov will use for a layer, and why.
@@ -143,6 +228,22 @@ def _shown_xy(x: float, y: float) -> tuple[int, int] | str:
     if abs(x) < 1e12 and abs(y) < 1e12:
         return round(x), round(y)
     return f"({x:.4g}, {y:.4g})"
+
+
+def _xy_text(x: float, y: float, kind: str) -> str:
+    """The centre seen as a message prints it: degrees to 5 decimals (about 1 m), metres whole.
+
+    Examples
+    --------
+    >>> _xy_text(120.5809, 30.0004, "degrees")
+    '(120.58090, 30.00040)'
+    >>> _xy_text(555962.4, 3325000.0, "plain")
+    '(555,962, 3,325,000)'
+    """
+    if kind == "degrees":
+        return f"({x:.5f}, {y:.5f})"
+    shown = _shown_xy(x, y)
+    return shown if isinstance(shown, str) else f"({shown[0]:,}, {shown[1]:,})"
 
 
 def _kind_of_coordinates(x: float, y: float) -> str:
@@ -276,7 +377,7 @@ def resolve_crs(
         return CRSDecision(crs, "inferred", tuple(evidence), tuple(warnings))
     warnings.insert(
         0,
-        f".prj 声明 {prj_crs.name}，但坐标 ({x:,.0f}, {y:,.0f}) 与之矛盾；"
+        f".prj 声明 {prj_crs.name}，但坐标 {_xy_text(x, y, kind)} 与之矛盾；"
         f"改按 {crs.name}（EPSG:{crs.to_epsg()}）读取",
     )
     return CRSDecision(crs, "corrected", tuple(evidence), tuple(warnings))

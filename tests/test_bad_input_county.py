@@ -323,3 +323,223 @@ def test_an_empty_first_layer_names_the_other_layers_and_the_option(tmp_path):
     assert "文件中还有图层：「宗地2024」" in text and "--layer parcels=图层名" in text
     result = run_cli("inspect", gpkg, "--layer", "宗地2024")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# a layer still in 西安80 or 北京54 beside parcels in CGCS2000 (or the reverse)
+#
+# Older 规划 and 拆迁 layers of a county are often still in the 1980 西安 or 1954 北京 datum.
+# PROJ knows no transformation from either to CGCS2000 with published parameters: it only
+# "ballparks" them (the same latitude and longitude, another ellipsoid), which moves a 越城
+# point by about 1.5 m, while the real offset between the datums is tens of metres. Overlaid
+# so, each plot's 规划用途 share and 拆迁计划 overlap would be computed against a shifted
+# layer with nothing said. A layer whose datum differs from the parcels' in this way stops the
+# run naming both files and their datums; layers all in one datum, or in CGCS2000 and WGS 84
+# (under a metre apart), are read as before.
+
+XIAN80_CM120, BEIJING54_CM120 = 2385, 2437  # 3° GK CM 120E, no zone prefix, like EPSG:4549
+
+
+def _datum_copy(sample: Path, tmp_path: Path, prj: dict[str, int]) -> Path:
+    """A copy of the sample county whose layers named in ``prj`` declare another EPSG code
+    (the coordinates are left as they are: what a .prj of an older export says)."""
+    import shutil
+
+    from pyproj import CRS
+
+    folder = tmp_path / "县"
+    shutil.copytree(sample, folder)
+    for stem, epsg in prj.items():
+        text = CRS.from_epsg(epsg).to_wkt("WKT1_ESRI")
+        (folder / f"{stem}.prj").write_text(text, encoding="ascii")
+    return folder
+
+
+def _layer_reads(folder: Path, roles: tuple[str, ...]) -> dict:
+    from landgov.io import read_parcels
+    from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
+
+    readers = {
+        "planning": read_planning, "demolition": read_demolition,
+        "townships": read_townships, "special_zones": read_zones,
+    }  # fmt: skip
+    reads = {"parcels": read_parcels(folder / "parcels.shp")}
+    reads.update({role: readers[role](folder / f"{role}.shp") for role in roles})
+    return reads
+
+
+@pytest.mark.parametrize(
+    ("role", "epsg", "datum"),
+    [("planning", XIAN80_CM120, "西安80"), ("demolition", BEIJING54_CM120, "北京54")],
+)
+def test_a_layer_in_an_older_datum_beside_cgcs2000_parcels_is_refused(
+    sample, tmp_path, role, epsg, datum
+):
+    from landgov.core.plausible import check_reads
+    from landgov.errors import CRSError
+    from landgov.policy import load_profile
+
+    folder = _datum_copy(sample, tmp_path, {role: epsg})
+    reads = _layer_reads(folder, (role,))
+    assert reads[role].data.crs.to_epsg() == epsg  # the reader honours the .prj as before
+    names = {"parcels": "parcels.shp", role: f"{role}.shp"}
+    with pytest.raises(CRSError) as err:
+        check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY, sources=names)
+    text = str(err.value)
+    assert f"{role}.shp" in text and "parcels.shp" in text, text
+    assert datum in text and "CGCS2000" in text, text
+    assert "转换参数" in text and "重新导出" in text, text  # what to do
+
+
+def test_parcels_in_xian80_beside_a_cgcs2000_layer_are_refused(sample, tmp_path):
+    from landgov.core.plausible import check_reads
+    from landgov.errors import CRSError
+    from landgov.policy import load_profile
+
+    folder = _datum_copy(sample, tmp_path, {"parcels": XIAN80_CM120})
+    reads = _layer_reads(folder, ("townships",))
+    with pytest.raises(CRSError) as err:
+        check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY)
+    text = str(err.value)
+    assert "townships.shp" in text and "西安80" in text and "parcels.shp" in text, text
+
+
+def test_every_layer_in_xian80_is_read_as_one_datum(sample, tmp_path):
+    """All in 西安80: the layers agree with each other; nothing is refused, no row lost."""
+    from landgov.core.plausible import check_reads
+    from landgov.policy import load_profile
+
+    roles = ("planning", "demolition", "townships", "special_zones")
+    folder = _datum_copy(sample, tmp_path, dict.fromkeys(("parcels", *roles), XIAN80_CM120))
+    reads = _layer_reads(folder, roles)
+    checked = check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY).reads
+    rows = {role: len(res.data) for role, res in reads.items()}
+    assert {role: len(res.data) for role, res in checked.items()} == rows
+
+
+def test_a_wgs84_layer_beside_cgcs2000_parcels_is_still_overlaid(sample):
+    """WGS 84 and CGCS2000 are both tied to the ITRF and lie under a metre apart: a planning
+    layer exported in WGS 84 degrees is read as before."""
+    from landgov.core.plausible import check_reads
+    from landgov.policy import load_profile
+
+    reads = _layer_reads(sample, ("planning",))
+    res = reads["planning"]
+    reads["planning"] = type(res)(res.data.to_crs(4326), res.rejected, res.problems, res.meta)
+    checked = check_reads(reads, profile=load_profile("yuecheng-2022"), as_of=DAY).reads
+    assert len(checked["planning"].data) == len(res.data)
+
+
+def test_a_xian80_planning_layer_stops_the_screen_with_a_clean_error(sample, tmp_path):
+    folder = _datum_copy(sample, tmp_path, {"planning": XIAN80_CM120})
+    out = tmp_path / "结果"
+    result = run_cli(
+        "screen", "-p", folder / "parcels.shp", "-e", folder / "enterprises.xlsx",
+        "-l", folder / "links.xlsx", "-g", folder / "planning.shp",
+        "--as-of", "2026-06-30", "-o", out, "-q",
+    )  # fmt: skip
+    text = assert_clean_error(result, contains="planning.shp")
+    assert "西安80" in text and not out.exists(), text
+
+
+def test_a_height_raster_in_xian80_beside_cgcs2000_parcels_is_refused(sample, tmp_path):
+    """The building-height raster of an older survey, tagged 西安80: its cells would be read
+    tens of metres off each plot (no published transformation), and each plot's floor area
+    and 容积率 with them. Refused naming the raster and both datums."""
+    import numpy as np
+    import rasterio
+
+    from landgov.errors import CRSError
+    from landgov.far.ratio import compute_far
+    from landgov.io import read_parcels
+    from landgov.policy import load_profile
+
+    with rasterio.open(sample / "height.tif") as src:
+        profile, cells = src.profile.copy(), src.read(1)
+    profile["crs"] = rasterio.crs.CRS.from_epsg(XIAN80_CM120)
+    raster = tmp_path / "高度西安80.tif"
+    with rasterio.open(raster, "w", **profile) as dst:
+        dst.write(cells, 1)
+    plots = read_parcels(sample / "parcels.shp").data
+    plots = plots.assign(floor_area_m2=np.nan, far_declared=np.nan)  # the raster is their source
+    with pytest.raises(CRSError) as err:
+        compute_far(plots, profile=load_profile("yuecheng-2022"), height_raster=raster)
+    text = str(err.value)
+    assert "高度西安80.tif" in text and "西安80" in text and "CGCS2000" in text, text
+
+
+# ----------------------------------------------------------------------------------------------
+# a parcel layer in degrees whose .prj declares a projected zone
+
+
+def test_degrees_under_a_projected_prj_are_named_as_the_degrees_seen(tmp_path):
+    """Two 0.0008° squares at 120.58°E, 30.00°N under a .prj of EPSG:4549: read in CGCS2000
+    degrees and said. The warning named the centre 「(121, 30)」 — the degrees rounded to whole
+    numbers, a place 40 km away — instead of the coordinates in the file."""
+    from pyproj import CRS
+    from shapely.geometry import box
+
+    from landgov.io import read_parcels
+    from tests._shapefiles import write_shapefile
+
+    fields = [("宗地代码", 19), ("权利人", 30)]
+    records = [[f"330602001002GB{i + 1:05d}", f"测试纺织有限公司{i}"] for i in range(2)]
+    geoms = [box(120.58 + 0.001 * i, 30.0, 120.5808 + 0.001 * i, 30.0008) for i in range(2)]
+    shp = write_shapefile(tmp_path / "宗地.shp", geoms, fields, records, prj=CRS(4549))
+    res = read_parcels(shp)
+    assert len(res.data) == 2 and res.rejected.empty
+    assert res.meta["crs"]["source"] == "corrected"
+    said = " ".join(res.problems["problem"])
+    # centre of the bounds: x = (120.58 + 120.5818) / 2 = 120.5809, y = 30.0004
+    assert "(120.58090, 30.00040)" in said and "(121, 30)" not in said, said
+
+
+# ----------------------------------------------------------------------------------------------
+# 小计 rows per 镇街 under the 镇街's name: 「斗门街道小计」「马山镇 合计」「袍江开发区（小计）」
+
+# four real Zhejiang codes of shared/testdata/uscc/zhejiang_valid.txt (copied: the tests run
+# where that folder is not beside the repository; test_bad_input_firms checks the copy)
+ZJ = ("91330100470102706G", "913304007429141869", "91330100799655058B", "91330106MAEUDLLYXY")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("斗门街道小计", "马山镇 合计", "袍江开发区（小计）"),
+        ("小计：斗门街道", "马山镇合计：", "袍江开发区 小计"),
+    ],
+)
+def test_subtotal_rows_named_after_their_township_are_no_enterprises(tmp_path, labels):
+    """Four firms under three 小计 rows and one 合计 (营业收入, 万元): 斗门 100 + 150 = 250,
+    马山 200, 袍江 46.5; 合计 100 + 150 + 200 + 46.5 = 496.5. The 小计 rows were read as three
+    enterprises without a code (their 营业收入 counted twice in the 合计 check: 993 ≠ 496.5);
+    now they are rejected as 小计 rows and the 合计 agrees with the four firms."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_enterprises
+
+    codes = list(ZJ)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["越城区2024年度工业企业亩均效益数据表"])
+    ws.merge_cells("A1:F1")
+    ws.append(["序号", "统一社会信用代码", "企业名称", "镇街", "营业收入（万元）", "用地（亩）"])
+    ws.append([1, codes[0], "甲纺织有限公司", "斗门街道", 100, 10])
+    ws.append([2, codes[1], "乙印染有限公司", "斗门街道", 150, 12])
+    ws.append([None, None, labels[0], None, 250, 22])
+    ws.append([3, codes[2], "丙机械有限公司", "马山镇", 200, 15])
+    ws.append([None, None, labels[1], None, 200, 15])
+    ws.append([4, codes[3], "丁化纤有限公司", "袍江开发区", 46.5, 5])
+    ws.append([None, None, labels[2], None, 46.5, 5])
+    ws.append(["合计", None, None, None, 496.5, 42])
+    path = tmp_path / "亩均效益.xlsx"
+    wb.save(path)
+    res = read_enterprises(path)
+    assert res.data["uscc"].tolist() == codes
+    assert len(res.data) + len(res.rejected) == 8  # every row under the header accounted for
+    assert res.rejected["source_row"].tolist() == [5, 7, 9, 10]
+    assert set(res.rejected["reject_reason"]) == {"合计/小计行，不作为数据读取"}
+    said = res.problems["problem"].astype(str)
+    # the 合计 (row 10) is compared with the four firms and agrees: nothing said of it
+    unwanted = "合计行与明细行之和不一致|不能确定|统一社会信用代码缺失"
+    assert not said.str.contains(unwanted).any(), said

@@ -30,7 +30,10 @@ A map layer read beside the parcels (规划, 拆迁计划, 镇街, 特殊片区,
 farther from the parcels than ``layer_distance_max_km`` and than the parcels' own extent (the
 diagonal of their bounding box) stops the run (:func:`check_layers_near_parcels`): it cannot be the
 same county's layer as read, and overlaying it would find no overlap anywhere — every plot
-「未列入拆迁计划」 — without one word said.
+「未列入拆迁计划」 — without one word said. A layer in 西安80 or 北京54 beside parcels in CGCS2000
+(or the reverse) stops the run too (:func:`check_layer_datums`): no published transformation
+relates the datums, and overlaid as they are each plot's shares would rest on a shift of tens of
+metres that nobody knows.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from landgov.core.columns import short_label
 from landgov.core.dates import set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
+from landgov.crs import datum_issue, datums_apart
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
@@ -61,6 +65,7 @@ __all__ = [
     "Checked",
     "PlausibleReads",
     "check_as_of",
+    "check_layer_datums",
     "check_layers_near_parcels",
     "check_reads",
     "check_values",
@@ -537,6 +542,7 @@ def check_reads(
     ``meta["path"]``, else the role).
     """
     names = {role: (sources or {}).get(role) or _source(role, res) for role, res in reads.items()}
+    check_layer_datums(reads, sources=names)
     check_layers_near_parcels(reads, profile=profile, sources=names)
     named = {names[role]: res.data for role, res in reads.items()}
     as_of_problems = check_as_of(as_of, named, profile=profile, today=today)
@@ -571,6 +577,39 @@ def _degrees_text(bounds: np.ndarray, crs: Any) -> str:
     to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
     lon, lat = to_deg.transform((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     return f"东经 {lon:.3f}°、北纬 {lat:.3f}°"
+
+
+def check_layer_datums(
+    reads: Mapping[str, ReadResult], *, sources: Mapping[str, str] | None = None
+) -> None:
+    """Stop a run whose map layer rests on another geodetic datum than its parcels.
+
+    Between CGCS2000 and 西安80 or 北京54 (:func:`landgov.crs.datums_apart`) PROJ only has a
+    ballpark offset, so the layer would be overlaid tens of metres off: every plot's 规划用途
+    share, 拆迁计划 overlap or 镇街 would be read against a shifted layer, with nothing said.
+    Layers without a CRS are left to their reader.
+
+    Raises
+    ------
+    CRSError
+        One issue per such layer, naming its file and datum, the parcels' file and datum, and
+        what to do.
+    """
+    parcels = reads.get("parcels")
+    crs = None if parcels is None else getattr(parcels.data, "crs", None)
+    if crs is None:
+        return
+    names = dict(sources or {})
+    parcel_file = names.get("parcels") or _source("parcels", parcels)
+    issues = []
+    for role in LAYER_ROLES:
+        res = reads.get(role)
+        theirs = None if res is None else getattr(res.data, "crs", None)
+        if theirs is None or not datums_apart(theirs, crs):
+            continue
+        issues.append(datum_issue(names.get(role) or _source(role, res), theirs, crs, parcel_file))
+    if issues:
+        raise CRSError(issues)
 
 
 def check_layers_near_parcels(

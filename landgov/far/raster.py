@@ -37,8 +37,10 @@ from exactextract import exact_extract
 from exactextract._exactextract import Feature
 from exactextract.feature import FeatureSource
 from exactextract.raster import NumPyRasterSource
+from pyproj import CRS
 
 from landgov.core import forked
+from landgov.crs import datum_issue, datums_apart
 from landgov.errors import CRSError, DataFileError, Issue
 
 __all__ = [
@@ -96,7 +98,12 @@ def _zones_in_crs(zones: gpd.GeoSeries, src: rasterio.DatasetReader, path: str |
         raise CRSError(
             [Issue("zones", None, None, "多边形没有坐标参考系", "读入时指定 CRS（如 EPSG:4549）")]
         )
-    return zones if zones.crs == src.crs else zones.to_crs(src.crs)
+    if zones.crs == src.crs:
+        return zones
+    raster_crs = CRS.from_user_input(src.crs.to_wkt())
+    if datums_apart(raster_crs, zones.crs):
+        raise CRSError([datum_issue(str(path), raster_crs, zones.crs)])
+    return zones.to_crs(src.crs)
 
 
 def _outside(geoms: gpd.GeoSeries, src: rasterio.DatasetReader, path: str | Path) -> np.ndarray:

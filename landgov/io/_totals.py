@@ -21,7 +21,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.io._convert import is_blank
 from landgov.io.fields import FieldSpec, Kind
 
-__all__ = ["TotalRows", "check_totals"]
+__all__ = ["TotalRows", "check_totals", "is_subtotal_label", "is_total_label"]
 
 ACTION_TOTAL = (
     "核对是否有隐藏、筛选或删除的行，或文本格式的数字；合计行本身有误时改正或删去该行后"
@@ -34,6 +34,48 @@ _UNIT_SHOWN = {"m2": "平方米", "tce": "吨标准煤", "t": "吨", "万kWh": "
 _FLOOR = 0.01
 _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d*))?")
 _SHOWN_ROWS = 8
+
+_TOTAL_WORD = r"(?:总合计|合计|总计|小计|累计)"
+# A totals label as counties write it: 合计, 全区合计, 本页小计, 总计（88家）, 合计：, 越城区合计,
+# and the total of a part of the table under the part's name: a 镇街 (斗门街道小计, 马山镇 合计),
+# an area (袍江开发区（小计）) or a group (规上企业小计).
+_TOTAL_LABEL = re.compile(
+    r"^(?:全[省市县区镇乡街]|本[页表]|各镇街"
+    r"|(?P<part>(?:规上|规下)(?:工业)?(?:企业)?|[\u4e00-\u9fff]{1,15}?(?:街道|镇|乡))"
+    r"|[\u4e00-\u9fff]{1,15}?(?:开发区|园区|片区|新区|区|县|市))?"
+    rf"(?:{_TOTAL_WORD}|[（(]{_TOTAL_WORD}[)）])(?:[（(\[【].*|[:：].*|\d.*)?$"
+)
+
+
+def is_total_label(text: str) -> bool:
+    """Whether a row's first filled cell labels a 合计/小计 row (blanks inside ignored).
+
+    Examples
+    --------
+    >>> [is_total_label(t) for t in ("合计", "斗门街道 小计", "马山镇合计：", "越城区合计")]
+    [True, True, True, True]
+    >>> [is_total_label(t) for t in ("绍兴市合计纺织有限公司", "马山镇", "甲纺织有限公司")]
+    [False, False, False]
+    """
+    return _TOTAL_LABEL.match(re.sub(r"\s+", "", text)) is not None
+
+
+def is_subtotal_label(text: str) -> bool:
+    """Whether a 合计/小计 label totals a part of the table only: 小计, or the total of one
+    镇街 or group under its name (「马山镇合计」), never the whole table's 合计.
+
+    An area above a 镇街 (越城区, 袍江开发区) may be the whole table: its 合计 is not called a
+    part (several such rows leave the grand total unknown, and that is said).
+
+    Examples
+    --------
+    >>> [is_subtotal_label(t) for t in ("小计", "马山镇 合计", "规上企业合计")]
+    [True, True, True]
+    >>> [is_subtotal_label(t) for t in ("合计", "全区合计", "越城区合计")]
+    [False, False, False]
+    """
+    m = _TOTAL_LABEL.match(re.sub(r"\s+", "", text))
+    return m is not None and ("小计" in text or m["part"] is not None)
 
 
 @dataclass(frozen=True)
@@ -77,11 +119,12 @@ def _half_step(raw: object, value: float) -> float:
 def _grand_total(rows: TotalRows) -> tuple[int | None, str | None]:
     """The row holding the table's 合计, or None and why no comparison is made.
 
-    One 合计/总计 row is the total, whatever 小计 rows stand between the detail rows (they are
-    neither data nor compared); a single 小计 without a 合计 is the total. Several 合计 rows,
+    One 合计/总计 row is the total, whatever 小计 rows (or a 镇街's 合计, :func:`is_subtotal_label`)
+    stand between the detail rows (they are neither data nor compared); a single 小计 without a
+    合计 is the total. Several 合计 rows,
     or several 小计 rows without a 合计, leave the total unknown: not compared, said.
     """
-    subtotals = [p for p in rows.totals if "小计" in rows.labels[p]]
+    subtotals = [p for p in rows.totals if is_subtotal_label(rows.labels[p])]
     grand = [p for p in rows.totals if p not in subtotals]
     if len(grand) == 1:
         return grand[0], None

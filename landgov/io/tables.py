@@ -48,7 +48,7 @@ from landgov.io._convert import (
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
-from landgov.io._totals import TotalRows, check_totals
+from landgov.io._totals import TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -63,11 +63,6 @@ __all__ = ["read_table"]
 
 _HEADER_SCAN_ROWS = 20
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
-# a totals label as counties write it: 合计, 全区合计, 本页小计, 总计（88家）, 合计：
-_TOTAL = re.compile(
-    r"^(?:全[省市县区镇乡街]|本[页表]|各镇街)?(?:总合计|合计|总计|小计|累计)"
-    r"(?:[（(\[【].*|[:：].*|\d.*)?$"
-)
 _FOOTNOTE = re.compile(
     r"^(注|备注|说明|数据来源|资料来源|填报|填表|制表|审核|复核|经办人|统计人|联系人|联系电话|"
     r"单位负责人|负责人)\S*[:：]|^注\s*\d?[.、:：]"
@@ -231,7 +226,7 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
     filled = [t for t in cells if t]
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
-    if _TOTAL.match(re.sub(r"\s+", "", filled[0])):
+    if is_total_label(filled[0]):
         return _TOTAL_REASON
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
         return "表尾说明行，不作为数据读取"

@@ -30,13 +30,33 @@ from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
+from landgov.core.vocab import Eligibility
 from landgov.efficiency import Grade, grade_enterprises
+from landgov.far.zengrong import check_parcels
 from landgov.policy import load_profile
-from tests._hand import uscc, with_param
+from landgov.verdict import Citation
+from tests._hand import (
+    CRS,
+    X0,
+    Y0,
+    F,
+    P,
+    U,
+    application,
+    applications,
+    plots,
+    uscc,
+    with_param,
+    zengrong_inputs,
+)
+
+TBD = Eligibility.UNKNOWN
 
 # A 规上 firm exactly at the 黄岩 2022 规上 benchmarks (scoring.benchmarks_above_scale):
 #   亩均税收 240.97 / 10 = 24.097; 亩均增加值 1361.6 / 10 = 136.16;
@@ -292,3 +312,86 @@ def test_the_shipped_profiles_read_grading_and_scoring_alike():
         assert p.value("grading.group_by") == "none"
         assert not p.citation("grading.percentile_bands").official
         assert not p.citation("scoring.weights_above_scale").official
+
+
+# =============================================================================================
+# far.cap_floor_area: which floor area the 增容 cap of 2.5 reads [越政发〔2022〕24号 附件3 第二条:
+# 「在符合相关技术规范的前提下，容积率上限可提高至 2.5」]. The shipped reading, the real floor area
+# (the storey-over-8-m doubling of 国土资发〔2008〕24号 serves the national minimum), is a project
+# default (official = false, 「待区自然资源和规划分局确认」): it may decide a 符合 only where the
+# counted reading agrees. Where the two part, the cap is 待核实 and says why.
+
+
+def _tall_sheds(n: int):
+    """``n`` plots of 21 亩 (14000 m²), each with a single-storey 9 m shed of 60 m × 70 m:
+    real floor area 4200 m² (容积率 0.30), counted 8400 m² (9 > 8: twice, 容积率 0.60)."""
+    parcels = plots(n, mu=21.0).drop(columns="floor_area_m2")
+    sheds = gpd.GeoDataFrame(
+        {"parcel_id": parcels["parcel_id"].tolist(), "storeys": [1] * n, "storey_height_m": 9.0},
+        geometry=[
+            shapely.box(X0 + 1000 * i + 1, Y0 + 1, X0 + 1000 * i + 61, Y0 + 71) for i in range(n)
+        ],
+        crs=CRS,
+    )
+    return parcels, sheds
+
+
+def test_cap_on_a_tall_shed_is_unknown_where_the_two_floor_areas_part(official):
+    # 2.5 × 14000 = 35000 m² under the cap.
+    #   甲 adds 10000: real (4200 + 10000) / 14000 = 1.014; counted 18400 / 14000 = 1.314
+    #      → both ≤ 2.5 → 符合 (the reading does not matter)
+    #   乙 adds 30800: real 35000 / 14000 = 2.5 (≤ 2.5, 「可提高至 2.5」 includes it);
+    #      counted 39200 / 14000 = 2.8 > 2.5 → the readings part → 待核实, naming both figures
+    #   丙 adds 30800.01: real 2.5000007 > 2.5 → 不符合 on either reading
+    # Before: 乙 符合 on the project's reading alone.
+    parcels, sheds = _tall_sheds(3)
+    rows = [
+        application(pid, i, added_floor_m2=a)
+        for i, (pid, a) in enumerate(
+            zip(parcels["parcel_id"], [10000.0, 30800.0, 30800.01], strict=True)
+        )
+    ]
+    got = applications(official, parcels, rows, buildings=sheds)
+    assert got["cap"].tolist() == [P, U, F]
+    assert got["far_after"].tolist() == pytest.approx([14200 / 14000, 2.5, 35000.01 / 14000])
+    note = got["cap_note"].iloc[1]
+    assert "实施后容积率 2.50" in note and "计容建筑面积" in note and "2.80" in note
+    assert "示例规则（非官方）" in note
+    assert "越政发〔2022〕24号 附件3 第二条" in note and "[000" not in note
+    assert got["zengrong"].iloc[1] == TBD
+    # the shipped reading is the real floor area, a project default
+    assert official.value("far.cap_floor_area") == "floor_area_m2"
+    assert not official.citation("far.cap_floor_area").official
+
+
+def test_cap_reading_confirmed_by_the_district_decides_alone(official):
+    # The district confirms the real floor area (official = true): 乙 of the case above is
+    # 符合 — 35000 / 14000 = 2.5 ≤ 2.5. Confirmed as the counted floor area instead: 乙 is
+    # 不符合 — 39200 / 14000 = 2.8 > 2.5 — and 甲 (1.314) still 符合.
+    parcels, sheds = _tall_sheds(2)
+    rows = [
+        application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=10000.0),
+        application(parcels["parcel_id"].iloc[1], 1, added_floor_m2=30800.0),
+    ]
+    confirmed = Citation("000", "附件3 二", official=True)
+    real = with_param(official, "far.cap_floor_area", citation=confirmed)
+    assert applications(real, parcels, rows, buildings=sheds)["cap"].tolist() == [P, P]
+    counted = with_param(real, "far.cap_floor_area", value="floor_area_far_m2")
+    got = applications(counted, parcels, rows, buildings=sheds)
+    assert got["cap"].tolist() == [P, F]
+    assert got["far_after"].tolist() == pytest.approx([18400 / 14000, 2.8])
+
+
+def test_plot_with_room_only_on_the_real_floor_area_is_unknown(official):
+    # No application: the plot's own room to 2.5. The shed of :func:`_tall_sheds` with 5
+    # storeys of 9 m: footprint 4200 m², real 4200 × 5 = 21000 m² (容积率 1.5), counted 42000 m²
+    # (3.0). Room on the real floor area 35000 − 21000 = 14000 m² > 0 (「有增容空间」); on the
+    # counted none (3.0 ≥ 2.5) → the readings part → 待核实 (before: 符合).
+    parcels, sheds = _tall_sheds(1)
+    sheds["storeys"] = 5
+    screened = check_parcels(zengrong_inputs(official, parcels, buildings=sheds))
+    assert screened["far"].iloc[0] == pytest.approx(1.5)
+    assert screened["far_minimum"].iloc[0] == pytest.approx(3.0)
+    assert screened["headroom_m2"].iloc[0] == pytest.approx(14000.0)
+    assert screened["cap"].iloc[0] == U
+    assert "计容建筑面积" in screened["cap_note"].iloc[0]

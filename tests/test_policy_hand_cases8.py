@@ -38,7 +38,9 @@ import shapely
 
 from landgov.core.vocab import Eligibility
 from landgov.efficiency import Grade, grade_enterprises
+from landgov.far import compute_far, far_floors
 from landgov.far.zengrong import check_parcels
+from landgov.link import link_parcels
 from landgov.policy import load_profile
 from landgov.verdict import Citation
 from tests._hand import (
@@ -50,7 +52,11 @@ from tests._hand import (
     U,
     application,
     applications,
+    firms,
+    owner_links,
+    parcels_of,
     plots,
+    rectangle,
     uscc,
     with_param,
     zengrong_inputs,
@@ -395,3 +401,77 @@ def test_plot_with_room_only_on_the_real_floor_area_is_unknown(official):
     assert screened["headroom_m2"].iloc[0] == pytest.approx(14000.0)
     assert screened["cap"].iloc[0] == U
     assert "计容建筑面积" in screened["cap_note"].iloc[0]
+
+
+# =============================================================================================
+# far.raster_storey_height_m: a footprint with only a building height has
+# n = max(1, ⌊h / 5 + ½⌋) storeys (项目默认 5 m, 示例规则（非官方）).
+
+
+def test_storeys_estimated_from_height_use_the_profile_storey_height(yuecheng):
+    # 21 亩 = 14000 m² plots, one 1000 m² footprint (20 m × 50 m) each, height only:
+    #   12.5 m → 12.5 / 5 = 2.5 → ⌊3.0⌋ = 3 storeys → 3000 m² (容积率 3000 / 14000)
+    #   12.4 m → 2.48 → ⌊2.98⌋ = 2 → 2000 m²
+    #    2.4 m → 0.48 → ⌊0.98⌋ = 0 → at least 1 → 1000 m²
+    # With 4 m storeys: 12.5 / 4 = 3.125 → 3; 12.4 → 3.1 → 3; 2.4 → 0.6 → ⌊1.1⌋ = 1.
+    parcels = plots(3, mu=21.0).drop(columns="floor_area_m2")
+    blocks = gpd.GeoDataFrame(
+        {"parcel_id": parcels["parcel_id"].tolist(), "height_m": [12.5, 12.4, 2.4]},
+        geometry=[
+            shapely.box(X0 + 1000 * i + 1, Y0 + 1, X0 + 1000 * i + 21, Y0 + 51) for i in range(3)
+        ],
+        crs=CRS,
+    )
+    got = compute_far(parcels, profile=yuecheng, buildings=blocks)
+    assert got["floor_area_m2"].tolist() == pytest.approx([3000.0, 2000.0, 1000.0])
+    assert got["far"].tolist() == pytest.approx([3000 / 14000, 2000 / 14000, 1000 / 14000])
+    four = with_param(yuecheng, "far.raster_storey_height_m", value=4.0)
+    got = compute_far(parcels, profile=four, buildings=blocks)
+    assert got["floor_area_m2"].tolist() == pytest.approx([3000.0, 3000.0, 1000.0])
+    assert not yuecheng.citation("far.raster_storey_height_m").official
+
+
+# =============================================================================================
+# far.national_floors 工业项目建设用地控制指标（国土资发〔2008〕24号）表2 by 2002 大类: 容积率
+# 「不低于」 the floor, so a plot exactly at it is not below.
+
+
+@pytest.mark.parametrize(
+    ("code", "floor"),
+    [
+        ("1711", 0.8),  # 2017 棉纺纱加工 → 2002 大类 17 纺织业: 0.8
+        ("2511", 0.5),  # 2017 原油加工 → 2002 25 石油加工: 0.5
+        ("1311", 1.0),  # 2017 稻谷加工 → 2002 13 农副食品加工: 1.0
+    ],
+)
+def test_national_floor_by_division_at_and_just_under(yuecheng, code, floor):
+    # 18 亩 = 12000 m²: floor area 12000 × floor is exactly at it (not below); 0.01 m² less
+    # is below: (12000 × floor − 0.01) / 12000 < floor.
+    parcels = plots(2, mu=18.0).drop(columns="floor_area_m2")
+    parcels["floor_area_m2"] = [12000.0 * floor, 12000.0 * floor - 0.01]
+    far = compute_far(parcels, profile=yuecheng)
+    industry = pd.DataFrame(
+        {"industry_code": [code] * 2, "industry_edition": ["2017"] * 2}, index=parcels.index
+    )
+    got = far_floors(far["far_minimum"], industry, profile=yuecheng)
+    assert got["far_floor"].tolist() == [floor, floor]
+    assert got["below_floor"].tolist() == [False, True]
+
+
+# =============================================================================================
+# linking.area_tolerance (项目默认 5 %, 示例规则（非官方）): every reader of it — 地企关联's
+# 图形 vs 申报 area, the 申报用地 check, 批而未供 ledger vs polygon — warns where the two differ
+# by more than it (「超过容差」). The profile's own note said 「相差 5% 以上记为问题」, which read
+# as a lawyer includes 5 %: the note now says 「超过 5%」, as the code and its messages do.
+
+
+def test_area_difference_over_5_percent_is_flagged_and_5_percent_is_not(yuecheng):
+    # Declared 10000 m²; drawn 105 m × 100 m = 10500 m² → 500 / 10000 = 5 % → not over;
+    # 105.1 m × 100 m = 10510 m² → 5.1 % → 「超过容差 5%」, a 警告 row naming the plot.
+    parcels = parcels_of([rectangle(105.0, 100.0, 0), rectangle(105.1, 100.0, 1)])
+    parcels["area_declared_m2"] = [10000.0, 10000.0]
+    linked = link_parcels(parcels, firms(2), owner_links(parcels), profile=yuecheng)
+    rows = linked.problems[linked.problems["field"] == "area_declared_m2"]
+    assert rows["value"].str.startswith(parcels["parcel_id"].iloc[1]).tolist() == [True]
+    assert "相差 5.1%，超过容差 5%" in rows["problem"].iloc[0]
+    assert "超过 5%" in yuecheng.citation("linking.area_tolerance").clause

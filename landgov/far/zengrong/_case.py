@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -11,6 +12,7 @@ from typing import Any
 
 from landgov.core.columns import CONDITION_LABELS  # noqa: F401  (re-exported: one set of labels)
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
+from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, ShareRule
 from landgov.core.planning import planned_use_rule
 from landgov.core.records import ViolationRecord as _Record
@@ -78,6 +80,11 @@ def _not_found(case: _Case, rule: str, layer: str, cite: Citation) -> Verdict | 
         return None
     reason = f"宗地图层中无此宗地代码，无法与{layer}叠加判断"
     return _v(rule, Status.UNKNOWN, reason, cite, missing=("宗地图层中的宗地",))
+
+
+def _float(value: Any) -> float:
+    """``value`` as a number; NaN when missing."""
+    return math.nan if is_missing(value) else float(value)
 
 
 def _v(

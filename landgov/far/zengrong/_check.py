@@ -25,6 +25,7 @@ from landgov.far.industry import catalogue_edition
 from landgov.far.zengrong._case import (
     PARCEL_GIVEN,
     _Case,
+    _float,
     _Settings,
 )
 from landgov.far.zengrong._facts import (
@@ -230,11 +231,6 @@ def _assemble(parcels: gpd.GeoDataFrame, ctx: _Context, verdicts: pd.DataFrame) 
     out["land_mu"] = m2_to_mu(out["land_area_m2"])
     _finish(out, ctx.settings)
     return gpd.GeoDataFrame(out, geometry=parcels.geometry, crs=parcels.crs)
-
-
-def _float(value: Any) -> float:
-    """``value`` as a number; NaN when missing."""
-    return math.nan if is_missing(value) else float(value)
 
 
 def _after(

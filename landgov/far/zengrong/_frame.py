@@ -396,10 +396,11 @@ def _per_plot(
 
 
 #: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``: its room to
-#: the cap, :func:`landgov.far.ratio.headroom`).
+#: the cap, :func:`landgov.far.ratio.headroom`, and both floor areas, which the cap compares
+#: while ``far.cap_floor_area`` is unconfirmed).
 _OWN = {
     "parcel": ("parcel_id", "area_declared_m2"),
-    "far": ("far", "land_area_m2", "headroom_m2"),
+    "far": ("far", "land_area_m2", "headroom_m2", "floor_area_m2", "floor_area_far_m2"),
 }
 
 
@@ -408,5 +409,5 @@ def _light_cases(frame: _Frame) -> list[_Case]:
     :meth:`_Frame.case`); the grouped parts are picked, never judged on it."""
     own = [c for c in _OWN["parcel"] if c in frame.attributes.columns]
     parcels = row_dicts(frame.attributes[own])
-    facts = row_dicts(frame.facts[list(_OWN["far"])])
+    facts = row_dicts(frame.facts[[c for c in _OWN["far"] if c in frame.facts.columns]])
     return [_Case(p, f, f, None, None) for p, f in zip(parcels, facts, strict=True)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from landgov.core.compare import shown
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import format_number, is_missing
@@ -12,6 +14,7 @@ from landgov.far.zengrong._case import (
     FLOOR_OR_FAR,
     _Case,
     _cite,
+    _float,
     _not_found,
     _Settings,
     _v,
@@ -288,11 +291,72 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         reason = f"实施后容积率 {seen}{' ≤ ' if ok else ' > '}上限 {cap:g}"
         if not ok:
             reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
-        return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+        added = _float(case.application.get("added_floor_m2"))
+        return _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
     ok = not is_missing(room) and float(room) > 0
     reason = f"现状容积率 {shown(far, cap, trim=False, differs=ok or None)}"
     reason += f"{' < ' if ok else ' ≥ '}上限 {cap:g}"
     reason += "，有增容空间" if ok else "，无增容空间"
-    return _v("cap", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    return _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
+
+
+#: The two floor areas the cap may read (``far.cap_floor_area``), as a reason names them.
+_FLOOR_READINGS = ("floor_area_m2", "floor_area_far_m2")
+
+
+def _floor_reading(column: str, s: _Settings) -> str:
+    if column == "floor_area_m2":
+        return "实际建筑面积"
+    height = float(s.profile.value("far.double_storey_height_m"))
+    return f"计容建筑面积（层高超过 {height:g} 米的层加倍）"
+
+
+def _cap_verdict(
+    case: _Case,
+    s: _Settings,
+    *,
+    ok: bool,
+    reason: str,
+    values: dict[str, object],
+    added: float | None,
+) -> Verdict:
+    """The cap verdict, 待核实 where an unconfirmed floor-area reading alone decides it.
+
+    Which floor area the 2.5 cap reads (``far.cap_floor_area``: the real one, or the one
+    counted with storeys over 8 m twice) is not in 附件3 二 (「在符合相关技术规范的前提下」).
+    While that reading is a project default (``official = false``), the cap is 符合 or 不符合
+    only where the other reading gives the same answer; where the two part (a tall shed: 2.5 on
+    the real floor area, 2.8 on the counted one) it is 待核实, with both figures. ``added`` is
+    the application's added floor area (``None``: the plot's own room, no application).
+    """
+    cap = float(s.value("far_cap"))
+    cite = s.cite("far_cap")
+    status = Status.PASS if ok else Status.FAIL
+    reading = s.cite_key("far.cap_floor_area")
+    column = str(s.profile.value("far.cap_floor_area"))
+    other = next((c for c in _FLOOR_READINGS if c != column), None)
+    if reading.official or other is None or column not in _FLOOR_READINGS:
+        return _v("cap", status, reason, cite, values=values)
+    land = case.far.get("land_area_m2")
+    floor = _float(case.far.get(other)) + (0.0 if added is None else added)
+    if math.isnan(floor) or is_missing(land) or not float(land) > 0:
+        return _v("cap", status, reason, cite, values=values)
+    over = float(beyond_ratio(floor, land, cap))
+    # with an application 2.5 itself is allowed; a plot's own room needs a ratio under 2.5
+    other_ok = over <= 0 if added is not None else over < 0
+    if other_ok == ok:
+        return _v("cap", status, reason, cite, values=values)
+    ratio = floor / float(land)
+    what = "实施后容积率" if added is not None else "现状容积率"
+    seen = shown(ratio, cap, trim=False, differs=over != 0)
+    sign = ("≤" if other_ok else ">") if added is not None else ("<" if other_ok else "≥")
+    mine, theirs = _floor_reading(column, s), _floor_reading(other, s)
+    values[f"{what}（{theirs}）"] = round(ratio, 3)
+    reason = (
+        f"按{mine}：{reason}；按{theirs}：{what} {seen} {sign} 上限 {cap:g}。"
+        f"上限按{mine}计算是项目默认读法（{reading.marker}），两种读法结论不同，不据此判定"
+    )
+    missing = (f"区自然资源和规划分局确认：容积率上限 {cap:g} 按实际建筑面积还是计容建筑面积计算",)
+    return _v("cap", Status.UNKNOWN, reason, cite, values=values, missing=missing)

@@ -195,3 +195,59 @@ def test_a_small_merge_in_a_filled_in_column_is_still_said_row_by_row(
     result = _read_form(path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "合并" in result.stdout
+
+
+# --------------------------------------------------------------------------- the 治理台账
+
+_HISTORY = """
+import sys
+from landgov.core.problems import ProblemLog
+from landgov.errors import DataFileError
+from landgov.ledger._book import read_history, read_profile
+try:
+    rows = read_history(sys.argv[1], ProblemLog(sys.argv[1]))
+    read_profile(sys.argv[1])
+except DataFileError as exc:
+    print("错误：" + str(exc))
+    raise SystemExit(2)
+print("entries", len(rows), ",".join(sorted(set(rows["宗地代码"]))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "said"),
+    [("styled_rows", None), ("dimension", None), ("far_cell", "XFD1048576"), ("bomb", "压缩炸弹")],
+)
+def test_a_returned_ledger_history_of_hostile_shape_is_read_or_refused_in_seconds(
+    tmp_path: Path, shape: str, said: str | None
+) -> None:
+    """The 状态变更记录 sheet is read in openpyxl's read-only mode, where the dimension and every
+    row element count: the same rule as for the other readers (before: the styled rows and the
+    dimension were read in time, the far value was read and the 1 GiB cell text was built in
+    memory; both are now refused as everywhere else)."""
+    import datetime as dt
+
+    from landgov.ledger import init_ledger, write_ledger
+    from landgov.run.results import read_screening
+    from tests._runs import fake_run
+
+    run = fake_run(
+        tmp_path / "2026", [{"parcel_id": "P001", "tax_per_mu": 3.1}], as_of="2026-06-30"
+    )
+    ledger = write_ledger(
+        init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1)), tmp_path / "台账.xlsx"
+    )
+    path = make_hostile(ledger, tmp_path / f"台账 {shape}.xlsx", shape, sheet="状态变更记录")
+    env = {**os.environ, "PYTHONPATH": str(_ROOT), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", _HISTORY, str(path)],
+        capture_output=True, text=True, timeout=_LIMIT, env=env, check=False,
+    )  # fmt: skip
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text, text
+    if said is None:
+        assert result.returncode == 0, text
+        assert "entries 1 P001" in text  # the one plot's opening entry
+    else:
+        assert result.returncode == 2, text
+        assert said in text and "工作表「状态变更记录」" in text and path.name in text

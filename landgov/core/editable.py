@@ -70,6 +70,7 @@ from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, force_text
+from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, InputError, Issue, write_failure
 from landgov.ids import normalize_code
 
@@ -778,10 +779,11 @@ def _open(source: Path) -> Any:
             "下拉列表、隐藏的标识表等可能丢失）。处理：在 WPS/Excel 中打开该文件，"
             "「另存为」Excel 工作簿（*.xlsx），再用 .xlsx 文件重试"
         )
-    try:
-        return load_workbook(source, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl errors alike
-        raise not_a_workbook(source) from exc
+    with open_xlsx(source) as handle:  # refused here when it cannot be read in time
+        try:
+            return load_workbook(handle, data_only=True)
+        except Exception as exc:  # zip, XML and openpyxl errors alike
+            raise not_a_workbook(source) from exc
 
 
 def _editable_values(rec: Mapping[str, Any], layout: Layout) -> dict[str, str]:
@@ -872,7 +874,8 @@ def formula_cells(source: str | os.PathLike[str], title: str) -> dict[tuple[int,
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = load_workbook(path, data_only=False)
+        with open_xlsx(path) as handle:
+            wb = load_workbook(handle, data_only=False)
     try:
         if title not in wb.sheetnames:
             return {}

@@ -531,6 +531,7 @@ def _drop_layers(gpkg: Path, layers: list[str]) -> None:
 def _drop_sheets(xlsx: Path, sheets: list[str]) -> None:
     from openpyxl import load_workbook
 
+    from landgov.core.xlsxguard import open_xlsx
     from landgov.reports._xlsxmerge import MergeUnsupportedError, remove_sheets
 
     names = _sheet_names(xlsx)
@@ -544,7 +545,8 @@ def _drop_sheets(xlsx: Path, sheets: list[str]) -> None:
             pass
         else:
             return
-    wb = load_workbook(xlsx)
+    with open_xlsx(xlsx) as handle:
+        wb = load_workbook(handle)
     gone = [s for s in sheets if s in wb.sheetnames]
     if gone and len(gone) < len(wb.sheetnames):
         for sheet in gone:

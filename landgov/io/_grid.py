@@ -24,6 +24,8 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.exceptions import InvalidFileException
 
+from landgov.core import xlsxguard
+from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue
 from landgov.io.sheets import sheet_for, tied_sheets_error
 
@@ -336,8 +338,9 @@ def not_a_workbook(path: Path) -> DataFileError:
 def _open_workbook(path: Path) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # Our own handle, so that a workbook openpyxl cannot parse is still closed.
-        with path.open("rb") as handle:
+        # Our own handle, so that a workbook openpyxl cannot parse is still closed; a copy
+        # without the empty parts when the sheets hold many (landgov.core.xlsxguard).
+        with open_xlsx(path) as handle:
             try:
                 wb = load_workbook(handle, data_only=True)
             except _WORKBOOK_ERRORS as exc:
@@ -468,14 +471,9 @@ def _pick_sheet(
     return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
 def has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the .xlsx holds a formula (cheap: scans the XML parts)."""
-    with zipfile.ZipFile(path) as zf:
-        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        return any(_FORMULA_TAG.search(zf.read(n)) for n in parts)
+    """Whether any worksheet of the .xlsx holds a formula (cheap: streams the XML parts)."""
+    return xlsxguard.has_formulas(path)
 
 
 def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, int], str]:
@@ -489,7 +487,7 @@ def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, i
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with path.open("rb") as handle:  # a handle: openpyxl refuses names not ending .xlsx
+        with open_xlsx(path) as handle:  # a handle: openpyxl refuses names not ending .xlsx
             wb = load_workbook(handle, data_only=False)
     try:
         out: dict[tuple[int, int], str] = {}

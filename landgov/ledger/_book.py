@@ -29,6 +29,7 @@ from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, S
 from landgov.core.safe_text import cell_text, force_text
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
+from landgov.core.xlsxguard import open_xlsx
 from landgov.ledger._layout import (
     DUE_UNREAD,
     FINISHED,
@@ -230,11 +231,12 @@ def run_profile(screen: Mapping[str, Any]) -> dict[str, Any] | None:
 def read_profile(path: str | Path) -> dict[str, Any] | None:
     """The profile a ledger file was last written with (:func:`write_ledger`), or ``None`` for
     a ledger written before landgov recorded it (its pages then say 「政策口径 未记录」)."""
-    wb = load_workbook(path, read_only=True)
-    try:
-        found = [p.value for p in wb.custom_doc_props if p.name == _PROFILE_PROPERTY]
-    finally:
-        wb.close()
+    with open_xlsx(path) as handle:
+        wb = load_workbook(handle, read_only=True)
+        try:
+            found = [p.value for p in wb.custom_doc_props if p.name == _PROFILE_PROPERTY]
+        finally:
+            wb.close()
     try:
         prof = json.loads(found[0]) if found else None
     except (TypeError, ValueError):
@@ -255,18 +257,19 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     and column): never read as an empty cell, which would lose the 宗地代码 or status of an
     entry without a word.
     """
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        if HISTORY_SHEET not in wb.sheetnames:
-            log.add(
-                f"台账中没有「{HISTORY_SHEET}」工作表，以前的状态变更记录无法延续",
-                action="如系误删，请从上一版台账复制回来",
-                severity=Severity.WARNING,
-            )
-            return empty_history()
-        rows = list(wb[HISTORY_SHEET].iter_rows(values_only=True))
-    finally:
-        wb.close()
+    with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
+        wb = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            if HISTORY_SHEET not in wb.sheetnames:
+                log.add(
+                    f"台账中没有「{HISTORY_SHEET}」工作表，以前的状态变更记录无法延续",
+                    action="如系误删，请从上一版台账复制回来",
+                    severity=Severity.WARNING,
+                )
+                return empty_history()
+            rows = list(wb[HISTORY_SHEET].iter_rows(values_only=True))
+        finally:
+            wb.close()
     if not rows:
         return empty_history()
     formulas = formula_cells(path, HISTORY_SHEET)

@@ -54,6 +54,7 @@ from landgov.core.columns import column as registered
 from landgov.core.columns import problem_fields
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
+from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError
 from landgov.reports._sheetfork import RowsWriter, estimate, write_bodies
 from landgov.reports._sheetxml import (
@@ -643,8 +644,10 @@ _VERIFY_FILL = PatternFill("solid", fgColor=_VERIFY_COLOUR)
 def _open(path: Path) -> Workbook:
     if path.exists():
         try:
-            with path.open("rb") as fh:  # closed also when openpyxl fails half-way
+            with open_xlsx(path) as fh:  # closed also when openpyxl fails half-way
                 return load_workbook(fh)
+        except DataFileError:  # refused by the look inside (a zip bomb, a huge merge)
+            raise
         except Exception as exc:  # a damaged workbook raises whatever its parts make openpyxl
             raise DataFileError(
                 f"{path} 无法打开，无法在其中加入工作表（已损坏，或不是 Excel 工作簿："

@@ -210,11 +210,49 @@ def _empty_rows(sheet: _Sheet, run: bytes, counter: int) -> int:
     return counter
 
 
+def _last_ref(cells: bytes) -> bytes | None:
+    """The column letters of the last cell of a row's cells, when it names itself (``r=``).
+
+    >>> _last_ref(b'<x:c r="B2" t="s"><x:v>1</x:v></x:c><x:c r="AA2"/>')
+    b'AA'
+    >>> _last_ref(b'<c r="B2"><v>1</v></c><c r="C2" t="inlineStr"><is><t>a</t></is></c>')
+    b'C'
+    >>> _last_ref(b"<c><v>1</v></c>") is None
+    True
+    """
+    at = max(cells.rfind(b"<c"), cells.rfind(b":c"))  # <c …> or <x:c …>
+    refs = _CELL_REF.findall(cells, max(cells.rfind(b"<", 0, at + 1), 0))
+    return refs[-1] if refs else None
+
+
 def _first_row(run: bytes, counter: int) -> int:
     """The number of the first row of a run of rows."""
     first = _ROW.search(run)
     r = _R_ATTR.search(first.group(1)) if first else None
     return int(r.group(1)) if r else counter + 1
+
+
+def _row(sheet: _Sheet, body: bytes, counter: int) -> None:
+    """Count the cells of row ``counter`` (its XML ``body``) into ``sheet``."""
+    n_all = len(_CELL.findall(body))
+    if b"/>" in body:  # cells without content may be among them
+        kept = _EMPTY_CELL.sub(b"", body)
+        n_full = len(_CELL.findall(kept))
+    else:
+        kept, n_full = body, n_all
+    sheet.empty_cells += n_all - n_full
+    if n_all:
+        sheet.box_rows = counter
+        ref = _last_ref(body)
+        sheet.box_cols = max(sheet.box_cols, _column(ref) if ref else n_all)
+    if n_full:
+        sheet.cells += n_full
+        sheet.last_row = counter
+        ref = ref if kept is body else _last_ref(kept)
+        col = _column(ref) if ref else n_full
+        if col > sheet.last_col:
+            sheet.last_col, sheet.far = col, (counter, col)
+        sheet.formulas = sheet.formulas or bool(_FORMULA.search(kept))
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str) -> _Sheet:
@@ -234,22 +272,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str) -> _Sheet:
                 counter = int(r.group(1)) if r else counter + 1
                 if not body or b"<" not in body:
                     continue
-                n_all = len(_CELL.findall(body))
-                kept = _EMPTY_CELL.sub(b"", body)
-                n_full = len(_CELL.findall(kept))
-                sheet.empty_cells += n_all - n_full
-                if n_all:
-                    sheet.box_rows = counter
-                    refs = _CELL_REF.findall(body)
-                    sheet.box_cols = max(sheet.box_cols, _column(refs[-1]) if refs else n_all)
-                if n_full:
-                    sheet.cells += n_full
-                    sheet.last_row = counter
-                    refs = _CELL_REF.findall(kept)
-                    col = _column(refs[-1]) if refs else n_full
-                    if col > sheet.last_col:
-                        sheet.last_col, sheet.far = col, (counter, col)
-                    sheet.formulas = sheet.formulas or bool(_FORMULA.search(kept))
+                _row(sheet, body, counter)
             else:
                 ref = _REF_ATTR.search(attrs)
                 found = _RANGE.match(ref.group(1).decode()) if ref else None
@@ -261,7 +284,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str) -> _Sheet:
                 if kind == b"dimension":
                     sheet.dimension = (r1, c1)
                 else:
-                    sheet.merges.append(_Merge(ref.group(1).decode(), r0, c0, r1, c1))
+                    sheet.merges.append(_Merge(found.string, r0, c0, r1, c1))
     return sheet
 
 

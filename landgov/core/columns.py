@@ -371,6 +371,7 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
     _col("n_new", "新期宗数", "int"),
     _col("area_mu_old", "旧期面积（亩）", "area", "亩"),
     _col("area_mu_new", "新期面积（亩）", "area", "亩"),
+    _col("area_mu_listed_old", "旧期在治理清单面积（亩）", "area", "亩"),
     _col("grade_old", "旧期等级", "text"),
     _col("grade_new", "新期等级", "text"),
     _col("grade_change", "等级变化", "text"),

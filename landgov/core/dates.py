@@ -75,6 +75,12 @@ _YMD = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
+#: 「2027年6月底」「2027年6月末」: the month's last day, said in the words themselves
+_MONTH_END = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?\s*[底末]$")
+#: 「…以前」「…底前」 after a deadline: 「以前」 includes the day (《民法典》第一千二百五十九条
+#: reading, as 「以上」「以下」), so 「2027年6月30日以前」 runs to 2027-06-30; a bare 「前」
+#: after a day (「6月30日前」) is left unread (whether it includes the day is not said)
+_BY = re.compile(r"(?:以前|(?<=[底末])前)$")
 _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}(?:-?\d)?$", re.IGNORECASE)
 
 
@@ -188,9 +194,15 @@ def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.da
 
 def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     text = _TIME_SUFFIX.sub("", raw).strip()
+    if month_only == "last":
+        text = _BY.sub("", text).strip()
     parts = _ymd(text)
     if parts is not None:
         return _make_date(*parts, raw)
+    m = _MONTH_END.match(text)
+    if m:  # 「月底」 says the day: no warning (month 13 has no end: 「不存在」)
+        year, month = int(m.group(1)), int(m.group(2))
+        return _make_date(year, month, _month_end(year, month) if 1 <= month <= 12 else 1, raw)
     m = _YM.match(text)
     if m:
         return _from_month(int(m.group(1)), int(m.group(2)), raw, month_only)
@@ -213,7 +225,10 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
     ``2021年3月``/``2021-03``/``2021.3`` give the 1st of the month with a warning, or with
     ``month_only="last"`` (a deadline, such as the contracted start date idle land is counted
     from) the last day, so that a period counted from it is never reached early. A year
-    alone is missing (no day can be taken from it).
+    alone is missing (no day can be taken from it). ``2021年3月底``/``2021年3月末`` is the
+    month's last day in any field; for a deadline a trailing 「以前」 (``2021-03-05以前``) or
+    「底前」 reads as the day itself (「以前」 includes the day), a bare 「前」 after a day is not
+    read (whether it includes the day is not said).
 
     Returns
     -------

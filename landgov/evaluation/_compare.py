@@ -109,6 +109,7 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
     m["_area"] = pd.to_numeric(m.get("area_mu"), errors="coerce")
     m["_w"] = m["_tax"] * m["_area"]
     m["_listed"] = m["parcel_id"].isin(listed)
+    m["_listed_area"] = m["_area"].where(m["_listed"])
     status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
     m["_pending"] = status.eq(ScreeningStatus.UNKNOWN.value)
     grp = m.groupby("gid", sort=False)
@@ -121,6 +122,8 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
             "listed": grp["_listed"].any(),
             "pending": grp["_pending"].any(),
             "area": grp["_area"].sum(min_count=1),
+            # the 治理清单 part of a group: a plot merged in that was never listed is no 治理
+            "listed_area": grp["_listed_area"].sum(min_count=1),
         }
     )
     complete = grp["_w"].count() == n  # a part without a value: no group figure (待核实)
@@ -184,6 +187,7 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
             "township": b["town"].fillna(a["town"]).fillna(UNKNOWN_TOWNSHIP).to_numpy(),
             "area_mu_old": a["area"].to_numpy(),
             "area_mu_new": b["area"].to_numpy(),
+            "area_mu_listed_old": a["listed_area"].to_numpy(),
             "grade_old": a["grade"].to_numpy(),
             "grade_new": b["grade"].to_numpy(),
             "path_old": a["path"].to_numpy(),
@@ -195,8 +199,8 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         }
     )
     pairs = zip(rows["grade_old"], rows["grade_new"], strict=True)
-    rows.insert(10, "grade_change", [_grade_change(x, y) for x, y in pairs])
-    rows.insert(15, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
+    rows.insert(11, "grade_change", [_grade_change(x, y) for x, y in pairs])
+    rows.insert(16, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
     pending = np.where(has_new, b["pending"].fillna(False), False).tolist()
     rows["listing_change"] = [
         _listing(x, y, p)
@@ -284,9 +288,11 @@ def _number_or_note(value: object) -> object:
 
 
 def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.Series:
-    """Old area (亩) per 镇街 of the plots whose 治理清单 change is one of ``changes``."""
+    """Old 治理清单 area (亩) per 镇街 of the plots whose 治理清单 change is one of ``changes``:
+    only the old plots that were on the list (two plots merged, one of them never listed: the
+    other one's area is 治理, not both)."""
     hit = plots[plots["listing_change"].isin(changes)]
-    return hit.groupby("township")["area_mu_old"].sum()
+    return hit.groupby("township")["area_mu_listed_old"].sum()
 
 
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:

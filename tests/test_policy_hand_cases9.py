@@ -43,12 +43,14 @@ from affine import Affine
 
 from landgov.far.ratio import profile_built_cover
 from landgov.far.zengrong import check_applications, check_parcels
+from landgov.link import link_parcels
 from landgov.screening import check_catalogue, check_idle, check_planning
 from landgov.verdict import Citation, Status
 from tests._hand import (
     CRS,
     NO,
     OK,
+    TBD,
     X0,
     Y0,
     F,
@@ -422,3 +424,218 @@ def test_screened_plot_on_the_first_day_of_the_opinion(yuecheng, day, status):
     if status is F:
         assert got["zengrong"].iloc[0] == NO
         assert "[越政发〔2022〕24号 附件3 第七条第（一）项]" in got["scope_note"].iloc[0]
+
+
+# =============================================================================================
+# Further keys no test would notice changing, each a user-visible decision.
+#
+# far.double_storey_height_m = 8 m: 「层高超过 8 米的，该层建筑面积加倍计算」 (国土资发〔2008〕24号
+# 附件1; 超过 excludes 8.00). It serves the national minimum 容积率 (用而未尽 [浙政发〔2023〕4号
+# 二(一)1]).
+
+
+def _sheds(heights: list[float]):
+    """Plots of 21 亩 (100 m × 140 m = 14000 m²), each with one single-storey shed of
+    70 m × 70 m = 4900 m² whose storey is ``heights[i]`` m high; firm 3311 (→ 2002 division 34,
+    national floor 0.7)."""
+    n = len(heights)
+    parcels = parcels_of([rectangle(100.0, 140.0, i) for i in range(n)])
+    sheds = gpd.GeoDataFrame(
+        {
+            "parcel_id": parcels["parcel_id"].tolist(),
+            "storeys": [1] * n,
+            "storey_height_m": heights,
+        },
+        geometry=[
+            shapely.box(X0 + 1000 * i + 1, Y0 + 1, X0 + 1000 * i + 71, Y0 + 71) for i in range(n)
+        ],
+        crs=CRS,
+    )
+    return parcels, sheds
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, [F, P]),  # 8.00 once → 0.35 < 0.7; 8.01 twice → 0.70, not below 0.7
+        ({"value": 8.01}, [F, F]),  # the height moved: 8.01 counts once too
+        ({"value": 7.99}, [P, P]),  # both over 7.99 → both doubled → 0.70
+    ],
+)
+def test_storey_of_exactly_8_m_counts_once_for_the_minimum(yuecheng, change, expected):
+    # 甲 shed 8.00 m: not 「超过」 8 → counted 4900 m² → 4900 / 14000 = 0.35 < 0.7 → 用而未尽
+    #    (不符合); 乙 8.01 m > 8 → counted 2 × 4900 = 9800 → 0.70, not below the floor → 符合.
+    # The real floor area (4900, 0.35) is never doubled.
+    from landgov.far import compute_far
+    from landgov.screening import check_under_used
+
+    parcels, sheds = _sheds([8.0, 8.01])
+    profile = with_param(yuecheng, "far.double_storey_height_m", **change)
+    far = compute_far(parcels, profile=profile, buildings=sheds)
+    assert far["far"].tolist() == pytest.approx([0.35, 0.35])
+    parcels["far_minimum"] = far["far_minimum"]
+    linked = link_parcels(parcels, enterprises(2), owner_links(parcels), profile=profile)
+    got = check_under_used(linked.parcels, enterprises=linked.enterprises, profile=profile)
+    assert _statuses(got) == expected
+
+
+# zengrong.record_counts_rectified = true [越政发〔2022〕24号 附件3 第三条第3项 「申请企业 1 年内
+# 无重大违建、生态环境、安全生产不良记录」]: a record within the year counts even when rectified.
+
+
+def _rectified_record(day: dt.date) -> pd.DataFrame:
+    from tests._hand import uscc, violation_records
+
+    return violation_records(
+        [
+            {
+                "uscc": uscc(0),
+                "category": "环保",
+                "severity": "重大",
+                "record_date": dt.date(2024, 1, 10),
+                "rectified": "已整改",
+                "rectified_date": day,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "day", "status"),
+    [
+        (True, dt.date(2024, 3, 1), F),  # shipped: 不良记录 stays within the year
+        (False, dt.date(2024, 3, 1), P),  # a district reading 整改 clears it: cleared
+        (False, dt.date(2024, 6, 30), P),  # rectified on the as-of day itself: cleared
+        (False, dt.date(2024, 7, 1), F),  # rectified after the as-of day: still stands
+    ],
+)
+def test_rectified_major_record_within_the_year(official, counts, day, status):
+    # A 重大 环保 record of 2024-01-10 (within [2023-06-30, 2024-06-30]), rectified ``day``.
+    parcels = parcels_of([rectangle(100.0, 140.0, 0)])
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    profile = with_param(
+        official, "zengrong.record_counts_rectified", value=counts, citation=COUNTY
+    )
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels), compliance=_rectified_record(day)
+    )
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    got = check_applications(app, inputs)
+    assert got["cond3"].iloc[0] == status
+    assert got["zengrong"].iloc[0] == (OK if status is P else NO)
+
+
+def test_shipped_rectified_reading_refuses(official):
+    # The shipped value (true, 示例规则（非官方）) only ever refuses: the record counts → 不符合,
+    # the reason naming the record and the clause.
+    assert official.value("zengrong.record_counts_rectified") is True
+    parcels = parcels_of([rectangle(100.0, 140.0, 0)])
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    inputs = dataclasses.replace(
+        zengrong_inputs(official, parcels), compliance=_rectified_record(dt.date(2024, 3, 1))
+    )
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    row = check_applications(app, inputs).iloc[0]
+    assert row["cond3"] == F and row["zengrong"] == NO
+    assert "1 年内有不良记录" in row["cond3_note"]
+    assert "越政发〔2022〕24号 附件3 第三条第3项" in row["cond3_note"]
+
+
+# zengrong.scope_right_types = ["出让"] [越政发〔2022〕24号 附件3 第一条 「取得国有出让建设用地
+# 使用权」]; zengrong.excluded_catalogue_classes = 限制类、淘汰类 [附件3 第三条第5项].
+
+
+def test_allocated_land_is_outside_the_opinion(official):
+    # 甲 出让 → scope 符合 → 可申报; 乙 划拨 → 不符合 → 不可申报. A profile that also lists 划拨
+    # admits 乙.
+    parcels = parcels_of(
+        [rectangle(100.0, 140.0, i) for i in range(2)], right_type=["出让", "划拨"]
+    )
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    got = check_applications(pd.DataFrame(rows), zengrong_inputs(official, parcels))
+    assert got["scope"].tolist() == [P, F]
+    assert got["zengrong"].tolist() == [OK, NO]
+    wider = with_param(official, "zengrong.scope_right_types", value=["出让", "划拨"])
+    assert check_applications(pd.DataFrame(rows), zengrong_inputs(wider, parcels))[
+        "scope"
+    ].tolist() == [P, P]
+
+
+def test_restricted_and_eliminated_projects_are_refused(official):
+    # 甲 鼓励类 → 符合; 乙 限制类 → 不符合; 丙 淘汰类 → 不符合. Without 限制类 in the key 乙 passes.
+    parcels = parcels_of([rectangle(100.0, 140.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    classes = ["鼓励类", "限制类", "淘汰类"]
+    rows = [
+        application(pid, i, project_catalogue_class=c)
+        for i, (pid, c) in enumerate(zip(parcels["parcel_id"], classes, strict=True))
+    ]
+    got = check_applications(pd.DataFrame(rows), zengrong_inputs(official, parcels))
+    assert got["cond5"].tolist() == [P, F, F]
+    assert got["zengrong"].tolist() == [OK, NO, NO]
+    only = with_param(official, "zengrong.excluded_catalogue_classes", value=["淘汰类"])
+    assert check_applications(pd.DataFrame(rows), zengrong_inputs(only, parcels))[
+        "cond5"
+    ].tolist() == [P, P, F]
+
+
+# screening.violation_categories [虞政发〔2022〕12号 第三条第（一）项第1目 「针对亩均税收5万元以下和
+# 存在安全、环保、质量、能耗、消防和税收等各类违法违规问题的企业用地」]: 「等各类」 leaves the
+# list open, so the key names the categories the 底数清单 expects; a record of another category
+# still counts and the reason says so (the key changes the reason, never the decision).
+
+
+def test_violation_category_outside_the_list_still_counts_and_is_named(yuecheng):
+    # 一般, 未整改 records: 甲 质量 → 不符合 (治理); 乙 交通 (not named by the clause) → 不符合
+    # too, 「类别 交通 不在配置的类别中，仍计入」; 丙 no record → 符合. With 质量 taken out of
+    # the key 甲 is still 不符合, now with the same note.
+    from landgov.screening import check_violations
+    from tests._hand import uscc, violation_records
+
+    parcels = _three_squares()
+    records = violation_records(
+        [
+            {"uscc": uscc(0), "category": "质量", "record_date": dt.date(2024, 1, 10)},
+            {"uscc": uscc(1), "category": "交通", "record_date": dt.date(2024, 1, 10)},
+        ]
+    )
+    pairs = owner_links(parcels)
+    got = check_violations(
+        parcels, compliance=records, pairs=pairs, profile=yuecheng, as_of="2024-06-30"
+    )
+    assert _statuses(got) == [F, F, P]
+    note = "不在配置的类别中，仍计入"
+    assert note not in got.iloc[0].reason
+    assert f"类别 交通 {note}" in got.iloc[1].reason
+    fewer = [c for c in yuecheng.value("screening.violation_categories") if c != "质量"]
+    less = with_param(yuecheng, "screening.violation_categories", value=fewer)
+    got = check_violations(
+        parcels, compliance=records, pairs=pairs, profile=less, as_of="2024-06-30"
+    )
+    assert _statuses(got) == [F, F, P]
+    assert f"类别 质量 {note}" in got.iloc[0].reason
+
+
+def test_rectified_record_cleared_on_an_unconfirmed_reading_is_to_verify(official):
+    # record_counts_rectified set to false without a district's confirmation (still
+    # 示例规则（非官方）): the 重大 环保 record of 2024-01-10 rectified 2024-03-01 would clear only
+    # by that reading, so 三.3 is 待核实 (提交区级认定), never 符合 on it alone; the application
+    # is 待核实, not 可申报. (Before: 符合, 可申报.)
+    parcels = parcels_of([rectangle(100.0, 140.0, 0)])
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    profile = with_param(official, "zengrong.record_counts_rectified", value=False)
+    assert not profile.citation("zengrong.record_counts_rectified").official
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels), compliance=_rectified_record(dt.date(2024, 3, 1))
+    )
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    row = check_applications(app, inputs).iloc[0]
+    assert row["cond3"] == U
+    assert row["zengrong"] == TBD
+    assert "已整改" in row["cond3_note"] and "示例规则（非官方）" in row["cond3_note"]
+    # rectified after the as-of day: it counts on either reading → 不符合
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels), compliance=_rectified_record(dt.date(2024, 7, 1))
+    )
+    assert check_applications(app, inputs)["cond3"].iloc[0] == F

@@ -25,6 +25,13 @@ the decision move with it, so that a changed value or reading fails here.
 - 越政发〔2022〕24号 附件3 第七条第（一）项 「本政策自 2022 年 11 月 1 日起执行」
   (``zengrong.effective_from``, ">="): 「自…起」 includes the day itself.
 
+Then keys no test would notice changing (0–1 files naming them, none a hand case):
+``far.double_storey_height_m`` (「层高超过 8 米」: 8.00 counts once),
+``zengrong.record_counts_rectified``, ``zengrong.scope_right_types``,
+``zengrong.excluded_catalogue_classes``,
+``screening.violation_categories`` (「等各类」: an open list, it names, never excludes) and
+``screening.control_line_outside_share`` (「一半以上」 includes the half).
+
 1 亩 = 10000/15 m²; a plot of 100 m × 140 m = 14000 m² = 21 亩.
 """
 
@@ -639,3 +646,62 @@ def test_rectified_record_cleared_on_an_unconfirmed_reading_is_to_verify(officia
         zengrong_inputs(profile, parcels), compliance=_rectified_record(dt.date(2024, 7, 1))
     )
     assert check_applications(app, inputs)["cond3"].iloc[0] == F
+
+
+# screening.control_line_outside_share = 0.5, ">=" (项目默认: 「宗地一半以上面积在工业用地控制线外
+# 即列为控制线外」; 越政发〔2022〕24号 第19条 sets no share). It decides the path 功能转型.
+
+
+def _control_line_plots():
+    """Three 21-亩 plots (100 m × 140 m) whose western 49.99 / 50.00 / 50.01 m lie outside the
+    工业用地控制线 (planned 工业用地 throughout): 49.99 %, 50 %, 50.01 % of the area."""
+    parcels = parcels_of([rectangle(100.0, 140.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    geoms, inside = [], []
+    for i, width in enumerate([49.99, 50.0, 50.01]):
+        x = X0 + 1000 * i
+        geoms += [
+            shapely.box(x, Y0, x + width, Y0 + 140),
+            shapely.box(x + width, Y0, x + 100, Y0 + 140),
+        ]
+        inside += ["否", "是"]
+    planning = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地"] * 6, "inside_control_line": inside}, geometry=geoms, crs=CRS
+    )
+    return parcels, planning
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, [P, F, F]),  # 49.99 % < 50 %; 50 % 「一半以上」 includes the half
+        ({"value": 0.5001}, [P, P, F]),
+        ({"comparison": ">"}, [P, P, F]),  # read as 「超过一半」
+    ],
+)
+def test_plot_half_outside_the_control_line_changes_function(yuecheng, change, expected):
+    # Each plot 低效 (42 / 21 = 2 万元/亩 ≤ 5), 容积率 0.8 ≥ 0.7: 治理; its path is 功能转型 when
+    # it counts as outside the line (改一补一), else 整治提升. The share a county's own.
+    from landgov.screening import check_control_line
+    from tests._hand import own_share
+
+    parcels, planning = _control_line_plots()
+    county = own_share(yuecheng, "screening.control_line_outside_share")
+    county = with_param(county, "screening.control_line_outside_share", **change)
+    got = check_control_line(parcels, planning=planning, profile=county)
+    assert _statuses(got) == expected
+    paths = screen_plots(county, parcels, firms(3, tax_wan=42.0, land_mu=21.0), planning=planning)
+    assert paths.parcels["path"].tolist() == [
+        "功能转型" if s is F else "整治提升" for s in expected
+    ]
+
+
+def test_control_line_share_shipped_is_never_a_pass_on_its_own(yuecheng):
+    # The shipped 0.5 is 示例规则（非官方）: 49.99 % outside is 待核实, never 符合 on it alone.
+    from landgov.screening import check_control_line
+
+    parcels, planning = _control_line_plots()
+    got = check_control_line(parcels, planning=planning, profile=yuecheng)
+    assert _statuses(got) == [U, F, F]
+    assert "示例规则（非官方），不能单独判定为符合" in got.iloc[0].reason
+    assert "50%" in got.iloc[1].reason

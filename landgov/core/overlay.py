@@ -64,7 +64,8 @@ def intersections(
     parcels, layer
         Polygons; ``layer`` is reprojected to the parcels' CRS.
     min_area_m2
-        Overlaps of at most this area (edge slivers, m²) are left out; 0 keeps every overlap
+        Overlaps of at most this area (edge slivers, m²; the overlap rounded as every measured
+        value, :func:`~landgov.core.compare.measured`) are left out; 0 keeps every overlap
         with a positive area (a shared edge is not an overlap).
 
     Returns
@@ -93,7 +94,9 @@ def intersections(
             "_order": left,
         }
     )
-    out = out[(out["area_m2"] > max(min_area_m2, 0.0))]
+    # compared as measured (6 decimals): a 1.00 m² overlap drawn from corner coordinates
+    # measures 1.0000000000582 m² and is still 「不超过」 a 1 m² tolerance
+    out = out[(measured(out["area_m2"]) > max(min_area_m2, 0.0))]
     out = out.sort_values(["_order", "area_m2"], ascending=[True, False], kind="stable")
     return out[columns].reset_index(drop=True)
 
@@ -243,7 +246,7 @@ def class_shares(
     if min_area_m2 > 0 and len(parcels):
         area = shapely.area(np.asarray(parcels.geometry.values))
         # a parcel without an area (no usable geometry) keeps it all unknown, never none
-        sliver = uncovered.to_numpy() * area <= min_area_m2  # NaN compares False
+        sliver = measured(uncovered.to_numpy() * area) <= min_area_m2  # NaN compares False
         uncovered = uncovered.mask(sliver, 0.0)
     unknown = uncovered + shares.get("unknown", zero) + extra
     out = pd.DataFrame(

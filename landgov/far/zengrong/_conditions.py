@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
@@ -160,6 +160,47 @@ def _lesser(records: tuple[_Record, ...], rule: RecordRule, s: _Settings) -> lis
     """
     counted, unknown, _ = _judged(records, rule.every_severity(), s)
     return [*counted, *(j.record for j in unknown)]
+
+
+def _unconfirmed_clear(
+    mine: tuple[_Record, ...], rule: RecordRule, s: _Settings, values: dict[str, object]
+) -> Verdict | None:
+    """三.3 待核实 when no record counts only by a project reading (``official = false``):
+    a record cleared because it was rectified (``record_counts_rectified`` false), or a lesser
+    record left out by ``record_severities``. ``None`` when no such record stands."""
+    years = int(s.value("record_window_years"))
+    kept = s.cite("record_counts_rectified")
+    rectified = [] if kept.official else _rectified(mine, rule, s)
+    if rectified:
+        reason = (
+            f"{years} 年内有已整改的不良记录 {len(rectified)} 条："
+            f"{'、'.join(map(describe, rectified))}；按配置整改后不再计入（读法未经确认），"
+            "不据此判为符合"
+        )
+        missing = ("区级认定：三.3「1 年内无…不良记录」是否计入已整改的记录",)
+        return _v("cond3.records", Status.UNKNOWN, reason, kept, values=values, missing=missing)
+    reading = s.cite("record_severities")
+    lesser = [] if reading.official else _lesser(mine, rule, s)
+    if lesser:
+        reason = (
+            f"{years} 年内有较轻的不良记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
+            "按配置只计重大记录（读法未经确认），不据此判为符合"
+        )
+        missing = ("区级认定：三.3「重大」是否也限定生态环境、安全生产不良记录",)
+        return _v("cond3.records", Status.UNKNOWN, reason, reading, values=values, missing=missing)
+    return None
+
+
+def _rectified(records: tuple[_Record, ...], rule: RecordRule, s: _Settings) -> list[_Record]:
+    """Records the rule clears only because they were rectified (整改) on or before ``as_of``.
+
+    Used when ``record_counts_rectified`` is a project reading (``official = false``): a 符合
+    may not rest on it alone, so such records make the condition 待核实.
+    """
+    if not rule.rectification_clears:
+        return []
+    counted, _, _ = _judged(records, replace(rule, rectification_clears=False), s)
+    return counted
 
 
 def _serious_building(case: _Case, s: _Settings) -> Verdict:
@@ -423,17 +464,9 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
         reason = f"有不良记录无法确定是否计入：{items}"
         missing = _missing_of(unknown)
         return [_v("cond3.records", Status.UNKNOWN, reason, cite, values=values, missing=missing)]
-    reading = s.cite("record_severities")
-    lesser = [] if reading.official else _lesser(mine, rule, s)
-    if lesser:
-        reason = (
-            f"{years} 年内有较轻的不良记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
-            "按配置只计重大记录（读法未经确认），不据此判为符合"
-        )
-        missing = ("区级认定：三.3「重大」是否也限定生态环境、安全生产不良记录",)
-        return [
-            _v("cond3.records", Status.UNKNOWN, reason, reading, values=values, missing=missing)
-        ]
+    unconfirmed = _unconfirmed_clear(mine, rule, s, values)
+    if unconfirmed is not None:
+        return [unconfirmed]
     reason = f"{years} 年内无重大违建、生态环境、安全生产不良记录"
     return [_v("cond3.records", Status.PASS, reason, cite, values=values)]
 

@@ -236,7 +236,8 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
     values = {what: str(day), "施行日期": str(start)}
     if param.compare(day):
-        reason = f"{what} {day} 在本意见施行（{start} 起）之后"
+        first = "含当日" if param.comparison == ">=" else "不含当日"
+        reason = f"{what} {day} 在本意见执行期内（{start} 起执行，{first}）"
         return _v("scope.period", Status.PASS, reason, cite, values=values)
     reason = f"{what} {day} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
     return _v("scope.period", Status.FAIL, reason, cite, values=values)

@@ -22,12 +22,12 @@ def command() -> None:
 
 
 def _report(ledger: object, out: Path) -> None:
-    from landgov.ledger import Ledger, Status
-    from landgov.ledger._layout import DUE_UNREAD
+    from landgov.ledger import Ledger
+    from landgov.ledger._layout import COUNTED, DUE_UNREAD
 
     assert isinstance(ledger, Ledger)
-    total = ledger.progress.iloc[-1]
-    counts = "、".join(f"{s.value} {int(total[s.value])}" for s in Status)
+    total = ledger.progress.iloc[-1]  # 销号待核实: a 已销号 without 验收, counted apart
+    counts = "、".join(f"{s} {int(total[s])}" for s in COUNTED)
     click.echo(
         f"已写出台账：{out}（{int(total['宗地数'])} 宗；{counts}；"
         f"逾期 {int(total['逾期'])}，{DUE_UNREAD} {int(total[DUE_UNREAD])}，"

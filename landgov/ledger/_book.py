@@ -31,6 +31,8 @@ from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.core.xlsxguard import open_xlsx
 from landgov.ledger._layout import (
+    CLOSE_UNVERIFIED,
+    COUNTED,
     DUE_UNREAD,
     FINISHED,
     GUIDE,
@@ -48,7 +50,16 @@ from landgov.ledger._layout import (
 from landgov.reports.excel import print_setup
 from landgov.reports.printlist import page_note
 
-__all__ = ["Ledger", "due_unread", "progress", "proposed", "read_history", "write_ledger"]
+__all__ = [
+    "Ledger",
+    "acceptance_lacking",
+    "counted_status",
+    "due_unread",
+    "progress",
+    "proposed",
+    "read_history",
+    "write_ledger",
+]
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,40 @@ class Ledger:
         return progress(self.rows, as_of=self.as_of)
 
 
+def acceptance_lacking(row: Mapping[str, Any]) -> list[str]:
+    """The 验收 evidence a 销号 lacks: 验收日期 that is no date (blank, 「—」, or text that is
+    not a date, such as 「已验收」) and 验收依据 that is missing as every stage reads it
+    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据).
+
+    The one reading of 「销号式整改、项目化验收」 (虞政发〔2022〕12号 第三条第（一）项第2目):
+    the 填写问题 of an update (``landgov.ledger._update``) and every count
+    (:func:`counted_status`) use it.
+    """
+    out = []
+    accepted = row.get("验收日期")
+    if not isinstance(accepted, dt.date):
+        typed = "" if is_missing(accepted) else f"（所填「{accepted}」不是日期）"
+        out.append(f"有效的验收日期{typed}" if typed else "验收日期")
+    if is_missing(row.get("验收依据")):
+        out.append("验收依据")
+    return out
+
+
+def counted_status(rows: pd.DataFrame) -> pd.Series:
+    """The status each plot is counted as: its 状态 as typed, except that a 已销号 lacking its
+    验收 evidence (:func:`acceptance_lacking`) counts as :data:`CLOSE_UNVERIFIED` (销号待核实),
+    never as 已销号 nor in 完成率. The status itself is kept as typed (a 填写问题 says it)."""
+    status = rows["状态"].astype(object)
+    if not len(rows):
+        return status
+    fields = [n for n in ("验收日期", "验收依据") if n in rows.columns]
+    lacking = [
+        s == Status.CLOSED and bool(acceptance_lacking(r))
+        for s, r in zip(status.tolist(), rows[fields].to_dict("records"), strict=True)
+    ]
+    return status.mask(pd.Series(lacking, index=rows.index), CLOSE_UNVERIFIED)
+
+
 def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
     """Plots whose 计划完成日期 has passed while the status is not 已完成/已销号."""
     due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
@@ -128,8 +173,11 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Plots per status per 镇街 (in 行政区划代码 order,
     :func:`~landgov.core.townnames.township_order`; 镇街不明 last) and for 全区, with 逾期,
     完成日期待核实 (a 计划完成日期 written but no date: whether 逾期 is not known,
-    :func:`due_unread`), 建议销号 and 完成率 (%)."""
+    :func:`due_unread`), 建议销号 and 完成率 (%). Statuses are counted as
+    :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, beside 已销号, and
+    not in 完成率 (已完成 + 已销号)."""
     frame = rows.assign(
+        _status=counted_status(rows),
         _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
         _unread=due_unread(rows).notna(),
@@ -139,7 +187,7 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     order = township_order(rows["镇街"], rows.get("宗地代码"))
     out = []
     for town, part in [*((t, parts[t]) for t in order.sorted(parts)), (DISTRICT, frame)]:
-        counts = {s.value: int((part["状态"] == s.value).sum()) for s in Status}
+        counts = {s: int((part["_status"] == s).sum()) for s in COUNTED}
         n = len(part)
         finished = counts[Status.DONE] + counts[Status.CLOSED]
         out.append(

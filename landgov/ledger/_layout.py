@@ -7,6 +7,8 @@ import enum
 from landgov.core.editable import Field, FieldKind, Layout
 
 __all__ = [
+    "CLOSE_UNVERIFIED",
+    "COUNTED",
     "DUE_UNREAD",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
@@ -35,6 +37,10 @@ PROPOSE_CLOSE = "建议销号："
 #: beside 逾期 (whether it is overdue is not known).
 DUE_UNREAD = "完成日期待核实"
 HOLD_CLOSE = "暂不建议销号："
+#: A plot typed 已销号 without its 验收 evidence (:func:`landgov.ledger._book.acceptance_lacking`):
+#: counted apart in 镇街进度, the CLI's line and the 进度 map, never as 已销号 nor in 完成率
+#: (「销号式整改、项目化验收」, 虞政发〔2022〕12号 第三条第（一）项第2目).
+CLOSE_UNVERIFIED = "销号待核实"
 
 
 class Status(enum.StrEnum):
@@ -45,6 +51,9 @@ class Status(enum.StrEnum):
     DONE = "已完成"
     CLOSED = "已销号"
 
+
+#: The statuses 镇街进度 counts, in its column order: 销号待核实 beside 已销号.
+COUNTED = (*(s.value for s in Status), CLOSE_UNVERIFIED)
 
 #: Statuses after which a plot is no longer overdue.
 FINISHED = frozenset({Status.DONE, Status.CLOSED})
@@ -106,7 +115,11 @@ LAYOUT = Layout(
 GUIDE = (
     ("本台账由 landgov 生成（治理清单一宗地一行，一地一企一方案）。", ""),
     ("灰色列由 landgov 计算，已锁定；黄色列（表头带「（填写）」）由镇街填写。", ""),
-    ("状态", "未启动 / 推进中 / 已完成 / 已销号；已销号须经验收，并填写验收日期和验收依据。"),
+    (
+        "状态",
+        "未启动 / 推进中 / 已完成 / 已销号；已销号须经验收，并填写验收日期和验收依据"
+        "（缺任一项的，镇街进度中计为「销号待核实」，不计入已销号和完成率）。",
+    ),
     ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
     (

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.editable import EditedSheet, read_editable
-from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus
 from landgov.errors import InputError, Issue
 from landgov.ledger._book import (
     Ledger,
+    acceptance_lacking,
     due_unread,
     empty_history,
     overdue,
@@ -113,7 +113,7 @@ def _check_row(key: str, row: dict[str, Any], *, as_of: dt.date) -> list[tuple[s
         )
     if status in (None, ""):
         found.append(("状态", "状态为空", "请从下拉列表选择状态（未启动、推进中、已完成、已销号）"))
-    lacking = _acceptance_lacking(row)
+    lacking = acceptance_lacking(row)
     if status == Status.CLOSED and lacking:
         what = "和".join(lacking)
         found.append(
@@ -124,20 +124,6 @@ def _check_row(key: str, row: dict[str, Any], *, as_of: dt.date) -> list[tuple[s
             )
         )
     return found
-
-
-def _acceptance_lacking(row: dict[str, Any]) -> list[str]:
-    """The 验收 evidence a 销号 lacks: 验收日期 that is no date (blank, 「—」, or text that is
-    not a date, such as 「已验收」) and 验收依据 that is missing as every stage reads it
-    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据)."""
-    out = []
-    accepted = row.get("验收日期")
-    if not isinstance(accepted, dt.date):
-        typed = "" if is_missing(accepted) else f"（所填「{accepted}」不是日期）"
-        out.append(f"有效的验收日期{typed}" if typed else "验收日期")
-    if is_missing(row.get("验收依据")):
-        out.append("验收依据")
-    return out
 
 
 def _add_row_problems(

@@ -22,6 +22,7 @@ import pyogrio
 from landgov.core.townnames import township_order
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import DataFileError
+from landgov.ledger._layout import CLOSE_UNVERIFIED as _CLOSE_UNVERIFIED
 from landgov.maps._run import RunData
 from landgov.maps._summary import PanelRow
 from landgov.maps._themes import Theme, _finish, _text
@@ -34,6 +35,7 @@ _STATUS_COLORS = (
     ("推进中", "#4a90d9"),
     ("已完成", "#8bc34a"),
     ("已销号", "#2e7d32"),
+    (_CLOSE_UNVERIFIED, "#ffd54f"),  # 已销号 typed without 验收 (ledger.counted_status): not closed
 )
 _OVERDUE = ("已逾期（未完成）", "#d7191c")
 #: A plot not finished whose 计划完成日期 is written but no date: neither overdue nor on time.
@@ -52,14 +54,15 @@ _CHANGE_CLASSES = (
 
 def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
     from landgov.ledger import update_ledger
-    from landgov.ledger._book import due_unread, overdue, proposed
+    from landgov.ledger._book import counted_status, due_unread, overdue, proposed
 
     ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
     rows = ledger.rows
     return pd.DataFrame(
         {
             "parcel_id": rows["宗地代码"].astype(str),
-            "ledger_status": rows["状态"].astype(object),
+            # as 镇街进度 counts it: a 已销号 without 验收 is 销号待核实
+            "ledger_status": counted_status(rows).to_numpy(),
             "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
             "ledger_due_unread": due_unread(rows).notna().to_numpy(),
             "ledger_proposed": proposed(rows).to_numpy(),
@@ -188,9 +191,12 @@ def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
     rows = []
     for name, group in ((t, groups[t]) for t in order.sorted(groups)):
         closed = int((group["ledger_status"] == "已销号").sum())
+        pending = int((group["ledger_status"] == _CLOSE_UNVERIFIED).sum())
         done = int((group["ledger_status"] == "已完成").sum())
         late = int(group["ledger_overdue"].fillna(False).astype(bool).sum())
-        text = f"{len(group)} 宗：已销号 {closed}，已完成 {done}，逾期 {late}"
+        text = f"{len(group)} 宗：已销号 {closed}，"
+        text += f"{_CLOSE_UNVERIFIED} {pending}，" if pending else ""
+        text += f"已完成 {done}，逾期 {late}"
         unread = int(_flag(group, "ledger_due_unread").sum())
         if unread:
             text += f"，{_DUE_UNREAD[0]} {unread}"

@@ -705,3 +705,25 @@ def test_control_line_share_shipped_is_never_a_pass_on_its_own(yuecheng):
     assert _statuses(got) == [U, F, F]
     assert "示例规则（非官方），不能单独判定为符合" in got.iloc[0].reason
     assert "50%" in got.iloc[1].reason
+
+
+def test_control_line_fail_on_the_shipped_share_says_it_is_an_example(yuecheng):
+    # 50 % and 50.01 % outside reach the shipped 0.5 (">=", 示例规则（非官方）): 不符合 stays
+    # 不符合 (it puts the plot before a person), but its reason says the threshold is an
+    # example, in the words every check uses for it (core.vocab); on a county's own 0.5 it
+    # does not. Was: only the citation carried 示例规则（非官方）.
+    from landgov.screening import check_control_line
+    from tests._hand import own_share
+
+    parcels, planning = _control_line_plots()
+    got = check_control_line(parcels, planning=planning, profile=yuecheng)
+    assert _statuses(got) == [U, F, F]
+    for v in got.iloc[1:]:
+        assert "；该门槛为示例规则（非官方）" in v.reason
+        from landgov.core.vocab import EXAMPLE_FAIL
+
+        assert v.reason.endswith(f"；{EXAMPLE_FAIL}")
+    county = own_share(yuecheng, "screening.control_line_outside_share")
+    got = check_control_line(parcels, planning=planning, profile=county)
+    assert _statuses(got) == [P, F, F]
+    assert all("示例规则" not in v.reason for v in got)

@@ -24,7 +24,7 @@ import shapely
 from landgov.core.compare import measured, shown
 from landgov.core.dates import read_year
 from landgov.core.missing import is_missing
-from landgov.core.vocab import EXAMPLE_ONLY, Status
+from landgov.core.vocab import EXAMPLE_FAIL, EXAMPLE_ONLY, Status
 from landgov.policy import Param, Profile
 from landgov.verdict import Citation
 
@@ -414,7 +414,9 @@ def judge_share(
     ``project`` is the part of ``bad`` read so only by the project (a register short form,
     「商住用地」, 示例规则（非官方）), ``project_note`` says how. A 不符合 that the official part
     alone would not reach stays 不符合 (the guide forbids only a 符合 on an unofficial value),
-    but its citation is marked 示例规则（非官方） and the reason names the reading.
+    but its citation is marked 示例规则（非官方） and the reason names the reading. A 不符合 on
+    a 示例规则（非官方） threshold says so in its reason too
+    (:data:`~landgov.core.vocab.EXAMPLE_FAIL`).
 
     ``values`` hold ``share``, ``unknown_share`` and ``threshold``.
     """
@@ -434,6 +436,8 @@ def judge_share(
             reason += f"；其中 {_percent(project)} 的面积{told}"
             if citation is not None:
                 citation = replace(citation, official=False)
+        if not limit.official:  # the threshold itself is an example: said, not only cited
+            reason += f"；{EXAMPLE_FAIL}"
         return Finding(Status.FAIL, reason, citation, values=values)
     if measured(unknown) > 0 and rule.holds(bad + unknown):
         missing = (f"{rule.gap}的部分占宗地面积 {_percent(unknown)}",)

@@ -17,6 +17,7 @@ that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``land
 - the rows and blanks of a summary: :data:`DISTRICT` 全区, :data:`PROVINCE` 全省,
   :data:`UNKNOWN_TOWNSHIP` 镇街不明, :data:`NO_TARGET` 无目标, :data:`NOT_GIVEN` 未提供;
 - :data:`EXAMPLE_ONLY`: why a check that would pass on an example threshold is 待核实.
+- :data:`EXAMPLE_FAIL`: what a 不符合 on an example threshold says.
 
 Aliases as staff write them (「安全生产」, 「违章建筑」, 「严重」, 「Ａ类」, 「限制」) are read
 by each enum's ``parse`` classmethod; a blank (:func:`landgov.core.missing.is_missing`) or
@@ -37,6 +38,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
     "DISTRICT",
+    "EXAMPLE_FAIL",
     "EXAMPLE_ONLY",
     "FORM_MODES",
     "NOT_GIVEN",
@@ -70,6 +72,9 @@ NO_TARGET = "无目标"
 NOT_GIVEN = "未提供"
 #: Said where a check would pass only on a 示例规则（非官方） threshold (it is 待核实 instead).
 EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为符合"
+#: Said where a 不符合 rests on a 示例规则（非官方） threshold: it stays 不符合 (a person looks
+#: at the plot), and the reason, not only the citation, says what value it rests on.
+EXAMPLE_FAIL = "该门槛为示例规则（非官方），请按本地认定标准复核"
 
 
 def _key(value: object) -> str:

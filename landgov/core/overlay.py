@@ -397,6 +397,7 @@ def judge_share(
     note: str = "",
     project: float = 0.0,
     project_note: str = "",
+    fail_says: str = "",
 ) -> Finding:
     """One parcel's share in the ``bad`` class against ``rule``, for screening and 增容 alike.
 
@@ -418,6 +419,9 @@ def judge_share(
     a 示例规则（非官方） threshold says so in its reason too
     (:data:`~landgov.core.vocab.EXAMPLE_FAIL`).
 
+    ``fail_says`` is what a 不符合 means to the caller (「，不符合国土空间规划的工业用途」),
+    added to its reason before the example note.
+
     ``values`` hold ``share``, ``unknown_share`` and ``threshold``.
     """
     limit = rule.limit
@@ -436,6 +440,7 @@ def judge_share(
             reason += f"；其中 {_percent(project)} 的面积{told}"
             if citation is not None:
                 citation = replace(citation, official=False)
+        reason += fail_says
         if not limit.official:  # the threshold itself is an example: said, not only cited
             reason += f"；{EXAMPLE_FAIL}"
         return Finding(Status.FAIL, reason, citation, values=values)

@@ -21,7 +21,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.io._convert import is_blank
 from landgov.io.fields import FieldSpec, Kind
 
-__all__ = ["TotalRows", "check_totals", "is_subtotal_label", "is_total_label"]
+__all__ = ["TOTAL_WORDS", "TotalRows", "check_totals", "is_subtotal_label", "is_total_label"]
 
 ACTION_TOTAL = (
     "核对是否有隐藏、筛选或删除的行，或文本格式的数字；合计行本身有误时改正或删去该行后"
@@ -35,7 +35,9 @@ _FLOOR = 0.01
 _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d*))?")
 _SHOWN_ROWS = 8
 
-_TOTAL_WORD = r"(?:总合计|合计|总计|小计|累计)"
+#: The words that make a row a totals row (合计 first among them is matched longest first).
+TOTAL_WORDS = ("总合计", "合计", "总计", "小计", "累计")
+_TOTAL_WORD = "(?:" + "|".join(TOTAL_WORDS) + ")"
 # A totals label as counties write it: 合计, 全区合计, 本页小计, 总计（88家）, 合计：, 越城区合计,
 # and the total of a part of the table under the part's name: a 镇街 (斗门街道小计, 马山镇 合计),
 # an area (袍江开发区（小计）) or a group (规上企业小计).

@@ -48,7 +48,7 @@ from landgov.io._convert import (
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
-from landgov.io._totals import TotalRows, check_totals, is_total_label
+from landgov.io._totals import TOTAL_WORDS, TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -62,7 +62,6 @@ from landgov.io.numbers import is_unit
 __all__ = ["read_table"]
 
 _HEADER_SCAN_ROWS = 20
-_TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计"})
 _FOOTNOTE = re.compile(
     r"^(注|备注|说明|数据来源|资料来源|填报|填表|制表|审核|复核|经办人|统计人|联系人|联系电话|"
     r"单位负责人|负责人)\S*[:：]|^注\s*\d?[.、:：]"
@@ -253,7 +252,7 @@ def _structural_reasons(
     filled = cells != ""
     count = filled.sum(axis=1)
     first = cells[np.arange(len(texts)), filled.argmax(axis=1)]
-    chars = "".join(sorted({c for word in _TOTAL_WORDS for c in word}))
+    chars = "".join(sorted({c for word in TOTAL_WORDS for c in word}))
     maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{chars}]").to_numpy(False)
     maybe |= count == 1
     if header_names:

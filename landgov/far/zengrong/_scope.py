@@ -8,7 +8,6 @@ from landgov.core.compare import shown
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
-from landgov.core.vocab import EXAMPLE_FAIL
 from landgov.far.ratio import beyond_ratio
 from landgov.far.zengrong._case import (
     ADDED_FLOOR,
@@ -164,6 +163,7 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     found = judge_share(
         rule, bad=bad, unknown=unknown, note=note if isinstance(note, str) else "",
         project=project, project_note=told if isinstance(told, str) else "",
+        fail_says="，不符合国土空间规划的工业用途",
     )  # fmt: skip
     planned = case.overlay.get("planned_use")
     values: dict[str, object] = {
@@ -175,9 +175,6 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     }
     lead = "" if is_missing(planned) else f"规划用途（面积最大）为「{planned}」；"
     reason = lead + found.reason
-    if found.status is Status.FAIL:  # said before the example note, when there is one
-        head, sep, note = reason.partition(f"；{EXAMPLE_FAIL}")
-        reason = f"{head}，不符合国土空间规划的工业用途{sep}{note}"
     if found.citation is not None and not found.citation.official:
         cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
     return _v("scope.plan", found.status, reason, cite, values=values, missing=found.missing)

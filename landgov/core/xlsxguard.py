@@ -33,6 +33,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 from xml.etree import ElementTree
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 from landgov.errors import DataFileError
 
 __all__ = ["has_formulas", "open_xlsx"]
@@ -84,22 +86,11 @@ _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 
 
 def _column(letters: str | bytes) -> int:
-    n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return column_index_from_string(letters.decode() if isinstance(letters, bytes) else letters)
 
 
 def _ref(row: int, col: int) -> str:
-    return f"{_letters(col)}{row}"
+    return f"{get_column_letter(col)}{row}"
 
 
 @dataclass
@@ -325,7 +316,8 @@ def _sheet_problem(s: _Sheet) -> str | None:
         row, col = s.far
         return (
             f"工作表「{s.name}」的内容一直延伸到第 {s.last_row:,} 行、第 {s.last_col:,} 列"
-            f"（{_letters(s.last_col)} 列；最右的内容在单元格 {_ref(row, col)}），而有内容的单元格"
+            f"（{get_column_letter(s.last_col)} 列；最右的内容在单元格 {_ref(row, col)}），"
+            "而有内容的单元格"
             f"只有 {s.cells:,} 个：远处有误输入的内容，整张表读不完。处理：在 Excel/WPS 中按 "
             "Ctrl+End 找到最后一个单元格，删除数据区以外的行和列（选中后「删除」，不是清除内容）"
             "后另存，再读取"

@@ -40,7 +40,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from landgov.core.vocab import TreatmentPath
+from landgov.core.vocab import EXAMPLE_FAIL, TreatmentPath
 from landgov.io import read_enterprises
 from landgov.policy import load_profile
 from landgov.province.profile import load_province_profile
@@ -144,7 +144,8 @@ def test_a_borrowed_5_wan_never_lets_a_plot_off_the_list(profiles, name):
     assert [r["status"] for r in rows] == ["治理", "待核实", "治理"]
     low = got.checks["low_efficiency"]
     assert low.iloc[0].explain() == (
-        f"不符合：亩均税收 5 万元/亩，≤ 5 万元/亩（以下，含本数），属低效用地 {SY_LOW_BORROWED}"
+        f"不符合：亩均税收 5 万元/亩，≤ 5 万元/亩（以下，含本数），属低效用地；{EXAMPLE_FAIL} "
+        f"{SY_LOW_BORROWED}"
     )
     assert "不能单独判定为符合" in low.iloc[1].reason
     assert "standard_tax_per_mu" in rows[1]["to_verify"]

@@ -79,6 +79,7 @@ FIELD_SOURCES: dict[str, Source] = {
         "本地“两高”项目和用能项目年综合能耗评估门槛（本地文件数值）", "发改局"
     ),
     "standard_far": Source("本地容积率控制下限（本地文件数值）", "自然资源局"),
+    "standard_idle_years": Source("本地闲置土地认定年限（本地文件数值）", "自然资源局"),
     "standard_planning_share": Source(
         "本地规划非工业用途面积比例认定标准（本地文件数值）", "自然资源局"
     ),

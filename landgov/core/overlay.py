@@ -24,7 +24,7 @@ import shapely
 from landgov.core.compare import measured, shown
 from landgov.core.dates import read_year
 from landgov.core.missing import is_missing
-from landgov.core.vocab import EXAMPLE_FAIL, EXAMPLE_ONLY, Status
+from landgov.core.vocab import EXAMPLE_ONLY, Status, example_fail
 from landgov.policy import Param, Profile
 from landgov.verdict import Citation
 
@@ -440,9 +440,8 @@ def judge_share(
             reason += f"；其中 {_percent(project)} 的面积{told}"
             if citation is not None:
                 citation = replace(citation, official=False)
-        reason += fail_says
-        if not limit.official:  # the threshold itself is an example: said, not only cited
-            reason += f"；{EXAMPLE_FAIL}"
+        # the threshold itself an example: said, not only cited
+        reason = example_fail(reason + fail_says, limit)
         return Finding(Status.FAIL, reason, citation, values=values)
     if measured(unknown) > 0 and rule.holds(bad + unknown):
         missing = (f"{rule.gap}的部分占宗地面积 {_percent(unknown)}",)
@@ -541,7 +540,9 @@ def judge_demolition(
     Only a plain fact passes: no plan overlaps the plot. Each reading that rests on a project
     default is at best 待核实: an overlap below the area share (``overlay.demolition_share``), a
     plan outside the 「近年」 window (``overlay.demolition_window_years``) or without a year. A
-    recent plan over the share is inside (``Status.FAIL``: 列入拆迁计划).
+    recent plan over the share is inside (``Status.FAIL``: 列入拆迁计划); when the share or the
+    window is 示例规则（非官方） its reason says so
+    (:func:`~landgov.core.vocab.example_fail`).
 
     Parameters
     ----------
@@ -556,6 +557,8 @@ def judge_demolition(
     values: dict[str, Any] = {"plans": plans or partial, "share": round(share, 4)}
     if inside:
         reason = f"列入近年拆迁计划：{plans}（宗地面积{rule.describe(share)}）"
+        # the share and the 「近年」 window decided it: an example one is said in the reason
+        reason = example_fail(reason, rule.citation, rule.window)
         return Finding(Status.FAIL, reason, rule.citation, values=values)
     if undated:
         values["undated_plans"] = undated

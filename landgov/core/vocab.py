@@ -17,7 +17,8 @@ that used to define these (``landgov.verdict``, ``landgov.far.zengrong``, ``land
 - the rows and blanks of a summary: :data:`DISTRICT` 全区, :data:`PROVINCE` 全省,
   :data:`UNKNOWN_TOWNSHIP` 镇街不明, :data:`NO_TARGET` 无目标, :data:`NOT_GIVEN` 未提供;
 - :data:`EXAMPLE_ONLY`: why a check that would pass on an example threshold is 待核实.
-- :data:`EXAMPLE_FAIL`: what a 不符合 on an example threshold says.
+- :data:`EXAMPLE_FAIL`: what a 不符合 on an example threshold says, added by
+  :func:`example_fail` (the one place every check adds it).
 
 Aliases as staff write them (「安全生产」, 「违章建筑」, 「严重」, 「Ａ类」, 「限制」) are read
 by each enum's ``parse`` classmethod; a blank (:func:`landgov.core.missing.is_missing`) or
@@ -30,7 +31,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from landgov.core.missing import REMARK, is_missing, lacking, parse_yes_no
 
@@ -56,6 +57,7 @@ __all__ = [
     "TreatmentPath",
     "ViolationCategory",
     "application_answer",
+    "example_fail",
     "scale_is_above",
     "to_verify",
 ]
@@ -75,6 +77,35 @@ EXAMPLE_ONLY = "该门槛为示例规则（非官方），不能单独判定为�
 #: Said where a 不符合 rests on a 示例规则（非官方） threshold: it stays 不符合 (a person looks
 #: at the plot), and the reason, not only the citation, says what value it rests on.
 EXAMPLE_FAIL = "该门槛为示例规则（非官方），请按本地认定标准复核"
+
+
+class _Marked(Protocol):
+    """A policy value or its citation: ``official`` is False for a 示例规则（非官方） one."""
+
+    @property
+    def official(self) -> bool: ...
+
+
+def example_fail(reason: str, *rests_on: _Marked | None) -> str:
+    """``reason`` of a 不符合 (or a plot put on the 治理清单), with :data:`EXAMPLE_FAIL` after it
+    when any value it rests on is 示例规则（非官方）.
+
+    The one place a check says so (screening's 低效、闲置、用而未尽, the planning and control-line
+    shares, the demolition plan, 增容's conditions): such a 不符合 stays 不符合, a person looks
+    at the plot, and the reason, not only the citation, says what it rests on. ``rests_on`` are
+    the :class:`~landgov.policy.Param` values or :class:`~landgov.verdict.Citation` citations
+    that decided it (``None`` is skipped); the note is added once.
+
+    >>> class V:
+    ...     official = False
+    >>> example_fail("亩均税收 4 万元/亩，属低效用地", V())
+    '亩均税收 4 万元/亩，属低效用地；该门槛为示例规则（非官方），请按本地认定标准复核'
+    >>> example_fail("属低效用地", None)
+    '属低效用地'
+    """
+    if reason.endswith(EXAMPLE_FAIL) or all(r is None or r.official for r in rests_on):
+        return reason
+    return f"{reason}；{EXAMPLE_FAIL}"
 
 
 def _key(value: object) -> str:

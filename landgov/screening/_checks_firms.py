@@ -27,7 +27,7 @@ from landgov.core.records import (
     judge,
     records_from_frame,
 )
-from landgov.core.vocab import SEVERITIES, CatalogueClass, scale_is_above
+from landgov.core.vocab import SEVERITIES, CatalogueClass, example_fail, scale_is_above
 from landgov.far.industry import catalogue_edition
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile
@@ -174,7 +174,7 @@ def _low_eff_verdict(
     if not _holds(param, value):
         reason = f"{seen}，未达低效门槛（{_described(param)}）" + focus
         return _passed(c, reason, citation, values=values, standard=_TAX_STANDARD)
-    reason = f"{seen}，{_described(param)}，属低效用地" + focus
+    reason = example_fail(f"{seen}，{_described(param)}，属低效用地", citation) + focus
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -581,9 +581,13 @@ def _two_high_verdict(found: list[_Energy], citation: Citation, *, below: Citati
     if selected:
         reason = "经逐一评估符合要求：" + "；".join(e.text for e in selected)
         reason += "".join(f"；{t}" for t in bounded)
-        return _verdict(c, Status.PASS, reason, citation, values=values)
-    reason = "关联企业均未达到“两高”项目或用能项目的评估门槛"
-    reason += "：" + "；".join(bounded) if bounded else ""
+        if len(selected) == len(found):
+            return _verdict(c, Status.PASS, reason, citation, values=values)
+        # the others are below the thresholds: a 符合 rests on those too (示例 → 待核实)
+        reason += "；其余关联企业未达到评估门槛"
+    else:
+        reason = "关联企业均未达到“两高”项目或用能项目的评估门槛"
+        reason += "：" + "；".join(bounded) if bounded else ""
     return _passed(c, reason, below, values=values, standard=_TWO_HIGH_STANDARD)
 
 

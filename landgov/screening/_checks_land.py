@@ -14,6 +14,7 @@ import pandas as pd
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
+from landgov.core.vocab import example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
@@ -36,6 +37,8 @@ from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
 # 4. idle land (供而未用)
+
+_IDLE_STANDARD = "standard_idle_years（）"  # the county's own 闲置 years (core.collect)
 
 
 def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str) -> pd.Series:
@@ -82,7 +85,10 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
     # a start or completion date that cannot be read may say the plot was started
     not_started &= unread["start_date"].isna() & unread["completion_date"].isna()
-    if not (cover_min.official and profile["far.raster_min_height_m"].official):
+    # bare by the raster alone (no floor area of 0): a 闲置 resting on its thresholds
+    raster = (cover_min, profile["far.raster_min_height_m"])
+    bare_by_raster = (not_started & ~(floor == 0)).tolist()
+    if not all(p.official for p in raster):
         # started by the raster alone rests on a 示例规则（非官方） threshold: not known
         by_raster = started & ~shown
         started = shown
@@ -101,14 +107,16 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         months.tolist(),
         contract.tolist(),
         _unread_notes(unread),
+        bare_by_raster,
         strict=True,
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, raster_only, share, y, m, day, notes in rows:
+    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare in rows:
         state = True if is_started else (False if is_not else None)
         seen = round(float(share), _DIGITS) if raster_only else None
-        key = (True,) if state else (state, seen, y, m, day, notes)
+        bare_on = raster if state is False and raster_bare else ()
+        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on))
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
@@ -121,6 +129,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 citation=citation,
                 raster_cover=None if seen is None else (seen, cover_min),
                 unread=notes,
+                bare_on=bare_on,
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
@@ -151,11 +160,18 @@ def _idle_verdict(
     citation: Citation,
     raster_cover: tuple[float, Param] | None = None,
     unread: tuple[tuple[str, str], ...] = (),
+    bare_on: tuple[Param, ...] = (),
 ) -> Verdict:
     """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
     that rests on a 示例规则（非官方） value (``started`` is then ``None``). ``unread``: the words
     of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
-    and the to-verify items of a 待核实 (they may be what makes it one)."""
+    and the to-verify items of a 待核实 (they may be what makes it one). ``bare_on``: the
+    thresholds a not-started plot rests on when only the raster shows it bare (the cover and
+    the cell height).
+
+    A 闲置 on a 示例规则（非官方） value (the years, or the raster's thresholds) says so
+    (:func:`~landgov.core.vocab.example_fail`); 「未满 N 年」 on an example number of years is
+    待核实, never 符合 on it alone."""
     c = Check.IDLE
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
@@ -181,7 +197,7 @@ def _idle_verdict(
     values = {"idle_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
     if not _holds(limit, y):
         reason = f"约定开工日期 {day}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
-        return _verdict(c, Status.PASS, reason, citation, values=values)
+        return _passed(c, reason, citation, values=values, standard=_IDLE_STANDARD)
     if started is None:
         # not known to be idle: the years since the contracted start are no 闲置年数 (a rule
         # reading idle_years, and the 闲置年数 column, see it missing)
@@ -199,6 +215,7 @@ def _idle_verdict(
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     values["recoverable"] = _holds(recover, y)
     reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
+    reason = example_fail(reason, citation, *bare_on)
     if values["recoverable"]:
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
         if recover.citation is not None:  # its own clause (第十四条), not the idle one's
@@ -358,6 +375,7 @@ def check_under_used(
                 origin=origin,
                 firm=firm,
                 bounds=(lowest, highest),
+                floors=floor_cit,
                 op=param.comparison or "<",
                 citation=cit,
                 values=values,
@@ -414,7 +432,11 @@ def _under_used_verdict(
     op: str,
     citation: Citation,
     values: dict[str, Any],
+    floors: Citation | None = None,
 ) -> Verdict:
+    """``citation`` cites the floor compared (``floors``, the national table's, when the
+    industry is not known and 容积率 is below every floor of it). A 不符合 on a 示例规则（非官方）
+    floor says so (:func:`~landgov.core.vocab.example_fail`)."""
     c = Check.UNDER_USED
     if is_missing(value):
         missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
@@ -424,7 +446,8 @@ def _under_used_verdict(
         text = f"容积率 {shown(value, floor)}（{origin}）"
         words = _floor_words(basis, floor, note)
         if compare(seen, op, floor):
-            return _verdict(c, Status.FAIL, f"{text}低于{words}", citation, values=values)
+            reason = example_fail(f"{text}低于{words}", citation)
+            return _verdict(c, Status.FAIL, reason, citation, values=values)
         standard = f"standard_far（{basis}）"
         return _passed(c, f"{text}不低于{words}", citation, values=values, standard=standard)
     text = f"容积率 {format_number(value)}（{origin}）"
@@ -432,6 +455,8 @@ def _under_used_verdict(
     span = f"{format_number(lowest)}–{format_number(highest)}"
     if compare(seen, op, lowest):
         reason = f"{text}低于各行业国家下限中的最低值 {format_number(lowest)}（行业不明：{note}）"
+        # below every floor of the table: the table's (lowest) floor decides, not the default
+        reason = example_fail(reason, floors)
         return _verdict(c, Status.FAIL, reason, citation, values=values)
     if not compare(seen, op, highest):
         reason = f"{text}不低于各行业下限中的最高值 {format_number(highest)}（行业不明：{note}）"

@@ -25,6 +25,7 @@ from landgov.core.vocab import (
     CatalogueClass,
     ViolationCategory,
     application_answer,
+    example_fail,
 )
 from landgov.far.industry import catalogue_edition, to_gb2002_division
 from landgov.far.zengrong._case import (
@@ -228,6 +229,8 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
     values = {"未整改严重违建": len(counted), "待核实记录": len(unknown), "已整改记录": cleared}
     if counted:
         reason = f"有未整改的严重违法建设记录：{'、'.join(map(describe, counted))}"
+        # which severities are 「严重」 is the profile's reading: an example one is said
+        reason = example_fail(reason, cite)
         return _v("cond1.building", Status.FAIL, reason, cite, values=values)
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)
@@ -458,6 +461,12 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
     if counted:
         items = "、".join(map(describe, counted))
         reason = f"{years} 年内有不良记录：{items}"
+        kept = s.cite("record_counts_rectified")
+        if (
+            not rule.rectification_clears
+            and not _judged(mine, replace(rule, rectification_clears=True), s)[0]
+        ):  # every record counted is rectified: it counts only by that reading
+            reason = example_fail(f"{reason}（均已整改，按配置仍计入）", kept)
         return [_v("cond3.records", Status.FAIL, reason, cite, values=values)]
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)

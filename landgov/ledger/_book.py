@@ -24,7 +24,7 @@ from landgov.core.editable import (
     formula_cells,
     save_workbook,
 )
-from landgov.core.missing import is_missing
+from landgov.core.missing import is_missing, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
 from landgov.core.townnames import township_order
@@ -55,6 +55,7 @@ __all__ = [
     "acceptance_lacking",
     "counted_status",
     "due_unread",
+    "finished",
     "progress",
     "proposed",
     "read_history",
@@ -137,24 +138,34 @@ def counted_status(rows: pd.DataFrame) -> pd.Series:
     return status.mask(pd.Series(lacking, index=rows.index), CLOSE_UNVERIFIED)
 
 
+def finished(rows: pd.DataFrame) -> pd.Series:
+    """Plots counted finished: 已完成, or 已销号 with its 验收 evidence (:func:`counted_status`).
+
+    A 已销号 without 验收 (销号待核实) is not finished: until the 验收 is on file it is 逾期 when
+    its 计划完成日期 has passed, like any plot not finished (「销号式整改、项目化验收」,
+    虞政发〔2022〕12号 第三条第（一）项第2目), never outside both 逾期 and on time."""
+    return counted_status(rows).isin(list(FINISHED))
+
+
 def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
-    """Plots whose 计划完成日期 has passed while the status is not 已完成/已销号."""
+    """Plots whose 计划完成日期 has passed while they are not :func:`finished` (a 已销号
+    without 验收 is 逾期 too)."""
     due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
     late = due.map(lambda d: d is not None and d < as_of)
-    return late & ~rows["状态"].isin(list(FINISHED))
+    return late & ~finished(rows)
 
 
 def due_unread(rows: pd.DataFrame) -> pd.Series:
-    """Per plot not 已完成/已销号, 「计划完成日期「下月底」无法识别为日期」 where its 计划完成日期
-    is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not known, so it
-    is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out of 逾期
-    silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
+    """Per plot not :func:`finished`, 「计划完成日期「下月底」无法识别为日期」 where its
+    计划完成日期 is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not
+    known, so it is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out
+    of 逾期 silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
     :func:`landgov.core.dates.unread_text`, the one reading of such cells."""
-    finished = rows["状态"].isin(list(FINISHED)).tolist()
+    done_rows = finished(rows).tolist()
     words = [
         None if done or isinstance(d, dt.date) or (t := unread_text(d)) is None
         else unread_words("计划完成日期", t)
-        for d, done in zip(rows["计划完成日期"].tolist(), finished, strict=True)
+        for d, done in zip(rows["计划完成日期"].tolist(), done_rows, strict=True)
     ]  # fmt: skip
     return pd.Series(words, index=rows.index, dtype=object)
 
@@ -178,7 +189,8 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     not in 完成率 (已完成 + 已销号)."""
     frame = rows.assign(
         _status=counted_status(rows),
-        _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
+        # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
+        _town=present_column(rows["镇街"]).fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
         _unread=due_unread(rows).notna(),
         _close=proposed(rows),

@@ -247,3 +247,16 @@ def test_missing_township_is_one_unknown_row():
     table = progress(frame, as_of=dt.date(2027, 7, 1)).set_index("镇街")
     assert list(table.index) == ["斗门街道", "镇街不明", "全区"]
     assert table.loc["镇街不明", "宗地数"] == 3
+
+
+def test_acceptance_dated_after_the_ledger_date_is_no_evidence_yet(ledger_run, tmp_path):
+    # Q1 已销号, 验收日期 2027-09-01 > 台账日期 2027-07-01: that 验收 has not happened (a
+    # 填写问题 says so); until it has, the plot is 销号待核实, not 已销号 nor in 完成率, and with
+    # 计划完成日期 2027-03-31 passed it is 逾期. 完成率 = 0 / 5 = 0.0 % (was 20.0 %: 已销号).
+    path = write_ledger(init_ledger(read_screening(ledger_run), as_of=DAY1), tmp_path / "台账.xlsx")
+    _edit(path, {"Q1": CLOSED | {"验收日期": "2027-09-01", "计划完成日期": PAST}})
+    ledger = update_ledger(path, None, as_of=NEXT)
+    row = ledger.progress.set_index("镇街").loc["全区"]
+    assert (row["已销号"], row["销号待核实"], row["逾期"], row["完成率（%）"]) == (0, 1, 1, 0.0)
+    said = ledger.problems["problem"].astype(str)
+    assert said.str.contains("验收日期 2027-09-01 晚于今天").sum() == 1  # said once, not twice

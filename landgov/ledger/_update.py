@@ -231,8 +231,8 @@ def update_ledger(
             )
     frame = pd.DataFrame(list(rows.values()), columns=[f.name for f in LAYOUT.fields], dtype=object)
     late = overdue(frame, as_of=as_of) if len(frame) else pd.Series(dtype=bool)
-    unread = due_unread(frame) if len(frame) else pd.Series(dtype=object)
-    counted = counted_status(frame) if len(frame) else pd.Series(dtype=object)
+    unread = due_unread(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
+    counted = counted_status(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
     frame["系统提示"] = [
         _notes(
             r,

@@ -260,3 +260,38 @@ def test_acceptance_dated_after_the_ledger_date_is_no_evidence_yet(ledger_run, t
     assert (row["已销号"], row["销号待核实"], row["逾期"], row["完成率（%）"]) == (0, 1, 1, 0.0)
     said = ledger.problems["problem"].astype(str)
     assert said.str.contains("验收日期 2027-09-01 晚于今天").sum() == 1  # said once, not twice
+
+
+@pytest.mark.parametrize("status", [None, "—", "已整改"])
+def test_new_plot_without_a_screening_status_is_not_done(tmp_path, status):
+    # W (15 亩) was listed; the new run holds W with no 筛查结论 (blank, 「—」, or a word that is
+    # none of 治理/不列入/待核实): it is not shown 达标 (「达标销号」), so it is
+    # 旧期在治理清单，新期待核实 and its 15 亩 are 待核实, not 治理 done (was 移出治理清单,
+    # 15 亩 done).
+    # K stays listed so that the two runs share a plot.
+    old = fake_run(tmp_path / "old", [{"parcel_id": "W"}, {"parcel_id": "K"}], as_of="2026-06-30")
+    new = fake_run(
+        tmp_path / "new",
+        [{"parcel_id": "W", "screening_status": status}, {"parcel_id": "K"}],
+        as_of="2027-06-30",
+    )
+    cmp = compare_runs(read_screening(old), read_screening(new))
+    assert comparison_row(cmp, "W")["listing_change"] == "旧期在治理清单，新期待核实"
+    district = cmp.townships.set_index("township").loc["全区"]
+    assert district["governance_done_mu"] == 0.0
+    assert district["governance_to_verify_mu"] == pytest.approx(15.0)
+
+
+@pytest.mark.parametrize("status", [None, "—", "已整改"])
+def test_ledger_does_not_propose_closing_a_plot_without_a_screening_status(tmp_path, status):
+    # W left the 治理清单 in the new run, but its 筛查结论 is missing or no known word: not shown
+    # 达标, so 系统提示 holds the 销号 back (暂不建议销号) and 建议销号 counts 0 (was 1).
+    first = fake_run(tmp_path / "2026", [{"parcel_id": "W"}], as_of="2026-06-30")
+    path = write_ledger(init_ledger(read_screening(first), as_of=DAY1), tmp_path / "台账.xlsx")
+    second = fake_run(
+        tmp_path / "2027", [{"parcel_id": "W", "screening_status": status}], as_of="2027-06-30"
+    )
+    ledger = update_ledger(path, read_screening(second), as_of=NEXT)
+    note = ledger.rows.set_index("宗地代码").loc["W", "系统提示"]
+    assert note.startswith("暂不建议销号：") and "未判定是否达标" in note
+    assert ledger.progress.set_index("镇街").loc["全区", "建议销号"] == 0

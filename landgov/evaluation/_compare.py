@@ -14,7 +14,7 @@ import shapely
 
 from landgov.core.missing import is_missing, lacking, present_column, present_values
 from landgov.core.townnames import TownshipOrder, township_order
-from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -134,7 +134,8 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
         for p, a, t in zip(m["parcel_id"], m["_area"], m["_tax"], strict=True)
     ]
     status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
-    m["_pending"] = status.eq(ScreeningStatus.UNKNOWN.value)
+    # off the list but not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, another word
+    m["_pending"] = ~status.map(shown_met) & ~m["_listed"]
     grp = m.groupby("gid", sort=False)
     n = grp.size()
     out = pd.DataFrame(
@@ -173,8 +174,9 @@ UNSETTLED_CHANGES = ("旧期在治理清单，新期待核实", "旧期在治理
 def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
     """How a plot stands to the 治理清单 in the two runs.
 
-    A listed plot whose new screening is 待核实 has not left the list (「达标销号」: it is not
-    shown 达标), so it is 旧期在治理清单，新期待核实 and not counted as 治理 done.
+    A listed plot whose new screening is 待核实 (or has no 筛查结论, or one that is none of
+    治理/不列入/待核实) has not left the list (「达标销号」: it is not shown 达标), so it is
+    旧期在治理清单，新期待核实 and not counted as 治理 done.
     """
     if old and new:
         return "仍在治理清单"

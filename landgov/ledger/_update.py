@@ -10,7 +10,7 @@ import pandas as pd
 
 from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.vocab import ScreeningStatus
+from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
 from landgov.ledger._book import (
     Ledger,
@@ -348,7 +348,8 @@ def _merge_run(
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed({}, parcel))
-        pending = parcel is not None and parcel.get("screening_status") == ScreeningStatus.UNKNOWN
+        # not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, or a word none of the three
+        pending = parcel is not None and not shown_met(parcel.get("screening_status"))
         row["最新批次"] = f"{label} " + (
             "底数清单中无此宗地"
             if parcel is None

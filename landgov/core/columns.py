@@ -383,6 +383,7 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
     _col("listed_old", "旧期在治理清单", "text"),
     _col("listed_new", "新期在治理清单", "text"),
     _col("listing_change", "治理清单变化", "text"),
+    # to_verify (待核实事项): the registry's one column, each member lacking 面积 or 亩均税收
     _col("tax_per_mu_above_scale_old", "旧期规上亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("tax_per_mu_above_scale_new", "新期规上亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("value_added_per_mu_above_scale_old", "旧期规上亩均增加值（万元/亩）", "ratio", "万元/亩"),
@@ -390,8 +391,14 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
     _col("governance_area_mu_old", "旧期治理清单面积（亩）", "area", "亩"),
     _col("governance_area_mu_new", "新期治理清单面积（亩）", "area", "亩"),
     _col("governance_done_mu", "已移出治理清单面积（亩）", "area", "亩"),
+    _col("governance_done_area_unknown", "已移出治理清单、面积待核实的地块变化行数", "int"),
     _col(
         "governance_to_verify_mu", "旧期在治理清单、新期待核实或无此地块的面积（亩）", "area", "亩"
+    ),
+    _col(
+        "governance_to_verify_area_unknown",
+        "旧期在治理清单、新期待核实或无此地块、面积待核实的地块变化行数",
+        "int",
     ),
     _col("renewal_done_share", "盘活目标完成比例", "percent"),
 )  # fmt: skip

@@ -59,6 +59,7 @@ __all__ = [
     "application_answer",
     "example_fail",
     "scale_is_above",
+    "shown_met",
     "to_verify",
 ]
 
@@ -161,6 +162,18 @@ class ScreeningStatus(enum.StrEnum):
     GOVERN = "治理"  # a trigger check found a problem
     EXCLUDED = "不列入"  # every trigger check passed
     UNKNOWN = "待核实"  # no problem found, but a trigger check lacked its inputs
+
+
+def shown_met(status: object) -> bool:
+    """Whether a run shows a plot 达标 (「达标销号」, 虞政发〔2022〕12号 第三条第（二）项第1目):
+    its 筛查结论 is 不列入 — every trigger check passed. 待核实, a missing 筛查结论 (blank, 「—」)
+    or a word that is none of the three is not shown 达标: never proposed for 销号 nor counted as
+    治理 done.
+
+    >>> shown_met("不列入"), shown_met(" 不列入 "), shown_met("待核实"), shown_met(None)
+    (True, True, False, False)
+    """
+    return not is_missing(status) and str(status).strip() == ScreeningStatus.EXCLUDED.value
 
 
 class Grade(enum.StrEnum):

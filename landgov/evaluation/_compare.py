@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgov.core.missing import is_missing, present_column, present_values
+from landgov.core.missing import is_missing, lacking, present_column, present_values
 from landgov.core.townnames import TownshipOrder, township_order
-from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus
+from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -101,8 +101,25 @@ def _joined(values: Sequence[object]) -> str | None:
     return "；".join(seen) or None
 
 
-def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.DataFrame:
-    """Per group (``gid``): 镇街, grade, path, 亩均税收 (area-weighted), listed, area, geometry."""
+#: The words a group's 待核实事项 names a member's missing figure by (as the columns say it).
+_AREA_WORDS = "面积（亩）"
+_TAX_WORDS = "亩均税收（万元/亩）"
+
+
+def _member_lacks(side: str, parcel_id: object, area: float, tax: float) -> str | None:
+    """「旧期宗地 A2（缺少：面积（亩））」: a member of a group whose figure is missing, so that
+    the group's area or 亩均税收 is 待核实 (core.missing), never a sum of the other members."""
+    words = [w for w, v in ((_AREA_WORDS, area), (_TAX_WORDS, tax)) if np.isnan(v)]
+    return f"{side}宗地 {parcel_id}{lacking(words)}" if words else None
+
+
+def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: str) -> pd.DataFrame:
+    """Per group (``gid``): 镇街, grade, path, 亩均税收 (area-weighted), listed, area, geometry,
+    and what is to be verified (``to_verify``: each member lacking its 面积 or 亩均税收).
+
+    A group's area is the sum of its members' only when every member has one, its 治理清单 area
+    only when every listed member has one: a member without an area makes the figure unknown
+    (待核实, named in ``to_verify``), never the other members' sum."""
     attrs = frame.drop_duplicates("parcel_id")
     m = long.merge(attrs, on="parcel_id", how="left")
     m["_tax"] = pd.to_numeric(m.get("tax_per_mu"), errors="coerce")
@@ -110,8 +127,15 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
     m["_w"] = m["_tax"] * m["_area"]
     m["_listed"] = m["parcel_id"].isin(listed)
     m["_listed_area"] = m["_area"].where(m["_listed"])
+    m["_no_area"] = m["_area"].isna()
+    m["_listed_no_area"] = m["_no_area"] & m["_listed"]
+    m["_lacks"] = [
+        _member_lacks(side, p, a, t)
+        for p, a, t in zip(m["parcel_id"], m["_area"], m["_tax"], strict=True)
+    ]
     status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
-    m["_pending"] = status.eq(ScreeningStatus.UNKNOWN.value)
+    # off the list but not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, another word
+    m["_pending"] = ~status.map(shown_met) & ~m["_listed"]
     grp = m.groupby("gid", sort=False)
     n = grp.size()
     out = pd.DataFrame(
@@ -121,9 +145,12 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str]) -> pd.D
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
             "listed": grp["_listed"].any(),
             "pending": grp["_pending"].any(),
-            "area": grp["_area"].sum(min_count=1),
+            "area": grp["_area"].sum(min_count=1).where(~grp["_no_area"].any()),
             # the 治理清单 part of a group: a plot merged in that was never listed is no 治理
-            "listed_area": grp["_listed_area"].sum(min_count=1),
+            "listed_area": grp["_listed_area"]
+            .sum(min_count=1)
+            .where(~grp["_listed_no_area"].any()),
+            "to_verify": grp["_lacks"].agg(lambda v: _joined(v.tolist())),
         }
     )
     complete = grp["_w"].count() == n  # a part without a value: no group figure (待核实)
@@ -147,8 +174,9 @@ UNSETTLED_CHANGES = ("旧期在治理清单，新期待核实", "旧期在治理
 def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
     """How a plot stands to the 治理清单 in the two runs.
 
-    A listed plot whose new screening is 待核实 has not left the list (「达标销号」: it is not
-    shown 达标), so it is 旧期在治理清单，新期待核实 and not counted as 治理 done.
+    A listed plot whose new screening is 待核实 (or has no 筛查结论, or one that is none of
+    治理/不列入/待核实) has not left the list (「达标销号」: it is not shown 达标), so it is
+    旧期在治理清单，新期待核实 and not counted as 治理 done.
     """
     if old and new:
         return "仍在治理清单"
@@ -171,8 +199,8 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     n_parcels = new.parcels
     if n_parcels.crs is not None and old.parcels.crs is not None:
         n_parcels = n_parcels.to_crs(old.parcels.crs)
-    a = _side(_long(groups, "old_ids"), old.parcels, set(old.governance["parcel_id"]))
-    b = _side(_long(groups, "new_ids"), n_parcels, set(new.governance["parcel_id"]))
+    a = _side(_long(groups, "old_ids"), old.parcels, set(old.governance["parcel_id"]), "旧期")
+    b = _side(_long(groups, "new_ids"), n_parcels, set(new.governance["parcel_id"]), "新期")
     a = a.reindex(groups["gid"])
     b = b.reindex(groups["gid"])
     has_old = (groups["old_ids"].str.len() > 0).to_numpy()
@@ -205,6 +233,9 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     rows["listing_change"] = [
         _listing(x, y, p)
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
+    ]
+    rows["to_verify"] = [
+        _joined([x, y]) for x, y in zip(a["to_verify"], b["to_verify"], strict=True)
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)
@@ -287,12 +318,19 @@ def _number_or_note(value: object) -> object:
     return None if is_missing(value) else value
 
 
-def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.Series:
-    """Old 治理清单 area (亩) per 镇街 of the plots whose 治理清单 change is one of ``changes``:
-    only the old plots that were on the list (two plots merged, one of them never listed: the
-    other one's area is 治理, not both)."""
+def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.DataFrame:
+    """Per 镇街, of the rows whose 治理清单 change is one of ``changes``: ``mu``, the old
+    治理清单 area (亩) of the rows whose area is known — only the old plots that were on the
+    list (two plots merged, one of them never listed: the other one's area is 治理, not both);
+    ``unknown``, the rows whose area is 待核实 (a listed member without an area, named in the
+    row's 待核实事项), counted apart and never added as a part of them."""
     hit = plots[plots["listing_change"].isin(changes)]
-    return hit.groupby("township")["area_mu_listed_old"].sum()
+    area = pd.to_numeric(hit["area_mu_listed_old"], errors="coerce")
+    return (
+        pd.DataFrame({"mu": area, "unknown": area.isna(), "township": hit["township"]})
+        .groupby("township")[["mu", "unknown"]]
+        .sum()
+    )
 
 
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
@@ -311,12 +349,10 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
         for key in ("tax_per_mu_target", "value_added_per_mu_target", "renewal_target_mu"):
             src = b if key in b else a
             row[key] = _number_or_note(src[key].get(town) if key in src else None)
-        row["governance_done_mu"] = float(
-            done_area.sum() if town == DISTRICT else done_area.get(town, 0.0)
-        )
-        row["governance_to_verify_mu"] = float(
-            open_area.sum() if town == DISTRICT else open_area.get(town, 0.0)
-        )
+        for name, area in (("governance_done", done_area), ("governance_to_verify", open_area)):
+            part = area.sum() if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
+            row[f"{name}_mu"] = float(part["mu"])
+            row[f"{name}_area_unknown"] = int(part["unknown"])
         target = _number(row["renewal_target_mu"])
         row["renewal_done_share"] = row["governance_done_mu"] / target if target else None
         rows.append(row)

@@ -24,7 +24,7 @@ from landgov.core.editable import (
     formula_cells,
     save_workbook,
 )
-from landgov.core.missing import is_missing
+from landgov.core.missing import is_missing, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, force_text
 from landgov.core.townnames import township_order
@@ -55,6 +55,7 @@ __all__ = [
     "acceptance_lacking",
     "counted_status",
     "due_unread",
+    "finished",
     "progress",
     "proposed",
     "read_history",
@@ -103,9 +104,10 @@ class Ledger:
         return progress(self.rows, as_of=self.as_of)
 
 
-def acceptance_lacking(row: Mapping[str, Any]) -> list[str]:
+def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) -> list[str]:
     """The 验收 evidence a 销号 lacks: 验收日期 that is no date (blank, 「—」, or text that is
-    not a date, such as 「已验收」) and 验收依据 that is missing as every stage reads it
+    not a date, such as 「已验收」) or, given ``as_of``, a date after it (a 验收 that has not
+    happened yet is no evidence), and 验收依据 that is missing as every stage reads it
     (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据).
 
     The one reading of 「销号式整改、项目化验收」 (虞政发〔2022〕12号 第三条第（一）项第2目):
@@ -117,44 +119,57 @@ def acceptance_lacking(row: Mapping[str, Any]) -> list[str]:
     if not isinstance(accepted, dt.date):
         typed = "" if is_missing(accepted) else f"（所填「{accepted}」不是日期）"
         out.append(f"有效的验收日期{typed}" if typed else "验收日期")
+    elif as_of is not None and accepted > as_of:
+        out.append(f"有效的验收日期（所填 {accepted.isoformat()} 晚于 {as_of.isoformat()}）")
     if is_missing(row.get("验收依据")):
         out.append("验收依据")
     return out
 
 
-def counted_status(rows: pd.DataFrame) -> pd.Series:
+def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
     """The status each plot is counted as: its 状态 as typed, except that a 已销号 lacking its
-    验收 evidence (:func:`acceptance_lacking`) counts as :data:`CLOSE_UNVERIFIED` (销号待核实),
-    never as 已销号 nor in 完成率. The status itself is kept as typed (a 填写问题 says it)."""
+    验收 evidence (:func:`acceptance_lacking`; given ``as_of``, the ledger's date, a 验收日期
+    after it is none yet) counts as :data:`CLOSE_UNVERIFIED` (销号待核实), never as 已销号 nor
+    in 完成率. The status itself is kept as typed (a 填写问题 says it)."""
     status = rows["状态"].astype(object)
     if not len(rows):
         return status
     fields = [n for n in ("验收日期", "验收依据") if n in rows.columns]
     lacking = [
-        s == Status.CLOSED and bool(acceptance_lacking(r))
+        s == Status.CLOSED and bool(acceptance_lacking(r, as_of=as_of))
         for s, r in zip(status.tolist(), rows[fields].to_dict("records"), strict=True)
     ]
     return status.mask(pd.Series(lacking, index=rows.index), CLOSE_UNVERIFIED)
 
 
+def finished(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
+    """Plots counted finished: 已完成, or 已销号 with its 验收 evidence (:func:`counted_status`).
+
+    A 已销号 without 验收 (销号待核实) is not finished: until the 验收 is on file it is 逾期 when
+    its 计划完成日期 has passed, like any plot not finished (「销号式整改、项目化验收」,
+    虞政发〔2022〕12号 第三条第（一）项第2目), never outside both 逾期 and on time."""
+    return counted_status(rows, as_of=as_of).isin(list(FINISHED))
+
+
 def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
-    """Plots whose 计划完成日期 has passed while the status is not 已完成/已销号."""
+    """Plots whose 计划完成日期 has passed while they are not :func:`finished` (a 已销号
+    without 验收 is 逾期 too)."""
     due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
     late = due.map(lambda d: d is not None and d < as_of)
-    return late & ~rows["状态"].isin(list(FINISHED))
+    return late & ~finished(rows, as_of=as_of)
 
 
-def due_unread(rows: pd.DataFrame) -> pd.Series:
-    """Per plot not 已完成/已销号, 「计划完成日期「下月底」无法识别为日期」 where its 计划完成日期
-    is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not known, so it
-    is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out of 逾期
-    silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
+def due_unread(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
+    """Per plot not :func:`finished`, 「计划完成日期「下月底」无法识别为日期」 where its
+    计划完成日期 is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not
+    known, so it is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out
+    of 逾期 silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
     :func:`landgov.core.dates.unread_text`, the one reading of such cells."""
-    finished = rows["状态"].isin(list(FINISHED)).tolist()
+    done_rows = finished(rows, as_of=as_of).tolist()
     words = [
         None if done or isinstance(d, dt.date) or (t := unread_text(d)) is None
         else unread_words("计划完成日期", t)
-        for d, done in zip(rows["计划完成日期"].tolist(), finished, strict=True)
+        for d, done in zip(rows["计划完成日期"].tolist(), done_rows, strict=True)
     ]  # fmt: skip
     return pd.Series(words, index=rows.index, dtype=object)
 
@@ -177,10 +192,11 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, beside 已销号, and
     not in 完成率 (已完成 + 已销号)."""
     frame = rows.assign(
-        _status=counted_status(rows),
-        _town=rows["镇街"].fillna(UNKNOWN_TOWNSHIP),
+        _status=counted_status(rows, as_of=as_of),
+        # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
+        _town=present_column(rows["镇街"]).fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of),
-        _unread=due_unread(rows).notna(),
+        _unread=due_unread(rows, as_of=as_of).notna(),
         _close=proposed(rows),
     )
     parts = dict(list(frame.groupby("_town", sort=False)))

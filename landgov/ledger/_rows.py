@@ -10,7 +10,7 @@ import pandas as pd
 
 from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
-from landgov.core.vocab import ScreeningStatus
+from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.run.results import ScreeningResult
 
 __all__ = ["computed_rows", "off_list_reason", "run_label"]
@@ -75,9 +75,12 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
             f"{label} 批次底数清单中没有此宗地（可能已分割、合并、注销或改变宗地代码），"
             "请核实后处理"
         )
-    status = _text(parcel.get("screening_status")) or "未列入"
+    status = _text(parcel.get("screening_status"))
     if status == ScreeningStatus.UNKNOWN.value:
         parts = [f"{label} 批次筛查结果为「{status}」，缺数据，未判定是否达标"]
+    elif not shown_met(status):  # no 筛查结论, or another word: not shown 达标 (不列入)
+        said = f"为「{status}」" if status else "未填写"
+        parts = [f"{label} 批次筛查结论{said}，不是「不列入」，未判定是否达标"]
     else:
         parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
     tax = pd.to_numeric(parcel.get("tax_per_mu"), errors="coerce")

@@ -10,11 +10,12 @@ import pandas as pd
 
 from landgov.core.editable import EditedSheet, read_editable
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.vocab import ScreeningStatus
+from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
 from landgov.ledger._book import (
     Ledger,
     acceptance_lacking,
+    counted_status,
     due_unread,
     empty_history,
     overdue,
@@ -22,7 +23,14 @@ from landgov.ledger._book import (
     read_profile,
     run_profile,
 )
-from landgov.ledger._layout import DUE_UNREAD, HOLD_CLOSE, LAYOUT, PROPOSE_CLOSE, Status
+from landgov.ledger._layout import (
+    CLOSE_UNVERIFIED,
+    DUE_UNREAD,
+    HOLD_CLOSE,
+    LAYOUT,
+    PROPOSE_CLOSE,
+    Status,
+)
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
 from landgov.run.results import ScreeningResult
 
@@ -154,11 +162,18 @@ def _last_status(history: pd.DataFrame) -> dict[str, Any]:
 
 
 def _notes(
-    row: dict[str, Any], *, flags: dict[str, str], late: bool, unread: str | None, extra: list[str]
+    row: dict[str, Any],
+    *,
+    flags: dict[str, str],
+    late: bool,
+    unread: str | None,
+    extra: list[str],
+    counted: object = None,
 ) -> str:
     parts = list(extra)
-    if late:
-        parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}）")
+    if late:  # a 已销号 without 验收 is not finished: 逾期 once its date has passed, and said
+        why = f"；{CLOSE_UNVERIFIED}：已填已销号但缺验收" if counted == CLOSE_UNVERIFIED else ""
+        parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}{why}）")
     if isinstance(unread, str):  # neither 逾期 nor on time: said, and counted apart in 镇街进度
         parts.append(f"{DUE_UNREAD}（{unread}，是否逾期不明）")
     if flags:
@@ -216,7 +231,8 @@ def update_ledger(
             )
     frame = pd.DataFrame(list(rows.values()), columns=[f.name for f in LAYOUT.fields], dtype=object)
     late = overdue(frame, as_of=as_of) if len(frame) else pd.Series(dtype=bool)
-    unread = due_unread(frame) if len(frame) else pd.Series(dtype=object)
+    unread = due_unread(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
+    counted = counted_status(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
     frame["系统提示"] = [
         _notes(
             r,
@@ -224,8 +240,9 @@ def update_ledger(
             late=bool(x),
             unread=u,
             extra=notes[r["宗地代码"]],
+            counted=c,
         )
-        for r, x, u in zip(frame.to_dict("records"), late, unread, strict=True)
+        for r, x, u, c in zip(frame.to_dict("records"), late, unread, counted, strict=True)
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
     return Ledger(
@@ -331,7 +348,8 @@ def _merge_run(
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed({}, parcel))
-        pending = parcel is not None and parcel.get("screening_status") == ScreeningStatus.UNKNOWN
+        # not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, or a word none of the three
+        pending = parcel is not None and not shown_met(parcel.get("screening_status"))
         row["最新批次"] = f"{label} " + (
             "底数清单中无此宗地"
             if parcel is None

@@ -48,7 +48,7 @@ from landgov.io._convert import (
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
-from landgov.io._totals import TOTAL_WORDS, TotalRows, check_totals, is_total_label
+from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -252,8 +252,9 @@ def _structural_reasons(
     filled = cells != ""
     count = filled.sum(axis=1)
     first = cells[np.arange(len(texts)), filled.argmax(axis=1)]
-    chars = "".join(sorted({c for word in TOTAL_WORDS for c in word}))
-    maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{chars}]").to_numpy(False)
+    maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{LABEL_CHARS}]").to_numpy(
+        False
+    )
     maybe |= count == 1
     if header_names:
         same = sum(cells[:, c] == name for c, name in header_names.items())

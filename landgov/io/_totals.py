@@ -21,7 +21,14 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.io._convert import is_blank
 from landgov.io.fields import FieldSpec, Kind
 
-__all__ = ["LABEL_CHARS", "TOTAL_WORDS", "TotalRows", "check_totals", "is_subtotal_label", "is_total_label"]
+__all__ = [
+    "LABEL_CHARS",
+    "TOTAL_WORDS",
+    "TotalRows",
+    "check_totals",
+    "is_subtotal_label",
+    "is_total_label",
+]
 
 ACTION_TOTAL = (
     "核对是否有隐藏、筛选或删除的行，或文本格式的数字；合计行本身有误时改正或删去该行后"
@@ -87,7 +94,9 @@ def is_subtotal_label(text: str) -> bool:
     """
     label = re.sub(r"\s+", "", text)  # 「小  计」 aligned with blanks is 小计
     m = _TOTAL_LABEL.match(label)
-    return m is not None and ("小计" in label or m["part"] is not None or m["breakdown"] is not None)
+    return m is not None and (
+        "小计" in label or m["part"] is not None or m["breakdown"] is not None
+    )
 
 
 @dataclass(frozen=True)

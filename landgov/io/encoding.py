@@ -180,6 +180,25 @@ def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> Enco
     return EncodingDecision(encoding, "bytes", tuple(evidence), warning)
 
 
+def _user_decision(dbf: Path, user_encoding: str) -> EncodingDecision:
+    """The encoding the user named (``--encoding``), or an error when it is no encoding."""
+    codec = normalize_codepage(user_encoding)  # 「936」 is GBK, 「gbk」 is GBK
+    if codec is None:  # else the decoder's LookupError, later
+        raise EncodingError(
+            [
+                Issue(
+                    str(dbf),
+                    "--encoding",
+                    user_encoding,
+                    "不是可识别的编码名",
+                    "写作 GBK、GB18030 或 UTF-8（也可写代码页，如 936）；不确定时不要指定，"
+                    "landgov 会按 .cpg 和文本内容判断",
+                )
+            ]
+        )
+    return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
+
+
 def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -> EncodingDecision:
     """Decide the encoding of a Shapefile's .dbf (``path`` may be the .shp or the .dbf).
 
@@ -191,21 +210,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     path = Path(path)
     dbf = path.with_suffix(".dbf")
     if user_encoding:
-        codec = normalize_codepage(user_encoding)  # 「936」 is GBK, 「gbk」 is GBK
-        if codec is None:  # else the decoder's LookupError, later
-            raise EncodingError(
-                [
-                    Issue(
-                        str(dbf),
-                        "--encoding",
-                        user_encoding,
-                        "不是可识别的编码名",
-                        "写作 GBK、GB18030 或 UTF-8（也可写代码页，如 936）；不确定时不要指定，"
-                        "landgov 会按 .cpg 和文本内容判断",
-                    )
-                ]
-            )
-        return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
+        return _user_decision(dbf, user_encoding)
     cpg = next(
         (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
     )

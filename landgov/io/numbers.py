@@ -300,18 +300,29 @@ def parse_quantity(
         raw = str(value)
     else:
         raw = _norm(value)
-        if _EXCEL_ERROR.match(raw.casefold()):
-            return None, f"Excel 公式错误「{raw}」，已按缺失处理"
-        currency = _CURRENCY.match(raw)
-        number, cell_unit, why = _parse_text_number(raw[currency.end() :] if currency else raw)
+        number, cell_unit, problem = _text_cell(raw, unit=unit, header_unit=header_unit)
         if number is None:
-            detail = f"（{why}）" if why else ""
-            return None, f"「{raw}」不是数值{detail}，已按缺失处理"
-        if currency:
-            problem = _currency_problem(raw, cell_unit, unit=unit, header_unit=header_unit)
-            if problem:
-                return None, problem
+            return None, problem
     return _finite_or_missing(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+
+
+def _text_cell(
+    raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[Fraction | None, str, str | None]:
+    """A text cell (normalised) as ``(number, cell unit, None)``, or ``(None, "", why)``."""
+    if _EXCEL_ERROR.match(raw.casefold()):
+        return None, "", f"Excel 公式错误「{raw}」，已按缺失处理"
+    currency = _CURRENCY.match(raw)
+    number, cell_unit, why = _parse_text_number(raw[currency.end() :] if currency else raw)
+    if number is None:
+        detail = f"（{why}）" if why else ""
+        return None, "", f"「{raw}」不是数值{detail}，已按缺失处理"
+    problem = None
+    if currency:
+        problem = _currency_problem(raw, cell_unit, unit=unit, header_unit=header_unit)
+    if problem:
+        return None, "", problem
+    return number, cell_unit, None
 
 
 def _currency_problem(

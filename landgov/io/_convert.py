@@ -99,12 +99,15 @@ class CellProblem:
 
 
 def _code_from_number(value: float) -> tuple[str, str | None, Severity]:
-    """A number in a code column, converted back to text (digits past 15 are lost)."""
+    """A number in a code column, converted back to text (digits past 15 may be lost).
+
+    Excel keeps 15 significant digits, a .dbf numeric field (``N``) wider than 18 digits is
+    read as a double: the message names neither, it is shared by tables and layers."""
     if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
         return (
             cell_text(value),
-            f"代码在 Excel 中被存为数字（{value}），超出 15 位有效数字的部分已丢失；"
-            "请把该列设为文本格式后重新导出",
+            f"代码被存为数字（{value}），超出 15 位有效数字的部分可能已丢失，开头的 0 也会丢失；"
+            "请把该列（图层中为该字段）改为文本类型后重新导出",
             Severity.ERROR,
         )
     return str(int(value)), None, Severity.INFO

@@ -21,7 +21,14 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.io._convert import is_blank
 from landgov.io.fields import FieldSpec, Kind
 
-__all__ = ["TOTAL_WORDS", "TotalRows", "check_totals", "is_subtotal_label", "is_total_label"]
+__all__ = [
+    "LABEL_CHARS",
+    "TOTAL_WORDS",
+    "TotalRows",
+    "check_totals",
+    "is_subtotal_label",
+    "is_total_label",
+]
 
 ACTION_TOTAL = (
     "核对是否有隐藏、筛选或删除的行，或文本格式的数字；合计行本身有误时改正或删去该行后"
@@ -46,7 +53,12 @@ _TOTAL_LABEL = re.compile(
     r"|(?P<part>(?:规上|规下)(?:工业)?(?:企业)?|[\u4e00-\u9fff]{1,15}?(?:街道|镇|乡))"
     r"|[\u4e00-\u9fff]{1,15}?(?:开发区|园区|片区|新区|区|县|市))?"
     rf"(?:{_TOTAL_WORD}|[（(]{_TOTAL_WORD}[)）])(?:[（(\[【].*|[:：].*|\d.*)?$"
+    # the breakdown of the row above, as statistical tables write it under a 合计:
+    # 「其中：规上企业」「其中:亩产效益A类」 — a part of the table, never an enterprise
+    r"|^(?P<breakdown>其中)[:：]"
 )
+#: every character that can start a totals label's word (a fast first filter for readers)
+LABEL_CHARS = "".join(sorted({c for word in (*TOTAL_WORDS, "其中") for c in word}))
 
 
 def is_total_label(text: str) -> bool:
@@ -56,6 +68,8 @@ def is_total_label(text: str) -> bool:
     --------
     >>> [is_total_label(t) for t in ("合计", "斗门街道 小计", "马山镇合计：", "越城区合计")]
     [True, True, True, True]
+    >>> is_total_label("其中：规上企业")
+    True
     >>> [is_total_label(t) for t in ("绍兴市合计纺织有限公司", "马山镇", "甲纺织有限公司")]
     [False, False, False]
     """
@@ -71,13 +85,18 @@ def is_subtotal_label(text: str) -> bool:
 
     Examples
     --------
-    >>> [is_subtotal_label(t) for t in ("小计", "马山镇 合计", "规上企业合计")]
-    [True, True, True]
+    >>> [is_subtotal_label(t) for t in ("小计", "马山镇 合计", "规上企业合计", "小  计")]
+    [True, True, True, True]
+    >>> is_subtotal_label("其中：规上企业")
+    True
     >>> [is_subtotal_label(t) for t in ("合计", "全区合计", "越城区合计")]
     [False, False, False]
     """
-    m = _TOTAL_LABEL.match(re.sub(r"\s+", "", text))
-    return m is not None and ("小计" in text or m["part"] is not None)
+    label = re.sub(r"\s+", "", text)  # 「小  计」 aligned with blanks is 小计
+    m = _TOTAL_LABEL.match(label)
+    return m is not None and (
+        "小计" in label or m["part"] is not None or m["breakdown"] is not None
+    )
 
 
 @dataclass(frozen=True)

@@ -156,11 +156,47 @@ def _utf8_not(encoding: str, data: bytes) -> bool:
     return True
 
 
+def _gb18030_only(encoding: str, data: bytes) -> bool:
+    """Whether a .dbf a .cpg calls GBK holds characters only GB18030 has (four-byte sequences,
+    e.g. 「㙟」 in a town's name): GB18030 extends GBK and reads every GBK byte alike, while a
+    GBK decoder turns the four bytes into other characters without one error in GDAL."""
+    if codecs.lookup(encoding).name != "gbk" or data.isascii():
+        return False
+    try:
+        _decode_pieces(data, encoding)
+    except UnicodeDecodeError:
+        try:
+            _decode_pieces(data, "gb18030")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
+
+
 def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:
     warning = None
     if set_aside is not None:
         warning = f"{set_aside}，已按文本判断为 {encoding} 读取"
     return EncodingDecision(encoding, "bytes", tuple(evidence), warning)
+
+
+def _user_decision(dbf: Path, user_encoding: str) -> EncodingDecision:
+    """The encoding the user named (``--encoding``), or an error when it is no encoding."""
+    codec = normalize_codepage(user_encoding)  # 「936」 is GBK, 「gbk」 is GBK
+    if codec is None:  # else the decoder's LookupError, later
+        raise EncodingError(
+            [
+                Issue(
+                    str(dbf),
+                    "--encoding",
+                    user_encoding,
+                    "不是可识别的编码名",
+                    "写作 GBK、GB18030 或 UTF-8（也可写代码页，如 936）；不确定时不要指定，"
+                    "landgov 会按 .cpg 和文本内容判断",
+                )
+            ]
+        )
+    return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
 
 
 def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -> EncodingDecision:
@@ -174,21 +210,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     path = Path(path)
     dbf = path.with_suffix(".dbf")
     if user_encoding:
-        codec = normalize_codepage(user_encoding)  # 「936」 is GBK, 「gbk」 is GBK
-        if codec is None:  # else the decoder's LookupError, later
-            raise EncodingError(
-                [
-                    Issue(
-                        str(dbf),
-                        "--encoding",
-                        user_encoding,
-                        "不是可识别的编码名",
-                        "写作 GBK、GB18030 或 UTF-8（也可写代码页，如 936）；不确定时不要指定，"
-                        "landgov 会按 .cpg 和文本内容判断",
-                    )
-                ]
-            )
-        return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
+        return _user_decision(dbf, user_encoding)
     cpg = next(
         (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
     )
@@ -201,7 +223,15 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         if enc and failed is None and _utf8_not(enc, data):
             failed = "读出的是乱码（这些字节是有效的 UTF-8 文本）"
         if enc and failed is None:
-            return EncodingDecision(enc, "cpg", (f".cpg 文件声明编码「{raw.strip()}」",))
+            said = (f".cpg 文件声明编码「{raw.strip()}」",)
+            if _gb18030_only(enc, data):
+                return EncodingDecision(
+                    "GB18030", "cpg", said,
+                    f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 中有只在 GB18030 中才有的字"
+                    "（如生僻地名用字），按 GBK 读会变成别的字；已按 GB18030（GBK 的扩展，"
+                    "其余文字读法相同）读取",
+                )  # fmt: skip
+            return EncodingDecision(enc, "cpg", said)
         if enc:
             set_aside = f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
         else:

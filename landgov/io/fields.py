@@ -13,7 +13,7 @@ import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from landgov.core.problems import ProblemLog, Severity
@@ -297,6 +297,29 @@ class ColumnMatch:
     field: FieldSpec
     header_unit: str | None
     alias: str
+    year: int | None = None  # the year the header begins with: 「2024年税收（万元）」
+
+
+# 「2024年税收」「2024年度实缴税金」: a field's name after the year its figures are of
+_YEAR_PREFIX = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<rest>\S.*)$")
+
+
+def header_year(base: str) -> tuple[int | None, str]:
+    """Split the year off a header's name: ``"2024年度税收"`` → ``(2024, "税收")``.
+
+    >>> header_year("2024年度实缴税金")
+    (2024, '实缴税金')
+    >>> header_year("税收")
+    (None, '税收')
+    """
+    m = _YEAR_PREFIX.match(base.strip())
+    return (int(m["year"]), m["rest"]) if m else (None, base)
+
+
+def _years_differ(matches: Sequence[ColumnMatch]) -> bool:
+    """Whether the columns claiming one field are of different years (a 2023 and a 2024
+    column of 税收): which year is meant is not for the reader to guess."""
+    return len({m.year for m in matches}) > 1
 
 
 def map_columns(
@@ -317,25 +340,37 @@ def map_columns(
     for spec in specs:
         for extra in (aliases or {}).get(spec.name, ()):
             lookup.setdefault(normalize_header(extra), spec)
+    named = set(lookup)  # the user's own names: the column they name is the one meant
+    chosen: set[str] = set()
     for spec in specs:
         lookup.setdefault(normalize_header(spec.name), spec)
         for alias in spec.aliases:
             lookup.setdefault(normalize_header(alias), spec)
     matches: dict[str, ColumnMatch] = {}
-    conflicts: dict[str, list[str]] = {}
+    claims: dict[str, list[ColumnMatch]] = {}
     unmatched: list[str] = []
     for col in columns:
         header = _REPEATED.sub("", str(col))  # a repeated header is the same field again
         base, unit = split_header_unit(header)
         found = lookup.get(normalize_header(header)) or lookup.get(normalize_header(base))
+        year, rest = (None, base) if found else header_year(base)
+        if year is not None:
+            found = lookup.get(normalize_header(rest))
         if found is None:
             unmatched.append(str(col))
             continue
-        spec = found
-        if spec.name in matches:
-            conflicts.setdefault(spec.name, [matches[spec.name].source]).append(str(col))
-            continue
-        matches[spec.name] = ColumnMatch(str(col), spec, unit, base)
+        match = ColumnMatch(str(col), found, unit, rest, year)
+        ms = claims.setdefault(found.name, [])
+        if found.name not in chosen and {normalize_header(header), normalize_header(base)} & named:
+            chosen.add(found.name)  # --alias tax_wan=2024年税收: the one meant, first
+            ms.insert(0, match)
+        else:
+            ms.append(match)
+        matches[found.name] = ms[0]
+    conflicts = {name: [m.source for m in ms] for name, ms in claims.items() if len(ms) > 1}
+    for name in conflicts:
+        if name not in chosen and _years_differ(claims[name]):
+            unmatched.append(matches.pop(name).source)  # none is used; every column is kept
     return matches, unmatched, conflicts
 
 
@@ -373,12 +408,27 @@ def cut_name_aliases(
 
 
 def report_conflicts(
-    log: ProblemLog, specs: Iterable[FieldSpec], conflicts: Mapping[str, list[str]]
+    log: ProblemLog,
+    specs: Iterable[FieldSpec],
+    conflicts: Mapping[str, list[str]],
+    matches: Mapping[str, ColumnMatch] | None = None,
 ) -> None:
     """One warning per field that several columns claim (:func:`map_columns`' ``conflicts``):
-    the first is used, the others are kept as they are."""
+    the first is used, the others are kept as they are — unless they are of different years
+    (「2023年税收」 and 「2024年税收」): then none is used, and that is said (错误). A column
+    matched through the year its header begins with (in ``matches``) is said too (提示)."""
     labels = {s.name: s.label for s in specs}
     for name, cols in conflicts.items():
+        if matches is not None and name not in matches:
+            log.add(
+                f"多列都对应字段「{labels[name]}」且表头年份不同：{'、'.join(cols)}；"
+                f"不能确定应使用哪一年，「{labels[name]}」按缺失处理，各列原样保留",
+                field=labels[name],
+                value="、".join(cols),
+                action=f"保留评价年度的一列（删去或改名其余列），或{alias_hint(name, '列名')}",
+                severity=Severity.ERROR,
+            )
+            continue
         log.add(
             f"多列都对应字段「{labels[name]}」：{'、'.join(cols)}；已使用第一列「{cols[0]}」，其余列原样保留",
             field=labels[name],
@@ -386,3 +436,12 @@ def report_conflicts(
             action=f"如需使用另一列，请改列名，或{alias_hint(name, '列名')}",
             severity=Severity.WARNING,
         )
+    for name, m in (matches or {}).items():
+        if m.year is not None and name not in conflicts:
+            log.add(
+                f"列「{m.source}」按字段「{labels[name]}」读取（表头写明为 {m.year} 年的数据）",
+                field=m.source,
+                value=m.year,
+                action="核对该年份是否为本次评价所用年度；不是时换用该年度的数据",
+                severity=Severity.INFO,
+            )

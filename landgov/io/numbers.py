@@ -150,6 +150,9 @@ _NUMBER = re.compile(
 )
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?:\D|$))")
 _UNIT_PREFIX = re.compile(r"^单位[:：]?")
+# a currency sign before an amount, as 财务 exports and hand-typed cells write it (NFKC makes
+# the full-width ￥ the yen sign ¥): it says 人民币, not whether the figure is 元 or 万元
+_CURRENCY = re.compile(r"^(?:¥|RMB|CNY|人民币)\s*", re.IGNORECASE)
 _UNIT_PER_YEAR = re.compile(r"(?:/年|/a|每年|/yr)$")
 
 
@@ -258,7 +261,8 @@ def parse_quantity(
     ----------
     value
         The cell: a number, or text such as ``"12.5万元"``, ``"1,234.5"``, ``"１２３．５"``,
-        ``"2.3亩"``, ``"1500 m²"``, ``"(12.5)"`` (accounting negative). Blanks and the markers
+        ``"2.3亩"``, ``"1500 m²"``, ``"(12.5)"`` (accounting negative), ``"¥1.2万"`` (a
+        currency sign is read only beside a unit it leaves no doubt about). Blanks and the markers
         ``—``, ``-``, ``/``, ``无``, ``暂无``, ``不详`` are missing.
     unit
         Canonical unit of the field (:data:`CANONICAL_UNITS`), ``None`` for a dimensionless one.
@@ -296,13 +300,50 @@ def parse_quantity(
         raw = str(value)
     else:
         raw = _norm(value)
-        if _EXCEL_ERROR.match(raw.casefold()):
-            return None, f"Excel 公式错误「{raw}」，已按缺失处理"
-        number, cell_unit, why = _parse_text_number(raw)
+        number, cell_unit, problem = _text_cell(raw, unit=unit, header_unit=header_unit)
         if number is None:
-            detail = f"（{why}）" if why else ""
-            return None, f"「{raw}」不是数值{detail}，已按缺失处理"
+            return None, problem
     return _finite_or_missing(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+
+
+def _text_cell(
+    raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[Fraction | None, str, str | None]:
+    """A text cell (normalised) as ``(number, cell unit, None)``, or ``(None, "", why)``."""
+    if _EXCEL_ERROR.match(raw.casefold()):
+        return None, "", f"Excel 公式错误「{raw}」，已按缺失处理"
+    currency = _CURRENCY.match(raw)
+    number, cell_unit, why = _parse_text_number(raw[currency.end() :] if currency else raw)
+    if number is None:
+        detail = f"（{why}）" if why else ""
+        return None, "", f"「{raw}」不是数值{detail}，已按缺失处理"
+    problem = None
+    if currency:
+        problem = _currency_problem(raw, cell_unit, unit=unit, header_unit=header_unit)
+    if problem:
+        return None, "", problem
+    return number, cell_unit, None
+
+
+def _currency_problem(
+    raw: str, cell_unit: str, *, unit: str | None, header_unit: str | None
+) -> str | None:
+    """Why an amount written with a currency sign cannot be read; None when it can.
+
+    The sign says 人民币 only. 「¥1.2万」 and 「¥12,000元」 state their unit, and 「¥12,000」 under
+    a 元 header agrees with it: read. 「¥12,000」 in a 万元 column (or one without a unit) may be
+    12,000 元 (what the sign usually marks) or 12,000 万元 (the column's unit), 10,000 times
+    apart: not guessed.
+    """
+    if unit != "万元":
+        return f"「{raw}」是金额（带货币符号），不能换算为{_LABEL[unit]}，已按缺失处理"
+    if cell_unit or (header_unit and unit_factor(header_unit, unit=unit) == Fraction(1, 10000)):
+        return None
+    column = f"本列单位为「{header_unit}」" if header_unit else "本列未写单位（按万元读取）"
+    return (
+        f"「{raw}」带货币符号但没有写单位，{column}，不能确定是元还是万元（相差一万倍），"
+        "已按缺失处理；请在源表中写明单位（如 12000元 或 1.2万元）"
+    )
 
 
 def _finite_or_missing(

@@ -551,7 +551,7 @@ def read_layer(
                 action="核对同名字段的内容；需要时在 QGIS/ArcGIS 中改名后重新导出",
                 severity=Severity.WARNING,
             )
-    report_conflicts(log, specs, conflicts)
+    report_conflicts(log, specs, conflicts, matches)
     data = convert_columns(raw[columns], matches, log=log, rows=rows)
     others = [c for cols in conflicts.values() for c in cols[1:]]  # kept as given
     for col in [*unmatched, *others]:  # a list or object is kept as its JSON text

@@ -48,7 +48,7 @@ from landgov.io._convert import (
 )
 from landgov.io._grid import _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
-from landgov.io._totals import TOTAL_WORDS, TotalRows, check_totals, is_total_label
+from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -65,6 +65,11 @@ _HEADER_SCAN_ROWS = 20
 _FOOTNOTE = re.compile(
     r"^(注|备注|说明|数据来源|资料来源|填报|填表|制表|审核|复核|经办人|统计人|联系人|联系电话|"
     r"单位负责人|负责人)\S*[:：]|^注\s*\d?[.、:：]"
+)
+_FOOTNOTE_REASON = "表尾说明行，不作为数据读取"
+# the numbered items of a 注/备注 block, each on a row of its own: 「2.」「3、」「（1）」「②」
+_NOTE_ITEM = re.compile(
+    r"^(?:[（(]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、:：)）]|^[①-⑳]"
 )
 # words of a 填表说明 row under the header: 「填写18位代码」「单位：万元」「示例」「如：2021-03-05」
 _INSTRUCTION = re.compile(
@@ -228,7 +233,7 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
     if is_total_label(filled[0]):
         return _TOTAL_REASON
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
-        return "表尾说明行，不作为数据读取"
+        return _FOOTNOTE_REASON
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
     if header_names and same >= max(2, (len(header_names) + 1) // 2):
         return "重复的表头行，不作为数据读取"
@@ -252,15 +257,33 @@ def _structural_reasons(
     filled = cells != ""
     count = filled.sum(axis=1)
     first = cells[np.arange(len(texts)), filled.argmax(axis=1)]
-    chars = "".join(sorted({c for word in TOTAL_WORDS for c in word}))
-    maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{chars}]").to_numpy(False)
+    maybe = pc.match_substring_regex(pa.array(first, pa.string()), f"[{LABEL_CHARS}]").to_numpy(
+        False
+    )
     maybe |= count == 1
     if header_names:
         same = sum(cells[:, c] == name for c, name in header_names.items())
         maybe |= same >= max(2, (len(header_names) + 1) // 2)
     for i in np.flatnonzero(maybe & (count > 0)).tolist():
         reasons[i] = _structural_reason(texts[i], header_names)
+    _note_items(texts, count, first, reasons)
     return reasons
+
+
+def _note_items(
+    texts: list[list[str]], count: np.ndarray, first: np.ndarray, reasons: list[str | None]
+) -> None:
+    """The numbered items under a 「备注：1.……」 row, one to a row (「2.……」「（3）……」), are the
+    same footnote, not rows without a name or code: each is a footnote row too. Only rows of
+    one filled cell that begins with an item number count, and only while the block runs."""
+    for i in range(1, len(texts)):
+        if (
+            reasons[i] is None
+            and reasons[i - 1] == _FOOTNOTE_REASON
+            and count[i] == 1
+            and _NOTE_ITEM.match(first[i])
+        ):
+            reasons[i] = _FOOTNOTE_REASON
 
 
 def _instruction_rows(
@@ -464,7 +487,7 @@ def _report_mapping(
     matches: Mapping[str, ColumnMatch],
     conflicts: Mapping[str, list[str]],
 ) -> None:
-    report_conflicts(log, specs, conflicts)
+    report_conflicts(log, specs, conflicts, matches)
     absent = [s.label for s in specs if s.name not in matches and not s.required]
     if absent:
         log.add(

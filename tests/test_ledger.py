@@ -197,8 +197,10 @@ def test_rows_reordered_deleted_repeated_and_columns_added(runs, tmp_path):
 
 
 def test_a_row_typed_in_by_hand_is_kept_and_said_once(runs, tmp_path):
-    """A clerk adds a plot by hand and a 合计 row under the list: both kept (an edit is never
-    dropped) and each said on its row; the code retyped in lower case is still P002."""
+    """A clerk adds a plot by hand and a 合计 row under the list: the plot is kept (an edit is
+    never dropped) and said on its row; the 合计 row is no plot, said once on its row and
+    counted nowhere (it was kept as a plot 「合计」 and counted in every total); the code
+    retyped in lower case is still P002."""
     path = _ledger(runs, tmp_path)
     wb = load_workbook(path)
     ws = wb["治理台账"]
@@ -211,15 +213,16 @@ def test_a_row_typed_in_by_hand_is_kept_and_said_once(runs, tmp_path):
     wb.save(path)
     ledger = update_ledger(path, None, as_of=DAY2)
     keys = ledger.rows["宗地代码"].tolist()
-    assert sorted(keys) == ["P001", "P002", "P003", "P777", "合计"]
+    assert sorted(keys) == ["P001", "P002", "P003", "P777"]
     hand = ledger.problems[ledger.problems["problem"].str.contains("手工添加")]
-    assert hand["value"].tolist() == ["P777", "合计"]
-    assert hand["row"].tolist() == [r, r + 1] and set(hand["severity"]) == {"警告"}
+    assert hand["value"].tolist() == ["P777"]
+    assert hand["row"].tolist() == [r] and set(hand["severity"]) == {"警告"}
+    total = ledger.problems[ledger.problems["problem"].str.contains("合计行")]
+    assert total["row"].tolist() == [r + 1] and total["value"].tolist() == ["合计"]
     assert not ledger.problems["problem"].str.contains("找不到宗地").any()
     write_ledger(ledger, path)
     again = update_ledger(path, None, as_of=DAY2)  # P777's status is history now: said once
-    hand = again.problems[again.problems["problem"].str.contains("手工添加")]
-    assert hand["value"].tolist() == ["合计"]  # no status, never in the history: said again
+    assert not again.problems["problem"].str.contains("手工添加").any()
 
 
 def test_round_trip_through_libreoffice(runs, tmp_path):

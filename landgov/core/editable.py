@@ -24,7 +24,8 @@ renamed, and files re-saved by Excel, WPS or LibreOffice (dates as real dates, a
 Excel serial numbers; numbers typed as text). Rows are matched by the key column. Every bad edit
 becomes a problem row (file, sheet, row, field, value, what to do) through
 :mod:`landgov.core.problems`; the edit is **kept as typed and flagged**, never dropped or
-guessed. A key seen twice, a row without key and a written row that has gone are reported too.
+guessed. A key seen twice, a row without key and a written row that has gone are reported too;
+a header row typed again and a 合计/小计 row are said on their row and read as no record.
 
 Examples
 --------
@@ -1037,6 +1038,46 @@ def _say_merged(  # noqa: PLR0917
         )
 
 
+def _not_data(  # noqa: PLR0917
+    r: int, cells: Mapping[int, Any], key_col: int, layout: Layout, log: ProblemLog, sheet: str
+) -> bool:
+    """Whether row ``r`` is no data row, said once with its row: the header typed again (a
+    header row copied below the first, or each page's header kept when pages were pasted
+    together), or a 合计/小计 row (its key cell, or when the key is blank its first filled cell,
+    a totals label as every table reader knows it: :func:`landgov.io._totals.is_total_label`).
+
+    Read as data, either became a plot called 「宗地代码」 or 「合计」 and was counted in every
+    total (85 plots in a ledger of 84); a 合计 row with a blank key was an error asking for a
+    宗地代码 that a totals row cannot have.
+    """
+    from landgov.io._totals import is_total_label
+
+    key = cells.get(key_col)
+    if _norm_header(key) == _norm_header(layout.key):
+        log.add(
+            f"工作表「{sheet}」第 {r} 行是重复的表头行，未作为数据读取",
+            row=r,
+            field=layout.key,
+            value=key,
+            action="无需处理；可删除该行",
+            severity=Severity.INFO,
+        )
+        return True
+    filled = [v for _, v in sorted(cells.items()) if not is_missing(v) and str(v).strip()]
+    label = key if not is_missing(key) and str(key).strip() else (filled[0] if filled else None)
+    if not isinstance(label, str) or not is_total_label(unicodedata.normalize("NFKC", label)):
+        return False
+    log.add(
+        f"工作表「{sheet}」第 {r} 行是合计行（「{label.strip()}」），不是一宗记录，未读取、不计入",
+        row=r,
+        field=layout.key,
+        value=label.strip(),
+        action="无需处理；合计由 landgov 按各行计算，可删除该行",
+        severity=Severity.WARNING,
+    )
+    return True
+
+
 def _read_sheet(  # noqa: PLR0917
     ws: Any,
     layout: Layout,
@@ -1068,7 +1109,8 @@ def _read_sheet(  # noqa: PLR0917
     for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+        blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
+        if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
         key = _key_text(cells.get(key_col), code=layout.code_key)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)

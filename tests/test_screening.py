@@ -14,6 +14,7 @@ import pytest
 from shapely.geometry import box
 
 from landgov.core.collect import render_text
+from landgov.core.vocab import EXAMPLE_FAIL
 from landgov.errors import InputError
 from landgov.policy import load_profile
 from landgov.screening import (
@@ -922,3 +923,27 @@ def test_catalogue_flags_eliminated_class_and_leaves_others(profile):
     assert list(got.index) == list(parcels.index)
     assert _statuses(got) == [Status.FAIL, Status.PASS, Status.PASS, Status.UNKNOWN]
     assert "U1（淘汰类）" in got.iloc[0].reason
+
+
+def test_under_used_industry_unknown_cites_the_floor_that_decided(profile):
+    # Below every floor an unknown industry may have (容积率 0.45 < 0.5, the lowest of the
+    # national table 国土资发〔2008〕24号 表2; the project default 1.0 is higher): the table's
+    # floor decides, so the 不符合 cites the table (official), not the project default, and
+    # carries no 示例 note. A profile whose default is lower than the table (0.3 < 0.5) makes
+    # the default the lowest floor: 0.45 is then not below every floor (待核实), and 0.2 is, on
+    # the default, which is 示例规则（非官方） and said so.
+    area = 10 * M2_PER_MU
+    got = check_under_used(_parcels(1, floor_area_m2=[3000.0]), enterprises=None, profile=profile)
+    verdict = got.iloc[0]
+    assert verdict.status is Status.FAIL
+    assert verdict.citation == profile.citation("far.national_floors")
+    assert verdict.citation != profile.citation("screening.under_used_far_default")
+    assert EXAMPLE_FAIL not in verdict.reason
+    key = "screening.under_used_far_default"
+    low = dataclasses.replace(profile[key], value=0.3)
+    low = dataclasses.replace(profile, params={**profile.params, key: low})
+    parcels = _parcels(2, floor_area_m2=[0.45 * area, 0.2 * area])
+    got = check_under_used(parcels, enterprises=None, profile=low)
+    assert _statuses(got) == [Status.UNKNOWN, Status.FAIL]
+    assert got.iloc[1].citation == low.citation("screening.under_used_far_default")
+    assert got.iloc[1].reason.endswith(EXAMPLE_FAIL)

@@ -331,7 +331,9 @@ def check_under_used(
     default_cit = profile.citation("screening.under_used_far_default")
     floor_cit = profile.citation("far.national_floors")
     table_floors = [float(v) for v in profile.value("far.national_floors").values()]
-    lowest, highest = min(table_floors), max([*table_floors, default])
+    # an unknown industry's floor is one of the table's, or the default (no national floor)
+    lowest, highest = min([*table_floors, default]), max([*table_floors, default])
+    lowest_cit = floor_cit if min(table_floors) <= default else default_cit
     far, source = _far_values(parcels)
     zero = far.round(_DIGITS) == 0
     unread = _unread_dates(parcels, "completion_date").where(zero, None)
@@ -375,7 +377,7 @@ def check_under_used(
                 origin=origin,
                 firm=firm,
                 bounds=(lowest, highest),
-                floors=floor_cit,
+                floors=lowest_cit,
                 op=param.comparison or "<",
                 citation=cit,
                 values=values,
@@ -434,9 +436,10 @@ def _under_used_verdict(
     values: dict[str, Any],
     floors: Citation | None = None,
 ) -> Verdict:
-    """``citation`` cites the floor compared (``floors``, the national table's, when the
-    industry is not known and 容积率 is below every floor of it). A 不符合 on a 示例规则（非官方）
-    floor says so (:func:`~landgov.core.vocab.example_fail`)."""
+    """``citation`` cites the floor compared; ``floors`` cites the lowest floor an unknown
+    industry may have (the national table's, or the default when it is lower), which decides
+    and is cited when 容积率 is below it. A 不符合 on a 示例规则（非官方）floor says so
+    (:func:`~landgov.core.vocab.example_fail`)."""
     c = Check.UNDER_USED
     if is_missing(value):
         missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
@@ -455,9 +458,10 @@ def _under_used_verdict(
     span = f"{format_number(lowest)}–{format_number(highest)}"
     if compare(seen, op, lowest):
         reason = f"{text}低于各行业国家下限中的最低值 {format_number(lowest)}（行业不明：{note}）"
-        # below every floor of the table: the table's (lowest) floor decides, not the default
-        reason = example_fail(reason, floors)
-        return _verdict(c, Status.FAIL, reason, citation, values=values)
+        # below every floor an unknown industry may have: the lowest of them decides, and is
+        # what is cited (the table's, not the project default, unless the default is lower)
+        cited = floors or citation
+        return _verdict(c, Status.FAIL, example_fail(reason, cited), cited, values=values)
     if not compare(seen, op, highest):
         reason = f"{text}不低于各行业下限中的最高值 {format_number(highest)}（行业不明：{note}）"
         return _passed(c, reason, citation, values=values, standard="standard_far（行业不明）")

@@ -20,7 +20,7 @@ from shapely.geometry import Polygon, box
 from landgov.core.landuse import industrial_matcher
 from landgov.core.problems import ReadResult, Severity
 from landgov.far.industry import to_gb2002_division
-from landgov.io import read_enterprises, read_parcels, read_planning
+from landgov.io import read_applications, read_enterprises, read_parcels, read_planning
 from landgov.policy import load_profile
 from tests._shapefiles import write_shapefile, write_shp_rings
 
@@ -229,3 +229,21 @@ def test_an_industry_code_written_as_text_keeps_its_zero(tmp_path: Path) -> None
     result = read_enterprises(path)
     assert result.data["industry_code"].tolist() == ["0610", "3311"]
     assert _said(result, "开头的 0").empty
+
+
+def test_a_project_industry_code_stored_as_a_number_is_flagged_in_an_application(
+    tmp_path: Path,
+) -> None:
+    """The 增容 申请表 reads 「项目行业代码」 by the same rule: 610 is missing (待核实, never
+    division 61 for condition 4), 3360 is 「3360」."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["申请编号", "宗地代码", "统一社会信用代码", "项目行业代码"])
+    ws.append(["ZR-001", P1, A, 610])
+    ws.append(["ZR-002", P2, B, 3360])
+    wb.save(tmp_path / "申请.xlsx")
+    result = read_applications(tmp_path / "申请.xlsx")
+    codes = result.data["project_industry_code"].tolist()
+    assert pd.isna(codes[0]) and codes[1] == "3360"
+    said = _said(result, "无法确定")
+    assert said["row"].tolist() == [2] and said.iloc[0]["field"] == "项目行业代码"

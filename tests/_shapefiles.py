@@ -85,3 +85,57 @@ def write_shapefile(
     if cpg is not None:
         path.with_suffix(".cpg").write_text(cpg, encoding="ascii")
     return path
+
+
+def write_shp_rings(
+    path: Path,
+    records: Sequence[Sequence[Sequence[tuple[float, float]]]],
+    fields: Sequence[tuple[str, int] | tuple[str, int, int]],
+    values: Sequence[Sequence[str]],
+    *,
+    encoding: str = "GBK",
+    prj: CRS | None = None,
+) -> Path:
+    """A polygon Shapefile whose rings are written byte by byte as given: each record a list of
+    closed rings, in that order and direction (the .shp says a hole by its direction only, so
+    GDAL's writer, which puts every ring right, cannot make the files under test)."""
+
+    def content(rings: Sequence[Sequence[tuple[float, float]]]) -> bytes:
+        points = [pt for ring in rings for pt in ring]
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        starts, at = [], 0
+        for ring in rings:
+            starts.append(at)
+            at += len(ring)
+        out = struct.pack("<i4d2i", 5, min(xs), min(ys), max(xs), max(ys), len(rings), at)
+        out += struct.pack(f"<{len(starts)}i", *starts)
+        return out + b"".join(struct.pack("<2d", x, y) for x, y in points)
+
+    bodies = [content(rings) for rings in records]
+    all_points = [pt for rings in records for ring in rings for pt in ring]
+    box_ = (
+        min(x for x, _ in all_points), min(y for _, y in all_points),
+        max(x for x, _ in all_points), max(y for _, y in all_points),
+    )  # fmt: skip
+
+    def header(length_bytes: int) -> bytes:
+        return (
+            struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2)
+            + struct.pack("<2i", 1000, 5)
+            + struct.pack("<4d", *box_)
+            + bytes(32)
+        )
+
+    shp = bytearray()
+    shx = bytearray()
+    offset = 100
+    for number, body in enumerate(bodies, start=1):
+        shx += struct.pack(">2i", offset // 2, len(body) // 2)
+        shp += struct.pack(">2i", number, len(body) // 2) + body
+        offset += 8 + len(body)
+    path.write_bytes(header(100 + len(shp)) + bytes(shp))
+    path.with_suffix(".shx").write_bytes(header(100 + len(shx)) + bytes(shx))
+    write_dbf(path.with_suffix(".dbf"), fields, values, encoding=encoding)
+    if prj is not None:
+        path.with_suffix(".prj").write_text(prj.to_wkt("WKT1_ESRI"), encoding="ascii")
+    return path

@@ -28,8 +28,10 @@ from landgov.io.fields import ColumnMatch, FieldSpec, Kind
 from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
 
 __all__ = [
+    "ACTION_AMBIGUOUS_ZERO",
     "ACTION_CHECK",
     "ACTION_DATE",
+    "ACTION_LOST_ZERO",
     "ACTION_NUMBER",
     "CellProblem",
     "as_series",
@@ -38,6 +40,7 @@ __all__ = [
     "convert_columns",
     "convert_values",
     "is_blank",
+    "lost_zero",
     "resolve_header_unit",
     "unread_cells",
 ]
@@ -113,18 +116,80 @@ def _code_from_number(value: float) -> tuple[str, str | None, Severity]:
     return str(int(value)), None, Severity.INFO
 
 
-def _code_value(value: object) -> tuple[str | None, str | None, Severity]:
+ACTION_LOST_ZERO = "无需处理；宜把该列（图层中为该字段）改为文本类型后重新导出，保留代码开头的 0"
+ACTION_AMBIGUOUS_ZERO = (
+    "把该列（图层中为该字段）改为文本类型，填写完整代码（开头的 0 不可省略）后重新读取"
+)
+
+
+def _is_whole_number(value: object) -> bool:
+    """A non-negative whole int or float (601, 601.0): what a code stored as a number is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return False
+    number = float(value)
+    return math.isfinite(number) and number >= 0 and number.is_integer() and number < 1e15
+
+
+def lost_zero(value: object, digits: Sequence[int]) -> tuple[str | None, str | None, Severity]:
+    """A code of ``digits`` digits that was stored as a number (601), read back as text.
+
+    A number has no leading 0: GB/T 21010 「0601」 工业用地 comes as 601, GB/T 4754 「0610」 as
+    610. The codes of these classifications never begin with 「00」, so the code is the digits
+    as they are or with one 0 in front:
+
+    - only one of the two has a digit count of ``digits`` → that code (601 → 「0601」 for the
+      land-use codes of 2, 4 or 6 digits, with a 提示 saying so; 1001 → 「1001」 unchanged);
+    - both have (610 for an industry code of 2, 3 or 4 digits: 中类 「610」 or 小类 「0610」; 33:
+      大类 「33」 or 中类 「033」) → ``None``, with an error naming both readings (待核实: never
+      read as division 61 or 33 on a guess);
+    - neither has (a 5-digit industry code) → the digits as they are, without a word (the
+      readers of the code say what they cannot use).
+
+    Returns ``(code, problem, severity)``.
+
+    >>> lost_zero(601, (2, 4, 6))[0], lost_zero(1001.0, (2, 4, 6))[0], lost_zero(610, (2, 3, 4))[0]
+    ('0601', '1001', None)
+    """
+    text = str(int(float(value)))  # type: ignore[arg-type]
+    as_is, padded = len(text) in digits, len(text) + 1 in digits
+    counts = (
+        "、".join(map(str, digits[:-1])) + f" 或 {digits[-1]}" if len(digits) > 1 else digits[0]
+    )
+    if padded and as_is:
+        return (
+            None,
+            f"代码被存为数字（{text}），开头的 0 可能已丢失：本字段的代码有 {counts} 位，可能是"
+            f"「{text}」，也可能是「0{text}」，无法确定，已按缺失处理（待核实）",
+            Severity.ERROR,
+        )
+    if padded:
+        return (
+            f"0{text}",
+            f"代码被存为数字（{text}），开头的 0 已丢失；本字段的代码为 {counts} 位，已按"
+            f"「0{text}」读取",
+            Severity.INFO,
+        )
+    return text, None, Severity.INFO
+
+
+def _code_value(
+    value: object, digits: Sequence[int] = ()
+) -> tuple[str | None, str | None, Severity]:
     """Codes stay text, in the one normalised form (:func:`landgov.ids.normalize_code`).
 
     A blank cell (empty, spaces, NaN, ``—``/``无``) is missing, never the text ``"nan"``. A
-    number in a code column is converted back and checked; a code that normalisation changed
-    (case, blanks, full-width characters) is recorded as an info row with both forms.
+    number in a code column is converted back and checked (and, for a field whose codes have
+    ``digits`` digits, its lost leading 0 restored or the cell flagged: :func:`lost_zero`); a
+    code that normalisation changed (case, blanks, full-width characters) is recorded as an
+    info row with both forms.
     """
     if isinstance(value, bool):
         return str(value), "代码列中出现逻辑值，请核对", Severity.ERROR
     if is_missing(value):
         return None, None, Severity.INFO
     if isinstance(value, int | float):
+        if digits and _is_whole_number(value):
+            return lost_zero(value, digits)
         return _code_from_number(value)
     text = cell_text(value)
     if _SCI_CODE.match(text):
@@ -215,12 +280,23 @@ def _convert_one(
         year, text = read_year(value)
         return year, text, ACTION_YEAR if year is None else ACTION_CHECK, None
     if spec.kind is Kind.CODE:
-        parsed, text, code_severity = _code_value(value)
-        action = (
-            "核对原始代码"
-            if code_severity is Severity.ERROR
-            else "无需处理；如两种写法本应是不同代码，请改正源数据"
-        )
+        parsed, text, code_severity = _code_value(value, spec.code_digits)
+        if spec.code_digits and _is_whole_number(value) and text:
+            action = ACTION_AMBIGUOUS_ZERO if parsed is None else ACTION_LOST_ZERO
+        elif code_severity is Severity.ERROR:
+            action = "核对原始代码"
+        else:
+            action = "无需处理；如两种写法本应是不同代码，请改正源数据"
+        return parsed, text, action, code_severity
+    return _text_value(value, spec)
+
+
+def _text_value(value: object, spec: FieldSpec) -> tuple[object, str | None, str, Severity | None]:
+    """A text cell as text; a number in a field of names or codes (「土地用途」 holding
+    GB/T 21010 codes in a numeric field) read as the code it was (:func:`lost_zero`)."""
+    if spec.code_digits and _is_whole_number(value):
+        parsed, text, code_severity = lost_zero(value, spec.code_digits)
+        action = ACTION_AMBIGUOUS_ZERO if parsed is None else ACTION_LOST_ZERO
         return parsed, text, action, code_severity
     return cell_text(value) or None, None, "", None
 
@@ -366,7 +442,7 @@ def convert_values(
         parsed, text, action, code_severity = done
         out[i] = parsed
         if text:
-            if spec.kind is Kind.CODE:
+            if spec.kind is Kind.CODE or spec.code_digits:  # the severity said with it
                 severity = code_severity or Severity.INFO
             else:
                 severity = Severity.ERROR if parsed is None else Severity.WARNING

@@ -29,7 +29,7 @@ from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.vocab import application_answer
 from landgov.ids import USCCStatus, check_uscc, listed_parcel_codes
 from landgov.io._codes import uscc_problem
-from landgov.io.fields import FieldSpec, Kind
+from landgov.io.fields import INDUSTRY_DIGITS, FieldSpec, Kind
 from landgov.io.numbers import is_missing
 from landgov.io.tables import _parse_table, _ParsedTable
 
@@ -48,6 +48,7 @@ APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
         "项目行业代码",
         C,
         ("项目行业代码", "项目所属行业代码", "所属行业代码", "项目国民经济行业代码"),
+        code_digits=INDUSTRY_DIGITS,
     ),
     FieldSpec("project_industry_name", "所属行业", T, ("所属行业", "项目所属行业", "项目行业")),
     FieldSpec(

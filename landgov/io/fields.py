@@ -23,6 +23,8 @@ __all__ = [
     "COMPLIANCE_FIELDS",
     "DEMOLITION_FIELDS",
     "ENTERPRISE_FIELDS",
+    "INDUSTRY_DIGITS",
+    "LANDUSE_DIGITS",
     "LINK_FIELDS",
     "PARCEL_FIELDS",
     "PLANNING_FIELDS",
@@ -61,6 +63,18 @@ class FieldSpec:
     #: a date given as year and month only: its "first" day, or its "last" for a deadline a
     #: period is counted from (read_date's month_only); the problem row says which
     month_only: str = "first"
+    #: the digit counts a code of this field has (GB/T 21010 and 用地用海分类 land-use codes:
+    #: 2, 4 or 6; GB/T 4754 industry codes: 2, 3 or 4): a code stored as a number has lost its
+    #: leading 0 (「0601」 → 601), restored where only one count fits
+    #: (:func:`landgov.io._convert.lost_zero`); empty for fields without such codes
+    code_digits: tuple[int, ...] = ()
+
+
+#: The digit counts of the land-use codes: GB/T 21010-2017 (「06」, 「0601」) and the 用地用海分类
+#: of 自然资发〔2023〕234号 (「10」, 「1001」, 「100101」); GB 50137-2011 codes are letters.
+LANDUSE_DIGITS = (2, 4, 6)
+#: The digit counts of GB/T 4754 industry codes: 大类 「13」, 中类 「331」, 小类 「3311」.
+INDUSTRY_DIGITS = (2, 3, 4)
 
 
 def _f(
@@ -72,8 +86,9 @@ def _f(
     *,
     required: bool = False,
     month_only: str = "first",
+    code_digits: tuple[int, ...] = (),
 ) -> FieldSpec:
-    return FieldSpec(name, label, kind, (label, *aliases), unit, required, month_only)
+    return FieldSpec(name, label, kind, (label, *aliases), unit, required, month_only, code_digits)
 
 
 T, N, D, C, Y = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE, Kind.YEAR
@@ -87,7 +102,13 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         required=True,
     ),
     _f("holder", "权利人", T, ["权利人名称", "QLR", "QLRMC", "土地使用权人", "使用权人"]),
-    _f("land_use", "土地用途", T, ["用途", "TDYT", "DLMC", "地类名称", "批准用途"]),
+    _f(
+        "land_use",
+        "土地用途",
+        T,
+        ["用途", "TDYT", "DLMC", "地类名称", "批准用途"],
+        code_digits=LANDUSE_DIGITS,
+    ),
     _f("right_type", "权利性质", T, ["使用权类型", "QLXZ", "权利类型", "土地权属性质"]),
     _f(
         "area_declared_m2",
@@ -126,7 +147,13 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     _f("name", "企业名称", T, ["单位名称", "企业", "QYMC", "纳税人名称"]),
     _f("scale", "规上/规下", T, ["规模", "企业规模", "是否规上", "规上规下", "规模类型"]),
-    _f("industry_code", "行业代码", C, ["国民经济行业代码", "HYDM", "行业分类代码"]),
+    _f(
+        "industry_code",
+        "行业代码",
+        C,
+        ["国民经济行业代码", "HYDM", "行业分类代码"],
+        code_digits=INDUSTRY_DIGITS,
+    ),
     _f("industry_edition", "行业分类版本", T, ["行业代码版本", "国标版本"]),
     _f("industry_name", "行业名称", T, ["所属行业", "行业"]),
     _f(
@@ -193,6 +220,7 @@ PLANNING_FIELDS: tuple[FieldSpec, ...] = (
         T,
         ["规划用地性质", "用地性质", "GHYT", "YDXZ", "规划地类"],
         required=True,
+        code_digits=LANDUSE_DIGITS,
     ),
     _f("inside_control_line", "控制线内", T, ["工业用地控制线", "是否控制线内", "KZX"]),
 )

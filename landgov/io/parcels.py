@@ -42,6 +42,7 @@ from landgov.io._layercheck import (
     not_a_layer,
     require_geometries,
 )
+from landgov.io._shprings import stray_holes
 from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
 from landgov.io.fields import (
     PARCEL_FIELDS,
@@ -488,6 +489,74 @@ def _log_read_notes(
         )  # fmt: skip
 
 
+def _record_positions(path: Path, layer: str | None, n_rows: int) -> np.ndarray:
+    """The .shp record (GDAL's FID) of each feature read; GDAL skips a record the .dbf marks
+    deleted, so the two differ after one."""
+    from pyogrio.raw import read
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said when the layer was read
+        _, fids, _, _ = read(path, layer=layer, read_geometry=False, columns=[], return_fids=True)
+    fids = np.asarray(fids, dtype=np.int64)
+    return fids if len(fids) == n_rows else np.arange(n_rows)
+
+
+def _log_stray_holes(
+    path: Path,
+    meta: dict[str, Any],
+    geoms: gpd.GeoSeries,
+    areas: np.ndarray,
+    log: ProblemLog,
+    *,
+    rows: np.ndarray,
+    ids: np.ndarray,
+) -> None:
+    """Name each plot whose .shp record holds a hole lying in none of its outer rings, which
+    GDAL read as one more part (:func:`landgov.io._shprings.stray_holes`): its area counts
+    the ring once more, and GDAL says so only once for the whole file. A warning on the
+    plot's row gives the area read, the ring's share and the area without it."""
+    stray = stray_holes(path) if path.suffix.lower() == ".shp" else {}
+    if not stray:
+        return
+    records = _record_positions(path, meta.get("layer"), len(geoms))
+    for pos, record in enumerate(records.tolist()):
+        found = stray.get(record)
+        geom = geoms.iloc[pos]
+        if found is None or geom is None or geom.is_empty or not np.isfinite(areas[pos]):
+            continue
+        read_area = float(geom.area)  # in the layer's own units, as the rings are
+        added = found.spec_area + 2 * found.area  # the ring counted as land, not taken off
+        if abs(read_area - added) > 1e-6 * max(read_area, 1.0):
+            continue  # GDAL kept it a hole (an invalid shape, repaired and said) or sorted the
+            # rings of a file drawn the other way round (outer rings counter-clockwise) itself
+        share = float(areas[pos]) * found.area / read_area  # in m², as area_m2
+        log.add(
+            f"图形中有 {found.count} 个内环（洞，按 Shapefile 规范逆时针绘制）不在该宗地任何外环"
+            f"之内，GDAL 已把它读作另一块面：面积 {areas[pos]:,.1f} m² 中含该环 {share:,.1f} m²"
+            f"（不计该环为 {areas[pos] - share:,.1f} m²；如它本应是宗地内的洞，则为 "
+            f"{areas[pos] - 2 * share:,.1f} m²）",
+            row=int(rows[pos]),
+            field="geometry",
+            value=ids[pos],
+            action="在 ArcGIS/QGIS 中核对该宗地的边界：删除多余的环，或把画错位置的洞移入外环内，"
+            "或把画反方向的地块部分改为顺时针，修正后重新导出；修正前该宗地的面积及亩均指标须核实",
+            severity=Severity.WARNING,
+        )
+
+
+def _wrong_type_rows(
+    gdf: gpd.GeoDataFrame, raw: gpd.GeoSeries, wrong_type: np.ndarray
+) -> gpd.GeoDataFrame:
+    """The rows whose geometry is a point or line, with their ``reject_reason``."""
+    rejected = gdf[wrong_type].copy()
+    rejected["reject_reason"] = pd.Series(
+        [f"几何类型为{type_label(g.geom_type)}，不是面" for g in raw[wrong_type]],
+        index=rejected.index,
+        dtype="str",
+    )
+    return rejected
+
+
 def read_layer(
     path: str | Path,
     *,
@@ -614,12 +683,9 @@ def read_layer(
             [Issue(src, "crs", gdf.crs.name, "不能在经纬度下计算面积", "用 to_crs 指定投影坐标系")]
         )
     gdf["area_m2"] = gdf.geometry.area.where(~unusable)
-    rejected = gdf[wrong_type].copy()
-    rejected["reject_reason"] = pd.Series(
-        [f"几何类型为{type_label(g.geom_type)}，不是面" for g in raw.geometry[wrong_type]],
-        index=rejected.index,
-        dtype="str",
-    )
+    _log_stray_holes(path, meta, raw.geometry, gdf["area_m2"].to_numpy(), log,
+                     rows=rows, ids=id_values)  # fmt: skip
+    rejected = _wrong_type_rows(gdf, raw.geometry, wrong_type)
     meta.update(
         rows=len(raw),
         rows_rejected=int(wrong_type.sum()),

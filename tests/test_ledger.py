@@ -187,11 +187,19 @@ def test_rows_reordered_deleted_repeated_and_columns_added(runs, tmp_path):
     rows = ledger.rows.set_index("宗地代码")
     assert rows.loc["P002", "状态"] == "推进中"
     assert rows.loc["P003", "状态"] == "未启动"  # restored from the history
+    # P001 twice, filled in differently (状态 blank on the second, 进展说明 only there):
+    # neither row is used, as for the 核实表 and 人工认定表; its last recorded status stays,
+    # staff's own column is kept, both rows are listed
+    assert rows.loc["P001", "状态"] == "未启动" and rows.loc["P001", "进展说明"] is None
+    assert "待核实" in rows.loc["P001", "系统提示"]
     assert ledger.extra.loc["P001", "镇街备注"] == "已约谈"
-    assert list(ledger.unmerged["进展说明"]) == ["重复录入"]
+    assert list(ledger.unmerged["进展说明"]) == [None, "重复录入"]
     write_ledger(ledger, path)
     assert _sheet(path, "治理台账").set_index("宗地代码").loc["P001", "镇街备注"] == "已约谈"
-    assert list(_sheet(path, "未合并的行")["原因"]) == ["宗地代码重复，未合并"]
+    assert (
+        list(_sheet(path, "未合并的行")["原因"])
+        == ["宗地代码重复且填写不同，均未采用（待核实）"] * 2
+    )
     words = " ".join(ledger.problems["problem"])
     assert "找不到宗地 P003 的行" in words and "重复" in words
 

@@ -88,6 +88,7 @@ __all__ = [
     "formula_cells",
     "header",
     "no_common_keys",
+    "other_run",
     "read_editable",
     "save_workbook",
 ]
@@ -270,10 +271,25 @@ def _validation(f: Field) -> DataValidation | None:
     return dv
 
 
-def _marker(wb: Workbook, layout: Layout, title: str, keys: Sequence[str]) -> None:
+#: The marker's own labels; any other labelled row is what the file was written for (``about``).
+_MARKER_LABELS = frozenset(
+    {"标识", "类型", "版本", "数据表", "键字段", "写出时间", "说明", "写出的键"}
+)
+
+
+def _marker(
+    wb: Workbook,
+    layout: Layout,
+    title: str,
+    keys: Sequence[str],
+    about: Mapping[str, object] | None = None,
+) -> None:
     if MARKER_SHEET in wb.sheetnames:
         del wb[MARKER_SHEET]
     ws = wb.create_sheet(MARKER_SHEET)
+    told = [(str(k), "" if is_missing(v) else str(v)) for k, v in (about or {}).items()]
+    if any(k in _MARKER_LABELS for k, _ in told):
+        raise ValueError(f"about: a label of the marker's own ({sorted(_MARKER_LABELS)})")
     rows = [
         ("标识", _MARKER_ID),
         ("类型", layout.kind),
@@ -281,11 +297,17 @@ def _marker(wb: Workbook, layout: Layout, title: str, keys: Sequence[str]) -> No
         ("数据表", title),
         ("键字段", layout.key),
         ("写出时间", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        *told,
         ("说明", "landgov 用此表识别本文件，请勿修改或删除"),
         ("写出的键", len(keys)),
     ]
-    for row in rows:
-        ws.append(list(row))
+    for label, value in rows:
+        ws.append([label, None])
+        cell = ws.cell(row=ws.max_row, column=2)
+        if isinstance(value, str):
+            force_text(cell, value)
+        else:
+            cell.value = value
     for i, key in enumerate(keys, start=len(rows) + 1):
         force_text(ws.cell(row=i, column=2), key)
     ws.sheet_state = "hidden"
@@ -299,6 +321,7 @@ def add_editable_sheet(
     extra: pd.DataFrame | None = None,
     flags: Mapping[str, Mapping[str, str]] | None = None,
     index: int | None = None,
+    about: Mapping[str, object] | None = None,
 ) -> list[tuple[int, str, str]]:
     """Add the editable sheet ``layout.sheet`` to ``wb`` and the hidden marker sheet.
 
@@ -316,6 +339,10 @@ def add_editable_sheet(
         key): written after the fields, unlocked and unmarked, so they survive a round trip.
     index
         Position of the sheet among the workbook's sheets (default: last).
+    about
+        What the workbook was written for, kept in the marker and read back as
+        ``EditedSheet.meta["about"]`` (e.g. ``{"基准日": "2026-06-30"}`` for a 核实表 of one
+        screening run): a file returned for another run is told apart (:func:`other_run`).
 
     Returns
     -------
@@ -351,7 +378,7 @@ def add_editable_sheet(
                 fixes.append((r, str(name), fix))
     _style(ws, layout, extra_cols, len(rows))
     _mark_flags(ws, layout, keys, flags or {})
-    _marker(wb, layout, ws.title, keys)
+    _marker(wb, layout, ws.title, keys, about)
     return fixes
 
 
@@ -470,7 +497,9 @@ class EditedSheet:
     problems
         The problems table (:data:`landgov.core.problems.PROBLEM_COLUMNS`).
     meta
-        ``kind``, ``version``, ``written_at``, ``sheet`` (the sheet read), ``marker`` (found).
+        ``kind``, ``version``, ``written_at``, ``about`` (what the file was written for, as
+        :func:`add_editable_sheet` was told; empty for a file that records nothing),
+        ``sheet`` (the sheet read), ``marker`` (found).
     conflicts
         Keys answered differently on two or more rows, none of them used (only with
         ``refuse_conflicts``; their rows are in ``duplicates``).
@@ -509,11 +538,14 @@ def _read_marker(wb: Any) -> dict[str, Any]:
     if MARKER_SHEET not in wb.sheetnames:
         return {}
     ws = wb[MARKER_SHEET]
-    values = list(ws.iter_rows(values_only=True))
-    head = {str(r[0]): r[1] for r in values[:8] if r and r[0] is not None}
+    values = list(ws.iter_rows(max_col=2, values_only=True))
+    # labelled rows (column A) are the head, the keys written are in column B only
+    head = {str(r[0]): r[1] for r in values if r and r[0] is not None}
     if head.get("标识") != _MARKER_ID:
         return {}
-    keys = [_key_text(r[1]) for r in values[8:] if r and len(r) > 1 and r[1] is not None]
+    keys = [
+        _key_text(r[1]) for r in values if r and r[0] is None and len(r) > 1 and r[1] is not None
+    ]
     try:
         version = int(head.get("版本"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -525,6 +557,7 @@ def _read_marker(wb: Any) -> dict[str, Any]:
         "key": head.get("键字段"),
         "written_at": head.get("写出时间"),
         "keys": keys,
+        "about": {k: v for k, v in head.items() if k not in _MARKER_LABELS},
     }
 
 
@@ -750,6 +783,51 @@ def no_common_keys(
         str(source), field, shown,
         f"{what}的 {len(mine)} 个{field}（{shown} 等）与本次运行没有一宗相同：这是其他区县或"
         f"其他项目的{what}",
+        action,
+    )  # fmt: skip
+
+
+def other_run(
+    source: str | os.PathLike[str],
+    meta: Mapping[str, Any],
+    label: str,
+    ours: object,
+    *,
+    what: str,
+    action: str,
+    log: ProblemLog,
+) -> Issue | None:
+    """The issue of a returned workbook written for another run than the one it is given to
+    (last year's 核实表 in this year's folder: its ``label`` 「基准日」 differs), or ``None``.
+
+    ``meta`` is :attr:`EditedSheet.meta`; ``about[label]`` is what :func:`add_editable_sheet`
+    recorded. A file that records nothing (an older landgov wrote it) cannot be told apart:
+    it is read, and a warning in ``log`` names the file, the time it was written and this
+    run's ``label``, so that a stale file is found and never applied unsaid.
+    """
+    name = Path(source).name
+    recorded = (meta.get("about") or {}).get(label)
+    mine = _text(ours)
+    if is_missing(recorded) or not str(recorded).strip():
+        written = meta.get("written_at")
+        log.add(
+            f"{what} {name} 未记录是为哪一次筛查写出的（没有{label}；由较早版本的 landgov 写出"
+            + (f"，写出时间 {written}" if not is_missing(written) else "")
+            + f"），无法确认是本次运行（{label} {mine}）的{what}；其中的答复已按本次运行读取",
+            field=label,
+            value=name,
+            action=f"核对 {name} 是否为本次筛查写出的{what}；上一年度（其他{label}）的"
+            f"{what}请移出文件夹后重新运行",
+            severity=Severity.WARNING,
+        )
+        return None
+    theirs = _text(recorded)
+    if theirs == mine:
+        return None
+    return Issue(
+        str(source), label, theirs,
+        f"{what} {name} 是为{label} {theirs} 的筛查写出的，本次运行的{label}为 {mine}："
+        f"其中的答复针对另一次筛查（如上一年度）的数据，不能计入本次运行",
         action,
     )  # fmt: skip
 
@@ -1177,6 +1255,7 @@ def _read_sheet(  # noqa: PLR0917
             "kind": marker.get("kind"),
             "version": marker.get("version"),
             "written_at": marker.get("written_at"),
+            "about": dict(marker.get("about") or {}),
             "sheet": sheet,
             "marker": bool(marker),
         },

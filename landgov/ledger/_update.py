@@ -201,13 +201,16 @@ def update_ledger(
     InputError
         Not a 治理台账 written by landgov (see :func:`landgov.core.editable.read_editable`).
     """
-    edited = read_editable(path, LAYOUT)
+    # a plot on two rows filled in differently: neither row is used, as for the 核实表 and
+    # the 人工认定表 (core.editable, refuse_conflicts); the plot is restored in _rows_read
+    edited = read_editable(path, LAYOUT, refuse_conflicts=True)
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
     history = read_history(path, log)
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, history, log)
+    extra = _restore_conflicts(rows, edited, history, flags)
     new_history: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
@@ -250,7 +253,7 @@ def update_ledger(
         history=history.reset_index(drop=True).astype(object),
         problems=log.frame().sort_values("row", na_position="last", kind="stable"),
         flags=flags,
-        extra=edited.extra,
+        extra=extra,
         unmerged=_unmerged(edited),
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
@@ -316,6 +319,73 @@ def _rows_read(
             severity=Severity.WARNING,
         )
     return rows
+
+
+def _restore_conflicts(
+    rows: dict[str, dict[str, Any]],
+    edited: EditedSheet,
+    history: pd.DataFrame,
+    flags: dict[str, dict[str, str]],
+) -> pd.DataFrame:
+    """Put back each plot found on two rows filled in differently (``edited.conflicts``; both
+    rows are in 未合并的行 and the problem naming them is said by the reader): what the rows
+    agree on is kept; a field they fill in differently is neither row's: 状态 is the last
+    entry of 状态变更记录, the others blank, and each is flagged 待核实 (said in 系统提示).
+
+    Taking the first row, as before, chose one clerk's word over the other's without a reason:
+    a plot typed 推进中 on one row and 已完成 on the other was counted 推进中.
+
+    Returns the columns staff added (``edited.extra``) with those of the restored plots: a
+    value their rows do not contradict (typed on one, blank on the other) is kept, so that
+    nothing of staff's own columns is lost from the ledger.
+    """
+    last = _last_status(history)
+    extras = [edited.extra]
+    names = list(edited.extra.columns)
+    for key in edited.conflicts:
+        dupes = edited.duplicates.loc[[key]] if key in edited.duplicates.index else None
+        if dupes is None or dupes.empty:
+            continue
+        dupes = dupes.sort_values("行号", kind="stable")
+        lines = "、".join(str(int(r)) for r in dupes["行号"])
+        row: dict[str, Any] = {"宗地代码": key, "行号": int(dupes["行号"].iloc[0])}
+        for f in LAYOUT.fields:
+            if f.name == LAYOUT.key or f.name not in dupes.columns:
+                continue
+            seen = list(dict.fromkeys(_same(v) for v in dupes[f.name]))
+            if len(seen) == 1 or not f.editable:
+                row[f.name] = dupes[f.name].iloc[0]
+                continue
+            typed = "」「".join(str(v) for v in seen if v != "")
+            kept = last.get(key) if f.name == "状态" else None
+            row[f.name] = kept
+            flags.setdefault(key, {})[f.name] = (
+                f"第 {lines} 行填写不同（「{typed}」），均未采用，待核实"
+                + (f"；沿用状态变更记录中的「{kept}」" if f.name == "状态" and kept else "")
+            )
+        rows[key] = row
+        own = {}
+        for name in names:
+            typed = {_same(v) for v in dupes.get(name, pd.Series(dtype=object))} - {""}
+            first = next((v for v in dupes.get(name, ()) if _same(v) != ""), None)
+            own[name] = first if len(typed) == 1 else None
+        extras.append(pd.DataFrame([own], index=pd.Index([key], name=LAYOUT.key), dtype=object))
+    if edited.conflicts:  # in sheet order again (a restored row without one stays last)
+        order = sorted(
+            rows.items(), key=lambda kv: (kv[1].get("行号") is None, kv[1].get("行号") or 0)
+        )
+        rows.clear()
+        rows.update(order)
+    return pd.concat(extras) if len(extras) > 1 else edited.extra
+
+
+def _same(value: Any) -> str:
+    """A filled-in value as two rows are compared: text, blank as ``""``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def _merge_run(
@@ -396,7 +466,12 @@ def _untreated(row: dict[str, Any]) -> str:
 def _unmerged(edited: EditedSheet) -> pd.DataFrame:
     parts = []
     if len(edited.duplicates):
-        parts.append(edited.duplicates.reset_index().assign(原因="宗地代码重复，未合并"))
+        dupes = edited.duplicates.reset_index()
+        refused = dupes["宗地代码"].astype(str).isin(set(edited.conflicts))
+        reason = refused.map(
+            {True: "宗地代码重复且填写不同，均未采用（待核实）", False: "宗地代码重复，未合并"}
+        )
+        parts.append(dupes.assign(原因=reason))
     if len(edited.unkeyed):
         unkeyed = edited.unkeyed
         formula = unkeyed.get("宗地代码", pd.Series(None, index=unkeyed.index, dtype=object))

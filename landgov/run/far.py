@@ -518,7 +518,7 @@ def _far(
     with timer.stage("读取"):
         read = read_far_files(inputs, aliases, read=None if shared is None else shared.read)
         reads = plausible_reads(read, inputs, prof, day)
-        answers = None if verified is None else answers_into_reads(reads, verified, prof)
+        answers = None if verified is None else answers_into_reads(reads, verified, prof, day)
     parcels = reads["parcels"].data
     if options.township is not None:  # 「斗门」 for 「斗门街道」: the names the rows have
         town = resolve_township(options.township, parcels.get("township", pd.Series(dtype=object)))

@@ -442,7 +442,7 @@ def _screen(
     with stages.stage("读取数据"):
         reads, read = _read_files(inputs, aliases, for_far=for_far)
         reads = plausible_reads(reads, inputs, prof, as_of)
-        answers = None if verified is None else answers_into_reads(reads, verified, prof)
+        answers = None if verified is None else answers_into_reads(reads, verified, prof, as_of)
     parcels, enterprises = reads["parcels"].data, reads["enterprises"].data
     simulated = _simulated(reads)
     raster_read = _read_raster(parcels, inputs, prof, children) if for_far else None

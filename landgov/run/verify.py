@@ -41,6 +41,7 @@ from landgov.core.editable import (
     Layout,
     add_editable_sheet,
     no_common_keys,
+    other_run,
     read_editable,
     save_workbook,
 )
@@ -190,6 +191,7 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     items = verify_items(run.parcels)
     out = Path(out_dir)
     names = {town: f"核实_{_safe_name(str(town))}.xlsx" for town in items["镇街"].unique()}
+    about = _written_for(run)
     _refuse_filled(out / name for name in names.values())
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -197,10 +199,25 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
         rows = group.sort_values(["收集部门", "宗地代码", KEY], kind="stable")
         wb = Workbook()
         wb.remove(wb.active)
-        add_editable_sheet(wb, rows.drop(columns="_choices"), LAYOUT)
+        add_editable_sheet(wb, rows.drop(columns="_choices"), LAYOUT, about=about)
         _choice_lists(wb[LAYOUT.sheet], rows["_choices"].tolist())
         written.append(save_workbook(wb, out / names[town]))
     return written
+
+
+#: What a 核实表 records about the run it was written for (in its marker): the 基准日 is
+#: checked when the answers are read back (:func:`_refuse_other_run`), the rest is shown.
+RUN_DATE = "基准日"
+
+
+def _written_for(run: Any) -> dict[str, object]:
+    """The marker's ``about`` of the 核实表 of screening ``run``: its 基准日, folder and time."""
+    day = run.as_of
+    return {
+        RUN_DATE: day.isoformat() if day is not None else None,
+        "筛查结果": run.folder.name,
+        "筛查时间": run.screen.get("generated_at"),
+    }
 
 
 def _refuse_filled(paths: Iterable[Path]) -> None:
@@ -319,6 +336,7 @@ def read_verified(
     parcel_ids: Iterable[str],
     usccs: Iterable[str],
     profile: Profile | None = None,
+    as_of: dt.date | None = None,
 ) -> Verified:
     """Read every ``*.xlsx`` 核实 workbook in ``folder``.
 
@@ -332,6 +350,16 @@ def read_verified(
     profile
         The run's profile: a number beyond its ``plausible`` bound (综合能耗 2e8 吨标准煤) is
         not used, as the same figure in the enterprise table is not; ``None``: not checked.
+    as_of
+        The 基准日 of the run that takes the answers: a 核实表 written for a run of another
+        基准日 (last year's, left in the folder) is refused, one that records none is read
+        with a warning (:func:`landgov.core.editable.other_run`); ``None``: not checked.
+
+    Raises
+    ------
+    InputError
+        No folder or no workbook in it, a workbook in another format, a workbook of another
+        county (no plot in common) or written for a run of another 基准日.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -349,6 +377,7 @@ def read_verified(
     used_plots: dict[str, list[str]] = {}
     n = 0
     sheets = [(path, read_editable(path, LAYOUT, refuse_conflicts=True)) for path in files]
+    _refuse_other_run(sheets, as_of, log)
     _refuse_foreign(sheets, plots)
     for path, sheet in sheets:
         log.extend(sheet.problems)
@@ -432,6 +461,27 @@ def _refuse_foreign(sheets: list[tuple[Path, Any]], plots: set[str]) -> None:
         )
         for path, sheet in sheets
     ]
+    issues = [i for i in found if i is not None]
+    if issues:
+        raise InputError(issues)
+
+
+def _refuse_other_run(
+    sheets: list[tuple[Path, Any]], as_of: dt.date | None, log: ProblemLog
+) -> None:
+    """Refuse a workbook written for a run of another 基准日 (last year's 核实表 left in this
+    year's folder): its answers are that year's figures and were applied to this one unsaid.
+    ``as_of`` ``None``: not checked."""
+    if as_of is None:
+        return
+    found = [
+        other_run(
+            path, sheet.meta, RUN_DATE, as_of, what="核实表", log=log,
+            action=f"把 {path.name} 移出核实文件夹（其他年度的核实表另行存档）后重新运行；"
+            "本次运行的核实表用 landgov verify 本次筛查结果文件夹 写出，答复须填在其中",
+        )
+        for path, sheet in sheets
+    ]  # fmt: skip
     issues = [i for i in found if i is not None]
     if issues:
         raise InputError(issues)
@@ -530,20 +580,36 @@ def _one_answer(  # noqa: PLR0917
 def _agree(
     seen: Mapping[tuple[str, str], list[tuple[Any, str, str]]], log: ProblemLog
 ) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], str]]:
-    """One value per enterprise and field; disagreeing answers are reported and not used."""
+    """One value per enterprise and field; disagreeing answers are reported and not used.
+
+    Answers from several files (one 镇街's 核实表 returned twice, an enterprise asked about in
+    two 镇街's files) are each said with their file: different ones are used neither way, the
+    same one is used once."""
     values: dict[tuple[str, str], Any] = {}
     sources: dict[tuple[str, str], str] = {}
     for (uscc, fld), answers in seen.items():
         distinct = {a[0] for a in answers}
+        files = list(dict.fromkeys(a[2] for a in answers))
         if len(distinct) > 1:
-            shown = "、".join(f"{_shown(a[0])}（{a[1]}）" for a in answers)
+            shown = "、".join(f"{_shown(a[0])}（{a[2]}，{a[1]}）" for a in answers)
+            twice = "（同一核实表交回了两份？）" if len(files) > 1 else ""
             log.add(
-                f"同一企业同一事项的答复不一致，均未采用：{shown}",
-                field=ANSWER, value=uscc, action="统一答复后重新运行", severity=Severity.ERROR,
+                f"同一企业同一事项的答复不一致{twice}，均未采用：{shown}",
+                field=ANSWER, value=uscc, severity=Severity.ERROR,
+                action=(f"只保留一份核实表（{'、'.join(files)} 中删除多余的一份）或"
+                        if len(files) > 1 else "") + "统一答复后重新运行",
             )  # fmt: skip
             continue
         values[(uscc, fld)] = answers[0][0]
         sources[(uscc, fld)] = "；".join(dict.fromkeys(a[1] for a in answers))
+        if len(files) > 1:
+            log.add(
+                f"企业 {uscc} 的{_label(fld)}在 {'、'.join(files)} 中答复相同"
+                f"（{_shown(answers[0][0])}；同一核实表交回了多份，或该企业在几个镇街都有宗地），"
+                "只计入一次",
+                field=ANSWER, value=uscc, severity=Severity.WARNING,
+                action="同一核实表只需交回一份：请把多余的副本移出核实文件夹",
+            )  # fmt: skip
     return values, sources
 
 
@@ -553,14 +619,18 @@ def _shown(value: Any) -> str:
 
 # --------------------------------------------------------------------------- apply
 def answers_into_reads(
-    reads: dict[str, Any], verified: str | Path, profile: Profile | None = None
+    reads: dict[str, Any],
+    verified: str | Path,
+    profile: Profile | None = None,
+    as_of: dt.date | None = None,
 ) -> Verified:
     """Read the answers in ``verified`` and write them into ``reads["enterprises"]`` (replaced).
 
     ``reads`` are a run's :class:`~landgov.core.problems.ReadResult` by role (``parcels`` and
     ``enterprises`` needed), checked against ``profile``'s ``plausible`` bounds already; the
-    answers are held to the same bounds. Returns what was read (its problems go to the run's
-    problems).
+    answers are held to the same bounds; a 核实表 written for a run of another 基准日 than
+    ``as_of`` is refused (:func:`read_verified`). Returns what was read (its problems go to
+    the run's problems).
     """
     from dataclasses import replace
 
@@ -570,6 +640,7 @@ def answers_into_reads(
         parcel_ids=reads["parcels"].data["parcel_id"].astype(str),
         usccs=ents["uscc"].astype(str) if "uscc" in ents.columns else [],
         profile=profile,
+        as_of=as_of,
     )
     reads["enterprises"] = replace(reads["enterprises"], data=apply_verified(ents, answers))
     return answers

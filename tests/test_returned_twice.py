@@ -3,9 +3,10 @@
 Each test runs the real command line on workbooks the real command wrote, edited with openpyxl
 as a township clerk returns them:
 
-- last year's 核实表 left in this year's ``--verified`` folder (another 基准日) is refused,
-  naming the file, the date it was written for and this run's date; a 核实表 that records no
-  date (written by an older landgov) is read with a warning naming both;
+- last year's 核实表 left in this year's ``--verified`` folder (a 基准日 of another year) is
+  refused, naming the file, the date it was written for and this run's date; one of the same
+  year (a re-run on another day) and one that records no date (written by an older landgov)
+  are read with a warning naming both;
 - one township's 核实表 returned twice (two copies in the folder): the same answer is used once
   and said; different answers are used neither way, both files named;
 - the same plot on two rows of a 治理台账 with different statuses: neither row is used, the
@@ -140,6 +141,29 @@ def test_this_years_verify_workbook_is_read(built, tmp_path):
         + _cells(out / "landgov.xlsx", "综合能耗 4321.5")
         > 0
     )
+
+
+def test_the_same_years_verify_workbook_rerun_on_another_day_is_read_and_said(built, tmp_path):
+    """The 基准日 defaults to the day of the run: the county screens on 2026-06-30, sends the
+    核实表 out and runs again with the answers on 2026-07-15 without --as-of. The answers are
+    that year's figures and still hold: read, with a warning naming both dates and how to run
+    on the 核实表's date (a refusal would make every re-run without --as-of fail)."""
+    folder = tmp_path / "核实"
+    folder.mkdir()
+    book = _book_with_energy(built["this_verify"])
+    _answer(book, folder / book.name, 4321.5)
+    out = tmp_path / "结果"
+    result = _screen(built["src"], out, "2026-07-15", "--verified", folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        _cells(out / "landgov.xlsx", "综合能耗 4,321.5")
+        + _cells(out / "landgov.xlsx", "综合能耗 4321.5")
+        > 0
+    )
+    said = [p for p in _problems(out / "landgov.xlsx") if "同一年度" in str(p.get("问题"))]
+    assert len(said) == 1, said
+    assert THIS_YEAR in str(said[0]) and "2026-07-15" in str(said[0]), said
+    assert f"--as-of {THIS_YEAR}" in str(said[0]), said
 
 
 def test_a_verify_workbook_recording_no_date_is_read_with_a_warning(built, tmp_path):

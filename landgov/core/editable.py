@@ -798,7 +798,9 @@ def other_run(
     log: ProblemLog,
 ) -> Issue | None:
     """The issue of a returned workbook written for another run than the one it is given to
-    (last year's 核实表 in this year's folder: its ``label`` 「基准日」 differs), or ``None``.
+    (last year's 核实表 in this year's folder: its ``label`` 「基准日」 is of another year), or
+    ``None``. A date of the same year (the same figures screened again on another day: the
+    基准日 defaults to the day of the run) is read, with a warning naming both dates.
 
     ``meta`` is :attr:`EditedSheet.meta`; ``about[label]`` is what :func:`add_editable_sheet`
     recorded. A file that records nothing (an older landgov wrote it) cannot be told apart:
@@ -824,12 +826,34 @@ def other_run(
     theirs = _text(recorded)
     if theirs == mine:
         return None
+    years = _year_of(theirs), _year_of(mine)
+    if None not in years and years[0] == years[1]:
+        # the same year's figures, screened again on another day (「基准日」 defaults to the day
+        # of the run): the answers still hold for that year, read and said
+        log.add(
+            f"{what} {name} 是为{label} {theirs} 的筛查写出的，本次运行的{label}为 {mine}"
+            f"（同一年度）：其中的答复已按本次运行读取",
+            field=label,
+            value=name,
+            action=f"如答复所依据的数据在两个{label}之间有变化，请重新核实；要与写出{what}时一致，"
+            f"可加 --as-of {theirs} 重新运行",
+            severity=Severity.WARNING,
+        )
+        return None
     return Issue(
         str(source), label, theirs,
         f"{what} {name} 是为{label} {theirs} 的筛查写出的，本次运行的{label}为 {mine}："
-        f"其中的答复针对另一次筛查（如上一年度）的数据，不能计入本次运行",
+        f"其中的答复针对另一年度的筛查数据，不能计入本次运行",
         action,
     )  # fmt: skip
+
+
+def _year_of(text: str) -> int | None:
+    """The year of an ISO date text (「2026-06-30」), ``None`` when it is not one."""
+    try:
+        return dt.date.fromisoformat(text[:10]).year
+    except ValueError:
+        return None
 
 
 #: Suffixes of workbooks in a format other than .xlsx (WPS and Excel 97–2003, OpenDocument).

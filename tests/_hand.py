@@ -91,6 +91,22 @@ def with_param(profile: Profile, key: str, **changes: Any) -> Profile:
     return dataclasses.replace(profile, params={**profile.params, key: param})
 
 
+#: A county's own document: a value cited to it is official (示例规则 no longer).
+COUNTY = Citation(None, "某县文件 第三条", official=True)
+
+
+def county_set(profile: Profile, *keys: str) -> Profile:
+    """``profile`` with ``keys`` set in a county's own document (official)."""
+    for key in keys:
+        profile = with_param(profile, key, citation=COUNTY)
+    return profile
+
+
+def statuses(got: pd.Series) -> list[Status]:
+    """The statuses of a column of verdicts."""
+    return [v.status for v in got]
+
+
 def own_share(profile: Profile, key: str = "screening.planning_nonindustrial_share") -> Profile:
     """``profile`` whose share ``key`` (0.5) a county set in its own document (official)."""
     return with_param(profile, key, citation=Citation(None, "某县文件", official=True))

@@ -37,7 +37,7 @@ from landgov.screening import (
     check_two_high,
     check_under_used,
 )
-from landgov.verdict import Citation, Status
+from landgov.verdict import Citation
 from tests._hand import (
     CRS,
     NO,
@@ -45,30 +45,19 @@ from tests._hand import (
     P,
     U,
     application,
+    county_set,
     cover,
     firms,
     owner_links,
     parcels_of,
     rectangle,
     screen_plots,
+    statuses,
     uscc,
     violation_records,
     with_param,
     zengrong_inputs,
 )
-
-COUNTY = Citation(None, "某县文件 第三条", official=True)
-
-
-def _county(profile, *keys: str):
-    """``profile`` with ``keys`` set in a county's own document (official)."""
-    for key in keys:
-        profile = with_param(profile, key, citation=COUNTY)
-    return profile
-
-
-def _statuses(got: pd.Series) -> list[Status]:
-    return [v.status for v in got]
 
 
 def _plots(n: int, **over) -> gpd.GeoDataFrame:
@@ -95,12 +84,12 @@ def test_low_efficiency_on_the_borrowed_tax_says_it_is_an_example(yuecheng):
     parcels, ents, pairs = _tax_plots()
     assert not yuecheng["screening.low_efficiency_tax_per_mu"].official
     got = check_low_efficiency(parcels, enterprises=ents, pairs=pairs, profile=yuecheng)
-    assert _statuses(got) == [F, U]  # 6.00 passes only on the example: 待核实
+    assert statuses(got) == [F, U]  # 6.00 passes only on the example: 待核实
     assert _says(got.iloc[0].reason) and "属低效用地" in got.iloc[0].reason
     assert EXAMPLE_ONLY in got.iloc[1].reason
-    county = _county(yuecheng, "screening.low_efficiency_tax_per_mu")
+    county = county_set(yuecheng, "screening.low_efficiency_tax_per_mu")
     got = check_low_efficiency(parcels, enterprises=ents, pairs=pairs, profile=county)
-    assert _statuses(got) == [F, P]
+    assert statuses(got) == [F, P]
     assert not any("示例规则" in v.reason for v in got)
 
 
@@ -111,7 +100,7 @@ def test_low_efficiency_row_of_the_list_says_it_is_an_example(yuecheng):
     got = screen_plots(yuecheng, parcels, ents).parcels
     assert got["screening_status"].iloc[0] == "治理"
     assert EXAMPLE_FAIL in got["reasons"].iloc[0]
-    county = _county(yuecheng, "screening.low_efficiency_tax_per_mu")
+    county = county_set(yuecheng, "screening.low_efficiency_tax_per_mu")
     got = screen_plots(county, parcels, ents).parcels
     assert got["screening_status"].iloc[0] == "治理"
     assert EXAMPLE_FAIL not in got["reasons"].iloc[0]
@@ -131,13 +120,13 @@ def test_under_used_on_the_default_floor_says_it_is_an_example(yuecheng):
     parcels["floor_area_m2"] = [14000.0 * 0.8, 14000.0 * 1.2, 14000.0 * 0.5]
     ents = firms(3, industry_code=["5411", "5411", "3311"])
     got = check_under_used(parcels, enterprises=ents, profile=yuecheng)
-    assert _statuses(got) == [F, U, F]
+    assert statuses(got) == [F, U, F]
     assert _says(got.iloc[0].reason)
     assert EXAMPLE_ONLY in got.iloc[1].reason
     assert not _says(got.iloc[2].reason)
-    county = _county(yuecheng, "screening.under_used_far_default")
+    county = county_set(yuecheng, "screening.under_used_far_default")
     got = check_under_used(parcels, enterprises=ents, profile=county)
-    assert _statuses(got) == [F, P, F]
+    assert statuses(got) == [F, P, F]
     assert not any("示例规则" in v.reason for v in got)
 
 
@@ -147,7 +136,7 @@ def test_under_used_industry_unknown_below_every_national_floor_no_note(yuecheng
     parcels = _plots(1)
     parcels["floor_area_m2"] = [14000.0 * 0.4]
     got = check_under_used(parcels, enterprises=firms(1), profile=yuecheng)
-    assert _statuses(got) == [F]
+    assert statuses(got) == [F]
     assert not _says(got.iloc[0].reason)
 
 
@@ -165,12 +154,12 @@ def test_idle_bare_by_the_raster_alone_says_it_is_an_example(yuecheng):
     parcels["floor_area_m2"] = [None, 0.0]
     parcels["built_cover"] = [0.01, None]
     got = check_idle(parcels, profile=yuecheng, as_of="2024-06-30")
-    assert _statuses(got) == [F, F]
+    assert statuses(got) == [F, F]
     assert _says(got.iloc[0].reason) and "属闲置土地" in got.iloc[0].reason
     assert not _says(got.iloc[1].reason)
-    county = _county(yuecheng, "screening.idle_built_cover_min", "far.raster_min_height_m")
+    county = county_set(yuecheng, "screening.idle_built_cover_min", "far.raster_min_height_m")
     got = check_idle(parcels, profile=county, as_of="2024-06-30")
-    assert _statuses(got) == [F, F]
+    assert statuses(got) == [F, F]
     assert not any(_says(v.reason) for v in got)
 
 
@@ -187,12 +176,12 @@ def test_idle_years_marked_example_never_pass_and_the_fail_says_so(yuecheng):
     )
     parcels["floor_area_m2"] = [0.0, 0.0]
     got = check_idle(parcels, profile=example, as_of="2024-06-30")
-    assert _statuses(got) == [F, U]
+    assert statuses(got) == [F, U]
     assert _says(got.iloc[0].reason)
     assert EXAMPLE_ONLY in got.iloc[1].reason
     assert any("standard_idle_years" in m for m in got.iloc[1].missing)
     got = check_idle(parcels, profile=yuecheng, as_of="2024-06-30")
-    assert _statuses(got) == [F, P]
+    assert statuses(got) == [F, P]
     assert not any("示例规则" in v.reason for v in got)
 
 
@@ -215,13 +204,13 @@ def test_demolition_plan_on_the_example_share_says_it_is_an_example(yuecheng):
     got = check_demolition(
         parcels, demolition=_plan(parcels, 2023), profile=yuecheng, as_of=dt.date(2024, 6, 30)
     )
-    assert _statuses(got) == [F]
+    assert statuses(got) == [F]
     assert _says(got.iloc[0].reason) and "列入近年拆迁计划" in got.iloc[0].reason
-    county = _county(yuecheng, "overlay.demolition_share", "overlay.demolition_window_years")
+    county = county_set(yuecheng, "overlay.demolition_share", "overlay.demolition_window_years")
     got = check_demolition(
         parcels, demolition=_plan(parcels, 2023), profile=county, as_of=dt.date(2024, 6, 30)
     )
-    assert _statuses(got) == [F]
+    assert statuses(got) == [F]
     assert not _says(got.iloc[0].reason)
 
 
@@ -229,11 +218,11 @@ def test_demolition_window_alone_example_still_says_so(yuecheng):
     # The share a county's own, the 「近年」 window still the example 3 years: a 2023 plan is
     # 近年 only by that window → the 不符合 says so.
     parcels = _plots(1)
-    county = _county(yuecheng, "overlay.demolition_share")
+    county = county_set(yuecheng, "overlay.demolition_share")
     got = check_demolition(
         parcels, demolition=_plan(parcels, 2023), profile=county, as_of=dt.date(2024, 6, 30)
     )
-    assert _statuses(got) == [F]
+    assert statuses(got) == [F]
     assert _says(got.iloc[0].reason)
 
 
@@ -265,13 +254,13 @@ def test_two_high_pass_with_an_enterprise_below_the_example_thresholds_is_to_ver
         {"parcel_id": [parcels["parcel_id"].iloc[0]] * 2, "uscc": [uscc(0), uscc(1)]}
     )
     got = check_two_high(parcels, enterprises=ents, pairs=pairs, profile=yuecheng)
-    assert _statuses(got) == [U]
+    assert statuses(got) == [U]
     assert EXAMPLE_ONLY in got.iloc[0].reason
-    county = _county(
+    county = county_set(
         yuecheng, "screening.two_high_energy_new_tce", "screening.two_high_energy_old_tce"
     )
     got = check_two_high(parcels, enterprises=ents, pairs=pairs, profile=county)
-    assert _statuses(got) == [P]
+    assert statuses(got) == [P]
 
 
 # =============================================================================================
@@ -283,12 +272,12 @@ def test_planning_fail_on_the_example_share_ends_with_the_note(yuecheng):
     parcels = _plots(1)
     planning = cover(parcels, 1.0, planned_use=["二类居住用地"])
     got = check_planning(parcels, planning=planning, profile=yuecheng)
-    assert _statuses(got) == [F]
+    assert statuses(got) == [F]
     assert got.iloc[0].reason.endswith(f"；{EXAMPLE_FAIL}")
     assert got.iloc[0].reason.count(EXAMPLE_FAIL) == 1
-    county = _county(yuecheng, "screening.planning_nonindustrial_share")
+    county = county_set(yuecheng, "screening.planning_nonindustrial_share")
     got = check_planning(parcels, planning=planning, profile=county)
-    assert _statuses(got) == [F] and not _says(got.iloc[0].reason)
+    assert statuses(got) == [F] and not _says(got.iloc[0].reason)
 
 
 # =============================================================================================
@@ -315,7 +304,7 @@ def test_serious_building_on_the_example_reading_says_it_is_an_example(official)
     row = _zengrong_row(official, records)
     assert row["cond1"] == F
     assert EXAMPLE_FAIL in row["cond1_note"]
-    row = _zengrong_row(_county(official, "zengrong.serious_building_severities"), records)
+    row = _zengrong_row(county_set(official, "zengrong.serious_building_severities"), records)
     assert row["cond1"] == F
     assert EXAMPLE_FAIL not in row["cond1_note"]
 
@@ -335,7 +324,7 @@ def test_rectified_record_counted_on_the_example_reading_says_so(official):
     assert row["cond3"] == F
     assert EXAMPLE_FAIL in row["cond3_note"]
     row = _zengrong_row(
-        _county(official, "zengrong.record_counts_rectified"), _rectified(dt.date(2024, 3, 1))
+        county_set(official, "zengrong.record_counts_rectified"), _rectified(dt.date(2024, 3, 1))
     )
     assert row["cond3"] == F
     assert EXAMPLE_FAIL not in row["cond3_note"]

@@ -52,8 +52,8 @@ from landgov.far.ratio import profile_built_cover
 from landgov.far.zengrong import check_applications, check_parcels
 from landgov.link import link_parcels
 from landgov.screening import check_catalogue, check_idle, check_planning
-from landgov.verdict import Citation, Status
 from tests._hand import (
+    COUNTY,
     CRS,
     NO,
     OK,
@@ -64,29 +64,17 @@ from tests._hand import (
     P,
     U,
     application,
+    county_set,
     enterprises,
     firms,
     owner_links,
     parcels_of,
     rectangle,
     screen_plots,
+    statuses,
     with_param,
     zengrong_inputs,
 )
-
-COUNTY = Citation(None, "某县文件 第三条", official=True)
-
-
-def _county(profile, *keys: str):
-    """``profile`` with ``keys`` set in a county's own document (official)."""
-    for key in keys:
-        profile = with_param(profile, key, citation=COUNTY)
-    return profile
-
-
-def _statuses(got: pd.Series) -> list[Status]:
-    return [v.status for v in got]
-
 
 # =============================================================================================
 # far.raster_min_height_m = 2 m: 「建筑高度栅格中低于该值的像元视为非建筑」.
@@ -127,12 +115,12 @@ def test_raster_cells_of_exactly_2_m_are_buildings_and_1_99_m_are_not(yuecheng, 
     parcels["floor_area_m2"] = None
     cover = profile_built_cover(parcels, raster, profile=yuecheng)
     assert cover.tolist() == pytest.approx([0.0, 1.0, 1.0])
-    county = _county(yuecheng, "far.raster_min_height_m", "screening.idle_built_cover_min")
+    county = county_set(yuecheng, "far.raster_min_height_m", "screening.idle_built_cover_min")
     got = check_idle(parcels.assign(built_cover=cover), profile=county, as_of="2024-06-30")
-    assert _statuses(got) == [F, P, P]
+    assert statuses(got) == [F, P, P]
     assert got.iloc[0].values["idle_years"] == 5 and got.iloc[0].values["recoverable"] is True
     shipped = check_idle(parcels.assign(built_cover=cover), profile=yuecheng, as_of="2024-06-30")
-    assert _statuses(shipped) == [F, U, U]
+    assert statuses(shipped) == [F, U, U]
     assert "示例规则（非官方）" in shipped.iloc[1].reason
 
     # The key moved to 2.01 m: 乙's 2.00 m cells are no longer buildings → 闲置.
@@ -140,7 +128,7 @@ def test_raster_cells_of_exactly_2_m_are_buildings_and_1_99_m_are_not(yuecheng, 
     cover = profile_built_cover(parcels, raster, profile=higher)
     assert cover.tolist() == pytest.approx([0.0, 0.0, 1.0])
     got = check_idle(parcels.assign(built_cover=cover), profile=higher, as_of="2024-06-30")
-    assert _statuses(got) == [F, F, P]
+    assert statuses(got) == [F, F, P]
 
 
 def test_raster_min_height_alone_not_official_keeps_raster_start_unknown(yuecheng):
@@ -149,9 +137,9 @@ def test_raster_min_height_alone_not_official_keeps_raster_start_unknown(yuechen
     parcels = _three_squares(contract_start_date=["2019-01-01"] * 3, completion_date=[None] * 3)
     parcels["floor_area_m2"] = None
     parcels["built_cover"] = [0.0, 1.0, 1.0]
-    only_cover = _county(yuecheng, "screening.idle_built_cover_min")
+    only_cover = county_set(yuecheng, "screening.idle_built_cover_min")
     assert not only_cover["far.raster_min_height_m"].official
-    assert _statuses(check_idle(parcels, profile=only_cover, as_of="2024-06-30")) == [F, U, U]
+    assert statuses(check_idle(parcels, profile=only_cover, as_of="2024-06-30")) == [F, U, U]
 
 
 # =============================================================================================
@@ -176,10 +164,10 @@ def test_built_cover_of_exactly_5_percent_is_started(yuecheng, change, expected)
         built_cover=[0.0499, 0.05, 0.0501],
     )
     parcels["floor_area_m2"] = None
-    county = _county(yuecheng, "far.raster_min_height_m", "screening.idle_built_cover_min")
+    county = county_set(yuecheng, "far.raster_min_height_m", "screening.idle_built_cover_min")
     county = with_param(county, "screening.idle_built_cover_min", **change)
     got = check_idle(parcels, profile=county, as_of="2024-06-30")
-    assert _statuses(got) == expected
+    assert statuses(got) == expected
     assert got.iloc[0].values["idle_years"] == 1
     assert got.iloc[0].values["recoverable"] is False  # 不满两年
 
@@ -196,11 +184,11 @@ def test_built_cover_threshold_shipped_is_never_a_pass_on_its_own(yuecheng):
     )
     parcels["floor_area_m2"] = None
     got = check_idle(parcels, profile=yuecheng, as_of="2024-06-30")
-    assert _statuses(got) == [F, U, U]
+    assert statuses(got) == [F, U, U]
     assert any("start_date" in m for m in got.iloc[1].missing)
     assert "5%" in got.iloc[1].reason and "示例规则（非官方）" in got.iloc[1].reason
     day_before = check_idle(parcels, profile=yuecheng, as_of="2024-06-29")
-    assert _statuses(day_before) == [P, P, P]
+    assert statuses(day_before) == [P, P, P]
 
 
 def test_idle_plot_is_on_the_governance_list(yuecheng):
@@ -272,9 +260,9 @@ def test_planning_sliver_of_1_m2_is_a_boundary_error(yuecheng, h, status):
         crs=CRS,
     )
     got = check_planning(parcels, planning=planning, profile=yuecheng)
-    assert _statuses(got) == [status]
+    assert statuses(got) == [status]
     tighter = with_param(yuecheng, "overlay.overlap_tolerance_m2", value=0.5)
-    assert _statuses(check_planning(parcels, planning=planning, profile=tighter)) == [U]
+    assert statuses(check_planning(parcels, planning=planning, profile=tighter)) == [U]
 
 
 @pytest.mark.parametrize(("h", "status"), [(2.5, P), (2.525, U)])
@@ -291,7 +279,7 @@ def test_plot_uncovered_by_1_m2_of_the_planning_layer_is_covered(yuecheng, h, st
         crs=CRS,
     )
     got = check_planning(parcels, planning=planning, profile=yuecheng)
-    assert _statuses(got) == [status]
+    assert statuses(got) == [status]
 
 
 # =============================================================================================
@@ -356,7 +344,7 @@ def test_screening_catalogue_edition_on_the_switch_day(yuecheng, day, edition):
     got = check_catalogue(
         parcels, enterprises=ents, pairs=owner_links(parcels), profile=yuecheng, as_of=day
     )
-    assert _statuses(got) == [F, P]
+    assert statuses(got) == [F, P]
     assert [v.values["edition"] for v in got] == [edition, edition]
     assert f"《产业结构调整指导目录（{edition}）》" in got.iloc[0].reason
     # the switch moved a day later: 2024-02-01 reads 2019年本 too
@@ -483,7 +471,7 @@ def test_storey_of_exactly_8_m_counts_once_for_the_minimum(yuecheng, change, exp
     parcels["far_minimum"] = far["far_minimum"]
     linked = link_parcels(parcels, enterprises(2), owner_links(parcels), profile=profile)
     got = check_under_used(linked.parcels, enterprises=linked.enterprises, profile=profile)
-    assert _statuses(got) == expected
+    assert statuses(got) == expected
 
 
 # zengrong.record_counts_rectified = true [越政发〔2022〕24号 附件3 第三条第3项 「申请企业 1 年内
@@ -611,7 +599,7 @@ def test_violation_category_outside_the_list_still_counts_and_is_named(yuecheng)
     got = check_violations(
         parcels, compliance=records, pairs=pairs, profile=yuecheng, as_of="2024-06-30"
     )
-    assert _statuses(got) == [F, F, P]
+    assert statuses(got) == [F, F, P]
     note = "不在配置的类别中，仍计入"
     assert note not in got.iloc[0].reason
     assert f"类别 交通 {note}" in got.iloc[1].reason
@@ -620,7 +608,7 @@ def test_violation_category_outside_the_list_still_counts_and_is_named(yuecheng)
     got = check_violations(
         parcels, compliance=records, pairs=pairs, profile=less, as_of="2024-06-30"
     )
-    assert _statuses(got) == [F, F, P]
+    assert statuses(got) == [F, F, P]
     assert f"类别 质量 {note}" in got.iloc[0].reason
 
 
@@ -689,7 +677,7 @@ def test_plot_half_outside_the_control_line_changes_function(yuecheng, change, e
     county = own_share(yuecheng, "screening.control_line_outside_share")
     county = with_param(county, "screening.control_line_outside_share", **change)
     got = check_control_line(parcels, planning=planning, profile=county)
-    assert _statuses(got) == expected
+    assert statuses(got) == expected
     paths = screen_plots(county, parcels, firms(3, tax_wan=42.0, land_mu=21.0), planning=planning)
     assert paths.parcels["path"].tolist() == [
         "功能转型" if s is F else "整治提升" for s in expected
@@ -702,7 +690,7 @@ def test_control_line_share_shipped_is_never_a_pass_on_its_own(yuecheng):
 
     parcels, planning = _control_line_plots()
     got = check_control_line(parcels, planning=planning, profile=yuecheng)
-    assert _statuses(got) == [U, F, F]
+    assert statuses(got) == [U, F, F]
     assert "示例规则（非官方），不能单独判定为符合" in got.iloc[0].reason
     assert "50%" in got.iloc[1].reason
 
@@ -717,7 +705,7 @@ def test_control_line_fail_on_the_shipped_share_says_it_is_an_example(yuecheng):
 
     parcels, planning = _control_line_plots()
     got = check_control_line(parcels, planning=planning, profile=yuecheng)
-    assert _statuses(got) == [U, F, F]
+    assert statuses(got) == [U, F, F]
     for v in got.iloc[1:]:
         assert "；该门槛为示例规则（非官方）" in v.reason
         from landgov.core.vocab import EXAMPLE_FAIL
@@ -725,5 +713,5 @@ def test_control_line_fail_on_the_shipped_share_says_it_is_an_example(yuecheng):
         assert v.reason.endswith(f"；{EXAMPLE_FAIL}")
     county = own_share(yuecheng, "screening.control_line_outside_share")
     got = check_control_line(parcels, planning=planning, profile=county)
-    assert _statuses(got) == [P, F, F]
+    assert statuses(got) == [P, F, F]
     assert all("示例规则" not in v.reason for v in got)

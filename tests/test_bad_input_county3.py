@@ -280,6 +280,26 @@ def test_two_years_of_one_figure_are_not_chosen_between(tmp_path: Path) -> None:
     assert _said(chosen, "年份不同").empty
 
 
+def test_the_figure_named_as_the_field_is_used_beside_a_dated_comparison(tmp_path: Path) -> None:
+    """「税收（万元）」 beside 「2023年税收（万元）」 (last year's, for the growth rate): the
+    column named as the field is the table's own figure, the dated one a comparison — as read
+    before dated headers were matched at all. 税收 is read from 「税收（万元）」, and the
+    warning of several columns for one field names both and which one was used."""
+    header = ["统一社会信用代码", "企业名称", "税收（万元）", "2023年税收（万元）", "亩"]
+    path = _xlsx(
+        tmp_path / "名单.xlsx",
+        [[A, "甲纺织有限公司", 120.5, 100, 10], [B, "乙机械有限公司", 80.25, 70, 5.5]],
+        header=header,
+    )
+    result = read_enterprises(path)
+    _accounted(result, 2)
+    assert result.data["tax_wan"].tolist() == pytest.approx([120.5, 80.25])
+    assert _said(result, "年份不同").empty
+    said = _said(result, "多列都对应")
+    assert len(said) == 1 and said.iloc[0]["severity"] == Severity.WARNING, result.problems
+    assert "已使用第一列「税收（万元）」" in said.iloc[0]["problem"]
+
+
 # --- a code in a numeric .dbf field -----------------------------------------------------------
 
 

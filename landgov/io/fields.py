@@ -350,6 +350,18 @@ def _years_differ(matches: Sequence[ColumnMatch]) -> bool:
     return len({m.year for m in matches}) > 1
 
 
+def _undated_first(matches: list[ColumnMatch]) -> bool:
+    """Put the one column without a year first when the others are dated (「税收」 beside
+    「2023年税收」): the column named as the field is the table's own figure, a dated one a
+    comparison. Returns whether it did (the column is used, said with the others)."""
+    plain = [m for m in matches if m.year is None]
+    if len(plain) != 1 or not _years_differ(matches):
+        return False
+    matches.remove(plain[0])
+    matches.insert(0, plain[0])
+    return True
+
+
 def map_columns(
     columns: Iterable[object],
     specs: Iterable[FieldSpec],
@@ -395,11 +407,30 @@ def map_columns(
         else:
             ms.append(match)
         matches[found.name] = ms[0]
+    _settle(claims, matches, unmatched, chosen=chosen)
     conflicts = {name: [m.source for m in ms] for name, ms in claims.items() if len(ms) > 1}
-    for name in conflicts:
-        if name not in chosen and _years_differ(claims[name]):
-            unmatched.append(matches.pop(name).source)  # none is used; every column is kept
     return matches, unmatched, conflicts
+
+
+def _settle(
+    claims: dict[str, list[ColumnMatch]],
+    matches: dict[str, ColumnMatch],
+    unmatched: list[str],
+    *,
+    chosen: set[str],
+) -> None:
+    """Which of several columns claiming one field is used (``chosen``: named by the user).
+
+    Of columns of different years the one without a year is used (:func:`_undated_first`);
+    of dated columns only, none (every column is kept, unmatched).
+    """
+    for name, ms in claims.items():
+        if name in chosen or len(ms) < 2:
+            continue
+        if _undated_first(ms):
+            matches[name] = ms[0]
+        elif _years_differ(ms):
+            unmatched.append(matches.pop(name).source)
 
 
 def cut_name_aliases(

@@ -40,6 +40,7 @@ from landgov.errors import CRSError, Issue
 __all__ = [
     "ZHEJIANG_BOUNDS",
     "CRSDecision",
+    "central_meridian",
     "cm_for_county",
     "datum_issue",
     "datum_label",
@@ -101,6 +102,22 @@ def cm_for_county(code: str | None) -> int | None:
 def projected_crs_for(lon: float) -> CRS:
     """The CGCS2000 3° GK CRS (no prefix) whose zone contains longitude ``lon``."""
     return CRS.from_epsg(epsg_for_cm(3 * round(lon / 3)))
+
+
+def central_meridian(crs: CRS) -> float | None:
+    """Central meridian (°E) of a transverse Mercator CRS (a GK or UTM zone), else ``None``.
+
+    A layer delivered in another zone than its own (舟山 in zone 40, CM 120°E, about 2.5° off)
+    is a correct layer, but its areas there are about 0.13 % too large: areas are measured in the
+    zone of the layer's own place (:func:`projected_crs_for`).
+    """
+    operation = crs.coordinate_operation
+    if operation is None or "transverse mercator" not in operation.method_name.lower():
+        return None
+    for param in operation.params:
+        if param.name == "Longitude of natural origin":
+            return float(param.value)
+    return None
 
 
 #: Datums tied to the ITRF (PROJ datum names): CGCS2000 and WGS 84 lie under a metre apart in

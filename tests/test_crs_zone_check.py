@@ -79,23 +79,33 @@ def test_prefixed_eastings_with_their_prj_still_read_as_is(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("lon", "lat", "epsg", "code"),
+    ("lon", "lat", "epsg", "code", "measured"),
     [
-        (118.25, 29.12, 4548, "330824001001GB00001"),  # 开化 west of 118.5°E, zone 39 (117°E)
-        (120.95, 30.75, 4550, "330402001001GB00001"),  # 嘉兴南湖 read in the 123°E zone
-        (119.90, 31.00, 4549, "330522001001GB00001"),  # 长兴 (湖州), 120°E
+        (118.25, 29.12, 4548, "330824001001GB00001", 4548),  # 开化 west of 118.5°E, zone 39
+        (120.95, 30.75, 4550, "330402001001GB00001", 4549),  # 嘉兴南湖 read in the 123°E zone
+        (119.90, 31.00, 4549, "330522001001GB00001", 4549),  # 长兴 (湖州), 120°E
     ],
     ids=["开化 117", "南湖 123", "长兴 120"],
 )
 def test_a_layer_near_a_zone_border_keeps_its_prj(
-    tmp_path: Path, lon: float, lat: float, epsg: int, code: str
+    tmp_path: Path, lon: float, lat: float, epsg: int, code: str, measured: int
 ) -> None:
     """开化's eastings read 3° east also land in Zhejiang (台州), and 衢州's code says 120°E:
-    neither is a reason to move a layer whose .prj puts it where its county is."""
+    neither is a reason to move a layer whose .prj puts it where its county is. Its areas are
+    measured in the zone of its place: 南湖 (120.95°E) delivered in the 123°E zone is read as
+    delivered and measured in the 120°E zone, and this is said (a note, not a warning)."""
     result = read_parcels(_layer(tmp_path / "宗地.shp", _box_at(lon, lat, epsg), epsg, code))
-    assert result.data.crs.to_epsg() == epsg
+    assert result.meta["crs"]["epsg"] == f"EPSG:{epsg}"
     assert result.meta["crs"]["source"] == "prj"
-    assert _crs_said(result) == []
+    assert result.data.crs.to_epsg() == measured
+    said = _crs_said(result)
+    if measured == epsg:
+        assert said == []
+    else:
+        (note,) = said
+        assert "中央经线是 123°E" in note and f"EPSG:{measured}" in note
+        (severity,) = result.problems.loc[result.problems["field"] == "crs", "severity"]
+        assert severity == "提示"
 
 
 def test_a_zone_117_layer_with_a_123_prj_goes_to_117_not_to_its_prefectures_120(

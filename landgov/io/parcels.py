@@ -26,7 +26,13 @@ import shapely.errors
 from pyproj import CRS, Transformer
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
-from landgov.crs import CRSDecision, crs_from_prj, projected_crs_for, unprefixed_epsg
+from landgov.crs import (
+    CRSDecision,
+    central_meridian,
+    crs_from_prj,
+    projected_crs_for,
+    unprefixed_epsg,
+)
 from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
 from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._codes import standard_parcel_codes
@@ -421,10 +427,44 @@ def _target_crs(decision: CRSDecision, to_crs: str | CRS | None, lon: float) -> 
         return None
     if to_crs != "auto":
         return CRS.from_user_input(to_crs)
-    if decision.crs.is_geographic or not _keeps_areas(decision.crs):
+    if decision.crs.is_geographic or not _keeps_areas(decision.crs) or _off_zone(decision.crs, lon):
         return projected_crs_for(lon)
     plain = unprefixed_epsg(decision.crs.to_epsg() or 0)
     return CRS.from_epsg(plain) if plain else None
+
+
+def _off_zone(crs: CRS, lon: float) -> bool:
+    """Whether transverse Mercator ``crs`` is another zone than that of longitude ``lon``
+    (the layer's centre): areas are then measured in the layer's own 3° zone, so the same
+    plot has the same 亩 whichever zone it was delivered in."""
+    cm = central_meridian(crs)
+    return cm is not None and abs(cm - 3 * round(lon / 3)) > 1e-9
+
+
+def _log_reprojection(
+    log: ProblemLog, crs: CRS, decision: CRSDecision, target: CRS, lon: float
+) -> None:
+    """Say why a layer read in ``crs`` is measured in ``target`` (Web Mercator; another zone)."""
+    if not crs.is_geographic and not _keeps_areas(crs):
+        log.add(
+            f"图层坐标系 {crs.name}（{decision.epsg}）不能直接量算面积，已转换为 "
+            f"{target.name}（EPSG:{target.to_epsg()}）后计算面积",
+            field="crs",
+            value=decision.epsg,
+            action="无需处理；提交数据时宜使用 CGCS2000 3° 带高斯-克吕格投影（如 EPSG:4549）",
+            severity=Severity.WARNING,
+        )
+    elif _off_zone(crs, lon):
+        log.add(
+            f"图层坐标系 {crs.name}（{decision.epsg}）的中央经线是 "
+            f"{central_meridian(crs):g}°E，图层中心在 {lon:.2f}°E，属中央经线 "
+            f"{3 * round(lon / 3)}°E 的 3° 带：面积按该带 {target.name}"
+            f"（EPSG:{target.to_epsg()}）计算，与按所在带交付的数据一致",
+            field="crs",
+            value=decision.epsg,
+            action="无需处理；提交数据时宜使用宗地所在的 CGCS2000 3° 带",
+            severity=Severity.INFO,
+        )
 
 
 def _keeps_areas(crs: CRS) -> bool:
@@ -668,15 +708,8 @@ def read_layer(
     lon = _centre_longitude(usable, decision.crs)
     target = _target_crs(decision, to_crs, lon)
     if target is not None and not target.equals(gdf.crs):
-        if to_crs == "auto" and not gdf.crs.is_geographic and not _keeps_areas(gdf.crs):
-            log.add(
-                f"图层坐标系 {gdf.crs.name}（{decision.epsg}）不能直接量算面积，已转换为 "
-                f"{target.name}（EPSG:{target.to_epsg()}）后计算面积",
-                field="crs",
-                value=decision.epsg,
-                action="无需处理；提交数据时宜使用 CGCS2000 3° 带高斯-克吕格投影（如 EPSG:4549）",
-                severity=Severity.WARNING,
-            )
+        if to_crs == "auto":
+            _log_reprojection(log, gdf.crs, decision, target, lon)
         gdf = gdf.to_crs(target)
     if gdf.crs.is_geographic:
         raise SchemaError(

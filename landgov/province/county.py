@@ -173,11 +173,12 @@ def county_profile(name: str) -> Any:
 
 
 def _failed_file(exc: BaseException, job: CountyJob) -> str:
-    """The file a county's error is about: the first issue's, a county file the message names,
-    else the county folder of its parcels."""
+    """The file a county's error is about (its full path: every county has a parcels.parquet):
+    the first issue's, a county file the message names, else the county folder of its parcels."""
     for issue in getattr(exc, "issues", ()) or ():
-        if issue.source:
-            return str(issue.source)
+        if issue.source:  # a reader names its file by its name alone: every county has one
+            named = [p for p in job.files.values() if Path(p).name == str(issue.source)]
+            return named[0] if len(named) == 1 else str(issue.source)
     text = str(exc)
     for path in job.files.values():
         if path in text or Path(path).name in text:
@@ -198,7 +199,9 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
     dict
         ``code``, ``name``, ``city_code``, ``city``, ``profile``, ``ok``; when ``ok``:
         ``profile_version``, ``rows_in``, ``rows_out``, ``rows_rejected``, ``governance``,
-        ``counts``, ``summary`` (the county's 全区 row), ``crs_in``, ``part``, ``out``,
+        ``counts``, ``summary`` (the county's 全区 row), ``crs_in`` (as delivered),
+        ``crs_areas`` (the projected CRS its areas were measured in: the 3° zone of its place),
+        ``part``, ``out``,
         ``sheets_split`` and ``seconds``; otherwise ``error`` (the message, in Chinese for a
         landgov error), ``error_type`` and ``error_file`` (the file it is about).
     """
@@ -266,11 +269,20 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "counts": man["counts"],
         "summary": summary,
         "crs_in": parcels_in.get("crs"),
+        "crs_areas": _epsg_text(run.parcels.crs),
         "part": job.part,
         "out": job.out_dir,
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _epsg_text(crs: Any) -> str | None:
+    """``EPSG:4550`` for a CRS with an EPSG code, else its name (``None`` without a CRS)."""
+    if crs is None:
+        return None
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else str(crs.name)
 
 
 def _parcels_belong(job: CountyJob) -> None:

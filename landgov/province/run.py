@@ -225,16 +225,38 @@ def _province_targets(profile_name: str) -> dict[str, Any]:
     return out
 
 
-def _unlisted(index: ProvinceIndex) -> list[str]:
-    """Folders of the province folder that no county of the index uses (hidden ones aside):
-    a county left out of ``province.json`` would otherwise be missing without a word."""
+def _unlisted(index: ProvinceIndex) -> dict[str, str]:
+    """Folders of the province folder that no county of the index uses (hidden ones aside),
+    each with what it is: a county left out of ``province.json`` would otherwise be missing
+    without a word, and a second folder of a listed county (a 补报 beside the first delivery)
+    silently left out of the totals."""
+    from landgov.province.counties import county
+
     used = {c.folder.resolve() for c in index.counties}
     used |= {p.resolve().parent for c in index.counties for p in c.files.values()}
-    return sorted(
+    listed = {c.code: c for c in index.counties}
+    notes: dict[str, str] = {}
+    for name in sorted(
         p.name
         for p in index.root.iterdir()
         if p.is_dir() and not p.name.startswith(".") and p.resolve() not in used
-    )
+    ):
+        code = name[:6] if name[:6].isdigit() and not name[6:7].isdigit() else None
+        note = "未列入 province.json，未参与本次筛查（如属漏列，补入后重新运行）"
+        if code in listed:
+            entry = listed[code]
+            note = (
+                f"县级代码 {code} 与已列入的 {entry.label} 相同，只筛查了 province.json 所列的"
+                f"文件夹「{entry.folder.name}」，此文件夹未列入、未参与本次筛查"
+                "（如为补报或更正的数据，核对后在 province.json 中只保留应采用的一个）"
+            )
+        elif code is not None:
+            try:
+                county(code)
+            except KeyError:
+                note = f"文件夹名中的「{code}」不是浙江省的县级行政区划代码；" + note
+        notes[name] = note
+    return notes
 
 
 def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
@@ -260,7 +282,8 @@ def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str,
 def _county_entry(r: Mapping[str, Any], out: Path) -> dict[str, Any]:
     keep = (
         "code", "name", "city_code", "city", "profile", "profile_version", "ok", "rows_in",
-        "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "sheets_split",
+        "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "crs_areas",
+        "sheets_split",
         "seconds", "error", "error_type", "error_file",
     )  # fmt: skip
     entry = {k: r[k] for k in keep if k in r}
@@ -323,8 +346,8 @@ def run_province(
     jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
     layers = ProvinceLayers(out)
     results: list[dict[str, Any]] = []
-    for name in unlisted:
-        say(f"注意：文件夹「{name}」未列入 province.json，未参与本次全省筛查")
+    for name, note in unlisted.items():
+        say(f"注意：文件夹「{name}」：{note}")
     stream = (
         _local(jobs)
         if engine == "local"
@@ -363,7 +386,7 @@ def run_province(
         "crs": {
             "layers": PROVINCE_CRS,
             "areas": "各县（市、区）按自身投影坐标系计算面积"
-            "（CGCS2000 3° 带，见 counties[].crs_in）",
+            "（宗地所在的 CGCS2000 3° 带，见 counties[].crs_areas；交付的坐标系见 crs_in）",
         },
         "profile": prov.describe(),
         "counties": [_county_entry(r, out) for r in results],
@@ -373,7 +396,8 @@ def run_province(
             if not r["ok"]
         ],
         "rows": _account(results, layers.rows["parcels"]),
-        "unlisted_folders": unlisted,
+        "unlisted_folders": list(unlisted),
+        "unlisted_notes": dict(unlisted),
         "summary": summary_records(counties, cities),  # 县区汇总 / 地市汇总, read by the map
         "outputs": {
             "geoparquet": layers.parquet.name if layers.rows["parcels"] else None,
@@ -400,7 +424,7 @@ def _workbook(
     results: Sequence[Mapping[str, Any]],
     *,
     prov_name: str,
-    unlisted: Sequence[str] = (),
+    unlisted: Mapping[str, str] | None = None,
 ) -> Any:
     from landgov.reports.excel import write_workbook
     from landgov.summary import SUMMARY_LABELS
@@ -437,12 +461,8 @@ def _workbook(
             ],
         }
     )
-    if unlisted:
-        about.loc[len(about)] = [
-            "未列入索引的文件夹",
-            "、".join(unlisted)
-            + "：未列入 province.json，未参与本次筛查（如属漏列，补入后重新运行）",
-        ]
+    for name, note in (unlisted or {}).items():
+        about.loc[len(about)] = ["未列入索引的文件夹", f"{name}：{note}"]
     labels = headers(SUMMARY_LABELS)
     return write_workbook(
         [("县区汇总", counties), ("地市汇总", cities), ("处理失败", failed), ("说明", about)],

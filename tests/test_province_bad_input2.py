@@ -1,0 +1,306 @@
+"""A province run fed county folders as a provincial office really receives them.
+
+One small province is generated per module (越城 330602 → yuecheng-2022 and 嵊州 330683 →
+shengzhou-2022 in 绍兴, zone 40; 嵊泗 330922 in 舟山, zone 41, not in the province profile's
+mapping → zhejiang-2023; 100 parcels each), then one copy per case is edited the way county
+deliveries go wrong: a folder with a code that is no county, a second folder for the same county
+(补报), an emptied folder, a missing enterprise table, a layer in another zone or in degrees, a
+truncated Shapefile, a corrupt GeoParquet, a county whose parcels are all unusable. Every case
+runs the real command line (``landgov screen PROVINCE -o OUT``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from landgov.province import generate_province
+from tests._cli import assert_clean_error, run_cli
+
+CODES = ["330602", "330683", "330922"]
+YC, SZ, SS = "330602_越城区", "330683_嵊州市", "330922_嵊泗县"
+AS_OF = "2026-06-30"
+PROFILES = {"330602": "yuecheng-2022", "330683": "shengzhou-2022", "330922": "zhejiang-2023"}
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("prov")
+    generate_province(root, n_parcels=300, counties=CODES, seed=11)
+    return root
+
+
+def _copy(province: Path, dest: Path) -> Path:
+    shutil.copytree(province, dest)
+    return dest
+
+
+def _index(folder: Path) -> dict:
+    return json.loads((folder / "province.json").read_text(encoding="utf-8"))
+
+
+def _write_index(folder: Path, index: object) -> None:
+    (folder / "province.json").write_text(json.dumps(index, ensure_ascii=False), "utf-8")
+
+
+def _screen(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return run_cli("screen", folder, "-o", out, "--as-of", AS_OF)
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text("utf-8"))["province"]
+
+
+def _sheet(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_excel(
+        out / "province.xlsx", sheet_name=name, dtype={"县级代码": str, "地市代码": str}
+    )
+
+
+def _assert_accounted(out: Path, man: dict) -> None:
+    """rows in = rows out + rejected for every finished county and in total (manifest, 县区汇总,
+    地市汇总 全省, 说明 and the province layer)."""
+    layer = pd.read_parquet(out / "province.parquet", columns=["county_code", "profile"])
+    done = [c for c in man["counties"] if c["ok"]]
+    for c in done:
+        assert c["rows_in"] == c["rows_out"] + c["rows_rejected"] == 100, c
+        assert c["balanced"] and c["rows_written"] == c["rows_out"]
+        mine = layer[layer["county_code"] == c["code"]]
+        assert len(mine) == c["rows_out"]
+        assert set(mine["profile"]) == {PROFILES[c["code"]]} == {c["profile"]}
+    rows = man["rows"]
+    assert rows["in"] == sum(c["rows_in"] for c in done) == rows["out"] + rows["rejected"]
+    assert rows["province_layer"] == len(layer) == rows["out"] and rows["balanced"]
+    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    for c in done:
+        got = counties.loc[c["code"], ["宗地输入行数", "宗地输出行数", "宗地剔除行数"]].tolist()
+        assert got == [c["rows_in"], c["rows_out"], c["rows_rejected"]]
+        assert counties.loc[c["code"], "评判配置"] == PROFILES[c["code"]]
+    whole = _sheet(out, "地市汇总").set_index("地级市").loc["全省"]
+    assert [whole["宗地输入行数"], whole["宗地输出行数"], whole["宗地剔除行数"]] == [
+        rows["in"],
+        rows["out"],
+        rows["rejected"],
+    ]
+    about = _sheet(out, "说明").set_index("项目")["内容"]
+    line = f"宗地输入 {rows['in']} 行 = 输出 {rows['out']} 行 + 剔除 {rows['rejected']} 行（相符）"
+    assert about["行数核对"] == line
+
+
+def _assert_failed(out: Path, text: str, expected: dict[str, tuple[str, str]]) -> dict:
+    """The failed counties (code → (file, Chinese reason)) in the error, the manifest and the
+    处理失败 sheet, each with the county file's full path (every county has a parcels file)."""
+    man = _manifest(out)
+    failed = {f["code"]: f for f in man["failed"]}
+    assert set(failed) == set(expected), failed
+    sheet = _sheet(out, "处理失败").set_index("县级代码")
+    for code, (path, reason) in expected.items():
+        assert failed[code]["file"] == str(path), failed[code]
+        assert reason in failed[code]["error"], failed[code]
+        assert sheet.loc[code, "文件"] == str(path) and reason in sheet.loc[code, "错误"]
+        assert code in text and reason in " ".join(text.split())
+        assert not (out / "counties" / Path(path).parent.name).exists()
+    assert man["rows"]["counties_failed"] == len(expected)
+    return man
+
+
+# -- the index and the folders ---------------------------------------------------------------
+
+
+def test_cli_county_code_that_is_no_county_is_refused_before_any_county_runs(
+    province: Path, tmp_path: Path
+) -> None:
+    """A 县 folder 330699_新区 (no such county: 绍兴 ends at 330683) listed in the index."""
+    folder = _copy(province, tmp_path / "p")
+    (folder / SZ).rename(folder / "330699_新区")
+    index = _index(folder)
+    index["counties"][1].update(code="330699", name="新区", folder="330699_新区")
+    _write_index(folder, index)
+    result = _screen(folder, tmp_path / "out")
+    assert_clean_error(result, code=2, contains="counties[1].code")
+    assert "330699" in result.stderr + result.stdout
+    assert "不是浙江省的县级行政区划代码" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_cli_second_folder_of_a_county_and_a_folder_of_no_county_are_named(
+    province: Path, tmp_path: Path
+) -> None:
+    """越城 delivered twice (330602_越城区 and 330602_越城区_补报, only the first listed) and a
+    folder 330699_新区 no county uses: the run finishes, counts the listed folder once, and
+    says what each extra folder is; every county is judged by its own profile."""
+    folder = _copy(province, tmp_path / "p")
+    shutil.copytree(folder / YC, folder / "330602_越城区_补报")
+    shutil.copytree(folder / SZ, folder / "330699_新区")
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    man = _manifest(out)
+    assert man["unlisted_folders"] == ["330602_越城区_补报", "330699_新区"]
+    notes = man["unlisted_notes"]
+    # was: both only 「未列入 province.json」, the 补报 not tied to the county it repeats
+    assert "与已列入的 330602 越城区 相同" in notes["330602_越城区_补报"]
+    assert "「330699」不是浙江省的县级行政区划代码" in notes["330699_新区"]
+    for name, note in notes.items():
+        assert f"注意：文件夹「{name}」：{note}" in result.stdout
+    about = _sheet(out, "说明")
+    assert (about["内容"] == f"330602_越城区_补报：{notes['330602_越城区_补报']}").any()
+    assert [c["code"] for c in man["counties"]] == CODES  # 越城 once
+    assert {c["code"]: c["profile"] for c in man["counties"]} == PROFILES
+    _assert_accounted(out, man)
+
+
+def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊州's folder arrives empty, 嵊泗's without its enterprise table: both fail with the file
+    and a Chinese reason, 越城 finishes; the command exits 2 naming both."""
+    folder = _copy(province, tmp_path / "p")
+    shutil.rmtree(folder / SZ)
+    (folder / SZ).mkdir()
+    (folder / SS / "enterprises.csv").unlink()
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
+    assert "330602 越城区：完成" in result.stdout
+    man = _assert_failed(
+        out,
+        text,
+        {
+            "330683": (folder / SZ / "parcels.parquet", "文件不存在"),
+            "330922": (folder / SS / "enterprises.csv", "找不到文件"),
+        },
+    )
+    _assert_accounted(out, man)
+
+
+# -- a layer in another zone or in degrees: areas in the county's own zone -------------------
+
+
+def test_cli_layer_in_another_zone_or_degrees_is_measured_in_its_own_zone(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊泗 (122.45°E, zone 41, CM 123°E) delivered correctly but in zone 40 (EPSG:4528, CM
+    120°E, 2.45° off) or in degrees (EPSG:4490): both are its own place, so the run neither
+    fails nor moves it, and the same plot has the same 亩 as delivered in zone 41.
+
+    Gauss–Krüger scale at Δλ = 2.45° = 0.04276 rad, φ = 30.7°: k ≈ 1 + (Δλ·cos φ)² / 2
+    = 1 + (0.04276 × 0.860)² / 2 = 1.00068, areas k² ≈ 1.0013 — was: 0.13 % too many 亩 in
+    zone 40 (measured there), 0 in degrees (projected to the zone of the place)."""
+    areas, crs = {}, {}
+    for epsg in (4529, 4528, 4490):
+        folder = tmp_path / f"p{epsg}"
+        shutil.copytree(province / SS, folder / SS)
+        index = _index(province)
+        index["counties"] = index["counties"][2:]
+        _write_index(folder, index)
+        path = folder / SS / "parcels.parquet"
+        gpd.read_parquet(path).to_crs(epsg).to_parquet(path)
+        out = tmp_path / f"out{epsg}"
+        result = _screen(folder, out)
+        assert result.returncode == 0, result.stdout + result.stderr
+        (county,) = _manifest(out)["counties"]
+        assert county["crs_in"] == f"EPSG:{epsg}"
+        crs[epsg] = county.get("crs_areas")
+        layer = pd.read_parquet(out / "province.parquet", columns=["parcel_id", "area_mu"])
+        areas[epsg] = layer.set_index("parcel_id")["area_mu"].dropna().sort_index()
+    assert len(areas[4529]) > 90
+    for epsg in (4528, 4490):
+        pd.testing.assert_index_equal(areas[epsg].index, areas[4529].index)
+        rel = ((areas[epsg] - areas[4529]).abs() / areas[4529]).max()
+        assert rel < 1e-6, (epsg, rel)
+    assert crs == dict.fromkeys((4529, 4528, 4490), "EPSG:4550")  # CM 123°E, no zone prefix
+
+
+# -- unreadable parcels: the others finish, the failure is listed -----------------------------
+
+
+def _truncated_shp(folder: Path) -> Path:
+    """嵊州's parcels as a Shapefile cut in half (a copy stopped midway)."""
+    parquet = folder / SZ / "parcels.parquet"
+    with warnings.catch_warnings():  # GDAL cuts the Chinese field names to 10 bytes: said
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gpd.read_parquet(parquet).to_file(folder / SZ / "parcels.shp", encoding="utf-8")
+    parquet.unlink()
+    shp = folder / SZ / "parcels.shp"
+    data = shp.read_bytes()
+    shp.write_bytes(data[: len(data) // 2])
+    index = _index(folder)
+    index["counties"][1]["files"]["parcels"] = "parcels.shp"
+    _write_index(folder, index)
+    return shp
+
+
+def test_cli_truncated_shapefile_fails_alone_and_summaries_add_up_by_hand(
+    province: Path, tmp_path: Path
+) -> None:
+    folder = _copy(province, tmp_path / "p")
+    shp = _truncated_shp(folder)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
+    man = _assert_failed(out, text, {"330683": (shp, "文件不完整")})
+    _assert_accounted(out, man)
+    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    assert counties.loc["330683", "处理状态"].startswith("失败：")
+    cities = _sheet(out, "地市汇总").set_index("地级市")
+    yc, ss = counties.loc["330602"], counties.loc["330922"]
+    # By hand (seed 11; read off 县区汇总):
+    #   越城 规上税收 23703.96 万元, 规上用地 1137.22365 亩 → 23703.96 / 1137.22365 = 20.84371
+    #   嵊泗 规上税收 23534.95 万元, 规上用地 1131.47856 亩 → 23534.95 / 1131.47856 = 20.80017
+    #   绍兴市 = 越城 alone (嵊州 failed: 1 处理失败县) → 20.84371
+    #   全省 = 越城 + 嵊泗: 税收 23703.96 + 23534.95 = 47238.91, 用地 1137.22365 + 1131.47856
+    #   = 2268.70221, 亩均 47238.91 / 2268.70221 = 20.82200 (from the sums, not the mean of
+    #   the two counties' 亩均, (20.84371 + 20.80017) / 2 = 20.82194); 距全省目标 40 − 20.82200
+    #   = 19.17800; 宗地 in 100 + 100 = 200 = out 99 + 99 + rejected 1 + 1.
+    assert yc["规上税收（万元）"] == pytest.approx(23703.96)
+    assert yc["规上用地（亩）"] == pytest.approx(1137.22365)
+    assert ss["规上税收（万元）"] == pytest.approx(23534.95)
+    assert ss["规上用地（亩）"] == pytest.approx(1131.47856)
+    sx, zs, whole = cities.loc["绍兴市"], cities.loc["舟山市"], cities.loc["全省"]
+    assert (sx["县（市、区）数"], sx["处理失败县数"]) == (1, 1)
+    assert (zs["县（市、区）数"], zs["处理失败县数"]) == (1, 0)
+    assert (whole["县（市、区）数"], whole["处理失败县数"]) == (2, 1)
+    assert sx["规上亩均税收（万元/亩）"] == pytest.approx(20.84371, abs=1e-5)
+    assert whole["规上税收（万元）"] == pytest.approx(47238.91)
+    assert whole["规上用地（亩）"] == pytest.approx(2268.70221)
+    assert whole["规上亩均税收（万元/亩）"] == pytest.approx(20.82200, abs=1e-5)
+    assert whole["亩均税收距目标（万元/亩）"] == pytest.approx(19.17800, abs=1e-5)
+    assert [whole["宗地输入行数"], whole["宗地输出行数"], whole["宗地剔除行数"]] == [200, 198, 2]
+    for col in ("用地面积（亩）", "治理清单宗地数", "规上企业数"):  # every sum: 越城 + 嵊泗
+        assert whole[col] == pytest.approx(yc[col] + ss[col]), col
+        assert sx[col] == pytest.approx(yc[col]), col
+
+
+def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊泗's parcels.parquet cut in half; 嵊州's every geometry empty (0 parcels would be left
+    after rejection: the county fails, it is not written as an empty county). Both errors name
+    the county's own file by its full path — was the bare 「parcels.parquet」 for the empty
+    geometries, which every county folder holds."""
+    folder = _copy(province, tmp_path / "p")
+    corrupt = folder / SS / "parcels.parquet"
+    data = corrupt.read_bytes()
+    corrupt.write_bytes(data[: len(data) // 2])
+    blank = folder / SZ / "parcels.parquet"
+    parcels = gpd.read_parquet(blank)
+    parcels["geometry"] = None
+    parcels.to_parquet(blank)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
+    man = _assert_failed(
+        out,
+        text,
+        {"330683": (blank, "全部图形都为空"), "330922": (corrupt, "无法读取图层")},
+    )
+    _assert_accounted(out, man)
+    assert [c["code"] for c in man["counties"] if c["ok"]] == ["330602"]

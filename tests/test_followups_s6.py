@@ -1,0 +1,72 @@
+"""Small follow-ups (session 6): each case was a figure or a name a user reads that was wrong.
+
+1. 动态评价: the 盘活目标完成比例 of a 镇街 or 全区 with plots of unknown area is a lower bound
+   (the known area ÷ the target); missing data gives 待核实, never a silent pass: the cell says
+   「≥」 and how many rows' area is 待核实.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from landgov.evaluation import compare_runs, write_comparison
+from landgov.run.results import read_screening
+from tests._runs import fake_run
+
+X, Y = 500_000, 3_300_000
+
+
+def _box(i: int) -> tuple[float, float, float, float]:
+    return (X + 300 * i, Y, X + 300 * i + 100, Y + 100)  # 10,000 m² = 15 亩
+
+
+# --------------------------------------------------------------------------- 1. 完成比例
+def _compare(tmp_path, old_c_area: float | None):
+    """A (15 亩) and C (面积 ``old_c_area``) both leave the list 达标; target 300 亩 (全区)."""
+    old = [
+        {"parcel_id": "A", "box": _box(0)},
+        {"parcel_id": "C", "box": _box(1), "area_mu": old_c_area},
+    ]
+    new = [
+        {"parcel_id": p, "box": _box(i), "tax_per_mu": 8.0, "screening_status": "不列入"}
+        for i, p in enumerate("AC")
+    ]
+    towns = [{"township": "全区", "renewal_target_mu": 300.0}]
+    a = fake_run(tmp_path / "old", old, as_of="2026-06-30", townships=towns)
+    b = fake_run(tmp_path / "new", new, as_of="2027-06-30", townships=towns)
+    return compare_runs(read_screening(a), read_screening(b))
+
+
+def test_completion_ratio_with_an_unknown_area_says_it_is_a_lower_bound(tmp_path):
+    # done: A 15 亩 known, C 面积待核实 → 15 ÷ 300 = 5.0 %, at least (C may be any size)
+    cmp = _compare(tmp_path, None)
+    town = cmp.townships.set_index("township").loc["全区"]
+    assert town["governance_done_mu"] == pytest.approx(15.0)
+    assert town["governance_done_area_unknown"] == 1
+    share = town["renewal_done_share"]
+    assert isinstance(share, str), share  # was 0.05, shown 5.0% as if it were the figure
+    assert share.startswith("≥5.0%"), share
+    assert "待核实" in share and "1 行" in share, share
+    out = write_comparison(cmp, tmp_path / "动态评价")
+    sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="镇街对比", dtype=object)
+    cell = sheet.set_index("镇街").loc["全区", "盘活目标完成比例"]
+    assert cell == share
+
+
+def test_completion_ratio_with_every_area_known_stays_a_number(tmp_path):
+    # done: A 15 + C 15 = 30 亩 ÷ 300 = 0.1
+    cmp = _compare(tmp_path, 15.0)
+    town = cmp.townships.set_index("township").loc["全区"]
+    assert town["governance_done_area_unknown"] == 0
+    assert town["renewal_done_share"] == pytest.approx(0.1)
+
+
+def test_completion_ratio_lower_bound_is_rounded_down(tmp_path):
+    from landgov.evaluation._compare import _done_share
+
+    # 0.0599 would show 「6.0%」 rounded half up: a bound of 6.0 % the known area does not reach
+    assert _done_share(0.0599, 2).startswith("≥5.9%")
+    assert _done_share(0.057, 1).startswith("≥5.7%")  # 0.057 × 1000 = 56.99999… in floats
+    assert _done_share(0.057, 0) == pytest.approx(0.057)
+    assert _done_share(None, 3) is None  # no target: nothing to complete

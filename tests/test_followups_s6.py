@@ -3,9 +3,15 @@
 1. 动态评价: the 盘活目标完成比例 of a 镇街 or 全区 with plots of unknown area is a lower bound
    (the known area ÷ the target); missing data gives 待核实, never a silent pass: the cell says
    「≥」 and how many rows' area is 待核实.
+2. ``landgov screen --verified``: one 核实表 returned twice (two copies in the folder) counted
+   each answer twice in the manifest's ``verified.answers``; each answer is counted once and the
+   copies' answers apart (``duplicate_answers``).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import shutil
 
 import pandas as pd
 import pytest
@@ -70,3 +76,52 @@ def test_completion_ratio_lower_bound_is_rounded_down(tmp_path):
     assert _done_share(0.057, 1).startswith("≥5.7%")  # 0.057 × 1000 = 56.99999… in floats
     assert _done_share(0.057, 0) == pytest.approx(0.057)
     assert _done_share(None, 3) is None  # no target: nothing to complete
+
+
+# --------------------------------------------------------------------------- 2. answers once
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory):
+    """A generated county screened once (the run the 核实表 are written for)."""
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
+    from landgov.sample import generate
+
+    root = tmp_path_factory.mktemp("s6_verify")
+    generate(root / "县", n_parcels=150, seed=11)
+    src = root / "县"
+    inputs = RunInputs(
+        parcels=src / "parcels.shp", enterprises=src / "enterprises.xlsx", links=src / "links.xlsx"
+    )
+    out = root / "run"
+    run_screening(inputs, profile="yuecheng-2022", as_of="2026-06-30", out_dir=out, progress=False)
+    return out
+
+
+def test_verify_workbook_returned_twice_counts_each_answer_once(first, tmp_path):
+    """One 镇街's 核实表 with two answers (3,000 and 「不详」) returned twice: 2 answers read,
+    not 4 (the manifest said 4 for 2 answers); the copy's 2 are said apart."""
+    from landgov.run.verify import read_verified, verified_entry, write_verify
+    from tests.test_verify import _energy_rows, _fill, _rows
+
+    folder = tmp_path / "v"
+    files = write_verify(first, folder)
+    book = max(files, key=lambda p: len(_energy_rows(_rows(p))))
+    a, b = _energy_rows(_rows(book))[:2]
+    day = dt.date(2026, 7, 10)
+    _fill(
+        book,
+        {
+            a: {"答复": 3000, "核实人": "张三", "核实日期": day},
+            b: {"答复": "不详", "核实人": "张三", "核实日期": day},
+        },
+    )
+    copy = book.with_name(f"{book.stem} (1).xlsx")
+    shutil.copy(book, copy)
+    plots = [p for f in files for p in _rows(f)["宗地代码"]]
+    usccs = [u for f in files for u in _rows(f)["统一社会信用代码"]]
+    got = read_verified(folder, parcel_ids=plots, usccs=usccs)
+    assert len(got.values) == 1  # 3,000 used once
+    assert (got.n_answers, got.n_duplicates) == (2, 2)
+    entry = verified_entry(folder, got)
+    assert entry["answers"] == 2 and entry["duplicate_answers"] == 2
+    assert entry["values_used"] == 1

@@ -6,6 +6,9 @@
 2. ``landgov screen --verified``: one 核实表 returned twice (two copies in the folder) counted
    each answer twice in the manifest's ``verified.answers``; each answer is counted once and the
    copies' answers apart (``duplicate_answers``).
+4. A 「填报单位（盖章）：越城区经信局 … 单位：元」 line above the header is the table's
+   metadata, not a row of group captions: the columns keep their own names (「序号」, not
+   「填报单位（盖章）：越城区经信局/序号」) and 「单位：元」 still gives the sheet's unit.
 """
 
 from __future__ import annotations
@@ -125,3 +128,58 @@ def test_verify_workbook_returned_twice_counts_each_answer_once(first, tmp_path)
     entry = verified_entry(folder, got)
     assert entry["answers"] == 2 and entry["duplicate_answers"] == 2
     assert entry["values_used"] == 1
+
+
+# --------------------------------------------------------------------------- 4. 填报单位 line
+def _book(path, meta: list[tuple[str, str]]):
+    from openpyxl import Workbook
+
+    from landgov.ids import uscc_check_char
+
+    code = "91330602MA2B" + "00001"
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "越城区2025年度工业企业亩均效益评价表"
+    ws.merge_cells("A1:D1")
+    for cell, text in meta:
+        ws[cell] = text
+    ws.append(["序号", "统一社会信用代码", "企业名称", "税收"])
+    ws.append([1, code + uscc_check_char(code), "甲公司", 3_000_000])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        [("A2", "填报单位（盖章）：越城区经信局"), ("D2", "单位：元")],
+        [("A2", "填报单位：越城区经信局"), ("C2", "填报日期：2026年7月1日"), ("D2", "单位：元")],
+        [("A2", "制表：张三"), ("B2", "填报人：李四"), ("D2", "金额单位：元")],
+    ],
+)
+def test_a_filing_unit_line_above_the_header_is_metadata_not_a_group_caption(tmp_path, meta):
+    from landgov.io.fields import ENTERPRISE_FIELDS
+    from landgov.io.tables import read_table
+
+    got = read_table(_book(tmp_path / "企业.xlsx", meta), specs=ENTERPRISE_FIELDS)
+    assert got.meta["header_rows"] == [3]  # the title and the 填报单位 line are above it
+    assert "序号" in got.meta["unmatched_columns"], got.meta["unmatched_columns"]
+    assert "序号" in got.data.columns
+    assert got.data["tax_wan"].tolist() == [300.0]  # 3,000,000 元 (单位：元) = 300 万元
+    shown = " ".join(got.problems["problem"].astype(str))
+    assert "/" not in " ".join(map(str, got.data.columns)), got.data.columns
+    assert "填报" not in shown + " ".join(map(str, got.data.columns)), shown
+
+
+def test_a_real_group_caption_row_is_still_joined(tmp_path):
+    """Captions over field names (「基本信息」 over 序号…, 「经济指标（单位：元）」 over 税收)
+    are a header row: joined as before, the unit still the column's."""
+    from landgov.io.fields import ENTERPRISE_FIELDS
+    from landgov.io.tables import read_table
+
+    got = read_table(
+        _book(tmp_path / "企业.xlsx", [("A2", "基本信息"), ("D2", "经济指标（单位：元）")]),
+        specs=ENTERPRISE_FIELDS,
+    )
+    assert got.meta["header_rows"] == [2, 3]
+    assert got.data["tax_wan"].tolist() == [300.0]

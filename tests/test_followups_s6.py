@@ -9,6 +9,10 @@
 4. A 「填报单位（盖章）：越城区经信局 … 单位：元」 line above the header is the table's
    metadata, not a row of group captions: the columns keep their own names (「序号」, not
    「填报单位（盖章）：越城区经信局/序号」) and 「单位：元」 still gives the sheet's unit.
+5. A polygon repaired on reading (a hole outside its shell made valid into two parts: its area
+   6,300 → 6,500 m²) said only 「核对修复后的图形」: as for a Shapefile's stray hole, the action
+   says the boundary must be fixed and the area and 亩均 figures checked until it is, naming
+   the area before and after.
 """
 
 from __future__ import annotations
@@ -183,3 +187,47 @@ def test_a_real_group_caption_row_is_still_joined(tmp_path):
     )
     assert got.meta["header_rows"] == [2, 3]
     assert got.data["tax_wan"].tolist() == [300.0]
+
+
+# --------------------------------------------------------------------------- 5. repair warning
+def _repaired(geom):
+    import geopandas as gpd
+    import numpy as np
+
+    from landgov.core.problems import ProblemLog
+    from landgov.io._geometry import repair_polygons
+
+    log = ProblemLog("parcels.gpkg")
+    series = gpd.GeoSeries([geom], crs="EPSG:4549")
+    fixed, _unusable, _wrong = repair_polygons(
+        series, rows=np.array([2]), log=log, id_values=np.array(["P1"], dtype=object)
+    )
+    return fixed.iloc[0], log.frame()
+
+
+def test_a_repaired_polygon_whose_area_changed_says_to_check_area_and_per_mu_figures():
+    from shapely.geometry import Polygon
+
+    # shell 70 × 90 = 6,300 m²; the hole 10 × 20 = 200 m² lies outside it. As read, the hole is
+    # taken off: 6,300 − 200 = 6,100 m²; made valid, it is a second part: 6,300 + 200 = 6,500
+    shell = [(0, 0), (70, 0), (70, 90), (0, 90)]
+    hole = [(100, 0), (110, 0), (110, 20), (100, 20)]
+    fixed, problems = _repaired(Polygon(shell, [hole]))
+    assert fixed.area == pytest.approx(6_500.0)
+    (row,) = problems.to_dict("records")
+    assert "6,100.0→6,500.0 m²" in row["problem"], row
+    action = row["action"]
+    assert action != "核对修复后的图形"
+    assert "修正前该宗地的面积及亩均指标须核实" in action, action  # as the stray-hole warning
+    assert "6,100.0" in action and "6,500.0" in action, action
+
+
+def test_a_repaired_polygon_of_the_same_area_names_no_areas():
+    from shapely.geometry import Polygon
+
+    # a ring with a repeated spike back along an edge: valid once cleaned, area unchanged 100 m²
+    bow = Polygon([(0, 0), (10, 0), (10, 10), (10, 20), (10, 10), (0, 10)])
+    fixed, problems = _repaired(bow)
+    assert fixed.area == pytest.approx(100.0)
+    (row,) = problems.to_dict("records")
+    assert "修复前" not in row["action"], row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -333,6 +334,20 @@ def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.DataFrame
     )
 
 
+def _done_share(share: float | None, unknown: int) -> float | str | None:
+    """The 盘活目标完成比例 as a user reads it: the share, or — when ``unknown`` rows that left
+    the list have an area 待核实 (not in the known area) — the share as a lower bound, said:
+    「≥5.0%（待核实：另有 1 行……）」, rounded down (a bound the known area reaches). A column
+    of numbers and notes, as 盘活目标 beside 「无目标」."""
+    if share is None or not unknown:
+        return share
+    floor = math.floor(round(share * 1000, 6)) / 10  # per cent, one decimal, rounded down
+    return (
+        f"≥{floor:.1f}%（待核实：另有 {unknown} 行已移出治理清单的地块变化面积待核实，"
+        "未计入完成面积）"
+    )
+
+
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
@@ -354,7 +369,8 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
             row[f"{name}_mu"] = float(part["mu"])
             row[f"{name}_area_unknown"] = int(part["unknown"])
         target = _number(row["renewal_target_mu"])
-        row["renewal_done_share"] = row["governance_done_mu"] / target if target else None
+        share = row["governance_done_mu"] / target if target else None
+        row["renewal_done_share"] = _done_share(share, row["governance_done_area_unknown"])
         rows.append(row)
     return pd.DataFrame(rows)
 

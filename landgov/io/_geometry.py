@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgov.core.problems import ProblemLog, Severity
 from landgov.errors import GeometryError, Issue
-from landgov.io._geos import REPAIR, validity_text
+from landgov.io._geos import CHECK_UNTIL_FIXED, REPAIR, validity_text
 
 __all__ = ["find_overlaps", "repair_polygons", "require_polygons", "type_label"]
 
@@ -133,12 +133,20 @@ def repair_polygons(
                 action="在 GIS 软件中重绘该宗地",
             )
             continue
+        after = fixed.area
+        changed = f"{before:,.1f}" != f"{after:,.1f}"
         log.add(
-            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{fixed.area:,.1f} m²",
+            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{after:,.1f} m²",
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],
-            action="核对修复后的图形",
+            action="在 ArcGIS/QGIS 中核对该宗地的边界并修正后重新导出；"
+            + (
+                f"修复改变了面积（修复前 {before:,.1f} m²，修复后 {after:,.1f} m²），"
+                if changed
+                else ""
+            )
+            + CHECK_UNTIL_FIXED,
             severity=Severity.WARNING,
         )
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable, wrong_type

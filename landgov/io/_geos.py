@@ -2,17 +2,22 @@
 
 ``shapely.is_valid_reason`` returns GEOS's text, e.g. ``"Ring Self-intersection[2 0]"``;
 :func:`validity_text` gives what a user reads in a problem row. :data:`REPAIR` names the repair
-(``make_valid``) in the same words everywhere.
+(``make_valid``) in the same words everywhere; :data:`CHECK_UNTIL_FIXED` what a plot whose
+boundary was read other than drawn waits for.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["REPAIR", "TERMS", "error_text", "validity_text"]
+__all__ = ["CHECK_UNTIL_FIXED", "REPAIR", "TERMS", "error_text", "validity_text"]
 
 REPAIR = "自动修复（拓扑修正）"
 """How problem rows name shapely's ``make_valid``."""
+
+CHECK_UNTIL_FIXED = "修正前该宗地的面积及亩均指标须核实"
+"""The end of the action of a plot whose boundary was read other than drawn (repaired, a stray
+hole): its area, and every figure per 亩, are not the plot's until the boundary is fixed."""
 
 TERMS: dict[str, str] = {
     "Valid Geometry": "图形有效",

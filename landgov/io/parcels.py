@@ -38,7 +38,7 @@ from landgov.ids import check_parcel_code, normalize_code
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
-from landgov.io._geos import error_text
+from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
     check_in_china,
@@ -579,7 +579,7 @@ def _log_stray_holes(
             field="geometry",
             value=ids[pos],
             action="在 ArcGIS/QGIS 中核对该宗地的边界：删除多余的环，或把画错位置的洞移入外环内，"
-            "或把画反方向的地块部分改为顺时针，修正后重新导出；修正前该宗地的面积及亩均指标须核实",
+            f"或把画反方向的地块部分改为顺时针，修正后重新导出；{CHECK_UNTIL_FIXED}",
             severity=Severity.WARNING,
         )
 

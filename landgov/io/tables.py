@@ -67,6 +67,10 @@ _FOOTNOTE = re.compile(
     r"单位负责人|负责人)\S*[:：]|^注\s*\d?[.、:：]"
 )
 _FOOTNOTE_REASON = "表尾说明行，不作为数据读取"
+# a cell of the line between the title and the header that says who filed the table and in
+# what unit (「填报单位（盖章）：越城区经信局」「填报日期：」「制表：」「单位：万元」): metadata,
+# never a group caption (a caption with a unit in it, 「经济指标（单位：元）」, is one)
+_TABLE_META = re.compile(rf"{_FOOTNOTE.pattern}|^[（(]?\s*(?:金额|计量|数量)?单位\s*[:：为]")
 # the numbered items of a 注/备注 block, each on a row of its own: 「2.」「3、」「（1）」「②」
 _NOTE_ITEM = re.compile(
     r"^(?:[（(]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、:：)）]|^[①-⑳]"
@@ -134,6 +138,8 @@ def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
     """A row of group captions (merged or blank-separated) over the row of field names."""
     values = [v for v in grid.rows[above] if not is_blank(v)]
     if len({cell_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
+        return False
+    if all(_TABLE_META.search(cell_text(v)) for v in values):  # 填报单位 … 单位：元: metadata
         return False
     merged = any(r0 <= above <= r1 and (c1 > c0 or r1 >= header) for r0, c0, r1, c1 in grid.merges)
     blank_over_name = any(
@@ -882,7 +888,8 @@ def read_table(
     Notes
     -----
     The header is the first row among the first 20 whose cells name the most known fields. A
-    row of group captions above it (merged cells, or captions over blank cells) or a row of
+    row of group captions above it (merged cells, or captions over blank cells; not a line of
+    填报单位/填报日期/制表/「单位：万元」 cells, which is the table's metadata) or a row of
     units/field names below it (``税收`` over ``（万元）``) is joined into the header (both:
     three rows). A number column whose header has no unit takes the unit the sheet states once
     (「单位：元」 above the header or in the title; :mod:`landgov.io._sheetunits`), said in the

@@ -287,7 +287,11 @@ class Verified:
     problems
         The problems table: every answer that was not used, and why.
     n_answers
-        Answers read (rows with something in 答复).
+        Answers read (rows with something in 答复), each once: the same answer to the same item
+        in two files (one 核实表 returned twice) is one answer.
+    n_duplicates
+        The answers read again in another file (the same item, the same answer), not in
+        ``n_answers``.
     """
 
     values: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -295,6 +299,7 @@ class Verified:
     plots: dict[str, list[str]] = field(default_factory=dict)
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
     n_answers: int = 0
+    n_duplicates: int = 0
 
 
 def _field_of(label: str) -> str | None:
@@ -388,7 +393,6 @@ def read_verified(
             answer = rec.get(ANSWER)
             if is_missing(answer):
                 if isinstance(answer, str) and answer.strip():  # 「不详」「—」: typed, said
-                    n += 1
                     log.add(
                         f"{where}：答复为「{answer.strip()}」（未能核实），答复未采用，"
                         "该事项仍为待核实",
@@ -397,7 +401,6 @@ def read_verified(
                         severity=Severity.WARNING,
                     )  # fmt: skip
                 continue
-            n += 1
             if sheet.flagged(str(key), ANSWER):  # e.g. a formula without its result: said
                 continue
             if str(key) in added:
@@ -444,7 +447,20 @@ def read_verified(
             seen.setdefault((uscc, fld), []).append((value, source, place))
             used_plots.setdefault(str(rec.get("宗地代码")), []).append(source)
     values, sources = _agree(seen, log)
-    return Verified(values, sources, used_plots, log.frame(), n)
+    once, again = _answered(sheets)
+    return Verified(values, sources, used_plots, log.frame(), n + once, again)
+
+
+def _answered(sheets: list[tuple[Path, Any]]) -> tuple[int, int]:
+    """(answers, answers read again): rows with something in 答复 (「不详」 too), each item's
+    same answer once — one 核实表 returned twice holds each of its answers twice."""
+    answers = [
+        (_norm(key), _norm(answer))
+        for _path, sheet in sheets
+        for key, answer in sheet.rows.get(ANSWER, pd.Series(dtype=object)).items()
+        if not is_missing(answer) or (isinstance(answer, str) and answer.strip())
+    ]
+    return len(set(answers)), len(answers) - len(set(answers))
 
 
 def _refuse_foreign(sheets: list[tuple[Path, Any]], plots: set[str]) -> None:
@@ -648,7 +664,8 @@ def answers_into_reads(
 
 def verified_entry(folder: str | Path, verified: Verified) -> dict[str, Any]:
     """The ``verified`` entry of a run's manifest: the folder, each workbook's SHA-256, and the
-    answers read, the values used and the problem rows."""
+    answers read (each once), the answers read again in another copy of a 核实表, the values
+    used and the problem rows."""
     from landgov.core.runfolder import file_sha256
 
     root = Path(folder)
@@ -657,6 +674,7 @@ def verified_entry(folder: str | Path, verified: Verified) -> dict[str, Any]:
         "path": str(root),
         "files": {p.name: file_sha256(p) for p in files},
         "answers": int(verified.n_answers),
+        "duplicate_answers": int(verified.n_duplicates),
         "values_used": len(verified.values),
         "problems": len(verified.problems),
     }

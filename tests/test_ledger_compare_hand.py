@@ -152,8 +152,10 @@ def test_rows_in_equal_rows_out_plus_flagged(first_run, tmp_path):
     # A 镇街 returns the sheet with: Q3's row deleted, Q2 typed twice, a plot Q99 added by hand,
     # a row without 宗地代码 but with a 进展说明, and a 合计 row.
     # Rows in the returned sheet: Q1 Q2 Q2' Q4 Q5 Q99 (blank) 合计 = 8.
-    # Out: ledger rows Q1 Q2 Q4 Q5 Q99 合计 + Q3 restored = 7, unmerged Q2' + blank = 2:
-    # 8 in + 1 restored = 7 + 2; every one of Q3, Q99, 合计, Q2', blank is said.
+    # Out: ledger rows Q1 Q2 Q4 Q5 Q99 + Q3 restored = 6, unmerged Q2' + blank = 2, and the
+    # 合计 row is no record (said at its row, counted nowhere: core.editable, as every returned
+    # workbook reads one): 8 in + 1 restored = 6 + 2 + 1; every one of Q3, Q99, 合计, Q2', blank
+    # is said.
     path = _ledger(first_run, tmp_path)
     wb = load_workbook(path)
     ws = wb["治理台账"]
@@ -174,12 +176,14 @@ def test_rows_in_equal_rows_out_plus_flagged(first_run, tmp_path):
     ws.append(total)
     wb.save(path)
     ledger, rows = _rows(path, NEXT)
-    assert sorted(rows.index) == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q99", "合计"]
-    assert len(rows) + len(ledger.unmerged) == 8 + 1
-    assert sorted(ledger.unmerged["原因"]) == ["宗地代码为空，未合并", "宗地代码重复，未合并"]
+    assert sorted(rows.index) == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q99"]
     said = " ".join(ledger.problems["problem"].astype(str))
-    for key in ("Q3", "Q99", "合计"):
+    totals = said.count("是合计行")
+    assert len(rows) + len(ledger.unmerged) + totals == 8 + 1
+    assert sorted(ledger.unmerged["原因"]) == ["宗地代码为空，未合并", "宗地代码重复，未合并"]
+    for key in ("Q3", "Q99"):
         assert f"宗地 {key}" in said, key
+    assert totals == 1 and "第 9 行是合计行（「合计」）" in said
     assert rows.loc["Q3", "状态"] == "未启动"  # restored from 状态变更记录
 
 

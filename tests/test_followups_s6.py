@@ -231,3 +231,31 @@ def test_a_repaired_polygon_of_the_same_area_names_no_areas():
     assert fixed.area == pytest.approx(100.0)
     (row,) = problems.to_dict("records")
     assert "修复前" not in row["action"], row
+
+
+def test_a_repaired_polygon_in_degrees_names_its_areas_in_square_metres():
+    # The same shape in CGCS2000 degrees (EPSG:4490) near 绍兴 (120.5°E, 30°N): 0.001° is about
+    # 96.4 m east–west (cos 30° × 111.3 km) and 110.9 m north–south, so the hole-less shell of
+    # 0.0007° × 0.0009° is about 67.5 × 99.8 m ≈ 6,700 m². Before, the message gave the area in
+    # square degrees as 「0.0→0.0 m²」; now it is the geodesic area on the ellipsoid, in m².
+    import geopandas as gpd
+    import numpy as np
+    from pyproj import Geod
+    from shapely.geometry import Polygon
+
+    from landgov.core.problems import ProblemLog
+    from landgov.io._geometry import repair_polygons
+
+    x, y = 120.5, 30.0
+    shell = [(x, y), (x + 0.0007, y), (x + 0.0007, y + 0.0009), (x, y + 0.0009)]
+    hole = [(x + 0.001, y), (x + 0.0011, y), (x + 0.0011, y + 0.0002), (x + 0.001, y + 0.0002)]
+    log = ProblemLog("parcels.gpkg")
+    fixed, _u, _w = repair_polygons(
+        gpd.GeoSeries([Polygon(shell, [hole])], crs="EPSG:4490"),
+        rows=np.array([2]), log=log, id_values=np.array(["P1"], dtype=object),
+    )  # fmt: skip
+    (row,) = log.frame().to_dict("records")
+    after = abs(Geod(ellps="GRS80").geometry_area_perimeter(fixed.iloc[0])[0])
+    assert 6_500 < after < 7_000
+    assert f"→{after:,.1f} m²" in row["problem"], row
+    assert "0.0→0.0" not in row["problem"], row

@@ -8,6 +8,8 @@ polygons is a rejected row; a GeometryCollection keeps its polygon parts with a 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -118,9 +120,10 @@ def repair_polygons(
     present = ~missing & ~wrong_type
     invalid = np.zeros(len(values), dtype=bool)
     invalid[present] = ~shapely.is_valid(values[present])
+    area = _area_m2(geoms.crs)
     for i in np.flatnonzero(invalid):
         reason = validity_text(shapely.is_valid_reason(values[i]))
-        before = values[i].area
+        before = area(values[i])
         fixed = _polygonal_part(shapely.make_valid(values[i]))
         values[i] = fixed
         if fixed is None:
@@ -133,7 +136,7 @@ def repair_polygons(
                 action="在 GIS 软件中重绘该宗地",
             )
             continue
-        after = fixed.area
+        after = area(fixed)
         changed = f"{before:,.1f}" != f"{after:,.1f}"
         log.add(
             f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{after:,.1f} m²",
@@ -150,6 +153,21 @@ def repair_polygons(
             severity=Severity.WARNING,
         )
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable, wrong_type
+
+
+def _area_m2(crs: Any) -> Callable[[shapely.Geometry], float]:
+    """The area of a geometry in m² for the messages: geodesic on the CRS's ellipsoid where
+    the layer is in degrees (CGCS2000 经纬度), planar (the projected CRS's metres) otherwise."""
+    if crs is None or not crs.is_geographic:
+        return lambda geom: float(geom.area)
+    from pyproj import Geod
+
+    geod = (
+        Geod(ellps="GRS80")
+        if crs.ellipsoid is None
+        else Geod(a=crs.ellipsoid.semi_major_metre, rf=crs.ellipsoid.inverse_flattening)
+    )
+    return lambda geom: abs(geod.geometry_area_perimeter(geom)[0])
 
 
 def _keep_polygon_parts(

@@ -22,8 +22,10 @@ __all__ = [
     "USCC_ALPHABET",
     "ParcelCodeCheck",
     "USCCStatus",
+    "admin_county",
     "check_parcel_code",
     "check_uscc",
+    "county_label",
     "listed_parcel_codes",
     "normalize_code",
     "normalize_uscc",
@@ -203,3 +205,36 @@ def check_parcel_code(value: object) -> ParcelCodeCheck:
             problem=f"宗地代码应为 19 位（6 位县级代码+3+3+2 位特征码+5 位），实为 {len(code)} 位",
         )
     return ParcelCodeCheck(True, *m.groups())
+
+
+#: A 行政区代码 (统计用区划代码): 县级 6 digits, 乡级 9, 村级 12.
+_ADMIN_CODE = re.compile(r"^\d{6}(?:\d{3}){0,2}$")
+
+
+def admin_county(value: object) -> tuple[str | None, str | None]:
+    """The 6-digit county of a 行政区代码 (``330602``, ``330602001``, ``330602001001``) and the
+    problem when it is not one (a blank cell gives ``(None, None)``).
+
+    >>> admin_county("330602001"), admin_county(""), admin_county("3306")[0]
+    (('330602', None), (None, None), None)
+    """
+    code = normalize_code(value)
+    if not code:
+        return None, None
+    if not _ADMIN_CODE.match(code):
+        return None, f"行政区代码应为 6、9 或 12 位数字（县级、乡级、村级），实为「{code}」"
+    return code[:6], None
+
+
+def county_label(code: str) -> str:
+    """``330603（柯桥区）`` for a Zhejiang county code, the code alone for any other.
+
+    >>> county_label("330603"), county_label("110101")
+    ('330603（柯桥区）', '110101')
+    """
+    from landgov.province.counties import county
+
+    try:
+        return f"{code}（{county(code).name}）"
+    except KeyError:
+        return code

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from landgov.core.problems import ProblemLog, Severity
 
 __all__ = [
+    "ADMIN_DIGITS",
     "APPROVED_FIELDS",
     "COMPLIANCE_FIELDS",
     "DEMOLITION_FIELDS",
@@ -75,6 +76,9 @@ class FieldSpec:
 LANDUSE_DIGITS = (2, 4, 6)
 #: The digit counts of GB/T 4754 industry codes: 大类 「13」, 中类 「331」, 小类 「3311」.
 INDUSTRY_DIGITS = (2, 3, 4)
+#: The digit counts of a 行政区代码 (统计用区划代码): 县级 「330602」, 乡级 「330602001」, 村级
+#: 「330602001001」 (a code of Zhejiang never begins with 0: one stored as a number is whole).
+ADMIN_DIGITS = (6, 9, 12)
 
 
 def _f(
@@ -120,6 +124,10 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
     _f("floor_area_m2", "建筑面积", N, ["JZMJ", "总建筑面积", "房屋建筑面积"], "m2"),
     _f("far_declared", "容积率", N, ["RJL"]),
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
+    #: 统计用区划代码 of the plot's place: 县级 6 digits, 乡级 9, 村级 12 (its county is checked
+    #: against the run's: landgov.io.parcels._check_codes)
+    _f("admin_code", "行政区代码", C, ["XZQDM", "XZQH", "行政区划代码"], code_digits=ADMIN_DIGITS),
+    _f("admin_name", "行政区名称", T, ["行政区划名称"]),
     _f(
         "supply_date",
         "供地日期",

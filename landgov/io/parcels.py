@@ -34,7 +34,7 @@ from landgov.crs import (
     unprefixed_epsg,
 )
 from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
-from landgov.ids import check_parcel_code, normalize_code
+from landgov.ids import admin_county, check_parcel_code, county_label, normalize_code
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
@@ -405,11 +405,16 @@ def _open_bracket_base(name: str) -> str | None:
     return text[:at].strip() or None
 
 
-def _county_hint(codes: pd.Series) -> str | None:
-    """The most common 6-digit county code among parcel codes that parse, if any."""
-    counties = Counter(
-        c.county for c in (check_parcel_code(v) for v in codes.dropna().head(2000)) if c.ok
-    )
+def _county_hint(data: pd.DataFrame) -> str | None:
+    """The most common 6-digit county code among parcel codes that parse, else among the
+    行政区代码 (the first 6 digits), if any: the county of the run when nothing else says it."""
+    counties: Counter[str] = Counter()
+    if "parcel_id" in data:
+        codes = data["parcel_id"].dropna().head(2000)
+        counties.update(c.county for c in map(check_parcel_code, codes) if c.ok)
+    if not counties and "admin_code" in data:
+        places = (admin_county(v)[0] for v in data["admin_code"].dropna().head(2000))
+        counties.update(c for c in places if c)
     return counties.most_common(1)[0][0] if counties else None
 
 
@@ -687,7 +692,7 @@ def read_layer(
                 )
             ]
         ) from exc  # fmt: skip
-    county = county or (_county_hint(data["parcel_id"]) if "parcel_id" in data else None)
+    county = county or _county_hint(data)
     usable = geoms[~unusable]
     require_geometries(path, n_rows=len(raw), n_usable=len(usable), layer=meta.get("layer"),
                        layers=layers, role=role)  # fmt: skip
@@ -772,17 +777,28 @@ def _empty_layer(
     return ReadResult(gdf, rejected, log.frame(), meta)
 
 
-def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> list[str | None]:
+def _check_codes(
+    gdf: gpd.GeoDataFrame, log: ProblemLog, *, county: str | None = None
+) -> list[str | None]:
     """Log malformed, missing and duplicate parcel codes; the reject reason per row (or None).
 
     Codes arrive normalised (:func:`landgov.ids.normalize_code`), so ``330602…gb00001`` and
     ``３３０６０２…ＧＢ００００１`` are duplicates of ``330602…GB00001``.
+
+    ``county`` is the county of the run (given, else the layer's most common 宗地代码 county,
+    :func:`_county_hint`): a plot whose 行政区代码 names another county is another county's
+    plot and is rejected with a reason (never screened under this county's profile, nor counted
+    under this county in a province run: :func:`_check_place`).
     """
     reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
     codes = gdf["parcel_id"].tolist()
+    places = gdf["admin_code"].tolist() if "admin_code" in gdf else [None] * len(gdf)
     standard = standard_parcel_codes(codes).tolist()  # these need no check
     for pos, (code, row) in enumerate(zip(codes, gdf["source_row"], strict=True)):
+        reasons[pos] = _check_place(code, places[pos], int(row), county=county, log=log)
+        if reasons[pos] is not None:
+            continue
         if not standard[pos] and not normalize_code(code):
             log.add(
                 "该行未采用：宗地代码缺失", row=int(row), field="宗地代码",
@@ -805,6 +821,42 @@ def _check_codes(gdf: gpd.GeoDataFrame, log: ProblemLog) -> list[str | None]:
         else:
             first[code] = int(row)
     return reasons
+
+
+def _check_place(
+    code: object, place: object, row: int, *, county: str | None, log: ProblemLog
+) -> str | None:
+    """The county a plot's 行政区代码 names against the run's ``county`` and its own
+    宗地代码's first 6 digits: the reject reason of a plot of another county (or None), a
+    warning row for a code that is no 行政区代码 or disagrees with the 宗地代码 (row kept)."""
+    named, problem = admin_county(place)
+    if problem is not None:
+        log.add(
+            problem, row=row, field="行政区代码", value=place,
+            action="核对行政区代码（统计用区划代码）；该行保留", severity=Severity.WARNING,
+        )  # fmt: skip
+        return None
+    if named is None:  # a blank cell says nothing
+        return None
+    if county and named != county:
+        said = county_label(named) if str(place) == named else f"{place} 属 {county_label(named)}"
+        reason = f"行政区代码 {said}，不是本次运行的 {county_label(county)}"
+        log.add(
+            f"该行未采用：宗地 {code} 的{reason}",
+            row=row, field="行政区代码", value=place,
+            action=f"核对该宗地的行政区代码；如确属 {county_label(named)}，请交由该县筛查；"
+            "如代码填错，改正后重新运行（本行已剔除，未计入本县）",
+        )  # fmt: skip
+        return reason
+    parsed = check_parcel_code(code)
+    if parsed.ok and parsed.county != named:
+        log.add(
+            f"宗地 {code} 的行政区代码 {place} 属 {county_label(named)}，与宗地代码前 6 位 "
+            f"{county_label(parsed.county)} 不一致",
+            row=row, field="行政区代码", value=place,
+            action="核对行政区代码与宗地代码，改正填错的一项；该行保留", severity=Severity.WARNING,
+        )  # fmt: skip
+    return None
 
 
 def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float) -> int:
@@ -870,7 +922,7 @@ def read_parcels(
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)
-    reasons = _check_codes(gdf, log)
+    reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]
     n_overlaps = _log_overlaps(kept, log, min_area_m2=overlap_min_m2)

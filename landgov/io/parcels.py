@@ -786,9 +786,8 @@ def _check_codes(
     ``３３０６０２…ＧＢ００００１`` are duplicates of ``330602…GB00001``.
 
     ``county`` is the county of the run (given, else the layer's most common 宗地代码 county,
-    :func:`_county_hint`): a plot whose 行政区代码 names another county is another county's
-    plot and is rejected with a reason (never screened under this county's profile, nor counted
-    under this county in a province run: :func:`_check_place`).
+    :func:`_county_hint`): a plot whose 行政区代码 names another county is kept and said with a
+    warning (:func:`_check_place`).
     """
     reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
@@ -796,9 +795,7 @@ def _check_codes(
     places = gdf["admin_code"].tolist() if "admin_code" in gdf else [None] * len(gdf)
     standard = standard_parcel_codes(codes).tolist()  # these need no check
     for pos, (code, row) in enumerate(zip(codes, gdf["source_row"], strict=True)):
-        reasons[pos] = _check_place(code, places[pos], int(row), county=county, log=log)
-        if reasons[pos] is not None:
-            continue
+        _check_place(code, places[pos], int(row), county=county, log=log)
         if not standard[pos] and not normalize_code(code):
             log.add(
                 "该行未采用：宗地代码缺失", row=int(row), field="宗地代码",
@@ -825,29 +822,35 @@ def _check_codes(
 
 def _check_place(
     code: object, place: object, row: int, *, county: str | None, log: ProblemLog
-) -> str | None:
+) -> None:
     """The county a plot's 行政区代码 names against the run's ``county`` and its own
-    宗地代码's first 6 digits: the reject reason of a plot of another county (or None), a
-    warning row for a code that is no 行政区代码 or disagrees with the 宗地代码 (row kept)."""
+    宗地代码's first 6 digits: a warning row for a plot of another county, for a code that is
+    no 行政区代码 or one that disagrees with the 宗地代码 (the row is kept: a plot of a 新区
+    spanning counties belongs to the run)."""
     named, problem = admin_county(place)
     if problem is not None:
         log.add(
             problem, row=row, field="行政区代码", value=place,
             action="核对行政区代码（统计用区划代码）；该行保留", severity=Severity.WARNING,
         )  # fmt: skip
-        return None
+        return
     if named is None:  # a blank cell says nothing
-        return None
+        return
     if county and named != county:
+        # kept: a plot of a 新区 or 开发区 spanning counties is screened where it is managed
+        # (越城区、滨海新区: 柯桥、上虞 codes, zengrong.scope_county_codes_unsure), so another
+        # county's code is said, never a reason to drop the plot
         said = county_label(named) if str(place) == named else f"{place} 属 {county_label(named)}"
-        reason = f"行政区代码 {said}，不是本次运行的 {county_label(county)}"
         log.add(
-            f"该行未采用：宗地 {code} 的{reason}",
+            f"宗地 {code} 的行政区代码 {said}，不是本次运行的 {county_label(county)}"
+            "（本层多数宗地所属的区县）",
             row=row, field="行政区代码", value=place,
-            action=f"核对该宗地的行政区代码；如确属 {county_label(named)}，请交由该县筛查；"
-            "如代码填错，改正后重新运行（本行已剔除，未计入本县）",
+            action=f"核对：如该宗地确属 {county_label(named)} 且不归本县（区）管理，请从本县数据中"
+            "移出、交由该县筛查（否则全省汇总中会重复计入）；跨区的新区、开发区（如滨海新区）的宗地"
+            "可保留；如代码填错，改正后重新运行。该行保留，按本次运行的策略配置判定",
+            severity=Severity.WARNING,
         )  # fmt: skip
-        return reason
+        return
     parsed = check_parcel_code(code)
     if parsed.ok and parsed.county != named:
         log.add(
@@ -856,7 +859,6 @@ def _check_place(
             row=row, field="行政区代码", value=place,
             action="核对行政区代码与宗地代码，改正填错的一项；该行保留", severity=Severity.WARNING,
         )  # fmt: skip
-    return None
 
 
 def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float) -> int:

@@ -826,8 +826,8 @@ def other_run(
     theirs = _text(recorded)
     if theirs == mine:
         return None
-    years = _year_of(theirs), _year_of(mine)
-    if None not in years and years[0] == years[1]:
+    days = read_date(theirs)[0], read_date(mine)[0]  # the one reader of typed dates
+    if days[0] is not None and days[1] is not None and days[0].year == days[1].year:
         # the same year's figures, screened again on another day (「基准日」 defaults to the day
         # of the run): the answers still hold for that year, read and said
         log.add(
@@ -846,14 +846,6 @@ def other_run(
         f"其中的答复针对另一年度的筛查数据，不能计入本次运行",
         action,
     )  # fmt: skip
-
-
-def _year_of(text: str) -> int | None:
-    """The year of an ISO date text (「2026-06-30」), ``None`` when it is not one."""
-    try:
-        return dt.date.fromisoformat(text[:10]).year
-    except ValueError:
-        return None
 
 
 #: Suffixes of workbooks in a format other than .xlsx (WPS and Excel 97–2003, OpenDocument).

@@ -85,6 +85,7 @@ __all__ = [
     "FieldKind",
     "Layout",
     "add_editable_sheet",
+    "answer_text",
     "formula_cells",
     "header",
     "no_common_keys",
@@ -881,14 +882,16 @@ def _open(source: Path) -> Any:
             raise not_a_workbook(source) from exc
 
 
+def answer_text(value: object) -> str:
+    """A filled-in cell as two rows of one key are compared (``refuse_conflicts``): its text,
+    ``""`` when missing as every stage reads it (:func:`landgov.core.missing.is_missing`)."""
+    return "" if is_missing(value) else _text(value)
+
+
 def _editable_values(rec: Mapping[str, Any], layout: Layout) -> dict[str, str]:
     """The filled-in (editable) values of a read row, as compared between rows: text."""
-    out = {}
-    for name in layout.editable:
-        value = rec.get(name)
-        if not is_missing(value):
-            out[name] = _text(value)
-    return out
+    texts = {name: answer_text(rec.get(name)) for name in layout.editable}
+    return {name: text for name, text in texts.items() if text}
 
 
 def _is_copy(ws: Any, layout: Layout) -> bool:

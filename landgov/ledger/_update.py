@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.editable import EditedSheet, read_editable
+from landgov.core.editable import EditedSheet, answer_text, read_editable
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -352,7 +352,7 @@ def _restore_conflicts(
         for f in LAYOUT.fields:
             if f.name == LAYOUT.key or f.name not in dupes.columns:
                 continue
-            seen = list(dict.fromkeys(_same(v) for v in dupes[f.name]))
+            seen = list(dict.fromkeys(answer_text(v) for v in dupes[f.name]))
             if len(seen) == 1 or not f.editable:
                 row[f.name] = dupes[f.name].iloc[0]
                 continue
@@ -366,8 +366,8 @@ def _restore_conflicts(
         rows[key] = row
         own = {}
         for name in names:
-            typed = {_same(v) for v in dupes.get(name, pd.Series(dtype=object))} - {""}
-            first = next((v for v in dupes.get(name, ()) if _same(v) != ""), None)
+            typed = {answer_text(v) for v in dupes.get(name, pd.Series(dtype=object))} - {""}
+            first = next((v for v in dupes.get(name, ()) if answer_text(v) != ""), None)
             own[name] = first if len(typed) == 1 else None
         extras.append(pd.DataFrame([own], index=pd.Index([key], name=LAYOUT.key), dtype=object))
     if edited.conflicts:  # in sheet order again (a restored row without one stays last)
@@ -377,15 +377,6 @@ def _restore_conflicts(
         rows.clear()
         rows.update(order)
     return pd.concat(extras) if len(extras) > 1 else edited.extra
-
-
-def _same(value: Any) -> str:
-    """A filled-in value as two rows are compared: text, blank as ``""``."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _merge_run(

@@ -23,6 +23,7 @@ from landgov.errors import InputError
 from landgov.province import generate_province, read_index, run_province
 from landgov.reports import excel
 from tests._cli import assert_clean_error, run_cli
+from tests._province import copy_province, index_json, write_index
 
 CODES = ["330602", "330604", "330902"]
 ZS = "330902_定海区"  # 舟山 定海区: east of 121.5°E, zone 41 (EPSG:4529, CM 123°E)
@@ -35,19 +36,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("prov")
     generate_province(root, n_parcels=300, counties=CODES, seed=11)
     return root
-
-
-def _copy(province: Path, dest: Path) -> Path:
-    shutil.copytree(province, dest)
-    return dest
-
-
-def _index(folder: Path) -> dict:
-    return json.loads((folder / "province.json").read_text(encoding="utf-8"))
-
-
-def _write_index(folder: Path, index: object) -> None:
-    (folder / "province.json").write_text(json.dumps(index, ensure_ascii=False), "utf-8")
 
 
 # -- province.json ------------------------------------------------------------------------------
@@ -95,7 +83,7 @@ def test_malformed_index_is_refused_naming_the_entry(
 ) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
-    _write_index(folder, change(_index(province)))
+    write_index(folder, change(index_json(province)))
     with pytest.raises(InputError, match=needle.replace("[", r"\[").replace("]", r"\]")):
         read_index(folder)
 
@@ -103,7 +91,7 @@ def test_malformed_index_is_refused_naming_the_entry(
 def test_cli_malformed_index_gives_one_clean_error(province: Path, tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
-    _write_index(folder, _files_as_list(_index(province)))
+    write_index(folder, _files_as_list(index_json(province)))
     result = run_cli("screen", folder, "-o", tmp_path / "out")
     assert_clean_error(result, code=2, contains="counties[1].files")  # was exit 3, internal
 
@@ -136,9 +124,9 @@ def _zone_40_prj(d: Path) -> None:
     parcels = gpd.read_parquet(d / ZS / "parcels.parquet").to_crs(4550)
     (d / ZS / "parcels.parquet").unlink()
     parcels.set_crs(4549, allow_override=True).to_file(d / ZS / "parcels.gpkg", layer="parcels")
-    index = _index(d)
+    index = index_json(d)
     index["counties"][2]["files"]["parcels"] = "parcels.gpkg"
-    _write_index(d, index)
+    write_index(d, index)
 
 
 def _other_county(d: Path) -> None:
@@ -187,7 +175,7 @@ def test_a_broken_county_fails_alone_and_every_row_is_accounted_for(
     province: Path, tmp_path: Path, kind: str
 ) -> None:
     brk, needle, file_name = BREAKS[kind]
-    broken = _copy(province, tmp_path / "broken")
+    broken = copy_province(province, tmp_path / "broken")
     brk(broken)
     out = tmp_path / "out"
     run = run_province(broken, out_dir=out, as_of=AS_OF, engine="local")
@@ -212,7 +200,7 @@ def test_a_broken_county_fails_alone_and_every_row_is_accounted_for(
 def test_cli_wrong_county_data_exits_2_with_one_error_and_writes_the_others(
     province: Path, tmp_path: Path
 ) -> None:
-    broken = _copy(province, tmp_path / "broken")
+    broken = copy_province(province, tmp_path / "broken")
     _other_county(broken)
     result = run_cli("screen", broken, "-o", tmp_path / "out", "--as-of", AS_OF)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
@@ -225,10 +213,10 @@ def test_cli_wrong_county_data_exits_2_with_one_error_and_writes_the_others(
 
 
 def test_a_folder_not_listed_in_the_index_is_said(province: Path, tmp_path: Path) -> None:
-    folder = _copy(province, tmp_path / "p")
-    index = _index(folder)
+    folder = copy_province(province, tmp_path / "p")
+    index = index_json(folder)
     index["counties"] = index["counties"][:2]  # 定海's folder stays, unlisted
-    _write_index(folder, index)
+    write_index(folder, index)
     said: list[str] = []
     run = run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, echo=said.append)
     man = run.manifest["province"]
@@ -249,9 +237,9 @@ def test_area_mu_does_not_depend_on_the_delivered_crs(province: Path, tmp_path: 
     for epsg in (4528, 4549, 4490):
         folder = tmp_path / f"p{epsg}"
         shutil.copytree(province / "330602_越城区", folder / "330602_越城区")
-        index = _index(province)
+        index = index_json(province)
         index["counties"] = index["counties"][:1]
-        _write_index(folder, index)
+        write_index(folder, index)
         path = folder / "330602_越城区" / "parcels.parquet"
         gpd.read_parquet(path).to_crs(epsg).to_parquet(path)
         out = tmp_path / f"out{epsg}"

@@ -23,6 +23,7 @@ import pytest
 
 from landgov.province import generate_province
 from tests._cli import assert_clean_error, run_cli
+from tests._province import copy_province, index_json, write_index
 
 CODES = ["330602", "330683", "330922"]
 YC, SZ, SS = "330602_越城区", "330683_嵊州市", "330922_嵊泗县"
@@ -35,19 +36,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("prov")
     generate_province(root, n_parcels=300, counties=CODES, seed=11)
     return root
-
-
-def _copy(province: Path, dest: Path) -> Path:
-    shutil.copytree(province, dest)
-    return dest
-
-
-def _index(folder: Path) -> dict:
-    return json.loads((folder / "province.json").read_text(encoding="utf-8"))
-
-
-def _write_index(folder: Path, index: object) -> None:
-    (folder / "province.json").write_text(json.dumps(index, ensure_ascii=False), "utf-8")
 
 
 def _screen(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -118,11 +106,11 @@ def test_cli_county_code_that_is_no_county_is_refused_before_any_county_runs(
     province: Path, tmp_path: Path
 ) -> None:
     """A 县 folder 330699_新区 (no such county: 绍兴 ends at 330683) listed in the index."""
-    folder = _copy(province, tmp_path / "p")
+    folder = copy_province(province, tmp_path / "p")
     (folder / SZ).rename(folder / "330699_新区")
-    index = _index(folder)
+    index = index_json(folder)
     index["counties"][1].update(code="330699", name="新区", folder="330699_新区")
-    _write_index(folder, index)
+    write_index(folder, index)
     result = _screen(folder, tmp_path / "out")
     assert_clean_error(result, code=2, contains="counties[1].code")
     assert "330699" in result.stderr + result.stdout
@@ -136,7 +124,7 @@ def test_cli_second_folder_of_a_county_and_a_folder_of_no_county_are_named(
     """越城 delivered twice (330602_越城区 and 330602_越城区_补报, only the first listed) and a
     folder 330699_新区 no county uses: the run finishes, counts the listed folder once, and
     says what each extra folder is; every county is judged by its own profile."""
-    folder = _copy(province, tmp_path / "p")
+    folder = copy_province(province, tmp_path / "p")
     shutil.copytree(folder / YC, folder / "330602_越城区_补报")
     shutil.copytree(folder / SZ, folder / "330699_新区")
     out = tmp_path / "out"
@@ -162,7 +150,7 @@ def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
 ) -> None:
     """嵊州's folder arrives empty, 嵊泗's without its enterprise table: both fail with the file
     and a Chinese reason, 越城 finishes; the command exits 2 naming both."""
-    folder = _copy(province, tmp_path / "p")
+    folder = copy_province(province, tmp_path / "p")
     shutil.rmtree(folder / SZ)
     (folder / SZ).mkdir()
     (folder / SS / "enterprises.csv").unlink()
@@ -198,9 +186,9 @@ def test_cli_layer_in_another_zone_or_degrees_is_measured_in_its_own_zone(
     for epsg in (4529, 4528, 4490):
         folder = tmp_path / f"p{epsg}"
         shutil.copytree(province / SS, folder / SS)
-        index = _index(province)
+        index = index_json(province)
         index["counties"] = index["counties"][2:]
-        _write_index(folder, index)
+        write_index(folder, index)
         path = folder / SS / "parcels.parquet"
         gpd.read_parquet(path).to_crs(epsg).to_parquet(path)
         out = tmp_path / f"out{epsg}"
@@ -232,16 +220,16 @@ def _truncated_shp(folder: Path) -> Path:
     shp = folder / SZ / "parcels.shp"
     data = shp.read_bytes()
     shp.write_bytes(data[: len(data) // 2])
-    index = _index(folder)
+    index = index_json(folder)
     index["counties"][1]["files"]["parcels"] = "parcels.shp"
-    _write_index(folder, index)
+    write_index(folder, index)
     return shp
 
 
 def test_cli_truncated_shapefile_fails_alone_and_summaries_add_up_by_hand(
     province: Path, tmp_path: Path
 ) -> None:
-    folder = _copy(province, tmp_path / "p")
+    folder = copy_province(province, tmp_path / "p")
     shp = _truncated_shp(folder)
     out = tmp_path / "out"
     result = _screen(folder, out)
@@ -286,7 +274,7 @@ def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
     after rejection: the county fails, it is not written as an empty county). Both errors name
     the county's own file by its full path — was the bare 「parcels.parquet」 for the empty
     geometries, which every county folder holds."""
-    folder = _copy(province, tmp_path / "p")
+    folder = copy_province(province, tmp_path / "p")
     corrupt = folder / SS / "parcels.parquet"
     data = corrupt.read_bytes()
     corrupt.write_bytes(data[: len(data) // 2])

@@ -158,15 +158,9 @@ def repair_polygons(
 def _area_m2(crs: Any) -> Callable[[shapely.Geometry], float]:
     """The area of a geometry in m² for the messages: geodesic on the CRS's ellipsoid where
     the layer is in degrees (CGCS2000 经纬度), planar (the projected CRS's metres) otherwise."""
-    if crs is None or not crs.is_geographic:
+    geod = crs.get_geod() if crs is not None and crs.is_geographic else None
+    if geod is None:
         return lambda geom: float(geom.area)
-    from pyproj import Geod
-
-    geod = (
-        Geod(ellps="GRS80")
-        if crs.ellipsoid is None
-        else Geod(a=crs.ellipsoid.semi_major_metre, rf=crs.ellipsoid.inverse_flattening)
-    )
     return lambda geom: abs(geod.geometry_area_perimeter(geom)[0])
 
 

@@ -40,7 +40,9 @@ class Comparison:
     townships
         Per 镇街 and 全区: 规上亩均税收 and 亩均增加值 before/after against the targets,
         治理清单 area before/after, 治理 area done (left the list, 达标) against the 盘活
-        target, and listed area not settled (待核实 in the new run, or not in it).
+        target, and listed area not settled (待核实 in the new run, or not in it). The targets
+        carry their years and 目标来源 (文号 and clause, 项目推算 for a derived one) from the
+        run they were read from.
     warnings
         What makes the two runs not strictly comparable (profiles, rule values changed).
     counts
@@ -302,6 +304,20 @@ _TOWN_KEYS = {
 }
 
 
+#: The target columns a run's 镇街汇总 holds (landgov.summary), shown in 镇街对比 with their
+#: 目标来源 (文号 and clause; 项目推算 for a derived one): a target never without its source.
+_TARGET_KEYS = (
+    "tax_per_mu_target", "tax_per_mu_target_year",
+    "value_added_per_mu_target", "value_added_per_mu_target_year",
+    "renewal_target_mu", "renewal_target_year",
+)  # fmt: skip
+
+
+def _year(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
 def _number(value: object) -> float | None:
     try:
         number = float(value)  # type: ignore[arg-type]
@@ -353,6 +369,9 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
     towns = set(a.index) | set(b.index) | set(plots["township"].dropna())
     towns = _order(old, new).sorted(towns - {DISTRICT})
+    # the targets, their years and 目标来源 all from one run (the new one's when it has any),
+    # so that a target is never shown beside another run's source
+    targets = b if any(k in b for k in (*_TARGET_KEYS, "target_source")) else a
     done_area = _area_by_town(plots, DONE_CHANGES)
     open_area = _area_by_town(plots, UNSETTLED_CHANGES)
     rows = []
@@ -361,9 +380,9 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
         for key in _TOWN_KEYS:
             row[f"{key}_old"] = _number(a[key].get(town)) if key in a else None
             row[f"{key}_new"] = _number(b[key].get(town)) if key in b else None
-        for key in ("tax_per_mu_target", "value_added_per_mu_target", "renewal_target_mu"):
-            src = b if key in b else a
-            row[key] = _number_or_note(src[key].get(town) if key in src else None)
+        for key in _TARGET_KEYS:  # each with its year, as the run's 镇街汇总 wrote them
+            value = targets[key].get(town) if key in targets else None
+            row[key] = _year(value) if key.endswith("_year") else _number_or_note(value)
         for name, area in (("governance_done", done_area), ("governance_to_verify", open_area)):
             part = area.sum() if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
             row[f"{name}_mu"] = float(part["mu"])
@@ -371,6 +390,8 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
         target = _number(row["renewal_target_mu"])
         share = row["governance_done_mu"] / target if target else None
         row["renewal_done_share"] = _done_share(share, row["governance_done_area_unknown"])
+        source = targets["target_source"].get(town) if "target_source" in targets else None
+        row["target_source"] = None if is_missing(source) else str(source)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -12,6 +12,7 @@ holds, e.g. 亩均税收 「5万元以下」 → ``"<="``: 5.00 is low efficienc
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections.abc import Callable
 from typing import Any, Final
@@ -20,7 +21,16 @@ import numpy as np
 
 from landgov.core.missing import format_number
 
-__all__ = ["COMPARISONS", "MEASURED_DIGITS", "compare", "describe", "measured", "shown"]
+__all__ = [
+    "COMPARISONS",
+    "MEASURED_DIGITS",
+    "compare",
+    "describe",
+    "measured",
+    "percent_reached",
+    "reached",
+    "shown",
+]
 
 MEASURED_DIGITS: Final = 6
 """Decimals a measured value is rounded to before it meets a threshold.
@@ -81,6 +91,28 @@ def measured(values: Any) -> Any:
     if values is None:
         return None
     return round(float(values), MEASURED_DIGITS)
+
+
+def reached(current: float, target: float) -> bool:
+    """Whether a figure has reached its target: 「达到31万元」「10000亩以上」 include the number
+    (《民法典》第一千二百五十九条), so exactly the target is reached, compared as
+    :func:`measured` (1103.6 万元 on 35.6 亩 is 31.0, though the machine divides to
+    30.999999999999996).
+
+    >>> reached(1103.6 / 35.6, 31.0), reached(31.0, 31.0), reached(30.99, 31.0)
+    (True, True, False)
+    """
+    return bool(measured(float(current)) >= target)
+
+
+def percent_reached(current: float, target: float) -> int:
+    """The share of ``target`` that ``current`` reaches, in whole per cent, rounded down: 100
+    (or more) only when :func:`reached`, so that 30.9 of 31 (99.68 %) never prints as 100 %.
+
+    >>> percent_reached(30.9, 31.0), percent_reached(1103.6 / 35.6, 31.0), percent_reached(22, 31)
+    (99, 100, 70)
+    """
+    return math.floor(measured(100.0 * float(current) / float(target)))
 
 
 def describe(op: str, threshold: Any, unit: str | None = None) -> str:

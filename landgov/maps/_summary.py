@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import label
+from landgov.core.compare import percent_reached
 from landgov.core.counts import (
     APPLICATION,
     ENTERPRISE,
@@ -80,7 +81,8 @@ def _pct(current: Any, target: Any, key: str = "") -> str:
     if key in _NOT_THE_TARGET:
         return f"（{_NOT_THE_TARGET[key]}）"
     if isinstance(current, Number) and isinstance(target, Number) and float(target):
-        return f"（完成 {100.0 * float(current) / float(target):.0f}%）"
+        # rounded down: 30.9 of 31 is 99 %, never 「完成 100%」 short of the target
+        return f"（完成 {percent_reached(float(current), float(target))}%）"
     return ""
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from landgov.core.compare import reached
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, read_manifest
 from landgov.core.runfolder import verify as verify_folder
@@ -91,12 +92,13 @@ def is_province_run(path: str | Path) -> bool:
 
 
 def target_status(now: Any, target: Any) -> str:
-    """已达目标 / 未达目标 / 无目标 / 待核实 (no 规上 figure), never a guess."""
+    """已达目标 / 未达目标 / 无目标 / 待核实 (no 规上 figure), never a guess; exactly the target
+    is 已达目标 (「达到」, :func:`landgov.core.compare.reached`)."""
     if is_missing(target) or isinstance(target, str):
         return NO_TARGET
     if is_missing(now):
         return "待核实"
-    return "已达目标" if float(now) >= float(target) else "未达目标"
+    return "已达目标" if reached(float(now), float(target)) else "未达目标"
 
 
 def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame | None:

@@ -45,12 +45,20 @@ __all__ = [
     "DISTRICT",
     "NO_TARGET",
     "SUMMARY_LABELS",
+    "TAX_PER_MU_BASIS",
     "beside_computed",
     "summarise",
     "target_derivations",
     "tax_class_breaks",
 ]
 
+
+#: How 规上亩均税收 (and 亩均增加值) of a 镇街 or the district is measured, in the words a page
+#: prints under a table that sets it beside its target.
+TAX_PER_MU_BASIS = (
+    "规上亩均税收＝规上企业税收合计÷规上企业用地合计（亩），规上亩均增加值同理；"
+    "缺税收、增加值或用地的规上企业不计入（不按 0 计）"
+)
 
 _PATH_COLUMNS = {
     TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",

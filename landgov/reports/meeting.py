@@ -43,7 +43,7 @@ from landgov.core.dates import date_text
 from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
-from landgov.core.vocab import DISTRICT
+from landgov.core.vocab import DISTRICT, NO_TARGET
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.maps._fonts import cjk_fonts, warn_missing_glyphs
@@ -51,7 +51,7 @@ from landgov.maps._print import footer_lines, policy_text, source_text
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import path_theme
 from landgov.maps.style import DEFAULT_STYLE
-from landgov.summary import DECIDABLE
+from landgov.summary import DECIDABLE, TAX_PER_MU_BASIS
 
 __all__ = ["A3_LANDSCAPE_IN", "Page", "Table", "packet_pages", "write_packet"]
 
@@ -187,6 +187,19 @@ def _target_note(summary: pd.DataFrame) -> str | None:
     )
 
 
+def _source_note(summary: pd.DataFrame) -> str | None:
+    """Where the targets of the 镇街 table come from (the run's 目标来源: 文号 and clause, and
+    项目推算 for a target the project derived, such as 越城's 41.6 from 「翻番」) and how
+    规上亩均税收 is measured; ``None`` when the run sets no target."""
+    if "target_source" not in summary or "township" not in summary:
+        return None
+    district = summary[summary["township"] == DISTRICT]
+    source = district["target_source"].iloc[0] if len(district) else None
+    if is_missing(source) or str(source) == NO_TARGET:
+        return None
+    return f"目标来源：{source}。{TAX_PER_MU_BASIS}。"
+
+
 def _verdict_cell(row: pd.Series) -> str:
     """An application's 系统预审; with a 增容条件人工认定 applied, the computed one beside it
     (「系统：待核实 → 认定：可申报（张三 2026-07-20）」, core.decided.decided_text).
@@ -310,9 +323,7 @@ def _overview(
     notes = []
     if summary is not None:
         tables.append(_township_table(summary))
-        note = _target_note(summary)
-        if note:
-            notes.append(note)
+        notes.extend(n for n in (_target_note(summary), _source_note(summary)) if n)
         if any(f"{c}_computed" in summary.columns for c in DECIDABLE):
             notes.append(_DECIDED_NOTE)
     return Page(f"{heading}　总览", draw, tuple(tables), tuple(notes), "四个一批处置路径")

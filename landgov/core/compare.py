@@ -105,14 +105,22 @@ def reached(current: float, target: float) -> bool:
     return bool(measured(float(current)) >= target)
 
 
-def percent_reached(current: float, target: float) -> int:
-    """The share of ``target`` that ``current`` reaches, in whole per cent, rounded down: 100
-    (or more) only when :func:`reached`, so that 30.9 of 31 (99.68 %) never prints as 100 %.
+def percent_reached(current: float, target: float, *, digits: int = 0) -> float:
+    """The share of ``target`` that ``current`` reaches, in per cent with ``digits`` decimals,
+    rounded down: 100 (or more) only when :func:`reached`, so that 30.9 of 31 (99.68 %) never
+    prints as 100 %, nor 2999 plots finished of 3000 (99.97 %) as 100.0 %. The percentage is
+    :func:`measured` before it is rounded down (2 of 3 is 66.6 %, 30 of 100 is 30.0 %).
 
     >>> percent_reached(30.9, 31.0), percent_reached(1103.6 / 35.6, 31.0), percent_reached(22, 31)
     (99, 100, 70)
+    >>> percent_reached(2999, 3000, digits=1), percent_reached(2, 3, digits=1)
+    (99.9, 66.6)
+    >>> percent_reached(0.3, 1.0, digits=1), percent_reached(3000, 3000, digits=1)
+    (30.0, 100.0)
     """
-    return math.floor(measured(100.0 * float(current) / float(target)))
+    scale = 10**digits
+    floored = math.floor(measured(100.0 * scale * float(current) / float(target)))
+    return floored if digits == 0 else floored / scale
 
 
 def describe(op: str, threshold: Any, unit: str | None = None) -> str:

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 
+from landgov.core.compare import percent_reached
 from landgov.core.dates import unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
@@ -190,7 +191,8 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     完成日期待核实 (a 计划完成日期 written but no date: whether 逾期 is not known,
     :func:`due_unread`), 建议销号 and 完成率 (%). Statuses are counted as
     :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, beside 已销号, and
-    not in 完成率 (已完成 + 已销号)."""
+    not in 完成率 (已完成 + 已销号), a share rounded down to one decimal
+    (:func:`~landgov.core.compare.percent_reached`: 100.0 only when every plot is finished)."""
     frame = rows.assign(
         _status=counted_status(rows, as_of=as_of),
         # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
@@ -215,7 +217,8 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
                 "逾期": int(part["_late"].sum()),
                 DUE_UNREAD: int(part["_unread"].sum()),
                 "建议销号": int(part["_close"].sum()),
-                "完成率（%）": round(100 * finished / n, 1) if n else None,
+                # rounded down: 100.0 only when every plot is finished
+                "完成率（%）": percent_reached(finished, n, digits=1) if n else None,
             }
         )
     return pd.DataFrame(out)

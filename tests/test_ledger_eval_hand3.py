@@ -27,15 +27,20 @@ Plots are 100 m squares in EPSG:4549 (15 亩, ``tests/_runs.py``); money in 万�
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
+from landgov.errors import ProfileError
 from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, progress, update_ledger, write_ledger
+from landgov.maps._run import RunData
 from landgov.maps._summary import manifest_rows
 from landgov.maps.tiles._province import target_status
 from landgov.policy import load_profile
+from landgov.reports.meeting import _overview
 from landgov.run.results import read_screening
 from landgov.summary import DISTRICT, NO_TARGET, summarise
 from tests._hand import comparison_row
@@ -382,11 +387,12 @@ def ledger(ledger_run, tmp_path_factory):
 
 
 def test_completion_rate_per_township_and_district(ledger):
-    # 甲镇: L1 已销号 (验收 2027-07-01 = ledger date), L2 已完成, L3 推进中 → 2 / 3 = 66.7 %
+    # 甲镇: L1 已销号 (验收 2027-07-01 = ledger date), L2 已完成, L3 推进中 → 2 / 3 = 66.67 %,
+    # shown rounded down as every share of a goal: 66.6
     # 乙镇: L4 销号待核实 (验收 dated tomorrow), L5 未启动 → 0 / 2 = 0.0 %
     # 全区: 2 / 5 = 40.0 %; the 镇街 rows add up to it
     table = ledger.progress.set_index("镇街")
-    assert table.loc["甲镇", "完成率（%）"] == 66.7
+    assert table.loc["甲镇", "完成率（%）"] == 66.6
     assert table.loc["乙镇", "完成率（%）"] == 0.0
     assert table.loc[DISTRICT, "完成率（%）"] == 40.0
     assert table.loc["甲镇", "已销号"] == 1 and table.loc["乙镇", "销号待核实"] == 1
@@ -408,3 +414,76 @@ def test_deadline_and_acceptance_exactly_on_the_ledger_date(ledger):
     assert later.loc[DISTRICT, "逾期"] == 2
     assert later.loc["乙镇", "已销号"] == 1 and later.loc["乙镇", "销号待核实"] == 0
     assert later.loc[DISTRICT, "完成率（%）"] == 60.0
+
+
+# --------------------------------------------------------------------------- 联席会议材料
+@pytest.mark.parametrize(
+    ("profile", "words"),
+    [
+        # 越城: 41.6 is 「翻番」 read on the 2021 figure of 附件2.1 — 项目推算, never the document's
+        (
+            "yuecheng-2022",
+            (
+                "规上亩均税收目标 [越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）",
+                "盘活低效工业用地目标 [越政发〔2022〕24号 第三条第4项]",
+            ),
+        ),
+        ("gongshu-2022", ("规上亩均税收目标 [拱政发〔2022〕10号 第二条]",)),
+    ],
+)
+def test_the_meeting_packet_says_where_each_target_comes_from(profile, words):
+    # the packet's 镇街 table prints 「41.6（2026年）」 / 「115.0（2023年）」: a note under it must
+    # say whose figure it is (文号 and clause, 项目推算 for a derived one) and how 规上亩均税收 is
+    # measured (Σ 规上 tax ÷ Σ 规上 land, firms lacking a figure left out)
+    summary = summarise(PLOTS, enterprises=FIRMS, profile=load_profile(profile))
+    run = RunData(path=Path("."), parcels=gpd.GeoDataFrame(PLOTS, geometry=[None] * len(PLOTS)))
+    page = _overview(run, summary, None, "审议材料")
+    notes = "".join(page.notes)
+    assert "目标来源：" in notes
+    for text in words:
+        assert text in notes
+    assert "规上亩均税收＝规上企业税收合计÷规上企业用地合计" in notes
+
+
+@pytest.mark.parametrize(
+    ("n", "done", "rate"),
+    [
+        (3000, 2999, 99.9),  # 99.967 %: one plot is not finished, so never 「100.0」
+        (3000, 3000, 100.0),
+        (3, 2, 66.6),  # 66.67 %, rounded down as every share of a goal (66.6 % reached)
+        (4, 1, 25.0),
+    ],
+)
+def test_completion_rate_is_100_only_when_every_plot_is_finished(n, done, rate):
+    rows = pd.DataFrame(
+        {
+            "宗地代码": [f"R{i}" for i in range(n)],
+            "镇街": "甲镇",
+            "状态": ["已完成"] * done + ["推进中"] * (n - done),
+            "计划完成日期": None,
+            "验收日期": None,
+            "验收依据": None,
+            "系统提示": None,
+        }
+    )
+    table = progress(rows, as_of=LEDGER_DAY).set_index("镇街")
+    assert table.loc["甲镇", "完成率（%）"] == rate
+    assert table.loc[DISTRICT, "完成率（%）"] == rate
+
+
+def test_a_land_target_written_in_hectares_is_refused_and_in_mu_is_read(tmp_path):
+    # a county copies 「盘活 800 公顷」 (or 嵊政〔2022〕28号 指标体系表's 「100平方公里」) into its
+    # profile: the 盘活 column is read in 亩, so a value in 公顷 is refused, never read as 800 亩;
+    # converted by hand, 800 公顷 × 15 = 12000 亩 (1 公顷 = 15 亩) is the district's target
+    head = '[profile]\nname = "t"\nversion = "1"\ntitle = "t"\nextends = "shangyu-2022"\n'
+    row = 'renewal_mu = {{ value = {v}, unit = "{u}", source = "001 二" }}\n'
+    path = tmp_path / "p.toml"
+    path.write_text(head + "[targets]\n" + row.format(v=800.0, u="公顷"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="单位「公顷」与该参数的单位「亩」不一致"):
+        load_profile(path)
+    path.write_text(head + "[targets]\n" + row.format(v=800.0 * 15, u="亩"), encoding="utf-8")
+    table = summarise(PLOTS, enterprises=FIRMS, profile=load_profile(path))
+    district = table.set_index("township").loc[DISTRICT]
+    assert district["renewal_target_mu"] == 12000.0
+    # 治理清单 20 亩 (P2) against 12000 亩: 1/600 — a share of the listed area, not 完成率
+    assert district["renewal_share"] == pytest.approx(20.0 / 12000.0)

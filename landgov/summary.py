@@ -7,7 +7,8 @@ enterprises per grade.
 
 Only 规上 firms whose tax, value added (when the table gives value added at all) and land are
 all known enter the sums, each firm once (in the 镇街 of its own ``township`` or of the plot it
-uses most); the others are counted in ``n_above_scale_incomplete``, never summed as 0.
+uses most; a row repeating a 统一社会信用代码 is not summed again); the others are counted in
+``n_above_scale_incomplete``, never summed as 0.
 
 .. math::
 
@@ -36,6 +37,7 @@ from landgov.core.counts import grade_of
 from landgov.core.missing import numeric_column, present_column
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
+from landgov.ids import USCCStatus, check_uscc, normalize_uscc
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -291,8 +293,25 @@ def _above_scale(enterprises: pd.DataFrame) -> pd.Series:
     return enterprises[column].astype("object").map(scale_is_above).eq(True)
 
 
+def _repeated(enterprises: pd.DataFrame) -> pd.Series:
+    """Rows whose valid 统一社会信用代码 repeats an earlier row's: the same firm given twice
+    (the reader keeps both rows and warns, ``landgov.io.enterprises``; figures that differ are
+    already missing on both). A masked or invalid code names no firm: two rows with
+    「9133********621X」 may be two firms, and are summed apart."""
+    if "uscc" not in enterprises.columns:
+        return pd.Series(False, index=enterprises.index)
+    codes = [
+        normalize_uscc(v) if check_uscc(v) is USCCStatus.VALID else None
+        for v in enterprises["uscc"].tolist()
+    ]
+    found = pd.Series(codes, index=enterprises.index, dtype=object)
+    return found.notna() & found.duplicated(keep="first")
+
+
 def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
-    above = _above_scale(enterprises)
+    # each firm once: a row repeating a firm would add its tax and land a second time
+    # (百官 (1860 + 100) / 80 = 24.5 instead of 1030 / 50 = 20.6)
+    above = _above_scale(enterprises) & ~_repeated(enterprises)
     land = numeric_column(enterprises, "land_mu")
     tax = numeric_column(enterprises, "tax_wan")
     value_added = numeric_column(enterprises, "value_added_wan")

@@ -43,7 +43,7 @@ from landgov.policy import load_profile
 from landgov.reports.meeting import _overview
 from landgov.run.results import read_screening
 from landgov.summary import DISTRICT, NO_TARGET, summarise
-from tests._hand import comparison_row
+from tests._hand import comparison_row, uscc
 from tests._runs import fake_run
 from tests.test_ledger import _edit
 
@@ -53,7 +53,7 @@ from tests.test_ledger import _edit
 #: F 规上, no 镇街 and no plot: 0 万元 on 5 亩 — a tax of 0 is a figure (镇街不明).
 FIRMS = pd.DataFrame(
     {
-        "uscc": ["A", "B", "C", "D", "E", "F"],
+        "uscc": [uscc(i) for i in range(1, 7)],  # A … F, valid codes
         "township": ["百官街道", "百官街道", "百官街道", "曹娥街道", "曹娥街道", None],
         "above_scale": [True, True, False, True, True, True],
         "tax_wan": [930.0, 100.0, 50.0, 620.0, None, 0.0],
@@ -487,3 +487,20 @@ def test_a_land_target_written_in_hectares_is_refused_and_in_mu_is_read(tmp_path
     assert district["renewal_target_mu"] == 12000.0
     # 治理清单 20 亩 (P2) against 12000 亩: 1/600 — a share of the listed area, not 完成率
     assert district["renewal_share"] == pytest.approx(20.0 / 12000.0)
+
+
+def test_a_firm_given_twice_is_summed_once():
+    # the enterprise table gives A (930 万元 on 30 亩) on two rows with the same figures (the
+    # reader keeps both, warning 「统一社会信用代码与第 2 行重复」): A is one firm, so 百官 stays
+    # (930 + 100) / (30 + 20) = 20.6 and 全区 1650 / 75 = 22.0 — not (1860 + 100) / 80 = 24.5
+    firms = pd.concat([FIRMS, FIRMS.iloc[[0]]], ignore_index=True)
+    table = summarise(PLOTS, enterprises=firms, profile=load_profile("shangyu-2022"))
+    rows = table.set_index("township")
+    assert rows.loc["百官街道", "tax_per_mu_above_scale"] == pytest.approx(20.6)
+    assert rows.loc[DISTRICT, "tax_per_mu_above_scale"] == pytest.approx(22.0)
+    assert rows.loc[DISTRICT, "above_scale_tax_wan"] == pytest.approx(1650.0)
+    assert rows.loc[DISTRICT, "n_above_scale"] == 5  # A B D E F, A once
+    # a masked code names no firm: two rows 「9133********621X」 may be two firms, summed apart
+    masked = FIRMS.iloc[[0, 0]].assign(uscc="9133********621X")
+    table = summarise(PLOTS, enterprises=masked, profile=load_profile("shangyu-2022"))
+    assert table.set_index("township").loc[DISTRICT, "above_scale_tax_wan"] == 1860.0

@@ -504,3 +504,25 @@ def test_a_firm_given_twice_is_summed_once():
     masked = FIRMS.iloc[[0, 0]].assign(uscc="9133********621X")
     table = summarise(PLOTS, enterprises=masked, profile=load_profile("shangyu-2022"))
     assert table.set_index("township").loc[DISTRICT, "above_scale_tax_wan"] == 1860.0
+
+
+def test_renewal_done_share_shows_100_only_when_the_target_is_reached(tmp_path):
+    # 上虞 「盘活低效工业用地10000亩以上」 (虞政发〔2022〕12号 第二条): plots of 5000 and 4999.6 亩
+    # leave the list 达标 → 9999.6 / 10000 = 99.996 %: not reached, so 99.9 % (as a 0.0% cell
+    # the raw 0.99996 would print 「100.0%」); 10000 亩 exactly is 100 % (以上 includes it)
+    def runs(areas: list[float], name: str):
+        old = [{"parcel_id": f"W{i}", "box": _box(i), "area_mu": a} for i, a in enumerate(areas)]
+        new = [
+            p | {"tax_per_mu": 8.0, "screening_status": "不列入", "path": None, "grade": "B"}
+            for p in old
+        ]
+        towns = [{"township": "全区", "renewal_target_mu": 10000.0, "renewal_target_year": 2023}]
+        a = fake_run(tmp_path / name / "old", old, as_of="2022-06-30", townships=towns)
+        b = fake_run(tmp_path / name / "new", new, as_of="2023-06-30", townships=towns)
+        return compare_runs(read_screening(a), read_screening(b)).townships.set_index("township")
+
+    short = runs([5000.0, 4999.6], "short")
+    assert short.loc[DISTRICT, "governance_done_mu"] == pytest.approx(9999.6)
+    assert short.loc[DISTRICT, "renewal_done_share"] == pytest.approx(0.999)
+    reached = runs([5000.0, 5000.0], "reached")
+    assert reached.loc[DISTRICT, "renewal_done_share"] == pytest.approx(1.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.compare import percent_reached, reached
 from landgov.core.missing import is_missing, lacking, present_column, present_values
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
@@ -350,14 +350,23 @@ def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.DataFrame
     )
 
 
+#: The largest share a 0.0% cell shows below 100.0 %: 「99.9%」.
+_BELOW_TARGET = 0.999
+
+
 def _done_share(share: float | None, unknown: int) -> float | str | None:
-    """The 盘活目标完成比例 as a user reads it: the share, or — when ``unknown`` rows that left
-    the list have an area 待核实 (not in the known area) — the share as a lower bound, said:
-    「≥5.0%（待核实：另有 1 行……）」, rounded down (a bound the known area reaches). A column
-    of numbers and notes, as 盘活目标 beside 「无目标」."""
-    if share is None or not unknown:
-        return share
-    floor = math.floor(round(share * 1000, 6)) / 10  # per cent, one decimal, rounded down
+    """The 盘活目标完成比例 as a user reads it: the share, never one a 0.0% cell prints as
+    「100.0%」 short of the target (9999.6 of 10000 亩 is 0.999, 「10000亩以上」 not reached,
+    :func:`~landgov.core.compare.reached`), or — when ``unknown`` rows that left the list have
+    an area 待核实 (not in the known area) — the share as a lower bound, said:
+    「≥5.0%（待核实：另有 1 行……）」, rounded down (:func:`~landgov.core.compare.percent_reached`,
+    a bound the known area reaches). A column of numbers and notes, as 盘活目标 beside
+    「无目标」."""
+    if share is None:
+        return None
+    if not unknown:
+        return share if reached(share, 1.0) else min(share, _BELOW_TARGET)
+    floor = percent_reached(share, 1.0, digits=1)  # per cent, one decimal, rounded down
     return (
         f"≥{floor:.1f}%（待核实：另有 {unknown} 行已移出治理清单的地块变化面积待核实，"
         "未计入完成面积）"

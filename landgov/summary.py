@@ -57,8 +57,11 @@ __all__ = [
 
 #: How 规上亩均税收 (and 亩均增加值) of a 镇街 or the district is measured, in the words a page
 #: prints under a table that sets it beside its target.
+#: The denominator is the firms' own land (「规上工业企业在报告期内每亩占地面积」,
+#: 越政发〔2022〕24号 附件2.1 第12项指标), not the area of the plots.
 TAX_PER_MU_BASIS = (
-    "规上亩均税收＝规上企业税收合计÷规上企业用地合计（亩），规上亩均增加值同理；"
+    "规上亩均税收＝规上企业税收合计÷规上企业用地合计（亩），规上亩均增加值同理"
+    "（按企业占地面积计，参照越政发〔2022〕24号 附件2.1 第12项指标「每亩占地面积」）；"
     "缺税收、增加值或用地的规上企业不计入（不按 0 计）"
 )
 

@@ -443,6 +443,7 @@ def test_the_meeting_packet_says_where_each_target_comes_from(profile, words):
     for text in words:
         assert text in notes
     assert "规上亩均税收＝规上企业税收合计÷规上企业用地合计" in notes
+    assert "越政发〔2022〕24号 附件2.1 第12项指标「每亩占地面积」" in notes  # the denominator
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from landgov.core.columns import label
 from landgov.core.editable import EDIT_MARK, read_editable
 from landgov.core.runfolder import file_sha256
+from landgov.errors import InputError
 from landgov.far.zengrong import CONDITIONS
 from landgov.run.far import run_far
 from landgov.run.far_overrides import (
@@ -357,3 +358,18 @@ def test_a_run_folder_without_the_computed_columns_is_still_read_from_the_note(
                                   if n in a.columns]),
     )  # fmt: skip
     _assert_read_back(tmp_path / "run2", book, key, computed_note)
+
+
+def test_last_years_condition_workbook_is_refused(first, tmp_path):
+    """The 增容条件人工认定表 records the 基准日 of the 增容 run it was written from
+    (2026-06-30), as the screening's 人工认定表 does; given to a run of 2027-06-30 (next year's
+    figures) it is refused naming both dates, a run of the same year reads it. Before, it
+    recorded nothing and last year's decisions were applied to this year's conditions."""
+    folder, _ = first
+    book = write_condition_overrides(folder, tmp_path / "增容认定.xlsx")
+    assert read_editable(book, CONDITION_LAYOUT).meta["about"]["基准日"] == "2026-06-30"
+    assert read_condition_overrides(book, as_of=dt.date(2026, 6, 30)).rejected == 0
+    with pytest.raises(InputError) as caught:
+        read_condition_overrides(book, as_of=dt.date(2027, 6, 30))
+    assert "2026-06-30" in str(caught.value) and "2027-06-30" in str(caught.value)
+    assert "增容条件人工认定表" in str(caught.value)

@@ -70,22 +70,25 @@ from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, force_text
+from landgov.core.safe_text import EXCEL_CELL_LIMIT, EXCEL_ERROR_VALUES, cell_text, force_text
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, InputError, Issue, write_failure
 from landgov.ids import normalize_code
 
 __all__ = [
     "EDIT_MARK",
+    "ERROR_VALUE",
     "MARKER_SHEET",
     "NO_RESULT",
     "RECALCULATE",
+    "RUN_DATE",
     "EditedSheet",
     "Field",
     "FieldKind",
     "Layout",
     "add_editable_sheet",
     "answer_text",
+    "excel_error",
     "formula_cells",
     "header",
     "no_common_keys",
@@ -94,6 +97,10 @@ __all__ = [
     "save_workbook",
 ]
 
+#: The label under which a workbook written from a screening run for people to fill in and
+#: return (核实表, 人工认定表) records that run's 基准日 (``about`` of
+#: :func:`add_editable_sheet`), checked when it comes back (:func:`other_run`).
+RUN_DATE = "基准日"
 #: Appended to the header of every editable column.
 EDIT_MARK = "（填写）"
 #: The hidden sheet holding the marker (kind, version, key, sheet name, keys written).
@@ -182,7 +189,13 @@ class Layout:
     code_key
         The key is a code (宗地代码): read in the one form of :func:`landgov.ids.normalize_code`
         (``330602001001gb00018`` or with a blank inside is the same parcel), as every reader
-        reads it.
+        reads it, and its column is found under every header the input readers know for it
+        (「地块编号」, 「ZDDM」: :func:`landgov.io.aliases.code_headers`).
+    own_sheets
+        The other sheets landgov writes into such a workbook (the 治理台账's 未合并的行 …): never
+        read, and not said when they hold the key column and a column to fill in. Any other
+        such sheet (one staff added: 「Sheet1」 with answers pasted into it) is said, and each
+        answer there that the data sheet does not hold is an error naming it.
     """
 
     kind: str
@@ -191,6 +204,7 @@ class Layout:
     key: str
     fields: tuple[Field, ...]
     code_key: bool = False
+    own_sheets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -574,17 +588,44 @@ def _key_text(value: object, *, code: bool = False) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def _key_headers(layout: Layout) -> frozenset[str]:
+    """The other headers the key column is found under: for a key that is a 宗地代码
+    (``code_key``) every header the input readers know for it (「地块编号」, 「ZDDM」 …,
+    :func:`landgov.io.aliases.code_headers`), normalised as they normalise a header."""
+    if not layout.code_key:
+        return frozenset()
+    from landgov.io.aliases import code_headers
+
+    return code_headers(layout.key)
+
+
+def _key_column(seen: Mapping[int, str], layout: Layout) -> int | None:
+    """The column of the key among the header texts ``seen`` ({column: :func:`_norm_header`}):
+    the first headed with the key's name, else the first under another header the readers
+    know for it (:func:`_key_headers`)."""
+    exact = _norm_header(layout.key)
+    found = next((c for c, text in seen.items() if text == exact), None)
+    if found is not None or not layout.code_key:
+        return found
+    from landgov.io.fields import normalize_header
+
+    known = _key_headers(layout)
+    return next((c for c, text in seen.items() if text and normalize_header(text) in known), None)
+
+
 def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int, str]] | None:
-    """(header row, {field: column}, {column: extra header}) when the key header is found."""
+    """(header row, {field: column}, {column: extra header}) when the key header is found
+    (under its name, or a header the readers know for it: :func:`_key_column`)."""
     wanted = {_norm_header(f.name): f.name for f in layout.fields}
     for r, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
         seen = {c: _norm_header(v) for c, v in enumerate(row, 1) if v is not None}
-        if _norm_header(layout.key) not in seen.values():
+        key_col = _key_column(seen, layout)
+        if key_col is None:
             continue
         found: dict[str, int] = {}
         extra: dict[int, str] = {}
         for c, text in seen.items():
-            name = wanted.get(text)
+            name = layout.key if c == key_col else wanted.get(text)
             if name is not None and name not in found:
                 found[name] = c
             elif text:
@@ -604,15 +645,22 @@ def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     names += [n for n in wb.sheetnames if n not in names and n != MARKER_SHEET]
     best, most = None, 0
     for name in names:
-        found = _find_header(wb[name], layout)
-        if found is None:
-            continue
-        columns = found[1]
-        if layout.editable and not any(n in columns for n in layout.editable):
-            continue
-        if len(columns) > most:
+        columns = _answer_columns(wb[name], layout)
+        if columns is not None and len(columns) > most:
             best, most = wb[name], len(columns)
     return best
+
+
+def _answer_columns(ws: Any, layout: Layout) -> dict[str, int] | None:
+    """{field: column} of sheet ``ws`` when its header holds the key and at least one column to
+    fill in (a sheet that could hold answers), else ``None``."""
+    found = _find_header(ws, layout)
+    if found is None:
+        return None
+    columns = found[1]
+    if layout.editable and not any(n in columns for n in layout.editable):
+        return None
+    return columns
 
 
 #: A formula cell without its stored result (``formula``: the formula as typed).
@@ -624,13 +672,48 @@ NO_RESULT = (
 RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
 
 
+#: A cell holding an Excel error value (``cell``: 「L2」, ``value``: 「#N/A」).
+ERROR_VALUE = (
+    "单元格 {cell} 为 Excel 错误值「{value}」（公式出错，或其引用的单元格、工作表已删除），"
+    "不是所填的内容，按未填写（待核实）处理"
+)
+#: What to do about a cell holding an Excel error value.
+FIX_ERROR = "请在该单元格填入实际内容（修正公式，或把公式改为所得数值）后重新导入"
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error value a cell holds (「#N/A」 of a VLOOKUP that found nothing, 「#REF!」 of
+    a deleted column …: :data:`~landgov.core.safe_text.EXCEL_ERROR_VALUES`), or ``None``.
+
+    Read from the file, an error cell is the text of its error: it is no answer, no date and no
+    key, whatever column it is in. A text typed as 「#N/A」 is one too (Excel, WPS and
+    LibreOffice turn it into the error value when it is typed).
+
+    >>> excel_error("#N/A"), excel_error(" #ref! "), excel_error("张三"), excel_error(None)
+    ('#N/A', '#REF!', None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip().upper()
+    return text if text in EXCEL_ERROR_VALUES else None
+
+
+def _cell_name(r: int, c: int) -> str:
+    """「L2」: the cell at 1-based row ``r`` and column ``c``."""
+    return f"{get_column_letter(c)}{r}"
+
+
 def _read_cell(
-    value: object, f: Field, formula: str | None
+    value: object, f: Field, formula: str | None, cell: str
 ) -> tuple[object, str | None, Severity, str]:
-    """(value to keep, problem or None, severity, what to do) for one cell; a formula whose
-    result is not in the file is kept as typed and flagged."""
+    """(value to keep, problem or None, severity, what to do) for one cell (``cell``: 「L2」); a
+    formula whose result is not in the file and an Excel error value are kept as typed and
+    flagged."""
     if formula is not None:
         return formula, NO_RESULT.format(formula=formula), Severity.ERROR, RECALCULATE
+    error = excel_error(value)
+    if error is not None:
+        return error, ERROR_VALUE.format(cell=cell, value=error), Severity.ERROR, FIX_ERROR
     value, problem, sev = _parse(value, f)
     return value, problem, sev, _what_to_do(f)
 
@@ -816,7 +899,7 @@ def other_run(
         log.add(
             f"{what} {name} 未记录是为哪一次筛查写出的（没有{label}；由较早版本的 landgov 写出"
             + (f"，写出时间 {written}" if not is_missing(written) else "")
-            + f"），无法确认是本次运行（{label} {mine}）的{what}；其中的答复已按本次运行读取",
+            + f"），无法确认是本次运行（{label} {mine}）的{what}；其中的填写内容已按本次运行读取",
             field=label,
             value=name,
             action=f"核对 {name} 是否为本次筛查写出的{what}；上一年度（其他{label}）的"
@@ -833,10 +916,10 @@ def other_run(
         # of the run): the answers still hold for that year, read and said
         log.add(
             f"{what} {name} 是为{label} {theirs} 的筛查写出的，本次运行的{label}为 {mine}"
-            f"（同一年度）：其中的答复已按本次运行读取",
+            f"（同一年度）：其中的填写内容已按本次运行读取",
             field=label,
             value=name,
-            action=f"如答复所依据的数据在两个{label}之间有变化，请重新核实；要与写出{what}时一致，"
+            action=f"如填写内容所依据的数据在两个{label}之间有变化，请重新核实；要与写出{what}时一致，"
             f"可加 --as-of {theirs} 重新运行",
             severity=Severity.WARNING,
         )
@@ -844,7 +927,7 @@ def other_run(
     return Issue(
         str(source), label, theirs,
         f"{what} {name} 是为{label} {theirs} 的筛查写出的，本次运行的{label}为 {mine}："
-        f"其中的答复针对另一年度的筛查数据，不能计入本次运行",
+        f"其中的填写内容针对另一年度的筛查数据，不能计入本次运行",
         action,
     )  # fmt: skip
 
@@ -914,12 +997,21 @@ def _check_copies(  # noqa: PLR0917
     edited: EditedSheet,
     log: ProblemLog,
 ) -> None:
-    """Say so when another sheet is a copy of the data sheet (「人工认定 (2)」): it is not read,
-    and what was filled in there only is an error naming the sheet, row, field and value."""
+    """Say so when another sheet could hold answers: a copy of the data sheet (「人工认定 (2)」)
+    or a sheet staff made with the key column and a column to fill in (「Sheet1」 with answers
+    pasted in; not one of ``layout.own_sheets``). It is not read, and what was filled in there
+    only is an error naming the sheet, row, field and value."""
     read = {str(k): _editable_values(r, layout) for k, r in edited.rows.iterrows()}
     for name in wb.sheetnames:
         other = wb[name]
-        if name in (ws.title, MARKER_SHEET) or not _is_copy(other, layout):
+        if name in (ws.title, MARKER_SHEET, *layout.own_sheets):
+            continue
+        if _is_copy(other, layout):
+            what, fix = f"是「{ws.title}」的副本", f"并删除副本「{name}」"
+        elif _answer_columns(other, layout) is not None:
+            what = f"含「{layout.key}」列和填写列，但不是 landgov 写出的数据表「{ws.title}」"
+            fix = ""
+        else:
             continue
         copy = _read_sheet(other, layout, marker, ProblemLog(log.source), {}, False)
         lost = 0
@@ -930,19 +1022,18 @@ def _check_copies(  # noqa: PLR0917
                     continue
                 lost += 1
                 log.add(
-                    f"工作表「{name}」是「{ws.title}」的副本，未读取；其中「{layout.key}」{key} "
+                    f"工作表「{name}」{what}，未读取；其中「{layout.key}」{key} "
                     f"的「{field_name}」填写为「{value}」，与工作表「{ws.title}」"
                     f"（「{mine.get(field_name) or '空'}」）不同",
                     row=int(rec["行号"]),
                     field=field_name,
                     value=value,
-                    action=f"请把该填写改到工作表「{ws.title}」中并删除副本「{name}」，"
-                    "然后重新导入；本次未采用",
+                    action=f"请把该填写改到工作表「{ws.title}」中{fix}，然后重新导入；本次未采用",
                 )
         if not lost:
             log.add(
-                f"工作表「{name}」是「{ws.title}」的副本，填写内容与之相同，未读取",
-                action=f"无需处理；可删除副本「{name}」",
+                f"工作表「{name}」{what}，填写内容与之相同，未读取",
+                action=f"无需处理；可删除工作表「{name}」",
                 severity=Severity.INFO,
             )
 
@@ -1018,8 +1109,30 @@ def _check_marker(
     return marker
 
 
-def _unkeyed_problem(sheet: str, key: str, formula: str | None) -> dict[str, Any]:
-    """The problem of a row whose key is blank or a formula without its stored result."""
+def _row_key(value: object, layout: Layout) -> tuple[str, str | None]:
+    """(the key of a row as text, ``""`` when it has none; the Excel error value its key cell
+    holds, or ``None``): an error value (「#N/A」) names no record."""
+    error = excel_error(value)
+    return ("" if error else _key_text(value, code=layout.code_key)), error
+
+
+def _typed_key(key: str, typed: str | None) -> dict[str, str]:
+    """The key cell of a row that cannot be matched, as typed (a formula, an error value)."""
+    return {} if typed is None else {key: typed}
+
+
+def _unkeyed_problem(
+    sheet: str, key: str, formula: str | None, error: str | None = None, cell: str = ""
+) -> dict[str, Any]:
+    """The problem of a row whose key is blank, a formula without its stored result or an
+    Excel error value (``error``, in ``cell``)."""
+    if error is not None:
+        return {
+            "problem": f"工作表「{sheet}」「{key}」{ERROR_VALUE.format(cell=cell, value=error)}，"
+            "该行无法对应",
+            "value": error,
+            "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；本行内容未合并",
+        }
     if formula is None:
         return {
             "problem": f"工作表「{sheet}」该行有内容但「{key}」为空，无法对应",
@@ -1049,7 +1162,7 @@ def _read_row(  # noqa: PLR0917
             continue
         f = layout.field(name)
         formula = formulas.get((r, c)) if f.editable else None
-        value, problem, sev, action = _read_cell(cells.get(c), f, formula)
+        value, problem, sev, action = _read_cell(cells.get(c), f, formula, _cell_name(r, c))
         record[name] = value
         if f.editable and problem is None and isinstance(value, str):
             _check_length(value, r, name, sheet, log)
@@ -1185,16 +1298,7 @@ def _read_sheet(  # noqa: PLR0917
 ) -> EditedSheet:
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
-    missing = tuple(f.name for f in layout.fields if f.name not in columns)
-    for name in missing:
-        sev = Severity.ERROR if layout.field(name).editable else Severity.WARNING
-        log.add(
-            f"工作表「{sheet}」缺少「{name}」列",
-            row=header_row,
-            field=name,
-            action="该列的填写内容无法读取；请恢复该列（表头照原样）后重新导入",
-            severity=sev,
-        )
+    missing = _say_header(ws, header_row, columns, layout, log)
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
@@ -1209,15 +1313,16 @@ def _read_sheet(  # noqa: PLR0917
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
         if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
-        key = _key_text(cells.get(key_col), code=layout.code_key)
+        key, error = _row_key(cells.get(key_col), layout)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
         if merged:
             _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
-        if not key:  # blank, or a formula whose result the file does not hold
+        if not key:  # blank, a formula whose result the file does not hold, an error value
             formula = formulas.get((r, key_col))
-            unkeyed.append(record | extra | ({} if formula is None else {layout.key: formula}))
-            log.add(**_unkeyed_problem(sheet, layout.key, formula), row=r, field=layout.key)
+            unkeyed.append(record | extra | _typed_key(layout.key, error or formula))
+            log.add(**_unkeyed_problem(sheet, layout.key, formula, error, _cell_name(r, key_col)),
+                    row=r, field=layout.key)  # fmt: skip
             continue
         record[layout.key] = key
         if key in seen:
@@ -1279,6 +1384,37 @@ def _read_sheet(  # noqa: PLR0917
             "marker": bool(marker),
         },
     )
+
+
+def _say_header(
+    ws: Any, header_row: int, columns: Mapping[str, int], layout: Layout, log: ProblemLog
+) -> tuple[str, ...]:
+    """Say what the header row of the data sheet lacks (an error for a column to fill in, a
+    warning for a computed one) and a key column found under another header the readers know
+    for it (「地块编号」 typed over 「宗地代码」: read as the key, a 提示); the fields lacking."""
+    sheet = ws.title
+    typed = str(ws.cell(header_row, columns[layout.key]).value).strip()
+    if _norm_header(typed) != _norm_header(layout.key):
+        log.add(
+            f"工作表「{sheet}」的「{typed}」列按「{layout.key}」读取"
+            f"（「{typed}」是{layout.key}的常用列名）",
+            row=header_row,
+            field=layout.key,
+            value=typed,
+            action=f"无需处理；下次可把表头恢复为「{layout.key}」",
+            severity=Severity.INFO,
+        )
+    missing = tuple(f.name for f in layout.fields if f.name not in columns)
+    for name in missing:
+        sev = Severity.ERROR if layout.field(name).editable else Severity.WARNING
+        log.add(
+            f"工作表「{sheet}」缺少「{name}」列",
+            row=header_row,
+            field=name,
+            action="该列的填写内容无法读取；请恢复该列（表头照原样）后重新导入",
+            severity=sev,
+        )
+    return missing
 
 
 def _refuse_conflicts(  # noqa: PLR0917

@@ -25,11 +25,12 @@ from landgov.io.fields import (
     TOWNSHIP_FIELDS,
     ZONE_FIELDS,
     FieldSpec,
+    Kind,
     normalize_header,
     split_header_unit,
 )
 
-__all__ = ["AliasFieldError", "alias_field", "alias_fields"]
+__all__ = ["AliasFieldError", "alias_field", "alias_fields", "code_headers"]
 
 _ALL: tuple[tuple[FieldSpec, ...], ...] = (
     PARCEL_FIELDS,
@@ -62,6 +63,27 @@ def _names() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
             for text in (spec.label, *spec.aliases):
                 named.setdefault(normalize_header(text), set()).add(spec.name)
     return canonical, {k: frozenset(v) for k, v in named.items()}
+
+
+@functools.cache
+def code_headers(label: str) -> frozenset[str]:
+    """Every header the readers know for the code field labelled ``label`` (「宗地代码」: ZDDM,
+    DKBM, 地块编号, 宗地编号 …, as any input table's reader accepts it), normalised as
+    :func:`~landgov.io.fields.normalize_header` normalises a header; a header that stands for
+    another field too is left out. Empty when ``label`` names no code field (or several).
+
+    A workbook landgov wrote and staff return (治理台账, 人工认定表) is keyed by such a code: its
+    key column is found under the same headers as in the input tables, one rule in one place.
+
+    >>> sorted(code_headers("宗地代码"))[:3], code_headers("权利人")
+    (['dkbm', 'zddm', '地块代码'], frozenset())
+    """
+    _, named = _names()
+    fields = named.get(normalize_header(label), frozenset())
+    codes = {spec.name for specs in _ALL for spec in specs if spec.kind is Kind.CODE}
+    if len(fields) != 1 or not fields <= codes:
+        return frozenset()
+    return frozenset(h for h, f in named.items() if f == fields)
 
 
 def alias_field(name: str) -> str:

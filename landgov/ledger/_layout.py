@@ -64,6 +64,7 @@ LAYOUT = Layout(
     sheet="治理台账",
     key="宗地代码",
     code_key=True,
+    own_sheets=(PROGRESS_SHEET, HISTORY_SHEET, PROBLEMS_SHEET, UNMERGED_SHEET, GUIDE_SHEET),
     fields=(
         Field("宗地代码", width=22),
         Field("镇街", width=10),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.editable import EditedSheet, answer_text, read_editable
+from landgov.core.editable import EditedSheet, answer_text, excel_error, read_editable
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -454,6 +454,16 @@ def _untreated(row: dict[str, Any]) -> str:
     )
 
 
+def _unkeyed_reason(typed: object) -> str:
+    """Why a row was not merged, from its 宗地代码 cell as typed (``EditedSheet.unkeyed``)."""
+    error = excel_error(typed)
+    if error is not None:
+        return f"宗地代码为 Excel 错误值「{error}」，未合并"
+    if isinstance(typed, str) and typed:
+        return "宗地代码为公式且文件中没有其计算结果，未合并"
+    return "宗地代码为空，未合并"
+
+
 def _unmerged(edited: EditedSheet) -> pd.DataFrame:
     parts = []
     if len(edited.duplicates):
@@ -466,9 +476,6 @@ def _unmerged(edited: EditedSheet) -> pd.DataFrame:
     if len(edited.unkeyed):
         unkeyed = edited.unkeyed
         formula = unkeyed.get("宗地代码", pd.Series(None, index=unkeyed.index, dtype=object))
-        reason = formula.map(
-            lambda f: "宗地代码为公式且文件中没有其计算结果，未合并" if isinstance(f, str) and f
-            else "宗地代码为空，未合并"
-        )  # fmt: skip
+        reason = formula.map(_unkeyed_reason)
         parts.append(unkeyed.assign(原因=reason))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

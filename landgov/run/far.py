@@ -557,7 +557,7 @@ def _far(
             apps = check_applications(reads["applications"].data, given)
     decided = None
     if options.overrides is not None:
-        screened, apps, decided = _overridden(screened, apps, options.overrides)
+        screened, apps, decided = _overridden(screened, apps, options.overrides, day)
     with ThreadPoolExecutor(max_workers=1) as worker:
         layers = worker.submit(_write_layers, screened, apps, out / GPKG) if apart else None
         try:
@@ -877,9 +877,10 @@ class _Decided:
 
 
 def _overridden(
-    screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, path: str | Path
+    screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None, path: str | Path, day: dt.date
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, _Decided]:
-    """Plots and applications with the 增容 condition overrides applied (run.far_overrides)."""
+    """Plots and applications with the 增容 condition overrides applied (run.far_overrides);
+    a workbook written for a run of another year's 基准日 than ``day`` is refused."""
     from landgov.core.editable import no_common_keys
     from landgov.core.problems import ProblemLog, Severity
     from landgov.errors import InputError
@@ -892,7 +893,7 @@ def _overridden(
         read_condition_overrides,
     )
 
-    decided = read_condition_overrides(path)
+    decided = read_condition_overrides(path, as_of=day)
     screened, p1, c1 = apply_condition_overrides(screened, decided, id_column="parcel_id")
     apps, p2, c2 = apply_condition_overrides(apps, decided, id_column="application_id")
     known = set(screened["parcel_id"].dropna().astype(str))

@@ -33,10 +33,12 @@ import pandas as pd
 from openpyxl import Workbook
 
 from landgov.core.editable import (
+    RUN_DATE,
     Field,
     FieldKind,
     Layout,
     add_editable_sheet,
+    other_run,
     read_editable,
     save_workbook,
 )
@@ -44,6 +46,7 @@ from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.runfolder import file_sha256
 from landgov.core.vocab import Eligibility
+from landgov.errors import InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
 from landgov.far.zengrong._outcome import meeting_items, overall
 from landgov.run.overrides import (
@@ -202,8 +205,23 @@ def write_condition_overrides(run_dir: str | Path, path: str | Path) -> Path:
                 flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
     wb = Workbook()
     wb.remove(wb.active)
-    add_editable_sheet(wb, rows.reset_index(drop=True), CONDITION_LAYOUT, flags=flags)
+    about = _written_for(run_dir)  # its 基准日 is checked when it comes back
+    add_editable_sheet(wb, rows.reset_index(drop=True), CONDITION_LAYOUT, flags=flags, about=about)
     return save_workbook(wb, target)
+
+
+def _written_for(run_dir: str | Path) -> dict[str, object]:
+    """What the workbook records about the 增容 run it is written from (``about`` of
+    :func:`~landgov.core.editable.add_editable_sheet`): its 基准日, folder and time, as the
+    人工认定表 of a screening run records them."""
+    from landgov.core.runfolder import read_manifest, stage_view
+
+    far = stage_view(read_manifest(Path(run_dir)) or {}, "far")
+    return {
+        RUN_DATE: far.get("as_of"),
+        "增容结果": Path(run_dir).name,
+        "增容时间": far.get("generated_at"),
+    }
 
 
 def _read_far(run_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -258,10 +276,26 @@ class ConditionOverrides:
     source: str = ""
 
 
-def read_condition_overrides(path: str | Path) -> ConditionOverrides:
-    """Read a 增容 condition overrides workbook: decided rows, the unusable ones reported."""
+def read_condition_overrides(
+    path: str | Path, *, as_of: dt.date | None = None
+) -> ConditionOverrides:
+    """Read a 增容 condition overrides workbook: decided rows, the unusable ones reported.
+
+    ``as_of``: the 基准日 of the run the decisions are for; a workbook written for a run of
+    another year is refused, one of the same year or recording none is read with a warning
+    (:func:`landgov.core.editable.other_run`), as the 人工认定表 of a screening run.
+    ``None``: not checked.
+    """
     sheet = read_editable(path, CONDITION_LAYOUT, refuse_conflicts=True)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
+    if as_of is not None:
+        issue = other_run(
+            path, sheet.meta, RUN_DATE, as_of, what=SOURCE, log=log,
+            action=f"本次运行的{SOURCE}用 landgov override 本次增容结果文件夹 --far -o "
+            f"{Path(path).name} 刷新（已填写的认定保留，计算结果有变化的标记待复核），核对后再计入",
+        )  # fmt: skip
+        if issue is not None:
+            raise InputError([issue])
     log.extend(sheet.problems)
     keep, withdrawn, rejected = [], 0, len(sheet.conflicts)  # conflicts: said, not used
     for key, rec in sheet.rows.iterrows():

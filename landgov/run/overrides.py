@@ -29,11 +29,14 @@ from openpyxl import Workbook
 
 from landgov.core.decided import decided_text
 from landgov.core.editable import (
+    RUN_DATE,
+    EditedSheet,
     Field,
     FieldKind,
     Layout,
     add_editable_sheet,
     no_common_keys,
+    other_run,
     read_editable,
     save_workbook,
 )
@@ -143,7 +146,9 @@ def write_overrides(run_dir: str | Path, path: str | Path) -> Path:
                 flags[str(key)] = {SNAPSHOT: "认定后计算结果已变化，请复核该认定"}
     wb = Workbook()
     wb.remove(wb.active)
-    add_editable_sheet(wb, rows.reset_index(drop=True), LAYOUT, flags=flags)
+    # its 基准日 is checked when it comes back (read_overrides), as the 核实表's
+    about = run.written_for()
+    add_editable_sheet(wb, rows.reset_index(drop=True), LAYOUT, flags=flags, about=about)
     return save_workbook(wb, target)
 
 
@@ -185,10 +190,23 @@ class Overrides:
     source: str = ""
 
 
-def read_overrides(path: str | Path) -> Overrides:
-    """Read an overrides workbook: rows with a decision, incomplete ones reported."""
+def read_overrides(path: str | Path, *, as_of: dt.date | None = None) -> Overrides:
+    """Read an overrides workbook: rows with a decision, incomplete ones reported.
+
+    ``as_of``: the 基准日 of the run the decisions are for. A workbook written for a run of
+    another year's 基准日 (last year's 人工认定表: decisions on last year's figures) is refused;
+    one of the same year, or one that records no 基准日 (an older landgov wrote it), is read
+    with a warning (:func:`landgov.core.editable.other_run`). ``None``: not checked.
+
+    Raises
+    ------
+    InputError
+        The workbook cannot be read (:func:`~landgov.core.editable.read_editable`) or was
+        written for a run of another year.
+    """
     sheet = read_editable(path, LAYOUT, refuse_conflicts=True)
     log = ProblemLog(f"{SOURCE}（{Path(path).name}）")
+    _refuse_other_run(path, sheet, as_of, log)
     log.extend(sheet.problems)
     keep, withdrawn, rejected = [], 0, len(sheet.conflicts)  # conflicts: said, not used
     for key, rec in sheet.rows.iterrows():
@@ -213,6 +231,24 @@ def read_overrides(path: str | Path) -> Overrides:
     rows = pd.DataFrame(keep, columns=[KEY, "行号", *(f.name for f in LAYOUT.fields[1:])])
     plots = frozenset(str(k) for k in sheet.rows.index)
     return Overrides(rows, log.frame(), withdrawn, rejected, plots, str(Path(path)))
+
+
+def _refuse_other_run(
+    path: str | Path, sheet: EditedSheet, as_of: dt.date | None, log: ProblemLog
+) -> None:
+    """Refuse a 人工认定表 written for a run of another year's 基准日, as the 核实表 is: its
+    decisions were taken on that year's figures, and those whose computed result happened to
+    be the same this year were applied unsaid. ``as_of`` ``None``: not checked."""
+    if as_of is None:
+        return
+    name = Path(path).name
+    issue = other_run(
+        path, sheet.meta, RUN_DATE, as_of, what=SOURCE, log=log,
+        action=f"本次运行的人工认定表用 landgov override 本次筛查结果文件夹 -o {name} 刷新"
+        "（已填写的认定保留，认定后计算结果有变化的标记待复核），核对后再用 --overrides 计入",
+    )  # fmt: skip
+    if issue is not None:
+        raise InputError([issue])
 
 
 def _text(rec: Mapping[str, Any], before: Mapping[str, Any]) -> str:

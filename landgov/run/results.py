@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from landgov.core.dates import parse_date
+from landgov.core.editable import RUN_DATE
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, stage_view, verify
 from landgov.errors import DataFileError, LandgovError
@@ -58,6 +59,19 @@ class ScreeningResult:
     def as_of(self) -> dt.date | None:
         """The run's reference date (``as_of``)."""
         return parse_date(self.screen.get("as_of"))
+
+    def written_for(self) -> dict[str, object]:
+        """What a workbook written from this run for people to fill in and return (核实表,
+        人工认定表) records about it (``about`` of
+        :func:`~landgov.core.editable.add_editable_sheet`): its 基准日
+        (:data:`~landgov.core.editable.RUN_DATE`, checked when the workbook comes back), folder
+        and time."""
+        day = self.as_of
+        return {
+            RUN_DATE: day.isoformat() if day is not None else None,
+            "筛查结果": self.folder.name,
+            "筛查时间": self.screen.get("generated_at"),
+        }
 
     @property
     def profile_label(self) -> str:

@@ -515,7 +515,7 @@ def _screen(
     if overrides is not None:
         planning = reads["planning"].data if "planning" in reads else None
         result, decided, given["overrides"] = _overridden(
-            result, overrides, profile=prof, planning=planning, render=render
+            result, overrides, profile=prof, planning=planning, render=render, as_of=as_of
         )
         problems = _all_problems([problems, decided])
         if given["overrides"]["applied"]:  # the 镇街汇总 counts the decided verdicts
@@ -675,12 +675,14 @@ def _overridden(
     profile: Profile,
     planning: Any = None,
     render: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Any, pd.DataFrame, dict[str, Any]]:
     """The result with the 人工认定 applied (run.overrides): the 治理清单 follows the decided
     status, the 连片 blocks are formed again from the decided paths (ids kept where a block
     continues) and the other plots' path texts follow the blocks as they are now, a path that
     no longer follows from them flagged for review (``review_block_paths``); also the manifest
-    entry of the overrides file. ``render`` is applied to rewritten texts as to the run's."""
+    entry of the overrides file. ``render`` is applied to rewritten texts as to the run's;
+    ``as_of``: the run's 基准日 (a 人工认定表 written for another year's run is refused)."""
     from landgov.run.overrides import (
         apply_overrides,
         override_summary,
@@ -689,7 +691,7 @@ def _overridden(
     )
     from landgov.screening.blocks import regroup_blocks, road_polygons
 
-    decided = read_overrides(path)
+    decided = read_overrides(path, as_of=as_of)
     parcels, problems = apply_overrides(result.parcels, decided)
     blocks = result.blocks
     if _membership_changed(parcels, profile):

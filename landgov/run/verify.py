@@ -36,6 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from landgov.core.collect import DERIVED, Item, parse_item, split_items
 from landgov.core.dates import read_year
 from landgov.core.editable import (
+    RUN_DATE,
     Field,
     FieldKind,
     Layout,
@@ -191,7 +192,7 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     items = verify_items(run.parcels)
     out = Path(out_dir)
     names = {town: f"核实_{_safe_name(str(town))}.xlsx" for town in items["镇街"].unique()}
-    about = _written_for(run)
+    about = run.written_for()  # its 基准日 is checked when it comes back (_refuse_other_run)
     _refuse_filled(out / name for name in names.values())
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -203,21 +204,6 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
         _choice_lists(wb[LAYOUT.sheet], rows["_choices"].tolist())
         written.append(save_workbook(wb, out / names[town]))
     return written
-
-
-#: What a 核实表 records about the run it was written for (in its marker): the 基准日 is
-#: checked when the answers are read back (:func:`_refuse_other_run`), the rest is shown.
-RUN_DATE = "基准日"
-
-
-def _written_for(run: Any) -> dict[str, object]:
-    """The marker's ``about`` of the 核实表 of screening ``run``: its 基准日, folder and time."""
-    day = run.as_of
-    return {
-        RUN_DATE: day.isoformat() if day is not None else None,
-        "筛查结果": run.folder.name,
-        "筛查时间": run.screen.get("generated_at"),
-    }
 
 
 def _refuse_filled(paths: Iterable[Path]) -> None:
@@ -423,7 +409,8 @@ def read_verified(
                 )  # fmt: skip
                 continue
             unreadable = any(sheet.flagged(str(key), name) for name in (PERSON, DATE))
-            found = _one_answer(path.name, str(key), rec, unreadable, plots, profile)
+            found = _one_answer(path.name, str(key), rec, unreadable, plots, profile,
+                                basis=not sheet.flagged(str(key), BASIS))  # fmt: skip
             if isinstance(found, str):
                 log.add(f"{where}：{found}", row=_row(rec), field=ANSWER, value=rec.get(ANSWER),
                         action=_action(found), severity=Severity.ERROR)  # fmt: skip
@@ -567,9 +554,20 @@ def _action(problem: str) -> str:
 
 
 def _one_answer(  # noqa: PLR0917
-    file: str, key: str, rec: pd.Series, bad_date: bool, plots: set[str], profile: Profile | None
+    file: str,
+    key: str,
+    rec: pd.Series,
+    bad_date: bool,
+    plots: set[str],
+    profile: Profile | None,
+    *,
+    basis: bool = True,
 ) -> str | tuple[str, str, Any, str, bool]:
-    """(uscc, field, value, source text, plot gone) or the reason the answer is not used."""
+    """(uscc, field, value, source text, plot gone) or the reason the answer is not used.
+
+    ``basis``: whether the 依据 cell was read; one that was not (an Excel error value, a
+    formula without its result: said by :func:`~landgov.core.editable.read_editable`) is
+    never quoted as the source."""
     fld = _field_of(str(rec.get("核实事项") or ""))
     spec = ANSWERABLE.get(fld or "")
     uscc = rec.get("统一社会信用代码")
@@ -586,9 +584,9 @@ def _one_answer(  # noqa: PLR0917
         return "答复未采用：缺少核实人或核实日期（有效日期），无法注明来源"
     town = rec.get("镇街") or UNKNOWN_TOWNSHIP
     source = f"据{town} {day.isoformat()} 核实（{str(person).strip()}）"
-    basis = rec.get(BASIS)
-    if not is_missing(basis):
-        source += f"，依据：{str(basis).strip()}"
+    said = rec.get(BASIS) if basis else None
+    if not is_missing(said):
+        source += f"，依据：{str(said).strip()}"
     assert fld is not None
     return str(uscc), fld, value, source, str(rec.get("宗地代码")) not in plots
 

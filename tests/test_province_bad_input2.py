@@ -62,7 +62,8 @@ def _assert_accounted(out: Path, man: dict) -> None:
         assert c["balanced"] and c["rows_written"] == c["rows_out"]
         mine = layer[layer["county_code"] == c["code"]]
         assert len(mine) == c["rows_out"]
-        assert set(mine["profile"]) == {PROFILES[c["code"]]} == {c["profile"]}
+        assert set(mine["profile"]) == ({PROFILES[c["code"]]} if len(mine) else set())
+        assert c["profile"] == PROFILES[c["code"]]
     rows = man["rows"]
     assert rows["in"] == sum(c["rows_in"] for c in done) == rows["out"] + rows["rejected"]
     assert rows["province_layer"] == len(layer) == rows["out"] and rows["balanced"]
@@ -292,3 +293,82 @@ def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
     )
     _assert_accounted(out, man)
     assert [c["code"] for c in man["counties"] if c["ok"]] == ["330602"]
+
+
+# -- a county with no usable plot: finished, its rejections kept, said ------------------------
+
+
+def test_cli_first_county_with_no_usable_plot_finishes_alone_with_a_warning(
+    province: Path, tmp_path: Path
+) -> None:
+    """越城, first in province.json, delivers 100 plots whose 宗地代码 are all blank: each row is
+    rejected by the district run (no plot without its 宗地代码), so 越城 has 0 plots out and
+    100 rejected (100 = 0 + 100), 嵊州 and 嵊泗 finish as generated (100 = 99 + 1 each); total
+    300 = 198 + 102. Was: the province layer took its column types from 越城's empty part
+    (dates of no type) and the next county's dates could not be appended — the whole run
+    stopped with a pyarrow traceback.
+
+    越城 is reported as finished (its county workbook lists the 100 rejections with their
+    reasons, which is what the county must fix), never as a quiet 0: a 警告 on the screen, in
+    县区汇总 and in the manifest."""
+    folder = copy_province(province, tmp_path / "p")
+    path = folder / YC / "parcels.parquet"
+    parcels = gpd.read_parquet(path)
+    parcels["宗地代码"] = None
+    parcels.to_parquet(path)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = result.stdout + result.stderr
+    assert result.returncode == 0 and "Traceback" not in text, text
+    man = _manifest(out)
+    assert man["failed"] == [] and man["rows"]["counties_done"] == 3
+    yc = next(c for c in man["counties"] if c["code"] == "330602")
+    assert (yc["rows_in"], yc["rows_out"], yc["rows_rejected"]) == (100, 0, 100)
+    assert [man["rows"]["in"], man["rows"]["out"], man["rows"]["rejected"]] == [300, 198, 102]
+    _assert_accounted(out, man)
+    assert any("没有可用的宗地" in w for w in yc["warnings"]), yc
+    assert "警告：330602 越城区" in result.stdout and "没有可用的宗地" in result.stdout
+    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "没有可用的宗地" in counties.loc["330602", "警告"]
+    assert (out / "counties" / YC / "landgov.xlsx").is_file()  # its rejections are kept
+
+
+def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
+    province: Path, tmp_path: Path
+) -> None:
+    """province.json written by hand, three slips:
+
+    - 越城 (330602) listed with folder 「330603_柯桥区」 (its data, renamed): the folder name says
+      柯桥, the index and the 宗地代码 say 越城 → judged as 越城 by yuecheng-2022, with a 警告
+      naming the folder, both codes and the profile (was: not a word);
+    - 嵊州 (330683) pointed at the same folder: that data is 越城's (100 % of its 宗地代码
+      330602…), so 嵊州 fails alone; both entries are told they share a folder;
+    - 嵊泗 330922 named 「嵊州市」: finished as 330922, with a 警告 that the name is not 嵊泗县's.
+    """
+    folder = copy_province(province, tmp_path / "p")
+    (folder / YC).rename(folder / "330603_柯桥区")
+    index = index_json(folder)
+    index["counties"][0]["folder"] = "330603_柯桥区"
+    index["counties"][1]["folder"] = "330603_柯桥区"
+    index["counties"][2]["name"] = "嵊州市"
+    write_index(folder, index)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
+    man = _manifest(out)
+    assert [f["code"] for f in man["failed"]] == ["330683"]
+    assert "330602（越城区）" in man["failed"][0]["error"]
+    warn = {c["code"]: " ".join(c.get("warnings", [])) for c in man["counties"]}
+    for needle in ("「330603_柯桥区」", "330603（柯桥区）", "330602 越城区", "yuecheng-2022"):
+        assert needle in warn["330602"], warn["330602"]
+    assert "也被 330683 嵊州市 使用" in warn["330602"]
+    assert "也被 330602 越城区 使用" in warn["330683"]
+    assert "「嵊州市」与区划代码表的「嵊泗县」不符" in warn["330922"]
+    assert "警告：330602 越城区：文件夹「330603_柯桥区」" in text
+    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "330603（柯桥区）" in sheet.loc["330602", "警告"]
+    assert "嵊泗县" in sheet.loc["330922", "警告"]
+    done = {c["code"]: c for c in man["counties"] if c["ok"]}
+    assert done["330602"]["profile"] == "yuecheng-2022"
+    assert (done["330602"]["rows_in"], done["330922"]["rows_in"]) == (100, 100)
+    assert man["rows"]["balanced"] and man["rows"]["in"] == 200

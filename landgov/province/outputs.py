@@ -134,6 +134,7 @@ _HEAD = {
     "rows_in": "宗地输入行数",
     "rows_out": "宗地输出行数",
     "rows_rejected": "宗地剔除行数",
+    "warnings": "警告",
     "n_counties": "县（市、区）数",
     "n_failed": "处理失败县数",
     "target_scope": "目标口径",
@@ -170,6 +171,7 @@ def summary_tables(
             "rows_in": r.get("rows_in"),
             "rows_out": r.get("rows_out"),
             "rows_rejected": r.get("rows_rejected"),
+            "warnings": "；".join(r.get("warnings") or []) or None,
         }
         row.update({k: v for k, v in (r.get("summary") or {}).items() if k != "township"})
         rows.append(row)

@@ -259,6 +259,64 @@ def _unlisted(index: ProvinceIndex) -> dict[str, str]:
     return notes
 
 
+def _folder_code(name: str) -> str | None:
+    """The county code a folder name starts with (``330602_越城区`` → ``330602``), if any."""
+    return name[:6] if name[:6].isdigit() and not name[6:7].isdigit() else None
+
+
+def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
+    """County code → 警告 about its entry of the index: a folder whose name carries another
+    county's code, a name that is not the county's, a folder another county also uses.
+
+    The county is still judged as the index says (its code, so its profile); a folder of
+    another county's data fails there (its 宗地代码 or its place say so), so what is left to
+    say here is the disagreement itself, which would otherwise go unseen.
+    """
+    from landgov.province.counties import county
+
+    out: dict[str, list[str]] = {c.code: [] for c in index.counties}
+    users: dict[Path, list[str]] = {}
+    for c in index.counties:
+        users.setdefault(c.folder.resolve(), []).append(c.label)
+    for c in index.counties:
+        said = _folder_code(c.folder.name)
+        if said is not None and said != c.code:
+            try:
+                other = f"{said}（{county(said).name}）"
+            except KeyError:
+                other = f"{said}（不是浙江省的县级代码）"
+            out[c.code].append(
+                f"文件夹「{c.folder.name}」名称中的县级代码是 {other}，province.json 却列为 "
+                f"{c.label}；本次按 {c.label} 及其评判配置 {prov.profile_for(c.code)} 筛查。"
+                "处理：核对该文件夹是哪个县的数据，改正文件夹名或 province.json 中的 code / folder"
+            )
+        official = county(c.code).name
+        if c.name != official:
+            out[c.code].append(
+                f"province.json 中 {c.code} 的名称「{c.name}」与区划代码表的「{official}」不符；"
+                f"本次按县级代码 {c.code}（{official}）筛查。处理：改正 province.json 中该县的 "
+                "name 或 code"
+            )
+        others = [label for label in users[c.folder.resolve()] if label != c.label]
+        if others:
+            out[c.code].append(
+                f"文件夹「{c.folder.name}」也被 {'、'.join(others)} 使用："
+                "同一份数据不能属于两个县。处理：改正 province.json 中各县的 folder"
+            )
+    return {code: notes for code, notes in out.items() if notes}
+
+
+def _result_warnings(r: Mapping[str, Any]) -> list[str]:
+    """警告 about a finished county's own result: no plot of it is usable."""
+    if r.get("ok") and r["rows_out"] == 0:
+        return [
+            f"没有可用的宗地：宗地输入 {r['rows_in']} 行全部剔除（每行的原因见该县工作簿的"
+            "「问题记录」表），计入全省的宗地为 0 宗。"
+            "处理：按问题记录修正该县的宗地图层后重新运行全省"
+        ]
+    return []
+
+
 def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
     done = [r for r in results if r["ok"]]
     rows_in = sum(r["rows_in"] for r in done)
@@ -283,7 +341,7 @@ def _county_entry(r: Mapping[str, Any], out: Path) -> dict[str, Any]:
     keep = (
         "code", "name", "city_code", "city", "profile", "profile_version", "ok", "rows_in",
         "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "crs_areas",
-        "sheets_split",
+        "sheets_split", "warnings",
         "seconds", "error", "error_type", "error_file",
     )  # fmt: skip
     entry = {k: r[k] for k in keep if k in r}
@@ -346,8 +404,13 @@ def run_province(
     jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
     layers = ProvinceLayers(out)
     results: list[dict[str, Any]] = []
+    warned = _index_warnings(index, prov)
     for name, note in unlisted.items():
         say(f"注意：文件夹「{name}」：{note}")
+    labels = {c.code: c.label for c in index.counties}
+    for code, notes in warned.items():
+        for note in notes:
+            say(f"警告：{labels[code]}：{note}")
     stream = (
         _local(jobs)
         if engine == "local"
@@ -365,6 +428,9 @@ def run_province(
                 )
             else:
                 say(f"{result['code']} {result['name']}：失败：{result['error']}")
+            result["warnings"] = [*warned.get(result["code"], []), *_result_warnings(result)]
+            for note in _result_warnings(result):
+                say(f"警告：{result['code']} {result['name']}：{note}")
             results.append(result)
     finally:
         layers.close()

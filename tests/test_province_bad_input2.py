@@ -372,3 +372,61 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     assert done["330602"]["profile"] == "yuecheng-2022"
     assert (done["330602"]["rows_in"], done["330922"]["rows_in"]) == (100, 100)
     assert man["rows"]["balanced"] and man["rows"]["in"] == 200
+
+
+# -- a plot delivered by two counties: listed, never silently counted twice -------------------
+
+
+def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
+    province: Path, tmp_path: Path
+) -> None:
+    """越城's folder also carries 5 of 嵊州's plots (its rows 0–4, 宗地代码 330683…, as 滨海新区
+    plots are delivered by both the managing district and the county of their code), so
+    越城 reads 105 rows and 嵊州 still its 100.
+
+    By hand: 越城 105 = 104 out + 1 rejected (its own duplicate 宗地代码), 嵊州 100 = 99 + 1,
+    嵊泗 100 = 99 + 1; total 305 = 302 + 3 — every county keeps every row. 5 宗地代码 are in
+    2 counties: 10 rows listed (both counties, both rows), 5 rows counted twice in 全省 and in
+    绍兴市 (越城 and 嵊州 are both 绍兴), 0 in 舟山市; the area counted twice is those 5 plots'
+    亩 once (越城 and 嵊州 are both measured in zone 40: the same 亩 in either county).
+    Was: the 5 plots were in both counties' totals without a word.
+    """
+    folder = copy_province(province, tmp_path / "p")
+    yc = gpd.read_parquet(folder / YC / "parcels.parquet")
+    sz = gpd.read_parquet(folder / SZ / "parcels.parquet")
+    both = pd.concat([yc, sz.iloc[:5]], ignore_index=True)
+    gpd.GeoDataFrame(both, geometry="geometry", crs=yc.crs).to_parquet(
+        folder / YC / "parcels.parquet"
+    )
+    ids = sorted(sz["宗地代码"].iloc[:5])
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+    man = _manifest(out)
+    counts = {c["code"]: (c["rows_in"], c["rows_out"], c["rows_rejected"]) for c in man["counties"]}
+    assert counts == {"330602": (105, 104, 1), "330683": (100, 99, 1), "330922": (100, 99, 1)}
+    assert [man["rows"][k] for k in ("in", "out", "rejected")] == [305, 302, 3]
+    assert man["rows"]["balanced"] and man["rows"]["province_layer"] == 302
+    listed = _sheet(out, "跨县重复宗地")
+    assert sorted(set(listed["宗地代码"])) == ids and len(listed) == 10
+    assert set(listed["县级代码"]) == {"330602", "330683"}
+    layer = pd.read_parquet(
+        out / "province.parquet", columns=["parcel_id", "county_code", "area_mu"]
+    )
+    area = layer[layer["parcel_id"].isin(ids) & (layer["county_code"] == "330683")]["area_mu"].sum()
+    rep = man["cross_county_repeats"]
+    assert (rep["parcel_ids"], rep["rows"], rep["repeated_rows"]) == (5, 10, 5)
+    assert rep["repeated_area_mu"] == pytest.approx(area, rel=1e-6)
+    cities = _sheet(out, "地市汇总").set_index("地级市")
+    assert cities.loc["全省", "跨县重复计入宗地数"] == 5
+    assert cities.loc["绍兴市", "跨县重复计入宗地数"] == 5
+    assert cities.loc["舟山市", "跨县重复计入宗地数"] == 0
+    assert cities.loc["全省", "跨县重复计入面积（亩）"] == pytest.approx(area, rel=1e-6)
+    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "5 宗的宗地代码也在 330683 嵊州市" in sheet.loc["330602", "警告"]
+    assert "5 宗的宗地代码也在 330602 越城区" in sheet.loc["330683", "警告"]
+    assert pd.isna(sheet.loc["330922", "警告"])
+    about = _sheet(out, "说明").set_index("项目")["内容"]
+    assert about["跨县重复宗地"].startswith("警告：5 个宗地代码")
+    assert "重复计入 5 宗" in about["跨县重复宗地"]
+    assert "警告：5 个宗地代码同时出现在" in result.stdout

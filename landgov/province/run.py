@@ -49,6 +49,7 @@ from landgov.province.layout import ProvinceIndex, read_index
 from landgov.province.outputs import (
     WORKBOOK,
     ProvinceLayers,
+    cross_county_repeats,
     headers,
     summary_records,
     summary_tables,
@@ -317,6 +318,50 @@ def _result_warnings(r: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _repeat_notes(repeats: pd.DataFrame, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Plots in more than one county (:func:`cross_county_repeats`): a 警告 added to each such
+    county's ``warnings``, and the manifest's ``cross_county_repeats`` (``note``: the 警告 of
+    the province, ``None`` when there is none)."""
+    pairs = repeats.drop_duplicates(["parcel_id", "county_code"])
+    extra = pairs[pairs.duplicated("parcel_id")]
+    area = float(pd.to_numeric(extra["area_mu"], errors="coerce").fillna(0).sum())
+    n_ids = int(repeats["parcel_id"].nunique())
+    note = None
+    if n_ids:
+        note = (
+            f"警告：{n_ids} 个宗地代码同时出现在 2 个及以上县（市、区）的文件中"
+            f"（共 {len(repeats)} 行，见「跨县重复宗地」表）。各县的结果保留全部行；"
+            "全省与地市合计是各县结果之和，"
+            f"这些宗地重复计入 {len(extra)} 宗、{area:.2f} 亩（见地市汇总「跨县重复计入宗地数」"
+            "「跨县重复计入面积（亩）」列）。处理：核对这些宗地属于哪个县，从其他县的文件中删去后"
+            "重新运行全省"
+        )
+    for r in results:
+        mine = set(pairs.loc[pairs["county_code"] == r["code"], "parcel_id"])
+        if not mine:
+            continue
+        others = pairs[pairs["parcel_id"].isin(mine) & (pairs["county_code"] != r["code"])]
+        named = zip(others["county_code"], others["county"], strict=True)
+        labels = "、".join(sorted({f"{c} {n}" for c, n in named}))
+        r["warnings"].append(
+            f"跨县重复：{len(mine)} 宗的宗地代码也在 {labels} 的文件中，全省与地市合计中重复计入"
+            "（见 province.xlsx「跨县重复宗地」表）。处理：核对这些宗地属于哪个县，"
+            "从其他县的文件中删去后重新运行全省"
+        )
+    records = json.loads(repeats.head(1000).to_json(orient="records", force_ascii=False))
+    return {
+        "parcel_ids": n_ids,
+        "rows": len(repeats),
+        "repeated_rows": len(extra),
+        "repeated_area_mu": round(area, 6),
+        "counting": "各县结果保留全部行；全省与地市合计为各县结果之和，跨县重复的宗地在其所在的"
+        "每个县各计一次（重复计入的宗数与亩数见 repeated_rows、repeated_area_mu 与地市汇总）",
+        "note": note,
+        "listed": records,
+        "listed_all": len(records) == len(repeats),
+    }
+
+
 def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
     done = [r for r in results if r["ok"]]
     rows_in = sum(r["rows_in"] for r in done)
@@ -435,8 +480,17 @@ def run_province(
     finally:
         layers.close()
         shutil.rmtree(out / _PARTS, ignore_errors=True)
-    counties, cities = summary_tables(results, province_targets=_province_targets(prov.name))
-    written = _workbook(out, counties, cities, results, prov_name=prov.name, unlisted=unlisted)
+    repeats = cross_county_repeats(layers.parquet)
+    repeated = _repeat_notes(repeats, results)
+    if repeated["note"]:
+        say(repeated["note"])
+    counties, cities = summary_tables(
+        results, province_targets=_province_targets(prov.name), repeats=repeats
+    )
+    written = _workbook(
+        out, counties, cities, results, prov_name=prov.name, unlisted=unlisted, repeats=repeats,
+        repeat_note=repeated["note"],
+    )  # fmt: skip
     section = {
         "command": "landgov screen",
         "landgov_version": __version__,
@@ -462,6 +516,7 @@ def run_province(
             if not r["ok"]
         ],
         "rows": _account(results, layers.rows["parcels"]),
+        "cross_county_repeats": repeated,
         "unlisted_folders": list(unlisted),
         "unlisted_notes": dict(unlisted),
         "summary": summary_records(counties, cities),  # 县区汇总 / 地市汇总, read by the map
@@ -491,6 +546,8 @@ def _workbook(
     *,
     prov_name: str,
     unlisted: Mapping[str, str] | None = None,
+    repeats: pd.DataFrame | None = None,
+    repeat_note: str | None = None,
 ) -> Any:
     from landgov.reports.excel import write_workbook
     from landgov.summary import SUMMARY_LABELS
@@ -527,11 +584,23 @@ def _workbook(
             ],
         }
     )
+    about.loc[len(about)] = [
+        "跨县重复宗地",
+        repeat_note or "没有宗地代码同时出现在两个及以上县（市、区）的文件中",
+    ]
     for name, note in (unlisted or {}).items():
         about.loc[len(about)] = ["未列入索引的文件夹", f"{name}：{note}"]
+    if repeats is None or repeats.empty:
+        repeats = pd.DataFrame({"说明": ["没有宗地代码同时出现在两个及以上县（市、区）的文件中"]})
     labels = headers(SUMMARY_LABELS)
     return write_workbook(
-        [("县区汇总", counties), ("地市汇总", cities), ("处理失败", failed), ("说明", about)],
+        [
+            ("县区汇总", counties),
+            ("地市汇总", cities),
+            ("跨县重复宗地", repeats),
+            ("处理失败", failed),
+            ("说明", about),
+        ],
         out / WORKBOOK,
         labels=labels,
     )

@@ -430,3 +430,33 @@ def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
     assert about["跨县重复宗地"].startswith("警告：5 个宗地代码")
     assert "重复计入 5 宗" in about["跨县重复宗地"]
     assert "警告：5 个宗地代码同时出现在" in result.stdout
+
+
+def test_cli_county_folder_blank_or_a_file_fails_alone_naming_the_folder(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊州's folder written as 「   」 (blanks) and 嵊泗's as the name of a file: each fails alone
+    with 「县（市、区）文件夹不存在」 / 「不是文件夹」, the folder as written (blanks shown inside
+    「」, kept in the final error) and what to do in province.json; 越城 finishes. Was: only
+    「…/   /parcels.parquet：文件不存在」, and the final error squeezed the blanks to one."""
+    folder = copy_province(province, tmp_path / "p")
+    (folder / "说明.txt").write_text("x", "utf-8")
+    index = index_json(folder)
+    index["counties"][1]["folder"] = "   "
+    index["counties"][2]["folder"] = "说明.txt"
+    write_index(folder, index)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
+    assert "330602 越城区：完成" in result.stdout
+    man = _assert_failed(
+        out,
+        text,
+        {
+            "330683": (folder / "   ", "县（市、区）文件夹不存在"),
+            "330922": (folder / "说明.txt", "不是文件夹"),
+        },
+    )
+    assert "「   」" in text and "province.json" in man["failed"][0]["error"]
+    assert f"{folder}/   ：" in result.stderr  # the path as it is, blanks kept
+    _assert_accounted(out, man)

@@ -86,6 +86,7 @@ class CountyJob:
     part: str
     as_of: str | None = None
     aliases: dict[str, list[str]] | None = field(default=None)
+    folder: str | None = None
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -220,6 +221,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
     }
     t0 = time.perf_counter()
     try:
+        _check_folder(job)
         inputs = RunInputs(**{role: Path(p) for role, p in job.files.items()})
         try:
             run = run_screening(
@@ -275,6 +277,25 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _check_folder(job: CountyJob) -> None:
+    """Refuse a county whose folder (``folder`` of its index entry) is missing or is a file,
+    naming the folder as written (blanks shown inside 「」) rather than its first file."""
+    if job.folder is None or Path(job.folder).is_dir():
+        return
+    folder = Path(job.folder)
+    problem = "不是文件夹（是一个文件）" if folder.exists() else "县（市、区）文件夹不存在"
+    raise InputError(
+        [
+            Issue(
+                str(folder), "folder", f"「{folder.name}」", problem,
+                f"核对 province.json 中 {job.code} {job.name} 的 folder 是否与省级文件夹里该县的"
+                "文件夹名一致（省略 folder 时为「县级代码_名称」），"
+                "或补交该县的文件夹后重新运行全省",
+            )
+        ]
+    )  # fmt: skip
 
 
 def _epsg_text(crs: Any) -> str | None:

@@ -30,6 +30,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -97,7 +98,7 @@ class ProvinceRun:
                 f["file"],
                 None,
                 f"{f['code']} {f['name']}",
-                "该县（市、区）处理失败：" + " ".join(str(f["error"]).split()),
+                "该县（市、区）处理失败：" + re.sub(r"\s*\n\s*", " ", str(f["error"]).strip()),
                 "按上述提示修正该县的文件（可先用 landgov inspect 检查），再重新运行全省；"
                 "其他县的结果已写出，不受影响",
             )
@@ -121,6 +122,7 @@ def _jobs(
             part=str(out / _PARTS / f"{c.code}.arrow"),
             as_of=as_of,
             aliases=aliases,
+            folder=str(c.folder),
         )
         for c in index.counties
     ]

@@ -15,7 +15,8 @@ county's rows. Output folder::
                            rows in = out + rejected per county and in total, sheet splits
       province.parquet     底数清单 of every county, EPSG:4490 (GeoParquet)
       province.gpkg        layers parcels (底数清单) and governance (治理清单), EPSG:4490
-      province.xlsx        县区汇总, 地市汇总 (地级市 + 全省) against targets, 处理失败, 说明
+      province.xlsx        县区汇总 (with 警告), 地市汇总 (地级市 + 全省) against targets,
+                           跨县重复宗地 (plots in more than one county), 处理失败, 说明
       counties/<code>_<name>/   each county's own run folder (landgov.gpkg, landgov.xlsx,
                                 manifest.json), areas in the county's own projected CRS
 

@@ -343,7 +343,8 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
       naming the folder, both codes and the profile (was: not a word);
     - 嵊州 (330683) pointed at the same folder: that data is 越城's (100 % of its 宗地代码
       330602…), so 嵊州 fails alone; both entries are told they share a folder;
-    - 嵊泗 330922 named 「嵊州市」: finished as 330922, with a 警告 that the name is not 嵊泗县's.
+    - 嵊泗 330922 named 「嵊州市」: finished as 330922, with a 警告 that the name is not 嵊泗县's,
+      its run folder 「330922_嵊泗县」 (was 「330922_嵊州市」: a name from the index made a path).
     """
     folder = copy_province(province, tmp_path / "p")
     (folder / YC).rename(folder / "330603_柯桥区")
@@ -368,6 +369,7 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     sheet = _sheet(out, "县区汇总").set_index("县级代码")
     assert "330603（柯桥区）" in sheet.loc["330602", "警告"]
     assert "嵊泗县" in sheet.loc["330922", "警告"]
+    assert (out / "counties" / SS).is_dir()  # the run folder by the county's own name
     done = {c["code"]: c for c in man["counties"] if c["ok"]}
     assert done["330602"]["profile"] == "yuecheng-2022"
     assert (done["330602"]["rows_in"], done["330922"]["rows_in"]) == (100, 100)

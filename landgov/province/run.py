@@ -111,6 +111,11 @@ class ProvinceRun:
 def _jobs(
     index: ProvinceIndex, profile: Any, out: Path, *, as_of: str, aliases: Any
 ) -> list[CountyJob]:
+    """One job per county; its run folder is ``counties/<code>_<name>`` by the county table's
+    name (a ``name`` written in the index, maybe wrong or holding 「/」 or 「..」, is shown but
+    never a path)."""
+    from landgov.province.counties import county
+
     return [
         CountyJob(
             code=c.code,
@@ -119,7 +124,7 @@ def _jobs(
             city=c.city,
             files={role: str(p) for role, p in c.files.items()},
             profile=profile.profile_for(c.code),
-            out_dir=str(out / "counties" / f"{c.code}_{c.name}"),
+            out_dir=str(out / "counties" / county(c.code).folder),  # not the index's name
             part=str(out / _PARTS / f"{c.code}.arrow"),
             as_of=as_of,
             aliases=aliases,

@@ -427,6 +427,11 @@ def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
     sheet = _sheet(out, "县区汇总").set_index("县级代码")
     assert "5 宗的宗地代码也在 330683 嵊州市" in sheet.loc["330602", "警告"]
     assert "5 宗的宗地代码也在 330602 越城区" in sheet.loc["330683", "警告"]
+    # and 越城 is told it counts 5 plots whose code is 嵊州's (whether or not 嵊州 has them too)
+    assert (
+        "5 宗的宗地代码前 6 位是其他县（市、区）的代码（330683 嵊州市 5 宗）"
+        in (sheet.loc["330602", "警告"])
+    )
     assert pd.isna(sheet.loc["330922", "警告"])
     about = _sheet(out, "说明").set_index("项目")["内容"]
     assert about["跨县重复宗地"].startswith("警告：5 个宗地代码")

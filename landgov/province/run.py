@@ -316,14 +316,17 @@ def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
 
 
 def _result_warnings(r: Mapping[str, Any]) -> list[str]:
-    """警告 about a finished county's own result: no plot of it is usable."""
+    """警告 about a finished county's own result: no plot of it is usable; 宗地代码 of another
+    county among its own (the worker's ``notes``)."""
+    notes = list(r.get("notes") or [])
     if r.get("ok") and r["rows_out"] == 0:
         return [
+            *notes,
             f"没有可用的宗地：宗地输入 {r['rows_in']} 行全部剔除（每行的原因见该县工作簿的"
             "「问题记录」表），计入全省的宗地为 0 宗。"
-            "处理：按问题记录修正该县的宗地图层后重新运行全省"
+            "处理：按问题记录修正该县的宗地图层后重新运行全省",
         ]
-    return []
+    return notes
 
 
 def _repeat_notes(repeats: pd.DataFrame, results: Sequence[dict[str, Any]]) -> dict[str, Any]:

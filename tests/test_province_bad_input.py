@@ -137,7 +137,7 @@ def _other_county(d: Path) -> None:
 BREAKS = {
     "missing": (_missing, "文件不存在", "parcels.parquet"),
     "empty": (_empty, "0 字节", "parcels.parquet"),
-    "no_folder": (_no_folder, "文件不存在", "parcels.parquet"),
+    "no_folder": (_no_folder, "县（市、区）文件夹不存在", ZS),
     "zone_40_geoparquet": (_zone_40_geoparquet, "太远", "parcels.parquet"),
     "zone_40_gpkg": (_zone_40_prj, "太远", "parcels.gpkg"),
     "other_county": (_other_county, "330604（上虞区）", "parcels.parquet"),

@@ -62,7 +62,8 @@ def _assert_accounted(out: Path, man: dict) -> None:
         assert c["balanced"] and c["rows_written"] == c["rows_out"]
         mine = layer[layer["county_code"] == c["code"]]
         assert len(mine) == c["rows_out"]
-        assert set(mine["profile"]) == {PROFILES[c["code"]]} == {c["profile"]}
+        assert set(mine["profile"]) == ({PROFILES[c["code"]]} if len(mine) else set())
+        assert c["profile"] == PROFILES[c["code"]]
     rows = man["rows"]
     assert rows["in"] == sum(c["rows_in"] for c in done) == rows["out"] + rows["rejected"]
     assert rows["province_layer"] == len(layer) == rows["out"] and rows["balanced"]
@@ -292,3 +293,177 @@ def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
     )
     _assert_accounted(out, man)
     assert [c["code"] for c in man["counties"] if c["ok"]] == ["330602"]
+
+
+# -- a county with no usable plot: finished, its rejections kept, said ------------------------
+
+
+def test_cli_first_county_with_no_usable_plot_finishes_alone_with_a_warning(
+    province: Path, tmp_path: Path
+) -> None:
+    """越城, first in province.json, delivers 100 plots whose 宗地代码 are all blank: each row is
+    rejected by the district run (no plot without its 宗地代码), so 越城 has 0 plots out and
+    100 rejected (100 = 0 + 100), 嵊州 and 嵊泗 finish as generated (100 = 99 + 1 each); total
+    300 = 198 + 102. Was: the province layer took its column types from 越城's empty part
+    (dates of no type) and the next county's dates could not be appended — the whole run
+    stopped with a pyarrow traceback.
+
+    越城 is reported as finished (its county workbook lists the 100 rejections with their
+    reasons, which is what the county must fix), never as a quiet 0: a 警告 on the screen, in
+    县区汇总 and in the manifest."""
+    folder = copy_province(province, tmp_path / "p")
+    path = folder / YC / "parcels.parquet"
+    parcels = gpd.read_parquet(path)
+    parcels["宗地代码"] = None
+    parcels.to_parquet(path)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = result.stdout + result.stderr
+    assert result.returncode == 0 and "Traceback" not in text, text
+    man = _manifest(out)
+    assert man["failed"] == [] and man["rows"]["counties_done"] == 3
+    yc = next(c for c in man["counties"] if c["code"] == "330602")
+    assert (yc["rows_in"], yc["rows_out"], yc["rows_rejected"]) == (100, 0, 100)
+    assert [man["rows"]["in"], man["rows"]["out"], man["rows"]["rejected"]] == [300, 198, 102]
+    _assert_accounted(out, man)
+    assert any("没有可用的宗地" in w for w in yc["warnings"]), yc
+    assert "警告：330602 越城区" in result.stdout and "没有可用的宗地" in result.stdout
+    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "没有可用的宗地" in counties.loc["330602", "警告"]
+    assert (out / "counties" / YC / "landgov.xlsx").is_file()  # its rejections are kept
+
+
+def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
+    province: Path, tmp_path: Path
+) -> None:
+    """province.json written by hand, three slips:
+
+    - 越城 (330602) listed with folder 「330603_柯桥区」 (its data, renamed): the folder name says
+      柯桥, the index and the 宗地代码 say 越城 → judged as 越城 by yuecheng-2022, with a 警告
+      naming the folder, both codes and the profile (was: not a word);
+    - 嵊州 (330683) pointed at the same folder: that data is 越城's (100 % of its 宗地代码
+      330602…), so 嵊州 fails alone; both entries are told they share a folder;
+    - 嵊泗 330922 named 「嵊州市」: finished as 330922, with a 警告 that the name is not 嵊泗县's,
+      its run folder 「330922_嵊泗县」 (was 「330922_嵊州市」: a name from the index made a path).
+    """
+    folder = copy_province(province, tmp_path / "p")
+    (folder / YC).rename(folder / "330603_柯桥区")
+    index = index_json(folder)
+    index["counties"][0]["folder"] = "330603_柯桥区"
+    index["counties"][1]["folder"] = "330603_柯桥区"
+    index["counties"][2]["name"] = "嵊州市"
+    write_index(folder, index)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
+    man = _manifest(out)
+    assert [f["code"] for f in man["failed"]] == ["330683"]
+    assert "330602（越城区）" in man["failed"][0]["error"]
+    warn = {c["code"]: " ".join(c.get("warnings", [])) for c in man["counties"]}
+    for needle in ("「330603_柯桥区」", "330603（柯桥区）", "330602 越城区", "yuecheng-2022"):
+        assert needle in warn["330602"], warn["330602"]
+    assert "也被 330683 嵊州市 使用" in warn["330602"]
+    assert "也被 330602 越城区 使用" in warn["330683"]
+    assert "「嵊州市」与区划代码表的「嵊泗县」不符" in warn["330922"]
+    assert "警告：330602 越城区：文件夹「330603_柯桥区」" in text
+    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "330603（柯桥区）" in sheet.loc["330602", "警告"]
+    assert "嵊泗县" in sheet.loc["330922", "警告"]
+    assert (out / "counties" / SS).is_dir()  # the run folder by the county's own name
+    done = {c["code"]: c for c in man["counties"] if c["ok"]}
+    assert done["330602"]["profile"] == "yuecheng-2022"
+    assert (done["330602"]["rows_in"], done["330922"]["rows_in"]) == (100, 100)
+    assert man["rows"]["balanced"] and man["rows"]["in"] == 200
+
+
+# -- a plot delivered by two counties: listed, never silently counted twice -------------------
+
+
+def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
+    province: Path, tmp_path: Path
+) -> None:
+    """越城's folder also carries 5 of 嵊州's plots (its rows 0–4, 宗地代码 330683…, as 滨海新区
+    plots are delivered by both the managing district and the county of their code), so
+    越城 reads 105 rows and 嵊州 still its 100.
+
+    By hand: 越城 105 = 104 out + 1 rejected (its own duplicate 宗地代码), 嵊州 100 = 99 + 1,
+    嵊泗 100 = 99 + 1; total 305 = 302 + 3 — every county keeps every row. 5 宗地代码 are in
+    2 counties: 10 rows listed (both counties, both rows), 5 rows counted twice in 全省 and in
+    绍兴市 (越城 and 嵊州 are both 绍兴), 0 in 舟山市; the area counted twice is those 5 plots'
+    亩 once (越城 and 嵊州 are both measured in zone 40: the same 亩 in either county).
+    Was: the 5 plots were in both counties' totals without a word.
+    """
+    folder = copy_province(province, tmp_path / "p")
+    yc = gpd.read_parquet(folder / YC / "parcels.parquet")
+    sz = gpd.read_parquet(folder / SZ / "parcels.parquet")
+    both = pd.concat([yc, sz.iloc[:5]], ignore_index=True)
+    gpd.GeoDataFrame(both, geometry="geometry", crs=yc.crs).to_parquet(
+        folder / YC / "parcels.parquet"
+    )
+    ids = sorted(sz["宗地代码"].iloc[:5])
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+    man = _manifest(out)
+    counts = {c["code"]: (c["rows_in"], c["rows_out"], c["rows_rejected"]) for c in man["counties"]}
+    assert counts == {"330602": (105, 104, 1), "330683": (100, 99, 1), "330922": (100, 99, 1)}
+    assert [man["rows"][k] for k in ("in", "out", "rejected")] == [305, 302, 3]
+    assert man["rows"]["balanced"] and man["rows"]["province_layer"] == 302
+    listed = _sheet(out, "跨县重复宗地")
+    assert sorted(set(listed["宗地代码"])) == ids and len(listed) == 10
+    assert set(listed["县级代码"]) == {"330602", "330683"}
+    layer = pd.read_parquet(
+        out / "province.parquet", columns=["parcel_id", "county_code", "area_mu"]
+    )
+    area = layer[layer["parcel_id"].isin(ids) & (layer["county_code"] == "330683")]["area_mu"].sum()
+    rep = man["cross_county_repeats"]
+    assert (rep["parcel_ids"], rep["rows"], rep["repeated_rows"]) == (5, 10, 5)
+    assert rep["repeated_area_mu"] == pytest.approx(area, rel=1e-6)
+    cities = _sheet(out, "地市汇总").set_index("地级市")
+    assert cities.loc["全省", "跨县重复计入宗地数"] == 5
+    assert cities.loc["绍兴市", "跨县重复计入宗地数"] == 5
+    assert cities.loc["舟山市", "跨县重复计入宗地数"] == 0
+    assert cities.loc["全省", "跨县重复计入面积（亩）"] == pytest.approx(area, rel=1e-6)
+    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    assert "5 宗的宗地代码也在 330683 嵊州市" in sheet.loc["330602", "警告"]
+    assert "5 宗的宗地代码也在 330602 越城区" in sheet.loc["330683", "警告"]
+    # and 越城 is told it counts 5 plots whose code is 嵊州's (whether or not 嵊州 has them too)
+    assert (
+        "5 宗的宗地代码前 6 位是其他县（市、区）的代码（330683 嵊州市 5 宗）"
+        in (sheet.loc["330602", "警告"])
+    )
+    assert pd.isna(sheet.loc["330922", "警告"])
+    about = _sheet(out, "说明").set_index("项目")["内容"]
+    assert about["跨县重复宗地"].startswith("警告：5 个宗地代码")
+    assert "重复计入 5 宗" in about["跨县重复宗地"]
+    assert "警告：5 个宗地代码同时出现在" in result.stdout
+
+
+def test_cli_county_folder_blank_or_a_file_fails_alone_naming_the_folder(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊州's folder written as 「   」 (blanks) and 嵊泗's as the name of a file: each fails alone
+    with 「县（市、区）文件夹不存在」 / 「不是文件夹」, the folder as written (blanks shown inside
+    「」, kept in the final error) and what to do in province.json; 越城 finishes. Was: only
+    「…/   /parcels.parquet：文件不存在」, and the final error squeezed the blanks to one."""
+    folder = copy_province(province, tmp_path / "p")
+    (folder / "说明.txt").write_text("x", "utf-8")
+    index = index_json(folder)
+    index["counties"][1]["folder"] = "   "
+    index["counties"][2]["folder"] = "说明.txt"
+    write_index(folder, index)
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
+    assert "330602 越城区：完成" in result.stdout
+    man = _assert_failed(
+        out,
+        text,
+        {
+            "330683": (folder / "   ", "县（市、区）文件夹不存在"),
+            "330922": (folder / "说明.txt", "不是文件夹"),
+        },
+    )
+    assert "「   」" in text and "province.json" in man["failed"][0]["error"]
+    assert f"{folder}/   ：" in result.stderr  # the path as it is, blanks kept
+    _assert_accounted(out, man)

@@ -158,3 +158,25 @@ def test_typed_columns_at_once_are_the_values_one_by_one(
     got = _typed(raw, kind)
     assert got.dtype == expected.dtype
     pd.testing.assert_extension_array_equal(pd.array(got), pd.array(expected))
+
+
+@pytest.mark.parametrize("first", ["no row", "no date"])
+def test_a_first_county_without_dates_or_rows_does_not_stop_the_next(
+    tmp_path: Path, first: str
+) -> None:
+    """The layers take their schema from the first county. A first county with no plot left
+    (every row rejected) or without any 供地日期 gave the date and WKB columns no type, and the
+    next county's dates could not be appended (pyarrow: cast from date32 to null)."""
+    head = _rows([], []) if first == "no row" else _rows(["不列入"], [_SQUARE])
+    head["supply_date"] = pd.Series([None] * len(head), dtype=object)
+    layers = ProvinceLayers(tmp_path)
+    write_part(head, tmp_path / "0.arrow")
+    write_part(_rows(["治理", "不列入", None], [_SQUARE, _TWO, _SQUARE]), tmp_path / "1.arrow")
+    assert layers.append(tmp_path / "0.arrow") == len(head)
+    assert layers.append(tmp_path / "1.arrow") == 3
+    layers.close()
+    back = pd.read_parquet(tmp_path / "province.parquet", columns=["supply_date"])
+    dates = [None] * len(head) + [dt.date(2020, 1, 2), None, dt.date(2021, 3, 4)]
+    assert [None if pd.isna(d) else d for d in back["supply_date"]] == dates
+    info = pyogrio.read_info(tmp_path / "province.gpkg", layer="parcels")
+    assert info["features"] == 3 + len(head)

@@ -86,6 +86,7 @@ class CountyJob:
     part: str
     as_of: str | None = None
     aliases: dict[str, list[str]] | None = field(default=None)
+    folder: str | None = None
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -220,6 +221,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
     }
     t0 = time.perf_counter()
     try:
+        _check_folder(job)
         inputs = RunInputs(**{role: Path(p) for role, p in job.files.items()})
         try:
             run = run_screening(
@@ -237,7 +239,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
             raise
         man = run.manifest
         rows = province_rows(run.parcels, job, str(man["profile"]["version"]))
-        _check_belongs(rows, job, crs_in=man["inputs"]["parcels"].get("crs"))
+        codes = _check_belongs(rows, job, crs_in=man["inputs"]["parcels"].get("crs"))
         Path(job.part).parent.mkdir(parents=True, exist_ok=True)
         write_part(rows, job.part)
         district = run.townships[run.townships["township"] == DISTRICT]
@@ -273,8 +275,49 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "part": job.part,
         "out": job.out_dir,
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
+        "notes": _other_codes_note(codes, job),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _other_codes_note(codes: Counter[str], job: CountyJob) -> list[str]:
+    """A 警告 when some 宗地代码 of the county carry another county's code (a few: most would
+    have failed the county): they are counted here, under the county of the folder."""
+    from landgov.province.counties import county
+
+    other = {code: n for code, n in sorted(codes.items()) if code != job.code}
+    if not other:
+        return []
+    named = []
+    for code, n in other.items():
+        try:
+            named.append(f"{code} {county(code).name} {n} 宗")
+        except KeyError:
+            named.append(f"{code}（不是浙江省的县级代码）{n} 宗")
+    return [
+        f"{sum(other.values())} 宗的宗地代码前 6 位是其他县（市、区）的代码（{'、'.join(named)}），"
+        f"按 province.json 所列的 {job.code} {job.name} 筛查并计入本县；若这些宗地也由那个县报送，"
+        "见 province.xlsx「跨县重复宗地」表。处理：核对这些宗地应归哪个县"
+    ]
+
+
+def _check_folder(job: CountyJob) -> None:
+    """Refuse a county whose folder (``folder`` of its index entry) is missing or is a file,
+    naming the folder as written (blanks shown inside 「」) rather than its first file."""
+    if job.folder is None or Path(job.folder).is_dir():
+        return
+    folder = Path(job.folder)
+    problem = "不是文件夹（是一个文件）" if folder.exists() else "县（市、区）文件夹不存在"
+    raise InputError(
+        [
+            Issue(
+                str(folder), "folder", f"「{folder.name}」", problem,
+                f"核对 province.json 中 {job.code} {job.name} 的 folder 是否与省级文件夹里该县的"
+                "文件夹名一致（省略 folder 时为「县级代码_名称」），"
+                "或补交该县的文件夹后重新运行全省",
+            )
+        ]
+    )  # fmt: skip
 
 
 def _epsg_text(crs: Any) -> str | None:
@@ -311,7 +354,7 @@ class NotThisCountyError(InputError):
     """A county folder holds data of another place (宗地代码 or coordinates say so)."""
 
 
-def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) -> None:
+def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) -> Counter[str]:
     """Refuse a county whose parcels are not the county's: most 宗地代码 carry another county's
     6-digit code, or the layer lies far from the county (a wrong 3° zone in the .prj or the
     GeoParquet CRS: 舟山 read with central meridian 120°E lands about 3° west, in 杭州).
@@ -319,6 +362,7 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
     A province roll-up would otherwise count those plots under the wrong county (and twice, when
     they are another county's data). Both are facts of the whole file, so the county fails; a
     few broken codes among the county's own are the district run's business (rejected/flagged).
+    Returns the county codes of the well-formed 宗地代码, counted.
     """
     from landgov.crs import _fits_county
     from landgov.ids import check_parcel_code
@@ -327,8 +371,9 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
     source = job.files.get("parcels", job.out_dir)
     here = county(job.code)
     parsed = [c.county for c in map(check_parcel_code, rows["parcel_id"].dropna()) if c.ok]
+    codes = Counter(parsed)
     if parsed:
-        (top, n), *_ = Counter(parsed).most_common(1)
+        (top, n), *_ = codes.most_common(1)
         if top != job.code and 2 * n > len(parsed):
             try:
                 other = f"{top}（{county(top).name}）"
@@ -347,7 +392,7 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
             )  # fmt: skip
     geoms = rows.geometry[rows.geometry.notna() & ~rows.geometry.is_empty]
     if geoms.empty:
-        return
+        return codes
     minx, miny, maxx, maxy = geoms.total_bounds
     lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
     if not _fits_county(lon, job.code):
@@ -364,6 +409,7 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
                 )
             ]
         )  # fmt: skip
+    return codes
 
 
 def _plain(row: pd.Series) -> dict[str, Any]:

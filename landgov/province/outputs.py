@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
@@ -28,7 +29,7 @@ from landgov.core.vocab import NO_TARGET, PROVINCE
 from landgov.province.county import PROVINCE_CRS
 from landgov.province.parts import LAYERS, read_part
 
-__all__ = ["ProvinceLayers", "summary_records", "summary_tables"]
+__all__ = ["ProvinceLayers", "cross_county_repeats", "summary_records", "summary_tables"]
 
 GEOPARQUET = "province.parquet"
 GEOPACKAGE = "province.gpkg"
@@ -115,6 +116,47 @@ class ProvinceLayers:
                 describe_layer(self.gpkg, layer)
 
 
+#: Columns of the 跨县重复宗地 sheet (rows of the province layer), in order.
+REPEAT_COLUMNS = (
+    "parcel_id", "county_code", "county", "city_code", "city", "source_row", "area_mu",
+    "screening_status",
+)  # fmt: skip
+
+
+def cross_county_repeats(parquet: Path) -> pd.DataFrame:
+    """Every row of the province layer whose 宗地代码 is in more than one county, by 宗地代码
+    and county code (columns :data:`REPEAT_COLUMNS`).
+
+    A plot delivered by two counties (a 滨海新区 plot in the folder of the district that manages
+    it and in that of the county of its code) is in both counties' results and so twice in the
+    sums of a city and of the province. Only ``parcel_id`` and ``county_code`` are read whole;
+    the other columns of the repeated rows alone.
+    """
+    if not parquet.exists():
+        return pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    keys = pq.read_table(parquet, columns=["parcel_id", "county_code"]).to_pandas()
+    pairs = keys.dropna(subset=["parcel_id"]).drop_duplicates()
+    counts = pairs["parcel_id"].value_counts()
+    ids = counts.index[counts > 1]
+    if not len(ids):
+        return pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    table = pq.read_table(parquet, columns=list(REPEAT_COLUMNS))
+    mask = pc.is_in(table["parcel_id"], value_set=pa.array(list(ids), pa.string()))
+    rows = table.filter(mask).to_pandas()
+    return rows.sort_values(
+        ["parcel_id", "county_code", "source_row"], kind="stable", ignore_index=True
+    )
+
+
+def _repeated(repeats: pd.DataFrame, codes: Sequence[str]) -> tuple[int, float]:
+    """Plots counted more than once when the counties ``codes`` are summed: the rows beyond
+    the first county of each 宗地代码 (one row per county), and their 亩."""
+    mine = repeats[repeats["county_code"].isin(list(codes))]
+    mine = mine.drop_duplicates(["parcel_id", "county_code"])  # one row per county
+    extra = mine[mine.duplicated("parcel_id")]  # the rows after the first county of each plot
+    return len(extra), float(pd.to_numeric(extra["area_mu"], errors="coerce").fillna(0).sum())
+
+
 _SUMS = (
     "n_parcels", "area_mu", "n_governance", "governance_area_mu", "n_to_verify", "n_above_scale",
     "n_above_scale_incomplete",
@@ -134,6 +176,9 @@ _HEAD = {
     "rows_in": "宗地输入行数",
     "rows_out": "宗地输出行数",
     "rows_rejected": "宗地剔除行数",
+    "warnings": "警告",
+    "n_repeated": "跨县重复计入宗地数",
+    "area_mu_repeated": "跨县重复计入面积（亩）",
     "n_counties": "县（市、区）数",
     "n_failed": "处理失败县数",
     "target_scope": "目标口径",
@@ -149,13 +194,18 @@ def _num(value: Any) -> float:
 
 
 def summary_tables(
-    results: Sequence[Mapping[str, Any]], *, province_targets: Mapping[str, Any]
+    results: Sequence[Mapping[str, Any]],
+    *,
+    province_targets: Mapping[str, Any],
+    repeats: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """县区汇总 (one row per county, failed ones too) and 地市汇总 (cities + 全省), each in
     行政区划代码 order (全省 last).
 
     ``province_targets``: ``tax_per_mu``, ``value_added_per_mu``, ``renewal_mu``, ``year``,
     ``renewal_year`` and ``source`` of the province profile (浙政发〔2023〕4号).
+    ``repeats``: :func:`cross_county_repeats`; each city and 全省 says how many of its plots
+    (and 亩) its sums count more than once (``n_repeated``, ``area_mu_repeated``).
     """
     rows = []
     for r in results:
@@ -170,6 +220,7 @@ def summary_tables(
             "rows_in": r.get("rows_in"),
             "rows_out": r.get("rows_out"),
             "rows_rejected": r.get("rows_rejected"),
+            "warnings": "；".join(r.get("warnings") or []) or None,
         }
         row.update({k: v for k, v in (r.get("summary") or {}).items() if k != "township"})
         rows.append(row)
@@ -182,6 +233,14 @@ def summary_tables(
         groups.append(_rollup(part, {"city_code": code, "city": city}))
     groups.append(_rollup(ok, {"city_code": "33", "city": PROVINCE}))
     cities = pd.DataFrame(groups)
+    if repeats is None:
+        repeats = pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    twice = [
+        _repeated(repeats, (ok if code == "33" else ok[ok["city_code"] == code])["county_code"])
+        for code in cities["city_code"]
+    ]
+    cities["n_repeated"] = [n for n, _ in twice]
+    cities["area_mu_repeated"] = [area for _, area in twice]
     failed = counties[counties["status"] != "完成"].groupby("city_code").size()
     cities["n_failed"] = cities["city_code"].map(failed).fillna(0).astype(int)
     cities.loc[cities["city"] == PROVINCE, "n_failed"] = int(failed.sum())

@@ -65,12 +65,30 @@ def _promoted(geometry: gpd.GeoSeries) -> np.ndarray:
     return out
 
 
+def _typed_columns(table: pa.Table) -> pa.Table:
+    """The dates and the geometry (WKB) with their types, also where a county has no value.
+
+    pandas hands Arrow dates and WKB as objects: a county with no value in such a column (no
+    plot left, or a date field it did not deliver) gives a column of no type, and the province
+    layers take their schema from the first county, so a later county's rows could not be
+    appended (the whole run stopped).
+    """
+    from landgov.province.county import PROVINCE_COLUMNS
+
+    for i, field in enumerate(table.schema):
+        kind = "geometry" if field.name == "geometry" else PROVINCE_COLUMNS.get(field.name)
+        typed = {"date": pa.date32(), "geometry": pa.binary()}.get(kind or "")
+        if typed is not None and pa.types.is_null(field.type):
+            table = table.set_column(i, field.with_type(typed), table[i].cast(typed))
+    return table
+
+
 def write_part(rows: gpd.GeoDataFrame, path: str | Path) -> int:
     """Write a county's rows (province schema, one CRS) as an Arrow IPC part file; the rows."""
     geometry = rows.geometry
     frame = pd.DataFrame(rows.drop(columns=geometry.name))
     frame["geometry"] = shapely.to_wkb(geometry.to_numpy())
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = _typed_columns(pa.Table.from_pandas(frame, preserve_index=False))
     types = {
         layer: _layer_type(geometry if keep is None else geometry[rows[_STATUS] == keep])
         for layer, keep in LAYERS.items()

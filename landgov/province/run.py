@@ -15,7 +15,8 @@ county's rows. Output folder::
                            rows in = out + rejected per county and in total, sheet splits
       province.parquet     底数清单 of every county, EPSG:4490 (GeoParquet)
       province.gpkg        layers parcels (底数清单) and governance (治理清单), EPSG:4490
-      province.xlsx        县区汇总, 地市汇总 (地级市 + 全省) against targets, 处理失败, 说明
+      province.xlsx        县区汇总 (with 警告), 地市汇总 (地级市 + 全省) against targets,
+                           跨县重复宗地 (plots in more than one county), 处理失败, 说明
       counties/<code>_<name>/   each county's own run folder (landgov.gpkg, landgov.xlsx,
                                 manifest.json), areas in the county's own projected CRS
 
@@ -30,6 +31,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,6 +51,7 @@ from landgov.province.layout import ProvinceIndex, read_index
 from landgov.province.outputs import (
     WORKBOOK,
     ProvinceLayers,
+    cross_county_repeats,
     headers,
     summary_records,
     summary_tables,
@@ -96,7 +99,7 @@ class ProvinceRun:
                 f["file"],
                 None,
                 f"{f['code']} {f['name']}",
-                "该县（市、区）处理失败：" + " ".join(str(f["error"]).split()),
+                "该县（市、区）处理失败：" + re.sub(r"\s*\n\s*", " ", str(f["error"]).strip()),
                 "按上述提示修正该县的文件（可先用 landgov inspect 检查），再重新运行全省；"
                 "其他县的结果已写出，不受影响",
             )
@@ -108,6 +111,11 @@ class ProvinceRun:
 def _jobs(
     index: ProvinceIndex, profile: Any, out: Path, *, as_of: str, aliases: Any
 ) -> list[CountyJob]:
+    """One job per county; its run folder is ``counties/<code>_<name>`` by the county table's
+    name (a ``name`` written in the index, maybe wrong or holding 「/」 or 「..」, is shown but
+    never a path)."""
+    from landgov.province.counties import county
+
     return [
         CountyJob(
             code=c.code,
@@ -116,10 +124,11 @@ def _jobs(
             city=c.city,
             files={role: str(p) for role, p in c.files.items()},
             profile=profile.profile_for(c.code),
-            out_dir=str(out / "counties" / f"{c.code}_{c.name}"),
+            out_dir=str(out / "counties" / county(c.code).folder),  # not the index's name
             part=str(out / _PARTS / f"{c.code}.arrow"),
             as_of=as_of,
             aliases=aliases,
+            folder=str(c.folder),
         )
         for c in index.counties
     ]
@@ -259,6 +268,111 @@ def _unlisted(index: ProvinceIndex) -> dict[str, str]:
     return notes
 
 
+def _folder_code(name: str) -> str | None:
+    """The county code a folder name starts with (``330602_越城区`` → ``330602``), if any."""
+    return name[:6] if name[:6].isdigit() and not name[6:7].isdigit() else None
+
+
+def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
+    """County code → 警告 about its entry of the index: a folder whose name carries another
+    county's code, a name that is not the county's, a folder another county also uses.
+
+    The county is still judged as the index says (its code, so its profile); a folder of
+    another county's data fails there (its 宗地代码 or its place say so), so what is left to
+    say here is the disagreement itself, which would otherwise go unseen.
+    """
+    from landgov.province.counties import county
+
+    out: dict[str, list[str]] = {c.code: [] for c in index.counties}
+    users: dict[Path, list[str]] = {}
+    for c in index.counties:
+        users.setdefault(c.folder.resolve(), []).append(c.label)
+    for c in index.counties:
+        said = _folder_code(c.folder.name)
+        if said is not None and said != c.code:
+            try:
+                other = f"{said}（{county(said).name}）"
+            except KeyError:
+                other = f"{said}（不是浙江省的县级代码）"
+            out[c.code].append(
+                f"文件夹「{c.folder.name}」名称中的县级代码是 {other}，province.json 却列为 "
+                f"{c.label}；本次按 {c.label} 及其评判配置 {prov.profile_for(c.code)} 筛查。"
+                "处理：核对该文件夹是哪个县的数据，改正文件夹名或 province.json 中的 code / folder"
+            )
+        official = county(c.code).name
+        if c.name != official:
+            out[c.code].append(
+                f"province.json 中 {c.code} 的名称「{c.name}」与区划代码表的「{official}」不符；"
+                f"本次按县级代码 {c.code}（{official}）筛查。处理：改正 province.json 中该县的 "
+                "name 或 code"
+            )
+        others = [label for label in users[c.folder.resolve()] if label != c.label]
+        if others:
+            out[c.code].append(
+                f"文件夹「{c.folder.name}」也被 {'、'.join(others)} 使用："
+                "同一份数据不能属于两个县。处理：改正 province.json 中各县的 folder"
+            )
+    return {code: notes for code, notes in out.items() if notes}
+
+
+def _result_warnings(r: Mapping[str, Any]) -> list[str]:
+    """警告 about a finished county's own result: no plot of it is usable; 宗地代码 of another
+    county among its own (the worker's ``notes``)."""
+    notes = list(r.get("notes") or [])
+    if r.get("ok") and r["rows_out"] == 0:
+        return [
+            *notes,
+            f"没有可用的宗地：宗地输入 {r['rows_in']} 行全部剔除（每行的原因见该县工作簿的"
+            "「问题记录」表），计入全省的宗地为 0 宗。"
+            "处理：按问题记录修正该县的宗地图层后重新运行全省",
+        ]
+    return notes
+
+
+def _repeat_notes(repeats: pd.DataFrame, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Plots in more than one county (:func:`cross_county_repeats`): a 警告 added to each such
+    county's ``warnings``, and the manifest's ``cross_county_repeats`` (``note``: the 警告 of
+    the province, ``None`` when there is none)."""
+    pairs = repeats.drop_duplicates(["parcel_id", "county_code"])
+    extra = pairs[pairs.duplicated("parcel_id")]
+    area = float(pd.to_numeric(extra["area_mu"], errors="coerce").fillna(0).sum())
+    n_ids = int(repeats["parcel_id"].nunique())
+    note = None
+    if n_ids:
+        note = (
+            f"警告：{n_ids} 个宗地代码同时出现在 2 个及以上县（市、区）的文件中"
+            f"（共 {len(repeats)} 行，见「跨县重复宗地」表）。各县的结果保留全部行；"
+            "全省与地市合计是各县结果之和，"
+            f"这些宗地重复计入 {len(extra)} 宗、{area:.2f} 亩（见地市汇总「跨县重复计入宗地数」"
+            "「跨县重复计入面积（亩）」列）。处理：核对这些宗地属于哪个县，从其他县的文件中删去后"
+            "重新运行全省"
+        )
+    for r in results:
+        mine = set(pairs.loc[pairs["county_code"] == r["code"], "parcel_id"])
+        if not mine:
+            continue
+        others = pairs[pairs["parcel_id"].isin(mine) & (pairs["county_code"] != r["code"])]
+        named = zip(others["county_code"], others["county"], strict=True)
+        labels = "、".join(sorted({f"{c} {n}" for c, n in named}))
+        r["warnings"].append(
+            f"跨县重复：{len(mine)} 宗的宗地代码也在 {labels} 的文件中，全省与地市合计中重复计入"
+            "（见 province.xlsx「跨县重复宗地」表）。处理：核对这些宗地属于哪个县，"
+            "从其他县的文件中删去后重新运行全省"
+        )
+    records = json.loads(repeats.head(1000).to_json(orient="records", force_ascii=False))
+    return {
+        "parcel_ids": n_ids,
+        "rows": len(repeats),
+        "repeated_rows": len(extra),
+        "repeated_area_mu": round(area, 6),
+        "counting": "各县结果保留全部行；全省与地市合计为各县结果之和，跨县重复的宗地在其所在的"
+        "每个县各计一次（重复计入的宗数与亩数见 repeated_rows、repeated_area_mu 与地市汇总）",
+        "note": note,
+        "listed": records,
+        "listed_all": len(records) == len(repeats),
+    }
+
+
 def _account(results: Sequence[Mapping[str, Any]], layer_rows: int) -> dict[str, Any]:
     done = [r for r in results if r["ok"]]
     rows_in = sum(r["rows_in"] for r in done)
@@ -283,7 +397,7 @@ def _county_entry(r: Mapping[str, Any], out: Path) -> dict[str, Any]:
     keep = (
         "code", "name", "city_code", "city", "profile", "profile_version", "ok", "rows_in",
         "rows_out", "rows_rejected", "rows_written", "governance", "crs_in", "crs_areas",
-        "sheets_split",
+        "sheets_split", "warnings",
         "seconds", "error", "error_type", "error_file",
     )  # fmt: skip
     entry = {k: r[k] for k in keep if k in r}
@@ -346,8 +460,13 @@ def run_province(
     jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
     layers = ProvinceLayers(out)
     results: list[dict[str, Any]] = []
+    warned = _index_warnings(index, prov)
     for name, note in unlisted.items():
         say(f"注意：文件夹「{name}」：{note}")
+    labels = {c.code: c.label for c in index.counties}
+    for code, notes in warned.items():
+        for note in notes:
+            say(f"警告：{labels[code]}：{note}")
     stream = (
         _local(jobs)
         if engine == "local"
@@ -365,12 +484,24 @@ def run_province(
                 )
             else:
                 say(f"{result['code']} {result['name']}：失败：{result['error']}")
+            result["warnings"] = [*warned.get(result["code"], []), *_result_warnings(result)]
+            for note in _result_warnings(result):
+                say(f"警告：{result['code']} {result['name']}：{note}")
             results.append(result)
     finally:
         layers.close()
         shutil.rmtree(out / _PARTS, ignore_errors=True)
-    counties, cities = summary_tables(results, province_targets=_province_targets(prov.name))
-    written = _workbook(out, counties, cities, results, prov_name=prov.name, unlisted=unlisted)
+    repeats = cross_county_repeats(layers.parquet)
+    repeated = _repeat_notes(repeats, results)
+    if repeated["note"]:
+        say(repeated["note"])
+    counties, cities = summary_tables(
+        results, province_targets=_province_targets(prov.name), repeats=repeats
+    )
+    written = _workbook(
+        out, counties, cities, results, prov_name=prov.name, unlisted=unlisted, repeats=repeats,
+        repeat_note=repeated["note"],
+    )  # fmt: skip
     section = {
         "command": "landgov screen",
         "landgov_version": __version__,
@@ -396,6 +527,7 @@ def run_province(
             if not r["ok"]
         ],
         "rows": _account(results, layers.rows["parcels"]),
+        "cross_county_repeats": repeated,
         "unlisted_folders": list(unlisted),
         "unlisted_notes": dict(unlisted),
         "summary": summary_records(counties, cities),  # 县区汇总 / 地市汇总, read by the map
@@ -425,6 +557,8 @@ def _workbook(
     *,
     prov_name: str,
     unlisted: Mapping[str, str] | None = None,
+    repeats: pd.DataFrame | None = None,
+    repeat_note: str | None = None,
 ) -> Any:
     from landgov.reports.excel import write_workbook
     from landgov.summary import SUMMARY_LABELS
@@ -461,11 +595,23 @@ def _workbook(
             ],
         }
     )
+    about.loc[len(about)] = [
+        "跨县重复宗地",
+        repeat_note or "没有宗地代码同时出现在两个及以上县（市、区）的文件中",
+    ]
     for name, note in (unlisted or {}).items():
         about.loc[len(about)] = ["未列入索引的文件夹", f"{name}：{note}"]
+    if repeats is None or repeats.empty:
+        repeats = pd.DataFrame({"说明": ["没有宗地代码同时出现在两个及以上县（市、区）的文件中"]})
     labels = headers(SUMMARY_LABELS)
     return write_workbook(
-        [("县区汇总", counties), ("地市汇总", cities), ("处理失败", failed), ("说明", about)],
+        [
+            ("县区汇总", counties),
+            ("地市汇总", cities),
+            ("跨县重复宗地", repeats),
+            ("处理失败", failed),
+            ("说明", about),
+        ],
         out / WORKBOOK,
         labels=labels,
     )

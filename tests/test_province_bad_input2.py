@@ -467,3 +467,33 @@ def test_cli_county_folder_blank_or_a_file_fails_alone_naming_the_folder(
     assert "「   」" in text and "province.json" in man["failed"][0]["error"]
     assert f"{folder}/   ：" in result.stderr  # the path as it is, blanks kept
     _assert_accounted(out, man)
+
+
+# -- an error screen_county does not expect: the county fails alone, as on Dask ---------------
+
+
+def test_local_engine_fails_a_county_alone_on_an_unexpected_error(
+    province: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask task that raises any error is that county's failure (``_dask``); the local engine
+    let an error type ``screen_county`` does not catch (here an IndexError in 嵊州) stop the whole
+    run. Now 嵊州 fails alone with the error named, 越城 and 嵊泗 finish (2 × 100 rows)."""
+    import landgov.province.run as province_run
+
+    real = province_run.screen_county
+
+    def broken(job):  # type: ignore[no-untyped-def]
+        if job.code == "330683":
+            raise IndexError("index 7 is out of bounds")
+        return real(job)
+
+    monkeypatch.setattr(province_run, "screen_county", broken)
+    run = province_run.run_province(
+        copy_province(province, tmp_path / "p"), out_dir=tmp_path / "out", as_of=AS_OF
+    )
+    man = run.manifest["province"]
+    assert [f["code"] for f in man["failed"]] == ["330683"]
+    assert "IndexError" in man["failed"][0]["error"]
+    assert man["rows"]["counties_done"] == 2 and man["rows"]["in"] == 200
+    failure = run.failure()
+    assert failure is not None and "330683 嵊州市" in str(failure)

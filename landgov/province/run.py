@@ -135,8 +135,14 @@ def _jobs(
 
 
 def _local(jobs: Sequence[CountyJob]) -> Iterator[dict[str, Any]]:
+    """Each county in this process, one after another; a county whose work raises an error
+    ``screen_county`` does not expect fails alone, as a Dask task's does (:func:`_dask`)."""
     for job in jobs:
-        yield screen_county(job)
+        try:
+            result = screen_county(job)
+        except Exception as exc:  # same reading as the Dask engine: that county failed
+            result = _failed(job, exc)
+        yield result
 
 
 def _failed(job: CountyJob, exc: BaseException) -> dict[str, Any]:

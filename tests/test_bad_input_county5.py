@@ -1,7 +1,9 @@
 """County files as they really come, fifth round: enterprise tables whose figures are split by
-year under one caption (「税收（万元）」 merged over 「2023年」「2024年」).
+year under one caption (「税收（万元）」 merged over 「2023年」「2024年」), and a parcel layer
+whose 宗地面积 is in 亩 or 公顷 though its name says no unit.
 
-Every file is built here (openpyxl) and read through the real reader. Expected results are
+Every file is built here (openpyxl, or GDAL and a .dbf byte by byte through
+``tests._shapefiles``) and read through the real reader. Expected results are
 worked out by hand in the docstrings.
 """
 
@@ -12,9 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from pyproj import CRS
+from shapely.geometry import box
 
 from landgov.core.problems import ReadResult, Severity
-from landgov.io import read_enterprises
+from landgov.io import read_enterprises, read_parcels
+from tests._shapefiles import write_shapefile
 
 A = "91330100470102706G"  # valid codes (zhejiang_valid.txt in /work/shared/testdata/uscc)
 B = "913304007429141869"
@@ -94,3 +99,61 @@ def test_a_year_typed_as_a_number_under_the_caption_is_a_year_too(tmp_path: Path
     assert result.data["source_row"].tolist() == [3, 4, 5]
     assert result.data["tax_wan"].isna().all()
     assert len(_said(result, "年份不同")) == 1, result.problems
+
+
+# --- 宗地面积 in 亩 or 公顷 ---------------------------------------------------------------------
+
+E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 3° GK CM 120E (EPSG:4549), Shaoxing
+P1, P2, P3 = "330602001002GB00001", "330602001002GB00002", "330602001002GB00003"
+AREA_FIELDS = [("宗地代码", 19), ("土地用途", 12), ("宗地面积", 12, 2), ("容积率", 6, 2)]
+
+
+def _plots(path: Path, areas: list[str]) -> Path:
+    """Three plots of 10,000, 20,000 and 6,000 m² (100×100, 200×100, 100×60 m), 容积率 1.20;
+    ``areas`` is what the 宗地面积 field holds for each."""
+    geoms = [
+        box(E0, N0, E0 + 100, N0 + 100),
+        box(E0 + 200, N0, E0 + 400, N0 + 100),
+        box(E0 + 500, N0, E0 + 600, N0 + 60),
+    ]
+    records = [[p, "工业用地", a, "1.20"] for p, a in zip((P1, P2, P3), areas, strict=True)]
+    return write_shapefile(path, geoms, AREA_FIELDS, records, prj=CRS(4549))
+
+
+@pytest.mark.parametrize(
+    ("areas", "unit", "ratio"),
+    [
+        (["15.00", "30.00", "9.00"], "亩", "666.7"),  # 10,000 m² = 15 亩 (1 亩 = 10000/15 m²)
+        (["1.00", "2.00", "0.60"], "公顷", "10,000"),  # 10,000 m² = 1 公顷
+    ],
+    ids=["mu", "hectare"],
+)
+def test_a_declared_area_in_mu_or_hectares_is_not_read_as_square_metres(
+    tmp_path: Path, areas: list[str], unit: str, ratio: str
+) -> None:
+    """宗地面积 holding 15, 30, 9 (亩) or 1, 2, 0.6 (公顷) for plots of 10,000, 20,000 and
+    6,000 m². Read as m², silently: 登记容积率 1.20 × 15 「m²」 gave an 18 m² floor area, FAR
+    0.0018 on a 10,000 m² plot (below every floor), and the plots were screened on it. Every
+    plot's shape is 666.7 (or 10,000) times its figure, so the field is in 亩 (公顷), not the
+    m² its name implies (宗地面积 has no unit in the name): which it is cannot be read from the
+    file, so the field is not used — area_declared_m2 missing on all three rows (the plot
+    area stays its shape's: 10,000, 20,000, 6,000 m²) — and one warning names the field,
+    the ratio, the unit it looks like and the fix (a name with its unit)."""
+    result = read_parcels(_plots(tmp_path / "宗地.shp", areas))
+    assert result.data["area_m2"].tolist() == pytest.approx([10_000, 20_000, 6_000])
+    assert result.data["area_declared_m2"].isna().all(), result.data["area_declared_m2"]
+    said = _said(result, "图形面积是该字段数值的")
+    assert len(said) == 1, result.problems
+    row = said.iloc[0]
+    assert row["severity"] == Severity.WARNING and row["field"] == "宗地面积"
+    assert f"像是以{unit}为单位" in row["problem"] and ratio in row["problem"]
+    assert "未读取该字段" in row["problem"]
+    assert f"面积({unit})" in row["action"]
+
+
+def test_a_declared_area_in_square_metres_near_its_shape_is_read(tmp_path: Path) -> None:
+    """The same plots with 宗地面积 10,000.50, 19,990.00, 6,020.00 m² (a survey's figures, off
+    the shape by under 0.4 %): the field is read as given, nothing said of its unit."""
+    result = read_parcels(_plots(tmp_path / "宗地.shp", ["10000.50", "19990.00", "6020.00"]))
+    assert result.data["area_declared_m2"].tolist() == pytest.approx([10_000.5, 19_990, 6_020])
+    assert _said(result, "图形面积是该字段数值的").empty

@@ -792,6 +792,8 @@ def _check_codes(
     """
     reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
+    at: dict[str, int] = {}  # the position of each code's first row
+    unknown: set[int] = set()  # first rows of a code also on a piece of land apart
     codes = gdf["parcel_id"].tolist()
     places = gdf["admin_code"].tolist() if "admin_code" in gdf else [None] * len(gdf)
     standard = standard_parcel_codes(codes).tolist()  # these need no check
@@ -809,16 +811,57 @@ def _check_codes(
                 check.problem, row=int(row), field="宗地代码", value=code,
                 action="核对宗地代码（GB/T 37346）；该行保留", severity=Severity.WARNING,
             )  # fmt: skip
-        if code in first:
-            reasons[pos] = f"宗地代码重复（与第 {first[code]} 行相同）"
+        if code not in first:
+            first[code] = int(row)
+            at[code] = pos
+            continue
+        reasons[pos] = f"宗地代码重复（与第 {first[code]} 行相同）"
+        gap = _pieces_apart(gdf.geometry.iat[at[code]], gdf.geometry.iat[pos])
+        if gap is None:
             log.add(
                 f"该行未采用：{reasons[pos]}",
                 row=int(row), field="宗地代码", value=code,
                 action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
             )  # fmt: skip
-        else:
-            first[code] = int(row)
+            continue
+        reasons[pos] += f"，两条记录的图形互不重叠（相距 {gap:,.1f} m）"
+        log.add(
+            f"该行未采用：{reasons[pos]}；无法判断是同一宗地的几块土地还是代码填错，"
+            f"第 {first[code]} 行的面积按缺失处理",
+            row=int(row), field="宗地代码", value=code,
+            action=(
+                "如为同一宗地的几块土地，在 ArcGIS/QGIS 中按宗地代码「融合」（Dissolve）为一条"
+                "多部件记录；如其中一条是旧图形或代码填错，删去或改正该条；然后重新导出"
+            ),
+        )  # fmt: skip
+        unknown.add(at[code])
+    for pos in sorted(unknown):
+        code = codes[pos]
+        gdf.iloc[pos, gdf.columns.get_loc("area_m2")] = np.nan
+        log.add(
+            "宗地代码还出现在图形互不重叠的其他行（见该行的问题），该宗地的全部面积不明，"
+            "面积按缺失处理，相关亩均指标为待核实",
+            row=int(gdf["source_row"].iat[pos]), field="宗地代码", value=code,
+            action="按同代码那一行的处理办法改正图层后重新运行",
+            severity=Severity.WARNING,
+        )  # fmt: skip
     return reasons
+
+
+#: two records of one 宗地代码 whose shapes overlap by at least this share of the smaller one
+#: are the same plot given twice (a re-survey, a copy); less, they are pieces of land apart
+_SAME_PLOT_SHARE = 0.5
+
+
+def _pieces_apart(kept: Any, other: Any) -> float | None:
+    """How far apart (m) two shapes given one 宗地代码 are when they are not one plot twice
+    (:data:`_SAME_PLOT_SHARE`); ``None`` when they are, or when either has no shape."""
+    if kept is None or other is None or kept.is_empty or other.is_empty:
+        return None
+    smaller = min(kept.area, other.area)
+    if smaller > 0 and kept.intersection(other).area >= _SAME_PLOT_SHARE * smaller:
+        return None
+    return float(kept.distance(other))
 
 
 def _check_place(

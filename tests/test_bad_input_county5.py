@@ -157,3 +157,77 @@ def test_a_declared_area_in_square_metres_near_its_shape_is_read(tmp_path: Path)
     result = read_parcels(_plots(tmp_path / "宗地.shp", ["10000.50", "19990.00", "6020.00"]))
     assert result.data["area_declared_m2"].tolist() == pytest.approx([10_000.5, 19_990, 6_020])
     assert _said(result, "图形面积是该字段数值的").empty
+
+
+# --- one 宗地代码 on two pieces of land ----------------------------------------------------------
+
+
+def test_a_code_given_to_two_pieces_apart_leaves_the_plots_area_unknown(tmp_path: Path) -> None:
+    """Rows 1 and 3 share P1 but lie 100 m apart (100×100 m each: a plot split by a road and
+    exported as two records, or a code typed twice). Row 3 was rejected as a duplicate and
+    row 1 kept with its 10,000 m² — half the plot, if the two are one plot, so its 亩均税收
+    doubled, with advice to 「保留正确的一条」 (delete a piece of the plot). Which it is cannot
+    be told: row 3 stays rejected, its reason saying the shapes do not overlap and the gap
+    (100.0 m), with the fix (merge the pieces into one multipart record, or delete the stale
+    one); row 1 is kept with its area missing (so 待核实), said on row 1. Rows 4 and 5 share
+    P3 and are the same square shifted 5 m (overlap 95 % of each): the same plot twice, row 5
+    rejected as before and row 4's 10,000 m² kept. P2 (row 2) is untouched."""
+    geoms = [
+        box(E0, N0, E0 + 100, N0 + 100),
+        box(E0 + 200, N0 + 300, E0 + 300, N0 + 400),
+        box(E0 + 200, N0, E0 + 300, N0 + 100),  # 100 m east of row 1
+        box(E0 + 500, N0, E0 + 600, N0 + 100),
+        box(E0 + 505, N0, E0 + 605, N0 + 100),  # row 4 shifted 5 m
+    ]
+    records = [[p, "工业用地"] for p in (P1, P2, P1, P3, P3)]
+    fields = [("宗地代码", 19), ("土地用途", 12)]
+    result = read_parcels(
+        write_shapefile(tmp_path / "宗地.shp", geoms, fields, records, prj=CRS(4549))
+    )
+    assert result.data["source_row"].tolist() == [1, 2, 4]
+    assert result.data["area_m2"].tolist() == pytest.approx(
+        [float("nan"), 10_000, 10_000], nan_ok=True
+    )
+    rejected = result.rejected.set_index("source_row")["reject_reason"]
+    assert rejected.index.tolist() == [3, 5]
+    assert "宗地代码重复（与第 1 行相同）" in rejected[3] and "互不重叠" in rejected[3]
+    assert "100.0 m" in rejected[3]
+    assert rejected[5] == "宗地代码重复（与第 4 行相同）"
+    on_row_3 = result.problems[result.problems["row"] == 3]
+    assert len(on_row_3) == 1 and "融合" in on_row_3.iloc[0]["action"]
+    on_row_1 = _said(result, "全部面积不明")
+    assert on_row_1["row"].tolist() == [1] and on_row_1.iloc[0]["value"] == P1
+    assert on_row_1.iloc[0]["severity"] == Severity.WARNING
+
+
+# --- one code, two names ------------------------------------------------------------------------
+
+
+def test_one_code_on_two_differently_named_enterprises_is_an_error_naming_both(
+    tmp_path: Path,
+) -> None:
+    """C on 「丙纺织有限公司」 (row 2) and on 「丁机械有限公司」 (row 3), A twice on
+    「甲公司」 and 「甲 公司」 (a blank typed inside: one name). The repeat was said the same way
+    for both — a 警告 「与第 2 行重复」 asking whether it is the same enterprise twice — though
+    two names under one code mean one of the codes is wrong, and only row 2 is joined to the
+    plots (the plots of 丁 get 丙's figures). Now row 3 is an 错误 naming both names and that
+    only row 2 is joined, with the fix (look both up, correct the wrong code); the A repeat
+    (row 5) keeps its 警告. All four rows stay."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）"])
+    ws.append([C, "丙纺织有限公司", "规上", 10])
+    ws.append([C, "丁机械有限公司", "规上", 10])
+    ws.append([A, "甲公司", "规上", 5])
+    ws.append([A, "甲 公司", "规上", 5])
+    path = tmp_path / "企业.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["source_row"].tolist() == [2, 3, 4, 5]
+    repeats = _said(result, "重复")
+    assert repeats["row"].tolist() == [3, 5], result.problems
+    row3, row5 = repeats.iloc[0], repeats.iloc[1]
+    assert row3["severity"] == Severity.ERROR
+    assert "「丙纺织有限公司」" in row3["problem"] and "「丁机械有限公司」" in row3["problem"]
+    assert "只有第 2 行" in row3["problem"] and "公示系统" in row3["action"]
+    assert row5["severity"] == Severity.WARNING and "企业名称不同" not in row5["problem"]

@@ -824,7 +824,8 @@ def _check_codes(
                 action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
             )  # fmt: skip
             continue
-        reasons[pos] += f"，两条记录的图形互不重叠（相距 {gap:,.1f} m）"
+        apart = f"相距 {gap:,.1f} m" if gap > 0 else "相接"
+        reasons[pos] += f"，两条记录的图形互不重叠（{apart}）"
         log.add(
             f"该行未采用：{reasons[pos]}；无法判断是同一宗地的几块土地还是代码填错，"
             f"第 {first[code]} 行的面积按缺失处理",

@@ -231,3 +231,39 @@ def test_one_code_on_two_differently_named_enterprises_is_an_error_naming_both(
     assert "「丙纺织有限公司」" in row3["problem"] and "「丁机械有限公司」" in row3["problem"]
     assert "只有第 2 行" in row3["problem"] and "公示系统" in row3["action"]
     assert row5["severity"] == Severity.WARNING and "企业名称不同" not in row5["problem"]
+
+
+def test_a_plot_whose_area_is_unknown_asks_for_its_area_not_its_tax() -> None:
+    """亩均税收 = 税收 ÷ 面积 (越政发〔2022〕24号 亩均税收 低效 check). Plot 1's enterprise pays
+    30 万元 but the plot's area is unknown (no usable shape, or a code on two pieces apart, as
+    above); plot 2 has its 10,000 m² (15 亩) and no tax; plot 3 neither. All are 待核实.
+    Plots 1 and 3 asked for 「税收（万元）〔税务局〕」 only — the tax office, for a figure it had
+    (plot 1) — never for the plot's area from 自然资源局; now plot 1 asks for the area, plot 2
+    still for the tax, plot 3 for both."""
+    from landgov.core.collect import render_text
+    from landgov.policy import load_profile
+    from landgov.screening import check_low_efficiency
+    from landgov.verdict import Status
+
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": [P1, P2, P3],
+            "tax_wan": [30.0, float("nan"), float("nan")],
+            "area_m2": [float("nan"), 1e4, float("nan")],
+        }
+    )
+    ents = pd.DataFrame({"uscc": [A, B, C], "above_scale": True, "land_mu": 15.0})
+    pairs = pd.DataFrame({"parcel_id": [P1, P2, P3], "uscc": [A, B, C]})
+    verdicts = check_low_efficiency(
+        parcels, enterprises=ents, pairs=pairs, profile=load_profile("yuecheng-2022")
+    )
+    assert [v.status for v in verdicts] == [Status.UNKNOWN] * 3
+    asked = [str(render_text("、".join(v.missing))) for v in verdicts]
+    area = (
+        "宗地面积（图形缺失、无效，或同一宗地代码有互不重叠的几块图形，核对宗地图形）〔自然资源局〕"
+    )
+    assert asked == [
+        area,
+        "税收（万元）〔税务局〕",
+        f"税收（万元）〔税务局〕、{area}",
+    ]

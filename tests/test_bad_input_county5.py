@@ -101,6 +101,44 @@ def test_a_year_typed_as_a_number_under_the_caption_is_a_year_too(tmp_path: Path
     assert len(_said(result, "年份不同")) == 1, result.problems
 
 
+@pytest.mark.parametrize("year", ["2023年", 2023], ids=["text", "number"])
+def test_years_over_their_figures_are_the_figures_years(tmp_path: Path, year: object) -> None:
+    """The other way round: 「2023年」 merged over C:D and 「2024年」 over E:F, each over
+    「税收（万元）」「工业增加值（万元）」 (C1 typed as text, or as the number 2023). The year
+    row was read as group captions and dropped: two undated 税收 columns, the first (2023's 10,
+    20) used with a warning, the same for 工业增加值. The columns are 「2023年税收（万元）」 …
+    「2024年工业增加值（万元）」: both figures missing with one 年份不同 错误 each, land read (10,
+    20 亩), and ``aliases`` naming the 2024 columns read 12.5, 30 and 110, 210."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", year, None, "2024年", None, "用地面积（亩）"])
+    ws.append(
+        [None, None, "税收（万元）", "工业增加值（万元）", "税收（万元）", "工业增加值（万元）"]
+    )
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:G2"):
+        ws.merge_cells(cells)
+    ws.append([A, "甲纺织有限公司", 10, 100, 12.5, 110, 10])
+    ws.append([B, "乙机械有限公司", 20, 200, 30, 210, 20])
+    path = tmp_path / "亩均.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["source_row"].tolist() == [3, 4]
+    assert result.data["tax_wan"].isna().all() and result.data["value_added_wan"].isna().all()
+    said = _said(result, "年份不同")
+    assert len(said) == 2, result.problems
+    assert "2023年税收（万元）、2024年税收（万元）" in said.iloc[0]["problem"]
+    assert result.data["land_mu"].tolist() == pytest.approx([10, 20])
+    chosen = read_enterprises(
+        path,
+        aliases={
+            "tax_wan": ["2024年税收（万元）"],
+            "value_added_wan": ["2024年工业增加值（万元）"],
+        },
+    )
+    assert chosen.data["tax_wan"].tolist() == pytest.approx([12.5, 30])
+    assert chosen.data["value_added_wan"].tolist() == pytest.approx([110, 210])
+
+
 # --- 宗地面积 in 亩 or 公顷 ---------------------------------------------------------------------
 
 E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 3° GK CM 120E (EPSG:4549), Shaoxing

@@ -138,7 +138,10 @@ def _unit_like(text: str) -> bool:
 def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
     """A row of group captions (merged or blank-separated) over the row of field names."""
     values = [v for v in grid.rows[above] if not is_blank(v)]
-    if len({cell_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
+    texts = {cell_text(v) for v in values}
+    if len(texts) < 2 or any(
+        not isinstance(v, str) and year_caption(cell_text(v)) is None for v in values
+    ):  # a number is data, but for a year over its figures (「2024年」 typed as 2024)
         return False
     if all(_TABLE_META.search(cell_text(v)) for v in values):  # 填报单位 … 单位：元: metadata
         return False
@@ -233,7 +236,9 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
             year = year_caption(bottom) if years and r == last else None
             if year is None:
                 caption = caption if r < last else ""
-                name = _join_header(name, bottom, match)
+                above = year_caption(name) if bottom else None
+                # 「2024年」 over 「税收（万元）」: the same header as the other way round
+                name = f"{above}年{bottom}" if above else _join_header(name, bottom, match)
                 continue
             # 「税收（万元）」 over 「2024年」: the header of that year's figure; a year under a
             # blank takes the caption of the year left of it (「跨列居中」: typed once over

@@ -101,21 +101,29 @@ def test_a_year_typed_as_a_number_under_the_caption_is_a_year_too(tmp_path: Path
     assert len(_said(result, "年份不同")) == 1, result.problems
 
 
-@pytest.mark.parametrize("year", ["2023年", 2023], ids=["text", "number"])
-def test_years_over_their_figures_are_the_figures_years(tmp_path: Path, year: object) -> None:
-    """The other way round: 「2023年」 merged over C:D and 「2024年」 over E:F, each over
-    「税收（万元）」「工业增加值（万元）」 (C1 typed as text, or as the number 2023). The year
-    row was read as group captions and dropped: two undated 税收 columns, the first (2023's 10,
-    20) used with a warning, the same for 工业增加值. The columns are 「2023年税收（万元）」 …
-    「2024年工业增加值（万元）」: both figures missing with one 年份不同 错误 each, land read (10,
-    20 亩), and ``aliases`` naming the 2024 columns read 12.5, 30 and 110, 210."""
+@pytest.mark.parametrize(
+    ("year", "merged"),
+    [("2023年", True), (2023, True), ("2023年", False)],
+    ids=["text", "number", "centred_across"],
+)
+def test_years_over_their_figures_are_the_figures_years(
+    tmp_path: Path, year: object, merged: bool
+) -> None:
+    """The other way round: 「2023年」 over C:D and 「2024年」 over E:F, each over
+    「税收（万元）」「工业增加值（万元）」 (C1 typed as text, or as the number 2023; merged, or
+    typed once in C1 and E1 with D1, F1 blank). The year row was read as group captions and
+    dropped: two undated 税收 columns, the first (2023's 10, 20) used with a warning, the same
+    for 工业增加值 (unmerged: 税收 refused but D's 2023 工业增加值 used). The columns are
+    「2023年税收（万元）」 … 「2024年工业增加值（万元）」: both figures missing with one 年份不同
+    错误 each, land read (10, 20 亩), and ``aliases`` naming the 2024 columns read 12.5, 30
+    and 110, 210."""
     wb = Workbook()
     ws = wb.active
     ws.append(["统一社会信用代码", "企业名称", year, None, "2024年", None, "用地面积（亩）"])
     ws.append(
         [None, None, "税收（万元）", "工业增加值（万元）", "税收（万元）", "工业增加值（万元）"]
     )
-    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:G2"):
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:G2") if merged else ("A1:A2", "B1:B2"):
         ws.merge_cells(cells)
     ws.append([A, "甲纺织有限公司", 10, 100, 12.5, 110, 10])
     ws.append([B, "乙机械有限公司", 20, 200, 30, 210, 20])

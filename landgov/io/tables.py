@@ -228,9 +228,14 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
     names: list[str] = []
     seen: set[str] = set()
     years = last > first and _is_year_row(grid, last)
+    years_over = last > first and _is_year_row(grid, first)
     caption = ""  # the caption over the years left of here (see below)
+    held = ""  # the year over the figures left of here, in a top row of years
     for c in range(width):
         name = cell_text(grid.cell(first, c))
+        if years_over:  # a year typed once over its figures, the cells right of it blank
+            held = name if year_caption(name) is not None else "" if name else held
+            name = name or held
         for r in range(first + 1, last + 1):
             bottom = cell_text(grid.cell(r, c))
             year = year_caption(bottom) if years and r == last else None

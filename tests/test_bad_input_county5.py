@@ -313,3 +313,36 @@ def test_a_plot_whose_area_is_unknown_asks_for_its_area_not_its_tax() -> None:
         "税收（万元）〔税务局〕",
         f"税收（万元）〔税务局〕、{area}",
     ]
+
+
+# --- one plot in pieces far apart ---------------------------------------------------------------
+
+
+def test_a_plot_whose_pieces_lie_far_apart_is_said_on_its_row(tmp_path: Path) -> None:
+    """P1 is one MultiPolygon of two 100×100 m squares 5,000 m apart (a piece copied to the
+    wrong place, or two plots given one record); P2 two squares either side of a 20 m road
+    (one plot split by a road, as 宗地 are). Both were read without a word, P1 as 20,000 m².
+    The area is kept (it may be right), and P1's row says its pieces lie 5,000.0 m apart, with
+    what to do; P2 (20.0 m, a road) is not said."""
+    from shapely.geometry import MultiPolygon
+
+    far = MultiPolygon([box(E0, N0, E0 + 100, N0 + 100), box(E0 + 5100, N0, E0 + 5200, N0 + 100)])
+    road = MultiPolygon(
+        [box(E0, N0 + 300, E0 + 100, N0 + 400), box(E0 + 120, N0 + 300, E0 + 220, N0 + 400)]
+    )
+    fields = [("宗地代码", 19), ("土地用途", 12)]
+    shp = write_shapefile(
+        tmp_path / "宗地.shp",
+        [far, road],
+        fields,
+        [[P1, "工业用地"], [P2, "工业用地"]],
+        prj=CRS(4549),
+    )
+    result = read_parcels(shp)
+    assert result.data["area_m2"].tolist() == pytest.approx([20_000, 20_000])
+    said = _said(result, "相距")
+    assert said["row"].tolist() == [1], result.problems
+    row = said.iloc[0]
+    assert row["value"] == P1 and row["severity"] == Severity.WARNING
+    assert "5,000.0 m" in row["problem"] and "2 块" in row["problem"]
+    assert "ArcGIS/QGIS" in row["action"]

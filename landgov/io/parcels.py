@@ -919,6 +919,34 @@ def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float)
     return len(pairs)
 
 
+#: pieces of one plot further apart than this (m) are said: a 宗地 is one piece of land, or
+#: pieces either side of a road or a stream, never kilometres apart
+_PIECES_APART_M = 100.0
+
+
+def _log_pieces_apart(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
+    """A plot drawn as pieces far apart (a piece copied to the wrong place, two plots in one
+    record): said on its row (警告) with the widest gap; its area, the pieces' sum, is kept."""
+    geoms = gdf.geometry.to_numpy()
+    multi = np.flatnonzero(shapely.get_num_geometries(geoms) > 1)
+    for pos in multi:
+        parts = list(geoms[pos].geoms)
+        gap = max(
+            min(part.distance(other) for other in parts if other is not part) for part in parts
+        )
+        if not gap > _PIECES_APART_M or not np.isfinite(gap):  # 1e300 vertices: said elsewhere
+            continue
+        log.add(
+            f"图形由 {len(parts)} 块组成，其中一块与其余各块相距 {gap:,.1f} m"
+            f"（宗地一般是一块相连的土地）；面积按各块之和 {gdf['area_m2'].iat[pos]:,.1f} m² 计",
+            row=int(gdf["source_row"].iat[pos]), field="geometry",
+            value=gdf["parcel_id"].iat[pos] if "parcel_id" in gdf else None,
+            action="在 ArcGIS/QGIS 中核对该宗地的各块：误画或复制错位的一块删去，几宗地合在一条"
+            "记录的拆开；确为同一宗地的几块土地时可不处理",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
 #: units a plot's own area is given in, by how many m² one of them is
 _AREA_UNITS = {"亩": M2_PER_MU, "公顷": M2_PER_HECTARE}
 #: how far the layer's median (shape ÷ figure) may be from a unit's m² and still be that unit
@@ -1012,6 +1040,7 @@ def read_parcels(
     gdf = result.data
     log = ProblemLog(Path(path).name)
     _check_declared_unit(gdf, log, result.meta["field_map"].get("area_declared_m2", ""))
+    _log_pieces_apart(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]

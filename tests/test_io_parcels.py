@@ -176,7 +176,11 @@ def test_invalid_rings_repaired_duplicates_rejected_nulls_kept(tmp_path: Path) -
     assert not probs["problem"].str.contains("make_valid|Self-intersection").any()  # GEOS words
     # duplicate: row 4 rejected with a reason pointing at row 2
     assert res.rejected["source_row"].tolist() == [4]
-    assert res.rejected["reject_reason"].tolist() == ["宗地代码重复（与第 2 行相同）"]
+    # (row 4 lies 100 m east of row 2: two pieces of land under one code, so row 2's area is
+    # missing too — tests/test_bad_input_county5.py)
+    assert res.rejected["reject_reason"].tolist() == [
+        "宗地代码重复（与第 2 行相同），两条记录的图形互不重叠（相距 100.0 m）"
+    ]
     assert "第 2 行" in probs.loc[probs["row"] == 4, "problem"].iloc[0]
     # null geometry: kept (the parcel exists), area missing, reported
     assert np.isnan(res.data.loc[res.data["source_row"] == 5, "area_m2"].iloc[0])

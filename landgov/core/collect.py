@@ -23,6 +23,7 @@ __all__ = [
     "DERIVED",
     "FIELD_SOURCES",
     "NO_LINK",
+    "PLOT_AREA",
     "PLOT_TAX",
     "Item",
     "Need",
@@ -70,6 +71,9 @@ FIELD_SOURCES: dict[str, Source] = {
     "demolition_confirm": Source("拆迁计划确认", "房屋征收部门"),
     "planning_gap": Source("规划用途或工业用地控制线", "自然资源局"),
     "block": Source("是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）", DERIVED),
+    "area_m2": Source(
+        "宗地面积（图形缺失、无效，或同一宗地代码有互不重叠的几块图形，核对宗地图形）", "自然资源局"
+    ),
     "block_area": Source(
         "宗地面积（本宗地或所在连片地块中面积不明的宗地，核对图形或登记面积）", "自然资源局"
     ),
@@ -91,6 +95,9 @@ FIELD_SOURCES: dict[str, Source] = {
 #: The internal form of a plot's missing tax (its 亩均税收 cannot be computed); rendered
 #: 「税收（万元）〔税务局〕」.
 PLOT_TAX = "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）"
+#: The internal form of a plot whose area is unknown (its 亩均税收 cannot be computed though
+#: its tax is known); rendered 「宗地面积（…核对宗地图形）〔自然资源局〕」.
+PLOT_AREA = "宗地字段 area_m2（宗地面积）"
 #: The internal form of a plot no enterprise is linked to; rendered
 #: 「宗地上的企业（地企关联）〔自然资源局〕」.
 NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"

@@ -7,6 +7,7 @@ other records, so ``uscc_status`` says why and the problems table says what to d
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -49,20 +50,43 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
     dup = codes.notna() & codes.duplicated(keep=False)
     frame.insert(frame.columns.get_loc("uscc_status") + 1, "uscc_duplicate", dup.astype(bool))
     first_row: dict[str, int] = {}
+    first_name: dict[str, str | None] = {}
+    names = present_values(frame["name"])
     for pos in (i for i, flag in enumerate(dup) if flag):
         code = frame["uscc"].iat[pos]
         if code not in first_row:
             first_row[code] = int(frame["source_row"].iat[pos])
+            first_name[code] = names[pos]
             continue
-        table.note(
+        other, name = first_name[code], names[pos]
+        if other is None or name is None or _name_key(other) == _name_key(name):
+            table.note(
+                pos,
+                f"统一社会信用代码与第 {first_row[code]} 行重复",
+                field="uscc",
+                value=code,
+                action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理",
+                severity=Severity.WARNING,
+            )
+            continue
+        at = first_row[code]
+        table.note(  # two enterprises under one code: one of the codes is wrong
             pos,
-            f"统一社会信用代码与第 {first_row[code]} 行重复",
+            f"统一社会信用代码与第 {at} 行重复，但企业名称不同（第 {at} 行「{other}」，"
+            f"本行「{name}」），其中一行的代码可能填错；关联宗地时只有第 {at} 行参与，"
+            f"本行企业的宗地会用上第 {at} 行的数据",
             field="uscc",
             value=code,
-            action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理",
-            severity=Severity.WARNING,
+            action="在国家企业信用信息公示系统按名称查询两家企业的代码，改正填错的一行后重新运行"
+            "（两行均已保留并计入总数）",
         )
     return sorted(first_row)
+
+
+def _name_key(name: str) -> str:
+    """An enterprise name as compared for one enterprise: full-width folded, blanks removed
+    (「甲 公司」 and 「甲公司」, 「（绍兴）」 and 「(绍兴)」 are one name)."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 #: the figures an enterprise is judged on: one value each, never one of two

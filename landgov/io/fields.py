@@ -352,6 +352,21 @@ def header_year(base: str) -> tuple[int | None, str]:
     return (int(m["year"]), m["rest"]) if m else (None, base)
 
 
+#: a header cell naming only a year: 「2024年」「2024年度」「2024」, under a caption over years
+_YEAR_CAPTION = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*(?:年度?)?$")
+
+
+def year_caption(text: str) -> int | None:
+    """The year a header cell names and nothing else, as in the row of years under a caption
+    (「税收（万元）」 over 「2023年」「2024年」); ``None`` for any other text.
+
+    >>> year_caption("2024年度"), year_caption("2024"), year_caption("2024年税收")
+    (2024, 2024, None)
+    """
+    m = _YEAR_CAPTION.match(text.strip())
+    return int(m["year"]) if m else None
+
+
 def _years_differ(matches: Sequence[ColumnMatch]) -> bool:
     """Whether the columns claiming one field are of different years (a 2023 and a 2024
     column of 税收): which year is meant is not for the reader to guess."""

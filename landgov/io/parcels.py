@@ -60,6 +60,7 @@ from landgov.io.fields import (
     report_conflicts,
 )
 from landgov.io.sheets import layer_for, missing_layer_error
+from landgov.units import M2_PER_HECTARE, M2_PER_MU
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -791,6 +792,8 @@ def _check_codes(
     """
     reasons: list[str | None] = [None] * len(gdf)
     first: dict[str, int] = {}
+    at: dict[str, int] = {}  # the position of each code's first row
+    unknown: set[int] = set()  # first rows of a code also on a piece of land apart
     codes = gdf["parcel_id"].tolist()
     places = gdf["admin_code"].tolist() if "admin_code" in gdf else [None] * len(gdf)
     standard = standard_parcel_codes(codes).tolist()  # these need no check
@@ -808,16 +811,58 @@ def _check_codes(
                 check.problem, row=int(row), field="宗地代码", value=code,
                 action="核对宗地代码（GB/T 37346）；该行保留", severity=Severity.WARNING,
             )  # fmt: skip
-        if code in first:
-            reasons[pos] = f"宗地代码重复（与第 {first[code]} 行相同）"
+        if code not in first:
+            first[code] = int(row)
+            at[code] = pos
+            continue
+        reasons[pos] = f"宗地代码重复（与第 {first[code]} 行相同）"
+        gap = _pieces_apart(gdf.geometry.iat[at[code]], gdf.geometry.iat[pos])
+        if gap is None:
             log.add(
                 f"该行未采用：{reasons[pos]}",
                 row=int(row), field="宗地代码", value=code,
                 action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
             )  # fmt: skip
-        else:
-            first[code] = int(row)
+            continue
+        apart = f"相距 {gap:,.1f} m" if gap > 0 else "相接"
+        reasons[pos] += f"，两条记录的图形互不重叠（{apart}）"
+        log.add(
+            f"该行未采用：{reasons[pos]}；无法判断是同一宗地的几块土地还是代码填错，"
+            f"第 {first[code]} 行的面积按缺失处理",
+            row=int(row), field="宗地代码", value=code,
+            action=(
+                "如为同一宗地的几块土地，在 ArcGIS/QGIS 中按宗地代码「融合」（Dissolve）为一条"
+                "多部件记录；如其中一条是旧图形或代码填错，删去或改正该条；然后重新导出"
+            ),
+        )  # fmt: skip
+        unknown.add(at[code])
+    for pos in sorted(unknown):
+        code = codes[pos]
+        gdf.iloc[pos, gdf.columns.get_loc("area_m2")] = np.nan
+        log.add(
+            "宗地代码还出现在图形互不重叠的其他行（见该行的问题），该宗地的全部面积不明，"
+            "面积按缺失处理，相关亩均指标为待核实",
+            row=int(gdf["source_row"].iat[pos]), field="宗地代码", value=code,
+            action="按同代码那一行的处理办法改正图层后重新运行",
+            severity=Severity.WARNING,
+        )  # fmt: skip
     return reasons
+
+
+#: two records of one 宗地代码 whose shapes overlap by at least this share of the smaller one
+#: are the same plot given twice (a re-survey, a copy); less, they are pieces of land apart
+_SAME_PLOT_SHARE = 0.5
+
+
+def _pieces_apart(kept: Any, other: Any) -> float | None:
+    """How far apart (m) two shapes given one 宗地代码 are when they are not one plot twice
+    (:data:`_SAME_PLOT_SHARE`); ``None`` when they are, or when either has no shape."""
+    if kept is None or other is None or kept.is_empty or other.is_empty:
+        return None
+    smaller = min(kept.area, other.area)
+    if smaller > 0 and kept.intersection(other).area >= _SAME_PLOT_SHARE * smaller:
+        return None
+    return float(kept.distance(other))
 
 
 def _check_place(
@@ -874,6 +919,76 @@ def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float)
     return len(pairs)
 
 
+#: pieces of one plot further apart than this (m) are said: a 宗地 is one piece of land, or
+#: pieces either side of a road or a stream, never kilometres apart
+_PIECES_APART_M = 100.0
+
+
+def _log_pieces_apart(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
+    """A plot drawn as pieces far apart (a piece copied to the wrong place, two plots in one
+    record): said on its row (警告) with the widest gap; its area, the pieces' sum, is kept."""
+    geoms = gdf.geometry.to_numpy()
+    multi = np.flatnonzero(shapely.get_num_geometries(geoms) > 1)
+    for pos in multi:
+        parts = list(geoms[pos].geoms)
+        gap = max(
+            min(part.distance(other) for other in parts if other is not part) for part in parts
+        )
+        if not gap > _PIECES_APART_M or not np.isfinite(gap):  # 1e300 vertices: said elsewhere
+            continue
+        log.add(
+            f"图形由 {len(parts)} 块组成，其中一块与其余各块相距 {gap:,.1f} m"
+            f"（宗地一般是一块相连的土地）；面积按各块之和 {gdf['area_m2'].iat[pos]:,.1f} m² 计",
+            row=int(gdf["source_row"].iat[pos]), field="geometry",
+            value=gdf["parcel_id"].iat[pos] if "parcel_id" in gdf else None,
+            action="在 ArcGIS/QGIS 中核对该宗地的各块：误画或复制错位的一块删去，几宗地合在一条"
+            "记录的拆开；确为同一宗地的几块土地时可不处理",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
+#: units a plot's own area is given in, by how many m² one of them is
+_AREA_UNITS = {"亩": M2_PER_MU, "公顷": M2_PER_HECTARE}
+#: how far the layer's median (shape ÷ figure) may be from a unit's m² and still be that unit
+_AREA_UNIT_TOLERANCE = 0.1
+
+
+def _check_declared_unit(gdf: gpd.GeoDataFrame, log: ProblemLog, source: str) -> None:
+    """A 宗地面积 field in 亩 or 公顷 where m² is meant (no unit in its name): the layer's
+    shapes are, in the median, 666.7 or 10,000 times its figures. Which unit the field is
+    in cannot be read from the file, so it is not used (``area_declared_m2`` missing: the
+    declared FAR is then taken over the shape's area, and no plot is compared with a figure
+    666 times too small), said once (警告) with the ratio and the fix."""
+    if "area_declared_m2" not in gdf.columns:
+        return
+    declared = pd.to_numeric(gdf["area_declared_m2"], errors="coerce")
+    both = (declared > 0) & (gdf["area_m2"] > 0)
+    if not both.any():
+        return
+    ratio = float((gdf.loc[both, "area_m2"] / declared[both]).median())
+    unit = next(
+        (u for u, m2 in _AREA_UNITS.items() if abs(ratio / m2 - 1) <= _AREA_UNIT_TOLERANCE), None
+    )
+    if unit is None:
+        return
+    first = both.idxmax()
+    log.add(
+        f"字段「{source}」按宗地面积（平方米）读取，但各宗地的图形面积是该字段数值的约 "
+        f"{ratio:,.1f} 倍（{int(both.sum())} 宗的中位数；如第 {gdf.at[first, 'source_row']} 行"
+        f"图形 {gdf.at[first, 'area_m2']:,.1f} m²，该字段 {declared[first]:g}），"
+        f"像是以{unit}为单位；单位无法从文件确定，未读取该字段（登记面积按缺失处理，"
+        "宗地面积按图形计算）",
+        field=source,
+        value=f"{ratio:,.1f}",
+        action=(
+            f"核实该字段的单位，在 ArcGIS/QGIS 中把字段改为写明单位的名称（如「面积({unit})」，"
+            "不超过 10 字节）或换算为平方米后重新导出"
+        ),
+        severity=Severity.WARNING,
+    )
+    gdf["area_declared_m2"] = np.nan
+
+
 def read_parcels(
     path: str | Path,
     *,
@@ -924,6 +1039,8 @@ def read_parcels(
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)
+    _check_declared_unit(gdf, log, result.meta["field_map"].get("area_declared_m2", ""))
+    _log_pieces_apart(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]

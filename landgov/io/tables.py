@@ -56,6 +56,7 @@ from landgov.io.fields import (
     map_columns,
     repeated_header,
     report_conflicts,
+    year_caption,
 )
 from landgov.io.numbers import is_unit
 
@@ -137,7 +138,10 @@ def _unit_like(text: str) -> bool:
 def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
     """A row of group captions (merged or blank-separated) over the row of field names."""
     values = [v for v in grid.rows[above] if not is_blank(v)]
-    if len({cell_text(v) for v in values}) < 2 or any(not isinstance(v, str) for v in values):
+    texts = {cell_text(v) for v in values}
+    if len(texts) < 2 or any(
+        not isinstance(v, str) and year_caption(cell_text(v)) is None for v in values
+    ):  # a number is data, but for a year over its figures (「2024年」 typed as 2024)
         return False
     if all(_TABLE_META.search(cell_text(v)) for v in values):  # 填报单位 … 单位：元: metadata
         return False
@@ -149,16 +153,28 @@ def _is_group_row(grid: _Grid, above: int, header: int) -> bool:
     return merged or blank_over_name
 
 
+def _is_year_row(grid: _Grid, r: int) -> bool:
+    """A row of years under a caption (「税收（万元）」 over 「2023年」「2024年」): two or more
+    different years, typed as text or as numbers, in cells naming nothing else."""
+    years = {year_caption(cell_text(v)) for v in grid.rows[r] if not is_blank(v)}
+    return len(years - {None}) >= 2
+
+
 def _is_continuation(grid: _Grid, header: int, below: int, match: _Matcher) -> bool:
-    """A second header row: units (``（万元）``) or field names under the header row."""
+    """A second header row: units (``（万元）``), field names or the years of a caption
+    (:func:`_is_year_row`) under the header row."""
     changed = False
+    years = _is_year_row(grid, below)
     for c in range(grid.width):
         value = grid.cell(below, c)
         if is_blank(value):
             continue
+        top, bottom = cell_text(grid.cell(header, c)), cell_text(value)
+        if years and year_caption(bottom) is not None:
+            changed = True
+            continue
         if not isinstance(value, str):
             return False
-        top, bottom = cell_text(grid.cell(header, c)), cell_text(value)
         if bottom == top:
             continue
         joined = re.search(r"\w", bottom) is not None and match(top + bottom)
@@ -211,10 +227,29 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
     :func:`_join_header`)."""
     names: list[str] = []
     seen: set[str] = set()
+    years = last > first and _is_year_row(grid, last)
+    years_over = last > first and _is_year_row(grid, first)
+    caption = ""  # the caption over the years left of here (see below)
+    held = ""  # the year over the figures left of here, in a top row of years
     for c in range(width):
         name = cell_text(grid.cell(first, c))
+        if years_over:  # a year typed once over its figures, the cells right of it blank
+            held = name if year_caption(name) is not None else "" if name else held
+            name = name or held
         for r in range(first + 1, last + 1):
-            name = _join_header(name, cell_text(grid.cell(r, c)), match)
+            bottom = cell_text(grid.cell(r, c))
+            year = year_caption(bottom) if years and r == last else None
+            if year is None:
+                caption = caption if r < last else ""
+                above = year_caption(name) if bottom else None
+                # 「2024年」 over 「税收（万元）」: the same header as the other way round
+                name = f"{above}年{bottom}" if above else _join_header(name, bottom, match)
+                continue
+            # 「税收（万元）」 over 「2024年」: the header of that year's figure; a year under a
+            # blank takes the caption of the year left of it (「跨列居中」: typed once over
+            # its years, the cells not merged)
+            caption = name or caption
+            name = f"{year}年{caption}" if caption else bottom
         name = name or f"未命名列{get_column_letter(c + 1)}"
         if name in seen:
             name = repeated_header(name, f"{get_column_letter(c + 1)}列")

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from landgov.core.collect import PLOT_TAX
+from landgov.core.collect import PLOT_AREA, PLOT_TAX
 from landgov.core.compare import shown
 from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
@@ -123,11 +123,17 @@ def check_low_efficiency(
     # the focus note rests on its own clause (上虞、嵊州: 3 亩; elsewhere 「参照…」)
     focus_cited = f"{outside_focus_text(min_mu)} {profile.citation(min_mu.key)}"
     tax = numeric_column(parcels, "tax_per_mu")
-    tax = tax.fillna(numeric_column(parcels, "tax_wan") / _area_mu(parcels).replace(0.0, np.nan))
+    tax_wan, area_mu = numeric_column(parcels, "tax_wan"), _area_mu(parcels)
+    tax = tax.fillna(tax_wan / area_mu.replace(0.0, np.nan))
+    # what a missing 亩均税收 lacks: the tax, the plot's area, or both (the tax when neither)
+    lacks = [
+        [*([PLOT_TAX] if no_tax or not no_area else []), *([PLOT_AREA] if no_area else [])]
+        for no_tax, no_area in zip(tax_wan.isna(), area_mu.isna(), strict=True)
+    ]
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
     out = []
-    for value, usccs in zip(tax.tolist(), links.tolist(), strict=True):
+    for value, usccs, lack in zip(tax.tolist(), links.tolist(), lacks, strict=True):
         seen = None if is_missing(value) else round(float(value), _DIGITS)
         values = {"tax_per_mu": seen, "threshold": float(param.value)}
         in_focus, missing = _focus(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
@@ -135,7 +141,7 @@ def check_low_efficiency(
         out.append(
             _low_eff_verdict(
                 seen, param, in_focus=in_focus, missing=missing, focus_note=focus_cited,
-                citation=citation, values=values,
+                citation=citation, values=values, lack=lack,
             )
         )  # fmt: skip
     return _series(out, parcels.index, Check.LOW_EFFICIENCY.value)
@@ -155,6 +161,7 @@ def _low_eff_verdict(
     focus_note: str,
     citation: Citation,
     values: dict[str, Any],
+    lack: Sequence[str] = (PLOT_TAX,),
 ) -> Verdict:
     c = Check.LOW_EFFICIENCY
     focus = f"；{focus_note}" if in_focus is False else ""
@@ -166,7 +173,7 @@ def _low_eff_verdict(
             citation,
             values=values,
             missing=[
-                PLOT_TAX,
+                *lack,
                 *(m for m in missing if m == _NO_LINK),
             ],
         )

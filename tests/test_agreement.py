@@ -26,7 +26,7 @@ from landgov.link import link_parcels
 from landgov.maps._encode import encode_columns
 from landgov.policy import load_profile
 from landgov.reports.chushen import build_form
-from landgov.screening import check_demolition, check_planning
+from landgov.screening import check_demolition, check_planning, check_under_used
 from landgov.units import M2_PER_MU
 from landgov.verdict import Status
 
@@ -362,3 +362,30 @@ def test_missing_yes_no_answer_is_unknown_and_a_written_no_is_no(profile):
         profile, parcels, planning=_cover(parcels, planned_use=["工业用地"] * 3), apps=apps
     )
     assert got["cond1"].tolist() == [Status.UNKNOWN, Status.PASS, Status.PASS]
+
+
+# --- a plot whose area the reader left blank ---------------------------------------------------
+
+
+def test_a_plot_of_unknown_area_is_unknown_in_screening_and_zengrong(profile):
+    """Plot 0's ``area_m2`` is blank: the reader or the plausibility step found its area not
+    known (a sliver, an area out of bounds, one 宗地代码 on pieces of land apart) although a
+    shape is drawn (20 亩). Screening said 用而未尽 待核实, but 增容 measured the shape again
+    (``compute_far`` read ``geometry.area``), so 条件1 passed 「大于15亩」 on an area the run
+    had set aside and 容积率 0.8 was shown. Now both stages read the one area
+    (``core.plausible.plot_area_m2``): 容积率 and 条件1 are 待核实 for plot 0; plot 1 (area
+    known, 20 亩 > 15 亩, 容积率 0.8) is judged on its area as before (its 条件1 waits on the
+    application's answers)."""
+    parcels = _parcels(2)
+    parcels["area_m2"] = [np.nan, parcels.geometry.area.iloc[1]]
+    far = compute_far(parcels, profile=profile)
+    assert math.isnan(far["land_area_m2"].iloc[0]) and math.isnan(far["far"].iloc[0])
+    assert far["far"].iloc[1] == pytest.approx(0.8)
+    got = _zengrong(profile, parcels, planning=_cover(parcels, planned_use=["工业用地"] * 2))
+    assert got["cond1"].iloc[0] == Status.UNKNOWN
+    assert "用地面积未知" in got["cond1_note"].iloc[0]
+    assert "用地面积未知" not in got["cond1_note"].iloc[1]
+    parcels = parcels.join(far[["far", "far_minimum"]])
+    parcels["main_uscc"] = [_uscc(0), _uscc(1)]
+    screened = check_under_used(parcels, enterprises=_enterprises(2), profile=profile)
+    assert screened.iloc[0].status == Status.UNKNOWN

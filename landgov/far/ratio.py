@@ -50,6 +50,7 @@ import pandas as pd
 
 from landgov.core.compare import measured
 from landgov.core.missing import numeric_column
+from landgov.core.plausible import plot_area_m2
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
@@ -399,7 +400,7 @@ def compute_far(
         ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building whose 宗地代码 is not
         in the layer, counted in the parcel holding its representative point.
     """
-    area = parcels.geometry.area
+    area = plot_area_m2(parcels)  # blank where not known, as screening reads it
     frame = pd.DataFrame(
         {
             "area_m2": area,

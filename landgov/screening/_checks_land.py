@@ -7,13 +7,13 @@ import functools
 import math
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
+from landgov.core.plausible import plot_area_m2
 from landgov.core.vocab import example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.policy import Param, Profile
@@ -238,9 +238,7 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         told = present_column(parcels["far_source"]).where(far.notna())
         given = given.where(told.isna(), "容积率测算值，按" + told.astype(str))
     source = given.astype("object")
-    area = numeric_column(parcels, "area_m2")
-    if isinstance(parcels, gpd.GeoDataFrame):
-        area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
+    area = plot_area_m2(parcels)  # blank: not known (a sliver, no shape), as every stage reads it
     computed = numeric_column(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)

@@ -10,7 +10,6 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -18,6 +17,7 @@ from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import date_column, parse_as_of, unread_column, unread_name, unread_words
 from landgov.core.missing import is_missing, numeric_column, present_values
+from landgov.core.plausible import plot_area_m2
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
@@ -167,11 +167,7 @@ def _area_mu(parcels: pd.DataFrame) -> pd.Series:
     """
     area_mu = numeric_column(parcels, "area_mu")
     if area_mu.isna().any():
-        if "area_m2" in parcels.columns or not isinstance(parcels, gpd.GeoDataFrame):
-            area_m2 = numeric_column(parcels, "area_m2")
-        else:
-            area_m2 = pd.Series(parcels.geometry.area, index=parcels.index)
-        area_mu = area_mu.fillna(m2_to_mu(area_m2))
+        area_mu = area_mu.fillna(m2_to_mu(plot_area_m2(parcels)))
     return area_mu
 
 

@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.plausible import plot_area_m2
 from landgov.policy import Profile
 from landgov.screening.blocks import (
     find_blocks,
@@ -114,11 +115,7 @@ class _Settings:
 
 def _plot_mu(parcels: gpd.GeoDataFrame) -> pd.Series:
     """Each plot's area in 亩, as :func:`find_blocks` counts it (``area_m2``, else the shape)."""
-    if "area_m2" in parcels.columns:
-        m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
-    else:
-        m2 = parcels.geometry.area
-    return m2_to_mu(m2.astype("float64"))
+    return m2_to_mu(plot_area_m2(parcels))
 
 
 def _facts(

@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 from landgov.core.compare import MEASURED_DIGITS, compare, measured
 from landgov.core.landuse import LandUseMatcher
 from landgov.core.missing import format_number, present_column
+from landgov.core.plausible import plot_area_m2
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -300,10 +301,7 @@ def find_blocks(
         ``largest_parcel`` and ``largest_parcel_mu`` (the largest plot).
     """
     comp = label_blocks(parcels, gap_m=gap_m, comparison=gap_comparison, roads=roads)
-    if "area_m2" in parcels.columns:  # blank = flagged implausible or no geometry: not counted
-        area_m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
-    else:
-        area_m2 = parcels.geometry.area
+    area_m2 = plot_area_m2(parcels)  # blank = flagged implausible or no geometry: not counted
     valid = comp.notna()
     c = comp[valid].astype("int64")
     stats = pd.DataFrame(

@@ -209,11 +209,12 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
 
     The clause sets no time window (the one-year window is 三.3's): a record counts while it
     is not rectified at ``as_of`` (:func:`landgov.core.records.judge`); which severities are
-    「严重」 is ``zengrong.serious_building_severities``. Records of the applicant without a
-    宗地代码 and records filed on this plot are read.
+    「严重」 is ``zengrong.serious_building_severities``. The records read are those standing
+    on the plot (:class:`landgov.core.records.PlotRecords`, the screening's rule): filed on it,
+    or filed on no plot of the layer by the applicant or another enterprise on the plot.
     """
     cite = s.cite("serious_building_severities")
-    if case.records is None:
+    if case.records is None or case.plot_records is None:
         return _v(
             "cond1.building",
             Status.UNKNOWN,
@@ -223,8 +224,7 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
         )
     severities = frozenset(s.value("serious_building_severities"))
     rule = RecordRule({ViolationCategory.ILLEGAL_BUILDING.value: severities})
-    pid = case.parcel.get("parcel_id")
-    mine = tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid)
+    mine = case.plot_records
     counted, unknown, cleared = _judged(mine, rule, s)
     values = {"未整改严重违建": len(counted), "待核实记录": len(unknown), "已整改记录": cleared}
     if counted:

@@ -99,11 +99,10 @@ def _cond3(case: _Case) -> Hashable:
 
 
 def _plot_records(case: _Case) -> Hashable:
-    # _serious_building reads the records filed on this plot or without a 宗地代码
-    if case.records is None:
+    # _serious_building reads the records standing on this plot (core.records.PlotRecords)
+    if case.records is None or case.plot_records is None:
         return ("no records",)
-    pid = case.parcel.get("parcel_id")
-    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
+    return (case.plot_records,)
 
 
 #: The facts a condition or part reads of the compliance records: the records that count for

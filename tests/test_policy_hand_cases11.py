@@ -1,0 +1,163 @@
+"""Hand-worked policy cases, round 11: one plot, one answer in screening and in 增容.
+
+The screening (底数清单/治理清单, 四个一批) and the 增容 review (越政发〔2022〕24号 附件3, 初审表)
+read the same plot; where they read the same fact they must read it by the same rule. Each case
+below takes one plot, works out by hand what each stage must say from the clause it cites, and
+checks both stages say it.
+
+Plots are the hand plots of :mod:`tests._hand` (EPSG:4549, 1 km apart; 1 亩 = 10000/15 m², so
+21 亩 = 14000 m²; firm ``i`` owns plot ``i``). The reference date is 2024-06-30.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from landgov.far.zengrong import check_applications, check_parcels
+from landgov.screening import check_violations
+from tests._hand import (
+    AS_OF,
+    NO,
+    F,
+    P,
+    U,
+    application,
+    enterprises,
+    owner_links,
+    plots,
+    uscc,
+    violation_records,
+    zengrong_inputs,
+)
+
+# =============================================================================================
+# Which records stand on a plot. The screening's 违法违规 check [虞政发〔2022〕12号 第三条第（一）项
+# 第1目 「存在…各类违法违规问题的企业用地」] and 增容 三.1 「无严重违建」 [越政发〔2022〕24号 附件3
+# 第三条第1项] both ask what stands on the plot: a record filed on it (its 宗地代码 in the layer),
+# or a record filed on no plot of the layer (no 宗地代码, or one the layer does not have) of an
+# enterprise on the plot — owner or tenant (地企关联). 三.3 「申请企业 1 年内无…不良记录」
+# [附件3 第三条第3项] asks of the applicant only.
+#
+# Plot 0 (21 亩) is owned by firm 0 (the applicant) and rented in part by firm 5 (a tenant).
+
+
+def _tenant_links(parcels) -> pd.DataFrame:
+    pid = parcels["parcel_id"].iloc[0]
+    tenant = pd.DataFrame({"parcel_id": [pid], "uscc": [uscc(5)], "relation": ["tenant"]})
+    return pd.concat([owner_links(parcels), tenant], ignore_index=True)
+
+
+def _building(**over) -> dict:
+    """A 重大 违法建设 of 2024-03-01, not rectified (「严重」 under every reading of 三.1)."""
+    return {"category": "违法建设", "severity": "重大", "record_date": dt.date(2024, 3, 1)} | over
+
+
+def _value(rows: pd.DataFrame, rule: str, name: str) -> list:
+    """The value ``name`` of the verdict ``rule`` on each row (``verdicts``)."""
+    return [next(v.values.get(name) for v in vs if v.rule_id == rule) for vs in rows["verdicts"]]
+
+
+def _both(profile, parcels, records: pd.DataFrame, links: pd.DataFrame):
+    """(screening 违法违规 verdict, 增容审查 row of firm 0's application) of plot 0."""
+    screened = check_violations(
+        parcels, compliance=records, pairs=links, profile=profile, as_of=AS_OF
+    ).iloc[0]
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels),
+        compliance=records,
+        links=links,
+        enterprises=enterprises(6),
+    )
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    return screened, check_applications(app, inputs).iloc[0]
+
+
+def test_tenant_serious_building_without_a_code_fails_3_1_as_the_screening_lists_it(yuecheng):
+    """The tenant (firm 5) has a 重大 违法建设 of 2024-03-01, 未整改, with no 宗地代码.
+
+    By hand: the record stands on every plot of firm 5, i.e. plot 0. Screening: an unrectified
+    违法违规 record on the plot → 不符合 (治理清单). 增容 三.1: an unrectified serious 违法建设
+    on the plot → 不符合; 三.3: the applicant (firm 0) has no record → 符合. Was: 三.1 符合
+    (「无严重违法建设记录」) while the screening listed the same plot for that record.
+    """
+    parcels = plots(1, mu=21.0)
+    links = _tenant_links(parcels)
+    records = violation_records([_building(uscc=uscc(5))])
+    screened, row = _both(yuecheng, parcels, records, links)
+    assert screened.status is F
+    assert row["cond1"] == F, row["cond1_note"]
+    assert "违法建设（重大，2024-03-01，未整改）" in row["cond1_note"]
+    assert row["cond3"] == P, row["cond3_note"]
+    assert row["zengrong"] == NO
+
+
+def test_record_on_a_code_not_in_the_layer_stands_on_the_firms_plot_in_both(yuecheng):
+    """The applicant (firm 0) has a 重大 违法建设 of 2024-03-01, 未整改, filed on
+    330602001001GB99999, a code the parcel layer does not have (mistyped, or a plot since split).
+
+    By hand: a record whose 宗地代码 the layer lacks stands on the plots of its enterprise
+    (the run says so: 「已按统一社会信用代码…关联到该企业的宗地」): plot 0. Screening → 不符合;
+    三.1 → 不符合; 三.3 (the applicant's record, within [2023-06-30, 2024-06-30]) → 不符合.
+    Was: 三.1 符合.
+    """
+    parcels = plots(1, mu=21.0)
+    records = violation_records([_building(uscc=uscc(0), parcel_id="330602001001GB99999")])
+    screened, row = _both(yuecheng, parcels, records, owner_links(parcels))
+    assert screened.status is F
+    assert row["cond1"] == F, row["cond1_note"]
+    assert row["cond3"] == F, row["cond3_note"]
+
+
+def test_record_filed_on_the_firms_other_plot_stays_there_in_both(yuecheng):
+    """Firm 0 owns plots 0 and 1; its 重大 违法建设 is filed on plot 1.
+
+    By hand: the record stands on plot 1 only. Screening: plot 0 符合, plot 1 不符合. 增容 on
+    plot 0: 三.1 符合 (nothing stands on plot 0), 三.3 不符合 (the applicant's own record within
+    the year, wherever filed); on plot 1: 三.1 不符合.
+    """
+    parcels = plots(2, mu=21.0)
+    links = pd.DataFrame(
+        {"parcel_id": parcels["parcel_id"], "uscc": [uscc(0)] * 2, "relation": "owner"}
+    )
+    records = violation_records([_building(uscc=uscc(0), parcel_id=parcels["parcel_id"].iloc[1])])
+    screened = check_violations(
+        parcels, compliance=records, pairs=links, profile=yuecheng, as_of=AS_OF
+    )
+    assert [v.status for v in screened] == [P, F]
+    inputs = dataclasses.replace(
+        zengrong_inputs(yuecheng, parcels), compliance=records, links=links
+    )
+    apps = pd.DataFrame([application(pid) for pid in parcels["parcel_id"]])
+    rows = check_applications(apps, inputs)
+    assert rows["cond1"].tolist() == [P, F]
+    assert rows["cond3"].tolist() == [F, F]
+
+
+def test_plot_screening_for_zengrong_reads_the_tenants_record_too(yuecheng):
+    """走访摸排 (every plot screened for 增容, no application) groups plots with equal facts.
+
+    Plots 0 and 1, 21 亩 each, owned by firms 0 and 1; firm 5 rents on plot 0 and has a 重大
+    违法建设 with no 宗地代码, 未整改. By hand: 三.1 不符合 on plot 0, 符合 on plot 1 (nothing
+    stands on it) — the two plots must not share one verdict. Was: 符合 on both. (三.1's
+    临时改变房屋用途 is 待核实 without an application: 三.1 is 不符合 on plot 0, 待核实 on 1.)
+    """
+    parcels = plots(2, mu=21.0)
+    links = _tenant_links(parcels)
+    records = violation_records([_building(uscc=uscc(5))])
+    inputs = dataclasses.replace(
+        zengrong_inputs(yuecheng, parcels),
+        compliance=records,
+        links=links,
+        enterprises=enterprises(6),
+    )
+    got = check_parcels(inputs)
+    assert _value(got, "zengrong.cond1", "未整改严重违建") == [1, 0]
+    assert got["cond1"].tolist() == [F, U]  # 三.1's 临时改变房屋用途: 待核实 without an application
+    assert "未整改的严重违法建设记录" not in got["cond1_note"].iloc[1]
+    screened = check_violations(
+        parcels, compliance=records, pairs=links, profile=yuecheng, as_of=AS_OF
+    )
+    assert [v.status for v in screened] == [F, P]

@@ -14,20 +14,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import geopandas as gpd
 import pandas as pd
+import pytest
+import shapely
 
+from landgov.far import compute_far
 from landgov.far.zengrong import check_applications, check_parcels
-from landgov.screening import check_violations
+from landgov.screening import check_idle, check_under_used, check_violations
 from tests._hand import (
     AS_OF,
+    CRS,
     NO,
+    X0,
+    Y0,
     F,
     P,
     U,
     application,
     enterprises,
+    firms,
     owner_links,
+    parcels_of,
     plots,
+    rectangle,
+    screen_plots,
     uscc,
     violation_records,
     zengrong_inputs,
@@ -161,3 +172,83 @@ def test_plot_screening_for_zengrong_reads_the_tenants_record_too(yuecheng):
         parcels, compliance=records, pairs=links, profile=yuecheng, as_of=AS_OF
     )
     assert [v.status for v in screened] == [F, P]
+
+
+# =============================================================================================
+# Whether a plot has buildings. 供而未用 (闲置: 《闲置土地处置办法》第二条, 满一年未动工开发
+# [浙政发〔2023〕4号 第二条第（一）项第1目]), 用而未尽 and the 增容 cap [越政发〔2022〕24号 附件3
+# 第二条] all read the plot's floor area; the run measures it once (building records before the
+# recorded 建筑面积). A plot whose buildings give it 容积率 0.70 has been built on: it cannot
+# be 「未动工」 in the same 底数清单 that judges its 容积率 0.70.
+
+
+def _built_plot(yuecheng, *, recorded: float | None, storeys: dict):
+    """Plot 0: 100 m × 140 m = 14000 m² = 21 亩, contracted start 2022-06-30, no start or
+    completion date, recorded 建筑面积 ``recorded``; one building of 70 m × 70 m = 4900 m²
+    footprint with ``storeys`` (its fields); firm 0 (3311 → 2002 大类 34, floor 0.7) owns it.
+    Returns the plot with the 容积率 the run puts on it, and the 容积率 frame."""
+    parcels = parcels_of(
+        [rectangle(100.0, 140.0, 0)], contract_start_date=["2022-06-30"], completion_date=[None]
+    )
+    parcels["floor_area_m2"] = [recorded]
+    building = gpd.GeoDataFrame(
+        {"parcel_id": parcels["parcel_id"].tolist(), **{k: [v] for k, v in storeys.items()}},
+        geometry=[shapely.box(X0 + 1, Y0 + 1, X0 + 71, Y0 + 71)],
+        crs=CRS,
+    )
+    far = compute_far(parcels, profile=yuecheng, buildings=building)
+    # as the run does (run.screening._with_far): the one 容积率 both stages read
+    screened = parcels.assign(far_minimum=far["far_minimum"], far_source=far["far_source"])
+    return screened, far
+
+
+def test_plot_built_by_its_building_records_is_not_idle_though_recorded_0(yuecheng):
+    """Recorded 建筑面积 0 (a stale register), the buildings layer: 2 recorded storeys of
+    4900 m² = 9800 m² → 容积率 9800 / 14000 = 0.70 (建筑记录, the best source).
+
+    By hand on 2024-06-30: 2 full years since the contracted start, but 9800 m² stand on the
+    plot → started → 供而未用 符合 (not 闲置, not 可无偿收回 → not 关停退出); 用而未尽: 0.70
+    is not below the floor 0.7 (「低于」 excludes it) → 符合; 增容 cap: 0.70 < 2.5 → room.
+    Was: 闲置 不符合 「满2年未动工…可无偿收回」 beside 容积率 0.70 in the same list.
+    """
+    parcels, far = _built_plot(
+        yuecheng, recorded=0.0, storeys={"storeys": 2, "storey_height_m": 5.0}
+    )
+    assert far["far"].iloc[0] == pytest.approx(0.70)
+    assert far["far_source"].iloc[0] == "建筑记录"
+    got = screen_plots(yuecheng, parcels, firms(1))
+    idle, under = got.checks["idle"].iloc[0], got.checks["under_used"].iloc[0]
+    assert idle.status is P, idle.reason
+    assert under.status is P, under.reason
+    assert got.parcels["idle_years"].iloc[0] == 0
+    assert "闲置" not in got.parcels["flags"].iloc[0]
+    room = zengrong_inputs(yuecheng, parcels.drop(columns=["far_minimum", "far_source"]))
+    assert check_parcels(room)["cap"].iloc[0] == P
+
+
+def test_plot_with_buildings_of_unknown_record_is_started_not_unknown(yuecheng):
+    """Recorded 建筑面积 blank; the building has a height of 10 m and no storeys: the storeys
+    are estimated from the height (建筑高度估算), 容积率 > 0.
+
+    By hand: a building stands on the plot → started → 供而未用 符合. Was: 待核实
+    「是否动工不明」 while the same plot had a 容积率 measured from that building.
+    """
+    parcels, far = _built_plot(yuecheng, recorded=None, storeys={"height_m": 10.0})
+    assert far["far_source"].iloc[0] == "建筑高度估算"
+    assert far["far"].iloc[0] > 0
+    idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert idle.status is P, idle.reason
+
+
+def test_plot_with_no_building_and_recorded_0_stays_idle(yuecheng):
+    """No building, recorded 建筑面积 0, contracted start 2022-06-30: by hand 2 full years ≥ 1
+    → 闲置 (不符合), ≥ 2 → 可无偿收回; 用而未尽 does not list an unbuilt plot (符合)."""
+    parcels = parcels_of(
+        [rectangle(100.0, 140.0, 0)], contract_start_date=["2022-06-30"], completion_date=[None]
+    )
+    parcels["floor_area_m2"] = [0.0]
+    far = compute_far(parcels, profile=yuecheng)
+    parcels = parcels.assign(far_minimum=far["far_minimum"], far_source=far["far_source"])
+    idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert idle.status is F and idle.values["recoverable"] is True
+    assert check_under_used(parcels, enterprises=firms(1), profile=yuecheng).iloc[0].status is P

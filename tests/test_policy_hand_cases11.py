@@ -252,3 +252,49 @@ def test_plot_with_no_building_and_recorded_0_stays_idle(yuecheng):
     idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert idle.status is F and idle.values["recoverable"] is True
     assert check_under_used(parcels, enterprises=firms(1), profile=yuecheng).iloc[0].status is P
+
+
+def _unbuilt(n: int = 1, **over):
+    """``n`` plots of 21 亩 (14000 m²), contracted start 2022-06-30, no start or completion
+    date, recorded 建筑面积 0 (登记建筑面积), no building."""
+    parcels = plots(n, mu=21.0, far=0.0, contract_start_date=["2022-06-30"] * n, **over)
+    parcels["completion_date"] = [None] * n
+    return parcels
+
+
+def test_unbuilt_plot_is_idle_in_screening_and_not_first_developed_in_zengrong(yuecheng):
+    """Plot 0: 建筑面积 0 (登记), no completion date, contracted start 2022-06-30.
+
+    By hand on 2024-06-30: screening 供而未用 → 2 full years ≥ 1 → 闲置 (不符合). 增容 三.2
+    「首次开发已完成：按土地出让合同约定完成开发建设，并竣工投入使用」 [越政发〔2022〕24号 附件3
+    第三条第2项]: nothing built, no completion → 不符合 → 不可申报. Was: 三.2 待核实
+    (「首次开发情况未填报」), the plot a 增容 candidate while the screening found it 闲置.
+    """
+    parcels = _unbuilt()
+    idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert idle.status is F
+    got = check_parcels(zengrong_inputs(yuecheng, parcels)).iloc[0]
+    assert got["cond2"] == F, got["cond2_note"]
+    assert "尚未建成" in got["cond2_note"]
+    assert got["zengrong"] == NO
+
+
+def test_unbuilt_plot_with_a_passed_acceptance_is_to_verify(yuecheng):
+    """The same plot, applied for with 竣工验收（履约验收） 「已通过」: the document and the
+    plot's 建筑面积 0 disagree → 三.2 待核实 naming the floor area, never 符合. Was: 符合."""
+    parcels = _unbuilt()
+    rows = check_applications(
+        pd.DataFrame([application(parcels["parcel_id"].iloc[0])]),
+        zengrong_inputs(yuecheng, parcels),
+    )
+    assert rows["cond2"].iloc[0] == U, rows["cond2_note"].iloc[0]
+    assert "建筑面积为 0" in rows["cond2_note"].iloc[0]
+
+
+def test_built_plot_without_acceptance_stays_to_verify(yuecheng):
+    """A built plot (容积率 0.8, 11200 m²) with no completion date and no application: 三.2
+    stays 待核实 (no evidence of completion either way); the screening finds it started."""
+    parcels = plots(1, mu=21.0, far=0.8, contract_start_date=["2022-06-30"])
+    parcels["completion_date"] = [None]
+    assert check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0].status is P
+    assert check_parcels(zengrong_inputs(yuecheng, parcels))["cond2"].iloc[0] == U

@@ -67,6 +67,9 @@ _fact = st.fixed_dictionaries(
     {
         "land_area_m2": st.one_of(st.none(), st.sampled_from([9_999.99, 10_000.01, 13_340.0])),
         "far": st.one_of(st.none(), st.sampled_from([0.8, 2.5, 3.1])),
+        # nothing built (0, not from the raster) is no first development (三.2)
+        "floor_area_m2": st.one_of(st.none(), st.sampled_from([0.0, 9_800.0])),
+        "far_source": st.sampled_from(["建筑记录", "登记建筑面积", "高度栅格估算", "缺失"]),
         # the room to the cap (ratio.headroom) the cap check reads: 0.01 m² left is room
         "headroom_m2": st.one_of(st.none(), st.sampled_from([0.0, 0.01, 23_800.0])),
         "planning_given": st.booleans(),

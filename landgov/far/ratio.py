@@ -83,6 +83,19 @@ class FarSource(enum.StrEnum):
     NONE = "缺失"
 
 
+def shows_buildings(source: object) -> bool:
+    """Whether a floor area from ``source`` (a :class:`FarSource` value) tells, as a fact,
+    whether the plot has buildings: every source but the height raster's estimate, whose cells
+    count as buildings only by thresholds of its own (``far.raster_min_height_m``; 供而未用
+    weighs ``built_cover`` against ``screening.idle_built_cover_min``). The one reading of
+    「已有建筑」 for 供而未用 (screening) and 首次开发 (增容 三.2).
+
+    >>> [shows_buildings(s) for s in ("建筑记录", "登记建筑面积", "高度栅格估算")]
+    [True, True, False]
+    """
+    return str(source) != FarSource.RASTER.value
+
+
 class _Method(enum.StrEnum):
     RECORD = "记录"
     HEIGHT = "高度估算"

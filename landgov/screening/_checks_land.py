@@ -16,7 +16,7 @@ from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.core.vocab import example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
-from landgov.far.ratio import FarSource
+from landgov.far.ratio import shows_buildings
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _DIGITS,
@@ -262,9 +262,10 @@ def _built_floor(parcels: pd.DataFrame) -> pd.Series:
     count as buildings only by their own thresholds (供而未用 weighs ``built_cover`` against
     them); else the recorded ``floor_area_m2``. Only the sign is read.
     """
-    far, source = _far_values(parcels)
-    raster = source.str.contains(FarSource.RASTER.value, regex=False).fillna(False)
-    far = far.mask(raster.astype(bool))
+    far, _ = _far_values(parcels)
+    if "far_source" in parcels.columns:
+        told = present_column(parcels["far_source"])
+        far = far.mask(told.notna() & ~told.map(shows_buildings, na_action="ignore").astype(bool))
     return far.where(far.notna(), numeric_column(parcels, "floor_area_m2"))
 
 

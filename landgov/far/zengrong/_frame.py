@@ -45,7 +45,14 @@ from landgov.far.zengrong._outcome import (
     _composed,
     relaxed,
 )
-from landgov.far.zengrong._reads import FACT_COLUMNS, PARCEL_FEATURE, RECORD_KEYS, _k, direct
+from landgov.far.zengrong._reads import (
+    FACT_COLUMNS,
+    MORE_FACTS,
+    PARCEL_FEATURE,
+    RECORD_KEYS,
+    _k,
+    direct,
+)
 from landgov.ids import check_parcel_code, normalize_uscc
 from landgov.verdict import Verdict
 
@@ -249,6 +256,7 @@ def _keys(frame: _Frame, rule: str, relax: np.ndarray) -> tuple[np.ndarray, np.n
     else:
         where, names = FACT_COLUMNS[rule]
         columns = [frame.column(where, name) for name in names]
+        columns += [frame.column("facts", name) for name in MORE_FACTS.get(rule, ())]
     return _group([*columns, relax.astype(np.int64)], frame.n)
 
 

@@ -21,7 +21,7 @@ import shapely
 
 from landgov.far import compute_far
 from landgov.far.zengrong import check_applications, check_parcels
-from landgov.screening import check_idle, check_under_used, check_violations
+from landgov.screening import check_demolition, check_idle, check_under_used, check_violations
 from tests._hand import (
     AS_OF,
     CRS,
@@ -298,3 +298,96 @@ def test_built_plot_without_acceptance_stays_to_verify(yuecheng):
     parcels["completion_date"] = [None]
     assert check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0].status is P
     assert check_parcels(zengrong_inputs(yuecheng, parcels))["cond2"].iloc[0] == U
+
+
+# =============================================================================================
+# A tenant's record at the edges of 「存在」 and 「无严重违建」: the screening and 增容 三.1 read
+# rectification by the one rule (core.records.judge: 整改完成日期 on or before the reference date
+# clears, 「基准日前（含当日）」; status unknown → 待核实, never cleared).
+
+
+def test_tenant_record_rectified_on_the_reference_day_clears_in_both(yuecheng):
+    """Firm 5 (tenant on plot 0, no 宗地代码): 重大 违法建设 of 2024-03-01, 已整改 on 2024-06-30,
+    the reference day itself → cleared. By hand: screening 违法违规 符合; 三.1 符合 (「无未整改的
+    严重违法建设记录（1 条已于基准日前整改）」). Was: 符合 without the record read at all."""
+    parcels = plots(1, mu=21.0)
+    records = violation_records([_building(uscc=uscc(5), rectified="已整改", rectified_date=AS_OF)])
+    screened, row = _both(yuecheng, parcels, records, _tenant_links(parcels))
+    assert screened.status is P, screened.reason
+    assert row["cond1"] == P, row["cond1_note"]
+    assert "1 条已于基准日前整改" in row["cond1_note"]
+
+
+def test_tenant_record_of_unknown_rectification_is_to_verify_in_both(yuecheng):
+    """The same record with 整改情况 blank: whether it still stands is unknown. By hand:
+    screening 违法违规 待核实; 三.1 待核实 naming the missing 整改情况 — never 符合. Was: 三.1
+    符合 (the tenant's record was not read)."""
+    parcels = plots(1, mu=21.0)
+    records = violation_records([_building(uscc=uscc(5), rectified=None)])
+    screened, row = _both(yuecheng, parcels, records, _tenant_links(parcels))
+    assert screened.status is U, screened.reason
+    assert row["cond1"] == U, row["cond1_note"]
+    assert "整改" in row["cond1_note"]
+
+
+# =============================================================================================
+# 「未列入近年拆迁计划」 [越政发〔2022〕24号 附件3 第三条第1项]: a plot is in a plan when at least
+# overlay.demolition_share (10 %, 「10% 以上（含本数）」, 示例规则（非官方）) of it lies in the
+# plan; the screening's 拆迁计划内 and 增容 三.1 share the rule (core.overlay.judge_demolition).
+
+
+def test_demolition_share_of_exactly_10_percent_in_both_stages(yuecheng):
+    """Three 100 m × 140 m plots; a 2023 plan covers the western 10.00 m, 9.99 m and 10.01 m of
+    each: 1400 / 14000 = 10.00 %, 1398.6 / 14000 = 9.99 %, 1401.4 / 14000 = 10.01 %.
+
+    By hand (as of 2024-06-30, 2024 − 2023 = 1 ≤ 3 years): 10.00 % ≥ 10 % → 列入 → 不符合 in
+    both stages (marked 示例规则); 10.01 % → 不符合; 9.99 % < 10 % → partly in a plan, and the
+    10 % is an example: 待核实 in both (never 符合 on the example share)."""
+    parcels = parcels_of([rectangle(100.0, 140.0, i) for i in range(3)])
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    geoms = [
+        shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + w, Y0 + 140.0)
+        for i, w in enumerate([10.0, 9.99, 10.01])
+    ]
+    plan = gpd.GeoDataFrame(
+        {"plan_name": ["城中村改造"] * 3, "plan_year": [2023] * 3}, geometry=geoms, crs=CRS
+    )
+    screened = check_demolition(parcels, demolition=plan, profile=yuecheng, as_of=AS_OF)
+    assert [v.status for v in screened] == [F, U, F]
+    apps = pd.DataFrame([application(p, i) for i, p in enumerate(parcels["parcel_id"])])
+    rows = check_applications(apps, zengrong_inputs(yuecheng, parcels, demolition=plan))
+    assert rows["cond1"].tolist() == [F, U, F]
+    assert "宗地面积占 10%，达到 10%" in rows["cond1_note"].iloc[0]
+    assert "9.99%，未达到 10%" in rows["cond1_note"].iloc[1]
+
+
+# =============================================================================================
+# One plot, one 亩: 15.00 亩 at 5.00 万元/亩. The 底数清单 (亩均税收 「5万元以下」, ≤,
+# borrowed in 越城区 from 虞政发〔2022〕12号 第三条第（一）项第1目) and the 增容 layer and
+# 初审表 (三.1 「原则上大于15亩」, >; 初审表 现状 土地 亩 and 上年度亩均税收
+# [越政发〔2022〕24号 附件3.1]) read the same area.
+
+
+def test_fifteen_mu_at_five_wan_reads_alike_in_the_list_and_the_zengrong_layer(yuecheng):
+    """Plot 0: 100 m × 100 m = 10000 m² = 15.00 亩; firm 0 pays 75 万元 → 75 / 15 = 5.00
+    万元/亩.
+
+    By hand: 底数清单 亩 15.00, 亩均税收 5.00 ≤ 5 → 低效 (治理); 增容 layer 亩 15.00 (not
+    15.0000001), 上年度亩均税收 5.00, 三.1 用地 15.00 亩 not > 15 → 不符合."""
+    parcels = parcels_of([rectangle(100.0, 100.0, 0)])
+    parcels["floor_area_m2"] = 10000.0 * 0.8
+    ents = firms(1, tax_wan=[75.0], land_mu=[15.0])
+    got = screen_plots(yuecheng, parcels, ents)
+    row = got.parcels.iloc[0]
+    assert row["area_mu"] == pytest.approx(15.0, abs=1e-9)
+    low = got.checks["low_efficiency"].iloc[0]
+    assert low.values["tax_per_mu"] == 5.0 and low.status is F
+    assert row["screening_status"] == "治理"
+    inputs = dataclasses.replace(
+        zengrong_inputs(yuecheng, parcels), enterprises=ents, links=owner_links(parcels)
+    )
+    layer = check_parcels(inputs).iloc[0]
+    assert layer["land_mu"] == pytest.approx(15.0, abs=1e-9)
+    assert round(float(layer["tax_per_mu_now_wan"]), 6) == 5.0
+    assert layer["cond1"] == F
+    assert "15.00 亩不大于 15 亩" in layer["cond1_note"]

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from landgov.core.plausible import check_values
 from landgov.far import compute_far
 from landgov.far.zengrong import check_applications, check_parcels
 from landgov.screening import check_demolition, check_idle, check_under_used, check_violations
@@ -391,3 +392,37 @@ def test_fifteen_mu_at_five_wan_reads_alike_in_the_list_and_the_zengrong_layer(y
     assert round(float(layer["tax_per_mu_now_wan"]), 6) == 5.0
     assert layer["cond1"] == F
     assert "15.00 亩不大于 15 亩" in layer["cond1_note"]
+
+
+# =============================================================================================
+# A plot's area set aside. The plausibility step drops the area of a sliver (compactness
+# 4πA/P² below plausible.sliver_compactness_min = 0.01: 「面积…不使用，已按缺失处理」); every
+# stage then reads the area as missing (units.plot_area_m2): 亩均税收, 容积率, 增容 三.1 and the
+# cap are 待核实 — none of them measures the area again from the shape it was set aside for.
+
+
+def test_sliver_area_set_aside_is_missing_in_every_stage(yuecheng):
+    """Plot 0: 2000 m × 5 m = 10000 m² (15.00 亩), perimeter 4010 m → 4π·10000 / 4010² = 0.0078
+    < 0.01 → a sliver: its area is not used. Recorded 建筑面积 8000 m², firm 0 pays 30 万元.
+
+    By hand: 亩均税收 = 30 / ? → 待核实; 容积率 = 8000 / ? → 用而未尽 待核实; 增容 三.1 用地面积
+    unknown → 待核实 naming 宗地图形; cap 现状容积率 unknown → 待核实. Was: 三.1 不符合
+    「用地 15.00 亩不大于 15 亩」, cap 符合 (0.80) and 用而未尽 符合 (0.8) on the area the run
+    had said it would not use, beside 亩均税收 待核实.
+    """
+    parcels = parcels_of([rectangle(2000.0, 5.0, 0)])
+    parcels["area_m2"] = parcels.geometry.area
+    parcels["floor_area_m2"] = 8000.0
+    checked = check_values(parcels, yuecheng, source="宗地图层", as_of=AS_OF)
+    parcels = checked.data
+    assert pd.isna(parcels["area_m2"].iloc[0])
+    assert "不使用，已按缺失处理" in checked.problems.to_string()
+    ents = firms(1, tax_wan=[30.0])
+    got = screen_plots(yuecheng, parcels, ents)
+    assert got.checks["low_efficiency"].iloc[0].status is U
+    assert got.checks["under_used"].iloc[0].status is U
+    inputs = dataclasses.replace(zengrong_inputs(yuecheng, parcels), enterprises=ents)
+    row = check_parcels(inputs).iloc[0]
+    assert pd.isna(row["land_mu"]) and pd.isna(row["far"])
+    assert row["cond1"] == U and "宗地图形" in row["cond1_note"]
+    assert row["cap"] == U

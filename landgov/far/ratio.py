@@ -53,6 +53,7 @@ from landgov.core.missing import numeric_column
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
+from landgov.units import plot_area_m2
 
 __all__ = [
     "AREA_DIGITS",
@@ -412,7 +413,7 @@ def compute_far(
         ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building whose 宗地代码 is not
         in the layer, counted in the parcel holding its representative point.
     """
-    area = parcels.geometry.area
+    area = plot_area_m2(parcels)  # a sliver's area set aside stays missing, as in screening
     frame = pd.DataFrame(
         {
             "area_m2": area,

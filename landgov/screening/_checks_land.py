@@ -34,6 +34,7 @@ from landgov.screening._common import (
     _unread_dates,
     _verdict,
 )
+from landgov.units import plot_area_m2
 from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
@@ -242,9 +243,12 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         told = present_column(parcels["far_source"]).where(far.notna())
         given = given.where(told.isna(), "容积率测算值，按" + told.astype(str))
     source = given.astype("object")
-    area = numeric_column(parcels, "area_m2")
-    if isinstance(parcels, gpd.GeoDataFrame):
-        area = area.fillna(pd.Series(parcels.geometry.area, index=parcels.index))
+    # the one reading of a plot's area (a sliver's area set aside stays missing)
+    area = (
+        plot_area_m2(parcels)
+        if isinstance(parcels, gpd.GeoDataFrame)
+        else numeric_column(parcels, "area_m2")
+    )
     computed = numeric_column(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)

@@ -22,7 +22,7 @@ from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 from landgov.verdict import Citation, Status, Verdict
 
 
@@ -167,10 +167,10 @@ def _area_mu(parcels: pd.DataFrame) -> pd.Series:
     """
     area_mu = numeric_column(parcels, "area_mu")
     if area_mu.isna().any():
-        if "area_m2" in parcels.columns or not isinstance(parcels, gpd.GeoDataFrame):
-            area_m2 = numeric_column(parcels, "area_m2")
+        if "area_m2" in parcels.columns or isinstance(parcels, gpd.GeoDataFrame):
+            area_m2 = plot_area_m2(parcels)  # the one reading of a plot's area
         else:
-            area_m2 = pd.Series(parcels.geometry.area, index=parcels.index)
+            area_m2 = numeric_column(parcels, "area_m2")
         area_mu = area_mu.fillna(m2_to_mu(area_m2))
     return area_mu
 

@@ -60,7 +60,7 @@ from landgov.screening.paths import (
     decided_path,
     path_rows,
 )
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 
 __all__ = ["PathsAndBlocks", "paths_and_blocks", "recheck_paths"]
 
@@ -114,11 +114,7 @@ class _Settings:
 
 def _plot_mu(parcels: gpd.GeoDataFrame) -> pd.Series:
     """Each plot's area in 亩, as :func:`find_blocks` counts it (``area_m2``, else the shape)."""
-    if "area_m2" in parcels.columns:
-        m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
-    else:
-        m2 = parcels.geometry.area
-    return m2_to_mu(m2.astype("float64"))
+    return m2_to_mu(plot_area_m2(parcels))
 
 
 def _facts(

@@ -31,7 +31,7 @@ from landgov.core.landuse import LandUseMatcher
 from landgov.core.missing import format_number, present_column
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 
 __all__ = [
     "BLOCK_COLUMNS",
@@ -300,10 +300,7 @@ def find_blocks(
         ``largest_parcel`` and ``largest_parcel_mu`` (the largest plot).
     """
     comp = label_blocks(parcels, gap_m=gap_m, comparison=gap_comparison, roads=roads)
-    if "area_m2" in parcels.columns:  # blank = flagged implausible or no geometry: not counted
-        area_m2 = pd.to_numeric(parcels["area_m2"], errors="coerce")
-    else:
-        area_m2 = parcels.geometry.area
+    area_m2 = plot_area_m2(parcels)  # blank = flagged implausible or no geometry: not counted
     valid = comp.notna()
     c = comp[valid].astype("int64")
     stats = pd.DataFrame(

@@ -14,7 +14,14 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["M2_PER_HECTARE", "M2_PER_MU", "MU_PER_HECTARE", "m2_to_mu", "mu_to_m2"]
+__all__ = [
+    "M2_PER_HECTARE",
+    "M2_PER_MU",
+    "MU_PER_HECTARE",
+    "m2_to_mu",
+    "mu_to_m2",
+    "plot_area_m2",
+]
 
 _T = TypeVar("_T", float, np.ndarray, pd.Series)
 
@@ -32,3 +39,25 @@ def m2_to_mu(area_m2: _T) -> _T:
 def mu_to_m2(area_mu: _T) -> _T:
     """Convert 亩 to m²: ``m2 = mu * 10000 / 15``."""
     return area_mu * 10000.0 / 15.0
+
+
+def plot_area_m2(parcels: pd.DataFrame) -> pd.Series:
+    """Each plot's land area in m²: the ``area_m2`` column where the frame has one, else the
+    shape's planar area (the layer is in a projected CRS, metres).
+
+    The one reading of a plot's area for every stage (亩均税收, 连片, 容积率, 增容 三.1 and the
+    cap): an ``area_m2`` left blank by the reader (no usable geometry) or by the plausibility
+    step (a sliver: 「面积…不使用，已按缺失处理」) stays missing — never measured again from the
+    shape it was set aside for — so what rests on it is 待核实. A table with neither column
+    (no shapes) has no area known.
+
+    >>> import geopandas as gpd, shapely
+    >>> frame = gpd.GeoDataFrame({"area_m2": [None]}, geometry=[shapely.box(0, 0, 10, 10)])
+    >>> plot_area_m2(frame).tolist(), plot_area_m2(frame.drop(columns="area_m2")).tolist()
+    ([nan], [100.0])
+    """
+    if "area_m2" in parcels.columns:
+        return pd.to_numeric(parcels["area_m2"], errors="coerce").astype("float64")
+    if "geometry" not in parcels.columns:  # a table without shapes: no area known
+        return pd.Series(np.nan, index=parcels.index, dtype="float64")
+    return pd.Series(parcels.geometry.area, index=parcels.index, dtype="float64")

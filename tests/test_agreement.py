@@ -373,7 +373,7 @@ def test_a_plot_of_unknown_area_is_unknown_in_screening_and_zengrong(profile):
     shape is drawn (20 亩). Screening said 用而未尽 待核实, but 增容 measured the shape again
     (``compute_far`` read ``geometry.area``), so 条件1 passed 「大于15亩」 on an area the run
     had set aside and 容积率 0.8 was shown. Now both stages read the one area
-    (``core.plausible.plot_area_m2``): 容积率 and 条件1 are 待核实 for plot 0; plot 1 (area
+    (``units.plot_area_m2``): 容积率 and 条件1 are 待核实 for plot 0; plot 1 (area
     known, 20 亩 > 15 亩, 容积率 0.8) is judged on its area as before (its 条件1 waits on the
     application's answers)."""
     parcels = _parcels(2)

@@ -15,6 +15,7 @@ from landgov.core.records import Rectification, ViolationRecord
 from landgov.far.zengrong._case import _Case, _Settings
 from landgov.far.zengrong._check import _row_out
 from landgov.far.zengrong._facts import (
+    _plot_records_for,
     _RecordIndex,
     _records_for,
     _relaxation,
@@ -66,6 +67,9 @@ _fact = st.fixed_dictionaries(
     {
         "land_area_m2": st.one_of(st.none(), st.sampled_from([9_999.99, 10_000.01, 13_340.0])),
         "far": st.one_of(st.none(), st.sampled_from([0.8, 2.5, 3.1])),
+        # nothing built (0, not from the raster) is no first development (三.2)
+        "floor_area_m2": st.one_of(st.none(), st.sampled_from([0.0, 9_800.0])),
+        "far_source": st.sampled_from(["建筑记录", "登记建筑面积", "高度栅格估算", "缺失"]),
         # the room to the cap (ratio.headroom) the cap check reads: 0.01 m² left is room
         "headroom_m2": st.one_of(st.none(), st.sampled_from([0.0, 0.01, 23_800.0])),
         "planning_given": st.booleans(),
@@ -108,7 +112,12 @@ _record = st.builds(
 
 
 def _index(records: list[ViolationRecord] | None) -> _RecordIndex | None:
-    return None if records is None else index_records(records)
+    """The records placed on a layer of the first two codes (「33A」 is not in it), the third
+    firm a tenant of the first plot: records stand on a plot through its tenants too."""
+    if records is None:
+        return None
+    users = {PIDS[0]: (USCCS[0], USCCS[2]), PIDS[1]: (USCCS[1],)}
+    return index_records(records, parcel_ids=PIDS[:2], users=users)
 
 
 def _reference(attributes, facts, users, by_uscc, index, s) -> pd.DataFrame:
@@ -120,8 +129,9 @@ def _reference(attributes, facts, users, by_uscc, index, s) -> pd.DataFrame:
     for uscc, parcel, fact in records:
         ent = by_uscc.get(uscc) if uscc else None
         found = _records_for(index, uscc, parcel.get("parcel_id"))
+        on = _plot_records_for(index, uscc, parcel.get("parcel_id"))
         relax = _relaxation(ent, SECTORS)
-        case = _Case(parcel, fact, fact, ent, found)
+        case = _Case(parcel, fact, fact, ent, found, plot_records=on)
         rows.append(_row_out(_evaluate(case, s, relax=bool(relax)), relax))
     return pd.DataFrame(rows, index=attributes.index)
 

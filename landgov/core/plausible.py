@@ -54,7 +54,6 @@ from pyproj import Geod, Transformer
 
 from landgov.core.columns import short_label
 from landgov.core.dates import set_aside_text, unread_name
-from landgov.core.missing import numeric_column
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
 from landgov.crs import datum_issue, datums_apart
@@ -71,7 +70,6 @@ __all__ = [
     "check_reads",
     "check_values",
     "implausible_number",
-    "plot_area_m2",
 ]
 
 #: The map layers a run overlays on the parcels (roles of :class:`landgov.run.files.RunInputs`).
@@ -131,23 +129,6 @@ class PlausibleReads:
 
     reads: dict[str, ReadResult]
     warnings: list[str]
-
-
-def plot_area_m2(parcels: pd.DataFrame) -> pd.Series:
-    """Each plot's land area (m²) as every stage reads it: ``area_m2``, the reader's area of
-    the shape in the layer's own projected zone, left blank where it is not known — no shape,
-    a sliver or an area out of bounds (:func:`check_values`), one 宗地代码 on pieces of land
-    apart (``landgov.io.parcels``) — so that a check needing the area says 待核实 in screening
-    and in 增容 alike. The shape's area is used only when the frame has no ``area_m2`` column.
-
-    >>> import geopandas as gpd, shapely
-    >>> frame = gpd.GeoDataFrame({"area_m2": [None]}, geometry=[shapely.box(0, 0, 10, 10)])
-    >>> plot_area_m2(frame).tolist(), plot_area_m2(frame.drop(columns="area_m2")).tolist()
-    ([nan], [100.0])
-    """
-    if "area_m2" in parcels.columns or not isinstance(parcels, gpd.GeoDataFrame):
-        return numeric_column(parcels, "area_m2").astype("float64")
-    return pd.Series(parcels.geometry.area, index=parcels.index, dtype="float64")
 
 
 def _p(profile: Profile, key: str) -> Any:

@@ -42,6 +42,7 @@ __all__ = [
     "RECTIFICATION_DONE_TEXT",
     "RECTIFICATION_OPEN_TEXT",
     "Judgement",
+    "PlotRecords",
     "RecordRule",
     "Rectification",
     "Standing",
@@ -304,6 +305,48 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class PlotRecords:
+    """The records standing on each plot: the one rule every stage reads them by.
+
+    A record stands on the plot its 宗地代码 names when the parcel layer has that code; a record
+    with no 宗地代码, or one the layer does not have, stands on every plot of the enterprise its
+    USCC names (the plot's enterprises: owner and tenants, 地企关联). The screening's 违法违规
+    check [虞政发〔2022〕12号 第三条第（一）项第1目] and 增容 三.1 「无严重违建」
+    [越政发〔2022〕24号 附件3 第三条第1项] both ask :meth:`on`, so one plot has the same records
+    in both; :func:`unmatched_records` tells the user of the records attached by their USCC.
+    """
+
+    filed: Mapping[str, tuple[ViolationRecord, ...]]
+    unplaced: Mapping[str, tuple[ViolationRecord, ...]]
+
+    @classmethod
+    def of(cls, records: Iterable[ViolationRecord], parcel_ids: Iterable[object]) -> PlotRecords:
+        """``records`` placed on the plots of a layer whose codes are ``parcel_ids``."""
+        known = {str(p).strip() for p in parcel_ids if not is_missing(p)}
+        filed: dict[str, list[ViolationRecord]] = {}
+        unplaced: dict[str, list[ViolationRecord]] = {}
+        for rec in records:
+            if rec.parcel_id is not None and rec.parcel_id in known:
+                filed.setdefault(rec.parcel_id, []).append(rec)
+            elif rec.uscc:
+                unplaced.setdefault(rec.uscc, []).append(rec)
+        return cls(
+            {k: tuple(v) for k, v in filed.items()}, {k: tuple(v) for k, v in unplaced.items()}
+        )
+
+    def on(self, parcel_id: object, usccs: Iterable[str]) -> tuple[ViolationRecord, ...]:
+        """The records standing on plot ``parcel_id`` whose enterprises are ``usccs``
+        (normalised codes): those filed on it, then each enterprise's records filed on no plot
+        of the layer, each once."""
+        pid = None if is_missing(parcel_id) else str(parcel_id).strip()
+        found = list(self.filed.get(pid, ())) if pid is not None else []
+        if self.unplaced:
+            for uscc in dict.fromkeys(usccs):
+                found += self.unplaced.get(uscc, ())
+        return tuple(found)
 
 
 #: Where a problem about a compliance record is said when the file name is not known.

@@ -50,10 +50,10 @@ import pandas as pd
 
 from landgov.core.compare import measured
 from landgov.core.missing import numeric_column
-from landgov.core.plausible import plot_area_m2
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
+from landgov.units import plot_area_m2
 
 __all__ = [
     "AREA_DIGITS",
@@ -82,6 +82,19 @@ class FarSource(enum.StrEnum):
     BUILDING_HEIGHTS = "建筑高度估算"
     RASTER = "高度栅格估算"
     NONE = "缺失"
+
+
+def shows_buildings(source: object) -> bool:
+    """Whether a floor area from ``source`` (a :class:`FarSource` value) tells, as a fact,
+    whether the plot has buildings: every source but the height raster's estimate, whose cells
+    count as buildings only by thresholds of its own (``far.raster_min_height_m``; 供而未用
+    weighs ``built_cover`` against ``screening.idle_built_cover_min``). The one reading of
+    「已有建筑」 for 供而未用 (screening) and 首次开发 (增容 三.2).
+
+    >>> [shows_buildings(s) for s in ("建筑记录", "登记建筑面积", "高度栅格估算")]
+    [True, True, False]
+    """
+    return str(source) != FarSource.RASTER.value
 
 
 class _Method(enum.StrEnum):
@@ -400,7 +413,7 @@ def compute_far(
         ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building whose 宗地代码 is not
         in the layer, counted in the parcel holding its representative point.
     """
-    area = plot_area_m2(parcels)  # blank where not known, as screening reads it
+    area = plot_area_m2(parcels)  # blank where not known (a sliver set aside), as in screening
     frame = pd.DataFrame(
         {
             "area_m2": area,

@@ -20,6 +20,7 @@ from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.records import (
     Judgement,
+    PlotRecords,
     RecordRule,
     Standing,
     ViolationRecord,
@@ -191,20 +192,13 @@ def _low_eff_verdict(
 
 def _attach_records(
     parcels: pd.DataFrame, compliance: pd.DataFrame, links: pd.Series
-) -> dict[Any, list[ViolationRecord]]:
-    """Records per parcel index: by ``parcel_id`` when the layer has it, else by the firm's
-    plots (via ``links``): a record whose 宗地代码 is not in the layer still counts for its
+) -> dict[Any, tuple[ViolationRecord, ...]]:
+    """Records per parcel index, by :class:`landgov.core.records.PlotRecords` (the rule 增容
+    三.1 reads them by too): by ``parcel_id`` when the layer has it, else by the firm's plots
+    (via ``links``): a record whose 宗地代码 is not in the layer still counts for its
     enterprise (:func:`landgov.core.records.unmatched_records` says so)."""
     pids = present_values(_col(parcels, "parcel_id"))
-    known = {str(p).strip() for p in pids if p is not None}
-    by_pid: dict[str, list[ViolationRecord]] = {}
-    by_uscc: dict[str, list[ViolationRecord]] = {}
-    for rec in records_from_frame(compliance):
-        if rec.parcel_id is not None and rec.parcel_id in known:
-            by_pid.setdefault(rec.parcel_id, []).append(rec)
-        elif rec.uscc:
-            by_uscc.setdefault(rec.uscc, []).append(rec)
-    out: dict[Any, list[ViolationRecord]] = {}
+    placed = PlotRecords.of(records_from_frame(compliance), pids)
     codes: dict[Any, str] = {}  # normalize_uscc of each distinct code, asked once
 
     def code(u: Any) -> str:
@@ -213,13 +207,10 @@ def _attach_records(
             hit = codes[u] = normalize_uscc(u)
         return hit
 
-    for idx, p, usccs in zip(parcels.index, pids, links.tolist(), strict=True):
-        found = [] if p is None else list(by_pid.get(str(p).strip(), []))
-        if by_uscc:  # without records by enterprise, the plot's enterprises add nothing
-            for u in dict.fromkeys(code(u) for u in usccs):
-                found += by_uscc.get(u, [])
-        out[idx] = found
-    return out
+    return {
+        idx: placed.on(p, (code(u) for u in usccs))
+        for idx, p, usccs in zip(parcels.index, pids, links.tolist(), strict=True)
+    }
 
 
 def _violation_rule(profile: Profile) -> RecordRule:

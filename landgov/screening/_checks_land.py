@@ -13,9 +13,9 @@ import pandas as pd
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
-from landgov.core.plausible import plot_area_m2
 from landgov.core.vocab import example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
+from landgov.far.ratio import shows_buildings
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _DIGITS,
@@ -33,6 +33,7 @@ from landgov.screening._common import (
     _unread_dates,
     _verdict,
 )
+from landgov.units import plot_area_m2
 from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
@@ -47,8 +48,11 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     A plot is started when it has a ``start_date`` or ``completion_date`` on or before
     ``as_of``, a floor area above 0, or a ``built_cover`` (share of the plot built up, from a
     raster: :func:`landgov.far.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
-    it is known not to be started when those dates are empty and either ``floor_area_m2`` is 0
-    or the raster shows nothing built. The raster's cover rests on two thresholds
+    it is known not to be started when those dates are empty and either the floor area is 0
+    or the raster shows nothing built. The floor area is the one 用而未尽 and 增容 read
+    (:func:`_built_floor`: the run's 容积率, from the buildings layer before the recorded
+    ``floor_area_m2``), so a plot whose buildings give it 容积率 0.7 is never 「未动工」 because
+    its recorded floor area says 0. The raster's cover rests on two thresholds
     (``screening.idle_built_cover_min`` and the cell height ``far.raster_min_height_m``): when
     either is 示例规则（非官方）, a plot that only the raster shows started is 待核实, never 符合
     on that value alone (a plot the raster shows bare is still idle). Idle when not started and
@@ -75,7 +79,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     start, done = _dates(parcels, "start_date"), _completion_dates(parcels)
     # a date cell written but no date (「2023」, 「待定」) is not blank: what rests on it is 待核实
     unread = {n: _unread_dates(parcels, n) for n in DATE_LABELS}
-    floor = numeric_column(parcels, "floor_area_m2")
+    floor = _built_floor(parcels)  # the floor area 用而未尽 and 增容 read: buildings first
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]
     covered = cover_min.compare(cover.round(_DIGITS))
@@ -245,6 +249,22 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     declared = numeric_column(parcels, "far_declared")
     source = source.mask((source == "") & declared.notna(), "登记容积率")
     return far.fillna(declared), source
+
+
+def _built_floor(parcels: pd.DataFrame) -> pd.Series:
+    """Per plot, what tells whether it has buildings: > 0 built, 0 nothing built, NaN unknown.
+
+    The 容积率 of :func:`_far_values` — the one 用而未尽 judges and the run measures for both
+    stages (:func:`landgov.run.far.plot_far`: building records before the recorded floor area,
+    then the recorded 容积率) — unless it was estimated from the height raster, whose cells
+    count as buildings only by their own thresholds (供而未用 weighs ``built_cover`` against
+    them); else the recorded ``floor_area_m2``. Only the sign is read.
+    """
+    far, _ = _far_values(parcels)
+    if "far_source" in parcels.columns:
+        told = present_column(parcels["far_source"])
+        far = far.mask(told.notna() & ~told.map(shows_buildings, na_action="ignore").astype(bool))
+    return far.where(far.notna(), numeric_column(parcels, "floor_area_m2"))
 
 
 def _floor_of(

@@ -17,12 +17,11 @@ from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
 from landgov.core.dates import date_column, parse_as_of, unread_column, unread_name, unread_words
 from landgov.core.missing import is_missing, numeric_column, present_values
-from landgov.core.plausible import plot_area_m2
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 from landgov.verdict import Citation, Status, Verdict
 
 

@@ -45,7 +45,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.plausible import plot_area_m2
 from landgov.policy import Profile
 from landgov.screening.blocks import (
     find_blocks,
@@ -61,7 +60,7 @@ from landgov.screening.paths import (
     decided_path,
     path_rows,
 )
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 
 __all__ = ["PathsAndBlocks", "paths_and_blocks", "recheck_paths"]
 

@@ -29,10 +29,9 @@ from scipy.sparse.csgraph import connected_components
 from landgov.core.compare import MEASURED_DIGITS, compare, measured
 from landgov.core.landuse import LandUseMatcher
 from landgov.core.missing import format_number, present_column
-from landgov.core.plausible import plot_area_m2
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, plot_area_m2
 
 __all__ = [
     "BLOCK_COLUMNS",

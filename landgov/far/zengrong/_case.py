@@ -116,6 +116,9 @@ class _Case:
     records: tuple[_Record, ...] | None  # records of the applicant / plot; None: no table
     application: Mapping[str, Any] | None = None
     after: Mapping[str, Any] = field(default_factory=dict)
+    #: the records standing on the plot (core.records.PlotRecords: filed on it, or filed on no
+    #: plot of the layer by one of its enterprises or the applicant); None: no table
+    plot_records: tuple[_Record, ...] | None = None
 
 
 @dataclass(frozen=True)

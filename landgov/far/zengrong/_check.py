@@ -29,6 +29,7 @@ from landgov.far.zengrong._case import (
     _Settings,
 )
 from landgov.far.zengrong._facts import (
+    _plot_records_for,
     _prepare,
     _RecordIndex,
     _records,
@@ -144,7 +145,7 @@ def _context(inputs: ZengrongInputs) -> _Context:
 
 
 def _build_context(inputs: ZengrongInputs) -> _Context:
-    facts, by_uscc, users = _prepare(
+    facts, by_uscc, users, on_plot = _prepare(
         inputs.parcels,
         inputs.far,
         enterprises=inputs.enterprises,
@@ -161,7 +162,7 @@ def _build_context(inputs: ZengrongInputs) -> _Context:
         by_uscc,
         users,
         _Settings(inputs.profile, inputs.as_of),
-        _records(inputs.compliance),
+        _records(inputs.compliance, parcel_ids=inputs.parcels["parcel_id"], users=on_plot),
         tuple(inputs.profile.value("zengrong.relaxation_sectors")),
     )
 
@@ -330,7 +331,9 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
         after = _after(app, fact, floor_column=floor_column)
         found = _records_for(ctx.records, uscc, pid)
-        row = ctx.judge(_Case(parcel, fact, fact, ent, found, application=app, after=after))
+        on = _plot_records_for(ctx.records, uscc, pid)
+        case = _Case(parcel, fact, fact, ent, found, application=app, after=after, plot_records=on)
+        row = ctx.judge(case)
         if idx is None:
             row = _not_in_layer(row, pid)
         rows.append(row | after)

@@ -28,6 +28,7 @@ from landgov.core.vocab import (
     example_fail,
 )
 from landgov.far.industry import catalogue_edition, to_gb2002_division
+from landgov.far.ratio import shows_buildings
 from landgov.far.zengrong._case import (
     _APP,
     _CLAUSE,
@@ -209,11 +210,12 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
 
     The clause sets no time window (the one-year window is 三.3's): a record counts while it
     is not rectified at ``as_of`` (:func:`landgov.core.records.judge`); which severities are
-    「严重」 is ``zengrong.serious_building_severities``. Records of the applicant without a
-    宗地代码 and records filed on this plot are read.
+    「严重」 is ``zengrong.serious_building_severities``. The records read are those standing
+    on the plot (:class:`landgov.core.records.PlotRecords`, the screening's rule): filed on it,
+    or filed on no plot of the layer by the applicant or another enterprise on the plot.
     """
     cite = s.cite("serious_building_severities")
-    if case.records is None:
+    if case.records is None or case.plot_records is None:
         return _v(
             "cond1.building",
             Status.UNKNOWN,
@@ -223,8 +225,7 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
         )
     severities = frozenset(s.value("serious_building_severities"))
     rule = RecordRule({ViolationCategory.ILLEGAL_BUILDING.value: severities})
-    pid = case.parcel.get("parcel_id")
-    mine = tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid)
+    mine = case.plot_records
     counted, unknown, cleared = _judged(mine, rule, s)
     values = {"未整改严重违建": len(counted), "待核实记录": len(unknown), "已整改记录": cleared}
     if counted:
@@ -370,18 +371,16 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     符合 only on evidence that the contract's development was completed: the application's
     竣工验收（履约验收） passed. A declaration (是否完成首次开发 = 是) or a completion date
     alone is 待核实; a failed acceptance, a declared 否 or a completion date after the as-of date
-    is 不符合.
+    is 不符合. A plot with no completion date and nothing built (measured floor area 0, as
+    供而未用 reads it: :func:`_no_buildings`) is 不符合 too — the screening finds the same plot
+    not started; a passed acceptance, a declaration or a completion date beside that floor area
+    is 待核实 (they disagree).
     """
     cite = _cite("cond2")
     rule = "cond2.first_development"
     accepted = parse_yes_no(_app(case, "completion_accepted"), yes=_ACCEPTED, no=_NOT_ACCEPTED)
     if accepted is not None:
-        values = {"竣工验收（履约验收）": accepted}
-        if accepted:
-            reason = "竣工验收（履约验收）已通过：已按出让合同约定完成首次开发"
-            return _v(rule, Status.PASS, reason, cite, values=values)
-        reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
-        return _v(rule, Status.FAIL, reason, cite, values=values)
+        return _acceptance(case, accepted, rule, cite)
     declared = application_answer("first_development_done", _app(case, "first_development_done"))
     if declared is False:
         reason = "申请表填报未完成首次开发"
@@ -400,6 +399,13 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
             reason = f"竣工日期 {done} 晚于核查日 {s.as_of}，尚未完成首次开发"
             return _v(rule, Status.FAIL, reason, cite, values=values)
         seen.append(f"宗地竣工日期 {done}")
+    bare = _no_buildings(case)
+    if bare is not None:
+        values["建筑面积_m2"] = 0.0
+        if not seen:  # nothing says it was built: not built, as 供而未用 reads the same plot
+            reason = f"宗地{bare}，无竣工日期：尚未建成，未按出让合同约定完成开发建设"
+            return _v(rule, Status.FAIL, reason, cite, values=values)
+        seen.append(f"但宗地{bare}")
     where = _APP if case.application is None else "申请表"
     head = "、".join(seen) if seen else "首次开发情况未填报"
     reason = f"{head}，但无竣工验收（履约验收）记录，不能认定已按出让合同约定完成开发建设"
@@ -407,6 +413,33 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     if unread is not None:
         missing += (unread_words("宗地竣工日期", unread),)
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
+
+
+def _acceptance(case: _Case, accepted: bool, rule: str, cite: Citation) -> Verdict:
+    """三.2 on the application's 竣工验收（履约验收）: passed → 符合, unless the plot's measured
+    floor area is 0 (:func:`_no_buildings`: the two disagree, 待核实); not passed → 不符合."""
+    values = {"竣工验收（履约验收）": accepted}
+    if not accepted:
+        reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
+        return _v(rule, Status.FAIL, reason, cite, values=values)
+    bare = _no_buildings(case)
+    if bare is not None:  # the acceptance and the plot's floor area disagree: ask
+        reason = f"竣工验收（履约验收）已通过，但宗地{bare}，两者不一致"
+        missing = ("宗地建筑面积（核实是否已建成）",)
+        return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    reason = "竣工验收（履约验收）已通过：已按出让合同约定完成首次开发"
+    return _v(rule, Status.PASS, reason, cite, values=values)
+
+
+def _no_buildings(case: _Case) -> str | None:
+    """「建筑面积为 0（登记建筑面积）」 when the plot's measured floor area (the one 用而未尽,
+    the cap and 供而未用 read: :func:`landgov.far.compute_far`) is 0 from a source that tells
+    whether buildings stand (:func:`landgov.far.ratio.shows_buildings`); ``None`` otherwise."""
+    floor = case.far.get("floor_area_m2")
+    source = case.far.get("far_source")
+    if is_missing(floor) or float(floor) != 0 or not shows_buildings(source):
+        return None
+    return f"建筑面积为 0（{source}）"
 
 
 # ---------------------------------------------------------------------------------------------

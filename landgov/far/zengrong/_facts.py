@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from landgov.core.planning import (
     planned_use_notes,
     planning_shares,
 )
-from landgov.core.records import records_from_frame
+from landgov.core.records import PlotRecords, records_from_frame
 from landgov.efficiency import indicators
 from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
@@ -201,19 +202,61 @@ def _enterprise_table(enterprises: pd.DataFrame | None) -> dict[str, dict[str, A
 
 @dataclass(frozen=True)
 class _RecordIndex:
-    """Compliance records by USCC and by parcel, for fast look-ups per plot."""
+    """Compliance records by USCC and by parcel, for fast look-ups per plot.
+
+    ``by_uscc``: every record of an enterprise (三.3 reads the applicant's, wherever filed);
+    ``by_parcel``: every record by the 宗地代码 it names; ``plots``: the records standing on
+    each plot of the layer by :class:`landgov.core.records.PlotRecords`, the rule the
+    screening's 违法违规 check reads them by (三.1 「无严重违建」 reads these); ``users``: the
+    enterprises on each plot (地企关联), by 宗地代码.
+    """
 
     by_uscc: Mapping[str, tuple[_Record, ...]]
     by_parcel: Mapping[str, tuple[_Record, ...]]
+    plots: PlotRecords
+    users: Mapping[str, tuple[str, ...]]
+    known: frozenset[str]
+
+    def on_plot(self, uscc: str | None, parcel_id: object) -> tuple[_Record, ...]:
+        """The records standing on the plot, the applicant (``uscc``) counted among its
+        enterprises; a code not in the layer has the records naming it."""
+        pid = None if is_missing(parcel_id) else str(parcel_id).strip()
+        users = (*self.users.get(pid, ()), *((uscc,) if uscc else ())) if pid else (uscc or "",)
+        found = self.plots.on(pid, users)
+        if pid is not None and pid not in self.known:
+            found = _union(self.by_parcel.get(pid, ()), found)
+        return found
 
     def find(self, uscc: str | None, parcel_id: object) -> tuple[_Record, ...]:
-        found = dict.fromkeys(self.by_parcel.get(str(parcel_id), ()))
-        if uscc:
-            found |= dict.fromkeys(self.by_uscc.get(uscc, ()))
-        return tuple(found)
+        """The records standing on the plot and every record of the applicant."""
+        return _union(self.on_plot(uscc, parcel_id), self.by_uscc.get(uscc, ()) if uscc else ())
+
+    @functools.cached_property
+    def touched(self) -> frozenset[str]:
+        """The codes of the plots some record stands on through the plot or its enterprises
+        (besides the applicant's own)."""
+        busy = set(self.plots.filed)
+        if self.plots.unplaced:
+            busy |= {p for p, us in self.users.items() if any(u in self.plots.unplaced for u in us)}
+        return frozenset(busy)
 
 
-def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
+def _union(*groups: Iterable[_Record]) -> tuple[_Record, ...]:
+    """The records of ``groups`` in order, each row once (by identity: two equal rows of the
+    table are two records)."""
+    seen: dict[int, _Record] = {}
+    for group in groups:
+        for rec in group:
+            seen.setdefault(id(rec), rec)
+    return tuple(seen.values())
+
+
+def _records(
+    compliance: pd.DataFrame | None,
+    *,
+    parcel_ids: Iterable[object] | None = None,
+    users: Mapping[str, tuple[str, ...]] | None = None,
+) -> _RecordIndex | None:
     """Index the compliance table; ``None`` when no table was given (checks say 待核实).
 
     Rows become :class:`landgov.core.records.ViolationRecord` through the one reader of
@@ -221,11 +264,19 @@ def _records(compliance: pd.DataFrame | None) -> _RecordIndex | None:
     """
     if compliance is None:
         return None
-    return index_records(records_from_frame(compliance))
+    return index_records(records_from_frame(compliance), parcel_ids=parcel_ids, users=users)
 
 
-def index_records(records: Iterable[_Record]) -> _RecordIndex:
-    """``records`` indexed by USCC and by 宗地代码 (a record may name either or both)."""
+def index_records(
+    records: Iterable[_Record],
+    *,
+    parcel_ids: Iterable[object] | None = None,
+    users: Mapping[str, tuple[str, ...]] | None = None,
+) -> _RecordIndex:
+    """``records`` indexed by USCC and by 宗地代码 (a record may name either or both), and
+    placed on the plots whose codes are ``parcel_ids`` (every code a record names when not
+    given) with their enterprises ``users`` (宗地代码 → USCCs)."""
+    records = list(records)
     by_uscc: dict[str, list[_Record]] = {}
     by_parcel: dict[str, list[_Record]] = {}
     for rec in records:
@@ -233,8 +284,14 @@ def index_records(records: Iterable[_Record]) -> _RecordIndex:
             by_uscc.setdefault(rec.uscc, []).append(rec)
         if rec.parcel_id:
             by_parcel.setdefault(rec.parcel_id, []).append(rec)
+    codes = by_parcel.keys() if parcel_ids is None else parcel_ids
+    known = frozenset(str(p).strip() for p in codes if not is_missing(p))
     return _RecordIndex(
-        {k: tuple(v) for k, v in by_uscc.items()}, {k: tuple(v) for k, v in by_parcel.items()}
+        {k: tuple(v) for k, v in by_uscc.items()},
+        {k: tuple(v) for k, v in by_parcel.items()},
+        PlotRecords.of(records, known),
+        dict(users or {}),
+        known,
     )
 
 
@@ -245,6 +302,31 @@ def _records_for(
     if index is None:
         return None
     return index.find(normalize_uscc(uscc) or None, None if is_missing(parcel_id) else parcel_id)
+
+
+def _plot_records_for(
+    index: _RecordIndex | None, uscc: str | None, parcel_id: object
+) -> tuple[_Record, ...] | None:
+    """The records standing on the plot (:meth:`_RecordIndex.on_plot`, the applicant among its
+    enterprises); ``None`` when no table was given."""
+    if index is None:
+        return None
+    return index.on_plot(normalize_uscc(uscc) or None, parcel_id)
+
+
+def plot_users(linked: LinkResult | None) -> dict[str, tuple[str, ...]]:
+    """宗地代码 → the enterprises on the plot (地企关联: owner and tenants), from the link's
+    pairs, as the screening reads them."""
+    if linked is None or not {"parcel_id", "uscc"} <= set(linked.pairs.columns):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    clean = linked.pairs[["parcel_id", "uscc"]].dropna()
+    for pid, uscc in zip(clean["parcel_id"].tolist(), clean["uscc"].tolist(), strict=True):
+        code = normalize_uscc(uscc)
+        key = str(pid).strip()
+        if code and code not in out.get(key, ()):
+            out[key] = (*out.get(key, ()), code)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,8 +408,9 @@ def _prepare(
     profile: Profile,
     as_of: dt.date,
     linked: LinkResult | None = None,
-) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series]:
-    """The per-parcel frame every check reads: far, floors, headroom, overlays, user.
+) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series, dict[str, tuple[str, ...]]]:
+    """The per-parcel frame every check reads: far, floors, headroom, overlays, user; the
+    enterprises on each plot (:func:`plot_users`).
 
     ``linked`` is the link of these tables already made (the screening's): the main
     enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`), once.
@@ -367,7 +450,7 @@ def _prepare(
         ],
         axis=1,
     )
-    return facts, by_uscc, users
+    return facts, by_uscc, users, plot_users(linked)
 
 
 def _relaxation(enterprise: Mapping[str, Any] | None, sectors: Sequence[str]) -> str:

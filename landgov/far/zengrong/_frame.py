@@ -31,7 +31,13 @@ import pyarrow as pa
 
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
-from landgov.far.zengrong._facts import _RecordIndex, _records_for, _relaxation, row_dicts
+from landgov.far.zengrong._facts import (
+    _plot_records_for,
+    _RecordIndex,
+    _records_for,
+    _relaxation,
+    row_dicts,
+)
 from landgov.far.zengrong._outcome import (
     PARTS,
     Composed,
@@ -39,7 +45,14 @@ from landgov.far.zengrong._outcome import (
     _composed,
     relaxed,
 )
-from landgov.far.zengrong._reads import FACT_COLUMNS, PARCEL_FEATURE, RECORD_KEYS, _k, direct
+from landgov.far.zengrong._reads import (
+    FACT_COLUMNS,
+    MORE_FACTS,
+    PARCEL_FEATURE,
+    RECORD_KEYS,
+    _k,
+    direct,
+)
 from landgov.ids import check_parcel_code, normalize_uscc
 from landgov.verdict import Verdict
 
@@ -161,8 +174,11 @@ class _Frame:
             facts = row_dicts(self.facts.iloc[new])
             for i, parcel, fact in zip(new, parcels, facts, strict=True):
                 uscc = self.users[i]
-                rec = _records_for(self.records, uscc, parcel.get("parcel_id"))
-                self._cases[i] = _Case(parcel, fact, fact, self.enterprise(i), rec)
+                pid = parcel.get("parcel_id")
+                rec = _records_for(self.records, uscc, pid)
+                on = _plot_records_for(self.records, uscc, pid)
+                case = _Case(parcel, fact, fact, self.enterprise(i), rec, plot_records=on)
+                self._cases[i] = case
         return [self._cases[i] for i in rows]
 
     def column(self, where: str, name: str) -> np.ndarray:
@@ -187,7 +203,7 @@ class _Frame:
     def record_codes(self, key: Callable[[_Case], Hashable]) -> np.ndarray:
         """Codes of a records key (:data:`RECORD_KEYS`) per plot.
 
-        Only a plot whose enterprise or code has records needs its own look-up
+        Only a plot whose enterprise, code or plot's enterprises have records needs its own look-up
         (:func:`_records_for`); every other plot reads no record, and its key depends only on
         whether its enterprise is known (asked of the first such plot).
         """
@@ -208,8 +224,8 @@ class _Frame:
 
     @functools.cached_property
     def _with_records(self) -> tuple[list[Any], list[bool]]:
-        """Per plot: its code, and whether its enterprise or code has records (the same for
-        every records key: worked out once)."""
+        """Per plot: its code, and whether its enterprise, its code or its enterprises have
+        records (the same for every records key: worked out once)."""
         parcel = self.attributes.get("parcel_id")
         pids = [None] * self.n if parcel is None else parcel.tolist()
         index = self.records
@@ -217,8 +233,11 @@ class _Frame:
             return pids, [False] * self.n
         known = [normalize_uscc(u) or None for u in self._uniques]
         by_user = [u is not None and u in index.by_uscc for u in known]
+        touched = index.touched
         has = [
-            by_user[c] or str(None if is_missing(p) else p) in index.by_parcel
+            by_user[c]
+            or (code := str(None if is_missing(p) else p)) in index.by_parcel
+            or code in touched
             for c, p in zip(self.ucode.tolist(), pids, strict=True)
         ]
         return pids, has
@@ -226,7 +245,8 @@ class _Frame:
     def _light(self, i: int, pid: Any) -> _Case:
         """Enough of plot ``i`` for a records key: its code, enterprise and records."""
         rec = _records_for(self.records, self.users[i], pid)
-        return _Case({"parcel_id": pid}, {}, {}, self.enterprise(i), rec)
+        on = _plot_records_for(self.records, self.users[i], pid)
+        return _Case({"parcel_id": pid}, {}, {}, self.enterprise(i), rec, plot_records=on)
 
 
 def _keys(frame: _Frame, rule: str, relax: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,6 +256,7 @@ def _keys(frame: _Frame, rule: str, relax: np.ndarray) -> tuple[np.ndarray, np.n
     else:
         where, names = FACT_COLUMNS[rule]
         columns = [frame.column(where, name) for name in names]
+        columns += [frame.column("facts", name) for name in MORE_FACTS.get(rule, ())]
     return _group([*columns, relax.astype(np.int64)], frame.n)
 
 

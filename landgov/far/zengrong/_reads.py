@@ -39,6 +39,11 @@ def _k(value: Any) -> Hashable:
 #: 「GB」; ``None`` when the code does not parse), all ``scope.right`` reads of the code.
 PARCEL_FEATURE = "parcel_code_feature"
 
+#: Facts of the 容积率 frame (``facts``) a condition reads besides those of
+#: :data:`FACT_COLUMNS`: 条件2 reads the plot's measured floor area and its source (nothing
+#: built is no first development: _conditions._no_buildings).
+MORE_FACTS: dict[str, tuple[str, ...]] = {"cond2": ("floor_area_m2", "far_source")}
+
 #: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
 #: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
 #: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
@@ -99,11 +104,10 @@ def _cond3(case: _Case) -> Hashable:
 
 
 def _plot_records(case: _Case) -> Hashable:
-    # _serious_building reads the records filed on this plot or without a 宗地代码
-    if case.records is None:
+    # _serious_building reads the records standing on this plot (core.records.PlotRecords)
+    if case.records is None or case.plot_records is None:
         return ("no records",)
-    pid = case.parcel.get("parcel_id")
-    return (tuple(r for r in case.records if r.parcel_id is None or r.parcel_id == pid),)
+    return (case.plot_records,)
 
 
 #: The facts a condition or part reads of the compliance records: the records that count for

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from landgov.core.compare import compare, measured, shown
@@ -161,6 +162,20 @@ def _lesser(records: tuple[_Record, ...], rule: RecordRule, s: _Settings) -> lis
     """
     counted, unknown, _ = _judged(records, rule.every_severity(), s)
     return [*counted, *(j.record for j in unknown)]
+
+
+def _by_reading(counted: list[_Record], rule: RecordRule, s: _Settings) -> tuple[Citation, ...]:
+    """三.3: the citation of ``record_severities`` when it is 示例规则（非官方） and none of the
+    ``counted`` records counts on the clause's own word, 「重大」 (the table narrowed to 重大
+    in each category it names); empty otherwise. A 重大 record of those categories counts
+    under every reading of 「重大违建、生态环境、安全生产不良记录」, a lesser one only by the
+    reading that counts it (e.g. 环保 of every severity)."""
+    reading = s.cite("record_severities")
+    if reading.official or not isinstance(rule.severities, Mapping):
+        return ()
+    top = frozenset(SEVERITIES[-1:])
+    narrow = replace(rule, severities={c: v & top for c, v in rule.severities.items()})
+    return () if _judged(tuple(counted), narrow, s)[0] else (reading,)
 
 
 def _unconfirmed_clear(
@@ -467,6 +482,8 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
             and not _judged(mine, replace(rule, rectification_clears=True), s)[0]
         ):  # every record counted is rectified: it counts only by that reading
             reason = example_fail(f"{reason}（均已整改，按配置仍计入）", kept)
+        # no record 重大 (the clause's word): each counts only by the severities read
+        reason = example_fail(reason, *_by_reading(counted, rule, s))
         return [_v("cond3.records", Status.FAIL, reason, cite, values=values)]
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)

@@ -342,3 +342,49 @@ def test_zengrong_lesser_record_left_out_by_the_shipped_reading_is_to_verify(off
     by that reading → 三.3 待核实, never 符合 (round 7's rule, checked again)."""
     row = _cond3(official, severity)
     assert row["cond3"] == U
+
+
+# =============================================================================================
+# 涉改 relaxation [越政发〔2022〕24号 附件3 第三条, last paragraph]: 「涉及印染化工电镀涉改企业二次
+# 开发项目相关要求可适当放宽，具体以区工业用地二次开发联席会议审议明确为准」 names no
+# requirement; zengrong.relaxable_rules (area, four 标准地 indicators) is 示例规则（非官方）.
+
+
+def _reform_rows(profile: Profile, sectors: list[str | None], **app) -> pd.DataFrame:
+    parcels = _plots(len(sectors))
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    records = violation_records(
+        [{"uscc": uscc(i), "category": "环保", "severity": "重大",
+          "record_date": dt.date(2024, 1, 10)} for i in range(len(sectors))]
+    )  # fmt: skip
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels),
+        compliance=records,
+        enterprises=firms(len(sectors), reform_sector=sectors),
+    )
+    apps = [application(pid, i, **app) for i, pid in enumerate(parcels["parcel_id"])]
+    return check_applications(pd.DataFrame(apps), inputs)
+
+
+def test_reform_firm_failing_a_requirement_the_example_list_keeps_says_so(official):
+    """甲 印染 涉改 firm, 乙 no 涉改 sector; each with a 重大 环保 record of 2024-01-10 (三.3
+    不符合 on the clause's own word). For 甲 the requirement stays 不符合 only because the
+    example list does not name 三.3 among those the meeting may relax → the note (was: none);
+    乙 is not 涉改 → no relaxation, no note. The list in the district's own document → 甲
+    不符合 without the note."""
+    got = _reform_rows(official, ["印染", None])
+    assert got["cond3"].tolist() == [F, F]
+    assert got["zengrong"].tolist() == [NO, NO]
+    assert EXAMPLE_FAIL in got["cond3_note"].iloc[0]
+    assert EXAMPLE_FAIL not in got["cond3_note"].iloc[1]
+    got = _reform_rows(county_set(official, "zengrong.relaxable_rules"), ["印染"])
+    assert got["cond3"].iloc[0] == F
+    assert EXAMPLE_FAIL not in got["cond3_note"].iloc[0]
+
+
+def test_reform_firm_out_of_scope_is_not_a_requirement_of_three(official):
+    """一 (scope: 自 2022-11-01 起执行, 七(一)) is not a requirement of 三: an 印染 firm applying
+    2022-10-31 → scope 不符合, never relaxed, no note on it."""
+    got = _reform_rows(official, ["印染"], application_date=dt.date(2022, 10, 31))
+    assert got["scope"].iloc[0] == F
+    assert EXAMPLE_FAIL not in got["scope_note"].iloc[0]

@@ -42,6 +42,7 @@ from tests._hand import (
     owner_links,
     parcels_of,
     rectangle,
+    screen_plots,
     statuses,
     uscc,
     violation_records,
@@ -388,3 +389,27 @@ def test_reform_firm_out_of_scope_is_not_a_requirement_of_three(official):
     got = _reform_rows(official, ["印染"], application_date=dt.date(2022, 10, 31))
     assert got["scope"].iloc[0] == F
     assert EXAMPLE_FAIL not in got["scope_note"].iloc[0]
+
+
+# =============================================================================================
+# The 底数清单 and the 台账: a plot off the list only by an example value is 待核实, not 不列入
+# (the 治理台账 proposes 销号 only for a plot shown 达标, core.vocab.shown_met).
+
+
+def test_plot_cleared_only_by_an_example_floor_is_to_verify_on_the_list(shangyu):
+    """上虞 (its own 5 万元/亩 and 两高 thresholds) with the floor raised to 较大 but kept as an
+    example. 甲: 21 亩, tax 210 万元 → 10.00 万元/亩 > 5 (not 低效, official), 100 tce (below
+    both official 两高 thresholds), 容积率 0.8 ≥ 0.7 (national floor, 大类 34), completed 2015;
+    its only record 一般 安全 of 2024-01-01, not rectified, left out by the example floor alone
+    → 违法违规 待核实 → 筛查结论 待核实 (was 不列入, so a 台账 would have proposed 销号). The floor
+    in the county's own document → 不列入."""
+    parcels = _plots(1)
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    ents = firms(1, tax_wan=[210.0], land_mu=[21.0])
+    records = _records([(0, "一般", dt.date(2024, 1, 1))])
+    example = with_param(shangyu, _FLOOR, value="较大", citation=_EXAMPLE)
+    got = screen_plots(example, parcels, ents, compliance=records).parcels
+    assert got["screening_status"].iloc[0] == "待核实"
+    assert EXAMPLE_ONLY in got["reasons"].iloc[0]
+    got = screen_plots(county_set(example, _FLOOR), parcels, ents, compliance=records).parcels
+    assert got["screening_status"].iloc[0] == "不列入"

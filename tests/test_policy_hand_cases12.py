@@ -413,3 +413,33 @@ def test_plot_cleared_only_by_an_example_floor_is_to_verify_on_the_list(shangyu)
     assert EXAMPLE_ONLY in got["reasons"].iloc[0]
     got = screen_plots(county_set(example, _FLOOR), parcels, ents, compliance=records).parcels
     assert got["screening_status"].iloc[0] == "不列入"
+
+
+# =============================================================================================
+# 增容 三.1 「无严重违建」 [越政发〔2022〕24号 附件3 第三条第1项]: 「严重」 is not defined; the
+# shipped reading zengrong.serious_building_severities (较大、重大) is 示例规则（非官方）. The same
+# rule as 三.3: a 重大 record is serious under every reading, a 较大 one only by this one.
+
+
+def _cond1(profile: Profile, severity: str) -> pd.Series:
+    parcels = _plots(1)
+    parcels["floor_area_m2"] = 14000.0 * 0.8
+    records = violation_records(
+        [{"uscc": uscc(0), "category": "违法建设", "severity": severity,
+          "record_date": dt.date(2020, 3, 1)}]
+    )  # fmt: skip
+    inputs = dataclasses.replace(zengrong_inputs(profile, parcels), compliance=records)
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    return check_applications(app, inputs).iloc[0]
+
+
+@pytest.mark.parametrize(("severity", "noted"), [("较大", True), ("重大", False)])
+def test_serious_building_note_only_where_the_reading_decides(official, severity, noted):
+    """An unrectified 违法建设 record of 2020-03-01 on the plot (三.1 sets no window): 较大 is
+    「严重」 only by the example reading → 不符合 with the note; 重大 is serious under every
+    reading → 不符合 without it (was: with it). The reading the district's own → no note."""
+    row = _cond1(official, severity)
+    assert row["cond1"] == F
+    assert (EXAMPLE_FAIL in row["cond1_note"]) is noted
+    row = _cond1(county_set(official, "zengrong.serious_building_severities"), severity)
+    assert row["cond1"] == F and EXAMPLE_FAIL not in row["cond1_note"]

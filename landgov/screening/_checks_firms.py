@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -248,15 +248,10 @@ class _Reading:
     def of(cls, profile: Profile) -> _Reading:
         rule = _violation_rule(profile)
         floor, window = profile.citation(_FLOOR), profile.citation(_WINDOW)
-        every, top = frozenset(SEVERITIES), frozenset(SEVERITIES[-1:])
-        narrow = RecordRule(
-            rule.severities if floor.official else top,
-            window_years=rule.window_years if window.official else 1,
-        )
-        wide = RecordRule(
-            rule.severities if floor.official else every,
-            window_years=rule.window_years if window.official else None,
-        )
+        narrow = rule.gravest_only() if not floor.official else rule
+        narrow = narrow if window.official else replace(narrow, window_years=1)
+        wide = rule.every_severity() if not floor.official else rule
+        wide = wide if window.official else replace(wide, window_years=None)
         example = tuple(c for c in (floor, window) if not c.official)
         return cls(rule, example, narrow, wide)
 

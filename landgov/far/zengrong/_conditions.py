@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from landgov.core.compare import compare, measured, shown
@@ -177,11 +176,9 @@ def _by_reading(
     「严重」, 环保 of every severity), and a 不符合 on such records says so.
     """
     reading = s.cite(key)
-    if reading.official or not isinstance(rule.severities, Mapping):
+    if reading.official or _judged(tuple(counted), rule.gravest_only(), s)[0]:
         return ()
-    top = frozenset(SEVERITIES[-1:])
-    narrow = replace(rule, severities={c: v & top for c, v in rule.severities.items()})
-    return () if _judged(tuple(counted), narrow, s)[0] else (reading,)
+    return (reading,)
 
 
 def _unconfirmed_clear(

@@ -12,6 +12,14 @@ or project defaults, all 示例规则) and the same values set in a county's own
 (:func:`tests._hand.county_set`, or a user profile file naming its own document): the note goes,
 the citation names the document by its 文号 and clause.
 
+Sections: 违法违规 (severity floor, window), 两高 (thresholds, split year), 产业目录 (flagged
+classes), user county profile files, 增容 三.3 (record_severities), 涉改 relaxation
+(relaxable_rules), the 底数清单 status, 增容 三.1 (serious_building_severities).
+
+Grades (亩均评价 A–D on 黄岩's example benchmarks and weights, 淮安's bands) are not checks: no
+pass or 不符合 rests on them, and no 低效 decision reads them; where one drives a 四个一批 path
+(R1 「…且评价为D类」) the path's rule table is itself 示例规则（非官方） and cited so on the path.
+
 Reference date 2024-06-30 (:data:`tests._hand.AS_OF`); plots 100 m × 140 m = 21 亩.
 """
 

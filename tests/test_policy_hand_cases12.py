@@ -36,7 +36,12 @@ import pytest
 from landgov.core.vocab import EXAMPLE_FAIL, EXAMPLE_ONLY
 from landgov.far.zengrong import check_applications
 from landgov.policy import Profile, load_profile
-from landgov.screening import check_catalogue, check_two_high, check_violations
+from landgov.screening import (
+    check_catalogue,
+    check_two_high,
+    check_under_used,
+    check_violations,
+)
 from landgov.verdict import Citation
 from tests._hand import (
     AS_OF,
@@ -451,3 +456,29 @@ def test_serious_building_note_only_where_the_reading_decides(official, severity
     assert (EXAMPLE_FAIL in row["cond1_note"]) is noted
     row = _cond1(county_set(official, "zengrong.serious_building_severities"), severity)
     assert row["cond1"] == F and EXAMPLE_FAIL not in row["cond1_note"]
+
+
+# =============================================================================================
+# 用而未尽 on a 容积率 estimated from heights (far_source 建筑高度估算 / 高度栅格估算): storeys =
+# height / far.raster_storey_height_m (5 m) and raster cells from far.raster_min_height_m (2 m),
+# both 示例规则（非官方）. The national floor (国土资发〔2008〕24号, 大类 34: 0.7) is official.
+
+
+def test_under_used_on_a_height_estimate(yuecheng):
+    """甲 0.8 by the raster ≥ 0.7 → passes only on the estimate → 待核实 with the real 建筑面积
+    to collect (was 符合); 乙 0.5 by the raster < 0.7 → 不符合 with the note; 丙 0.8 from
+    building records (a fact) → 符合; 丁 0.8 from building heights (storey height only) →
+    待核实. Storey height and cell height the county's own → [符合, 不符合, 符合, 符合], no note."""
+    parcels = _plots(4)
+    parcels["main_uscc"] = [uscc(i) for i in range(4)]
+    parcels["far_minimum"] = [0.8, 0.5, 0.8, 0.8]
+    parcels["far_source"] = ["高度栅格估算", "高度栅格估算", "建筑记录", "建筑高度估算"]
+    got = check_under_used(parcels, enterprises=firms(4), profile=yuecheng)
+    assert statuses(got) == [U, F, P, U]
+    assert EXAMPLE_ONLY in got.iloc[0].reason
+    assert "宗地字段 floor_area_m2（建筑面积）" in got.iloc[0].missing
+    assert _says(got.iloc[1].reason)
+    county = county_set(yuecheng, "far.raster_storey_height_m", "far.raster_min_height_m")
+    got = check_under_used(parcels, enterprises=firms(4), profile=county)
+    assert statuses(got) == [P, F, P, P]
+    assert not any("示例规则" in v.reason for v in got)

@@ -14,7 +14,8 @@ the citation names the document by its 文号 and clause.
 
 Sections: 违法违规 (severity floor, window), 两高 (thresholds, split year), 产业目录 (flagged
 classes), user county profile files, 增容 三.3 (record_severities), 涉改 relaxation
-(relaxable_rules), the 底数清单 status, 增容 三.1 (serious_building_severities).
+(relaxable_rules), the 底数清单 status, 增容 三.1 (serious_building_severities), 用而未尽 on a
+容积率 estimated from heights (far.raster_storey_height_m, far.raster_min_height_m).
 
 Grades (亩均评价 A–D on 黄岩's example benchmarks and weights, 淮安's bands) are not checks: no
 pass or 不符合 rests on them, and no 低效 decision reads them; where one drives a 四个一批 path

@@ -46,6 +46,7 @@ from tests._hand import (
     violation_records,
     with_param,
 )
+from tests._hand import county_set as _own
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
 PROFILES = ["yuecheng-2022", "shangyu-2022", "shengzhou-2022", "gongshu-2022", "zhejiang-2023"]
@@ -203,7 +204,8 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
     # Default floor 一般 (示例规则（非官方）): every severity counts. Records, 未整改:
     #   甲 违法用地 (嵊政〔2022〕28号) 一般 → 不符合;  乙 无照经营 一般 → 不符合;
     #   丙 税收 较大 → 不符合
-    # A county that counts from 较大 up (violation_min_severity = 较大):
+    # A county that counts from 较大 up (violation_min_severity = 较大, in its own document;
+    # kept as an example, 甲 would be 待核实, tests/test_policy_hand_cases12.py):
     #   甲 一般 → not counted → 符合;  丙 较大 → 不符合;
     #   丁 severity blank → it may be 较大 → 待核实 (「严重程度」 named), never 符合
     parcels = parcels_of([square(10.0, i) for i in range(4)])
@@ -221,7 +223,10 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
         ]
     )
     assert _violations(shangyu, parcels, records)[:3] == [F, F, F]
-    floor = with_param(shangyu, "screening.violation_min_severity", value="较大")
+    floor = _own(
+        with_param(shangyu, "screening.violation_min_severity", value="较大"),
+        "screening.violation_min_severity",
+    )
     got = check_violations(
         parcels, compliance=records, pairs=owner_links(parcels), profile=floor, as_of=AS_OF
     )
@@ -246,9 +251,12 @@ def test_violation_categories_of_both_documents_and_a_severity_floor(shangyu):
     ],
 )
 def test_one_year_window_counted_as_the_civil_code_counts_periods(shangyu, as_of, record, status):
-    # A county that screens records of the last year (violation_window_years = 1; the default
-    # 0 sets no window). One 重大 安全 record, 未整改.
-    county = with_param(shangyu, "screening.violation_window_years", value=1)
+    # A county that screens records of the last year (violation_window_years = 1 in its own
+    # document; the default 0 sets no window). One 重大 安全 record, 未整改.
+    county = _own(
+        with_param(shangyu, "screening.violation_window_years", value=1),
+        "screening.violation_window_years",
+    )
     parcels = parcels_of([square(10.0)])
     records = violation_records(
         [{"uscc": uscc(0), "parcel_id": parcels["parcel_id"].iloc[0], "record_date": record}]
@@ -322,13 +330,14 @@ def test_screening_catalogue_records_the_edition_in_force_on_the_as_of_date(shan
 
 
 def test_restricted_class_flags_only_where_the_profile_lists_it(shangyu):
-    # Default: 淘汰类 only → a 限制类 firm is 符合; a county that adds 限制类 → 不符合. A blank
-    # class → 待核实, never 「不属淘汰类」.
+    # Default: 淘汰类 only (示例规则（非官方）) → a 限制类 firm is left out by that list alone:
+    # 待核实, never 符合 (round 12); a county that adds 限制类 → 不符合. A blank class → 待核实,
+    # never 「不属淘汰类」.
     parcels = parcels_of([square(21.0, i) for i in range(2)])
     ents = enterprises(2, catalogue_class=["限制类", None])
     pairs = owner_links(parcels)
     got = check_catalogue(parcels, enterprises=ents, pairs=pairs, profile=shangyu, as_of=AS_OF)
-    assert [v.status for v in got] == [P, U]
+    assert [v.status for v in got] == [U, U]
     wider = with_param(shangyu, "screening.catalogue_flag_classes", value=["淘汰类", "限制类"])
     got = check_catalogue(parcels, enterprises=ents, pairs=pairs, profile=wider, as_of=AS_OF)
     assert [v.status for v in got] == [F, U]

@@ -209,7 +209,9 @@ def test_below_scale_scoring_scope_is_each_countys_own_3_mu(profiles):
 def test_each_named_violation_category_puts_a_plot_on_the_list_in_shangyu(profiles):
     # Nine plots, tax 210 (10 万元/亩, not 低效), one 一般 record each, 未整改, dated 2024-03-01
     # (before the as-of day 2024-06-30): every category of either text → 违法违规 不符合 → 治理,
-    # path R4 整治提升 (no earlier rule holds). The 上虞 profile cites its own clause first.
+    # path R4 整治提升 (no earlier rule holds). The 上虞 profile cites its own clause first. A
+    # 一般 record counts only by the severity floor 一般, 示例规则（非官方） even in 上虞 (its
+    # text does not grade severity): the reason says so (round 12).
     cats = ["安全", "环保", "质量", "能耗", "消防", "税收", "违法用地", "违法建设", "无照经营"]
     parcels = plots(len(cats))
     pid = parcels["parcel_id"].tolist()
@@ -233,7 +235,7 @@ def test_each_named_violation_category_puts_a_plot_on_the_list_in_shangyu(profil
     for i, c in enumerate(cats):
         v = got.checks["violation"].iloc[i]
         assert v.explain() == (
-            f"不符合：有未整改的违法违规记录 1 条：{c}（一般，2024-03-01，未整改） "
+            f"不符合：有未整改的违法违规记录 1 条：{c}（一般，2024-03-01，未整改）；{EXAMPLE_FAIL} "
             "[虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
         )
 

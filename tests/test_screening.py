@@ -913,15 +913,16 @@ def test_screen_with_every_optional_input_absent_lists_nothing_as_clean(profile,
 
 def test_catalogue_flags_eliminated_class_and_leaves_others(profile):
     # screening.catalogue_flag_classes = ["淘汰类"] (project default): an enterprise in 淘汰类 is
-    # flagged (不符合 → R1 关停退出 input); 限制类 is not flagged by default; 鼓励类 passes; an
-    # enterprise without a class is 待核实, never a pass.
+    # flagged (不符合 → R1 关停退出 input); 限制类 is not flagged by default, but only by that
+    # example list: 待核实, never 符合 (round 12); 鼓励类 passes; an enterprise without a class is
+    # 待核实, never a pass.
     parcels = _parcels(4)
     enterprises, pairs = _one_firm_each(
         parcels, catalogue_class=["淘汰类", "限制类", "鼓励类", None]
     )
     got = check_catalogue(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
     assert list(got.index) == list(parcels.index)
-    assert _statuses(got) == [Status.FAIL, Status.PASS, Status.PASS, Status.UNKNOWN]
+    assert _statuses(got) == [Status.FAIL, Status.UNKNOWN, Status.PASS, Status.UNKNOWN]
     assert "U1（淘汰类）" in got.iloc[0].reason
 
 

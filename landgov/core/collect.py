@@ -84,6 +84,12 @@ FIELD_SOURCES: dict[str, Source] = {
     ),
     "standard_far": Source("本地容积率控制下限（本地文件数值）", "自然资源局"),
     "standard_idle_years": Source("本地闲置土地认定年限（本地文件数值）", "自然资源局"),
+    "standard_catalogue_classes": Source(
+        "本地列为问题的产业结构调整指导目录类别（本地文件）", "发改局"
+    ),
+    "standard_violation_rule": Source(
+        "本地违法违规问题认定标准（计入的严重程度、记录时限，本地文件数值）", "综合行政执法局"
+    ),
     "standard_planning_share": Source(
         "本地规划非工业用途面积比例认定标准（本地文件数值）", "自然资源局"
     ),

@@ -164,6 +164,21 @@ class RecordRule:
             wide, window_years=self.window_years, rectification_clears=self.rectification_clears
         )
 
+    def gravest_only(self) -> RecordRule:
+        """The same rule with only the gravest severity (重大) counting, for the categories it
+        covers: the narrowest reading of a severity setting. A record that counts under it
+        counts under every reading, so a 不符合 on it does not rest on a 示例规则（非官方）
+        severity setting."""
+        top = frozenset(SEVERITIES[-1:])
+        narrow = (
+            self.severities & top
+            if isinstance(self.severities, frozenset)
+            else {c: v & top for c, v in self.severities.items()}
+        )
+        return RecordRule(
+            narrow, window_years=self.window_years, rectification_clears=self.rectification_clears
+        )
+
     def covered(self, category: str | None) -> frozenset[str]:
         """The severities that count for ``category`` (empty: the category does not count)."""
         if isinstance(self.severities, frozenset):

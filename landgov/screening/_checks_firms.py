@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -213,12 +213,61 @@ def _attach_records(
     }
 
 
+_FLOOR, _WINDOW = "screening.violation_min_severity", "screening.violation_window_years"
+#: the county's own reading of which records count (severity floor, window; core.collect)
+_VIOLATION_STANDARD = "standard_violation_rule（）"
+
+
 def _violation_rule(profile: Profile) -> RecordRule:
-    floor = SEVERITIES.index(str(profile.value("screening.violation_min_severity")))
-    window = int(profile.value("screening.violation_window_years"))
+    floor = SEVERITIES.index(str(profile.value(_FLOOR)))
+    window = int(profile.value(_WINDOW))
     return RecordRule(
         frozenset(SEVERITIES[floor:]), window_years=window or None, rectification_clears=True
     )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The severity floor and window of ``screening.violation_*`` as far as they are official.
+
+    ``example`` are the citations of the two that are 示例规则（非官方）. ``narrow`` is the
+    strictest rule such values leave room for (only 重大 counts, only the last year), ``wide``
+    the broadest (every severity, no window): a record that counts under ``narrow`` counts
+    under every reading, so a 不符合 on it rests on no example value; a record left out that
+    counts under ``wide`` is left out only by an example value, so the plot is not 符合.
+    """
+
+    rule: RecordRule
+    example: tuple[Citation, ...]
+    narrow: RecordRule
+    wide: RecordRule
+
+    @classmethod
+    def of(cls, profile: Profile) -> _Reading:
+        rule = _violation_rule(profile)
+        floor, window = profile.citation(_FLOOR), profile.citation(_WINDOW)
+        narrow = rule.gravest_only() if not floor.official else rule
+        narrow = narrow if window.official else replace(narrow, window_years=1)
+        wide = rule.every_severity() if not floor.official else rule
+        wide = wide if window.official else replace(wide, window_years=None)
+        example = tuple(c for c in (floor, window) if not c.official)
+        return cls(rule, example, narrow, wide)
+
+    def rests(self, counted: list[ViolationRecord], as_of: dt.date) -> tuple[Citation, ...]:
+        """The example citations a 不符合 on ``counted`` rests on (none when one record
+        counts under every reading)."""
+        if not self.example or any(
+            judge(r, rule=self.narrow, as_of=as_of).standing is Standing.COUNTS for r in counted
+        ):
+            return ()
+        return self.example
+
+    def left_out(self, records: list[ViolationRecord], as_of: dt.date) -> bool:
+        """Whether a record the rule leaves out would count (or may) under the widest reading."""
+        if not self.example:
+            return False
+        may = (Standing.COUNTS, Standing.UNKNOWN)
+        return any(judge(r, rule=self.wide, as_of=as_of).standing in may for r in records)
 
 
 def check_violations(
@@ -261,12 +310,18 @@ def check_violations(
             "rectified 整改情况、rectified_date 整改完成日期）",
         )
     known = set(profile.value(key))
-    rule = _violation_rule(profile)
+    reading = _Reading.of(profile)
     day = (_as_timestamp(dt.date.today() if as_of is None else as_of)).date()
     records = _attach_records(parcels, compliance, _usccs_by_parcel(parcels, pairs))
     clean = _violation_verdict([], known, citation)  # most plots: one shared verdict
     out = [
-        _violation_verdict([judge(r, rule=rule, as_of=day) for r in found], known, citation)
+        _violation_verdict(
+            [judge(r, rule=reading.rule, as_of=day) for r in found],
+            known,
+            citation,
+            reading=reading,
+            as_of=day,
+        )
         if found
         else clean
         for found in (records[idx] for idx in parcels.index)
@@ -274,7 +329,18 @@ def check_violations(
     return _series(out, parcels.index, Check.VIOLATION.value)
 
 
-def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citation) -> Verdict:
+def _violation_verdict(
+    judged: list[Judgement],
+    known: set[str],
+    citation: Citation,
+    *,
+    reading: _Reading | None = None,
+    as_of: dt.date | None = None,
+) -> Verdict:
+    """The plot's verdict on its ``judged`` records. A 不符合 that only an example severity
+    floor or window makes (no record counting under every reading) says so
+    (:func:`~landgov.core.vocab.example_fail`); a 符合 with a record only such a value leaves
+    out is 待核实 (:func:`~landgov.screening._common._passed`)."""
     c = Check.VIOLATION
     counted = [j.record for j in judged if j.standing is Standing.COUNTS]
     unknown = [j for j in judged if j.standing is Standing.UNKNOWN]
@@ -288,6 +354,8 @@ def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citat
         other = sorted({cat for cat, _ in pairs} - known)
         if other:
             reason += f"；类别 {'、'.join(other)} 不在配置的类别中，仍计入"
+        if reading is not None and as_of is not None:
+            reason = example_fail(reason, *reading.rests(counted, as_of))
         return _verdict(c, Status.FAIL, reason, citation, values=values)
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)
@@ -297,6 +365,14 @@ def _violation_verdict(judged: list[Judgement], known: set[str], citation: Citat
     reason = "无违法违规记录"
     if judged:
         reason = f"无基准日仍存在的违法违规记录（{len(judged)} 条记录已整改、超出时限或不计入）"
+        if (
+            reading is not None
+            and as_of is not None
+            and reading.left_out([j.record for j in judged], as_of)
+        ):  # left out only by an example severity floor or window: not known to be clean
+            return _passed(
+                c, reason, reading.example[0], values=values, standard=_VIOLATION_STANDARD
+            )
     return _verdict(c, Status.PASS, reason, citation, values=values)
 
 
@@ -318,6 +394,8 @@ class _Energy:
     ``selected``: at or over its threshold, so it is assessed one by one (需评估); None when
     energy, year or the enterprise is missing (``missing`` says which). ``assessed``: the
     assessment's conclusion (True meets the requirements, False does not, None not given).
+    ``rests``: when selected, the citations of the 示例规则（非官方） values the selection rests
+    on (the threshold reached, the split year that chose it); empty when all are official.
     """
 
     uscc: str
@@ -325,6 +403,12 @@ class _Energy:
     text: str = ""
     missing: tuple[str, ...] = ()
     assessed: bool | None = None
+    rests: tuple[Citation, ...] = ()
+
+
+def _example(*cited: Citation) -> tuple[Citation, ...]:
+    """The 示例规则（非官方） ones of ``cited``."""
+    return tuple(c for c in cited if not c.official)
 
 
 def _assessment(u: str, table: _Firms) -> tuple[bool | None, tuple[str, ...]]:
@@ -347,13 +431,23 @@ def _energy_no_year(u: str, energy: float, new: Param, old: Param, *, what: str 
     if not (hit_new and hit_old):
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     amount = what or f"年综合能耗 {format_number(energy)} 吨标准煤"
-    return _Energy(u, True, f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）")
+    text = f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）"
+    return _Energy(u, True, text, rests=_example(*(p.citation or _NO_CITE for p in (new, old))))
 
 
 def _built_year(table: _Firms, u: str) -> int | None:
     """投产年份 of ``u`` read as the readers read a year field (:func:`read_year`): 「2018年」
     and 2018.0 are 2018; 0 and unreadable text are missing (待核实), never year 0."""
     return read_year(table.get(u, "built_year"))[0]
+
+
+#: a threshold without a citation (a profile built in code): cited by the profile elsewhere
+_NO_CITE = Citation(None, "")
+
+
+def _selected_by(param: Param, profile: Profile) -> tuple[Citation, ...]:
+    """The example citations a selection by ``param`` (chosen by the split year) rests on."""
+    return _example(param.citation or _NO_CITE, profile.citation("screening.two_high_split_year"))
 
 
 def _threshold(built: int, profile: Profile) -> tuple[Param, str, int]:
@@ -383,7 +477,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
         return _Energy(u, False)
     amount = f"年综合能耗 {shown(energy, float(param.value))} 吨标准煤"
     text = f"{u}（{built}年投产）{amount}，{_described(param)}，属{group}"
-    return _Energy(u, True, text)
+    return _Energy(u, True, text, rests=_selected_by(param, profile))
 
 
 @functools.lru_cache(maxsize=64)
@@ -432,7 +526,8 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
         if dated is None:
             return _energy_no_year(u, low, new, old, what=bound)
         param, group, built = dated
-        return _Energy(u, True, f"{u}（{built}年投产）{bound}，{_described(param)}，属{group}")
+        text = f"{u}（{built}年投产）{bound}，{_described(param)}，属{group}"
+        return _Energy(u, True, text, rests=_selected_by(param, profile))
     if dated is None and _holds(lowest, low):  # over one threshold only: the year decides
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     if fuel is not None:  # other energy recorded: the share rule is for electricity only
@@ -524,7 +619,7 @@ def check_two_high(
             one = _energy_one(u, table, profile)
             if one.selected:
                 assessed, missing = _assessment(u, table)
-                one = _Energy(u, True, one.text, missing, assessed)
+                one = _Energy(u, True, one.text, missing, assessed, one.rests)
             energies[u] = one
         return one
 
@@ -555,9 +650,13 @@ def _two_high_verdict(found: list[_Energy], citation: Citation, *, below: Citati
         "review_usccs": tuple(e.uscc for e in selected),
         "needs_assessment": bool(selected),
     }
-    failed = [e.text for e in selected if e.assessed is False]
+    failed = [e for e in selected if e.assessed is False]
     if failed:
-        reason = "经逐一评估不符合要求：" + "；".join(failed)
+        reason = "经逐一评估不符合要求：" + "；".join(e.text for e in failed)
+        # 「对不符合要求的…依法处置」 applies to the projects the thresholds select: picked out
+        # only by an example threshold (or split year), the 不符合 says so
+        if all(e.rests for e in failed):
+            reason = example_fail(reason, *(r for e in failed for r in e.rests))
         return _verdict(c, Status.FAIL, reason, citation, values=values)
     if not found:
         return _verdict(
@@ -592,6 +691,11 @@ def _two_high_verdict(found: list[_Energy], citation: Citation, *, below: Citati
 # --------------------------------------------------------------------------------------------
 # 9. 产业结构调整指导目录
 
+#: the county's own list of catalogue classes that flag a plot (core.collect)
+_CATALOGUE_STANDARD = "standard_catalogue_classes（）"
+#: the classes the 目录 itself restricts: left unflagged only by an example list, not 符合
+_RESTRICTING = frozenset({CatalogueClass.RESTRICTED.value, CatalogueClass.ELIMINATED.value})
+
 
 def check_catalogue(
     parcels: pd.DataFrame,
@@ -610,6 +714,11 @@ def check_catalogue(
     in ``values["edition"]`` and named in the reason: 2019年本 before
     ``screening.catalogue_2024_from`` (2024-02-01), 2024年本 from that day on
     (:func:`landgov.far.industry.catalogue_edition`, the rule the 增容 check uses).
+
+    Which classes flag a plot is ``screening.catalogue_flag_classes``. When that list is
+    示例规则（非官方）, a 不符合 says so (:func:`~landgov.core.vocab.example_fail`), and a plot
+    with an enterprise in a class the 目录 restricts (限制类、淘汰类) that the list leaves out is
+    待核实, never 符合 on the example list alone.
 
     Returns
     -------
@@ -655,6 +764,7 @@ def check_catalogue(
         unknown = [u for u, cls in classes if cls is None]
         if hits:
             reason = f"{book}，企业属限制/淘汰类别：" + "、".join(hits)
+            reason = example_fail(reason, citation)  # an example list of classes: said
             out.append(_verdict(c, Status.FAIL, reason, citation, values=values))
         elif not usccs:
             out.append(
@@ -676,6 +786,10 @@ def check_catalogue(
                     missing=missing,
                 )
             )  # fmt: skip
+        elif any(cls in _RESTRICTING for _, cls in classes):
+            out.append(
+                _passed(c, none_of, citation, values=values, standard=_CATALOGUE_STANDARD)
+            )  # official list: 符合; an example one leaves a 限制类 firm out: 待核实
         else:
             out.append(_verdict(c, Status.PASS, none_of, citation, values=values))
         done[usccs] = out[-1]

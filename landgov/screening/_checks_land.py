@@ -13,7 +13,7 @@ import pandas as pd
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
-from landgov.core.vocab import example_fail
+from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
 from landgov.far.ratio import shows_buildings
 from landgov.policy import Param, Profile
@@ -353,6 +353,7 @@ def check_under_used(
     lowest, highest = min([*table_floors, default]), max([*table_floors, default])
     lowest_cit = floor_cit if min(table_floors) <= default else default_cit
     far, source = _far_values(parcels)
+    estimated = _estimated_on(parcels, far, profile)
     zero = far.round(_DIGITS) == 0
     unread = _unread_dates(parcels, "completion_date").where(zero, None)
     unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
@@ -401,7 +402,48 @@ def check_under_used(
                 values=values,
             )
         )
+    out = [_on_estimate(v, rests) for v, rests in zip(out, estimated, strict=True)]
     return _series(out, parcels.index, Check.UNDER_USED.value)
+
+
+#: Where 容积率 is a height estimate, the values it rests on (:class:`~landgov.far.FarSource`).
+_ESTIMATES = {
+    "建筑高度估算": ("far.raster_storey_height_m",),
+    "高度栅格估算": ("far.raster_storey_height_m", "far.raster_min_height_m"),
+}
+#: What a plot whose 容积率 was estimated from heights lacks: its real floor area.
+_FLOOR_AREA = "宗地字段 floor_area_m2（建筑面积）"
+
+
+def _estimated_on(parcels: pd.DataFrame, far: pd.Series, profile: Profile) -> list[tuple]:
+    """Per plot, the 示例规则（非官方） citations its 容积率 rests on: a height estimate
+    (``far_source`` 建筑高度估算 / 高度栅格估算) counts storeys with ``far.raster_storey_height_m``
+    (and the raster's cells with ``far.raster_min_height_m``); empty for a recorded figure."""
+    if "far_source" not in parcels.columns:
+        return [()] * len(parcels)
+    cited = {
+        src: tuple(c for c in (profile.citation(k) for k in keys) if not c.official)
+        for src, keys in _ESTIMATES.items()
+    }
+    told = present_column(parcels["far_source"]).where(far.notna())
+    return [() if not isinstance(t, str) else cited.get(t.strip(), ()) for t in told.tolist()]
+
+
+def _on_estimate(verdict: Verdict, rests: tuple[Citation, ...]) -> Verdict:
+    """``verdict`` of a plot whose 容积率 is a height estimate on the 示例规则（非官方） values
+    ``rests``: a 符合 is 待核实 (its real 建筑面积 to collect), a 不符合 says so
+    (:func:`~landgov.core.vocab.example_fail`); as it is otherwise."""
+    if not rests or verdict.status not in (Status.PASS, Status.FAIL):
+        return verdict
+    if verdict.status is Status.PASS:
+        status, missing = Status.UNKNOWN, (*verdict.missing, _FLOOR_AREA)
+        reason = f"{verdict.reason}；容积率按高度估算，{EXAMPLE_ONLY}"
+    else:
+        status, missing = Status.FAIL, verdict.missing
+        reason = example_fail(f"{verdict.reason}（容积率按高度估算）", *rests)
+    return Verdict.trusted(
+        verdict.rule_id, status, reason, verdict.citation, values=verdict.values, missing=missing
+    )
 
 
 #: 批而未供、供而未用、用而未尽 as three problems [004 二(一)1]: an unbuilt plot is not 用而未尽.

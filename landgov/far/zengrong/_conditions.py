@@ -164,6 +164,24 @@ def _lesser(records: tuple[_Record, ...], rule: RecordRule, s: _Settings) -> lis
     return [*counted, *(j.record for j in unknown)]
 
 
+def _by_reading(
+    counted: list[_Record], rule: RecordRule, s: _Settings, key: str
+) -> tuple[Citation, ...]:
+    """The citation of the severity reading ``key`` when it is 示例规则（非官方） and none of
+    the ``counted`` records counts with only 重大 counting (the rule narrowed to 重大 in each
+    category it names); empty otherwise.
+
+    A 重大 record counts under every reading: 三.3 「重大违建、生态环境、安全生产不良记录」 says
+    重大 itself, and 三.1 「严重违建」 (``serious_building_severities``) cannot leave out the
+    gravest severity. A lesser record counts only by the reading that counts it (较大 as
+    「严重」, 环保 of every severity), and a 不符合 on such records says so.
+    """
+    reading = s.cite(key)
+    if reading.official or _judged(tuple(counted), rule.gravest_only(), s)[0]:
+        return ()
+    return (reading,)
+
+
 def _unconfirmed_clear(
     mine: tuple[_Record, ...], rule: RecordRule, s: _Settings, values: dict[str, object]
 ) -> Verdict | None:
@@ -230,8 +248,9 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
     values = {"未整改严重违建": len(counted), "待核实记录": len(unknown), "已整改记录": cleared}
     if counted:
         reason = f"有未整改的严重违法建设记录：{'、'.join(map(describe, counted))}"
-        # which severities are 「严重」 is the profile's reading: an example one is said
-        reason = example_fail(reason, cite)
+        # which severities are 「严重」 is the profile's reading: an example one is said,
+        # unless a 重大 record (serious under every reading) is among them
+        reason = example_fail(reason, *_by_reading(counted, rule, s, "serious_building_severities"))
         return _v("cond1.building", Status.FAIL, reason, cite, values=values)
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)
@@ -500,6 +519,8 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
             and not _judged(mine, replace(rule, rectification_clears=True), s)[0]
         ):  # every record counted is rectified: it counts only by that reading
             reason = example_fail(f"{reason}（均已整改，按配置仍计入）", kept)
+        # no record 重大 (the clause's word): each counts only by the severities read
+        reason = example_fail(reason, *_by_reading(counted, rule, s, "record_severities"))
         return [_v("cond3.records", Status.FAIL, reason, cite, values=values)]
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)

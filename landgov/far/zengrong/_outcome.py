@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from landgov.core.vocab import Eligibility
+from landgov.core.vocab import Eligibility, example_fail
 from landgov.far.zengrong._case import (
     _CLAUSE,
     CONDITION_LABELS,
@@ -111,10 +111,22 @@ def _cited(parts: list[Verdict], whole: Citation) -> str:
 
 
 def _relax(verdict: Verdict, s: _Settings) -> Verdict:
-    """A relaxable failed requirement of a 涉改 enterprise: 待核实, for the joint meeting."""
+    """A relaxable failed requirement of a 涉改 enterprise: 待核实, for the joint meeting.
+
+    A failed requirement of 三 that ``relaxable_rules`` leaves out stays 不符合; when that list
+    is 示例规则（非官方） (the opinion names no requirement) the 不符合 rests on it and says so
+    (:func:`~landgov.core.vocab.example_fail`). 一 (scope) and 二 (the cap) are not requirements
+    of 三: never relaxed, nothing to say.
+    """
     rules = s.value("relaxable_rules")
-    if verdict.status is not Status.FAIL or verdict.rule_id.removeprefix("zengrong.") not in rules:
+    rule = verdict.rule_id.removeprefix("zengrong.")
+    if verdict.status is not Status.FAIL:
         return verdict
+    if rule not in rules:
+        if not rule.startswith("cond"):
+            return verdict
+        reason = example_fail(verdict.reason, s.cite("relaxable_rules"))
+        return verdict if reason == verdict.reason else dataclasses.replace(verdict, reason=reason)
     reason = (
         f"{verdict.reason}；涉改企业该项要求可适当放宽，提交区工业用地二次开发联席会议审议"
         f" {s.cite('relaxable_rules')}"

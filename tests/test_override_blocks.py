@@ -193,3 +193,23 @@ def test_after_any_override_no_text_names_a_block_as_it_was_and_no_path_moves(
     if path == p.loc[pid, "path"]:  # decided as computed: nothing else changes
         for name in ("path_rule", "path_status", "reasons", "citations", "missing"):
             assert others[name].tolist() == p.drop(index=pid)[name].tolist(), name
+
+
+def test_deciding_a_plot_as_computed_adds_no_ring_to_its_block(zhejiang):
+    """Found by the property above. Five touching plots P1 | P2 | P3 | P4 | P5 of 10, 10, 10,
+    70, 10 亩: P1, P2, P4 idle → R1 关停退出 (seeds: P1+P2 20 亩, P4 70 亩); P3 low efficiency
+    touches both seed blocks: 20 + 10 + 70 = 100 亩 → R3 拆除重建, block B0001 of 100 亩; P5 low
+    efficiency touches only P4's seed block: 70 + 10 = 80 < 100 → R4 整治提升 (pass 2 adds one
+    ring at most). The meeting decides P3 拆除重建, as computed: nothing changes. The recheck
+    took P3 as a seed because a person had fixed it, so P5 saw 110 亩 and was flagged 待复核
+    (「人工认定（）改变了连片地块」) though no block had changed."""
+    plots = [(10, "idle"), (10, "idle"), (10, "low"), (70, "idle"), (10, "low")]
+    widths, rows = [w for w, _ in plots], [ROWS[k] for _, k in plots]
+    parcels, checks = _computed(widths, rows, [3, 3, 0, 3, 0], zhejiang)
+    p = parcels.set_index("parcel_id")
+    assert p["path"].tolist() == ["关停退出", "关停退出", "拆除重建", "关停退出", "整治提升"]
+    out, blocks, problems = _regrouped(_override(parcels, "P3", "拆除重建"), checks, zhejiang)
+    assert problems.empty
+    assert blocks["area_mu"].tolist() == pytest.approx([100.0])
+    for name in ("path", "path_rule", "path_status", "reasons"):
+        assert out.loc["P5", name] == p.loc["P5", name], name

@@ -278,7 +278,10 @@ def recheck_paths(
     Used after the blocks were formed again around paths set by a person (人工认定): nothing is
     changed here; the caller compares. The three passes of :func:`paths_and_blocks` are run
     with the ``fixed`` plots' paths as given: a fixed plot whose path forms blocks is a seed,
-    like a plot whose path forms blocks by itself (pass 1); every other plot is evaluated with
+    like a plot whose path forms blocks by itself (pass 1) — unless the person decided the path
+    the screening computed (``path_computed``), when the plot is a seed only as it was then
+    (its path forms blocks by itself), so that a decision that changes nothing changes no other
+    plot; every other plot is evaluated with
     the seed blocks it would join (pass 2), and a plot that is in a block with that block
     (pass 3), as :func:`paths_and_blocks` would.
 
@@ -316,11 +319,16 @@ def recheck_paths(
     block_id = gov["block_id"].astype("object")
     in_block = block_id.notna()
 
-    loose = gov[free.to_numpy()]
-    first = decide_paths(_facts(loose, pid[free], own_mu[free], s), **decide)
-    seed = (~free & gov["path"].isin(s.members)) | decided_path(first).reindex(gov.index).isin(
-        s.members
+    # pass 1 for every plot: a plot a person decided as computed stands in the passes as it
+    # stood when computed (a seed only if its path forms blocks by itself), so that deciding a
+    # plot as computed moves no ring of neighbours into a block (one ring at most, pass 2)
+    every = decide_paths(_facts(gov, pid, own_mu, s), **decide)
+    alone = decided_path(every).isin(s.members)
+    first = every.loc[free.to_numpy()]
+    as_computed = ~free & (
+        gov["path"].eq(gov["path_computed"]) if "path_computed" in gov.columns else False
     )
+    seed = (~free & gov["path"].isin(s.members) & (~as_computed | alone)) | (free & alone)
     joined = _would_join(gov, seed, own_mu, s, roads)
     second = first.copy()
     rest = free & ~seed

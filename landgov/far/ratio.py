@@ -54,6 +54,7 @@ from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
 from landgov.units import plot_area_m2
+from landgov.verdict import Citation
 
 __all__ = [
     "AREA_DIGITS",
@@ -63,6 +64,8 @@ __all__ = [
     "beyond_ratio",
     "building_floor_areas",
     "compute_far",
+    "estimate_citations",
+    "estimated",
     "far_floors",
     "floor_area_for",
     "headroom",
@@ -95,6 +98,35 @@ def shows_buildings(source: object) -> bool:
     [True, True, False]
     """
     return str(source) != FarSource.RASTER.value
+
+
+#: Where a floor area is a height estimate, the profile values it rests on: storeys counted
+#: with ``far.raster_storey_height_m``, the raster's cells from ``far.raster_min_height_m``.
+_ESTIMATES = {
+    FarSource.BUILDING_HEIGHTS.value: ("far.raster_storey_height_m",),
+    FarSource.RASTER.value: ("far.raster_storey_height_m", "far.raster_min_height_m"),
+}
+
+
+def estimated(source: object) -> bool:
+    """Whether a floor area from ``source`` (a :class:`FarSource` value) is a height estimate
+    (建筑高度估算, 高度栅格估算): a figure, never a fact, wherever it is shown.
+
+    >>> [estimated(s) for s in ("建筑记录", "登记容积率", "建筑高度估算", "高度栅格估算", None)]
+    [False, False, True, True, False]
+    """
+    return isinstance(source, str) and source.strip() in _ESTIMATES
+
+
+def estimate_citations(source: object, profile: Profile) -> tuple[Citation, ...]:
+    """The 示例规则（非官方） citations a floor area from ``source`` rests on (empty for a
+    recorded figure, or where the county set both heights in its own document): the one
+    reading of 「容积率按高度估算」 for 用而未尽 (screening) and the 增容 cap [000 附件3 二].
+    A 符合 resting on them is 待核实, a 不符合 says so (:func:`landgov.core.vocab.example_fail`)."""
+    if not estimated(source):
+        return ()
+    cited = (profile.citation(k) for k in _ESTIMATES[str(source).strip()])
+    return tuple(c for c in cited if not c.official)
 
 
 class _Method(enum.StrEnum):
@@ -616,14 +648,22 @@ def beyond_ratio(floor_area_m2: Any, land_area_m2: Any, ratio: float) -> Any:
     )
 
 
+#: What the room of a plot whose floor area is a height estimate says (its ``far_source``).
+_ESTIMATED_ROOM = "现状建筑面积为{}值，增容空间为估算，以登记建筑面积为准"
+
+
 def headroom(
     land_area_m2: pd.Series,
     floor_area_m2: pd.Series,
     *,
     cap: float,
     target: float,
+    source: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Floor area that could still be added, in m² (to 0.01 m², :func:`beyond_ratio`).
+
+    ``source`` is each plot's ``far_source``: where the floor area is a height estimate
+    (:func:`estimated`), ``headroom_reason`` says the room is an estimate too (估算).
 
     .. math::
 
@@ -651,6 +691,11 @@ def headroom(
             reasons.append(f"现状容积率 {value:.2f} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
         else:
             reasons.append("")
+    if source is not None:
+        reasons = [
+            "；".join(x for x in (r, _ESTIMATED_ROOM.format(t)) if x) if estimated(t) else r
+            for r, t in zip(reasons, source.reindex(land_area_m2.index), strict=True)
+        ]
     return pd.DataFrame(
         {
             "headroom_m2": (-over_cap).clip(lower=0.0),

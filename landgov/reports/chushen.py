@@ -31,7 +31,7 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import to_verify
-from landgov.far.ratio import beyond_ratio
+from landgov.far.ratio import beyond_ratio, estimated
 from landgov.far.zengrong import (
     ADDED_FLOOR,
     CONDITION_LABELS,
@@ -290,6 +290,18 @@ class _Filler:
         return self.gap(gap or column) if self.applied else hint
 
 
+#: After a figure resting on a floor area estimated from heights (far.ratio.estimated).
+_ESTIMATE_MARK = "（按高度估算）"
+
+
+def _estimate_mark(row: Mapping[str, Any]) -> Callable[[str], str]:
+    """For a column of ``row``, :data:`_ESTIMATE_MARK` where its figure is there and rests on
+    the plot's floor area estimated from heights (``far_source``: 建筑高度估算, 高度栅格估算), a
+    figure the form must not present as a fact; else nothing."""
+    guessed = estimated(row.get("far_source"))
+    return lambda column: _ESTIMATE_MARK if guessed and not _gone(row, column) else ""
+
+
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     """The text of every cell of the form, from one row of the 增容 check."""
     fill = _Filler(row)
@@ -305,6 +317,7 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     )
     name = _text(row.get("enterprise_name"), _text(row.get("holder")))
     cap = ("zengrong.cap", "上限")
+    guess = _estimate_mark(row)
     return {
         "企业名称（盖公章）": name or (fill.gap("enterprise_name") if fill.applied else ""),
         "法人代表": fill.text("legal_rep", hint=HINTS["法人代表"]),
@@ -316,14 +329,15 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "所属行业": industry,
         "现状情况": (
             f"1.土地面积：{fill.number('land_mu', near=('zengrong.cond1', '门槛_亩'))} 亩\n"
-            f"2.建筑面积：{fill.number('floor_area_m2')} 平方米\n"
-            f"3.容积率：{fill.number('far', near=cap, differs=now)}\n"
+            f"2.建筑面积：{fill.number('floor_area_m2')} 平方米{guess('floor_area_m2')}\n"
+            f"3.容积率：{fill.number('far', near=cap, differs=now)}{guess('far')}\n"
             f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan')} 万元/亩"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{fill.number('added_floor_m2', own=False)} 平方米\n"
             f"2.亩均税收：{fill.number('tax_per_mu_after_wan', own=False)} 万元/亩\n"
             f"3.容积率：{fill.number('far_after', own=False, near=cap, differs=after)}"
+            f"{guess('far_after')}"
         ),
         "项目建设内容": fill.text("content"),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",

@@ -15,7 +15,7 @@ from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
-from landgov.far.ratio import shows_buildings
+from landgov.far.ratio import estimate_citations, shows_buildings
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _DIGITS,
@@ -406,11 +406,6 @@ def check_under_used(
     return _series(out, parcels.index, Check.UNDER_USED.value)
 
 
-#: Where 容积率 is a height estimate, the values it rests on (:class:`~landgov.far.FarSource`).
-_ESTIMATES = {
-    "建筑高度估算": ("far.raster_storey_height_m",),
-    "高度栅格估算": ("far.raster_storey_height_m", "far.raster_min_height_m"),
-}
 #: What a plot whose 容积率 was estimated from heights lacks: its real floor area.
 _FLOOR_AREA = "宗地字段 floor_area_m2（建筑面积）"
 
@@ -421,12 +416,9 @@ def _estimated_on(parcels: pd.DataFrame, far: pd.Series, profile: Profile) -> li
     (and the raster's cells with ``far.raster_min_height_m``); empty for a recorded figure."""
     if "far_source" not in parcels.columns:
         return [()] * len(parcels)
-    cited = {
-        src: tuple(c for c in (profile.citation(k) for k in keys) if not c.official)
-        for src, keys in _ESTIMATES.items()
-    }
     told = present_column(parcels["far_source"]).where(far.notna())
-    return [() if not isinstance(t, str) else cited.get(t.strip(), ()) for t in told.tolist()]
+    cited = {t: estimate_citations(t, profile) for t in set(told.dropna().tolist())}
+    return [cited.get(t, ()) for t in told.tolist()]
 
 
 def _on_estimate(verdict: Verdict, rests: tuple[Citation, ...]) -> Verdict:

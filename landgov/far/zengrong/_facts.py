@@ -430,6 +430,7 @@ def _prepare(
         floor_area_for(far, "cap", profile=profile),
         cap=float(profile.value("zengrong.far_cap")),
         target=float(profile.value("far.renewal_target")),
+        source=far.get("far_source"),
     )
     tax = plot_tax_per_mu(parcels, linked, profile=profile)
     facts = pd.concat(

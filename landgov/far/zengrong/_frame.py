@@ -418,10 +418,17 @@ def _per_plot(
 
 #: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``: its room to
 #: the cap, :func:`landgov.far.ratio.headroom`, and both floor areas, which the cap compares
-#: while ``far.cap_floor_area`` is unconfirmed).
+#: while ``far.cap_floor_area`` is unconfirmed, and their source: a height estimate is noted).
 _OWN = {
     "parcel": ("parcel_id", "area_declared_m2"),
-    "far": ("far", "land_area_m2", "headroom_m2", "floor_area_m2", "floor_area_far_m2"),
+    "far": (
+        "far",
+        "land_area_m2",
+        "headroom_m2",
+        "floor_area_m2",
+        "floor_area_far_m2",
+        "far_source",
+    ),
 }
 
 

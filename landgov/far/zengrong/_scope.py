@@ -8,7 +8,8 @@ from landgov.core.compare import shown
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
-from landgov.far.ratio import beyond_ratio
+from landgov.core.vocab import EXAMPLE_ONLY, example_fail
+from landgov.far.ratio import beyond_ratio, estimate_citations
 from landgov.far.zengrong._case import (
     ADDED_FLOOR,
     FLOOR_OR_FAR,
@@ -292,14 +293,65 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         if not ok:
             reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
         added = _float(case.application.get("added_floor_m2"))
-        return _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
+        verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
+        return _on_estimate(case, s, verdict, added=added)
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
     ok = not is_missing(room) and float(room) > 0
     reason = f"现状容积率 {shown(far, cap, trim=False, differs=ok or None)}"
     reason += f"{' < ' if ok else ' ≥ '}上限 {cap:g}"
     reason += "，有增容空间" if ok else "，无增容空间"
-    return _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
+    verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
+    return _on_estimate(case, s, verdict, added=None)
+
+
+#: What a cap resting on a floor area estimated from heights lacks: the real one.
+ESTIMATE_FLOOR = "区自然资源和规划分局或申请人：宗地登记建筑面积（现状建筑面积为高度估算）"
+
+
+def _on_estimate(case: _Case, s: _Settings, verdict: Verdict, *, added: float | None) -> Verdict:
+    """The cap ``verdict`` of a plot whose current floor area is a height estimate
+    (``far_source`` 建筑高度估算 / 高度栅格估算) on 示例规则（非官方） storey or cell heights
+    (:func:`~landgov.far.ratio.estimate_citations`): a 符合 is 待核实, the registered 建筑面积
+    to collect; a 不符合 says so (:func:`~landgov.core.vocab.example_fail`), unless the added
+    floor area alone is over the cap (then it holds whatever the estimate, a floor area never
+    below 0); as it is otherwise (a recorded figure, or both heights the county's own)."""
+    source = case.far.get("far_source")
+    rests = estimate_citations(source, s.profile)
+    if not rests or verdict.status not in (Status.PASS, Status.FAIL):
+        return verdict
+    floor = format_number(case.far.get("floor_area_m2"), thousands=True)
+    storey = float(s.profile.value("far.raster_storey_height_m"))
+    said = f"现状建筑面积 {floor} 平方米为{str(source).strip()}值（层数按层高 {storey:g} 米折算）"
+    if verdict.status is Status.PASS:
+        reason = f"{verdict.reason}；{said}，{EXAMPLE_ONLY}"
+        return _v(
+            "cap",
+            Status.UNKNOWN,
+            reason,
+            verdict.citation,
+            values=verdict.values,
+            missing=(*verdict.missing, ESTIMATE_FLOOR),
+        )
+    cap = float(s.value("far_cap"))
+    land = case.far.get("land_area_m2")
+    alone = (
+        added is not None
+        and not math.isnan(added)
+        and not is_missing(land)
+        and float(beyond_ratio(added, land, cap)) > 0
+    )
+    if alone:
+        shown_added = format_number(added, thousands=True)
+        reason = (
+            f"{verdict.reason}；{said}，但新增建筑面积 {shown_added} 平方米单独已超出上限，"
+            "不论现状建筑面积如何均不符合"
+        )
+    else:
+        reason = example_fail(f"{verdict.reason}；{said}", *rests)
+    return _v(
+        "cap", Status.FAIL, reason, verdict.citation, values=verdict.values, missing=verdict.missing
+    )
 
 
 #: The two floor areas the cap may read (``far.cap_floor_area``), as a reason names them.

@@ -70,7 +70,7 @@ from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.safe_text import EXCEL_CELL_LIMIT, EXCEL_ERROR_VALUES, cell_text, force_text
+from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, excel_error, force_text
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, InputError, Issue, write_failure
 from landgov.ids import normalize_code
@@ -679,23 +679,6 @@ ERROR_VALUE = (
 )
 #: What to do about a cell holding an Excel error value.
 FIX_ERROR = "请在该单元格填入实际内容（修正公式，或把公式改为所得数值）后重新导入"
-
-
-def excel_error(value: object) -> str | None:
-    """The Excel error value a cell holds (「#N/A」 of a VLOOKUP that found nothing, 「#REF!」 of
-    a deleted column …: :data:`~landgov.core.safe_text.EXCEL_ERROR_VALUES`), or ``None``.
-
-    Read from the file, an error cell is the text of its error: it is no answer, no date and no
-    key, whatever column it is in. A text typed as 「#N/A」 is one too (Excel, WPS and
-    LibreOffice turn it into the error value when it is typed).
-
-    >>> excel_error("#N/A"), excel_error(" #ref! "), excel_error("张三"), excel_error(None)
-    ('#N/A', '#REF!', None, None)
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip().upper()
-    return text if text in EXCEL_ERROR_VALUES else None
 
 
 def _cell_name(r: int, c: int) -> str:

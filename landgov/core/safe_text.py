@@ -34,6 +34,8 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -43,6 +45,8 @@ __all__ = [
     "cell_text",
     "csv_field",
     "cut_mark",
+    "excel_error",
+    "excel_errors",
     "force_text",
     "formula_like_each",
     "is_formula_like",
@@ -54,9 +58,21 @@ EXCEL_CELL_LIMIT = 32_767
 #: First characters that make Excel, WPS or LibreOffice read a typed text as a formula [OWASP].
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-#: Texts Excel turns into error values when typed into a cell.
+#: Texts Excel turns into error values when typed into a cell (and what a file gives for an
+#: error cell: openpyxl and the sheet readers give the error's text).
 EXCEL_ERROR_VALUES = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+    }
 )
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -66,6 +82,42 @@ _REPLACEMENT = "\ufffd"
 def _replacement(char: str) -> str:
     code = ord(char)
     return chr(0x2400 + code) if code < 0x20 else _REPLACEMENT  # ␀…␟: Control Pictures
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error value a cell holds (「#N/A」 of a VLOOKUP that found nothing, 「#REF!」 of
+    a deleted column …: :data:`EXCEL_ERROR_VALUES`), or ``None``.
+
+    Read from the file, an error cell is the text of its error: it is no answer, no number, no
+    date and no key, whatever column it is in. A text typed as 「#N/A」 is one too (Excel, WPS
+    and LibreOffice turn it into the error value when it is typed). The one rule for every
+    reader (the input tables through ``landgov.io`` and the returned workbooks of
+    :mod:`landgov.core.editable`); :func:`excel_errors` applies it to a whole column.
+
+    >>> excel_error("#N/A"), excel_error(" #ref! "), excel_error("张三"), excel_error(None)
+    ('#N/A', '#REF!', None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip().upper()
+    return text if text in EXCEL_ERROR_VALUES else None
+
+
+_ERROR_TEXTS = sorted(EXCEL_ERROR_VALUES)
+
+
+def excel_errors(texts: Sequence[str]) -> np.ndarray:
+    """Whether each text is an Excel error value (:func:`excel_error`), for a whole column of
+    texts at once (pyarrow, no Python loop over the cells).
+
+    >>> excel_errors(["#N/A", " #div/0! ", "甲", "#N/A 备注"]).tolist()
+    [True, True, False, False]
+    """
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    trimmed = pc.utf8_trim_whitespace(pa.array(texts, type=pa.string()))
+    found = pc.is_in(pc.utf8_upper(trimmed), value_set=pa.array(_ERROR_TEXTS, pa.string()))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def is_formula_like(text: str) -> bool:

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from landgov.core.dates import read_year, unread_name, unread_text
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
+from landgov.core.safe_text import excel_error, excel_errors
 from landgov.ids import normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
 from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
@@ -55,6 +56,10 @@ ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后�
 ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
 ACTION_YEAR = "在源表中改为四位年份（如 2019）后重新读取"
 ACTION_CHECK = "请核实"
+ACTION_EXCEL_ERROR = "在 Excel 中修正该单元格的公式或内容（或把公式改为所得数值）后重新导出"
+#: Fields whose reader says an Excel error value itself: a 统一社会信用代码 is checked by
+#: :func:`landgov.io._codes.uscc_problem` (「Excel 公式错误」, the code not valid, never joined).
+_ERROR_SAID_BY_READER = frozenset({"uscc"})
 
 
 def is_blank(value: object) -> bool:
@@ -264,10 +269,38 @@ def _plain_number(value: object, factor: Fraction | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _reads_errors(spec: FieldSpec) -> bool:
+    """Whether an Excel error value in this field is said here: text and code fields (numbers,
+    dates and years say it as a value that does not read, :mod:`landgov.io.numbers`)."""
+    return spec.kind in (Kind.TEXT, Kind.CODE) and spec.name not in _ERROR_SAID_BY_READER
+
+
+def _error_cell(error: str) -> tuple[None, str, str, Severity]:
+    """An Excel error value (:func:`~landgov.core.safe_text.excel_error`) in a text or code
+    cell: no content, so missing (待核实; a key that is missing joins nothing), said as an
+    error."""
+    return (
+        None,
+        f"值为 Excel 错误值「{error}」（公式出错，或其引用的单元格、工作表已删除），不是所填的"
+        "内容，已按缺失处理（待核实）",
+        ACTION_EXCEL_ERROR,
+        Severity.ERROR,
+    )
+
+
 def _convert_one(
     value: object, spec: FieldSpec, header_unit: str | None
 ) -> tuple[object, str | None, str, Severity | None]:
     """(value, problem text, action, code severity) for one cell."""
+    if _reads_errors(spec) and (error := excel_error(value)) is not None:
+        return _error_cell(error)
+    return _convert_by_kind(value, spec, header_unit)
+
+
+def _convert_by_kind(
+    value: object, spec: FieldSpec, header_unit: str | None
+) -> tuple[object, str | None, str, Severity | None]:
+    """:func:`_convert_one` of a cell that is no Excel error value of a text or code field."""
     if isinstance(value, _CONTAINERS):
         return _container_value(value, spec, header_unit)  # type: ignore[arg-type]
     if spec.kind is Kind.NUMBER:
@@ -386,16 +419,28 @@ def _plain_codes(values: Sequence[object]) -> np.ndarray:
     return out
 
 
-def _plain_texts(values: Sequence[object]) -> np.ndarray:
+def _plain_texts(values: Sequence[object], *, errors: bool = False) -> np.ndarray:
     """Text cells of a text column: stripped, blank → None (:func:`cell_text`); a text with a
-    character that is not printable (a zero-width space) is left to :func:`cell_text`."""
+    character that is not printable (a zero-width space) is left to :func:`cell_text`, and so
+    is, with ``errors``, an Excel error value (said by :func:`_convert_one`)."""
     out = np.empty(len(values), dtype=object)
+    hashed: list[int] = []  # texts beginning with 「#」, as every Excel error value does
     for i, v in enumerate(values):
         if type(v) is not str:
             out[i] = _SLOW
             continue
         text = v.strip()
-        out[i] = (text if text.isprintable() else _SLOW) if text else None
+        if not text:
+            out[i] = None
+        elif not text.isprintable():
+            out[i] = _SLOW
+        else:
+            out[i] = text
+            if text[0] == "#":
+                hashed.append(i)
+    if errors and hashed:
+        at = np.array(hashed)
+        out[at[excel_errors(out[at])]] = _SLOW
     return out
 
 
@@ -413,7 +458,7 @@ def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | N
     if spec.kind is Kind.CODE:
         return _plain_codes(values)
     if spec.kind is Kind.TEXT:
-        return _plain_texts(values)
+        return _plain_texts(values, errors=_reads_errors(spec))
     return np.full(len(values), _SLOW, dtype=object)
 
 

@@ -39,6 +39,7 @@ from numbers import Real
 
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
+from landgov.core.safe_text import excel_error
 
 __all__ = [
     "CANONICAL_UNITS",
@@ -140,7 +141,6 @@ _LABEL = {
 _NON_NEGATIVE = frozenset({"m2", "亩", "tce", "t", "万kWh", "人"})
 _ALL_UNITS = frozenset(u for table in _UNITS.values() for u in table)
 
-_EXCEL_ERROR = re.compile(r"^#(?:n/a|value!|div/0!|ref!|name\?|num!|null!|spill!|calc!)$")
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+])?\s*
         (?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)
@@ -310,7 +310,7 @@ def _text_cell(
     raw: str, *, unit: str | None, header_unit: str | None
 ) -> tuple[Fraction | None, str, str | None]:
     """A text cell (normalised) as ``(number, cell unit, None)``, or ``(None, "", why)``."""
-    if _EXCEL_ERROR.match(raw.casefold()):
+    if excel_error(raw) is not None:
         return None, "", f"Excel 公式错误「{raw}」，已按缺失处理"
     currency = _CURRENCY.match(raw)
     number, cell_unit, why = _parse_text_number(raw[currency.end() :] if currency else raw)

@@ -158,3 +158,50 @@ def test_every_run_announces_the_rename_hint(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "政策版本：测试县配置（my-county v1）" in err
     assert err.count(f"已改名为 {NEW}") == 1
+
+
+# --- grade counts: each firm once, by the rule the 规上 sums use ------------------------------
+
+
+def _graded_firms() -> pd.DataFrame:
+    """Five rows, all 规下 in 甲街道: firm 0 (a valid code) given twice with grade A, firm 1 with
+    grade B, and two rows with the masked code 「9133********621X」 graded C (a masked code names
+    no firm: they may be two firms, and are counted apart)."""
+    masked = "9133********621X"
+    return pd.DataFrame(
+        {
+            "uscc": [uscc(0), uscc(0), uscc(1), masked, masked],
+            "above_scale": [False] * 5,
+            "land_mu": [5.0] * 5,
+            "tax_wan": [10.0] * 5,
+            "grade": ["A", "A", "B", "C", "C"],
+            "township": ["甲街道"] * 5,
+        }
+    )
+
+
+def test_a_firm_given_twice_is_counted_once_in_the_grade_counts() -> None:
+    # By hand: firm 0 is one firm (one valid code) → A 1 家, not 2; firm 1 → B 1;
+    # the two masked rows → C 2; D 0. 4 家 in all, not 5.
+    from landgov.core.counts import grade_counts
+
+    assert grade_counts(_graded_firms()) == {"A": 1, "B": 1, "C": 2, "D": 0}
+
+
+def test_the_township_summary_grade_columns_count_each_firm_once() -> None:
+    # The 镇街汇总 of 甲街道 (and 全区) agrees with grade_counts: A 1, B 1, C 2, D 0.
+    from landgov.summary import summarise
+
+    plots = pd.DataFrame(
+        {
+            "parcel_id": ["P1"],
+            "township": ["甲街道"],
+            "area_mu": [10.0],
+            "screening_status": ["不列入"],
+            "path": [None],
+        }
+    )
+    table = summarise(plots, enterprises=_graded_firms(), profile=load_profile("shangyu-2022"))
+    for row in table.to_dict("records"):
+        got = [row[f"n_grade_{g}"] for g in "ABCD"]
+        assert got == [1, 1, 2, 0], row["township"]

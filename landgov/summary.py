@@ -3,7 +3,7 @@
 One row per 镇街 and a last row for the whole district (``全区``): the 底数清单 and 治理清单 plots
 and area, 规上亩均税收 and 规上亩均增加值 now against the targets of the profile's ``targets``
 section, the 治理清单 area against the 盘活低效工业用地 target, plots per 四个一批 path and
-enterprises per grade.
+enterprises per grade (each firm once, as the sums: :func:`landgov.core.counts.repeated_firm`).
 
 Only 规上 firms whose tax, value added (when the table gives value added at all) and land are
 all known enter the sums, each firm once (in the 镇街 of its own ``township`` or of the plot it
@@ -33,11 +33,10 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.columns import SUMMARY_COLUMNS
-from landgov.core.counts import grade_of
+from landgov.core.counts import grade_of, repeated_firm
 from landgov.core.missing import numeric_column, present_column
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
-from landgov.ids import USCCStatus, check_uscc, normalize_uscc
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -296,25 +295,12 @@ def _above_scale(enterprises: pd.DataFrame) -> pd.Series:
     return enterprises[column].astype("object").map(scale_is_above).eq(True)
 
 
-def _repeated(enterprises: pd.DataFrame) -> pd.Series:
-    """Rows whose valid 统一社会信用代码 repeats an earlier row's: the same firm given twice
-    (the reader keeps both rows and warns, ``landgov.io.enterprises``; figures that differ are
-    already missing on both). A masked or invalid code names no firm: two rows with
-    「9133********621X」 may be two firms, and are summed apart."""
-    if "uscc" not in enterprises.columns:
-        return pd.Series(False, index=enterprises.index)
-    codes = [
-        normalize_uscc(v) if check_uscc(v) is USCCStatus.VALID else None
-        for v in enterprises["uscc"].tolist()
-    ]
-    found = pd.Series(codes, index=enterprises.index, dtype=object)
-    return found.notna() & found.duplicated(keep="first")
-
-
 def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
     # each firm once: a row repeating a firm would add its tax and land a second time
     # (百官 (1860 + 100) / 80 = 24.5 instead of 1030 / 50 = 20.6)
-    above = _above_scale(enterprises) & ~_repeated(enterprises)
+    # and in the grade columns too: one firm, one grade counted (as core.counts.grade_counts)
+    once = ~repeated_firm(enterprises)
+    above = _above_scale(enterprises) & once
     land = numeric_column(enterprises, "land_mu")
     tax = numeric_column(enterprises, "tax_wan")
     value_added = numeric_column(enterprises, "value_added_wan")
@@ -333,8 +319,8 @@ def _enterprise_part(enterprises: pd.DataFrame, town: pd.Series) -> pd.DataFrame
         "above_scale_land_mu": land.where(usable),
     }
     for g in _GRADES:
-        cols[f"n_grade_{g}"] = (grade == g).astype("int64")
-    cols["n_grade_none"] = (~grade.isin(_GRADES)).astype("int64")
+        cols[f"n_grade_{g}"] = (once & (grade == g)).astype("int64")
+    cols["n_grade_none"] = (once & ~grade.isin(_GRADES)).astype("int64")
     frame = pd.DataFrame(cols)
     return frame.groupby(town.to_numpy()).sum(min_count=1)
 

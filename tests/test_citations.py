@@ -101,10 +101,9 @@ def test_yuecheng_three_mu_is_borrowed_from_shangyu() -> None:
 def test_shangyu_three_mu_is_official() -> None:
     # the same sentence is 上虞's own: official in shangyu-2022, whether set there or inherited
     shangyu = load_profile("shangyu-2022")
-    for key in ("screening.small_firm_min_land_mu", "scoring.below_scale_min_land_mu"):
-        cit = shangyu.citation(key)
-        assert cit.official and not cit.borrowed, key
-        assert str(cit).startswith("[虞政发〔2022〕12号 第三条第（二）项第1目"), key
+    cit = shangyu.citation("screening.small_firm_min_land_mu")  # also the 规下 evaluation scope
+    assert cit.official and not cit.borrowed
+    assert str(cit).startswith("[虞政发〔2022〕12号 第三条第（二）项第1目")
 
 
 @pytest.mark.parametrize(
@@ -243,10 +242,11 @@ def test_profiles_show_prints_derivation_canzhao_and_counts() -> None:
         "出处：[参照虞政发〔2022〕12号 第三条第（二）项第2目] 示例规则（非官方）；"
         "设定于：zhejiang-2023" in out
     )
-    # borrowed in 越城, by hand: low_efficiency_tax_per_mu, small_firm_min_land_mu,
-    # violation_categories, violation_min_severity, two_high_split_year, two_high_energy_new_tce,
-    # two_high_energy_old_tce (screening), below_scale_min_land_mu (scoring), rules (paths) = 9
-    assert "其中 10 项标有「参照」" in out
+    # borrowed in 越城, by hand: low_efficiency_tax_per_mu, small_firm_min_land_mu (also the
+    # 规下 evaluation scope, no second key), violation_categories, violation_min_severity,
+    # violation_window_years, two_high_split_year, two_high_energy_new_tce,
+    # two_high_energy_old_tce (screening), rules (paths) = 9
+    assert "其中 9 项标有「参照」" in out
     assert "标有「项目推算（非文件数值）」的 1 项" in out
     assert "种子文件" not in out and "seed" not in out
 

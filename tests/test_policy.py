@@ -93,14 +93,14 @@ def test_presets_without_a_seed_are_marked_unofficial() -> None:
 
 
 def test_extends_child_overrides_parent_and_records_the_chain() -> None:
-    # 上虞 sets its own 3 亩 floor with an official citation; 拱墅 inherits the province one
+    # 上虞 sets its own 5 万元/亩 with an official citation; 拱墅 inherits the province one
     shangyu, gongshu = load_profile("shangyu-2022"), load_profile("gongshu-2022")
     assert shangyu.chain == ("shangyu-2022", "zhejiang-2023")
-    floor = shangyu["scoring.below_scale_min_land_mu"]
+    floor = shangyu["screening.low_efficiency_tax_per_mu"]
     assert floor.origin == "shangyu-2022"
     assert floor.citation is not None and floor.citation.official
-    assert str(floor.citation) == "[虞政发〔2022〕12号 第三条第（二）项第1目]"
-    inherited = gongshu["scoring.below_scale_min_land_mu"]
+    assert str(floor.citation) == "[虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]"
+    inherited = gongshu["screening.low_efficiency_tax_per_mu"]
     assert inherited.origin == "zhejiang-2023"
     assert gongshu["targets.tax_per_mu"].origin == "gongshu-2022"
     assert gongshu["targets.province_tax_per_mu"].origin == "zhejiang-2023"

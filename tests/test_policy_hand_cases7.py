@@ -5,7 +5,8 @@ Counted as round 6 did (``tests/test_policy_hand_cases5.py``): by grep over the 
 ``tests/test_agreement.py``, ``tests/test_paths.py``), the number of test functions that name the
 rule id, its profile key or the input field that drives it, before this file:
 
-- 规下 in scope from 3 亩 (``scoring.below_scale_min_land_mu``) 1 (the profile value only);
+- 规下 in scope from 3 亩 (``scoring.below_scale_min_land_mu``, since merged into
+  ``screening.small_firm_min_land_mu``) 1 (the profile value only);
 - 排查重点 3 亩 (``screening.small_firm_min_land_mu``) 1;
 - 分档 by rank (``grading.percentile_bands``) 0 — the one rank case ties two firms at the top;
 - 标准地 单位能耗工业增加值 (``zengrong.cond6.energy_value_added_per_tce_wan``) 0;
@@ -75,8 +76,8 @@ def test_below_scale_firm_is_evaluated_from_3_mu_up(name):
     #   2.99 亩 → 2.99 < 3 → 「规下企业用地不足 3 亩，不参评」 citing the county's own clause
     #   blank  → 「用地面积缺失或为零，不参评」, no grade
     profile = load_profile(name)
-    assert profile.value("scoring.below_scale_min_land_mu") == 3.0
-    assert profile.citation("scoring.below_scale_min_land_mu").official
+    assert profile.value("screening.small_firm_min_land_mu") == 3.0
+    assert profile.citation("screening.small_firm_min_land_mu").official
     lands = [3.0, 3.01, 2.99, np.nan]
     rows = pd.DataFrame(
         [

@@ -187,16 +187,14 @@ def test_below_scale_firm_at_3_mu_is_in_focus_and_2_99_is_not(profiles, name):
 
 
 def test_below_scale_scoring_scope_is_each_countys_own_3_mu(profiles):
-    # scoring.below_scale_min_land_mu: 上虞 cites 虞政发 第三条第（二）项第1目, 嵊州 嵊政
-    # 第三条第（二）项第1目, both official; 拱墅 and the province only 「参照」 the two.
-    for name, cite in [
-        ("shangyu-2022", "[虞政发〔2022〕12号 第三条第（二）项第1目]"),
-        ("shengzhou-2022", "[嵊政〔2022〕28号 第三条第（二）项第1目]"),
-    ]:
-        assert profiles[name]["scoring.below_scale_min_land_mu"].value == 3.0
-        assert str(profiles[name].citation("scoring.below_scale_min_land_mu")) == cite
+    # The 规下 evaluation scope is the screening focus's one value
+    # (screening.small_firm_min_land_mu): 上虞 and 嵊州 read 虞政发 / 嵊政 第三条第（二）项第1目 as
+    # their own (official); 拱墅 and the province only 「参照」 the two.
+    for name in ["shangyu-2022", "shengzhou-2022"]:
+        assert profiles[name]["screening.small_firm_min_land_mu"].value == 3.0
+        assert str(profiles[name].citation("screening.small_firm_min_land_mu")) == FOCUS
     for name in ["gongshu-2022", "zhejiang-2023"]:
-        cite = str(profiles[name].citation("scoring.below_scale_min_land_mu"))
+        cite = str(profiles[name].citation("screening.small_firm_min_land_mu"))
         assert cite.startswith("[参照") and cite.endswith(EXAMPLE)
 
 

@@ -200,23 +200,28 @@ def write_settings(
 
 
 def announce(settings: WorkSettings, *, profile: str | None = None, source: str = "") -> None:
-    """Print, on stderr, the settings a run uses and, for a run with a profile, its version."""
+    """Print, on stderr, the settings a run uses and, for a run with a profile, its version
+    and its 提示 lines (a renamed key read under its new name)."""
     county = f"（县市区：{settings.county}）" if settings.county else ""
     line = f"使用配置：{settings.where}{county}"
+    loaded = None if profile is None else _loaded(profile)
     if profile is not None:
-        line += f"；政策版本：{_profile_label(profile)}{source}"
+        label = profile if loaded is None else f"{loaded.title}（{loaded.label}）"
+        line += f"；政策版本：{label}{source}"
     click.echo(line, err=True)
+    for notice in () if loaded is None else loaded.notices:
+        click.echo(notice, err=True)
 
 
-def _profile_label(name: str) -> str:
+def _loaded(name: str) -> Any:
+    """The profile ``name``, or None: the command itself reports a profile it cannot load."""
     from landgov.errors import ProfileError
     from landgov.policy._loader import load_profile
 
     try:
-        profile = load_profile(name)
+        return load_profile(name)
     except (ProfileError, OSError):
-        return name  # the command itself reports a profile it cannot load
-    return f"{profile.title}（{profile.label}）"
+        return None
 
 
 def announced(command: click.Command) -> click.Command:

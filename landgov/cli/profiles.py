@@ -46,6 +46,8 @@ def show(name: str) -> None:
         profile = load_profile(name)
     except ProfileError as exc:
         raise click.ClickException(str(exc)) from exc
+    for notice in profile.notices:  # a renamed key read under its new name
+        click.echo(notice, err=True)
     click.echo(f"{profile.title}（{profile.label}）")
     click.echo(f"地区：{profile.region or '—'}；继承链：{' → '.join(profile.chain)}")
     click.echo(f"本地文件：{_documents(profile)}")

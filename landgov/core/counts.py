@@ -5,6 +5,9 @@ these figures; each takes them from here so that they cannot disagree (issue 14 
 functions read the columns the stages write (``screening_status``, ``path``, ``grade``,
 ``zengrong``, ``candidate``, ``parcel_id``) and count every row: a blank or unknown value has
 its own key (:data:`NOT_GIVEN`), so the figures of one function always add up to the rows.
+Enterprises are counted per firm: a row whose valid 统一社会信用代码 repeats an earlier row's
+(:func:`repeated_firm`) is the same firm given twice and is not counted again, in
+:func:`grade_counts` as in the 镇街汇总's grade columns and 规上 sums (``landgov.summary``).
 
 Units: :data:`PLOT` for plots (宗地), :data:`ENTERPRISE` for enterprises, :data:`APPLICATION`
 for 增容 applications (one application names one plot, but it is a request, not a plot).
@@ -19,6 +22,7 @@ import pandas as pd
 
 from landgov.core.missing import present_column
 from landgov.core.vocab import Eligibility, Grade, ScreeningStatus, TreatmentPath
+from landgov.ids import USCCStatus, check_uscc, normalize_uscc
 
 __all__ = [
     "APPLICATION",
@@ -32,6 +36,7 @@ __all__ = [
     "grade_counts",
     "grade_of",
     "path_counts",
+    "repeated_firm",
     "screening_counts",
     "zengrong_counts",
 ]
@@ -89,11 +94,28 @@ def grade_of(enterprises: pd.DataFrame) -> pd.Series:
     return grade.where(grade.isin(valid), NO_GRADE).rename("grade")
 
 
+def repeated_firm(enterprises: pd.DataFrame) -> pd.Series:
+    """Rows whose valid 统一社会信用代码 repeats an earlier row's: the same firm given twice
+    (the reader keeps both rows and warns, ``landgov.io.enterprises``; figures that differ are
+    already missing on both). A masked or invalid code names no firm: two rows with
+    「9133********621X」 may be two firms, and are counted apart. Index kept.
+    """
+    if "uscc" not in enterprises.columns:
+        return pd.Series(False, index=enterprises.index)
+    codes = [
+        normalize_uscc(v) if check_uscc(v) is USCCStatus.VALID else None
+        for v in enterprises["uscc"].tolist()
+    ]
+    found = pd.Series(codes, index=enterprises.index, dtype=object)
+    return found.notna() & found.duplicated(keep="first")
+
+
 def grade_counts(enterprises: pd.DataFrame | None) -> dict[str, int]:
-    """Enterprises (家) per 亩均评价等级 A–D, then 未评价 when there are any."""
+    """Enterprises (家) per 亩均评价等级 A–D, then 未评价 when there are any; each firm once
+    (:func:`repeated_firm`: a row repeating an earlier row's valid code is not counted again)."""
     if enterprises is None:
         return {}
-    counts = grade_of(enterprises).value_counts()
+    counts = grade_of(enterprises)[~repeated_firm(enterprises)].value_counts()
     out = {g.value: int(counts.get(g.value, 0)) for g in Grade}
     if counts.get(NO_GRADE, 0):
         out[NO_GRADE] = int(counts[NO_GRADE])

@@ -69,7 +69,8 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     Steps: form evaluation units per ``linking.tenancy_mode`` (``merged``: a tenant is summed
     into its host's unit and shares its grade; ``follow_owner``: tenants are not ranked and take
     their host's grade; ``separate``: tenants are ranked as their own list); decide who is
-    evaluated (规上 always; 规下 from ``scoring.below_scale_min_land_mu`` 亩 of land up
+    evaluated (规上 always; 规下 from ``screening.small_firm_min_land_mu`` 亩 of land up,
+    the screening focus's own value, :func:`landgov.policy.below_scale_min_land`
     [001 三(二)1; 002 三(二)1]; land known); compute the indicators; score each unit with the
     indicator set of its scale (see :func:`landgov.efficiency.score_units`); grade within groups
     (``grading.*``). A grade from the 亩均 platform (``grade_given``) is kept as ``grade`` with
@@ -210,13 +211,14 @@ def _eligibility(
         land = land.fillna(pd.to_numeric(units["land_mu_declared"], errors="coerce"))
     notes = pd.Series("", index=units.index, dtype=object)
     ok = pd.Series(True, index=units.index)
-    cite = s.cite("below_scale_min_land_mu")
+    floor = s.below_min_land  # the screening focus's own value and clause [001 三(二)1]
+    cite = "" if floor.citation is None else str(floor.citation)
     rules = [
         (units["scale"].isna(), "规上/规下未知，不参评；"),
         (land.isna() | (land <= 0), "用地面积缺失或为零，不参评；"),
         (
-            (units["scale"] == Scale.BELOW.value) & (measured(land) < s.below_min_land_mu),
-            f"规下企业用地不足 {s.below_min_land_mu:g} 亩，不参评 {cite}；",
+            (units["scale"] == Scale.BELOW.value) & ~floor.compare(measured(land)),
+            f"规下企业用地不足 {floor.value:g} 亩，不参评 {cite}；",
         ),
     ]
     if mode is TenancyMode.FOLLOW_OWNER:

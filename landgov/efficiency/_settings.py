@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from landgov.core.vocab import Grade
 from landgov.errors import Issue, ProfileError
-from landgov.policy import Profile
+from landgov.policy import Param, Profile, below_scale_min_land
 from landgov.verdict import Citation
 
 __all__ = [
@@ -113,7 +113,7 @@ class ScoringSettings:
     caps: Mapping[str, float]
     missing_emissions: MissingEmissions
     missing_item: MissingItemRule
-    below_min_land_mu: float
+    below_min_land: Param  # the 规下 land threshold shared with screening (``>=``)
     declared_land_fallback: bool
     citations: Mapping[str, Citation]
 
@@ -164,7 +164,6 @@ class ScoringSettings:
             "benchmark_mode",
             "missing_emissions",
             "missing_item_rule",
-            "below_scale_min_land_mu",
             "declared_land_fallback",
         )
         return cls(
@@ -175,7 +174,7 @@ class ScoringSettings:
             caps=MappingProxyType({k: float(c) for k, c in v("scoring.caps", {}).items()}),
             missing_emissions=MissingEmissions(v("scoring.missing_emissions")),
             missing_item=MissingItemRule(v("scoring.missing_item_rule")),
-            below_min_land_mu=float(v("scoring.below_scale_min_land_mu")),
+            below_min_land=below_scale_min_land(profile),
             declared_land_fallback=bool(v("scoring.declared_land_fallback", False)),
             citations=MappingProxyType(
                 {k: profile.citation(f"scoring.{k}") for k in keys if f"scoring.{k}" in profile}

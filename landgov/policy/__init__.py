@@ -1,6 +1,13 @@
 """Policy profiles: thresholds, weights, rules and targets as versioned data with citations."""
 
 from landgov.policy._loader import list_profiles, load_profile
-from landgov.policy._model import Param, Profile
+from landgov.policy._model import BELOW_SCALE_MIN_LAND, Param, Profile, below_scale_min_land
 
-__all__ = ["Param", "Profile", "list_profiles", "load_profile"]
+__all__ = [
+    "BELOW_SCALE_MIN_LAND",
+    "Param",
+    "Profile",
+    "below_scale_min_land",
+    "list_profiles",
+    "load_profile",
+]

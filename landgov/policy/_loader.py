@@ -327,6 +327,55 @@ RETIRED_KEYS: dict[str, str] = {
 }
 
 
+#: Keys a newer schema renamed: one value now read under another name. A profile that still
+#: sets the old key keeps working (read as the new one, with a 提示); one that sets both keys to
+#: different values is refused, for the two would say different things about the same firm.
+RENAMED_KEYS: dict[str, str] = {
+    # 「实际用地3亩以上的规下制造业企业」 [001 三(二)1; 002 三(二)1]: one threshold for the
+    # screening focus (底数清单) and the 规下 firms the 亩均 evaluation grades (企业评价)
+    "scoring.below_scale_min_land_mu": "screening.small_firm_min_land_mu",
+}
+
+
+def _renamed(own: dict[str, Param], src: str, issues: list[Issue]) -> list[str]:
+    """Read a renamed key of one profile file as its new name; the 提示 lines to show.
+
+    The old key's value becomes the new key's (with ``>=``, how the old key was compared,
+    unless it states its own comparison); both keys with different values → an issue naming
+    both, and neither is used.
+    """
+    notices: list[str] = []
+    for old, new in RENAMED_KEYS.items():
+        if old not in own:
+            continue
+        param = own.pop(old)
+        if new in own and own[new].value != param.value:
+            issues.append(
+                Issue(
+                    src,
+                    old,
+                    f"{old} = {param.value}；{new} = {own[new].value}",
+                    f"同时设定了旧键 {old} 和新键 {new}，取值不同；两者现为同一参数"
+                    "（规下企业纳入排查重点和参加亩均评价的最小实际用地面积），不能各取一值",
+                    f"删去旧键 {old}，只保留 {new} 一个取值（写入「{new.partition('.')[0]}」节）",
+                )
+            )
+            continue
+        both = new in own
+        if not both:
+            own[new] = replace(param, key=new, comparison=param.comparison or ">=")
+        notices.append(
+            f"提示：{src} 中的 {old} 已改名为 {new}（排查重点和亩均评价共用这一取值），"
+            f"已按 {new} = {param.value} 读取；"
+            + (
+                f"请删去旧键 {old}"
+                if both
+                else f"请把该键改写到「{new.partition('.')[0]}」节的 {new}"
+            )
+        )
+    return notices
+
+
 def _comparison(raw: Any) -> Any:
     """``comparison`` as written, with the symbols a person types read as the ASCII ones
     (「≥」「＞＝」 → ``>=``, 「≤」 → ``<=``); anything else is left for the check to refuse."""
@@ -542,6 +591,7 @@ def _load_chain(
             continue
         for key, value in table.items():
             own[f"{section}.{key}"] = _to_param(f"{section}.{key}", value, name, issues, str(path))
+    notices = _renamed(own, str(path), issues)
     layers = [own]
     parent = meta.get("extends")
     if parent is not None and not isinstance(parent, str):
@@ -555,10 +605,12 @@ def _load_chain(
         found = _resolve(parent, base=base, where=(str(path), "profile.extends"))
         parent_meta, parent_layers, parent_issues = _load_chain(found, (*seen, name))
         meta["_chain"] = (name, *parent_meta["_chain"])
+        notices = [*parent_meta["_notices"], *notices]
         layers += parent_layers
         issues += parent_issues
     else:
         meta["_chain"] = (name,)
+    meta["_notices"] = tuple(notices)
     meta.setdefault("name", name)
     return meta, layers, issues
 
@@ -600,6 +652,7 @@ def load_profile(name_or_path: str | Path) -> Profile:
         path=str(path),
         documents=tuple(meta.get("documents") or ()),
         description=cite_text(str(meta.get("description") or "")),
+        notices=meta["_notices"],
     )
     return _localized(profile)
 

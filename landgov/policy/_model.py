@@ -11,7 +11,14 @@ from landgov.core.compare import compare, describe
 from landgov.core.documents import DOCUMENTS
 from landgov.verdict import Citation
 
-__all__ = ["PROVINCE", "Param", "Profile", "binding_documents"]
+__all__ = [
+    "BELOW_SCALE_MIN_LAND",
+    "PROVINCE",
+    "Param",
+    "Profile",
+    "below_scale_min_land",
+    "binding_documents",
+]
 
 #: The region whose documents bind every profile: landgov's profiles are Zhejiang counties.
 PROVINCE: Final = "浙江省"
@@ -103,6 +110,7 @@ class Profile:
     path: str = ""
     documents: tuple[str, ...] = ()
     description: str = ""
+    notices: tuple[str, ...] = ()  # 提示 lines from loading (a renamed key read as its new name)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
@@ -178,6 +186,23 @@ class Profile:
             }
             for k, p in sorted(self.params.items())
         ]
+
+
+#: The one 规下 land threshold: 「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」
+#: [001 三(二)1]，「实际用地3亩(含)以上的规下制造业企业」 [002 三(二)1] set both the screening
+#: focus (底数清单) and which 规下 firms the 亩均 evaluation grades (企业评价); one value, so the
+#: two never disagree about the same firm.
+BELOW_SCALE_MIN_LAND: Final = "screening.small_firm_min_land_mu"
+
+
+def below_scale_min_land(profile: Profile) -> Param:
+    """The 规下 land threshold (亩, ``>=``) read by screening and the 亩均 evaluation alike.
+
+    >>> from landgov.policy import load_profile
+    >>> below_scale_min_land(load_profile("shangyu-2022")).describe()
+    '≥ 3 亩（以上，含本数）'
+    """
+    return profile[BELOW_SCALE_MIN_LAND]
 
 
 def freeze(value: Any) -> Any:

@@ -31,7 +31,7 @@ from landgov.core.records import (
 from landgov.core.vocab import SEVERITIES, CatalogueClass, example_fail, scale_is_above
 from landgov.far.industry import catalogue_edition
 from landgov.ids import normalize_uscc
-from landgov.policy import Param, Profile
+from landgov.policy import Param, Profile, below_scale_min_land
 from landgov.screening._common import (
     _DIGITS,
     _NO_LINK,
@@ -120,7 +120,7 @@ def check_low_efficiency(
     key = "screening.low_efficiency_tax_per_mu"
     param = profile[key]
     citation = profile.citation(key)
-    min_mu = profile["screening.small_firm_min_land_mu"]
+    min_mu = below_scale_min_land(profile)  # shared with the 亩均 evaluation's 规下 scope
     # the focus note rests on its own clause (上虞、嵊州: 3 亩; elsewhere 「参照…」)
     focus_cited = f"{outside_focus_text(min_mu)} {profile.citation(min_mu.key)}"
     tax = numeric_column(parcels, "tax_per_mu")

@@ -23,10 +23,15 @@ from pyproj import CRS
 
 from landgov.core.missing import missing_cells
 from landgov.core.problems import ProblemLog, ReadResult, Severity
+from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.io.fields import APPROVED_FIELDS
 from landgov.io.parcels import read_layer
 
 __all__ = ["read_approved"]
+
+#: the ledger areas, the one compared with the shape (批准面积: the whole batch) first;
+#: 已供面积 and 未供面积 are parts of it, set aside with it when its unit is off
+_AREA_FIELDS = ["approved_area_m2", "supplied_area_m2", "unsupplied_area_m2"]
 
 
 def _blank(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -93,7 +98,9 @@ def read_approved(
         projected CGCS2000 GK CRS; missing without a usable polygon) and ``source_row``;
         ``rejected``: rows whose geometry is a point or line. ``len(data) + len(rejected)``
         equals the rows in the file. A blank 批准日期 gives an 错误 row (the row is kept and
-        reported 待核实), a row with neither 批次名称 nor 批准文号 a 警告 row.
+        reported 待核实), a row with neither 批次名称 nor 批准文号 a 警告 row. When the shapes
+        are ~666.7 (亩) or ~10,000 (公顷) times the 批准面积 figures (a header with no unit),
+        the three ledger areas are left missing, with one 警告 row.
 
     Raises
     ------
@@ -110,6 +117,10 @@ def read_approved(
     if len(res.problems):
         dated = res.problems["field"] == field_map.get("approval_date")
         logged = {int(r) for r in res.problems.loc[dated, "row"].dropna()}
+    set_aside_area_in_wrong_unit(
+        res.data, _AREA_FIELDS, log, field_map, item="批次",
+        consequence="台账面积按缺失处理：有图形的批次未供面积按图形计算，无图形的批次列为待核实",
+    )  # fmt: skip
     _log_gaps(res.data, log, field_map, logged=logged)
     problems = pd.concat([res.problems, log.frame()], ignore_index=True)
     problems = problems.sort_values("row", kind="stable").reset_index(drop=True)

@@ -35,6 +35,7 @@ from landgov.crs import (
 )
 from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
 from landgov.ids import admin_county, check_parcel_code, county_label, normalize_code
+from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
@@ -60,7 +61,6 @@ from landgov.io.fields import (
     report_conflicts,
 )
 from landgov.io.sheets import layer_for, missing_layer_error
-from landgov.units import M2_PER_HECTARE, M2_PER_MU
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -947,48 +947,6 @@ def _log_pieces_apart(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
         )  # fmt: skip
 
 
-#: units a plot's own area is given in, by how many m² one of them is
-_AREA_UNITS = {"亩": M2_PER_MU, "公顷": M2_PER_HECTARE}
-#: how far the layer's median (shape ÷ figure) may be from a unit's m² and still be that unit
-_AREA_UNIT_TOLERANCE = 0.1
-
-
-def _check_declared_unit(gdf: gpd.GeoDataFrame, log: ProblemLog, source: str) -> None:
-    """A 宗地面积 field in 亩 or 公顷 where m² is meant (no unit in its name): the layer's
-    shapes are, in the median, 666.7 or 10,000 times its figures. Which unit the field is
-    in cannot be read from the file, so it is not used (``area_declared_m2`` missing: the
-    declared FAR is then taken over the shape's area, and no plot is compared with a figure
-    666 times too small), said once (警告) with the ratio and the fix."""
-    if "area_declared_m2" not in gdf.columns:
-        return
-    declared = pd.to_numeric(gdf["area_declared_m2"], errors="coerce")
-    both = (declared > 0) & (gdf["area_m2"] > 0)
-    if not both.any():
-        return
-    ratio = float((gdf.loc[both, "area_m2"] / declared[both]).median())
-    unit = next(
-        (u for u, m2 in _AREA_UNITS.items() if abs(ratio / m2 - 1) <= _AREA_UNIT_TOLERANCE), None
-    )
-    if unit is None:
-        return
-    first = both.idxmax()
-    log.add(
-        f"字段「{source}」按宗地面积（平方米）读取，但各宗地的图形面积是该字段数值的约 "
-        f"{ratio:,.1f} 倍（{int(both.sum())} 宗的中位数；如第 {gdf.at[first, 'source_row']} 行"
-        f"图形 {gdf.at[first, 'area_m2']:,.1f} m²，该字段 {declared[first]:g}），"
-        f"像是以{unit}为单位；单位无法从文件确定，未读取该字段（登记面积按缺失处理，"
-        "宗地面积按图形计算）",
-        field=source,
-        value=f"{ratio:,.1f}",
-        action=(
-            f"核实该字段的单位，在 ArcGIS/QGIS 中把字段改为写明单位的名称（如「面积({unit})」，"
-            "不超过 10 字节）或换算为平方米后重新导出"
-        ),
-        severity=Severity.WARNING,
-    )
-    gdf["area_declared_m2"] = np.nan
-
-
 def read_parcels(
     path: str | Path,
     *,
@@ -1039,7 +997,10 @@ def read_parcels(
     )  # fmt: skip
     gdf = result.data
     log = ProblemLog(Path(path).name)
-    _check_declared_unit(gdf, log, result.meta["field_map"].get("area_declared_m2", ""))
+    set_aside_area_in_wrong_unit(
+        gdf, ["area_declared_m2"], log, result.meta["field_map"], item="宗地",
+        consequence="登记面积按缺失处理，宗地面积按图形计算",
+    )  # fmt: skip
     _log_pieces_apart(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 from pyproj import CRS
 from shapely.geometry import box
 
 from landgov.core.problems import ReadResult, Severity
-from landgov.io import read_approved
+from landgov.io import read_approved, read_enterprises
 from tests._shapefiles import write_shapefile
 
 E0, N0 = 555_900.0, 3_320_200.0  # CGCS2000 3° GK CM 120E (EPSG:4549), Shaoxing
@@ -80,3 +81,52 @@ def test_approved_areas_in_square_metres_are_untouched(tmp_path: Path) -> None:
     assert data["supplied_area_m2"].tolist() == pytest.approx([2_500] * 3)
     assert data["unsupplied_area_m2"].tolist() == pytest.approx([7_500] * 3)
     assert _said(result, "图形面积是该字段数值的").empty, result.problems
+
+
+# --- 2. one firm twice with different grades ----------------------------------------------------
+
+A = "91330100470102706G"  # valid code (zhejiang_valid.txt in /work/shared/testdata/uscc)
+B = "913304007429141869"
+
+
+HEADER = ["统一社会信用代码", "企业名称", "镇街", "评价等级", "税收（万元）", "用地面积（亩）"]
+
+
+def _firms(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_firm_given_twice_with_two_grades_says_the_first_row_is_counted(
+    tmp_path: Path,
+) -> None:
+    """甲 on rows 2 and 3 under one valid code, grade A on row 2 and C on row 3 (same 镇街,
+    same figures). The counts count the firm once, from row 2 (A); before, the one 警告 said
+    only 「与第 2 行重复」 and the C vanished unsaid. Now that 警告 (one, on row 3) names
+    评价等级, both rows and values, and that row 2 is the one counted. A firm given twice
+    with the same grade keeps the plain message."""
+    result = read_enterprises(
+        _firms(
+            tmp_path / "企业.xlsx",
+            [
+                [A, "甲纺织有限公司", "斗门街道", "A", 10, 10],
+                [A, "甲纺织有限公司", "斗门街道", "C", 10, 10],
+                [B, "乙机械有限公司", "斗门街道", "B", 20, 20],
+                [B, "乙机械有限公司", "斗门街道", "B", 20, 20],
+            ],
+        )
+    )
+    said = _said(result, "统一社会信用代码与第 2 行重复")
+    assert len(said) == 1, result.problems
+    row = said.iloc[0]
+    assert row["severity"] == Severity.WARNING and row["row"] == 3
+    text = row["problem"]
+    assert "评价等级不同（第 2 行「A」，本行「C」）" in text, text
+    assert "只采用第 2 行" in text and "镇街不同" not in text
+    plain = _said(result, "统一社会信用代码与第 4 行重复")
+    assert len(plain) == 1 and "不同" not in plain.iloc[0]["problem"], plain

@@ -50,22 +50,26 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
     dup = codes.notna() & codes.duplicated(keep=False)
     frame.insert(frame.columns.get_loc("uscc_status") + 1, "uscc_duplicate", dup.astype(bool))
     first_row: dict[str, int] = {}
+    first_pos: dict[str, int] = {}
     first_name: dict[str, str | None] = {}
     names = present_values(frame["name"])
     for pos in (i for i, flag in enumerate(dup) if flag):
         code = frame["uscc"].iat[pos]
         if code not in first_row:
             first_row[code] = int(frame["source_row"].iat[pos])
+            first_pos[code] = pos
             first_name[code] = names[pos]
             continue
         other, name = first_name[code], names[pos]
+        differ = _counted_differences(table, first_pos[code], pos, first_row[code])
         if other is None or name is None or _name_key(other) == _name_key(name):
             table.note(
                 pos,
-                f"统一社会信用代码与第 {first_row[code]} 行重复",
+                f"统一社会信用代码与第 {first_row[code]} 行重复{differ}",
                 field="uscc",
                 value=code,
-                action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理",
+                action="核对是否为同一企业的重复记录（两行均已保留）；如需合并请在源表中处理"
+                + ("，并改正两行不一致的字段后重新运行" if differ else ""),
                 severity=Severity.WARNING,
             )
             continue
@@ -74,13 +78,38 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
             pos,
             f"统一社会信用代码与第 {at} 行重复，但企业名称不同（第 {at} 行「{other}」，"
             f"本行「{name}」），其中一行的代码可能填错；关联宗地时只有第 {at} 行参与，"
-            f"本行企业的宗地会用上第 {at} 行的数据",
+            f"本行企业的宗地会用上第 {at} 行的数据{differ}",
             field="uscc",
             value=code,
             action="在国家企业信用信息公示系统按名称查询两家企业的代码，改正填错的一行后重新运行"
             "（两行均已保留并计入总数）",
         )
     return sorted(first_row)
+
+
+#: text fields the counts take from a firm's first row only (:func:`landgov.core.counts.
+#: repeated_firm`: the grade counts and the 规上 sums count a repeated code once)
+_COUNTED_TEXT = ("grade_given", "township")
+
+
+def _counted_differences(table: _ParsedTable, first: int, pos: int, first_row: int) -> str:
+    """「；评价等级不同（第 2 行「A」，本行「C」），…只采用第 2 行（本行不再计入）」 for each of
+    ``_COUNTED_TEXT`` in which row ``pos`` differs from the code's first row ``first``
+    (a blank on one row is no difference said here); empty when none differs."""
+    frame, said = table.frame, []
+    for name in _COUNTED_TEXT:
+        if name not in table.columns or name not in frame.columns:
+            continue
+        a, b = present_values(frame[name].iloc[[first, pos]])
+        if a is None or b is None or _name_key(str(a)).upper() == _name_key(str(b)).upper():
+            continue
+        said.append(f"{table.field_name(name)}不同（第 {first_row} 行「{a}」，本行「{b}」）")
+    if not said:
+        return ""
+    return (
+        f"；{'，'.join(said)}，无法确定哪一行正确：评价等级分档计数和规上企业合计只采用"
+        f"第 {first_row} 行（本行不再计入）"
+    )
 
 
 def _name_key(name: str) -> str:

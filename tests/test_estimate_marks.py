@@ -13,14 +13,24 @@ run's failed county says what is true of its folder.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import box
 
+from landgov.core import runfolder
+from landgov.core.runfolder import UnwrittenOutputError
 from landgov.maps._encode import decode_column, encode_columns
 from landgov.maps._popup import PARCEL_SECTIONS
 from landgov.maps._prepare import _join_far
 from landgov.maps.interactive import _kinds, _sections
+from landgov.province import generate_province
+from landgov.province.county import UNWRITTEN_COUNTY
+from landgov.province.run import run_province
 from landgov.reports.packet import PACKET_COLUMNS, packet_frame
 
 MARK = "（按高度估算）"
@@ -83,3 +93,48 @@ def test_packet_headroom_cells_say_estimate() -> None:
     assert frame.loc["P2", "headroom_target_m2"] == f"800.00{MARK}"
     assert frame.loc["P1", "headroom_m2"] == 1000.0
     assert frame.loc["P1", "headroom_target_m2"] == 500.0
+
+
+# --- 2. a county's failed write in a province run ----------------------------------------------
+
+FAILING = "330683"
+
+
+@pytest.fixture()
+def failed_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """嵊州's run folder cannot be put in place (disk full); every other county's can."""
+    swap = runfolder._swap
+
+    def full_disk(temp: Path, target: Path) -> None:
+        if target.name.startswith(FAILING):
+            raise OSError(errno.ENOSPC, "No space left on device", str(temp / "landgov.xlsx"))
+        swap(temp, target)
+
+    monkeypatch.setattr(runfolder, "_swap", full_disk)
+
+
+def test_single_county_message_still_says_folder_unchanged() -> None:
+    """A single-county run keeps its ending: the folder is as it was before the run."""
+    text = str(UnwrittenOutputError("磁盘空间不足", Path("out")))
+    assert text.endswith("。输出文件夹「out」未被改动（仍是上次的完整结果，或不存在）")
+
+
+@pytest.mark.usefixtures("failed_write")
+def test_province_county_failure_says_no_result_and_others_written(tmp_path: Path) -> None:
+    """Two counties (越城 330602, 嵊州 330683; 100 plots each): 嵊州's write fails. Its error ends
+    with UNWRITTEN_COUNTY (no result in its folder; the others written), never with the
+    single-county 「未被改动（仍是上次的完整结果…）」; its folder is absent, 越城 is done."""
+    root = tmp_path / "prov"
+    generate_province(root, n_parcels=200, counties=["330602", FAILING], seed=11)
+    run = run_province(root, out_dir=tmp_path / "out", as_of="2026-06-30")
+    section = run.manifest["province"]
+    assert [c["code"] for c in section["counties"] if c["ok"]] == ["330602"]
+    (failed,) = section["failed"]
+    folder = tmp_path / "out" / "counties" / "330683_嵊州市"
+    assert failed["error"].endswith(UNWRITTEN_COUNTY.format(folder=folder))
+    assert "磁盘空间不足" in failed["error"]
+    assert "未被改动" not in failed["error"] and "上次" not in failed["error"]
+    assert not folder.exists()
+    assert np.isfinite(section["rows"]["counties_done"])
+    failure = run.failure()
+    assert failure is not None and "上次的完整结果" not in str(failure)

@@ -53,6 +53,7 @@ __all__ = [
     "XLSX",
     "RunFolder",
     "StageTimer",
+    "UnwrittenOutputError",
     "describe_input",
     "file_sha256",
     "open_run",
@@ -994,7 +995,23 @@ def _check_target(target: Path, inputs: Mapping[str, Path]) -> None:
             )
 
 
-def _failed_write(exc: OSError, temp: Path, target: Path) -> DataFileError:
+class UnwrittenOutputError(DataFileError):
+    """A run whose write failed: the output folder ``target`` was left as it was.
+
+    ``reason`` is what went wrong, told in terms of ``target``; the message adds that the folder
+    is unchanged (the previous complete run, or nothing). A caller that knows more about the
+    folder (a province run, where it was made fresh) tells its own ending after ``reason``.
+    """
+
+    def __init__(self, reason: str, target: Path) -> None:
+        super().__init__(
+            f"{reason}。输出文件夹「{target}」未被改动（仍是上次的完整结果，或不存在）"
+        )
+        self.reason = reason
+        self.target = target
+
+
+def _failed_write(exc: OSError, temp: Path, target: Path) -> UnwrittenOutputError:
     """A failed write inside the temporary folder, told in terms of ``target``.
 
     The temporary folder is gone by then, so the message says the output folder was left as
@@ -1002,7 +1019,7 @@ def _failed_write(exc: OSError, temp: Path, target: Path) -> DataFileError:
     """
     text = str(exc) if isinstance(exc, LandgovError) else os_error_message(exc)
     text = text.replace(str(temp), str(target)).replace("；已写出的部分文件不完整，请勿使用", "")
-    return DataFileError(f"{text}。输出文件夹「{target}」未被改动（仍是上次的完整结果，或不存在）")
+    return UnwrittenOutputError(text, target)
 
 
 @contextmanager

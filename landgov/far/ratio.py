@@ -59,12 +59,14 @@ from landgov.verdict import Citation
 __all__ = [
     "AREA_DIGITS",
     "BY_LOCATION",
+    "ESTIMATE_MARK",
     "UNPLACED",
     "FarSource",
     "beyond_ratio",
     "building_floor_areas",
     "compute_far",
     "estimate_citations",
+    "estimate_mark",
     "estimated",
     "far_floors",
     "floor_area_for",
@@ -116,6 +118,20 @@ def estimated(source: object) -> bool:
     [False, False, True, True, False]
     """
     return isinstance(source, str) and source.strip() in _ESTIMATES
+
+
+#: After a figure resting on a floor area estimated from heights (:func:`estimated`): the one
+#: wording of every place a user reads it (初审表, map popup, 增容审查 sheet).
+ESTIMATE_MARK = "（按高度估算）"
+
+
+def estimate_mark(source: object) -> str:
+    """:data:`ESTIMATE_MARK` where a floor area from ``source`` is a height estimate, else "".
+
+    >>> [estimate_mark(s) for s in ("建筑记录", "高度栅格估算")]
+    ['', '（按高度估算）']
+    """
+    return ESTIMATE_MARK if estimated(source) else ""
 
 
 def estimate_citations(source: object, profile: Profile) -> tuple[Citation, ...]:

@@ -35,7 +35,8 @@ class Field:
     ``kind`` is ``text``, ``num``, ``bool`` (是/否, from booleans or 1/0), ``list`` (split on
     "；"), ``lines`` (one item per line) or ``status`` (a 符合/不符合/待核实/待承诺 badge);
     ``digits`` is used for ``num``; ``grouping`` ``False`` shows a ``num`` that names something
-    (a year) as written, 「2026」, never 「2,026」.
+    (a year) as written, 「2026」, never 「2,026」; ``mark`` names a text column shown right
+    after the value (「（按高度估算）」 after a 可增建筑面积 resting on an estimated floor area).
     """
 
     key: str
@@ -46,11 +47,14 @@ class Field:
     money: bool = False
     sensitive: bool = False
     grouping: bool = True
+    mark: str = ""
 
     def spec(self) -> dict[str, Any]:
         """The part the page needs (``"g": 0``: no thousands separator)."""
         kind = "text" if self.kind == "bool" else self.kind
         spec = {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.digits}
+        if self.mark:
+            spec["m"] = self.mark
         return spec if self.grouping else {**spec, "g": 0}
 
     def encoding(self) -> tuple[str, int]:
@@ -129,7 +133,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         (
             Field("zengrong", "增容结论", "status"),
             Field("far_floor", "容积率下限", "num", 2),
-            Field("headroom_m2", "可增建筑面积", "num", 0, "m²"),
+            Field("headroom_m2", "可增建筑面积", "num", 0, "m²", mark="headroom_mark"),
             # The 增容 check's own labels: one wording, no profile value (the 亩 threshold is
             # in the condition's reason, read from the profile by the check).
             Field("cond_scope", CONDITION_LABELS["scope"], "status"),

@@ -17,6 +17,7 @@ import shapely
 
 from landgov.core.missing import missing_cells
 from landgov.core.townnames import township_order
+from landgov.far.ratio import estimate_mark
 from landgov.maps._print import source_text
 from landgov.maps._redact import (
     REDACTION_NOTE,
@@ -141,9 +142,26 @@ def _join_far(
         extra = far.drop_duplicates("parcel_id").set_index("parcel_id")["far"]
         filled = parcels["far"].where(parcels["far"].notna(), parcels["parcel_id"].map(extra))
         merged["far"] = filled.to_numpy()
-    return _no_headroom_out_of_scope(
+    out = _no_headroom_out_of_scope(
         gpd.GeoDataFrame(merged, geometry=parcels.geometry.name, crs=parcels.crs)
     )
+    return _headroom_mark(out, far)
+
+
+def _headroom_mark(frame: gpd.GeoDataFrame, far: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Column ``headroom_mark``: 「（按高度估算）」 (:func:`landgov.far.ratio.estimate_mark`)
+    where a plot's 可增建筑面积 is shown and rests on a floor area estimated from heights (the
+    增容 layer's ``far_source``); the popup writes it right after the figure."""
+    if "far_source" not in far or "headroom_m2" not in frame:
+        return frame
+    source = frame["parcel_id"].map(
+        far.drop_duplicates("parcel_id").set_index("parcel_id")["far_source"]
+    )
+    shown = pd.to_numeric(frame["headroom_m2"], errors="coerce").notna()
+    marks = [estimate_mark(s) if ok else "" for s, ok in zip(source, shown, strict=True)]
+    out = frame.copy()
+    out["headroom_mark"] = pd.Series(marks, index=frame.index, dtype=object).replace("", None)
+    return out
 
 
 def _no_headroom_out_of_scope(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

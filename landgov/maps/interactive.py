@@ -107,7 +107,8 @@ def _sections(sections: tuple[tuple[str, tuple[Field, ...]], ...], frame: pd.Dat
 
 
 def _kinds(sections: tuple[tuple[str, tuple[Field, ...]], ...]) -> dict[str, tuple[str, int]]:
-    return {f.key: f.encoding() for _, fields in sections for f in fields}
+    fields = [f for _, group in sections for f in group]
+    return {f.key: f.encoding() for f in fields} | {f.mark: ("text", 0) for f in fields if f.mark}
 
 
 class _Page:

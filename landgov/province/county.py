@@ -37,6 +37,12 @@ __all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "county_profile", "s
 
 #: The CRS of every province layer (CGCS2000 geographic): counties lie in three 3° zones.
 PROVINCE_CRS = "EPSG:4490"
+#: How a county's failed write ends in a province run (a single-county run says its folder is
+#: unchanged, :class:`landgov.core.runfolder.UnwrittenOutputError`; here the run is fresh).
+UNWRITTEN_COUNTY = (
+    "本次全省运行未写出该县（市、区）的结果（其文件夹「{folder}」不存在）；"
+    "其他县（市、区）照常处理并写出"
+)
 
 _COUNTY_COLUMNS = {
     "county_code": "string", "county": "string", "city_code": "string", "city": "string",
@@ -206,6 +212,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         ``sheets_split`` and ``seconds``; otherwise ``error`` (the message, in Chinese for a
         landgov error), ``error_type`` and ``error_file`` (the file it is about).
     """
+    from landgov.core.runfolder import UnwrittenOutputError
     from landgov.core.vocab import DISTRICT
     from landgov.errors import LandgovError
     from landgov.province.parts import write_part
@@ -248,7 +255,11 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         parcels_in = man["inputs"]["parcels"]
     except (LandgovError, OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         detail = str(exc) if isinstance(exc, LandgovError) else f"{type(exc).__name__}：{exc}"
-        if Path(job.out_dir).is_dir() and isinstance(exc, NotThisCountyError):
+        if isinstance(exc, UnwrittenOutputError):  # not 「仍是上次的完整结果」: the run is fresh
+            detail = f"{exc.reason}。{UNWRITTEN_COUNTY.format(folder=job.out_dir)}"
+        if Path(job.out_dir).is_dir() and isinstance(
+            exc, NotThisCountyError | UnwrittenOutputError
+        ):
             shutil.rmtree(job.out_dir)  # its folder was written; the county failed: none at all
         return {
             **head,

@@ -49,7 +49,7 @@ from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import to_verify
-from landgov.far.ratio import beyond_ratio, estimated
+from landgov.far.ratio import beyond_ratio, estimate_mark
 from landgov.far.zengrong import (
     ADDED_FLOOR,
     CONDITION_LABELS,
@@ -290,16 +290,12 @@ class _Filler:
         return self.gap(gap or column) if self.applied else hint
 
 
-#: After a figure resting on a floor area estimated from heights (far.ratio.estimated).
-_ESTIMATE_MARK = "（按高度估算）"
-
-
 def _estimate_mark(row: Mapping[str, Any]) -> Callable[[str], str]:
-    """For a column of ``row``, :data:`_ESTIMATE_MARK` where its figure is there and rests on
-    the plot's floor area estimated from heights (``far_source``: 建筑高度估算, 高度栅格估算), a
-    figure the form must not present as a fact; else nothing."""
-    guessed = estimated(row.get("far_source"))
-    return lambda column: _ESTIMATE_MARK if guessed and not _gone(row, column) else ""
+    """For a column of ``row``, :data:`~landgov.far.ratio.ESTIMATE_MARK` where its figure is
+    there and rests on the plot's floor area estimated from heights (``far_source``: 建筑高度估算,
+    高度栅格估算), a figure the form must not present as a fact; else nothing."""
+    mark = estimate_mark(row.get("far_source"))
+    return lambda column: "" if _gone(row, column) else mark
 
 
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:

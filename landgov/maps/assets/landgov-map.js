@@ -296,6 +296,8 @@
         tr.appendChild(el('th', null, f.l));
         var td = el('td');
         td.appendChild(renderValue(f, v));
+        var mark = f.m ? t.get(f.m, i) : null;  /* 「（按高度估算）」 right after the figure */
+        if (mark) td.appendChild(document.createTextNode(mark));
         tr.appendChild(td);
         rows.push(tr);
       }

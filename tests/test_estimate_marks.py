@@ -1,0 +1,140 @@
+"""Figures resting on an estimated floor area say so wherever a user reads them, and a province
+run's failed county says what is true of its folder.
+
+1. 增容空间 (可增建筑面积) = 容积率上限 × 用地面积 − 现状建筑面积 [越政发〔2022〕24号 附件3 第二条].
+   Where the current floor area was counted from building heights or the height raster
+   (far_source 建筑高度估算 / 高度栅格估算), the storey and cell heights behind it are
+   示例规则（非官方）, so the headroom is a figure, not a fact: the 初审表 already writes
+   「（按高度估算）」 after it; the map popup and the 增容审查 sheet (the joint-meeting packet)
+   now do the same.
+2. A county whose write fails in a province run: the province output is made fresh, so that
+   county's folder holds no result (never 「仍是上次的完整结果」), and the other counties go on.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from landgov.core import runfolder
+from landgov.core.runfolder import UnwrittenOutputError
+from landgov.maps._encode import decode_column, encode_columns
+from landgov.maps._popup import PARCEL_SECTIONS
+from landgov.maps._prepare import _join_far
+from landgov.maps.interactive import _kinds, _sections
+from landgov.province import generate_province
+from landgov.province.county import UNWRITTEN_COUNTY
+from landgov.province.run import run_province
+from landgov.reports.packet import PACKET_COLUMNS, packet_frame
+
+MARK = "（按高度估算）"
+
+# --- 1. the headroom figure says it is an estimate ---------------------------------------------
+
+
+def _far_layer() -> pd.DataFrame:
+    """Three plots of the 增容 layer, worked out by hand:
+
+    P1: floor area from building records (建筑记录): a fact, 可增建筑面积 1,000 m² bare.
+    P2: floor area from building heights (建筑高度估算): 2,000 m² 「（按高度估算）」.
+    P3: height raster (高度栅格估算) but outside the 增容 scope (cond_scope 不符合): no headroom is
+        shown at all (maps._prepare blanks it), so no mark either.
+    """
+    return pd.DataFrame(
+        {
+            "parcel_id": ["P1", "P2", "P3"],
+            "zengrong": ["可申报", "待核实", "不可申报"],
+            "cond_scope": ["符合", "符合", "不符合"],
+            "headroom_m2": [1000.0, 2000.0, 3000.0],
+            "far_source": ["建筑记录", "建筑高度估算", "高度栅格估算"],
+        }
+    )
+
+
+def test_popup_headroom_is_followed_by_the_estimate_mark() -> None:
+    """The popup's 可增建筑面积 names its mark column; the page data carries 「（按高度估算）」
+    for P2 only (P1 recorded, P3 out of scope and blank)."""
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["P1", "P2", "P3"]},
+        geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10)],
+        crs="EPSG:4549",
+    )
+    frame = _join_far(parcels, _far_layer(), [])
+    spec = next(
+        s
+        for _, specs in _sections(PARCEL_SECTIONS, frame)
+        for s in specs
+        if s["l"] == "可增建筑面积"
+    )
+    assert spec["m"] == "headroom_mark"
+    cols = encode_columns(frame, _kinds(PARCEL_SECTIONS))["cols"]
+    assert decode_column(cols["headroom_m2"]) == [1000, 2000, None]
+    assert decode_column(cols["headroom_mark"]) == [None, MARK, None]
+
+
+def test_packet_headroom_cells_say_estimate() -> None:
+    """Sheet 增容审查: P2's 增容空间 cells read 「2,000.00（按高度估算）」 (the column's own
+    「#,##0.00」 figure, then the mark); P1's stay the bare number 1,000."""
+    layer = (
+        _far_layer()
+        .iloc[:2]
+        .assign(township="马山街道", headroom_target_m2=[500.0, 800.0], application_id=None)
+    )
+    frame = packet_frame(None, layer).set_index("parcel_id")
+    column = PACKET_COLUMNS["headroom_m2"]
+    assert column == "增容空间至容积率上限（平方米）"
+    assert frame.loc["P2", "headroom_m2"] == f"2,000.00{MARK}"
+    assert frame.loc["P2", "headroom_target_m2"] == f"800.00{MARK}"
+    assert frame.loc["P1", "headroom_m2"] == 1000.0
+    assert frame.loc["P1", "headroom_target_m2"] == 500.0
+
+
+# --- 2. a county's failed write in a province run ----------------------------------------------
+
+FAILING = "330683"
+
+
+@pytest.fixture()
+def failed_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """嵊州's run folder cannot be put in place (disk full); every other county's can."""
+    swap = runfolder._swap
+
+    def full_disk(temp: Path, target: Path) -> None:
+        if target.name.startswith(FAILING):
+            raise OSError(errno.ENOSPC, "No space left on device", str(temp / "landgov.xlsx"))
+        swap(temp, target)
+
+    monkeypatch.setattr(runfolder, "_swap", full_disk)
+
+
+def test_single_county_message_still_says_folder_unchanged() -> None:
+    """A single-county run keeps its ending: the folder is as it was before the run."""
+    text = str(UnwrittenOutputError("磁盘空间不足", Path("out")))
+    assert text.endswith("。输出文件夹「out」未被改动（仍是上次的完整结果，或不存在）")
+
+
+@pytest.mark.usefixtures("failed_write")
+def test_province_county_failure_says_no_result_and_others_written(tmp_path: Path) -> None:
+    """Two counties (越城 330602, 嵊州 330683; 100 plots each): 嵊州's write fails. Its error ends
+    with UNWRITTEN_COUNTY (no result in its folder; the others written), never with the
+    single-county 「未被改动（仍是上次的完整结果…）」; its folder is absent, 越城 is done."""
+    root = tmp_path / "prov"
+    generate_province(root, n_parcels=200, counties=["330602", FAILING], seed=11)
+    run = run_province(root, out_dir=tmp_path / "out", as_of="2026-06-30")
+    section = run.manifest["province"]
+    assert [c["code"] for c in section["counties"] if c["ok"]] == ["330602"]
+    (failed,) = section["failed"]
+    folder = tmp_path / "out" / "counties" / "330683_嵊州市"
+    assert failed["error"].endswith(UNWRITTEN_COUNTY.format(folder=folder))
+    assert "磁盘空间不足" in failed["error"]
+    assert "未被改动" not in failed["error"] and "上次" not in failed["error"]
+    assert not folder.exists()
+    assert np.isfinite(section["rows"]["counties_done"])
+    failure = run.failure()
+    assert failure is not None and "上次的完整结果" not in str(failure)

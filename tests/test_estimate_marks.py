@@ -78,21 +78,20 @@ def test_popup_headroom_is_followed_by_the_estimate_mark() -> None:
     assert decode_column(cols["headroom_mark"]) == [None, MARK, None]
 
 
-def test_packet_headroom_cells_say_estimate() -> None:
-    """Sheet 增容审查: P2's 增容空间 cells read 「2,000.00（按高度估算）」 (the column's own
-    「#,##0.00」 figure, then the mark); P1's stay the bare number 1,000."""
+def test_packet_headroom_stays_a_number_beside_its_source() -> None:
+    """Sheet 增容审查 (and the ``far`` layer written from the same frame): the 增容空间 cells stay
+    numbers, so that staff can sort and sum them and the layer keeps its column type; P2's
+    estimate is said in the 容积率来源 column beside them (建筑高度估算), as the 初审表 and the
+    map popup say 「（按高度估算）」 after the figure."""
     layer = (
         _far_layer()
         .iloc[:2]
         .assign(township="马山街道", headroom_target_m2=[500.0, 800.0], application_id=None)
     )
     frame = packet_frame(None, layer).set_index("parcel_id")
-    column = PACKET_COLUMNS["headroom_m2"]
-    assert column == "增容空间至容积率上限（平方米）"
-    assert frame.loc["P2", "headroom_m2"] == f"2,000.00{MARK}"
-    assert frame.loc["P2", "headroom_target_m2"] == f"800.00{MARK}"
-    assert frame.loc["P1", "headroom_m2"] == 1000.0
-    assert frame.loc["P1", "headroom_target_m2"] == 500.0
+    assert PACKET_COLUMNS["far_source"] == "容积率来源"
+    assert frame.loc["P2", "headroom_m2"] == 2000.0 and frame.loc["P1", "headroom_m2"] == 1000.0
+    assert frame.loc["P2", "far_source"] == "建筑高度估算"
 
 
 # --- 2. a county's failed write in a province run ----------------------------------------------

@@ -26,10 +26,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from landgov.core.missing import format_number
 from landgov.core.safe_text import cell_text
 from landgov.core.townnames import township_order
-from landgov.far.ratio import estimate_mark
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
 from landgov.reports.excel import SheetSpec, SheetStyle, Written, write_sheets
 
@@ -136,31 +134,7 @@ def packet_frame(
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(parts)
-    return _mark_estimates(frame.reindex(columns=columns).reset_index(drop=True))
-
-
-#: Figures resting on the plot's current floor area (增容空间 = cap × land − floor area).
-_ON_FLOOR_AREA = ("headroom_m2", "headroom_target_m2")
-
-
-def _mark_estimates(frame: pd.DataFrame) -> pd.DataFrame:
-    """增容空间 cells resting on a floor area estimated from heights (``far_source``
-    建筑高度估算 / 高度栅格估算, :func:`landgov.far.ratio.estimate_mark`) as text, the figure
-    (as the column shows it, 「#,##0.00」) followed by 「（按高度估算）」: never a bare number."""
-    marks = frame["far_source"].map(estimate_mark)
-    if not marks.astype(bool).any():
-        return frame
-    out = frame.copy()
-    for column in _ON_FLOOR_AREA:
-        values = pd.to_numeric(out[column], errors="coerce")
-        at = marks.astype(bool) & values.notna()
-        if at.any():
-            out[column] = out[column].astype(object)
-            out.loc[at, column] = [
-                f"{format_number(v, digits=2, thousands=True, trim=False)}{m}"
-                for v, m in zip(values[at], marks[at], strict=True)
-            ]
-    return out
+    return frame.reindex(columns=columns).reset_index(drop=True)
 
 
 def _candidate_order(

@@ -34,8 +34,6 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -46,7 +44,6 @@ __all__ = [
     "csv_field",
     "cut_mark",
     "excel_error",
-    "excel_errors",
     "force_text",
     "formula_like_each",
     "is_formula_like",
@@ -92,7 +89,7 @@ def excel_error(value: object) -> str | None:
     date and no key, whatever column it is in. A text typed as 「#N/A」 is one too (Excel, WPS
     and LibreOffice turn it into the error value when it is typed). The one rule for every
     reader (the input tables through ``landgov.io`` and the returned workbooks of
-    :mod:`landgov.core.editable`); :func:`excel_errors` applies it to a whole column.
+    :mod:`landgov.core.editable`).
 
     >>> excel_error("#N/A"), excel_error(" #ref! "), excel_error("张三"), excel_error(None)
     ('#N/A', '#REF!', None, None)
@@ -101,23 +98,6 @@ def excel_error(value: object) -> str | None:
         return None
     text = value.strip().upper()
     return text if text in EXCEL_ERROR_VALUES else None
-
-
-_ERROR_TEXTS = sorted(EXCEL_ERROR_VALUES)
-
-
-def excel_errors(texts: Sequence[str]) -> np.ndarray:
-    """Whether each text is an Excel error value (:func:`excel_error`), for a whole column of
-    texts at once (pyarrow, no Python loop over the cells).
-
-    >>> excel_errors(["#N/A", " #div/0! ", "甲", "#N/A 备注"]).tolist()
-    [True, True, False, False]
-    """
-    if not len(texts):
-        return np.zeros(0, dtype=bool)
-    trimmed = pc.utf8_trim_whitespace(pa.array(texts, type=pa.string()))
-    found = pc.is_in(pc.utf8_upper(trimmed), value_set=pa.array(_ERROR_TEXTS, pa.string()))
-    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def is_formula_like(text: str) -> bool:

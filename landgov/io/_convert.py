@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from landgov.core.dates import read_year, unread_name, unread_text
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.safe_text import excel_error, excel_errors
+from landgov.core.safe_text import excel_error
 from landgov.ids import normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
 from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
@@ -424,7 +424,6 @@ def _plain_texts(values: Sequence[object], *, errors: bool = False) -> np.ndarra
     character that is not printable (a zero-width space) is left to :func:`cell_text`, and so
     is, with ``errors``, an Excel error value (said by :func:`_convert_one`)."""
     out = np.empty(len(values), dtype=object)
-    hashed: list[int] = []  # texts beginning with 「#」, as every Excel error value does
     for i, v in enumerate(values):
         if type(v) is not str:
             out[i] = _SLOW
@@ -432,15 +431,10 @@ def _plain_texts(values: Sequence[object], *, errors: bool = False) -> np.ndarra
         text = v.strip()
         if not text:
             out[i] = None
-        elif not text.isprintable():
-            out[i] = _SLOW
+        elif not text.isprintable() or (errors and text[0] == "#" and excel_error(text)):
+            out[i] = _SLOW  # every Excel error value begins with 「#」: only those are looked up
         else:
             out[i] = text
-            if text[0] == "#":
-                hashed.append(i)
-    if errors and hashed:
-        at = np.array(hashed)
-        out[at[excel_errors(out[at])]] = _SLOW
     return out
 
 

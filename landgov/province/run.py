@@ -256,7 +256,7 @@ def _unlisted(index: ProvinceIndex) -> dict[str, str]:
         for p in index.root.iterdir()
         if p.is_dir() and not p.name.startswith(".") and p.resolve() not in used
     ):
-        code = name[:6] if name[:6].isdigit() and not name[6:7].isdigit() else None
+        code = _folder_code(name)
         note = "未列入 province.json，未参与本次筛查（如属漏列，补入后重新运行）"
         if code in listed:
             entry = listed[code]
@@ -490,8 +490,9 @@ def run_province(
                 )
             else:
                 say(f"{result['code']} {result['name']}：失败：{result['error']}")
-            result["warnings"] = [*warned.get(result["code"], []), *_result_warnings(result)]
-            for note in _result_warnings(result):
+            own = _result_warnings(result)
+            result["warnings"] = [*warned.get(result["code"], []), *own]
+            for note in own:
                 say(f"警告：{result['code']} {result['name']}：{note}")
             results.append(result)
     finally:

@@ -121,7 +121,8 @@ def estimated(source: object) -> bool:
 
 
 #: After a figure resting on a floor area estimated from heights (:func:`estimated`): the one
-#: wording of every place a user reads it (初审表, map popup, 增容审查 sheet).
+#: wording of every place a user reads it (初审表, map popup; the 增容审查 sheet keeps the
+#: number and says the source in 容积率来源).
 ESTIMATE_MARK = "（按高度估算）"
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "scale_is_above",
     "shown_met",
     "to_verify",
+    "unofficial",
 ]
 
 #: The row of a summary that totals every 镇街 of a county (县（市、区）).
@@ -85,6 +86,23 @@ class _Marked(Protocol):
 
     @property
     def official(self) -> bool: ...
+
+
+_M = TypeVar("_M", bound=_Marked)
+
+
+def unofficial(*values: _M) -> tuple[_M, ...]:
+    """The 示例规则（非官方） ones of ``values`` (:class:`~landgov.policy.Param` values or
+    :class:`~landgov.verdict.Citation` citations): what a decision on them rests on, for
+    :func:`example_fail` and for a pass that must be 待核实.
+
+    >>> class V:
+    ...     def __init__(self, official):
+    ...         self.official = official
+    >>> [v.official for v in unofficial(V(True), V(False))]
+    [False]
+    """
+    return tuple(v for v in values if not v.official)
 
 
 def example_fail(reason: str, *rests_on: _Marked | None) -> str:

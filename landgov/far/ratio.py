@@ -50,6 +50,7 @@ import pandas as pd
 
 from landgov.core.compare import measured
 from landgov.core.missing import numeric_column
+from landgov.core.vocab import unofficial
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
 from landgov.policy import Profile
@@ -142,8 +143,7 @@ def estimate_citations(source: object, profile: Profile) -> tuple[Citation, ...]
     A 符合 resting on them is 待核实, a 不符合 says so (:func:`landgov.core.vocab.example_fail`)."""
     if not estimated(source):
         return ()
-    cited = (profile.citation(k) for k in _ESTIMATES[str(source).strip()])
-    return tuple(c for c in cited if not c.official)
+    return unofficial(*(profile.citation(k) for k in _ESTIMATES[str(source).strip()]))
 
 
 class _Method(enum.StrEnum):

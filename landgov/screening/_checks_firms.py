@@ -28,7 +28,13 @@ from landgov.core.records import (
     judge,
     records_from_frame,
 )
-from landgov.core.vocab import SEVERITIES, CatalogueClass, example_fail, scale_is_above
+from landgov.core.vocab import (
+    SEVERITIES,
+    CatalogueClass,
+    example_fail,
+    scale_is_above,
+    unofficial,
+)
 from landgov.far.industry import catalogue_edition
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile, below_scale_min_land
@@ -250,7 +256,7 @@ class _Reading:
         narrow = narrow if window.official else replace(narrow, window_years=1)
         wide = rule.every_severity() if not floor.official else rule
         wide = wide if window.official else replace(wide, window_years=None)
-        example = tuple(c for c in (floor, window) if not c.official)
+        example = unofficial(floor, window)
         return cls(rule, example, narrow, wide)
 
     def rests(self, counted: list[ViolationRecord], as_of: dt.date) -> tuple[Citation, ...]:
@@ -406,11 +412,6 @@ class _Energy:
     rests: tuple[Citation, ...] = ()
 
 
-def _example(*cited: Citation) -> tuple[Citation, ...]:
-    """The 示例规则（非官方） ones of ``cited``."""
-    return tuple(c for c in cited if not c.official)
-
-
 def _assessment(u: str, table: _Firms) -> tuple[bool | None, tuple[str, ...]]:
     raw = table.get(u, "two_high_assessment")
     text = "" if raw is None else "".join(str(raw).split())
@@ -432,7 +433,7 @@ def _energy_no_year(u: str, energy: float, new: Param, old: Param, *, what: str 
         return _Energy(u, None, missing=(f"企业表字段 built_year（投产年份，{u}）",))
     amount = what or f"年综合能耗 {format_number(energy)} 吨标准煤"
     text = f"{u} “两高”项目或用能项目（投产年份不明，{amount}，两档门槛均达到）"
-    return _Energy(u, True, text, rests=_example(*(p.citation or _NO_CITE for p in (new, old))))
+    return _Energy(u, True, text, rests=unofficial(*(p.citation or _NO_CITE for p in (new, old))))
 
 
 def _built_year(table: _Firms, u: str) -> int | None:
@@ -447,7 +448,7 @@ _NO_CITE = Citation(None, "")
 
 def _selected_by(param: Param, profile: Profile) -> tuple[Citation, ...]:
     """The example citations a selection by ``param`` (chosen by the split year) rests on."""
-    return _example(param.citation or _NO_CITE, profile.citation("screening.two_high_split_year"))
+    return unofficial(param.citation or _NO_CITE, profile.citation("screening.two_high_split_year"))
 
 
 def _threshold(built: int, profile: Profile) -> tuple[Param, str, int]:

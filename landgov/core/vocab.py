@@ -58,6 +58,7 @@ __all__ = [
     "ViolationCategory",
     "application_answer",
     "example_fail",
+    "folded",
     "scale_is_above",
     "shown_met",
     "to_verify",
@@ -127,8 +128,13 @@ def example_fail(reason: str, *rests_on: _Marked | None) -> str:
     return f"{reason}；{EXAMPLE_FAIL}"
 
 
-def _key(value: object) -> str:
-    """NFKC with every blank removed."""
+def folded(value: object) -> str:
+    """``value`` as two texts are compared for one meaning: NFKC (full-width folded) with every
+    blank removed (「甲 公司」 and 「甲公司」, 「（绍兴）」 and 「(绍兴)」 are one).
+
+    >>> folded("（绍兴） 甲 公司")
+    '(绍兴)甲公司'
+    """
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
@@ -217,7 +223,7 @@ class Grade(enum.StrEnum):
         """Read a platform grade: ``A``, ``a``, ``Ａ类``, ``A 类`` or a label (``优先支持``)."""
         if is_missing(value):
             return None
-        text = _key(value).upper()
+        text = folded(value).upper()
         match = re.fullmatch(r"([ABCD])类?", text)
         if match:
             return cls(match.group(1))
@@ -249,7 +255,7 @@ class CatalogueClass(enum.StrEnum):
         """Read a class: 「限制类」 or 「限制」 → 限制类; 不属于/未列入/其他 → 允许类; else None."""
         if is_missing(value):
             return None
-        text = _key(value)
+        text = folded(value)
         for member in cls:
             if text in (member.value, member.value[:-1]):
                 return member
@@ -275,7 +281,7 @@ class RecordSeverity(enum.StrEnum):
         """一般/较大/重大 for a severity text (严重 → 重大, 较大级 → 较大); None when unknown."""
         if is_missing(value):
             return None
-        text = _key(value)
+        text = folded(value)
         return cls._plain(text) or _with_remark(text, cls._plain)
 
     @classmethod
@@ -308,7 +314,7 @@ class ViolationCategory(enum.StrEnum):
         """
         if is_missing(value):
             return None
-        text = _key(value)
+        text = folded(value)
         return cls._plain(text) or _with_remark(text, cls._plain)
 
     @classmethod
@@ -337,7 +343,7 @@ class ViolationCategory(enum.StrEnum):
         """
         if is_missing(value):
             return ()
-        found = [cls.parse(piece) for piece in _LIST.split(_key(value)) if piece]
+        found = [cls.parse(piece) for piece in _LIST.split(folded(value)) if piece]
         if len(found) < 2 or any(f is None for f in found):
             return ()
         distinct = tuple(dict.fromkeys(f for f in found if f is not None))

@@ -7,7 +7,6 @@ other records, so ``uscc_status`` says why and the problems table says what to d
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pandas as pd
 from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing, present_values
 from landgov.core.problems import ReadResult, Severity
-from landgov.core.vocab import scale_is_above
+from landgov.core.vocab import folded, scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS, Kind, alias_hint
@@ -62,7 +61,7 @@ def _check_duplicates(table: _ParsedTable) -> list[str]:
             continue
         other, name = first_name[code], names[pos]
         differ = _counted_differences(table, first_pos[code], pos, first_row[code])
-        if other is None or name is None or _name_key(other) == _name_key(name):
+        if other is None or name is None or folded(other) == folded(name):
             table.note(
                 pos,
                 f"统一社会信用代码与第 {first_row[code]} 行重复{differ}",
@@ -101,7 +100,7 @@ def _counted_differences(table: _ParsedTable, first: int, pos: int, first_row: i
         if name not in table.columns or name not in frame.columns:
             continue
         a, b = present_values(frame[name].iloc[[first, pos]])
-        if a is None or b is None or _name_key(str(a)).upper() == _name_key(str(b)).upper():
+        if a is None or b is None or folded(str(a)).upper() == folded(str(b)).upper():
             continue
         said.append(f"{table.field_name(name)}不同（第 {first_row} 行「{a}」，本行「{b}」）")
     if not said:
@@ -110,12 +109,6 @@ def _counted_differences(table: _ParsedTable, first: int, pos: int, first_row: i
         f"；{'，'.join(said)}，无法确定哪一行正确：评价等级分档计数和规上企业合计只采用"
         f"第 {first_row} 行（本行不再计入）"
     )
-
-
-def _name_key(name: str) -> str:
-    """An enterprise name as compared for one enterprise: full-width folded, blanks removed
-    (「甲 公司」 and 「甲公司」, 「（绍兴）」 and 「(绍兴)」 are one name)."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 #: the figures an enterprise is judged on: one value each, never one of two

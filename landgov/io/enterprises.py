@@ -15,7 +15,8 @@ import pandas as pd
 from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing, present_values
 from landgov.core.problems import ReadResult, Severity
-from landgov.core.vocab import folded, scale_is_above
+from landgov.core.textkey import folded
+from landgov.core.vocab import scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS, Kind, alias_hint

@@ -7,7 +7,6 @@ without them go to ``rejected`` with the reason.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
 from landgov.core.problems import ReadResult, Severity
+from landgov.core.textkey import folded
 from landgov.ids import USCCStatus, check_parcel_code
 from landgov.io._codes import add_uscc_status, standard_parcel_codes, uscc_problem
 from landgov.io.fields import LINK_FIELDS
@@ -55,7 +55,7 @@ def relation_of(value: object) -> str | None:
     """
     if is_missing(value):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    text = folded(value).casefold()
     return RELATIONS.get(text)
 
 

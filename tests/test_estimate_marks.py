@@ -124,6 +124,24 @@ def test_popup_current_far_and_floor_area_are_followed_by_the_estimate_mark() ->
     assert decode_column(cols["far_mark"]) == [None, MARK, None]
 
 
+def test_tiled_and_folium_popups_carry_the_estimate_mark_too() -> None:
+    """The tiled map (landgov map --tiles, the large-run map) and the folium map show the same
+    popup: P2's 建筑面积, 容积率 and 可增建筑面积 followed by 「（按高度估算）」, P1's bare. Before,
+    neither carried any mark (the tiles' attribute data had no mark column, the folium texts
+    none), so a large run's map showed every estimate as a fact."""
+    from landgov.maps.folium_map import _popup_frame
+    from landgov.maps.tiles._build import _columns
+
+    frame = _join_far(_plots(), _far_layer().assign(far=[0.5, 0.6, None]), [])
+    cols = _columns(frame, PARCEL_SECTIONS)
+    assert cols["far_mark"] == [None, MARK, None]
+    assert cols["headroom_mark"] == [None, MARK, None]
+    table, _, _ = _popup_frame(frame, PARCEL_SECTIONS, gcj02=False)
+    assert table["floor_area_m2"].tolist()[:2] == ["5,000 m²", "6,000 m²" + MARK]
+    assert table["far"].tolist()[:2] == ["0.5", "0.6" + MARK]
+    assert table["headroom_m2"].tolist()[:2] == ["1,000 m²", "2,000 m²" + MARK]
+
+
 def _panel(far: pd.DataFrame) -> str:
     rows = district_rows(_plots(), blocks=None, far=far)
     return next(r.value for r in rows if r.label == "增容候选（不含不可申报）")

@@ -23,7 +23,19 @@ import shapely
 
 from landgov.policy import load_profile
 from landgov.screening import check_control_line, check_demolition, check_planning
-from tests._hand import AS_OF, CRS, F, P, U, parcels_of, square, statuses
+from tests._hand import (
+    AS_OF,
+    CRS,
+    F,
+    P,
+    U,
+    firms,
+    parcels_of,
+    plots,
+    screen_plots,
+    square,
+    statuses,
+)
 
 #: The profiles that borrow 越政发〔2022〕24号's 规划, 控制线 and 拆迁 rules.
 BORROWING_000 = ["shangyu-2022", "shengzhou-2022", "gongshu-2022", "zhejiang-2023"]
@@ -127,3 +139,38 @@ def test_demolition_at_ten_percent_in_every_profile_cites_whose_text_it_is(name)
     none = check_demolition(parcels, demolition=None, profile=profile, as_of=AS_OF)
     assert statuses(none) == [U] * 5
     assert all(str(v.citation).startswith(_cited(name, DEMOLITION_CLAUSE)) for v in none)
+
+
+# =============================================================================================
+# 用而未尽 with the industry unknown: 浙政发〔2023〕4号 第二条第（一）项第1目 「用而未尽」; the
+# floor is the national 容积率 control floor of the industry (国土资发〔2008〕24号 表2, 0.5 … 1.0
+# over the GB/T 4754-2002 divisions; 1.0 is also the 示例规则 default of a non-manufacturing
+# code), and under-used is 「低于」 the floor (``"<"``: the floor itself is not under-used). Same
+# figures in every profile (all inherit zhejiang-2023).
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_under_used_with_the_industry_unknown_at_the_lowest_and_highest_floor(name):
+    """Six 21 亩 plots, each held by a firm without an industry code, 容积率 =
+    甲 0.499 → below 0.5, the lowest floor any industry has → 不符合, and the reason reads
+    「容积率 0.499 … 低于 … 最低值 0.5」 (was: 「容积率 0.5 … 低于 … 最低值 0.5」, the figure
+    rounded to 2 decimals onto the floor it is said to be below);
+    乙 0.5 → not below 0.5 (「低于」 excludes it), below 1.0 → 待核实, the industry code named;
+    丙 0.9999 → 待核实 likewise, and read 0.9999, never 「1」 beside the range 0.5–1;
+    丁 1.0 → not below any floor, but 1.0 is the example default → 待核实, never 符合;
+    戊 1.2 → same 待核实; 己 no floor area → 待核实, the floor area named."""
+    profile = load_profile(name)
+    parcels = plots(6)
+    parcels["floor_area_m2"] = parcels.geometry.area * [0.499, 0.5, 0.9999, 1.0, 1.2, 0.0]
+    parcels.loc[5, "floor_area_m2"] = None
+    ents = firms(6, industry_code=[None] * 6)
+    got = screen_plots(profile, parcels, ents).checks["under_used"]
+    assert statuses(got) == [F, U, U, U, U, U]
+    assert got.iloc[0].reason.startswith("容积率 0.499（")
+    assert "低于各行业国家下限中的最低值 0.5" in got.iloc[0].reason
+    assert "是否低于下限取决于行业（各行业下限 0.5–1）" in got.iloc[1].reason
+    assert got.iloc[1].reason.startswith("容积率 0.5（")
+    assert got.iloc[2].reason.startswith("容积率 0.9999（")
+    assert any("industry_code" in m for m in got.iloc[1].missing)
+    assert any("standard_far" in m for m in got.iloc[3].missing)
+    assert any("floor_area_m2" in m for m in got.iloc[5].missing)

@@ -35,6 +35,7 @@ from tests._hand import (
     screen_plots,
     square,
     statuses,
+    with_param,
 )
 
 #: The profiles that borrow 越政发〔2022〕24号's 规划, 控制线 and 拆迁 rules.
@@ -174,3 +175,32 @@ def test_under_used_with_the_industry_unknown_at_the_lowest_and_highest_floor(na
     assert any("industry_code" in m for m in got.iloc[1].missing)
     assert any("standard_far" in m for m in got.iloc[3].missing)
     assert any("floor_area_m2" in m for m in got.iloc[5].missing)
+
+
+# =============================================================================================
+# 四个一批 paths: the rule table is the county's to write (嵊政〔2022〕28号 第三条第（一）项第2目
+# 「因地制宜明确治理路径」; the shipped table is 示例规则). A county's numeric term compares a
+# measured figure as every threshold does: rounded to 6 decimals (core.compare.measured), so
+# the floating noise of a drawn polygon never decides, and 「以上」 (``>=``) includes the number.
+
+
+def test_a_county_path_rule_on_the_plot_area_includes_the_number(shangyu):
+    """A county puts a rule first: 「占地21亩以上（含）的低效地块拆除重建」 (``area_mu>=21 &
+    low_efficiency:不符合``). 甲 a 21 亩 square (100 m × 140 m would do as well; the square
+    measures 13999.99999998 m² = 20.99999999998 亩, 21 亩 by hand), tax 105 → 5.00 低效 → the
+    rule holds → 拆除重建 by R0, the reason reading 「宗地面积（亩） 21 >= 21」 (was: R4 整治提升,
+    the noise below 21 deciding); 乙 20.99 亩, tax 104.95 → 5.00 低效 → 20.99 < 21 → R4."""
+    rules = [dict(r) for r in shangyu.value("paths.rules")]
+    own = {
+        "id": "R0",
+        "path": "拆除重建",
+        "label": "占地21亩以上（含）的低效地块",
+        "all": ["area_mu>=21", "low_efficiency:不符合"],
+    }
+    county = with_param(shangyu, "paths.rules", value=(own, *rules))
+    parcels = parcels_of([square(21.0, 0), square(20.99, 1)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    got = screen_plots(county, parcels, firms(2, tax_wan=[105.0, 104.95]))
+    assert got.parcels["path_rule"].tolist() == ["R0", "R4"]
+    assert got.parcels["path"].tolist() == ["拆除重建", "整治提升"]
+    assert "宗地面积（亩） 21 >= 21" in got.parcels["reasons"].iloc[0]

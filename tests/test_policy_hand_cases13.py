@@ -204,3 +204,29 @@ def test_a_county_path_rule_on_the_plot_area_includes_the_number(shangyu):
     assert got.parcels["path_rule"].tolist() == ["R0", "R4"]
     assert got.parcels["path"].tolist() == ["拆除重建", "整治提升"]
     assert "宗地面积（亩） 21 >= 21" in got.parcels["reasons"].iloc[0]
+
+
+# =============================================================================================
+# 连片: 越政发〔2022〕24号 第三条第4项 「重点对占地100亩以上低效工业用地连片改造」;
+# blocks.min_area_mu 100 (">=", 「以上」 includes 100): 越城's own figure, borrowed (「参照…」)
+# everywhere else.
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_lone_low_efficiency_plot_of_100_mu_is_a_large_block_in_every_profile(name):
+    """甲 a 100 亩 square, tax 100 → 1 万元/亩 ≤ 5 → 低效; alone it is 「占地100亩以上」
+    (100 included) → a large block → R3 拆除重建, the block cited to 越政发〔2022〕24号 第三条
+    第4项 (「参照…」 outside 越城); 乙 a 99.99 亩 square, tax 99.99 → 1 万元/亩 → 低效, but
+    99.99 < 100 → no large block → R4 整治提升."""
+    profile = load_profile(name)
+    parcels = parcels_of([square(100.0, 0), square(99.99, 1)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    got = screen_plots(profile, parcels, firms(2, tax_wan=[100.0, 99.99]))
+    assert got.parcels["path"].tolist() == ["拆除重建", "整治提升"]
+    assert got.parcels["path_rule"].tolist() == ["R3", "R4"]
+    clause = _cited(name, "越政发〔2022〕24号 第三条第4项")
+    assert (
+        f"属连片地块 {got.parcels['block_id'].iloc[0]}（100 亩） {clause}"
+        in (got.parcels["reasons"].iloc[0])
+    )
+    assert "属连片地块" not in got.parcels["reasons"].iloc[1]

@@ -215,6 +215,11 @@ def _load_csv(path: Path) -> _Grid:
         what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
         raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
     delimiter = _delimiter(text, path.suffix.lower())
+    # A cell may be as long as the file: an unclosed quote makes the rest of the file one cell,
+    # which _check_quotes then names by its line. The module's default limit (131,072
+    # characters) ended such a file as an internal error. Only ever raised (other threads).
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []
     numbers: list[int] = []

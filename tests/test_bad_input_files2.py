@@ -1,0 +1,52 @@
+"""Broken and hostile input files, gap round: what the earlier bad-input tests did not try.
+
+Each case gives a tiny file built here, and checks what a user sees: a Chinese 「错误：」 naming
+the file and the row with what to do (never a traceback or an internal-error report), or the
+rows read and every one accounted for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests._cli import ENGLISH, main_here
+
+_LINKS_HEAD = "宗地代码,统一社会信用代码,关系"
+_ROW = "330602001001GB{n:05d},91330602MA2D9BDN1R,自有"
+
+
+def _links_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join([_LINKS_HEAD, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_unclosed_quote_in_a_long_csv_is_said_on_its_row_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stray quote on line 3 of a 地企关联 CSV of 8,000 rows: the rest of the file is read as
+    one cell of some 330,000 characters — beyond the csv module's default field limit (131,072),
+    which used to end the run as 「landgov 内部出错」 with an error report. It is the same
+    unclosed quote as in a short file, and must be said the same way: line 3, what to do."""
+    rows = [_ROW.format(n=n) for n in range(8_000)]
+    rows[1] = rows[1].replace(",", ',"', 1)  # line 3 of the file (line 1 is the header)
+    path = _links_csv(tmp_path / "地企关联.csv", rows)
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 2, text
+    assert "内部出错" not in text and "Traceback" not in text, text
+    assert "地企关联.csv" in text and "第 3 行有一个引号" in text and "处理：" in text, text
+    for word in ENGLISH:
+        assert word not in text, (word, text)
+
+
+def test_a_cell_longer_than_the_csv_limit_is_read_and_the_row_kept(tmp_path: Path) -> None:
+    """One 200,000-character remark in a 地企关联 CSV (a system pasted a log into 关系): the
+    file is read, all three rows are there (none lost), the long cell is kept whole in the data
+    (the writers cut it for Excel with a mark, see test_bad_input_excel)."""
+    from landgov.io import read_links
+
+    rows = [_ROW.format(n=n) for n in range(3)]
+    rows[1] = rows[1].replace("自有", "自有" + "备" * 200_000)
+    result = read_links(_links_csv(tmp_path / "地企关联.csv", rows))
+    assert len(result.data) + len(result.rejected) == 3

@@ -50,3 +50,29 @@ def test_a_cell_longer_than_the_csv_limit_is_read_and_the_row_kept(tmp_path: Pat
     rows[1] = rows[1].replace("自有", "自有" + "备" * 200_000)
     result = read_links(_links_csv(tmp_path / "地企关联.csv", rows))
     assert len(result.data) + len(result.rejected) == 3
+
+
+def test_a_csv_line_wider_than_a_sheet_is_a_clean_error_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Line 3 of a 地企关联 CSV holds 20,000 commas (a log or a wrongly split export pasted in):
+    no sheet has more than 16,384 columns (XFD), and naming column 18,279 used to end the run as
+    「landgov 内部出错（ValueError：Invalid column index 18279）」. Now one 「错误：」 naming the
+    file, line 3, how many fields it has and what to do; nothing written."""
+    rows = [_ROW.format(n=n) for n in range(3)]
+    rows[1] = "x," * 20_000
+    path = _links_csv(tmp_path / "地企关联.csv", rows)
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    out = tmp_path / "结果"
+    code, text = main_here(
+        ["screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+         "-l", path, "-o", out, "--as-of", "2026-06-30"],
+        capsys,
+    )  # fmt: skip
+    assert code == 2, text
+    assert "内部出错" not in text, text
+    assert "地企关联.csv" in text and "第 3 行" in text and "20,000 列" in text, text
+    assert "处理：" in text, text
+    for word in ENGLISH:
+        assert word not in text, (word, text)
+    assert not out.exists()

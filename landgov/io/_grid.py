@@ -208,6 +208,25 @@ def _excel_text_fields(record: list[str]) -> tuple[list[object], int]:
     return out, n
 
 
+_SHEET_COLUMNS = 16_384  # columns A–XFD of an Excel/WPS sheet
+
+
+def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) -> list[str]:
+    """A record of more fields than a sheet has columns: its blank tail dropped (a row padded
+    with separators), or refused, naming the line (no column letter exists beyond XFD)."""
+    while len(record) > _SHEET_COLUMNS and not record[-1].strip():
+        record.pop()
+    if len(record) > _SHEET_COLUMNS:
+        shown = "制表符" if delimiter == "\t" else f"「{delimiter}」"
+        raise DataFileError(
+            f"{path}：第 {line} 行按分隔符{shown}分成 {len(record):,} 列，超过表格最多的 "
+            f"{_SHEET_COLUMNS:,} 列（XFD 列），不是一行表格数据（所见值：{record[0][:30]!r}…）。"
+            f"处理：用记事本打开该文件查看第 {line} 行，删去或改正该行后重新读取，"
+            "或在 Excel/WPS 中另存为 .xlsx"
+        )
+    return record
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
@@ -226,6 +245,8 @@ def _load_csv(path: Path) -> _Grid:
     start = 1
     unwrapped = 0
     for record in reader:
+        if len(record) > _SHEET_COLUMNS:
+            record = _within_a_sheet(path, record, start, delimiter)
         if any('="' in f for f in record):
             cells, n = _excel_text_fields(record)
             unwrapped += n

@@ -211,9 +211,9 @@ def _excel_text_fields(record: list[str]) -> tuple[list[object], int]:
 _SHEET_COLUMNS = 16_384  # columns A–XFD of an Excel/WPS sheet
 
 
-def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) -> list[str]:
-    """A record of more fields than a sheet has columns: its blank tail dropped (a row padded
-    with separators), or refused, naming the line (no column letter exists beyond XFD)."""
+def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) -> None:
+    """A record of more fields than a sheet has columns: its blank tail dropped in place (a row
+    padded with separators), or refused, naming the line (no column letter exists beyond XFD)."""
     while len(record) > _SHEET_COLUMNS and not record[-1].strip():
         record.pop()
     if len(record) > _SHEET_COLUMNS:
@@ -224,7 +224,6 @@ def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) ->
             f"处理：用记事本打开该文件查看第 {line} 行，删去或改正该行后重新读取，"
             "或在 Excel/WPS 中另存为 .xlsx"
         )
-    return record
 
 
 def _load_csv(path: Path) -> _Grid:
@@ -246,7 +245,7 @@ def _load_csv(path: Path) -> _Grid:
     unwrapped = 0
     for record in reader:
         if len(record) > _SHEET_COLUMNS:
-            record = _within_a_sheet(path, record, start, delimiter)
+            _within_a_sheet(path, record, start, delimiter)
         if any('="' in f for f in record):
             cells, n = _excel_text_fields(record)
             unwrapped += n

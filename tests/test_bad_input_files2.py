@@ -76,3 +76,56 @@ def test_a_csv_line_wider_than_a_sheet_is_a_clean_error_naming_its_line(
     for word in ENGLISH:
         assert word not in text, (word, text)
     assert not out.exists()
+
+
+def _geopackage(path: Path) -> Path:
+    """A GeoPackage of one square parcel (EPSG:4549), written by GDAL."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"宗地代码": ["330602001001GB00001"]},
+        geometry=[box(557000, 3325000, 557100, 3325100)],
+        crs="EPSG:4549",
+    )
+    frame.to_file(path, driver="GPKG", layer="宗地")
+    return path
+
+
+def test_a_geopackage_without_any_layer_says_so_not_gdals_not_recognized(tmp_path: Path) -> None:
+    """A GeoPackage whose one layer was deleted in QGIS (an empty 「宗地.gpkg」 e-mailed by
+    mistake): GDAL answers 「not recognized as being in a supported file format」, as if the file
+    were no GeoPackage at all. Said now as it is: a GeoPackage holding no layer, what to do."""
+    import sqlite3
+
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = _geopackage(tmp_path / "宗地.gpkg")
+    with sqlite3.connect(path) as db:
+        db.execute('DROP TABLE "宗地"')
+        db.execute("DELETE FROM gpkg_geometry_columns")
+        db.execute("DELETE FROM gpkg_contents")
+    db.close()
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert "宗地.gpkg" in text and "没有任何图层" in text and "处理：" in text, text
+    assert "not recognized" not in text, text
+
+
+def test_a_truncated_geopackage_is_said_to_be_incomplete(tmp_path: Path) -> None:
+    """A GeoPackage cut short by an interrupted copy: GDAL said 「database disk image is
+    malformed」 (or read what was there). The SQLite header states how many pages the file has;
+    a shorter file is said like a truncated .shp: the sizes, and to copy it again."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = _geopackage(tmp_path / "宗地.gpkg")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert "宗地.gpkg" in text and "不完整" in text and f"{len(data):,}" in text, text
+    assert "malformed" not in text and "处理：" in text, text

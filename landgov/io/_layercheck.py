@@ -13,7 +13,9 @@ After: :func:`require_geometries` (a layer with no feature or no usable geometry
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sqlite3
 import struct
 import zipfile
 from collections.abc import Sequence
@@ -182,11 +184,54 @@ def _archive_error(path: Path) -> DataFileError:
     )
 
 
+def _sqlite_declared_size(head: bytes) -> int | None:
+    """The size in bytes an SQLite file's header states (page size × page count); ``None`` when
+    the header does not hold a valid count (files of very old SQLite versions)."""
+    if len(head) < 100 or head[92:96] != head[24:28]:
+        return None
+    page_size = struct.unpack(">H", head[16:18])[0]
+    pages = struct.unpack(">I", head[28:32])[0]
+    return (65536 if page_size == 1 else page_size) * pages or None
+
+
+def _gpkg_contents(path: Path) -> list[str] | None:
+    """The tables a GeoPackage lists in ``gpkg_contents``; ``None`` when that cannot be told
+    here (no such table, a locked or read-only file: GDAL then reads and speaks)."""
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            found = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name = 'gpkg_contents'"
+            ).fetchone()
+            if found is None:
+                return None
+            return [str(r[0]) for r in db.execute("SELECT table_name FROM gpkg_contents")]
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+
+
 def _check_geopackage(path: Path) -> None:
     with path.open("rb") as fh:
-        head = fh.read(16)
-    if head == b"SQLite format 3\x00":
+        head = fh.read(100)
+    if head[:16] == b"SQLite format 3\x00":
+        declared, size = _sqlite_declared_size(head), path.stat().st_size
+        if declared is not None and size < declared:
+            raise _file_error(
+                path,
+                f"文件不完整：文件头声明 {declared:,} 字节，实际只有 {size:,} 字节"
+                "（复制或下载中断？），缺少的图形不会被悄悄略去",
+                "从原处重新复制完整的文件后重新读取",
+            )
+        if _gpkg_contents(path) == []:
+            raise _file_error(
+                path,
+                "GeoPackage 中没有任何图层（图层目录 gpkg_contents 是空的：图层已被删除，"
+                "或导出的是一个空库）",
+                "在 ArcGIS/QGIS 中打开确认，把含数据的图层重新导出到 GeoPackage 后再读取",
+            )
         return
+    head = head[:16]
     kind = (
         "内容是 zip 压缩包，可能是 Excel 工作簿"
         if head.startswith(b"PK\x03\x04")

@@ -129,3 +129,61 @@ def test_a_truncated_geopackage_is_said_to_be_incomplete(tmp_path: Path) -> None
     text = str(err.value)
     assert "宗地.gpkg" in text and "不完整" in text and f"{len(data):,}" in text, text
     assert "malformed" not in text and "处理：" in text, text
+
+
+_STRICT = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def _as_strict(source: Path, target: Path) -> Path:
+    """``source`` as Excel writes it with 「另存为 — Strict Open XML 电子表格」: the same parts
+    under the ISO/IEC 29500 Strict namespaces."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name.endswith((".xml", ".rels")):
+                text = data.decode("utf-8")
+                for old, new in _STRICT.items():
+                    text = text.replace(old, new)
+                data = text.encode("utf-8")
+            zout.writestr(name, data)
+    return target
+
+
+def test_a_strict_open_xml_workbook_is_named_with_the_fix_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's 「Strict Open XML 电子表格」 (*.xlsx too) holds its sheets under other namespaces:
+    openpyxl finds no sheet at all, and choosing among none ended the screen as
+    「landgov 内部出错（ValueError：max() arg is an empty sequence）」. Said now: the file, that it
+    is saved in the Strict format, and to save it again as an ordinary 「Excel 工作簿」; nothing
+    written."""
+    import openpyxl
+
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["宗地代码", "统一社会信用代码", "关系"])
+    wb.active.append(["330602001001GB00001", "91330602MA2D9BDN1R", "自有"])
+    wb.create_sheet("说明").append(["填表说明"])
+    wb.save(plain)
+    path = _as_strict(plain, tmp_path / "地企关联.xlsx")
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    out = tmp_path / "结果"
+    code, text = main_here(
+        ["screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+         "-l", path, "-o", out, "--as-of", "2026-06-30"],
+        capsys,
+    )  # fmt: skip
+    assert code == 2, text
+    assert "内部出错" not in text, text
+    assert "地企关联.xlsx" in text and "Strict" in text and "处理：" in text, text
+    assert "max()" not in text and "Error" not in text, text
+    assert not out.exists()

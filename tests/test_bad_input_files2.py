@@ -187,3 +187,35 @@ def test_a_strict_open_xml_workbook_is_named_with_the_fix_not_an_internal_error(
     assert "地企关联.xlsx" in text and "Strict" in text and "处理：" in text, text
     assert "max()" not in text and "Error" not in text, text
     assert not out.exists()
+
+
+def test_a_colour_image_given_as_the_height_raster_is_refused_not_read_as_metres(
+    tmp_path: Path,
+) -> None:
+    """A county hands over its 正射影像 (a 3-band RGB GeoTIFF, colours 0–255) where the building
+    height raster belongs. Band 1 (red) was read as metres: a plot shown in red 200 became a
+    200 m building, 67 storeys at 3 m, a floor area no one measured, without a word. A raster
+    whose bands are colours (red/green/blue) is no height raster: one 「错误：」 naming the
+    file, the bands, and what to give instead."""
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+    from affine import Affine
+    from shapely.geometry import box
+
+    from landgov.errors import InputError
+    from landgov.far.raster import raster_floor_area
+
+    path = tmp_path / "影像.tif"
+    colours = np.full((3, 20, 20), 200, dtype="uint8")
+    with rasterio.open(
+        path, "w", driver="GTiff", width=20, height=20, count=3, dtype="uint8",
+        crs="EPSG:4549", transform=Affine(5.0, 0.0, 557000.0, 0.0, -5.0, 3325100.0),
+        photometric="RGB",
+    ) as dst:  # fmt: skip
+        dst.write(colours)
+    plot = gpd.GeoSeries([box(557010, 3325010, 557090, 3325090)], crs="EPSG:4549")
+    with pytest.raises(InputError) as err:
+        raster_floor_area(plot, path, storey_height_m=3.0)
+    text = str(err.value)
+    assert "影像.tif" in text and "彩色" in text and "处理：" in text, text

@@ -38,6 +38,7 @@ from exactextract._exactextract import Feature
 from exactextract.feature import FeatureSource
 from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
+from rasterio.enums import ColorInterp
 
 from landgov.core import forked
 from landgov.crs import datum_issue, datums_apart
@@ -68,6 +69,11 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
         ) from exc
 
 
+# Bands that hold colours of an RGB image, never a height (an alpha band or a colour table
+# beside a height band leaves the heights heights).
+_COLOUR_BANDS = frozenset({ColorInterp.red, ColorInterp.green, ColorInterp.blue})
+
+
 def _check_grid(src: rasterio.DatasetReader, path: str | Path) -> float:
     """Cell area in m² of a north-up raster in a projected CRS (raise otherwise)."""
     issues = []
@@ -83,6 +89,17 @@ def _check_grid(src: rasterio.DatasetReader, path: str | Path) -> float:
                 src.crs.to_string(),
                 "栅格为地理坐标（度），无法按平方米计算面积",
                 "先投影到 CGCS2000 高斯-克吕格分带（如 EPSG:4549）",
+            )
+        )
+    colours = [ci.name for ci in src.colorinterp if ci in _COLOUR_BANDS]
+    if colours:  # an orthophoto or a map picture: its cells are colours, not metres
+        issues.append(
+            Issue(
+                str(path),
+                None,
+                f"{src.count} 个波段（{'、'.join(ci.name for ci in src.colorinterp)}）",
+                "这是彩色影像（如正射影像、截图），不是建筑高度栅格：像元值是颜色，不是米",
+                "给单波段、像元值为建筑高度（米）的 GeoTIFF（如 DSM 减 DEM 所得）",
             )
         )
     t = src.transform

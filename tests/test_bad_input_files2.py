@@ -219,3 +219,57 @@ def test_a_colour_image_given_as_the_height_raster_is_refused_not_read_as_metres
         raster_floor_area(plot, path, storey_height_m=3.0)
     text = str(err.value)
     assert "影像.tif" in text and "彩色" in text and "处理：" in text, text
+
+
+def _sample() -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def test_a_file_geodatabase_given_as_the_parcel_layer_is_screened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ArcGIS users keep parcels in a File Geodatabase, 宗地.gdb — a folder. The layer reader
+    takes it (and ``--layer parcels=…`` names its layers), but recording the inputs' hashes
+    opened it as a file and the run stopped with 「「宗地.gdb」是文件夹，这里需要一个文件。处理：
+    指定文件本身」 — advice no ArcGIS user can follow. The run now reads it; its files are in
+    the manifest's hash (a changed layer is a changed input)."""
+    import json
+
+    import geopandas as gpd
+
+    gdb = tmp_path / "宗地.gdb"
+    parcels = gpd.read_file(_sample() / "parcels.shp", encoding="gbk")  # no .cpg: GBK
+    parcels.to_file(gdb, driver="OpenFileGDB", layer="宗地")
+    out = tmp_path / "结果"
+    code, text = main_here(
+        ["screen", "-q", "-p", gdb, "-e", _sample() / "enterprises.xlsx",
+         "-l", _sample() / "links.xlsx", "-o", out, "--as-of", "2026-06-30"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, text
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "宗地.gdb" in json.dumps(manifest, ensure_ascii=False), manifest.keys()
+
+
+def test_a_folder_given_as_the_enterprise_table_in_python_is_said_in_chinese(
+    tmp_path: Path,
+) -> None:
+    """The Python entry point given a folder where the 企业 table belongs raised a bare
+    ``IsADirectoryError: [Errno 21]`` (from hashing the inputs) — now the reader's Chinese
+    error naming the folder, and nothing written."""
+    from landgov.errors import LandgovError
+    from landgov.run.files import RunInputs
+    from landgov.run.screening import run_screening
+
+    folder = tmp_path / "企业表"
+    folder.mkdir()
+    out = tmp_path / "结果"
+    inputs = RunInputs(parcels=_sample() / "parcels.shp", enterprises=folder)
+    with pytest.raises(LandgovError) as err:
+        run_screening(
+            inputs, profile="yuecheng-2022", out_dir=out, as_of="2026-06-30", progress=False
+        )
+    text = str(err.value)
+    assert "企业表" in text and "文件夹" in text and "处理：" in text, text
+    assert "Errno" not in text, text
+    assert not out.exists()

@@ -95,13 +95,22 @@ Echo = Callable[[str], Any]
 
 # --------------------------------------------------------------------------- hashes, inputs
 def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``)."""
+    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``); of a folder
+    format (an Esri File Geodatabase, ``宗地.gdb``), of its files' names and contents in order.
+
+    A part that is missing or no file is left out: the reader then says what is wrong with the
+    input (「文件不存在」, 「这是一个文件夹」), in Chinese, naming it.
+    """
     digest = hashlib.sha256()
     parts = [path]
     if path.suffix.lower() == ".shp":
         parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
+    elif path.is_dir():
+        parts = sorted(p for p in path.rglob("*") if p.is_file())
+        for part in parts:  # the names too: a file renamed is a change
+            digest.update(os.fsencode(part.relative_to(path)) + b"\0")
     for part in parts:
-        if part.exists():
+        if part.is_file():
             with part.open("rb") as fh:
                 for chunk in iter(partial(fh.read, 1 << 20), b""):
                     digest.update(chunk)

@@ -94,6 +94,14 @@ Echo = Callable[[str], Any]
 
 
 # --------------------------------------------------------------------------- hashes, inputs
+#: Layer formats that are folders (Esri File Geodatabase): read, and hashed, as one input.
+FOLDER_FORMATS = frozenset({".gdb"})
+
+
+def _is_folder_format(path: Path) -> bool:
+    return path.suffix.lower() in FOLDER_FORMATS
+
+
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``); of a folder
     format (an Esri File Geodatabase, ``宗地.gdb``), of its files' names and contents in order.
@@ -105,8 +113,8 @@ def file_sha256(path: Path) -> str:
     parts = [path]
     if path.suffix.lower() == ".shp":
         parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
-    elif path.is_dir():
-        parts = sorted(p for p in path.rglob("*") if p.is_file())
+    elif path.is_dir():  # any other folder is refused by the reader, unread here
+        parts = sorted(p for p in path.rglob("*") if p.is_file()) if _is_folder_format(path) else []
         for part in parts:  # the names too: a file renamed is a change
             digest.update(os.fsencode(part.relative_to(path)) + b"\0")
     for part in parts:

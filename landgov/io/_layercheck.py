@@ -27,6 +27,7 @@ import pyogrio.errors
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
+from landgov.core.runfolder import FOLDER_FORMATS
 from landgov.crs import CRSDecision, resolve_crs
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 _SHP_PARTS = {".dbf": "属性表", ".shx": "索引文件", ".prj": "坐标系文件", ".cpg": "编码文件"}
-_FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
 _SHP_MAGIC = 9994
 # Lon/lat box around China (incl. the South China Sea islands), CGCS2000 degrees.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
@@ -246,7 +246,7 @@ def check_layer_file(path: Path) -> None:
         raise _file_error(path, "文件不存在", "检查路径是否写错")
     suffix = path.suffix.lower()
     if path.is_dir():
-        if suffix in _FOLDER_FORMATS:
+        if suffix in FOLDER_FORMATS:
             return
         raise _file_error(
             path,

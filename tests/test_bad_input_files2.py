@@ -273,3 +273,35 @@ def test_a_folder_given_as_the_enterprise_table_in_python_is_said_in_chinese(
     assert "企业表" in text and "文件夹" in text and "处理：" in text, text
     assert "Errno" not in text, text
     assert not out.exists()
+
+
+def test_a_height_raster_too_fine_to_read_names_its_cell_size_not_only_memory(
+    tmp_path: Path,
+) -> None:
+    """A height raster of 0.5 mm cells (a unit slip: millimetres for metres, or a drone product
+    exported at full resolution): the cells over one 200 m plot are 1.6 × 10¹¹ — 1.2 TB as read.
+    numpy refuses the allocation, and the run ended with 「内存不足，无法完成。处理：关闭其他
+    程序」, naming neither the raster nor why. Said now: the file, its cell size, how many cells
+    the parcels' extent needs, and to resample it."""
+    import geopandas as gpd
+    import rasterio
+    from affine import Affine
+    from shapely.geometry import box
+
+    from landgov.errors import LandgovError
+    from landgov.far.raster import raster_floor_area
+
+    path, cell, side = tmp_path / "高度.tif", 0.0005, 400_000  # 200 m across
+    with rasterio.open(
+        path, "w", driver="GTiff", width=side, height=side, count=1, dtype="float64",
+        crs="EPSG:4549", transform=Affine(cell, 0.0, 557000.0, 0.0, -cell, 3325200.0),
+        nodata=0, tiled=True, blockxsize=4096, blockysize=4096, SPARSE_OK=True,
+        BIGTIFF="YES",
+    ):  # fmt: skip
+        pass  # no block written: a sparse file of a few MB
+    plot = gpd.GeoSeries([box(557010, 3325010, 557190, 3325190)], crs="EPSG:4549")
+    with pytest.raises(LandgovError) as err:
+        raster_floor_area(plot, path, storey_height_m=3.0)
+    text = str(err.value)
+    assert "高度.tif" in text and "0.0005" in text and "重采样" in text, text
+    assert "处理：" in text and "Unable" not in text, text

@@ -305,3 +305,44 @@ def test_a_height_raster_too_fine_to_read_names_its_cell_size_not_only_memory(
     text = str(err.value)
     assert "高度.tif" in text and "0.0005" in text and "重采样" in text, text
     assert "处理：" in text and "Unable" not in text, text
+
+
+def _with_chart_sheet(path: Path) -> Path:
+    """A 地企关联 workbook with a chart sheet (「图表」, Excel's F11 adds one) before its data."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "地企关联"
+    ws.append(["宗地代码", "统一社会信用代码", "关系", "使用面积（平方米）"])
+    ws.append(["330602001001GB00001", "91330602MA2D9BDN1R", "自有", 1000])
+    ws.append(["330602001001GB00002", "91330602MA2DXC4W6E", "租用", 2000])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=3), titles_from_data=True)
+    wb.create_chartsheet("图表", 0).add_chart(chart)
+    wb.save(path)
+    return path
+
+
+def test_a_chart_sheet_beside_the_data_is_passed_over_and_every_row_read(tmp_path: Path) -> None:
+    """Excel's F11 puts a chart sheet (「图表」) before the data. A chart sheet has no cells; it
+    was ranked as if it were a table and the read ended as an internal error (「'Chartsheet'
+    object has no attribute 'iter_rows'」). The one worksheet is read: both rows, by hand."""
+    from landgov.io import read_links
+
+    result = read_links(_with_chart_sheet(tmp_path / "地企关联.xlsx"))
+    assert len(result.data) == 2 and len(result.rejected) == 0
+    assert result.meta["sheet"] == "地企关联"
+
+
+def test_a_chart_sheet_named_with_sheet_is_a_clean_error(tmp_path: Path) -> None:
+    """``--sheet links=图表`` names the chart sheet: 「错误：」 saying it holds a chart, not a
+    table, and which sheets do."""
+    from landgov.errors import DataFileError
+    from landgov.io import read_links
+
+    with pytest.raises(DataFileError) as err:
+        read_links(_with_chart_sheet(tmp_path / "地企关联.xlsx"), sheet="图表")
+    text = str(err.value)
+    assert "图表" in text and "地企关联" in text and "处理：" in text, text

@@ -476,15 +476,26 @@ def _pick_sheet(
 ) -> _SheetChoice:
     """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie."""
     names = list(wb.sheetnames)
+    tables = [ws.title for ws in wb.worksheets]  # chart sheets (Excel's F11) hold no cells
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise DataFileError(f"工作表序号 {sheet} 超出范围；文件中的工作表：{'、'.join(names)}")
-        return _SheetChoice(names[sheet], "参数 sheet", {})
+        sheet = names[sheet]
     if sheet is not None:
         if sheet not in names:
             raise DataFileError(f"工作表「{sheet}」不存在；文件中的工作表：{'、'.join(names)}")
+        if sheet not in tables:
+            raise DataFileError(
+                f"{source}：工作表「{sheet}」是图表，没有表格数据。处理：改为指定有表格的工作表"
+                f"（{'、'.join(tables) or '无'}）"
+            )
         return _SheetChoice(sheet, "参数 sheet", {})
-    visible = [n for n in names if wb[n].sheet_state == "visible"] or names[:1]
+    if not tables:
+        raise DataFileError(
+            f"{source}：工作簿中只有图表（{'、'.join(names)}），没有表格数据。"
+            "处理：给含数据表格的工作簿，或在 Excel/WPS 中把数据另存为 .xlsx 后读取"
+        )
+    visible = [n for n in tables if wb[n].sheet_state == "visible"] or tables[:1]
     if len(visible) == 1:
         return _SheetChoice(visible[0], "唯一的可见工作表", {})
     ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}

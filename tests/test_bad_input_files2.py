@@ -346,3 +346,29 @@ def test_a_chart_sheet_named_with_sheet_is_a_clean_error(tmp_path: Path) -> None
         read_links(_with_chart_sheet(tmp_path / "地企关联.xlsx"), sheet="图表")
     text = str(err.value)
     assert "图表" in text and "地企关联" in text and "处理：" in text, text
+
+
+def test_a_chart_sheet_added_to_a_returned_form_leaves_the_answers_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk adds a chart sheet (「图表」) to the 人工认定表 before sending it back. Looking for
+    the data sheet among all sheets asked the chart for its header rows, and
+    ``screen --overrides`` ended as an internal error. The chart is passed over: the form is
+    read as written (no decision filled in: nothing applied, nothing refused)."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    from landgov.run.overrides import read_overrides
+    from tests._cli import sample_run
+
+    run = sample_run(tmp_path)
+    form = tmp_path / "人工认定.xlsx"
+    code, text = main_here(["override", run, "-o", form], capsys)
+    assert code == 0, text
+    wb = openpyxl.load_workbook(form)
+    chart = BarChart()
+    chart.add_data(Reference(wb.worksheets[0], min_col=1, min_row=1, max_row=5))
+    wb.create_chartsheet("图表").add_chart(chart)
+    wb.save(form)
+    overrides = read_overrides(form)
+    assert overrides is not None

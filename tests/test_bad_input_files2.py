@@ -372,3 +372,24 @@ def test_a_chart_sheet_added_to_a_returned_form_leaves_the_answers_read(
     wb.save(form)
     overrides = read_overrides(form)
     assert overrides is not None
+
+
+def test_a_prj_gdal_cannot_parse_is_named_instead_of_gdals_words(tmp_path: Path) -> None:
+    """A .prj cut short or hand-edited (「PROJCS[\"高斯\",GEOGCS[\"x\"]]」: no projection in it):
+    GDAL refuses the whole layer with 「missing CONVERSION node」 and the message said to open the
+    layer in ArcGIS/QGIS. The file at fault is the .prj: it is named with what it holds and the
+    two fixes (define the CRS and export again, or remove the .prj and let the CRS be inferred,
+    which is then said)."""
+    import shutil
+
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    for suffix in (".shp", ".shx", ".dbf"):
+        shutil.copy(_sample() / f"parcels{suffix}", tmp_path / f"宗地{suffix}")
+    (tmp_path / "宗地.prj").write_text('PROJCS["高斯",GEOGCS["x"]]', encoding="gbk")
+    with pytest.raises(DataFileError) as err:
+        read_parcels(tmp_path / "宗地.shp")
+    text = str(err.value)
+    assert "宗地.prj" in text and "PROJCS" in text and "处理：" in text, text
+    assert "CONVERSION" not in text, text

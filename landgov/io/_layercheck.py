@@ -284,7 +284,35 @@ def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
     )
 
 
+def _bad_prj(path: Path) -> DataFileError | None:
+    """The error naming a Shapefile's .prj that no CRS can be made of (GDAL then refuses the
+    whole layer in its own words); ``None`` when there is no .prj or it is a CRS."""
+    prj = _sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    if prj is None:
+        return None
+    try:
+        raw = prj.read_bytes()
+    except OSError:
+        return None
+    text = (
+        raw.decode("utf-8", errors="replace") if raw.isascii() else raw.decode("gb18030", "replace")
+    )
+    try:
+        CRS.from_user_input(text)
+    except (PyprojCRSError, ValueError, TypeError):
+        return _file_error(
+            prj,
+            f"坐标系文件无法解析（内容：{text.strip()[:80]!r}），图层因此无法读取",
+            "在 ArcGIS/QGIS 中为图层重新定义坐标系（CGCS2000 高斯-克吕格分带）后重新导出；"
+            "或删去该 .prj，程序将按坐标推断坐标系并给出提示",
+        )
+    return None
+
+
 def gdal_error(path: Path, exc: Exception) -> DataFileError:
+    bad_prj = _bad_prj(path)
+    if bad_prj is not None:
+        return bad_prj
     return _file_error(path, f"无法读取图层（GDAL：{exc}）")
 
 

@@ -393,3 +393,29 @@ def test_a_prj_gdal_cannot_parse_is_named_instead_of_gdals_words(tmp_path: Path)
     text = str(err.value)
     assert "宗地.prj" in text and "PROJCS" in text and "处理：" in text, text
     assert "CONVERSION" not in text, text
+
+
+def test_a_truncated_geoparquet_is_said_to_be_incomplete(tmp_path: Path) -> None:
+    """A GeoParquet cut short by an interrupted copy lacks the 「PAR1」 mark that ends every
+    Parquet file: GDAL said 「Parquet magic bytes not found in footer. Either the file is
+    corrupted or this is not a parquet file」 and the fix was to open it in ArcGIS/QGIS. Said
+    now like a truncated .shp: incomplete, copy it again."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from landgov.errors import DataFileError
+    from landgov.io import read_parcels
+
+    path = tmp_path / "宗地.parquet"
+    gpd.GeoDataFrame(
+        {"宗地代码": ["330602001001GB00001"]},
+        geometry=[box(557000, 3325000, 557100, 3325100)],
+        crs="EPSG:4549",
+    ).to_parquet(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert "宗地.parquet" in text and "不完整" in text and "处理：" in text, text
+    assert "magic" not in text, text

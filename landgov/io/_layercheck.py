@@ -35,6 +35,7 @@ from landgov.io._grid import TABLE_SUFFIXES
 __all__ = [
     "CHINA_BOUNDS",
     "GDAL_ERRORS",
+    "PARQUET_SUFFIXES",
     "check_in_china",
     "check_layer_file",
     "decide_crs",
@@ -240,6 +241,28 @@ def _check_geopackage(path: Path) -> None:
     raise _file_error(path, f"不是有效的 GeoPackage（{kind}）")
 
 
+PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
+_PARQUET_MAGIC = b"PAR1"  # the first and the last four bytes of every Parquet file
+
+
+def _check_parquet(path: Path, size: int) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(max(size - 4, 0))
+        tail = fh.read(4)
+    if head != _PARQUET_MAGIC:
+        raise _file_error(
+            path, f"不是有效的 Parquet 文件（文件头不是 PAR1 标识，前 4 字节：{head!r}）"
+        )
+    if tail != _PARQUET_MAGIC:
+        raise _file_error(
+            path,
+            f"文件不完整：{size:,} 字节处文件尾缺少 Parquet 的结束标识（复制或下载中断？），"
+            "缺少的图形不会被悄悄略去",
+            "从原处重新复制完整的文件后重新读取",
+        )
+
+
 def check_layer_file(path: Path) -> None:
     """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
     if not path.exists():
@@ -271,6 +294,8 @@ def check_layer_file(path: Path) -> None:
         _check_shapefile(path, size)
     if suffix == ".gpkg":
         _check_geopackage(path)
+    if suffix in PARQUET_SUFFIXES:
+        _check_parquet(path, size)
 
 
 def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:

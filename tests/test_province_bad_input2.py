@@ -289,7 +289,7 @@ def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
     man = _assert_failed(
         out,
         text,
-        {"330683": (blank, "全部图形都为空"), "330922": (corrupt, "无法读取图层")},
+        {"330683": (blank, "全部图形都为空"), "330922": (corrupt, "文件不完整")},
     )
     _assert_accounted(out, man)
     assert [c["code"] for c in man["counties"] if c["ok"]] == ["330602"]

@@ -635,15 +635,22 @@ def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int
     return None
 
 
+def _tables(wb: Any) -> list[str]:
+    """The names of the sheets that hold cells: a chart sheet (Excel's F11, a clerk's chart of
+    progress) has none and is passed over."""
+    return [ws.title for ws in wb.worksheets]
+
+
 def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     """The data sheet: of the sheets whose header holds the key and at least one editable
     column, the one with the most of the layout's columns (the marker's and the layout's sheet
     name first on a tie). A sheet renamed and moved behind landgov's own plain sheets
     (治理台账 → 「Sheet1」 after 状态变更记录) is still found, and a plain sheet that only
     shares the key column (状态变更记录) is never read in place of a deleted data sheet."""
+    tables = _tables(wb)
     candidates = [marker.get("sheet"), layout.sheet]
-    names = [n for n in candidates if n in wb.sheetnames]
-    names += [n for n in wb.sheetnames if n not in names and n != MARKER_SHEET]
+    names = [n for n in candidates if n in tables]
+    names += [n for n in tables if n not in names and n != MARKER_SHEET]
     best, most = None, 0
     for name in names:
         columns = _answer_columns(wb[name], layout)
@@ -986,7 +993,7 @@ def _check_copies(  # noqa: PLR0917
     pasted in; not one of ``layout.own_sheets``). It is not read, and what was filled in there
     only is an error naming the sheet, row, field and value."""
     read = {str(k): _editable_values(r, layout) for k, r in edited.rows.iterrows()}
-    for name in wb.sheetnames:
+    for name in _tables(wb):
         other = wb[name]
         if name in (ws.title, MARKER_SHEET, *layout.own_sheets):
             continue

@@ -94,14 +94,31 @@ Echo = Callable[[str], Any]
 
 
 # --------------------------------------------------------------------------- hashes, inputs
+#: Layer formats that are folders (Esri File Geodatabase): read, and hashed, as one input.
+FOLDER_FORMATS = frozenset({".gdb"})
+
+
+def _is_folder_format(path: Path) -> bool:
+    return path.suffix.lower() in FOLDER_FORMATS
+
+
 def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``)."""
+    """Hex SHA-256 of a file (and its Shapefile sidecars, in order, for ``.shp``); of a folder
+    format (an Esri File Geodatabase, ``宗地.gdb``), of its files' names and contents in order.
+
+    A part that is missing or no file is left out: the reader then says what is wrong with the
+    input (「文件不存在」, 「这是一个文件夹」), in Chinese, naming it.
+    """
     digest = hashlib.sha256()
     parts = [path]
     if path.suffix.lower() == ".shp":
         parts += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")]
+    elif path.is_dir():  # any other folder is refused by the reader, unread here
+        parts = sorted(p for p in path.rglob("*") if p.is_file()) if _is_folder_format(path) else []
+        for part in parts:  # the names too: a file renamed is a change
+            digest.update(os.fsencode(part.relative_to(path)) + b"\0")
     for part in parts:
-        if part.exists():
+        if part.is_file():
             with part.open("rb") as fh:
                 for chunk in iter(partial(fh.read, 1 << 20), b""):
                     digest.update(chunk)

@@ -333,6 +333,24 @@ def _sheet_problem(s: _Sheet) -> str | None:
     return None
 
 
+_STRICT_NS = b"purl.oclc.org/ooxml/spreadsheetml/main"  # Excel's 「Strict Open XML 电子表格」
+_STRICT = (
+    "保存格式是「Strict Open XML 电子表格」（扩展名同为 .xlsx），程序读不到其中的工作表，"
+    "只能读取普通的 Excel 工作簿。处理：在 Excel 中打开该文件，「另存为」时保存类型选"
+    "「Excel 工作簿（*.xlsx）」，再读取新保存的文件"
+)
+
+
+def _is_strict(zf: zipfile.ZipFile) -> bool:
+    """Whether the workbook part is written in the ISO Strict namespaces (openpyxl finds no
+    sheet in it: every reader would see an empty workbook)."""
+    try:
+        with zf.open("xl/workbook.xml") as part:
+            return _STRICT_NS in part.read(4096)
+    except KeyError:
+        return False
+
+
 @functools.lru_cache(maxsize=32)
 def _look(path: str, size: int, mtime: int) -> _Book | None:
     """The scan of the workbook at ``path`` (cached by size and time of change); ``None``
@@ -340,6 +358,8 @@ def _look(path: str, size: int, mtime: int) -> _Book | None:
     del size, mtime  # the cache key only
     try:
         with zipfile.ZipFile(path) as zf:
+            if _is_strict(zf):
+                return _Book([], _STRICT)
             names = _sheet_names(zf)
             problem = _bomb(zf, names)
             if problem is not None:

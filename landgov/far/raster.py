@@ -38,6 +38,7 @@ from exactextract._exactextract import Feature
 from exactextract.feature import FeatureSource
 from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
+from rasterio.enums import ColorInterp
 
 from landgov.core import forked
 from landgov.crs import datum_issue, datums_apart
@@ -68,6 +69,11 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
         ) from exc
 
 
+# Bands that hold colours of an RGB image, never a height (an alpha band or a colour table
+# beside a height band leaves the heights heights).
+_COLOUR_BANDS = frozenset({ColorInterp.red, ColorInterp.green, ColorInterp.blue})
+
+
 def _check_grid(src: rasterio.DatasetReader, path: str | Path) -> float:
     """Cell area in m² of a north-up raster in a projected CRS (raise otherwise)."""
     issues = []
@@ -83,6 +89,17 @@ def _check_grid(src: rasterio.DatasetReader, path: str | Path) -> float:
                 src.crs.to_string(),
                 "栅格为地理坐标（度），无法按平方米计算面积",
                 "先投影到 CGCS2000 高斯-克吕格分带（如 EPSG:4549）",
+            )
+        )
+    colours = [ci.name for ci in src.colorinterp if ci in _COLOUR_BANDS]
+    if colours:  # an orthophoto or a map picture: its cells are colours, not metres
+        issues.append(
+            Issue(
+                str(path),
+                None,
+                f"{src.count} 个波段（{'、'.join(ci.name for ci in src.colorinterp)}）",
+                "这是彩色影像（如正射影像、截图），不是建筑高度栅格：像元值是颜色，不是米",
+                "给单波段、像元值为建筑高度（米）的 GeoTIFF（如 DSM 减 DEM 所得）",
             )
         )
     t = src.transform
@@ -145,6 +162,20 @@ def _no_cells(path: str | Path, band: int) -> DataFileError:
     )
 
 
+def _too_many_cells(
+    src: rasterio.DatasetReader, shape: tuple[int, int], dtype: np.dtype
+) -> DataFileError:
+    """The raster's cells over the parcels do not fit in memory: said with its cell size."""
+    cells = shape[0] * shape[1]
+    size = cells * (dtype.itemsize + 1) / 2**30  # values and their validity mask
+    return DataFileError(
+        f"{src.name}：建筑高度栅格像元为 {abs(src.transform.a):g} × {abs(src.transform.e):g} 米，"
+        f"宗地范围内要读取 {shape[0]:,} × {shape[1]:,} = {cells:,} 个像元（约 {size:,.0f} GB），"
+        "内存放不下（像元是否过细，或单位不是米？）。处理：在 QGIS 或用 gdalwarp -tr 0.5 0.5 "
+        "重采样为 0.5～1 米像元（或按本县范围裁剪）后重新运行"
+    )
+
+
 def _read_cells(
     src: rasterio.DatasetReader, bounds: Sequence[float], *, band: int
 ) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
@@ -169,18 +200,21 @@ def _read_cells(
     r0, c0 = max(0, row0), max(0, col0)
     r1, c1 = min(src.height, row1), min(src.width, col1)
     dtype = np.dtype(src.dtypes[band - 1])
-    if r1 > r0 and c1 > c0:
-        inner = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
-        data = src.read(band, window=inner, masked=True)
-        values, valid = data.data, ~np.ma.getmaskarray(data)
-    else:
-        values, valid = np.zeros((0, 0), dtype), np.zeros((0, 0), bool)
-    if values.shape != shape:  # the window reaches past the raster: cells there are invalid
-        whole_values, whole_valid = np.zeros(shape, dtype), np.zeros(shape, bool)
-        ro, co = r0 - row0, c0 - col0
-        whole_values[ro : ro + values.shape[0], co : co + values.shape[1]] = values
-        whole_valid[ro : ro + values.shape[0], co : co + values.shape[1]] = valid
-        values, valid = whole_values, whole_valid
+    try:
+        if r1 > r0 and c1 > c0:
+            inner = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
+            data = src.read(band, window=inner, masked=True)
+            values, valid = data.data, ~np.ma.getmaskarray(data)
+        else:
+            values, valid = np.zeros((0, 0), dtype), np.zeros((0, 0), bool)
+        if values.shape != shape:  # the window reaches past the raster: cells there are invalid
+            whole_values, whole_valid = np.zeros(shape, dtype), np.zeros(shape, bool)
+            ro, co = r0 - row0, c0 - col0
+            whole_values[ro : ro + values.shape[0], co : co + values.shape[1]] = values
+            whole_valid[ro : ro + values.shape[0], co : co + values.shape[1]] = valid
+            values, valid = whole_values, whole_valid
+    except MemoryError as exc:
+        raise _too_many_cells(src, shape, dtype) from exc
     left = t.c + col0 * t.a
     top = t.f + row0 * t.e
     right, bottom = left + shape[1] * t.a, top + shape[0] * t.e

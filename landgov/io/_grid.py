@@ -208,6 +208,24 @@ def _excel_text_fields(record: list[str]) -> tuple[list[object], int]:
     return out, n
 
 
+_SHEET_COLUMNS = 16_384  # columns A–XFD of an Excel/WPS sheet
+
+
+def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) -> None:
+    """A record of more fields than a sheet has columns: its blank tail dropped in place (a row
+    padded with separators), or refused, naming the line (no column letter exists beyond XFD)."""
+    while len(record) > _SHEET_COLUMNS and not record[-1].strip():
+        record.pop()
+    if len(record) > _SHEET_COLUMNS:
+        shown = "制表符" if delimiter == "\t" else f"「{delimiter}」"
+        raise DataFileError(
+            f"{path}：第 {line} 行按分隔符{shown}分成 {len(record):,} 列，超过表格最多的 "
+            f"{_SHEET_COLUMNS:,} 列（XFD 列），不是一行表格数据（所见值：{record[0][:30]!r}…）。"
+            f"处理：用记事本打开该文件查看第 {line} 行，删去或改正该行后重新读取，"
+            "或在 Excel/WPS 中另存为 .xlsx"
+        )
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
@@ -215,12 +233,19 @@ def _load_csv(path: Path) -> _Grid:
         what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
         raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
     delimiter = _delimiter(text, path.suffix.lower())
+    # A cell may be as long as the file: an unclosed quote makes the rest of the file one cell,
+    # which _check_quotes then names by its line. The module's default limit (131,072
+    # characters) ended such a file as an internal error. Only ever raised (other threads).
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []
     numbers: list[int] = []
     start = 1
     unwrapped = 0
     for record in reader:
+        if len(record) > _SHEET_COLUMNS:
+            _within_a_sheet(path, record, start, delimiter)
         if any('="' in f for f in record):
             cells, n = _excel_text_fields(record)
             unwrapped += n
@@ -451,15 +476,26 @@ def _pick_sheet(
 ) -> _SheetChoice:
     """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie."""
     names = list(wb.sheetnames)
+    tables = [ws.title for ws in wb.worksheets]  # chart sheets (Excel's F11) hold no cells
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise DataFileError(f"工作表序号 {sheet} 超出范围；文件中的工作表：{'、'.join(names)}")
-        return _SheetChoice(names[sheet], "参数 sheet", {})
+        sheet = names[sheet]
     if sheet is not None:
         if sheet not in names:
             raise DataFileError(f"工作表「{sheet}」不存在；文件中的工作表：{'、'.join(names)}")
+        if sheet not in tables:
+            raise DataFileError(
+                f"{source}：工作表「{sheet}」是图表，没有表格数据。处理：改为指定有表格的工作表"
+                f"（{'、'.join(tables) or '无'}）"
+            )
         return _SheetChoice(sheet, "参数 sheet", {})
-    visible = [n for n in names if wb[n].sheet_state == "visible"] or names[:1]
+    if not tables:
+        raise DataFileError(
+            f"{source}：工作簿中只有图表（{'、'.join(names)}），没有表格数据。"
+            "处理：给含数据表格的工作簿，或在 Excel/WPS 中把数据另存为 .xlsx 后读取"
+        )
+    visible = [n for n in tables if wb[n].sheet_state == "visible"] or tables[:1]
     if len(visible) == 1:
         return _SheetChoice(visible[0], "唯一的可见工作表", {})
     ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}

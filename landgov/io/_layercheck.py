@@ -13,7 +13,9 @@ After: :func:`require_geometries` (a layer with no feature or no usable geometry
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sqlite3
 import struct
 import zipfile
 from collections.abc import Sequence
@@ -25,6 +27,7 @@ import pyogrio.errors
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
+from landgov.core.runfolder import FOLDER_FORMATS
 from landgov.crs import CRSDecision, resolve_crs
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
@@ -32,6 +35,7 @@ from landgov.io._grid import TABLE_SUFFIXES
 __all__ = [
     "CHINA_BOUNDS",
     "GDAL_ERRORS",
+    "PARQUET_SUFFIXES",
     "check_in_china",
     "check_layer_file",
     "decide_crs",
@@ -41,7 +45,6 @@ __all__ = [
 ]
 
 _SHP_PARTS = {".dbf": "属性表", ".shx": "索引文件", ".prj": "坐标系文件", ".cpg": "编码文件"}
-_FOLDER_FORMATS = {".gdb"}  # formats that are folders (Esri File Geodatabase)
 _SHP_MAGIC = 9994
 # Lon/lat box around China (incl. the South China Sea islands), CGCS2000 degrees.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
@@ -182,11 +185,54 @@ def _archive_error(path: Path) -> DataFileError:
     )
 
 
+def _sqlite_declared_size(head: bytes) -> int | None:
+    """The size in bytes an SQLite file's header states (page size × page count); ``None`` when
+    the header does not hold a valid count (files of very old SQLite versions)."""
+    if len(head) < 100 or head[92:96] != head[24:28]:
+        return None
+    page_size = struct.unpack(">H", head[16:18])[0]
+    pages = struct.unpack(">I", head[28:32])[0]
+    return (65536 if page_size == 1 else page_size) * pages or None
+
+
+def _gpkg_contents(path: Path) -> list[str] | None:
+    """The tables a GeoPackage lists in ``gpkg_contents``; ``None`` when that cannot be told
+    here (no such table, a locked or read-only file: GDAL then reads and speaks)."""
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            found = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name = 'gpkg_contents'"
+            ).fetchone()
+            if found is None:
+                return None
+            return [str(r[0]) for r in db.execute("SELECT table_name FROM gpkg_contents")]
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+
+
 def _check_geopackage(path: Path) -> None:
     with path.open("rb") as fh:
-        head = fh.read(16)
-    if head == b"SQLite format 3\x00":
+        head = fh.read(100)
+    if head[:16] == b"SQLite format 3\x00":
+        declared, size = _sqlite_declared_size(head), path.stat().st_size
+        if declared is not None and size < declared:
+            raise _file_error(
+                path,
+                f"文件不完整：文件头声明 {declared:,} 字节，实际只有 {size:,} 字节"
+                "（复制或下载中断？），缺少的图形不会被悄悄略去",
+                "从原处重新复制完整的文件后重新读取",
+            )
+        if _gpkg_contents(path) == []:
+            raise _file_error(
+                path,
+                "GeoPackage 中没有任何图层（图层目录 gpkg_contents 是空的：图层已被删除，"
+                "或导出的是一个空库）",
+                "在 ArcGIS/QGIS 中打开确认，把含数据的图层重新导出到 GeoPackage 后再读取",
+            )
         return
+    head = head[:16]
     kind = (
         "内容是 zip 压缩包，可能是 Excel 工作簿"
         if head.startswith(b"PK\x03\x04")
@@ -195,13 +241,35 @@ def _check_geopackage(path: Path) -> None:
     raise _file_error(path, f"不是有效的 GeoPackage（{kind}）")
 
 
+PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
+_PARQUET_MAGIC = b"PAR1"  # the first and the last four bytes of every Parquet file
+
+
+def _check_parquet(path: Path, size: int) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(max(size - 4, 0))
+        tail = fh.read(4)
+    if head != _PARQUET_MAGIC:
+        raise _file_error(
+            path, f"不是有效的 Parquet 文件（文件头不是 PAR1 标识，前 4 字节：{head!r}）"
+        )
+    if tail != _PARQUET_MAGIC:
+        raise _file_error(
+            path,
+            f"文件不完整：{size:,} 字节处文件尾缺少 Parquet 的结束标识（复制或下载中断？），"
+            "缺少的图形不会被悄悄略去",
+            "从原处重新复制完整的文件后重新读取",
+        )
+
+
 def check_layer_file(path: Path) -> None:
     """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
     if not path.exists():
         raise _file_error(path, "文件不存在", "检查路径是否写错")
     suffix = path.suffix.lower()
     if path.is_dir():
-        if suffix in _FOLDER_FORMATS:
+        if suffix in FOLDER_FORMATS:
             return
         raise _file_error(
             path,
@@ -226,6 +294,8 @@ def check_layer_file(path: Path) -> None:
         _check_shapefile(path, size)
     if suffix == ".gpkg":
         _check_geopackage(path)
+    if suffix in PARQUET_SUFFIXES:
+        _check_parquet(path, size)
 
 
 def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
@@ -239,7 +309,35 @@ def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
     )
 
 
+def _bad_prj(path: Path) -> DataFileError | None:
+    """The error naming a Shapefile's .prj that no CRS can be made of (GDAL then refuses the
+    whole layer in its own words); ``None`` when there is no .prj or it is a CRS."""
+    prj = _sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    if prj is None:
+        return None
+    try:
+        raw = prj.read_bytes()
+    except OSError:
+        return None
+    text = (
+        raw.decode("utf-8", errors="replace") if raw.isascii() else raw.decode("gb18030", "replace")
+    )
+    try:
+        CRS.from_user_input(text)
+    except (PyprojCRSError, ValueError, TypeError):
+        return _file_error(
+            prj,
+            f"坐标系文件无法解析（内容：{text.strip()[:80]!r}），图层因此无法读取",
+            "在 ArcGIS/QGIS 中为图层重新定义坐标系（CGCS2000 高斯-克吕格分带）后重新导出；"
+            "或删去该 .prj，程序将按坐标推断坐标系并给出提示",
+        )
+    return None
+
+
 def gdal_error(path: Path, exc: Exception) -> DataFileError:
+    bad_prj = _bad_prj(path)
+    if bad_prj is not None:
+        return bad_prj
     return _file_error(path, f"无法读取图层（GDAL：{exc}）")
 
 

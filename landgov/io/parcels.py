@@ -42,6 +42,7 @@ from landgov.io._geometry import find_overlaps, repair_polygons, require_polygon
 from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
+    PARQUET_SUFFIXES,
     check_in_china,
     check_layer_file,
     decide_crs,
@@ -64,8 +65,6 @@ from landgov.io.sheets import layer_for, missing_layer_error
 
 __all__ = ["read_layer", "read_parcels"]
 
-_PARQUET = {".parquet", ".geoparquet"}
-
 
 def _open_raw(
     path: Path, *, layer: str | None, encoding: str | None
@@ -85,7 +84,7 @@ def _open_raw(
 def _read_raw(
     path: Path, meta: dict[str, Any], *, layer: str | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
-    if path.suffix.lower() in _PARQUET:
+    if path.suffix.lower() in PARQUET_SUFFIXES:
         gdf = _read_parquet(path)
         meta.update(format="GeoParquet", layer=None, layers=[])
         meta.update(wkb_notes=gdf.attrs.pop("wkb_notes", {}))

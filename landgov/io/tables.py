@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from landgov.core.dates import unread_name
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError, Issue, SchemaError
+from landgov.ids import normalize_code
 from landgov.io._convert import (
     ACTION_CHECK,
     as_series,
@@ -53,6 +54,7 @@ from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_la
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
+    Kind,
     alias_hint,
     map_columns,
     repeated_header,
@@ -620,16 +622,85 @@ def _report_uncached_formulas(
         )
 
 
+#: The columns that say whose row it is: an amount merged over rows that differ in any of
+#: them (or lack one) is no one row's own figure.
+_ROW_OWNERS = ("uscc", "parcel_id", "application_id")
+
+
+def _set_aside_merged_amounts(
+    grid: _Grid,
+    frame: pd.DataFrame,
+    log: ProblemLog,
+    *,
+    rows: list[int],
+    reasons: list[str | None],
+    names: list[str],
+    specs: Sequence[FieldSpec],
+    columns: Mapping[str, str],
+) -> set[tuple[int, int, int, int]]:
+    """Amounts merged down over the data rows of several firms (or plots): missing on each.
+
+    A 税收 typed once over a group's firms is no one firm's figure; copied into each row it
+    would count twice, kept on the first it would be the group's. Each such range is one
+    错误 (相关判定为待核实); over rows of one owner (the same :data:`_ROW_OWNERS`) the figure
+    is that owner's and stays filled. Returns the ranges set aside (the others are said by
+    :func:`_report_merges`).
+    """
+    amounts = {
+        names.index(columns[s.name]): s
+        for s in specs
+        if s.kind is Kind.NUMBER and s.unit and s.name in columns and s.name in frame.columns
+    }
+    owners = [o for o in _ROW_OWNERS if o in frame.columns]
+    position = {
+        r: pos for pos, (r, why) in enumerate(zip(rows, reasons, strict=True)) if why is None
+    }
+    aside: set[tuple[int, int, int, int]] = set()
+    for merge in grid.merges:
+        r0, c0, r1, c1 = merge
+        hit = [c for c in range(c0, c1 + 1) if c in amounts]
+        at = [position[r] for r in range(r0, r1 + 1) if r in position]
+        if r1 == r0 or not hit or len(at) < 2:
+            continue
+        keys = {tuple(normalize_code(frame[o].iat[p]) for o in owners) for p in at}
+        if owners and len(keys) == 1 and all(next(iter(keys))):
+            continue  # one firm's (one plot's) rows: its figure
+        aside.add(merge)
+        cell = f"{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:" + (
+            f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}"
+        )
+        for c in hit:
+            frame.loc[frame.index[at], amounts[c].name] = np.nan
+        log.add(
+            f"合并单元格（{cell}）的数值跨 {len(at)} 行，各行不是同一企业（或宗地），"
+            "不是其中任何一行自己的数值，按缺失处理（相关判定为待核实），不复制到各行",
+            row=grid.row_numbers[r0],
+            field=names[hit[0]],
+            value=cell_text(grid.cell(r0, c0)),
+            action="取消合并，按行分别填写各企业（宗地）自己的数值后重新读取",
+            severity=Severity.ERROR,
+        )
+    return aside
+
+
 def _report_merges(
-    grid: _Grid, log: ProblemLog, *, rows: list[int], reasons: list[str | None]
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    rows: list[int],
+    reasons: list[str | None],
+    said: Container[tuple[int, int, int, int]] = (),
 ) -> None:
-    """One warning per merged range that fills cells of a data row read.
+    """One warning per merged range that fills cells of a data row read (``said``: ranges
+    already said otherwise).
 
     A merge only in rows not read as data (a 合计 row, a footnote, the title) changed nothing
     read; the row's own problem row says why it was not read.
     """
     read = [r for r, reason in zip(rows, reasons, strict=True) if reason is None]
     for r0, c0, r1, c1 in grid.merges:
+        if (r0, c0, r1, c1) in said:
+            continue
         if (r1 > r0 or c1 > c0) and any(r0 <= r <= r1 for r in read):
             start = min(r for r in read if r0 <= r <= r1)
             log.add(
@@ -751,7 +822,10 @@ def _parse_table(
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
-    _report_merges(grid, log, rows=rows, reasons=reasons)
+    aside = _set_aside_merged_amounts(
+        grid, frame, log, rows=rows, reasons=reasons, names=names, specs=specs, columns=columns
+    )
+    _report_merges(grid, log, rows=rows, reasons=reasons, said=aside)
     _report_hidden(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
     kept = [n for n in names if n not in columns.values()]
     meta |= {

@@ -175,3 +175,24 @@ def test_floor_area_0_with_nothing_saying_otherwise_stays_0(tmp_path: Path, yuec
     idle = check_idle(_as_run_reads(parcels, far), profile=yuecheng, as_of=AS_OF)
     assert idle.iloc[0].status is F and idle.iloc[0].values["recoverable"] is True
     assert idle.iloc[1].status is U
+
+
+def test_idle_on_a_floor_area_of_0_alone_says_the_0_may_be_a_blank(
+    tmp_path: Path, yuecheng
+) -> None:
+    """Plot 0: 建筑面积 「0.00」, 容积率 「0.00」, no dates but the contracted start 2022-06-30;
+    no buildings layer, no height raster. Nothing contradicts the 0, so it stays: by hand 2
+    full years ≥ 1 → 闲置 不符合, ≥ 2 → 可无偿收回 [《闲置土地处置办法》第十四条] (the status
+    is unchanged). But the only thing saying 「未动工」 is a 0 a .dbf also writes for a blank:
+    the reason says so — the field, the value 0, its source and what to check — before the land
+    is taken back. Was: the 闲置 reason said nothing of what 「未动工」 rested on."""
+    parcels = _county_layer(tmp_path, [("0.00", "0.00", "")])
+    far = compute_far(parcels, profile=yuecheng)
+    idle = check_idle(_as_run_reads(parcels, far), profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert idle.status is F and idle.values["recoverable"] is True
+    assert "未动工系按建筑面积 0（登记建筑面积）认定" in idle.reason, idle.reason
+    assert "空白也写为 0" in idle.reason and "请核实建筑面积" in idle.reason
+    # the same plot with a raster that shows it bare: the raster says it, no such words
+    covered = _as_run_reads(parcels, far).assign(built_cover=[0.0])
+    again = check_idle(covered, profile=yuecheng, as_of=AS_OF).iloc[0]
+    assert again.status is F and "空白也写为 0" not in again.reason

@@ -101,6 +101,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     # bare by the raster alone (no floor area of 0): a 闲置 resting on its thresholds
     raster = (cover_min, profile["far.raster_min_height_m"])
     bare_by_raster = (not_started & ~(floor == 0)).tolist()
+    # bare by a floor area of 0 alone (no raster): a 闲置 resting on a 0 that may be a blank
+    on_zero = _zero_words(parcels).where(not_started & (floor == 0) & cover.isna(), None)
     if not all(p.official for p in raster):
         # started by the raster alone rests on a 示例规则（非官方） threshold: not known
         by_raster = started & ~shown
@@ -121,15 +123,16 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         contract.tolist(),
         _unread_notes(unread),
         bare_by_raster,
+        on_zero.tolist(),
         strict=True,
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare in rows:
+    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare, zero in rows:
         state = True if is_started else (False if is_not else None)
         seen = round(float(share), _DIGITS) if raster_only else None
         bare_on = raster if state is False and raster_bare else ()
-        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on))
+        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on), zero)
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
@@ -143,9 +146,29 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 raster_cover=None if seen is None else (seen, cover_min),
                 unread=notes,
                 bare_on=bare_on,
+                on_zero=zero,
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
+
+
+def _zero_words(parcels: pd.DataFrame) -> pd.Series:
+    """Per plot, what a 闲置 resting on a floor area of 0 alone says of that 0: where it came
+    from (the run's ``far_source``, else the recorded 建筑面积) and that a .dbf writes a blank
+    number as 0, so it is checked before the land is taken back."""
+    told = present_column(_col(parcels, "far_source")).tolist()
+    words: dict[str, str] = {}
+    out = []
+    for t in told:
+        where = t if isinstance(t, str) else "登记建筑面积"
+        if where not in words:
+            words[where] = (
+                f"未动工系按建筑面积 0（{where}）认定，无高度栅格佐证；Shapefile（.dbf）的数值"
+                "字段不能存空值，空白也写为 0：如该宗地实有建筑，请核实建筑面积或提供建筑图层、"
+                "高度栅格"
+            )
+        out.append(words[where])
+    return pd.Series(out, index=parcels.index, dtype=object)
 
 
 def _unread_notes(unread: dict[str, pd.Series]) -> list[tuple[tuple[str, str], ...]]:
@@ -174,13 +197,15 @@ def _idle_verdict(
     raster_cover: tuple[float, Param] | None = None,
     unread: tuple[tuple[str, str], ...] = (),
     bare_on: tuple[Param, ...] = (),
+    on_zero: str | None = None,
 ) -> Verdict:
     """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
     that rests on a 示例规则（非官方） value (``started`` is then ``None``). ``unread``: the words
     of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
     and the to-verify items of a 待核实 (they may be what makes it one). ``bare_on``: the
     thresholds a not-started plot rests on when only the raster shows it bare (the cover and
-    the cell height).
+    the cell height). ``on_zero``: what a 闲置 resting on a floor area of 0 alone says of that
+    0 (:func:`_zero_words`), after its reason.
 
     A 闲置 on a 示例规则（非官方） value (the years, or the raster's thresholds) says so
     (:func:`~landgov.core.vocab.example_fail`); 「未满 N 年」 on an example number of years is
@@ -233,6 +258,8 @@ def _idle_verdict(
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
         if recover.citation is not None:  # its own clause (第十四条), not the idle one's
             reason += f" {recover.cite()}"
+    if on_zero:
+        reason += f"（{on_zero}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 

@@ -196,3 +196,50 @@ def test_idle_on_a_floor_area_of_0_alone_says_the_0_may_be_a_blank(
     covered = _as_run_reads(parcels, far).assign(built_cover=[0.0])
     again = check_idle(covered, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert again.status is F and "空白也写为 0" not in again.reason
+
+
+def _energy_workbook(path: Path, energy: list[object], power: list[object]) -> Path:
+    """An enterprise table as a county sends it (openpyxl): 统一社会信用代码, 企业名称, 行业代码,
+    税收（万元）, 用地面积（亩）, 规上/规下, 投产年份, 综合能耗（吨标准煤）, 用电量（万千瓦时）;
+    firm ``i`` is :func:`tests._hand.uscc` ``(i)``, industry 3311, tax 210, 21 亩, 规上,
+    投产 2019."""
+    from openpyxl import Workbook
+
+    from tests._hand import uscc
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        ["统一社会信用代码", "企业名称", "行业代码", "税收（万元）", "用地面积（亩）", "规上/规下",
+         "投产年份", "综合能耗（吨标准煤）", "用电量（万千瓦时）"]
+    )  # fmt: skip
+    for i, (tce, kwh) in enumerate(zip(energy, power, strict=True)):
+        ws.append([uscc(i), f"企业{i}", "3311", 210, 21, "规上", 2019, tce, kwh])
+    wb.save(path)
+    return path
+
+
+def test_energy_of_0_is_no_pass_of_the_two_high_thresholds(tmp_path: Path, shangyu) -> None:
+    """上虞 [虞政发〔2022〕12号 第三条第（二）项第2目]: a project built since 2018 with 年综合能耗
+    1000 吨标准煤以上（含） is a “两高”项目 to assess one by one. Three firms built 2019:
+
+    - 0: 综合能耗 0, 用电量 blank → 0 t is no enterprise's energy in production (a blank
+      exported as 0, as 0 kWh is already read): 待核实 naming 综合能耗 and 0 (was 符合
+      「均未达到门槛」 → 不列入 on the 0 alone);
+    - 1: 综合能耗 0, 用电量 10000 万千瓦时 → 10000 × 0.1229 = 1229 t ≥ 1000 → 需评估 (待核实,
+      selected) though the table says 0 (was 符合);
+    - 2: 综合能耗 999.99 → below 1000 → 符合 (a real figure, unchanged).
+    """
+    from landgov.io import read_enterprises
+    from tests._hand import plots
+
+    path = _energy_workbook(tmp_path / "企业.xlsx", [0, 0, 999.99], [None, 10000, None])
+    ents = read_enterprises(path).data
+    assert ents["energy_tce"].tolist() == [0.0, 0.0, 999.99]
+    got = screen_plots(shangyu, plots(3), ents)
+    two = got.checks["two_high"]
+    assert [v.status for v in two] == [U, U, P], [v.reason for v in two]
+    assert "综合能耗填为 0" in two.iloc[0].reason
+    assert any("energy_tce" in m and "0" in m for m in two.iloc[0].missing)
+    assert two.iloc[1].values["needs_assessment"] is True
+    assert got.parcels["two_high_review"].tolist() == [False, True, False]

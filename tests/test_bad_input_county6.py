@@ -243,3 +243,50 @@ def test_energy_of_0_is_no_pass_of_the_two_high_thresholds(tmp_path: Path, shang
     assert any("energy_tce" in m and "0" in m for m in two.iloc[0].missing)
     assert two.iloc[1].values["needs_assessment"] is True
     assert got.parcels["two_high_review"].tolist() == [False, True, False]
+
+
+def test_rectified_on_excel_day_1_is_no_rectification(tmp_path: Path, yuecheng) -> None:
+    """A violation table (openpyxl) whose 整改完成日期 column is a date column: row 2 a 重大
+    违法建设 of 2024-03-01 on firm 0, 整改情况 「已整改」, 整改完成日期 the date cell 1900-01-01
+    (Excel's day 1: the cell was blank and got 1 typed or a formula's empty result).
+
+    By hand: 1900-01-01 is before any land record (``plausible.date_min`` 1949-10-01): no
+    rectification date, set aside with an 错误 row naming the file, row 2, 「整改完成日期」 and
+    the value. 「已整改」 without a date cannot show it was rectified on or before 2024-06-30:
+    违法违规 [浙政发〔2023〕4号 第二条第（一）项第1目] 待核实 naming 整改完成日期.
+    Was: the record counted as rectified in 1900 → cleared → 违法违规 符合 (a silent pass)."""
+    from openpyxl import Workbook
+
+    from landgov.io import read_compliance
+    from landgov.policy import load_profile
+    from landgov.screening import check_violations
+    from tests._hand import owner_links, plots, uscc
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "问题类别", "严重程度", "记录日期", "整改情况", "整改完成日期"])
+    day_1 = dt.datetime(1900, 1, 1)
+    ws.append([uscc(0), "违法建设", "重大", dt.datetime(2024, 3, 1), "已整改", day_1])
+    wb.save(tmp_path / "违法.xlsx")
+    read = read_compliance(tmp_path / "违法.xlsx")
+    checked = check_values(
+        read.data,
+        load_profile("yuecheng-2022"),
+        source="违法.xlsx",
+        as_of=AS_OF,
+        field_names=read.meta.get("field_map") or {},
+    )
+    assert checked.data["rectified_date"].tolist() == [None]
+    row = checked.problems.iloc[0]
+    assert (row["source"], row["row"], row["field"], row["value"]) == (
+        "违法.xlsx",
+        2,
+        "整改完成日期",
+        "1900-01-01",
+    )
+    parcels = plots(1)
+    got = check_violations(
+        parcels, compliance=checked.data, pairs=owner_links(parcels), profile=yuecheng, as_of=AS_OF
+    ).iloc[0]
+    assert got.status is U, got.reason
+    assert any("整改完成日期" in m for m in got.missing), got.missing

@@ -114,6 +114,7 @@ def test_blank_floor_area_written_as_0_beside_a_building_is_no_unbuilt_plot(
     assert pd.isna(far["far"].iloc[0])
     note = far["far_note"].iloc[0]
     assert "登记建筑面积、登记容积率均为 0" in note and "1 栋建筑" in note, note
+    assert "无建筑记录" not in note and note.endswith("容积率待核实"), note
     plots = _as_run_reads(parcels, far)
     idle = check_idle(plots, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert idle.status is U, idle.reason

@@ -664,9 +664,22 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
             words[key] = _note(*key)
         notes.append(words[key])
     aside = frame.get(ZERO_SET_ASIDE, pd.Series(None, index=frame.index)).tolist()
-    notes = [f"{a}；{w}" if isinstance(a, str) and w else a if isinstance(a, str) else w
-             for a, w in zip(aside, notes, strict=True)]  # fmt: skip
-    return pd.Series(notes, index=source.index, dtype=object)
+    return pd.Series(
+        [_with_aside(a, w) for a, w in zip(aside, notes, strict=True)],
+        index=source.index,
+        dtype=object,
+    )
+
+
+def _with_aside(aside: object, note: str) -> str:
+    """A plot's note with why its recorded 0 was set aside (:func:`zero_set_aside`) first; its
+    「无…登记建筑面积…」 (no source left) then says only that the 容积率 is to verify."""
+    if not isinstance(aside, str):
+        return note
+    parts = [p for p in note.split("；") if p]
+    kept = [p for p in parts if not p.startswith(("无建筑记录", "高度栅格未完全"))]
+    tail = ["容积率待核实"] if len(kept) < len(parts) else []
+    return "；".join([aside, *kept, *tail])
 
 
 def _note(unknown: float, doubled: float, none: bool, uncovered: bool = False) -> str:

@@ -254,7 +254,8 @@ def test_rectified_on_excel_day_1_is_no_rectification(tmp_path: Path, yuecheng) 
     By hand: 1900-01-01 is before any land record (``plausible.date_min`` 1949-10-01): no
     rectification date, set aside with an 错误 row naming the file, row 2, 「整改完成日期」 and
     the value. 「已整改」 without a date cannot show it was rectified on or before 2024-06-30:
-    违法违规 [浙政发〔2023〕4号 第二条第（一）项第1目] 待核实 naming 整改完成日期.
+    违法违规 [浙政发〔2023〕4号 第二条第（一）项第1目] 待核实 naming 整改完成日期 and the
+    value 1900-01-01 set aside.
     Was: the record counted as rectified in 1900 → cleared → 违法违规 符合 (a silent pass)."""
     from openpyxl import Workbook
 
@@ -290,4 +291,4 @@ def test_rectified_on_excel_day_1_is_no_rectification(tmp_path: Path, yuecheng) 
         parcels, compliance=checked.data, pairs=owner_links(parcels), profile=yuecheng, as_of=AS_OF
     ).iloc[0]
     assert got.status is U, got.reason
-    assert any("整改完成日期" in m for m in got.missing), got.missing
+    assert any("整改完成日期「1900-01-01」早于 1949-10-01" in m for m in got.missing), got.missing

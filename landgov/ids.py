@@ -15,8 +15,9 @@ import enum
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from landgov.core.textkey import folded
 
 __all__ = [
     "USCC_ALPHABET",
@@ -78,7 +79,7 @@ def normalize_code(value: object) -> str:
         return ""
     if type(value).__name__ in {"NAType", "NaTType"}:
         return ""
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    text = folded(value).upper()
     if not text.isascii():  # zero-width characters pasted from a web page are no blanks to split
         text = _INVISIBLE.sub("", text)
     if text[:1] == "'":  # Excel's text mark, written out literally by some exports

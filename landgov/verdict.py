@@ -88,6 +88,16 @@ class Citation:
             return ()
         return document_codes(f"{self.seed} {self.clause}")
 
+    def as_fact(self) -> Citation:
+        """The clause alone, for a plain fact that no threshold decides (nothing of a plot in the
+        class, no plan over it): official, unless the clause is another county's — a borrowed
+        clause stays 「参照…」 (上虞 reads 越政发〔2022〕24号's 规划 rule as 参照).
+
+        >>> str(Citation("000", "19", official=False, borrowed=True).as_fact())
+        '[参照越政发〔2022〕24号 第七条第19项] 示例规则（非官方）'
+        """
+        return Citation(self.seed, self.clause, self.url, borrowed=self.borrowed)
+
     @classmethod
     def parse(cls, text: str, *, url: str | None = None, official: bool = True) -> Citation:
         """Parse ``"000 附件3 三.1"`` (seed number then clause) or a free-form clause."""

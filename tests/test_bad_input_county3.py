@@ -9,37 +9,23 @@ value is named with its row, field and value, nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 from pyproj import CRS
 from shapely.geometry import box
 
 from landgov.core.problems import ReadResult, Severity
 from landgov.io import read_enterprises, read_parcels
 from tests._shapefiles import write_shapefile
+from tests.test_total_rows import _xlsx  # a title row, then the header and rows
 
 # Valid codes (zhejiang_valid.txt in /work/shared/testdata/uscc).
 A = "91330100470102706G"
 B = "913304007429141869"
 C = "91330100799655058B"
 D = "91330106MAEUDLLYXY"
-HEADER = ["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"]
-
-
-def _xlsx(path: Path, rows: Sequence[Sequence[object]], *, header: Sequence[str] = HEADER) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "企业"
-    ws.append(["2024年度亩均效益评价企业名单"])
-    ws.append(list(header))
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
 
 
 def _accounted(result: ReadResult, rows: int) -> None:

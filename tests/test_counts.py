@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+from openpyxl import Workbook
 
 from landgov.core.counts import (
     NOT_GIVEN,
@@ -11,9 +14,11 @@ from landgov.core.counts import (
     count_text,
     grade_counts,
     path_counts,
+    repeated_firm,
     screening_counts,
     zengrong_counts,
 )
+from landgov.io import read_enterprises
 
 
 def test_screening_counts_list_every_status_and_add_up() -> None:
@@ -66,3 +71,66 @@ def test_candidates_and_the_ones_an_application_covers() -> None:
 def test_count_text_carries_the_unit() -> None:
     assert count_text({"可申报": 1200, "待核实": 0}, "件") == "可申报 1,200 件，待核实 0 件"
     assert count_text({"A": 3, "B": 0}, "家", skip_zero=True) == "A 3 家"
+
+
+VALID = "91330100470102706G"  # valid (zhejiang_valid.txt in /work/shared/testdata/uscc)
+MASKED = "9133********621X"
+BAD_CHECK = "91110000600037341N"  # 18 characters, wrong check character
+
+
+def test_repeated_firm_follows_the_readers_code_check(tmp_path: Path) -> None:
+    """Six firms as read by ``read_enterprises`` (no 镇街, grades A–D):
+
+    row 2 VALID grade A; row 3 the same code typed full-width with a blank (the reader writes
+    it as VALID) grade B: the same firm again, not counted; rows 4–5 the masked
+    「9133********621X」 grades C and C: a masked code names no firm, both counted; rows 6–7
+    「91110000600037341N」 (校验位错误) grades D and D: both counted. By hand: A 1, B 0, C 2,
+    D 2 — six rows, five counted. The counts read the reader's ``uscc_status`` and come out
+    the same as when each code is checked again (the table without that column).
+    """
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in VALID)
+    rows = [
+        [VALID, "甲纺织有限公司", "A"],
+        [f"{wide[:6]} {wide[6:]}", "甲纺织有限公司", "B"],
+        [MASKED, "乙机械有限公司", "C"],
+        [MASKED, "丙化工有限公司", "C"],
+        [BAD_CHECK, "丁电镀有限公司", "D"],
+        [BAD_CHECK, "戊印染有限公司", "D"],
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "评价等级"])
+    for row in rows:
+        ws.append(row)
+    wb.save(tmp_path / "企业.xlsx")
+    # the grades as given (``grade_given``) stand for the evaluation's ``grade`` here
+    firms = read_enterprises(tmp_path / "企业.xlsx").data
+    firms["grade"] = firms["grade_given"]
+    assert firms["uscc_status"].tolist() == [
+        "有效",
+        "有效",
+        "已脱敏",
+        "已脱敏",
+        "校验位错误",
+        "校验位错误",
+    ]
+    assert repeated_firm(firms).tolist() == [False, True, False, False, False, False]
+    assert grade_counts(firms) == {"A": 1, "B": 0, "C": 2, "D": 2}
+    unchecked = firms.drop(columns="uscc_status")
+    assert repeated_firm(unchecked).tolist() == repeated_firm(firms).tolist()
+
+
+def test_a_code_the_reader_refused_names_no_firm() -> None:
+    """Two rows under one code the reader marked 校验位错误 (``uscc_status``) are two rows, not
+    one firm given twice, whatever the code looks like afterwards: the reader's check is the
+    one decision (``landgov.io.enterprises``), not checked again and possibly read otherwise.
+    Before, each code was checked again and the second row dropped out of the counts."""
+    firms = pd.DataFrame(
+        {
+            "uscc": [VALID, VALID],
+            "uscc_status": ["校验位错误", "校验位错误"],
+            "grade": ["A", "A"],
+        }
+    )
+    assert repeated_firm(firms).tolist() == [False, False]
+    assert grade_counts(firms) == {"A": 2, "B": 0, "C": 0, "D": 0}

@@ -27,6 +27,7 @@ from landgov.core.runfolder import UnwrittenOutputError
 from landgov.maps._encode import decode_column, encode_columns
 from landgov.maps._popup import PARCEL_SECTIONS
 from landgov.maps._prepare import _join_far
+from landgov.maps._summary import district_rows
 from landgov.maps.interactive import _kinds, _sections
 from landgov.province import generate_province
 from landgov.province.county import UNWRITTEN_COUNTY
@@ -92,6 +93,69 @@ def test_packet_headroom_stays_a_number_beside_its_source() -> None:
     assert PACKET_COLUMNS["far_source"] == "容积率来源"
     assert frame.loc["P2", "headroom_m2"] == 2000.0 and frame.loc["P1", "headroom_m2"] == 1000.0
     assert frame.loc["P2", "far_source"] == "建筑高度估算"
+
+
+def _plots() -> gpd.GeoDataFrame:
+    """The same three plots in the screening's ``parcels`` layer: 建筑面积 as measured (P1
+    5,000 m² from records; P2 6,000 m² from building heights; P3 none counted), with the
+    same ``far_source`` as the 增容 layer; 容积率 comes from the 增容 layer (0.5, 0.6, —)."""
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": ["P1", "P2", "P3"],
+            "floor_area_m2": [5000.0, 6000.0, None],
+            "far_source": ["建筑记录", "建筑高度估算", "高度栅格估算"],
+        },
+        geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10)],
+        crs="EPSG:4549",
+    )
+
+
+def test_popup_current_far_and_floor_area_are_followed_by_the_estimate_mark() -> None:
+    """现状 建筑面积 and 容积率 rest on the same floor area as 可增建筑面积: P2's are counted
+    from building heights, so both are followed by 「（按高度估算）」 as its 可增建筑面积 is;
+    P1 (records) is bare; P3 has no floor area and no 容积率, so no line and no mark. Before,
+    only 可增建筑面积 carried the mark."""
+    far = _far_layer().assign(far=[0.5, 0.6, None])
+    frame = _join_far(_plots(), far, [])
+    specs = {s["k"]: s for _, group in _sections(PARCEL_SECTIONS, frame) for s in group}
+    assert specs["floor_area_m2"]["m"] == specs["far"]["m"] == "far_mark"
+    cols = encode_columns(frame, _kinds(PARCEL_SECTIONS))["cols"]
+    assert decode_column(cols["far"]) == [0.5, 0.6, None]
+    assert decode_column(cols["far_mark"]) == [None, MARK, None]
+
+
+def test_tiled_and_folium_popups_carry_the_estimate_mark_too() -> None:
+    """The tiled map (landgov map --tiles, the large-run map) and the folium map show the same
+    popup: P2's 建筑面积, 容积率 and 可增建筑面积 followed by 「（按高度估算）」, P1's bare. Before,
+    neither carried any mark (the tiles' attribute data had no mark column, the folium texts
+    none), so a large run's map showed every estimate as a fact."""
+    from landgov.maps.folium_map import _popup_frame
+    from landgov.maps.tiles._build import _columns
+
+    frame = _join_far(_plots(), _far_layer().assign(far=[0.5, 0.6, None]), [])
+    cols = _columns(frame, PARCEL_SECTIONS)
+    assert cols["far_mark"] == [None, MARK, None]
+    assert cols["headroom_mark"] == [None, MARK, None]
+    table, _, _ = _popup_frame(frame, PARCEL_SECTIONS, gcj02=False)
+    assert table["floor_area_m2"].tolist()[:2] == ["5,000 m²", "6,000 m²" + MARK]
+    assert table["far"].tolist()[:2] == ["0.5", "0.6" + MARK]
+    assert table["headroom_m2"].tolist()[:2] == ["1,000 m²", "2,000 m²" + MARK]
+
+
+def _panel(far: pd.DataFrame) -> str:
+    rows = district_rows(_plots(), blocks=None, far=far)
+    return next(r.value for r in rows if r.label == "增容候选（不含不可申报）")
+
+
+def test_panel_headroom_total_says_it_rests_on_an_estimate() -> None:
+    """The panel's 增容空间 adds the 可增建筑面积 of the plots not 不可申报: P1 1,000 + P2 2,000
+    = 3,000 m². P2's part is a height estimate, so the total is one too: 「3,000 m²（按高度估算）」.
+    With P2's floor area from records the same total is bare."""
+    text = _panel(_far_layer())
+    assert text.endswith("增容空间 3,000 m²" + MARK), text
+    recorded = _far_layer().assign(far_source="建筑记录")
+    text = _panel(recorded)
+    assert text.endswith("增容空间 3,000 m²"), text
 
 
 # --- 2. a county's failed write in a province run ----------------------------------------------

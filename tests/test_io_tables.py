@@ -578,6 +578,55 @@ def test_repeated_link_is_warned_and_kept(tmp_path: Path) -> None:
     assert repeat["row"].tolist() == [3]
 
 
+def _notes(problems: pd.DataFrame, field: str) -> list[tuple[int, str, str, object]]:
+    rows = problems[problems["field"] == field]
+    return [
+        (
+            int(r["row"]),
+            str(r["severity"]),
+            r["problem"],
+            None if pd.isna(r["value"]) else r["value"],
+        )
+        for _, r in rows.iterrows()
+    ]
+
+
+def test_a_vocabulary_cell_blank_warns_and_unreadable_is_an_error(tmp_path: Path) -> None:
+    """One rule for the 关系 of a link and the 规上/规下 of an enterprise: a blank cell is a 警告
+    (the row is kept, the value missing), a word not understood an 错误 naming it; a word
+    understood says nothing. Rows 2–4 of each table: understood, blank, 「借用」/「中型」."""
+    links = _csv(
+        tmp_path / "l.csv",
+        [
+            ["宗地代码", "统一社会信用代码", "关系"],
+            [PARCEL_1, A, "自有"],
+            [PARCEL_1, B, ""],
+            [PARCEL_2, C, "借用"],
+        ],
+    )
+    result = read_links(links)
+    assert len(result.data) == 3
+    assert _notes(result.problems, "关系") == [
+        (3, "警告", "关系未填写（自有/租用）", None),
+        (4, "错误", "无法识别的关系「借用」（应为自有或租用）", "借用"),
+    ]
+    firms = _csv(
+        tmp_path / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "规上/规下"],
+            [A, "甲纺织有限公司", "规上"],
+            [B, "乙机械有限公司", ""],
+            [C, "丙化工有限公司", "中型"],
+        ],
+    )
+    result = read_enterprises(firms)
+    assert result.data["above_scale"].tolist() == [True, pd.NA, pd.NA]
+    assert _notes(result.problems, "规上/规下") == [
+        (3, "警告", "规上/规下未填写", None),
+        (4, "错误", "无法识别的规上/规下「中型」", "中型"),
+    ]
+
+
 def test_compliance_with_bad_code_attaches_by_parcel(tmp_path: Path) -> None:
     path = _csv(
         tmp_path / "c.csv",

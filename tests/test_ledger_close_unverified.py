@@ -100,3 +100,23 @@ def test_the_progress_map_counts_it_apart(run, tmp_path):
     assert legend["已销号"] == 1 and legend["销号待核实"] == 1  # was 已销号 2
     (row,) = progress_rows(frame)
     assert row.value == "4 宗：已销号 1，销号待核实 1，已完成 0，逾期 0"
+
+
+def test_progress_works_the_counted_statuses_out_once(run, tmp_path, monkeypatch):
+    """镇街进度 reads each plot's counted status (销号待核实 for Q2) for its status columns, for
+    逾期 and for 完成日期待核实: one reading, worked out once and shared, so the three can never
+    disagree — the hand counts above, from a single call of ``counted_status``."""
+    from landgov.ledger import _book
+
+    ledger = update_ledger(_ledger(run, tmp_path, {"验收依据": "无"}), None, as_of=NEXT)
+    calls = []
+
+    def counting(rows, *, as_of=None):
+        calls.append(as_of)
+        return counted_status(rows, as_of=as_of)
+
+    counted_status = _book.counted_status
+    monkeypatch.setattr(_book, "counted_status", counting)
+    table = _book.progress(ledger.rows, as_of=NEXT).set_index("镇街")
+    assert _counts(table.loc["斗门街道"]) == HAND
+    assert calls == [NEXT]

@@ -579,8 +579,9 @@ def test_a_plot_without_geometry_is_not_planned_industrial_by_default(profile) -
 
 
 def test_planning_share_edge_slivers_and_a_plain_fact(profile, four_plots):
-    # Plots wholly planned 工业 pass as a plain fact, whatever the share (cited to the clause,
-    # official). A 0.4 m² sliver of 道路 and a 0.3 m² gap are edge error
+    # Plots wholly planned 工业 pass as a plain fact, whatever the share (cited to the clause:
+    # official in 越城, whose text it is; 「参照越政发〔2022〕24号…」 in 上虞, which borrows
+    # it). A 0.4 m² sliver of 道路 and a 0.3 m² gap are edge error
     # (overlay.overlap_tolerance_m2 = 1 m²; together 0.7 m² not known): still 符合. A 2 m²
     # strip of 道路 (0.02 %) is a fact below the example share → 待核实, said 「不足 1%」,
     # never 「0%」.
@@ -598,7 +599,11 @@ def test_planning_share_edge_slivers_and_a_plain_fact(profile, four_plots):
     )
     got = check_planning(four_plots.iloc[:3], planning=plan, profile=profile)
     assert _statuses(got) == [Status.PASS, Status.PASS, Status.UNKNOWN]
-    assert got.iloc[0].citation.official
+    # 上虞 borrows 越城's rule: the fact cites its clause as 「参照…」, no example value decides it
+    assert str(got.iloc[0].citation).startswith("[参照越政发〔2022〕24号 第七条第19项]")
+    assert got.iloc[0].reason == "规划为非工业用途的面积占 0%"
+    own = check_planning(four_plots.iloc[:1], planning=plan, profile=load_profile("yuecheng-2022"))
+    assert own.iloc[0].citation.official  # 越城's own text: the plain fact is official
     assert "不足 1%" in got.iloc[2].reason
 
 

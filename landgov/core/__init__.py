@@ -2,7 +2,8 @@
 
 Modules (one concept each): ``problems`` (the problem log every stage writes, ``ReadResult``),
 ``dates`` (the one ``as_of`` / date parser), ``missing`` (what counts as a missing value, yes/no
-parsing), ``vocab`` (grades, severities, paths, verdicts as enums), ``landuse`` (the
+parsing), ``textkey`` (``folded``: the one key two texts are compared by, NFKC without
+blanks), ``vocab`` (grades, severities, paths, verdicts as enums), ``landuse`` (the
 profile-driven land-use matcher), ``overlay`` (area share of each parcel inside a layer),
 ``plausible`` (sanity bounds from the profile), ``runfolder`` (atomic run folders, manifests,
 locks), ``safe_text`` (text that never becomes a spreadsheet formula), ``columns`` (the

@@ -98,14 +98,19 @@ def repeated_firm(enterprises: pd.DataFrame) -> pd.Series:
     """Rows whose valid 统一社会信用代码 repeats an earlier row's: the same firm given twice
     (the reader keeps both rows and warns, ``landgov.io.enterprises``; figures that differ are
     already missing on both). A masked or invalid code names no firm: two rows with
-    「9133********621X」 may be two firms, and are counted apart. Index kept.
+    「9133********621X」 may be two firms, and are counted apart. Whether a code is valid is
+    what the reader decided (its ``uscc_status``, ``landgov.io.enterprises``, which also wrote
+    the code in its one form); a table without that column has its codes checked here by the
+    same rule (:func:`landgov.ids.check_uscc`). Index kept.
     """
     if "uscc" not in enterprises.columns:
         return pd.Series(False, index=enterprises.index)
-    codes = [
-        normalize_uscc(v) if check_uscc(v) is USCCStatus.VALID else None
-        for v in enterprises["uscc"].tolist()
-    ]
+    raw = enterprises["uscc"].tolist()
+    if "uscc_status" in enterprises.columns:
+        valid = (enterprises["uscc_status"] == USCCStatus.VALID.value).tolist()
+    else:
+        valid = [check_uscc(v) is USCCStatus.VALID for v in raw]
+    codes = [normalize_uscc(v) if ok else None for v, ok in zip(raw, valid, strict=True)]
     found = pd.Series(codes, index=enterprises.index, dtype=object)
     return found.notna() & found.duplicated(keep="first")
 

@@ -71,6 +71,7 @@ from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, excel_error, force_text
+from landgov.core.textkey import folded
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, InputError, Issue, write_failure
 from landgov.ids import normalize_code
@@ -711,9 +712,9 @@ def _parse(value: object, f: Field) -> tuple[object, str | None, Severity]:
         return _parse_number(value, f)
     text = _text(value)
     if f.kind is FieldKind.CHOICE:
-        norm = "".join(unicodedata.normalize("NFKC", text).split())
+        norm = folded(text)
         for choice in f.choices:
-            if norm == "".join(unicodedata.normalize("NFKC", choice).split()):
+            if norm == folded(choice):
                 return choice, None, Severity.INFO
         return text, f"「{text}」不是可选值（{'、'.join(f.choices)}）", Severity.ERROR
     return text, None, Severity.INFO
@@ -967,8 +968,8 @@ def _is_copy(ws: Any, layout: Layout) -> bool:
     if found is None or len(found[1]) < len(layout.fields):
         return False
     row = next(ws.iter_rows(min_row=found[0], max_row=found[0], values_only=True))
-    marked = {"".join(unicodedata.normalize("NFKC", str(v)).split()) for v in row if v}
-    wanted = {"".join(unicodedata.normalize("NFKC", header(f)).split()) for f in layout.fields}
+    marked = {folded(v) for v in row if v}
+    wanted = {folded(header(f)) for f in layout.fields}
     return wanted <= marked
 
 

@@ -47,13 +47,13 @@ undecided): every stage's reasons and the lists' 范围说明 write these words 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from landgov.core.missing import is_missing
+from landgov.core.textkey import folded
 from landgov.policy import Profile
 from landgov.verdict import UNOFFICIAL, Citation
 
@@ -65,7 +65,7 @@ _SEPARATORS = re.compile(r"[/、,;+]")
 
 def _norm(text: str) -> str:
     """NFKC (full-width → ASCII, 「（」 → 「(」, 「，」 → 「,」), blanks removed, upper case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    return folded(text).upper()
 
 
 #: Why a text is undecided (see :meth:`LandUseMatcher.describe`).

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
+from landgov.core.textkey import folded
 
 __all__ = [
     "MISSING_TEXT",
@@ -214,7 +215,7 @@ def parse_yes_no(
         return True if number == 1 else False if number == 0 else None
     if not isinstance(value, str):
         return None
-    text = "".join(_norm(value).split())
+    text = folded(value).casefold()
     answer = _answer(text, yes, no)
     remark = REMARK.match(text) if answer is None else None
     if remark is not None:  # 「是（已签）」: an answer and a remark that says the same

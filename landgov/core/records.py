@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ import pandas as pd
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
+from landgov.core.textkey import folded
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
 from landgov.errors import Issue
 from landgov.ids import normalize_uscc
@@ -86,7 +86,7 @@ class Rectification(enum.StrEnum):
         if is_missing(value):
             return None
         if isinstance(value, str):
-            text = "".join(unicodedata.normalize("NFKC", value).split())
+            text = folded(value)
             if text in RECTIFICATION_DONE_TEXT:
                 return cls.DONE
             if text in RECTIFICATION_OPEN_TEXT:

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from landgov.core.missing import REMARK, is_missing, lacking, parse_yes_no
+from landgov.core.textkey import folded
 
 __all__ = [
     "CATEGORIES",
@@ -126,16 +126,6 @@ def example_fail(reason: str, *rests_on: _Marked | None) -> str:
     if reason.endswith(EXAMPLE_FAIL) or all(r is None or r.official for r in rests_on):
         return reason
     return f"{reason}；{EXAMPLE_FAIL}"
-
-
-def folded(value: object) -> str:
-    """``value`` as two texts are compared for one meaning: NFKC (full-width folded) with every
-    blank removed (「甲 公司」 and 「甲公司」, 「（绍兴）」 and 「(绍兴)」 are one).
-
-    >>> folded("（绍兴） 甲 公司")
-    '(绍兴)甲公司'
-    """
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -442,7 +432,7 @@ def scale_is_above(value: object) -> bool | None:
         return value
     if is_missing(value):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    text = folded(value).casefold()
     if text in _ABOVE:
         return True
     if text in _BELOW:

@@ -15,7 +15,8 @@ import pandas as pd
 from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import is_missing, present_values
 from landgov.core.problems import ReadResult, Severity
-from landgov.core.vocab import folded, scale_is_above
+from landgov.core.textkey import folded
+from landgov.core.vocab import scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io.fields import ENTERPRISE_FIELDS, Kind, alias_hint
@@ -178,18 +179,14 @@ def _check_scale(table: _ParsedTable) -> None:
             severity=Severity.WARNING,
         )
         return
-    for pos, (text, flag) in enumerate(zip(frame["scale"].tolist(), values, strict=True)):
-        if flag is not None or table.reasons[pos] is not None:
-            continue
-        blank = is_missing(text)
-        table.note(
-            pos,
-            "规上/规下未填写" if blank else f"无法识别的规上/规下「{text}」",
-            field="scale",
-            value=None if blank else text,
-            action="填写「规上」或「规下」后重新读取（评价时按规上、规下分组）",
-            severity=Severity.WARNING if blank else Severity.ERROR,
-        )
+    table.note_unread(
+        frame["scale"].tolist(),
+        values,
+        field="scale",
+        blank="规上/规下未填写",
+        unknown=lambda text: f"无法识别的规上/规下「{text}」",
+        action="填写「规上」或「规下」后重新读取（评价时按规上、规下分组）",
+    )
 
 
 def _reject_unidentifiable(table: _ParsedTable) -> None:

@@ -7,7 +7,6 @@ without them go to ``rejected`` with the reason.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
 from landgov.core.problems import ReadResult, Severity
+from landgov.core.textkey import folded
 from landgov.ids import USCCStatus, check_parcel_code
 from landgov.io._codes import add_uscc_status, standard_parcel_codes, uscc_problem
 from landgov.io.fields import LINK_FIELDS
@@ -55,7 +55,7 @@ def relation_of(value: object) -> str | None:
     """
     if is_missing(value):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    text = folded(value).casefold()
     return RELATIONS.get(text)
 
 
@@ -95,18 +95,14 @@ def _check_relations(table: _ParsedTable) -> None:
     )
     if "relation" not in table.columns:
         return
-    for pos, (text, rel) in enumerate(zip(given, mapped, strict=True)):
-        if rel is not None or table.reasons[pos] is not None:
-            continue
-        blank = is_missing(text)
-        table.note(
-            pos,
-            "关系未填写（自有/租用）" if blank else f"无法识别的关系「{text}」（应为自有或租用）",
-            field="relation",
-            value=None if blank else text,
-            action="填写「自有」或「租用」后重新读取",
-            severity=Severity.WARNING if blank else Severity.ERROR,
-        )
+    table.note_unread(
+        given,
+        mapped,
+        field="relation",
+        blank="关系未填写（自有/租用）",
+        unknown=lambda text: f"无法识别的关系「{text}」（应为自有或租用）",
+        action="填写「自有」或「租用」后重新读取",
+    )
 
 
 def _check_repeats(table: _ParsedTable) -> None:

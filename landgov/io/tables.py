@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from landgov.core.dates import unread_name
+from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError, Issue, SchemaError
 from landgov.io._convert import (
@@ -446,6 +447,32 @@ class _ParsedTable:
             action=action,
             severity=severity,
         )
+
+    def note_unread(
+        self,
+        given: Sequence[object],
+        read: Sequence[object],
+        *,
+        field: str,
+        blank: str,
+        unknown: Callable[[object], str],
+        action: str,
+    ) -> None:
+        """Note each data row whose ``field`` was not read (``read`` None): ``blank`` as a 警告
+        where the cell is empty (:func:`~landgov.core.missing.is_missing`), ``unknown(text)`` as
+        an 错误 naming the value where it holds a word not understood; the row is kept."""
+        for pos, (text, value) in enumerate(zip(given, read, strict=True)):
+            if value is not None or self.reasons[pos] is not None:
+                continue
+            empty = is_missing(text)
+            self.note(
+                pos,
+                blank if empty else unknown(text),
+                field=field,
+                value=None if empty else text,
+                action=action,
+                severity=Severity.WARNING if empty else Severity.ERROR,
+            )
 
     def reject(
         self,

@@ -143,30 +143,37 @@ def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Se
     return status.mask(pd.Series(lacking, index=rows.index), CLOSE_UNVERIFIED)
 
 
-def finished(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
-    """Plots counted finished: 已完成, or 已销号 with its 验收 evidence (:func:`counted_status`).
+def finished(
+    rows: pd.DataFrame, *, as_of: dt.date | None = None, counted: pd.Series | None = None
+) -> pd.Series:
+    """Plots counted finished: 已完成, or 已销号 with its 验收 evidence (:func:`counted_status`;
+    ``counted``: those statuses when the caller has them already, not worked out again).
 
     A 已销号 without 验收 (销号待核实) is not finished: until the 验收 is on file it is 逾期 when
     its 计划完成日期 has passed, like any plot not finished (「销号式整改、项目化验收」,
     虞政发〔2022〕12号 第三条第（一）项第2目), never outside both 逾期 and on time."""
-    return counted_status(rows, as_of=as_of).isin(list(FINISHED))
+    status = counted_status(rows, as_of=as_of) if counted is None else counted
+    return status.isin(list(FINISHED))
 
 
-def overdue(rows: pd.DataFrame, *, as_of: dt.date) -> pd.Series:
+def overdue(rows: pd.DataFrame, *, as_of: dt.date, counted: pd.Series | None = None) -> pd.Series:
     """Plots whose 计划完成日期 has passed while they are not :func:`finished` (a 已销号
-    without 验收 is 逾期 too)."""
+    without 验收 is 逾期 too); ``counted`` as for :func:`finished`."""
     due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
     late = due.map(lambda d: d is not None and d < as_of)
-    return late & ~finished(rows, as_of=as_of)
+    return late & ~finished(rows, as_of=as_of, counted=counted)
 
 
-def due_unread(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
+def due_unread(
+    rows: pd.DataFrame, *, as_of: dt.date | None = None, counted: pd.Series | None = None
+) -> pd.Series:
     """Per plot not :func:`finished`, 「计划完成日期「下月底」无法识别为日期」 where its
     计划完成日期 is written but no date (kept as typed, a 填写问题): whether it is 逾期 is not
     known, so it is counted apart (:data:`~landgov.ledger._layout.DUE_UNREAD`), never left out
     of 逾期 silently; ``None`` elsewhere (a date, a blank cell, a finished plot). The cell rule is
-    :func:`landgov.core.dates.unread_text`, the one reading of such cells."""
-    done_rows = finished(rows, as_of=as_of).tolist()
+    :func:`landgov.core.dates.unread_text`, the one reading of such cells. ``counted`` as for
+    :func:`finished`."""
+    done_rows = finished(rows, as_of=as_of, counted=counted).tolist()
     words = [
         None if done or isinstance(d, dt.date) or (t := unread_text(d)) is None
         else unread_words("计划完成日期", t)
@@ -193,12 +200,13 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, beside 已销号, and
     not in 完成率 (已完成 + 已销号), a share rounded down to one decimal
     (:func:`~landgov.core.compare.percent_reached`: 100.0 only when every plot is finished)."""
+    status = counted_status(rows, as_of=as_of)
     frame = rows.assign(
-        _status=counted_status(rows, as_of=as_of),
+        _status=status,
         # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
         _town=present_column(rows["镇街"]).fillna(UNKNOWN_TOWNSHIP),
-        _late=overdue(rows, as_of=as_of),
-        _unread=due_unread(rows, as_of=as_of).notna(),
+        _late=overdue(rows, as_of=as_of, counted=status),
+        _unread=due_unread(rows, as_of=as_of, counted=status).notna(),
         _close=proposed(rows),
     )
     parts = dict(list(frame.groupby("_town", sort=False)))

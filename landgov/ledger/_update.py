@@ -233,9 +233,11 @@ def update_ledger(
                 )
             )
     frame = pd.DataFrame(list(rows.values()), columns=[f.name for f in LAYOUT.fields], dtype=object)
-    late = overdue(frame, as_of=as_of) if len(frame) else pd.Series(dtype=bool)
-    unread = due_unread(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
     counted = counted_status(frame, as_of=as_of) if len(frame) else pd.Series(dtype=object)
+    late = overdue(frame, as_of=as_of, counted=counted) if len(frame) else pd.Series(dtype=bool)
+    unread = (
+        due_unread(frame, as_of=as_of, counted=counted) if len(frame) else pd.Series(dtype=object)
+    )
     frame["系统提示"] = [
         _notes(
             r,

@@ -36,7 +36,8 @@ class Field:
     "；"), ``lines`` (one item per line) or ``status`` (a 符合/不符合/待核实/待承诺 badge);
     ``digits`` is used for ``num``; ``grouping`` ``False`` shows a ``num`` that names something
     (a year) as written, 「2026」, never 「2,026」; ``mark`` names a text column shown right
-    after the value (「（按高度估算）」 after a 可增建筑面积 resting on an estimated floor area).
+    after the value (「（按高度估算）」 after a 建筑面积, 容积率 or 可增建筑面积 resting on an
+    estimated floor area).
     """
 
     key: str
@@ -96,8 +97,9 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             _col("land_use"),
             _col("right_type"),
             Field("area_mu", "用地面积", "num", 2, "亩"),
-            _col("floor_area_m2", "num", 0, "m²"),
-            _col("far", "num", 2),
+            # 「（按高度估算）」 after both where the floor area was counted from heights
+            _col("floor_area_m2", "num", 0, "m²", mark="far_mark"),
+            _col("far", "num", 2, mark="far_mark"),
             Field("far_declared", "登记容积率", "num", 2),
         ),
     ),

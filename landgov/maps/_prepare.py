@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landgov.core.missing import missing_cells
+from landgov.core.missing import missing_cells, present_column
 from landgov.core.townnames import township_order
 from landgov.far.ratio import estimate_mark
 from landgov.maps._print import source_text
@@ -118,6 +118,13 @@ def _enterprise_lines(parcels: pd.DataFrame, enterprises: pd.DataFrame | None) -
 def _join_far(
     parcels: gpd.GeoDataFrame, far: pd.DataFrame | None, notes: list[str]
 ) -> gpd.GeoDataFrame:
+    """The 增容 layer's columns on the plots, with the estimate marks of the popup."""
+    return _far_mark(_joined_far(parcels, far, notes), far)
+
+
+def _joined_far(
+    parcels: gpd.GeoDataFrame, far: pd.DataFrame | None, notes: list[str]
+) -> gpd.GeoDataFrame:
     if far is None or "parcel_id" not in far or "zengrong" not in far:
         if far is not None:
             notes.append("增容图层缺少 parcel_id 或 zengrong 字段，增容专题已略去")
@@ -158,10 +165,36 @@ def _headroom_mark(frame: gpd.GeoDataFrame, far: pd.DataFrame) -> gpd.GeoDataFra
         far.drop_duplicates("parcel_id").set_index("parcel_id")["far_source"]
     )
     shown = pd.to_numeric(frame["headroom_m2"], errors="coerce").notna()
-    marks = [estimate_mark(s) if ok else "" for s, ok in zip(source, shown, strict=True)]
     out = frame.copy()
-    out["headroom_mark"] = pd.Series(marks, index=frame.index, dtype=object).replace("", None)
+    out["headroom_mark"] = _marks(source, shown)
     return out
+
+
+def _far_mark(frame: gpd.GeoDataFrame, far: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    """Column ``far_mark``: 「（按高度估算）」 where a plot's 现状 建筑面积 or 容积率 is shown and
+    its floor area was estimated from heights; the popup writes it after both figures, as
+    after 可增建筑面积 (:func:`_headroom_mark`). The source is the plot's own ``far_source``
+    (the screening's measurement), else the 增容 layer's."""
+    figures = [c for c in ("floor_area_m2", "far") if c in frame]
+    source = pd.Series(None, index=frame.index, dtype=object)
+    if "far_source" in frame:
+        source = present_column(frame["far_source"])
+    if far is not None and "far_source" in far and "parcel_id" in far:
+        by_plot = far.drop_duplicates("parcel_id").set_index("parcel_id")["far_source"]
+        source = source.where(source.notna(), frame["parcel_id"].map(by_plot))
+    if not figures or source.isna().all():
+        return frame
+    shown = pd.concat([pd.to_numeric(frame[c], errors="coerce") for c in figures], axis=1)
+    out = frame.copy()
+    out["far_mark"] = _marks(source, shown.notna().any(axis=1))
+    return out
+
+
+def _marks(source: pd.Series, shown: pd.Series) -> pd.Series:
+    """Per plot, :func:`landgov.far.ratio.estimate_mark` of its floor area's ``source`` where
+    its figure is ``shown``, else None (no mark beside a blank)."""
+    marks = [estimate_mark(s) if ok else "" for s, ok in zip(source, shown, strict=True)]
+    return pd.Series(marks, index=source.index, dtype=object).replace("", None)
 
 
 def _no_headroom_out_of_scope(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -58,13 +58,14 @@ def _ledger_frame(path: Path, *, as_of: dt.date) -> pd.DataFrame:
 
     ledger = update_ledger(path, None, as_of=as_of)  # read and check only, nothing written
     rows = ledger.rows
+    # as 镇街进度 counts it: a 已销号 without 验收 is 销号待核实
+    status = counted_status(rows, as_of=as_of)
     return pd.DataFrame(
         {
             "parcel_id": rows["宗地代码"].astype(str),
-            # as 镇街进度 counts it: a 已销号 without 验收 is 销号待核实
-            "ledger_status": counted_status(rows, as_of=as_of).to_numpy(),
-            "ledger_overdue": overdue(rows, as_of=as_of).to_numpy(),
-            "ledger_due_unread": due_unread(rows, as_of=as_of).notna().to_numpy(),
+            "ledger_status": status.to_numpy(),
+            "ledger_overdue": overdue(rows, as_of=as_of, counted=status).to_numpy(),
+            "ledger_due_unread": due_unread(rows, as_of=as_of, counted=status).notna().to_numpy(),
             "ledger_proposed": proposed(rows).to_numpy(),
         }
     )

@@ -33,6 +33,7 @@ from landgov.core.counts import (
 )
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import NO_TARGET
+from landgov.far.ratio import estimate_mark
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
 
@@ -208,8 +209,17 @@ def _far_rows(far: pd.DataFrame, applications: pd.DataFrame | None) -> list[Pane
     if room is not None:
         ok = far["zengrong"].astype(object).ne("不可申报").to_numpy()
         text += f"，增容空间 {_panel_number(float(room[ok].sum()), digits=0)} m²"
+        text += _total_mark(far[ok & room.notna().to_numpy()])
     rows.append(PanelRow("增容候选（不含不可申报）", text))
     if applications is not None:
         apps = application_counts(applications)
         rows.append(PanelRow(f"增容申请（{APPLICATION}）", count_text(apps, APPLICATION)))
     return rows
+
+
+def _total_mark(far: pd.DataFrame) -> str:
+    """「（按高度估算）」 after a total of 可增建筑面积 when any plot it adds rests on a floor
+    area estimated from heights (:func:`landgov.far.ratio.estimate_mark`, the mark each of
+    those plots carries in its popup): a sum with an estimate in it is an estimate."""
+    sources = far["far_source"].tolist() if "far_source" in far else []
+    return next((mark for s in sources if (mark := estimate_mark(s))), "")

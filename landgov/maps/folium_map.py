@@ -93,6 +93,17 @@ def _texts(field: Field, column: pd.Series) -> list[str | None]:
     return out
 
 
+def _marked(texts: list[str | None], marks: pd.Series | None) -> list[str | None]:
+    """``texts`` with the field's mark (「（按高度估算）」) after each value that has one."""
+    if marks is None:
+        return texts
+    words = display_values(marks, "text", 0)
+    return [
+        t if t is None or not m else t + html.escape(str(m))
+        for t, m in zip(texts, words, strict=True)
+    ]
+
+
 def _popup_frame(
     frame: gpd.GeoDataFrame, sections: Sections, gcj02: bool
 ) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
@@ -104,7 +115,7 @@ def _popup_frame(
             if f.key in frame.columns and f.key not in seen:
                 seen.add(f.key)
                 fields.append(f)
-    data = {f.key: _texts(f, frame[f.key]) for f in fields}
+    data = {f.key: _marked(_texts(f, frame[f.key]), frame.get(f.mark)) for f in fields}
     geoms = frame.geometry.to_numpy()
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lonlat = shapely.transform(geoms[keep], lambda xy: to_lonlat(xy, frame.crs, gcj02=gcj02))

@@ -50,6 +50,7 @@ from typing import Any
 
 from landgov.core.compare import COMPARISONS
 from landgov.core.documents import DOCUMENTS, cite_text
+from landgov.core.textkey import folded
 from landgov.core.tomlfile import TomlFileError, read_toml
 from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
@@ -284,7 +285,7 @@ def _check_range(key: str, value: Any, rule: Mapping[str, Any], src: str) -> lis
 
 def _unit_key(unit: str) -> str:
     """A unit as compared: NFKC (「m²」 and 「m2」, full-width letters alike), blanks removed."""
-    return "".join(unicodedata.normalize("NFKC", unit).split())
+    return folded(unit)
 
 
 def _check_unit(key: str, param: Param, rule: Mapping[str, Any], src: str) -> list[Issue]:

@@ -559,8 +559,11 @@ def _under_used_verdict(
             return _verdict(c, Status.FAIL, reason, citation, values=values)
         standard = f"standard_far（{basis}）"
         return _passed(c, f"{text}不低于{words}", citation, values=values, standard=standard)
-    text = f"容积率 {format_number(value)}（{origin}）"
     lowest, highest = bounds
+    # told apart from the floor it is set beside: 0.499 is never 「0.5 低于…0.5」, nor 0.9999 「1」
+    figure = shown(value, lowest)
+    figure = shown(value, highest) if figure == format_number(highest) else figure
+    text = f"容积率 {figure}（{origin}）"
     span = f"{format_number(lowest)}–{format_number(highest)}"
     if compare(seen, op, lowest):
         reason = f"{text}低于各行业国家下限中的最低值 {format_number(lowest)}（行业不明：{note}）"

@@ -35,7 +35,7 @@ from landgov.screening._common import (
     _unknown_all,
     _verdict,
 )
-from landgov.verdict import Citation, Verdict
+from landgov.verdict import Verdict
 
 # --------------------------------------------------------------------------------------------
 # 6–8. overlays: planning, control line, demolition
@@ -127,7 +127,7 @@ def _share_verdicts(shares: pd.DataFrame, rule: ShareRule, *, check: Check) -> p
     """One verdict per plot from :func:`~landgov.core.overlay.judge_share`."""
     citation = rule.limit.citation
     assert citation is not None  # cite = true in the schema
-    fact = Citation(citation.seed, citation.clause, citation.url)  # a plain fact: the clause
+    fact = citation.as_fact()  # a plain fact: the clause (「参照…」 where it is borrowed)
 
     def verdict(b: float, u: float, note: str, p: float, p_note: str) -> Verdict:
         found = judge_share(rule, bad=b, unknown=u, note=note, project=p, project_note=p_note)
@@ -214,7 +214,7 @@ def check_demolition(
     """
     rule = DemolitionRule.from_profile(profile)
     c = Check.DEMOLITION
-    clause = Citation("000", "附件3 三.1")
+    clause = rule.citation.as_fact()  # 越政发〔2022〕24号 附件3 三.1, 「参照…」 outside 越城
     if demolition is None:
         return _unknown_all(
             parcels.index,

@@ -38,7 +38,7 @@ from landgov.screening._common import (
 from landgov.screening._paths_blocks import PathsAndBlocks, paths_and_blocks
 from landgov.screening.blocks import road_polygons
 from landgov.screening.paths import CHECK_NAMES, PATH_COLUMNS, rule_table
-from landgov.verdict import Status
+from landgov.verdict import Citation, Status
 
 # --------------------------------------------------------------------------------------------
 # the whole screening
@@ -126,6 +126,28 @@ def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
         np.where(unknown, ScreeningStatus.UNKNOWN.value, ScreeningStatus.EXCLUDED.value),
     )
     return pd.Series(out, index=checks.index, name="screening_status", dtype="object")
+
+
+#: The to-collect item of a plot off the 治理清单 only by the example entry list (core.collect).
+ENTRY_LIST_STANDARD = "本地认定标准 standard_governance_triggers（）"
+
+
+def _held_by_example_list(
+    checks: pd.DataFrame, triggers: Sequence[str], status: pd.Series
+) -> np.ndarray:
+    """The 不列入 plots that fail a check the entry list ``triggers`` leaves out.
+
+    With the list 示例规则（非官方） (``screening.governance_triggers``), such a plot is off the
+    治理清单 by that example alone, which never makes a pass on its own: it is 待核实.
+    """
+    held = status.to_numpy() == ScreeningStatus.EXCLUDED.value
+    fail = Status.FAIL
+    failed = np.zeros(len(checks), dtype=bool)
+    for c in checks.columns:
+        if c not in triggers:
+            column = [v.status for v in checks[c].tolist()]
+            failed |= np.fromiter((s is fail for s in column), bool, len(column))
+    return held & failed
 
 
 def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFrame:
@@ -290,7 +312,8 @@ def screen(
     _check_inputs(parcels, profile)
     rules = rule_table(profile)  # fail fast on a bad rule table, before any work
     when = _as_timestamp(as_of)
-    triggers = [str(t) for t in profile.value("screening.governance_triggers")]
+    entry = profile["screening.governance_triggers"]
+    triggers = [str(t) for t in entry.value]
     with shared_lookups():  # one enterprise table and plot–enterprise list for every check
         checks = _run_checks(
             parcels,
@@ -303,7 +326,7 @@ def screen(
             as_of=when,
         )
         problems = _problems(parcels, enterprises, pairs, compliance)
-    out = _inventory(parcels, checks, triggers)
+    out, held = _inventory(parcels, checks, triggers, example_list=not entry.official)
     gov_mask = out["screening_status"] == ScreeningStatus.GOVERN.value
     decided_all = paths_and_blocks(
         out[gov_mask],
@@ -317,7 +340,14 @@ def screen(
     paths = decided_all.paths
     for name in PATH_COLUMNS:
         out[name] = paths[name].reindex(out.index).astype("object")
-    _status_reasons(out, checks, triggers, off_list=~gov_mask.to_numpy())
+    _status_reasons(
+        out,
+        checks,
+        triggers,
+        off_list=~gov_mask.to_numpy(),
+        held=held,
+        entry=profile.citation("screening.governance_triggers"),
+    )
     decided = paths["verdict"].reindex(checks.index).astype("object")
     checks = checks.assign(path=decided.where(decided.notna(), None))
     return ScreeningResult(out, checks, out[gov_mask].copy(), blocks, problems)
@@ -333,7 +363,13 @@ _STATUS_HEADS = {
 
 
 def _status_reasons(
-    out: pd.DataFrame, checks: pd.DataFrame, triggers: Sequence[str], *, off_list: np.ndarray
+    out: pd.DataFrame,
+    checks: pd.DataFrame,
+    triggers: Sequence[str],
+    *,
+    off_list: np.ndarray,
+    held: np.ndarray,
+    entry: Citation,
 ) -> None:
     """``reasons`` and ``citations`` of the plots off the 治理清单 (``off_list``), which have
     no path to explain: a 待核实 plot names each trigger check that could not be decided (its
@@ -349,6 +385,11 @@ def _status_reasons(
     ]
     status = out["screening_status"].to_numpy()
     unsure, fail = Status.UNKNOWN, Status.FAIL  # looked up once, not per plot and check
+    listed = "、".join(CHECK_LABELS[Check(t)] for t in triggers)
+    entry_line = (
+        f"列入条件：{listed}任一不符合的宗地列入治理清单，本宗地不符合的检查不在其中；"
+        "该列入条件为示例规则（非官方），不能单独判定为不列入，请按本地认定标准确认是否列入治理清单"
+    )
     reasons = out["reasons"].to_numpy(dtype=object, copy=True)
     citations = out["citations"].to_numpy(dtype=object, copy=True)
     for i in rows.tolist():
@@ -366,24 +407,43 @@ def _status_reasons(
         lines += [
             f"· {'问题：' if v.status is fail else ''}{label}：{v.explain()}" for label, v in shown
         ]
+        if held[i]:
+            lines.append(f"· {entry_line} {entry}")
         reasons[i] = "\n".join(lines)
         cited = dict.fromkeys(str(v.citation) for _, v in shown if v.citation)
+        if held[i]:
+            cited[str(entry)] = None
         citations[i] = "；".join(cited) or None
     out["reasons"] = pd.Series(reasons, index=out.index, dtype="object")
     out["citations"] = pd.Series(citations, index=out.index, dtype="object")
 
 
 def _inventory(
-    parcels: gpd.GeoDataFrame, checks: pd.DataFrame, triggers: Sequence[str]
-) -> gpd.GeoDataFrame:
-    """The 底数清单: a copy of the parcels with the screening columns added."""
+    parcels: gpd.GeoDataFrame,
+    checks: pd.DataFrame,
+    triggers: Sequence[str],
+    *,
+    example_list: bool,
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The 底数清单 (a copy of the parcels with the screening columns added), and which of its
+    plots are 待核实 only because the entry list is an example (:func:`_held_by_example_list`;
+    none when ``example_list`` is false)."""
     out = parcels.copy()
     if "area_mu" not in out.columns:
         out["area_mu"] = _area_mu(parcels)
     for name, column in _summary_columns(checks, triggers).items():
         out[name] = column
-    out["screening_status"] = _status_of(checks, triggers)
-    return out
+    status = _status_of(checks, triggers)
+    held = np.zeros(len(out), dtype=bool)
+    if example_list:
+        held = _held_by_example_list(checks, triggers, status)
+        status[held] = ScreeningStatus.UNKNOWN.value
+        lacking = out["to_verify"].to_numpy(dtype=object, copy=True)
+        for i in np.flatnonzero(held).tolist():
+            lacking[i] = "、".join(filter(None, (lacking[i], ENTRY_LIST_STANDARD)))
+        out["to_verify"] = pd.Series(lacking, index=out.index, dtype="object")
+    out["screening_status"] = status
+    return out, held
 
 
 def _add_block_columns(out: gpd.GeoDataFrame, decided: PathsAndBlocks) -> None:

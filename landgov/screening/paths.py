@@ -56,6 +56,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.errors import Issue, ProfileError
@@ -508,8 +509,8 @@ def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:
     if is_missing(value):
         missing = verdict.missing if verdict is not None and verdict.missing else ()
         return _Outcome(None, missing=missing or (f"{label}（{atom.name}）",))
-    hit = _OPS[atom.extra](float(value), atom.value)
-    text = f"{label} {format_number(value)} {atom.extra} {format_number(atom.value)}"
+    hit = _meets(atom, value)
+    text = f"{label} {shown(value, atom.value)} {atom.extra} {format_number(atom.value)}"
     return _Outcome(hit, ((text, verdict.citation if verdict else None),) if hit else ())
 
 
@@ -820,8 +821,7 @@ def _truth_column(
             ]
         else:
             seen = [r.get(key) for r in records]
-        op, bound = _OPS[atom.extra], atom.value
-        values = [None if is_missing(x) else op(float(x), bound) for x in seen]
+        values = [_meets(atom, x) for x in seen]
     if not atom.negate:
         return values
     return [None if x is None else not x for x in values]
@@ -883,9 +883,19 @@ def _truth_compare(atom: _Atom, facts: _Facts) -> bool | None:
     check, key, _ = _NUMERIC[atom.name]
     verdict = facts.verdicts.get(check) if check else None
     value = verdict.values.get(key) if verdict is not None else facts.row.get(key)
+    return _meets(atom, value)
+
+
+def _meets(atom: _Atom, value: Any) -> bool | None:
+    """Whether ``value`` meets a numeric term (``area_mu>=21``); None where it is missing.
+
+    A measured figure meets the county's number as every threshold does, rounded to 6 decimals
+    (:func:`landgov.core.compare.measured`): a 21 亩 square measuring 20.99999999998 亩 is 21
+    亩, and 「21亩以上」 (``>=``) includes it; the floating noise of a polygon never decides.
+    """
     if is_missing(value):
         return None
-    return _OPS[atom.extra](float(value), atom.value)
+    return _OPS[atom.extra](measured(float(value)), atom.value)
 
 
 _TRUTHS: dict[str, Callable[[_Atom, _Facts], bool | None]] = {

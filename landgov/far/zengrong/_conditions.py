@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from landgov.core.compare import compare, measured, shown
@@ -20,6 +19,7 @@ from landgov.core.records import (
     judge,
     window_start,
 )
+from landgov.core.textkey import folded
 from landgov.core.vocab import (
     SEVERITIES,
     CatalogueClass,
@@ -337,7 +337,7 @@ def _title_reading(text: str) -> bool | None:
     >>> [_title_reading(t) for t in ("无纠纷", "存在抵押及债务纠纷", "正常", "0", "清晰，已抵押")]
     [True, False, None, None, None]
     """
-    text = "".join(unicodedata.normalize("NFKC", text).split())
+    text = folded(text)
     kept = _TITLE_DENIED.sub("", text)  # what is left once the denied clauses are taken out
     if any(word in kept for word in _TITLE_PROBLEMS):
         return False

@@ -123,11 +123,15 @@ def _lonlat(geoms: np.ndarray, crs: Any, gcj02: bool) -> np.ndarray:
 
 
 def _columns(frame: pd.DataFrame, sections: Sections) -> dict[str, list[Any]]:
+    """The popup's values per field, with each field's mark column (「（按高度估算）」) that
+    the page writes after the value."""
     out = {}
     for _, fields in sections:
         for f in fields:
             if f.key in frame.columns and f.key not in out:
                 out[f.key] = display_values(frame[f.key], *f.encoding())
+            if f.mark in frame.columns and f.mark not in out:
+                out[f.mark] = display_values(frame[f.mark], "text", 0)
     return out
 
 

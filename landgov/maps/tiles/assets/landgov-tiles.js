@@ -65,7 +65,7 @@
   }
   var STATUS = { 符合: "ok", 不符合: "bad", 待核实: "unk", 待承诺: "unk" };
 
-  function fieldNode(spec, value) {
+  function fieldNode(spec, value, mark) {
     if (value === null || value === undefined || value === "") return null;
     var row = el("div", "lg-row");
     row.appendChild(el("span", "lg-key", spec.l));
@@ -86,6 +86,7 @@
     } else {
       val.textContent = String(value);
     }
+    if (mark) val.appendChild(document.createTextNode(String(mark))); // 「（按高度估算）」
     row.appendChild(val);
     return row;
   }
@@ -96,7 +97,7 @@
     sections.forEach(function (sec) {
       var rows = sec[1]
         .map(function (spec) {
-          return fieldNode(spec, get(spec.k));
+          return fieldNode(spec, get(spec.k), spec.m ? get(spec.m) : null);
         })
         .filter(Boolean);
       if (!rows.length) return;

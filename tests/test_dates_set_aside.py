@@ -91,11 +91,11 @@ def test_under_used_with_a_set_aside_completion_date_is_to_verify(zhejiang: Prof
     #     「尚未建成」: the set-aside date read as blank — a silent pass)
     #   1 1800-01-01 → likewise 待核实 (a typo for 1980? 2000? built either way: 0 < 0.7 would fail)
     #   2 blank      → not built → 符合 「尚未建成」
-    #   3 2020-05-01 → built: 0 < 0.7 → 不符合
+    #   3 2020-05-01 → built, so its 建筑面积 0 is a blank (far.ratio.zero_set_aside) → 待核实
     days = [dt.date(2099, 5, 1), dt.date(1800, 1, 1), None, dt.date(2020, 5, 1)]
     parcels = _checked(plots(4, far=0.0, completion_date=pd.Series(days, dtype=object)), zhejiang)
     got = check_under_used(parcels, enterprises=firms(4), profile=zhejiang)
-    assert [v.status for v in got] == [U, U, P, F]
+    assert [v.status for v in got] == [U, U, P, U]
     for v, words in zip(
         got.iloc[:2],
         [f"竣工日期「2099-05-01」{LATE}", f"竣工日期「1800-01-01」{EARLY}"],

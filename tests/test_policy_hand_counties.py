@@ -480,8 +480,9 @@ def test_unbuilt_plot_is_judged_as_supplied_not_used_never_as_under_used(profile
     #     符合, under_used 符合 (尚未建成) → not listed for 用而未尽
     #   1 约定开工 2023-06-30, not started, 容积率 0 → one full year → idle 不符合 (listed once, as
     #     供而未用), under_used 符合 (尚未建成)
-    #   2 竣工 2020-05-01 but 容积率 0 → built: 0 < 0.7 (national floor of industry 34) →
-    #     under_used 不符合
+    #   2 竣工 2020-05-01 but 建筑面积 0 → a completed plot has buildings: the 0 is the blank a
+    #     .dbf cannot hold (far.ratio.zero_set_aside), so 容积率 is not known → under_used
+    #     待核实 naming 建筑面积 0 and the 竣工日期 (was 不符合 「0 < 0.7」 on the 0 alone)
     prov = profiles["zhejiang-2023"]
     parcels = plots(
         3,
@@ -492,14 +493,15 @@ def test_unbuilt_plot_is_judged_as_supplied_not_used_never_as_under_used(profile
     )
     got = screen_plots(prov, parcels, firms(3, tax_wan=210.0))
     under, idle = got.checks["under_used"], got.checks["idle"]
-    assert [v.status for v in under] == [P, P, F]
+    assert [v.status for v in under] == [P, P, U]
+    assert "竣工日期为 2020-05-01" in under.iloc[2].reason
     assert [v.status for v in idle] == [P, F, P]
     for v in (under.iloc[0], under.iloc[1]):
         assert "尚未建成，不属用而未尽" in v.reason
         assert str(v.citation) == "[浙政发〔2023〕4号 第二条第（一）项第1目]"
     flags = [str(f) for f in got.parcels["flags"]]
     assert "用而未尽" not in flags[0] and "用而未尽" not in flags[1]
-    assert "供而未用" in flags[1] and "用而未尽" in flags[2]
+    assert "供而未用" in flags[1] and "用而未尽" not in flags[2]
 
 
 def test_province_renewal_far_targets_and_under_used_floor(profiles):

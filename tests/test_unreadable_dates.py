@@ -84,11 +84,13 @@ def test_under_used_with_an_unreadable_completion_date_is_to_verify(zhejiang: Pr
     #       known → 待核实 naming 「竣工日期「…」无法识别为日期」 (was 符合 「尚未建成」: a silent
     #       pass — 「2023」 says it was built in 2023, and 0 < 0.7 would make it 不符合)
     #   5   blank                              → not built → 符合 「尚未建成」
-    #   6   2020-05-01                         → built: 0 < 0.7 → 不符合
+    #   6   2020-05-01                         → built, so its 建筑面积 0 is a blank
+    #       (far.ratio.zero_set_aside): 容积率 not known → 待核实 (was 不符合 on the 0 alone)
     cells = [*UNREADABLE, None, dt.date(2020, 5, 1)]
     parcels = plots(7, far=0.0, completion_date=pd.Series(cells, dtype=object))
     got = check_under_used(parcels, enterprises=firms(7), profile=zhejiang)
-    assert [v.status for v in got] == [U] * 5 + [P, F]
+    assert [v.status for v in got] == [U] * 5 + [P, U]
+    assert "竣工日期为 2020-05-01" in got.iloc[6].reason
     for v, seen in zip(got.iloc[:5], SHOWN, strict=True):
         words = f"竣工日期「{seen}」无法识别为日期"
         assert words in v.reason
@@ -238,11 +240,11 @@ def test_a_shapefile_with_an_unreadable_completion_date_reads_and_screens_as_to_
     assert data["completion_date_unread"].tolist() == ["2023", "待定", None, None]
     logged = res.problems[res.problems["field"] == "竣工日期"]
     assert sorted(logged["value"].astype(str)) == ["2023", "待定"]
-    # 用而未尽 on the read plots: 「2023」, 「待定」 → 待核实; 2020-05-01 → built, 0 < 0.7 →
-    # 不符合; blank → 尚未建成 → 符合
+    # 用而未尽 on the read plots: 「2023」, 「待定」 → 待核实; 2020-05-01 → built, so the .dbf's
+    # 建筑面积 「0」 is a blank (far.ratio.zero_set_aside) → 待核实; blank → 尚未建成 → 符合
     data["contract_start_date"] = dt.date(2024, 1, 1)
     got = check_under_used(data, enterprises=firms(4), profile=zhejiang)
-    assert [v.status for v in got] == [U, U, F, P]
+    assert [v.status for v in got] == [U, U, U, P]
     assert "竣工日期「2023」无法识别为日期" in got.iloc[0].reason
     assert "竣工日期「待定」无法识别为日期" in got.iloc[1].missing
 

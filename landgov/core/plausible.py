@@ -11,7 +11,8 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
   ``v > far_max``; 研发经费占营业收入比例: ``v < 0`` or ``v > share_max_pct``;
 - a parcel polygon with compactness ``4πA/P² < sliver_compactness_min`` (a sliver): its area;
 - dates (供地, 开工, 竣工, 记录日期, 申请日期): ``d < date_min`` or ``d > as_of``; the
-  ``future_date_fields`` (约定开工日期): ``d > as_of + future_date_max_years``;
+  ``future_date_fields`` (约定开工日期): ``d > as_of + future_date_max_years``; 整改完成日期:
+  ``d < date_min`` only (rectified after the reference date is open on it);
 - 投产年份 outside ``date_min.year … as_of.year``; any number that is ``±inf``.
 
 An implausible value becomes missing (so the indicator that needs it becomes 待核实) and one
@@ -85,7 +86,11 @@ _MONEY = ("tax_wan", "value_added_wan", "revenue_wan", "rd_wan", "investment_wan
 _LAND_M2 = ("area_m2", "area_declared_m2", "area_used_m2")
 _FLOOR_M2 = ("floor_area_m2", "added_floor_m2")
 _DATES = ("supply_date", "contract_start_date", "start_date", "completion_date", "record_date",
-          "application_date")  # fmt: skip
+          "application_date", "rectified_date")  # fmt: skip
+#: Dates that may lie after the reference date as they are: a record rectified after it was
+#: open on it (data newer than the run's date, read as such by core.records); only ``date_min``
+#: bounds them (an empty Excel date cell read as 1899-12-30 or 1900-01-01 is no rectification).
+_LATER_AS_IS = ("rectified_date",)
 
 #: Short labels in messages: the column registry's (unit shown apart), the rest named here.
 _LABELS = {
@@ -242,6 +247,8 @@ def _check_numbers(
 
 def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
     lo = _p(profile, "date_min")
+    if name in _LATER_AS_IS:
+        return lo, dt.date.max, ""
     if name in tuple(_p(profile, "future_date_fields")):
         years = int(_p(profile, "future_date_max_years"))
         hi = _add_years(as_of, years)
@@ -459,7 +466,7 @@ def _latest_date(frames: Mapping[str, pd.DataFrame], *, floor: dt.date, today: d
     best: tuple[dt.date, str, int | None, str] | None = None
     for source, frame in frames.items():
         rows = _rows(frame)
-        for name in (c for c in _DATES if c in frame.columns and c not in skip):
+        for name in (c for c in _DATES if c in frame.columns and c not in (*skip, *_LATER_AS_IS)):
             for pos, value in enumerate(frame[name]):
                 day = _as_date(value)
                 if day is not None and floor <= day <= today and (best is None or day > best[0]):

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.dates import parse_date
+from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.textkey import folded
@@ -110,6 +110,9 @@ class ViolationRecord:
     record_date: dt.date | None
     rectified: Rectification | None = None
     rectified_date: dt.date | None = None
+    #: the 整改完成日期 cell written but no date, or set aside as implausible (1900-01-01):
+    #: :func:`~landgov.core.dates.unread_value`; named where the rectification is to verify
+    rectified_date_seen: str | None = None
 
 
 class Standing(enum.StrEnum):
@@ -217,9 +220,13 @@ def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | st
         return None
     if record.rectified_date is not None:
         return Standing.CLEARED if record.rectified_date <= as_of else None
+    seen = record.rectified_date_seen
+    said = "" if seen is None else f"：{unread_words('整改完成日期', seen)}"
     if record.rectified is Rectification.DONE:
+        if said:
+            return f"整改完成日期（记录为已整改{said}，无法确认基准日前已整改）"
         return "整改完成日期（记录为已整改但未填日期，无法确认基准日前已整改）"
-    return "整改情况（是否整改、整改完成日期）"
+    return f"整改情况（是否整改、整改完成日期{said}）"
 
 
 def _coverage(rule: RecordRule, category: str | None) -> tuple[frozenset[str], bool]:
@@ -317,6 +324,9 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
             record_date=parse_date(row.get("record_date")),
             rectified=Rectification.parse(row.get("rectified")),
             rectified_date=parse_date(row.get("rectified_date")),
+            rectified_date_seen=unread_value(
+                row.get("rectified_date"), row.get(unread_name("rectified_date"))
+            ),
         )
         for row in rows
     ]

@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import measured
-from landgov.core.missing import numeric_column
+from landgov.core.dates import date_column
+from landgov.core.missing import format_number, numeric_column
 from landgov.core.vocab import unofficial
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
@@ -62,6 +63,7 @@ __all__ = [
     "BY_LOCATION",
     "ESTIMATE_MARK",
     "UNPLACED",
+    "ZERO_SET_ASIDE",
     "FarSource",
     "beyond_ratio",
     "building_floor_areas",
@@ -73,9 +75,12 @@ __all__ = [
     "floor_area_for",
     "headroom",
     "national_floor",
+    "plot_zero_set_aside",
     "profile_built_cover",
     "profile_raster_floor_area",
     "read_profile_raster_floor_area",
+    "recorded_floor",
+    "zero_set_aside",
 ]
 
 
@@ -314,11 +319,116 @@ def _from_buildings(
 # Parcels
 
 
+#: Column of :func:`compute_far` (and of the screening's plots): why a recorded 建筑面积 or
+#: 容积率 of 0 was not used (:func:`zero_set_aside`), ``None`` where none was set aside.
+ZERO_SET_ASIDE = "zero_set_aside"
+
+#: Why a recorded 0 may be a blank: the one wording of :func:`zero_set_aside`.
+_ZERO_BLANK = (
+    "Shapefile（.dbf）的数值字段不能存空值，ArcGIS 等软件把空白写为 0，此 0 应为空白，"
+    "不作为建筑面积使用（按缺失处理）；请核实该宗地的建筑面积并在源数据中填写"
+)
+
+
+def zero_set_aside(frame: pd.DataFrame, completion: pd.Series) -> pd.Series:
+    """Per plot, why its recorded 建筑面积 or 容积率 of 0 is not a floor area of 0, or ``None``.
+
+    A .dbf numeric field cannot hold a blank: ArcGIS and most county exports write a blank
+    建筑面积 or 容积率 as 0, so a recorded 0 is read as 0 m² only when nothing on the plot says
+    otherwise. It is set aside (the next source is used, as for a blank cell) when the plot has
+    buildings in the buildings layer (``n_buildings`` > 0), a 竣工日期 (``completion``: a
+    completed plot has buildings), or the other recorded field above 0 (容积率 0.8 beside
+    建筑面积 0). The height raster is no such fact (:func:`shows_buildings`: its cells count as
+    buildings only by thresholds of its own, and a neighbour's roof edge gives a bare plot a
+    few m²): 供而未用 weighs its ``built_cover`` as before. The words name the field, the
+    value 0, what says otherwise, and what to do; 供而未用, 用而未尽 and 增容 三.2 then read
+    the plot's floor area as unknown (待核实), never as 「尚未建成」 on that 0.
+
+    >>> f = pd.DataFrame({"recorded_m2": [0.0, 0.0, 0.0], "declared_far": [None, 0.8, 0.0],
+    ...     "n_buildings": [2, 0, 0]})
+    >>> for words in zero_set_aside(f, pd.Series([None] * 3)):
+    ...     print(words and words.split("：")[0])
+    登记建筑面积为 0，但建筑图层中该宗地有 2 栋建筑
+    登记建筑面积为 0，但登记容积率为 0.8
+    None
+    """
+    recorded, declared = frame["recorded_m2"], frame["declared_far"]
+    zero_floor, zero_far = recorded.eq(0), declared.eq(0)
+    if not (zero_floor | zero_far).any():
+        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    n = frame["n_buildings"].fillna(0)
+    done = date_column(completion.reindex(frame.index))
+    out: list[str | None] = []
+    rows = zip(zero_floor, zero_far, recorded, declared, n, done, strict=True)
+    for floor0, far0, floor, far, count, day in rows:
+        if not (floor0 or far0):
+            out.append(None)
+            continue
+        seen = []
+        if count > 0:
+            seen.append(f"建筑图层中该宗地有 {int(count)} 栋建筑")
+        if pd.notna(day):
+            seen.append(f"竣工日期为 {day.date().isoformat()}")
+        if floor0 and far > 0:
+            seen.append(f"登记容积率为 {format_number(far)}")
+        if far0 and floor > 0:
+            seen.append(f"登记建筑面积为 {format_number(floor)} m²")
+        if not seen:
+            out.append(None)
+            continue
+        field = (
+            "登记建筑面积、登记容积率均"
+            if floor0 and far0
+            else ("登记建筑面积" if floor0 else "登记容积率")
+        )
+        out.append(f"{field}为 0，但{'、'.join(seen)}：{_ZERO_BLANK}")
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def recorded_floor(parcels: pd.DataFrame, name: str) -> pd.Series:
+    """The plots' recorded ``floor_area_m2`` or ``far_declared`` as float, a 0 set aside by
+    :func:`compute_far` (``parcels[ZERO_SET_ASIDE]``, :func:`zero_set_aside`) blank: what a
+    stage reading the recorded field beside the run's 容积率 reads, so it never takes back
+    the 0 the run passed over.
+
+    >>> p = pd.DataFrame({"floor_area_m2": [0.0, 0.0], ZERO_SET_ASIDE: ["…为 0，但…", None]})
+    >>> recorded_floor(p, "floor_area_m2").tolist()
+    [nan, 0.0]
+    """
+    values = numeric_column(parcels, name)
+    return values.mask(plot_zero_set_aside(parcels).notna() & values.eq(0))
+
+
+def plot_zero_set_aside(parcels: pd.DataFrame) -> pd.Series:
+    """:func:`zero_set_aside` of the plots: the run's (``parcels[ZERO_SET_ASIDE]``, put there
+    from :func:`compute_far`, which saw the buildings and the raster), else worked out from
+    the plots' own fields (the other recorded field, the 竣工日期), so a stage given plots
+    without the run's 容积率 reads a recorded 0 by the same rule."""
+    if ZERO_SET_ASIDE in parcels.columns:
+        return parcels[ZERO_SET_ASIDE].astype(object).where(parcels[ZERO_SET_ASIDE].notna(), None)
+    own = pd.DataFrame(
+        {
+            "recorded_m2": numeric_column(parcels, "floor_area_m2"),
+            "declared_far": numeric_column(parcels, "far_declared"),
+            "n_buildings": np.nan,
+        },
+        index=parcels.index,
+    )
+    completion = parcels.get("completion_date", pd.Series(None, index=parcels.index))
+    return zero_set_aside(own, completion)
+
+
 def _choose_source(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Real floor area, counted floor area and their source, by the order of :class:`FarSource`.
 
     Only building records tell the two apart; every other source gives one figure for both.
+    A recorded 0 set aside (``frame[ZERO_SET_ASIDE]``, :func:`zero_set_aside`) is no source.
     """
+    aside = frame[ZERO_SET_ASIDE].notna() if ZERO_SET_ASIDE in frame else False
+    frame = frame.assign(
+        recorded_m2=frame["recorded_m2"].mask(aside & frame["recorded_m2"].eq(0)),
+        declared_far=frame["declared_far"].mask(aside & frame["declared_far"].eq(0)),
+    )
     n = frame["n_buildings"].fillna(0)
     complete = (n > 0) & frame["n_unknown"].fillna(0).eq(0)
     all_record = complete & frame["n_record"].eq(n)
@@ -458,9 +568,11 @@ def compute_far(
         (:class:`FarSource` value), ``far_note``, ``n_buildings``,
         ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
         (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
-        without it). ``attrs[UNPLACED]``: the buildings counted in no parcel;
-        ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building whose 宗地代码 is not
-        in the layer, counted in the parcel holding its representative point.
+        without it), ``zero_set_aside`` (why a recorded 建筑面积 or 容积率 of 0 was not used:
+        :func:`zero_set_aside`; ``None`` elsewhere). ``attrs[UNPLACED]``: the buildings
+        counted in no parcel; ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building
+        whose 宗地代码 is not in the layer, counted in the parcel holding its representative
+        point.
     """
     area = plot_area_m2(parcels)  # blank where not known (a sliver set aside), as in screening
     frame = pd.DataFrame(
@@ -491,6 +603,8 @@ def compute_far(
     else:
         frame["raster_floor_area_m2"] = np.nan
         frame["built_cover"] = np.nan
+    completion = parcels.get("completion_date", pd.Series(None, index=parcels.index))
+    frame[ZERO_SET_ASIDE] = zero_set_aside(frame, completion)
     real, counted, source = _choose_source(frame)
     land = area.where(area > 0)
     # a plot with an area the given raster says nothing of: partly beyond its extent
@@ -506,6 +620,7 @@ def compute_far(
             "floor_area_far_m2": counted,
             "far_source": source,
             "far_note": _notes(frame, source),
+            ZERO_SET_ASIDE: frame[ZERO_SET_ASIDE],
             "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
             "building_coverage": coverage,
             "below_coverage_min": (measured(coverage) < cov_min)
@@ -548,7 +663,23 @@ def _notes(frame: pd.DataFrame, source: pd.Series) -> pd.Series:
         if key not in words:
             words[key] = _note(*key)
         notes.append(words[key])
-    return pd.Series(notes, index=source.index, dtype=object)
+    aside = frame.get(ZERO_SET_ASIDE, pd.Series(None, index=frame.index)).tolist()
+    return pd.Series(
+        [_with_aside(a, w) for a, w in zip(aside, notes, strict=True)],
+        index=source.index,
+        dtype=object,
+    )
+
+
+def _with_aside(aside: object, note: str) -> str:
+    """A plot's note with why its recorded 0 was set aside (:func:`zero_set_aside`) first; its
+    「无…登记建筑面积…」 (no source left) then says only that the 容积率 is to verify."""
+    if not isinstance(aside, str):
+        return note
+    parts = [p for p in note.split("；") if p]
+    kept = [p for p in parts if not p.startswith(("无建筑记录", "高度栅格未完全"))]
+    tail = ["容积率待核实"] if len(kept) < len(parts) else []
+    return "；".join([aside, *kept, *tail])
 
 
 def _note(unknown: float, doubled: float, none: bool, uncovered: bool = False) -> str:

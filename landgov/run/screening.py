@@ -41,6 +41,7 @@ from landgov.core.runfolder import (
 )
 from landgov.core.vocab import DISTRICT
 from landgov.efficiency import grade_enterprises, indicators, parcel_grades
+from landgov.far.ratio import ZERO_SET_ASIDE
 from landgov.io import (
     read_approved,
     read_buildings,
@@ -624,6 +625,7 @@ def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
         lp["built_cover"] = measured.far["built_cover"]
     lp["far_minimum"] = measured.far["far_minimum"]
     lp["far_source"] = measured.far["far_source"]
+    lp[ZERO_SET_ASIDE] = measured.far[ZERO_SET_ASIDE]
 
 
 def _read_files(

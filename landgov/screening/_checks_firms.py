@@ -464,8 +464,8 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
     if u not in table:
         return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
     energy, year = table.get(u, "energy_tce"), _built_year(table, u)
-    if energy is None:
-        return _energy_from_power(u, table, profile)
+    if energy is None or float(energy) == 0:  # 0 tce is a gap in the data, as 0 kWh is
+        return _energy_from_power(u, table, profile, zero=energy is not None)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],
@@ -487,8 +487,12 @@ def _factor_text(factor: Param) -> str:
     return f"{format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}"
 
 
-def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
+def _energy_from_power(u: str, table: _Firms, profile: Profile, *, zero: bool = False) -> _Energy:
     """综合能耗 missing: bound it by electricity (and other energy use when recorded).
+
+    ``zero``: the table says 0 t: no enterprise in production uses no energy, and a blank
+    number is often exported as 0 (as 0 kWh is read here), so it is a gap in the data, said
+    as 「综合能耗填为 0（按缺失处理）」 — never 「未达到门槛」 on that 0.
 
     Lower bound: 用电量 × ``screening.power_tce_per_10k_kwh`` (当量值, GB/T 2589) plus
     ``fuel_tce`` when recorded; reaching the threshold selects the enterprise (需评估). Upper
@@ -497,7 +501,11 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     Anything between stays 待核实 with 综合能耗 to collect.
     """
     power, fuel = table.get(u, "power_10k_kwh"), table.get(u, "fuel_tce")
-    unknown = _Energy(u, None, missing=(f"企业表字段 energy_tce（综合能耗，{u}）",))
+    gap = _ZERO_ENERGY if zero else "综合能耗缺失"
+    field = f"企业表字段 energy_tce（综合能耗，{u}）"
+    if zero:
+        field += "：填为 0，请采集实际值（统计部门）"
+    unknown = _Energy(u, None, f"{u} {gap}" if zero else "", missing=(field,))
     if power is None or not float(power) > 0:  # 0 kWh is a gap in the data, not a bound
         return unknown
     factor = profile["screening.power_tce_per_10k_kwh"]
@@ -523,7 +531,7 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     dated = None if year is None else _threshold(year, profile)
     params = (new, old) if dated is None else (dated[0],)
     if all(_holds(p, low) for p in params):
-        bound = f"综合能耗缺失，{power_text()}，综合能耗不低于 {format_number(low)} 吨标准煤"
+        bound = f"{gap}，{power_text()}，综合能耗不低于 {format_number(low)} 吨标准煤"
         if dated is None:
             return _energy_no_year(u, low, new, old, what=bound)
         param, group, built = dated
@@ -534,11 +542,21 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile) -> _Energy:
     if fuel is not None:  # other energy recorded: the share rule is for electricity only
         return unknown
     target = lowest if dated is None else dated[0]
-    return _power_upper(u, elec, power_text, target, profile) or unknown
+    return _power_upper(u, elec, power_text, target, profile, gap=gap) or unknown
+
+
+#: 综合能耗 of 0 in the enterprise table, read as a gap (:func:`_energy_from_power`).
+_ZERO_ENERGY = "综合能耗填为 0（按缺失处理：生产企业年综合能耗不会为 0，空白常被导出为 0）"
 
 
 def _power_upper(
-    u: str, elec: float, power_text: Callable[[], str], target: Param, profile: Profile
+    u: str,
+    elec: float,
+    power_text: Callable[[], str],
+    target: Param,
+    profile: Profile,
+    *,
+    gap: str = "综合能耗缺失",
 ) -> _Energy | None:
     """The upper bound electricity ÷ ``two_high_power_min_share`` against ``target``.
 
@@ -562,13 +580,13 @@ def _power_upper(
             "示例规则不能单独判定，请核定比例或采集综合能耗（统计部门）"
         )
         text = (
-            f"{u} 综合能耗缺失，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+            f"{u} {gap}，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
             f"{format_number(high)} 吨标准煤，低于门槛（{_described(target)}），但该比例为"
             f"{profile.citation(key)}，不能单独判定"
         )
         return _Energy(u, None, text, missing=(f"企业表字段 energy_tce（综合能耗，{u}）；{bound}",))
     text = (
-        f"{u} 综合能耗缺失，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
+        f"{u} {gap}，{shown}；企业表未记录其他能源消费，{rule}，综合能耗不超过 "
         f"{format_number(high)} 吨标准煤，未达门槛（{_described(target)}） {profile.citation(key)}"
     )
     return _Energy(u, False, text)

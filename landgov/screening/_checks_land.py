@@ -15,7 +15,13 @@ from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import national_floor, to_gb2002_division
-from landgov.far.ratio import estimate_citations, shows_buildings
+from landgov.far.ratio import (
+    ZERO_SET_ASIDE,
+    estimate_citations,
+    plot_zero_set_aside,
+    recorded_floor,
+    shows_buildings,
+)
 from landgov.policy import Param, Profile
 from landgov.screening._common import (
     _DIGITS,
@@ -80,6 +86,9 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     # a date cell written but no date (「2023」, 「待定」) is not blank: what rests on it is 待核实
     unread = {n: _unread_dates(parcels, n) for n in DATE_LABELS}
     floor = _built_floor(parcels)  # the floor area 用而未尽 and 增容 read: buildings first
+    # a recorded 0 the run passed over (far.ratio.zero_set_aside): named where whether the
+    # plot was started is not known
+    unread[ZERO_SET_ASIDE] = plot_zero_set_aside(parcels).where(floor.isna(), None)
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]
     covered = cover_min.compare(cover.round(_DIGITS))
@@ -92,6 +101,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     # bare by the raster alone (no floor area of 0): a 闲置 resting on its thresholds
     raster = (cover_min, profile["far.raster_min_height_m"])
     bare_by_raster = (not_started & ~(floor == 0)).tolist()
+    # bare by a floor area of 0 alone (no raster): a 闲置 resting on a 0 that may be a blank
+    on_zero = _zero_words(parcels).where(not_started & (floor == 0) & cover.isna(), None)
     if not all(p.official for p in raster):
         # started by the raster alone rests on a 示例规则（非官方） threshold: not known
         by_raster = started & ~shown
@@ -112,15 +123,16 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         contract.tolist(),
         _unread_notes(unread),
         bare_by_raster,
+        on_zero.tolist(),
         strict=True,
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare in rows:
+    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare, zero in rows:
         state = True if is_started else (False if is_not else None)
         seen = round(float(share), _DIGITS) if raster_only else None
         bare_on = raster if state is False and raster_bare else ()
-        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on))
+        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on), zero)
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
@@ -134,9 +146,29 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
                 raster_cover=None if seen is None else (seen, cover_min),
                 unread=notes,
                 bare_on=bare_on,
+                on_zero=zero,
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
+
+
+def _zero_words(parcels: pd.DataFrame) -> pd.Series:
+    """Per plot, what a 闲置 resting on a floor area of 0 alone says of that 0: where it came
+    from (the run's ``far_source``, else the recorded 建筑面积) and that a .dbf writes a blank
+    number as 0, so it is checked before the land is taken back."""
+    told = present_column(_col(parcels, "far_source")).tolist()
+    words: dict[str, str] = {}
+    out = []
+    for t in told:
+        where = t if isinstance(t, str) else "登记建筑面积"
+        if where not in words:
+            words[where] = (
+                f"未动工系按建筑面积 0（{where}）认定，无高度栅格佐证；Shapefile（.dbf）的数值"
+                "字段不能存空值，空白也写为 0：如该宗地实有建筑，请核实建筑面积或提供建筑图层、"
+                "高度栅格"
+            )
+        out.append(words[where])
+    return pd.Series(out, index=parcels.index, dtype=object)
 
 
 def _unread_notes(unread: dict[str, pd.Series]) -> list[tuple[tuple[str, str], ...]]:
@@ -165,13 +197,15 @@ def _idle_verdict(
     raster_cover: tuple[float, Param] | None = None,
     unread: tuple[tuple[str, str], ...] = (),
     bare_on: tuple[Param, ...] = (),
+    on_zero: str | None = None,
 ) -> Verdict:
     """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
     that rests on a 示例规则（非官方） value (``started`` is then ``None``). ``unread``: the words
     of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
     and the to-verify items of a 待核实 (they may be what makes it one). ``bare_on``: the
     thresholds a not-started plot rests on when only the raster shows it bare (the cover and
-    the cell height).
+    the cell height). ``on_zero``: what a 闲置 resting on a floor area of 0 alone says of that
+    0 (:func:`_zero_words`), after its reason.
 
     A 闲置 on a 示例规则（非官方） value (the years, or the raster's thresholds) says so
     (:func:`~landgov.core.vocab.example_fail`); 「未满 N 年」 on an example number of years is
@@ -224,6 +258,8 @@ def _idle_verdict(
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
         if recover.citation is not None:  # its own clause (第十四条), not the idle one's
             reason += f" {recover.cite()}"
+    if on_zero:
+        reason += f"（{on_zero}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -243,10 +279,11 @@ def _far_values(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         given = given.where(told.isna(), "容积率测算值，按" + told.astype(str))
     source = given.astype("object")
     area = plot_area_m2(parcels)  # blank: not known (a sliver, no shape), as every stage reads it
-    computed = numeric_column(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
+    # a recorded 0 the run's 容积率 passed over (far.ratio.zero_set_aside) is not read back
+    computed = recorded_floor(parcels, "floor_area_m2") / area.replace(0.0, np.nan)
     source = source.mask((source == "") & computed.notna(), "建筑面积/用地面积")
     far = far.fillna(computed)
-    declared = numeric_column(parcels, "far_declared")
+    declared = recorded_floor(parcels, "far_declared")
     source = source.mask((source == "") & declared.notna(), "登记容积率")
     return far.fillna(declared), source
 
@@ -264,7 +301,7 @@ def _built_floor(parcels: pd.DataFrame) -> pd.Series:
     if "far_source" in parcels.columns:
         told = present_column(parcels["far_source"])
         far = far.mask(told.notna() & ~told.map(shows_buildings, na_action="ignore").astype(bool))
-    return far.where(far.notna(), numeric_column(parcels, "floor_area_m2"))
+    return far.where(far.notna(), recorded_floor(parcels, "floor_area_m2"))
 
 
 def _floor_of(
@@ -354,6 +391,7 @@ def check_under_used(
     lowest_cit = floor_cit if min(table_floors) <= default else default_cit
     far, source = _far_values(parcels)
     estimated = _estimated_on(parcels, far, profile)
+    aside = plot_zero_set_aside(parcels).where(far.isna(), None).tolist()
     zero = far.round(_DIGITS) == 0
     unread = _unread_dates(parcels, "completion_date").where(zero, None)
     unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
@@ -365,12 +403,15 @@ def check_under_used(
     )
     floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
     codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] = {}  # per industry
-    for firm, value, origin, not_built, doubt in rows:
+    for (firm, value, origin, not_built, doubt), zero_aside in zip(rows, aside, strict=True):
         if not_built:
             out.append(_not_built_verdict(origin))
             continue
         if doubt is not None:
             out.append(_built_unknown_verdict(origin, doubt))
+            continue
+        if zero_aside is not None:
+            out.append(_zero_aside_verdict(zero_aside, profile.citation("far.national_floors")))
             continue
         if isinstance(firm, str):
             if firm not in floors:
@@ -466,6 +507,19 @@ def _built_unknown_verdict(origin: str, doubt: str) -> Verdict:
     return _verdict(
         Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values, missing=(doubt,)
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _zero_aside_verdict(words: str, citation: Citation) -> Verdict:
+    """待核实 for a plot whose recorded 建筑面积 or 容积率 of 0 was set aside and nothing else
+    gives its 容积率 (``words``: :func:`landgov.far.ratio.zero_set_aside`): never 「容积率 0
+    低于下限」 nor 「尚未建成」 on a 0 that stands for a blank."""
+    values = {"far": None, "floor": None, "division": None}
+    missing = ("宗地字段 floor_area_m2（建筑面积）：登记值 0 应为空白，请核实",)
+    return _verdict(
+        Check.UNDER_USED, Status.UNKNOWN, f"容积率缺失：{words}", citation,
+        values=values, missing=missing,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1024)

@@ -28,7 +28,7 @@ from landgov.core.vocab import (
     example_fail,
 )
 from landgov.far.industry import catalogue_edition, to_gb2002_division
-from landgov.far.ratio import shows_buildings
+from landgov.far.ratio import ZERO_SET_ASIDE, shows_buildings
 from landgov.far.zengrong._case import (
     _APP,
     _CLAUSE,
@@ -431,6 +431,10 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     missing = (f"{where}：竣工验收（履约验收）情况",)
     if unread is not None:
         missing += (unread_words("宗地竣工日期", unread),)
+    aside = case.far.get(ZERO_SET_ASIDE)
+    if not is_missing(aside):  # a recorded 0 standing for a blank: said, never 「尚未建成」
+        reason += f"；{aside}"
+        missing += ("宗地建筑面积（登记值 0 应为空白）",)
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 

@@ -42,7 +42,9 @@ PARCEL_FEATURE = "parcel_code_feature"
 #: Facts of the 容积率 frame (``facts``) a condition reads besides those of
 #: :data:`FACT_COLUMNS`: 条件2 reads the plot's measured floor area and its source (nothing
 #: built is no first development: _conditions._no_buildings).
-MORE_FACTS: dict[str, tuple[str, ...]] = {"cond2": ("floor_area_m2", "far_source")}
+MORE_FACTS: dict[str, tuple[str, ...]] = {
+    "cond2": ("floor_area_m2", "far_source", "zero_set_aside")
+}
 
 #: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
 #: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``

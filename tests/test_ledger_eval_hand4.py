@@ -83,3 +83,73 @@ def test_acceptance_basis_that_cannot_be_read_is_no_evidence(one_year, tmp_path,
     (problem,) = said["problem"]
     assert "验收依据" in problem and "销号须经验收" in problem
     assert "V1" not in set(ledger.flags)  # a readable 依据 stays clean
+
+
+# --------------------------------------------------------------------------- 宗地代码 changed
+FILLED = {
+    "状态": "推进中",
+    "责任单位": "斗门街道",
+    "责任人": "张三",
+    "治理措施": "拆除重建",
+    "计划完成日期": "2027-12-31",
+}
+OLD = [
+    {"parcel_id": "R", "box": _box(0)},  # re-coded after 不动产 registration → R9
+    {"parcel_id": "S", "box": _box(1)},  # split → S1 (listed) + S2 (不列入)
+    {"parcel_id": "G", "box": _box(2), "township": "马山街道"},  # sold: gone from the layer
+    {"parcel_id": "K", "box": _box(3)},  # same code, still listed
+]
+NEW = [
+    {"parcel_id": "R9", "box": _box(0)},
+    {"parcel_id": "S1", "box": _box(1, w=60)},
+    {"parcel_id": "S2", "box": _box(1, w=40, dx=60), "screening_status": "不列入", "tax_per_mu": 8},
+    {"parcel_id": "K", "box": _box(3)},
+    {"parcel_id": "N", "box": _box(4), "township": "东湖街道"},  # new land, nothing gone there
+]
+
+
+@pytest.fixture(scope="module")
+def recoded(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("hand4_recoded")
+    old = fake_run(root / "2026", OLD, as_of="2026-06-30")
+    new = fake_run(root / "2027", NEW, as_of="2027-06-30")
+    path = write_ledger(init_ledger(read_screening(old), as_of=DAY1), root / "台账.xlsx")
+    _edit(path, {k: FILLED for k in ("R", "S", "G", "K")})
+    return update_ledger(path, read_screening(new), as_of=DAY2)
+
+
+def test_a_recoded_plot_keeps_its_row_and_filled_columns(recoded):
+    # Ledger rows in: R S G K (4). The 2027 治理清单: R9 S1 K N. Out: R S G K kept (none
+    # dropped, none proposed for 销号: not shown 达标) + R9 S1 N added (未启动) = 7.
+    rows = recoded.rows.set_index("宗地代码")
+    assert sorted(rows.index) == ["G", "K", "N", "R", "R9", "S", "S1"]
+    for key in ("R", "S", "G"):
+        assert rows.loc[key, "状态"] == "推进中" and rows.loc[key, "责任人"] == "张三"
+        assert rows.loc[key, "系统提示"].startswith("暂不建议销号：")
+        assert "底数清单中无此宗地" in rows.loc[key, "最新批次"]
+    for key in ("R9", "S1", "N"):
+        assert rows.loc[key, "状态"] == "未启动"
+
+
+def test_a_new_code_in_the_same_township_names_the_ledger_plots_it_may_continue(recoded):
+    # In 斗门街道 the ledger's R and S are gone from the 2027 底数清单 and R9, S1 are new on its
+    # 治理清单: the officer cannot tell from the codes whether R9 is R re-coded or new land, so
+    # both sides say it: R9's and S1's notes name R and S and ask for the filled-in columns to
+    # be carried over; R's and S's notes name R9 and S1. Nothing is matched by guess (the
+    # ledger holds no geometry): the status of R9, S1 stays 未启动, R's stays 推进中.
+    rows = recoded.rows.set_index("宗地代码")
+    for key in ("R9", "S1"):
+        note = rows.loc[key, "系统提示"]
+        assert "新列入治理清单" in note
+        assert "斗门街道" in note and "R、S" in note and "转入本行" in note
+    for key in ("R", "S"):
+        note = rows.loc[key, "系统提示"]
+        assert "R9、S1" in note and "本行的填写内容" in note
+
+
+def test_no_cross_reference_where_nothing_in_the_township_changed_code(recoded):
+    # 马山街道: G is gone and no plot is new there — G's note names no new plot; 东湖街道: N is
+    # new and no ledger plot is gone there — N is plainly 新列入.
+    rows = recoded.rows.set_index("宗地代码")
+    assert "R9" not in rows.loc["G", "系统提示"] and "N" not in rows.loc["G", "系统提示"]
+    assert rows.loc["N", "系统提示"] == "2027-06-30 批次新列入治理清单"

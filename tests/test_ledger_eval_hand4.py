@@ -25,8 +25,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from landgov.evaluation import compare_runs
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
 from tests._runs import fake_run
@@ -153,3 +155,45 @@ def test_no_cross_reference_where_nothing_in_the_township_changed_code(recoded):
     rows = recoded.rows.set_index("宗地代码")
     assert "R9" not in rows.loc["G", "系统提示"] and "N" not in rows.loc["G", "系统提示"]
     assert rows.loc["N", "系统提示"] == "2027-06-30 批次新列入治理清单"
+
+
+# --------------------------------------------------------------------------- 动态评价: code reused
+REUSED_OLD = [
+    {"parcel_id": "A", "box": _box(0)},  # listed; its land is C2 in 2027
+    {"parcel_id": "B", "box": _box(1)},  # same code, same land
+]
+REUSED_NEW = [
+    # the code A given to other land 1.5 km away (re-registration): not the old plot A
+    {"parcel_id": "A", "box": _box(5), "screening_status": "不列入", "tax_per_mu": 9.0},
+    {"parcel_id": "B", "box": _box(1)},
+    {"parcel_id": "C2", "box": _box(0)},  # old A's land under a new code, still listed
+]
+
+
+@pytest.fixture(scope="module")
+def reused(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("hand4_reused")
+    old = fake_run(root / "2026", REUSED_OLD, as_of="2026-06-30")
+    new = fake_run(root / "2027", REUSED_NEW, as_of="2027-06-30")
+    return compare_runs(read_screening(old), read_screening(new))
+
+
+def test_a_code_reused_for_other_land_is_not_the_same_plot(reused):
+    # The 宗地代码 says A in both years, but the two squares are 1.5 km apart and share no land:
+    # they are not one plot (a 宗地 is land, the code its label). Old A's land is C2 (same
+    # square): 重新编号 A → C2, still listed (仍在治理清单, 15 亩 on the list, nothing done).
+    # The new A is other land: 仅新期, never part of a 「分割」 of old A (before: 分割 A → A；C2,
+    # 30 亩 and a 亩均税收 mixing the two). Both rows say the code was found on land that does
+    # not overlap, to be verified. B: 两期均有. Every plot of both years in exactly one row:
+    # old A, B (2); new A, B, C2 (3).
+    rows = reused.plots
+    by_new = {r["new_ids"]: r for r in rows.to_dict("records")}
+    moved = by_new["C2"]
+    assert (moved["match"], moved["old_ids"]) == ("重新编号", "A")
+    assert moved["listing_change"] == "仍在治理清单" and moved["area_mu_new"] == 15.0
+    other = by_new["A"]
+    assert other["match"] == "仅新期" and pd.isna(other["old_ids"])
+    for row in (moved, other):
+        assert "宗地代码 A 两期均有，但图形不重叠" in row["to_verify"]
+    assert by_new["B"]["match"] == "两期均有" and pd.isna(by_new["B"]["to_verify"])
+    assert rows["n_old"].sum() == 2 and rows["n_new"].sum() == 3

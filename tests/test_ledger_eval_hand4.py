@@ -31,6 +31,7 @@ import pytest
 from landgov.evaluation import compare_runs
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
+from tests._cli import assert_clean_error, run_cli
 from tests._runs import fake_run
 from tests.test_ledger import _edit
 
@@ -197,3 +198,34 @@ def test_a_code_reused_for_other_land_is_not_the_same_plot(reused):
         assert "宗地代码 A 两期均有，但图形不重叠" in row["to_verify"]
     assert by_new["B"]["match"] == "两期均有" and pd.isna(by_new["B"]["to_verify"])
     assert rows["n_old"].sum() == 2 and rows["n_new"].sum() == 3
+
+
+# --------------------------------------------------------------------------- an older run picked
+def test_updating_with_a_run_older_than_the_ledger_is_refused(tmp_path):
+    # The ledger was started from the 2027 run (列入日期 2027-06-30 on every row). Its update is
+    # given the 2026 folder by mistake. 「达标」 is judged by a newer screening
+    # (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项第2目; docs/policy.md ledger.closing:
+    # 「由新一批筛查判定」):
+    # a run older than the one the ledger holds cannot show a plot 达标. Before: B was proposed
+    # for 销号 on 2026 figures and A added as 「新列入」 with a 列入日期 a year before the ledger.
+    # Now: 错误 naming the run, both dates and what to do; nothing written (the file unchanged).
+    old = fake_run(
+        tmp_path / "2026",
+        [{"parcel_id": "A"}, {"parcel_id": "B", "screening_status": "不列入", "tax_per_mu": 9}],
+        as_of="2026-06-30",
+    )
+    new = fake_run(
+        tmp_path / "2027",
+        [{"parcel_id": "A", "screening_status": "不列入", "tax_per_mu": 9}, {"parcel_id": "B"}],
+        as_of="2027-06-30",
+    )
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", new, "--out", path, "--as-of", "2027-07-01")
+    before = path.read_bytes()
+    result = run_cli("ledger", "update", path, "--run", old, "--out", path, "--as-of", "2027-08-01")
+    text = assert_clean_error(result, contains="2026-06-30")
+    assert "早于" in text and "2027-06-30" in text and "--run" in text
+    assert path.read_bytes() == before
+    # the same run again (re-running an update) is not older: accepted
+    ok = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-08-01")
+    assert ok.returncode == 0, ok.stdout + ok.stderr

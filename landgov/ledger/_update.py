@@ -215,6 +215,7 @@ def update_ledger(
     new_history: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
+        _refuse_older_run(path, rows, run)
         _merge_run(rows, run, notes=notes, history=new_history, log=log, as_of=as_of)
     last = _last_status(history)
     added = {h["宗地代码"] for h in new_history}
@@ -279,6 +280,32 @@ def _refuse_without_status(path: str | Path, edited: EditedSheet) -> None:
                 "（列被删除，或表头被改动）：各宗地的状态无法读取",
                 "请恢复「状态」列（表头照原样；可从上次导出的台账复制该列）后重新运行 "
                 "landgov ledger update；本次未写出任何文件",
+            )
+        ]
+    )
+
+
+def _refuse_older_run(
+    path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
+) -> None:
+    """A run older than one the ledger already holds (its reference date before the latest
+    列入日期, the date of the run that listed a plot) is refused: 「达标」 is judged by a newer
+    screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项第2目), and last year's folder
+    picked by mistake would propose 销号 on last year's figures and list plots as 新列入 a year
+    before the ledger. The same run again (re-running an update) is accepted."""
+    listed = [r.get("列入日期") for r in rows.values()]
+    latest = max((d for d in listed if isinstance(d, dt.date)), default=None)
+    if run.as_of is None or latest is None or run.as_of >= latest:
+        return
+    raise InputError(
+        [
+            Issue(
+                str(run.folder),
+                None,
+                run.as_of.isoformat(),
+                f"筛查结果的基准日期 {run.as_of.isoformat()} 早于台账「{Path(path).name}」中已有的"
+                f"列入日期 {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
+                "请在 --run 中给出比台账更新的一期筛查结果目录（如本年度的）；本次未写出任何文件",
             )
         ]
     )

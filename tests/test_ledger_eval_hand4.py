@@ -229,3 +229,25 @@ def test_updating_with_a_run_older_than_the_ledger_is_refused(tmp_path):
     # the same run again (re-running an update) is not older: accepted
     ok = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-08-01")
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_acceptance_dated_before_the_plot_was_listed_is_no_evidence(one_year, tmp_path):
+    # 列入日期 2026-06-30 (the run that listed V1–V3). V1 已销号, 验收 2025-05-20 — a year before
+    # the plot was on the 治理清单: that 验收 is not of this 整改 (or 2025 is a typo for 2027),
+    # and docs/policy.md ledger.dates: 「验收日期不得早于列入日期」. As a 验收 dated after the
+    # ledger date, it is no evidence → 销号待核实 (虞政发〔2022〕12号 第三条第（一）项第2目).
+    # V2 已销号 with 验收 2027-05-20: 已销号. V3 推进中. 完成率 1 / 3 → 33.3.
+    # Before: V1 was flagged on its 验收日期 yet counted 已销号 (完成率 66.6).
+    path = write_ledger(init_ledger(read_screening(one_year), as_of=DAY1), tmp_path / "台账.xlsx")
+    _edit(
+        path,
+        {"V1": EVIDENCE | {"验收日期": "2025-05-20"}, "V2": EVIDENCE, "V3": {"状态": "推进中"}},
+    )
+    ledger = update_ledger(path, None, as_of=DAY2)
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["已销号"], total["销号待核实"], total["推进中"]) == (1, 1, 1)
+    assert total["完成率（%）"] == 33.3
+    flags = ledger.flags["V1"]
+    assert "早于列入日期 2026-06-30" in flags["验收日期"]
+    assert "销号须经验收" in flags["状态"] and "早于列入日期" in flags["状态"]
+    assert "V2" not in ledger.flags

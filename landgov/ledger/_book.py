@@ -108,7 +108,8 @@ class Ledger:
 def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) -> list[str]:
     """The 验收 evidence a 销号 lacks: 验收日期 that is no date (blank, 「—」, or text that is
     not a date, such as 「已验收」) or, given ``as_of``, a date after it (a 验收 that has not
-    happened yet is no evidence), and 验收依据 that is missing as every stage reads it
+    happened yet is no evidence) or a date before the row's 列入日期 (a 验收 before the plot was
+    listed is not the 验收 of its 整改), and 验收依据 that is missing as every stage reads it
     (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据) or cannot be read
     (an Excel error value, a formula without its stored result: :func:`_unreadable`).
 
@@ -123,6 +124,11 @@ def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) 
         out.append(f"有效的验收日期{typed}" if typed else "验收日期")
     elif as_of is not None and accepted > as_of:
         out.append(f"有效的验收日期（所填 {accepted.isoformat()} 晚于 {as_of.isoformat()}）")
+    elif isinstance(listed := row.get("列入日期"), dt.date) and accepted < listed:
+        # a 验收 before the plot was listed is not the 验收 of its 整改 (ledger.dates)
+        out.append(
+            f"有效的验收日期（所填 {accepted.isoformat()} 早于列入日期 {listed.isoformat()}）"
+        )
     basis = row.get("验收依据")
     if is_missing(basis):
         out.append("验收依据")
@@ -148,7 +154,7 @@ def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Se
     status = rows["状态"].astype(object)
     if not len(rows):
         return status
-    fields = [n for n in ("验收日期", "验收依据") if n in rows.columns]
+    fields = [n for n in ("验收日期", "验收依据", "列入日期") if n in rows.columns]
     lacking = [
         s == Status.CLOSED and bool(acceptance_lacking(r, as_of=as_of))
         for s, r in zip(status.tolist(), rows[fields].to_dict("records"), strict=True)

@@ -192,6 +192,16 @@ def _listing(old: bool | None, new: bool | None, pending: bool = False) -> str:
     return "均不在治理清单"
 
 
+def _apart_words(codes: list[str]) -> str | None:
+    """What a row says of a 宗地代码 found in both runs on land that does not overlap."""
+    if not codes:
+        return None
+    return (
+        f"宗地代码 {'、'.join(codes)} 两期均有，但图形不重叠，按不同地块对比"
+        "（代码改给了其他宗地，或某期图形有误），请核实"
+    )
+
+
 def _long(groups: pd.DataFrame, column: str) -> pd.DataFrame:
     long = groups[["gid", column]].explode(column).dropna()
     return long.rename(columns={column: "parcel_id"})
@@ -238,7 +248,8 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
     rows["to_verify"] = [
-        _joined([x, y]) for x, y in zip(a["to_verify"], b["to_verify"], strict=True)
+        _joined([x, y, _apart_words(c)])
+        for x, y, c in zip(a["to_verify"], b["to_verify"], groups["apart"], strict=True)
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)

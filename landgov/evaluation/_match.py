@@ -99,7 +99,9 @@ def _kind(old_ids: list[str], new_ids: list[str]) -> Match:
 
 
 def match_plots(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Groups of corresponding plots: ``match``, ``old_ids``, ``new_ids`` (lists of 宗地代码).
+    """Groups of corresponding plots: ``match``, ``old_ids``, ``new_ids`` (lists of 宗地代码)
+    and ``apart``: the codes of the group found in both runs on land that does not overlap
+    (:func:`_apart`; not joined by their code, to be verified).
 
     Both frames need ``parcel_id`` and a geometry in the same projected CRS (new is
     reprojected to old's when they differ). Every plot of both frames is in exactly one group.
@@ -110,8 +112,10 @@ def match_plots(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame:
     new_ids = new["parcel_id"].astype(str).to_numpy()
     new_pos = {k: i for i, k in enumerate(new_ids)}
     by_code = [(i, new_pos[k]) for i, k in enumerate(old_ids) if k in new_pos]
-    loose_old = ~np.isin(old_ids, new_ids)
-    loose_new = ~np.isin(new_ids, old_ids)
+    apart = _apart(old, new, by_code)
+    by_code = [(i, j) for i, j in by_code if old_ids[i] not in apart]
+    loose_old = ~np.isin(old_ids, new_ids) | np.isin(old_ids, list(apart))
+    loose_new = ~np.isin(new_ids, old_ids) | np.isin(new_ids, list(apart))
     edges = by_code + _overlap_edges(old, new, loose_old, loose_new)
     label = _components(len(old), len(new), edges)
     groups: dict[int, tuple[list[str], list[str]]] = {}
@@ -120,7 +124,31 @@ def match_plots(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame:
     for i, k in enumerate(new_ids):
         groups.setdefault(int(label[len(old) + i]), ([], []))[1].append(k)
     rows = [
-        {"match": _kind(o, n).value, "old_ids": sorted(o), "new_ids": sorted(n)}
+        {
+            "match": _kind(o, n).value,
+            "old_ids": sorted(o),
+            "new_ids": sorted(n),
+            "apart": sorted(apart & {*o, *n}),
+        }
         for o, n in groups.values()
     ]
-    return pd.DataFrame(rows, columns=["match", "old_ids", "new_ids"])
+    return pd.DataFrame(rows, columns=["match", "old_ids", "new_ids", "apart"])
+
+
+def _apart(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, pairs: list[tuple[int, int]]) -> set[str]:
+    """The 宗地代码 of the ``pairs`` (old position, new position; same code) whose two
+    geometries share no land: a code given to other land (re-registration) or a drawing error.
+    A 宗地 is land and the code its label, so such a pair is not one plot; either is matched
+    on its own (by overlap, or not at all). A pair with a geometry missing or empty is kept
+    (nothing says the land differs)."""
+    if not pairs:
+        return set()
+    oi, ni = (np.array(p) for p in zip(*pairs, strict=True))
+    a, b = old.geometry.to_numpy()[oi], new.geometry.to_numpy()[ni]
+    drawn = ~(
+        shapely.is_missing(a) | shapely.is_empty(a) | shapely.is_missing(b) | shapely.is_empty(b)
+    )
+    shared = np.zeros(len(oi))
+    shared[drawn] = shapely.area(shapely.intersection(a[drawn], b[drawn]))
+    codes = old["parcel_id"].astype(str).to_numpy()[oi]
+    return set(codes[drawn & (shared <= 0)].tolist())

@@ -27,7 +27,7 @@ from landgov.core.editable import (
 )
 from landgov.core.missing import is_missing, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
-from landgov.core.safe_text import cell_text, force_text
+from landgov.core.safe_text import cell_text, excel_error, force_text
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.core.xlsxguard import open_xlsx
@@ -108,8 +108,10 @@ class Ledger:
 def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) -> list[str]:
     """The 验收 evidence a 销号 lacks: 验收日期 that is no date (blank, 「—」, or text that is
     not a date, such as 「已验收」) or, given ``as_of``, a date after it (a 验收 that has not
-    happened yet is no evidence), and 验收依据 that is missing as every stage reads it
-    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据).
+    happened yet is no evidence) or a date before the row's 列入日期 (a 验收 before the plot was
+    listed is not the 验收 of its 整改), and 验收依据 that is missing as every stage reads it
+    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据) or cannot be read
+    (an Excel error value, a formula without its stored result: :func:`_unreadable`).
 
     The one reading of 「销号式整改、项目化验收」 (虞政发〔2022〕12号 第三条第（一）项第2目):
     the 填写问题 of an update (``landgov.ledger._update``) and every count
@@ -122,9 +124,26 @@ def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) 
         out.append(f"有效的验收日期{typed}" if typed else "验收日期")
     elif as_of is not None and accepted > as_of:
         out.append(f"有效的验收日期（所填 {accepted.isoformat()} 晚于 {as_of.isoformat()}）")
-    if is_missing(row.get("验收依据")):
+    elif isinstance(listed := row.get("列入日期"), dt.date) and accepted < listed:
+        # a 验收 before the plot was listed is not the 验收 of its 整改 (ledger.dates)
+        out.append(
+            f"有效的验收日期（所填 {accepted.isoformat()} 早于列入日期 {listed.isoformat()}）"
+        )
+    basis = row.get("验收依据")
+    if is_missing(basis):
         out.append("验收依据")
+    elif _unreadable(basis):
+        out.append(f"可读取的验收依据（所填「{basis}」无法读取）")
     return out
+
+
+def _unreadable(value: object) -> bool:
+    """A cell kept as typed because its value cannot be read (core.editable flags it): an
+    Excel error value (「#REF!」) or a formula the file holds no result of (kept as its
+    formula text, 「=…」). Such a 验收依据 is no evidence: nobody knows what it says."""
+    if excel_error(value) is not None:
+        return True
+    return isinstance(value, str) and value.lstrip().startswith("=")
 
 
 def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
@@ -135,7 +154,7 @@ def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Se
     status = rows["状态"].astype(object)
     if not len(rows):
         return status
-    fields = [n for n in ("验收日期", "验收依据") if n in rows.columns]
+    fields = [n for n in ("验收日期", "验收依据", "列入日期") if n in rows.columns]
     lacking = [
         s == Status.CLOSED and bool(acceptance_lacking(r, as_of=as_of))
         for s, r in zip(status.tolist(), rows[fields].to_dict("records"), strict=True)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.editable import EditedSheet, answer_text, excel_error, read_editable
+from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -214,6 +215,7 @@ def update_ledger(
     new_history: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
+        _refuse_older_run(path, rows, run)
         _merge_run(rows, run, notes=notes, history=new_history, log=log, as_of=as_of)
     last = _last_status(history)
     added = {h["宗地代码"] for h in new_history}
@@ -278,6 +280,32 @@ def _refuse_without_status(path: str | Path, edited: EditedSheet) -> None:
                 "（列被删除，或表头被改动）：各宗地的状态无法读取",
                 "请恢复「状态」列（表头照原样；可从上次导出的台账复制该列）后重新运行 "
                 "landgov ledger update；本次未写出任何文件",
+            )
+        ]
+    )
+
+
+def _refuse_older_run(
+    path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
+) -> None:
+    """A run older than one the ledger already holds (its reference date before the latest
+    列入日期, the date of the run that listed a plot) is refused: 「达标」 is judged by a newer
+    screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项第2目), and last year's folder
+    picked by mistake would propose 销号 on last year's figures and list plots as 新列入 a year
+    before the ledger. The same run again (re-running an update) is accepted."""
+    listed = [r.get("列入日期") for r in rows.values()]
+    latest = max((d for d in listed if isinstance(d, dt.date)), default=None)
+    if run.as_of is None or latest is None or run.as_of >= latest:
+        return
+    raise InputError(
+        [
+            Issue(
+                str(run.folder),
+                None,
+                run.as_of.isoformat(),
+                f"筛查结果的基准日期 {run.as_of.isoformat()} 早于台账「{Path(path).name}」中已有的"
+                f"列入日期 {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
+                "请在 --run 中给出比台账更新的一期筛查结果目录（如本年度的）；本次未写出任何文件",
             )
         ]
     )
@@ -393,6 +421,7 @@ def _merge_run(
     fresh = {r["宗地代码"]: r for r in computed_rows(run).to_dict("records")}
     parcels = run.parcels.drop_duplicates("parcel_id").set_index("parcel_id")
     label = run_label(run)
+    gone: list[str] = []  # ledger plots the run's 底数清单 does not hold
     for key, row in rows.items():
         if key in fresh:
             listed = row.get("列入日期")
@@ -420,6 +449,8 @@ def _merge_run(
             if pending
             else "不在治理清单"
         )
+        if parcel is None:
+            gone.append(key)
         if row.get("状态") == Status.CLOSED:
             continue
         if parcel is None:  # 「达标销号」: a plot the run does not hold has not been shown 达标
@@ -433,9 +464,9 @@ def _merge_run(
                 PROPOSE_CLOSE + off_list_reason(parcel, run) + _untreated(row)
                 + "；须经验收后由镇街改为「已销号」"
             )  # fmt: skip
-    for key, new in fresh.items():
-        if key in rows:
-            continue
+    added = [key for key in fresh if key not in rows]
+    for key in added:
+        new = fresh[key]
         rows[key] = new | {"状态": Status.NOT_STARTED.value}
         notes[key] = [f"{label} 批次新列入治理清单"]
         history.append(
@@ -443,6 +474,50 @@ def _merge_run(
                 key, as_of, None, Status.NOT_STARTED.value, source="landgov", note=f"{label} 新列入"
             )
         )
+    _cross_reference(rows, notes, gone=gone, added=added)
+
+
+def _cross_reference(
+    rows: dict[str, dict[str, Any]],
+    notes: dict[str, list[str]],
+    *,
+    gone: list[str],
+    added: list[str],
+) -> None:
+    """Say, on both rows, that a ledger plot the new run's 底数清单 does not hold and a plot new
+    on its 治理清单 in the same 镇街 may be the same land (split, merged, or re-coded after
+    不动产 registration). The ledger holds no geometry, so nothing is matched by guess: the
+    rows stay apart, and the officer is told where the filled-in columns may belong."""
+
+    def town(key: str) -> str | None:
+        value = rows[key].get("镇街")
+        return None if is_missing(value) else str(value).strip()
+
+    def same(a: str, b: str) -> bool:  # a 镇街 not known could be any
+        return town(a) is None or town(b) is None or town(a) == town(b)
+
+    for key in added:
+        olds = [k for k in gone if same(k, key)]
+        if olds:
+            where = f"{town(key)}的" if town(key) else ""
+            notes[key].append(
+                f"台账中{where}宗地 {_codes(olds)} 在本批次底数清单中找不到：如本宗地由其分割、"
+                "合并或改变宗地代码而来，请把原行的填写内容（责任单位、责任人、治理措施、"
+                "计划完成日期、状态等）转入本行，并核实原行"
+            )
+    for key in gone:
+        news = [k for k in added if same(key, k)]
+        if news:
+            notes[key].append(
+                f"本批次新列入治理清单的宗地 {_codes(news)} 可能由本宗地分割、合并或改变宗地代码"
+                "而来：如是，请把本行的填写内容转入该行"
+            )
+
+
+def _codes(keys: list[str], shown: int = 10) -> str:
+    """「R、S」; more than ``shown`` codes end 「等 N 宗」."""
+    more = f" 等 {len(keys)} 宗" if len(keys) > shown else ""
+    return "、".join(keys[:shown]) + more
 
 
 def _untreated(row: dict[str, Any]) -> str:

@@ -36,7 +36,13 @@ from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of, repeated_firm
 from landgov.core.missing import numeric_column, present_column
 from landgov.core.townnames import township_order
-from landgov.core.vocab import DISTRICT, NO_TARGET, UNKNOWN_TOWNSHIP, scale_is_above
+from landgov.core.vocab import (
+    DISTRICT,
+    DISTRICT_ONLY_TARGET,
+    NO_TARGET,
+    UNKNOWN_TOWNSHIP,
+    scale_is_above,
+)
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
@@ -340,8 +346,9 @@ def _with_targets(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
         sources.append(target.source)
     renewal = _target(profile, "renewal")
     district_only = [renewal.value if t == DISTRICT else None for t in out.index]
+    town_note = NO_TARGET if renewal.value is None else DISTRICT_ONLY_TARGET
     out["renewal_target_mu"] = pd.Series(
-        [NO_TARGET if v is None else v for v in district_only], index=out.index, dtype="object"
+        [town_note if v is None else v for v in district_only], index=out.index, dtype="object"
     )
     out["renewal_target_year"] = pd.array(
         [renewal.year if t == DISTRICT else None for t in out.index], dtype="Int64"

@@ -33,6 +33,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from landgov.core.vocab import DISTRICT_ONLY_TARGET
 from landgov.errors import ProfileError
 from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, progress, update_ledger, write_ledger
@@ -231,7 +232,8 @@ def test_the_target_columns_of_the_summary_name_their_clause(shangyu):
                   "盘活低效工业用地目标 [虞政发〔2022〕12号 第二条]"):  # fmt: skip
         assert words in source
     assert shangyu.loc[DISTRICT, "renewal_target_mu"] == 10000.0
-    assert shangyu.loc["百官街道", "renewal_target_mu"] == NO_TARGET  # a district total
+    # a district total, not decomposed: said so on the 镇街 row, never 「无目标」
+    assert shangyu.loc["百官街道", "renewal_target_mu"] == DISTRICT_ONLY_TARGET
     gongshu = summarise(PLOTS, enterprises=FIRMS, profile=load_profile("gongshu-2022"))
     row = gongshu.set_index("township").loc[DISTRICT]
     assert (row["tax_per_mu_target"], row["value_added_per_mu_target"]) == (115.0, 565.0)

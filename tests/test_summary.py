@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from landgov.core.vocab import DISTRICT_ONLY_TARGET
 from landgov.policy import Profile, load_profile
 from landgov.summary import DISTRICT, NO_TARGET, SUMMARY_LABELS, summarise
 
@@ -94,7 +95,7 @@ def test_targets_from_the_profile(profile, screened, enterprises, pairs):
     assert rows.loc[DISTRICT, "tax_per_mu_target"] == target
     assert rows.loc[DISTRICT, "tax_per_mu_gap"] == pytest.approx(target - 460 / 43)
     # the 盘活 area is a district target: not split among 镇街
-    assert rows.loc["甲镇", "renewal_target_mu"] == NO_TARGET
+    assert rows.loc["甲镇", "renewal_target_mu"] == DISTRICT_ONLY_TARGET  # 全区 only
     renewal = rows.loc[DISTRICT, "renewal_target_mu"]
     assert renewal != NO_TARGET
     assert rows.loc[DISTRICT, "renewal_share"] == pytest.approx(50.0 / renewal)

@@ -39,6 +39,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_ALIASES",
     "DISTRICT",
+    "DISTRICT_ONLY_TARGET",
     "EXAMPLE_FAIL",
     "EXAMPLE_ONLY",
     "FORM_MODES",
@@ -73,6 +74,9 @@ PROVINCE = "全省"
 UNKNOWN_TOWNSHIP = "镇街不明"
 #: A target the profile does not set (no document gives it): shown, never read as 0.
 NO_TARGET = "无目标"
+#: A 镇街 row where the document sets the target for the whole district only (盘活 10000 亩
+#: 「全区」): not 「无目标」, which would read as no target applying to that 镇街.
+DISTRICT_ONLY_TARGET = "全区目标，未分解到镇街"
 #: An optional input the run was not given (e.g. the 批而未供 list): its figures are unknown.
 NOT_GIVEN = "未提供"
 #: Said where a check would pass only on a 示例规则（非官方） threshold (it is 待核实 instead).

@@ -149,10 +149,12 @@ def _panel(far: pd.DataFrame) -> str:
 
 def test_panel_headroom_total_says_it_rests_on_an_estimate() -> None:
     """The panel's 增容空间 adds the 可增建筑面积 of the plots not 不可申报: P1 1,000 + P2 2,000
-    = 3,000 m². P2's part is a height estimate, so the total is one too: 「3,000 m²（按高度估算）」.
-    With P2's floor area from records the same total is bare."""
+    = 3,000 m². P2's part is a height estimate and P1's is not: 「3,000 m²（其中 1 宗按高度估算）」.
+    With both estimated the total is one: 「（按高度估算）」; with both from records it is bare."""
     text = _panel(_far_layer())
-    assert text.endswith("增容空间 3,000 m²" + MARK), text
+    assert text.endswith("增容空间 3,000 m²（其中 1 宗按高度估算）"), text
+    estimated = _far_layer().assign(far_source="建筑高度估算")
+    assert _panel(estimated).endswith("增容空间 3,000 m²" + MARK)
     recorded = _far_layer().assign(far_source="建筑记录")
     text = _panel(recorded)
     assert text.endswith("增容空间 3,000 m²"), text

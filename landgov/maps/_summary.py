@@ -218,8 +218,14 @@ def _far_rows(far: pd.DataFrame, applications: pd.DataFrame | None) -> list[Pane
 
 
 def _total_mark(far: pd.DataFrame) -> str:
-    """「（按高度估算）」 after a total of 可增建筑面积 when any plot it adds rests on a floor
-    area estimated from heights (:func:`landgov.far.ratio.estimate_mark`, the mark each of
-    those plots carries in its popup): a sum with an estimate in it is an estimate."""
+    """What a total of 可增建筑面积 rests on: 「（按高度估算）」 when every plot it adds rests on a
+    floor area estimated from heights (:func:`landgov.far.ratio.estimate_mark`, the mark each
+    of those plots carries in its popup), 「（其中 3 宗按高度估算）」 when some do (a sum with
+    an estimate in it is partly one, and the reader learns how much), nothing when none."""
     sources = far["far_source"].tolist() if "far_source" in far else []
-    return next((mark for s in sources if (mark := estimate_mark(s))), "")
+    marks = [m for s in sources if (m := estimate_mark(s))]
+    if not marks:
+        return ""
+    if len(marks) == len(sources):
+        return marks[0]
+    return f"（其中 {len(marks):,} {PLOT}{marks[0].strip('（）')}）"

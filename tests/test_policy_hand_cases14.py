@@ -293,3 +293,19 @@ def test_folium_popup_tells_far_from_its_floor():
         for pair in zip(table["far"], table["far_floor"], strict=True)
     ]
     assert got == POPUP_FAR
+
+
+def test_a_table_without_industry_codes_is_said_once_not_graded_silently():
+    """An enterprise table with no 行业代码 at all: whether any firm is 制造业 is not known, so
+    none is graded (each note says 待核实) and the problems table says once what to supply."""
+    from landgov.efficiency import grade_enterprises
+
+    rows = pd.DataFrame(
+        {"uscc": ["A", "B"], "above_scale": False, "land_mu": 5.0, "tax_wan": 10.0}
+        | {"power_10k_kwh": 50.0}
+    )
+    res = grade_enterprises(rows, profile=load_profile("shangyu-2022"))
+    assert not res.data["evaluated"].any()
+    assert set(res.data["evaluation_note"]) == {"行业代码缺失，是否属制造业待核实，不参评；"}
+    said = res.problems[res.problems["field"] == "industry_code"]
+    assert len(said) == 1 and said["severity"].iloc[0] == "警告"

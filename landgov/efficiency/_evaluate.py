@@ -101,6 +101,14 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     mode = TenancyMode(profile.value("linking.tenancy_mode"))
     log = ProblemLog("亩均评价")
     frame = _normalise(enterprises)
+    if len(frame) and missing_cells(frame["industry_code"]).all():
+        log.add(
+            "企业表没有行业代码：无法判定是否属制造业，全部企业不参评（是否参评待核实）",
+            field="industry_code",
+            action="补充 GB/T 4754 行业代码（如 3311）及其版本（industry_edition）后重新运行",
+            severity=Severity.WARNING,
+            role="enterprises",
+        )
     units, member_unit = _units(frame, mode)
     eligible, notes = _eligibility(units, scoring, mode, profile=profile)
     values = compute_indicators(

@@ -34,6 +34,7 @@ import pandas as pd
 
 from landgov.core.columns import SUMMARY_COLUMNS
 from landgov.core.counts import grade_of, repeated_firm
+from landgov.core.documents import cite_text
 from landgov.core.missing import numeric_column, present_column
 from landgov.core.townnames import township_order
 from landgov.core.vocab import (
@@ -46,29 +47,50 @@ from landgov.core.vocab import (
 from landgov.policy import Profile
 from landgov.screening.paths import TreatmentPath
 from landgov.units import m2_to_mu
+from landgov.verdict import Citation
 
 __all__ = [
     "DECIDABLE",
     "DISTRICT",
     "NO_TARGET",
     "SUMMARY_LABELS",
-    "TAX_PER_MU_BASIS",
     "beside_computed",
     "summarise",
     "target_derivations",
     "tax_class_breaks",
+    "tax_per_mu_basis",
 ]
 
 
-#: How 规上亩均税收 (and 亩均增加值) of a 镇街 or the district is measured, in the words a page
-#: prints under a table that sets it beside its target.
-#: The denominator is the firms' own land (「规上工业企业在报告期内每亩占地面积」,
-#: 越政发〔2022〕24号 附件2.1 第12项指标), not the area of the plots.
-TAX_PER_MU_BASIS = (
-    "规上亩均税收＝规上企业税收合计÷规上企业用地合计（亩），规上亩均增加值同理"
-    "（按企业占地面积计，参照越政发〔2022〕24号 附件2.1 第12项指标「每亩占地面积」）；"
-    "缺税收、增加值或用地的规上企业不计入（不按 0 计）"
-)
+#: The denominator of 规上亩均税收 is the firms' own land: 「规上工业企业在报告期内每亩占地面积」
+#: (越政发〔2022〕24号 附件2.1 第12项指标), not the area of the plots.
+_LAND_BASIS = Citation("000", "附件2.1 #12")
+
+
+def tax_per_mu_basis(profile: Profile | None) -> str:
+    """How 规上亩均税收 (and 亩均增加值) of a 镇街 or the district is measured, in the words a
+    page prints under a table that sets it beside its target.
+
+    The clause is 越政发〔2022〕24号's: cited plainly where it binds the profile (越城), as
+    「参照…」 where it is another county's (:meth:`landgov.policy.Profile.localize`), and as
+    「参照…」 when the run's profile cannot be loaded (its documents are not known).
+
+    >>> from landgov.policy import load_profile
+    >>> "（按企业占地面积计，越政发〔2022〕24号 附件2.1 第12项指标" in tax_per_mu_basis(
+    ...     load_profile("yuecheng-2022"))
+    True
+    >>> "参照越政发〔2022〕24号" in tax_per_mu_basis(load_profile("shangyu-2022"))
+    True
+    """
+    cite = _LAND_BASIS if profile is None else profile.localize(_LAND_BASIS)
+    borrowed = profile is None or cite.borrowed
+    clause = cite_text(f"{cite.seed} {cite.clause}")
+    return (
+        "规上亩均税收＝规上企业税收合计÷规上企业用地合计（亩），规上亩均增加值同理"
+        f"（按企业占地面积计，{'参照' if borrowed else ''}{clause}「每亩占地面积」）；"
+        "缺税收、增加值或用地的规上企业不计入（不按 0 计）"
+    )
+
 
 _PATH_COLUMNS = {
     TreatmentPath.DEMOLISH_REBUILD: "n_demolish_rebuild",

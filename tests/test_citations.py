@@ -243,10 +243,11 @@ def test_profiles_show_prints_derivation_canzhao_and_counts() -> None:
         "设定于：zhejiang-2023" in out
     )
     # borrowed in 越城, by hand: low_efficiency_tax_per_mu, small_firm_min_land_mu (also the
-    # 规下 evaluation scope, no second key), violation_categories, violation_min_severity,
-    # violation_window_years, two_high_split_year, two_high_energy_new_tce,
-    # two_high_energy_old_tce (screening), rules (paths) = 9
-    assert "其中 9 项标有「参照」" in out
+    # 规下 evaluation scope, no second key), focus_industries (制造业, the same clause),
+    # violation_categories, violation_min_severity, violation_window_years,
+    # two_high_split_year, two_high_energy_new_tce, two_high_energy_old_tce (screening),
+    # rules (paths) = 10
+    assert "其中 10 项标有「参照」" in out
     assert "标有「项目推算（非文件数值）」的 1 项" in out
     assert "种子文件" not in out and "seed" not in out
 

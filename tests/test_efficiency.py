@@ -104,7 +104,9 @@ X = {
 
 
 def frame(*rows: dict, index: list[int] | None = None) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), index=index)
+    """Firms of a 制造业 code (3311 金属结构制造) unless a row gives its own: only 制造业
+    firms are evaluated [虞政发〔2022〕12号 第三条第（二）项第1目]."""
+    return pd.DataFrame([{"industry_code": "3311", **r} for r in rows], index=index)
 
 
 def test_indicators_by_hand(profiles: Profiles) -> None:

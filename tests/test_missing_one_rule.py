@@ -194,7 +194,7 @@ def test_firms_whose_evaluation_unit_is_a_dash_are_not_one_unit() -> None:
 
     rows = [
         {"uscc": uscc(i), "above_scale": False, "land_mu": 5.0, "tax_wan": 50.0 * (i + 1)}
-        | {"power_10k_kwh": 100.0, "eval_unit": unit}
+        | {"power_10k_kwh": 100.0, "eval_unit": unit, "industry_code": "3311"}
         for i, unit in enumerate(["—", "—", "无"])
     ]
     res = grade_enterprises(pd.DataFrame(rows), profile=load_profile("yuecheng-2022"))

@@ -54,7 +54,7 @@ def _both_stages(profile, lands: list[float]) -> tuple[list, list]:
     rows = pd.DataFrame(
         [
             {"uscc": uscc(i, "MA7A"), "above_scale": False, "land_mu": mu, "tax_wan": 10.0,
-             "power_10k_kwh": 50.0}
+             "power_10k_kwh": 50.0, "industry_code": "3311"}
             for i, mu in enumerate(lands)
         ]
     )  # fmt: skip
@@ -141,7 +141,7 @@ def test_evaluation_note_cites_the_shared_clause() -> None:
     profile = load_profile("shangyu-2022")
     rows = pd.DataFrame(
         [{"uscc": uscc(0, "MA7A"), "above_scale": False, "land_mu": 2.99, "tax_wan": 10.0,
-          "power_10k_kwh": 50.0, "x": np.nan}]
+          "power_10k_kwh": 50.0, "x": np.nan, "industry_code": "3311"}]
     )  # fmt: skip
     note = grade_enterprises(rows, profile=profile).data["evaluation_note"].iloc[0]
     assert "规下企业用地不足 3 亩，不参评 [虞政发〔2022〕12号 第三条第（二）项第1目" in note

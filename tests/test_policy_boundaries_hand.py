@@ -178,6 +178,7 @@ def test_below_scale_firm_on_exactly_3_mu_is_evaluated_and_in_focus(shangyu):
             "above_scale": [False, False],
             "tax_wan": [3.0, 3.0],
             "power_10k_kwh": [100.0, 100.0],
+            "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
         }
     )
     linked = link_parcels(parcels, ents, owner_links(parcels), profile=shangyu)
@@ -237,6 +238,7 @@ def test_score_thresholds_include_the_score_itself(
                 "land_mu": 5.0,
                 "tax_wan": t,
                 "power_10k_kwh": 10.0,
+                "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
             }
             for i, t in enumerate(taxes)
         ]
@@ -618,6 +620,7 @@ def test_scale_written_as_text_reads_alike_in_screening_and_grading(shangyu):
             "land_mu": 2.0,
             "tax_wan": 1.0,
             "power_10k_kwh": 10.0,
+            "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
         }
     )
     low = check_low_efficiency(

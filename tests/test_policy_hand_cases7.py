@@ -87,6 +87,7 @@ def test_below_scale_firm_is_evaluated_from_3_mu_up(name):
                 "land_mu": mu,
                 "tax_wan": 10.0,
                 "power_10k_kwh": 50.0,
+                "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
             }
             for i, mu in enumerate(lands)
         ]
@@ -118,6 +119,7 @@ def test_small_below_scale_firm_is_judged_but_marked_outside_the_focus(shangyu):
             "uscc": [uscc(i) for i in range(4)],
             "above_scale": [False, False, False, True],
             "land_mu": [3.0, 2.99, np.nan, 2.99],
+            "industry_code": "3311",  # 制造业 (门类 C): the focus turns on scale and land
         }
     )
     got = check_low_efficiency(
@@ -155,6 +157,7 @@ def test_percentile_band_edges_with_twenty_firms(yuecheng):
             "land_mu": 10.0,
             "tax_wan": 200.0 - 5.0 * i,
             "power_10k_kwh": 100.0,
+            "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
         }
         for i in range(20)
     ]
@@ -165,6 +168,7 @@ def test_percentile_band_edges_with_twenty_firms(yuecheng):
             "land_mu": 10.0,
             "tax_wan": np.nan,
             "power_10k_kwh": 100.0,
+            "industry_code": "3311",
         }
     )
     got = grade_enterprises(pd.DataFrame(rows), profile=yuecheng).data

@@ -18,9 +18,10 @@ from tests._hand import uscc
 
 
 def _below(i: int, land_mu: float, tax_wan: float, power: float) -> dict:
-    """A 规下 firm: 亩均税收 = tax / land, 单位电耗税收 = tax / power."""
+    """A 规下 制造业 firm (3311): 亩均税收 = tax / land, 单位电耗税收 = tax / power."""
     return {
         "uscc": uscc(i, "MA3D"),
+        "industry_code": "3311",
         "above_scale": False,
         "land_mu": land_mu,
         "tax_wan": tax_wan,
@@ -60,6 +61,7 @@ def test_firms_with_the_same_indicators_share_a_rank_and_a_grade(yuecheng):
 # 「缺数据不参评」) has no 得分: it is in neither average.
 
 _X = {
+    "industry_code": "3311",  # 制造业 (门类 C): only 制造业 firms are evaluated
     "above_scale": True,
     "land_mu": 10.0,
     "tax_wan": 120.485,

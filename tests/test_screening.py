@@ -136,6 +136,7 @@ def test_low_efficiency_small_firms_are_judged_outside_the_focus(profile):
         parcels,
         above_scale=[False, False, True, False, None],
         land_mu=[2.9, 3.0, 1.0, 2.9, 2.0],
+        industry_code="3311",  # 制造业 (门类 C): the focus turns on scale and land alone
     )
     got = check_low_efficiency(parcels, enterprises=enterprises, pairs=pairs, profile=profile)
     F, P = Status.FAIL, Status.PASS
@@ -154,7 +155,12 @@ def test_small_firm_plot_goes_on_the_governance_list_flagged(profile):
     parcels["contract_start_date"] = "2015-01-01"
     parcels["start_date"] = "2015-06-01"
     enterprises, pairs = _one_firm_each(
-        parcels, above_scale=[False, True], land_mu=[2.0, 10.0], energy_tce=100.0, built_year=2015
+        parcels,
+        above_scale=[False, True],
+        land_mu=[2.0, 10.0],
+        energy_tce=100.0,
+        built_year=2015,
+        industry_code="3311",  # 制造业 (门类 C)
     )
     result = screen(
         parcels,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,8 @@ from landgov.policy import Profile
 __all__ = ["GradeResult", "grade_enterprises", "parcel_grades"]
 
 _SUMMED = (*TOTAL_COLUMNS, "land_mu", "land_mu_declared")
+#: :data:`landgov.far.industry.FOCUS_INDUSTRIES` (that package imports this one)
+_FOCUS_INDUSTRIES = "screening.focus_industries"
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     Steps: form evaluation units per ``linking.tenancy_mode`` (``merged``: a tenant is summed
     into its host's unit and shares its grade; ``follow_owner``: tenants are not ranked and take
     their host's grade; ``separate``: tenants are ranked as their own list); decide who is
-    evaluated (规上 always; 规下 from ``screening.small_firm_min_land_mu`` 亩 of land up,
+    evaluated (制造业 firms only, by the screening focus's own reading
+    :func:`landgov.far.industry.focus_industry` of ``screening.focus_industries``: a
+    non-manufacturing firm is 不参评 with its code, a missing or unreadable code 不参评 as
+    待核实; 规上 always; 规下 from ``screening.small_firm_min_land_mu`` 亩 of land up,
     the screening focus's own value, :func:`landgov.policy.below_scale_min_land`
     [001 三(二)1; 002 三(二)1]; land known); compute the indicators; score each unit with the
     indicator set of its scale (see :func:`landgov.efficiency.score_units`); grade within groups
@@ -95,8 +101,16 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     mode = TenancyMode(profile.value("linking.tenancy_mode"))
     log = ProblemLog("亩均评价")
     frame = _normalise(enterprises)
+    if len(frame) and missing_cells(frame["industry_code"]).all():
+        log.add(
+            "企业表没有行业代码：无法判定是否属制造业，全部企业不参评（是否参评待核实）",
+            field="industry_code",
+            action="补充 GB/T 4754 行业代码（如 3311）及其版本（industry_edition）后重新运行",
+            severity=Severity.WARNING,
+            role="enterprises",
+        )
     units, member_unit = _units(frame, mode)
-    eligible, notes = _eligibility(units, scoring, mode)
+    eligible, notes = _eligibility(units, scoring, mode, profile=profile)
     values = compute_indicators(
         units,
         log,
@@ -202,7 +216,7 @@ def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Ser
 
 
 def _eligibility(
-    units: pd.DataFrame, s: ScoringSettings, mode: TenancyMode
+    units: pd.DataFrame, s: ScoringSettings, mode: TenancyMode, *, profile: Profile
 ) -> tuple[pd.Series, pd.Series]:
     land = pd.to_numeric(units["land_mu"], errors="coerce") if "land_mu" in units else None
     if land is None:
@@ -213,12 +227,19 @@ def _eligibility(
     ok = pd.Series(True, index=units.index)
     floor = s.below_min_land  # the screening focus's own value and clause [001 三(二)1]
     cite = "" if floor.citation is None else str(floor.citation)
+    industry = _industries(units, profile)
+    inside = industry.map(lambda f: f.inside)
     rules = [
+        (inside.eq(False), industry.map(lambda f: f"{f.text}，不参评 {_industry_cite(profile)}；")),
         (units["scale"].isna(), "规上/规下未知，不参评；"),
         (land.isna() | (land <= 0), "用地面积缺失或为零，不参评；"),
         (
             (units["scale"] == Scale.BELOW.value) & ~floor.compare(measured(land)),
             f"规下企业用地不足 {floor.value:g} 亩，不参评 {cite}；",
+        ),
+        (
+            inside.isna(),
+            industry.map(lambda f: f"{f.text}，是否属{_names(profile)}待核实，不参评；"),
         ),
     ]
     if mode is TenancyMode.FOLLOW_OWNER:
@@ -226,9 +247,40 @@ def _eligibility(
         rules.insert(0, (follows, "承租企业，随出租方等级；"))
     for mask, text in rules:
         fresh = mask & ok
-        notes[fresh] += text
+        notes[fresh] += text if isinstance(text, str) else text[fresh]
         ok &= ~mask
     return ok, notes
+
+
+def _industries(units: pd.DataFrame, profile: Profile) -> pd.Series:
+    """:func:`landgov.far.industry.focus_industry` of each unit (its host's code), read once
+    per distinct (code, edition)."""
+    # landgov.far's package imports this one (增容 condition 6 reads the indicators)
+    from landgov.far.industry import focus_industry
+
+    editions = units.get("industry_edition")
+    pairs = zip(
+        units["industry_code"].tolist(),
+        [None] * len(units) if editions is None else editions.tolist(),
+        strict=True,
+    )
+    seen: dict[tuple[str, str], Any] = {}
+    out = []
+    for code, edition in pairs:
+        key = (repr(code), repr(edition))
+        if key not in seen:
+            seen[key] = focus_industry(code, edition=edition, profile=profile)
+        out.append(seen[key])
+    return pd.Series(out, index=units.index, dtype=object)
+
+
+def _names(profile: Profile) -> str:
+    """「制造业」: the names of ``screening.focus_industries``."""
+    return "、".join(profile.value(_FOCUS_INDUSTRIES))
+
+
+def _industry_cite(profile: Profile) -> str:
+    return str(profile.citation(_FOCUS_INDUSTRIES))
 
 
 # --- members and grades -----------------------------------------------------------------------

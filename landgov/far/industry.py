@@ -30,7 +30,15 @@ Two questions the 容积率 floors and the 增容 checks need answered:
    43     金属制品、机械和设备修理业       —      no 2002 division (repair was not a division)
    ====== ============================== ====== ==============================================
 
-2. **Which edition of 《产业结构调整指导目录》 applies?** The opinion names the 2019 edition
+2. **Is this enterprise in the screening focus and the 亩均 evaluation scope?**
+   「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」 [001 三(二)1] and
+   「对规上制造业企业、实际用地3亩(含)以上的规下制造业企业开展排查」 [002 三(二)1] name
+   制造业 firms. Which GB/T 4754 大类 count is the profile's ``screening.focus_industries``
+   (制造业 = 门类 C, 大类 13–43, the same numbers in the 2002, 2011 and 2017 editions);
+   :func:`focus_industry` is the one reading that screening's 排查重点 and the 亩均 evaluation's
+   参评范围 both use.
+
+3. **Which edition of 《产业结构调整指导目录》 applies?** The opinion names the 2019 edition
    [000 附件3 三.5]; the 2024 edition replaced it from the date in the profile
    (``screening.catalogue_2024_from``). :func:`catalogue_edition` picks the edition for a date
    and every condition-5 verdict records it.
@@ -39,19 +47,28 @@ Two questions the 容积率 floors and the 增容 checks need answered:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
+from landgov.core.missing import is_missing
 from landgov.core.vocab import CatalogueClass
+from landgov.errors import Issue
 from landgov.policy import Profile
 
 __all__ = [
+    "FOCUS_INDUSTRIES",
     "GB2017_TO_GB2002",
     "CatalogueClass",
     "Division",
+    "FocusIndustry",
     "catalogue_edition",
+    "check_focus_industries",
+    "focus_industry",
     "national_floor",
     "to_gb2002_division",
 ]
@@ -178,6 +195,104 @@ def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[
         note = f"2002 版 {division.gb2002} 大类不在国家容积率控制指标表中（非制造业）"
         return math.nan, division.gb2002, note
     return float(floor), division.gb2002, division.note
+
+
+#: The profile key naming the industries of the screening focus and the 亩均 evaluation scope.
+FOCUS_INDUSTRIES = "screening.focus_industries"
+_DIVISION_RANGE = re.compile(r"^(\d{2})(?:\s*[-–—~～]\s*(\d{2}))?$")
+_KNOWN_DIVISIONS = range(1, 99)  # 大类 01–97 (2011/2017) or –98 (2002); 00 and 99 are none
+
+
+@functools.lru_cache(maxsize=64)
+def _divisions(items: object) -> frozenset[int]:
+    """``("13-43", "44")`` → the 大类 numbers (bad items are left out: the loader refuses them,
+    :func:`check_focus_industries`)."""
+    out: set[int] = set()
+    for item in items if isinstance(items, list | tuple) else ():
+        match = _DIVISION_RANGE.match(str(item).strip())
+        if match:
+            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+            out.update(range(low, high + 1))
+    return frozenset(out)
+
+
+def check_focus_industries(value: Mapping[str, Any], *, source: str) -> list[Issue]:
+    """Profile hook: each name of ``screening.focus_industries`` lists 大类 as ``"13-43"`` or
+    ``"44"`` (two digits, low to high)."""
+    issues = []
+    for name, items in value.items():
+        bad = [
+            item
+            for item in (items if isinstance(items, list | tuple) else [items])
+            if not (m := _DIVISION_RANGE.match(str(item).strip()))
+            or int(m.group(2) or m.group(1)) < int(m.group(1))
+        ]
+        if bad or not items:
+            issues.append(
+                Issue(
+                    source,
+                    f"{source}.{name}",
+                    items,
+                    "应列出 GB/T 4754 两位大类代码或代码区间",
+                    '写成 ["13-43"] 或 ["06-12", "44"]（两位数字，区间由小到大）',
+                )
+            )
+    return issues
+
+
+@dataclass(frozen=True)
+class FocusIndustry:
+    """Whether an enterprise's industry is one the focus and the 亩均 evaluation cover.
+
+    ``inside`` is ``None`` when the code is missing or cannot be read (待核实, never in or out
+    by default); ``text`` says what was seen (「行业代码 5171（大类 51）不属制造业（GB/T 4754 大类
+    13–43）」, 「行业代码缺失」); ``missing`` names the field to collect when ``inside`` is None.
+    """
+
+    inside: bool | None
+    text: str
+    missing: str = ""
+
+
+def focus_industry(
+    code: object, *, edition: object = None, profile: Profile, uscc: object = ""
+) -> FocusIndustry:
+    """Is ``code`` among the profile's ``screening.focus_industries`` (制造业: 门类 C, 大类
+    13–43 [001 三(二)1; 002 三(二)1])?
+
+    The one reading of 「制造业企业」 that screening's 排查重点 and the 亩均 evaluation's
+    参评范围 both use. The code is cleaned as :func:`to_gb2002_division` cleans it (``C3311``,
+    ``3311.0``); the 大类 are its first two digits, which number 门类 C alike in the 2002, 2011
+    and 2017 editions. A missing code, or one that is not a GB/T 4754 code (``F5171`` with a
+    letter other than C, ``批发``, ``00``), is ``None``: to verify.
+
+    >>> from landgov.policy import load_profile
+    >>> p = load_profile("shangyu-2022")
+    >>> focus_industry("3311", profile=p).inside, focus_industry("5171", profile=p).text
+    (True, '行业代码 5171（大类 51）不属制造业（GB/T 4754 大类 13–43）')
+    >>> focus_industry(None, profile=p).inside, focus_industry("批发", profile=p).text
+    (None, '行业代码「批发」无法识别')
+    """
+    groups = profile.value(FOCUS_INDUSTRIES)
+    whose = f"，{uscc}" if uscc else ""
+    field = f"企业表字段 industry_code（行业代码{whose}）"
+    if is_missing(code):
+        return FocusIndustry(None, "行业代码缺失", field)
+    division = to_gb2002_division(code, edition=edition)
+    digits = division.code
+    if len(digits) < 2 or int(digits[:2]) not in _KNOWN_DIVISIONS:
+        seen = str(code).strip()
+        text = f"行业代码「{seen}」无法识别"
+        return FocusIndustry(None, text, f"{field}；所见「{seen}」无法识别")
+    number = int(digits[:2])
+    for name, items in groups.items():
+        if number in _divisions(items):
+            return FocusIndustry(True, f"行业代码 {digits}（大类 {digits[:2]}）属{name}")
+    scope = "、".join(
+        f"{name}（GB/T 4754 大类 {'、'.join(str(i).replace('-', '–') for i in items)}）"
+        for name, items in groups.items()
+    )
+    return FocusIndustry(False, f"行业代码 {digits}（大类 {digits[:2]}）不属{scope}")
 
 
 def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 
+from landgov.core.compare import MEASURED_DIGITS, shown
 from landgov.core.missing import is_missing
 from landgov.gcj02 import wgs84_to_gcj02
 
@@ -183,6 +184,17 @@ def _number_column(series: pd.Series, digits: int) -> list[float | int | None]:
     return out.tolist()
 
 
+def _beside_column(series: pd.Series, against: pd.Series, digits: int) -> list[Any]:
+    """:func:`_number_column`, each value with both it and its threshold known rounded as
+    :func:`landgov.core.compare.shown` writes it."""
+    values = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
+    limits = pd.to_numeric(against, errors="coerce").astype("float64").to_numpy()
+    out = values.round(digits)
+    both = np.flatnonzero(np.isfinite(values) & np.isfinite(limits))
+    out[both] = [float(shown(values[i], limits[i])) for i in both]
+    return _number_column(pd.Series(out), MEASURED_DIGITS)
+
+
 def _text_value(v: Any) -> str | None:
     if is_missing(v):
         return None
@@ -213,10 +225,20 @@ def _bool_values(series: pd.Series) -> list[str | None]:
     return out
 
 
-def display_values(series: pd.Series, kind: str, digits: int = 0) -> list[Any]:
+def display_values(
+    series: pd.Series, kind: str, digits: int = 0, *, against: pd.Series | None = None
+) -> list[Any]:
     """A column's values as a map shows them: ``num`` rounded to ``digits``, ``bool`` as 是/否,
     ``text`` and ``lines`` stripped; missing values (:func:`landgov.core.missing.is_missing`)
-    are ``None``. The single-file map and the tiled map both encode their popups with it."""
+    are ``None``. The single-file map, the tiled map and the folium map all show their popups
+    with it.
+
+    ``against``: the threshold each ``num`` value is judged against and shown beside (容积率
+    and 容积率下限); a value keeps the decimals :func:`landgov.core.compare.shown` keeps to tell
+    it from its threshold (0.6999 beside 0.7, never 0.7; 2 decimals otherwise).
+    """
+    if kind == "num" and against is not None:
+        return _beside_column(series, against, digits)
     if kind == "num":
         return _number_column(series, digits)
     return _bool_values(series) if kind == "bool" else _text_values(series)
@@ -247,7 +269,9 @@ def _lines_column(values: list[str | None]) -> dict[str, Any]:
     return {"l": list(index), "r": rows}
 
 
-def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> dict[str, Any]:
+def encode_columns(
+    frame: pd.DataFrame, kinds: Mapping[str, tuple[str, int] | tuple[str, int, str]]
+) -> dict[str, Any]:
     """Column-oriented, dictionary-encoded attributes.
 
     Parameters
@@ -255,10 +279,11 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
     frame
         Rows in feature order (not modified).
     kinds
-        Column → (``"num"``, ``"bool"``, ``"text"`` or ``"lines"``, digits); columns absent
-        from ``frame`` are skipped. ``bool`` values (True/False or 1/0) become 是/否; a
-        ``lines`` text is shown as ``text`` and stored as whichever of the text and the line
-        encoding is smaller.
+        Column → (``"num"``, ``"bool"``, ``"text"`` or ``"lines"``, digits), optionally with
+        a third item naming the column of the threshold it is shown beside
+        (:func:`display_values`); columns absent from ``frame`` are skipped. ``bool`` values
+        (True/False or 1/0) become 是/否; a ``lines`` text is shown as ``text`` and stored as
+        whichever of the text and the line encoding is smaller.
 
     Returns
     -------
@@ -269,10 +294,11 @@ def encode_columns(frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> di
         :func:`decode_column` reads a column back.
     """
     cols: dict[str, Any] = {}
-    for name, (kind, digits) in kinds.items():
+    for name, (kind, digits, *limit) in kinds.items():
         if name not in frame.columns:
             continue
-        values = display_values(frame[name], kind, digits)
+        beside = frame[limit[0]] if limit and limit[0] in frame.columns else None
+        values = display_values(frame[name], kind, digits, against=beside)
         if kind == "num":
             cols[name] = {"v": values}
         elif kind == "lines":

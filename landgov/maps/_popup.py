@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import COLUMNS, short_label
+from landgov.core.compare import MEASURED_DIGITS
 from landgov.core.counts import ENTERPRISE, PLOT
 from landgov.far.zengrong import CONDITION_LABELS
+from landgov.maps._encode import display_values
 
 __all__ = [
     "APPLICATION_SECTIONS",
@@ -37,7 +39,11 @@ class Field:
     ``digits`` is used for ``num``; ``grouping`` ``False`` shows a ``num`` that names something
     (a year) as written, 「2026」, never 「2,026」; ``mark`` names a text column shown right
     after the value (「（按高度估算）」 after a 建筑面积, 容积率 or 可增建筑面积 resting on an
-    estimated floor area).
+    estimated floor area); ``against`` names the column of the threshold the figure is judged
+    against and is shown beside (容积率 and 容积率下限): each value then keeps as many decimals
+    as tell it from that threshold (:func:`landgov.core.compare.shown`: 0.6999 against 0.7,
+    never 「0.7 / 0.7」), so the page may print up to :data:`~landgov.core.compare.MEASURED_DIGITS`
+    decimals (``shown_digits``).
     """
 
     key: str
@@ -49,18 +55,34 @@ class Field:
     sensitive: bool = False
     grouping: bool = True
     mark: str = ""
+    against: str = ""
+
+    @property
+    def shown_digits(self) -> int:
+        """The most decimals the page prints: ``digits``, or those :func:`shown` may keep."""
+        return MEASURED_DIGITS if self.against else self.digits
 
     def spec(self) -> dict[str, Any]:
         """The part the page needs (``"g": 0``: no thousands separator)."""
         kind = "text" if self.kind == "bool" else self.kind
-        spec = {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.digits}
+        spec = {"k": self.key, "l": self.label, "t": kind, "u": self.unit, "d": self.shown_digits}
         if self.mark:
             spec["m"] = self.mark
         return spec if self.grouping else {**spec, "g": 0}
 
-    def encoding(self) -> tuple[str, int]:
-        """(kind, digits) for :func:`landgov.maps._encode.encode_columns`."""
-        return (self.kind if self.kind in ("num", "bool", "lines") else "text", self.digits)
+    def encoding(self) -> tuple[str, int] | tuple[str, int, str]:
+        """(kind, digits) for :func:`landgov.maps._encode.encode_columns`, with ``against``
+        as a third item when the figure is shown beside its threshold."""
+        kind = self.kind if self.kind in ("num", "bool", "lines") else "text"
+        return (kind, self.digits, self.against) if self.against else (kind, self.digits)
+
+    def values(self, frame: pd.DataFrame) -> list[Any]:
+        """This field's column of ``frame`` as every map shows it
+        (:func:`landgov.maps._encode.display_values`), beside its ``against`` column when the
+        frame has it."""
+        kind, digits = self.encoding()[:2]
+        against = frame[self.against] if self.against in frame.columns else None
+        return display_values(frame[self.key], kind, digits, against=against)
 
 
 def _col(key: str, *args: Any, **kwargs: Any) -> Field:
@@ -99,7 +121,8 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("area_mu", "用地面积", "num", 2, "亩"),
             # 「（按高度估算）」 after both where the floor area was counted from heights
             _col("floor_area_m2", "num", 0, "m²", mark="far_mark"),
-            _col("far", "num", 2, mark="far_mark"),
+            # judged against 容积率下限 (用而未尽): shown with the digits that tell them apart
+            _col("far", "num", 2, mark="far_mark", against="far_floor"),
             Field("far_declared", "登记容积率", "num", 2),
         ),
     ),
@@ -134,7 +157,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         "增容（容积率提升）",
         (
             Field("zengrong", "增容结论", "status"),
-            Field("far_floor", "容积率下限", "num", 2),
+            Field("far_floor", "容积率下限", "num", 2, against="far"),
             Field("headroom_m2", "可增建筑面积", "num", 0, "m²", mark="headroom_mark"),
             # The 增容 check's own labels: one wording, no profile value (the 亩 threshold is
             # in the condition's reason, read from the profile by the check).

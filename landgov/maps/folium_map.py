@@ -76,16 +76,19 @@ def _assets_jquery() -> str:
     return str(found[0])
 
 
-def _texts(field: Field, column: pd.Series) -> list[str | None]:
+def _texts(field: Field, column: pd.Series, against: pd.Series | None = None) -> list[str | None]:
     """The popup's texts of one field, escaped: the values every map of the run shows
     (:func:`~landgov.maps._encode.display_values`: a missing value, 「—」 or 「无」 included, is
-    no line; a yes/no field reads 是/否), numbers grouped by thousands with their unit."""
-    kind, digits = field.encoding()
+    no line; a yes/no field reads 是/否), numbers grouped by thousands with their unit; a
+    figure shown beside its threshold with the decimals that tell them apart
+    (``against``, the column of :attr:`Field.against`)."""
+    kind, digits = field.encoding()[:2]
     out: list[str | None] = []
-    for value in display_values(column, kind, digits):
+    for value in display_values(column, kind, digits, against=against):
         if value is None:
             out.append(None)
         elif kind == "num":
+            digits = field.shown_digits
             text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
             out.append(html.escape(f"{text} {field.unit}".strip()))
         else:
@@ -115,7 +118,10 @@ def _popup_frame(
             if f.key in frame.columns and f.key not in seen:
                 seen.add(f.key)
                 fields.append(f)
-    data = {f.key: _marked(_texts(f, frame[f.key]), frame.get(f.mark)) for f in fields}
+    data = {
+        f.key: _marked(_texts(f, frame[f.key], frame.get(f.against)), frame.get(f.mark))
+        for f in fields
+    }
     geoms = frame.geometry.to_numpy()
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lonlat = shapely.transform(geoms[keep], lambda xy: to_lonlat(xy, frame.crs, gcj02=gcj02))

@@ -106,7 +106,7 @@ def _sections(sections: tuple[tuple[str, tuple[Field, ...]], ...], frame: pd.Dat
     return out
 
 
-def _kinds(sections: tuple[tuple[str, tuple[Field, ...]], ...]) -> dict[str, tuple[str, int]]:
+def _kinds(sections: tuple[tuple[str, tuple[Field, ...]], ...]) -> dict[str, tuple]:
     fields = [f for _, group in sections for f in group]
     return {f.key: f.encoding() for f in fields} | {f.mark: ("text", 0) for f in fields if f.mark}
 
@@ -133,7 +133,7 @@ class _Page:
         geom_id = self.add(f"lg-geom-{name}", enc.payload, "application/octet-stream")
         return {"geom": enc.header(), "geomId": geom_id}
 
-    def attributes(self, name: str, frame: pd.DataFrame, kinds: dict[str, tuple[str, int]]) -> str:
+    def attributes(self, name: str, frame: pd.DataFrame, kinds: dict[str, Any]) -> str:
         return self.add(
             f"lg-attrs-{name}", json_for_script(encode_columns(frame, kinds)), "application/json"
         )

@@ -51,7 +51,7 @@ from landgov.maps._print import footer_lines, policy_text, source_text
 from landgov.maps._run import RunData, load_run
 from landgov.maps._themes import path_theme
 from landgov.maps.style import DEFAULT_STYLE
-from landgov.summary import DECIDABLE, TAX_PER_MU_BASIS
+from landgov.summary import DECIDABLE, tax_per_mu_basis
 
 __all__ = ["A3_LANDSCAPE_IN", "Page", "Table", "packet_pages", "write_packet"]
 
@@ -187,17 +187,20 @@ def _target_note(summary: pd.DataFrame) -> str | None:
     )
 
 
-def _source_note(summary: pd.DataFrame) -> str | None:
+def _source_note(summary: pd.DataFrame, run: RunData) -> str | None:
     """Where the targets of the 镇街 table come from (the run's 目标来源: 文号 and clause, and
     项目推算 for a target the project derived, such as 越城's 41.6 from 「翻番」) and how
-    规上亩均税收 is measured; ``None`` when the run sets no target."""
+    规上亩均税收 is measured, cited as the run's profile reads the clause
+    (:func:`landgov.summary.tax_per_mu_basis`); ``None`` when the run sets no target."""
     if "target_source" not in summary or "township" not in summary:
         return None
     district = summary[summary["township"] == DISTRICT]
     source = district["target_source"].iloc[0] if len(district) else None
     if is_missing(source) or str(source) == NO_TARGET:
         return None
-    return f"目标来源：{source}。{TAX_PER_MU_BASIS}。"
+    from landgov.run.results import loaded_profile
+
+    return f"目标来源：{source}。{tax_per_mu_basis(loaded_profile(run.manifest))}。"
 
 
 def _verdict_cell(row: pd.Series) -> str:
@@ -323,7 +326,7 @@ def _overview(
     notes = []
     if summary is not None:
         tables.append(_township_table(summary))
-        notes.extend(n for n in (_target_note(summary), _source_note(summary)) if n)
+        notes.extend(n for n in (_target_note(summary), _source_note(summary, run)) if n)
         if any(f"{c}_computed" in summary.columns for c in DECIDABLE):
             notes.append(_DECIDED_NOTE)
     return Page(f"{heading}　总览", draw, tuple(tables), tuple(notes), "四个一批处置路径")

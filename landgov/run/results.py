@@ -9,6 +9,7 @@ the policy profile the run used when it can still be loaded.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from landgov.core.runfolder import GPKG, stage_view, verify
 from landgov.errors import DataFileError, LandgovError
 from landgov.policy import Profile, load_profile
 
-__all__ = ["ScreeningResult", "read_screening"]
+__all__ = ["ScreeningResult", "loaded_profile", "read_screening"]
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,15 @@ def read_screening(folder: str | Path) -> ScreeningResult:
         enterprises=ents,
         townships=towns,
         screen=dict(screen),
-        profile=_profile(screen),
+        profile=loaded_profile(screen),
     )
 
 
-def _profile(screen: dict[str, Any]) -> Profile | None:
-    name = (screen.get("profile") or {}).get("name")
+def loaded_profile(screen: Mapping[str, Any]) -> Profile | None:
+    """The profile a run's manifest (its screening section) names, loaded; ``None`` when it
+    names none or this installation cannot load it any more."""
+    prof = screen.get("profile")
+    name = prof.get("name") if isinstance(prof, Mapping) else None
     if not name:
         return None
     try:

@@ -35,7 +35,7 @@ from landgov.core.vocab import (
     scale_is_above,
     unofficial,
 )
-from landgov.far.industry import catalogue_edition
+from landgov.far.industry import FOCUS_INDUSTRIES, catalogue_edition, focus_industry
 from landgov.ids import normalize_uscc
 from landgov.policy import Param, Profile, below_scale_min_land
 from landgov.screening._common import (
@@ -62,25 +62,63 @@ from landgov.verdict import Citation, Status, Verdict
 _TAX_STANDARD = "standard_tax_per_mu（）"  # the county's low-efficiency 亩均税收 (core.collect)
 
 
-def _focus(usccs: tuple[str, ...], table: _Firms, min_mu: Param) -> tuple[bool | None, list]:
-    """In the screening focus (规上, or 规下 using ≥ 3 亩)? None with the missing fields."""
-    missing: list[str] = []
-    for u in usccs:
-        above = scale_is_above(table.get(u, "above_scale"))  # 「否」「规下」 are 规下
-        if u not in table:
-            missing.append(f"企业表中没有该宗地关联企业 {u}")
-            continue
-        if above is None:
-            missing.append(f"企业表字段 above_scale（规上/规下，{u}）")
-            continue
-        if above:
-            return True, []
-        land = table.get(u, "land_mu")
-        if land is None:
-            missing.append(f"企业表字段 land_mu（用地面积，{u}）")
-        elif _holds(min_mu, land):
-            return True, []
-    return (None, missing) if missing else (False, [])
+@dataclass(frozen=True)
+class _Focus:
+    """A plot's place in the screening focus: ``inside`` None when not known, with what is
+    ``missing``; ``why`` says why a plot is outside: (the clause it rests on, ``"size"`` for the
+    3 亩 or ``"industry"`` for 制造业, and the text), enterprise by enterprise."""
+
+    inside: bool | None
+    missing: tuple[str, ...] = ()
+    why: tuple[tuple[str, str], ...] = ()
+
+
+def _firm_focus(u: str, table: _Firms, min_mu: Param, profile: Profile) -> _Focus:
+    """One enterprise: in the focus when a 制造业 firm (:func:`focus_industry`) that is 规上
+    or 规下 using ``min_mu`` 亩 or more; out when either is known to fail; else not known."""
+    if u not in table:
+        return _Focus(None, (f"企业表中没有该宗地关联企业 {u}",))
+    industry = focus_industry(
+        table.get(u, "industry_code"),
+        edition=table.get(u, "industry_edition"),
+        profile=profile,
+        uscc=u,
+    )
+    size, missing, why = _firm_size(u, table, min_mu)
+    if industry.inside is False:
+        why = (*why, ("industry", f"{u} {industry.text}"))
+    if why:
+        return _Focus(False, why=why)
+    if industry.inside is None:
+        missing = (*missing, industry.missing)
+    return _Focus(size and industry.inside, missing)
+
+
+def _firm_size(u: str, table: _Firms, min_mu: Param) -> tuple[bool | None, tuple, tuple]:
+    """(规上 or 规下 using ≥ ``min_mu`` 亩?, missing, why not)."""
+    above = scale_is_above(table.get(u, "above_scale"))  # 「否」「规下」 are 规下
+    if above is None:
+        return None, (f"企业表字段 above_scale（规上/规下，{u}）",), ()
+    if above:
+        return True, (), ()
+    land = table.get(u, "land_mu")
+    if land is None:
+        return None, (f"企业表字段 land_mu（用地面积，{u}）",), ()
+    if _holds(min_mu, land):
+        return True, (), ()
+    return False, (), (("size", f"规下且用地不足 {format_number(min_mu.value)} 亩"),)
+
+
+def _focus(usccs: tuple[str, ...], firm: Callable[[str], _Focus]) -> _Focus:
+    """In the screening focus (a 制造业 firm: 规上, or 规下 using ≥ 3 亩)? Any enterprise in
+    it puts the plot in; else any not known leaves it not known; else it is outside."""
+    firms = [firm(u) for u in usccs]
+    if any(f.inside for f in firms):
+        return _Focus(True)
+    missing = tuple(m for f in firms if f.inside is None for m in f.missing)
+    if missing:
+        return _Focus(None, missing)
+    return _Focus(False, why=tuple(dict.fromkeys(w for f in firms for w in f.why)))
 
 
 def check_low_efficiency(
@@ -127,8 +165,8 @@ def check_low_efficiency(
     param = profile[key]
     citation = profile.citation(key)
     min_mu = below_scale_min_land(profile)  # shared with the 亩均 evaluation's 规下 scope
-    # the focus note rests on its own clause (上虞、嵊州: 3 亩; elsewhere 「参照…」)
-    focus_cited = f"{outside_focus_text(min_mu)} {profile.citation(min_mu.key)}"
+    # the focus note rests on its own clauses (上虞、嵊州: 3 亩, 制造业; elsewhere 「参照…」)
+    cites = _focus_citations(min_mu, profile)
     tax = numeric_column(parcels, "tax_per_mu")
     tax_wan, area_mu = numeric_column(parcels, "tax_wan"), _area_mu(parcels)
     tax = tax.fillna(tax_wan / area_mu.replace(0.0, np.nan))
@@ -139,24 +177,44 @@ def check_low_efficiency(
     ]
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
+    judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
+
+    def firm(u: str) -> _Focus:
+        found = judged.get(u)
+        if found is None:
+            found = judged[u] = _firm_focus(u, table, min_mu, profile)
+        return found
+
     out = []
     for value, usccs, lack in zip(tax.tolist(), links.tolist(), lacks, strict=True):
         seen = None if is_missing(value) else round(float(value), _DIGITS)
         values = {"tax_per_mu": seen, "threshold": float(param.value)}
-        in_focus, missing = _focus(usccs, table, min_mu) if usccs else (None, [_NO_LINK])
-        values["in_focus"] = in_focus
+        focus = _focus(usccs, firm) if usccs else _Focus(None, (_NO_LINK,))
+        values["in_focus"] = focus.inside
         out.append(
             _low_eff_verdict(
-                seen, param, in_focus=in_focus, missing=missing, focus_note=focus_cited,
-                citation=citation, values=values, lack=lack,
+                seen, param, in_focus=focus.inside, missing=list(focus.missing),
+                focus_note=_outside_note(focus, cites), citation=citation, values=values,
+                lack=lack,
             )
         )  # fmt: skip
     return _series(out, parcels.index, Check.LOW_EFFICIENCY.value)
 
 
-def outside_focus_text(min_mu: Param) -> str:
-    """「规下且用地不足 3 亩，不属排查重点」 for the profile's 3 亩."""
-    return f"规下且用地不足 {format_number(min_mu.value)} 亩，不属排查重点"
+def _focus_citations(min_mu: Param, profile: Profile) -> dict[str, str]:
+    """The clause of each reason a plot is outside the focus: the 3 亩 and the 制造业."""
+    land = str(profile.citation(min_mu.key))
+    return {"size": land, "industry": str(profile.citation(FOCUS_INDUSTRIES))}
+
+
+def _outside_note(focus: _Focus, cites: dict[str, str]) -> str:
+    """「规下且用地不足 3 亩，不属排查重点 [clause]」 / 「非制造业企业（…），不属排查重点 [clause]」
+    for a plot outside the focus (empty otherwise)."""
+    if focus.inside is not False:
+        return ""
+    texts = "；".join(text for _, text in focus.why)
+    used = " ".join(dict.fromkeys(cites[kind] for kind, _ in focus.why))
+    return f"{texts}，不属排查重点 {used}"
 
 
 def _low_eff_verdict(
@@ -172,6 +230,9 @@ def _low_eff_verdict(
 ) -> Verdict:
     c = Check.LOW_EFFICIENCY
     focus = f"；{focus_note}" if in_focus is False else ""
+    unsure = [m for m in missing if m != _NO_LINK] if in_focus is None else []
+    if unsure:  # never silently in or out of the focus: say what decides it
+        focus = f"；是否属排查重点待核实（缺少：{'、'.join(unsure)}）"
     if value is None:
         return _verdict(
             c,

@@ -129,7 +129,7 @@ def _columns(frame: pd.DataFrame, sections: Sections) -> dict[str, list[Any]]:
     for _, fields in sections:
         for f in fields:
             if f.key in frame.columns and f.key not in out:
-                out[f.key] = display_values(frame[f.key], *f.encoding())
+                out[f.key] = f.values(frame)
             if f.mark in frame.columns and f.mark not in out:
                 out[f.mark] = display_values(frame[f.mark], "text", 0)
     return out

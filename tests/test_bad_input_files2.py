@@ -22,6 +22,18 @@ def _links_csv(path: Path, rows: list[str]) -> Path:
     return path
 
 
+def _screen_sample_with_links(
+    links: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """``landgov screen`` of the bundled sample with ``links`` as its 地企关联 table."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    return main_here(
+        ["screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+         "-l", links, "-o", out, "--as-of", "2026-06-30"],
+        capsys,
+    )  # fmt: skip
+
+
 def test_an_unclosed_quote_in_a_long_csv_is_said_on_its_row_not_an_internal_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,13 +74,8 @@ def test_a_csv_line_wider_than_a_sheet_is_a_clean_error_naming_its_line(
     rows = [_ROW.format(n=n) for n in range(3)]
     rows[1] = "x," * 20_000
     path = _links_csv(tmp_path / "地企关联.csv", rows)
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     out = tmp_path / "结果"
-    code, text = main_here(
-        ["screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
-         "-l", path, "-o", out, "--as-of", "2026-06-30"],
-        capsys,
-    )  # fmt: skip
+    code, text = _screen_sample_with_links(path, out, capsys)
     assert code == 2, text
     assert "内部出错" not in text, text
     assert "地企关联.csv" in text and "第 3 行" in text and "20,000 列" in text, text
@@ -175,13 +182,8 @@ def test_a_strict_open_xml_workbook_is_named_with_the_fix_not_an_internal_error(
     wb.create_sheet("说明").append(["填表说明"])
     wb.save(plain)
     path = _as_strict(plain, tmp_path / "地企关联.xlsx")
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     out = tmp_path / "结果"
-    code, text = main_here(
-        ["screen", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
-         "-l", path, "-o", out, "--as-of", "2026-06-30"],
-        capsys,
-    )  # fmt: skip
+    code, text = _screen_sample_with_links(path, out, capsys)
     assert code == 2, text
     assert "内部出错" not in text, text
     assert "地企关联.xlsx" in text and "Strict" in text and "处理：" in text, text

@@ -15,25 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from landgov.core.problems import Severity
 from landgov.io import read_enterprises, read_links
+from tests.test_bad_input_county2 import _workbook  # rows, then merged ranges
 
 A = "91330100470102706G"
 B = "913304007429141869"
 C = "91330100799655058B"
 P1, P2 = "330602001001GB00001", "330602001001GB00002"
-
-
-def _book(path: Path, rows: list[list[object]], merges: tuple[str, ...]) -> Path:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    for cells in merges:
-        wb.active.merge_cells(cells)
-    wb.save(path)
-    return path
 
 
 def _problems(result, words: str) -> pd.DataFrame:
@@ -51,7 +41,7 @@ def test_an_amount_merged_over_two_firms_is_missing_on_both(tmp_path: Path) -> N
         [B, "乙公司", None, None, 12],
         [C, "丙公司", 30, "马山街道", 8],
     ]
-    got = read_enterprises(_book(tmp_path / "企业.xlsx", rows, ("C2:C3", "D2:D3")))
+    got = read_enterprises(_workbook(tmp_path / "企业.xlsx", rows, ("C2:C3", "D2:D3")))
     data = got.data.set_index("uscc")
     assert len(got.data) + len(got.rejected) == 3 and len(got.rejected) == 0
     assert data["tax_wan"].isna().tolist() == [True, True, False]
@@ -70,7 +60,7 @@ def test_an_amount_merged_over_rows_of_one_firm_is_that_firms(tmp_path: Path) ->
         [A, "甲公司", 120, 10],
         [A, "甲公司", None, 10],
     ]
-    got = read_enterprises(_book(tmp_path / "企业.xlsx", rows, ("C2:C3",)))
+    got = read_enterprises(_workbook(tmp_path / "企业.xlsx", rows, ("C2:C3",)))
     assert got.data["tax_wan"].tolist() == [120.0, 120.0]
     said = _problems(got, "C2:C3")
     assert len(said) == 1 and said["severity"].iloc[0] == Severity.WARNING
@@ -86,7 +76,7 @@ def test_a_used_area_merged_over_two_firms_on_one_plot_is_missing(tmp_path: Path
         [P1, B, "租用", None],
         [P2, B, "自有", 3000],
     ]
-    got = read_links(_book(tmp_path / "关联.xlsx", rows, ("D2:D3",)))
+    got = read_links(_workbook(tmp_path / "关联.xlsx", rows, ("D2:D3",)))
     assert len(got.data) == 3
     assert got.data["area_used_m2"].isna().tolist() == [True, True, False]
     assert len(_problems(got, "D2:D3")) == 1

@@ -281,6 +281,7 @@ def _shared_plot():
             "uscc": [uscc(0), uscc(1), uscc(2)],
             "name": ["甲", "乙", "丙"],
             "above_scale": [False] * 3,
+            "industry_code": ["3311"] * 3,  # 制造业: in the 亩均 evaluation scope
             "tax_wan": [4.0, 2.0, 5.0],
             "power_10k_kwh": [20.0, 10.0, 25.0],
         }

@@ -71,6 +71,7 @@ TBD = Eligibility.UNKNOWN
 # Each item scores its weight: 30 + 20 + 20 + 10 + 10 + 10 = 100 分.
 _AT = {
     "above_scale": True,
+    "industry_code": "3311",  # 制造业 (金属结构制造): in the 亩均 evaluation scope
     "land_mu": 10.0,
     "tax_wan": 240.97,
     "value_added_wan": 1361.6,
@@ -87,6 +88,7 @@ def _below(i: int, land_mu: float, tax_wan: float, power: float, **more: object)
     return {
         "uscc": uscc(i, "MA8H"),
         "above_scale": False,
+        "industry_code": "3311",  # 制造业: in the 亩均 evaluation scope
         "land_mu": land_mu,
         "tax_wan": tax_wan,
         "power_10k_kwh": power,

@@ -223,6 +223,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("far_minimum", "容积率（最低值口径）", "ratio"),
     _col("tax_land_mu", "亩均税收计算用地（亩）", "area", "亩"),
     _col("far_source", "容积率来源", "text"),
+    _col("zero_set_aside", "登记建筑面积/容积率为0未采用说明", "text"),
     _col("low_efficiency", "低效用地", "bool"),
     _col("idle_years", "闲置年数", "float", "年"),
     _col("outside_focus", "非排查重点（非制造业或规下不足3亩）", "bool"),

@@ -132,22 +132,16 @@ def _status_of(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.Series:
 ENTRY_LIST_STANDARD = "本地认定标准 standard_governance_triggers（）"
 
 
-def _held_by_example_list(
-    checks: pd.DataFrame, triggers: Sequence[str], status: pd.Series
-) -> np.ndarray:
-    """The 不列入 plots that fail a check the entry list ``triggers`` leaves out.
+def _held_by_example_list(status: pd.Series, flags: pd.Series) -> np.ndarray:
+    """The 不列入 plots that fail a check all the same (``flags``, the labels of every check a
+    plot failed, :func:`_summary_columns`): a 不列入 plot failed no trigger check, so what it
+    failed is a check the entry list leaves out.
 
     With the list 示例规则（非官方） (``screening.governance_triggers``), such a plot is off the
     治理清单 by that example alone, which never makes a pass on its own: it is 待核实.
     """
-    held = status.to_numpy() == ScreeningStatus.EXCLUDED.value
-    fail = Status.FAIL
-    failed = np.zeros(len(checks), dtype=bool)
-    for c in checks.columns:
-        if c not in triggers:
-            column = [v.status for v in checks[c].tolist()]
-            failed |= np.fromiter((s is fail for s in column), bool, len(column))
-    return held & failed
+    excluded = status.to_numpy() == ScreeningStatus.EXCLUDED.value
+    return excluded & (flags.to_numpy(dtype=object) != "")
 
 
 def _summary_columns(checks: pd.DataFrame, triggers: Sequence[str]) -> pd.DataFrame:
@@ -436,7 +430,7 @@ def _inventory(
     status = _status_of(checks, triggers)
     held = np.zeros(len(out), dtype=bool)
     if example_list:
-        held = _held_by_example_list(checks, triggers, status)
+        held = _held_by_example_list(status, out["flags"])
         status[held] = ScreeningStatus.UNKNOWN.value
         lacking = out["to_verify"].to_numpy(dtype=object, copy=True)
         for i in np.flatnonzero(held).tolist():

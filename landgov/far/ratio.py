@@ -62,6 +62,7 @@ __all__ = [
     "AREA_DIGITS",
     "BY_LOCATION",
     "ESTIMATE_MARK",
+    "ESTIMATE_WORDS",
     "UNPLACED",
     "ZERO_SET_ASIDE",
     "FarSource",
@@ -129,7 +130,8 @@ def estimated(source: object) -> bool:
 #: After a figure resting on a floor area estimated from heights (:func:`estimated`): the one
 #: wording of every place a user reads it (初审表, map popup; the 增容审查 sheet keeps the
 #: number and says the source in 容积率来源).
-ESTIMATE_MARK = "（按高度估算）"
+ESTIMATE_WORDS = "按高度估算"
+ESTIMATE_MARK = f"（{ESTIMATE_WORDS}）"
 
 
 def estimate_mark(source: object) -> str:

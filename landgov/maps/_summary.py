@@ -33,7 +33,7 @@ from landgov.core.counts import (
 )
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import NO_TARGET
-from landgov.far.ratio import estimate_mark
+from landgov.far.ratio import ESTIMATE_WORDS, estimate_mark
 
 __all__ = ["PanelRow", "district_rows", "manifest_rows"]
 
@@ -228,4 +228,4 @@ def _total_mark(far: pd.DataFrame) -> str:
         return ""
     if len(marks) == len(sources):
         return marks[0]
-    return f"（其中 {len(marks):,} {PLOT}{marks[0].strip('（）')}）"
+    return f"（其中 {len(marks):,} {PLOT}{ESTIMATE_WORDS}）"

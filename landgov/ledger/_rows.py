@@ -57,14 +57,30 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
     return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
 
 
+#: The ledger's columns of where a plot is and whose it is, from a run's 底数清单.
+_PLACE = {"镇街": "township", "权利人": "holder", "面积（亩）": "area_mu"}
+
+
 def refreshed(row: dict[str, Any], parcel: pd.Series | None) -> dict[str, Any]:
-    """``row`` with 亩均税收 and 等级 of the latest run (for a plot that left the list)."""
+    """``row`` with 亩均税收 and 等级 of the latest run (for a plot that left the list), and its
+    镇街, 权利人 and 面积 from the run where the row has none: a row deleted from the returned
+    ledger comes back with its status only (``_update``), and left without its 镇街 it would be
+    counted under 镇街不明 in 镇街进度 while the run says where it lies."""
     if parcel is None:
         return row
-    return row | {
+    place = {
+        name: _number(parcel.get(col)) if name == "面积（亩）" else _text(parcel.get(col))
+        for name, col in _PLACE.items()
+        if is_missing(row.get(name))
+    }
+    area = place.get("面积（亩）")
+    if area is not None:
+        place["面积（亩）"] = round(area, 2)  # as computed_rows rounds it
+    figures = {
         "亩均税收（万元/亩）": _number(parcel.get("tax_per_mu")),
         "等级": _text(parcel.get("grade")),
     }
+    return row | place | figures
 
 
 def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:

@@ -424,6 +424,8 @@ def _merge_run(
     gone: list[str] = []  # ledger plots the run's 底数清单 does not hold
     for key, row in rows.items():
         if key in fresh:
+            if (moved := _path_moved(row, fresh[key], label)) is not None:
+                notes[key].append(moved)
             listed = row.get("列入日期")
             row.update({k: v for k, v in fresh[key].items() if k != "列入日期"})
             row["列入日期"] = listed if isinstance(listed, dt.date) else fresh[key]["列入日期"]
@@ -439,7 +441,7 @@ def _merge_run(
                 )
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
-        row.update(refreshed({}, parcel))
+        row.update(refreshed(row, parcel))
         # not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, or a word none of the three
         pending = parcel is not None and not shown_met(parcel.get("screening_status"))
         row["最新批次"] = f"{label} " + (
@@ -475,6 +477,22 @@ def _merge_run(
             )
         )
     _cross_reference(rows, notes, gone=gone, added=added)
+
+
+def _path_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:
+    """What 系统提示 says of a plot still listed whose 治理路径 the newer run changed (整治提升
+    → 关停退出): the 治理措施 the 镇街 wrote were for the old path (「一地一企一方案」,
+    虞政发〔2022〕12号 第三条第（一）项第2目), so the change is said with the run's 列入原因,
+    never made silently; ``None`` when the path is the same or either is not known."""
+    before, after = row.get("治理路径"), fresh.get("治理路径")
+    if is_missing(before) or is_missing(after) or str(before).strip() == str(after).strip():
+        return None
+    why = fresh.get("列入原因")
+    reason = "" if is_missing(why) else f"（{why}）"
+    return (
+        f"{label} 批次治理路径由「{before}」改为「{after}」{reason}："
+        "请按新路径核实治理措施、计划完成日期（一地一企一方案）"
+    )
 
 
 def _cross_reference(

@@ -1,0 +1,171 @@
+"""Hand-worked cases, round 5: a plot whose path changes, a row deleted from the returned
+ledger, 销号 dates at the boundary, and 镇街 totals of plots split or merged across 镇街.
+
+Rules:
+
+- 「一地一企一方案」 and 「分类实施拆除重建、整治提升、功能转型、关停退出」 (虞政发〔2022〕12号
+  第三条第（一）项第2目): the 治理措施 a 镇街 writes are for the plot's path. When the newer run
+  moves a still-listed plot from 整治提升 to 关停退出, the ledger shows the new path (computed
+  column) — and must say so in 系统提示 with the run's reason, or the officer keeps working
+  to a plan for a path the plot no longer has. Nothing typed is changed.
+- 「清单化管理」 (same clause) and the project rule that every row ends in an output: a row
+  deleted from the returned ledger comes back from 状态变更记录 with its last status. When
+  the newer run holds the plot (here: it left the list, 达标), the run says where it lies and
+  whose it is; the restored row takes its 镇街 from there, or 镇街进度 counts it under
+  镇街不明 while 马山街道's own row is one plot short.
+- 「销号式整改、项目化验收」 (same clause; docs/policy.md ``ledger.dates``): 验收日期 「不得早于
+  列入日期」 — a 验收 on the very day of the 列入日期 is not earlier, so it is evidence.
+- 动态评价 (第三条第（一）项第3目) and 「达标销号」 (第三条第（二）项第1目): the 治理 area done is
+  the old 治理清单 area that left the list 达标. Each listed old plot belongs to the 镇街 of the
+  list it was on. Two plots of two 镇街 merged, or one plot split across two 镇街, make
+  no 镇街 called 「斗门街道；马山街道」: the 镇街 rows of 镇街对比 add up to 全区, each 镇街
+  holding its own plots' area.
+
+Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``): 10,000 m² = 15 亩.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from landgov.ledger import init_ledger, update_ledger, write_ledger
+from landgov.run.results import read_screening
+from tests._runs import fake_run
+from tests.test_ledger import _edit
+
+X, Y = 500_000, 3_300_000
+DAY1 = dt.date(2026, 7, 1)
+DAY2 = dt.date(2027, 7, 1)
+CLOSE_R1 = "规则 R1「关停退出」：重大环保违法且评价为D类"
+
+
+def _box(i: int, *, w: float = 100, dx: float = 0) -> tuple[float, float, float, float]:
+    return (X + 300 * i + dx, Y, X + 300 * i + dx + w, Y + 100)
+
+
+def _delete_row(path, key: str) -> None:
+    """Delete the row of ``key`` from the 治理台账 sheet, as a clerk would."""
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    (row,) = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key]
+    ws.delete_rows(row)
+    wb.save(path)
+
+
+# --------------------------------------------------------------------------- 台账
+OLD = [
+    {"parcel_id": "A", "box": _box(0)},  # 整治提升, listed again in 2027 as 关停退出
+    {"parcel_id": "B", "box": _box(1)},  # 整治提升 both years
+    {"parcel_id": "D", "box": _box(2), "township": "马山街道", "holder": "丁公司"},  # deleted
+    {"parcel_id": "E", "box": _box(3)},  # 已销号, 验收 on the day it was listed
+]
+NEW = [
+    {"parcel_id": "A", "box": _box(0), "path": "关停退出", "grade": "D", "reasons": CLOSE_R1},
+    {"parcel_id": "B", "box": _box(1)},
+    {"parcel_id": "D", "box": _box(2), "township": "马山街道", "holder": "丁公司",
+     "screening_status": "不列入", "tax_per_mu": 8.0, "grade": "B", "path": None},
+    {"parcel_id": "E", "box": _box(3), "screening_status": "不列入", "tax_per_mu": 8.0,
+     "path": None},
+]  # fmt: skip
+PLAN = {
+    "状态": "推进中",
+    "治理措施": "整治提升：厂房改造、引进新项目",
+    "计划完成日期": "2027-12-31",
+}
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory: pytest.TempPathFactory):
+    """(returned ledger workbook, 2027 run folder): A and B 推进中 with a plan, D's row
+    deleted, E 已销号 with 验收 dated 2026-06-30 = its 列入日期."""
+    root = tmp_path_factory.mktemp("hand5_ledger")
+    old = fake_run(root / "2026", OLD, as_of="2026-06-30")
+    new = fake_run(root / "2027", NEW, as_of="2027-06-30")
+    path = write_ledger(init_ledger(read_screening(old), as_of=DAY1), root / "台账.xlsx")
+    _edit(
+        path,
+        {
+            "A": PLAN,
+            "B": PLAN,
+            "E": {"状态": "已销号", "验收日期": "2026-06-30", "验收依据": "斗门街道验收纪要1号"},
+        },
+    )
+    _delete_row(path, "D")
+    return path, new
+
+
+@pytest.fixture(scope="module")
+def updated(returned):
+    path, new = returned
+    return update_ledger(path, read_screening(new), as_of=DAY2)
+
+
+def test_a_path_changed_by_the_new_run_is_said_with_its_reason(updated):
+    # A: 2026 整治提升, 2027 still listed but 关停退出 (R1: 重大环保违法且评价为D类). The ledger's
+    # computed columns follow the 2027 run (治理路径 关停退出, 等级 D); the 治理措施 typed for
+    # 整治提升 and the status 推进中 are kept as typed. 系统提示 says the change, both paths and
+    # the run's reason, and asks for the 治理措施 to be checked (一地一企一方案).
+    # Before: 治理路径 changed to 关停退出 and 系统提示 was empty.
+    rows = updated.rows.set_index("宗地代码")
+    a = rows.loc["A"]
+    assert (a["治理路径"], a["等级"], a["状态"]) == ("关停退出", "D", "推进中")
+    assert a["治理措施"] == PLAN["治理措施"]
+    note = a["系统提示"]
+    assert "治理路径由「整治提升」改为「关停退出」" in note
+    assert "2027-06-30 批次" in note and CLOSE_R1 in note and "治理措施" in note
+    # B: 整治提升 both years — nothing to say
+    assert rows.loc["B", "治理路径"] == "整治提升"
+    assert rows.loc["B", "系统提示"] is None or "治理路径" not in str(rows.loc["B", "系统提示"])
+
+
+def test_a_deleted_row_comes_back_in_its_township(updated):
+    # D (马山街道, 丁公司, 15 亩) was deleted from the returned sheet. 状态变更记录 gives its last
+    # status, 未启动; the 2027 run holds D, 不列入 (达标) → 建议销号. Rows in: A B E (3) + D
+    # restored = 4 out, none dropped. 镇街进度: 斗门街道 A B E = 3, 马山街道 D = 1, no 镇街不明;
+    # 全区 4 = 3 + 1. Before: D's 镇街 was blank → a row 镇街不明 (1) and 马山街道 absent.
+    rows = updated.rows.set_index("宗地代码")
+    assert sorted(rows.index) == ["A", "B", "D", "E"]
+    d = rows.loc["D"]
+    assert (d["镇街"], d["权利人"], d["面积（亩）"], d["状态"]) == (
+        "马山街道",
+        "丁公司",
+        15.0,
+        "未启动",
+    )
+    assert d["系统提示"].startswith("建议销号：")
+    towns = updated.progress.set_index("镇街")
+    assert "镇街不明" not in towns.index
+    assert towns.loc["马山街道", "宗地数"] == 1 and towns.loc["马山街道", "建议销号"] == 1
+    assert towns.loc["斗门街道", "宗地数"] == 3
+    assert towns.loc["全区", "宗地数"] == 4
+    # the deletion is said, never silent
+    said = updated.problems["problem"].str.contains("找不到宗地 D 的行")
+    assert said.sum() == 1
+
+
+def test_acceptance_on_the_day_the_plot_was_listed_is_evidence(updated):
+    # E: 列入日期 2026-06-30, 验收日期 2026-06-30: 「不得早于列入日期」 — the same day is not
+    # earlier, so the 验收 is on file: 已销号, counted finished. 斗门街道 完成率 = E / (A B E)
+    # = 1 / 3 = 33.33 % → 33.3 (rounded down). No 填写问题 on E.
+    towns = updated.progress.set_index("镇街")
+    assert towns.loc["斗门街道", "已销号"] == 1 and towns.loc["斗门街道", "销号待核实"] == 0
+    assert towns.loc["斗门街道", "完成率（%）"] == 33.3
+    assert "E" not in updated.flags
+
+
+def test_the_same_returned_workbook_updated_twice_gives_the_same_ledger(returned, tmp_path):
+    # The 镇街 sends the same workbook twice (or the officer runs the update twice on it):
+    # the second update reads the same edits against the same history, so it finds the same
+    # changes — rows, notes and the history entries are those of the first, none doubled.
+    path, new = returned
+    copy = shutil.copy(path, tmp_path / "台账（再次）.xlsx")
+    first = update_ledger(path, read_screening(new), as_of=DAY2)
+    second = update_ledger(copy, read_screening(new), as_of=DAY2)
+    assert first.rows.equals(second.rows)
+    assert first.history.equals(second.history)
+    # history: 4 at init + A 推进中, B 推进中, E 已销号 (typed) = 7; D's deletion adds nothing
+    assert len(first.history) == 7

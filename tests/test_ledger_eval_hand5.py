@@ -32,8 +32,10 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from landgov.evaluation import compare_runs
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
+from tests._hand import comparison_row
 from tests._runs import fake_run
 from tests.test_ledger import _edit
 
@@ -169,3 +171,66 @@ def test_the_same_returned_workbook_updated_twice_gives_the_same_ledger(returned
     assert first.history.equals(second.history)
     # history: 4 at init + A 推进中, B 推进中, E 已销号 (typed) = 7; D's deletion adds nothing
     assert len(first.history) == 7
+
+
+# --------------------------------------------------------------------------- 动态评价
+MERGE_OLD = [
+    {"parcel_id": "M1", "box": _box(0, w=50), "area_mu": 7.5},  # 斗门街道, listed
+    {"parcel_id": "M2", "box": _box(0, w=50, dx=50), "area_mu": 7.5, "township": "马山街道"},
+    {"parcel_id": "S", "box": _box(1)},  # 斗门街道, 15 亩, listed
+    {"parcel_id": "K", "box": _box(2)},  # same code, still listed
+]
+MERGE_NEW = [
+    # M1 + M2 → M (斗门街道), 达标
+    {"parcel_id": "M", "box": _box(0), "tax_per_mu": 6.0, "screening_status": "不列入",
+     "path": None},
+    # S → S1 (斗门街道, 9 亩) + S2 (马山街道, 6 亩), both 达标
+    {"parcel_id": "S1", "box": _box(1, w=60), "area_mu": 9.0, "tax_per_mu": 6.0,
+     "screening_status": "不列入", "path": None},
+    {"parcel_id": "S2", "box": _box(1, w=40, dx=60), "area_mu": 6.0, "tax_per_mu": 6.0,
+     "township": "马山街道", "screening_status": "不列入", "path": None},
+    {"parcel_id": "K", "box": _box(2)},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def across(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("hand5_across")
+    old = fake_run(root / "2026", MERGE_OLD, as_of="2026-06-30")
+    new = fake_run(root / "2027", MERGE_NEW, as_of="2027-06-30")
+    return compare_runs(read_screening(old), read_screening(new))
+
+
+def test_plots_merged_across_townships_count_in_their_own_townships(across):
+    # M1 (斗门街道, 7.5 亩) and M2 (马山街道, 7.5 亩), both listed, merge into M, 达标: 15 亩 of
+    # 治理清单 left the list — 7.5 in 斗门街道's list and 7.5 in 马山街道's.
+    # S (斗门街道, 15 亩, listed) splits into S1 (斗门) + S2 (马山), both 达标: the 15 亩 were on
+    # 斗门街道's list → 斗门街道.
+    # 治理 done: 斗门街道 = M1 7.5 + S 15 = 22.5; 马山街道 = M2 7.5; 全区 30 = 22.5 + 7.5.
+    # Before: M counted wholly in 斗门街道 (15, 马山街道 absent), and S made a 镇街对比 row
+    # 「斗门街道；马山街道」 (15) that is no 镇街.
+    towns = across.townships.set_index("township")
+    assert list(towns.index) == ["斗门街道", "马山街道", "全区"]
+    assert towns.loc["斗门街道", "governance_done_mu"] == pytest.approx(22.5)
+    assert towns.loc["马山街道", "governance_done_mu"] == pytest.approx(7.5)
+    assert towns.loc["全区", "governance_done_mu"] == pytest.approx(30.0)
+    done = towns.drop(index="全区")["governance_done_mu"].sum()
+    assert done == pytest.approx(towns.loc["全区", "governance_done_mu"])
+
+
+def test_the_plot_rows_still_name_both_townships_and_every_plot(across):
+    # The plot rows are untouched: S's row shows both 镇街 of its parts, and every plot of
+    # both years is in exactly one row (old M1 M2 S K = 4; new M S1 S2 K = 4); 亩均税收 of
+    # the split: (9 × 6.0 + 6 × 6.0) / 15 = 6.0, change 6.0 − 3.0 = +3.0.
+    s = comparison_row(across, "S")
+    assert s["match"] == "分割" and s["township"] == "斗门街道；马山街道"
+    assert s["tax_per_mu_new"] == pytest.approx(6.0) and s["tax_per_mu_change"] == pytest.approx(
+        3.0
+    )
+    m = comparison_row(across, "M")
+    assert (m["match"], m["area_mu_listed_old"], m["listing_change"]) == (
+        "合并",
+        15.0,
+        "移出治理清单",
+    )
+    assert across.counts["plots_old_in_rows"] == 4 and across.counts["plots_new_in_rows"] == 4

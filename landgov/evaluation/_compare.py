@@ -346,19 +346,50 @@ def _number_or_note(value: object) -> object:
     return None if is_missing(value) else value
 
 
-def _area_by_town(plots: pd.DataFrame, changes: tuple[str, ...]) -> pd.DataFrame:
+def _area_by_town(
+    plots: pd.DataFrame, changes: tuple[str, ...], old: ScreeningResult
+) -> tuple[pd.DataFrame, dict[str, float]]:
     """Per 镇街, of the rows whose 治理清单 change is one of ``changes``: ``mu``, the old
     治理清单 area (亩) of the rows whose area is known — only the old plots that were on the
     list (two plots merged, one of them never listed: the other one's area is 治理, not both);
     ``unknown``, the rows whose area is 待核实 (a listed member without an area, named in the
-    row's 待核实事项), counted apart and never added as a part of them."""
+    row's 待核实事项), counted apart and never added as a part of them. Returns that frame and
+    the 全区 figures (``mu``, ``unknown``: each row once).
+
+    Each listed old plot counts in its own 镇街, the one of the 治理清单 it was on (the old
+    run's; the row's when the old run names none): a plot split across two 镇街, or two plots
+    of two 镇街 merged, is not a 镇街 of its own (「斗门街道；马山街道」, a 镇街对比 row no
+    镇街 is, its area in no real 镇街's figure), nor wholly the first 镇街's."""
     hit = plots[plots["listing_change"].isin(changes)]
-    area = pd.to_numeric(hit["area_mu_listed_old"], errors="coerce")
-    return (
-        pd.DataFrame({"mu": area, "unknown": area.isna(), "township": hit["township"]})
-        .groupby("township")[["mu", "unknown"]]
-        .sum()
+    listed = set(old.governance["parcel_id"].astype(str))
+    attrs = old.parcels.drop_duplicates("parcel_id")
+    towns = present_column(attrs["township"]) if "township" in attrs else None
+    areas = pd.to_numeric(
+        attrs.get("area_mu", pd.Series(np.nan, index=attrs.index)), errors="coerce"
     )
+    member = {
+        str(p): (None if towns is None else towns.iloc[i], float(areas.iloc[i]))
+        for i, p in enumerate(attrs["parcel_id"])
+        if str(p) in listed
+    }
+    parts: list[dict[str, Any]] = []
+    total = {"mu": 0.0, "unknown": 0}
+    rows = zip(hit["old_ids"], hit["township"], hit["area_mu_listed_old"], strict=True)
+    for ids, town, area in rows:
+        own = [member[p] for p in ([] if is_missing(ids) else str(ids).split("；")) if p in member]
+        single = town if "；" not in str(town) else UNKNOWN_TOWNSHIP
+        own = [(single if is_missing(t) else t, a) for t, a in own]
+        if pd.isna(area):  # 待核实: counted in the 镇街 of each listed member lacking its area
+            total["unknown"] += 1
+            lacks = {t for t, a in own if np.isnan(a)} or {single}
+            parts += [{"township": t, "mu": 0.0, "unknown": 1} for t in sorted(lacks)]
+            continue
+        total["mu"] += float(area)
+        parts += [{"township": t, "mu": a, "unknown": 0} for t, a in own] or [
+            {"township": single, "mu": float(area), "unknown": 0}
+        ]
+    frame = pd.DataFrame(parts, columns=["township", "mu", "unknown"])
+    return frame.groupby("township")[["mu", "unknown"]].sum(), total
 
 
 #: The largest share a 0.0% cell shows below 100.0 %: 「99.9%」.
@@ -387,13 +418,15 @@ def _done_share(share: float | None, unknown: int) -> float | str | None:
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
-    towns = set(a.index) | set(b.index) | set(plots["township"].dropna())
+    # a group of plots in two 镇街 (split, merged) shows 「甲镇；乙镇」: two 镇街, not one
+    named = {t for v in plots["township"].dropna() for t in str(v).split("；")}
+    done_area, done_total = _area_by_town(plots, DONE_CHANGES, old)
+    open_area, open_total = _area_by_town(plots, UNSETTLED_CHANGES, old)
+    towns = set(a.index) | set(b.index) | named | set(done_area.index) | set(open_area.index)
     towns = _order(old, new).sorted(towns - {DISTRICT})
     # the targets, their years and 目标来源 all from one run (the new one's when it has any),
     # so that a target is never shown beside another run's source
     targets = b if any(k in b for k in (*_TARGET_KEYS, "target_source")) else a
-    done_area = _area_by_town(plots, DONE_CHANGES)
-    open_area = _area_by_town(plots, UNSETTLED_CHANGES)
     rows = []
     for town in [*towns, DISTRICT]:
         row: dict[str, Any] = {"township": town}
@@ -403,8 +436,11 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
         for key in _TARGET_KEYS:  # each with its year, as the run's 镇街汇总 wrote them
             value = targets[key].get(town) if key in targets else None
             row[key] = _year(value) if key.endswith("_year") else _number_or_note(value)
-        for name, area in (("governance_done", done_area), ("governance_to_verify", open_area)):
-            part = area.sum() if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
+        for name, area, total in (
+            ("governance_done", done_area, done_total),
+            ("governance_to_verify", open_area, open_total),
+        ):
+            part = total if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
             row[f"{name}_mu"] = float(part["mu"])
             row[f"{name}_area_unknown"] = int(part["unknown"])
         target = _number(row["renewal_target_mu"])

@@ -173,6 +173,41 @@ def test_the_same_returned_workbook_updated_twice_gives_the_same_ledger(returned
     assert len(first.history) == 7
 
 
+def test_a_row_typed_in_by_hand_is_not_proposed_for_closing(tmp_path):
+    # The 2026 治理清单 holds Q1 only (Z is 不列入, 9 万元/亩, so not on the ledger). A clerk adds
+    # a row Z, 推进中 (a plot typed in by hand, or Q1's code typed over). The 2027 run: Q1 still
+    # listed, Z 不列入 again. 「达标销号」 closes a plot that left the list 达标 (虞政发〔2022〕12号
+    # 第三条第（一）项第2目); Z never was on it, so it did not leave it: no 「建议销号：…已不在
+    # 治理清单」 — were Z a mistyped code, the proposal would rest on another plot's figures.
+    # 系统提示 holds it back (暂不建议销号) and says why; 建议销号 = 0 (was 1). Rows in: Q1 + Z
+    # (hand) = 2 out, Z kept as typed (推进中) and its warning said once.
+    old = fake_run(
+        tmp_path / "2026",
+        [{"parcel_id": "Q1"}, {"parcel_id": "Z", "screening_status": "不列入", "tax_per_mu": 9.0}],
+        as_of="2026-06-30",
+    )
+    new = fake_run(
+        tmp_path / "2027",
+        [{"parcel_id": "Q1"}, {"parcel_id": "Z", "screening_status": "不列入", "tax_per_mu": 9.0}],
+        as_of="2027-06-30",
+    )
+    path = write_ledger(init_ledger(read_screening(old), as_of=DAY1), tmp_path / "台账.xlsx")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    status = next(c.column for c in ws[1] if str(c.value).startswith("状态"))
+    ws.cell(ws.max_row + 1, 1, "Z")
+    ws.cell(ws.max_row, status, "推进中")
+    wb.save(path)
+    ledger = update_ledger(path, read_screening(new), as_of=DAY2)
+    rows = ledger.rows.set_index("宗地代码")
+    assert sorted(rows.index) == ["Q1", "Z"] and rows.loc["Z", "状态"] == "推进中"
+    note = rows.loc["Z", "系统提示"]
+    assert note.startswith("暂不建议销号：") and "未曾列入治理清单" in note
+    assert ledger.progress.set_index("镇街").loc["全区", "建议销号"] == 0
+    hand = ledger.problems["problem"].str.contains("不是 landgov 列入台账的行")
+    assert hand.sum() == 1
+
+
 # --------------------------------------------------------------------------- 动态评价
 MERGE_OLD = [
     {"parcel_id": "M1", "box": _box(0, w=50), "area_mu": 7.5},  # 斗门街道, listed

@@ -216,7 +216,15 @@ def update_ledger(
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
         _refuse_older_run(path, rows, run)
-        _merge_run(rows, run, notes=notes, history=new_history, log=log, as_of=as_of)
+        _merge_run(
+            rows,
+            run,
+            notes=notes,
+            history=new_history,
+            log=log,
+            as_of=as_of,
+            ours=set(_last_status(history)),
+        )
     last = _last_status(history)
     added = {h["宗地代码"] for h in new_history}
     for key, row in rows.items():
@@ -417,7 +425,10 @@ def _merge_run(
     history: list[dict[str, Any]],
     log: ProblemLog,
     as_of: dt.date,
+    ours: set[str],
 ) -> None:
+    """Merge a newer run into the rows read (see :func:`update_ledger`). ``ours``: the plots
+    landgov put on the ledger (those 状态变更记录 holds; none known when it is empty)."""
     fresh = {r["宗地代码"]: r for r in computed_rows(run).to_dict("records")}
     parcels = run.parcels.drop_duplicates("parcel_id").set_index("parcel_id")
     label = run_label(run)
@@ -460,6 +471,12 @@ def _merge_run(
         elif pending:  # nor has one not judged for want of data
             notes[key].append(
                 HOLD_CLOSE + off_list_reason(parcel, run) + "；补齐数据、重新筛查后再定"
+            )
+        elif ours and key not in ours:  # a row typed in by hand never left the list
+            notes[key].append(
+                HOLD_CLOSE + f"本宗地不是 landgov 列入台账的行（手工添加，或改动了宗地代码），"
+                f"未曾列入治理清单，{label} 批次筛查结论为「不列入」，"
+                "不是移出治理清单；请先核实宗地代码"
             )
         else:
             notes[key].append(

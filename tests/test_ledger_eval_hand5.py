@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -214,6 +215,7 @@ MERGE_OLD = [
     {"parcel_id": "M2", "box": _box(0, w=50, dx=50), "area_mu": 7.5, "township": "马山街道"},
     {"parcel_id": "S", "box": _box(1)},  # 斗门街道, 15 亩, listed
     {"parcel_id": "K", "box": _box(2)},  # same code, still listed
+    {"parcel_id": "T", "box": _box(3), "township": "马山街道"},  # 15 亩, listed
 ]
 MERGE_NEW = [
     # M1 + M2 → M (斗门街道), 达标
@@ -225,6 +227,9 @@ MERGE_NEW = [
     {"parcel_id": "S2", "box": _box(1, w=40, dx=60), "area_mu": 6.0, "tax_per_mu": 6.0,
      "township": "马山街道", "screening_status": "不列入", "path": None},
     {"parcel_id": "K", "box": _box(2)},
+    # T now said to lie in 东湖街道 (a boundary change or a corrected 镇街), 达标
+    {"parcel_id": "T", "box": _box(3), "township": "东湖街道", "tax_per_mu": 6.0,
+     "screening_status": "不列入", "path": None},
 ]  # fmt: skip
 
 
@@ -241,31 +246,46 @@ def test_plots_merged_across_townships_count_in_their_own_townships(across):
     # 治理清单 left the list — 7.5 in 斗门街道's list and 7.5 in 马山街道's.
     # S (斗门街道, 15 亩, listed) splits into S1 (斗门) + S2 (马山), both 达标: the 15 亩 were on
     # 斗门街道's list → 斗门街道.
-    # 治理 done: 斗门街道 = M1 7.5 + S 15 = 22.5; 马山街道 = M2 7.5; 全区 30 = 22.5 + 7.5.
-    # Before: M counted wholly in 斗门街道 (15, 马山街道 absent), and S made a 镇街对比 row
+    # T (15 亩) was on 马山街道's list; the new run puts it in 东湖街道 → 马山街道.
+    # 治理 done: 斗门街道 = M1 7.5 + S 15 = 22.5; 马山街道 = M2 7.5 + T 15 = 22.5; 东湖街道 0;
+    # 全区 45 = 22.5 + 22.5 + 0.
+    # Before: M counted wholly in 斗门街道 (15, 马山街道 only T), and S made a 镇街对比 row
     # 「斗门街道；马山街道」 (15) that is no 镇街.
     towns = across.townships.set_index("township")
-    assert list(towns.index) == ["斗门街道", "马山街道", "全区"]
+    assert set(towns.index) == {"斗门街道", "马山街道", "东湖街道", "全区"}
+    assert list(towns.index)[-1] == "全区"
     assert towns.loc["斗门街道", "governance_done_mu"] == pytest.approx(22.5)
-    assert towns.loc["马山街道", "governance_done_mu"] == pytest.approx(7.5)
-    assert towns.loc["全区", "governance_done_mu"] == pytest.approx(30.0)
+    assert towns.loc["马山街道", "governance_done_mu"] == pytest.approx(22.5)
+    assert towns.loc["东湖街道", "governance_done_mu"] == 0.0
+    assert towns.loc["全区", "governance_done_mu"] == pytest.approx(45.0)
     done = towns.drop(index="全区")["governance_done_mu"].sum()
     assert done == pytest.approx(towns.loc["全区", "governance_done_mu"])
 
 
-def test_the_plot_rows_still_name_both_townships_and_every_plot(across):
-    # The plot rows are untouched: S's row shows both 镇街 of its parts, and every plot of
-    # both years is in exactly one row (old M1 M2 S K = 4; new M S1 S2 K = 4); 亩均税收 of
-    # the split: (9 × 6.0 + 6 × 6.0) / 15 = 6.0, change 6.0 − 3.0 = +3.0.
+def test_a_row_whose_township_changed_says_where_its_area_is_counted(across):
+    # The plot rows show the new run's 镇街 (M: 斗门街道; S: 斗门街道；马山街道, both of its
+    # parts; T: 东湖街道) while 镇街对比 counts the 治理 area in the old one: each of these rows
+    # says the two 镇街 in 待核实事项, so that row and 镇街对比 are read together. K, in 斗门街道
+    # both years, says nothing.
     s = comparison_row(across, "S")
     assert s["match"] == "分割" and s["township"] == "斗门街道；马山街道"
-    assert s["tax_per_mu_new"] == pytest.approx(6.0) and s["tax_per_mu_change"] == pytest.approx(
-        3.0
-    )
+    t = comparison_row(across, "T")
+    assert t["township"] == "东湖街道"
+    assert "镇街两期不同（旧期 马山街道，新期 东湖街道）" in t["to_verify"]
     m = comparison_row(across, "M")
-    assert (m["match"], m["area_mu_listed_old"], m["listing_change"]) == (
-        "合并",
-        15.0,
-        "移出治理清单",
-    )
-    assert across.counts["plots_old_in_rows"] == 4 and across.counts["plots_new_in_rows"] == 4
+    assert "旧期 斗门街道；马山街道，新期 斗门街道" in m["to_verify"]
+    assert "新期 斗门街道；马山街道" in s["to_verify"]
+    assert pd.isna(comparison_row(across, "K")["to_verify"])
+
+
+def test_every_plot_is_in_one_row_and_the_split_tax_is_area_weighted(across):
+    # every plot of both years is in exactly one row (old M1 M2 S K T = 5; new M S1 S2 K T =
+    # 5); 亩均税收 of the split: (9 × 6.0 + 6 × 6.0) / 15 = 6.0, change 6.0 − 3.0 = +3.0; the
+    # merge's 治理清单 area 7.5 + 7.5 = 15, 移出治理清单.
+    s = comparison_row(across, "S")
+    assert s["tax_per_mu_new"] == pytest.approx(6.0)
+    assert s["tax_per_mu_change"] == pytest.approx(3.0)
+    m = comparison_row(across, "M")
+    assert (m["match"], m["area_mu_listed_old"]) == ("合并", 15.0)
+    assert m["listing_change"] == "移出治理清单"
+    assert across.counts["plots_old_in_rows"] == 5 and across.counts["plots_new_in_rows"] == 5

@@ -202,6 +202,21 @@ def _apart_words(codes: list[str]) -> str | None:
     )
 
 
+def _town_words(old: object, new: object) -> str | None:
+    """What a row says when its plots lie in other 镇街 in the new run than in the old (a plot
+    moved by a boundary change or a corrected 镇街, two plots of two 镇街 merged): the row
+    shows the new 镇街, while the 治理 area of 镇街对比 counts in the old one (the list it was
+    on, :func:`_area_by_town`) — said, so that the two are read together."""
+    if is_missing(old) or is_missing(new):
+        return None
+    if set(str(old).split("；")) == set(str(new).split("；")):
+        return None
+    return (
+        f"镇街两期不同（旧期 {old}，新期 {new}）：移出治理清单等面积按旧期所在镇街计入镇街对比，"
+        "请核实镇街"
+    )
+
+
 def _long(groups: pd.DataFrame, column: str) -> pd.DataFrame:
     long = groups[["gid", column]].explode(column).dropna()
     return long.rename(columns={column: "parcel_id"})
@@ -248,8 +263,10 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
     rows["to_verify"] = [
-        _joined([x, y, _apart_words(c)])
-        for x, y, c in zip(a["to_verify"], b["to_verify"], groups["apart"], strict=True)
+        _joined([x, y, _apart_words(c), _town_words(ta, tb)])
+        for x, y, c, ta, tb in zip(
+            a["to_verify"], b["to_verify"], groups["apart"], a["town"], b["town"], strict=True
+        )
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)

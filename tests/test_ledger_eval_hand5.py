@@ -65,6 +65,7 @@ OLD = [
     {"parcel_id": "B", "box": _box(1)},  # 整治提升 both years
     {"parcel_id": "D", "box": _box(2), "township": "马山街道", "holder": "丁公司"},  # deleted
     {"parcel_id": "E", "box": _box(3)},  # 已销号, 验收 on the day it was listed
+    {"parcel_id": "F", "box": _box(4)},  # 斗门街道, said to lie in 东湖街道 in 2027
 ]
 NEW = [
     {"parcel_id": "A", "box": _box(0), "path": "关停退出", "grade": "D", "reasons": CLOSE_R1},
@@ -73,6 +74,7 @@ NEW = [
      "screening_status": "不列入", "tax_per_mu": 8.0, "grade": "B", "path": None},
     {"parcel_id": "E", "box": _box(3), "screening_status": "不列入", "tax_per_mu": 8.0,
      "path": None},
+    {"parcel_id": "F", "box": _box(4), "township": "东湖街道"},
 ]  # fmt: skip
 PLAN = {
     "状态": "推进中",
@@ -84,7 +86,7 @@ PLAN = {
 @pytest.fixture(scope="module")
 def returned(tmp_path_factory: pytest.TempPathFactory):
     """(returned ledger workbook, 2027 run folder): A and B 推进中 with a plan, D's row
-    deleted, E 已销号 with 验收 dated 2026-06-30 = its 列入日期."""
+    deleted, E 已销号 with 验收 dated 2026-06-30 = its 列入日期, F with its 责任单位."""
     root = tmp_path_factory.mktemp("hand5_ledger")
     old = fake_run(root / "2026", OLD, as_of="2026-06-30")
     new = fake_run(root / "2027", NEW, as_of="2027-06-30")
@@ -95,6 +97,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory):
             "A": PLAN,
             "B": PLAN,
             "E": {"状态": "已销号", "验收日期": "2026-06-30", "验收依据": "斗门街道验收纪要1号"},
+            "F": {"责任单位": "斗门街道经发办", "责任人": "李四"},
         },
     )
     _delete_row(path, "D")
@@ -127,11 +130,12 @@ def test_a_path_changed_by_the_new_run_is_said_with_its_reason(updated):
 
 def test_a_deleted_row_comes_back_in_its_township(updated):
     # D (马山街道, 丁公司, 15 亩) was deleted from the returned sheet. 状态变更记录 gives its last
-    # status, 未启动; the 2027 run holds D, 不列入 (达标) → 建议销号. Rows in: A B E (3) + D
-    # restored = 4 out, none dropped. 镇街进度: 斗门街道 A B E = 3, 马山街道 D = 1, no 镇街不明;
-    # 全区 4 = 3 + 1. Before: D's 镇街 was blank → a row 镇街不明 (1) and 马山街道 absent.
+    # status, 未启动; the 2027 run holds D, 不列入 (达标) → 建议销号. Rows in: A B E F (4) + D
+    # restored = 5 out, none dropped. 镇街进度: 斗门街道 A B E = 3, 东湖街道 F = 1, 马山街道 D
+    # = 1, no 镇街不明; 全区 5 = 3 + 1 + 1. Before: D's 镇街 was blank → a row 镇街不明 (1) and
+    # 马山街道 absent.
     rows = updated.rows.set_index("宗地代码")
-    assert sorted(rows.index) == ["A", "B", "D", "E"]
+    assert sorted(rows.index) == ["A", "B", "D", "E", "F"]
     d = rows.loc["D"]
     assert (d["镇街"], d["权利人"], d["面积（亩）"], d["状态"]) == (
         "马山街道",
@@ -144,7 +148,8 @@ def test_a_deleted_row_comes_back_in_its_township(updated):
     assert "镇街不明" not in towns.index
     assert towns.loc["马山街道", "宗地数"] == 1 and towns.loc["马山街道", "建议销号"] == 1
     assert towns.loc["斗门街道", "宗地数"] == 3
-    assert towns.loc["全区", "宗地数"] == 4
+    assert towns.loc["东湖街道", "宗地数"] == 1
+    assert towns.loc["全区", "宗地数"] == 5
     # the deletion is said, never silent
     said = updated.problems["problem"].str.contains("找不到宗地 D 的行")
     assert said.sum() == 1
@@ -160,18 +165,37 @@ def test_acceptance_on_the_day_the_plot_was_listed_is_evidence(updated):
     assert "E" not in updated.flags
 
 
-def test_the_same_returned_workbook_updated_twice_gives_the_same_ledger(returned, tmp_path):
-    # The 镇街 sends the same workbook twice (or the officer runs the update twice on it):
-    # the second update reads the same edits against the same history, so it finds the same
-    # changes — rows, notes and the history entries are those of the first, none doubled.
+def test_a_plot_the_new_run_puts_in_another_township_is_said(updated):
+    # F: 斗门街道 in 2026, still listed in 2027 but in 东湖街道 (a boundary change or a corrected
+    # 镇街). The computed 镇街 follows the run, so F is counted under 东湖街道 in 镇街进度; the
+    # 责任单位 斗门街道经发办 and 责任人 李四 are kept as typed, and 系统提示 says the move and
+    # asks for them to be checked. Before: F left 斗门街道's progress without a word.
+    f = updated.rows.set_index("宗地代码").loc["F"]
+    assert (f["镇街"], f["责任单位"], f["责任人"]) == ("东湖街道", "斗门街道经发办", "李四")
+    assert "镇街由「斗门街道」改为「东湖街道」" in f["系统提示"] and "责任单位" in f["系统提示"]
+    a = updated.rows.set_index("宗地代码").loc["A"]
+    assert "镇街由" not in a["系统提示"]  # A stayed in 斗门街道
+
+
+def test_the_same_returned_workbook_updated_twice_records_each_change_once(
+    returned, updated, tmp_path
+):
+    # The 镇街 sends the same workbook twice, and the officer updates the ledger written by the
+    # first update again with the same run. History: 5 at init + A 推进中, B 推进中, E 已销号
+    # (typed) = 8; D's deletion adds nothing (its status is known). The same workbook read
+    # again finds the same 8; the written ledger read again finds no new change: still 8, the
+    # statuses the same, nothing doubled.
     path, new = returned
     copy = shutil.copy(path, tmp_path / "台账（再次）.xlsx")
-    first = update_ledger(path, read_screening(new), as_of=DAY2)
-    second = update_ledger(copy, read_screening(new), as_of=DAY2)
-    assert first.rows.equals(second.rows)
-    assert first.history.equals(second.history)
-    # history: 4 at init + A 推进中, B 推进中, E 已销号 (typed) = 7; D's deletion adds nothing
-    assert len(first.history) == 7
+    again = update_ledger(copy, read_screening(new), as_of=DAY2)
+    assert again.rows.equals(updated.rows) and again.history.equals(updated.history)
+    assert len(updated.history) == 8
+    out = write_ledger(updated, tmp_path / "台账（更新后）.xlsx")
+    second = update_ledger(out, read_screening(new), as_of=DAY2)
+    assert len(second.history) == 8
+    status = second.rows.set_index("宗地代码")["状态"].to_dict()
+    assert status == updated.rows.set_index("宗地代码")["状态"].to_dict()
+    assert status == {"A": "推进中", "B": "推进中", "E": "已销号", "F": "未启动", "D": "未启动"}
 
 
 def test_a_row_typed_in_by_hand_is_not_proposed_for_closing(tmp_path):

@@ -437,6 +437,8 @@ def _merge_run(
         if key in fresh:
             if (moved := _path_moved(row, fresh[key], label)) is not None:
                 notes[key].append(moved)
+            if (moved := _town_moved(row, fresh[key], label)) is not None:
+                notes[key].append(moved)
             listed = row.get("列入日期")
             row.update({k: v for k, v in fresh[key].items() if k != "列入日期"})
             row["列入日期"] = listed if isinstance(listed, dt.date) else fresh[key]["列入日期"]
@@ -494,6 +496,20 @@ def _merge_run(
             )
         )
     _cross_reference(rows, notes, gone=gone, added=added)
+
+
+def _town_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:
+    """What 系统提示 says of a plot still listed that the newer run puts in another 镇街 (a
+    boundary change, a corrected 镇街): its row moves to that 镇街 in 镇街进度, and the 责任单位
+    and 责任人 the old 镇街 filled in may no longer be the ones answerable for it — said, never
+    moved silently; ``None`` when the 镇街 is the same or either is not known."""
+    before, after = row.get("镇街"), fresh.get("镇街")
+    if is_missing(before) or is_missing(after) or str(before).strip() == str(after).strip():
+        return None
+    return (
+        f"{label} 批次镇街由「{before}」改为「{after}」：镇街进度中改计入{after}，"
+        "请核实责任单位、责任人"
+    )
 
 
 def _path_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:

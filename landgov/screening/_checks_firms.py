@@ -421,6 +421,16 @@ def _violation_verdict(
         other = sorted({cat for cat, _ in pairs} - known)
         if other:
             reason += f"；类别 {'、'.join(other)} 不在配置的类别中，仍计入"
+        if unknown:  # the plot is listed all the same; a path rule may still turn on them
+            values["unsure"] = tuple(
+                (j.record.category or "未注明", j.record.severity or "未注明") for j in unknown
+            )
+            values["unsure_missing"] = tuple(dict.fromkeys(m for j in unknown for m in j.missing))
+            reason += (
+                f"；另有 {len(unknown)} 条记录无法确定基准日是否仍存在："
+                f"{'、'.join(describe(j.record) for j in unknown)}"
+                f"（缺少：{'、'.join(values['unsure_missing'])}）"
+            )
         if reading is not None and as_of is not None:
             reason = example_fail(reason, *reading.rests(counted, as_of))
         return _verdict(c, Status.FAIL, reason, citation, values=values)

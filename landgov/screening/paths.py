@@ -26,7 +26,9 @@ joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. At
 ``grade:<A|B|C|D>``
     the plot's 亩均 grade (from its main enterprise).
 ``violation:<severity>[:<category>]``
-    a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category.
+    a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category;
+    unknown where a record that may meet it has no recorded severity or category, or an
+    unknown standing at the reference date (its 整改情况 blank), and none meets it for sure.
 ``block:large``
     the plot belongs to a 连片 block of at least ``blocks.min_area_mu`` 亩 [000 4].
 ``idle:recoverable``
@@ -451,18 +453,50 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 violation 的结果（未运行）",))
     if verdict.status is Status.UNKNOWN:
         return _Outcome(None, missing=verdict.missing)
+    hits, missing = _violation_match(atom, verdict)
+    if hits:
+        text = "存在" + "、".join(f"{sev}{cat}违法违规记录" for cat, sev in hits)
+        return _Outcome(True, ((text, verdict.citation),))
+    return _Outcome(None, missing=missing) if missing else _Outcome(False)
+
+
+#: What a counted record lacks when it may reach a ``violation:`` term (core.records words).
+_NO_SEVERITY = "违法违规记录的严重程度（{cat}，未注明严重程度）"
+_NO_CATEGORY = "违法违规记录的问题类别（{sev}，未注明类别）"
+
+
+def _violation_match(
+    atom: _Atom, verdict: Verdict
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The counted records of ``verdict`` that meet a ``violation:<severity>[:<category>]``
+    term, and — when none does — what is missing where a record may meet it: a counted record
+    without a recorded severity or category, or a record whose standing at the reference date
+    is unknown (the verdict's ``unsure`` records, listed on the plot by another record). Such a
+    record is never read as below the severity or outside the category.
+    """
     floor = SEVERITIES.index(atom.value)
-    hits = [
-        (cat, sev)
-        for cat, sev in verdict.values.get("records", ())
-        if sev in SEVERITIES
-        and SEVERITIES.index(sev) >= floor
-        and (atom.extra is None or cat == atom.extra)
-    ]
-    if not hits:
-        return _Outcome(False)
-    text = "存在" + "、".join(f"{sev}{cat}违法违规记录" for cat, sev in hits)
-    return _Outcome(True, ((text, verdict.citation),))
+
+    def meets(cat: str, sev: str) -> bool | None:
+        sev_ok = None if sev not in SEVERITIES else SEVERITIES.index(sev) >= floor
+        cat_ok = True if atom.extra is None else None if cat == "未注明" else cat == atom.extra
+        return _kleene_all([sev_ok, cat_ok])
+
+    hits, missing = [], []
+    for cat, sev in verdict.values.get("records", ()):
+        ok = meets(cat, sev)
+        if ok:
+            hits.append((cat, sev))
+        elif ok is None:
+            missing.append(
+                _NO_SEVERITY.format(cat=cat)
+                if sev not in SEVERITIES
+                else _NO_CATEGORY.format(sev=sev)
+            )
+    if not hits and any(
+        meets(cat, sev) is not False for cat, sev in verdict.values.get("unsure", ())
+    ):
+        missing += verdict.values.get("unsure_missing", ())
+    return hits, tuple(dict.fromkeys(missing))
 
 
 _NO_BLOCKS = "连片分析结果 block_large（先运行 blocks.find_blocks）"
@@ -865,13 +899,8 @@ def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
 def _violation_truth(atom: _Atom, verdict: Verdict | None) -> bool | None:
     if verdict is None or verdict.status is Status.UNKNOWN:
         return None
-    floor = SEVERITIES.index(atom.value)
-    return any(
-        sev in SEVERITIES
-        and SEVERITIES.index(sev) >= floor
-        and (atom.extra is None or cat == atom.extra)
-        for cat, sev in verdict.values.get("records", ())
-    )
+    hits, missing = _violation_match(atom, verdict)
+    return True if hits else None if missing else False
 
 
 def _truth_block(atom: _Atom, facts: _Facts) -> bool | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from landgov.far.zengrong import CONDITION_LABELS, check_parcels
@@ -231,6 +232,52 @@ def test_major_safety_record_with_grade_d_still_closes(shangyu):
     row = _row(screen_plots(shangyu, parcels, ents, compliance=records), 0)
     assert (row["path"], row["path_status"]) == ("关停退出", "符合")
     assert "存在重大安全违法违规记录" in row["reasons"]
+
+
+def test_tenant_without_tax_on_a_plot_the_owner_alone_clears_is_not_low(shangyu):
+    """「亩均税收5万元以下」 [虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]: the plot's
+    亩均税收 = all tax on the plot / its 亩. Three 21 亩 plots, each with its owner (whole
+    tax on this plot) and a tenant whose tax is blank. A tax is never below 0 (a negative
+    amount is read as missing, plausible.money_min_wan): the owner's tax alone is a floor.
+      0: owner 210 万元 → at least 210 / 21 = 10 > 5 → not 低效 whatever the tenant pays → 符合,
+         不列入, the reason saying the floor and the tenant whose tax is missing;
+      1: owner 105.21 → at least 5.01 > 5 → 符合 (the boundary just above);
+      2: owner 105 → at least 5.00: a tenant paying 0 leaves it at 5.00 (低效, 「以下」 includes
+         5) → 待核实, naming the tax.
+    Before: all three were 待核实 for the tenant's blank tax."""
+    parcels = plots(3)
+    ents = firms(6, land_mu=21.0, tax_wan=[210.0, 105.21, 105.0, None, None, None])
+    pid = parcels["parcel_id"].tolist()
+    links = pd.DataFrame(
+        {
+            "parcel_id": [pid[0], pid[1], pid[2], pid[0], pid[1], pid[2]],
+            "uscc": [uscc(i) for i in range(6)],
+            "relation": ["owner"] * 3 + ["tenant"] * 3,
+        }
+    )
+    got = screen_plots(shangyu, parcels, ents, links=links)
+    checks = got.checks["low_efficiency"]
+    assert [v.status for v in checks] == [Status.PASS, Status.PASS, U]
+    assert got.parcels["screening_status"].tolist() == ["不列入", "不列入", "待核实"]
+    assert checks.iloc[0].reason.startswith("亩均税收至少 10 万元/亩（已知税收 210 万元；")
+    assert f"{uscc(3)} 税收缺失" in checks.iloc[0].reason
+    assert "亩均税收至少 5.01 万元/亩" in checks.iloc[1].reason
+    assert "税收" in got.parcels["to_verify"].iloc[2]
+
+
+def test_floor_of_the_known_tax_never_passes_on_an_example_threshold(yuecheng):
+    """越城 borrows 上虞's 5 万元/亩 (示例规则（非官方）): the owner's 210 万元 on 21 亩 is at
+    least 10, but a county's own threshold may lie above that, and the tenant's tax is still
+    missing → 待核实, naming the tax (never 符合 on the example value)."""
+    parcels = plots(1)
+    ents = firms(2, land_mu=21.0, tax_wan=[210.0, None])
+    pid = parcels["parcel_id"].iloc[0]
+    links = pd.DataFrame(
+        {"parcel_id": [pid, pid], "uscc": [uscc(0), uscc(1)], "relation": ["owner", "tenant"]}
+    )
+    got = screen_plots(yuecheng, parcels, ents, links=links).checks["low_efficiency"].iloc[0]
+    assert got.status is U
+    assert any("税收" in m for m in got.missing)
 
 
 # =============================================================================================

@@ -349,6 +349,34 @@ def test_eligible_only_when_every_condition_holds(official):
     assert got["headroom_m2"] == pytest.approx(23800.0)
 
 
+def test_two_applications_on_one_plot_are_held_to_the_plots_cap_together(official):
+    """Plot 0 (21 亩 = 14000 m², 容积率 0.8 → 11200 m², room 2.5 × 14000 − 11200 = 23800 m²)
+    has two applications, ZR-000 and ZR-009, adding 15000 m² each; plot 1 has two adding
+    10000 m² each. By hand, 「容积率上限可提高至2.5」 [附件3 第二条] is the plot's and
+    「项目不允许分期建设」 [附件3 第四条第（五）项]:
+      plot 0: each alone (26200 / 14000 = 1.87) fits, together 11200 + 30000 = 41200 m² →
+              2.94 > 2.5 (6200 m² over): both cannot be granted, which one stands is not
+              known → the cap 待核实 on both rows, each naming the other → overall 待核实;
+      plot 1: together 31200 m² → 2.23 ≤ 2.5 → both fit → 可申报.
+    Before: all four rows were 可申报, 30000 m² granted on a plot with room for 23800."""
+    parcels = plots(2)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0, added_floor_m2=15000.0),
+        application(pid[0], 0, added_floor_m2=15000.0, application_id="ZR-009"),
+        application(pid[1], 1, added_floor_m2=10000.0),
+        application(pid[1], 1, added_floor_m2=10000.0, application_id="ZR-010"),
+    ]
+    got = applications(official, parcels, rows)
+    assert got["cap"].tolist() == [U, U, "符合", "符合"]
+    assert got["zengrong"].tolist() == [TBD, TBD, OK, OK]
+    note0, note1 = got["cap_note"].iloc[0], got["cap_note"].iloc[1]
+    assert "另有增容申请 ZR-009（新增 15,000 平方米）" in note0
+    assert "另有增容申请 ZR-000（新增 15,000 平方米）" in note1
+    assert "合计实施后容积率 2.94 > 上限 2.5（超出 6,200 平方米）" in note0
+    assert "同一宗地的其他增容申请" in got["missing"].iloc[0]
+
+
 # =============================================================================================
 # 3. The room to the cap near 2.5 [越政发〔2022〕24号 附件3 第二条 「容积率上限可提高至2.5」]
 

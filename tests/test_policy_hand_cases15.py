@@ -21,13 +21,17 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import shapely
 
 from landgov.far.zengrong import CONDITION_LABELS, check_parcels
+from landgov.units import M2_PER_MU
 from landgov.verdict import Status
 from tests._hand import (
     NO,
     OK,
     TBD,
+    X0,
+    Y0,
     application,
     applications,
     firms,
@@ -278,6 +282,50 @@ def test_floor_of_the_known_tax_never_passes_on_an_example_threshold(yuecheng):
     got = screen_plots(yuecheng, parcels, ents, links=links).checks["low_efficiency"].iloc[0]
     assert got.status is U
     assert any("税收" in m for m in got.missing)
+
+
+def _neighbours(tax_b):
+    """甲 60 亩 (100 m × 400 m) and, touching it on the east, 乙 50 亩 (100 m × 333.33 m):
+    甲 tax 60 万元 (1 万元/亩, 低效), 容积率 0.8 (≥ 0.7); 乙 tax ``tax_b``, 容积率 0.5 (< 0.7,
+    用而未尽)."""
+    da, db = 60 * M2_PER_MU / 100.0, 50 * M2_PER_MU / 100.0
+    geoms = [
+        shapely.box(X0, Y0, X0 + 100.0, Y0 + da),
+        shapely.box(X0 + 100.0, Y0, X0 + 200.0, Y0 + db),
+    ]
+    parcels = parcels_of(geoms)
+    parcels["floor_area_m2"] = parcels.geometry.area * [0.8, 0.5]
+    return parcels, firms(2, land_mu=[60.0, 50.0], tax_wan=[60.0, tax_b])
+
+
+@pytest.mark.parametrize(
+    ("tax_b", "path_a", "status_a"),
+    [
+        (None, "整治提升", "待核实"),  # 乙's 低效 unknown → whether 甲 is in a 110 亩 block too
+        (25.0, "拆除重建", "符合"),  # 乙 0.5 ≤ 5 低效, 0.5 < 0.7 → 乙 R3 → 110 亩 → 甲 R3
+        (500.0, "整治提升", "符合"),  # 乙 10 万元/亩, not 低效 → no block → 甲 R4 for sure
+    ],
+)
+def test_low_efficient_plot_next_to_a_neighbour_of_undecided_path(shangyu, tax_b, path_a, status_a):
+    """R3 「低效且属100亩以上连片低效地块 → 拆除重建」 (「100亩以上低效工业用地连片改造」
+    [越政发〔2022〕24号 第三条第4项]); blocks are the 治理 plots whose path rebuilds or frees land.
+    甲 (60 亩, 低效, 容积率 0.8) alone is 60 < 100 → R3 needs the block.
+      乙 tax blank: 乙's R3 term 「低效&容积率低于下限」 is unknown (容积率 0.5 < 0.7) — if 乙 is
+        低效 it is 拆除重建, the two make 110 ≥ 100 亩 and 甲 is 拆除重建 too; so 甲's path is
+        not definite: 整治提升 but 待核实, naming 乙 and its undecided path. Before: 甲 整治提升
+        「符合」, as if 乙 could never join.
+      乙 25 万元 → 0.5 万元/亩 低效 and 容积率 0.5 < 0.7 → 乙 拆除重建 (R3), a block of its own;
+        甲 next to it: 60 + 50 = 110 ≥ 100 亩 → 甲 R3 拆除重建, 符合.
+      乙 500 万元 → 10 万元/亩, not 低效 → 乙 整治提升 for sure (R3 false) → 甲 stays 60 亩 →
+        整治提升, 符合.
+    """
+    parcels, ents = _neighbours(tax_b)
+    got = screen_plots(shangyu, parcels, ents).parcels
+    assert (got["path"].iloc[0], got["path_status"].iloc[0]) == (path_a, status_a)
+    if tax_b is None:
+        b = parcels["parcel_id"].iloc[1]
+        assert f"相邻治理地块 {b} 的治理路径" in got["missing"].iloc[0]
+        assert "规则 R3「拆除重建」无法判定" in got["reasons"].iloc[0]
 
 
 # =============================================================================================

@@ -73,6 +73,7 @@ __all__ = [
     "assign_paths",
     "decide_paths",
     "decided_path",
+    "may_take",
     "path_rows",
     "rule_table",
     "validate_rule_table",
@@ -507,6 +508,9 @@ _BLOCK_AREA_UNKNOWN = "连片地块宗地面积 block_area（本宗地或所在�
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     large = facts.row.get("block_large")
     if is_missing(large):
+        pending = facts.row.get("block_pending")
+        if not is_missing(pending):  # a neighbour whose own path is not yet known
+            return _Outcome(None, missing=(str(pending),))
         if is_missing(facts.row.get("block_id")):
             return _Outcome(None, missing=(_NO_BLOCKS,))
         # in a block one of whose plots has no known area: it may reach the threshold or not
@@ -754,7 +758,9 @@ def decide_paths(
     )
     check_cols = [c for c in checks.columns if c in CHECK_NAMES]
     row_cols = [
-        c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
+        c
+        for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu", "block_pending")
+        if c in parcels
     ]
     aligned = checks[check_cols].reindex(parcels.index)
     columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
@@ -1049,6 +1055,16 @@ def _missing_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[
     if any_terms and _kleene_any(_term_truth(t, truths) for t in any_terms) is None:
         out += unknown(any_terms)
     return tuple(out)
+
+
+def may_take(decisions: pd.Series, paths: Sequence[str]) -> pd.Series:
+    """Whether each decision of :func:`decide_paths` could still turn out one of ``paths``: a
+    rule placed before the deciding one, undecided for a missing input, assigns one of them
+    (the decided path itself is not counted)."""
+    wanted = set(paths)
+    return decisions.map(
+        lambda d: any(d.shared.table[i].path.value in wanted for i in d.plan[1])
+    ).astype(bool)
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:

@@ -164,7 +164,8 @@ def _would_join(
 
 #: Why a plot's block is not known: the neighbours whose own path is undecided (pass 2).
 _PENDING = (
-    "相邻治理地块 {ids} 的治理路径（待核实；其路径若为{paths}，则可连成 {cmp} {mu:g} 亩的连片地块）"
+    "连片相邻地块 block_pending（相邻治理地块 {ids} 的治理路径待核实："
+    "若为{paths}，可连成 {cmp} {mu:g} 亩的连片地块）"
 )
 
 
@@ -216,7 +217,9 @@ def _pending(
     )
     found = touched.merge(undecided, on="comp")
     found = found[found["plot"] != found["self"]]  # the neighbours, not the plot itself
-    names = found.groupby("plot")["id"].agg(lambda ids: "、".join(sorted(set(ids))))
+    names = found.groupby("plot")["id"].agg(
+        lambda ids: "，".join(sorted(set(ids)))
+    )  # no 「、」: one to-verify item
     paths = "或".join(s.members)
     cmp = "≥" if s.area_comparison == ">=" else ">"
     for idx, ids in names.items():

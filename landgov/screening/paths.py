@@ -461,9 +461,10 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
     return _Outcome(None, missing=missing) if missing else _Outcome(False)
 
 
-#: What a counted record lacks when it may reach a ``violation:`` term (core.records words).
-_NO_SEVERITY = "违法违规记录的严重程度（{cat}，未注明严重程度）"
-_NO_CATEGORY = "违法违规记录的问题类别（{sev}，未注明类别）"
+#: What a counted record lacks when it may reach a ``violation:`` term, in the words of
+#: :func:`landgov.core.records.judge` (rendered 「违法违规记录：…〔综合行政执法局〕」).
+_NO_SEVERITY = "严重程度"
+_NO_CATEGORY = "问题类别（记录未注明类别，无法判断是否属于本条所列类别）"
 
 
 def _violation_match(
@@ -488,11 +489,7 @@ def _violation_match(
         if ok:
             hits.append((cat, sev))
         elif ok is None:
-            missing.append(
-                _NO_SEVERITY.format(cat=cat)
-                if sev not in SEVERITIES
-                else _NO_CATEGORY.format(sev=sev)
-            )
+            missing.append(_NO_SEVERITY if sev not in SEVERITIES else _NO_CATEGORY)
     if not hits and any(
         meets(cat, sev) is not False for cat, sev in verdict.values.get("unsure", ())
     ):

@@ -71,6 +71,9 @@ FIELD_SOURCES: dict[str, Source] = {
     "demolition_confirm": Source("拆迁计划确认", "房屋征收部门"),
     "planning_gap": Source("规划用途或工业用地控制线", "自然资源局"),
     "block": Source("是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）", DERIVED),
+    "block_neighbour": Source(
+        "是否属百亩以上连片（补齐相邻治理地块的缺项后重新运行即可判定）", DERIVED
+    ),
     "area_m2": Source(
         "宗地面积（图形缺失、无效，或同一宗地代码有互不重叠的几块图形，核对宗地图形）", "自然资源局"
     ),
@@ -167,6 +170,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
     (re.compile(r"连片分析结果 block_large（[^）]*）"), lambda m: Need("block")),
     (re.compile(r"连片地块宗地面积 block_area（[^）]*）"), lambda m: Need("block_area")),
     (
+        re.compile(r"连片相邻地块 block_pending（(?P<ids>[^）]*)）"),
+        lambda m: Need("block_neighbour", note=f"：{m['ids']}"),
+    ),
+    (
         re.compile(rf"企业表中没有该宗地关联企业 (?P<uscc>{_USCC})"),
         lambda m: Need("enterprise", m["uscc"]),
     ),
@@ -190,7 +197,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
     ),
     (
         re.compile(
-            r"(?<!违法违规记录：)(?P<what>(?:整改情况|整改完成日期|记录日期)（[^）]*）|(?<![\w（])严重程度(?![\w（]))"
+            r"(?<!违法违规记录：)(?P<what>(?:整改情况|整改完成日期|记录日期|问题类别)（[^）]*）"
+            r"|(?<![\w（])严重程度(?![\w（]))"
         ),
         lambda m: Need("record", note=f"：{m['what']}"),
     ),
@@ -224,6 +232,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("本地认定标准 ",),
     ("连片分析结果 block_large（",),
     ("连片地块宗地面积 block_area（",),
+    ("连片相邻地块 block_pending（",),
     ("企业表中没有该宗地关联企业 ",),
     ("违法违规记录表 compliance（",),
     ("规划用途图层 planning",),
@@ -231,7 +240,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("拆迁计划图层 demolition",),
     ("房屋征收部门确认：",),
     ("图层未覆盖",),
-    ("整改情况", "整改完成日期", "记录日期", "严重程度"),
+    ("整改情况", "整改完成日期", "记录日期", "问题类别", "严重程度"),
     ("企业表字段 energy_tce（",),
     ("企业表字段 ",),
     ("宗地字段 ",),

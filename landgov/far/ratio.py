@@ -48,7 +48,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.compare import measured
+from landgov.core.compare import measured, shown
 from landgov.core.dates import date_column
 from landgov.core.missing import format_number, numeric_column
 from landgov.core.vocab import unofficial
@@ -836,9 +836,11 @@ def headroom(
         if pd.isna(value):
             reasons.append("容积率未知（缺建筑面积或用地面积），增容空间待核实")
         elif above_cap >= 0:
-            reasons.append(f"现状容积率 {value:.2f} 已达到或超过上限 {cap:g}，无增容空间")
-        elif above_target >= 0:
-            reasons.append(f"现状容积率 {value:.2f} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
+            seen = shown(value, cap, trim=False, differs=bool(above_cap != 0))
+            reasons.append(f"现状容积率 {seen} 已达到或超过上限 {cap:g}，无增容空间")
+        elif above_target >= 0:  # below the cap: never printed as the cap itself (2.495)
+            seen = shown(value, cap, trim=False, differs=True)
+            reasons.append(f"现状容积率 {seen} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
         else:
             reasons.append("")
     if source is not None:
@@ -848,8 +850,9 @@ def headroom(
         ]
     return pd.DataFrame(
         {
-            "headroom_m2": (-over_cap).clip(lower=0.0),
-            "headroom_target_m2": (-over_target).clip(lower=0.0),
+            # + 0.0: at the ratio itself the room is 0, never -0 (「-0.0」 in a CSV)
+            "headroom_m2": (-over_cap).clip(lower=0.0) + 0.0,
+            "headroom_target_m2": (-over_target).clip(lower=0.0) + 0.0,
             "headroom_reason": reasons,
         },
         index=land_area_m2.index,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -177,6 +178,7 @@ def check_low_efficiency(
     ]
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
+    known = _known_tax(parcels, pairs, table, unknown=tax.isna() & tax_wan.isna())
     judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
 
     def firm(u: str) -> _Focus:
@@ -186,19 +188,91 @@ def check_low_efficiency(
         return found
 
     out = []
-    for value, usccs, lack in zip(tax.tolist(), links.tolist(), lacks, strict=True):
+    rows = zip(tax.tolist(), links.tolist(), lacks, area_mu.tolist(), parcels.index, strict=True)
+    for value, usccs, lack, mu, idx in rows:
         seen = None if is_missing(value) else round(float(value), _DIGITS)
         values = {"tax_per_mu": seen, "threshold": float(param.value)}
         focus = _focus(usccs, firm) if usccs else _Focus(None, (_NO_LINK,))
         values["in_focus"] = focus.inside
-        out.append(
-            _low_eff_verdict(
-                seen, param, in_focus=focus.inside, missing=list(focus.missing),
-                focus_note=_outside_note(focus, cites), citation=citation, values=values,
-                lack=lack,
-            )
+        verdict = _low_eff_verdict(
+            seen, param, in_focus=focus.inside, missing=list(focus.missing),
+            focus_note=_outside_note(focus, cites), citation=citation, values=values,
+            lack=lack,
         )  # fmt: skip
+        part = known.get(idx)
+        if seen is None and part is not None and not is_missing(mu) and mu > 0:
+            verdict = _above_on_known_part(
+                verdict, part, float(mu), param=param, citation=citation, values=values
+            )
+        out.append(verdict)
     return _series(out, parcels.index, Check.LOW_EFFICIENCY.value)
+
+
+def _known_tax(
+    parcels: pd.DataFrame, pairs: pd.DataFrame | None, table: _Firms, *, unknown: pd.Series
+) -> dict[Any, tuple[float, tuple[str, ...]]]:
+    """Per plot whose tax is unknown (``unknown``): the tax its enterprises with a known tax
+    bring to it (Σ share × 税收, as :func:`landgov.link.link_parcels` allocates it) and the
+    enterprises whose tax is missing; only where the pairs carry the allocation ``share``.
+
+    A tax is never below 0 (``plausible.money_min_wan``: a negative amount is read as missing),
+    so the known part is a floor of the plot's tax: the missing ones can only add to it.
+    """
+    if pairs is None or not unknown.any() or not {"parcel_id", "uscc", "share"} <= set(pairs):
+        return {}
+    pids = _col(parcels, "parcel_id")
+    wanted = {p: idx for idx, p in zip(parcels.index[unknown], pids[unknown], strict=True)}
+    parts: dict[Any, list[float]] = {}
+    lacking: dict[Any, list[str]] = {}
+    cols = (pairs[c].tolist() for c in ("parcel_id", "uscc", "share"))
+    for pid, u, share in zip(*cols, strict=True):
+        idx = wanted.get(pid)
+        if idx is None:
+            continue
+        tax = table.get(u, "tax_wan")
+        if is_missing(share) or u not in table:
+            parts[idx] = [math.nan]  # an allocation not known: no floor
+        elif tax is None:
+            lacking.setdefault(idx, []).append(u)
+            parts.setdefault(idx, [])
+        else:
+            parts.setdefault(idx, []).append(float(share) * float(tax))
+    return {
+        idx: (math.fsum(v), tuple(dict.fromkeys(lacking.get(idx, ()))))
+        for idx, v in parts.items()
+        if lacking.get(idx) and not any(math.isnan(x) for x in v)
+    }
+
+
+def _above_on_known_part(
+    verdict: Verdict,
+    part: tuple[float, tuple[str, ...]],
+    mu: float,
+    *,
+    param: Param,
+    citation: Citation,
+    values: dict[str, Any],
+) -> Verdict:
+    """The verdict of a plot whose tax is unknown but whose known part alone already clears
+    the low-efficiency threshold: 亩均税收 is at least that part over the plot, and the missing
+    taxes can only raise it, so the plot is not 低效. Else (and on an example threshold, which
+    never passes on its own) ``verdict`` unchanged."""
+    if param.comparison not in ("<=", "<") or not citation.official:
+        # a floor decides only a 「以下」/「低于」 test; on an example threshold the plot stays
+        # 待核实 naming the missing tax (the county's own figure may lie above the floor)
+        return verdict
+    total, lacking = part
+    floor = round(total / mu, _DIGITS)
+    if _holds(param, floor):
+        return verdict
+    reason = (
+        f"亩均税收至少 {shown(floor, float(param.value))} 万元/亩（已知税收 "
+        f"{format_number(total)} 万元；{'、'.join(lacking)} 税收缺失，补齐后只增不减），"
+        f"未达低效门槛（{_described(param)}）"
+    )
+    focus = verdict.reason.partition("亩均税收缺失，无法判定是否低效")[2]
+    values = {**values, "tax_per_mu_at_least": floor}
+    return _verdict(Check.LOW_EFFICIENCY, Status.PASS, reason + focus, citation, values=values)
 
 
 def _focus_citations(min_mu: Param, profile: Profile) -> dict[str, str]:
@@ -421,6 +495,16 @@ def _violation_verdict(
         other = sorted({cat for cat, _ in pairs} - known)
         if other:
             reason += f"；类别 {'、'.join(other)} 不在配置的类别中，仍计入"
+        if unknown:  # the plot is listed all the same; a path rule may still turn on them
+            values["unsure"] = tuple(
+                (j.record.category or "未注明", j.record.severity or "未注明") for j in unknown
+            )
+            values["unsure_missing"] = tuple(dict.fromkeys(m for j in unknown for m in j.missing))
+            reason += (
+                f"；另有 {len(unknown)} 条记录无法确定基准日是否仍存在："
+                f"{'、'.join(describe(j.record) for j in unknown)}"
+                f"（缺少：{'、'.join(values['unsure_missing'])}）"
+            )
         if reading is not None and as_of is not None:
             reason = example_fail(reason, *reading.rests(counted, as_of))
         return _verdict(c, Status.FAIL, reason, citation, values=values)

@@ -237,6 +237,7 @@ _FIRM_FIELDS = (
     "industry_edition",
     "catalogue_class",
     "two_high_assessment",
+    "tax_wan",
 )
 
 

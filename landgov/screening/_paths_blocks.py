@@ -19,7 +19,10 @@ Blocks depend on paths, and the rule table may use blocks (``block:large`` in R3
    join: its own area plus the seed blocks it touches or lies across a lane from. A low-efficiency
    plot next to a 100-亩 seed block thus becomes 拆除重建 (R3) and joins it — 连片改造. Seed
    plots keep their path. There is no second round: blocks grow by one ring of plots at most,
-   never chaining across the park.
+   never chaining across the park. A neighbour whose pass-1 path is undecided between a
+   member path and another (a rule before its own undecided for a missing input) may be a
+   seed too: where the plot's block reaches the area only with such neighbours, ``block:large``
+   is unknown for it (``block_pending`` names them), so its path is 待核实, never certain.
 3. **Final blocks and reasons.** Blocks are formed from the plots whose path is now in
    ``blocks.paths``; every plot's path is evaluated a last time with its final block (members)
    or itself (the others), so that a reason names the block id and area the outputs show. With
@@ -58,6 +61,7 @@ from landgov.screening.paths import (
     PathRule,
     decide_paths,
     decided_path,
+    may_take,
     path_rows,
 )
 from landgov.units import m2_to_mu, plot_area_m2
@@ -158,6 +162,71 @@ def _would_join(
     return area
 
 
+#: Why a plot's block is not known: the neighbours whose own path is undecided (pass 2).
+_PENDING = (
+    "连片相邻地块 block_pending（相邻治理地块 {ids} 的治理路径待核实："
+    "若为{paths}，可连成 {cmp} {mu:g} 亩的连片地块）"
+)
+
+
+@dataclass(frozen=True)
+class _Pass1:
+    """What pass 1 left: the decisions, the seed, and each plot's block with the seed."""
+
+    first: pd.Series
+    seed: pd.Series
+    joined: pd.Series
+    own_mu: pd.Series
+    pid: pd.Series
+
+
+def _pending(
+    gov: gpd.GeoDataFrame, p1: _Pass1, s: _Settings, roads: np.ndarray | None
+) -> pd.Series:
+    """Per plot not in the seed: what its block waits on (``<NA>`` when nothing).
+
+    Pass 2 joins a plot to the seed blocks next to it. A neighbour whose pass-1 path is
+    undecided between a path that frees or rebuilds land (``blocks.paths``) and another may
+    be a seed too; where the plot's block is large only with such neighbours, whether the
+    plot belongs to a 100-亩 block (「100亩以上低效工业用地连片改造」 [越政发〔2022〕24号
+    第三条第4项]) is not known: ``block:large`` is unknown for it, never false.
+    """
+    out = pd.Series(pd.NA, index=gov.index, dtype="object")
+    seed = p1.seed
+    maybe = may_take(p1.first, s.members) & ~seed
+    if not maybe.any():
+        return out
+    wider = _would_join(gov, seed | maybe, p1.own_mu, s, roads)
+    wait = ~seed & ~s.large(p1.joined).eq(True) & s.large(wider).eq(True)
+    if not wait.any():
+        return out
+    comp = label_blocks(
+        gov[seed | maybe], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads
+    ).reindex(gov.index)
+    geoms = np.asarray(gov.geometry.values, dtype=object)
+    pos_wait = np.flatnonzero(wait.to_numpy() & ~pd.isna(geoms))
+    pos_comp = np.flatnonzero((seed | maybe).to_numpy() & ~pd.isna(geoms))
+    i, j = neighbour_pairs(
+        geoms[pos_wait], geoms[pos_comp], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads
+    )
+    touched = pd.DataFrame(
+        {"plot": gov.index[pos_wait[i]], "comp": comp.iloc[pos_comp[j]].to_numpy()}
+    ).drop_duplicates()
+    undecided = pd.DataFrame(
+        {"comp": comp[maybe], "id": p1.pid[maybe].astype(str), "self": maybe.index[maybe]}
+    )
+    found = touched.merge(undecided, on="comp")
+    found = found[found["plot"] != found["self"]]  # the neighbours, not the plot itself
+    names = found.groupby("plot")["id"].agg(
+        lambda ids: "，".join(sorted(set(ids)))
+    )  # no 「、」: one to-verify item
+    paths = "或".join(s.members)
+    cmp = "≥" if s.area_comparison == ">=" else ">"
+    for idx, ids in names.items():
+        out[idx] = _PENDING.format(ids=ids, paths=paths, cmp=cmp, mu=s.min_area_mu)
+    return out
+
+
 def paths_and_blocks(
     gov: gpd.GeoDataFrame,
     *,
@@ -196,13 +265,18 @@ def paths_and_blocks(
     first = decide_paths(_facts(gov, pid, own_mu, s), **decide)
     seed = decided_path(first).isin(s.members)
     joined = _would_join(gov, seed, own_mu, s, roads)
+    # a plot whose block is large only if a neighbour of undecided path frees or rebuilds land
+    pending = _pending(gov, _Pass1(first, seed, joined, own_mu, pid), s, roads)
     second = first.copy()
     if (~seed).any():
         rest = gov[~seed.to_numpy()]
-        redo = decide_paths(
-            _facts(rest, pd.Series(pd.NA, index=rest.index), joined.loc[rest.index], s), **decide
-        )
-        second.loc[rest.index] = redo
+        facts = _facts(rest, pd.Series(pd.NA, index=rest.index), joined.loc[rest.index], s)
+        if pending.notna().any():
+            wait = pending.loc[rest.index]
+            facts = facts.assign(
+                block_large=facts["block_large"].mask(wait.notna()), block_pending=wait
+            )
+        second.loc[rest.index] = decide_paths(facts, **decide)
     second_path = decided_path(second)
     member = second_path.isin(s.members)
 
@@ -223,6 +297,10 @@ def paths_and_blocks(
     decided = first.copy()
     if in_block.any():
         decided.loc[in_block] = decide_paths(final_facts[in_block.to_numpy()], **decide)
+    # a plot left out of every block because a neighbour's path is undecided: its pass-2
+    # decision, which names that neighbour (its own pass-1 one would read as certain)
+    waiting = (~in_block & ~member & pending.notna()).to_numpy()
+    decided.loc[waiting] = second.loc[waiting]
     final = path_rows(decided)
     moved = final["path"].isin(s.members) != member
     if moved.any():

@@ -26,7 +26,9 @@ joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. At
 ``grade:<A|B|C|D>``
     the plot's 亩均 grade (from its main enterprise).
 ``violation:<severity>[:<category>]``
-    a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category.
+    a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category;
+    unknown where a record that may meet it has no recorded severity or category, or an
+    unknown standing at the reference date (its 整改情况 blank), and none meets it for sure.
 ``block:large``
     the plot belongs to a 连片 block of at least ``blocks.min_area_mu`` 亩 [000 4].
 ``idle:recoverable``
@@ -71,6 +73,7 @@ __all__ = [
     "assign_paths",
     "decide_paths",
     "decided_path",
+    "may_take",
     "path_rows",
     "rule_table",
     "validate_rule_table",
@@ -451,18 +454,47 @@ def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 violation 的结果（未运行）",))
     if verdict.status is Status.UNKNOWN:
         return _Outcome(None, missing=verdict.missing)
+    hits, missing = _violation_match(atom, verdict)
+    if hits:
+        text = "存在" + "、".join(f"{sev}{cat}违法违规记录" for cat, sev in hits)
+        return _Outcome(True, ((text, verdict.citation),))
+    return _Outcome(None, missing=missing) if missing else _Outcome(False)
+
+
+#: What a counted record lacks when it may reach a ``violation:`` term, in the words of
+#: :func:`landgov.core.records.judge` (rendered 「违法违规记录：…〔综合行政执法局〕」).
+_NO_SEVERITY = "严重程度"
+_NO_CATEGORY = "问题类别（记录未注明类别，无法判断是否属于本条所列类别）"
+
+
+def _violation_match(
+    atom: _Atom, verdict: Verdict
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The counted records of ``verdict`` that meet a ``violation:<severity>[:<category>]``
+    term, and — when none does — what is missing where a record may meet it: a counted record
+    without a recorded severity or category, or a record whose standing at the reference date
+    is unknown (the verdict's ``unsure`` records, listed on the plot by another record). Such a
+    record is never read as below the severity or outside the category.
+    """
     floor = SEVERITIES.index(atom.value)
-    hits = [
-        (cat, sev)
-        for cat, sev in verdict.values.get("records", ())
-        if sev in SEVERITIES
-        and SEVERITIES.index(sev) >= floor
-        and (atom.extra is None or cat == atom.extra)
-    ]
-    if not hits:
-        return _Outcome(False)
-    text = "存在" + "、".join(f"{sev}{cat}违法违规记录" for cat, sev in hits)
-    return _Outcome(True, ((text, verdict.citation),))
+
+    def meets(cat: str, sev: str) -> bool | None:
+        sev_ok = None if sev not in SEVERITIES else SEVERITIES.index(sev) >= floor
+        cat_ok = True if atom.extra is None else None if cat == "未注明" else cat == atom.extra
+        return _kleene_all([sev_ok, cat_ok])
+
+    hits, missing = [], []
+    for cat, sev in verdict.values.get("records", ()):
+        ok = meets(cat, sev)
+        if ok:
+            hits.append((cat, sev))
+        elif ok is None:
+            missing.append(_NO_SEVERITY if sev not in SEVERITIES else _NO_CATEGORY)
+    if not hits and any(
+        meets(cat, sev) is not False for cat, sev in verdict.values.get("unsure", ())
+    ):
+        missing += verdict.values.get("unsure_missing", ())
+    return hits, tuple(dict.fromkeys(missing))
 
 
 _NO_BLOCKS = "连片分析结果 block_large（先运行 blocks.find_blocks）"
@@ -473,6 +505,9 @@ _BLOCK_AREA_UNKNOWN = "连片地块宗地面积 block_area（本宗地或所在�
 def _eval_block(atom: _Atom, facts: _Facts) -> _Outcome:
     large = facts.row.get("block_large")
     if is_missing(large):
+        pending = facts.row.get("block_pending")
+        if not is_missing(pending):  # a neighbour whose own path is not yet known
+            return _Outcome(None, missing=(str(pending),))
         if is_missing(facts.row.get("block_id")):
             return _Outcome(None, missing=(_NO_BLOCKS,))
         # in a block one of whose plots has no known area: it may reach the threshold or not
@@ -720,7 +755,9 @@ def decide_paths(
     )
     check_cols = [c for c in checks.columns if c in CHECK_NAMES]
     row_cols = [
-        c for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu") if c in parcels
+        c
+        for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu", "block_pending")
+        if c in parcels
     ]
     aligned = checks[check_cols].reindex(parcels.index)
     columns = {c: [_as_verdict(v) for v in aligned[c].tolist()] for c in check_cols}
@@ -865,13 +902,8 @@ def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:
 def _violation_truth(atom: _Atom, verdict: Verdict | None) -> bool | None:
     if verdict is None or verdict.status is Status.UNKNOWN:
         return None
-    floor = SEVERITIES.index(atom.value)
-    return any(
-        sev in SEVERITIES
-        and SEVERITIES.index(sev) >= floor
-        and (atom.extra is None or cat == atom.extra)
-        for cat, sev in verdict.values.get("records", ())
-    )
+    hits, missing = _violation_match(atom, verdict)
+    return True if hits else None if missing else False
 
 
 def _truth_block(atom: _Atom, facts: _Facts) -> bool | None:
@@ -1020,6 +1052,16 @@ def _missing_atoms(compiled: Any, truths: Mapping[_Atom, bool | None]) -> tuple[
     if any_terms and _kleene_any(_term_truth(t, truths) for t in any_terms) is None:
         out += unknown(any_terms)
     return tuple(out)
+
+
+def may_take(decisions: pd.Series, paths: Sequence[str]) -> pd.Series:
+    """Whether each decision of :func:`decide_paths` could still turn out one of ``paths``: a
+    rule placed before the deciding one, undecided for a missing input, assigns one of them
+    (the decided path itself is not counted)."""
+    wanted = set(paths)
+    return decisions.map(
+        lambda d: any(d.shared.table[i].path.value in wanted for i in d.plan[1])
+    ).astype(bool)
 
 
 def decided_path(decisions: pd.Series) -> pd.Series:

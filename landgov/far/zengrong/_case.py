@@ -52,6 +52,12 @@ _APP = "增容申请"
 PLOT_SHAPE = "宗地图形"
 FLOOR_OR_FAR = "建筑面积或容积率"
 ADDED_FLOOR = "新增建筑面积"
+#: The other applications on the same plot (``(application_id, added m²)`` pairs), set on an
+#: application by :func:`~landgov.far.zengrong.check_applications`: the 2.5 cap is the plot's
+#: [附件3 二] and 「项目不允许分期建设」 [附件3 四（五）].
+CO_APPLIED = "_co_applied"
+#: What a cap that the applications on one plot exceed together lacks.
+CO_APPLIED_ITEM = "申请表：同一宗地的其他增容申请（是否同一项目、以哪一份为准）"
 #: The applicant when no enterprise of the enterprise table is known for it (三.3 and the form's
 #: 企业名称, 法人代表, 联系人); the enterprise's own 行业代码 (三.4 fallback, the form's 所属行业).
 NO_APPLICANT = "申请企业"

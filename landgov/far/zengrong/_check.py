@@ -23,6 +23,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import Eligibility
 from landgov.far.industry import catalogue_edition
 from landgov.far.zengrong._case import (
+    CO_APPLIED,
     PARCEL_GIVEN,
     _Case,
     _float,
@@ -322,9 +323,14 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
     where = pd.Series(parcels.index, index=parcels["parcel_id"].astype(str))
     where = where[~where.index.duplicated()]
     rows, geoms, heads = [], [], []
-    for app in applications.to_dict("records"):
-        pid = str(app.get("parcel_id") or "")
+    records = applications.to_dict("records")
+    co_applied = _co_applied(records, where)
+    for n, given in enumerate(records):
+        pid = str(given.get("parcel_id") or "")
         idx = where.get(pid)
+        others = tuple(x for m, *x in co_applied.get(idx, ()) if m != n)
+        # the cap is the plot's: the other applications on it count too
+        app = {**given, CO_APPLIED: others} if others else given
         uscc = normalize_uscc(app.get("uscc")) or (ctx.users.get(idx) if idx is not None else None)
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
@@ -350,6 +356,22 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
     return gpd.GeoDataFrame(
         out, geometry=gpd.GeoSeries(geoms, index=applications.index, crs=parcels.crs)
     )
+
+
+def _co_applied(
+    records: list[dict[str, Any]], where: pd.Series
+) -> dict[Any, list[tuple[int, str, float]]]:
+    """Per plot with more than one application: (row, application_id, added m²) of each
+    application on it that names a positive added floor area."""
+    by_plot: dict[Any, list[tuple[int, str, float]]] = {}
+    for n, app in enumerate(records):
+        idx = where.get(str(app.get("parcel_id") or ""))
+        added = _float(app.get("added_floor_m2"))
+        if idx is not None and added > 0:
+            name = app.get("application_id")
+            label = f"第 {n + 1} 行" if is_missing(name) else str(name)
+            by_plot.setdefault(idx, []).append((n, label, added))
+    return {k: v for k, v in by_plot.items() if len(v) > 1}
 
 
 #: Why an application's plot could not be checked: its 宗地代码 is not in the parcel layer (the

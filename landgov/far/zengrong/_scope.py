@@ -12,6 +12,8 @@ from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.ratio import beyond_ratio, estimate_citations
 from landgov.far.zengrong._case import (
     ADDED_FLOOR,
+    CO_APPLIED,
+    CO_APPLIED_ITEM,
     FLOOR_OR_FAR,
     _Case,
     _cite,
@@ -293,7 +295,12 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         if not ok:
             reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
         added = _float(case.application.get("added_floor_m2"))
-        verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
+        together = _together(case, land, cap) if ok else None
+        if together is not None:
+            verdict = _v("cap", Status.UNKNOWN, reason + together, cite, values=values,
+                         missing=(CO_APPLIED_ITEM,))  # fmt: skip
+        else:
+            verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
         return _on_estimate(case, s, verdict, added=added)
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
@@ -363,6 +370,30 @@ def _floor_reading(column: str, s: _Settings) -> str:
         return "实际建筑面积"
     height = float(s.profile.value("far.double_storey_height_m"))
     return f"计容建筑面积（层高超过 {height:g} 米的层加倍）"
+
+
+def _together(case: _Case, land: object, cap: float) -> str | None:
+    """Where the application fits the cap alone but not with the other applications on the
+    same plot: what to say (None otherwise). 「容积率上限可提高至 2.5」 [附件3 二] is the plot's,
+    and 「项目不允许分期建设」 [附件3 四（五）]: the applications cannot all be granted, and which
+    one stands is for the township and the joint meeting to verify (待核实)."""
+    others = case.application.get(CO_APPLIED) or () if case.application else ()
+    floor = _float(case.after.get("floor_area_after_m2"))
+    if not others or math.isnan(floor) or is_missing(land) or not float(land) > 0:
+        return None
+    total = floor + math.fsum(a for _, a in others)
+    over = float(beyond_ratio(total, land, cap))
+    if over <= 0:
+        return None
+    names = "、".join(
+        f"{aid}（新增 {format_number(a, thousands=True)} 平方米）" for aid, a in others
+    )
+    seen = shown(total / float(land), cap, trim=False, differs=True)
+    return (
+        f"；但同一宗地另有增容申请 {names}，合计实施后容积率 {seen} > 上限 {cap:g}"
+        f"（超出 {format_number(over, thousands=True)} 平方米），不能同时按申请增容；"
+        "项目不允许分期建设 [越政发〔2022〕24号 附件3 第四条第（五）项]，请核实以哪一份申请为准"
+    )
 
 
 def _cap_verdict(

@@ -85,6 +85,7 @@ __all__ = [
     "Written",
     "fix_problems",
     "number_format_for",
+    "plain_widths",
     "print_setup",
     "write_sheet",
     "write_sheets",
@@ -468,6 +469,21 @@ def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
     return out
 
 
+def _auto_width(content: int) -> float:
+    """The width of a column laid out by its content (:func:`_content_widths`): a character
+    more each side, at least 6 and at most :data:`_MAX_WIDTH` (wider content wraps)."""
+    return float(min(_MAX_WIDTH, max(6, content + 2)))
+
+
+def plain_widths(frame: pd.DataFrame) -> list[tuple[float, bool]]:
+    """``(width, wrap)`` of each column of ``frame`` (its column names as headers), as every
+    handed-out sheet lays out a column of no set width: as wide as its widest value or header
+    (CJK counts double), wrapped past :data:`_MAX_WIDTH` characters. For sheets written cell by
+    cell (the 治理台账's own sheets) that must read like the others."""
+    headers = [str(c) for c in frame.columns]
+    return [(_auto_width(w), w > _MAX_WIDTH) for w in _content_widths(frame, headers)]
+
+
 def _header_height(headers: list[str], widths: list[float]) -> float | None:
     lines = max(
         (
@@ -611,8 +627,7 @@ def _layout(
             continue
         wrap = str(name) in style.wrap or content > _MAX_WIDTH
         wrapped.append(wrap)
-        width = _WRAP_WIDTH if str(name) in style.wrap else min(_MAX_WIDTH, max(6, content + 2))
-        widths.append(float(width))
+        widths.append(float(_WRAP_WIDTH) if str(name) in style.wrap else _auto_width(content))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
     layout = _Layout(

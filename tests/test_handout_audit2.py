@@ -1,0 +1,91 @@
+"""The demo's hand-outs as the 经信局 clerk checks them before sending them to the 联席会议.
+
+One ``landgov demo`` run (the session's, :func:`tests.conftest.demo_run`) is opened the way the
+clerk opens it, for what the other scans (``test_handout_scan``, ``test_handout_audit``,
+``test_handout_print``, ``test_column_labels``) do not look at: whether a value can be read
+without widening its column, whether a figure is labelled as what it counts, whether a map's
+notes and a layer's descriptions name things in Chinese. Each test says what the clerk had to
+fix by hand before.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+_INPUT = "示例数据"  # the generated second-year sample: input, not output
+
+
+@pytest.fixture(scope="module")
+def demo(demo_run: Path) -> Path:
+    return demo_run  # one demo run for the session (tests/conftest.py)
+
+
+def _display_width(text: str) -> int:
+    """Characters of the longest line, a CJK character counting two (as Excel shows it)."""
+    longest = max(text.split("\n"), key=len)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+
+
+def _widths(ws: Worksheet) -> dict[int, float]:
+    """The width of each column given one (a ``<col>`` may span several columns)."""
+    out: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        if dim.width:
+            for i in range((dim.min or 1), (dim.max or dim.min or 1) + 1):
+                out[i] = dim.width
+    return out
+
+
+def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
+    books = [p for p in sorted(root.rglob("*.xlsx")) if _INPUT not in str(p.parent)]
+    assert books
+    for book in books:
+        for ws in openpyxl.load_workbook(book):
+            if ws.sheet_state == "visible":
+                yield f"{book.name}:{ws.title}", ws
+
+
+# The 治理台账's own sheet keeps its prose columns laid out narrow, one line a plot: such a
+# cell shows its start (the whole text is in the cell, and in landgov.xlsx).
+_PROSE = {
+    "demo-治理台账.xlsx:治理台账": {
+        "列入原因", "政策依据", "系统提示", "治理措施（填写）", "进展说明（填写）"
+    },
+}  # fmt: skip
+
+
+def test_every_text_fits_its_column_or_wraps(demo: Path) -> None:
+    """A text cell that neither wraps nor fits its column is cut off where the next cell is
+    filled: the 治理台账's 状态变更记录 showed 「3306020010」 of 「330602001001GB00001」 (its
+    columns were as wide as their headers, 10 characters), its 问题记录 showed ten characters of
+    each problem, and its 填写说明 cut its own lines; on the 治理台账 itself 权利人 showed 12
+    characters of 「绍兴越城佳骏康汽配有限公司」, 责任单位 8 of 「斗门街道经济发展办公室」, 验收依据
+    15 of 「斗门街道工业用地整治验收纪要〔2027〕40号」. Every column is as wide as its widest
+    value, as in landgov.xlsx, or wraps (at most 60 characters wide); only the 台账's prose
+    columns show their start."""
+    bad: list[str] = []
+    seen: set[str] = set()
+    for where, ws in _sheets(demo):
+        prose = _PROSE.get(where, set())
+        heads = {c.column: str(c.value) for c in ws[1]}
+        widths = _widths(ws)
+        for row in ws.iter_rows(min_row=2, max_row=501):
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.alignment.wrap_text:
+                    continue
+                if heads.get(cell.column) in prose:
+                    continue
+                width = widths.get(cell.column, 8.43)  # Excel's default column
+                seen.add(where)
+                if _display_width(cell.value) > width:
+                    bad.append(f"{where}!{cell.coordinate} 宽 {width}：「{cell.value[:30]}」")
+    assert {
+        "demo-治理台账.xlsx:治理台账", "demo-治理台账.xlsx:状态变更记录", "landgov.xlsx:底数清单"
+    } <= seen  # fmt: skip
+    assert not bad, bad[:20]

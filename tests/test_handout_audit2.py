@@ -10,6 +10,8 @@ fix by hand before.
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +91,45 @@ def test_every_text_fits_its_column_or_wraps(demo: Path) -> None:
         "demo-治理台账.xlsx:治理台账", "demo-治理台账.xlsx:状态变更记录", "landgov.xlsx:底数清单"
     } <= seen  # fmt: skip
     assert not bad, bad[:20]
+
+
+def _config(page: Path) -> dict:
+    html = page.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="lg-config">(.*?)</script>', html, re.S)
+    assert found, page.name
+    return json.loads(found[1])
+
+
+def _township_fields(config: dict) -> dict[str, str]:
+    """``{key: label}`` of the 镇街 popup (the section of the layer holding 镇街汇总)."""
+    out: dict[str, str] = {}
+    for layer in config.values():
+        if isinstance(layer, dict) and layer.get("geomId") == "lg-geom-townships":
+            for _title, fields in layer["sections"]:
+                out |= {f["k"]: f["l"] for f in fields}
+    return out
+
+
+def test_township_popup_area_is_the_listed_plots_not_industrial_land(demo: Path) -> None:
+    """The 镇街 popup called 镇街汇总's 面积（亩） 「工业用地面积」, but it sums every plot of
+    the 底数清单: the demo's 斗门街道 7,361.45 亩 holds 仓储用地、商服用地、公用设施用地 plots
+    (6,238.08 亩 of 工业用地). Read out at the meeting it overstated the industrial land by
+    the others. The popup says 「面积」 as the sheet does (the registry's label)."""
+    from landgov.core.columns import short_label
+
+    pages = sorted((demo / "maps").glob("*.html"))
+    seen = 0
+    for page in pages:
+        fields = _township_fields(_config(page))
+        if "area_mu" in fields:
+            seen += 1
+            assert fields["area_mu"] == short_label("area_mu") == "面积", (page.name, fields)
+        assert "工业用地面积" not in page.read_text(encoding="utf-8"), page.name
+    assert seen >= 2  # the briefing map and the progress map
+    wb = openpyxl.load_workbook(demo / "out" / "demo" / "landgov.xlsx", read_only=True)
+    rows = {r[0]: r for r in wb["底数清单"].iter_rows(min_row=1, values_only=True)}
+    wb.close()
+    heads = rows.pop("宗地代码")
+    use, town = heads.index("土地用途"), heads.index("镇街")
+    # the figure the popup shows counts non-industrial plots: 「工业用地面积」 was wrong
+    assert any(r[use] != "工业用地" and r[town] == "斗门街道" for r in rows.values())

@@ -238,7 +238,8 @@ APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
 _TOWNSHIP_KNOWN = {
     "township": _col("township"),
     "n_parcels": _col("n_parcels", "num", 0, "宗"),
-    "area_mu": Field("area_mu", "工业用地面积", "num", 1, "亩"),
+    # every plot of the 底数清单 (仓储、商服… too, with their 范围说明): not 「工业用地面积」
+    "area_mu": _col("area_mu", "num", 1, "亩"),
     "governance_area_mu": _col("governance_area_mu", "num", 1, "亩"),
     "n_governance": Field("n_governance", "治理清单宗数", "num", 0, "宗"),
     "tax_per_mu_above_scale": _col("tax_per_mu_above_scale", "num", 2, "万元/亩", money=True),

@@ -168,3 +168,23 @@ def test_map_notes_name_layers_and_fields_in_chinese(demo: Path) -> None:
             if not _within(note, m.start(), {f"{label(name)}（{name}）", *named}):
                 bare.append(f"{name}: {note}")
     assert not bare, bare
+
+
+def test_whole_years_read_without_decimals(demo: Path) -> None:
+    """闲置年数 counts full years since the contracted start (《闲置土地处置办法》第二条: 满一年,
+    满两年) and was shown 「3.00」 (format #,##0.00) beside 批准至今年数 「5」 on the next
+    sheet: a count of years has no decimals."""
+    seen: set[str] = set()
+    bad: list[str] = []
+    for where, ws in _sheets(demo):
+        heads = [str(c.value or "") for c in next(ws.iter_rows(max_row=1), ())]
+        cols = [i for i, h in enumerate(heads) if h.endswith("年数")]
+        for row in ws.iter_rows(min_row=2):
+            for i in cols:
+                cell = row[i]
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    seen.add(heads[i])
+                    if "." in cell.number_format:
+                        bad.append(f"{where}!{cell.coordinate} 「{cell.number_format}」")
+    assert {"闲置年数", "批准至今年数"} <= seen, seen
+    assert not bad, bad[:10]

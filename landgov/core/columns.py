@@ -225,7 +225,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("far_source", "容积率来源", "text"),
     _col("zero_set_aside", "登记建筑面积/容积率为0未采用说明", "text"),
     _col("low_efficiency", "低效用地", "bool"),
-    _col("idle_years", "闲置年数", "float", "年"),
+    _col("idle_years", "闲置年数", "int", "年"),  # full years (screening._checks_land)
     _col("outside_focus", "非排查重点（非制造业或规下不足3亩）", "bool"),
     _col("two_high_review", "“两高”/用能项目需评估", "bool"),
     _col("flags", "问题标记", "text"),

@@ -188,3 +188,24 @@ def test_whole_years_read_without_decimals(demo: Path) -> None:
                         bad.append(f"{where}!{cell.coordinate} 「{cell.number_format}」")
     assert {"闲置年数", "批准至今年数"} <= seen, seen
     assert not bad, bad[:10]
+
+
+def test_layer_descriptions_give_units_in_chinese(demo: Path) -> None:
+    """QGIS shows a field's description under its alias: 单位能耗增加值（万元/吨标煤） was
+    described 「单位：万元/tce」, 单位排放增加值 「万元/t」, 单位电耗税收 「万元/万kWh」, while
+    综合能耗 read 「单位：吨标准煤」. Each part of a unit reads in Chinese (m² stays m²)."""
+    import sqlite3
+    from contextlib import closing
+
+    seen: dict[str, str] = {}
+    for gpkg in sorted(demo.rglob("*.gpkg")):
+        if _INPUT in str(gpkg.parent):
+            continue
+        with closing(sqlite3.connect(gpkg)) as db:
+            for col, text in db.execute("SELECT column_name, description FROM gpkg_data_columns"):
+                if text and "单位：" in text:
+                    seen[col] = text.split("单位：", 1)[1]
+    assert seen["value_added_per_energy"] == "万元/吨标准煤", seen
+    assert seen["tax_per_power"] == "万元/万千瓦时"
+    english = {c: u for c, u in seen.items() if re.search(r"[A-Za-z]", u.replace("m²", ""))}
+    assert not english, english

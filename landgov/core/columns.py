@@ -52,6 +52,7 @@ __all__ = [
     "number_format",
     "problem_fields",
     "short_label",
+    "unit_text",
 ]
 
 ColumnKind = Literal[
@@ -517,6 +518,21 @@ def short_label(name: str) -> str:
     if col.unit and col.label.endswith("）") and "（" in col.label:
         return col.label[: col.label.rindex("（")]
     return col.label
+
+
+#: How a reader reads each unit of the registry (``m2`` is m², ``tce`` 吨标准煤 …).
+_UNIT_WORDS: Mapping[str, str] = MappingProxyType(
+    {"m2": "m²", "t": "吨", "tce": "吨标准煤", "万kWh": "万千瓦时"}
+)
+
+
+def unit_text(unit: str) -> str:
+    """A registry unit as a reader reads it, each part of a compound unit too.
+
+    >>> unit_text("万元/tce"), unit_text("m2"), unit_text("万元/万kWh"), unit_text("万元/亩")
+    ('万元/吨标准煤', 'm²', '万元/万千瓦时', '万元/亩')
+    """
+    return "/".join(_UNIT_WORDS.get(part, part) for part in unit.split("/"))
 
 
 def number_format(name: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.columns import COLUMNS, short_label
+from landgov.core.columns import COLUMNS, short_label, unit_text
 from landgov.core.compare import MEASURED_DIGITS
 from landgov.core.counts import ENTERPRISE, PLOT
 from landgov.far.zengrong import CONDITION_LABELS
@@ -339,7 +339,8 @@ def _registered(col: str) -> Field:
     if digits is None:
         return Field(col, short_label(col), "bool" if spec.kind == "bool" else "text", money=money)
     grouping = spec.kind not in ("year", "row")  # a year or a row number is no amount
-    return Field(col, short_label(col), "num", digits, spec.unit, money=money, grouping=grouping)
+    unit = unit_text(spec.unit)  # 「m²」「万元/吨标准煤」, as the GeoPackage describes it
+    return Field(col, short_label(col), "num", digits, unit, money=money, grouping=grouping)
 
 
 Sections = tuple[tuple[str, tuple[Field, ...]], ...]

@@ -162,7 +162,9 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("renewal_target_year", "盘活目标年份", "year"),
     _col("renewal_share", "列入治理清单面积÷盘活目标（非完成率）", "percent"),
     _col("n_approved", "批而未供批次数", "int"),
-    _col("approved_area_mu", "批而未供面积（亩）", "area", "亩"),
+    # 待核实 batches are counted apart (n_approved_to_verify): a reader summing the 批而未供
+    # sheet sees why the totals differ
+    _col("approved_area_mu", "批而未供面积（亩，不含待核实批次）", "area", "亩"),
     _col("n_approved_to_verify", "批而未供待核实批次数", "int"),
     _col("renewal_potential_mu", "盘活潜力：治理清单+批而未供（亩）", "area", "亩"),
     *(_col(name, f"{path.value}（宗）", "int") for path, name in _PATH_COUNTS.items()),
@@ -260,7 +262,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("supplied_area_m2", "已供面积（台账，m²）", "area", "m2"),
     _col("unsupplied_area_m2", "未供面积（台账，m²）", "area", "m2"),
     _col("years_since_approval", "批准至今年数", "int", "年"),
-    _col("unsupplied_mu", "未供面积（亩，计入）", "area", "亩"),
+    _col("unsupplied_mu", "未供面积（亩，采用值）", "area", "亩"),  # the area taken: 面积来源
     _col("area_source", "面积来源", "text"),
     _col("approved_status", "批而未供核查", "text"),
     _col("approved_note", "待核实原因", "text"),

@@ -451,13 +451,16 @@ def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[s
 _HEADER_FIT = 16  # a longer header wraps rather than widen a column of short values
 
 
-def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
-    """Display width (CJK counts double) of the widest of the first 500 values and the header
-    (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
+def _content_widths(
+    frame: pd.DataFrame, headers: list[str], *, rows: int | None = 500
+) -> list[int]:
+    """Display width (CJK counts double) of the widest of the first ``rows`` values (``None``:
+    all) and the header (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
     out = []
     for col, head in zip(frame.columns, headers, strict=True):
         widths: dict[tuple[type, object], int] = {}
-        for v in frame[col].head(500).tolist():
+        values = frame[col] if rows is None else frame[col].head(rows)
+        for v in values.tolist():
             try:
                 key = (type(v), v)
                 if key not in widths:
@@ -479,9 +482,11 @@ def plain_widths(frame: pd.DataFrame) -> list[tuple[float, bool]]:
     """``(width, wrap)`` of each column of ``frame`` (its column names as headers), as every
     handed-out sheet lays out a column of no set width: as wide as its widest value or header
     (CJK counts double), wrapped past :data:`_MAX_WIDTH` characters. For sheets written cell by
-    cell (the 治理台账's own sheets) that must read like the others."""
+    cell (the 治理台账's own sheets) that must read like the others; every row is measured (a
+    history's later lines are its longest)."""
     headers = [str(c) for c in frame.columns]
-    return [(_auto_width(w), w > _MAX_WIDTH) for w in _content_widths(frame, headers)]
+    widths = _content_widths(frame, headers, rows=None)
+    return [(_auto_width(w), w > _MAX_WIDTH) for w in widths]
 
 
 def _header_height(headers: list[str], widths: list[float]) -> float | None:

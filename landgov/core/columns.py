@@ -52,6 +52,7 @@ __all__ = [
     "number_format",
     "problem_fields",
     "short_label",
+    "unit_text",
 ]
 
 ColumnKind = Literal[
@@ -161,7 +162,9 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     _col("renewal_target_year", "盘活目标年份", "year"),
     _col("renewal_share", "列入治理清单面积÷盘活目标（非完成率）", "percent"),
     _col("n_approved", "批而未供批次数", "int"),
-    _col("approved_area_mu", "批而未供面积（亩）", "area", "亩"),
+    # 待核实 batches are counted apart (n_approved_to_verify): a reader summing the 批而未供
+    # sheet sees why the totals differ
+    _col("approved_area_mu", "批而未供面积（亩，不含待核实批次）", "area", "亩"),
     _col("n_approved_to_verify", "批而未供待核实批次数", "int"),
     _col("renewal_potential_mu", "盘活潜力：治理清单+批而未供（亩）", "area", "亩"),
     *(_col(name, f"{path.value}（宗）", "int") for path, name in _PATH_COUNTS.items()),
@@ -225,7 +228,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("far_source", "容积率来源", "text"),
     _col("zero_set_aside", "登记建筑面积/容积率为0未采用说明", "text"),
     _col("low_efficiency", "低效用地", "bool"),
-    _col("idle_years", "闲置年数", "float", "年"),
+    _col("idle_years", "闲置年数", "int", "年"),  # full years (screening._checks_land)
     _col("outside_focus", "非排查重点（非制造业或规下不足3亩）", "bool"),
     _col("two_high_review", "“两高”/用能项目需评估", "bool"),
     _col("flags", "问题标记", "text"),
@@ -259,7 +262,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("supplied_area_m2", "已供面积（台账，m²）", "area", "m2"),
     _col("unsupplied_area_m2", "未供面积（台账，m²）", "area", "m2"),
     _col("years_since_approval", "批准至今年数", "int", "年"),
-    _col("unsupplied_mu", "未供面积（亩，计入）", "area", "亩"),
+    _col("unsupplied_mu", "未供面积（亩，采用值）", "area", "亩"),  # the area taken: 面积来源
     _col("area_source", "面积来源", "text"),
     _col("approved_status", "批而未供核查", "text"),
     _col("approved_note", "待核实原因", "text"),
@@ -517,6 +520,21 @@ def short_label(name: str) -> str:
     if col.unit and col.label.endswith("）") and "（" in col.label:
         return col.label[: col.label.rindex("（")]
     return col.label
+
+
+#: How a reader reads each unit of the registry (``m2`` is m², ``tce`` 吨标准煤 …).
+_UNIT_WORDS: Mapping[str, str] = MappingProxyType(
+    {"m2": "m²", "t": "吨", "tce": "吨标准煤", "万kWh": "万千瓦时"}
+)
+
+
+def unit_text(unit: str) -> str:
+    """A registry unit as a reader reads it, each part of a compound unit too.
+
+    >>> unit_text("万元/tce"), unit_text("m2"), unit_text("万元/万kWh"), unit_text("万元/亩")
+    ('万元/吨标准煤', 'm²', '万元/万千瓦时', '万元/亩')
+    """
+    return "/".join(_UNIT_WORDS.get(part, part) for part in unit.split("/"))
 
 
 def number_format(name: str) -> str | None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from landgov.core.compare import percent_reached
 from landgov.core.dates import unread_text, unread_words
@@ -48,7 +48,7 @@ from landgov.ledger._layout import (
     UNMERGED_SHEET,
     Status,
 )
-from landgov.reports.excel import print_setup
+from landgov.reports.excel import plain_widths, print_setup
 from landgov.reports.printlist import page_note
 
 __all__ = [
@@ -252,17 +252,26 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
 
 
 def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+    """A sheet of ``frame`` laid out as every handed-out sheet (:func:`plain_widths`): each
+    column as wide as its widest value (a 宗地代码 whole), long text wrapped."""
     ws = wb.create_sheet(title)
+    # a date is shown as 2026-07-01: measured so, not as the timestamp it may be held as
+    shown = frame.map(lambda v: v.date() if isinstance(v, dt.datetime) else v)
+    layout = plain_widths(shown)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for c, name in enumerate(frame.columns, start=1):
         cell = ws.cell(row=1, column=c)
         force_text(cell, str(name))
         cell.font = Font(bold=True)
-        ws.column_dimensions[cell.column_letter].width = max(10, 2.2 * len(str(name)) + 2)
+        cell.alignment = Alignment(wrap_text=True)  # a header longer than its column wraps
+        ws.column_dimensions[cell.column_letter].width = layout[c - 1][0]
     for r, values in enumerate(frame.itertuples(index=False), start=2):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             if is_missing(value):
                 continue
+            if layout[c - 1][1]:
+                cell.alignment = wrap
             if isinstance(value, dt.date):
                 cell.value = value
                 cell.number_format = "yyyy-mm-dd"
@@ -288,6 +297,9 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
         guide.append(list(row))
     guide.column_dimensions["A"].width = 60
     guide.column_dimensions["B"].width = 80
+    for row in guide.iter_rows():  # a line longer than its column wraps, never cut off
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     add_editable_sheet(wb, ledger.rows, LAYOUT, extra=ledger.extra, flags=ledger.flags, index=0)
     _plain_sheet(wb, PROGRESS_SHEET, ledger.progress)
     _plain_sheet(wb, HISTORY_SHEET, ledger.history.loc[:, list(HISTORY_COLUMNS)])

@@ -68,7 +68,7 @@ LAYOUT = Layout(
     fields=(
         Field("宗地代码", width=22),
         Field("镇街", width=10),
-        Field("权利人", width=24),
+        Field("权利人", width=32),  # a company name whole, as in landgov.xlsx
         Field("面积（亩）", kind=FieldKind.NUMBER, number_format="0.00", width=10),
         Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
         Field("等级", width=6),
@@ -78,7 +78,7 @@ LAYOUT = Layout(
         Field("列入日期", kind=FieldKind.DATE, width=12),
         Field("最新批次", width=28),
         Field("系统提示", width=44),
-        Field("责任单位", editable=True, width=16, hint="负责本宗地整治的单位，如 XX街道经发办"),
+        Field("责任单位", editable=True, width=24, hint="负责本宗地整治的单位，如 XX街道经发办"),
         Field("责任人", editable=True, width=10, hint="姓名"),
         Field(
             "治理措施",
@@ -107,7 +107,7 @@ LAYOUT = Layout(
         Field(
             "验收依据",
             editable=True,
-            width=30,
+            width=42,  # 「斗门街道工业用地整治验收纪要〔2027〕40号」 whole
             hint="验收文件或会议纪要的名称、文号",
         ),
     ),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.columns import COLUMNS, short_label
+from landgov.core.columns import COLUMNS, short_label, unit_text
 from landgov.core.compare import MEASURED_DIGITS
 from landgov.core.counts import ENTERPRISE, PLOT
 from landgov.far.zengrong import CONDITION_LABELS
@@ -238,7 +238,8 @@ APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
 _TOWNSHIP_KNOWN = {
     "township": _col("township"),
     "n_parcels": _col("n_parcels", "num", 0, "宗"),
-    "area_mu": Field("area_mu", "工业用地面积", "num", 1, "亩"),
+    # every plot of the 底数清单 (仓储、商服… too, with their 范围说明): not 「工业用地面积」
+    "area_mu": _col("area_mu", "num", 1, "亩"),
     "governance_area_mu": _col("governance_area_mu", "num", 1, "亩"),
     "n_governance": Field("n_governance", "治理清单宗数", "num", 0, "宗"),
     "tax_per_mu_above_scale": _col("tax_per_mu_above_scale", "num", 2, "万元/亩", money=True),
@@ -338,7 +339,8 @@ def _registered(col: str) -> Field:
     if digits is None:
         return Field(col, short_label(col), "bool" if spec.kind == "bool" else "text", money=money)
     grouping = spec.kind not in ("year", "row")  # a year or a row number is no amount
-    return Field(col, short_label(col), "num", digits, spec.unit, money=money, grouping=grouping)
+    unit = unit_text(spec.unit)  # 「m²」「万元/吨标准煤」, as the GeoPackage describes it
+    return Field(col, short_label(col), "num", digits, unit, money=money, grouping=grouping)
 
 
 Sections = tuple[tuple[str, tuple[Field, ...]], ...]

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from landgov.core.columns import label
 from landgov.core.runfolder import GPKG, MANIFEST, stage_view
 from landgov.core.runfolder import verify as verify_folder
 from landgov.errors import CRSError, DataFileError, SchemaError
@@ -216,5 +217,7 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     from_far = {"far"} if "far" in layers and "far" in layers["far"].columns else set()
     absent = [f for f in PARCEL_FIELDS if f not in parcels.columns and f not in from_far]
     if absent:
-        notes.append(f"parcels 图层缺少字段：{'、'.join(absent)}（弹窗中相应内容为空）")
+        # each by its Chinese label, the field's own name beside it (as the layers are named)
+        names = "、".join(f"{label(f)}（{f}）" if label(f) != f else f for f in absent)
+        notes.append(f"{LAYER_LABELS['parcels']}图层缺少字段：{names}（弹窗中相应内容为空）")
     return RunData(path=path, parcels=parcels, manifest=manifest, notes=tuple(notes), **layers)

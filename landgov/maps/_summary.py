@@ -57,7 +57,7 @@ _KEY_LABELS = {
     "revitalized_area_mu": "已盘活面积（亩）",
     "revitalize_target_mu": "盘活目标（亩）",
     "renewal_target_mu": "盘活目标（亩）",
-    "area_mu": "工业用地面积（亩）",
+    "area_mu": label("area_mu"),  # every plot of the 底数清单, not only 工业用地
     "target_year": "目标年份",
 }
 #: Keys :func:`district_rows` already shows from the layers (the same figures, not twice).

@@ -85,6 +85,7 @@ __all__ = [
     "Written",
     "fix_problems",
     "number_format_for",
+    "plain_widths",
     "print_setup",
     "write_sheet",
     "write_sheets",
@@ -450,13 +451,16 @@ def _number_formats(frame: pd.DataFrame, formats: ColumnFormat | None) -> list[s
 _HEADER_FIT = 16  # a longer header wraps rather than widen a column of short values
 
 
-def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
-    """Display width (CJK counts double) of the widest of the first 500 values and the header
-    (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
+def _content_widths(
+    frame: pd.DataFrame, headers: list[str], *, rows: int | None = 500
+) -> list[int]:
+    """Display width (CJK counts double) of the widest of the first ``rows`` values (``None``:
+    all) and the header (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
     out = []
     for col, head in zip(frame.columns, headers, strict=True):
         widths: dict[tuple[type, object], int] = {}
-        for v in frame[col].head(500).tolist():
+        values = frame[col] if rows is None else frame[col].head(rows)
+        for v in values.tolist():
             try:
                 key = (type(v), v)
                 if key not in widths:
@@ -466,6 +470,23 @@ def _content_widths(frame: pd.DataFrame, headers: list[str]) -> list[int]:
         # one list: a sheet without rows has only its header
         out.append(max([min(_display_width(head), _HEADER_FIT), *widths.values()]))
     return out
+
+
+def _auto_width(content: int) -> float:
+    """The width of a column laid out by its content (:func:`_content_widths`): a character
+    more each side, at least 6 and at most :data:`_MAX_WIDTH` (wider content wraps)."""
+    return float(min(_MAX_WIDTH, max(6, content + 2)))
+
+
+def plain_widths(frame: pd.DataFrame) -> list[tuple[float, bool]]:
+    """``(width, wrap)`` of each column of ``frame`` (its column names as headers), as every
+    handed-out sheet lays out a column of no set width: as wide as its widest value or header
+    (CJK counts double), wrapped past :data:`_MAX_WIDTH` characters. For sheets written cell by
+    cell (the 治理台账's own sheets) that must read like the others; every row is measured (a
+    history's later lines are its longest)."""
+    headers = [str(c) for c in frame.columns]
+    widths = _content_widths(frame, headers, rows=None)
+    return [(_auto_width(w), w > _MAX_WIDTH) for w in widths]
 
 
 def _header_height(headers: list[str], widths: list[float]) -> float | None:
@@ -611,8 +632,7 @@ def _layout(
             continue
         wrap = str(name) in style.wrap or content > _MAX_WIDTH
         wrapped.append(wrap)
-        width = _WRAP_WIDTH if str(name) in style.wrap else min(_MAX_WIDTH, max(6, content + 2))
-        widths.append(float(width))
+        widths.append(float(_WRAP_WIDTH) if str(name) in style.wrap else _auto_width(content))
     n = len(table)
     filtered = n - (style.totals + 1) if style.totals and n > style.totals else n
     layout = _Layout(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from landgov.core.columns import COLUMNS
+from landgov.core.columns import COLUMNS, unit_text
 from landgov.core.vocab import Grade, ScreeningStatus, TreatmentPath
 from landgov.maps.style import DEFAULT_STYLE, MapStyle
 
@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 GPKG_VERSION = "1.2"
-_UNIT_TEXT = {"m2": "m²", "t": "吨", "tce": "吨标准煤", "万kWh": "万千瓦时"}
 """GeoPackage version of every file landgov writes (GDAL creation option ``VERSION``)."""
 
 _SCHEMA_EXTENSION = "http://www.geopackage.org/spec120/#extension_schema"
@@ -213,9 +212,7 @@ def field_aliases(columns: Iterable[str]) -> list[tuple[str, str, str]]:
             continue
         title = text if text not in used else f"{text}（{name}）"
         used.add(title)
-        unit = (
-            f"；单位：{_UNIT_TEXT.get(col.unit, col.unit)}" if col is not None and col.unit else ""
-        )
+        unit = f"；单位：{unit_text(col.unit)}" if col is not None and col.unit else ""
         out.append((name, title, f"{text}{unit}"))
     return out
 

@@ -999,6 +999,7 @@ def read_parcels(
     set_aside_area_in_wrong_unit(
         gdf, ["area_declared_m2"], log, result.meta["field_map"], item="宗地",
         consequence="登记面积按缺失处理，宗地面积按图形计算",
+        header_units=result.meta.get("header_units"),
     )  # fmt: skip
     _log_pieces_apart(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))

@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pyproj
 import pytest
+from openpyxl import Workbook
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import ReadResult, Severity
+from landgov.errors import SchemaError
 from landgov.far import compute_far
-from landgov.io import read_parcels
+from landgov.io import read_enterprises, read_links, read_parcels
 from landgov.verdict import Status
-from tests._cli import ENGLISH, main_here
+from tests._cli import ENGLISH, assert_clean_error, main_here, refused, run_cli
 from tests._hand import AS_OF, CRS, firms, rectangle, screen_plots
 from tests._shapefiles import write_shapefile
 
@@ -143,3 +145,84 @@ def test_the_unit_said_through_inspect(tmp_path: Path, capsys) -> None:
     assert "[警告]" in text and "像是以平方米为单位" in text and MU in text
     for word in ENGLISH:
         assert word not in text, (word, text)
+
+
+# --- two tables side by side on one sheet ------------------------------------------------------
+
+_HEADER = ["统一社会信用代码", "企业名称", "税收（万元）", "工业增加值（万元）", "用地面积（亩）"]
+
+
+def _beside(path: Path, right: list[list[object]], *, header: list[str] = _HEADER) -> Path:
+    """A sheet 「规上规下」: the 规上 table in A–E (甲 A, 乙 B), a blank column F, and
+    ``right`` under the same header in G–K (the 规下 table)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "规上规下"
+    ws.append([*header, None, *header])
+    left = [[A, "甲公司", 120, 800, 30], [B, "乙公司", 60, 300, 15]]
+    for i in range(max(len(left), len(right))):
+        ws.append([*(left[i] if i < len(left) else [None] * 5), None,
+                   *(right[i] if i < len(right) else [None] * 5)])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def test_a_second_table_beside_the_first_is_an_error_naming_both(tmp_path: Path) -> None:
+    """规上 in A–E (甲, 乙), 规下 in G–K (丙 C, 丁 D, 戊 — three rows, one more than the left).
+    Was: read as one table of 2 enterprises; 丙, 丁 and 戊 became extra columns of 甲's and
+    乙's rows (and 戊 a row with no code), with only a warning that columns repeat — three
+    enterprises dropped. Now one 错误 naming the sheet, where each table begins (A, G), the
+    first right-hand row (G2 丙's code), the 3 rows and the fix (paste G– under A–)."""
+    path = _beside(
+        tmp_path / "亩均数据.xlsx",
+        [[C, "丙公司", 5, 40, 8], [D, "丁公司", 3, 20, 6], ["", "戊公司", 1, 5, 2]],
+    )
+    with pytest.raises(SchemaError) as caught:
+        read_enterprises(path)
+    text = str(caught.value)
+    assert "亩均数据.xlsx" in text and "工作表「规上规下」" in text
+    assert "A 列起和 G 列起" in text and f"G2：{C}" in text
+    assert "右边一张表有 3 行" in text and "粘贴到左边表的下方" in text
+
+
+def test_a_copied_code_column_beside_the_table_stays_a_warning(tmp_path: Path) -> None:
+    """G–K repeating the left rows word for word (a copy, e.g. for printing): no second table
+    — the same codes on the same rows. Read as before: 2 enterprises, one warning per
+    repeated field, the copies kept as extra columns."""
+    path = _beside(
+        tmp_path / "亩均数据.xlsx", [[A, "甲公司", 120, 800, 30], [B, "乙公司", 60, 300, 15]]
+    )
+    result = read_enterprises(path)
+    assert result.data["uscc"].tolist() == [A, B]
+    assert not _said(result, "多列都对应字段「统一社会信用代码」").empty
+
+
+def test_screen_given_two_link_tables_side_by_side_stops_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The same in a 地企关联 table (宗地代码, 统一社会信用代码, 关系 twice; the sample's own
+    links on the left, a second block on the right): ``landgov screen`` stops with exit 2
+    and one 错误 naming the file and both blocks, no traceback, no run folder."""
+    header = ["宗地代码", "统一社会信用代码", "关系"]
+    wb = Workbook()
+    ws = wb.active
+    ws.append([*header, None, *header])
+    ws.append([P1, A, "自有", None, P2, B, "租用"])
+    path = tmp_path / "地企关联.xlsx"
+    wb.save(path)
+    out = tmp_path / "结果"
+    result = run_cli(
+        "screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", SAMPLE / "enterprises.xlsx",
+        "-l", path, "-o", out, "--as-of", "2026-06-30", cwd=tmp_path,
+    )  # fmt: skip
+    text = assert_clean_error(result, contains="并排有两张表")
+    assert "地企关联.xlsx" in text and "A 列起和 E 列起" in text
+    assert not out.exists() or not any(out.iterdir())
+    with pytest.raises(SchemaError):
+        read_links(path)
+
+
+def test_inspect_of_two_tables_side_by_side_is_a_clean_error(tmp_path: Path, capsys) -> None:
+    path = _beside(tmp_path / "亩均数据.xlsx", [[C, "丙公司", 5, 40, 8]])
+    code, text = main_here(["inspect", path, "--kind", "enterprises"], capsys)
+    refused(code, text, "亩均数据.xlsx", "并排有两张表", "G2")

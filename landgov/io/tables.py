@@ -521,6 +521,78 @@ def _missing_required_error(
     return SchemaError(issues)
 
 
+def _side_by_side_error(
+    source: str,
+    grid: _Grid,
+    specs: Sequence[FieldSpec],
+    conflicts: Mapping[str, list[str]],
+    *,
+    names: list[str],
+    rows: list[int],
+) -> SchemaError | None:
+    """Two tables typed side by side on one sheet (规上 left, 规下 right; one 镇街 beside the
+    next): the header is there twice, and the rows of the right-hand table are no rows of the
+    left one. Read as one table, the right-hand table's codes would only be a second column of
+    the left table's rows — its enterprises or plots never read as such. Said as an error.
+
+    Only when every required field and at least one more field have their header typed again
+    word for word (「统一社会信用代码（G列）」) and the key columns hold different codes on some
+    row: a copied column holding the same codes stays the warning of :func:`report_conflicts`.
+    """
+
+    def retyped(first: str) -> list[int]:  # columns holding ``first``'s header typed again
+        return [
+            c
+            for c, name in enumerate(names)
+            if name == repeated_header(first, f"{get_column_letter(c + 1)}列")
+        ]
+
+    required = [s for s in specs if s.required]
+    doubled = {
+        name: (names.index(cols[0]), again)
+        for name, cols in conflicts.items()
+        if (again := retyped(cols[0]))
+    }
+    if not required or len(doubled) < 2 or any(s.name not in doubled for s in required):
+        return None
+    key = required[0]
+    left, (right, *_) = doubled[key.name]
+    differ = [
+        r
+        for r in rows
+        if not is_blank(grid.cell(r, right))
+        and normalize_code(grid.cell(r, right)) != normalize_code(grid.cell(r, left))
+    ]
+    if not differ:
+        return None
+    on_right = [c for _, again in doubled.values() for c in again]
+    n_right = sum(any(not is_blank(grid.cell(r, c)) for c in on_right) for r in rows)
+    start = min(first for first, _ in doubled.values())
+    second = min(again[0] for _, again in doubled.values())
+    first_row = grid.row_numbers[differ[0]]
+    cell = f"{get_column_letter(right + 1)}{first_row}"
+    sheet = grid.meta.get("sheet")
+    where = f"工作表「{sheet}」" if sheet else "表中"
+    a, b = get_column_letter(start + 1), get_column_letter(second + 1)
+    labels = "".join(f"「{s.label}」" for s in specs if s.name in doubled)
+    return SchemaError(
+        [
+            Issue(
+                source,
+                key.label,
+                f"{cell}：{cell_text(grid.cell(differ[0], right))}",
+                f"{where}并排有两张表：{a} 列起和 {b} 列起各有一行表头（{labels}都出现两次），"
+                f"右边一张表有 {n_right} 行，与左边同一行的不是同一条记录"
+                f"（如第 {first_row} 行）；"
+                "landgov 每个工作表只读一张表，照此读取会漏掉右边一张表的全部行",
+                f"在 Excel/WPS 中把 {b} 列起的表剪切、粘贴到左边表的下方（表头只留一行）后"
+                "重新运行；"
+                "如右边一张表不是要读的数据（如上年数据），删去它后重新运行",
+            )
+        ]
+    )
+
+
 def _no_header_error(
     source: str, grid: _Grid, specs: Sequence[FieldSpec], *, role: str | None = None
 ) -> SchemaError:
@@ -798,6 +870,9 @@ def _parse_table(
     log = ProblemLog(path.name)
     meta: dict[str, Any] = {"source": str(path), **grid.meta}
     rows, blank = _data_rows(grid, last + 1, len(names))
+    error = _side_by_side_error(path.name, grid, specs, conflicts, names=names, rows=rows)
+    if error is not None:
+        raise error
     _report_mapping(log, specs, matches, conflicts)
     _report_sheet_choice(grid, log)
     if grid.meta.get("format_note"):  # content of another format than the name says: said

@@ -226,3 +226,57 @@ def test_inspect_of_two_tables_side_by_side_is_a_clean_error(tmp_path: Path, cap
     path = _beside(tmp_path / "亩均数据.xlsx", [[C, "丙公司", 5, 40, 8]])
     code, text = main_here(["inspect", path, "--kind", "enterprises"], capsys)
     refused(code, text, "亩均数据.xlsx", "并排有两张表", "G2")
+
+
+# --- a code cell holding more than the code ----------------------------------------------------
+
+
+def test_two_codes_in_one_link_cell_are_named_as_two_enterprises(tmp_path: Path) -> None:
+    """A 地企关联 row 「P1 | A/B | 租用」: two firms on one plot typed into one cell. Was:
+    rejected as 「应为 18 位，实为 37 位」 with 「核对原始登记信息」 — the codes are right, the
+    cell is wrong. Now the row is still rejected (a link is one firm on one plot; which
+    share each has is not known), with both codes named and the fix: one row per firm.
+    The row beside it (P2, C) is read."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["宗地代码", "统一社会信用代码", "关系"])
+    ws.append([P1, f"{A}/{B}", "租用"])
+    ws.append([P2, C, "自有"])
+    path = tmp_path / "地企关联.xlsx"
+    wb.save(path)
+    result = read_links(path)
+    assert result.data["uscc"].tolist() == [C]
+    assert result.rejected["source_row"].tolist() == [2]
+    reason = result.rejected["reject_reason"].iloc[0]
+    assert f"一个单元格中填了 2 个统一社会信用代码（{A}、{B}）" in reason, reason
+    said = result.problems[result.problems["row"] == 2]
+    assert said["action"].str.contains("每个企业单独填一行").any(), said
+
+
+@pytest.mark.parametrize(
+    ("written", "extra"),
+    [(f"{A}（已注销）", "「(已注销)」"), (f"统一社会信用代码：{A}", "「统一社会信用代码:」")],
+    ids=["remark-after", "label-before"],
+)
+def test_a_code_with_words_in_its_cell_names_the_code_and_the_words(
+    tmp_path: Path, written: str, extra: str
+) -> None:
+    """「A（已注销）」 or 「统一社会信用代码：A」 in the code column: the firm is kept (it counts
+    in totals) but not joined — the cell is no code, and the remark may matter (a firm
+    deregistered). Was: 「应为 18 位，实为 23 位，核对原始登记信息」. Now: the valid code
+    inside and the other words named, the fix is to move the words to a remarks column; the
+    code is not cut out on its own."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    ws.append([written, "甲公司", 12])
+    path = tmp_path / "亩均数据.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["uscc_status"].tolist() == ["长度错误"]
+    said = _said(result, "外还有其他文字")
+    assert len(said) == 1, result.problems
+    assert (
+        f"代码「{A}」（校验通过）" in said.iloc[0]["problem"] and extra in said.iloc[0]["problem"]
+    )
+    assert "移到备注列" in said.iloc[0]["problem"]

@@ -13,6 +13,7 @@ industry 3311 (GB/T 4754-2017 → 2002 大类 34): national minimum 容积率 0.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pyproj
@@ -27,7 +28,7 @@ from landgov.io import read_enterprises, read_links, read_parcels
 from landgov.verdict import Status
 from tests._cli import ENGLISH, assert_clean_error, main_here, refused, run_cli
 from tests._hand import AS_OF, CRS, firms, rectangle, screen_plots
-from tests._shapefiles import write_shapefile
+from tests._shapefiles import write_shapefile, write_shp_rings
 
 # Valid codes (zhejiang_valid.txt in /work/shared/testdata/uscc).
 A = "91330100470102706G"
@@ -280,3 +281,26 @@ def test_a_code_with_words_in_its_cell_names_the_code_and_the_words(
         f"代码「{A}」（校验通过）" in said.iloc[0]["problem"] and extra in said.iloc[0]["problem"]
     )
     assert "移到备注列" in said.iloc[0]["problem"]
+
+
+# --- measured shapes ---------------------------------------------------------------------------
+
+
+def test_a_polygon_m_layer_is_read_and_its_m_values_said(tmp_path: Path) -> None:
+    """An ArcGIS PolygonM layer (each vertex with an M value): two 100 m squares, 10000 m²
+    each. Was: read right, but GDAL's English 「Measured (M) geometry types are not
+    supported…」 came out of read_parcels as a Python warning (an error under ``-W error``)
+    and nothing in the problems table said the M values were dropped. Now: both plots read
+    (10000 m²), no warning escapes, one 提示 says the M values were left out."""
+    sq = [[(x, 3_320_200.0), (x, 3_320_300.0), (x + 100, 3_320_300.0), (x + 100, 3_320_200.0),
+           (x, 3_320_200.0)] for x in (555_900.0, 556_100.0)]  # fmt: skip
+    path = write_shp_rings(
+        tmp_path / "宗地.shp", [[ring] for ring in sq], [("ZDDM", 19)], [[P1], [P2]],
+        prj=pyproj.CRS.from_epsg(CRS), measured=True,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = read_parcels(path)
+    assert result.data["area_m2"].tolist() == pytest.approx([10_000, 10_000])
+    said = _said(result, "M 值")
+    assert len(said) == 1 and said.iloc[0]["severity"] == Severity.INFO, result.problems

@@ -304,3 +304,32 @@ def test_a_polygon_m_layer_is_read_and_its_m_values_said(tmp_path: Path) -> None
     assert result.data["area_m2"].tolist() == pytest.approx([10_000, 10_000])
     said = _said(result, "M 值")
     assert len(said) == 1 and said.iloc[0]["severity"] == Severity.INFO, result.problems
+
+
+# --- shares of a plot ------------------------------------------------------------------------
+
+
+def test_a_share_column_in_the_link_table_is_said_not_replaced_in_silence(
+    tmp_path: Path,
+) -> None:
+    """A 地企关联 table giving each firm's share of plot P1 in 「使用比例」 (A 自有 60 %, B 租用
+    60 % — 120 % in all) and no 使用面积. landgov shares a plot by 使用面积 (the rest by
+    linking.share_rule, equal by default): the shares are not read. Was: not a word — the
+    county's 60/60 silently became an equal split. Now one 警告 names the column, says the
+    shares are not used and how to give them (比例 × 宗地面积 into 使用面积); both links are
+    read. A 「备注」 column is no share and is not said."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["宗地代码", "统一社会信用代码", "关系", "使用比例", "备注"])
+    ws.append([P1, A, "自有", "60%", "厂房"])
+    ws.append([P1, B, "租用", "60%", None])
+    path = tmp_path / "地企关联.xlsx"
+    wb.save(path)
+    result = read_links(path)
+    assert result.data["uscc"].tolist() == [A, B]
+    said = _said(result, "比例")
+    assert len(said) == 1, result.problems
+    row = said.iloc[0]
+    assert row["field"] == "使用比例" and row["severity"] == Severity.WARNING
+    assert "未被采用" in row["problem"] and "填入「使用面积」列" in row["action"]
+    assert _said(result, "备注").empty

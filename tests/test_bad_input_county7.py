@@ -13,12 +13,15 @@ industry 3311 (GB/T 4754-2017 → 2002 大类 34): national minimum 容积率 0.
 
 from __future__ import annotations
 
+import shutil
 import warnings
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pyproj
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import ReadResult, Severity
@@ -333,3 +336,92 @@ def test_a_share_column_in_the_link_table_is_said_not_replaced_in_silence(
     assert row["field"] == "使用比例" and row["severity"] == Severity.WARNING
     assert "未被采用" in row["problem"] and "填入「使用面积」列" in row["action"]
     assert _said(result, "备注").empty
+
+
+# --- money in 元 where 万元 is read -------------------------------------------------------------
+
+
+def _firms_in_yuan(path: Path, header: str) -> Path:
+    """甲 300 万元 tax on 20 亩, 乙 150 万元 on 10 亩, 丙 80 万元 on 5 亩 — typed in 元 (as a
+    tax bureau exports them) under ``header``; 工业增加值 in 万元 as it should be."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", header, "工业增加值（万元）", "用地面积（亩）"])
+    ws.append([A, "甲公司", 3_000_000, 4000, 20])
+    ws.append([B, "乙公司", 1_500_000, 2000, 10])
+    ws.append([C, "丙公司", 800_000, 900, 5])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("header", ["税收", "税收（万元）"], ids=["no-unit", "wan-over-yuan"])
+def test_taxes_in_yuan_read_as_wan_are_set_aside_as_a_column(
+    tmp_path: Path, yuecheng, header: str
+) -> None:
+    """Taxes 3,000,000 / 1,500,000 / 800,000 (元) under 「税收」 (read as 万元, the field's
+    unit) or under 「税收（万元）」. Was: read as 300 亿, 150 亿, 80 亿 元 — each below the
+    1e8 万元 bound, so nothing said; 亩均税收 150,000 万元/亩 for every firm, above every
+    threshold. By hand: per 亩 3,000,000 ÷ 20 = 150,000, 1,500,000 ÷ 10 = 150,000,
+    800,000 ÷ 5 = 160,000; median 150,000 > 20,000 万元/亩 (plausible.money_per_mu_max_wan):
+    the column is in 元, not 万元. Which it is cannot be known for sure: 税收 missing on all
+    three rows (亩均税收 待核实), one 错误 row naming the column, the median and the fix. 工业
+    增加值 (4000 ÷ 20 = 200, 200, 180 万元/亩; median 200) is kept as it is."""
+    read = read_enterprises(_firms_in_yuan(tmp_path / "亩均数据.xlsx", header))
+    checked = check_values(
+        read.data, yuecheng, source="亩均数据.xlsx", as_of=AS_OF,
+        field_names=read.meta.get("field_map") or {},
+    )  # fmt: skip
+    assert checked.data["tax_wan"].isna().all(), checked.data["tax_wan"]
+    assert checked.data["value_added_wan"].tolist() == pytest.approx([4000, 2000, 900])
+    problems = checked.problems
+    said = problems[problems["problem"].str.contains("像是按元而非万元填报", regex=False)]
+    assert len(said) == 1, problems
+    row = said.iloc[0]
+    assert row["field"] == header and row["value"] == "150,000"
+    assert row["severity"] == Severity.ERROR
+    assert "money_per_mu_max_wan" in row["problem"] and "「税收（元）」" in row["action"]
+
+
+def test_taxes_in_wan_of_a_rich_county_are_kept(tmp_path: Path, yuecheng) -> None:
+    """The same firms with taxes in 万元 but ten times richer than any county's median
+    (3000, 1500, 800 万元: 150–160 万元/亩): far below 20,000 万元/亩, read as they are."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"])
+    for code, tax, mu in ((A, 3000, 20), (B, 1500, 10), (C, 800, 5)):
+        ws.append([code, "某公司", tax, mu])
+    wb.save(tmp_path / "亩均数据.xlsx")
+    read = read_enterprises(tmp_path / "亩均数据.xlsx")
+    checked = check_values(read.data, yuecheng, source="亩均数据.xlsx", as_of=AS_OF)
+    assert checked.data["tax_wan"].tolist() == pytest.approx([3000, 1500, 800])
+    assert checked.problems.empty, checked.problems
+
+
+def test_screen_of_taxes_typed_in_yuan_says_so_and_grades_no_firm_on_them(
+    tmp_path: Path,
+) -> None:
+    """The bundled sample with every 税收（万元） cell typed in 元 (× 10,000), through
+    ``landgov screen``: the run finishes, the 问题记录 sheet holds one row naming the column
+    and 「像是按元而非万元填报」, and no firm keeps a tax figure (亩均税收 待核实 for all)."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    wb = load_workbook(data / "enterprises.xlsx")
+    ws = wb.active
+    assert ws.cell(3, 9).value == "税收（万元）"
+    for r in range(4, ws.max_row + 1):
+        if isinstance(ws.cell(r, 9).value, int | float):
+            ws.cell(r, 9).value = ws.cell(r, 9).value * 10_000
+    wb.save(data / "enterprises.xlsx")
+    out = tmp_path / "out"
+    result = run_cli(
+        "screen", "-q", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "--as-of", "2026-06-30", "-o", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录")
+    hit = problems[problems["问题"].astype(str).str.contains("像是按元而非万元填报", regex=False)]
+    assert len(hit) == 1, hit
+    assert hit.iloc[0]["源文件"] == "enterprises.xlsx" and hit.iloc[0]["字段"] == "税收（万元）"
+    ents = gpd.read_file(out / "landgov.gpkg", layer="enterprises")
+    assert ents["tax_wan"].isna().all()

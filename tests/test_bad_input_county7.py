@@ -22,10 +22,12 @@ import pandas as pd
 import pyproj
 import pytest
 from openpyxl import Workbook, load_workbook
+from shapely.geometry import box
 
 from landgov.core.plausible import check_values
 from landgov.core.problems import ReadResult, Severity
-from landgov.errors import SchemaError
+from landgov.crs import resolve_crs
+from landgov.errors import CRSError, SchemaError
 from landgov.far import compute_far
 from landgov.io import read_enterprises, read_links, read_parcels
 from landgov.verdict import Status
@@ -425,3 +427,45 @@ def test_screen_of_taxes_typed_in_yuan_says_so_and_grades_no_firm_on_them(
     assert hit.iloc[0]["源文件"] == "enterprises.xlsx" and hit.iloc[0]["字段"] == "税收（万元）"
     ents = gpd.read_file(out / "landgov.gpkg", layer="enterprises")
     assert ents["tax_wan"].isna().all()
+
+
+# --- eastings with and without the zone number in one layer -----------------------------------
+
+
+def _mixed_zone_layer(folder: Path) -> Path:
+    """Three 100 m squares of zone 40 (CGCS2000 3° GK, CM 120°E): plots 1 and 3 with the zone
+    number in front of the easting (40,555,900 and 40,556,300), plot 2 without (556,100) —
+    two exports merged into one layer, no .prj."""
+    xs = [40_000_000 + 555_900.0, 556_100.0, 40_000_000 + 556_300.0]
+    gdf = gpd.GeoDataFrame(
+        {"宗地代码": [P1, P2, "330602001001GB00002"]},
+        geometry=[box(x, 3_320_200.0, x + 100, 3_320_300.0) for x in xs],
+    )
+    path = folder / "宗地.gpkg"
+    with warnings.catch_warnings():  # geopandas: no CRS given — the point of the file
+        warnings.simplefilter("ignore", UserWarning)
+        gdf.to_file(path)
+    return path
+
+
+def test_eastings_with_and_without_the_zone_number_are_refused_by_name(tmp_path: Path) -> None:
+    """Was: 「landgov 内部出错（ValueError：3° GK zone 20 is outside 25–45）」, exit 3 — the
+    centre of 556,100 and 40,556,400 is 20,5xx,xxx, read as zone 20. No one CRS reads both
+    forms. Now ``landgov screen`` stops with exit 2 and one 错误 naming both forms (6 and 8
+    digits, zone 40), the range seen and the fix (subtract 40,000,000 from the prefixed ones)."""
+    layer = _mixed_zone_layer(tmp_path)
+    result = run_cli(
+        "screen", "-q", "-p", layer, "-e", SAMPLE / "enterprises.xlsx",
+        "-o", tmp_path / "结果", "--as-of", "2026-06-30", cwd=tmp_path,
+    )  # fmt: skip
+    text = assert_clean_error(result, contains="两种坐标混在一个图层中")
+    assert "内部出错" not in text and "宗地.gpkg" in text
+    assert "556,100 ～ 40,556,400" in text and "减去 40,000,000" in text
+
+
+def test_a_centre_in_no_zone_is_a_clean_crs_error() -> None:
+    """Eastings all of 8 digits whose first two (20) are no 3° zone of China (25–45): was the
+    same ValueError; now the CRSError for coordinates that are no Zhejiang projection."""
+    with pytest.raises(CRSError) as caught:
+        resolve_crs((20_555_900.0, 3_320_200.0, 20_556_000.0, 3_320_300.0), prj_crs=None)
+    assert "不像浙江的高斯-克吕格投影坐标" in str(caught.value)

@@ -469,3 +469,39 @@ def test_a_centre_in_no_zone_is_a_clean_crs_error() -> None:
     with pytest.raises(CRSError) as caught:
         resolve_crs((20_555_900.0, 3_320_200.0, 20_556_000.0, 3_320_300.0), prj_crs=None)
     assert "不像浙江的高斯-克吕格投影坐标" in str(caught.value)
+
+
+# --- a row of field codes under the header -----------------------------------------------------
+
+
+def test_a_row_of_field_codes_under_the_header_is_no_enterprise(tmp_path: Path) -> None:
+    """A system export: row 1 the Chinese header, row 2 the fields' codes (TYSHXYDM, QYMC,
+    SS, YDMJ), then 甲 and 乙. Was: row 2 read as an enterprise named 「QYMC」 with the code
+    「TYSHXYDM」 (错误 rows for its code and its 「SS」 tax) — counted in the totals as a third
+    firm. TYSHXYDM and QYMC are the codes of 统一社会信用代码 and 企业名称 (2 of the 4 mapped
+    columns: half): row 2 is a header row, rejected with its reason; 甲 and 乙 are read;
+    rows in = 2 read + 1 rejected."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"])
+    ws.append(["TYSHXYDM", "QYMC", "SS", "YDMJ"])
+    ws.append([A, "甲公司", 12, 20])
+    ws.append([B, "乙公司", 3, 4])
+    wb.save(tmp_path / "亩均数据.xlsx")
+    result = read_enterprises(tmp_path / "亩均数据.xlsx")
+    assert result.data["uscc"].tolist() == [A, B]
+    assert result.rejected["source_row"].tolist() == [2]
+    assert "字段代码行" in result.rejected["reject_reason"].iloc[0]
+    assert _said(result, "不是数值").empty and _said(result, "应为 18 位").empty
+
+
+def test_a_firm_named_like_a_field_is_still_a_firm(tmp_path: Path) -> None:
+    """A row whose only field-like cell is its name 「企业」 (an alias of 企业名称) is one
+    cell of four: a firm, read."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"])
+    ws.append([A, "企业", 12, 20])
+    wb.save(tmp_path / "亩均数据.xlsx")
+    result = read_enterprises(tmp_path / "亩均数据.xlsx")
+    assert result.data["uscc"].tolist() == [A] and result.rejected.empty

@@ -269,8 +269,25 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
 # Rows that are not data
 
 
-def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str | None:
-    """Totals, footnotes and repeated header rows: kept in ``rejected``, never read as data."""
+def _field_words(matches: Mapping[str, ColumnMatch], names: list[str]) -> dict[int, list[str]]:
+    """Each mapped column's other names for its field (its key, label and aliases, as written
+    and upper-cased): what a second header row under the Chinese one holds (「TYSHXYDM」
+    under 「统一社会信用代码」, as a system export writes its field codes)."""
+    words: dict[int, list[str]] = {}
+    for m in matches.values():
+        spec = m.field
+        forms = {spec.name, spec.label, *spec.aliases}
+        words[names.index(m.source)] = sorted(forms | {f.upper() for f in forms})
+    return words
+
+
+def _structural_reason(
+    cells: list[str],
+    header_names: Mapping[int, str],
+    field_words: Mapping[int, Sequence[str]] | None = None,
+) -> str | None:
+    """Totals, footnotes and repeated header rows (the header again, or the fields' codes
+    under it): kept in ``rejected``, never read as data."""
     filled = [t for t in cells if t]
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
@@ -278,14 +295,21 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
         return _TOTAL_REASON
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
         return _FOOTNOTE_REASON
+    need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
-    if header_names and same >= max(2, (len(header_names) + 1) // 2):
+    if header_names and same >= need:
         return "重复的表头行，不作为数据读取"
+    words = field_words or {}
+    named = sum(1 for c, w in words.items() if c < len(cells) and cells[c] and cells[c] in w)
+    if header_names and named >= need:
+        return "表头下的字段名或字段代码行（如系统导出的 TYSHXYDM、QYMC），不作为数据读取"
     return None
 
 
 def _structural_reasons(
-    texts: list[list[str]], header_names: Mapping[int, str]
+    texts: list[list[str]],
+    header_names: Mapping[int, str],
+    field_words: Mapping[int, Sequence[str]] | None = None,
 ) -> list[str | None]:
     """:func:`_structural_reason` of every row, asked only for the rows that can have one.
 
@@ -295,7 +319,7 @@ def _structural_reasons(
     """
     reasons: list[str | None] = [None] * len(texts)
     if not texts or not texts[0]:
-        return [_structural_reason(t, header_names) for t in texts]
+        return [_structural_reason(t, header_names, field_words) for t in texts]
     cells = np.empty((len(texts), len(texts[0])), dtype=object)
     cells[:] = texts
     filled = cells != ""
@@ -306,10 +330,14 @@ def _structural_reasons(
     )
     maybe |= count == 1
     if header_names:
+        need = max(2, (len(header_names) + 1) // 2)
         same = sum(cells[:, c] == name for c, name in header_names.items())
-        maybe |= same >= max(2, (len(header_names) + 1) // 2)
+        maybe |= same >= need
+        words = field_words or {}
+        named = sum(np.isin(cells[:, c], list(w)) for c, w in words.items() if c < cells.shape[1])
+        maybe |= np.asarray(named) >= need
     for i in np.flatnonzero(maybe & (count > 0)).tolist():
-        reasons[i] = _structural_reason(texts[i], header_names)
+        reasons[i] = _structural_reason(texts[i], header_names, field_words)
     _note_items(texts, count, first, reasons)
     return reasons
 
@@ -946,7 +974,7 @@ def _build_frame(
         for row in cells
     ]
     header_names = {names.index(m.source): m.source for m in matches.values()}
-    reasons = _structural_reasons(texts, header_names)
+    reasons = _structural_reasons(texts, header_names, _field_words(matches, names))
     source_rows = [grid.row_numbers[r] for r in rows]
     for pos, reason in enumerate(reasons):
         if reason is not None:

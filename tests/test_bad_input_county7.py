@@ -30,9 +30,10 @@ from landgov.crs import resolve_crs
 from landgov.errors import CRSError, SchemaError
 from landgov.far import compute_far
 from landgov.io import read_enterprises, read_links, read_parcels
+from landgov.link import link_parcels
 from landgov.verdict import Status
 from tests._cli import ENGLISH, assert_clean_error, main_here, refused, run_cli
-from tests._hand import AS_OF, CRS, firms, rectangle, screen_plots
+from tests._hand import AS_OF, CRS, firms, owner_links, parcels_of, rectangle, screen_plots, uscc
 from tests._shapefiles import write_shapefile, write_shp_rings
 
 # Valid codes (zhejiang_valid.txt in /work/shared/testdata/uscc).
@@ -505,3 +506,47 @@ def test_a_firm_named_like_a_field_is_still_a_firm(tmp_path: Path) -> None:
     wb.save(tmp_path / "亩均数据.xlsx")
     result = read_enterprises(tmp_path / "亩均数据.xlsx")
     assert result.data["uscc"].tolist() == [A] and result.rejected.empty
+
+
+# --- 使用面积 in 亩 under a 平方米 header -------------------------------------------------------
+
+
+def test_link_areas_in_mu_under_a_square_metre_header_are_not_used(
+    tmp_path: Path, yuecheng
+) -> None:
+    """Three plots of the hand county (14000 m² = 21 亩 each), firm i owning plot i; the 地企
+    关联 table gives 「使用面积（平方米）」 21 for each — the 亩 of the plot. Was: each firm held
+    21 m² = 0.0315 亩, so its 亩均税收 was 300 ÷ 0.0315 = 9,524 万元/亩 (above every
+    threshold), and the enterprise table's own 20 亩 was blamed instead (「疑似按平方米填写在
+    『亩』列中」) and set aside. By hand: plot ÷ sum given = 14000 ÷ 21 = 666.7 on each plot
+    — one 亩: the column is not in m². Not used (which unit it is cannot be known for sure):
+    each plot goes whole to its one user (14000 m², 21 亩), the declared 20 亩 stays, and one
+    警告 names 使用面积, the ratio, the first link row (2) and the fix."""
+    plots = parcels_of([rectangle(100.0, 140.0, i) for i in range(3)])
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["宗地代码", "统一社会信用代码", "关系", "使用面积（平方米）"])
+    for i, code in enumerate(plots["parcel_id"]):
+        ws.append([code, uscc(i), "自有", 21])
+    wb.save(tmp_path / "地企关联.xlsx")
+    links = read_links(tmp_path / "地企关联.xlsx").data
+    result = link_parcels(plots, firms(3), links, profile=yuecheng)
+    ents = result.enterprises
+    assert ents["land_m2"].tolist() == pytest.approx([14_000] * 3)
+    assert ents["land_mu_declared"].tolist() == pytest.approx([20] * 3)
+    problems = result.problems
+    said = problems[problems["problem"].str.contains("像是以亩为单位", regex=False)]
+    assert len(said) == 1, problems
+    assert said.iloc[0]["field"] == "使用面积" and "如第 2 行" in said.iloc[0]["problem"]
+    assert "「使用面积（亩）」" in said.iloc[0]["action"]
+    assert not problems["problem"].str.contains("疑似按平方米填写", regex=False).any()
+
+
+def test_link_areas_in_square_metres_are_used_as_given(tmp_path: Path, yuecheng) -> None:
+    """The same links with 使用面积 9000 (m²) on each 14000 m² plot: used as given (plot ÷
+    given = 1.6, no unit), nothing said of the unit."""
+    plots = parcels_of([rectangle(100.0, 140.0, i) for i in range(3)])
+    links = owner_links(plots).assign(area_used_m2=9000.0, source_row=[2, 3, 4])
+    result = link_parcels(plots, firms(3), links, profile=yuecheng)
+    assert result.enterprises["land_m2"].tolist() == pytest.approx([9000] * 3)
+    assert not result.problems["problem"].str.contains("为单位", regex=False).any()

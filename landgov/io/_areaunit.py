@@ -44,6 +44,7 @@ def set_aside_area_in_wrong_unit(
     consequence: str,
     shape_column: str = "area_m2",
     header_units: Mapping[str, str] | None = None,
+    action: str | None = None,
 ) -> str | None:
     """Set ``columns`` to missing when the first of them is in 亩 or 公顷, not m² — or, when
     its header names a unit (``header_units``: the reader's ``meta["header_units"]``), in
@@ -54,6 +55,8 @@ def set_aside_area_in_wrong_unit(
     whole shape; a part such as 未供面积 is set aside with it but not compared). ``item``
     names one row in the message (宗地, 批次), ``consequence`` says what is used instead.
     Returns the unit it looks like, or ``None`` when the field reads as m² (nothing changed).
+    ``action``: the fix, when the field is no layer's (the default says how to rename a
+    layer's field).
     """
     present = [c for c in columns if c in frame.columns]
     if not present or columns[0] not in frame.columns or shape_column not in frame.columns:
@@ -85,15 +88,17 @@ def set_aside_area_in_wrong_unit(
     also = f"，同层的{''.join(f'「{n}」' for n in others)}也不读取" if others else ""
     first = both.idxmax()
     row = frame.at[first, "source_row"] if "source_row" in frame.columns else first
+    example = "如其中一" if pd.isna(row) else f"如第 {row} 行"
     read_as = f"按表头所写的{written}读取" if written else "按面积（平方米）读取"
     log.add(
         f"字段「{source}」{read_as}，但各{item}的图形面积是该字段数值的约 "
         f"{ratio:,.1f} 倍（{int(both.sum())} 个{item}的中位数；"
-        f"如第 {row} 行图形 {shape[first]:,.1f} m²，该字段 {declared[first] / factor:g}），"
+        f"{example}{item}图形 {shape[first]:,.1f} m²，该字段 {declared[first] / factor:g}），"
         f"像是以{unit}为单位；单位无法从文件确定，未读取该字段{also}（{consequence}）",
         field=source,
         value=f"{ratio:,.1f}",
-        action=(
+        action=action
+        or (
             f"核实{''.join(f'「{n}」' for n in names)}的单位，在 ArcGIS/QGIS 中把字段改为写明"
             f"单位的名称（如「面积({_IN_NAME.get(unit, unit)})」，不超过 10 字节）"
             "或换算为平方米后重新导出"

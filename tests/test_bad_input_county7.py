@@ -550,3 +550,34 @@ def test_link_areas_in_square_metres_are_used_as_given(tmp_path: Path, yuecheng)
     result = link_parcels(plots, firms(3), links, profile=yuecheng)
     assert result.enterprises["land_m2"].tolist() == pytest.approx([9000] * 3)
     assert not result.problems["problem"].str.contains("为单位", regex=False).any()
+
+
+# --- a range or a Chinese full stop in a number cell -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("100-200", "像是一个范围"),
+        ("100～200万元", "像是一个范围"),
+        ("3至5", "像是一个范围"),
+        ("12。5", "「。」是中文句号"),
+    ],
+)
+def test_a_range_or_a_full_stop_in_a_tax_cell_is_said_as_such(
+    tmp_path: Path, written: str, why: str
+) -> None:
+    """A tax of 「100-200」 (an estimate) or 「12。5」 (the IME's full stop for the decimal
+    point). Was: missing with 「单位「-200」无法识别」 / 「单位「。5」无法识别」 — no unit was
+    meant. Still missing (neither end of a range, nor a guessed 12.5, is the figure), now said
+    for what it is."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    ws.append([A, "甲公司", written])
+    wb.save(tmp_path / "亩均数据.xlsx")
+    result = read_enterprises(tmp_path / "亩均数据.xlsx")
+    assert result.data["tax_wan"].isna().all()
+    said = _said(result, why)
+    assert len(said) == 1 and said.iloc[0]["row"] == 2, result.problems
+    assert "无法识别" not in said.iloc[0]["problem"]

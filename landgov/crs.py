@@ -305,6 +305,9 @@ def _infer(
         return CRS.from_epsg(CGCS2000_GEOGRAPHIC), evidence, warnings
     if kind == "prefixed":
         zone = int(x // 1_000_000)
+        if not 25 <= zone <= 45:  # no 3° zone of China: the fix is that of any other number
+            kind = "unknown"
+    if kind == "prefixed":
         evidence.append(f"东坐标 {x:,.0f} 为 8 位，前两位 {zone} 为 3° 带号")
         return CRS.from_epsg(epsg_for_zone(zone)), evidence, warnings
     if kind != "plain":
@@ -344,6 +347,28 @@ def _infer(
     )  # fmt: skip
 
 
+def _refuse_mixed_prefix(bounds: tuple[float, float, float, float]) -> None:
+    """A layer whose eastings run from 6 digits (555,900: no zone number) to 8 (40,555,900:
+    zone 40 in front) mixes the two forms of one 3° zone — two exports merged into one layer.
+    No one CRS reads both: the centre of the two (20,5xx,xxx) is in no zone at all, and either
+    reading puts the other features 40,000 km away. Refused, with the fix."""
+    x0, y0, x1, y1 = bounds
+    if not (1e5 <= x0 < 1e6 and 1e7 <= x1 < 1e8 and y0 >= 1e6 and y1 < 1e7):
+        return
+    raise CRSError(
+        [
+            Issue(
+                "坐标", None, f"东坐标 {x0:,.0f} ～ {x1:,.0f}",
+                "图层中有的要素东坐标带 3° 带号（8 位，如 "
+                f"{x1:,.0f} 的前两位 {int(x1 // 1_000_000)}），有的不带（6 位，如 {x0:,.0f}），"
+                "两种坐标混在一个图层中（常见于把两次导出合并），无法按同一坐标系读取",
+                "在 ArcGIS/QGIS 中按东坐标（X）排序找出这两类要素，把带带号的东坐标减去 "
+                f"{int(x1 // 1_000_000) * 1_000_000:,}（或给不带的加上），统一后重新导出",
+            )
+        ]
+    )  # fmt: skip
+
+
 def resolve_crs(
     bounds: tuple[float, float, float, float],
     *,
@@ -371,6 +396,7 @@ def resolve_crs(
     y = (bounds[1] + bounds[3]) / 2
     if not np.isfinite([x, y]).all():
         raise CRSError([Issue("坐标", None, bounds, "图层没有有效坐标", "检查几何是否为空")])
+    _refuse_mixed_prefix(bounds)
     kind = _kind_of_coordinates(x, y)
     if user_crs is not None:
         crs = CRS.from_user_input(user_crs)

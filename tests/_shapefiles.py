@@ -95,10 +95,14 @@ def write_shp_rings(
     *,
     encoding: str = "GBK",
     prj: CRS | None = None,
+    measured: bool = False,
 ) -> Path:
     """A polygon Shapefile whose rings are written byte by byte as given: each record a list of
     closed rings, in that order and direction (the .shp says a hole by its direction only, so
-    GDAL's writer, which puts every ring right, cannot make the files under test)."""
+    GDAL's writer, which puts every ring right, cannot make the files under test).
+    ``measured``: a PolygonM (shape type 25) whose points carry M values 0, 1, 2 …, as ArcGIS
+    writes a layer digitised with measures (pyogrio cannot write one)."""
+    kind = 25 if measured else 5
 
     def content(rings: Sequence[Sequence[tuple[float, float]]]) -> bytes:
         points = [pt for ring in rings for pt in ring]
@@ -107,9 +111,12 @@ def write_shp_rings(
         for ring in rings:
             starts.append(at)
             at += len(ring)
-        out = struct.pack("<i4d2i", 5, min(xs), min(ys), max(xs), max(ys), len(rings), at)
+        out = struct.pack("<i4d2i", kind, min(xs), min(ys), max(xs), max(ys), len(rings), at)
         out += struct.pack(f"<{len(starts)}i", *starts)
-        return out + b"".join(struct.pack("<2d", x, y) for x, y in points)
+        out += b"".join(struct.pack("<2d", x, y) for x, y in points)
+        if measured:  # the M range, then one M per point
+            out += struct.pack(f"<2d{at}d", 0.0, at - 1.0, *map(float, range(at)))
+        return out
 
     bodies = [content(rings) for rings in records]
     all_points = [pt for rings in records for ring in rings for pt in ring]
@@ -121,7 +128,7 @@ def write_shp_rings(
     def header(length_bytes: int) -> bytes:
         return (
             struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2)
-            + struct.pack("<2i", 1000, 5)
+            + struct.pack("<2i", 1000, kind)
             + struct.pack("<4d", *box_)
             + bytes(32)
         )

@@ -5,6 +5,9 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
 ``landgov profiles show NAME``); each states its comparison:
 
 - money (税收, 增加值, 营业收入, R&D, 投资): ``v < money_min_wan`` or ``v > money_max_wan``;
+  a whole money column of a table with 用地面积 (the enterprise table) whose median of
+  ``v ÷ land_mu`` over at least 3 rows is above ``money_per_mu_max_wan`` (figures in 元 under a
+  header read as 万元: 300 万元 of tax typed as 3,000,000);
 - 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
 - land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
 - 建筑面积, 新增建筑面积: ``v < 0`` or ``v > floor_area_max_m2``; 容积率: ``v < 0`` or
@@ -245,6 +248,48 @@ def _check_numbers(
             out[name] = out[name].mask(pd.Series(bad, index=out.index))
 
 
+#: rows a column's median per 亩 needs before the column is judged as a whole
+_PER_MU_MIN_ROWS = 3
+
+
+def _check_money_per_mu(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """A money column whose figures per 亩 are, in the median, above ``money_per_mu_max_wan``
+    is in 元, not 万元 (a tax bureau's export under a header with no unit, or 「（万元）」 over
+    元): read as it is, every firm's 亩均 would be 10,000 times too high and each would pass
+    every threshold. Which unit it is in cannot be known for sure: the whole column becomes
+    missing (the 亩均 indicators resting on it 待核实) with one problem row."""
+    if "land_mu" not in out.columns:
+        return
+    limit = float(_p(profile, "money_per_mu_max_wan"))
+    land = pd.to_numeric(out["land_mu"], errors="coerce")
+    for name in (n for n in _MONEY if n in out.columns):
+        values = pd.to_numeric(out[name], errors="coerce")
+        both = (values > 0) & (land > 0)
+        if int(both.sum()) < _PER_MU_MIN_ROWS:
+            continue
+        per_mu = values[both] / land[both]
+        median = float(per_mu.median())
+        if median <= limit:
+            continue
+        first = int(np.flatnonzero(both.to_numpy())[0])
+        label = _label(name, field_names)
+        log.add(
+            f"{label}各行数值除以用地面积的中位数为 {median:,.0f} 万元/亩（{int(both.sum())} "
+            f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} ÷ "
+            f"{_fmt(float(land.iat[first]))} 亩），大于合理上限 {_fmt(limit)} 万元/亩"
+            f"（{_SECTION}.money_per_mu_max_wan），像是按元而非万元填报；单位无法从文件确定，"
+            "该列全部按缺失处理",
+            row=None, field=label, value=f"{median:,.0f}",
+            action=f"核实「{label}」的单位；如为元，把表头改为「{_LABELS.get(name, name)}（元）」"
+            "或换算为万元后"
+            "重新运行；本次相关亩均指标为待核实",
+        )  # fmt: skip
+        out[name] = out[name].mask(values.notna())
+
+
 def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
     lo = _p(profile, "date_min")
     if name in _LATER_AS_IS:
@@ -451,6 +496,7 @@ def check_values(
     log = ProblemLog(source)
     rows = _rows(out)
     _check_numbers(out, log, rows, bounds=_number_bounds(profile), field_names=names)
+    _check_money_per_mu(out, log, rows, profile=profile, field_names=names)
     _check_dates(out, log, rows, profile=profile, as_of=as_of, field_names=names)
     if isinstance(out, gpd.GeoDataFrame) and "geometry" in out.columns:
         if "area_m2" in out.columns:

@@ -61,10 +61,34 @@ def _length_problem(code: str) -> tuple[str, str]:
             f"「{code}」像 15 位的旧代码（工商注册号或税务登记号），不是 18 位统一社会信用代码",
             "按该号码在国家企业信用信息公示系统查到企业的统一社会信用代码，填入后重新读取",
         )
+    inside = _codes_inside(code)
+    if len(inside) > 1:
+        return (
+            f"一个单元格中填了 {len(inside)} 个统一社会信用代码（{'、'.join(inside)}）",
+            "每个企业单独填一行（地企关联表中同一宗地的每个使用企业各占一行），"
+            "在源表中拆开后重新读取（本次不自动拆分）",
+        )
+    if inside:
+        extra = "、".join(f"「{t}」" for t in code.split(inside[0]) if t)
+        return (
+            f"统一社会信用代码单元格中除代码「{inside[0]}」（校验通过）外还有其他文字{extra}",
+            "该列只填 18 位代码，把说明文字移到备注列后重新读取（本次不自动截取）",
+        )
     return (
         f"统一社会信用代码应为 18 位，实为 {len(code)} 位",
         "核对原始登记信息（可在国家企业信用信息公示系统查询）",
     )
+
+
+#: runs of the characters a USCC is written in (a code inside other text, or two in one cell)
+_USCC_RUN = re.compile(f"[{USCC_ALPHABET}]+")
+
+
+def _codes_inside(text: str) -> list[str]:
+    """The valid USCCs standing alone in ``text`` (a run of exactly 18 code characters),
+    in order: 「A/B」 holds two, 「A(已注销)」 one."""
+    runs = (m.group() for m in _USCC_RUN.finditer(text))
+    return [r for r in runs if len(r) == 18 and check_uscc(r) is USCCStatus.VALID]
 
 
 #: the 15-character numbers enterprises had before GB 32100-2015, still found in old 亩均

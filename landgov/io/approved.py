@@ -120,6 +120,7 @@ def read_approved(
     set_aside_area_in_wrong_unit(
         res.data, _AREA_FIELDS, log, field_map, item="批次",
         consequence="台账面积按缺失处理：有图形的批次未供面积按图形计算，无图形的批次列为待核实",
+        header_units=res.meta.get("header_units"),
     )  # fmt: skip
     _log_gaps(res.data, log, field_map, logged=logged)
     problems = pd.concat([res.problems, log.frame()], ignore_index=True)

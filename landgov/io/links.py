@@ -7,6 +7,7 @@ without them go to ``rejected`` with the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -128,6 +129,29 @@ def _check_repeats(table: _ParsedTable) -> None:
         )
 
 
+#: a header naming a share of the plot (使用比例, 占比, 份额 …): a column landgov does not read
+_SHARE_HEADER = re.compile(r"比例|占比|份额|百分比|[%％]")
+
+
+def _check_unread_shares(table: _ParsedTable) -> None:
+    """A column of shares (「使用比例」 60 %, 40 %) is not read: a plot's land is shared by the
+    使用面积 of each link, the rest among the users without one by ``linking.share_rule``
+    (equal by default). Said once per column (警告), so that a county's shares are not
+    replaced by an equal split in silence."""
+    for name in table.meta.get("unmatched_columns") or ():
+        if not _SHARE_HEADER.search(str(name)):
+            continue
+        table.log.add(
+            f"列「{name}」像是各企业占用宗地的比例，landgov 不读取比例：宗地面积按「使用面积」"
+            "列分给各企业，没有使用面积的企业按分摊规则（默认平均）分得宗地其余面积，本列的比例"
+            "未被采用",
+            field=str(name),
+            action="把比例换算为使用面积（比例 × 宗地面积，单位平方米或亩）填入「使用面积」列后"
+            "重新运行；各企业比例之和超过 100% 时先核实",
+            severity=Severity.WARNING,
+        )
+
+
 def read_links(
     path: str | Path,
     *,
@@ -171,4 +195,5 @@ def read_links(
     _check_codes(table)
     _check_relations(table)
     _check_repeats(table)
+    _check_unread_shares(table)
     return table.result()

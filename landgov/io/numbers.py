@@ -204,6 +204,14 @@ def _to_float(number: Fraction) -> float:
     return float(number)
 
 
+#: what follows the first number of a range: 「100-200」「100～200万元」「3至5」
+_RANGE_REST = re.compile(r"^[-~～—－至到]\s*[+-]?\d")
+#: a date typed into a number cell (「2024-06」「2024-06-30」): said as the other texts are
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?")
+#: what follows the digits before an ideographic full stop typed for a decimal point: 「12。5」
+_STOP_REST = re.compile(r"^。\d")
+
+
 def _parse_text_number(text: str) -> tuple[Fraction | None, str, str | None]:
     """Split ``text`` into (number, unit text, error); ``number`` is None on failure."""
     accounting = re.fullmatch(r"\((.+)\)", text)
@@ -216,6 +224,10 @@ def _parse_text_number(text: str) -> tuple[Fraction | None, str, str | None]:
     unit_text = m.group("unit").strip()
     if unit_text.startswith(",") or re.match(r"^\d", unit_text):
         return None, unit_text, "千分位逗号位置不对或数字中有多余字符"
+    if _RANGE_REST.match(unit_text) and not _DATE_LIKE.fullmatch(text):
+        return None, unit_text, "像是一个范围，请填写一个确定的数"
+    if _STOP_REST.match(unit_text):
+        return None, unit_text, "「。」是中文句号，如为小数点请改为「.」"
     try:
         number = Fraction(Decimal(m.group("num").replace(",", "") + (m.group("exp") or "")))
     except InvalidOperation:  # pragma: no cover - the regex only lets valid numbers through

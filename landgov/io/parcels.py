@@ -91,7 +91,9 @@ def _read_raw(
         meta.update(parquet_note=gdf.attrs.pop("parquet_note", None))
         enc = EncodingDecision("UTF-8", "format", ("GeoParquet 文本按规范为 UTF-8",))
         return gdf, meta, enc, gdf.crs, None
-    info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
+    with warnings.catch_warnings(record=True) as listed:  # GDAL's words: kept in meta
+        warnings.simplefilter("always")
+        info_layers = [str(name) for name, *_ in pyogrio.list_layers(path)]
     chosen = layer or (info_layers[0] if info_layers else None)
     if layer is not None and layer not in info_layers:
         raise missing_layer_error(str(path), layer, info_layers)
@@ -125,7 +127,7 @@ def _read_raw(
         format=info.get("driver"),
         layer=chosen,
         layers=info_layers,
-        ogr_warnings=[str(w.message) for w in caught],
+        ogr_warnings=[str(w.message) for w in (*listed, *caught)],
         renamed_fields=renamed,
         cut_fields=cut,
         full_fields=_at_name_limit(gdf, enc.encoding, cut) if path.suffix.lower() == ".shp" else [],
@@ -196,11 +198,11 @@ def _read_features(
 ) -> tuple[dict[str, Any], Any, dict[str, str], list[warnings.WarningMessage]]:
     """(layer info, the layer as GDAL reads it, {new: old} of repeated field names, GDAL's
     warnings) with text decoded as ``encoding``."""
-    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
-    names = [str(n) for n in info.get("fields", ())]
     renamed: dict[str, str] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+        names = [str(n) for n in info.get("fields", ())]
         try:
             if len(set(names)) < len(names) and info.get("geometry_type"):
                 gdf, renamed = _read_repeated(path, layer, encoding, names)
@@ -500,6 +502,10 @@ def _required_fields(
         )
 
 
+#: GDAL's words (through pyogrio) when it reads measured shapes as plain ones
+_MEASURED = "Measured (M) geometry types are not supported"
+
+
 def _log_read_notes(
     meta: dict[str, Any],
     log: ProblemLog,
@@ -510,7 +516,17 @@ def _log_read_notes(
 ) -> None:
     """Say what reading the file itself set aside or mended: a .cpg that did not fit, a
     GeoParquet without its 「geo」 metadata, shapes GEOS would not build as they were
-    (:func:`from_wkb_by_row`)."""
+    (:func:`from_wkb_by_row`), the M values of measured shapes (PolygonM: GDAL's reader
+    drops them, with a warning in English that never reaches a user)."""
+    if any(_MEASURED in text for text in meta.get("ogr_warnings", ())):
+        log.add(
+            "图层的图形带 M 值（测量值，如 ArcGIS 的 PolygonM），M 值与面积和位置无关，"
+            "读取时已舍去，图形照常读取",
+            field="geometry",
+            value=meta.get("format"),
+            action="无需处理",
+            severity=Severity.INFO,
+        )
     if enc.warning:
         log.add(
             enc.warning,
@@ -999,6 +1015,7 @@ def read_parcels(
     set_aside_area_in_wrong_unit(
         gdf, ["area_declared_m2"], log, result.meta["field_map"], item="宗地",
         consequence="登记面积按缺失处理，宗地面积按图形计算",
+        header_units=result.meta.get("header_units"),
     )  # fmt: skip
     _log_pieces_apart(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))

@@ -269,8 +269,25 @@ def _column_names(grid: _Grid, first: int, last: int, match: _Matcher, width: in
 # Rows that are not data
 
 
-def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str | None:
-    """Totals, footnotes and repeated header rows: kept in ``rejected``, never read as data."""
+def _field_words(matches: Mapping[str, ColumnMatch], names: list[str]) -> dict[int, list[str]]:
+    """Each mapped column's other names for its field (its key, label and aliases, as written
+    and upper-cased): what a second header row under the Chinese one holds (「TYSHXYDM」
+    under 「统一社会信用代码」, as a system export writes its field codes)."""
+    words: dict[int, list[str]] = {}
+    for m in matches.values():
+        spec = m.field
+        forms = {spec.name, spec.label, *spec.aliases}
+        words[names.index(m.source)] = sorted(forms | {f.upper() for f in forms})
+    return words
+
+
+def _structural_reason(
+    cells: list[str],
+    header_names: Mapping[int, str],
+    field_words: Mapping[int, Sequence[str]] | None = None,
+) -> str | None:
+    """Totals, footnotes and repeated header rows (the header again, or the fields' codes
+    under it): kept in ``rejected``, never read as data."""
     filled = [t for t in cells if t]
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
@@ -278,14 +295,21 @@ def _structural_reason(cells: list[str], header_names: Mapping[int, str]) -> str
         return _TOTAL_REASON
     if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
         return _FOOTNOTE_REASON
+    need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
-    if header_names and same >= max(2, (len(header_names) + 1) // 2):
+    if header_names and same >= need:
         return "重复的表头行，不作为数据读取"
+    words = field_words or {}
+    named = sum(1 for c, w in words.items() if c < len(cells) and cells[c] and cells[c] in w)
+    if header_names and named >= need:
+        return "表头下的字段名或字段代码行（如系统导出的 TYSHXYDM、QYMC），不作为数据读取"
     return None
 
 
 def _structural_reasons(
-    texts: list[list[str]], header_names: Mapping[int, str]
+    texts: list[list[str]],
+    header_names: Mapping[int, str],
+    field_words: Mapping[int, Sequence[str]] | None = None,
 ) -> list[str | None]:
     """:func:`_structural_reason` of every row, asked only for the rows that can have one.
 
@@ -295,7 +319,7 @@ def _structural_reasons(
     """
     reasons: list[str | None] = [None] * len(texts)
     if not texts or not texts[0]:
-        return [_structural_reason(t, header_names) for t in texts]
+        return [_structural_reason(t, header_names, field_words) for t in texts]
     cells = np.empty((len(texts), len(texts[0])), dtype=object)
     cells[:] = texts
     filled = cells != ""
@@ -306,10 +330,14 @@ def _structural_reasons(
     )
     maybe |= count == 1
     if header_names:
+        need = max(2, (len(header_names) + 1) // 2)
         same = sum(cells[:, c] == name for c, name in header_names.items())
-        maybe |= same >= max(2, (len(header_names) + 1) // 2)
+        maybe |= same >= need
+        words = field_words or {}
+        named = sum(np.isin(cells[:, c], list(w)) for c, w in words.items() if c < cells.shape[1])
+        maybe |= np.asarray(named) >= need
     for i in np.flatnonzero(maybe & (count > 0)).tolist():
-        reasons[i] = _structural_reason(texts[i], header_names)
+        reasons[i] = _structural_reason(texts[i], header_names, field_words)
     _note_items(texts, count, first, reasons)
     return reasons
 
@@ -519,6 +547,78 @@ def _missing_required_error(
         for spec in missing
     ]
     return SchemaError(issues)
+
+
+def _side_by_side_error(
+    source: str,
+    grid: _Grid,
+    specs: Sequence[FieldSpec],
+    conflicts: Mapping[str, list[str]],
+    *,
+    names: list[str],
+    rows: list[int],
+) -> SchemaError | None:
+    """Two tables typed side by side on one sheet (规上 left, 规下 right; one 镇街 beside the
+    next): the header is there twice, and the rows of the right-hand table are no rows of the
+    left one. Read as one table, the right-hand table's codes would only be a second column of
+    the left table's rows — its enterprises or plots never read as such. Said as an error.
+
+    Only when every required field and at least one more field have their header typed again
+    word for word (「统一社会信用代码（G列）」) and the key columns hold different codes on some
+    row: a copied column holding the same codes stays the warning of :func:`report_conflicts`.
+    """
+
+    def retyped(first: str) -> list[int]:  # columns holding ``first``'s header typed again
+        return [
+            c
+            for c, name in enumerate(names)
+            if name == repeated_header(first, f"{get_column_letter(c + 1)}列")
+        ]
+
+    required = [s for s in specs if s.required]
+    doubled = {
+        name: (names.index(cols[0]), again)
+        for name, cols in conflicts.items()
+        if (again := retyped(cols[0]))
+    }
+    if not required or len(doubled) < 2 or any(s.name not in doubled for s in required):
+        return None
+    key = required[0]
+    left, (right, *_) = doubled[key.name]
+    differ = [
+        r
+        for r in rows
+        if not is_blank(grid.cell(r, right))
+        and normalize_code(grid.cell(r, right)) != normalize_code(grid.cell(r, left))
+    ]
+    if not differ:
+        return None
+    on_right = [c for _, again in doubled.values() for c in again]
+    n_right = sum(any(not is_blank(grid.cell(r, c)) for c in on_right) for r in rows)
+    start = min(first for first, _ in doubled.values())
+    second = min(again[0] for _, again in doubled.values())
+    first_row = grid.row_numbers[differ[0]]
+    cell = f"{get_column_letter(right + 1)}{first_row}"
+    sheet = grid.meta.get("sheet")
+    where = f"工作表「{sheet}」" if sheet else "表中"
+    a, b = get_column_letter(start + 1), get_column_letter(second + 1)
+    labels = "".join(f"「{s.label}」" for s in specs if s.name in doubled)
+    return SchemaError(
+        [
+            Issue(
+                source,
+                key.label,
+                f"{cell}：{cell_text(grid.cell(differ[0], right))}",
+                f"{where}并排有两张表：{a} 列起和 {b} 列起各有一行表头（{labels}都出现两次），"
+                f"右边一张表有 {n_right} 行，与左边同一行的不是同一条记录"
+                f"（如第 {first_row} 行）；"
+                "landgov 每个工作表只读一张表，照此读取会漏掉右边一张表的全部行",
+                f"在 Excel/WPS 中把 {b} 列起的表剪切、粘贴到左边表的下方（表头只留一行）后"
+                "重新运行；"
+                "如右边一张表不是要读的数据（如上年数据），删去它后重新运行",
+            )
+        ]
+    )
 
 
 def _no_header_error(
@@ -798,6 +898,9 @@ def _parse_table(
     log = ProblemLog(path.name)
     meta: dict[str, Any] = {"source": str(path), **grid.meta}
     rows, blank = _data_rows(grid, last + 1, len(names))
+    error = _side_by_side_error(path.name, grid, specs, conflicts, names=names, rows=rows)
+    if error is not None:
+        raise error
     _report_mapping(log, specs, matches, conflicts)
     _report_sheet_choice(grid, log)
     if grid.meta.get("format_note"):  # content of another format than the name says: said
@@ -871,7 +974,7 @@ def _build_frame(
         for row in cells
     ]
     header_names = {names.index(m.source): m.source for m in matches.values()}
-    reasons = _structural_reasons(texts, header_names)
+    reasons = _structural_reasons(texts, header_names, _field_words(matches, names))
     source_rows = [grid.row_numbers[r] for r in rows]
     for pos, reason in enumerate(reasons):
         if reason is not None:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
+from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.link._model import LinkSettings, Relation, ShareRule
 
 # --- pairs and land ---------------------------------------------------------------------------
@@ -25,6 +26,7 @@ def _make_pairs(
     pairs["relation"] = _resolve_relations(good, parcels, ents, log)
     pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
     pairs["parcel_area"] = pairs["parcel_index"].map(parcels["area_m2"])
+    _set_aside_areas_in_wrong_unit(pairs, good, log)
     pairs = _share_parcels(pairs, settings, log)[cols]
     pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
     land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
@@ -32,6 +34,43 @@ def _make_pairs(
     total = pairs["uscc"].map(land).astype(float)
     pairs["share"] = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
     return pairs.reset_index(drop=True)
+
+
+def _set_aside_areas_in_wrong_unit(
+    pairs: pd.DataFrame, good: pd.DataFrame, log: ProblemLog
+) -> None:
+    """The links' 使用面积 in 亩 or 公顷 though read as m² (「21」 under 「使用面积（平方米）」
+    for a 14,000 m² plot): read as they are, each firm would hold 21 m² = 0.03 亩 and its 亩均
+    would be 666.7 times too high. Over the plots whose every link gives an area, the plot's
+    shape is compared with the sum given (:func:`set_aside_area_in_wrong_unit`, the one check of
+    an area field's unit): when they are in 亩 or 公顷, no given area is used — each plot is
+    shared by ``linking.share_rule`` as if none were given — and that is said once."""
+    given = pairs["area_given"]
+    key = pairs["parcel_index"]
+    whole = given.notna().groupby(key, sort=False).transform("all")
+    if not whole.any():
+        return
+    at = pairs[whole]
+    plots = pd.DataFrame(
+        {
+            "given_m2": given[whole].groupby(at["parcel_index"], sort=False).sum(),
+            "parcel_area": at.groupby("parcel_index", sort=False)["parcel_area"].first(),
+            "source_row": good.loc[at.index, "source_row"]
+            .groupby(at["parcel_index"], sort=False)
+            .first(),
+        }
+    )
+    sub = ProblemLog(log.source, role="links")
+    unit = set_aside_area_in_wrong_unit(
+        plots, ["given_m2"], sub, {"given_m2": "使用面积"}, item="宗地",
+        consequence="各宗地按未给使用面积分摊，关联表给出的使用面积全部不用",
+        shape_column="parcel_area",
+        action="核实地企关联表「使用面积」的单位；是亩或公顷时在表头写明（如「使用面积（亩）」）"
+        "或换算为平方米后重新运行",
+    )  # fmt: skip
+    if unit is not None:
+        log.extend(sub)
+        pairs["area_given"] = np.nan
 
 
 def _resolve_relations(

@@ -222,6 +222,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("grade_label", "等级含义", "text"),
     _col("evaluated", "是否参评", "bool"),
     _col("evaluation_note", "参评说明", "text"),
+    _col("grade_out_of_scope", "不参评原因（评价范围外）", "text"),
     _col("far", "容积率", "ratio"),
     _col("far_minimum", "容积率（最低值口径）", "ratio"),
     _col("tax_land_mu", "亩均税收计算用地（亩）", "area", "亩"),

@@ -9,7 +9,13 @@ or score thresholds, optionally within 2-digit industry groups. Every weight, be
 band is read from the policy profile (``scoring.*``, ``grading.*``).
 """
 
-from landgov.efficiency._evaluate import GradeResult, grade_enterprises, parcel_grades
+from landgov.efficiency._evaluate import (
+    OUT_OF_SCOPE,
+    GradeResult,
+    grade_enterprises,
+    parcel_grades,
+    parcel_out_of_scope,
+)
 from landgov.efficiency._grading import industry2
 from landgov.efficiency._indicators import INDICATORS, Indicator, IndicatorResult, indicators
 from landgov.efficiency._scoring import score_units
@@ -29,6 +35,7 @@ from landgov.efficiency._settings import (
 
 __all__ = [
     "INDICATORS",
+    "OUT_OF_SCOPE",
     "BenchmarkMode",
     "Grade",
     "GradeMethod",
@@ -47,5 +54,6 @@ __all__ = [
     "indicators",
     "industry2",
     "parcel_grades",
+    "parcel_out_of_scope",
     "score_units",
 ]

@@ -31,7 +31,20 @@ from landgov.efficiency._settings import (
 from landgov.link import TOTAL_COLUMNS, TenancyMode
 from landgov.policy import Profile
 
-__all__ = ["GradeResult", "grade_enterprises", "parcel_grades"]
+__all__ = [
+    "OUT_OF_SCOPE",
+    "GradeResult",
+    "grade_enterprises",
+    "parcel_grades",
+    "parcel_out_of_scope",
+]
+
+#: The column (enterprises and parcels) saying why a firm is outside the 亩均 evaluation scope
+#: [001 三(二)1; 002 三(二)1]: 「不参评：非制造业（…） [clause]」 or 「不参评：规下且用地不足 3 亩
+#: [clause]」; ``None`` where it is in the scope or where that is not known (a missing code, scale
+#: or land: no grade for lack of data, 待核实). A firm outside the scope is never graded, so it
+#: is not of any grade; a firm without a grade for lack of data may be of any.
+OUT_OF_SCOPE = "grade_out_of_scope"
 
 _SUMMED = (*TOTAL_COLUMNS, "land_mu", "land_mu_declared")
 #: :data:`landgov.far.industry.FOCUS_INDUSTRIES` (that package imports this one)
@@ -47,7 +60,9 @@ class GradeResult:
     data
         The enterprises (input index) plus the indicator columns, ``score_<indicator>`` (points),
         ``score``, ``score_items`` (text), ``evaluated``, ``evaluation_note``, ``grade_group``,
-        ``grade_computed``, ``grade`` (the one used), ``grade_label`` and ``grade_source``.
+        ``grade_computed``, ``grade`` (the one used), ``grade_label``, ``grade_source`` and
+        :data:`OUT_OF_SCOPE` (why a firm is outside the evaluation scope; ``None`` where it is
+        inside or that is not known).
     problems
         The problems table.
     benchmarks
@@ -110,7 +125,7 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
             role="enterprises",
         )
     units, member_unit = _units(frame, mode)
-    eligible, notes = _eligibility(units, scoring, mode, profile=profile)
+    eligible, notes, scope = _eligibility(units, scoring, mode, profile=profile)
     values = compute_indicators(
         units,
         log,
@@ -133,6 +148,7 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
         axis=1,
     )
     per_unit["evaluation_note"] = notes
+    per_unit[OUT_OF_SCOPE] = scope
     per_unit["grade_group"] = groups.where(table.score.notna())
     per_unit["grade_computed"] = unit_grades
     out = _to_members(frame, enterprises, per_unit, member_unit)
@@ -217,7 +233,8 @@ def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Ser
 
 def _eligibility(
     units: pd.DataFrame, s: ScoringSettings, mode: TenancyMode, *, profile: Profile
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Who is evaluated, the note of each unit, and :data:`OUT_OF_SCOPE` of each unit."""
     land = pd.to_numeric(units["land_mu"], errors="coerce") if "land_mu" in units else None
     if land is None:
         land = pd.Series(np.nan, index=units.index)
@@ -229,27 +246,55 @@ def _eligibility(
     cite = "" if floor.citation is None else str(floor.citation)
     industry = _industries(units, profile)
     inside = industry.map(lambda f: f.inside)
+    not_industry = inside.eq(False)
+    no_land = land.isna() | (land <= 0)
+    small = (units["scale"] == Scale.BELOW.value) & ~no_land & ~floor.compare(measured(land))
     rules = [
-        (inside.eq(False), industry.map(lambda f: f"{f.text}，不参评 {_industry_cite(profile)}；")),
+        (not_industry, industry.map(lambda f: f"{f.text}，不参评 {_industry_cite(profile)}；")),
         (units["scale"].isna(), "规上/规下未知，不参评；"),
-        (land.isna() | (land <= 0), "用地面积缺失或为零，不参评；"),
-        (
-            (units["scale"] == Scale.BELOW.value) & ~floor.compare(measured(land)),
-            f"规下企业用地不足 {floor.value:g} 亩，不参评 {cite}；",
-        ),
+        (no_land, "用地面积缺失或为零，不参评；"),
+        (small, f"规下企业用地不足 {floor.value:g} 亩，不参评 {cite}；"),
         (
             inside.isna(),
             industry.map(lambda f: f"{f.text}，是否属{_names(profile)}待核实，不参评；"),
         ),
     ]
+    scope = _out_of_scope(
+        not_industry, small, industry, floor=f"{floor.value:g}", cite=cite, profile=profile
+    )
     if mode is TenancyMode.FOLLOW_OWNER:
         follows = units["is_tenant"] & units["host_uscc"].notna()
         rules.insert(0, (follows, "承租企业，随出租方等级；"))
+        scope = scope.where(~follows, None)  # a follower's scope is its host's (_follow_owner)
     for mask, text in rules:
         fresh = mask & ok
         notes[fresh] += text if isinstance(text, str) else text[fresh]
         ok &= ~mask
-    return ok, notes
+    return ok, notes, scope
+
+
+def _out_of_scope(
+    not_industry: pd.Series,
+    small: pd.Series,
+    industry: pd.Series,
+    *,
+    floor: str,
+    cite: str,
+    profile: Profile,
+) -> pd.Series:
+    """:data:`OUT_OF_SCOPE` of each unit: why it is outside the evaluation scope, each reason
+    with its clause (「不参评：非制造业…」「不参评：规下且用地不足 3 亩」); ``None`` where neither
+    is known to hold (a missing or unreadable code, scale or land is not out: it is 待核实)."""
+    names = _names(profile)
+    out = []
+    for no_ind, tiny, found in zip(not_industry, small, industry, strict=True):
+        parts = []
+        if no_ind:
+            parts.append(f"不参评：非{names}（{found.text}） {_industry_cite(profile)}")
+        if tiny:
+            parts.append(f"不参评：规下且用地不足 {floor} 亩 {cite}".rstrip())
+        out.append("；".join(parts) or None)
+    return pd.Series(out, index=not_industry.index, dtype=object)
 
 
 def _industries(units: pd.DataFrame, profile: Profile) -> pd.Series:
@@ -303,12 +348,14 @@ def _to_members(
 
 
 def _follow_owner(out: pd.DataFrame, frame: pd.DataFrame) -> None:
-    """Tenants take their host's computed grade (江山 mode)."""
-    by_uscc = out.drop_duplicates("uscc").set_index("uscc")["grade_computed"]
+    """Tenants take their host's computed grade (江山 mode), and its scope."""
+    hosts = out.drop_duplicates("uscc").set_index("uscc")
+    by_uscc, scopes = hosts["grade_computed"], hosts[OUT_OF_SCOPE]
     follows = frame["is_tenant"] & frame["host_uscc"].notna()
     for idx in out.index[follows]:
         host = frame.at[idx, "host_uscc"]
         out.at[idx, "grade_computed"] = by_uscc.get(host)
+        out.at[idx, OUT_OF_SCOPE] = scopes.get(host)
         out.at[idx, "evaluation_note"] = f"承租企业，随出租方 {host} 等级；"
 
 
@@ -406,3 +453,25 @@ def parcel_grades(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series
     grades = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
     out = parcels["main_uscc"].map(grades["grade"]).astype(object)
     return out.where(out.notna(), None).rename("grade")
+
+
+def parcel_out_of_scope(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:
+    """Why each parcel has no grade because its main enterprise is outside the evaluation scope:
+    :data:`OUT_OF_SCOPE` of its ``main_uscc``, the same main enterprise :func:`parcel_grades`
+    reads.
+
+    A 四个一批 term 「评价为D类」 (``grade:D``, :mod:`landgov.screening.paths`) is false for such
+    a plot, never 待核实: a firm outside the scope is not graded, so it is of no grade. A plot
+    whose main enterprise is unknown, or has no grade for lack of data, gets ``None`` (待核实).
+
+    Returns
+    -------
+    pandas.Series
+        Named :data:`OUT_OF_SCOPE`, aligned with ``parcels.index``; the reason with its clause,
+        or ``None``.
+    """
+    if OUT_OF_SCOPE not in enterprises.columns:
+        return pd.Series(None, index=parcels.index, dtype=object, name=OUT_OF_SCOPE)
+    firms = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
+    out = parcels["main_uscc"].map(firms[OUT_OF_SCOPE]).astype(object)
+    return out.where(out.notna(), None).rename(OUT_OF_SCOPE)

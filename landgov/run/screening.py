@@ -40,7 +40,13 @@ from landgov.core.runfolder import (
     open_run,
 )
 from landgov.core.vocab import DISTRICT
-from landgov.efficiency import grade_enterprises, indicators, parcel_grades
+from landgov.efficiency import (
+    OUT_OF_SCOPE,
+    grade_enterprises,
+    indicators,
+    parcel_grades,
+    parcel_out_of_scope,
+)
 from landgov.far.ratio import ZERO_SET_ASIDE
 from landgov.io import (
     read_approved,
@@ -100,7 +106,8 @@ PARCEL_COLUMNS = [
     "contract_start_date",
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
-    "low_efficiency", "outside_focus", "two_high_review", "idle_years", "flags",
+    "grade_out_of_scope", "low_efficiency", "outside_focus", "two_high_review", "idle_years",
+    "flags",
     "screening_status", "path", "path_rule", "path_status", "screening_status_computed",
     "path_computed", "override_status", "override", "override_by", "reasons", "citations",
     "missing", "to_verify", "block_id", "block_large", "block_area_mu", "built_cover", "source_row",
@@ -111,7 +118,7 @@ ENTERPRISE_COLUMNS = [
     "tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
     "labour_productivity", "rd_ratio", "tax_per_power", "score", "score_items", "evaluated",
     "evaluation_note", "grade_computed", "grade_given", "grade", "grade_label", "grade_source",
-    "catalogue_class", "source_row",
+    "grade_out_of_scope", "catalogue_class", "source_row",
 ]  # fmt: skip
 
 
@@ -466,7 +473,12 @@ def _screen(
         graded = grade_enterprises(linked.enterprises, profile=prof)
         ind = indicators(linked.parcels, profile=prof)
         lp = ind.data  # a copy of the linked parcels with the indicator columns added
-        lp["grade"] = parcel_grades(lp, graded.data)
+        # with the grade, why a plot has none when its main enterprise is outside the
+        # evaluation scope: the 四个一批 「评价为D类」 is then false, not 待核实 (screening.paths)
+        lp["grade"], lp[OUT_OF_SCOPE] = (
+            parcel_grades(lp, graded.data),
+            parcel_out_of_scope(lp, graded.data),
+        )
         raster = None if raster_job is None else raster_job()
         measured = (  # with the raster: measured just now
             plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)

@@ -24,7 +24,11 @@ joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. At
     an enterprise on the plot is in that class of 《产业结构调整指导目录》
     (鼓励类/允许类/限制类/淘汰类).
 ``grade:<A|B|C|D>``
-    the plot's 亩均 grade (from its main enterprise).
+    the plot's 亩均 grade (from its main enterprise). A plot whose main enterprise is outside
+    the evaluation scope (the parcel column ``grade_out_of_scope``: not 制造业, or 规下 using
+    less than 3 亩 [001 三(二)1; 002 三(二)1], :func:`landgov.efficiency.parcel_out_of_scope`)
+    has no grade and never will: the term is false, with that reason. A grade missing for lack
+    of data (a missing tax, industry code, scale or land) is unknown.
 ``violation:<severity>[:<category>]``
     a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category;
     unknown where a record that may meet it has no recorded severity or category, or an
@@ -412,6 +416,8 @@ class _Facts:
     verdicts: Mapping[str, Verdict | None]
     row: Mapping[str, Any]
     block_citation: Citation | None
+    #: whether the rule table reads a grade (its reasons then say why a plot has none)
+    reads_grade: bool = False
 
 
 def _eval_status(atom: _Atom, facts: _Facts) -> _Outcome:
@@ -440,9 +446,16 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
     return _Outcome(False)
 
 
+#: The parcel column saying why its main enterprise is not graded at all (landgov.efficiency).
+_OUT_OF_SCOPE = "grade_out_of_scope"
+
+
 def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
     grade = facts.row.get("grade")
     if is_missing(grade):  # blank text too
+        why = _out_of_scope(grade, facts.row)
+        if why is not None:  # outside the scope: of no grade, so not of this one
+            return _Outcome(False, ((_not_graded_text(why, atom.value), None),))
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
     return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
@@ -565,7 +578,9 @@ def _eval_atom(atom: _Atom, facts: _Facts) -> _Outcome:
     out = _EVALUATORS[atom.kind](atom, facts)
     if not atom.negate or out.value is None:
         return out
-    return _Outcome(not out.value)
+    # a false atom that says why (a grade term of a plot outside the evaluation scope) is the
+    # evidence of its negation; any other negation holds without a text
+    return _Outcome(True, out.evidence) if out.value is False else _Outcome(False)
 
 
 def _all(outcomes: Iterable[_Outcome]) -> _Outcome:
@@ -664,6 +679,9 @@ def _path_row(
         for v in facts.verdicts.values()
         if v is not None and v.status is fail and v.explain() not in shown
     ]
+    why = _out_of_scope(facts.row.get("grade"), facts.row) if facts.reads_grade else None
+    if why is not None:  # the grade terms were false, not unknown: say why
+        evidence.append((f"主体企业{why}，未评定亩均评价等级，规则中的评价等级条件均不成立", None))
     lines = [head]
     lines += [
         f"· {text}" + (f" {cit}" if cit and str(cit) not in text else "") for text, cit in evidence
@@ -756,7 +774,15 @@ def decide_paths(
     check_cols = [c for c in checks.columns if c in CHECK_NAMES]
     row_cols = [
         c
-        for c in ("grade", "area_mu", "block_id", "block_large", "block_area_mu", "block_pending")
+        for c in (
+            "grade",
+            _OUT_OF_SCOPE,
+            "area_mu",
+            "block_id",
+            "block_large",
+            "block_area_mu",
+            "block_pending",
+        )
         if c in parcels
     ]
     aligned = checks[check_cols].reindex(parcels.index)
@@ -787,6 +813,10 @@ class _Shared:
     block_citation: Citation | None
     reads: dict[tuple[bool | None, ...], Any] = field(default_factory=dict)
 
+    @functools.cached_property
+    def reads_grade(self) -> bool:
+        return any(a.kind == "grade" for a in self.atoms)
+
 
 class _Decision:
     """One plot's decision: the deciding rule now, the evidence when :meth:`resolve` is asked."""
@@ -809,7 +839,7 @@ class _Decision:
     def facts(self) -> _Facts:
         s, n = self.shared, self.n
         verdicts = {c: col[n] for c, col in s.columns.items()}
-        return _Facts(verdicts, s.records[n], s.block_citation)
+        return _Facts(verdicts, s.records[n], s.block_citation, s.reads_grade)
 
     def resolve(
         self,
@@ -843,7 +873,7 @@ def _truth_column(
     elif atom.kind == "violation":
         values = [_violation_truth(atom, v) for v in verdicts("violation")]
     elif atom.kind == "grade":
-        values = [_grade_truth(atom.value, r.get("grade")) for r in records]
+        values = [_grade_truth(atom.value, r) for r in records]
     elif atom.kind == "block":
         large = [r.get("block_large") for r in records]
         values = [None if is_missing(x) else bool(x) for x in large]
@@ -886,13 +916,29 @@ def _catalogue_truth(wanted: str, verdict: Verdict | None) -> bool | None:
 
 
 def _truth_grade(atom: _Atom, facts: _Facts) -> bool | None:
-    return _grade_truth(atom.value, facts.row.get("grade"))
+    return _grade_truth(atom.value, facts.row)
 
 
-def _grade_truth(wanted: str, grade: Any) -> bool | None:
+def _grade_truth(wanted: str, row: Mapping[str, Any]) -> bool | None:
+    """A ``grade:`` atom of one plot: false for a plot outside the evaluation scope
+    (:func:`_out_of_scope`), unknown for a grade missing for lack of data."""
+    grade = row.get("grade")
     if is_missing(grade):  # blank text too
-        return None
+        return False if _out_of_scope(grade, row) is not None else None
     return str(grade).strip().upper() == wanted
+
+
+def _out_of_scope(grade: Any, row: Mapping[str, Any]) -> str | None:
+    """Why a plot without a grade is outside the evaluation scope (``grade_out_of_scope``,
+    :func:`landgov.efficiency.parcel_out_of_scope`); ``None`` when it has a grade or may be
+    inside (its grade missing for lack of data: 待核实)."""
+    why = row.get(_OUT_OF_SCOPE)
+    return None if not is_missing(grade) or is_missing(why) else str(why)
+
+
+def _not_graded_text(why: str, grade: str) -> str:
+    """The evidence of a grade term that is false because the plot is of no grade."""
+    return f"主体企业{why}，未评定亩均评价等级，不属{grade}类"
 
 
 def _truth_violation(atom: _Atom, facts: _Facts) -> bool | None:

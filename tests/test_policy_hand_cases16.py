@@ -184,3 +184,32 @@ def test_recheck_after_overrides_reads_the_same_scope(shangyu):
     assert rows["path_rule"].tolist() == ["R4", "R4"]
     assert rows["path_status"].tolist() == ["符合", "待核实"]
     assert rows["path_status"].tolist() == gov["path_status"].tolist()
+
+
+# =============================================================================================
+# 5. a county's table that asks 「非D类」
+
+
+def test_a_not_d_term_holds_for_a_plot_outside_the_scope_and_says_why(shangyu):
+    """A county table (hand-drawn, 示例规则（非官方）) of X1 关停退出 「评价为D类」 (``grade:D``),
+    X2 功能转型 「非D类」 (``!grade:D``), X3 整治提升 (always). Plot 0: no grade, main enterprise
+    不参评：非制造业 → not D → X1 false, X2 true, 符合, its reason the 不参评 line (once). Plot 1:
+    no grade for lack of data → X1 and X2 unknown → X3, 待核实, naming the grade. Plot 2: grade C →
+    X2, 符合, no 不参评 line."""
+    from landgov.screening.paths import _build_rule, assign_paths
+
+    rules = [
+        _build_rule({"id": "X1", "path": "关停退出", "any": ["grade:D"]}),
+        _build_rule({"id": "X2", "path": "功能转型", "any": ["!grade:D"]}),
+        _build_rule({"id": "X3", "path": "整治提升", "any": ["always"]}),
+    ]
+    why = f"不参评：非制造业（行业代码 5171（大类 51）不属制造业） {SCOPE_CLAUSE}"
+    parcels = pd.DataFrame({"grade": [None, None, "C"], "grade_out_of_scope": [why, None, None]})
+    got = assign_paths(
+        parcels, checks=pd.DataFrame(index=parcels.index), profile=shangyu, rules=rules
+    )
+    assert got["path_rule"].tolist() == ["X2", "X3", "X2"]
+    assert got["path_status"].tolist() == ["符合", "待核实", "符合"]
+    assert got["reasons"].iloc[0].count(why) == 1
+    assert GRADE_FIELD in got["missing"].iloc[1]
+    assert "不参评" not in got["reasons"].iloc[2]

@@ -680,7 +680,8 @@ def _path_row(
         if v is not None and v.status is fail and v.explain() not in shown
     ]
     why = _out_of_scope(facts.row.get("grade"), facts.row) if facts.reads_grade else None
-    if why is not None:  # the grade terms were false, not unknown: say why
+    if why is not None and not any(why in text for text, _ in evidence):
+        # the grade terms were false, not unknown: say why (once: a negated term says it too)
         evidence.append((f"主体企业{why}，未评定亩均评价等级，规则中的评价等级条件均不成立", None))
     lines = [head]
     lines += [

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from landgov.errors import InputError, Issue
-from landgov.province.counties import CITIES, county
+from landgov.province.counties import CITIES, county, not_a_county
 
 __all__ = ["INDEX", "CountyEntry", "ProvinceIndex", "is_province", "read_index"]
 
@@ -118,9 +118,7 @@ def _entry(
     try:
         known = county(code)
     except KeyError:
-        issues.append(
-            _issue(f"{where}.code", code, "不是浙江省的县级行政区划代码", "使用 6 位县级代码")
-        )
+        issues.append(_issue(f"{where}.code", code, *not_a_county(code)))
         return None
     if code in seen:
         issues.append(_issue(f"{where}.code", code, "县级代码重复", "每个县只列一次"))

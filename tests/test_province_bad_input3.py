@@ -21,7 +21,7 @@ from landgov.errors import InputError
 from landgov.province import generate_province, read_index, run_province
 from tests._cli import assert_clean_error, run_cli
 from tests._province import copy_province, index_json, write_index
-from tests.test_province_bad_input2 import _assert_accounted, _assert_failed
+from tests.test_province_bad_input2 import _assert_accounted, _assert_failed, _manifest
 
 CODES = ["330602", "330683", "330922"]
 YC, SZ, SS = "330602_越城区", "330683_嵊州市", "330922_嵊泗县"
@@ -173,3 +173,32 @@ def test_cli_layer_outside_zhejiang_fails_alone_naming_its_crs_not_a_python_dict
     assert "所见值：'EPSG:4529'" in error and "{'epsg'" not in error, error
     assert "{'epsg'" not in result.stdout + result.stderr
     _assert_accounted(out, man)
+
+
+# -- an enterprise table of another county ------------------------------------------------------
+
+
+def test_cli_enterprise_table_of_another_county_is_warned_not_a_plain_finish(
+    province: Path, tmp_path: Path
+) -> None:
+    """嵊州's folder holds 越城's enterprises.csv (93 firms, none of them on 嵊州's links).
+
+    By hand (counts from the county's own manifest, seed 11): 嵊州's 94 link rows name firms
+    not in that table → 94 of 94 links join nothing; 93 of 93 firms join no plot of 嵊州; both
+    more than half → a 警告 that the table is most likely not the county's. 嵊州's plots are
+    still screened and counted (100 = 99 + 1; total 300 = 297 + 3). Was: 「330683 嵊州市：完成」
+    without a word, its plots mostly 待核实 for want of firm data. 越城 and 嵊泗 (4 of 105 and
+    6 of 102 links unjoined, as generated) get no such 警告."""
+    folder = copy_province(province, tmp_path / "p")
+    shutil.copy(folder / YC / "enterprises.csv", folder / SZ / "enterprises.csv")
+    out = tmp_path / "out"
+    result = _screen(folder, out)
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+    man = _manifest(out)
+    _assert_accounted(out, man)
+    assert [man["rows"][k] for k in ("in", "out", "rejected")] == [300, 297, 3]
+    warned = {c["code"]: " ".join(c.get("warnings", [])) for c in man["counties"]}
+    assert "地企关联 94 行中 94 行未能连接，企业表 93 家中 93 家未连到任何宗地" in warned["330683"]
+    assert "多半不是本县的数据" in warned["330683"]
+    assert warned["330602"] == warned["330922"] == ""
+    assert "警告：330683 嵊州市：地企关联 94 行中 94 行未能连接" in result.stdout

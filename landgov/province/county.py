@@ -287,7 +287,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "part": job.part,
         "out": job.out_dir,
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
-        "notes": _other_codes_note(codes, job),
+        "notes": [*_other_codes_note(codes, job), *_unlinked_note(man)],
         "seconds": round(time.perf_counter() - t0, 2),
     }
 
@@ -310,6 +310,30 @@ def _other_codes_note(codes: Counter[str], job: CountyJob) -> list[str]:
         f"{sum(other.values())} 宗的宗地代码前 6 位是其他县（市、区）的代码（{'、'.join(named)}），"
         f"按 province.json 所列的 {job.code} {job.name} 筛查并计入本县；若这些宗地也由那个县报送，"
         "见 province.xlsx「跨县重复宗地」表。处理：核对这些宗地应归哪个县"
+    ]
+
+
+def _unlinked_note(man: dict[str, Any]) -> list[str]:
+    """A 警告 when most link rows or most firms of a county with plots joined nothing (an
+    enterprise or link table of another county, whose firms and plots are not this county's):
+    its plots are then mostly 待核实 for want of firm data, which the province would otherwise
+    report as a plain 完成. Each row's reason is in the county workbook's 问题记录."""
+    rows, inputs = man["outputs"]["rows"], man["inputs"]
+    if not inputs["parcels"]["rows_out"]:
+        return []  # no usable plot: said on its own (run._result_warnings)
+    said = []
+    links = inputs.get("links")
+    if links and 2 * int(rows.get("unmatched_links", 0)) > int(links["rows_out"]):
+        said.append(f"地企关联 {links['rows_out']} 行中 {rows['unmatched_links']} 行未能连接")
+    firms = inputs["enterprises"]["rows_out"]
+    if 2 * int(rows.get("unmatched_enterprises", 0)) > int(firms):
+        said.append(f"企业表 {firms} 家中 {rows['unmatched_enterprises']} 家未连到任何宗地")
+    if not said:
+        return []
+    return [
+        f"{'，'.join(said)}：多半不是本县的数据（常见：放了其他县的企业表或地企关联表），"
+        "其宗地因缺企业数据多判为待核实。处理：核对该县文件夹中的企业表和地企关联表是否为本县"
+        "的（每行原因见该县工作簿的「问题记录」表），改正后重新运行全省"
     ]
 
 

@@ -202,3 +202,17 @@ def test_cli_enterprise_table_of_another_county_is_warned_not_a_plain_finish(
     assert "多半不是本县的数据" in warned["330683"]
     assert warned["330602"] == warned["330922"] == ""
     assert "警告：330683 嵊州市：地企关联 94 行中 94 行未能连接" in result.stdout
+
+
+def test_county_code_in_full_width_digits_is_the_county(province: Path, tmp_path: Path) -> None:
+    """嵊州's code typed with a Chinese input method: 「３３０６８３」 (full-width digits, U+FF13
+    …). NFKC gives 330683, the same code (as every code of the readers is normalised,
+    landgov.ids.normalize_code). Was: the whole index refused, 「不是浙江省的县级行政区划代码」.
+    Now: 嵊州 is county 330683 of 绍兴市."""
+    folder = copy_province(province, tmp_path / "p")
+    index = index_json(folder)
+    index["counties"][1]["code"] = "３３０６８３"
+    write_index(folder, index)
+    entry = read_index(folder).counties[1]
+    assert (entry.code, entry.name, entry.city) == ("330683", "嵊州市", "绍兴市")
+    assert entry.folder == folder / SZ

@@ -581,3 +581,30 @@ def test_a_range_or_a_full_stop_in_a_tax_cell_is_said_as_such(
     said = _said(result, why)
     assert len(said) == 1 and said.iloc[0]["row"] == 2, result.problems
     assert "无法识别" not in said.iloc[0]["problem"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [f"{A}（已注销）", f"统一社会信用代码：{A}", f"{A.lower()}/{B}", "9133０１００4701027０6G-X"],
+    ids=["remark-after", "label-before", "two-codes-lower", "full-width-bad-length"],
+)
+def test_a_code_that_is_not_used_gets_no_note_that_it_was_normalised(
+    tmp_path: Path, written: str
+) -> None:
+    """A code cell that normalisation changed (full-width 「（」「：」「０」, lower case) but
+    that is no valid code after it: the row is kept and not joined (the error says why). Was:
+    first a 提示 「代码已统一为半角大写…（按同一代码去重与关联）」 — as if the code were joined
+    — then the error that it cannot be. Now only the error; a valid code written in lower
+    case still gets the note (it is the code used)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    ws.append([written, "甲公司", 12])
+    ws.append([C.lower(), "丙公司", 5])
+    path = tmp_path / "亩均数据.xlsx"
+    wb.save(path)
+    result = read_enterprises(path)
+    assert result.data["uscc_status"].tolist() == ["长度错误", "有效"]
+    noted = _said(result, "已统一为半角大写")
+    assert noted["row"].tolist() == [3], noted
+    assert (result.problems[result.problems["row"] == 2]["severity"] == "错误").all()

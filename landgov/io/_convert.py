@@ -24,7 +24,7 @@ from landgov.core.dates import read_year, unread_name, unread_text
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import excel_error
-from landgov.ids import normalize_code
+from landgov.ids import USCCStatus, check_uscc, normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
 from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
 
@@ -178,7 +178,7 @@ def lost_zero(value: object, digits: Sequence[int]) -> tuple[str | None, str | N
 
 
 def _code_value(
-    value: object, digits: Sequence[int] = ()
+    value: object, digits: Sequence[int] = (), *, uscc: bool = False
 ) -> tuple[str | None, str | None, Severity]:
     """Codes stay text, in the one normalised form (:func:`landgov.ids.normalize_code`).
 
@@ -186,7 +186,8 @@ def _code_value(
     number in a code column is converted back and checked (and, for a field whose codes have
     ``digits`` digits, its lost leading 0 restored or the cell flagged: :func:`lost_zero`); a
     code that normalisation changed (case, blanks, full-width characters) is recorded as an
-    info row with both forms.
+    info row with both forms — for a ``uscc`` field only when the code is then valid (the one
+    deduplicated and joined on; any other says why it is not, :mod:`landgov.io._codes`).
     """
     if isinstance(value, bool):
         return str(value), "代码列中出现逻辑值，请核对", Severity.ERROR
@@ -202,7 +203,7 @@ def _code_value(
         return text, problem, Severity.ERROR
     code = normalize_code(text)
     changed = None
-    if code != text:
+    if code != text and (not uscc or check_uscc(code) is USCCStatus.VALID):
         changed = f"代码已统一为半角大写、去掉空格：「{text}」→「{code}」（按同一代码去重与关联）"
         if text.startswith("'"):
             changed = changed.replace("去掉空格", "去掉开头的 ' 和空格")
@@ -313,7 +314,7 @@ def _convert_by_kind(
         year, text = read_year(value)
         return year, text, ACTION_YEAR if year is None else ACTION_CHECK, None
     if spec.kind is Kind.CODE:
-        parsed, text, code_severity = _code_value(value, spec.code_digits)
+        parsed, text, code_severity = _code_value(value, spec.code_digits, uscc=spec.name == "uscc")
         if spec.code_digits and _is_whole_number(value) and text:
             action = ACTION_AMBIGUOUS_ZERO if parsed is None else ACTION_LOST_ZERO
         elif code_severity is Severity.ERROR:

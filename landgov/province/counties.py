@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from landgov.crs import cm_for_county, epsg_for_zone
 
-__all__ = ["CITIES", "COUNTIES", "County", "county"]
+__all__ = ["CITIES", "COUNTIES", "County", "county", "not_a_county"]
 
 #: 地级市 code (4 digits) → name.
 CITIES: dict[str, str] = {
@@ -714,3 +714,23 @@ _BY_CODE = {c.code: c for c in COUNTIES}
 def county(code: str) -> County:
     """The county with 6-digit ``code``; ``KeyError`` when Zhejiang has no such county."""
     return _BY_CODE[str(code)]
+
+
+def not_a_county(code: str) -> tuple[str, str]:
+    """``(problem, fix)`` in Chinese for a ``code`` :func:`county` does not know: a 地级市's
+    code (``330600`` 绍兴市, or its 4 digits ``3306``) or the province's (``330000``) is said
+    to be one, with a county of it as the example; any other is no county of Zhejiang."""
+    code = str(code)
+    city = CITIES.get(code[:4]) if code[:2] == "33" and code[4:] in ("", "00") else None
+    if city is not None:
+        first = next(c for c in COUNTIES if c.code.startswith(code[:4]))
+        return (
+            f"「{code}」是{city}（地级市）的代码，不是县级行政区划代码",
+            f"写该市所辖县（市、区）的 6 位县级代码，如 {first.code}（{first.name}）",
+        )
+    if code in ("33", "330000"):
+        return (
+            f"「{code}」是浙江省的代码，不是县级行政区划代码",
+            "写 6 位县级代码，如 330604（上虞区）",
+        )
+    return "不是浙江省的县级行政区划代码", "使用 6 位县级代码，如 330604（上虞区）"

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.errors import InputError, Issue
+from landgov.io._layercheck import _ARCHIVES
 
 __all__ = ["PROVINCE_COLUMNS", "PROVINCE_CRS", "CountyJob", "county_profile", "screen_county"]
 
@@ -286,7 +287,7 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "part": job.part,
         "out": job.out_dir,
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
-        "notes": _other_codes_note(codes, job),
+        "notes": [*_other_codes_note(codes, job), *_unlinked_note(man)],
         "seconds": round(time.perf_counter() - t0, 2),
     }
 
@@ -312,20 +313,79 @@ def _other_codes_note(codes: Counter[str], job: CountyJob) -> list[str]:
     ]
 
 
+def _unlinked_note(man: dict[str, Any]) -> list[str]:
+    """A 警告 when most link rows or most firms of a county with plots joined nothing (an
+    enterprise or link table of another county, whose firms and plots are not this county's):
+    its plots are then mostly 待核实 for want of firm data, which the province would otherwise
+    report as a plain 完成. Each row's reason is in the county workbook's 问题记录."""
+    rows, inputs = man["outputs"]["rows"], man["inputs"]
+    if not inputs["parcels"]["rows_out"]:
+        return []  # no usable plot: said on its own (run._result_warnings)
+    said = []
+    links = inputs.get("links")
+    if links and 2 * int(rows.get("unmatched_links", 0)) > int(links["rows_out"]):
+        said.append(f"地企关联 {links['rows_out']} 行中 {rows['unmatched_links']} 行未能连接")
+    firms = inputs["enterprises"]["rows_out"]
+    if 2 * int(rows.get("unmatched_enterprises", 0)) > int(firms):
+        said.append(f"企业表 {firms} 家中 {rows['unmatched_enterprises']} 家未连到任何宗地")
+    if not said:
+        return []
+    return [
+        f"{'，'.join(said)}：多半不是本县的数据（常见：放了其他县的企业表或地企关联表），"
+        "其宗地因缺企业数据多判为待核实。处理：核对该县文件夹中的企业表和地企关联表是否为本县"
+        "的（每行原因见该县工作簿的「问题记录」表），改正后重新运行全省"
+    ]
+
+
 def _check_folder(job: CountyJob) -> None:
     """Refuse a county whose folder (``folder`` of its index entry) is missing or is a file,
     naming the folder as written (blanks shown inside 「」) rather than its first file."""
-    if job.folder is None or Path(job.folder).is_dir():
+    if job.folder is None:
         return
     folder = Path(job.folder)
+    if folder.is_dir():
+        _check_nested(job, folder)
+        return
     problem = "不是文件夹（是一个文件）" if folder.exists() else "县（市、区）文件夹不存在"
+    fix = (
+        f"核对 province.json 中 {job.code} {job.name} 的 folder 是否与省级文件夹里该县的"
+        "文件夹名一致（省略 folder 时为「县级代码_名称」），或补交该县的文件夹后重新运行全省"
+    )
+    packed = [folder] if folder.is_file() and folder.suffix.lower() in _ARCHIVES else []
+    packed += [
+        beside
+        for suffix in sorted(_ARCHIVES)
+        if not folder.exists() and (beside := folder.with_name(folder.name + suffix)).is_file()
+    ]
+    if packed:  # a county sent as 330683_嵊州市.zip and not unpacked
+        problem = f"{problem}：省级文件夹中的「{packed[0].name}」是压缩包，未解压"
+        fix = (
+            f"把「{packed[0].name}」解压为省级文件夹中的一个文件夹（其中直接放该县的文件），"
+            f"province.json 中 {job.code} {job.name} 的 folder 写该文件夹名，再重新运行全省"
+        )
+    raise InputError([Issue(str(folder), "folder", f"「{folder.name}」", problem, fix)])
+
+
+def _check_nested(job: CountyJob, folder: Path) -> None:
+    """Refuse a county folder whose parcels file is one folder down (an archive unpacked into a
+    folder of its own name: 330683_嵊州市/330683_嵊州市/parcels.parquet), naming that folder;
+    else the run's 「文件不存在」 would not say the file is there."""
+    parcels = job.files.get("parcels")
+    if parcels is None or Path(parcels).exists() or Path(parcels).parent != folder:
+        return
+    inner = sorted(
+        p.name for p in folder.iterdir() if p.is_dir() and (p / Path(parcels).name).is_file()
+    )
+    if not inner:
+        return
     raise InputError(
         [
             Issue(
-                str(folder), "folder", f"「{folder.name}」", problem,
-                f"核对 province.json 中 {job.code} {job.name} 的 folder 是否与省级文件夹里该县的"
-                "文件夹名一致（省略 folder 时为「县级代码_名称」），"
-                "或补交该县的文件夹后重新运行全省",
+                str(parcels), "parcels", f"「{inner[0]}/{Path(parcels).name}」",
+                f"文件不存在；它在下一层的文件夹「{inner[0]}」中（解压时多了一层文件夹）",
+                f"把「{inner[0]}」中的文件移到「{folder.name}」中，"
+                f"或把 province.json 中 {job.code} {job.name} 的 folder 写为"
+                f"「{folder.name}/{inner[0]}」，再重新运行全省",
             )
         ]
     )  # fmt: skip
@@ -358,7 +418,7 @@ def _parcels_belong(job: CountyJob) -> None:
         rows = parcels[["parcel_id", parcels.geometry.name]].to_crs(PROVINCE_CRS)
     except Exception:  # the run's own error says what is wrong with this file
         return
-    _check_belongs(rows, job, crs_in=read.meta.get("crs"))
+    _check_belongs(rows, job, crs_in=(read.meta.get("crs") or {}).get("epsg"))
 
 
 class NotThisCountyError(InputError):

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from landgov.errors import InputError, Issue
-from landgov.province.counties import CITIES, county
+from landgov.ids import normalize_code
+from landgov.province.counties import CITIES, county, not_a_county
 
 __all__ = ["INDEX", "CountyEntry", "ProvinceIndex", "is_province", "read_index"]
 
@@ -114,13 +115,12 @@ def _entry(
     if "code" not in item:
         issues.append(_issue(f"{where}.code", None, "缺少县级代码", _COUNTY_FIX))
         return None
-    code = str(item["code"]).strip()
+    # full-width digits (「３３０６８３」 typed with a Chinese input method) are the code's
+    code = normalize_code(item["code"]) or str(item["code"]).strip()
     try:
         known = county(code)
     except KeyError:
-        issues.append(
-            _issue(f"{where}.code", code, "不是浙江省的县级行政区划代码", "使用 6 位县级代码")
-        )
+        issues.append(_issue(f"{where}.code", code, *not_a_county(code)))
         return None
     if code in seen:
         issues.append(_issue(f"{where}.code", code, "县级代码重复", "每个县只列一次"))

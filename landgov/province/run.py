@@ -45,6 +45,7 @@ from landgov import __version__
 from landgov.core.dates import parse_as_of
 from landgov.core.runfolder import MANIFEST, file_sha256, now_text, read_manifest
 from landgov.errors import DataFileError, InputError, Issue
+from landgov.io._layercheck import _ARCHIVES
 from landgov.policy import load_profile
 from landgov.province.county import PROVINCE_CRS, CountyJob, screen_county
 from landgov.province.layout import ProvinceIndex, read_index
@@ -241,24 +242,33 @@ def _province_targets(profile_name: str) -> dict[str, Any]:
 
 
 def _unlisted(index: ProvinceIndex) -> dict[str, str]:
-    """Folders of the province folder that no county of the index uses (hidden ones aside),
-    each with what it is: a county left out of ``province.json`` would otherwise be missing
-    without a word, and a second folder of a listed county (a 补报 beside the first delivery)
-    silently left out of the totals."""
-    from landgov.province.counties import county
+    """Folders and archives (.zip, .rar, .7z) of the province folder that no county of the
+    index uses (hidden ones and ``__MACOSX`` aside), each with what it is: a county left out of
+    ``province.json`` or sent zipped would otherwise be missing without a word, and a second
+    folder of a listed county (a 补报 beside the first delivery) silently left out of the
+    totals."""
+    from landgov.province.counties import county, not_a_county
 
     used = {c.folder.resolve() for c in index.counties}
     used |= {p.resolve().parent for c in index.counties for p in c.files.values()}
     listed = {c.code: c for c in index.counties}
     notes: dict[str, str] = {}
-    for name in sorted(
-        p.name
-        for p in index.root.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and p.resolve() not in used
-    ):
+    for path in sorted(index.root.iterdir()):
+        name, packed = path.name, path.is_file() and path.suffix.lower() in _ARCHIVES
+        if name.startswith(".") or name in _SYSTEM_FOLDERS or path.resolve() in used:
+            continue
+        if not (path.is_dir() or packed):
+            continue
         code = _folder_code(name)
         note = "未列入 province.json，未参与本次筛查（如属漏列，补入后重新运行）"
-        if code in listed:
+        if packed:  # a county sent zipped would otherwise be missing without a word
+            note = (
+                "是压缩包，未解压、未参与本次筛查（如其中是某县的数据，解压为省级文件夹中的"
+                "一个文件夹并在 province.json 中列出后重新运行）"
+            )
+            if code in listed:
+                note += f"；名称中的县级代码 {code} 是已列入的 {listed[code].label}"
+        elif code in listed:
             entry = listed[code]
             note = (
                 f"县级代码 {code} 与已列入的 {entry.label} 相同，只筛查了 province.json 所列的"
@@ -269,9 +279,14 @@ def _unlisted(index: ProvinceIndex) -> dict[str, str]:
             try:
                 county(code)
             except KeyError:
-                note = f"文件夹名中的「{code}」不是浙江省的县级行政区划代码；" + note
+                problem = not_a_county(code)[0].replace(f"「{code}」", "")
+                note = f"文件夹名中的「{code}」{problem}；" + note
         notes[name] = note
     return notes
+
+
+#: folders an operating system leaves in an unpacked archive (macOS resource forks), no data
+_SYSTEM_FOLDERS = frozenset({"__MACOSX"})
 
 
 def _folder_code(name: str) -> str | None:
@@ -468,7 +483,7 @@ def run_province(
     results: list[dict[str, Any]] = []
     warned = _index_warnings(index, prov)
     for name, note in unlisted.items():
-        say(f"注意：文件夹「{name}」：{note}")
+        say(f"注意：{'文件' if (root / name).is_file() else '文件夹'}「{name}」：{note}")
     labels = {c.code: c.label for c in index.counties}
     for code, notes in warned.items():
         for note in notes:

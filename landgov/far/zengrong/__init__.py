@@ -36,6 +36,7 @@ from landgov.far.zengrong._check import (
     check_parcels,
     unmatched_applications,
 )
+from landgov.far.zengrong._conditions import CONTROL_KEYS
 from landgov.far.zengrong._facts import plot_tax_gaps
 from landgov.far.zengrong._outcome import overall
 from landgov.far.zengrong._zones import unmatched_zone_names
@@ -44,6 +45,7 @@ __all__ = [
     "ADDED_FLOOR",
     "CONDITIONS",
     "CONDITION_LABELS",
+    "CONTROL_KEYS",
     "FIRM_INDUSTRY",
     "FLOOR_OR_FAR",
     "NO_APPLICANT",

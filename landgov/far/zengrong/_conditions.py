@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
@@ -672,6 +674,20 @@ _INDICATORS: tuple[_Indicator, ...] = (
 )  # fmt: skip
 
 
+def control_value_key(label: str) -> str:
+    """The key of an indicator's control value among its verdict's values: one per indicator
+    (「亩均税收_控制值」), so that 条件6, which holds every indicator's values together, keeps
+    each (one 「控制值」 would hold the last indicator's, 2 % of R&D beside 300 万元/亩)."""
+    return f"{label}_控制值"
+
+
+#: Per indicator key (``fixed_investment_per_mu_wan`` …), the key of its control value among the
+#: values of 条件6 (:func:`control_value_key`): the 初审表 prints 固定资产投资强度 and 亩均税收
+#: with the digits that tell them from it, as the reason does.
+CONTROL_KEYS: Mapping[str, str] = MappingProxyType(
+    {ind.key: control_value_key(ind.label) for ind in _INDICATORS}
+)
+
 #: What a 标准地 check without the county's own control value lacks (one entry for all indicators).
 _COUNTY_VALUES = "区级公布的《标准地》控制指标（官方值）"
 
@@ -780,7 +796,7 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
         return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=tuple(missing))
     threshold = float(table[ind.key])
     op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
-    values["控制值"] = threshold
+    values[control_value_key(ind.label)] = threshold
     ok = bool(compare(value, op, threshold))
     seen = shown(value, threshold, trim=False)
     values[f"{ind.label}_{ind.unit}"] = float(seen)  # 299.995238, never 300.0 beside 300

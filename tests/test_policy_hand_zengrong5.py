@@ -16,10 +16,26 @@ would print the control value itself beside a 不符合, it prints as many decim
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from tests._hand import NO, OK, F, P, application, applications, plots
-from tests.test_policy_hand_zengrong2 import _form_cells
+from landgov.far.zengrong import check_applications
+from landgov.io import read_applications
+from landgov.io.applications import APPLICATION_FIELDS
+from tests._hand import (
+    NO,
+    OK,
+    TBD,
+    F,
+    P,
+    U,
+    application,
+    applications,
+    plots,
+    uscc,
+    zengrong_inputs,
+)
+from tests.test_policy_hand_zengrong2 import _form_cells, _with_enterprises
 
 # =============================================================================================
 # 三.6 标准地 figures on the 初审表: 固定资产投资强度 and 项目实施后 2.亩均税收 are the figures
@@ -73,3 +89,121 @@ def test_condition_6_keeps_each_control_value(official):
     assert cond6.values["亩均税收_控制值"] == pytest.approx(30.0)
     assert cond6.values["研发经费占营业收入比例_控制值"] == pytest.approx(2.0)
     assert "控制值" not in cond6.values
+
+
+# =============================================================================================
+# 四(一) 「企业向属地镇街提出申请」 on land of 一 「取得国有出让建设用地使用权」: the applicant is
+# one of the plot's enterprises (地企关联), or the row says it is not and asks.
+
+
+def test_application_by_an_enterprise_not_on_the_plot_is_to_verify_and_said(official):
+    # Plot 0 is linked to 企业0 only, plot 1 to 企业1 only (owner links of tests._hand). Every
+    # condition holds for each application on its figures; by hand:
+    #   甲 企业0 on plot 0 (its own)                  → 可申报, 适用范围 符合, form 「企业0」
+    #   乙 企业1 (known, owner of plot 1) on plot 0   → not plot 0's enterprise: it may hold no
+    #      right on it → 适用范围 待核实 → 待核实 (never 可申报 on another firm's plot), the
+    #      reason naming both codes; the form names the applicant 企业1, as applied
+    #   丙 code 91330602MA2C000074 (firm 7, in no table) on plot 1 → 待核实, naming the
+    #      relation and 申请企业; the form's 企业名称 is 待核实 — never 「企业1」, the plot's
+    #      权利人, who is not the applicant
+    # Three rows in, three rows out, in order.
+    parcels = plots(2, mu=21.0)
+    pid = parcels["parcel_id"].tolist()
+    rows = [application(pid[0], 0), application(pid[0], 1), application(pid[1], 7)]
+    got = applications(official, parcels, rows)
+    assert got["application_id"].tolist() == ["ZR-000", "ZR-001", "ZR-007"]
+    assert got["scope"].tolist() == [P, U, U]
+    assert got["zengrong"].tolist() == [OK, TBD, TBD]
+    note = got["scope_note"].iloc[1]
+    assert f"统一社会信用代码 {uscc(1)}）不是宗地 {pid[0]} 的关联企业" in note
+    assert f"企业0 {uscc(0)}" in note
+    assert "第四条第（一）项" in note
+    for missing in got["missing"].iloc[1:]:
+        assert "申请企业与宗地的关系" in missing
+    assert "申请企业" in got["missing"].iloc[2].split("、")
+    names = [_form_cells(r)["企业名称（盖公章）"] for r in got.to_dict("records")]
+    assert names == ["企业0", "企业1", "待核实（缺少：申请企业）"]
+
+
+def test_application_naming_no_code_is_the_plots_enterprise(official):
+    # No 统一社会信用代码 on the application: the applicant is the plot's enterprise (企业0),
+    # as before — nothing to compare, nothing said, 可申报.
+    parcels = plots(1, mu=21.0)
+    row = applications(
+        official, parcels, [application(parcels["parcel_id"].iloc[0], 0, uscc=None)]
+    ).iloc[0]
+    assert row["scope"] == P
+    assert row["zengrong"] == OK
+    assert row["enterprise_name"] == "企业0"
+
+
+def test_dyeing_firm_applying_on_another_firms_plot_is_not_relaxed_into_eligibility(official):
+    # 印染 firm 1 (涉改) applies on plot 0 (企业0's, 21 亩, every condition holds): nothing to
+    # relax, but it is not plot 0's enterprise → 待核实, never 可申报; 适用范围 is not a
+    # requirement of 三, so the joint meeting gets nothing to review for it.
+    parcels = plots(2, mu=21.0)
+    inputs = _with_enterprises(official, parcels, reform_sector=[None, "印染"])
+    apps = pd.DataFrame([application(parcels["parcel_id"].iloc[0], 1)])
+    row = check_applications(apps, inputs).iloc[0]
+    assert row["scope"] == U
+    assert row["zengrong"] == TBD
+    assert row["meeting_review"] == ""
+
+
+# =============================================================================================
+# Figures as townships type them: read where the unit says what they are, else kept, set aside
+# and said (file, row, field, value) — one 增容审查 row per application row either way.
+
+
+def _workbook(path, rows: list[dict]) -> None:
+    """The applications ``rows`` (:func:`tests._hand.application` fields) as a township's
+    workbook: the 增容申请表's own column names (:data:`APPLICATION_FIELDS` labels)."""
+    labels = {spec.name: spec.label for spec in APPLICATION_FIELDS}
+    frame = pd.DataFrame(rows).rename(columns=labels)
+    frame.to_excel(path, index=False)
+
+
+def test_figures_written_with_units_or_words_are_read_or_said(official, tmp_path):
+    # Three applications on 21-亩 plots (14000 m², 11200 m² at 容积率 0.8; room 23800 m²):
+    #   ZR-000 新增建筑面积 「1.2万平方米」 → 12000 m² → (11200 + 12000) / 14000 = 1.657143
+    #          ≤ 2.5 → 二 符合; every other condition holds → 可申报; the form reads 12,000.00
+    #   ZR-001 新增建筑面积 「约12000」 → no number (「约」 is an estimate, never guessed) →
+    #          set aside and said (file row 3, 新增建筑面积) → 二 待核实 naming 新增建筑面积;
+    #          the form's 「1.新增建筑面积」 and 「3.容积率」 are 待核实 naming it
+    #   ZR-002 达产后年税收 「900/年」 → unit 「/年」 unknown → set aside and said (row 4) →
+    #          三.6 亩均税收 待核实 naming 申请表：达产后年税收（万元）; the form's
+    #          「2.亩均税收」 is 待核实 naming it, never 0.00 or blank
+    # Three rows in, three rows out, in the file's order.
+    parcels = plots(3, mu=21.0)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0, added_floor_m2="1.2万平方米"),
+        application(pid[1], 1, added_floor_m2="约12000"),
+        application(pid[2], 2, tax_after_wan="900/年"),
+    ]
+    path = tmp_path / "增容申请.xlsx"
+    _workbook(path, rows)
+    read = read_applications(path)
+    said = read.problems[read.problems["field"].isin(["新增建筑面积", "达产后年税收"])]
+    assert sorted(zip(said["row"].tolist(), said["field"].tolist(), strict=True)) == [
+        (3, "新增建筑面积"),
+        (4, "达产后年税收"),
+    ]
+    got = check_applications(read.data, zengrong_inputs(official, parcels))
+    assert got["application_id"].tolist() == ["ZR-000", "ZR-001", "ZR-002"]
+    assert got["added_floor_m2"].iloc[0] == pytest.approx(12000.0)
+    assert got["far_after"].iloc[0] == pytest.approx(23200 / 14000)
+    assert got["cap"].tolist() == [P, U, P]
+    assert got["cond6"].tolist() == [P, P, U]
+    assert got["zengrong"].tolist() == [OK, TBD, TBD]
+    assert "新增建筑面积" in got["missing"].iloc[1].split("、")
+    assert "申请表：达产后年税收（万元）" in got["missing"].iloc[2].split("、")
+    after = [_form_cells(r)["项目实施后"].split("\n") for r in got.to_dict("records")]
+    assert after[0] == [
+        "1.新增建筑面积：12,000.00 平方米",
+        "2.亩均税收：42.86 万元/亩",
+        "3.容积率：1.66",
+    ]
+    assert after[1][0] == "1.新增建筑面积：待核实（缺少：新增建筑面积） 平方米"
+    assert after[1][2] == "3.容积率：待核实（缺少：新增建筑面积）"
+    assert after[2][1] == "2.亩均税收：待核实（缺少：申请表：达产后年税收（万元）） 万元/亩"

@@ -57,6 +57,7 @@ from landgov.far.zengrong import (
     FIRM_INDUSTRY,
     FLOOR_OR_FAR,
     NO_APPLICANT,
+    PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
 )
 from landgov.io.applications import APPLICATION_FIELDS
@@ -192,6 +193,14 @@ def _cap_differs(row: Mapping[str, Any]) -> tuple[bool | None, bool | None]:
     return now, float(beyond_ratio(float(floor), float(land), limit)) != 0
 
 
+def _applicant_elsewhere(row: Mapping[str, Any]) -> bool:
+    """Whether the row's 适用范围 says the applicant is none of the plot's enterprises."""
+    return any(
+        v.rule_id == "zengrong.scope" and PLOT_FIRMS_VALUE in v.values
+        for v in row.get("verdicts") or ()
+    )
+
+
 def _applied(row: Mapping[str, Any]) -> bool:
     """Whether the row is an application's (``check_applications``): its project facts come
     from the 增容申请表. A 摸排 candidate's form is left for the enterprise to fill in."""
@@ -312,7 +321,10 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
     )
-    name = _text(row.get("enterprise_name"), _text(row.get("holder")))
+    # the plot's 权利人 stands for an applicant the enterprise table does not know, unless the
+    # applicant is none of the plot's enterprises (适用范围 says so): then it is 待核实
+    holder = "" if _applicant_elsewhere(row) else _text(row.get("holder"))
+    name = _text(row.get("enterprise_name"), holder)
     cap = ("zengrong.cap", "上限")
     # 三.6's figures, with the digits that tell them from its control values (299.995238 beside
     # a 不符合 of 「≥ 300 万元/亩」, never 300.00), as its reason prints them

@@ -28,6 +28,7 @@ from landgov.far.zengrong._case import (
     FIRM_INDUSTRY,
     FLOOR_OR_FAR,
     NO_APPLICANT,
+    PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
 )
 from landgov.far.zengrong._check import (
@@ -49,6 +50,7 @@ __all__ = [
     "FIRM_INDUSTRY",
     "FLOOR_OR_FAR",
     "NO_APPLICANT",
+    "PLOT_FIRMS_VALUE",
     "PLOT_SHAPE",
     "Eligibility",
     "ZengrongInputs",

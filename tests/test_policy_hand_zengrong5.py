@@ -16,6 +16,8 @@ would print the control value itself beside a 不符合, it prints as many decim
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -23,6 +25,7 @@ from landgov.far.zengrong import check_applications
 from landgov.io import read_applications
 from landgov.io.applications import APPLICATION_FIELDS
 from tests._hand import (
+    AS_OF,
     NO,
     OK,
     TBD,
@@ -207,3 +210,35 @@ def test_figures_written_with_units_or_words_are_read_or_said(official, tmp_path
     assert after[1][0] == "1.新增建筑面积：待核实（缺少：新增建筑面积） 平方米"
     assert after[1][2] == "3.容积率：待核实（缺少：新增建筑面积）"
     assert after[2][1] == "2.亩均税收：待核实（缺少：申请表：达产后年税收（万元）） 万元/亩"
+
+
+# =============================================================================================
+# 三.2 「地块完成首次开发（按土地出让合同约定完成开发建设，并竣工投入使用）」 against the
+# reference date 2024-06-30: completed on that day is completed; the day after is not yet.
+
+
+def test_completion_on_the_reference_day_and_the_day_after(official):
+    # The plot's 竣工日期 and the application's 竣工验收（履约验收）, by hand:
+    #   甲 竣工 2024-06-30, 验收 已通过 → completed on the as-of day, accepted → 三.2 符合 → 可申报
+    #   乙 竣工 2024-07-01, 验收 已通过 → an acceptance of a plot not completed by the as-of day:
+    #      the two disagree → 待核实 naming the 竣工日期 (never 符合 on the acceptance alone)
+    #   丙 竣工 2024-06-30, 验收 not filled, 申请表 「已完成首次开发」 → a declaration and a date,
+    #      no acceptance → 待核实 naming 竣工验收（履约验收）; never 「晚于核查日」
+    #   丁 竣工 2024-07-01, 验收 not filled → 竣工日期 晚于核查日 → 不符合 → 不可申报
+    days = [AS_OF, AS_OF + dt.timedelta(days=1)] * 2
+    parcels = plots(4, mu=21.0, completion_date=days)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0),
+        application(pid[1], 1),
+        application(pid[2], 2, completion_accepted=None),
+        application(pid[3], 3, completion_accepted=None),
+    ]
+    got = applications(official, parcels, rows)
+    assert got["cond2"].tolist() == [P, U, U, F]
+    assert got["zengrong"].tolist() == [OK, TBD, TBD, NO]
+    assert "宗地竣工日期 2024-07-01 晚于核查日 2024-06-30，两者不一致" in got["cond2_note"].iloc[1]
+    assert "宗地竣工日期（核实是否已竣工）" in got["missing"].iloc[1].split("、")
+    assert "晚于" not in got["cond2_note"].iloc[2]
+    assert "申请表：竣工验收（履约验收）情况" in got["missing"].iloc[2].split("、")
+    assert "竣工日期 2024-07-01 晚于核查日 2024-06-30" in got["cond2_note"].iloc[3]

@@ -401,7 +401,7 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     rule = "cond2.first_development"
     accepted = parse_yes_no(_app(case, "completion_accepted"), yes=_ACCEPTED, no=_NOT_ACCEPTED)
     if accepted is not None:
-        return _acceptance(case, accepted, rule, cite)
+        return _acceptance(case, s, accepted, rule, cite)
     declared = application_answer("first_development_done", _app(case, "first_development_done"))
     if declared is False:
         reason = "申请表填报未完成首次开发"
@@ -440,13 +440,22 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 
-def _acceptance(case: _Case, accepted: bool, rule: str, cite: Citation) -> Verdict:
+def _acceptance(case: _Case, s: _Settings, accepted: bool, rule: str, cite: Citation) -> Verdict:
     """三.2 on the application's 竣工验收（履约验收）: passed → 符合, unless the plot's measured
-    floor area is 0 (:func:`_no_buildings`: the two disagree, 待核实); not passed → 不符合."""
+    floor area is 0 (:func:`_no_buildings`) or its 竣工日期 is after the as-of date (completed on
+    the as-of day is completed): the two disagree, 待核实; not passed → 不符合."""
     values = {"竣工验收（履约验收）": accepted}
     if not accepted:
         reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
         return _v(rule, Status.FAIL, reason, cite, values=values)
+    done = parse_date(case.parcel.get("completion_date"))
+    if done is not None and done > s.as_of:  # accepted before the plot was completed: ask
+        reason = (
+            f"竣工验收（履约验收）已通过，但宗地竣工日期 {done} 晚于核查日 {s.as_of}，两者不一致"
+        )
+        missing = ("宗地竣工日期（核实是否已竣工）",)
+        values = {**values, "竣工日期": str(done)}
+        return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
     bare = _no_buildings(case)
     if bare is not None:  # the acceptance and the plot's floor area disagree: ask
         reason = f"竣工验收（履约验收）已通过，但宗地{bare}，两者不一致"

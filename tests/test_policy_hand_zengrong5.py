@@ -242,3 +242,46 @@ def test_completion_on_the_reference_day_and_the_day_after(official):
     assert "晚于" not in got["cond2_note"].iloc[2]
     assert "申请表：竣工验收（履约验收）情况" in got["missing"].iloc[2].split("、")
     assert "竣工日期 2024-07-01 晚于核查日 2024-06-30" in got["cond2_note"].iloc[3]
+
+
+# =============================================================================================
+# Figures an application contradicts itself with: never 符合 on them.
+
+
+def test_negative_added_floor_area_is_no_zengrong(official):
+    # 二 「容积率上限可提高至 2.5」 is about adding floor area. 21 亩, 11200 m²:
+    #   甲 新增建筑面积 -100 m² (the reader keeps a negative, said: 「数值为负，请核实」) →
+    #      (11200 − 100) / 14000 = 0.79 would read 「≤ 2.5 符合」 → but a 增容 that removes floor
+    #      area is a figure typed wrong → 二 待核实 naming 新增建筑面积, never 可申报 (0 m² was
+    #      already 待核实; a negative is no more credible)
+    #   乙 新增建筑面积 0.01 m² → 11200.01 / 14000 ≤ 2.5 → 符合 → 可申报 (the smallest 增容)
+    parcels = plots(2, mu=21.0)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0, added_floor_m2=-100.0),
+        application(pid[1], 1, added_floor_m2=0.01),
+    ]
+    got = applications(official, parcels, rows)
+    assert got["cap"].tolist() == [U, P]
+    assert got["zengrong"].tolist() == [TBD, OK]
+    assert "新增建筑面积为负（-100 平方米" in got["cap_note"].iloc[0]
+    assert "新增建筑面积" in got["missing"].iloc[0].split("、")
+
+
+def test_fixed_investment_above_the_total_investment_is_to_verify(official):
+    # 四(一)2 asks for 项目投资; 三.6 judges 固定资产投资强度 = 固定资产投资 / 亩. 固定资产投资 is
+    # part of 项目总投资, so 9000 万元 of it in a project of 8000 万元 in all is a figure typed
+    # wrong: 9000 / 21 = 428.57 ≥ 300 must not make 三.6 符合 → 待核实 naming 固定资产投资
+    # and the total it exceeds. Equal (8000 of 8000 → 380.95 ≥ 300) is possible → 符合, 可申报.
+    parcels = plots(2, mu=21.0)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0, fixed_investment_wan=9000.0, investment_wan=8000.0),
+        application(pid[1], 1, fixed_investment_wan=8000.0, investment_wan=8000.0),
+    ]
+    got = applications(official, parcels, rows)
+    assert got["cond6"].tolist() == [U, P]
+    assert got["zengrong"].tolist() == [TBD, OK]
+    assert "申请表：固定资产投资（万元）（大于项目总投资 8,000 万元，请核实）" in got[
+        "missing"
+    ].iloc[0].split("、")

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
-from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.missing import format_number, is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
     Judgement,
@@ -733,6 +733,16 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
     return float(top) / below if below > 0 else math.nan
 
 
+def _over_total(case: _Case) -> str:
+    """「大于项目总投资 8,000 万元」 when the application's 固定资产投资 exceeds its own 项目总投资
+    (a part larger than the whole: one of the two figures is wrong, and 三.6's 投资强度 is not
+    judged on it); empty otherwise (either figure blank included)."""
+    fixed, total = _app(case, "fixed_investment_wan"), _app(case, "investment_wan")
+    if is_missing(fixed) or is_missing(total) or not float(fixed) > float(total):
+        return ""
+    return f"大于项目总投资 {format_number(total, thousands=True)} 万元"
+
+
 def _indicator_missing(
     ind: _Indicator, case: _Case, where: str, *, zero: bool
 ) -> tuple[list[str], bool]:
@@ -745,6 +755,8 @@ def _indicator_missing(
         missing.append(f"{where}：{ind.inputs[0]}（填为 0，增容项目不应为 0，请核实是否漏填）")
     elif is_missing(_app(case, ind.numerator)):
         missing.append(f"{where}：{ind.inputs[0]}")
+    elif ind.numerator == "fixed_investment_wan" and (over := _over_total(case)):
+        missing.append(f"{where}：{ind.inputs[0]}（{over}，请核实）")
     if ind.denominator == "land_mu":
         # screening (no application) has no figure to divide and reads nothing of the plot
         # (_reads.FACT_COLUMNS); an application's figure is per 亩 of the plot's area

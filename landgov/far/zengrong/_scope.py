@@ -307,17 +307,17 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     after = case.after.get("far_after")
     if case.application is not None:
         added = case.application.get("added_floor_m2")
-        if not is_missing(added) and float(added) == 0:
-            # a 增容 application adds floor area; 0 is most often a blank cell saved as 0
-            return _v(
-                "cap",
-                Status.UNKNOWN,
-                "新增建筑面积填为 0（增容申请应有新增建筑面积），无法判断实施后容积率，"
-                "请核实是否漏填",
-                cite,
-                values=values,
-                missing=(ADDED_FLOOR,),
+        if not is_missing(added) and float(added) <= 0:
+            # a 增容 application adds floor area; 0 is most often a blank cell saved as 0, and
+            # a negative one (which the reader keeps, said) is no 增容: never 符合 on it
+            told = (
+                "新增建筑面积填为 0（增容申请应有新增建筑面积）"
+                if float(added) == 0
+                else f"新增建筑面积为负（{format_number(added, thousands=True)} 平方米，"
+                "增容申请应有新增建筑面积）"
             )
+            told += "，无法判断实施后容积率，请核实是否漏填或填错"
+            return _v("cap", Status.UNKNOWN, told, cite, values=values, missing=(ADDED_FLOOR,))
         if is_missing(after):
             return _v(
                 "cap",

@@ -52,8 +52,10 @@ from tests.test_policy_hand_zengrong2 import _form_cells, _with_enterprises
 def _big(**over) -> dict:
     """Application figures that meet every official 标准地 control value on 150 亩:
     固定资产投资 45000 / 150 = 300, 税收 4500 / 150 = 30, 增加值 18000 / 150 = 120 万元/亩,
-    18000 / 能耗 1500 = 12 万元/吨标准煤, 18000 / 排放 10 = 1800 万元/吨, 研发 3 %."""
+    18000 / 能耗 1500 = 12 万元/吨标准煤, 18000 / 排放 10 = 1800 万元/吨, 研发 3 %; 项目总投资
+    50000 万元, of which 45000 fixed (a fixed investment above the total is 待核实)."""
     return {
+        "investment_wan": 50000.0,
         "fixed_investment_wan": 45000.0,
         "tax_after_wan": 4500.0,
         "value_added_wan": 18000.0,

@@ -53,9 +53,11 @@ from landgov.far.ratio import beyond_ratio, estimate_mark
 from landgov.far.zengrong import (
     ADDED_FLOOR,
     CONDITION_LABELS,
+    CONTROL_KEYS,
     FIRM_INDUSTRY,
     FLOOR_OR_FAR,
     NO_APPLICANT,
+    PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
 )
 from landgov.io.applications import APPLICATION_FIELDS
@@ -191,6 +193,14 @@ def _cap_differs(row: Mapping[str, Any]) -> tuple[bool | None, bool | None]:
     return now, float(beyond_ratio(float(floor), float(land), limit)) != 0
 
 
+def _applicant_elsewhere(row: Mapping[str, Any]) -> bool:
+    """Whether the row's 适用范围 says the applicant is none of the plot's enterprises."""
+    return any(
+        v.rule_id == "zengrong.scope" and PLOT_FIRMS_VALUE in v.values
+        for v in row.get("verdicts") or ()
+    )
+
+
 def _applied(row: Mapping[str, Any]) -> bool:
     """Whether the row is an application's (``check_applications``): its project facts come
     from the 增容申请表. A 摸排 candidate's form is left for the enterprise to fill in."""
@@ -311,8 +321,15 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
     )
-    name = _text(row.get("enterprise_name"), _text(row.get("holder")))
+    # the plot's 权利人 stands for an applicant the enterprise table does not know, unless the
+    # applicant is none of the plot's enterprises (适用范围 says so): then it is 待核实
+    holder = "" if _applicant_elsewhere(row) else _text(row.get("holder"))
+    name = _text(row.get("enterprise_name"), holder)
     cap = ("zengrong.cap", "上限")
+    # 三.6's figures, with the digits that tell them from its control values (299.995238 beside
+    # a 不符合 of 「≥ 300 万元/亩」, never 300.00), as its reason prints them
+    invest = ("zengrong.cond6", CONTROL_KEYS["fixed_investment_per_mu_wan"])
+    tax = ("zengrong.cond6", CONTROL_KEYS["tax_per_mu_wan"])
     guess = _estimate_mark(row)
     return {
         "企业名称（盖公章）": name or (fill.gap("enterprise_name") if fill.applied else ""),
@@ -320,7 +337,9 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         "联系人": fill.text("contact", hint=HINTS["联系人"]),
         "拟上项目名称": fill.text("project_name"),
         "项目总投资": f"{fill.number('investment_wan', own=False)} 万元",
-        "固定资产投资强度": f"{fill.number('investment_per_mu_wan', own=False)} 万元/亩",
+        "固定资产投资强度": (
+            f"{fill.number('investment_per_mu_wan', own=False, near=invest)} 万元/亩"
+        ),
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
@@ -331,7 +350,7 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         ),
         "项目实施后": (
             f"1.新增建筑面积：{fill.number('added_floor_m2', own=False)} 平方米\n"
-            f"2.亩均税收：{fill.number('tax_per_mu_after_wan', own=False)} 万元/亩\n"
+            f"2.亩均税收：{fill.number('tax_per_mu_after_wan', own=False, near=tax)} 万元/亩\n"
             f"3.容积率：{fill.number('far_after', own=False, near=cap, differs=after)}"
             f"{guess('far_after')}"
         ),

@@ -28,6 +28,7 @@ from landgov.far.zengrong._case import (
     FIRM_INDUSTRY,
     FLOOR_OR_FAR,
     NO_APPLICANT,
+    PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
 )
 from landgov.far.zengrong._check import (
@@ -36,6 +37,7 @@ from landgov.far.zengrong._check import (
     check_parcels,
     unmatched_applications,
 )
+from landgov.far.zengrong._conditions import CONTROL_KEYS
 from landgov.far.zengrong._facts import plot_tax_gaps
 from landgov.far.zengrong._outcome import overall
 from landgov.far.zengrong._zones import unmatched_zone_names
@@ -44,9 +46,11 @@ __all__ = [
     "ADDED_FLOOR",
     "CONDITIONS",
     "CONDITION_LABELS",
+    "CONTROL_KEYS",
     "FIRM_INDUSTRY",
     "FLOOR_OR_FAR",
     "NO_APPLICANT",
+    "PLOT_FIRMS_VALUE",
     "PLOT_SHAPE",
     "Eligibility",
     "ZengrongInputs",

@@ -56,6 +56,15 @@ ADDED_FLOOR = "新增建筑面积"
 #: application by :func:`~landgov.far.zengrong.check_applications`: the 2.5 cap is the plot's
 #: [附件3 二] and 「项目不允许分期建设」 [附件3 四（五）].
 CO_APPLIED = "_co_applied"
+#: The enterprises linked to the plot applied for (地企关联, owner and tenants: USCC → name), set
+#: on an application by :func:`~landgov.far.zengrong.check_applications` when the plot has any:
+#: an applicant not among them is 待核实 [附件3 一、四（一）].
+PLOT_FIRMS = "_plot_firms"
+#: The key, among the values of 适用范围, of the enterprises of a plot an application's
+#: applicant is not one of (the 初审表 then never names the plot's 权利人 as the applicant).
+PLOT_FIRMS_VALUE = "宗地关联企业"
+#: What an application by an enterprise the plot is not linked to lacks.
+PLOT_FIRMS_ITEM = "申请企业与宗地的关系（是否取得该宗地土地使用权，或经使用权人同意）"
 #: What a cap that the applications on one plot exceed together lacks.
 CO_APPLIED_ITEM = "申请表：同一宗地的其他增容申请（是否同一项目、以哪一份为准）"
 #: The applicant when no enterprise of the enterprise table is known for it (三.3 and the form's

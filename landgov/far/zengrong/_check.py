@@ -25,6 +25,7 @@ from landgov.far.industry import catalogue_edition
 from landgov.far.zengrong._case import (
     CO_APPLIED,
     PARCEL_GIVEN,
+    PLOT_FIRMS,
     _Case,
     _float,
     _Settings,
@@ -128,6 +129,13 @@ class _Context:
     settings: _Settings
     records: _RecordIndex | None
     sectors: tuple[str, ...]
+    #: 宗地代码 → the enterprises linked to it (:func:`~landgov.far.zengrong._facts.plot_users`)
+    plot_users: Mapping[str, tuple[str, ...]]
+
+    def plot_firms(self, parcel_id: object) -> dict[str, str]:
+        """The enterprises linked to the plot ``parcel_id``: USCC → name ("" when unknown)."""
+        codes = self.plot_users.get(str(parcel_id).strip(), ())
+        return {u: str(self.by_uscc.get(u, {}).get("name") or "") for u in codes}
 
     def judge(self, case: _Case) -> dict[str, Any]:
         """One output row: every condition, the overall outcome, any relaxation."""
@@ -165,6 +173,7 @@ def _build_context(inputs: ZengrongInputs) -> _Context:
         _Settings(inputs.profile, inputs.as_of),
         _records(inputs.compliance, parcel_ids=inputs.parcels["parcel_id"], users=on_plot),
         tuple(inputs.profile.value("zengrong.relaxation_sectors")),
+        on_plot,
     )
 
 
@@ -331,6 +340,9 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         others = tuple(x for m, *x in co_applied.get(idx, ()) if m != n)
         # the cap is the plot's: the other applications on it count too
         app = {**given, CO_APPLIED: others} if others else given
+        # the applicant is checked against the plot's enterprises (scope.applicant)
+        firms = ctx.plot_firms(parcels.at[idx, "parcel_id"]) if idx is not None else {}
+        app = {**app, PLOT_FIRMS: firms} if firms else app
         uscc = normalize_uscc(app.get("uscc")) or (ctx.users.get(idx) if idx is not None else None)
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}

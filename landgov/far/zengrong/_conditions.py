@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
-from landgov.core.missing import is_missing, parse_yes_no
+from landgov.core.missing import format_number, is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
     Judgement,
@@ -399,7 +401,7 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     rule = "cond2.first_development"
     accepted = parse_yes_no(_app(case, "completion_accepted"), yes=_ACCEPTED, no=_NOT_ACCEPTED)
     if accepted is not None:
-        return _acceptance(case, accepted, rule, cite)
+        return _acceptance(case, s, accepted, rule, cite)
     declared = application_answer("first_development_done", _app(case, "first_development_done"))
     if declared is False:
         reason = "申请表填报未完成首次开发"
@@ -438,13 +440,22 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 
-def _acceptance(case: _Case, accepted: bool, rule: str, cite: Citation) -> Verdict:
+def _acceptance(case: _Case, s: _Settings, accepted: bool, rule: str, cite: Citation) -> Verdict:
     """三.2 on the application's 竣工验收（履约验收）: passed → 符合, unless the plot's measured
-    floor area is 0 (:func:`_no_buildings`: the two disagree, 待核实); not passed → 不符合."""
+    floor area is 0 (:func:`_no_buildings`) or its 竣工日期 is after the as-of date (completed on
+    the as-of day is completed): the two disagree, 待核实; not passed → 不符合."""
     values = {"竣工验收（履约验收）": accepted}
     if not accepted:
         reason = "竣工验收（履约验收）未通过：未按出让合同约定完成首次开发"
         return _v(rule, Status.FAIL, reason, cite, values=values)
+    done = parse_date(case.parcel.get("completion_date"))
+    if done is not None and done > s.as_of:  # accepted before the plot was completed: ask
+        reason = (
+            f"竣工验收（履约验收）已通过，但宗地竣工日期 {done} 晚于核查日 {s.as_of}，两者不一致"
+        )
+        missing = ("宗地竣工日期（核实是否已竣工）",)
+        values = {**values, "竣工日期": str(done)}
+        return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
     bare = _no_buildings(case)
     if bare is not None:  # the acceptance and the plot's floor area disagree: ask
         reason = f"竣工验收（履约验收）已通过，但宗地{bare}，两者不一致"
@@ -672,6 +683,20 @@ _INDICATORS: tuple[_Indicator, ...] = (
 )  # fmt: skip
 
 
+def control_value_key(label: str) -> str:
+    """The key of an indicator's control value among its verdict's values: one per indicator
+    (「亩均税收_控制值」), so that 条件6, which holds every indicator's values together, keeps
+    each (one 「控制值」 would hold the last indicator's, 2 % of R&D beside 300 万元/亩)."""
+    return f"{label}_控制值"
+
+
+#: Per indicator key (``fixed_investment_per_mu_wan`` …), the key of its control value among the
+#: values of 条件6 (:func:`control_value_key`): the 初审表 prints 固定资产投资强度 and 亩均税收
+#: with the digits that tell them from it, as the reason does.
+CONTROL_KEYS: Mapping[str, str] = MappingProxyType(
+    {ind.key: control_value_key(ind.label) for ind in _INDICATORS}
+)
+
 #: What a 标准地 check without the county's own control value lacks (one entry for all indicators).
 _COUNTY_VALUES = "区级公布的《标准地》控制指标（官方值）"
 
@@ -708,6 +733,16 @@ def _indicator_value(ind: _Indicator, case: _Case) -> float:
     return float(top) / below if below > 0 else math.nan
 
 
+def _over_total(case: _Case) -> str:
+    """「大于项目总投资 8,000 万元」 when the application's 固定资产投资 exceeds its own 项目总投资
+    (a part larger than the whole: one of the two figures is wrong, and 三.6's 投资强度 is not
+    judged on it); empty otherwise (either figure blank included)."""
+    fixed, total = _app(case, "fixed_investment_wan"), _app(case, "investment_wan")
+    if is_missing(fixed) or is_missing(total) or not float(fixed) > float(total):
+        return ""
+    return f"大于项目总投资 {format_number(total, thousands=True)} 万元"
+
+
 def _indicator_missing(
     ind: _Indicator, case: _Case, where: str, *, zero: bool
 ) -> tuple[list[str], bool]:
@@ -720,6 +755,8 @@ def _indicator_missing(
         missing.append(f"{where}：{ind.inputs[0]}（填为 0，增容项目不应为 0，请核实是否漏填）")
     elif is_missing(_app(case, ind.numerator)):
         missing.append(f"{where}：{ind.inputs[0]}")
+    elif ind.numerator == "fixed_investment_wan" and (over := _over_total(case)):
+        missing.append(f"{where}：{ind.inputs[0]}（{over}，请核实）")
     if ind.denominator == "land_mu":
         # screening (no application) has no figure to divide and reads nothing of the plot
         # (_reads.FACT_COLUMNS); an application's figure is per 亩 of the plot's area
@@ -780,7 +817,7 @@ def _indicator(ind: _Indicator, case: _Case, s: _Settings) -> Verdict:
         return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=tuple(missing))
     threshold = float(table[ind.key])
     op = param.comparison or ">="  # the schema requires it; every 标准地 indicator is a minimum
-    values["控制值"] = threshold
+    values[control_value_key(ind.label)] = threshold
     ok = bool(compare(value, op, threshold))
     seen = shown(value, threshold, trim=False)
     values[f"{ind.label}_{ind.unit}"] = float(seen)  # 299.995238, never 300.0 beside 300

@@ -15,6 +15,10 @@ from landgov.far.zengrong._case import (
     CO_APPLIED,
     CO_APPLIED_ITEM,
     FLOOR_OR_FAR,
+    PLOT_FIRMS,
+    PLOT_FIRMS_ITEM,
+    PLOT_FIRMS_VALUE,
+    _app,
     _Case,
     _cite,
     _float,
@@ -23,7 +27,7 @@ from landgov.far.zengrong._case import (
     _v,
 )
 from landgov.far.zengrong._reads import Share, direct
-from landgov.ids import check_parcel_code
+from landgov.ids import check_parcel_code, normalize_uscc
 from landgov.verdict import Citation, Status, Verdict
 
 # ---------------------------------------------------------------------------------------------
@@ -39,6 +43,43 @@ def _scope(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]
         share("scope.plan", case, lambda: _scope_plan(case, s)),
         share("scope.zone", case, lambda: _scope_zone(case, s)),
         share("scope.period", case, lambda: _scope_period(case, s)),
+        *_scope_applicant(case),
+    ]
+
+
+def _scope_applicant(case: _Case) -> list[Verdict]:
+    """An application by an enterprise the plot is not linked to: 待核实, said; nothing
+    otherwise (a plot without linked enterprises, an applicant without a code, a screening).
+
+    The opinion is for land whose user 「取得国有出让建设用地使用权」 [一], and 「企业向属地镇街提出
+    申请」 [四（一）]: an applicant whose 统一社会信用代码 is none of the plot's enterprises (地企
+    关联) may hold no right on it (a code typed wrong, another firm's plot, a transfer the
+    tables do not show yet). Never a 不符合 (the tables may be behind), never a silent pass.
+    """
+    firms = _app(case, PLOT_FIRMS)
+    given = normalize_uscc(_app(case, "uscc"))
+    if not firms or not given or given in firms:
+        return []
+    ent = case.enterprise or {}
+    who = f"{ent.get('name')}，" if not is_missing(ent.get("name")) else ""
+    linked = "、".join(f"{name} {code}" if name else code for code, name in firms.items())
+    pid = case.parcel.get("parcel_id")
+    reason = (
+        f"申请企业（{who}统一社会信用代码 {given}）不是宗地 {pid} 的关联企业"
+        f"（宗地关联企业：{linked}），"
+        "未能确认其取得该宗地国有出让建设用地使用权"
+    )
+    cite = Citation("000", "附件3 四(一)")
+    values = {"申请企业": given, PLOT_FIRMS_VALUE: "、".join(firms)}
+    return [
+        _v(
+            "scope.applicant",
+            Status.UNKNOWN,
+            reason,
+            cite,
+            values=values,
+            missing=(PLOT_FIRMS_ITEM,),
+        )
     ]
 
 
@@ -266,17 +307,17 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     after = case.after.get("far_after")
     if case.application is not None:
         added = case.application.get("added_floor_m2")
-        if not is_missing(added) and float(added) == 0:
-            # a 增容 application adds floor area; 0 is most often a blank cell saved as 0
-            return _v(
-                "cap",
-                Status.UNKNOWN,
-                "新增建筑面积填为 0（增容申请应有新增建筑面积），无法判断实施后容积率，"
-                "请核实是否漏填",
-                cite,
-                values=values,
-                missing=(ADDED_FLOOR,),
+        if not is_missing(added) and float(added) <= 0:
+            # a 增容 application adds floor area; 0 is most often a blank cell saved as 0, and
+            # a negative one (which the reader keeps, said) is no 增容: never 符合 on it
+            told = (
+                "新增建筑面积填为 0（增容申请应有新增建筑面积）"
+                if float(added) == 0
+                else f"新增建筑面积为负（{format_number(added, thousands=True)} 平方米，"
+                "增容申请应有新增建筑面积）"
             )
+            told += "，无法判断实施后容积率，请核实是否漏填或填错"
+            return _v("cap", Status.UNKNOWN, told, cite, values=values, missing=(ADDED_FLOOR,))
         if is_missing(after):
             return _v(
                 "cap",

@@ -25,6 +25,7 @@ import datetime as dt
 
 import pandas as pd
 
+from landgov.core.collect import render_text
 from landgov.efficiency import grade_enterprises, parcel_grades, parcel_out_of_scope
 from landgov.link import link_parcels
 from landgov.run.screening import run_screening
@@ -213,3 +214,30 @@ def test_a_not_d_term_holds_for_a_plot_outside_the_scope_and_says_why(shangyu):
     assert got["reasons"].iloc[0].count(why) == 1
     assert GRADE_FIELD in got["missing"].iloc[1]
     assert "不参评" not in got["reasons"].iloc[2]
+
+
+# =============================================================================================
+# 6. a scope that is only an example (示例规则（非官方）)
+
+
+def test_outside_an_example_scope_only_leaves_the_grade_term_open(yuecheng):
+    """越城 has no 亩均 evaluation scope of its own: yuecheng-2022 takes the scope
+    「规上制造业企业、实际用地3亩以上的规下制造业企业」 from 上虞 and 嵊州 as 示例规则（非官方）
+    (「参照虞政发〔2022〕12号 第三条第（二）项第1目…」). Firm 0 (批发 5171) is 不参评 on that
+    example only. An example never decides on its own (developers' guide;
+    ``core.vocab.EXAMPLE_ONLY``): 「非D类」 may not rest on it, so R1's grade term is unknown,
+    not false. The path is 待核实 (R4 for now), asking for the county's own evaluation scope
+    (〔经信局〕), not for a grade, and the reasons do not say 「评价等级条件均不成立」. With
+    shangyu-2022, whose own document sets the scope, the same plot is R4 符合 (test 1)."""
+    parcels = plots(1)
+    ents = firms(1, industry_code=["5171"], industry_name=["批发"])
+    out = _graded_screen(yuecheng, parcels, ents).parcels
+    row = out.iloc[0]
+    assert "示例规则（非官方）" in str(row["grade_out_of_scope"])
+    assert row["path_status"] == "待核实"
+    assert (row["path"], row["path_rule"], row["path_status"]) == ("整治提升", "R4", "待核实")
+    assert "本地亩均评价范围（制造业范围、规下企业用地下限，本地文件）〔经信局〕" in str(
+        render_text(row["missing"])
+    )
+    assert GRADE_FIELD not in str(row["missing"])
+    assert "评价等级条件均不成立" not in str(row["reasons"])

@@ -96,6 +96,9 @@ FIELD_SOURCES: dict[str, Source] = {
     "standard_planning_share": Source(
         "本地规划非工业用途面积比例认定标准（本地文件数值）", "自然资源局"
     ),
+    "standard_evaluation_scope": Source(
+        "本地亩均评价范围（制造业范围、规下企业用地下限，本地文件）", "经信局"
+    ),
     "standard_governance_triggers": Source(
         "本地治理清单列入条件（哪些问题列入治理清单，本地文件）", "经信局"
     ),

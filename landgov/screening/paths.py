@@ -27,8 +27,10 @@ joined by ``&`` (all must hold); an atom may be negated with a leading ``!``. At
     the plot's 亩均 grade (from its main enterprise). A plot whose main enterprise is outside
     the evaluation scope (the parcel column ``grade_out_of_scope``: not 制造业, or 规下 using
     less than 3 亩 [001 三(二)1; 002 三(二)1], :func:`landgov.efficiency.parcel_out_of_scope`)
-    has no grade and never will: the term is false, with that reason. A grade missing for lack
-    of data (a missing tax, industry code, scale or land) is unknown.
+    has no grade and never will: the term is false, with that reason — unless that scope is
+    only an example (示例规则（非官方）, another county's document): then the term is unknown and
+    the plot lacks the county's own scope (``standard_evaluation_scope``). A grade missing for
+    lack of data (a missing tax, industry code, scale or land) is unknown.
 ``violation:<severity>[:<category>]``
     a violation record of at least that severity (一般 < 较大 < 重大), optionally of one category;
     unknown where a record that may meet it has no recorded severity or category, or an
@@ -67,7 +69,7 @@ from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
-from landgov.verdict import Citation, Status, Verdict
+from landgov.verdict import UNOFFICIAL, Citation, Status, Verdict
 
 __all__ = [
     "CHECK_NAMES",
@@ -448,6 +450,10 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
 
 #: The parcel column saying why its main enterprise is not graded at all (landgov.efficiency).
 _OUT_OF_SCOPE = "grade_out_of_scope"
+#: What a plot lacks whose main enterprise is outside the evaluation scope only by an example
+#: scope (示例规则（非官方）: the 3 亩 or the 制造业 of another county's document): the county's
+#: own scope (``landgov.core.collect``, 〔经信局〕) — an example never makes 「非D类」 on its own.
+EXAMPLE_SCOPE = "本地认定标准 standard_evaluation_scope（）"
 
 
 def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
@@ -456,6 +462,8 @@ def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
         why = _out_of_scope(grade, facts.row)
         if why is not None:  # outside the scope: of no grade, so not of this one
             return _Outcome(False, ((_not_graded_text(why, atom.value), None),))
+        if not is_missing(facts.row.get(_OUT_OF_SCOPE)):  # outside an example scope only
+            return _Outcome(None, missing=(EXAMPLE_SCOPE,))
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
     return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
@@ -934,7 +942,9 @@ def _out_of_scope(grade: Any, row: Mapping[str, Any]) -> str | None:
     :func:`landgov.efficiency.parcel_out_of_scope`); ``None`` when it has a grade or may be
     inside (its grade missing for lack of data: 待核实)."""
     why = row.get(_OUT_OF_SCOPE)
-    return None if not is_missing(grade) or is_missing(why) else str(why)
+    if not is_missing(grade) or is_missing(why) or UNOFFICIAL in str(why):
+        return None  # graded, maybe inside, or outside an example scope only: not known
+    return str(why)
 
 
 def _not_graded_text(why: str, grade: str) -> str:

@@ -20,10 +20,10 @@ import pytest
 from openpyxl import load_workbook
 
 from landgov.errors import InputError
-from landgov.province import generate_province, read_index, run_province
+from landgov.province import read_index, run_province
 from landgov.reports import excel
 from tests._cli import assert_clean_error, run_cli
-from tests._province import copy_province, index_json, write_index
+from tests._province import copy_province, index_json, small_province, write_index
 
 CODES = ["330602", "330604", "330902"]
 ZS = "330902_定海区"  # 舟山 定海区: east of 121.5°E, zone 41 (EPSG:4529, CM 123°E)
@@ -33,9 +33,7 @@ AS_OF = "2026-06-30"
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("prov")
-    generate_province(root, n_parcels=300, counties=CODES, seed=11)
-    return root
+    return small_province(tmp_path_factory.mktemp("prov"), CODES)
 
 
 # -- province.json ------------------------------------------------------------------------------

@@ -11,9 +11,7 @@ runs the real command line (``landgov screen PROVINCE -o OUT``).
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -21,83 +19,28 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from landgov.province import generate_province
-from tests._cli import assert_clean_error, run_cli
-from tests._province import copy_province, index_json, write_index
+from tests._cli import assert_clean_error
+from tests._province import (
+    AS_OF,
+    CODES,
+    PROFILES,
+    assert_accounted,
+    assert_failed,
+    copy_province,
+    index_json,
+    province_sheet,
+    run_manifest,
+    screen_province,
+    small_province,
+    write_index,
+)
 
-CODES = ["330602", "330683", "330922"]
 YC, SZ, SS = "330602_越城区", "330683_嵊州市", "330922_嵊泗县"
-AS_OF = "2026-06-30"
-PROFILES = {"330602": "yuecheng-2022", "330683": "shengzhou-2022", "330922": "zhejiang-2023"}
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("prov")
-    generate_province(root, n_parcels=300, counties=CODES, seed=11)
-    return root
-
-
-def _screen(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("screen", folder, "-o", out, "--as-of", AS_OF)
-
-
-def _manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text("utf-8"))["province"]
-
-
-def _sheet(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_excel(
-        out / "province.xlsx", sheet_name=name, dtype={"县级代码": str, "地市代码": str}
-    )
-
-
-def _assert_accounted(out: Path, man: dict) -> None:
-    """rows in = rows out + rejected for every finished county and in total (manifest, 县区汇总,
-    地市汇总 全省, 说明 and the province layer)."""
-    layer = pd.read_parquet(out / "province.parquet", columns=["county_code", "profile"])
-    done = [c for c in man["counties"] if c["ok"]]
-    for c in done:
-        assert c["rows_in"] == c["rows_out"] + c["rows_rejected"] == 100, c
-        assert c["balanced"] and c["rows_written"] == c["rows_out"]
-        mine = layer[layer["county_code"] == c["code"]]
-        assert len(mine) == c["rows_out"]
-        assert set(mine["profile"]) == ({PROFILES[c["code"]]} if len(mine) else set())
-        assert c["profile"] == PROFILES[c["code"]]
-    rows = man["rows"]
-    assert rows["in"] == sum(c["rows_in"] for c in done) == rows["out"] + rows["rejected"]
-    assert rows["province_layer"] == len(layer) == rows["out"] and rows["balanced"]
-    counties = _sheet(out, "县区汇总").set_index("县级代码")
-    for c in done:
-        got = counties.loc[c["code"], ["宗地输入行数", "宗地输出行数", "宗地剔除行数"]].tolist()
-        assert got == [c["rows_in"], c["rows_out"], c["rows_rejected"]]
-        assert counties.loc[c["code"], "评判配置"] == PROFILES[c["code"]]
-    whole = _sheet(out, "地市汇总").set_index("地级市").loc["全省"]
-    assert [whole["宗地输入行数"], whole["宗地输出行数"], whole["宗地剔除行数"]] == [
-        rows["in"],
-        rows["out"],
-        rows["rejected"],
-    ]
-    about = _sheet(out, "说明").set_index("项目")["内容"]
-    line = f"宗地输入 {rows['in']} 行 = 输出 {rows['out']} 行 + 剔除 {rows['rejected']} 行（相符）"
-    assert about["行数核对"] == line
-
-
-def _assert_failed(out: Path, text: str, expected: dict[str, tuple[str, str]]) -> dict:
-    """The failed counties (code → (file, Chinese reason)) in the error, the manifest and the
-    处理失败 sheet, each with the county file's full path (every county has a parcels file)."""
-    man = _manifest(out)
-    failed = {f["code"]: f for f in man["failed"]}
-    assert set(failed) == set(expected), failed
-    sheet = _sheet(out, "处理失败").set_index("县级代码")
-    for code, (path, reason) in expected.items():
-        assert failed[code]["file"] == str(path), failed[code]
-        assert reason in failed[code]["error"], failed[code]
-        assert sheet.loc[code, "文件"] == str(path) and reason in sheet.loc[code, "错误"]
-        assert code in text and reason in " ".join(text.split())
-        assert not (out / "counties" / Path(path).parent.name).exists()
-    assert man["rows"]["counties_failed"] == len(expected)
-    return man
+    return small_province(tmp_path_factory.mktemp("prov"), CODES)
 
 
 # -- the index and the folders ---------------------------------------------------------------
@@ -112,7 +55,7 @@ def test_cli_county_code_that_is_no_county_is_refused_before_any_county_runs(
     index = index_json(folder)
     index["counties"][1].update(code="330699", name="新区", folder="330699_新区")
     write_index(folder, index)
-    result = _screen(folder, tmp_path / "out")
+    result = screen_province(folder, tmp_path / "out")
     assert_clean_error(result, code=2, contains="counties[1].code")
     assert "330699" in result.stderr + result.stdout
     assert "不是浙江省的县级行政区划代码" in result.stderr + result.stdout
@@ -129,9 +72,9 @@ def test_cli_second_folder_of_a_county_and_a_folder_of_no_county_are_named(
     shutil.copytree(folder / YC, folder / "330602_越城区_补报")
     shutil.copytree(folder / SZ, folder / "330699_新区")
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     assert result.returncode == 0, result.stdout + result.stderr
-    man = _manifest(out)
+    man = run_manifest(out)
     assert man["unlisted_folders"] == ["330602_越城区_补报", "330699_新区"]
     notes = man["unlisted_notes"]
     # was: both only 「未列入 province.json」, the 补报 not tied to the county it repeats
@@ -139,11 +82,11 @@ def test_cli_second_folder_of_a_county_and_a_folder_of_no_county_are_named(
     assert "「330699」不是浙江省的县级行政区划代码" in notes["330699_新区"]
     for name, note in notes.items():
         assert f"注意：文件夹「{name}」：{note}" in result.stdout
-    about = _sheet(out, "说明")
+    about = province_sheet(out, "说明")
     assert (about["内容"] == f"330602_越城区_补报：{notes['330602_越城区_补报']}").any()
     assert [c["code"] for c in man["counties"]] == CODES  # 越城 once
     assert {c["code"]: c["profile"] for c in man["counties"]} == PROFILES
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
 
 
 def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
@@ -156,10 +99,10 @@ def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
     (folder / SZ).mkdir()
     (folder / SS / "enterprises.csv").unlink()
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
     assert "330602 越城区：完成" in result.stdout
-    man = _assert_failed(
+    man = assert_failed(
         out,
         text,
         {
@@ -167,7 +110,7 @@ def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
             "330922": (folder / SS / "enterprises.csv", "找不到文件"),
         },
     )
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
 
 
 # -- a layer in another zone or in degrees: areas in the county's own zone -------------------
@@ -193,9 +136,9 @@ def test_cli_layer_in_another_zone_or_degrees_is_measured_in_its_own_zone(
         path = folder / SS / "parcels.parquet"
         gpd.read_parquet(path).to_crs(epsg).to_parquet(path)
         out = tmp_path / f"out{epsg}"
-        result = _screen(folder, out)
+        result = screen_province(folder, out)
         assert result.returncode == 0, result.stdout + result.stderr
-        (county,) = _manifest(out)["counties"]
+        (county,) = run_manifest(out)["counties"]
         assert county["crs_in"] == f"EPSG:{epsg}"
         crs[epsg] = county.get("crs_areas")
         layer = pd.read_parquet(out / "province.parquet", columns=["parcel_id", "area_mu"])
@@ -233,13 +176,13 @@ def test_cli_truncated_shapefile_fails_alone_and_summaries_add_up_by_hand(
     folder = copy_province(province, tmp_path / "p")
     shp = _truncated_shp(folder)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
-    man = _assert_failed(out, text, {"330683": (shp, "文件不完整")})
-    _assert_accounted(out, man)
-    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    man = assert_failed(out, text, {"330683": (shp, "文件不完整")})
+    assert_accounted(out, man)
+    counties = province_sheet(out, "县区汇总").set_index("县级代码")
     assert counties.loc["330683", "处理状态"].startswith("失败：")
-    cities = _sheet(out, "地市汇总").set_index("地级市")
+    cities = province_sheet(out, "地市汇总").set_index("地级市")
     yc, ss = counties.loc["330602"], counties.loc["330922"]
     # By hand (seed 11; read off 县区汇总):
     #   越城 规上税收 23703.96 万元, 规上用地 1137.22365 亩 → 23703.96 / 1137.22365 = 20.84371
@@ -284,14 +227,14 @@ def test_cli_corrupt_geoparquet_and_no_usable_parcel_fail_with_their_full_paths(
     parcels["geometry"] = None
     parcels.to_parquet(blank)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
-    man = _assert_failed(
+    man = assert_failed(
         out,
         text,
         {"330683": (blank, "全部图形都为空"), "330922": (corrupt, "文件不完整")},
     )
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
     assert [c["code"] for c in man["counties"] if c["ok"]] == ["330602"]
 
 
@@ -317,18 +260,18 @@ def test_cli_first_county_with_no_usable_plot_finishes_alone_with_a_warning(
     parcels["宗地代码"] = None
     parcels.to_parquet(path)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = result.stdout + result.stderr
     assert result.returncode == 0 and "Traceback" not in text, text
-    man = _manifest(out)
+    man = run_manifest(out)
     assert man["failed"] == [] and man["rows"]["counties_done"] == 3
     yc = next(c for c in man["counties"] if c["code"] == "330602")
     assert (yc["rows_in"], yc["rows_out"], yc["rows_rejected"]) == (100, 0, 100)
     assert [man["rows"]["in"], man["rows"]["out"], man["rows"]["rejected"]] == [300, 198, 102]
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
     assert any("没有可用的宗地" in w for w in yc["warnings"]), yc
     assert "警告：330602 越城区" in result.stdout and "没有可用的宗地" in result.stdout
-    counties = _sheet(out, "县区汇总").set_index("县级代码")
+    counties = province_sheet(out, "县区汇总").set_index("县级代码")
     assert "没有可用的宗地" in counties.loc["330602", "警告"]
     assert (out / "counties" / YC / "landgov.xlsx").is_file()  # its rejections are kept
 
@@ -354,9 +297,9 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     index["counties"][2]["name"] = "嵊州市"
     write_index(folder, index)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
-    man = _manifest(out)
+    man = run_manifest(out)
     assert [f["code"] for f in man["failed"]] == ["330683"]
     assert "330602（越城区）" in man["failed"][0]["error"]
     warn = {c["code"]: " ".join(c.get("warnings", [])) for c in man["counties"]}
@@ -366,7 +309,7 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     assert "也被 330602 越城区 使用" in warn["330683"]
     assert "「嵊州市」与区划代码表的「嵊泗县」不符" in warn["330922"]
     assert "警告：330602 越城区：文件夹「330603_柯桥区」" in text
-    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    sheet = province_sheet(out, "县区汇总").set_index("县级代码")
     assert "330603（柯桥区）" in sheet.loc["330602", "警告"]
     assert "嵊泗县" in sheet.loc["330922", "警告"]
     assert (out / "counties" / SS).is_dir()  # the run folder by the county's own name
@@ -402,14 +345,14 @@ def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
     )
     ids = sorted(sz["宗地代码"].iloc[:5])
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
-    man = _manifest(out)
+    man = run_manifest(out)
     counts = {c["code"]: (c["rows_in"], c["rows_out"], c["rows_rejected"]) for c in man["counties"]}
     assert counts == {"330602": (105, 104, 1), "330683": (100, 99, 1), "330922": (100, 99, 1)}
     assert [man["rows"][k] for k in ("in", "out", "rejected")] == [305, 302, 3]
     assert man["rows"]["balanced"] and man["rows"]["province_layer"] == 302
-    listed = _sheet(out, "跨县重复宗地")
+    listed = province_sheet(out, "跨县重复宗地")
     assert sorted(set(listed["宗地代码"])) == ids and len(listed) == 10
     assert set(listed["县级代码"]) == {"330602", "330683"}
     layer = pd.read_parquet(
@@ -419,12 +362,12 @@ def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
     rep = man["cross_county_repeats"]
     assert (rep["parcel_ids"], rep["rows"], rep["repeated_rows"]) == (5, 10, 5)
     assert rep["repeated_area_mu"] == pytest.approx(area, rel=1e-6)
-    cities = _sheet(out, "地市汇总").set_index("地级市")
+    cities = province_sheet(out, "地市汇总").set_index("地级市")
     assert cities.loc["全省", "跨县重复计入宗地数"] == 5
     assert cities.loc["绍兴市", "跨县重复计入宗地数"] == 5
     assert cities.loc["舟山市", "跨县重复计入宗地数"] == 0
     assert cities.loc["全省", "跨县重复计入面积（亩）"] == pytest.approx(area, rel=1e-6)
-    sheet = _sheet(out, "县区汇总").set_index("县级代码")
+    sheet = province_sheet(out, "县区汇总").set_index("县级代码")
     assert "5 宗的宗地代码也在 330683 嵊州市" in sheet.loc["330602", "警告"]
     assert "5 宗的宗地代码也在 330602 越城区" in sheet.loc["330683", "警告"]
     # and 越城 is told it counts 5 plots whose code is 嵊州's (whether or not 嵊州 has them too)
@@ -433,7 +376,7 @@ def test_cli_plot_in_two_county_folders_is_listed_and_its_double_count_stated(
         in (sheet.loc["330602", "警告"])
     )
     assert pd.isna(sheet.loc["330922", "警告"])
-    about = _sheet(out, "说明").set_index("项目")["内容"]
+    about = province_sheet(out, "说明").set_index("项目")["内容"]
     assert about["跨县重复宗地"].startswith("警告：5 个宗地代码")
     assert "重复计入 5 宗" in about["跨县重复宗地"]
     assert "警告：5 个宗地代码同时出现在" in result.stdout
@@ -453,10 +396,10 @@ def test_cli_county_folder_blank_or_a_file_fails_alone_naming_the_folder(
     index["counties"][2]["folder"] = "说明.txt"
     write_index(folder, index)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="2 个县（市、区）处理失败")
     assert "330602 越城区：完成" in result.stdout
-    man = _assert_failed(
+    man = assert_failed(
         out,
         text,
         {
@@ -466,7 +409,7 @@ def test_cli_county_folder_blank_or_a_file_fails_alone_naming_the_folder(
     )
     assert "「   」" in text and "province.json" in man["failed"][0]["error"]
     assert f"{folder}/   ：" in result.stderr  # the path as it is, blanks kept
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
 
 
 # -- an error screen_county does not expect: the county fails alone, as on Dask ---------------

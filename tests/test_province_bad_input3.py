@@ -11,32 +11,33 @@ the generator's own duplicate 宗地代码), one copy per case.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 
 from landgov.errors import InputError
-from landgov.province import generate_province, read_index, run_province
-from tests._cli import assert_clean_error, run_cli
-from tests._province import copy_province, index_json, write_index
-from tests.test_province_bad_input2 import _assert_accounted, _assert_failed, _manifest
+from landgov.province import read_index, run_province
+from tests._cli import assert_clean_error
+from tests._province import (
+    AS_OF,
+    CODES,
+    assert_accounted,
+    assert_failed,
+    copy_province,
+    index_json,
+    run_manifest,
+    screen_province,
+    small_province,
+    write_index,
+)
 
-CODES = ["330602", "330683", "330922"]
 YC, SZ, SS = "330602_越城区", "330683_嵊州市", "330922_嵊泗县"
-AS_OF = "2026-06-30"
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("prov")
-    generate_province(root, n_parcels=300, counties=CODES, seed=11)
-    return root
-
-
-def _screen(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("screen", folder, "-o", out, "--as-of", AS_OF)
+    return small_province(tmp_path_factory.mktemp("prov"), CODES)
 
 
 # -- a county sent zipped, and what else lies beside the counties ------------------------------
@@ -64,11 +65,11 @@ def test_cli_county_sent_as_zip_and_archives_beside_the_counties_are_said(
     (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     (folder / "__MACOSX").mkdir()
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
-    man = _assert_failed(out, text, {"330683": (folder / SZ, f"「{SZ}.zip」是压缩包，未解压")})
+    man = assert_failed(out, text, {"330683": (folder / SZ, f"「{SZ}.zip」是压缩包，未解压")})
     assert f"把「{SZ}.zip」解压" in man["failed"][0]["error"]
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
     assert man["rows"]["in"] == 200 and man["rows"]["out"] == 198
     assert man["unlisted_folders"] == ["330604_上虞区.zip", f"{SZ}.zip"]
     notes = man["unlisted_notes"]
@@ -111,12 +112,12 @@ def test_cli_county_unpacked_one_folder_too_deep_names_the_inner_folder(
     (folder / SS).mkdir()
     shutil.move(inner, folder / SS / SS)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
     parcels = folder / SS / "parcels.parquet"
-    man = _assert_failed(out, text, {"330922": (parcels, f"下一层的文件夹「{SS}」")})
+    man = assert_failed(out, text, {"330922": (parcels, f"下一层的文件夹「{SS}」")})
     assert f"「{SS}/{SS}」" in man["failed"][0]["error"]
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
     assert man["rows"]["in"] == 200
 
 
@@ -166,13 +167,13 @@ def test_cli_layer_outside_zhejiang_fails_alone_naming_its_crs_not_a_python_dict
     parcels["geometry"] = parcels.geometry.translate(-400_000, 600_000)
     parcels.to_parquet(path)
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     text = assert_clean_error(result, code=2, contains="1 个县（市、区）处理失败")
-    man = _assert_failed(out, text, {"330922": (path, "太远")})
+    man = assert_failed(out, text, {"330922": (path, "太远")})
     error = man["failed"][0]["error"]
     assert "所见值：'EPSG:4529'" in error and "{'epsg'" not in error, error
     assert "{'epsg'" not in result.stdout + result.stderr
-    _assert_accounted(out, man)
+    assert_accounted(out, man)
 
 
 # -- an enterprise table of another county ------------------------------------------------------
@@ -192,10 +193,10 @@ def test_cli_enterprise_table_of_another_county_is_warned_not_a_plain_finish(
     folder = copy_province(province, tmp_path / "p")
     shutil.copy(folder / YC / "enterprises.csv", folder / SZ / "enterprises.csv")
     out = tmp_path / "out"
-    result = _screen(folder, out)
+    result = screen_province(folder, out)
     assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
-    man = _manifest(out)
-    _assert_accounted(out, man)
+    man = run_manifest(out)
+    assert_accounted(out, man)
     assert [man["rows"][k] for k in ("in", "out", "rejected")] == [300, 297, 3]
     warned = {c["code"]: " ".join(c.get("warnings", [])) for c in man["counties"]}
     assert "地企关联 94 行中 94 行未能连接，企业表 93 家中 93 家未连到任何宗地" in warned["330683"]

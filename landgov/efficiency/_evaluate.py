@@ -285,12 +285,12 @@ def _out_of_scope(
     """:data:`OUT_OF_SCOPE` of each unit: why it is outside the evaluation scope, each reason
     with its clause (「不参评：非制造业…」「不参评：规下且用地不足 3 亩」); ``None`` where neither
     is known to hold (a missing or unreadable code, scale or land is not out: it is 待核实)."""
-    names = _names(profile)
+    names, industry_cite = _names(profile), _industry_cite(profile)
     out = []
     for no_ind, tiny, found in zip(not_industry, small, industry, strict=True):
         parts = []
         if no_ind:
-            parts.append(f"不参评：非{names}（{found.text}） {_industry_cite(profile)}")
+            parts.append(f"不参评：非{names}（{found.text}） {industry_cite}")
         if tiny:
             parts.append(f"不参评：规下且用地不足 {floor} 亩 {cite}".rstrip())
         out.append("；".join(parts) or None)
@@ -450,9 +450,14 @@ def parcel_grades(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series
         Named ``grade``, aligned with ``parcels.index``; ``None`` where the main enterprise is
         unknown or not graded.
     """
-    grades = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
-    out = parcels["main_uscc"].map(grades["grade"]).astype(object)
-    return out.where(out.notna(), None).rename("grade")
+    return _of_main(parcels, enterprises, "grade")
+
+
+def _of_main(parcels: pd.DataFrame, enterprises: pd.DataFrame, column: str) -> pd.Series:
+    """``column`` of each parcel's main enterprise (``main_uscc``), ``None`` where it has none."""
+    firms = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
+    out = parcels["main_uscc"].map(firms[column]).astype(object)
+    return out.where(out.notna(), None).rename(column)
 
 
 def parcel_out_of_scope(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:
@@ -472,6 +477,4 @@ def parcel_out_of_scope(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.
     """
     if OUT_OF_SCOPE not in enterprises.columns:
         return pd.Series(None, index=parcels.index, dtype=object, name=OUT_OF_SCOPE)
-    firms = enterprises.dropna(subset=["uscc"]).drop_duplicates("uscc").set_index("uscc")
-    out = parcels["main_uscc"].map(firms[OUT_OF_SCOPE]).astype(object)
-    return out.where(out.notna(), None).rename(OUT_OF_SCOPE)
+    return _of_main(parcels, enterprises, OUT_OF_SCOPE)

@@ -67,6 +67,7 @@ import pandas as pd
 from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
+from landgov.efficiency import OUT_OF_SCOPE
 from landgov.errors import Issue, ProfileError
 from landgov.policy import Profile
 from landgov.verdict import UNOFFICIAL, Citation, Status, Verdict
@@ -448,8 +449,6 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
     return _Outcome(False)
 
 
-#: The parcel column saying why its main enterprise is not graded at all (landgov.efficiency).
-_OUT_OF_SCOPE = "grade_out_of_scope"
 #: What a plot lacks whose main enterprise is outside the evaluation scope only by an example
 #: scope (示例规则（非官方）: the 3 亩 or the 制造业 of another county's document): the county's
 #: own scope (``landgov.core.collect``, 〔经信局〕) — an example never makes 「非D类」 on its own.
@@ -462,7 +461,7 @@ def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
         why = _out_of_scope(grade, facts.row)
         if why is not None:  # outside the scope: of no grade, so not of this one
             return _Outcome(False, ((_not_graded_text(why, atom.value), None),))
-        if not is_missing(facts.row.get(_OUT_OF_SCOPE)):  # outside an example scope only
+        if not is_missing(facts.row.get(OUT_OF_SCOPE)):  # outside an example scope only
             return _Outcome(None, missing=(EXAMPLE_SCOPE,))
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
@@ -785,7 +784,7 @@ def decide_paths(
         c
         for c in (
             "grade",
-            _OUT_OF_SCOPE,
+            OUT_OF_SCOPE,
             "area_mu",
             "block_id",
             "block_large",
@@ -941,7 +940,7 @@ def _out_of_scope(grade: Any, row: Mapping[str, Any]) -> str | None:
     """Why a plot without a grade is outside the evaluation scope (``grade_out_of_scope``,
     :func:`landgov.efficiency.parcel_out_of_scope`); ``None`` when it has a grade or may be
     inside (its grade missing for lack of data: 待核实)."""
-    why = row.get(_OUT_OF_SCOPE)
+    why = row.get(OUT_OF_SCOPE)
     if not is_missing(grade) or is_missing(why) or UNOFFICIAL in str(why):
         return None  # graded, maybe inside, or outside an example scope only: not known
     return str(why)

@@ -241,3 +241,16 @@ def test_outside_an_example_scope_only_leaves_the_grade_term_open(yuecheng):
     )
     assert GRADE_FIELD not in str(row["missing"])
     assert "评价等级条件均不成立" not in str(row["reasons"])
+
+
+def test_a_code_of_more_than_four_digits_is_no_industry_code(shangyu):
+    """GB/T 4754 codes are 2 (大类) to 4 (小类) digits. 「51715171」 (two codes run together, or a
+    pasted cell) starts like 批发 5171 but is no code: whether the firm is 制造业 is 待核实, so
+    it is not out of the scope and R1's grade term stays unknown — never 「非D类」 → R4 符合 on
+    a code no one can read. Hand: R4 with 待核实, the grade named as missing."""
+    parcels = plots(1)
+    ents = firms(1, industry_code=["51715171"], industry_name=["批发"])
+    row = _graded_screen(shangyu, parcels, ents).parcels.iloc[0]
+    assert row["grade_out_of_scope"] is None
+    assert _path(row) == ("治理", "整治提升", "R4", "待核实")
+    assert GRADE_FIELD in str(row["missing"])

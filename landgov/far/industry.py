@@ -264,7 +264,7 @@ def focus_industry(
     参评范围 both use. The code is cleaned as :func:`to_gb2002_division` cleans it (``C3311``,
     ``3311.0``); the 大类 are its first two digits, which number 门类 C alike in the 2002, 2011
     and 2017 editions. A missing code, or one that is not a GB/T 4754 code (``F5171`` with a
-    letter other than C, ``批发``, ``00``), is ``None``: to verify.
+    letter other than C, ``批发``, ``00``, more than 4 digits), is ``None``: to verify.
 
     >>> from landgov.policy import load_profile
     >>> p = load_profile("shangyu-2022")
@@ -280,7 +280,8 @@ def focus_industry(
         return FocusIndustry(None, "行业代码缺失", field)
     division = to_gb2002_division(code, edition=edition)
     digits = division.code
-    if len(digits) < 2 or int(digits[:2]) not in _KNOWN_DIVISIONS:
+    # a GB/T 4754 code is 2 (大类) to 4 (小类) digits: a longer one is none, whatever it starts with
+    if not 2 <= len(digits) <= 4 or int(digits[:2]) not in _KNOWN_DIVISIONS:
         seen = str(code).strip()
         text = f"行业代码「{seen}」无法识别"
         return FocusIndustry(None, text, f"{field}；所见「{seen}」无法识别")

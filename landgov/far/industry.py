@@ -120,7 +120,8 @@ def _clean_code(code: object) -> str:
     text = text.removeprefix("C")  # 门类 letter, e.g. "C3311"
     if text.endswith(".0"):  # a code read as a float from Excel
         text = text[:-2]
-    return text if text.isdigit() else ""
+    # a GB/T 4754 code is 2 (大类) to 4 (小类) digits: a longer one is none, whatever it starts with
+    return text if text.isdigit() and len(text) <= 4 else ""
 
 
 def _edition(edition: object) -> tuple[str, str]:
@@ -280,8 +281,7 @@ def focus_industry(
         return FocusIndustry(None, "行业代码缺失", field)
     division = to_gb2002_division(code, edition=edition)
     digits = division.code
-    # a GB/T 4754 code is 2 (大类) to 4 (小类) digits: a longer one is none, whatever it starts with
-    if not 2 <= len(digits) <= 4 or int(digits[:2]) not in _KNOWN_DIVISIONS:
+    if len(digits) < 2 or int(digits[:2]) not in _KNOWN_DIVISIONS:
         seen = str(code).strip()
         text = f"行业代码「{seen}」无法识别"
         return FocusIndustry(None, text, f"{field}；所见「{seen}」无法识别")

@@ -60,6 +60,9 @@ CO_APPLIED = "_co_applied"
 #: on an application by :func:`~landgov.far.zengrong.check_applications` when the plot has any:
 #: an applicant not among them is 待核实 [附件3 一、四（一）].
 PLOT_FIRMS = "_plot_firms"
+#: The owners (使用权人, 地企关联 relation owner) among :data:`PLOT_FIRMS`, set beside it: an
+#: applicant renting the plot has not 「取得…使用权」 [附件3 一] and is 待核实.
+PLOT_OWNERS = "_plot_owners"
 #: The key, among the values of 适用范围, of the enterprises of a plot an application's
 #: applicant is not one of (the 初审表 then never names the plot's 权利人 as the applicant).
 PLOT_FIRMS_VALUE = "宗地关联企业"

@@ -26,6 +26,7 @@ from landgov.far.zengrong._case import (
     CO_APPLIED,
     PARCEL_GIVEN,
     PLOT_FIRMS,
+    PLOT_OWNERS,
     _Case,
     _float,
     _Settings,
@@ -131,6 +132,8 @@ class _Context:
     sectors: tuple[str, ...]
     #: 宗地代码 → the enterprises linked to it (:func:`~landgov.far.zengrong._facts.plot_users`)
     plot_users: Mapping[str, tuple[str, ...]]
+    #: 宗地代码 → its owners (使用权人) among them; the others rent
+    plot_owners: Mapping[str, tuple[str, ...]]
 
     def plot_firms(self, parcel_id: object) -> dict[str, str]:
         """The enterprises linked to the plot ``parcel_id``: USCC → name ("" when unknown)."""
@@ -154,7 +157,7 @@ def _context(inputs: ZengrongInputs) -> _Context:
 
 
 def _build_context(inputs: ZengrongInputs) -> _Context:
-    facts, by_uscc, users, on_plot = _prepare(
+    facts, by_uscc, users, on_plot, owners = _prepare(
         inputs.parcels,
         inputs.far,
         enterprises=inputs.enterprises,
@@ -174,6 +177,7 @@ def _build_context(inputs: ZengrongInputs) -> _Context:
         _records(inputs.compliance, parcel_ids=inputs.parcels["parcel_id"], users=on_plot),
         tuple(inputs.profile.value("zengrong.relaxation_sectors")),
         on_plot,
+        owners,
     )
 
 
@@ -342,7 +346,9 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         app = {**given, CO_APPLIED: others} if others else given
         # the applicant is checked against the plot's enterprises (scope.applicant)
         firms = ctx.plot_firms(parcels.at[idx, "parcel_id"]) if idx is not None else {}
-        app = {**app, PLOT_FIRMS: firms} if firms else app
+        if firms:
+            owners = ctx.plot_owners.get(str(parcels.at[idx, "parcel_id"]).strip(), ())
+            app = {**app, PLOT_FIRMS: firms, PLOT_OWNERS: owners}
         uscc = normalize_uscc(app.get("uscc")) or (ctx.users.get(idx) if idx is not None else None)
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}

@@ -30,7 +30,7 @@ from landgov.far.zengrong._case import (
 )
 from landgov.far.zengrong._zones import zone_for_name
 from landgov.ids import normalize_uscc
-from landgov.link import LinkResult, parcel_link, parcel_main_enterprises
+from landgov.link import LinkResult, Relation, parcel_link, parcel_main_enterprises
 from landgov.policy import Profile
 
 # ---------------------------------------------------------------------------------------------
@@ -314,13 +314,21 @@ def _plot_records_for(
     return index.on_plot(normalize_uscc(uscc) or None, parcel_id)
 
 
-def plot_users(linked: LinkResult | None) -> dict[str, tuple[str, ...]]:
+def plot_users(
+    linked: LinkResult | None, *, relation: str | None = None
+) -> dict[str, tuple[str, ...]]:
     """宗地代码 → the enterprises on the plot (地企关联: owner and tenants), from the link's
-    pairs, as the screening reads them."""
+    pairs, as the screening reads them; only those of ``relation`` (``"owner"``: the 使用权人)
+    when given."""
     if linked is None or not {"parcel_id", "uscc"} <= set(linked.pairs.columns):
         return {}
+    pairs = linked.pairs
+    if relation is not None:
+        if "relation" not in pairs:
+            return {}
+        pairs = pairs[pairs["relation"] == relation]
     out: dict[str, tuple[str, ...]] = {}
-    clean = linked.pairs[["parcel_id", "uscc"]].dropna()
+    clean = pairs[["parcel_id", "uscc"]].dropna()
     for pid, uscc in zip(clean["parcel_id"].tolist(), clean["uscc"].tolist(), strict=True):
         code = normalize_uscc(uscc)
         key = str(pid).strip()
@@ -408,9 +416,15 @@ def _prepare(
     profile: Profile,
     as_of: dt.date,
     linked: LinkResult | None = None,
-) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], pd.Series, dict[str, tuple[str, ...]]]:
+) -> tuple[
+    pd.DataFrame,
+    dict[str, dict[str, Any]],
+    pd.Series,
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+]:
     """The per-parcel frame every check reads: far, floors, headroom, overlays, user; the
-    enterprises on each plot (:func:`plot_users`).
+    enterprises on each plot and its owners (使用权人) among them (:func:`plot_users`).
 
     ``linked`` is the link of these tables already made (the screening's): the main
     enterprises are read from it (:func:`landgov.link.parcel_main_enterprises`), once.
@@ -451,7 +465,8 @@ def _prepare(
         ],
         axis=1,
     )
-    return facts, by_uscc, users, plot_users(linked)
+    on_plot = plot_users(linked)
+    return facts, by_uscc, users, on_plot, plot_users(linked, relation=Relation.OWNER.value)
 
 
 def _relaxation(enterprise: Mapping[str, Any] | None, sectors: Sequence[str]) -> str:

@@ -18,6 +18,7 @@ from landgov.far.zengrong._case import (
     PLOT_FIRMS,
     PLOT_FIRMS_ITEM,
     PLOT_FIRMS_VALUE,
+    PLOT_OWNERS,
     _app,
     _Case,
     _cite,
@@ -48,28 +49,42 @@ def _scope(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]
 
 
 def _scope_applicant(case: _Case) -> list[Verdict]:
-    """An application by an enterprise the plot is not linked to: 待核实, said; nothing
-    otherwise (a plot without linked enterprises, an applicant without a code, a screening).
+    """An application by an enterprise the plot is not linked to, or linked to as a tenant
+    only: 待核实, said; nothing otherwise (the plot's owner, a plot without linked enterprises,
+    an applicant without a code, a screening).
 
     The opinion is for land whose user 「取得国有出让建设用地使用权」 [一], and 「企业向属地镇街提出
     申请」 [四（一）]: an applicant whose 统一社会信用代码 is none of the plot's enterprises (地企
     关联) may hold no right on it (a code typed wrong, another firm's plot, a transfer the
-    tables do not show yet). Never a 不符合 (the tables may be behind), never a silent pass.
+    tables do not show yet). A tenant (地企关联 relation 承租) is on the plot but holds no 使用权
+    of it: the holder's right or consent is to be shown [一; 四（五）: the commitment, the
+    《投资建设协议》 and the bank guarantee are the holder's]. Never a 不符合 (the tables may be
+    behind, the holder may consent), never a silent pass.
     """
     firms = _app(case, PLOT_FIRMS)
     given = normalize_uscc(_app(case, "uscc"))
-    if not firms or not given or given in firms:
+    owners = _app(case, PLOT_OWNERS) or ()
+    if not firms or not given or given in owners:
         return []
     ent = case.enterprise or {}
     who = f"{ent.get('name')}，" if not is_missing(ent.get("name")) else ""
-    linked = "、".join(f"{name} {code}" if name else code for code, name in firms.items())
     pid = case.parcel.get("parcel_id")
-    reason = (
-        f"申请企业（{who}统一社会信用代码 {given}）不是宗地 {pid} 的关联企业"
-        f"（宗地关联企业：{linked}），"
-        "未能确认其取得该宗地国有出让建设用地使用权"
-    )
-    cite = Citation("000", "附件3 四(一)")
+    if given in firms:  # linked, but renting: no 使用权 of its own on the plot
+        held = "、".join(f"{firms[u]} {u}" if firms[u] else u for u in owners)
+        reason = (
+            f"申请企业（{who}统一社会信用代码 {given}）为宗地 {pid} 的承租企业，"
+            f"不是土地使用权人（{'宗地权利人：' + held if held else '地企关联表中无权利人'}），"
+            "未能确认其取得该宗地国有出让建设用地使用权或经使用权人同意"
+        )
+        cite = Citation("000", "附件3 一")
+    else:
+        linked = "、".join(f"{name} {code}" if name else code for code, name in firms.items())
+        reason = (
+            f"申请企业（{who}统一社会信用代码 {given}）不是宗地 {pid} 的关联企业"
+            f"（宗地关联企业：{linked}），"
+            "未能确认其取得该宗地国有出让建设用地使用权"
+        )
+        cite = Citation("000", "附件3 四(一)")
     values = {"申请企业": given, PLOT_FIRMS_VALUE: "、".join(firms)}
     return [
         _v(

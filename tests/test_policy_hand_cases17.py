@@ -73,3 +73,62 @@ def test_application_by_a_tenant_is_to_verify_never_eligible(official):
     assert "申请企业与宗地的关系" not in got["missing"].iloc[0]
     names = [_form_cells(r)["企业名称（盖公章）"] for r in got.to_dict("records")]
     assert names == ["企业0", "企业5"]
+
+
+# =============================================================================================
+# 2. 制造业 from an industry code as firms' tables write it. 「以规上制造业企业、实际用地3亩以上的
+# 规下制造业企业为重点开展排查」 [虞政发〔2022〕12号 第三条第（二）项第1目] and 「申请项目仅限制造业
+# 项目」 [越政发〔2022〕24号 附件3 第三条第4项]: 制造业 is GB/T 4754 门类 C, 大类 13–43, in the
+# 2002, 2011 and 2017 editions alike.
+#
+# - 「C」 (the 门类 letter only, no 大类): 门类 C *is* 制造业 → 属制造业 (in the focus and the
+#   evaluation scope; 三.4 符合). Which national 容积率 floor applies is not known (no 大类).
+# - 「C5171」: 门类 C before 大类 51 (批发, 门类 F): the two halves contradict each other →
+#   是否属制造业 待核实, never 非制造业 on the digits alone (nor 制造业 on the letter alone).
+# - 「610」 (0610 烟煤和无烟煤开采洗选 with its leading 0 lost, or 中类 610 住宿): both
+#   readings are 非制造业 (门类 B or H) → 不属制造业; 「13」 (大类 13 农副食品加工, or a 1310
+#   cut short) is 制造业 either way.
+
+
+def test_industry_code_written_as_its_section_letter_or_a_contradiction(shangyu):
+    from landgov.efficiency import grade_enterprises
+    from landgov.far.industry import focus_industry
+
+    cases = {"C": True, "c": True, "C5171": None, "C3311": True, "610": False, "13": True}
+    got = {code: focus_industry(code, profile=shangyu) for code in cases}
+    assert {code: f.inside for code, f in got.items()} == cases
+    assert got["C"].text == "行业代码「C」为门类 C（GB/T 4754 大类 13–43）属制造业"
+    assert "门类 C（制造业）与大类 51 不符" in got["C5171"].text
+    assert "所见「C5171」无法识别" in got["C5171"].missing
+    # the 亩均 evaluation reads the same: 规下 firms on 5 亩 (≥ 3 亩), tax 10, 50 万kWh
+    rows = pd.DataFrame(
+        {
+            "uscc": ["U0", "U1"],
+            "above_scale": [False, False],
+            "land_mu": [5.0, 5.0],
+            "tax_wan": [10.0, 10.0],
+            "power_10k_kwh": [50.0, 50.0],
+            "industry_code": ["C", "C5171"],
+            "industry_edition": ["2017", "2017"],
+        }
+    )
+    graded = grade_enterprises(rows, profile=shangyu).data
+    assert graded["evaluated"].tolist() == [True, False]
+    assert "是否属制造业待核实" in graded["evaluation_note"].iloc[1]
+
+
+def test_project_code_c_alone_is_manufacturing_and_c5171_is_to_verify(official):
+    """三.4 「申请项目仅限制造业项目」 on the project's own code [越政发〔2022〕24号 附件3 第三条
+    第4项]: 「C」 → 制造业项目, 符合 (the application stays 可申报); 「C5171」 → 待核实 (the
+    letter and the 大类 disagree), never 不符合 → 不可申报 on the digits alone."""
+    parcels = plots(2, mu=21.0)
+    pid = parcels["parcel_id"].tolist()
+    rows = [
+        application(pid[0], 0, project_industry_code="C"),
+        application(pid[1], 1, project_industry_code="C5171"),
+    ]
+    got = check_applications(pd.DataFrame(rows), zengrong_inputs(official, parcels))
+    assert got["cond4"].tolist() == [P, U]
+    assert got["zengrong"].tolist() == [OK, TBD]
+    assert "门类 C（制造业）与大类 51 不符" in got["cond4_note"].iloc[1]
+    assert "申请表：项目行业代码" in got["missing"].iloc[1]

@@ -113,15 +113,41 @@ class Division:
     note: str = ""
 
 
+#: 门类 C, 制造业: the one section letter landgov reads (大类 13–43 in every edition; the other
+#: letters name different sections in 2002 and in 2011/2017).
+SECTION_C = "C"
+
+
 def _clean_code(code: object) -> str:
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
     text = str(code).strip().upper()
-    text = text.removeprefix("C")  # 门类 letter, e.g. "C3311"
+    lettered = text.startswith(SECTION_C)
+    text = text.removeprefix(SECTION_C)  # 门类 letter, e.g. "C3311"
     if text.endswith(".0"):  # a code read as a float from Excel
         text = text[:-2]
     # a GB/T 4754 code is 2 (大类) to 4 (小类) digits: a longer one is none, whatever it starts with
-    return text if text.isdigit() and len(text) <= 4 else ""
+    if not (text.isdigit() and len(text) <= 4):
+        return ""
+    # 「C5171」: 门类 C (制造业) before a 大类 outside it contradicts itself — no code
+    return "" if lettered and _section_clash(text) else text
+
+
+def _section_clash(digits: str) -> bool:
+    """Whether ``digits`` written after 门类 C name a 大类 outside C (13–43)."""
+    return len(digits) >= 2 and int(digits[:2]) not in _MANUFACTURING
+
+
+def _section_note(code: object) -> str:
+    """What a code that :func:`_clean_code` sets aside says of 制造业: 「C」 alone is 门类 C;
+    「C5171」 contradicts itself; anything else says nothing (``""``)."""
+    text = str(code).strip().upper() if isinstance(code, str) else ""
+    digits = text.removeprefix(SECTION_C)
+    if text == SECTION_C:
+        return "仅填门类 C（制造业），无行业大类代码"
+    if text.startswith(SECTION_C) and digits.isdigit() and _section_clash(digits):
+        return f"门类 C（制造业）与大类 {digits[:2]} 不符，行业代码自相矛盾"
+    return ""
 
 
 def _edition(edition: object) -> tuple[str, str]:
@@ -137,7 +163,9 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
     Parameters
     ----------
     code
-        ``"3311"``, ``"C3311"``, ``"33"`` …; two or more digits.
+        ``"3311"``, ``"C3311"``, ``"33"`` …; two or more digits. ``"C"`` alone is 制造业 of no
+        known division (``manufacturing`` True, ``gb2002`` None); ``"C5171"`` (门类 C before a
+        大类 outside it) contradicts itself: ``manufacturing`` None, said in ``note``.
     edition
         ``"2002"``, ``"2011"``, ``"2017"`` or text containing one of them; missing means 2017
         (said so in ``note``). 2011 and 2017 agree at the division level in manufacturing.
@@ -150,7 +178,10 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
     """
     digits = _clean_code(code)
     if len(digits) < 2:
-        return Division(digits, "", None, None, "行业代码缺失或格式错误")
+        said = _section_note(code)
+        if said.startswith("仅填门类"):  # 「C」: 制造业, of no known 大类
+            return Division(SECTION_C, "", None, True, said)
+        return Division(digits, "", None, None, said or "行业代码缺失或格式错误")
     ed, ed_note = _edition(edition)
     division = digits[:2]
     manufacturing = int(division) in _MANUFACTURING
@@ -264,8 +295,10 @@ def focus_industry(
     The one reading of 「制造业企业」 that screening's 排查重点 and the 亩均 evaluation's
     参评范围 both use. The code is cleaned as :func:`to_gb2002_division` cleans it (``C3311``,
     ``3311.0``); the 大类 are its first two digits, which number 门类 C alike in the 2002, 2011
-    and 2017 editions. A missing code, or one that is not a GB/T 4754 code (``F5171`` with a
-    letter other than C, ``批发``, ``00``, more than 4 digits), is ``None``: to verify.
+    and 2017 editions. ``C`` alone (the 门类 letter, no 大类) is 门类 C: in the focus when a
+    group holds all of 13–43. A missing code, or one that is not a GB/T 4754 code (``F5171``
+    with a letter other than C, ``C5171`` whose 大类 is outside 门类 C, ``批发``, ``00``, more
+    than 4 digits), is ``None``: to verify.
 
     >>> from landgov.policy import load_profile
     >>> p = load_profile("shangyu-2022")
@@ -281,9 +314,12 @@ def focus_industry(
         return FocusIndustry(None, "行业代码缺失", field)
     division = to_gb2002_division(code, edition=edition)
     digits = division.code
+    if digits == SECTION_C:  # 「C」: the 门类 of 制造业, every 大类 of it
+        return _section_c_focus(groups, field)
     if len(digits) < 2 or int(digits[:2]) not in _KNOWN_DIVISIONS:
         seen = str(code).strip()
-        text = f"行业代码「{seen}」无法识别"
+        told = f"（{division.note}）" if division.note.startswith("门类 C") else ""
+        text = f"行业代码「{seen}」无法识别{told}"
         return FocusIndustry(None, text, f"{field}；所见「{seen}」无法识别")
     number = int(digits[:2])
     for name, items in groups.items():
@@ -294,6 +330,17 @@ def focus_industry(
         for name, items in groups.items()
     )
     return FocusIndustry(False, f"行业代码 {digits}（大类 {digits[:2]}）不属{scope}")
+
+
+def _section_c_focus(groups: Mapping[str, Any], field: str) -> FocusIndustry:
+    """「C」 (门类 C only): in the focus when one group of ``groups`` holds every 大类 of C
+    (13–43); otherwise which 大类 it is decides, and that is not known."""
+    span = f"GB/T 4754 大类 {_MANUFACTURING.start}–{_MANUFACTURING.stop - 1}"
+    for name, items in groups.items():
+        if set(_MANUFACTURING) <= _divisions(items):
+            return FocusIndustry(True, f"行业代码「C」为门类 C（{span}）属{name}")
+    text = f"行业代码「C」仅有门类（{span}），未填行业大类"
+    return FocusIndustry(None, text, f"{field}；所见「C」未填行业大类")
 
 
 def catalogue_edition(on: dt.date, *, switch_date: dt.date) -> str:

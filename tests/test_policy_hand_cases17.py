@@ -14,16 +14,25 @@ import dataclasses
 
 import pandas as pd
 
+from landgov.efficiency import grade_enterprises
+from landgov.far.industry import focus_industry
 from landgov.far.zengrong import check_applications
+from landgov.link import link_parcels
+from landgov.screening import check_low_efficiency
 from tests._hand import (
     OK,
     TBD,
+    F,
     P,
     U,
     application,
     enterprises,
+    firms,
     owner_links,
+    parcels_of,
     plots,
+    screen_plots,
+    square,
     uscc,
     zengrong_inputs,
 )
@@ -91,9 +100,6 @@ def test_application_by_a_tenant_is_to_verify_never_eligible(official):
 
 
 def test_industry_code_written_as_its_section_letter_or_a_contradiction(shangyu):
-    from landgov.efficiency import grade_enterprises
-    from landgov.far.industry import focus_industry
-
     cases = {"C": True, "c": True, "C5171": None, "C3311": True, "610": False, "13": True}
     got = {code: focus_industry(code, profile=shangyu) for code in cases}
     assert {code: f.inside for code, f in got.items()} == cases
@@ -132,3 +138,71 @@ def test_project_code_c_alone_is_manufacturing_and_c5171_is_to_verify(official):
     assert got["zengrong"].tolist() == [OK, TBD]
     assert "门类 C（制造业）与大类 51 不符" in got["cond4_note"].iloc[1]
     assert "申请表：项目行业代码" in got["missing"].iloc[1]
+
+
+# =============================================================================================
+# 3. 闲置 resting on a 0. 《闲置土地处置办法》第二条: 闲置 is land not started 满一年 after the
+# contracted start date; 第十四条: 满两年 may be taken back without compensation (R1 关停退出,
+# ``idle:recoverable``). The start date is the fact everything rests on: without it no plot is
+# 闲置, whatever its 建筑面积 and tax say.
+
+
+def test_plot_of_zero_tax_and_zero_floor_area_is_not_idle_without_a_contract_date(shangyu):
+    """Plot 0: 税收 0, 建筑面积 0, no start, completion or contracted start date; plot 1 the
+    same with a contracted start of 2021-01-01 (3 full years before 2024-06-30).
+
+    By hand:
+    - plot 0: 亩均税收 0 ≤ 5 → 低效 (不符合; 「5万元以下」 includes 0) → 治理. Whether it is
+      闲置 is not known (no contracted start date): 待核实, naming 约定开工日期 — never 闲置,
+      never 可无偿收回, so R1 关停退出 is unknown, not true; the path is R4 整治提升, 待核实,
+      saying R1 could not be judged and what it lacks.
+    - plot 1: not started 3 full years ≥ 2 → 闲置, 可无偿收回 → R1 关停退出. What 「未动工」
+      rests on is said in the path's reasons: a 建筑面积 of 0 that a .dbf also writes for a
+      blank, to be checked before the land is taken back.
+    """
+    parcels = parcels_of(
+        [square(21.0, 0), square(21.0, 1)],
+        completion_date=[None, None],
+        contract_start_date=[None, "2021-01-01"],
+    )
+    parcels["floor_area_m2"] = 0.0
+    got = screen_plots(shangyu, parcels, firms(2, tax_wan=[0.0, 0.0]))
+    idle = got.checks["idle"]
+    assert [v.status for v in idle] == [U, F]
+    assert "宗地字段 contract_start_date（约定开工日期）" in idle.iloc[0].missing
+    rows = got.parcels
+    assert rows["screening_status"].tolist() == ["治理", "治理"]
+    assert rows["path"].tolist() == ["整治提升", "关停退出"]
+    assert rows["path_status"].tolist() == ["待核实", "符合"]
+    r1_open = "规则 R1「关停退出」无法判定（缺少：宗地字段 contract_start_date"
+    assert r1_open in rows["reasons"].iloc[0]
+    assert "可无偿收回" not in rows["reasons"].iloc[0]
+    assert "未动工系按建筑面积 0（登记建筑面积）认定" in rows["reasons"].iloc[1]
+
+
+# =============================================================================================
+# 4. 「5万元以下」 at values that print alike. 虞政发〔2022〕12号 第二条、第三条第（一）项第1目:
+# 亩均税收 ≤ 5 万元/亩 is 低效 (「以下」 includes the number, 《民法典》第1259条). On 20 亩:
+#   100 万元 → 5.0 → 低效; 99.998 → 4.9999 → 低效, printed 4.9999 (never 「5 ≤ 5」 beside a
+#   figure that is not 5); 100.002 → 5.0001 → not 低效 in 上虞 (its own figure), but 待核实
+#   in 越城, where 5 万元 is 参照虞政发〔2022〕12号, 示例规则（非官方）: above an example threshold
+#   is never 符合 on it alone, and the county's own standard is asked for.
+
+
+def test_tax_a_hair_either_side_of_five_wan(shangyu, yuecheng):
+    taxes = [100.0, 99.998, 100.002]
+    parcels = plots(3, mu=20.0)
+    ents = firms(3, tax_wan=taxes)
+    seen = {}
+    for name, profile in (("上虞", shangyu), ("越城", yuecheng)):
+        linked = link_parcels(parcels, ents, owner_links(parcels), profile=profile)
+        seen[name] = check_low_efficiency(
+            linked.parcels, enterprises=linked.enterprises, pairs=linked.pairs, profile=profile
+        )
+    assert [v.status for v in seen["上虞"]] == [F, F, P]
+    assert [v.status for v in seen["越城"]] == [F, F, U]
+    assert seen["上虞"].iloc[1].reason.startswith("亩均税收 4.9999 万元/亩，≤ 5 万元/亩")
+    assert seen["上虞"].iloc[2].reason.startswith("亩均税收 5.0001 万元/亩，未达低效门槛")
+    assert "示例规则（非官方），不能单独判定为符合" in seen["越城"].iloc[2].reason
+    assert any("standard_tax_per_mu" in m for m in seen["越城"].iloc[2].missing)
+    assert "请按本地认定标准复核" in seen["越城"].iloc[1].reason

@@ -132,3 +132,32 @@ def test_a_tax_written_with_its_unit_is_missing_in_screening_as_in_the_link(shan
     assert pd.isna(parcel["tax_wan"])
     assert check.status is Status.UNKNOWN
     assert any("税收" in m for m in check.missing)
+
+
+def test_the_terms_are_the_link_allocation_term_by_term(yuecheng) -> None:
+    """Firm 0 uses plot 0 (10500 m²) and plot 1 (3500 m²): its 300 万元 go 3 : 1, 225 and 75.
+    Firm 1 owns plot 2 (tax 300). Firm 2 rents on plot 1 with its tax blank. The terms sum
+    to the link's ``tax_wan`` where every term is known (plot 0: 225; plot 2: 300); on plot 1
+    the known part is firm 0's 75 and firm 2 is named as lacking its tax (the link's
+    ``tax_wan`` is missing there: never a silent 0)."""
+    from landgov.link import allocation_terms
+
+    parcels = plots(3)
+    pid = parcels["parcel_id"].tolist()
+    ents = firms(3, tax_wan=[300.0, 300.0, None])
+    links = pd.DataFrame(
+        {
+            "parcel_id": [pid[0], pid[1], pid[2], pid[1]],
+            "uscc": [uscc(0), uscc(0), uscc(1), uscc(2)],
+            "relation": ["owner", "tenant", "owner", "tenant"],
+            "area_used_m2": [10500.0, 3500.0, None, 1000.0],
+        }
+    )
+    linked = link_parcels(parcels, ents, links, profile=yuecheng)
+    terms = allocation_terms(linked.pairs, linked.enterprises, "tax_wan")
+    by_plot = terms.groupby("parcel_id")["term"].sum(min_count=1)
+    assert by_plot[pid[0]] == pytest.approx(225.0) == linked.parcels["tax_wan"].iloc[0]
+    assert by_plot[pid[2]] == pytest.approx(300.0) == linked.parcels["tax_wan"].iloc[2]
+    assert by_plot[pid[1]] == pytest.approx(75.0)
+    assert pd.isna(linked.parcels["tax_wan"].iloc[1])
+    assert terms.loc[terms["lacks"], "uscc"].tolist() == [uscc(2)]

@@ -77,6 +77,32 @@ def test_the_total_check_does_not_call_a_dash_unreadable(tmp_path) -> None:
     assert res.problems[res.problems["row"] == 3].empty
 
 
+# ------------------------------------------------------- 2b. a code written as 「无」 or 「N/A」
+
+
+@pytest.mark.parametrize("blank", ["无", "N/A", "NA", "/", "暂无", "—", "\u3000"])
+def test_a_link_whose_code_is_written_as_none_is_a_missing_code(yuecheng, blank) -> None:
+    """A link row whose 统一社会信用代码 is written 「无」 (or 「N/A」, 「/」 …) has no code, as
+    a blank cell has none: the links reader reads it as missing (core.missing) and sets the
+    row aside for it. Given such a frame in code, the link stage sets the row aside as
+    「统一社会信用代码缺失」, as for a blank; its own code rule (ids.normalize_code knew only
+    nan/none/null) kept 「无」 as a code and said 「统一社会信用代码长度错误」, sending the user
+    to check the length of a code that was never written."""
+    parcels = plots(2)
+    pid = parcels["parcel_id"].tolist()
+    ents = enterprises(2)
+    said = [
+        link_parcels(
+            parcels,
+            ents,
+            pd.DataFrame({"parcel_id": pid, "uscc": [uscc(0), code]}),
+            profile=yuecheng,
+        ).unmatched_links["unmatched_reason"]
+        for code in (None, blank)
+    ]
+    assert said[1].tolist() == said[0].tolist() == ["统一社会信用代码缺失，不予关联"]
+
+
 # ---------------------------------------------------- 3. the known tax is the link's allocation
 
 

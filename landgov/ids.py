@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from landgov.core.missing import MISSING_TEXT
 from landgov.core.textkey import folded
 
 __all__ = [
@@ -39,7 +40,9 @@ _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _MASK_CHARS = frozenset("*＊×?？#")
 _MASK_RUN = re.compile(r"X{4,}")
 _DASHES = re.compile(r"[\-－—]")
-_BLANK_WORDS = frozenset({"NAN", "NONE", "NULL", "<NA>", "NAT"})
+#: the texts that mean no value (core.missing: 「无」, 「N/A」, 「—」, nan …), as a folded,
+#: upper-cased code is compared: a code written so is missing, never a code
+_BLANK_WORDS = frozenset(t.upper() for t in MISSING_TEXT)
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -61,8 +64,9 @@ def normalize_code(value: object) -> str:
     (surrounding and inner, including the ideographic space) with the zero-width characters a
     copy from a web page brings (U+200B, U+FEFF …) and a leading ``'`` (Excel's mark for
     text, which some exports write into the cell), upper-cased. A missing value
-    (``None``, NaN, ``pd.NA``, or the text ``nan``/``None``/``NULL`` a program wrote for one)
-    gives ``""``, so a blank code can never become a code called ``"nan"``.
+    (:func:`landgov.core.missing.is_missing`: ``None``, NaN, ``pd.NA``, 「无」, 「N/A」, 「—」, or
+    the text ``nan``/``None``/``NULL`` a program wrote for one) gives ``""``, so a blank code
+    can never become a code called ``"nan"`` or ``"无"``.
 
     Examples
     --------

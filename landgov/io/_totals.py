@@ -16,9 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-from landgov.core.missing import format_number
+from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.io._convert import is_blank
 from landgov.io.fields import FieldSpec, Kind
 
 __all__ = [
@@ -258,7 +257,8 @@ def _compare(
     as_written = "" if format_number(total, digits=4) == str(written) else f"（表中写作 {written}）"
     notes = []
     conclusion = "可能有行未读入，或合计有误"
-    unread = [p for p in rows.data if pd.isna(series.iat[p]) and not is_blank(raw[spec.name][p])]
+    # written but not read: a 「—」 is no value (core.missing), as the converter read it
+    unread = [p for p in rows.data if pd.isna(series.iat[p]) and not is_missing(raw[spec.name][p])]
     if unread:
         notes.append(f"其中{_rows_text(unread, rows.source_rows)}该列有内容但未读出数值")
     hidden = [p for p in rows.data if p in rows.hidden]

@@ -19,6 +19,8 @@ enterprise's land is :math:`L_e = \\sum_p a_{pe}`, its share on a parcel
 .. math:: x_p = \\sum_e s_{pe}\\, x_e
 
 which is NaN when any contributing enterprise lacks :math:`x` (never a silent 0).
+:func:`allocation_terms` gives its terms :math:`s_{pe}\\, x_e` pair by pair, for a stage that
+asks what the known part of a total is (screening's 低效 with a tenant's tax missing).
 
 The **main enterprise** of a parcel (主体企业; the 底数清单's ``main_uscc``, the 增容 applicant, the
 enterprise on the 初审表) is decided once, by :func:`main_enterprise`: the owner (权利人), else the
@@ -42,6 +44,7 @@ from landgov.link._model import (
     ShareRule,
     TenancyMode,
 )
+from landgov.link._outputs import allocation_terms
 
 __all__ = [
     "TOTAL_COLUMNS",
@@ -50,6 +53,7 @@ __all__ = [
     "Relation",
     "ShareRule",
     "TenancyMode",
+    "allocation_terms",
     "link_parcels",
     "links_from_holders",
     "main_enterprise",

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import present_column
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog
 from landgov.ids import normalize_uscc
 from landgov.link._inputs import (
@@ -98,9 +99,12 @@ def links_from_holders(parcels: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     """
     if "name" not in enterprises.columns or "holder" not in parcels.columns:
         return pd.DataFrame(columns=["parcel_id", "uscc", "relation", "area_used_m2", "source_row"])
-    names = enterprises.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
+    # a name or 权利人 「/」「—」「无」 is no name (core.missing): it matches nothing
+    named = enterprises.assign(name=present_column(enterprises["name"]))
+    names = named.dropna(subset=["name"]).drop_duplicates("name").set_index("name")["uscc"]
     cols = ["parcel_id", "holder", *(["source_row"] if "source_row" in parcels.columns else [])]
-    matched = pd.DataFrame(parcels[cols]).dropna(subset=["parcel_id", "holder"])
+    matched = pd.DataFrame(parcels[cols]).assign(holder=present_column(parcels["holder"]))
+    matched = matched.dropna(subset=["parcel_id", "holder"])
     matched = matched[matched["holder"].isin(names.index)]
     rows = matched["source_row"] if "source_row" in cols else pd.Series(pd.NA, matched.index)
     return pd.DataFrame(

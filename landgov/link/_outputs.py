@@ -8,9 +8,9 @@ import pandas as pd
 
 from landgov.core.distinct import isin_texts
 from landgov.core.problems import ProblemLog, Severity
-from landgov.link._inputs import _row
+from landgov.link._inputs import _prepare_enterprises, _row
 from landgov.link._main import _main_users
-from landgov.link._model import _JOIN, TOTAL_COLUMNS, LinkSettings, Relation, TenancyMode
+from landgov.link._model import _JOIN, _SOURCE, TOTAL_COLUMNS, LinkSettings, Relation, TenancyMode
 from landgov.units import m2_to_mu
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -178,15 +178,62 @@ def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> p
     return ratio.rename("area_diff_ratio")
 
 
+def _terms(pairs: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """``share_pe · x_e`` of every pair, one column per column of ``totals`` (by USCC): NaN
+    where the share, the enterprise or its ``x`` is missing."""
+    values = totals.reindex(pairs["uscc"]).to_numpy() * pairs["share"].to_numpy()[:, None]
+    return pd.DataFrame(values, columns=totals.columns, index=pairs.index)
+
+
 def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]:
     """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x``."""
-    values = totals.reindex(pairs["uscc"]).to_numpy() * pairs["share"].to_numpy()[:, None]
-    contrib = pd.DataFrame(values, columns=totals.columns, index=pairs.index)
+    contrib = _terms(pairs, totals)
     contrib["parcel_index"] = pairs["parcel_index"].to_numpy()
     by = contrib.groupby("parcel_index", sort=False)
     sums = by.sum(min_count=1)
     gaps = contrib.drop(columns="parcel_index").isna().groupby(contrib["parcel_index"]).any()
     return {col: sums[col].mask(gaps[col]) for col in totals.columns}
+
+
+def allocation_terms(
+    pairs: pd.DataFrame, enterprises: pd.DataFrame | None, column: str
+) -> pd.DataFrame:
+    """The terms ``share_pe · x_e`` of each plot's allocated total ``x_p = Σ_e share_pe · x_e``,
+    one per pair, as :func:`~landgov.link.link_parcels` makes them.
+
+    The enterprises' ``x`` (``column``, one of :data:`TOTAL_COLUMNS`) is read as the join reads
+    it: the first row of each normalised 统一社会信用代码, a cell that is no number missing. A
+    stage that asks what the known part of a plot's total is (低效 with a tenant's tax missing)
+    sums these terms instead of reading the enterprise table a second way.
+
+    Parameters
+    ----------
+    pairs
+        :attr:`LinkResult.pairs <landgov.link.LinkResult>` (``parcel_id``, ``uscc``,
+        ``share``).
+    enterprises
+        The enterprise table that was linked (its ``uscc`` as written); ``None``: none known.
+    column
+        The total, e.g. ``"tax_wan"`` (万元).
+
+    Returns
+    -------
+    pandas.DataFrame
+        On ``pairs``' index: ``parcel_id``, ``uscc``, ``term`` (NaN when the share, the
+        enterprise or its ``x`` is missing) and ``lacks`` (True where only the enterprise's
+        ``x`` is missing: the share is known and the enterprise was joined).
+    """
+    if enterprises is None or "uscc" not in enterprises.columns:
+        enterprises = pd.DataFrame({"uscc": pd.Series(dtype=object)})
+    ents = _prepare_enterprises(enterprises, ProblemLog(_SOURCE))  # the join's reading
+    totals = ents.loc[ents["joinable"]].set_index("uscc")[[column]]
+    found = _terms(pairs, totals.assign(_joined=1.0))  # _joined: the share where joined
+    term = found[column]
+    lacks = term.isna() & found["_joined"].notna()
+    return pd.DataFrame(
+        {"parcel_id": pairs["parcel_id"], "uscc": pairs["uscc"], "term": term, "lacks": lacks},
+        index=pairs.index,
+    )
 
 
 def _unmatched_enterprises(

@@ -38,6 +38,7 @@ from landgov.core.vocab import (
 )
 from landgov.far.industry import FOCUS_INDUSTRIES, catalogue_edition, focus_industry
 from landgov.ids import normalize_uscc
+from landgov.link import allocation_terms
 from landgov.policy import Param, Profile, below_scale_min_land
 from landgov.screening._common import (
     _DIGITS,
@@ -178,7 +179,7 @@ def check_low_efficiency(
     ]
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
-    known = _known_tax(parcels, pairs, table, unknown=tax.isna() & tax_wan.isna())
+    known = _known_tax(parcels, pairs, enterprises, unknown=tax.isna() & tax_wan.isna())
     judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
 
     def firm(u: str) -> _Focus:
@@ -209,11 +210,17 @@ def check_low_efficiency(
 
 
 def _known_tax(
-    parcels: pd.DataFrame, pairs: pd.DataFrame | None, table: _Firms, *, unknown: pd.Series
+    parcels: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    enterprises: pd.DataFrame | None,
+    *,
+    unknown: pd.Series,
 ) -> dict[Any, tuple[float, tuple[str, ...]]]:
     """Per plot whose tax is unknown (``unknown``): the tax its enterprises with a known tax
-    bring to it (Σ share × 税收, as :func:`landgov.link.link_parcels` allocates it) and the
-    enterprises whose tax is missing; only where the pairs carry the allocation ``share``.
+    bring to it and the enterprises whose tax is missing; only where the pairs carry the
+    allocation ``share``. The terms (share × 税收) are those of the link stage
+    (:func:`landgov.link.allocation_terms`): the same enterprise row, read the same way, as
+    the plot's allocated ``tax_wan``.
 
     A tax is never below 0 (``plausible.money_min_wan``: a negative amount is read as missing),
     so the known part is a floor of the plot's tax: the missing ones can only add to it.
@@ -222,21 +229,19 @@ def _known_tax(
         return {}
     pids = _col(parcels, "parcel_id")
     wanted = {p: idx for idx, p in zip(parcels.index[unknown], pids[unknown], strict=True)}
+    terms = allocation_terms(pairs, enterprises, "tax_wan")
     parts: dict[Any, list[float]] = {}
     lacking: dict[Any, list[str]] = {}
-    cols = (pairs[c].tolist() for c in ("parcel_id", "uscc", "share"))
-    for pid, u, share in zip(*cols, strict=True):
+    cols = (terms[c].tolist() for c in ("parcel_id", "uscc", "term", "lacks"))
+    for pid, u, term, lacks in zip(*cols, strict=True):
         idx = wanted.get(pid)
         if idx is None:
             continue
-        tax = table.get(u, "tax_wan")
-        if is_missing(share) or u not in table:
-            parts[idx] = [math.nan]  # an allocation not known: no floor
-        elif tax is None:
+        if lacks:
             lacking.setdefault(idx, []).append(u)
             parts.setdefault(idx, [])
-        else:
-            parts.setdefault(idx, []).append(float(share) * float(tax))
+        else:  # NaN: the share or the enterprise not known, so no floor
+            parts.setdefault(idx, []).append(term)
     return {
         idx: (math.fsum(v), tuple(dict.fromkeys(lacking.get(idx, ()))))
         for idx, v in parts.items()

@@ -363,3 +363,17 @@ def test_raising_tax_never_worsens_the_grade(
         return res.data.at[0, "grade"]
 
     assert grade_of(base + raise_by).order <= grade_of(base).order
+
+
+@pytest.mark.parametrize("written", [False, "否", "规下", "规模以下"])
+def test_a_below_scale_firm_is_asked_only_for_its_own_indicators(
+    profiles: Profiles, written: object
+) -> None:
+    # 规下 firms report 亩均税收 and 单位电耗税收 only (黄岩 规下 weights); 工业增加值, 能耗, 排放,
+    # 职工, R&D are none of their business, however 规下 is written (core.vocab.scale_is_above:
+    # 「否」 is 规下, never a truthy text read as 规上)
+    res = grade_enterprises(
+        frame(small(1, 10.0, 120.0, above_scale=written)), profile=profiles["huangyan"]
+    )
+    assert res.data.at[0, "evaluated"]
+    assert res.problems.empty, res.problems[["field", "problem"]].to_string()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
+from landgov.core.vocab import scale_is_above
 from landgov.errors import Issue, SchemaError
 from landgov.policy import Profile
 
@@ -151,10 +152,11 @@ def reportable(frame: pd.DataFrame, *, profile: Profile) -> pd.DataFrame:
         return pd.DataFrame({n: n == "tax_per_mu" for n in names}, index=frame.index)
     above = set(profile.value("scoring.weights_above_scale", {}) or names)
     below = set(profile.value("scoring.weights_below_scale", {}) or names)
-    scale = frame["above_scale"].astype(object).tolist()
-    # per row once: scale unknown (asked for all), else 规上 or 规下
-    unknown = [v is None or bool(pd.isna(v)) for v in scale]
-    is_above = [not u and bool(v) for u, v in zip(unknown, scale, strict=True)]
+    # per row once: scale unknown (asked for all), else 规上 or 规下, read as every stage reads
+    # it (core.vocab.scale_is_above: 「否」「规下」 are 规下, never a truthy text read as 规上)
+    scale = [scale_is_above(v) for v in frame["above_scale"].astype(object).tolist()]
+    unknown = [v is None for v in scale]
+    is_above = [v is True for v in scale]
     out = {}
     for n in names:
         ask_above, ask_below = n in above, n in below

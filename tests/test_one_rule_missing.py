@@ -187,3 +187,23 @@ def test_the_terms_are_the_link_allocation_term_by_term(yuecheng) -> None:
     assert by_plot[pid[1]] == pytest.approx(75.0)
     assert pd.isna(linked.parcels["tax_wan"].iloc[1])
     assert terms.loc[terms["lacks"], "uscc"].tolist() == [uscc(2)]
+
+
+def test_every_firm_check_finds_a_firm_the_link_found_under_a_lower_case_code(shangyu) -> None:
+    """The owner's code is written in lower case in the enterprise table; the link joins it
+    (codes are read in one form). Every check that reads the owner's own row (两高 on its
+    6,000 tce built 2018, 是否属制造业, the catalogue) must find it as the link did and answer as
+    for the code written in upper case — never 「企业表中没有该宗地关联企业」."""
+    pid = plots(1)["parcel_id"].iloc[0]
+    links = pd.DataFrame({"parcel_id": [pid], "uscc": [uscc(0)], "relation": ["owner"]})
+
+    def checks(code: str) -> dict[str, tuple[object, str]]:
+        ents = firms(1, land_mu=21.0, tax_wan=[210.0], energy_tce=6000.0, built_year=2018)
+        ents.loc[0, "uscc"] = code
+        got = screen_plots(shangyu, plots(1), ents, links=links)
+        found = {k: v.iloc[0] for k, v in got.checks.items()}
+        return {k: (v.status, v.reason) for k, v in found.items() if v is not None}
+
+    upper, lower = checks(uscc(0)), checks(uscc(0).lower())
+    assert lower == upper
+    assert not any("企业表中没有" in reason for _, reason in lower.values())

@@ -19,6 +19,7 @@ from landgov.core.dates import date_column, parse_as_of, unread_column, unread_n
 from landgov.core.missing import is_missing, numeric_column, present_values
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
+from landgov.ids import normalize_uscc
 from landgov.policy import Param
 from landgov.screening.paths import CHECK_NAMES
 from landgov.units import m2_to_mu, plot_area_m2
@@ -258,7 +259,11 @@ class _Firms:
             self._rows: dict[Any, dict[str, Any]] = {}
             return
         cols = ["uscc", *(c for c in _FIRM_FIELDS if c in enterprises.columns)]
-        unique = enterprises[cols].dropna(subset=["uscc"]).drop_duplicates("uscc")
+        # keyed as the link reads codes (ids.normalize_uscc: 「91330602ma…」 is 「91330602MA…」),
+        # the first row of each code, so every check finds the enterprise the link joined
+        keys = enterprises["uscc"].map(normalize_uscc, na_action="ignore")
+        keyed = enterprises[cols].assign(uscc=keys.where(keys != "", None))
+        unique = keyed.dropna(subset=["uscc"]).drop_duplicates("uscc")
         # each value judged missing once here, not on every get()
         fields = [c for c in cols if c != "uscc"]
         columns = [present_values(unique[c]) for c in fields]
@@ -267,15 +272,21 @@ class _Firms:
             for uscc, *values in zip(unique["uscc"].tolist(), *columns, strict=True)
         }
 
+    def _row(self, uscc: object) -> dict[str, Any] | None:
+        row = self._rows.get(uscc)
+        if row is None and isinstance(uscc, str):  # a code not yet in the link's form
+            row = self._rows.get(normalize_uscc(uscc))
+        return row
+
     def __contains__(self, uscc: object) -> bool:
-        return uscc in self._rows
+        return self._row(uscc) is not None
 
     @property
     def index(self) -> set[Any]:
         return set(self._rows)
 
     def get(self, uscc: Any, name: str) -> Any:
-        row = self._rows.get(uscc)
+        row = self._row(uscc)
         return None if row is None else row.get(name)
 
 

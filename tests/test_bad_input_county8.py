@@ -1,0 +1,144 @@
+"""County files as they really come, eighth round: a Shapefile whose .dbf holds records in two
+encodings (a layer created in one program, records added in another).
+
+Every file is built here (GDAL for the shapes, the .dbf byte by byte through
+``tests._shapefiles``) and read through the real reader, or run through the real command line
+(``tests._cli``). Expected results are worked out by hand in the docstrings.
+
+The hand county (``tests._hand``): plots of 100 m × 140 m = 14000 m² = 21 亩, EPSG:4549.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyproj
+import pytest
+
+from landgov.core.problems import ReadResult, Severity
+from landgov.io import read_parcels
+from tests._cli import ENGLISH, main_here
+from tests._hand import CRS, rectangle
+from tests._shapefiles import write_shapefile
+
+P = [f"330602001001GB{i:05d}" for i in range(4)]
+
+
+def _said(result: ReadResult, words: str):
+    problems = result.problems
+    return problems[problems["problem"].astype(str).str.contains(words, regex=False)]
+
+
+# --- one .dbf, two encodings -------------------------------------------------------------------
+
+HOLDERS = ["绍兴市越城区甲纺织有限公司", "乙印染有限公司", "丙机械厂", "丁化纤有限公司"]
+_FIELDS = [("ZDDM", 19), ("QLR", 40), ("TDYT", 12)]
+
+
+def _two_encodings(folder: Path, *, main: str, other: str, rows: set[int], cpg: str | None) -> Path:
+    """Four plots (宗地代码, 权利人 ``HOLDERS``, 土地用途 工业用地) in a .dbf written in
+    ``main``, the records at positions ``rows`` (0-based) in ``other`` — as when records are
+    added to a layer by a program writing another encoding (ArcGIS writes GBK, QGIS UTF-8)."""
+    geoms = [rectangle(100.0, 140.0, i) for i in range(4)]
+    records = [[P[i], name, "工业用地"] for i, name in enumerate(HOLDERS)]
+    path = write_shapefile(
+        folder / "宗地.shp", geoms, _FIELDS, records, encoding=main,
+        prj=pyproj.CRS.from_epsg(CRS), cpg=cpg,
+    )  # fmt: skip
+    dbf = path.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    for i in rows:  # the record: 宗地代码 (19 bytes, ASCII), 权利人 (40), 土地用途 (12)
+        start = raw.find(f"{P[i]}{HOLDERS[i]}".encode(main)) + 19
+        raw[start : start + 52] = HOLDERS[i].encode(other).ljust(40) + "工业用地".encode(
+            other
+        ).ljust(12)
+    dbf.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("cpg", ["UTF-8", None], ids=["cpg-utf8", "no-cpg"])
+def test_a_gbk_record_in_a_utf8_dbf_leaves_the_utf8_records_right(
+    tmp_path: Path, cpg: str | None
+) -> None:
+    """A UTF-8 .dbf (QGIS's default, .cpg 「UTF-8」 or none) with plot 2's record (权利人
+    乙印染有限公司, 土地用途 工业用地) written in GBK. Was: the GBK bytes are no UTF-8, so the
+    .cpg was set aside and the whole .dbf read as GBK — the three UTF-8 records came out as
+    mojibake (土地用途 「宸ヤ笟鐢ㄥ湴」, no 工业用地: three industrial plots no longer industrial)
+    with no more than a warning about the .cpg. Now every record is read in its own encoding:
+    all four holders and four 工业用地 right, one 警告 on row 2 naming GBK and the fix; the
+    .cpg is not called wrong."""
+    path = _two_encodings(tmp_path, main="utf-8", other="gbk", rows={1}, cpg=cpg)
+    result = read_parcels(path)
+    assert result.data["holder"].tolist() == HOLDERS
+    assert result.data["land_use"].tolist() == ["工业用地"] * 4
+    said = _said(result, "混有两种编码")
+    assert said["row"].tolist() == [2], result.problems
+    row = said.iloc[0]
+    assert row["severity"] == Severity.WARNING
+    assert row["problem"].startswith("该行按 GB18030（GBK） 解码"), row["problem"]
+    assert "其余各行按 UTF-8" in row["problem"] and "乙印染有限公司" in row["value"]
+    assert "另存" in row["action"]
+    assert _said(result, "声明编码").empty, result.problems
+
+
+@pytest.mark.parametrize("cpg", ["GBK", None], ids=["cpg-gbk", "no-cpg"])
+def test_a_utf8_record_in_a_gbk_dbf_is_read_as_utf8_and_said(
+    tmp_path: Path, cpg: str | None
+) -> None:
+    """An ArcGIS .dbf (GBK, .cpg 「GBK」 or none) with plot 2's record in UTF-8. Was: read as
+    GBK with not a word — 权利人 「涔欏嵃鏌撴湁闄愬叕鍙」 and 土地用途 「宸ヤ笟鐢ㄥ湴」 on that
+    plot. Now the record is read as UTF-8 and said on its row."""
+    path = _two_encodings(tmp_path, main="gbk", other="utf-8", rows={1}, cpg=cpg)
+    result = read_parcels(path)
+    assert result.data["holder"].tolist() == HOLDERS
+    assert result.data["land_use"].tolist() == ["工业用地"] * 4
+    said = _said(result, "混有两种编码")
+    assert said["row"].tolist() == [2], result.problems
+    assert "按 UTF-8 解码" in said.iloc[0]["problem"]
+    assert "其余各行按 GBK" in said.iloc[0]["problem"]
+
+
+def test_three_utf8_records_of_four_make_utf8_the_files_encoding(tmp_path: Path) -> None:
+    """No .cpg, records 1–3 in UTF-8, record 4 in GBK: the file is read as UTF-8 (most
+    records) and row 4 is the one said."""
+    path = _two_encodings(tmp_path, main="gbk", other="utf-8", rows={0, 1, 2}, cpg=None)
+    result = read_parcels(path)
+    assert result.data["holder"].tolist() == HOLDERS
+    assert _said(result, "混有两种编码")["row"].tolist() == [4], result.problems
+
+
+def test_a_deleted_record_before_does_not_shift_the_row_said(tmp_path: Path) -> None:
+    """Record 1 marked deleted in the .dbf (「*」: GDAL skips it, 3 plots are read), record 3
+    in GBK in a UTF-8 .dbf: 乙 and 丁 are right and the row said is 2 — the second plot
+    read, the one holding 丙 — not 3."""
+    path = _two_encodings(tmp_path, main="utf-8", other="gbk", rows={2}, cpg="UTF-8")
+    dbf = path.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    raw[raw.find(P[0].encode()) - 1] = ord("*")
+    dbf.write_bytes(bytes(raw))
+    result = read_parcels(path)
+    assert result.data["holder"].tolist() == HOLDERS[1:]
+    said = _said(result, "混有两种编码")
+    assert said["row"].tolist() == [2] and "丙机械厂" in said.iloc[0]["value"], result.problems
+
+
+def test_a_dbf_in_one_encoding_says_nothing_of_two(tmp_path: Path) -> None:
+    """The same layer all in GBK (no .cpg) or all in UTF-8 (.cpg UTF-8): read as before,
+    nothing said of encodings."""
+    for main, cpg in (("gbk", None), ("utf-8", "UTF-8")):
+        path = _two_encodings(tmp_path, main=main, other=main, rows=set(), cpg=cpg)
+        result = read_parcels(path)
+        assert result.data["holder"].tolist() == HOLDERS
+        assert result.problems.empty or _said(result, "编码").empty, result.problems
+
+
+def test_two_encodings_said_through_inspect(tmp_path: Path, capsys) -> None:
+    """``landgov inspect`` of the UTF-8 layer with one GBK record: the warning as a user
+    reads it, and the holders shown right."""
+    path = _two_encodings(tmp_path, main="utf-8", other="gbk", rows={1}, cpg="UTF-8")
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 0, text
+    assert "[警告]" in text and "混有两种编码" in text
+    assert "宸ヤ笟" not in text
+    for word in ENGLISH:
+        assert word not in text, (word, text)

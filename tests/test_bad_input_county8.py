@@ -1,5 +1,6 @@
 """County files as they really come, eighth round: a Shapefile whose .dbf holds records in two
-encodings (a layer created in one program, records added in another).
+encodings (a layer created in one program, records added in another); a parcel layer in the
+older national datums (西安80, 北京54).
 
 Every file is built here (GDAL for the shapes, the .dbf byte by byte through
 ``tests._shapefiles``) and read through the real reader, or run through the real command line
@@ -10,18 +11,22 @@ The hand county (``tests._hand``): plots of 100 m × 140 m = 14000 m² = 21 亩,
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pyproj
 import pytest
+from shapely.geometry import box
 
 from landgov.core.problems import ReadResult, Severity
 from landgov.io import read_parcels
-from tests._cli import ENGLISH, main_here
+from tests._cli import ENGLISH, main_here, run_cli
 from tests._hand import CRS, rectangle
 from tests._shapefiles import write_shapefile
 
 P = [f"330602001001GB{i:05d}" for i in range(4)]
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def _said(result: ReadResult, words: str):
@@ -142,3 +147,79 @@ def test_two_encodings_said_through_inspect(tmp_path: Path, capsys) -> None:
     assert "宸ヤ笟" not in text
     for word in ENGLISH:
         assert word not in text, (word, text)
+
+
+# --- a parcel layer in 西安80 or 北京54 --------------------------------------------------------
+
+#: 3° GK in the older national datums, with and without the zone number (40) in the easting
+OLD_DATUMS = [
+    (2385, 555_900.0, "西安80"),
+    (2364, 40_555_900.0, "西安80"),
+    (2437, 555_900.0, "北京54"),
+    (2416, 40_555_900.0, "北京54"),
+]
+
+
+def _plots_in(folder: Path, epsg: int, x0: float) -> Path:
+    """Two 100 m × 140 m plots (14000 m²) at ``x0`` east, 3,320,200 m north, under a .prj of
+    ``epsg`` in ESRI WKT (as ArcGIS writes it)."""
+    geoms = [box(x0 + 1000 * i, 3_320_200.0, x0 + 1000 * i + 100, 3_320_340.0) for i in range(2)]
+    return write_shapefile(
+        folder / "宗地.shp", geoms, [("ZDDM", 19)], [[P[0]], [P[1]]],
+        prj=pyproj.CRS.from_epsg(epsg), cpg="GBK",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("epsg", "x0", "datum"), OLD_DATUMS, ids=[str(e) for e, *_ in OLD_DATUMS])
+def test_a_parcel_layer_in_an_older_datum_is_said_not_taken_for_cgcs2000(
+    tmp_path: Path, epsg: int, x0: float, datum: str
+) -> None:
+    """A parcel layer whose .prj says 西安80 or 北京54 (3° GK, CM 120°E, with or without the
+    zone number 40 in the easting), with no other layer. Was: read and screened without a
+    word — the results (and their map) in that datum, the map placing every plot by a
+    「ballpark」 transformation (the same latitude and longitude as CGCS2000), while the
+    datums lie tens of metres apart. The areas stay right (14000 m², measured in the layer's
+    own projection); now one 警告 states the datum and EPSG code, that it is no CGCS2000, what
+    stays right (areas, overlay with layers of the same datum) and what does not (the place on
+    a basemap, merging with CGCS2000 data), and the fix."""
+    result = read_parcels(_plots_in(tmp_path, epsg, x0))
+    assert result.data["area_m2"].tolist() == pytest.approx([14_000, 14_000])
+    said = _said(result, "不是 CGCS2000")
+    assert len(said) == 1, result.problems
+    row = said.iloc[0]
+    assert row["severity"] == Severity.WARNING and row["field"] == "crs"
+    assert datum in row["problem"] and f"EPSG:{epsg}" in row["problem"]
+    assert "面积" in row["problem"] and "数十米" in row["problem"]
+    assert "转换参数" in row["action"] and "CGCS2000" in row["action"]
+
+
+@pytest.mark.parametrize(("epsg", "x0"), [(4549, 555_900.0), (4528, 40_555_900.0)])
+def test_a_cgcs2000_parcel_layer_says_nothing_of_its_datum(
+    tmp_path: Path, epsg: int, x0: float
+) -> None:
+    result = read_parcels(_plots_in(tmp_path, epsg, x0))
+    assert result.data["area_m2"].tolist() == pytest.approx([14_000, 14_000])
+    assert _said(result, "CGCS2000").empty, result.problems
+
+
+def test_screen_of_the_sample_in_xian80_says_the_datum_in_the_problems_sheet(
+    tmp_path: Path,
+) -> None:
+    """The bundled sample with its parcels.prj replaced by 西安80 CM 120°E (EPSG:2385, the
+    coordinates unchanged) through ``landgov screen``: the run finishes as before (every
+    layer given is in that datum), and the 问题记录 sheet holds the one row naming the datum."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    (data / "parcels.prj").write_text(
+        pyproj.CRS.from_epsg(2385).to_wkt("WKT1_ESRI"), encoding="ascii"
+    )
+    out = tmp_path / "结果"
+    result = run_cli(
+        "screen", "-q", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "--as-of", "2026-06-30", "-o", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录")
+    hit = problems[problems["问题"].astype(str).str.contains("不是 CGCS2000", regex=False)]
+    assert len(hit) == 1, hit
+    assert hit.iloc[0]["源文件"] == "parcels.shp" and "西安80" in hit.iloc[0]["问题"]

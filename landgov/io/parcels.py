@@ -30,6 +30,7 @@ from landgov.crs import (
     CRSDecision,
     central_meridian,
     crs_from_prj,
+    older_datum_note,
     projected_crs_for,
     unprefixed_epsg,
 )
@@ -667,6 +668,20 @@ def _wrong_type_rows(
     return rejected
 
 
+def _log_older_datum(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
+    """Say a parcel layer in 西安80 or 北京54 (:func:`landgov.crs.older_datum_note`): its
+    results are in that datum, never CGCS2000 by a silent ballpark."""
+    note = None if gdf.crs is None else older_datum_note(gdf.crs)
+    if note is not None:
+        log.add(
+            note, field="crs", value=f"EPSG:{gdf.crs.to_epsg()}",
+            action="用省、市测绘部门提供的转换参数（或其坐标转换软件）把数据转换为 CGCS2000"
+            "（2000国家大地坐标系）后重新导出；若坐标本是 CGCS2000、只是 .prj 写错，在 "
+            "ArcGIS/QGIS 中改正坐标系定义后重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
 def read_layer(
     path: str | Path,
     *,
@@ -1067,6 +1082,7 @@ def read_parcels(
         header_units=result.meta.get("header_units"),
     )  # fmt: skip
     _log_pieces_apart(gdf, log)
+    _log_older_datum(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]

@@ -149,6 +149,29 @@ def test_two_encodings_said_through_inspect(tmp_path: Path, capsys) -> None:
         assert word not in text, (word, text)
 
 
+def test_a_right_utf8_cpg_beside_a_cut_field_name_is_not_called_wrong(tmp_path: Path) -> None:
+    """A QGIS export (UTF-8, .cpg 「UTF-8」) whose values are all codes and figures, its one
+    Chinese text the field name 「宗地代码」 — 12 bytes in UTF-8, cut by the .dbf's 10 to
+    「宗地代」 and one byte of 「码」. Was: the cut byte counted as text UTF-8 cannot read (1 of
+    3 characters, above the 10 % allowed), so a 警告 said 「宗地.cpg 声明编码「UTF-8」，但 .dbf
+    的文本按 UTF-8 解码时有 1 处无法识别，已按文本判断为 UTF-8 读取」 — the right .cpg called
+    wrong, and the fix offered was to delete it. A character cut at a field's end is no
+    decoding failure (as the bytes' own test already holds): nothing said of the .cpg; the
+    cut name is matched to 宗地代码 with its 提示, as before."""
+    geoms = [rectangle(100.0, 140.0, i) for i in range(2)]
+    path = write_shapefile(
+        tmp_path / "宗地.shp", geoms, [("宗地代码", 19), ("RJL", 6, 2)],
+        [[P[0], "0.80"], [P[1], "1.20"]], encoding="utf-8", prj=pyproj.CRS.from_epsg(CRS),
+        cpg="UTF-8",
+    )  # fmt: skip
+    assert "宗地代码".encode()[:10] in path.with_suffix(".dbf").read_bytes()
+    result = read_parcels(path)
+    assert result.data["parcel_id"].tolist() == P[:2]
+    assert result.meta["encoding"]["source"] == "cpg"
+    assert _said(result, "声明编码").empty, result.problems
+    assert len(_said(result, "被截断")) == 1, result.problems
+
+
 # --- a parcel layer in 西安80 or 北京54 --------------------------------------------------------
 
 #: 3° GK in the older national datums, with and without the zone number (40) in the easting

@@ -199,10 +199,11 @@ def _cjk_share(text: str) -> float:
 
 
 def _undecodable(data: bytes, encoding: str) -> str | None:
-    """How ``data`` fails to decode as ``encoding``; None when it decodes (a few bad bytes
-    allowed: a multi-byte character cut by a field's width)."""
+    """How ``data`` fails to decode as ``encoding``; None when it decodes (a multi-byte
+    character cut at the end of a field name or value is no failure, :func:`_decode_pieces`;
+    a few other bad bytes are allowed)."""
     try:
-        data.decode(encoding)
+        _decode_pieces(data, encoding)
     except UnicodeDecodeError:
         text = data.decode(encoding, errors="replace")
         bad = text.count("\ufffd")

@@ -47,6 +47,7 @@ __all__ = [
     "datums_apart",
     "epsg_for_cm",
     "epsg_for_zone",
+    "older_datum_note",
     "projected_crs_for",
     "resolve_crs",
     "unprefixed_epsg",
@@ -178,6 +179,30 @@ def datums_apart(a: CRS, b: CRS) -> bool:
     if any(da.startswith(t) for t in _ITRF_DATUMS) and any(db.startswith(t) for t in _ITRF_DATUMS):
         return False
     return da in _OLD_DATUMS or db in _OLD_DATUMS
+
+
+def older_datum_note(crs: CRS) -> str | None:
+    """What a layer in 西安80 or 北京54 (``crs``) keeps and loses, for a warning; ``None`` in
+    any other datum. Its areas and its overlay with layers of the same datum are right; its
+    place beside CGCS2000 data (a basemap, another county) is not known to tens of metres
+    (:func:`datums_apart`).
+
+    Examples
+    --------
+    >>> older_datum_note(CRS.from_epsg(4549)) is None
+    True
+    >>> older_datum_note(CRS.from_epsg(2385)).startswith("坐标系为西安80")
+    True
+    """
+    if _datum_name(crs) not in _OLD_DATUMS:
+        return None
+    code = crs.to_epsg()
+    return (
+        f"坐标系为{datum_label(crs)}（{crs.name}{f'，EPSG:{code}' if code else ''}），"
+        "不是 CGCS2000（2000国家大地坐标系）：面积照常按该投影计算，与同一坐标系的图层照常叠加；"
+        "但两者之间没有公开的转换参数，结果在地图底图上的位置、与 CGCS2000 数据（其他县区、"
+        "省级汇总、新测图层）合并时的位置偏差无法确定（常达数十米）"
+    )
 
 
 def datum_issue(source: str, crs: CRS, parcels_crs: CRS, parcels: str | None = None) -> Issue:

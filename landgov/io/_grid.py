@@ -27,6 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from landgov.core import xlsxguard
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue
+from landgov.io.encoding import reads_as_chinese
 from landgov.io.sheets import sheet_for, tied_sheets_error
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -88,18 +89,6 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str, dict[int, str]]:
     return _decode_lines(raw, source, utf8_error)
 
 
-def _reads_as_chinese(text: str) -> bool:
-    """Whether every non-ASCII character of ``text`` is one a Chinese table holds: CJK and
-    full-width forms (U+2E80 on), general punctuation (— “ ” …) or · ×.
-
-    A GBK line is sometimes valid UTF-8 by chance (「录」 is C2 BC in GBK, 「¼」 in UTF-8); such
-    a decoding gives Latin-1 or Greek letters, never Chinese, and is not taken.
-    """
-    return text.isascii() or all(
-        c < "\x80" or c >= "\u2e80" or "\u2000" <= c <= "\u206f" or c in "·×" for c in text
-    )
-
-
 def _decode_lines(raw: bytes, source: str, utf8_error: str) -> tuple[str, str, str, dict[int, str]]:
     """Each line as UTF-8 when it is valid UTF-8, else as GB18030 (0x0A is never part of a
     character in either); the codec of most lines with Chinese is the file's, and the others
@@ -111,7 +100,7 @@ def _decode_lines(raw: bytes, source: str, utf8_error: str) -> tuple[str, str, s
     for number, line in enumerate(raw.split(b"\n"), start=1):
         try:
             piece = line.decode("utf-8")
-            if not _reads_as_chinese(piece):  # GBK bytes that happen to be valid UTF-8 (录 → ¼)
+            if not reads_as_chinese(piece):  # GBK bytes that happen to be valid UTF-8 (录 → ¼)
                 raise UnicodeDecodeError("utf-8", line, 0, len(line), "not Chinese text")
             pieces.append(piece)
             codec = "utf-8"

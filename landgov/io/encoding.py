@@ -11,6 +11,10 @@ from evidence, in this order:
 3. the language-driver byte of the .dbf header (``0x4D`` = GB2312/936, ``0x7A`` = GBK) is recorded
    as supporting evidence.
 
+A .dbf may hold records in both encodings (a layer made in ArcGIS, GBK, with records added in
+QGIS, UTF-8): each record is then decoded in its own (:func:`_two_codecs`), the file's encoding
+being the .cpg's, else that of most records, and the others listed for a warning on their rows.
+
 The result names the encoding and carries every piece of evidence in Chinese for the user.
 """
 
@@ -18,12 +22,19 @@ from __future__ import annotations
 
 import codecs
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from landgov.errors import EncodingError, Issue
 
-__all__ = ["EncodingDecision", "detect_dbf_encoding", "normalize_codepage"]
+__all__ = [
+    "EncodingDecision",
+    "codec_label",
+    "detect_dbf_encoding",
+    "normalize_codepage",
+    "reads_as_chinese",
+]
 
 _CPG_NAMES = {
     "936": "GBK",
@@ -52,6 +63,10 @@ class EncodingDecision:
     source: str  # "cpg" | "bytes" | "ascii" | "format"
     evidence: tuple[str, ...]
     warning: str | None = None  # for the problems table: a .cpg set aside
+    #: records written in the other encoding than ``encoding``: (position from 0 among the
+    #: records GDAL reads, codec); the field names' codec when it is the other one
+    other_rows: tuple[tuple[int, str], ...] = ()
+    names_encoding: str | None = None
 
 
 def normalize_codepage(text: str) -> str | None:
@@ -65,8 +80,10 @@ def normalize_codepage(text: str) -> str | None:
         return None
 
 
-def _char_field_bytes(dbf: Path) -> tuple[bytes, int, int]:
-    """Bytes of every character (``C``) field of every record (up to a sample size)."""
+def _dbf_pieces(dbf: Path) -> tuple[list[bytes], list[bytes], int, int]:
+    """The field names, and each record's character (``C``) fields joined by ``\\n`` — the
+    records GDAL reads (a record the .dbf marks deleted is skipped, as GDAL skips it), up to a
+    sample size —, the language-driver byte and the number of records the header declares."""
     with dbf.open("rb") as fh:
         head = fh.read(32)
         if len(head) < 32:
@@ -90,13 +107,86 @@ def _char_field_bytes(dbf: Path) -> tuple[bytes, int, int]:
         fh.seek(header_len)
         n_read = max(1, min(n_records, _MAX_SAMPLE // max(record_len, 1)))
         body = fh.read(n_read * record_len)
-    chunks = [
-        body[r + off : r + off + ln]
+    records = [
+        b"\n".join(
+            body[r + off : r + off + ln].rstrip(b" \x00")
+            for ftype, off, ln in fields
+            if ftype == "C"
+        )
         for r in range(0, len(body) - record_len + 1, record_len)
-        for ftype, off, ln in fields
-        if ftype == "C"
+        if body[r : r + 1] != b"*"
     ]
-    return b"\n".join([*names, *(c.rstrip(b" \x00") for c in chunks)]), ldid, n_records
+    return names, records, ldid, n_records
+
+
+def reads_as_chinese(text: str) -> bool:
+    """Whether every non-ASCII character of ``text`` is one a Chinese table holds: CJK and
+    full-width forms (U+2E80 on), general punctuation (— “ ” …) or · ×.
+
+    A GBK line is sometimes valid UTF-8 by chance (「录」 is C2 BC in GBK, 「¼」 in UTF-8); such
+    a decoding gives Latin-1 or Greek letters, never Chinese, and is not taken.
+    """
+    return text.isascii() or all(
+        c < "\x80" or c >= "\u2e80" or "\u2000" <= c <= "\u206f" or c in "·×" for c in text
+    )
+
+
+def _piece_codec(piece: bytes) -> str | None:
+    """The codec one record (or the field names) is written in: ``"ASCII"`` (any reads it),
+    ``"UTF-8"`` when it decodes as UTF-8 into Chinese, else ``"GBK"``/``"GB18030"`` when it
+    decodes so; ``None`` when neither decodes it."""
+    if piece.isascii():
+        return "ASCII"
+    try:
+        if reads_as_chinese(_decode_pieces(piece, "utf-8")):
+            return "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    for codec in ("GBK", "GB18030"):
+        try:
+            _decode_pieces(piece, codec)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    return None
+
+
+def _two_codecs(
+    names: Sequence[bytes], records: Sequence[bytes], cpg: str
+) -> EncodingDecision | None:
+    """The decision for a .dbf whose records are some UTF-8 and some GBK (or GB18030), or
+    ``None`` when they are not (or some record is neither: said as before). The file's
+    encoding is the one the .cpg (its text ``cpg``) names when it is one of the two, else that
+    of most records (GBK on a tie); the records and field names in the other are listed."""
+    seen = [_piece_codec(piece) for piece in records]
+    names_codec = _piece_codec(b"\n".join(names))
+    every = {*seen, names_codec}
+    if None in every or "UTF-8" not in seen or not {"GBK", "GB18030"} & set(seen):
+        return None  # names alone in the other are taken for a chance, as before
+    chinese = "GB18030" if "GB18030" in every else "GBK"
+    n_utf8, n_chinese = seen.count("UTF-8"), seen.count("GBK") + seen.count("GB18030")
+    named = normalize_codepage(cpg) if cpg.strip() else None
+    if named is not None and codecs.lookup(named).name in ("utf-8", "gbk", "gb18030"):
+        main = "UTF-8" if codecs.lookup(named).name == "utf-8" else chinese
+        why = f".cpg 文件声明编码「{cpg.strip()}」"
+    else:
+        main = "UTF-8" if n_utf8 > n_chinese else chinese
+        why = f"{n_utf8} 条记录为 UTF-8、{n_chinese} 条为 {codec_label(chinese)}，按多数"
+    other = "GB18030" if main == "UTF-8" else "UTF-8"  # GB18030 reads every GBK byte alike
+    is_other = {"UTF-8": main != "UTF-8", "GBK": main == "UTF-8", "GB18030": main == "UTF-8"}
+    rows = tuple((pos, other) for pos, codec in enumerate(seen) if is_other.get(str(codec)))
+    return EncodingDecision(
+        main, "cpg" if why.startswith(".cpg") else "bytes",
+        (why, f".dbf 中混有两种编码：{len(rows)} 条记录按 {codec_label(other)} 逐条解码，"
+              f"其余按 {codec_label(main)}"),
+        other_rows=rows,
+        names_encoding=other if is_other.get(str(names_codec)) else None,
+    )  # fmt: skip
+
+
+def codec_label(codec: str) -> str:
+    """A codec as users read it: GB18030 is named with GBK, which it extends."""
+    return "GB18030（GBK）" if codec.upper() == "GB18030" else codec
 
 
 def _cjk_share(text: str) -> float:
@@ -109,10 +199,11 @@ def _cjk_share(text: str) -> float:
 
 
 def _undecodable(data: bytes, encoding: str) -> str | None:
-    """How ``data`` fails to decode as ``encoding``; None when it decodes (a few bad bytes
-    allowed: a multi-byte character cut by a field's width)."""
+    """How ``data`` fails to decode as ``encoding``; None when it decodes (a multi-byte
+    character cut at the end of a field name or value is no failure, :func:`_decode_pieces`;
+    a few other bad bytes are allowed)."""
     try:
-        data.decode(encoding)
+        _decode_pieces(data, encoding)
     except UnicodeDecodeError:
         text = data.decode(encoding, errors="replace")
         bad = text.count("\ufffd")
@@ -199,6 +290,28 @@ def _user_decision(dbf: Path, user_encoding: str) -> EncodingDecision:
     return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
 
 
+def _by_cpg(cpg: Path, raw: str, data: bytes) -> EncodingDecision | str:
+    """The decision the .cpg ``cpg`` (its text ``raw``) makes for the .dbf text ``data``, or
+    why it is set aside (the text then decides)."""
+    enc = normalize_codepage(raw)
+    if enc is None:
+        return f"{cpg.name} 的内容「{raw.strip()[:40]}」不是可识别的编码名"
+    failed = _undecodable(data, enc)
+    if failed is None and _utf8_not(enc, data):
+        failed = "读出的是乱码（这些字节是有效的 UTF-8 文本）"
+    if failed is not None:
+        return f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
+    said = (f".cpg 文件声明编码「{raw.strip()}」",)
+    if _gb18030_only(enc, data):
+        return EncodingDecision(
+            "GB18030", "cpg", said,
+            f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 中有只在 GB18030 中才有的字"
+            "（如生僻地名用字），按 GBK 读会变成别的字；已按 GB18030（GBK 的扩展，"
+            "其余文字读法相同）读取",
+        )  # fmt: skip
+    return EncodingDecision(enc, "cpg", said)
+
+
 def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -> EncodingDecision:
     """Decide the encoding of a Shapefile's .dbf (``path`` may be the .shp or the .dbf).
 
@@ -214,28 +327,18 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     cpg = next(
         (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
     )
-    data, ldid, n_records = _char_field_bytes(dbf)
+    names, records, ldid, n_records = _dbf_pieces(dbf)
+    data = b"\n".join([*names, *records])
     set_aside = None
+    raw = cpg.read_text(encoding="ascii", errors="replace") if cpg is not None else ""
+    mixed = _two_codecs(names, records, raw)
+    if mixed is not None:
+        return mixed
     if cpg is not None:
-        raw = cpg.read_text(encoding="ascii", errors="replace")
-        enc = normalize_codepage(raw)
-        failed = _undecodable(data, enc) if enc else None
-        if enc and failed is None and _utf8_not(enc, data):
-            failed = "读出的是乱码（这些字节是有效的 UTF-8 文本）"
-        if enc and failed is None:
-            said = (f".cpg 文件声明编码「{raw.strip()}」",)
-            if _gb18030_only(enc, data):
-                return EncodingDecision(
-                    "GB18030", "cpg", said,
-                    f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 中有只在 GB18030 中才有的字"
-                    "（如生僻地名用字），按 GBK 读会变成别的字；已按 GB18030（GBK 的扩展，"
-                    "其余文字读法相同）读取",
-                )  # fmt: skip
-            return EncodingDecision(enc, "cpg", said)
-        if enc:
-            set_aside = f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
-        else:
-            set_aside = f"{cpg.name} 的内容「{raw.strip()[:40]}」不是可识别的编码名"
+        by_cpg = _by_cpg(cpg, raw, data)
+        if isinstance(by_cpg, EncodingDecision):
+            return by_cpg
+        set_aside = by_cpg
     checked = f"检查了字段名及 {n_records} 条记录中文本字段的 {len(data):,} 字节"
     evidence = [f"{set_aside or '无可用的 .cpg'}；{checked}"]
     evidence.append(f".dbf 头部语言驱动标识 0x{ldid:02X}（{_LDID.get(ldid, '其他')}）")

@@ -30,6 +30,7 @@ from landgov.crs import (
     CRSDecision,
     central_meridian,
     crs_from_prj,
+    older_datum_note,
     projected_crs_for,
     unprefixed_epsg,
 )
@@ -51,7 +52,7 @@ from landgov.io._layercheck import (
     require_geometries,
 )
 from landgov.io._shprings import stray_holes
-from landgov.io.encoding import EncodingDecision, detect_dbf_encoding
+from landgov.io.encoding import EncodingDecision, codec_label, detect_dbf_encoding
 from landgov.io.fields import (
     PARCEL_FIELDS,
     FieldSpec,
@@ -110,8 +111,11 @@ def _read_raw(
             (encoding or "UTF-8").upper(), "format", ("该格式的文本按规范为 UTF-8",)
         )
     cut: list[str] = []
+    by_hand = bool(enc.other_rows or enc.names_encoding)  # two encodings: decoded row by row
     try:
-        info, gdf, renamed, caught = _read_features(path, chosen, enc.encoding)
+        info, gdf, renamed, caught = _read_features(
+            path, chosen, _BYTES if by_hand else enc.encoding
+        )
     except UnicodeDecodeError:
         if path.suffix.lower() != ".shp":
             raise
@@ -119,7 +123,9 @@ def _read_raw(
         # 12 bytes): GDAL hands the cut bytes on and pyogrio refuses them; read the bytes as
         # they are and decode here, the cut character dropped (as detect_dbf_encoding does)
         info, gdf, renamed, caught = _read_features(path, chosen, _BYTES)
-        gdf, renamed, cut = _decoded(gdf, enc.encoding)
+        by_hand = True
+    if by_hand:
+        gdf, renamed, cut = _decoded(gdf, enc)
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table GDAL read by its content (xlsx, csv)
         raise not_a_layer(path, info.get("driver"))
     meta.update(
@@ -246,9 +252,10 @@ def _cut_decode(text: str, encoding: str) -> str:
 
 
 def _decoded(
-    gdf: gpd.GeoDataFrame, encoding: str
+    gdf: gpd.GeoDataFrame, enc: EncodingDecision
 ) -> tuple[gpd.GeoDataFrame, dict[str, str], list[str]]:
-    """A layer read as bytes with its field names and text decoded as ``encoding``.
+    """A layer read as bytes with its field names and text decoded as ``enc`` says: each
+    record in its own encoding when the .dbf holds two (``enc.other_rows``).
 
     Returns the layer, ``{new: old}`` for names that two fields share once decoded (the later
     one named as :func:`_read_repeated` names it) and the names whose last character was cut.
@@ -257,22 +264,30 @@ def _decoded(
     names: list[str] = []
     renamed: dict[str, str] = {}
     cut: list[str] = []
+    names_codec = enc.names_encoding or enc.encoding
     for i, raw in enumerate(gdf.columns):
         if raw == geometry:
             names.append(raw)
             continue
-        name = _cut_decode(str(raw), encoding)
-        if name.encode(encoding, errors="replace") != str(raw).encode(_BYTES):
+        name = _cut_decode(str(raw), names_codec)
+        if name.encode(names_codec, errors="replace") != str(raw).encode(_BYTES):
             cut.append(name)
         if name in names:
             new = repeated_header(name, f"第{i + 1}个字段")
             renamed[new] = name
             name = new
         names.append(name)
+    codecs_by_row = [enc.encoding] * len(gdf)
+    for pos, codec in enc.other_rows:
+        if pos < len(gdf):
+            codecs_by_row[pos] = codec
     out = gdf.copy()
     for raw in gdf.columns:
         if raw != geometry and not pd.api.types.is_numeric_dtype(out[raw].dtype):
-            values = [_cut_decode(v, encoding) if isinstance(v, str) else v for v in out[raw]]
+            values = [
+                _cut_decode(v, codec) if isinstance(v, str) else v
+                for v, codec in zip(out[raw], codecs_by_row, strict=True)
+            ]
             out[raw] = pd.Series(values, index=out.index, dtype=object)
     out.columns = names
     return out.set_geometry(geometry), renamed, cut
@@ -502,6 +517,17 @@ def _required_fields(
         )
 
 
+def _row_texts(raw: gpd.GeoDataFrame, enc: EncodingDecision) -> dict[int, str]:
+    """The text fields of each record decoded in another encoding than the rest (by position),
+    joined by 「 | 」 to show the user."""
+    columns = [c for c in raw.columns if c != raw.geometry.name]
+    return {
+        pos: " | ".join(v for v in raw.iloc[pos][columns] if isinstance(v, str) and v.strip())
+        for pos, _ in enc.other_rows
+        if pos < len(raw)
+    }
+
+
 #: GDAL's words (through pyogrio) when it reads measured shapes as plain ones
 _MEASURED = "Measured (M) geometry types are not supported"
 
@@ -513,8 +539,10 @@ def _log_read_notes(
     *,
     rows: np.ndarray,
     ids: np.ndarray,
+    texts: Mapping[int, str] | None = None,
 ) -> None:
-    """Say what reading the file itself set aside or mended: a .cpg that did not fit, a
+    """Say what reading the file itself set aside or mended: records in another encoding than
+    the rest (``texts``: each row's text, to show them), a .cpg that did not fit, a
     GeoParquet without its 「geo」 metadata, shapes GEOS would not build as they were
     (:func:`from_wkb_by_row`), the M values of measured shapes (PolygonM: GDAL's reader
     drops them, with a warning in English that never reaches a user)."""
@@ -526,6 +554,28 @@ def _log_read_notes(
             value=meta.get("format"),
             action="无需处理",
             severity=Severity.INFO,
+        )
+    main = codec_label(enc.encoding)
+    for pos, codec in enc.other_rows:
+        if pos < len(rows):
+            log.add(
+                f"该行按 {codec_label(codec)} 解码，其余各行按 {main}（.dbf 中混有两种编码，"
+                "常见于用另一软件向图层追加或修改了记录）",
+                row=int(rows[pos]),
+                field="encoding",
+                value=(texts or {}).get(pos, "")[:200],
+                action="核对该行中文是否正常；在 QGIS/ArcGIS 中把图层另存为一种编码（如 UTF-8，"
+                "并保留 .cpg）后重新读取",
+                severity=Severity.WARNING,
+            )
+    if enc.names_encoding:
+        log.add(
+            f"字段名按 {codec_label(enc.names_encoding)} 解码，记录按 {main}"
+            "（.dbf 中混有两种编码）",
+            field="encoding",
+            value=enc.names_encoding,
+            action="核对字段名与中文是否正常；在 QGIS/ArcGIS 中把图层另存为一种编码后重新读取",
+            severity=Severity.WARNING,
         )
     if enc.warning:
         log.add(
@@ -618,6 +668,20 @@ def _wrong_type_rows(
     return rejected
 
 
+def _log_older_datum(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
+    """Say a parcel layer in 西安80 or 北京54 (:func:`landgov.crs.older_datum_note`): its
+    results are in that datum, never CGCS2000 by a silent ballpark."""
+    note = None if gdf.crs is None else older_datum_note(gdf.crs)
+    if note is not None:
+        log.add(
+            note, field="crs", value=f"EPSG:{gdf.crs.to_epsg()}",
+            action="用省、市测绘部门提供的转换参数（或其坐标转换软件）把数据转换为 CGCS2000"
+            "（2000国家大地坐标系）后重新导出；若坐标本是 CGCS2000、只是 .prj 写错，在 "
+            "ArcGIS/QGIS 中改正坐标系定义后重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+
+
 def read_layer(
     path: str | Path,
     *,
@@ -693,7 +757,7 @@ def read_layer(
     if len(raw) == 0 and empty is not None and len(layers) <= 1:
         return _empty_layer(data, meta, log, enc, empty=empty, crs=crs or prj_crs, matches=matches)
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
-    _log_read_notes(meta, log, enc, rows=rows, ids=id_values)
+    _log_read_notes(meta, log, enc, rows=rows, ids=id_values, texts=_row_texts(raw, enc))
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
     try:
         geoms, unusable, wrong_type = repair_polygons(
@@ -1018,6 +1082,7 @@ def read_parcels(
         header_units=result.meta.get("header_units"),
     )  # fmt: skip
     _log_pieces_apart(gdf, log)
+    _log_older_datum(gdf, log)
     reasons = _check_codes(gdf, log, county=result.meta.get("county_hint"))
     reject = np.array([r is not None for r in reasons], dtype=bool)
     kept = gdf[~reject]

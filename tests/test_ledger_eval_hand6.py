@@ -1,0 +1,111 @@
+"""Hand-worked cases, round 6: 验收 evidence as 镇街 staff really type it, a 销号 the newer
+run cannot have seen, the 盘活 target that is 0 or not given, and firms across the two years.
+
+Rules:
+
+- 「落实清单化管理、销号式整改、项目化验收」 — 虞政发〔2022〕12号 第三条第（一）项第2目
+  (docs/policy.md ``ledger.closing``): a 已销号 counts only with its 验收 on file, 验收日期 and
+  验收依据 — the document or minutes the 验收 rests on (the column's hint: 「验收文件或会议纪要的
+  名称、文号」). A 验收依据 that answers no (「否」「没有」), says the 验收 has not happened or
+  failed (「未验收」「待验收」「验收未通过」), or is a bare yes (「是」「已验收」) names no 验收:
+  the row is 销号待核实, not in 已销号 nor in 完成率.
+- 「达标销号」 (same clause): 达标 is judged by a newer screening. A run whose 基准日期 is before
+  the 验收 cannot have seen the land after it; that such a run still lists the plot is no sign
+  the 销号 was wrong, and the 镇街 must not be told to change it back to 推进中.
+
+Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``): 10,000 m² = 15 亩.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from landgov.ledger import init_ledger, update_ledger, write_ledger
+from landgov.run.results import read_screening
+from tests._runs import fake_run
+from tests.test_ledger import _edit
+
+X, Y = 500_000, 3_300_000
+DAY1 = dt.date(2026, 7, 1)
+DAY2 = dt.date(2027, 7, 1)
+MINUTES = "斗门街道工业用地整治验收纪要〔2027〕5号"
+
+
+def _box(i: int) -> tuple[float, float, float, float]:
+    return (X + 300 * i, Y, X + 300 * i + 100, Y + 100)
+
+
+# --------------------------------------------------------------------------- 验收依据 as typed
+@pytest.fixture(scope="module")
+def six_plots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hand6_six")
+    plots = [{"parcel_id": f"K{i}", "box": _box(i)} for i in range(1, 7)]
+    return fake_run(root / "2026", plots, as_of="2026-06-30")
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("否", "不是验收文件"),  # the column read as 「已验收？」 and answered no
+        ("没有", "不是验收文件"),
+        ("未验收", "尚未验收或未通过"),
+        ("待验收", "尚未验收或未通过"),
+        ("尚未验收", "尚未验收或未通过"),
+        ("验收未通过", "尚未验收或未通过"),
+        ("是", "不是验收文件"),  # a yes, but which 验收? no document named
+        ("已验收", "不是验收文件"),
+        ("√", "不是验收文件"),
+    ],
+)
+def test_acceptance_basis_that_names_no_acceptance_is_no_evidence(six_plots, tmp_path, typed, why):
+    # K1 已销号, 验收日期 2027-05-20, 依据 「斗门街道工业用地整治验收纪要〔2027〕5号」: on file.
+    # K2 已销号, 验收日期 2027-05-20, 依据 as typed: an answer or a 「未验收」, no document → 销号
+    # 待核实. K3..K6 推进中. 全区 6 plots: 已销号 1, 销号待核实 1, 推进中 4;
+    # 完成率 = 1 / 6 = 16.67 % → 16.6 (rounded down).
+    # Before: 「否」「未验收」 … were 依据 like any text: K2 已销号, 完成率 33.3, no 填写问题.
+    path = write_ledger(init_ledger(read_screening(six_plots), as_of=DAY1), tmp_path / "台账.xlsx")
+    done = {"状态": "已销号", "验收日期": "2027-05-20"}
+    _edit(
+        path,
+        {
+            "K1": done | {"验收依据": MINUTES},
+            "K2": done | {"验收依据": typed},
+            **{f"K{i}": {"状态": "推进中"} for i in range(3, 7)},
+        },
+    )
+    ledger = update_ledger(path, None, as_of=DAY2)
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["已销号"], total["销号待核实"], total["推进中"]) == (1, 1, 4)
+    assert total["完成率（%）"] == 16.6
+    rows = ledger.rows.set_index("宗地代码")
+    assert rows.loc["K2", "状态"] == "已销号" and rows.loc["K2", "验收依据"] == typed  # kept
+    assert "K1" not in ledger.flags
+    said = ledger.problems[ledger.problems["problem"].str.contains("宗地 K2")]
+    (problem,) = said["problem"]
+    assert f"「{typed}」" in problem and why in problem and "销号须经验收" in problem
+    assert "验收依据" in ledger.flags["K2"]["状态"]
+
+
+def test_a_document_named_in_the_basis_is_evidence_whatever_its_words(six_plots, tmp_path):
+    # 依据 that name a document are evidence, even when they hold the words 验收 or 未:
+    # 「关于K1未验收事项整改完成的验收意见（斗门街道〔2027〕8号）」 names the document;
+    # 「区经信局2027年第3次验收会议纪要」 too. Both 已销号 with 验收日期: 已销号 2,
+    # 完成率 2/6 → 33.3.
+    path = write_ledger(init_ledger(read_screening(six_plots), as_of=DAY1), tmp_path / "台账.xlsx")
+    done = {"状态": "已销号", "验收日期": "2027-05-20"}
+    _edit(
+        path,
+        {
+            "K1": done | {"验收依据": "关于K1未验收事项整改完成的验收意见（斗门街道〔2027〕8号）"},
+            "K2": done | {"验收依据": "区经信局2027年第3次验收会议纪要"},
+            **{f"K{i}": {"状态": "推进中"} for i in range(3, 7)},
+        },
+    )
+    ledger = update_ledger(path, None, as_of=DAY2)
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["已销号"], total["销号待核实"]) == (2, 0)
+    assert total["完成率（%）"] == 33.3
+    assert not ledger.flags

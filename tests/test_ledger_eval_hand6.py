@@ -109,3 +109,49 @@ def test_a_document_named_in_the_basis_is_evidence_whatever_its_words(six_plots,
     assert (total["已销号"], total["销号待核实"]) == (2, 0)
     assert total["完成率（%）"] == 33.3
     assert not ledger.flags
+
+
+# --------------------------------------------------------------------------- 销号 after the run
+@pytest.fixture(scope="module")
+def closed_after_the_run(tmp_path_factory: pytest.TempPathFactory):
+    """(ledger updated 2027-09-01 with the run of 2027-06-30): M1 and M2 已销号 with 验收 on file,
+    both still on the 2027 治理清单; M1's 验收 2027-05-20 (before the run), M2's 2027-08-15
+    (after it)."""
+    root = tmp_path_factory.mktemp("hand6_after")
+    plots = [{"parcel_id": f"M{i}", "box": _box(i)} for i in (1, 2)]
+    old = fake_run(root / "2026", plots, as_of="2026-06-30")
+    new = fake_run(root / "2027", plots, as_of="2027-06-30")
+    path = write_ledger(init_ledger(read_screening(old), as_of=DAY1), root / "台账.xlsx")
+    closed = {"状态": "已销号", "验收依据": MINUTES}
+    _edit(
+        path,
+        {"M1": closed | {"验收日期": "2027-05-20"}, "M2": closed | {"验收日期": "2027-08-15"}},
+    )
+    return update_ledger(path, read_screening(new), as_of=dt.date(2027, 9, 1))
+
+
+def test_a_close_accepted_after_the_run_date_is_not_said_to_be_wrong(closed_after_the_run):
+    # M1: accepted 2027-05-20, and the run of 2027-06-30 — after the 验收 — still lists it: not
+    # 达标 after all, a warning asking to check the 销号 (as before; pinned in
+    # test_policy_hand_ledger.py::test_closed_plot_listed_again_is_said).
+    # M2: accepted 2027-08-15, after the run's 基准日期 2027-06-30. The run describes the land
+    # before the 验收; that it still lists M2 says nothing of the 销号. 系统提示 says the 验收
+    # is later than the run and the next run will show whether it is 达标; no warning, no advice
+    # to change the status back to 推进中. Both stay 已销号 and count as finished:
+    # 完成率 2 / 2 = 100.0.
+    # Before: M2 got the same warning as M1 (「已销号，但 2027-06-30 批次仍列入治理清单，请核实」,
+    # 「如整治未达标，请把状态改回「推进中」」) for a 销号 the run could not have seen.
+    ledger = closed_after_the_run
+    rows = ledger.rows.set_index("宗地代码")
+    assert "已销号，但 2027-06-30 批次仍列入治理清单" in rows.loc["M1", "系统提示"]
+    m2 = rows.loc["M2", "系统提示"]
+    assert "已销号，但" not in m2
+    assert "验收日期 2027-08-15 晚于 2027-06-30 批次基准日期" in m2 and "下一批次" in m2
+    warned = ledger.problems[ledger.problems["severity"] == "警告"]["problem"]
+    assert warned.str.contains("宗地 M1 已销号").sum() == 1
+    assert not warned.str.contains("M2").any()
+    assert "改回" not in " ".join(
+        ledger.problems["action"].fillna("")[ledger.problems["problem"].str.contains("M2")]
+    )
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["已销号"], total["完成率（%）"]) == (2, 100.0)

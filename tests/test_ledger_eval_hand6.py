@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
 from tests._runs import fake_run
@@ -155,3 +157,53 @@ def test_a_close_accepted_after_the_run_date_is_not_said_to_be_wrong(closed_afte
     )
     total = ledger.progress.set_index("镇街").loc["全区"]
     assert (total["已销号"], total["完成率（%）"]) == (2, 100.0)
+
+
+# ------------------------------------------------------------------ 盘活目标 0 or not given
+def _renewal(tmp_path: Path, target: object) -> pd.Series:
+    """镇街对比 of two runs where A (15 亩, listed in 2026) left the list 达标 in 2027 and B stays;
+    the 全区 盘活目标 of both runs' 镇街汇总 is ``target`` (斗门街道: 仅全区目标)."""
+    towns = [
+        {"township": "斗门街道", "renewal_target_mu": "仅全区目标"},
+        {"township": "全区", "renewal_target_mu": target, "renewal_target_year": 2026},
+    ]
+    old = [{"parcel_id": "A", "box": _box(0)}, {"parcel_id": "B", "box": _box(1)}]
+    new = [
+        {"parcel_id": "A", "box": _box(0), "screening_status": "不列入", "tax_per_mu": 6.0,
+         "path": None},
+        {"parcel_id": "B", "box": _box(1)},
+    ]  # fmt: skip
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30", townships=towns)
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30", townships=towns)
+    cmp = compare_runs(read_screening(a), read_screening(b))
+    out = write_comparison(cmp, tmp_path / "动态评价")
+    sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="镇街对比", dtype=object)
+    return sheet.set_index("镇街")["盘活目标完成比例"]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        (0.0, "盘活目标为 0"),  # a placeholder target: 15 ÷ 0 is no share
+        (None, "未记录盘活目标"),  # a 镇街汇总 without the figure (a run of an older version)
+    ],
+)
+def test_a_renewal_target_of_zero_or_not_given_makes_the_share_to_verify(tmp_path, target, words):
+    # 已移出治理清单 (达标) = A, 15 亩. 全区 target 0 亩: 15 ÷ 0 has no value — neither 0 % nor
+    # 「inf」, and not a blank cell beside 「0」 that says nothing: 「待核实：盘活目标为 0 亩…」.
+    # No target recorded at all (blank): likewise 待核实, naming what is missing.
+    # 斗门街道's own target is 仅全区目标: its share stays blank (there is none to compute).
+    # Before: the 全区 cell was blank in both cases.
+    share = _renewal(tmp_path, target)
+    cell = share.loc["全区"]
+    assert isinstance(cell, str) and cell.startswith("待核实") and words in cell, cell
+    assert "15" in cell  # the area done is still said
+    assert pd.isna(share.loc["斗门街道"])
+
+
+def test_a_district_without_a_renewal_target_shows_no_share(tmp_path):
+    # A profile that sets no 盘活 target (拱政发〔2022〕10号 has none): the run's 镇街汇总 says
+    # 「无目标」, and there is no share to compute or verify: the cell stays blank.
+    share = _renewal(tmp_path, "无目标")
+    assert pd.isna(share.loc["全区"])
+    assert _renewal(tmp_path / "b", 300.0).loc["全区"] == pytest.approx(0.05)  # 15 ÷ 300

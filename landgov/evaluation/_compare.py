@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.compare import percent_reached, reached
-from landgov.core.missing import is_missing, lacking, present_column, present_values
+from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -432,6 +432,28 @@ def _done_share(share: float | None, unknown: int) -> float | str | None:
     )
 
 
+def _renewal_share(row: dict[str, Any], *, district: bool) -> float | str | None:
+    """The 盘活目标完成比例 of one 镇街对比 row (:func:`_done_share`), or why it cannot be
+    worked out: a target of 0 亩 (a placeholder; the area done ÷ 0 is no share) or, for 全区, a
+    target the 镇街汇总 does not record — 「待核实：…」 naming it and the area done, never
+    0 %, 「inf」 or a blank cell beside 「0」. A target given as a note (「无目标」: the
+    profile sets none; 「仅全区目标」 on a 镇街 row) has no share to compute: blank."""
+    value = row["renewal_target_mu"]
+    target = _number(value)
+    if target is not None and target > 0:
+        share = row["governance_done_mu"] / target
+        return _done_share(share, row["governance_done_area_unknown"])
+    if target is None and not (district and is_missing(value)):
+        return None
+    why = (
+        f"盘活目标为 {format_number(target)} 亩"
+        if target is not None
+        else "镇街汇总中未记录盘活目标"
+    )
+    done = format_number(row["governance_done_mu"], digits=1)
+    return f"待核实：{why}，无法计算完成比例（已移出治理清单 {done} 亩）；请核实盘活目标"
+
+
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
@@ -460,9 +482,7 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
             part = total if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
             row[f"{name}_mu"] = float(part["mu"])
             row[f"{name}_area_unknown"] = int(part["unknown"])
-        target = _number(row["renewal_target_mu"])
-        share = row["governance_done_mu"] / target if target else None
-        row["renewal_done_share"] = _done_share(share, row["governance_done_area_unknown"])
+        row["renewal_done_share"] = _renewal_share(row, district=town == DISTRICT)
         source = targets["target_source"].get(town) if "target_source" in targets else None
         row["target_source"] = None if is_missing(source) else str(source)
         rows.append(row)

@@ -27,6 +27,7 @@ import pytest
 from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
+from tests._hand import uscc
 from tests._runs import fake_run
 from tests.test_ledger import _edit
 
@@ -207,3 +208,50 @@ def test_a_district_without_a_renewal_target_shows_no_share(tmp_path):
     share = _renewal(tmp_path, "无目标")
     assert pd.isna(share.loc["全区"])
     assert _renewal(tmp_path / "b", 300.0).loc["全区"] == pytest.approx(0.05)  # 15 ÷ 300
+
+
+# --------------------------------------------------------------------------- firms across years
+def test_firms_recoded_moved_or_gone_say_what_to_verify(tmp_path):
+    # 2026: 甲 (code U1, 斗门街道, C), 乙 (U3, 斗门街道, B), 丁 (U5, 斗门街道, D).
+    # 2027: 甲 under another code U2 (same name; the code corrected or the firm re-registered),
+    # 乙 (U3) now in 马山街道, 丙 (U4) new, 丁 gone (注销 or moved out).
+    # Rows (one per code of either year): U1 仅旧期, U2 仅新期, U3 两期均有, U4 仅新期,
+    # U5 仅旧期 = 5. Firms are matched by code only, never by name — but the officer reading
+    # 企业变化 must see that U1 and U2 carry the same name (both rows name the other code), that
+    # 乙 moved (both 镇街), and what is to verify of 丁, whose 等级变化 says 待核实.
+    # 丙, new in 2027 with nothing of 2026 to compare, needs no words.
+    # Before: 企业变化 had no 待核实事项: U1 and U2 looked like two firms, 乙 showed 马山街道 only.
+    a, a2, b, c, d = (uscc(i) for i in range(1, 6))
+    firm = {"township": "斗门街道", "tax_per_mu": 3.0}
+    old_firms = [
+        firm | {"uscc": a, "name": "绍兴甲纺织有限公司", "grade": "C"},
+        firm | {"uscc": b, "name": "绍兴乙机械有限公司", "grade": "B"},
+        firm | {"uscc": d, "name": "绍兴丁化工有限公司", "grade": "D"},
+    ]
+    new_firms = [
+        firm | {"uscc": a2, "name": "绍兴甲纺织有限公司 ", "grade": "B"},  # a trailing blank
+        firm | {"uscc": b, "name": "绍兴乙机械有限公司", "township": "马山街道", "grade": "B"},
+        firm | {"uscc": c, "name": "绍兴丙科技有限公司", "township": "马山街道", "grade": "A"},
+    ]
+    plots = [{"parcel_id": "P", "box": _box(0)}]
+    old = fake_run(tmp_path / "2026", plots, as_of="2026-06-30", enterprises=old_firms)
+    new = fake_run(tmp_path / "2027", plots, as_of="2027-06-30", enterprises=new_firms)
+    cmp = compare_runs(read_screening(old), read_screening(new))
+    ents = cmp.enterprises.set_index("uscc")
+    assert len(ents) == 5
+    assert ents["match"].to_dict() == {
+        a: "仅旧期",
+        a2: "仅新期",
+        b: "两期均有",
+        c: "仅新期",
+        d: "仅旧期",
+    }
+    note = ents["to_verify"]
+    assert a2 in note[a] and "名称相同" in note[a] and "未按名称对应" in note[a]
+    assert a in note[a2] and "名称相同" in note[a2]
+    assert "旧期 斗门街道" in note[b] and "新期 马山街道" in note[b]
+    assert "新期无此统一社会信用代码" in note[d] and "注销" in note[d]
+    assert pd.isna(note[c])
+    out = write_comparison(cmp, tmp_path / "动态评价")
+    sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="企业变化", dtype=object)
+    assert "待核实事项" in sheet.columns

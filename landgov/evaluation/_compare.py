@@ -14,6 +14,7 @@ import shapely
 
 from landgov.core.compare import percent_reached, reached
 from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
+from landgov.core.textkey import folded
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -302,8 +303,9 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     both["tax_per_mu_change"] = pd.to_numeric(both["tax_per_mu_new"], errors="coerce") - (
         pd.to_numeric(both["tax_per_mu_old"], errors="coerce")
     )
+    both["to_verify"] = _firm_notes(both)
     cols = ["uscc", "name", "township", "match", "grade_old", "grade_new", "grade_change",
-            "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change"]  # fmt: skip
+            "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change", "to_verify"]  # fmt: skip
     loose = [  # no code: listed on their own side, never matched by name
         part.rename(columns={c: f"{c}_{side}" for c in ("grade", "tax_per_mu")}).assign(
             match=_NO_CODE + f"·{label}", grade_change="未对比"
@@ -314,6 +316,59 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     out = pd.concat([both.loc[:, cols], *(p.reindex(columns=cols) for p in loose)])
     town = order.positions(out["township"])
     return out.assign(_town=town.to_numpy()).sort_values(["_town", "uscc"]).drop(columns="_town")
+
+
+def _firm_notes(both: pd.DataFrame) -> list[str | None]:
+    """What each enterprise row (one 统一社会信用代码, ``both``: the outer merge of the two runs)
+    leaves to verify. Firms are matched by code only, never by name; but a code of one run only
+    whose name (:func:`~landgov.core.textkey.folded`) a code of the other run only carries
+    is said on both rows, with the other code (a code corrected, or the firm re-registered);
+    a firm in another 镇街 in the new run names both 镇街; a code the new run does not hold
+    (its 等级变化 待核实) says so."""
+    names = [None if is_missing(v) else folded(v) for v in present_column(both["name"])]
+    side = both["_merge"].astype(str).tolist()
+    codes = both["uscc"].astype(str).tolist()
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for name, where, code in zip(names, side, codes, strict=True):
+        if name is not None and where != "both":
+            by_name.setdefault((where, name), []).append(code)
+    towns_old = present_column(both["township_old"]).tolist()
+    towns_new = present_column(both["township_new"]).tolist()
+    return [
+        _firm_note(name, where, by_name, t_old, t_new)
+        for name, where, t_old, t_new in zip(names, side, towns_old, towns_new, strict=True)
+    ]
+
+
+#: For a code of one run only: the side of the other run only, and how the row names that run.
+_OTHER_SIDE = {"left_only": ("right_only", "新期"), "right_only": ("left_only", "旧期")}
+
+
+def _firm_note(
+    name: str | None,
+    where: str,
+    by_name: dict[tuple[str, str], list[str]],
+    town_old: object,
+    town_new: object,
+) -> str | None:
+    """One row's words of :func:`_firm_notes`."""
+    if where in _OTHER_SIDE:
+        twin, period = _OTHER_SIDE[where]
+        same = by_name.get((twin, name), []) if name is not None else []
+        if same:
+            return (
+                f"{period}有名称相同的企业，统一社会信用代码为 {'、'.join(same)}：可能为同一企业"
+                "（信用代码更正或重新登记），未按名称对应，请核实"
+            )
+        if where == "left_only":
+            return (
+                "新期无此统一社会信用代码（可能已注销、迁出、不在评价范围内或改变了信用代码），"
+                "请核实"
+            )
+        return None
+    if is_missing(town_old) or is_missing(town_new) or str(town_old) == str(town_new):
+        return None
+    return f"镇街两期不同（旧期 {town_old}，新期 {town_new}），请核实企业用地或登记地"
 
 
 def _order(old: ScreeningResult, new: ScreeningResult) -> TownshipOrder:

@@ -255,3 +255,39 @@ def test_firms_recoded_moved_or_gone_say_what_to_verify(tmp_path):
     out = write_comparison(cmp, tmp_path / "动态评价")
     sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="企业变化", dtype=object)
     assert "待核实事项" in sheet.columns
+
+
+# --------------------------------------------------------------------------- a plot gone (收储)
+def test_a_listed_plot_gone_from_the_new_run_says_what_to_verify(tmp_path):
+    # 2026: G (15 亩, on the 治理清单), H (15 亩, not listed, 不列入) and B (listed).
+    # 2027: G and H gone — the land taken back (收储), the buildings pulled down, no plot drawn
+    # there any more — B still listed, and K new, 1 km away.
+    # G is neither 盘活 done (no newer screening shows it 达标; a 收储 is proved by its own
+    # papers) nor silently missing: 镇街对比 counts its 15 亩 under 「旧期在治理清单、新期待核实或
+    # 无此地块」, and its row's 待核实事项 says what to verify — its fate (收储、拆除、注销, or a
+    # new code on other geometry) — so that an officer filtering 待核实事项 finds it.
+    # H was never listed: 仅旧期, nothing to count, nothing said.
+    # Before: G's 待核实事项 was blank though its area was counted as to verify.
+    old = [
+        {"parcel_id": "G", "box": _box(0)},
+        {"parcel_id": "H", "box": _box(1), "screening_status": "不列入", "tax_per_mu": 8.0,
+         "path": None},
+        {"parcel_id": "B", "box": _box(2)},
+    ]  # fmt: skip
+    new = [
+        {"parcel_id": "B", "box": _box(2)},
+        {"parcel_id": "K", "box": (X + 1000, Y + 1000, X + 1100, Y + 1100)},
+    ]
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    cmp = compare_runs(read_screening(a), read_screening(b))
+    rows = cmp.plots.set_index(cmp.plots["old_ids"].fillna(cmp.plots["new_ids"]))
+    assert rows.loc["G", "listing_change"] == "旧期在治理清单，新期无此地块"
+    note = rows.loc["G", "to_verify"]
+    assert isinstance(note, str) and "新期底数清单无此宗地" in note and "收储" in note, note
+    assert "不计入已移出治理清单面积" in note
+    for quiet in ("H", "K", "B"):
+        assert pd.isna(rows.loc[quiet, "to_verify"]), quiet
+    district = cmp.townships.set_index("township").loc["全区"]
+    assert district["governance_to_verify_mu"] == pytest.approx(15.0)
+    assert district["governance_done_mu"] == 0.0

@@ -218,6 +218,19 @@ def _town_words(old: object, new: object) -> str | None:
     )
 
 
+#: What a row says of a listed old plot the new run does not hold at all (no code, no overlap).
+_GONE = (
+    "新期底数清单无此宗地，图形也无对应（可能已收储、拆除、注销，或改变宗地代码且图形改动较大）："
+    "不计入已移出治理清单面积，请核实去向（收储、拆除的以收储、拆除文件为据）"
+)
+
+
+def _gone_words(change: str) -> str | None:
+    """:data:`_GONE` for a row 「旧期在治理清单，新期无此地块」: its area is counted as to
+    verify in 镇街对比, and its 待核实事项 says why (found when 待核实事项 is filtered)."""
+    return _GONE if change == UNSETTLED_CHANGES[1] else None
+
+
 def _long(groups: pd.DataFrame, column: str) -> pd.DataFrame:
     long = groups[["gid", column]].explode(column).dropna()
     return long.rename(columns={column: "parcel_id"})
@@ -264,9 +277,15 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
     rows["to_verify"] = [
-        _joined([x, y, _apart_words(c), _town_words(ta, tb)])
-        for x, y, c, ta, tb in zip(
-            a["to_verify"], b["to_verify"], groups["apart"], a["town"], b["town"], strict=True
+        _joined([x, y, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
+        for x, y, c, ta, tb, change in zip(
+            a["to_verify"],
+            b["to_verify"],
+            groups["apart"],
+            a["town"],
+            b["town"],
+            rows["listing_change"],
+            strict=True,
         )
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())

@@ -291,3 +291,28 @@ def test_a_listed_plot_gone_from_the_new_run_says_what_to_verify(tmp_path):
     district = cmp.townships.set_index("township").loc["全区"]
     assert district["governance_to_verify_mu"] == pytest.approx(15.0)
     assert district["governance_done_mu"] == 0.0
+
+
+# --------------------------------------------------------------------------- 「2026年底」
+def test_a_deadline_typed_as_the_end_of_a_year_is_its_last_day(six_plots, tmp_path):
+    # 镇街 staff write 计划完成日期 as they say it: 「2026年底」 is 2026-12-31, 「2027年末」
+    # 2027-12-31, 「2027年底前」 also 2027-12-31 (「底前」: by the end). Ledger date 2027-07-01:
+    # K1 推进中, 2026年底 → 2026-12-31 has passed → 逾期.
+    # K2 推进中, 2027年末 → 2027-12-31 not yet → on time. K3 推进中, 2027年底前 → likewise.
+    # K4..K6 推进中, no date. 全区: 逾期 1, 完成日期待核实 0.
+    # Before: each was 「无法识别的日期」, a 填写问题 and 完成日期待核实: K1 not counted 逾期 though
+    # its year had ended half a year before (as 「2026年12月底」 was already read).
+    path = write_ledger(init_ledger(read_screening(six_plots), as_of=DAY1), tmp_path / "台账.xlsx")
+    due = {"K1": "2026年底", "K2": "2027年末", "K3": "2027年底前"}
+    _edit(
+        path, {f"K{i}": {"状态": "推进中", "计划完成日期": due.get(f"K{i}")} for i in range(1, 7)}
+    )
+    ledger = update_ledger(path, None, as_of=DAY2)
+    rows = ledger.rows.set_index("宗地代码")
+    assert rows.loc["K1", "计划完成日期"] == dt.date(2026, 12, 31)
+    assert rows.loc["K2", "计划完成日期"] == dt.date(2027, 12, 31)
+    assert rows.loc["K3", "计划完成日期"] == dt.date(2027, 12, 31)
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["逾期"], total["完成日期待核实"]) == (1, 0)
+    assert "已逾期（计划完成日期 2026-12-31" in rows.loc["K1", "系统提示"]
+    assert not ledger.flags

@@ -77,6 +77,8 @@ _YMD = (
 _YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
 #: 「2027年6月底」「2027年6月末」: the month's last day, said in the words themselves
 _MONTH_END = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?\s*[底末]$")
+#: 「2026年底」「2026年末」「2026年度末」: the year's last day, as 「2026年12月底」
+_YEAR_END = re.compile(r"^(\d{4})\s*年度?\s*[底末]$")
 #: 「…以前」「…底前」 after a deadline: 「以前」 includes the day (《民法典》第一千二百五十九条
 #: reading, as 「以上」「以下」), so 「2027年6月30日以前」 runs to 2027-06-30; a bare 「前」
 #: after a day (「6月30日前」) is left unread (whether it includes the day is not said)
@@ -199,6 +201,7 @@ def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str
     parts = _ymd(text)
     if parts is not None:
         return _make_date(*parts, raw)
+    text = _YEAR_END.sub(r"\1年12月底", text)  # 「2026年底」 says the day as 「月底」 does
     m = _MONTH_END.match(text)
     if m:  # 「月底」 says the day: no warning (month 13 has no end: 「不存在」)
         year, month = int(m.group(1)), int(m.group(2))
@@ -226,9 +229,9 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
     ``month_only="last"`` (a deadline, such as the contracted start date idle land is counted
     from) the last day, so that a period counted from it is never reached early. A year
     alone is missing (no day can be taken from it). ``2021年3月底``/``2021年3月末`` is the
-    month's last day in any field; for a deadline a trailing 「以前」 (``2021-03-05以前``) or
-    「底前」 reads as the day itself (「以前」 includes the day), a bare 「前」 after a day is not
-    read (whether it includes the day is not said).
+    month's last day in any field, and ``2021年底``/``2021年末`` the year's; for a deadline a
+    trailing 「以前」 (``2021-03-05以前``) or 「底前」 reads as the day itself (「以前」 includes
+    the day), a bare 「前」 after a day is not read (whether it includes the day is not said).
 
     Returns
     -------

@@ -13,7 +13,8 @@ import pandas as pd
 import shapely
 
 from landgov.core.compare import percent_reached, reached
-from landgov.core.missing import is_missing, lacking, present_column, present_values
+from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
+from landgov.core.textkey import folded
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
 from landgov.errors import InputError, Issue
@@ -217,6 +218,19 @@ def _town_words(old: object, new: object) -> str | None:
     )
 
 
+#: What a row says of a listed old plot the new run does not hold at all (no code, no overlap).
+_GONE = (
+    "新期底数清单无此宗地，图形也无对应（可能已收储、拆除、注销，或改变宗地代码且图形改动较大）："
+    "不计入已移出治理清单面积，请核实去向（收储、拆除的以收储、拆除文件为据）"
+)
+
+
+def _gone_words(change: str) -> str | None:
+    """:data:`_GONE` for a row 「旧期在治理清单，新期无此地块」: its area is counted as to
+    verify in 镇街对比, and its 待核实事项 says why (found when 待核实事项 is filtered)."""
+    return _GONE if change == UNSETTLED_CHANGES[1] else None
+
+
 def _long(groups: pd.DataFrame, column: str) -> pd.DataFrame:
     long = groups[["gid", column]].explode(column).dropna()
     return long.rename(columns={column: "parcel_id"})
@@ -263,9 +277,15 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
     rows["to_verify"] = [
-        _joined([x, y, _apart_words(c), _town_words(ta, tb)])
-        for x, y, c, ta, tb in zip(
-            a["to_verify"], b["to_verify"], groups["apart"], a["town"], b["town"], strict=True
+        _joined([x, y, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
+        for x, y, c, ta, tb, change in zip(
+            a["to_verify"],
+            b["to_verify"],
+            groups["apart"],
+            a["town"],
+            b["town"],
+            rows["listing_change"],
+            strict=True,
         )
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
@@ -302,8 +322,9 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     both["tax_per_mu_change"] = pd.to_numeric(both["tax_per_mu_new"], errors="coerce") - (
         pd.to_numeric(both["tax_per_mu_old"], errors="coerce")
     )
+    both["to_verify"] = _firm_notes(both)
     cols = ["uscc", "name", "township", "match", "grade_old", "grade_new", "grade_change",
-            "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change"]  # fmt: skip
+            "tax_per_mu_old", "tax_per_mu_new", "tax_per_mu_change", "to_verify"]  # fmt: skip
     loose = [  # no code: listed on their own side, never matched by name
         part.rename(columns={c: f"{c}_{side}" for c in ("grade", "tax_per_mu")}).assign(
             match=_NO_CODE + f"·{label}", grade_change="未对比"
@@ -314,6 +335,59 @@ def _enterprise_rows(old: ScreeningResult, new: ScreeningResult) -> pd.DataFrame
     out = pd.concat([both.loc[:, cols], *(p.reindex(columns=cols) for p in loose)])
     town = order.positions(out["township"])
     return out.assign(_town=town.to_numpy()).sort_values(["_town", "uscc"]).drop(columns="_town")
+
+
+def _firm_notes(both: pd.DataFrame) -> list[str | None]:
+    """What each enterprise row (one 统一社会信用代码, ``both``: the outer merge of the two runs)
+    leaves to verify. Firms are matched by code only, never by name; but a code of one run only
+    whose name (:func:`~landgov.core.textkey.folded`) a code of the other run only carries
+    is said on both rows, with the other code (a code corrected, or the firm re-registered);
+    a firm in another 镇街 in the new run names both 镇街; a code the new run does not hold
+    (its 等级变化 待核实) says so."""
+    names = [None if is_missing(v) else folded(v) for v in present_column(both["name"])]
+    side = both["_merge"].astype(str).tolist()
+    codes = both["uscc"].astype(str).tolist()
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for name, where, code in zip(names, side, codes, strict=True):
+        if name is not None and where != "both":
+            by_name.setdefault((where, name), []).append(code)
+    towns_old = present_column(both["township_old"]).tolist()
+    towns_new = present_column(both["township_new"]).tolist()
+    return [
+        _firm_note(name, where, by_name, t_old, t_new)
+        for name, where, t_old, t_new in zip(names, side, towns_old, towns_new, strict=True)
+    ]
+
+
+#: For a code of one run only: the side of the other run only, and how the row names that run.
+_OTHER_SIDE = {"left_only": ("right_only", "新期"), "right_only": ("left_only", "旧期")}
+
+
+def _firm_note(
+    name: str | None,
+    where: str,
+    by_name: dict[tuple[str, str], list[str]],
+    town_old: object,
+    town_new: object,
+) -> str | None:
+    """One row's words of :func:`_firm_notes`."""
+    if where in _OTHER_SIDE:
+        twin, period = _OTHER_SIDE[where]
+        same = by_name.get((twin, name), []) if name is not None else []
+        if same:
+            return (
+                f"{period}有名称相同的企业，统一社会信用代码为 {'、'.join(same)}：可能为同一企业"
+                "（信用代码更正或重新登记），未按名称对应，请核实"
+            )
+        if where == "left_only":
+            return (
+                "新期无此统一社会信用代码（可能已注销、迁出、不在评价范围内或改变了信用代码），"
+                "请核实"
+            )
+        return None
+    if is_missing(town_old) or is_missing(town_new) or str(town_old) == str(town_new):
+        return None
+    return f"镇街两期不同（旧期 {town_old}，新期 {town_new}），请核实企业用地或登记地"
 
 
 def _order(old: ScreeningResult, new: ScreeningResult) -> TownshipOrder:
@@ -432,6 +506,28 @@ def _done_share(share: float | None, unknown: int) -> float | str | None:
     )
 
 
+def _renewal_share(row: dict[str, Any], *, district: bool) -> float | str | None:
+    """The 盘活目标完成比例 of one 镇街对比 row (:func:`_done_share`), or why it cannot be
+    worked out: a target of 0 亩 (a placeholder; the area done ÷ 0 is no share) or, for 全区, a
+    target the 镇街汇总 does not record — 「待核实：…」 naming it and the area done, never
+    0 %, 「inf」 or a blank cell beside 「0」. A target given as a note (「无目标」: the
+    profile sets none; 「仅全区目标」 on a 镇街 row) has no share to compute: blank."""
+    value = row["renewal_target_mu"]
+    target = _number(value)
+    if target is not None and target > 0:
+        share = row["governance_done_mu"] / target
+        return _done_share(share, row["governance_done_area_unknown"])
+    if target is None and not (district and is_missing(value)):
+        return None
+    why = (
+        f"盘活目标为 {format_number(target)} 亩"
+        if target is not None
+        else "镇街汇总中未记录盘活目标"
+    )
+    done = format_number(row["governance_done_mu"], digits=1)
+    return f"待核实：{why}，无法计算完成比例（已移出治理清单 {done} 亩）；请核实盘活目标"
+
+
 def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFrame) -> pd.DataFrame:
     a = old.townships.set_index("township") if "township" in old.townships else pd.DataFrame()
     b = new.townships.set_index("township") if "township" in new.townships else pd.DataFrame()
@@ -460,9 +556,7 @@ def _township_rows(old: ScreeningResult, new: ScreeningResult, plots: pd.DataFra
             part = total if town == DISTRICT else area.reindex([town]).fillna(0).iloc[0]
             row[f"{name}_mu"] = float(part["mu"])
             row[f"{name}_area_unknown"] = int(part["unknown"])
-        target = _number(row["renewal_target_mu"])
-        share = row["governance_done_mu"] / target if target else None
-        row["renewal_done_share"] = _done_share(share, row["governance_done_area_unknown"])
+        row["renewal_done_share"] = _renewal_share(row, district=town == DISTRICT)
         source = targets["target_source"].get(town) if "target_source" in targets else None
         row["target_source"] = None if is_missing(source) else str(source)
         rows.append(row)

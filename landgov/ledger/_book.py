@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,10 @@ from landgov.core.editable import (
     formula_cells,
     save_workbook,
 )
-from landgov.core.missing import is_missing, present_column
+from landgov.core.missing import is_missing, parse_yes_no, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
 from landgov.core.safe_text import cell_text, excel_error, force_text
+from landgov.core.textkey import folded
 from landgov.core.townnames import township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.core.xlsxguard import open_xlsx
@@ -110,8 +112,9 @@ def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) 
     not a date, such as 「已验收」) or, given ``as_of``, a date after it (a 验收 that has not
     happened yet is no evidence) or a date before the row's 列入日期 (a 验收 before the plot was
     listed is not the 验收 of its 整改), and 验收依据 that is missing as every stage reads it
-    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据) or cannot be read
-    (an Excel error value, a formula without its stored result: :func:`_unreadable`).
+    (:func:`landgov.core.missing.is_missing`: 「无」「/」「—」 are no 依据), cannot be read
+    (an Excel error value, a formula without its stored result: :func:`_unreadable`) or names
+    no 验收 (「否」「是」「已验收」「未验收」: :func:`_names_no_acceptance`).
 
     The one reading of 「销号式整改、项目化验收」 (虞政发〔2022〕12号 第三条第（一）项第2目):
     the 填写问题 of an update (``landgov.ledger._update``) and every count
@@ -134,7 +137,37 @@ def acceptance_lacking(row: Mapping[str, Any], *, as_of: dt.date | None = None) 
         out.append("验收依据")
     elif _unreadable(basis):
         out.append(f"可读取的验收依据（所填「{basis}」无法读取）")
+    elif (why := _names_no_acceptance(basis)) is not None:
+        out.append(f"有效的验收依据（所填「{basis}」{why}）")
     return out
+
+
+#: A 验收依据 saying the 验收 has not happened or failed: 「未验收」「尚未验收」「待验收」
+#: 「正在验收」「验收中」「验收未通过」「验收不合格」 (the whole cell, so that a document named
+#: for a 未验收 matter, 「关于…未验收事项…的验收意见（〔2027〕8号）」, stays a document).
+_NOT_ACCEPTED = re.compile(
+    r"(?:尚|暂|还)?(?:未|待|没有?|正在|准备)(?:组织)?验收中?"
+    r"|验收(?:中|未通过|不通过|未合格|不合格)"
+)
+#: A bare statement that a 验收 took place, naming no document: 「已验收」「验收合格」「通过验收」.
+_BARE_ACCEPTED = re.compile(r"(?:已|经)?(?:通过)?验收(?:合格|通过|完成|已通过)?")
+_CELL_END = re.compile(r"[。.!！\s]+$")
+
+
+def _names_no_acceptance(basis: object) -> str | None:
+    """Why a 验收依据 that is there names no 验收, or ``None`` when it may name one.
+
+    The column asks for 「验收文件或会议纪要的名称、文号」 (what the 验收 rests on,
+    「项目化验收」). An answer (「否」「没有」「是」「√」:
+    :func:`~landgov.core.missing.parse_yes_no`, the one reading of yes/no) or a bare 「已验收」
+    names no document; 「未验收」「验收未通过」 says there is none. Anything else is taken as
+    naming one (its wording is not judged further)."""
+    text = _CELL_END.sub("", folded(basis))
+    if _NOT_ACCEPTED.fullmatch(text):
+        return "说明尚未验收或未通过验收"
+    if parse_yes_no(basis) is not None or _BARE_ACCEPTED.fullmatch(text):
+        return "不是验收文件或会议纪要的名称、文号"
+    return None
 
 
 def _unreadable(value: object) -> bool:

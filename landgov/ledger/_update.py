@@ -443,15 +443,7 @@ def _merge_run(
             row.update({k: v for k, v in fresh[key].items() if k != "列入日期"})
             row["列入日期"] = listed if isinstance(listed, dt.date) else fresh[key]["列入日期"]
             if row.get("状态") == Status.CLOSED:
-                notes[key].append(f"已销号，但 {label} 批次仍列入治理清单，请核实")
-                log.add(
-                    f"宗地 {key} 已销号，但 {label} 批次仍列入治理清单",
-                    row=row.get("行号"),
-                    field="状态",
-                    value=row.get("状态"),
-                    action="请核实销号依据；如整治未达标，请把状态改回「推进中」",
-                    severity=Severity.WARNING,
-                )
+                notes[key].append(_closed_still_listed(key, row, run, log, as_of=as_of))
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed(row, parcel))
@@ -496,6 +488,34 @@ def _merge_run(
             )
         )
     _cross_reference(rows, notes, gone=gone, added=added)
+
+
+def _closed_still_listed(
+    key: str, row: dict[str, Any], run: ScreeningResult, log: ProblemLog, *, as_of: dt.date
+) -> str:
+    """What 系统提示 says of a 已销号 plot the newer run still lists (「达标销号」: 达标 is judged
+    by the newer screening). A run whose 基准日期 is before the 验收日期 shows the land before
+    the 验收: that it still lists the plot says nothing of the 销号, and the 镇街 is not told to
+    change it back — the next run will show whether the plot is 达标 (only for a 销号 whose 验收
+    is on file, :func:`acceptance_lacking`). Otherwise the listing contradicts the 销号: a
+    warning asking to check it."""
+    label = run_label(run)
+    accepted = row.get("验收日期")
+    later = isinstance(accepted, dt.date) and run.as_of is not None and accepted > run.as_of
+    if later and not acceptance_lacking(row, as_of=as_of):
+        return (
+            f"已销号（验收日期 {accepted.isoformat()} 晚于 {label} 批次基准日期，该批次筛查"
+            "反映的是验收前的情况，仍列入治理清单不说明未达标）：请在下一批次筛查时核对是否达标"
+        )
+    log.add(
+        f"宗地 {key} 已销号，但 {label} 批次仍列入治理清单",
+        row=row.get("行号"),
+        field="状态",
+        value=row.get("状态"),
+        action="请核实销号依据；如整治未达标，请把状态改回「推进中」",
+        severity=Severity.WARNING,
+    )
+    return f"已销号，但 {label} 批次仍列入治理清单，请核实"
 
 
 def _town_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:

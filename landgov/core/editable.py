@@ -276,6 +276,8 @@ def _validation(f: Field) -> DataValidation | None:
     elif f.kind is FieldKind.NUMBER:
         dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
         dv.error = "请填写数字"
+    elif f.hint:  # free text: any value, with what to write shown when a cell is selected
+        dv = DataValidation()
     else:
         return None
     dv.allow_blank = True

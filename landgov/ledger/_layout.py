@@ -79,7 +79,7 @@ LAYOUT = Layout(
         Field("最新批次", width=28),
         Field("系统提示", width=44),
         Field("责任单位", editable=True, width=24, hint="负责本宗地整治的单位，如 XX街道经发办"),
-        Field("责任人", editable=True, width=10, hint="姓名"),
+        Field("责任人", editable=True, width=10, hint="本宗地整治的责任人姓名"),
         Field(
             "治理措施",
             editable=True,
@@ -102,7 +102,12 @@ LAYOUT = Layout(
             width=10,
             hint="未启动 / 推进中 / 已完成 / 已销号（销号须先验收，并填写验收日期和验收依据）",
         ),
-        Field("进展说明", editable=True, width=36),
+        Field(
+            "进展说明",
+            editable=True,
+            width=36,
+            hint="本次进展和遇到的问题，如 已约谈企业，方案编制中",
+        ),
         Field("验收日期", kind=FieldKind.DATE, editable=True, width=12, hint="如 2027-06-30"),
         Field(
             "验收依据",
@@ -123,6 +128,7 @@ GUIDE = (
         "计划完成日期已过的计入逾期）。",
     ),
     ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
+    *((f.name, f.hint) for f in LAYOUT.fields if f.editable and f.kind is FieldKind.TEXT),
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
     (
         "系统提示",

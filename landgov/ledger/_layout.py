@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import enum
 
+from landgov.core.columns import label
 from landgov.core.editable import Field, FieldKind, Layout
 
 __all__ = [
     "CLOSE_UNVERIFIED",
     "COUNTED",
     "DUE_UNREAD",
+    "GRADE",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
     "HOLD_CLOSE",
     "LAYOUT",
     "LEDGER_KIND",
+    "PATH",
     "PROBLEMS_SHEET",
     "PROGRESS_SHEET",
     "PROPOSE_CLOSE",
@@ -28,6 +31,10 @@ PROBLEMS_SHEET = "问题记录"
 PROGRESS_SHEET = "镇街进度"
 UNMERGED_SHEET = "未合并的行"
 GUIDE_SHEET = "填写说明"
+#: The 评价等级 and 四个一批路径 columns, headed as every list heads them (the label registry);
+#: a ledger written with their former headers 「等级」「治理路径」 reads back.
+GRADE = label("grade")
+PATH = label("path")
 HISTORY_COLUMNS = ("宗地代码", "日期", "原状态", "新状态", "来源", "说明")
 #: How 系统提示 starts a proposal to close a plot that left the 治理清单 (达标), and how it
 #: starts the note of one held back (待核实, or not found in the run): the second contains the
@@ -71,8 +78,8 @@ LAYOUT = Layout(
         Field("权利人", width=32),  # a company name whole, as in landgov.xlsx
         Field("面积（亩）", kind=FieldKind.NUMBER, number_format="0.00", width=10),
         Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
-        Field("等级", width=6),
-        Field("治理路径", width=10),
+        Field(GRADE, width=10, formerly=("等级",)),
+        Field(PATH, width=13, formerly=("治理路径",)),
         Field("列入原因", width=40),
         Field("政策依据", width=40),
         Field("列入日期", kind=FieldKind.DATE, width=12),
@@ -133,7 +140,7 @@ GUIDE = (
     (
         "系统提示",
         "逾期、完成日期待核实（计划完成日期无法识别，是否逾期不明）、"
-        "建议销号（新批次已不在治理清单）、新批次改变了治理路径或镇街（请核实治理措施、"
+        "建议销号（新批次已不在治理清单）、新批次改变了四个一批路径或镇街（请核实治理措施、"
         "责任单位）、填写问题；橙色单元格请按批注修改。",
     ),
     ("注意", "可排序、筛选、加列；请勿修改「宗地代码」，不要删除隐藏的标识表。"),

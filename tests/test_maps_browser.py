@@ -263,11 +263,11 @@ def test_popup_opens_on_the_verdict_and_highlights_the_plot(
     sections = driver.execute_script(
         "return Array.from(document.querySelectorAll('.lg-popup .lg-sec'), e => e.textContent)"
     )
-    assert sections[0] == "筛查结论与处置路径" and sections[1] == "宗地档案"
+    assert sections[0] == "筛查结论与四个一批路径" and sections[1] == "宗地档案"
     first = driver.execute_script(
         "return Array.from(document.querySelectorAll('.lg-popup th'), e => e.textContent)"
     )
-    assert first[:2] == ["筛查结论", "处置路径"] and "理由及条款" in first[:5]
+    assert first[:2] == ["筛查结论", "四个一批路径"] and "理由（含政策依据）" in first[:5]
     assert driver.execute_script("return landgovMap.highlighted") == i
     panes = driver.execute_script(
         "return document.querySelectorAll('.leaflet-lg-highlight-pane canvas').length"

@@ -369,7 +369,7 @@ def test_a_list_item_keeps_the_semicolon_inside_its_brackets(driver: Any, tmp_pa
     items = driver.execute_script(
         "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
         "var row = rows.find(r => r.querySelector('th') &&"
-        "  r.querySelector('th').textContent === '缺少数据');"
+        "  r.querySelector('th').textContent === '缺少的数据');"
         "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
     )
     assert items == ["规划用途", "综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"]
@@ -401,7 +401,7 @@ def test_multi_line_reasons_show_exactly_as_written(driver: Any, tmp_path: Path)
     _open(driver, page)
     shown = (
         "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
-        "var row = rows.find(r => r.querySelector('th').textContent === '理由及条款');"
+        "var row = rows.find(r => r.querySelector('th').textContent === '理由（含政策依据）');"
         "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
     )
     for i in (0, 4, 5, 8):

@@ -92,7 +92,7 @@ def test_qgis_styles_are_read_back_with_the_map_colours(gpkg: Path) -> None:
         assert geom == "geom"
         by_layer.setdefault(table, []).append((name, text, default))
     assert [n for n, _, _ in by_layer["parcels"]] == [
-        "四个一批处置路径",
+        "四个一批路径",
         "筛查结论",
         "亩均评价等级",
     ]

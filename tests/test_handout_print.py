@@ -358,7 +358,7 @@ def test_map_pages_open_offline_with_title_date_policy_and_a_chinese_legend(demo
         assert "工业用地治理" in title and "模拟数据" in title
         assert title in text  # on the page, not only in the tab
         assert f"数据日期 {day}" in text and f"政策口径 {_POLICY}" in text
-        assert re.search(r"四个一批处置路径|治理台账进度", text)
+        assert re.search(r"四个一批路径|治理台账进度", text)
         assert len(re.findall(r"\n[\d,]+ 宗\n", text)) >= 4, text[-800:]
 
 
@@ -429,7 +429,7 @@ def test_static_map_pdf_has_legend_scale_bar_north_arrow_and_an_embedded_cjk_fon
 
     pdf = render_static(load_run(demo / "out" / "demo"), tmp_path / "map.pdf", theme="path")
     text = _pdf_text(Path(pdf))
-    for words in ("四个一批处置路径", "拆除重建", "宗", "比例尺 1:", "北", f"数据日期：{_AS_OF}",
+    for words in ("四个一批路径", "拆除重建", "宗", "比例尺 1:", "北", f"数据日期：{_AS_OF}",
                   "政策口径：越政发〔2022〕24号"):  # fmt: skip
         assert words in text, words
     assert re.search(r"\b\d+ (千米|米)\b|\d+\s*(千米|米)", text)

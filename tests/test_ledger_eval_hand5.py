@@ -118,14 +118,14 @@ def test_a_path_changed_by_the_new_run_is_said_with_its_reason(updated):
     # Before: 治理路径 changed to 关停退出 and 系统提示 was empty.
     rows = updated.rows.set_index("宗地代码")
     a = rows.loc["A"]
-    assert (a["治理路径"], a["等级"], a["状态"]) == ("关停退出", "D", "推进中")
+    assert (a["四个一批路径"], a["评价等级"], a["状态"]) == ("关停退出", "D", "推进中")
     assert a["治理措施"] == PLAN["治理措施"]
     note = a["系统提示"]
-    assert "治理路径由「整治提升」改为「关停退出」" in note
+    assert "四个一批路径由「整治提升」改为「关停退出」" in note
     assert "2027-06-30 批次" in note and CLOSE_R1 in note and "治理措施" in note
     # B: 整治提升 both years — nothing to say
-    assert rows.loc["B", "治理路径"] == "整治提升"
-    assert rows.loc["B", "系统提示"] is None or "治理路径" not in str(rows.loc["B", "系统提示"])
+    assert rows.loc["B", "四个一批路径"] == "整治提升"
+    assert rows.loc["B", "系统提示"] is None or "路径" not in str(rows.loc["B", "系统提示"])
 
 
 def test_a_deleted_row_comes_back_in_its_township(updated):

@@ -263,11 +263,11 @@ def test_popup_opens_on_the_verdict_and_highlights_the_plot(
     sections = driver.execute_script(
         "return Array.from(document.querySelectorAll('.lg-popup .lg-sec'), e => e.textContent)"
     )
-    assert sections[0] == "筛查结论与处置路径" and sections[1] == "宗地档案"
+    assert sections[0] == "筛查结论与四个一批路径" and sections[1] == "宗地档案"
     first = driver.execute_script(
         "return Array.from(document.querySelectorAll('.lg-popup th'), e => e.textContent)"
     )
-    assert first[:2] == ["筛查结论", "处置路径"] and "理由及条款" in first[:5]
+    assert first[:2] == ["筛查结论", "四个一批路径"] and "理由（含政策依据）" in first[:5]
     assert driver.execute_script("return landgovMap.highlighted") == i
     panes = driver.execute_script(
         "return document.querySelectorAll('.leaflet-lg-highlight-pane canvas').length"
@@ -369,7 +369,7 @@ def test_a_list_item_keeps_the_semicolon_inside_its_brackets(driver: Any, tmp_pa
     items = driver.execute_script(
         "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
         "var row = rows.find(r => r.querySelector('th') &&"
-        "  r.querySelector('th').textContent === '缺少数据');"
+        "  r.querySelector('th').textContent === '缺少的数据');"
         "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
     )
     assert items == ["规划用途", "综合能耗（吨标准煤）〔统计局；甲公司，91330602MA2BCDEF1X〕"]
@@ -401,7 +401,7 @@ def test_multi_line_reasons_show_exactly_as_written(driver: Any, tmp_path: Path)
     _open(driver, page)
     shown = (
         "var rows = Array.from(document.querySelectorAll('.lg-popup tr'));"
-        "var row = rows.find(r => r.querySelector('th').textContent === '理由及条款');"
+        "var row = rows.find(r => r.querySelector('th').textContent === '理由（含政策依据）');"
         "return Array.from(row.querySelectorAll('li'), e => e.textContent)"
     )
     for i in (0, 4, 5, 8):

@@ -39,7 +39,7 @@ def test_map_is_offline_and_carries_the_layers(run: RunFacts, tmp_path: Path) ->
         "镇街边界及汇总",
         "连片地块",
     ]
-    assert "四个一批处置路径" in page  # the legend
+    assert "四个一批路径" in page  # the legend
     parcels = gpd.read_file(run.path / "landgov.gpkg", layer="parcels")
     assert page.count(parcels["parcel_id"][7]) >= 4  # one GeoJSON per theme
 
@@ -66,7 +66,7 @@ def test_redacted_map_holds_no_names_codes_or_money(run: RunFacts) -> None:
     for secret in (*run.names, *run.holders, *run.usccs):
         assert secret not in page, secret
     assert not re.search(r"\d\s*万元", page)
-    assert "亩均税收" not in page.split("<body>", 1)[-1].split("四个一批处置路径")[0]
+    assert "亩均税收" not in page.split("<body>", 1)[-1].split("四个一批路径")[0]
 
 
 def test_too_many_parcels_points_to_the_tiled_map(run: RunFacts) -> None:

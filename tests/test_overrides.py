@@ -99,14 +99,14 @@ def test_override_applied_with_both_verdicts_and_the_record(sample, first, tmp_p
     assert two["screening_status"] == "不列入" and two["screening_status_computed"] == "治理"
     assert b["宗地代码"] not in set(run.governance["parcel_id"])  # the list follows the decision
     headers = pd.read_excel(tmp_path / "run2" / "landgov.xlsx", sheet_name="治理清单").columns
-    assert {"计算治理路径", "人工认定", "人工认定状态"} <= set(headers)
+    assert {"计算四个一批路径", "人工认定", "人工认定状态"} <= set(headers)
     # the map's popup shows the decision and the computed verdicts beside the decided ones
     from landgov.maps import build_map
 
     page = build_map(tmp_path / "run2").html
     spec = re.search(r'id="lg-config">(.*?)</script>', page, re.S).group(1)
     keys = {f["k"]: f["l"] for f in _fields(spec)}
-    assert keys["override"] == "人工认定" and keys["path_computed"] == "计算处置路径"
+    assert keys["override"] == "人工认定" and keys["path_computed"] == "计算四个一批路径"
     assert keys["screening_status_computed"] == "计算筛查结论"
 
 

@@ -110,7 +110,10 @@ def test_eliminated_two_high_low_efficient_plot_closes_naming_both(shangyu):
     row = _row(screen_plots(shangyu, parcels, ents), 0)
     assert (row["path"], row["path_rule"], row["path_status"]) == ("关停退出", "R1", "符合")
     reasons = row["reasons"]
-    assert f"企业（{uscc(0)}）属《产业结构调整指导目录》淘汰类" in reasons
+    # said once, as the 产业目录 check says it (edition and date), not again as the rule's
+    assert f"企业属限制/淘汰类别：{uscc(0)}（淘汰类）" in reasons
+    assert reasons.count(f"{uscc(0)}（淘汰类）") == 1
+    assert "属《产业结构调整指导目录》" not in reasons
     assert "经逐一评估不符合要求" in reasons and "1200 吨标准煤" in reasons
     assert "亩均税收 2 万元/亩" in reasons
 

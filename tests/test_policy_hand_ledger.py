@@ -131,7 +131,7 @@ def test_closing_needs_acceptance_on_every_path(runs, tmp_path, key):
     path = _ledger(runs, tmp_path)
     _edit(path, {key: {"状态": "已销号", "验收日期": "2027-05-20"}})
     ledger, rows = _update(path, None, dt.date(2027, 7, 1))
-    assert PATHS[int(key[-1]) - 1] == rows.loc[key, "治理路径"]
+    assert PATHS[int(key[-1]) - 1] == rows.loc[key, "四个一批路径"]
     (problem,) = ledger.problems["problem"]
     assert "未填写验收依据" in problem and "销号须经验收" in problem
     _edit(path, {key: CLOSED_OK})

@@ -65,7 +65,7 @@ def test_columns_in_print_order() -> None:
     out = print_sheet(_governance())
     assert list(out.columns) == [name for name, _ in PRINT_COLUMNS]
     assert [n.replace("\n", "") for n in out.columns] == [
-        "序号", "镇街", "宗地代码", "权利人", "面积（亩）", "亩均税收（万元/亩）", "治理路径",
+        "序号", "镇街", "宗地代码", "权利人", "面积（亩）", "亩均税收（万元/亩）", "四个一批路径",
         "状态", "主要理由", "依据", "待核实事项",
     ]  # fmt: skip
 

@@ -153,6 +153,10 @@ class Field:
         typed alone (「2027年6月」, i.e. 6月底前) is the month's last day, not its first, so
         nothing is 逾期 before the period ends (《民法典》第二百零二条、第二百零三条;
         :func:`landgov.core.dates.read_date` with ``month_only="last"``).
+    formerly
+        Headers the column had in files written before (the 治理台账's 「治理路径」 before it
+        took the registry's 「四个一批路径」): such a file reads back, the column found under
+        its old header, and is written with the new one.
     """
 
     name: str
@@ -163,6 +167,7 @@ class Field:
     number_format: str | None = None
     hint: str = ""
     deadline: bool = False
+    formerly: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind is FieldKind.CHOICE and not self.choices:
@@ -276,6 +281,8 @@ def _validation(f: Field) -> DataValidation | None:
     elif f.kind is FieldKind.NUMBER:
         dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
         dv.error = "请填写数字"
+    elif f.hint:  # free text: any value, with what to write shown when a cell is selected
+        dv = DataValidation()
     else:
         return None
     dv.allow_blank = True
@@ -617,7 +624,8 @@ def _key_column(seen: Mapping[int, str], layout: Layout) -> int | None:
 def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int, str]] | None:
     """(header row, {field: column}, {column: extra header}) when the key header is found
     (under its name, or a header the readers know for it: :func:`_key_column`)."""
-    wanted = {_norm_header(f.name): f.name for f in layout.fields}
+    wanted = {_norm_header(old): f.name for f in layout.fields for old in f.formerly}
+    wanted |= {_norm_header(f.name): f.name for f in layout.fields}
     for r, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
         seen = {c: _norm_header(v) for c, v in enumerate(row, 1) if v is not None}
         key_col = _key_column(seen, layout)

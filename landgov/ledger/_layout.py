@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import enum
 
+from landgov.core.columns import label
 from landgov.core.editable import Field, FieldKind, Layout
 
 __all__ = [
     "CLOSE_UNVERIFIED",
     "COUNTED",
     "DUE_UNREAD",
+    "GRADE",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
     "HOLD_CLOSE",
     "LAYOUT",
     "LEDGER_KIND",
+    "PATH",
     "PROBLEMS_SHEET",
     "PROGRESS_SHEET",
     "PROPOSE_CLOSE",
@@ -28,6 +31,10 @@ PROBLEMS_SHEET = "问题记录"
 PROGRESS_SHEET = "镇街进度"
 UNMERGED_SHEET = "未合并的行"
 GUIDE_SHEET = "填写说明"
+#: The 评价等级 and 四个一批路径 columns, headed as every list heads them (the label registry);
+#: a ledger written with their former headers 「等级」「治理路径」 reads back.
+GRADE = label("grade")
+PATH = label("path")
 HISTORY_COLUMNS = ("宗地代码", "日期", "原状态", "新状态", "来源", "说明")
 #: How 系统提示 starts a proposal to close a plot that left the 治理清单 (达标), and how it
 #: starts the note of one held back (待核实, or not found in the run): the second contains the
@@ -71,15 +78,15 @@ LAYOUT = Layout(
         Field("权利人", width=32),  # a company name whole, as in landgov.xlsx
         Field("面积（亩）", kind=FieldKind.NUMBER, number_format="0.00", width=10),
         Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
-        Field("等级", width=6),
-        Field("治理路径", width=10),
+        Field(GRADE, width=10, formerly=("等级",)),
+        Field(PATH, width=13, formerly=("治理路径",)),
         Field("列入原因", width=40),
         Field("政策依据", width=40),
         Field("列入日期", kind=FieldKind.DATE, width=12),
         Field("最新批次", width=28),
         Field("系统提示", width=44),
         Field("责任单位", editable=True, width=24, hint="负责本宗地整治的单位，如 XX街道经发办"),
-        Field("责任人", editable=True, width=10, hint="姓名"),
+        Field("责任人", editable=True, width=10, hint="本宗地整治的责任人姓名"),
         Field(
             "治理措施",
             editable=True,
@@ -102,7 +109,12 @@ LAYOUT = Layout(
             width=10,
             hint="未启动 / 推进中 / 已完成 / 已销号（销号须先验收，并填写验收日期和验收依据）",
         ),
-        Field("进展说明", editable=True, width=36),
+        Field(
+            "进展说明",
+            editable=True,
+            width=36,
+            hint="本次进展和遇到的问题，如 已约谈企业，方案编制中",
+        ),
         Field("验收日期", kind=FieldKind.DATE, editable=True, width=12, hint="如 2027-06-30"),
         Field(
             "验收依据",
@@ -123,11 +135,12 @@ GUIDE = (
         "计划完成日期已过的计入逾期）。",
     ),
     ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
+    *((f.name, f.hint) for f in LAYOUT.fields if f.editable and f.kind is FieldKind.TEXT),
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
     (
         "系统提示",
         "逾期、完成日期待核实（计划完成日期无法识别，是否逾期不明）、"
-        "建议销号（新批次已不在治理清单）、新批次改变了治理路径或镇街（请核实治理措施、"
+        "建议销号（新批次已不在治理清单）、新批次改变了四个一批路径或镇街（请核实治理措施、"
         "责任单位）、填写问题；橙色单元格请按批注修改。",
     ),
     ("注意", "可排序、筛选、加列；请勿修改「宗地代码」，不要删除隐藏的标识表。"),

@@ -11,6 +11,7 @@ import pandas as pd
 from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus, shown_met
+from landgov.ledger._layout import GRADE, PATH
 from landgov.run.results import ScreeningResult
 
 __all__ = ["computed_rows", "off_list_reason", "run_label"]
@@ -46,8 +47,8 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
             "权利人": gov.get("holder"),
             "面积（亩）": pd.to_numeric(gov.get("area_mu"), errors="coerce").round(2),
             "亩均税收（万元/亩）": pd.to_numeric(gov.get("tax_per_mu"), errors="coerce").round(2),
-            "等级": gov.get("grade"),
-            "治理路径": gov.get("path"),
+            GRADE: gov.get("grade"),
+            PATH: gov.get("path"),
             "列入原因": gov.get("reasons"),
             "政策依据": gov.get("citations"),
         }
@@ -78,7 +79,7 @@ def refreshed(row: dict[str, Any], parcel: pd.Series | None) -> dict[str, Any]:
         place["面积（亩）"] = round(area, 2)  # as computed_rows rounds it
     figures = {
         "亩均税收（万元/亩）": _number(parcel.get("tax_per_mu")),
-        "等级": _text(parcel.get("grade")),
+        GRADE: _text(parcel.get("grade")),
     }
     return row | place | figures
 

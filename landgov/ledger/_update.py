@@ -27,8 +27,10 @@ from landgov.ledger._book import (
 from landgov.ledger._layout import (
     CLOSE_UNVERIFIED,
     DUE_UNREAD,
+    GRADE,
     HOLD_CLOSE,
     LAYOUT,
+    PATH,
     PROPOSE_CLOSE,
     Status,
 )
@@ -342,7 +344,7 @@ def _rows_read(
                 field="宗地代码",
                 value=key,
                 action="核对宗地代码；合计等非宗地行请删除；确属手工添加的宗地已保留，"
-                "其系统信息（面积、等级、治理路径等）为空",
+                f"其系统信息（面积、{GRADE}、{PATH}等）为空",
                 severity=Severity.WARNING,
             )
     for key in edited.removed_keys:  # a deleted row comes back with its last status
@@ -537,13 +539,13 @@ def _path_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str |
     → 关停退出): the 治理措施 the 镇街 wrote were for the old path (「一地一企一方案」,
     虞政发〔2022〕12号 第三条第（一）项第2目), so the change is said with the run's 列入原因,
     never made silently; ``None`` when the path is the same or either is not known."""
-    before, after = row.get("治理路径"), fresh.get("治理路径")
+    before, after = row.get(PATH), fresh.get(PATH)
     if is_missing(before) or is_missing(after) or str(before).strip() == str(after).strip():
         return None
     why = fresh.get("列入原因")
     reason = "" if is_missing(why) else f"（{why}）"
     return (
-        f"{label} 批次治理路径由「{before}」改为「{after}」{reason}："
+        f"{label} 批次{PATH}由「{before}」改为「{after}」{reason}："
         "请按新路径核实治理措施、计划完成日期（一地一企一方案）"
     )
 

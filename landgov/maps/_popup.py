@@ -96,18 +96,18 @@ def _col(key: str, *args: Any, **kwargs: Any) -> Field:
 #: The verdict first (筛查结论, 四个一批 path, reasons), then the 档案 below it.
 PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
-        "筛查结论与处置路径",
+        f"筛查结论与{short_label('path')}",
         (
             _col("screening_status", "status"),
-            Field("path", "处置路径"),
-            Field("path_status", "路径判定", "status"),
+            _col("path"),
+            _col("path_status", "status"),
             # 人工认定 (landgov screen --overrides): the decided verdict above, the computed
             # one and the record (认定人、日期、理由、文件依据) here
             Field("override", "人工认定", "lines"),
             Field("screening_status_computed", "计算筛查结论", "status"),
-            Field("path_computed", "计算处置路径"),
-            Field("reasons", "理由及条款", "lines"),
-            Field("missing", "缺少数据", "list"),
+            _col("path_computed"),
+            _col("reasons", "lines"),
+            _col("missing", "list"),
         ),
     ),
     (
@@ -118,7 +118,7 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             _col("holder", sensitive=True),
             _col("land_use"),
             _col("right_type"),
-            Field("area_mu", "用地面积", "num", 2, "亩"),
+            _col("area_mu", "num", 2, "亩"),
             # 「（按高度估算）」 after both where the floor area was counted from heights
             _col("floor_area_m2", "num", 0, "m²", mark="far_mark"),
             # judged against 容积率下限 (用而未尽): shown with the digits that tell them apart
@@ -149,8 +149,8 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
         (
             _col("grade"),
             _col("low_efficiency", "bool"),
-            Field("flags", "问题记录", "list"),
-            Field("block_id", "所属连片地块"),
+            _col("flags", "list"),
+            _col("block_id"),
         ),
     ),
     (
@@ -174,14 +174,14 @@ BLOCK_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
         "连片地块",
         (
-            Field("block_id", "编号"),
+            _col("block_id"),
             _col("area_mu", "num", 1, "亩"),
             _col("large", "bool"),
             _col("n_parcels", "num", 0, "宗"),
             _col("n_enterprises", "num", 0, "家"),
             Field("tax_wan", "税收合计", "num", 2, "万元", money=True),
             _col("tax_per_mu", "num", 2, "万元/亩", money=True),
-            Field("paths", "处置路径", "list"),
+            _col("paths", "list"),
             _col("parcel_ids", "list"),
         ),
     ),

@@ -15,6 +15,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex, to_rgb
 from numpy.typing import NDArray
 
+from landgov.core.columns import label as column_label
 from landgov.core.compare import measured
 from landgov.core.missing import format_number, present_values
 from landgov.core.vocab import Grade, TreatmentPath
@@ -213,7 +214,7 @@ def path_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
         ("筛查待核实", "#fff3b0", False),
         ("不列入治理清单", style.background_color, True),
     ]
-    return _finish("path", "四个一批处置路径", codes, entries)
+    return _finish("path", column_label("path"), codes, entries)
 
 
 def _shade(color: str, strength: float) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from landgov.core.columns import COLUMNS, unit_text
+from landgov.core.columns import COLUMNS, label, unit_text
 from landgov.core.vocab import Grade, ScreeningStatus, TreatmentPath
 from landgov.maps.style import DEFAULT_STYLE, MapStyle
 
@@ -89,7 +89,7 @@ def _path_style(style: MapStyle) -> LayerStyle:
         ("筛查待核实", "筛查待核实", "#fff3b0"),
         ("不列入治理清单", "不列入治理清单", style.background_color),
     ]
-    return LayerStyle("四个一批处置路径", expression, tuple(cats))
+    return LayerStyle(label("path"), expression, tuple(cats))
 
 
 def _status_style(style: MapStyle) -> LayerStyle:

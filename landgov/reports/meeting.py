@@ -329,7 +329,7 @@ def _overview(
         notes.extend(n for n in (_target_note(summary), _source_note(summary, run)) if n)
         if any(f"{c}_computed" in summary.columns for c in DECIDABLE):
             notes.append(_DECIDED_NOTE)
-    return Page(f"{heading}　总览", draw, tuple(tables), tuple(notes), "四个一批处置路径")
+    return Page(f"{heading}　总览", draw, tuple(tables), tuple(notes), label("path"))
 
 
 def _applications_pages(apps: pd.DataFrame, per_page: int = 24) -> list[Page]:
@@ -403,7 +403,7 @@ def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
     def draw(ax: Axes) -> list[Patch]:
         return _plot(ax, near, highlight=focus)
 
-    return Page(title, draw, tables, notes, "宗地及周边（四个一批处置路径）")
+    return Page(title, draw, tables, notes, f"宗地及周边（{label('path')}）")
 
 
 def _block_page(run: RunData, block: pd.Series) -> Page:
@@ -423,7 +423,7 @@ def _block_page(run: RunData, block: pd.Series) -> Page:
         f"连片地块 {block['block_id']}：{_text(block.get('area_mu'), 1)} 亩，"
         f"{_text(block.get('n_parcels'), 0)} 宗，"
         f"亩均税收 {_text(block.get('tax_per_mu'), 2)} 万元/亩",
-        ("宗地代码", "企业名称", "面积（亩）", "亩均税收（万元/亩）", "评价等级", "处置路径"),
+        ("宗地代码", "企业名称", "面积（亩）", "亩均税收（万元/亩）", "评价等级", label("path")),
         rows,
         (2.0, 3.0, 0.9, 1.2, 0.8, 1.0),
     )
@@ -435,7 +435,7 @@ def _block_page(run: RunData, block: pd.Series) -> Page:
     def draw(ax: Axes) -> list[Patch]:
         return _plot(ax, near, highlight=outline if has_geom else None, highlight_label="连片范围")
 
-    return Page(f"连片低效地块 {block['block_id']}", draw, (table,), (), "四个一批处置路径")
+    return Page(f"连片低效地块 {block['block_id']}", draw, (table,), (), label("path"))
 
 
 def packet_pages(run_dir: str | Path, *, title: str | None = None) -> list[Page]:

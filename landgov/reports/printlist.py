@@ -2,10 +2,10 @@
 
 The full 治理清单 is the data view (every column, reasons with their citations); printed, its
 long texts shrink to about 5 pt. The print view keeps eleven columns a 镇街 officer reads on
-paper: 序号, 镇街, 宗地代码, 权利人, 面积, 亩均税收, 治理路径, 状态, 主要理由 (the reasons without
-their citations), 依据 (those citations, each once, by 文号 and clause) and 待核实事项 (what to
-collect from which department). Rows are the 治理清单's own rows (never screened again), sorted
-by 镇街, then 四个一批 path, then 宗地代码.
+paper: 序号, 镇街, 宗地代码, 权利人, 面积, 亩均税收, 四个一批路径, 状态, 主要理由 (the reasons
+without their citations), 依据 (those citations, each once, by 文号 and clause) and 待核实事项
+(what to collect from which department). Rows are the 治理清单's own rows (never screened
+again), sorted by 镇街, then 四个一批 path, then 宗地代码.
 
 It is a sheet of the same workbook, right after the 治理清单, rather than a workbook of its own:
 one file goes out, the print view cannot drift from the list it is printed from, and the
@@ -52,6 +52,8 @@ __all__ = [
 ]
 
 PRINT_SHEET = "治理清单（打印）"
+#: The registry's 「四个一批路径」 (the lists' header) on two lines, as narrow as its values.
+PATH_HEAD = "四个一批\n路径"
 #: The printed columns and their widths in Excel's character units (the width of 「0」 in the
 #: body font; a Chinese character takes about two).
 PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -61,7 +63,7 @@ PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("权利人", 14),
     ("面积\n（亩）", 7),
     ("亩均税收\n（万元/亩）", 11),  # 「（万元/亩）」 is 11 units wide
-    ("治理路径", 9),
+    (PATH_HEAD, 9),
     ("状态", 8),
     ("主要理由", 70),
     ("依据", 42),
@@ -342,7 +344,7 @@ def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
             "亩均税收\n（万元/亩）": (
                 pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy()
             ),
-            "治理路径": column("path").to_numpy(),
+            PATH_HEAD: column("path").to_numpy(),
             "状态": [
                 status[key] if key in status else status.setdefault(key, _status(*key))
                 for key in zip(

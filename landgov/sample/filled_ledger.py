@@ -19,6 +19,7 @@ import numpy as np
 from openpyxl import load_workbook
 
 from landgov.core.editable import EDIT_MARK
+from landgov.ledger._layout import PATH
 from landgov.sample._words import GIVEN_CHARS, SURNAMES
 
 __all__ = ["fill_ledger"]
@@ -93,7 +94,7 @@ def fill_ledger(
         if rng.random() >= share:
             continue
         town = str(ws.cell(r, col["镇街"]).value or "")
-        path_name = str(ws.cell(r, col["治理路径"]).value or "")
+        path_name = str(ws.cell(r, col[PATH]).value or "")
         code = str(ws.cell(r, 1).value)
         can_close = closing is None or code in closing
         values = _values(rng, town, path_name, len(filled), can_close=can_close)

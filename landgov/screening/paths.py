@@ -439,8 +439,12 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 catalogue 的结果（未运行）",))
     classes = verdict.values.get("classes", ())
     if any(cls == atom.value for _, cls in classes):
-        names = "、".join(u for u, cls in classes if cls == atom.value)
-        text = f"企业（{names}）属《产业结构调整指导目录》{atom.value}"
+        names = [u for u, cls in classes if cls == atom.value]
+        if verdict.status is Status.FAIL and all(
+            f"{u}（{atom.value}）" in verdict.reason for u in names
+        ):  # the check's 不符合 names them (with the edition and date): said once, not twice
+            return _Outcome(True, ((verdict.explain(), verdict.citation),))
+        text = f"企业（{'、'.join(names)}）属《产业结构调整指导目录》{atom.value}"
         return _Outcome(True, ((text, verdict.citation),))
     if any(is_missing(cls) for _, cls in classes) or not classes:
         return _Outcome(

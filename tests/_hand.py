@@ -305,11 +305,11 @@ def zengrong_inputs(
     buildings: gpd.GeoDataFrame | None = None,
 ) -> ZengrongInputs:
     """The 增容 inputs of ``parcels``: :func:`enterprises` linked as owners, planned 工业用地
-    (unless ``planning``), no demolition plan (unless ``demolition``), no violation record, no
-    special zone; 容积率 from the plots' floor area (or ``buildings``)."""
+    inside the 工业用地控制线 (unless ``planning``), no demolition plan (unless ``demolition``),
+    no violation record, no special zone; 容积率 from the plots' floor area (or ``buildings``)."""
     n = len(parcels)
     if planning is None:
-        planning = cover(parcels, 1.0, planned_use=["工业用地"] * n)
+        planning = cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=["是"] * n)
     if demolition is None:
         demolition = no_plans()
     return ZengrongInputs(

@@ -187,8 +187,9 @@ def test_a_partly_non_industrial_plan_gets_one_answer(profile, share, status):
     # （非官方）: 越政发〔2022〕24号 第七条第19项 sets none); 增容 once took only the largest piece
     # and called 30 % 商业 符合.
     parcels = _parcels(1)
-    west = _cover(parcels, share, planned_use=["商业用地"]) if share else None
-    east = _cover(parcels, 1.0, planned_use=["工业用地"])
+    inside = {"inside_control_line": [True]}  # inside the 工业用地控制线 (not the question here)
+    west = _cover(parcels, share, planned_use=["商业用地"], **inside) if share else None
+    east = _cover(parcels, 1.0, planned_use=["工业用地"], **inside)
     if west is not None:
         east = east.set_geometry(east.geometry.difference(west.geometry.iloc[0]))
     planning = pd.concat([x for x in (west, east) if x is not None], ignore_index=True)
@@ -204,7 +205,9 @@ def test_a_partly_non_industrial_plan_gets_one_answer(profile, share, status):
 def test_land_use_on_the_parcel_uses_the_same_matcher(profile):
     uses = [u for u, _ in PLANNED]
     parcels = _parcels(len(PLANNED), land_use=uses)
-    planning = _cover(parcels, planned_use=["工业用地"] * len(uses))
+    planning = _cover(
+        parcels, planned_use=["工业用地"] * len(uses), inside_control_line=[True] * len(uses)
+    )
     got = _zengrong(profile, parcels, planning=planning)["scope"].tolist()
     assert got == [s for _, s in PLANNED]
 

@@ -103,7 +103,9 @@ def test_zengrong_plan_on_a_short_form_is_never_a_pass(county):
     # 增容 「所在地块应符合国土空间规划的要求」: the same rule as screening. Plot 0 planned wholly
     # 「工业」: 0 % known non-industrial, 100 % read only by the project → 0 + 1.0 ≥ 0.5 → 待核实.
     parcels = plots(2)
-    planning = cover(parcels, 1.0, planned_use=["工业", "工业用地"])
+    planning = cover(
+        parcels, 1.0, planned_use=["工业", "工业用地"], inside_control_line=["是", "是"]
+    )
     rows = check_parcels(zengrong_inputs(county, parcels, planning=planning))
     plan = [_scope(row) for _, row in rows.iterrows()]
     assert [v.status for v in plan] == [U, P]

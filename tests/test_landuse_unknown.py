@@ -56,7 +56,7 @@ def test_screening_and_zengrong_agree_on_each_planned_use(yuecheng):
     uses = [use for use, _ in CASES]
     parcels = plots(len(uses))
     screened = screen_plots(yuecheng, parcels, firms(len(uses), tax_wan=42.0), uses=uses)
-    planning = cover(parcels, 1.0, planned_use=uses)
+    planning = cover(parcels, 1.0, planned_use=uses, inside_control_line=["是"] * len(uses))
     reviewed = check_parcels(zengrong_inputs(yuecheng, parcels, planning=planning))
     expected = [status for _, status in CASES]
     assert [v.status for v in screened.checks["planning"]] == expected

@@ -519,7 +519,7 @@ def test_plot_outside_the_planning_layer_is_to_verify_in_both_stages(yuecheng):
     # never 「规划为非工业用途的面积占 0%」 → 符合. Even with the county's own share (official).
     own = own_share(yuecheng)
     parcels = plots(2)
-    planning = cover(parcels.iloc[[1]], 1.0, planned_use=["工业用地"])
+    planning = cover(parcels.iloc[[1]], 1.0, planned_use=["工业用地"], inside_control_line=["是"])
     from landgov.screening import check_planning
 
     screened = check_planning(parcels, planning=planning, profile=own)

@@ -314,7 +314,9 @@ def _write_inputs(folder):
         }
     ).to_excel(folder / "compliance.xlsx", index=False)
     gpd.GeoDataFrame(
-        {"规划用途": ["工业用地"] * n}, geometry=[g.buffer(1) for g in geoms], crs=CRS
+        {"规划用途": ["工业用地"] * n, "控制线内": ["是"] * n},
+        geometry=[g.buffer(1) for g in geoms],
+        crs=CRS,
     ).to_file(folder / "planning.gpkg")
     gpd.GeoDataFrame(
         {"计划名称": ["远处拆迁计划"], "计划年份": [2024]},

@@ -321,6 +321,8 @@ _FAR: tuple[Column, ...] = (
     _col("planning_unknown_note", "规划用途不明说明", "text"),
     _col("planning_project_share", "按项目默认读作非工业的规划面积比例", "percent"),
     _col("planning_project_note", "规划用途项目默认读法说明", "text"),
+    _col("control_line_outside_share", "位于工业用地控制线外的面积比例", "percent"),
+    _col("control_line_unknown_share", "工业用地控制线不明的面积比例", "percent"),
     _col("demolition_plans", "所在拆迁计划", "text"),
     _col("demolition_partial_plans", "部分重叠的拆迁计划（待核实）", "text"),
     _col("demolition_old_plans", "年份较早的拆迁计划（待核实）", "text"),

@@ -7,7 +7,10 @@ of its area in one class of those polygons, by one rule per concept
 
 - planned for a non-industrial use (``screening.planning_nonindustrial_share``): the screening
   check 规划已非工业 and the 增容 scope 「符合国土空间规划」 [000 附件3 一];
-- outside the 工业用地控制线 (``screening.control_line_outside_share``): the screening check.
+- outside the 工业用地控制线 (``screening.control_line_outside_share``): the screening check
+  控制线外 and the 增容 scope's part 工业用地控制线 (:func:`control_line_shares`,
+  :func:`control_line_gap`): a plot the screening finds outside the line is never 可申报 on
+  增容 without that being said.
 
 Whether a planned use is industrial is :func:`landgov.core.landuse.industrial_matcher`'s answer
 (exact names and codes of the industrial and the non-industrial lists; a use in neither, blank,
@@ -32,9 +35,13 @@ from landgov.core.overlay import ShareRule, class_shares
 from landgov.policy import Profile
 
 __all__ = [
+    "NO_CONTROL_LINE_FIELD",
+    "NO_CONTROL_LINE_LAYER",
     "PROJECT_OTHER",
     "control_line_classes",
+    "control_line_gap",
     "control_line_rule",
+    "control_line_shares",
     "planned_use_classes",
     "planned_use_notes",
     "planned_use_rule",
@@ -46,6 +53,12 @@ __all__ = [
 _INSIDE = frozenset({"内", "控制线内"})
 _OUTSIDE = frozenset({"外", "控制线外"})
 
+
+#: What a plot's place against the 工业用地控制线 lacks without the planning layer
+#: (:func:`control_line_gap`).
+NO_CONTROL_LINE_LAYER = "规划用途图层 planning（含 inside_control_line 字段）"
+#: … and with a planning layer that does not record the line.
+NO_CONTROL_LINE_FIELD = "规划图层字段 inside_control_line（是否在工业用地控制线内）"
 
 #: The class of a planning polygon read as non-industrial only through a project short form.
 PROJECT_OTHER = "other_project"
@@ -98,6 +111,35 @@ def control_line_classes(planning: gpd.GeoDataFrame) -> pd.Series:
     """Per planning polygon: ``"inside"``, ``"outside"`` or ``"unknown"`` of the 工业用地控制线."""
     inside = planning["inside_control_line"].map(read_inside_line)
     return inside.map({True: "inside", False: "outside"}).fillna("unknown")
+
+
+def control_line_gap(planning: gpd.GeoDataFrame | None) -> str | None:
+    """What the plots' place against the 工业用地控制线 lacks: the planning layer, or its field
+    ``inside_control_line`` (the internal forms :mod:`landgov.core.collect` renders as
+    「规划用途及工业用地控制线〔自然资源局〕」); ``None`` when both are given."""
+    if planning is None:
+        return NO_CONTROL_LINE_LAYER
+    if "inside_control_line" not in planning.columns:
+        return NO_CONTROL_LINE_FIELD
+    return None
+
+
+def control_line_shares(
+    parcels: gpd.GeoDataFrame,
+    planning: gpd.GeoDataFrame,
+    *,
+    profile: Profile,
+    pairs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per plot: the share of its area outside the 工业用地控制线 (``bad``) and the share not
+    known (``unknown``: not covered, or an attribute blank or not understood), judged by
+    :func:`~landgov.core.overlay.judge_share` with :func:`control_line_rule` — in screening
+    and in the 增容 scope alike. ``planning`` must hold ``inside_control_line``
+    (:func:`control_line_gap`); ``pairs`` as in :func:`planning_shares`."""
+    classes = control_line_classes(planning)
+    return planning_shares(
+        parcels, planning, classes=classes, bad="outside", profile=profile, pairs=pairs
+    )
 
 
 def planned_use_rule(profile: Profile) -> ShareRule:

@@ -53,6 +53,11 @@ ACTION_SINGLE = "在源图层中把该属性改为单个值（文本或数值，
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
+#: … of a floor (建筑) area: in 平方米, never in a land-area unit (亩, 公顷)
+ACTION_FLOOR_AREA = (
+    "建筑面积应填平方米：核对该值（是否误填了土地面积或单位），改为以平方米计的建筑面积"
+    "（如 1500 或 1500平方米）后重新读取"
+)
 ACTION_DATE = "在源表中改为日期（如 2021-03-05）后重新读取"
 ACTION_YEAR = "在源表中改为四位年份（如 2019）后重新读取"
 ACTION_CHECK = "请核实"
@@ -240,7 +245,7 @@ def _container_value(
 def _number_factor(spec: FieldSpec, header_unit: str | None) -> Fraction | None:
     """The factor a plain number cell of this column is multiplied by (header unit or 1)."""
     if header_unit:
-        return unit_factor(header_unit, unit=spec.unit)
+        return unit_factor(header_unit, unit=spec.unit, floor_area=spec.floor_area)
     return Fraction(1)
 
 
@@ -305,8 +310,11 @@ def _convert_by_kind(
     if isinstance(value, _CONTAINERS):
         return _container_value(value, spec, header_unit)  # type: ignore[arg-type]
     if spec.kind is Kind.NUMBER:
-        number, text = parse_quantity(value, unit=spec.unit, header_unit=header_unit)
-        return number, text, ACTION_NUMBER if number is None else ACTION_CHECK, None
+        number, text = parse_quantity(
+            value, unit=spec.unit, header_unit=header_unit, floor_area=spec.floor_area
+        )
+        missing = ACTION_FLOOR_AREA if spec.floor_area else ACTION_NUMBER
+        return number, text, missing if number is None else ACTION_CHECK, None
     if spec.kind is Kind.DATE:
         day, text = parse_date(value, month_only=spec.month_only)
         return day, text, ACTION_DATE if day is None else ACTION_CHECK, None
@@ -527,14 +535,19 @@ def resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None
     spec, unit = match.field, match.header_unit
     if spec.kind is not Kind.NUMBER or unit is None:
         return None, True
-    if unit_factor(unit, unit=spec.unit) is not None:
+    if unit_factor(unit, unit=spec.unit, floor_area=spec.floor_area) is not None:
         return unit, True
     if is_unit(unit):
+        told = f"表头单位「{unit}」不能换算为字段「{spec.label}」的单位"
+        action = f"改正表头单位（本字段单位：{spec.unit or '无'}）后重新读取"
+        if spec.floor_area and unit_factor(unit, unit=spec.unit) is not None:  # 亩, 公顷
+            told = f"「{spec.label}」是建筑面积，应填平方米；表头单位「{unit}」是土地面积单位"
+            action = ACTION_FLOOR_AREA
         log.add(
-            f"表头单位「{unit}」不能换算为字段「{spec.label}」的单位，该列数值全部按缺失处理",
+            f"{told}，该列数值全部按缺失处理",
             field=match.source,
             value=match.source,
-            action=f"改正表头单位（本字段单位：{spec.unit or '无'}）后重新读取",
+            action=action,
         )
         return None, False
     log.add(

@@ -107,10 +107,14 @@ def apply_sheet_units(
         match = matches[name]
         spec = match.field
         stated = notes.columns.get(c) or notes.sheet
-        usable = {u: w for u, w in stated.items() if unit_factor(u, unit=spec.unit) is not None}
+        usable = {
+            u: w
+            for u, w in stated.items()
+            if unit_factor(u, unit=spec.unit, floor_area=spec.floor_area) is not None
+        }
         if not usable:
             continue
-        factors = {unit_factor(u, unit=spec.unit) for u in usable}
+        factors = {unit_factor(u, unit=spec.unit, floor_area=spec.floor_area) for u in usable}
         shown = "、".join(f"「单位：{u}」（{w}单元格）" for u, w in usable.items())
         if len(factors) > 1:
             blocked.add(name)

@@ -57,7 +57,7 @@ APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
         T,
         ("项目产业目录类别", "产业结构调整目录类别", "产业导向", "目录类别"),
     ),
-    FieldSpec("added_floor_m2", "新增建筑面积", N, ("新增建筑面积",), "m2"),
+    FieldSpec("added_floor_m2", "新增建筑面积", N, ("新增建筑面积",), "m2", floor_area=True),
     FieldSpec("investment_wan", "项目总投资", N, ("项目总投资", "总投资"), "万元"),
     FieldSpec("fixed_investment_wan", "固定资产投资", N, ("固定资产投资",), "万元"),
     FieldSpec(

@@ -25,7 +25,14 @@ BUILDING_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("storeys", "层数", Kind.NUMBER, ("层数", "CS", "地上层数", "楼层数", "总层数")),
     FieldSpec("storey_height_m", "层高", Kind.NUMBER, ("层高", "CG", "平均层高")),
     FieldSpec("height_m", "建筑高度", Kind.NUMBER, ("建筑高度", "JZGD", "高度", "房屋高度")),
-    FieldSpec("floor_area_m2", "建筑面积", Kind.NUMBER, ("建筑面积", "JZMJ", "房屋建筑面积"), "m2"),
+    FieldSpec(
+        "floor_area_m2",
+        "建筑面积",
+        Kind.NUMBER,
+        ("建筑面积", "JZMJ", "房屋建筑面积"),
+        "m2",
+        floor_area=True,
+    ),
 )
 
 _LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, 300.0)}

@@ -69,6 +69,9 @@ class FieldSpec:
     #: leading 0 (「0601」 → 601), restored where only one count fits
     #: (:func:`landgov.io._convert.lost_zero`); empty for fields without such codes
     code_digits: tuple[int, ...] = ()
+    #: a floor (建筑) area (unit ``m2``): a value or header in a land-area unit (亩, 公顷) is
+    #: set aside as missing and said, never converted (:func:`landgov.io.numbers.parse_quantity`)
+    floor_area: bool = False
 
 
 #: The digit counts of the land-use codes: GB/T 21010-2017 (「06」, 「0601」) and the 用地用海分类
@@ -91,8 +94,11 @@ def _f(
     required: bool = False,
     month_only: str = "first",
     code_digits: tuple[int, ...] = (),
+    floor_area: bool = False,
 ) -> FieldSpec:
-    return FieldSpec(name, label, kind, (label, *aliases), unit, required, month_only, code_digits)
+    return FieldSpec(
+        name, label, kind, (label, *aliases), unit, required, month_only, code_digits, floor_area
+    )
 
 
 T, N, D, C, Y = Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.CODE, Kind.YEAR
@@ -121,7 +127,14 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         ["土地面积", "ZDMJ", "面积", "用地面积", "SHAPE_Area"],
         "m2",
     ),
-    _f("floor_area_m2", "建筑面积", N, ["JZMJ", "总建筑面积", "房屋建筑面积"], "m2"),
+    _f(
+        "floor_area_m2",
+        "建筑面积",
+        N,
+        ["JZMJ", "总建筑面积", "房屋建筑面积"],
+        "m2",
+        floor_area=True,
+    ),
     _f("far_declared", "容积率", N, ["RJL"]),
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
     #: 统计用区划代码 of the plot's place: 县级 6 digits, 乡级 9, 村级 12 (its county is checked

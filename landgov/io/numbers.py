@@ -26,6 +26,11 @@ canonical    accepted
 
 1 亩 = 10000/15 m² exactly (docs/domain.md §1). Conversions use exact fractions, so ``125000元`` is
 exactly 12.5 万元.
+
+A floor (建筑) area is ``m2`` too, but 亩, 公顷 (ha, hm²) and km² measure land, never a floor
+area: with ``floor_area=True`` (the readers pass the field's ``FieldSpec.floor_area``) a value
+or a header in one of them is not converted — 「2亩」 typed in 新增建筑面积 is a slip, not
+1,333.33 m² of floor — but set aside as missing and said (:data:`LAND_ONLY_UNITS`).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from landgov.core.safe_text import excel_error
 
 __all__ = [
     "CANONICAL_UNITS",
+    "LAND_ONLY_UNITS",
     "is_missing",
     "is_unit",
     "parse_date",
@@ -124,6 +130,10 @@ _UNITS: dict[str, dict[str, Fraction]] = {
     "%": {"%": Fraction(1)},
 }
 
+#: Units of ``m2`` that measure land only (as :func:`unit_factor` keys them): never a floor
+#: (建筑) area's unit, which is 平方米 (万平方米).
+LAND_ONLY_UNITS = frozenset({"亩", "公顷", "ha", "hm2", "km2", "平方公里"})
+
 CANONICAL_UNITS: tuple[str, ...] = tuple(_UNITS)
 """Canonical units understood by :func:`parse_quantity` (plus ``None``, dimensionless)."""
 
@@ -168,7 +178,7 @@ def _unit_key(text: str) -> str:
     return _UNIT_PER_YEAR.sub("", s)
 
 
-def unit_factor(unit_text: str, *, unit: str | None) -> Fraction | None:
+def unit_factor(unit_text: str, *, unit: str | None, floor_area: bool = False) -> Fraction | None:
     """Factor that converts a value in ``unit_text`` to the canonical ``unit``.
 
     Parameters
@@ -177,6 +187,9 @@ def unit_factor(unit_text: str, *, unit: str | None) -> Fraction | None:
         A unit as written in a header or cell (``"元"``, ``"m²"``, ``"单位：万元"``, ``"万元/年"``).
     unit
         The canonical unit (see :data:`CANONICAL_UNITS`); ``None`` for dimensionless fields.
+    floor_area
+        The field is a floor (建筑) area: a land-area unit (:data:`LAND_ONLY_UNITS`) is none of
+        its units.
 
     Returns
     -------
@@ -189,10 +202,25 @@ def unit_factor(unit_text: str, *, unit: str | None) -> Fraction | None:
     Fraction(1, 10000)
     >>> unit_factor("亩", unit="m2")
     Fraction(2000, 3)
+    >>> unit_factor("亩", unit="m2", floor_area=True) is None
+    True
     """
     if unit is None:
         return None
-    return _UNITS[unit].get(_unit_key(unit_text))
+    key = _unit_key(unit_text)
+    if floor_area and _land_only(key, unit):
+        return None
+    return _UNITS[unit].get(key)
+
+
+def _land_only(key: str, unit: str | None) -> bool:
+    """Whether the unit ``key`` (:func:`_unit_key`) is a land-area unit of ``unit``."""
+    return unit == "m2" and key in LAND_ONLY_UNITS
+
+
+def _floor_in_land_unit(cell_unit: str) -> str:
+    """Why a floor area written in a land-area unit is not read (the cell's unit named)."""
+    return f"建筑面积应填平方米；「{cell_unit}」是土地面积单位，不换算为建筑面积，请核对"
 
 
 def is_unit(text: str) -> bool:
@@ -237,6 +265,16 @@ def _parse_text_number(text: str) -> tuple[Fraction | None, str, str | None]:
     return number, unit_text, None
 
 
+def _land_unit_of_floor(cell_unit: str, *, unit: str | None, header_unit: str | None) -> str | None:
+    """Why a floor area's cell is not read when its unit (the cell's own, else the header's)
+    is a land-area unit; ``None`` otherwise."""
+    if cell_unit:
+        return _floor_in_land_unit(cell_unit) if _land_only(_unit_key(cell_unit), unit) else None
+    if header_unit and _land_only(_unit_key(header_unit), unit):
+        return f"表头单位：{_floor_in_land_unit(header_unit)}"
+    return None
+
+
 def _resolve_factor(
     cell_unit: str, *, unit: str | None, header_unit: str | None
 ) -> tuple[Fraction | None, str | None]:
@@ -265,7 +303,7 @@ def _check_sign(value: float, raw: str, unit: str | None) -> tuple[float | None,
 
 
 def parse_quantity(
-    value: object, *, unit: str | None, header_unit: str | None = None
+    value: object, *, unit: str | None, header_unit: str | None = None, floor_area: bool = False
 ) -> tuple[float | None, str | None]:
     """Parse one cell into a number in the canonical ``unit``.
 
@@ -281,6 +319,9 @@ def parse_quantity(
     header_unit
         Unit written in the column header (``税收（元）`` → ``"元"``), used when the cell has no
         unit of its own. A unit in the cell wins, with a warning when the two differ.
+    floor_area
+        The field is a floor (建筑) area (``FieldSpec.floor_area``): a value in a land-area
+        unit (「2亩」, 「1.5公顷」: :data:`LAND_ONLY_UNITS`) is missing and said, not converted.
 
     Returns
     -------
@@ -298,6 +339,8 @@ def parse_quantity(
     12.5
     >>> parse_quantity("2.3亩", unit="m2")[0]  # 2.3 × 10000/15
     1533.3333333333333
+    >>> print(parse_quantity("2亩", unit="m2", floor_area=True)[1])
+    「2亩」：建筑面积应填平方米；「亩」是土地面积单位，不换算为建筑面积，请核对，已按缺失处理
     """
     if unit is not None and unit not in _UNITS:
         raise ValueError(f"unknown canonical unit {unit!r}; expected one of {CANONICAL_UNITS}")
@@ -315,7 +358,9 @@ def parse_quantity(
         number, cell_unit, problem = _text_cell(raw, unit=unit, header_unit=header_unit)
         if number is None:
             return None, problem
-    return _finite_or_missing(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+    return _finite_or_missing(
+        number, cell_unit, raw, unit=unit, header_unit=header_unit, floor_area=floor_area
+    )
 
 
 def _text_cell(
@@ -359,17 +404,31 @@ def _currency_problem(
 
 
 def _finite_or_missing(
-    number: Fraction, cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+    number: Fraction,
+    cell_unit: str,
+    raw: str,
+    *,
+    unit: str | None,
+    header_unit: str | None,
+    floor_area: bool,
 ) -> tuple[float | None, str | None]:
     """:func:`_apply_unit`, but a number no float can hold (``1e400``) becomes missing."""
     try:
-        return _apply_unit(number, cell_unit, raw, unit=unit, header_unit=header_unit)
+        return _apply_unit(
+            number, cell_unit, raw, unit=unit, header_unit=header_unit, floor_area=floor_area
+        )
     except OverflowError:
         return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理"
 
 
 def _apply_unit(
-    number: Fraction, cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+    number: Fraction,
+    cell_unit: str,
+    raw: str,
+    *,
+    unit: str | None,
+    header_unit: str | None,
+    floor_area: bool,
 ) -> tuple[float | None, str | None]:
     if cell_unit in {"%", "‰"} and unit is None:
         scale = Fraction(1, 100) if cell_unit == "%" else Fraction(1, 1000)
@@ -377,6 +436,8 @@ def _apply_unit(
         return result, f"百分数「{raw}」已换算为小数 {result:g}"
     if cell_unit in {"%", "‰"} and unit != "%":
         return None, f"百分数「{raw}」不能换算为{_LABEL[unit]}，已按缺失处理"
+    if floor_area and (land := _land_unit_of_floor(cell_unit, unit=unit, header_unit=header_unit)):
+        return None, f"「{raw}」：{land}，已按缺失处理"
     factor, why = _resolve_factor(cell_unit, unit=unit, header_unit=header_unit)
     if factor is None:
         return None, f"「{raw}」：{why}，已按缺失处理"

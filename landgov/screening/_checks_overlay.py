@@ -19,8 +19,9 @@ from landgov.core.overlay import (
 )
 from landgov.core.planning import (
     PROJECT_OTHER,
-    control_line_classes,
+    control_line_gap,
     control_line_rule,
+    control_line_shares,
     planned_use_classes,
     planned_use_notes,
     planned_use_rule,
@@ -71,14 +72,20 @@ def _planning_shares(
     are computed once for the planning and control-line checks (within
     :func:`~landgov.screening._common.shared_lookups`)."""
     geo = _need_geo(parcels)
+    return planning_shares(
+        geo, planning, classes=classes, bad=bad, profile=profile,
+        pairs=_planning_pairs(geo, planning, profile), notes=notes, project=project,
+    )  # fmt: skip
+
+
+def _planning_pairs(
+    geo: gpd.GeoDataFrame, planning: gpd.GeoDataFrame, profile: Profile
+) -> pd.DataFrame:
+    """The plot–planning overlaps, computed once for the planning and control-line checks."""
     tol = float(profile.value("overlay.overlap_tolerance_m2"))
-    pairs = _shared(
+    return _shared(
         "planning_pairs", (geo, planning), lambda: intersections(geo, planning, min_area_m2=tol)
     )
-    return planning_shares(
-        geo, planning, classes=classes, bad=bad, profile=profile, pairs=pairs, notes=notes,
-        project=project,
-    )  # fmt: skip
 
 
 def check_planning(
@@ -170,7 +177,10 @@ def check_control_line(
     A plot fails when at least ``screening.control_line_outside_share`` of its area lies in
     planning polygons marked outside the line (:func:`landgov.core.planning.control_line_rule`);
     待核实 when the layer or the field is missing, the uncovered part could change the answer,
-    or only a 示例规则（非官方） threshold would pass it.
+    or only a 示例规则（非官方） threshold would pass it. The shares and what is missing are
+    :func:`landgov.core.planning.control_line_shares` and
+    :func:`~landgov.core.planning.control_line_gap`, the ones the 增容 scope reads
+    (``zengrong.scope.control_line``): both stages find the same plot outside the line.
 
     Returns
     -------
@@ -180,15 +190,14 @@ def check_control_line(
     key = "screening.control_line_outside_share"
     citation = profile.citation(key)
     c = Check.CONTROL_LINE
-    if planning is None or "inside_control_line" not in planning.columns:
-        what = (
-            "规划用途图层 planning（含 inside_control_line 字段）"
-            if planning is None
-            else "规划图层字段 inside_control_line（是否在工业用地控制线内）"
-        )
+    what = control_line_gap(planning)
+    if what is not None:
         return _unknown_all(parcels.index, c, "未提供工业用地控制线，无法判定", citation, what)
-    classes = control_line_classes(planning)
-    shares = _planning_shares(parcels, planning, classes=classes, bad="outside", profile=profile)
+    assert planning is not None  # control_line_gap names a missing layer
+    geo = _need_geo(parcels)
+    shares = control_line_shares(
+        geo, planning, profile=profile, pairs=_planning_pairs(geo, planning, profile)
+    )
     return _share_verdicts(shares, control_line_rule(profile), check=c)
 
 

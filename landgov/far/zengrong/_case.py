@@ -14,7 +14,7 @@ from landgov.core.columns import CONDITION_LABELS  # noqa: F401  (re-exported: o
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, ShareRule
-from landgov.core.planning import planned_use_rule
+from landgov.core.planning import control_line_rule, planned_use_rule
 from landgov.core.records import ViolationRecord as _Record
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
@@ -178,6 +178,10 @@ class _Settings:
     @functools.cached_property
     def planned_use(self) -> ShareRule:
         return planned_use_rule(self.profile)
+
+    @functools.cached_property
+    def control_line(self) -> ShareRule:
+        return control_line_rule(self.profile)
 
 
 def _app(case: _Case, name: str) -> Any:

@@ -439,6 +439,7 @@ def _no_facts(columns: pd.Index) -> dict[str, Any]:
     facts: dict[str, Any] = dict.fromkeys(columns, np.nan)
     facts |= {
         "planning_given": False,
+        "control_line_given": False,
         "demolition_given": False,
         "zones_given": False,
         "zone_names_given": False,

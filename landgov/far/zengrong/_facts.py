@@ -17,6 +17,8 @@ from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
 from landgov.core.planning import (
     PROJECT_OTHER,
+    control_line_gap,
+    control_line_shares,
     planned_use_classes,
     planned_use_notes,
     planning_shares,
@@ -67,8 +69,9 @@ def _overlay_facts(
     """Per parcel: what the planning, demolition-plan and special-zone layers say.
 
     ``*_given`` say whether a layer was given at all; a layer given without the column a check
-    reads (``zone_name``) is recorded as such (``zone_names_given``) so the check says 待核实
-    instead of reading the gap as "not in a zone".
+    reads (``zone_name``; the planning layer's ``inside_control_line``) is recorded as such
+    (``zone_names_given``, ``control_line_given``) so the check says 待核实 instead of reading
+    the gap as "not in a zone" or "inside the line".
     """
     tol = float(profile.value("overlay.overlap_tolerance_m2"))
     # features are looked up by index label: a layer joined from several files (pd.concat)
@@ -91,30 +94,7 @@ def _overlay_facts(
     out["unnamed_zone"] = False
     out["demolition_share"] = 0.0
     out["in_demolition_plan"] = False
-    out["planning_other_share"] = 0.0
-    out["planning_unknown_share"] = 1.0  # no planned use known: all of the plot
-    out["planning_unknown_note"] = ""
-    out["planning_project_share"] = 0.0
-    out["planning_project_note"] = ""
-    if planning is not None and len(planning) and "planned_use" in planning:
-        classes = planned_use_classes(planning, profile)
-        notes = planned_use_notes(planning, profile)
-        shares = planning_shares(
-            parcels, planning, classes=classes, bad="other", profile=profile, notes=notes,
-            project=PROJECT_OTHER,
-        )  # fmt: skip
-        out["planning_other_share"] = shares["bad"]
-        out["planning_unknown_share"] = shares["unknown"]
-        out["planning_unknown_note"] = shares["unknown_note"]
-        out["planning_project_share"] = shares["project"]
-        out["planning_project_note"] = shares["project_note"]
-        main = shares["largest"]  # shown: the use of the largest piece
-        ok = main.notna()
-        out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
-        if "inside_control_line" in planning:
-            out.loc[ok, "inside_control_line"] = planning.loc[
-                main[ok], "inside_control_line"
-            ].to_numpy()
+    _planning_facts(out, parcels, planning, profile=profile, tol=tol)
     if demolition is not None and len(demolition):
         rule = DemolitionRule.from_profile(profile)
         found = demolition_overlay(parcels, demolition, rule=rule, as_of=as_of)
@@ -129,6 +109,68 @@ def _overlay_facts(
         names = tuple(profile.value("zengrong.special_zones"))
         out["special_zone"], out["unnamed_zone"] = _zone_facts(parcels, special_zones, names, tol)
     return out
+
+
+def _planning_facts(
+    out: pd.DataFrame,
+    parcels: gpd.GeoDataFrame,
+    planning: gpd.GeoDataFrame | None,
+    *,
+    profile: Profile,
+    tol: float,
+) -> None:
+    """Into ``out``: what the planning layer says of each plot — the shares of its area planned
+    non-industrial and not known (the scope's 「符合国土空间规划」), the 工业用地控制线
+    (:func:`_control_line_facts`), and the planned use of the largest piece (shown)."""
+    out["planning_other_share"] = 0.0
+    out["planning_unknown_share"] = 1.0  # no planned use known: all of the plot
+    out["planning_unknown_note"] = ""
+    out["planning_project_share"] = 0.0
+    out["planning_project_note"] = ""
+    # the plot–planning overlaps, computed once for the planned use and the control line
+    pairs = None
+    if planning is not None and len(planning):
+        pairs = intersections(parcels, planning, min_area_m2=tol)
+    _control_line_facts(out, parcels, planning, profile=profile, pairs=pairs)
+    if planning is not None and len(planning) and "planned_use" in planning:
+        classes = planned_use_classes(planning, profile)
+        notes = planned_use_notes(planning, profile)
+        shares = planning_shares(
+            parcels, planning, classes=classes, bad="other", profile=profile, pairs=pairs,
+            notes=notes, project=PROJECT_OTHER,
+        )  # fmt: skip
+        out["planning_other_share"] = shares["bad"]
+        out["planning_unknown_share"] = shares["unknown"]
+        out["planning_unknown_note"] = shares["unknown_note"]
+        out["planning_project_share"] = shares["project"]
+        out["planning_project_note"] = shares["project_note"]
+        main = shares["largest"]  # shown: the use of the largest piece
+        ok = main.notna()
+        out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
+        if "inside_control_line" in planning:
+            out.loc[ok, "inside_control_line"] = planning.loc[
+                main[ok], "inside_control_line"
+            ].to_numpy()
+
+
+def _control_line_facts(
+    out: pd.DataFrame,
+    parcels: gpd.GeoDataFrame,
+    planning: gpd.GeoDataFrame | None,
+    *,
+    profile: Profile,
+    pairs: pd.DataFrame | None,
+) -> None:
+    """Into ``out``: the 工业用地控制线 as the screening check 控制线外 reads it
+    (:func:`landgov.core.planning.control_line_shares`): whether the line is given at all
+    (``control_line_given``), the share of each plot outside it and the share not known."""
+    out["control_line_given"] = control_line_gap(planning) is None
+    out["control_line_outside_share"] = 0.0
+    out["control_line_unknown_share"] = 1.0  # no line known: all of the plot
+    if planning is not None and len(planning) and control_line_gap(planning) is None:
+        line = control_line_shares(parcels, planning, profile=profile, pairs=pairs)
+        out["control_line_outside_share"] = line["bad"]
+        out["control_line_unknown_share"] = line["unknown"]
 
 
 def _zone_facts(

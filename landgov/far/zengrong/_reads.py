@@ -69,12 +69,20 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "planning_given",
             "planned_use",
-            "inside_control_line",
             "planning_other_share",
             "planning_unknown_share",
             "planning_unknown_note",
             "planning_project_share",
             "planning_project_note",
+        ),
+    ),
+    "scope.control_line": (
+        "overlay",
+        (
+            "planning_given",
+            "control_line_given",
+            "control_line_outside_share",
+            "control_line_unknown_share",
         ),
     ),
     "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),

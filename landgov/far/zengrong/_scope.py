@@ -8,6 +8,7 @@ from landgov.core.compare import shown
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
+from landgov.core.planning import NO_CONTROL_LINE_FIELD, NO_CONTROL_LINE_LAYER
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.ratio import beyond_ratio, estimate_citations
 from landgov.far.zengrong._case import (
@@ -42,6 +43,7 @@ def _scope(case: _Case, s: _Settings, *, share: Share = direct) -> list[Verdict]
         share("scope.right", case, lambda: _scope_right(case, s)),
         share("scope.use", case, lambda: _scope_use(case, s)),
         share("scope.plan", case, lambda: _scope_plan(case, s)),
+        share("scope.control_line", case, lambda: _scope_control_line(case, s)),
         share("scope.zone", case, lambda: _scope_zone(case, s)),
         share("scope.period", case, lambda: _scope_period(case, s)),
         *_scope_applicant(case),
@@ -230,13 +232,66 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
         "规划非工业面积占比": round(bad, 4),
         "规划不明面积占比": round(unknown, 4),
         "比例门槛": rule.limit.value,
-        "工业用地控制线内": case.overlay.get("inside_control_line"),
     }
     lead = "" if is_missing(planned) else f"规划用途（面积最大）为「{planned}」；"
     reason = lead + found.reason
     if found.citation is not None and not found.citation.official:
         cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
     return _v("scope.plan", found.status, reason, cite, values=values, missing=found.missing)
+
+
+#: What a plot outside the 工业用地控制线 leaves to the planning department: whether 增容 there
+#: meets 「所在地块应符合国土空间规划的要求」 [附件3 一].
+OUTSIDE_LINE = (
+    "区自然资源和规划分局确认：宗地位于工业用地控制线外，是否符合国土空间规划的要求（可否增容）"
+)
+
+
+def _scope_control_line(case: _Case, s: _Settings) -> Verdict:
+    """The 工业用地控制线 part of 「所在地块应符合国土空间规划的要求」 [一], by the rule of the
+    screening check 控制线外 (:func:`landgov.core.overlay.judge_share` with
+    :func:`landgov.core.planning.control_line_rule` on
+    :func:`landgov.core.planning.control_line_shares`): both stages find the same share.
+
+    - wholly inside, or outside below a county's own share → 符合;
+    - outside by the share (the screening's 不符合, path 功能转型) → 待核实, never 不符合 and
+      never 符合: the line is a requirement of the 国土空间规划 (越政发〔2022〕24号 第七条第19项
+      「落实工业用地控制线管理要求」), but the opinion does not say that land outside it may not
+      be 增容 (outside, a change of use is possible with “改一补一”, not decided); the
+      自然资源和规划 department confirms (:data:`OUTSIDE_LINE`);
+    - below an example share, or a part not known (not covered, attribute blank) that could
+      reach it → 待核实, as in screening;
+    - no planning layer, or one without the line → 待核实 naming it, as in screening.
+    """
+    cite = _cite("scope")
+    rule = "scope.control_line"
+    if (lost := _not_found(case, rule, "工业用地控制线", cite)) is not None:
+        return lost
+    if not case.overlay.get("planning_given") or not case.overlay.get("control_line_given"):
+        what = (
+            NO_CONTROL_LINE_FIELD if case.overlay.get("planning_given") else NO_CONTROL_LINE_LAYER
+        )
+        reason = "未提供工业用地控制线，无法判断是否符合国土空间规划的要求（工业用地控制线）"
+        return _v(rule, Status.UNKNOWN, reason, cite, missing=(what,))
+    line = s.control_line
+    bad = float(case.overlay.get("control_line_outside_share") or 0.0)
+    unknown = float(case.overlay.get("control_line_unknown_share") or 0.0)
+    found = judge_share(line, bad=bad, unknown=unknown)
+    values = {
+        "控制线外面积占比": round(bad, 4),
+        "控制线不明面积占比": round(unknown, 4),
+        "控制线外比例门槛": line.limit.value,
+    }
+    if found.citation is not None and not found.citation.official:
+        cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
+    if found.status is not Status.FAIL:
+        return _v(rule, found.status, found.reason, cite, values=values, missing=found.missing)
+    reason = (
+        f"{found.reason}；控制线外的工业用地确需改变用途的实行“改一补一” "
+        f"{Citation('000', '19').reference}，本意见未明确控制线外的存量工业用地可否增容，"
+        "是否符合国土空间规划的要求须核实"
+    )
+    return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=(OUTSIDE_LINE,))
 
 
 def _scope_zone(case: _Case, s: _Settings) -> Verdict:

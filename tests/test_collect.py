@@ -46,7 +46,7 @@ FORMS = [
         "综合行政执法局",
         None,
     ),
-    ("规划用途图层 planning（含 inside_control_line 字段）", "自然资源局", None),
+    ("规划用途图层 planning", "自然资源局", None),
     ("规划图层字段 planned_use（规划用途）", "自然资源局", None),
     ("拆迁计划图层 demolition", "房屋征收部门", None),
     ("房屋征收部门确认：部分重叠的宗地是否列入拆迁计划", "房屋征收部门", None),

@@ -155,3 +155,26 @@ def test_planning_layer_without_the_field_once_made_plot_eligible(profile):
     assert got["zengrong"].iloc[0] == TBD
     assert "控制线" in got["scope_note"].iloc[0]
     assert not pd.isna(got["missing"].iloc[0])
+
+
+def test_a_missing_planning_layer_is_one_item_to_collect_in_both_stages() -> None:
+    """Without a planning layer, neither 规划用途 nor the 工业用地控制线 is known: one layer
+    to collect from one department, said once — 「规划用途及工业用地控制线〔自然资源局〕」 —
+    in screening's 缺少的数据 and in 增容's, never twice (nor once without its department)."""
+    import dataclasses
+
+    from landgov.core.collect import render_text, split_items
+    from landgov.far.zengrong import check_parcels
+    from landgov.policy import load_profile
+    from tests._hand import firms, plots, screen_plots, zengrong_inputs
+
+    profile = load_profile("yuecheng-2022")
+    wanted = "规划用途及工业用地控制线〔自然资源局〕"
+    # 10 万元 on 21 亩 (0.48 万元/亩): 低效, listed, its path needs the planning layer
+    ents = firms(1, land_mu=21.0, tax_wan=[10.0])
+    screened = screen_plots(profile, plots(1), ents, planning=None)
+    judged = check_parcels(dataclasses.replace(zengrong_inputs(profile, plots(1)), planning=None))
+    for missing in (screened.parcels["missing"].iloc[0], judged["missing"].iloc[0]):
+        items = list(split_items(render_text(missing)))
+        planning = [i for i in items if "规划" in i]
+        assert planning == [wanted], items

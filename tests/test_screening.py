@@ -860,11 +860,12 @@ def _absent_cases():
             lambda p, pr: check_planning(p, planning=plan_no_use, profile=pr),
             "planned_use",
         ),
-        # no planning layer: not "inside the control line"
+        # no planning layer: not "inside the control line" (the one item of a missing planning
+        # layer, rendered 「规划用途及工业用地控制线〔自然资源局〕」)
         (
             "control_line",
             lambda p, pr: check_control_line(p, planning=None, profile=pr),
-            "inside_control_line",
+            "规划用途图层",
         ),
         # a layer without the control-line field
         (

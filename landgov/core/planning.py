@@ -54,9 +54,11 @@ _INSIDE = frozenset({"内", "控制线内"})
 _OUTSIDE = frozenset({"外", "控制线外"})
 
 
-#: What a plot's place against the 工业用地控制线 lacks without the planning layer
-#: (:func:`control_line_gap`).
-NO_CONTROL_LINE_LAYER = "规划用途图层 planning（含 inside_control_line 字段）"
+#: What a plot's planned use or its place against the 工业用地控制线 lacks without the planning
+#: layer (:func:`control_line_gap`, screening's 规划已非工业, 增容's 「符合国土空间规划」): one
+#: layer, one item to collect (「规划用途及工业用地控制线〔自然资源局〕」), so a list naming both
+#: checks' gaps names it once.
+NO_CONTROL_LINE_LAYER = "规划用途图层 planning"
 #: … and with a planning layer that does not record the line.
 NO_CONTROL_LINE_FIELD = "规划图层字段 inside_control_line（是否在工业用地控制线内）"
 

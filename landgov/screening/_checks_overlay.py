@@ -18,6 +18,7 @@ from landgov.core.overlay import (
     judge_share,
 )
 from landgov.core.planning import (
+    NO_CONTROL_LINE_LAYER,
     PROJECT_OTHER,
     control_line_gap,
     control_line_rule,
@@ -117,9 +118,7 @@ def check_planning(
     citation = profile.citation(key)
     c = Check.PLANNING
     if planning is None or "planned_use" not in planning.columns:
-        what = (
-            "规划用途图层 planning" if planning is None else "规划图层字段 planned_use（规划用途）"
-        )
+        what = NO_CONTROL_LINE_LAYER if planning is None else "规划图层字段 planned_use（规划用途）"
         return _unknown_all(parcels.index, c, "未提供规划用途，无法判定", citation, what)
     classes = planned_use_classes(planning, profile)
     notes = planned_use_notes(planning, profile)

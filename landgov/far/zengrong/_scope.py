@@ -213,7 +213,7 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
             Status.UNKNOWN,
             "未提供国土空间规划图层，无法判断是否符合规划",
             cite,
-            missing=("规划用途图层",),
+            missing=(NO_CONTROL_LINE_LAYER,),  # the one item of a missing planning layer
         )
     rule = s.planned_use
     bad = float(case.overlay.get("planning_other_share") or 0.0)

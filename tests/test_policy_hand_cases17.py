@@ -206,3 +206,18 @@ def test_tax_a_hair_either_side_of_five_wan(shangyu, yuecheng):
     assert "示例规则（非官方），不能单独判定为符合" in seen["越城"].iloc[2].reason
     assert any("standard_tax_per_mu" in m for m in seen["越城"].iloc[2].missing)
     assert "请按本地认定标准复核" in seen["越城"].iloc[1].reason
+
+
+def test_a_reason_both_branches_of_a_rule_share_is_said_once(yuecheng) -> None:
+    """R3 「低效且容积率低于下限、低效且属100亩以上连片低效地块」 holds by both branches: a 100 亩
+    square paying 100 万元 (1 万元/亩 ≤ 5 → 低效) at 容积率 0.3 (below the 0.7 of 大类 33) is a
+    large block by itself. The plot's 理由 names 低效 once, the 容积率 and the block once
+    each — before, the 低效 line came once per branch (demo plot 330602002003GB00073)."""
+    parcels = parcels_of([square(100.0, 0)])
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.3
+    got = screen_plots(yuecheng, parcels, firms(1, tax_wan=[100.0]))
+    assert got.parcels["path_rule"].iloc[0] == "R3"
+    lines = got.parcels["reasons"].iloc[0].split("\n")
+    assert sum("亩均税收" in line for line in lines) == 1, lines
+    assert sum("属连片地块" in line for line in lines) == 1, lines
+    assert sum("容积率" in line and "下限" in line for line in lines[1:]) == 1, lines

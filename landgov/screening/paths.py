@@ -682,7 +682,11 @@ def _path_row(
     facts: _Facts,
 ) -> dict[str, Any]:
     head, reason, path = _rule_texts(rule)
-    evidence = list(out.evidence)
+    # a term two branches of a rule share (R3: 「低效且…、低效且…」) is evidence of each: once
+    first: dict[str, tuple[str, Any]] = {}
+    for text, cit in out.evidence:
+        first.setdefault(text, (text, cit))
+    evidence = list(first.values())
     shown = {text for text, _ in evidence}
     fail = Status.FAIL  # looked up once per plot, not once per check
     evidence += [

@@ -95,6 +95,7 @@ GB2017_TO_GB2002: MappingProxyType[str, str | None] = MappingProxyType(
 )
 _GROUP_2017_TO_2002: MappingProxyType[str, str] = MappingProxyType({"291": "29", "292": "30"})
 _MANUFACTURING = range(13, 44)  # 门类 C, divisions 13–43 in every edition since 2002
+_KNOWN_DIVISIONS = range(1, 99)  # 大类 01–97 (2011/2017) or –98 (2002); 00 and 99 are none
 _EDITION_RE = re.compile(r"(2002|2011|2017)")
 
 
@@ -165,7 +166,9 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
     code
         ``"3311"``, ``"C3311"``, ``"33"`` …; two or more digits. ``"C"`` alone is 制造业 of no
         known division (``manufacturing`` True, ``gb2002`` None); ``"C5171"`` (门类 C before a
-        大类 outside it) contradicts itself: ``manufacturing`` None, said in ``note``.
+        大类 outside it) contradicts itself: ``manufacturing`` None, said in ``note``; so is a
+        大类 GB/T 4754 does not have (``"00"``, ``"99"``: a placeholder or a code cut short),
+        as :func:`focus_industry` reads it (unreadable, not 非制造业).
     edition
         ``"2002"``, ``"2011"``, ``"2017"`` or text containing one of them; missing means 2017
         (said so in ``note``). 2011 and 2017 agree at the division level in manufacturing.
@@ -184,6 +187,8 @@ def to_gb2002_division(code: object, *, edition: object = None) -> Division:
         return Division(digits, "", None, None, said or "行业代码缺失或格式错误")
     ed, ed_note = _edition(edition)
     division = digits[:2]
+    if int(division) not in _KNOWN_DIVISIONS:  # 「00」「99」: a placeholder, not 非制造业
+        return Division(digits, ed, None, None, f"{division} 不是 GB/T 4754 行业大类")
     manufacturing = int(division) in _MANUFACTURING
     if ed == "2002":
         return Division(digits, ed, division, manufacturing, ed_note)
@@ -232,7 +237,6 @@ def national_floor(code: object, *, edition: object, profile: Profile) -> tuple[
 #: The profile key naming the industries of the screening focus and the 亩均 evaluation scope.
 FOCUS_INDUSTRIES = "screening.focus_industries"
 _DIVISION_RANGE = re.compile(r"^(\d{2})(?:\s*[-–—~～]\s*(\d{2}))?$")
-_KNOWN_DIVISIONS = range(1, 99)  # 大类 01–97 (2011/2017) or –98 (2002); 00 and 99 are none
 
 
 @functools.lru_cache(maxsize=64)

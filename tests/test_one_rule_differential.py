@@ -1,0 +1,98 @@
+"""One rule, one place: screening, 增容 and the 亩均 grading side by side on one set of plots.
+
+A small hand-drawn county (:mod:`tests._hand`: 21-亩 squares in EPSG:4549, CGCS2000 3° GK
+120°E, 1 km apart, firm ``i`` owning plot ``i``) goes through every stage that reads the same
+concept — ``landgov.screening`` (the 底数清单), ``landgov.far.zengrong`` (the 增容审查) and
+``landgov.efficiency`` (the 亩均 evaluation) — and each test asserts that they answer alike:
+是否制造业, what a missing input is called and which department supplies it. The expectations are
+written from the rules (GB/T 4754 大类 01–97; 门类 C = 大类 13–43; the one table of items to
+collect, :data:`landgov.core.collect.FIELD_SOURCES`), not from either implementation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from landgov.efficiency import grade_enterprises
+from landgov.far.industry import focus_industry, to_gb2002_division
+from landgov.link import link_parcels
+from landgov.policy import load_profile
+from landgov.screening import check_under_used
+from landgov.verdict import Status
+from tests._hand import (
+    application,
+    applications,
+    firms,
+    owner_links,
+    plots,
+)
+
+P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("yuecheng-2022")
+
+
+# --- 是否制造业 -----------------------------------------------------------------------------
+
+#: An enterprise's or a project's industry code → 制造业 (门类 C, 大类 13–43 of GB/T 4754)?
+#: ``None``: the code names no 大类 (to verify). 「00」 and 「99」 are no GB/T 4754 大类 (the
+#: 2011/2017 大类 run 01–97, the 2002 ones 01–98): a code cut short or a placeholder, not a
+#: firm outside 制造业.
+CODES = [
+    ("3311", True),
+    ("C3311", True),
+    ("33", True),
+    ("C", True),  # 门类 C alone: every 大类 of it is 制造业
+    ("5171", False),
+    ("0610", False),  # 煤炭开采: 门类 B
+    ("00", None),
+    ("99", None),
+    ("批发", None),
+    ("C5171", None),  # 门类 C before a 大类 outside it: contradicts itself
+]
+AS_STATUS = {True: P, False: F, None: U}
+
+
+def test_manufacturing_gets_one_answer_in_screening_grading_and_zengrong(profile):
+    """Screening's 排查重点 and the grading's 参评范围 read 「制造业」 by
+    :func:`focus_industry`; 增容 condition 4 (「仅限制造业项目」 [越政发〔2022〕24号 附件3
+    第三条第4项]) by :func:`to_gb2002_division`. A project coded 「00」 was 不符合
+    (「不属制造业」) in 增容 while screening and grading called the same code unreadable
+    (待核实)."""
+    codes = [c for c, _ in CODES]
+    expected = [m for _, m in CODES]
+    assert [focus_industry(c, profile=profile).inside for c in codes] == expected
+    assert [to_gb2002_division(c).manufacturing for c in codes] == expected
+    parcels = plots(len(codes))
+    rows = [
+        application(pid, i, project_industry_code=code)
+        for i, (pid, code) in enumerate(zip(parcels["parcel_id"], codes, strict=True))
+    ]
+    got = applications(profile, parcels, rows)
+    # the application says 非标准厂房: condition 4 is its 制造业 part
+    assert got["cond4"].tolist() == [AS_STATUS[m] for m in expected]
+    unread = got["cond4_note"][[m is None for m in expected]]
+    assert unread.str.contains("缺少：申请表：项目行业代码（GB/T 4754）").all()
+
+
+def test_grading_and_screening_floor_treat_an_unreadable_code_alike(profile):
+    """The grading leaves a firm coded 「00」 ungraded for lack of data (not 不参评：非制造业);
+    screening's 用而未尽 then may not take the non-manufacturing default floor for it either: its
+    industry is unknown, so a 容积率 between the lowest and the highest national floor is 待核实
+    naming the firm's 行业代码 (it was 符合 on 「默认下限（非制造业）」)."""
+    codes = ["00", "5171"]
+    parcels = plots(2, far=0.9)  # 0.9: above 0.5 (lowest floor), below 1.0 (highest)
+    ents = firms(2, industry_code=codes)
+    linked = link_parcels(parcels, ents, owner_links(parcels), profile=profile)
+    graded = grade_enterprises(linked.enterprises, profile=profile).data
+    assert pd.isna(graded["grade_out_of_scope"].iloc[0])  # not known to be out: 待核实
+    assert "非制造业" in graded["grade_out_of_scope"].iloc[1]
+    lp = linked.parcels.assign(far=0.9)
+    verdicts = check_under_used(lp, enterprises=graded, profile=profile)
+    assert verdicts.iloc[0].status is U
+    assert "非制造业" not in verdicts.iloc[0].reason
+    assert "非制造业" in verdicts.iloc[1].reason

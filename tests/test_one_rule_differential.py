@@ -11,11 +11,15 @@ collect, :data:`landgov.core.collect.FIELD_SOURCES`), not from either implementa
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
+from landgov.core.collect import FIELD_SOURCES, parse_item, render_text, split_items
 from landgov.efficiency import grade_enterprises
 from landgov.far.industry import focus_industry, to_gb2002_division
+from landgov.far.zengrong import check_parcels
 from landgov.link import link_parcels
 from landgov.policy import load_profile
 from landgov.screening import check_under_used
@@ -26,6 +30,9 @@ from tests._hand import (
     firms,
     owner_links,
     plots,
+    screen_plots,
+    uscc,
+    zengrong_inputs,
 )
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
@@ -96,3 +103,41 @@ def test_grading_and_screening_floor_treat_an_unreadable_code_alike(profile):
     assert verdicts.iloc[0].status is U
     assert "非制造业" not in verdicts.iloc[0].reason
     assert "非制造业" in verdicts.iloc[1].reason
+
+
+# --- what a missing input is called, and who supplies it -------------------------------------
+
+
+def _items(text: object) -> list[str]:
+    return list(split_items(render_text(text)))
+
+
+def test_an_unknown_industry_is_one_item_with_its_department_in_screening(profile):
+    """用而未尽 with the main enterprise known but its code missing wrote
+    「企业 9133…的行业代码 industry_code（及版本 industry_edition）」 into the 底数清单's
+    缺少的数据 as it was: an English field name, no department. It is now the item every other
+    check writes for a firm's code, 「行业代码及分类版本〔统计局；企业名，9133…〕」."""
+    parcels = plots(1, far=0.9)
+    ents = firms(1, industry_code=[None])
+    screened = screen_plots(profile, parcels, ents)
+    wanted = f"{FIELD_SOURCES['industry_code'].label}〔统计局；企业0，{uscc(0)}〕"
+    names = {uscc(0): "企业0"}
+    verdict = screened.checks["under_used"].iloc[0]
+    assert verdict.status is U
+    items = [str(render_text(m, names=names)) for m in verdict.missing]
+    assert items == [wanted]
+    assert all(parse_item(i).department != "—" for i in items)
+
+
+def test_zengrong_names_a_missing_firm_code_as_screening_does(profile):
+    """增容 condition 4 falls back on the enterprise's code when the application has none; with
+    that code missing too it listed 「企业行业代码」 (no department) where screening lists
+    「行业代码及分类版本〔统计局；…〕」 for the same firm."""
+    parcels = plots(1)
+    given = zengrong_inputs(profile, parcels)
+    ents = given.enterprises.assign(industry_code=[None])
+    got = check_parcels(dataclasses.replace(given, enterprises=ents))
+    items = _items(got["missing"].iloc[0])
+    wanted = f"{FIELD_SOURCES['industry_code'].label}〔统计局；企业0，{uscc(0)}〕"
+    assert wanted in items
+    assert "企业行业代码" not in items

@@ -69,6 +69,7 @@ __all__ = [
     "catalogue_edition",
     "check_focus_industries",
     "focus_industry",
+    "industry_item",
     "national_floor",
     "to_gb2002_division",
 ]
@@ -276,6 +277,19 @@ def check_focus_industries(value: Mapping[str, Any], *, source: str) -> list[Iss
     return issues
 
 
+def industry_item(uscc: object = "") -> str:
+    """What a check lacks when an enterprise's industry code is missing or unreadable, in the
+    internal form :func:`landgov.core.collect.render_text` turns into
+    「行业代码及分类版本〔统计局；企业名，9133…〕」: one item for screening's 排查重点 and
+    用而未尽, the 亩均 grading and 增容 condition 4 alike.
+
+    >>> industry_item("91330602MA2C00000E")
+    '企业表字段 industry_code（行业代码，91330602MA2C00000E）'
+    """
+    whose = "" if is_missing(uscc) else f"，{str(uscc).strip()}"
+    return f"企业表字段 industry_code（行业代码{whose}）"
+
+
 @dataclass(frozen=True)
 class FocusIndustry:
     """Whether an enterprise's industry is one the focus and the 亩均 evaluation cover.
@@ -312,8 +326,7 @@ def focus_industry(
     (None, '行业代码「批发」无法识别')
     """
     groups = profile.value(FOCUS_INDUSTRIES)
-    whose = f"，{uscc}" if uscc else ""
-    field = f"企业表字段 industry_code（行业代码{whose}）"
+    field = industry_item(uscc)
     if is_missing(code):
         return FocusIndustry(None, "行业代码缺失", field)
     division = to_gb2002_division(code, edition=edition)

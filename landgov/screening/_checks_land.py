@@ -14,7 +14,7 @@ from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
-from landgov.far.industry import national_floor, to_gb2002_division
+from landgov.far.industry import industry_item, national_floor, to_gb2002_division
 from landgov.far.ratio import (
     ZERO_SET_ASIDE,
     estimate_citations,
@@ -574,7 +574,10 @@ def _under_used_verdict(
     if not compare(seen, op, highest):
         reason = f"{text}不低于各行业下限中的最高值 {format_number(highest)}（行业不明：{note}）"
         return _passed(c, reason, citation, values=values, standard="standard_far（行业不明）")
-    who = "宗地的主要企业（main_uscc）" if is_missing(firm) else f"企业 {firm}"
-    missing = [f"{who}的行业代码 industry_code（及版本 industry_edition）"]
+    missing = [
+        "宗地的主要企业（main_uscc）的行业代码 industry_code（及版本 industry_edition）"
+        if is_missing(firm)
+        else industry_item(firm)  # the firm's own code: the item every check names
+    ]
     reason = f"{text}是否低于下限取决于行业（各行业下限 {span}）：{note}"
     return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)

@@ -71,7 +71,8 @@ PLOT_FIRMS_ITEM = "申请企业与宗地的关系（是否取得该宗地土地�
 #: What a cap that the applications on one plot exceed together lacks.
 CO_APPLIED_ITEM = "申请表：同一宗地的其他增容申请（是否同一项目、以哪一份为准）"
 #: The applicant when no enterprise of the enterprise table is known for it (三.3 and the form's
-#: 企业名称, 法人代表, 联系人); the enterprise's own 行业代码 (三.4 fallback, the form's 所属行业).
+#: 企业名称, 法人代表, 联系人); the enterprise's own 行业代码 as the form's 所属行业 names it
+#: (condition 4 lists it as screening does: :func:`landgov.far.industry.industry_item`).
 NO_APPLICANT = "申请企业"
 FIRM_INDUSTRY = "企业行业代码"
 

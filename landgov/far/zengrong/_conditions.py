@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from landgov.core.collect import render_text
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
@@ -29,12 +30,11 @@ from landgov.core.vocab import (
     application_answer,
     example_fail,
 )
-from landgov.far.industry import catalogue_edition, to_gb2002_division
+from landgov.far.industry import catalogue_edition, industry_item, to_gb2002_division
 from landgov.far.ratio import ZERO_SET_ASIDE, shows_buildings
 from landgov.far.zengrong._case import (
     _APP,
     _CLAUSE,
-    FIRM_INDUSTRY,
     NO_APPLICANT,
     PLOT_SHAPE,
     _app,
@@ -581,7 +581,10 @@ def _manufacturing(case: _Case) -> Verdict:
     code = ent.get("industry_code")
     if is_missing(code):
         reason = f"{note}；企业行业代码也缺失"
-        return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, FIRM_INDUSTRY))
+        # the item screening and the grading name for the same firm's code, with its department
+        firm = ent.get("uscc")
+        item = render_text(industry_item(firm), names={firm: ent.get("name")} if firm else None)
+        return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, str(item)))
     div = to_gb2002_division(code, edition=ent.get("industry_edition"))
     values = {"企业行业代码": div.code, "企业行业名称": ent.get("industry_name")}
     if div.manufacturing is None:

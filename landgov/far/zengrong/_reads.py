@@ -54,8 +54,9 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     # _title reads only the application; _first_development the plot's completion date (and
     # the text of one written but no date, kept by the readers: core.dates.unread_name)
     "cond2": ("parcel", ("completion_date", "completion_date_unread")),
-    # as _manufacturing reads it: an empty row is no enterprise
-    "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name")),
+    # as _manufacturing reads it: an empty row is no enterprise; a missing code is collected
+    # for the firm by its code and name (far.industry.industry_item, as screening names it)
+    "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name", "uscc", "name")),
     "cond5": ("enterprise", ("catalogue_class",)),
     # 条件6–8 without an application read nothing of the plot
     "cond6": ("parcel", ()),

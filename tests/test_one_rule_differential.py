@@ -141,3 +141,75 @@ def test_zengrong_names_a_missing_firm_code_as_screening_does(profile):
     wanted = f"{FIELD_SOURCES['industry_code'].label}〔统计局；企业0，{uscc(0)}〕"
     assert wanted in items
     assert "企业行业代码" not in items
+
+
+def _both_without(profile, **layers):
+    """Screening (the 底数清单's 缺少的数据) and 增容 (the 增容审查's 待核实事项) of one plot
+    of 0.48 万元/亩 (低效, listed) with ``layers`` left out (``None``)."""
+    parcels = plots(1)
+    ents = firms(1, land_mu=21.0, tax_wan=[10.0])
+    screened = screen_plots(profile, parcels, ents, **layers)
+    given = dataclasses.replace(zengrong_inputs(profile, parcels), **layers)
+    judged = check_parcels(given)
+    return screened, judged
+
+
+@pytest.mark.parametrize(
+    ("layer", "wanted"),
+    [
+        ("planning", "规划用途及工业用地控制线〔自然资源局〕"),
+        ("demolition", "近年拆迁计划范围〔房屋征收部门〕"),
+        ("compliance", "违法违规记录（整改情况、记录日期）〔综合行政执法局〕"),
+    ],
+)
+def test_a_missing_layer_is_the_same_item_in_both_stages(profile, layer, wanted):
+    """Without a layer both stages are 待核实 and say what to collect from whom. The 增容审查's
+    待核实事项 was never rendered: it read 「规划用途图层 planning」 (an English layer name),
+    「拆迁计划图层」 and 「违法违规记录表」 (no department) where the 底数清单 reads
+    ``wanted``."""
+    screened, judged = _both_without(profile, **{layer: None})
+    check = {"planning": "planning", "demolition": "demolition", "compliance": "violation"}
+    assert screened.checks[check[layer]].iloc[0].status is U
+    shown = [str(render_text(m)) for m in screened.checks[check[layer]].iloc[0].missing]
+    assert shown == [wanted]
+    items = list(split_items(judged["missing"].iloc[0]))  # as the sheet shows it, unrendered
+    assert wanted in items
+    assert all(parse_item(i).department != "—" for i in items if "〔" in i)
+    assert not [i for i in items if layer in i]  # no English layer name left
+
+
+def test_a_row_recomposed_after_a_decision_keeps_the_same_items(profile):
+    """A 人工认定 on one condition recomposes the row's outcome (``run.far_overrides``), which
+    kept its own copy of the 待核实事项 list: the decided row read 「规划用途图层 planning」
+    again where the computed row (and the 底数清单) read
+    「规划用途及工业用地控制线〔自然资源局〕」."""
+    from landgov.run.far_overrides import (
+        DECIDED,
+        KEY,
+        ConditionOverrides,
+        _snapshot,
+        apply_condition_overrides,
+    )
+    from landgov.run.overrides import DOC, SNAPSHOT, WHEN, WHO, WHY
+
+    _, judged = _both_without(profile, planning=None)
+    pid = judged["parcel_id"].iloc[0]
+    row = {
+        KEY: f"{pid}|条件1",
+        "编号": pid,
+        "cond": "cond1",
+        DECIDED: "符合",
+        SNAPSHOT: _snapshot(judged["cond1"].iloc[0], judged["cond1_note"].iloc[0]),
+        "行号": 2,
+        WHY: "现场核实",
+        WHO: "张三",
+        WHEN: "2024-07-01",
+        DOC: "核实记录",
+    }
+    decided, _, counts = apply_condition_overrides(
+        judged, ConditionOverrides(pd.DataFrame([row]), pd.DataFrame()), id_column="parcel_id"
+    )
+    assert counts["applied"] == 1
+    items = list(split_items(decided["missing"].iloc[0]))
+    assert "规划用途及工业用地控制线〔自然资源局〕" in items
+    assert not [i for i in items if "planning" in i]

@@ -356,7 +356,8 @@ def test_zengrong_without_compliance_table_is_unknown_in_3_1_and_3_3(yuecheng):
     got = _zengrong(yuecheng, None)
     assert got["cond1"] == Status.UNKNOWN
     assert got["cond3"] == Status.UNKNOWN
-    assert "违法违规记录表" in got["missing"]
+    # the item the 底数清单 names (core.collect), with its department
+    assert "违法违规记录（整改情况、记录日期）〔综合行政执法局〕" in got["missing"]
 
 
 def test_profile_refuses_an_unknown_severity_in_record_severities(tmp_path: Path):

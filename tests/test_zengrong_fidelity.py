@@ -88,7 +88,8 @@ def test_no_planning_layer_is_unknown(official):
     # 一 「所在地块应符合国土空间规划的要求」: without the planning layer, 待核实.
     got = _check(official, app={}, planning=None).iloc[0]
     assert got["scope"] == Status.UNKNOWN
-    assert "规划用途图层" in got["missing"]
+    # the item the 底数清单 names (core.collect), with its department
+    assert "规划用途及工业用地控制线〔自然资源局〕" in got["missing"]
 
 
 def test_planning_layer_without_planned_use_column_is_unknown(official):
@@ -104,7 +105,7 @@ def test_no_demolition_layer_is_unknown(official):
     # 三.1 「未列入近年拆迁计划」: without the plan layer, 待核实.
     got = _check(official, app={}, demolition=None).iloc[0]
     assert got["cond1"] == Status.UNKNOWN
-    assert "拆迁计划图层" in got["missing"]
+    assert "近年拆迁计划范围〔房屋征收部门〕" in got["missing"]  # as the 底数清单 names it
 
 
 def test_no_enterprise_and_no_project_code_is_unknown(official):

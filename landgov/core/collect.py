@@ -22,6 +22,8 @@ __all__ = [
     "DEPARTMENTS",
     "DERIVED",
     "FIELD_SOURCES",
+    "NO_COMPLIANCE_TABLE",
+    "NO_DEMOLITION_LAYER",
     "NO_LINK",
     "PLOT_AREA",
     "PLOT_TAX",
@@ -116,6 +118,15 @@ PLOT_AREA = "宗地字段 area_m2（宗地面积）"
 #: The internal form of a plot no enterprise is linked to; rendered
 #: 「宗地上的企业（地企关联）〔自然资源局〕」.
 NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
+#: The internal form of a run without a demolition-plan layer (screening's 拆迁计划 check and
+#: 增容 condition 1 alike); rendered 「近年拆迁计划范围〔房屋征收部门〕」.
+NO_DEMOLITION_LAYER = "拆迁计划图层 demolition"
+#: The internal form of a run without a violation table (screening's 违法违规 check, 增容
+#: conditions 1 and 3 alike); rendered 「违法违规记录（整改情况、记录日期）〔综合行政执法局〕」.
+NO_COMPLIANCE_TABLE = (
+    "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date、"
+    "rectified 整改情况、rectified_date 整改完成日期）"
+)
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
 """Every department named in :data:`FIELD_SOURCES`, in table order."""

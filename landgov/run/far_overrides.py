@@ -48,7 +48,7 @@ from landgov.core.runfolder import file_sha256
 from landgov.core.vocab import Eligibility
 from landgov.errors import InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
-from landgov.far.zengrong._outcome import meeting_items, overall
+from landgov.far.zengrong._outcome import meeting_items, missing_items, overall
 from landgov.run.overrides import (
     DECISION_FIELDS,
     DOC,
@@ -436,9 +436,7 @@ def _recompose(out: pd.DataFrame, i: Any, verdicts: Mapping[str, Verdict]) -> No
     if decided:
         reason += f"（其中人工认定：{'、'.join(decided)}）"
     meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
-    missing: list[str] = []
-    for v in verdicts.values():
-        missing += [m for m in v.missing if m not in missing]
+    missing = missing_items(verdicts)  # as the computed row words them
     out.at[i, "zengrong"] = status.value
     out.at[i, "zengrong_reason"] = reason
     out.at[i, "missing"] = "、".join(missing)

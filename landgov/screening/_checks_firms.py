@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landgov.core.collect import PLOT_AREA, PLOT_TAX
+from landgov.core.collect import NO_COMPLIANCE_TABLE, PLOT_AREA, PLOT_TAX
 from landgov.core.compare import shown
 from landgov.core.dates import read_year
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
@@ -452,8 +452,7 @@ def check_violations(
             Check.VIOLATION,
             "未提供违法违规记录表，无法判定（不按无违法违规记录处理）",
             citation,
-            "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date、"
-            "rectified 整改情况、rectified_date 整改完成日期）",
+            NO_COMPLIANCE_TABLE,
         )
     known = set(profile.value(key))
     reading = _Reading.of(profile)

@@ -9,6 +9,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from landgov.core.collect import NO_DEMOLITION_LAYER
 from landgov.core.overlay import (
     DemolitionRule,
     ShareRule,
@@ -229,7 +230,7 @@ def check_demolition(
             c,
             "未提供拆迁计划图层，无法判定",
             rule.citation,
-            "拆迁计划图层 demolition",
+            NO_DEMOLITION_LAYER,
         )
     geo = _need_geo(parcels)
     found = demolition_overlay(geo, demolition, rule=rule, as_of=as_of)

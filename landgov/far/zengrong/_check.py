@@ -40,7 +40,7 @@ from landgov.far.zengrong._facts import (
     _relaxation,
 )
 from landgov.far.zengrong._frame import judge_frame
-from landgov.far.zengrong._outcome import _evaluate, meeting_items, overall
+from landgov.far.zengrong._outcome import _evaluate, meeting_items, missing_items, overall
 from landgov.ids import normalize_uscc
 from landgov.link import LinkResult
 from landgov.policy import Profile
@@ -72,9 +72,7 @@ def outcome_fields(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, str
     meeting = meeting_items(verdicts) if status is not Eligibility.INELIGIBLE else []
     if meeting:
         relax += "；提交审议放宽：" + "、".join(meeting)
-    missing: list[str] = []
-    for v in verdicts.values():
-        missing += [m for m in v.missing if m not in missing]
+    missing = missing_items(verdicts)
     return {
         "zengrong": status.value,
         "zengrong_reason": reason,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from landgov.core.collect import render_text
+from landgov.core.collect import NO_COMPLIANCE_TABLE, NO_DEMOLITION_LAYER, render_text
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
@@ -108,7 +108,7 @@ def _demolition(case: _Case, s: _Settings) -> Verdict:
             Status.UNKNOWN,
             "未提供近年拆迁计划图层",
             clause,
-            missing=("拆迁计划图层",),
+            missing=(NO_DEMOLITION_LAYER,),
         )
     share = float(case.overlay.get("demolition_share") or 0.0)
     found = judge_demolition(
@@ -241,7 +241,7 @@ def _serious_building(case: _Case, s: _Settings) -> Verdict:
             Status.UNKNOWN,
             "未提供违法违规记录表，无法判定有无严重违建（不按无记录处理）",
             cite,
-            missing=("违法违规记录表",),
+            missing=(NO_COMPLIANCE_TABLE,),
         )
     severities = frozenset(s.value("serious_building_severities"))
     rule = RecordRule({ViolationCategory.ILLEGAL_BUILDING.value: severities})
@@ -516,7 +516,7 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
                 Status.UNKNOWN,
                 "未提供违法违规记录表，无法判定（不按无记录处理）",
                 cite,
-                missing=("违法违规记录表",),
+                missing=(NO_COMPLIANCE_TABLE,),
             )
         ]
     uscc = case.enterprise.get("uscc")

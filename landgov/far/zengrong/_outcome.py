@@ -11,8 +11,10 @@ the meeting decides, landgov does not relax anything itself. Requirements outsid
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
+from landgov.core.collect import render_text
 from landgov.core.vocab import Eligibility, example_fail
 from landgov.far.zengrong._case import (
     _CLAUSE,
@@ -172,6 +174,27 @@ def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Ve
         key: _compose(key, relaxed(make(case, s, direct), s, relax=relax))
         for key, make in PARTS.items()
     }
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered(item: str) -> str:
+    """``item`` as :func:`landgov.core.collect.render_text` words it (few distinct items)."""
+    return str(render_text(item))
+
+
+def missing_items(verdicts: Mapping[str, Verdict]) -> list[str]:
+    """The 待核实事项 of one row (the 增容审查's ``missing``), each item once, in the words of the
+    底数清单 (:mod:`landgov.core.collect`: what to collect, and from which department): the
+    internal forms shared with screening (a missing layer, a firm's 行业代码) are rendered, the
+    items only 增容 has (「增容申请：…」) stay as they are; two forms of one item are said once.
+    The one list of a computed row and of a row recomposed after a 人工认定."""
+    missing: list[str] = []
+    for v in verdicts.values():
+        for m in v.missing:
+            item = _rendered(m)
+            if item not in missing:
+                missing.append(item)
+    return missing
 
 
 def meeting_items(verdicts: Mapping[str, Verdict]) -> list[str]:

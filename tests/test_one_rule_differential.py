@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from landgov.core.collect import FIELD_SOURCES, parse_item, render_text, split_items
-from landgov.efficiency import grade_enterprises
+from landgov.efficiency import grade_enterprises, indicators, parcel_grades
 from landgov.far.industry import focus_industry, to_gb2002_division
 from landgov.far.zengrong import check_parcels
 from landgov.link import link_parcels
@@ -213,3 +213,175 @@ def test_a_row_recomposed_after_a_decision_keeps_the_same_items(profile):
     items = list(split_items(decided["missing"].iloc[0]))
     assert "规划用途及工业用地控制线〔自然资源局〕" in items
     assert not [i for i in items if "planning" in i]
+
+
+# --- 规上 / 规下 ----------------------------------------------------------------------------
+
+#: 规上/规下 as written in a county's 亩均 table (``scale``) → 规上? ``None``: not known.
+#: 「规模以上工业企业」 is the statistical term itself; 「非规上」 is 规下 said the other way, and
+#: never 规上 — read as a word, not by the letters it contains.
+SCALES = [
+    ("规上", True),
+    ("规模以上工业企业", True),
+    ("规下工业企业", False),
+    ("非规上", None),
+    ("规上/规下", None),
+]
+
+
+def test_scale_is_read_alike_by_the_reader_screening_and_the_grading(profile):
+    """The reader (``above_scale``, by :func:`landgov.core.vocab.scale_is_above`) and screening
+    left 「规模以上工业企业」 unknown (待核实) while the grading read the ``scale`` text again by
+    its own substring test and graded the firm 规上; it also graded 「非规上」 as 规上."""
+    from landgov.core.vocab import scale_is_above
+    from landgov.efficiency._evaluate import _scale
+
+    texts = [t for t, _ in SCALES]
+    expected = [m for _, m in SCALES]
+    assert [scale_is_above(t) for t in texts] == expected
+    frame = pd.DataFrame({"scale": texts, "above_scale": [scale_is_above(t) for t in texts]})
+    frame["above_scale"] = frame["above_scale"].astype("boolean")
+    read = {"规上": True, "规下": False}
+    graded = [read.get(v) if isinstance(v, str) else None for v in _scale(frame)]
+    assert graded == expected
+
+
+# --- one county, every concept side by side ---------------------------------------------------
+
+
+def _county(profile):
+    """Twelve plots (21 亩 unless said), firm ``i`` owning plot ``i`` unless said:
+
+    0 baseline; 1 土地用途 「M1」; 2 「0601」; 3 「仓储用地」; 4 blank; 5 「/」; 6 held by a
+    village, two tenants (firm 6 on 100 m², firm 12 on 9,000 m²: firm 12 is the main
+    enterprise); 7 a 2023 demolition plan over exactly 10 % (「10%以上（含）」: 列入); 8 half
+    outside the 工业用地控制线; 9 a plan over 5 % (below the share: 待核实); 10 no tax given;
+    11 exactly 15 亩 (「大于15亩」 excludes it).
+    """
+    import geopandas as gpd
+    import shapely
+
+    from tests._hand import CRS, cover, parcels_of, square
+
+    n = 12
+    uses = ["工业用地", "M1", "0601", "仓储用地", "", "/", *["工业用地"] * 6]
+    mus = [21.0] * 11 + [15.0]
+    parcels = parcels_of([square(m, i) for i, m in enumerate(mus)], land_use=uses)
+    parcels["floor_area_m2"] = parcels.geometry.area * 0.8
+    parcels["area_m2"] = parcels.geometry.area
+    parcels.loc[6, "holder"] = "某村经济合作社"
+    tax = [300.0] * 13
+    tax[10] = None
+    ents = firms(13, tax_wan=tax, land_mu=[21.0] * 13)
+    links = owner_links(parcels)
+    links = links[links.index != 6]
+    tenants = pd.DataFrame(
+        {
+            "parcel_id": [parcels["parcel_id"].iloc[6]] * 2,
+            "uscc": [uscc(6), uscc(12)],
+            "relation": ["租用", "租用"],
+            "area_used_m2": [100.0, 9000.0],
+        }
+    )
+    links = pd.concat([links, tenants], ignore_index=True)
+    inside = ["是"] * n
+    planning = cover(parcels, 1.0, planned_use=["工业用地"] * n, inside_control_line=inside)
+    half = shapely.box(*parcels.geometry.iloc[8].bounds)
+    x0, y0, x1, y1 = half.bounds
+    planning.loc[8, "geometry"] = shapely.box(x0, y0, (x0 + x1) / 2, y1)
+    outside = gpd.GeoDataFrame(
+        {"planned_use": ["工业用地"], "inside_control_line": ["否"]},
+        geometry=[shapely.box((x0 + x1) / 2, y0, x1, y1)],
+        crs=CRS,
+    )
+    planning = pd.concat([planning, outside], ignore_index=True)
+    plans = pd.concat(
+        [
+            cover(parcels.iloc[[7]], 0.1, plan_name=["城中村改造"], plan_year=[2023]),
+            cover(parcels.iloc[[9]], 0.05, plan_name=["旧城改造"], plan_year=[2023]),
+        ],
+        ignore_index=True,
+    )
+    return parcels, ents, links, planning, plans
+
+
+def test_one_county_side_by_side(profile):
+    """Screening, the 亩均 grading and 增容 on the same twelve plots: main enterprise, land in
+    亩, 容积率, 亩均税收, 拆迁计划, 工业用地控制线 and 土地用途 each get one answer."""
+    import geopandas as gpd
+
+    from landgov.far import compute_far
+    from landgov.far.zengrong import ZengrongInputs
+    from landgov.screening import screen
+    from tests._hand import AS_OF, CRS, no_records
+
+    parcels, ents, links, planning, plans = _county(profile)
+    linked = link_parcels(parcels, ents, links, profile=profile)
+    far = compute_far(parcels, profile=profile)
+    graded = grade_enterprises(linked.enterprises, profile=profile).data
+    lp = indicators(linked.parcels, profile=profile).data  # as a run screens them
+    lp["grade"] = parcel_grades(lp, graded)
+    lp["far"], lp["far_minimum"] = far["far"], far["far_minimum"]
+    screened = screen(
+        lp,
+        enterprises=graded,
+        pairs=linked.pairs,
+        compliance=no_records(),
+        planning=planning,
+        demolition=plans,
+        profile=profile,
+        as_of=AS_OF,
+    )
+    given = ZengrongInputs(
+        parcels,
+        far,
+        profile=profile,
+        as_of=AS_OF,
+        enterprises=ents,
+        links=links,
+        compliance=no_records(),
+        planning=planning,
+        demolition=plans,
+        special_zones=gpd.GeoDataFrame({"zone_name": []}, geometry=[], crs=CRS),
+        linked=linked,
+    )
+    judged = check_parcels(given)
+    base = screened.parcels
+    # main enterprise (主体企业): the tenant on 9,000 m² on plot 6
+    assert judged["uscc"].tolist() == base["main_uscc"].tolist()
+    assert judged["uscc"].iloc[6] == uscc(12)
+    # land in 亩 (exact 亩 = 10000/15 m²) and 容积率
+    assert judged["land_mu"].tolist() == pytest.approx(base["area_mu"].tolist())
+    assert judged["far"].tolist() == pytest.approx(lp["far"].tolist())
+    # 亩均税收 now: the same figure, unknown on the same plot, the same item to collect
+    now = judged["tax_per_mu_now_wan"]
+    assert now.isna().tolist() == base["tax_per_mu"].isna().tolist() == [i == 10 for i in range(12)]
+    assert now.dropna().tolist() == pytest.approx(base["tax_per_mu"].dropna().tolist())
+    told = str(render_text(screened.checks["low_efficiency"].iloc[10].missing[0]))
+    assert judged["tax_per_mu_now_missing"].iloc[10] == told
+    # 拆迁计划: plot 7 列入 (10 % 「以上」), plot 9 待核实 (5 %), the rest 符合, in both
+    demolition = [v.status for v in screened.checks["demolition"]]
+    assert demolition == [F if i == 7 else U if i == 9 else P for i in range(12)]
+    rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
+    rows[6]["uscc"] = uscc(12)  # the main enterprise applies on plot 6
+    apps = check_applications_on(given, rows)
+    cond1 = apps["cond1"].tolist()
+    assert cond1[:11] == demolition[:11]
+    assert cond1[11] == F  # 15 亩: not 「大于15亩」 (condition 1's area part)
+    # 工业用地控制线: plot 8 half outside, the same share in both; screening lists it (功能转型),
+    # 增容 asks the 自然资源 bureau (the opinion does not say whether such land may grow)
+    line = screened.checks["control_line"]
+    assert [v.status for v in line] == [F if i == 8 else P for i in range(12)]
+    assert judged["control_line_outside_share"].tolist() == pytest.approx(
+        [v.values["share"] for v in line]
+    )
+    assert judged["scope"].iloc[8] == U
+    assert "工业用地控制线外" in judged["scope_note"].iloc[8]
+    # 土地用途 as the 增容 scope reads it and the lists' 范围说明 words it
+    assert judged["scope"].iloc[:6].tolist() == [P, P, P, F, U, U]
+
+
+def check_applications_on(given, rows):
+    from landgov.far.zengrong import check_applications
+
+    return check_applications(pd.DataFrame(rows), given)

@@ -417,8 +417,14 @@ SEVERITY_ALIASES: Mapping[str, str] = {
 FORM_MODES: tuple[str, ...] = ("all", "applications", "candidates", "none")
 
 
-_ABOVE = frozenset({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"})
-_BELOW = frozenset({"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"})
+_ABOVE = frozenset(
+    {"规上", "规模以上", "规上企业", "规模以上企业", "规上工业", "规模以上工业"}
+    | {"规上工业企业", "规模以上工业企业"}  # the statistical term itself
+)
+_BELOW = frozenset(
+    {"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"}
+    | {"规下工业企业", "规模以下工业企业"}
+)
 
 
 def scale_is_above(value: object) -> bool | None:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import measured
-from landgov.core.missing import is_missing, missing_cells, present_column
+from landgov.core.missing import missing_cells, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups
@@ -191,20 +191,11 @@ def _scale(enterprises: pd.DataFrame) -> pd.Series:
     else:
         flag = pd.Series(pd.NA, index=enterprises.index, dtype=object)
     if "scale" in enterprises.columns:
-        text = enterprises["scale"].astype(object).map(_scale_from_text)
+        # the text by the same reading (never by the letters it holds: 「非规上」 is not 规上)
+        read = {True: Scale.ABOVE.value, False: Scale.BELOW.value, None: pd.NA}
+        text = enterprises["scale"].astype(object).map(lambda v: read[scale_is_above(v)])
         flag = flag.where(flag.notna(), text)
     return flag
-
-
-def _scale_from_text(value: object) -> object:
-    if is_missing(value):
-        return pd.NA
-    text = str(value)
-    if "规上" in text or "规模以上" in text:
-        return Scale.ABOVE.value
-    if "规下" in text or "规模以下" in text:
-        return Scale.BELOW.value
-    return pd.NA
 
 
 def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Series]:

@@ -582,8 +582,9 @@ def _manufacturing(case: _Case) -> Verdict:
     if is_missing(code):
         reason = f"{note}；企业行业代码也缺失"
         # the item screening and the grading name for the same firm's code, with its department
-        firm = ent.get("uscc")
-        item = render_text(industry_item(firm), names={firm: ent.get("name")} if firm else None)
+        firm, name = ent.get("uscc"), ent.get("name")
+        names = {} if is_missing(firm) or is_missing(name) else {str(firm): str(name)}
+        item = render_text(industry_item(firm), names=names)
         return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, str(item)))
     div = to_gb2002_division(code, edition=ent.get("industry_edition"))
     values = {"企业行业代码": div.code, "企业行业名称": ent.get("industry_name")}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from landgov.core.collect import PLOT_AREA, render_text, split_items
 from landgov.far import compute_far
 from landgov.far.zengrong import ZengrongInputs, check_applications, check_parcels
 from landgov.policy import load_profile
@@ -163,7 +164,8 @@ def test_no_buildings_and_no_declared_floor_area(profile):
         "2.亩均税收：45.00 万元/亩",
         "3.容积率：待核实（缺少：建筑面积或容积率）",
     ]
-    assert "建筑面积或容积率" in row["missing"].split("、")
+    # the sheet's 待核实事项 names it as the 底数清单 does, with its department
+    assert "建筑面积（平方米）〔自然资源局〕" in row["missing"].split("、")
 
 
 def test_land_area_missing_plot_not_in_the_layer(profile):
@@ -185,8 +187,8 @@ def test_land_area_missing_plot_not_in_the_layer(profile):
     assert form["项目总投资"] == "8,000.00 万元"
     assert form["固定资产投资强度"] == "待核实（缺少：宗地图形） 万元/亩"
     assert form["项目建设地址"] == "宗地代码 330602001001GB09999"
-    missing = row["missing"].split("、")
-    assert "宗地图形" in missing and "建筑面积或容积率" in missing
+    missing = list(split_items(row["missing"]))  # as the 底数清单 names them, with the department
+    assert str(render_text(PLOT_AREA)) in missing and "建筑面积（平方米）〔自然资源局〕" in missing
 
 
 def test_application_without_its_project_facts(profile):

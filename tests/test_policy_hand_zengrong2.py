@@ -123,7 +123,7 @@ def test_an_application_on_a_plot_without_floor_area_is_to_verify(official):
     assert row["cap"] == U
     assert pd.isna(row["headroom_m2"]) and pd.isna(row["far_after"])
     assert row["zengrong"] == TBD
-    assert "建筑面积或容积率" in row["missing"]
+    assert "建筑面积（平方米）〔自然资源局〕" in row["missing"]  # as the 底数清单 names it
     cells = _form_cells(row.to_dict())
     now, after = cells["现状情况"], cells["项目实施后"]
     assert "nan" not in now.lower() and "nan" not in after.lower()

@@ -26,6 +26,7 @@ __all__ = [
     "NO_DEMOLITION_LAYER",
     "NO_LINK",
     "PLOT_AREA",
+    "PLOT_FLOOR",
     "PLOT_TAX",
     "Item",
     "Need",
@@ -115,6 +116,9 @@ PLOT_TAX = "宗地字段 tax_per_mu（亩均税收）或 tax_wan（税收）"
 #: The internal form of a plot whose area is unknown (its 亩均税收 cannot be computed though
 #: its tax is known); rendered 「宗地面积（…核对宗地图形）〔自然资源局〕」.
 PLOT_AREA = "宗地字段 area_m2（宗地面积）"
+#: The internal form of a plot whose 容积率 is unknown for want of its floor area (screening's
+#: 用而未尽, 增容's cap); rendered 「建筑面积（平方米）〔自然资源局〕」.
+PLOT_FLOOR = "宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"
 #: The internal form of a plot no enterprise is linked to; rendered
 #: 「宗地上的企业（地企关联）〔自然资源局〕」.
 NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
@@ -162,10 +166,7 @@ class Need:
 _FIELD_WORDS = "|".join(sorted(FIELD_SOURCES, key=len, reverse=True))
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] = (
     (re.compile(re.escape(PLOT_TAX)), lambda m: Need("tax_wan")),
-    (
-        re.compile(r"宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"),
-        lambda m: Need("floor_area_m2"),
-    ),
+    (re.compile(re.escape(PLOT_FLOOR)), lambda m: Need("floor_area_m2")),
     (
         re.compile(r"宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"),
         lambda m: Need("start_date"),
@@ -239,7 +240,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
 #: holding none of them is left as it is without running the pattern (most texts hold none).
 _NEEDLES: tuple[tuple[str, ...], ...] = (
     (PLOT_TAX,),
-    ("宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）",),
+    (PLOT_FLOOR,),
     ("宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）",),
     ("宗地的主要企业（main_uscc）的行业代码",),
     (NO_LINK,),

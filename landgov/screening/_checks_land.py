@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landgov.core.collect import PLOT_AREA, PLOT_FLOOR
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
@@ -397,6 +398,7 @@ def check_under_used(
     unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
+    gaps = _far_gaps(parcels, far)
     out = []
     rows = zip(
         main.tolist(), far.tolist(), source.tolist(), unbuilt.tolist(), unread.tolist(), strict=True
@@ -441,10 +443,27 @@ def check_under_used(
                 op=param.comparison or "<",
                 citation=cit,
                 values=values,
+                lacks=gaps[len(out)],
             )
         )
     out = [_on_estimate(v, rests) for v, rests in zip(out, estimated, strict=True)]
     return _series(out, parcels.index, Check.UNDER_USED.value)
+
+
+def _far_gaps(parcels: pd.DataFrame, far: pd.Series) -> list[tuple[str, ...]]:
+    """Per plot, what its 容积率 lacks where it is unknown, as 增容 names it for its cap: the
+    plot's area (:data:`~landgov.core.collect.PLOT_AREA`) where that is not known, its floor
+    area (:data:`~landgov.core.collect.PLOT_FLOOR`) where that is not — never a floor area the
+    plot has, asked for because its area is unknown."""
+    area = plot_area_m2(parcels).isna().tolist()
+    floor = recorded_floor(parcels, "floor_area_m2").isna().tolist()
+    out: list[tuple[str, ...]] = []
+    for known, no_area, no_floor in zip(far.notna().tolist(), area, floor, strict=True):
+        if known or not no_area:
+            out.append((PLOT_FLOOR,))
+        else:
+            out.append((PLOT_AREA, PLOT_FLOOR) if no_floor else (PLOT_AREA,))
+    return out
 
 
 #: What a plot whose 容积率 was estimated from heights lacks: its real floor area.
@@ -541,15 +560,18 @@ def _under_used_verdict(
     citation: Citation,
     values: dict[str, Any],
     floors: Citation | None = None,
+    lacks: tuple[str, ...] = (PLOT_FLOOR,),
 ) -> Verdict:
-    """``citation`` cites the floor compared; ``floors`` cites the lowest floor an unknown
+    """``lacks``: what an unknown 容积率 lacks (:func:`_far_gaps`). ``citation`` cites the floor
+    compared; ``floors`` cites the lowest floor an unknown
     industry may have (the national table's, or the default when it is lower), which decides
     and is cited when 容积率 is below it. A 不符合 on a 示例规则（非官方）floor says so
     (:func:`~landgov.core.vocab.example_fail`)."""
     c = Check.UNDER_USED
     if is_missing(value):
-        missing = ["宗地字段 floor_area_m2（建筑面积）、far 或 far_declared（容积率）"]
-        return _verdict(c, Status.UNKNOWN, "容积率缺失", citation, values=values, missing=missing)
+        # what it lacks: the plot's area or its floor area (both where both are unknown)
+        reason = "容积率缺失（用地面积未知）" if PLOT_AREA in lacks else "容积率缺失"
+        return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=list(lacks))
     seen = round(float(value), _DIGITS)
     if floor is not None:
         text = f"容积率 {shown(value, floor)}（{origin}）"

@@ -14,11 +14,13 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 
-from landgov.core.collect import render_text
+from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, render_text
 from landgov.core.vocab import Eligibility, example_fail
 from landgov.far.zengrong._case import (
     _CLAUSE,
     CONDITION_LABELS,
+    FLOOR_OR_FAR,
+    PLOT_SHAPE,
     _Case,
     _Settings,
 )
@@ -176,10 +178,15 @@ def _evaluate(case: _Case, s: _Settings, *, relax: bool = False) -> dict[str, Ve
     }
 
 
+#: The short words the 初审表 prints in a cell (「待核实（缺少：宗地图形）」) → the item the
+#: 底数清单 lists for the same gap (core.collect), for the 待核实事项 list.
+_AS_LISTED = {PLOT_SHAPE: PLOT_AREA, FLOOR_OR_FAR: PLOT_FLOOR}
+
+
 @functools.lru_cache(maxsize=512)
 def _rendered(item: str) -> str:
     """``item`` as :func:`landgov.core.collect.render_text` words it (few distinct items)."""
-    return str(render_text(item))
+    return str(render_text(_AS_LISTED.get(item, item)))
 
 
 def missing_items(verdicts: Mapping[str, Verdict]) -> list[str]:

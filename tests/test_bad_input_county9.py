@@ -24,7 +24,7 @@ from shapely.geometry import box
 
 from landgov.core.problems import ReadResult, Severity
 from landgov.io import read_parcels
-from tests._cli import run_cli
+from tests._cli import main_here, run_cli
 from tests._hand import CRS, rectangle
 from tests._shapefiles import write_shapefile
 
@@ -167,3 +167,30 @@ def test_screen_of_a_layer_with_one_swapped_plot_lists_every_plot(tmp_path: Path
     problems = pd.read_excel(out / "landgov.xlsx", sheet_name="问题记录", dtype=str)
     said = problems[problems["问题"].str.contains("互换", na=False)]
     assert said["行号"].tolist() == ["4"] and said["严重程度"].tolist() == ["错误"], said
+
+
+def test_the_map_of_a_run_with_a_plot_without_shape_says_it_is_not_drawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``landgov map`` of that run. Was: 「已生成地图：…（…，3 宗地块，…）」 and not a word of
+    the fourth plot of the 底数清单 — a plot on the lists and in none of the map's layers,
+    without a note. Now the map's notes (the terminal and the panel of the page) say that 1
+    plot has no usable shape, is not drawn, and where it is listed."""
+    geoms = [rectangle(100.0, 140.0, i) for i in range(3)]
+    layer = _layer(tmp_path, [*geoms, _swap(rectangle(100.0, 140.0, 3))])
+    table = tmp_path / "企业.csv"
+    table.write_text(
+        "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+        "91330602MA2BGHJK3M,企业0,规上,120,21\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "结果"
+    result = run_cli("screen", "-q", "-p", layer, "-e", table, "-o", out, "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = tmp_path / "图.html"
+    code, text = main_here(["map", out, "--out", page, "--basemap", "none"], capsys)
+    assert code == 0, text
+    assert "3 宗地块" in text
+    note = next(line for line in text.splitlines() if "没有可用图形" in line)
+    assert "1 宗" in note and "底数清单" in note, note
+    assert "没有可用图形" in page.read_text(encoding="utf-8")

@@ -194,3 +194,56 @@ def test_the_map_of_a_run_with_a_plot_without_shape_says_it_is_not_drawn(
     note = next(line for line in text.splitlines() if "没有可用图形" in line)
     assert "1 宗" in note and "底数清单" in note, note
     assert "没有可用图形" in page.read_text(encoding="utf-8")
+
+
+def test_a_province_run_keeps_a_county_with_one_plot_far_away(tmp_path: Path) -> None:
+    """A province of one county (越城, 300 generated plots, GeoParquet in its own zone) whose
+    plot 1 was moved 450 km west by a wrong easting. Was: the county failed — 「按该坐标系读取，
+    宗地图层中心在 118.…°E…，离 330602 越城区（约 120.6°E…）太远」, blaming the .prj's zone,
+    because the centre of the extent moved half the way with the one plot. Now the county's
+    place is where most of its plots are (the rule of the reader): the run finishes with every
+    plot of the county accounted for, the far one among them."""
+    import geopandas as gpd
+
+    from tests._province import run_manifest, screen_province, small_province
+
+    folder = small_province(tmp_path / "p", ["330602"])
+    (county,) = [p for p in folder.iterdir() if p.is_dir()]
+    path = county / "parcels.parquet"
+    layer = gpd.read_parquet(path)
+    geoms = layer.geometry.copy()
+    geoms.iloc[0] = shapely.affinity.translate(geoms.iloc[0], -450_000.0)
+    layer.set_geometry(geoms).to_parquet(path)
+    out = tmp_path / "out"
+    result = screen_province(folder, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (done,) = run_manifest(out)["counties"]
+    assert done["ok"] and done["rows_out"] + done["rows_rejected"] == done["rows_in"], done
+    plots = pd.read_parquet(out / "province.parquet", columns=["parcel_id", "area_mu"])
+    moved = plots.set_index("parcel_id").loc[layer.iloc[0]["宗地代码"], "area_mu"]
+    assert moved > 0  # the far plot is a plot of the county, with its own area
+
+
+def test_a_province_run_whose_every_county_fails_says_each_failure_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    """A province of one county (越城) whose parcel GeoParquet is cut in half (a copy stopped
+    midway): the only county fails. Was: after 「330602 越城区：失败：…」 the run stopped with
+    「错误：landgov 内部出错（KeyError：'governance_area_mu'）」 — the 地市汇总 of no finished
+    county had no sums. Now the run ends as any run with a failed county does: exit 2 with the
+    county's own 错误, and the 县区汇总 lists the county as 失败 with its reason."""
+    from tests._province import province_sheet, screen_province, small_province
+
+    folder = small_province(tmp_path / "p", ["330602"])
+    (county,) = [p for p in folder.iterdir() if p.is_dir()]
+    path = county / "parcels.parquet"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    out = tmp_path / "out"
+    result = screen_province(folder, out)
+    text = result.stdout + result.stderr
+    assert result.returncode == 2 and "错误：" in text, text
+    assert "内部出错" not in text and "Traceback" not in text, text
+    counties = province_sheet(out, "县区汇总")
+    assert counties["县级代码"].tolist() == ["330602"]
+    assert counties.iloc[0].astype(str).str.contains("失败").any(), counties.iloc[0]

@@ -428,7 +428,8 @@ def _infer(
     if kind != "plain":
         raise CRSError(
             [
-                Issue(
+                _reversed_order(x, y)
+                or Issue(
                     "坐标", None, _shown_xy(x, y),
                     "坐标既不是经纬度，也不像浙江的高斯-克吕格投影坐标",
                     f"{_PRJ_FIX}；只有个别要素坐标异常（远离其他要素）时在 GIS 软件中改正或删除它；"
@@ -459,6 +460,22 @@ def _infer(
                 "landgov inspect 可用 --cm 120（或 117/123）或 --crs 试读",
             )
         ]
+    )  # fmt: skip
+
+
+def _reversed_order(x: float, y: float) -> Issue | None:
+    """The problem of a layer whose X and Y are the other way round (latitude first, as
+    systems exporting 「lat,lng」 write it, or the northing in X, as surveyors write it), or
+    ``None`` when exchanging them gives no kind of coordinates Zhejiang uses either."""
+    swapped = _kind_of_coordinates(y, x)
+    if swapped == "unknown" or (swapped == "degrees" and not _inside(y, x)):
+        return None
+    return Issue(
+        "坐标", None, f"X {_number_text(x)}、Y {_number_text(y)}",
+        "坐标的 X、Y 顺序颠倒：两者交换后才是"
+        + ("浙江境内的经纬度" if swapped == "degrees" else _KIND_TEXT[swapped]),
+        "导出时把经度（或东坐标）写在 X、纬度（或北坐标）写在 Y（测量坐标习惯 X 为北坐标，"
+        "录入 GIS 时须对调）；在 ArcGIS/QGIS 中交换 X、Y 后重新导出",
     )  # fmt: skip
 
 

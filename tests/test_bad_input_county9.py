@@ -247,3 +247,57 @@ def test_a_province_run_whose_every_county_fails_says_each_failure_not_an_intern
     counties = province_sheet(out, "县区汇总")
     assert counties["县级代码"].tolist() == ["330602"]
     assert counties.iloc[0].astype(str).str.contains("失败").any(), counties.iloc[0]
+
+
+# --- a whole layer with X and Y the other way round -------------------------------------------
+
+
+def _latitude_first(folder: Path) -> Path:
+    """Three plots of a GeoJSON written 「纬度在前」 ([30.0, 120.58], as systems that export
+    「lat,lng」 write it): 0.001° squares from 120.58°E, 30.0°N, 0.01° apart."""
+    import json
+
+    features = []
+    for i in range(3):
+        lon, lat = 120.58 + 0.01 * i, 30.0
+        ring = [[lat, lon], [lat, lon + 0.001], [lat + 0.001, lon + 0.001], [lat + 0.001, lon]]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"宗地代码": P[i], "土地用途": "工业用地"},
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            }
+        )
+    path = folder / "宗地.geojson"
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_layer_written_latitude_first_is_named_as_such_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``landgov inspect`` of a GeoJSON whose every point is (latitude, longitude). Was: 「坐标既
+    不是经纬度，也不像浙江的高斯-克吕格投影坐标（所见值：(30, 121)）」 and the fix 「为图层定义
+    正确的坐标系（生成 .prj…）」 — no .prj helps a GeoJSON whose numbers are the other way
+    round. Now the error says the order is reversed, shows both numbers, and the fix is to put
+    the longitude in X."""
+    code, text = main_here(["inspect", _latitude_first(tmp_path)], capsys)
+    assert code == 2 and "错误：" in text, text
+    assert "顺序颠倒" in text and "30.00050" in text and "120.5" in text, text
+    assert "经度" in text and "X" in text, text
+    assert "Traceback" not in text
+
+
+def test_a_layer_with_northings_in_x_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hand plots with every X and Y exchanged (X 3,320,070, Y 556,050: surveyors' X is the
+    northing) and no .prj: the error names the reversed order, not a missing .prj."""
+    geoms = [_swap(rectangle(100.0, 140.0, i)) for i in range(3)]
+    layer = _layer(tmp_path, geoms)
+    layer.with_suffix(".prj").unlink()
+    code, text = main_here(["inspect", layer], capsys)
+    assert code == 2 and "顺序颠倒" in text and "3,320,070" in text, text

@@ -29,6 +29,7 @@ of metres apart: :func:`datums_apart` tells when two layers cannot be overlaid a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,7 @@ from landgov.errors import CRSError, Issue
 __all__ = [
     "ZHEJIANG_BOUNDS",
     "CRSDecision",
+    "StrayFeature",
     "central_meridian",
     "cm_for_county",
     "datum_issue",
@@ -47,9 +49,11 @@ __all__ = [
     "datums_apart",
     "epsg_for_cm",
     "epsg_for_zone",
+    "layer_centre",
     "older_datum_note",
     "projected_crs_for",
     "resolve_crs",
+    "stray_features",
     "unprefixed_epsg",
 ]
 
@@ -298,6 +302,92 @@ def _kind_of_coordinates(x: float, y: float) -> str:
     return "unknown"
 
 
+#: The kinds of coordinates of :func:`_kind_of_coordinates`, as a message names them.
+_KIND_TEXT = {
+    "degrees": "经纬度形式的数值",
+    "plain": "不带带号的高斯-克吕格投影坐标（东坐标 6 位）",
+    "prefixed": "带 3° 带号的高斯-克吕格投影坐标（东坐标 8 位）",
+    "unknown": "浙江所用的哪种坐标都不像的数值",
+}
+
+
+def _centres(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X and Y of the centres of features' bounding boxes (``(n, 4)``: minx, miny, maxx, maxy)."""
+    bounds = np.asarray(bounds, dtype=float).reshape(-1, 4)
+    return (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+
+
+def layer_centre(bounds: np.ndarray) -> tuple[float, float]:
+    """The centre of a layer: the median of its features' centres.
+
+    ``bounds`` holds one row per feature (minx, miny, maxx, maxy). The centre of the layer's
+    extent moves with its farthest feature — one plot 500 km off, at a drawing's origin or
+    with X and Y swapped puts it in another zone or in no zone at all — while the median stays
+    where most features are; the CRS and the zone areas are measured in are decided there.
+
+    >>> layer_centre(np.array([[0, 0, 2, 2], [10, 10, 12, 12], [1000, 1000, 1002, 1002]]))
+    (11.0, 11.0)
+    """
+    xs, ys = _centres(bounds)
+    return float(np.median(xs)), float(np.median(ys))
+
+
+def _number_text(value: float) -> str:
+    return f"{value:.5f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+@dataclass(frozen=True)
+class StrayFeature:
+    """A feature whose coordinates are of another kind than those of most of its layer."""
+
+    position: int
+    problem: str
+    action: str
+
+
+def stray_features(bounds: np.ndarray) -> list[StrayFeature]:
+    """Features whose coordinates cannot be in the CRS of the rest of their layer.
+
+    ``bounds`` holds one row per feature (minx, miny, maxx, maxy). When more than half the
+    features share one kind of coordinates (longitude/latitude, a 6-digit or an 8-digit
+    Gauss–Krüger easting), a feature of another kind is not of that CRS whatever the CRS is:
+    its X and Y swapped (surveyors write X for the northing), typed in degrees, or left in a
+    drawing's own coordinates. Eastings with and without the zone number are left to the
+    refusal of a layer mixing them (:func:`_refuse_mixed_prefix`), which names the fix.
+    """
+    xs, ys = _centres(bounds)
+    kinds = [_kind_of_coordinates(x, y) for x, y in zip(xs, ys, strict=True)]
+    if not kinds:
+        return []
+    kind, n = Counter(kinds).most_common(1)[0]
+    if kind == "unknown" or 2 * n <= len(kinds):
+        return []
+    others = f"图层中其余 {n} 个图形的坐标（{_KIND_TEXT[kind]}）"
+    redo = "；本次该宗地的面积与空间分析为待核实"
+    found = []
+    for i, (seen, x, y) in enumerate(zip(kinds, xs, ys, strict=True)):
+        if seen == kind or {seen, kind} == {"plain", "prefixed"}:
+            continue
+        shown = f"X {_number_text(x)}、Y {_number_text(y)}"
+        if _kind_of_coordinates(y, x) == kind:
+            problem = f"图形的横、纵坐标疑似互换：所见中心 {shown}，两者交换后才与{others}一致"
+            action = (
+                "在 ArcGIS/QGIS 中交换该要素的 X、Y 坐标（测量坐标习惯 X 为北坐标、Y 为东坐标，"
+                "录入时常被对调）后重新导出" + redo
+            )
+        else:
+            problem = (
+                f"图形坐标为{_KIND_TEXT[seen]}（所见中心 {shown}），与{others}不是同一种坐标，"
+                "不能按同一坐标系读取"
+            )
+            action = (
+                "在 ArcGIS/QGIS 中把该要素改为与其余要素相同的坐标系（或重绘、删除）后重新导出"
+                + redo
+            )
+        found.append(StrayFeature(i, problem + "；未采用该图形", action))
+    return found
+
+
 def _in_zhejiang(crs: CRS, x: float, y: float) -> bool:
     return _inside(*_lon_lat(crs, x, y))
 
@@ -338,7 +428,8 @@ def _infer(
     if kind != "plain":
         raise CRSError(
             [
-                Issue(
+                _reversed_order(x, y)
+                or Issue(
                     "坐标", None, _shown_xy(x, y),
                     "坐标既不是经纬度，也不像浙江的高斯-克吕格投影坐标",
                     f"{_PRJ_FIX}；只有个别要素坐标异常（远离其他要素）时在 GIS 软件中改正或删除它；"
@@ -372,6 +463,22 @@ def _infer(
     )  # fmt: skip
 
 
+def _reversed_order(x: float, y: float) -> Issue | None:
+    """The problem of a layer whose X and Y are the other way round (latitude first, as
+    systems exporting 「lat,lng」 write it, or the northing in X, as surveyors write it), or
+    ``None`` when exchanging them gives no kind of coordinates Zhejiang uses either."""
+    swapped = _kind_of_coordinates(y, x)
+    if swapped == "unknown" or (swapped == "degrees" and not _inside(y, x)):
+        return None
+    return Issue(
+        "坐标", None, f"X {_number_text(x)}、Y {_number_text(y)}",
+        "坐标的 X、Y 顺序颠倒：两者交换后才是"
+        + ("浙江境内的经纬度" if swapped == "degrees" else _KIND_TEXT[swapped]),
+        "导出时把经度（或东坐标）写在 X、纬度（或北坐标）写在 Y（测量坐标习惯 X 为北坐标，"
+        "录入 GIS 时须对调）；在 ArcGIS/QGIS 中交换 X、Y 后重新导出",
+    )  # fmt: skip
+
+
 def _refuse_mixed_prefix(bounds: tuple[float, float, float, float]) -> None:
     """A layer whose eastings run from 6 digits (555,900: no zone number) to 8 (40,555,900:
     zone 40 in front) mixes the two forms of one 3° zone — two exports merged into one layer.
@@ -402,6 +509,7 @@ def resolve_crs(
     county: str | None = None,
     user_crs: str | CRS | None = None,
     user_cm: int | None = None,
+    centre: tuple[float, float] | None = None,
 ) -> CRSDecision:
     """Decide which CRS a layer is in, with the evidence.
 
@@ -409,6 +517,9 @@ def resolve_crs(
     ----------
     bounds
         ``(minx, miny, maxx, maxy)`` of the layer's raw coordinates.
+    centre
+        Where the layer is (:func:`layer_centre` of its features); the centre of ``bounds``
+        when not given.
     prj_crs
         The CRS declared by the file (.prj or the format's own metadata), or ``None``.
     county
@@ -417,8 +528,9 @@ def resolve_crs(
     user_crs, user_cm
         The user's choice; a CRS overrides everything, a central meridian decides the zone.
     """
-    x = (bounds[0] + bounds[2]) / 2
-    y = (bounds[1] + bounds[3]) / 2
+    x, y = (
+        centre if centre is not None else ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    )
     if not np.isfinite([x, y]).all():
         raise CRSError([Issue("坐标", None, bounds, "图层没有有效坐标", "检查几何是否为空")])
     _refuse_mixed_prefix(bounds)

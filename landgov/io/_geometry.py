@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from landgov.core.problems import ProblemLog, Severity
+from landgov.crs import stray_features
 from landgov.errors import GeometryError, Issue
 from landgov.io._geos import CHECK_UNTIL_FIXED, REPAIR, validity_text
 
@@ -118,6 +119,9 @@ def repair_polygons(
     wrong_type = _keep_polygon_parts(values, ~missing, rows=rows, log=log, ids=id_values)
     unusable |= wrong_type
     present = ~missing & ~wrong_type
+    strays = _drop_strays(values, present, rows=rows, log=log, ids=id_values)
+    unusable |= strays
+    present &= ~strays
     invalid = np.zeros(len(values), dtype=bool)
     invalid[present] = ~shapely.is_valid(values[present])
     area = _area_m2(geoms.crs)
@@ -153,6 +157,24 @@ def repair_polygons(
             severity=Severity.WARNING,
         )
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable, wrong_type
+
+
+def _drop_strays(
+    values: np.ndarray, present: np.ndarray, *, rows: np.ndarray, log: ProblemLog, ids: np.ndarray
+) -> np.ndarray:
+    """Set aside (in place: no geometry) the shapes whose coordinates are of another kind than
+    those of most of the layer (:func:`landgov.crs.stray_features`): one plot with X and Y
+    swapped or typed in degrees would otherwise decide the layer's CRS. Returns their mask."""
+    dropped = np.zeros(len(values), dtype=bool)
+    positions = np.flatnonzero(present)
+    for stray in stray_features(shapely.bounds(values[positions])):
+        i = positions[stray.position]
+        values[i] = None
+        dropped[i] = True
+        log.add(
+            stray.problem, row=int(rows[i]), field="geometry", value=ids[i], action=stray.action
+        )
+    return dropped
 
 
 def _area_m2(crs: Any) -> Callable[[shapely.Geometry], float]:

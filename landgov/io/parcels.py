@@ -30,6 +30,7 @@ from landgov.crs import (
     CRSDecision,
     central_meridian,
     crs_from_prj,
+    layer_centre,
     older_datum_note,
     projected_crs_for,
     unprefixed_epsg,
@@ -436,12 +437,10 @@ def _county_hint(data: pd.DataFrame) -> str | None:
 
 
 def _centre_longitude(geoms: gpd.GeoSeries, crs: CRS) -> float:
-    """Longitude (CGCS2000) of the centre of the layer's bounds: picks the GK zone for degrees."""
-    if not len(geoms):
-        return 120.0
-    minx, miny, maxx, maxy = geoms.total_bounds
+    """Longitude (CGCS2000) of the layer's centre (:func:`~landgov.crs.layer_centre`, where
+    most of its shapes are): picks the GK zone areas are measured in."""
     to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
-    return float(to_deg.transform((minx + maxx) / 2, (miny + maxy) / 2)[0])
+    return float(to_deg.transform(*layer_centre(geoms.bounds.to_numpy()))[0])
 
 
 def _target_crs(decision: CRSDecision, to_crs: str | CRS | None, lon: float) -> CRS | None:
@@ -778,7 +777,7 @@ def read_layer(
                        layers=layers, role=role)  # fmt: skip
     decision = decide_crs(
         path, tuple(usable.total_bounds), prj_crs=prj_crs, prj_text=prj_text,
-        county=county, user_crs=crs, user_cm=cm,
+        county=county, user_crs=crs, user_cm=cm, centre=layer_centre(usable.bounds.to_numpy()),
     )  # fmt: skip
     check_in_china(path, usable.total_bounds, decision)
     for text in decision.warnings:

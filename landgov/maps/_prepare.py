@@ -290,9 +290,22 @@ def _message(n: int, style: MapStyle) -> str:
     )
 
 
+def _note_undrawn(parcels: gpd.GeoDataFrame, notes: list[str]) -> None:
+    """Say how many plots of the lists have no shape to draw (empty, unusable or set aside
+    on reading): they count in the figures, but no layer of the map shows them."""
+    geoms = parcels.geometry.to_numpy()
+    n = int((shapely.is_missing(geoms) | shapely.is_empty(geoms)).sum())
+    if n:
+        notes.append(
+            f"{n:,} 宗地块没有可用图形（图形为空、无效或坐标有误），未画在图上，仍计入统计；"
+            "见 landgov.xlsx 的底数清单和问题记录"
+        )
+
+
 def prepare(data: RunData, *, style: MapStyle, redact: bool) -> Prepared:
     """Join, redact and (for very large runs) aggregate the layers of a run."""
     notes = list(data.notes)
+    _note_undrawn(data.parcels, notes)
     parcels = _join_far(data.parcels, data.far, notes)
     if data.enterprises is not None:  # names with 规上/规下, grade and score from the table
         detail = _enterprise_lines(parcels, data.enterprises)

@@ -435,7 +435,7 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
     few broken codes among the county's own are the district run's business (rejected/flagged).
     Returns the county codes of the well-formed 宗地代码, counted.
     """
-    from landgov.crs import _fits_county
+    from landgov.crs import _fits_county, layer_centre
     from landgov.ids import check_parcel_code
     from landgov.province.counties import county
 
@@ -464,8 +464,7 @@ def _check_belongs(rows: gpd.GeoDataFrame, job: CountyJob, *, crs_in: object) ->
     geoms = rows.geometry[rows.geometry.notna() & ~rows.geometry.is_empty]
     if geoms.empty:
         return codes
-    minx, miny, maxx, maxy = geoms.total_bounds
-    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
+    lon, lat = layer_centre(geoms.bounds.to_numpy())  # where most plots are, as the reader
     if not _fits_county(lon, job.code):
         raise NotThisCountyError(
             [

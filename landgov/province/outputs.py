@@ -259,9 +259,10 @@ def summary_records(counties: pd.DataFrame, cities: pd.DataFrame) -> dict[str, A
 def _rollup(part: pd.DataFrame, head: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = dict(head)
     out["n_counties"] = len(part)
-    for key in ("rows_in", "rows_out", "rows_rejected", *_SUMS):
-        if key in part:
-            out[key] = pd.to_numeric(part[key], errors="coerce").sum(min_count=1)
+    for key in ("rows_in", "rows_out", "rows_rejected", *_SUMS):  # none finished: no sum
+        out[key] = (
+            pd.to_numeric(part[key], errors="coerce").sum(min_count=1) if key in part else np.nan
+        )
     land = _num(out.get("above_scale_land_mu"))
     out["tax_per_mu_above_scale"] = _num(out.get("above_scale_tax_wan")) / land if land else np.nan
     out["value_added_per_mu_above_scale"] = (

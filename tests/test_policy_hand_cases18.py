@@ -1,0 +1,148 @@
+"""Hand-worked policy cases, round 18: what 「未动工」 may rest on, profile thresholds at their
+boundary values, 示例规则（非官方） values that never pass a check alone, and 亩均评价 grading.
+
+Rounds 3–17 (tests/test_policy_hand_cases3.py … 17.py, tests/test_policy_hand_zengrong*.py,
+tests/test_policy_boundaries_hand.py, tests/test_policy_hand_counties.py) are not repeated.
+Plots are the hand plots of :mod:`tests._hand` (EPSG:4549, 1 km apart; 1 亩 = 10000/15 m², so
+21 亩 = 14000 m²; firm ``i`` owns plot ``i``); the reference date is 2024-06-30. Each case works
+its answer out by hand from the clause it cites, then checks what landgov says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from landgov.core.collect import render_text
+from landgov.far.ratio import UNBUILT_EVIDENCE
+from landgov.far.zengrong import check_applications, check_parcels
+from landgov.run.screening import run_screening
+from tests._hand import (
+    AS_OF,
+    NO,
+    OK,
+    TBD,
+    F,
+    P,
+    U,
+    application,
+    bare_survey,
+    firms,
+    hand_files,
+    plots,
+    screen_plots,
+    zengrong_inputs,
+)
+
+# =============================================================================================
+# 1. 「未动工」 on a 建筑面积 of 0 alone. 《闲置土地处置办法》第二条: 闲置 = not started 满一年
+# after the contracted start date; 第十四条: 满两年 may be taken back without compensation (R1
+# 关停退出, ``idle:recoverable``). A Shapefile .dbf numeric field cannot hold a blank — ArcGIS
+# writes a blank 建筑面积 as 0 — so a 0 that nothing corroborates is not known to be 0: whether
+# the plot was started is 待核实, naming what to collect (a buildings layer that covers the plot,
+# or a site check, from 自然资源局: 第五条 puts the 闲置 investigation on the 国土资源主管部门).
+# A buildings layer whose footprints span the plot and show none on it corroborates the 0 (and
+# a blank): 闲置, 关停退出 符合. Decided by the lead for round 18.
+
+_ITEM = "建筑图层（覆盖该宗地）或现场核查是否已动工〔自然资源局〕"
+
+
+def _unbuilt(n: int, floor: float | None = 0.0):
+    """``n`` plots of 21 亩, contracted start 2021-06-30 (3 full years before 2024-06-30), no
+    start or completion date, 建筑面积 ``floor``."""
+    parcels = plots(n, mu=21.0, contract_start_date=["2021-06-30"] * n)
+    parcels["completion_date"] = [None] * n
+    parcels["floor_area_m2"] = floor
+    return parcels
+
+
+def test_idle_on_a_zero_floor_area_alone_is_to_verify_and_r1_with_it(shangyu):
+    """Plot 0: 建筑面积 0, no buildings layer, no raster; 亩均税收 0 (低效, on the 治理清单).
+
+    By hand: 3 full years ≥ 2 — but 「未动工」 rests on the 0 alone → 闲置 待核实 (never 闲置,
+    never 可无偿收回); R1 关停退出 cannot be judged → R2, R3 false (容积率 0 with no 竣工日期 is
+    尚未建成, not 用而未尽) → R4 整治提升, 待核实, the missing item the buildings layer or a site
+    check, from 自然资源局. Was: 闲置 不符合, 可无偿收回 → R1 关停退出, 符合.
+    """
+    got = screen_plots(shangyu, _unbuilt(1), firms(1, tax_wan=[0.0]))
+    idle = got.checks["idle"].iloc[0]
+    assert idle.status is U, idle.reason
+    assert "recoverable" not in idle.values and "idle_years" not in idle.values
+    assert idle.missing == (UNBUILT_EVIDENCE,)
+    assert "空白也写为 0" in idle.reason
+    row = got.parcels.iloc[0]
+    assert (row["path"], row["path_rule"], row["path_status"]) == ("整治提升", "R4", "待核实")
+    assert "规则 R1「关停退出」无法判定" in row["reasons"]
+    assert _ITEM in render_text(row["missing"])
+    assert "闲置" not in str(row["flags"])
+
+
+def test_idle_on_a_zero_floor_area_a_covering_layer_shows_bare_closes(shangyu, tmp_path):
+    """The same plot (and plot 1, 建筑面积 blank) in a whole run with a buildings layer whose
+    footprints lie 10 m west and east of each plot, spanning it: the layer covers both plots
+    and shows no building on them.
+
+    By hand: plot 0, 3 full years not started, corroborated → 闲置, 可无偿收回 → R1 关停退出,
+    符合. Plot 1: its blank 建筑面积 is no fact, but the layer is → the same: 关停退出, 符合.
+    Was: plot 1 待核实 (「是否动工不明」) although the layer showed it bare."""
+    parcels = _unbuilt(2)
+    parcels["floor_area_m2"] = [0.0, None]
+    ents = firms(2, tax_wan=[0.0, 0.0])
+    inputs = hand_files(tmp_path, parcels, ents)
+    bare_survey(parcels).to_file(tmp_path / "buildings.gpkg", driver="GPKG")
+    inputs = dataclasses.replace(inputs, buildings=tmp_path / "buildings.gpkg")
+    run = run_screening(
+        inputs, profile=shangyu, out_dir=tmp_path / "out", as_of=AS_OF, progress=False, gpkg=False
+    )
+    rows = run.parcels
+    assert rows["path"].tolist() == ["关停退出", "关停退出"]
+    assert rows["path_status"].tolist() == ["符合", "符合"]
+    assert rows["idle_years"].tolist() == [3, 3]
+    assert all("可无偿收回" in r for r in rows["reasons"])
+
+
+def test_a_buildings_layer_that_does_not_reach_the_plot_corroborates_nothing(shangyu):
+    """Plot 0, 建筑面积 0; the buildings layer holds the footprints around plot 1 only (1 km
+    east): it does not cover plot 0, so it says nothing of it → 闲置 待核实, as with no layer.
+    Plot 1 (建筑面积 0, covered, none on it) → 闲置 不符合."""
+    parcels = _unbuilt(2)
+    from landgov.far import compute_far
+
+    far = compute_far(parcels, profile=shangyu, buildings=bare_survey(parcels.iloc[[1]]))
+    assert far["buildings_cover"].tolist() == [False, True]
+    screened = parcels.assign(buildings_cover=far["buildings_cover"], n_buildings=0)
+    got = screen_plots(shangyu, screened, firms(2, tax_wan=[0.0, 0.0]))
+    assert [v.status for v in got.checks["idle"]] == [U, F]
+    assert got.parcels["path"].tolist() == ["整治提升", "关停退出"]
+
+
+def test_first_development_on_a_zero_floor_area_alone_is_to_verify(official):
+    """增容 三.2 「地块完成首次开发（按土地出让合同约定完成开发建设，并竣工投入使用）」
+    [越政发〔2022〕24号 附件3 第三条第2项], on the plot of the first case (建筑面积 0, no 竣工日期,
+    no buildings layer; 越城 with its 标准地 values published) — the same rule as 供而未用:
+    - no application (the plot's own check): nothing says it was built, but the 0 alone does
+      not say 尚未建成 → 待核实, naming the buildings layer or a site check (was 不符合 →
+      不可申报);
+    - applied for with 竣工验收（履约验收） 「已通过」: the acceptance is the evidence, and a 0
+      nothing corroborates is a blank → 符合 (was 待核实, 「两者不一致」);
+    - with a buildings layer covering the plot, none on it: no application → 不符合 (尚未建成);
+      acceptance 「已通过」 → 待核实 (the two disagree).
+    """
+    parcels = _unbuilt(1)
+    pid = parcels["parcel_id"].iloc[0]
+    alone = check_parcels(zengrong_inputs(official, parcels)).iloc[0]
+    assert alone["cond2"] == U, alone["cond2_note"]
+    assert "不能据此认定尚未建成" in alone["cond2_note"]
+    assert _ITEM in render_text(alone["missing"])
+    applied = check_applications(
+        pd.DataFrame([application(pid)]), zengrong_inputs(official, parcels)
+    ).iloc[0]
+    assert applied["cond2"] == P, applied["cond2_note"]
+    assert applied["zengrong"] == OK
+    surveyed = zengrong_inputs(official, parcels, buildings=bare_survey(parcels))
+    got = check_parcels(surveyed).iloc[0]
+    assert got["cond2"] == F and got["zengrong"] == NO
+    assert "尚未建成" in got["cond2_note"]
+    rows = check_applications(pd.DataFrame([application(pid)]), surveyed)
+    assert rows["cond2"].iloc[0] == U and rows["zengrong"].iloc[0] == TBD

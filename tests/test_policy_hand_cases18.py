@@ -146,3 +146,64 @@ def test_first_development_on_a_zero_floor_area_alone_is_to_verify(official):
     assert "尚未建成" in got["cond2_note"]
     rows = check_applications(pd.DataFrame([application(pid)]), surveyed)
     assert rows["cond2"].iloc[0] == U and rows["zengrong"].iloc[0] == TBD
+
+
+# =============================================================================================
+# 4. 亩均评价 with indicators partly missing. The shipped scoring (黄岩区 2022, 示例规则（非官方）):
+# a 规上 firm 「无排放数据」 gets the mean 规上 points on 单位排放增加值 (``missing_emissions =
+# mean_score``); any other missing item leaves it 不参评, naming what is missing
+# (``missing_item_rule = not_evaluated``: 缺数据不得视为合格, never graded low or high).
+
+
+def _above_scale(**over):
+    """A 规上 制造业 firm on 20 亩 with every 规上 indicator: tax 400, 增加值 2000, 能耗 500 t,
+    排放 1 t, 100 人, 研发 50 of 营业收入 5000."""
+    row = {
+        "above_scale": True,
+        "land_mu": 20.0,
+        "tax_wan": 400.0,
+        "value_added_wan": 2000.0,
+        "energy_tce": 500.0,
+        "emissions_t": 1.0,
+        "employees": 100,
+        "rd_wan": 50.0,
+        "revenue_wan": 5000.0,
+        "industry_code": "3311",
+        "industry_edition": "2017",
+    }
+    return row | over
+
+
+def test_firm_with_emissions_but_no_value_added_is_not_said_to_lack_emissions(shangyu):
+    """Firm 0 has every indicator; firm 1 has its 排放 (1 t) but no 工业增加值; firm 2 has no
+    排放.
+
+    By hand: firm 1 lacks 亩均增加值, 单位能耗增加值, 单位排放增加值 and 全员劳动生产率 (all
+    need the 增加值) → 不参评, the note naming those four — never 「无排放数据」 (its 排放 is
+    there: what to collect is the 增加值, from 统计局) and no mean points put on its 单位排放增加值;
+    firm 2 「无排放数据」 → the mean of the evaluated 规上 firms' points on that item: firm 0's
+    10 × (2000 / 1) / 4929.81 = 4.06 分 → evaluated, graded.
+    Was: firm 1's note began 「无排放数据，单位排放增加值项取规上企业平均得分 4.06 分」 and a
+    problem row asked for its emissions.
+    """
+    from landgov.efficiency import grade_enterprises
+
+    rows = pd.DataFrame(
+        [
+            _above_scale(uscc="U0"),
+            _above_scale(uscc="U1", value_added_wan=None),
+            _above_scale(uscc="U2", emissions_t=None),
+        ]
+    )
+    got = grade_enterprises(rows, profile=shangyu)
+    data = got.data
+    assert data["evaluated"].tolist() == [True, False, True]
+    note = data["evaluation_note"].iloc[1]
+    assert "无排放数据" not in note, note
+    assert "缺少亩均增加值、单位能耗增加值、单位排放增加值、全员劳动生产率，不参评" in note
+    assert data["grade"].iloc[1] is None or pd.isna(data["grade"].iloc[1])
+    assert (
+        "无排放数据，单位排放增加值项取规上企业平均得分 4.06 分" in data["evaluation_note"].iloc[2]
+    )
+    emissions = got.problems[got.problems["problem"].astype(str).str.contains("无排放数据")]
+    assert emissions["value"].astype(str).str.startswith("U2").tolist() == [True]

@@ -207,3 +207,48 @@ def test_firm_with_emissions_but_no_value_added_is_not_said_to_lack_emissions(sh
     )
     emissions = got.problems[got.problems["problem"].astype(str).str.contains("无排放数据")]
     assert emissions["value"].astype(str).str.startswith("U2").tolist() == [True]
+
+
+# =============================================================================================
+# 2. 数据合理性 bounds of zhejiang-2023 (inherited by every county profile) at their numbers. Each
+# note says 「大于 … 视为不合理」 (plausible.far_max 20, share_max_pct 100 %, employees_max
+# 100 万人, floor_area_max_m2 1 亿 m², energy_max_tce 1 亿吨): 「大于」 excludes the number, so
+# the bound itself is plausible and kept; a hair above it is set aside (按缺失处理, 待核实).
+
+
+def test_plausibility_bounds_keep_their_own_number(shangyu):
+    from landgov.core.plausible import implausible_number
+    from landgov.policy import load_profile
+
+    shengzhou, gongshu = load_profile("shengzhou-2022"), load_profile("gongshu-2022")
+
+    cases = {
+        "far_declared": 20.0,
+        "rd_ratio_pct": 100.0,
+        "employees": 1.0e6,
+        "floor_area_m2": 1.0e8,
+        "energy_tce": 1.0e8,
+    }
+    for profile in (shangyu, shengzhou, gongshu):
+        for name, bound in cases.items():
+            assert implausible_number(name, bound, profile) is None, name
+            above = implausible_number(name, bound * 1.0001, profile)
+            assert above is not None and above.startswith("大于合理上限"), (name, above)
+
+
+def test_contracted_start_ten_years_ahead_is_kept_and_the_note_says_so(yuecheng):
+    """plausible.future_date_max_years = 10 (项目默认): a 约定开工日期 may lie ahead of the
+    reference date, up to 10 years. On 2024-06-30: 2034-06-30 (10 years to the day) is kept,
+    2034-07-01 is set aside. The profile's note says what the comparison does: 「超过 10 年」
+    (excludes the number). Was: 「晚于基准日 10 年以上视为不合理」 — 「以上」 includes 10, while
+    2034-06-30 was kept."""
+    import datetime as dt
+
+    from landgov.core.plausible import check_values
+
+    days = [dt.date(2034, 6, 30), dt.date(2034, 7, 1)]
+    frame = pd.DataFrame({"contract_start_date": days, "source_row": [2, 3]})
+    checked = check_values(frame, yuecheng, source="parcels.shp", as_of=AS_OF)
+    assert checked.data["contract_start_date"].tolist() == [dt.date(2034, 6, 30), None]
+    note = yuecheng.params["plausible.future_date_max_years"].note
+    assert "超过 10 年" in note and "以上" not in note

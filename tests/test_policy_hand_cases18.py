@@ -32,6 +32,8 @@ from tests._hand import (
     hand_files,
     plots,
     screen_plots,
+    uscc,
+    violation_records,
     zengrong_inputs,
 )
 
@@ -252,3 +254,102 @@ def test_contracted_start_ten_years_ahead_is_kept_and_the_note_says_so(yuecheng)
     assert checked.data["contract_start_date"].tolist() == [dt.date(2034, 6, 30), None]
     note = yuecheng.params["plausible.future_date_max_years"].note
     assert "超过 10 年" in note and "以上" not in note
+
+
+# =============================================================================================
+# 4 (continued). Grades on a plot and at a band's edge.
+
+
+def _run(tmp_path, profile, parcels, ents, *, links=None, records=None):
+    """A whole run of the hand county (files → 底数清单); ``links`` and ``records`` replace the
+    owner links and the empty violation table."""
+    inputs = hand_files(tmp_path, parcels, ents)
+    if links is not None:
+        links.to_csv(tmp_path / "links.csv", index=False)
+    if records is not None:
+        records.to_csv(tmp_path / "compliance.csv", index=False)
+    return run_screening(
+        inputs, profile=profile, out_dir=tmp_path / "out", as_of=AS_OF, progress=False, gpkg=False
+    )
+
+
+def test_plot_of_two_tenants_takes_the_grade_of_the_one_using_more_land(shangyu, tmp_path):
+    """Plot 0 (21 亩 = 14000 m²) has no owner in the links, two tenants with their platform
+    grades (评价等级): firm 0 graded A using 5000 m², firm 1 graded D using 9000 m².
+    The main enterprise (主体企业) is the owner, else the user of the most land, ties to the
+    smaller USCC (landgov.link.main_enterprise): firm 1 → the plot's grade is D, not A; with
+    7000 m² each, firm 0 (the smaller code) → A."""
+    parcels = plots(1, mu=21.0)
+    pid = parcels["parcel_id"].iloc[0]
+    ents = firms(2, tax_wan=[10.0, 500.0], land_mu=[7.5, 13.5], grade_given=["A", "D"])
+    seen = []
+    for i, areas in enumerate(([5000.0, 9000.0], [7000.0, 7000.0])):
+        links = pd.DataFrame(
+            {
+                "parcel_id": [pid, pid],
+                "uscc": [uscc(0), uscc(1)],
+                "relation": ["tenant", "tenant"],
+                "area_used_m2": areas,
+            }
+        )
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        row = _run(folder, shangyu, parcels, ents, links=links).parcels.iloc[0]
+        seen.append((row["main_uscc"], row["grade"]))
+    assert seen == [(uscc(1), "D"), (uscc(0), "A")]
+
+
+def test_firm_with_indicators_partly_missing_leaves_the_grade_term_open(shangyu, tmp_path):
+    """Plots 0 and 1 (21 亩), each firm 规上 with a 重大 安全 record 未整改 (2024-01-10) and tax
+    40 (1.90 万元/亩 ≤ 5 → 低效). Firm 0 has every indicator; firm 1 lacks its 工业增加值.
+
+    By hand: firm 1 is 不参评 (缺少亩均增加值…), never graded D (nor A): R1 「重大安全违法且
+    评价为D类」 [虞政发〔2022〕12号 第三条第（一）项第2目] cannot be judged → the path goes on down
+    the table and is 待核实, naming the grade (亩均评价等级〔经信局〕). Firm 0, the only firm
+    evaluated, sits at (1 − ½)/1 = 0.5 of the percentile bands (A 20 %, B 40 %) → B, not D →
+    R1 false, nothing open about the grade."""
+    parcels = plots(2, mu=21.0)
+    full = {
+        "value_added_wan": 2000.0,
+        "energy_tce": 500.0,
+        "emissions_t": 1.0,
+        "employees": 100,
+        "rd_wan": 50.0,
+        "revenue_wan": 5000.0,
+    }
+    ents = firms(2, tax_wan=[40.0, 40.0], land_mu=[21.0, 21.0], **full)
+    ents.loc[1, "value_added_wan"] = None
+    records = violation_records(
+        [{"uscc": uscc(i), "record_date": "2024-01-10", "severity": "重大"} for i in range(2)]
+    )
+    run = _run(tmp_path, shangyu, parcels, ents, records=records)
+    rows = run.parcels
+    assert rows["grade"].iloc[0] == "B" and pd.isna(rows["grade"].iloc[1])
+    assert rows["path"].tolist() == ["整治提升", "整治提升"]
+    assert "规则 R1「关停退出」无法判定" not in rows["reasons"].iloc[0]
+    assert "规则 R1「关停退出」无法判定（缺少：亩均评价等级〔经信局〕）" in rows["reasons"].iloc[1]
+    assert rows["path_status"].iloc[1] == "待核实"
+    firm = run.enterprises.set_index("uscc").loc[uscc(1)]
+    assert not firm["evaluated"] and "缺少亩均增加值" in firm["evaluation_note"]
+
+
+def test_the_last_of_ten_firms_sits_on_the_c_band_edge(shangyu):
+    """Percentile bands (A 20 %, B 40 %, C 35 %, D 5 %; 示例规则（非官方）): rank r of n sits at
+    (r − ½)/n, graded by the first band whose cumulative share reaches it (the edge included).
+    Ten 规下 制造业 firms on 5 亩 with taxes 10, 9, …, 1 万元 and 10 万千瓦时: ranks 1–10 sit at
+    0.05, 0.15 (≤ 0.20 → A), 0.25 … 0.55 (≤ 0.60 → B), 0.65 … 0.95 (≤ 0.95 → C): the last sits
+    exactly on C's edge → C; no firm of ten is D (末 5 % of ten is half a firm)."""
+    from landgov.efficiency import grade_enterprises
+
+    rows = pd.DataFrame(
+        {
+            "uscc": [f"U{i}" for i in range(10)],
+            "above_scale": False,
+            "land_mu": 5.0,
+            "tax_wan": [float(10 - i) for i in range(10)],
+            "power_10k_kwh": 10.0,
+            "industry_code": "3311",
+        }
+    )
+    got = grade_enterprises(rows, profile=shangyu).data
+    assert "".join(got["grade"]) == "AABBBBCCCC"

@@ -43,6 +43,7 @@ __all__ = [
     "Y0",
     "application",
     "applications",
+    "bare_survey",
     "comparison_row",
     "cover",
     "enterprises",
@@ -216,6 +217,20 @@ def cover(parcels: gpd.GeoDataFrame, share: float, **cols: Any) -> gpd.GeoDataFr
         x0, y0, x1, y1 = geom.bounds
         geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) * share, y1))
     return gpd.GeoDataFrame(cols, geometry=geoms, crs=CRS)
+
+
+def bare_survey(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A buildings layer that covers every plot and shows no building on any: per plot, one
+    building 10 m west and one 10 m east of it, each 40 m wide and 20 m taller than the plot on
+    both sides (the layer's footprints span the plot, so it was surveyed; none stands on it)."""
+    geoms = []
+    for geom in parcels.geometry:
+        x0, y0, x1, y1 = geom.bounds
+        geoms += [
+            shapely.box(x0 - 50, y0 - 20, x0 - 10, y1 + 20),
+            shapely.box(x1 + 10, y0 - 20, x1 + 50, y1 + 20),
+        ]
+    return gpd.GeoDataFrame({"storeys": [1] * len(geoms)}, geometry=geoms, crs=CRS)
 
 
 def no_plans() -> gpd.GeoDataFrame:

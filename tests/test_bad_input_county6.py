@@ -30,7 +30,17 @@ from landgov.far.zengrong import check_parcels
 from landgov.io import read_parcels
 from landgov.screening import check_idle
 from landgov.verdict import Status
-from tests._hand import AS_OF, CRS, X0, Y0, firms, rectangle, screen_plots, zengrong_inputs
+from tests._hand import (
+    AS_OF,
+    CRS,
+    X0,
+    Y0,
+    bare_survey,
+    firms,
+    rectangle,
+    screen_plots,
+    zengrong_inputs,
+)
 from tests._shapefiles import write_shapefile
 
 P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
@@ -88,6 +98,8 @@ def _as_run_reads(parcels: gpd.GeoDataFrame, far: pd.DataFrame) -> gpd.GeoDataFr
         far_minimum=far["far_minimum"],
         far_source=far["far_source"],
         zero_set_aside=far["zero_set_aside"],
+        buildings_cover=far["buildings_cover"],
+        n_buildings=far["n_buildings"],
     )
 
 
@@ -165,12 +177,14 @@ def test_floor_area_0_beside_a_recorded_ratio_reads_the_ratio(tmp_path: Path, yu
 
 
 def test_floor_area_0_with_nothing_saying_otherwise_stays_0(tmp_path: Path, yuecheng) -> None:
-    """Plot 0: 建筑面积 「0.00」, 容积率 「0.00」, no 竣工日期, buildings layer given with no
-    building on this plot (one on plot 1). Nothing contradicts the 0: it stays the plot's floor
-    area (登记建筑面积): 2 full years since 2022-06-30 without a start → 闲置 不符合, ≥ 2 years
-    → 可无偿收回; the same layer's plot 1 (footprint, 0 recorded) is set aside as above."""
+    """Plot 0: 建筑面积 「0.00」, 容积率 「0.00」, no 竣工日期, buildings layer given that covers
+    the plot with no building on it (one on plot 1). Nothing contradicts the 0 and the layer
+    corroborates it: it stays the plot's floor area (登记建筑面积): 2 full years since
+    2022-06-30 without a start → 闲置 不符合, ≥ 2 years → 可无偿收回; the same layer's plot 1
+    (footprint, 0 recorded) is set aside as above."""
     parcels = _county_layer(tmp_path, [("0.00", "0.00", ""), ("0.00", "0.00", "")])
-    far = compute_far(parcels, profile=yuecheng, buildings=_footprint(parcels, 1))
+    layer = pd.concat([_footprint(parcels, 1), bare_survey(parcels.iloc[[0]])], ignore_index=True)
+    far = compute_far(parcels, profile=yuecheng, buildings=layer)
     assert far["far_source"].tolist() == ["登记建筑面积", "缺失"]
     assert far["zero_set_aside"].iloc[0] is None
     idle = check_idle(_as_run_reads(parcels, far), profile=yuecheng, as_of=AS_OF)
@@ -182,17 +196,18 @@ def test_idle_on_a_floor_area_of_0_alone_says_the_0_may_be_a_blank(
     tmp_path: Path, yuecheng
 ) -> None:
     """Plot 0: 建筑面积 「0.00」, 容积率 「0.00」, no dates but the contracted start 2022-06-30;
-    no buildings layer, no height raster. Nothing contradicts the 0, so it stays: by hand 2
-    full years ≥ 1 → 闲置 不符合, ≥ 2 → 可无偿收回 [《闲置土地处置办法》第十四条] (the status
-    is unchanged). But the only thing saying 「未动工」 is a 0 a .dbf also writes for a blank:
-    the reason says so — the field, the value 0, its source and what to check — before the land
-    is taken back. Was: the 闲置 reason said nothing of what 「未动工」 rested on."""
+    no buildings layer, no height raster. The only thing saying 「未动工」 is a 0 a .dbf also
+    writes for a blank: 2 full years have passed, but whether building started is not known →
+    待核实 (never 闲置, never 可无偿收回 [《闲置土地处置办法》第十四条] on that 0 alone; round
+    18, decided by the lead), the reason saying the field, the value 0, its source and what to
+    collect (the buildings layer or a site check). Was: 闲置 不符合, 可无偿收回."""
     parcels = _county_layer(tmp_path, [("0.00", "0.00", "")])
     far = compute_far(parcels, profile=yuecheng)
     idle = check_idle(_as_run_reads(parcels, far), profile=yuecheng, as_of=AS_OF).iloc[0]
-    assert idle.status is F and idle.values["recoverable"] is True
-    assert "未动工系按建筑面积 0（登记建筑面积）认定" in idle.reason, idle.reason
-    assert "空白也写为 0" in idle.reason and "请核实建筑面积" in idle.reason
+    assert idle.status is U and "recoverable" not in idle.values
+    assert "未动工仅有建筑面积 0（登记建筑面积）一项依据" in idle.reason, idle.reason
+    assert "空白也写为 0" in idle.reason and "现场核查是否已动工" in idle.reason
+    assert idle.missing == ("建筑图层 buildings（覆盖该宗地，或现场核查是否已动工）",)
     # the same plot with a raster that shows it bare: the raster says it, no such words
     covered = _as_run_reads(parcels, far).assign(built_cover=[0.0])
     again = check_idle(covered, profile=yuecheng, as_of=AS_OF).iloc[0]

@@ -383,13 +383,15 @@ def test_screen_splits_blocks_at_a_planned_road_of_the_planning_layer(
     zhejiang, strip_use, n_blocks
 ):
     # Two 60 亩 plots 8 m apart, both idle (contracted 2020, nothing built) for more than two
-    # full years by 2024-03-15 → 治理, R1 关停退出. The planning layer puts 工业用地 on both
-    # plots and, on the 8 m strip between them, a planned road (→ two blocks) or 工业用地 (a
-    # lane → one block of 120 亩).
+    # full years by 2024-03-15 → 治理, R1 关停退出 (a buildings layer over the plots shows none on
+    # them). The planning layer puts 工业用地 on both plots and, on the 8 m strip between them,
+    # a planned road (→ two blocks) or 工业用地 (a lane → one block of 120 亩).
     plots = _frame(
         _strip([60, 60], gap=8.0),
         contract_start_date=["2020-01-01"] * 2,
         floor_area_m2=[0.0, 0.0],
+        buildings_cover=[True, True],
+        n_buildings=[0, 0],
         main_uscc=["U1", "U2"],
     )
     plots["area_m2"] = plots.geometry.area

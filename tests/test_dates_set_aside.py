@@ -126,6 +126,8 @@ def test_idle_with_a_set_aside_start_or_completion_date_is_to_verify(zhejiang: P
         start_date=pd.Series([dt.date(1800, 1, 1), None, None], dtype=object),
         completion_date=pd.Series([None, dt.date(2099, 5, 1), None], dtype=object),
         floor_area_m2=0.0,
+        buildings_cover=True,  # a buildings layer over the plots shows none
+        n_buildings=0,
     )
     got = check_idle(_checked(parcels, zhejiang), profile=zhejiang, as_of=AS_OF)
     assert [v.status for v in got] == [U, U, F]

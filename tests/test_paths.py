@@ -310,6 +310,9 @@ def test_r1_idle_follows_the_countys_recovery_years(profile):
         {
             "contract_start_date": ["2022-03-15", "2021-03-15"],  # 2 and 3 full years
             "floor_area_m2": [0.0, 0.0],
+            # a buildings layer over the plots shows none on them: the 0 is not a blank
+            "buildings_cover": [True, True],
+            "n_buildings": [0, 0],
             **{k: [v] * 2 for k, v in _plots(1).iloc[0].items()},
         },
         geometry=[shapely.box(0, 0, 100, 100), shapely.box(200, 0, 300, 100)],

@@ -265,6 +265,8 @@ def test_idle_reaches_one_and_two_full_years_on_the_day(shangyu):
         contract_start_date=starts,
         completion_date=[None] * 4,
         floor_area_m2=0.0,
+        buildings_cover=True,  # a buildings layer over the plots shows none
+        n_buildings=0,
     )
     got = check_idle(parcels, profile=shangyu, as_of="2024-03-15")
     assert [v.status for v in got] == [Status.FAIL, Status.PASS, Status.FAIL, Status.FAIL]
@@ -421,6 +423,8 @@ def test_idle_reads_excel_serials_and_chinese_dates_and_zero_is_unknown(shangyu)
         contract_start_date=[45000, "2023年3月16日", 0],
         completion_date=[None] * 3,
         floor_area_m2=0.0,
+        buildings_cover=True,  # a buildings layer over the plots shows none
+        n_buildings=0,
     )
     got = check_idle(parcels, profile=shangyu, as_of="2024-03-15")
     assert [v.status for v in got] == [Status.FAIL, Status.PASS, Status.UNKNOWN]

@@ -149,9 +149,12 @@ def test_under_used_industry_unknown_below_every_national_floor_no_note(yuecheng
 def test_idle_bare_by_the_raster_alone_says_it_is_an_example(yuecheng):
     # Contract start 2022-06-30; on 2024-06-30 that is 2 full years ≥ 1. 甲: no floor area,
     # raster cover 1 % < 5 % → bare only by the raster → 闲置 on the example thresholds; 乙:
-    # floor area 0 (a fact) → 闲置 on the official years alone, no note.
+    # floor area 0 in a buildings layer over the plot that shows none (a fact) → 闲置 on the
+    # official years alone, no note.
     parcels = _plots(2, contract_start_date=["2022-06-30"] * 2, completion_date=[None] * 2)
     parcels["floor_area_m2"] = [None, 0.0]
+    parcels["buildings_cover"] = [None, True]
+    parcels["n_buildings"] = [0, 0]
     parcels["built_cover"] = [0.01, None]
     got = check_idle(parcels, profile=yuecheng, as_of="2024-06-30")
     assert statuses(got) == [F, F]
@@ -175,6 +178,8 @@ def test_idle_years_marked_example_never_pass_and_the_fail_says_so(yuecheng):
         2, contract_start_date=["2022-06-30", "2024-01-01"], completion_date=[None] * 2
     )
     parcels["floor_area_m2"] = [0.0, 0.0]
+    parcels["buildings_cover"] = [True, True]  # a buildings layer over the plots shows none
+    parcels["n_buildings"] = [0, 0]
     got = check_idle(parcels, profile=example, as_of="2024-06-30")
     assert statuses(got) == [F, U]
     assert _says(got.iloc[0].reason)

@@ -33,6 +33,7 @@ from tests._hand import (
     P,
     U,
     application,
+    bare_survey,
     enterprises,
     firms,
     owner_links,
@@ -242,14 +243,20 @@ def test_plot_with_buildings_of_unknown_record_is_started_not_unknown(yuecheng):
 
 
 def test_plot_with_no_building_and_recorded_0_stays_idle(yuecheng):
-    """No building, recorded 建筑面积 0, contracted start 2022-06-30: by hand 2 full years ≥ 1
-    → 闲置 (不符合), ≥ 2 → 可无偿收回; 用而未尽 does not list an unbuilt plot (符合)."""
+    """No building in a buildings layer that covers the plot, recorded 建筑面积 0, contracted
+    start 2022-06-30: by hand 2 full years ≥ 1 → 闲置 (不符合), ≥ 2 → 可无偿收回; 用而未尽
+    does not list an unbuilt plot (符合). (The 0 alone, no layer: 待核实, round 18.)"""
     parcels = parcels_of(
         [rectangle(100.0, 140.0, 0)], contract_start_date=["2022-06-30"], completion_date=[None]
     )
     parcels["floor_area_m2"] = [0.0]
-    far = compute_far(parcels, profile=yuecheng)
-    parcels = parcels.assign(far_minimum=far["far_minimum"], far_source=far["far_source"])
+    far = compute_far(parcels, profile=yuecheng, buildings=bare_survey(parcels))
+    parcels = parcels.assign(
+        far_minimum=far["far_minimum"],
+        far_source=far["far_source"],
+        buildings_cover=far["buildings_cover"],
+        n_buildings=far["n_buildings"],
+    )
     idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert idle.status is F and idle.values["recoverable"] is True
     assert check_under_used(parcels, enterprises=firms(1), profile=yuecheng).iloc[0].status is P
@@ -272,9 +279,12 @@ def test_unbuilt_plot_is_idle_in_screening_and_not_first_developed_in_zengrong(y
     (「首次开发情况未填报」), the plot a 增容 candidate while the screening found it 闲置.
     """
     parcels = _unbuilt()
-    idle = check_idle(parcels, profile=yuecheng, as_of=AS_OF).iloc[0]
+    survey = bare_survey(parcels)  # a buildings layer over the plot shows none on it
+    far = compute_far(parcels, profile=yuecheng, buildings=survey)
+    with_far = parcels.assign(buildings_cover=far["buildings_cover"], n_buildings=0)
+    idle = check_idle(with_far, profile=yuecheng, as_of=AS_OF).iloc[0]
     assert idle.status is F
-    got = check_parcels(zengrong_inputs(yuecheng, parcels)).iloc[0]
+    got = check_parcels(zengrong_inputs(yuecheng, parcels, buildings=survey)).iloc[0]
     assert got["cond2"] == F, got["cond2_note"]
     assert "尚未建成" in got["cond2_note"]
     assert got["zengrong"] == NO
@@ -286,7 +296,7 @@ def test_unbuilt_plot_with_a_passed_acceptance_is_to_verify(yuecheng):
     parcels = _unbuilt()
     rows = check_applications(
         pd.DataFrame([application(parcels["parcel_id"].iloc[0])]),
-        zengrong_inputs(yuecheng, parcels),
+        zengrong_inputs(yuecheng, parcels, buildings=bare_survey(parcels)),
     )
     assert rows["cond2"].iloc[0] == U, rows["cond2_note"].iloc[0]
     assert "建筑面积为 0" in rows["cond2_note"].iloc[0]

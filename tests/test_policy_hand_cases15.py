@@ -139,6 +139,8 @@ def test_idle_past_recovery_on_commercial_planning_closes_before_changing_functi
     parcels = parcels_of([square(21.0, 0)], contract_start_date=["2022-06-30"])
     parcels["completion_date"] = [None]
     parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True  # a buildings layer over the plot shows none on it
+    parcels["n_buildings"] = 0
     ents = firms(1, land_mu=21.0, tax_wan=210.0)
     row = _row(screen_plots(shangyu, parcels, ents, uses=["商业用地"]), 0)
     assert (row["path"], row["path_rule"], row["path_status"]) == ("关停退出", "R1", "符合")

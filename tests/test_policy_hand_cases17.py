@@ -156,9 +156,11 @@ def test_plot_of_zero_tax_and_zero_floor_area_is_not_idle_without_a_contract_dat
       闲置 is not known (no contracted start date): 待核实, naming 约定开工日期 — never 闲置,
       never 可无偿收回, so R1 关停退出 is unknown, not true; the path is R4 整治提升, 待核实,
       saying R1 could not be judged and what it lacks.
-    - plot 1: not started 3 full years ≥ 2 → 闲置, 可无偿收回 → R1 关停退出. What 「未动工」
-      rests on is said in the path's reasons: a 建筑面积 of 0 that a .dbf also writes for a
-      blank, to be checked before the land is taken back.
+    - plot 1: 3 full years since the contracted start, but 「未动工」 rests on a 建筑面积 of 0
+      alone, which a .dbf also writes for a blank (round 18, decided by the lead): whether it
+      was started is 待核实, naming the buildings layer or a site check → R1 关停退出 cannot
+      be judged → R4 整治提升, 待核实 (with a buildings layer over the plot showing none it
+      is 闲置 → 关停退出: tests/test_policy_hand_cases18.py).
     """
     parcels = parcels_of(
         [square(21.0, 0), square(21.0, 1)],
@@ -168,16 +170,17 @@ def test_plot_of_zero_tax_and_zero_floor_area_is_not_idle_without_a_contract_dat
     parcels["floor_area_m2"] = 0.0
     got = screen_plots(shangyu, parcels, firms(2, tax_wan=[0.0, 0.0]))
     idle = got.checks["idle"]
-    assert [v.status for v in idle] == [U, F]
+    assert [v.status for v in idle] == [U, U]
     assert "宗地字段 contract_start_date（约定开工日期）" in idle.iloc[0].missing
     rows = got.parcels
     assert rows["screening_status"].tolist() == ["治理", "治理"]
-    assert rows["path"].tolist() == ["整治提升", "关停退出"]
-    assert rows["path_status"].tolist() == ["待核实", "符合"]
+    assert rows["path"].tolist() == ["整治提升", "整治提升"]
+    assert rows["path_status"].tolist() == ["待核实", "待核实"]
     r1_open = "规则 R1「关停退出」无法判定（缺少：宗地字段 contract_start_date"
     assert r1_open in rows["reasons"].iloc[0]
     assert "可无偿收回" not in rows["reasons"].iloc[0]
-    assert "未动工系按建筑面积 0（登记建筑面积）认定" in rows["reasons"].iloc[1]
+    assert "可无偿收回" not in rows["reasons"].iloc[1]
+    assert "未动工仅有建筑面积 0（登记建筑面积）一项依据" in idle.iloc[1].reason
 
 
 # =============================================================================================

@@ -138,6 +138,8 @@ def test_land_idle_two_full_years_closes_and_one_year_is_rectified(shangyu):
         completion_date=[None, None],
     )
     parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     ents = _firms(2, tax_wan=210.0)
     got = screen_plots(shangyu, parcels, ents)
     rows = got.parcels
@@ -233,6 +235,8 @@ def test_contract_date_given_as_a_month_starts_at_its_last_day(shangyu):
     #   as_of 2024-06-29 → 11 months → 符合
     parcels = parcels_of([square(10.0)], contract_start_date=["2023年6月"], completion_date=[None])
     parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-30").iloc[0].status is F
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-29").iloc[0].status is P
 
@@ -247,6 +251,8 @@ def test_a_start_date_after_the_as_of_date_is_not_a_start(shangyu):
         completion_date=[None] * 2,
     )
     parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     got = check_idle(parcels, profile=shangyu, as_of=AS_OF)
     assert [v.status for v in got] == [F, P]
 
@@ -647,6 +653,8 @@ def test_idle_from_29_february_is_complete_at_the_end_of_february(
     #   2022-02-28 → 满两年 → idle and 可无偿收回
     parcels = parcels_of([square(10.0)], contract_start_date=["2020-02-29"], completion_date=[None])
     parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     got = check_idle(parcels, profile=shangyu, as_of=as_of).iloc[0]
     assert got.status is status
     assert got.values.get("recoverable") == recoverable

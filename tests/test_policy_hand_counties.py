@@ -460,6 +460,8 @@ def test_province_idle_plot_one_and_two_full_years(profiles):
     parcels = plots(
         4, far=0.0, completion_date=[None] * 4, contract_start_date=starts, start_date=[None] * 4
     )
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     got = screen_plots(profiles["zhejiang-2023"], parcels, firms(4, tax_wan=210.0))
     idle = got.checks["idle"]
     assert [v.status for v in idle] == [F, P, F, U]
@@ -491,6 +493,8 @@ def test_unbuilt_plot_is_judged_as_supplied_not_used_never_as_under_used(profile
         start_date=[dt.date(2024, 3, 1), None, dt.date(2019, 3, 1)],
         completion_date=[None, None, dt.date(2020, 5, 1)],
     )
+    parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
+    parcels["n_buildings"] = 0
     got = screen_plots(prov, parcels, firms(3, tax_wan=210.0))
     under, idle = got.checks["under_used"], got.checks["idle"]
     assert [v.status for v in under] == [P, P, U]

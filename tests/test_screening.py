@@ -343,6 +343,9 @@ def test_idle_13_months_versus_25_months(profile):
         contract_start_date=["2023-02-01", "2022-02-01", "2023-06-01", "2020-01-01", None],
         start_date=[None, None, None, "2020-06-01", None],
         floor_area_m2=[0.0, 0.0, 0.0, 3000.0, 0.0],
+        # a buildings layer over the plots shows none on them: the 0 is not a blank
+        buildings_cover=[True] * 5,
+        n_buildings=[0] * 5,
     )
     got = check_idle(parcels, profile=profile, as_of="2024-03-15")
     F, P, U = Status.FAIL, Status.PASS, Status.UNKNOWN

@@ -128,6 +128,8 @@ def test_idle_with_an_unreadable_start_or_completion_date_is_to_verify(zhejiang:
         start_date=pd.Series([None, "待定", None, None], dtype=object),
         completion_date=pd.Series(["2023", None, None, dt.date(2023, 5, 1)], dtype=object),
         floor_area_m2=0.0,
+        buildings_cover=True,  # a buildings layer over the plots shows none
+        n_buildings=0,
     )
     got = check_idle(parcels, profile=zhejiang, as_of=AS_OF)
     assert [v.status for v in got] == [U, U, F, P]

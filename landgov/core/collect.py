@@ -67,6 +67,7 @@ FIELD_SOURCES: dict[str, Source] = {
     "floor_area_m2": Source("建筑面积（平方米）", "自然资源局"),
     "contract_start_date": Source("出让合同约定开工日期", "自然资源局"),
     "start_date": Source("实际开工日期或建筑面积", "自然资源局"),
+    "buildings": Source("建筑图层（覆盖该宗地）或现场核查是否已动工", "自然资源局"),
     "planning": Source("规划用途及工业用地控制线", "自然资源局"),
     "demolition": Source("近年拆迁计划范围", "房屋征收部门"),
     "compliance": Source("违法违规记录（整改情况、记录日期）", "综合行政执法局"),
@@ -178,6 +179,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         lambda m: Need("industry_code"),
     ),
     (re.compile(re.escape(NO_LINK)), lambda m: Need("link")),
+    (re.compile(r"建筑图层 buildings（[^）]*）"), lambda m: Need("buildings")),
     (
         re.compile(r"本地认定标准 (?P<field>standard_[a-z_]+)（(?P<what>[^）]*)）"),
         lambda m: Need(m["field"], note=f"：{m['what']}" if m["what"] else ""),
@@ -244,6 +246,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）",),
     ("宗地的主要企业（main_uscc）的行业代码",),
     (NO_LINK,),
+    ("建筑图层 buildings（",),
     ("本地认定标准 ",),
     ("连片分析结果 block_large（",),
     ("连片地块宗地面积 block_area（",),

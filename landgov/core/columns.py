@@ -298,6 +298,7 @@ _FAR: tuple[Column, ...] = (
     _col("land_area_m2", "用地面积（容积率计算，m²）", "area", "m2"),
     _col("far_note", "容积率说明", "text"),
     _col("n_buildings", "建筑记录数（栋）", "int", "栋"),
+    _col("buildings_cover", "建筑图层覆盖该宗地", "bool"),
     _col("building_coverage", "建筑系数", "percent"),
     _col("below_coverage_min", "建筑系数低于控制值", "bool"),
     _col("raster_floor_area_m2", "栅格估算建筑面积（m²）", "area", "m2"),

@@ -160,10 +160,15 @@ def _substitute_emissions(
     log: ProblemLog,
     units: pd.DataFrame,
 ) -> pd.Series:
-    """The mean points of the evaluated 规上 units (``pool``) for those without emissions."""
+    """The mean points of the evaluated 规上 units (``pool``) for those without emissions
+    (「无排放数据」): a unit whose 单位排放增加值 is missing for want of its 增加值 (the
+    numerator) lacks the 增加值, not the emissions — that item stays missing, named with the
+    others it leaves blank, and no mean points are put on it."""
     if settings.missing_emissions is not MissingEmissions.MEAN_SCORE:
         return pts
-    gap = pts.isna()
+    numerator = INDICATORS[_EMISSION].numerator
+    known = pd.to_numeric(units[numerator], errors="coerce") if numerator in units else None
+    gap = pts.isna() & (known.reindex(pts.index).notna() if known is not None else False)
     scored = pts[pool.reindex(pts.index, fill_value=False)].dropna()
     if not gap.any() or not len(scored):
         return pts
@@ -180,7 +185,7 @@ def _substitute_emissions(
             severity=Severity.INFO,
             role="enterprises",
         )
-    return pts.fillna(mean)
+    return pts.mask(gap, mean)
 
 
 def _missing_items(

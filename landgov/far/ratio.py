@@ -47,10 +47,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from landgov.core.compare import measured, shown
 from landgov.core.dates import date_column
-from landgov.core.missing import format_number, numeric_column
+from landgov.core.missing import format_number, is_missing, numeric_column
 from landgov.core.vocab import unofficial
 from landgov.far.industry import national_floor
 from landgov.far.raster import RasterPass, built_cover, raster_floor_area, read_raster_floor_area
@@ -60,9 +61,11 @@ from landgov.verdict import Citation
 
 __all__ = [
     "AREA_DIGITS",
+    "BUILDINGS_COVER",
     "BY_LOCATION",
     "ESTIMATE_MARK",
     "ESTIMATE_WORDS",
+    "UNBUILT_EVIDENCE",
     "UNPLACED",
     "ZERO_SET_ASIDE",
     "FarSource",
@@ -75,12 +78,14 @@ __all__ = [
     "far_floors",
     "floor_area_for",
     "headroom",
+    "layer_shows_no_building",
     "national_floor",
     "plot_zero_set_aside",
     "profile_built_cover",
     "profile_raster_floor_area",
     "read_profile_raster_floor_area",
     "recorded_floor",
+    "shows_no_building",
     "zero_set_aside",
 ]
 
@@ -107,6 +112,59 @@ def shows_buildings(source: object) -> bool:
     [True, True, False]
     """
     return str(source) != FarSource.RASTER.value
+
+
+#: Column of :func:`compute_far`: whether the buildings layer given covers the plot (the plot
+#: lies inside the convex hull of the layer's footprints, so the survey reached it): ``True``
+#: or ``False``; NA where no buildings layer was given (or the plot has no shape).
+BUILDINGS_COVER = "buildings_cover"
+
+#: What to collect when 「未建」 rests on a floor area of 0 (or blank) alone: the internal form
+#: :mod:`landgov.core.collect` renders 「建筑图层（覆盖该宗地）或现场核查是否已动工〔自然资源局〕」.
+UNBUILT_EVIDENCE = "建筑图层 buildings（覆盖该宗地，或现场核查是否已动工）"
+
+
+def shows_no_building(covers: object, n_buildings: object) -> bool:
+    """Whether a buildings layer that covers the plot (``covers``, :data:`BUILDINGS_COVER`)
+    shows no building on it (``n_buildings`` 0): the one fact that corroborates a floor area
+    of 0 (or blank) as 「未建」. A .dbf numeric field cannot hold a blank (ArcGIS writes it as
+    0), so a recorded 建筑面积 of 0 alone is no such fact: 供而未用 (闲置, hence 关停退出) and
+    增容 三.2 (首次开发) read 「未动工／尚未建成」 only on this (or on a height raster that
+    shows the plot bare, 供而未用), else the plot is 待核实, naming :data:`UNBUILT_EVIDENCE`.
+
+    >>> [shows_no_building(c, n) for c, n in ((True, 0), (True, 2), (False, 0), (None, 0))]
+    [True, False, False, False]
+    """
+    if is_missing(covers) or not bool(covers):
+        return False
+    return is_missing(n_buildings) or float(n_buildings) == 0  # type: ignore[arg-type]
+
+
+def layer_shows_no_building(plots: pd.DataFrame) -> pd.Series:
+    """:func:`shows_no_building` per plot of ``plots`` (with :data:`BUILDINGS_COVER` and
+    ``n_buildings``, as :func:`compute_far` gives them); all ``False`` without the column."""
+    if BUILDINGS_COVER not in plots.columns:
+        return pd.Series(False, index=plots.index, dtype=bool)
+    counts = plots["n_buildings"] if "n_buildings" in plots.columns else [0] * len(plots)
+    shown = [shows_no_building(c, n) for c, n in zip(plots[BUILDINGS_COVER], counts, strict=True)]
+    return pd.Series(shown, index=plots.index, dtype=bool)
+
+
+def _layer_covers(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None) -> pd.Series:
+    """:data:`BUILDINGS_COVER` of the plots: inside the convex hull of the buildings layer's
+    footprints (a plot at the edge of a partial survey, or beyond it, is not covered)."""
+    if buildings is None:
+        return pd.Series(pd.NA, index=parcels.index, dtype="boolean")
+    geoms = buildings.geometry if buildings.crs == parcels.crs else buildings.to_crs(parcels.crs)
+    points = shapely.get_coordinates(np.asarray(geoms.dropna()))
+    plots = np.asarray(parcels.geometry)
+    if not len(points):
+        covers = np.zeros(len(plots), dtype=bool)
+    else:
+        hull = shapely.convex_hull(shapely.multipoints(points))
+        covers = shapely.covers(hull, plots)
+    known = ~(shapely.is_missing(plots) | shapely.is_empty(plots))
+    return pd.Series(covers, index=parcels.index, dtype="boolean").where(known)
 
 
 #: Where a floor area is a height estimate, the profile values it rests on: storeys counted
@@ -571,10 +629,11 @@ def compute_far(
         ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
         (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
         without it), ``zero_set_aside`` (why a recorded 建筑面积 or 容积率 of 0 was not used:
-        :func:`zero_set_aside`; ``None`` elsewhere). ``attrs[UNPLACED]``: the buildings
-        counted in no parcel; ``attrs[BY_LOCATION]``: ``(building, parcel)`` for each building
-        whose 宗地代码 is not in the layer, counted in the parcel holding its representative
-        point.
+        :func:`zero_set_aside`; ``None`` elsewhere), ``buildings_cover`` (whether the
+        buildings layer covers the plot, :data:`BUILDINGS_COVER`; NA without one).
+        ``attrs[UNPLACED]``: the buildings counted in no parcel; ``attrs[BY_LOCATION]``:
+        ``(building, parcel)`` for each building whose 宗地代码 is not in the layer, counted in
+        the parcel holding its representative point.
     """
     area = plot_area_m2(parcels)  # blank where not known (a sliver set aside), as in screening
     frame = pd.DataFrame(
@@ -624,6 +683,7 @@ def compute_far(
             "far_note": _notes(frame, source),
             ZERO_SET_ASIDE: frame[ZERO_SET_ASIDE],
             "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
+            BUILDINGS_COVER: _layer_covers(parcels, buildings),
             "building_coverage": coverage,
             "below_coverage_min": (measured(coverage) < cov_min)
             .astype("boolean")

@@ -47,7 +47,7 @@ from landgov.efficiency import (
     parcel_grades,
     parcel_out_of_scope,
 )
-from landgov.far.ratio import ZERO_SET_ASIDE
+from landgov.far.ratio import BUILDINGS_COVER, ZERO_SET_ASIDE
 from landgov.io import (
     read_approved,
     read_buildings,
@@ -632,12 +632,16 @@ def _start_far(
 def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
     """Put the plots' 容积率 into ``lp``: ``far_minimum``, the one the national minimum reads
     (``far.minimum_floor_area``), which 用而未尽 judges, with ``far_source``; with a height
-    raster ``built_cover`` too (evidence for idle land)."""
+    raster ``built_cover`` too (evidence for idle land); whether the buildings layer covers the
+    plot and how many buildings stand on it (what corroborates a floor area of 0)."""
     if raster:
         lp["built_cover"] = measured.far["built_cover"]
     lp["far_minimum"] = measured.far["far_minimum"]
     lp["far_source"] = measured.far["far_source"]
     lp[ZERO_SET_ASIDE] = measured.far[ZERO_SET_ASIDE]
+    # whether a buildings layer over the plot shows none on it (供而未用: far.shows_no_building)
+    lp[BUILDINGS_COVER] = measured.far[BUILDINGS_COVER]
+    lp["n_buildings"] = measured.far["n_buildings"]
 
 
 def _read_files(

@@ -17,8 +17,10 @@ from landgov.core.missing import format_number, is_missing, numeric_column, pres
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import industry_item, national_floor, to_gb2002_division
 from landgov.far.ratio import (
+    UNBUILT_EVIDENCE,
     ZERO_SET_ASIDE,
     estimate_citations,
+    layer_shows_no_building,
     plot_zero_set_aside,
     recorded_floor,
     shows_buildings,
@@ -55,11 +57,15 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     A plot is started when it has a ``start_date`` or ``completion_date`` on or before
     ``as_of``, a floor area above 0, or a ``built_cover`` (share of the plot built up, from a
     raster: :func:`landgov.far.raster.built_cover`) of at least ``screening.idle_built_cover_min``;
-    it is known not to be started when those dates are empty and either the floor area is 0
-    or the raster shows nothing built. The floor area is the one 用而未尽 and 增容 read
-    (:func:`_built_floor`: the run's 容积率, from the buildings layer before the recorded
-    ``floor_area_m2``), so a plot whose buildings give it 容积率 0.7 is never 「未动工」 because
-    its recorded floor area says 0. The raster's cover rests on two thresholds
+    it is known not to be started when those dates are empty and a buildings layer covering the
+    plot shows no building on it, or the raster shows nothing built
+    (:func:`landgov.far.ratio.shows_no_building`). A floor area of 0 (or blank) alone is no
+    such fact — a .dbf writes a blank number as 0 — so a plot resting on it is 待核实 (never
+    闲置, never 可无偿收回), naming the buildings layer or a site check (自然资源局). The
+    floor area is the one 用而未尽 and 增容 read (:func:`_built_floor`: the run's 容积率,
+    from the buildings layer before the recorded ``floor_area_m2``), so a plot whose
+    buildings give it 容积率 0.7 is never 「未动工」 because its recorded floor area says 0.
+    The raster's cover rests on two thresholds
     (``screening.idle_built_cover_min`` and the cell height ``far.raster_min_height_m``): when
     either is 示例规则（非官方）, a plot that only the raster shows started is 待核实, never 符合
     on that value alone (a plot the raster shows bare is still idle). Idle when not started and
@@ -93,17 +99,22 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     cover = numeric_column(parcels, "built_cover")  # NaN everywhere when no raster was given
     cover_min = profile["screening.idle_built_cover_min"]
     covered = cover_min.compare(cover.round(_DIGITS))
-    bare = (floor == 0) | (cover.notna() & ~covered)
+    # a buildings layer covering the plot shows none on it (far.ratio.shows_no_building)
+    layer_bare = layer_shows_no_building(parcels)
+    bare = (floor == 0) | (cover.notna() & ~covered) | layer_bare
     shown = ((start <= when) | (done <= when) | (floor > 0)).fillna(False)  # facts, no threshold
     started = shown | covered.fillna(False)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
     # a start or completion date that cannot be read may say the plot was started
     not_started &= unread["start_date"].isna() & unread["completion_date"].isna()
-    # bare by the raster alone (no floor area of 0): a 闲置 resting on its thresholds
+    # bare by a floor area of 0 alone (no buildings layer over the plot, no raster): a .dbf
+    # writes a blank as 0, so the 0 does not say 未动工 (far.ratio.shows_no_building)
+    zero_only = not_started & ~layer_bare & cover.isna()
+    not_started &= ~zero_only
+    on_zero = _zero_words(parcels).where(zero_only, None)
+    # bare by the raster alone (no floor area of 0, no buildings layer): a 闲置 on its thresholds
     raster = (cover_min, profile["far.raster_min_height_m"])
-    bare_by_raster = (not_started & ~(floor == 0)).tolist()
-    # bare by a floor area of 0 alone (no raster): a 闲置 resting on a 0 that may be a blank
-    on_zero = _zero_words(parcels).where(not_started & (floor == 0) & cover.isna(), None)
+    bare_by_raster = (not_started & ~(floor == 0) & ~layer_bare).tolist()
     if not all(p.official for p in raster):
         # started by the raster alone rests on a 示例规则（非官方） threshold: not known
         by_raster = started & ~shown
@@ -154,9 +165,9 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
 
 
 def _zero_words(parcels: pd.DataFrame) -> pd.Series:
-    """Per plot, what a 闲置 resting on a floor area of 0 alone says of that 0: where it came
-    from (the run's ``far_source``, else the recorded 建筑面积) and that a .dbf writes a blank
-    number as 0, so it is checked before the land is taken back."""
+    """Per plot, why 「未动工」 cannot rest on its floor area of 0 alone: where the 0 came from
+    (the run's ``far_source``, else the recorded 建筑面积), that nothing corroborates it, and
+    that a .dbf writes a blank number as 0 (:func:`landgov.far.ratio.shows_no_building`)."""
     told = present_column(_col(parcels, "far_source")).tolist()
     words: dict[str, str] = {}
     out = []
@@ -164,9 +175,9 @@ def _zero_words(parcels: pd.DataFrame) -> pd.Series:
         where = t if isinstance(t, str) else "登记建筑面积"
         if where not in words:
             words[where] = (
-                f"未动工系按建筑面积 0（{where}）认定，无高度栅格佐证；Shapefile（.dbf）的数值"
-                "字段不能存空值，空白也写为 0：如该宗地实有建筑，请核实建筑面积或提供建筑图层、"
-                "高度栅格"
+                f"未动工仅有建筑面积 0（{where}）一项依据，无覆盖该宗地的建筑图层或高度栅格"
+                "佐证；Shapefile（.dbf）的数值字段不能存空值，空白也写为 0，不能据此认定闲置，"
+                "请提供建筑图层或现场核查是否已动工"
             )
         out.append(words[where])
     return pd.Series(out, index=parcels.index, dtype=object)
@@ -205,8 +216,10 @@ def _idle_verdict(
     of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
     and the to-verify items of a 待核实 (they may be what makes it one). ``bare_on``: the
     thresholds a not-started plot rests on when only the raster shows it bare (the cover and
-    the cell height). ``on_zero``: what a 闲置 resting on a floor area of 0 alone says of that
-    0 (:func:`_zero_words`), after its reason.
+    the cell height). ``on_zero``: why 「未动工」 cannot rest on the plot's floor area of 0 alone
+    (:func:`_zero_words`; ``started`` is then ``None``), said in the reason of the 待核实, whose
+    to-verify item is the buildings layer or a site check
+    (:data:`~landgov.far.ratio.UNBUILT_EVIDENCE`).
 
     A 闲置 on a 示例规则（非官方） value (the years, or the raster's thresholds) says so
     (:func:`~landgov.core.vocab.example_fail`); 「未满 N 年」 on an example number of years is
@@ -214,7 +227,11 @@ def _idle_verdict(
     c = Check.IDLE
     if started:
         return _verdict(c, Status.PASS, "已动工或已有建筑", citation, values={"idle_years": 0})
-    need_start = "宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"
+    need_start = (
+        UNBUILT_EVIDENCE
+        if on_zero
+        else "宗地字段 start_date（实际开工日期）或 floor_area_m2（建筑面积）"
+    )
     said = dict(unread)
     contract_unread = said.pop("contract_start_date", None)
     others = list(said.values())  # the start or completion date: whether building started
@@ -242,6 +259,8 @@ def _idle_verdict(
         # reading idle_years, and the 闲置年数 column, see it missing)
         values = {"contract_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
         reason = f"约定开工日期 {day} 已过{y}年，是否动工不明{told}"
+        if on_zero:
+            reason += f"：{on_zero}"
         if raster_cover is not None:
             share, cover_min = raster_cover
             values["built_cover"] = share
@@ -259,8 +278,6 @@ def _idle_verdict(
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
         if recover.citation is not None:  # its own clause (第十四条), not the idle one's
             reason += f" {recover.cite()}"
-    if on_zero:
-        reason += f"（{on_zero}）"
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 

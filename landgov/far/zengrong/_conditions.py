@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any
 
 from landgov.core.collect import NO_COMPLIANCE_TABLE, NO_DEMOLITION_LAYER, render_text
 from landgov.core.compare import compare, measured, shown
@@ -31,7 +32,13 @@ from landgov.core.vocab import (
     example_fail,
 )
 from landgov.far.industry import catalogue_edition, industry_item, to_gb2002_division
-from landgov.far.ratio import ZERO_SET_ASIDE, shows_buildings
+from landgov.far.ratio import (
+    BUILDINGS_COVER,
+    UNBUILT_EVIDENCE,
+    ZERO_SET_ASIDE,
+    shows_buildings,
+    shows_no_building,
+)
 from landgov.far.zengrong._case import (
     _APP,
     _CLAUSE,
@@ -392,8 +399,9 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     符合 only on evidence that the contract's development was completed: the application's
     竣工验收（履约验收） passed. A declaration (是否完成首次开发 = 是) or a completion date
     alone is 待核实; a failed acceptance, a declared 否 or a completion date after the as-of date
-    is 不符合. A plot with no completion date and nothing built (measured floor area 0, as
-    供而未用 reads it: :func:`_no_buildings`) is 不符合 too — the screening finds the same plot
+    is 不符合. A plot with no completion date and nothing built (a buildings layer covering it
+    shows none, as 供而未用 reads it: :func:`_no_buildings`) is 不符合 too; a floor area of 0
+    nothing corroborates is 待核实 (:func:`_zero_alone`) — the screening finds the same plot
     not started; a passed acceptance, a declaration or a completion date beside that floor area
     is 待核实 (they disagree).
     """
@@ -422,7 +430,8 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
         seen.append(f"宗地竣工日期 {done}")
     bare = _no_buildings(case)
     if bare is not None:
-        values["建筑面积_m2"] = 0.0
+        if not is_missing(case.far.get("floor_area_m2")):
+            values["建筑面积_m2"] = 0.0
         if not seen:  # nothing says it was built: not built, as 供而未用 reads the same plot
             reason = f"宗地{bare}，无竣工日期：尚未建成，未按出让合同约定完成开发建设"
             return _v(rule, Status.FAIL, reason, cite, values=values)
@@ -430,13 +439,17 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     where = _APP if case.application is None else "申请表"
     head = "、".join(seen) if seen else "首次开发情况未填报"
     reason = f"{head}，但无竣工验收（履约验收）记录，不能认定已按出让合同约定完成开发建设"
-    missing = (f"{where}：竣工验收（履约验收）情况",)
+    missing: tuple[str, ...] = (f"{where}：竣工验收（履约验收）情况",)
     if unread is not None:
         missing += (unread_words("宗地竣工日期", unread),)
     aside = case.far.get(ZERO_SET_ASIDE)
     if not is_missing(aside):  # a recorded 0 standing for a blank: said, never 「尚未建成」
         reason += f"；{aside}"
         missing += ("宗地建筑面积（登记值 0 应为空白）",)
+    alone = _zero_alone(case)
+    if alone is not None:  # a 0 nothing corroborates: said, never 「尚未建成」 on it alone
+        reason += f"；{alone}"
+        missing += (UNBUILT_EVIDENCE,)
     return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
 
 
@@ -466,14 +479,37 @@ def _acceptance(case: _Case, s: _Settings, accepted: bool, rule: str, cite: Cita
 
 
 def _no_buildings(case: _Case) -> str | None:
-    """「建筑面积为 0（登记建筑面积）」 when the plot's measured floor area (the one 用而未尽,
-    the cap and 供而未用 read: :func:`landgov.far.compute_far`) is 0 from a source that tells
-    whether buildings stand (:func:`landgov.far.ratio.shows_buildings`); ``None`` otherwise."""
-    floor = case.far.get("floor_area_m2")
+    """「建筑面积为 0（登记建筑面积），覆盖该宗地的建筑图层中无建筑」 when the plot's measured
+    floor area (the one 用而未尽, the cap and 供而未用 read: :func:`landgov.far.compute_far`) is
+    0 from a source that tells whether buildings stand (:func:`landgov.far.ratio.shows_buildings`),
+    or blank, and a buildings layer covering the plot shows none on it
+    (:func:`landgov.far.ratio.shows_no_building`, the one rule 供而未用 reads); ``None``
+    otherwise (a 0 alone: :func:`_zero_alone`)."""
+    floor: Any = case.far.get("floor_area_m2")
+    if not shows_no_building(case.far.get(BUILDINGS_COVER), case.far.get("n_buildings")):
+        return None
+    if is_missing(floor):
+        return "覆盖该宗地的建筑图层中无建筑"
+    source = case.far.get("far_source")
+    if float(floor) != 0 or not shows_buildings(source):
+        return None
+    return f"建筑面积为 0（{source}），覆盖该宗地的建筑图层中无建筑"
+
+
+def _zero_alone(case: _Case) -> str | None:
+    """Why the plot's floor area of 0 does not say 「尚未建成」 when nothing corroborates it
+    (no buildings layer covering the plot shows it bare: :func:`_no_buildings` is ``None``);
+    ``None`` when the floor area is not such a 0."""
+    floor: Any = case.far.get("floor_area_m2")
     source = case.far.get("far_source")
     if is_missing(floor) or float(floor) != 0 or not shows_buildings(source):
         return None
-    return f"建筑面积为 0（{source}）"
+    if _no_buildings(case) is not None:
+        return None
+    return (
+        f"宗地建筑面积为 0（{source}），无覆盖该宗地的建筑图层佐证；Shapefile（.dbf）的数值字段"
+        "不能存空值，空白也写为 0，不能据此认定尚未建成"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

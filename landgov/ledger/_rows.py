@@ -9,14 +9,17 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.compare import measured, shown
+from landgov.core.dates import parse_date
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.ledger._layout import GRADE, PATH
 from landgov.run.results import ScreeningResult
 
-__all__ = ["computed_rows", "off_list_reason", "run_label"]
+__all__ = ["computed_rows", "listed_by", "off_list_reason", "run_label"]
 
 _TAX_KEY = "screening.low_efficiency_tax_per_mu"
+#: How 最新批次 says the latest run listed the plot: 「2027-06-30 列入治理清单」.
+_LISTED = "列入治理清单"
 
 
 def _text(value: object) -> str | None:
@@ -54,8 +57,19 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
         }
     )
     rows["列入日期"] = run.as_of
-    rows["最新批次"] = f"{label} 列入治理清单"
+    rows["最新批次"] = f"{label} {_LISTED}"
     return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
+
+
+def listed_by(latest: object) -> dt.date | None:
+    """The 基准日期 of the run that last listed the plot, read from its 最新批次 cell
+    (「2027-06-30 列入治理清单」, as :func:`computed_rows` writes it); ``None`` when the latest
+    run did not list it (「2027-06-30 不在治理清单」), or names no date (a run folder without
+    one). The workbook keeps it, so a ledger read again without a run knows it too."""
+    if is_missing(latest):
+        return None
+    label, _, said = str(latest).strip().partition(" ")
+    return parse_date(label) if said.strip() == _LISTED else None
 
 
 #: The ledger's columns of where a plot is and whose it is, from a run's 底数清单.

@@ -1,0 +1,117 @@
+"""Hand-worked cases, round 7: a 销号 the newer run contradicts, a plot closed after its
+deadline, deadlines written as a half-year or a quarter, a split part without a grade, the grade
+of a plot outside the evaluation, and why a plot's grade or path changed between two runs.
+
+Rules:
+
+- 「落实清单化管理、销号式整改、项目化验收」 — 虞政发〔2022〕12号 第三条第（一）项第2目;
+  「达标销号」 — 嵊政〔2022〕28号 第三条第（二）项第2目 (docs/policy.md ``ledger.closing``):
+  a 销号 is 达标 shown after 验收. A newer run that still lists the plot after its 验收 shows it
+  is not 达标: the row is not counted as 已销号 nor in 完成率 but apart, 「已销号但新批次仍列入」
+  (a run dated before the 验收 cannot have seen it: such a 销号 stays counted).
+- ``ledger.dates``: a 计划完成日期 is a deadline; one written as a period (「2027年上半年」,
+  「2027年第三季度」) is read as the period's last day, never earlier; a plot accepted after its
+  deadline is finished, but late (逾期完成).
+- Missing data gives 待核实, never a silent pass: a split whose part has no grade has no 等级变化.
+
+Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``): 10,000 m² = 15 亩.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from landgov.ledger import init_ledger, update_ledger, write_ledger
+from landgov.run.results import read_screening
+from tests._cli import run_cli
+from tests._runs import fake_run
+from tests.test_ledger import _edit
+
+X, Y = 500_000, 3_300_000
+DAY1 = dt.date(2026, 7, 1)
+DAY2 = dt.date(2027, 7, 1)
+MINUTES = "斗门街道工业用地整治验收纪要〔2027〕5号"
+
+
+def _box(i: int) -> tuple[float, float, float, float]:
+    return (X + 300 * i, Y, X + 300 * i + 100, Y + 100)
+
+
+# ---------------------------------------------------------- 已销号 that the newer run still lists
+@pytest.fixture(scope="module")
+def relisted(tmp_path_factory: pytest.TempPathFactory):
+    """(ledger updated 2027-09-01 with the run of 2027-06-30, its path): R1..R4 listed in 2026.
+    R1 已销号, 验收 2027-05-20 (on file), still listed in 2027.
+    R2 已销号, 验收 2027-08-15 (after the run's 基准日期), still listed in 2027.
+    R3 已销号, 验收 2027-05-20, 不列入 in 2027 (达标).
+    R4 推进中, still listed."""
+    root = tmp_path_factory.mktemp("hand7_relisted")
+    plots = [{"parcel_id": f"R{i}", "box": _box(i)} for i in range(1, 5)]
+    new = [dict(p) for p in plots]
+    new[2] |= {"screening_status": "不列入", "tax_per_mu": 8.0, "path": None}
+    old_run = fake_run(root / "2026", plots, as_of="2026-06-30")
+    new_run = fake_run(root / "2027", new, as_of="2027-06-30")
+    path = write_ledger(init_ledger(read_screening(old_run), as_of=DAY1), root / "台账.xlsx")
+    closed = {"状态": "已销号", "验收依据": MINUTES, "计划完成日期": "2027-12-31"}
+    _edit(
+        path,
+        {
+            "R1": closed | {"验收日期": "2027-05-20"},
+            "R2": closed | {"验收日期": "2027-08-15"},
+            "R3": closed | {"验收日期": "2027-05-20"},
+            "R4": {"状态": "推进中"},
+        },
+    )
+    ledger = update_ledger(path, read_screening(new_run), as_of=dt.date(2027, 9, 1))
+    return ledger, write_ledger(ledger, root / "台账（更新后）.xlsx")
+
+
+def test_a_close_the_newer_run_still_lists_is_not_counted_done(relisted):
+    # 销号 = 达标 after 验收. R1 was accepted 2027-05-20; the run of 2027-06-30 — after the 验收 —
+    # still lists it: 达标 is not shown. It is counted apart, 「已销号但新批次仍列入」, not in
+    # 已销号 nor in 完成率; its status stays as typed (the 镇街 decides), and 系统提示 says why.
+    # R2: accepted 2027-08-15, after the run: the run cannot have seen it — stays 已销号.
+    # R3: left the list, accepted: 已销号. R4: 推进中.
+    # 全区 4: 已销号 2 (R2, R3), 已销号但新批次仍列入 1 (R1), 推进中 1; 完成率 2 / 4 = 50.0.
+    # Before: R1 was warned about but counted 已销号: 已销号 3, 完成率 75.0.
+    ledger, _ = relisted
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["宗地数"], total["已销号"], total["已销号但新批次仍列入"]) == (4, 2, 1)
+    assert (total["推进中"], total["其他或未填"], total["完成率（%）"]) == (1, 0, 50.0)
+    rows = ledger.rows.set_index("宗地代码")
+    assert rows.loc["R1", "状态"] == "已销号"
+    note = rows.loc["R1", "系统提示"]
+    assert "已销号但新批次仍列入" in note and "已销号，但 2027-06-30 批次仍列入治理清单" in note
+    assert "不计入已销号和完成率" in note
+    assert "已销号但新批次仍列入" not in str(rows.loc["R2", "系统提示"])
+
+
+def test_the_contradicted_close_stays_apart_when_the_ledger_is_read_again(relisted, tmp_path):
+    # The written ledger read back without a run (as the progress map and the next update do)
+    # still counts R1 apart: the workbook's 最新批次 「2027-06-30 列入治理清单」 says the run
+    # listed it, and its 验收日期 2027-05-20 is before that run. Its 镇街进度 sheet says so too.
+    _, out = relisted
+    sheet = pd.read_excel(out, sheet_name="镇街进度", dtype=object).set_index("镇街")
+    assert (sheet.loc["全区", "已销号"], sheet.loc["全区", "已销号但新批次仍列入"]) == (2, 1)
+    again = update_ledger(out, None, as_of=dt.date(2027, 9, 2))
+    total = again.progress.set_index("镇街").loc["全区"]
+    assert (total["已销号"], total["已销号但新批次仍列入"], total["完成率（%）"]) == (2, 1, 50.0)
+    assert "已销号但新批次仍列入" in again.rows.set_index("宗地代码").loc["R1", "系统提示"]
+
+
+def test_the_cli_line_and_the_map_count_the_contradicted_close_apart(relisted, tmp_path):
+    # The closing line of `landgov ledger update` and the progress map read the same counts:
+    # 已销号 2, 已销号但新批次仍列入 1 (before: 已销号 3 on both).
+    from landgov.maps._progress import _ledger_frame
+
+    _, out = relisted
+    again = tmp_path / "再次.xlsx"
+    done = run_cli("ledger", "update", out, "--out", again, "--as-of", "2027-09-02")
+    assert done.returncode == 0, done.stderr
+    assert "已销号 2、销号待核实 0、已销号但新批次仍列入 1；" in done.stdout
+    frame = _ledger_frame(out, as_of=dt.date(2027, 9, 2)).set_index("parcel_id")
+    assert frame.loc["R1", "ledger_status"] == "已销号但新批次仍列入"
+    assert (frame["ledger_status"] == "已销号").sum() == 2

@@ -20,6 +20,7 @@ Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``): 10,000 m² = 15 亩.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -115,3 +116,51 @@ def test_the_cli_line_and_the_map_count_the_contradicted_close_apart(relisted, t
     frame = _ledger_frame(out, as_of=dt.date(2027, 9, 2)).set_index("parcel_id")
     assert frame.loc["R1", "ledger_status"] == "已销号但新批次仍列入"
     assert (frame["ledger_status"] == "已销号").sum() == 2
+
+
+# --------------------------------------------------------------------------- 逾期完成
+@pytest.fixture(scope="module")
+def six_plots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hand7_six")
+    plots = [{"parcel_id": f"K{i}", "box": _box(i)} for i in range(1, 7)]
+    return fake_run(root / "2026", plots, as_of="2026-06-30")
+
+
+def test_a_plot_accepted_after_its_deadline_is_finished_late(six_plots, tmp_path):
+    # Ledger date 2027-07-01. 计划完成日期 / 验收日期:
+    # K1 已销号, due 2027-03-31, accepted 2027-05-20 → finished, 逾期完成 (50 days late).
+    # K2 已销号, due 2027-06-30, accepted 2027-05-20 → on time.
+    # K3 已完成, due 2027-03-31, 验收日期 2027-04-10 → finished, 逾期完成.
+    # K4 已完成, due 2027-03-31, no 验收日期 → finished; when is not known: not 逾期完成.
+    # K5 推进中, due 2027-03-31 → 逾期 (not finished).
+    # K6 已销号, due 2027-03-31, accepted 2027-03-31 → the deadline day itself: on time.
+    # 全区: 逾期 1 (K5), 逾期完成 2 (K1, K3); 完成率 5 / 6 = 83.3 (late or not, finished).
+    # Before: 镇街进度 had no 逾期完成; K1 and K3 looked as on time as K2.
+    path = write_ledger(init_ledger(read_screening(six_plots), as_of=DAY1), tmp_path / "台账.xlsx")
+    closed = {"状态": "已销号", "验收依据": MINUTES}
+    _edit(
+        path,
+        {
+            "K1": closed | {"计划完成日期": "2027-03-31", "验收日期": "2027-05-20"},
+            "K2": closed | {"计划完成日期": "2027-06-30", "验收日期": "2027-05-20"},
+            "K3": {"状态": "已完成", "计划完成日期": "2027-03-31", "验收日期": "2027-04-10"},
+            "K4": {"状态": "已完成", "计划完成日期": "2027-03-31"},
+            "K5": {"状态": "推进中", "计划完成日期": "2027-03-31"},
+            "K6": closed | {"计划完成日期": "2027-03-31", "验收日期": "2027-03-31"},
+        },
+    )
+    ledger = update_ledger(path, None, as_of=DAY2)
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["逾期"], total["逾期完成"], total["完成率（%）"]) == (1, 2, 83.3)
+    columns = list(ledger.progress.columns)
+    assert columns.index("逾期完成") == columns.index("逾期") + 1
+    notes = ledger.rows.set_index("宗地代码")["系统提示"]
+    assert "逾期完成（计划完成日期 2027-03-31，验收日期 2027-05-20）" in notes["K1"]
+    assert "逾期完成（计划完成日期 2027-03-31，验收日期 2027-04-10）" in notes["K3"]
+    for on_time in ("K2", "K4", "K6"):
+        assert "逾期" not in str(notes[on_time]), on_time
+    assert "逾期完成" not in notes["K5"] and "已逾期" in notes["K5"]
+    # the CLI's closing line says it beside 逾期
+    done = run_cli("ledger", "update", path, "--out", tmp_path / "新.xlsx", "--as-of", "2027-07-01")
+    assert done.returncode == 0, done.stderr
+    assert "逾期 1，逾期完成 2，" in done.stdout

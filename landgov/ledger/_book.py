@@ -38,6 +38,7 @@ from landgov.ledger._layout import (
     COUNTED,
     DUE_UNREAD,
     FINISHED,
+    FINISHED_LATE,
     GUIDE,
     GUIDE_SHEET,
     HISTORY_COLUMNS,
@@ -61,6 +62,7 @@ __all__ = [
     "counted_status",
     "due_unread",
     "finished",
+    "finished_late",
     "progress",
     "proposed",
     "read_history",
@@ -242,6 +244,25 @@ def overdue(rows: pd.DataFrame, *, as_of: dt.date, counted: pd.Series | None = N
     return late & ~finished(rows, as_of=as_of, counted=counted)
 
 
+def finished_late(
+    rows: pd.DataFrame, *, as_of: dt.date, counted: pd.Series | None = None
+) -> pd.Series:
+    """Per plot :func:`finished` whose 验收日期 (a date not after ``as_of``) is after its
+    计划完成日期: 「逾期完成（计划完成日期 2027-03-31，验收日期 2027-05-20）」; ``None``
+    elsewhere (on time — the deadline day itself included —, not finished, or a date not
+    known: a 已完成 without 验收日期 is finished, but when is not said). ``counted`` as for
+    :func:`finished`."""
+    done = finished(rows, as_of=as_of, counted=counted).tolist()
+    accepted = rows.get("验收日期", pd.Series(None, index=rows.index, dtype=object)).tolist()
+    words = [
+        f"{FINISHED_LATE}（计划完成日期 {due.isoformat()}，验收日期 {day.isoformat()}）"
+        if ok and isinstance(due, dt.date) and isinstance(day, dt.date) and due < day <= as_of
+        else None
+        for ok, due, day in zip(done, rows["计划完成日期"].tolist(), accepted, strict=True)
+    ]
+    return pd.Series(words, index=rows.index, dtype=object)
+
+
 def due_unread(
     rows: pd.DataFrame, *, as_of: dt.date | None = None, counted: pd.Series | None = None
 ) -> pd.Series:
@@ -285,6 +306,7 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
         # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
         _town=present_column(rows["镇街"]).fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of, counted=status),
+        _late_done=finished_late(rows, as_of=as_of, counted=status).notna(),
         _unread=due_unread(rows, as_of=as_of, counted=status).notna(),
         _close=proposed(rows),
     )
@@ -302,6 +324,7 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
                 **counts,
                 "其他或未填": n - sum(counts.values()),
                 "逾期": int(part["_late"].sum()),
+                FINISHED_LATE: int(part["_late_done"].sum()),
                 DUE_UNREAD: int(part["_unread"].sum()),
                 "建议销号": int(part["_close"].sum()),
                 # rounded down: 100.0 only when every plot is finished

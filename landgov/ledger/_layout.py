@@ -11,6 +11,7 @@ __all__ = [
     "CLOSE_UNVERIFIED",
     "COUNTED",
     "DUE_UNREAD",
+    "FINISHED_LATE",
     "GRADE",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
@@ -45,6 +46,9 @@ PROPOSE_CLOSE = "建议销号："
 #: beside 逾期 (whether it is overdue is not known).
 DUE_UNREAD = "完成日期待核实"
 HOLD_CLOSE = "暂不建议销号："
+#: A finished plot whose 验收日期 is after its 计划完成日期: done, but late (系统提示 and a
+#: column of 镇街进度 beside 逾期).
+FINISHED_LATE = "逾期完成"
 #: A plot typed 已销号 without its 验收 evidence (:func:`landgov.ledger._book.acceptance_lacking`):
 #: counted apart in 镇街进度, the CLI's line and the 进度 map, never as 已销号 nor in 完成率
 #: (「销号式整改、项目化验收」, 虞政发〔2022〕12号 第三条第（一）项第2目).
@@ -146,7 +150,8 @@ GUIDE = (
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
     (
         "系统提示",
-        "逾期、完成日期待核实（计划完成日期无法识别，是否逾期不明）、"
+        "逾期、逾期完成（验收日期晚于计划完成日期）、完成日期待核实（计划完成日期无法识别，"
+        "是否逾期不明）、"
         "建议销号（新批次已不在治理清单）、新批次改变了四个一批路径或镇街（请核实治理措施、"
         "责任单位）、填写问题；橙色单元格请按批注修改。",
     ),

@@ -19,6 +19,7 @@ from landgov.ledger._book import (
     counted_status,
     due_unread,
     empty_history,
+    finished_late,
     overdue,
     read_history,
     read_profile,
@@ -173,6 +174,7 @@ def _notes(
     late: bool,
     unread: str | None,
     extra: list[str],
+    done_late: str | None = None,
     counted: object = None,
 ) -> str:
     parts = list(extra)
@@ -184,6 +186,8 @@ def _notes(
             STILL_LISTED: f"；{STILL_LISTED}",
         }.get(counted, "")  # type: ignore[call-overload]
         parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}{why}）")
+    if isinstance(done_late, str):  # finished, but after its 计划完成日期
+        parts.append(done_late)
     if isinstance(unread, str):  # neither 逾期 nor on time: said, and counted apart in 镇街进度
         parts.append(f"{DUE_UNREAD}（{unread}，是否逾期不明）")
     if flags:
@@ -268,6 +272,11 @@ def update_ledger(
     unread = (
         due_unread(frame, as_of=as_of, counted=counted) if len(frame) else pd.Series(dtype=object)
     )
+    done_late = (
+        finished_late(frame, as_of=as_of, counted=counted)
+        if len(frame)
+        else pd.Series(dtype=object)
+    )
     frame["系统提示"] = [
         _notes(
             r,
@@ -276,8 +285,11 @@ def update_ledger(
             unread=u,
             extra=notes[r["宗地代码"]],
             counted=c,
+            done_late=d,
         )
-        for r, x, u, c in zip(frame.to_dict("records"), late, unread, counted, strict=True)
+        for r, x, u, c, d in zip(
+            frame.to_dict("records"), late, unread, counted, done_late, strict=True
+        )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
     return Ledger(

@@ -164,3 +164,69 @@ def test_a_plot_accepted_after_its_deadline_is_finished_late(six_plots, tmp_path
     done = run_cli("ledger", "update", path, "--out", tmp_path / "新.xlsx", "--as-of", "2027-07-01")
     assert done.returncode == 0, done.stderr
     assert "逾期 1，逾期完成 2，" in done.stdout
+
+
+# --------------------------------------------------------------------------- 「2027年上半年」
+def test_a_deadline_written_as_a_half_year_or_a_quarter_is_its_last_day(six_plots, tmp_path):
+    # 镇街 staff write 计划完成日期 by period. Ledger date 2027-07-01, every plot 推进中:
+    # K1 「2027年上半年」 → 2027-06-30, passed → 逾期.
+    # K2 「2027年下半年」 → 2027-12-31, on time.
+    # K3 「2027年第三季度」 → 2027-09-30, on time. K4 「2027年Q3」 → 2027-09-30, on time.
+    # K5 「2027年6月」 → 2027-06-30 (a month: its last day for a deadline, as before) → 逾期.
+    # K6 「2027年一季度末」 → 2027-03-31 (「末」 names the day) → 逾期.
+    # 全区: 逾期 3, 完成日期待核实 0; a period without 「底」「末」 is read with a note in 问题记录
+    # (like 「2027年6月」), never a 填写问题 flag.
+    # Before: K1..K4 and K6 were 「无法识别的日期」 — 填写问题 and 完成日期待核实 (5): K1 and K6
+    # never 逾期 though their periods had ended.
+    path = write_ledger(init_ledger(read_screening(six_plots), as_of=DAY1), tmp_path / "台账.xlsx")
+    due = {
+        "K1": "2027年上半年",
+        "K2": "2027年下半年",
+        "K3": "2027年第三季度",
+        "K4": "2027年Q3",
+        "K5": "2027年6月",
+        "K6": "2027年一季度末",
+    }
+    _edit(path, {k: {"状态": "推进中", "计划完成日期": v} for k, v in due.items()})
+    ledger = update_ledger(path, None, as_of=DAY2)
+    rows = ledger.rows.set_index("宗地代码")
+    read = {k: rows.loc[k, "计划完成日期"] for k in due}
+    assert read == {
+        "K1": dt.date(2027, 6, 30),
+        "K2": dt.date(2027, 12, 31),
+        "K3": dt.date(2027, 9, 30),
+        "K4": dt.date(2027, 9, 30),
+        "K5": dt.date(2027, 6, 30),
+        "K6": dt.date(2027, 3, 31),
+    }
+    total = ledger.progress.set_index("镇街").loc["全区"]
+    assert (total["逾期"], total["完成日期待核实"]) == (3, 0)
+    assert not ledger.flags
+    said = ledger.problems[ledger.problems["field"] == "计划完成日期"]["problem"]
+    assert said.str.contains("按上半年最后一天（2027-06-30）计").sum() == 1
+    assert said.str.contains("按第3季度最后一天（2027-09-30）计").sum() == 2
+    assert not said.str.contains("一季度末|1季度末").any()  # 「末」 says the day: nothing to say
+
+
+@pytest.mark.parametrize(
+    ("typed", "deadline", "other"),
+    [
+        ("2027年上半年", dt.date(2027, 6, 30), dt.date(2027, 1, 1)),
+        ("2027年下半年", dt.date(2027, 12, 31), dt.date(2027, 7, 1)),
+        ("2027年第三季度", dt.date(2027, 9, 30), dt.date(2027, 7, 1)),
+        ("2027年度第二季度", dt.date(2027, 6, 30), dt.date(2027, 4, 1)),
+        ("2027Q4", dt.date(2027, 12, 31), dt.date(2027, 10, 1)),
+        ("2027年三季度末", dt.date(2027, 9, 30), dt.date(2027, 9, 30)),
+        ("2027年上半年底前", dt.date(2027, 6, 30), None),  # 「底前」 read for a deadline only
+        ("2027年年底", dt.date(2027, 12, 31), dt.date(2027, 12, 31)),
+        ("2027年第五季度", None, None),  # no such quarter: never guessed
+    ],
+)
+def test_the_one_date_reader_reads_a_period_as_a_month_is_read(typed, deadline, other):
+    # core.dates.read_date, the one reader: a period alone is read as a month alone is — its
+    # last day for a deadline (never reached early), its first day elsewhere (a warning says
+    # which) —; with 「底」「末」 its last day in any field, as 「2027年6月底」「2026年底」.
+    from landgov.core.dates import read_date
+
+    assert read_date(typed, month_only="last")[0] == deadline
+    assert read_date(typed)[0] == other

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from landgov.evaluation import compare_runs
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
 from tests._cli import run_cli
@@ -230,3 +231,44 @@ def test_the_one_date_reader_reads_a_period_as_a_month_is_read(typed, deadline, 
 
     assert read_date(typed, month_only="last")[0] == deadline
     assert read_date(typed)[0] == other
+
+
+# --------------------------------------------------------------------------- split, no grade
+def test_a_split_or_merged_part_without_a_grade_leaves_the_change_to_verify(tmp_path):
+    # 2026: S (C, 30 亩 = two 100 m squares), T1 (C) and T2 (no grade: its firm's data missing),
+    # U (C, 30 亩). 2027: S split into S1 (B) and S2 (no grade); T1 + T2 merged into T (B);
+    # U split into U1 (B) and U2 (B).
+    # S: one part B — better than C — the other of no grade, which may be D: not 「上升」 but
+    # 待核实, naming S2. T: T2's 2026 grade is not known, so whether T rose is not either:
+    # 待核实, naming T2. U: every part B → 上升 (nothing to verify).
+    # Before: S and T were 「上升」 — the part without a grade was dropped from the group.
+    def wide(i: int) -> tuple[float, float, float, float]:
+        return (X + 600 * i, Y, X + 600 * i + 200, Y + 100)
+
+    def half(i: int, j: int) -> tuple[float, float, float, float]:
+        return (X + 600 * i + 100 * j, Y, X + 600 * i + 100 * j + 100, Y + 100)
+
+    old = [
+        {"parcel_id": "S", "box": wide(0), "area_mu": 30.0},
+        {"parcel_id": "T1", "box": half(1, 0)},
+        {"parcel_id": "T2", "box": half(1, 1), "grade": None},
+        {"parcel_id": "U", "box": wide(2), "area_mu": 30.0},
+    ]
+    new = [
+        {"parcel_id": "S1", "box": half(0, 0), "grade": "B"},
+        {"parcel_id": "S2", "box": half(0, 1), "grade": None},
+        {"parcel_id": "T", "box": wide(1), "area_mu": 30.0, "grade": "B"},
+        {"parcel_id": "U1", "box": half(2, 0), "grade": "B"},
+        {"parcel_id": "U2", "box": half(2, 1), "grade": "B"},
+    ]
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    cmp = compare_runs(read_screening(a), read_screening(b))
+    rows = cmp.plots.set_index("old_ids")
+    assert list(rows["match"]) == ["分割", "合并", "分割"]
+    assert rows.loc["S", "grade_change"] == "待核实"
+    assert "新期宗地 S2（缺少：评价等级）" in rows.loc["S", "to_verify"]
+    assert rows.loc["T1；T2", "grade_change"] == "待核实"
+    assert "旧期宗地 T2（缺少：评价等级）" in rows.loc["T1；T2", "to_verify"]
+    assert rows.loc["U", "grade_change"] == "上升" and pd.isna(rows.loc["U", "to_verify"])
+    assert cmp.counts["grade_change"] == {"待核实": 2, "上升": 1}

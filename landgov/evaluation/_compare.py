@@ -82,16 +82,20 @@ def _ranks(grades: object) -> list[int]:
     return [_GRADE_RANK[g.strip()] for g in str(grades).split("；") if g.strip() in _GRADE_RANK]
 
 
-def _grade_change(old: object, new: object) -> str:
+def _grade_change(old: object, new: object, *, gaps: tuple[bool, bool] = (False, False)) -> str:
     """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
     with (the plot or enterprise is gone from the new run, or not graded there): it may have
     closed, moved or changed its code, so it is neither better nor worse. 「旧期无等级」 when
     there is no old grade (a new plot or enterprise). A split or merged group whose parts moved
-    apart (one up, one down) is 升降不一."""
+    apart (one up, one down) is 升降不一.
+
+    ``gaps`` (old, new): a part of a split or merged group on that side has no grade. Its grade
+    may be any, so the group's change is not known: 待核实 (a split into B and an ungraded part
+    is not 「上升」 from C), unless no part of the old side has a grade (旧期无等级)."""
     a, b = _ranks(old), _ranks(new)
     if not a:
         return "旧期无等级"
-    if not b:
+    if not b or any(gaps):
         return _TO_VERIFY
     if min(b) > max(a):
         return "上升"
@@ -110,10 +114,17 @@ _AREA_WORDS = "面积（亩）"
 _TAX_WORDS = "亩均税收（万元/亩）"
 
 
-def _member_lacks(side: str, parcel_id: object, area: float, tax: float) -> str | None:
+_GRADE_WORDS = "评价等级"
+
+
+def _member_lacks(
+    side: str, parcel_id: object, area: float, tax: float, grade_gap: bool = False
+) -> str | None:
     """「旧期宗地 A2（缺少：面积（亩））」: a member of a group whose figure is missing, so that
-    the group's area or 亩均税收 is 待核实 (core.missing), never a sum of the other members."""
+    the group's area or 亩均税收 is 待核实 (core.missing), never a sum of the other members;
+    ``grade_gap``: a part without the grade the group's other parts have (等级变化 待核实)."""
     words = [w for w, v in ((_AREA_WORDS, area), (_TAX_WORDS, tax)) if np.isnan(v)]
+    words += [_GRADE_WORDS] if grade_gap else []
     return f"{side}宗地 {parcel_id}{lacking(words)}" if words else None
 
 
@@ -133,9 +144,14 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
     m["_listed_area"] = m["_area"].where(m["_listed"])
     m["_no_area"] = m["_area"].isna()
     m["_listed_no_area"] = m["_no_area"] & m["_listed"]
+    grades = m["grade"] if "grade" in m else pd.Series(None, index=m.index, dtype=object)
+    m["_no_grade"] = [v is None for v in present_values(grades)]
+    # a part without a grade beside a graded one (split, merged): the group's change unknown
+    graded = ~m.groupby("gid")["_no_grade"].transform("all")
+    m["_grade_gap"] = m["_no_grade"] & graded
     m["_lacks"] = [
-        _member_lacks(side, p, a, t)
-        for p, a, t in zip(m["parcel_id"], m["_area"], m["_tax"], strict=True)
+        _member_lacks(side, p, a, t, g)
+        for p, a, t, g in zip(m["parcel_id"], m["_area"], m["_tax"], m["_grade_gap"], strict=True)
     ]
     status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
     # off the list but not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, another word
@@ -146,6 +162,7 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
         {
             "town": grp["township"].agg(lambda v: _joined(v.tolist())),
             "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
+            "grade_gap": grp["_grade_gap"].any(),
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
             "listed": grp["_listed"].any(),
             "pending": grp["_pending"].any(),
@@ -268,8 +285,9 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
             "listed_new": np.where(has_new, b["listed"].fillna(False), None),
         }
     )
-    pairs = zip(rows["grade_old"], rows["grade_new"], strict=True)
-    rows.insert(11, "grade_change", [_grade_change(x, y) for x, y in pairs])
+    gaps = zip(a["grade_gap"].fillna(False), b["grade_gap"].fillna(False), strict=True)
+    pairs = zip(rows["grade_old"], rows["grade_new"], gaps, strict=True)
+    rows.insert(11, "grade_change", [_grade_change(x, y, gaps=g) for x, y, g in pairs])
     rows.insert(16, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
     pending = np.where(has_new, b["pending"].fillna(False), False).tolist()
     rows["listing_change"] = [

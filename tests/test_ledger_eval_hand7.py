@@ -272,3 +272,44 @@ def test_a_split_or_merged_part_without_a_grade_leaves_the_change_to_verify(tmp_
     assert "旧期宗地 T2（缺少：评价等级）" in rows.loc["T1；T2", "to_verify"]
     assert rows.loc["U", "grade_change"] == "上升" and pd.isna(rows.loc["U", "to_verify"])
     assert cmp.counts["grade_change"] == {"待核实": 2, "上升": 1}
+
+
+# --------------------------------------------------------------------------- 不参评 in the 台账
+NOT_MANUFACTURING = (
+    "不参评：非制造业（行业代码 5171（大类 51）不属制造业（GB/T 4754 大类 13–43）） "
+    "[虞政发〔2022〕12号 第三条第（二）项第1目]"
+)
+SMALL = "不参评：规下且用地不足 3 亩 [虞政发〔2022〕12号 第三条第（二）项第1目]"
+
+
+def test_the_ledger_grade_of_a_plot_outside_the_evaluation_says_why(tmp_path):
+    # 规上 firms and 规下 firms using 3 亩 or more are evaluated (虞政发〔2022〕12号
+    # 第三条第（二）项第1目); a plot can still be on the 治理清单 without a grade (违法用地, 闲置).
+    # The 台账's 评价等级 cell says why instead of being blank:
+    # G1 (wholesale, 5171): 「不参评（非制造业）」;
+    # G2 (规下, 2 亩): 「不参评（规下且用地不足 3 亩）」;
+    # G3 (no grade, not said outside: its firm's data lack): 「待核实（无评价等级）」; G4 C: 「C」.
+    # In 2027 G4's firm turned to trade: off the list, its row's grade from that run, 不参评.
+    # Before: G1..G3 blank, and G4 blank in 2027.
+    old = [
+        {"parcel_id": "G1", "box": _box(1), "grade": None, "grade_out_of_scope": NOT_MANUFACTURING},
+        {"parcel_id": "G2", "box": _box(2), "grade": None, "grade_out_of_scope": SMALL},
+        {"parcel_id": "G3", "box": _box(3), "grade": None},
+        {"parcel_id": "G4", "box": _box(4)},
+    ]
+    new = [dict(p) for p in old[:3]] + [
+        {"parcel_id": "G4", "box": _box(4), "grade": None, "grade_out_of_scope": NOT_MANUFACTURING,
+         "screening_status": "不列入", "path": None},
+    ]  # fmt: skip
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    path = write_ledger(init_ledger(read_screening(a), as_of=DAY1), tmp_path / "台账.xlsx")
+    sheet = pd.read_excel(path, sheet_name="治理台账", dtype=object).set_index("宗地代码")
+    assert sheet["评价等级"].to_dict() == {
+        "G1": "不参评（非制造业）",
+        "G2": "不参评（规下且用地不足 3 亩）",
+        "G3": "待核实（无评价等级）",
+        "G4": "C",
+    }
+    ledger = update_ledger(path, read_screening(b), as_of=DAY2)
+    assert ledger.rows.set_index("宗地代码").loc["G4", "评价等级"] == "不参评（非制造业）"

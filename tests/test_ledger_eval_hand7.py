@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from landgov.evaluation import compare_runs
+from landgov.evaluation import compare_runs, write_comparison
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.run.results import read_screening
 from tests._cli import run_cli
@@ -313,3 +313,42 @@ def test_the_ledger_grade_of_a_plot_outside_the_evaluation_says_why(tmp_path):
     }
     ledger = update_ledger(path, read_screening(b), as_of=DAY2)
     assert ledger.rows.set_index("宗地代码").loc["G4", "评价等级"] == "不参评（非制造业）"
+
+
+# --------------------------------------------------------------------------- 变化原因
+CLOSE_R1 = "规则 R1「关停退出」：重大环保违法且评价为D类"
+MET = "亩均税收 8 万元/亩，高于低效门槛"
+
+
+def test_a_grade_or_path_change_between_the_runs_gives_its_reason(tmp_path):
+    # 2026: A, B, E all C, 整治提升, 亩均税收 3.0. 2027:
+    # A: D, 关停退出 (R1), 亩均税收 1.0 → 「等级 C→D（下降）；四个一批路径 整治提升→关停退出；
+    #    亩均税收 3→1 万元/亩；新期列入原因：规则 R1…」.
+    # B: unchanged → no reason. E: B, off the list (不列入, no path), 亩均税收 8.0 →
+    #    「等级 C→B（上升）；四个一批路径 整治提升→无；亩均税收 3→8 万元/亩；新期理由：…」.
+    # N: new in 2027 (no old plot to compare) → no reason.
+    # Before: 地块变化 showed C and D side by side without a word of why.
+    old = [{"parcel_id": k, "box": _box(i)} for i, k in enumerate("ABE")]
+    new = [
+        {"parcel_id": "A", "box": _box(0), "grade": "D", "path": "关停退出", "tax_per_mu": 1.0,
+         "reasons": CLOSE_R1},
+        {"parcel_id": "B", "box": _box(1)},
+        {"parcel_id": "E", "box": _box(2), "grade": "B", "path": None, "tax_per_mu": 8.0,
+         "screening_status": "不列入", "reasons": MET},
+        {"parcel_id": "N", "box": _box(5)},
+    ]  # fmt: skip
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    cmp = compare_runs(read_screening(a), read_screening(b))
+    why = cmp.plots.set_index(cmp.plots["old_ids"].fillna(cmp.plots["new_ids"]))["change_reason"]
+    assert why["A"] == (
+        "等级 C→D（下降）；四个一批路径 整治提升→关停退出；亩均税收 3→1 万元/亩；"
+        f"新期列入原因：{CLOSE_R1}"
+    )
+    assert why["E"] == (
+        f"等级 C→B（上升）；四个一批路径 整治提升→无；亩均税收 3→8 万元/亩；新期理由：{MET}"
+    )
+    assert pd.isna(why["B"]) and pd.isna(why["N"])
+    out = write_comparison(cmp, tmp_path / "动态评价")
+    sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="地块变化", dtype=object)
+    assert sheet.set_index("旧期宗地代码").loc["A", "变化原因"] == why["A"]

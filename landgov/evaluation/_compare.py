@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.columns import label
 from landgov.core.compare import percent_reached, reached
 from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
 from landgov.core.textkey import folded
@@ -164,6 +165,9 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
             "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
             "grade_gap": grp["_grade_gap"].any(),
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
+            "reasons": grp["reasons"].agg(lambda v: _joined(v.tolist()))
+            if "reasons" in m
+            else None,
             "listed": grp["_listed"].any(),
             "pending": grp["_pending"].any(),
             "area": grp["_area"].sum(min_count=1).where(~grp["_no_area"].any()),
@@ -294,6 +298,9 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         _listing(x, y, p)
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
+    rows["change_reason"] = [
+        _change_reason(r, why) for r, why in zip(rows.to_dict("records"), b["reasons"], strict=True)
+    ]
     rows["to_verify"] = [
         _joined([x, y, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
         for x, y, c, ta, tb, change in zip(
@@ -308,6 +315,32 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)
+
+
+#: The 等级变化 that are a change (a reason is given for them).
+_MOVED = ("上升", "下降", "升降不一")
+
+
+def _change_reason(row: dict[str, Any], reasons: object) -> str | None:
+    """Why a row's grade or 四个一批路径 changed between the two runs, in short: 「等级 C→B
+    （上升）；四个一批路径 整治提升→关停退出；亩均税收 3.00→6.00 万元/亩；新期列入原因：…」
+    (the new run's reasons for its plots: 「规则 R1「关停退出」：…」); ``None`` when neither
+    changed. A path 「无」 is a plot off the 治理清单 (not listed, no path)."""
+    parts = []
+    if row["grade_change"] in _MOVED:
+        parts.append(f"等级 {row['grade_old']}→{row['grade_new']}（{row['grade_change']}）")
+    old, new = (None if is_missing(v) else str(v) for v in (row["path_old"], row["path_new"]))
+    if old != new and row["n_old"] and row["n_new"]:
+        parts.append(f"{label('path')} {old or '无'}→{new or '无'}")
+    if not parts:
+        return None
+    before, after = row["tax_per_mu_old"], row["tax_per_mu_new"]
+    if not (np.isnan(before) or np.isnan(after)):
+        shown = "→".join(format_number(v, digits=2) for v in (before, after))
+        parts.append(f"亩均税收 {shown} 万元/亩")
+    if not is_missing(reasons):  # a plot off the new list: the run's reasons are no 列入原因
+        parts.append(f"新期{'列入原因' if row['listed_new'] else '理由'}：{reasons}")
+    return "；".join(parts)
 
 
 _NO_CODE = "无信用代码（无法对应）"

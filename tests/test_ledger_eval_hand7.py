@@ -352,3 +352,28 @@ def test_a_grade_or_path_change_between_the_runs_gives_its_reason(tmp_path):
     out = write_comparison(cmp, tmp_path / "动态评价")
     sheet = pd.read_excel(out / "动态评价.xlsx", sheet_name="地块变化", dtype=object)
     assert sheet.set_index("旧期宗地代码").loc["A", "变化原因"] == why["A"]
+
+
+def test_a_plot_graded_before_and_of_no_grade_now_says_why(tmp_path):
+    # P (C in 2026) has no grade in 2027 (its firm's figures missing); Q (C) is 不参评 in 2027,
+    # its firm now in wholesale. Both 等级变化 待核实 (neither better nor worse), and 待核实事项
+    # says why: 「新期宗地 P（缺少：评价等级）」, 「新期宗地 Q 不参评（非制造业）」.
+    # R (no grade in either run): 旧期无等级, nothing said of it.
+    # Before: 待核实 with a blank 待核实事项 — a 待核实 naming nothing.
+    old = [
+        {"parcel_id": "P", "box": _box(0)},
+        {"parcel_id": "Q", "box": _box(1)},
+        {"parcel_id": "R", "box": _box(2), "grade": None},
+    ]
+    new = [
+        {"parcel_id": "P", "box": _box(0), "grade": None},
+        {"parcel_id": "Q", "box": _box(1), "grade": None, "grade_out_of_scope": NOT_MANUFACTURING},
+        {"parcel_id": "R", "box": _box(2), "grade": None},
+    ]
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    rows = compare_runs(read_screening(a), read_screening(b)).plots.set_index("old_ids")
+    assert list(rows["grade_change"]) == ["待核实", "待核实", "旧期无等级"]
+    assert rows.loc["P", "to_verify"] == "新期宗地 P（缺少：评价等级）"
+    assert rows.loc["Q", "to_verify"] == "新期宗地 Q 不参评（非制造业）"
+    assert pd.isna(rows.loc["R", "to_verify"])

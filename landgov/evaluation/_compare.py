@@ -18,6 +18,7 @@ from landgov.core.missing import format_number, is_missing, lacking, present_col
 from landgov.core.textkey import folded
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
+from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
 from landgov.errors import InputError, Issue
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -150,6 +151,12 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
     # a part without a grade beside a graded one (split, merged): the group's change unknown
     graded = ~m.groupby("gid")["_no_grade"].transform("all")
     m["_grade_gap"] = m["_no_grade"] & graded
+    scope = m[OUT_OF_SCOPE] if OUT_OF_SCOPE in m else pd.Series(None, index=m.index)
+    m["_ungraded"] = [
+        (f"{side}宗地 {p} {out_of_scope_words(w)}" if out_of_scope_words(w) else
+         f"{side}宗地 {p}{lacking([_GRADE_WORDS])}") if no else None
+        for p, w, no in zip(m["parcel_id"], scope, m["_no_grade"] & ~graded, strict=True)
+    ]  # fmt: skip
     m["_lacks"] = [
         _member_lacks(side, p, a, t, g)
         for p, a, t, g in zip(m["parcel_id"], m["_area"], m["_tax"], m["_grade_gap"], strict=True)
@@ -164,6 +171,8 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
             "town": grp["township"].agg(lambda v: _joined(v.tolist())),
             "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
             "grade_gap": grp["_grade_gap"].any(),
+            # no member graded: each named, with why when it is outside the evaluation
+            "ungraded": grp["_ungraded"].agg(lambda v: _joined(v.tolist())),
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
             "reasons": grp["reasons"].agg(lambda v: _joined(v.tolist()))
             if "reasons" in m
@@ -301,11 +310,17 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     rows["change_reason"] = [
         _change_reason(r, why) for r, why in zip(rows.to_dict("records"), b["reasons"], strict=True)
     ]
+    # a graded plot of no grade in the new run: its 等级变化 待核实 says why
+    ungraded = [
+        g if c == _TO_VERIFY else None
+        for g, c in zip(b["ungraded"], rows["grade_change"], strict=True)
+    ]
     rows["to_verify"] = [
-        _joined([x, y, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
-        for x, y, c, ta, tb, change in zip(
+        _joined([x, y, u, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
+        for x, y, u, c, ta, tb, change in zip(
             a["to_verify"],
             b["to_verify"],
+            ungraded,
             groups["apart"],
             a["town"],
             b["town"],

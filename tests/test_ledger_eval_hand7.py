@@ -377,3 +377,24 @@ def test_a_plot_graded_before_and_of_no_grade_now_says_why(tmp_path):
     assert rows.loc["P", "to_verify"] == "新期宗地 P（缺少：评价等级）"
     assert rows.loc["Q", "to_verify"] == "新期宗地 Q 不参评（非制造业）"
     assert pd.isna(rows.loc["R", "to_verify"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "quoted"),
+    [
+        ("2027年第三季度", dt.date(2027, 9, 30), "「2027年第三季度」"),  # was 「2027年第3季度」
+        ("二〇二七年十三月", None, "「二〇二七年十三月」"),  # was 「2027年13月」
+        ("２０２７年６月", dt.date(2027, 6, 30), "「２０２７年６月」"),  # was 「2027年6月」
+        ("2027年 6月", dt.date(2027, 6, 30), "「2027年 6月」"),  # was 「无法识别的日期」
+        ("2027年 6 月底", dt.date(2027, 6, 30), None),  # 「月底」 says the day
+    ],
+)
+def test_a_date_problem_quotes_the_cell_as_it_was_typed(typed, day, quoted):
+    # The 问题记录 and the cell's note quote what the clerk typed, so that it is found in the
+    # sheet (Ctrl+F), not the digits landgov read it as; a blank between 年 and 月 is no reason
+    # to leave a month unread.
+    from landgov.core.dates import read_date
+
+    got, problem = read_date(typed, month_only="last")
+    assert got == day
+    assert (problem is None) if quoted is None else (quoted in problem), problem

@@ -75,9 +75,9 @@ _YMD = (
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-_YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
+_YM = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$")
 #: 「2027年6月底」「2027年6月末」: the month's last day, said in the words themselves
-_MONTH_END = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?\s*[底末]$")
+_MONTH_END = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*[底末]$")
 #: 「2026年底」「2026年末」「2026年度末」「2026年年底」: the year's last day, as 「2026年12月底」
 _YEAR_END = re.compile(r"^(\d{4})\s*年度?\s*(?:年\s*)?[底末]$")
 #: A half-year or a quarter (Chinese numerals are digits by then, :func:`_norm`):
@@ -234,8 +234,13 @@ def _from_part_of_year(
     return _from_period(m, raw, month_only) if m else None
 
 
-def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str | None]:
-    text = _TIME_SUFFIX.sub("", raw).strip()
+def _from_text(
+    norm: str, month_only: str = "first", *, typed: str | None = None
+) -> tuple[dt.date | None, str | None]:
+    """``norm`` (:func:`_norm` of the cell) as a date; the problem quotes the cell as it was
+    ``typed`` (「2027年第三季度」「二〇二七年十三月」, not the digits they are read as)."""
+    raw = norm if typed is None else typed
+    text = _TIME_SUFFIX.sub("", norm).strip()
     if month_only == "last":
         text = _BY.sub("", text).strip()
     parts = _ymd(text)
@@ -300,7 +305,7 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
         return None, _not_a_date(value)
     if isinstance(value, Real):
         return _from_number(value, month_only)
-    return _from_text(_norm(value), month_only)
+    return _from_text(_norm(value), month_only, typed=" ".join(str(value).split()))
 
 
 _YEAR_TEXT = re.compile(

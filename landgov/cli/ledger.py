@@ -23,14 +23,17 @@ def command() -> None:
 
 def _report(ledger: object, out: Path) -> None:
     from landgov.ledger import Ledger
-    from landgov.ledger._layout import COUNTED, DUE_UNREAD
+    from landgov.ledger._layout import COUNTED, DUE_UNREAD, FINISHED_LATE, STILL_LISTED
 
     assert isinstance(ledger, Ledger)
     total = ledger.progress.iloc[-1]  # 销号待核实: a 已销号 without 验收, counted apart
-    counts = "、".join(f"{s} {int(total[s])}" for s in COUNTED)
+    # 已销号但新批次仍列入 (a 销号 a later run contradicts) only when there is one
+    shown = [s for s in COUNTED if s != STILL_LISTED or int(total[s])]
+    counts = "、".join(f"{s} {int(total[s])}" for s in shown)
     click.echo(
         f"已写出台账：{out}（{int(total['宗地数'])} 宗；{counts}；"
-        f"逾期 {int(total['逾期'])}，{DUE_UNREAD} {int(total[DUE_UNREAD])}，"
+        f"逾期 {int(total['逾期'])}，{FINISHED_LATE} {int(total[FINISHED_LATE])}，"
+        f"{DUE_UNREAD} {int(total[DUE_UNREAD])}，"
         f"建议销号 {int(total['建议销号'])}）"
     )
     if len(ledger.problems):

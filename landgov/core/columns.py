@@ -391,6 +391,8 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
     _col("listed_old", "旧期在治理清单", "text"),
     _col("listed_new", "新期在治理清单", "text"),
     _col("listing_change", "治理清单变化", "text"),
+    # why the grade or the path changed: old → new, 亩均税收, the new run's 列入原因
+    _col("change_reason", "变化原因", "text"),
     # to_verify (待核实事项): the registry's one column, each member lacking 面积 or 亩均税收
     _col("tax_per_mu_above_scale_old", "旧期规上亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("tax_per_mu_above_scale_new", "新期规上亩均税收（万元/亩）", "ratio", "万元/亩"),

@@ -5,8 +5,9 @@ Staff type dates as ``2021-3-5``, ``2021/03/05``, ``2021.03.05``, ``2021年3月5
 the same ways. Every stage reads dates through this module:
 
 - :func:`read_date` — one cell, with the problem text the readers put in the problems table;
-  a year and month alone (``2024年3月``, ``2024.3``) is read as the month's first day, or for
-  a deadline (``month_only="last"``) its last day, and the problem text says which;
+  a year and month alone (``2024年3月``, ``2024.3``) — or a half-year or a quarter
+  (``2027年上半年``, ``2027年第三季度``, ``2027年Q3``) — is read as its first day, or for a
+  deadline (``month_only="last"``) its last day, and the problem text says which;
 - :func:`read_year` — one cell of a year field (投产年份): ``2024``, ``2024年``,
   ``二〇二四年``, ``2024年3月``, ``2024.3``, a date, or an Excel date serial (with a problem
   text saying how it was read);
@@ -74,11 +75,17 @@ _YMD = (
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-_YM = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
+_YM = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$")
 #: 「2027年6月底」「2027年6月末」: the month's last day, said in the words themselves
-_MONTH_END = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?\s*[底末]$")
-#: 「2026年底」「2026年末」「2026年度末」: the year's last day, as 「2026年12月底」
-_YEAR_END = re.compile(r"^(\d{4})\s*年度?\s*[底末]$")
+_MONTH_END = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*[底末]$")
+#: 「2026年底」「2026年末」「2026年度末」「2026年年底」: the year's last day, as 「2026年12月底」
+_YEAR_END = re.compile(r"^(\d{4})\s*年度?\s*(?:年\s*)?[底末]$")
+#: A half-year or a quarter (Chinese numerals are digits by then, :func:`_norm`):
+#: 「2027年上半年」「2027下半年」「2027年第3季度」「2027年3季度」「2027年Q3」, with 「底」「末」
+#: after it (「2027年3季度末」) naming its last day
+_PERIOD = re.compile(
+    r"^(\d{4})\s*(?:年度?)?\s*(?:(上|下)半年|第?\s*([1-4])\s*季度?|[Qq]\s*([1-4]))\s*([底末])?$"
+)
 #: 「…以前」「…底前」 after a deadline: 「以前」 includes the day (《民法典》第一千二百五十九条
 #: reading, as 「以上」「以下」), so 「2027年6月30日以前」 runs to 2027-06-30; a bare 「前」
 #: after a day (「6月30日前」) is left unread (whether it includes the day is not said)
@@ -194,8 +201,46 @@ def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.da
     return dt.date(year, month, 1), f"日期「{raw}」只有年月，已按当月 1 日计"
 
 
-def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str | None]:
-    text = _TIME_SUFFIX.sub("", raw).strip()
+def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, str | None]:
+    """A half-year or a quarter (:data:`_PERIOD`): its last day when 「底」「末」 says so; else,
+    as a year and month alone (:func:`_from_month`), its last day for a deadline and its first
+    day elsewhere, said either way."""
+    year, half, quarter, q, end = m.groups()
+    if half:
+        name, last, months, unit = f"{half}半年", 6 if half == "上" else 12, 6, "半年"
+    else:
+        name, last, months, unit = f"第{quarter or q}季度", 3 * int(quarter or q), 3, "季度"
+    final = dt.date(int(year), last, _month_end(int(year), last))
+    if end:
+        return final, None
+    if month_only == "last":
+        return final, (
+            f"日期「{raw}」只写到{unit}，按{name}最后一天（{final.isoformat()}）计："
+            "从最晚可能的一天算起，不会提前判定"
+        )
+    first = dt.date(int(year), last - months + 1, 1)
+    return first, f"日期「{raw}」只写到{unit}，已按{name}第一天（{first.isoformat()}）计"
+
+
+def _from_part_of_year(
+    text: str, raw: str, month_only: str
+) -> tuple[dt.date | None, str | None] | None:
+    """A year and month alone (:func:`_from_month`) or a half-year or a quarter
+    (:func:`_from_period`); ``None`` when ``text`` is neither."""
+    m = _YM.match(text)
+    if m:
+        return _from_month(int(m.group(1)), int(m.group(2)), raw, month_only)
+    m = _PERIOD.match(text)
+    return _from_period(m, raw, month_only) if m else None
+
+
+def _from_text(
+    norm: str, month_only: str = "first", *, typed: str | None = None
+) -> tuple[dt.date | None, str | None]:
+    """``norm`` (:func:`_norm` of the cell) as a date; the problem quotes the cell as it was
+    ``typed`` (「2027年第三季度」「二〇二七年十三月」, not the digits they are read as)."""
+    raw = norm if typed is None else typed
+    text = _TIME_SUFFIX.sub("", norm).strip()
     if month_only == "last":
         text = _BY.sub("", text).strip()
     parts = _ymd(text)
@@ -206,9 +251,9 @@ def _from_text(raw: str, month_only: str = "first") -> tuple[dt.date | None, str
     if m:  # 「月底」 says the day: no warning (month 13 has no end: 「不存在」)
         year, month = int(m.group(1)), int(m.group(2))
         return _make_date(year, month, _month_end(year, month) if 1 <= month <= 12 else 1, raw)
-    m = _YM.match(text)
-    if m:
-        return _from_month(int(m.group(1)), int(m.group(2)), raw, month_only)
+    partial = _from_part_of_year(text, raw, month_only)
+    if partial is not None:
+        return partial
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         date, problem = _from_serial(float(text), raw)
         if date is not None:
@@ -229,7 +274,9 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
     ``month_only="last"`` (a deadline, such as the contracted start date idle land is counted
     from) the last day, so that a period counted from it is never reached early. A year
     alone is missing (no day can be taken from it). ``2021年3月底``/``2021年3月末`` is the
-    month's last day in any field, and ``2021年底``/``2021年末`` the year's; for a deadline a
+    month's last day in any field, ``2021年底``/``2021年末``/``2021年年底`` the year's and
+    ``2021年三季度末`` the quarter's. A half-year or a quarter alone (``2021年上半年``,
+    ``2021年第三季度``, ``2021年Q3``) is read as a month alone is; for a deadline a
     trailing 「以前」 (``2021-03-05以前``) or 「底前」 reads as the day itself (「以前」 includes
     the day), a bare 「前」 after a day is not read (whether it includes the day is not said).
 
@@ -258,7 +305,7 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
         return None, _not_a_date(value)
     if isinstance(value, Real):
         return _from_number(value, month_only)
-    return _from_text(_norm(value), month_only)
+    return _from_text(_norm(value), month_only, typed=" ".join(str(value).split()))
 
 
 _YEAR_TEXT = re.compile(

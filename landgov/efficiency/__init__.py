@@ -13,6 +13,7 @@ from landgov.efficiency._evaluate import (
     OUT_OF_SCOPE,
     GradeResult,
     grade_enterprises,
+    out_of_scope_words,
     parcel_grades,
     parcel_out_of_scope,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "grade_enterprises",
     "indicators",
     "industry2",
+    "out_of_scope_words",
     "parcel_grades",
     "parcel_out_of_scope",
     "score_units",

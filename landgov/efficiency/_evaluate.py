@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,11 +31,13 @@ from landgov.efficiency._settings import (
 )
 from landgov.link import TOTAL_COLUMNS, TenancyMode
 from landgov.policy import Profile
+from landgov.verdict import UNOFFICIAL
 
 __all__ = [
     "OUT_OF_SCOPE",
     "GradeResult",
     "grade_enterprises",
+    "out_of_scope_words",
     "parcel_grades",
     "parcel_out_of_scope",
 ]
@@ -286,6 +289,29 @@ def _out_of_scope(
             parts.append(f"不参评：规下且用地不足 {floor} 亩 {cite}".rstrip())
         out.append("；".join(parts) or None)
     return pd.Series(out, index=not_industry.index, dtype=object)
+
+
+#: The head of each reason :func:`_out_of_scope` writes: 「非制造业」「规下且用地不足 3 亩」.
+_SCOPE_HEAD = re.compile(r"不参评：(非[^（(\[\s；]+|规下且用地不足\s*[\d.]+\s*亩)")
+
+
+def out_of_scope_words(why: object) -> str | None:
+    """:data:`OUT_OF_SCOPE` in a few words, for a grade cell: 「不参评（非制造业）」, without the
+    code and the clause (the list's own column holds them); ``None`` when ``why`` is blank or
+    names no reason :func:`_out_of_scope` writes. A scope set by an example rule says so.
+
+    >>> out_of_scope_words("不参评：非制造业（行业代码 5171（大类 51）） [虞政发〔2022〕12号]")
+    '不参评（非制造业）'
+    >>> out_of_scope_words("不参评：规下且用地不足 3 亩 [虞政发〔2022〕12号]")
+    '不参评（规下且用地不足 3 亩）'
+    """
+    if is_missing(why):
+        return None
+    heads = list(dict.fromkeys(_SCOPE_HEAD.findall(str(why))))
+    if not heads:
+        return None
+    example = f"，{UNOFFICIAL}" if UNOFFICIAL in str(why) else ""
+    return f"不参评（{'；'.join(heads)}{example}）"
 
 
 def _industries(units: pd.DataFrame, profile: Profile) -> pd.Series:

@@ -12,11 +12,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.columns import label
 from landgov.core.compare import percent_reached, reached
 from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
 from landgov.core.textkey import folded
 from landgov.core.townnames import TownshipOrder, township_order
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP, ScreeningStatus, shown_met
+from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
 from landgov.errors import InputError, Issue
 from landgov.evaluation._match import Match, match_plots
 from landgov.run.results import ScreeningResult
@@ -82,16 +84,20 @@ def _ranks(grades: object) -> list[int]:
     return [_GRADE_RANK[g.strip()] for g in str(grades).split("；") if g.strip() in _GRADE_RANK]
 
 
-def _grade_change(old: object, new: object) -> str:
+def _grade_change(old: object, new: object, *, gaps: tuple[bool, bool] = (False, False)) -> str:
     """上升/下降/不变 between two grades; 待核实 when the old grade has no new one to compare
     with (the plot or enterprise is gone from the new run, or not graded there): it may have
     closed, moved or changed its code, so it is neither better nor worse. 「旧期无等级」 when
     there is no old grade (a new plot or enterprise). A split or merged group whose parts moved
-    apart (one up, one down) is 升降不一."""
+    apart (one up, one down) is 升降不一.
+
+    ``gaps`` (old, new): a part of a split or merged group on that side has no grade. Its grade
+    may be any, so the group's change is not known: 待核实 (a split into B and an ungraded part
+    is not 「上升」 from C), unless no part of the old side has a grade (旧期无等级)."""
     a, b = _ranks(old), _ranks(new)
     if not a:
         return "旧期无等级"
-    if not b:
+    if not b or any(gaps):
         return _TO_VERIFY
     if min(b) > max(a):
         return "上升"
@@ -110,10 +116,17 @@ _AREA_WORDS = "面积（亩）"
 _TAX_WORDS = "亩均税收（万元/亩）"
 
 
-def _member_lacks(side: str, parcel_id: object, area: float, tax: float) -> str | None:
+_GRADE_WORDS = "评价等级"
+
+
+def _member_lacks(
+    side: str, parcel_id: object, area: float, tax: float, grade_gap: bool = False
+) -> str | None:
     """「旧期宗地 A2（缺少：面积（亩））」: a member of a group whose figure is missing, so that
-    the group's area or 亩均税收 is 待核实 (core.missing), never a sum of the other members."""
+    the group's area or 亩均税收 is 待核实 (core.missing), never a sum of the other members;
+    ``grade_gap``: a part without the grade the group's other parts have (等级变化 待核实)."""
     words = [w for w, v in ((_AREA_WORDS, area), (_TAX_WORDS, tax)) if np.isnan(v)]
+    words += [_GRADE_WORDS] if grade_gap else []
     return f"{side}宗地 {parcel_id}{lacking(words)}" if words else None
 
 
@@ -133,9 +146,20 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
     m["_listed_area"] = m["_area"].where(m["_listed"])
     m["_no_area"] = m["_area"].isna()
     m["_listed_no_area"] = m["_no_area"] & m["_listed"]
+    grades = m["grade"] if "grade" in m else pd.Series(None, index=m.index, dtype=object)
+    m["_no_grade"] = [v is None for v in present_values(grades)]
+    # a part without a grade beside a graded one (split, merged): the group's change unknown
+    graded = ~m.groupby("gid")["_no_grade"].transform("all")
+    m["_grade_gap"] = m["_no_grade"] & graded
+    scope = m[OUT_OF_SCOPE] if OUT_OF_SCOPE in m else pd.Series(None, index=m.index)
+    m["_ungraded"] = [
+        (f"{side}宗地 {p} {out_of_scope_words(w)}" if out_of_scope_words(w) else
+         f"{side}宗地 {p}{lacking([_GRADE_WORDS])}") if no else None
+        for p, w, no in zip(m["parcel_id"], scope, m["_no_grade"] & ~graded, strict=True)
+    ]  # fmt: skip
     m["_lacks"] = [
-        _member_lacks(side, p, a, t)
-        for p, a, t in zip(m["parcel_id"], m["_area"], m["_tax"], strict=True)
+        _member_lacks(side, p, a, t, g)
+        for p, a, t, g in zip(m["parcel_id"], m["_area"], m["_tax"], m["_grade_gap"], strict=True)
     ]
     status = m["screening_status"] if "screening_status" in m else pd.Series(None, index=m.index)
     # off the list but not shown 达标 (core.vocab.shown_met): 待核实, no 筛查结论, another word
@@ -146,7 +170,13 @@ def _side(long: pd.DataFrame, frame: gpd.GeoDataFrame, listed: set[str], side: s
         {
             "town": grp["township"].agg(lambda v: _joined(v.tolist())),
             "grade": grp["grade"].agg(lambda v: _joined(v.tolist())),
+            "grade_gap": grp["_grade_gap"].any(),
+            # no member graded: each named, with why when it is outside the evaluation
+            "ungraded": grp["_ungraded"].agg(lambda v: _joined(v.tolist())),
             "path": grp["path"].agg(lambda v: _joined(v.tolist())),
+            "reasons": grp["reasons"].agg(lambda v: _joined(v.tolist()))
+            if "reasons" in m
+            else None,
             "listed": grp["_listed"].any(),
             "pending": grp["_pending"].any(),
             "area": grp["_area"].sum(min_count=1).where(~grp["_no_area"].any()),
@@ -268,19 +298,29 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
             "listed_new": np.where(has_new, b["listed"].fillna(False), None),
         }
     )
-    pairs = zip(rows["grade_old"], rows["grade_new"], strict=True)
-    rows.insert(11, "grade_change", [_grade_change(x, y) for x, y in pairs])
+    gaps = zip(a["grade_gap"].fillna(False), b["grade_gap"].fillna(False), strict=True)
+    pairs = zip(rows["grade_old"], rows["grade_new"], gaps, strict=True)
+    rows.insert(11, "grade_change", [_grade_change(x, y, gaps=g) for x, y, g in pairs])
     rows.insert(16, "tax_per_mu_change", rows["tax_per_mu_new"] - rows["tax_per_mu_old"])
     pending = np.where(has_new, b["pending"].fillna(False), False).tolist()
     rows["listing_change"] = [
         _listing(x, y, p)
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
+    rows["change_reason"] = [
+        _change_reason(r, why) for r, why in zip(rows.to_dict("records"), b["reasons"], strict=True)
+    ]
+    # a graded plot of no grade in the new run: its 等级变化 待核实 says why
+    ungraded = [
+        g if c == _TO_VERIFY else None
+        for g, c in zip(b["ungraded"], rows["grade_change"], strict=True)
+    ]
     rows["to_verify"] = [
-        _joined([x, y, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
-        for x, y, c, ta, tb, change in zip(
+        _joined([x, y, u, _apart_words(c), _town_words(ta, tb), _gone_words(change)])
+        for x, y, u, c, ta, tb, change in zip(
             a["to_verify"],
             b["to_verify"],
+            ungraded,
             groups["apart"],
             a["town"],
             b["town"],
@@ -290,6 +330,32 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
     ]
     geometry = np.where(has_new, b["geometry"].to_numpy(), a["geometry"].to_numpy())
     return gpd.GeoDataFrame(rows, geometry=list(geometry), crs=old.parcels.crs)
+
+
+#: The 等级变化 that are a change (a reason is given for them).
+_MOVED = ("上升", "下降", "升降不一")
+
+
+def _change_reason(row: dict[str, Any], reasons: object) -> str | None:
+    """Why a row's grade or 四个一批路径 changed between the two runs, in short: 「等级 C→B
+    （上升）；四个一批路径 整治提升→关停退出；亩均税收 3.00→6.00 万元/亩；新期列入原因：…」
+    (the new run's reasons for its plots: 「规则 R1「关停退出」：…」); ``None`` when neither
+    changed. A path 「无」 is a plot off the 治理清单 (not listed, no path)."""
+    parts = []
+    if row["grade_change"] in _MOVED:
+        parts.append(f"等级 {row['grade_old']}→{row['grade_new']}（{row['grade_change']}）")
+    old, new = (None if is_missing(v) else str(v) for v in (row["path_old"], row["path_new"]))
+    if old != new and row["n_old"] and row["n_new"]:
+        parts.append(f"{label('path')} {old or '无'}→{new or '无'}")
+    if not parts:
+        return None
+    before, after = row["tax_per_mu_old"], row["tax_per_mu_new"]
+    if not (np.isnan(before) or np.isnan(after)):
+        shown = "→".join(format_number(v, digits=2) for v in (before, after))
+        parts.append(f"亩均税收 {shown} 万元/亩")
+    if not is_missing(reasons):  # a plot off the new list: the run's reasons are no 列入原因
+        parts.append(f"新期{'列入原因' if row['listed_new'] else '理由'}：{reasons}")
+    return "；".join(parts)
 
 
 _NO_CODE = "无信用代码（无法对应）"

@@ -38,6 +38,7 @@ from landgov.ledger._layout import (
     COUNTED,
     DUE_UNREAD,
     FINISHED,
+    FINISHED_LATE,
     GUIDE,
     GUIDE_SHEET,
     HISTORY_COLUMNS,
@@ -47,9 +48,11 @@ from landgov.ledger._layout import (
     PROBLEMS_SHEET,
     PROGRESS_SHEET,
     PROPOSE_CLOSE,
+    STILL_LISTED,
     UNMERGED_SHEET,
     Status,
 )
+from landgov.ledger._rows import listed_by
 from landgov.reports.excel import plain_widths, print_setup
 from landgov.reports.printlist import page_note
 
@@ -59,9 +62,11 @@ __all__ = [
     "counted_status",
     "due_unread",
     "finished",
+    "finished_late",
     "progress",
     "proposed",
     "read_history",
+    "relisted",
     "write_ledger",
 ]
 
@@ -179,20 +184,43 @@ def _unreadable(value: object) -> bool:
     return isinstance(value, str) and value.lstrip().startswith("=")
 
 
+def relisted(row: Mapping[str, Any]) -> dt.date | None:
+    """The 基准日期 of a run that still lists a plot typed 已销号 on or after its 验收 (its
+    最新批次, :func:`~landgov.ledger._rows.listed_by`), or ``None``.
+
+    「达标销号」 (虞政发〔2022〕12号 第三条第（一）项第2目): a 销号 is 达标 shown after 验收, and
+    a run dated on or after the 验收 that still lists the plot shows it is not. A run dated before
+    the 验收 (验收日期 later than its 基准日期) describes the land before the 验收 and says
+    nothing of it; nor does the run that listed the plot (its 列入日期: a 验收 that day is the
+    first day it can be, :func:`acceptance_lacking`). Only a 验收 on file is judged here (one
+    lacking is 销号待核实 first)."""
+    latest, accepted = listed_by(row.get("最新批次")), row.get("验收日期")
+    if latest is None or not isinstance(accepted, dt.date) or accepted > latest:
+        return None
+    listed = row.get("列入日期")
+    return latest if not isinstance(listed, dt.date) or latest > listed else None
+
+
 def counted_status(rows: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
     """The status each plot is counted as: its 状态 as typed, except that a 已销号 lacking its
     验收 evidence (:func:`acceptance_lacking`; given ``as_of``, the ledger's date, a 验收日期
-    after it is none yet) counts as :data:`CLOSE_UNVERIFIED` (销号待核实), never as 已销号 nor
-    in 完成率. The status itself is kept as typed (a 填写问题 says it)."""
+    after it is none yet) counts as :data:`CLOSE_UNVERIFIED` (销号待核实), and one a run dated
+    on or after its 验收 still lists (:func:`relisted`) as :data:`STILL_LISTED`
+    (已销号但新批次仍列入): never as 已销号 nor in 完成率. The status itself is kept as typed (a
+    填写问题 or 系统提示 says it)."""
     status = rows["状态"].astype(object)
     if not len(rows):
         return status
-    fields = [n for n in ("验收日期", "验收依据", "列入日期") if n in rows.columns]
-    lacking = [
-        s == Status.CLOSED and bool(acceptance_lacking(r, as_of=as_of))
-        for s, r in zip(status.tolist(), rows[fields].to_dict("records"), strict=True)
-    ]
-    return status.mask(pd.Series(lacking, index=rows.index), CLOSE_UNVERIFIED)
+    fields = [n for n in ("验收日期", "验收依据", "列入日期", "最新批次") if n in rows.columns]
+    counted = []
+    for typed, row in zip(status.tolist(), rows[fields].to_dict("records"), strict=True):
+        if typed != Status.CLOSED:
+            counted.append(typed)
+        elif acceptance_lacking(row, as_of=as_of):
+            counted.append(CLOSE_UNVERIFIED)
+        else:
+            counted.append(STILL_LISTED if relisted(row) is not None else typed)
+    return pd.Series(counted, index=rows.index, dtype=object)
 
 
 def finished(
@@ -214,6 +242,25 @@ def overdue(rows: pd.DataFrame, *, as_of: dt.date, counted: pd.Series | None = N
     due = rows["计划完成日期"].map(lambda d: d if isinstance(d, dt.date) else None)
     late = due.map(lambda d: d is not None and d < as_of)
     return late & ~finished(rows, as_of=as_of, counted=counted)
+
+
+def finished_late(
+    rows: pd.DataFrame, *, as_of: dt.date, counted: pd.Series | None = None
+) -> pd.Series:
+    """Per plot :func:`finished` whose 验收日期 (a date not after ``as_of``) is after its
+    计划完成日期: 「逾期完成（计划完成日期 2027-03-31，验收日期 2027-05-20）」; ``None``
+    elsewhere (on time — the deadline day itself included —, not finished, or a date not
+    known: a 已完成 without 验收日期 is finished, but when is not said). ``counted`` as for
+    :func:`finished`."""
+    done = finished(rows, as_of=as_of, counted=counted).tolist()
+    accepted = rows.get("验收日期", pd.Series(None, index=rows.index, dtype=object)).tolist()
+    words = [
+        f"{FINISHED_LATE}（计划完成日期 {due.isoformat()}，验收日期 {day.isoformat()}）"
+        if ok and isinstance(due, dt.date) and isinstance(day, dt.date) and due < day <= as_of
+        else None
+        for ok, due, day in zip(done, rows["计划完成日期"].tolist(), accepted, strict=True)
+    ]
+    return pd.Series(words, index=rows.index, dtype=object)
 
 
 def due_unread(
@@ -249,15 +296,17 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     :func:`~landgov.core.townnames.township_order`; 镇街不明 last) and for 全区, with 逾期,
     完成日期待核实 (a 计划完成日期 written but no date: whether 逾期 is not known,
     :func:`due_unread`), 建议销号 and 完成率 (%). Statuses are counted as
-    :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, beside 已销号, and
-    not in 完成率 (已完成 + 已销号), a share rounded down to one decimal
-    (:func:`~landgov.core.compare.percent_reached`: 100.0 only when every plot is finished)."""
+    :func:`counted_status` reads them: a 已销号 without 验收 is 销号待核实, one a later run still
+    lists 已销号但新批次仍列入, both beside 已销号 and not in 完成率 (已完成 + 已销号), a share
+    rounded down to one decimal (:func:`~landgov.core.compare.percent_reached`: 100.0 only
+    when every plot is finished)."""
     status = counted_status(rows, as_of=as_of)
     frame = rows.assign(
         _status=status,
         # a 镇街 missing as every stage reads it (blank, 「—」, 「无」): 镇街不明, one row
         _town=present_column(rows["镇街"]).fillna(UNKNOWN_TOWNSHIP),
         _late=overdue(rows, as_of=as_of, counted=status),
+        _late_done=finished_late(rows, as_of=as_of, counted=status).notna(),
         _unread=due_unread(rows, as_of=as_of, counted=status).notna(),
         _close=proposed(rows),
     )
@@ -275,6 +324,7 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
                 **counts,
                 "其他或未填": n - sum(counts.values()),
                 "逾期": int(part["_late"].sum()),
+                FINISHED_LATE: int(part["_late_done"].sum()),
                 DUE_UNREAD: int(part["_unread"].sum()),
                 "建议销号": int(part["_close"].sum()),
                 # rounded down: 100.0 only when every plot is finished

@@ -11,6 +11,7 @@ __all__ = [
     "CLOSE_UNVERIFIED",
     "COUNTED",
     "DUE_UNREAD",
+    "FINISHED_LATE",
     "GRADE",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
@@ -21,6 +22,7 @@ __all__ = [
     "PROBLEMS_SHEET",
     "PROGRESS_SHEET",
     "PROPOSE_CLOSE",
+    "STILL_LISTED",
     "UNMERGED_SHEET",
     "Status",
 ]
@@ -44,10 +46,17 @@ PROPOSE_CLOSE = "建议销号："
 #: beside 逾期 (whether it is overdue is not known).
 DUE_UNREAD = "完成日期待核实"
 HOLD_CLOSE = "暂不建议销号："
+#: A finished plot whose 验收日期 is after its 计划完成日期: done, but late (系统提示 and a
+#: column of 镇街进度 beside 逾期).
+FINISHED_LATE = "逾期完成"
 #: A plot typed 已销号 without its 验收 evidence (:func:`landgov.ledger._book.acceptance_lacking`):
 #: counted apart in 镇街进度, the CLI's line and the 进度 map, never as 已销号 nor in 完成率
 #: (「销号式整改、项目化验收」, 虞政发〔2022〕12号 第三条第（一）项第2目).
 CLOSE_UNVERIFIED = "销号待核实"
+#: A plot typed 已销号 with its 验收 on file that a run dated on or after the 验收 still lists
+#: (:func:`landgov.ledger._book.counted_status`): 达标 is not shown (「达标销号」), so it is
+#: counted apart in 镇街进度, never as 已销号 nor in 完成率; the status stays as typed.
+STILL_LISTED = "已销号但新批次仍列入"
 
 
 class Status(enum.StrEnum):
@@ -59,8 +68,9 @@ class Status(enum.StrEnum):
     CLOSED = "已销号"
 
 
-#: The statuses 镇街进度 counts, in its column order: 销号待核实 beside 已销号.
-COUNTED = (*(s.value for s in Status), CLOSE_UNVERIFIED)
+#: The statuses 镇街进度 counts, in its column order: 销号待核实 and 已销号但新批次仍列入 beside
+#: 已销号.
+COUNTED = (*(s.value for s in Status), CLOSE_UNVERIFIED, STILL_LISTED)
 
 #: Statuses after which a plot is no longer overdue.
 FINISHED = frozenset({Status.DONE, Status.CLOSED})
@@ -132,14 +142,16 @@ GUIDE = (
         "状态",
         "未启动 / 推进中 / 已完成 / 已销号；已销号须经验收，并填写验收日期和验收依据"
         "（缺任一项的，镇街进度中计为「销号待核实」，不计入已销号和完成率；"
-        "计划完成日期已过的计入逾期）。",
+        "计划完成日期已过的计入逾期）；已销号而验收之后的新一批筛查仍列入治理清单的，未显示达标，"
+        "计为「已销号但新批次仍列入」，同样不计入已销号和完成率。",
     ),
     ("日期", "计划完成日期、验收日期写作 2027-06-30；不得早于列入日期。"),
     *((f.name, f.hint) for f in LAYOUT.fields if f.editable and f.kind is FieldKind.TEXT),
     ("更新", "landgov ledger update 台账.xlsx --run 新批次结果 --out 台账.xlsx"),
     (
         "系统提示",
-        "逾期、完成日期待核实（计划完成日期无法识别，是否逾期不明）、"
+        "逾期、逾期完成（验收日期晚于计划完成日期）、完成日期待核实（计划完成日期无法识别，"
+        "是否逾期不明）、"
         "建议销号（新批次已不在治理清单）、新批次改变了四个一批路径或镇街（请核实治理措施、"
         "责任单位）、填写问题；橙色单元格请按批注修改。",
     ),

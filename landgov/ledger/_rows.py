@@ -9,14 +9,18 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.compare import measured, shown
+from landgov.core.dates import parse_date
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus, shown_met
+from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
 from landgov.ledger._layout import GRADE, PATH
 from landgov.run.results import ScreeningResult
 
-__all__ = ["computed_rows", "off_list_reason", "run_label"]
+__all__ = ["computed_rows", "listed_by", "off_list_reason", "run_label"]
 
 _TAX_KEY = "screening.low_efficiency_tax_per_mu"
+#: How 最新批次 says the latest run listed the plot: 「2027-06-30 列入治理清单」.
+_LISTED = "列入治理清单"
 
 
 def _text(value: object) -> str | None:
@@ -31,9 +35,28 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else round(number, 4)
 
 
+#: A plot without a grade that is not said to be outside the evaluation: its firm's data lack.
+_NOT_GRADED = "待核实（无评价等级）"
+
+
+def grade_text(grade: object, why: object) -> str | None:
+    """The 评价等级 cell: the grade; for a plot of no grade why — outside the evaluation scope
+    (:data:`~landgov.efficiency.OUT_OF_SCOPE`, 「不参评（非制造业）」,
+    :func:`~landgov.efficiency.out_of_scope_words`), else 「待核实（无评价等级）」 (its firm's
+    data lacking: any grade is possible) —, never a blank cell that says neither."""
+    if not is_missing(grade):
+        return str(grade)
+    return out_of_scope_words(why) or _NOT_GRADED
+
+
 def run_label(run: ScreeningResult) -> str:
     """How a run is named in the ledger: its reference date."""
     return run.as_of.isoformat() if run.as_of else str(run.folder.name)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[object]:
+    """``frame[name]`` as a list, ``None`` throughout when the run wrote no such column."""
+    return frame[name].tolist() if name in frame else [None] * len(frame)
 
 
 def computed_rows(run: ScreeningResult) -> pd.DataFrame:
@@ -47,15 +70,29 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
             "权利人": gov.get("holder"),
             "面积（亩）": pd.to_numeric(gov.get("area_mu"), errors="coerce").round(2),
             "亩均税收（万元/亩）": pd.to_numeric(gov.get("tax_per_mu"), errors="coerce").round(2),
-            GRADE: gov.get("grade"),
+            GRADE: [
+                grade_text(g, w)
+                for g, w in zip(_column(gov, "grade"), _column(gov, OUT_OF_SCOPE), strict=True)
+            ],
             PATH: gov.get("path"),
             "列入原因": gov.get("reasons"),
             "政策依据": gov.get("citations"),
         }
     )
     rows["列入日期"] = run.as_of
-    rows["最新批次"] = f"{label} 列入治理清单"
+    rows["最新批次"] = f"{label} {_LISTED}"
     return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
+
+
+def listed_by(latest: object) -> dt.date | None:
+    """The 基准日期 of the run that last listed the plot, read from its 最新批次 cell
+    (「2027-06-30 列入治理清单」, as :func:`computed_rows` writes it); ``None`` when the latest
+    run did not list it (「2027-06-30 不在治理清单」), or names no date (a run folder without
+    one). The workbook keeps it, so a ledger read again without a run knows it too."""
+    if is_missing(latest):
+        return None
+    label, _, said = str(latest).strip().partition(" ")
+    return parse_date(label) if said.strip() == _LISTED else None
 
 
 #: The ledger's columns of where a plot is and whose it is, from a run's 底数清单.
@@ -79,7 +116,7 @@ def refreshed(row: dict[str, Any], parcel: pd.Series | None) -> dict[str, Any]:
         place["面积（亩）"] = round(area, 2)  # as computed_rows rounds it
     figures = {
         "亩均税收（万元/亩）": _number(parcel.get("tax_per_mu")),
-        GRADE: _text(parcel.get("grade")),
+        GRADE: grade_text(parcel.get("grade"), parcel.get(OUT_OF_SCOPE)),
     }
     return row | place | figures
 

@@ -19,9 +19,11 @@ from landgov.ledger._book import (
     counted_status,
     due_unread,
     empty_history,
+    finished_late,
     overdue,
     read_history,
     read_profile,
+    relisted,
     run_profile,
 )
 from landgov.ledger._layout import (
@@ -32,6 +34,7 @@ from landgov.ledger._layout import (
     LAYOUT,
     PATH,
     PROPOSE_CLOSE,
+    STILL_LISTED,
     Status,
 )
 from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
@@ -171,17 +174,36 @@ def _notes(
     late: bool,
     unread: str | None,
     extra: list[str],
+    done_late: str | None = None,
     counted: object = None,
 ) -> str:
     parts = list(extra)
+    if counted == STILL_LISTED:  # said on every update, the ledger read again without a run too
+        parts.append(_still_listed_words(row))
     if late:  # a 已销号 without 验收 is not finished: 逾期 once its date has passed, and said
-        why = f"；{CLOSE_UNVERIFIED}：已填已销号但缺验收" if counted == CLOSE_UNVERIFIED else ""
+        why = {
+            CLOSE_UNVERIFIED: f"；{CLOSE_UNVERIFIED}：已填已销号但缺验收",
+            STILL_LISTED: f"；{STILL_LISTED}",
+        }.get(counted, "")  # type: ignore[call-overload]
         parts.append(f"已逾期（计划完成日期 {row['计划完成日期'].isoformat()}{why}）")
+    if isinstance(done_late, str):  # finished, but after its 计划完成日期
+        parts.append(done_late)
     if isinstance(unread, str):  # neither 逾期 nor on time: said, and counted apart in 镇街进度
         parts.append(f"{DUE_UNREAD}（{unread}，是否逾期不明）")
     if flags:
         parts.append("填写问题：" + "；".join(f"{k}：{v}" for k, v in flags.items()))
     return "；".join(parts) or None  # type: ignore[return-value]
+
+
+def _still_listed_words(row: dict[str, Any]) -> str:
+    """What 系统提示 says of a 已销号 plot a run dated on or after its 验收 still lists
+    (:func:`~landgov.ledger._book.relisted`): 达标 not shown, counted apart."""
+    latest = relisted(row)
+    return (
+        f"{STILL_LISTED}：已销号，但 {latest} 批次仍列入治理清单（验收日期 "
+        f"{row['验收日期'].isoformat()}，不晚于该批次基准日期），未显示达标，不计入已销号和完成率；"
+        "请核实销号依据，如整治未达标，请把状态改回「推进中」"
+    )
 
 
 def update_ledger(
@@ -250,6 +272,11 @@ def update_ledger(
     unread = (
         due_unread(frame, as_of=as_of, counted=counted) if len(frame) else pd.Series(dtype=object)
     )
+    done_late = (
+        finished_late(frame, as_of=as_of, counted=counted)
+        if len(frame)
+        else pd.Series(dtype=object)
+    )
     frame["系统提示"] = [
         _notes(
             r,
@@ -258,8 +285,11 @@ def update_ledger(
             unread=u,
             extra=notes[r["宗地代码"]],
             counted=c,
+            done_late=d,
         )
-        for r, x, u, c in zip(frame.to_dict("records"), late, unread, counted, strict=True)
+        for r, x, u, c, d in zip(
+            frame.to_dict("records"), late, unread, counted, done_late, strict=True
+        )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
     return Ledger(
@@ -445,7 +475,8 @@ def _merge_run(
             row.update({k: v for k, v in fresh[key].items() if k != "列入日期"})
             row["列入日期"] = listed if isinstance(listed, dt.date) else fresh[key]["列入日期"]
             if row.get("状态") == Status.CLOSED:
-                notes[key].append(_closed_still_listed(key, row, run, log, as_of=as_of))
+                said = _closed_still_listed(key, row, run, log, as_of=as_of)
+                notes[key] += [said] if said else []
             continue
         parcel = parcels.loc[key] if key in parcels.index else None
         row.update(refreshed(row, parcel))
@@ -494,21 +525,27 @@ def _merge_run(
 
 def _closed_still_listed(
     key: str, row: dict[str, Any], run: ScreeningResult, log: ProblemLog, *, as_of: dt.date
-) -> str:
+) -> str | None:
     """What 系统提示 says of a 已销号 plot the newer run still lists (「达标销号」: 达标 is judged
     by the newer screening). A run whose 基准日期 is before the 验收日期 shows the land before
     the 验收: that it still lists the plot says nothing of the 销号, and the 镇街 is not told to
     change it back — the next run will show whether the plot is 达标 (only for a 销号 whose 验收
     is on file, :func:`acceptance_lacking`). Otherwise the listing contradicts the 销号: a
-    warning asking to check it."""
+    warning asking to check it. With its 验收 on file such a plot is counted 已销号但新批次仍列入
+    (:func:`~landgov.ledger._book.relisted`), said by :func:`_notes` (``None`` here); the run
+    that listed the plot (a 验收 on its 基准日期) says nothing of it: ``None``, no warning."""
     label = run_label(run)
     accepted = row.get("验收日期")
     later = isinstance(accepted, dt.date) and run.as_of is not None and accepted > run.as_of
-    if later and not acceptance_lacking(row, as_of=as_of):
+    accepted_ok = not acceptance_lacking(row, as_of=as_of)
+    if later and accepted_ok:
         return (
             f"已销号（验收日期 {accepted.isoformat()} 晚于 {label} 批次基准日期，该批次筛查"
             "反映的是验收前的情况，仍列入治理清单不说明未达标）：请在下一批次筛查时核对是否达标"
         )
+    contradicted = relisted(row) is not None
+    if accepted_ok and not contradicted:
+        return None
     log.add(
         f"宗地 {key} 已销号，但 {label} 批次仍列入治理清单",
         row=row.get("行号"),
@@ -517,7 +554,7 @@ def _closed_still_listed(
         action="请核实销号依据；如整治未达标，请把状态改回「推进中」",
         severity=Severity.WARNING,
     )
-    return f"已销号，但 {label} 批次仍列入治理清单，请核实"
+    return None if contradicted else f"已销号，但 {label} 批次仍列入治理清单，请核实"
 
 
 def _town_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:

@@ -23,6 +23,7 @@ from landgov.core.townnames import township_order
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import DataFileError
 from landgov.ledger._layout import CLOSE_UNVERIFIED as _CLOSE_UNVERIFIED
+from landgov.ledger._layout import STILL_LISTED as _STILL_LISTED
 from landgov.maps._run import RunData
 from landgov.maps._summary import PanelRow
 from landgov.maps._themes import Theme, _finish, _text
@@ -36,6 +37,7 @@ _STATUS_COLORS = (
     ("已完成", "#8bc34a"),
     ("已销号", "#2e7d32"),
     (_CLOSE_UNVERIFIED, "#ffd54f"),  # 已销号 typed without 验收 (ledger.counted_status): not closed
+    (_STILL_LISTED, "#ff8f00"),  # 已销号, but a run after the 验收 still lists it: not 达标
 )
 _OVERDUE = ("已逾期（未完成）", "#d7191c")
 #: A plot not finished whose 计划完成日期 is written but no date: neither overdue nor on time.
@@ -193,10 +195,12 @@ def progress_rows(frame: pd.DataFrame) -> list[PanelRow]:
     for name, group in ((t, groups[t]) for t in order.sorted(groups)):
         closed = int((group["ledger_status"] == "已销号").sum())
         pending = int((group["ledger_status"] == _CLOSE_UNVERIFIED).sum())
+        relisted = int((group["ledger_status"] == _STILL_LISTED).sum())
         done = int((group["ledger_status"] == "已完成").sum())
         late = int(group["ledger_overdue"].fillna(False).astype(bool).sum())
         text = f"{len(group)} 宗：已销号 {closed}，"
         text += f"{_CLOSE_UNVERIFIED} {pending}，" if pending else ""
+        text += f"{_STILL_LISTED} {relisted}，" if relisted else ""
         text += f"已完成 {done}，逾期 {late}"
         unread = int(_flag(group, "ledger_due_unread").sum())
         if unread:

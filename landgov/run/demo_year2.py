@@ -55,7 +55,7 @@ def run_second_year(
     """Second year, comparison and ledger beside ``first_run``; returns the paths written."""
     from landgov.evaluation import compare_runs, write_comparison
     from landgov.ledger import init_ledger, update_ledger, write_ledger
-    from landgov.ledger._layout import CLOSE_UNVERIFIED
+    from landgov.ledger._layout import CLOSE_UNVERIFIED, STILL_LISTED
     from landgov.run.results import read_screening
     from landgov.run.screening import run_screening
     from landgov.sample.filled_ledger import fill_ledger
@@ -90,6 +90,7 @@ def run_second_year(
     echo(
         f"治理台账：{ledger_path}（{int(total['宗地数'])} 宗，已销号 {int(total['已销号'])}，"
         f"{CLOSE_UNVERIFIED} {int(total[CLOSE_UNVERIFIED])}，"
+        f"{STILL_LISTED} {int(total[STILL_LISTED])}，"
         f"逾期 {int(total['逾期'])}，建议销号 {int(total['建议销号'])}，"
         f"填写问题 {len(ledger.problems)} 个）"
     )

@@ -315,7 +315,7 @@ _FAR: tuple[Column, ...] = (
     _col("tax_per_mu_now_wan", "上年度亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("tax_per_mu_now_missing", "上年度亩均税收缺少的数据", "text"),
     _col("planned_use", "规划用途", "text"),
-    _col("inside_control_line", "在工业用地控制线内", "bool"),
+    _col("inside_control_line", "在工业用地控制线内", "text"),
     _col("planning_other_share", "规划为非工业用途的面积比例", "percent"),
     _col("planning_unknown_share", "规划用途不明的面积比例", "percent"),
     _col("planning_unknown_note", "规划用途不明说明", "text"),

@@ -74,3 +74,95 @@ def test_control_line_column_label_is_text():
 
     col = column("inside_control_line")
     assert col is not None and col.kind == "text"
+
+
+# --- one name per concept (the label registry, landgov/core/columns.py) ----------------------
+
+
+def test_computed_and_declared_far_have_two_headers():
+    """The 底数清单 headed the 容积率 landgov takes (``far``, with its 容积率来源) and the
+    register's own figure (``far_declared``) both 「容积率」: a reader could not tell which
+    column he was reading. The register's is 「登记容积率」 (as the popup called it), and a
+    county file headed 「容积率」 still reads into it."""
+    from landgov.core.columns import label
+    from landgov.io.fields import PARCEL_FIELDS
+    from landgov.maps._popup import PARCEL_SECTIONS
+
+    assert label("far") != label("far_declared")
+    assert label("far_declared") == "登记容积率"
+    spec = next(f for f in PARCEL_FIELDS if f.name == "far_declared")
+    assert "容积率" in spec.aliases and "RJL" in spec.aliases
+    popup = {f.key: f.label for _, fields in PARCEL_SECTIONS for f in fields}
+    assert popup["far_declared"] == label("far_declared")
+
+
+def test_area_headers_say_pingfangmi():
+    """Headers said 「面积（图形，m²）」 in the lists and 「现状建筑面积（平方米）」 on the 增容审查
+    sheet, the popups 「m²」: one unit, two spellings. Every Chinese header and popup unit now
+    says 平方米."""
+    from landgov.core.columns import COLUMNS, unit_text
+    from landgov.maps._popup import APPLICATION_SECTIONS, PARCEL_SECTIONS
+
+    assert [c.label for c in COLUMNS.values() if "m²" in c.label] == []
+    assert unit_text("m2") == "平方米"
+    units = {f.unit for s in (PARCEL_SECTIONS, APPLICATION_SECTIONS) for _, fs in s for f in fs}
+    assert "m²" not in units
+
+
+def test_popup_verdict_of_zengrong_is_the_sheets_header():
+    """The 增容审查 sheet heads the verdict 「总体结论」; the parcel popup called it 「增容结论」
+    and the application popup 「审查结论」. Both popups now take the registry's label."""
+    from landgov.core.columns import label
+    from landgov.maps._popup import APPLICATION_SECTIONS, PARCEL_SECTIONS
+
+    for sections in (PARCEL_SECTIONS, APPLICATION_SECTIONS):
+        popup = {f.key: f.label for _, fields in sections for f in fields}
+        assert popup["zengrong"] == label("zengrong")
+        assert popup["zengrong_computed"] == "计算" + label("zengrong")
+
+
+def test_ledger_heads_the_reasons_as_the_lists(tmp_path):
+    """The 台账 headed the 治理清单's 理由（含政策依据） 「列入原因」: one text, two names. It now
+    takes the registry's label; a ledger returned with 「列入原因」 reads back."""
+    import datetime as dt
+
+    import openpyxl
+
+    from landgov.core.columns import label
+    from landgov.ledger import init_ledger, update_ledger, write_ledger
+    from landgov.run.results import read_screening
+    from tests._runs import fake_run
+
+    box = (0.0, 0.0, 100.0, 100.0)
+    old = fake_run(tmp_path / "2026", [{"parcel_id": "A", "box": box}], as_of="2026-06-30")
+    new = fake_run(
+        tmp_path / "2027",
+        [{"parcel_id": "A", "box": box, "path": "关停退出", "grade": "D"}],
+        as_of="2027-06-30",
+    )
+    ledger = init_ledger(read_screening(old), as_of=dt.date(2026, 7, 1))
+    path = write_ledger(ledger, tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    heads = {c.value: c for c in wb["治理台账"][1]}
+    assert label("reasons") in heads and "列入原因" not in heads
+    heads[label("reasons")].value = "列入原因"  # as written before
+    wb.save(path)
+    ledger = update_ledger(path, read_screening(new), as_of=dt.date(2027, 7, 1))
+    out = write_ledger(ledger, tmp_path / "台账2.xlsx")
+    written = [c.value for c in openpyxl.load_workbook(out)["治理台账"][1]]
+    assert "列入原因" not in written and written.count(label("reasons")) == 1
+    row = ledger.rows.set_index("宗地代码").loc["A"]
+    assert row[label("reasons")]
+
+
+def test_zengrong_sheet_heads_the_headroom_as_the_layer():
+    """The 增容审查 sheet headed the room left 「增容空间至容积率上限（平方米）」 while the far
+    layer (GeoPackage, QGIS) and docs/schema.md said 「增容空间（至容积率上限，m²）」: two
+    spellings of one figure between the sheet and the map a 自然资源局 staffer opens beside it.
+    The sheet takes the registry's labels (the 初审表's own 现状建筑面积、现状容积率 stay, as the
+    form of 越政发〔2022〕24号 附件3.1 words them)."""
+    from landgov.core.columns import label
+    from landgov.reports.packet import PACKET_COLUMNS
+
+    for name in ("headroom_m2", "headroom_target_m2", "added_floor_m2", "land_mu", "far_after"):
+        assert PACKET_COLUMNS[name] == label(name), name

@@ -11,7 +11,7 @@ import pandas as pd
 from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus, shown_met
-from landgov.ledger._layout import GRADE, PATH
+from landgov.ledger._layout import GRADE, PATH, REASONS
 from landgov.run.results import ScreeningResult
 
 __all__ = ["computed_rows", "off_list_reason", "run_label"]
@@ -49,7 +49,7 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
             "亩均税收（万元/亩）": pd.to_numeric(gov.get("tax_per_mu"), errors="coerce").round(2),
             GRADE: gov.get("grade"),
             PATH: gov.get("path"),
-            "列入原因": gov.get("reasons"),
+            REASONS: gov.get("reasons"),
             "政策依据": gov.get("citations"),
         }
     )

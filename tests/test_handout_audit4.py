@@ -155,6 +155,32 @@ def test_ledger_heads_the_reasons_as_the_lists(tmp_path):
     assert row[label("reasons")]
 
 
+def test_every_ledger_table_sheet_filters(tmp_path):
+    """The 台账's 镇街进度, 状态变更记录 (a row per change: 1,790 rows in the demo's second year)
+    and 问题记录 had a frozen header but no 筛选 arrows, unlike every sheet of landgov.xlsx: a
+    staffer could not filter the changes of one 宗地 or one 镇街. Each table sheet now has its
+    autofilter over the header and the rows."""
+    import datetime as dt
+
+    import openpyxl
+
+    from landgov.ledger import init_ledger, write_ledger
+    from landgov.run.results import read_screening
+    from tests._runs import fake_run
+
+    box = (0.0, 0.0, 100.0, 100.0)
+    run = fake_run(tmp_path / "2026", [{"parcel_id": "A", "box": box}], as_of="2026-06-30")
+    ledger = init_ledger(read_screening(run), as_of=dt.date(2026, 7, 1))
+    wb = openpyxl.load_workbook(write_ledger(ledger, tmp_path / "台账.xlsx"))
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible" or ws.title == "填写说明":
+            continue
+        assert ws.freeze_panes, ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+
+
 def test_zengrong_sheet_heads_the_headroom_as_the_layer():
     """The 增容审查 sheet headed the room left 「增容空间至容积率上限（平方米）」 while the far
     layer (GeoPackage, QGIS) and docs/schema.md said 「增容空间（至容积率上限，m²）」: two

@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from landgov.core.compare import percent_reached
 from landgov.core.dates import unread_text, unread_words
@@ -315,6 +316,9 @@ def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
             else:
                 force_text(cell, cell_text(str(value)).text)
     ws.freeze_panes = "A2"
+    if len(frame.columns):  # 筛选 arrows, as on every sheet of landgov.xlsx
+        last = get_column_letter(len(frame.columns))
+        ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
 
 
 def write_ledger(ledger: Ledger, path: str | Path) -> Path:

@@ -192,3 +192,20 @@ def test_zengrong_sheet_heads_the_headroom_as_the_layer():
 
     for name in ("headroom_m2", "headroom_target_m2", "added_floor_m2", "land_mu", "far_after"):
         assert PACKET_COLUMNS[name] == label(name), name
+
+
+def test_a_number_and_its_pingfangmi_never_break_apart_on_the_page():
+    """The page keeps a number and its unit on one line (landgov-map.js ``NUMBER``); it knew
+    「m²」 but not 「平方米」, the unit the popups and the panel now say, so 「23,963 平方米」 could
+    break between the figure and its unit on a narrow popup."""
+    import re
+    from pathlib import Path
+
+    import landgov.maps
+
+    js = (Path(landgov.maps.__file__).parent / "assets" / "landgov-map.js").read_text("utf-8")
+    found = re.search(r"var NUMBER = /(.+)/;", js)
+    assert found is not None
+    number = re.compile(found.group(1).replace("\\/", "/"))
+    for text in ("23,963 平方米", "1,000 平方米", "12.50 万元/亩"):
+        assert number.fullmatch(text), text

@@ -209,3 +209,15 @@ def test_a_number_and_its_pingfangmi_never_break_apart_on_the_page():
     number = re.compile(found.group(1).replace("\\/", "/"))
     for text in ("23,963 平方米", "1,000 平方米", "12.50 万元/亩"):
         assert number.fullmatch(text), text
+
+
+def test_the_print_view_heads_the_path_status_as_the_lists():
+    """The 治理清单（打印） headed the path's status a bare 「状态」, the word the 台账 uses for
+    the 整治 progress (未启动/推进中/已完成/已销号) a 联席会议 reads beside it; the lists and
+    popups call it 路径状态. The print view heads it 「路径\\n状态」 (two lines, as narrow)."""
+    from landgov.core.columns import label
+    from landgov.reports.printlist import PRINT_COLUMNS
+
+    heads = [name.replace("\n", "") for name, _ in PRINT_COLUMNS]
+    assert label("path_status") in heads
+    assert "状态" not in heads

@@ -221,3 +221,19 @@ def test_the_print_view_heads_the_path_status_as_the_lists():
     heads = [name.replace("\n", "") for name, _ in PRINT_COLUMNS]
     assert label("path_status") in heads
     assert "状态" not in heads
+
+
+def test_control_line_column_of_an_application_whose_plot_is_not_in_the_layer(profile):
+    """An application whose 宗地代码 is not in the parcel layer left 「在工业用地控制线内」
+    blank, a cell that reads as 「nothing to say」 beside its 待核实 适用范围; it now says why."""
+    import pandas as pd
+
+    from landgov.far.zengrong import check_applications
+    from tests._hand import application
+
+    parcels = plots(1)
+    inputs = dataclasses.replace(_inputs(profile, parcels), planning=_planning(plots(5)).iloc[:1])
+    apps = pd.DataFrame([application("330602001001GB09999", 0)])
+    got = check_applications(apps, inputs)
+    shown = got["inside_control_line"].iloc[0]
+    assert isinstance(shown, str) and shown.startswith("待核实：宗地图层中无此宗地代码"), shown

@@ -137,9 +137,9 @@ def test_tiled_and_folium_popups_carry_the_estimate_mark_too() -> None:
     assert cols["far_mark"] == [None, MARK, None]
     assert cols["headroom_mark"] == [None, MARK, None]
     table, _, _ = _popup_frame(frame, PARCEL_SECTIONS, gcj02=False)
-    assert table["floor_area_m2"].tolist()[:2] == ["5,000 m²", "6,000 m²" + MARK]
+    assert table["floor_area_m2"].tolist()[:2] == ["5,000 平方米", "6,000 平方米" + MARK]
     assert table["far"].tolist()[:2] == ["0.5", "0.6" + MARK]
-    assert table["headroom_m2"].tolist()[:2] == ["1,000 m²", "2,000 m²" + MARK]
+    assert table["headroom_m2"].tolist()[:2] == ["1,000 平方米", "2,000 平方米" + MARK]
 
 
 def _panel(far: pd.DataFrame) -> str:
@@ -152,12 +152,12 @@ def test_panel_headroom_total_says_it_rests_on_an_estimate() -> None:
     = 3,000 m². P2's part is a height estimate and P1's is not: 「3,000 m²（其中 1 宗按高度估算）」.
     With both estimated the total is one: 「（按高度估算）」; with both from records it is bare."""
     text = _panel(_far_layer())
-    assert text.endswith("增容空间 3,000 m²（其中 1 宗按高度估算）"), text
+    assert text.endswith("增容空间 3,000 平方米（其中 1 宗按高度估算）"), text
     estimated = _far_layer().assign(far_source="建筑高度估算")
-    assert _panel(estimated).endswith("增容空间 3,000 m²" + MARK)
+    assert _panel(estimated).endswith("增容空间 3,000 平方米" + MARK)
     recorded = _far_layer().assign(far_source="建筑记录")
     text = _panel(recorded)
-    assert text.endswith("增容空间 3,000 m²"), text
+    assert text.endswith("增容空间 3,000 平方米"), text
 
 
 # --- 2. a county's failed write in a province run ----------------------------------------------

@@ -264,7 +264,7 @@ def test_map_popups_and_packet_pages_show_the_decision_beside_the_computed_verdi
     spec = re.search(r'id="lg-config">(.*?)</script>', page, re.S).group(1)
     pattern = r'"k":\s*"(zengrong_(?:override|computed))",\s*"l":\s*"([^"]+)"'
     found = set(re.findall(pattern, spec))
-    assert {("zengrong_override", "人工认定"), ("zengrong_computed", "计算审查结论")} <= found
+    assert {("zengrong_override", "人工认定"), ("zengrong_computed", "计算总体结论")} <= found
     # the 联席会议 packet: the application's page says what was decided beside the computed
     from landgov.reports.meeting import packet_pages
 

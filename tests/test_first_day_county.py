@@ -278,9 +278,9 @@ def test_the_files_as_exported_are_read_as_written(county):
     assert pd.Timestamp(listed.at[_code(1), "实际开工日期"]) == pd.Timestamp("2019-05-01")
     assert pd.Timestamp(listed.at[_code(2), "实际开工日期"]) == pd.Timestamp("2019-05-01")
     assert pd.Timestamp(listed.at[_code(2), "竣工日期"]) == pd.Timestamp("2020-12-31")
-    assert float(listed.at[_code(1), "容积率"]) == pytest.approx(1.2)
-    assert float(listed.at[_code(2), "宗地面积（登记，m²）"]) == 20000.0
-    assert float(listed.at[_code(2), "面积（图形，m²）"]) == pytest.approx(20000.0)
+    assert float(listed.at[_code(1), "登记容积率"]) == pytest.approx(1.2)
+    assert float(listed.at[_code(2), "宗地面积（登记，平方米）"]) == 20000.0
+    assert float(listed.at[_code(2), "面积（图形，平方米）"]) == pytest.approx(20000.0)
 
 
 def test_every_problem_names_file_row_field_and_value_in_chinese(county):

@@ -195,7 +195,7 @@ def test_alias_descriptions_write_units_as_printed() -> None:
 
     described = {name: text for name, _, text in field_aliases(["area_m2", "emission_t", "far"])}
     assert described == {
-        "area_m2": "面积（图形，m²）；单位：m²",
+        "area_m2": "面积（图形，平方米）；单位：平方米",
         "emission_t": "主要污染物年排放量（吨）；单位：吨",
         "far": "容积率",
     }

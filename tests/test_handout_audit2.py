@@ -57,7 +57,7 @@ def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
 # cell shows its start (the whole text is in the cell, and in landgov.xlsx).
 _PROSE = {
     "demo-治理台账.xlsx:治理台账": {
-        "列入原因", "政策依据", "系统提示", "治理措施（填写）", "进展说明（填写）"
+        "理由（含政策依据）", "政策依据", "系统提示", "治理措施（填写）", "进展说明（填写）"
     },
 }  # fmt: skip
 

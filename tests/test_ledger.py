@@ -70,7 +70,7 @@ def test_init_has_one_row_per_listed_plot_and_marks_editable_columns(runs, tmp_p
     heads = [c.value for c in ws[1]]
     for name in ("责任单位", "责任人", "治理措施", "计划完成日期", "状态", "进展说明", "验收日期"):
         assert name + EDIT_MARK in heads
-    assert "列入原因" in heads and "政策依据" in heads
+    assert "理由（含政策依据）" in heads and "政策依据" in heads
     assert ws.protection.sheet
     table = _sheet(path, "治理台账")
     assert sorted(table["宗地代码"]) == ["P001", "P002", "P003"]  # P009 was not listed

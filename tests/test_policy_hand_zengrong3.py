@@ -428,7 +428,7 @@ def test_one_run_states_the_same_verdict_and_figures_everywhere(one_run):
         assert float(s["用地面积（亩）"]) == pytest.approx(mu)
         assert float(s["现状建筑面积（平方米）"]) == pytest.approx(floor)
         assert float(s["现状容积率"]) == pytest.approx(far) == layer.loc[pid, "far"]
-        assert float(s["增容空间至容积率上限（平方米）"]) == pytest.approx(room)
+        assert float(s["增容空间（至容积率上限，平方米）"]) == pytest.approx(room)
         assert layer.loc[pid, "headroom_m2"] == pytest.approx(room)
         assert a["headroom_m2"] == pytest.approx(room)
         assert float(s["实施后容积率"]) == pytest.approx(a["far_after"])

@@ -25,6 +25,7 @@ from landgov.reports.printlist import (
     PRINT_COLUMNS,
     PRINT_FORMATS,
     PRINT_SHEET,
+    STATUS_HEAD,
     body_points,
     print_sheet,
     print_style,
@@ -66,7 +67,7 @@ def test_columns_in_print_order() -> None:
     assert list(out.columns) == [name for name, _ in PRINT_COLUMNS]
     assert [n.replace("\n", "") for n in out.columns] == [
         "序号", "镇街", "宗地代码", "权利人", "面积（亩）", "亩均税收（万元/亩）", "四个一批路径",
-        "状态", "主要理由", "依据", "待核实事项",
+        "路径状态", "主要理由", "依据", "待核实事项",
     ]  # fmt: skip
 
 
@@ -85,7 +86,7 @@ def test_one_row_per_plot_sorted_by_township_then_path_then_code() -> None:
 
 
 def test_status_shows_manual_decisions_and_missing_is_to_verify() -> None:
-    out = print_sheet(_governance()).set_index("宗地代码")["状态"]
+    out = print_sheet(_governance()).set_index("宗地代码")[STATUS_HEAD]
     assert out["A-1"] == "人工认定"
     assert out["B-1"] == "符合（人工认定待复核）"
     assert out["B-2"] == "待核实"

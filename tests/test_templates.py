@@ -33,9 +33,9 @@ ROWS: dict[str, list[dict[str, object]]] = {
     ],
     "地企关联表.xlsx": [
         {"宗地代码": PARCELS[0], "统一社会信用代码": USCC[0], "关系": "自有",
-         "使用面积（m²）": 13333},
+         "使用面积（平方米）": 13333},
         {"宗地代码": PARCELS[1], "统一社会信用代码": USCC[1], "关系": "租用",
-         "使用面积（m²）": 4333},
+         "使用面积（平方米）": 4333},
     ],
     "违法违规记录表.xlsx": [
         {"统一社会信用代码": USCC[0], "问题类别": "环保", "严重程度": "一般",
@@ -47,11 +47,11 @@ ROWS: dict[str, list[dict[str, object]]] = {
     "增容申请表.xlsx": [
         {"申请编号": "ZR2026-001", "宗地代码": PARCELS[0], "统一社会信用代码": USCC[0],
          "申请日期": dt.date(2026, 5, 1), "项目名称": "精密部件增容技改",
-         "新增建筑面积（m²）": 5000, "项目总投资（万元）": 8000, "是否改变原建筑结构": "否",
+         "新增建筑面积（平方米）": 5000, "项目总投资（万元）": 8000, "是否改变原建筑结构": "否",
          "是否标准厂房": "否", "已签承诺": "是"},
         {"申请编号": "ZR2026-002", "宗地代码": PARCELS[1], "统一社会信用代码": USCC[1],
          "申请日期": dt.date(2026, 5, 8), "项目名称": "织造车间加层",
-         "新增建筑面积（m²）": 1200, "项目总投资（万元）": 900, "是否改变原建筑结构": "是",
+         "新增建筑面积（平方米）": 1200, "项目总投资（万元）": 900, "是否改变原建筑结构": "是",
          "是否标准厂房": "否", "已签承诺": "否"},
     ],
 }  # fmt: skip
@@ -121,7 +121,7 @@ def test_units_in_the_headers_are_the_readers_units(folder: Path) -> None:
         "税收（万元）" in headers and "用地面积（亩）" in headers and "综合能耗（tce）" in headers
     )
     ws = load_workbook(folder / "地企关联表.xlsx").worksheets[0]
-    assert "使用面积（m²）" in [c.value for c in ws[1]]
+    assert "使用面积（平方米）" in [c.value for c in ws[1]]
 
 
 @pytest.mark.parametrize("name", list(READERS))
@@ -154,7 +154,7 @@ def test_filled_parcel_layer_is_read_by_the_parcel_reader(folder: Path, tmp_path
     assert info["crs"] == PARCEL_CRS and info["geometry_type"] == "MultiPolygon"
     assert "宗地代码" in list(info["fields"]) and info["features"] == 0
     rows = gpd.GeoDataFrame(
-        {"宗地代码": list(PARCELS), "权利人": ["绍兴甲机械有限公司", "丙"], "宗地面积（m²）":
+        {"宗地代码": list(PARCELS), "权利人": ["绍兴甲机械有限公司", "丙"], "宗地面积（平方米）":
          [13333.0, 6000.0], "供地日期": ["2010-05-01", "2012-07-01"]},
         geometry=[MultiPolygon([box(500_000, 3_300_000, 500_100, 3_300_133)]),
                   MultiPolygon([box(500_200, 3_300_000, 500_260, 3_300_100)])],

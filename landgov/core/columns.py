@@ -183,11 +183,11 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
 _FIELD_RENAMES: Mapping[str, str] = {"grade_given": "评价等级（源数据）"}
 
 _COMPUTED: tuple[Column, ...] = (
-    _col("area_m2", "面积（图形，m²）", "area", "m2"),
+    _col("area_m2", "面积（图形，平方米）", "area", "m2"),
     _col("area_mu", "面积（亩）", "area", "亩"),
-    _col("area_declared_m2", "宗地面积（登记，m²）", "area", "m2"),
-    _col("floor_area_m2", "建筑面积（实际，m²）", "area", "m2"),
-    _col("floor_area_far_m2", "计容建筑面积（m²）", "area", "m2"),
+    _col("area_declared_m2", "宗地面积（登记，平方米）", "area", "m2"),
+    _col("floor_area_m2", "建筑面积（实际，平方米）", "area", "m2"),
+    _col("floor_area_far_m2", "计容建筑面积（平方米）", "area", "m2"),
     _col("source_row", "源行号", "row"),
     _col("enterprise_names", "用地企业", "text"),
     _col("usccs", "统一社会信用代码", "text"),
@@ -209,7 +209,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("labour_productivity", "全员劳动生产率（万元/人）", "ratio", "万元/人"),
     _col("rd_ratio", "R&D占比", "percent"),
     _col("tax_per_power", "单位电耗税收（万元/万千瓦时）", "ratio", "万元/万kWh"),
-    _col("land_m2", "用地面积（图形，m²）", "area", "m2"),
+    _col("land_m2", "用地面积（图形，平方米）", "area", "m2"),
     _col("land_mu", "用地面积（亩）", "area", "亩"),
     _col("land_mu_declared", "用地面积（申报，亩）", "area", "亩"),
     _col("n_parcels", "宗地数", "int"),
@@ -259,9 +259,9 @@ _COMPUTED: tuple[Column, ...] = (
     _col("reject_reason", "剔除原因", "text"),
     _col("unmatched_reason", "未关联原因", "text"),
     _col("uscc_status", "代码校验", "text"),
-    _col("approved_area_m2", "批准面积（台账，m²）", "area", "m2"),
-    _col("supplied_area_m2", "已供面积（台账，m²）", "area", "m2"),
-    _col("unsupplied_area_m2", "未供面积（台账，m²）", "area", "m2"),
+    _col("approved_area_m2", "批准面积（台账，平方米）", "area", "m2"),
+    _col("supplied_area_m2", "已供面积（台账，平方米）", "area", "m2"),
+    _col("unsupplied_area_m2", "未供面积（台账，平方米）", "area", "m2"),
     _col("years_since_approval", "批准至今年数", "int", "年"),
     _col("unsupplied_mu", "未供面积（亩，采用值）", "area", "亩"),  # the area taken: 面积来源
     _col("area_source", "面积来源", "text"),
@@ -295,13 +295,13 @@ CONDITION_LABELS: Mapping[str, str] = {
 # Columns of the layers ``far`` and ``far_applications`` (landgov.run.far, docs/schema.md).
 _FAR: tuple[Column, ...] = (
     _col("enterprise_name", "企业名称", "text"),
-    _col("land_area_m2", "用地面积（容积率计算，m²）", "area", "m2"),
+    _col("land_area_m2", "用地面积（容积率计算，平方米）", "area", "m2"),
     _col("far_note", "容积率说明", "text"),
     _col("n_buildings", "建筑记录数（栋）", "int", "栋"),
     _col("buildings_cover", "建筑图层覆盖该宗地", "bool"),
     _col("building_coverage", "建筑系数", "percent"),
     _col("below_coverage_min", "建筑系数低于控制值", "bool"),
-    _col("raster_floor_area_m2", "栅格估算建筑面积（m²）", "area", "m2"),
+    _col("raster_floor_area_m2", "栅格估算建筑面积（平方米）", "area", "m2"),
     _col("far_floor", "国家最低容积率", "ratio"),
     _col("far_floor_gb2002", "最低容积率行业大类（GB/T 4754-2002）", "text"),
     _col("far_floor_note", "最低容积率说明", "text"),
@@ -310,13 +310,13 @@ _FAR: tuple[Column, ...] = (
     _col("far_target", "容积率目标值", "ratio"),
     _col("far_gap_target", "容积率与目标值之差", "ratio"),
     _col("far_pilot", "容积率试点值", "ratio"),
-    _col("headroom_m2", "增容空间（至容积率上限，m²）", "area", "m2"),
-    _col("headroom_target_m2", "增容空间（至容积率目标，m²）", "area", "m2"),
+    _col("headroom_m2", "增容空间（至容积率上限，平方米）", "area", "m2"),
+    _col("headroom_target_m2", "增容空间（至容积率目标，平方米）", "area", "m2"),
     _col("headroom_reason", "增容空间说明", "text"),
     _col("tax_per_mu_now_wan", "上年度亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("tax_per_mu_now_missing", "上年度亩均税收缺少的数据", "text"),
     _col("planned_use", "规划用途", "text"),
-    _col("inside_control_line", "在工业用地控制线内", "bool"),
+    _col("inside_control_line", "在工业用地控制线内", "text"),
     _col("planning_other_share", "规划为非工业用途的面积比例", "percent"),
     _col("planning_unknown_share", "规划用途不明的面积比例", "percent"),
     _col("planning_unknown_note", "规划用途不明说明", "text"),
@@ -348,14 +348,14 @@ _FAR: tuple[Column, ...] = (
     _col("catalogue_edition", "产业目录版本", "text"),
     _col("as_of", "核查日期", "date"),
     # far_applications: the application's own figures and the figures after the project
-    _col("added_floor_m2", "新增建筑面积（m²）", "area", "m2"),
+    _col("added_floor_m2", "新增建筑面积（平方米）", "area", "m2"),
     _col("investment_wan", "项目总投资（万元）", "money", "万元"),
     _col("fixed_investment_wan", "固定资产投资（万元）", "money", "万元"),
     _col("tax_after_wan", "达产后年税收（万元）", "money", "万元"),
     _col("emission_t", "主要污染物年排放量（吨）", "float", "t"),
     _col("rd_ratio_pct", "研发经费占营业收入比例（%）", "float", "%"),
     _col("far_after", "实施后容积率", "ratio"),
-    _col("floor_area_after_m2", "实施后建筑面积（m²）", "area", "m2"),
+    _col("floor_area_after_m2", "实施后建筑面积（平方米）", "area", "m2"),
     _col("tax_per_mu_after_wan", "实施后亩均税收（万元/亩）", "ratio", "万元/亩"),
     _col("investment_per_mu_wan", "固定资产投资强度（万元/亩）", "ratio", "万元/亩"),
 )  # fmt: skip
@@ -528,9 +528,9 @@ def short_label(name: str) -> str:
     return col.label
 
 
-#: How a reader reads each unit of the registry (``m2`` is m², ``tce`` 吨标准煤 …).
+#: How a reader reads each unit of the registry (``m2`` is 平方米, ``tce`` 吨标准煤 …).
 _UNIT_WORDS: Mapping[str, str] = MappingProxyType(
-    {"m2": "m²", "t": "吨", "tce": "吨标准煤", "万kWh": "万千瓦时"}
+    {"m2": "平方米", "t": "吨", "tce": "吨标准煤", "万kWh": "万千瓦时"}
 )
 
 
@@ -538,7 +538,7 @@ def unit_text(unit: str) -> str:
     """A registry unit as a reader reads it, each part of a compound unit too.
 
     >>> unit_text("万元/tce"), unit_text("m2"), unit_text("万元/万kWh"), unit_text("万元/亩")
-    ('万元/吨标准煤', 'm²', '万元/万千瓦时', '万元/亩')
+    ('万元/吨标准煤', '平方米', '万元/万千瓦时', '万元/亩')
     """
     return "/".join(_UNIT_WORDS.get(part, part) for part in unit.split("/"))
 

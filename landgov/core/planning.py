@@ -29,15 +29,19 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from landgov.core.collect import render_text
+from landgov.core.compare import measured
 from landgov.core.landuse import LandUseMatcher, industrial_matcher
 from landgov.core.missing import is_missing, parse_yes_no
-from landgov.core.overlay import ShareRule, class_shares
+from landgov.core.overlay import ShareRule, class_shares, judge_share
+from landgov.core.vocab import Status
 from landgov.policy import Profile
 
 __all__ = [
     "NO_CONTROL_LINE_FIELD",
     "NO_CONTROL_LINE_LAYER",
     "PROJECT_OTHER",
+    "control_line_answer",
     "control_line_classes",
     "control_line_gap",
     "control_line_rule",
@@ -142,6 +146,37 @@ def control_line_shares(
     return planning_shares(
         parcels, planning, classes=classes, bad="outside", profile=profile, pairs=pairs
     )
+
+
+def control_line_answer(
+    rule: ShareRule, *, bad: float, unknown: float, gap: str | None = None
+) -> str:
+    """The answer to 「在工业用地控制线内」 for a plot, as :func:`control_line_rule` judges its
+    shares (:func:`control_line_shares`) in screening and the 增容 scope alike: 「是」, 「否」,
+    or 「待核实：…」 with the reason; a plot partly outside adds how much is inside
+    (「待核实（部分在内，约70%）：位于工业用地控制线外的面积占 30%，未达门槛…」). ``gap``
+    (:func:`control_line_gap`) names a line not given at all.
+
+    >>> from landgov.policy import load_profile
+    >>> rule = control_line_rule(load_profile("zhejiang-2023"))
+    >>> control_line_answer(rule, bad=0.0, unknown=0.0)
+    '是'
+    >>> control_line_answer(rule, bad=1.0, unknown=0.0)
+    '否'
+    >>> control_line_answer(rule, bad=0.0, unknown=0.0, gap=NO_CONTROL_LINE_LAYER)
+    '待核实：未提供工业用地控制线（规划用途及工业用地控制线〔自然资源局〕）'
+    """
+    if gap is not None:
+        return f"待核实：未提供工业用地控制线（{render_text(gap)}）"
+    found = judge_share(rule, bad=bad, unknown=unknown)
+    word = {Status.PASS: "是", Status.FAIL: "否"}.get(found.status, "待核实")
+    inside = measured(max(1.0 - bad - unknown, 0.0))
+    if found.status is Status.PASS and inside >= 1:
+        return "是"
+    if found.status is Status.FAIL and measured(bad) >= 1:
+        return "否"
+    part = f"（部分在内，约{inside:.0%}）" if 0 < inside < 1 else ""
+    return f"{word}{part}：{found.reason}"
 
 
 def planned_use_rule(profile: Profile) -> ShareRule:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import measured
-from landgov.core.missing import missing_cells, present_column
+from landgov.core.missing import is_missing, missing_cells, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups

@@ -135,7 +135,8 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         "m2",
         floor_area=True,
     ),
-    _f("far_declared", "容积率", N, ["RJL"]),
+    # 「登记容积率」: the register's figure, told from the 容积率 landgov takes (``far``)
+    _f("far_declared", "登记容积率", N, ["容积率", "RJL"]),
     _f("township", "镇街", T, ["乡镇", "街道", "XZQMC", "所属镇街", "乡镇街道", "镇街名称"]),
     #: 统计用区划代码 of the plot's place: 县级 6 digits, 乡级 9, 村级 12 (its county is checked
     #: against the run's: landgov.io.parcels._check_codes)

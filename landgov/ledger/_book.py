@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from landgov.core.compare import percent_reached
 from landgov.core.dates import unread_text, unread_words
@@ -334,9 +335,11 @@ def progress(rows: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame, *, totals: bool = False) -> None:
     """A sheet of ``frame`` laid out as every handed-out sheet (:func:`plain_widths`): each
-    column as wide as its widest value (a 宗地代码 whole), long text wrapped."""
+    column as wide as its widest value (a 宗地代码 whole), long text wrapped, 筛选 arrows on the
+    header — but not on a table ending in its 全区 total (``totals``): sorting it would move
+    全区 among the 镇街."""
     ws = wb.create_sheet(title)
     # a date is shown as 2026-07-01: measured so, not as the timestamp it may be held as
     shown = frame.map(lambda v: v.date() if isinstance(v, dt.datetime) else v)
@@ -365,6 +368,9 @@ def _plain_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
             else:
                 force_text(cell, cell_text(str(value)).text)
     ws.freeze_panes = "A2"
+    if len(frame.columns) and not totals:  # 筛选 arrows, as on every sheet of landgov.xlsx
+        last = get_column_letter(len(frame.columns))
+        ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
 
 
 def write_ledger(ledger: Ledger, path: str | Path) -> Path:
@@ -384,7 +390,7 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     add_editable_sheet(wb, ledger.rows, LAYOUT, extra=ledger.extra, flags=ledger.flags, index=0)
-    _plain_sheet(wb, PROGRESS_SHEET, ledger.progress)
+    _plain_sheet(wb, PROGRESS_SHEET, ledger.progress, totals=True)
     _plain_sheet(wb, HISTORY_SHEET, ledger.history.loc[:, list(HISTORY_COLUMNS)])
     problems = ledger.problems.loc[:, PROBLEM_COLUMNS].rename(columns=PROBLEM_LABELS)
     _plain_sheet(wb, PROBLEMS_SHEET, problems)

@@ -22,6 +22,7 @@ __all__ = [
     "PROBLEMS_SHEET",
     "PROGRESS_SHEET",
     "PROPOSE_CLOSE",
+    "REASONS",
     "STILL_LISTED",
     "UNMERGED_SHEET",
     "Status",
@@ -37,6 +38,9 @@ GUIDE_SHEET = "填写说明"
 #: a ledger written with their former headers 「等级」「治理路径」 reads back.
 GRADE = label("grade")
 PATH = label("path")
+#: The 治理清单's 理由（含政策依据）, headed as the lists head it; a ledger written with the
+#: former header 「列入原因」 reads back.
+REASONS = label("reasons")
 HISTORY_COLUMNS = ("宗地代码", "日期", "原状态", "新状态", "来源", "说明")
 #: How 系统提示 starts a proposal to close a plot that left the 治理清单 (达标), and how it
 #: starts the note of one held back (待核实, or not found in the run): the second contains the
@@ -90,7 +94,7 @@ LAYOUT = Layout(
         Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
         Field(GRADE, width=10, formerly=("等级",)),
         Field(PATH, width=13, formerly=("治理路径",)),
-        Field("列入原因", width=40),
+        Field(REASONS, width=40, formerly=("列入原因",)),
         Field("政策依据", width=40),
         Field("列入日期", kind=FieldKind.DATE, width=12),
         Field("最新批次", width=28),

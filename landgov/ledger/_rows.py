@@ -13,7 +13,7 @@ from landgov.core.dates import parse_date
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import ScreeningStatus, shown_met
 from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
-from landgov.ledger._layout import GRADE, PATH
+from landgov.ledger._layout import GRADE, PATH, REASONS
 from landgov.run.results import ScreeningResult
 
 __all__ = ["computed_rows", "listed_by", "off_list_reason", "run_label"]
@@ -75,7 +75,7 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
                 for g, w in zip(_column(gov, "grade"), _column(gov, OUT_OF_SCOPE), strict=True)
             ],
             PATH: gov.get("path"),
-            "列入原因": gov.get("reasons"),
+            REASONS: gov.get("reasons"),
             "政策依据": gov.get("citations"),
         }
     )

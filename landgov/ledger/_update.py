@@ -34,6 +34,7 @@ from landgov.ledger._layout import (
     LAYOUT,
     PATH,
     PROPOSE_CLOSE,
+    REASONS,
     STILL_LISTED,
     Status,
 )
@@ -574,12 +575,13 @@ def _town_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str |
 def _path_moved(row: dict[str, Any], fresh: dict[str, Any], label: str) -> str | None:
     """What 系统提示 says of a plot still listed whose 治理路径 the newer run changed (整治提升
     → 关停退出): the 治理措施 the 镇街 wrote were for the old path (「一地一企一方案」,
-    虞政发〔2022〕12号 第三条第（一）项第2目), so the change is said with the run's 列入原因,
-    never made silently; ``None`` when the path is the same or either is not known."""
+    虞政发〔2022〕12号 第三条第（一）项第2目), so the change is said with the run's
+    理由（含政策依据）, never made silently; ``None`` when the path is the same or either is
+    not known."""
     before, after = row.get(PATH), fresh.get(PATH)
     if is_missing(before) or is_missing(after) or str(before).strip() == str(after).strip():
         return None
-    why = fresh.get("列入原因")
+    why = fresh.get(REASONS)
     reason = "" if is_missing(why) else f"（{why}）"
     return (
         f"{label} 批次{PATH}由「{before}」改为「{after}」{reason}："

@@ -120,10 +120,10 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             _col("right_type"),
             _col("area_mu", "num", 2, "亩"),
             # 「（按高度估算）」 after both where the floor area was counted from heights
-            _col("floor_area_m2", "num", 0, "m²", mark="far_mark"),
+            _col("floor_area_m2", "num", 0, "平方米", mark="far_mark"),
             # judged against 容积率下限 (用而未尽): shown with the digits that tell them apart
             _col("far", "num", 2, mark="far_mark", against="far_floor"),
-            Field("far_declared", "登记容积率", "num", 2),
+            _col("far_declared", "num", 2),
         ),
     ),
     (
@@ -156,15 +156,15 @@ PARCEL_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
         "增容（容积率提升）",
         (
-            Field("zengrong", "增容结论", "status"),
+            _col("zengrong", "status"),
             Field("far_floor", "容积率下限", "num", 2, against="far"),
-            Field("headroom_m2", "可增建筑面积", "num", 0, "m²", mark="headroom_mark"),
+            Field("headroom_m2", "可增建筑面积", "num", 0, "平方米", mark="headroom_mark"),
             # The 增容 check's own labels: one wording, no profile value (the 亩 threshold is
             # in the condition's reason, read from the profile by the check).
             Field("cond_scope", CONDITION_LABELS["scope"], "status"),
             *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),
             Field("zengrong_override", "增容人工认定", "lines"),
-            Field("zengrong_computed", "计算增容结论", "status"),
+            Field("zengrong_computed", "计算" + short_label("zengrong"), "status"),
             Field("zengrong_reasons", "增容理由", "lines"),
         ),
     ),
@@ -209,9 +209,9 @@ APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     (
         "增容申请审查结论",
         (
-            Field("zengrong", "审查结论", "status"),
+            _col("zengrong", "status"),
             Field("zengrong_override", "人工认定", "lines"),
-            Field("zengrong_computed", "计算审查结论", "status"),
+            Field("zengrong_computed", "计算" + short_label("zengrong"), "status"),
             Field("zengrong_reasons", "结论说明", "lines"),
             Field("cond_scope", CONDITION_LABELS["scope"], "status"),
             *(Field(f"cond_{i}", CONDITION_LABELS[f"cond{i}"], "status") for i in range(1, 9)),
@@ -227,7 +227,7 @@ APPLICATION_SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("enterprise_name", "申请企业", sensitive=True),
             Field("uscc", "统一社会信用代码", sensitive=True),
             Field("project_name", "项目名称", sensitive=True),
-            Field("added_floor_m2", "新增建筑面积", "num", 0, "m²"),
+            Field("added_floor_m2", "新增建筑面积", "num", 0, "平方米"),
             Field("far", "现状容积率", "num", 2),
             Field("far_after", "实施后容积率", "num", 2),
             Field("tax_per_mu_after_wan", "实施后亩均税收", "num", 2, "万元/亩", money=True),
@@ -339,7 +339,7 @@ def _registered(col: str) -> Field:
     if digits is None:
         return Field(col, short_label(col), "bool" if spec.kind == "bool" else "text", money=money)
     grouping = spec.kind not in ("year", "row")  # a year or a row number is no amount
-    unit = unit_text(spec.unit)  # 「m²」「万元/吨标准煤」, as the GeoPackage describes it
+    unit = unit_text(spec.unit)  # 「平方米」「万元/吨标准煤」, as the GeoPackage describes it
     return Field(col, short_label(col), "num", digits, unit, money=money, grouping=grouping)
 
 

@@ -208,7 +208,7 @@ def _far_rows(far: pd.DataFrame, applications: pd.DataFrame | None) -> list[Pane
         )
     if room is not None:
         ok = far["zengrong"].astype(object).ne("不可申报").to_numpy()
-        text += f"，增容空间 {_panel_number(float(room[ok].sum()), digits=0)} m²"
+        text += f"，增容空间 {_panel_number(float(room[ok].sum()), digits=0)} 平方米"
         text += _total_mark(far[ok & room.notna().to_numpy()])
     rows.append(PanelRow("增容候选（不含不可申报）", text))
     if applications is not None:

@@ -240,7 +240,7 @@ def far_theme(frame: pd.DataFrame, style: MapStyle) -> Theme:
             rng = (
                 f"≥ {bounds[j]:,.0f}" if j == k - 1 else f"{bounds[j]:,.0f} – {bounds[j + 1]:,.0f}"
             )
-            label = f"可申报，可增 {rng} m²"
+            label = f"可申报，可增 {rng} 平方米"
         entries.append((label, _shade(base, 0.45 + 0.55 * (j + 1) / k), False))
     codes = np.full(len(frame), k + 3, dtype=np.int64)
     hv = np.where(np.isfinite(headroom), headroom, 0.0)

@@ -254,7 +254,7 @@ def _applications_table(apps: pd.DataFrame) -> Table:
         "项目名称",
         "镇街",
         "容积率（现状→申请后）",
-        "新增建筑面积（m²）",
+        "新增建筑面积（平方米）",
         "系统预审",
         "未符合或待核实的条件",
     )
@@ -364,7 +364,7 @@ def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
     figures = (
         ("容积率", _text(row.get("far"), 2), _text(row.get("far_after"), 2)),
         (
-            "建筑面积（m²）",
+            "建筑面积（平方米）",
             _text(row.get("floor_area_m2"), 0),
             _text(row.get("floor_area_after_m2"), 0),
         ),

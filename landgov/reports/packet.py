@@ -26,6 +26,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from landgov.core.columns import label
 from landgov.core.safe_text import cell_text
 from landgov.core.townnames import township_order
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS, Eligibility
@@ -72,9 +73,10 @@ PACKET_COLUMNS: dict[str, str] = {
     "far": "现状容积率",
     "far_source": "容积率来源",
     "far_floor": "国家最低容积率",
-    "headroom_m2": "增容空间至容积率上限（平方米）",  # the cap is the profile's far_cap
-    "headroom_target_m2": "增容空间至容积率目标（平方米）",
-    "added_floor_m2": "新增建筑面积（平方米）",
+    # the room left as the far layer heads it (the cap is the profile's far_cap)
+    "headroom_m2": label("headroom_m2"),
+    "headroom_target_m2": label("headroom_target_m2"),
+    "added_floor_m2": label("added_floor_m2"),
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
     "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",

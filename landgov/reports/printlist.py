@@ -2,7 +2,7 @@
 
 The full 治理清单 is the data view (every column, reasons with their citations); printed, its
 long texts shrink to about 5 pt. The print view keeps eleven columns a 镇街 officer reads on
-paper: 序号, 镇街, 宗地代码, 权利人, 面积, 亩均税收, 四个一批路径, 状态, 主要理由 (the reasons
+paper: 序号, 镇街, 宗地代码, 权利人, 面积, 亩均税收, 四个一批路径, 路径状态, 主要理由 (the reasons
 without their citations), 依据 (those citations, each once, by 文号 and clause) and 待核实事项
 (what to collect from which department). Rows are the 治理清单's own rows (never screened
 again), sorted by 镇街, then 四个一批 path, then 宗地代码.
@@ -54,6 +54,8 @@ __all__ = [
 PRINT_SHEET = "治理清单（打印）"
 #: The registry's 「四个一批路径」 (the lists' header) on two lines, as narrow as its values.
 PATH_HEAD = "四个一批\n路径"
+#: The registry's 「路径状态」 on two lines: never a bare 「状态」 (the 台账's 整治 progress).
+STATUS_HEAD = "路径\n状态"
 #: The printed columns and their widths in Excel's character units (the width of 「0」 in the
 #: body font; a Chinese character takes about two).
 PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -64,14 +66,14 @@ PRINT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("面积\n（亩）", 7),
     ("亩均税收\n（万元/亩）", 11),  # 「（万元/亩）」 is 11 units wide
     (PATH_HEAD, 9),
-    ("状态", 8),
+    (STATUS_HEAD, 8),
     ("主要理由", 70),
     ("依据", 42),
     ("待核实事项", 22),
 )
 #: Number formats of the print view beyond the defaults: a 序号 without a thousands separator.
 PRINT_FORMATS: dict[str, str] = {"序号": "0"}
-_WRAPPED = frozenset({"权利人", "状态", "主要理由", "依据", "待核实事项"})
+_WRAPPED = frozenset({"权利人", STATUS_HEAD, "主要理由", "依据", "待核实事项"})
 MANUAL = "人工认定"
 _STALE = "（人工认定待复核）"
 
@@ -345,7 +347,7 @@ def print_sheet(governance: pd.DataFrame) -> pd.DataFrame:
                 pd.to_numeric(column("tax_per_mu"), errors="coerce").to_numpy()
             ),
             PATH_HEAD: column("path").to_numpy(),
-            "状态": [
+            STATUS_HEAD: [
                 status[key] if key in status else status.setdefault(key, _status(*key))
                 for key in zip(
                     column("path_status").tolist(), column("override_status").tolist(), strict=True

@@ -4,7 +4,7 @@
 
 - ``企业亩均效益表.xlsx``, ``地企关联表.xlsx``, ``违法违规记录表.xlsx``, ``增容申请表.xlsx``: one
   header row of the readers' own Chinese labels with the unit the reader converts from
-  (``税收（万元）``, ``使用面积（m²）``), the required columns marked in the 填写说明 sheet, and
+  (``税收（万元）``, ``使用面积（平方米）``), the required columns marked in the 填写说明 sheet, and
   Excel data validation: dates, numbers ≥ 0, 18-character 统一社会信用代码, drop-down lists for
   the words the readers know (规上/规下, 自有/租用, 问题类别, 严重程度, 是/否). Code columns are
   formatted as text so that leading zeros stay.
@@ -52,7 +52,7 @@ __all__ = [
 #: Rows of the sheet that carry the validation and the formats (a county's list fits).
 ROWS = 5000
 PARCEL_CRS = "EPSG:4549"
-_UNIT_TEXT = {"m2": "m²"}
+_UNIT_TEXT = {"m2": "平方米"}
 _NOTES: Mapping[str, str] = {
     "uscc": "18 位统一社会信用代码",
     "parcel_id": "不动产单元号的前 19 位宗地代码（如 330602001001GB00001）",

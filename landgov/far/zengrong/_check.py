@@ -351,6 +351,8 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         ent = ctx.by_uscc.get(uscc) if uscc else None
         parcel = parcels.loc[idx].to_dict() if idx is not None else {"parcel_id": pid}
         fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
+        if idx is None:  # shown, never blank: a blank reads as nothing to say
+            fact["inside_control_line"] = f"待核实：{NOT_IN_LAYER}（{pid or '未填宗地代码'}）"
         after = _after(app, fact, floor_column=floor_column)
         found = _records_for(ctx.records, uscc, pid)
         on = _plot_records_for(ctx.records, uscc, pid)

@@ -17,7 +17,9 @@ from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
 from landgov.core.planning import (
     PROJECT_OTHER,
+    control_line_answer,
     control_line_gap,
+    control_line_rule,
     control_line_shares,
     planned_use_classes,
     planned_use_notes,
@@ -147,10 +149,6 @@ def _planning_facts(
         main = shares["largest"]  # shown: the use of the largest piece
         ok = main.notna()
         out.loc[ok, "planned_use"] = planning.loc[main[ok], "planned_use"].to_numpy()
-        if "inside_control_line" in planning:
-            out.loc[ok, "inside_control_line"] = planning.loc[
-                main[ok], "inside_control_line"
-            ].to_numpy()
 
 
 def _control_line_facts(
@@ -163,14 +161,27 @@ def _control_line_facts(
 ) -> None:
     """Into ``out``: the 工业用地控制线 as the screening check 控制线外 reads it
     (:func:`landgov.core.planning.control_line_shares`): whether the line is given at all
-    (``control_line_given``), the share of each plot outside it and the share not known."""
-    out["control_line_given"] = control_line_gap(planning) is None
+    (``control_line_given``), the share of each plot outside it and the share not known, and
+    the answer shown as 「在工业用地控制线内」 (:func:`~landgov.core.planning.control_line_answer`:
+    what that rule judged, never the attribute of the plot's largest piece)."""
+    gap = control_line_gap(planning)
+    out["control_line_given"] = gap is None
     out["control_line_outside_share"] = 0.0
     out["control_line_unknown_share"] = 1.0  # no line known: all of the plot
-    if planning is not None and len(planning) and control_line_gap(planning) is None:
+    if planning is not None and len(planning) and gap is None:
         line = control_line_shares(parcels, planning, profile=profile, pairs=pairs)
         out["control_line_outside_share"] = line["bad"]
         out["control_line_unknown_share"] = line["unknown"]
+    rule = control_line_rule(profile)
+    outside, unknown = out["control_line_outside_share"], out["control_line_unknown_share"]
+    shares = list(zip(outside, unknown, strict=True))
+    answers = {
+        (bad, unsure): control_line_answer(rule, bad=bad, unknown=unsure, gap=gap)
+        for bad, unsure in set(shares)
+    }  # each distinct pair of shares judged once
+    out["inside_control_line"] = pd.Series(
+        [answers[pair] for pair in shares], index=out.index, dtype=object
+    )
 
 
 def _zone_facts(

@@ -217,7 +217,7 @@
     '治理': 'bad', '待核实': 'warn', '待承诺': 'info', '不列入': 'muted' };
 
   /* A number and its unit never break across lines ("23,963 m²", not "23,96 / 3 m²"). */
-  var NUMBER = /(-?\d[\d,，]*(?:\.\d+)?(?:\s*(?:m²|万元\/亩|万元|亩|宗|家|件|片|批|年|%))?)/;
+  var NUMBER = /(-?\d[\d,，]*(?:\.\d+)?(?:\s*(?:平方米|m²|万元\/亩|万元|亩|宗|家|件|片|批|年|%))?)/;
   function withNumbers(tag, cls, text) {
     var e = el(tag, cls), parts = String(text).split(NUMBER);
     for (var i = 0; i < parts.length; i++) {

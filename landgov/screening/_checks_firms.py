@@ -36,7 +36,12 @@ from landgov.core.vocab import (
     scale_is_above,
     unofficial,
 )
-from landgov.far.industry import FOCUS_INDUSTRIES, catalogue_edition, focus_industry
+from landgov.far.industry import (
+    FOCUS_INDUSTRIES,
+    FocusIndustry,
+    catalogue_edition,
+    focus_industry,
+)
 from landgov.ids import normalize_uscc
 from landgov.link import allocation_terms
 from landgov.policy import Param, Profile, below_scale_min_land
@@ -75,17 +80,27 @@ class _Focus:
     why: tuple[tuple[str, str], ...] = ()
 
 
-def _firm_focus(u: str, table: _Firms, min_mu: Param, profile: Profile) -> _Focus:
+def _firm_focus(
+    u: str,
+    table: _Firms,
+    min_mu: Param,
+    profile: Profile,
+    industries: dict[tuple[str, str], FocusIndustry],
+) -> _Focus:
     """One enterprise: in the focus when a 制造业 firm (:func:`focus_industry`) that is 规上
-    or 规下 using ``min_mu`` 亩 or more; out when either is known to fail; else not known."""
+    or 规下 using ``min_mu`` 亩 or more; out when either is known to fail; else not known.
+
+    ``industries`` keeps each known answer by (code, edition): one in or out of the focus names
+    no enterprise, so it is read once per distinct code (an unknown one names ``u``)."""
     if u not in table:
         return _Focus(None, (f"企业表中没有该宗地关联企业 {u}",))
-    industry = focus_industry(
-        table.get(u, "industry_code"),
-        edition=table.get(u, "industry_edition"),
-        profile=profile,
-        uscc=u,
-    )
+    code, edition = table.get(u, "industry_code"), table.get(u, "industry_edition")
+    key = (repr(code), repr(edition))
+    industry = industries.get(key)
+    if industry is None:
+        industry = focus_industry(code, edition=edition, profile=profile, uscc=u)
+        if industry.inside is not None:
+            industries[key] = industry
     size, missing, why = _firm_size(u, table, min_mu)
     if industry.inside is False:
         why = (*why, ("industry", f"{u} {industry.text}"))
@@ -181,11 +196,12 @@ def check_low_efficiency(
     links = _usccs_by_parcel(parcels, pairs)
     known = _known_tax(parcels, pairs, enterprises, unknown=tax.isna() & tax_wan.isna())
     judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
+    industries: dict[tuple[str, str], FocusIndustry] = {}
 
     def firm(u: str) -> _Focus:
         found = judged.get(u)
         if found is None:
-            found = judged[u] = _firm_focus(u, table, min_mu, profile)
+            found = judged[u] = _firm_focus(u, table, min_mu, profile, industries)
         return found
 
     out = []

@@ -631,7 +631,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
         return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
     energy, year = table.get(u, "energy_tce"), _built_year(table, u)
     if energy is None or float(energy) == 0:  # 0 tce is a gap in the data, as 0 kWh is
-        return _energy_from_power(u, table, profile, zero=energy is not None)
+        return _energy_from_power(u, table, profile, year, zero=energy is not None)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],
@@ -653,8 +653,11 @@ def _factor_text(factor: Param) -> str:
     return f"{format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}"
 
 
-def _energy_from_power(u: str, table: _Firms, profile: Profile, *, zero: bool = False) -> _Energy:
-    """综合能耗 missing: bound it by electricity (and other energy use when recorded).
+def _energy_from_power(
+    u: str, table: _Firms, profile: Profile, year: int | None, *, zero: bool = False
+) -> _Energy:
+    """综合能耗 missing: bound it by electricity (and other energy use when recorded); ``year``
+    is the enterprise's 投产年份 (:func:`_built_year`, read once by the caller).
 
     ``zero``: the table says 0 t: no enterprise in production uses no energy, and a blank
     number is often exported as 0 (as 0 kWh is read here), so it is a gap in the data, said
@@ -688,7 +691,6 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile, *, zero: bool = 
             text += f"，另有非电能源 {format_number(other)} 吨标准煤"
         return text
 
-    year = _built_year(table, u)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],

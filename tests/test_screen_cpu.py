@@ -361,3 +361,55 @@ _ITEM_WORDS = st.sampled_from(
 @given(st.one_of(st.lists(_ITEM_WORDS, max_size=20).map("".join), st.text(), st.none()))
 def test_split_items_by_search_is_every_character(text: object) -> None:
     assert list(split_items(text)) == _split_items_long_way(text)
+
+
+# --- township_order: a plot's code parsed only until its 镇街 has a coded rank ---------------
+
+
+def _township_ranks_long_way(names: list[object], codes: list[object]) -> dict:
+    """township_order's ranks as they were: every row's code parsed."""
+    from landgov.core.townnames import _CODED, _UNCODED, _township_code
+    from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
+    from landgov.ids import normalize_code
+
+    given = [normalize_code(c) for c in codes]
+    rows = sorted(
+        ((code, k, name) for k, (name, code) in enumerate(zip(names, given, strict=True))),
+        key=lambda row: (row[0] == "", row[0], row[1]),
+    )
+    ranks: dict = {}
+    for position, (code, _, name) in enumerate(rows):
+        if is_missing(name) or str(name) in (DISTRICT, UNKNOWN_TOWNSHIP):
+            continue
+        town = _township_code(code) if code else None
+        rank = (_CODED, town, position) if town else (_UNCODED, "", position)
+        if str(name) not in ranks or rank < ranks[str(name)]:
+            ranks[str(name)] = rank
+    return ranks
+
+
+_TOWN_CODES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "无", "X330602001", "330602001001gb0001", " 330602001002gb00017 "]),
+    st.tuples(
+        st.sampled_from(["330602", "330603", "３３０６０２"]),
+        st.sampled_from(["001", "002", "010"]),
+        st.sampled_from(["", "001", "002GB00017", "001GB00003", "００１ＧＢ００００１", "9"]),
+    ).map("".join),
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["甲镇", "乙镇", "丙街道", None, "全区", "镇街不明"]), _TOWN_CODES
+        ),
+        max_size=25,
+    )
+)
+def test_township_order_skipping_ranked_townships_is_every_code_parsed(rows: list) -> None:
+    from landgov.core.townnames import township_order
+
+    names, codes = [n for n, _ in rows], [c for _, c in rows]
+    assert dict(township_order(names, codes).ranks) == _township_ranks_long_way(names, codes)

@@ -270,6 +270,7 @@ def unify_townships(
 
 
 _CODED, _UNCODED, _UNPLACED, _UNKNOWN, _TOTAL = range(5)
+_LAST = (_TOTAL, "", 0)  # no rank yet
 _TOWNSHIP_CODE = re.compile(r"^(\d{9})(\d{3})?$")  # 统计用区划代码, 乡级 (9) or 村级 (12)
 
 
@@ -347,8 +348,12 @@ def township_order(
     for position, (code, _, name) in enumerate(rows):
         if is_missing(name) or str(name) in (DISTRICT, UNKNOWN_TOWNSHIP):
             continue
-        town = _township_code(code) if code else None
         text = str(name)
+        if ranks.get(text, _LAST)[0] == _CODED:
+            # a township code is the first 9 characters of the code and the rows go by code,
+            # so a later row's rank is never smaller: each plot's code is not parsed again
+            continue
+        town = _township_code(code) if code else None
         rank = (_CODED, town, position) if town else (_UNCODED, "", position)
         if text not in ranks or rank < ranks[text]:
             ranks[text] = rank

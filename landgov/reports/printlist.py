@@ -234,6 +234,11 @@ _SEE_BELOW = "（缺少项见待核实事项）"
 _RULE_HEAD = re.compile(r"^规则 \S+「[^」]*」：", re.MULTILINE)
 _CLOSE = {"（": "）", "〔": "〕", "(": ")"}
 _BRACKET = re.compile("[" + re.escape("".join(_CLOSE) + "".join(_CLOSE.values())) + "]")
+_PLAIN = "[^" + re.escape("".join(_CLOSE) + "".join(_CLOSE.values())) + "]"
+#: 「（…）」 whose brackets inside are pairs holding no bracket (most lists of missing inputs,
+#: 「（缺少：综合能耗（吨标准煤）〔统计局〕、…）」): found by one match, the stack of
+#: :func:`_closing` needed only for the others.
+_SIMPLE_LIST = re.compile(rf"（(?:{_PLAIN}++|（{_PLAIN}*+）|〔{_PLAIN}*+〕|\({_PLAIN}*+\))*+）")
 
 
 def short_reason(reasons: object) -> tuple[str | None, tuple[str, ...]]:
@@ -267,6 +272,8 @@ def short_reason(reasons: object) -> tuple[str | None, tuple[str, ...]]:
 
 def _closing(text: str, start: int) -> int:
     """Where the bracket opened at ``start`` closes (the end of the text when it does not)."""
+    if (m := _SIMPLE_LIST.match(text, start)) is not None:
+        return m.end() - 1  # brackets inside only in pairs, none within another: it closes there
     stack: list[str] = []
     for m in _BRACKET.finditer(text, start):  # only brackets open or close
         ch = m.group()

@@ -36,7 +36,12 @@ from landgov.core.vocab import (
     scale_is_above,
     unofficial,
 )
-from landgov.far.industry import FOCUS_INDUSTRIES, catalogue_edition, focus_industry
+from landgov.far.industry import (
+    FOCUS_INDUSTRIES,
+    FocusIndustry,
+    catalogue_edition,
+    focus_industry,
+)
 from landgov.ids import normalize_uscc
 from landgov.link import allocation_terms
 from landgov.policy import Param, Profile, below_scale_min_land
@@ -75,17 +80,27 @@ class _Focus:
     why: tuple[tuple[str, str], ...] = ()
 
 
-def _firm_focus(u: str, table: _Firms, min_mu: Param, profile: Profile) -> _Focus:
+def _firm_focus(
+    u: str,
+    table: _Firms,
+    min_mu: Param,
+    profile: Profile,
+    industries: dict[tuple[str, str], FocusIndustry],
+) -> _Focus:
     """One enterprise: in the focus when a 制造业 firm (:func:`focus_industry`) that is 规上
-    or 规下 using ``min_mu`` 亩 or more; out when either is known to fail; else not known."""
+    or 规下 using ``min_mu`` 亩 or more; out when either is known to fail; else not known.
+
+    ``industries`` keeps each known answer by (code, edition): one in or out of the focus names
+    no enterprise, so it is read once per distinct code (an unknown one names ``u``)."""
     if u not in table:
         return _Focus(None, (f"企业表中没有该宗地关联企业 {u}",))
-    industry = focus_industry(
-        table.get(u, "industry_code"),
-        edition=table.get(u, "industry_edition"),
-        profile=profile,
-        uscc=u,
-    )
+    code, edition = table.get(u, "industry_code"), table.get(u, "industry_edition")
+    key = (repr(code), repr(edition))
+    industry = industries.get(key)
+    if industry is None:
+        industry = focus_industry(code, edition=edition, profile=profile, uscc=u)
+        if industry.inside is not None:
+            industries[key] = industry
     size, missing, why = _firm_size(u, table, min_mu)
     if industry.inside is False:
         why = (*why, ("industry", f"{u} {industry.text}"))
@@ -181,11 +196,12 @@ def check_low_efficiency(
     links = _usccs_by_parcel(parcels, pairs)
     known = _known_tax(parcels, pairs, enterprises, unknown=tax.isna() & tax_wan.isna())
     judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
+    industries: dict[tuple[str, str], FocusIndustry] = {}
 
     def firm(u: str) -> _Focus:
         found = judged.get(u)
         if found is None:
-            found = judged[u] = _firm_focus(u, table, min_mu, profile)
+            found = judged[u] = _firm_focus(u, table, min_mu, profile, industries)
         return found
 
     out = []
@@ -614,7 +630,7 @@ def _energy_one(u: str, table: _Firms, profile: Profile) -> _Energy:
         return _Energy(u, None, missing=(f"企业表中没有该宗地关联企业 {u}",))
     energy, year = table.get(u, "energy_tce"), _built_year(table, u)
     if energy is None or float(energy) == 0:  # 0 tce is a gap in the data, as 0 kWh is
-        return _energy_from_power(u, table, profile, zero=energy is not None)
+        return _energy_from_power(u, table, profile, year, zero=energy is not None)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],
@@ -636,8 +652,11 @@ def _factor_text(factor: Param) -> str:
     return f"{format_number(factor.value, digits=4)} 吨标准煤/万千瓦时 {factor.cite()}"
 
 
-def _energy_from_power(u: str, table: _Firms, profile: Profile, *, zero: bool = False) -> _Energy:
-    """综合能耗 missing: bound it by electricity (and other energy use when recorded).
+def _energy_from_power(
+    u: str, table: _Firms, profile: Profile, year: int | None, *, zero: bool = False
+) -> _Energy:
+    """综合能耗 missing: bound it by electricity (and other energy use when recorded); ``year``
+    is the enterprise's 投产年份 (:func:`_built_year`, read once by the caller).
 
     ``zero``: the table says 0 t: no enterprise in production uses no energy, and a blank
     number is often exported as 0 (as 0 kWh is read here), so it is a gap in the data, said
@@ -671,7 +690,6 @@ def _energy_from_power(u: str, table: _Firms, profile: Profile, *, zero: bool = 
             text += f"，另有非电能源 {format_number(other)} 吨标准煤"
         return text
 
-    year = _built_year(table, u)
     new, old = (
         profile["screening.two_high_energy_new_tce"],
         profile["screening.two_high_energy_old_tce"],

@@ -158,7 +158,8 @@ def _would_join(
     own = own_mu.reindex(others)
     near = joined.reindex(others)
     area.loc[others] = own.fillna(0.0) + near.fillna(0.0)
-    area.loc[others] = area.loc[others].where(own.notna() | s.large(near).eq(True), np.nan)
+    large = s.large(near).fillna(False).astype(bool)  # an unknown area is not known large
+    area.loc[others] = area.loc[others].where(own.notna() | large, np.nan)
     return area
 
 
@@ -197,7 +198,9 @@ def _pending(
     if not maybe.any():
         return out
     wider = _would_join(gov, seed | maybe, p1.own_mu, s, roads)
-    wait = ~seed & ~s.large(p1.joined).eq(True) & s.large(wider).eq(True)
+    # known large (a nullable ``eq(True)`` keeps <NA> where an area is unknown: not large)
+    known = s.large(p1.joined).fillna(False).astype(bool)
+    wait = ~seed & ~known & s.large(wider).fillna(False).astype(bool)
     if not wait.any():
         return out
     comp = label_blocks(

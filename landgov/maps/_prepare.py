@@ -298,7 +298,7 @@ def _note_undrawn(parcels: gpd.GeoDataFrame, notes: list[str]) -> None:
     if n:
         notes.append(
             f"{n:,} 宗地块没有可用图形（图形为空、无效或坐标有误），未画在图上，仍计入统计；"
-            "见 landgov.xlsx 的底数清单和问题记录"
+            "见结果工作簿的底数清单和问题记录"
         )
 
 

@@ -157,6 +157,9 @@ class Field:
         Headers the column had in files written before (the 治理台账's 「治理路径」 before it
         took the registry's 「四个一批路径」): such a file reads back, the column found under
         its old header, and is written with the new one.
+    wrap
+        Whether a computed text longer than the column wraps within it (the 治理台账's 评价等级:
+        a letter, or 「不参评（规下且用地不足 3 亩）」), never cut off by the next cell.
     """
 
     name: str
@@ -168,6 +171,7 @@ class Field:
     hint: str = ""
     deadline: bool = False
     formerly: tuple[str, ...] = ()
+    wrap: bool = False
 
     def __post_init__(self) -> None:
         if self.kind is FieldKind.CHOICE and not self.choices:
@@ -451,6 +455,8 @@ def _style(ws: Worksheet, layout: Layout, extra_cols: list[Any], n_rows: int) ->
             cell.protection = Protection(locked=not f.editable)
             if f.editable and f.kind is FieldKind.DATE:
                 cell.number_format = _DATE_FORMAT
+            if f.wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     first_free = len(layout.fields) + 1
     for c in range(first_free, first_free + len(extra_cols) + 20):  # room for columns staff add
         ws.column_dimensions[get_column_letter(c)].protection = Protection(locked=False)

@@ -92,7 +92,7 @@ LAYOUT = Layout(
         Field("权利人", width=32),  # a company name whole, as in landgov.xlsx
         Field("面积（亩）", kind=FieldKind.NUMBER, number_format="0.00", width=10),
         Field("亩均税收（万元/亩）", kind=FieldKind.NUMBER, number_format="0.00", width=12),
-        Field(GRADE, width=10, formerly=("等级",)),
+        Field(GRADE, width=12, formerly=("等级",), wrap=True),  # 不参评（…） wraps
         Field(PATH, width=13, formerly=("治理路径",)),
         Field(REASONS, width=40, formerly=("列入原因",)),
         Field("政策依据", width=40),

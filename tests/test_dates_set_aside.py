@@ -93,7 +93,11 @@ def test_under_used_with_a_set_aside_completion_date_is_to_verify(zhejiang: Prof
     #   2 blank      → not built → 符合 「尚未建成」
     #   3 2020-05-01 → built, so its 建筑面积 0 is a blank (far.ratio.zero_set_aside) → 待核实
     days = [dt.date(2099, 5, 1), dt.date(1800, 1, 1), None, dt.date(2020, 5, 1)]
-    parcels = _checked(plots(4, far=0.0, completion_date=pd.Series(days, dtype=object)), zhejiang)
+    # a buildings layer covering every plot shows none on it: a 0 with no 竣工日期 is 尚未建成
+    # (far.ratio.shows_no_building; on the 0 alone it would be 待核实)
+    dated = pd.Series(days, dtype=object)
+    bare = {"buildings_cover": [True] * 4, "n_buildings": [0] * 4}
+    parcels = _checked(plots(4, far=0.0, completion_date=dated, **bare), zhejiang)
     got = check_under_used(parcels, enterprises=firms(4), profile=zhejiang)
     assert [v.status for v in got] == [U, U, P, U]
     for v, words in zip(

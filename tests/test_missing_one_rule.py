@@ -241,6 +241,8 @@ def test_under_used_and_idle_read_the_completion_date_alike(
         contract_start_date=[dt.date(2020, 1, 1)],
         floor_area_m2=[0.0],
         far=[0.0],
+        buildings_cover=[True],  # a buildings layer covering the plot shows none on it
+        n_buildings=[0],
     )
     idle = check_idle(plot, profile=profile, as_of=AS_OF).iloc[0]
     under = check_under_used(plot, enterprises=None, profile=profile).iloc[0]

@@ -353,3 +353,23 @@ def test_the_last_of_ten_firms_sits_on_the_c_band_edge(shangyu):
     )
     got = grade_enterprises(rows, profile=shangyu).data
     assert "".join(got["grade"]) == "AABBBBCCCC"
+
+
+def test_under_used_on_a_zero_floor_area_alone_is_to_verify_not_unbuilt(shangyu):
+    """用而未尽 reads the same 0 as 供而未用 (浙政发〔2023〕4号 第二条第（一）项第1目: 供而未用 and
+    用而未尽 are two problems). Plot 0: 建筑面积 0, no 竣工日期, no buildings layer → built or
+    not is unknown: 待核实, naming the buildings layer / site check. Plot 1: the same 0, and a
+    buildings layer covering it shows none on it → 尚未建成, not 用而未尽 (符合).
+    Was: plot 0 符合 「尚未建成，不属用而未尽」 on the 0 alone."""
+    parcels = _unbuilt(2)
+    from landgov.far import compute_far
+
+    far = compute_far(parcels, profile=shangyu, buildings=bare_survey(parcels.iloc[[1]]))
+    screened = parcels.assign(buildings_cover=far["buildings_cover"], n_buildings=0)
+    got = screen_plots(shangyu, screened, firms(2, tax_wan=[10.0, 10.0]))
+    zero_alone, bare = got.checks["under_used"]
+    assert zero_alone.status is U, zero_alone.reason
+    assert zero_alone.missing == (UNBUILT_EVIDENCE,)
+    assert "空白也写为 0" in zero_alone.reason
+    assert _ITEM in render_text(got.parcels["missing"].iloc[0])
+    assert bare.status is P and "尚未建成" in bare.reason

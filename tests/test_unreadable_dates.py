@@ -19,6 +19,7 @@ maps to 2002 大类 34, national 容积率 floor 0.7.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from tests._hand import (
     Y0,
     application,
     applications,
+    bare_survey,
     firms,
     hand_files,
     parcels_of,
@@ -87,7 +89,9 @@ def test_under_used_with_an_unreadable_completion_date_is_to_verify(zhejiang: Pr
     #   6   2020-05-01                         → built, so its 建筑面积 0 is a blank
     #       (far.ratio.zero_set_aside): 容积率 not known → 待核实 (was 不符合 on the 0 alone)
     cells = [*UNREADABLE, None, dt.date(2020, 5, 1)]
-    parcels = plots(7, far=0.0, completion_date=pd.Series(cells, dtype=object))
+    # a buildings layer covering every plot shows none on it (far.ratio.shows_no_building)
+    bare = {"buildings_cover": [True] * 7, "n_buildings": [0] * 7}
+    parcels = plots(7, far=0.0, completion_date=pd.Series(cells, dtype=object), **bare)
     got = check_under_used(parcels, enterprises=firms(7), profile=zhejiang)
     assert [v.status for v in got] == [U] * 5 + [P, U]
     assert "竣工日期为 2020-05-01" in got.iloc[6].reason
@@ -171,6 +175,8 @@ def test_screening_does_not_leave_out_a_plot_with_an_unreadable_completion_date(
         far=0.0,
         contract_start_date=[dt.date(2024, 1, 1)] * 2,
         completion_date=pd.Series(["2023", None], dtype=object),
+        buildings_cover=[True] * 2,  # a buildings layer covering both shows none on them
+        n_buildings=[0] * 2,
     )
     got = screen_plots(shangyu, parcels, firms(2, tax_wan=210.0))
     assert [v.status for v in got.checks["under_used"]] == [U, P]
@@ -245,6 +251,7 @@ def test_a_shapefile_with_an_unreadable_completion_date_reads_and_screens_as_to_
     # 用而未尽 on the read plots: 「2023」, 「待定」 → 待核实; 2020-05-01 → built, so the .dbf's
     # 建筑面积 「0」 is a blank (far.ratio.zero_set_aside) → 待核实; blank → 尚未建成 → 符合
     data["contract_start_date"] = dt.date(2024, 1, 1)
+    data["buildings_cover"], data["n_buildings"] = True, 0  # a covering layer shows none
     got = check_under_used(data, enterprises=firms(4), profile=zhejiang)
     assert [v.status for v in got] == [U, U, U, P]
     assert "竣工日期「2023」无法识别为日期" in got.iloc[0].reason
@@ -308,6 +315,9 @@ def test_a_run_carries_the_unreadable_cell_to_the_checks_not_to_the_lists(
         completion_date=pd.Series(["2023", None], dtype=object),
     )
     inputs = hand_files(tmp_path, parcels, firms(2, tax_wan=210.0, name=["企业0", "企业1"]))
+    # a buildings layer covering both plots shows none on them (far.ratio.shows_no_building)
+    bare_survey(parcels).to_file(tmp_path / "buildings.gpkg", driver="GPKG")
+    inputs = dataclasses.replace(inputs, buildings=tmp_path / "buildings.gpkg")
     run = run_screening(
         inputs, profile=shangyu, out_dir=tmp_path / "out", as_of=AS_OF, progress=False
     )

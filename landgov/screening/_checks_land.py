@@ -413,6 +413,13 @@ def check_under_used(
     zero = far.round(_DIGITS) == 0
     unread = _unread_dates(parcels, "completion_date").where(zero, None)
     unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
+    # 「尚未建成」 on a 0 nothing corroborates (no buildings layer covering the plot shows it
+    # bare; not a height raster's estimate, judged on its own thresholds): a .dbf writes a
+    # blank as 0, so built or not is unknown (far.ratio.shows_no_building, as 供而未用 reads it)
+    facts = pd.Series(
+        [shows_buildings(t) for t in _col(parcels, "far_source").tolist()], index=parcels.index
+    )
+    zero_alone = (unbuilt & ~layer_shows_no_building(parcels) & facts).tolist()
     table = _Firms(enterprises)
     main = _col(parcels, "main_uscc")
     gaps = _far_gaps(parcels, far)
@@ -422,7 +429,12 @@ def check_under_used(
     )
     floors: dict[str, tuple[float | None, str | None, str, str]] = {}  # per main enterprise
     codes: dict[tuple[Any, Any], tuple[float | None, str | None, str, str]] = {}  # per industry
-    for (firm, value, origin, not_built, doubt), zero_aside in zip(rows, aside, strict=True):
+    for (firm, value, origin, not_built, doubt), zero_aside, alone in zip(
+        rows, aside, zero_alone, strict=True
+    ):
+        if alone:
+            out.append(_zero_alone_verdict(origin))
+            continue
         if not_built:
             out.append(_not_built_verdict(origin))
             continue
@@ -528,6 +540,24 @@ def _not_built_verdict(origin: str) -> Verdict:
     )
     values = {"far": 0.0, "floor": None, "division": None, "not_built": True}
     return _verdict(Check.UNDER_USED, Status.PASS, reason, _STAGES, values=values)
+
+
+@functools.lru_cache(maxsize=16)
+def _zero_alone_verdict(origin: str) -> Verdict:
+    """待核实 for a plot with 容积率 0 and no 竣工日期 whose 0 nothing corroborates (no buildings
+    layer covering it shows it bare, :func:`landgov.far.ratio.shows_no_building`): a .dbf
+    writes a blank 建筑面积 as 0, so it may be built (用而未尽 on an unknown 容积率) or not
+    (符合): 待核实, naming :data:`~landgov.far.ratio.UNBUILT_EVIDENCE`, as 供而未用 does."""
+    reason = (
+        f"容积率 0（{origin}），无竣工日期：是否已建成不明——建筑面积 0 仅一项依据，无覆盖该宗地的"
+        "建筑图层佐证；Shapefile（.dbf）的数值字段不能存空值，空白也写为 0，无法判定是否属用而未尽"
+        "（已建成而利用不足；尚未建成的按供而未用判定）"
+    )
+    values = {"far": 0.0, "floor": None, "division": None}
+    return _verdict(
+        Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values,
+        missing=(UNBUILT_EVIDENCE,),
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1024)

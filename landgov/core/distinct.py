@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["each_distinct", "isin_texts", "per_distinct_text"]
+__all__ = ["distinct_texts", "each_distinct", "isin_texts", "per_distinct_text"]
 
 _T = TypeVar("_T")
 _UNSEEN = object()
@@ -45,6 +45,22 @@ def each_distinct(func: Callable[[object], _T], values: pd.Series) -> list[_T]:
     [2, 1, 2]
     """
     return per_distinct_text(func, values.tolist())
+
+
+def distinct_texts(column: pd.Series) -> list[str]:
+    """The texts of ``column``, each once, in no set order; other values and missing cells
+    are left out.
+
+    >>> sorted(distinct_texts(pd.Series(["b", None, "a", "b"], dtype="str")))
+    ['a', 'b']
+    >>> sorted(distinct_texts(pd.Series(["b", 1, None, "b"], dtype=object)))
+    ['b']
+    """
+    if column.dtype == np.dtype(object):  # may hold unhashable values beside the texts
+        return list({v for v in column.tolist() if isinstance(v, str)})
+    if pd.api.types.is_string_dtype(column.dtype):  # pandas' text columns (Arrow-backed)
+        return [v for v in column.dropna().unique().tolist() if isinstance(v, str)]
+    return []
 
 
 def isin_texts(column: pd.Series, values: Iterable[object]) -> pd.Series:

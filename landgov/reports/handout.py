@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import COLUMNS, CONDITION_LABELS, short_label
+from landgov.core.distinct import distinct_texts
 from landgov.core.documents import basis_rows, cited
 from landgov.core.missing import format_number
 from landgov.core.vocab import DISTRICT
@@ -137,15 +138,13 @@ def params_sheet(profile: Profile) -> pd.DataFrame:
 
 
 def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
-    out: list[str] = []
+    """Every text of ``frames``, each once (the sheets repeat their reasons: the 治理清单's
+    rows are rows of the 底数清单)."""
+    out: set[str] = set()
     for frame in frames:
         for name in frame.columns:
-            values = frame[name]
-            if values.dtype == object:  # may hold unhashable values beside the texts
-                out.extend({v for v in values.tolist() if isinstance(v, str)})
-            elif pd.api.types.is_string_dtype(values.dtype):  # pandas ≥ 3 text columns
-                out.extend(values.dropna().unique().tolist())
-    return out
+            out.update(distinct_texts(frame[name]))
+    return list(out)
 
 
 def profile_clauses(profile: Profile) -> list[tuple[str, str]]:

@@ -47,9 +47,8 @@ def each_distinct(func: Callable[[object], _T], values: pd.Series) -> list[_T]:
     return per_distinct_text(func, values.tolist())
 
 
-def distinct_texts(column: pd.Series) -> list[str]:
-    """The texts of ``column``, each once, in no set order; other values and missing cells
-    are left out.
+def distinct_texts(column: pd.Series) -> set[str]:
+    """The texts of ``column``; other values and missing cells are left out.
 
     >>> sorted(distinct_texts(pd.Series(["b", None, "a", "b"], dtype="str")))
     ['a', 'b']
@@ -57,10 +56,10 @@ def distinct_texts(column: pd.Series) -> list[str]:
     ['b']
     """
     if column.dtype == np.dtype(object):  # may hold unhashable values beside the texts
-        return list({v for v in column.tolist() if isinstance(v, str)})
+        return {v for v in column.tolist() if isinstance(v, str)}
     if pd.api.types.is_string_dtype(column.dtype):  # pandas' text columns (Arrow-backed)
-        return [v for v in column.dropna().unique().tolist() if isinstance(v, str)]
-    return []
+        return set(column.dropna().unique().tolist())
+    return set()
 
 
 def isin_texts(column: pd.Series, values: Iterable[object]) -> pd.Series:

@@ -143,7 +143,7 @@ def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
     out: set[str] = set()
     for frame in frames:
         for name in frame.columns:
-            out.update(distinct_texts(frame[name]))
+            out |= distinct_texts(frame[name])
     return list(out)
 
 

@@ -343,6 +343,10 @@ def test_cli_screens_a_province_folder(province: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "330824 开化县：完成" in result.stdout
     assert "宗地输入 150 行 = 输出" in result.stdout and "EPSG:4490" in result.stdout
+    # the default engine: one county runs here, and the run says why
+    engine = _manifest(tmp_path / "out")["engine"]
+    assert engine["name"] == "local" and engine["requested"] == "auto"
+    assert f"计算引擎：{engine['chosen_because']}" in result.stdout
     # each county is judged by its own profile: the run does not announce the default one
     assert "各县（市、区）按省级配置所列的县级配置分别判定" in result.stderr
     assert "yuecheng-2022" not in result.stderr

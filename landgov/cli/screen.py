@@ -113,10 +113,11 @@ _LAYER_ROLES = (
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
+    type=click.Choice(["auto", "local", "dask"]),
+    default="auto",
     show_default=True,
-    help="省级文件夹的计算引擎：local 逐县运行；dask 把各县作为 Dask 任务并行",
+    help="省级文件夹的计算引擎：auto 本机可用 2 个以上核时用 Dask 并行各县（未安装或启动失败时"
+    "逐县运行），否则逐县运行；local 逐县运行；dask 把各县作为 Dask 任务并行",
 )
 @click.option(
     "--scheduler", help="Dask 调度器地址，如 tcp://host:8786（默认在本机启动 LocalCluster）"
@@ -126,7 +127,7 @@ _LAYER_ROLES = (
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="本机 LocalCluster 的工作进程数",
+    help="本机 LocalCluster 的工作进程数（auto 时不超过本机可用核数与县数）",
 )
 def command(
     province: Path | None,

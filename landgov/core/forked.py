@@ -54,7 +54,10 @@ from typing import Any, Generic, TypeVar
 
 from landgov.errors import LandgovError
 
-__all__ = ["ENV", "ChildFailedError", "Pending", "SharedWork", "can_fork", "share_work", "start"]
+__all__ = [
+    "ENV", "ChildFailedError", "Pending", "SharedWork", "can_fork", "share_work", "start",
+    "usable_cpus",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -74,7 +77,8 @@ class ChildFailedError(LandgovError, RuntimeError):
     """The child ended without a result: killed, crashed, or its outcome could not be sent."""
 
 
-def _cpus() -> int:
+def usable_cpus() -> int:
+    """The CPUs this process may run on (``os.sched_getaffinity``; the machine's elsewhere)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -101,7 +105,7 @@ def can_fork() -> bool:
         return False  # macOS's system libraries are not safe to use in a forked child
     if mp.current_process().daemon or _in_dask_worker():
         return False
-    return _cpus() >= 2
+    return usable_cpus() >= 2
 
 
 def _arrow_strings(cls: type, state: dict[str, Any], encoded: Any) -> Any:

@@ -1,0 +1,108 @@
+"""The province run's default engine (``landgov screen PROVINCE`` runs ``engine="auto"``): Dask
+where it can use two cores or more, else county after county, and said in the manifest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from landgov.core.forked import usable_cpus
+from landgov.province import run_province
+from landgov.province.run import _chosen_engine, _Engine
+from tests._province import AS_OF, assert_accounted, small_province
+
+
+@pytest.fixture
+def cpus(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    def set_cpus(n: int) -> None:
+        monkeypatch.setattr("landgov.core.forked.usable_cpus", lambda: n)
+
+    return set_cpus
+
+
+@pytest.mark.parametrize(
+    ("n_cpus", "workers", "counties", "expected"),
+    [
+        (2, 2, 90, _Engine("dask", 2, "自动：本机可用 2 个核，2 个 Dask 工作进程并行各县")),
+        # never more workers than cores, nor than counties
+        (8, 2, 90, _Engine("dask", 2, "自动：本机可用 8 个核，2 个 Dask 工作进程并行各县")),
+        (2, 8, 90, _Engine("dask", 2, "自动：本机可用 2 个核，2 个 Dask 工作进程并行各县")),
+        (8, 8, 3, _Engine("dask", 3, "自动：本机可用 8 个核，3 个 Dask 工作进程并行各县")),
+        # one at a time is all there is: no cluster to start
+        (1, 2, 90, _Engine("local", None, "自动：本机可用 1 个核，逐县运行")),
+        (2, 2, 1, _Engine("local", None, "自动：只有 1 个县（市、区），逐县运行")),
+        (2, 1, 90, _Engine("local", None, "自动：工作进程数为 1，逐县运行")),
+    ],
+)
+def test_auto_takes_dask_where_two_or_more_counties_can_run_at_once(
+    cpus: Callable[[int], None], n_cpus: int, workers: int, counties: int, expected: _Engine
+) -> None:
+    cpus(n_cpus)
+    chosen = _chosen_engine("auto", scheduler=None, workers=workers, counties=counties)
+    assert chosen == expected
+
+
+def test_named_engines_are_taken_as_named(cpus: Callable[[int], None]) -> None:
+    cpus(1)
+    assert _chosen_engine("local", scheduler=None, workers=2, counties=9) == _Engine("local")
+    assert _chosen_engine("dask", scheduler=None, workers=3, counties=9) == _Engine("dask", 3)
+    on = _chosen_engine("dask", scheduler="tcp://h:8786", workers=3, counties=9)
+    assert on == _Engine("dask", None)
+    auto = _chosen_engine("auto", scheduler="tcp://h:8786", workers=3, counties=1)
+    assert auto == _Engine("dask", None, "自动：给出了调度器 tcp://h:8786")
+
+
+def test_auto_without_dask_distributed_runs_locally(
+    cpus: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cpus(4)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None)
+    chosen = _chosen_engine("auto", scheduler=None, workers=2, counties=5)
+    assert chosen == _Engine("local", None, "自动：未安装 dask.distributed，逐县运行")
+
+
+def _refuse(scheduler: object, workers: object) -> None:
+    raise OSError("Address already in use")
+
+
+def test_auto_runs_locally_when_its_cluster_cannot_start(
+    cpus: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cpus(2)
+    monkeypatch.setattr("landgov.province.run._client", _refuse)
+    folder = small_province(tmp_path / "in")
+    lines: list[str] = []
+    run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, engine="auto", echo=lines.append)
+    man = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["province"]
+    why = "自动：本机 Dask 集群未能启动（OSError：Address already in use），逐县运行"
+    assert man["engine"] == {
+        "name": "local", "scheduler": None, "workers": None, "requested": "auto",
+        "chosen_because": why,
+    }  # fmt: skip
+    assert lines[0] == f"计算引擎：{why}"
+    assert man["rows"]["counties_done"] == 3
+    assert_accounted(tmp_path / "out", man)
+
+
+def test_dask_named_does_not_fall_back(
+    cpus: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("landgov.province.run._client", _refuse)
+    folder = small_province(tmp_path / "in")
+    with pytest.raises(OSError, match="Address already in use"):
+        run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, engine="dask")
+
+
+@pytest.mark.skipif(usable_cpus() < 2, reason="本机只有 1 个可用核：auto 逐县运行")
+def test_auto_on_this_machine_runs_the_counties_on_dask_and_accounts_for_every_row(
+    tmp_path: Path,
+) -> None:
+    folder = small_province(tmp_path / "in")
+    run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, engine="auto")
+    man = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["province"]
+    assert man["engine"]["name"] == "dask" and man["engine"]["workers"] == 2
+    assert man["engine"]["requested"] == "auto"
+    assert_accounted(tmp_path / "out", man)

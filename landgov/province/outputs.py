@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
 
+from landgov.core.unsynced import unsynced
 from landgov.core.vocab import NO_TARGET, PROVINCE
 from landgov.province.county import PROVINCE_CRS
 from landgov.province.parts import LAYERS, read_part
@@ -89,16 +90,17 @@ class ProvinceLayers:
             rows, geometry_type = part.layer(layer)
             if not rows.num_rows:
                 continue
-            pyogrio.write_arrow(  # as write_dataframe(promote_to_multi=True, use_arrow=True)
-                rows,
-                self.gpkg,
-                layer=layer,
-                driver="GPKG",
-                geometry_name="geometry",
-                geometry_type=geometry_type,
-                crs=_GDAL_CRS,
-                append=self._gpkg_started[layer],
-            )
+            with unsynced():  # as the run folder's other files (landgov.core.unsynced)
+                pyogrio.write_arrow(  # as write_dataframe(promote_to_multi=True, use_arrow=True)
+                    rows,
+                    self.gpkg,
+                    layer=layer,
+                    driver="GPKG",
+                    geometry_name="geometry",
+                    geometry_type=geometry_type,
+                    crs=_GDAL_CRS,
+                    append=self._gpkg_started[layer],
+                )
             self._gpkg_started[layer] = True
             self.rows[layer] += rows.num_rows
         return table.num_rows

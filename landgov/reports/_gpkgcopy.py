@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
+from landgov.core.unsynced import PRAGMA
+
 __all__ = ["CopyUnsupportedError", "copy_layers"]
 
 
@@ -302,7 +304,7 @@ def copy_layers(source: Path, target: Path, layers: Sequence[str]) -> None:
             db.execute("ATTACH DATABASE ? AS part", (f"{source.resolve().as_uri()}?mode=ro",))
             # as the run folder's other files, the GeoPackage is not forced to disk (only the
             # manifest is): a run cut short by a power failure is not sealed
-            db.execute("PRAGMA synchronous = OFF")
+            db.execute(PRAGMA)
             db.execute("BEGIN IMMEDIATE")  # one writer: the plan is read under the lock
             try:
                 _copy(db, _Plan(db, layers))

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from landgov.core import forked
 from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
+from landgov.core.unsynced import unsynced
 from landgov.errors import write_failure
 from landgov.policy import Profile
 from landgov.reports.gis import GPKG_VERSION, describe_layer
@@ -123,15 +124,16 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
     else:
         data = pd.DataFrame(data).reset_index(drop=True)
     try:
-        pyogrio.write_dataframe(
-            data,
-            path,
-            layer=layer,
-            driver="GPKG",
-            layer_options={"OVERWRITE": "YES"},
-            dataset_options=None if path.exists() else {"VERSION": GPKG_VERSION},
-            use_arrow=_arrow_writes_same(data),
-        )
+        with unsynced():  # as the run folder's other files (landgov.core.unsynced)
+            pyogrio.write_dataframe(
+                data,
+                path,
+                layer=layer,
+                driver="GPKG",
+                layer_options={"OVERWRITE": "YES"},
+                dataset_options=None if path.exists() else {"VERSION": GPKG_VERSION},
+                use_arrow=_arrow_writes_same(data),
+            )
         describe_layer(path, layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
         raise write_failure(path, exc) from exc

@@ -3,8 +3,9 @@
 For each size (``--parcels 200000 --parcels 1000000``) a simulated province of the 90 counties
 is generated once (``python -m landgov.province``, kept in ``--data``) and screened by each
 engine in a child process: ``local`` (county after county), ``dask1`` and ``dask2`` (a
-``LocalCluster`` of 1 or 2 single-threaded workers). Peak memory is the largest sum of the
-resident memory of the whole process tree (the CLI, the Dask scheduler, nannies and workers),
+``LocalCluster`` of 1 or 2 single-threaded workers), and ``auto``, the command's default (no
+``--engine``: Dask where two or more counties can run at once). Peak memory is the largest sum
+of the resident memory of the whole process tree (the CLI, the Dask scheduler, nannies and workers),
 sampled every 0.2 s with psutil; CPU seconds are those of the whole tree (user + system of
 every finished child process, Dask workers included). Runs of 200,000 parcels or more take
 ``/tmp/heavy.lock`` (flock) first so heavy runs on a shared machine never overlap; the time
@@ -44,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCK = Path("/tmp/heavy.lock")
 HEAVY = 200_000
 ENGINES = {"local": ["--engine", "local"], "dask1": ["--engine", "dask", "--workers", "1"],
-           "dask2": ["--engine", "dask", "--workers", "2"]}  # fmt: skip
+           "dask2": ["--engine", "dask", "--workers", "2"],
+           "auto": []}  # fmt: skip  # auto: the command's default (landgov.province.run)
 
 
 @contextlib.contextmanager

@@ -4,14 +4,17 @@ where it can use two cores or more, else county after county, and said in the ma
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from landgov.core.forked import usable_cpus
+from landgov.errors import InputError
 from landgov.province import run_province
 from landgov.province.run import _chosen_engine, _Engine
+from tests._cli import assert_clean_error, run_cli
 from tests._province import AS_OF, assert_accounted, small_province
 
 
@@ -87,13 +90,40 @@ def test_auto_runs_locally_when_its_cluster_cannot_start(
     assert_accounted(tmp_path / "out", man)
 
 
-def test_dask_named_does_not_fall_back(
-    cpus: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    ("engine", "scheduler", "field"),
+    [("dask", None, "--engine"), ("dask", "tcp://h:8786", "--scheduler"),
+     ("auto", "tcp://h:8786", "--scheduler")],
+)  # fmt: skip
+def test_an_engine_asked_for_by_name_does_not_fall_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, engine: str, scheduler: str | None, field: str
 ) -> None:
     monkeypatch.setattr("landgov.province.run._client", _refuse)
     folder = small_province(tmp_path / "in")
-    with pytest.raises(OSError, match="Address already in use"):
-        run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, engine="dask")
+    with pytest.raises(InputError) as caught:
+        run_province(
+            folder, out_dir=tmp_path / "out", as_of=AS_OF, engine=engine, scheduler=scheduler
+        )
+    (issue,) = caught.value.issues
+    assert issue.source == field and "Address already in use" in issue.problem
+    assert ("--engine local" if field == "--engine" else "不加 --scheduler") in issue.fix
+
+
+def test_cli_an_unreachable_scheduler_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")  # Dask's own: 30 s
+    folder = small_province(tmp_path / "in")
+    with socket.socket() as sock:  # a port nobody listens on: refused at once
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    result = run_cli(
+        "screen", folder, "-o", tmp_path / "out", "--as-of", AS_OF, "--engine", "dask",
+        "--scheduler", address,
+    )  # fmt: skip
+    text = assert_clean_error(result, contains="无法连接 Dask 调度器")
+    assert address in text and "读写文件失败" not in text
 
 
 @pytest.mark.skipif(usable_cpus() < 2, reason="本机只有 1 个可用核：auto 逐县运行")

@@ -228,9 +228,18 @@ def _started(chosen: _Engine, *, engine: str, scheduler: str | None) -> tuple[_E
     try:
         client, cluster = _client(scheduler, chosen.workers)
     except Exception as exc:
+        seen = f"{type(exc).__name__}：{str(exc)[:160]}"
+        if scheduler:  # the user's cluster: never run elsewhere in its place
+            issue = Issue("--scheduler", None, scheduler, f"无法连接 Dask 调度器（{seen}）",
+                          "检查地址与端口、调度器是否已启动、本机能否访问它（docs/dask.md）；"
+                          "或不加 --scheduler，在本机运行")  # fmt: skip
+            raise InputError([issue]) from exc
         if engine != "auto":
-            raise
-        why = f"自动：本机 Dask 集群未能启动（{type(exc).__name__}：{str(exc)[:120]}），逐县运行"
+            issue = Issue("--engine", None, engine, f"本机 Dask 集群未能启动（{seen}）",
+                          "改用 --engine local（逐县运行）或 --engine auto"
+                          "（启动失败时逐县运行）")  # fmt: skip
+            raise InputError([issue]) from exc
+        why = f"自动：本机 Dask 集群未能启动（{seen}），逐县运行"
         return _Engine("local", None, why), None, None
     return chosen, client, cluster
 

@@ -14,9 +14,9 @@ every run.
 
 ``--province DIR`` screens an existing province folder (e.g. ``/work/big/prov1m``) instead of
 generating one, ``--out DIR`` keeps the run's output there (one engine), and ``--stop-after S``
-(or ``--stop-at HH:MM``) interrupts a run after S seconds (at that time; Ctrl+C: the counties
-done are written, the GeoParquet file is closed) and prints the rate seen: parcels screened and
-written per minute.
+(or ``--stop-at HH:MM``) interrupts a run after S seconds (at that time, as Ctrl+C: the run
+removes what it wrote) and prints the rate seen, from the line the run printed for each county
+written (``OUT.log`` beside the output): parcels screened and written per minute.
 
 Goal (issue 11): 1,000,000 parcels in ≤ 5 min and ≤ 8 GB peak on 2 cores.
 """
@@ -28,6 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -73,20 +74,25 @@ def _cpu() -> float:
     return use.ru_utime + use.ru_stime
 
 
-def measured(cmd: list[str], *, stop_after: float | None = None) -> tuple[float, float, int, float]:
+def measured(
+    cmd: list[str], *, stop_after: float | None = None, log: Path | None = None
+) -> tuple[float, float, int, float]:
     """Run ``cmd``; wall seconds, peak MB of its whole process tree, exit code, CPU seconds.
 
-    ``stop_after``: interrupt it (SIGINT, as Ctrl+C) after that many seconds.
+    ``stop_after``: interrupt it (SIGINT, as Ctrl+C) after that many seconds. ``log``: where
+    its standard output goes (``None``: nowhere).
     """
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    with contextlib.ExitStack() as stack:
+        out = subprocess.DEVNULL if log is None else stack.enter_context(log.open("wb"))
+        return _measured(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out), stop_after, t0, cpu0)
+
+
+def _measured(
+    proc: subprocess.Popen, stop_after: float | None, t0: float, cpu0: float
+) -> tuple[float, float, int, float]:
     peak = 0
     done = threading.Event()
 
@@ -115,20 +121,15 @@ def measured(cmd: list[str], *, stop_after: float | None = None) -> tuple[float,
     return seconds, peak / 2**20, code, _cpu() - cpu0
 
 
-def progress(out: Path) -> tuple[int, int]:
-    """Counties finished and parcels in the province layer of a (possibly interrupted) run."""
-    import pyarrow.parquet as pq
+#: The line ``landgov screen PROVINCE`` prints as a county's rows are written to the layers.
+_DONE = re.compile(r"^\d{6} \S+：完成，宗地 (\d+) 宗", re.MULTILINE)
 
-    manifests = list((out / "counties").glob("*/manifest.json"))
-    layer = out / "province.parquet"
-    try:
-        rows = pq.ParquetFile(layer).metadata.num_rows if layer.is_file() else 0
-    except (OSError, ValueError):  # the writer was not closed: count the county manifests
-        rows = 0
-        for path in manifests:
-            man = json.loads(path.read_text(encoding="utf-8"))
-            rows += man["stages"]["screen"]["inputs"]["parcels"]["rows_out"]
-    return len(manifests), rows
+
+def progress(log: Path) -> tuple[int, int]:
+    """Counties finished and parcels written to the province layers by an interrupted run, from
+    its output (``log``): the run itself removes what it wrote and puts the earlier run back."""
+    found = [int(n) for n in _DONE.findall(log.read_text(encoding="utf-8", errors="replace"))]
+    return len(found), sum(found)
 
 
 def province(data: Path, n: int) -> Path:
@@ -164,7 +165,9 @@ def _run(
 ) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
-           "--as-of", as_of, "-q", *ENGINES[engine]]  # fmt: skip
+           "--as-of", as_of, *ENGINES[engine]]  # fmt: skip
+    log = out.with_name(f"{out.name}.log")  # a line per county (the rate of a stopped run)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with heavy_lock(n):
         before = load()
         if stop_at:  # counted from now, when the lock is held
@@ -172,7 +175,7 @@ def _run(
             now = time.localtime()
             left = (hh * 60 + mm) * 60 - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
             stop_after = min(stop_after or left, left)
-        seconds, peak, code, cpu = measured(cmd, stop_after=stop_after)
+        seconds, peak, code, cpu = measured(cmd, stop_after=stop_after, log=log)
         after = load()
     during = f"{before} → {after.split('load average:')[-1].strip()}"
     row = {"n": n, "engine": engine, "seconds": seconds, "cpu": cpu, "peak": peak, "code": code,
@@ -182,7 +185,7 @@ def _run(
             "rows"
         ]
     else:  # interrupted: the rate seen
-        row["counties"], row["written"] = progress(out)
+        row["counties"], row["written"] = progress(log)
     return row
 
 

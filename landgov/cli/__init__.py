@@ -15,6 +15,7 @@ settings and policy version it uses before it starts (:mod:`._workfolder`).
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 
@@ -80,11 +81,15 @@ def main(args: list[str] | None = None) -> None:
     3 (:data:`EXIT_INTERNAL`) an unexpected error, whose traceback is saved to a file whose path
     is printed (:func:`save_crash_report`). Library warnings (GDAL, shapely, openpyxl) are not
     shown unless Python is run with ``-W``: what users need to know is in the problems table.
+    The Python processes a command starts (Dask workers, multiprocessing's resource tracker)
+    follow the same rule through ``PYTHONWARNINGS``.
     """
+    quiet = not sys.warnoptions and "PYTHONWARNINGS" not in os.environ
     try:
         with warnings.catch_warnings():
-            if not sys.warnoptions:
+            if quiet:
                 warnings.simplefilter("ignore")
+                os.environ["PYTHONWARNINGS"] = "ignore"
             cli(args=args, prog_name="landgov", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已中止。", err=True)
@@ -110,3 +115,6 @@ def main(args: list[str] | None = None) -> None:
         fail(os_error_message(exc), EXIT_INPUT)
     except Exception as exc:  # the safety net: no traceback on the terminal
         unexpected(exc, args)
+    finally:
+        if quiet:  # main() may be called again in this process, by a test
+            os.environ.pop("PYTHONWARNINGS", None)

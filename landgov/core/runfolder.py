@@ -58,6 +58,7 @@ __all__ = [
     "file_sha256",
     "open_run",
     "read_manifest",
+    "recover_leftovers",
     "refuse_inside_run",
     "stage_line",
     "stage_view",
@@ -960,7 +961,7 @@ def _copy_kept(
         _drop_sheets(dest / XLSX, sheets)
 
 
-def _leftovers(target: Path, echo: Echo) -> None:
+def recover_leftovers(target: Path, echo: Echo) -> None:
     """Remove temporary folders of crashed runs; bring back a run a crash left half-swapped."""
     parent = target.parent
     old = sorted(parent.glob(f".{target.name}.landgov-old-*"), key=lambda p: p.stat().st_mtime)
@@ -1089,7 +1090,7 @@ def open_run(
     target.parent.mkdir(parents=True, exist_ok=True)
     command = f"landgov {stage}"
     with _locked(target, command=command, wait=wait, echo=say):
-        _leftovers(target, say)
+        recover_leftovers(target, say)
         old = _old_run(target, overwrite=overwrite)
         hashes = {role: file_sha256(Path(p)) for role, p in inputs.items()}
         kept = _keep_earlier(old, stage, hashes, say, target, overwrite=overwrite)

@@ -29,12 +29,17 @@ with (「错误：」, non-zero) after everything else is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import re
+import secrets
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,7 +50,13 @@ import pandas as pd
 
 from landgov import __version__
 from landgov.core.dates import parse_as_of
-from landgov.core.runfolder import MANIFEST, file_sha256, now_text, read_manifest
+from landgov.core.runfolder import (
+    MANIFEST,
+    file_sha256,
+    now_text,
+    read_manifest,
+    recover_leftovers,
+)
 from landgov.errors import DataFileError, InputError, Issue
 from landgov.io._layercheck import _ARCHIVES
 from landgov.policy import load_profile
@@ -210,14 +221,38 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    with _no_ctrl_c():  # the workers leave Ctrl+C to this process, which stops them
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            # its HTTP server (Dask starts one without a dashboard) on a free port of this
+            # machine, not on 8787 (a Jupyter's or another cluster's)
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,  # a worker killed as the run ends is no news to the user
+        )  # fmt: skip
     try:
         return Client(cluster), cluster
     except BaseException:
         cluster.close()
         raise
+
+
+@contextlib.contextmanager
+def _no_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore Ctrl+C (SIGINT), in the main thread of this process.
+
+    A terminal sends Ctrl+C to every process of its group: the ``LocalCluster``'s nannies and
+    workers printed their tracebacks while this process stopped them (its ``finally``). An
+    ignored signal stays ignored in a started process, and Python then installs no handler
+    of its own; the handler of this process is given back at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _started(chosen: _Engine, *, engine: str, scheduler: str | None) -> tuple[_Engine, Any, Any]:
@@ -277,16 +312,34 @@ def _fast_exit() -> None:
     gc.freeze()
 
 
-def _prepare(out: Path, root: Path) -> None:
-    """An empty or missing folder, or an earlier province run (replaced); anything else refused."""
+#: In a province output folder while its run is written; removed once the manifest is (a
+#: folder holding it is a run cut short: a hard kill, a power failure), which the next run
+#: replaces.
+_INCOMPLETE = ".landgov-province-incomplete"
+
+
+def _prepare(out: Path, root: Path, say: Echo) -> Path | None:
+    """Make ``out`` ready for a province run and mark it incomplete (:data:`_INCOMPLETE`).
+
+    ``out`` may be missing or empty, a province run cut short (removed) or an earlier province
+    run, which is set aside beside it and returned: :func:`_abandon` puts it back if this run
+    does not finish, and it is removed once this one is sealed. An earlier run that a killed
+    run had set aside is put back first (:func:`landgov.core.runfolder.recover_leftovers`).
+    Anything else is refused.
+    """
     out = out.resolve()
     if out == root.resolve() or root.resolve() in out.parents:
         raise DataFileError(  # a message: DataFileError takes text, not Issues
             str(Issue(str(out), None, None, "输出文件夹在省级数据文件夹之内", "换一个输出文件夹"))
         )
+    if (out / _INCOMPLETE).is_file():
+        shutil.rmtree(out)
+        say(f"已清理上次中断、未完成的省级运行结果 {out}")
+    recover_leftovers(out, say)
+    old = None
     if out.exists() and any(out.iterdir()):
-        old = read_manifest(out)
-        if not (isinstance(old, Mapping) and "province" in old):
+        manifest = read_manifest(out)
+        if not (isinstance(manifest, Mapping) and "province" in manifest):
             raise DataFileError(
                 str(
                     Issue(
@@ -296,8 +349,18 @@ def _prepare(out: Path, root: Path) -> None:
                     )
                 )
             )  # fmt: skip
-        shutil.rmtree(out)
+        old = out.with_name(f".{out.name}.landgov-old-{secrets.token_hex(4)}")
+        out.rename(old)
     out.mkdir(parents=True, exist_ok=True)
+    (out / _INCOMPLETE).touch()
+    return old
+
+
+def _abandon(out: Path, old: Path | None) -> None:
+    """A run that did not finish: its folder removed, the earlier run (``old``) put back."""
+    shutil.rmtree(out, ignore_errors=True)
+    if old is not None and not out.exists():
+        old.rename(out)
 
 
 def _province_targets(profile_name: str) -> dict[str, Any]:
@@ -521,7 +584,8 @@ def run_province(
     root
         The province folder (holding ``province.json``).
     out_dir
-        Output folder: missing, empty, or an earlier province run (replaced).
+        Output folder: missing, empty, or an earlier province run, replaced only when this
+        one is sealed (a run that fails or is stopped leaves the earlier one as it was).
     profile
         A province profile (or one profile for every county); default: the index's
         ``profile``, else ``zhejiang-province-2023``.
@@ -553,7 +617,37 @@ def run_province(
     prov = load_province_profile(profile or index.profile or DEFAULT_PROVINCE_PROFILE)
     day = parse_as_of(as_of or None).isoformat()
     out = Path(os.path.abspath(out_dir))
-    _prepare(out, root)
+    old = _prepare(out, root, say)
+    try:
+        run = _write(
+            out, root, index, prov, unlisted, day=day, engine=engine, scheduler=scheduler,
+            workers=workers, aliases=aliases, say=say, t0=t0,
+        )  # fmt: skip
+    except BaseException:  # Ctrl+C included: the earlier run comes back, nothing half-written
+        _abandon(out, old)
+        raise
+    (out / _INCOMPLETE).unlink()  # sealed: the manifest is written
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return run
+
+
+def _write(
+    out: Path,
+    root: Path,
+    index: ProvinceIndex,
+    prov: Any,
+    unlisted: dict[str, str],
+    *,
+    day: str,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    aliases: Mapping[str, Iterable[str]] | None,
+    say: Echo,
+    t0: float,
+) -> ProvinceRun:
+    """The province run into ``out`` (made ready by :func:`_prepare`), up to its manifest."""
     alias_lists = {k: list(v) for k, v in aliases.items()} if aliases else None
     jobs = _jobs(index, prov, out, as_of=day, aliases=alias_lists)
     layers = ProvinceLayers(out)
@@ -720,7 +814,9 @@ def _workbook(
 
 
 def _seal(out: Path, section: Mapping[str, Any]) -> dict[str, Any]:
-    files = sorted(p for p in out.iterdir() if p.is_file() and p.name != MANIFEST)
+    files = sorted(
+        p for p in out.iterdir() if p.is_file() and p.name not in {MANIFEST, _INCOMPLETE}
+    )
     manifest = {
         "manifest_version": 1,
         "complete": True,

@@ -12,9 +12,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 __all__ = [
     "ENGLISH",
@@ -129,3 +130,39 @@ def refused(code: int, text: str, *words: str) -> str:
     for word in ENGLISH:
         assert word not in text, (word, text)
     return text
+
+
+def in_session(sid: int) -> list[int]:
+    """The live (not zombie) processes of session ``sid`` (Linux: /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, session, …
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def watch(stream: IO[bytes], needle: str) -> tuple[bytearray, threading.Event, threading.Thread]:
+    """Read ``stream`` to its end in a thread (chunks: a progress bar writes no newlines).
+
+    Returns what was read so far, an event set once ``needle`` was read (or the stream
+    ended), and the thread (started; join it after the process ends).
+    """
+    read, seen = bytearray(), threading.Event()
+
+    def run() -> None:
+        while chunk := stream.read1(4096):  # type: ignore[attr-defined]
+            read.extend(chunk)
+            if needle.encode() in read:
+                seen.set()
+        seen.set()
+
+    reader = threading.Thread(target=run, daemon=True)
+    reader.start()
+    return read, seen, reader

@@ -12,13 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests._cli import ctrl_c_answered, snapshot
+from tests._cli import ctrl_c_answered, in_session, snapshot, watch
 from tests._runs import fake_run
 
 pytestmark = pytest.mark.skipif(
@@ -34,22 +33,6 @@ def _env(*paths: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*paths, ROOT))
     env.pop("LANDGOV_PROCESSES", None)
     return env
-
-
-def _in_session(sid: int) -> list[int]:
-    """The live (not zombie) processes of session ``sid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, session, …
-        if int(fields[3]) == sid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def _interrupt_at(
@@ -70,22 +53,10 @@ def _interrupt_at(
             start_new_session=True,
         )  # fmt: skip
     assert child.stdout is not None and child.stderr is not None
-    err = bytearray()
-    seen = threading.Event()
-
-    def read_stderr() -> None:  # the progress bar writes without newlines
-        assert child.stderr is not None
-        while chunk := child.stderr.read1(4096):
-            err.extend(chunk)
-            if stage.encode() in err:
-                seen.set()
-        seen.set()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    err, seen, reader = watch(child.stderr, stage)
     try:
         assert seen.wait(120), "the stage line never came"
-        processes = len(_in_session(child.pid))
+        processes = len(in_session(child.pid))
         if group:
             os.killpg(child.pid, signal.SIGINT)
         else:
@@ -100,7 +71,7 @@ def _interrupt_at(
         child.stdout.close()
         child.stderr.close()
     time.sleep(0.2)  # a stopped child is reaped by init
-    left = _in_session(child.pid)
+    left = in_session(child.pid)
     for pid in left:  # do not leave them running after a failed test
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"processes left: {left}"

@@ -4,25 +4,22 @@ replaced by the next run, which first puts back an earlier run the killed one ha
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from landgov.core.forked import usable_cpus
 from landgov.province import generate_province, run_province
 from landgov.province import run as province_run
 from landgov.province.outputs import ProvinceLayers
-from tests._cli import ctrl_c_answered, run_cli, snapshot
+from tests._cli import ctrl_c_answered, in_session, run_cli, snapshot, watch
 from tests._province import AS_OF, small_province
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,17 +101,6 @@ def test_a_folder_cut_short_but_not_marked_as_a_province_run_is_still_refused(
     assert (out / "province.parquet").read_bytes() == b"someone's file"
 
 
-def _in_session(sid: int) -> list[int]:
-    """The live processes of session ``sid`` (the run's nannies and workers included)."""
-    time.sleep(0.5)  # a stopped child is reaped by init
-    found = []
-    for proc in psutil.process_iter(["status"]):
-        with contextlib.suppress(psutil.Error, OSError):
-            if os.getsid(proc.pid) == sid and proc.info["status"] != psutil.STATUS_ZOMBIE:
-                found.append(proc.pid)
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups: Linux")
 def test_ctrl_c_on_the_default_engine_stops_cleanly_and_keeps_the_earlier_run(
     tmp_path: Path,
@@ -135,18 +121,7 @@ def test_ctrl_c_on_the_default_engine_stops_cleanly_and_keeps_the_earlier_run(
             start_new_session=True,
         )  # fmt: skip
     assert child.stdout is not None and child.stderr is not None
-    seen, lines = threading.Event(), []
-
-    def read_stdout() -> None:
-        assert child.stdout is not None
-        for line in iter(child.stdout.readline, b""):
-            lines.append(line.decode())
-            if "：完成" in lines[-1]:
-                seen.set()
-        seen.set()
-
-    reader = threading.Thread(target=read_stdout, daemon=True)
-    reader.start()
+    read, seen, reader = watch(child.stdout, "：完成")
     try:
         assert seen.wait(300), "no county finished"
         os.killpg(child.pid, signal.SIGINT)
@@ -159,11 +134,12 @@ def test_ctrl_c_on_the_default_engine_stops_cleanly_and_keeps_the_earlier_run(
             child.wait()
         child.stdout.close()
         child.stderr.close()
-    left = _in_session(child.pid)
+    time.sleep(0.5)  # a stopped child is reaped by init
+    left = in_session(child.pid)
     for pid in left:  # do not leave a scheduler or a worker running after a failed test
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"processes left: {left}"
-    text = "".join(lines) + err
+    text = read.decode() + err
     if child.returncode == 0:  # the machine finished before the signal came
         pytest.skip("the run was done before Ctrl+C")
     assert child.returncode == 1 and "已中止。" in text, text

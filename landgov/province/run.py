@@ -227,7 +227,9 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
             # its HTTP server (Dask starts one without a dashboard) on a free port of this
             # machine, not on 8787 (a Jupyter's or another cluster's)
             scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,  # a worker killed as the run ends is no news to the user
+            # a worker killed as the run ends, or its heartbeat to a scheduler already closing
+            # (logged with a traceback), is no news to the user: a county's error is its result
+            silence_logs=logging.CRITICAL,
         )  # fmt: skip
     try:
         return Client(cluster), cluster

@@ -406,7 +406,9 @@ def basis_rows(
         short = cite(code, clause)
         if short in rows:
             continue  # one clause written two ways (000 4 and 000 三.4)
-        found = short in wanted or re.search(re.escape(short) + r"(?![第\d（])", blob)
+        found = short in wanted or (  # a plain search first: most clauses are not cited
+            short in blob and re.search(re.escape(short) + r"(?![第\d（])", blob)
+        )
         if not (everything or found):
             continue
         doc = DOCUMENTS[code]

@@ -13,7 +13,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,7 @@ __all__ = [
     "ENGLISH",
     "assert_clean_error",
     "ctrl_c_answered",
+    "interrupted",
     "main_here",
     "refused",
     "run_cli",
@@ -166,3 +168,61 @@ def watch(stream: IO[bytes], needle: str) -> tuple[bytearray, threading.Event, t
     reader = threading.Thread(target=run, daemon=True)
     reader.start()
     return read, seen, reader
+
+
+def interrupted(
+    cmd: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    needle: str,
+    on: str = "stderr",
+    group: bool = True,
+    within: float = 120,
+    settle: float = 0.2,
+) -> tuple[int, str]:
+    """Run ``cmd`` in a session of its own and send it Ctrl+C (SIGINT) once ``needle`` shows
+    on its ``on`` stream (``"stderr"`` or ``"stdout"``, read in chunks: not after a fixed time).
+
+    ``group``: to its whole process group, as a terminal's Ctrl+C (its children and workers
+    too), else to the command alone (as ``Popen.send_signal``). Fails when ``needle`` does not
+    come within ``within`` seconds, or when a process of the session is left ``settle`` seconds
+    after the command ended (they are killed first, not left running after a failed test).
+
+    Returns
+    -------
+    tuple
+        The exit code and the output (stdout, then stderr).
+    """
+    with ctrl_c_answered():
+        child = subprocess.Popen(
+            list(cmd), cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    watched, other = (
+        (child.stderr, child.stdout) if on == "stderr" else (child.stdout, child.stderr)
+    )
+    read, seen, reader = watch(watched, needle)
+    try:
+        assert seen.wait(within), f"「{needle}」 never came"
+        if group:
+            os.killpg(child.pid, signal.SIGINT)
+        else:
+            child.send_signal(signal.SIGINT)
+        rest = other.read()
+        child.wait(timeout=120)
+        reader.join(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    time.sleep(settle)  # a stopped child is reaped by init
+    left = in_session(child.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"processes left: {left}"
+    out, err = (rest, bytes(read)) if on == "stderr" else (bytes(read), rest)
+    return child.returncode, out.decode() + err.decode()

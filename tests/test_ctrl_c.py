@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._cli import ctrl_c_answered, in_session, snapshot, watch
+from tests._cli import ctrl_c_answered, interrupted, snapshot
 from tests._runs import fake_run
 
 pytestmark = pytest.mark.skipif(
@@ -35,48 +35,17 @@ def _env(*paths: Path) -> dict[str, str]:
     return env
 
 
-def _interrupt_at(
-    out: Path, stage: str, *, group: bool
-) -> tuple[subprocess.CompletedProcess[str], int]:
+def _interrupt_at(out: Path, stage: str, *, group: bool) -> tuple[int, str]:
     """``landgov screen --far`` of the sample into ``out``, sent SIGINT when ``stage`` shows
-    on stderr; the outcome and how many processes it had then (itself and its children)."""
+    on stderr; its exit code and output."""
     s = SAMPLE
     args = [
         "-p", s / "parcels.shp", "-e", s / "enterprises.xlsx", "-l", s / "links.xlsx",
         "-r", s / "height.tif", "-b", s / "buildings.gpkg", "-a", s / "applications.xlsx",
     ]  # fmt: skip
-    with ctrl_c_answered():
-        child = subprocess.Popen(
-            [sys.executable, "-m", "landgov", "screen", *map(str, args), "--far", "-o",
-             str(out), "--as-of", "2026-06-30"],
-            cwd=out.parent, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )  # fmt: skip
-    assert child.stdout is not None and child.stderr is not None
-    err, seen, reader = watch(child.stderr, stage)
-    try:
-        assert seen.wait(120), "the stage line never came"
-        processes = len(in_session(child.pid))
-        if group:
-            os.killpg(child.pid, signal.SIGINT)
-        else:
-            child.send_signal(signal.SIGINT)
-        stdout = child.stdout.read()
-        child.wait(timeout=60)
-        reader.join(timeout=60)
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-        child.stdout.close()
-        child.stderr.close()
-    time.sleep(0.2)  # a stopped child is reaped by init
-    left = in_session(child.pid)
-    for pid in left:  # do not leave them running after a failed test
-        os.kill(pid, signal.SIGKILL)
-    assert left == [], f"processes left: {left}"
-    text = stdout.decode() + err.decode()
-    return subprocess.CompletedProcess(child.args, child.returncode, text, ""), processes
+    cmd = [sys.executable, "-m", "landgov", "screen", *map(str, args), "--far", "-o", str(out),
+           "--as-of", "2026-06-30"]  # fmt: skip
+    return interrupted(cmd, cwd=out.parent, env=_env(), needle=stage, group=group)
 
 
 @pytest.mark.parametrize(
@@ -90,11 +59,10 @@ def test_ctrl_c_in_a_run_of_both_stages(tmp_path: Path, stage: str, group: bool)
     child (写出结果): whichever process gets the signal, the run stops cleanly."""
     out = fake_run(tmp_path / "结果", [{"parcel_id": "330602001002GB00001"}], as_of="2026-06-30")
     before = snapshot(out)
-    result, _ = _interrupt_at(out, stage, group=group)
-    text = result.stdout
-    if result.returncode == 0:  # the machine finished before the signal came
+    code, text = _interrupt_at(out, stage, group=group)
+    if code == 0:  # the machine finished before the signal came
         pytest.skip("the run was done before Ctrl+C")
-    assert result.returncode == 1, (result.returncode, text)
+    assert code == 1, (code, text)
     assert "已中止。" in text, text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
     assert snapshot(out) == before

@@ -7,10 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,7 @@ from landgov.core.forked import usable_cpus
 from landgov.province import generate_province, run_province
 from landgov.province import run as province_run
 from landgov.province.outputs import ProvinceLayers
-from tests._cli import ctrl_c_answered, in_session, run_cli, snapshot, watch
+from tests._cli import interrupted, run_cli, snapshot
 from tests._province import AS_OF, small_province
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,36 +110,14 @@ def test_ctrl_c_on_the_default_engine_stops_cleanly_and_keeps_the_earlier_run(
     assert first.returncode == 0, first.stdout + first.stderr
     before = snapshot(out)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
-    with ctrl_c_answered():
-        child = subprocess.Popen(
-            [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
-             "--as-of", "2026-07-31"],
-            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )  # fmt: skip
-    assert child.stdout is not None and child.stderr is not None
-    read, seen, reader = watch(child.stdout, "：完成")
-    try:
-        assert seen.wait(300), "no county finished"
-        os.killpg(child.pid, signal.SIGINT)
-        child.wait(timeout=120)
-        reader.join(timeout=60)
-        err = child.stderr.read().decode()
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-        child.stdout.close()
-        child.stderr.close()
-    time.sleep(0.5)  # a stopped child is reaped by init
-    left = in_session(child.pid)
-    for pid in left:  # do not leave a scheduler or a worker running after a failed test
-        os.kill(pid, signal.SIGKILL)
-    assert left == [], f"processes left: {left}"
-    text = read.decode() + err
-    if child.returncode == 0:  # the machine finished before the signal came
+    cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
+           "--as-of", "2026-07-31"]  # fmt: skip
+    code, text = interrupted(
+        cmd, cwd=tmp_path, env=env, needle="：完成", on="stdout", within=300, settle=0.5
+    )
+    if code == 0:  # the machine finished before the signal came
         pytest.skip("the run was done before Ctrl+C")
-    assert child.returncode == 1 and "已中止。" in text, text
+    assert code == 1 and "已中止。" in text, text
     assert ("Dask" in text) == (usable_cpus() >= 2)  # the default engine, as it chose
     for needle in ("Traceback", "KeyboardInterrupt", "Warning", "WARNING"):
         assert needle not in text, text

@@ -29,7 +29,9 @@ PRAGMA = "PRAGMA synchronous = OFF"
 
 _lock = threading.Lock()
 _inside = 0
-_before: str | None = None
+#: The option's value before the first thread entered, as pyogrio reads it: text, or a bool
+#: (``True`` / ``False`` for 「ON」 / 「OFF」) or a number, which it writes back the same.
+_before: str | bool | int | None = None
 
 
 @contextmanager

@@ -136,29 +136,3 @@ def test_auto_on_this_machine_runs_the_counties_on_dask_and_accounts_for_every_r
     assert man["engine"]["name"] == "dask" and man["engine"]["workers"] == 2
     assert man["engine"]["requested"] == "auto"
     assert_accounted(tmp_path / "out", man)
-
-
-def _trim_threshold() -> str | None:
-    import os
-
-    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
-
-
-def test_own_cluster_workers_free_memory_as_python_does(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """dask.distributed gives its workers MALLOC_TRIM_THRESHOLD_=65536 (every big array a fresh
-    mmap); the run's own LocalCluster does not, and leaves Dask's setting as it was."""
-    import dask
-
-    from landgov.province.run import _TRIM, _client, _close
-
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    before = dask.config.get(_TRIM)
-    client, cluster = _client(None, 1)
-    try:
-        seen = client.run(_trim_threshold)
-    finally:
-        _close(client, cluster)
-    assert list(seen.values()) == [None]
-    assert dask.config.get(_TRIM) == before

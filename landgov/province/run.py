@@ -215,23 +215,13 @@ def _chosen_engine(engine: str, *, scheduler: str | None, workers: int, counties
     return _Engine("dask", n, f"自动：本机可用 {cpus} 个核，{n} 个 Dask 工作进程并行各县")
 
 
-#: dask.distributed's setting of the environment variable its nannies give their workers.
-_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-
-
 def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     """A Dask client on ``scheduler``, or on a ``LocalCluster`` of its own (then returned too)."""
-    import dask
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    # the workers leave Ctrl+C to this process, which stops them; and they free memory as
-    # Python does (glibc's own threshold; dask.distributed sets MALLOC_TRIM_THRESHOLD_=65536,
-    # which makes every big array a fresh mmap and its pages fresh faults: a county of 11,111
-    # parcels took 6.2–6.3 s on one worker with it, 5.4–5.8 s without; a user's own value in
-    # the environment still reaches them)
-    with _no_ctrl_c(), dask.config.set({_TRIM: None}):
+    with _no_ctrl_c():  # the workers leave Ctrl+C to this process, which stops them
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
             # its HTTP server (Dask starts one without a dashboard) on a free port of this

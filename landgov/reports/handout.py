@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import COLUMNS, CONDITION_LABELS, short_label
-from landgov.core.distinct import distinct_texts
+from landgov.core.distinct import distinct_texts_of
 from landgov.core.documents import basis_rows, cited
 from landgov.core.missing import format_number
 from landgov.core.vocab import DISTRICT
@@ -140,11 +140,7 @@ def params_sheet(profile: Profile) -> pd.DataFrame:
 def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
     """Every text of ``frames``, each once (the sheets repeat their reasons: the 治理清单's
     rows are rows of the 底数清单)."""
-    out: set[str] = set()
-    for frame in frames:
-        for name in frame.columns:
-            out |= distinct_texts(frame[name])
-    return list(out)
+    return list(distinct_texts_of(frame[name] for frame in frames for name in frame.columns))
 
 
 def profile_clauses(profile: Profile) -> list[tuple[str, str]]:

@@ -64,6 +64,14 @@ def distinct_texts(column: pd.Series) -> set[str]:
     return set()
 
 
+def _arrow_texts(column: pd.Series) -> pa.Array | None:
+    """The cells of an Arrow text column as one Arrow array (``None`` for any other column)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return pa.array(column.array)
+    return None
+
+
 def distinct_texts_of(columns: Iterable[pd.Series]) -> set[str]:
     """The texts of all ``columns``, each once: :func:`distinct_texts` of each, united.
 
@@ -79,9 +87,9 @@ def distinct_texts_of(columns: Iterable[pd.Series]) -> set[str]:
     out: set[str] = set()
     arrays = []
     for column in columns:
-        dtype = column.dtype
-        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-            arrays.append(pa.array(column.array).cast(pa.large_string()))
+        cells = _arrow_texts(column)
+        if cells is not None:
+            arrays.append(cells.cast(pa.large_string()))
         else:
             out |= distinct_texts(column)
     if arrays:
@@ -101,13 +109,8 @@ def isin_texts(column: pd.Series, values: Iterable[object]) -> pd.Series:
     [False, False, True]
     """
     wanted = list(values)
-    dtype = column.dtype
-    if not (
-        isinstance(dtype, pd.StringDtype)
-        and dtype.storage == "pyarrow"
-        and all(type(v) is str for v in wanted)
-    ):
+    cells = _arrow_texts(column)
+    if cells is None or not all(type(v) is str for v in wanted):
         return column.isin(wanted)
-    cells = pa.array(column.array)
     hit = pc.is_in(cells, value_set=pa.array(wanted, type=cells.type))
     return pd.Series(np.array(hit, dtype=np.bool_), index=column.index, name=column.name)

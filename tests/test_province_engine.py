@@ -136,3 +136,38 @@ def test_auto_on_this_machine_runs_the_counties_on_dask_and_accounts_for_every_r
     assert man["engine"]["name"] == "dask" and man["engine"]["workers"] == 2
     assert man["engine"]["requested"] == "auto"
     assert_accounted(tmp_path / "out", man)
+
+
+def _worker_settings() -> tuple[bool, str | None]:
+    """What a worker runs with: its profiler on, and glibc's trim threshold from Dask."""
+    import os
+
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled")), os.environ.get(
+        "MALLOC_TRIM_THRESHOLD_"
+    )
+
+
+def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run's own LocalCluster has no dashboard, so its workers sample no stacks for one, and
+    it gives them no MALLOC_TRIM_THRESHOLD_ (Dask's 65536 makes every big array a fresh mmap);
+    Dask's settings in this process are left as they were."""
+    import dask
+    import distributed  # noqa: F401  (its defaults are in dask.config once imported)
+
+    from landgov.province.run import OWN_CLUSTER, _client, _close
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    before = {key: dask.config.get(key) for key in OWN_CLUSTER}
+    assert before["distributed.worker.profile.enabled"] is True  # Dask's default: changed here
+    assert before["distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"] == 65536
+    client, cluster = _client(None, 1)
+    try:
+        seen = client.run(_worker_settings)
+        assert list(seen.values()) == [(False, None)]
+    finally:
+        _close(client, cluster)
+    assert {key: dask.config.get(key) for key in OWN_CLUSTER} == before

@@ -7,6 +7,7 @@ import json
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,15 +139,12 @@ def test_auto_on_this_machine_runs_the_counties_on_dask_and_accounts_for_every_r
     assert_accounted(tmp_path / "out", man)
 
 
-def _worker_settings() -> tuple[bool, str | None]:
-    """What a worker runs with: its profiler on, and glibc's trim threshold from Dask."""
+def _worker_settings(dask_worker: Any) -> tuple[bool, str | None]:
+    """What a worker runs with: its profiler sampling (the periodic callback Dask starts for
+    it), and glibc's trim threshold from Dask."""
     import os
 
-    import dask
-
-    return bool(dask.config.get("distributed.worker.profile.enabled")), os.environ.get(
-        "MALLOC_TRIM_THRESHOLD_"
-    )
+    return "profile" in dask_worker.periodic_callbacks, os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
 def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does(

@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         cases.append((f"generated {args.parcels:,}", folder))
     print(f"machine: {os.cpu_count()} cores, load average {_load()} (before the runs)")
+    print(f"packages: {_versions()}")
     print(_warm([folder for _name, folder in cases]))
     print(
         f"{'data':<20} {'job':<7} {'seconds':>8} {'CPU s':>8} {'Excel s':>8} {'peak MB':>8} "
@@ -262,6 +263,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+#: The packages whose speed the plain script's time rests on (its xlsx is pandas writing cell
+#: by cell through XlsxWriter): a new environment can move the yardstick, not only landgov.
+_YARDSTICK_PACKAGES = ("pandas", "xlsxwriter", "numpy", "pyarrow", "geopandas", "pyogrio")
+
+
+def _versions() -> str:
+    """The installed versions of :data:`_YARDSTICK_PACKAGES` (``-`` where one is missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def one(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    return ", ".join(f"{name} {one(name)}" for name in _YARDSTICK_PACKAGES)
 
 
 if __name__ == "__main__":

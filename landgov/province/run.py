@@ -216,9 +216,10 @@ def _chosen_engine(engine: str, *, scheduler: str | None, workers: int, counties
 
 
 #: What the run's own ``LocalCluster`` sets for its workers beside dask.distributed's defaults
-#: (measured on 10 counties of 11,111 parcels, 2 workers, three runs each way, alternately:
+#: (measured on 10 counties of 11,111 parcels, 2 workers, two runs each way, alternately:
 #: 8.05-8.16 s a county with Dask's defaults, 7.59-7.65 s without the profiler, 7.28-7.31 s
-#: without both; the system CPU time of the run 7.8 s -> 4.3 s):
+#: without both, the system CPU time of the run 7.8 s -> 4.3 s; the code before and after,
+#: alternately: 8.16-8.34 s against 7.22-7.27 s):
 #:
 #: - no statistical profiler: each worker samples its task's stack every 10 ms for the
 #:   dashboard's profile page, and this cluster has no dashboard;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -216,3 +217,46 @@ def test_repeated_texts_come_back_from_a_child_identical() -> None:
     with forked.start(_notes_frame) as pending:
         assert pending.forked
         pd.testing.assert_frame_equal(pending.result(), frame)
+
+
+@forked.deferred_fields("plots")
+@dataclass
+class _Result:
+    plots: list[str]
+    count: int
+
+
+def _result() -> _Result:
+    result = _Result([f"ZR{i:05d}" for i in range(1_000)], 1_000)
+    forked.defer(result, "plots")
+    assert result.plots[0] == "ZR00000"  # where it was made it reads as it is
+    forked.defer(result, "plots")
+    return result
+
+
+@needs_fork
+def test_a_deferred_field_arrives_pickled_and_is_unpickled_when_first_read() -> None:
+    with forked.start(_result) as pending:
+        assert pending.forked
+        result = pending.result()
+    waiting = result.__dict__["plots"]
+    assert isinstance(waiting, forked.Deferred) and waiting._data is not None  # not read yet
+    assert result.count == 1_000
+    assert result.plots == [f"ZR{i:05d}" for i in range(1_000)]
+    assert result.__dict__["plots"] is result.plots  # unpickled once, kept in its place
+    assert waiting._data is None  # the pickle let go
+    assert result == _Result([f"ZR{i:05d}" for i in range(1_000)], 1_000)
+
+
+def test_a_deferred_field_in_process_is_the_value_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(forked.ENV, "1")
+    result = forked.start(_result).result()
+    assert result.__dict__["plots"]._data is None  # never pickled
+    assert result.plots[-1] == "ZR00999"
+
+
+def test_only_a_declared_field_can_be_deferred() -> None:
+    result = _Result(["a"], 1)
+    with pytest.raises(TypeError, match=r"_Result\.count is not declared"):
+        forked.defer(result, "count")
+    assert result.count == 1

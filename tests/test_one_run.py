@@ -337,6 +337,30 @@ def test_forked_and_in_process_runs_write_the_same_folder(
     assert "verdicts" in run.far.screened.columns  # came back whole from the child
 
 
+def test_far_plots_of_a_forked_run_are_unpickled_only_when_read(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run writes its folder and manifest without unpickling far's plot frame (500,000
+    verdicts on a district); read, it is the frame a run in one process returns."""
+    from landgov.core.forked import Deferred, can_fork
+
+    assert can_fork(), "this test needs a forked run: two CPUs"
+    forked = _one(_inputs(small), tmp_path / "forked", FarOptions())
+    assert forked.far is not None
+    assert isinstance(forked.far.__dict__["screened"], Deferred)  # the run did not read it
+    manifest = json.loads((tmp_path / "forked" / "manifest.json").read_text("utf-8"))
+    counts = manifest["stages"]["far"]["counts"]
+    _in_process(monkeypatch)
+    alone = _one(_inputs(small), tmp_path / "alone", FarOptions())
+    assert alone.far is not None
+    got, want = forked.far.screened, alone.far.screened
+    assert counts["parcels"] == len(want) and sum(counts["screening"].values()) == len(want)
+    pd.testing.assert_frame_equal(got.drop(columns="verdicts"), want.drop(columns="verdicts"))
+    assert [[v.explain() for v in vs] for vs in got["verdicts"]] == [
+        [v.explain() for v in vs] for vs in want["verdicts"]
+    ]
+
+
 @pytest.mark.slow
 def test_forked_and_in_process_runs_of_the_bundled_sample_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

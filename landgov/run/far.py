@@ -42,6 +42,7 @@ from landgov.core.counts import (
     zengrong_counts,
 )
 from landgov.core.dates import parse_as_of, unread_columns
+from landgov.core.forked import defer, deferred_fields
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
 from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
@@ -123,9 +124,15 @@ FAR_LAYER_COLUMNS = [
 ]  # fmt: skip
 
 
+@deferred_fields("screened")
 @dataclass
 class FarRun:
-    """What :func:`run_far` produced."""
+    """What :func:`run_far` produced.
+
+    ``screened`` of a stage computed in a child process (:func:`start_far`) arrives pickled
+    and is unpickled when it is first read (:func:`~landgov.core.forked.deferred_fields`): a
+    run of both stages writes its files and manifest without reading it.
+    """
 
     screened: gpd.GeoDataFrame
     applications: gpd.GeoDataFrame | None
@@ -490,8 +497,16 @@ def start_far(
     from landgov.core.forked import start
 
     timer = StageTimer([])
-    return start(_far, inputs, part, prof=prof, day=day, timer=timer, options=options,
-                 aliases=aliases, verified=verified, shared=shared, apart=True)  # fmt: skip
+    return start(_far_apart, inputs, part, prof=prof, day=day, timer=timer, options=options,
+                 aliases=aliases, verified=verified, shared=shared)  # fmt: skip
+
+
+def _far_apart(inputs: RunInputs, out: Path, **options: Any) -> FarPart:
+    """:func:`_far` with ``apart``, its plot frame sent back to be unpickled only if the parent
+    reads it (:func:`~landgov.core.forked.defer`): the files and the counts are made here."""
+    part = _far(inputs, out, apart=True, **options)
+    defer(part.run, "screened")
+    return part
 
 
 def _far(
@@ -772,6 +787,7 @@ def _written(
         None if answers is None or verified is None else verified_entry(verified, answers)
     )
     extra["overrides"] = None if decided is None else decided.summary
+    extra["counts"] = _counts(screened, apps)
     run = FarRun(screened, apps, packet, written, extra,
                  problems if fixes is None else fixes.added_to(problems))  # fmt: skip
     described = {
@@ -929,9 +945,10 @@ def _manifest(
     timings: dict[str, float],
     out: Path,
 ) -> dict[str, Any]:
-    """The ``far`` section of ``manifest.json`` (same keys as ``screen``, ``docs/schema.md``)."""
-    screened, apps = run.screened, run.applications
-    candidates = candidate_counts(screened, apps)
+    """The ``far`` section of ``manifest.json`` (same keys as ``screen``, ``docs/schema.md``);
+    its ``counts`` are those :func:`_written` made (:func:`_counts`), so that a plot frame
+    computed apart is not read for them."""
+    apps, counts = run.applications, run.manifest["counts"]
     return {
         "command": "landgov far",
         "landgov_version": __version__,
@@ -950,7 +967,7 @@ def _manifest(
             "geoparquet": {"far": str(out / PARQUET_FAR)},
             "forms_dir": str(out / FORMS_DIR),
             "rows": {
-                "far": len(screened),
+                "far": counts["parcels"],
                 "far_applications": 0 if apps is None else len(apps),
                 "packet": len(run.packet),
                 "problems": len(run.problems),
@@ -960,18 +977,23 @@ def _manifest(
         },
         "verified": run.manifest.get("verified"),
         "overrides": run.manifest.get("overrides"),
-        "counts": {
-            "parcels": len(screened),
-            "screening": zengrong_counts(screened),
-            "candidates": candidates.total,
-            "candidates_applied": candidates.applied,
-            "candidates_in_packet": candidates.in_packet,
-            "candidates_by_township": _candidates_by_township(screened),
-            "far_source": {
-                str(k): int(v) for k, v in screened["far_source"].value_counts().items()
-            },
-            "applications": application_counts(apps),
-            "units": {"screening": PLOT, "candidates": PLOT, "applications": APPLICATION},
-        },
+        "counts": counts,
         "timings_s": timings,
+    }
+
+
+def _counts(screened: gpd.GeoDataFrame, apps: gpd.GeoDataFrame | None) -> dict[str, Any]:
+    """The ``counts`` of the ``far`` manifest section: plots per verdict, candidates,
+    applications."""
+    candidates = candidate_counts(screened, apps)
+    return {
+        "parcels": len(screened),
+        "screening": zengrong_counts(screened),
+        "candidates": candidates.total,
+        "candidates_applied": candidates.applied,
+        "candidates_in_packet": candidates.in_packet,
+        "candidates_by_township": _candidates_by_township(screened),
+        "far_source": {str(k): int(v) for k, v in screened["far_source"].value_counts().items()},
+        "applications": application_counts(apps),
+        "units": {"screening": PLOT, "candidates": PLOT, "applications": APPLICATION},
     }

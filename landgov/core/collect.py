@@ -267,7 +267,12 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
 _ITEM = re.compile(r"^(?P<label>.+?)〔(?P<dept>[^；〕]+)(?:；(?P<firm>[^〕]*))?〕$")
 
 
-def render_text(text: object, *, names: Mapping[str, str] | None = None) -> object:
+def render_text(
+    text: object,
+    *,
+    names: Mapping[str, str] | None = None,
+    memo: dict[tuple[int, str], str] | None = None,
+) -> object:
     """``text`` with every internal missing-input form rewritten as a Chinese to-collect item.
 
     Parameters
@@ -277,6 +282,10 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
         a string is returned as it is.
     names
         Enterprise name by USCC, to name the enterprise beside its code.
+    memo
+        The items rewritten so far (by pattern and matched form), for calls with the same
+        ``names``: a run passes one dict for all its texts, whose items recur (a plot's in its
+        待核实, 缺失 and reasons texts, an enterprise's on each of its plots).
 
     Examples
     --------
@@ -286,17 +295,24 @@ def render_text(text: object, *, names: Mapping[str, str] | None = None) -> obje
     if not isinstance(text, str) or not text:
         return text
     lookup = names or {}
-    for (pattern, build), needles in zip(_PATTERNS, _NEEDLES, strict=True):
+    done = {} if memo is None else memo
+    for k, ((pattern, build), needles) in enumerate(zip(_PATTERNS, _NEEDLES, strict=True)):
         for needle in needles:
             if needle in text:
                 break
         else:
             continue  # the pattern cannot match: every match holds one of these words
 
-        def repl(m: re.Match[str], build: Callable[[re.Match[str]], Need] = build) -> str:
-            need = build(m)
-            name = lookup.get(need.uscc) if need.uscc else None
-            return Need(need.field, need.uscc, name, need.note).text()
+        def repl(
+            m: re.Match[str], build: Callable[[re.Match[str]], Need] = build, k: int = k
+        ) -> str:
+            key = (k, m.group())  # the item depends on the matched form alone
+            item = done.get(key)
+            if item is None:
+                need = build(m)
+                name = lookup.get(need.uscc) if need.uscc else None
+                item = done[key] = Need(need.field, need.uscc, name, need.note).text()
+            return item
 
         text = pattern.sub(repl, text)
     return text

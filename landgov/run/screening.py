@@ -750,12 +750,13 @@ def _collect_renderer(
         names = dict(zip(known["uscc"].astype(str), known["name"].astype(str), strict=True))
 
     done: dict[str, object] = {}  # each distinct text once, shared by parcels and 治理清单
+    items: dict[tuple[int, str], str] = {}  # each item once, shared by the texts
 
     def render(text: object) -> object:
         if not isinstance(text, str):
             return text
         if text not in done:
-            done[text] = render_text(text, names=names)
+            done[text] = render_text(text, names=names, memo=items)
         return done[text]
 
     def rendered(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,8 +4,9 @@ Most of a run is Python that holds the GIL (building sheet rows, judging plots),
 not run it in parallel. A forked child does: it starts with a copy of the parent's memory, so the
 function and its arguments reach it without pickling (a 50,000-plot frame costs nothing to hand
 over), and only the result travels back, pickled: through a pipe, or when it is big (a 50,000-plot
-增容 result pickles to 376 MB) through a memory file that the child fills without waiting for the
-parent to read (:data:`BIG`). An exception raised in the child
+增容 result pickles to 109 MB) through a memory file that the child fills without waiting for the
+parent to read (:data:`BIG`). A part of the result the parent may never read travels pickled on
+its own and is unpickled when first read (:func:`defer`). An exception raised in the child
 is raised again by :meth:`Pending.result` in the parent, with its type and message, so a Chinese
 「错误：」 message from the child reaches the user as if the work had run in-process.
 

@@ -501,10 +501,10 @@ def start_far(
                  aliases=aliases, verified=verified, shared=shared)  # fmt: skip
 
 
-def _far_apart(inputs: RunInputs, out: Path, **options: Any) -> FarPart:
+def _far_apart(inputs: RunInputs, out: Path, **kwargs: Any) -> FarPart:
     """:func:`_far` with ``apart``, its plot frame sent back to be unpickled only if the parent
     reads it (:func:`~landgov.core.forked.defer`): the files and the counts are made here."""
-    part = _far(inputs, out, apart=True, **options)
+    part = _far(inputs, out, apart=True, **kwargs)
     defer(part.run, "screened")
     return part
 

@@ -10,8 +10,9 @@ Each run happens in its own Python process, which reports its wall time and peak
 memory (``ru_maxrss``), so one run's memory does not hide another's. A run may fork children
 (:mod:`landgov.core.forked`: the one run measures the raster and computes far beside the
 screening): their CPU time is counted in ``CPU s``, and ``sum MB`` is the peak of the summed
-resident memory of the process and its children, sampled from ``/proc`` every 50 ms (Linux;
-``ru_maxrss`` is the largest single process). Generated data uses the
+resident memory of the process and its children, sampled from ``/proc`` every 50 ms by this
+script's own process, outside the run it measures (Linux; ``ru_maxrss`` is the largest single
+process). Generated data uses the
 seeded generator's ``bench`` formats (GeoParquet parcels, CSV tables, GeoPackage layers).
 
 The ``screen`` and ``far`` rows write separate folders. ``far 写入同一文件夹`` is far into the
@@ -44,37 +45,10 @@ HERE = Path(__file__).resolve().parent
 XLSX_TIMING = "其中：写出 Excel"  # landgov.run.screening.XLSX_TIMING (not imported: keep small)
 
 _CHILD = """
-import json, os, resource, sys, threading, time
+import json, os, resource, sys, time
 from pathlib import Path
 from landgov.run.files import RunInputs
 
-def _rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            return next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
-    except OSError:
-        return 0
-
-def _tree(pid):  # the process and its descendants (children of landgov.core.forked)
-    found, todo = [pid], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            for task in os.listdir(f"/proc/{parent}/task"):
-                with open(f"/proc/{parent}/task/{task}/children") as fh:
-                    kids = [int(k) for k in fh.read().split()]
-                found += kids
-                todo += kids
-        except OSError:
-            pass
-    return found
-
-peak_sum, done = [0], threading.Event()
-def _sample():  # ru_maxrss is one process's peak: the forked children's memory adds to it
-    while not done.wait(0.05):
-        peak_sum[0] = max(peak_sum[0], sum(_rss_kb(p) for p in _tree(os.getpid())))
-if os.path.isdir("/proc/self/task"):
-    threading.Thread(target=_sample, daemon=True).start()
 job, folder, out, profile = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 def pick(*names):
     return next((folder / n for n in names if (folder / n).exists()), None)
@@ -111,12 +85,10 @@ else:
     manifest = run_far(inputs, profile=profile, out_dir=out, as_of="2026-06-30").manifest
 counts, timings = manifest["counts"], manifest["timings_s"]
 seconds = time.perf_counter() - start
-done.set()
 use, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": seconds,
                   "cpu_s": use.ru_utime + use.ru_stime - cpu0 + kids.ru_utime + kids.ru_stime,
                   "peak_mb": use.ru_maxrss / 1024,
-                  "peak_sum_mb": peak_sum[0] / 1024 or None,
                   "timings": timings, "counts": counts}, ensure_ascii=False, default=str))
 """
 
@@ -138,14 +110,53 @@ print(json.dumps(res))
 """
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (the children of landgov.core.forked)."""
+    found, todo = [pid], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+                found += kids
+                todo += kids
+        except OSError:
+            pass
+    return found
+
+
 def _run(job: str, folder: Path, out: Path, profile: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, job, str(folder), str(out), profile],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """Run ``job`` in a child and add ``peak_sum_mb``: the largest sum of the resident memory of
+    the child and its forked children (``ru_maxrss`` is one process's peak), sampled every 50 ms
+    from this process. Sampled from a thread of the measured process, as before, it took the
+    GIL from the run it measured; the plain script has no such thread."""
+    cmd = [sys.executable, "-c", _CHILD, job, str(folder), str(out), profile]
+    # its output into files: a pipe nobody reads while sampling could fill and stop the child
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        with subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True) as proc:
+            peak = 0
+            sampling = os.path.isdir(f"/proc/{proc.pid}/task")
+            while sampling and proc.poll() is None:
+                peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
+                time.sleep(0.05)
+            proc.wait()
+        stdout.seek(0)
+        stderr.seek(0)
+        out_text, err_text = stdout.read(), stderr.read()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, out_text, err_text)
+    result = json.loads(out_text.strip().splitlines()[-1])
+    result["peak_sum_mb"] = peak / 1024 or None
+    return result
 
 
 def _plain(folder: Path, out: Path) -> dict:

@@ -35,7 +35,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,32 +92,16 @@ def measured(
 def _measured(
     proc: subprocess.Popen, stop_after: float | None, t0: float, cpu0: float
 ) -> tuple[float, float, int, float]:
-    peak = 0
-    done = threading.Event()
+    from _memory import tree_peak
 
-    def sample() -> None:
-        nonlocal peak
-        root = psutil.Process(proc.pid)
-        while not done.is_set():
-            total = 0
-            with contextlib.suppress(psutil.Error):
-                for p in [root, *root.children(recursive=True)]:
-                    with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
-            peak = max(peak, total)
-            time.sleep(0.2)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        code = proc.wait(timeout=stop_after)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait()
-    seconds = time.perf_counter() - t0
-    done.set()
-    thread.join()
-    return seconds, peak / 2**20, code, _cpu() - cpu0
+    with tree_peak(proc.pid, every=0.2) as peak:
+        try:
+            code = proc.wait(timeout=stop_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait()
+        seconds = time.perf_counter() - t0
+    return seconds, peak() / 2**20, code, _cpu() - cpu0
 
 
 #: The line ``landgov screen PROVINCE`` prints as a county's rows are written to the layers.

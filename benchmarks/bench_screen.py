@@ -10,8 +10,8 @@ Each run happens in its own Python process, which reports its wall time and peak
 memory (``ru_maxrss``), so one run's memory does not hide another's. A run may fork children
 (:mod:`landgov.core.forked`: the one run measures the raster and computes far beside the
 screening): their CPU time is counted in ``CPU s``, and ``sum MB`` is the peak of the summed
-resident memory of the process and its children, sampled from ``/proc`` every 50 ms by this
-script's own process, outside the run it measures (Linux; ``ru_maxrss`` is the largest single
+resident memory of the process and its children, sampled every 50 ms by this script's own
+process, outside the run it measures (``_memory.tree_peak``; ``ru_maxrss`` is the largest single
 process). Generated data uses the
 seeded generator's ``bench`` formats (GeoParquet parcels, CSV tables, GeoPackage layers).
 
@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 XLSX_TIMING = "其中：写出 Excel"  # landgov.run.screening.XLSX_TIMING (not imported: keep small)
 
 _CHILD = """
-import json, os, resource, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from landgov.run.files import RunInputs
 
@@ -110,52 +110,23 @@ print(json.dumps(res))
 """
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            return next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
-    except OSError:
-        return 0
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (the children of landgov.core.forked)."""
-    found, todo = [pid], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            for task in os.listdir(f"/proc/{parent}/task"):
-                with open(f"/proc/{parent}/task/{task}/children") as fh:
-                    kids = [int(k) for k in fh.read().split()]
-                found += kids
-                todo += kids
-        except OSError:
-            pass
-    return found
-
-
 def _run(job: str, folder: Path, out: Path, profile: str) -> dict:
     """Run ``job`` in a child and add ``peak_sum_mb``: the largest sum of the resident memory of
     the child and its forked children (``ru_maxrss`` is one process's peak), sampled every 50 ms
-    from this process. Sampled from a thread of the measured process, as before, it took the
-    GIL from the run it measured; the plain script has no such thread."""
+    from this process (``_memory.tree_peak``). Sampled from a thread of the measured process, as
+    before, it took the GIL from the run it measured; the plain script has no such thread."""
+    from _memory import tree_peak
+
     cmd = [sys.executable, "-c", _CHILD, job, str(folder), str(out), profile]
-    # its output into files: a pipe nobody reads while sampling could fill and stop the child
-    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        with subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True) as proc:
-            peak = 0
-            sampling = os.path.isdir(f"/proc/{proc.pid}/task")
-            while sampling and proc.poll() is None:
-                peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
-                time.sleep(0.05)
-            proc.wait()
-        stdout.seek(0)
-        stderr.seek(0)
-        out_text, err_text = stdout.read(), stderr.read()
+    with (
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc,
+        tree_peak(proc.pid, every=0.05) as peak,
+    ):
+        out_text, err_text = proc.communicate()
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, cmd, out_text, err_text)
     result = json.loads(out_text.strip().splitlines()[-1])
-    result["peak_sum_mb"] = peak / 1024 or None
+    result["peak_sum_mb"] = peak() / 2**20 or None
     return result
 
 

@@ -19,6 +19,7 @@ import shapely
 from openpyxl import load_workbook
 from pyproj import Transformer
 
+from landgov.core.runfolder import file_sha256
 from landgov.crs import ZHEJIANG_BOUNDS
 from landgov.errors import InputError, ProfileError
 from landgov.province import generate_province, load_province_profile, read_index, run_province
@@ -178,6 +179,35 @@ def test_every_row_is_accounted_for_per_county_and_in_total(runs: dict[str, Path
     rows = man["rows"]
     assert rows["in"] == rows["out"] + rows["rejected"] == 450
     assert rows["province_layer"] == len(layer) == rows["out"] and rows["balanced"]
+
+
+def test_manifest_hashes_are_the_files_as_sealed(runs: dict[str, Path]) -> None:
+    """The layers are hashed while the workbook is written; each file's SHA-256 and size in
+    the manifest are still those of the file as it is."""
+    for folder in runs.values():
+        files = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+        assert set(files) == {"province.gpkg", "province.parquet", "province.xlsx"}
+        for name, entry in files.items():
+            assert entry == {
+                "sha256": file_sha256(folder / name),
+                "bytes": (folder / name).stat().st_size,
+            }
+
+
+def test_a_file_written_after_it_was_hashed_early_is_hashed_again(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from landgov.province.run import _seal, _stamped_sha256
+
+    layer = tmp_path / "province.parquet"
+    layer.write_bytes(b"first")
+    with ThreadPoolExecutor(1) as pool:
+        early = {layer.name: pool.submit(_stamped_sha256, layer)}
+        early[layer.name].result()
+    layer.write_bytes(b"second, longer")  # written again after the early hash
+    sealed = _seal(tmp_path, {"rows": {}}, early=early)["files"][layer.name]
+    assert sealed == {"sha256": file_sha256(layer), "bytes": len(b"second, longer")}
+    assert sealed["sha256"] != early[layer.name].result()[1]
 
 
 def test_each_plot_says_which_profile_judged_it(runs: dict[str, Path]) -> None:

@@ -56,6 +56,7 @@ __all__ = [
     "UnwrittenOutputError",
     "describe_input",
     "file_sha256",
+    "file_stamp",
     "open_run",
     "read_manifest",
     "recover_leftovers",
@@ -124,6 +125,13 @@ def file_sha256(path: Path) -> str:
                 for chunk in iter(partial(fh.read, 1 << 20), b""):
                     digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time (ns): a SHA-256 made of it still holds while these
+    are the same (nothing has written to it since)."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
 
 
 class _Read(Protocol):
@@ -654,8 +662,7 @@ class RunFolder:
         """:func:`file_sha256` of a file of the folder, hashed again only when it was written
         since it was last hashed (its size or modification time differ): the stages and the
         manifest of one run hash a big GeoPackage once per change, not once per look."""
-        info = path.stat()
-        stamp = (info.st_size, info.st_mtime_ns)
+        stamp = file_stamp(path)
         known = self._hashed.get(path)
         if known is not None and known[:2] == stamp and path.suffix.lower() != ".shp":
             return known[2]

@@ -42,6 +42,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from landgov.core.dates import parse_as_of
 from landgov.core.runfolder import (
     MANIFEST,
     file_sha256,
+    file_stamp,
     now_text,
     read_manifest,
     recover_leftovers,
@@ -711,6 +713,16 @@ def _write(
             _close(client, cluster)
         layers.close()
         shutil.rmtree(out / _PARTS, ignore_errors=True)
+    # the layers are complete: hashed on the other core while the summary and its workbook are
+    # made (province.gpkg of 1,000,000 parcels: 5.5 GB, 4.3 s of SHA-256); the thread ends
+    # once they are hashed (shut down without waiting)
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landgov-sha256")
+    early = {
+        p.name: hashing.submit(_stamped_sha256, p)
+        for p in (layers.parquet, layers.gpkg)
+        if p.is_file()
+    }
+    hashing.shutdown(wait=False)
     repeats = cross_county_repeats(layers.parquet)
     repeated = _repeat_notes(repeats, results)
     if repeated["note"]:
@@ -766,7 +778,7 @@ def _write(
         },
         "timings_s": {"total": round(time.perf_counter() - t0, 2)},
     }
-    manifest = _seal(out, section)
+    manifest = _seal(out, section, early=early)
     return ProvinceRun(out, manifest, counties, cities)
 
 
@@ -838,17 +850,40 @@ def _workbook(
     )
 
 
-def _seal(out: Path, section: Mapping[str, Any]) -> dict[str, Any]:
+def _stamped_sha256(path: Path) -> tuple[tuple[int, int], str]:
+    """The file's :func:`~landgov.core.runfolder.file_stamp` when it was hashed, and its
+    SHA-256."""
+    return file_stamp(path), file_sha256(path)
+
+
+def _seal(
+    out: Path,
+    section: Mapping[str, Any],
+    *,
+    early: Mapping[str, Future[tuple[tuple[int, int], str]]] | None = None,
+) -> dict[str, Any]:
+    """Write the manifest: ``section``, and every file's SHA-256 and size. A file hashed
+    ``early`` (by name) keeps that hash where its size and modification time are still the
+    ones it was hashed with; any other file is hashed here."""
     files = sorted(
         p for p in out.iterdir() if p.is_file() and p.name not in {MANIFEST, _INCOMPLETE}
     )
+
+    def sha256(path: Path) -> str:
+        hashed = (early or {}).get(path.name)
+        if hashed is not None:
+            stamp, sha = hashed.result()
+            if file_stamp(path) == stamp:
+                return sha
+        return file_sha256(path)
+
     manifest = {
         "manifest_version": 1,
         "complete": True,
         "landgov_version": __version__,
         "generated_at": now_text(),
         "province": dict(section),
-        "files": {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files},
+        "files": {p.name: {"sha256": sha256(p), "bytes": p.stat().st_size} for p in files},
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
     (out / MANIFEST).write_text(text, encoding="utf-8")

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.forked import Pending, can_fork, start
-from landgov.reports._sheetxml import Body, DeflatedRows, Fix, RowsFile
+from landgov.reports._sheetxml import Body, DeflatedRows, Fix, KeptCells, RowsFile
 
 __all__ = ["FORK_BYTES", "RowsWriter", "estimate", "share", "write_bodies"]
 
@@ -107,9 +107,16 @@ def _child(
 
 
 def write_bodies(
-    writers: Sequence[RowsWriter], sizes: Sequence[float], folder: Path
+    writers: Sequence[RowsWriter],
+    sizes: Sequence[float],
+    folder: Path,
+    *,
+    kept: KeptCells | None = None,
 ) -> list[tuple[Body, list[Fix]]]:
     """Run each of ``writers`` (one per sheet, estimated ``sizes``), some in a forked child.
+
+    ``kept``: the writers' :class:`~landgov.reports._sheetxml.KeptCells`, made inactive when
+    the sheets are shared with a child (neither process sees the cells the other made).
 
     Returns
     -------
@@ -119,6 +126,8 @@ def write_bodies(
         are left in ``folder`` (the caller's scratch folder, removed with it).
     """
     picks = share(sizes) if len(writers) > 1 and can_fork() else []
+    if picks and kept is not None:
+        kept.active = False
     done: dict[int, tuple[Body, list[Fix]]] = {}
     try:
         pending: Pending[list[tuple[int, RowsFile, int, int, list[Fix]]]] | None = None

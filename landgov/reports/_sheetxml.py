@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,7 @@ __all__ = [
     "Body",
     "ColumnStyles",
     "DeflatedRows",
+    "KeptCells",
     "RowsFile",
     "as_cell",
     "crc32_combine",
@@ -481,6 +482,131 @@ def _row_start(row: str, height: float | None) -> str:
     return f'<row r="{row}" ht="{points:.16g}" customHeight="1">'
 
 
+def _same_object(a: object, b: object) -> bool:
+    """Whether two cell values are the same value of the same type (0.0 is not -0.0)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if type(a) is float:
+        return (a == b and math.copysign(1.0, a) == math.copysign(1.0, b)) or (a != a and b != b)  # type: ignore[operator]  # noqa: PLR0124
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # pd.NA, arrays: not known to be the same
+        return False
+
+
+def _identical(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two columns hold the same values, cell for cell, so that they are written the
+    same: one dtype, missing in the same places, equal values, 0.0 apart from -0.0."""
+    if a.dtype != b.dtype or len(a) != len(b):
+        return False
+    if a.dtype == object:
+        return all(map(_same_object, a.tolist(), b.tolist()))
+    if isinstance(a.dtype, np.dtype):
+        same = np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=a.dtype.kind in "fc")
+    else:
+        same = a.array.equals(b.array)
+    if same and a.dtype.kind == "f":  # -0.0 equals 0.0, but is written 「-0」
+        x, y = (v.to_numpy(float, na_value=np.nan) for v in (a, b))
+        same = np.array_equal(np.signbit(x), np.signbit(y))
+    return bool(same)
+
+
+class KeptCells:
+    """What the columns of a workbook's sheets were made into, kept for a later sheet whose rows
+    are rows of theirs: the 治理清单's rows are rows of the 底数清单, with the same columns.
+
+    A column of a later sheet takes an earlier sheet's result (its cell ends, or the lines its
+    texts wrap to) instead of converting its values again when the key is the same (label,
+    styles, widths), every row of the later sheet is a row of the earlier one by index label
+    (each label once in both), and its values are the earlier values at those rows, cell for
+    cell (:func:`_identical`). The workbook is then the same byte for byte as one written
+    without it. Only the sheets that may serve are kept, and nothing while
+    :attr:`active` is false: when the sheets are shared with a forked child, neither process
+    would see the other's.
+    """
+
+    def __init__(self, tables: Sequence[pd.DataFrame] = ()) -> None:
+        """``tables``: the workbook's, in the order their sheets are written; those whose index
+        holds every label of a later table sharing a column with them are kept."""
+        self.active = True
+        self._sheets: list[tuple[pd.Index, dict[Hashable, tuple[pd.Series, Any]]]] = []
+        self._rows: tuple[pd.Index, pd.Index, np.ndarray | None] | None = None
+        self._sources = [
+            table.index
+            for k, table in enumerate(tables)
+            if table.index.is_unique
+            and any(
+                later.index.is_unique
+                and not set(later.columns).isdisjoint(table.columns)
+                and bool(later.index.isin(table.index).all())
+                for later in tables[k + 1 :]
+            )
+        ]
+
+    def keep(self, index: pd.Index, key: Hashable, values: pd.Series, result: Any) -> None:
+        """Keep ``result``, made of ``values`` (a column of the table with ``index``)."""
+        if not self.active or not any(index is source for source in self._sources):
+            return
+        if not self._sheets or self._sheets[-1][0] is not index:
+            self._sheets.append((index, {}))
+        self._sheets[-1][1][key] = (values, result)
+
+    def reused(
+        self, index: pd.Index, key: Hashable, values: pd.Series
+    ) -> tuple[Any, np.ndarray] | None:
+        """An earlier result for ``values`` (a column of the table with ``index``), and the
+        rows of its table that are this table's rows; ``None``: none."""
+        if not self.active:
+            return None
+        for source, columns in reversed(self._sheets):
+            if source is index or key not in columns:
+                continue
+            rows = self._positions(source, index)
+            if rows is None:
+                continue
+            earlier, result = columns[key]
+            if _identical(values.reset_index(drop=True), earlier.iloc[rows].reset_index(drop=True)):
+                return result, rows
+        return None
+
+    def _positions(self, source: pd.Index, index: pd.Index) -> np.ndarray | None:
+        """Where each label of ``index`` is in ``source`` (``None``: not all there)."""
+        if self._rows is None or self._rows[0] is not source or self._rows[1] is not index:
+            rows = source.get_indexer(index) if index.is_unique else None
+            self._rows = (source, index, None if rows is None or (rows < 0).any() else rows)
+        return self._rows[2]
+
+
+def _column_ends(
+    column: _Column,
+    values: pd.Series,
+    first: int,
+    fixes: list[Fix],
+    *,
+    kept: KeptCells | None,
+    index: pd.Index,
+    label: Hashable,
+) -> np.ndarray:
+    """:meth:`_Column.tails` of ``values``, or those of an earlier sheet's same column taken
+    row by row (:class:`KeptCells`), its text fixes with them."""
+    if kept is None:
+        return column.tails(values, first, fixes)
+    key = ("cells", label, column.styles, column.empty_text)
+    found = kept.reused(index, key, values)
+    if found is not None:
+        (ends, fixed), rows = found
+        if fixed:
+            for k in np.flatnonzero(np.isin(rows, list(fixed))).tolist():
+                fixes.append((first + k, column.col, fixed[int(rows[k])]))
+        return ends[rows]
+    before = len(fixes)
+    ends = column.tails(values, first, fixes)
+    kept.keep(index, key, values, (ends, {row - first: fix for row, _, fix in fixes[before:]}))
+    return ends
+
+
 def write_rows(
     table: pd.DataFrame,
     out: _Sink,
@@ -489,10 +615,13 @@ def write_rows(
     heights: Sequence[float | None],
     serial: Callable[[Any], float],
     empty_text: bool = True,
+    kept: KeptCells | None = None,
 ) -> tuple[int, int, list[Fix]]:
     """Write the ``<row>`` elements of ``table`` (data from sheet row 2) to ``out``.
 
     ``empty_text``: whether an empty text is a cell (XlsxWriter writes one, openpyxl none).
+    ``kept``: the workbook's :class:`KeptCells` (a table of one chunk, :data:`CHUNK_ROWS`, takes
+    and leaves its columns' cells there).
 
     Returns
     -------
@@ -506,9 +635,21 @@ def write_rows(
     # one line per row: its start tag, (start, row, end) of each cell, its end tag
     grid = np.empty((min(JOIN_ROWS, len(table)), 3 * len(columns) + 2), dtype=object)
     grid[:, -1] = b"</row>"
+    kept = kept if len(table) <= CHUNK_ROWS else None
     for begin in range(0, len(table), CHUNK_ROWS):
         part = table.iloc[begin : begin + CHUNK_ROWS]
-        ends = [column.tails(part.iloc[:, j], begin + 2, fixes) for j, column in enumerate(columns)]
+        ends = [
+            _column_ends(
+                column,
+                part.iloc[:, j],
+                begin + 2,
+                fixes,
+                kept=kept,
+                index=table.index,
+                label=table.columns[j],
+            )
+            for j, column in enumerate(columns)
+        ]
         cells = [end != b"" for end in ends]
         last_col = max([last_col, *(j for j, cell in enumerate(cells, start=1) if cell.any())])
         for first in range(0, len(part), JOIN_ROWS):
@@ -528,8 +669,8 @@ def write_rows(
                 piece[:, 0], piece[:, 1], piece[:, 2] = column.start, rows, ends[j][block]
                 if not cell.all():
                     piece[~cell, :2] = b""
-            kept = lines if filled.all() else lines[filled]
-            out.write(b"".join(kept.ravel().tolist()))
+            shown = lines if filled.all() else lines[filled]
+            out.write(b"".join(shown.ravel().tolist()))
             last_row = at + int(np.flatnonzero(filled)[-1])
     fixes.sort(key=lambda fix: (fix[0], fix[1]))
     return last_row, last_col, fixes

@@ -62,6 +62,7 @@ from landgov.reports._sheetxml import (
     ColumnStyles,
     DeflatedRows,
     Fix,
+    KeptCells,
     as_cell,
     splice,
     write_rows,
@@ -595,19 +596,30 @@ def _row_heights(
     upto: int | None = None,
     wide_char: float = _CJK_WIDTH,
     line_height: float = _LINE_HEIGHT,
+    kept: KeptCells | None = None,
 ) -> list[float | None]:
     """Row heights that show wrapped text whole (not every reader fits them on opening).
 
     Lines are counted per wrapped cell (of the first ``upto`` columns, all when ``None``) from
     its characters' widths and its line breaks, once per distinct text; ``None`` where one line
-    is enough.
+    is enough. ``kept``: a column's lines are taken from an earlier sheet's same column where
+    its rows are rows of that sheet (:class:`~landgov.reports._sheetxml.KeptCells`).
     """
     lines = np.ones(len(table))
     for j, (width, wrap) in enumerate(zip(widths, wrapped, strict=True)):
         if not wrap or (upto is not None and j >= upto):
             continue
         per = max(1.0, width - 1)
-        lines = np.maximum(lines, _column_lines(table.iloc[:, j], per, wide_char))
+        values = table.iloc[:, j]
+        key = ("lines", table.columns[j], per, wide_char)
+        found = None if kept is None else kept.reused(table.index, key, values)
+        if found is not None:
+            need = found[0][found[1]]
+        else:
+            need = _column_lines(values, per, wide_char)
+            if kept is not None:
+                kept.keep(table.index, key, values, need)
+        lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
     return [None if n <= 1 else float(n * line_height) for n in lines.tolist()]
 
@@ -642,13 +654,15 @@ def _layout(
     return _with_heights(table, layout) if heights else layout
 
 
-def _with_heights(table: pd.DataFrame, layout: _Layout) -> _Layout:
+def _with_heights(
+    table: pd.DataFrame, layout: _Layout, *, kept: KeptCells | None = None
+) -> _Layout:
     """``layout`` with the heights of ``table``'s rows (:func:`_row_heights`)."""
     style = layout.style
     upto = style.print_columns if style.heights_from_print else None
     heights = _row_heights(
         table, layout.widths, layout.wrapped, upto=upto, wide_char=style.wide_char,
-        line_height=style.line_height,
+        line_height=style.line_height, kept=kept,
     )  # fmt: skip
     return replace(layout, heights=heights)
 
@@ -980,18 +994,21 @@ def _rows_writer(
     styles: list[ColumnStyles],
     *,
     empty_text: bool,
+    kept: KeptCells | None = None,
 ) -> RowsWriter:
     """What writes ``table``'s data rows for :func:`splice` (their heights measured first),
-    here or in a forked child (:mod:`landgov.reports._sheetfork`)."""
+    here or in a forked child (:mod:`landgov.reports._sheetfork`); ``kept``: the workbook's
+    :class:`~landgov.reports._sheetxml.KeptCells`."""
 
     def write(out: DeflatedRows) -> tuple[int, int, list[Fix]]:
         return write_rows(
             table,
             out,
             styles=styles,
-            heights=_with_heights(table, layout).heights,
+            heights=_with_heights(table, layout, kept=kept).heights,
             serial=ws._convert_date_time,
             empty_text=empty_text,
+            kept=kept,
         )
 
     return write
@@ -1081,6 +1098,20 @@ def _noted(specs: Sequence[SheetSpec], note: str | None) -> list[SheetSpec]:
     ]
 
 
+def _added(
+    wb: Any, specs: Sequence[SheetSpec], splits: dict[str, tuple[str, ...]]
+) -> list[tuple[SheetSpec, list[tuple[Any, pd.DataFrame, str | None]], SheetStyle]]:
+    """Each spec with its worksheets added to ``wb`` (a split sheet's parts, recorded in
+    ``splits``; a problems sheet one, filled later) and their tables, and its style."""
+    sheets = []
+    for spec in specs:
+        style = spec.style or _DEFAULT_STYLE
+        table = _table(spec.frame, style.totals)
+        parts = [(spec.sheet, table, None)] if spec.problems else _parts(spec.sheet, table, splits)
+        sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
+    return sheets
+
+
 def _write_new(
     specs: Sequence[SheetSpec], path: Path, *, problems_last: bool, base: StyleBase | None = None
 ) -> Written:
@@ -1119,26 +1150,22 @@ def _write_new(
         fmts = _Formats(wb, 0 if base is None else base.xf)
         splits: dict[str, tuple[str, ...]] = {}
         bodies: dict[int, Body] = {}
-        sheets = []
-        for spec in specs:
-            style = spec.style or _DEFAULT_STYLE
-            table = _table(spec.frame, style.totals)
-            parts = (
-                [(spec.sheet, table, None)] if spec.problems else _parts(spec.sheet, table, splits)
-            )
-            sheets.append((spec, [(wb.add_worksheet(n), p, note) for n, p, note in parts], style))
+        sheets = _added(wb, specs, splits)
         fixes: list[TextFix] = []
+        # the rows of a sheet that are rows of an earlier one (the 治理清单's of the 底数清单)
+        # take their cells from it
+        kept = KeptCells([p for spec, parts, _ in sheets if not spec.problems for _, p, _ in parts])
 
         def framed(
             ws: Any, part: pd.DataFrame, note: str | None, spec: SheetSpec, style: SheetStyle
         ) -> tuple[int, _Texts, RowsWriter]:
             layout = _layout(part, spec.labels or {}, spec.formats, style, heights=False)
             texts, cols = _frame_sheet(ws, layout, fmts, note=note, empty_text=problems_last)
-            write = _rows_writer(ws, part, layout, cols, empty_text=problems_last)
+            write = _rows_writer(ws, part, layout, cols, empty_text=problems_last, kept=kept)
             return ws.index, texts, write
 
         def add(jobs: list[tuple[int, _Texts, RowsWriter]], sizes: list[float]) -> None:
-            done = write_bodies([write for _, _, write in jobs], sizes, folder)
+            done = write_bodies([write for _, _, write in jobs], sizes, folder, kept=kept)
             for (index, texts, _), (body, found) in zip(jobs, done, strict=True):
                 bodies[index] = body
                 for row, col, fixed in found:

@@ -27,9 +27,8 @@ from tests.test_sheetxml_fast import _tables
 class _Off(KeptCells):
     """Keeps nothing: the workbook as written without reuse."""
 
-    def __init__(self, tables: object = ()) -> None:
-        super().__init__()
-        self.active = False
+    def keep(self, *args: object, **kwargs: object) -> None:
+        return None
 
 
 def _members(path: Path) -> dict[str, bytes]:
@@ -116,3 +115,14 @@ def test_random_rows_of_random_columns(
     ):
         kept, plain, _ = _both(Path(folder), [("底数清单", table), ("治理清单", table.iloc[rows])])
     assert kept == plain
+
+
+def test_only_tables_whose_rows_are_rows_of_a_later_one_are_kept() -> None:
+    base, governance = _lists()
+    unrelated = pd.DataFrame({"parcel_id": ["另一宗"] * 3}, index=[10, 11, 12])
+    assert KeptCells([base, governance, unrelated])._sources == [base.index]
+    assert KeptCells([governance, base])._sources == []  # the earlier holds fewer rows
+    numbered = pd.DataFrame({"parcel_id": ["甲", "乙", "丙"]})  # a RangeIndex, other values
+    other = pd.DataFrame({"parcel_id": ["丁"]})
+    assert KeptCells([numbered, other])._sources == []
+    assert KeptCells([numbered, numbered.iloc[:2]])._sources == [numbered.index]

@@ -116,7 +116,9 @@ def write_bodies(
     """Run each of ``writers`` (one per sheet, estimated ``sizes``), some in a forked child.
 
     ``kept``: the writers' :class:`~landgov.reports._sheetxml.KeptCells`, made inactive when
-    the sheets are shared with a child (neither process sees the cells the other made).
+    the sheets are shared with a child: neither process would see the cells the other made.
+    (Sharing them so that the 治理清单 went with the 底数清单 gained nothing: the 50,000-plot
+    ``screen --far`` took 24.8-25.7 s against 24.7-26.0 s without any reuse, three runs each.)
 
     Returns
     -------

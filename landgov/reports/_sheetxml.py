@@ -513,6 +513,21 @@ def _identical(a: pd.Series, b: pd.Series) -> bool:
     return bool(same)
 
 
+def _rows_of(later: pd.DataFrame, table: pd.DataFrame) -> bool:
+    """Whether ``later``'s rows are rows of ``table``, as far as its first column that
+    ``table`` also has tells: every index label of ``later`` is in ``table``'s (each once in
+    both), and that column holds ``table``'s values at those rows (:func:`_identical`)."""
+    if not (table.index.is_unique and later.index.is_unique):
+        return False
+    names = list(table.columns)
+    shared = next((j for j, name in enumerate(later.columns) if name in names), None)
+    rows = table.index.get_indexer(later.index)
+    if shared is None or (rows < 0).any():
+        return False
+    column = table.iloc[:, names.index(later.columns[shared])].iloc[rows]
+    return _identical(later.iloc[:, shared].reset_index(drop=True), column.reset_index(drop=True))
+
+
 class KeptCells:
     """What the columns of a workbook's sheets were made into, kept for a later sheet whose rows
     are rows of theirs: the 治理清单's rows are rows of the 底数清单, with the same columns.
@@ -522,27 +537,21 @@ class KeptCells:
     styles, widths), every row of the later sheet is a row of the earlier one by index label
     (each label once in both), and its values are the earlier values at those rows, cell for
     cell (:func:`_identical`). The workbook is then the same byte for byte as one written
-    without it. Only the sheets that may serve are kept, and nothing while
-    :attr:`active` is false: when the sheets are shared with a forked child, neither process
-    would see the other's.
+    without it. Only the sheets that may serve are kept, and nothing while :attr:`active` is
+    false: where the sheets are shared with a forked child, neither process would see the
+    other's (:func:`~landgov.reports._sheetfork.write_bodies`).
     """
 
     def __init__(self, tables: Sequence[pd.DataFrame] = ()) -> None:
-        """``tables``: the workbook's, in the order their sheets are written; those whose index
-        holds every label of a later table sharing a column with them are kept."""
+        """``tables``: the workbook's, in the order their sheets are written; those a later
+        table's rows are rows of (:func:`_rows_of`) are kept."""
         self.active = True
         self._sheets: list[tuple[pd.Index, dict[Hashable, tuple[pd.Series, Any]]]] = []
         self._rows: tuple[pd.Index, pd.Index, np.ndarray | None] | None = None
         self._sources = [
             table.index
             for k, table in enumerate(tables)
-            if table.index.is_unique
-            and any(
-                later.index.is_unique
-                and not set(later.columns).isdisjoint(table.columns)
-                and bool(later.index.isin(table.index).all())
-                for later in tables[k + 1 :]
-            )
+            if any(_rows_of(later, table) for later in tables[k + 1 :])
         ]
 
     def keep(self, index: pd.Index, key: Hashable, values: pd.Series, result: Any) -> None:

@@ -117,12 +117,18 @@ def test_random_rows_of_random_columns(
     assert kept == plain
 
 
+def _kept(*tables: pd.DataFrame) -> list[int]:
+    """Which of ``tables`` (positions) a workbook of them keeps."""
+    sources = KeptCells(tables)._sources
+    return [k for k, t in enumerate(tables) if any(t.index is s for s in sources)]
+
+
 def test_only_tables_whose_rows_are_rows_of_a_later_one_are_kept() -> None:
     base, governance = _lists()
     unrelated = pd.DataFrame({"parcel_id": ["另一宗"] * 3}, index=[10, 11, 12])
-    assert KeptCells([base, governance, unrelated])._sources == [base.index]
-    assert KeptCells([governance, base])._sources == []  # the earlier holds fewer rows
+    assert _kept(base, governance, unrelated) == [0]
+    assert _kept(governance, base) == []  # the earlier holds fewer rows
     numbered = pd.DataFrame({"parcel_id": ["甲", "乙", "丙"]})  # a RangeIndex, other values
-    other = pd.DataFrame({"parcel_id": ["丁"]})
-    assert KeptCells([numbered, other])._sources == []
-    assert KeptCells([numbered, numbered.iloc[:2]])._sources == [numbered.index]
+    assert _kept(numbered, pd.DataFrame({"parcel_id": ["丁"]})) == []
+    assert _kept(numbered, numbered.iloc[:2]) == [0]
+    assert _kept(numbered, pd.DataFrame({"other": ["甲"]})) == []  # no column in common

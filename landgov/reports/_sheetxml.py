@@ -517,12 +517,12 @@ def _rows_of(later: pd.DataFrame, table: pd.DataFrame) -> bool:
     """Whether ``later``'s rows are rows of ``table``, as far as its first column that
     ``table`` also has tells: every index label of ``later`` is in ``table``'s (each once in
     both), and that column holds ``table``'s values at those rows (:func:`_identical`)."""
-    if not (table.index.is_unique and later.index.is_unique):
-        return False
     names = list(table.columns)
     shared = next((j for j, name in enumerate(later.columns) if name in names), None)
+    if shared is None or not (table.index.is_unique and later.index.is_unique):
+        return False
     rows = table.index.get_indexer(later.index)
-    if shared is None or (rows < 0).any():
+    if (rows < 0).any():
         return False
     column = table.iloc[:, names.index(later.columns[shared])].iloc[rows]
     return _identical(later.iloc[:, shared].reset_index(drop=True), column.reset_index(drop=True))

@@ -513,16 +513,23 @@ def _identical(a: pd.Series, b: pd.Series) -> bool:
     return bool(same)
 
 
+def _rows_in(source: pd.Index, index: pd.Index) -> np.ndarray | None:
+    """Where each label of ``index`` is in ``source``; ``None`` when one is not there or
+    either index holds a label twice."""
+    if not (source.is_unique and index.is_unique):
+        return None
+    rows = source.get_indexer(index)
+    return None if (rows < 0).any() else rows
+
+
 def _rows_of(later: pd.DataFrame, table: pd.DataFrame) -> bool:
     """Whether ``later``'s rows are rows of ``table``, as far as its first column that
     ``table`` also has tells: every index label of ``later`` is in ``table``'s (each once in
     both), and that column holds ``table``'s values at those rows (:func:`_identical`)."""
     names = list(table.columns)
     shared = next((j for j, name in enumerate(later.columns) if name in names), None)
-    if shared is None or not (table.index.is_unique and later.index.is_unique):
-        return False
-    rows = table.index.get_indexer(later.index)
-    if (rows < 0).any():
+    rows = None if shared is None else _rows_in(table.index, later.index)
+    if shared is None or rows is None:
         return False
     column = table.iloc[:, names.index(later.columns[shared])].iloc[rows]
     return _identical(later.iloc[:, shared].reset_index(drop=True), column.reset_index(drop=True))
@@ -581,11 +588,22 @@ class KeptCells:
         return None
 
     def _positions(self, source: pd.Index, index: pd.Index) -> np.ndarray | None:
-        """Where each label of ``index`` is in ``source`` (``None``: not all there)."""
+        """:func:`_rows_in`, for the last pair of indexes asked about (one per column)."""
         if self._rows is None or self._rows[0] is not source or self._rows[1] is not index:
-            rows = source.get_indexer(index) if index.is_unique else None
-            self._rows = (source, index, None if rows is None or (rows < 0).any() else rows)
+            self._rows = (source, index, _rows_in(source, index))
         return self._rows[2]
+
+    def made(
+        self, index: pd.Index, key: Hashable, values: pd.Series, make: Callable[[], _R]
+    ) -> tuple[_R, np.ndarray | None]:
+        """An earlier sheet's result for ``values`` (:meth:`reused`) and its rows that are this
+        table's rows; else ``make()``, kept (:meth:`keep`), and ``None``."""
+        found = self.reused(index, key, values)
+        if found is not None:
+            return found
+        result = make()
+        self.keep(index, key, values, result)
+        return result, None
 
 
 def _column_ends(
@@ -602,18 +620,19 @@ def _column_ends(
     row by row (:class:`KeptCells`), its text fixes with them."""
     if kept is None:
         return column.tails(values, first, fixes)
+
+    def make() -> tuple[np.ndarray, dict[int, CellText]]:
+        before = len(fixes)
+        ends = column.tails(values, first, fixes)
+        return ends, {row - first: fix for row, _, fix in fixes[before:]}
+
     key = ("cells", label, column.styles, column.empty_text)
-    found = kept.reused(index, key, values)
-    if found is not None:
-        (ends, fixed), rows = found
-        if fixed:
-            for k in np.flatnonzero(np.isin(rows, list(fixed))).tolist():
-                fixes.append((first + k, column.col, fixed[int(rows[k])]))
-        return ends[rows]
-    before = len(fixes)
-    ends = column.tails(values, first, fixes)
-    kept.keep(index, key, values, (ends, {row - first: fix for row, _, fix in fixes[before:]}))
-    return ends
+    (ends, fixed), rows = kept.made(index, key, values, make)
+    if rows is None:  # made now: its fixes are in ``fixes`` already
+        return ends
+    for k in np.flatnonzero(np.isin(rows, list(fixed))).tolist():
+        fixes.append((first + k, column.col, fixed[int(rows[k])]))
+    return ends[rows]
 
 
 def write_rows(

@@ -611,14 +611,14 @@ def _row_heights(
             continue
         per = max(1.0, width - 1)
         values = table.iloc[:, j]
-        key = ("lines", table.columns[j], per, wide_char)
-        found = None if kept is None else kept.reused(table.index, key, values)
-        if found is not None:
-            need = found[0][found[1]]
-        else:
+        if kept is None:
             need = _column_lines(values, per, wide_char)
-            if kept is not None:
-                kept.keep(table.index, key, values, need)
+        else:
+            key = ("lines", table.columns[j], per, wide_char)
+            need, rows = kept.made(
+                table.index, key, values, lambda v=values, p=per: _column_lines(v, p, wide_char)
+            )
+            need = need if rows is None else need[rows]
         lines = np.maximum(lines, need)
     lines = np.minimum(lines, _MAX_LINES)
     return [None if n <= 1 else float(n * line_height) for n in lines.tolist()]

@@ -87,6 +87,7 @@ from landgov.screening.approved import (
 if TYPE_CHECKING:
     from landgov.core.forked import Pending
     from landgov.far.raster import RasterPass
+    from landgov.far.ratio import BuildingsOnPlots
     from landgov.run.far import FarOptions, FarPart, FarRun, PlotFar, Shared
 
 __all__ = ["PARQUET_BLOCKS", "PARQUET_PARCELS", "ScreeningRun", "run_screening"]
@@ -453,7 +454,7 @@ def _screen(
         answers = None if verified is None else answers_into_reads(reads, verified, prof, as_of)
     parcels, enterprises = reads["parcels"].data, reads["enterprises"].data
     simulated = _simulated(reads)
-    raster_read = _read_raster(parcels, inputs, prof, children) if for_far else None
+    on_plots, raster_read = _start_measures(parcels, reads, inputs, prof, children, for_far=for_far)
     with stages.stage("地企关联"):
         links = (
             reads["links"].data if "links" in reads else links_from_holders(parcels, enterprises)
@@ -465,7 +466,7 @@ def _screen(
         measured = (
             None
             if raster_job is not None
-            else plot_far(parcels, reads, inputs=inputs, profile=prof)
+            else plot_far(parcels, reads, inputs=inputs, profile=prof, on_plots=on_plots())
         )
     if start_far is not None and measured is not None:
         _start_far(start_far, read, linked, None, measured)
@@ -481,7 +482,9 @@ def _screen(
         )
         raster = None if raster_job is None else raster_job()
         measured = (  # with the raster: measured just now
-            plot_far(parcels, reads, inputs=inputs, profile=prof, raster=raster)
+            plot_far(
+                parcels, reads, inputs=inputs, profile=prof, raster=raster, on_plots=on_plots()
+            )
             if measured is None
             else measured
         )
@@ -557,6 +560,24 @@ def _screen(
     run.checks = result.checks
     timings = {**stages.timings, XLSX_TIMING: run.manifest.pop("xlsx_s")}
     return run, _Facts(reads, linked, timings, given, simulated)
+
+
+def _start_measures(
+    parcels: gpd.GeoDataFrame,
+    reads: Mapping[str, ReadResult],
+    inputs: RunInputs,
+    prof: Profile,
+    children: contextlib.ExitStack | None,
+    *,
+    for_far: bool,
+) -> tuple[Callable[[], BuildingsOnPlots | None], Callable[[], RasterPass] | None]:
+    """Start what the 容积率 reads beside 地企关联: the buildings measured on the plots, in a
+    child (:func:`landgov.run.far.start_buildings`), and with ``for_far`` the height raster
+    read (:func:`_read_raster`), in a thread started after the fork."""
+    from landgov.run.far import start_buildings
+
+    on_plots = start_buildings(parcels, reads, profile=prof, children=children)
+    return on_plots, _read_raster(parcels, inputs, prof, children) if for_far else None
 
 
 def _read_raster(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from landgov.core.documents import (
@@ -126,3 +127,27 @@ def test_map_tooltips_give_the_words_of_each_citation() -> None:
     )
     assert all(key == cite_text(key) for key in tips)  # keys are what users read
     assert not any(_LEFTOVER.search(key) for key in tips)
+
+
+def test_every_citation_of_a_clause_on_file_holds_a_citing_mark() -> None:
+    """What lets the 政策依据 sheet read only the texts holding a 文号 (reports.handout._texts):
+    each clause on file is cited, as users read it, with one of :func:`citing_marks`."""
+    from landgov.core.documents import _clauses, citing_marks
+
+    marks = citing_marks()
+    assert marks and all(marks)
+    for key in _clauses():
+        code, _, clause = key.partition(" ")
+        assert any(m in cite(code, clause) for m in marks), key
+
+
+def test_the_basis_sheet_reads_the_texts_that_cite() -> None:
+    from landgov.reports.handout import basis_sheet
+
+    profile = load_profile("zhejiang-2023")  # which does not cite 附件3 七(一) itself
+    short = "越政发〔2022〕24号 附件3 第七条第（一）项"
+    cited = pd.DataFrame({"原因": [f"不符合 [{short}]", "无", None]})  # object cells
+    plain = pd.DataFrame({"原因": pd.Series(["附件3 第七条第（一）项", "无"], dtype="str")})
+    assert short in basis_sheet(profile, [cited, plain])["引用"].tolist()
+    assert short in basis_sheet(profile, [cited.astype("str")])["引用"].tolist()  # Arrow cells
+    assert short not in basis_sheet(profile, [plain])["引用"].tolist()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from landgov.core.columns import COLUMNS, CONDITION_LABELS, short_label
 from landgov.core.distinct import distinct_texts_of
-from landgov.core.documents import basis_rows, cited
+from landgov.core.documents import basis_rows, cited, citing_marks
 from landgov.core.missing import format_number
 from landgov.core.vocab import DISTRICT
 from landgov.policy import Profile
@@ -138,9 +138,11 @@ def params_sheet(profile: Profile) -> pd.DataFrame:
 
 
 def _texts(frames: Iterable[pd.DataFrame]) -> list[str]:
-    """Every text of ``frames``, each once (the sheets repeat their reasons: the 治理清单's
-    rows are rows of the 底数清单)."""
-    return list(distinct_texts_of(frame[name] for frame in frames for name in frame.columns))
+    """Every text of ``frames`` that may cite a clause on file (:func:`~landgov.core.
+    documents.citing_marks`), each once (the sheets repeat their reasons: the 治理清单's rows
+    are rows of the 底数清单)."""
+    columns = (frame[name] for frame in frames for name in frame.columns)
+    return list(distinct_texts_of(columns, containing=citing_marks()))
 
 
 def profile_clauses(profile: Profile) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +46,13 @@ def test_the_texts_of_many_columns_are_each_column_s_united(values: list[list[st
 def test_no_column_and_no_text_give_no_text() -> None:
     assert distinct_texts_of([]) == set()
     assert distinct_texts_of([pd.Series([None, None], dtype="str"), pd.Series([1.0, 2.0])]) == set()
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_distinct_texts_containing_reads_the_marks_as_plain_text(dtype: object) -> None:
+    """Marks with characters a regular expression gives a meaning to are matched as written,
+    in Arrow and in object columns alike."""
+    column = pd.Series(["a.b", "axb", "(甲)", "越政发〔2022〕24号 第一条", None, "乙"], dtype=dtype)
+    found = distinct_texts_of([column], containing=["a.b", "(甲)", "〔2022〕"])
+    assert found == {"a.b", "(甲)", "越政发〔2022〕24号 第一条"}
+    assert distinct_texts_of([column], containing=[]) == set(column.dropna())

@@ -9,7 +9,7 @@ without pandas turning each of them into an Arrow scalar first.
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -90,6 +90,10 @@ def distinct_texts_of(columns: Iterable[pd.Series], *, containing: Sequence[str]
     ...                          containing=["a", "c"]))
     ['a', 'cy', 'xa']
     """
+    # one search for all of ``containing`` (Python's and Arrow's RE2 read it alike); Arrow's
+    # match_substring once per text was slower than making the texts distinct
+    wanted = "|".join(map(re.escape, containing))
+    search = re.compile(wanted).search if containing else None
     out: set[str] = set()
     arrays = []
     for column in columns:
@@ -98,12 +102,11 @@ def distinct_texts_of(columns: Iterable[pd.Series], *, containing: Sequence[str]
             arrays.append(cells.cast(pa.large_string()))
         else:
             found = distinct_texts(column)
-            out |= {t for t in found if any(c in t for c in containing)} if containing else found
+            out |= found if search is None else {t for t in found if search(t)}
     if arrays:
         texts = pc.unique(pa.chunked_array(arrays, type=pa.large_string())).drop_null()
-        if containing:
-            hits = [pc.match_substring(texts, c) for c in containing]
-            texts = texts.filter(functools.reduce(pc.or_, hits))
+        if search is not None:
+            texts = texts.filter(pc.match_substring_regex(texts, wanted))
         out.update(texts.to_pylist())
     return out
 

@@ -11,6 +11,7 @@ from landgov.crs import (
     epsg_for_cm,
     epsg_for_zone,
     resolve_crs,
+    transformer,
     unprefixed_epsg,
 )
 
@@ -79,3 +80,15 @@ def test_a_crs_that_cannot_be_decided_says_a_fix_every_command_takes(bounds, see
     assert "请用 --crs" not in issue.fix and "landgov inspect 可用" in issue.fix
     if seen is not None:
         assert issue.value == seen
+
+
+def test_one_transformer_per_pair_of_crss() -> None:
+    """Made once per pair and kept (a zone to WGS84 costs 40 ms to make), with x, y order."""
+    zone = CRS.from_epsg(4549)
+    made = transformer(zone, 4326)
+    assert transformer(CRS.from_epsg(4549), 4326) is made  # an equal CRS object: the same one
+    assert transformer(4490, 4549) is not made
+    e, n = transformer(4490, epsg_for_cm(120)).transform(120.58, 30.0)  # docs/domain.md §1
+    assert (round(e, 3), round(n, 3)) == (555962.524, 3320255.027)
+    lon, lat = made.transform(e, n)
+    assert (round(lon, 6), round(lat, 6)) == (120.58, 30.0)  # CGCS2000 ≈ WGS84 to the cm

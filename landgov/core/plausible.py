@@ -54,13 +54,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
 from landgov.core.columns import short_label
 from landgov.core.dates import set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
-from landgov.crs import datum_issue, datums_apart
+from landgov.crs import datum_issue, datums_apart, transformer
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
@@ -442,9 +442,7 @@ def _far_corners(
     n = len(box)
     xs = np.concatenate([box[:, 0], box[:, 2]])
     ys = np.concatenate([box[:, 1], box[:, 3]])
-    lon, lat = Transformer.from_crs(geoms.crs, 4326, always_xy=True).transform(
-        xs, ys, errcheck=False
-    )
+    lon, lat = transformer(geoms.crs, 4326).transform(xs, ys, errcheck=False)
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     west, south, east, north = bounds
     outside = np.isfinite(lon) & np.isfinite(lat)
@@ -627,7 +625,7 @@ def _usable_bounds(frame: pd.DataFrame) -> np.ndarray | None:
 
 def _degrees_text(bounds: np.ndarray, crs: Any) -> str:
     """「东经 …°、北纬 …°」 of the centre of ``bounds`` (in ``crs``)."""
-    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    to_deg = transformer(crs, 4490)
     lon, lat = to_deg.transform((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     return f"东经 {lon:.3f}°、北纬 {lat:.3f}°"
 
@@ -703,7 +701,7 @@ def check_layers_near_parcels(
         if res is None or theirs is None:
             continue
         if not res.data.crs.equals(crs):
-            to_parcels = Transformer.from_crs(res.data.crs, crs, always_xy=True)
+            to_parcels = transformer(res.data.crs, crs)
             theirs = np.asarray(to_parcels.transform_bounds(*theirs), dtype=float)
         dx = max(0.0, theirs[0] - near[2], near[0] - theirs[2])
         dy = max(0.0, theirs[1] - near[3], near[1] - theirs[3])

@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 import pyogrio.errors
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from landgov.core.runfolder import FOLDER_FORMATS
-from landgov.crs import CRSDecision, resolve_crs
+from landgov.crs import CRSDecision, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
 
@@ -407,7 +407,7 @@ def decide_crs(
 
 def _degrees(bounds: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
     """Lon/lat (CGCS2000) of the four corners of ``bounds``."""
-    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    to_deg = transformer(crs, 4490)
     xs = [bounds[0], bounds[2], bounds[0], bounds[2]]
     ys = [bounds[1], bounds[1], bounds[3], bounds[3]]
     lon, lat = to_deg.transform(xs, ys, errcheck=False)

@@ -23,7 +23,7 @@ import pandas as pd
 import pyogrio
 import shapely
 import shapely.errors
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.crs import (
@@ -33,6 +33,7 @@ from landgov.crs import (
     layer_centre,
     older_datum_note,
     projected_crs_for,
+    transformer,
     unprefixed_epsg,
 )
 from landgov.errors import DataFileError, GeometryError, InputError, Issue, SchemaError
@@ -439,7 +440,7 @@ def _county_hint(data: pd.DataFrame) -> str | None:
 def _centre_longitude(geoms: gpd.GeoSeries, crs: CRS) -> float:
     """Longitude (CGCS2000) of the layer's centre (:func:`~landgov.crs.layer_centre`, where
     most of its shapes are): picks the GK zone areas are measured in."""
-    to_deg = Transformer.from_crs(crs, 4490, always_xy=True)
+    to_deg = transformer(crs, 4490)
     return float(to_deg.transform(*layer_centre(geoms.bounds.to_numpy()))[0])
 
 

@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
-from pyproj import Transformer
 
 from landgov.core.compare import MEASURED_DIGITS, shown
 from landgov.core.missing import is_missing
+from landgov.crs import transformer as crs_transformer
 from landgov.gcj02 import wgs84_to_gcj02
 
 __all__ = [
@@ -108,7 +108,7 @@ def to_lonlat(xy: NDArray, crs: Any, *, gcj02: bool) -> NDArray:
     """(N, 2) projected coordinates → CGCS2000/WGS-84 lon/lat, shifted into GCJ-02 if asked."""
     if xy.shape[0] == 0:
         return xy.astype(float)
-    transformer = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+    transformer = crs_transformer(crs, "EPSG:4490")
     lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
     if gcj02:
         lon, lat = wgs84_to_gcj02(lon, lat)

@@ -16,7 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
+
+from landgov.crs import transformer
 
 from ._geometry import CENTRE
 from ._parcels import COUNTY
@@ -55,7 +57,7 @@ class Placement:
 
     def offset(self) -> tuple[float, float]:
         """Metres to add to the sample's EPSG:4549 coordinates to land on the county's centre."""
-        to_zone = Transformer.from_crs(_GEOGRAPHIC, self.epsg, always_xy=True)
+        to_zone = transformer(_GEOGRAPHIC, self.epsg)
         x, y = to_zone.transform(self.lon, self.lat)
         return float(x - CENTRE[0]), float(y - CENTRE[1])
 

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xlsxwriter
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from landgov.core.problems import PROBLEM_COLUMNS
@@ -276,3 +278,38 @@ class TestRowHeights:
             )
             assert layout.heights == want, fit
         assert STYLE.heights_from_print
+
+
+# --- column widths: a column measured until it is wide enough ----------------------------------
+
+_CELL = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12),
+    st.text(alphabet=st.sampled_from(list("ab1 \n·–甲乙，（）〔〕ＡＢ")), max_size=140),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@example([["x" * 65, None, 1], ["x" * 80, "甲" * 31, 2]], {"a": 75.0})  # wider than 60, not 75
+@given(
+    st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=0, max_size=25),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.sampled_from([8.0, 30.5, 61.0, 75.0])),
+)
+def test_columns_are_laid_out_as_if_every_value_were_measured(
+    rows: list[list[object]], fixed: dict[str, float]
+) -> None:
+    """A column stops being measured at a value from which the layout is the same (wrapped at
+    its set width); widths and wrapping are those of measuring every value."""
+    table = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    style = excel.SheetStyle(widths=tuple(fixed.items()))
+    layout = excel._layout(table, {}, None, style, heights=False)
+    exact = excel._content_widths(table, layout.headers, enough=10**9)
+    for name, content, width, wrap in zip(
+        table.columns, exact, layout.widths, layout.wrapped, strict=True
+    ):
+        if name in fixed:
+            assert (width, wrap) == (fixed[name], content + 1 > fixed[name])
+        else:
+            assert (width, wrap) == (excel._auto_width(content), content > excel._MAX_WIDTH)
+    plain = excel.plain_widths(table)
+    assert plain == [(excel._auto_width(w), w > excel._MAX_WIDTH) for w in exact] or not len(table)

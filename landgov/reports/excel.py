@@ -210,11 +210,14 @@ def number_format_for(column: str, values: pd.Series | None = None) -> str | Non
     return None if values is None else _dtype_format(values)
 
 
-def _display_width(value: object) -> int:
+def _display_width(value: object, *, enough: int | None = None) -> int:
+    """Display width of the longest line of ``value`` (a wide character counts 2); with
+    ``enough``, a line of that many characters or more is not measured further (its width is
+    at least its length), which is all a caller that decides alike from ``enough`` on needs."""
     text = str(value) if value is not None else ""
     longest = max(text.split("\n"), key=len) if text else ""
-    if longest.isascii():  # no wide character
-        return len(longest)
+    if longest.isascii() or (enough is not None and len(longest) >= enough):
+        return len(longest)  # no wide character, or wide enough whatever they are
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
@@ -453,10 +456,15 @@ _HEADER_FIT = 16  # a longer header wraps rather than widen a column of short va
 
 
 def _content_widths(
-    frame: pd.DataFrame, headers: list[str], *, rows: int | None = 500
+    frame: pd.DataFrame, headers: list[str], *, rows: int | None = 500, enough: int
 ) -> list[int]:
     """Display width (CJK counts double) of the widest of the first ``rows`` values (``None``:
-    all) and the header (a header counts at most :data:`_HEADER_FIT`: it wraps)."""
+    all) and the header (a header counts at most :data:`_HEADER_FIT`: it wraps).
+
+    ``enough``: a width from which the caller lays a column out alike (it wraps at a set
+    width); a column with a value that wide gives that value's width, its other values
+    unmeasured (a column of reasons: one value, not 500 texts of hundreds of characters).
+    """
     out = []
     for col, head in zip(frame.columns, headers, strict=True):
         widths: dict[tuple[type, object], int] = {}
@@ -464,10 +472,13 @@ def _content_widths(
         for v in values.tolist():
             try:
                 key = (type(v), v)
-                if key not in widths:
-                    widths[key] = _display_width(_cell(v))
+                if key in widths:
+                    continue
             except TypeError:  # unhashable (a list)
-                widths[(list, id(v))] = _display_width(_cell(v))
+                key = (list, id(v))
+            widths[key] = width = _display_width(_cell(v), enough=enough)
+            if width >= enough:
+                break
         # one list: a sheet without rows has only its header
         out.append(max([min(_display_width(head), _HEADER_FIT), *widths.values()]))
     return out
@@ -486,7 +497,7 @@ def plain_widths(frame: pd.DataFrame) -> list[tuple[float, bool]]:
     cell (the 治理台账's own sheets) that must read like the others; every row is measured (a
     history's later lines are its longest)."""
     headers = [str(c) for c in frame.columns]
-    widths = _content_widths(frame, headers, rows=None)
+    widths = _content_widths(frame, headers, rows=None, enough=_MAX_WIDTH + 1)
     return [(_auto_width(w), w > _MAX_WIDTH) for w in widths]
 
 
@@ -637,7 +648,10 @@ def _layout(
     headers = _headers(table, labels)
     widths, wrapped = [], []
     fixed = dict(style.widths)
-    for name, content in zip(table.columns, _content_widths(table, headers), strict=True):
+    # from a content this wide every column is laid out alike: wrapped at its set width
+    enough = int(max([_MAX_WIDTH, *fixed.values()])) + 1
+    contents = _content_widths(table, headers, enough=enough)
+    for name, content in zip(table.columns, contents, strict=True):
         if (given := fixed.get(str(name))) is not None:  # laid out for paper
             wrapped.append(str(name) in style.wrap or content + 1 > given)
             widths.append(float(given))

@@ -18,8 +18,9 @@ seeded generator's ``bench`` formats (GeoParquet parcels, CSV tables, GeoPackage
 The ``screen`` and ``far`` rows write separate folders. ``far 写入同一文件夹`` is far into the
 screening's folder, as a user runs the two commands (``-o OUT`` twice): far then adds its sheets
 to the screening's workbook, a load and save of it. ``screen+far 一次运行`` is both stages as
-one run (``run_screening(..., far=FarOptions())``, ``landgov screen --far``: each file read
-once, one link, one raster pass), whose folder is that of screen then far into one folder.
+one run (``run_screening(..., far=FarOptions(keep_plots=False))`` as ``landgov screen --far``
+runs it: each file read once, one link, one raster pass, the 增容 plot frame left in the child
+that computed it), whose folder is that of screen then far into one folder.
 
 On generated data the plain geopandas script of the same core steps
 (``benchmarks/bench_plain.py``) runs in the same session, and the last lines print landgov's
@@ -74,7 +75,7 @@ elif job == "both":  # screen + far in one run (landgov screen --far)
     from landgov.run.screening import run_screening
     run = run_screening(
         inputs, profile=profile, out_dir=out, as_of="2026-06-30", progress=False,
-        far=FarOptions(),
+        far=FarOptions(keep_plots=False),  # as landgov screen --far runs it
     )
     manifest = {"counts": {"screen": run.manifest["counts"]["screening_status"],
                            "far": run.far.manifest["counts"]["screening"]},

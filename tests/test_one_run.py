@@ -528,3 +528,50 @@ def test_screening_and_far_judge_one_far_per_plot(folders: tuple[Path, Path]) ->
         assert known.sum() > 50
         assert (under[known] == both.loc[known, "below_floor"].astype(bool)).all()
         assert both.loc[under, "far_source"].notna().all()
+
+
+# --- a run that keeps no 增容 plot frame (landgov screen --far) ---------------------------------
+
+
+@pytest.mark.parametrize("processes", [None, "1"], ids=["forked", "in-process"])
+@pytest.mark.parametrize("copy", ["sqlite", "gdal"])
+def test_a_run_keeping_no_far_plots_writes_the_same_folder(
+    processes: str | None,
+    copy: str,
+    small: Path,
+    folders: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``FarOptions(keep_plots=False)`` (what the command line runs): the folder is that of a
+    run keeping them, also when far's layers cannot be copied at the SQLite level and go
+    through GDAL from the child's own GeoPackage (no plot frame to write them from); reading
+    the plots raises, naming where they are."""
+    from landgov.core.forked import NotKeptError
+    from landgov.reports._gpkgcopy import CopyUnsupportedError
+
+    if processes:
+        monkeypatch.setenv(ENV, processes)
+    if copy == "gdal":
+
+        def unsupported(*_args: Any, **_kwargs: Any) -> None:
+            raise CopyUnsupportedError("test")
+
+        monkeypatch.setattr(landgov.run.far, "copy_layers", unsupported)
+    run = _one(_inputs(small), tmp_path / "one", FarOptions(forms="all", keep_plots=False))
+    assert _differences(folders[1], tmp_path / "one") == []
+    assert run.far is not None and run.far.manifest["counts"]["parcels"] > 100
+    assert "FarRun(" in repr(run.far)  # shown without reading the plots
+    with pytest.raises(NotKeptError, match=re.escape("landgov_far.parquet")):
+        _ = run.far.screened
+    assert not list((tmp_path / "one").rglob("*.gpkg-journal"))
+
+
+def test_township_folders_keep_the_far_plots_they_are_written_from(
+    small: Path, tmp_path: Path
+) -> None:
+    run = run_screening(
+        _inputs(small), profile=PROFILE, out_dir=tmp_path / "one", as_of=AS_OF, progress=False,
+        echo=None, by_township=True, far=FarOptions(forms="none", keep_plots=False),
+    )  # fmt: skip
+    assert run.far is not None and len(run.far.screened) == run.far.manifest["counts"]["parcels"]

@@ -191,7 +191,11 @@ def command(
     if far:
         from landgov.run.far import FarOptions
 
-        options = FarOptions(forms=forms, township=township, overrides=far_overrides)
+        # the files and the manifest are all it reads of the 增容 part: its plots stay where
+        # they were computed (FarOptions.keep_plots)
+        options = FarOptions(
+            forms=forms, township=township, overrides=far_overrides, keep_plots=False
+        )
     run = run_screening(
         inputs,
         profile=profile or DEFAULT_PROFILE,

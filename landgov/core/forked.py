@@ -57,8 +57,8 @@ from typing import IO, Any, Generic, TypeVar
 from landgov.errors import LandgovError
 
 __all__ = [
-    "ENV", "ChildFailedError", "Deferred", "Pending", "SharedWork", "can_fork", "defer",
-    "deferred_fields", "share_work", "start", "usable_cpus",
+    "ENV", "ChildFailedError", "Deferred", "NotKeptError", "Pending", "SharedWork", "can_fork",
+    "defer", "deferred_fields", "share_work", "start", "usable_cpus", "withhold",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -256,6 +256,48 @@ def defer(obj: object, name: str) -> None:
     if not isinstance(getattr(type(obj), name, None), _DeferredField):
         raise TypeError(f"{type(obj).__name__}.{name} is not declared with deferred_fields")
     setattr(obj, name, Deferred(getattr(obj, name)))
+
+
+class NotKeptError(LandgovError, RuntimeError):
+    """A field read whose value was not kept (:func:`withhold`)."""
+
+
+class _Withheld(Deferred[Any]):
+    """In a field's place when its value was not kept: reading the field raises."""
+
+    __slots__ = ("_why",)
+
+    def __init__(self, why: str) -> None:
+        super().__init__(None)
+        self._why = why
+
+    def get(self) -> Any:
+        raise NotKeptError(self._why)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Withheld, (self._why,)
+
+
+def withhold(obj: object, name: str, why: str) -> None:
+    """Drop the field ``name`` of ``obj`` (declared with :func:`deferred_fields`): a child's
+    result then carries nothing for it (no pickling), and reading it raises
+    :class:`NotKeptError` with ``why``.
+
+    >>> from dataclasses import dataclass
+    >>> @deferred_fields("rows")
+    ... @dataclass
+    ... class Result:
+    ...     rows: list[int]
+    >>> result = Result([1, 2])
+    >>> withhold(result, "rows", "rows not kept")
+    >>> result.rows
+    Traceback (most recent call last):
+    ...
+    landgov.core.forked.NotKeptError: rows not kept
+    """
+    if not isinstance(getattr(type(obj), name, None), _DeferredField):
+        raise TypeError(f"{type(obj).__name__}.{name} is not declared with deferred_fields")
+    setattr(obj, name, _Withheld(why))
 
 
 def _payload(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:

@@ -43,7 +43,7 @@ from landgov.core.counts import (
     zengrong_counts,
 )
 from landgov.core.dates import parse_as_of, unread_columns
-from landgov.core.forked import defer, deferred_fields
+from landgov.core.forked import NotKeptError, defer, deferred_fields, withhold
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
 from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
@@ -93,6 +93,7 @@ from landgov.reports.packet import packet_frame, packet_sheet
 from landgov.reports.printlist import page_note
 from landgov.run.files import (
     RunInputs,
+    copy_layer_through_gdal,
     plausible_reads,
     read_files,
     write_layer,
@@ -135,7 +136,7 @@ class FarRun:
     run of both stages writes its files and manifest without reading it.
     """
 
-    screened: gpd.GeoDataFrame
+    screened: gpd.GeoDataFrame = field(repr=False)  # not read to show the result
     applications: gpd.GeoDataFrame | None
     packet: pd.DataFrame
     forms: list[Path]
@@ -168,11 +169,19 @@ class FarOptions:
     overrides
         A 增容 condition overrides workbook (``landgov override --far``); the screening's own
         overrides workbook is a different one.
+    keep_plots
+        Whether the result keeps the 增容 plot frame (``run.far.screened``). ``landgov screen
+        --far`` reads the files and the manifest only and does not keep it: the stage, computed
+        in a child process, then does not send its plots back (pickling the 50,000 plots of a
+        district and their 500,000 verdicts took 2–3 s of the child's CPU while the screening
+        wrote its workbook). Reading ``run.far.screened`` of such a run raises
+        :class:`~landgov.core.forked.NotKeptError`; the files are the same.
     """
 
     forms: str = "applications"
     township: str | None = None
     overrides: str | Path | None = None
+    keep_plots: bool = True
 
 
 #: The files the 增容 run reads, by role, in the order it reads them.
@@ -502,11 +511,22 @@ def start_far(
                  aliases=aliases, verified=verified, shared=shared)  # fmt: skip
 
 
+#: Why ``run.far.screened`` cannot be read (``FarOptions(keep_plots=False)``).
+_NOT_KEPT = (
+    "未保留增容宗地表（FarOptions(keep_plots=False)，如 landgov screen --far）：其内容见结果目录的 "
+    "landgov_far.parquet 与 landgov.gpkg 的 far 图层；需要在程序中读取时用 keep_plots=True"
+)
+
+
 def _far_apart(inputs: RunInputs, out: Path, **kwargs: Any) -> FarPart:
     """:func:`_far` with ``apart``, its plot frame sent back to be unpickled only if the parent
-    reads it (:func:`~landgov.core.forked.defer`): the files and the counts are made here."""
+    reads it (:func:`~landgov.core.forked.defer`), or not at all without ``keep_plots``: the
+    files and the counts are made here."""
     part = _far(inputs, out, apart=True, **kwargs)
-    defer(part.run, "screened")
+    if kwargs["options"].keep_plots:
+        defer(part.run, "screened")
+    else:
+        withhold(part.run, "screened", _NOT_KEPT)
     return part
 
 
@@ -860,7 +880,15 @@ def _layers_into(part: FarPart, gpkg: Path) -> None:
         else:
             part.layers.unlink()
             return
-    _write_layers(run.screened, run.applications, gpkg)
+    try:
+        screened = run.screened
+    except NotKeptError:  # the frame stayed in the child: the layers it wrote, through GDAL
+        assert part.layers is not None  # the child writes them apart (_far with apart)
+        for name in ["far"] if run.applications is None else ["far", "far_applications"]:
+            copy_layer_through_gdal(part.layers, gpkg, layer=name)
+        part.layers.unlink()
+        return
+    _write_layers(screened, run.applications, gpkg)
 
 
 def _merged(sheets: Path | None, xlsx: Path, base: StyleBase | None = None) -> bool:

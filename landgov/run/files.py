@@ -139,6 +139,33 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         raise write_failure(path, exc) from exc
 
 
+def copy_layer_through_gdal(source: Path, target: Path, *, layer: str) -> None:
+    """Copy (or replace) the layer ``layer`` of the GeoPackage ``source`` into ``target``, as
+    GDAL reads and writes it through Arrow: its fields and their types as they are (dates,
+    是/否 booleans), the geometry as stored, with the Chinese aliases and QGIS styles
+    :func:`write_layer` gives. For a layer whose frame is gone and that an SQLite-level copy
+    (:mod:`landgov.reports._gpkgcopy`) cannot take."""
+    try:
+        meta, table = pyogrio.read_arrow(source, layer=layer)
+        geometry = meta["geometry_name"] or ("wkb_geometry" if meta["geometry_type"] else None)
+        with unsynced():  # as the run folder's other files (landgov.core.unsynced)
+            pyogrio.write_arrow(
+                table,
+                target,
+                layer=layer,
+                driver="GPKG",
+                geometry_name=geometry,
+                geometry_type=meta["geometry_type"],
+                crs=meta["crs"],
+                encoding="UTF-8",
+                layer_options={"OVERWRITE": "YES"},
+                dataset_options=None if target.exists() else {"VERSION": GPKG_VERSION},
+            )
+        describe_layer(target, layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
+        raise write_failure(target, exc) from exc
+
+
 def parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the types GeoParquet keeps as they are: numbers, booleans (nullable),
     dates and text; verdicts, lists and mixed columns become text as in :func:`storable`."""

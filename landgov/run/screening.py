@@ -12,6 +12,7 @@ out / rejected, timings per stage). The folder is written atomically through
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import time
@@ -335,8 +336,10 @@ def run_screening(
             from landgov.run.far import start_far
 
             assert far is not None
+            # the township folders are written here from the plot frame: it is kept for them
+            options = dataclasses.replace(far, keep_plots=True) if by_township else far
             pending = start_far(
-                inputs, folder.part("far"), prof=prof, day=as_of_date, options=far,
+                inputs, folder.part("far"), prof=prof, day=as_of_date, options=options,
                 aliases=aliases, verified=verified, shared=shared,
             )  # fmt: skip
             started.append(children.enter_context(pending))

@@ -6,10 +6,11 @@ filled 治理台账 (:mod:`landgov.run.demo_year2`). The sample lives in ``data/
 source tree; an installed package without it regenerates it with the seeded generator (beside
 the output folder, never inside it: the run folder holds only what the run wrote).
 
-Both stages are one run (``run_screening(..., far=FarOptions())``, as ``landgov screen --far``):
-each file is read once, and the folder (:mod:`landgov.core.runfolder`) replaces an earlier demo
-run there with the screening and 增容 parts together; the maps are drawn from the folder only
-after its manifest and checksums are verified.
+Both stages are one run (``run_screening(..., far=FarOptions(keep_plots=False))``, as
+``landgov screen --far`` runs them): each file is read once, and the folder
+(:mod:`landgov.core.runfolder`) replaces an earlier demo run there with the screening and 增容
+parts together; the maps are drawn from the folder only after its manifest and checksums are
+verified.
 """
 
 from __future__ import annotations
@@ -89,13 +90,13 @@ def run_demo(
     )
     run = run_screening(
         inputs, profile=DEMO_PROFILE, as_of=DEMO_AS_OF, progress=progress, out_dir=out_dir,
-        overwrite=True, wait=wait, echo=echo, far=FarOptions(),
+        overwrite=True, wait=wait, echo=echo, far=FarOptions(keep_plots=False),
     )  # fmt: skip
     echo(
         f"筛查完成：底数清单 {len(run.parcels)} 宗，治理清单 {len(run.governance)} 宗，"
         f"连片 {len(run.blocks)} 片"
     )
-    assert run.far is not None  # asked for: far=FarOptions()
+    assert run.far is not None  # asked for: far=FarOptions(...)
     echo(f"增容审查完成：{run.far.summary_text()}")
     html = maps_dir / "demo.html"
     data = load_run(out_dir, verify=True)

@@ -689,11 +689,11 @@ def start_buildings(
     without buildings).
 
     It needs only the two layers, so a forked child (:mod:`landgov.core.forked`) measures it
-    beside 地企关联 and the raster read, which leave the other core mostly idle; before, the
-    screening measured it after them, and the 增容 stage of a run of both waited for it (1.2 s
-    of the 50,000-plot district's 25 s, with the other core idle). Where no child can be forked
-    it is measured at once. ``children``: the run's stack, which stops the child when the run
-    fails first.
+    beside 地企关联 and the raster read, which leave the other core partly idle, rather than
+    after them, when the 增容 stage of a run of both waits for it (the 50,000-plot district:
+    0.8 s; measured alternately, the one run gained about 0.5 s, within its run-to-run spread).
+    Where no child can be forked it is measured at once. ``children``: the run's stack, which
+    stops the child when the run fails first.
     """
     buildings = reads["buildings"].data if "buildings" in reads else None
     if buildings is None or not len(buildings):

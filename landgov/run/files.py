@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -110,6 +112,27 @@ def _arrow_writes_same(frame: pd.DataFrame) -> bool:
     )
 
 
+@contextmanager
+def _writing_layer(path: Path, layer: str) -> Iterator[dict[str, Any]]:
+    """Write one layer of the GeoPackage ``path`` as every layer of a run is written: the
+    ``pyogrio`` options to pass (replacing a layer of that name; a new file GeoPackage 1.2),
+    GDAL's syncs off meanwhile (:mod:`landgov.core.unsynced`), then the layer's Chinese field
+    aliases and QGIS styles (:mod:`landgov.reports.gis`); a failure as the user's message
+    naming the file (:func:`~landgov.errors.write_failure`)."""
+    options = {
+        "layer": layer,
+        "driver": "GPKG",
+        "layer_options": {"OVERWRITE": "YES"},
+        "dataset_options": None if path.exists() else {"VERSION": GPKG_VERSION},
+    }
+    try:
+        with unsynced():  # as the run folder's other files
+            yield options
+        describe_layer(path, layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
+        raise write_failure(path, exc) from exc
+
+
 def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
     """Write (or replace) one layer or attribute table of a GeoPackage, keeping other layers.
 
@@ -123,20 +146,8 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         data = data.reset_index(drop=True)
     else:
         data = pd.DataFrame(data).reset_index(drop=True)
-    try:
-        with unsynced():  # as the run folder's other files (landgov.core.unsynced)
-            pyogrio.write_dataframe(
-                data,
-                path,
-                layer=layer,
-                driver="GPKG",
-                layer_options={"OVERWRITE": "YES"},
-                dataset_options=None if path.exists() else {"VERSION": GPKG_VERSION},
-                use_arrow=_arrow_writes_same(data),
-            )
-        describe_layer(path, layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
-        raise write_failure(path, exc) from exc
+    with _writing_layer(path, layer) as options:
+        pyogrio.write_dataframe(data, path, use_arrow=_arrow_writes_same(data), **options)
 
 
 def copy_layer_through_gdal(source: Path, target: Path, *, layer: str) -> None:
@@ -145,25 +156,13 @@ def copy_layer_through_gdal(source: Path, target: Path, *, layer: str) -> None:
     是/否 booleans), the geometry as stored, with the Chinese aliases and QGIS styles
     :func:`write_layer` gives. For a layer whose frame is gone and that an SQLite-level copy
     (:mod:`landgov.reports._gpkgcopy`) cannot take."""
-    try:
+    with _writing_layer(target, layer) as options:
         meta, table = pyogrio.read_arrow(source, layer=layer)
         geometry = meta["geometry_name"] or ("wkb_geometry" if meta["geometry_type"] else None)
-        with unsynced():  # as the run folder's other files (landgov.core.unsynced)
-            pyogrio.write_arrow(
-                table,
-                target,
-                layer=layer,
-                driver="GPKG",
-                geometry_name=geometry,
-                geometry_type=meta["geometry_type"],
-                crs=meta["crs"],
-                encoding="UTF-8",
-                layer_options={"OVERWRITE": "YES"},
-                dataset_options=None if target.exists() else {"VERSION": GPKG_VERSION},
-            )
-        describe_layer(target, layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
-        raise write_failure(target, exc) from exc
+        pyogrio.write_arrow(
+            table, target, geometry_name=geometry, geometry_type=meta["geometry_type"],
+            crs=meta["crs"], encoding="UTF-8", **options,
+        )  # fmt: skip
 
 
 def parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:

@@ -868,11 +868,11 @@ def _layers_into(part: FarPart, gpkg: Path) -> None:
     no GeoPackage yet; else (none written apart, or a GeoPackage the copy does not handle)
     written from the frames."""
     run = part.run
+    names = ["far"] if run.applications is None else ["far", "far_applications"]
     if part.layers is not None:
         if not gpkg.exists():
             part.layers.replace(gpkg)
             return
-        names = ["far"] if run.applications is None else ["far", "far_applications"]
         try:
             copy_layers(part.layers, gpkg, names)
         except CopyUnsupportedError:
@@ -884,7 +884,7 @@ def _layers_into(part: FarPart, gpkg: Path) -> None:
         screened = run.screened
     except NotKeptError:  # the frame stayed in the child: the layers it wrote, through GDAL
         assert part.layers is not None  # the child writes them apart (_far with apart)
-        for name in ["far"] if run.applications is None else ["far", "far_applications"]:
+        for name in names:
             copy_layer_through_gdal(part.layers, gpkg, layer=name)
         part.layers.unlink()
         return

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
 
-from landgov.core.unsynced import unsynced
+from landgov.core.gpkg_writing import gpkg_writing
 from landgov.core.vocab import NO_TARGET, PROVINCE
 from landgov.province.county import PROVINCE_CRS
 from landgov.province.parts import LAYERS, read_part
@@ -90,7 +90,7 @@ class ProvinceLayers:
             rows, geometry_type = part.layer(layer)
             if not rows.num_rows:
                 continue
-            with unsynced():  # as the run folder's other files (landgov.core.unsynced)
+            with gpkg_writing():  # as the run folder's other files (landgov.core.gpkg_writing)
                 pyogrio.write_arrow(  # as write_dataframe(promote_to_multi=True, use_arrow=True)
                     rows,
                     self.gpkg,

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from landgov.core.unsynced import PRAGMA
+from landgov.core.gpkg_writing import PRAGMA
 
 __all__ = ["CopyUnsupportedError", "copy_layers"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from landgov.core.columns import COLUMNS, label, unit_text
-from landgov.core.unsynced import PRAGMA
+from landgov.core.gpkg_writing import PRAGMA
 from landgov.core.vocab import Grade, ScreeningStatus, TreatmentPath
 from landgov.maps.style import DEFAULT_STYLE, MapStyle
 
@@ -225,7 +225,7 @@ def _columns(db: sqlite3.Connection, table: str) -> list[str]:
 def describe_layer(path: Path, layer: str, *, style: MapStyle = DEFAULT_STYLE) -> None:
     """Write the field aliases and QGIS styles of ``layer`` into the GeoPackage ``path``."""
     with closing(sqlite3.connect(path)) as db, db:
-        db.execute(PRAGMA)  # not forced to disk, as the layer itself (landgov.core.unsynced)
+        db.execute(PRAGMA)  # not forced to disk, as the layer itself (landgov.core.gpkg_writing)
         columns = _columns(db, layer)
         _write_aliases(db, layer, field_aliases(columns))
         geometry = db.execute(

@@ -19,9 +19,9 @@ import pyogrio
 from tqdm.auto import tqdm
 
 from landgov.core import forked
+from landgov.core.gpkg_writing import gpkg_writing
 from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
-from landgov.core.unsynced import unsynced
 from landgov.errors import write_failure
 from landgov.policy import Profile
 from landgov.reports.gis import GPKG_VERSION, describe_layer
@@ -116,9 +116,9 @@ def _arrow_writes_same(frame: pd.DataFrame) -> bool:
 def _writing_layer(path: Path, layer: str) -> Iterator[dict[str, Any]]:
     """Write one layer of the GeoPackage ``path`` as every layer of a run is written: the
     ``pyogrio`` options to pass (replacing a layer of that name; a new file GeoPackage 1.2),
-    GDAL's syncs off meanwhile (:mod:`landgov.core.unsynced`), then the layer's Chinese field
-    aliases and QGIS styles (:mod:`landgov.reports.gis`); a failure as the user's message
-    naming the file (:func:`~landgov.errors.write_failure`)."""
+    GDAL's syncs off and a new file's 32 KiB pages meanwhile (:mod:`landgov.core.gpkg_writing`),
+    then the layer's Chinese field aliases and QGIS styles (:mod:`landgov.reports.gis`); a
+    failure as the user's message naming the file (:func:`~landgov.errors.write_failure`)."""
     options = {
         "layer": layer,
         "driver": "GPKG",
@@ -126,7 +126,7 @@ def _writing_layer(path: Path, layer: str) -> Iterator[dict[str, Any]]:
         "dataset_options": None if path.exists() else {"VERSION": GPKG_VERSION},
     }
     try:
-        with unsynced():  # as the run folder's other files
+        with gpkg_writing():  # as the run folder's other GeoPackages
             yield options
         describe_layer(path, layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:

@@ -39,7 +39,8 @@ def _page_size(path: Path) -> int:
         (None, None, f"page_size={PAGE_SIZE}", PAGE_SIZE),
         ("NORMAL", None, f"page_size={PAGE_SIZE}", PAGE_SIZE),
         # a caller's own pragmas are kept, ours added; their page size wins over ours
-        (None, "cache_size=-4000", f"cache_size=-4000,page_size={PAGE_SIZE}", PAGE_SIZE),
+        (None, "cache_size=-4000", f"page_size={PAGE_SIZE},cache_size=-4000", PAGE_SIZE),
+        (None, "journal_mode=WAL", f"page_size={PAGE_SIZE},journal_mode=WAL", PAGE_SIZE),
         (None, "page_size=8192", "page_size=8192", 8192),
     ],
 )
@@ -74,6 +75,7 @@ def test_a_layer_is_written_unsynced_on_big_pages_and_the_options_given_back(
         "面积 1.0 亩"
     ]
     assert _page_size(tmp_path / "a.gpkg") == page
+    assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]  # no journal or WAL left beside
     with sqlite3.connect(tmp_path / "a.gpkg") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM gpkg_data_columns").fetchone()[0] >= 1

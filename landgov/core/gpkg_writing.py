@@ -51,14 +51,15 @@ _before: dict[str, Any] = {}
 
 
 def _ours(name: str, before: Any) -> str:
-    """The value to set for ``name``: ours, with the pragmas a caller had set kept (GDAL takes
-    them comma-separated), theirs alone where they set the page size themselves."""
+    """The value to set for ``name``: ours, with the pragmas a caller had set kept after it
+    (GDAL takes them comma-separated, in order: the page size before a ``journal_mode=WAL``,
+    which fixes it), theirs alone where they set the page size themselves."""
     ours = OPTIONS[name]
     if name != "OGR_SQLITE_PRAGMA" or not isinstance(before, str) or not before.strip():
         return ours
     if "page_size" in before.lower():
         return before
-    return f"{before},{ours}"
+    return f"{ours},{before}"
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +30,7 @@ def _frame() -> gpd.GeoDataFrame:
 
 
 def _page_size(path: Path) -> int:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         return int(db.execute("PRAGMA page_size").fetchone()[0])
 
 
@@ -76,7 +77,7 @@ def test_a_layer_is_written_unsynced_on_big_pages_and_the_options_given_back(
     ]
     assert _page_size(tmp_path / "a.gpkg") == page
     assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]  # no journal or WAL left beside
-    with sqlite3.connect(tmp_path / "a.gpkg") as db:
+    with closing(sqlite3.connect(tmp_path / "a.gpkg")) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM gpkg_data_columns").fetchone()[0] >= 1
 
@@ -88,7 +89,7 @@ def test_a_layer_added_to_a_file_of_small_pages_keeps_them_and_the_rows(tmp_path
     files.write_layer(_frame(), path, layer="parcels")
     assert _page_size(path) == 4096
     assert {"earlier", "parcels"} <= set(pyogrio.list_layers(path)[:, 0].tolist())
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 

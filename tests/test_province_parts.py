@@ -23,6 +23,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from landgov.core.gpkg_writing import PAGE_SIZE
 from landgov.province.county import _text, _texts, _typed
 from landgov.province.outputs import ProvinceLayers
 from landgov.province.parts import read_part, write_part
@@ -100,6 +101,8 @@ def test_layers_are_those_pyogrio_writes_from_the_frames(
     want = _sqlite(expected)
     for table in ("schema", "parcels", "governance", "rtree_parcels_geom", "gpkg_geometry_columns"):
         assert got[table] == want[table], table
+    with contextlib.closing(sqlite3.connect(tmp_path / "province.gpkg")) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (PAGE_SIZE,)
     assert layers.rows == {
         "parcels": sum(len(s) for s, _ in counties),
         "governance": sum(s.count("治理") for s, _ in counties),

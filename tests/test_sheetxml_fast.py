@@ -199,6 +199,16 @@ def test_crc32_combine_is_the_crc_of_both(a: bytes, b: bytes) -> None:
     assert sx.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.integers(0, 2**32 - 1))
+def test_crc32_is_zlibs_whichever_library(data: bytes, value: int) -> None:
+    from landgov.reports import _deflate
+
+    assert _deflate.crc32(data, value) == zlib.crc32(data, value)
+    with mock.patch.object(_deflate, "_fast", None):
+        assert _deflate.crc32(data, value) == zlib.crc32(data, value)
+
+
 def test_rows_deflated_in_many_blocks_and_spilled_to_a_file_read_back(tmp_path: Path) -> None:
     n = 3 * sx.JOIN_ROWS + 1
     frame = pd.DataFrame({"parcel_id": [f"P{k}" for k in range(n)], "area_mu": np.arange(n) / 8})

@@ -6,7 +6,9 @@ macOS and Windows) writes the same format about 3.5 times faster than zlib and s
 (measured on d50k's 底数清单 and 企业评价, 270 MB of XML: zlib 1.02 s → 50.4 MB, ISA-L 0.28 s →
 47.9 MB). Both let go of the GIL while compressing. Any raw deflate
 stream is read by every zip reader (Excel, WPS, LibreOffice, openpyxl), so where ISA-L is
-missing zlib writes the same workbook, only slower.
+missing zlib writes the same workbook, only slower. The CRC-32 of the same data
+(:func:`crc32`) is ISA-L's too where installed: the same number, about 5 times faster (64 MB:
+zlib 26–29 ms, ISA-L 5 ms; one county of the province run splices 104 MB of sheet XML).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import zlib
 from typing import Protocol
 
-__all__ = ["SYNC_FLUSH", "Compressor", "compressobj", "engine"]
+__all__ = ["SYNC_FLUSH", "Compressor", "compressobj", "crc32", "engine"]
 
 SYNC_FLUSH = zlib.Z_SYNC_FLUSH
 
@@ -33,6 +35,17 @@ class Compressor(Protocol):
 def engine() -> str:
     """``"isal"`` or ``"zlib"``: which library :func:`compressobj` uses here."""
     return "zlib" if _fast is None else "isal"
+
+
+def crc32(data: bytes, value: int = 0, /) -> int:
+    """``zlib.crc32(data, value)``: the CRC-32 of ``data`` continuing ``value`` (a zip member's
+    checksum), by ISA-L where installed.
+
+    >>> import zlib
+    >>> crc32(b"<row/>", crc32(b"<sheetData>")) == zlib.crc32(b"<sheetData><row/>")
+    True
+    """
+    return zlib.crc32(data, value) if _fast is None else _fast.crc32(data, value)
 
 
 def compressobj(level: int) -> Compressor:

@@ -44,7 +44,7 @@ from landgov.core.safe_text import (
     formula_like_each,
     is_formula_like,
 )
-from landgov.reports._deflate import compressobj
+from landgov.reports._deflate import compressobj, crc32
 
 __all__ = [
     "CHUNK_ROWS",
@@ -134,7 +134,7 @@ class DeflatedRows:
         self._pending: Future[None] | None = None
 
     def _add(self, data: bytes) -> None:
-        self.crc = zlib.crc32(data, self.crc)
+        self.crc = crc32(data, self.crc)
         self.file.write(self._deflate.compress(data))
 
     def _wait(self) -> None:

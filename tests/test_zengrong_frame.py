@@ -70,6 +70,11 @@ _fact = st.fixed_dictionaries(
         # nothing built (0, not from the raster) is no first development (三.2)
         "floor_area_m2": st.one_of(st.none(), st.sampled_from([0.0, 9_800.0])),
         "far_source": st.sampled_from(["建筑记录", "登记建筑面积", "高度栅格估算", "缺失"]),
+        # whether a buildings layer covering the plot shows it bare (far.ratio.shows_no_building)
+        "buildings_cover": st.sampled_from([None, pd.NA, True, False]),
+        "n_buildings": st.sampled_from([None, 0, 2]),
+        # why a recorded 0 was set aside (far.ratio.ZERO_SET_ASIDE)
+        "zero_set_aside": st.sampled_from([None, "登记建筑面积为 0，按空白处理"]),
         # the room to the cap (ratio.headroom) the cap check reads: 0.01 m² left is room
         "headroom_m2": st.one_of(st.none(), st.sampled_from([0.0, 0.01, 23_800.0])),
         "planning_given": st.booleans(),
@@ -95,6 +100,7 @@ _enterprise = st.fixed_dictionaries(
         "industry_code": st.one_of(_missing, st.sampled_from(["C1311", "F5211", 13, 13.0, "X"])),
         "industry_edition": st.sampled_from([None, "2017", "2011"]),
         "industry_name": st.sampled_from([None, "谷物磨制", "批发"]),
+        "name": st.sampled_from([None, "甲纺织有限公司", "乙印染有限公司"]),
         "catalogue_class": st.one_of(_missing, st.sampled_from(["鼓励类", "限制类", "淘汰类"])),
         "reform_sector": st.one_of(_missing, st.sampled_from(["印染", "化工", "纺织"])),
     }
@@ -230,3 +236,50 @@ def test_row_dicts_are_to_dict_records():
     for g, w in zip(got, want, strict=True):
         assert [type(v) for v in g.values()] == [type(v) for v in w.values()]
         assert [repr(v) for v in g.values()] == [repr(v) for v in w.values()]
+
+
+def test_a_zero_floor_area_is_judged_by_whether_a_covering_layer_shows_the_plot_bare():
+    # Two plots alike in all but the buildings layer: both 0 m² from the building records, no
+    # 竣工日期. The first lies inside the layer's cover with no building on it: 「尚未建成」,
+    # 不符合 (三.2). The second lies outside the cover: its 0 alone says nothing, 待核实 naming
+    # the buildings layer to collect. They were one group before (the key missed the cover).
+    s = _settings(official=False)
+    plot = {"parcel_id": PIDS[0], "area_declared_m2": 20_000.0, "completion_date": None}
+    fact = {"land_area_m2": 20_000.0, "far": 0.0, "floor_area_m2": 0.0, "far_source": "建筑记录"}
+    attributes = pd.DataFrame([plot, plot])
+    facts = pd.DataFrame(
+        [{**fact, "buildings_cover": True, "n_buildings": 0}, {**fact, "buildings_cover": False}]
+    )
+    users = pd.Series([USCCS[0], USCCS[0]])
+    by_uscc = {USCCS[0]: {"uscc": USCCS[0], "industry_code": "C1311"}}
+    got = judge_frame(
+        attributes, facts, users, by_uscc=by_uscc, records=None, settings=s, sectors=SECTORS
+    )
+    assert got["cond2"].tolist() == ["不符合", "待核实"]
+    assert "尚未建成" in got["cond2_note"].iloc[0]
+    assert "无覆盖该宗地的建筑图层佐证" in got["cond2_note"].iloc[1]
+    want = _reference(attributes, facts, users, by_uscc, None, s)
+    pd.testing.assert_frame_equal(got.drop(columns="verdicts"), want.drop(columns="verdicts"))
+
+
+def test_coded_firms_share_a_verdict_and_uncoded_ones_are_named():
+    # 三.4 without a project code reads the firm's industry code; a coded firm's USCC and name
+    # do not change its verdict, an uncoded firm is named in what to collect.
+    s = _settings(official=False)
+    plot = {"parcel_id": PIDS[0], "area_declared_m2": 20_000.0}
+    attributes = pd.DataFrame([plot] * 4)
+    facts = pd.DataFrame([{"land_area_m2": 20_000.0, "far": 1.0}] * 4)
+    users = pd.Series([*USCCS, None])
+    by_uscc = {
+        USCCS[0]: {"uscc": USCCS[0], "name": "甲纺织有限公司", "industry_code": "C1711"},
+        USCCS[1]: {"uscc": USCCS[1], "name": "乙印染有限公司", "industry_code": "C1711"},
+        USCCS[2]: {"uscc": USCCS[2], "name": "丙机械有限公司", "industry_code": None},
+    }
+    got = judge_frame(
+        attributes, facts, users, by_uscc=by_uscc, records=None, settings=s, sectors=SECTORS
+    )
+    notes = got["cond4_note"].tolist()
+    assert notes[0] == notes[1] and "企业行业代码 1711属制造业" in notes[0]
+    assert "丙机械有限公司" in notes[2] and "丙机械有限公司" not in notes[0]
+    want = _reference(attributes, facts, users, by_uscc, None, s)
+    pd.testing.assert_frame_equal(got.drop(columns="verdicts"), want.drop(columns="verdicts"))

@@ -430,7 +430,7 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
         seen.append(f"宗地竣工日期 {done}")
     bare = _no_buildings(case)
     if bare is not None:
-        if not is_missing(case.far.get("floor_area_m2")):
+        if floor_reading(case.far)[0] != "blank":
             values["建筑面积_m2"] = 0.0
         if not seen:  # nothing says it was built: not built, as 供而未用 reads the same plot
             reason = f"宗地{bare}，无竣工日期：尚未建成，未按出让合同约定完成开发建设"
@@ -478,20 +478,42 @@ def _acceptance(case: _Case, s: _Settings, accepted: bool, rule: str, cite: Cita
     return _v(rule, Status.PASS, reason, cite, values=values)
 
 
+#: The facts :func:`floor_reading` reads.
+FLOOR_FIELDS = ("floor_area_m2", "far_source", BUILDINGS_COVER, "n_buildings")
+
+
+def floor_reading(far: Mapping[str, Any]) -> tuple[str, str, bool]:
+    """All 首次开发 [三.2] reads of the plot's measured floor area (the one 用而未尽, the cap and
+    供而未用 read: :func:`landgov.far.compute_far`): whether it is blank (``"blank"``), 0
+    (``"zero"``) or another figure (``"figure"``); the source it came from, as the reasons name
+    it; and whether a buildings layer covering the plot shows no building on it
+    (:func:`landgov.far.ratio.shows_no_building`, the one rule 供而未用 reads).
+
+    :func:`_no_buildings`, :func:`_zero_alone` and ``_first_development`` read the floor area
+    only through this, so plots equal in it are judged alike (the screening's groups,
+    :mod:`landgov.far.zengrong._frame`).
+
+    >>> floor_reading({"floor_area_m2": 0.0, "far_source": "建筑记录",
+    ...                "buildings_cover": True, "n_buildings": 0})
+    ('zero', '建筑记录', True)
+    """
+    floor: Any = far.get("floor_area_m2")
+    state = "blank" if is_missing(floor) else "zero" if float(floor) == 0 else "figure"
+    bare = shows_no_building(far.get(BUILDINGS_COVER), far.get("n_buildings"))
+    return state, str(far.get("far_source")), bare
+
+
 def _no_buildings(case: _Case) -> str | None:
     """「建筑面积为 0（登记建筑面积），覆盖该宗地的建筑图层中无建筑」 when the plot's measured
-    floor area (the one 用而未尽, the cap and 供而未用 read: :func:`landgov.far.compute_far`) is
-    0 from a source that tells whether buildings stand (:func:`landgov.far.ratio.shows_buildings`),
-    or blank, and a buildings layer covering the plot shows none on it
-    (:func:`landgov.far.ratio.shows_no_building`, the one rule 供而未用 reads); ``None``
-    otherwise (a 0 alone: :func:`_zero_alone`)."""
-    floor: Any = case.far.get("floor_area_m2")
-    if not shows_no_building(case.far.get(BUILDINGS_COVER), case.far.get("n_buildings")):
+    floor area (:func:`floor_reading`) is 0 from a source that tells whether buildings stand
+    (:func:`landgov.far.ratio.shows_buildings`), or blank, and a buildings layer covering the
+    plot shows none on it; ``None`` otherwise (a 0 alone: :func:`_zero_alone`)."""
+    state, source, bare = floor_reading(case.far)
+    if not bare:
         return None
-    if is_missing(floor):
+    if state == "blank":
         return "覆盖该宗地的建筑图层中无建筑"
-    source = case.far.get("far_source")
-    if float(floor) != 0 or not shows_buildings(source):
+    if state != "zero" or not shows_buildings(source):
         return None
     return f"建筑面积为 0（{source}），覆盖该宗地的建筑图层中无建筑"
 
@@ -499,12 +521,9 @@ def _no_buildings(case: _Case) -> str | None:
 def _zero_alone(case: _Case) -> str | None:
     """Why the plot's floor area of 0 does not say 「尚未建成」 when nothing corroborates it
     (no buildings layer covering the plot shows it bare: :func:`_no_buildings` is ``None``);
-    ``None`` when the floor area is not such a 0."""
-    floor: Any = case.far.get("floor_area_m2")
-    source = case.far.get("far_source")
-    if is_missing(floor) or float(floor) != 0 or not shows_buildings(source):
-        return None
-    if _no_buildings(case) is not None:
+    ``None`` when the floor area is not such a 0 (:func:`floor_reading`)."""
+    state, source, bare = floor_reading(case.far)
+    if state != "zero" or not shows_buildings(source) or bare:
         return None
     return (
         f"宗地建筑面积为 0（{source}），无覆盖该宗地的建筑图层佐证；Shapefile（.dbf）的数值字段"
@@ -595,13 +614,33 @@ def _fallback_note(case: _Case, what: str) -> tuple[str, tuple[str, ...]]:
     return f"申请项目{what}未填报，以下按企业信息参考，须以项目本身核实", (f"{where}：项目{what}",)
 
 
+def firm_industry(enterprise: Mapping[str, Any] | None) -> tuple[Any, Any, Any]:
+    """All 制造业项目 [三.4] reads of the enterprise when the project has no industry code of its
+    own: ``(code, edition, industry name)``, or ``(None, USCC, name)`` when its code is missing
+    (then only the firm is named, in what to collect).
+
+    ``_manufacturing`` reads the enterprise only through this, so firms equal in it are judged
+    alike (the screening's groups, :mod:`landgov.far.zengrong._frame`): a coded firm's USCC and
+    name do not part them.
+
+    >>> firm_industry({"industry_code": "C1311", "uscc": "9133…", "name": "甲厂"})
+    ('C1311', None, None)
+    >>> firm_industry({"industry_code": None, "uscc": "9133…", "name": "甲厂"})
+    (None, '9133…', '甲厂')
+    """
+    ent = enterprise or {}
+    code = ent.get("industry_code")
+    if is_missing(code):
+        return None, ent.get("uscc"), ent.get("name")
+    return code, ent.get("industry_edition"), ent.get("industry_name")
+
+
 def _manufacturing(case: _Case) -> Verdict:
     """Manufacturing project [三.4]: the application's own industry code, else the enterprise's
     (then 待核实 with a note: the opinion judges the project, not the firm)."""
     cite = _cite("cond4")
     rule = "cond4.manufacturing"
     own = _app(case, "project_industry_code")
-    ent = case.enterprise or {}
     if not is_missing(own):
         div = to_gb2002_division(own, edition=_app(case, "project_industry_edition"))
         values = {"项目行业代码": div.code}
@@ -614,16 +653,17 @@ def _manufacturing(case: _Case) -> Verdict:
         reason = f"项目行业代码 {div.code} 不属制造业（C 门类 13–43）"
         return _v(rule, Status.FAIL, reason, cite, values=values)
     note, missing = _fallback_note(case, "行业代码")
-    code = ent.get("industry_code")
-    if is_missing(code):
+    firm = firm_industry(case.enterprise)
+    if firm[0] is None:
         reason = f"{note}；企业行业代码也缺失"
         # the item screening and the grading name for the same firm's code, with its department
-        firm, name = ent.get("uscc"), ent.get("name")
-        names = {} if is_missing(firm) or is_missing(name) else {str(firm): str(name)}
-        item = render_text(industry_item(firm), names=names)
+        _, uscc, name = firm
+        names = {} if is_missing(uscc) or is_missing(name) else {str(uscc): str(name)}
+        item = render_text(industry_item(uscc), names=names)
         return _v(rule, Status.UNKNOWN, reason, cite, missing=(*missing, str(item)))
-    div = to_gb2002_division(code, edition=ent.get("industry_edition"))
-    values = {"企业行业代码": div.code, "企业行业名称": ent.get("industry_name")}
+    code, edition, industry_name = firm
+    div = to_gb2002_division(code, edition=edition)
+    values = {"企业行业代码": div.code, "企业行业名称": industry_name}
     if div.manufacturing is None:
         found = f"企业行业代码 {code}：{div.note or '无法识别'}"
     else:

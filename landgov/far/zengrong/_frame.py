@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from landgov.core.missing import is_missing
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
+from landgov.far.zengrong._conditions import FLOOR_FIELDS, firm_industry, floor_reading
 from landgov.far.zengrong._facts import (
     _plot_records_for,
     _RecordIndex,
@@ -47,6 +48,8 @@ from landgov.far.zengrong._outcome import (
 )
 from landgov.far.zengrong._reads import (
     FACT_COLUMNS,
+    FIRM_INDUSTRY,
+    FLOOR_READING,
     MORE_FACTS,
     PARCEL_FEATURE,
     RECORD_KEYS,
@@ -76,6 +79,12 @@ def _codes(values: Sequence[Any]) -> np.ndarray:
 
 #: Types whose values :func:`_k` keys as ``(type, value)``.
 _PLAIN_KEYS = frozenset({str, int, bool, type(None)})
+
+
+def _readings(values: tuple[Any, ...]) -> tuple[Hashable, ...]:
+    """A tuple of facts as one key, each told apart by :func:`_k` (``(13,) == (13.0,)``, but a
+    reason may word them apart)."""
+    return tuple(_k(v) for v in values)
 
 
 def _features(codes: pd.Series | None) -> pd.Series:
@@ -186,9 +195,15 @@ class _Frame:
         found = self._columns.get((where, name))
         if found is not None:
             return found
-        if where == "enterprise":
+        if where == "enterprise" and name == FIRM_INDUSTRY:
+            found = _codes([_readings(firm_industry(e)) for e in self.uents])[self.ucode]
+        elif where == "enterprise":
             per = _codes([None if e is None else e.get(name) for e in self.uents])
             found = per[self.ucode]
+        elif where == "facts" and name == FLOOR_READING:
+            read = [c for c in FLOOR_FIELDS if c in self.facts.columns]
+            rows = row_dicts(self.facts[read]) if read else [{}] * self.n
+            found = _codes([floor_reading(f) for f in rows])
         else:
             frame = self.attributes if where == "parcel" else self.facts
             if where == "parcel" and name == PARCEL_FEATURE:

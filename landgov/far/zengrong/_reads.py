@@ -39,12 +39,20 @@ def _k(value: Any) -> Hashable:
 #: 「GB」; ``None`` when the code does not parse), all ``scope.right`` reads of the code.
 PARCEL_FEATURE = "parcel_code_feature"
 
+#: A fact of the 容积率 frame (``facts``) derived from several of its columns: all 条件2 reads of
+#: the plot's measured floor area (_conditions.floor_reading: blank, 0 or a figure, its source
+#: and whether a covering buildings layer shows the plot bare), not the figure itself.
+FLOOR_READING = "floor_reading"
+
+#: A fact of the plot's enterprise derived from several of its fields: all 条件4 reads of it
+#: (_conditions.firm_industry: its industry code, edition and name, or its USCC and name when
+#: the code is missing).
+FIRM_INDUSTRY = "firm_industry"
+
 #: Facts of the 容积率 frame (``facts``) a condition reads besides those of
-#: :data:`FACT_COLUMNS`: 条件2 reads the plot's measured floor area and its source (nothing
-#: built is no first development: _conditions._no_buildings).
-MORE_FACTS: dict[str, tuple[str, ...]] = {
-    "cond2": ("floor_area_m2", "far_source", "zero_set_aside")
-}
+#: :data:`FACT_COLUMNS`: 条件2 reads the plot's measured floor area (nothing built is no first
+#: development: _conditions._no_buildings) and why a recorded 0 was set aside.
+MORE_FACTS: dict[str, tuple[str, ...]] = {"cond2": (FLOOR_READING, "zero_set_aside")}
 
 #: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
 #: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
@@ -56,7 +64,7 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cond2": ("parcel", ("completion_date", "completion_date_unread")),
     # as _manufacturing reads it: an empty row is no enterprise; a missing code is collected
     # for the firm by its code and name (far.industry.industry_item, as screening names it)
-    "cond4": ("enterprise", ("industry_code", "industry_edition", "industry_name", "uscc", "name")),
+    "cond4": ("enterprise", (FIRM_INDUSTRY,)),
     "cond5": ("enterprise", ("catalogue_class",)),
     # 条件6–8 without an application read nothing of the plot
     "cond6": ("parcel", ()),

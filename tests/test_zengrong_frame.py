@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -12,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landgov.core.records import Rectification, ViolationRecord
-from landgov.far.zengrong._case import _Case, _Settings
+from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
 from landgov.far.zengrong._check import _row_out
+from landgov.far.zengrong._conditions import FLOOR_FIELDS
 from landgov.far.zengrong._facts import (
     _plot_records_for,
     _RecordIndex,
@@ -22,9 +24,17 @@ from landgov.far.zengrong._facts import (
     index_records,
     row_dicts,
 )
-from landgov.far.zengrong._frame import _codes, _column_codes, _group, judge_frame
-from landgov.far.zengrong._outcome import _evaluate
-from landgov.far.zengrong._reads import _k
+from landgov.far.zengrong._frame import _PER_PLOT, _codes, _column_codes, _group, judge_frame
+from landgov.far.zengrong._outcome import PARTS, _evaluate
+from landgov.far.zengrong._reads import (
+    FACT_COLUMNS,
+    FIRM_INDUSTRY,
+    FLOOR_READING,
+    MORE_FACTS,
+    PARCEL_FEATURE,
+    RECORD_KEYS,
+    _k,
+)
 from landgov.policy import Param, load_profile
 from landgov.verdict import Citation
 
@@ -283,3 +293,89 @@ def test_coded_firms_share_a_verdict_and_uncoded_ones_are_named():
     assert "丙机械有限公司" in notes[2] and "丙机械有限公司" not in notes[0]
     want = _reference(attributes, facts, users, by_uscc, None, s)
     pd.testing.assert_frame_equal(got.drop(columns="verdicts"), want.drop(columns="verdicts"))
+
+
+class _Log:
+    """The fields read while ``on``: ``(where, name)``."""
+
+    def __init__(self) -> None:
+        self.on, self.seen = False, set()
+
+
+class _Traced(Mapping):
+    """A plot's record noting each field read (``get``, ``[]``, ``in``; iterating reads all)."""
+
+    def __init__(self, data: dict, log: _Log, where: str) -> None:
+        self.data, self.log, self.where = data, log, where
+
+    def __getitem__(self, key):
+        if self.log.on:
+            self.log.seen.add((self.where, key))
+        return self.data[key]
+
+    def __iter__(self):
+        if self.log.on:
+            self.log.seen.add((self.where, "*"))
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+#: The fields behind the derived facts of _reads (what the functions that make them read).
+_DERIVED = {
+    ("parcel", PARCEL_FEATURE): {("parcel", "parcel_id")},
+    ("facts", FLOOR_READING): {("facts", f) for f in FLOOR_FIELDS},
+    ("enterprise", FIRM_INDUSTRY): {
+        ("enterprise", f)
+        for f in ("industry_code", "industry_edition", "industry_name", "uscc", "name")
+    },
+}
+
+
+def _declared(rule: str) -> set[tuple[str, str]]:
+    """The fields a grouped rule's key is made of (_reads), derived facts by their fields."""
+    if rule in RECORD_KEYS:  # the records that count, found by the applicant's USCC (cond3)
+        return {("enterprise", "uscc")} if rule == "cond3" else set()
+    where, names = FACT_COLUMNS[rule]
+    where = "facts" if where == "overlay" else where
+    keys = {(where, n) for n in names} | {("facts", n) for n in MORE_FACTS.get(rule, ())}
+    return set().union(*(_DERIVED.get(k, {k}) for k in keys))
+
+
+_GROUPED = [
+    *(k for k in CONDITIONS if k not in _PER_PLOT),
+    *sorted(
+        r
+        for r in FACT_COLUMNS.keys() | RECORD_KEYS.keys()
+        if "." in r and r.split(".", maxsplit=1)[0] in _PER_PLOT
+    ),
+]
+
+
+@pytest.mark.parametrize("rule", _GROUPED)
+@settings(max_examples=60, deadline=None)
+@given(plot=_parcel, fact=_fact, enterprise=st.one_of(st.none(), _enterprise))
+def test_a_grouped_check_reads_only_the_facts_its_group_is_keyed_on(rule, plot, fact, enterprise):
+    # judge_frame hands one verdict to every plot equal in a rule's key (_reads): a check that
+    # reads a field outside its key would give one plot the verdict of another
+    s = _settings(official=False)
+    log = _Log()
+    facts = _Traced(fact, log, "facts")
+    firm = (
+        None if enterprise is None else _Traced({"uscc": USCCS[0], **enterprise}, log, "enterprise")
+    )
+    case = _Case(_Traced(plot, log, "parcel"), facts, facts, firm, None)
+    key = rule.split(".", maxsplit=1)[0]
+
+    def share(name, c, judge):
+        log.on = name == rule
+        try:
+            return judge()
+        finally:
+            log.on = False
+
+    if key == rule:
+        log.on = True
+    PARTS[key](case, s, share)
+    assert log.seen <= _declared(rule), (rule, log.seen - _declared(rule))

@@ -840,9 +840,10 @@ def _indicator_missing(
     if ind.denominator == "land_mu":
         # screening (no application) has no figure to divide and reads nothing of the plot
         # (_reads.FACT_COLUMNS); an application's figure is per 亩 of the plot's area
-        area = case.far.get("land_area_m2")
-        if case.application is not None and (is_missing(area) or not float(area) > 0):
-            missing.append(PLOT_SHAPE)  # as 三.1 names it
+        if case.application is not None:
+            area = case.far.get("land_area_m2")
+            if is_missing(area) or not float(area) > 0:
+                missing.append(PLOT_SHAPE)  # as 三.1 names it
         return missing, False
     if ind.denominator is None:
         return missing, False

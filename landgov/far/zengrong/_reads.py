@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from landgov.far.zengrong._case import _Case
+from landgov.far.zengrong._case import PARCEL_GIVEN, _Case
 from landgov.verdict import Verdict
 
 
@@ -56,8 +56,10 @@ MORE_FACTS: dict[str, tuple[str, ...]] = {"cond2": (FLOOR_READING, "zero_set_asi
 
 #: Per condition or part, the facts its screening verdict reads: where (``parcel``: the plot's
 #: attributes, ``overlay``: its overlay facts, ``enterprise``: its main enterprise, ``None``
-#: when its enterprise is not known) and which. An empty tuple: the verdict reads nothing of
-#: the plot. The groups of :mod:`landgov.far.zengrong._frame` are read from here.
+#: when its enterprise is not known) and which. The overlay parts read whether the plot is in
+#: the parcel layer (``PARCEL_GIVEN``, absent in a screening: every plot is). An empty tuple:
+#: the verdict reads nothing of the plot. The groups of :mod:`landgov.far.zengrong._frame` are
+#: read from here.
 FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     # _title reads only the application; _first_development the plot's completion date (and
     # the text of one written but no date, kept by the readers: core.dates.unread_name)
@@ -76,6 +78,7 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "scope.plan": (
         "overlay",
         (
+            PARCEL_GIVEN,
             "planning_given",
             "planned_use",
             "planning_other_share",
@@ -88,17 +91,22 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "scope.control_line": (
         "overlay",
         (
+            PARCEL_GIVEN,
             "planning_given",
             "control_line_given",
             "control_line_outside_share",
             "control_line_unknown_share",
         ),
     ),
-    "scope.zone": ("overlay", ("zones_given", "zone_names_given", "special_zone", "unnamed_zone")),
+    "scope.zone": (
+        "overlay",
+        (PARCEL_GIVEN, "zones_given", "zone_names_given", "special_zone", "unnamed_zone"),
+    ),
     "scope.period": ("parcel", ()),
     "cond1.demolition": (
         "overlay",
         (
+            PARCEL_GIVEN,
             "demolition_given",
             "demolition_share",
             "demolition_plans",

@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -898,11 +898,10 @@ def _write_outputs(
     ]
     if sendout is not None:  # the problems grouped to send out (reports.sendout)
         sheets.append(("问题分送", storable(sendout)))
-    # the GeoParquet files and the GeoPackage are written by a second thread (GDAL and Arrow
-    # let go of the GIL) while the workbook is built. A failure of theirs is raised first, as
-    # when they were written before the workbook (a full disk is reported by their writers).
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        geo = worker.submit(geo_files)
+    # the GeoParquet files and the GeoPackage are written while the workbook is built (_beside).
+    # A failure of theirs is raised first, as when they were written before the workbook (a
+    # full disk is reported by their writers).
+    with _beside(geo_files) as geo:
         started = time.perf_counter()
         try:
             tables, styles = screening_sheets(sheets, prof, title=title)
@@ -937,6 +936,22 @@ def _write_outputs(
         out_dir=out,
         approved=None if approved is None else approved.rows,
     )
+
+
+@contextlib.contextmanager
+def _beside(write: Callable[[], None]) -> Iterator[Pending[None] | Future[None]]:
+    """``write`` (files only) run beside the caller: in a forked child on the other core
+    (:func:`landgov.core.forked.start`; stopped if the caller fails), since the caller's
+    workbook is Python that holds the GIL; where no child can be forked, in a second thread
+    (GDAL and Arrow let go of the GIL while they write). ``result()`` waits for it."""
+    from landgov.core.forked import can_fork, start
+
+    if can_fork():
+        with start(write) as pending:
+            yield pending
+        return
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        yield worker.submit(write)
 
 
 def _approved_sheet(approved: ApprovedReport | None) -> pd.DataFrame:

@@ -189,13 +189,22 @@ def os_error_message(exc: OSError) -> str:
 
 _LOW_SPACE = 1 << 20  # bytes: below this, a failed write is taken as a full disk
 
+#: What SQLite (through GDAL) says of a full disk (``SQLITE_FULL``).
+_FULL_DISK = "database or disk is full"
 
-def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OSError:
+
+def write_failure(
+    path: str | os.PathLike[str], exc: BaseException, *, needed: int = 0
+) -> OSError:
     """The error to raise when a library (GDAL, openpyxl) failed to write ``path``.
 
     GDAL reports a full disk or a read-only folder as an SQLite or driver message; this looks
-    at the folder and returns the :class:`OSError` that :func:`os_error_message` explains
-    (``ENOSPC``, ``EACCES``), else a :class:`DataFileError` with the library's own words.
+    at the message and the folder and returns the :class:`OSError` that
+    :func:`os_error_message` explains (``ENOSPC``, ``EACCES``), else a :class:`DataFileError`
+    with the library's own words. A full disk is SQLite's 「database or disk is full」, or less
+    room left than :data:`_LOW_SPACE` or than ``needed`` (bytes the write needed at least): a
+    failed GeoPackage write through Arrow says only 「cannot rollback」, SQLite having rolled the
+    batch back, and its file shrinks to what it was, freeing the room it took.
     """
     target = Path(path)
     if isinstance(exc, OSError) and exc.errno in _OS_ERRORS and exc.filename is not None:
@@ -210,7 +219,7 @@ def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OSError:
             free = shutil.disk_usage(folder).free
         except OSError:
             free = None
-        if free is not None and free < _LOW_SPACE:
+        if _FULL_DISK in str(exc) or (free is not None and free < max(_LOW_SPACE, needed)):
             return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         if not os.access(folder, os.W_OK):
             return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from pyproj import CRS
@@ -526,6 +527,52 @@ def test_write_failure_reads_the_folder(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=4096))
     full = write_failure(target, RuntimeError("sqlite"))
     assert full.errno == errno.ENOSPC and full.filename == str(target)
+
+
+def test_a_full_disk_is_told_by_sqlite_or_by_the_room_the_write_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's SQLITE_FULL through GDAL (a row-by-row write), whatever room is left after
+    target = tmp_path / "landgov.gpkg"
+    said = RuntimeError("failed to execute insert : database or disk is full")
+    assert write_failure(target, said).errno == errno.ENOSPC
+    # an Arrow write says only 「cannot rollback」: SQLite rolled the batch back and the file
+    # shrank, so the disk has room again, but less than the write needed
+    rollback = RuntimeError("sqlite3_exec(ROLLBACK) failed: cannot rollback - no transaction")
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=5 << 20))
+    assert write_failure(target, rollback, needed=6 << 20).errno == errno.ENOSPC
+    assert isinstance(write_failure(target, rollback, needed=4 << 20), DataFileError)
+    assert isinstance(write_failure(target, rollback), DataFileError)
+
+
+def test_a_layer_that_fills_the_disk_through_arrow_is_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyogrio
+
+    from landgov.run.files import write_layer
+
+    def rolled_back(*args: object, **kwargs: object) -> None:
+        raise pyogrio.errors.DataLayerError(
+            "Error while writing batch to OGR layer: sqlite3_exec(ROLLBACK) failed: "
+            "cannot rollback - no transaction is active"
+        )
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", rolled_back)
+    frame = pd.DataFrame({"reasons": ["不符合：未按出让合同约定完成开发建设" * 20] * 2_000})
+    need = sum(len(t.encode()) for t in frame["reasons"])  # 2.2 MB of UTF-8: above 1 MiB
+    usage = shutil.disk_usage(tmp_path)
+    target = tmp_path / "landgov.gpkg"
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=need - 1))
+    with pytest.raises(OSError) as full:
+        write_layer(frame, target, layer="parcels")
+    assert full.value.errno == errno.ENOSPC and full.value.filename == str(target)
+    assert os_error_message(full.value).startswith(f"磁盘空间不足，写入「{target}」")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=need + (2 << 20)))
+    with pytest.raises(DataFileError, match="cannot rollback") as other:
+        write_layer(frame, target, layer="parcels")
+    assert f"写出「{target}」失败" in str(other.value)
 
 
 @pytest.mark.parametrize(

@@ -183,3 +183,28 @@ def test_a_first_county_without_dates_or_rows_does_not_stop_the_next(
     assert [None if pd.isna(d) else d for d in back["supply_date"]] == dates
     info = pyogrio.read_info(tmp_path / "province.gpkg", layer="parcels")
     assert info["features"] == 3 + len(head)
+
+
+def test_a_county_that_fills_the_disk_is_a_full_disk_naming_the_province_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GDAL's Arrow append says only 「cannot rollback」 on a full disk (errors.write_failure)
+    import errno
+    import shutil
+
+    def rolled_back(*args: object, **kwargs: object) -> None:
+        raise pyogrio.errors.DataLayerError(
+            "Error while writing batch to OGR layer: sqlite3_exec(ROLLBACK) failed: "
+            "cannot rollback - no transaction is active"
+        )
+
+    rows = _rows(["治理", "不列入"], [_SQUARE, _TWO])
+    write_part(rows, tmp_path / "0.arrow")
+    layers = ProvinceLayers(tmp_path)
+    monkeypatch.setattr(pyogrio, "write_arrow", rolled_back)
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    with pytest.raises(OSError) as full:
+        layers.append(tmp_path / "0.arrow")
+    assert full.value.errno == errno.ENOSPC
+    assert full.value.filename == str(tmp_path / "province.gpkg")

@@ -27,6 +27,7 @@ from pyproj import CRS
 
 from landgov.core.gpkg_writing import gpkg_writing
 from landgov.core.vocab import NO_TARGET, PROVINCE
+from landgov.errors import write_failure
 from landgov.province.county import PROVINCE_CRS
 from landgov.province.parts import LAYERS, read_part
 
@@ -90,17 +91,21 @@ class ProvinceLayers:
             rows, geometry_type = part.layer(layer)
             if not rows.num_rows:
                 continue
-            with gpkg_writing():  # as the run folder's other files (landgov.core.gpkg_writing)
-                pyogrio.write_arrow(  # as write_dataframe(promote_to_multi=True, use_arrow=True)
-                    rows,
-                    self.gpkg,
-                    layer=layer,
-                    driver="GPKG",
-                    geometry_name="geometry",
-                    geometry_type=geometry_type,
-                    crs=_GDAL_CRS,
-                    append=self._gpkg_started[layer],
-                )
+            try:
+                with gpkg_writing():  # as the run folder's other files (core.gpkg_writing)
+                    pyogrio.write_arrow(  # write_dataframe(promote_to_multi=True, use_arrow=True)
+                        rows,
+                        self.gpkg,
+                        layer=layer,
+                        driver="GPKG",
+                        geometry_name="geometry",
+                        geometry_type=geometry_type,
+                        crs=_GDAL_CRS,
+                        append=self._gpkg_started[layer],
+                    )
+            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+                # a full disk says only 「cannot rollback」 here (errors.write_failure)
+                raise write_failure(self.gpkg, exc, needed=rows.nbytes) from exc
             self._gpkg_started[layer] = True
             self.rows[layer] += rows.num_rows
         return table.num_rows

@@ -113,12 +113,15 @@ def _arrow_writes_same(frame: pd.DataFrame) -> bool:
 
 
 @contextmanager
-def _writing_layer(path: Path, layer: str) -> Iterator[dict[str, Any]]:
+def _writing_layer(
+    path: Path, layer: str, *, needed: Callable[[], int] = lambda: 0
+) -> Iterator[dict[str, Any]]:
     """Write one layer of the GeoPackage ``path`` as every layer of a run is written: the
     ``pyogrio`` options to pass (replacing a layer of that name; a new file GeoPackage 1.2),
     GDAL's syncs off and a new file's 32 KiB pages meanwhile (:mod:`landgov.core.gpkg_writing`),
     then the layer's Chinese field aliases and QGIS styles (:mod:`landgov.reports.gis`); a
-    failure as the user's message naming the file (:func:`~landgov.errors.write_failure`)."""
+    failure as the user's message naming the file (:func:`~landgov.errors.write_failure`;
+    ``needed``: the bytes the layer takes at least, asked only then, to tell a full disk)."""
     options = {
         "layer": layer,
         "driver": "GPKG",
@@ -129,8 +132,8 @@ def _writing_layer(path: Path, layer: str) -> Iterator[dict[str, Any]]:
         with gpkg_writing():  # as the run folder's other GeoPackages
             yield options
         describe_layer(path, layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError, sqlite3.Error) as exc:
-        raise write_failure(path, exc) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
+        raise write_failure(path, exc, needed=needed()) from exc
 
 
 def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
@@ -146,8 +149,19 @@ def write_layer(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         data = data.reset_index(drop=True)
     else:
         data = pd.DataFrame(data).reset_index(drop=True)
-    with _writing_layer(path, layer) as options:
+    with _writing_layer(path, layer, needed=lambda: _text_bytes(data)) as options:
         pyogrio.write_dataframe(data, path, use_arrow=_arrow_writes_same(data), **options)
+
+
+def _text_bytes(frame: pd.DataFrame) -> int:
+    """The UTF-8 bytes of a frame's text cells: at least what they take in a file."""
+    total = 0
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            sizes = [len(v.encode("utf-8", "replace")) for v in column.tolist() if type(v) is str]
+            total += sum(sizes)
+    return total
 
 
 def copy_layer_through_gdal(source: Path, target: Path, *, layer: str) -> None:
@@ -156,8 +170,10 @@ def copy_layer_through_gdal(source: Path, target: Path, *, layer: str) -> None:
     是/否 booleans), the geometry as stored, with the Chinese aliases and QGIS styles
     :func:`write_layer` gives. For a layer whose frame is gone and that an SQLite-level copy
     (:mod:`landgov.reports._gpkgcopy`) cannot take."""
-    with _writing_layer(target, layer) as options:
+    size: list[int] = []
+    with _writing_layer(target, layer, needed=lambda: sum(size)) as options:
         meta, table = pyogrio.read_arrow(source, layer=layer)
+        size.append(table.nbytes)
         geometry = meta["geometry_name"] or ("wkb_geometry" if meta["geometry_type"] else None)
         pyogrio.write_arrow(
             table, target, geometry_name=geometry, geometry_type=meta["geometry_type"],

@@ -193,9 +193,7 @@ _LOW_SPACE = 1 << 20  # bytes: below this, a failed write is taken as a full dis
 _FULL_DISK = "database or disk is full"
 
 
-def write_failure(
-    path: str | os.PathLike[str], exc: BaseException, *, needed: int = 0
-) -> OSError:
+def write_failure(path: str | os.PathLike[str], exc: BaseException, *, needed: int = 0) -> OSError:
     """The error to raise when a library (GDAL, openpyxl) failed to write ``path``.
 
     GDAL reports a full disk or a read-only folder as an SQLite or driver message; this looks
@@ -207,10 +205,11 @@ def write_failure(
     batch back, and its file shrinks to what it was, freeing the room it took.
     """
     target = Path(path)
-    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS and exc.filename is not None:
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
         # the operating system's own error, which os_error_message says in Chinese; a
-        # temporary file beside the target (core.atomic) is named as the target
-        name = _text(exc.filename)
+        # temporary file beside the target (core.atomic), or none (a full disk noticed inside
+        # a zip stream), is named as the target
+        name = str(target) if exc.filename is None else _text(exc.filename)
         name = str(target) if ".landgov-tmp-" in name else name
         return type(exc)(exc.errno, exc.strerror, name)
     folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)

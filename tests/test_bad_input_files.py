@@ -588,3 +588,21 @@ def test_a_layer_that_fills_the_disk_through_arrow_is_a_full_disk(
 def test_os_error_message(error: OSError, words: str) -> None:
     text = os_error_message(error)
     assert words in text and "处理：" in text
+
+
+def test_a_workbook_that_fills_the_disk_names_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a full disk noticed while the zip stream is closed names no file: the workbook is named
+    from landgov.reports import excel
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(excel, "splice", full)
+    target = tmp_path / "landgov.xlsx"
+    with pytest.raises(OSError) as caught:
+        excel.write_workbook([("底数清单", pd.DataFrame({"parcel_id": ["A1"]}))], target)
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(target)
+    assert os_error_message(caught.value).startswith(f"磁盘空间不足，写入「{target}」")
+    assert list(tmp_path.iterdir()) == []  # no workbook, no scratch folder

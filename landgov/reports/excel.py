@@ -33,7 +33,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat, takewhile
 from operator import methodcaller
@@ -55,7 +55,7 @@ from landgov.core.columns import problem_fields
 from landgov.core.problems import PROBLEM_COLUMNS
 from landgov.core.safe_text import CellText, cell_text, force_text, is_formula_like
 from landgov.core.xlsxguard import open_xlsx
-from landgov.errors import DataFileError
+from landgov.errors import DataFileError, LandgovError, write_failure
 from landgov.reports._sheetfork import RowsWriter, estimate, write_bodies
 from landgov.reports._sheetxml import (
     Body,
@@ -1126,6 +1126,18 @@ def _added(
     return sheets
 
 
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """An error of the operating system that names no file (a full disk noticed while a zip
+    stream is closed) as one of writing ``path`` (:func:`landgov.errors.write_failure`)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or isinstance(exc, LandgovError):
+            raise
+        raise write_failure(path, exc) from exc
+
+
 def _write_new(
     specs: Sequence[SheetSpec], path: Path, *, problems_last: bool, base: StyleBase | None = None
 ) -> Written:
@@ -1148,7 +1160,10 @@ def _write_new(
     moved already.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+    with (
+        _named(path),
+        tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch,
+    ):
         folder = Path(scratch)
         draft, tmp = folder / "draft.xlsx", folder / "done.xlsx"
         wb = xlsxwriter.Workbook(

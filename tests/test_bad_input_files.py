@@ -552,12 +552,7 @@ def test_a_layer_that_fills_the_disk_through_arrow_is_a_full_disk(
     import pyogrio
 
     from landgov.run.files import write_layer
-
-    def rolled_back(*args: object, **kwargs: object) -> None:
-        raise pyogrio.errors.DataLayerError(
-            "Error while writing batch to OGR layer: sqlite3_exec(ROLLBACK) failed: "
-            "cannot rollback - no transaction is active"
-        )
+    from tests._full_disk import rolled_back
 
     monkeypatch.setattr(pyogrio, "write_dataframe", rolled_back)
     frame = pd.DataFrame({"reasons": ["不符合：未按出让合同约定完成开发建设" * 20] * 2_000})

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from landgov.core.gpkg_writing import PAGE_SIZE
 from landgov.province.county import _text, _texts, _typed
 from landgov.province.outputs import ProvinceLayers
 from landgov.province.parts import read_part, write_part
+from tests._full_disk import rolled_back
 
 _SQUARE = shapely.box(120.0, 30.0, 120.001, 30.001)
 _TWO = shapely.MultiPolygon(
@@ -189,15 +192,6 @@ def test_a_county_that_fills_the_disk_is_a_full_disk_naming_the_province_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GDAL's Arrow append says only 「cannot rollback」 on a full disk (errors.write_failure)
-    import errno
-    import shutil
-
-    def rolled_back(*args: object, **kwargs: object) -> None:
-        raise pyogrio.errors.DataLayerError(
-            "Error while writing batch to OGR layer: sqlite3_exec(ROLLBACK) failed: "
-            "cannot rollback - no transaction is active"
-        )
-
     rows = _rows(["治理", "不列入"], [_SQUARE, _TWO])
     write_part(rows, tmp_path / "0.arrow")
     layers = ProvinceLayers(tmp_path)

@@ -166,3 +166,20 @@ def test_map_refuses_a_tampered_file_and_names_it(both: Path, tmp_path: Path) ->
         fh.write(b"\0" * 16)
     text = assert_clean_error(run_cli("map", out, "--out", html), contains=GPKG)
     assert "SHA-256 不一致" in text and not html.exists()
+
+
+def test_far_with_no_candidate_writes_an_empty_packet(sample: Path, tmp_path: Path) -> None:
+    # on 2021-01-01, before the opinion took effect (越政发〔2022〕24号, 2022-11-01), no plot is
+    # in its scope and none is a candidate: the 增容审查 sheet has no row, which openpyxl
+    # refused to colour (a TypeError, exit 3); no application, so no 初审表 and no folder
+    out = tmp_path / "out"
+    args = [str(a) for a in _far(sample, out)]
+    del args[args.index("-a") : args.index("-a") + 2]
+    args[args.index(AS_OF)] = "2021-01-01"
+    said = _ok(*args)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stages"]["far"]["counts"]["candidates"] == 0
+    assert "各镇街候选：无" in said and "初审表 0 份（未建文件夹）" in said
+    assert not (out / FORMS_DIR).exists()
+    ws = load_workbook(out / "landgov.xlsx", read_only=True)["增容审查"]
+    assert ws.max_row == 1  # the header only

@@ -128,6 +128,8 @@ def echo_summary(run: FarRun, out: Path) -> None:
             f"未采用 {decided['rejected']} 条，已撤回 {decided['withdrawn']} 条（见增容问题记录）"
         )
     by_town = m["counts"]["candidates_by_township"]
-    click.echo("各镇街候选：" + "，".join(f"{k} {v}" for k, v in by_town.items()))
+    click.echo("各镇街候选：" + ("，".join(f"{k} {v}" for k, v in by_town.items()) or "无"))
+    forms = m["outputs"]["forms_dir"]
+    forms = forms if Path(forms).is_dir() else "初审表 0 份（未建文件夹）"
     click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
-               f"{m['outputs']['forms_dir']}，{Path(out) / 'manifest.json'}")  # fmt: skip
+               f"{forms}，{Path(out) / 'manifest.json'}")  # fmt: skip

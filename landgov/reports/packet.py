@@ -166,8 +166,11 @@ def _only(frame: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
 
 
 def _decorate(ws: Worksheet, frame: pd.DataFrame) -> None:
-    """Colour status cells and attach each condition's reasons as a comment."""
+    """Colour status cells and attach each condition's reasons as a comment (nothing to do on
+    a packet with no plot: no candidate in the district, or none in the township asked for)."""
     n = len(frame)
+    if not n:
+        return
     status_cols = [*CONDITIONS, "zengrong"]
     for name in status_cols:
         j = frame.columns.get_loc(name) + 1

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from landgov.core.records import Rectification, ViolationRecord
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
 from landgov.far.zengrong._check import _row_out
-from landgov.far.zengrong._conditions import FLOOR_FIELDS
+from landgov.far.zengrong._conditions import FIRM_FIELDS, FLOOR_FIELDS
 from landgov.far.zengrong._facts import (
     _plot_records_for,
     _RecordIndex,
@@ -326,10 +326,7 @@ class _Traced(Mapping):
 _DERIVED = {
     ("parcel", PARCEL_FEATURE): {("parcel", "parcel_id")},
     ("facts", FLOOR_READING): {("facts", f) for f in FLOOR_FIELDS},
-    ("enterprise", FIRM_INDUSTRY): {
-        ("enterprise", f)
-        for f in ("industry_code", "industry_edition", "industry_name", "uscc", "name")
-    },
+    ("enterprise", FIRM_INDUSTRY): {("enterprise", f) for f in FIRM_FIELDS},
 }
 
 

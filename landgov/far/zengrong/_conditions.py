@@ -614,6 +614,10 @@ def _fallback_note(case: _Case, what: str) -> tuple[str, tuple[str, ...]]:
     return f"申请项目{what}未填报，以下按企业信息参考，须以项目本身核实", (f"{where}：项目{what}",)
 
 
+#: The fields :func:`firm_industry` reads.
+FIRM_FIELDS = ("industry_code", "industry_edition", "industry_name", "uscc", "name")
+
+
 def firm_industry(enterprise: Mapping[str, Any] | None) -> tuple[Any, Any, Any]:
     """All 制造业项目 [三.4] reads of the enterprise when the project has no industry code of its
     own: ``(code, edition, industry name)``, or ``(None, USCC, name)`` when its code is missing

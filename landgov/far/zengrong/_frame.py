@@ -195,20 +195,15 @@ class _Frame:
         found = self._columns.get((where, name))
         if found is not None:
             return found
-        if where == "enterprise" and name == FIRM_INDUSTRY:
-            found = _codes([_readings(firm_industry(e)) for e in self.uents])[self.ucode]
+        derive = _DERIVED.get((where, name))
+        if derive is not None:
+            found = derive(self)
         elif where == "enterprise":
             per = _codes([None if e is None else e.get(name) for e in self.uents])
             found = per[self.ucode]
-        elif where == "facts" and name == FLOOR_READING:
-            read = [c for c in FLOOR_FIELDS if c in self.facts.columns]
-            rows = row_dicts(self.facts[read]) if read else [{}] * self.n
-            found = _codes([floor_reading(f) for f in rows])
         else:
             frame = self.attributes if where == "parcel" else self.facts
-            if where == "parcel" and name == PARCEL_FEATURE:
-                found = _column_codes(_features(frame.get("parcel_id")))
-            elif name not in frame.columns:
+            if name not in frame.columns:
                 found = np.zeros(self.n, dtype=np.int64)
             else:
                 found = _column_codes(frame[name])
@@ -262,6 +257,31 @@ class _Frame:
         rec = _records_for(self.records, self.users[i], pid)
         on = _plot_records_for(self.records, self.users[i], pid)
         return _Case({"parcel_id": pid}, {}, {}, self.enterprise(i), rec, plot_records=on)
+
+
+def _feature_codes(frame: _Frame) -> np.ndarray:
+    """:data:`~landgov.far.zengrong._reads.PARCEL_FEATURE` per plot."""
+    return _column_codes(_features(frame.attributes.get("parcel_id")))
+
+
+def _floor_codes(frame: _Frame) -> np.ndarray:
+    """:data:`~landgov.far.zengrong._reads.FLOOR_READING` per plot."""
+    read = [c for c in FLOOR_FIELDS if c in frame.facts.columns]
+    rows = row_dicts(frame.facts[read]) if read else [{}] * frame.n
+    return _codes([_readings(floor_reading(f)) for f in rows])
+
+
+def _firm_codes(frame: _Frame) -> np.ndarray:
+    """:data:`~landgov.far.zengrong._reads.FIRM_INDUSTRY` per plot, read once per enterprise."""
+    return _codes([_readings(firm_industry(e)) for e in frame.uents])[frame.ucode]
+
+
+#: The facts derived from several fields (``_reads``), by where and name: their codes per plot.
+_DERIVED: dict[tuple[str, str], Callable[[_Frame], np.ndarray]] = {
+    ("parcel", PARCEL_FEATURE): _feature_codes,
+    ("facts", FLOOR_READING): _floor_codes,
+    ("enterprise", FIRM_INDUSTRY): _firm_codes,
+}
 
 
 def _keys(frame: _Frame, rule: str, relax: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

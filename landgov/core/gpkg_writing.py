@@ -32,7 +32,7 @@ from typing import Any
 
 import pyogrio
 
-__all__ = ["OPTIONS", "PAGE_SIZE", "PRAGMA", "gpkg_writing"]
+__all__ = ["OPTIONS", "PAGE_SIZE", "PRAGMA", "WRITE_ERRORS", "gpkg_writing"]
 
 #: SQLite page size (bytes) of a GeoPackage the run creates.
 PAGE_SIZE = 32768
@@ -42,6 +42,10 @@ PAGE_SIZE = 32768
 OPTIONS = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_PRAGMA": f"page_size={PAGE_SIZE}"}
 #: Syncs off for a ``sqlite3`` connection (execute it first).
 PRAGMA = "PRAGMA synchronous = OFF"
+#: What pyogrio raises when GDAL fails to write a GeoPackage: the file (open, create) or a layer
+#: (a feature, or a batch through Arrow: on a full disk only 「cannot rollback」); the writers
+#: turn it into the user's message (:func:`landgov.errors.write_failure`).
+WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
 
 _lock = threading.Lock()
 _inside = 0

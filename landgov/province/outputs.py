@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
 
-from landgov.core.gpkg_writing import gpkg_writing
+from landgov.core.gpkg_writing import WRITE_ERRORS, gpkg_writing
 from landgov.core.vocab import NO_TARGET, PROVINCE
 from landgov.errors import write_failure
 from landgov.province.county import PROVINCE_CRS
@@ -103,8 +103,7 @@ class ProvinceLayers:
                         crs=_GDAL_CRS,
                         append=self._gpkg_started[layer],
                     )
-            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-                # a full disk says only 「cannot rollback」 here (errors.write_failure)
+            except WRITE_ERRORS as exc:
                 raise write_failure(self.gpkg, exc, needed=rows.nbytes) from exc
             self._gpkg_started[layer] = True
             self.rows[layer] += rows.num_rows

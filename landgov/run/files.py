@@ -19,7 +19,7 @@ import pyogrio
 from tqdm.auto import tqdm
 
 from landgov.core import forked
-from landgov.core.gpkg_writing import gpkg_writing
+from landgov.core.gpkg_writing import WRITE_ERRORS, gpkg_writing
 from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
 from landgov.errors import write_failure
@@ -132,7 +132,7 @@ def _writing_layer(
         with gpkg_writing():  # as the run folder's other GeoPackages
             yield options
         describe_layer(path, layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
+    except (*WRITE_ERRORS, sqlite3.Error) as exc:  # sqlite3: the aliases and styles
         raise write_failure(path, exc, needed=needed()) from exc
 
 

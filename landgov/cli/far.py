@@ -129,7 +129,7 @@ def echo_summary(run: FarRun, out: Path) -> None:
         )
     by_town = m["counts"]["candidates_by_township"]
     click.echo("各镇街候选：" + ("，".join(f"{k} {v}" for k, v in by_town.items()) or "无"))
-    forms = m["outputs"]["forms_dir"]
-    forms = forms if Path(forms).is_dir() else "初审表 0 份（未建文件夹）"
+    made = m["outputs"]["rows"]["forms"]
+    forms = m["outputs"]["forms_dir"] if made else "初审表 0 份（未建文件夹）"
     click.echo(f"输出：{m['outputs']['gpkg']}（图层 far），{m['outputs']['xlsx']}（增容审查），"
                f"{forms}，{Path(out) / 'manifest.json'}")  # fmt: skip

@@ -268,7 +268,7 @@ def _floor_codes(frame: _Frame) -> np.ndarray:
     """:data:`~landgov.far.zengrong._reads.FLOOR_READING` per plot."""
     read = [c for c in FLOOR_FIELDS if c in frame.facts.columns]
     rows = row_dicts(frame.facts[read]) if read else [{}] * frame.n
-    return _codes([_readings(floor_reading(f)) for f in rows])
+    return _codes([floor_reading(f) for f in rows])  # two texts and a bool: keys as they are
 
 
 def _firm_codes(frame: _Frame) -> np.ndarray:

@@ -12,6 +12,8 @@ import pytest
 import rasterio
 import shapely
 from affine import Affine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.vocab import CatalogueClass
@@ -24,7 +26,7 @@ from landgov.far import (
     headroom,
 )
 from landgov.far.industry import catalogue_edition, national_floor, to_gb2002_division
-from landgov.far.ratio import UNPLACED
+from landgov.far.ratio import UNPLACED, beyond_ratio
 from landgov.policy import load_profile
 from landgov.run.far import unplaced_buildings
 
@@ -176,6 +178,36 @@ def test_far_25_gives_zero_headroom_with_reason():
     assert got["headroom_target_m2"].iloc[1] == 5000.0
     assert math.isnan(got["headroom_m2"].iloc[2])
     assert "待核实" in got["headroom_reason"].iloc[2]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    floor=st.floats(min_value=-1e12, max_value=1e12)
+    | st.just(math.nan)
+    | st.integers(-(10**9), 10**9).map(lambda k: k / 1000),  # 0.005 m² halves
+    land=st.floats(min_value=-1e12, max_value=1e12)
+    | st.just(math.nan)
+    | st.integers(-(10**9), 10**9).map(lambda k: k / 1000),
+    ratio=st.sampled_from([2.5, 1.5, 1.0, 0.7, 2.0, 1.2]),
+)
+def test_one_plots_overshoot_is_the_columns_to_the_bit(floor, land, ratio):
+    """beyond_ratio of one plot (floats, the 增容 cap of each plot) is what the same plot
+    gives in a column (numpy), bit for bit: ±0, halves of 0.01 m², NaN."""
+    one = beyond_ratio(floor, land, ratio)
+    column = beyond_ratio(pd.Series([floor]), pd.Series([land]), ratio).iloc[0]
+    assert type(one) is float
+    assert np.float64(one).tobytes() == np.float64(column).tobytes() or (
+        math.isnan(one) and math.isnan(column)
+    )
+
+
+def test_a_plot_exactly_at_the_cap_is_0_and_one_hundredth_over_is_over():
+    # 「容积率上限可提高至 2.5」: 25,000 m² on 10,000 m² is at it, 0.01 m² more is over
+    assert beyond_ratio(25000.0, 10000.0, 2.5) == 0.0
+    assert beyond_ratio(25000.01, 10000.0, 2.5) == 0.01
+    assert beyond_ratio(35000, 13999.99999998, 2.5) == 0.0
+    assert beyond_ratio(14400, 12000, 2.5) == -15600.0
+    assert math.copysign(1.0, beyond_ratio(-0.004, 0.0, 2.5)) == -1.0  # as numpy: -0.0
 
 
 # --- floors and industry codes ----------------------------------------------------------------

@@ -918,10 +918,29 @@ def beyond_ratio(floor_area_m2: Any, land_area_m2: Any, ratio: float) -> Any:
     >>> float(beyond_ratio(35000, 13999.99999998, 2.5)), float(beyond_ratio(14400, 12000, 2.5))
     (0.0, -15600.0)
     """
+    if isinstance(floor_area_m2, float | int) and isinstance(land_area_m2, float | int):
+        # one plot (the 增容 cap of each of 50,000): the same figure without numpy's
+        # dispatch, 3 µs a call (:func:`_round_area`)
+        land = _round_area(float(land_area_m2))
+        return _round_area(_round_area(float(floor_area_m2)) - _round_area(float(ratio) * land))
     land = np.round(land_area_m2, AREA_DIGITS)
     return np.round(
         np.round(floor_area_m2, AREA_DIGITS) - np.round(ratio * land, AREA_DIGITS), AREA_DIGITS
     )
+
+
+_AREA_SCALE = 10.0**AREA_DIGITS
+
+
+def _round_area(x: float) -> float:
+    """``np.round(x, AREA_DIGITS)`` of one float, to the bit: as numpy does it, scaled by
+    10², rounded half to even (Python's ``round`` of a float to an integer is exact) and
+    scaled back; ±0 keeps its sign, NaN and ±inf pass through."""
+    y = x * _AREA_SCALE
+    if not math.isfinite(y):
+        return y / _AREA_SCALE
+    r = float(round(y))
+    return (r if r else math.copysign(0.0, y)) / _AREA_SCALE
 
 
 #: What the room of a plot whose floor area is a height estimate says (its ``far_source``).

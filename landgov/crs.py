@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -496,26 +497,52 @@ def _reversed_order(x: float, y: float) -> Issue | None:
     )  # fmt: skip
 
 
-def _refuse_mixed_prefix(bounds: tuple[float, float, float, float]) -> None:
+def _refuse_mixed_prefix(
+    bounds: tuple[float, float, float, float],
+    features: np.ndarray | None = None,
+    labels: Callable[[Sequence[int]], list[str]] | None = None,
+) -> None:
     """A layer whose eastings run from 6 digits (555,900: no zone number) to 8 (40,555,900:
     zone 40 in front) mixes the two forms of one 3° zone — two exports merged into one layer.
     No one CRS reads both: the centre of the two (20,5xx,xxx) is in no zone at all, and either
-    reading puts the other features 40,000 km away. Refused, with the fix."""
+    reading puts the other features 40,000 km away. Refused, with the fix.
+
+    ``features`` (one row per feature: minx, miny, maxx, maxy) and ``labels`` (how a message
+    names the features at given positions: 「第 N 行（宗地代码 …）」) name those of the rarer
+    form, the ones to correct first."""
     x0, y0, x1, y1 = bounds
     if not (1e5 <= x0 < 1e6 and 1e7 <= x1 < 1e8 and y0 >= 1e6 and y1 < 1e7):
         return
+    zone = int(x1 // 1_000_000)
+    problem = (
+        "图层中有的要素东坐标带 3° 带号（8 位，如 "
+        f"{x1:,.0f} 的前两位 {zone}），有的不带（6 位，如 {x0:,.0f}），"
+        "两种坐标混在一个图层中（常见于把两次导出合并），无法按同一坐标系读取"
+    )
+    if features is not None and labels is not None and len(features):
+        xs, _ys = _centres(features)
+        prefixed = xs >= 1e7
+        n_pre, n_plain = int(prefixed.sum()), int((~prefixed).sum())
+        fewer = prefixed if n_pre <= n_plain else ~prefixed
+        which = "带带号" if n_pre <= n_plain else "不带带号"
+        named = labels(np.flatnonzero(fewer)[:_NAMED_FEATURES].tolist())
+        more = "等" if int(fewer.sum()) > len(named) else ""
+        problem += (
+            f"：带带号的 {n_pre:,} 个、不带的 {n_plain:,} 个；{which}的是{'、'.join(named)}{more}"
+        )
     raise CRSError(
         [
             Issue(
-                "坐标", None, f"东坐标 {x0:,.0f} ～ {x1:,.0f}",
-                "图层中有的要素东坐标带 3° 带号（8 位，如 "
-                f"{x1:,.0f} 的前两位 {int(x1 // 1_000_000)}），有的不带（6 位，如 {x0:,.0f}），"
-                "两种坐标混在一个图层中（常见于把两次导出合并），无法按同一坐标系读取",
+                "坐标", None, f"东坐标 {x0:,.0f} ～ {x1:,.0f}", problem,
                 "在 ArcGIS/QGIS 中按东坐标（X）排序找出这两类要素，把带带号的东坐标减去 "
-                f"{int(x1 // 1_000_000) * 1_000_000:,}（或给不带的加上），统一后重新导出",
+                f"{zone * 1_000_000:,}（或给不带的加上），统一后重新导出",
             )
         ]
     )  # fmt: skip
+
+
+#: How many features of the rarer form a mixed-zone refusal names (the rest are counted).
+_NAMED_FEATURES = 10
 
 
 def resolve_crs(
@@ -527,6 +554,8 @@ def resolve_crs(
     user_crs: str | CRS | None = None,
     user_cm: int | None = None,
     centre: tuple[float, float] | None = None,
+    features: np.ndarray | None = None,
+    labels: Callable[[Sequence[int]], list[str]] | None = None,
 ) -> CRSDecision:
     """Decide which CRS a layer is in, with the evidence.
 
@@ -544,13 +573,17 @@ def resolve_crs(
         6-digit easting.
     user_crs, user_cm
         The user's choice; a CRS overrides everything, a central meridian decides the zone.
+    features, labels
+        Each feature's bounds (minx, miny, maxx, maxy) and how a message names the features at
+        given positions (「第 N 行（宗地代码 …）」): a layer mixing eastings with and without the
+        zone number is refused naming the features of the rarer form.
     """
     x, y = (
         centre if centre is not None else ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     )
     if not np.isfinite([x, y]).all():
         raise CRSError([Issue("坐标", None, bounds, "图层没有有效坐标", "检查几何是否为空")])
-    _refuse_mixed_prefix(bounds)
+    _refuse_mixed_prefix(bounds, features, labels)
     kind = _kind_of_coordinates(x, y)
     if user_crs is not None:
         crs = CRS.from_user_input(user_crs)

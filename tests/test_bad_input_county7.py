@@ -18,6 +18,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import pytest
@@ -462,6 +463,30 @@ def test_eastings_with_and_without_the_zone_number_are_refused_by_name(tmp_path:
     text = assert_clean_error(result, contains="两种坐标混在一个图层中")
     assert "内部出错" not in text and "宗地.gpkg" in text
     assert "556,100 ～ 40,556,400" in text and "减去 40,000,000" in text
+    # the features of the rarer form by row and 宗地代码: the ones to look at first
+    assert f"带带号的 2 个、不带的 1 个；不带带号的是第 2 行（{P2}）" in text
+
+
+def test_a_few_prefixed_eastings_among_many_are_named_ten_at_most() -> None:
+    """13 features of 30 with the zone number (the rarer form): the refusal names the first 10
+    by the labels given and says there are more (「等」); without features it names none."""
+    xs = [40_555_900.0 + 10 * k if k % 3 == 0 or k > 25 else 555_900.0 + 10 * k for k in range(30)]
+    features = np.array([[x, 3_320_200.0, x + 5, 3_320_205.0] for x in xs])
+    total = (features[:, 0].min(), 3_320_200.0, features[:, 2].max(), 3_320_205.0)
+    asked: list[list[int]] = []
+
+    def labels(positions):
+        asked.append(list(positions))
+        return [f"第 {p + 1} 行" for p in positions]
+
+    with pytest.raises(CRSError) as caught:
+        resolve_crs(total, prj_crs=None, features=features, labels=labels)
+    text = str(caught.value)
+    assert "带带号的 13 个、不带的 17 个；带带号的是第 1 行、第 4 行、" in text
+    assert asked == [[0, 3, 6, 9, 12, 15, 18, 21, 24, 26]] and "第 27 行等" in text
+    with pytest.raises(CRSError) as bare:
+        resolve_crs(total, prj_crs=None)
+    assert "两种坐标混在一个图层中" in str(bare.value) and "行" not in str(bare.value)
 
 
 def test_a_centre_in_no_zone_is_a_clean_crs_error() -> None:

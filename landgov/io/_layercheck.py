@@ -18,17 +18,18 @@ import dataclasses
 import sqlite3
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pyogrio.errors
 from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from landgov.core.runfolder import FOLDER_FORMATS
-from landgov.crs import CRSDecision, resolve_crs, transformer
+from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
 
@@ -383,11 +384,23 @@ def require_geometries(
 
 
 def decide_crs(
-    path: Path, bounds: tuple[float, ...], *, user_crs: str | CRS | None, **options: Any
+    path: Path,
+    geoms: gpd.GeoSeries,
+    *,
+    user_crs: str | CRS | None,
+    labels: Callable[[Sequence[int]], list[str]] | None = None,
+    **options: Any,
 ) -> CRSDecision:
-    """:func:`resolve_crs` with every problem naming the file (and a bad ``--crs`` caught)."""
+    """:func:`resolve_crs` of the (usable, non-empty) ``geoms`` of a layer, decided where most
+    of them are (:func:`~landgov.crs.layer_centre`), with every problem naming the file (and
+    a bad ``--crs`` caught). ``labels`` names the features at given positions (「第 N 行（宗地代码
+    …）」), for a refusal that points at some of them."""
+    features = geoms.bounds.to_numpy()
     try:
-        return resolve_crs(bounds, user_crs=user_crs, **options)  # type: ignore[arg-type]
+        return resolve_crs(
+            tuple(geoms.total_bounds), user_crs=user_crs, centre=layer_centre(features),
+            features=features, labels=labels, **options,
+        )  # type: ignore[arg-type]  # fmt: skip
     except CRSError as exc:
         if not exc.issues:
             raise

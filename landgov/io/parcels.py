@@ -13,7 +13,8 @@ import json
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import shapely
 import shapely.errors
 from pyproj import CRS
 
+from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.crs import (
     CRSDecision,
@@ -532,6 +534,17 @@ def _row_texts(raw: gpd.GeoDataFrame, enc: EncodingDecision) -> dict[int, str]:
 _MEASURED = "Measured (M) geometry types are not supported"
 
 
+def _row_labels(rows: np.ndarray, ids: np.ndarray, positions: Sequence[int]) -> list[str]:
+    """How a message names the features at ``positions``: 「第 N 行」 and, where the layer has
+    one, its 宗地代码 (at most 30 characters)."""
+    named = []
+    for r, i in zip(rows[list(positions)].tolist(), ids[list(positions)].tolist(), strict=True):
+        named.append(
+            f"第 {r} 行" if is_missing(i) or str(i) == str(r) else f"第 {r} 行（{str(i)[:30]}）"
+        )
+    return named
+
+
 def _log_read_notes(
     meta: dict[str, Any],
     log: ProblemLog,
@@ -777,8 +790,8 @@ def read_layer(
     require_geometries(path, n_rows=len(raw), n_usable=len(usable), layer=meta.get("layer"),
                        layers=layers, role=role)  # fmt: skip
     decision = decide_crs(
-        path, tuple(usable.total_bounds), prj_crs=prj_crs, prj_text=prj_text,
-        county=county, user_crs=crs, user_cm=cm, centre=layer_centre(usable.bounds.to_numpy()),
+        path, usable, prj_crs=prj_crs, prj_text=prj_text, county=county, user_crs=crs, user_cm=cm,
+        labels=partial(_row_labels, rows[~unusable], id_values[~unusable]),
     )  # fmt: skip
     check_in_china(path, usable.total_bounds, decision)
     for text in decision.warnings:

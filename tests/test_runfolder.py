@@ -348,6 +348,29 @@ def test_next_stage_seals_the_manifest_two_runs_write(tmp_path: Path) -> None:
     verify(tmp_path / "one")
 
 
+def test_one_run_of_both_stages_hashes_each_output_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening's files are the 增容 stage's to change (its layers into the GeoPackage,
+    its sheet into the workbook): the screening's finish tells what it wrote by the files' size
+    and time, and each output is hashed once, when the folder is sealed (the GeoPackage of a
+    district is 400 MB). The inputs are hashed when the run starts."""
+    inputs = _inputs(tmp_path)
+    hashed: list[str] = []
+    real = runfolder.file_sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(runfolder, "file_sha256", counted)
+    one = _both(tmp_path / "one", inputs, ["A1"])
+    outputs = [name for name in hashed if name not in {Path(p).name for p in inputs.values()}]
+    assert sorted(outputs) == sorted(Path(rel).name for rel in one["files"])
+    assert one["stages"]["screen"]["outputs"]["files"] == [GPKG, XLSX]
+    verify(tmp_path / "one")
+
+
 def test_next_stage_needs_a_finished_earlier_stage(tmp_path: Path) -> None:
     target = tmp_path / "out"
     with (

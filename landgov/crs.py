@@ -520,16 +520,16 @@ def _refuse_mixed_prefix(
         "两种坐标混在一个图层中（常见于把两次导出合并），无法按同一坐标系读取"
     )
     if features is not None and labels is not None and len(features):
-        xs, _ys = _centres(features)
+        xs, _ys = _centres(features)  # a feature is of the form its centre is
         prefixed = xs >= 1e7
         n_pre, n_plain = int(prefixed.sum()), int((~prefixed).sum())
         fewer = prefixed if n_pre <= n_plain else ~prefixed
-        which = "带带号" if n_pre <= n_plain else "不带带号"
-        named = labels(np.flatnonzero(fewer)[:_NAMED_FEATURES].tolist())
-        more = "等" if int(fewer.sum()) > len(named) else ""
-        problem += (
-            f"：带带号的 {n_pre:,} 个、不带的 {n_plain:,} 个；{which}的是{'、'.join(named)}{more}"
-        )
+        if n_pre and n_plain:
+            which = "带带号" if n_pre <= n_plain else "不带带号"
+            named = labels(np.flatnonzero(fewer)[:_NAMED_FEATURES].tolist())
+            more = "等" if int(fewer.sum()) > len(named) else ""
+            problem += f"：带带号的 {n_pre:,} 个、不带的 {n_plain:,} 个；{which}的是"
+            problem += "、".join(named) + more
     raise CRSError(
         [
             Issue(

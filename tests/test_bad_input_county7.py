@@ -475,7 +475,7 @@ def test_a_few_prefixed_eastings_among_many_are_named_ten_at_most() -> None:
     total = (features[:, 0].min(), 3_320_200.0, features[:, 2].max(), 3_320_205.0)
     asked: list[list[int]] = []
 
-    def labels(positions):
+    def labels(positions: list[int]) -> list[str]:
         asked.append(list(positions))
         return [f"第 {p + 1} 行" for p in positions]
 

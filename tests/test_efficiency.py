@@ -146,6 +146,25 @@ def test_missing_or_zero_inputs_give_nan_and_one_problem_row(profiles: Profiles)
     assert set(problem["field"].split("、")) == {"energy_tce", "emissions_t", "employees", "rd_wan"}
 
 
+def test_a_near_zero_denominator_is_a_gap_not_inf(profiles: Profiles) -> None:
+    """Emissions of 1e-320 吨 (a subnormal float, from a damaged cell): 1361.6 / 1e-320 is inf,
+    which no workbook cell can hold — the run stopped with an internal error when writing the
+    sheet. The indicator is a gap like a zero denominator, named; the firm is still graded
+    (a 规上 firm without 单位排放增加值 gets the mean points on that item) and no score is inf."""
+    y = X | {"uscc": uscc(2), "emissions_t": 1e-320, "employees": 1e-300}
+    res = indicators(frame(X, y), profile=profiles["huangyan"])
+    row = res.data.loc[1]
+    assert np.isnan(row["value_added_per_emission"]) and np.isnan(row["labour_productivity"])
+    assert row["value_added_per_energy"] == pytest.approx(4.0)  # the others still computed
+    problem = res.problems.iloc[0]
+    assert "排放量接近零（1e-320），商超出可计算的数值范围" in problem["problem"]
+    assert set(problem["field"].split("、")) == {"emissions_t", "employees"}
+    graded = grade_enterprises(frame(X, y | {"employees": 80.0}), profile=profiles["huangyan"])
+    scores = graded.data.filter(like="score").select_dtypes("number").to_numpy(dtype=float)
+    assert np.isfinite(scores[~np.isnan(scores)]).all()
+    assert graded.data.loc[1, "grade"] in {"A", "B", "C", "D"}
+
+
 def test_huangyan_score_by_hand(profiles: Profiles) -> None:
     # Σ weight × value / benchmark with the 黄岩 2022 规上 preset:
     #   亩均税收       30 × 12.0485 / 24.097  = 30 × 0.5              = 15

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -105,8 +106,9 @@ def indicators(
         \text{rd\_ratio} = R / S \quad [\text{比值}] \qquad
         \text{tax\_per\_power} = T / W \quad [\text{万元/万千瓦时}]
 
-    A missing input, or a denominator that is zero or negative, gives NaN (never inf, never a
-    silent 0) and one problem row per entity naming each indicator and the input behind it.
+    A missing input, or a denominator that is zero, negative or so near zero that the quotient
+    is beyond any figure (:data:`_RATIO_MAX`), gives NaN (never inf, never a silent 0) and one
+    problem row per entity naming each indicator and the input behind it.
 
     Parameters
     ----------
@@ -189,7 +191,9 @@ def compute_indicators(
         num = _column(frame, ind.numerator)
         den = land if ind.denominator == LAND else _column(frame, ind.denominator)
         ok = num.notna() & den.notna() & (den > 0)
-        out[ind.name] = (num / den.where(ok)).where(ok).astype(float)
+        ratio = (num / den.where(ok)).where(ok).astype(float)
+        ok &= ratio.abs().le(_RATIO_MAX)  # a denominator of 1e-320 gives inf (or near it)
+        out[ind.name] = ratio.where(ok)
         report = ~ok if scope is None else ~ok & scope[ind.name]
         nums, dens = num.to_numpy(), den.to_numpy()
         for pos in np.flatnonzero(report.to_numpy(dtype=bool)).tolist():
@@ -213,9 +217,24 @@ def compute_indicators(
     return out
 
 
+#: The largest quotient taken as a figure: far above any real one (every input is bounded by
+#: the plausibility rules, a denominator only by 0), with room below the largest float for
+#: the scores made of it (``w · x / b``, their sums and means). Above it, the denominator is
+#: a near-zero number (1e-300 吨 of emissions), not a measurement: a gap, never inf.
+_RATIO_MAX = sys.float_info.max / 1e10
+
+
+def _overflows(num: float, den: float) -> bool:
+    """A quotient of two present numbers, ``den`` > 0, beyond :data:`_RATIO_MAX`."""
+    if pd.isna(num) or pd.isna(den) or not den > 0:
+        return False
+    with np.errstate(over="ignore"):
+        return not abs(np.float64(num) / np.float64(den)) <= _RATIO_MAX
+
+
 def _gap_inputs(ind: Indicator, num: float, den: float) -> set[str]:
     out = {ind.numerator} if pd.isna(num) else set()
-    if pd.isna(den) or den <= 0:
+    if pd.isna(den) or den <= 0 or _overflows(num, den):
         out.add("land_mu" if ind.denominator == LAND else ind.denominator)
     return out
 
@@ -231,6 +250,8 @@ def _why(ind: Indicator, num: float, den: float) -> str:
         parts.append(f"{den_label}为零")
     elif den < 0:
         parts.append(f"{den_label}为负（{den}）")
+    elif _overflows(num, den):
+        parts.append(f"{den_label}接近零（{den:.3g}），商超出可计算的数值范围")
     return "，".join(parts)
 
 

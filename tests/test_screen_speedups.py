@@ -462,8 +462,9 @@ def _gap_reference(frame: pd.DataFrame, log) -> None:
         ok = num.notna() & den.notna() & (den > 0)
         for idx in frame.index[~ok]:
             items, fields = gaps.setdefault(idx, ([], set()))
-            items.append(f"{ind.label}（{_why(ind, num[idx], den[idx])}）")
-            fields.update(_gap_inputs(ind, num[idx], den[idx]))
+            # the amounts drawn are never near zero: no quotient is beyond range
+            items.append(f"{ind.label}（{_why(ind, num[idx], den[idx], beyond=False)}）")
+            fields.update(_gap_inputs(ind, num[idx], den[idx], beyond=False))
     for idx, (items, fields) in gaps.items():
         log.add(
             f"亩均指标无法计算，记为空值：{'、'.join(items)}",

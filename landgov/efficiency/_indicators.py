@@ -192,16 +192,17 @@ def compute_indicators(
         den = land if ind.denominator == LAND else _column(frame, ind.denominator)
         ok = num.notna() & den.notna() & (den > 0)
         ratio = (num / den.where(ok)).where(ok).astype(float)
-        ok &= ratio.abs().le(_RATIO_MAX)  # a denominator of 1e-320 gives inf (or near it)
+        beyond = ok & ~ratio.abs().le(_RATIO_MAX)  # a denominator of 1e-320: inf or near it
+        ok &= ~beyond
         out[ind.name] = ratio.where(ok)
         report = ~ok if scope is None else ~ok & scope[ind.name]
-        nums, dens = num.to_numpy(), den.to_numpy()
+        nums, dens, far = num.to_numpy(), den.to_numpy(), beyond.to_numpy()
         for pos in np.flatnonzero(report.to_numpy(dtype=bool)).tolist():
             idx = index[pos]
             n, d = (nums[pos], dens[pos]) if by_label else (num[idx], den[idx])
             items, fields, _ = gaps.setdefault(idx, ([], set(), pos))
-            items.append(f"{ind.label}（{_why(ind, n, d)}）")
-            fields.update(_gap_inputs(ind, n, d))
+            items.append(f"{ind.label}（{_why(ind, n, d, beyond=bool(far[pos]))}）")
+            fields.update(_gap_inputs(ind, n, d, beyond=bool(far[pos])))
     rows = _source_rows(frame) if by_label and gaps else None
     names = ids.tolist()
     for idx, (items, fields, pos) in gaps.items():
@@ -224,22 +225,15 @@ def compute_indicators(
 _RATIO_MAX = sys.float_info.max / 1e10
 
 
-def _overflows(num: float, den: float) -> bool:
-    """A quotient of two present numbers, ``den`` > 0, beyond :data:`_RATIO_MAX`."""
-    if pd.isna(num) or pd.isna(den) or not den > 0:
-        return False
-    with np.errstate(over="ignore"):
-        return not abs(np.float64(num) / np.float64(den)) <= _RATIO_MAX
-
-
-def _gap_inputs(ind: Indicator, num: float, den: float) -> set[str]:
+def _gap_inputs(ind: Indicator, num: float, den: float, *, beyond: bool) -> set[str]:
+    """The inputs behind a gap; ``beyond``: the quotient is beyond :data:`_RATIO_MAX`."""
     out = {ind.numerator} if pd.isna(num) else set()
-    if pd.isna(den) or den <= 0 or _overflows(num, den):
+    if pd.isna(den) or den <= 0 or beyond:
         out.add("land_mu" if ind.denominator == LAND else ind.denominator)
     return out
 
 
-def _why(ind: Indicator, num: float, den: float) -> str:
+def _why(ind: Indicator, num: float, den: float, *, beyond: bool) -> str:
     parts = []
     if pd.isna(num):
         parts.append(f"{INPUT_LABELS[ind.numerator]}缺失")
@@ -250,7 +244,7 @@ def _why(ind: Indicator, num: float, den: float) -> str:
         parts.append(f"{den_label}为零")
     elif den < 0:
         parts.append(f"{den_label}为负（{den}）")
-    elif _overflows(num, den):
+    elif beyond:
         parts.append(f"{den_label}接近零（{den:.3g}），商超出可计算的数值范围")
     return "，".join(parts)
 

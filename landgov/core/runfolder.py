@@ -127,6 +127,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _stamp_tells(path: Path) -> bool:
+    """Whether :func:`file_stamp` of ``path`` changes whenever what :func:`file_sha256` hashes
+    does: not for a Shapefile, whose .dbf, .shx, .prj and .cpg are hashed with the .shp."""
+    return path.suffix.lower() != ".shp"
+
+
 def file_stamp(path: Path) -> tuple[int, int]:
     """A file's size and modification time (ns): a SHA-256 made of it still holds while these
     are the same (nothing has written to it since)."""
@@ -664,7 +670,7 @@ class RunFolder:
         manifest of one run hash a big GeoPackage once per change, not once per look."""
         stamp = file_stamp(path)
         known = self._hashed.get(path)
-        if known is not None and known[:2] == stamp and path.suffix.lower() != ".shp":
+        if known is not None and known[:2] == stamp and _stamp_tells(path):
             return known[2]
         sha = file_sha256(path)
         self._hashed[path] = (*stamp, sha)
@@ -714,9 +720,9 @@ class RunFolder:
         layers to is not hashed before as well (0.2 s for 400 MB)."""
         path = self.path / rel
         before = self._before.get(rel)
-        if (before is None or isinstance(before, tuple)) and path.suffix.lower() != ".shp":
+        if (before is None or isinstance(before, tuple)) and _stamp_tells(path):
             return file_stamp(path)
-        return self.sha256(path)  # a Shapefile's stamp does not see its .dbf
+        return self.sha256(path)
 
     def next_stage(self, stage: str) -> None:
         """Go on with a later ``stage`` in the same folder: one run of both stages.

@@ -520,10 +520,12 @@ def _refuse_mixed_prefix(
         "两种坐标混在一个图层中（常见于把两次导出合并），无法按同一坐标系读取"
     )
     if features is not None and labels is not None and len(features):
-        xs, _ys = _centres(features)  # a feature is of the form its centre is
-        prefixed = xs >= 1e7
-        n_pre, n_plain = int(prefixed.sum()), int((~prefixed).sum())
-        fewer = prefixed if n_pre <= n_plain else ~prefixed
+        # a feature is of the kind its centre is (strays of other kinds are set aside before)
+        xs, ys = _centres(features)
+        kinds = np.array([_kind_of_coordinates(x, y) for x, y in zip(xs, ys, strict=True)])
+        prefixed, plain = kinds == "prefixed", kinds == "plain"
+        n_pre, n_plain = int(prefixed.sum()), int(plain.sum())
+        fewer = prefixed if n_pre <= n_plain else plain
         if n_pre and n_plain:
             which = "带带号" if n_pre <= n_plain else "不带带号"
             named = labels(np.flatnonzero(fewer)[:_NAMED_FEATURES].tolist())

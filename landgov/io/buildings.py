@@ -64,9 +64,12 @@ def read_buildings(
     *,
     layer: str | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
+    encoding: str | None = None,
     crs: str | None = None,
+    cm: int | None = None,
 ) -> ReadResult:
-    """Read a building-footprint layer.
+    """Read a building-footprint layer (``encoding``, ``crs``, ``cm`` as for
+    :func:`landgov.io.read_parcels`).
 
     Returns
     -------
@@ -77,8 +80,9 @@ def read_buildings(
         CRS. Every canonical column exists (all missing when the file has no such field).
     """
     result = read_layer(
-        path, specs=BUILDING_FIELDS, layer=layer, aliases=aliases, crs=crs, role="buildings"
-    )
+        path, specs=BUILDING_FIELDS, layer=layer, aliases=aliases, encoding=encoding, crs=crs,
+        cm=cm, role="buildings",
+    )  # fmt: skip
     log = ProblemLog(Path(path).name)
     data = result.data.copy()
     for spec in BUILDING_FIELDS:

@@ -1,14 +1,14 @@
 """``landgov inspect``: what a user runs first on a new file.
 
-Reads a parcel layer or an enterprise/link/compliance table with the same readers the pipeline
-uses and reports the format, layer, rows, encoding and CRS with their evidence, the field mapping
-and every problem found.
+Reads any input file of a run (a parcel or other layer, an enterprise, link, compliance or
+application table) with the same reader the pipeline uses and reports the format, layer, rows,
+encoding and CRS with their evidence, the field mapping and every problem found.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,49 +16,120 @@ import pandas as pd
 
 from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
-from landgov.errors import InputError
+from landgov.errors import InputError, SchemaError
 from landgov.io._grid import TABLE_SUFFIXES
 
-__all__ = ["inspect_file", "render_text"]
+__all__ = ["KINDS", "KIND_LABELS", "inspect_file", "render_text"]
 
-_KIND_LABELS = {
+#: What each kind of file is called, in the words of ``landgov screen --help``: the layers
+#: first (a file that is not a table is read as one of them), then the tables.
+KIND_LABELS = {
     "parcels": "宗地图层",
+    "planning": "规划用途图层",
+    "demolition": "近年拆迁计划图层",
+    "special_zones": "特殊片区图层",
+    "townships": "镇街边界图层",
+    "approved": "批而未供图层",
+    "buildings": "建筑轮廓图层",
     "enterprises": "企业表",
     "links": "地企关联表",
     "compliance": "违法违规记录",
+    "applications": "增容申请表",
 }
+LAYER_KINDS = ("parcels", "planning", "demolition", "special_zones", "townships", "approved",
+               "buildings")  # fmt: skip
+TABLE_KINDS = ("enterprises", "links", "compliance", "applications")
+#: ``--kind`` of ``landgov inspect``: ``auto`` or one of the kinds above.
+KINDS = ("auto", *LAYER_KINDS, *TABLE_KINDS)
 Aliases = Mapping[str, Iterable[str]] | None
+
+
+def _readers() -> dict[str, Callable[..., ReadResult]]:
+    """The reader of each kind: the one the pipeline reads such a file with."""
+    from landgov.io import read_compliance, read_enterprises, read_links
+    from landgov.io.applications import read_applications
+    from landgov.io.approved import read_approved
+    from landgov.io.buildings import read_buildings
+    from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
+    from landgov.io.parcels import read_parcels
+
+    return {
+        "parcels": read_parcels, "planning": read_planning, "demolition": read_demolition,
+        "special_zones": read_zones, "townships": read_townships, "approved": read_approved,
+        "buildings": read_buildings, "enterprises": read_enterprises, "links": read_links,
+        "compliance": read_compliance, "applications": read_applications,
+    }  # fmt: skip
+
+
+def _best(
+    path: Path, kinds: Iterable[str], *, read: Callable[[str], ReadResult]
+) -> tuple[list[str], list[tuple[int, str, ReadResult]]]:
+    """Each of ``kinds`` tried on ``path``: the schema errors met, and the kinds that read it
+    with the number of fields each mapped."""
+    errors: list[str] = []
+    candidates: list[tuple[int, str, ReadResult]] = []
+    for name in kinds:
+        try:
+            res = read(name)
+        except ValueError as exc:  # SchemaError, InputError: not this kind of file
+            errors.append(f"{KIND_LABELS[name]}：{exc}")
+            continue
+        candidates.append((len(res.meta.get("field_map", {})), name, res))
+    return errors, candidates
+
+
+def _likeliest_layer(parcels: ReadResult, *, aliases: Aliases) -> str:
+    """The layer kind whose fields the columns of a layer read as parcels match most
+    (parcels on a tie): a building layer's 宗地代码 alone does not make it a parcel layer."""
+    from landgov.io import fields
+    from landgov.io.buildings import BUILDING_FIELDS
+
+    specs = {
+        "planning": fields.PLANNING_FIELDS, "demolition": fields.DEMOLITION_FIELDS,
+        "special_zones": fields.ZONE_FIELDS, "townships": fields.TOWNSHIP_FIELDS,
+        "approved": fields.APPROVED_FIELDS, "buildings": BUILDING_FIELDS,
+    }  # fmt: skip
+    meta = parcels.meta
+    columns = [*meta.get("field_map", {}).values(), *meta.get("unmatched_columns", [])]
+    mapped = {"parcels": len(meta.get("field_map", {}))}  # as read (.dbf names cut at 10 bytes)
+    for kind, kind_specs in specs.items():
+        mapped[kind] = len(fields.map_columns(columns, kind_specs, aliases=aliases)[0])
+    return max(LAYER_KINDS, key=mapped.__getitem__)  # the first of the most: parcels on a tie
 
 
 def _read_any(
     path: Path, *, kind: str, aliases: Aliases, layer_options: dict[str, Any]
 ) -> tuple[str, ReadResult]:
-    if kind == "auto" and path.suffix.lower() not in TABLE_SUFFIXES:
-        from landgov.io.parcels import read_parcels
+    readers = _readers()
 
-        return "parcels", read_parcels(path, aliases=aliases, **layer_options)
-    from landgov.io import read_compliance, read_enterprises, read_links
+    def read(name: str) -> ReadResult:
+        options = layer_options if name in LAYER_KINDS else {}
+        return readers[name](path, aliases=aliases, **options)
 
-    readers = {"enterprises": read_enterprises, "links": read_links, "compliance": read_compliance}
     if kind != "auto":
-        return kind, readers[kind](path, aliases=aliases)
-    errors: list[str] = []
-    candidates: list[tuple[int, str, ReadResult]] = []
-    for name, reader in readers.items():
+        return kind, read(kind)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        # a parcel layer most often: read once; another layer's reader only when it is not one
         try:
-            res = reader(path, aliases=aliases)
-        except ValueError as exc:  # SchemaError: not this kind of table
-            errors.append(f"{name}: {exc}")
-            continue
-        candidates.append((len(res.meta.get("field_map", {})), name, res))
-    if not candidates:
-        raise InputError(
-            f"{path.name}：无法识别表格类型（企业表、地企关联表、违法违规记录的读取都不成功）：\n"
-            + "\n".join(errors)
-            + "\n处理：确认选对了文件；列名不在别名表里时用 --alias 字段=列名 指定，"
-            "或用 --kind 指定表格类型后查看该类表格缺少哪些字段"
-        )
-    _, name, res = max(candidates, key=lambda c: c[0])  # the reader that maps most columns
+            parcels = read("parcels")
+        except SchemaError as not_parcels:
+            _, candidates = _best(path, LAYER_KINDS[1:], read=read)
+            candidates = [c for c in candidates if c[0] > 0]  # a layer none of whose fields is
+            if not candidates:  # known is no layer of any kind: the parcel layer's problem
+                raise not_parcels from None
+        else:  # with a 宗地代码: a building layer has one too, and more of its own fields
+            kind = _likeliest_layer(parcels, aliases=aliases)
+            return kind, parcels if kind == "parcels" else read(kind)
+    else:
+        errors, candidates = _best(path, TABLE_KINDS, read=read)
+        if not candidates:
+            raise InputError(
+                f"{path.name}：无法识别表格类型（企业表、地企关联表、违法违规记录、增容申请表的"
+                "读取都不成功）：\n" + "\n".join(errors)
+                + "\n处理：确认选对了文件；列名不在别名表里时用 --alias 字段=列名 指定，"
+                "或用 --kind 指定表格类型后查看该类表格缺少哪些字段"
+            )  # fmt: skip
+    _, name, res = max(candidates, key=lambda c: c[0])  # the reader that maps most fields
     return name, res
 
 
@@ -73,7 +144,9 @@ def inspect_file(
 ) -> dict[str, Any]:
     """Everything known about a file, as a JSON-ready dict.
 
-    ``kind`` picks the table reader (default: the one that maps most columns); ``aliases`` add
+    ``kind`` picks the reader (:data:`KINDS`). By default a table is read by the table reader
+    that maps most columns; any other file by the layer reader whose fields it matches most
+    (a parcel layer on a tie; a layer without 宗地代码 is no parcel layer). ``aliases`` add
     column names per canonical field; ``encoding``, ``crs`` and ``cm`` (central meridian of
     6-digit eastings) apply to layers only and are ignored for tables.
 
@@ -123,7 +196,7 @@ def render_text(report: dict[str, Any]) -> str:
     """The report as readable Chinese text for the terminal."""
     lines = [
         f"文件：{report['file']}",
-        f"类型：{_KIND_LABELS.get(report['kind'], report['kind'])}",
+        f"类型：{KIND_LABELS.get(report['kind'], report['kind'])}",
         f"格式：{report['format']}    图层/工作表：{report['layer']}",
         f"行数：{report['rows']}（保留 {report['rows_kept']}，剔除 {report['rows_rejected']}）",
     ]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from landgov.cli.options import alias_option, aliases, layer_option, sheet_option
+from landgov.inspect import KIND_LABELS, KINDS, LAYER_KINDS, TABLE_KINDS
 
 __all__ = ["command"]
 
@@ -16,9 +17,11 @@ __all__ = ["command"]
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option(
     "--kind",
-    type=click.Choice(["auto", "enterprises", "links", "compliance"]),
+    type=click.Choice(KINDS),
     default="auto",
-    help="表格类型（默认自动识别）",
+    metavar="类型",
+    help="文件类型：auto 自动识别（默认：表格按最相符的表，图层按字段最相符的图层，"
+    "相同时按宗地图层）、" + "、".join(f"{kind} {KIND_LABELS[kind]}" for kind in KINDS[1:]),
 )
 @click.option("--encoding", default=None, help="强制 .dbf 编码（如 GBK）")
 @click.option("--crs", default=None, help="强制坐标系（如 EPSG:4549）")
@@ -26,8 +29,8 @@ __all__ = ["command"]
     "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
 )
 @alias_option
-@sheet_option(("enterprises", "links", "compliance"), allow_plain=True)
-@layer_option(("parcels",), allow_plain=True)
+@sheet_option(TABLE_KINDS, allow_plain=True)
+@layer_option(LAYER_KINDS, allow_plain=True)
 def command(
     file: Path,
     as_json: bool,

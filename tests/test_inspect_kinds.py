@@ -1,0 +1,100 @@
+"""``landgov inspect`` of every kind of input file a run reads, not only parcels and the three
+tables: a planning, demolition, zone, township, 批而未供 or building layer is told by its fields
+and read by its own reader (its problems, not a parcel layer's), and ``--kind`` picks one.
+
+Before, any file that was not a table was read as a parcel layer: 「landgov inspect
+townships.shp」 answered 「找不到必填字段「宗地代码」」, and a building layer (which has a
+宗地代码) was checked as parcels — 2,437 「错误」 rows for the sample's footprints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyproj
+import pytest
+from shapely.geometry import box
+
+from landgov.errors import SchemaError
+from landgov.inspect import inspect_file
+from tests._cli import main_here
+from tests._hand import CRS
+from tests._shapefiles import write_shapefile
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+PRJ = pyproj.CRS.from_epsg(CRS)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("parcels.shp", "parcels"), ("planning.shp", "planning"),
+        ("demolition.shp", "demolition"), ("special_zones.shp", "special_zones"),
+        ("townships.shp", "townships"), ("approved.shp", "approved"),
+        ("buildings.gpkg", "buildings"), ("enterprises.xlsx", "enterprises"),
+        ("links.xlsx", "links"), ("compliance.xlsx", "compliance"),
+        ("applications.xlsx", "applications"),
+    ],
+)  # fmt: skip
+def test_each_sample_file_is_told_by_its_fields(name: str, kind: str) -> None:
+    report = inspect_file(SAMPLE / name)
+    assert report["kind"] == kind
+    assert report["rows"] == report["rows_kept"] + report["rows_rejected"] > 0
+
+
+def _squares(n: int) -> list[object]:
+    return [box(556_000 + 200 * i, 3_320_000, 556_100 + 200 * i, 3_320_100) for i in range(n)]
+
+
+def test_a_layer_with_a_parcel_code_and_storeys_is_a_building_layer(tmp_path: Path) -> None:
+    """宗地代码 + 层数 + 层高: 3 building fields against 1 parcel field."""
+    path = write_shapefile(
+        tmp_path / "jz.shp", _squares(2), [("宗地代码", 20), ("层数", 4), ("层高", 6)],
+        [["330602001001GB00001", "3", "4.5"], ["330602001001GB00001", "2", "6.0"]],
+        prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+    report = inspect_file(path)
+    assert report["kind"] == "buildings"
+    assert report["field_map"] == {"parcel_id": "宗地代码", "storeys": "层数",
+                                   "storey_height_m": "层高"}  # fmt: skip
+
+
+def test_a_tie_is_a_parcel_layer(tmp_path: Path) -> None:
+    """宗地代码 alone: 1 field of a parcel layer, 1 of a building layer — read as parcels."""
+    path = write_shapefile(
+        tmp_path / "zd.shp", _squares(1), [("宗地代码", 20)], [["330602001001GB00001"]],
+        prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+    assert inspect_file(path)["kind"] == "parcels"
+
+
+def test_a_layer_of_no_known_kind_says_what_a_parcel_layer_lacks(tmp_path: Path) -> None:
+    path = write_shapefile(
+        tmp_path / "x.shp", _squares(1), [("备注", 20)], [["无"]], prj=PRJ, cpg="GBK"
+    )
+    with pytest.raises(SchemaError, match="找不到必填字段「宗地代码」"):
+        inspect_file(path)
+
+
+def test_township_layer_from_the_command_line_with_its_encoding_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GBK .dbf without .cpg; ``--encoding GBK`` reaches the township reader, as
+    ``--kind townships`` does."""
+    path = write_shapefile(
+        tmp_path / "zj.shp", _squares(2), [("镇街", 20)], [["斗门街道"], ["马山街道"]],
+        prj=PRJ,
+    )  # fmt: skip
+    for extra in ([], ["--kind", "townships"]):
+        code, text = main_here(["inspect", path, "--encoding", "GBK", *extra], capsys)
+        assert code == 0, text
+        assert "类型：镇街边界图层" in text and "用户指定编码 GBK" in text, text
+        assert "镇街 → 镇街  [township]" in text and "问题：0 条" in text, text
+    report = inspect_file(path, kind="townships", encoding="GBK")
+    assert report["encoding"] == "GBK"
+
+
+def test_kind_picks_the_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--kind parcels`` on the sample's building layer: checked as parcels, as asked."""
+    code, text = main_here(["inspect", SAMPLE / "buildings.gpkg", "--kind", "parcels"], capsys)
+    assert code == 0 and "类型：宗地图层" in text, text

@@ -98,3 +98,12 @@ def test_kind_picks_the_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str
     """``--kind parcels`` on the sample's building layer: checked as parcels, as asked."""
     code, text = main_here(["inspect", SAMPLE / "buildings.gpkg", "--kind", "parcels"], capsys)
     assert code == 0 and "类型：宗地图层" in text, text
+
+
+def test_a_raster_given_as_a_layer_is_named_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's height raster: GDAL answered in English that it is 「not recognized as being
+    in a supported file format」; now the file is named a raster and where it goes is said."""
+    code, text = main_here(["inspect", SAMPLE / "height.tif"], capsys)
+    assert code == 2, text
+    assert "错误：" in text and "height.tif：这是栅格（影像）文件，不是图层" in text, text
+    assert "-r/--height-raster" in text and "not recognized" not in text, text

@@ -160,6 +160,8 @@ def _check_shapefile(path: Path, size: int) -> None:
 
 
 _ARCHIVES = {".zip", ".rar", ".7z"}
+#: Image files: GDAL reads them as rasters, never as a layer of shapes.
+_RASTERS = {".tif", ".tiff", ".img", ".jpg", ".jpeg", ".png", ".jp2", ".ecw", ".asc", ".dem"}
 
 
 def _is_zip(path: Path) -> bool:
@@ -281,6 +283,12 @@ def check_layer_file(path: Path) -> None:
         raise not_a_layer(path)
     if suffix in _ARCHIVES or (suffix == ".shp" and _is_zip(path)):
         raise _archive_error(path)
+    if suffix in _RASTERS:
+        raise _file_error(
+            path,
+            "这是栅格（影像）文件，不是图层（没有宗地等图形和属性）",
+            "这里应给宗地等矢量图层（.shp/.gpkg/.geojson）；建筑高度栅格用 -r/--height-raster 给出",
+        )
     if suffix in _SHP_PARTS:
         raise _file_error(
             path,

@@ -343,10 +343,22 @@ def _bad_prj(path: Path) -> DataFileError | None:
     return None
 
 
-def gdal_error(path: Path, exc: Exception) -> DataFileError:
+def gdal_error(path: Path, exc: Exception, *, where: Sequence[str] = ()) -> DataFileError:
+    """The error for a layer GDAL (or pyogrio) could not read. ``where`` names the cells of a
+    text that is not UTF-8 (「第 2 行「权利人」」), when they were found."""
     bad_prj = _bad_prj(path)
     if bad_prj is not None:
         return bad_prj
+    if isinstance(exc, UnicodeDecodeError):  # text GDAL hands over as UTF-8 that is not
+        cells = "、".join(where[:10]) + ("等" if len(where) > 10 else "")
+        return _file_error(
+            path,
+            f"图层中有文字不是 UTF-8 编码（{cells + '：' if cells else ''}"
+            f"字节 {exc.object[exc.start : exc.start + 4]!r} 无法按 UTF-8 解读；"
+            "GeoPackage、GeoJSON 等格式的文字须为 UTF-8，常见原因是按 GBK 写入）",
+            "在 ArcGIS/QGIS 中按正确的编码打开后另存为 GeoPackage；或导出为 Shapefile 并附"
+            " .cpg 编码文件（内容 GBK 或 UTF-8）",
+        )
     return _file_error(path, f"无法读取图层（GDAL：{exc}）")
 
 

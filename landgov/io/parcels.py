@@ -120,9 +120,9 @@ def _read_raw(
         info, gdf, renamed, caught = _read_features(
             path, chosen, _BYTES if by_hand else enc.encoding
         )
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         if path.suffix.lower() != ".shp":
-            raise
+            raise gdal_error(path, exc, where=_not_utf8(path, chosen)) from exc
         # a character cut at a field name's 10 bytes or a value's width (UTF-8: 「宗地代码」 is
         # 12 bytes): GDAL hands the cut bytes on and pyogrio refuses them; read the bytes as
         # they are and decode here, the cut character dropped (as detect_dbf_encoding does)
@@ -145,6 +145,38 @@ def _read_raw(
     if prj_crs is None and path.suffix.lower() != ".shp":
         prj_crs = gdf.crs
     return gdf, meta, enc, prj_crs, prj_text
+
+
+def _not_utf8(path: Path, layer: str | None, *, most: int = 10) -> list[str]:
+    """The cells of a layer whose format keeps text in UTF-8 (GeoPackage, GeoJSON …) that are
+    not UTF-8 (GBK written by some tool), read as their bytes: 「第 N 行「字段」」, at most
+    ``most``; empty when the layer cannot be read even so."""
+    try:
+        _, raw, _, _ = _read_features(path, layer, _BYTES)
+    except Exception:  # the places are a help to the message, not needed for it
+        return []
+    found: list[str] = []
+    shapes = raw.geometry.name if isinstance(raw, gpd.GeoDataFrame) else None
+    for col in raw.columns:
+        if col == shapes:
+            continue
+        name_bytes = str(col).encode(_BYTES)
+        try:
+            name = name_bytes.decode("utf-8")
+        except UnicodeDecodeError:  # the field name in GBK too
+            name = name_bytes.decode("gb18030", errors="replace")
+        for pos, value in enumerate(raw[col].tolist()):
+            if not isinstance(value, str):
+                continue
+            data = value.encode(_BYTES)
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                as_gbk = data.decode("gb18030", errors="replace")[:20]
+                found.append(f"第 {pos + 1} 行「{name}」（按 GBK 读作「{as_gbk}」）")
+                if len(found) > most:
+                    return found
+    return found
 
 
 _WKB_NAMES = ("geometry", "geom", "wkb_geometry", "wkb", "shape", "the_geom")

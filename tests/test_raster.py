@@ -12,7 +12,7 @@ from affine import Affine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landgov.errors import CRSError
+from landgov.errors import CRSError, DataFileError
 from landgov.far.raster import built_cover, height_floor_area, raster_floor_area, zonal_stats
 
 X0, Y0, CELL = 500000.0, 3300000.0, 5.0  # EPSG:4549 metres, 5 m cells
@@ -180,3 +180,56 @@ def test_raster_floor_area_is_height_floor_area_without_heights(
     lean = raster_floor_area(zones, path, **kw)
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
     assert list(lean.columns) == ["raster_floor_area_m2", "built_area_m2", "built_cover"]
+
+
+def _twenty_by_ten(heights: float) -> np.ndarray:
+    """20 × 10 cells of 5 m (a 100 m × 50 m plot): the north half built at ``heights``, the
+    south half ground (0 m, nodata)."""
+    arr = np.zeros((10, 20), dtype="float32")
+    arr[:5, :] = heights
+    return arr
+
+
+PLOT = gpd.GeoSeries([shapely.box(X0, Y0, X0 + 100, Y0 + 50)], crs=4549)
+
+
+@pytest.mark.parametrize(
+    ("scale", "words"),
+    [(100.0, "中位数 1,200.0"), (1.0, None)],  # centimetres: 12 m written 1200; metres: fine
+)
+def test_a_raster_in_centimetres_is_refused_not_read_as_240_storeys(
+    tmp_path, scale: float, words: str | None
+) -> None:
+    """12 m buildings, 100 cells: read in centimetres, 1,200 "m" / 5 m = 240 storeys a cell,
+    a floor area of 100 × 25 × 240 = 600,000 m² on a 5,000 m² plot (容积率 120). Refused: all
+    100 building cells (100 % > 1 %) are above 300 m. In metres: 2 storeys (12 / 5 = 2.4,
+    rounded), 5,000 m²."""
+    path = _write(tmp_path / "h.tif", _twenty_by_ten(12.0 * scale))
+    if words is None:
+        got = height_floor_area(PLOT, path, storey_height_m=5.0, min_height_m=2.0)
+        assert got["raster_floor_area_m2"].iloc[0] == pytest.approx(100 * 25 * 2)  # 12/5 → 2
+        assert built_cover(PLOT, path, min_height_m=2.0).iloc[0] == pytest.approx(0.5)
+        return
+    for measure in (
+        lambda: height_floor_area(PLOT, path, storey_height_m=5.0, min_height_m=2.0),
+        lambda: built_cover(PLOT, path, min_height_m=2.0),
+    ):
+        with pytest.raises(DataFileError) as caught:
+            measure()
+        text = str(caught.value)
+        assert "建筑像元中 100% 高于 300 米（100 / 100 个" in text, text
+        assert words in text and "最高 1,200.0" in text and "厘米" in text, text
+
+
+def test_a_dsm_is_refused_and_a_stray_cell_is_not(tmp_path) -> None:
+    """A DSM: the plot on ground 420 m above sea level, every cell 420–432 m: refused. A height
+    raster with one 350 m cell (a crane) among its 100 building cells (1 %, not more than 1 %):
+    measured, the stray cell counted as it is (70 storeys of 25 m²)."""
+    dsm = _write(tmp_path / "dsm.tif", _twenty_by_ten(12.0) + 420.0)
+    with pytest.raises(DataFileError, match="100% 高于 300 米（200 / 200 个"):
+        built_cover(PLOT, dsm, min_height_m=2.0)
+    arr = _twenty_by_ten(12.0)
+    arr[0, 0] = 350.0
+    crane = _write(tmp_path / "crane.tif", arr)
+    got = height_floor_area(PLOT, crane, storey_height_m=5.0, min_height_m=2.0)
+    assert got["raster_floor_area_m2"].iloc[0] == pytest.approx(99 * 25 * 2 + 25 * 70)

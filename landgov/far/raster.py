@@ -43,6 +43,7 @@ from rasterio.enums import ColorInterp
 from landgov.core import forked
 from landgov.crs import datum_issue, datums_apart
 from landgov.errors import CRSError, DataFileError, Issue
+from landgov.io.buildings import HEIGHT_MAX_M
 
 __all__ = [
     "Measuring",
@@ -159,6 +160,40 @@ def _no_cells(path: str | Path, band: int) -> DataFileError:
         f"{path}：建筑高度栅格在宗地范围内没有一个有效值（第 {band} 波段全部为无数据 nodata），"
         "照此每宗地的建筑面积都会是 0。处理：核对栅格的 nodata 设置和波段（gdalinfo），"
         "确认导出时没有漏掉数据，重新导出后再运行"
+    )
+
+
+#: The share of a raster's building cells above :data:`HEIGHT_MAX_M` beyond which its values are
+#: not heights above ground (an elevation, or centimetres): a stray cell (a crane, a cloud in a
+#: photogrammetric model) is not enough.
+_HIGH_SHARE_MAX = 0.01
+
+
+def _check_cells(
+    values: np.ndarray, valid: np.ndarray, path: str | Path, *, band: int, min_height_m: float
+) -> None:
+    """Raise :class:`DataFileError` when the raster over the zones has no valid cell, or when
+    more than :data:`_HIGH_SHARE_MAX` of its building cells (:func:`_built`) are higher than
+    :data:`HEIGHT_MAX_M`: a DSM or DEM (height above sea level) or a raster in centimetres or
+    decimetres, whose floor areas would be tens of times too large and every plot fully
+    built — no plot would look idle — without one word said."""
+    if not valid.any():
+        raise _no_cells(path, band)
+    high = values > np.float64(HEIGHT_MAX_M)  # NaN is not high
+    if not high.any():  # a raster of heights: one pass over the cells, nothing more
+        return
+    built = _built(values, valid, min_height_m)
+    high &= built
+    n_high, n_built = int(np.count_nonzero(high)), int(np.count_nonzero(built))
+    if n_high <= _HIGH_SHARE_MAX * n_built:
+        return
+    heights = values[built].astype("float64")
+    raise DataFileError(
+        f"{path}：建筑高度栅格（第 {band} 波段）的建筑像元中 {n_high / n_built:.0%} 高于"
+        f" {HEIGHT_MAX_M:g} 米（{n_high:,} / {n_built:,} 个；中位数 {np.median(heights):,.1f}，"
+        f"最高 {heights.max():,.1f}）：像元值不是离地的建筑高度（米），可能是海拔（DSM、DEM）或"
+        "单位为厘米、分米；照此估算的建筑面积会大出几十倍，每宗地都像已建满。处理：用 DSM 减去"
+        ' DEM 得到离地高度（nDSM），或把单位换算为米（如 gdal_calc.py --calc="A/100"）后重新运行'
     )
 
 
@@ -603,8 +638,7 @@ def _read_floor_area(
             return RasterPass(geoms, {}, (), [], lambda _stats: empty)
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
-    if not valid.any():
-        raise _no_cells(raster, band)
+    _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
@@ -681,8 +715,7 @@ def built_cover(
             return pd.Series(index=geoms.index, dtype="float64", name="built_cover")
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
-    if not valid.any():
-        raise _no_cells(raster, band)
+    _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
     stats = _extract(geoms, {"built": _built(values, valid, min_height_m)}, extent, ["count"])
     area = geoms.area
     cover = stats["count"].fillna(0.0) * cell_area / area.where(area > 0)

@@ -35,7 +35,11 @@ BUILDING_FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
-_LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, 300.0)}
+#: The tallest a building can plausibly be, m (the tallest in Zhejiang is about 310 m; an
+#: industrial one far lower): a building record above it, or a height raster whose building
+#: cells mostly are (:mod:`landgov.far.raster`), is not read as a height.
+HEIGHT_MAX_M = 300.0
+_LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, HEIGHT_MAX_M)}
 
 
 def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
 from landgov.core.vocab import CatalogueClass
+from landgov.errors import DataFileError
 from landgov.far import (
     FarSource,
     building_floor_areas,
@@ -357,3 +358,51 @@ def test_a_building_placed_by_location_despite_its_code_is_said(profile):
     )
     assert "330602001001GB00000" in row["problem"]
     assert compute_far(parcels, profile=profile).attrs[BY_LOCATION] == ()
+
+
+# --- a height raster out of line with the registered floor areas --------------------------------
+
+
+def _half_built_raster(tmp_path, height: float) -> str:
+    """10 plots of 100 m × 100 m, 200 m apart (``_parcels(10)``); over each, its west half
+    (50 m × 100 m = 5,000 m²) built ``height`` high, 5 m cells."""
+    heights = np.zeros((20, 400), dtype="float32")
+    for i in range(10):
+        heights[:, 40 * i : 40 * i + 10] = height
+    path = tmp_path / f"h{height:g}.tif"
+    with rasterio.open(
+        path, "w", driver="GTiff", width=400, height=20, count=1, dtype="float32",
+        crs="EPSG:4549", transform=Affine(5.0, 0, X0, 0, -5.0, Y0 + 100), nodata=0,
+    ) as dst:  # fmt: skip
+        dst.write(heights, 1)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("height", "ratio"),
+    [(10.0, None), (30.0, None), (35.0, "3.50"), (100.0, "10.00")],
+)
+def test_a_raster_out_of_line_with_the_records_stops_the_run(profile, tmp_path, height, ratio):
+    """Each plot registers 10,000 m². Storeys of 5 m over 5,000 m²: 10 m → 2 → 10,000 m²
+    (ratio 1); 30 m → 6 → 30,000 m² (3: the bound itself, accepted); 35 m → 7 → 35,000 m²
+    (3.5: refused); 10 m written in decimetres (100) → 20 → 100,000 m² (10: refused — below
+    300 m, the raster's own height check lets it through)."""
+    parcels = _parcels(10, floor_area_m2=[10_000.0] * 10)
+    raster = _half_built_raster(tmp_path, height)
+    if ratio is None:
+        got = compute_far(parcels, profile=profile, height_raster=raster)
+        assert got["raster_floor_area_m2"].tolist() == pytest.approx([5_000 * height / 5] * 10)
+        assert got["far"].tolist() == pytest.approx([1.0] * 10)  # the registered figure
+        return
+    with pytest.raises(DataFileError) as caught:
+        compute_far(parcels, profile=profile, height_raster=raster)
+    text = str(caught.value)
+    assert f"是登记建筑面积的 {ratio} 倍（10 宗两者都有的宗地的中位数；合理范围 1/3～3 倍" in text
+    assert "plausible.raster_floor_ratio_max" in text and "分米" in text, text
+
+
+def test_nine_plots_do_not_tell(profile, tmp_path):
+    """Fewer than 10 plots with both figures: the raster is not judged by the records."""
+    parcels = _parcels(10, floor_area_m2=[10_000.0] * 9 + [np.nan])
+    got = compute_far(parcels, profile=profile, height_raster=_half_built_raster(tmp_path, 100.0))
+    assert got.loc["p9", "far"] == pytest.approx(10.0)  # 100,000 m² from the raster, as read

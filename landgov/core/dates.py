@@ -52,6 +52,8 @@ __all__ = [
     "full_months",
     "full_months_column",
     "full_years",
+    "latest_day",
+    "latest_name",
     "parse_as_of",
     "parse_date",
     "read_date",
@@ -198,7 +200,19 @@ def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.da
             f"日期「{raw}」只有年月，按当月最后一天（{day.isoformat()}）计：从最晚可能的一天"
             "算起，不会提前判定"
         )
+    if month_only == "period":
+        first, last = dt.date(year, month, 1), dt.date(year, month, _month_end(year, month))
+        return first, _whole_period(raw, "只有年月", first, last)
     return dt.date(year, month, 1), f"日期「{raw}」只有年月，已按当月 1 日计"
+
+
+def _whole_period(raw: str, what: str, first: dt.date, last: dt.date) -> str:
+    """The problem text of a month, a quarter or a half-year in a ``month_only="period"``
+    field: judged as the whole period (:func:`latest_name` keeps its last day)."""
+    return (
+        f"日期「{raw}」{what}：按整段（{first.isoformat()}～{last.isoformat()}）判断，整段都在"
+        "时限内（或都在基准日前）才计入，跨越时才为待核实"
+    )
 
 
 def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, str | None]:
@@ -219,6 +233,8 @@ def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, 
             "从最晚可能的一天算起，不会提前判定"
         )
     first = dt.date(int(year), last - months + 1, 1)
+    if month_only == "period":
+        return first, _whole_period(raw, f"只写到{unit}", first, final)
     return first, f"日期「{raw}」只写到{unit}，已按{name}第一天（{first.isoformat()}）计"
 
 
@@ -551,6 +567,31 @@ def full_months_column(start: pd.Series, end: dt.date) -> pd.Series:
 
 #: The end of the companion column's name (:func:`unread_name`).
 UNREAD_SUFFIX = "_unread"
+#: The end of the name of a period field's companion column (:func:`latest_name`).
+LATEST_SUFFIX = "_latest"
+
+
+def latest_name(name: str) -> str:
+    """The companion column of a ``month_only="period"`` date column ``name``: the last day of
+    each cell written as a month, a quarter or a half-year (the column holds its first day),
+    ``None`` elsewhere (``record_date`` → ``record_date_latest``). A check on a window reads
+    the two as one span: :func:`landgov.core.records.judge`."""
+    return f"{name}{LATEST_SUFFIX}"
+
+
+def latest_day(value: object) -> dt.date | None:
+    """The last day ``value`` may mean when it is a month, a quarter or a half-year (not a day):
+    ``2025年6月`` → 2025-06-30; ``None`` for a day or what is no date.
+
+    Examples
+    --------
+    >>> latest_day("2025年6月"), latest_day("2025-06-18"), latest_day("2025年第二季度")
+    (datetime.date(2025, 6, 30), None, datetime.date(2025, 6, 30))
+    """
+    first, last = read_date(value)[0], read_date(value, month_only="last")[0]
+    return last if first is not None and last is not None and last != first else None
+
+
 #: Between a set-aside date and why it was set aside in a companion cell (:func:`set_aside_text`):
 #: no text the readers keep holds a line break (:func:`_shown` joins a cell's words by spaces).
 _WHY = "\n"

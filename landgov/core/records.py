@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
+from landgov.core.dates import latest_name, parse_date, unread_name, unread_value, unread_words
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.textkey import folded
@@ -113,6 +113,10 @@ class ViolationRecord:
     #: the 整改完成日期 cell written but no date, or set aside as implausible (1900-01-01):
     #: :func:`~landgov.core.dates.unread_value`; named where the rectification is to verify
     rectified_date_seen: str | None = None
+    #: the last day of a 记录日期 written as a month, a quarter or a half-year
+    #: (``record_date`` holds its first day; :func:`~landgov.core.dates.latest_name`);
+    #: ``None`` for a day
+    record_date_latest: dt.date | None = None
 
 
 class Standing(enum.StrEnum):
@@ -262,13 +266,9 @@ def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judge
         missing.append(
             f"问题类别（「{record.category or '未填'}」不是已知类别，无法判断是否属于本条所列类别）"
         )
-    if record.record_date is not None and record.record_date > as_of:
-        return Judgement(record, Standing.LATER)
-    if rule.window_years is not None:
-        if record.record_date is None:
-            missing.append("记录日期（判断是否在时限内）")
-        elif record.record_date < window_start(as_of, rule.window_years):
-            return Judgement(record, Standing.OUTSIDE)
+    placed = _dated(record, rule=rule, as_of=as_of, missing=missing)
+    if placed is not None:
+        return Judgement(record, placed)
     if rule.rectification_clears:
         gap = _rectification_gap(record, as_of)
         if gap is Standing.CLEARED:
@@ -282,10 +282,48 @@ def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judge
     return Judgement(record, Standing.COUNTS)
 
 
+def _dated(
+    record: ViolationRecord, *, rule: RecordRule, as_of: dt.date, missing: list[str]
+) -> Standing | None:
+    """:func:`judge`'s date steps: LATER (recorded after ``as_of``), OUTSIDE (before the
+    window), or ``None`` with what cannot be decided added to ``missing``. A date written as a
+    month (:attr:`ViolationRecord.record_date_latest`) is its whole span: LATER or OUTSIDE
+    only when all of it is, to verify when it straddles ``as_of`` or the window's start."""
+    first = record.record_date  # None also when set aside as implausible: its span with it
+    last = None if first is None else record.record_date_latest or first
+    if first is not None and first > as_of:
+        return Standing.LATER
+    if last is not None and last > as_of:
+        missing.append(f"记录日期（{_span(first, last)}，无法判断是否在基准日 {as_of} 之前）")
+    if rule.window_years is None:
+        return None
+    start = window_start(as_of, rule.window_years)
+    if first is None:
+        missing.append("记录日期（判断是否在时限内）")
+    elif last is not None and last < start:
+        return Standing.OUTSIDE
+    elif first < start:
+        missing.append(
+            f"记录日期（{_span(first, last)}，无法判断是否在 {rule.window_years} 年时限内："
+            f"时限自 {start} 起）"
+        )
+    return None
+
+
+def _span(first: dt.date | None, last: dt.date | None) -> str:
+    """A 记录日期 written as a period, as its span: 「只写到 2025-06-01～2025-06-30」."""
+    return f"只写到 {first}～{last}"
+
+
 def describe(record: ViolationRecord) -> str:
     """「环保（重大，2024-03-01，未整改）」: the record as a user reads it."""
     parts = [record.severity or "严重程度未注明"]
-    parts.append(str(record.record_date) if record.record_date else "无日期")
+    if record.record_date is None:
+        parts.append("无日期")
+    elif record.record_date_latest is not None:  # a month: never shown as its first day
+        parts.append(f"{record.record_date}～{record.record_date_latest}")
+    else:
+        parts.append(str(record.record_date))
     if record.rectified_date is not None and record.rectified is not Rectification.OPEN:
         parts.append(f"{record.rectified_date} 整改")
     else:
@@ -327,6 +365,7 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
             rectified_date_seen=unread_value(
                 row.get("rectified_date"), row.get(unread_name("rectified_date"))
             ),
+            record_date_latest=parse_date(row.get(latest_name("record_date"))),
         )
         for row in rows
     ]

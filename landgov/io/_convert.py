@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from landgov.core.dates import read_year, unread_name, unread_text
+from landgov.core.dates import latest_day, latest_name, read_year, unread_name, unread_text
 from landgov.core.missing import MISSING_TEXT
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import excel_error
@@ -41,6 +41,7 @@ __all__ = [
     "convert_columns",
     "convert_values",
     "is_blank",
+    "latest_cells",
     "lost_zero",
     "resolve_header_unit",
     "unread_cells",
@@ -522,6 +523,25 @@ def unread_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd
     return pd.Series(out, dtype=object)
 
 
+def latest_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd.Series | None:
+    """The companion of a ``month_only="period"`` date column: the last day of each cell
+    written as a month, a quarter or a half-year (:func:`~landgov.core.dates.latest_day`;
+    the column holds the first), ``None`` on every other row. ``None`` for other columns and
+    for a column with no such cell. Only the problem cells are looked at (a period is said)."""
+    if spec.kind is not Kind.DATE or spec.month_only != "period":
+        return None
+    kept = {
+        p.position: day
+        for p in problems
+        if p.severity is Severity.WARNING and (day := latest_day(p.value)) is not None
+    }
+    if not kept:
+        return None
+    out = np.full(n, None, dtype=object)
+    out[list(kept)] = list(kept.values())
+    return pd.Series(out, dtype=object)
+
+
 def as_series(values: list[object], kind: Kind) -> pd.Series:
     if kind is Kind.NUMBER or kind is Kind.YEAR:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
@@ -584,6 +604,9 @@ def convert_columns(
         unread = unread_cells(problems, match.field, len(frame))
         if unread is not None:
             out[unread_name(name)] = unread.set_axis(frame.index)
+        latest = latest_cells(problems, match.field, len(frame))
+        if latest is not None:
+            out[latest_name(name)] = latest.set_axis(frame.index)
         for p in problems:
             log.add(
                 p.problem,

@@ -62,7 +62,9 @@ class FieldSpec:
     unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人")
     required: bool = False
     #: a date given as year and month only: its "first" day, or its "last" for a deadline a
-    #: period is counted from (read_date's month_only); the problem row says which
+    #: period is counted from (read_date's month_only); "period": its first day, and its last
+    #: in the companion column (core.dates.latest_name) for a check on a window; the problem
+    #: row says which
     month_only: str = "first"
     #: the digit counts a code of this field has (GB/T 21010 and 用地用海分类 land-use codes:
     #: 2, 4 or 6; GB/T 4754 industry codes: 2, 3 or 4): a code stored as a number has lost its
@@ -218,7 +220,13 @@ COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (
     _f("parcel_id", "宗地代码", C, ["ZDDM", "地块编号"]),
     _f("category", "问题类别", T, ["类别", "违法违规类别", "问题类型"], required=True),
     _f("severity", "严重程度", T, ["等级", "程度", "问题等级"]),
-    _f("record_date", "记录日期", D, ["日期", "处罚日期", "发现日期", "立案日期"]),
+    _f(
+        "record_date",
+        "记录日期",
+        D,
+        ["日期", "处罚日期", "发现日期", "立案日期"],
+        month_only="period",  # whether it is within a window: the whole month on one side
+    ),
     _f("description", "问题描述", T, ["描述", "说明", "事由"]),
     _f(
         "rectified",

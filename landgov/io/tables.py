@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from landgov.core.dates import unread_name
+from landgov.core.dates import latest_name, unread_name
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError, Issue, SchemaError
@@ -45,6 +45,7 @@ from landgov.io._convert import (
     cell_text,
     convert_values,
     is_blank,
+    latest_cells,
     resolve_header_unit,
     unread_cells,
 )
@@ -1008,6 +1009,9 @@ def _build_frame(
         unread = unread_cells(problems, spec, len(rows))
         if unread is not None:  # a date cell written but no date: not blank (core.dates)
             data[unread_name(spec.name)] = unread
+        latest = latest_cells(problems, spec, len(rows))
+        if latest is not None:  # a month in a field judged on a window: its last day too
+            data[latest_name(spec.name)] = latest
         for p in problems:
             if reasons[p.position] is None:
                 log.add(

@@ -62,3 +62,37 @@ def test_a_geojson_written_in_gbk_from_the_command_line(
     assert code == 2, text
     assert "错误：" in text and "第 1 行「权利人」（按 GBK 读作「丙公司」）" in text, text
     assert "另存为 GeoPackage" in text and "Traceback" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("宗地.dwg", b"AC1027\x00\x00", "这是 AutoCAD 图形（.dwg），不能直接读取"),
+        ("宗地.pdf", b"%PDF-1.4\n", "这是 PDF 文档（图纸或报表），不是地理数据"),
+        ("宗地.docx", b"PK\x03\x04", "这是 Word 文档，不是地理数据"),
+    ],
+)
+def test_a_cad_drawing_or_a_document_given_as_the_parcels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, words: str
+) -> None:
+    """The 宗地图 a county keeps in CAD (南方 CASS) or hands over as PDF or Word: GDAL answered
+    「'宗地.dwg' not recognized as being in a supported file format」 in English."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 2, text
+    assert words in text and "处理：" in text and "not recognized" not in text, text
+
+
+def test_a_kml_with_no_layer_in_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty KML (exported from a map site with nothing selected) opens in GDAL with no
+    layer; pyogrio then stopped with 「IndexError: index 0 is out of bounds」: 内部出错, exit 3."""
+    path = tmp_path / "宗地.kml"
+    path.write_text(
+        '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document></Document>'
+        "</kml>",
+        encoding="utf-8",
+    )
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 2, text
+    assert "文件中没有任何图层" in text and "内部出错" not in text, text

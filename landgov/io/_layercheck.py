@@ -160,6 +160,22 @@ def _check_shapefile(path: Path, size: int) -> None:
 
 
 _ARCHIVES = {".zip", ".rar", ".7z"}
+_TO_LAYER = "导出为 Shapefile（.shp/.shx/.dbf/.prj 放在一起）或 GeoPackage 后再读取"
+#: Files a county has that no GDAL here reads as a layer: what they are, how to get a layer.
+_NOT_GIS = {
+    ".dwg": (
+        "这是 AutoCAD 图形（.dwg），不能直接读取",
+        "在南方 CASS、ArcGIS（CAD 转要素）或 QGIS 中把宗地面转为要素，带上宗地代码等属性，"
+        "定义 CGCS2000 坐标系后" + _TO_LAYER,
+    ),
+    ".pdf": ("这是 PDF 文档（图纸或报表），不是地理数据", "向提供单位索取矢量数据，" + _TO_LAYER),
+    ".doc": ("这是 Word 文档，不是地理数据", "向提供单位索取矢量数据，" + _TO_LAYER),
+    ".docx": ("这是 Word 文档，不是地理数据", "向提供单位索取矢量数据，" + _TO_LAYER),
+    ".html": (
+        "这是网页文件，不是地理数据",
+        "如是 landgov 生成的地图，请改用它所在结果目录中的 landgov.gpkg",
+    ),
+}
 #: Image files: GDAL reads them as rasters, never as a layer of shapes.
 _RASTERS = {".tif", ".tiff", ".img", ".jpg", ".jpeg", ".png", ".jp2", ".ecw", ".asc", ".dem"}
 
@@ -283,6 +299,8 @@ def check_layer_file(path: Path) -> None:
         raise not_a_layer(path)
     if suffix in _ARCHIVES or (suffix == ".shp" and _is_zip(path)):
         raise _archive_error(path)
+    if suffix in _NOT_GIS:
+        raise _file_error(path, *_NOT_GIS[suffix])
     if suffix in _RASTERS:
         raise _file_error(
             path,

@@ -102,6 +102,11 @@ def _read_raw(
     chosen = layer or (info_layers[0] if info_layers else None)
     if layer is not None and layer not in info_layers:
         raise missing_layer_error(str(path), layer, info_layers)
+    if chosen is None:  # a KML or GeoJSON with no layer in it: GDAL opens it, reads nothing
+        raise DataFileError(
+            f"{path}：文件中没有任何图层（能打开，但其中没有数据）。处理："
+            "在 ArcGIS/QGIS 中打开确认，把含数据的图层重新导出为 Shapefile 或 GeoPackage 后再读取"
+        )
     prj_crs: CRS | None = None
     prj_text: str | None = None
     if path.suffix.lower() == ".shp":

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
@@ -511,16 +511,7 @@ def unread_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd
     """
     if spec.kind is not Kind.DATE:
         return None
-    kept = {
-        p.position: text
-        for p in problems
-        if p.severity is Severity.ERROR and (text := unread_text(p.value)) is not None
-    }
-    if not kept:
-        return None
-    out = np.full(n, None, dtype=object)
-    out[list(kept)] = list(kept.values())
-    return pd.Series(out, dtype=object)
+    return _companion(problems, Severity.ERROR, unread_text, n)
 
 
 def latest_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd.Series | None:
@@ -530,10 +521,21 @@ def latest_cells(problems: Sequence[CellProblem], spec: FieldSpec, n: int) -> pd
     for a column with no such cell. Only the problem cells are looked at (a period is said)."""
     if spec.kind is not Kind.DATE or spec.month_only != "period":
         return None
+    return _companion(problems, Severity.WARNING, latest_day, n)
+
+
+def _companion(
+    problems: Sequence[CellProblem],
+    severity: Severity,
+    kept_of: Callable[[object], object | None],
+    n: int,
+) -> pd.Series | None:
+    """A companion column of ``n`` rows: ``kept_of(value)`` of each problem cell of
+    ``severity`` where it is not ``None``, ``None`` elsewhere; ``None`` when no cell has one."""
     kept = {
-        p.position: day
+        p.position: value
         for p in problems
-        if p.severity is Severity.WARNING and (day := latest_day(p.value)) is not None
+        if p.severity is severity and (value := kept_of(p.value)) is not None
     }
     if not kept:
         return None

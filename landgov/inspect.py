@@ -18,6 +18,7 @@ from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
 from landgov.errors import InputError, SchemaError
 from landgov.io._grid import TABLE_SUFFIXES
+from landgov.io.fields import FieldSpec
 
 __all__ = ["KINDS", "KIND_LABELS", "inspect_file", "render_text"]
 
@@ -44,21 +45,28 @@ KINDS = ("auto", *LAYER_KINDS, *TABLE_KINDS)
 Aliases = Mapping[str, Iterable[str]] | None
 
 
-def _readers() -> dict[str, Callable[..., ReadResult]]:
-    """The reader of each kind: the one the pipeline reads such a file with."""
-    from landgov.io import read_compliance, read_enterprises, read_links
-    from landgov.io.applications import read_applications
+def _kinds() -> dict[str, tuple[Callable[..., ReadResult], tuple[FieldSpec, ...]]]:
+    """Each kind: the reader the pipeline reads such a file with, and the fields it maps."""
+    from landgov.io import fields, read_compliance, read_enterprises, read_links
+    from landgov.io.applications import APPLICATION_FIELDS, read_applications
     from landgov.io.approved import read_approved
-    from landgov.io.buildings import read_buildings
+    from landgov.io.buildings import BUILDING_FIELDS, read_buildings
     from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
     from landgov.io.parcels import read_parcels
 
     return {
-        "parcels": read_parcels, "planning": read_planning, "demolition": read_demolition,
-        "special_zones": read_zones, "townships": read_townships, "approved": read_approved,
-        "buildings": read_buildings, "enterprises": read_enterprises, "links": read_links,
-        "compliance": read_compliance, "applications": read_applications,
-    }  # fmt: skip
+        "parcels": (read_parcels, fields.PARCEL_FIELDS),
+        "planning": (read_planning, fields.PLANNING_FIELDS),
+        "demolition": (read_demolition, fields.DEMOLITION_FIELDS),
+        "special_zones": (read_zones, fields.ZONE_FIELDS),
+        "townships": (read_townships, fields.TOWNSHIP_FIELDS),
+        "approved": (read_approved, fields.APPROVED_FIELDS),
+        "buildings": (read_buildings, BUILDING_FIELDS),
+        "enterprises": (read_enterprises, fields.ENTERPRISE_FIELDS),
+        "links": (read_links, fields.LINK_FIELDS),
+        "compliance": (read_compliance, fields.COMPLIANCE_FIELDS),
+        "applications": (read_applications, APPLICATION_FIELDS),
+    }
 
 
 def _best(
@@ -78,33 +86,30 @@ def _best(
     return errors, candidates
 
 
-def _likeliest_layer(parcels: ReadResult, *, aliases: Aliases) -> str:
-    """The layer kind whose fields the columns of a layer read as parcels match most
-    (parcels on a tie): a building layer's 宗地代码 alone does not make it a parcel layer."""
-    from landgov.io import fields
-    from landgov.io.buildings import BUILDING_FIELDS
+def _likeliest_layer(
+    parcels: ReadResult, *, kinds: Mapping[str, tuple[Any, tuple[FieldSpec, ...]]], aliases: Aliases
+) -> str:
+    """The layer kind whose fields (``kinds``: :func:`_kinds`) the columns of a layer read as
+    parcels match most (parcels on a tie): a building layer's 宗地代码 alone does not make it
+    a parcel layer."""
+    from landgov.io.fields import map_columns
 
-    specs = {
-        "planning": fields.PLANNING_FIELDS, "demolition": fields.DEMOLITION_FIELDS,
-        "special_zones": fields.ZONE_FIELDS, "townships": fields.TOWNSHIP_FIELDS,
-        "approved": fields.APPROVED_FIELDS, "buildings": BUILDING_FIELDS,
-    }  # fmt: skip
     meta = parcels.meta
     columns = [*meta.get("field_map", {}).values(), *meta.get("unmatched_columns", [])]
     mapped = {"parcels": len(meta.get("field_map", {}))}  # as read (.dbf names cut at 10 bytes)
-    for kind, kind_specs in specs.items():
-        mapped[kind] = len(fields.map_columns(columns, kind_specs, aliases=aliases)[0])
+    for kind in LAYER_KINDS[1:]:
+        mapped[kind] = len(map_columns(columns, kinds[kind][1], aliases=aliases)[0])
     return max(LAYER_KINDS, key=mapped.__getitem__)  # the first of the most: parcels on a tie
 
 
 def _read_any(
     path: Path, *, kind: str, aliases: Aliases, layer_options: dict[str, Any]
 ) -> tuple[str, ReadResult]:
-    readers = _readers()
+    kinds = _kinds()
 
     def read(name: str) -> ReadResult:
         options = layer_options if name in LAYER_KINDS else {}
-        return readers[name](path, aliases=aliases, **options)
+        return kinds[name][0](path, aliases=aliases, **options)
 
     if kind != "auto":
         return kind, read(kind)
@@ -118,7 +123,7 @@ def _read_any(
             if not candidates:  # known is no layer of any kind: the parcel layer's problem
                 raise not_parcels from None
         else:  # with a 宗地代码: a building layer has one too, and more of its own fields
-            kind = _likeliest_layer(parcels, aliases=aliases)
+            kind = _likeliest_layer(parcels, kinds=kinds, aliases=aliases)
             return kind, parcels if kind == "parcels" else read(kind)
     else:
         errors, candidates = _best(path, TABLE_KINDS, read=read)

@@ -36,6 +36,7 @@ from landgov.io._grid import TABLE_SUFFIXES
 __all__ = [
     "CHINA_BOUNDS",
     "GDAL_ERRORS",
+    "NAMED_CELLS",
     "PARQUET_SUFFIXES",
     "check_in_china",
     "check_layer_file",
@@ -160,6 +161,8 @@ def _check_shapefile(path: Path, size: int) -> None:
 
 
 _ARCHIVES = {".zip", ".rar", ".7z"}
+#: The most cells a message about a layer's text names one by one (then 「等」).
+NAMED_CELLS = 10
 _TO_LAYER = "导出为 Shapefile（.shp/.shx/.dbf/.prj 放在一起）或 GeoPackage 后再读取"
 #: Files a county has that no GDAL here reads as a layer: what they are, how to get a layer.
 _NOT_GIS = {
@@ -368,7 +371,7 @@ def gdal_error(path: Path, exc: Exception, *, where: Sequence[str] = ()) -> Data
     if bad_prj is not None:
         return bad_prj
     if isinstance(exc, UnicodeDecodeError):  # text GDAL hands over as UTF-8 that is not
-        cells = "、".join(where[:10]) + ("等" if len(where) > 10 else "")
+        cells = "、".join(where[:NAMED_CELLS]) + ("等" if len(where) > NAMED_CELLS else "")
         return _file_error(
             path,
             f"图层中有文字不是 UTF-8 编码（{cells + '：' if cells else ''}"

@@ -47,6 +47,7 @@ from landgov.io._geometry import find_overlaps, repair_polygons, require_polygon
 from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
+    NAMED_CELLS,
     PARQUET_SUFFIXES,
     check_in_china,
     check_layer_file,
@@ -152,10 +153,11 @@ def _read_raw(
     return gdf, meta, enc, prj_crs, prj_text
 
 
-def _not_utf8(path: Path, layer: str | None, *, most: int = 10) -> list[str]:
+def _not_utf8(path: Path, layer: str | None, *, most: int = NAMED_CELLS) -> list[str]:
     """The cells of a layer whose format keeps text in UTF-8 (GeoPackage, GeoJSON …) that are
     not UTF-8 (GBK written by some tool), read as their bytes: 「第 N 行「字段」」, at most
-    ``most``; empty when the layer cannot be read even so."""
+    ``most`` and one more (so a message can say 「等」); empty when the layer cannot be read
+    even so."""
     try:
         _, raw, _, _ = _read_features(path, layer, _BYTES)
     except Exception:  # the places are a help to the message, not needed for it
@@ -165,23 +167,26 @@ def _not_utf8(path: Path, layer: str | None, *, most: int = 10) -> list[str]:
     for col in raw.columns:
         if col == shapes:
             continue
-        name_bytes = str(col).encode(_BYTES)
-        try:
-            name = name_bytes.decode("utf-8")
-        except UnicodeDecodeError:  # the field name in GBK too
-            name = name_bytes.decode("gb18030", errors="replace")
+        name, _ = _utf8_or_gbk(str(col))  # the field name may be in GBK too
         for pos, value in enumerate(raw[col].tolist()):
             if not isinstance(value, str):
                 continue
-            data = value.encode(_BYTES)
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError:
-                as_gbk = data.decode("gb18030", errors="replace")[:20]
-                found.append(f"第 {pos + 1} 行「{name}」（按 GBK 读作「{as_gbk}」）")
+            text, utf8 = _utf8_or_gbk(value)
+            if not utf8:
+                found.append(f"第 {pos + 1} 行「{name}」（按 GBK 读作「{text[:20]}」）")
                 if len(found) > most:
                     return found
     return found
+
+
+def _utf8_or_gbk(read_as_bytes: str) -> tuple[str, bool]:
+    """Text read one character per byte (:data:`_BYTES`) decoded as UTF-8, else as GB18030
+    (GBK's superset, undecodable bytes replaced); and whether it was UTF-8."""
+    data = read_as_bytes.encode(_BYTES)
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace"), False
 
 
 _WKB_NAMES = ("geometry", "geom", "wkb_geometry", "wkb", "shape", "the_geom")

@@ -59,6 +59,7 @@ __all__ = [
     "read_date",
     "read_year",
     "set_aside_text",
+    "span_text",
     "unread_column",
     "unread_columns",
     "unread_name",
@@ -210,9 +211,14 @@ def _whole_period(raw: str, what: str, first: dt.date, last: dt.date) -> str:
     """The problem text of a month, a quarter or a half-year in a ``month_only="period"``
     field: judged as the whole period (:func:`latest_name` keeps its last day)."""
     return (
-        f"日期「{raw}」{what}：按整段（{first.isoformat()}～{last.isoformat()}）判断，整段都在"
+        f"日期「{raw}」{what}：按整段（{span_text(first, last)}）判断，整段都在"
         "时限内（或都在基准日前）才计入，跨越时才为待核实"
     )
+
+
+def span_text(first: dt.date, last: dt.date) -> str:
+    """A date written as a period, as every message shows it: ``2025-06-01～2025-06-30``."""
+    return f"{first.isoformat()}～{last.isoformat()}"
 
 
 def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, str | None]:

@@ -29,7 +29,14 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.dates import latest_name, parse_date, unread_name, unread_value, unread_words
+from landgov.core.dates import (
+    latest_name,
+    parse_date,
+    span_text,
+    unread_name,
+    unread_value,
+    unread_words,
+)
 from landgov.core.missing import is_missing, parse_yes_no
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.textkey import folded
@@ -289,30 +296,27 @@ def _dated(
     window), or ``None`` with what cannot be decided added to ``missing``. A date written as a
     month (:attr:`ViolationRecord.record_date_latest`) is its whole span: LATER or OUTSIDE
     only when all of it is, to verify when it straddles ``as_of`` or the window's start."""
-    first = record.record_date  # None also when set aside as implausible: its span with it
-    last = None if first is None else record.record_date_latest or first
-    if first is not None and first > as_of:
+    first = record.record_date
+    if first is None:  # not dated, or the date set aside as implausible
+        if rule.window_years is not None:
+            missing.append("记录日期（判断是否在时限内）")
+        return None
+    if first > as_of:
         return Standing.LATER
-    if last is not None and last > as_of:
-        missing.append(f"记录日期（{_span(first, last)}，无法判断是否在基准日 {as_of} 之前）")
+    last = record.record_date_latest or first  # a month: its whole span
+    span = f"只写到 {span_text(first, last)}"
+    if last > as_of:
+        missing.append(f"记录日期（{span}，无法判断是否在基准日 {as_of} 之前）")
     if rule.window_years is None:
         return None
     start = window_start(as_of, rule.window_years)
-    if first is None:
-        missing.append("记录日期（判断是否在时限内）")
-    elif last is not None and last < start:
+    if last < start:
         return Standing.OUTSIDE
-    elif first < start:
+    if first < start:
         missing.append(
-            f"记录日期（{_span(first, last)}，无法判断是否在 {rule.window_years} 年时限内："
-            f"时限自 {start} 起）"
+            f"记录日期（{span}，无法判断是否在 {rule.window_years} 年时限内：时限自 {start} 起）"
         )
     return None
-
-
-def _span(first: dt.date | None, last: dt.date | None) -> str:
-    """A 记录日期 written as a period, as its span: 「只写到 2025-06-01～2025-06-30」."""
-    return f"只写到 {first}～{last}"
 
 
 def describe(record: ViolationRecord) -> str:
@@ -321,7 +325,7 @@ def describe(record: ViolationRecord) -> str:
     if record.record_date is None:
         parts.append("无日期")
     elif record.record_date_latest is not None:  # a month: never shown as its first day
-        parts.append(f"{record.record_date}～{record.record_date_latest}")
+        parts.append(span_text(record.record_date, record.record_date_latest))
     else:
         parts.append(str(record.record_date))
     if record.rectified_date is not None and record.rectified is not Rectification.OPEN:

@@ -217,11 +217,14 @@ def test_a_contract_start_given_as_a_month_is_its_last_day(tmp_path) -> None:
     assert said.sum() == 1
 
 
-def test_a_rectification_given_as_a_month_counts_from_its_last_day(tmp_path) -> None:
-    """整改完成日期「2026年6月」: a record is cleared only from 2026-06-30 (on 2026-06-15 it
-    still stands); from the 1st it would have been cleared two weeks early."""
+def test_a_rectification_given_as_a_month_is_kept_as_its_whole_span(tmp_path) -> None:
+    """整改完成日期「2026年6月」: the first day and the last (its companion column), so a record is
+    cleared only when all of the month is on or before the reference date, and is 待核实 on a
+    day inside it (tests/test_records_month_only.py); read as one day either way it would be
+    decided on a guess."""
     from openpyxl import Workbook
 
+    from landgov.core.dates import latest_name
     from landgov.io import read_compliance
 
     wb = Workbook()
@@ -230,5 +233,6 @@ def test_a_rectification_given_as_a_month_counts_from_its_last_day(tmp_path) -> 
     path = tmp_path / "违法违规.xlsx"
     wb.save(path)
     result = read_compliance(path)
-    assert result.data["rectified_date"].tolist() == [dt.date(2026, 6, 30)]
-    assert result.problems["problem"].str.contains("按当月最后一天（2026-06-30）计").sum() == 1
+    assert result.data["rectified_date"].tolist() == [dt.date(2026, 6, 1)]
+    assert result.data[latest_name("rectified_date")].tolist() == [dt.date(2026, 6, 30)]
+    assert result.problems["problem"].str.contains("按整段（2026-06-01～2026-06-30）").sum() == 1

@@ -83,3 +83,68 @@ def test_the_reader_keeps_the_last_day_beside_the_first(tmp_path: Path) -> None:
     assert data[latest_name("record_date")].tolist() == [dt.date(2025, 6, 30), None]
     said = read.problems["problem"].tolist()
     assert any("按整段（2025-06-01～2025-06-30）判断" in p for p in said), said
+
+
+# 整改完成日期 written as a month. A record under a rule where rectification clears (screening,
+# 虞政发〔2022〕12号 第三条第（一）项第1目: 未整改 violations) is cleared at the reference date only
+# when it was surely rectified by then: the whole month on or before it. Before, the month was
+# read as its last day, so 「2026年6月」 at 2026-06-15 was read as not rectified — a record
+# counted against the enterprise on a guess.
+#
+# =====================  ==============  ======================================
+# 整改完成日期             as of           standing
+# =====================  ==============  ======================================
+# 2026年5月                2026-06-15      whole month before: cleared
+# 2026年6月                2026-06-15      straddles: 待核实 (may be rectified)
+# 2026年6月                2026-06-30      last day is the reference date: cleared
+# 2026年7月                2026-06-15      after: open, counts
+# 2026年第二季度            2026-06-15      straddles: 待核实
+# =====================  ==============  ======================================
+
+RULE_CLEARS = RecordRule({"违法建设": frozenset({"重大"})}, window_years=None)
+RECTIFIED_HEADER = [*HEADER, "整改完成日期"]
+
+
+def _rectified(tmp_path: Path, done: object, *, recorded: object = "2026-01-10") -> list:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(RECTIFIED_HEADER)
+    ws.append(["91330602MA29074AJ2", None, "违法建设", "重大", recorded, "已整改", done])
+    path = tmp_path / "违法记录.xlsx"
+    wb.save(path)
+    read = read_compliance(path)
+    return records_from_frame(read.data), read.problems["problem"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("done", "as_of", "standing"),
+    [
+        ("2026年5月", dt.date(2026, 6, 15), Standing.CLEARED),
+        ("2026年6月", dt.date(2026, 6, 15), Standing.UNKNOWN),
+        ("2026年6月", dt.date(2026, 6, 30), Standing.CLEARED),
+        ("2026年7月", dt.date(2026, 6, 15), Standing.COUNTS),
+        ("2026年第二季度", dt.date(2026, 6, 15), Standing.UNKNOWN),
+        ("2026-06-15", dt.date(2026, 6, 15), Standing.CLEARED),
+    ],
+)
+def test_a_rectification_month_clears_only_when_all_of_it_is_by_the_date(
+    tmp_path: Path, done: str, as_of: dt.date, standing: Standing
+) -> None:
+    (record,), _ = _rectified(tmp_path, done)
+    got = judge(record, rule=RULE_CLEARS, as_of=as_of)
+    assert got.standing is standing, got
+    if standing is Standing.UNKNOWN:
+        assert got.missing == (
+            f"整改完成日期（只写到 2026-0{4 if '季度' in done else 6}-01～2026-06-30，"
+            f"无法确认基准日 {as_of} 前已整改）",
+        )
+
+
+def test_a_rectification_month_is_before_the_record_only_when_all_of_it_is(
+    tmp_path: Path,
+) -> None:
+    """The reader's 「整改完成日期早于记录日期」: the whole month before the record's day."""
+    _, same_month = _rectified(tmp_path, "2026年1月")  # recorded 2026-01-10: may be after it
+    assert not any("早于记录日期" in p for p in same_month), same_month
+    _, before = _rectified(tmp_path, "2025年12月")
+    assert "整改完成日期 2025-12-01～2025-12-31 早于记录日期 2026-01-10" in before, before

@@ -212,7 +212,7 @@ def _whole_period(raw: str, what: str, first: dt.date, last: dt.date) -> str:
     field: judged as the whole period (:func:`latest_name` keeps its last day)."""
     return (
         f"日期「{raw}」{what}：按整段（{span_text(first, last)}）判断，整段都在"
-        "时限内（或都在基准日前）才计入，跨越时才为待核实"
+        "时限或基准日的同一侧才据此判定，跨越时为待核实"
     )
 
 

@@ -124,6 +124,9 @@ class ViolationRecord:
     #: (``record_date`` holds its first day; :func:`~landgov.core.dates.latest_name`);
     #: ``None`` for a day
     record_date_latest: dt.date | None = None
+    #: the last day of a 整改完成日期 written as a month, a quarter or a half-year
+    #: (``rectified_date`` holds its first day); ``None`` for a day
+    rectified_date_latest: dt.date | None = None
 
 
 class Standing(enum.StrEnum):
@@ -230,7 +233,7 @@ def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | st
     if record.rectified is Rectification.OPEN:
         return None
     if record.rectified_date is not None:
-        return Standing.CLEARED if record.rectified_date <= as_of else None
+        return _rectified_by(record.rectified_date, record.rectified_date_latest, as_of)
     seen = record.rectified_date_seen
     said = "" if seen is None else f"：{unread_words('整改完成日期', seen)}"
     if record.rectified is Rectification.DONE:
@@ -238,6 +241,18 @@ def _rectification_gap(record: ViolationRecord, as_of: dt.date) -> Standing | st
             return f"整改完成日期（记录为已整改{said}，无法确认基准日前已整改）"
         return "整改完成日期（记录为已整改但未填日期，无法确认基准日前已整改）"
     return f"整改情况（是否整改、整改完成日期{said}）"
+
+
+def _rectified_by(first: dt.date, latest: dt.date | None, as_of: dt.date) -> Standing | str | None:
+    """A 整改完成日期 against ``as_of``: CLEARED when all of it (a month: its first to its
+    ``latest`` day) is on or before it, None (open) when all of it is after, else the missing
+    item naming the span."""
+    last = latest or first
+    if last <= as_of:
+        return Standing.CLEARED
+    if first > as_of:
+        return None
+    return f"整改完成日期（只写到 {span_text(first, last)}，无法确认基准日 {as_of} 前已整改）"
 
 
 def _coverage(rule: RecordRule, category: str | None) -> tuple[frozenset[str], bool]:
@@ -324,15 +339,19 @@ def describe(record: ViolationRecord) -> str:
     parts = [record.severity or "严重程度未注明"]
     if record.record_date is None:
         parts.append("无日期")
-    elif record.record_date_latest is not None:  # a month: never shown as its first day
-        parts.append(span_text(record.record_date, record.record_date_latest))
     else:
-        parts.append(str(record.record_date))
+        parts.append(_shown_day(record.record_date, record.record_date_latest))
     if record.rectified_date is not None and record.rectified is not Rectification.OPEN:
-        parts.append(f"{record.rectified_date} 整改")
+        parts.append(f"{_shown_day(record.rectified_date, record.rectified_date_latest)} 整改")
     else:
         parts.append(record.rectified.value if record.rectified else "整改情况未知")
     return f"{record.category or '类别未注明'}（{'，'.join(parts)}）"
+
+
+def _shown_day(first: dt.date, latest: dt.date | None) -> str:
+    """A record's date as :func:`describe` shows it: the day, or a month's span (never its
+    first day alone)."""
+    return str(first) if latest is None else span_text(first, latest)
 
 
 def _text(value: object) -> str | None:
@@ -370,6 +389,7 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
                 row.get("rectified_date"), row.get(unread_name("rectified_date"))
             ),
             record_date_latest=parse_date(row.get(latest_name("record_date"))),
+            rectified_date_latest=parse_date(row.get(latest_name("rectified_date"))),
         )
         for row in rows
     ]

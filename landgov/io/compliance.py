@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.core.dates import parse_date
+from landgov.core.dates import latest_name, parse_date, span_text
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.records import Rectification
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
@@ -105,10 +105,16 @@ def _normalise_rectification(table: _ParsedTable) -> None:
     frame["rectified"] = pd.Series(
         [None if s is None else s.value for s in status], index=frame.index, dtype="str"
     )
-    dates = zip(frame["rectified_date"].tolist(), frame["record_date"].tolist(), strict=True)
-    for pos, (text, state, (done, seen)) in enumerate(zip(given, status, dates, strict=True)):
+    # a month (month_only="period") was done by its last day at the latest: 「早于记录日期」
+    # only when all of it is before the record's first day
+    done_by = frame.get(latest_name("rectified_date"), frame["rectified_date"])
+    done_by = done_by.where(done_by.notna(), frame["rectified_date"])
+    firsts, recorded = frame["rectified_date"].tolist(), frame["record_date"].tolist()
+    dates = zip(firsts, done_by.tolist(), recorded, strict=True)
+    for pos, (text, state, (done, last, seen)) in enumerate(zip(given, status, dates, strict=True)):
         if table.reasons[pos] is None:
-            _check_rectification(table, pos, text, state, (parse_date(done), parse_date(seen)))
+            days = (parse_date(done), parse_date(last), parse_date(seen))
+            _check_rectification(table, pos, text, state, days)
 
 
 def _check_rectification(
@@ -116,9 +122,9 @@ def _check_rectification(
     pos: int,
     text: object,
     state: Rectification | None,
-    dates: tuple[dt.date | None, dt.date | None],
+    dates: tuple[dt.date | None, dt.date | None, dt.date | None],
 ) -> None:
-    done, seen = dates
+    done, last, seen = dates  # 整改完成日期 (a month: its first and last day), 记录日期
     if state is None and not is_missing(text):
         table.note(
             pos,
@@ -137,10 +143,11 @@ def _check_rectification(
             action="核实是否已整改：已整改的改为「已整改」，整改期限不要填在本列",
             severity=Severity.WARNING,
         )
-    elif done is not None and seen is not None and done < seen:
+    elif last is not None and seen is not None and last < seen:
+        shown = span_text(done, last) if done is not None and last != done else str(last)
         table.note(
             pos,
-            f"整改完成日期 {done} 早于记录日期 {seen}",
+            f"整改完成日期 {shown} 早于记录日期 {seen}",
             field="rectified_date",
             value=str(done),
             action="核对两个日期",

@@ -239,7 +239,7 @@ COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (
         "整改完成日期",
         D,
         ["整改日期", "整改完成时间", "整改时间", "销号日期", "整改销号日期"],
-        month_only="last",  # counted as rectified only from the day it surely was
+        month_only="period",  # rectified by a day only when the whole month is on or before it
     ),
 )
 

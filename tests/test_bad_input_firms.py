@@ -19,7 +19,7 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import box
 
-from landgov.core.dates import read_date
+from landgov.core.dates import latest_name, read_date
 from landgov.core.problems import ReadResult
 from landgov.errors import DataFileError
 from landgov.ids import USCCStatus, check_uscc
@@ -200,9 +200,13 @@ def test_year_dot_month_typed_into_a_number_cell(tmp_path: Path) -> None:
     assert data["supply_date"].tolist() == [
         dt.date(2023, 5, 1), None, dt.date(2023, 5, 1), dt.date(2023, 5, 1)
     ]  # fmt: skip
-    # 约定开工日期 is a deadline: a month alone is its last day (2024 is a leap year)
+    # 约定开工日期 is judged as a span: a month alone keeps its first day and, beside it, its
+    # last (2024 is a leap year); a day has no last day beside it
     assert data["contract_start_date"].tolist() == [
-        dt.date(2024, 2, 29), dt.date(2023, 12, 31), dt.date(2023, 5, 1), dt.date(2023, 5, 31)
+        dt.date(2024, 2, 1), dt.date(2023, 12, 1), dt.date(2023, 5, 1), dt.date(2023, 5, 1)
+    ]  # fmt: skip
+    assert data[latest_name("contract_start_date")].tolist() == [
+        dt.date(2024, 2, 29), dt.date(2023, 12, 31), None, dt.date(2023, 5, 31)
     ]  # fmt: skip
     both = _problems(res, "也可能是 2023年10月")
     assert (both["row"].tolist(), both["severity"].tolist()) == ([3], ["错误"])

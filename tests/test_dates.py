@@ -195,9 +195,10 @@ def test_county_enterprise_table_reads_built_year_as_written(tmp_path) -> None:
     assert "无法识别的年份「去年」" in rows["problem"].iloc[1]
 
 
-def test_a_contract_start_given_as_a_month_is_its_last_day(tmp_path) -> None:
-    """约定开工日期「2025年6月」: idle years are counted from 2025-06-30, so on 2026-06-29 the
-    plot is not yet a full year past it (from the 1st it would have been), and a row says so."""
+def test_a_contract_start_given_as_a_month_is_kept_as_its_whole_span(tmp_path) -> None:
+    """约定开工日期「2025年6月」 in a Shapefile: the first day and, beside it, the last, so the idle
+    check decides only where all of June gives one answer (tests/test_policy_hand_cases3.py),
+    and a row says so."""
     from pyproj import CRS
     from shapely.geometry import box
 
@@ -211,9 +212,12 @@ def test_a_contract_start_given_as_a_month_is_its_last_day(tmp_path) -> None:
         [["330602001002GB00001", "2025年6月"]],
         prj=CRS(4549),
     )
+    from landgov.core.dates import latest_name
+
     result = read_parcels(shp)
-    assert result.data["contract_start_date"].tolist() == [dt.date(2025, 6, 30)]
-    said = result.problems["problem"].str.contains("按当月最后一天（2025-06-30）计")
+    assert result.data["contract_start_date"].tolist() == [dt.date(2025, 6, 1)]
+    assert result.data[latest_name("contract_start_date")].tolist() == [dt.date(2025, 6, 30)]
+    said = result.problems["problem"].str.contains("按整段（2025-06-01～2025-06-30）判断")
     assert said.sum() == 1
 
 

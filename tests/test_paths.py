@@ -20,6 +20,7 @@ from landgov.errors import ProfileError
 from landgov.policy import list_profiles, load_profile
 from landgov.screening.paths import (
     CHECK_NAMES,
+    RECOVERABLE_UNKNOWN,
     TreatmentPath,
     assign_paths,
     rule_table,
@@ -101,6 +102,17 @@ def test_first_match_wins(profile):
     assert "越政发〔2022〕24号 第七条第19项" in got.loc[0, "citations"]
     # R1's evidence is the idle check's own reason (its 可无偿收回, with its clause)
     assert "· 不符合：idle 不符合 [" in got.loc[3, "reasons"]
+
+
+def test_an_idle_plot_whose_recovery_is_not_known_has_no_r1_yet(profile):
+    # The idle check says 闲置 but 可无偿收回 not known (a contracted start written as a month
+    # whose first day makes 2 years and whose last day does not): R1 (idle:recoverable) can be
+    # neither taken nor passed over, so the path is 待核实 and names what is missing.
+    checks = _checks([{"idle": Status.FAIL}])
+    checks.loc[0, "idle"] = _verdict("idle", Status.FAIL, idle_years=1, recoverable=None)
+    got = assign_paths(_plots(1), checks=checks, profile=profile)
+    assert got.loc[0, "path_status"] == Status.UNKNOWN.value
+    assert RECOVERABLE_UNKNOWN in got.loc[0, "missing"]
 
 
 def test_reordered_table_changes_the_path(profile, tmp_path):

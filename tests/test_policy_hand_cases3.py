@@ -228,17 +228,76 @@ def test_block_of_exactly_100_mu_rebuilds_the_low_efficiency_neighbour(
 # 闲置土地: 《闲置土地处置办法》第二条 「超过…约定…动工开发日期满一年未动工开发」.
 
 
-def test_contract_date_given_as_a_month_starts_at_its_last_day(shangyu):
-    # 约定开工 「2023年6月」: the latest day it can mean is 2023-06-30 (a month never makes a plot
-    # idle sooner than its contract could). Nothing built:
-    #   as_of 2024-06-30 → 2023-06-30 + 1 year on the day → 满一年 → idle (不符合)
-    #   as_of 2024-06-29 → 11 months → 符合
+def test_contract_date_given_as_a_month_is_judged_as_the_whole_month(shangyu):
+    # 约定开工 「2023年6月」: any day of June 2023. Nothing built; 满一年 (第二条):
+    #   as_of 2024-06-30 → a full year from every day of it, the last (06-30) too → idle (不符合)
+    #   as_of 2024-06-29 → from 06-01 a full year, from 06-30 11 months → 待核实, naming the span
+    #   as_of 2024-05-31 → from 06-01 11 months: no day of it makes a full year → 符合
+    # Before, the month was read as its last day only, and 2024-06-29 was 符合 on that guess.
     parcels = parcels_of([square(10.0)], contract_start_date=["2023年6月"], completion_date=[None])
     parcels["floor_area_m2"] = 0.0
     parcels["buildings_cover"] = True  # a buildings layer over the plots shows none on them
     parcels["n_buildings"] = 0
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-30").iloc[0].status is F
-    assert check_idle(parcels, profile=shangyu, as_of="2024-06-29").iloc[0].status is P
+    unsure = check_idle(parcels, profile=shangyu, as_of="2024-06-29").iloc[0]
+    assert unsure.status is U
+    assert unsure.missing == (
+        "约定开工日期只写到 2023-06-01～2023-06-30：至基准日 2024-06-29 按最早一天已满1年、"
+        "按最晚一天未满",
+    )
+    assert check_idle(parcels, profile=shangyu, as_of="2024-05-31").iloc[0].status is P
+
+
+def test_recoverable_is_not_known_when_the_month_straddles_two_years(shangyu):
+    # 约定开工 「2022年6月」, nothing built, as_of 2024-06-15 (第十四条: 满两年可无偿收回):
+    # from 06-30 1 year 11 months → idle (every day of June gives at least a full year);
+    # from 06-01 two full years → recoverable, from 06-30 not → 可无偿收回 not known. Before,
+    # only the last day was read, and the plot was 「闲置，不可收回」 on that guess.
+    parcels = parcels_of([square(10.0)], contract_start_date=["2022年6月"], completion_date=[None])
+    parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True
+    parcels["n_buildings"] = 0
+    got = check_idle(parcels, profile=shangyu, as_of="2024-06-15").iloc[0]
+    assert got.status is F
+    assert got.values["recoverable"] is None
+    assert (
+        "约定开工日期只写到 2022-06-01～2022-06-30，按最早一天已满2年、按最晚一天未满" in got.reason
+    )
+    assert "是否可无偿收回待核实" in got.reason
+    # all of June two full years before: recoverable, as a day would be
+    on_the_day = check_idle(parcels, profile=shangyu, as_of="2024-06-30").iloc[0]
+    assert on_the_day.status is F and on_the_day.values["recoverable"] is True
+
+
+@pytest.mark.parametrize(
+    ("field", "as_of", "status"),
+    [
+        ("start_date", "2024-06-30", P),  # all of June on or before the reference date
+        ("start_date", "2024-06-15", U),  # may have started after it: not known
+        ("start_date", "2024-05-31", F),  # all of it after: not started then
+        ("completion_date", "2024-06-30", P),
+        ("completion_date", "2024-06-15", U),
+    ],
+)
+def test_a_start_or_completion_given_as_a_month_starts_the_plot_only_when_all_of_it_is_past(
+    shangyu, field, as_of, status
+):
+    # 约定开工 2022-01-01, nothing built by the buildings layer; 实际开工 (or 竣工) 「2024年6月」.
+    # Started by the reference date only when all of June is on or before it; across it,
+    # whether the plot was started is not known (待核实). Before, the month was read as its
+    # first day, and at 2024-06-15 the plot was 「已动工」 on that guess.
+    dates = {"start_date": [None], "completion_date": [None], field: ["2024年6月"]}
+    parcels = parcels_of([square(10.0)], contract_start_date=["2022-01-01"], **dates)
+    parcels["floor_area_m2"] = 0.0
+    parcels["buildings_cover"] = True
+    parcels["n_buildings"] = 0
+    got = check_idle(parcels, profile=shangyu, as_of=as_of).iloc[0]
+    assert got.status is status, got
+    if status is U:
+        label = "实际开工日期" if field == "start_date" else "竣工日期"
+        verb = "开工" if field == "start_date" else "竣工"
+        said = f"{label}只写到 2024-06-01～2024-06-30，无法判断基准日 {as_of} 前是否已{verb}"
+        assert said in got.missing, got.missing
 
 
 def test_a_start_date_after_the_as_of_date_is_not_a_start(shangyu):

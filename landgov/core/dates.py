@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pandas is not imported to read a date
 
 __all__ = [
     "AS_OF_FORMS",
+    "companion_columns",
     "date_column",
     "date_text",
     "full_months",
@@ -61,7 +62,6 @@ __all__ = [
     "set_aside_text",
     "span_text",
     "unread_column",
-    "unread_columns",
     "unread_name",
     "unread_text",
     "unread_value",
@@ -609,11 +609,17 @@ def unread_name(name: str) -> str:
     return f"{name}{UNREAD_SUFFIX}"
 
 
-def unread_columns(columns: Iterable[object]) -> list[str]:
-    """The companion columns (:func:`unread_name`) among ``columns``: each beside its date
-    column. Kept for the checks, left out of the handed-out lists (their reasons say it)."""
+def companion_columns(columns: Iterable[object]) -> list[str]:
+    """The companion columns among ``columns`` (:func:`unread_name`, :func:`latest_name`): each
+    beside its date column. Kept for the checks, left out of the handed-out lists (their
+    reasons say it)."""
     names = [c for c in columns if isinstance(c, str)]
-    return [c for c in names if c.endswith(UNREAD_SUFFIX) and c[: -len(UNREAD_SUFFIX)] in names]
+    return [
+        c
+        for c in names
+        for end in (UNREAD_SUFFIX, LATEST_SUFFIX)
+        if c.endswith(end) and c[: -len(end)] in names
+    ]
 
 
 def _zero(value: object) -> bool:

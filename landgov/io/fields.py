@@ -155,10 +155,17 @@ PARCEL_FIELDS: tuple[FieldSpec, ...] = (
         "约定开工日期",
         D,
         ["合同约定开工日期", "YDKGRQ", "约定动工日期"],
-        month_only="last",  # idle years are counted from it: never reached early
+        month_only="period",  # idle years: decided only where all of the month agrees
     ),
-    _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"]),
-    _f("completion_date", "竣工日期", D, ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"]),
+    #: started / completed by a day only when all of a month is on or before it (check_idle)
+    _f("start_date", "实际开工日期", D, ["开工日期", "KGRQ", "动工日期"], month_only="period"),
+    _f(
+        "completion_date",
+        "竣工日期",
+        D,
+        ["竣工时间", "JGRQ", "实际竣工日期", "竣工验收日期"],
+        month_only="period",
+    ),
 )
 
 ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (

@@ -42,7 +42,7 @@ from landgov.core.counts import (
     count_text,
     zengrong_counts,
 )
-from landgov.core.dates import parse_as_of, unread_columns
+from landgov.core.dates import companion_columns, parse_as_of
 from landgov.core.forked import NotKeptError, defer, deferred_fields, withhold
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
@@ -272,7 +272,7 @@ def _write_forms(
 
 def _layer(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     keep = [c for c in columns if c in frame.columns]
-    skip = {"verdicts", "geometry", *unread_columns(frame.columns)}  # companions: core.dates
+    skip = {"verdicts", "geometry", *companion_columns(frame.columns)}  # companions: core.dates
     rest = [c for c in frame.columns if c not in keep and c not in skip]
     return frame[keep + rest + ["geometry"]]
 

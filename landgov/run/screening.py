@@ -28,7 +28,7 @@ import pandas as pd
 
 from landgov import __version__
 from landgov.core.counts import ENTERPRISE, PLOT, grade_counts, path_counts, screening_counts
-from landgov.core.dates import parse_as_of, unread_columns
+from landgov.core.dates import companion_columns, parse_as_of
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult, in_input_files
 from landgov.core.records import COMPLIANCE_SOURCE
 from landgov.core.runfolder import (
@@ -144,7 +144,7 @@ class ScreeningRun:
 
 def _ordered(frame: pd.DataFrame, preferred: list[str]) -> pd.DataFrame:
     first = [c for c in preferred if c in frame.columns]
-    unread = set(unread_columns(frame.columns))  # read by the checks; the reasons name them
+    unread = set(companion_columns(frame.columns))  # read by the checks; the reasons name them
     rest = [c for c in frame.columns if c not in first and c != "geometry" and c not in unread]
     geom = ["geometry"] if "geometry" in frame.columns else []
     return frame[first + rest + geom]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from landgov.core.collect import PLOT_AREA, PLOT_FLOOR
 from landgov.core.compare import compare, shown
-from landgov.core.dates import full_months_column
+from landgov.core.dates import full_months_column, full_years, span_text
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import industry_item, national_floor, to_gb2002_division
@@ -33,12 +33,13 @@ from landgov.screening._common import (
     _as_timestamp,
     _col,
     _completion_dates,
-    _dates,
     _described,
     _Firms,
     _holds,
     _passed,
+    _period_dates,
     _series,
+    _straddling_words,
     _unread_dates,
     _verdict,
 )
@@ -77,6 +78,14 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     is never known not to be started (待核实 once the years would make it idle); a contracted
     start date written but no date is 待核实 too. Each names the cell
     (「竣工日期「2023」无法识别为日期」) in its reason and to-verify items.
+    Each date is a span (:func:`~landgov.screening._common._period_dates`): a cell written
+    「2024年6月」 is any day of June. A start or completion date starts the plot only when all
+    of it is on or before ``as_of``; across ``as_of`` whether the plot was started is not known
+    (:func:`~landgov.screening._common._straddling_words`). The years are counted from the
+    contracted start's last day, and a plot is idle, or not yet, only where its first day
+    gives the same answer; else 待核实 naming the span (:func:`_contract_straddling`). An idle
+    plot whose first day makes it recoverable and whose last day does not has
+    ``recoverable`` ``None`` (not known, said in the reason).
 
     Returns
     -------
@@ -88,10 +97,20 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     when = _as_timestamp(as_of)
     limit, recover = profile["screening.idle_years"], profile["screening.idle_recovery_years"]
     citation = profile.citation("screening.idle_years")
-    contract = _dates(parcels, "contract_start_date", month_only="last")
-    start, done = _dates(parcels, "start_date"), _completion_dates(parcels)
+    # each date a span (a cell written 「2025年6月」 is all of June): decided only where all of it
+    # is on one side, 待核实 naming the span where it straddles (_straddling_words)
+    contract, contract_last = _period_dates(parcels, "contract_start_date")
+    start, start_last = _period_dates(parcels, "start_date")
+    done, done_last = _completion_dates(parcels)
     # a date cell written but no date (「2023」, 「待定」) is not blank: what rests on it is 待核实
     unread = {n: _unread_dates(parcels, n) for n in DATE_LABELS}
+    for name, first, last, verb in (
+        ("start_date", start, start_last, "开工"),
+        ("completion_date", done, done_last, "竣工"),
+    ):
+        question = f"无法判断基准日 {when.date()} 前是否已{verb}"
+        mid = _straddling_words(first, last, when, DATE_LABELS[name], question)
+        unread[name] = _either(unread[name], mid)
     floor = _built_floor(parcels)  # the floor area 用而未尽 and 增容 read: buildings first
     # a recorded 0 the run passed over (far.ratio.zero_set_aside): named where whether the
     # plot was started is not known
@@ -102,7 +121,8 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     # a buildings layer covering the plot shows none on it (far.ratio.shows_no_building)
     layer_bare = layer_shows_no_building(parcels)
     bare = (floor == 0) | (cover.notna() & ~covered) | layer_bare
-    shown = ((start <= when) | (done <= when) | (floor > 0)).fillna(False)  # facts, no threshold
+    # started by a date: all of its span on or before the reference date
+    shown = ((start_last <= when) | (done_last <= when) | (floor > 0)).fillna(False)  # facts
     started = shown | covered.fillna(False)
     not_started = ~started & (start.isna() | (start > when)) & (done.isna() | (done > when)) & bare
     # a start or completion date that cannot be read may say the plot was started
@@ -122,8 +142,14 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         not_started &= ~by_raster
     else:
         by_raster = pd.Series(False, index=parcels.index)
-    months = full_months_column(contract, when.date())  # 《民法典》第二百零二条
+    # counted from the span's last day (never reached early); idle or not decided only where its
+    # first day gives the same answer, else 待核实 naming the span
+    months = full_months_column(contract_last, when.date())  # 《民法典》第二百零二条
     years = months // 12
+    months, years, unsure = _contract_straddling(
+        (contract, contract_last), (months, years), when=when, limit=limit
+    )
+    unread["contract_start_date"] = _either(unread["contract_start_date"], unsure)
     out = []
     rows = zip(
         started.tolist(),
@@ -133,6 +159,7 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
         years.tolist(),
         months.tolist(),
         contract.tolist(),
+        contract_last.tolist(),
         _unread_notes(unread),
         bare_by_raster,
         on_zero.tolist(),
@@ -140,18 +167,19 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
     )
     # one verdict per distinct (state, years, months, date): every started plot shares one
     memo: dict[tuple[Any, ...], Verdict] = {}
-    for is_started, is_not, raster_only, share, y, m, day, notes, raster_bare, zero in rows:
+    for is_started, is_not, raster_only, share, y, m, first, day, notes, raster_bare, zero in rows:
         state = True if is_started else (False if is_not else None)
         seen = round(float(share), _DIGITS) if raster_only else None
         bare_on = raster if state is False and raster_bare else ()
-        key = (True,) if state else (state, seen, y, m, day, notes, bool(bare_on), zero)
+        key = (True,) if state else (state, seen, y, m, first, day, notes, bool(bare_on), zero)
         found = memo.get(key)
         if found is None:
             found = memo[key] = _idle_verdict(
                 state,
                 y,
                 m,
-                contract=day,
+                contract=(first, day),
+                as_of=when.date(),
                 limit=limit,
                 recover=recover,
                 citation=citation,
@@ -162,6 +190,45 @@ def check_idle(parcels: pd.DataFrame, *, profile: Profile, as_of: dt.date | str)
             )
         out.append(found)
     return _series(out, parcels.index, Check.IDLE.value)
+
+
+def _either(said: pd.Series, more: pd.Series) -> pd.Series:
+    """Per plot, the words of ``said``, else of ``more``; ``None`` where neither has any."""
+    out = said.astype(object).where(said.notna(), more.astype(object))
+    return out.where(out.notna(), None)
+
+
+def _contract_straddling(
+    contract: tuple[pd.Series, pd.Series],
+    counted: tuple[pd.Series, pd.Series],
+    *,
+    when: pd.Timestamp,
+    limit: Param,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Full months and years since the contracted start, blank where the start is written as a
+    month (a quarter, a half-year) whose first day makes the plot idle and whose last day does
+    not; and per plot the words that say so (``None`` elsewhere).
+
+    ``contract`` is the span (:func:`~landgov.screening._common._period_dates`); ``counted`` the
+    months and years from its last day. 「2025年7月」 at 2026-07-15 with 满 1 年: from 07-01 a full
+    year, from 07-31 not: whether the plot is idle is not known (待核实), where reading either
+    day alone would decide it on a guess."""
+    (first, last), (months, years) = contract, counted
+    differ = (first < last).fillna(False).to_numpy()
+    words = pd.Series(None, index=first.index, dtype=object)
+    if not differ.any():
+        return months, years, words
+    early = full_months_column(first, when.date()) // 12
+    months, years = months.copy(), years.copy()
+    for i in np.flatnonzero(differ).tolist():  # only the plots written as a month
+        if _holds(limit, early.iat[i]) and not _holds(limit, years.iat[i]):
+            span = span_text(first.iat[i].date(), last.iat[i].date())
+            words.iat[i] = (
+                f"约定开工日期只写到 {span}：至基准日 {when.date()} 按最早一天已满"
+                f"{limit.value}年、按最晚一天未满"
+            )
+            months.iat[i] = years.iat[i] = np.nan
+    return months, years, words
 
 
 def _zero_words(parcels: pd.DataFrame) -> pd.Series:
@@ -202,7 +269,8 @@ def _idle_verdict(
     years: Any,
     months: Any,
     *,
-    contract: pd.Timestamp,
+    contract: tuple[pd.Timestamp, pd.Timestamp],
+    as_of: dt.date,
     limit: Param,
     recover: Param,
     citation: Citation,
@@ -211,15 +279,17 @@ def _idle_verdict(
     bare_on: tuple[Param, ...] = (),
     on_zero: str | None = None,
 ) -> Verdict:
-    """``raster_cover``: (cover, its threshold) when only the raster shows the plot started and
-    that rests on a 示例规则（非官方） value (``started`` is then ``None``). ``unread``: the words
-    of the plot's date cells written but no date (:func:`_unread_notes`), said in the reason
-    and the to-verify items of a 待核实 (they may be what makes it one). ``bare_on``: the
-    thresholds a not-started plot rests on when only the raster shows it bare (the cover and
-    the cell height). ``on_zero``: why 「未动工」 cannot rest on the plot's floor area of 0 alone
-    (:func:`_zero_words`; ``started`` is then ``None``), said in the reason of the 待核实, whose
-    to-verify item is the buildings layer or a site check
-    (:data:`~landgov.far.ratio.UNBUILT_EVIDENCE`).
+    """``contract``: the contracted start's first and last day (one day but for a month, a
+    quarter or a half-year), ``years`` and ``months`` counted from the last; ``as_of`` the
+    reference date. ``raster_cover``: (cover, its threshold) when only the raster shows the
+    plot started and that rests on a 示例规则（非官方） value (``started`` is then ``None``).
+    ``unread``: the words of the plot's date cells written but no date
+    (:func:`_unread_notes`), said in the reason and the to-verify items of a 待核实 (they may
+    be what makes it one). ``bare_on``: the thresholds a not-started plot rests on when only
+    the raster shows it bare (the cover and the cell height). ``on_zero``: why 「未动工」
+    cannot rest on the plot's floor area of 0 alone (:func:`_zero_words`; ``started`` is then
+    ``None``), said in the reason of the 待核实, whose to-verify item is the buildings layer
+    or a site check (:data:`~landgov.far.ratio.UNBUILT_EVIDENCE`).
 
     A 闲置 on a 示例规则（非官方） value (the years, or the raster's thresholds) says so
     (:func:`~landgov.core.vocab.example_fail`); 「未满 N 年」 on an example number of years is
@@ -249,16 +319,18 @@ def _idle_verdict(
             missing=[*missing, *others],
         )
     y, m = int(years), int(months)
-    day = contract.date().isoformat()
+    first, last = (d.date() for d in contract)
+    day = last.isoformat()  # counted from the last day a month-only date may mean
+    day_said = day if first == last else f"{span_text(first, last)}（按最晚一天计）"
     values = {"idle_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
     if not _holds(limit, y):
-        reason = f"约定开工日期 {day}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
+        reason = f"约定开工日期 {day_said}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
         return _passed(c, reason, citation, values=values, standard=_IDLE_STANDARD)
     if started is None:
         # not known to be idle: the years since the contracted start are no 闲置年数 (a rule
         # reading idle_years, and the 闲置年数 column, see it missing)
         values = {"contract_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
-        reason = f"约定开工日期 {day} 已过{y}年，是否动工不明{told}"
+        reason = f"约定开工日期 {day_said} 已过{y}年，是否动工不明{told}"
         if on_zero:
             reason += f"：{on_zero}"
         if raster_cover is not None:
@@ -272,12 +344,22 @@ def _idle_verdict(
         missing = [need_start, *others]
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     values["recoverable"] = _holds(recover, y)
-    reason = f"超过约定开工日期 {day} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
+    if not values["recoverable"] and first < last and _holds(recover, full_years(first, as_of)):
+        # the month's first day makes the plot recoverable, its last day not: not known
+        values["recoverable"] = None
+    reason = (
+        f"超过约定开工日期 {day_said} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
+    )
     reason = example_fail(reason, citation, *bare_on)
     if values["recoverable"]:
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
-        if recover.citation is not None:  # its own clause (第十四条), not the idle one's
-            reason += f" {recover.cite()}"
+    elif values["recoverable"] is None:
+        reason += (
+            f"；约定开工日期只写到 {span_text(first, last)}，按最早一天已满{recover.value}年、"
+            f"按最晚一天未满，是否可无偿收回待核实（{_described(recover)}）"
+        )
+    if values["recoverable"] is not False and recover.citation is not None:
+        reason += f" {recover.cite()}"  # its own clause (第十四条), not the idle one's
     return _verdict(c, Status.FAIL, reason, citation, values=values)
 
 
@@ -412,7 +494,7 @@ def check_under_used(
     aside = plot_zero_set_aside(parcels).where(far.isna(), None).tolist()
     zero = far.round(_DIGITS) == 0
     unread = _unread_dates(parcels, "completion_date").where(zero, None)
-    unbuilt = zero & _completion_dates(parcels).isna() & unread.isna()
+    unbuilt = zero & _completion_dates(parcels)[0].isna() & unread.isna()
     # 「尚未建成」 on a 0 nothing corroborates (no buildings layer covering the plot shows it
     # bare; not a height raster's estimate, judged on its own thresholds): a .dbf writes a
     # blank as 0, so built or not is unknown (far.ratio.shows_no_building, as 供而未用 reads it)

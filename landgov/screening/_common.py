@@ -15,7 +15,15 @@ import pandas as pd
 
 from landgov.core.collect import NO_LINK
 from landgov.core.compare import COMPARISONS, MEASURED_DIGITS
-from landgov.core.dates import date_column, parse_as_of, unread_column, unread_name, unread_words
+from landgov.core.dates import (
+    date_column,
+    latest_name,
+    parse_as_of,
+    span_text,
+    unread_column,
+    unread_name,
+    unread_words,
+)
 from landgov.core.missing import is_missing, numeric_column, present_values
 from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
@@ -75,17 +83,48 @@ def _dates(frame: pd.DataFrame, name: str, *, month_only: str = "first") -> pd.S
     return date_column(_col(frame, name), month_only=month_only)
 
 
-def _completion_dates(parcels: pd.DataFrame) -> pd.Series:
-    """The 竣工日期 of each plot (``datetime64``, ``NaT`` when blank or unreadable).
+def _period_dates(frame: pd.DataFrame, name: str) -> tuple[pd.Series, pd.Series]:
+    """A date column as spans: its first and its last day (``datetime64``, ``NaT`` when blank,
+    unreadable or set aside). A day is a span of one day; a cell written as a month, a quarter
+    or a half-year (``2025年6月``) is all of it: the readers keep its first day in the column
+    and its last in the companion column (:func:`landgov.core.dates.latest_name`, a field with
+    ``month_only="period"``); a frame built in code is read from the cell itself. A check
+    decides on the span only when all of it is on one side of its date, and is 待核实 when the
+    span straddles it (:func:`_straddling_words`)."""
+    col = _col(frame, name)
+    first, last = _dates(frame, name), date_column(col, month_only="last")
+    if latest_name(name) in frame.columns:
+        kept = date_column(frame[latest_name(name)])
+        last = kept.where(kept.notna(), last)
+    return first, last.where(first.notna())
+
+
+def _straddling_words(
+    first: pd.Series, last: pd.Series, day: pd.Timestamp, label: str, question: str
+) -> pd.Series:
+    """Per plot, 「实际开工日期只写到 2026-06-01～2026-06-30，无法判断基准日 2026-06-15 前是否
+    已开工」 where the span (:func:`_period_dates`) has days on both sides of ``day`` (on or
+    before it, and after it); ``None`` elsewhere. ``question`` ends the words."""
+    mid = ((first <= day) & (last > day)).fillna(False)
+    out = pd.Series(None, index=first.index, dtype=object)
+    for i in np.flatnonzero(mid.to_numpy()).tolist():  # only the plots written as a month
+        span = span_text(first.iat[i].date(), last.iat[i].date())
+        out.iat[i] = f"{label}只写到 {span}，{question}"
+    return out
+
+
+def _completion_dates(parcels: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The 竣工日期 of each plot as a span (:func:`_period_dates`: first and last day,
+    ``datetime64``, ``NaT`` when blank or unreadable).
 
     The one reading of the completion date in screening: 供而未用 (:func:`check_idle`: a plot
-    completed on or before the reference date is started) and 用而未尽 (:func:`check_under_used`:
-    a plot with 容积率 0 and no completion date is not built) ask it here, so an odd cell
-    (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read the same by both. A
-    cell written but no date (``2023``, ``待定``) is ``NaT`` here as a blank one is; both
-    checks tell them apart through :func:`_unread_dates`.
+    completed, all of its span, on or before the reference date is started) and 用而未尽
+    (:func:`check_under_used`: a plot with 容积率 0 and no completion date is not built) ask it
+    here, so an odd cell (``2023.5``, ``2023年5月``, an Excel serial number, ``待定``) is read
+    the same by both. A cell written but no date (``2023``, ``待定``) is ``NaT`` here as a
+    blank one is; both checks tell them apart through :func:`_unread_dates`.
     """
-    return _dates(parcels, "completion_date")
+    return _period_dates(parcels, "completion_date")
 
 
 #: The plot's date fields as a to-verify item names them (:func:`_unread_dates`).

@@ -550,15 +550,25 @@ def _eval_recoverable(atom: _Atom, facts: _Facts) -> _Outcome:
         return _Outcome(None, missing=("检查 idle 的结果（未运行）",))
     hit = _recoverable_truth(verdict)
     if hit is None:
-        return _Outcome(None, missing=verdict.missing)
+        return _Outcome(None, missing=verdict.missing or (RECOVERABLE_UNKNOWN,))
     return _Outcome(hit, ((verdict.explain(), verdict.citation),) if hit else ())
 
 
+#: What an idle plot whose ``recoverable`` is not known lacks: a contracted start date written
+#: as a month whose first day makes it recoverable and whose last day does not (its reason
+#: names the span).
+RECOVERABLE_UNKNOWN = "约定开工日期（只写到月份，是否已满可无偿收回年限，见供而未用理由）"
+
+
 def _recoverable_truth(verdict: Verdict | None) -> bool | None:
-    """The idle verdict's ``recoverable``: unknown when the idle check is."""
+    """The idle verdict's ``recoverable``: unknown when the idle check is, or when an idle
+    verdict says ``recoverable`` is ``None`` (not known)."""
     if verdict is None or verdict.status is Status.UNKNOWN:
         return None
-    return verdict.status is Status.FAIL and bool(verdict.values.get("recoverable"))
+    if verdict.status is not Status.FAIL:
+        return False
+    told = verdict.values.get("recoverable", False)
+    return None if told is None else bool(told)
 
 
 def _eval_compare(atom: _Atom, facts: _Facts) -> _Outcome:

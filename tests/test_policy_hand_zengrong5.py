@@ -244,6 +244,21 @@ def test_completion_on_the_reference_day_and_the_day_after(official):
     assert "竣工日期 2024-07-01 晚于核查日 2024-06-30" in got["cond2_note"].iloc[3]
 
 
+def test_a_completion_written_as_a_month_is_shown_and_judged_as_the_month(official):
+    # 竣工日期 as a month, no 竣工验收 filled, reference date 2024-06-30:
+    #   戊 「2024年7月」 → all of it after the reference date → 尚未完成首次开发 → 不符合
+    #   己 「2024年6月」 → may be on or before it: no acceptance → 待核实 (never 不符合)
+    # Both name the month as written (its span), never its first day alone.
+    parcels = plots(2, mu=21.0, completion_date=["2024年7月", "2024年6月"])
+    pid = parcels["parcel_id"].tolist()
+    rows = [application(p, i, completion_accepted=None) for i, p in enumerate(pid)]
+    got = applications(official, parcels, rows)
+    assert got["cond2"].tolist() == [F, U]
+    assert "竣工日期 2024-07-01～2024-07-31 晚于核查日 2024-06-30" in got["cond2_note"].iloc[0]
+    assert "宗地竣工日期 2024-06-01～2024-06-30" in got["cond2_note"].iloc[1]
+    assert "晚于" not in got["cond2_note"].iloc[1]
+
+
 # =============================================================================================
 # Figures an application contradicts itself with: never 符合 on them.
 

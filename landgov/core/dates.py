@@ -50,6 +50,7 @@ __all__ = [
     "companion_columns",
     "date_column",
     "date_text",
+    "day_or_span",
     "full_months",
     "full_months_column",
     "full_years",
@@ -219,6 +220,19 @@ def _whole_period(raw: str, what: str, first: dt.date, last: dt.date) -> str:
 def span_text(first: dt.date, last: dt.date) -> str:
     """A date written as a period, as every message shows it: ``2025-06-01～2025-06-30``."""
     return f"{first.isoformat()}～{last.isoformat()}"
+
+
+def day_or_span(first: dt.date, latest: dt.date | None) -> str:
+    """A date of a ``month_only="period"`` field as a message shows it: the day, or the span
+    when the cell was a month (``latest``, its companion cell: :func:`latest_name`), never
+    its first day alone.
+
+    >>> day_or_span(dt.date(2025, 6, 18), None)
+    '2025-06-18'
+    >>> day_or_span(dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+    '2025-06-01～2025-06-30'
+    """
+    return first.isoformat() if latest is None or latest == first else span_text(first, latest)
 
 
 def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, str | None]:

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.dates import (
+    day_or_span,
     latest_name,
     parse_date,
     span_text,
@@ -340,18 +341,12 @@ def describe(record: ViolationRecord) -> str:
     if record.record_date is None:
         parts.append("无日期")
     else:
-        parts.append(_shown_day(record.record_date, record.record_date_latest))
+        parts.append(day_or_span(record.record_date, record.record_date_latest))
     if record.rectified_date is not None and record.rectified is not Rectification.OPEN:
-        parts.append(f"{_shown_day(record.rectified_date, record.rectified_date_latest)} 整改")
+        parts.append(f"{day_or_span(record.rectified_date, record.rectified_date_latest)} 整改")
     else:
         parts.append(record.rectified.value if record.rectified else "整改情况未知")
     return f"{record.category or '类别未注明'}（{'，'.join(parts)}）"
-
-
-def _shown_day(first: dt.date, latest: dt.date | None) -> str:
-    """A record's date as :func:`describe` shows it: the day, or a month's span (never its
-    first day alone)."""
-    return str(first) if latest is None else span_text(first, latest)
 
 
 def _text(value: object) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landgov.core.dates import latest_name, parse_date, span_text
+from landgov.core.dates import day_or_span, latest_name, parse_date
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.records import Rectification
 from landgov.core.vocab import CATEGORIES, SEVERITIES, RecordSeverity, ViolationCategory
@@ -144,10 +144,9 @@ def _check_rectification(
             severity=Severity.WARNING,
         )
     elif last is not None and seen is not None and last < seen:
-        shown = span_text(done, last) if done is not None and last != done else str(last)
         table.note(
             pos,
-            f"整改完成日期 {shown} 早于记录日期 {seen}",
+            f"整改完成日期 {day_or_span(done or last, last)} 早于记录日期 {seen}",
             field="rectified_date",
             value=str(done),
             action="核对两个日期",

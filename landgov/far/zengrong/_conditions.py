@@ -12,7 +12,15 @@ from typing import Any
 from landgov.core.collect import NO_COMPLIANCE_TABLE, NO_DEMOLITION_LAYER, render_text
 from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
-from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
+from landgov.core.dates import (
+    day_or_span,
+    latest_day,
+    latest_name,
+    parse_date,
+    unread_name,
+    unread_value,
+    unread_words,
+)
 from landgov.core.missing import format_number, is_missing, parse_yes_no
 from landgov.core.overlay import judge_demolition
 from landgov.core.records import (
@@ -417,17 +425,19 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     seen: list[str] = ["申请表填报已完成首次开发"] if declared else []
     values: dict[str, object] = {"首次开发": declared}
     cell = case.parcel.get("completion_date")
-    done = parse_date(cell)  # the readers' parser: 0 is no date
+    done = parse_date(cell)  # the readers' parser: 0 is no date (a month: its first day)
+    # a month's last day: the readers' companion cell, or for a frame built in code the cell
+    latest = parse_date(case.parcel.get(latest_name("completion_date"))) or latest_day(cell)
     # a 竣工日期 written but no date (「2025」, 「待定」) may say 尚未完成: never read as blank
     unread = unread_value(cell, case.parcel.get(unread_name("completion_date")))
     if unread is not None:
         seen.append(unread_words("宗地竣工日期", unread))
     if done is not None:
-        values["竣工日期"] = str(done)
-        if done > s.as_of:
-            reason = f"竣工日期 {done} 晚于核查日 {s.as_of}，尚未完成首次开发"
+        values["竣工日期"] = day_or_span(done, latest)  # a month: all of it, never its 1st
+        if done > s.as_of:  # all of it after the as-of date
+            reason = f"竣工日期 {values['竣工日期']} 晚于核查日 {s.as_of}，尚未完成首次开发"
             return _v(rule, Status.FAIL, reason, cite, values=values)
-        seen.append(f"宗地竣工日期 {done}")
+        seen.append(f"宗地竣工日期 {values['竣工日期']}")
     bare = _no_buildings(case)
     if bare is not None:
         if floor_reading(case.far)[0] != "blank":

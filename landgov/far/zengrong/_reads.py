@@ -61,9 +61,10 @@ MORE_FACTS: dict[str, tuple[str, ...]] = {"cond2": (FLOOR_READING, "zero_set_asi
 #: the verdict reads nothing of the plot. The groups of :mod:`landgov.far.zengrong._frame` are
 #: read from here.
 FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # _title reads only the application; _first_development the plot's completion date (and
-    # the text of one written but no date, kept by the readers: core.dates.unread_name)
-    "cond2": ("parcel", ("completion_date", "completion_date_unread")),
+    # _title reads only the application; _first_development the plot's completion date (the
+    # text of one written but no date, and a month's last day, kept by the readers:
+    # core.dates.unread_name, core.dates.latest_name)
+    "cond2": ("parcel", ("completion_date", "completion_date_unread", "completion_date_latest")),
     # as _manufacturing reads it: an empty row is no enterprise; a missing code is collected
     # for the firm by its code and name (far.industry.industry_item, as screening names it)
     "cond4": ("enterprise", (FIRM_INDUSTRY,)),

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from landgov import __version__
+from landgov.core.listing import first_few
 from landgov.errors import DataFileError, LandgovError, os_error_message
 
 __all__ = [
@@ -781,7 +782,7 @@ def refuse_inside_run(out: str | os.PathLike[str], *, itself: bool = True) -> No
 
 
 def _listing(names: list[str]) -> str:
-    return "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
+    return first_few(names, 5, counted="个")
 
 
 def _office_lock(name: str) -> str | None:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from landgov.core.listing import first_few
 from landgov.core.missing import is_missing, missing_cells
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
@@ -131,7 +132,7 @@ def resolve_township(given: str, names: Iterable[str], *, option: str = "--towns
         hits = [n for n in distinct if n == wanted] or [n for n in distinct if n == stem]
     if len(hits) == 1:
         return hits[0]
-    shown = "、".join(f"「{n}」" for n in distinct[:30]) + ("等" if len(distinct) > 30 else "")
+    shown = first_few((f"「{n}」" for n in distinct), 30)
     if hits:
         both = "、".join(f"「{n}」" for n in hits)
         problem = f"镇街「{wanted}」可能是{both}中的任一个，无法确定是哪一个"
@@ -156,7 +157,7 @@ def _where(read: ReadResult, index: pd.Index) -> tuple[int | None, str]:
     shown = [] if rows is None else sorted(int(r) for r in rows.dropna())
     if not shown:
         return None, f"共 {len(index)} 行"
-    text = "、".join(map(str, shown[:_SHOWN_ROWS])) + ("等" if len(shown) > _SHOWN_ROWS else "")
+    text = first_few(shown, _SHOWN_ROWS)
     return shown[0], f"第 {text} 行（共 {len(index)} 行）"
 
 

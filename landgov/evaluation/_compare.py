@@ -14,6 +14,7 @@ import shapely
 
 from landgov.core.columns import label
 from landgov.core.compare import percent_reached, reached
+from landgov.core.listing import first_few
 from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
 from landgov.core.textkey import folded
 from landgov.core.townnames import TownshipOrder, township_order
@@ -653,7 +654,7 @@ def _profile_warnings(old: ScreeningResult, new: ScreeningResult) -> list[str]:
             changed.append(f"{key}：{before} → {after}")
     if not changed:
         return [text + "但规则取值相同"]
-    shown = "；".join(changed[:12]) + (f" 等 {len(changed)} 条" if len(changed) > 12 else "")
+    shown = first_few(changed, 12, sep="；", counted="条")
     return [text + f"以下规则改变，等级、路径的变化可能来自规则而非实际变化：{shown}"]
 
 

@@ -28,6 +28,7 @@ import pyogrio.errors
 from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
+from landgov.core.listing import first_few
 from landgov.core.runfolder import FOLDER_FORMATS
 from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
@@ -371,7 +372,7 @@ def gdal_error(path: Path, exc: Exception, *, where: Sequence[str] = ()) -> Data
     if bad_prj is not None:
         return bad_prj
     if isinstance(exc, UnicodeDecodeError):  # text GDAL hands over as UTF-8 that is not
-        cells = "、".join(where[:NAMED_CELLS]) + ("等" if len(where) > NAMED_CELLS else "")
+        cells = first_few(where, NAMED_CELLS)
         return _file_error(
             path,
             f"图层中有文字不是 UTF-8 编码（{cells + '：' if cells else ''}"
@@ -400,7 +401,7 @@ def require_geometries(
     """
     others = [str(n) for n in layers if n != layer]
     if n_rows == 0 and others:
-        shown = "、".join(f"「{n}」" for n in others[:10]) + ("等" if len(others) > 10 else "")
+        shown = first_few((f"「{n}」" for n in others), 10)
         raise _file_error(
             path,
             f"读取的图层「{layer}」中没有任何要素（只有字段定义，0 行）；文件中还有图层：{shown}",

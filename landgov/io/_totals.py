@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from landgov.core.listing import first_few
 from landgov.core.missing import format_number, is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io.fields import FieldSpec, Kind
@@ -159,8 +160,7 @@ def _grand_total(rows: TotalRows) -> tuple[int | None, str | None]:
 
 
 def _rows_text(positions: Sequence[int], source_rows: Sequence[int]) -> str:
-    shown = "、".join(f"第{source_rows[p]}行" for p in positions[:_SHOWN_ROWS])
-    return shown + (f"等 {len(positions)} 行" if len(positions) > _SHOWN_ROWS else "")
+    return first_few((f"第{source_rows[p]}行" for p in positions), _SHOWN_ROWS, counted="行")
 
 
 def check_totals(

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.editable import EditedSheet, answer_text, excel_error, read_editable
+from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.vocab import ScreeningStatus, shown_met
@@ -628,8 +629,7 @@ def _cross_reference(
 
 def _codes(keys: list[str], shown: int = 10) -> str:
     """「R、S」; more than ``shown`` codes end 「等 N 宗」."""
-    more = f" 等 {len(keys)} 宗" if len(keys) > shown else ""
-    return "、".join(keys[:shown]) + more
+    return first_few(keys, shown, counted="宗")
 
 
 def _untreated(row: dict[str, Any]) -> str:

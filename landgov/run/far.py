@@ -44,6 +44,7 @@ from landgov.core.counts import (
 )
 from landgov.core.dates import companion_columns, parse_as_of
 from landgov.core.forked import NotKeptError, defer, deferred_fields, withhold
+from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, ReadResult, Severity
 from landgov.core.records import COMPLIANCE_SOURCE, unmatched_records
@@ -713,7 +714,7 @@ def unplaced_buildings(read: ReadResult, labels: Sequence[Any], *, source: str) 
     layer of the whole district holds many outside the industrial plots: 提示, not 警告)."""
     rows = read.data.loc[list(labels), "source_row"] if "source_row" in read.data else None
     shown = [] if rows is None else sorted(int(r) for r in rows.dropna())
-    where = "、".join(map(str, shown[:_SHOWN_ROWS])) + ("等" if len(shown) > _SHOWN_ROWS else "")
+    where = first_few(shown, _SHOWN_ROWS)
     problem = ProblemLog(source)
     problem.add(
         f"{len(labels)} 栋建筑不属于任何宗地（宗地代码不在宗地图层中，位置也不在任何宗地内），"

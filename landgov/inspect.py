@@ -202,7 +202,8 @@ def render_text(report: dict[str, Any]) -> str:
     lines = [
         f"文件：{report['file']}",
         f"类型：{KIND_LABELS.get(report['kind'], report['kind'])}",
-        f"格式：{report['format']}    图层/工作表：{report['layer']}",
+        f"格式：{report['format']}"
+        + (f"    图层/工作表：{report['layer']}" if report["layer"] else ""),
         f"行数：{report['rows']}（保留 {report['rows_kept']}，剔除 {report['rows_rejected']}）",
     ]
     if report["encoding"]:

@@ -28,8 +28,9 @@ def _soffice() -> str:
     pytest.skip(why)
 
 
-def resave(path: Path, tmp_path: Path) -> Path:
-    """``path`` opened and saved again as .xlsx by LibreOffice; the new file's path."""
+def resave(path: Path, tmp_path: Path, *, to: str = "xlsx") -> Path:
+    """``path`` opened and saved again as .xlsx (``to``: another format LibreOffice writes,
+    ``"xls"`` for Excel 97–2003) by LibreOffice; the new file's path."""
     exe = _soffice()
     out = tmp_path / "libreoffice-out"
     out.mkdir(exist_ok=True)
@@ -40,7 +41,7 @@ def resave(path: Path, tmp_path: Path) -> Path:
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
-            "xlsx",
+            to,
             "--outdir",
             str(out),
             str(path),
@@ -50,6 +51,6 @@ def resave(path: Path, tmp_path: Path) -> Path:
         timeout=300,
         check=False,
     )
-    new = out / (path.stem + ".xlsx")
+    new = out / f"{path.stem}.{to}"
     assert result.returncode == 0 and new.is_file(), result.stdout + result.stderr
     return new

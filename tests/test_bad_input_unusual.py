@@ -422,24 +422,14 @@ def test_an_ole2_xls_is_a_clean_error_with_the_fix(tmp_path: Path) -> None:
     assert ".xlsx" in text
 
 
-def test_an_xls_xlrd_cannot_read_is_a_clean_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With xlrd installed (as the message once advised), an encrypted or damaged .xls raised
-    xlrd's own error through the reader: 「landgov 内部出错」, exit 3. Now a DataFileError."""
-    import landgov.io._grid
-
-    class XLRDError(Exception):  # xlrd.biffh.XLRDError derives from Exception alone
-        pass
-
-    def encrypted(*args: object, **kwargs: object) -> None:
-        raise XLRDError("Workbook is encrypted")
-
-    monkeypatch.setattr(landgov.io._grid.pd, "read_excel", encrypted)
+def test_an_xls_xlrd_cannot_read_is_a_clean_error(tmp_path: Path) -> None:
+    """xlrd (a dependency: .xls tables are read, tests/test_xls_workbooks.py) refuses a damaged
+    compound file with its own error (CompDocError); it once went through the reader as
+    「landgov 内部出错」, exit 3. Now a DataFileError naming the file, xlrd's words and the fix."""
     with pytest.raises(DataFileError) as err:
         read_enterprises(_ole2(tmp_path / "企业.xls"))
     text = str(err.value)
-    assert "企业.xls" in text and "Workbook is encrypted" in text and "另存为 .xlsx" in text
+    assert "企业.xls" in text and "CompDocError" in text and "另存为 .xlsx" in text
 
 
 # --- percent-formatted Excel cells -------------------------------------------------------------

@@ -107,3 +107,12 @@ def test_a_raster_given_as_a_layer_is_named_so(capsys: pytest.CaptureFixture[str
     assert code == 2, text
     assert "错误：" in text and "height.tif：这是栅格（影像）文件，不是图层" in text, text
     assert "-r/--height-raster" in text and "not recognized" not in text, text
+
+
+def test_a_csv_has_no_sheet_and_says_none_of_one(tmp_path: Path, capsys) -> None:
+    """A CSV has no layer or sheet: the line says its format only, never 「图层/工作表：None」."""
+    path = tmp_path / "企业.csv"
+    path.write_text("统一社会信用代码,企业名称\n91330100470102706G,甲公司\n", encoding="utf-8")
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 0, text
+    assert "格式：csv\n" in text and "None" not in text, text

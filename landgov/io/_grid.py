@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.core import xlsxguard
+from landgov.core.listing import first_few
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue
 from landgov.io.encoding import reads_as_chinese
@@ -336,7 +336,7 @@ def not_a_workbook(path: Path) -> DataFileError:
         if kind is not None:
             what = f"不是有效的 .xlsx（内容是{kind}）"
         elif names is not None and "[Content_Types].xml" not in names:
-            shown = "、".join(names[:5]) + (f" 等 {len(names)} 个" if len(names) > 5 else "")
+            shown = first_few(names, 5, counted="个")
             what = f"这是 zip 压缩包，不是 Excel 工作簿（其中的文件：{shown or '无'}）"
             fix = "先解压，再指定其中的 .xlsx 文件；或在 Excel/WPS 中另存为 .xlsx 后读取"
         elif names is None and b"\x00" not in head[:4096]:
@@ -462,8 +462,10 @@ def _pick_sheet(
     *,
     source: str,
     role: str | None,
+    grid_of: Callable[[Any], _Grid] = _sheet_grid,
 ) -> _SheetChoice:
-    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie."""
+    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie. ``grid_of``
+    reads one sheet (an .xls sheet: :func:`_xls_grid`)."""
     names = list(wb.sheetnames)
     tables = [ws.title for ws in wb.worksheets]  # chart sheets (Excel's F11) hold no cells
     if isinstance(sheet, int):
@@ -487,7 +489,7 @@ def _pick_sheet(
     visible = [n for n in tables if wb[n].sheet_state == "visible"] or tables[:1]
     if len(visible) == 1:
         return _SheetChoice(visible[0], "唯一的可见工作表", {})
-    ranks = {n: rank(_sheet_grid(wb[n])) for n in visible}
+    ranks = {n: rank(grid_of(wb[n])) for n in visible}
     best = max(ranks.values())
     tied = [n for n, v in ranks.items() if v == best]
     if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
@@ -564,20 +566,109 @@ def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
     raise DataFileError(f"{path}：{what}。处理：{_XLSX_FIX}")
 
 
-def _load_xls(path: Path) -> _Grid:
-    with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-    if not head.startswith(_OLE2):
-        return _not_a_real_xls(path, head[:4096])
-    if _is_encrypted(head):  # not an .xls at all: xlrd (installed or not) cannot help
-        raise _encrypted_error(path)
+class _XlsSheet:
+    """One sheet of an Excel 97–2003 workbook (xlrd), as :func:`_pick_sheet` asks a sheet."""
+
+    def __init__(self, book: Any, sheet: Any) -> None:
+        self.book, self.sheet, self.title = book, sheet, sheet.name
+        self.sheet_state = "visible" if sheet.visibility == 0 else "hidden"
+
+
+class _XlsBook:
+    """An Excel 97–2003 workbook (xlrd, with its formatting: merges, hidden rows, number
+    formats), as :func:`_pick_sheet` asks a workbook: its sheet names, its sheets by name."""
+
+    def __init__(self, book: Any) -> None:
+        self.worksheets = [_XlsSheet(book, sh) for sh in book.sheets()]
+        self.sheetnames = [ws.title for ws in self.worksheets]
+
+    def __getitem__(self, name: str) -> _XlsSheet:
+        return self.worksheets[self.sheetnames.index(name)]
+
+
+def _xls_value(book: Any, sheet: Any, r: int, c: int) -> object:
+    """A cell as openpyxl gives the same cell of an .xlsx: text, a number (:func:`_xls_number`),
+    a bool, a datetime for a date-formatted number, 「#DIV/0!」 for an error; ``None`` when
+    empty."""
+    import xlrd
+
+    cell = sheet.cell(r, c)
+    kind, value = cell.ctype, cell.value
+    if kind == xlrd.XL_CELL_TEXT:
+        return value
+    if kind == xlrd.XL_CELL_NUMBER:
+        return _xls_number(book, sheet.cell_xf_index(r, c), float(value))
+    if kind == xlrd.XL_CELL_DATE:
+        return _xls_date(value, book.datemode)
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#N/A")
+    return None  # empty or blank
+
+
+def _xls_date(serial: float, datemode: int) -> object:
+    """A date-formatted number of an .xls as a datetime; the number itself when it is no date
+    (the readers then name it)."""
+    import xlrd
+
     try:
-        frame = pd.read_excel(path, header=None, dtype=object, engine="xlrd")
+        return xlrd.xldate.xldate_as_datetime(serial, datemode)
+    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+        return serial
+
+
+def _xls_number(book: Any, xf_index: int, number: float) -> object:
+    """A number cell of an .xls: a percentage as the text the user saw (「3.5%」,
+    :func:`_percent_text`), an int for a whole number (as openpyxl reads ``1``), else the
+    float."""
+    shown = book.format_map.get(book.xf_list[xf_index].format_key)
+    if shown is not None and math.isfinite(number) and _is_percent_format(shown.format_str):
+        return _percent_text(number)  # read as a percentage, by its unit
+    if number.is_integer() and abs(number) < 2**53:
+        return int(number)
+    return number
+
+
+def _xls_grid(ws: _XlsSheet) -> _Grid:
+    """The cells of one .xls sheet as :func:`_sheet_grid` gives an .xlsx sheet's: merged
+    ranges filled with their first cell, hidden rows and columns noted."""
+    book, sheet = ws.book, ws.sheet
+    rows = [[_xls_value(book, sheet, r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
+    merges = []
+    for r0, r_end, c0, c_end in sheet.merged_cells:  # half-open ranges
+        merges.append((r0, c0, r_end - 1, c_end - 1))
+        if r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, min(r_end, len(rows))):
+            rows[r].extend([None] * (c_end - len(rows[r])))
+            for c in range(c0, c_end):
+                rows[r][c] = value
+    hidden_rows = sorted(
+        r for r, info in sheet.rowinfo_map.items() if info.hidden and r < len(rows)
+    )
+    hidden_columns = sorted(c for c, info in sheet.colinfo_map.items() if info.hidden)
+    meta = {
+        "format": "xls",
+        "sheet": ws.title,
+        "hidden_rows": hidden_rows,
+        "hidden_columns": hidden_columns,
+    }
+    return _Grid(rows, list(range(1, len(rows) + 1)), merges, meta)
+
+
+def _open_xls(path: Path) -> Any:
+    """The xlrd workbook of an Excel 97–2003 file, with its formatting, or a clean error."""
+    try:
+        import xlrd
     except ImportError as exc:
         raise DataFileError(
             f"{path.name}：读取旧版 .xls 需要安装 xlrd。处理：在 Excel/WPS 中另存为 .xlsx，"
             "或 pip install xlrd 后重新读取"
         ) from exc
+    try:
+        return xlrd.open_workbook(str(path), formatting_info=True, on_demand=False)
     except MemoryError:
         raise
     except Exception as exc:  # xlrd's own errors (XLRDError, CompDocError) derive from Exception
@@ -585,8 +676,40 @@ def _load_xls(path: Path) -> _Grid:
             f"{path.name}：旧版 .xls 工作簿无法读取（{type(exc).__name__}：{str(exc)[:120]}），"
             f"可能已损坏或设有打开密码。处理：{_XLSX_FIX}"
         ) from exc
-    rows = [[None if pd.isna(v) else v for v in r] for r in frame.itertuples(index=False)]
-    return _Grid(rows, list(range(1, len(rows) + 1)), meta={"format": "xls"})
+
+
+def _load_xls(
+    path: Path, sheet: str | int | None, rank: Callable[[_Grid], tuple[bool, int]], role: str | None
+) -> _Grid:
+    """An Excel 97–2003 workbook read as an .xlsx is (:func:`_load_xlsx`): the sheet picked by
+    the same rule, merged ranges filled, hidden rows and columns and percentages read the
+    same way. Counties still keep many tables as .xls."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if not head.startswith(_OLE2):
+        return _not_a_real_xls(path, head[:4096])
+    if _is_encrypted(head):  # not an .xls at all: xlrd (installed or not) cannot help
+        raise _encrypted_error(path)
+    book = _open_xls(path)
+    try:
+        wb = _XlsBook(book)
+        choice = _pick_sheet(wb, sheet, rank, source=path.name, role=role, grid_of=_xls_grid)
+        grid = _xls_grid(wb[choice.title])
+    finally:
+        book.release_resources()
+    grid.meta["hidden_sheets"] = [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
+    grid.meta["sheets"] = list(wb.sheetnames)
+    grid.meta["sheet_chosen_by"] = choice.reason
+    grid.meta["sheet_scores"] = choice.scores
+    return grid
+
+
+def _is_ole2_workbook(path: Path) -> bool:
+    """An Excel 97–2003 compound file that is no password-protected workbook (Office keeps
+    those in a compound file too: :func:`_is_encrypted`)."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    return head.startswith(_OLE2) and not _is_encrypted(head)
 
 
 def _is_zip(path: Path) -> bool:
@@ -604,13 +727,17 @@ def _load(
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
     suffix = path.suffix.lower()
+    if suffix in _EXCEL_SUFFIXES and _is_ole2_workbook(path):  # an .xls renamed .xlsx
+        grid = _load_xls(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        grid.meta["format_note"] = f"扩展名为 {suffix}，内容是旧版 .xls 工作簿，已按 .xls 读取"
+        return grid
     if suffix in _EXCEL_SUFFIXES or _is_zip(path):  # a workbook renamed .xls/.csv is one still
         grid = _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
         if suffix not in _EXCEL_SUFFIXES:
             grid.meta["format_note"] = f"扩展名为 {suffix}，内容是 .xlsx 工作簿，已按 .xlsx 读取"
         return grid
     if suffix == ".xls":
-        return _load_xls(path)
+        return _load_xls(path, sheet if sheet is not None else sheet_for(role), rank, role)
     if suffix in _CSV_SUFFIXES:
         return _load_csv(path)
     if suffix in _WPS_SUFFIXES:

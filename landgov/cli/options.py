@@ -228,7 +228,7 @@ def township_option(note: str = "") -> Callable[[F], F]:
 
 _INPUTS = (  # the files both runs read, in the order --help lists them
     ("--parcels", "-p", True, "宗地图层（Shapefile/GPKG/…）"),
-    ("--enterprises", "-e", True, "企业亩均效益表（xlsx/csv）"),
+    ("--enterprises", "-e", True, "企业亩均效益表（xlsx/xls/csv）"),
     ("--links", "-l", False, "地企关联表；缺省时按权利人名称匹配企业名称"),
     ("--compliance", "-c", False, "违法违规记录表"),
     ("--planning", "-g", False, "规划用途图层"),

@@ -1,6 +1,6 @@
 """Convert source cells into canonical values by field kind, logging every problem.
 
-Shared by the table readers (xlsx/csv) and the layer readers (Shapefile, GeoPackage …), so a
+Shared by the table readers (xlsx/xls/csv) and the layer readers (Shapefile, GeoPackage …), so a
 number, date or code is read the same way whatever file it comes from.
 """
 

@@ -220,7 +220,7 @@ def read_applications(
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
 ) -> ReadResult:
-    """Read the 增容 application table (.xlsx/.csv).
+    """Read the 增容 application table (.xlsx/.xls/.csv).
 
     Returns
     -------

@@ -201,7 +201,7 @@ def read_compliance(
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
 ) -> ReadResult:
-    """Read a table of violation/compliance records (.xlsx/.csv).
+    """Read a table of violation/compliance records (.xlsx/.xls/.csv).
 
     Parameters
     ----------

@@ -203,7 +203,7 @@ def read_enterprises(
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
 ) -> ReadResult:
-    """Read an enterprise table (.xlsx/.csv) onto the canonical enterprise schema.
+    """Read an enterprise table (.xlsx/.xls/.csv) onto the canonical enterprise schema.
 
     Parameters
     ----------

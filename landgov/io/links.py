@@ -158,7 +158,7 @@ def read_links(
     sheet: str | int | None = None,
     aliases: Mapping[str, Iterable[str]] | None = None,
 ) -> ReadResult:
-    """Read a 地企关联 table (.xlsx/.csv).
+    """Read a 地企关联 table (.xlsx/.xls/.csv).
 
     Parameters
     ----------

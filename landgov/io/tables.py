@@ -1087,7 +1087,7 @@ def read_table(
     aliases: Mapping[str, Iterable[str]] | None = None,
     role: str | None = None,
 ) -> ReadResult:
-    """Read a .xlsx/.csv table onto a canonical schema.
+    """Read a .xlsx/.xls/.csv table onto a canonical schema.
 
     Parameters
     ----------

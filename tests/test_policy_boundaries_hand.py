@@ -448,6 +448,29 @@ def test_application_date_as_excel_serial_chinese_text_or_zero(official):
     assert "申请日期" in got["missing"].iloc[2]
 
 
+def test_application_date_written_as_a_month_or_a_quarter(official):
+    # 附件3 第七条第（一）项 「本政策自 2022 年 11 月 1 日起执行」 (">=", the day included), the
+    # 申请日期 as a month or a period is all of it:
+    #   「2022年11月」 → every day of it from 11-01 → 符合
+    #   「2022年10月」 → every day before 11-01 → 不符合
+    #   「2022年第四季度」 → 10-01～12-31: October before, November after → 待核实, naming the span
+    # Before, a period was read as its first day, and the quarter was 不符合 on that guess.
+    parcels = plots(3)
+    days = ["2022年11月", "2022年10月", "2022年第四季度"]
+    rows = [
+        application(pid, i, application_date=d)
+        for i, (pid, d) in enumerate(zip(parcels["parcel_id"], days, strict=True))
+    ]
+    got = applications(official, parcels, rows)
+    assert got["scope"].tolist() == [Status.PASS, Status.FAIL, Status.UNKNOWN]
+    assert (
+        "申请日期 2022-10-01～2022-10-31 早于本意见施行日 2022-11-01" in got["scope_note"].iloc[1]
+    )
+    said = "申请日期只写到 2022-10-01～2022-12-31，无法判断是否在本意见执行期内（2022-11-01 起）"
+    assert said in got["scope_note"].iloc[2]
+    assert "申请表：申请日期（写到日）" in got["missing"].iloc[2]
+
+
 def test_two_high_built_year_read_as_a_year_field(shangyu):
     # 虞政发〔2022〕12号 第三条第（二）项第2目 「2018年以来建设的年综合能耗1000吨标准煤以上（含）的
     # “两高”项目、2018年以前建设的年综合能耗5000吨标准煤以上（含）的用能项目，逐一评估检查」.

@@ -41,7 +41,13 @@ APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("application_id", "申请编号", C, ("申请编号", "编号", "项目编号", "序号")),
     FieldSpec("parcel_id", "宗地代码", C, ("宗地代码", "ZDDM", "地块编号"), required=True),
     FieldSpec("uscc", "统一社会信用代码", C, ("统一社会信用代码", "信用代码", "USCC")),
-    FieldSpec("application_date", "申请日期", D, ("申请日期", "申报日期", "申请时间", "受理日期")),
+    FieldSpec(
+        "application_date",
+        "申请日期",
+        D,
+        ("申请日期", "申报日期", "申请时间", "受理日期"),
+        month_only="period",  # within the opinion's period only when all of the month is
+    ),
     FieldSpec("project_name", "项目名称", T, ("项目名称", "拟上项目名称")),
     FieldSpec(
         "project_industry_code",

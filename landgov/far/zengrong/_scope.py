@@ -5,7 +5,16 @@ from __future__ import annotations
 import math
 
 from landgov.core.compare import shown
-from landgov.core.dates import parse_date, unread_name, unread_value, unread_words
+from landgov.core.dates import (
+    day_or_span,
+    latest_day,
+    latest_name,
+    parse_date,
+    span_text,
+    unread_name,
+    unread_value,
+    unread_words,
+)
 from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
 from landgov.core.planning import NO_CONTROL_LINE_FIELD, NO_CONTROL_LINE_LAYER
@@ -347,12 +356,23 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
             told = told if seen is None else unread_words("申请日期", seen)
             reason = f"{told}，无法判断是否在本意见执行期内（{start} 起）"
             return _v("scope.period", Status.UNKNOWN, reason, cite, missing=("申请表：申请日期",))
-    values = {what: str(day), "施行日期": str(start)}
+    # a month (quarter, half-year) is all of it: in the period only when its first day is
+    latest = None
+    if case.application is not None:
+        raw_latest = case.application.get(latest_name("application_date"))
+        latest = parse_date(raw_latest) or latest_day(case.application.get("application_date"))
+    values = {what: day_or_span(day, latest), "施行日期": str(start)}
+    if latest is not None and not param.compare(day) and param.compare(latest):
+        reason = (
+            f"申请日期只写到 {span_text(day, latest)}，无法判断是否在本意见执行期内（{start} 起）"
+        )
+        missing = ("申请表：申请日期（写到日）",)
+        return _v("scope.period", Status.UNKNOWN, reason, cite, values=values, missing=missing)
     if param.compare(day):
         first = "含当日" if param.comparison == ">=" else "不含当日"
-        reason = f"{what} {day} 在本意见执行期内（{start} 起执行，{first}）"
+        reason = f"{what} {values[what]} 在本意见执行期内（{start} 起执行，{first}）"
         return _v("scope.period", Status.PASS, reason, cite, values=values)
-    reason = f"{what} {day} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
+    reason = f"{what} {values[what]} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
     return _v("scope.period", Status.FAIL, reason, cite, values=values)
 
 

@@ -708,8 +708,10 @@ def _is_ole2_workbook(path: Path) -> bool:
     """An Excel 97–2003 compound file that is no password-protected workbook (Office keeps
     those in a compound file too: :func:`_is_encrypted`)."""
     with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-    return head.startswith(_OLE2) and not _is_encrypted(head)
+        if fh.read(len(_OLE2)) != _OLE2:  # most files: four bytes read
+            return False
+        head = _OLE2 + fh.read(1 << 20)
+    return not _is_encrypted(head)
 
 
 def _is_zip(path: Path) -> bool:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from landgov.core.collect import split_items
 from landgov.core.vocab import Eligibility
 from landgov.efficiency import grade_enterprises
 from landgov.far.zengrong import check_parcels
@@ -241,10 +242,13 @@ def test_contract_date_given_as_a_month_is_judged_as_the_whole_month(shangyu):
     assert check_idle(parcels, profile=shangyu, as_of="2024-06-30").iloc[0].status is F
     unsure = check_idle(parcels, profile=shangyu, as_of="2024-06-29").iloc[0]
     assert unsure.status is U
-    assert unsure.missing == (
-        "约定开工日期只写到 2023-06-01～2023-06-30：至基准日 2024-06-29 按最早一天已满1年、"
-        "按最晚一天未满",
+    said = (
+        "约定开工日期只写到 2023-06-01～2023-06-30：至基准日 2024-06-29 按最早一天已满1年，"
+        "按最晚一天未满"
     )
+    assert unsure.missing == (said,)
+    # one to-verify item as the lists split them (「、」 outside brackets), not two
+    assert list(split_items("、".join(unsure.missing))) == [said]
     assert check_idle(parcels, profile=shangyu, as_of="2024-05-31").iloc[0].status is P
 
 
@@ -261,7 +265,7 @@ def test_recoverable_is_not_known_when_the_month_straddles_two_years(shangyu):
     assert got.status is F
     assert got.values["recoverable"] is None
     assert (
-        "约定开工日期只写到 2022-06-01～2022-06-30，按最早一天已满2年、按最晚一天未满" in got.reason
+        "约定开工日期只写到 2022-06-01～2022-06-30，按最早一天已满2年，按最晚一天未满" in got.reason
     )
     assert "是否可无偿收回待核实" in got.reason
     # all of June two full years before: recoverable, as a day would be

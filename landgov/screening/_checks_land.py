@@ -225,7 +225,7 @@ def _contract_straddling(
             span = span_text(first.iat[i].date(), last.iat[i].date())
             words.iat[i] = (
                 f"约定开工日期只写到 {span}：至基准日 {when.date()} 按最早一天已满"
-                f"{limit.value}年、按最晚一天未满"
+                f"{limit.value}年，按最晚一天未满"  # no 「、」: the items are 「、」-joined
             )
             months.iat[i] = years.iat[i] = np.nan
     return months, years, words
@@ -355,7 +355,7 @@ def _idle_verdict(
         reason += f"；已满{recover.value}年，可无偿收回（{_described(recover)}）"
     elif values["recoverable"] is None:
         reason += (
-            f"；约定开工日期只写到 {span_text(first, last)}，按最早一天已满{recover.value}年、"
+            f"；约定开工日期只写到 {span_text(first, last)}，按最早一天已满{recover.value}年，"
             f"按最晚一天未满，是否可无偿收回待核实（{_described(recover)}）"
         )
     if values["recoverable"] is not False and recover.citation is not None:

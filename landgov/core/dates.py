@@ -7,7 +7,10 @@ the same ways. Every stage reads dates through this module:
 - :func:`read_date` — one cell, with the problem text the readers put in the problems table;
   a year and month alone (``2024年3月``, ``2024.3``) — or a half-year or a quarter
   (``2027年上半年``, ``2027年第三季度``, ``2027年Q3``) — is read as its first day, or for a
-  deadline (``month_only="last"``) its last day, and the problem text says which;
+  deadline (``month_only="last"``) its last day, and the problem text says which; a field
+  judged on a span (``month_only="period"``: the plot's contract, start and completion dates,
+  a record's and a rectification's, an application's) keeps its first day and, in a companion
+  column (:func:`latest_name`), its last, so a check decides only where all of it agrees;
 - :func:`read_year` — one cell of a year field (投产年份): ``2024``, ``2024年``,
   ``二〇二四年``, ``2024年3月``, ``2024.3``, a date, or an Excel date serial (with a problem
   text saying how it was read);

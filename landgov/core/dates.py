@@ -59,6 +59,7 @@ __all__ = [
     "full_years",
     "latest_day",
     "latest_name",
+    "latest_value",
     "parse_as_of",
     "parse_date",
     "read_date",
@@ -613,6 +614,21 @@ def latest_day(value: object) -> dt.date | None:
     """
     first, last = read_date(value)[0], read_date(value, month_only="last")[0]
     return last if first is not None and last is not None and last != first else None
+
+
+def latest_value(value: object, companion: object = None) -> dt.date | None:
+    """The last day a cell of a ``month_only="period"`` field may mean: the readers' companion
+    cell (:func:`latest_name`) when given, else :func:`latest_day` of the cell itself (a frame
+    built in code); ``None`` for a day. The one-cell form of what screening reads per column
+    (``landgov.screening._common._period_dates``), as :func:`unread_value` is of the unread
+    text.
+
+    >>> latest_value("2024-06-18", dt.date(2024, 6, 30)), latest_value("2024年7月")
+    (datetime.date(2024, 6, 30), datetime.date(2024, 7, 31))
+    >>> latest_value(dt.date(2024, 7, 1)) is None
+    True
+    """
+    return parse_date(companion) or latest_day(value)
 
 
 #: Between a set-aside date and why it was set aside in a companion cell (:func:`set_aside_text`):

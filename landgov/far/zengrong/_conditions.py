@@ -14,8 +14,8 @@ from landgov.core.compare import compare, measured, shown
 from landgov.core.compare import describe as describe_threshold
 from landgov.core.dates import (
     day_or_span,
-    latest_day,
     latest_name,
+    latest_value,
     parse_date,
     unread_name,
     unread_value,
@@ -426,8 +426,7 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     values: dict[str, object] = {"首次开发": declared}
     cell = case.parcel.get("completion_date")
     done = parse_date(cell)  # the readers' parser: 0 is no date (a month: its first day)
-    # a month's last day: the readers' companion cell, or for a frame built in code the cell
-    latest = parse_date(case.parcel.get(latest_name("completion_date"))) or latest_day(cell)
+    latest = latest_value(cell, case.parcel.get(latest_name("completion_date")))  # a month's
     # a 竣工日期 written but no date (「2025」, 「待定」) may say 尚未完成: never read as blank
     unread = unread_value(cell, case.parcel.get(unread_name("completion_date")))
     if unread is not None:

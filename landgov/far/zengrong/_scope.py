@@ -7,8 +7,8 @@ import math
 from landgov.core.compare import shown
 from landgov.core.dates import (
     day_or_span,
-    latest_day,
     latest_name,
+    latest_value,
     parse_date,
     span_text,
     unread_name,
@@ -359,8 +359,8 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
     # a month (quarter, half-year) is all of it: in the period only when its first day is
     latest = None
     if case.application is not None:
-        raw_latest = case.application.get(latest_name("application_date"))
-        latest = parse_date(raw_latest) or latest_day(case.application.get("application_date"))
+        app = case.application
+        latest = latest_value(app.get("application_date"), app.get(latest_name("application_date")))
     values = {what: day_or_span(day, latest), "施行日期": str(start)}
     if latest is not None and not param.compare(day) and param.compare(latest):
         reason = (

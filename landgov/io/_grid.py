@@ -421,10 +421,19 @@ def _sheet_grid(ws: Any) -> _Grid:
         value = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
         if type(value) in (int, float) and math.isfinite(value):
             rows[r - 1][c - 1] = _percent_text(value)  # read as a percentage, by its unit
-    merges = []
-    for rng in ws.merged_cells.ranges:
-        r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
-        merges.append((r0, c0, r1, c1))
+    merges = [
+        (rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1)
+        for rng in ws.merged_cells.ranges
+    ]
+    _fill_merges(rows, merges)
+    meta = {"format": "xlsx", "sheet": ws.title, **_hidden_parts(ws, len(rows))}
+    return _Grid(rows, list(range(1, len(rows) + 1)), merges, meta)
+
+
+def _fill_merges(rows: list[list[object]], merges: list[tuple[int, int, int, int]]) -> None:
+    """Fill each merged range (0-based ``r0, c0, r1, c1``, inclusive) with its first cell's
+    value, as Excel shows it, in place; rows are widened to hold it."""
+    for r0, c0, r1, c1 in merges:
         if r0 >= len(rows):
             continue
         value = rows[r0][c0] if c0 < len(rows[r0]) else None
@@ -432,8 +441,6 @@ def _sheet_grid(ws: Any) -> _Grid:
             rows[r].extend([None] * (c1 + 1 - len(rows[r])))
             for c in range(c0, c1 + 1):
                 rows[r][c] = value
-    meta = {"format": "xlsx", "sheet": ws.title, **_hidden_parts(ws, len(rows))}
-    return _Grid(rows, list(range(1, len(rows) + 1)), merges, meta)
 
 
 def _hidden_parts(ws: Any, height: int) -> dict[str, list[int]]:
@@ -635,16 +642,9 @@ def _xls_grid(ws: _XlsSheet) -> _Grid:
     ranges filled with their first cell, hidden rows and columns noted."""
     book, sheet = ws.book, ws.sheet
     rows = [[_xls_value(book, sheet, r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
-    merges = []
-    for r0, r_end, c0, c_end in sheet.merged_cells:  # half-open ranges
-        merges.append((r0, c0, r_end - 1, c_end - 1))
-        if r0 >= len(rows):
-            continue
-        value = rows[r0][c0] if c0 < len(rows[r0]) else None
-        for r in range(r0, min(r_end, len(rows))):
-            rows[r].extend([None] * (c_end - len(rows[r])))
-            for c in range(c0, c_end):
-                rows[r][c] = value
+    # xlrd's ranges are half-open (rlo, rhi, clo, chi)
+    merges = [(r0, c0, r_end - 1, c_end - 1) for r0, r_end, c0, c_end in sheet.merged_cells]
+    _fill_merges(rows, merges)
     hidden_rows = sorted(
         r for r, info in sheet.rowinfo_map.items() if info.hidden and r < len(rows)
     )
@@ -729,17 +729,18 @@ def _load(
     if not path.is_file():
         raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
     suffix = path.suffix.lower()
+    sheet = sheet if sheet is not None else sheet_for(role)
     if suffix in _EXCEL_SUFFIXES and _is_ole2_workbook(path):  # an .xls renamed .xlsx
-        grid = _load_xls(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        grid = _load_xls(path, sheet, rank, role)
         grid.meta["format_note"] = f"扩展名为 {suffix}，内容是旧版 .xls 工作簿，已按 .xls 读取"
         return grid
     if suffix in _EXCEL_SUFFIXES or _is_zip(path):  # a workbook renamed .xls/.csv is one still
-        grid = _load_xlsx(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        grid = _load_xlsx(path, sheet, rank, role)
         if suffix not in _EXCEL_SUFFIXES:
             grid.meta["format_note"] = f"扩展名为 {suffix}，内容是 .xlsx 工作簿，已按 .xlsx 读取"
         return grid
     if suffix == ".xls":
-        return _load_xls(path, sheet if sheet is not None else sheet_for(role), rank, role)
+        return _load_xls(path, sheet, rank, role)
     if suffix in _CSV_SUFFIXES:
         return _load_csv(path)
     if suffix in _WPS_SUFFIXES:

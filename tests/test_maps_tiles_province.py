@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 from _cli import assert_clean_error, run_cli
 
+from landgov.errors import DataFileError
 from landgov.maps.tiles import build_tiles
 from landgov.maps.tiles._province import is_province_run, load_province, target_status
 from landgov.province import generate_province, run_province
@@ -175,3 +176,29 @@ def test_cli_refuses_a_changed_province_run(province_run: Path, tmp_path: Path) 
     assert_clean_error(
         run_cli("map", str(changed), "--out", str(tmp_path / "m")), contains="province"
     )
+
+
+def test_a_damaged_county_file_is_named_and_the_other_counties_still_drawn(
+    province_run: Path, tmp_path: Path
+) -> None:
+    """A county's 镇街 file damaged after the run (its hash resealed or never checked): the map
+    names the county, the file and 「无法读取」; it no longer says the layer is absent."""
+    damaged = tmp_path / "damaged"
+    shutil.copytree(province_run, damaged)
+    section = json.loads((damaged / "manifest.json").read_text(encoding="utf-8"))["province"]
+    entry = next(e for e in section["counties"] if e["name"] == "柯桥区")
+    towns = damaged / entry["folder"] / "landgov_townships.parquet"
+    towns.write_bytes(towns.read_bytes()[:500])
+    result = load_province(damaged)
+    [note] = [n for n in result.notes if n.startswith("柯桥区：")]
+    assert "landgov_townships.parquet" in note and "无法读取" in note, note
+    assert set(result.townships["county"]) == {"越城区", "西湖区"}
+
+
+def test_a_damaged_province_layer_is_a_clean_error(province_run: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(province_run, damaged)
+    parquet = damaged / "province.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:-2000])
+    with pytest.raises(DataFileError, match=r"province\.parquet 无法读取（不是完整的 Parquet"):
+        load_province(damaged)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyogrio
 
+from landgov.core.runread import read_run_layer
 from landgov.core.townnames import township_order
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import DataFileError
@@ -96,7 +96,7 @@ def _change_frame(folder: Path, codes: pd.Series) -> pd.DataFrame:
             f"{folder} 中没有 changes.gpkg：不是 landgov compare 的输出文件夹。"
             "处理：--compare 指定 landgov compare 旧期 新期 --out 文件夹 写出的那个文件夹"
         )
-    changes = pyogrio.read_dataframe(folder / "changes.gpkg", layer="changes", read_geometry=False)
+    changes = read_run_layer(folder / "changes.gpkg", "changes", geometry=False)
     changes["change_class"] = changes.apply(_change_class, axis=1)
     by_code: dict[str, str] = {}
     for side in ("old_ids", "new_ids"):  # the map's run may be either year: new codes win

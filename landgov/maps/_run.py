@@ -9,7 +9,6 @@ SHA-256 of every file against the manifest (:func:`landgov.core.runfolder.verify
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from landgov.core.columns import label
 from landgov.core.runfolder import GPKG, MANIFEST, stage_view
 from landgov.core.runfolder import verify as verify_folder
+from landgov.core.runread import read_run_layer, run_layers
 from landgov.errors import CRSError, DataFileError, SchemaError
 
 __all__ = ["LAYER_LABELS", "PARCEL_FIELDS", "RunData", "load_run"]
@@ -122,12 +121,6 @@ def _read_manifest(path: Path, notes: list[str]) -> dict[str, Any]:
     return stage_view(data, "screen")
 
 
-def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # e.g. "no geometry column" notices
-        return gpd.read_file(gpkg, layer=layer, engine="pyogrio")
-
-
 def _check_crs(frame: gpd.GeoDataFrame, layer: str, gpkg: Path) -> None:
     if frame.crs is None:
         raise CRSError(
@@ -184,7 +177,7 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
         verify_folder(path)
     notes: list[str] = []
     manifest = _read_manifest(path, notes)
-    present = {str(row[0]) for row in pyogrio.list_layers(gpkg)}
+    present = set(run_layers(gpkg))
     if "parcels" not in present:
         raise SchemaError(
             f"{gpkg} 没有 parcels 图层（所见图层：{'、'.join(sorted(present)) or '无'}）。"
@@ -205,7 +198,7 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
         if name not in present:
             notes += _absent_note(name, present)
             continue
-        frame = _read_layer(gpkg, name)
+        frame = read_run_layer(gpkg, name)
         if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
             _check_crs(frame, name, gpkg)
         layers[name] = frame

@@ -31,7 +31,6 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import pyogrio
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -43,6 +42,7 @@ from landgov.core.dates import date_text
 from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
+from landgov.core.runread import read_run_layer, run_layers
 from landgov.core.vocab import DISTRICT, NO_TARGET
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
@@ -113,10 +113,9 @@ def _text(value: Any, digits: int | None = None) -> str:
 
 
 def _read(gpkg: Path, layer: str) -> pd.DataFrame | None:
-    present = {str(row[0]) for row in pyogrio.list_layers(gpkg)}
-    if layer not in present:
+    if layer not in run_layers(gpkg):
         return None
-    return pyogrio.read_dataframe(gpkg, layer=layer)
+    return read_run_layer(gpkg, layer)
 
 
 def _township_table(summary: pd.DataFrame) -> Table:

@@ -20,6 +20,7 @@ import pandas as pd
 import pyogrio
 
 from landgov.core.columns import COLUMNS
+from landgov.core.runread import read_run_layer, run_layers
 
 __all__ = ["DBF_TEXT_BYTES", "ENCODING", "ShapefileExport", "export_shapefiles", "short_names"]
 
@@ -105,13 +106,11 @@ def export_shapefiles(gpkg: Path, out_dir: Path) -> ShapefileExport:
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ShapefileExport()
     counts = {"replaced": 0, "cut": 0}
-    for name, geometry_type in pyogrio.list_layers(gpkg):
-        layer = str(name)
+    for layer, geometry_type in run_layers(gpkg).items():
         if geometry_type is None:
-            if layer != "layer_styles":
-                result.skipped.append(layer)
+            result.skipped.append(layer)
             continue
-        frame = gpd.read_file(gpkg, layer=layer)
+        frame = read_run_layer(gpkg, layer)
         columns = [c for c in frame.columns if c != frame.geometry.name]
         names = short_names(columns)
         data = pd.DataFrame(

@@ -226,9 +226,9 @@ def _written_for(run_dir: str | Path) -> dict[str, object]:
 
 def _read_far(run_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The 增容 plots and applications of a run folder (``landgov far``)."""
-    import pyogrio
 
     from landgov.core.runfolder import GPKG
+    from landgov.core.runread import read_run_layer, read_run_parquet, run_layers
     from landgov.errors import DataFileError
     from landgov.run.far import PARQUET_FAR
 
@@ -237,11 +237,10 @@ def _read_far(run_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         raise DataFileError(
             f"{folder} 中没有增容结果（{PARQUET_FAR}）：请先运行 landgov far --out {folder}"
         )
-    screened = pd.read_parquet(folder / PARQUET_FAR)
-    layers = {str(row[0]) for row in pyogrio.list_layers(folder / GPKG)}
+    screened = read_run_parquet(folder / PARQUET_FAR, geometry=False)
     apps = None
-    if "far_applications" in layers:
-        apps = pyogrio.read_dataframe(folder / GPKG, layer="far_applications", read_geometry=False)
+    if "far_applications" in run_layers(folder / GPKG):
+        apps = read_run_layer(folder / GPKG, "far_applications", geometry=False)
     return screened, apps
 
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from landgov.core.dates import parse_date
 from landgov.core.editable import RUN_DATE
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, stage_view, verify
+from landgov.core.runread import read_run_layer, run_layers
 from landgov.errors import DataFileError, LandgovError
 from landgov.policy import Profile, load_profile
 
@@ -81,8 +81,9 @@ class ScreeningResult:
         return f"{prof.get('name', '未知')} v{prof.get('version', '?')}"
 
 
-def _table(gpkg: Path, name: str) -> pd.DataFrame:
-    return pyogrio.read_dataframe(gpkg, layer=name, read_geometry=False)
+def _table(gpkg: Path, name: str, layers: set[str]) -> pd.DataFrame:
+    """A table of the run without its geometry; empty when the run has no such layer."""
+    return read_run_layer(gpkg, name, geometry=False) if name in layers else pd.DataFrame()
 
 
 def read_screening(folder: str | Path) -> ScreeningResult:
@@ -99,20 +100,20 @@ def read_screening(folder: str | Path) -> ScreeningResult:
     manifest = verify(folder)
     screen = stage_view(manifest, "screen")
     gpkg = folder / GPKG
-    layers = {str(row[0]) for row in pyogrio.list_layers(gpkg)} if gpkg.is_file() else set()
+    layers = set(run_layers(gpkg)) if gpkg.is_file() else set()
     if "parcels" not in layers or "governance" not in layers:
         raise DataFileError(
             f"{folder} 中没有筛查结果（{GPKG} 的 parcels、governance 图层）："
             "请先运行 landgov screen"
         )
-    parcels = gpd.read_file(gpkg, layer="parcels")
-    governance = gpd.read_file(gpkg, layer="governance")
+    parcels = read_run_layer(gpkg, "parcels")
+    governance = read_run_layer(gpkg, "governance")
     for frame in (parcels, governance):
         frame["parcel_id"] = frame["parcel_id"].astype(str)
-    ents = _table(gpkg, "enterprises") if "enterprises" in layers else pd.DataFrame()
+    ents = _table(gpkg, "enterprises", layers)
     if "uscc" in ents:
         ents["uscc"] = ents["uscc"].map(lambda v: None if is_missing(v) else str(v).strip())
-    towns = _table(gpkg, "township_summary") if "township_summary" in layers else pd.DataFrame()
+    towns = _table(gpkg, "township_summary", layers)
     return ScreeningResult(
         folder=folder,
         parcels=parcels,

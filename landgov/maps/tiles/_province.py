@@ -13,7 +13,6 @@ the county folders and the cities are totalled without province targets (a note 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +21,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from landgov.core.compare import reached
 from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, read_manifest
 from landgov.core.runfolder import verify as verify_folder
+from landgov.core.runread import read_run_layer, read_run_parquet, run_layers
 from landgov.core.vocab import DISTRICT, NO_TARGET, PROVINCE
 from landgov.errors import DataFileError, SchemaError
 from landgov.maps._run import RunData
@@ -101,35 +100,31 @@ def target_status(now: Any, target: Any) -> str:
     return "已达目标" if reached(float(now), float(target)) else "未达目标"
 
 
-def _read_layer(gpkg: Path, layer: str) -> pd.DataFrame | None:
-    try:
-        if layer not in {str(r[0]) for r in pyogrio.list_layers(gpkg)}:
-            return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return pyogrio.read_dataframe(gpkg, layer=layer)
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
-        return None
-
-
 def _county_townships(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """A county run's 镇街 layer and its 镇街汇总 table (with the 全区 row).
 
     A county of a province run writes them to ``landgov_townships.parquet`` (it has no
     GeoPackage); a run made on its own has them in ``landgov.gpkg``.
+
+    Raises
+    ------
+    DataFileError
+        The file is damaged.
     """
     parquet = folder / PARQUET_TOWNSHIPS
     if parquet.is_file():
-        try:
-            table = gpd.read_parquet(parquet)
-        except ValueError:  # no geometry column: a county without 镇街 boundaries
-            return None, pd.read_parquet(parquet)
+        table = read_run_parquet(parquet)
+        if not isinstance(table, gpd.GeoDataFrame):  # a county without 镇街 boundaries
+            return None, table
         drawn = table[table.geometry.notna() & ~table.geometry.is_empty]
         return drawn, table
     gpkg = folder / GPKG
     if not gpkg.is_file():
         return None, None
-    return _read_layer(gpkg, "townships"), _read_layer(gpkg, "township_summary")
+    present = run_layers(gpkg)
+    layer = read_run_layer(gpkg, "townships") if "townships" in present else None
+    table = read_run_layer(gpkg, "township_summary") if "township_summary" in present else None
+    return layer, table
 
 
 def _county_folders(
@@ -141,7 +136,11 @@ def _county_folders(
         if not entry.get("ok") or not entry.get("folder"):
             continue
         head = {k: entry.get(k) for k in ("code", "name", "city_code", "city", "profile")}
-        layer, table = _county_townships(path / str(entry["folder"]))
+        try:
+            layer, table = _county_townships(path / str(entry["folder"]))
+        except DataFileError as exc:  # the other counties are still drawn
+            notes.append(f"{entry.get('name')}：{exc}；镇街边界从略")
+            continue
         if layer is None and table is None:
             notes.append(f"{entry.get('name')}：县级结果中没有镇街图层，镇街边界从略")
             continue
@@ -255,7 +254,7 @@ def load_province(path: str | Path, *, verify: bool = False) -> ProvinceData:
             f"{path} 中没有 {GEOPARQUET}：全省没有一个县（市、区）处理完成，无可制图的地块；"
             "请查看 province.xlsx「处理失败」表，修正后重新运行"
         )
-    parcels = _plain_dtypes(gpd.read_parquet(parquet))
+    parcels = _plain_dtypes(read_run_parquet(parquet))
     if "parcel_id" not in parcels:
         raise SchemaError(f"{parquet} 缺少 parcel_id 列：请用 landgov screen 重新生成")
     notes: list[str] = []

@@ -1,0 +1,111 @@
+"""A run folder whose files are damaged after the run: every command that reads it says so.
+
+The manifest's hashes catch a changed file where a command checks them. A file can still be
+damaged with the manifest "resealed" (a copy tool, a disk fault before the seal, somebody who
+rewrote the hashes), and ``landgov map`` does not check by default. Each command that builds on
+a run must then stop with 「错误：」 naming the file (and the layer), exit 2, and no
+traceback: before, GDAL's, SQLite's or Arrow's error went up as a crash report (exit 3).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from _cli import assert_clean_error, run_cli
+
+from landgov.core.runfolder import file_sha256
+
+
+def _reseal(run: Path) -> None:
+    """Write every file's new hash and size into the manifest, as a careless tool would."""
+    path = run / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for name, entry in manifest["files"].items():
+        entry["sha256"] = file_sha256(run / name)
+        entry["bytes"] = (run / name).stat().st_size
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def _copy(demo_run: Path, to: Path) -> Path:
+    run = to / "结果 副本"
+    shutil.copytree(demo_run / "out" / "demo", run)
+    return run
+
+
+@pytest.fixture(scope="module")
+def bad_text(demo_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo run with bytes that are not UTF-8 in a text cell of the 治理清单 layer."""
+    run = _copy(demo_run, tmp_path_factory.mktemp("damaged"))
+    with sqlite3.connect(run / "landgov.gpkg") as con:
+        # GDAL's R-tree triggers name these functions; 「empty」 makes them drop the row's box
+        con.create_function("ST_IsEmpty", 1, lambda _geom: 1)
+        for name in ("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+            con.create_function(name, 1, lambda _geom: 0.0)
+        con.execute(
+            "UPDATE governance SET holder = CAST(X'E4C6C6' AS TEXT) "
+            "WHERE fid = (SELECT MIN(fid) FROM governance)"
+        )
+    con.close()
+    _reseal(run)
+    return run
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("map", "{run}", "--out", "{out}/图.html"),
+        ("export", "{run}", "--out", "{out}/导出"),
+        ("packet", "{run}", "--out", "{out}/材料.pdf"),
+        ("verify", "{run}", "--out", "{out}/核实表.xlsx"),
+        ("override", "{run}", "--out", "{out}/认定表.xlsx"),
+        ("compare", "{run}", "{run}", "--out", "{out}/比较"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_text_that_is_not_utf8_in_a_layer_is_named_by_every_command(
+    bad_text: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    args = [a.format(run=bad_text, out=tmp_path) for a in command]
+    text = assert_clean_error(run_cli(*args), contains="landgov.gpkg 的图层「governance」无法读取")
+    assert "文字无法按 UTF-8 解读" in text and "处理：重新运行 landgov screen" in text, text
+
+
+def test_a_cut_short_geopackage_is_a_damaged_database(demo_run: Path, tmp_path: Path) -> None:
+    run = _copy(demo_run, tmp_path)
+    gpkg = run / "landgov.gpkg"
+    gpkg.write_bytes(gpkg.read_bytes()[:5_000_000])
+    _reseal(run)
+    assert_clean_error(
+        run_cli("map", run, "--out", tmp_path / "图.html"),
+        contains="landgov.gpkg 无法读取（数据库已损坏",
+    )
+
+
+def test_a_geopackage_whose_header_is_overwritten_is_no_geopackage(
+    demo_run: Path, tmp_path: Path
+) -> None:
+    run = _copy(demo_run, tmp_path)
+    with (run / "landgov.gpkg").open("r+b") as handle:
+        handle.write(b"\0" * 16)
+    _reseal(run)
+    assert_clean_error(
+        run_cli("verify", run, "--out", tmp_path / "核实表.xlsx"),
+        contains="landgov.gpkg 无法读取（不是可识别的 GeoPackage",
+    )
+
+
+def test_a_cut_short_far_parquet_is_named_by_the_far_override_sheet(
+    demo_run: Path, tmp_path: Path
+) -> None:
+    run = _copy(demo_run, tmp_path)
+    parquet = run / "landgov_far.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:1000])
+    _reseal(run)
+    assert_clean_error(
+        run_cli("override", run, "--far", "--out", tmp_path / "认定表.xlsx"),
+        contains="landgov_far.parquet 无法读取（不是完整的 Parquet 文件",
+    )

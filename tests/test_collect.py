@@ -10,9 +10,12 @@ from landgov.core.collect import (
     DEPARTMENTS,
     FIELD_SOURCES,
     parse_item,
+    plot_field_item,
     render_text,
     split_items,
 )
+from landgov.screening.paths import RECOVERABLE_UNKNOWN
+from tests._hand import firms, parcels_of, screen_plots, square
 
 USCC = "91330602MA2BDUNA5X"
 ASSESS = f"企业表字段 two_high_assessment（逐一评估结论：符合/不符合要求，{USCC}）"
@@ -64,6 +67,11 @@ FORMS = [
     ("整改情况（是否整改、整改完成日期）", "综合行政执法局", None),
     ("记录日期（判断是否在时限内）", "综合行政执法局", None),
     ("连片分析结果 block_large（先运行 blocks.find_blocks）", "无需收集", None),
+    # a plot's cell that decides nothing as written (plot_field_item)
+    ("宗地字段 contract_start_date【约定开工日期「待定」无法识别为日期】", "自然资源局", None),
+    ("宗地字段 start_date【实际开工日期只写到 2024-06-01～2024-06-30】", "自然资源局", None),
+    ("宗地字段 completion_date【竣工日期「2023」无法识别为日期】", "自然资源局", None),
+    ("宗地字段 floor_area_m2【登记值 0 应为空白，请核实】", "自然资源局", None),
 ]
 
 _ASCII_FIELD = re.compile(r"[a-z]+_[a-z_]+|\b(?:pairs|planning|demolition|compliance|far)\b")
@@ -112,3 +120,47 @@ def test_unknown_text_is_kept_with_no_department():
 def test_one_department_per_field_in_one_table():
     assert set(DEPARTMENTS) >= {"统计局", "税务局", "供电公司", "自然资源局", "经信局"}
     assert all(s.label and s.department for s in FIELD_SOURCES.values())
+
+
+def test_a_plot_date_that_decides_nothing_is_filed_under_its_department(shangyu):
+    """A plot whose 待核实 rests on a date cell written but no date, a month across the line,
+    or a recorded 0 standing for a blank: each item is filed under 自然资源局, the one that
+    holds the plot's records, and stays one item. Before, these items were the check's words
+    alone: 问题分送 and the 核实表 filed them under 「—」, and the 0's words (which hold 「、」)
+    were cut into pieces.
+
+    Plots (nothing built by a covering buildings layer, as of 2024-06-29, 满一年):
+      0  约定开工 「待定」; 竣工 「2023」 → contract and completion items
+      1  约定开工 「2023年6月」 → from 06-01 a full year, from 06-30 not → the span item
+      2  约定开工 2020-01-01, 实际开工 「2024年6月」 → started on or before 06-29 not known
+      3  竣工 2021-05-01 (so started) but 建筑面积 0 and 容积率 0 → 用而未尽: the 0 is a blank
+    """
+    parcels = parcels_of(
+        [square(10.0, i) for i in range(4)],
+        contract_start_date=["待定", "2023年6月", "2020-01-01", "2020-01-01"],
+        start_date=[None, None, "2024年6月", None],
+        completion_date=["2023", None, None, "2021-05-01"],
+    )
+    parcels["floor_area_m2"] = 0.0
+    parcels["far_declared"] = [None, None, None, 0.0]
+    parcels["buildings_cover"] = True
+    parcels["n_buildings"] = 0
+    got = screen_plots(shangyu, parcels, firms(4), as_of="2024-06-29").parcels
+    listed = [list(split_items(render_text(t))) for t in got["to_verify"]]
+    wanted = [
+        [
+            "出让合同约定开工日期（约定开工日期「待定」无法识别为日期）",
+            "竣工日期（竣工日期「2023」无",
+        ],
+        ["出让合同约定开工日期（约定开工日期只写到 2023-06-01～2023-06-30"],
+        ["实际开工日期或建筑面积（实际开工日期只写到 2024-06-01～2024-06-30"],
+        ["建筑面积（平方米）（登记值 0 应为空白，请核实）〔自然资源局〕"],
+    ]
+    for items, starts in zip(listed, wanted, strict=True):
+        for start in starts:
+            [item] = [i for i in items if i.startswith(start)]
+            assert parse_item(item).department == "自然资源局", item
+        assert all(parse_item(i).department != "—" for i in items), items
+    # the R1 path's item when 可无偿收回 is not known (screening.paths)
+    assert parse_item(str(render_text(RECOVERABLE_UNKNOWN))).department == "自然资源局"
+    assert render_text(plot_field_item("start_date", "甲、乙")).count("、") == 1  # one item

@@ -32,6 +32,7 @@ __all__ = [
     "Need",
     "Source",
     "parse_item",
+    "plot_field_item",
     "render_text",
     "split_items",
 ]
@@ -67,6 +68,7 @@ FIELD_SOURCES: dict[str, Source] = {
     "floor_area_m2": Source("建筑面积（平方米）", "自然资源局"),
     "contract_start_date": Source("出让合同约定开工日期", "自然资源局"),
     "start_date": Source("实际开工日期或建筑面积", "自然资源局"),
+    "completion_date": Source("竣工日期", "自然资源局"),
     "buildings": Source("建筑图层（覆盖该宗地）或现场核查是否已动工", "自然资源局"),
     "planning": Source("规划用途及工业用地控制线", "自然资源局"),
     "demolition": Source("近年拆迁计划范围", "房屋征收部门"),
@@ -132,6 +134,20 @@ NO_COMPLIANCE_TABLE = (
     "违法违规记录表 compliance（uscc、parcel_id、category、severity、record_date、"
     "rectified 整改情况、rectified_date 整改完成日期）"
 )
+
+
+def plot_field_item(field: str, words: str) -> str:
+    """The internal form of a plot field whose cell decides nothing as written: ``words`` say
+    why (「约定开工日期「待定」无法识别为日期」, a month across the line, a recorded 0 that
+    stands for a blank). Rendered 「出让合同约定开工日期（约定开工日期「待定」无法识别为日期）
+    〔自然资源局〕」: the item keeps the plot's own words and is filed under the department that
+    holds the field, as every other item is.
+
+    >>> render_text(plot_field_item("completion_date", "竣工日期「2023」无法识别为日期"))
+    '竣工日期（竣工日期「2023」无法识别为日期）〔自然资源局〕'
+    """
+    return f"宗地字段 {field}【{words}】"
+
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
 """Every department named in :data:`FIELD_SOURCES`, in table order."""
@@ -235,6 +251,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
             m["field"], m["uscc"], note=f"（现填「{m['seen']}」无法识别）" if m["seen"] else ""
         ),
     ),
+    (
+        re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})【(?P<words>[^】]*)】"),
+        lambda m: Need(m["field"], note=f"（{m['words']}）"),
+    ),
     (re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})（[^）]*）"), lambda m: Need(m["field"])),
 )
 
@@ -261,6 +281,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("整改情况", "整改完成日期", "记录日期", "问题类别", "严重程度"),
     ("企业表字段 energy_tce（",),
     ("企业表字段 ",),
+    ("宗地字段 ",),
     ("宗地字段 ",),
 )
 
@@ -318,19 +339,20 @@ def render_text(
     return text
 
 
-_ITEM_MARKS = re.compile("[〔（〕）、]")
+_ITEM_MARKS = re.compile("[〔（【〕）】、]")
 
 
 def split_items(text: object) -> Iterator[str]:
-    """The items of a 「、」-joined list, never splitting inside 〔…〕 or （…）."""
+    """The items of a 「、」-joined list, never splitting inside 〔…〕, （…） or 【…】 (the
+    internal form of :func:`plot_field_item`, before it is rendered)."""
     if not isinstance(text, str):
         return
     depth, start = 0, 0
     for m in _ITEM_MARKS.finditer(text):  # the other characters change nothing
         ch = m.group()
-        if ch in "〔（":
+        if ch in "〔（【":
             depth += 1
-        elif ch in "〕）":
+        elif ch in "〕）】":
             depth = max(depth - 1, 0)
         elif depth == 0:  # 「、」 outside brackets
             i = m.start()

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landgov.core.collect import PLOT_AREA, PLOT_FLOOR
+from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, plot_field_item
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column, full_years, span_text
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
@@ -250,6 +250,11 @@ def _zero_words(parcels: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=parcels.index, dtype=object)
 
 
+#: The plot field a to-verify item names for each key of the idle check's ``unread`` words:
+#: the date fields are their own; a recorded 0 set aside is the 建筑面积's.
+_FIELD_OF = {ZERO_SET_ASIDE: "floor_area_m2"}
+
+
 def _unread_notes(unread: dict[str, pd.Series]) -> list[tuple[tuple[str, str], ...]]:
     """Per plot, (field, words) of its date cells written but no date, in the order of
     ``unread`` (``("contract_start_date", "约定开工日期「待定」无法识别为日期")``, …); ``()`` for
@@ -306,8 +311,14 @@ def _idle_verdict(
     contract_unread = said.pop("contract_start_date", None)
     others = list(said.values())  # the start or completion date: whether building started
     told = f"（{'；'.join(others)}）" if others else ""
+    # each as a to-verify item of its field, filed under the department that holds it
+    other_items = [plot_field_item(_FIELD_OF.get(f, f), w) for f, w in said.items()]
     if is_missing(years):
-        missing = [contract_unread or "宗地字段 contract_start_date（约定开工日期）"]
+        missing = [
+            plot_field_item("contract_start_date", contract_unread)
+            if contract_unread
+            else "宗地字段 contract_start_date（约定开工日期）"
+        ]
         missing += [need_start] if started is None else []
         why = contract_unread or "约定开工日期缺失"
         return _verdict(
@@ -316,7 +327,7 @@ def _idle_verdict(
             f"{why}，无法判定是否闲置{told}",
             citation,
             values={},
-            missing=[*missing, *others],
+            missing=[*missing, *other_items],
         )
     y, m = int(years), int(months)
     first, last = (d.date() for d in contract)
@@ -341,7 +352,7 @@ def _idle_verdict(
                 f"阈值 {_described(cover_min)}），所用阈值（覆盖率或最低建筑高度）为"
                 "示例规则（非官方），不能单独认定已动工，请核实实际开工日期"
             )
-        missing = [need_start, *others]
+        missing = [need_start, *other_items]
         return _verdict(c, Status.UNKNOWN, reason, citation, values=values, missing=missing)
     values["recoverable"] = _holds(recover, y)
     if not values["recoverable"] and first < last and _holds(recover, full_years(first, as_of)):
@@ -652,8 +663,9 @@ def _built_unknown_verdict(origin: str, doubt: str) -> Verdict:
         "（已建成而利用不足；尚未建成的按供而未用判定）"
     )
     values = {"far": 0.0, "floor": None, "division": None}
+    missing = (plot_field_item("completion_date", doubt),)
     return _verdict(
-        Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values, missing=(doubt,)
+        Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values, missing=missing
     )
 
 
@@ -663,7 +675,7 @@ def _zero_aside_verdict(words: str, citation: Citation) -> Verdict:
     gives its 容积率 (``words``: :func:`landgov.far.ratio.zero_set_aside`): never 「容积率 0
     低于下限」 nor 「尚未建成」 on a 0 that stands for a blank."""
     values = {"far": None, "floor": None, "division": None}
-    missing = ("宗地字段 floor_area_m2（建筑面积）：登记值 0 应为空白，请核实",)
+    missing = (plot_field_item("floor_area_m2", "登记值 0 应为空白，请核实"),)
     return _verdict(
         Check.UNDER_USED, Status.UNKNOWN, f"容积率缺失：{words}", citation,
         values=values, missing=missing,

@@ -59,6 +59,7 @@ from landgov.far.zengrong import (
     NO_APPLICANT,
     PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
+    condition_note,
 )
 from landgov.io.applications import APPLICATION_FIELDS
 from landgov.io.fields import ENTERPRISE_FIELDS
@@ -558,7 +559,7 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
         cells = table.add_row().cells
         key = v.rule_id.removeprefix("zengrong.")
         _write_cell(cells[0], CONDITION_LABELS.get(key, key))
-        _write_cell(cells[1], v.explain())
+        _write_cell(cells[1], condition_note(v))
     _fix_widths(table, PRECHECK_WIDTHS_CM)
     meta = (
         f"核查日期：{_text(row.get('as_of'))}；产业目录版本：{_text(row.get('catalogue_edition'))}"

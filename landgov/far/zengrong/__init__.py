@@ -39,7 +39,7 @@ from landgov.far.zengrong._check import (
 )
 from landgov.far.zengrong._conditions import CONTROL_KEYS
 from landgov.far.zengrong._facts import plot_tax_gaps
-from landgov.far.zengrong._outcome import overall
+from landgov.far.zengrong._outcome import condition_note, overall
 from landgov.far.zengrong._zones import unmatched_zone_names
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "ZengrongInputs",
     "check_applications",
     "check_parcels",
+    "condition_note",
     "overall",
     "plot_tax_gaps",
     "unmatched_applications",

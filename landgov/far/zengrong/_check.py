@@ -40,7 +40,13 @@ from landgov.far.zengrong._facts import (
     _relaxation,
 )
 from landgov.far.zengrong._frame import judge_frame
-from landgov.far.zengrong._outcome import _evaluate, meeting_items, missing_items, overall
+from landgov.far.zengrong._outcome import (
+    _evaluate,
+    condition_note,
+    meeting_items,
+    missing_items,
+    overall,
+)
 from landgov.ids import normalize_uscc
 from landgov.link import LinkResult
 from landgov.policy import Profile
@@ -51,7 +57,7 @@ from landgov.verdict import Status, Verdict
 def _row_out(verdicts: Mapping[str, Verdict], relax: str) -> dict[str, Any]:
     """One output row (an application's): statuses, notes, the outcome and the verdicts."""
     row: dict[str, Any] = {k: v.status.value for k, v in verdicts.items()}
-    row |= {f"{k}_note": v.explain() for k, v in verdicts.items()}
+    row |= {f"{k}_note": condition_note(v) for k, v in verdicts.items()}
     row |= outcome_fields(verdicts, relax)
     row["verdicts"] = tuple(verdicts.values())
     return row

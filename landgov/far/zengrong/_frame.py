@@ -44,6 +44,7 @@ from landgov.far.zengrong._outcome import (
     Composed,
     _compose,
     _composed,
+    condition_note,
     relaxed,
 )
 from landgov.far.zengrong._reads import (
@@ -368,7 +369,7 @@ def _columns(judged: Mapping[str, _Judged], frame: _Frame, relax_text: list[str]
     for key, (_, codes) in judged.items():
         out[key] = _texts([v.status.value for v in firsts[key]], codes, index)
     for key, (_, codes) in judged.items():
-        out[f"{key}_note"] = _texts([v.explain() for v in firsts[key]], codes, index)
+        out[f"{key}_note"] = _texts([condition_note(v) for v in firsts[key]], codes, index)
     # the outcome reads less than the wording: one per distinct combination of what it reads
     reads = []
     for key, (_, codes) in judged.items():

@@ -189,6 +189,20 @@ def _rendered(item: str) -> str:
     return str(render_text(_AS_LISTED.get(item, item)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _rendered_note(text: str) -> str:
+    return str(render_text(text))
+
+
+def condition_note(verdict: Verdict) -> str:
+    """A condition's ``<condition>_note`` (:meth:`~landgov.verdict.Verdict.explain`: status,
+    reason, clause, 「（缺少：…）」) with every internal form of a missing input rendered as
+    the 待核实事项 list renders it (「拆迁计划图层 demolition」 → 「近年拆迁计划范围〔房屋征收
+    部门〕」): the note is read by people (the workbook, the map's popup, the 联席会议 材料), and
+    before, a run without a layer printed the readers' field names there."""
+    return _rendered_note(verdict.explain())
+
+
 def missing_items(verdicts: Mapping[str, Verdict]) -> list[str]:
     """The 待核实事项 of one row (the 增容审查's ``missing``), each item once, in the words of the
     底数清单 (:mod:`landgov.core.collect`: what to collect, and from which department): the
@@ -221,11 +235,9 @@ def overall(verdicts: Mapping[str, Verdict]) -> tuple[Eligibility, str]:
     fails = [k for k, v in verdicts.items() if v.status is Status.FAIL]
     if status is Status.FAIL:
         text = "；".join(f"{CONDITION_LABELS[k]}：{verdicts[k].reason}" for k in fails)
-        return Eligibility.INELIGIBLE, text
+        return Eligibility.INELIGIBLE, _rendered_note(text)
     if status is Status.UNKNOWN:
-        missing: list[str] = []
-        for v in verdicts.values():
-            missing += [m for m in v.missing if m not in missing]
+        missing = missing_items(verdicts)  # rendered, as the 待核实事项 column says them
         meeting = meeting_items(verdicts)
         if not meeting:
             return Eligibility.UNKNOWN, "待核实：" + "、".join(missing)

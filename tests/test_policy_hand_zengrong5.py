@@ -238,7 +238,7 @@ def test_completion_on_the_reference_day_and_the_day_after(official):
     assert got["cond2"].tolist() == [P, U, U, F]
     assert got["zengrong"].tolist() == [OK, TBD, TBD, NO]
     assert "宗地竣工日期 2024-07-01 晚于核查日 2024-06-30，两者不一致" in got["cond2_note"].iloc[1]
-    assert "宗地竣工日期（核实是否已竣工）" in got["missing"].iloc[1].split("、")
+    assert "竣工日期（核实是否已竣工）〔自然资源局〕" in got["missing"].iloc[1].split("、")
     assert "晚于" not in got["cond2_note"].iloc[2]
     assert "申请表：竣工验收（履约验收）情况" in got["missing"].iloc[2].split("、")
     assert "竣工日期 2024-07-01 晚于核查日 2024-06-30" in got["cond2_note"].iloc[3]

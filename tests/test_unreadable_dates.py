@@ -200,6 +200,8 @@ def test_first_development_names_an_unreadable_completion_date(official: Profile
     ).iloc[0]
     assert row["cond2"] == Status.UNKNOWN
     assert "宗地竣工日期「待定」无法识别为日期" in row["cond2_note"]
+    # the to-verify item screening lists for the same cell, filed under 自然资源局
+    assert "竣工日期（竣工日期「待定」无法识别为日期）〔自然资源局〕" in row["missing"].split("、")
 
 
 def test_application_date_written_but_no_date_is_named(official: Profile) -> None:

@@ -74,28 +74,31 @@ def test_text_that_is_not_utf8_in_a_layer_is_named_by_every_command(
     assert "文字无法按 UTF-8 解读" in text and "处理：重新运行 landgov screen" in text, text
 
 
-def test_a_cut_short_geopackage_is_a_damaged_database(demo_run: Path, tmp_path: Path) -> None:
-    run = _copy(demo_run, tmp_path)
-    gpkg = run / "landgov.gpkg"
+def _cut_short(gpkg: Path) -> None:
     gpkg.write_bytes(gpkg.read_bytes()[:5_000_000])
-    _reseal(run)
-    assert_clean_error(
-        run_cli("map", run, "--out", tmp_path / "图.html"),
-        contains="landgov.gpkg 无法读取（数据库已损坏",
-    )
 
 
-def test_a_geopackage_whose_header_is_overwritten_is_no_geopackage(
-    demo_run: Path, tmp_path: Path
+def _header_overwritten(gpkg: Path) -> None:
+    with gpkg.open("r+b") as handle:
+        handle.write(b"\0" * 16)
+
+
+@pytest.mark.parametrize(
+    ("damage", "command", "said"),
+    [
+        (_cut_short, ("map", "{run}", "--out", "{out}/图.html"), "数据库已损坏"),
+        (_header_overwritten, ("verify", "{run}", "--out", "{out}/核实表.xlsx"), "不是可识别的"),
+    ],
+    ids=["cut-short", "header-overwritten"],
+)
+def test_a_damaged_geopackage_is_named_with_what_is_wrong(
+    demo_run: Path, tmp_path: Path, damage, command: tuple[str, ...], said: str
 ) -> None:
     run = _copy(demo_run, tmp_path)
-    with (run / "landgov.gpkg").open("r+b") as handle:
-        handle.write(b"\0" * 16)
+    damage(run / "landgov.gpkg")
     _reseal(run)
-    assert_clean_error(
-        run_cli("verify", run, "--out", tmp_path / "核实表.xlsx"),
-        contains="landgov.gpkg 无法读取（不是可识别的 GeoPackage",
-    )
+    args = [a.format(run=run, out=tmp_path) for a in command]
+    assert_clean_error(run_cli(*args), contains=f"landgov.gpkg 无法读取（{said}")
 
 
 def test_a_cut_short_far_parquet_is_named_by_the_far_override_sheet(

@@ -28,17 +28,29 @@ import shapely.errors
 
 from landgov.errors import DataFileError
 
-__all__ = ["READ_ERRORS", "damaged_run_file", "read_run_layer", "read_run_parquet", "run_layers"]
+__all__ = [
+    "GDAL_ERRORS",
+    "READ_ERRORS",
+    "damaged_run_file",
+    "read_run_layer",
+    "read_run_parquet",
+    "run_layers",
+]
 
-#: What reading a damaged run file raises (OSError is left to the command line, which says
-#: what the system said: a missing file, no permission).
-READ_ERRORS: tuple[type[Exception], ...] = (
+#: What pyogrio raises when GDAL cannot read a file or a layer (the readers of inputs turn it
+#: into their message too, :func:`landgov.io._layercheck.gdal_error`).
+GDAL_ERRORS: tuple[type[Exception], ...] = (
     pyogrio.errors.DataSourceError,
     pyogrio.errors.DataLayerError,
     pyogrio.errors.FeatureError,
     pyogrio.errors.FieldError,
     pyogrio.errors.GeometryError,
     pyogrio.errors.CRSError,
+)
+#: What reading a damaged run file raises (OSError is left to the command line, which says
+#: what the system said: a missing file, no permission).
+READ_ERRORS: tuple[type[Exception], ...] = (
+    *GDAL_ERRORS,
     sqlite3.Error,
     UnicodeDecodeError,
     pyarrow.ArrowException,

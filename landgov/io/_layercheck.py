@@ -24,12 +24,12 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pyogrio.errors
 from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from landgov.core.listing import first_few
 from landgov.core.runfolder import FOLDER_FORMATS
+from landgov.core.runread import GDAL_ERRORS
 from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
@@ -53,14 +53,6 @@ _SHP_MAGIC = 9994
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 _FIX_LAYER = (
     "在 ArcGIS/QGIS 中打开检查，或重新导出为 Shapefile（.shp/.shx/.dbf/.prj 放在一起）或 GeoPackage"
-)
-GDAL_ERRORS = (
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FeatureError,
-    pyogrio.errors.FieldError,
-    pyogrio.errors.GeometryError,
-    pyogrio.errors.CRSError,
 )
 
 

@@ -129,7 +129,7 @@ def test_unknown_fields_say_what_is_missing(tmp_path):
     row = _row(investment_wan=None, far_after=float("nan"), legal_rep=None)
     rows = _cells(Document(str(write_form(row, tmp_path / "f.docx"))))
     assert rows[1][1] == "待核实（缺少：企业表：法定代表人）"
-    assert rows[3][1] == "待核实（缺少：申请表：项目总投资（万元）） 万元"
+    assert rows[3][1] == "待核实（缺少：申请表：项目总投资（万元））"
     assert "nan" not in "".join(rows[7])
     # a candidate: the project is the enterprise's to write in, blank as on the printed form
     blank = _cells(build_form(_candidate(legal_rep=None)))
@@ -259,7 +259,11 @@ def test_form_shows_the_cell_hints_when_name_or_contact_is_unknown():
     # 附件3.1: 「法人代表 （姓名） 联系人 （姓名、电话）」
     blank = _cells(build_form(_candidate(legal_rep=None, contact="")))
     assert (blank[1][1], blank[1][3]) == ("（姓名）", "（姓名、电话）")
-    assert HINTS == {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
+    assert HINTS == {
+        "法人代表": "（姓名）",
+        "联系人": "（姓名、电话）",
+        "所属行业": "（行业名称及代码）",
+    }
     filled = _cells(build_form(_row()))
     assert (filled[1][1], filled[1][3]) == ("张三", "李四 13800000000")
 

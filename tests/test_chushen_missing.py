@@ -117,14 +117,10 @@ def test_missing_tax_is_to_verify_naming_the_tax(profile):
     form = _form(row)
     # the enterprise's tax unknown: the plot's 亩均税收 cannot be computed; as the 底数清单's
     # 待核实事项 names it (税务局 holds it)
-    assert (
-        _lines(form["现状情况"])[3]
-        == "4.上年度亩均税收：待核实（缺少：税收（万元）〔税务局〕） 万元/亩"
-    )
+    assert _lines(form["现状情况"])[3] == "4.上年度亩均税收：待核实（缺少：税收（万元）〔税务局〕）"
     # no 达产后年税收: 条件6 names it so on the 增容审查 sheet, the form the same
     assert (
-        _lines(form["项目实施后"])[1]
-        == "2.亩均税收：待核实（缺少：申请表：达产后年税收（万元）） 万元/亩"
+        _lines(form["项目实施后"])[1] == "2.亩均税收：待核实（缺少：申请表：达产后年税收（万元））"
     )
     assert "申请表：达产后年税收（万元）" in row["missing"].split("、")
     # the other figures are still printed
@@ -142,7 +138,6 @@ def test_a_plot_no_enterprise_is_linked_to_names_the_link_too(profile):
     form = _form(_applied(profile, links=False))
     assert _lines(form["现状情况"])[3] == (
         "4.上年度亩均税收：待核实（缺少：税收（万元）〔税务局〕、宗地上的企业（地企关联）〔自然资源局〕）"
-        " 万元/亩"
     )
     assert form["企业名称（盖公章）"] == "企业0"
 
@@ -155,7 +150,7 @@ def test_no_buildings_and_no_declared_floor_area(profile):
     form = _form(row)
     assert _lines(form["现状情况"]) == [
         "1.土地面积：20.00 亩",
-        "2.建筑面积：待核实（缺少：建筑面积或容积率） 平方米",
+        "2.建筑面积：待核实（缺少：建筑面积或容积率）",
         "3.容积率：待核实（缺少：建筑面积或容积率）",
         "4.上年度亩均税收：15.00 万元/亩",
     ]
@@ -174,18 +169,18 @@ def test_land_area_missing_plot_not_in_the_layer(profile):
     row = _applied(profile, {"parcel_id": "330602001001GB09999"})
     form = _form(row)
     assert _lines(form["现状情况"]) == [
-        "1.土地面积：待核实（缺少：宗地图形） 亩",
-        "2.建筑面积：待核实（缺少：建筑面积或容积率） 平方米",
+        "1.土地面积：待核实（缺少：宗地图形）",
+        "2.建筑面积：待核实（缺少：建筑面积或容积率）",
         "3.容积率：待核实（缺少：宗地图形、建筑面积或容积率）",
-        "4.上年度亩均税收：待核实（缺少：宗地图形） 万元/亩",
+        "4.上年度亩均税收：待核实（缺少：宗地图形）",
     ]
     assert _lines(form["项目实施后"]) == [
         "1.新增建筑面积：6,000.00 平方米",
-        "2.亩均税收：待核实（缺少：宗地图形） 万元/亩",
+        "2.亩均税收：待核实（缺少：宗地图形）",
         "3.容积率：待核实（缺少：宗地图形、建筑面积或容积率）",
     ]
     assert form["项目总投资"] == "8,000.00 万元"
-    assert form["固定资产投资强度"] == "待核实（缺少：宗地图形） 万元/亩"
+    assert form["固定资产投资强度"] == "待核实（缺少：宗地图形）"
     assert form["项目建设地址"] == "宗地代码 330602001001GB09999"
     missing = list(split_items(row["missing"]))  # as the 底数清单 names them, with the department
     assert str(render_text(PLOT_AREA)) in missing and "建筑面积（平方米）〔自然资源局〕" in missing
@@ -199,10 +194,10 @@ def test_application_without_its_project_facts(profile):
     row = _applied(profile, blank)
     form = _form(row)
     assert form["拟上项目名称"] == "待核实（缺少：申请表：项目名称）"
-    assert form["项目总投资"] == "待核实（缺少：申请表：项目总投资（万元）） 万元"
-    assert form["固定资产投资强度"] == "待核实（缺少：申请表：固定资产投资（万元）） 万元/亩"
+    assert form["项目总投资"] == "待核实（缺少：申请表：项目总投资（万元））"
+    assert form["固定资产投资强度"] == "待核实（缺少：申请表：固定资产投资（万元））"
     assert form["项目建设内容"] == "待核实（缺少：申请表：项目建设内容）"
-    assert _lines(form["项目实施后"])[0] == "1.新增建筑面积：待核实（缺少：新增建筑面积） 平方米"
+    assert _lines(form["项目实施后"])[0] == "1.新增建筑面积：待核实（缺少：新增建筑面积）"
     assert _lines(form["项目实施后"])[2] == "3.容积率：待核实（缺少：新增建筑面积）"
     # the same words as the 增容审查 sheet's 待核实事项
     missing = row["missing"].split("、")
@@ -241,7 +236,7 @@ def test_a_candidate_gets_its_plot_figures_and_a_blank_project(profile):
         "1.土地面积：20.00 亩",
         "2.建筑面积：10,666.67 平方米",
         "3.容积率：0.80",
-        "4.上年度亩均税收：待核实（缺少：税收（万元）〔税务局〕） 万元/亩",
+        "4.上年度亩均税收：待核实（缺少：税收（万元）〔税务局〕）",
     ]
     assert [line.replace(" ", "") for line in _lines(form["项目实施后"])] == [
         "1.新增建筑面积：平方米",
@@ -269,3 +264,24 @@ def test_the_longest_form_still_prints_on_one_a4_page(profile, tmp_path):
     if pages is None:
         pytest.skip("LibreOffice Writer not installed")
     assert pages == 1
+
+
+def test_a_recorded_zero_nothing_corroborates_is_not_printed_as_a_fact(profile):
+    # 摸排 candidate whose registered 建筑面积 is 0, with no buildings layer covering the plot: a
+    # .dbf writes a blank as 0, so 三.2 does not read it as 「尚未建成」 (far.ratio
+    # .shows_no_building), and the form marks the 0 and the 容积率 from it as 待核实 instead of
+    # printing them as facts. Its 所属行业 (no enterprise code) shows the hand-fill hint.
+    parcels = _parcels([20.0]).assign(floor_area_m2=0.0, completion_date=None)
+    inputs, _ = _inputs(profile, parcels=parcels)
+    row = check_parcels(inputs).iloc[0].to_dict() | {"industry_code": None, "industry_name": None}
+    form = _form(row)
+    mark = "（登记值 0，无建筑图层佐证，可能为空白，待核实）"
+    assert _lines(form["现状情况"])[1:3] == [
+        f"2.建筑面积：0.00 平方米{mark}",
+        f"3.容积率：0.00{mark}",
+    ]
+    assert form["所属行业"] == "（行业名称及代码）"
+    # the same plot with a buildings layer covering it and showing none: the 0 is a fact
+    bare = check_parcels(_inputs(profile, parcels=parcels)[0]).iloc[0].to_dict()
+    bare |= {"buildings_cover": True, "n_buildings": 0}
+    assert mark not in _form(bare)["现状情况"]

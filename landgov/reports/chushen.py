@@ -60,6 +60,7 @@ from landgov.far.zengrong import (
     PLOT_FIRMS_VALUE,
     PLOT_SHAPE,
     condition_note,
+    zero_alone,
 )
 from landgov.io.applications import APPLICATION_FIELDS
 from landgov.io.fields import ENTERPRISE_FIELDS
@@ -103,7 +104,14 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
 ROW_HEIGHTS_CM: tuple[float, ...] = (1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 2.8, 2.2, 3.0, 3.2, 4.0)
 
 #: The hints the printed form has in a value cell, shown when the value is not known.
-HINTS: Mapping[str, str] = {"法人代表": "（姓名）", "联系人": "（姓名、电话）"}
+HINTS: Mapping[str, str] = {
+    "法人代表": "（姓名）",
+    "联系人": "（姓名、电话）",
+    "所属行业": "（行业名称及代码）",
+}
+#: After a floor area or 容积率 of 0 that nothing corroborates (:func:`zero_alone`): a .dbf
+#: writes a blank as 0, so the form does not print it as a fact.
+ZERO_MARK = "（登记值 0，无建筑图层佐证，可能为空白，待核实）"
 
 #: Page setup (cm): A4 portrait.
 PAGE: Mapping[str, float] = {
@@ -280,18 +288,21 @@ class _Filler:
         self,
         column: str,
         *,
+        unit: str = "",
         own: bool = True,
         near: tuple[str, str] | None = None,
         differs: bool | None = None,
     ) -> str:
-        """A figure as the form prints it; ``own``: landgov fills it for every row (现状), else
-        only for an application (the project's figures, written in by a candidate); ``near``
-        and ``differs``: as :func:`_near`."""
+        """A figure as the form prints it, with its ``unit``; ``own``: landgov fills it for
+        every row (现状), else only for an application (the project's figures, written in by a
+        candidate, blank space before the unit); ``near`` and ``differs``: as :func:`_near`.
+        A 「待核实（缺少：…）」 in its place has no unit after it."""
+        after = f" {unit}" if unit else ""
         if is_missing(self.row.get(column)):
-            return self.gap(column) if own or self.applied else _form_number(None)
+            return self.gap(column) if own or self.applied else _form_number(None) + after
         if near is None:
-            return _form_number(self.row.get(column))
-        return _near(self.row, column, *near, differs=differs)
+            return _form_number(self.row.get(column)) + after
+        return _near(self.row, column, *near, differs=differs) + after
 
     def text(self, column: str, *, hint: str = "", gap: str | None = None) -> str:
         """An applicant's fact: as given, else 待核实 for an application, else ``hint``."""
@@ -316,8 +327,8 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     industry = _text(row.get("industry_name"))
     if code:
         industry = f"{industry}（行业代码 {code}）" if industry else f"行业代码 {code}"
-    elif not industry and fill.applied:
-        industry = fill.gap("industry")
+    elif not industry:
+        industry = fill.gap("industry") if fill.applied else HINTS["所属行业"]
     now, after = _cap_differs(row)
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
@@ -332,28 +343,31 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     invest = ("zengrong.cond6", CONTROL_KEYS["fixed_investment_per_mu_wan"])
     tax = ("zengrong.cond6", CONTROL_KEYS["tax_per_mu_wan"])
     guess = _estimate_mark(row)
+    zero = ZERO_MARK if zero_alone(row) else ""
     return {
         "企业名称（盖公章）": name or (fill.gap("enterprise_name") if fill.applied else ""),
         "法人代表": fill.text("legal_rep", hint=HINTS["法人代表"]),
         "联系人": fill.text("contact", hint=HINTS["联系人"]),
         "拟上项目名称": fill.text("project_name"),
-        "项目总投资": f"{fill.number('investment_wan', own=False)} 万元",
+        "项目总投资": fill.number("investment_wan", unit="万元", own=False),
         "固定资产投资强度": (
-            f"{fill.number('investment_per_mu_wan', own=False, near=invest)} 万元/亩"
+            fill.number("investment_per_mu_wan", unit="万元/亩", own=False, near=invest)
         ),
         "项目建设地址": site,
         "所属行业": industry,
         "现状情况": (
-            f"1.土地面积：{fill.number('land_mu', near=('zengrong.cond1', '门槛_亩'))} 亩\n"
-            f"2.建筑面积：{fill.number('floor_area_m2')} 平方米{guess('floor_area_m2')}\n"
-            f"3.容积率：{fill.number('far', near=cap, differs=now)}{guess('far')}\n"
-            f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan')} 万元/亩"
+            f"1.土地面积：{fill.number('land_mu', unit='亩', near=('zengrong.cond1', '门槛_亩'))}\n"
+            f"2.建筑面积：{fill.number('floor_area_m2', unit='平方米')}"
+            f"{guess('floor_area_m2')}{zero}\n"
+            f"3.容积率：{fill.number('far', near=cap, differs=now)}{guess('far')}{zero}\n"
+            f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan', unit='万元/亩')}"
         ),
         "项目实施后": (
-            f"1.新增建筑面积：{fill.number('added_floor_m2', own=False)} 平方米\n"
-            f"2.亩均税收：{fill.number('tax_per_mu_after_wan', own=False, near=tax)} 万元/亩\n"
+            f"1.新增建筑面积：{fill.number('added_floor_m2', unit='平方米', own=False)}\n"
+            "2.亩均税收："
+            f"{fill.number('tax_per_mu_after_wan', unit='万元/亩', own=False, near=tax)}\n"
             f"3.容积率：{fill.number('far_after', own=False, near=cap, differs=after)}"
-            f"{guess('far_after')}"
+            f"{guess('far_after')}{zero if not _gone(row, 'far_after') else ''}"
         ),
         "项目建设内容": fill.text("content"),
         "企业承诺": f"{_COMMITMENT}\n\n法人代表签字（盖章）：　　　　　　　　时间：",

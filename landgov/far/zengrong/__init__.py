@@ -37,7 +37,7 @@ from landgov.far.zengrong._check import (
     check_parcels,
     unmatched_applications,
 )
-from landgov.far.zengrong._conditions import CONTROL_KEYS
+from landgov.far.zengrong._conditions import CONTROL_KEYS, zero_alone
 from landgov.far.zengrong._facts import plot_tax_gaps
 from landgov.far.zengrong._outcome import condition_note, overall
 from landgov.far.zengrong._zones import unmatched_zone_names
@@ -61,4 +61,5 @@ __all__ = [
     "plot_tax_gaps",
     "unmatched_applications",
     "unmatched_zone_names",
+    "zero_alone",
 ]

@@ -533,13 +533,22 @@ def _no_buildings(case: _Case) -> str | None:
     return f"建筑面积为 0（{source}），覆盖该宗地的建筑图层中无建筑"
 
 
+def zero_alone(far: Mapping[str, Any]) -> bool:
+    """Whether the plot's floor area (:func:`floor_reading`) is a 0 nothing corroborates: from
+    a source that tells whether buildings stand, with no buildings layer covering the plot that
+    shows it bare. Such a 0 may be a blank (a .dbf writes a blank as 0): 三.2 does not read it
+    as 「尚未建成」 (:func:`_zero_alone`), and the 初审表 does not print it as a fact."""
+    state, source, bare = floor_reading(far)
+    return state == "zero" and shows_buildings(source) and not bare
+
+
 def _zero_alone(case: _Case) -> str | None:
     """Why the plot's floor area of 0 does not say 「尚未建成」 when nothing corroborates it
     (no buildings layer covering the plot shows it bare: :func:`_no_buildings` is ``None``);
-    ``None`` when the floor area is not such a 0 (:func:`floor_reading`)."""
-    state, source, bare = floor_reading(case.far)
-    if state != "zero" or not shows_buildings(source) or bare:
+    ``None`` when the floor area is not such a 0 (:func:`zero_alone`)."""
+    if not zero_alone(case.far):
         return None
+    _, source, _ = floor_reading(case.far)
     return (
         f"宗地建筑面积为 0（{source}），无覆盖该宗地的建筑图层佐证；Shapefile（.dbf）的数值字段"
         "不能存空值，空白也写为 0，不能据此认定尚未建成"

@@ -35,6 +35,7 @@ def _parcels() -> gpd.GeoDataFrame:
             "tax_per_mu": [2.5, None, 30.0],
             "grade": ["D", "", "A"],
             "above_scale": [True, False, True],
+            "low_efficiency": [True, None, False],  # yes/no with a blank: BOOLEAN, read as float
         },
         geometry=[box(E0 + 100 * i, N0, E0 + 100 * i + 80, N0 + 80) for i in range(3)],
         crs=4549,
@@ -130,7 +131,7 @@ def test_rewriting_a_layer_keeps_one_set_of_aliases_and_styles(gpkg: Path) -> No
             "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'"
         ).fetchone()
     assert (n_styles[0], n_ext[0]) == (3, 2)
-    assert n_cols[0] == 7  # every registered column of the layer (not screening_rule), once
+    assert n_cols[0] == 8  # every registered column of the layer (not screening_rule), once
 
 
 def test_outline_layers_and_unstyled_layers() -> None:
@@ -170,6 +171,10 @@ def test_shapefile_export_is_gbk_with_cpg_and_mapping(gpkg: Path, tmp_path: Path
     assert back["holder"].iloc[0] == "绍兴甲机械有限公司"  # read back through the .cpg
     assert back["holder"].iloc[2] == "绍兴?纺织有限公司"
     assert len(back["holder"].iloc[1].encode("gbk")) <= 254
+    # yes/no with a blank as 是 / blank / 否 (pyogrio reads it back as 1.0 / NaN / 0.0: it
+    # was written as 1.000000000000000 and 0.000000000000000)
+    assert back["low_effici"].fillna("").tolist() == ["是", "", "否"]
+    assert back["above_scal"].tolist() == ["是", "否", "是"]
 
 
 def test_export_command_writes_shapefiles_of_a_run(tmp_path: Path) -> None:

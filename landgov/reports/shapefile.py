@@ -20,6 +20,7 @@ import pandas as pd
 import pyogrio
 
 from landgov.core.columns import COLUMNS
+from landgov.core.missing import is_missing
 from landgov.core.runread import read_run_layer, run_layers
 
 __all__ = ["DBF_TEXT_BYTES", "ENCODING", "ShapefileExport", "export_shapefiles", "short_names"]
@@ -113,8 +114,10 @@ def export_shapefiles(gpkg: Path, out_dir: Path) -> ShapefileExport:
         frame = read_run_layer(gpkg, layer)
         columns = [c for c in frame.columns if c != frame.geometry.name]
         names = short_names(columns)
+        yes_no = _boolean_fields(gpkg, layer)
         data = pd.DataFrame(
-            {names[c]: _dbf_column(frame[c], counts) for c in columns}, index=frame.index
+            {names[c]: _dbf_column(frame[c], counts, yes_no=c in yes_no) for c in columns},
+            index=frame.index,
         )
         shp = out_dir / f"{layer}.shp"
         gdf = gpd.GeoDataFrame(data, geometry=frame.geometry.values, crs=frame.crs)
@@ -126,9 +129,20 @@ def export_shapefiles(gpkg: Path, out_dir: Path) -> ShapefileExport:
     return result
 
 
-def _dbf_column(series: pd.Series, counts: dict[str, int]) -> pd.Series:
-    if pd.api.types.is_bool_dtype(series):
-        return series.map({True: "是", False: "否"}).astype(object)
+def _boolean_fields(gpkg: Path, layer: str) -> set[str]:
+    """The layer's yes/no fields (GeoPackage BOOLEAN). pyogrio reads one holding blanks as
+    float (1.0 / 0.0 / NaN), so the field type, not the column's dtype, tells them."""
+    info = pyogrio.read_info(gpkg, layer=layer)
+    kinds = zip(info["fields"], info["dtypes"], strict=True)
+    return {str(f) for f, kind in kinds if kind == "bool"}
+
+
+def _dbf_column(series: pd.Series, counts: dict[str, int], *, yes_no: bool = False) -> pd.Series:
+    """A column as the .dbf holds it: yes/no as 「是」/「否」 (blank where unknown), text in GBK
+    (:func:`_gbk_text`), numbers as they are."""
+    if yes_no or pd.api.types.is_bool_dtype(series):
+        words = {True: "是", False: "否"}  # 1.0 and 0.0 hash as True and False
+        return series.map(lambda v: None if is_missing(v) else words.get(v, v)).astype(object)
     if series.dtype == object or pd.api.types.is_string_dtype(series):
         return series.map(lambda v: _gbk_text(v, counts) if isinstance(v, str) else v)
     return series

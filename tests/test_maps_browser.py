@@ -131,6 +131,14 @@ def test_click_opens_the_parcel_record(driver: Any, run: RunFacts, tmp_path: Pat
     ).click().perform()
     head = driver.find_element("css selector", ".lg-popup-head").get_attribute("textContent")
     assert head == "地企档案 · 330603001001GB00009"
+    # the buttons' tooltips in Chinese, not Leaflet's English ones
+    titles = driver.execute_script(
+        "return ['.leaflet-control-zoom-in', '.leaflet-control-zoom-out',"
+        " '.leaflet-popup-close-button'].map(function (s) {"
+        " var b = document.querySelector(s);"
+        " return b && (b.title || b.getAttribute('aria-label')); });"
+    )
+    assert titles == ["放大", "缩小", "关闭"]
 
 
 def _click_item_with(driver: Any, text: str) -> bool:

@@ -315,9 +315,16 @@
   function init() {
     var T = (api.timings = { start: performance.now() });
     cfg = JSON.parse($('lg-config').textContent);
-    var map = L.map('lg-map', { maxZoom: cfg.maxZoom, zoomControl: true, preferCanvas: true,
+    var map = L.map('lg-map', { maxZoom: cfg.maxZoom, zoomControl: false, preferCanvas: true,
                                attributionControl: true });
     map.attributionControl.setPrefix('Leaflet');
+    // the buttons' tooltips in Chinese (Leaflet's are English: Zoom in, Zoom out, Close popup)
+    L.control.zoom({ zoomInTitle: '放大', zoomOutTitle: '缩小' }).addTo(map);
+    map.on('popupopen', function (e) {
+      var box = e.popup.getElement();
+      var close = box && box.querySelector('.leaflet-popup-close-button');
+      if (close) { close.title = '关闭'; close.setAttribute('aria-label', '关闭'); }
+    });
     api.map = map;
     $('lg-map').style.background = cfg.background;
     map.fitBounds(cfg.bounds, { padding: [12, 12] });

@@ -152,6 +152,16 @@ def test_different_profiles_warn_naming_the_rules(runs, tmp_path):
     assert "→" in warning and "targets." in warning
 
 
+def test_runs_given_in_the_wrong_order_are_warned_in_words_for_the_workbook(runs):
+    # the later run given first: the warning (written to the 汇总 sheet) names the order in
+    # the command's words, not the CLI's argument names (it said 「OLD_RUN 在前」)
+    cmp = compare_runs(read_screening(runs[1]), read_screening(runs[0]))
+    (warning,) = cmp.warnings
+    assert warning.startswith("新期基准日期 2026-06-30 不晚于旧期 2027-06-30")
+    assert "先写上年（旧期）结果目录，再写本年（新期）结果目录" in warning
+    assert "OLD_RUN" not in warning
+
+
 def test_written_outputs_and_cli(runs, tmp_path):
     out = tmp_path / "动态评价"
     result = run_cli("compare", runs[0], runs[1], "--out", out)

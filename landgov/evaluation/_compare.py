@@ -724,7 +724,8 @@ def compare_runs(old: ScreeningResult, new: ScreeningResult) -> Comparison:
     warnings = _profile_warnings(old, new)
     if old.as_of and new.as_of and new.as_of <= old.as_of:
         warnings.append(
-            f"新期基准日期 {new.as_of} 不晚于旧期 {old.as_of}：请确认两期的先后顺序（OLD_RUN 在前）"
+            f"新期基准日期 {new.as_of} 不晚于旧期 {old.as_of}：请确认两期的先后顺序"
+            "（landgov compare 先写上年（旧期）结果目录，再写本年（新期）结果目录）"
         )
     return Comparison(
         plots=plots,

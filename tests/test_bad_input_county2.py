@@ -186,3 +186,13 @@ def test_a_web_mercator_layer_gets_areas_on_the_ground(tmp_path: Path) -> None:
     assert result.data["area_m2"].iloc[0] == pytest.approx(6_400, rel=1e-4)
     said = result.problems[result.problems["field"] == "crs"]
     assert "不能直接量算面积" in said["problem"].iloc[0], result.problems.to_string()
+
+
+def test_absent_optional_fields_ask_the_department_for_the_data(tmp_path: Path) -> None:
+    """The row 「表中没有以下字段…」 reaches the department asked for the data (问题分送): its
+    action asks for the data first; the landgov option is for whoever runs it."""
+    path = _workbook(tmp_path / "企业.xlsx", [HEADER, *ROWS])
+    problems = read_enterprises(path).problems
+    [action] = problems.loc[problems["problem"].str.startswith("表中没有以下字段"), "action"]
+    assert action.startswith("请提供表中缺少的数据；"), action
+    assert "由运行 landgov 的人员用 --alias 字段=列名 指定" in action

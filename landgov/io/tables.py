@@ -663,7 +663,11 @@ def _report_mapping(
     if absent:
         log.add(
             f"表中没有以下字段，相应数值按缺失处理：{'、'.join(absent)}",
-            action="如表中有这些数据但列名不同，请用 --alias 字段=列名 指定（Python：aliases=）",
+            # read by the department asked for the data (问题分送) and by whoever runs landgov
+            action=(
+                "请提供表中缺少的数据；如表中已有但列名不同，由运行 landgov 的人员用"
+                " --alias 字段=列名 指定（Python：aliases=）"
+            ),
             severity=Severity.INFO,
         )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -111,6 +113,14 @@ def test_pdf_is_a3_landscape_with_embedded_cjk_font(
         assert (float(w), float(h)) == pytest.approx(A3_LANDSCAPE_PT, abs=0.5)
     assert b"/FontFile" in data  # embedded, not only named
     assert not list(tmp_path.glob(".*.part"))
+    # the map legend's counts are grouped by thousands as the tables print them (「1,014 宗」)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        legend = re.findall(r"（([\d,]+) 宗）", text)
+        assert legend and any("," in n for n in legend), legend
+        assert all(len(n.replace(",", "")) < 4 or "," in n for n in legend), legend
 
 
 @pytest.mark.slow

@@ -277,7 +277,7 @@ def _plot(
     colors = [c for c, ok in zip(theme.colors(), has, strict=True) if ok]
     parcels[has].plot(ax=ax, color=colors, edgecolor=style.outline_color, linewidth=0.2)
     handles = [
-        Patch(facecolor=i.color, edgecolor=style.outline_color, label=f"{i.label}（{i.count} 宗）")
+        Patch(facecolor=i.color, edgecolor=style.outline_color, label=f"{i.label}（{i.count:,} 宗）")
         for i in theme.legend
         if i.count
     ]
@@ -344,7 +344,7 @@ def _applications_pages(apps: pd.DataFrame, per_page: int = 24) -> list[Page]:
             status_column=table.status_column,
         )
         note = ("系统预审为草稿，只列出系统能核对的条件；「待核实」须由镇街和部门补充材料后认定。",)
-        pages.append(Page(f"提请审议的增容申请（{len(apps)} 宗）", None, (part,), note))
+        pages.append(Page(f"提请审议的增容申请（{len(apps):,} 宗）", None, (part,), note))
     return pages
 
 

@@ -354,6 +354,25 @@ def test_a_grade_or_path_change_between_the_runs_gives_its_reason(tmp_path):
     assert sheet.set_index("旧期宗地代码").loc["A", "变化原因"] == why["A"]
 
 
+def test_a_tax_the_same_as_printed_is_said_to_be_the_same(tmp_path):
+    # S: C → D with 亩均税收 3.0 both years (and T: 11.321 → 11.324, 11.32 printed both years):
+    # 「亩均税收 3 万元/亩（两期相同）」, never 「3→3」 as if it had changed
+    old = [
+        {"parcel_id": "S", "box": _box(0)},
+        {"parcel_id": "T", "box": _box(1), "tax_per_mu": 11.321},
+    ]
+    new = [
+        {"parcel_id": "S", "box": _box(0), "grade": "D"},
+        {"parcel_id": "T", "box": _box(1), "grade": "D", "tax_per_mu": 11.324},
+    ]
+    a = fake_run(tmp_path / "2026", old, as_of="2026-06-30")
+    b = fake_run(tmp_path / "2027", new, as_of="2027-06-30")
+    cmp = compare_runs(read_screening(a), read_screening(b))
+    why = cmp.plots.set_index("old_ids")["change_reason"]
+    assert why["S"].startswith("等级 C→D（下降）；亩均税收 3 万元/亩（两期相同）；新期列入原因：")
+    assert why["T"].startswith("等级 C→D（下降）；亩均税收 11.32 万元/亩（两期相同）；")
+
+
 def test_a_plot_graded_before_and_of_no_grade_now_says_why(tmp_path):
     # P (C in 2026) has no grade in 2027 (its firm's figures missing); Q (C) is 不参评 in 2027,
     # its firm now in wholesale. Both 等级变化 待核实 (neither better nor worse), and 待核实事项

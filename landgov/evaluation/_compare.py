@@ -352,8 +352,10 @@ def _change_reason(row: dict[str, Any], reasons: object) -> str | None:
         return None
     before, after = row["tax_per_mu_old"], row["tax_per_mu_new"]
     if not (np.isnan(before) or np.isnan(after)):
-        shown = "→".join(format_number(v, digits=2) for v in (before, after))
-        parts.append(f"亩均税收 {shown} 万元/亩")
+        was, now = (format_number(v, digits=2) for v in (before, after))
+        # the same as printed: said so, never 「11.32→11.32」 as if it had changed
+        shown = f"{now} 万元/亩（两期相同）" if was == now else f"{was}→{now} 万元/亩"
+        parts.append(f"亩均税收 {shown}")
     if not is_missing(reasons):  # a plot off the new list: the run's reasons are no 列入原因
         parts.append(f"新期{'列入原因' if row['listed_new'] else '理由'}：{reasons}")
     return "；".join(parts)

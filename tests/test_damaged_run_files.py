@@ -112,3 +112,24 @@ def test_a_cut_short_far_parquet_is_named_by_the_far_override_sheet(
         run_cli("override", run, "--far", "--out", tmp_path / "认定表.xlsx"),
         contains="landgov_far.parquet 无法读取（不是完整的 Parquet 文件",
     )
+
+
+def test_far_into_a_run_whose_geopackage_is_damaged_leaves_the_folder_as_it_was(
+    demo_run: Path, tmp_path: Path
+) -> None:
+    """``landgov far`` keeps the earlier screening of its folder and drops its own old layers
+    from the copied GeoPackage; a damaged (resealed) one stopped there with SQLite's error as a
+    crash report. Now a 「错误：」, and the folder is left as it was (a run is whole or absent)."""
+    run = _copy(demo_run, tmp_path)
+    gpkg = run / "landgov.gpkg"
+    _cut_short(gpkg)
+    _reseal(run)
+    before = gpkg.read_bytes()
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    result = run_cli(
+        "far", "-q", "-p", sample / "parcels.shp", "-e", sample / "enterprises.xlsx",
+        "-l", sample / "links.xlsx", "--forms", "none", "--as-of", "2026-06-30", "-o", run,
+    )  # fmt: skip
+    assert_clean_error(result, contains="landgov.gpkg 无法读取（数据库已损坏")
+    assert gpkg.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder

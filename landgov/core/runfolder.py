@@ -33,6 +33,7 @@ import socket
 import sqlite3
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from typing import Any, Protocol
 
 from landgov import __version__
 from landgov.core.listing import first_few
+from landgov.core.runread import damaged_run_file
 from landgov.errors import DataFileError, LandgovError, os_error_message
 
 __all__ = [
@@ -983,10 +985,18 @@ def _copy_kept(
         if (source / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / rel, dest / rel)
+    # the files kept are as landgov wrote them (their hashes hold) but may still be damaged:
+    # a hash rewritten after the damage (core.runread)
     if layers and (dest / GPKG).is_file():
-        _drop_layers(dest / GPKG, layers)
+        try:
+            _drop_layers(dest / GPKG, layers)
+        except sqlite3.Error as exc:
+            raise damaged_run_file(source / GPKG, exc) from exc
     if sheets and (dest / XLSX).is_file():
-        _drop_sheets(dest / XLSX, sheets)
+        try:
+            _drop_sheets(dest / XLSX, sheets)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise damaged_run_file(source / XLSX, exc) from exc
 
 
 def recover_leftovers(target: Path, echo: Echo) -> None:

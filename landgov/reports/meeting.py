@@ -277,7 +277,9 @@ def _plot(
     colors = [c for c, ok in zip(theme.colors(), has, strict=True) if ok]
     parcels[has].plot(ax=ax, color=colors, edgecolor=style.outline_color, linewidth=0.2)
     handles = [
-        Patch(facecolor=i.color, edgecolor=style.outline_color, label=f"{i.label}（{i.count:,} 宗）")
+        Patch(
+            facecolor=i.color, edgecolor=style.outline_color, label=f"{i.label}（{i.count:,} 宗）"
+        )
         for i in theme.legend
         if i.count
     ]

@@ -9,8 +9,8 @@ import pytest
 from landgov.core.collect import (
     DEPARTMENTS,
     FIELD_SOURCES,
+    field_item,
     parse_item,
-    plot_field_item,
     render_text,
     split_items,
 )
@@ -67,11 +67,11 @@ FORMS = [
     ("整改情况（是否整改、整改完成日期）", "综合行政执法局", None),
     ("记录日期（判断是否在时限内）", "综合行政执法局", None),
     ("连片分析结果 block_large（先运行 blocks.find_blocks）", "无需收集", None),
-    # a plot's cell that decides nothing as written (plot_field_item)
-    ("宗地字段 contract_start_date【约定开工日期「待定」无法识别为日期】", "自然资源局", None),
-    ("宗地字段 start_date【实际开工日期只写到 2024-06-01～2024-06-30】", "自然资源局", None),
-    ("宗地字段 completion_date【竣工日期「2023」无法识别为日期】", "自然资源局", None),
-    ("宗地字段 floor_area_m2【登记值 0 应为空白，请核实】", "自然资源局", None),
+    # a plot's cell that decides nothing as written (field_item)
+    ("收集项 contract_start_date【约定开工日期「待定」无法识别为日期】", "自然资源局", None),
+    ("收集项 start_date【实际开工日期只写到 2024-06-01～2024-06-30】", "自然资源局", None),
+    ("收集项 completion_date【竣工日期「2023」无法识别为日期】", "自然资源局", None),
+    ("收集项 floor_area_m2【登记值 0 应为空白，请核实】", "自然资源局", None),
 ]
 
 _ASCII_FIELD = re.compile(r"[a-z]+_[a-z_]+|\b(?:pairs|planning|demolition|compliance|far)\b")
@@ -163,4 +163,4 @@ def test_a_plot_date_that_decides_nothing_is_filed_under_its_department(shangyu)
         assert all(parse_item(i).department != "—" for i in items), items
     # the R1 path's item when 可无偿收回 is not known (screening.paths)
     assert parse_item(str(render_text(RECOVERABLE_UNKNOWN))).department == "自然资源局"
-    assert render_text(plot_field_item("start_date", "甲、乙")).count("、") == 1  # one item
+    assert render_text(field_item("start_date", "甲、乙")).count("、") == 1  # one item

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from landgov.core.collect import plot_field_item
+from landgov.core.collect import field_item
 from landgov.core.plausible import check_values
 from landgov.policy import Profile, load_profile
 from landgov.screening import check_idle, check_under_used
@@ -106,7 +106,7 @@ def test_under_used_with_a_set_aside_completion_date_is_to_verify(zhejiang: Prof
         [f"竣工日期「2099-05-01」{LATE}", f"竣工日期「1800-01-01」{EARLY}"],
         strict=True,
     ):
-        assert words in v.reason and plot_field_item("completion_date", words) in v.missing
+        assert words in v.reason and field_item("completion_date", words) in v.missing
         assert "是否已建成不明" in v.reason
         assert not v.values.get("not_built")
     assert "尚未建成" in got.iloc[2].reason
@@ -138,7 +138,7 @@ def test_idle_with_a_set_aside_start_or_completion_date_is_to_verify(zhejiang: P
     assert [v.status for v in got] == [U, U, F]
     start, done = got.iloc[0], got.iloc[1]
     assert f"实际开工日期「1800-01-01」{EARLY}" in start.reason
-    assert plot_field_item("start_date", f"实际开工日期「1800-01-01」{EARLY}") in start.missing
+    assert field_item("start_date", f"实际开工日期「1800-01-01」{EARLY}") in start.missing
     assert f"竣工日期「2099-05-01」{LATE}" in done.reason
     assert "是否动工不明" in done.reason
     assert "idle_years" not in done.values  # not known to be idle: no 闲置年数

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from landgov.core.collect import plot_field_item, render_text, split_items
+from landgov.core.collect import field_item, render_text, split_items
 from landgov.core.vocab import Eligibility
 from landgov.efficiency import grade_enterprises
 from landgov.far.zengrong import check_parcels
@@ -246,7 +246,7 @@ def test_contract_date_given_as_a_month_is_judged_as_the_whole_month(shangyu):
         "约定开工日期只写到 2023-06-01～2023-06-30：至基准日 2024-06-29 按最早一天已满1年，"
         "按最晚一天未满"
     )
-    assert unsure.missing == (plot_field_item("contract_start_date", said),)
+    assert unsure.missing == (field_item("contract_start_date", said),)
     # one to-verify item as the lists split them (「、」 outside brackets), not two, filed
     # under the department holding the contract (it was filed under 「—」)
     [item] = split_items(render_text("、".join(unsure.missing)))
@@ -303,7 +303,7 @@ def test_a_start_or_completion_given_as_a_month_starts_the_plot_only_when_all_of
         label = "实际开工日期" if field == "start_date" else "竣工日期"
         verb = "开工" if field == "start_date" else "竣工"
         said = f"{label}只写到 2024-06-01～2024-06-30，无法判断基准日 {as_of} 前是否已{verb}"
-        assert plot_field_item(field, said) in got.missing, got.missing
+        assert field_item(field, said) in got.missing, got.missing
 
 
 def test_a_start_date_after_the_as_of_date_is_not_a_start(shangyu):

@@ -127,7 +127,7 @@ def test_an_application_on_a_plot_without_floor_area_is_to_verify(official):
     cells = _form_cells(row.to_dict())
     now, after = cells["现状情况"], cells["项目实施后"]
     assert "nan" not in now.lower() and "nan" not in after.lower()
-    assert "2.建筑面积：待核实（缺少：建筑面积或容积率） 平方米" in now
+    assert "2.建筑面积：待核实（缺少：建筑面积或容积率）" in now
     assert after.split("\n")[2].strip() == "3.容积率：待核实（缺少：建筑面积或容积率）"
 
 
@@ -453,7 +453,7 @@ def test_application_for_a_code_not_in_the_layer_is_to_verify_with_the_reason(of
     # the layers were given: the plot is what is missing, never 「未提供…图层」
     for note in ("scope_note", "cond1_note"):
         assert "未提供" not in got[note].iloc[1], got[note].iloc[1]
-    for layer in ("规划用途图层", "特殊片区图层", "拆迁计划图层"):
+    for layer in ("规划用途图层", "特殊片区", "拆迁计划"):
         assert layer not in got["missing"].iloc[1]
     assert "parcel_given" not in got.columns
     problems = unmatched_applications(apps, parcels, source="applications.xlsx")

@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 from pyproj import CRS
 
-from landgov.core.collect import plot_field_item
+from landgov.core.collect import field_item
 from landgov.io.parcels import read_parcels
 from landgov.policy import Profile, load_profile
 from landgov.screening import check_idle, check_under_used
@@ -99,7 +99,7 @@ def test_under_used_with_an_unreadable_completion_date_is_to_verify(zhejiang: Pr
     for v, seen in zip(got.iloc[:5], SHOWN, strict=True):
         words = f"竣工日期「{seen}」无法识别为日期"
         assert words in v.reason
-        assert plot_field_item("completion_date", words) in v.missing
+        assert field_item("completion_date", words) in v.missing
         assert "是否已建成不明" in v.reason
         assert not v.values.get("not_built")
         assert str(v.citation) == "[浙政发〔2023〕4号 第二条第（一）项第1目]"
@@ -140,9 +140,9 @@ def test_idle_with_an_unreadable_start_or_completion_date_is_to_verify(zhejiang:
     assert [v.status for v in got] == [U, U, F, P]
     done, start = got.iloc[0], got.iloc[1]
     assert "是否动工不明" in done.reason and "竣工日期「2023」无法识别为日期" in done.reason
-    assert plot_field_item("completion_date", "竣工日期「2023」无法识别为日期") in done.missing
+    assert field_item("completion_date", "竣工日期「2023」无法识别为日期") in done.missing
     assert "实际开工日期「待定」无法识别为日期" in start.reason
-    assert plot_field_item("start_date", "实际开工日期「待定」无法识别为日期") in start.missing
+    assert field_item("start_date", "实际开工日期「待定」无法识别为日期") in start.missing
     assert "idle_years" not in done.values  # not known to be idle: no 闲置年数
     assert got.iloc[2].values["idle_years"] == 4
 
@@ -159,7 +159,7 @@ def test_idle_names_an_unreadable_contracted_start_date(zhejiang: Profile) -> No
     got = check_idle(parcels, profile=zhejiang, as_of=AS_OF)
     assert [v.status for v in got] == [U, U]
     assert got.iloc[0].reason.startswith("约定开工日期「待定」无法识别为日期，无法判定是否闲置")
-    said = plot_field_item("contract_start_date", "约定开工日期「待定」无法识别为日期")
+    said = field_item("contract_start_date", "约定开工日期「待定」无法识别为日期")
     assert said in got.iloc[0].missing
     assert got.iloc[1].reason.startswith("约定开工日期缺失")
 
@@ -259,7 +259,7 @@ def test_a_shapefile_with_an_unreadable_completion_date_reads_and_screens_as_to_
     got = check_under_used(data, enterprises=firms(4), profile=zhejiang)
     assert [v.status for v in got] == [U, U, U, P]
     assert "竣工日期「2023」无法识别为日期" in got.iloc[0].reason
-    said = plot_field_item("completion_date", "竣工日期「待定」无法识别为日期")
+    said = field_item("completion_date", "竣工日期「待定」无法识别为日期")
     assert said in got.iloc[1].missing
 
 

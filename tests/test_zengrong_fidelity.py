@@ -61,7 +61,7 @@ def _sub(got: pd.Series, rule: str) -> str:
 def test_no_special_zone_layer_is_unknown_and_names_the_layer(official):
     got = _check(official, app={}, special_zones=None).iloc[0]
     assert got["scope"] == Status.UNKNOWN
-    assert "特殊片区图层" in got["missing"]
+    assert "特殊片区范围（如马海片区）〔自然资源局〕" in got["missing"].split("、")
     assert "马海片区" in _sub(got, "scope")
     assert got["zengrong"] == Eligibility.UNKNOWN  # was 可申报
 
@@ -72,7 +72,8 @@ def test_zone_layer_without_name_column_is_unknown(official):
     )
     got = _check(official, app={}, special_zones=zones).iloc[0]
     assert got["scope"] == Status.UNKNOWN
-    assert "片区名称（zone_name）字段" in got["missing"]
+    said = "特殊片区范围（如马海片区）（图层中片区名称字段）〔自然资源局〕"
+    assert said in got["missing"].split("、")  # was 「特殊片区图层：片区名称（zone_name）字段」
 
 
 def test_overlapping_zone_without_a_name_is_unknown(official):

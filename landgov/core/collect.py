@@ -25,14 +25,15 @@ __all__ = [
     "NO_COMPLIANCE_TABLE",
     "NO_DEMOLITION_LAYER",
     "NO_LINK",
+    "NO_ZONE_LAYER",
     "PLOT_AREA",
     "PLOT_FLOOR",
     "PLOT_TAX",
     "Item",
     "Need",
     "Source",
+    "field_item",
     "parse_item",
-    "plot_field_item",
     "render_text",
     "split_items",
 ]
@@ -74,6 +75,7 @@ FIELD_SOURCES: dict[str, Source] = {
     "demolition": Source("近年拆迁计划范围", "房屋征收部门"),
     "compliance": Source("违法违规记录（整改情况、记录日期）", "综合行政执法局"),
     "record": Source("违法违规记录", "综合行政执法局"),
+    "special_zones": Source("特殊片区范围（如马海片区）", "自然资源局"),
     "demolition_confirm": Source("拆迁计划确认", "房屋征收部门"),
     "planning_gap": Source("规划用途或工业用地控制线", "自然资源局"),
     "block": Source("是否属百亩以上连片（补齐本宗地其他缺项后重新运行即可判定）", DERIVED),
@@ -125,6 +127,9 @@ PLOT_FLOOR = "宗地字段 floor_area_m2（建筑面积）、far 或 far_declare
 #: The internal form of a plot no enterprise is linked to; rendered
 #: 「宗地上的企业（地企关联）〔自然资源局〕」.
 NO_LINK = "地企关联表 pairs（该宗地没有关联企业）"
+#: The internal form of a run without a special-zone layer (增容 适用范围, 第七条第（二）项);
+#: rendered 「特殊片区范围（如马海片区）〔自然资源局〕」.
+NO_ZONE_LAYER = "特殊片区图层 special_zones"
 #: The internal form of a run without a demolition-plan layer (screening's 拆迁计划 check and
 #: 增容 condition 1 alike); rendered 「近年拆迁计划范围〔房屋征收部门〕」.
 NO_DEMOLITION_LAYER = "拆迁计划图层 demolition"
@@ -136,17 +141,18 @@ NO_COMPLIANCE_TABLE = (
 )
 
 
-def plot_field_item(field: str, words: str) -> str:
-    """The internal form of a plot field whose cell decides nothing as written: ``words`` say
-    why (「约定开工日期「待定」无法识别为日期」, a month across the line, a recorded 0 that
-    stands for a blank). Rendered 「出让合同约定开工日期（约定开工日期「待定」无法识别为日期）
-    〔自然资源局〕」: the item keeps the plot's own words and is filed under the department that
-    holds the field, as every other item is.
+def field_item(field: str, words: str) -> str:
+    """The internal form of an input of :data:`FIELD_SOURCES` (``field``) with ``words`` that
+    say what about it is to be verified: a plot's cell that decides nothing as written
+    (「约定开工日期「待定」无法识别为日期」, a month across the line, a recorded 0 that stands
+    for a blank), a layer without a field the check reads. Rendered 「出让合同约定开工日期（约定
+    开工日期「待定」无法识别为日期）〔自然资源局〕」: the item keeps the check's own words and is
+    filed under the department that holds the input, as every other item is.
 
-    >>> render_text(plot_field_item("completion_date", "竣工日期「2023」无法识别为日期"))
+    >>> render_text(field_item("completion_date", "竣工日期「2023」无法识别为日期"))
     '竣工日期（竣工日期「2023」无法识别为日期）〔自然资源局〕'
     """
-    return f"宗地字段 {field}【{words}】"
+    return f"收集项 {field}【{words}】"
 
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))
@@ -217,6 +223,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
     (re.compile(r"规划用途图层 planning(（[^）]*）)?"), lambda m: Need("planning")),
     (re.compile(r"规划图层字段 \w+（[^）]*）"), lambda m: Need("planning")),
     (re.compile(r"拆迁计划图层 demolition"), lambda m: Need("demolition")),
+    (re.compile(re.escape(NO_ZONE_LAYER)), lambda m: Need("special_zones")),
     (
         re.compile(r"房屋征收部门确认：(?P<what>[^、〔]+)"),
         lambda m: Need("demolition_confirm", note=f"：{m['what']}"),
@@ -252,7 +259,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Need]], ...] =
         ),
     ),
     (
-        re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})【(?P<words>[^】]*)】"),
+        re.compile(rf"收集项 (?P<field>{_FIELD_WORDS})【(?P<words>[^】]*)】"),
         lambda m: Need(m["field"], note=f"（{m['words']}）"),
     ),
     (re.compile(rf"宗地字段 (?P<field>{_FIELD_WORDS})（[^）]*）"), lambda m: Need(m["field"])),
@@ -276,12 +283,13 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("规划用途图层 planning",),
     ("规划图层字段 ",),
     ("拆迁计划图层 demolition",),
+    (NO_ZONE_LAYER,),
     ("房屋征收部门确认：",),
     ("图层未覆盖",),
     ("整改情况", "整改完成日期", "记录日期", "问题类别", "严重程度"),
     ("企业表字段 energy_tce（",),
     ("企业表字段 ",),
-    ("宗地字段 ",),
+    ("收集项 ",),
     ("宗地字段 ",),
 )
 
@@ -344,7 +352,7 @@ _ITEM_MARKS = re.compile("[〔（【〕）】、]")
 
 def split_items(text: object) -> Iterator[str]:
     """The items of a 「、」-joined list, never splitting inside 〔…〕, （…） or 【…】 (the
-    internal form of :func:`plot_field_item`, before it is rendered)."""
+    internal form of :func:`field_item`, before it is rendered)."""
     if not isinstance(text, str):
         return
     depth, start = 0, 0

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, plot_field_item
+from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, field_item
 from landgov.core.compare import compare, shown
 from landgov.core.dates import full_months_column, full_years, span_text
 from landgov.core.missing import format_number, is_missing, numeric_column, present_column
@@ -312,10 +312,10 @@ def _idle_verdict(
     others = list(said.values())  # the start or completion date: whether building started
     told = f"（{'；'.join(others)}）" if others else ""
     # each as a to-verify item of its field, filed under the department that holds it
-    other_items = [plot_field_item(_FIELD_OF.get(f, f), w) for f, w in said.items()]
+    other_items = [field_item(_FIELD_OF.get(f, f), w) for f, w in said.items()]
     if is_missing(years):
         missing = [
-            plot_field_item("contract_start_date", contract_unread)
+            field_item("contract_start_date", contract_unread)
             if contract_unread
             else "宗地字段 contract_start_date（约定开工日期）"
         ]
@@ -663,7 +663,7 @@ def _built_unknown_verdict(origin: str, doubt: str) -> Verdict:
         "（已建成而利用不足；尚未建成的按供而未用判定）"
     )
     values = {"far": 0.0, "floor": None, "division": None}
-    missing = (plot_field_item("completion_date", doubt),)
+    missing = (field_item("completion_date", doubt),)
     return _verdict(
         Check.UNDER_USED, Status.UNKNOWN, reason, _STAGES, values=values, missing=missing
     )
@@ -675,7 +675,7 @@ def _zero_aside_verdict(words: str, citation: Citation) -> Verdict:
     gives its 容积率 (``words``: :func:`landgov.far.ratio.zero_set_aside`): never 「容积率 0
     低于下限」 nor 「尚未建成」 on a 0 that stands for a blank."""
     values = {"far": None, "floor": None, "division": None}
-    missing = (plot_field_item("floor_area_m2", "登记值 0 应为空白，请核实"),)
+    missing = (field_item("floor_area_m2", "登记值 0 应为空白，请核实"),)
     return _verdict(
         Check.UNDER_USED, Status.UNKNOWN, f"容积率缺失：{words}", citation,
         values=values, missing=missing,

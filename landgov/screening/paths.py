@@ -64,7 +64,7 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.collect import plot_field_item
+from landgov.core.collect import field_item
 from landgov.core.compare import measured, shown
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
@@ -558,7 +558,7 @@ def _eval_recoverable(atom: _Atom, facts: _Facts) -> _Outcome:
 #: What an idle plot whose ``recoverable`` is not known lacks: a contracted start date written
 #: as a month whose first day makes it recoverable and whose last day does not (its reason
 #: names the span).
-RECOVERABLE_UNKNOWN = plot_field_item(
+RECOVERABLE_UNKNOWN = field_item(
     "contract_start_date", "只写到月份，是否已满可无偿收回年限，见供而未用理由"
 )
 

@@ -12,7 +12,7 @@ from typing import Any
 from landgov.core.collect import (
     NO_COMPLIANCE_TABLE,
     NO_DEMOLITION_LAYER,
-    plot_field_item,
+    field_item,
     render_text,
 )
 from landgov.core.compare import compare, measured, shown
@@ -456,11 +456,11 @@ def _first_development(case: _Case, s: _Settings) -> Verdict:
     missing: tuple[str, ...] = (f"{where}：竣工验收（履约验收）情况",)
     if unread is not None:
         # the item screening lists for the same cell (core.collect): one item, 〔自然资源局〕
-        missing += (plot_field_item("completion_date", unread_words("竣工日期", unread)),)
+        missing += (field_item("completion_date", unread_words("竣工日期", unread)),)
     aside = case.far.get(ZERO_SET_ASIDE)
     if not is_missing(aside):  # a recorded 0 standing for a blank: said, never 「尚未建成」
         reason += f"；{aside}"
-        missing += (plot_field_item("floor_area_m2", "登记值 0 应为空白，请核实"),)
+        missing += (field_item("floor_area_m2", "登记值 0 应为空白，请核实"),)
     alone = _zero_alone(case)
     if alone is not None:  # a 0 nothing corroborates: said, never 「尚未建成」 on it alone
         reason += f"；{alone}"
@@ -481,7 +481,7 @@ def _acceptance(case: _Case, s: _Settings, accepted: bool, rule: str, cite: Cita
         reason = (
             f"竣工验收（履约验收）已通过，但宗地竣工日期 {done} 晚于核查日 {s.as_of}，两者不一致"
         )
-        missing = (plot_field_item("completion_date", "核实是否已竣工"),)
+        missing = (field_item("completion_date", "核实是否已竣工"),)
         values = {**values, "竣工日期": str(done)}
         return _v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)
     bare = _no_buildings(case)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from landgov.core.collect import NO_ZONE_LAYER, field_item
 from landgov.core.compare import shown
 from landgov.core.dates import (
     day_or_span,
@@ -316,10 +317,10 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
         return lost
     if not case.overlay.get("zones_given"):
         reason = f"未提供特殊片区图层，无法判断是否位于{zones}"
-        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=("特殊片区图层",))
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=(NO_ZONE_LAYER,))
     if not case.overlay.get("zone_names_given"):
         reason = f"特殊片区图层无片区名称字段，无法判断是否位于{zones}"
-        missing = ("特殊片区图层：片区名称（zone_name）字段",)
+        missing = (field_item("special_zones", "图层中片区名称字段"),)
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
     zone = case.overlay.get("special_zone") or ""
     if zone:
@@ -327,7 +328,7 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
         return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
     if case.overlay.get("unnamed_zone"):
         reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
-        missing = ("特殊片区图层：重叠片区的名称",)
+        missing = (field_item("special_zones", "重叠片区的名称"),)
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
     tol = s.profile["overlay.overlap_tolerance_m2"]
     reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"

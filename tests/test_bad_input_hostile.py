@@ -7,6 +7,7 @@ a 「错误：」 naming the file and the fix (exit 2), or in a complete folder,
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -477,8 +478,9 @@ def test_a_geopackage_with_one_layer_says_nothing_of_layers(tmp_path: Path) -> N
     [
         ("CON", "_CON"),  # a device name Windows refuses as a folder
         ("com1", "_com1"),
-        ("../逃逸", "_逃逸"),  # stays inside 镇街分册
-        ("斗门/马山:街道*?", "斗门_马山_街道__"),
+        ("../逃逸", "／逃逸"),  # stays inside 镇街分册: a full-width slash is no separator
+        ("斗门/马山:街道*?", "斗门／马山：街道＊？"),
+        ("甲\x01乙", "甲_乙"),
         (" . ", "镇街不明"),
         ("斗门街道", "斗门街道"),
     ],
@@ -487,6 +489,42 @@ def test_township_folders_are_names_windows_accepts(name: str, folder: str) -> N
     from landgov.reports.townships import TOWNSHIP_DIR, township_folder
 
     assert township_folder(Path("out"), name) == Path("out") / TOWNSHIP_DIR / folder
+
+
+def test_two_townships_never_share_a_folder(tmp_path: Path) -> None:
+    """Two 镇街 whose names differ only in a character a file name cannot hold (「斗门/街道」,
+    「斗门:街道」) both became 「斗门_街道」: with --by-township the second 筛查清单.xlsx was
+    written over the first, silently, and its plots were in no 镇街 workbook. Each 镇街 has
+    its own folder now, and every plot of the 底数清单 is in one of them."""
+    import geopandas as gpd
+    import openpyxl
+
+    from landgov.reports.townships import TOWNSHIP_DIR, township_folders
+
+    names = ["ABC街道", "abc街道", "斗门/街道", "斗门:街道", "斗门街道", "斗门街道."]
+    folders = township_folders(Path("o"), names)
+    assert [f.name for f in folders.values()] == [
+        "ABC街道", "abc街道（2）", "斗门／街道", "斗门：街道", "斗门街道", "斗门街道（2）",
+    ]  # fmt: skip
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    shutil.copytree(sample, tmp_path / "in")
+    parcels = gpd.read_file(tmp_path / "in" / "parcels.shp", encoding="GBK")
+    first, second = parcels["镇街"].unique()[:2]
+    parcels["镇街"] = parcels["镇街"].replace({first: "斗门/街道", second: "斗门:街道"})
+    parcels.to_file(tmp_path / "in" / "parcels.shp", encoding="GBK")
+    got = run_cli(
+        "screen", "-q", "--as-of", "2026-06-30", "-p", tmp_path / "in" / "parcels.shp",
+        "-e", sample / "enterprises.xlsx", "-l", sample / "links.xlsx", "--by-township",
+        "-o", tmp_path / "out",
+    )  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    counts = {}
+    for book in sorted((tmp_path / "out" / TOWNSHIP_DIR).glob("*/筛查清单.xlsx")):
+        sheet = openpyxl.load_workbook(book, read_only=True)["底数清单"]
+        counts[book.parent.name] = sum(1 for _ in sheet.iter_rows()) - 1
+    assert {"斗门／街道", "斗门：街道"} <= set(counts)
+    listed = openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)["底数清单"]
+    assert sum(counts.values()) == sum(1 for _ in listed.iter_rows()) - 1
 
 
 @pytest.mark.parametrize(

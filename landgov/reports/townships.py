@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "NO_TOWNSHIP",
     "TOWNSHIP_DIR",
     "township_folder",
+    "township_folders",
     "township_of",
     "write_far_townships",
     "write_screening_townships",
@@ -59,14 +60,38 @@ def township_of(frame: pd.DataFrame) -> pd.Series:
     return text.astype(object)
 
 
+#: Characters a Windows file name cannot hold → their full-width forms: two 镇街 whose names
+#: differ only in them (「斗门/街道」, 「斗门:街道」) keep a folder each, in every stage alike.
+_WIDE = str.maketrans(dict(zip('<>:"/\\|?*', "＜＞：＂／＼｜？＊", strict=True)))
+
+
 def township_folder(out: Path, name: str) -> Path:
     """``out/镇街分册/<name>`` as a name Windows accepts, without leading dots.
 
-    Characters a file name cannot hold become 「_」, a device name such as ``CON`` gets a
-    leading 「_」 (:func:`~landgov.reports.chushen.safe_filename`, as the 初审表 folders).
+    Characters a file name cannot hold become their full-width forms (「/」 → 「／」), other
+    control characters 「_」; a device name such as ``CON`` gets a leading 「_」
+    (:func:`~landgov.reports.chushen.safe_filename`, as the 初审表 folders).
     """
-    text = str(name).lstrip(". ")
+    text = str(name).lstrip(". ").translate(_WIDE)
     return out / TOWNSHIP_DIR / (safe_filename(text) if text.strip(". ") else NO_TOWNSHIP)
+
+
+def township_folders(out: Path, names: Iterable[str]) -> dict[str, Path]:
+    """Each 镇街's folder (:func:`township_folder`), one per name: names one folder would hold
+    (they differ only in case, which Windows does not tell apart, or in a trailing dot) get
+    「（2）」, 「（3）」 … in name order. Before, the second 镇街's 筛查清单 was written over the
+    first's, silently."""
+    taken: set[str] = set()
+    out_folders: dict[str, Path] = {}
+    for name in names:
+        folder = base = township_folder(out, name)
+        k = 1
+        while folder.name.casefold() in taken:
+            k += 1
+            folder = base.with_name(f"{base.name}（{k}）")
+        taken.add(folder.name.casefold())
+        out_folders[name] = folder
+    return out_folders
 
 
 def _names(*frames: pd.DataFrame | None) -> list[str]:
@@ -110,8 +135,7 @@ def write_screening_townships(
     parcels = run.parcels
     towns = township_of(parcels)
     written: list[Path] = []
-    for name in _names(parcels):
-        folder = township_folder(out, name)
+    for name, folder in township_folders(out, _names(parcels)).items():
         folder.mkdir(parents=True, exist_ok=True)
         mine = parcels[towns == name]
         ids = set(mine["parcel_id"].astype(str)) if "parcel_id" in mine else set()
@@ -193,8 +217,7 @@ def write_far_townships(
     town_packet = township_of(packet)
     town_screened = township_of(screened)
     town_apps = township_of(applications) if applications is not None else None
-    for name in _names(packet, applications):
-        folder = township_folder(out, name)
+    for name, folder in township_folders(out, _names(packet, applications)).items():
         folder.mkdir(parents=True, exist_ok=True)
         rows = packet[town_packet == name].reset_index(drop=True)
         path = folder / "增容审查.xlsx"

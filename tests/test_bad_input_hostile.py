@@ -525,6 +525,11 @@ def test_two_townships_never_share_a_folder(tmp_path: Path) -> None:
     assert {"斗门／街道", "斗门：街道"} <= set(counts)
     listed = openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)["底数清单"]
     assert sum(counts.values()) == sum(1 for _ in listed.iter_rows()) - 1
+    # the 核实表 of the two 镇街 likewise: 核实_斗门_街道.xlsx was written twice, the first lost
+    got = run_cli("verify", tmp_path / "out", "-o", tmp_path / "核实")
+    assert got.returncode == 0, got.stderr
+    books = {p.name for p in (tmp_path / "核实").glob("核实_*.xlsx")}
+    assert {"核实_斗门／街道.xlsx", "核实_斗门：街道.xlsx"} <= books, books
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,6 +63,7 @@ from landgov.far.zengrong import (
 )
 from landgov.io.applications import APPLICATION_FIELDS
 from landgov.io.fields import ENTERPRISE_FIELDS
+from landgov.reports.filenames import safe_filename, township_names
 from landgov.verdict import Citation
 
 __all__ = [
@@ -142,6 +142,7 @@ _ENTERPRISE_LABELS = {spec.name: spec.label for spec in ENTERPRISE_FIELDS}
 #: The plot's tax as the 底数清单's 待核实事项 names it (a row without ``tax_per_mu_now_missing``).
 _PLOT_TAX = str(render_text(PLOT_TAX))
 
+_NO_TOWN = "未分镇街"
 _TOWNSHIP_SIGN = "镇、街道行政主要领导签字（盖章）：　　　　　　　时间："
 _FONT = "宋体"
 #: Size (pt) of a 「待核实（缺少：…）」 in a value cell; the form's text is 11 pt.
@@ -149,12 +150,6 @@ _NOTE_PT = 9
 #: A 「待核实（缺少：…）」 of :func:`~landgov.core.vocab.to_verify` (its items may hold one level
 #: of brackets: 「税收（万元）〔税务局〕」).
 _TO_VERIFY = re.compile(r"(待核实（缺少：(?:[^（）]|（[^（）]*）)*）)")
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
-)
 
 
 #: A number for the form (``1,234.50``), or blank space for the enterprise to fill in.
@@ -582,17 +577,6 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
     return doc
 
 
-def safe_filename(text: str, *, max_chars: int = 80) -> str:
-    """A file name Windows accepts: forbidden characters replaced, no reserved device names,
-    no trailing dot or space, at most ``max_chars`` characters."""
-    name = unicodedata.normalize("NFC", str(text))
-    name = _WINDOWS_FORBIDDEN.sub("_", name).strip().rstrip(". ")
-    name = name[:max_chars].rstrip(". ") or "未命名"
-    if name.split(".")[0].upper() in _WINDOWS_RESERVED:
-        name = f"_{name}"
-    return name
-
-
 def write_form(
     row: Mapping[str, Any], path: str | Path, *, precheck_to: str | Path | None = None
 ) -> Path:
@@ -655,8 +639,12 @@ def write_forms(
         frame = frame[frame["zengrong"].isin(list(only))]
     written: list[Path] = []
     used: set[Path] = set()
-    for row in frame.to_dict("records"):
-        folder = out / safe_filename(_text(row.get("township"), "未分镇街"))
+    records = frame.to_dict("records")
+    towns = [_text(row.get("township"), _NO_TOWN) for row in records]
+    # one folder per 镇街: two never share one (reports.filenames)
+    folders = township_names(sorted(set(towns)), blank=_NO_TOWN)
+    for row, town in zip(records, towns, strict=True):
+        folder = out / folders[town]
         path = folder / _form_name(row)
         stem, k = path.stem, 2
         while path in used:

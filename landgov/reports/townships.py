@@ -28,8 +28,8 @@ import pandas as pd
 
 from landgov.core.vocab import DISTRICT, UNKNOWN_TOWNSHIP
 from landgov.policy import Profile
-from landgov.reports.chushen import safe_filename
 from landgov.reports.excel import SheetSpec, write_sheets, write_workbook
+from landgov.reports.filenames import township_name, township_names
 from landgov.reports.handout import basis_spec, screening_sheets
 from landgov.reports.labels import LABELS
 from landgov.reports.printlist import PRINT_FORMATS, page_note, print_title
@@ -60,38 +60,18 @@ def township_of(frame: pd.DataFrame) -> pd.Series:
     return text.astype(object)
 
 
-#: Characters a Windows file name cannot hold → their full-width forms: two 镇街 whose names
-#: differ only in them (「斗门/街道」, 「斗门:街道」) keep a folder each, in every stage alike.
-_WIDE = str.maketrans(dict(zip('<>:"/\\|?*', "＜＞：＂／＼｜？＊", strict=True)))
-
-
 def township_folder(out: Path, name: str) -> Path:
-    """``out/镇街分册/<name>`` as a name Windows accepts, without leading dots.
-
-    Characters a file name cannot hold become their full-width forms (「/」 → 「／」), other
-    control characters 「_」; a device name such as ``CON`` gets a leading 「_」
-    (:func:`~landgov.reports.chushen.safe_filename`, as the 初审表 folders).
-    """
-    text = str(name).lstrip(". ").translate(_WIDE)
-    return out / TOWNSHIP_DIR / (safe_filename(text) if text.strip(". ") else NO_TOWNSHIP)
+    """``out/镇街分册/<name>`` as a name Windows accepts (:func:`~landgov.reports.filenames
+    .township_name`: characters a file name cannot hold as their full-width forms, 「／」)."""
+    return out / TOWNSHIP_DIR / township_name(name, blank=NO_TOWNSHIP)
 
 
 def township_folders(out: Path, names: Iterable[str]) -> dict[str, Path]:
-    """Each 镇街's folder (:func:`township_folder`), one per name: names one folder would hold
-    (they differ only in case, which Windows does not tell apart, or in a trailing dot) get
-    「（2）」, 「（3）」 … in name order. Before, the second 镇街's 筛查清单 was written over the
-    first's, silently."""
-    taken: set[str] = set()
-    out_folders: dict[str, Path] = {}
-    for name in names:
-        folder = base = township_folder(out, name)
-        k = 1
-        while folder.name.casefold() in taken:
-            k += 1
-            folder = base.with_name(f"{base.name}（{k}）")
-        taken.add(folder.name.casefold())
-        out_folders[name] = folder
-    return out_folders
+    """Each 镇街's folder, one per name (:func:`~landgov.reports.filenames.township_names`).
+    Before, two 镇街 could share one, and the second's 筛查清单 was written over the first's,
+    silently."""
+    named = township_names(names, blank=NO_TOWNSHIP)
+    return {name: out / TOWNSHIP_DIR / folder for name, folder in named.items()}
 
 
 def _names(*frames: pd.DataFrame | None) -> list[str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.errors import InputError, Issue
 from landgov.policy import Profile
+from landgov.reports.filenames import township_names
 
 __all__ = [
     "ANSWERABLE",
@@ -177,10 +177,6 @@ def _item_row(rec: Mapping[str, Any], item: Item) -> dict[str, Any]:
     }
 
 
-def _safe_name(town: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", town).strip("_") or UNKNOWN_TOWNSHIP
-
-
 def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write ``核实_<镇街>.xlsx`` into ``out_dir`` for every 镇街 with 待核实 items.
 
@@ -191,7 +187,9 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
     run = read_screening(run_dir)
     items = verify_items(run.parcels)
     out = Path(out_dir)
-    names = {town: f"核实_{_safe_name(str(town))}.xlsx" for town in items["镇街"].unique()}
+    # one file per 镇街: two never share one (reports.filenames)
+    towns = township_names(sorted(str(t) for t in items["镇街"].unique()), blank=UNKNOWN_TOWNSHIP)
+    names = {town: f"核实_{name}.xlsx" for town, name in towns.items()}
     about = run.written_for()  # its 基准日 is checked when it comes back (_refuse_other_run)
     _refuse_filled(out / name for name in names.values())
     out.mkdir(parents=True, exist_ok=True)
@@ -202,7 +200,7 @@ def write_verify(run_dir: str | Path, out_dir: str | Path) -> list[Path]:
         wb.remove(wb.active)
         add_editable_sheet(wb, rows.drop(columns="_choices"), LAYOUT, about=about)
         _choice_lists(wb[LAYOUT.sheet], rows["_choices"].tolist())
-        written.append(save_workbook(wb, out / names[town]))
+        written.append(save_workbook(wb, out / names[str(town)]))
     return written
 
 

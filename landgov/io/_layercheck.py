@@ -33,6 +33,7 @@ from landgov.core.runread import GDAL_ERRORS
 from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
+from landgov.io._shpparts import sidecar
 
 __all__ = [
     "CHINA_BOUNDS",
@@ -62,13 +63,6 @@ _FIX_LAYER = (
 
 def _file_error(path: Path, problem: str, fix: str = _FIX_LAYER) -> DataFileError:
     return DataFileError(f"{path}：{problem}。处理：{fix}")
-
-
-def _sidecar(path: Path, suffix: str) -> Path | None:
-    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _check_shp_bytes(path: Path, size: int) -> None:
@@ -132,7 +126,7 @@ def _check_dbf_bytes(dbf: Path) -> int:
 
 def _check_shapefile(path: Path, size: int) -> None:
     _check_shp_bytes(path, size)
-    missing = [s for s in (".shx", ".dbf") if _sidecar(path, s) is None]
+    missing = [s for s in (".shx", ".dbf") if sidecar(path, s) is None]
     if missing:
         what = {".shx": "索引文件", ".dbf": "属性表"}
         names = "、".join(f"{path.with_suffix(s).name}（{what[s]}）" for s in missing)
@@ -141,7 +135,7 @@ def _check_shapefile(path: Path, size: int) -> None:
             f"Shapefile 缺少配套文件 {names}",
             "把同名的 .shp、.shx、.dbf（以及 .prj、.cpg）放在同一文件夹后重新读取",
         )
-    shx, dbf = _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    shx, dbf = sidecar(path, ".shx"), sidecar(path, ".dbf")
     assert shx is not None and dbf is not None
     n_shapes, n_records = _check_shx_bytes(shx), _check_dbf_bytes(dbf)
     if n_shapes != n_records:
@@ -335,7 +329,7 @@ def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
 def _bad_prj(path: Path) -> DataFileError | None:
     """The error naming a Shapefile's .prj that no CRS can be made of (GDAL then refuses the
     whole layer in its own words); ``None`` when there is no .prj or it is a CRS."""
-    prj = _sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    prj = sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
     if prj is None:
         return None
     try:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landgov.errors import EncodingError, Issue
+from landgov.io._shpparts import sidecar
 
 __all__ = [
     "EncodingDecision",
@@ -321,12 +322,10 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
         When the bytes decode neither as UTF-8 nor as GBK/GB18030 and no .cpg is present.
     """
     path = Path(path)
-    dbf = path.with_suffix(".dbf")
+    dbf = sidecar(path, ".dbf") or path.with_suffix(".dbf")  # 「.DBF」 beside 「.SHP」 too
     if user_encoding:
         return _user_decision(dbf, user_encoding)
-    cpg = next(
-        (p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None
-    )
+    cpg = sidecar(path, ".cpg")
     names, records, ldid, n_records = _dbf_pieces(dbf)
     data = b"\n".join([*names, *records])
     set_aside = None

@@ -56,6 +56,7 @@ from landgov.io._layercheck import (
     not_a_layer,
     require_geometries,
 )
+from landgov.io._shpparts import sidecar
 from landgov.io._shprings import stray_holes
 from landgov.io.encoding import EncodingDecision, codec_label, detect_dbf_encoding
 from landgov.io.fields import (
@@ -112,8 +113,8 @@ def _read_raw(
     prj_text: str | None = None
     if path.suffix.lower() == ".shp":
         enc = detect_dbf_encoding(path, user_encoding=encoding)
-        prj = path.with_suffix(".prj")
-        if prj.exists():
+        prj = sidecar(path, ".prj")
+        if prj is not None:
             prj_text = prj.read_text(encoding="latin-1")
             prj_crs = crs_from_prj(prj_text)
     else:

@@ -151,8 +151,14 @@ def field_item(field: str, words: str) -> str:
 
     >>> render_text(field_item("completion_date", "竣工日期「2023」无法识别为日期"))
     '竣工日期（竣工日期「2023」无法识别为日期）〔自然资源局〕'
+
+    The words may quote a cell as typed: its 【】 are shown as ［］, so they never end the item.
+
+    >>> render_text(field_item("completion_date", "竣工日期「2023】」无法识别为日期"))
+    '竣工日期（竣工日期「2023］」无法识别为日期）〔自然资源局〕'
     """
-    return f"收集项 {field}【{words}】"
+    shown = words.replace("【", "［").replace("】", "］")
+    return f"收集项 {field}【{shown}】"
 
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))

@@ -91,7 +91,7 @@ def damaged_run_file(path: Path, exc: BaseException, *, layer: str | None = None
     )
 
 
-def run_layers(gpkg: Path, *, with_geometry: bool = False) -> dict[str, str | None]:
+def run_layers(gpkg: Path) -> dict[str, str | None]:
     """The layers of a run's GeoPackage, in the file's order, each with its geometry type
     (``None`` for a table without geometry); ``layer_styles`` left out.
 

@@ -226,7 +226,6 @@ def _written_for(run_dir: str | Path) -> dict[str, object]:
 
 def _read_far(run_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The 增容 plots and applications of a run folder (``landgov far``)."""
-
     from landgov.core.runfolder import GPKG
     from landgov.core.runread import read_run_layer, read_run_parquet, run_layers
     from landgov.errors import DataFileError

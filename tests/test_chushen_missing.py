@@ -122,7 +122,7 @@ def test_missing_tax_is_to_verify_naming_the_tax(profile):
     assert (
         _lines(form["项目实施后"])[1] == "2.亩均税收：待核实（缺少：申请表：达产后年税收（万元））"
     )
-    assert "申请表：达产后年税收（万元）" in row["missing"].split("、")
+    assert "申请表：达产后年税收（万元）〔申请企业〕" in row["missing"].split("、")
     # the other figures are still printed
     assert _lines(form["现状情况"])[:3] == [
         "1.土地面积：20.00 亩",
@@ -201,7 +201,7 @@ def test_application_without_its_project_facts(profile):
     assert _lines(form["项目实施后"])[2] == "3.容积率：待核实（缺少：新增建筑面积）"
     # the same words as the 增容审查 sheet's 待核实事项
     missing = row["missing"].split("、")
-    assert {"新增建筑面积", "申请表：固定资产投资（万元）"} <= set(missing)
+    assert {"新增建筑面积〔申请企业〕", "申请表：固定资产投资（万元）〔申请企业〕"} <= set(missing)
 
 
 def test_applicant_unknown_to_the_enterprise_table(profile):
@@ -213,7 +213,7 @@ def test_applicant_unknown_to_the_enterprise_table(profile):
     assert form["企业名称（盖公章）"] == "企业0"  # the 权利人 of the plot
     assert form["法人代表"] == form["联系人"] == "待核实（缺少：申请企业）"
     assert form["所属行业"] == "待核实（缺少：申请企业）"
-    assert "申请企业" in row["missing"].split("、")
+    assert "申请企业〔属地镇街〕" in row["missing"].split("、")
 
 
 def test_known_enterprise_without_legal_representative(profile):

@@ -63,3 +63,30 @@ def test_the_system_precheck_forms_name_missing_inputs_in_chinese(bare_run: Path
             text = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
         assert not INTERNAL.search(text), (form.name, INTERNAL.search(text))
         assert "〔房屋征收部门〕" in text, form.name
+
+
+def _filed_or_not(frame) -> list[str]:
+    """Every item of the 待核实事项 column and of the conditions' 「（缺少：…）」 that names no
+    department (:func:`landgov.core.collect.parse_item` reads 「—」)."""
+    from landgov.core.collect import parse_item, split_items
+    from landgov.far.zengrong._outcome import MEETING_REVIEW
+
+    lists = list(frame["missing"].dropna().astype(str).unique())
+    for column in [c for c in frame.columns if c.endswith("_note") and c.startswith(("cond", "s"))]:
+        for note in frame[column].dropna().astype(str).unique():
+            if "（缺少：" in note:
+                lists.append(note.rsplit("（缺少：", 1)[1].removesuffix("）"))
+    items = {item for text in lists for item in split_items(text)}
+    return sorted(i for i in items if parse_item(i).department == "—" and i != MEETING_REVIEW)
+
+
+@pytest.mark.parametrize("layer", ["far", "far_applications"])
+def test_every_item_to_collect_names_its_department(bare_run: Path, demo_run: Path, layer: str):
+    """增容's own items (the application's figures, the county's 《标准地》 control values, the
+    planning department's confirmation, the county's readings) were listed without a department
+    while screening's shared items had one: 问题分送 and a reader could not tell who to ask.
+    Every item now names one (the joint meeting's review is a step, not data to collect)."""
+    for run in (bare_run, demo_run / "out" / "demo"):
+        frame = pyogrio.read_dataframe(run / "landgov.gpkg", layer=layer, read_geometry=False)
+        assert frame["missing"].fillna("").str.contains("〔申请企业〕").any()
+        assert _filed_or_not(frame) == []

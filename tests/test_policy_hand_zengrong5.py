@@ -123,7 +123,7 @@ def test_application_by_an_enterprise_not_on_the_plot_is_to_verify_and_said(offi
     assert "第四条第（一）项" in note
     for missing in got["missing"].iloc[1:]:
         assert "申请企业与宗地的关系" in missing
-    assert "申请企业" in got["missing"].iloc[2].split("、")
+    assert "申请企业〔属地镇街〕" in got["missing"].iloc[2].split("、")
     names = [_form_cells(r)["企业名称（盖公章）"] for r in got.to_dict("records")]
     assert names == ["企业0", "企业1", "待核实（缺少：申请企业）"]
 
@@ -199,8 +199,8 @@ def test_figures_written_with_units_or_words_are_read_or_said(official, tmp_path
     assert got["cap"].tolist() == [P, U, P]
     assert got["cond6"].tolist() == [P, P, U]
     assert got["zengrong"].tolist() == [OK, TBD, TBD]
-    assert "新增建筑面积" in got["missing"].iloc[1].split("、")
-    assert "申请表：达产后年税收（万元）" in got["missing"].iloc[2].split("、")
+    assert "新增建筑面积〔申请企业〕" in got["missing"].iloc[1].split("、")
+    assert "申请表：达产后年税收（万元）〔申请企业〕" in got["missing"].iloc[2].split("、")
     after = [_form_cells(r)["项目实施后"].split("\n") for r in got.to_dict("records")]
     assert after[0] == [
         "1.新增建筑面积：12,000.00 平方米",
@@ -240,7 +240,7 @@ def test_completion_on_the_reference_day_and_the_day_after(official):
     assert "宗地竣工日期 2024-07-01 晚于核查日 2024-06-30，两者不一致" in got["cond2_note"].iloc[1]
     assert "竣工日期（核实是否已竣工）〔自然资源局〕" in got["missing"].iloc[1].split("、")
     assert "晚于" not in got["cond2_note"].iloc[2]
-    assert "申请表：竣工验收（履约验收）情况" in got["missing"].iloc[2].split("、")
+    assert "申请表：竣工验收（履约验收）情况〔申请企业〕" in got["missing"].iloc[2].split("、")
     assert "竣工日期 2024-07-01 晚于核查日 2024-06-30" in got["cond2_note"].iloc[3]
 
 
@@ -280,7 +280,7 @@ def test_negative_added_floor_area_is_no_zengrong(official):
     assert got["cap"].tolist() == [U, P]
     assert got["zengrong"].tolist() == [TBD, OK]
     assert "新增建筑面积为负（-100 平方米" in got["cap_note"].iloc[0]
-    assert "新增建筑面积" in got["missing"].iloc[0].split("、")
+    assert "新增建筑面积〔申请企业〕" in got["missing"].iloc[0].split("、")
 
 
 def test_fixed_investment_above_the_total_investment_is_to_verify(official):
@@ -297,6 +297,6 @@ def test_fixed_investment_above_the_total_investment_is_to_verify(official):
     got = applications(official, parcels, rows)
     assert got["cond6"].tolist() == [U, P]
     assert got["zengrong"].tolist() == [TBD, OK]
-    assert "申请表：固定资产投资（万元）（大于项目总投资 8,000 万元，请核实）" in got[
+    assert "申请表：固定资产投资（万元）（大于项目总投资 8,000 万元，请核实）〔申请企业〕" in got[
         "missing"
     ].iloc[0].split("、")

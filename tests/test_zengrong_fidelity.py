@@ -237,7 +237,7 @@ def test_condition_6_official_table_missing_an_indicator_is_unknown(profile):
     table = {k: v for k, v in OFFICIAL_STANDARD_LAND.items() if k != "rd_ratio_pct"}
     got = _check(with_standard_land(profile, table), app={}).iloc[0]
     assert got["cond6"] == Status.UNKNOWN
-    assert got["missing"] == "区级公布的《标准地》控制指标（官方值）"
+    assert got["missing"] == "区级公布的《标准地》控制指标（官方值）〔经信局〕"
     assert "研发经费占营业收入比例（研发投入） 3.00 %，控制值未配置" in got["cond6_note"]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "Need",
     "Source",
     "field_item",
+    "filed",
     "parse_item",
     "render_text",
     "split_items",
@@ -113,6 +114,16 @@ FIELD_SOURCES: dict[str, Source] = {
     "standard_control_line_share": Source(
         "本地工业用地控制线外面积比例认定标准（本地文件数值）", "自然资源局"
     ),
+    # 增容's own items (no reader field behind them; far.zengrong names them, filed by
+    # :func:`filed`): the application is made by the enterprise to its 镇街 [附件3 四（一）], the
+    # joint pre-review is led by 经信 [四（三）], planning and land by 自然资源
+    "application": Source("增容申请表填报项", "申请企业"),
+    "applicant": Source("申请企业", "属地镇街"),
+    "standard_land": Source("区级公布的《标准地》控制指标（官方值）", "经信局"),
+    "planning_confirm": Source("区自然资源和规划分局确认", "自然资源局"),
+    "verified_area": Source("经核实的用地面积", "自然资源局"),
+    "county_reading": Source("区级认定", "经信局"),
+    "violation_reading": Source("区级认定：违法建设记录", "综合行政执法局"),
 }
 
 #: The internal form of a plot's missing tax (its 亩均税收 cannot be computed); rendered
@@ -159,6 +170,19 @@ def field_item(field: str, words: str) -> str:
     """
     shown = words.replace("【", "［").replace("】", "］")
     return f"收集项 {field}【{shown}】"
+
+
+def filed(item: str, field: str) -> str:
+    """``item``, an item in words of its own (增容's 「增容申请：产权状况」), filed under the
+    department of ``field`` in :data:`FIELD_SOURCES` as a rendered item is, so
+    :func:`parse_item` reads it back with its department.
+
+    >>> filed("增容申请：产权状况", "application")
+    '增容申请：产权状况〔申请企业〕'
+    >>> parse_item(filed("经核实的用地面积", "verified_area")).department
+    '自然资源局'
+    """
+    return f"{item}〔{FIELD_SOURCES[field].department}〕"
 
 
 DEPARTMENTS: tuple[str, ...] = tuple(dict.fromkeys(s.department for s in FIELD_SOURCES.values()))

@@ -290,6 +290,21 @@ def industry_item(uscc: object = "") -> str:
     return f"企业表字段 industry_code（行业代码{whose}）"
 
 
+def catalogue_item(uscc: object = "") -> str:
+    """What a check lacks when an enterprise's 《产业结构调整指导目录》 class is missing, in the
+    internal form :func:`landgov.core.collect.render_text` turns into 「产业结构调整指导目录类别
+    〔发改局；企业名，9133…〕」 (without ``uscc``: 「…〔发改局〕」): one item for screening's
+    目录 check and path, and 增容 condition 5 alike.
+
+    >>> catalogue_item("91330602MA2C00000E")
+    '企业表字段 catalogue_class（产业目录类别，91330602MA2C00000E）'
+    >>> catalogue_item()
+    '企业表字段 catalogue_class（产业目录类别）'
+    """
+    whose = "" if is_missing(uscc) else f"，{str(uscc).strip()}"
+    return f"企业表字段 catalogue_class（产业目录类别{whose}）"
+
+
 @dataclass(frozen=True)
 class FocusIndustry:
     """Whether an enterprise's industry is one the focus and the 亩均 evaluation cover.

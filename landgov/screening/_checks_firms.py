@@ -40,6 +40,7 @@ from landgov.far.industry import (
     FOCUS_INDUSTRIES,
     FocusIndustry,
     catalogue_edition,
+    catalogue_item,
     focus_industry,
 )
 from landgov.ids import normalize_uscc
@@ -961,8 +962,7 @@ def check_catalogue(
             )  # fmt: skip
         elif unknown:
             missing = [
-                f"企业表字段 catalogue_class（产业目录类别，{u}）"
-                + ("" if raw[u] is None else f"；所见「{raw[u]}」无法识别")
+                catalogue_item(u) + ("" if raw[u] is None else f"；所见「{raw[u]}」无法识别")
                 for u in unknown
             ]
             out.append(

@@ -70,6 +70,7 @@ from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.efficiency import OUT_OF_SCOPE
 from landgov.errors import Issue, ProfileError
+from landgov.far.industry import catalogue_item
 from landgov.policy import Profile
 from landgov.verdict import UNOFFICIAL, Citation, Status, Verdict
 
@@ -448,9 +449,7 @@ def _eval_catalogue(atom: _Atom, facts: _Facts) -> _Outcome:
         text = f"企业（{'、'.join(names)}）属《产业结构调整指导目录》{atom.value}"
         return _Outcome(True, ((text, verdict.citation),))
     if any(is_missing(cls) for _, cls in classes) or not classes:
-        return _Outcome(
-            None, missing=verdict.missing or ("企业表字段 catalogue_class（产业目录类别）",)
-        )
+        return _Outcome(None, missing=verdict.missing or (catalogue_item(),))
     return _Outcome(False)
 
 

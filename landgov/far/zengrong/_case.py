@@ -76,6 +76,23 @@ CO_APPLIED_ITEM = "申请表：同一宗地的其他增容申请（是否同一�
 NO_APPLICANT = "申请企业"
 FIRM_INDUSTRY = "企业行业代码"
 
+#: 增容's own to-collect items (no reader field behind them: the application's, the county's
+#: readings) by their leading words → the entry of :data:`landgov.core.collect.FIELD_SOURCES`
+#: whose department collects them; the first that leads an item files it
+#: (:func:`landgov.far.zengrong.missing_items`). The items screening shares (a layer, a firm's
+#: field) are rendered by :func:`landgov.core.collect.render_text` instead.
+OWN_ITEMS: tuple[tuple[str, str], ...] = (
+    (f"{_APP}：", "application"),
+    ("申请表：", "application"),
+    (ADDED_FLOOR, "application"),
+    (NO_APPLICANT, "applicant"),  # and 「申请企业与宗地的关系…」 (PLOT_FIRMS_ITEM)
+    ("区级公布的《标准地》控制指标", "standard_land"),
+    ("区自然资源和规划分局确认：", "planning_confirm"),
+    ("经核实的用地面积", "verified_area"),
+    ("区级认定：上述违法建设记录", "violation_reading"),
+    ("区级认定：", "county_reading"),
+)
+
 
 #: No values: :meth:`Verdict.trusted` copies the mapping, as ``Verdict`` copies its default.
 _NO_VALUES: Mapping[str, object] = MappingProxyType({})

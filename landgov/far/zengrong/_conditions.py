@@ -44,7 +44,12 @@ from landgov.core.vocab import (
     application_answer,
     example_fail,
 )
-from landgov.far.industry import catalogue_edition, industry_item, to_gb2002_division
+from landgov.far.industry import (
+    catalogue_edition,
+    catalogue_item,
+    industry_item,
+    to_gb2002_division,
+)
 from landgov.far.ratio import (
     BUILDINGS_COVER,
     UNBUILT_EVIDENCE,
@@ -228,7 +233,7 @@ def _unconfirmed_clear(
             f"{years} 年内有较轻的不良记录 {len(lesser)} 条：{'、'.join(map(describe, lesser))}；"
             "按配置只计重大记录（读法未经确认），不据此判为符合"
         )
-        missing = ("区级认定：三.3「重大」是否也限定生态环境、安全生产不良记录",)
+        missing = ("区级认定：三.3「重大」是否也限定生态环境和安全生产不良记录",)
         return _v("cond3.records", Status.UNKNOWN, reason, reading, values=values, missing=missing)
     return None
 
@@ -734,7 +739,7 @@ def _cond5(case: _Case, s: _Settings) -> list[Verdict]:
     cls = CatalogueClass.parse(raw)
     if cls is None:
         reason = f"{note}；企业目录类别也缺失（应按{edition}认定）"
-        missing = (*missing, "企业产业结构调整目录类别")
+        missing = (*missing, catalogue_item())
         return [_v(rule, Status.UNKNOWN, reason, cite, values=values, missing=missing)]
     values["企业目录类别"] = cls.value
     found = f"企业属{edition}{cls.value}" + ("（限制/淘汰类）" if cls in excluded else "")

@@ -14,12 +14,14 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 
-from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, render_text
+from landgov.core.collect import PLOT_AREA, PLOT_FLOOR, filed, render_text
+from landgov.core.missing import lacking
 from landgov.core.vocab import Eligibility, example_fail
 from landgov.far.zengrong._case import (
     _CLAUSE,
     CONDITION_LABELS,
     FLOOR_OR_FAR,
+    OWN_ITEMS,
     PLOT_SHAPE,
     _Case,
     _Settings,
@@ -185,22 +187,39 @@ _AS_LISTED = {PLOT_SHAPE: PLOT_AREA, FLOOR_OR_FAR: PLOT_FLOOR}
 
 @functools.lru_cache(maxsize=512)
 def _rendered(item: str) -> str:
-    """``item`` as :func:`landgov.core.collect.render_text` words it (few distinct items)."""
-    return str(render_text(_AS_LISTED.get(item, item)))
+    """``item`` as the 待核实事项 list says it (few distinct items): an internal form
+    :func:`landgov.core.collect.render_text` words it; 增容's own items (:data:`OWN_ITEMS`:
+    「增容申请：产权状况」) keep their words, filed under the department that collects them
+    (「增容申请：产权状况〔申请企业〕」)."""
+    text = str(render_text(_AS_LISTED.get(item, item)))
+    if text != item:
+        return text
+    for head, field in OWN_ITEMS:
+        if item.startswith(head):
+            return filed(item, field)
+    return item
 
 
 @functools.lru_cache(maxsize=4096)
-def _rendered_note(text: str) -> str:
-    return str(render_text(text))
+def _rendered_note(text: str, missing: tuple[str, ...] = ()) -> str:
+    """``text`` (a verdict's :meth:`~landgov.verdict.Verdict.explain`, ending in
+    :func:`~landgov.core.missing.lacking` of ``missing``) rendered: the 「（缺少：…）」 item by
+    item (:func:`_rendered`), the rest by :func:`landgov.core.collect.render_text`."""
+    tail = lacking(missing)
+    if not tail or not text.endswith(tail):
+        return str(render_text(text))
+    head = str(render_text(text.removesuffix(tail)))
+    return head + lacking(_rendered(m) for m in missing)
 
 
 def condition_note(verdict: Verdict) -> str:
     """A condition's ``<condition>_note`` (:meth:`~landgov.verdict.Verdict.explain`: status,
-    reason, clause, 「（缺少：…）」) with every internal form of a missing input rendered as
-    the 待核实事项 list renders it (「拆迁计划图层 demolition」 → 「近年拆迁计划范围〔房屋征收
-    部门〕」): the note is read by people (the workbook, the map's popup, the 联席会议 材料), and
-    before, a run without a layer printed the readers' field names there."""
-    return _rendered_note(verdict.explain())
+    reason, clause, 「（缺少：…）」) with every missing input said as the 待核实事项 list says
+    it (「拆迁计划图层 demolition」 → 「近年拆迁计划范围〔房屋征收部门〕」, 「增容申请：产权状况」
+    → 「增容申请：产权状况〔申请企业〕」): the note is read by people (the workbook, the map's
+    popup, the 联席会议 材料), and before, a run without a layer printed the readers' field names
+    there."""
+    return _rendered_note(verdict.explain(), verdict.missing)
 
 
 def missing_items(verdicts: Mapping[str, Verdict]) -> list[str]:

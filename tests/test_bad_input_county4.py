@@ -72,8 +72,8 @@ def test_a_hole_digitised_outside_its_plot_is_named_on_its_row(tmp_path: Path) -
     row = said.iloc[0]
     assert row["row"] == 2 and row["value"] == P2 and row["field"] == "geometry"
     assert row["severity"] == Severity.WARNING
-    assert "6,500.0 m² 中含该环 100.0 m²" in row["problem"]
-    assert "不计该环为 6,400.0 m²" in row["problem"] and "6,300.0 m²" in row["problem"]
+    assert "6,500.0 平方米中含该环 100.0 平方米" in row["problem"]
+    assert "不计该环为 6,400.0 平方米" in row["problem"] and "6,300.0 平方米" in row["problem"]
     assert "核实" in row["action"] and "ArcGIS/QGIS" in row["action"]
 
 
@@ -136,7 +136,7 @@ def test_a_hole_outside_its_shell_in_a_geopackage_or_geojson_is_said(
     said = _said(result, "内环（洞）在外环之外")
     assert len(said) == 1, result.problems
     assert said.iloc[0]["row"] == 1 and said.iloc[0]["severity"] == Severity.WARNING
-    assert "6,300.0→6,500.0 m²" in said.iloc[0]["problem"]
+    assert "6,300.0→6,500.0 平方米" in said.iloc[0]["problem"]
 
 
 # --- codes stored as numbers --------------------------------------------------------------------

@@ -237,7 +237,7 @@ def test_a_code_given_to_two_pieces_apart_leaves_the_plots_area_unknown(tmp_path
     rejected = result.rejected.set_index("source_row")["reject_reason"]
     assert rejected.index.tolist() == [3, 5]
     assert "宗地代码重复（与第 1 行相同）" in rejected[3] and "互不重叠" in rejected[3]
-    assert "100.0 m" in rejected[3]
+    assert "100.0 米" in rejected[3]
     assert rejected[5] == "宗地代码重复（与第 4 行相同）"
     on_row_3 = result.problems[result.problems["row"] == 3]
     assert len(on_row_3) == 1 and "融合" in on_row_3.iloc[0]["action"]
@@ -344,5 +344,5 @@ def test_a_plot_whose_pieces_lie_far_apart_is_said_on_its_row(tmp_path: Path) ->
     assert said["row"].tolist() == [1], result.problems
     row = said.iloc[0]
     assert row["value"] == P1 and row["severity"] == Severity.WARNING
-    assert "5,000.0 m" in row["problem"] and "2 块" in row["problem"]
+    assert "5,000.0 米" in row["problem"] and "2 块" in row["problem"]
     assert "ArcGIS/QGIS" in row["action"]

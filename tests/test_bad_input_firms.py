@@ -255,7 +255,7 @@ def test_declared_land_in_square_metres_is_not_used(tmp_path: Path) -> None:
     # 乙 alone typed m²: its figure goes (|10000 − 10000| ≤ 5 % × 10000); the others stay
     assert pd.isna(declared[B]) and declared[[A, C, D]].tolist() == [15.0, 14.9, 40.0]
     said = out.problems[out.problems["problem"].str.contains("疑似按平方米填写")]
-    assert said["row"].tolist() == [3] and "10000 m²" in said["problem"].iat[0]
+    assert said["row"].tolist() == [3] and "10000 平方米" in said["problem"].iat[0]
     differ = out.problems[out.problems["problem"].str.contains("面积不一致")]
     assert 3 not in differ["row"].tolist()  # one problem for 乙's figure, not two
     # the whole column in m² (two of three compared firms): no declared figure is used,

@@ -139,7 +139,7 @@ def test_zero_area_polygon():
     frame = _parcels([flat, box(_X, _Y + 100, _X + 100, _Y + 150)])
     checked = _check(frame)
     row = _only_row(checked.problems, row=1, field="图形面积", value="0")
-    assert "小于合理下限 1 m²" in row["problem"]
+    assert "小于合理下限 1 平方米" in row["problem"]
     assert pd.isna(checked.data["area_m2"].iloc[0])
     assert checked.data["area_m2"].iloc[1] == 5000.0
     assert len(checked.data) == 2
@@ -162,7 +162,7 @@ def test_declared_area_zero():
     frame = _parcels(geoms, area_declared_m2=[0.0, 5000.0])
     checked = _check(frame)
     row = _only_row(checked.problems, row=1, field="宗地面积", value="0")
-    assert "小于合理下限 1 m²" in row["problem"]
+    assert "小于合理下限 1 平方米" in row["problem"]
     assert pd.isna(checked.data["area_declared_m2"].iloc[0])
     assert checked.data["area_declared_m2"].iloc[1] == 5000.0
     assert checked.data["area_m2"].iloc[0] == 5000.0  # the geometry area is still fine

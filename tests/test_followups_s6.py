@@ -215,7 +215,7 @@ def test_a_repaired_polygon_whose_area_changed_says_to_check_area_and_per_mu_fig
     fixed, problems = _repaired(Polygon(shell, [hole]))
     assert fixed.area == pytest.approx(6_500.0)
     (row,) = problems.to_dict("records")
-    assert "6,100.0→6,500.0 m²" in row["problem"], row
+    assert "6,100.0→6,500.0 平方米" in row["problem"], row
     action = row["action"]
     assert action != "核对修复后的图形"
     assert "修正前该宗地的面积及亩均指标须核实" in action, action  # as the stray-hole warning
@@ -257,5 +257,5 @@ def test_a_repaired_polygon_in_degrees_names_its_areas_in_square_metres():
     (row,) = log.frame().to_dict("records")
     after = abs(Geod(ellps="GRS80").geometry_area_perimeter(fixed.iloc[0])[0])
     assert 6_500 < after < 7_000
-    assert f"→{after:,.1f} m²" in row["problem"], row
+    assert f"→{after:,.1f} 平方米" in row["problem"], row
     assert "0.0→0.0" not in row["problem"], row

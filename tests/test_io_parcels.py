@@ -179,7 +179,7 @@ def test_invalid_rings_repaired_duplicates_rejected_nulls_kept(tmp_path: Path) -
     # (row 4 lies 100 m east of row 2: two pieces of land under one code, so row 2's area is
     # missing too — tests/test_bad_input_county5.py)
     assert res.rejected["reject_reason"].tolist() == [
-        "宗地代码重复（与第 2 行相同），两条记录的图形互不重叠（相距 100.0 m）"
+        "宗地代码重复（与第 2 行相同），两条记录的图形互不重叠（相距 100.0 米）"
     ]
     assert "第 2 行" in probs.loc[probs["row"] == 4, "problem"].iloc[0]
     # null geometry: kept (the parcel exists), area missing, reported
@@ -195,7 +195,7 @@ def test_overlap_area_reported(tmp_path: Path) -> None:
     res = read_parcels(shp)
     overl = res.problems[res.problems["problem"].str.contains("重叠")]
     assert len(overl) == 1
-    assert "2,500.0 m²" in overl["problem"].iloc[0]
+    assert "2,500.0 平方米" in overl["problem"].iloc[0]
     assert res.meta["overlaps"] == 1
 
 

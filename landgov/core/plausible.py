@@ -155,9 +155,9 @@ def _number_bounds(profile: Profile) -> dict[str, _Bound]:
         key("money_min_wan"), key("money_max_wan"),
     )  # fmt: skip
     a_lo, a_hi = float(_p(profile, "area_min_m2")), float(_p(profile, "area_max_m2"))
-    land = _Bound(a_lo, a_hi, "m²", key("area_min_m2"), key("area_max_m2"))
+    land = _Bound(a_lo, a_hi, "平方米", key("area_min_m2"), key("area_max_m2"))
     floor_hi = float(_p(profile, "floor_area_max_m2"))
-    floor = _Bound(0.0, floor_hi, "m²", nonneg, key("floor_area_max_m2"))
+    floor = _Bound(0.0, floor_hi, "平方米", nonneg, key("floor_area_max_m2"))
     bounds = {name: money for name in _MONEY}
     bounds |= {name: land for name in _LAND_M2}
     bounds |= {name: floor for name in _FLOOR_M2}
@@ -384,7 +384,7 @@ def _check_slivers(
         log.add(
             f"图形为碎片多边形（紧凑度 4πA/P² = {compact[pos]:.4f}，小于 {limit:g}，"
             f"{_SECTION}.sliver_compactness_min），"
-            f"面积「{_fmt(area[pos])}」m² 不使用，已按缺失处理",
+            f"面积「{_fmt(area[pos])}」平方米不使用，已按缺失处理",
             row=rows[pos], field=label, value=_fmt(area[pos]),
             action="核对宗地图形（可能是拓扑处理留下的碎片）；" + _ACTION,
         )  # fmt: skip

@@ -467,7 +467,7 @@ def zero_set_aside(frame: pd.DataFrame, completion: pd.Series) -> pd.Series:
         if floor0 and far > 0:
             seen.append(f"登记容积率为 {format_number(far)}")
         if far0 and floor > 0:
-            seen.append(f"登记建筑面积为 {format_number(floor)} m²")
+            seen.append(f"登记建筑面积为 {format_number(floor)} 平方米")
         if not seen:
             out.append(None)
             continue

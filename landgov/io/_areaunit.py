@@ -93,7 +93,7 @@ def set_aside_area_in_wrong_unit(
     log.add(
         f"字段「{source}」{read_as}，但各{item}的图形面积是该字段数值的约 "
         f"{ratio:,.1f} 倍（{int(both.sum())} 个{item}的中位数；"
-        f"{example}{item}图形 {shape[first]:,.1f} m²，该字段 {declared[first] / factor:g}），"
+        f"{example}{item}图形 {shape[first]:,.1f} 平方米，该字段 {declared[first] / factor:g}），"
         f"像是以{unit}为单位；单位无法从文件确定，未读取该字段{also}（{consequence}）",
         field=source,
         value=f"{ratio:,.1f}",

@@ -143,13 +143,13 @@ def repair_polygons(
         after = area(fixed)
         changed = f"{before:,.1f}" != f"{after:,.1f}"
         log.add(
-            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{after:,.1f} m²",
+            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{after:,.1f} 平方米",
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],
             action="在 ArcGIS/QGIS 中核对该宗地的边界并修正后重新导出；"
             + (
-                f"修复改变了面积（修复前 {before:,.1f} m²，修复后 {after:,.1f} m²），"
+                f"修复改变了面积（修复前 {before:,.1f} 平方米，修复后 {after:,.1f} 平方米），"
                 if changed
                 else ""
             )

@@ -699,9 +699,9 @@ def _log_stray_holes(
         share = float(areas[pos]) * found.area / read_area  # in m², as area_m2
         log.add(
             f"图形中有 {found.count} 个内环（洞，按 Shapefile 规范逆时针绘制）不在该宗地任何外环"
-            f"之内，GDAL 已把它读作另一块面：面积 {areas[pos]:,.1f} m² 中含该环 {share:,.1f} m²"
-            f"（不计该环为 {areas[pos] - share:,.1f} m²；如它本应是宗地内的洞，则为 "
-            f"{areas[pos] - 2 * share:,.1f} m²）",
+            f"之内，GDAL 已把它读作另一块面：面积 {areas[pos]:,.1f} 平方米中含该环 "
+            f"{share:,.1f} 平方米（不计该环为 {areas[pos] - share:,.1f} 平方米；"
+            f"如它本应是宗地内的洞，则为 {areas[pos] - 2 * share:,.1f} 平方米）",
             row=int(rows[pos]),
             field="geometry",
             value=ids[pos],
@@ -959,7 +959,7 @@ def _check_codes(
                 action="核对两条记录，保留正确的一条；本行已剔除，首次出现的记录保留",
             )  # fmt: skip
             continue
-        apart = f"相距 {gap:,.1f} m" if gap > 0 else "相接"
+        apart = f"相距 {gap:,.1f} 米" if gap > 0 else "相接"
         reasons[pos] += f"，两条记录的图形互不重叠（{apart}）"
         log.add(
             f"该行未采用：{reasons[pos]}；无法判断是同一宗地的几块土地还是代码填错，"
@@ -1046,7 +1046,7 @@ def _log_overlaps(gdf: gpd.GeoDataFrame, log: ProblemLog, *, min_area_m2: float)
     ids, rows = gdf["parcel_id"].to_numpy(), gdf["source_row"].to_numpy()
     for i, j, area in pairs:
         log.add(
-            f"与宗地 {ids[j]}（第 {rows[j]} 行）重叠 {area:,.1f} m²",
+            f"与宗地 {ids[j]}（第 {rows[j]} 行）重叠 {area:,.1f} 平方米",
             row=int(rows[i]), field="geometry", value=ids[i],
             action="核对两宗地边界；面积按各自图形计算，重叠部分被重复计入",
             severity=Severity.WARNING,
@@ -1072,8 +1072,8 @@ def _log_pieces_apart(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
         if not gap > _PIECES_APART_M or not np.isfinite(gap):  # 1e300 vertices: said elsewhere
             continue
         log.add(
-            f"图形由 {len(parts)} 块组成，其中一块与其余各块相距 {gap:,.1f} m"
-            f"（宗地一般是一块相连的土地）；面积按各块之和 {gdf['area_m2'].iat[pos]:,.1f} m² 计",
+            f"图形由 {len(parts)} 块组成，其中一块与其余各块相距 {gap:,.1f} 米"
+            f"（宗地一般是一块相连的土地）；面积按各块之和 {gdf['area_m2'].iat[pos]:,.1f} 平方米计",
             row=int(gdf["source_row"].iat[pos]), field="geometry",
             value=gdf["parcel_id"].iat[pos] if "parcel_id" in gdf else None,
             action="在 ArcGIS/QGIS 中核对该宗地的各块：误画或复制错位的一块删去，几宗地合在一条"

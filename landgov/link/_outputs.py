@@ -94,7 +94,7 @@ def _declared_in_m2(
     for idx in out.index[in_m2]:
         log.add(
             f"企业申报用地面积 {declared[idx]:g}（亩）与宗地图形面积的平方米数 "
-            f"{graphic_m2[idx]:.0f} m² 相符（图形面积为 {out.at[idx, 'land_mu']:.2f} 亩），"
+            f"{graphic_m2[idx]:.0f} 平方米相符（图形面积为 {out.at[idx, 'land_mu']:.2f} 亩），"
             "疑似按平方米填写在「亩」列中，申报用地面积不使用",
             row=_row(out, idx),
             field="land_mu",
@@ -169,8 +169,8 @@ def _area_check(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> p
             f"宗地图形面积与申报面积相差 {ratio[idx]:.1%}，超过容差 {settings.area_tolerance:.0%}",
             row=_row(out, idx),
             field="area_declared_m2",
-            value=f"{out.at[idx, 'parcel_id']}：图形 {out.at[idx, 'area_m2']:.1f} m²，"
-            f"申报 {declared[idx]:.1f} m²",
+            value=f"{out.at[idx, 'parcel_id']}：图形 {out.at[idx, 'area_m2']:.1f} 平方米，"
+            f"申报 {declared[idx]:.1f} 平方米",
             action="核对宗地图形与登记面积；亩均指标按图形面积计算",
             severity=Severity.WARNING,
             role="parcels",

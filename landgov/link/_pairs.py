@@ -119,7 +119,10 @@ def _share_parcels(pairs: pd.DataFrame, settings: LinkSettings, log: ProblemLog)
         log.add(
             "关联给出的使用面积之和超过宗地图形面积",
             field="area_used_m2",
-            value=f"{row['parcel_id']}：{given_sum[row.name]:.1f} m² > {area[row.name]:.1f} m²",
+            value=(
+                f"{row['parcel_id']}：{given_sum[row.name]:.1f} 平方米 > "
+                f"{area[row.name]:.1f} 平方米"
+            ),
             action="核对各企业的使用面积",
             severity=Severity.WARNING,
             role="links",

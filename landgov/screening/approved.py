@@ -169,7 +169,7 @@ def _judge(
             and abs(ledger_m2 - geom_m2) > tolerance * geom_m2
         ):
             log.add(
-                f"{ledger_source} {ledger_m2:,.1f} m² 与图形面积 {geom_m2:,.1f} m² 相差超过 "
+                f"{ledger_source} {ledger_m2:,.1f} 平方米与图形面积 {geom_m2:,.1f} 平方米相差超过 "
                 f"{tolerance:.0%}；按图形面积计",
                 row=line, field="geometry", value=f"{ledger_m2:,.1f}",
                 action="核对批次图形是否只含未供部分、台账面积是否更新",
@@ -180,9 +180,9 @@ def _judge(
     else:
         out.note("无可用图形，台账也没有未供面积")
     if np.isfinite(ledger_m2) and ledger_m2 <= 0:
-        out.note(f"台账显示已全部供应（{ledger_source} {ledger_m2:,.1f} m²）")
+        out.note(f"台账显示已全部供应（{ledger_source} {ledger_m2:,.1f} 平方米）")
         log.add(
-            f"台账显示该批次已全部供应（{ledger_source} {ledger_m2:,.1f} m²），"
+            f"台账显示该批次已全部供应（{ledger_source} {ledger_m2:,.1f} 平方米），"
             "但仍在批而未供图层中",
             row=line, field=fields.get("supplied_area_m2", "已供面积"), value=f"{ledger_m2:,.1f}",
             action="核对供地情况：已供完的批次应移出批而未供图层；该批次列为待核实",

@@ -320,8 +320,38 @@ def test_an_empty_first_layer_names_the_other_layers_and_the_option(tmp_path):
     text = assert_clean_error(
         run_cli("inspect", gpkg), contains="读取的图层「a_模板」中没有任何要素"
     )
-    assert "文件中还有图层：「宗地2024」" in text and "--layer parcels=图层名" in text
+    assert "文件中还有图层：「宗地2024」" in text and "--layer 图层名" in text
     result = run_cli("inspect", gpkg, "--layer", "宗地2024")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("second", ["plots", "demolition"])
+def test_inspect_of_an_empty_first_layer_without_fields_hints_the_layer_by_name(tmp_path, second):
+    """An empty 「说明」 layer with no field of any kind: the parcel reader refuses it for its
+    fields, the demolition reader is the next to try it and met it empty. ``inspect`` hinted
+    「--layer demolition=图层名」 whatever the other layer held; followed for a parcel layer, it
+    read the empty layer again. It hints the layer by name, as ``inspect`` takes it."""
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    if second == "plots":
+        data = gpd.GeoDataFrame(
+            {"宗地代码": ["330602001002GB00001"], "权利人": ["甲公司"]},
+            geometry=[box(E0, N0, E0 + 90, N0 + 90)], crs=4549,
+        )  # fmt: skip
+    else:
+        data = gpd.GeoDataFrame(
+            {"计划名称": ["2025年拆迁计划"], "计划年份": [2025]},
+            geometry=[box(E0, N0, E0 + 90, N0 + 90)], crs=4549,
+        )  # fmt: skip
+    note = gpd.GeoDataFrame({"说明": ["x"]}, geometry=[box(E0, N0, E0 + 1, N0 + 1)], crs=4549)
+    gpkg = tmp_path / "图层.gpkg"
+    pyogrio.write_dataframe(note.iloc[:0], gpkg, layer="a_说明")
+    pyogrio.write_dataframe(data, gpkg, layer="数据")
+    text = assert_clean_error(run_cli("inspect", gpkg), contains="中没有任何要素")
+    assert "--layer 图层名" in text and "=图层名" not in text, text
+    result = run_cli("inspect", gpkg, "--layer", "数据")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

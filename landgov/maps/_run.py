@@ -142,6 +142,11 @@ def _absent_note(name: str, present: set[str]) -> list[str]:
         return ["增容审查未提供增容申请表：图中没有增容申请图层"] if "far" in present else []
     if name == "governance":
         return []
+    if name == "far":  # a screening alone: nothing missing, a stage not run
+        return [
+            f"本次结果未做{LAYER_LABELS[name]}：图中没有容积率和增容条件"
+            "（需要时运行 landgov screen --far 或 landgov far）"
+        ]
     return [f"结果中没有{LAYER_LABELS[name]}图层，相应内容已略去"]
 
 
@@ -208,7 +213,9 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
     if "parcel_id" not in parcels.columns:
         raise SchemaError(f"{gpkg} 的 parcels 图层缺少 parcel_id（宗地代码）字段")
     from_far = {"far"} if "far" in layers and "far" in layers["far"].columns else set()
-    absent = [f for f in PARCEL_FIELDS if f not in parcels.columns and f not in from_far]
+    # 容积率 comes with the 增容 layer: without it, the note on that layer says why
+    said = from_far if "far" in layers else {"far"}
+    absent = [f for f in PARCEL_FIELDS if f not in parcels.columns and f not in said]
     if absent:
         # each by its Chinese label, the field's own name beside it (as the layers are named)
         names = "、".join(f"{label(f)}（{f}）" if label(f) != f else f for f in absent)

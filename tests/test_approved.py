@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -326,8 +327,9 @@ def test_run_writes_sheet_layer_summary_and_manifest(small_sample: Path, tmp_pat
     layer = gpd.read_file(tmp_path / "out" / "landgov.gpkg", layer="approved")
     source = pyogrio.read_dataframe(small_sample / "approved.shp", encoding="GBK")
     assert len(layer) == len(source)  # every input row in the output
-    wb = openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)
-    rows = list(wb["批而未供"].iter_rows(values_only=True))
+    with closing(openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)) as wb:
+        rows = list(wb["批而未供"].iter_rows(values_only=True))
+        problems = list(wb["问题记录"].iter_rows(values_only=True))
     assert rows[0][:5] == ("镇街", "批次名称", "批准文号", "批准日期", "批准至今年数")
     assert len(rows) == len(source) + 1
     summary = pd.DataFrame(run.townships)
@@ -342,7 +344,6 @@ def test_run_writes_sheet_layer_summary_and_manifest(small_sample: Path, tmp_pat
     assert not set(run.governance["parcel_id"]) & set(layer["batch_name"].astype(str))
     counts = run.manifest["counts"]["approved"]
     assert counts["given"] and counts["batches"] == len(source) and counts["to_verify"] >= 1
-    problems = list(wb["问题记录"].iter_rows(values_only=True))
     assert any(r[0] == "approved.shp" and "批准日期缺失" in str(r[4]) for r in problems)
 
 
@@ -353,8 +354,8 @@ def test_run_without_layer_says_not_given(small_sample: Path, tmp_path: Path) ->
     )  # fmt: skip
     assert set(pd.DataFrame(run.townships)["approved_area_mu"]) == {NOT_GIVEN}
     assert run.manifest["counts"]["approved"]["given"] is False
-    wb = openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)
-    text = [r for r in wb["批而未供"].iter_rows(values_only=True)]
+    with closing(openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)) as wb:
+        text = list(wb["批而未供"].iter_rows(values_only=True))
     assert "未提供批而未供图层" in text[1][0] and "不是 0" in text[1][0]
 
 

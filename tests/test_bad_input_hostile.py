@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,8 @@ def test_far_with_overwrite_drops_a_screening_whose_workbook_is_damaged(
     verify(target)
     from openpyxl import load_workbook
 
-    assert load_workbook(xlsx, read_only=True).sheetnames == ["增容审查"]
+    with closing(load_workbook(xlsx, read_only=True)) as wb:
+        assert wb.sheetnames == ["增容审查"]
 
 
 def test_far_with_overwrite_keeps_a_screening_workbook_resaved_by_another_program(
@@ -183,7 +185,8 @@ def test_far_with_overwrite_keeps_a_screening_workbook_resaved_by_another_progra
     wb.save(target / XLSX)  # opened and saved again (openpyxl stands for WPS/Excel)
     manifest = _far(target, inputs, ["A1"], overwrite=True)
     assert set(manifest["stages"]) == {"screen", "far"}
-    assert load_workbook(target / XLSX, read_only=True).sheetnames == ["底数清单", "增容审查"]
+    with closing(load_workbook(target / XLSX, read_only=True)) as wb:
+        assert wb.sheetnames == ["底数清单", "增容审查"]
 
 
 @pytest.mark.parametrize(
@@ -518,13 +521,16 @@ def test_two_townships_never_share_a_folder(tmp_path: Path) -> None:
         "-o", tmp_path / "out",
     )  # fmt: skip
     assert got.returncode == 0, got.stderr
+
+    def listed_rows(book: Path) -> int:  # read-only workbooks hold their file until closed
+        with closing(openpyxl.load_workbook(book, read_only=True)) as wb:
+            return sum(1 for _ in wb["底数清单"].iter_rows()) - 1
+
     counts = {}
     for book in sorted((tmp_path / "out" / TOWNSHIP_DIR).glob("*/筛查清单.xlsx")):
-        sheet = openpyxl.load_workbook(book, read_only=True)["底数清单"]
-        counts[book.parent.name] = sum(1 for _ in sheet.iter_rows()) - 1
+        counts[book.parent.name] = listed_rows(book)
     assert {"斗门／街道", "斗门：街道"} <= set(counts)
-    listed = openpyxl.load_workbook(tmp_path / "out" / "landgov.xlsx", read_only=True)["底数清单"]
-    assert sum(counts.values()) == sum(1 for _ in listed.iter_rows()) - 1
+    assert sum(counts.values()) == listed_rows(tmp_path / "out" / "landgov.xlsx")
     # the 核实表 of the two 镇街 likewise: 核实_斗门_街道.xlsx was written twice, the first lost
     got = run_cli("verify", tmp_path / "out", "-o", tmp_path / "核实")
     assert got.returncode == 0, got.stderr

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import socket
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -181,5 +182,5 @@ def test_far_with_no_candidate_writes_an_empty_packet(sample: Path, tmp_path: Pa
     assert manifest["stages"]["far"]["counts"]["candidates"] == 0
     assert "各镇街候选：无" in said and "初审表 0 份（未建文件夹）" in said
     assert not (out / FORMS_DIR).exists()
-    ws = load_workbook(out / "landgov.xlsx", read_only=True)["增容审查"]
-    assert ws.max_row == 1  # the header only
+    with closing(load_workbook(out / "landgov.xlsx", read_only=True)) as wb:
+        assert wb["增容审查"].max_row == 1  # the header only

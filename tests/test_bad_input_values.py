@@ -7,6 +7,7 @@ import json
 import math
 import re
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -338,8 +339,8 @@ def test_plausible_values_pass_unchanged(rows):
 
 def _district_expected(src: Path, out_enterprises: pd.DataFrame, poked: str) -> float:
     """规上亩均税收 of the district from the source taxes, without the poked enterprise's tax."""
-    wb = openpyxl.load_workbook(src, read_only=True)
-    rows = list(wb.active.iter_rows(min_row=4, values_only=True))
+    with closing(openpyxl.load_workbook(src, read_only=True)) as wb:
+        rows = list(wb.active.iter_rows(min_row=4, values_only=True))
     tax = {r[0]: r[8] for r in rows if r[0]}
     ents = out_enterprises.set_index("uscc")
     above = ents[ents["above_scale"].astype(bool) & (ents["land_mu"] > 0)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -79,8 +80,8 @@ def _rows_of(path: Path) -> list[list[object]]:
     """Every row of ``path`` as the user sees it: Excel rows (1-based, header = row 1), or the
     features of a layer (1-based)."""
     if path.suffix == ".xlsx":
-        book = openpyxl.load_workbook(path, read_only=True)
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        with closing(openpyxl.load_workbook(path, read_only=True)) as book:
+            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     layer = gpd.read_file(path)
     return [list(r) for r in layer.drop(columns="geometry").itertuples(index=False)]
 

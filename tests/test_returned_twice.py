@@ -17,6 +17,7 @@ as a township clerk returns them:
 from __future__ import annotations
 
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -96,14 +97,14 @@ def _problems(book: Path, sheet: str = "问题记录") -> list[dict[str, object]
 
 def _cells(book: Path, text: str) -> int:
     """How many cells of ``book`` hold ``text``."""
-    wb = load_workbook(book, read_only=True)
-    return sum(
-        1
-        for ws in wb.worksheets
-        for row in ws.iter_rows(values_only=True)
-        for v in row
-        if isinstance(v, str) and text in v
-    )
+    with closing(load_workbook(book, read_only=True)) as wb:
+        return sum(
+            1
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if isinstance(v, str) and text in v
+        )
 
 
 # --------------------------------------------------------------------------- 1. another run's

@@ -7,8 +7,8 @@ encoding and CRS with their evidence, the field mapping and every problem found.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,10 @@ import pandas as pd
 
 from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
-from landgov.errors import DataFileError, InputError, SchemaError
+from landgov.errors import InputError, SchemaError
 from landgov.io._grid import TABLE_SUFFIXES
 from landgov.io.fields import FieldSpec
+from landgov.io.sheets import layers_by_name
 
 __all__ = ["KINDS", "KIND_LABELS", "inspect_file", "render_text"]
 
@@ -139,14 +140,6 @@ def _read_any(
     return name, res
 
 
-#: A reader's hint to choose a layer for its role (「--layer demolition=图层名」). ``inspect``
-#: without ``--kind`` finds out the role itself and takes the plain form: the role of the reader
-#: that met the layer first (the demolition reader tries a layer that is not parcels) is not
-#: the role of the layer the user wants.
-_ROLE_LAYER = re.compile(r"--layer [a-z_]+=图层名")
-_PLAIN_LAYER = "--layer 图层名"
-
-
 def inspect_file(
     path: str | Path,
     *,
@@ -172,24 +165,15 @@ def inspect_file(
     """
     path = Path(path)
     layer_options = {"encoding": encoding, "crs": crs, "cm": cm}
-    auto = kind == "auto"
-    try:
+    # without --kind the role is found out here: a reader's hint names a layer by name alone
+    with layers_by_name() if kind == "auto" else contextlib.nullcontext():
         kind, result = _read_any(path, kind=kind, aliases=aliases, layer_options=layer_options)
-    except DataFileError as exc:  # an empty first layer among others: choose by name
-        if not auto or not _ROLE_LAYER.search(str(exc)):
-            raise
-        raise DataFileError(_ROLE_LAYER.sub(_PLAIN_LAYER, str(exc))) from None
     meta = result.meta
     enc = meta.get("encoding") or {}
     crs = meta.get("crs") or {}
     # fields as a user reads them (「图形」, a column's label), as in the 问题记录 sheet
     problems = problem_fields(result.problems)
     problems = problems.astype(object).where(problems.notna(), None)
-    if auto:  # 「文件中有 2 个图层…，读取了第一个」: the other chosen by name
-        problems["action"] = [
-            _ROLE_LAYER.sub(_PLAIN_LAYER, a) if isinstance(a, str) else a
-            for a in problems["action"]
-        ]
     return {
         "file": str(path),
         "kind": kind,

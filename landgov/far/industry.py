@@ -286,8 +286,7 @@ def industry_item(uscc: object = "") -> str:
     >>> industry_item("91330602MA2C00000E")
     '企业表字段 industry_code（行业代码，91330602MA2C00000E）'
     """
-    whose = "" if is_missing(uscc) else f"，{str(uscc).strip()}"
-    return f"企业表字段 industry_code（行业代码{whose}）"
+    return _firm_field_item("industry_code", "行业代码", uscc)
 
 
 def catalogue_item(uscc: object = "") -> str:
@@ -301,8 +300,13 @@ def catalogue_item(uscc: object = "") -> str:
     >>> catalogue_item()
     '企业表字段 catalogue_class（产业目录类别）'
     """
+    return _firm_field_item("catalogue_class", "产业目录类别", uscc)
+
+
+def _firm_field_item(field: str, words: str, uscc: object) -> str:
+    """「企业表字段 {field}（{words}，{uscc}）」, the firm left out when ``uscc`` is missing."""
     whose = "" if is_missing(uscc) else f"，{str(uscc).strip()}"
-    return f"企业表字段 catalogue_class（产业目录类别{whose}）"
+    return f"企业表字段 {field}（{words}{whose}）"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
 from landgov.io._shpparts import sidecar
+from landgov.io.sheets import layer_option
 
 __all__ = [
     "CHINA_BOUNDS",
@@ -391,7 +392,7 @@ def require_geometries(
         raise _file_error(
             path,
             f"读取的图层「{layer}」中没有任何要素（只有字段定义，0 行）；文件中还有图层：{shown}",
-            f"用 --layer {role or 'parcels'}=图层名 指定有数据的图层（Python：layer=）后重新运行",
+            f"用 {layer_option(role)} 指定有数据的图层（Python：layer=）后重新运行",
         )
     if n_rows == 0:
         raise _file_error(

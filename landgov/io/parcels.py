@@ -68,7 +68,7 @@ from landgov.io.fields import (
     repeated_header,
     report_conflicts,
 )
-from landgov.io.sheets import layer_for, missing_layer_error
+from landgov.io.sheets import layer_for, layer_option, missing_layer_error
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -780,7 +780,7 @@ def read_layer(
             f"读取了第一个「{layers[0]}」",
             field="layer",
             value=layers[0],
-            action=f"核对读取的图层是否正确；如需其他图层，用 --layer {role or 'parcels'}=图层名 "
+            action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
             "指定（Python：layer=）",
             severity=Severity.WARNING,
         )

@@ -38,6 +38,8 @@ __all__ = [
     "chosen_layers",
     "chosen_sheets",
     "layer_for",
+    "layer_option",
+    "layers_by_name",
     "missing_layer_error",
     "parse_sheet_choices",
     "sheet_for",
@@ -106,6 +108,37 @@ def chosen_layers(choices: Mapping[str, str]) -> Iterator[None]:
 def layer_for(role: str | None) -> str | None:
     """The layer chosen for ``role`` (or for every role), None when nothing was chosen."""
     return _chosen_for(_LAYERS.get(), role)
+
+
+_BY_NAME: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "landgov_layers_by_name", default=False
+)
+
+
+@contextmanager
+def layers_by_name() -> Iterator[None]:
+    """While the block runs, :func:`layer_option` chooses a layer by its name alone:
+    ``landgov inspect`` without ``--kind`` reads a file whose role it finds out itself, so the
+    role of the reader that met a layer first (the demolition reader tries what is not a
+    parcel layer) is not the role to name.
+
+    >>> with layers_by_name():
+    ...     layer_option("demolition")
+    '--layer 图层名'
+    >>> layer_option("demolition")
+    '--layer demolition=图层名'
+    """
+    token = _BY_NAME.set(True)
+    try:
+        yield
+    finally:
+        _BY_NAME.reset(token)
+
+
+def layer_option(role: str | None) -> str:
+    """How the command line chooses another layer for ``role`` (``parcels`` when ``None``), as
+    a reader's hint says it: 「--layer parcels=图层名」, by name alone in :func:`layers_by_name`."""
+    return "--layer 图层名" if _BY_NAME.get() else f"--layer {role or 'parcels'}=图层名"
 
 
 @contextmanager

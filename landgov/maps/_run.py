@@ -212,9 +212,8 @@ def load_run(run_dir: str | Path, *, verify: bool = False) -> RunData:
         layers["applications"] = layers.pop("far_applications")
     if "parcel_id" not in parcels.columns:
         raise SchemaError(f"{gpkg} 的 parcels 图层缺少 parcel_id（宗地代码）字段")
-    from_far = {"far"} if "far" in layers and "far" in layers["far"].columns else set()
-    # 容积率 comes with the 增容 layer: without it, the note on that layer says why
-    said = from_far if "far" in layers else {"far"}
+    # 容积率 comes with the 增容 layer; without that layer, its own note says why there is none
+    said = {"far"} if "far" not in layers or "far" in layers["far"].columns else set()
     absent = [f for f in PARCEL_FIELDS if f not in parcels.columns and f not in said]
     if absent:
         # each by its Chinese label, the field's own name beside it (as the layers are named)

@@ -9,6 +9,7 @@ folder missing or not listed; a malformed ``province.json``. Local engine only.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -92,6 +93,47 @@ def test_cli_malformed_index_gives_one_clean_error(province: Path, tmp_path: Pat
     write_index(folder, _files_as_list(index_json(province)))
     result = run_cli("screen", folder, "-o", tmp_path / "out")
     assert_clean_error(result, code=2, contains="counties[1].files")  # was exit 3, internal
+
+
+def _index_text(province: Path) -> str:
+    """The province's index as Notepad would show it: indented, with Chinese names."""
+    return json.dumps(index_json(province), ensure_ascii=False, indent=1)
+
+
+#: province.json as a county's staff may hand it over, and what the error must say; each was an
+#: internal error (exit 3) or an English parser message
+SAVED_AS = {
+    "gbk": (lambda t: t.encode("gbk"), "不是 UTF-8 编码的文本（第 3 行起"),
+    "utf-16": (lambda t: t.encode("utf-16"), "UTF-16 编码的文本（记事本的「Unicode」）"),
+    "xlsx": (lambda t: b"PK\x03\x04" + bytes(200), "这是一个 Excel 工作簿或 zip 压缩包"),
+    "trailing comma": (
+        lambda t: t.replace('"simulated": true', '"simulated": true,,').encode(),
+        "第 4 行第 20 列格式有误（键名须加英文双引号（或多了一个逗号））",
+    ),
+    "cut short": (lambda t: t[: t.index('"counties"') + 20].encode(), "格式有误（"),
+}
+
+
+@pytest.mark.parametrize("saved_as", list(SAVED_AS))
+def test_an_index_saved_badly_is_one_clean_error_with_the_fix(
+    province: Path, tmp_path: Path, saved_as: str
+) -> None:
+    make, said = SAVED_AS[saved_as]
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "province.json").write_bytes(make(_index_text(province)))
+    with pytest.raises(InputError, match=re.escape(said)):
+        read_index(folder)
+    result = run_cli("screen", folder, "-o", tmp_path / "out")
+    text = assert_clean_error(result, code=2, contains="无法读取省级索引")
+    assert said in text and "处理：" in text
+    assert "Expecting" not in text and "codec" not in text  # the parser's English words
+
+
+def test_an_index_saved_with_a_byte_order_mark_is_read(province: Path, tmp_path: Path) -> None:
+    folder = copy_province(province, tmp_path / "p")  # Notepad's 「UTF-8 with BOM」: was refused
+    (folder / "province.json").write_bytes(b"\xef\xbb\xbf" + _index_text(province).encode())
+    assert [c.code for c in read_index(folder).counties] == CODES
 
 
 # -- one bad county: it fails alone, every row of the others is accounted for ---------------

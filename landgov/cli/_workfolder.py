@@ -31,7 +31,7 @@ import click
 from click.core import ParameterSource
 
 from landgov.core.dates import AS_OF_FORMS, parse_as_of
-from landgov.core.tomlfile import TomlFileError, read_toml
+from landgov.core.textfile import TextFileError, read_toml
 from landgov.errors import InputError, LandgovError
 
 __all__ = [
@@ -117,7 +117,7 @@ def read_settings(path: Path) -> WorkSettings:
     """Read and check one ``landgov.toml``; every problem is a 「错误：」 naming the key."""
     try:
         data = read_toml(path)
-    except TomlFileError as exc:
+    except TextFileError as exc:
         raise _bad(path, str(exc)) from exc
     data = {_SPELLINGS.get(k, k): v for k, v in data.items()}
     unknown = sorted(set(data) - set(_KEYS))

@@ -50,8 +50,8 @@ from typing import Any
 
 from landgov.core.compare import COMPARISONS
 from landgov.core.documents import DOCUMENTS, cite_text
+from landgov.core.textfile import TextFileError, read_toml
 from landgov.core.textkey import folded
-from landgov.core.tomlfile import TomlFileError, read_toml
 from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
@@ -73,7 +73,7 @@ def _package_dir(sub: str) -> Path:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return read_toml(path)
-    except TomlFileError as exc:
+    except TextFileError as exc:
         problem, _, fix = str(exc).partition("；")
         raise ProfileError(
             [Issue(str(path), None, "", problem, fix or "按 TOML 语法修正该文件")]

@@ -16,12 +16,12 @@ and checks the index (every problem listed at once, 「错误：」 in the CLI).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from landgov.errors import InputError, Issue
+from landgov.core.textfile import TextFileError, read_json
+from landgov.errors import InputError, Issue, os_error_message
 from landgov.ids import normalize_code
 from landgov.province.counties import CITIES, county, not_a_county
 
@@ -160,11 +160,13 @@ def read_index(root: str | Path) -> ProvinceIndex:
     root = Path(root)
     path = root / INDEX
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(
-            [_issue(None, str(path), f"无法读取省级索引：{exc}", "检查 province.json 是否为 JSON")]
-        ) from exc
+        raw = read_json(path)
+    except TextFileError as exc:  # not UTF-8, not JSON: where, in Chinese, with the fix
+        problem, _, fix = str(exc).partition("；")
+        raise InputError([_issue(None, str(path), f"无法读取省级索引：{problem}", fix)]) from exc
+    except OSError as exc:  # a folder named province.json, no permission, a disk error
+        problem, _, fix = os_error_message(exc).partition("。处理：")
+        raise InputError([_issue(None, str(path), f"无法读取省级索引：{problem}", fix)]) from exc
     if not isinstance(raw, dict):
         raise InputError(
             [

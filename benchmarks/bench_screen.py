@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_screen.py                 # bundled sample + 50,000 generated parcels
     python benchmarks/bench_screen.py --parcels 10000 --skip-sample
     python benchmarks/bench_screen.py --data DIR --skip-sample   # data generated earlier
+    python benchmarks/bench_screen.py --data DIR --skip-sample --repeat 3   # median of 3 pairs
 
 Each run happens in its own Python process, which reports its wall time and peak resident
 memory (``ru_maxrss``), so one run's memory does not hide another's. A run may fork children
@@ -26,7 +27,10 @@ On generated data the plain geopandas script of the same core steps
 (``benchmarks/bench_plain.py``) runs in the same session, and the last lines print landgov's
 ``screen`` + ``far`` time and the one run's against it (the ratios), the Excel share of each
 run and the machine's load, since on a shared machine only the ratio is comparable between
-sessions. Before the first run every input file is read once and the stages are imported,
+sessions. With ``--repeat N`` the one run and the plain script then run again back to back
+until there are N pairs, and the median of the one run, of the plain script and of their
+ratios is printed (one pair's ratio moved between 1.10 and 1.45 on the same machine and code
+in two sessions). Before the first run every input file is read once and the stages are imported,
 untimed (the warm-up line), so the first run does not pay for a cold page cache.
 """
 
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="a folder generated earlier (--formats bench)")
     parser.add_argument("--profile", default="yuecheng-2022")
     parser.add_argument("--skip-sample", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1,
+        help="pairs of the one run and the plain script, back to back (the median ratio)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     cases: list[tuple[str, Path]] = []
     tmp = Path(tempfile.mkdtemp(prefix="landgov-bench-"))
@@ -241,7 +250,35 @@ def main(argv: list[str] | None = None) -> int:
                 f"{one['seconds'] / plain['seconds']:.2f} × plain; CPU time {one['cpu_s']:.1f} s = "
                 f"{one['cpu_s'] / plain['cpu_s']:.2f} × plain; load average {_load()} (after)"
             )
+            pairs = [(one["seconds"], plain["seconds"])]
+            for k in range(2, args.repeat + 1):
+                again = _run("both", folder, tmp / f"out-both-{folder.name}", args.profile)
+                beside = _plain(folder, tmp / f"out-plain-{folder.name}")
+                pairs.append((again["seconds"], beside["seconds"]))
+                print(
+                    f"{name:<20} pair {k}: one run {again['seconds']:.1f} s, plain "
+                    f"{beside['seconds']:.1f} s = {again['seconds'] / beside['seconds']:.2f} ×"
+                )
+            if len(pairs) > 1:
+                print(_median_line(name, pairs))
     return 0
+
+
+def _median_line(name: str, pairs: list[tuple[float, float]]) -> str:
+    """The median of the one run, of the plain script and of their ratio over the ``pairs``
+    (each one run and the plain script run just after it).
+
+    >>> print(_median_line("d", [(25.6, 17.6), (23.0, 17.0), (24.0, 18.0)]).split(": ", 1)[1])
+    one run 24.0 s, plain 17.6 s, ratio 1.35 × (each: 1.45, 1.35, 1.33)
+    """
+    ratios = [one / plain for one, plain in pairs]
+    each = ", ".join(f"{r:.2f}" for r in ratios)
+    return (
+        f"{name:<20} median of {len(pairs)} pairs: one run "
+        f"{statistics.median(o for o, _ in pairs):.1f} s, plain "
+        f"{statistics.median(p for _, p in pairs):.1f} s, ratio {statistics.median(ratios):.2f} × "
+        f"(each: {each})"
+    )
 
 
 def _load() -> str:

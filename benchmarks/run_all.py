@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_sample.py"],
     ["bench_read.py"],
-    ["bench_screen.py", "--parcels", "50000"],
+    ["bench_screen.py", "--parcels", "50000", "--repeat", "3"],  # the median of 3 ratios
     ["bench_zonal.py"],
     ["bench_maps.py"],
     # the province: 200k and 1M parcels, local engine and Dask with 1 and 2 workers (takes

@@ -133,3 +133,25 @@ def test_far_into_a_run_whose_geopackage_is_damaged_leaves_the_folder_as_it_was(
     assert_clean_error(result, contains="landgov.gpkg 无法读取（数据库已损坏")
     assert gpkg.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder
+
+
+@pytest.mark.parametrize(
+    ("saved_as", "said"),
+    [
+        # an editor's 「另存为」 ANSI: was 「无法读取（'utf-8' codec can't decode …）」
+        (lambda text: text.encode("gbk"), "不是 UTF-8 编码的文本（第 "),
+        (lambda text: b"PK\x03\x04" + bytes(64), "这是一个 Excel 工作簿或 zip 压缩包"),
+    ],
+    ids=["gbk", "workbook"],
+)
+def test_a_manifest_saved_again_by_an_editor_is_named_in_chinese(
+    demo_run: Path, tmp_path: Path, saved_as, said: str
+) -> None:
+    run = _copy(demo_run, tmp_path)
+    manifest = run / "manifest.json"
+    manifest.write_bytes(saved_as(manifest.read_text(encoding="utf-8")))
+    text = assert_clean_error(
+        run_cli("map", run, "--out", tmp_path / "图.html"), contains="manifest.json 已损坏（"
+    )
+    assert said in text and "处理：请重新运行 landgov screen" in text, text
+    assert "codec" not in text, text

@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from landgov import __version__
 from landgov.core.listing import first_few
 from landgov.core.runread import damaged_run_file
+from landgov.core.textfile import TextFileError, read_text
 from landgov.errors import DataFileError, LandgovError, os_error_message
 
 __all__ = [
@@ -236,12 +237,14 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         return None
     rerun = "处理：请重新运行 landgov screen / landgov far（或 landgov demo）生成完整的结果目录"
     try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_text(file, kind="用 JSON 写的文本文件", fix=rerun))
     except json.JSONDecodeError as exc:
         where = f"第 {exc.lineno} 行第 {exc.colno} 列"
         raise DataFileError(f"{file} 已损坏（{where}不是有效的 JSON）。{rerun}") from exc
-    except (OSError, ValueError) as exc:
-        raise DataFileError(f"{file} 无法读取（{exc}）。{rerun}") from exc
+    except TextFileError as exc:  # no text, or not UTF-8 (saved again by an editor)
+        raise DataFileError(f"{file} 已损坏（{str(exc).partition('；')[0]}）。{rerun}") from exc
+    except OSError as exc:
+        raise DataFileError(f"{file} 无法读取：{os_error_message(exc)}") from exc
     if not isinstance(data, dict):
         raise DataFileError(f"{file} 不是一个 JSON 对象。{rerun}")
     return data

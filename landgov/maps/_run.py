@@ -8,7 +8,6 @@ SHA-256 of every file against the manifest (:func:`landgov.core.runfolder.verify
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov.core.columns import label
-from landgov.core.runfolder import GPKG, MANIFEST, stage_view
+from landgov.core.runfolder import GPKG, MANIFEST, read_manifest, stage_view
 from landgov.core.runfolder import verify as verify_folder
 from landgov.core.runread import read_run_layer, run_layers
 from landgov.errors import CRSError, DataFileError, SchemaError
@@ -106,17 +105,15 @@ class RunData:
 
 
 def _read_manifest(path: Path, notes: list[str]) -> dict[str, Any]:
-    file = path / MANIFEST_NAME
-    if not file.exists():
-        notes.append("未找到 manifest.json：标题中不显示数据日期和政策口径，目标面板略去")
-        return {}
+    """The run's manifest (:func:`landgov.core.runfolder.read_manifest`, the one reading of
+    it); a damaged one is said in the notes and the map drawn without it."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        notes.append(f"manifest.json 无法读取（{exc}），已忽略")
+        data = read_manifest(path)
+    except DataFileError as exc:
+        notes.append(f"{str(exc).split('。处理：')[0]}：已忽略，标题中不显示数据日期和政策口径")
         return {}
-    if not isinstance(data, dict):
-        notes.append("manifest.json 不是一个 JSON 对象，已忽略")
+    if data is None:
+        notes.append("未找到 manifest.json：标题中不显示数据日期和政策口径，目标面板略去")
         return {}
     return stage_view(data, "screen")
 

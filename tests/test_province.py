@@ -24,6 +24,7 @@ from landgov.crs import ZHEJIANG_BOUNDS
 from landgov.errors import InputError, ProfileError
 from landgov.province import generate_province, load_province_profile, read_index, run_province
 from landgov.province.counties import CITIES, COUNTIES, county
+from landgov.province.county import county_profile
 from landgov.reports import excel
 from tests._cli import assert_clean_error, run_cli
 
@@ -144,6 +145,34 @@ def test_province_profile_errors_name_the_entry(tmp_path: Path, counties: str, n
     )
     with pytest.raises(ProfileError, match=needle):
         load_province_profile(path)
+
+
+def test_a_county_profile_is_read_beside_the_province_profile_that_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``"330604" = "上虞.toml"`` in a province profile: read from that profile's folder, as its
+    ``extends`` is, and handed to the counties as a whole path (a Dask worker, or the same run
+    started from another folder, found nothing: 「找不到该策略配置」, or another county's file)."""
+    folder = tmp_path / "省配置"
+    folder.mkdir()
+    (folder / "上虞.toml").write_text(
+        '[profile]\nname = "本县"\nversion = "1"\ntitle = "t"\nextends = "shangyu-2022"\n',
+        encoding="utf-8",
+    )
+    (folder / "省.toml").write_text(
+        '[profile]\nname = "p"\nversion = "1"\ntitle = "t"\nextends = "zhejiang-2023"\n'
+        '[province]\ndefault = "zhejiang-2023"\ncounties = { "330604" = "上虞.toml" }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)  # not the profiles' folder
+    prof = load_province_profile(folder / "省.toml")
+    assert prof.profile_for("330604") == str(folder / "上虞.toml")
+    assert prof.profile_for("330922") == "zhejiang-2023"
+    monkeypatch.chdir("/")  # the counties are judged from anywhere
+    assert county_profile(prof.profile_for("330604")).name == "本县"
+    monkeypatch.chdir(tmp_path)
+    single = load_province_profile("省配置/上虞.toml")  # a relative path on the command line
+    assert single.profile_for("330922") == str(folder / "上虞.toml")  # handed on whole too
 
 
 # -- the run: local and Dask --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Policy profiles: thresholds, weights, rules and targets as versioned data with citations."""
 
-from landgov.policy._loader import list_profiles, load_profile
+from landgov.policy._loader import find_profile, list_profiles, load_profile
 from landgov.policy._model import BELOW_SCALE_MIN_LAND, Param, Profile, below_scale_min_land
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "Param",
     "Profile",
     "below_scale_min_land",
+    "find_profile",
     "list_profiles",
     "load_profile",
 ]

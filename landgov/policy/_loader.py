@@ -56,7 +56,7 @@ from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
 
-__all__ = ["list_profiles", "load_profile"]
+__all__ = ["find_profile", "list_profiles", "load_profile"]
 
 _PARAM_KEYS = frozenset(
     {"value", "unit", "source", "url", "official", "note", "comparison", "derived"}
@@ -182,23 +182,39 @@ def list_profiles() -> list[dict[str, str]]:
     return rows
 
 
+def find_profile(name_or_path: str | Path, *, base: Path | None = None) -> str | Path | None:
+    """What ``name_or_path`` names: a shipped profile's name as it is, else the profile file or
+    folder it names, ``None`` when there is none.
+
+    A relative path is read from ``base`` (the folder of the profile that names it: its
+    ``extends``, a province profile's counties), then from the working folder.
+
+    >>> find_profile("shangyu-2022"), find_profile("no-such-profile")
+    ('shangyu-2022', None)
+    """
+    if isinstance(name_or_path, str) and name_or_path in _shipped():
+        return name_or_path
+    path = Path(name_or_path)
+    if base is not None and not path.is_absolute() and (base / path).exists():
+        return base / path
+    return path if path.exists() else None
+
+
 def _resolve(
     name_or_path: str | Path, *, base: Path | None = None, where: tuple[str, str] | None = None
 ) -> Path:
     """A shipped profile's folder, or the file/folder ``name_or_path`` names.
 
     A relative path in ``extends`` is read from the folder of the profile that names it
-    (``base``), then from the working folder; ``where`` (file, field) names that profile in
-    the error.
+    (``base``), then from the working folder (:func:`find_profile`); ``where`` (file, field)
+    names that profile in the error.
     """
     shipped = _shipped()
-    if isinstance(name_or_path, str) and name_or_path in shipped:
-        return shipped[name_or_path]
-    path = Path(name_or_path)
-    if base is not None and not path.is_absolute() and (base / path).exists():
-        return base / path
-    if path.exists():
-        return path
+    found = find_profile(name_or_path, base=base)
+    if isinstance(found, str):
+        return shipped[found]
+    if found is not None:
+        return found
     source, field = where or (str(name_or_path), None)
     problem = "找不到该策略配置" if where is None else "继承的策略配置找不到"
     raise ProfileError(

@@ -10,11 +10,12 @@ gongshu-2022, 越城 330602 → yuecheng-2022, the rest → zhejiang-2023). A pr
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from landgov.errors import Issue, ProfileError
-from landgov.policy import Profile, list_profiles, load_profile
+from landgov.policy import Profile, find_profile, list_profiles, load_profile
 from landgov.province.counties import county
 
 __all__ = ["DEFAULT_PROVINCE_PROFILE", "ProvinceProfile", "load_province_profile"]
@@ -55,12 +56,18 @@ def load_province_profile(profile: str | Path | Profile) -> ProvinceProfile:
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if "province.counties" not in prof:  # one profile for every county
-        by = prof.name if isinstance(profile, Profile) else str(profile)
+        hit = None if isinstance(profile, Profile) else find_profile(profile)
+        by = prof.name if hit is None else hit if isinstance(hit, str) else os.path.abspath(hit)
         return ProvinceProfile(prof.name, prof.version, {}, by)
     counties = {str(k): str(v) for k, v in prof.value("province.counties").items()}
     default = str(prof.value("province.default"))
     shipped = {p["name"] for p in list_profiles()}
     issues: list[Issue] = []
+    # a path is read from the province profile's folder first, as its extends (find_profile),
+    # and handed on whole: a Dask worker may run in another working folder
+    own = Path(prof.path)
+    base = own if own.is_dir() else own.parent
+    found = {name: find_profile(name, base=base) for name in {default, *counties.values()}}
     for code in counties:
         try:
             county(code)
@@ -75,16 +82,24 @@ def load_province_profile(profile: str | Path | Profile) -> ProvinceProfile:
                 )
             )
     for where, name in [("province.default", default), *counties.items()]:
-        if name not in shipped and not Path(name).exists():
+        if found[name] is None:
             issues.append(
                 Issue(
                     prof.name,
                     where if where == "province.default" else f"province.counties.{where}",
                     name,
                     "找不到该策略配置",
-                    f"使用内置配置之一（{', '.join(sorted(shipped))}）或配置文件的路径",
+                    f"使用内置配置之一（{', '.join(sorted(shipped))}）或配置文件的路径"
+                    "（相对路径从省级配置所在的文件夹读起）",
                 )
             )
     if issues:
         raise ProfileError(issues)
-    return ProvinceProfile(prof.name, prof.version, counties, default)
+
+    def whole(name: str) -> str:
+        hit = found[name]
+        return hit if isinstance(hit, str) else os.path.abspath(hit or name)
+
+    return ProvinceProfile(
+        prof.name, prof.version, {code: whole(n) for code, n in counties.items()}, whole(default)
+    )

@@ -324,3 +324,42 @@ def test_split_province_and_county_sheets_say_so_and_lose_no_row(
     ]
     assert codes == CODES
     assert "已拆分为 2 个工作表" in book["县区汇总（续2）"]["A1"].comment.text
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("folder", "../别的省/330604_上虞区"),
+        ("folder", "/mnt/share/330604_上虞区"),
+        ("parcels", "../330602_越城区/parcels.parquet"),  # another county's plots
+        ("parcels", r"D:\上虞\parcels.parquet"),
+        ("enterprises", ["enterprises.csv"]),
+    ],
+)
+def test_an_index_pointing_outside_the_province_is_refused_naming_the_entry(
+    province: Path, tmp_path: Path, where: str, value: object
+) -> None:
+    """A county folder or file outside the province folder was read wherever it was (another
+    county's plots, a drive letter): the index lists names inside the province folder."""
+    folder = copy_province(province, tmp_path / "p")
+    index = index_json(folder)
+    entry = index["counties"][1]
+    if where == "folder":
+        entry["folder"] = value
+    else:
+        entry["files"][where] = value
+    write_index(folder, index)
+    field = "counties[1].folder" if where == "folder" else f"counties[1].files.{where}"
+    with pytest.raises(InputError, match=re.escape(field)):
+        read_index(folder)
+
+
+def test_a_subfolder_written_as_on_windows_is_read(province: Path, tmp_path: Path) -> None:
+    folder = copy_province(province, tmp_path / "p")
+    index = index_json(folder)
+    county = folder / index["counties"][1]["folder"]
+    (county / "宗地").mkdir()
+    (county / "parcels.parquet").rename(county / "宗地" / "parcels.parquet")
+    index["counties"][1]["files"]["parcels"] = "宗地\\parcels.parquet"
+    write_index(folder, index)
+    assert read_index(folder).counties[1].files["parcels"].is_file()

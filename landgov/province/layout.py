@@ -96,12 +96,37 @@ def _files(item: dict[str, Any], where: str, folder: Path, issues: list[Issue]) 
         if role not in ROLES:
             issues.append(_issue(f"{where}.files.{role}", rel, "未知的数据角色", f"允许：{ROLES}"))
             continue
-        files[role] = folder / str(rel)
+        if not _inside(rel):
+            issues.append(
+                _issue(
+                    f"{where}.files.{role}", rel, "应是该县文件夹中的文件名（相对路径）",
+                    "把文件放进该县文件夹，写文件名，如 \"parcels\": \"parcels.parquet\"",
+                )
+            )  # fmt: skip
+            continue
+        files[role] = folder / rel.replace("\\", "/")  # a subfolder written as on Windows
     for role in REQUIRED:
         if role not in files:
             problem, fix = f"缺少「{role}」文件", f"在 files 中写明 {role}"
             issues.append(_issue(f"{where}.files", item.get("code"), problem, fix))
     return files
+
+
+def _inside(rel: object) -> bool:
+    r"""Whether ``rel`` is a relative path that stays inside its folder (a file of a county, a
+    county of the province): text, not absolute, no 「..」 (「/」 and 「\」 alike). Blank text
+    passes: that county then fails alone, naming the folder or file as written.
+
+    >>> [_inside(p) for p in ("parcels.parquet", "宗地/parcels.shp", "../330604/p.shp", "/etc/x")]
+    [True, True, False, False]
+    >>> [_inside(p) for p in (r"D:\县\p.shp", r"a\..\..\b", "  ", 3)]
+    [False, False, True, False]
+    """
+    if not isinstance(rel, str):
+        return False
+    parts = rel.replace("\\", "/").split("/")
+    absolute = rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":")  # D:\…
+    return not absolute and ".." not in (part.strip() for part in parts)
 
 
 def _entry(
@@ -135,7 +160,16 @@ def _entry(
                 "或用 --profile 让一个配置评判所有县",
             )
         )  # fmt: skip
-    folder = root / str(item.get("folder") or known.folder)
+    given = item.get("folder") or None  # empty: the default folder
+    if given is not None and not _inside(given):
+        issues.append(
+            _issue(
+                f"{where}.folder", given, "应是省级文件夹中的县文件夹名（相对路径）",
+                f"把该县文件夹放进省级文件夹，写文件夹名，如 \"{known.folder}\"",
+            )
+        )  # fmt: skip
+        given = None
+    folder = root / (given.replace("\\", "/") if given else known.folder)
     return CountyEntry(
         code=code,
         name=str(item.get("name") or known.name),

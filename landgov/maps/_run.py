@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landgov.core.columns import label
-from landgov.core.runfolder import GPKG, MANIFEST, read_manifest, stage_view
+from landgov.core.runfolder import GPKG, read_manifest, stage_view
 from landgov.core.runfolder import verify as verify_folder
 from landgov.core.runread import read_run_layer, run_layers
 from landgov.errors import CRSError, DataFileError, SchemaError
@@ -26,7 +26,6 @@ from landgov.errors import CRSError, DataFileError, SchemaError
 __all__ = ["LAYER_LABELS", "PARCEL_FIELDS", "RunData", "load_run"]
 
 GPKG_NAME = GPKG
-MANIFEST_NAME = MANIFEST
 
 #: Fields of the ``parcels`` layer the map reads (the pipeline contract).
 PARCEL_FIELDS: tuple[str, ...] = (

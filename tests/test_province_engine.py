@@ -3,9 +3,11 @@ where it can use two cores or more, else county after county, and said in the ma
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from landgov.core.forked import usable_cpus
 from landgov.errors import InputError
 from landgov.province import run_province
 from landgov.province.run import _chosen_engine, _Engine
-from tests._cli import assert_clean_error, run_cli
+from tests._cli import ENGLISH, assert_clean_error, run_cli
 from tests._province import AS_OF, assert_accounted, small_province
 
 
@@ -169,3 +171,69 @@ def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does
     finally:
         _close(client, cluster)
     assert {key: dask.config.get(key) for key in OWN_CLUSTER} == before
+
+
+@contextlib.contextmanager
+def _not_a_scheduler(answer: bytes | None) -> Iterator[str]:
+    """A TCP service on this machine that is no Dask scheduler: it takes each connection and
+    then says nothing (``None``, as a web server waiting for a request line does) or sends
+    ``answer`` and hangs up. Yields its ``tcp://`` address."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            held.append(conn)
+            if answer is not None:
+                conn.sendall(answer)
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [None, b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<h1>400</h1>\r\n"],
+    ids=["says-nothing", "answers-as-a-web-server"],
+)
+def test_cli_a_scheduler_address_where_another_service_listens_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer: bytes | None
+) -> None:
+    """``--scheduler tcp://host:8787`` (the dashboard's port, a web page) hung the run without
+    end: Dask's handshake waits for an answer with no time limit. Now the address is tried
+    with a deadline and the service said to be no scheduler."""
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "1s")  # deadline 1 + 10 s
+    folder = small_province(tmp_path / "in")
+    with _not_a_scheduler(answer) as address:
+        result = run_cli(
+            "screen", folder, "-o", tmp_path / "out", "--scheduler", address, timeout=120
+        )
+    text = assert_clean_error(result, contains="不是 Dask 调度器")
+    assert address in text and "8786" in text
+    assert not any(word in text for word in ENGLISH), text
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [("http://127.0.0.1:8787/status", "地址应以 tcp:// 开头"), ("调度器", "地址缺少端口号")],
+)
+def test_cli_a_scheduler_address_written_wrong_says_how_to_write_it(
+    tmp_path: Path, address: str, said: str
+) -> None:
+    folder = small_province(tmp_path / "in")
+    result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", address)
+    text = assert_clean_error(result, contains=said)
+    assert "tcp://10.0.0.5:8786" in text and not any(word in text for word in ENGLISH), text

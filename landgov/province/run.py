@@ -73,6 +73,7 @@ from landgov.province.outputs import (
     summary_tables,
 )
 from landgov.province.profile import DEFAULT_PROVINCE_PROFILE, load_province_profile
+from landgov.province.scheduler import SchedulerError, connect_scheduler
 
 __all__ = ["ENGINES", "CountyFailureError", "ProvinceRun", "run_province"]
 
@@ -244,7 +245,7 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        return connect_scheduler(scheduler), None
     # the workers leave Ctrl+C to this process, which stops them
     with _no_ctrl_c(), dask.config.set(OWN_CLUSTER):
         cluster = LocalCluster(
@@ -290,7 +291,11 @@ def _started(chosen: _Engine, *, engine: str, scheduler: str | None) -> tuple[_E
     try:
         client, cluster = _client(scheduler, chosen.workers)
     except Exception as exc:
-        seen = f"{type(exc).__name__}：{str(exc)[:160]}"
+        seen = (
+            str(exc)
+            if isinstance(exc, SchedulerError)
+            else f"{type(exc).__name__}：{str(exc)[:160]}"
+        )
         if scheduler:  # the user's cluster: never run elsewhere in its place
             issue = Issue("--scheduler", None, scheduler, f"无法连接 Dask 调度器（{seen}）",
                           "检查地址与端口、调度器是否已启动、本机能否访问它（docs/dask.md）；"

@@ -73,16 +73,21 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise TextFileError(toml_problem(text, exc)) from exc
 
 
-def read_json(path: str | Path) -> Any:
+def read_json(path: str | Path, *, fill: str = "按 JSON 语法写入内容") -> Any:
     """The JSON file at ``path`` (UTF-8, a byte-order mark allowed), parsed.
+
+    ``fill`` says what to write in a file that is empty (or only blank lines): the caller knows
+    what belongs there.
 
     Raises
     ------
     TextFileError
-        Not UTF-8 text (:func:`read_text`) or not JSON (the line, the column and what is
-        wrong there, :func:`json_problem`).
+        Not UTF-8 text (:func:`read_text`), empty (「文件是空的」, then ``fill``) or not JSON
+        (the line, the column and what is wrong there, :func:`json_problem`).
     """
     text = read_text(path, kind="用 JSON 写的文本文件", fix="指定用记事本等编辑器写的 JSON 文件")
+    if not text.strip():  # JSON's own word, 「第 1 行第 1 列缺少值」, hides the plain fact
+        raise TextFileError(f"文件是空的（没有任何内容）；{fill}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -29,6 +29,10 @@ __all__ = ["INDEX", "CountyEntry", "ProvinceIndex", "is_province", "read_index"]
 
 INDEX = "province.json"
 FORMAT = "landgov-province/1"
+#: What a province.json holds, for a file that is empty or no JSON object.
+_WRITE_INDEX = (
+    f'按 {{"format": "{FORMAT}", "counties": [...]}} 写 province.json（格式见 docs/province.md）'
+)
 #: Input roles a county may name (those of ``landgov screen``); parcels and enterprises needed.
 ROLES = (
     "parcels", "enterprises", "links", "compliance", "planning", "demolition", "townships",
@@ -194,7 +198,7 @@ def read_index(root: str | Path) -> ProvinceIndex:
     root = Path(root)
     path = root / INDEX
     try:
-        raw = read_json(path)
+        raw = read_json(path, fill=_WRITE_INDEX)
     except TextFileError as exc:  # not UTF-8, not JSON: where, in Chinese, with the fix
         problem, _, fix = str(exc).partition("；")
         raise InputError([_issue(None, str(path), f"无法读取省级索引：{problem}", fix)]) from exc
@@ -206,7 +210,7 @@ def read_index(root: str | Path) -> ProvinceIndex:
             [
                 _issue(
                     None, type(raw).__name__, "省级索引应是一个 JSON 对象（{…}）",
-                    f'按 {{"format": "{FORMAT}", "counties": [...]}} 写 province.json',
+                    _WRITE_INDEX,
                 )
             ]
         )  # fmt: skip

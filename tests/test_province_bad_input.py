@@ -112,8 +112,11 @@ SAVED_AS = {
     ),
     "cut short": (lambda t: t[: t.index('"counties"') + 20].encode(), "格式有误（"),
     # said 「第 1 行第 1 列格式有误（此处缺少值…）」: true, but the plain fact is that it is empty
-    "empty": (lambda t: b"", "文件是空的（没有任何内容）"),
-    "blank lines, with a BOM": (lambda t: b"\xef\xbb\xbf\r\n  \r\n", "文件是空的（没有任何内容）"),
+    "empty": (lambda t: b"", "文件是空的（0 字节）"),
+    "blank lines, with a BOM": (
+        lambda t: b"\xef\xbb\xbf\r\n  \r\n",
+        "文件中没有任何内容（只有空行或编码标记）",
+    ),
 }
 
 

@@ -16,7 +16,21 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TextFileError", "json_problem", "read_json", "read_text", "read_toml", "toml_problem"]
+__all__ = [
+    "BLANK_FILE",
+    "EMPTY_FILE",
+    "TextFileError",
+    "json_problem",
+    "read_json",
+    "read_text",
+    "read_toml",
+    "toml_problem",
+]
+
+#: How a file with nothing in it is said wherever a file is read: 0 bytes, or (a text file)
+#: only blank lines and a byte-order mark.
+EMPTY_FILE = "文件是空的（0 字节）"
+BLANK_FILE = "文件中没有任何内容（只有空行或编码标记）"
 
 
 class TextFileError(ValueError):
@@ -82,12 +96,14 @@ def read_json(path: str | Path, *, fill: str = "按 JSON 语法写入内容") ->
     Raises
     ------
     TextFileError
-        Not UTF-8 text (:func:`read_text`), empty (「文件是空的」, then ``fill``) or not JSON
+        Not UTF-8 text (:func:`read_text`), empty (:data:`EMPTY_FILE` or :data:`BLANK_FILE`,
+        then ``fill``) or not JSON
         (the line, the column and what is wrong there, :func:`json_problem`).
     """
     text = read_text(path, kind="用 JSON 写的文本文件", fix="指定用记事本等编辑器写的 JSON 文件")
     if not text.strip():  # JSON's own word, 「第 1 行第 1 列缺少值」, hides the plain fact
-        raise TextFileError(f"文件是空的（没有任何内容）；{fill}")
+        what = EMPTY_FILE if not text and Path(path).stat().st_size == 0 else BLANK_FILE
+        raise TextFileError(f"{what}；{fill}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

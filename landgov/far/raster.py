@@ -41,6 +41,7 @@ from pyproj import CRS
 from rasterio.enums import ColorInterp
 
 from landgov.core import forked
+from landgov.core.textfile import EMPTY_FILE
 from landgov.crs import datum_issue, datums_apart
 from landgov.errors import CRSError, DataFileError, Issue
 from landgov.io.buildings import HEIGHT_MAX_M
@@ -63,7 +64,7 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
         return rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
-        what = "文件是空的（0 字节）" if empty else f"无法读取（{str(exc).rstrip('。.')}）"
+        what = EMPTY_FILE if empty else f"无法读取（{str(exc).rstrip('。.')}）"
         raise DataFileError(
             f"{path}：建筑高度栅格{what}。处理：确认给的是 GeoTIFF（.tif）栅格，"
             "从原处重新复制，或在 QGIS 中另存为 GeoTIFF 后重新读取"

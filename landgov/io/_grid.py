@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.core import xlsxguard
 from landgov.core.listing import first_few
+from landgov.core.textfile import BLANK_FILE, EMPTY_FILE
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue
 from landgov.io.encoding import reads_as_chinese
@@ -219,7 +220,7 @@ def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
     if not text.strip():
-        what = "文件是空的（0 字节）" if not raw else "文件中没有任何内容（只有空行或编码标记）"
+        what = EMPTY_FILE if not raw else BLANK_FILE
         raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
     delimiter = _delimiter(text, path.suffix.lower())
     # A cell may be as long as the file: an unclosed quote makes the rest of the file one cell,
@@ -327,7 +328,7 @@ def not_a_workbook(path: Path) -> DataFileError:
     if path.is_dir():
         what, fix = "这是一个文件夹，不是 Excel 工作簿", "指定其中的 .xlsx 文件本身"
     elif not path.stat().st_size:
-        what = "文件是空的（0 字节）"
+        what = EMPTY_FILE
     else:
         with path.open("rb") as fh:
             head = fh.read(1 << 20)
@@ -559,7 +560,7 @@ def _not_a_real_xls(path: Path, head: bytes) -> _Grid:
     CSV, and said."""
     bare = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00\r\n\t ")
     if not head:
-        what = "文件是空的（0 字节）"
+        what = EMPTY_FILE
     elif bare.startswith(b"<") or bare[:12].lower() == b"mime-version":
         what = "不是真正的 .xls 工作簿（内容是网页/XML 文本，常见于系统导出的“伪 Excel”）"
     elif b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):

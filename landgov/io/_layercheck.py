@@ -30,6 +30,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from landgov.core.listing import first_few
 from landgov.core.runfolder import FOLDER_FORMATS
 from landgov.core.runread import GDAL_ERRORS
+from landgov.core.textfile import EMPTY_FILE
 from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
 from landgov.errors import CRSError, DataFileError, GeometryError, Issue
 from landgov.io._grid import TABLE_SUFFIXES
@@ -307,7 +308,7 @@ def check_layer_file(path: Path) -> None:
         )
     size = path.stat().st_size
     if size == 0:
-        raise _file_error(path, "文件是空的（0 字节）", "从原处重新复制或重新导出该文件")
+        raise _file_error(path, EMPTY_FILE, "从原处重新复制或重新导出该文件")
     if suffix == ".shp":
         _check_shapefile(path, size)
     if suffix == ".gpkg":

@@ -237,3 +237,36 @@ def test_cli_a_scheduler_address_written_wrong_says_how_to_write_it(
     result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", address)
     text = assert_clean_error(result, contains=said)
     assert "tcp://10.0.0.5:8786" in text and not any(word in text for word in ENGLISH), text
+
+
+@pytest.fixture(scope="module")
+def running_cluster() -> Iterator[Any]:
+    """A scheduler with one worker process, as a cluster an administrator started (in this
+    test's process: the command under test connects to it from its own)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,  # and its HTTP server on a free port, as the run's own has
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    ) as cluster:  # fmt: skip
+        yield cluster
+
+
+def test_cli_a_running_scheduler_takes_the_counties_and_a_worker_address_is_refused(
+    running_cluster: Any, tmp_path: Path
+) -> None:
+    """``--scheduler`` with the scheduler's address runs there; with a worker's address (the
+    client failed with 「TypeError：Worker.identity() got an unexpected keyword…」) it says
+    where to find the scheduler's."""
+    folder = small_province(tmp_path / "in")
+    (worker,) = running_cluster.scheduler_info["workers"]
+    result = run_cli("screen", folder, "-o", tmp_path / "bad", "--scheduler", worker, timeout=120)
+    text = assert_clean_error(result, contains="不是调度器")
+    assert "Scheduler at:" in text and "TypeError" not in text, text
+    address = running_cluster.scheduler_address
+    result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", address)
+    assert result.returncode == 0, result.stdout + result.stderr
+    man = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["province"]
+    assert man["engine"]["name"] == "dask" and man["engine"]["scheduler"] == address
+    assert_accounted(tmp_path / "out", man)

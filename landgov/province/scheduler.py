@@ -29,6 +29,11 @@ class _NoAnswerError(Exception):
     """The service took the connection and did not answer within the deadline."""
 
 
+class _NotSchedulerError(Exception):
+    """A Dask server that is no scheduler (a worker, a nanny): ``args[0]`` is what it said it
+    is."""
+
+
 def connect_scheduler(address: str) -> Any:
     """A :class:`dask.distributed.Client` of the scheduler at ``address``.
 
@@ -59,20 +64,30 @@ def _connect_timeout() -> float:
 
 
 def _try(address: str, timeout: float) -> None:
-    """Connect to ``address`` and shake hands as Dask does, within ``timeout`` +
-    :data:`ANSWER_S` seconds in all, then close; raises what went wrong (:class:`_NoAnswerError`
-    past the deadline). In a thread of its own: the caller may be in a running event loop (a
-    notebook)."""
+    """Connect to ``address``, shake hands as Dask does and ask what it is, within ``timeout``
+    + :data:`ANSWER_S` seconds in all, then close; raises what went wrong
+    (:class:`_NoAnswerError` past the deadline, :class:`_NotSchedulerError` for a Dask worker).
+    In a thread of its own: the caller may be in a running event loop (a notebook)."""
     from distributed.comm import connect
+
+    async def identity() -> object:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
 
     async def attempt() -> None:
         try:
-            comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout + ANSWER_S)
+            who = await asyncio.wait_for(identity(), timeout + ANSWER_S)
         except TimeoutError as exc:  # ours: Dask's own give up as an OSError of their own
             if type(exc) is not TimeoutError:
                 raise
             raise _NoAnswerError from exc
-        await comm.close()
+        kind = who.get("type") if isinstance(who, dict) else None
+        if kind != "Scheduler":  # a worker's address: the client fails in English
+            raise _NotSchedulerError(str(kind))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landgov-scheduler") as pool:
         pool.submit(asyncio.run, attempt()).result()
@@ -92,6 +107,11 @@ def problem(exc: BaseException, *, timeout: float) -> str:
         said = (
             f"该地址接受了连接，但 {ANSWER_S + timeout:g} 秒内没有按 Dask 调度器的方式应答，"
             "不是 Dask 调度器（8787 端口通常是 Dask 仪表盘网页，调度器默认用 8786 端口）"
+        )
+    elif isinstance(exc, _NotSchedulerError):
+        said = (
+            f"该地址是 Dask 的工作进程（{text}），不是调度器；调度器的地址见 dask scheduler "
+            "启动时显示的「Scheduler at: tcp://…」"
         )
     elif isinstance(exc, ValueError) and "unknown address scheme" in text:
         said = (

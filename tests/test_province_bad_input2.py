@@ -279,7 +279,7 @@ def test_cli_first_county_with_no_usable_plot_finishes_alone_with_a_warning(
 def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     province: Path, tmp_path: Path
 ) -> None:
-    """province.json written by hand, three slips:
+    """province.json written by hand, four slips:
 
     - 越城 (330602) listed with folder 「330603_柯桥区」 (its data, renamed): the folder name says
       柯桥, the index and the 宗地代码 say 越城 → judged as 越城 by yuecheng-2022, with a 警告
@@ -287,7 +287,10 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     - 嵊州 (330683) pointed at the same folder: that data is 越城's (100 % of its 宗地代码
       330602…), so 嵊州 fails alone; both entries are told they share a folder;
     - 嵊泗 330922 named 「嵊州市」: finished as 330922, with a 警告 that the name is not 嵊泗县's,
-      its run folder 「330922_嵊泗县」 (was 「330922_嵊州市」: a name from the index made a path).
+      its run folder 「330922_嵊泗县」 (was 「330922_嵊州市」: a name from the index made a path)
+      and 嵊泗县 in every output (was 「嵊州市」 in the county column beside the real 嵊州市's);
+    - the same entry's city copied from 嵊州's (绍兴市, 3306): warned, and 嵊泗 counted in 舟山市
+      (3309) as its code says (was: not a word).
     """
     folder = copy_province(province, tmp_path / "p")
     (folder / YC).rename(folder / "330603_柯桥区")
@@ -295,6 +298,7 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     index["counties"][0]["folder"] = "330603_柯桥区"
     index["counties"][1]["folder"] = "330603_柯桥区"
     index["counties"][2]["name"] = "嵊州市"
+    index["counties"][2].update(city="绍兴市", city_code="3306")
     write_index(folder, index)
     out = tmp_path / "out"
     result = screen_province(folder, out)
@@ -312,6 +316,13 @@ def test_cli_index_that_disagrees_with_its_folders_is_said_per_county(
     sheet = province_sheet(out, "县区汇总").set_index("县级代码")
     assert "330603（柯桥区）" in sheet.loc["330602", "警告"]
     assert "嵊泗县" in sheet.loc["330922", "警告"]
+    assert "地级市写作「绍兴市」（3306），区划代码表为 3309 舟山市" in warn["330922"]
+    assert sheet.loc["330922", ["县（市、区）", "地市代码"]].tolist() == ["嵊泗县", "3309"]
+    cities = province_sheet(out, "地市汇总").set_index("地市代码")
+    assert cities.loc["3309", "宗地输入行数"] == 100
+    layer = pd.read_parquet(out / "province.parquet", columns=["county_code", "county", "city"])
+    shown = layer.drop_duplicates().set_index("county_code")
+    assert shown.loc["330922", ["county", "city"]].tolist() == ["嵊泗县", "舟山市"]
     assert (out / "counties" / SS).is_dir()  # the run folder by the county's own name
     done = {c["code"]: c for c in man["counties"] if c["ok"]}
     assert done["330602"]["profile"] == "yuecheng-2022"

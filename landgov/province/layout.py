@@ -57,6 +57,9 @@ class CountyEntry:
     files: dict[str, Path]
     epsg: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The name province.json gives (``None``: none); ``name`` is always the register's, the
+    #: name of the code the county is judged by (a slip is warned of, never written as data).
+    listed_name: str | None = None
 
     @property
     def label(self) -> str:
@@ -176,13 +179,14 @@ def _entry(
     folder = root / (given.replace("\\", "/") if given else known.folder)
     return CountyEntry(
         code=code,
-        name=str(item.get("name") or known.name),
+        name=known.name,
         city_code=code[:4],
         city=CITIES[code[:4]],
         folder=folder,
         files=_files(item, where, folder, issues),
         epsg=item.get("epsg"),
         extra={k: v for k, v in item.items() if k not in _OWN_KEYS},
+        listed_name=None if item.get("name") in (None, "") else str(item["name"]).strip(),
     )
 
 

@@ -489,12 +489,18 @@ def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
                 f"{c.label}；本次按 {c.label} 及其评判配置 {prov.profile_for(c.code)} 筛查。"
                 "处理：核对该文件夹是哪个县的数据，改正文件夹名或 province.json 中的 code / folder"
             )
-        official = county(c.code).name
-        if c.name != official:
+        if c.listed_name is not None and c.listed_name != c.name:
             out[c.code].append(
-                f"province.json 中 {c.code} 的名称「{c.name}」与区划代码表的「{official}」不符；"
-                f"本次按县级代码 {c.code}（{official}）筛查。处理：改正 province.json 中该县的 "
-                "name 或 code"
+                f"province.json 中 {c.code} 的名称「{c.listed_name}」与区划代码表的「{c.name}」"
+                f"不符；本次按县级代码 {c.code}（{c.name}）筛查，结果中写作「{c.name}」。"
+                "处理：改正 province.json 中该县的 name 或 code"
+            )
+        listed_city = _listed_city(c)
+        if listed_city is not None:
+            out[c.code].append(
+                f"province.json 中 {c.label} 的地级市写作{listed_city}，区划代码表为 "
+                f"{c.city_code} {c.city}；本次计入{c.city}。处理：改正 province.json 中该县的 "
+                "city / city_code，或核对 code"
             )
         others = [label for label in users[c.folder.resolve()] if label != c.label]
         if others:
@@ -503,6 +509,16 @@ def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
                 "同一份数据不能属于两个县。处理：改正 province.json 中各县的 folder"
             )
     return {code: notes for code, notes in out.items() if notes}
+
+
+def _listed_city(c: Any) -> str | None:
+    """How province.json gives ``c``'s city where it is not the register's (「「杭州市」（3301）」),
+    else ``None``: a slip would have counted the county in another city's total."""
+    given = {k: str(c.extra[k]).strip() for k in ("city_code", "city") if c.extra.get(k)}
+    if given.get("city_code", c.city_code) == c.city_code and given.get("city", c.city) == c.city:
+        return None
+    name, code = given.get("city"), given.get("city_code")
+    return "".join([f"「{name}」" if name else "", f"（{code}）" if code else ""])
 
 
 def _result_warnings(r: Mapping[str, Any]) -> list[str]:

@@ -262,8 +262,11 @@ def test_threshold_without_comparison_is_rejected(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    with pytest.raises(ProfileError, match="比较方式无效"):
+    with pytest.raises(ProfileError, match="比较方式无效") as caught:
         load_profile(path)
+    # what is allowed, listed as a person writes it (was the Python list 「['<', '<=', …]」)
+    (issue,) = [i for i in caught.value.issues if i.problem == "比较方式无效"]
+    assert issue.fix.startswith("允许：<、<=") and "[" not in issue.fix and "'" not in issue.fix
 
 
 def test_a_value_in_another_unit_is_rejected(tmp_path: Path) -> None:

@@ -87,6 +87,24 @@ def test_malformed_index_is_refused_naming_the_entry(
         read_index(folder)
 
 
+def test_a_role_name_mistyped_is_told_the_roles_and_the_one_meant(
+    province: Path, tmp_path: Path
+) -> None:
+    """「"parcel": …」 for 「"parcels": …」 was told the Python tuple 「允许：('parcels', …)」."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    index = index_json(province)
+    files = index["counties"][1]["files"]
+    files["parcel"] = files.pop("parcels")
+    write_index(folder, index)
+    with pytest.raises(InputError) as caught:
+        read_index(folder)
+    (role,) = [i for i in caught.value.issues if i.field == "counties[1].files.parcel"]
+    assert role.problem == "未知的数据角色"
+    assert role.fix.startswith("允许：parcels、enterprises、links、") and "('" not in role.fix
+    assert role.fix.endswith("（是否想写 parcels？）")
+
+
 def test_cli_malformed_index_gives_one_clean_error(province: Path, tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()

@@ -1,4 +1,5 @@
-"""The first few of a list, as every message names them: 「甲、乙、丙等」 or 「甲、乙 等 12 个」.
+"""Lists as messages say them: the first few of many (「甲、乙、丙等」 or 「甲、乙 等 12 个」) and
+what a setting allows (「允许：parcels、enterprises（是否想写 parcels？）」).
 
 A message that names what it is about (rows, cells, files, codes) names a few and says there are
 more; one function says it so that every message says it the same way.
@@ -6,9 +7,10 @@ more; one function says it so that every message says it the same way.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
-__all__ = ["first_few"]
+__all__ = ["allowed", "first_few"]
 
 
 def first_few(items: Iterable[object], most: int, *, sep: str = "、", counted: str = "") -> str:
@@ -29,3 +31,20 @@ def first_few(items: Iterable[object], most: int, *, sep: str = "、", counted: 
     if len(every) <= most:
         return text
     return text + (f" 等 {len(every)} {counted}" if counted else "等")
+
+
+def allowed(choices: Iterable[object], given: object = None) -> str:
+    """What to do about a value not among ``choices``: 「允许：」 and them all joined by 「、」
+    (never a Python list or tuple), with the closest to ``given`` when one is close (a slip
+    of the keyboard, an ``s`` left out).
+
+    Examples
+    --------
+    >>> allowed(("parcels", "enterprises", "links"), "parcel")
+    '允许：parcels、enterprises、links（是否想写 parcels？）'
+    >>> allowed(["<", "<="])
+    '允许：<、<='
+    """
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(given), names, n=1) if given is not None else []
+    return f"允许：{'、'.join(names)}" + (f"（是否想写 {close[0]}？）" if close else "")

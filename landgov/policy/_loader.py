@@ -50,6 +50,7 @@ from typing import Any
 
 from landgov.core.compare import COMPARISONS
 from landgov.core.documents import DOCUMENTS, cite_text
+from landgov.core.listing import allowed
 from landgov.core.textfile import TextFileError, read_toml
 from landgov.core.textkey import folded
 from landgov.errors import Issue, ProfileError
@@ -459,7 +460,7 @@ def _check_value(key: str, param: Param, rule: Mapping[str, Any], src: str) -> l
         bad = [v for v in values if v not in choices]
         if bad:
             what = "键不在允许列表中" if base == "table" else "取值不在允许列表中"
-            issues.append(Issue(src, key, bad, what, f"允许：{choices}"))
+            issues.append(Issue(src, key, bad, what, allowed(choices, bad[0])))
     issues += _check_unit(key, param, rule, src)
     issues += _check_comparison(key, param, rule, src)
     if rule.get("cite") and param.citation is None:
@@ -492,7 +493,7 @@ def _check_comparison(key: str, param: Param, rule: Mapping[str, Any], src: str)
             ]
         return []
     if param.comparison not in COMPARISONS:
-        return [Issue(src, key, param.comparison, "比较方式无效", f"允许：{sorted(COMPARISONS)}")]
+        return [Issue(src, key, param.comparison, "比较方式无效", allowed(sorted(COMPARISONS)))]
     return []
 
 
@@ -593,7 +594,7 @@ def _load_chain(
                 f"profile.{bad}",
                 meta[bad],
                 "未知的元数据键",
-                f"允许：{sorted(_META_KEYS)}",
+                allowed(sorted(_META_KEYS), bad),
             )
         )
     issues += _check_documents(meta.get("documents"), str(path))

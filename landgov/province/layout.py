@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from landgov.core.listing import allowed
 from landgov.core.textfile import TextFileError, read_json
 from landgov.errors import InputError, Issue, os_error_message
 from landgov.ids import normalize_code
@@ -101,7 +102,9 @@ def _files(item: dict[str, Any], where: str, folder: Path, issues: list[Issue]) 
     files: dict[str, Path] = {}
     for role, rel in named.items():
         if role not in ROLES:
-            issues.append(_issue(f"{where}.files.{role}", rel, "未知的数据角色", f"允许：{ROLES}"))
+            issues.append(
+                _issue(f"{where}.files.{role}", rel, "未知的数据角色", allowed(ROLES, role))
+            )
             continue
         if not _inside(rel):
             issues.append(

@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.listing import allowed
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.records import unmatched_records
@@ -220,7 +221,7 @@ def _check_inputs(parcels: Any, profile: Profile) -> None:
                 "screening.governance_triggers",
                 bad,
                 "未知的检查",
-                f"允许：{CHECK_NAMES}",
+                allowed(CHECK_NAMES, bad[0]),
             )
         )
     if issues:

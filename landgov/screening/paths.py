@@ -66,6 +66,7 @@ import pandas as pd
 
 from landgov.core.collect import field_item
 from landgov.core.compare import measured, shown
+from landgov.core.listing import allowed
 from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import CATEGORIES, SEVERITIES, TreatmentPath
 from landgov.efficiency import OUT_OF_SCOPE
@@ -177,7 +178,7 @@ def _parse_atom(text: str) -> _Atom:
     if match:
         name, op, num = match.groups()
         if name not in _NUMERIC:
-            raise ValueError(f"未知的数值字段「{name}」，允许：{'、'.join(_NUMERIC)}")
+            raise ValueError(f"未知的数值字段「{name}」，{allowed(_NUMERIC, name)}")
         return _Atom("compare", name, float(num), op, negate)
     name, sep, rest = body.partition(":")
     if not sep:
@@ -210,7 +211,7 @@ def _parse_violation(parts: list[str], negate: bool) -> _Atom:
             "及可选类别"
         )
     if len(parts) == 2 and parts[1] not in CATEGORIES:
-        raise ValueError(f"未知的违法违规类别「{parts[1]}」，允许：{'、'.join(CATEGORIES)}")
+        raise ValueError(f"未知的违法违规类别「{parts[1]}」，{allowed(CATEGORIES, parts[1])}")
     return _Atom("violation", "violation", parts[0], parts[1] if len(parts) == 2 else None, negate)
 
 
@@ -307,8 +308,8 @@ def _rule_issues(i: int, raw: Any, source: str, seen: set[str]) -> list[Issue]:
     else:
         seen.add(rid)
     if raw.get("path") not in {p.value for p in TreatmentPath}:
-        allowed = "、".join(p.value for p in TreatmentPath)
-        issues.append(Issue(source, where, raw.get("path"), "未知的治理路径", f"允许：{allowed}"))
+        fix = allowed([p.value for p in TreatmentPath], raw.get("path"))
+        issues.append(Issue(source, where, raw.get("path"), "未知的治理路径", fix))
     if "any" not in raw and "all" not in raw:
         issues.append(
             Issue(

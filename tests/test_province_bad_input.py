@@ -291,6 +291,41 @@ def test_a_folder_not_listed_in_the_index_is_said(province: Path, tmp_path: Path
     _assert_accounted(tmp_path / "out", man)
 
 
+def test_a_layer_whose_crs_was_inferred_is_said_at_the_province(
+    province: Path, tmp_path: Path
+) -> None:
+    """上虞's parcels without a coordinate system (a GeoParquet written without CRS, a shapefile
+    without its .prj): the county reader infers zone 40 from the coordinates and says so in the
+    county's 问题记录 only, which province staff do not open. Now it is a 警告 of the county on
+    the screen, in the manifest and in 县区汇总 (was: not a word at the province)."""
+    folder = copy_province(province, tmp_path / "p")
+    parcels = folder / SY / "parcels.parquet"
+    gdf = gpd.read_parquet(parcels)
+    gdf.set_crs(None, allow_override=True).to_parquet(parcels)
+    said: list[str] = []
+    run = run_province(folder, out_dir=tmp_path / "out", as_of=AS_OF, echo=said.append)
+    man = run.manifest["province"]
+    sy = next(c for c in man["counties"] if c["code"] == "330604")
+    assert sy["ok"] and sy["crs_in"] == "EPSG:4528"
+    (warning,) = sy["warnings"]
+    assert warning.startswith(
+        "「parcels.parquet」的坐标系：文件没有 .prj（或未声明坐标系），推断为"
+    )
+    assert "EPSG:4528" in warning and "处理：" in warning
+    assert any("330604 上虞区" in line and "推断为" in line for line in said)
+    sheet = pd.read_excel(tmp_path / "out" / "province.xlsx", sheet_name="县区汇总", dtype=str)
+    assert "推断为" in sheet.set_index("县级代码").loc["330604", "警告"]
+    others = [c["warnings"] for c in man["counties"] if c["code"] != "330604"]
+    assert others == [[], []]  # declared and read as declared: nothing to say
+    county_run = json.loads(
+        (tmp_path / "out" / "counties" / SY / "manifest.json").read_text("utf-8")
+    )
+    entry = county_run["stages"]["screen"]["inputs"]["parcels"]
+    assert entry["crs_source"] == "inferred" and len(entry["crs_warnings"]) == 1
+    assert entry["crs_warnings"][0] in warning
+    _assert_accounted(tmp_path / "out", man)
+
+
 # -- areas do not depend on the CRS a county was delivered in -------------------------------
 
 

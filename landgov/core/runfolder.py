@@ -159,7 +159,9 @@ def describe_input(path: Path, read: _Read | None = None) -> dict[str, Any]:
     """The manifest entry of one input file: path, SHA-256 and, when it was read, row counts.
 
     ``rows_in = rows_out + rows_rejected`` for a table or layer; a file used as it is (a
-    raster) has ``None`` counts.
+    raster) has ``None`` counts. A layer also says how its coordinate system was decided
+    (``crs_source``: ``prj`` declared, ``inferred`` from the coordinates, ``corrected`` against
+    its declaration, ``user``) and what was said about it (``crs_warnings``).
     """
     entry: dict[str, Any] = {"path": str(path), "sha256": file_sha256(Path(path))}
     if read is None:
@@ -169,8 +171,9 @@ def describe_input(path: Path, read: _Read | None = None) -> dict[str, Any]:
         "rows_out": len(read.data),
         "rows_rejected": len(read.rejected),
         "encoding": read.meta.get("encoding") or {},
-        "crs": (read.meta.get("crs") or {}).get("epsg"),
-    }
+        "crs": (crs := read.meta.get("crs") or {}).get("epsg"),
+    } | ({"crs_source": crs["source"], "crs_warnings": list(crs.get("warnings") or [])}
+         if crs.get("source") else {})  # fmt: skip
 
 
 def now_text() -> str:

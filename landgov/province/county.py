@@ -23,6 +23,7 @@ import shutil
 import time
 import traceback
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,9 +288,27 @@ def screen_county(job: CountyJob) -> dict[str, Any]:
         "part": job.part,
         "out": job.out_dir,
         "sheets_split": dict(man["outputs"].get("xlsx_text_fixes", {}).get("sheets_split", {})),
-        "notes": [*_other_codes_note(codes, job), *_unlinked_note(man)],
+        "notes": [*_crs_notes(man), *_other_codes_note(codes, job), *_unlinked_note(man)],
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _crs_notes(man: Mapping[str, Any]) -> list[str]:
+    """A 警告 for each layer of the county whose coordinate system was said about (no .prj, so
+    inferred from the coordinates; a declaration the coordinates contradict): the county's areas
+    and overlays rest on it, and the county's 问题记录, where the reader says it, is not what the
+    province reads."""
+    notes = []
+    for role, entry in man["inputs"].items():
+        said = entry.get("crs_warnings") if isinstance(entry, Mapping) else None
+        if said:
+            name = Path(str(entry.get("path", role))).name
+            notes.append(
+                f"「{name}」的坐标系：{'；'.join(said)}。该县的面积与叠加分析均按此计算。"
+                "处理：核对无误即可；否则在 ArcGIS/QGIS 中为该图层定义正确的坐标系，重新导出后"
+                "重新运行全省"
+            )
+    return notes
 
 
 def _other_codes_note(codes: Counter[str], job: CountyJob) -> list[str]:

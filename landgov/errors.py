@@ -20,6 +20,7 @@ permission, a file in the way, a name too long) and what to do.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import os
 import shutil
@@ -37,6 +38,7 @@ __all__ = [
     "LandgovError",
     "ProfileError",
     "SchemaError",
+    "missing_file",
     "os_error_message",
     "write_failure",
 ]
@@ -185,6 +187,42 @@ def os_error_message(exc: OSError) -> str:
     if exc.filename2 is not None:
         path = f"{path}」→「{_text(exc.filename2)}"
     return f"{what.format(path=path)}。处理：{fix}"
+
+
+def missing_file(path: str | os.PathLike[str]) -> DataFileError:
+    """The error for an input file that is not there, with what is there instead: the file
+    written with other capitals (Windows ignores them, Linux and a cluster's file system do
+    not), a file of a close name, or that the folder itself is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "parcels.parquet").write_bytes(b"")
+    >>> str(missing_file(folder / "Parcels.parquet")).split("：", 1)[1]
+    '文件不存在（同一文件夹中有「parcels.parquet」，只是字母大小写不同：本机区分大小写）。处理：检查路径是否写错，文件名须与实际完全一致'
+    >>> str(missing_file(folder / "parcel.parquet")).split("：", 1)[1]
+    '文件不存在（同一文件夹中名称相近的有「parcels.parquet」）。处理：检查路径是否写错，文件名须与实际完全一致'
+    """
+    path = Path(path)
+    folder = path.parent
+    hint = ""
+    if not folder.is_dir():
+        hint = f"（所在文件夹「{folder}」也不存在）"
+    else:
+        try:
+            names = sorted(p.name for p in folder.iterdir())
+        except OSError:
+            names = []
+        same = [n for n in names if n.casefold() == path.name.casefold()]
+        close = difflib.get_close_matches(path.name, names, n=2, cutoff=0.75)
+        if same:
+            hint = f"（同一文件夹中有「{same[0]}」，只是字母大小写不同：本机区分大小写）"
+        elif close:
+            hint = f"（同一文件夹中名称相近的有「{'」「'.join(close)}」）"
+    return DataFileError(
+        f"{path}：文件不存在{hint}。处理：检查路径是否写错，文件名须与实际完全一致"
+    )
 
 
 _LOW_SPACE = 1 << 20  # bytes: below this, a failed write is taken as a full disk

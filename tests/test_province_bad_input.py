@@ -198,8 +198,15 @@ def _other_county(d: Path) -> None:
     shutil.copy(d / SY / "parcels.parquet", d / ZS / "parcels.parquet")
 
 
+def _capitals(d: Path) -> None:
+    """定海's parcels saved as 「Parcels.parquet」: Windows finds it under the index's name, this
+    machine does not (was: 「文件不存在」 with the file right there)."""
+    (d / ZS / "parcels.parquet").rename(d / ZS / "Parcels.parquet")
+
+
 BREAKS = {
     "missing": (_missing, "文件不存在", "parcels.parquet"),
+    "capitals": (_capitals, "有「Parcels.parquet」，只是字母大小写不同", "parcels.parquet"),
     "empty": (_empty, "0 字节", "parcels.parquet"),
     "no_folder": (_no_folder, "县（市、区）文件夹不存在", ZS),
     "zone_40_geoparquet": (_zone_40_geoparquet, "太远", "parcels.parquet"),

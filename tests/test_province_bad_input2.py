@@ -107,7 +107,7 @@ def test_cli_emptied_folder_and_missing_enterprise_table_fail_alone(
         text,
         {
             "330683": (folder / SZ / "parcels.parquet", "文件不存在"),
-            "330922": (folder / SS / "enterprises.csv", "找不到文件"),
+            "330922": (folder / SS / "enterprises.csv", "文件不存在"),  # one wording for both
         },
     )
     assert_accounted(out, man)

@@ -27,7 +27,7 @@ from landgov.core import xlsxguard
 from landgov.core.listing import first_few
 from landgov.core.textfile import BLANK_FILE, EMPTY_FILE
 from landgov.core.xlsxguard import open_xlsx
-from landgov.errors import DataFileError, EncodingError, Issue
+from landgov.errors import DataFileError, EncodingError, Issue, missing_file
 from landgov.io.encoding import reads_as_chinese
 from landgov.io.sheets import sheet_for, tied_sheets_error
 
@@ -728,7 +728,7 @@ def _load(
             f"{path}：这是一个文件夹，这里需要一个表格文件。处理：指定其中的 .xlsx 或 .csv 文件本身"
         )
     if not path.is_file():
-        raise DataFileError(f"找不到文件：{path}。处理：检查路径是否写错")
+        raise missing_file(path)
     suffix = path.suffix.lower()
     sheet = sheet if sheet is not None else sheet_for(role)
     if suffix in _EXCEL_SUFFIXES and _is_ole2_workbook(path):  # an .xls renamed .xlsx

@@ -32,7 +32,7 @@ from landgov.core.runfolder import FOLDER_FORMATS
 from landgov.core.runread import GDAL_ERRORS
 from landgov.core.textfile import EMPTY_FILE
 from landgov.crs import CRSDecision, layer_centre, resolve_crs, transformer
-from landgov.errors import CRSError, DataFileError, GeometryError, Issue
+from landgov.errors import CRSError, DataFileError, GeometryError, Issue, missing_file
 from landgov.io._grid import TABLE_SUFFIXES
 from landgov.io._shpparts import sidecar
 from landgov.io.sheets import layer_option
@@ -277,7 +277,7 @@ def _check_parquet(path: Path, size: int) -> None:
 def check_layer_file(path: Path) -> None:
     """Raise :class:`DataFileError` (in Chinese, naming the file) for a file GDAL cannot use."""
     if not path.exists():
-        raise _file_error(path, "文件不存在", "检查路径是否写错")
+        raise missing_file(path)
     suffix = path.suffix.lower()
     if path.is_dir():
         if suffix in FOLDER_FORMATS:

@@ -43,7 +43,7 @@ from rasterio.enums import ColorInterp
 from landgov.core import forked
 from landgov.core.textfile import EMPTY_FILE
 from landgov.crs import datum_issue, datums_apart
-from landgov.errors import CRSError, DataFileError, Issue
+from landgov.errors import CRSError, DataFileError, Issue, missing_file
 from landgov.io.buildings import HEIGHT_MAX_M
 
 __all__ = [
@@ -60,6 +60,8 @@ _NODATA = -9999.0
 
 
 def _open(path: str | Path) -> rasterio.DatasetReader:
+    if not Path(path).exists():  # GDAL's 「No such file or directory」 said as every reader says it
+        raise missing_file(path)
     try:
         return rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:

@@ -162,7 +162,9 @@ def test_empty_geometry_gives_nan_row(grid):
     storey=st.floats(2.5, 6.0),
     min_height=st.floats(0.0, 8.0),
     x=st.floats(-10, 40),
-    y=st.floats(-10, 50),
+    # the 9.1 m tall plot overlaps the raster's 60 m at least in part: below y = -9.1 it lies
+    # wholly beyond it, which is refused (完全不重叠, tested on its own), not measured
+    y=st.floats(-9.0, 50),
 )
 def test_raster_floor_area_is_height_floor_area_without_heights(
     tmp_path_factory, seed, storey, min_height, x, y
@@ -233,3 +235,14 @@ def test_a_dsm_is_refused_and_a_stray_cell_is_not(tmp_path) -> None:
     crane = _write(tmp_path / "crane.tif", arr)
     got = height_floor_area(PLOT, crane, storey_height_m=5.0, min_height_m=2.0)
     assert got["raster_floor_area_m2"].iloc[0] == pytest.approx(99 * 25 * 2 + 25 * 70)
+
+
+def test_a_raster_named_with_other_capitals_is_said_to_be_there(tmp_path) -> None:
+    """「Height.TIF」 on disk, 「height.tif」 asked for (found on Windows, not here): was
+    「建筑高度栅格无法读取（…: No such file or directory）」, GDAL's English."""
+    _write(tmp_path / "Height.TIF", _twenty_by_ten(12.0))
+    with pytest.raises(DataFileError) as caught:
+        height_floor_area(PLOT, tmp_path / "height.tif", storey_height_m=5.0)
+    text = str(caught.value)
+    assert "文件不存在（同一文件夹中有「Height.TIF」，只是字母大小写不同" in text, text
+    assert "No such file" not in text

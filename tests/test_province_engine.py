@@ -270,3 +270,25 @@ def test_cli_a_running_scheduler_takes_the_counties_and_a_worker_address_is_refu
     man = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["province"]
     assert man["engine"]["name"] == "dask" and man["engine"]["scheduler"] == address
     assert_accounted(tmp_path / "out", man)
+
+
+def test_cli_a_scheduler_without_workers_is_said_not_waited_on_without_end(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A scheduler started, its workers not (yet): the counties' tasks waited for a worker
+    without end and the run said nothing after 「计算引擎：…」. Now one is waited for Dask's
+    connect timeout, then the run stops saying which command starts one."""
+    from dask.distributed import LocalCluster
+
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    folder = small_province(tmp_path / "in")
+    with LocalCluster(
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    ) as cluster:  # fmt: skip
+        address = cluster.scheduler_address
+        result = run_cli(
+            "screen", folder, "-o", tmp_path / "out", "--scheduler", address, timeout=120
+        )
+    text = assert_clean_error(result, contains="调度器上没有工作进程（dask worker）")
+    assert f"dask worker {address}" in text and not (tmp_path / "out").exists()

@@ -37,20 +37,35 @@ class _NotSchedulerError(Exception):
 def connect_scheduler(address: str) -> Any:
     """A :class:`dask.distributed.Client` of the scheduler at ``address``.
 
+    A scheduler with no worker is waited for Dask's connect timeout for one to join: its
+    tasks would otherwise wait without end, the run saying nothing.
+
     Raises
     ------
     SchedulerError
-        The address is malformed, nothing answers there in Dask's connect timeout, or what
-        answers is not a Dask scheduler (said by :func:`problem`).
+        The address is malformed, nothing answers there in Dask's connect timeout, what
+        answers is not a Dask scheduler (said by :func:`problem`), or no worker is there.
     """
     from dask.distributed import Client
 
     timeout = _connect_timeout()
     try:
         _try(address, timeout)
-        return Client(address, timeout=timeout)
+        client = Client(address, timeout=timeout)
     except Exception as exc:
         raise SchedulerError(problem(exc, timeout=timeout)) from exc
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError as exc:
+        client.close()
+        raise SchedulerError(
+            f"调度器上没有工作进程（dask worker），{timeout:g} 秒内也没有工作进程连上，各县无法"
+            f"运行；先在计算节点上启动「dask worker {address}」"
+        ) from exc
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def _connect_timeout() -> float:

@@ -221,7 +221,7 @@ def test_cli_a_scheduler_address_where_another_service_listens_is_a_clear_error(
             "screen", folder, "-o", tmp_path / "out", "--scheduler", address, timeout=120
         )
     text = assert_clean_error(result, contains="不是 Dask 调度器")
-    assert address in text and "8786" in text
+    assert address in text and "8786" in text and "无法使用 Dask 调度器" in text
     assert not any(word in text for word in ENGLISH), text
     assert not (tmp_path / "out").exists()
 
@@ -264,6 +264,7 @@ def test_cli_a_running_scheduler_takes_the_counties_and_a_worker_address_is_refu
     result = run_cli("screen", folder, "-o", tmp_path / "bad", "--scheduler", worker, timeout=120)
     text = assert_clean_error(result, contains="不是调度器")
     assert "Scheduler at:" in text and "TypeError" not in text, text
+    assert "无法使用 Dask 调度器" in text  # it answered: the connection is not the trouble
     address = running_cluster.scheduler_address
     result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", address)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -292,3 +293,4 @@ def test_cli_a_scheduler_without_workers_is_said_not_waited_on_without_end(
         )
     text = assert_clean_error(result, contains="调度器上没有工作进程（dask worker）")
     assert f"dask worker {address}" in text and not (tmp_path / "out").exists()
+    assert "无法使用 Dask 调度器" in text

@@ -97,8 +97,8 @@ def read_json(path: str | Path, *, fill: str = "按 JSON 语法写入内容") ->
     ------
     TextFileError
         Not UTF-8 text (:func:`read_text`), empty (:data:`EMPTY_FILE` or :data:`BLANK_FILE`,
-        then ``fill``) or not JSON
-        (the line, the column and what is wrong there, :func:`json_problem`).
+        then ``fill``) or not JSON (the line, the column and what is wrong there,
+        :func:`json_problem`).
     """
     text = read_text(path, kind="用 JSON 写的文本文件", fix="指定用记事本等编辑器写的 JSON 文件")
     if not text.strip():  # JSON's own word, 「第 1 行第 1 列缺少值」, hides the plain fact

@@ -297,7 +297,8 @@ def _started(chosen: _Engine, *, engine: str, scheduler: str | None) -> tuple[_E
             else f"{type(exc).__name__}：{str(exc)[:160]}"
         )
         if scheduler:  # the user's cluster: never run elsewhere in its place
-            issue = Issue("--scheduler", None, scheduler, f"无法连接 Dask 调度器（{seen}）",
+            verb = "无法使用" if getattr(exc, "reached", False) else "无法连接"
+            issue = Issue("--scheduler", None, scheduler, f"{verb} Dask 调度器（{seen}）",
                           "检查地址与端口、调度器是否已启动、本机能否访问它（docs/dask.md）；"
                           "或不加 --scheduler，在本机运行")  # fmt: skip
             raise InputError([issue]) from exc

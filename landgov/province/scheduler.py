@@ -22,7 +22,13 @@ ANSWER_S = 10.0
 
 
 class SchedulerError(Exception):
-    """The scheduler at an address cannot be used; ``str()`` says why, in Chinese."""
+    """The scheduler at an address cannot be used; ``str()`` says why, in Chinese.
+    ``reached``: something answered at the address (no scheduler, or one without workers), so
+    the trouble is not the connection."""
+
+    def __init__(self, problem: str, *, reached: bool = False) -> None:
+        super().__init__(problem)
+        self.reached = reached
 
 
 class _NoAnswerError(Exception):
@@ -53,14 +59,15 @@ def connect_scheduler(address: str) -> Any:
         _try(address, timeout)
         client = Client(address, timeout=timeout)
     except Exception as exc:
-        raise SchedulerError(problem(exc, timeout=timeout)) from exc
+        raise SchedulerError(problem(exc, timeout=timeout), reached=_answered(exc)) from exc
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError as exc:
         client.close()
         raise SchedulerError(
             f"调度器上没有工作进程（dask worker），{timeout:g} 秒内也没有工作进程连上，各县无法"
-            f"运行；先在计算节点上启动「dask worker {address}」"
+            f"运行；先在计算节点上启动「dask worker {address}」",
+            reached=True,
         ) from exc
     except BaseException:
         client.close()
@@ -108,6 +115,15 @@ def _try(address: str, timeout: float) -> None:
         pool.submit(asyncio.run, attempt()).result()
 
 
+def _answered(exc: BaseException) -> bool:
+    """Whether ``exc`` says that something at the address took the connection but is no
+    scheduler: silent past the deadline, a Dask worker, or an answer not in Dask's format (a
+    web page read as a frame length of exabytes, text that is no msgpack)."""
+    return isinstance(
+        exc, _NoAnswerError | _NotSchedulerError | MemoryError | UnicodeDecodeError
+    ) or "handshake" in str(exc)
+
+
 def problem(exc: BaseException, *, timeout: float) -> str:
     """What ``exc``, raised connecting to a scheduler, means for the user (Chinese).
 
@@ -139,8 +155,8 @@ def problem(exc: BaseException, *, timeout: float) -> str:
         said = f"地址写法不对（{text[:120]}），应如 tcp://10.0.0.5:8786"
     elif isinstance(exc, OSError) and text.startswith("Timed out trying to connect"):
         said = f"{timeout:g} 秒内连不上该地址（调度器未启动、地址或端口不对，或被防火墙挡住）"
-    elif isinstance(exc, MemoryError | UnicodeDecodeError) or "handshake" in text:
+    elif _answered(exc):
         said = "该地址的服务应答的不是 Dask 的格式，不是 Dask 调度器（调度器默认用 8786 端口）"
     else:
-        said = f"连接后未能使用（{type(exc).__name__}：{text[:160]}）"
+        said = f"未能使用该地址（{type(exc).__name__}：{text[:160]}）"
     return said

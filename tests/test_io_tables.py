@@ -99,6 +99,35 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
 # --- header detection, units, row numbers -------------------------------------------------
 
 
+@pytest.mark.parametrize("merged", [True, False], ids=["merged-captions", "captions-unmerged"])
+def test_tables_pasted_one_under_another_with_their_two_row_headers(
+    tmp_path: Path, merged: bool
+) -> None:
+    """Two 镇街's lists pasted into one sheet, each with its header of group captions over field
+    names. The second header's field-name row was rejected as a repeated header, but its
+    caption row 「企业基本信息 | 经济指标」 was read as a firm: code 「企业基本信息」 flagged, kept
+    and counted (3 firms of 2). Now both rows of the band are rejected, said, accounted for."""
+    captions = ["企业基本信息", None, "经济指标"]
+    fields = ["统一社会信用代码", "企业名称", "税收（万元）"]
+    rows = [
+        captions,
+        fields,
+        [A, "甲纺织有限公司", 12.5],
+        captions,
+        fields,
+        [B, "乙机械有限公司", 3],
+    ]
+    merges = ("A1:B1", "A4:B4") if merged else ()
+    result = read_enterprises(_xlsx(tmp_path / "两镇.xlsx", rows, merges=merges))
+    assert result.data["uscc"].tolist() == [A, B]
+    reasons = result.rejected.set_index("source_row")["reject_reason"]
+    assert reasons.to_dict() == {
+        4: "重复的表头行，不作为数据读取",
+        5: "重复的表头行，不作为数据读取",
+    }
+    assert _accounted(result)
+
+
 def test_title_row_and_merged_two_row_header(enterprise_xlsx: Path) -> None:
     result = read_enterprises(enterprise_xlsx)
     assert result.meta["header_rows"] == [2, 3]

@@ -304,6 +304,10 @@ def test_structural_reasons_of_a_table_are_those_of_each_row(rows: list[list[str
     width = len(rows[0]) if rows else 3
     for header in ({}, {0: "名称", min(1, width - 1): "税收"}, {0: "名称"}):
         assert _structural_reasons(rows, header) == [_structural_reason(r, header) for r in rows]
+    band = [["小型企业", "", "税收"][:width], ["名称", "税收"]]  # a caption row over the names
+    assert _structural_reasons(rows, {0: "名称"}, None, band) == [
+        _structural_reason(r, {0: "名称"}, None, band) for r in rows
+    ]
 
 
 _parcel_cell = st.one_of(

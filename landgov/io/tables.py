@@ -282,13 +282,27 @@ def _field_words(matches: Mapping[str, ColumnMatch], names: list[str]) -> dict[i
     return words
 
 
+_REPEATED_HEADER = "重复的表头行，不作为数据读取"
+
+
+def _repeats_header_row(cells: Sequence[str], header_rows: Sequence[Sequence[str]]) -> bool:
+    """Whether ``cells`` are a row of the header band again: two filled cells or more, each the
+    text the header row has in its column (the group captions over the field names, 「基本信息」
+    「经济指标」, of tables pasted one under another, each with its own two-row header)."""
+    filled = [(c, t) for c, t in enumerate(cells) if t]
+    return len(filled) >= 2 and any(
+        all(c < len(row) and row[c] == t for c, t in filled) for row in header_rows
+    )
+
+
 def _structural_reason(
     cells: list[str],
     header_names: Mapping[int, str],
     field_words: Mapping[int, Sequence[str]] | None = None,
+    header_rows: Sequence[Sequence[str]] = (),
 ) -> str | None:
-    """Totals, footnotes and repeated header rows (the header again, or the fields' codes
-    under it): kept in ``rejected``, never read as data."""
+    """Totals, footnotes and repeated header rows (the header again, any row of its band, or
+    the fields' codes under it): kept in ``rejected``, never read as data."""
     filled = [t for t in cells if t]
     if not filled:  # only formula cells without a stored result: a data row, values missing
         return None
@@ -298,8 +312,8 @@ def _structural_reason(
         return _FOOTNOTE_REASON
     need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
-    if header_names and same >= need:
-        return "重复的表头行，不作为数据读取"
+    if (header_names and same >= need) or _repeats_header_row(cells, header_rows):
+        return _REPEATED_HEADER
     words = field_words or {}
     named = sum(1 for c, w in words.items() if c < len(cells) and cells[c] and cells[c] in w)
     if header_names and named >= need:
@@ -311,6 +325,7 @@ def _structural_reasons(
     texts: list[list[str]],
     header_names: Mapping[int, str],
     field_words: Mapping[int, Sequence[str]] | None = None,
+    header_rows: Sequence[Sequence[str]] = (),
 ) -> list[str | None]:
     """:func:`_structural_reason` of every row, asked only for the rows that can have one.
 
@@ -320,7 +335,7 @@ def _structural_reasons(
     """
     reasons: list[str | None] = [None] * len(texts)
     if not texts or not texts[0]:
-        return [_structural_reason(t, header_names, field_words) for t in texts]
+        return [_structural_reason(t, header_names, field_words, header_rows) for t in texts]
     cells = np.empty((len(texts), len(texts[0])), dtype=object)
     cells[:] = texts
     filled = cells != ""
@@ -337,8 +352,12 @@ def _structural_reasons(
         words = field_words or {}
         named = sum(np.isin(cells[:, c], list(w)) for c, w in words.items() if c < cells.shape[1])
         maybe |= np.asarray(named) >= need
+    width = cells.shape[1]
+    for band in header_rows:  # a row of the header band again: every filled cell as in it
+        row = np.array([*band[:width], *[""] * (width - len(band))], dtype=object)
+        maybe |= ((cells == row) | ~filled).all(axis=1) & (count >= 2)
     for i in np.flatnonzero(maybe & (count > 0)).tolist():
-        reasons[i] = _structural_reason(texts[i], header_names, field_words)
+        reasons[i] = _structural_reason(texts[i], header_names, field_words, header_rows)
     _note_items(texts, count, first, reasons)
     return reasons
 
@@ -979,7 +998,11 @@ def _build_frame(
         for row in cells
     ]
     header_names = {names.index(m.source): m.source for m in matches.values()}
-    reasons = _structural_reasons(texts, header_names, _field_words(matches, names))
+    band = [
+        [v.strip() if type(v) is str and v.isprintable() else cell_text(v) for v in row]
+        for row in (_padded(grid.rows[r], width) for r in range(header[0], header[1] + 1))
+    ]
+    reasons = _structural_reasons(texts, header_names, _field_words(matches, names), band)
     source_rows = [grid.row_numbers[r] for r in rows]
     for pos, reason in enumerate(reasons):
         if reason is not None:

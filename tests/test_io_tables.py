@@ -99,6 +99,28 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
 # --- header detection, units, row numbers -------------------------------------------------
 
 
+def test_a_title_over_a_list_pasted_under_another_is_no_firm(tmp_path: Path) -> None:
+    """「马山街道企业名单」 over the second of two lists pasted one under another (the first list's
+    title is above the header, so never data): it was read as a firm with code 「马山街道企业名
+    单」, flagged, kept and counted. A row of one cell right above a repeated header is now that
+    list's title; a row of one cell elsewhere stays a firm with little filled in."""
+    fields = ["统一社会信用代码", "企业名称", "税收（万元）"]
+    rows = [
+        ["斗门街道企业名单"], fields, [A, "甲纺织有限公司", 12.5], [None, "丙电镀厂"],
+        ["马山街道企业名单"], fields, [B, "乙机械有限公司", 3],
+    ]  # fmt: skip
+    result = read_enterprises(_xlsx(tmp_path / "两镇.xlsx", rows))
+    assert result.data["name"].tolist() == ["甲纺织有限公司", "丙电镀厂", "乙机械有限公司"]
+    reasons = result.rejected.set_index("source_row")["reject_reason"].to_dict()
+    assert reasons == {
+        5: "分段标题行（其下是重复的表头，如几份名单上下拼接），不作为数据读取",
+        6: "重复的表头行，不作为数据读取",
+    }
+    said = result.problems.groupby("row")["problem"].apply(list)
+    assert reasons[5] in said[5] and reasons[6] in said[6]
+    assert _accounted(result)
+
+
 @pytest.mark.parametrize("merged", [True, False], ids=["merged-captions", "captions-unmerged"])
 def test_tables_pasted_one_under_another_with_their_two_row_headers(
     tmp_path: Path, merged: bool

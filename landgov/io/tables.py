@@ -362,6 +362,24 @@ def _structural_reasons(
     return reasons
 
 
+def _section_titles(texts: Sequence[Sequence[str]], reasons: list[str | None]) -> None:
+    """The row of one filled cell right above a repeated header (「马山街道亩均效益企业名单」
+    over the second of two lists pasted one under another) is that list's title, as the rows
+    above the first header are: set its ``reasons``. Only that one row: above it, and anywhere
+    else, a row of one cell is data (a firm with only its name or code filled)."""
+    for i in range(1, len(reasons)):
+        above = i - 1
+        if (
+            reasons[i] == _REPEATED_HEADER
+            and reasons[above] is None
+            and sum(1 for t in texts[above] if t) == 1
+        ):
+            reasons[above] = _SECTION_TITLE
+
+
+_SECTION_TITLE = "分段标题行（其下是重复的表头，如几份名单上下拼接），不作为数据读取"
+
+
 def _note_items(
     texts: list[list[str]], count: np.ndarray, first: np.ndarray, reasons: list[str | None]
 ) -> None:
@@ -1003,6 +1021,7 @@ def _build_frame(
         for row in (_padded(grid.rows[r], width) for r in range(header[0], header[1] + 1))
     ]
     reasons = _structural_reasons(texts, header_names, _field_words(matches, names), band)
+    _section_titles(texts, reasons)
     source_rows = [grid.row_numbers[r] for r in rows]
     for pos, reason in enumerate(reasons):
         if reason is not None:

@@ -99,6 +99,29 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
 # --- header detection, units, row numbers -------------------------------------------------
 
 
+def test_rows_grouped_under_outline_headings_read_the_headings_as_no_firm(tmp_path: Path) -> None:
+    """「一、斗门街道」 alone in the code column over its firms, 「（二）马山街道」 over the next:
+    each was read as a firm, flagged, kept and counted (4 firms of 2). A row of one
+    cell numbered as an outline heading is now a group heading; 「一、」 items under 「备注：」
+    stay footnote rows; a firm with one cell filled (「一分厂」) stays a firm."""
+    fields = ["统一社会信用代码", "企业名称", "税收（万元）"]
+    rows = [
+        fields, ["一、斗门街道"], [A, "甲纺织有限公司", 12.5], [None, "（二）马山街道"],
+        [B, "乙机械有限公司", 3], [None, "一分厂"], ["备注："], ["一、数据来源于税务局"],
+    ]  # fmt: skip
+    result = read_enterprises(_xlsx(tmp_path / "分组.xlsx", rows))
+    assert result.data["name"].tolist() == ["甲纺织有限公司", "乙机械有限公司", "一分厂"]
+    reasons = result.rejected.set_index("source_row")["reject_reason"].to_dict()
+    heading = "分组标题行（如「一、斗门街道」），不作为数据读取"
+    assert reasons == {
+        2: heading,
+        4: heading,
+        7: "表尾说明行，不作为数据读取",
+        8: "表尾说明行，不作为数据读取",
+    }
+    assert _accounted(result)
+
+
 def test_a_title_over_a_list_pasted_under_another_is_no_firm(tmp_path: Path) -> None:
     """「马山街道企业名单」 over the second of two lists pasted one under another (the first list's
     title is above the header, so never data): it was read as a firm with code 「马山街道企业名

@@ -92,6 +92,12 @@ _CODE_LIKE = re.compile(r"^[0-9A-Za-z*\-_]{6,}$")
 _INSTRUCTION_ROWS = 3
 _BRACKETED = re.compile(r"^[\(（\[【](?P<inner>.*)[\)）\]】]$")
 _TOTAL_REASON = "合计/小计行，不作为数据读取"
+#: A row of one cell numbered as an outline heading, 「一、斗门街道」「（二）规下企业」: the
+#: heading of a group of rows (no firm's code or name begins so)
+_GROUP_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)])"
+)
+_GROUP_REASON = "分组标题行（如「一、斗门街道」），不作为数据读取"
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
 
 
@@ -308,8 +314,8 @@ def _structural_reason(
         return None
     if is_total_label(filled[0]):
         return _TOTAL_REASON
-    if len(filled) == 1 and _FOOTNOTE.match(filled[0]):
-        return _FOOTNOTE_REASON
+    if len(filled) == 1 and (_FOOTNOTE.match(filled[0]) or _GROUP_HEADING.match(filled[0])):
+        return _FOOTNOTE_REASON if _FOOTNOTE.match(filled[0]) else _GROUP_REASON
     need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
     if (header_names and same >= need) or _repeats_header_row(cells, header_rows):
@@ -385,10 +391,11 @@ def _note_items(
 ) -> None:
     """The numbered items under a 「备注：1.……」 row, one to a row (「2.……」「（3）……」), are the
     same footnote, not rows without a name or code: each is a footnote row too. Only rows of
-    one filled cell that begins with an item number count, and only while the block runs."""
+    one filled cell that begins with an item number count, and only while the block runs (an
+    item numbered 「一、」 is a note here, not a group heading)."""
     for i in range(1, len(texts)):
         if (
-            reasons[i] is None
+            reasons[i] in (None, _GROUP_REASON)
             and reasons[i - 1] == _FOOTNOTE_REASON
             and count[i] == 1
             and _NOTE_ITEM.match(first[i])

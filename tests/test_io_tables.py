@@ -99,6 +99,30 @@ def enterprise_xlsx(tmp_path: Path) -> Path:
 # --- header detection, units, row numbers -------------------------------------------------
 
 
+def test_a_template_numbered_in_advance_is_read_to_its_last_filled_row(tmp_path: Path) -> None:
+    """A form numbered 1–200 in 「序号」 in advance, filled to row 3: each of the 197 numbered
+    empty rows was rejected as 「既无企业名称也无统一社会信用代码」, 197 lines of 问题记录 for
+    a clerk to read. They are now skipped as blank template rows, counted with the blank rows
+    and said in one line; a numbered row with anything else in it is still a row."""
+    fields = ["序号", "统一社会信用代码", "企业名称", "税收（万元）"]
+    rows = [
+        fields,
+        [1, A, "甲纺织有限公司", 12.5],
+        [2, None, None, 3.0],
+        [3, B, "乙机械有限公司", 3],
+    ]
+    rows += [[k, None, None, None] for k in range(4, 201)]
+    result = read_enterprises(_xlsx(tmp_path / "模板.xlsx", rows))
+    assert result.data["name"].tolist() == ["甲纺织有限公司", "乙机械有限公司"]
+    assert result.rejected["source_row"].tolist() == [3]  # 序号 2 with a figure: a row
+    assert result.meta["rows"] == 3 and result.meta["blank_rows_skipped"] == 197
+    said = result.problems[result.problems["problem"].str.contains("空白模板行", na=False)]
+    assert said["problem"].tolist() == [
+        "197 行只填了序号、其余为空（空白模板行，第 5～201 行），未作为数据读取，也不计入行数"
+    ]
+    assert _accounted(result)
+
+
 def test_rows_grouped_under_outline_headings_read_the_headings_as_no_firm(tmp_path: Path) -> None:
     """「一、斗门街道」 alone in the code column over its firms, 「（二）马山街道」 over the next:
     each was read as a firm, flagged, kept and counted (4 firms of 2). A row of one

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from landgov.core.dates import latest_name, unread_name
+from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.errors import InputError, Issue, SchemaError
@@ -716,16 +717,33 @@ def _report_mapping(
         )
 
 
-def _data_rows(grid: _Grid, start: int, width: int) -> tuple[list[int], list[int]]:
-    """Grid indices of non-blank rows after the header, and of blank ones (skipped)."""
-    data, blank = [], []
+#: The header of a column that only numbers the rows (「序号」): a row with nothing else filled
+#: is a row of a blank template, not data.
+_ORDINAL_HEADER = re.compile(r"^(?:序号|序|编号|行号|No\.?|NO\.?)$")
+_ORDINAL = re.compile(r"^\d{1,6}$")
+
+
+def _data_rows(
+    grid: _Grid, start: int, width: int, *, ordinal: int | None = None
+) -> tuple[list[int], list[int], list[int]]:
+    """Grid indices of non-blank rows after the header, of blank ones, and of rows of a blank
+    template (only the ``ordinal`` column, 「序号」, filled with a whole number: a form numbered
+    1–500 in advance and filled to row 37); the last two are skipped and counted."""
+    data, blank, template = [], [], []
     formula_rows = {r for r, _ in grid.formulas}
     for r in range(start, len(grid.rows)):
-        if r not in formula_rows and all(is_blank(grid.cell(r, c)) for c in range(width)):
+        filled = [] if r in formula_rows else [
+            c for c in range(width) if not is_blank(grid.cell(r, c))
+        ]  # fmt: skip
+        if r in formula_rows:
+            data.append(r)
+        elif not filled:
             blank.append(r)
+        elif filled == [ordinal] and _ORDINAL.match(cell_text(grid.cell(r, ordinal)).strip()):
+            template.append(r)
         else:
             data.append(r)
-    return data, blank
+    return data, blank, template
 
 
 def _report_sheet_choice(grid: _Grid, log: ProblemLog) -> None:
@@ -946,7 +964,23 @@ def _parse_table(
 
     log = ProblemLog(path.name)
     meta: dict[str, Any] = {"source": str(path), **grid.meta}
-    rows, blank = _data_rows(grid, last + 1, len(names))
+    ordinal = next((c for c, n in enumerate(names) if _ORDINAL_HEADER.match(n.strip())), None)
+    rows, blank, template = _data_rows(grid, last + 1, len(names), ordinal=ordinal)
+    if template:
+        numbers = [grid.row_numbers[r] for r in template]
+        where = (
+            f"第 {numbers[0]}～{numbers[-1]} 行"
+            if numbers[-1] - numbers[0] == len(numbers) - 1
+            else f"第 {first_few(numbers, 5, counted='行')}"
+        )
+        log.add(
+            f"{len(template)} 行只填了序号、其余为空（空白模板行，{where}），"
+            "未作为数据读取，也不计入行数",
+            field=names[ordinal] if ordinal is not None else None,
+            action="无需处理；如其中有应填写的企业，补全后重新读取",
+            severity=Severity.INFO,
+        )
+        blank += template
     error = _side_by_side_error(path.name, grid, specs, conflicts, names=names, rows=rows)
     if error is not None:
         raise error

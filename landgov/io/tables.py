@@ -732,14 +732,18 @@ def _data_rows(
     data, blank, template = [], [], []
     formula_rows = {r for r, _ in grid.formulas}
     for r in range(start, len(grid.rows)):
-        filled = [] if r in formula_rows else [
-            c for c in range(width) if not is_blank(grid.cell(r, c))
-        ]  # fmt: skip
         if r in formula_rows:
             data.append(r)
-        elif not filled:
+            continue
+        # the first filled cell, then (only when it is the number) whether any other is
+        first = next((c for c in range(width) if not is_blank(grid.cell(r, c))), None)
+        if first is None:
             blank.append(r)
-        elif filled == [ordinal] and _ORDINAL.match(cell_text(grid.cell(r, ordinal)).strip()):
+        elif (
+            first == ordinal
+            and _ORDINAL.match(cell_text(grid.cell(r, first)).strip())
+            and all(is_blank(grid.cell(r, c)) for c in range(first + 1, width))
+        ):
             template.append(r)
         else:
             data.append(r)

@@ -266,7 +266,8 @@ def test_cli_a_running_scheduler_takes_the_counties_and_a_worker_address_is_refu
     assert "Scheduler at:" in text and "TypeError" not in text, text
     assert "无法使用 Dask 调度器" in text  # it answered: the connection is not the trouble
     address = running_cluster.scheduler_address
-    result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", address)
+    # as copied from the scheduler's log or a mail, with blanks around it
+    result = run_cli("screen", folder, "-o", tmp_path / "out", "--scheduler", f" {address}\t")
     assert result.returncode == 0, result.stdout + result.stderr
     man = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["province"]
     assert man["engine"]["name"] == "dask" and man["engine"]["scheduler"] == address

@@ -660,6 +660,8 @@ def run_province(
         )
     say: Echo = echo or (lambda _t: None)
     t0 = time.perf_counter()
+    # an address copied from a terminal or a mail comes with blanks; a blank one is none
+    scheduler = (scheduler or "").strip() or None
     root = Path(root)
     index = read_index(root)
     unlisted = _unlisted(index)

@@ -295,3 +295,30 @@ def test_cli_a_scheduler_without_workers_is_said_not_waited_on_without_end(
     text = assert_clean_error(result, contains="调度器上没有工作进程（dask worker）")
     assert f"dask worker {address}" in text and not (tmp_path / "out").exists()
     assert "无法使用 Dask 调度器" in text
+
+
+def test_the_address_is_tried_with_the_tls_settings_the_client_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cluster behind TLS (``tls://``, certificates in Dask's configuration): the first try
+    of the address connected without them, so it failed where the client itself would have
+    connected. It now takes the client's connection arguments (``Security``)."""
+    import dask
+    import distributed.comm
+
+    from landgov.province import scheduler
+
+    seen: dict[str, object] = {}
+
+    async def connect(address: str, **kwargs: object) -> object:
+        seen.update(kwargs, address=address)
+        raise OSError("Timed out trying to connect to tls://10.0.0.5:8786 after 1 s")
+
+    monkeypatch.setattr(distributed.comm, "connect", connect)
+    with (
+        dask.config.set({"distributed.comm.require-encryption": True}),
+        pytest.raises(OSError, match="Timed out trying to connect"),
+    ):
+        scheduler._try("tls://10.0.0.5:8786", 1.0)
+    assert seen["address"] == "tls://10.0.0.5:8786" and seen["require_encryption"] is True
+    assert "ssl_context" in seen

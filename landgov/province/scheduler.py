@@ -89,11 +89,15 @@ def _try(address: str, timeout: float) -> None:
     """Connect to ``address``, shake hands as Dask does and ask what it is, within ``timeout``
     + :data:`ANSWER_S` seconds in all, then close; raises what went wrong
     (:class:`_NoAnswerError` past the deadline, :class:`_NotSchedulerError` for a Dask worker).
-    In a thread of its own: the caller may be in a running event loop (a notebook)."""
+    In a thread of its own: the caller may be in a running event loop (a notebook). The TLS
+    settings are those the client takes (Dask's configuration, ``distributed.comm.tls``)."""
     from distributed.comm import connect
+    from distributed.security import Security
+
+    args = Security().get_connection_args("client")
 
     async def identity() -> object:
-        comm = await connect(address, timeout=timeout)
+        comm = await connect(address, timeout=timeout, **args)
         try:
             await comm.write({"op": "identity", "reply": True})
             return await comm.read()

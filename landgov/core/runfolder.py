@@ -166,14 +166,17 @@ def describe_input(path: Path, read: _Read | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"path": str(path), "sha256": file_sha256(Path(path))}
     if read is None:
         return entry | {"rows_in": None, "rows_out": None, "rows_rejected": None}
-    return entry | {
+    crs = read.meta.get("crs") or {}
+    entry |= {
         "rows_in": read.rows_in,
         "rows_out": len(read.data),
         "rows_rejected": len(read.rejected),
         "encoding": read.meta.get("encoding") or {},
-        "crs": (crs := read.meta.get("crs") or {}).get("epsg"),
-    } | ({"crs_source": crs["source"], "crs_warnings": list(crs.get("warnings") or [])}
-         if crs.get("source") else {})  # fmt: skip
+        "crs": crs.get("epsg"),
+    }
+    if crs.get("source"):  # a layer: how its coordinate system was decided
+        entry |= {"crs_source": crs["source"], "crs_warnings": list(crs.get("warnings") or [])}
+    return entry
 
 
 def now_text() -> str:

@@ -292,6 +292,14 @@ def _field_words(matches: Mapping[str, ColumnMatch], names: list[str]) -> dict[i
 _REPEATED_HEADER = "重复的表头行，不作为数据读取"
 
 
+def _one_cell_reason(text: str) -> str | None:
+    """Why a row whose only filled cell is ``text`` is no data: a footnote (「注：…」) or an
+    outline group heading (「一、斗门街道」); ``None``: a row with one cell filled is data."""
+    if _FOOTNOTE.match(text):
+        return _FOOTNOTE_REASON
+    return _GROUP_REASON if _GROUP_HEADING.match(text) else None
+
+
 def _repeats_header_row(cells: Sequence[str], header_rows: Sequence[Sequence[str]]) -> bool:
     """Whether ``cells`` are a row of the header band again: two filled cells or more, each the
     text the header row has in its column (the group captions over the field names, 「基本信息」
@@ -315,8 +323,8 @@ def _structural_reason(
         return None
     if is_total_label(filled[0]):
         return _TOTAL_REASON
-    if len(filled) == 1 and (_FOOTNOTE.match(filled[0]) or _GROUP_HEADING.match(filled[0])):
-        return _FOOTNOTE_REASON if _FOOTNOTE.match(filled[0]) else _GROUP_REASON
+    if len(filled) == 1 and (alone := _one_cell_reason(filled[0])) is not None:
+        return alone
     need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
     if (header_names and same >= need) or _repeats_header_row(cells, header_rows):
@@ -1040,6 +1048,16 @@ def _padded(row: Sequence[object], width: int) -> list[object]:
     return cells + [None] * (width - len(cells)) if len(cells) < width else cells
 
 
+def _texts(rows: Sequence[Sequence[object]]) -> list[list[str]]:
+    """The cells of ``rows`` as the structural rules compare them: the text of a printable text
+    cell stripped (a blank one gives ""); a text with an invisible character (a soft hyphen, a
+    zero-width space) and any other value through :func:`cell_text`."""
+    return [
+        [v.strip() if type(v) is str and v.isprintable() else cell_text(v) for v in row]
+        for row in rows
+    ]
+
+
 def _build_frame(
     grid: _Grid,
     *,
@@ -1054,17 +1072,9 @@ def _build_frame(
     states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
-    # cell_text of a printable text cell is the text stripped (a blank one gives ""); a text
-    # with an invisible character (a soft hyphen, a zero-width space) goes through cell_text
-    texts = [
-        [v.strip() if type(v) is str and v.isprintable() else cell_text(v) for v in row]
-        for row in cells
-    ]
+    texts = _texts(cells)
     header_names = {names.index(m.source): m.source for m in matches.values()}
-    band = [
-        [v.strip() if type(v) is str and v.isprintable() else cell_text(v) for v in row]
-        for row in (_padded(grid.rows[r], width) for r in range(header[0], header[1] + 1))
-    ]
+    band = _texts([_padded(grid.rows[r], width) for r in range(header[0], header[1] + 1)])
     reasons = _structural_reasons(texts, header_names, _field_words(matches, names), band)
     _section_titles(texts, reasons)
     source_rows = [grid.row_numbers[r] for r in rows]

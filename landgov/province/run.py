@@ -63,7 +63,7 @@ from landgov.errors import DataFileError, InputError, Issue
 from landgov.io._layercheck import _ARCHIVES
 from landgov.policy import load_profile
 from landgov.province.county import PROVINCE_CRS, CountyJob, screen_county
-from landgov.province.layout import ProvinceIndex, read_index
+from landgov.province.layout import CountyEntry, ProvinceIndex, read_index
 from landgov.province.outputs import (
     WORKBOOK,
     ProvinceLayers,
@@ -291,13 +291,10 @@ def _started(chosen: _Engine, *, engine: str, scheduler: str | None) -> tuple[_E
     try:
         client, cluster = _client(scheduler, chosen.workers)
     except Exception as exc:
-        seen = (
-            str(exc)
-            if isinstance(exc, SchedulerError)
-            else f"{type(exc).__name__}：{str(exc)[:160]}"
-        )
+        said = isinstance(exc, SchedulerError)  # said in Chinese already
+        seen = str(exc) if said else f"{type(exc).__name__}：{str(exc)[:160]}"
         if scheduler:  # the user's cluster: never run elsewhere in its place
-            verb = "无法使用" if getattr(exc, "reached", False) else "无法连接"
+            verb = "无法使用" if isinstance(exc, SchedulerError) and exc.reached else "无法连接"
             issue = Issue("--scheduler", None, scheduler, f"{verb} Dask 调度器（{seen}）",
                           "检查地址与端口、调度器是否已启动、本机能否访问它（docs/dask.md）；"
                           "或不加 --scheduler，在本机运行")  # fmt: skip
@@ -512,7 +509,7 @@ def _index_warnings(index: ProvinceIndex, prov: Any) -> dict[str, list[str]]:
     return {code: notes for code, notes in out.items() if notes}
 
 
-def _listed_city(c: Any) -> str | None:
+def _listed_city(c: CountyEntry) -> str | None:
     """How province.json gives ``c``'s city where it is not the register's (「「杭州市」（3301）」),
     else ``None``: a slip would have counted the county in another city's total."""
     given = {k: str(c.extra[k]).strip() for k in ("city_code", "city") if c.extra.get(k)}

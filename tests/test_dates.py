@@ -240,3 +240,26 @@ def test_a_rectification_given_as_a_month_is_kept_as_its_whole_span(tmp_path) ->
     assert result.data["rectified_date"].tolist() == [dt.date(2026, 6, 1)]
     assert result.data[latest_name("rectified_date")].tolist() == [dt.date(2026, 6, 30)]
     assert result.problems["problem"].str.contains("按整段（2026-06-01～2026-06-30）").sum() == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0000/1",
+        "0000.5",
+        "0000年12月",
+        "0000年5月底",
+        "0000年第一季度",
+        "0000年上半年",
+        "9999年12月底",
+    ],
+)
+@pytest.mark.parametrize("month_only", ["first", "last", "period"])
+def test_a_year_no_calendar_has_is_no_date_not_an_internal_error(
+    typed: str, month_only: str
+) -> None:
+    """Year 0 (or 9999's month end, in year 10000) without a day: each went to
+    ``datetime.date`` unchecked, a ValueError or OverflowError, an internal error of the run
+    (hypothesis found 「0000/1」). A full date 「0000-01-01」 was already 「不存在」; these are
+    now too."""
+    assert read_date(typed, month_only=month_only) == (None, f"日期「{typed}」不存在，已按缺失处理")

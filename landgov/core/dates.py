@@ -136,11 +136,22 @@ def _not_a_date(value: bool | dt.time) -> str:
     return f"「{value}」不是日期，已按缺失处理"
 
 
+def _in_calendar(year: int) -> bool:
+    """Whether ``year`` can be read as a date's (1–9998): Python has no year 0 nor 10000, and a
+    month's last day is found from the next month's first. 「0000/1」 and 「9999年12月底」 were
+    internal errors (dates without a day went to ``datetime.date`` unchecked)."""
+    return dt.MINYEAR <= year < dt.MAXYEAR
+
+
+def _no_such_date(raw: str) -> tuple[None, str]:
+    return None, f"日期「{raw}」不存在，已按缺失处理"
+
+
 def _make_date(year: int, month: int, day: int, raw: str) -> tuple[dt.date | None, str | None]:
     try:
         return dt.date(year, month, day), None
     except ValueError:
-        return None, f"日期「{raw}」不存在，已按缺失处理"
+        return _no_such_date(raw)
 
 
 def _from_serial(serial: float, raw: str) -> tuple[dt.date | None, str | None]:
@@ -198,8 +209,8 @@ def _month_end(year: int, month: int) -> int:
 
 def _from_month(year: int, month: int, raw: str, month_only: str) -> tuple[dt.date | None, str]:
     """A year and month alone: the first day, or the last for a deadline; said either way."""
-    if not 1 <= month <= 12:
-        return None, f"日期「{raw}」不存在，已按缺失处理"
+    if not 1 <= month <= 12 or not _in_calendar(year):
+        return _no_such_date(raw)
     if month_only == "last":
         day = dt.date(year, month, _month_end(year, month))
         return day, (
@@ -239,11 +250,13 @@ def day_or_span(first: dt.date, latest: dt.date | None) -> str:
     return first.isoformat() if latest is None or latest == first else span_text(first, latest)
 
 
-def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, str | None]:
+def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date | None, str | None]:
     """A half-year or a quarter (:data:`_PERIOD`): its last day when 「底」「末」 says so; else,
     as a year and month alone (:func:`_from_month`), its last day for a deadline and its first
     day elsewhere, said either way."""
     year, half, quarter, q, end = m.groups()
+    if not _in_calendar(int(year)):
+        return _no_such_date(raw)
     if half:
         name, last, months, unit = f"{half}半年", 6 if half == "上" else 12, 6, "半年"
     else:
@@ -260,6 +273,13 @@ def _from_period(m: re.Match[str], raw: str, month_only: str) -> tuple[dt.date, 
     if month_only == "period":
         return first, _whole_period(raw, f"只写到{unit}", first, final)
     return first, f"日期「{raw}」只写到{unit}，已按{name}第一天（{first.isoformat()}）计"
+
+
+def _from_month_end(year: int, month: int, raw: str) -> tuple[dt.date | None, str | None]:
+    """「2026年5月底」: the last day of the month (month 13 or year 0 have none: 「不存在」)."""
+    if not 1 <= month <= 12 or not _in_calendar(year):
+        return _no_such_date(raw)
+    return dt.date(year, month, _month_end(year, month)), None
 
 
 def _from_part_of_year(
@@ -288,9 +308,8 @@ def _from_text(
         return _make_date(*parts, raw)
     text = _YEAR_END.sub(r"\1年12月底", text)  # 「2026年底」 says the day as 「月底」 does
     m = _MONTH_END.match(text)
-    if m:  # 「月底」 says the day: no warning (month 13 has no end: 「不存在」)
-        year, month = int(m.group(1)), int(m.group(2))
-        return _make_date(year, month, _month_end(year, month) if 1 <= month <= 12 else 1, raw)
+    if m:  # 「月底」 says the day: no warning
+        return _from_month_end(int(m.group(1)), int(m.group(2)), raw)
     partial = _from_part_of_year(text, raw, month_only)
     if partial is not None:
         return partial

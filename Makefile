@@ -24,7 +24,8 @@ MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link/__init__.p
 	landgov/far/__init__.py landgov/far/ratio.py landgov/far/zengrong/__init__.py \
 	landgov/far/zengrong/_check.py landgov/run/__init__.py landgov/run/files.py \
 	landgov/run/screening.py landgov/run/far.py landgov/core/forked.py landgov/core/runfolder.py \
-	landgov/reports/_sheetfork.py landgov/reports/_xlsxmerge.py landgov/reports/_gpkgcopy.py landgov/far/raster.py
+	landgov/reports/_sheetfork.py landgov/reports/_xlsxmerge.py landgov/reports/_gpkgcopy.py landgov/far/raster.py \
+	landgov/io/tables.py landgov/core/dates.py
 MYPY := $(BIN)/mypy --ignore-missing-imports --follow-imports=silent
 
 .PHONY: demo test lint format sysdeps bench clean

@@ -435,7 +435,7 @@ def _year_from_text(raw: str) -> tuple[int | None, str | None]:
     return None, f"无法识别的年份「{raw}」（请写作 2019），已按缺失处理"
 
 
-def _year_from_number(value: Real) -> tuple[int | None, str | None]:
+def _year_from_number(value: Real | float) -> tuple[int | None, str | None]:
     number = float(value)
     raw = f"{number:g}" if isinstance(value, float) else str(value)
     if _YEAR_MIN <= number < _YEAR_MAX + 1:  # 2024, 2024.0, 2024.3 (年.月 typed as a number)

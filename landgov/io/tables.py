@@ -436,9 +436,10 @@ def _instruction_rows(
         if not words or (key and words < 2 and not _EXAMPLE.search(shown)):
             return  # the first data row (a 问题描述 may say 填报): the rows under it are data
         if not key and 2 * (words + bad) >= filled:
-            reasons[pos] = f"第{source_rows[pos]}行像是填表说明，未作为数据读取"
+            reason = f"第{source_rows[pos]}行像是填表说明，未作为数据读取"
+            reasons[pos] = reason
             log.add(
-                reasons[pos],
+                reason,
                 row=source_rows[pos],
                 value=shown,
                 action="如果这一行是数据，请删去其中的说明文字后重新读取",

@@ -302,6 +302,7 @@ _FAR: tuple[Column, ...] = (
     _col("building_coverage", "建筑系数", "percent"),
     _col("below_coverage_min", "建筑系数低于控制值", "bool"),
     _col("raster_floor_area_m2", "栅格估算建筑面积（平方米）", "area", "m2"),
+    _col("floor_area_recorded_m2", "登记建筑面积（与建筑记录不一致，平方米）", "area", "m2"),
     _col("far_floor", "国家最低容积率", "ratio"),
     _col("far_floor_gb2002", "最低容积率行业大类（GB/T 4754-2002）", "text"),
     _col("far_floor_note", "最低容积率说明", "text"),

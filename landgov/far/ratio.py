@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landgov.core.collect import field_item
 from landgov.core.compare import measured, shown
 from landgov.core.dates import date_column
 from landgov.core.missing import format_number, is_missing, numeric_column
@@ -67,6 +68,8 @@ __all__ = [
     "BY_LOCATION",
     "ESTIMATE_MARK",
     "ESTIMATE_WORDS",
+    "RECORDED_FLOOR",
+    "RECORDS_FLOOR",
     "UNBUILT_EVIDENCE",
     "UNPLACED",
     "ZERO_SET_ASIDE",
@@ -85,11 +88,14 @@ __all__ = [
     "hull_candidates",
     "layer_shows_no_building",
     "national_floor",
+    "other_recorded_floor",
     "plot_zero_set_aside",
     "profile_built_cover",
     "profile_raster_floor_area",
     "read_profile_raster_floor_area",
     "recorded_floor",
+    "recorded_floor_item",
+    "recorded_floor_words",
     "shows_no_building",
     "zero_set_aside",
 ]
@@ -723,7 +729,9 @@ def compute_far(
         (:class:`FarSource` value), ``far_note``, ``n_buildings``,
         ``building_coverage`` (建筑系数, 0–1, NaN without buildings), ``below_coverage_min``
         (bool or NA), ``raster_floor_area_m2``, ``built_cover`` (0–1 from the raster, NaN
-        without it), ``zero_set_aside`` (why a recorded 建筑面积 or 容积率 of 0 was not used:
+        without it), ``floor_area_recorded_m2`` (:data:`RECORDED_FLOOR`: the registered
+        建筑面积 where it is another reading of the floor area, :func:`other_recorded_floor`;
+        NaN elsewhere), ``zero_set_aside`` (why a recorded 建筑面积 or 容积率 of 0 was not used:
         :func:`zero_set_aside`; ``None`` elsewhere), ``buildings_cover`` (whether the
         buildings layer covers the plot, :data:`BUILDINGS_COVER`; NA without one).
         ``attrs[UNPLACED]``: the buildings counted in no parcel; ``attrs[BY_LOCATION]``:
@@ -765,6 +773,7 @@ def compute_far(
     completion = parcels.get("completion_date", pd.Series(None, index=parcels.index))
     frame[ZERO_SET_ASIDE] = zero_set_aside(frame, completion)
     real, counted, source = _choose_source(frame)
+    recorded = other_recorded_floor(frame["recorded_m2"], real, source)
     land = area.where(area > 0)
     # a plot with an area the given raster says nothing of: partly beyond its extent
     frame["raster_uncovered"] = (
@@ -779,7 +788,8 @@ def compute_far(
             "floor_area_m2": real,
             "floor_area_far_m2": counted,
             "far_source": source,
-            "far_note": _notes(frame, source),
+            "far_note": _with_recorded(_notes(frame, source), recorded, real),
+            RECORDED_FLOOR: recorded,
             ZERO_SET_ASIDE: frame[ZERO_SET_ASIDE],
             "n_buildings": frame["n_buildings"].fillna(0).astype("int64"),
             BUILDINGS_COVER: covers,
@@ -796,6 +806,75 @@ def compute_far(
     out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
     out.attrs[UNPLACED] = unplaced
     out.attrs[BY_LOCATION] = by_location
+    return out
+
+
+#: Column of :func:`compute_far`: the registered 建筑面积 (m²) where the plot's floor area came
+#: from its building records and the register says another figure (:func:`other_recorded_floor`).
+RECORDED_FLOOR = "floor_area_recorded_m2"
+#: Beside :data:`RECORDED_FLOOR` in a frame that keeps the registered figure as
+#: ``floor_area_m2`` (the screening's plots): the building records' real floor area (m²).
+RECORDS_FLOOR = "floor_area_records_m2"
+
+
+def other_recorded_floor(recorded: pd.Series, real: pd.Series, source: pd.Series) -> pd.Series:
+    """The registered 建筑面积 where it is another reading of the plot's floor area, NaN elsewhere.
+
+    Building records come first (:class:`FarSource`), so a plot with both keeps the figure of
+    its buildings; but a register that says otherwise (stale, or buildings put up since, or
+    a footprint layer that misses one) is not thereby wrong. Where the two part by more than
+    0.01 m² (:data:`AREA_DIGITS`) every comparison of the floor area is made on both, and one
+    the two answer differently is 待核实 (the 增容 cap, 用而未尽): neither figure alone decides.
+
+    >>> other_recorded_floor(
+    ...     pd.Series([30000.0, 10000.0, 5000.0, np.nan]),
+    ...     pd.Series([10000.0, 10000.004, 5000.0, 8000.0]),
+    ...     pd.Series(["建筑记录", "建筑记录", "登记建筑面积", "建筑记录"]),
+    ... ).tolist()
+    [30000.0, nan, nan, nan]
+    """
+    from_buildings = source.eq(FarSource.BUILDINGS.value)
+    differs = (np.round(recorded, AREA_DIGITS) - np.round(real, AREA_DIGITS)).abs() > 0
+    return recorded.where(from_buildings & differs & recorded.notna() & real.notna())
+
+
+def recorded_floor_words(recorded: Any, real: Any) -> str:
+    """The two floor areas of :func:`other_recorded_floor`, as every stage says them.
+
+    >>> recorded_floor_words(30000.0, 10000.0)
+    '登记建筑面积 30,000 平方米与建筑记录合计 10,000 平方米不一致'
+    """
+    return (
+        f"登记建筑面积 {format_number(recorded, thousands=True)} 平方米与建筑记录合计"
+        f" {format_number(real, thousands=True)} 平方米不一致"
+    )
+
+
+def recorded_floor_item(recorded: Any, real: Any) -> str:
+    """What a comparison the two floor areas answer differently lacks (a missing-data item,
+    filed under the department holding the plot's 建筑面积, :func:`field_item`).
+
+    >>> from landgov.core.collect import render_text
+    >>> said = render_text(recorded_floor_item(30000.0, 10000.0))
+    >>> said.startswith("建筑面积（平方米）（登记建筑面积 30,000 平方米与建筑记录合计 10,000")
+    True
+    >>> said.endswith("平方米不一致，核实现状建筑面积）〔自然资源局〕")
+    True
+    """
+    words = recorded_floor_words(recorded, real)
+    return field_item("floor_area_m2", f"{words}，核实现状建筑面积")
+
+
+def _with_recorded(notes: pd.Series, recorded: pd.Series, real: pd.Series) -> pd.Series:
+    """``far_note`` with, where the register says another floor area
+    (:func:`other_recorded_floor`), both figures."""
+    out = notes.copy()
+    for i in np.flatnonzero(recorded.notna().to_numpy()):
+        said = (
+            f"{recorded_floor_words(recorded.iat[i], real.iat[i])}，容积率按建筑记录计算；"
+            "按两者结论不同的比较为待核实"
+        )
+        out.iat[i] = "；".join(p for p in (out.iat[i], said) if p)
     return out
 
 

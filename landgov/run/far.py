@@ -116,7 +116,7 @@ XLSX_TIMING = "其中：写出 Excel"
 FAR_LAYER_COLUMNS = [
     "parcel_id", "township", "holder", "uscc", "enterprise_name", "industry_code",
     "land_area_m2", "land_mu", "floor_area_m2", "floor_area_far_m2", "far", "far_minimum",
-    "far_source", "far_note", "n_buildings",
+    "far_source", "far_note", "floor_area_recorded_m2", "n_buildings",
     "building_coverage", "below_coverage_min", "raster_floor_area_m2", "built_cover",
     "far_floor", "far_floor_gb2002", "far_floor_note", "far_gap_floor", "below_floor",
     "far_target", "far_gap_target", "far_pilot", "headroom_m2", "headroom_target_m2",

@@ -48,7 +48,7 @@ from landgov.efficiency import (
     parcel_grades,
     parcel_out_of_scope,
 )
-from landgov.far.ratio import BUILDINGS_COVER, ZERO_SET_ASIDE
+from landgov.far.ratio import BUILDINGS_COVER, RECORDED_FLOOR, RECORDS_FLOOR, ZERO_SET_ASIDE
 from landgov.io import (
     read_approved,
     read_buildings,
@@ -662,6 +662,9 @@ def _with_far(lp: pd.DataFrame, measured: PlotFar, *, raster: bool) -> None:
         lp["built_cover"] = measured.far["built_cover"]
     lp["far_minimum"] = measured.far["far_minimum"]
     lp["far_source"] = measured.far["far_source"]
+    # a registered 建筑面积 the building records contradict: 用而未尽 compares both
+    lp[RECORDED_FLOOR] = measured.far[RECORDED_FLOOR]
+    lp[RECORDS_FLOOR] = measured.far["floor_area_m2"].where(measured.far[RECORDED_FLOOR].notna())
     lp[ZERO_SET_ASIDE] = measured.far[ZERO_SET_ASIDE]
     # whether a buildings layer over the plot shows none on it (供而未用: far.shows_no_building)
     lp[BUILDINGS_COVER] = measured.far[BUILDINGS_COVER]

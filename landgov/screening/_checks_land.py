@@ -17,12 +17,16 @@ from landgov.core.missing import format_number, is_missing, numeric_column, pres
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import industry_item, national_floor, to_gb2002_division
 from landgov.far.ratio import (
+    RECORDED_FLOOR,
+    RECORDS_FLOOR,
     UNBUILT_EVIDENCE,
     ZERO_SET_ASIDE,
     estimate_citations,
     layer_shows_no_building,
     plot_zero_set_aside,
     recorded_floor,
+    recorded_floor_item,
+    recorded_floor_words,
     shows_buildings,
 )
 from landgov.policy import Param, Profile
@@ -568,8 +572,65 @@ def check_under_used(
                 lacks=gaps[len(out)],
             )
         )
+    out = _on_recorded(out, parcels, op=param.comparison or "<", bounds=(lowest, highest))
     out = [_on_estimate(v, rests) for v, rests in zip(out, estimated, strict=True)]
     return _series(out, parcels.index, Check.UNDER_USED.value)
+
+
+_RECORDED_SAYS = {
+    Status.FAIL: "低于下限",
+    Status.PASS: "不低于下限",
+    Status.UNKNOWN: "是否低于下限取决于行业",
+}
+
+
+def _on_recorded(
+    verdicts: list[Verdict], parcels: pd.DataFrame, *, op: str, bounds: tuple[float, float]
+) -> list[Verdict]:
+    """``verdicts`` with a 符合 or 不符合 the registered 建筑面积 answers otherwise 待核实.
+
+    Where the plot's floor area came from its building records and the register says another
+    figure (``floor_area_recorded_m2``, :func:`landgov.far.ratio.other_recorded_floor`), the
+    容积率 of the registered figure is compared with the same floor (or, the industry unknown,
+    the same lowest and highest floors); where it answers otherwise neither figure decides.
+    """
+    if RECORDED_FLOOR not in parcels.columns:
+        return verdicts
+    recorded = numeric_column(parcels, RECORDED_FLOOR)
+    if not recorded.notna().any():
+        return verdicts
+    area = plot_area_m2(parcels)
+    real = numeric_column(parcels, RECORDS_FLOOR)
+    out = list(verdicts)
+    for i in np.flatnonzero((recorded.notna() & (area > 0)).to_numpy()):
+        v = out[i]
+        if v.status not in (Status.PASS, Status.FAIL):
+            continue
+        ratio = float(recorded.iat[i]) / float(area.iat[i])
+        seen = round(ratio, _DIGITS)
+        floor = v.values.get("floor")
+        lowest, highest = (floor, floor) if floor is not None else bounds
+        if compare(seen, op, lowest):
+            other = Status.FAIL
+        elif not compare(seen, op, highest):
+            other = Status.PASS
+        else:
+            other = Status.UNKNOWN
+        if other is v.status:
+            continue
+        figure = shown(ratio, lowest if other is Status.FAIL else highest)
+        said = _RECORDED_SAYS[other]
+        words = recorded_floor_words(recorded.iat[i], real.iat[i])
+        reason = (
+            f"{v.reason}；但按登记建筑面积，容积率 {figure}，{said}：{words}，两者结论不同，"
+            "不据此判定"
+        )
+        values = {**v.values, "far_recorded": round(ratio, 3)}
+        missing = (*v.missing, recorded_floor_item(recorded.iat[i], real.iat[i]))
+        out[i] = Verdict.trusted(
+            v.rule_id, Status.UNKNOWN, reason, v.citation, values=values, missing=missing
+        )
+    return out
 
 
 def _far_gaps(parcels: pd.DataFrame, far: pd.Series) -> list[tuple[str, ...]]:

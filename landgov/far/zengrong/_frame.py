@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from landgov.core.missing import is_missing
+from landgov.far.ratio import RECORDED_FLOOR
 from landgov.far.zengrong._case import CONDITIONS, _Case, _Settings
 from landgov.far.zengrong._conditions import FLOOR_FIELDS, firm_industry, floor_reading
 from landgov.far.zengrong._facts import (
@@ -454,7 +455,8 @@ def _per_plot(
 
 #: The fields the per-plot parts read (``scope.district``, ``cond1.area``, ``cap``: its room to
 #: the cap, :func:`landgov.far.ratio.headroom`, and both floor areas, which the cap compares
-#: while ``far.cap_floor_area`` is unconfirmed, and their source: a height estimate is noted).
+#: while ``far.cap_floor_area`` is unconfirmed, their source (a height estimate is noted) and
+#: the registered floor area where it says otherwise, :data:`~landgov.far.ratio.RECORDED_FLOOR`).
 _OWN = {
     "parcel": ("parcel_id", "area_declared_m2"),
     "far": (
@@ -464,6 +466,7 @@ _OWN = {
         "floor_area_m2",
         "floor_area_far_m2",
         "far_source",
+        RECORDED_FLOOR,
     ),
 }
 

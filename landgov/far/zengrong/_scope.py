@@ -20,7 +20,13 @@ from landgov.core.missing import format_number, is_missing
 from landgov.core.overlay import judge_share
 from landgov.core.planning import NO_CONTROL_LINE_FIELD, NO_CONTROL_LINE_LAYER
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
-from landgov.far.ratio import beyond_ratio, estimate_citations
+from landgov.far.ratio import (
+    RECORDED_FLOOR,
+    beyond_ratio,
+    estimate_citations,
+    recorded_floor_item,
+    recorded_floor_words,
+)
 from landgov.far.zengrong._case import (
     ADDED_FLOOR,
     CO_APPLIED,
@@ -537,41 +543,86 @@ def _cap_verdict(
     values: dict[str, object],
     added: float | None,
 ) -> Verdict:
-    """The cap verdict, 待核实 where an unconfirmed floor-area reading alone decides it.
+    """The cap verdict, 待核实 where another reading of the plot's floor area answers otherwise.
 
-    Which floor area the 2.5 cap reads (``far.cap_floor_area``: the real one, or the one
-    counted with storeys over 8 m twice) is not in 附件3 二 (「在符合相关技术规范的前提下」).
-    While that reading is a project default (``official = false``), the cap is 符合 or 不符合
-    only where the other reading gives the same answer; where the two part (a tall shed: 2.5 on
-    the real floor area, 2.8 on the counted one) it is 待核实, with both figures. ``added`` is
-    the application's added floor area (``None``: the plot's own room, no application).
+    Two such readings:
+
+    - which floor area the 2.5 cap reads (``far.cap_floor_area``: the real one, or the one
+      counted with storeys over 8 m twice) is not in 附件3 二 (「在符合相关技术规范的前提下」).
+      While that reading is a project default (``official = false``), the cap is 符合 or 不符合
+      only where the other reading gives the same answer; where the two part (a tall shed: 2.5
+      on the real floor area, 2.8 on the counted one) it is 待核实, with both figures;
+    - the registered 建筑面积 where the plot's floor area came from its building records and
+      the register says otherwise (:func:`~landgov.far.ratio.other_recorded_floor`): neither
+      figure alone decides, the floor area is to verify.
+
+    ``added`` is the application's added floor area (``None``: the plot's own room, no
+    application).
     """
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
     status = Status.PASS if ok else Status.FAIL
+    land = case.far.get("land_area_m2")
+    if is_missing(land) or not float(land) > 0:
+        return _v("cap", status, reason, cite, values=values)
     reading = s.cite_key("far.cap_floor_area")
     column = str(s.profile.value("far.cap_floor_area"))
     other = next((c for c in _FLOOR_READINGS if c != column), None)
-    if reading.official or other is None or column not in _FLOOR_READINGS:
+    said: list[str] = []
+    missing: list[str] = []
+    if not reading.official and other is not None and column in _FLOOR_READINGS:
+        theirs = _floor_reading(other, s)
+        told = _parted(case.far.get(other), float(land), cap, added, ok=ok, values=values,
+                       label=theirs)  # fmt: skip
+        if told:
+            mine = _floor_reading(column, s)
+            said.append(
+                f"按{mine}：{reason}；按{theirs}：{told}。上限按{mine}计算是项目默认读法"
+                f"（{reading.marker}），两种读法结论不同，不据此判定"
+            )
+            missing.append(
+                f"区自然资源和规划分局确认：容积率上限 {cap:g} 按实际建筑面积还是计容建筑面积计算"
+            )
+    recorded = case.far.get(RECORDED_FLOOR)
+    if not is_missing(recorded):
+        label = f"登记建筑面积 {format_number(recorded, thousands=True)} 平方米"
+        told = _parted(recorded, float(land), cap, added, ok=ok, values=values, label=label)
+        if told:
+            real = case.far.get("floor_area_m2")
+            said.append(
+                f"{'' if said else reason + '；'}按{label}：{told}。"
+                f"{recorded_floor_words(recorded, real)}，两者结论不同，不据此判定"
+            )
+            missing.append(recorded_floor_item(recorded, real))
+    if not said:
         return _v("cap", status, reason, cite, values=values)
-    land = case.far.get("land_area_m2")
-    floor = _float(case.far.get(other)) + (0.0 if added is None else added)
-    if math.isnan(floor) or is_missing(land) or not float(land) > 0:
-        return _v("cap", status, reason, cite, values=values)
+    return _v("cap", Status.UNKNOWN, "；".join(said), cite, values=values, missing=tuple(missing))
+
+
+def _parted(
+    floor_m2: object,
+    land: float,
+    cap: float,
+    added: float | None,
+    *,
+    ok: bool,
+    values: dict[str, object],
+    label: str,
+) -> str | None:
+    """What the cap says on another floor area ``floor_m2`` (plus ``added``) where it answers
+    otherwise than ``ok``, its ratio put in ``values`` under ``label``; None where it agrees
+    (or the figure is not known)."""
+    floor = _float(floor_m2) + (0.0 if added is None else added)
+    if math.isnan(floor):
+        return None
     over = float(beyond_ratio(floor, land, cap))
     # with an application 2.5 itself is allowed; a plot's own room needs a ratio under 2.5
     other_ok = over <= 0 if added is not None else over < 0
     if other_ok == ok:
-        return _v("cap", status, reason, cite, values=values)
-    ratio = floor / float(land)
+        return None
+    ratio = floor / land
     what = "实施后容积率" if added is not None else "现状容积率"
     seen = shown(ratio, cap, trim=False, differs=over != 0)
     sign = ("≤" if other_ok else ">") if added is not None else ("<" if other_ok else "≥")
-    mine, theirs = _floor_reading(column, s), _floor_reading(other, s)
-    values[f"{what}（{theirs}）"] = round(ratio, 3)
-    reason = (
-        f"按{mine}：{reason}；按{theirs}：{what} {seen} {sign} 上限 {cap:g}。"
-        f"上限按{mine}计算是项目默认读法（{reading.marker}），两种读法结论不同，不据此判定"
-    )
-    missing = (f"区自然资源和规划分局确认：容积率上限 {cap:g} 按实际建筑面积还是计容建筑面积计算",)
-    return _v("cap", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    values[f"{what}（{label}）"] = round(ratio, 3)
+    return f"{what} {seen} {sign} 上限 {cap:g}"

@@ -119,12 +119,13 @@ def merged(profiles: dict[str, Profile]) -> LinkResult:
 
 def test_owner_and_two_tenants_share_the_parcel_by_area(merged: LinkResult) -> None:
     # P1 (10000 m²): 乙 is given 2000 m²; the remaining 8000 m² is shared equally by the users
-    # without a given area, 甲 (owner) and 丙: 4000 m² each. P2 (5000 m²): 甲 alone.
+    # without a given area, 甲 (owner) and 丙: 4000 m² each. P2 (5000 m²): Z (not in the
+    # enterprise table) is given 500 m² and still holds them; 甲 has the other 4500 m².
     pairs = merged.pairs.set_index(["parcel_id", "uscc"])
     assert pairs.loc[(P1, A), "area_used_m2"] == pytest.approx(4000.0)
     assert pairs.loc[(P1, B), "area_used_m2"] == pytest.approx(2000.0)
     assert pairs.loc[(P1, C), "area_used_m2"] == pytest.approx(4000.0)
-    assert pairs.loc[(P2, A), "area_used_m2"] == pytest.approx(5000.0)
+    assert pairs.loc[(P2, A), "area_used_m2"] == pytest.approx(4500.0)
     assert pairs.loc[(P1, B), "area_source"] == "关联给定"
     assert pairs.loc[(P1, C), "area_source"] == "分摊"
     assert pairs.loc[(P1, A), "relation"] == "owner"
@@ -132,32 +133,34 @@ def test_owner_and_two_tenants_share_the_parcel_by_area(merged: LinkResult) -> N
 
 
 def test_enterprise_on_two_parcels_sums_its_land(merged: LinkResult) -> None:
-    # 甲: 4000 + 5000 = 9000 m² = 9000 × 15 / 10000 = 13.5 亩, on 2 parcels; share 4/9 and 5/9.
+    # 甲: 4000 + 4500 = 8500 m² = 8500 × 15 / 10000 = 12.75 亩, on 2 parcels; share 8/17, 9/17.
     ents = merged.enterprises
     assert list(ents.index) == [100, 101, 102, 103, 104]
-    assert ents.at[100, "land_m2"] == pytest.approx(9000.0)
-    assert ents.at[100, "land_mu"] == pytest.approx(13.5)
+    assert ents.at[100, "land_m2"] == pytest.approx(8500.0)
+    assert ents.at[100, "land_mu"] == pytest.approx(12.75)
     assert ents.at[100, "n_parcels"] == 2
     assert ents.at[101, "land_mu"] == pytest.approx(3.0)  # 2000 m²
     assert ents.at[102, "land_mu"] == pytest.approx(6.0)  # 4000 m²
     assert ents.at[102, "land_mu_declared"] == 2.0  # the declared value stays beside it
     shares = merged.pairs[merged.pairs["uscc"] == A].set_index("parcel_id")["share"]
-    assert shares[P1] == pytest.approx(4 / 9)
-    assert shares[P2] == pytest.approx(5 / 9)
+    assert shares[P1] == pytest.approx(8 / 17)
+    assert shares[P2] == pytest.approx(9 / 17)
     assert np.isnan(ents.at[103, "land_m2"])  # 丁 has no usable link
 
 
 def test_tax_is_allocated_to_parcels_by_area_used(merged: LinkResult) -> None:
-    # P1 tax = 4/9 × 90 (甲) + 1 × 30 (乙) + 1 × 12 (丙) = 40 + 30 + 12 = 82 万元
-    # P2 tax = 5/9 × 90 = 50 万元; P3 has nobody: NaN, not 0.
+    # P1 tax = 8/17 × 90 (甲) + 1 × 30 (乙) + 1 × 12 (丙) = 720/17 + 42 = 1434/17 万元
+    # P2: Z uses it and is not in the enterprise table, so its tax is not known: NaN, never
+    # 9/17 × 90 from 甲 alone. P3 has only the masked code: NaN, not 0.
     out = merged.parcels
     assert list(out.index) == [10, 11, 12]
-    assert out.at[10, "tax_wan"] == pytest.approx(82.0)
-    assert out.at[11, "tax_wan"] == pytest.approx(50.0)
+    assert out.at[10, "tax_wan"] == pytest.approx(1434 / 17)
+    assert np.isnan(out.at[11, "tax_wan"])
     assert np.isnan(out.at[12, "tax_wan"])
+    assert out["unjoined_usccs"].tolist() == ["", Z, MASKED]
     # 丙 has no value added, so P1's allocated value added is unknown (NaN), never a partial sum
     assert np.isnan(out.at[10, "value_added_wan"])
-    assert out.at[11, "value_added_wan"] == pytest.approx(250.0)  # 5/9 × 450
+    assert np.isnan(out.at[11, "value_added_wan"])  # Z's share unknown, as for the tax
     assert out.at[10, "area_mu"] == pytest.approx(15.0)
     assert out.at[10, "main_uscc"] == A
     assert out.at[10, "n_enterprises"] == 3
@@ -206,12 +209,13 @@ def test_tenancy_modes_set_the_evaluation_unit(profiles: dict[str, Profile]) -> 
 
 
 def test_owner_share_rule_gives_the_rest_to_the_owner(profiles: dict[str, Profile]) -> None:
-    # share_rule = owner: P1's remaining 8000 m² all go to 甲; 丙 (no area given) gets 0.
+    # share_rule = owner: P1's remaining 8000 m² all go to 甲; 丙 (no area given) gets 0. On P2
+    # Z keeps its given 500 m² and 甲 the other 4500 m².
     res = link_parcels(parcels(), enterprises(), links(), profile=profiles["owner_rule"])
     pairs = res.pairs.set_index(["parcel_id", "uscc"])
     assert pairs.loc[(P1, A), "area_used_m2"] == pytest.approx(8000.0)
     assert pairs.loc[(P1, C), "area_used_m2"] == pytest.approx(0.0)
-    assert res.enterprises.at[100, "land_mu"] == pytest.approx(19.5)  # 13000 m²
+    assert res.enterprises.at[100, "land_mu"] == pytest.approx(18.75)  # 12500 m²
 
 
 def test_inputs_are_not_modified(profiles: dict[str, Profile]) -> None:

@@ -13,6 +13,9 @@ answered differently from the others; each failed before the stage used the shar
    enterprises whose tax is known) is the allocation ``landgov.link`` makes, not a second
    reading of the enterprise table (which found no firm under a code written in lower case,
    took another row of a code written twice, and stopped on 「210万元」 with a traceback).
+   An enterprise linked to the plot that the enterprise table does not have (or whose code
+   is masked) is such a firm too: its tax is not known, so the others' is only a floor — the
+   link dropped it and let the tenant's tax alone make the plot 低效.
 
 Plots are 21 亩 squares (14000 m², :func:`tests._hand.square`); the 上虞 threshold is
 「亩均税收5万元以下」 [虞政发〔2022〕12号 第三条第（一）项第1目], 「以下」 including 5.
@@ -207,3 +210,62 @@ def test_every_firm_check_finds_a_firm_the_link_found_under_a_lower_case_code(sh
     upper, lower = checks(uscc(0)), checks(uscc(0).lower())
     assert lower == upper
     assert not any("企业表中没有" in reason for _, reason in lower.values())
+
+
+# ------------------------------------- 3b. a linked firm the enterprise table does not have
+
+
+def test_a_linked_owner_missing_from_the_enterprise_table_leaves_the_plot_to_verify(
+    shangyu,
+) -> None:
+    """The owner (firm 0) is linked to the plot but is not in the enterprise table; the tenant
+    pays 42 万元. The plot's tax is 42 万元 plus the owner's, which nobody knows: at least
+    42 / 21 = 2 万元/亩, which decides nothing against 「5万元以下」 → 待核实, naming the
+    owner as missing from the enterprise table (its 亩均 data, 经信局) beside the tax. Before,
+    the link dropped the owner, the plot's tax was the tenant's 42 万元 alone, 2 万元/亩 → 低效
+    (不符合) and the plot went to the 治理清单 with nothing to verify."""
+    parcel, check = _low_efficiency(shangyu, firms(2, tax_wan=[None, 42.0]).iloc[[1]])
+    assert check.status is Status.UNKNOWN
+    assert check.reason.startswith("亩均税收缺失，无法判定是否低效")
+    assert pd.isna(parcel["tax_wan"])
+    assert parcel["unjoined_usccs"] == uscc(0)
+    assert f"企业表中没有该宗地关联企业 {uscc(0)}" in check.missing
+    assert any("税收" in m for m in check.missing)
+    assert parcel["screening_status"] == "待核实"
+
+
+def test_the_same_plot_with_the_owner_in_the_table_is_decided_as_before(shangyu) -> None:
+    """Control: the owner is in the enterprise table with 21 万元, the tenant 42 万元: the
+    plot's tax is 63 万元, 63 / 21 = 3 万元/亩 ≤ 5 → 低效 (不符合), nothing to verify."""
+    parcel, check = _low_efficiency(shangyu, firms(2, tax_wan=[21.0, 42.0]))
+    assert parcel["tax_wan"] == pytest.approx(63.0)
+    assert check.status is Status.FAIL
+    assert check.reason.startswith("亩均税收 3 万元/亩")
+    assert parcel["screening_status"] == "治理"
+
+
+def test_a_known_floor_above_the_threshold_passes_the_plot_naming_the_absent_owner(
+    shangyu,
+) -> None:
+    """The tenant alone pays 210 万元 and the owner is not in the enterprise table: the plot's
+    亩均税收 is at least 210 / 21 = 10 > 5 万元/亩, whatever the owner pays → not 低效 (符合),
+    the reason saying the owner is not in the table (as for a tenant with its tax blank)."""
+    _, check = _low_efficiency(shangyu, firms(2, tax_wan=[None, 210.0]).iloc[[1]])
+    assert check.status is Status.PASS
+    assert check.reason.startswith(
+        f"亩均税收至少 10 万元/亩（已知税收 210 万元；{uscc(0)} 不在企业表中，补齐后只增不减）"
+    )
+
+
+def test_a_masked_owner_code_does_not_let_the_tenant_decide_the_plot_alone(shangyu) -> None:
+    """The link table gives the owner's code masked (「9133…********…」): it joins nothing,
+    but a firm still owns the plot. As for an owner missing from the table: the tenant's
+    42 万元 is only a floor (2 万元/亩) → 待核实 naming the masked code; never 低效 on the
+    tenant's tax alone."""
+    masked = uscc(0)[:6] + "*" * 8 + uscc(0)[14:]
+    ents = firms(2, tax_wan=[None, 42.0]).iloc[[1]]
+    links = _owner_and_tenant(ents).assign(uscc=[masked, uscc(1)])
+    got = screen_plots(shangyu, plots(1), ents, links=links)
+    check = got.checks["low_efficiency"].iloc[0]
+    assert check.status is Status.UNKNOWN
+    assert f"企业表中没有该宗地关联企业 {masked}" in check.missing

@@ -18,7 +18,11 @@ enterprise's land is :math:`L_e = \\sum_p a_{pe}`, its share on a parcel
 
 .. math:: x_p = \\sum_e s_{pe}\\, x_e
 
-which is NaN when any contributing enterprise lacks :math:`x` (never a silent 0).
+which is NaN when any contributing enterprise lacks :math:`x` (never a silent 0). A link to a
+plot whose enterprise cannot be joined (not in the enterprise table, or a masked or invalid
+code) is such a contributor: it takes its part of the plot's land and lacks every :math:`x`, so
+the plot's totals are missing and the code is listed in the parcel's ``unjoined_usccs``; the
+link is still listed as unjoined, with the reason.
 :func:`allocation_terms` gives its terms :math:`s_{pe}\\, x_e` pair by pair, for a stage that
 asks what the known part of a total is (screening's 低效 with a tenant's tax missing).
 

@@ -204,3 +204,15 @@ def _classify_links(
             role="links",
         )
     return lk
+
+
+def _users(lk: pd.DataFrame) -> pd.DataFrame:
+    """The links that put an enterprise on a plot, with ``joined``: the classified links that
+    join (``unmatched_reason`` NA), and those on a plot of the layer whose enterprise cannot be
+    joined (not in the enterprise table, or a masked, invalid or missing code; once per plot
+    and code). The latter still use land there, and their figures are not known: the plot's
+    totals are then not known either (a floor at most), never those of the others alone."""
+    on_plot = lk["parcel_index"].notna() & ~lk.duplicated(["parcel_id", "uscc"], keep="first")
+    users = lk[lk["unmatched_reason"].isna() | on_plot].copy()
+    users["joined"] = users["unmatched_reason"].isna()
+    return users

@@ -15,6 +15,7 @@ from landgov.link._inputs import (
     _parcel_lookup,
     _prepare_enterprises,
     _prepare_links,
+    _users,
     _with_area,
 )
 from landgov.link._model import _SOURCE, LinkResult, LinkSettings
@@ -68,10 +69,11 @@ def link_parcels(
     lk = _prepare_links(links)
     pid_to_index = _parcel_lookup(parcels, log)
     lk = _classify_links(lk, pid_to_index, ents, log)
-    good = lk[lk["unmatched_reason"].isna()]
-    pairs = _make_pairs(good, parcels, ents, settings, log)
+    users = _make_pairs(_users(lk), parcels, ents, settings, log)
+    pairs = users[users["joined"]].drop(columns="joined").reset_index(drop=True)
+    unjoined = users[~users["joined"]].drop(columns="joined")
     ent_out = _enterprise_frame(enterprises, ents, pairs, settings, log)
-    parcel_out = _parcel_frame(parcels, ents, pairs, settings, log)
+    parcel_out = _parcel_frame(parcels, ents, pairs, settings, log, unjoined=unjoined)
     unmatched_links = links.loc[lk.index[lk["unmatched_reason"].notna()]].copy()
     unmatched_links["unmatched_reason"] = lk["unmatched_reason"].dropna()
     unmatched_ents = _unmatched_enterprises(enterprises, ents, pairs, log)

@@ -101,7 +101,11 @@ class LinkResult:
     parcels
         Every input parcel (input index) plus ``area_mu``, ``area_diff_ratio`` (geometry vs
         declared area), the allocated :data:`TOTAL_COLUMNS`, ``enterprise_names``, ``usccs``
-        (joined with "；"), ``n_enterprises`` and ``main_uscc`` (owner, else the largest user).
+        (joined with "；"), ``n_enterprises`` and ``main_uscc`` (owner, else the largest user),
+        and ``unjoined_usccs``: the codes the link table puts on the plot that join no
+        enterprise (not in the enterprise table, masked or invalid; "；"-joined, empty when
+        none). Such a user holds its part of the plot's land, and its figures are not known,
+        so every allocated total of its plot is missing (a floor at most).
     unmatched_enterprises, unmatched_links
         Input rows that joined nothing, with ``unmatched_reason``.
     problems

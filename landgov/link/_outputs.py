@@ -123,13 +123,22 @@ def _parcel_frame(
     pairs: pd.DataFrame,
     settings: LinkSettings,
     log: ProblemLog,
+    *,
+    unjoined: pd.DataFrame,
 ) -> gpd.GeoDataFrame:
+    """Every parcel with its users' totals; ``unjoined``: the users that cannot be joined
+    (:func:`~landgov.link._inputs._users`), contributors whose figures are not known, so the
+    plot's totals are missing (:func:`_allocate`) and their codes are listed in
+    ``unjoined_usccs``."""
     out = parcels.copy()
     out["area_mu"] = m2_to_mu(out["area_m2"].astype(float))
     out["area_diff_ratio"] = _area_check(out, settings, log)
     totals = ents.loc[ents["joinable"]].set_index("uscc")[list(TOTAL_COLUMNS)]
-    for col, values in _allocate(pairs, totals).items():
+    users = pairs if unjoined.empty else pd.concat([pairs, unjoined], ignore_index=True)
+    for col, values in _allocate(users, totals).items():
         out[col] = values.reindex(out.index)
+    unknown = unjoined.assign(uscc=unjoined["uscc"].mask(unjoined["uscc"].eq(""), NO_CODE))
+    out["unjoined_usccs"] = _joined(unknown, "uscc").reindex(out.index).fillna("")
     names = ents.loc[ents["joinable"]].set_index("uscc")["name"]
     ordered = pairs.assign(name=pairs["uscc"].map(names))
     by = ordered.groupby("parcel_index", sort=False)
@@ -138,6 +147,10 @@ def _parcel_frame(
     out["n_enterprises"] = by.size().reindex(out.index).fillna(0).astype(int)
     out["main_uscc"] = _main_users(pairs, log).reindex(out.index)
     return out
+
+
+#: How ``unjoined_usccs`` names a user on a plot whose link gives no code at all.
+NO_CODE = "（统一社会信用代码缺失）"
 
 
 def _join(values: pd.Series) -> str:
@@ -186,7 +199,8 @@ def _terms(pairs: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]:
-    """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x``."""
+    """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x`` (an enterprise not
+    in ``totals`` lacks every ``x``)."""
     contrib = _terms(pairs, totals)
     contrib["parcel_index"] = pairs["parcel_index"].to_numpy()
     by = contrib.groupby("parcel_index", sort=False)

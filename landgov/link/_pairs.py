@@ -20,8 +20,12 @@ def _make_pairs(
     settings: LinkSettings,
     log: ProblemLog,
 ) -> pd.DataFrame:
-    cols = ["parcel_index", "parcel_id", "uscc", "relation", "area_used_m2", "area_source"]
-    pairs = good[["parcel_index", "parcel_id", "uscc"]].copy()
+    """One row per user of a plot (``good``: :func:`~landgov.link._inputs._users`, its
+    ``joined`` kept), the land shared among all of them: a user that cannot be joined still
+    holds its part of the plot, so the others' land and shares are never inflated by it."""
+    cols = ["parcel_index", "parcel_id", "uscc", "joined", "relation", "area_used_m2"]
+    cols.append("area_source")
+    pairs = good[["parcel_index", "parcel_id", "uscc", "joined"]].copy()
     pairs["parcel_index"] = pairs["parcel_index"].astype(parcels.index.dtype)
     pairs["relation"] = _resolve_relations(good, parcels, ents, log)
     pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
@@ -86,6 +90,8 @@ def _resolve_relations(
         same = not is_missing(holder) and str(holder).strip() == name
         rel = Relation.OWNER if same else Relation.TENANT
         out[idx] = rel.value
+        if not good.at[idx, "joined"]:  # said already: 「地企关联未连接」
+            continue
         given = good.at[idx, "relation_given"]
         what = "缺失" if is_missing(given) else "无法识别"  # 「—」 is missing, as in io.links
         log.add(

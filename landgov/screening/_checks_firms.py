@@ -188,14 +188,21 @@ def check_low_efficiency(
     tax = numeric_column(parcels, "tax_per_mu")
     tax_wan, area_mu = numeric_column(parcels, "tax_wan"), _area_mu(parcels)
     tax = tax.fillna(tax_wan / area_mu.replace(0.0, np.nan))
-    # what a missing 亩均税收 lacks: the tax, the plot's area, or both (the tax when neither)
+    # what a missing 亩均税收 lacks: the tax, the plot's area, or both (the tax when neither);
+    # a linked enterprise the enterprise table does not have is named (its 亩均 data)
+    absent = _unjoined(parcels)
     lacks = [
-        [*([PLOT_TAX] if no_tax or not no_area else []), *([PLOT_AREA] if no_area else [])]
-        for no_tax, no_area in zip(tax_wan.isna(), area_mu.isna(), strict=True)
+        [
+            *([PLOT_TAX] if no_tax or not no_area else []),
+            *([PLOT_AREA] if no_area else []),
+            *(_absent_item(u) for u in away),
+        ]
+        for no_tax, no_area, away in zip(tax_wan.isna(), area_mu.isna(), absent, strict=True)
     ]
     table = _Firms(enterprises)
     links = _usccs_by_parcel(parcels, pairs)
-    known = _known_tax(parcels, pairs, enterprises, unknown=tax.isna() & tax_wan.isna())
+    unknown = tax.isna() & tax_wan.isna()
+    known = _known_tax(parcels, pairs, enterprises, unknown=unknown, absent=absent)
     judged: dict[str, _Focus] = {}  # each enterprise once, however many plots it has
     industries: dict[tuple[str, str], FocusIndustry] = {}
 
@@ -226,18 +233,37 @@ def check_low_efficiency(
     return _series(out, parcels.index, Check.LOW_EFFICIENCY.value)
 
 
+def _unjoined(parcels: pd.DataFrame) -> pd.Series:
+    """The codes the link table puts on each plot that join no enterprise (the link's
+    ``unjoined_usccs``: not in the enterprise table, masked or invalid), a tuple per plot."""
+    codes = _col(parcels, "unjoined_usccs")
+    return pd.Series(
+        [() if is_missing(v) else tuple(u for u in str(v).split("；") if u) for v in codes],
+        index=parcels.index,
+        dtype=object,
+    )
+
+
+def _absent_item(u: str) -> str:
+    """The item to collect for a linked enterprise the enterprise table does not have:
+    rendered 「企业亩均效益数据（企业表中无此企业）〔经信局；9133…〕」 (core.collect)."""
+    return f"企业表中没有该宗地关联企业 {u}"
+
+
 def _known_tax(
     parcels: pd.DataFrame,
     pairs: pd.DataFrame | None,
     enterprises: pd.DataFrame | None,
     *,
     unknown: pd.Series,
-) -> dict[Any, tuple[float, tuple[str, ...]]]:
+    absent: pd.Series,
+) -> dict[Any, tuple[float, tuple[str, ...], tuple[str, ...]]]:
     """Per plot whose tax is unknown (``unknown``): the tax its enterprises with a known tax
-    bring to it and the enterprises whose tax is missing; only where the pairs carry the
-    allocation ``share``. The terms (share × 税收) are those of the link stage
+    bring to it, the enterprises whose tax is missing and those linked to it that the
+    enterprise table does not have (``absent``, :func:`_unjoined`); only where the pairs carry
+    the allocation ``share``. The terms (share × 税收) are those of the link stage
     (:func:`landgov.link.allocation_terms`): the same enterprise row, read the same way, as
-    the plot's allocated ``tax_wan``.
+    the plot's allocated ``tax_wan``; the link shares the plot's land with the absent ones too.
 
     A tax is never below 0 (``plausible.money_min_wan``: a negative amount is read as missing),
     so the known part is a floor of the plot's tax: the missing ones can only add to it.
@@ -260,15 +286,15 @@ def _known_tax(
         else:  # NaN: the share or the enterprise not known, so no floor
             parts.setdefault(idx, []).append(term)
     return {
-        idx: (math.fsum(v), tuple(dict.fromkeys(lacking.get(idx, ()))))
+        idx: (math.fsum(v), tuple(dict.fromkeys(lacking.get(idx, ()))), absent[idx])
         for idx, v in parts.items()
-        if lacking.get(idx) and not any(math.isnan(x) for x in v)
+        if (lacking.get(idx) or absent[idx]) and not any(math.isnan(x) for x in v)
     }
 
 
 def _above_on_known_part(
     verdict: Verdict,
-    part: tuple[float, tuple[str, ...]],
+    part: tuple[float, tuple[str, ...], tuple[str, ...]],
     mu: float,
     *,
     param: Param,
@@ -283,13 +309,15 @@ def _above_on_known_part(
         # a floor decides only a 「以下」/「低于」 test; on an example threshold the plot stays
         # 待核实 naming the missing tax (the county's own figure may lie above the floor)
         return verdict
-    total, lacking = part
+    total, lacking, absent = part
     floor = round(total / mu, _DIGITS)
     if _holds(param, floor):
         return verdict
+    gaps = [f"{'、'.join(lacking)} 税收缺失"] if lacking else []
+    gaps += [f"{'、'.join(absent)} 不在企业表中"] if absent else []
     reason = (
         f"亩均税收至少 {shown(floor, float(param.value))} 万元/亩（已知税收 "
-        f"{format_number(total)} 万元；{'、'.join(lacking)} 税收缺失，补齐后只增不减），"
+        f"{format_number(total)} 万元；{'；'.join(gaps)}，补齐后只增不减），"
         f"未达低效门槛（{_described(param)}）"
     )
     focus = verdict.reason.partition("亩均税收缺失，无法判定是否低效")[2]

@@ -52,6 +52,10 @@ class Citation:
     official: bool = True
     borrowed: bool = False
     derived: str | None = None
+    #: The documents cited beside the profile's own that bind it not (another county's, in a
+    #: rule resting on both): each is named 「参照…」 in the text; the citation stays official
+    #: on the profile's own document (:meth:`landgov.policy.Profile.localize`).
+    borrowed_codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.borrowed or self.derived:
@@ -70,7 +74,8 @@ class Citation:
     @property
     def reference(self) -> str:
         """The cited clause and URL as text: ``[参照虞政发〔2022〕12号 第三条第（二）项第1目]``."""
-        text = cite_text(f"{self.seed} {self.clause}" if self.seed else self.clause).strip()
+        raw = f"{self.seed} {self.clause}" if self.seed else self.clause
+        text = cite_text(raw, borrowed=self.borrowed_codes).strip()
         core = f"[{'参照' if self.borrowed else ''}{text}]" if text else ""
         return f"{core} {self.url}".strip() if self.url else core
 
@@ -96,7 +101,13 @@ class Citation:
         >>> str(Citation("000", "19", official=False, borrowed=True).as_fact())
         '[参照越政发〔2022〕24号 第七条第19项] 示例规则（非官方）'
         """
-        return Citation(self.seed, self.clause, self.url, borrowed=self.borrowed)
+        return Citation(
+            self.seed,
+            self.clause,
+            self.url,
+            borrowed=self.borrowed,
+            borrowed_codes=self.borrowed_codes,
+        )
 
     @classmethod
     def parse(cls, text: str, *, url: str | None = None, official: bool = True) -> Citation:

@@ -107,6 +107,41 @@ def test_shangyu_three_mu_is_official() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # 嵊州 reads its own 三(一)2 and 上虞's 三(一)1 (which alone names 能耗) as 参照
+        (
+            "shengzhou-2022",
+            "[参照虞政发〔2022〕12号 第三条第（一）项第1目;"
+            " 嵊政〔2022〕28号 第三条第（一）项第2目]",
+        ),
+        # 上虞 the other way round
+        (
+            "shangyu-2022",
+            "[虞政发〔2022〕12号 第三条第（一）项第1目;"
+            " 参照嵊政〔2022〕28号 第三条第（一）项第2目]",
+        ),
+        # 越城 has neither: the whole citation is 参照, and an example rule
+        (
+            "yuecheng-2022",
+            "[参照虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
+            " 示例规则（非官方）",
+        ),
+    ],
+)
+def test_a_rule_on_two_counties_documents_names_the_other_countys_as_canzhao(
+    name: str, expected: str
+) -> None:
+    # violation categories rest on 虞政发〔2022〕12号 三(一)1 「安全、环保、质量、能耗、
+    # 消防和税收等」 and 嵊政〔2022〕28号 三(一)2 「违法用地、安全隐患、无照经营和产品质量…」:
+    # a profile whose own document is one of them reads the other as 参照, never as if it
+    # bound the county.
+    cit = load_profile(name).citation("screening.violation_categories")
+    assert str(cit) == expected
+    assert cit.official == (name != "yuecheng-2022")
+
+
+@pytest.mark.parametrize(
     ("name", "official"),
     [("shangyu-2022", True), ("yuecheng-2022", False), ("gongshu-2022", False)],
 )

@@ -27,8 +27,11 @@ from landgov.reports.meeting import _overview
 from landgov.summary import summarise
 
 BASIS = "越政发〔2022〕24号 附件2.1 第12项指标「每亩占地面积」"
-#: 「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」 as 上虞 (its own) cites it
-FOCUS_CLAUSE = "[虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目]"
+#: 「以规上制造业企业、实际用地3亩以上的规下制造业企业为重点开展排查」 as 上虞 (its own) cites it,
+#: 嵊州's same sentence beside it being 参照 (another county's document)
+FOCUS_CLAUSE = (
+    "[虞政发〔2022〕12号 第三条第（二）项第1目; 参照嵊政〔2022〕28号 第三条第（二）项第1目]"
+)
 
 
 # ------------------------------------------------------------------ 1. 制造业 in the scope

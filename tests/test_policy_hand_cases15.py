@@ -50,7 +50,7 @@ F, U = Status.FAIL, Status.UNKNOWN
 LOW_CLAUSE = "[虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]"
 #: the violation check's clauses [001 三(一)1; 002 三(一)2]
 VIOLATION_CLAUSE = (
-    "[虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
+    "[虞政发〔2022〕12号 第三条第（一）项第1目; 参照嵊政〔2022〕28号 第三条第（一）项第2目]"
 )
 #: what a record of unknown rectification lacks (landgov.core.records)
 RECTIFIED = "整改情况（是否整改、整改完成日期）"

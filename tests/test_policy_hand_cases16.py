@@ -47,7 +47,9 @@ from tests._hand import (
 
 RECORD_DAY = dt.date(2024, 1, 10)
 #: the scope clause as a reason cites it (shangyu-2022: its own text)
-SCOPE_CLAUSE = "[虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目]"
+SCOPE_CLAUSE = (
+    "[虞政发〔2022〕12号 第三条第（二）项第1目; 参照嵊政〔2022〕28号 第三条第（二）项第1目]"
+)
 GRADE_FIELD = "宗地字段 grade（亩均评价等级）"
 
 

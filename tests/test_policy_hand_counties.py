@@ -72,10 +72,17 @@ EXAMPLE = "示例规则（非官方）"
 SY_LOW = "[虞政发〔2022〕12号 第二条; 第三条第（一）项第1目]"
 SY_LOW_BORROWED = "[参照虞政发〔2022〕12号 第二条; 第三条第（一）项第1目] 示例规则（非官方）"
 FOCUS = "[虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目]"
+#: the same two clauses as each county reads them: its own as is, the other's 「参照」
+OWN_FOCUS = {
+    "shangyu-2022": "[虞政发〔2022〕12号 第三条第（二）项第1目;"
+    " 参照嵊政〔2022〕28号 第三条第（二）项第1目]",
+    "shengzhou-2022": "[参照虞政发〔2022〕12号 第三条第（二）项第1目;"
+    " 嵊政〔2022〕28号 第三条第（二）项第1目]",
+}
 SY_TWO_HIGH = "[虞政发〔2022〕12号 第三条第（二）项第2目]"
 R4_HEAD = (
     "规则 R4「整治提升」：其余治理清单地块（低于亩均门槛、可整改的违法违规问题等） "
-    "[{}虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目] "
+    "[{}虞政发〔2022〕12号 第三条第（二）项第1目; {}嵊政〔2022〕28号 第三条第（一）项第2目] "
     "示例规则（非官方）"
 )
 
@@ -128,7 +135,7 @@ def test_shangyu_low_efficiency_at_just_above_just_below_and_missing(profiles):
     # the path: decided (every earlier rule answered), cited to both counties' texts, and marked
     # as the project's rule table — the documents name the four paths but give no criteria
     assert rows[0]["path_status"] == "符合"
-    assert rows[0]["reasons"].splitlines()[0] == R4_HEAD.format("")
+    assert rows[0]["reasons"].splitlines()[0] == R4_HEAD.format("", "参照")
     assert f"问题：{low.iloc[0].explain()}" in rows[0]["reasons"]
     for r in rows:
         assert "[001" not in r["reasons"] and "[002" not in r["reasons"]
@@ -179,7 +186,7 @@ def test_below_scale_firm_at_3_mu_is_in_focus_and_2_99_is_not(profiles, name):
     assert [v.status for v in got] == [F, F, F]
     assert [v.values["in_focus"] for v in got] == [True, False, None]
     own = name in {"shangyu-2022", "shengzhou-2022"}
-    focus = FOCUS if own else FOCUS.replace("[", "[参照", 1) + f" {EXAMPLE}"
+    focus = OWN_FOCUS[name] if own else FOCUS.replace("[", "[参照", 1) + f" {EXAMPLE}"
     assert f"规下且用地不足 3 亩，不属排查重点 {focus}" in got.iloc[1].reason
     assert "不属排查重点" not in got.iloc[0].reason + got.iloc[2].reason
     param = profiles[name]["screening.small_firm_min_land_mu"]
@@ -192,7 +199,7 @@ def test_below_scale_scoring_scope_is_each_countys_own_3_mu(profiles):
     # their own (official); 拱墅 and the province only 「参照」 the two.
     for name in ["shangyu-2022", "shengzhou-2022"]:
         assert profiles[name]["screening.small_firm_min_land_mu"].value == 3.0
-        assert str(profiles[name].citation("screening.small_firm_min_land_mu")) == FOCUS
+        assert str(profiles[name].citation("screening.small_firm_min_land_mu")) == OWN_FOCUS[name]
     for name in ["gongshu-2022", "zhejiang-2023"]:
         cite = str(profiles[name].citation("screening.small_firm_min_land_mu"))
         assert cite.startswith("[参照") and cite.endswith(EXAMPLE)
@@ -234,7 +241,7 @@ def test_each_named_violation_category_puts_a_plot_on_the_list_in_shangyu(profil
         v = got.checks["violation"].iloc[i]
         assert v.explain() == (
             f"不符合：有未整改的违法违规记录 1 条：{c}（一般，2024-03-01，未整改）；{EXAMPLE_FAIL} "
-            "[虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
+            "[虞政发〔2022〕12号 第三条第（一）项第1目; 参照嵊政〔2022〕28号 第三条第（一）项第2目]"
         )
 
 
@@ -263,7 +270,8 @@ def test_shengzhou_categories_are_its_own_text_and_gongshu_borrows_them(profiles
         ).iloc[0]
         assert v.status is F
         assert "嵊政〔2022〕28号 第三条第（一）项第2目" in str(v.citation)
-        assert str(v.citation).startswith("[参照") is marked
+        assert ("参照嵊政" in str(v.citation)) is False  # 嵊州's own; 拱墅: the bracket is 参照
+        assert v.citation.official is not marked
         assert (EXAMPLE in str(v.citation)) is marked
 
 
@@ -373,7 +381,7 @@ def test_shangyu_each_of_the_four_paths_by_hand(profiles):
     heads = [r["reasons"].splitlines()[0] for r in rows]
     assert heads[1].endswith("[参照越政发〔2022〕24号 第七条第19项] 示例规则（非官方）")
     assert heads[2].endswith("[参照越政发〔2022〕24号 第三条第4项] 示例规则（非官方）")
-    assert heads[3] == R4_HEAD.format("")
+    assert heads[3] == R4_HEAD.format("", "参照")
     assert "淘汰类" in rows[0]["reasons"]
     under = got.checks["under_used"]
     assert [under.iloc[2].status, under.iloc[3].status] == [F, P]
@@ -390,7 +398,7 @@ def test_shengzhou_paths_are_its_own_four_names_and_cite_its_text(profiles):
 
     r4 = {name: {r.id: r for r in rule_table(profiles[name])}["R4"] for name in COUNTIES}
     assert str(r4["shengzhou-2022"].citation) == (
-        "[虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目] "
+        "[参照虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目] "
         "示例规则（非官方）"
     )
     for name in ["gongshu-2022", "zhejiang-2023"]:

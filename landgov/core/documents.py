@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -304,8 +304,10 @@ def cited(text: str) -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=4096)  # a run cites a few dozen clauses, per row
-def cite_text(text: str) -> str:
-    """Rewrite every citation in ``text``: 文号 for the code, the clause in its own numbering.
+def cite_text(text: str, *, borrowed: Collection[str] = ()) -> str:
+    """Rewrite every citation in ``text``: 文号 for the code, the clause in its own numbering;
+    a document of ``borrowed`` (another county's, beside the profile's own in one citation)
+    is named 「参照…」.
 
     >>> cite_text("001 三(二)1; 002 三(二)1")
     '虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（二）项第1目'
@@ -315,11 +317,14 @@ def cite_text(text: str) -> str:
     '虞政发〔2022〕12号 第二条; 第三条第（一）项第1目'
     >>> cite_text("宗地 100 亩")
     '宗地 100 亩'
+    >>> cite_text("001 三(一)1; 002 三(一)2", borrowed=("001",))
+    '参照虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目'
     """
     out, last = [], 0
     for code, clause, start, end, given in _citations(text):
         out.append(text[last:start])
-        out.append((f"{docnum(code)} " if given else "") + render_clause(code, clause))
+        said = f"{'参照' if code in borrowed else ''}{docnum(code)} " if given else ""
+        out.append(said + render_clause(code, clause))
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -153,14 +153,21 @@ class Profile:
 
         A citation of the profile's own document or a province document is returned as is; one
         that cites only other counties' documents (上虞's 3 亩 in a 越城 profile) becomes
-        ``borrowed`` (「参照虞政发〔2022〕12号 第三条第（二）项第1目」, not official). Code that
+        ``borrowed`` (「参照虞政发〔2022〕12号 第三条第（二）项第1目」, not official); one that
+        cites the profile's own beside another county's names the other 「参照…」
+        (``borrowed_codes``) and stays official on its own. Code that
         builds its
         own citations of a county document should pass them through here.
         """
         cited = citation.documents
-        if not cited or citation.borrowed or binding_documents(self.documents) & set(cited):
+        if not cited or citation.borrowed:
             return citation
-        return replace(citation, borrowed=True)
+        binding = binding_documents(self.documents)
+        if not binding & set(cited):
+            return replace(citation, borrowed=True)
+        # the profile's own document beside another county's: the other is 「参照…」
+        others = tuple(dict.fromkeys(c for c in cited if c not in binding))
+        return replace(citation, borrowed_codes=others) if others else citation
 
     def section(self, name: str) -> dict[str, Param]:
         """All params of one section, by key without the section prefix."""

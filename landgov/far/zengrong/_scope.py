@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from landgov.core.collect import NO_ZONE_LAYER, field_item
 from landgov.core.compare import shown
@@ -252,7 +253,7 @@ def _scope_plan(case: _Case, s: _Settings) -> Verdict:
     lead = "" if is_missing(planned) else f"规划用途（面积最大）为「{planned}」；"
     reason = lead + found.reason
     if found.citation is not None and not found.citation.official:
-        cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
+        cite = replace(cite, official=False)  # decided by the example share (「参照」 kept)
     return _v("scope.plan", found.status, reason, cite, values=values, missing=found.missing)
 
 
@@ -299,7 +300,7 @@ def _scope_control_line(case: _Case, s: _Settings) -> Verdict:
         "控制线外比例门槛": line.limit.value,
     }
     if found.citation is not None and not found.citation.official:
-        cite = Citation(cite.seed, cite.clause, official=False)  # decided by the example share
+        cite = replace(cite, official=False)  # decided by the example share (「参照」 kept)
     if found.status is not Status.FAIL:
         return _v(rule, found.status, found.reason, cite, values=values, missing=found.missing)
     reason = (

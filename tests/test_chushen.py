@@ -112,6 +112,25 @@ def test_known_fields_are_filled(tmp_path):
     assert len(check.tables) == 1 and len(check.tables[0].rows) == len(CONDITIONS) + 1
 
 
+def test_control_characters_from_a_countys_system_are_written_never_a_crash(tmp_path):
+    # A name exported from a county's system with a bell (U+0007), NUL, ESC, VT or U+FFFF in
+    # it: XML 1.0 cannot hold them, and python-docx refused the whole run (「内部出错」, exit
+    # 3). Written as Excel cells show them: ␇ ␀ ␛ ␋ and �, on the form and the pre-check,
+    # in the reasons as in the fields.
+    name = "绍兴\x07测\x00试\x1b机\x0b械\uffff有限公司"
+    verdicts = tuple(
+        Verdict(f"zengrong.{c}", Status.PASS, f"{name}符合", Citation("000", "附件3"))
+        for c in CONDITIONS
+    )
+    row = _row(enterprise_name=name, content=f"{name}新建车间", verdicts=verdicts)
+    row["zengrong_reason"] = f"{name}各项条件符合"
+    form = write_form(row, tmp_path / "f.docx", precheck_to=tmp_path / "c.docx")
+    shown = "绍兴␇测␀试␛机␋械�有限公司"
+    assert _cells(Document(str(form)))[0][1] == shown
+    check = Document(str(tmp_path / "c.docx"))
+    assert shown in "\n".join(c.text for r in check.tables[0].rows for c in r.cells)
+
+
 #: What a 摸排 candidate's row (``check_parcels``) lacks: the application's columns.
 _APPLICATION_KEYS = (
     "application_id", "project_name", "investment_wan", "investment_per_mu_wan",

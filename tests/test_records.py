@@ -17,12 +17,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from landgov.core.plausible import check_values
 from landgov.core.records import (
     RecordRule,
     Rectification,
     Standing,
     ViolationRecord,
+    describe,
     judge,
+    records_from_frame,
 )
 from landgov.errors import ProfileError
 from landgov.far import compute_far
@@ -285,7 +288,9 @@ def test_screening_window_from_the_profile(tmp_path: Path):
 # 增容 三.1 and 三.3
 
 
-def _zengrong(profile, compliance):
+def _zengrong(profile, compliance, *, applied: dt.date | None = AS_OF):
+    """The 增容 row of the applicant's application dated ``applied`` (default: applied on the
+    as-of day, so 「1 年内」 counted from either day is the same window)."""
     parcels = _parcels([20.0])
     far = compute_far(parcels, profile=profile)
     inputs = ZengrongInputs(
@@ -298,8 +303,8 @@ def _zengrong(profile, compliance):
         compliance=compliance,
         **_layers(parcels),
     )
-    app = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], APPLICANT)])
-    return check_applications(app, inputs).iloc[0]
+    row = _application(parcels["parcel_id"].iloc[0], APPLICANT, application_date=applied)
+    return check_applications(pd.DataFrame([row]), inputs).iloc[0]
 
 
 def _building(**kw):
@@ -369,3 +374,67 @@ def test_profile_refuses_an_unknown_severity_in_record_severities(tmp_path: Path
     )
     with pytest.raises(ProfileError, match="record_severities"):
         load_profile(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# A 记录日期 later than the reference date. The plausibility rule (plausible: dates after the
+# reference date are unreasonable) sets it aside as missing and logs it; the record is no
+# evidence the problem existed on the reference date, nor that it did not: 待核实, never counted
+# as an undated open record (不符合), the date shown as written, never 「无日期」.
+
+LATE = dt.date(2026, 8, 1)  # one month after AS_OF
+LATE_SAID = "记录日期 2026-08-01 晚于基准日 2026-06-30"
+
+
+def _read_as_run(profile, compliance: pd.DataFrame) -> pd.DataFrame:
+    """``compliance`` after the plausibility check a run makes right after reading it."""
+    checked = check_values(compliance, profile, source="违法记录.xlsx", as_of=AS_OF)
+    assert any("2026-08-01" in p for p in checked.problems["problem"]), "the problem row stays"
+    return checked.data
+
+
+def test_a_record_dated_after_the_reference_date_is_to_verify_and_named(province):
+    frame = _read_as_run(
+        province, _records([(APPLICANT, PLOT, "环保", "一般", LATE, "未整改", None)])
+    )
+    (record,) = records_from_frame(frame)
+    assert record.record_date is None  # set aside, as the plausibility rule says
+    assert describe(record) == f"环保（一般，{LATE_SAID}，未整改）"
+    every = RecordRule(frozenset({"一般", "较大", "重大"}))  # screening: no window
+    got = judge(record, rule=every, as_of=AS_OF)
+    assert got.standing is Standing.UNKNOWN
+    assert got.missing == (
+        "记录日期（记录为 2026-08-01，晚于基准日 2026-06-30，无法确认基准日时问题已存在）",
+    )
+    # a blank date stays what it was: an open record of unknown date counts (no window)
+    blank = judge(_rec(None, category="环保", severity="一般"), rule=every, as_of=AS_OF)
+    assert blank.standing is Standing.COUNTS
+
+
+def test_screening_a_record_dated_after_the_reference_date_is_to_verify(province):
+    parcels, ents, pairs = _plots(1)
+    pid, firm = parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0]
+    compliance = _read_as_run(
+        province, _records([(firm, pid, "环保", "一般", LATE, "未整改", None)])
+    )
+    got = check_violations(
+        parcels, compliance=compliance, pairs=pairs, profile=province, as_of=AS_OF
+    ).iloc[0]
+    assert got.status is Status.UNKNOWN
+    assert LATE_SAID in got.reason and "无日期" not in got.reason
+    result = screen(
+        parcels, enterprises=ents, pairs=pairs, compliance=compliance, profile=province,
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert result.governance.empty  # not listed as an existing violation
+
+
+def test_zengrong_a_record_dated_after_the_reference_date_is_to_verify(yuecheng):
+    # the same record in 三.1 「无严重违建」 and 三.3 「1 年内无…不良记录」: 待核实 in both
+    building = _read_as_run(
+        yuecheng, _records([(APPLICANT, None, "违法建设", "重大", LATE, "未整改", None)])
+    )
+    got = _zengrong(yuecheng, building)
+    assert (got["cond1"], got["cond3"]) == (Status.UNKNOWN, Status.UNKNOWN)
+    assert LATE_SAID in got["cond1_note"] and LATE_SAID in got["cond3_note"]
+    assert "无日期" not in got["cond1_note"] + got["cond3_note"]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -438,3 +439,49 @@ def test_zengrong_a_record_dated_after_the_reference_date_is_to_verify(yuecheng)
     assert (got["cond1"], got["cond3"]) == (Status.UNKNOWN, Status.UNKNOWN)
     assert LATE_SAID in got["cond1_note"] and LATE_SAID in got["cond3_note"]
     assert "无日期" not in got["cond1_note"] + got["cond3_note"]
+
+
+# 三.3 「申请企业 1 年内无…不良记录」 does not say from which day the year is counted. A 重大 安全
+# record of 2025-04-01 (rectified 2025-05-01; the shipped reading counts it all the same):
+# from the check date 2026-06-30 the window is [2025-06-30, 2026-06-30] (outside: 符合); from
+# the 申请日期 2026-03-01 it is [2025-03-01, 2026-03-01] (inside: 不符合).
+
+
+def _safety_2025_04_01() -> pd.DataFrame:
+    return _records(
+        [(APPLICANT, None, "安全", "重大", dt.date(2025, 4, 1), "已整改", dt.date(2025, 5, 1))]
+    )
+
+
+def test_3_3_two_anchors_that_disagree_are_to_verify(yuecheng):
+    got = _zengrong(yuecheng, _safety_2025_04_01(), applied=dt.date(2026, 3, 1))
+    assert got["cond3"] == Status.UNKNOWN
+    note = got["cond3_note"]
+    assert "自核查日期 2026-06-30 起算（2025-06-30—2026-06-30）窗口内无计入记录，符合" in note
+    assert (
+        "自申请日期 2026-03-01 起算（2025-03-01—2026-03-01）窗口内记录："
+        "安全（重大，2025-04-01，2025-05-01 整改），不符合"
+    ) in note
+    assert "「1 年内」自申请日期还是核查日期起算" in got["missing"]
+
+
+def test_3_3_two_anchors_that_agree_stand(yuecheng):
+    # applied 2026-06-01: window [2025-06-01, 2026-06-01], the record is outside both
+    got = _zengrong(yuecheng, _safety_2025_04_01(), applied=dt.date(2026, 6, 1))
+    assert got["cond3"] == Status.PASS
+    # applied 2025-12-01 with the record inside both windows: 不符合 stands
+    inside = _records([(APPLICANT, None, "安全", "重大", dt.date(2025, 9, 1), "未整改", None)])
+    assert _zengrong(yuecheng, inside, applied=dt.date(2025, 12, 1))["cond3"] == Status.FAIL
+
+
+def test_3_3_a_candidate_plot_counts_the_year_from_the_check_date(yuecheng):
+    # a 摸排候选 (no application): only the check date anchors the year, as before
+    from landgov.far.zengrong._case import _Case, _Settings
+    from landgov.far.zengrong._conditions import _cond3
+
+    records = tuple(records_from_frame(_safety_2025_04_01()))
+    case = _Case({}, {}, {}, {"uscc": APPLICANT}, records)
+    (got,) = _cond3(case, _Settings(yuecheng, AS_OF))
+    assert got.status is Status.PASS
+    applied = dataclasses.replace(case, application={"application_date": dt.date(2026, 3, 1)})
+    assert _cond3(applied, _Settings(yuecheng, AS_OF))[0].status is Status.UNKNOWN

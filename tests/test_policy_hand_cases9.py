@@ -53,6 +53,7 @@ from landgov.far.zengrong import check_applications, check_parcels
 from landgov.link import link_parcels
 from landgov.screening import check_catalogue, check_idle, check_planning
 from tests._hand import (
+    AS_OF,
     COUNTY,
     CRS,
     NO,
@@ -514,7 +515,8 @@ def test_rectified_major_record_within_the_year(official, counts, day, status):
     inputs = dataclasses.replace(
         zengrong_inputs(profile, parcels), compliance=_rectified_record(day)
     )
-    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0])])
+    # applied on the as-of day: 「1 年内」 counted from either day is the same window
+    app = pd.DataFrame([application(parcels["parcel_id"].iloc[0], application_date=AS_OF)])
     got = check_applications(app, inputs)
     assert got["cond3"].iloc[0] == status
     assert got["zengrong"].iloc[0] == (OK if status is P else NO)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -17,12 +18,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from landgov.core.plausible import check_values
 from landgov.core.records import (
     RecordRule,
     Rectification,
     Standing,
     ViolationRecord,
+    describe,
     judge,
+    records_from_frame,
 )
 from landgov.errors import ProfileError
 from landgov.far import compute_far
@@ -285,7 +289,9 @@ def test_screening_window_from_the_profile(tmp_path: Path):
 # 增容 三.1 and 三.3
 
 
-def _zengrong(profile, compliance):
+def _zengrong(profile, compliance, *, applied: dt.date | None = AS_OF):
+    """The 增容 row of the applicant's application dated ``applied`` (default: applied on the
+    as-of day, so 「1 年内」 counted from either day is the same window)."""
     parcels = _parcels([20.0])
     far = compute_far(parcels, profile=profile)
     inputs = ZengrongInputs(
@@ -298,8 +304,8 @@ def _zengrong(profile, compliance):
         compliance=compliance,
         **_layers(parcels),
     )
-    app = pd.DataFrame([_application(parcels["parcel_id"].iloc[0], APPLICANT)])
-    return check_applications(app, inputs).iloc[0]
+    row = _application(parcels["parcel_id"].iloc[0], APPLICANT, application_date=applied)
+    return check_applications(pd.DataFrame([row]), inputs).iloc[0]
 
 
 def _building(**kw):
@@ -369,3 +375,113 @@ def test_profile_refuses_an_unknown_severity_in_record_severities(tmp_path: Path
     )
     with pytest.raises(ProfileError, match="record_severities"):
         load_profile(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# A 记录日期 later than the reference date. The plausibility rule (plausible: dates after the
+# reference date are unreasonable) sets it aside as missing and logs it; the record is no
+# evidence the problem existed on the reference date, nor that it did not: 待核实, never counted
+# as an undated open record (不符合), the date shown as written, never 「无日期」.
+
+LATE = dt.date(2026, 8, 1)  # one month after AS_OF
+LATE_SAID = "记录日期 2026-08-01 晚于基准日 2026-06-30"
+
+
+def _read_as_run(profile, compliance: pd.DataFrame) -> pd.DataFrame:
+    """``compliance`` after the plausibility check a run makes right after reading it."""
+    checked = check_values(compliance, profile, source="违法记录.xlsx", as_of=AS_OF)
+    assert any("2026-08-01" in p for p in checked.problems["problem"]), "the problem row stays"
+    return checked.data
+
+
+def test_a_record_dated_after_the_reference_date_is_to_verify_and_named(province):
+    frame = _read_as_run(
+        province, _records([(APPLICANT, PLOT, "环保", "一般", LATE, "未整改", None)])
+    )
+    (record,) = records_from_frame(frame)
+    assert record.record_date is None  # set aside, as the plausibility rule says
+    assert describe(record) == f"环保（一般，{LATE_SAID}，未整改）"
+    every = RecordRule(frozenset({"一般", "较大", "重大"}))  # screening: no window
+    got = judge(record, rule=every, as_of=AS_OF)
+    assert got.standing is Standing.UNKNOWN
+    assert got.missing == (
+        "记录日期（记录为 2026-08-01，晚于基准日 2026-06-30，无法确认基准日时问题已存在）",
+    )
+    # a blank date stays what it was: an open record of unknown date counts (no window)
+    blank = judge(_rec(None, category="环保", severity="一般"), rule=every, as_of=AS_OF)
+    assert blank.standing is Standing.COUNTS
+
+
+def test_screening_a_record_dated_after_the_reference_date_is_to_verify(province):
+    parcels, ents, pairs = _plots(1)
+    pid, firm = parcels["parcel_id"].iloc[0], ents["uscc"].iloc[0]
+    compliance = _read_as_run(
+        province, _records([(firm, pid, "环保", "一般", LATE, "未整改", None)])
+    )
+    got = check_violations(
+        parcels, compliance=compliance, pairs=pairs, profile=province, as_of=AS_OF
+    ).iloc[0]
+    assert got.status is Status.UNKNOWN
+    assert LATE_SAID in got.reason and "无日期" not in got.reason
+    result = screen(
+        parcels, enterprises=ents, pairs=pairs, compliance=compliance, profile=province,
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert result.governance.empty  # not listed as an existing violation
+
+
+def test_zengrong_a_record_dated_after_the_reference_date_is_to_verify(yuecheng):
+    # the same record in 三.1 「无严重违建」 and 三.3 「1 年内无…不良记录」: 待核实 in both
+    building = _read_as_run(
+        yuecheng, _records([(APPLICANT, None, "违法建设", "重大", LATE, "未整改", None)])
+    )
+    got = _zengrong(yuecheng, building)
+    assert (got["cond1"], got["cond3"]) == (Status.UNKNOWN, Status.UNKNOWN)
+    assert LATE_SAID in got["cond1_note"] and LATE_SAID in got["cond3_note"]
+    assert "无日期" not in got["cond1_note"] + got["cond3_note"]
+
+
+# 三.3 「申请企业 1 年内无…不良记录」 does not say from which day the year is counted. A 重大 安全
+# record of 2025-04-01 (rectified 2025-05-01; the shipped reading counts it all the same):
+# from the check date 2026-06-30 the window is [2025-06-30, 2026-06-30] (outside: 符合); from
+# the 申请日期 2026-03-01 it is [2025-03-01, 2026-03-01] (inside: 不符合).
+
+
+def _safety_2025_04_01() -> pd.DataFrame:
+    return _records(
+        [(APPLICANT, None, "安全", "重大", dt.date(2025, 4, 1), "已整改", dt.date(2025, 5, 1))]
+    )
+
+
+def test_3_3_two_anchors_that_disagree_are_to_verify(yuecheng):
+    got = _zengrong(yuecheng, _safety_2025_04_01(), applied=dt.date(2026, 3, 1))
+    assert got["cond3"] == Status.UNKNOWN
+    note = got["cond3_note"]
+    assert "自核查日期 2026-06-30 起算（2025-06-30—2026-06-30）窗口内无计入记录，符合" in note
+    assert (
+        "自申请日期 2026-03-01 起算（2025-03-01—2026-03-01）窗口内记录："
+        "安全（重大，2025-04-01，2025-05-01 整改），不符合"
+    ) in note
+    assert "「1 年内」自申请日期还是核查日期起算" in got["missing"]
+
+
+def test_3_3_two_anchors_that_agree_stand(yuecheng):
+    # applied 2026-06-01: window [2025-06-01, 2026-06-01], the record is outside both
+    got = _zengrong(yuecheng, _safety_2025_04_01(), applied=dt.date(2026, 6, 1))
+    assert got["cond3"] == Status.PASS
+    # applied 2025-12-01 with the record inside both windows: 不符合 stands
+    inside = _records([(APPLICANT, None, "安全", "重大", dt.date(2025, 9, 1), "未整改", None)])
+    assert _zengrong(yuecheng, inside, applied=dt.date(2025, 12, 1))["cond3"] == Status.FAIL
+
+
+def test_3_3_a_candidate_plot_counts_the_year_from_the_check_date(yuecheng):
+    # a 摸排候选 (no application): only the check date anchors the year, as before
+    from landgov.far.zengrong._case import _Case, _Settings
+    from landgov.far.zengrong._conditions import _cond3
+
+    records = tuple(records_from_frame(_safety_2025_04_01()))
+    case = _Case({}, {}, {}, {"uscc": APPLICANT}, records)
+    (got,) = _cond3(case, _Settings(yuecheng, AS_OF))
+    assert got.status is Status.PASS
+    applied = dataclasses.replace(case, application={"application_date": dt.date(2026, 3, 1)})
+    assert _cond3(applied, _Settings(yuecheng, AS_OF))[0].status is Status.UNKNOWN

@@ -204,14 +204,18 @@ def _record(days, category="环保", severity="重大"):
     return (f"{USCC[:-2]}00", None, category, severity, AS_OF - dt.timedelta(days=days))
 
 
+#: An application dated on the check date: both readings of 「1 年内」 count from the same day.
+SAME_DAY = {"application_date": AS_OF}
+
+
 def test_major_environmental_record_11_months_fails_13_months_does_not(profile):
-    recent = _check(profile, app={}, compliance=_compliance([_record(335)])).iloc[0]
+    recent = _check(profile, app=SAME_DAY, compliance=_compliance([_record(335)])).iloc[0]
     assert recent["cond3"] == Status.FAIL
-    old = _check(profile, app={}, compliance=_compliance([_record(395)])).iloc[0]
+    old = _check(profile, app=SAME_DAY, compliance=_compliance([_record(395)])).iloc[0]
     assert old["cond3"] == Status.PASS
     # a 一般 环保 record: only 重大 counts under the profile's reading of 「重大」, which is a
     # project default (official = false), so no 符合 rests on it: 待核实
-    minor = _check(profile, app={}, compliance=_compliance([_record(30, severity="一般")]))
+    minor = _check(profile, app=SAME_DAY, compliance=_compliance([_record(30, severity="一般")]))
     assert minor.iloc[0]["cond3"] == Status.UNKNOWN
 
 
@@ -432,7 +436,7 @@ def test_dyeing_firm_with_a_major_record_is_not_relaxed(profile):
     # 三.3 「1 年内无重大违建、生态环境、安全生产不良记录」: not relaxable
     ents = _enterprises(1, reform_sector=["化工"])
     rec = _compliance([_record(30)])
-    got = _check(profile, app={}, enterprises=ents, compliance=rec).iloc[0]
+    got = _check(profile, app=SAME_DAY, enterprises=ents, compliance=rec).iloc[0]
     assert got["cond3"] == Status.FAIL and got["zengrong"] == Eligibility.INELIGIBLE
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pandas is not imported to read a date
 
 __all__ = [
     "AS_OF_FORMS",
+    "SET_ASIDE_TAIL",
     "companion_columns",
     "date_column",
     "date_text",
@@ -64,6 +65,7 @@ __all__ = [
     "parse_date",
     "read_date",
     "read_year",
+    "set_aside_date",
     "set_aside_text",
     "span_text",
     "unread_column",
@@ -650,6 +652,10 @@ def latest_value(value: object, companion: object = None) -> dt.date | None:
     return parse_date(companion) or latest_day(value)
 
 
+#: How the reason a date was set aside ends (:mod:`landgov.core.plausible`), after the bound it
+#: broke: 「晚于基准日 2026-06-30，不合理，已按缺失处理」.
+SET_ASIDE_TAIL = "，不合理，已按缺失处理"
+
 #: Between a set-aside date and why it was set aside in a companion cell (:func:`set_aside_text`):
 #: no text the readers keep holds a line break (:func:`_shown` joins a cell's words by spaces).
 _WHY = "\n"
@@ -723,6 +729,28 @@ def set_aside_text(day: dt.date, why: str) -> str:
     '竣工日期「2099-05-01」晚于基准日 2024-06-30'
     """
     return f"{day.isoformat()}{_WHY}{why}"
+
+
+def set_aside_date(seen: str | None) -> tuple[dt.date, str] | None:
+    """The date a companion cell written by :func:`set_aside_text` holds, and the bound it
+    broke as the problem row says it (without :data:`SET_ASIDE_TAIL`); ``None`` for a cell a
+    reader kept (written but no date) and for ``None``.
+
+    A check that rests on which side of the reference date a record lies reads the set-aside
+    date here: a 记录日期 set aside as later than the reference date is no evidence the
+    problem existed on it (:func:`landgov.core.records.judge`), and is shown as written.
+
+    >>> late = "晚于基准日 2026-06-30" + SET_ASIDE_TAIL
+    >>> set_aside_date(set_aside_text(dt.date(2026, 8, 1), late))
+    (datetime.date(2026, 8, 1), '晚于基准日 2026-06-30')
+    >>> set_aside_date("待定") is None, set_aside_date(None) is None
+    (True, True)
+    """
+    if seen is None:
+        return None
+    shown, mark, why = seen.partition(_WHY)
+    day = parse_date(shown) if mark else None
+    return None if day is None else (day, why.removesuffix(SET_ASIDE_TAIL))
 
 
 def unread_value(value: object, companion: object = None) -> str | None:

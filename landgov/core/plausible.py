@@ -57,7 +57,7 @@ import shapely
 from pyproj import Geod
 
 from landgov.core.columns import short_label
-from landgov.core.dates import set_aside_text, unread_name
+from landgov.core.dates import SET_ASIDE_TAIL, set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
 from landgov.crs import datum_issue, datums_apart, transformer
@@ -335,7 +335,7 @@ def _check_dates(
             if day is None or lo <= day <= hi:
                 continue
             why = f"早于 {lo.isoformat()}（{_SECTION}.date_min）" if day < lo else late
-            why += "，不合理，已按缺失处理"
+            why += SET_ASIDE_TAIL
             label = _label(name, field_names)
             log.add(
                 f"{label}「{day.isoformat()}」{why}",

@@ -16,7 +16,10 @@ why), or it may count and something is missing (待核实). Missing data never c
 an unknown rectification status, an unknown date where a window applies, or an unknown
 severity where not every severity counts, gives :attr:`Standing.UNKNOWN` with the missing item
 named — unless something known already rules the record out (recorded after ``as_of``,
-rectified in time, older than the window, a category not covered).
+rectified in time, older than the window, a category not covered). A 记录日期 later than the
+reference date of the run is set aside as implausible when the tables are read
+(:mod:`landgov.core.plausible`); such a record is no evidence the problem existed on the
+reference date, nor that it did not: it is :attr:`Standing.UNKNOWN`, its date named as written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from landgov.core.dates import (
     day_or_span,
     latest_name,
     parse_date,
+    set_aside_date,
     span_text,
     unread_name,
     unread_value,
@@ -128,6 +132,10 @@ class ViolationRecord:
     #: the last day of a 整改完成日期 written as a month, a quarter or a half-year
     #: (``rectified_date`` holds its first day); ``None`` for a day
     rectified_date_latest: dt.date | None = None
+    #: the 记录日期 cell written but no date, or set aside as implausible (a date later than
+    #: the reference date: :func:`~landgov.core.dates.set_aside_date`), as
+    #: :func:`~landgov.core.dates.unread_value` gives it; ``record_date`` is then ``None``
+    record_date_seen: str | None = None
 
 
 class Standing(enum.StrEnum):
@@ -279,7 +287,9 @@ def judge(record: ViolationRecord, *, rule: RecordRule, as_of: dt.date) -> Judge
     step rules it out. Otherwise it :attr:`Standing.COUNTS`.
 
     A rectification date after ``as_of`` means the record was still open at ``as_of``; a
-    record marked 未整改 stays open even when a date is filled in (the reader warns).
+    record marked 未整改 stays open even when a date is filled in (the reader warns). A
+    记录日期 set aside as later than the reference date (:attr:`ViolationRecord.record_date_seen`)
+    is a missing item naming it: the record may or may not have stood on ``as_of``.
     """
     severities, unknown_category = _coverage(rule, record.category)
     if not severities or (record.severity is not None and record.severity not in severities):
@@ -313,9 +323,16 @@ def _dated(
     month (:attr:`ViolationRecord.record_date_latest`) is its whole span: LATER or OUTSIDE
     only when all of it is, to verify when it straddles ``as_of`` or the window's start."""
     first = record.record_date
-    if first is None:  # not dated, or the date set aside as implausible
-        if rule.window_years is not None:
-            missing.append("记录日期（判断是否在时限内）")
+    if first is None:  # not dated, written but no date, or set aside as implausible
+        aside = set_aside_date(record.record_date_seen)
+        if aside is not None and aside[0] > as_of:
+            missing.append(
+                f"记录日期（记录为 {aside[0]}，晚于基准日 {as_of}，无法确认基准日时问题已存在）"
+            )
+        elif rule.window_years is not None:
+            seen = record.record_date_seen
+            said = "" if seen is None else f"：{unread_words('记录日期', seen)}"
+            missing.append(f"记录日期（判断是否在时限内{said}）")
         return None
     if first > as_of:
         return Standing.LATER
@@ -336,9 +353,20 @@ def _dated(
 
 
 def describe(record: ViolationRecord) -> str:
-    """「环保（重大，2024-03-01，未整改）」: the record as a user reads it."""
+    """「环保（重大，2024-03-01，未整改）」: the record as a user reads it.
+
+    A 记录日期 set aside as implausible is shown as written with why
+    (「记录日期 2026-08-01 晚于基准日 2026-06-30」), one written but no date as its text
+    (「记录日期「待定」无法识别为日期」): neither is 「无日期」.
+    """
     parts = [record.severity or "严重程度未注明"]
-    if record.record_date is None:
+    seen = record.record_date_seen
+    aside = set_aside_date(seen)
+    if record.record_date is None and aside is not None:
+        parts.append(f"记录日期 {aside[0]} {aside[1]}")
+    elif record.record_date is None and seen is not None:
+        parts.append(unread_words("记录日期", seen))
+    elif record.record_date is None:
         parts.append("无日期")
     else:
         parts.append(day_or_span(record.record_date, record.record_date_latest))
@@ -385,6 +413,9 @@ def records_from_frame(compliance: pd.DataFrame) -> list[ViolationRecord]:
             ),
             record_date_latest=parse_date(row.get(latest_name("record_date"))),
             rectified_date_latest=parse_date(row.get(latest_name("rectified_date"))),
+            record_date_seen=unread_value(
+                row.get("record_date"), row.get(unread_name("record_date"))
+            ),
         )
         for row in rows
     ]

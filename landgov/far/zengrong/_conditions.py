@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -579,8 +580,13 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
 
     A record of the applicant counts when its category and severity are in
     ``zengrong.record_severities`` (per category) and it is dated within
-    ``record_window_years`` before ``as_of`` (both days included); whether a rectified record
-    still counts is ``record_counts_rectified``.
+    ``record_window_years`` before the anchor day (both days included); whether a rectified
+    record still counts is ``record_counts_rectified``.
+
+    The clause does not say from which day 「1 年内」 is counted. A plot with no application
+    (摸排候选) counts it back from the check date (``as_of``); an application with a 申请日期
+    is judged from both days, and when the two give different results the condition is 待核实,
+    naming each window and the records in it (:func:`_two_windows`).
     """
     cite = s.cite("record_window_years")
     if case.enterprise is None:
@@ -604,9 +610,22 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
             )
         ]
     uscc = case.enterprise.get("uscc")
+    mine = tuple(r for r in case.records if r.uscc == uscc)
+    checked = _cond3_from(mine, s)
+    applied = None if case.application is None else parse_date(_app(case, "application_date"))
+    if applied is None or applied == s.as_of:
+        return [checked]
+    on_application = _cond3_from(mine, replace(s, as_of=applied))
+    if on_application.status is checked.status:
+        return [checked]
+    return [_two_windows(mine, s, applied, checked, on_application)]
+
+
+def _cond3_from(mine: tuple[_Record, ...], s: _Settings) -> Verdict:
+    """条件3 on the applicant's records ``mine`` with 「1 年内」 counted back from ``s.as_of``."""
+    cite = s.cite("record_window_years")
     rule = _record_rule(s)
     years = int(s.value("record_window_years"))
-    mine = tuple(r for r in case.records if r.uscc == uscc)
     counted, unknown, _ = _judged(mine, rule, s)
     values = {"窗口": f"{window_start(s.as_of, years)}—{s.as_of}", "窗口内计入记录": len(counted)}
     if counted:
@@ -620,17 +639,49 @@ def _cond3(case: _Case, s: _Settings) -> list[Verdict]:
             reason = example_fail(f"{reason}（均已整改，按配置仍计入）", kept)
         # no record 重大 (the clause's word): each counts only by the severities read
         reason = example_fail(reason, *_by_reading(counted, rule, s, "record_severities"))
-        return [_v("cond3.records", Status.FAIL, reason, cite, values=values)]
+        return _v("cond3.records", Status.FAIL, reason, cite, values=values)
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)
         reason = f"有不良记录无法确定是否计入：{items}"
         missing = _missing_of(unknown)
-        return [_v("cond3.records", Status.UNKNOWN, reason, cite, values=values, missing=missing)]
+        return _v("cond3.records", Status.UNKNOWN, reason, cite, values=values, missing=missing)
     unconfirmed = _unconfirmed_clear(mine, rule, s, values)
     if unconfirmed is not None:
-        return [unconfirmed]
+        return unconfirmed
     reason = f"{years} 年内无重大违建、生态环境、安全生产不良记录"
-    return [_v("cond3.records", Status.PASS, reason, cite, values=values)]
+    return _v("cond3.records", Status.PASS, reason, cite, values=values)
+
+
+#: What the user is asked when the two readings of 「1 年内」 disagree.
+_WINDOW_ANCHOR = "区级认定：三.3「1 年内」自申请日期还是核查日期起算"
+
+
+def _two_windows(
+    mine: tuple[_Record, ...], s: _Settings, applied: dt.date, checked: Verdict, applying: Verdict
+) -> Verdict:
+    """条件3 待核实: counted back from the check date it is ``checked``, from the 申请日期
+    ``applied`` it is ``applying``; the reason names each window, the records in it (those
+    that count or may count there) and the result."""
+    years = int(s.value("record_window_years"))
+    rule = _record_rule(s)
+    parts, values = [], {}
+    for what, day, verdict in (("核查日期", s.as_of, checked), ("申请日期", applied, applying)):
+        at = replace(s, as_of=day)
+        counted, unknown, _ = _judged(mine, rule, at)
+        inside = [*counted, *(j.record for j in unknown)]
+        window = f"{window_start(day, years)}—{day}"
+        values[f"窗口（自{what}）"] = window
+        said = f"窗口内记录：{'、'.join(map(describe, inside))}" if inside else "窗口内无计入记录"
+        parts.append(f"自{what} {day} 起算（{window}）{said}，{verdict.status.value}")
+    reason = f"「{years} 年内」未明确起算日，两种算法结论不同：{'；'.join(parts)}；不据任一算法判定"
+    return _v(
+        "cond3.records",
+        Status.UNKNOWN,
+        reason,
+        s.cite("record_window_years"),
+        values=values,
+        missing=tuple(dict.fromkeys((_WINDOW_ANCHOR, *checked.missing, *applying.missing))),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

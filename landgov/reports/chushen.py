@@ -47,6 +47,7 @@ from landgov.core.collect import PLOT_TAX, render_text
 from landgov.core.compare import shown
 from landgov.core.decided import decided_note
 from landgov.core.missing import format_number, is_missing
+from landgov.core.safe_text import xml_text
 from landgov.core.vocab import to_verify
 from landgov.far.ratio import beyond_ratio, estimate_mark
 from landgov.far.zengrong import (
@@ -385,7 +386,7 @@ def _write_cell(cell, text: str, *, bold: bool = False, center: bool = False) ->
         for k, piece in enumerate(_TO_VERIFY.split(line)):
             if not piece:
                 continue
-            run = para.add_run(piece)
+            run = para.add_run(xml_text(piece))
             if bold:
                 run.font.bold = True
             if k % 2:  # the captured 待核实 notes
@@ -520,11 +521,11 @@ def build_form(row: Mapping[str, Any]) -> DocxDocument:
         ``content``; optional ``relaxation`` and ``meeting_review`` for the 涉改 note.
     """
     doc = Document(io.BytesIO(_template()))
-    _set_font(doc.paragraphs[1].add_run(number_line(row)), 10.5)
+    _set_font(doc.paragraphs[1].add_run(xml_text(number_line(row))), 10.5)
     _fill_table(doc.tables[0], _field_values(row))
     note = _relaxation_note(row)
     if note:
-        _set_font(doc.paragraphs[-1].add_run(note), 9)
+        _set_font(doc.paragraphs[-1].add_run(xml_text(note)), 9)
     return doc
 
 
@@ -551,15 +552,15 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
         )
         if x
     )
-    _set_font(doc.add_paragraph().add_run(key), 10.5)
+    _set_font(doc.add_paragraph().add_run(xml_text(key)), 10.5)
     summary = doc.add_paragraph()
     text = f"总体结论：{_text(row.get('zengrong'))}。{_text(row.get('zengrong_reason'))}"
-    _set_font(summary.add_run(text), 10.5)
+    _set_font(summary.add_run(xml_text(text)), 10.5)
     decided = _decided_lines(row)
     if decided:
-        _set_font(doc.add_paragraph().add_run(decided), 10.5)
+        _set_font(doc.add_paragraph().add_run(xml_text(decided)), 10.5)
     if not is_missing(row.get("relaxation")) and _text(row.get("relaxation")):
-        _set_font(doc.add_paragraph().add_run(f"提示：{row['relaxation']}"), 10.5)
+        _set_font(doc.add_paragraph().add_run(xml_text(f"提示：{row['relaxation']}")), 10.5)
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     _write_cell(table.rows[0].cells[0], "条件", bold=True, center=True)
@@ -573,7 +574,7 @@ def build_precheck(row: Mapping[str, Any]) -> DocxDocument | None:
     meta = (
         f"核查日期：{_text(row.get('as_of'))}；产业目录版本：{_text(row.get('catalogue_edition'))}"
     )
-    _set_font(doc.add_paragraph().add_run(meta), 9)
+    _set_font(doc.add_paragraph().add_run(xml_text(meta)), 9)
     return doc
 
 

@@ -43,6 +43,7 @@ from landgov.core.decided import decided_note, decided_text
 from landgov.core.missing import format_number, is_missing
 from landgov.core.runfolder import GPKG
 from landgov.core.runread import read_run_layer, run_layers
+from landgov.core.safe_text import xml_text
 from landgov.core.vocab import DISTRICT, NO_TARGET
 from landgov.errors import DataFileError, InputError
 from landgov.far.zengrong import CONDITION_LABELS, CONDITIONS
@@ -635,13 +636,13 @@ def _render_docx(
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    section.footer.paragraphs[0].text = source or footer
+    section.footer.paragraphs[0].text = xml_text(source or footer)
     if source:
-        section.footer.add_paragraph(footer)
+        section.footer.add_paragraph(xml_text(footer))
     for number, page in enumerate(pages):
         if number:
             doc.add_page_break()
-        doc.add_heading(page.title, level=1)
+        doc.add_heading(xml_text(page.title), level=1)
         if page.draw is not None:
             with mpl.rc_context({"font.family": font, "axes.unicode_minus": False}):
                 fig = Figure(figsize=(9, 7))
@@ -655,18 +656,18 @@ def _render_docx(
             buf.seek(0)
             doc.add_picture(buf, width=Cm(18))
         for table in page.tables:
-            doc.add_paragraph(table.caption, style="Heading 3")
+            doc.add_paragraph(xml_text(table.caption), style="Heading 3")
             grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.headers))
             grid.style = "Table Grid"
             for j, head in enumerate(table.headers):
-                grid.cell(0, j).text = head
+                grid.cell(0, j).text = xml_text(head)
                 for run in grid.cell(0, j).paragraphs[0].runs:
                     run.bold = True
             for i, cells in enumerate(table.rows, start=1):
                 for j, cell in enumerate(cells):
-                    grid.cell(i, j).text = cell
+                    grid.cell(i, j).text = xml_text(cell)
         for note in page.notes:
-            doc.add_paragraph(note)
+            doc.add_paragraph(xml_text(note))
     doc.save(out)
 
 

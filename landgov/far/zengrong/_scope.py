@@ -381,6 +381,10 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
 # Cap [二]
 
 
+#: Said where a ratio shown as the cap itself stands apart from it by the floor areas alone.
+_BY_AREAS = "按建筑面积精确到 0.01 平方米比较"
+
+
 def _cap(case: _Case, s: _Settings) -> Verdict:
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
@@ -422,7 +426,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         # 「上限可提高至 2.5」: 2.5 itself is allowed; compared on the floor areas (0.01 m²)
         over = float(beyond_ratio(case.after.get("floor_area_after_m2"), land, cap))
         ok = over <= 0
-        seen = shown(after, cap, trim=False, differs=over != 0)
+        seen = shown(after, cap, trim=False, beyond=over)
         reason = f"实施后容积率 {seen}{' ≤ ' if ok else ' > '}上限 {cap:g}"
         if not ok:
             reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
@@ -437,8 +441,10 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
     ok = not is_missing(room) and float(room) > 0
-    reason = f"现状容积率 {shown(far, cap, trim=False, differs=ok or None)}"
-    reason += f"{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    seen = shown(far, cap, trim=False, beyond=-float(room) if ok else None)
+    reason = f"现状容积率 {seen}{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    if ok and seen == format_number(cap, trim=False):  # below only by the areas' rounding
+        reason += f"（{_BY_AREAS}，尚余 {format_number(room, thousands=True)} 平方米）"
     reason += "，有增容空间" if ok else "，无增容空间"
     verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
     return _on_estimate(case, s, verdict, added=None)
@@ -520,7 +526,7 @@ def _together(case: _Case, land: object, cap: float) -> str | None:
     names = "、".join(
         f"{aid}（新增 {format_number(a, thousands=True)} 平方米）" for aid, a in others
     )
-    seen = shown(total / float(land), cap, trim=False, differs=True)
+    seen = shown(total / float(land), cap, trim=False, beyond=over)
     return (
         f"；但同一宗地另有增容申请 {names}，合计实施后容积率 {seen} > 上限 {cap:g}"
         f"（超出 {format_number(over, thousands=True)} 平方米），不能同时按申请增容；"
@@ -565,7 +571,7 @@ def _cap_verdict(
         return _v("cap", status, reason, cite, values=values)
     ratio = floor / float(land)
     what = "实施后容积率" if added is not None else "现状容积率"
-    seen = shown(ratio, cap, trim=False, differs=over != 0)
+    seen = shown(ratio, cap, trim=False, beyond=over)
     sign = ("≤" if other_ok else ">") if added is not None else ("<" if other_ok else "≥")
     mine, theirs = _floor_reading(column, s), _floor_reading(other, s)
     values[f"{what}（{theirs}）"] = round(ratio, 3)

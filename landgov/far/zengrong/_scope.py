@@ -17,7 +17,7 @@ from landgov.core.dates import (
     unread_words,
 )
 from landgov.core.missing import format_number, is_missing
-from landgov.core.overlay import judge_share
+from landgov.core.overlay import judge_share, overlap_words
 from landgov.core.planning import NO_CONTROL_LINE_FIELD, NO_CONTROL_LINE_LAYER
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.ratio import beyond_ratio, estimate_citations
@@ -307,12 +307,52 @@ def _scope_control_line(case: _Case, s: _Settings) -> Verdict:
 def _scope_zone(case: _Case, s: _Settings) -> Verdict:
     """Not in a zone with its own policy [七(二)]; without the zone layer: 待核实.
 
+    「马海片区企业存量工业用地」: a plot in the zone whole (no more than the edge tolerance of it
+    outside) is 不符合; a plot partly in it is 待核实 — the overlap's area and share said, the
+    区自然资源和规划分局 to confirm whether the land belongs to the zone (no share threshold:
+    the opinion sets none, and an example one must not decide); an overlap within the edge
+    tolerance is none (:func:`landgov.core.overlay.zone_cover`).
+
     The verdict rests on ``special_zones`` (the zone names, official) and cites it; the overlap
     tolerance (``overlap_tolerance_m2``, a project default for edge slivers) is named in the
     reason where it could matter (no overlap found) but does not make the verdict unofficial.
     """
     cite = s.cite("special_zones")
     zones = "、".join(s.value("special_zones"))
+    if (lost := _zone_layer_gap(case, cite, zones)) is not None:
+        return lost
+    zone = case.overlay.get("special_zone") or ""
+    if zone:
+        reason = f"位于{zone}，该片区存量工业用地二次开发政策另行制定，不适用本意见"
+        return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
+    partial = case.overlay.get("special_zone_partial") or ""
+    if partial:
+        area = float(case.overlay.get("special_zone_area_m2") or 0.0)
+        share = float(case.overlay.get("special_zone_share") or 0.0)
+        reason = (
+            f"与{partial}部分重叠（{overlap_words(area, share)}），"
+            f"须核实该企业存量工业用地是否属于{zones}"
+        )
+        values = {
+            "特殊片区": partial,
+            "重叠面积_m2": round(area, 2),
+            "重叠面积占比": round(share, 4),
+        }
+        missing = (
+            f"区自然资源和规划分局确认：部分位于{zones}的宗地是否属于该片区企业存量工业用地",
+        )
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    if case.overlay.get("unnamed_zone"):
+        reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
+        missing = (field_item("special_zones", "重叠片区的名称"),)
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
+    tol = s.profile["overlay.overlap_tolerance_m2"]
+    reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
+    return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
+
+
+def _zone_layer_gap(case: _Case, cite: Citation, zones: str) -> Verdict | None:
+    """待核实 where the plot, the zone layer or its names are missing; ``None`` otherwise."""
     if (lost := _not_found(case, "scope.zone", "特殊片区图层", cite)) is not None:
         return lost
     if not case.overlay.get("zones_given"):
@@ -322,17 +362,7 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
         reason = f"特殊片区图层无片区名称字段，无法判断是否位于{zones}"
         missing = (field_item("special_zones", "图层中片区名称字段"),)
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
-    zone = case.overlay.get("special_zone") or ""
-    if zone:
-        reason = f"位于{zone}，该片区存量工业用地二次开发政策另行制定，不适用本意见"
-        return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
-    if case.overlay.get("unnamed_zone"):
-        reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
-        missing = (field_item("special_zones", "重叠片区的名称"),)
-        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
-    tol = s.profile["overlay.overlap_tolerance_m2"]
-    reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
-    return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
+    return None
 
 
 def _scope_period(case: _Case, s: _Settings) -> Verdict:

@@ -20,6 +20,7 @@ from landgov.core.townnames import resolve_township
 from landgov.errors import InputError
 from landgov.ledger import init_ledger, update_ledger, write_ledger
 from landgov.ledger._book import read_history
+from landgov.reports.packet import unapplied
 from landgov.run.far import run_far
 from landgov.run.far_overrides import (
     CONDITION_LAYOUT,
@@ -76,7 +77,10 @@ def far_run(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
 
 def test_township_option_short_name_takes_the_one_full_name(sample, far_run, tmp_path):
     _, run = far_run
-    towns = run.screened.loc[run.screened["zengrong"].isin(["可申报", "待核实"]), "township"]
+    # the 摸排候选 rows of sheet 增容审查: not 不可申报, and no application on the plot (one
+    # plot, one form: an applied plot has the application's form only)
+    screened = run.screened[unapplied(run.screened, run.applications)]
+    towns = screened.loc[screened["zengrong"].isin(["可申报", "待核实"]), "township"]
     full = towns.value_counts().index[0]  # e.g. 斗门街道, with candidates
     short = full.removesuffix("街道").removesuffix("镇")
     out = tmp_path / "out"

@@ -374,3 +374,28 @@ def test_precheck_gives_the_reasons_the_width_of_the_page():
     usable = PAGE["width"] - PAGE["left"] - PAGE["right"]
     assert sum(widths) <= usable + 0.01
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # header on every page
+
+
+def test_no_candidate_form_for_a_plot_with_an_application(tmp_path):
+    """One plot, one form (audit F6): with ``--forms all`` plot P1, applied for by its tenant
+    (租户公司), gets the application's form only — no 摸排候选 form in its owner's name
+    (业主公司), which the 增容审查 sheet has no row for; P2, not applied for, gets its candidate
+    form. The forms written are the sheet's rows."""
+    from landgov.run.far import _write_forms
+
+    apps = pd.DataFrame([_row(application_id="ZR-1", parcel_id="P1", enterprise_name="租户公司")])
+    screened = pd.DataFrame(
+        [
+            _row(application_id=None, parcel_id=p, enterprise_name=n, zengrong="待核实")
+            for p, n in (("P1", "业主公司"), ("P2", "乙公司"))
+        ]
+    ).drop(columns="added_floor_m2")
+    written = _write_forms((apps, screened), tmp_path, mode="all", township=None)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in written)
+    assert names == [
+        "初审表/摸排候选/马山街道/P2_乙公司.docx",
+        "初审表/申请/马山街道/ZR-1_租户公司.docx",
+    ]
+    sheet = packet_frame(apps, screened)
+    assert sheet["parcel_id"].tolist() == ["P1", "P2"]
+    assert sheet["source_kind"].tolist() == ["申请审查", "摸排候选"]

@@ -505,18 +505,26 @@ def test_catalogue_edition_switches_on_1_february_2024(yuecheng, day, edition):
 
 
 def test_plot_in_mahai_zone_is_outside_the_opinion(yuecheng):
-    # 第七条第（二）项 「马海片区企业存量工业用地二次开发相关政策另行制定」: 甲 half inside a zone
-    # named 「马海片区（一期）」 → scope 不符合, 不可申报; 乙 not touching any zone → 符合; a zone
-    # layer without names → 待核实 for both.
-    parcels = plots(2)
-    zone = cover(parcels.iloc[[0]], 0.5, zone_name=["马海片区（一期）"])
+    # 第七条第（二）项 「马海片区企业存量工业用地二次开发相关政策另行制定」: 甲 wholly inside a
+    # zone named 「马海片区（一期）」 → scope 不符合, 不可申报; 乙 not touching any zone → 符合;
+    # 丙 half inside (7000 of 14000 m²) → 待核实, whether its land belongs to the zone is for the
+    # 区自然资源和规划分局 to confirm; a zone layer without names → 待核实 for all.
+    parcels = plots(3)
+    zone = pd.concat(
+        [
+            cover(parcels.iloc[[0]], 1.0, zone_name=["马海片区（一期）"]),
+            cover(parcels.iloc[[2]], 0.5, zone_name=["马海片区（一期）"]),
+        ],
+        ignore_index=True,
+    )
     inputs = dataclasses.replace(zengrong_inputs(yuecheng, parcels), special_zones=zone)
     got = check_parcels(inputs)
-    assert got["scope"].tolist() == [F, P]
+    assert got["scope"].tolist() == [F, P, U]
     assert got["zengrong"].iloc[0] == Eligibility.INELIGIBLE
     assert "马海片区" in got["scope_note"].iloc[0]
+    assert "重叠面积 7,000 平方米，占宗地面积 50%" in got["scope_note"].iloc[2]
     nameless = dataclasses.replace(inputs, special_zones=zone.drop(columns="zone_name"))
-    assert check_parcels(nameless)["scope"].tolist() == [U, U]
+    assert check_parcels(nameless)["scope"].tolist() == [U, U, U]
 
 
 def test_headroom_is_the_gap_to_2_5_and_unknown_without_floor_area(yuecheng):
@@ -752,7 +760,7 @@ def test_layers_joined_from_several_files_read_alike_in_both_stages(yuecheng):
     # 第七条第（二）项]:
     #   甲 half in 「计划甲」 (2023) → 列入近年拆迁计划 → cond1 不符合, the reason names
     #      「计划甲（2023年）」
-    #   乙 half in 马海片区 → scope 不符合
+    #   乙 wholly in 马海片区 → scope 不符合
     # (the plan's name printed as a pandas Series, and the 增容 stage raised ValueError).
     parcels = plots(2)
     plans = pd.concat(
@@ -764,7 +772,7 @@ def test_layers_joined_from_several_files_read_alike_in_both_stages(yuecheng):
     zones = pd.concat(
         [
             cover(parcels.iloc[[0]], 0.01, zone_name=["袍江片区"]),
-            cover(parcels.iloc[[1]], 0.5, zone_name=["马海片区"]),
+            cover(parcels.iloc[[1]], 1.0, zone_name=["马海片区"]),
         ]
     )
     planning = pd.concat(

@@ -114,6 +114,59 @@ def test_large_plot_screened_at_the_cap_and_one_hundredth_below_it(official):
     assert _form_cells(got.iloc[0].to_dict())["现状情况"].split("\n")[2] == "3.容积率：2.4999999"
 
 
+def test_ratio_shown_agrees_with_the_floor_area_comparison(official):
+    # The cap is compared on floor areas to 0.01 m² (beyond_ratio); the 容积率 printed beside
+    # the sign must not contradict it (F7).
+    #   15.01 亩 = 10006.67 m² (10006.666…); cap 2.5 × 10006.67 = 25016.675 → 25016.68 m².
+    #   现状 12000 m² + 新增 13016.67 = 25016.67 m² ≤ 25016.68 → 符合. Unrounded the quotient is
+    #   25016.67 / 10006.6667 = 2.50000033: shown to 7 decimals (before the fix) it read
+    #   「2.5000003 ≤ 上限 2.5」 on the sheet and 「容积率：2.5000003」 on the 初审表.
+    #   Equal within the rounding of the areas → 2.50.
+    parcels = plots(1, mu=15.01)
+    parcels["floor_area_m2"] = [12000.0]
+    row = application(parcels["parcel_id"].iloc[0], 0, added_floor_m2=13016.67)
+    got = applications(official, parcels, [row])
+    assert got["cap"].iloc[0] == P
+    assert "实施后容积率 2.50 ≤ 上限 2.5" in got["cap_note"].iloc[0], got["cap_note"].iloc[0]
+    cells = _form_cells(got.iloc[0].to_dict())
+    assert cells["项目实施后"].split("\n")[2] == "3.容积率：2.50"
+    # 20 亩 = 13333.33 m²; cap 2.5 × 13333.33 = 33333.325 → 33333.32 m²; 33333.33 m² built is
+    # 0.01 m² over it: no room. The quotient 33333.33 / 13333.3333 = 2.49999975 (below 2.5!)
+    # read 「现状容积率 2.4999998 已达到或超过上限 2.5」 before the fix → 2.50.
+    parcels = plots(1, mu=20.0)
+    parcels["floor_area_m2"] = [33333.33]
+    screened = check_parcels(zengrong_inputs(official, parcels))
+    assert screened["headroom_m2"].iloc[0] == 0.0
+    assert (
+        screened["headroom_reason"]
+        .iloc[0]
+        .startswith("现状容积率 2.50 已达到或超过上限 2.5，无增容空间")
+    ), screened["headroom_reason"].iloc[0]
+    assert "现状容积率 2.50 ≥ 上限 2.5，无增容空间" in screened["cap_note"].iloc[0]
+    # 15.01 亩 with 25016.67 m² built: 0.01 m² of room left, the quotient 2.50000033 above 2.5:
+    # shown as the cap, the strict 「<」 said to rest on the floor areas
+    parcels = plots(1, mu=15.01)
+    parcels["floor_area_m2"] = [25016.67]
+    screened = check_parcels(zengrong_inputs(official, parcels))
+    assert screened["cap"].iloc[0] == P
+    assert (
+        "现状容积率 2.50 < 上限 2.5（按建筑面积精确到 0.01 平方米比较，尚余 0.01 平方米），"
+        "有增容空间" in screened["cap_note"].iloc[0]
+    ), screened["cap_note"].iloc[0]
+
+
+def test_headroom_reason_of_a_raw_float_at_the_cap():
+    # The audit's plot …00008: 20 亩 drawn as 13333.333333348855 m², floor 2.5 × 20 亩 =
+    # 33333.33333331393 m² → 0.01 m² over the cap's 33333.32 m² as rounded; the quotient
+    # 2.4999999999956 printed as 「现状容积率 2.499999999996 已达到或超过上限 2.5」.
+    from landgov.far.ratio import headroom
+
+    got = headroom(
+        pd.Series([13333.333333348855]), pd.Series([33333.33333331393]), cap=2.5, target=1.5
+    )
+    assert got["headroom_reason"].tolist() == ["现状容积率 2.50 已达到或超过上限 2.5，无增容空间"]
+
+
 # =============================================================================================
 # 二 and headroom on the real floor area: a tall shed's doubled storey is for the minimum only.
 

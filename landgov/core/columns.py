@@ -332,6 +332,9 @@ _FAR: tuple[Column, ...] = (
     _col("demolition_share", "拆迁计划重叠比例", "percent"),
     _col("in_demolition_plan", "列入拆迁计划", "bool"),
     _col("special_zone", "所在特殊片区", "text"),
+    _col("special_zone_partial", "部分重叠的特殊片区（待核实）", "text"),
+    _col("special_zone_area_m2", "与特殊片区部分重叠的面积（平方米）", "area", "m2"),
+    _col("special_zone_share", "与特殊片区部分重叠的面积比例", "percent"),
     _col("unnamed_zone", "与未命名片区重叠", "bool"),
     *(_col(name, text, "text") for name, text in CONDITION_LABELS.items()),
     *(_col(f"{name}_note", f"{text}说明", "text") for name, text in CONDITION_LABELS.items()

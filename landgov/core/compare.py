@@ -137,32 +137,40 @@ def describe(op: str, threshold: Any, unit: str | None = None) -> str:
     return f"{symbol} {number}{unit_text}（{COMPARISONS[op][1]}）"
 
 
-def shown(value: float, threshold: float, *, trim: bool = True, differs: bool | None = None) -> str:
+def shown(value: float, threshold: float, *, trim: bool = True, beyond: float | None = None) -> str:
     """``value`` for a reason: 2 decimals, or more where 2 would print the threshold itself
     although the two differ.
 
     A 容积率 of 0.698 against 0.7 reads 「0.698 低于 0.7」, never 「0.7 低于 0.7」; a 容积率 after
     增容 of 2.5000007 reads 「2.500001 > 上限 2.5」. ``trim`` as in
-    :func:`~landgov.core.missing.format_number` (``False``: ``2.50``). ``differs``: whether the
-    two differ, when the caller compared them on something finer than the ratio rounded to
-    :data:`MEASURED_DIGITS` (floor areas to 0.01 m², :func:`landgov.far.ratio.beyond_ratio`):
-    then as many decimals as tell them apart are shown (2.5000001 of 250,000.01 m² on
-    100,000 m², never 2.5 beside 「超过上限」); ``None``: they differ as measured.
+    :func:`~landgov.core.missing.format_number` (``False``: ``2.50``).
+
+    ``beyond``: how the caller compared the two, when on something finer than the ratio rounded
+    to :data:`MEASURED_DIGITS` — the floor area beyond the threshold's, to 0.01 m²
+    (:func:`landgov.far.ratio.beyond_ratio`): positive above, negative below, 0 equal. Then the
+    figure shown agrees with that comparison: as many decimals as tell the value apart *on that
+    side* (2.5000001 of 250,000.01 m² on 100,000 m², never 2.5 beside 「超过上限」); the threshold
+    itself where the areas are equal, or where the value lies apart only by the rounding of the
+    areas on the other side (25,016.67 m² on 15.01 亩 is 2.50000033 unrounded, yet within the
+    cap's 25,016.68 m²: 「2.50 ≤ 上限 2.5」, never 「2.5000003 ≤ 上限 2.5」). ``None``: they differ
+    as measured.
 
     >>> shown(0.698, 0.7), shown(2.5000007, 2.5, trim=False), shown(2.50000000001, 2.5)
     ('0.698', '2.500001', '2.5')
-    >>> shown(2.5000001, 2.5, trim=False, differs=True), shown(2.5000001, 2.5, trim=False)
+    >>> shown(2.5000001, 2.5, trim=False, beyond=0.01), shown(2.5000001, 2.5, trim=False)
     ('2.5000001', '2.50')
+    >>> shown(2.50000033, 2.5, trim=False, beyond=-0.01), shown(2.4999999, 2.5, beyond=-0.01)
+    ('2.50', '2.4999999')
     """
     text = format_number(value, trim=trim)
     if text != _threshold_text(threshold, trim):
         return text
-    apart = measured(float(value)) != threshold
-    if apart:
-        return format_number(value, digits=MEASURED_DIGITS)
-    if not differs:
-        return text
-    for digits in range(MEASURED_DIGITS + 1, 13):  # the fewest decimals that tell them apart
+    if beyond is None:
+        apart = measured(float(value)) != threshold
+        return format_number(value, digits=MEASURED_DIGITS) if apart else text
+    if beyond == 0 or (float(value) > threshold) != (beyond > 0) or float(value) == threshold:
+        return text  # equal as compared, or apart only by the rounding of the areas
+    for digits in range(MEASURED_DIGITS, 13):  # the fewest decimals that tell them apart
         told = format_number(value, digits=digits)
         if float(told) != threshold:
             return told

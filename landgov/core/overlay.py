@@ -23,7 +23,7 @@ import shapely
 
 from landgov.core.compare import measured, shown
 from landgov.core.dates import read_year
-from landgov.core.missing import is_missing
+from landgov.core.missing import format_number, is_missing
 from landgov.core.vocab import EXAMPLE_ONLY, Status, example_fail
 from landgov.policy import Param, Profile
 from landgov.verdict import Citation
@@ -38,6 +38,8 @@ __all__ = [
     "intersections",
     "judge_demolition",
     "judge_share",
+    "overlap_words",
+    "zone_cover",
 ]
 
 _EPS = 1e-9
@@ -94,11 +96,58 @@ def intersections(
             "_order": left,
         }
     )
-    # compared as measured (6 decimals): a 1.00 m² overlap drawn from corner coordinates
-    # measures 1.0000000000582 m² and is still 「不超过」 a 1 m² tolerance
-    out = out[(measured(out["area_m2"]) > max(min_area_m2, 0.0))]
+    # a NaN area (no usable shape) is left out, never kept as an overlap
+    out = out[~_negligible(out["area_m2"], min_area_m2) & out["area_m2"].notna()]
     out = out.sort_values(["_order", "area_m2"], ascending=[True, False], kind="stable")
     return out[columns].reset_index(drop=True)
+
+
+def _negligible(area_m2: Any, tolerance_m2: float) -> Any:
+    """Whether an area (an overlap, the part of a plot left out) is an edge sliver: at most
+    ``tolerance_m2`` (``overlay.overlap_tolerance_m2``, 边界误差), compared as measured
+    (6 decimals: a 1.00 m² overlap drawn from corner coordinates measures 1.0000000000582 m²
+    and is still 「不超过」 a 1 m² tolerance). The one rule of the tolerance; NaN is not
+    negligible."""
+    return measured(area_m2) <= max(tolerance_m2, 0.0)
+
+
+def zone_cover(
+    parcels: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, *, min_area_m2: float = 0.0
+) -> pd.DataFrame:
+    """How much of each parcel lies in the polygons of ``layer`` taken together (one zone drawn
+    in several pieces), and whether it lies in them whole.
+
+    The pieces are merged first, so that pieces drawn over each other count once. The edge
+    tolerance reads both ways (:func:`_negligible`): an overlap of at most ``min_area_m2`` is
+    no overlap, and a parcel whose part outside the layer is at most ``min_area_m2`` lies in it
+    whole. No share threshold decides: in whole, partly or not at all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: ``area_m2`` (the overlap, m²; 0 for an edge sliver), ``share``
+        (``area_m2`` over the parcel's area) and ``whole`` (bool).
+    """
+    out = pd.DataFrame({"area_m2": 0.0, "share": 0.0, "whole": False}, index=parcels.index)
+    if len(layer) == 0 or len(parcels) == 0:
+        return out
+    layer = _aligned(parcels, layer)
+    merged = gpd.GeoDataFrame(geometry=[shapely.union_all(layer.geometry.values)], crs=layer.crs)
+    pairs = intersections(parcels, merged, min_area_m2=min_area_m2)
+    if pairs.empty:
+        return out
+    by_parcel = pairs.set_index("parcel")
+    out.loc[by_parcel.index, "area_m2"] = by_parcel["area_m2"].to_numpy()
+    out.loc[by_parcel.index, "share"] = by_parcel["share"].to_numpy()
+    left = shapely.area(np.asarray(parcels.geometry.values)) - out["area_m2"].to_numpy()
+    out["whole"] = (out["area_m2"] > 0) & _negligible(left, min_area_m2)
+    return out
+
+
+def overlap_words(area_m2: float, share: float) -> str:
+    """An overlap as a reason says it: 「重叠面积 2 平方米，占宗地面积不足 1%」."""
+    area = format_number(area_m2, thousands=True)
+    return f"重叠面积 {area} 平方米，占宗地面积 {_percent(share)}"
 
 
 def coverage(
@@ -246,7 +295,7 @@ def class_shares(
     if min_area_m2 > 0 and len(parcels):
         area = shapely.area(np.asarray(parcels.geometry.values))
         # a parcel without an area (no usable geometry) keeps it all unknown, never none
-        sliver = measured(uncovered.to_numpy() * area) <= min_area_m2  # NaN compares False
+        sliver = _negligible(uncovered.to_numpy() * area, min_area_m2)  # NaN: False
         uncovered = uncovered.mask(sliver, 0.0)
     unknown = uncovered + shares.get("unknown", zero) + extra
     out = pd.DataFrame(

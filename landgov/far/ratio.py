@@ -1093,10 +1093,10 @@ def headroom(
         if pd.isna(value):
             reasons.append("容积率未知（缺建筑面积或用地面积），增容空间待核实")
         elif above_cap >= 0:
-            seen = shown(value, cap, trim=False, differs=bool(above_cap != 0))
+            seen = shown(value, cap, trim=False, beyond=float(above_cap))
             reasons.append(f"现状容积率 {seen} 已达到或超过上限 {cap:g}，无增容空间")
         elif above_target >= 0:  # below the cap: never printed as the cap itself (2.495)
-            seen = shown(value, cap, trim=False, differs=True)
+            seen = shown(value, cap, trim=False, beyond=float(above_cap))
             reasons.append(f"现状容积率 {seen} 已达到 {target:g} 的目标，仍可增至 {cap:g}")
         else:
             reasons.append("")

@@ -170,32 +170,33 @@ def _threshold_of(row: Mapping[str, Any], rule: str, key: str) -> float | None:
 
 
 def _near(
-    row: Mapping[str, Any], column: str, rule: str, key: str, *, differs: bool | None = None
+    row: Mapping[str, Any], column: str, rule: str, key: str, *, beyond: float | None = None
 ) -> str:
     """A figure for the form: as :data:`_form_number`, or, where 2 decimals would print the
     threshold its check compared it with although the two differ, as many decimals as tell them
-    apart (:func:`~landgov.core.compare.shown`, ``differs`` as there), as the check's reason
+    apart (:func:`~landgov.core.compare.shown`, ``beyond`` as there), as the check's reason
     does: a 容积率 of 2.5000007 reads 2.500001 beside a 不符合 of 越政发〔2022〕24号 附件3 第二条
     (never 2.50), 15.003 亩 reads 15.003 beside 「大于 15 亩」 of 第三条第1项 (never 15.00)."""
     value, limit = row.get(column), _threshold_of(row, rule, key)
     text = _form_number(value)
     if limit is None or is_missing(value):
         return text
-    told = shown(float(value), limit, trim=False, differs=differs)
+    told = shown(float(value), limit, trim=False, beyond=beyond)
     return text if told == format_number(value, trim=False) else told
 
 
-def _cap_differs(row: Mapping[str, Any]) -> tuple[bool | None, bool | None]:
-    """Whether the 容积率 now and after the project differ from the cap, as the cap check
-    compares them (on floor areas to 0.01 m², :func:`~landgov.far.ratio.beyond_ratio`): a room
-    left now means below it; after, the floor area after against the cap's floor area."""
+def _cap_beyond(row: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """How the 容积率 now and after the project stand to the cap, as the cap check compares
+    them (the floor area beyond the cap's, to 0.01 m², :func:`~landgov.far.ratio.beyond_ratio`;
+    ``beyond`` of :func:`~landgov.core.compare.shown`): now, minus the room left (``None``
+    without room); after, the floor area after against the cap's floor area."""
     limit = _threshold_of(row, "zengrong.cap", "上限")
     room = row.get("headroom_m2")
-    now = True if not is_missing(room) and float(room) > 0 else None
+    now = -float(room) if not is_missing(room) and float(room) > 0 else None
     floor, land = row.get("floor_area_after_m2"), row.get("land_area_m2")
     if limit is None or is_missing(floor) or is_missing(land):
         return now, None
-    return now, float(beyond_ratio(float(floor), float(land), limit)) != 0
+    return now, float(beyond_ratio(float(floor), float(land), limit))
 
 
 def _applicant_elsewhere(row: Mapping[str, Any]) -> bool:
@@ -287,18 +288,18 @@ class _Filler:
         unit: str = "",
         own: bool = True,
         near: tuple[str, str] | None = None,
-        differs: bool | None = None,
+        beyond: float | None = None,
     ) -> str:
         """A figure as the form prints it, with its ``unit``; ``own``: landgov fills it for
         every row (现状), else only for an application (the project's figures, written in by a
-        candidate, blank space before the unit); ``near`` and ``differs``: as :func:`_near`.
+        candidate, blank space before the unit); ``near`` and ``beyond``: as :func:`_near`.
         A 「待核实（缺少：…）」 in its place has no unit after it."""
         after = f" {unit}" if unit else ""
         if is_missing(self.row.get(column)):
             return self.gap(column) if own or self.applied else _form_number(None) + after
         if near is None:
             return _form_number(self.row.get(column)) + after
-        return _near(self.row, column, *near, differs=differs) + after
+        return _near(self.row, column, *near, beyond=beyond) + after
 
     def text(self, column: str, *, hint: str = "", gap: str | None = None) -> str:
         """An applicant's fact: as given, else 待核实 for an application, else ``hint``."""
@@ -325,7 +326,7 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
         industry = f"{industry}（行业代码 {code}）" if industry else f"行业代码 {code}"
     elif not industry:
         industry = fill.gap("industry") if fill.applied else HINTS["所属行业"]
-    now, after = _cap_differs(row)
+    now, after = _cap_beyond(row)
     site = "　".join(
         x for x in (_text(row.get("township")), f"宗地代码 {_text(row.get('parcel_id'))}") if x
     )
@@ -355,14 +356,14 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
             f"1.土地面积：{fill.number('land_mu', unit='亩', near=('zengrong.cond1', '门槛_亩'))}\n"
             f"2.建筑面积：{fill.number('floor_area_m2', unit='平方米')}"
             f"{guess('floor_area_m2')}{zero}\n"
-            f"3.容积率：{fill.number('far', near=cap, differs=now)}{guess('far')}{zero}\n"
+            f"3.容积率：{fill.number('far', near=cap, beyond=now)}{guess('far')}{zero}\n"
             f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan', unit='万元/亩')}"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{fill.number('added_floor_m2', unit='平方米', own=False)}\n"
             "2.亩均税收："
             f"{fill.number('tax_per_mu_after_wan', unit='万元/亩', own=False, near=tax)}\n"
-            f"3.容积率：{fill.number('far_after', own=False, near=cap, differs=after)}"
+            f"3.容积率：{fill.number('far_after', own=False, near=cap, beyond=after)}"
             f"{guess('far_after')}{zero if not _gone(row, 'far_after') else ''}"
         ),
         "项目建设内容": fill.text("content"),

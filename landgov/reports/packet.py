@@ -40,6 +40,7 @@ __all__ = [
     "STYLE",
     "packet_frame",
     "packet_sheet",
+    "unapplied",
     "write_packet",
 ]
 
@@ -112,7 +113,8 @@ def packet_frame(
 ) -> pd.DataFrame:
     """Rows of the packet: applications first (来源 申请审查), then screened plots (摸排候选).
 
-    Screened plots already covered by an application are left out; with ``candidates_only``
+    Screened plots already covered by an application are left out (:func:`unapplied`, the
+    rule the candidate 初审表 follow too); with ``candidates_only``
     plots that are 不可申报 are left out too. Columns are the keys of :data:`PACKET_COLUMNS`
     plus ``<condition>_note``.
     """
@@ -126,12 +128,11 @@ def packet_frame(
     # every condition part, geometry) would be copied by each selection for nothing
     keep = {*columns, "parcel_id", "zengrong", "township", "headroom_m2"}
     parts = []
-    applied: set[str] = set()
     if applications is not None and len(applications):
         parts.append(_only(applications, keep).assign(source_kind="申请审查"))
-        applied = set(applications["parcel_id"].dropna().astype(str))
     if screened is not None and len(screened):
-        rows = _only(screened, keep).iloc[_candidate_order(screened, applied, candidates_only)]
+        alone = unapplied(screened, applications)
+        rows = _only(screened, keep).iloc[_candidate_order(screened, alone, candidates_only)]
         parts.append(rows.assign(source_kind="摸排候选"))
     if not parts:
         return pd.DataFrame(columns=columns)
@@ -139,14 +140,24 @@ def packet_frame(
     return frame.reindex(columns=columns).reset_index(drop=True)
 
 
-def _candidate_order(
-    screened: pd.DataFrame, applied: set[str], candidates_only: bool
-) -> np.ndarray:
-    """Positions of the screened plots the packet lists, in its order (by 镇街 in
-    行政区划代码 order, :func:`~landgov.core.townnames.township_order`, then the largest
-    headroom first): worked out on the few columns it reads, so that the long text
-    columns are taken once, not copied by each filter and by the sort."""
-    keep = ~screened["parcel_id"].astype(str).isin(applied)
+def unapplied(screened: pd.DataFrame, applications: pd.DataFrame | None) -> pd.Series:
+    """Per screened plot: whether no application is on it (by 宗地代码), the plots that stand as
+    摸排候选 in the packet and get a candidate 初审表 — one plot, one row, one form: a plot with
+    an application is reviewed, and its form written, as the application's
+    (:func:`packet_frame`, :func:`landgov.run.far` ``_write_forms``)."""
+    if applications is None or not len(applications) or "parcel_id" not in applications:
+        return pd.Series(True, index=screened.index)
+    applied = set(applications["parcel_id"].dropna().astype(str))
+    return ~screened["parcel_id"].astype(str).isin(applied)
+
+
+def _candidate_order(screened: pd.DataFrame, alone: pd.Series, candidates_only: bool) -> np.ndarray:
+    """Positions of the screened plots the packet lists (``alone``: no application on them,
+    :func:`unapplied`), in its order (by 镇街 in 行政区划代码 order,
+    :func:`~landgov.core.townnames.township_order`, then the largest headroom first): worked
+    out on the few columns it reads, so that the long text columns are taken once, not copied
+    by each filter and by the sort."""
+    keep = alone.copy()
     if candidates_only:
         keep &= screened["zengrong"].ne(Eligibility.INELIGIBLE.value)
     positions = np.flatnonzero(keep.to_numpy())

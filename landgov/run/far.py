@@ -90,7 +90,7 @@ from landgov.reports.chushen import PRECHECK_DIR, write_forms
 from landgov.reports.excel import SheetSpec, write_sheets
 from landgov.reports.handout import basis_spec
 from landgov.reports.labels import LABELS
-from landgov.reports.packet import packet_frame, packet_sheet
+from landgov.reports.packet import packet_frame, packet_sheet, unapplied
 from landgov.reports.printlist import page_note
 from landgov.run.files import (
     RunInputs,
@@ -261,8 +261,10 @@ def _write_forms(
         )
     if mode in {"all", "candidates"}:
         only = (Eligibility.ELIGIBLE.value, Eligibility.UNKNOWN.value)
+        # one plot, one form: a plot with an application has the application's form, and the
+        # 增容审查 sheet lists it as the application (packet_frame's rule)
         written += write_forms(
-            screened,
+            screened[unapplied(screened, apps)],
             folder / "摸排候选",
             township=township,
             only=only,
@@ -312,8 +314,9 @@ def run_far(
         Date the one-year record window and the catalogue edition are judged at (default today).
     forms
         Which 初审表 to write: ``applications`` (default), ``candidates`` (every screened plot
-        that is not 不可申报; combine with ``township`` for one township's batch), ``all`` or
-        ``none``.
+        that is not 不可申报 and has no application, the 摸排候选 rows of sheet 增容审查; combine
+        with ``township`` for one township's batch), ``all`` or ``none``. One plot has one
+        form: a plot with an application has the application's only.
     township
         Write forms for this township only (batch mode). A short name stands for the one full
         name of the parcels' 镇街 with that short form (「斗门」 → 「斗门街道」,

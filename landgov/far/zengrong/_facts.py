@@ -14,7 +14,7 @@ import pandas as pd
 
 from landgov.core.collect import NO_LINK, PLOT_TAX, render_text
 from landgov.core.missing import is_missing
-from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections
+from landgov.core.overlay import DemolitionRule, demolition_overlay, intersections, zone_cover
 from landgov.core.planning import (
     PROJECT_OTHER,
     control_line_answer,
@@ -93,6 +93,9 @@ def _overlay_facts(
     out["demolition_old_plans"] = ""
     out["demolition_undated_plans"] = ""
     out["special_zone"] = ""
+    out["special_zone_partial"] = ""
+    out["special_zone_area_m2"] = 0.0
+    out["special_zone_share"] = 0.0
     out["unnamed_zone"] = False
     out["demolition_share"] = 0.0
     out["in_demolition_plan"] = False
@@ -109,7 +112,8 @@ def _overlay_facts(
         out["in_demolition_plan"] = found["inside"]
     if special_zones is not None and len(special_zones) and "zone_name" in special_zones:
         names = tuple(profile.value("zengrong.special_zones"))
-        out["special_zone"], out["unnamed_zone"] = _zone_facts(parcels, special_zones, names, tol)
+        found = _zone_facts(parcels, special_zones, names, tol)
+        out[list(found.columns)] = found
     return out
 
 
@@ -186,23 +190,59 @@ def _control_line_facts(
 
 def _zone_facts(
     parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, names: tuple[str, ...], tol: float
-) -> tuple[pd.Series, pd.Series]:
-    """Per parcel: the configured zones it lies in (the layer's names), and whether it touches a
-    zone without a name. 「马海」 is shown 「马海（即马海片区）」: the policy's name is said too."""
+) -> pd.DataFrame:
+    """Per parcel: the configured zones it lies in (the layer's names), those it lies partly in
+    with the area and share of the overlap, and whether it touches a zone without a name.
+    「马海」 is shown 「马海（即马海片区）」: the policy's name is said too.
+
+    A plot lies in a zone when no more than the edge tolerance of it is outside the zone's
+    pieces taken together, and partly in it when more than the tolerance is on either side
+    (:func:`landgov.core.overlay.zone_cover`): no share threshold decides.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``parcels``: ``special_zone`` (in whole), ``special_zone_partial`` (partly),
+        ``special_zone_area_m2`` and ``special_zone_share`` (of the partial overlaps) and
+        ``unnamed_zone``.
+    """
     label = zones["zone_name"].map(lambda z: "" if is_missing(z) else str(z).strip())
     zone = [zone_for_name(t, names) for t in label]  # a list: a Series would make None NaN
     pairs = zip(zone, label, strict=True)
     shown = [t if z is None or z in t else f"{t}（即{z}）" for z, t in pairs]
-    named = zones.assign(zone_shown=shown)[[z is not None for z in zone]]
-    inside = pd.Series("", index=parcels.index)
-    if len(named):
-        inside = _overlap_names(parcels, named, "zone_shown", tol=tol)
-    unnamed = pd.Series(False, index=parcels.index)
+    keys = pd.Series(zone, index=zones.index, dtype=object)
+    named = zones.assign(zone_shown=shown)[keys.notna().to_numpy()]
+    out = pd.DataFrame(
+        {
+            "special_zone": "",
+            "special_zone_partial": "",
+            "special_zone_area_m2": 0.0,
+            "special_zone_share": 0.0,
+            "unnamed_zone": False,
+        },
+        index=parcels.index,
+    )
+    for key in dict.fromkeys(keys.dropna()):  # each configured zone, its pieces together
+        pieces = named[keys[named.index].eq(key).to_numpy()]
+        told = _overlap_names(parcels, pieces, "zone_shown", tol=tol).replace("", key)
+        cover = zone_cover(parcels, pieces, min_area_m2=tol)
+        whole = cover["whole"]
+        part = cover["area_m2"].gt(0) & ~whole
+        out["special_zone"] = _and(out["special_zone"], told.where(whole, ""))
+        out["special_zone_partial"] = _and(out["special_zone_partial"], told.where(part, ""))
+        out["special_zone_area_m2"] += cover["area_m2"].where(part, 0.0)
+        out["special_zone_share"] += cover["share"].where(part, 0.0)
     blank = label.eq("")
     if blank.any():
         touched = intersections(parcels, zones[blank], min_area_m2=tol)["parcel"]
-        unnamed = pd.Series(parcels.index.isin(pd.unique(touched)), index=parcels.index)
-    return inside, unnamed
+        out["unnamed_zone"] = parcels.index.isin(pd.unique(touched))
+    return out
+
+
+def _and(first: pd.Series, then: pd.Series) -> pd.Series:
+    """Two columns of names joined by 「；」 where both have one."""
+    both = first.ne("") & then.ne("")
+    return first + then.where(~both, "；" + then)
 
 
 def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -101,7 +101,16 @@ FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "scope.zone": (
         "overlay",
-        (PARCEL_GIVEN, "zones_given", "zone_names_given", "special_zone", "unnamed_zone"),
+        (
+            PARCEL_GIVEN,
+            "zones_given",
+            "zone_names_given",
+            "special_zone",
+            "special_zone_partial",
+            "special_zone_area_m2",
+            "special_zone_share",
+            "unnamed_zone",
+        ),
     ),
     "scope.period": ("parcel", ()),
     "cond1.demolition": (

@@ -18,7 +18,7 @@ from landgov.core.dates import (
     unread_words,
 )
 from landgov.core.missing import format_number, is_missing
-from landgov.core.overlay import judge_share
+from landgov.core.overlay import judge_share, overlap_words
 from landgov.core.planning import NO_CONTROL_LINE_FIELD, NO_CONTROL_LINE_LAYER
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.ratio import (
@@ -314,12 +314,52 @@ def _scope_control_line(case: _Case, s: _Settings) -> Verdict:
 def _scope_zone(case: _Case, s: _Settings) -> Verdict:
     """Not in a zone with its own policy [七(二)]; without the zone layer: 待核实.
 
+    「马海片区企业存量工业用地」: a plot in the zone whole (no more than the edge tolerance of it
+    outside) is 不符合; a plot partly in it is 待核实 — the overlap's area and share said, the
+    区自然资源和规划分局 to confirm whether the land belongs to the zone (no share threshold:
+    the opinion sets none, and an example one must not decide); an overlap within the edge
+    tolerance is none (:func:`landgov.core.overlay.zone_cover`).
+
     The verdict rests on ``special_zones`` (the zone names, official) and cites it; the overlap
     tolerance (``overlap_tolerance_m2``, a project default for edge slivers) is named in the
     reason where it could matter (no overlap found) but does not make the verdict unofficial.
     """
     cite = s.cite("special_zones")
     zones = "、".join(s.value("special_zones"))
+    if (lost := _zone_layer_gap(case, cite, zones)) is not None:
+        return lost
+    zone = case.overlay.get("special_zone") or ""
+    if zone:
+        reason = f"位于{zone}，该片区存量工业用地二次开发政策另行制定，不适用本意见"
+        return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
+    partial = case.overlay.get("special_zone_partial") or ""
+    if partial:
+        area = float(case.overlay.get("special_zone_area_m2") or 0.0)
+        share = float(case.overlay.get("special_zone_share") or 0.0)
+        reason = (
+            f"与{partial}部分重叠（{overlap_words(area, share)}），"
+            f"须核实该企业存量工业用地是否属于{zones}"
+        )
+        values = {
+            "特殊片区": partial,
+            "重叠面积_m2": round(area, 2),
+            "重叠面积占比": round(share, 4),
+        }
+        missing = (
+            f"区自然资源和规划分局确认：部分位于{zones}的宗地是否属于该片区企业存量工业用地",
+        )
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, values=values, missing=missing)
+    if case.overlay.get("unnamed_zone"):
+        reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
+        missing = (field_item("special_zones", "重叠片区的名称"),)
+        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
+    tol = s.profile["overlay.overlap_tolerance_m2"]
+    reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
+    return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
+
+
+def _zone_layer_gap(case: _Case, cite: Citation, zones: str) -> Verdict | None:
+    """待核实 where the plot, the zone layer or its names are missing; ``None`` otherwise."""
     if (lost := _not_found(case, "scope.zone", "特殊片区图层", cite)) is not None:
         return lost
     if not case.overlay.get("zones_given"):
@@ -329,17 +369,7 @@ def _scope_zone(case: _Case, s: _Settings) -> Verdict:
         reason = f"特殊片区图层无片区名称字段，无法判断是否位于{zones}"
         missing = (field_item("special_zones", "图层中片区名称字段"),)
         return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
-    zone = case.overlay.get("special_zone") or ""
-    if zone:
-        reason = f"位于{zone}，该片区存量工业用地二次开发政策另行制定，不适用本意见"
-        return _v("scope.zone", Status.FAIL, reason, cite, values={"特殊片区": zone})
-    if case.overlay.get("unnamed_zone"):
-        reason = "与特殊片区图层中未填名称的片区重叠，无法判断是否位于" + zones
-        missing = (field_item("special_zones", "重叠片区的名称"),)
-        return _v("scope.zone", Status.UNKNOWN, reason, cite, missing=missing)
-    tol = s.profile["overlay.overlap_tolerance_m2"]
-    reason = f"不在{zones}（重叠不超过 {tol.value:g} 平方米视为边界误差，项目默认）"
-    return _v("scope.zone", Status.PASS, reason, cite, values={"边界容差_m2": tol.value})
+    return None
 
 
 def _scope_period(case: _Case, s: _Settings) -> Verdict:
@@ -388,6 +418,10 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
 # Cap [二]
 
 
+#: Said where a ratio shown as the cap itself stands apart from it by the floor areas alone.
+_BY_AREAS = "按建筑面积精确到 0.01 平方米比较"
+
+
 def _cap(case: _Case, s: _Settings) -> Verdict:
     cap = float(s.value("far_cap"))
     cite = s.cite("far_cap")
@@ -429,7 +463,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         # 「上限可提高至 2.5」: 2.5 itself is allowed; compared on the floor areas (0.01 m²)
         over = float(beyond_ratio(case.after.get("floor_area_after_m2"), land, cap))
         ok = over <= 0
-        seen = shown(after, cap, trim=False, differs=over != 0)
+        seen = shown(after, cap, trim=False, beyond=over)
         reason = f"实施后容积率 {seen}{' ≤ ' if ok else ' > '}上限 {cap:g}"
         if not ok:
             reason += f"（超出上限建筑面积 {format_number(over, thousands=True)} 平方米）"
@@ -444,8 +478,10 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
     ok = not is_missing(room) and float(room) > 0
-    reason = f"现状容积率 {shown(far, cap, trim=False, differs=ok or None)}"
-    reason += f"{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    seen = shown(far, cap, trim=False, beyond=-float(room) if ok else None)
+    reason = f"现状容积率 {seen}{' < ' if ok else ' ≥ '}上限 {cap:g}"
+    if ok and seen == format_number(cap, trim=False):  # below only by the areas' rounding
+        reason += f"（{_BY_AREAS}，尚余 {format_number(room, thousands=True)} 平方米）"
     reason += "，有增容空间" if ok else "，无增容空间"
     verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
     return _on_estimate(case, s, verdict, added=None)
@@ -527,7 +563,7 @@ def _together(case: _Case, land: object, cap: float) -> str | None:
     names = "、".join(
         f"{aid}（新增 {format_number(a, thousands=True)} 平方米）" for aid, a in others
     )
-    seen = shown(total / float(land), cap, trim=False, differs=True)
+    seen = shown(total / float(land), cap, trim=False, beyond=over)
     return (
         f"；但同一宗地另有增容申请 {names}，合计实施后容积率 {seen} > 上限 {cap:g}"
         f"（超出 {format_number(over, thousands=True)} 平方米），不能同时按申请增容；"
@@ -623,7 +659,7 @@ def _parted(
         return None
     ratio = floor / land
     what = "实施后容积率" if added is not None else "现状容积率"
-    seen = shown(ratio, cap, trim=False, differs=over != 0)
+    seen = shown(ratio, cap, trim=False, beyond=over)
     sign = ("≤" if other_ok else ">") if added is not None else ("<" if other_ok else "≥")
     values[f"{what}（{label}）"] = round(ratio, 3)
     return f"{what} {seen} {sign} 上限 {cap:g}"

@@ -206,12 +206,12 @@ def test_idle_on_a_floor_area_of_0_alone_says_the_0_may_be_a_blank(
     idle = check_idle(_as_run_reads(parcels, far), profile=yuecheng, as_of=AS_OF).iloc[0]
     assert idle.status is U and "recoverable" not in idle.values
     assert "未动工仅有建筑面积 0（登记建筑面积）一项依据" in idle.reason, idle.reason
-    assert "空白也写为 0" in idle.reason and "现场核查是否已动工" in idle.reason
+    assert "常把空白写为 0" in idle.reason and "现场核查是否已动工" in idle.reason
     assert idle.missing == ("建筑图层 buildings（覆盖该宗地，或现场核查是否已动工）",)
     # the same plot with a raster that shows it bare: the raster says it, no such words
     covered = _as_run_reads(parcels, far).assign(built_cover=[0.0])
     again = check_idle(covered, profile=yuecheng, as_of=AS_OF).iloc[0]
-    assert again.status is F and "空白也写为 0" not in again.reason
+    assert again.status is F and "常把空白写为 0" not in again.reason
 
 
 def _energy_workbook(path: Path, energy: list[object], power: list[object]) -> Path:

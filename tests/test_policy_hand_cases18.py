@@ -72,7 +72,7 @@ def test_idle_on_a_zero_floor_area_alone_is_to_verify_and_r1_with_it(shangyu):
     assert idle.status is U, idle.reason
     assert "recoverable" not in idle.values and "idle_years" not in idle.values
     assert idle.missing == (UNBUILT_EVIDENCE,)
-    assert "空白也写为 0" in idle.reason
+    assert "常把空白写为 0" in idle.reason
     row = got.parcels.iloc[0]
     assert (row["path"], row["path_rule"], row["path_status"]) == ("整治提升", "R4", "待核实")
     assert "规则 R1「关停退出」无法判定" in row["reasons"]
@@ -370,6 +370,6 @@ def test_under_used_on_a_zero_floor_area_alone_is_to_verify_not_unbuilt(shangyu)
     zero_alone, bare = got.checks["under_used"]
     assert zero_alone.status is U, zero_alone.reason
     assert zero_alone.missing == (UNBUILT_EVIDENCE,)
-    assert "空白也写为 0" in zero_alone.reason
+    assert "常把空白写为 0" in zero_alone.reason
     assert _ITEM in render_text(got.parcels["missing"].iloc[0])
     assert bare.status is P and "尚未建成" in bare.reason

@@ -64,6 +64,7 @@ from landgov.verdict import Citation
 
 __all__ = [
     "AREA_DIGITS",
+    "BLANK_AS_ZERO",
     "BUILDINGS_COVER",
     "BY_LOCATION",
     "ESTIMATE_MARK",
@@ -424,10 +425,16 @@ def _from_buildings(
 #: 容积率 of 0 was not used (:func:`zero_set_aside`), ``None`` where none was set aside.
 ZERO_SET_ASIDE = "zero_set_aside"
 
+#: Why a 0 in a numeric field may be a blank, whatever the format read (a GeoPackage or a
+#: table is often converted from a Shapefile): the one wording every stage uses.
+BLANK_AS_ZERO = (
+    "0 可能是空白：Shapefile（.dbf）的数值字段不能存空值，ArcGIS 等软件导出（及由其转换的"
+    "GeoPackage、表格）常把空白写为 0"
+)
 #: Why a recorded 0 may be a blank: the one wording of :func:`zero_set_aside`.
 _ZERO_BLANK = (
-    "Shapefile（.dbf）的数值字段不能存空值，ArcGIS 等软件把空白写为 0，此 0 应为空白，"
-    "不作为建筑面积使用（按缺失处理）；请核实该宗地的建筑面积并在源数据中填写"
+    f"{BLANK_AS_ZERO}，此 0 应为空白，不作为建筑面积使用（按缺失处理）；"
+    "请核实该宗地的建筑面积并在源数据中填写"
 )
 
 

@@ -17,6 +17,7 @@ from landgov.core.missing import format_number, is_missing, numeric_column, pres
 from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.far.industry import industry_item, national_floor, to_gb2002_division
 from landgov.far.ratio import (
+    BLANK_AS_ZERO,
     RECORDED_FLOOR,
     RECORDS_FLOOR,
     UNBUILT_EVIDENCE,
@@ -247,8 +248,7 @@ def _zero_words(parcels: pd.DataFrame) -> pd.Series:
         if where not in words:
             words[where] = (
                 f"未动工仅有建筑面积 0（{where}）一项依据，无覆盖该宗地的建筑图层或高度栅格"
-                "佐证；Shapefile（.dbf）的数值字段不能存空值，空白也写为 0，不能据此认定闲置，"
-                "请提供建筑图层或现场核查是否已动工"
+                f"佐证；{BLANK_AS_ZERO}，不能据此认定闲置，请提供建筑图层或现场核查是否已动工"
             )
         out.append(words[where])
     return pd.Series(out, index=parcels.index, dtype=object)
@@ -704,7 +704,7 @@ def _zero_alone_verdict(origin: str) -> Verdict:
     (符合): 待核实, naming :data:`~landgov.far.ratio.UNBUILT_EVIDENCE`, as 供而未用 does."""
     reason = (
         f"容积率 0（{origin}），无竣工日期：是否已建成不明——建筑面积 0 仅一项依据，无覆盖该宗地的"
-        "建筑图层佐证；Shapefile（.dbf）的数值字段不能存空值，空白也写为 0，无法判定是否属用而未尽"
+        f"建筑图层佐证；{BLANK_AS_ZERO}，无法判定是否属用而未尽"
         "（已建成而利用不足；尚未建成的按供而未用判定）"
     )
     values = {"far": 0.0, "floor": None, "division": None}

@@ -52,6 +52,7 @@ from landgov.far.industry import (
     to_gb2002_division,
 )
 from landgov.far.ratio import (
+    BLANK_AS_ZERO,
     BUILDINGS_COVER,
     UNBUILT_EVIDENCE,
     ZERO_SET_ASIDE,
@@ -556,8 +557,8 @@ def _zero_alone(case: _Case) -> str | None:
         return None
     _, source, _ = floor_reading(case.far)
     return (
-        f"宗地建筑面积为 0（{source}），无覆盖该宗地的建筑图层佐证；Shapefile（.dbf）的数值字段"
-        "不能存空值，空白也写为 0，不能据此认定尚未建成"
+        f"宗地建筑面积为 0（{source}），无覆盖该宗地的建筑图层佐证；{BLANK_AS_ZERO}，"
+        "不能据此认定尚未建成"
     )
 
 

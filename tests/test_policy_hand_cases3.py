@@ -106,7 +106,7 @@ def test_major_safety_violation_closes_only_with_grade_d(shangyu):
     #   乙 重大 安全, grade C  → R1 false → R4 整治提升 (R3 needs 低效)
     #   丙 较大 安全, grade D  → 较大 < 重大 → R4 整治提升
     #   丁 重大 安全, grade blank → R1 cannot be decided → path 整治提升 but 待核实, naming grade
-    parcels = plots(4, grade=["D", "C", "D", None])
+    parcels = plots(4, grade=["D", "C", "D", None], grade_source=["平台"] * 3 + [None])
     ents = _firms(4, tax_wan=210.0)
     records = pd.DataFrame(
         {
@@ -123,7 +123,9 @@ def test_major_safety_violation_closes_only_with_grade_d(shangyu):
     assert got["path"].tolist() == ["关停退出", "整治提升", "整治提升", "整治提升"]
     assert got["path_status"].tolist() == ["符合", "符合", "符合", "待核实"]
     assert "重大安全违法违规记录" in got["reasons"].iloc[0]
-    assert "亩均综合评价等级为D类" in got["reasons"].iloc[0]
+    # the grade is said with where it comes from: the platform's grade here
+    said = "亩均综合评价等级为D类（等级来源：亩均论英雄平台，企业表「评价等级」列）"
+    assert said in got["reasons"].iloc[0]
     assert "grade" in got["missing"].iloc[3]
 
 

@@ -470,7 +470,18 @@ def _eval_grade(atom: _Atom, facts: _Facts) -> _Outcome:
             return _Outcome(None, missing=(EXAMPLE_SCOPE,))
         return _Outcome(None, missing=("宗地字段 grade（亩均评价等级）",))
     hit = str(grade).strip().upper() == atom.value
-    return _Outcome(hit, ((f"亩均综合评价等级为{atom.value}类", None),) if hit else ())
+    if not hit:
+        return _Outcome(False)
+    source = _GRADE_SOURCES.get(str(facts.row.get("grade_source") or "").strip(), "")
+    return _Outcome(True, ((f"亩均综合评价等级为{atom.value}类{source}", None),))
+
+
+#: Where the grade a path rule reads comes from (``grade_source``,
+#: :class:`landgov.efficiency.GradeSource`), as its reason line says it.
+_GRADE_SOURCES = {
+    "平台": "（等级来源：亩均论英雄平台，企业表「评价等级」列）",
+    "计算": "（等级来源：按企业表数据计算，评分规则见工作表「策略参数」grading 各项）",
+}
 
 
 def _eval_violation(atom: _Atom, facts: _Facts) -> _Outcome:
@@ -805,6 +816,7 @@ def decide_paths(
         c
         for c in (
             "grade",
+            "grade_source",
             OUT_OF_SCOPE,
             "area_mu",
             "block_id",

@@ -63,6 +63,7 @@ _PERSONAL_COLUMNS = frozenset(
         "holder",
         "enterprise_names",
         "usccs",
+        "unjoined_usccs",
         "enterprise_detail",
         "enterprise_name",
         "name",

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -264,26 +263,14 @@ def _enterprise_townships(
     return town.where(town.notna(), UNKNOWN_TOWNSHIP)
 
 
-def _parcel_townships(parcels: pd.DataFrame, boundaries: gpd.GeoDataFrame | None) -> pd.Series:
-    """镇街 of each plot: its ``township``, else the boundary holding its representative point."""
+def _parcel_townships(parcels: pd.DataFrame) -> pd.Series:
+    """镇街 of each plot: its ``township`` as decided once for the run
+    (:func:`landgov.core.township.place_parcels`), else 镇街不明."""
     town = (
         present_column(parcels["township"])  # 「—」 is no 镇街, as in screening.approved
         if "township" in parcels.columns
         else pd.Series(None, index=parcels.index, dtype="object")
     )
-    gaps = town.isna()
-    if (
-        boundaries is not None
-        and gaps.any()
-        and isinstance(parcels, gpd.GeoDataFrame)
-        and "township" in boundaries.columns
-    ):
-        bounds = boundaries.to_crs(parcels.crs) if boundaries.crs and parcels.crs else boundaries
-        points = parcels.loc[gaps].geometry.representative_point()
-        left, right = bounds.sindex.query(points.values, predicate="within")
-        names = bounds["township"].to_numpy(dtype=object)
-        found = pd.Series(names[right], index=points.index[left]).groupby(level=0).first()
-        town = town.fillna(found)
     return town.where(town.notna(), UNKNOWN_TOWNSHIP)
 
 
@@ -395,7 +382,6 @@ def summarise(
     *,
     enterprises: pd.DataFrame,
     pairs: pd.DataFrame | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
     profile: Profile,
 ) -> pd.DataFrame:
     """Per-镇街 and district summary of the screening against the profile's targets.
@@ -404,7 +390,9 @@ def summarise(
     ----------
     parcels
         The 底数清单 from :func:`landgov.screening.screen` (``township``, ``area_mu``,
-        ``screening_status``, ``path``).
+        ``screening_status``, ``path``). Each plot counts in its ``township`` as the run
+        decided it (:func:`landgov.core.township.place_parcels`, which places a blank one by
+        the 镇街 boundaries); a plot without one counts under ``镇街不明``.
     enterprises
         Enterprises (``uscc``, ``above_scale``, ``tax_wan``, ``value_added_wan``, ``land_mu``,
         ``grade``, optional ``township``).
@@ -412,9 +400,6 @@ def summarise(
         Land–enterprise pairs, to place an enterprise without a ``township`` in the 镇街 of the
         plot it uses most (``area_used_m2`` or ``share``); without them the parcels' ``usccs``
         are used.
-    boundaries
-        镇街 boundary polygons (``township``), to place plots whose ``township`` is empty
-        (by a representative point). Plots still unplaced are counted under ``镇街不明``.
     profile
         Policy profile; section ``targets`` is read defensively.
 
@@ -426,7 +411,7 @@ def summarise(
         Target columns hold a number or ``无目标``; ``*_gap`` = target − now (万元/亩, positive
         = still below target); ``renewal_share`` = 治理清单 area / 盘活 target (district row).
     """
-    town = _parcel_townships(parcels, boundaries)
+    town = _parcel_townships(parcels)
     p_part = _parcel_part(parcels, town)
     located = parcels.assign(township=town) if "parcel_id" in parcels.columns else parcels
     e_part = _enterprise_part(enterprises, _enterprise_townships(enterprises, located, pairs))

@@ -122,26 +122,3 @@ def test_without_pairs_enterprises_follow_their_plots(profile, screened, enterpr
     plots = screened.assign(usccs=["A", "C", "B", None, "D"])
     table = summarise(plots, enterprises=enterprises, profile=profile).set_index("township")
     assert table.loc["乙街道", "tax_per_mu_above_scale"] == pytest.approx(20.0)
-
-
-def test_boundaries_place_plots_without_township(profile, enterprises):
-    import geopandas as gpd
-    from shapely.geometry import box
-
-    plots = gpd.GeoDataFrame(
-        {"parcel_id": ["P1", "P2"], "township": [None, "甲镇"], "area_mu": [10.0, 20.0]},
-        geometry=[box(10, 10, 20, 20), box(110, 10, 120, 20)],
-        crs="EPSG:4549",
-    )
-    bounds = gpd.GeoDataFrame(
-        {"township": ["乙街道", "甲镇"]},
-        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
-        crs="EPSG:4549",
-    )
-    table = summarise(plots, enterprises=enterprises, boundaries=bounds, profile=profile)
-    rows = table.set_index("township")
-    assert rows.loc["乙街道", "n_parcels"] == 1
-    assert rows.loc["乙街道", "area_mu"] == pytest.approx(10.0)
-    # every plot is placed; only enterprise D (no township, no plot given) stays unplaced
-    assert rows.loc["镇街不明", "n_parcels"] == 0
-    assert rows.loc["镇街不明", "n_above_scale"] == 1

@@ -66,6 +66,7 @@ def test_short_township_names_join_their_one_full_name_and_never_two_townships()
     assert said[["source", "row", "value", "severity"]].values.tolist() == [
         ["宗地.shp", 2, "斗门", "提示"],
         ["宗地.shp", 4, "陶堰", "警告"],
+        ["宗地.shp", 5, "孙端街道", "警告"],  # D lies in 陶堰街道's square (core.township)
         ["企业.xlsx", 3, "马山", "提示"],
     ]
     assert "「陶堰街道」" in said["problem"].iat[1] and "「陶堰镇」" in said["problem"].iat[1]

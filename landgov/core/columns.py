@@ -228,6 +228,7 @@ _COMPUTED: tuple[Column, ...] = (
     _col("far_minimum", "容积率（最低值口径）", "ratio"),
     _col("tax_land_mu", "亩均税收计算用地（亩）", "area", "亩"),
     _col("far_source", "容积率来源", "text"),
+    _col("township_note", "镇街说明", "text"),  # how the plot's 镇街 was decided (core.township)
     _col("zero_set_aside", "登记建筑面积/容积率为0未采用说明", "text"),
     _col("low_efficiency", "低效用地", "bool"),
     _col("idle_years", "闲置年数", "int", "年"),  # full years (screening._checks_land)

@@ -60,6 +60,7 @@ from landgov.core.columns import short_label
 from landgov.core.dates import SET_ASIDE_TAIL, set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
+from landgov.core.township import place_parcels
 from landgov.crs import datum_issue, datums_apart, transformer
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
@@ -587,7 +588,9 @@ def check_reads(
     Each result keeps its rows (``rows_in = rows_out + rejected`` still holds); its ``data``
     has implausible values set to missing and its ``problems`` gain the new rows. 镇街 names
     written short in one file and long in another are read as one
-    (:func:`landgov.core.townnames.unify_townships`). The as-of
+    (:func:`landgov.core.townnames.unify_townships`), and each plot's 镇街 is decided once
+    (:func:`landgov.core.township.place_parcels`: a blank one by the 镇街 boundary layer, said).
+    The as-of
     warnings are added to the first file's problems and returned as console lines.
     ``sources`` maps each role to the file name written in problem rows (default: the reader's
     ``meta["path"]``, else the role).
@@ -608,7 +611,8 @@ def check_reads(
         problems = pd.concat(frames, ignore_index=True) if frames else res.problems
         out[role] = dataclasses.replace(res, data=checked.data, problems=problems)
     lines = [f"警告：{text}" for text in as_of_problems["problem"]]
-    return PlausibleReads(unify_townships(out, sources=names), lines)
+    unified = unify_townships(out, sources=names)
+    return PlausibleReads(place_parcels(unified, sources=names), lines)
 
 
 def _usable_bounds(frame: pd.DataFrame) -> np.ndarray | None:

@@ -103,9 +103,9 @@ PARQUET_TOWNSHIPS = "landgov_townships.parquet"
 XLSX_TIMING = "其中：写出 Excel"
 
 PARCEL_COLUMNS = [
-    "parcel_id", "township", "holder", "land_use", "right_type", "area_m2", "area_mu",
-    "area_declared_m2", "floor_area_m2", "far_declared", "far_minimum", "far_source", "supply_date",
-    "contract_start_date",
+    "parcel_id", "township", "township_note", "holder", "land_use", "right_type", "area_m2",
+    "area_mu", "area_declared_m2", "floor_area_m2", "far_declared", "far_minimum", "far_source",
+    "supply_date", "contract_start_date",
     "start_date", "completion_date", "enterprise_names", "usccs", "n_enterprises", "main_uscc",
     "tax_wan", "value_added_wan", "tax_per_mu", "value_added_per_mu", "grade",
     "grade_out_of_scope", "low_efficiency", "outside_focus", "two_high_review", "idle_years",
@@ -834,9 +834,9 @@ def _township_summary(
     from landgov.summary import summarise
 
     bounds = None if townships is None else townships.data
-    table = summarise(
-        result.parcels, enterprises=enterprises, pairs=pairs, boundaries=bounds, profile=prof
-    )
+    # the plots' 镇街 were decided once after reading (core.township); the boundaries only
+    # draw the rows here
+    table = summarise(result.parcels, enterprises=enterprises, pairs=pairs, profile=prof)
     table = add_to_summary(table, approved)  # 批而未供 columns, 「未提供」 without the layer
     if bounds is None or not len(bounds):
         return table

@@ -302,9 +302,12 @@ def test_grading_within_industry_groups(profiles: Profiles) -> None:
 X0, Y0 = 555_000.0, 3_320_000.0
 
 
-def _linked(profile: Profile) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def _linked(
+    profile: Profile, *, tenants: dict | None = None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     # P1 100 m × 100 m = 15 亩 held by 甲 (规上, X's data); 乙 rents 2000 m² (3 亩) and 丙 the
-    # rest shared with 甲: 4000 m² (6 亩) each. P2 (50 m × 50 m) has nobody.
+    # rest shared with 甲: 4000 m² (6 亩) each. P2 (50 m × 50 m) has nobody. ``tenants``: more
+    # cells of both tenants (规下: tax and power only).
     parcels = gpd.GeoDataFrame(
         {"parcel_id": ["330602001001GB00001", "330602001001GB00002"]},
         geometry=[box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 200, Y0, X0 + 250, Y0 + 50)],
@@ -312,7 +315,8 @@ def _linked(profile: Profile) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         index=[21, 22],
     )
     parcels["area_m2"] = parcels.geometry.area
-    ents = frame(X | {"land_mu": 6.0}, small(2, 3.0, 30.0), small(3, 6.0, 12.0))
+    more = tenants or {}
+    ents = frame(X | {"land_mu": 6.0}, small(2, 3.0, 30.0, **more), small(3, 6.0, 12.0, **more))
     links = pd.DataFrame(
         {
             "parcel_id": ["330602001001GB00001"] * 3,
@@ -325,12 +329,28 @@ def _linked(profile: Profile) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     return res.parcels, res.enterprises
 
 
+#: What the 规下 tenants here do not give and a 规上 unit's indicators read.
+_ABOVE_ONLY = {"value_added_wan", "energy_tce", "emissions_t", "employees", "rd_wan", "revenue_wan"}
+_ABOVE_FIGURES = {
+    "value_added_wan": 100.0,
+    "energy_tce": 20.0,
+    "emissions_t": 0.1,
+    "employees": 10.0,
+    "rd_wan": 2.0,
+    "revenue_wan": 200.0,
+}
+
+
 def test_merged_tenants_share_the_owner_grade(profiles: Profiles) -> None:
-    parcels, ents = _linked(profiles["merged"])
+    # the tenants give every figure the 规上 host's unit is scored on (as 甲 does)
+    parcels, ents = _linked(profiles["merged"], tenants=_ABOVE_FIGURES)
     res = grade_enterprises(ents, profile=profiles["merged"])
     data = res.data
-    # one unit: tax 120.485 + 30 + 12 = 162.485 on 4000 + 2000 + 4000 m² = 15 亩 → 10.832333
+    # one unit: tax 120.485 + 30 + 12 = 162.485 on 4000 + 2000 + 4000 m² = 15 亩 → 10.832333;
+    # value added 1361.6 + 100 + 100 = 1561.6 → 104.106667 万元/亩
     assert data["tax_per_mu"].tolist() == pytest.approx([162.485 / 15] * 3)
+    assert data["value_added_per_mu"].tolist() == pytest.approx([1561.6 / 15] * 3)
+    assert data["evaluated"].all()
     assert data["score"].nunique() == 1
     assert data["grade"].nunique() == 1
     assert "合并评价" in data.at[1, "evaluation_note"]
@@ -338,6 +358,23 @@ def test_merged_tenants_share_the_owner_grade(profiles: Profiles) -> None:
     assert list(grades.index) == [21, 22]
     assert grades[21] == data.at[0, "grade"]
     assert grades[22] is None
+
+
+def test_merged_unit_lacks_what_its_tenants_do_not_report(profiles: Profiles) -> None:
+    # 规下 tenants report no 工业增加值 (nor energy, emissions, staff, R&D, revenue): the 规上
+    # unit's sum of them is not known, never 甲's alone over the whole 15 亩 (1361.6 / 15 =
+    # 90.77). The unit is scored as a 规上 firm lacking them is (not evaluated), each tenant
+    # named.
+    _, ents = _linked(profiles["merged"])
+    res = grade_enterprises(ents, profile=profiles["merged"])
+    data = res.data
+    assert data["tax_per_mu"].tolist() == pytest.approx([162.485 / 15] * 3)  # all have tax
+    assert data["value_added_per_mu"].isna().all()
+    assert data["score"].isna().all() and data["grade_computed"].tolist() == [None] * 3
+    assert not data["evaluated"].any()
+    named = res.problems[res.problems["problem"].str.startswith("合并评价的一方缺少")]
+    assert [v.split("，")[0] for v in named["value"]] == [f"承租方 {uscc(2)}", f"承租方 {uscc(3)}"]
+    assert all(set(f.split("、")) == _ABOVE_ONLY for f in named["field"])
 
 
 def test_follow_owner_and_separate_list(profiles: Profiles) -> None:

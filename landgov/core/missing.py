@@ -36,6 +36,7 @@ __all__ = [
     "NO_TEXT",
     "REMARK",
     "YES_TEXT",
+    "complete_sums",
     "format_number",
     "is_missing",
     "lacking",
@@ -237,6 +238,33 @@ def numeric_column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
     return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
+def complete_sums(values: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
+    """Each group's column sums, missing where any member's value is missing.
+
+    A pandas sum skips NaN (``sum(min_count=1)`` only asks for one value): the total of the
+    known part would read as the whole, a lessor's blank 税收 as 0. A total of several parties
+    is a figure only when every party's is one; the caller names the missing parties.
+
+    Parameters
+    ----------
+    values
+        Numeric columns (float; a missing value is NaN, as :func:`numeric_column` reads it).
+    by
+        The group of each row, on ``values``' index (no missing key).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (in order of appearance), ``values``' columns.
+
+    >>> v = pd.DataFrame({"tax": [1.0, float("nan"), 2.0], "power": [1.0, 2.0, 3.0]})
+    >>> complete_sums(v, pd.Series(["a", "a", "b"])).to_dict("list")
+    {'tax': [nan, 2.0], 'power': [3.0, 3.0]}
+    """
+    gaps = values.isna().groupby(by, sort=False).any()
+    return values.groupby(by, sort=False).sum(min_count=1).mask(gaps)
 
 
 def format_number(

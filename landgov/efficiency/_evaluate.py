@@ -11,12 +11,20 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.compare import measured
-from landgov.core.missing import is_missing, missing_cells, present_column
+from landgov.core.missing import (
+    complete_sums,
+    is_missing,
+    missing_cells,
+    numeric_column,
+    present_column,
+)
 from landgov.core.problems import PROBLEM_COLUMNS, ProblemLog, Severity
 from landgov.core.vocab import scale_is_above
 from landgov.efficiency._grading import assign_grades, grade_groups
 from landgov.efficiency._indicators import (
     INDICATORS,
+    INPUT_LABELS,
+    LAND,
     _source_row,
     compute_indicators,
     reportable,
@@ -127,14 +135,16 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
             severity=Severity.WARNING,
             role="enterprises",
         )
-    units, member_unit = _units(frame, mode)
+    units, member_unit, gaps = _units(frame, mode)
     eligible, notes, scope = _eligibility(units, scoring, mode, profile=profile)
+    asked = reportable(units, profile=profile)
+    notes = notes + _partial_units(frame, member_unit, gaps, asked=asked, log=log)
     values = compute_indicators(
         units,
         log,
         land_column="land_mu",
         fallback=scoring.declared_land_fallback,
-        scope=reportable(units, profile=profile),
+        scope=asked,
     )
     units = pd.concat([units, values], axis=1)
     table = score_units(units, eligible=eligible, settings=scoring, log=log)
@@ -201,11 +211,15 @@ def _scale(enterprises: pd.DataFrame) -> pd.Series:
     return flag
 
 
-def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Series]:
-    """One row per evaluation unit (index = unit key) and each enterprise's unit key.
+def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """One row per evaluation unit (index = unit key), each enterprise's unit key, and where a
+    member of a unit of several lacks a summed figure (a boolean frame on ``frame``'s index,
+    one column per summed figure; no column when no unit has several members).
 
     A unit with several members (tenancy mode ``merged``) sums the members' totals and land and
-    takes its scale and industry from the host (the member whose USCC is the unit key).
+    takes its scale and industry from the host (the member whose USCC is the unit key). A sum
+    is a figure only when every member's is one (:func:`landgov.core.missing.complete_sums`):
+    a lessor's blank 税收 makes the unit's 税收 missing, never the tenant's alone.
     """
     key = frame["unit_key"]
     is_host = frame["uscc"].astype(object).eq(key) | ~key.duplicated(keep=False)
@@ -213,16 +227,83 @@ def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Ser
     missing = key[~key.isin(hosts.index)].drop_duplicates()
     extra = frame.loc[missing.index].set_index("unit_key", drop=False)
     units = pd.concat([hosts, extra])
+    gaps = pd.DataFrame(index=frame.index)
     if key.duplicated().any():  # several members (merged tenants): sum their totals
         cols = [c for c in _SUMMED if c in frame.columns]
-        numeric = frame[cols].apply(pd.to_numeric, errors="coerce")
-        sums = numeric.groupby(key).sum(min_count=1)
-        units[cols] = sums.reindex(units.index)
+        numeric = pd.DataFrame({c: numeric_column(frame, c) for c in cols}, index=frame.index)
+        units[cols] = complete_sums(numeric, key).reindex(units.index)
         units["is_tenant"] = False
         units["n_members"] = key.value_counts().reindex(units.index)
+        gaps = numeric.isna() & key.duplicated(keep=False).to_numpy()[:, None]
     units["unit_id"] = units["uscc"].astype(object).where(units["uscc"].notna(), units.index)
     units.index.name = None
-    return units, key
+    return units, key, gaps
+
+
+#: The summed figure each indicator's input is read from (the land: the linked 亩).
+_INPUT_COLUMN = {LAND: "land_mu"}
+
+
+def _partial_units(
+    frame: pd.DataFrame, key: pd.Series, gaps: pd.DataFrame, *, asked: pd.DataFrame, log: ProblemLog
+) -> pd.Series:
+    """The note of each unit (on ``asked``' index) naming its members that lack a figure its
+    indicators need, with one problem per such member: its row, the figures it lacks and the
+    partners it is evaluated with. The unit's sum of that figure is missing (:func:`_units`),
+    so its indicators are, and it is scored as a single firm lacking them is."""
+    notes = pd.Series("", index=asked.index, dtype=object)
+    if not gaps.any().any():
+        return notes
+    members = frame["uscc"].astype(object)
+    for idx in gaps.index[gaps.any(axis=1)]:
+        unit = key[idx]
+        needs = _needed_inputs(asked.loc[unit])
+        fields = [c for c in gaps.columns if gaps.at[idx, c] and c in needs]
+        if not fields:
+            continue
+        labels = "、".join(_input_label(c) for c in fields)
+        uses = "、".join(
+            i.label
+            for n, i in INDICATORS.items()
+            if asked.at[unit, n]
+            and {_input_of(i.numerator), _input_of(i.denominator)} & set(fields)
+        )
+        who = members[idx]
+        partners = "、".join(
+            f"{'出租方' if members[o] == unit else '承租方'} {members[o]}"
+            for o in key.index[key.eq(unit)]
+            if o != idx
+        )
+        side = "出租方" if who == unit else "承租方"
+        notes[unit] += f"合并评价的{side} {who} 缺少{labels}，合并后的{uses}记为空值；"
+        log.add(
+            f"合并评价的一方缺少{labels}：合并后的{uses}记为空值（不按其余各方之和计算），待核实",
+            row=_source_row(frame, idx),
+            field="、".join(fields),
+            value=f"{side} {who}，与 {partners} 合并评价",
+            action=f"补充该企业的{labels}后重新评价",
+            severity=Severity.WARNING,
+            role="enterprises",
+        )
+    return notes
+
+
+def _input_of(name: str) -> str:
+    return _INPUT_COLUMN.get(name, name)
+
+
+def _input_label(column: str) -> str:
+    return "用地面积" if column == "land_mu" else INPUT_LABELS[column]
+
+
+def _needed_inputs(asked: pd.Series) -> set[str]:
+    """The summed figures the indicators asked of a unit (a row of :func:`reportable`) read."""
+    return {
+        _input_of(c)
+        for n, i in INDICATORS.items()
+        if asked[n]
+        for c in (i.numerator, i.denominator)
+    }
 
 
 def _eligibility(

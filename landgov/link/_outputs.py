@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.distinct import isin_texts
+from landgov.core.missing import complete_sums
 from landgov.core.problems import ProblemLog, Severity
 from landgov.link._inputs import _prepare_enterprises, _row
 from landgov.link._main import _main_users
@@ -201,12 +202,8 @@ def _terms(pairs: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 def _allocate(pairs: pd.DataFrame, totals: pd.DataFrame) -> dict[str, pd.Series]:
     """``x_p = Σ_e share_pe · x_e``; NaN when any contributor lacks ``x`` (an enterprise not
     in ``totals`` lacks every ``x``)."""
-    contrib = _terms(pairs, totals)
-    contrib["parcel_index"] = pairs["parcel_index"].to_numpy()
-    by = contrib.groupby("parcel_index", sort=False)
-    sums = by.sum(min_count=1)
-    gaps = contrib.drop(columns="parcel_index").isna().groupby(contrib["parcel_index"]).any()
-    return {col: sums[col].mask(gaps[col]) for col in totals.columns}
+    sums = complete_sums(_terms(pairs, totals), pairs["parcel_index"])
+    return {col: sums[col] for col in totals.columns}
 
 
 def allocation_terms(

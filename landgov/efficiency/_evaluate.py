@@ -135,7 +135,7 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
             severity=Severity.WARNING,
             role="enterprises",
         )
-    units, member_unit, gaps = _units(frame, mode)
+    units, member_unit, gaps = _units(frame, mode, asked=reportable(frame, profile=profile))
     eligible, notes, scope = _eligibility(units, scoring, mode, profile=profile)
     asked = reportable(units, profile=profile)
     notes = notes + _partial_units(frame, member_unit, gaps, asked=asked, log=log)
@@ -211,7 +211,9 @@ def _scale(enterprises: pd.DataFrame) -> pd.Series:
     return flag
 
 
-def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+def _units(
+    frame: pd.DataFrame, mode: TenancyMode, *, asked: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """One row per evaluation unit (index = unit key), each enterprise's unit key, and where a
     member of a unit of several lacks a summed figure (a boolean frame on ``frame``'s index,
     one column per summed figure; no column when no unit has several members).
@@ -219,7 +221,10 @@ def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Ser
     A unit with several members (tenancy mode ``merged``) sums the members' totals and land and
     takes its scale and industry from the host (the member whose USCC is the unit key). A sum
     is a figure only when every member's is one (:func:`landgov.core.missing.complete_sums`):
-    a lessor's blank 税收 makes the unit's 税收 missing, never the tenant's alone.
+    a lessor's blank 税收 makes the unit's 税收 missing, never the tenant's alone. A figure a
+    member's own scale does not report (``asked``, :func:`reportable` of ``frame``: a 规下
+    tenant reports no 工业增加值, energy, emissions or R&D) is no gap: that member adds
+    nothing to the sum, as it adds nothing to any list of its own.
     """
     key = frame["unit_key"]
     is_host = frame["uscc"].astype(object).eq(key) | ~key.duplicated(keep=False)
@@ -231,6 +236,12 @@ def _units(frame: pd.DataFrame, mode: TenancyMode) -> tuple[pd.DataFrame, pd.Ser
     if key.duplicated().any():  # several members (merged tenants): sum their totals
         cols = [c for c in _SUMMED if c in frame.columns]
         numeric = pd.DataFrame({c: numeric_column(frame, c) for c in cols}, index=frame.index)
+        if asked is not None:  # a figure the member's scale does not report: adds nothing
+            for c in cols:
+                needs = asked[[n for n, i in INDICATORS.items() if c in _inputs(i)]]
+                unasked = ~needs.any(axis=1) if needs.shape[1] else None
+                if unasked is not None:
+                    numeric[c] = numeric[c].mask(numeric[c].isna() & unasked, 0.0)
         units[cols] = complete_sums(numeric, key).reindex(units.index)
         units["is_tenant"] = False
         units["n_members"] = key.value_counts().reindex(units.index)
@@ -286,6 +297,11 @@ def _partial_units(
             role="enterprises",
         )
     return notes
+
+
+def _inputs(indicator: Any) -> set[str]:
+    """The summed figures an indicator reads (its numerator and denominator)."""
+    return {_input_of(indicator.numerator), _input_of(indicator.denominator)}
 
 
 def _input_of(name: str) -> str:

@@ -205,11 +205,31 @@ def check_parcel_code(value: object) -> ParcelCodeCheck:
         return ParcelCodeCheck(ok=False, problem="宗地代码缺失")
     m = _PARCEL_RE.match(code)
     if m is None:
-        return ParcelCodeCheck(
-            ok=False,
-            problem=f"宗地代码应为 19 位（6 位县级代码+3+3+2 位特征码+5 位），实为 {len(code)} 位",
-        )
+        return ParcelCodeCheck(ok=False, problem=_code_shape_problem(code))
     return ParcelCodeCheck(True, *m.groups())
+
+
+#: The parts of a 宗地代码 by position: (start, end, what they should be, the test)
+_CODE_PARTS = (
+    (0, 12, "数字（6 位县级代码+3 位地籍区+3 位地籍子区）", str.isdigit),
+    (12, 14, " 2 位字母特征码（如 GB、JC）", lambda s: s.isascii() and s.isalpha()),
+    (14, 19, " 5 位数字宗地顺序号", str.isdigit),
+)
+
+
+def _code_shape_problem(code: str) -> str:
+    """Why ``code`` is no 宗地代码: its length when it is not 19 characters, else the first part
+    that is not what it should be (a 19-digit number has no 特征码).
+
+    >>> _code_shape_problem("3306020010010000001")
+    '宗地代码第 13–14 位应为 2 位字母特征码（如 GB、JC），实为「00」'
+    """
+    if len(code) != 19:
+        return f"宗地代码应为 19 位（6 位县级代码+3+3+2 位特征码+5 位），实为 {len(code)} 位"
+    for start, end, what, ok in _CODE_PARTS:
+        if not ok(code[start:end]):
+            return f"宗地代码第 {start + 1}–{end} 位应为{what}，实为「{code[start:end]}」"
+    return "宗地代码格式不符（6 位县级代码+3+3+2 位特征码+5 位）"
 
 
 #: A 行政区代码 (统计用区划代码): 县级 6 digits, 乡级 9, 村级 12.

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from landgov.ids import admin_county, check_parcel_code, county_label, normalize
 from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
+from landgov.io._dbfraw import DbfScan, column_fields, scan_dbf
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
 from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
 from landgov.io._layercheck import (
@@ -61,7 +64,9 @@ from landgov.io._shprings import stray_holes
 from landgov.io.encoding import EncodingDecision, codec_label, detect_dbf_encoding
 from landgov.io.fields import (
     PARCEL_FIELDS,
+    ColumnMatch,
     FieldSpec,
+    Kind,
     alias_hint,
     cut_name_aliases,
     map_columns,
@@ -678,6 +683,185 @@ def _record_positions(path: Path, layer: str | None, n_rows: int) -> np.ndarray:
     return fids if len(fids) == n_rows else np.arange(n_rows)
 
 
+@dataclass(frozen=True)
+class _RawDbf:
+    """A Shapefile's .dbf as its bytes say (:func:`landgov.io._dbfraw.scan_dbf`), tied to the
+    rows GDAL read: ``kept`` is the record index of each row read, ``fields`` the .dbf field
+    of each column read (``{column: field index}``)."""
+
+    scan: DbfScan
+    kept: np.ndarray
+    fields: dict[str, int]
+
+    def column(self, index: int) -> str | None:
+        return next((c for c, i in self.fields.items() if i == index), None)
+
+
+def _raw_dbf(
+    path: Path, raw: gpd.GeoDataFrame, meta: Mapping[str, Any], enc: EncodingDecision
+) -> tuple[_RawDbf | None, np.ndarray]:
+    """The raw scan of a Shapefile's .dbf when it agrees with what GDAL read (the records not
+    flagged deleted are the rows read, in order, and GDAL's FIDs say the same), and the row
+    number (1-based) of each row read: its record in the .dbf, as ArcGIS and QGIS count them.
+    ``None`` for another format, or a .dbf that does not add up; the rows are then numbered
+    as read."""
+    as_read = np.arange(1, len(raw) + 1)
+    dbf = sidecar(path, ".dbf") if path.suffix.lower() == ".shp" else None
+    scan = None if dbf is None else scan_dbf(dbf)
+    if scan is None:
+        return None, as_read
+    kept = np.flatnonzero(~scan.deleted)
+    if len(kept) != len(raw):
+        return None, as_read
+    if len(kept) < scan.n_records:  # GDAL skipped the deleted ones: its FIDs must agree
+        fids = _record_positions(path, meta.get("layer"), len(raw))
+        if not np.array_equal(fids, kept):
+            return None, as_read
+    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+    fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
+    return _RawDbf(scan, kept, fields), kept + 1
+
+
+def _converted(
+    frame: pd.DataFrame,
+    matches: Mapping[str, ColumnMatch],
+    dbf: _RawDbf | None,
+    *,
+    enc: EncodingDecision,
+    log: ProblemLog,
+    rows: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`~landgov.io._convert.convert_columns` of the columns read, with what the .dbf's
+    bytes add (``dbf``): long codes stored as numbers read exactly (:func:`_exact_codes`),
+    overflowed cells said (:func:`_log_overflow`); and the rows of the records flagged deleted
+    (:func:`_deleted_rows`, empty without ``dbf``)."""
+    if dbf is not None:
+        frame = _exact_codes(frame, dbf, matches, log)
+    data = convert_columns(frame, matches, log=log, rows=rows)
+    deleted = _deleted_rows(dbf, matches, enc, log, start=len(frame))
+    if dbf is not None:
+        _log_overflow(dbf, matches, enc, log)
+    return data, deleted
+
+
+#: a number of more significant digits than a double keeps (GDAL reads N(19,0) as one)
+_EXACT_DIGITS = 15
+_WHOLE = re.compile(rb"^-?(\d+)(?:\.0*)?$")
+
+
+def _exact_codes(
+    frame: pd.DataFrame, dbf: _RawDbf, matches: Mapping[str, ColumnMatch], log: ProblemLog
+) -> pd.DataFrame:
+    """``frame`` with a code or text field the .dbf stores as a number too wide for a double
+    (N(19,0): a 19-digit 宗地代码) read from the .dbf's text, every digit kept, and one 提示 per
+    such field; other cells of the field stay as GDAL read them."""
+    out = frame
+    for match in matches.values():
+        index = dbf.fields.get(match.source)
+        if match.field.kind not in (Kind.CODE, Kind.TEXT) or index is None:
+            continue
+        spec = dbf.scan.fields[index]
+        if not spec.numeric or spec.length <= _EXACT_DIGITS:
+            continue
+        if not pd.api.types.is_numeric_dtype(frame[match.source].dtype):
+            continue
+        texts = dbf.scan.texts(index, dbf.kept)
+        if texts is None:
+            continue
+        values = frame[match.source].tolist()
+        exact = 0
+        for pos, text in enumerate(texts):
+            whole = _WHOLE.match(text)
+            if whole and len(whole[1].lstrip(b"0")) > _EXACT_DIGITS:
+                values[pos] = whole[0].split(b".")[0].decode("ascii")
+                exact += 1
+        if not exact:
+            continue
+        out = out.copy() if out is frame else out
+        out[match.source] = pd.Series(values, index=frame.index, dtype=object)
+        log.add(
+            f"「{match.field.label}」在 .dbf 中存为数字字段（{spec.type}，宽 {spec.length} 位），"
+            f"其中 {exact} 个超过 15 位有效数字的代码已按 .dbf 中的原文读取，未丢位",
+            field=match.field.label, value=match.source,
+            action="无需处理；宜在 ArcGIS/QGIS 中把该字段改为文本类型后重新导出"
+            "（数字字段存不下开头的 0，其他软件读取时超过 15 位的数字会丢位）",
+            severity=Severity.INFO,
+        )  # fmt: skip
+    return out
+
+
+_DELETED_REASON = ".dbf 中该记录已标记删除（图形仍在 .shp 中）"
+
+
+def _deleted_rows(
+    dbf: _RawDbf | None,
+    matches: Mapping[str, ColumnMatch],
+    enc: EncodingDecision,
+    log: ProblemLog,
+    *,
+    start: int,
+) -> pd.DataFrame:
+    """One rejected row per record the .dbf flags deleted (GDAL skips it without a word), with
+    its record number as ``source_row``, its 宗地代码 as written where the layer has one, and
+    an error row each; indexed from ``start`` on (after the rows read)."""
+    records = np.zeros(0, dtype=np.int64) if dbf is None else np.flatnonzero(dbf.scan.deleted)
+    ids: list[str | None] = [None] * len(records)
+    match = matches.get("parcel_id")
+    index = None if match is None or dbf is None else dbf.fields.get(match.source)
+    if len(records) and index is not None:
+        texts = dbf.scan.texts(index, records) or []
+        ids = [t.decode(enc.encoding, errors="replace") or None for t in texts] or ids
+    for record, code in zip(records.tolist(), ids, strict=True):
+        log.add(
+            f"该行未采用：{_DELETED_REASON}",
+            row=record + 1, field="删除标记", value=code,
+            action="如确应删除，请在 ArcGIS/QGIS 中压缩（Pack）后重新导出；如不应删除，请恢复该记录"
+            "后重新导出；该行已剔除",
+        )  # fmt: skip
+    frame = pd.DataFrame(
+        {"source_row": records + 1, "reject_reason": _DELETED_REASON},
+        index=pd.RangeIndex(start, start + len(records)),
+    )
+    if match is not None:
+        frame.insert(0, "parcel_id", pd.Series(ids, index=frame.index, dtype=object))
+    return frame
+
+
+def _with_deleted(rejected: gpd.GeoDataFrame, deleted: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``rejected`` and the ``deleted`` records' rows (no shape), in record order."""
+    if not len(deleted):
+        return rejected
+    shapes = rejected.geometry.name
+    rows = deleted.reindex(columns=rejected.columns).astype(object)
+    rows[shapes] = gpd.GeoSeries([None] * len(rows), index=rows.index, crs=rejected.crs)
+    both = rows if not len(rejected) else pd.concat([rejected.astype(object), rows])
+    out = gpd.GeoDataFrame(both, geometry=shapes, crs=rejected.crs)
+    out["source_row"] = out["source_row"].astype("int64")
+    return out.sort_values("source_row", kind="stable")
+
+
+def _log_overflow(
+    dbf: _RawDbf, matches: Mapping[str, ColumnMatch], enc: EncodingDecision, log: ProblemLog
+) -> None:
+    """An error row per numeric cell the .dbf holds as ``*`` only (a value too wide for its
+    field, written so by ArcGIS or Excel), which GDAL reads as blank without a word; a record
+    flagged deleted is rejected whole and not said again."""
+    labels = {m.source: m.field.label for m in matches.values()}
+    codec = enc.names_encoding or enc.encoding
+    for index, cells in sorted(dbf.scan.overflow.items()):
+        records = cells[~dbf.scan.deleted[cells]]
+        column = dbf.column(index)
+        name = column or dbf.scan.fields[index].name.decode(codec, errors="replace")
+        texts = dbf.scan.texts(index, records) or [b"*"] * len(records)
+        for record, text in zip(records.tolist(), texts, strict=True):
+            stars = text.decode("ascii", errors="replace")
+            log.add(
+                f"数值超出字段宽度（导出时溢出，单元格为「{stars}」），已按缺失处理",
+                row=record + 1, field=labels.get(column or "", name), value=stars,
+                action="在 ArcGIS/QGIS 中加宽该字段后重新导出",
+            )  # fmt: skip
+
+
 def _log_stray_holes(
     path: Path,
     meta: dict[str, Any],
@@ -794,7 +978,7 @@ def read_layer(
             "指定（Python：layer=）",
             severity=Severity.WARNING,
         )
-    rows = np.arange(1, len(raw) + 1)
+    dbf, rows = _raw_dbf(path, raw, meta, enc)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(
@@ -812,7 +996,7 @@ def read_layer(
                 severity=Severity.WARNING,
             )
     report_conflicts(log, specs, conflicts, matches)
-    data = convert_columns(raw[columns], matches, log=log, rows=rows)
+    data, deleted = _converted(raw[columns], matches, dbf, enc=enc, log=log, rows=rows)
     others = [c for cols in conflicts.values() for c in cols[1:]]  # kept as given
     for col in [*unmatched, *others]:  # a list or object is kept as its JSON text
         data[col] = [
@@ -821,7 +1005,9 @@ def read_layer(
         ]
     data["source_row"] = rows
     if len(raw) == 0 and empty is not None and len(layers) <= 1:
-        return _empty_layer(data, meta, log, enc, empty=empty, crs=crs or prj_crs, matches=matches)
+        return _empty_layer(
+            data, meta, log, enc, empty=empty, crs=crs or prj_crs, matches=matches, deleted=deleted
+        )
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
     _log_read_notes(meta, log, enc, rows=rows, ids=id_values, texts=_row_texts(raw, enc))
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
@@ -869,10 +1055,10 @@ def read_layer(
     gdf["area_m2"] = gdf.geometry.area.where(~unusable)
     _log_stray_holes(path, meta, raw.geometry, gdf["area_m2"].to_numpy(), log,
                      rows=rows, ids=id_values)  # fmt: skip
-    rejected = _wrong_type_rows(gdf, raw.geometry, wrong_type)
+    rejected = _with_deleted(_wrong_type_rows(gdf, raw.geometry, wrong_type), deleted)
     meta.update(
-        rows=len(raw),
-        rows_rejected=int(wrong_type.sum()),
+        rows=len(raw) + len(deleted),
+        rows_rejected=len(rejected),
         encoding={"name": enc.encoding, "source": enc.source, "evidence": list(enc.evidence)},
         crs={
             "epsg": decision.epsg,
@@ -898,9 +1084,11 @@ def _empty_layer(
     empty: str,
     crs: str | CRS | None,
     matches: Mapping[str, Any],
+    deleted: pd.DataFrame,
 ) -> ReadResult:
     """A layer given with no feature, read as what ``empty`` says (no plan, no zone), said in a
-    warning row: the file was given, so it is the county's answer, not a missing file."""
+    warning row: the file was given, so it is the county's answer, not a missing file. Records
+    the .dbf marks ``deleted`` are its rejected rows (said already)."""
     log.add(
         f"图层中没有任何要素（只有字段定义，0 行），按「{empty}」处理",
         field="layer",
@@ -912,14 +1100,14 @@ def _empty_layer(
     target = None if crs is None else CRS.from_user_input(crs)
     gdf = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=target), crs=target)
     gdf["area_m2"] = pd.Series(dtype="float64")
+    rejected = _with_deleted(gdf.iloc[:0].assign(reject_reason=pd.Series(dtype="str")), deleted)
     meta.update(
-        rows=0,
-        rows_rejected=0,
+        rows=len(rejected),
+        rows_rejected=len(rejected),
         encoding={"name": enc.encoding, "source": enc.source, "evidence": list(enc.evidence)},
         crs={"epsg": None if target is None else f"EPSG:{target.to_epsg()}", "source": "empty"},
         field_map={k: m.source for k, m in matches.items()},
     )
-    rejected = gdf.iloc[:0].assign(reject_reason=pd.Series(dtype="str"))
     return ReadResult(gdf, rejected, log.frame(), meta)
 
 

@@ -1,0 +1,208 @@
+"""What GDAL does not say about a Shapefile's .dbf, read from its bytes.
+
+GDAL (and so pyogrio) reads a .dbf record by record and, without a word:
+
+- skips a record whose deletion flag is ``*`` (its shape is still in the .shp), so the
+  rows read are fewer than the records in the file and the FIDs jump over it;
+- reads a numeric cell holding only ``*`` (what ArcGIS and Excel write when a value does not fit
+  the field's width) as a blank value;
+- reads a numeric field wider than 18 digits as a double, so a 19-digit code stored as a number
+  loses its last digits although the bytes hold them all.
+
+:func:`scan_dbf` reads the header and maps the records as one ``(n, record_len)`` byte array
+(``np.memmap``: a 500,000-record file is scanned in well under a second), and returns the
+deleted-record mask, the all-``*`` cells of each numeric field and, on request
+(:meth:`DbfScan.texts`), the raw text of a field. It never raises: a .dbf that is short,
+truncated or whose header does not add up gives ``None``, and the reader goes on as GDAL reads.
+The messages are the reader's (:mod:`landgov.io.parcels`); this module only counts bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["DbfField", "DbfScan", "column_fields", "scan_dbf"]
+
+_DELETED = ord("*")
+_STAR = ord("*")
+_BLANKS = (ord(" "), 0)
+_NUMERIC = frozenset("NF")  # dBASE numeric and float fields: right-aligned digits as text
+_FIELD_TYPES = frozenset("CNFLDMBGIOTY@+0")  # any other byte: not a descriptor we know
+
+
+@dataclass(frozen=True)
+class DbfField:
+    """One field descriptor: its name as bytes (in the file's encoding), dBASE type letter,
+    byte offset in a record (after the deletion flag), width and decimals."""
+
+    name: bytes
+    type: str
+    offset: int
+    length: int
+    decimals: int
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in _NUMERIC
+
+
+@dataclass(frozen=True)
+class DbfScan:
+    """The facts :func:`scan_dbf` found in a .dbf.
+
+    ``deleted``: one bool per record in the file (physical order), True where the record is
+    flagged deleted. ``overflow``: per numeric field index, the record indices whose cell is
+    all ``*``, only for fields that have any.
+    """
+
+    path: Path
+    header_len: int
+    record_len: int
+    fields: tuple[DbfField, ...]
+    deleted: np.ndarray
+    overflow: dict[int, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_records(self) -> int:
+        return len(self.deleted)
+
+    def texts(self, index: int, records: np.ndarray | None = None) -> list[bytes] | None:
+        """The bytes of field ``index`` in ``records`` (record indices; default all), stripped
+        of blanks and NULs; ``None`` when the file cannot be read as it was scanned."""
+        f = self.fields[index]
+        try:
+            table = _records(self.path, self.header_len, self.record_len, self.n_records)
+            if table is None:
+                return None
+            cells = table[:, 1 + f.offset : 1 + f.offset + f.length]
+            if records is not None:
+                cells = cells[np.asarray(records, dtype=np.int64)]
+            raw = np.ascontiguousarray(cells).view(f"S{f.length}").ravel()  # NULs cut at right
+            del table, cells
+        except (OSError, ValueError, IndexError):
+            return None
+        return [bytes(v).strip(b" \x00") for v in raw.tolist()]
+
+
+def _layout(path: Path) -> tuple[int, int, int, tuple[DbfField, ...]] | None:
+    """(records, header length, record length, fields) of the .dbf, if they add up: a whole
+    header, record length = 1 (the deletion flag) + the field widths, and a file as long as
+    the header says (a trailing 0x1A or more is allowed)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32:
+            return None
+        n, header_len, record_len = struct.unpack("<IHH", head[4:12])
+        if header_len < 33 or header_len > size:
+            return None
+        fields = _fields(fh.read(header_len - 32))
+    if not fields or record_len != 1 + sum(f.length for f in fields):
+        return None
+    if header_len + n * record_len > size:
+        return None
+    return n, header_len, record_len, fields
+
+
+def _fields(descriptors: bytes) -> tuple[DbfField, ...] | None:
+    """The field descriptors up to the 0x0D terminator; ``None`` without one, or with a type
+    byte that is no dBASE type."""
+    fields: list[DbfField] = []
+    offset = 0
+    for at in range(0, len(descriptors), 32):
+        if descriptors[at] == 0x0D:
+            return tuple(fields)
+        desc = descriptors[at : at + 32]
+        if len(desc) < 32:
+            return None
+        kind = chr(desc[11])
+        if kind not in _FIELD_TYPES:
+            return None
+        name = desc[:11].split(b"\x00", 1)[0]
+        fields.append(DbfField(name, kind, offset, desc[16], desc[17]))
+        offset += desc[16]
+    return None
+
+
+def _records(path: Path, header_len: int, record_len: int, n: int) -> np.ndarray | None:
+    """The records as a read-only ``(n, record_len)`` uint8 memmap (``None`` for no record)."""
+    if n == 0:
+        return None
+    return np.memmap(path, dtype=np.uint8, mode="r", offset=header_len, shape=(n, record_len))
+
+
+def scan_dbf(path: str | Path) -> DbfScan | None:
+    """Scan the .dbf at ``path``: deleted records and all-``*`` numeric cells.
+
+    Returns ``None`` (never raises) when the file cannot be read, its header does not add up
+    (record length ≠ 1 + the field widths, no terminator, an unknown field type) or it is
+    shorter than its header says: the reader then keeps what GDAL read and says nothing more.
+    """
+    path = Path(path)
+    try:
+        layout = _layout(path)
+        if layout is None:
+            return None
+        n, header_len, record_len, fields = layout
+        table = _records(path, header_len, record_len, n)
+        if table is None:
+            return DbfScan(path, header_len, record_len, fields, np.zeros(0, dtype=bool))
+        deleted = table[:, 0] == _DELETED
+        overflow = _overflow(table, fields)
+        del table
+    except (OSError, ValueError, struct.error):
+        return None
+    return DbfScan(path, header_len, record_len, fields, np.asarray(deleted), overflow)
+
+
+def _overflow(table: np.ndarray, fields: tuple[DbfField, ...]) -> dict[int, np.ndarray]:
+    """Per numeric field, the records whose cell is ``*`` and blanks only (at least one ``*``)."""
+    found: dict[int, np.ndarray] = {}
+    for index, f in enumerate(fields):
+        if not f.numeric or f.length == 0:
+            continue
+        cells = table[:, 1 + f.offset : 1 + f.offset + f.length]
+        stars = cells == _STAR
+        some = np.flatnonzero(stars.any(axis=1))  # rare: the full test only on these
+        if not len(some):
+            continue
+        picked = cells[some]
+        whole = (stars[some] | (picked == _BLANKS[0]) | (picked == _BLANKS[1])).all(axis=1)
+        if whole.any():
+            found[index] = some[whole]
+    return found
+
+
+def column_fields(
+    fields: tuple[DbfField, ...], columns: list[str], encoding: str
+) -> dict[str, int]:
+    """``{column: field index}`` for the columns as the reader decoded them.
+
+    A field name is decoded as ``encoding`` (a character cut at the name's 10 bytes dropped, as
+    the reader drops it); a column no decoded name matches (a repeated name the reader renamed)
+    takes the field at its position when the columns and fields are as many.
+    """
+    decoded = [_name(f.name, encoding) for f in fields]
+    by_name: dict[str, int] = {}
+    for index, name in enumerate(decoded):
+        by_name.setdefault(name, index)
+    out: dict[str, int] = {}
+    for pos, column in enumerate(columns):
+        if column in by_name and column not in out:
+            out[column] = by_name[column]
+        elif len(columns) == len(fields):
+            out[column] = pos
+    return out
+
+
+def _name(raw: bytes, encoding: str) -> str:
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    except LookupError:
+        return raw.decode("latin-1")
+    return decoder.decode(raw, final=False)

@@ -327,3 +327,36 @@ def test_screen_of_a_county_export_leaves_the_doubtful_plots_to_verify(tmp_path:
     assert said("e.xlsx", "【地企关联】企业无地企关联记录")["行号"].tolist() == [8]
     ent_rows = gpd.read_file(out / "landgov.gpkg", layer="enterprises")
     assert sorted(ent_rows["source_row"].astype(int)) == [3, 4, 6, 7, 8]  # every firm row kept
+
+
+def test_a_zero_tax_beside_revenue_is_kept_and_warned_of(tmp_path):
+    # The template asks for a blank where a figure is missing, yet a blank exported as 0 is
+    # common. A 0 is kept as written (a firm may owe none), but beside a positive 营业收入 or
+    # 工业增加值 it is warned of, naming both figures: it puts the plot under every 亩均税收
+    # threshold. A 0 with no trading figure, and a positive tax, say nothing.
+    path = _xlsx(
+        tmp_path / "e.xlsx",
+        (
+            "企业",
+            [
+                [
+                    "统一社会信用代码",
+                    "企业名称",
+                    "税收（万元）",
+                    "营业收入（万元）",
+                    "工业增加值（万元）",
+                ],
+                [A, "甲公司", 0, 3000, 500],
+                [B, "乙公司", 0, None, None],
+                [C, "丙公司", 12.5, 800, 100],
+                [D, "丁公司", 0, 0, None],
+            ],
+        ),
+    )
+    result = read_enterprises(path)
+    _accounted(result, 4)
+    assert result.data["tax_wan"].tolist() == [0.0, 0.0, 12.5, 0.0]
+    warned = _problems(result, "税收为 0")
+    assert warned["row"].tolist() == [2]
+    assert "营业收入（万元） 3,000、工业增加值（万元） 500" in warned["problem"].iloc[0]
+    assert warned["severity"].tolist() == ["警告"]

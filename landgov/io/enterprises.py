@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
-from landgov.core.missing import is_missing, present_values
+from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.textkey import folded
 from landgov.core.vocab import scale_is_above
@@ -189,6 +190,40 @@ def _check_scale(table: _ParsedTable) -> None:
     )
 
 
+#: The figures that show a firm trading: beside them a 税收 of 0 is most often a blank cell
+#: saved as 0 (the template asks for blanks, never 0, where a figure is missing).
+_TRADING = ("revenue_wan", "value_added_wan")
+
+
+def _check_zero_tax(table: _ParsedTable) -> None:
+    """Warn of a 税收 of 0 beside a positive 营业收入 or 工业增加值: a firm that trades pays
+    tax in most years, and a 0 is often a blank saved as 0. The 0 is kept as written (a firm
+    may owe none: losses, exemptions, refunds); the warning asks for it to be checked, since
+    a 0 puts the plot under every 亩均税收 threshold."""
+    frame = table.frame
+    if "tax_wan" not in frame.columns:
+        return
+    tax = numeric_column(frame, "tax_wan")
+    trading = pd.Series(False, index=frame.index)
+    for col in _TRADING:
+        if col in frame.columns:
+            trading |= numeric_column(frame, col).gt(0)
+    for pos in np.flatnonzero((tax.eq(0) & trading).to_numpy()):
+        seen = "、".join(
+            f"{table.field_name(c)} {format_number(frame[c].iat[pos], thousands=True)}"
+            for c in _TRADING
+            if c in frame.columns and numeric_column(frame, c).iat[pos] > 0
+        )
+        table.note(
+            int(pos),
+            f"税收为 0，而{seen}：如为空白被写成 0，亩均税收将按 0 计入低效判定",
+            field="tax_wan",
+            value=0,
+            action="核实该企业税收；未知时留空（按待核实处理），确为 0 时保留",
+            severity=Severity.WARNING,
+        )
+
+
 def _reject_unidentifiable(table: _ParsedTable) -> None:
     frame = table.frame
     names, codes = present_values(frame["name"]), frame["uscc"].tolist()
@@ -252,4 +287,5 @@ def read_enterprises(
     table.meta["duplicate_uscc"] = _check_duplicates(table)
     _check_duplicate_figures(table, table.meta["duplicate_uscc"])
     _check_scale(table)
+    _check_zero_tax(table)
     return table.result()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from pyproj import CRS
 from shapely.geometry import box
 
 from landgov.errors import DataFileError
@@ -84,3 +85,26 @@ def test_a_geopackage_that_is_a_zip_of_layers_names_them(tmp_path: Path) -> None
     text = str(err.value)
     assert "不是有效的 GeoPackage（内容是 zip 压缩包）（其中有：宗地.shp）" in text, text
     assert "先解压" in text and "Excel" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            "坐标系：CGCS2000 120".encode("gbk"),
+            "其内容无法识别为坐标系（内容：'坐标系：CGCS2000 120'）",
+        ),
+        (b"", "它是空的"),
+    ],
+    ids=["chinese-note", "empty"],
+)
+def test_a_prj_that_is_there_but_no_crs_is_said_to_be_there(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    shp = _layer(tmp_path, prj=CRS(4549))
+    shp.with_suffix(".prj").write_bytes(content)
+    result = read_parcels(shp)
+    assert result.meta["crs"]["epsg"] == "EPSG:4549"  # still inferred from the coordinates
+    (crs_row,) = result.problems.loc[result.problems["field"] == "crs", "problem"]
+    assert crs_row.startswith(f"有 .prj 文件，但{said}"), crs_row
+    assert "没有 .prj" not in crs_row

@@ -88,6 +88,16 @@ def _open_raw(
         raise gdal_error(path, exc) from exc
 
 
+def _prj_text(data: bytes) -> str:
+    """A .prj's text: a WKT is ASCII; anything else (a note typed in Chinese) is UTF-8, else
+    GB18030, so that a message can show it as written."""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
 def _read_raw(
     path: Path, meta: dict[str, Any], *, layer: str | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
@@ -115,7 +125,7 @@ def _read_raw(
         enc = detect_dbf_encoding(path, user_encoding=encoding)
         prj = sidecar(path, ".prj")
         if prj is not None:
-            prj_text = prj.read_text(encoding="latin-1")
+            prj_text = _prj_text(prj.read_bytes())
             prj_crs = crs_from_prj(prj_text)
     else:
         enc = EncodingDecision(

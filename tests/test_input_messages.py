@@ -108,3 +108,11 @@ def test_a_prj_that_is_there_but_no_crs_is_said_to_be_there(
     (crs_row,) = result.problems.loc[result.problems["field"] == "crs", "problem"]
     assert crs_row.startswith(f"有 .prj 文件，但{said}"), crs_row
     assert "没有 .prj" not in crs_row
+
+
+def test_the_fix_of_an_unread_area_gives_an_area_for_example(tmp_path: Path) -> None:
+    result = read_parcels(_layer(tmp_path, area="-5", prj=CRS(4549)))
+    rows = result.problems.loc[result.problems["row"] == 1]
+    (action,) = rows.loc[rows["problem"].str.contains("数值为负"), "action"]
+    assert action == "在源表中改为数值（可带单位，如 12000、12000平方米 或 18亩）后重新读取"
+    assert "万元" not in action

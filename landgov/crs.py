@@ -726,8 +726,9 @@ def _check_prj_zone(
     said = (
         f".prj 声明 EPSG:{prj_crs.to_epsg()}（中央经线 {prj_cm}°E），但按此图层中心在 "
         f"{_where(lon, lat)}，{why}；改按 EPSG:{code}（中央经线 {_plain_cm(chosen)}°E）读取，"
-        f"图层中心在 {_where(c_lon, c_lat)}{county_why}。核对 .prj；"
-        f"如坐标确为 EPSG:{prj_crs.to_epsg()}，用 --crs EPSG:{prj_crs.to_epsg()} 指定"
-        "（landgov inspect；Python：crs=）"
+        f"图层中心在 {_where(c_lon, c_lat)}{county_why}。核对 .prj 并改正后重新导出"
+        f"（按 EPSG:{prj_crs.to_epsg()} 图层在浙江境外，无法筛查）；"
+        f"如需按 .prj 查看，landgov inspect 可用 --crs EPSG:{prj_crs.to_epsg()} 试读"
+        "（Python：crs=）"
     )
     return CRSDecision(chosen, "corrected", tuple(evidence), (said,))

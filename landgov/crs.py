@@ -603,9 +603,7 @@ def resolve_crs(
         return _check_prj_zone(prj_crs, kind, x, y, county=county, cm=user_cm)
     crs, evidence, warnings = _infer(x, y, kind, county=county, cm=user_cm)
     if prj_crs is None:
-        warnings.insert(
-            0, f"文件没有 .prj（或未声明坐标系），推断为 {crs.name}（EPSG:{crs.to_epsg()}）"
-        )
+        warnings.insert(0, f"{_no_prj(prj_text)}，推断为 {crs.name}（EPSG:{crs.to_epsg()}）")
         return CRSDecision(crs, "inferred", tuple(evidence), tuple(warnings))
     warnings.insert(
         0,
@@ -613,6 +611,19 @@ def resolve_crs(
         f"改按 {crs.name}（EPSG:{crs.to_epsg()}）读取",
     )
     return CRSDecision(crs, "corrected", tuple(evidence), tuple(warnings))
+
+
+def _no_prj(prj_text: str | None) -> str:
+    """Why a layer declares no CRS: no .prj (``None``), an empty one, or one that is no CRS.
+
+    >>> _no_prj("这是坐标系文件 CGCS2000 120")
+    "有 .prj 文件，但其内容无法识别为坐标系（内容：'这是坐标系文件 CGCS2000 120'）"
+    """
+    if prj_text is None:
+        return "文件没有 .prj（或未声明坐标系）"
+    if not prj_text.strip():
+        return "有 .prj 文件，但它是空的（未声明坐标系）"
+    return f"有 .prj 文件，但其内容无法识别为坐标系（内容：{prj_text.strip()[:80]!r}）"
 
 
 # How far (degrees of longitude) a layer's centre may lie from its county's rough centroid
@@ -715,8 +726,9 @@ def _check_prj_zone(
     said = (
         f".prj 声明 EPSG:{prj_crs.to_epsg()}（中央经线 {prj_cm}°E），但按此图层中心在 "
         f"{_where(lon, lat)}，{why}；改按 EPSG:{code}（中央经线 {_plain_cm(chosen)}°E）读取，"
-        f"图层中心在 {_where(c_lon, c_lat)}{county_why}。核对 .prj；"
-        f"如坐标确为 EPSG:{prj_crs.to_epsg()}，用 --crs EPSG:{prj_crs.to_epsg()} 指定"
-        "（landgov inspect；Python：crs=）"
+        f"图层中心在 {_where(c_lon, c_lat)}{county_why}。核对 .prj 并改正后重新导出"
+        f"（按 EPSG:{prj_crs.to_epsg()} 图层在浙江境外，无法筛查）；"
+        f"如需按 .prj 查看，landgov inspect 可用 --crs EPSG:{prj_crs.to_epsg()} 试读"
+        "（Python：crs=）"
     )
     return CRSDecision(chosen, "corrected", tuple(evidence), (said,))

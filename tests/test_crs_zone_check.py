@@ -55,7 +55,9 @@ def test_a_prj_naming_the_wrong_plain_zone_is_corrected_and_said(
     assert said.startswith(f".prj 声明 EPSG:{declared}（中央经线 {cm}°E）")
     assert "不在浙江境内" in said and "改按 EPSG:4549（中央经线 120°E）读取" in said
     assert "越城区（330602" in said  # why: the 宗地代码's county agrees
-    assert f"核对 .prj；如坐标确为 EPSG:{declared}，用 --crs EPSG:{declared} 指定" in said
+    # only inspect takes --crs (screen said 「没有选项「--crs」」): it is offered as inspect's
+    assert f"landgov inspect 可用 --crs EPSG:{declared} 试读" in said
+    assert f"用 --crs EPSG:{declared} 指定" not in said
     severity = result.problems.loc[result.problems["field"] == "crs", "severity"]
     assert severity.tolist() == ["警告"]
 

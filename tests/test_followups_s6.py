@@ -199,7 +199,7 @@ def _repaired(geom):
 
     log = ProblemLog("parcels.gpkg")
     series = gpd.GeoSeries([geom], crs="EPSG:4549")
-    fixed, _unusable, _wrong = repair_polygons(
+    fixed, _unusable, _wrong, _unknown = repair_polygons(
         series, rows=np.array([2]), log=log, id_values=np.array(["P1"], dtype=object)
     )
     return fixed.iloc[0], log.frame()
@@ -250,7 +250,7 @@ def test_a_repaired_polygon_in_degrees_names_its_areas_in_square_metres():
     shell = [(x, y), (x + 0.0007, y), (x + 0.0007, y + 0.0009), (x, y + 0.0009)]
     hole = [(x + 0.001, y), (x + 0.0011, y), (x + 0.0011, y + 0.0002), (x + 0.001, y + 0.0002)]
     log = ProblemLog("parcels.gpkg")
-    fixed, _u, _w = repair_polygons(
+    fixed, _u, _w, _a = repair_polygons(
         gpd.GeoSeries([Polygon(shell, [hole])], crs="EPSG:4490"),
         rows=np.array([2]), log=log, id_values=np.array(["P1"], dtype=object),
     )  # fmt: skip

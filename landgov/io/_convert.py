@@ -33,7 +33,6 @@ __all__ = [
     "ACTION_CHECK",
     "ACTION_DATE",
     "ACTION_LOST_ZERO",
-    "ACTION_NUMBER",
     "CellProblem",
     "as_series",
     "cell_text",
@@ -43,6 +42,7 @@ __all__ = [
     "is_blank",
     "latest_cells",
     "lost_zero",
+    "number_action",
     "resolve_header_unit",
     "unread_cells",
 ]
@@ -53,7 +53,17 @@ _CONTAINERS = (list, tuple, dict, np.ndarray)
 ACTION_SINGLE = "在源图层中把该属性改为单个值（文本或数值，不用 [ ] 或 { }）后重新读取"
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,300})?")
 _SCI_CODE = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
-ACTION_NUMBER = "在源表中改为数值（可带单位，如 12.5万元）后重新读取"
+#: An example value in each canonical unit (:attr:`FieldSpec.unit`), for the fix of a number
+#: that could not be read: the example fits the field (never 「12.5万元」 for a 宗地面积)
+_EXAMPLES = {
+    "万元": "12.5 或 12.5万元",
+    "m2": "12000、12000平方米 或 18亩",
+    "亩": "18 或 18亩",
+    "tce": "350 或 350吨标准煤",
+    "万kWh": "80 或 80万kWh",
+    "t": "350 或 350吨",
+    "人": "120",
+}
 #: … of a floor (建筑) area: in 平方米, never in a land-area unit (亩, 公顷)
 ACTION_FLOOR_AREA = (
     "建筑面积应填平方米：核对该值（是否误填了土地面积或单位），改为以平方米计的建筑面积"
@@ -295,6 +305,22 @@ def _error_cell(error: str) -> tuple[None, str, str, Severity]:
     )
 
 
+def number_action(spec: FieldSpec) -> str:
+    """How to fix a number of ``spec``'s field that could not be read, with an example in the
+    field's unit (:data:`_EXAMPLES`); a floor area has its own (:data:`ACTION_FLOOR_AREA`).
+
+    >>> from landgov.io.fields import PARCEL_FIELDS
+    >>> number_action(next(f for f in PARCEL_FIELDS if f.name == "area_declared_m2"))
+    '在源表中改为数值（可带单位，如 12000、12000平方米 或 18亩）后重新读取'
+    """
+    if spec.floor_area:
+        return ACTION_FLOOR_AREA
+    example = _EXAMPLES.get(spec.unit or "")
+    if example is None:
+        return "在源表中改为数值（如 12.5）后重新读取"
+    return f"在源表中改为数值（可带单位，如 {example}）后重新读取"
+
+
 def _convert_one(
     value: object, spec: FieldSpec, header_unit: str | None
 ) -> tuple[object, str | None, str, Severity | None]:
@@ -314,7 +340,7 @@ def _convert_by_kind(
         number, text = parse_quantity(
             value, unit=spec.unit, header_unit=header_unit, floor_area=spec.floor_area
         )
-        missing = ACTION_FLOOR_AREA if spec.floor_area else ACTION_NUMBER
+        missing = number_action(spec)
         return number, text, missing if number is None else ACTION_CHECK, None
     if spec.kind is Kind.DATE:
         day, text = parse_date(value, month_only=spec.month_only)

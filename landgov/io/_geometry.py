@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +21,7 @@ from landgov.crs import stray_features
 from landgov.errors import GeometryError, Issue
 from landgov.io._geos import CHECK_UNTIL_FIXED, REPAIR, validity_text
 
-__all__ = ["find_overlaps", "repair_polygons", "require_polygons", "type_label"]
+__all__ = ["Repaired", "find_overlaps", "repair_polygons", "require_polygons", "type_label"]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 TYPE_LABELS = {
@@ -78,18 +78,50 @@ def _first_bad_coordinate(geom: BaseGeometry) -> str:
     return f"{bad[0]:.6g}" if bad.size else "?"
 
 
+class Repaired(NamedTuple):
+    """What :func:`repair_polygons` gives back; every mask is aligned with the input."""
+
+    geoms: gpd.GeoSeries
+    """The repaired series (same index and CRS)."""
+    unusable: np.ndarray
+    """Rows with no usable polygon (null, empty, not polygonal even after repair)."""
+    wrong_type: np.ndarray
+    """Rows among ``unusable`` whose geometry is a point or line, which the reader rejects."""
+    area_unknown: np.ndarray
+    """Rows whose repaired shape is kept but whose area is not used (:func:`_area_lost`)."""
+
+
+#: pieces (parts of a multipart shape, holes of a polygon) that overlap by less than this share
+#: of their summed area are taken as touching, not overlapping (floating-point noise)
+_OVERLAP_NOISE = 1e-9
+
+#: a repair keeping less than this share of the summed area of a shape's parts (each made valid
+#: alone) has thrown away much of what was drawn: its area is a guess …
+_KEPT_SHARE = 0.5
+
+#: … unless it agrees with the registered 宗地面积 within this share (the shipped profile's
+#: ``linking.area_tolerance`` for the same comparison)
+_REGISTERED_MATCH = 0.05
+
+
 def repair_polygons(
-    geoms: gpd.GeoSeries, *, rows: np.ndarray, log: ProblemLog, id_values: np.ndarray
-) -> tuple[gpd.GeoSeries, np.ndarray, np.ndarray]:
+    geoms: gpd.GeoSeries,
+    *,
+    rows: np.ndarray,
+    log: ProblemLog,
+    id_values: np.ndarray,
+    registered_m2: np.ndarray | None = None,
+) -> Repaired:
     """Repair invalid rings with ``make_valid`` and keep polygonal parts.
 
-    Returns
-    -------
-    tuple of (GeoSeries, ndarray, ndarray)
-        The repaired series (same index); a boolean mask of rows that have no usable polygon
-        (null, empty, not polygonal even after repair); and the mask of rows among those whose
-        geometry is a point or line (no polygon part at all), which the reader rejects. Every
-        change is logged with the area before and after.
+    Parts of one multipart shape that overlap (a plot digitised twice, a bad merge), and holes
+    of one polygon that repeat or overlap, are read as their union (:func:`_repair`): the
+    default ``make_valid`` would keep only the land covered an odd number of times. A repair
+    that keeps less than half the summed area of the parts and does not match the registered
+    area (``registered_m2``, m², per row; missing counts as not matching) keeps its shape, but
+    its area is not used (``area_unknown``).
+
+    Every change is logged with the area before and after.
     """
     values = geoms.to_numpy().copy()
     unusable = np.zeros(len(values), dtype=bool)
@@ -125,10 +157,12 @@ def repair_polygons(
     invalid = np.zeros(len(values), dtype=bool)
     invalid[present] = ~shapely.is_valid(values[present])
     area = _area_m2(geoms.crs)
+    area_unknown = np.zeros(len(values), dtype=bool)
     for i in np.flatnonzero(invalid):
         reason = validity_text(shapely.is_valid_reason(values[i]))
         before = area(values[i])
-        fixed = _polygonal_part(shapely.make_valid(values[i]))
+        fixed, how = _repair(values[i])
+        drawn = _parts_area(values[i], area)
         values[i] = fixed
         if fixed is None:
             unusable[i] = True
@@ -141,9 +175,13 @@ def repair_polygons(
             )
             continue
         after = area(fixed)
+        registered = None if registered_m2 is None else registered_m2[i]
+        lost = _area_lost(after, drawn, registered)
+        area_unknown[i] = lost is not None
         changed = f"{before:,.1f}" != f"{after:,.1f}"
         log.add(
-            f"几何无效（{reason}），已{REPAIR}：面积 {before:,.1f}→{after:,.1f} 平方米",
+            f"几何无效（{reason}），已{REPAIR}{how}：面积 {before:,.1f}→{after:,.1f} 平方米"
+            + (lost or ""),
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],
@@ -156,7 +194,73 @@ def repair_polygons(
             + CHECK_UNTIL_FIXED,
             severity=Severity.WARNING,
         )
-    return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), unusable, wrong_type
+    repaired = gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs)
+    return Repaired(repaired, unusable, wrong_type, area_unknown)
+
+
+def _repair(geom: BaseGeometry) -> tuple[BaseGeometry | None, str]:
+    """The valid polygonal form of ``geom`` and how it was reached (「」 for plain
+    ``make_valid``, else a clause for the problem row).
+
+    Pieces of one shape that overlap are one piece of land drawn twice, not land to cut out:
+    the parts of a multipart shape are made valid one by one and united; holes that repeat or
+    overlap are united before they are taken off the outer ring. ``make_valid``'s default
+    (linework) keeps what an odd number of pieces cover, so two copies of a plot shifted by
+    10 m became a thin frame and a hole listed twice vanished. Everything else (bow ties,
+    self-touching rings, spikes) is left to ``make_valid``, which repairs it well.
+    """
+    if geom.geom_type == "MultiPolygon":
+        parts = [p for p in (_repair(g)[0] for g in geom.geoms) if p is not None]
+        if _overlap(parts):
+            return _polygonal_part(shapely.union_all(parts)), "，各部件相互重叠，已按各部件的并集计"
+    elif geom.geom_type == "Polygon" and len(geom.interiors) > 1:
+        holes = [shapely.make_valid(shapely.Polygon(ring)) for ring in geom.interiors]
+        if _overlap(holes):
+            shell = shapely.make_valid(shapely.Polygon(geom.exterior))
+            fixed = _polygonal_part(shapely.difference(shell, shapely.union_all(holes)))
+            return fixed, "，内环（洞）重复或相互重叠，已按各洞的并集扣除"
+    return _polygonal_part(shapely.make_valid(geom)), ""
+
+
+def _overlap(pieces: list[BaseGeometry]) -> bool:
+    """Whether valid ``pieces`` overlap one another by more than :data:`_OVERLAP_NOISE`."""
+    if len(pieces) < 2:
+        return False
+    total = sum(p.area for p in pieces)
+    return total - shapely.union_all(pieces).area > _OVERLAP_NOISE * total
+
+
+def _parts_area(geom: BaseGeometry, area: Callable[[shapely.Geometry], float]) -> float:
+    """The summed area (m²) of the parts of a multipart shape, each made valid alone (what was
+    drawn, overlaps counted as often as drawn); NaN for a single polygon, whose one part is
+    its repair."""
+    if geom.geom_type != "MultiPolygon":
+        return float("nan")
+    parts = (_repair(g)[0] for g in geom.geoms)
+    return sum(area(p) for p in parts if p is not None)
+
+
+def _area_lost(after: float, drawn: float, registered: Any) -> str | None:
+    """The clause saying a repaired area is not used, or None when it is.
+
+    The area is not used when the repair kept less than :data:`_KEPT_SHARE` of the parts'
+    summed area ``drawn`` and the registered area does not confirm it (missing, or off by more
+    than :data:`_REGISTERED_MATCH`): which of the overlapping boundaries is the plot's cannot
+    be told from the drawing.
+    """
+    if not after < _KEPT_SHARE * drawn:  # NaN (one polygon) compares False
+        return None
+    try:
+        known = float(registered)
+    except (TypeError, ValueError):
+        known = float("nan")
+    if known > 0 and abs(after - known) <= _REGISTERED_MATCH * known:
+        return None
+    check = f"，与登记面积 {known:,.1f} 平方米也不符" if known > 0 else "，且没有登记面积可核对"
+    return (
+        f"；修复后只剩各部件面积之和 {drawn:,.1f} 平方米的 {after / drawn:.0%}{check}，"
+        "面积按缺失处理，相关亩均指标为待核实"
+    )
 
 
 def _drop_strays(

@@ -150,6 +150,8 @@ def _check_shapefile(path: Path, size: int) -> None:
 
 
 _ARCHIVES = {".zip", ".rar", ".7z"}
+_FIX_ARCHIVE = "先解压，再指定其中的 .shp（同名的 .shp/.shx/.dbf/.prj 放在同一文件夹）或 .gpkg 文件"
+_FIX_TABLE = "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数"
 #: The most cells a message about a layer's text names one by one (then 「等」).
 NAMED_CELLS = 10
 _TO_LAYER = "导出为 Shapefile（.shp/.shx/.dbf/.prj 放在一起）或 GeoPackage 后再读取"
@@ -177,23 +179,64 @@ def _is_zip(path: Path) -> bool:
         return fh.read(4) == b"PK\x03\x04"
 
 
-def _archive_error(path: Path) -> DataFileError:
-    """A compressed archive (宗地.zip as sent by e-mail) given where a layer is expected: the
-    layers inside a zip are named."""
-    inside = ""
-    if _is_zip(path):
+#: the part every Excel workbook (.xlsx) has: a zip holding it is a workbook, not an archive
+_WORKBOOK_PART = "xl/workbook.xml"
+_UTF8_NAME = 0x800  # zip general-purpose flag bit 11: the member name is UTF-8
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its maker wrote it. Zip tools on Chinese Windows write names in
+    GBK without the UTF-8 flag, which Python reads as cp437 (宗地 → 「╫┌╡╪」): such a name is
+    decoded as UTF-8, else GB18030, where the bytes decode cleanly, else left as read."""
+    if info.flag_bits & _UTF8_NAME:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:  # read with another encoding already
+        return info.filename
+    for codec in ("utf-8", "gb18030"):
         try:
-            with zipfile.ZipFile(path) as zf:
-                layers = [n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg"))]
-        except (zipfile.BadZipFile, OSError):
-            layers = []
-        if layers:
-            inside = f"（其中有：{'、'.join(layers[:5])}{' 等' if len(layers) > 5 else ''}）"
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _zip_names(path: Path) -> list[str]:
+    """The member names of a zip file (none for a damaged one)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [_member_name(info) for info in zf.infolist()]
+    except (zipfile.BadZipFile, OSError):
+        return []
+
+
+def _workbook_error(path: Path) -> DataFileError:
+    """An Excel workbook (a zip holding :data:`_WORKBOOK_PART`) given where a layer is expected,
+    under a layer's name (宗地.shp, 宗地.gpkg): a workbook, not an archive to unzip."""
     return _file_error(
         path,
-        f"这是压缩包，不是图层本身{inside}",
-        "先解压，再指定其中的 .shp（同名的 .shp/.shx/.dbf/.prj 放在同一文件夹）或 .gpkg 文件",
+        f"内容是 Excel 工作簿（.xlsx），扩展名却是 {path.suffix}，不是图层",
+        _FIX_TABLE,
     )
+
+
+def _archive_error(path: Path, names: Sequence[str] | None = None) -> DataFileError:
+    """A compressed archive (宗地.zip as sent by e-mail) given where a layer is expected: the
+    layers inside a zip are named, and a workbook is said to be one (:func:`_workbook_error`)."""
+    if names is None:
+        names = _zip_names(path) if _is_zip(path) else []
+    if _WORKBOOK_PART in names:
+        return _workbook_error(path)
+    return _file_error(path, f"这是压缩包，不是图层本身{_layers_inside(names)}", _FIX_ARCHIVE)
+
+
+def _layers_inside(names: Sequence[str]) -> str:
+    """「（其中有：宗地.shp）」: the layers among a zip's member names, or 「」 for none."""
+    layers = [n for n in names if n.lower().endswith((".shp", ".gpkg"))]
+    if not layers:
+        return ""
+    return f"（其中有：{'、'.join(layers[:5])}{' 等' if len(layers) > 5 else ''}）"
 
 
 def _sqlite_declared_size(head: bytes) -> int | None:
@@ -243,12 +286,13 @@ def _check_geopackage(path: Path) -> None:
                 "在 ArcGIS/QGIS 中打开确认，把含数据的图层重新导出到 GeoPackage 后再读取",
             )
         return
-    head = head[:16]
-    kind = (
-        "内容是 zip 压缩包，可能是 Excel 工作簿"
-        if head.startswith(b"PK\x03\x04")
-        else (f"文件头不是 SQLite 数据库标识，前 8 字节：{head[:8]!r}")
-    )
+    if head.startswith(b"PK\x03\x04"):
+        names = _zip_names(path)
+        if _WORKBOOK_PART in names:
+            raise _workbook_error(path)
+        inside = _layers_inside(names)
+        raise _file_error(path, f"不是有效的 GeoPackage（内容是 zip 压缩包）{inside}", _FIX_ARCHIVE)
+    kind = f"文件头不是 SQLite 数据库标识，前 8 字节：{head[:8]!r}"
     raise _file_error(path, f"不是有效的 GeoPackage（{kind}）")
 
 
@@ -321,11 +365,7 @@ def not_a_layer(path: Path, driver: str | None = None) -> DataFileError:
     """A table (by its name, or by its content: ``driver`` is what GDAL read it as) given where a
     layer is expected."""
     seen = f"（GDAL 按 {driver} 读取，没有图形列）" if driver else "（没有图形）"
-    return _file_error(
-        path,
-        f"这是表格文件，不是图层{seen}",
-        "这里应给宗地等图层（.shp/.gpkg/.geojson）；表格请用 --enterprises/--links 等参数",
-    )
+    return _file_error(path, f"这是表格文件，不是图层{seen}", _FIX_TABLE)
 
 
 def _bad_prj(path: Path) -> DataFileError | None:

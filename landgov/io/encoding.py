@@ -291,6 +291,13 @@ def _user_decision(dbf: Path, user_encoding: str) -> EncodingDecision:
     return EncodingDecision(codec, "user", (f"用户指定编码 {user_encoding}",))
 
 
+def _cpg_text(cpg: Path) -> str:
+    """The text of a .cpg, without the UTF-8 byte-order mark Notepad writes before 「UTF-8」
+    (read as ASCII, the mark was three unreadable characters and a name no codec knows)."""
+    data = cpg.read_bytes().removeprefix(codecs.BOM_UTF8)
+    return data.decode("ascii", errors="replace")
+
+
 def _by_cpg(cpg: Path, raw: str, data: bytes) -> EncodingDecision | str:
     """The decision the .cpg ``cpg`` (its text ``raw``) makes for the .dbf text ``data``, or
     why it is set aside (the text then decides)."""
@@ -329,7 +336,7 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     names, records, ldid, n_records = _dbf_pieces(dbf)
     data = b"\n".join([*names, *records])
     set_aside = None
-    raw = cpg.read_text(encoding="ascii", errors="replace") if cpg is not None else ""
+    raw = _cpg_text(cpg) if cpg is not None else ""
     mixed = _two_codecs(names, records, raw)
     if mixed is not None:
         return mixed

@@ -93,6 +93,16 @@ def _open_raw(
         raise gdal_error(path, exc) from exc
 
 
+def _prj_text(data: bytes) -> str:
+    """A .prj's text: a WKT is ASCII; anything else (a note typed in Chinese) is UTF-8, else
+    GB18030, so that a message can show it as written."""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
 def _read_raw(
     path: Path, meta: dict[str, Any], *, layer: str | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any], EncodingDecision, CRS | None, str | None]:
@@ -120,7 +130,7 @@ def _read_raw(
         enc = detect_dbf_encoding(path, user_encoding=encoding)
         prj = sidecar(path, ".prj")
         if prj is not None:
-            prj_text = prj.read_text(encoding="latin-1")
+            prj_text = _prj_text(prj.read_bytes())
             prj_crs = crs_from_prj(prj_text)
     else:
         enc = EncodingDecision(
@@ -895,6 +905,14 @@ def _log_stray_holes(
         )
 
 
+def _registered_m2(data: pd.DataFrame) -> np.ndarray | None:
+    """The registered 宗地面积 (m²) of each row, as read, for checking a repaired area; None
+    for a layer without one."""
+    if "area_declared_m2" not in data:
+        return None
+    return pd.to_numeric(data["area_declared_m2"], errors="coerce").to_numpy(dtype=float)
+
+
 def _wrong_type_rows(
     gdf: gpd.GeoDataFrame, raw: gpd.GeoSeries, wrong_type: np.ndarray
 ) -> gpd.GeoDataFrame:
@@ -1002,9 +1020,10 @@ def read_layer(
     _log_read_notes(meta, log, enc, rows=rows, ids=id_values, texts=_row_texts(raw, enc))
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
     try:
-        geoms, unusable, wrong_type = repair_polygons(
-            raw.geometry, rows=rows, log=log, id_values=id_values
-        )
+        geoms, unusable, wrong_type, area_unknown = repair_polygons(
+            raw.geometry, rows=rows, log=log, id_values=id_values,
+            registered_m2=_registered_m2(data),
+        )  # fmt: skip
     except shapely.errors.GEOSException as exc:  # a geometry GEOS cannot even repair
         raise GeometryError(
             [
@@ -1042,7 +1061,7 @@ def read_layer(
         raise SchemaError(
             [Issue(src, "crs", gdf.crs.name, "不能在经纬度下计算面积", "用 to_crs 指定投影坐标系")]
         )
-    gdf["area_m2"] = gdf.geometry.area.where(~unusable)
+    gdf["area_m2"] = gdf.geometry.area.where(~unusable & ~area_unknown)
     _log_stray_holes(path, meta, raw.geometry, gdf["area_m2"].to_numpy(), log,
                      rows=rows, ids=id_values)  # fmt: skip
     rejected = _with_deleted(_wrong_type_rows(gdf, raw.geometry, wrong_type), deleted)

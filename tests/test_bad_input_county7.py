@@ -242,9 +242,9 @@ def test_inspect_of_two_tables_side_by_side_is_a_clean_error(tmp_path: Path, cap
 def test_two_codes_in_one_link_cell_are_named_as_two_enterprises(tmp_path: Path) -> None:
     """A 地企关联 row 「P1 | A/B | 租用」: two firms on one plot typed into one cell. Was:
     rejected as 「应为 18 位，实为 37 位」 with 「核对原始登记信息」 — the codes are right, the
-    cell is wrong. Now the row is still rejected (a link is one firm on one plot; which
-    share each has is not known), with both codes named and the fix: one row per firm.
-    The row beside it (P2, C) is read."""
+    cell is wrong. Now both codes are named with the fix: one row per firm. The row is kept
+    unjoined (it says firms use P1, whose totals are then missing, never another firm's
+    alone: landgov.io.links); the row beside it (P2, C) is read."""
     wb = Workbook()
     ws = wb.active
     ws.append(["宗地代码", "统一社会信用代码", "关系"])
@@ -253,11 +253,11 @@ def test_two_codes_in_one_link_cell_are_named_as_two_enterprises(tmp_path: Path)
     path = tmp_path / "地企关联.xlsx"
     wb.save(path)
     result = read_links(path)
-    assert result.data["uscc"].tolist() == [C]
-    assert result.rejected["source_row"].tolist() == [2]
-    reason = result.rejected["reject_reason"].iloc[0]
-    assert f"一个单元格中填了 2 个统一社会信用代码（{A}、{B}）" in reason, reason
+    assert result.data["source_row"].tolist() == [2, 3]
+    assert result.data["uscc"].tolist()[1] == C and result.rejected.empty
     said = result.problems[result.problems["row"] == 2]
+    reason = said["problem"].iloc[0]
+    assert f"一个单元格中填了 2 个统一社会信用代码（{A}、{B}）" in reason, reason
     assert said["action"].str.contains("每个企业单独填一行").any(), said
 
 

@@ -151,7 +151,9 @@ def test_o_for_zero_and_i_for_one_name_the_code_they_may_be_and_are_not_joined(
     links = [["宗地代码", "统一社会信用代码", "关系"], [P[0], typo_o, "自有"]]
     linked = read_links(_xlsx(tmp_path / "l.xlsx", ("关联", links)))
     _accounted(linked, 1)
-    assert f"「{E}」" in linked.rejected["reject_reason"].iat[0]
+    # kept, not joined (it still says a firm uses the plot: landgov.io.links), and said
+    assert linked.data["uscc"].tolist() == [typo_o] and linked.rejected.empty
+    assert f"「{E}」" in _problems(linked, "校验通过")["problem"].iat[0]
 
 
 def test_a_letter_that_gives_no_valid_code_names_no_code(tmp_path: Path) -> None:

@@ -120,8 +120,12 @@ def test_blank_codes_in_links_are_rejected_by_name(tmp_path: Path, blank: object
     res = read_links(_xlsx(tmp_path / "l.xlsx", rows))
     _accounted(res, 3)
     reasons = res.rejected.set_index("source_row")["reject_reason"]
-    assert reasons[3] == "宗地代码缺失，无法建立关联"
-    assert reasons[4] == "统一社会信用代码缺失，无法建立关联"
+    assert reasons.to_dict() == {3: "宗地代码缺失，无法建立关联"}
+    # a link without a code still says a firm uses P2: kept, said, and its figures unknown
+    # (the plot's totals are then missing, never the other firms' alone: landgov.link)
+    assert res.data["source_row"].tolist() == [2, 4]
+    said = res.problems[res.problems["row"] == 4]
+    assert said["problem"].str.startswith("统一社会信用代码缺失，无法与企业表关联").any()
     _no_nan_code(res.data)
 
 

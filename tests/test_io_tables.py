@@ -506,7 +506,13 @@ def links_csv(tmp_path: Path) -> Path:
 
 def test_links_relations_and_areas(links_csv: Path) -> None:
     data = read_links(links_csv).data.set_index("source_row")
-    assert data["relation"].dropna().to_dict() == {2: "owner", 3: "tenant", 4: "tenant"}
+    assert data["relation"].dropna().to_dict() == {
+        2: "owner",
+        3: "tenant",
+        4: "tenant",
+        5: "tenant",  # kept unjoined (masked code): a firm still uses the plot
+        6: "owner",  # kept unjoined (check digit wrong)
+    }
     assert pd.isna(data.loc[8, "relation"])
     assert data.loc[8, "relation_given"] == "借用"
     assert data.loc[2, "area_used_m2"] == pytest.approx(2.3 * 10000 / 15)
@@ -514,13 +520,18 @@ def test_links_relations_and_areas(links_csv: Path) -> None:
     assert pd.isna(data.loc[4, "area_used_m2"])
 
 
-def test_links_with_unusable_codes_are_rejected(links_csv: Path) -> None:
+def test_links_with_unusable_codes_are_kept_and_said_without_a_plot_rejected(
+    links_csv: Path,
+) -> None:
+    # a masked or wrong code still says a firm uses the plot: kept (unjoined by the link, the
+    # plot's totals missing), said as an error; a row without a 宗地代码 names no plot: rejected
     result = read_links(links_csv)
     rejected = result.rejected.set_index("source_row")["reject_reason"]
-    assert set(rejected.index) == {5, 6, 7}
-    assert "已脱敏" in rejected[5]
-    assert "校验位" in rejected[6]
+    assert set(rejected.index) == {7}
     assert "宗地代码" in rejected[7]
+    said = result.problems.set_index("row")["problem"]
+    assert "已脱敏" in said[5] and "校验位" in said[6]
+    assert {5, 6} <= set(result.data["source_row"])
     assert _accounted(result)
     unknown = result.problems[result.problems["value"] == "借用"]
     assert unknown["severity"].tolist() == ["错误"]

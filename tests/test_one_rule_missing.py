@@ -269,3 +269,28 @@ def test_a_masked_owner_code_does_not_let_the_tenant_decide_the_plot_alone(shang
     check = got.checks["low_efficiency"].iloc[0]
     assert check.status is Status.UNKNOWN
     assert f"企业表中没有该宗地关联企业 {masked}" in check.missing
+
+
+def test_a_masked_code_in_the_links_file_is_kept_and_leaves_the_plot_to_verify(
+    shangyu, tmp_path
+) -> None:
+    """The same as a file: the links table, as a county exports it, gives the owner's code
+    masked. The reader keeps the row (an error, said) instead of rejecting it, so that the link
+    still counts a firm on the plot: the tenant's 42 万元 is only a floor (2 万元/亩) → 待核实.
+    Before, the reader rejected the row and the tenant alone made the plot 低效 (治理)."""
+    from landgov.io import read_links
+
+    masked = uscc(0)[:6] + "*" * 8 + uscc(0)[14:]
+    pid = plots(1)["parcel_id"].iloc[0]
+    path = tmp_path / "links.csv"
+    pd.DataFrame(
+        {"宗地代码": [pid, pid], "统一社会信用代码": [masked, uscc(1)], "关系": ["自有", "租用"]}
+    ).to_csv(path, index=False)
+    read = read_links(path)
+    assert read.rows_in == 2 and len(read.data) == 2 and len(read.rejected) == 0
+    assert (read.problems["severity"] == "错误").sum() == 1
+    ents = firms(2, tax_wan=[None, 42.0]).iloc[[1]]
+    got = screen_plots(shangyu, plots(1), ents, links=read.data)
+    check = got.checks["low_efficiency"].iloc[0]
+    assert check.status is Status.UNKNOWN
+    assert got.parcels["screening_status"].iloc[0] == "待核实"

@@ -61,7 +61,11 @@ def relation_of(value: object) -> str | None:
 
 
 def _check_codes(table: _ParsedTable) -> None:
-    """A link needs a 宗地代码 and a valid USCC; a non-standard 宗地代码 is only warned about."""
+    """A link needs a 宗地代码; one without is rejected. A link whose USCC is missing, masked or
+    invalid is kept and said (an error): it cannot join the enterprise table, yet it says that
+    an enterprise uses the plot, so the plot's totals are not known — linking counts it as a
+    user whose figures are missing (:func:`landgov.link.link_parcels`), never leaves the other
+    firms to decide the plot alone. A non-standard 宗地代码 is only warned about."""
     raw, statuses = add_uscc_status(table.frame)
     parcels = table.frame["parcel_id"].tolist()
     standard = standard_parcel_codes(parcels).tolist()  # these need no check
@@ -72,7 +76,14 @@ def _check_codes(table: _ParsedTable) -> None:
             table.reject(pos, "宗地代码缺失，无法建立关联", field="parcel_id")
         elif status is not USCCStatus.VALID:
             problem, action = uscc_problem(value, status)
-            table.reject(pos, f"{problem}，无法建立关联", field="uscc", value=value, action=action)
+            table.note(
+                pos,
+                f"{problem}，无法与企业表关联；该行仍表示有企业使用此宗地，宗地的税收等合计按缺失处理"
+                "（待核实）",
+                field="uscc",
+                value=value,
+                action=action,
+            )
         elif not standard[pos] and not (check := check_parcel_code(parcel)).ok:
             table.note(
                 pos,

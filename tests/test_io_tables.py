@@ -736,3 +736,30 @@ def test_compliance_with_bad_code_attaches_by_parcel(tmp_path: Path) -> None:
     row_problems = result.problems[result.problems["row"] == 2]
     assert row_problems["severity"].tolist() == ["警告"]
     assert "按宗地代码关联" in row_problems["problem"].iat[0]
+
+
+# --- audit of hostile tables (findings 4, 5, 6, 3) --------------------------------------------
+
+
+def test_two_sheets_with_every_required_field_are_refused_even_when_one_names_more(
+    tmp_path: Path,
+) -> None:
+    """「2024年」 and 「2023年」 both have 统一社会信用代码 and 企业名称; 「2023年」 names one
+    optional column more (行业分类版本). That says nothing of which year is meant: refused,
+    both sheets and their counts named, with the --sheet fix; never the older read silently."""
+    wb = Workbook()
+    new = wb.active
+    new.title = "2024年"
+    new.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    new.append([A, "甲", 20])
+    old = wb.create_sheet("2023年")
+    old.append(["统一社会信用代码", "企业名称", "税收（万元）", "行业分类版本"])
+    old.append([A, "甲", 10, "GB/T 4754-2017"])
+    path = tmp_path / "e.xlsx"
+    wb.save(path)
+    with pytest.raises(DataFileError) as err:
+        read_table(path, specs=ENTERPRISE_FIELDS, role="enterprises")
+    text = str(err.value)
+    assert "2024年、2023年" in text and "--sheet enterprises=2023年" in text
+    assert "「2024年」3 个" in text and "「2023年」4 个" in text
+    assert read_enterprises(path, sheet="2024年").data["tax_wan"].tolist() == [20.0]

@@ -472,7 +472,8 @@ def _pick_sheet(
     role: str | None,
     grid_of: Callable[[Any], _Grid] = _sheet_grid,
 ) -> _SheetChoice:
-    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie. ``grid_of``
+    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses more than one sheet
+    whose header has every required field (however many other fields each names). ``grid_of``
     reads one sheet (an .xls sheet: :func:`_xls_grid`)."""
     names = list(wb.sheetnames)
     tables = [ws.title for ws in wb.worksheets]  # chart sheets (Excel's F11) hold no cells
@@ -500,8 +501,11 @@ def _pick_sheet(
     ranks = {n: rank(grid_of(wb[n])) for n in visible}
     best = max(ranks.values())
     tied = [n for n, v in ranks.items() if v == best]
-    if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
-        raise tied_sheets_error(source, tied, score=best[1], role=role)
+    # two sheets with every required field (「2024年」「2023年」): one more optional column
+    # named says nothing of which year is meant — do not guess, ask for --sheet
+    complete = {n: v[1] for n, v in ranks.items() if v[0]}
+    if len(complete) > 1:
+        raise tied_sheets_error(source, complete, role=role)
     scores = {n: v[1] for n, v in ranks.items()}
     return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 

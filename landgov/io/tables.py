@@ -1202,8 +1202,8 @@ def read_table(
     sheet
         Sheet name or 0-based index. By default the sheet chosen for ``role`` with
         :func:`landgov.io.sheets.chosen_sheets` (the command line's ``--sheet``), else the
-        visible sheet whose header matches most fields; two sheets matching equally are refused
-        (:class:`~landgov.errors.DataFileError` listing them), never guessed.
+        visible sheet whose header has every required field; two or more such sheets are
+        refused (:class:`~landgov.errors.DataFileError` listing them), never guessed.
     aliases
         Extra column names per canonical field, tried before the built-in ones:
         ``{"tax_wan": ["实缴税费"]}``.

@@ -763,3 +763,48 @@ def test_two_sheets_with_every_required_field_are_refused_even_when_one_names_mo
     assert "2024年、2023年" in text and "--sheet enterprises=2023年" in text
     assert "「2024年」3 个" in text and "「2023年」4 个" in text
     assert read_enterprises(path, sheet="2024年").data["tax_wan"].tolist() == [20.0]
+
+
+def _said_rows(result, words: str) -> pd.DataFrame:
+    p = result.problems
+    return p[p["problem"].astype(str).str.contains(words, regex=False)]
+
+
+def test_a_name_merged_over_two_firms_is_the_first_rows_only(tmp_path: Path) -> None:
+    """企业名称 B2:B3 merged over 甲 (A) and 乙 (B): 乙 is never given 甲's name. Row 2 keeps
+    「甲公司」, row 3's name is missing with an 错误 naming row 3, the field, the value and
+    the range; 镇街 D2:D3 merged over the same two firms is still filled into both (a group's
+    township); row 4 (丙) untouched. Every row is kept."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）", "镇街"],
+        [A, "甲公司", 10, "斗门街道"],
+        [B, None, 12, None],
+        [C, "丙公司", 30, "马山街道"],
+    ]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("B2:B3", "D2:D3")))
+    assert len(got.data) == 3 and len(got.rejected) == 0
+    data = got.data.set_index("uscc")
+    assert data.loc[A, "name"] == "甲公司" and data.loc[C, "name"] == "丙公司"
+    assert pd.isna(data.loc[B, "name"])
+    assert data["township"].tolist() == ["斗门街道", "斗门街道", "马山街道"]
+    said = _said_rows(got, "B2:B3")
+    assert said[["row", "field", "value", "severity"]].values.tolist() == [
+        [3, "企业名称", "甲公司", "错误"]
+    ]
+    assert "只归第 2 行" in said["problem"].iat[0] and "不复制" in said["problem"].iat[0]
+    assert "填入" not in " ".join(said["problem"])
+
+
+def test_a_name_merged_over_rows_of_one_firm_is_copied_and_said(tmp_path: Path) -> None:
+    """The same firm on rows 2–3 (two plots listed): its name is its own, copied, a 警告."""
+    rows = [["统一社会信用代码", "企业名称", "税收（万元）"], [A, "甲公司", 10], [A, None, 10]]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("B2:B3",)))
+    assert got.data["name"].tolist() == ["甲公司", "甲公司"]
+    assert _said_rows(got, "B2:B3")["severity"].tolist() == ["警告"]
+
+
+def test_an_empty_merged_range_does_not_say_it_filled_an_empty_value(tmp_path: Path) -> None:
+    rows = [["统一社会信用代码", "企业名称", "镇街", "联系人"], [A, "甲公司", None, None]]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("C2:D2",)))
+    (said,) = _said_rows(got, "C2:D2")["problem"].tolist()
+    assert "「」" not in said and "空白" in said

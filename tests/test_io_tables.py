@@ -808,3 +808,38 @@ def test_an_empty_merged_range_does_not_say_it_filled_an_empty_value(tmp_path: P
     got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("C2:D2",)))
     (said,) = _said_rows(got, "C2:D2")["problem"].tolist()
     assert "「」" not in said and "空白" in said
+
+
+def test_a_boolean_in_a_name_or_category_is_missing_and_said_in_excels_spelling(
+    tmp_path: Path,
+) -> None:
+    """企业名称 TRUE was read as the name 「True」 and 规上/规下 TRUE as 规上, with no problem
+    row. Now each is missing, with an 错误 naming the row, the field and 「TRUE」/「FALSE」
+    (as Excel shows it) and what to type; the rows are kept. A 是/否 field still takes a
+    Boolean as its answer (read_applications' 「是否标准厂房」)."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）"],
+        [A, True, "规上", 10],
+        [B, "乙公司", False, 12],
+    ]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows))
+    assert len(got.data) == 2
+    data = got.data.set_index("uscc")
+    assert pd.isna(data.loc[A, "name"]) and pd.isna(data.loc[B, "scale"])
+    said = _said_rows(got, "逻辑值")
+    assert said[["row", "field", "value", "severity"]].values.tolist() == [
+        [2, "企业名称", "TRUE", "错误"],
+        [3, "规上/规下", "FALSE", "错误"],
+    ]
+    assert "「TRUE」" in said["problem"].iat[0] and "「FALSE」" in said["problem"].iat[1]
+    assert "文字（企业名称）" in said["action"].iat[0]
+    assert "「规上」或「规下」" in said["action"].iat[1]
+
+
+def test_a_boolean_in_a_yes_no_field_is_its_answer() -> None:
+    from landgov.io._convert import convert_values
+    from landgov.io.applications import APPLICATION_FIELDS
+
+    spec = next(s for s in APPLICATION_FIELDS if s.name == "standard_factory")
+    values, problems = convert_values([True, False], spec, None)
+    assert values.tolist() == ["True", "False"] and problems == []

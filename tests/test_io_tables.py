@@ -843,3 +843,26 @@ def test_a_boolean_in_a_yes_no_field_is_its_answer() -> None:
     spec = next(s for s in APPLICATION_FIELDS if s.name == "standard_factory")
     values, problems = convert_values([True, False], spec, None)
     assert values.tolist() == ["True", "False"] and problems == []
+
+
+def test_a_semicolon_csv_with_decimal_commas_is_refused_with_one_message(tmp_path: Path) -> None:
+    """「;」-separated, 「1201,44」 and 「0,115」 (Excel in a European locale): 0,115 was read as
+    115 and 1201,44 refused cell by cell. Now the file is refused once, naming the cells and
+    the fix; a 「;」 CSV with plain decimals still reads."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）", "排放量（吨）"],
+        [A, "甲", "1201,44", "0,115"],
+        [B, "乙", "53,01", "2,5"],
+        [C, "丙", "79,82", "1,25"],
+    ]
+    path = tmp_path / "e.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    with pytest.raises(DataFileError) as err:
+        read_enterprises(path)
+    text = str(err.value)
+    assert "逗号作小数点" in text and "第 2 行「1201,44」" in text and "另存为 .xlsx" in text
+    plain = [[c.replace(",", ".") for c in r] for r in rows]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(plain)
+    assert read_enterprises(path).data["emissions_t"].tolist() == [0.115, 2.5, 1.25]

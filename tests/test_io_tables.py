@@ -747,3 +747,133 @@ def test_compliance_with_bad_code_attaches_by_parcel(tmp_path: Path) -> None:
     row_problems = result.problems[result.problems["row"] == 2]
     assert row_problems["severity"].tolist() == ["警告"]
     assert "按宗地代码关联" in row_problems["problem"].iat[0]
+
+
+# --- audit of hostile tables (findings 4, 5, 6, 3) --------------------------------------------
+
+
+def test_two_sheets_with_every_required_field_are_refused_even_when_one_names_more(
+    tmp_path: Path,
+) -> None:
+    """「2024年」 and 「2023年」 both have 统一社会信用代码 and 企业名称; 「2023年」 names one
+    optional column more (行业分类版本). That says nothing of which year is meant: refused,
+    both sheets and their counts named, with the --sheet fix; never the older read silently."""
+    wb = Workbook()
+    new = wb.active
+    new.title = "2024年"
+    new.append(["统一社会信用代码", "企业名称", "税收（万元）"])
+    new.append([A, "甲", 20])
+    old = wb.create_sheet("2023年")
+    old.append(["统一社会信用代码", "企业名称", "税收（万元）", "行业分类版本"])
+    old.append([A, "甲", 10, "GB/T 4754-2017"])
+    path = tmp_path / "e.xlsx"
+    wb.save(path)
+    with pytest.raises(DataFileError) as err:
+        read_table(path, specs=ENTERPRISE_FIELDS, role="enterprises")
+    text = str(err.value)
+    assert "2024年、2023年" in text and "--sheet enterprises=2023年" in text
+    assert "「2024年」3 个" in text and "「2023年」4 个" in text
+    assert read_enterprises(path, sheet="2024年").data["tax_wan"].tolist() == [20.0]
+
+
+def _said_rows(result, words: str) -> pd.DataFrame:
+    p = result.problems
+    return p[p["problem"].astype(str).str.contains(words, regex=False)]
+
+
+def test_a_name_merged_over_two_firms_is_the_first_rows_only(tmp_path: Path) -> None:
+    """企业名称 B2:B3 merged over 甲 (A) and 乙 (B): 乙 is never given 甲's name. Row 2 keeps
+    「甲公司」, row 3's name is missing with an 错误 naming row 3, the field, the value and
+    the range; 镇街 D2:D3 merged over the same two firms is still filled into both (a group's
+    township); row 4 (丙) untouched. Every row is kept."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）", "镇街"],
+        [A, "甲公司", 10, "斗门街道"],
+        [B, None, 12, None],
+        [C, "丙公司", 30, "马山街道"],
+    ]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("B2:B3", "D2:D3")))
+    assert len(got.data) == 3 and len(got.rejected) == 0
+    data = got.data.set_index("uscc")
+    assert data.loc[A, "name"] == "甲公司" and data.loc[C, "name"] == "丙公司"
+    assert pd.isna(data.loc[B, "name"])
+    assert data["township"].tolist() == ["斗门街道", "斗门街道", "马山街道"]
+    said = _said_rows(got, "B2:B3")
+    assert said[["row", "field", "value", "severity"]].values.tolist() == [
+        [3, "企业名称", "甲公司", "错误"]
+    ]
+    assert "只归第 2 行" in said["problem"].iat[0] and "不复制" in said["problem"].iat[0]
+    assert "填入" not in " ".join(said["problem"])
+
+
+def test_a_name_merged_over_rows_of_one_firm_is_copied_and_said(tmp_path: Path) -> None:
+    """The same firm on rows 2–3 (two plots listed): its name is its own, copied, a 警告."""
+    rows = [["统一社会信用代码", "企业名称", "税收（万元）"], [A, "甲公司", 10], [A, None, 10]]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("B2:B3",)))
+    assert got.data["name"].tolist() == ["甲公司", "甲公司"]
+    assert _said_rows(got, "B2:B3")["severity"].tolist() == ["警告"]
+
+
+def test_an_empty_merged_range_does_not_say_it_filled_an_empty_value(tmp_path: Path) -> None:
+    rows = [["统一社会信用代码", "企业名称", "镇街", "联系人"], [A, "甲公司", None, None]]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows, merges=("C2:D2",)))
+    (said,) = _said_rows(got, "C2:D2")["problem"].tolist()
+    assert "「」" not in said and "空白" in said
+
+
+def test_a_boolean_in_a_name_or_category_is_missing_and_said_in_excels_spelling(
+    tmp_path: Path,
+) -> None:
+    """企业名称 TRUE was read as the name 「True」 and 规上/规下 TRUE as 规上, with no problem
+    row. Now each is missing, with an 错误 naming the row, the field and 「TRUE」/「FALSE」
+    (as Excel shows it) and what to type; the rows are kept. A 是/否 field still takes a
+    Boolean as its answer (read_applications' 「是否标准厂房」)."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）"],
+        [A, True, "规上", 10],
+        [B, "乙公司", False, 12],
+    ]
+    got = read_enterprises(_xlsx(tmp_path / "e.xlsx", rows))
+    assert len(got.data) == 2
+    data = got.data.set_index("uscc")
+    assert pd.isna(data.loc[A, "name"]) and pd.isna(data.loc[B, "scale"])
+    said = _said_rows(got, "逻辑值")
+    assert said[["row", "field", "value", "severity"]].values.tolist() == [
+        [2, "企业名称", "TRUE", "错误"],
+        [3, "规上/规下", "FALSE", "错误"],
+    ]
+    assert "「TRUE」" in said["problem"].iat[0] and "「FALSE」" in said["problem"].iat[1]
+    assert "文字（企业名称）" in said["action"].iat[0]
+    assert "「规上」或「规下」" in said["action"].iat[1]
+
+
+def test_a_boolean_in_a_yes_no_field_is_its_answer() -> None:
+    from landgov.io._convert import convert_values
+    from landgov.io.applications import APPLICATION_FIELDS
+
+    spec = next(s for s in APPLICATION_FIELDS if s.name == "standard_factory")
+    values, problems = convert_values([True, False], spec, None)
+    assert values.tolist() == ["True", "False"] and problems == []
+
+
+def test_a_semicolon_csv_with_decimal_commas_is_refused_with_one_message(tmp_path: Path) -> None:
+    """「;」-separated, 「1201,44」 and 「0,115」 (Excel in a European locale): 0,115 was read as
+    115 and 1201,44 refused cell by cell. Now the file is refused once, naming the cells and
+    the fix; a 「;」 CSV with plain decimals still reads."""
+    rows = [
+        ["统一社会信用代码", "企业名称", "税收（万元）", "排放量（吨）"],
+        [A, "甲", "1201,44", "0,115"],
+        [B, "乙", "53,01", "2,5"],
+        [C, "丙", "79,82", "1,25"],
+    ]
+    path = tmp_path / "e.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    with pytest.raises(DataFileError) as err:
+        read_enterprises(path)
+    text = str(err.value)
+    assert "逗号作小数点" in text and "第 2 行「1201,44」" in text and "另存为 .xlsx" in text
+    plain = [[c.replace(",", ".") for c in r] for r in rows]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(plain)
+    assert read_enterprises(path).data["emissions_t"].tolist() == [0.115, 2.5, 1.25]

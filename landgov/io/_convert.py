@@ -362,7 +362,18 @@ def _convert_by_kind(
 
 def _text_value(value: object, spec: FieldSpec) -> tuple[object, str | None, str, Severity | None]:
     """A text cell as text; a number in a field of names or codes (「土地用途」 holding
-    GB/T 21010 codes in a numeric field) read as the code it was (:func:`lost_zero`)."""
+    GB/T 21010 codes in a numeric field) read as the code it was (:func:`lost_zero`). A Boolean
+    (TRUE/FALSE) is no name and no category: missing, with an 错误 in Excel's spelling
+    (only a 是/否 field, ``spec.yes_no``, takes it as its answer)."""
+    if isinstance(value, bool | np.bool_) and not spec.yes_no:
+        shown = "TRUE" if value else "FALSE"
+        what = "「规上」或「规下」" if spec.name == "scale" else f"文字（{spec.label}）"
+        return (
+            None,
+            f"单元格是逻辑值「{shown}」，不是{spec.label}，按缺失处理",
+            f"在源表中改为填写{what}后重新读取",
+            None,
+        )
     if spec.code_digits and _is_whole_number(value):
         parsed, text, code_severity = lost_zero(value, spec.code_digits)
         action = ACTION_AMBIGUOUS_ZERO if parsed is None else ACTION_LOST_ZERO
@@ -522,6 +533,8 @@ def convert_values(
             else:
                 severity = Severity.ERROR if parsed is None else Severity.WARNING
             shown = container_text(value) if isinstance(value, _CONTAINERS) else value
+            if isinstance(value, bool | np.bool_):  # as Excel/WPS shows it, not 「True」
+                shown = "TRUE" if value else "FALSE"
             problems.append(CellProblem(i, shown, text, action, severity))
     return as_series(out.tolist(), spec.kind), problems
 

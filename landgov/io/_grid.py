@@ -216,6 +216,41 @@ def _within_a_sheet(path: Path, record: list[str], line: int, delimiter: str) ->
         )
 
 
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")  # 「1201,44」「0,5」: a European decimal
+_COMMA_NUMBER = re.compile(r"^-?\d+(?:,\d+)+$")  # any number with commas (「0,115」「1,200」)
+
+
+def _refuse_decimal_commas(
+    path: Path, rows: list[list[object]], numbers: list[int], delimiter: str
+) -> None:
+    """Refuse a CSV not separated by commas whose numbers use the comma as the decimal mark
+    (Excel set to a European locale: 「;」 between cells, 「1201,44」 in them). Read as it
+    is, 「0,115」 would be 115 (a thousands separator) and 「1201,44」 refused cell by cell;
+    which one a 「0,115」 means is not the reader's to guess. Only when most of the cells
+    holding a number with a comma have one or two digits after a single comma."""
+    if delimiter == ",":
+        return
+    decimal: list[tuple[int, str]] = []
+    commas = 0
+    for number, row in zip(numbers, rows, strict=True):
+        for cell in row:
+            text = str(cell).strip()
+            if _COMMA_NUMBER.match(text):
+                commas += 1
+                if _DECIMAL_COMMA.match(text):
+                    decimal.append((number, text))
+    if len(decimal) < 3 or 2 * len(decimal) < commas:
+        return
+    shown = "、".join(f"第 {n} 行「{t}」" for n, t in decimal[:3])
+    sep = "制表符" if delimiter == "\t" else f"「{delimiter}」"
+    raise DataFileError(
+        f"{path.name}：文件以{sep}分隔，{len(decimal)} 个数值单元格用逗号作小数点（如 {shown}；"
+        f"欧洲区域设置的 Excel 导出的 CSV），其中「0,115」一类的值无法确定是 0.115 还是 115，"
+        "未读取该文件。处理：在 Excel/WPS 中打开后另存为 .xlsx，或把系统区域设置改为中文"
+        "（小数点为「.」）后重新导出 CSV，再重新运行"
+    )
+
+
 def _load_csv(path: Path) -> _Grid:
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
@@ -245,6 +280,7 @@ def _load_csv(path: Path) -> _Grid:
         numbers.append(start)
         start = reader.line_num + 1
     _check_quotes(path, rows, numbers, delimiter, last_line=reader.line_num)
+    _refuse_decimal_commas(path, rows, numbers, delimiter)
     meta: dict[str, Any] = {
         "format": "csv",
         "encoding": encoding,
@@ -472,7 +508,8 @@ def _pick_sheet(
     role: str | None,
     grid_of: Callable[[Any], _Grid] = _sheet_grid,
 ) -> _SheetChoice:
-    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses a tie. ``grid_of``
+    """The sheet to read, by the rule of :mod:`landgov.io.sheets`; refuses more than one sheet
+    whose header has every required field (however many other fields each names). ``grid_of``
     reads one sheet (an .xls sheet: :func:`_xls_grid`)."""
     names = list(wb.sheetnames)
     tables = [ws.title for ws in wb.worksheets]  # chart sheets (Excel's F11) hold no cells
@@ -500,8 +537,11 @@ def _pick_sheet(
     ranks = {n: rank(grid_of(wb[n])) for n in visible}
     best = max(ranks.values())
     tied = [n for n, v in ranks.items() if v == best]
-    if best[0] and len(tied) > 1:  # two readable sheets, equally good: do not guess
-        raise tied_sheets_error(source, tied, score=best[1], role=role)
+    # two sheets with every required field (「2024年」「2023年」): one more optional column
+    # named says nothing of which year is meant — do not guess, ask for --sheet
+    complete = {n: v[1] for n, v in ranks.items() if v[0]}
+    if len(complete) > 1:
+        raise tied_sheets_error(source, complete, role=role)
     scores = {n: v[1] for n, v in ranks.items()}
     return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 

@@ -74,6 +74,10 @@ class FieldSpec:
     #: a floor (建筑) area (unit ``m2``): a value or header in a land-area unit (亩, 公顷) is
     #: set aside as missing and said, never converted (:func:`landgov.io.numbers.parse_quantity`)
     floor_area: bool = False
+    #: a text field answered 是/否 (「是否标准厂房」「控制线内」): a Boolean cell (a check box,
+    #: TRUE/FALSE) is an answer there; in any other text field it is no value
+    #: (:func:`landgov.io._convert.convert_values` says it)
+    yes_no: bool = False
 
 
 #: The digit counts of the land-use codes: GB/T 21010-2017 (「06」, 「0601」) and the 用地用海分类
@@ -97,9 +101,19 @@ def _f(
     month_only: str = "first",
     code_digits: tuple[int, ...] = (),
     floor_area: bool = False,
+    yes_no: bool = False,
 ) -> FieldSpec:
     return FieldSpec(
-        name, label, kind, (label, *aliases), unit, required, month_only, code_digits, floor_area
+        name,
+        label,
+        kind,
+        (label, *aliases),
+        unit,
+        required,
+        month_only,
+        code_digits,
+        floor_area,
+        yes_no,
     )
 
 
@@ -259,7 +273,13 @@ PLANNING_FIELDS: tuple[FieldSpec, ...] = (
         required=True,
         code_digits=LANDUSE_DIGITS,
     ),
-    _f("inside_control_line", "控制线内", T, ["工业用地控制线", "是否控制线内", "KZX"]),
+    _f(
+        "inside_control_line",
+        "控制线内",
+        T,
+        ["工业用地控制线", "是否控制线内", "KZX"],
+        yes_no=True,
+    ),
 )
 
 DEMOLITION_FIELDS: tuple[FieldSpec, ...] = (

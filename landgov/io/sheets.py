@@ -7,9 +7,11 @@ The rule (:func:`landgov.io.read_table` applies it):
 2. else the sheet chosen for the reader's role (``enterprises``, ``links``, ``compliance``,
    ``applications``) with :func:`chosen_sheets` — the command line's ``--sheet ROLE=SHEET``;
 3. else the sheet chosen for every role (``--sheet SHEET``, ``landgov inspect`` only);
-4. else the visible sheet whose header names the most known fields. When two or more sheets
-   name equally many (``2023年`` and ``2024年`` with the same columns) the reader refuses and
-   lists them: reading one of two years silently is a guess, and the user must name it.
+4. else the visible sheet whose header names every required field (and, of sheets that lack
+   one, the one naming the most known fields). When two or more sheets have every required
+   field (``2023年`` and ``2024年``, even when one names an extra optional column) the reader
+   refuses and lists them: reading one of two years silently is a guess, and the user must
+   name it.
 
 Layers (:func:`landgov.io.parcels.read_layer` applies it): ``layer=`` passed to the reader
 wins; else the layer chosen for the reader's role (``parcels``, ``buildings``, ``townships``,
@@ -206,15 +208,23 @@ def parse_sheet_choices(
     return out
 
 
-def tied_sheets_error(
-    source: str, tied: list[str], *, score: int, role: str | None
-) -> DataFileError:
-    """The error for a workbook whose sheets match equally well: lists them and the fix."""
-    example = tied[-1]
+def tied_sheets_error(source: str, tied: Mapping[str, int], *, role: str | None) -> DataFileError:
+    """The error for a workbook with more than one sheet whose header has every required field
+    (``tied``: each sheet and how many known fields it names): lists them and the fix."""
+    names = list(tied)
+    example = names[-1]
     cli = f"--sheet {role}={example}" if role else f"--sheet {example}"
+    counts = set(tied.values())
+    scored = (
+        f"各对应 {counts.pop()} 个已知字段"
+        if len(counts) == 1
+        else "对应已知字段"
+        + "、".join(f"「{n}」{v} 个" for n, v in tied.items())
+        + "；多对应几个可选字段不能说明哪一个是要读的数据"
+    )
     return DataFileError(
-        f"{source}：有 {len(tied)} 个工作表的表头同样符合（{'、'.join(tied)}，"
-        f"各对应 {score} 个已知字段），无法确定读取哪一个。处理：在命令行加 {cli} 指定工作表"
+        f"{source}：有 {len(names)} 个工作表的表头都含全部必填字段（{'、'.join(names)}，"
+        f"{scored}），无法确定读取哪一个。处理：在命令行加 {cli} 指定工作表"
         f'（Python：sheet="{example}"），或在 Excel/WPS 中删除或隐藏不用的工作表；'
         "如几个工作表都是要读的数据（如「规上」「规下」分表），请把它们的数据行复制到同一个"
         "工作表（表头只留一行）后重新读取，只指定其中一个会漏掉其余工作表中的行"

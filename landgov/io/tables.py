@@ -802,12 +802,32 @@ def _report_uncached_formulas(
         )
 
 
-#: The columns that say whose row it is: an amount merged over rows that differ in any of
-#: them (or lack one) is no one row's own figure.
+#: The columns that say whose row it is: a value merged over rows that differ in any of them
+#: (or lack one) is no one row's own.
 _ROW_OWNERS = ("uscc", "parcel_id", "application_id")
+#: Fields a county types once over a group of rows and means for each (镇街 merged over its
+#: firms, 问题类别 over its records): filled into every row the merge covers, with a 警告.
+_GROUP_FIELDS = ("township", "admin_code", "admin_name", "category")
 
 
-def _set_aside_merged_amounts(
+@dataclass(frozen=True)
+class _MergedRange:
+    """A merged range over data rows read: where it is, as the user sees it, and which rows."""
+
+    cell: str  # 「B7:B8」
+    first_row: int  # the Excel row of its top-left cell
+    at: list[int]  # the frame positions of the data rows it covers
+
+    def owners_differ(self, frame: pd.DataFrame, owners: Sequence[str]) -> bool:
+        keys = {tuple(normalize_code(frame[o].iat[p]) for o in owners) for p in self.at}
+        return len(keys) > 1
+
+    def one_owner(self, frame: pd.DataFrame, owners: Sequence[str]) -> bool:
+        keys = {tuple(normalize_code(frame[o].iat[p]) for o in owners) for p in self.at}
+        return bool(owners) and len(keys) == 1 and all(next(iter(keys)))
+
+
+def _set_aside_merged_values(
     grid: _Grid,
     frame: pd.DataFrame,
     log: ProblemLog,
@@ -818,19 +838,18 @@ def _set_aside_merged_amounts(
     specs: Sequence[FieldSpec],
     columns: Mapping[str, str],
 ) -> set[tuple[int, int, int, int]]:
-    """Amounts merged down over the data rows of several firms (or plots): missing on each.
+    """Values merged down over the data rows of several firms (or plots) are not copied.
 
-    A 税收 typed once over a group's firms is no one firm's figure; copied into each row it
-    would count twice, kept on the first it would be the group's. Each such range is one
-    错误 (相关判定为待核实); over rows of one owner (the same :data:`_ROW_OWNERS`) the figure
-    is that owner's and stays filled. Returns the ranges set aside (the others are said by
-    :func:`_report_merges`).
+    An amount (税收 typed once over a group's firms) is no one firm's figure: copied it would
+    count twice, kept on the first it would be the group's. It is missing on every row, with
+    one 错误 for the range (相关判定为待核实). Any other value (a 企业名称 merged over two
+    firms' rows) is the first row's, as Excel keeps it: each other row gets it missing, with
+    an 错误 naming its row (the second firm is never given the first one's name). Over rows
+    of one owner (the same :data:`_ROW_OWNERS`) a value is that owner's and stays filled, as do
+    :data:`_GROUP_FIELDS` and the owner columns themselves. Returns the ranges set aside (the
+    others are said by :func:`_report_merges`).
     """
-    amounts = {
-        names.index(columns[s.name]): s
-        for s in specs
-        if s.kind is Kind.NUMBER and s.unit and s.name in columns and s.name in frame.columns
-    }
+    mapped = {names.index(columns[s.name]): s for s in specs if s.name in columns}
     owners = [o for o in _ROW_OWNERS if o in frame.columns]
     position = {
         r: pos for pos, (r, why) in enumerate(zip(rows, reasons, strict=True)) if why is None
@@ -838,29 +857,79 @@ def _set_aside_merged_amounts(
     aside: set[tuple[int, int, int, int]] = set()
     for merge in grid.merges:
         r0, c0, r1, c1 = merge
-        hit = [c for c in range(c0, c1 + 1) if c in amounts]
+        fields = [mapped[c] for c in range(c0, c1 + 1) if c in mapped]
         at = [position[r] for r in range(r0, r1 + 1) if r in position]
-        if r1 == r0 or not hit or len(at) < 2:
+        if r1 == r0 or not fields or len(at) < 2:
             continue
-        keys = {tuple(normalize_code(frame[o].iat[p]) for o in owners) for p in at}
-        if owners and len(keys) == 1 and all(next(iter(keys))):
-            continue  # one firm's (one plot's) rows: its figure
-        aside.add(merge)
-        cell = f"{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:" + (
-            f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}"
+        last = grid.row_numbers[min(r1, len(grid.rows) - 1)]
+        where = _MergedRange(
+            f"{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:{get_column_letter(c1 + 1)}{last}",
+            grid.row_numbers[r0],
+            at,
         )
-        for c in hit:
-            frame.loc[frame.index[at], amounts[c].name] = np.nan
+        value = cell_text(grid.cell(r0, c0))
+        amounts = [s for s in fields if s.kind is Kind.NUMBER and s.unit]
+        if amounts and not where.one_owner(frame, owners):
+            aside.add(merge)
+            _merged_amount(frame, log, where, amounts, value=value, field=columns[amounts[0].name])
+        others = [s for s in fields if s not in amounts]
+        others = [s for s in others if s.name not in (*_GROUP_FIELDS, *_ROW_OWNERS)]
+        if others and where.owners_differ(frame, owners):
+            aside.add(merge)
+            for spec in others:
+                _merged_other(frame, log, where, spec, value=value, field=columns[spec.name])
+    return aside
+
+
+def _merged_amount(
+    frame: pd.DataFrame,
+    log: ProblemLog,
+    where: _MergedRange,
+    amounts: Sequence[FieldSpec],
+    *,
+    value: str,
+    field: str,
+) -> None:
+    """An amount merged over several owners' rows: missing on each, one 错误 for the range."""
+    for spec in amounts:
+        frame.loc[frame.index[where.at], spec.name] = np.nan
+    log.add(
+        f"合并单元格（{where.cell}）的数值跨 {len(where.at)} 行，各行不是同一企业（或宗地），"
+        "不是其中任何一行自己的数值，按缺失处理（相关判定为待核实），不复制到各行",
+        row=where.first_row,
+        field=field,
+        value=value,
+        action="取消合并，按行分别填写各企业（宗地）自己的数值后重新读取",
+        severity=Severity.ERROR,
+    )
+
+
+def _merged_other(
+    frame: pd.DataFrame,
+    log: ProblemLog,
+    where: _MergedRange,
+    spec: FieldSpec,
+    *,
+    value: str,
+    field: str,
+) -> None:
+    """A value other than an amount merged over several owners' rows: the first row's (where
+    Excel keeps it); missing on each other row, with an 错误 naming that row."""
+    first, *rest = where.at
+    companions = [n for n in (unread_name(spec.name), latest_name(spec.name)) if n in frame.columns]
+    for name in (spec.name, *companions):
+        frame.loc[frame.index[rest], name] = None
+    for pos in rest:
         log.add(
-            f"合并单元格（{cell}）的数值跨 {len(at)} 行，各行不是同一企业（或宗地），"
-            "不是其中任何一行自己的数值，按缺失处理（相关判定为待核实），不复制到各行",
-            row=grid.row_numbers[r0],
-            field=names[hit[0]],
-            value=cell_text(grid.cell(r0, c0)),
-            action="取消合并，按行分别填写各企业（宗地）自己的数值后重新读取",
+            f"合并单元格（{where.cell}）跨 {len(where.at)} 行，各行不是同一企业（或宗地）："
+            f"「{spec.label}」只归第 {int(frame['source_row'].iat[first])} 行，"
+            "本行按缺失处理，不复制",
+            row=int(frame["source_row"].iat[pos]),
+            field=field,
+            value=value,
+            action=f"取消合并，按行分别填写本行自己的{spec.label}后重新读取",
             severity=Severity.ERROR,
         )
-    return aside
 
 
 def _report_merges(
@@ -883,10 +952,15 @@ def _report_merges(
             continue
         if (r1 > r0 or c1 > c0) and any(r0 <= r <= r1 for r in read):
             start = min(r for r in read if r0 <= r <= r1)
+            value = cell_text(grid.cell(r0, c0))
+            cell = (
+                f"{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:"
+                f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}"
+            )
             log.add(
-                f"合并单元格（{get_column_letter(c0 + 1)}{grid.row_numbers[r0]}:"
-                f"{get_column_letter(c1 + 1)}{grid.row_numbers[min(r1, len(grid.rows) - 1)]}），"
-                f"已把值「{cell_text(grid.cell(r0, c0))}」填入合并区域的每一行",
+                f"合并单元格（{cell}），已把值「{value}」填入合并区域的每一格"
+                if value
+                else f"合并单元格（{cell}）是空白的，合并区域的每一格都按空白（缺失）读取",
                 row=grid.row_numbers[start],
                 field=None,
                 value=cell_text(grid.cell(r0, c0)),
@@ -1021,7 +1095,7 @@ def _parse_table(
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
-    aside = _set_aside_merged_amounts(
+    aside = _set_aside_merged_values(
         grid, frame, log, rows=rows, reasons=reasons, names=names, specs=specs, columns=columns
     )
     _report_merges(grid, log, rows=rows, reasons=reasons, said=aside)
@@ -1202,8 +1276,8 @@ def read_table(
     sheet
         Sheet name or 0-based index. By default the sheet chosen for ``role`` with
         :func:`landgov.io.sheets.chosen_sheets` (the command line's ``--sheet``), else the
-        visible sheet whose header matches most fields; two sheets matching equally are refused
-        (:class:`~landgov.errors.DataFileError` listing them), never guessed.
+        visible sheet whose header has every required field; two or more such sheets are
+        refused (:class:`~landgov.errors.DataFileError` listing them), never guessed.
     aliases
         Extra column names per canonical field, tried before the built-in ones:
         ``{"tax_wan": ["实缴税费"]}``.

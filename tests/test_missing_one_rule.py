@@ -25,6 +25,7 @@ from landgov.core.counts import NOT_GIVEN, path_counts, screening_counts
 from landgov.core.dates import date_column, parse_date
 from landgov.core.missing import is_missing, missing_cells, present_column
 from landgov.core.problems import ProblemLog
+from landgov.core.township import plot_townships
 from landgov.core.vocab import UNKNOWN_TOWNSHIP
 from landgov.io._convert import cell_text, convert_values
 from landgov.io.applications import _yes_no_columns
@@ -92,18 +93,17 @@ def _plots_with_towns(towns: list[object]) -> gpd.GeoDataFrame:
 def test_every_stage_places_a_plot_whose_township_is_a_dash_by_the_boundary() -> None:
     # 批而未供 (screening.approved) always read 「—」 as no 镇街 and took it from the boundary;
     # the 汇总表 (summary) counted such plots under a 镇街 named 「—」 / 「无」 / 「\u3000」
+    # (the plots' 镇街 is now decided once after reading, landgov.core.township: the summary
+    # counts the decided one)
     towns = ["马山街道", "—", "无", "\u3000", None]
     plots = _plots_with_towns(towns)
     approved = approved_townships(plots, BOUNDARY).tolist()
-    summary = _parcel_townships(plots, BOUNDARY).tolist()
-    assert approved == ["马山街道"] * 5
-    assert summary == approved
-    # without a boundary layer: 镇街不明 in both, never a 镇街 「—」
-    assert _parcel_townships(plots, None).tolist() == [
-        "马山街道",
-        *[UNKNOWN_TOWNSHIP] * 4,
-    ]
-    assert approved_townships(plots, None).tolist() == _parcel_townships(plots, None).tolist()
+    seen = plot_townships(plots, BOUNDARY)
+    assert seen["given"].isna().tolist() == [False, True, True, True, True]
+    assert seen["given"].fillna(seen["boundary"]).tolist() == approved == ["马山街道"] * 5
+    # not placed (no boundary layer): 镇街不明 in both, never a 镇街 「—」
+    assert _parcel_townships(plots).tolist() == ["马山街道", *[UNKNOWN_TOWNSHIP] * 4]
+    assert approved_townships(plots, None).tolist() == _parcel_townships(plots).tolist()
 
 
 def test_an_enterprise_whose_township_is_a_dash_takes_its_plots_township() -> None:

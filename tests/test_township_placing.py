@@ -95,6 +95,26 @@ def test_boundary_share_decides_where_a_plot_lies() -> None:
     assert got["share"].tolist() == pytest.approx([100 / 160, 0.5])
 
 
+def test_a_plot_inside_is_share_one_and_a_ring_crossing_itself_is_no_crash() -> None:
+    # wholly inside 甲街道: share 1 (no cut needed); a bowtie drawn across the boundary (a
+    # ring crossing itself, as a county's file may hold before repair) is cut on its repaired
+    # shape, never a GEOS 「TopologyException」 that stops the run
+    from landgov.core.township import plot_townships
+
+    bowtie = shapely.Polygon(
+        [(X0 + 1800, Y0), (X0 + 2000, Y0 + 100), (X0 + 2000, Y0), (X0 + 1800, Y0 + 100)]
+    )
+    parcels = gpd.GeoDataFrame(
+        {"township": [None, None]},
+        geometry=[shapely.box(X0 + 100, Y0 + 100, X0 + 200, Y0 + 200), bowtie],
+        crs=CRS,
+    )
+    got = plot_townships(parcels, _boundaries())
+    assert got["boundary"].tolist()[0] == JIA
+    assert got["share"].iloc[0] == 1.0
+    assert pd.isna(got["share"].iloc[1])  # a bowtie's area is 0 as drawn: no share
+
+
 def test_reading_places_blank_plots_and_says_every_decision(yuecheng) -> None:
     parcels = plots(5, township=GIVEN)
     parcels["source_row"] = [1, 2, 3, 4, 5]

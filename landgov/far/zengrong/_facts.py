@@ -457,6 +457,18 @@ def plot_tax_per_mu(
     return measured.rename("tax_per_mu_now_wan")
 
 
+def plot_firm_count(parcels: pd.DataFrame, linked: LinkResult | None) -> pd.Series:
+    """The number of enterprises on each plot (地企关联: owner and tenants, the link's
+    ``n_enterprises``), whose taxes make the plot's 上年度亩均税收 (:func:`plot_tax_per_mu`);
+    NaN where nothing is linked. An application's row says from it whether that figure and the
+    applicant's 实施后亩均税收 stand on one basis (``_check._tax_bases``)."""
+    out = pd.Series(np.nan, index=parcels.index, dtype=float, name="n_enterprises")
+    if linked is None or "n_enterprises" not in linked.parcels:
+        return out
+    count = pd.to_numeric(linked.parcels["n_enterprises"], errors="coerce").astype(float)
+    return count.reindex(parcels.index).rename("n_enterprises")
+
+
 def plot_tax_gaps(
     tax_per_mu: pd.Series, land_area_m2: pd.Series, linked: LinkResult | None
 ) -> pd.Series:
@@ -540,6 +552,7 @@ def _prepare(
         source=far.get("far_source"),
     )
     tax = plot_tax_per_mu(parcels, linked, profile=profile)
+    firms = plot_firm_count(parcels, linked)
     facts = pd.concat(
         [
             far,
@@ -555,6 +568,7 @@ def _prepare(
             ),
             tax,
             plot_tax_gaps(tax, far["land_area_m2"], linked),
+            firms,
         ],
         axis=1,
     )

@@ -1,5 +1,9 @@
 """Hand-worked 增容 cases, round 6: what a figure of the 初审表 and the 增容审查 sheet stands on.
 
+附件3 二 「容积率上限可提高至 2.5」: where two readings of a plot's floor area part (the real or
+the counted one, storeys over 8 m twice; the building records or the register) and one leaves
+room under the cap and the other none, the cap is 待核实 and the room says both figures.
+
 越政发〔2022〕24号 附件3.1 lists 「现状情况 4.上年度亩均税收」 and 「项目实施后 2.亩均税收」 one
 above the other. landgov fills the first with the plot's figure (every enterprise on it, as the
 底数清单) and the second with the applicant's 达产后年税收 over the plot: where a tenant applies on
@@ -11,13 +15,24 @@ from __future__ import annotations
 
 import dataclasses
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
-from landgov.far.zengrong import check_applications
+from landgov.far.zengrong import check_applications, check_parcels
 from landgov.reports.chushen import build_form
 from landgov.reports.packet import PACKET_COLUMNS, packet_frame
-from tests._hand import application, enterprises, owner_links, plots, uscc, zengrong_inputs
+from landgov.verdict import Status
+from tests._hand import (
+    CRS,
+    application,
+    enterprises,
+    owner_links,
+    plots,
+    uscc,
+    zengrong_inputs,
+)
 
 
 def _form_cells(row) -> dict[str, str]:
@@ -114,3 +129,81 @@ def test_a_tenants_form_with_its_bases_still_prints_on_one_a4_page(official, tmp
     if pages is None:
         pytest.skip("LibreOffice Writer not installed")
     assert pages == 1
+
+
+# =============================================================================================
+# 二: the room to 2.5 where two readings of the floor area part
+
+
+def _buildings(parcels, rows):
+    """Buildings on plot 0: each row (x from, x to, storeys, storey height) is a 100 m deep box
+    ``x`` m east of the plot's west edge."""
+    x0, y0, _, _ = parcels.geometry.iloc[0].bounds
+    geoms = [shapely.box(x0 + a, y0, x0 + b, y0 + 100.0) for a, b, _, _ in rows]
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": [parcels["parcel_id"].iloc[0]] * len(rows),
+            "storeys": [n for _, _, n, _ in rows],
+            "storey_height_m": [h for _, _, _, h in rows],
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+
+
+def _screened(profile, parcels, buildings):
+    return check_parcels(zengrong_inputs(profile, parcels, buildings=buildings)).iloc[0]
+
+
+def test_room_on_a_tall_shed_says_both_readings(official):
+    # 21 亩 = 14000 m², cap floor area 2.5 × 14000 = 35000 m². Buildings (no register figure):
+    #   A 40 m × 100 m = 4000 m², 1 storey of 10 m: real 4000, counted (10 > 8: twice) 8000
+    #   B 40 m × 100 m = 4000 m², 7 storeys of 4 m: real = counted = 28000
+    # real 32000 m² (2.29) → room 35000 − 32000 = 3000 m²; counted 36000 m² (2.57 ≥ 2.5) → 0.
+    # The cap reads the real area only by the project's default reading: 待核实, and the room
+    # is not one plain 3000 m²
+    parcels = plots(1, mu=21.0).drop(columns="floor_area_m2")
+    built = _buildings(parcels, [(0.0, 40.0, 1, 10.0), (50.0, 90.0, 7, 4.0)])
+    row = _screened(official, parcels, built)
+    assert (row["floor_area_m2"], row["floor_area_far_m2"]) == pytest.approx((32000.0, 36000.0))
+    assert row["headroom_m2"] == pytest.approx(3000.0)
+    assert row["cap"] == Status.UNKNOWN.value
+    assert row["headroom_reason"] == (
+        "现状容积率 2.29 已达到 1.5 的目标，仍可增至 2.5；"
+        "增容空间待核实：按实际建筑面积 3,000 平方米，按计容建筑面积（层高超过 8 米的层加倍）"
+        " 0 平方米，取决于容积率上限 2.5 按实际建筑面积还是计容建筑面积计算"
+        "（待区自然资源和规划分局确认）"
+    )
+    # the 增容审查 sheet: the 摸排候选 row carries the words beside its room
+    sheet = packet_frame(
+        screened=check_parcels(zengrong_inputs(official, parcels, buildings=built))
+    )
+    assert PACKET_COLUMNS["headroom_reason"] == "增容空间说明"
+    heads = list(PACKET_COLUMNS)
+    assert heads.index("headroom_reason") == heads.index("headroom_target_m2") + 1
+    assert sheet["headroom_reason"].iloc[0] == row["headroom_reason"]
+
+
+def test_room_where_the_register_says_more_than_the_buildings(official):
+    # 21 亩 = 14000 m². One building 70 m × 100 m = 7000 m², 4 storeys of 4 m: 28000 m² (2.0),
+    # room 35000 − 28000 = 7000 m². The register says 36000 m² (2.57 ≥ 2.5): room 0. Neither
+    # figure alone decides (cap 待核实): the room says both
+    parcels = plots(1, mu=21.0)
+    parcels["floor_area_m2"] = 36000.0
+    row = _screened(official, parcels, _buildings(parcels, [(0.0, 70.0, 4, 4.0)]))
+    assert row["headroom_m2"] == pytest.approx(7000.0)
+    assert row["cap"] == Status.UNKNOWN.value
+    assert row["headroom_reason"] == (
+        "现状容积率 2.00 已达到 1.5 的目标，仍可增至 2.5；"
+        "增容空间待核实：按建筑记录 7,000 平方米，按登记建筑面积 0 平方米，"
+        "取决于现状建筑面积以建筑记录还是登记为准（核实现状建筑面积）"
+    )
+
+
+def test_room_where_both_readings_leave_some_is_one_figure(official):
+    # 21 亩; a 10 m shed 70 m × 100 m: real 7000 (0.5), counted 14000 (1.0). Room 28000 m² on
+    # the real area, 21000 on the counted: both leave room, the cap agrees, nothing to say
+    parcels = plots(1, mu=21.0).drop(columns="floor_area_m2")
+    row = _screened(official, parcels, _buildings(parcels, [(0.0, 70.0, 1, 10.0)]))
+    assert row["headroom_m2"] == pytest.approx(28000.0)
+    assert row["headroom_reason"] == ""

@@ -77,6 +77,8 @@ PACKET_COLUMNS: dict[str, str] = {
     # the room left as the far layer heads it (the cap is the profile's far_cap)
     "headroom_m2": label("headroom_m2"),
     "headroom_target_m2": label("headroom_target_m2"),
+    # why the room is 0 or unknown, or both figures where the readings of the floor area part
+    "headroom_reason": label("headroom_reason"),
     "added_floor_m2": label("added_floor_m2"),
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",

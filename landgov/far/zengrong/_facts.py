@@ -31,7 +31,9 @@ from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     PLOT_SHAPE,
     _Record,
+    _Settings,
 )
+from landgov.far.zengrong._scope import room_readings
 from landgov.far.zengrong._zones import zone_for_name
 from landgov.ids import normalize_uscc
 from landgov.link import LinkResult, Relation, parcel_link, parcel_main_enterprises
@@ -551,6 +553,11 @@ def _prepare(
         target=float(profile.value("far.renewal_target")),
         source=far.get("far_source"),
     )
+    # where another reading of the floor area leaves other room (the cap 待核实), both are said
+    told = room_readings(far, room["headroom_m2"], _Settings(profile, as_of))
+    room["headroom_reason"] = [
+        "；".join(x for x in pair if x) for pair in zip(room["headroom_reason"], told, strict=True)
+    ]
     tax = plot_tax_per_mu(parcels, linked, profile=profile)
     firms = plot_firm_count(parcels, linked)
     facts = pd.concat(

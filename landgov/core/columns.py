@@ -364,6 +364,8 @@ _FAR: tuple[Column, ...] = (
     _col("far_after", "实施后容积率", "ratio"),
     _col("floor_area_after_m2", "实施后建筑面积（平方米）", "area", "m2"),
     _col("tax_per_mu_after_wan", "实施后亩均税收（万元/亩）", "ratio", "万元/亩"),
+    _col("tax_per_mu_now_basis", "上年度亩均税收口径", "text"),
+    _col("tax_per_mu_after_basis", "实施后亩均税收口径", "text"),
     _col("investment_per_mu_wan", "固定资产投资强度（万元/亩）", "ratio", "万元/亩"),
 )  # fmt: skip
 

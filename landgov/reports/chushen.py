@@ -317,6 +317,14 @@ def _estimate_mark(row: Mapping[str, Any]) -> Callable[[str], str]:
     return lambda column: "" if _gone(row, column) else mark
 
 
+def _basis(row: Mapping[str, Any], column: str) -> str:
+    """「（宗地上 2 家企业合计）」 after a 亩均税收 shown whose basis differs from the other's
+    (``<column>_basis``, :func:`~landgov.far.zengrong.check_applications`): the 现状 figure is
+    the plot's, the 实施后 one the applicant's; nothing where the figure is not shown."""
+    basis = _text(row.get(column.removesuffix("_wan") + "_basis"))
+    return f"（{basis}）" if basis and not _gone(row, column) else ""
+
+
 def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
     """The text of every cell of the form, from one row of the 增容 check."""
     fill = _Filler(row)
@@ -358,11 +366,13 @@ def _field_values(row: Mapping[str, Any]) -> dict[str, str]:
             f"{guess('floor_area_m2')}{zero}\n"
             f"3.容积率：{fill.number('far', near=cap, beyond=now)}{guess('far')}{zero}\n"
             f"4.上年度亩均税收：{fill.number('tax_per_mu_now_wan', unit='万元/亩')}"
+            f"{_basis(row, 'tax_per_mu_now_wan')}"
         ),
         "项目实施后": (
             f"1.新增建筑面积：{fill.number('added_floor_m2', unit='平方米', own=False)}\n"
             "2.亩均税收："
-            f"{fill.number('tax_per_mu_after_wan', unit='万元/亩', own=False, near=tax)}\n"
+            f"{fill.number('tax_per_mu_after_wan', unit='万元/亩', own=False, near=tax)}"
+            f"{_basis(row, 'tax_per_mu_after_wan')}\n"
             f"3.容积率：{fill.number('far_after', own=False, near=cap, beyond=after)}"
             f"{guess('far_after')}{zero if not _gone(row, 'far_after') else ''}"
         ),

@@ -77,10 +77,15 @@ PACKET_COLUMNS: dict[str, str] = {
     # the room left as the far layer heads it (the cap is the profile's far_cap)
     "headroom_m2": label("headroom_m2"),
     "headroom_target_m2": label("headroom_target_m2"),
+    # why the room is 0 or unknown, or both figures where the readings of the floor area part
+    "headroom_reason": label("headroom_reason"),
     "added_floor_m2": label("added_floor_m2"),
     "far_after": "实施后容积率",
     "tax_per_mu_now_wan": "上年度亩均税收（万元/亩）",
+    # where the two differ (a tenant applying on a plot of several firms): each figure's basis
+    "tax_per_mu_now_basis": label("tax_per_mu_now_basis"),
     "tax_per_mu_after_wan": "实施后亩均税收（万元/亩）",
+    "tax_per_mu_after_basis": label("tax_per_mu_after_basis"),
     "relaxation": "联席会议放宽提示",
     "meeting_review": "提交联席会议审议放宽事项",
     "catalogue_edition": "产业目录版本",

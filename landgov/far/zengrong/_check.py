@@ -252,6 +252,32 @@ def _assemble(parcels: gpd.GeoDataFrame, ctx: _Context, verdicts: pd.DataFrame) 
     return gpd.GeoDataFrame(out, geometry=parcels.geometry, crs=parcels.crs)
 
 
+#: Beside an application's 实施后亩均税收 where the plot's 上年度亩均税收 stands on another basis
+#: (:func:`_tax_bases`): the applicant's 达产后年税收 over the plot's land.
+TAX_AFTER_BASIS = "申请企业达产后年税收 ÷ 宗地面积"
+
+
+def _tax_bases(
+    fact: Mapping[str, Any], uscc: str | None, firms: Mapping[str, str]
+) -> dict[str, str]:
+    """The basis of each 亩均税收 of an application's row, said where the two differ.
+
+    The 现状 figure is the plot's, every enterprise on it (``n_enterprises``,
+    :func:`~landgov.far.zengrong._facts.plot_tax_per_mu`), and the 实施后 one the applicant's
+    达产后年税收 over the plot's land (:func:`_after`). Where the plot has more than one
+    enterprise, or its one enterprise is not the applicant, a reader comparing the two would
+    read the project as raising or lowering the plot's 亩均税收: each then says its basis
+    (「宗地上 2 家企业合计」, :data:`TAX_AFTER_BASIS`). Empty where the plot has the applicant
+    alone, or no enterprise linked (its 现状 figure is 待核实 then).
+    """
+    n = _float(fact.get("n_enterprises"))
+    alone = n == 1 and (not uscc or not firms or uscc in firms)
+    if math.isnan(n) or n < 1 or alone:
+        return {"tax_per_mu_now_basis": "", "tax_per_mu_after_basis": ""}
+    now = f"宗地上 {n:g} 家企业合计" if n > 1 else "宗地上 1 家企业（非申请企业）"
+    return {"tax_per_mu_now_basis": now, "tax_per_mu_after_basis": TAX_AFTER_BASIS}
+
+
 def _after(
     app: Mapping[str, Any],
     fact: Mapping[str, Any],
@@ -265,7 +291,9 @@ def _after(
     added floor area) / plot land, on the floor area the cap reads (``far.cap_floor_area``);
     亩均税收 before is the plot's (:func:`~landgov.far.zengrong._facts.plot_tax_per_mu`, the
     底数清单's figure), after = 达产后年税收 / plot land (the figure 条件6 judges: a 零土地
-    project adds no land); 固定资产投资强度 = 固定资产投资 / plot land.
+    project adds no land); 固定资产投资强度 = 固定资产投资 / plot land. The two 亩均税收 may
+    thus stand on different bases (a tenant applying on a plot of several firms):
+    :func:`_tax_bases` says so beside them.
     """
     area = _float(fact.get("land_area_m2"))
     land = area if area > 0 else math.nan
@@ -332,7 +360,8 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         ``application_id``, ``project_name``, the application figures, ``far_after``,
         ``floor_area_after_m2``, ``tax_land_mu`` (the land 亩均税收 is measured on: the
         plot's, 亩), ``tax_per_mu_now_wan``, ``tax_per_mu_after_wan`` and ``investment_per_mu_wan``
-        (万元/亩).
+        (万元/亩), ``tax_per_mu_now_basis`` and ``tax_per_mu_after_basis`` (the basis of each
+        亩均税收 where the two differ, :func:`_tax_bases`; empty otherwise).
     """
     ctx = _context(inputs)
     floor_column = str(inputs.profile.value("far.cap_floor_area"))
@@ -359,7 +388,7 @@ def check_applications(applications: pd.DataFrame, inputs: ZengrongInputs) -> gp
         fact = ctx.facts.loc[idx].to_dict() if idx is not None else _no_facts(ctx.facts.columns)
         if idx is None:  # shown, never blank: a blank reads as nothing to say
             fact["inside_control_line"] = f"待核实：{NOT_IN_LAYER}（{pid or '未填宗地代码'}）"
-        after = _after(app, fact, floor_column=floor_column)
+        after = _after(app, fact, floor_column=floor_column) | _tax_bases(fact, uscc, firms)
         found = _records_for(ctx.records, uscc, pid)
         on = _plot_records_for(ctx.records, uscc, pid)
         case = _Case(parcel, fact, fact, ent, found, application=app, after=after, plot_records=on)

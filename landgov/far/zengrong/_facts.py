@@ -31,7 +31,9 @@ from landgov.far.ratio import far_floors, floor_area_for, headroom
 from landgov.far.zengrong._case import (
     PLOT_SHAPE,
     _Record,
+    _Settings,
 )
+from landgov.far.zengrong._scope import room_readings
 from landgov.far.zengrong._zones import zone_for_name
 from landgov.ids import normalize_uscc
 from landgov.link import LinkResult, Relation, parcel_link, parcel_main_enterprises
@@ -457,6 +459,18 @@ def plot_tax_per_mu(
     return measured.rename("tax_per_mu_now_wan")
 
 
+def plot_firm_count(parcels: pd.DataFrame, linked: LinkResult | None) -> pd.Series:
+    """The number of enterprises on each plot (地企关联: owner and tenants, the link's
+    ``n_enterprises``), whose taxes make the plot's 上年度亩均税收 (:func:`plot_tax_per_mu`);
+    NaN where nothing is linked. An application's row says from it whether that figure and the
+    applicant's 实施后亩均税收 stand on one basis (``_check._tax_bases``)."""
+    out = pd.Series(np.nan, index=parcels.index, dtype=float, name="n_enterprises")
+    if linked is None or "n_enterprises" not in linked.parcels:
+        return out
+    count = pd.to_numeric(linked.parcels["n_enterprises"], errors="coerce").astype(float)
+    return count.reindex(parcels.index).rename("n_enterprises")
+
+
 def plot_tax_gaps(
     tax_per_mu: pd.Series, land_area_m2: pd.Series, linked: LinkResult | None
 ) -> pd.Series:
@@ -539,7 +553,13 @@ def _prepare(
         target=float(profile.value("far.renewal_target")),
         source=far.get("far_source"),
     )
+    # where another reading of the floor area leaves other room (the cap 待核实), both are said
+    told = room_readings(far, room["headroom_m2"], _Settings(profile, as_of))
+    room["headroom_reason"] = [
+        "；".join(x for x in pair if x) for pair in zip(room["headroom_reason"], told, strict=True)
+    ]
     tax = plot_tax_per_mu(parcels, linked, profile=profile)
+    firms = plot_firm_count(parcels, linked)
     facts = pd.concat(
         [
             far,
@@ -555,6 +575,7 @@ def _prepare(
             ),
             tax,
             plot_tax_gaps(tax, far["land_area_m2"], linked),
+            firms,
         ],
         axis=1,
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
+
 from landgov.core.collect import NO_ZONE_LAYER, field_item
 from landgov.core.compare import shown
 from landgov.core.dates import (
@@ -634,6 +637,47 @@ def _cap_verdict(
     if not said:
         return _v("cap", status, reason, cite, values=values)
     return _v("cap", Status.UNKNOWN, "；".join(said), cite, values=values, missing=tuple(missing))
+
+
+def room_readings(far: pd.DataFrame, room: pd.Series, s: _Settings) -> pd.Series:
+    """Per plot: what its room to the cap (``room``, :func:`~landgov.far.ratio.headroom` on the
+    floor area the cap reads) says where another reading of the floor area parts from it; ""
+    elsewhere. Appended to ``headroom_reason``.
+
+    The readings are those of :func:`_cap_verdict` (the counted floor area while the cap's
+    reading is a project default; the registered 建筑面积 where the building records say
+    otherwise, :func:`~landgov.far.ratio.other_recorded_floor`): where one leaves room and the
+    other none, the plot's cap is 待核实 and one figure of room would read as settled. Both are
+    said, and what the choice rests on: 「增容空间待核实：按实际建筑面积 2,333.32 平方米，按计容
+    建筑面积（层高超过 8 米的层加倍）0 平方米，取决于…」.
+    """
+    cap = float(s.value("far_cap"))
+    land = pd.to_numeric(far["land_area_m2"], errors="coerce")
+    out = pd.Series("", index=far.index, dtype=object)
+    column = str(s.profile.value("far.cap_floor_area"))
+    readings: list[tuple[str, str, str, str]] = []  # (other column, mine, theirs, why)
+    other = next((c for c in _FLOOR_READINGS if c != column), None)
+    if not s.cite_key("far.cap_floor_area").official and other in far and column in _FLOOR_READINGS:
+        why = (
+            f"取决于容积率上限 {cap:g} 按实际建筑面积还是计容建筑面积计算（待区自然资源和规划分局"
+            "确认）"
+        )
+        readings.append((other, _floor_reading(column, s), _floor_reading(other, s), why))
+    if RECORDED_FLOOR in far:
+        why = "取决于现状建筑面积以建筑记录还是登记为准（核实现状建筑面积）"
+        readings.append((RECORDED_FLOOR, "建筑记录", "登记建筑面积", why))
+    has = room.gt(0)
+    for col, mine, theirs, why in readings:
+        floor = pd.to_numeric(far[col], errors="coerce")
+        theirs_room = (-beyond_ratio(floor, land, cap)).clip(lower=0.0) + 0.0
+        parted = floor.notna() & land.gt(0) & room.notna() & theirs_room.gt(0).ne(has)
+        for i in np.flatnonzero(parted.to_numpy()):
+            said = (
+                f"增容空间待核实：按{mine} {format_number(room.iat[i], thousands=True)} 平方米，"
+                f"按{theirs} {format_number(theirs_room.iat[i], thousands=True)} 平方米，{why}"
+            )
+            out.iat[i] = "；".join(x for x in (out.iat[i], said) if x)
+    return out
 
 
 def _parted(

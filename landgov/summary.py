@@ -295,6 +295,9 @@ def _parcel_part(parcels: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
         "n_governance": gov.astype("int64"),
         "governance_area_mu": area.where(gov, 0.0),
         "n_to_verify": (status == "待核实").astype("int64"),
+        # the area sums are of the plots whose area is known: the others are counted beside
+        "n_area_unknown": area.isna().astype("int64"),
+        "n_governance_area_unknown": (gov & area.isna()).astype("int64"),
     }
     for p, col in _PATH_COLUMNS.items():
         cols[col] = (gov & (path == p.value)).astype("int64")

@@ -440,3 +440,24 @@ def test_bad_block_settings_are_refused(tmp_path, line, key):
     with pytest.raises(ProfileError) as err:
         load_profile(user)
     assert key.split(".")[1] in str(err.value)
+
+
+def test_a_neighbour_of_a_seed_block_of_unknown_area_is_not_decided_as_if_short(zhejiang):
+    # P1 60 亩 idle 3 years, P2 idle 3 years of unknown area (flagged implausible), P3 20 亩
+    # low efficiency, all touching. R1 关停退出: P1, P2 → the seed block 60 亩 + unknown.
+    # P3 would join a block of 20 + 60 + unknown 亩: it may reach 100 亩 or not, so R3
+    # 「低效且属100亩以上连片低效地块」 is unknown for it: its path is 待核实 (R3 named, the
+    # table going on to R4), never a certain 整治提升 from 80 亩 (the known part read as the
+    # whole). With P1 105 亩 the known part alone reaches 100 亩: R3 holds, P3 is 拆除重建
+    # whatever P2 adds.
+    for first_mu, path, status in (
+        (60, "整治提升", Status.UNKNOWN),
+        (105, "拆除重建", Status.PASS),
+    ):
+        widths = [first_mu, 45, 20]
+        area_m2 = [first_mu * M2_PER_MU, None, 20 * M2_PER_MU]
+        plots, checks = _gov(widths, [IDLE, IDLE, LOW], [3, 3, 0], area_m2=area_m2)
+        got = paths_and_blocks(plots, checks=checks, profile=zhejiang)
+        assert got.paths["path"].to_list() == ["关停退出", "关停退出", path]
+        assert got.paths["path_status"].iloc[2] == status.value
+        assert ("R3「拆除重建」无法判定" in got.paths["reasons"].iloc[2]) is (first_mu == 60)

@@ -268,3 +268,24 @@ def test_a_join_never_loses_rows(profiles: dict[str, Profile], rows: list[tuple]
     shares = res.pairs.groupby("uscc")["share"].sum()
     assert np.allclose(shares, 1.0)
     assert not np.isinf(res.parcels["tax_wan"]).any()
+
+
+def test_a_firm_on_a_plot_of_unknown_area_has_unknown_land_and_shares(
+    profiles: dict[str, Profile],
+) -> None:
+    # 甲 owns P1 (10000 m²) and P2, whose area is not known (a shape flagged implausible).
+    # 甲's land is 10000 m² + unknown: not known, never 10000 m² (15 亩, 亩均 90 / 15 = 6).
+    # Its shares are not known either: P1 gets no 1.0 × 90 万元 (all of 甲's tax), its tax
+    # is not known.
+    plots = parcels()
+    plots.loc[11, "area_m2"] = np.nan
+    rows = pd.DataFrame(
+        {"parcel_id": [P1, P2], "uscc": [A, A], "relation": ["自有", "自有"],
+         "area_used_m2": [np.nan, np.nan]}
+    )  # fmt: skip
+    out = link_parcels(plots, enterprises(), rows, profile=profiles["merged"])
+    assert np.isnan(out.enterprises.at[100, "land_m2"])
+    assert np.isnan(out.enterprises.at[100, "land_mu"])
+    assert out.enterprises.at[100, "n_parcels"] == 2
+    assert out.pairs["share"].isna().all()
+    assert np.isnan(out.parcels.at[10, "tax_wan"])

@@ -122,3 +122,21 @@ def test_without_pairs_enterprises_follow_their_plots(profile, screened, enterpr
     plots = screened.assign(usccs=["A", "C", "B", None, "D"])
     table = summarise(plots, enterprises=enterprises, profile=profile).set_index("township")
     assert table.loc["乙街道", "tax_per_mu_above_scale"] == pytest.approx(20.0)
+
+
+def test_area_sums_say_how_many_plots_of_unknown_area_they_leave_out(
+    profile, screened, enterprises, pairs
+):
+    # P2 (甲镇, 治理) and P4 (乙街道, 待核实) have no known area (no 亩, no m²). The sums keep
+    # the known part and count the others beside it, never as 0 silently:
+    # 甲镇 area 12 + 20 = 32 亩 with 1 plot unknown; 治理 12 亩 with 1 治理 plot unknown.
+    # 乙街道 area 30 亩, 1 unknown (P4, not on the 治理清单): 治理 30 亩, none unknown.
+    # 全区 62 亩, 2 unknown; 治理 42 亩, 1 unknown.
+    plots = screened.assign(area_mu=[12.0, None, 20.0, None, 30.0])
+    table = summarise(plots, enterprises=enterprises, pairs=pairs, profile=profile)
+    rows = table.set_index("township")
+    got = rows[["area_mu", "n_area_unknown", "governance_area_mu", "n_governance_area_unknown"]]
+    assert got.loc["甲镇"].to_list() == [32.0, 1, 12.0, 1]
+    assert got.loc["乙街道"].to_list() == [30.0, 1, 30.0, 0]
+    assert got.loc[DISTRICT].to_list() == [62.0, 2, 42.0, 1]
+    assert SUMMARY_LABELS["n_area_unknown"] == "其中面积不明宗数（未计入面积）"

@@ -29,7 +29,9 @@ def _enterprise_frame(
         out = out.rename(columns={"land_mu": "land_mu_declared"})
     by = pairs.groupby("uscc")
     key = ents["uscc"].where(ents["joinable"])
-    out["land_m2"] = key.map(by["area_used_m2"].sum(min_count=1)).astype(float)
+    # known only when the area of every plot the firm uses is known (never the known part)
+    land = complete_sums(pairs[["area_used_m2"]], pairs["uscc"])["area_used_m2"]
+    out["land_m2"] = key.map(land).astype(float)
     out["land_mu"] = m2_to_mu(out["land_m2"])
     out["n_parcels"] = key.map(by.size()).fillna(0).astype(int)
     out["linked"] = out["n_parcels"] > 0

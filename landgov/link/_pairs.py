@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landgov.core.missing import is_missing
+from landgov.core.missing import complete_sums, is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.link._model import LinkSettings, Relation, ShareRule
@@ -33,10 +33,13 @@ def _make_pairs(
     _set_aside_areas_in_wrong_unit(pairs, good, log)
     pairs = _share_parcels(pairs, settings, log)[cols]
     pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
-    land = pairs.groupby("uscc")["area_used_m2"].sum(min_count=1)
+    # a firm's land is known only when every plot it uses has a known area: shares over the
+    # known plots alone would put all its tax on them (complete_sums, the one rule)
+    land = complete_sums(pairs[["area_used_m2"]], pairs["uscc"])["area_used_m2"]
     n = pairs["uscc"].map(pairs["uscc"].value_counts()).astype(float)
     total = pairs["uscc"].map(land).astype(float)
-    pairs["share"] = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
+    share = (pairs["area_used_m2"] / total).where(total > 0, 1.0 / n)
+    pairs["share"] = share.where(total.notna())
     return pairs.reset_index(drop=True)
 
 

@@ -164,7 +164,8 @@ def _repeated(repeats: pd.DataFrame, codes: Sequence[str]) -> tuple[int, float]:
 
 
 _SUMS = (
-    "n_parcels", "area_mu", "n_governance", "governance_area_mu", "n_to_verify", "n_above_scale",
+    "n_parcels", "area_mu", "n_area_unknown", "n_governance", "governance_area_mu",
+    "n_governance_area_unknown", "n_to_verify", "n_above_scale",
     "n_above_scale_incomplete",
     "above_scale_tax_wan", "above_scale_value_added_wan", "above_scale_land_mu", "n_approved",
     "approved_area_mu", "n_approved_to_verify", "renewal_potential_mu", "n_demolish_rebuild",

@@ -48,6 +48,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.missing import complete_sums
 from landgov.policy import Profile
 from landgov.screening.blocks import (
     find_blocks,
@@ -115,6 +116,14 @@ class _Settings:
         out = is_large(area_mu, min_area_mu=self.min_area_mu, comparison=self.area_comparison)
         return out.astype("boolean").mask(area_mu.isna())
 
+    def large_of_parts(self, known_mu: pd.Series, gap: pd.Series) -> pd.Series:
+        """``block_large`` of a block whose area is ``known_mu`` (the plots of known area) plus
+        the unknown area of some plots where ``gap``: ``True`` when the known part already
+        reaches the threshold, ``<NA>`` when it does not and a part is unknown (as
+        :func:`~landgov.screening.blocks.find_blocks` says it)."""
+        reached = self.large(known_mu)
+        return reached.mask(gap.astype(bool) & ~reached.fillna(False).astype(bool))
+
 
 def _plot_mu(parcels: gpd.GeoDataFrame) -> pd.Series:
     """Each plot's area in 亩, as :func:`find_blocks` counts it (``area_m2``, else the shape)."""
@@ -122,10 +131,17 @@ def _plot_mu(parcels: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _facts(
-    parcels: gpd.GeoDataFrame, ids: pd.Series, area_mu: pd.Series, s: _Settings
+    parcels: gpd.GeoDataFrame,
+    ids: pd.Series,
+    area_mu: pd.Series,
+    s: _Settings,
+    large: pd.Series | None = None,
 ) -> pd.DataFrame:
+    """The block facts the rules see; ``large`` when the block's area is unknown but its
+    known part may reach the threshold (else it is read off ``area_mu``)."""
+    block_large = s.large(area_mu) if large is None else large.astype("boolean")
     return parcels.assign(
-        block_id=ids.astype("object"), block_area_mu=area_mu, block_large=s.large(area_mu)
+        block_id=ids.astype("object"), block_area_mu=area_mu, block_large=block_large
     )
 
 
@@ -135,13 +151,20 @@ def _would_join(
     own_mu: pd.Series,
     s: _Settings,
     roads: np.ndarray | None,
-) -> pd.Series:
-    """Pass 2: the area of the block each plot would be in (seed block, or own + neighbours)."""
+) -> pd.DataFrame:
+    """Pass 2: the block each plot would be in (seed block, or own + neighbours): its
+    ``area`` (亩; NaN when any of its plots' area is unknown, never the known part's) and
+    ``large`` (:meth:`_Settings.large_of_parts`: the known part may already reach it)."""
     comp = label_blocks(gov[seed], gap_m=s.gap_m, comparison=s.gap_comparison, roads=roads).reindex(
         gov.index
     )
-    seed_mu = own_mu.groupby(comp).sum(min_count=1)
+    in_seed = comp.notna()
+    seed_mu = complete_sums(own_mu[in_seed].to_frame("mu"), comp[in_seed])["mu"]
+    seed_known = own_mu[in_seed].groupby(comp[in_seed]).sum()  # a floor, for ``large`` only
+    gap_ids = seed_mu.index[seed_mu.isna()]  # seed blocks with a plot of unknown area
     area = comp.map(seed_mu).astype("float64")
+    known = comp.map(seed_known).astype("float64")
+    gap = comp.isin(gap_ids).astype(bool)
     others = gov.index[~seed.to_numpy()]
     geoms = np.asarray(gov.geometry.values, dtype=object)
     pos_other = np.flatnonzero(~seed.to_numpy())
@@ -154,13 +177,14 @@ def _would_join(
     pairs = pd.DataFrame(
         {"plot": gov.index[ok_other[i]], "comp": comp.iloc[ok_seed[j]].to_numpy()}
     ).drop_duplicates()
-    joined = pairs["comp"].map(seed_mu).groupby(pairs["plot"]).sum(min_count=1)
+    by_plot = pairs["plot"]
+    near_known = pairs["comp"].map(seed_known).groupby(by_plot).sum().reindex(others)
+    near_gap = pairs["comp"].isin(gap_ids).groupby(by_plot).any().reindex(others)
     own = own_mu.reindex(others)
-    near = joined.reindex(others)
-    area.loc[others] = own.fillna(0.0) + near.fillna(0.0)
-    large = s.large(near).fillna(False).astype(bool)  # an unknown area is not known large
-    area.loc[others] = area.loc[others].where(own.notna() | large, np.nan)
-    return area
+    known.loc[others] = own.fillna(0.0) + near_known.fillna(0.0)
+    gap.loc[others] = own.isna() | near_gap.fillna(False).astype(bool)
+    area.loc[others] = known.loc[others].mask(gap.loc[others])
+    return pd.DataFrame({"area": area, "large": s.large_of_parts(known, gap)})
 
 
 #: Why a plot's block is not known: the neighbours whose own path is undecided (pass 2).
@@ -176,7 +200,7 @@ class _Pass1:
 
     first: pd.Series
     seed: pd.Series
-    joined: pd.Series
+    joined: pd.DataFrame
     own_mu: pd.Series
     pid: pd.Series
 
@@ -199,8 +223,8 @@ def _pending(
         return out
     wider = _would_join(gov, seed | maybe, p1.own_mu, s, roads)
     # known large (a nullable ``eq(True)`` keeps <NA> where an area is unknown: not large)
-    known = s.large(p1.joined).fillna(False).astype(bool)
-    wait = ~seed & ~known & s.large(wider).fillna(False).astype(bool)
+    known = p1.joined["large"].fillna(False).astype(bool)
+    wait = ~seed & ~known & wider["large"].fillna(False).astype(bool)
     if not wait.any():
         return out
     comp = label_blocks(
@@ -273,7 +297,8 @@ def paths_and_blocks(
     second = first.copy()
     if (~seed).any():
         rest = gov[~seed.to_numpy()]
-        facts = _facts(rest, pd.Series(pd.NA, index=rest.index), joined.loc[rest.index], s)
+        at = joined.loc[rest.index]
+        facts = _facts(rest, pd.Series(pd.NA, index=rest.index), at["area"], s, at["large"])
         if pending.notna().any():
             wait = pending.loc[rest.index]
             facts = facts.assign(
@@ -300,9 +325,11 @@ def paths_and_blocks(
     decided = first.copy()
     if in_block.any():
         decided.loc[in_block] = decide_paths(final_facts[in_block.to_numpy()], **decide)
-    # a plot left out of every block because a neighbour's path is undecided: its pass-2
-    # decision, which names that neighbour (its own pass-1 one would read as certain)
-    waiting = (~in_block & ~member & pending.notna()).to_numpy()
+    # a plot left out of every block because a neighbour's path is undecided, or because the
+    # block it would join has a plot of unknown area: its pass-2 decision, which says so (its
+    # own pass-1 one would read as certain)
+    unsure = pending.notna() | joined["large"].isna()
+    waiting = (~in_block & ~member & unsure).to_numpy()
     decided.loc[waiting] = second.loc[waiting]
     final = path_rows(decided)
     moved = final["path"].isin(s.members) != member
@@ -417,8 +444,9 @@ def recheck_paths(
     if rest.any():
         near = _near_blocks(gov, seed, block_id, s, roads)
         plots = gov[rest.to_numpy()]
+        at = joined.loc[plots.index]
         second.loc[plots.index] = decide_paths(
-            _facts(plots, near.loc[plots.index], joined.loc[plots.index], s), **decide
+            _facts(plots, near.loc[plots.index], at["area"], s, at["large"]), **decide
         )
     should = decided_path(second).isin(s.members)
     now = first.copy()  # a plot in no block: as it sees itself (pass 1)
@@ -437,5 +465,5 @@ def recheck_paths(
         alone = moved & ~in_block.reindex(rows.index)
         if alone.any():  # evaluated with the blocks it would join
             seen.loc[alone] = near.reindex(rows.index).loc[alone]
-            seen_mu.loc[alone] = joined.reindex(rows.index).loc[alone]
+            seen_mu.loc[alone] = joined["area"].reindex(rows.index).loc[alone]
     return rows.assign(block_seen=seen.astype("object"), block_seen_mu=seen_mu)

@@ -219,6 +219,27 @@ def cover(parcels: gpd.GeoDataFrame, share: float, **cols: Any) -> gpd.GeoDataFr
     return gpd.GeoDataFrame(cols, geometry=geoms, crs=CRS)
 
 
+def west_half_buildings(
+    parcels: gpd.GeoDataFrame, *, storeys: int, storey_height_m: float
+) -> gpd.GeoDataFrame:
+    """One building over the western half of each plot, ``storeys`` storeys of
+    ``storey_height_m`` m recorded (footprint = half the plot)."""
+    geoms = []
+    for geom in parcels.geometry:
+        x0, y0, x1, y1 = geom.bounds
+        geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) / 2, y1))
+    n = len(geoms)
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": parcels["parcel_id"].tolist(),
+            "storeys": [storeys] * n,
+            "storey_height_m": [storey_height_m] * n,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+
+
 def bare_survey(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A buildings layer that covers every plot and shows no building on any: per plot, one
     building 10 m west and one 10 m east of it, each 40 m wide and 20 m taller than the plot on

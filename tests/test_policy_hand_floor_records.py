@@ -20,7 +20,6 @@ import dataclasses
 import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
 
 from landgov.far import compute_far
 from landgov.far.ratio import RECORDED_FLOOR, RECORDS_FLOOR
@@ -30,7 +29,6 @@ from landgov.screening import check_under_used
 from landgov.verdict import Status
 from tests._hand import (
     AS_OF,
-    CRS,
     P,
     U,
     application,
@@ -38,6 +36,7 @@ from tests._hand import (
     firms,
     hand_files,
     plots,
+    west_half_buildings,
     zengrong_inputs,
 )
 
@@ -46,20 +45,7 @@ LAND = 14000.0  # 21 亩
 
 def _records(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One building over the western half of each plot: 2 storeys of 4 m (14000 m²)."""
-    geoms = []
-    for geom in parcels.geometry:
-        x0, y0, x1, y1 = geom.bounds
-        geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) / 2, y1))
-    n = len(geoms)
-    return gpd.GeoDataFrame(
-        {
-            "parcel_id": parcels["parcel_id"].tolist(),
-            "storeys": [2] * n,
-            "storey_height_m": [4.0] * n,
-        },
-        geometry=geoms,
-        crs=CRS,
-    )
+    return west_half_buildings(parcels, storeys=2, storey_height_m=4.0)
 
 
 def _registered(floors: list[float]) -> gpd.GeoDataFrame:

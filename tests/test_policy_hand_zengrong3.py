@@ -43,6 +43,7 @@ from tests._hand import (
     plots,
     square,
     uscc,
+    west_half_buildings,
     with_param,
     zengrong_inputs,
 )
@@ -173,20 +174,7 @@ def test_headroom_reason_of_a_raw_float_at_the_cap():
 
 def _shed(parcels: gpd.GeoDataFrame, height: float) -> gpd.GeoDataFrame:
     """One single-storey building over the western half of each plot, ``height`` m high."""
-    geoms = []
-    for geom in parcels.geometry:
-        x0, y0, x1, y1 = geom.bounds
-        geoms.append(shapely.box(x0, y0, x0 + (x1 - x0) / 2, y1))
-    n = len(geoms)
-    return gpd.GeoDataFrame(
-        {
-            "parcel_id": parcels["parcel_id"].tolist(),
-            "storeys": [1] * n,
-            "storey_height_m": [height] * n,
-        },
-        geometry=geoms,
-        crs=CRS,
-    )
+    return west_half_buildings(parcels, storeys=1, storey_height_m=height)
 
 
 def test_tall_shed_headroom_reads_the_real_floor_area(official):

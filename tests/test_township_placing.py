@@ -133,9 +133,9 @@ def test_reading_places_blank_plots_and_says_every_decision(yuecheng) -> None:
     said = got["parcels"].problems
     said = said[said["field"] == "镇街"]
     assert [_plain(r) for r in said[["source", "row", "value", "severity"]].values] == [
-        ["宗地.gpkg", 2, None, "提示"],
+        ["宗地.gpkg", 2, "（空）", "提示"],
         ["宗地.gpkg", 3, JIA, "警告"],
-        ["宗地.gpkg", 5, None, "警告"],
+        ["宗地.gpkg", 5, "（空）", "警告"],
     ]
     assert "「甲街道」" in said["problem"].iat[1] and "「乙镇」" in said["problem"].iat[1]
     assert len(data) == 5  # every row kept

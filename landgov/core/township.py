@@ -181,7 +181,7 @@ def _notes(parcels: pd.DataFrame, seen: pd.DataFrame, *, layer: bool, log: Probl
         notes[idx] = note
         log.add(
             f"{note}（宗地过半面积在其边界内）：{_where(parcels, idx)}",
-            row=_first_row(parcels, idx), field="镇街", value=None,
+            row=_first_row(parcels, idx), field="镇街", value="（空）",
             action=f"如不属{town}，请在源表中填写镇街后重新运行",
             severity=Severity.INFO,
         )  # fmt: skip
@@ -203,7 +203,7 @@ def _notes(parcels: pd.DataFrame, seen: pd.DataFrame, *, layer: bool, log: Probl
         notes[idx] = note
         log.add(
             f"{note}：{_where(parcels, idx)}",
-            row=_first_row(parcels, idx), field="镇街", value=None,
+            row=_first_row(parcels, idx), field="镇街", value="（空）",
             action=_FILL_IN if layer else f"{_FILL_IN}，或用 --townships 提供镇街边界",
             severity=Severity.WARNING,
         )  # fmt: skip

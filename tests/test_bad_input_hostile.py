@@ -439,10 +439,11 @@ def test_tab_separated_text_saved_as_xls_is_read_as_csv_and_said(tmp_path: Path)
     assert said["severity"].tolist() == ["提示"]
 
 
-def test_a_geopackage_with_several_layers_says_which_one_was_read(tmp_path: Path) -> None:
+def test_a_geopackage_with_two_parcel_layers_is_refused_naming_both(tmp_path: Path) -> None:
     import geopandas as gpd
     from shapely.geometry import box
 
+    from landgov.errors import DataFileError
     from landgov.io import read_parcels
 
     frame = gpd.GeoDataFrame(
@@ -453,11 +454,10 @@ def test_a_geopackage_with_several_layers_says_which_one_was_read(tmp_path: Path
     path = tmp_path / "宗地.gpkg"
     frame.to_file(path, layer="宗地2023", driver="GPKG")
     frame.to_file(path, layer="宗地2024", driver="GPKG")
-    result = read_parcels(path)
-    said = result.problems[result.problems["problem"].str.contains("个图层")]
-    assert len(said) == 1, result.problems.to_string()
-    text = said["problem"].iloc[0]
-    assert "宗地2023" in text and "宗地2024" in text and said["severity"].iloc[0] == "警告"
+    with pytest.raises(DataFileError) as err:
+        read_parcels(path)
+    text = str(err.value)
+    assert "「宗地2023」1 行" in text and "「宗地2024」1 行" in text and "--layer" in text
 
 
 def test_a_geopackage_with_one_layer_says_nothing_of_layers(tmp_path: Path) -> None:
@@ -734,16 +734,15 @@ def _two_layers(folder: Path) -> Path:
     return path
 
 
-def test_a_layer_is_chosen_by_role_in_python_and_the_first_is_read_with_a_warning(
+def test_a_layer_is_chosen_by_role_in_python_and_two_parcel_layers_are_not_guessed(
     tmp_path: Path,
 ) -> None:
+    from landgov.errors import DataFileError
     from landgov.io import chosen_layers, read_parcels
 
     path = _two_layers(tmp_path)
-    first = read_parcels(path)
-    assert len(first.data) == 1
-    said = first.problems["problem"].str.contains("读取了第一个「宗地2023」")
-    assert said.sum() == 1 and "--layer parcels=" in first.problems["action"][said].iloc[0]
+    with pytest.raises(DataFileError, match="--layer parcels=宗地2024"):
+        read_parcels(path)  # 宗地2023 and 宗地2024 both have 宗地代码: never the first by default
     with chosen_layers({"parcels": "宗地2024"}):
         chosen = read_parcels(path)
     assert len(chosen.data) == 2 and chosen.meta["layer"] == "宗地2024"

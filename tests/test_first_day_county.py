@@ -274,7 +274,8 @@ def test_lessor_and_tenant_share_one_plot(county):
 def test_the_files_as_exported_are_read_as_written(county):
     listed = _sheet(county, "底数清单").set_index("宗地代码")
     assert listed.at[_code(2), "土地用途"] == "0601"
-    assert pd.isna(listed.at[_code(2), "范围说明"])  # GB/T 21010 0601 工业用地: in scope
+    # GB/T 21010 0601 工业用地, 用地用海 乡村道路用地: read industrial, the reading said
+    assert "按GB/T 21010-2017《土地利用现状分类》读作工业用地" in listed.at[_code(2), "范围说明"]
     assert pd.Timestamp(listed.at[_code(1), "实际开工日期"]) == pd.Timestamp("2019-05-01")
     assert pd.Timestamp(listed.at[_code(2), "实际开工日期"]) == pd.Timestamp("2019-05-01")
     assert pd.Timestamp(listed.at[_code(2), "竣工日期"]) == pd.Timestamp("2020-12-31")

@@ -41,8 +41,8 @@ CODES = [
     ("M1", True),  # GB 50137-2011 表3.3.2 中类 M1 一类工业用地
     ("M2", True),  # GB 50137-2011 表3.3.2 中类 M2 二类工业用地
     ("M3", True),  # GB 50137-2011 表3.3.2 中类 M3 三类工业用地
-    ("0601", True),  # GB/T 21010-2017 表1 0601 工业用地 (kept industrial: landuse.toml)
-    ("1001", True),  # 自然资发〔2023〕234号 1001 工业用地 (kept industrial: landuse.toml)
+    # 0601 and 1001 mean another use in the other classification: a project reading
+    # (landuse.industrial_codes_project), tests/test_layer_choice_and_code_readings.py
     ("100101", True),  # 自然资发〔2023〕234号 三级类 100101 一类工业用地
     ("100102", True),  # 自然资发〔2023〕234号 三级类 100102 二类工业用地
     ("100103", True),  # 自然资发〔2023〕234号 三级类 100103 三类工业用地
@@ -172,7 +172,8 @@ def test_the_code_lists_are_the_tables():
     profile = load_profile("zhejiang-2023")
     yes = set(profile.value("landuse.industrial_codes"))
     no = set(profile.value("landuse.nonindustrial_codes"))
-    assert yes == {"M", "M1", "M2", "M3", "0601", "1001", "100101", "100102", "100103"}
+    assert yes == {"M", "M1", "M2", "M3", "100101", "100102", "100103"}
+    assert set(profile.value("landuse.industrial_codes_project")) == {"0601", "1001"}
     assert not yes & no
     # GB 50137-2011 3.3.1: 城市建设用地 8 大类, 35 中类, 42 小类 (R A B M W S U G) → 85 codes
     city = {c for c in yes | no if c[0] in "RABMWSUG"}

@@ -40,7 +40,7 @@ P, F, U = Status.PASS, Status.FAIL, Status.UNKNOWN
 CASES = [
     ("工业用地", P, P, False),  # GB 50137 M / GB/T 21010 0601 name
     ("M2", P, P, False),  # GB 50137-2011 二类工业用地
-    ("0601", P, P, False),  # GB/T 21010-2017 工业用地
+    ("0601", U, U, True),  # GB/T 21010 工业用地, 用地用海 乡村道路: project reading
     ("100101", P, P, False),  # 用地用海分类 一类工业用地
     ("工业", U, U, True),  # register short form: project reading only → never 符合
     ("商住用地", F, F, True),  # register short form, non-industrial: 不符合, marked
@@ -118,7 +118,7 @@ def test_matcher_says_which_list_read_the_value():
         ("工业用地", True, True),
         ("M2", True, True),
         ("Ｍ２", True, True),
-        ("0601", True, True),
+        ("0601", True, False),  # 工业用地 only in GB/T 21010: the project's reading
         ("100101", True, True),
         ("工业", True, False),
         ("商住用地", False, False),

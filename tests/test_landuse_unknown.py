@@ -105,7 +105,6 @@ def test_an_unrecognised_part_of_a_plot_is_not_counted_as_non_industrial(yuechen
         ("06", Status.UNKNOWN),  # 工矿仓储用地: not certainly industrial
         ("0604", Status.FAIL),  # GB/T 21010 仓储用地: known, not industrial
         ("仓储用地", Status.FAIL),
-        ("0601", Status.PASS),  # GB/T 21010 工业用地: registers use GB/T 21010 (kept as before)
     ],
 )
 def test_parcel_land_use_in_the_zengrong_scope(yuecheng, land_use, status):

@@ -374,7 +374,8 @@ def test_scope_by_county_code(official):
 
 def test_scope_by_land_use_as_registers_write_it(official):
     #   工业用地                 → 符合 (存量工业用地)
-    #   0601 (GB/T 21010 工业用地) → 符合
+    #   0601 (GB/T 21010 工业用地, 用地用海 乡村道路用地): the project's reading → 待核实,
+    #        never 符合 on it alone, the note naming both classifications
     #   商服用地                 → 不符合 (非工业)
     #   06 工矿仓储用地 (工业 + 采矿 + 仓储): cannot tell → 待核实
     #   blank                   → 待核实, never 符合
@@ -382,7 +383,9 @@ def test_scope_by_land_use_as_registers_write_it(official):
     parcels = plots(len(uses), mu=21.0, land_use=uses)
     rows = [application(pid, i) for i, pid in enumerate(parcels["parcel_id"])]
     got = applications(official, parcels, rows)
-    assert got["scope"].tolist() == [P, P, F, U, U], got["scope_note"].tolist()
+    assert got["scope"].tolist() == [P, U, F, U, U], got["scope_note"].tolist()
+    assert "GB/T 21010-2017" in got["scope_note"].iloc[1]
+    assert "乡村道路用地" in got["scope_note"].iloc[1]
     assert "非工业用地" in got["scope_note"].iloc[2]
     assert "土地用途" in got["missing"].iloc[3]
     assert "土地用途" in got["missing"].iloc[4]

@@ -114,7 +114,7 @@ def layer_option(roles: Sequence[str], *, allow_plain: bool = False) -> Callable
         help=(
             "GeoPackage/文件地理数据库中有多个图层时，指定读取哪一个，如 "
             f"--layer {example}（可多次使用；角色：{'、'.join(roles)}；"
-            "不指定时读取第一个图层并提示）"
+            "不指定时读取唯一含必填字段的图层并提示；有多个这样的图层时报错，请指定）"
         ),
     )  # fmt: skip
 

@@ -9,7 +9,12 @@ share this rule. The profile section ``landuse`` lists
 - ``nonindustrial_uses`` and ``nonindustrial_codes``: the same for the uses known to be **not**
   industrial (居住用地, 商服用地, 仓储用地, R2, 0701, 0604 …);
 - ``industrial_uses_project`` and ``nonindustrial_uses_project``: register short forms the
-  project reads (「工业」; 「商住用地」, 「住宅」, 「非工业用地」 …), matched exactly too.
+  project reads (「工业」; 「商住用地」, 「住宅」, 「非工业用地」 …), matched exactly too;
+- ``industrial_codes_project``: codes industrial in one national classification and another
+  use in the other (「0601」 GB/T 21010 工业用地, 用地用海 乡村道路用地; 「1001」 the reverse),
+  each with the classification it is read under, the other one and the use that one gives.
+  Which classification a register follows is the project's reading: a project reading, whose
+  words (:meth:`LandUseReading.note`) name both classifications.
 
 A code is read only when a classification table defines it: the code lists are complete lists
 of the codes GB 50137-2011 (表3.2.2, 表3.3.2), GB/T 21010-2017 (表1) and 自然资发〔2023〕234号
@@ -47,8 +52,8 @@ undecided): every stage's reasons and the lists' 范围说明 write these words 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -61,6 +66,13 @@ __all__ = ["LandUseMatcher", "LandUseReading", "industrial_matcher"]
 
 _BRACKETED = re.compile(r"^(?P<name>[^()]+)\((?P<code>[^()]+)\)$")
 _SEPARATORS = re.compile(r"[/、,;+]")
+
+
+def _three(value: Iterable[str]) -> tuple[str, str, str]:
+    """A ``landuse.industrial_codes_project`` entry: (the classification a code is read
+    under, the other classification, the use the other gives)."""
+    under, other, use = (str(v) for v in value)
+    return under, other, use
 
 
 def _norm(text: str) -> str:
@@ -102,12 +114,17 @@ class LandUseReading:
         an official reading.
     why
         Why the text is undecided (a key of ``_WHY``, or ``"missing"``); empty when decided.
+    classified
+        Of :attr:`project`, the codes two classifications read differently, each as (code,
+        the classification it was read under, the other classification, the use the other
+        gives); empty when none.
     """
 
     industrial: bool | None
     citation: Citation | None = None
     project: tuple[str, ...] = ()
     why: str = ""
+    classified: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def official(self) -> bool:
@@ -123,10 +140,15 @@ class LandUseReading:
         if self.official or self.industrial is None:
             return None
         kind = "工业用地" if self.industrial else "非工业用地"
-        short = "、".join(f"「{p}」" for p in self.project)
+        coded = {c for c, *_ in self.classified}
+        said = [
+            f"「{code}」按{under}读作{kind}，在{other}中为{use}"
+            for code, under, other, use in self.classified
+        ]
+        if short := "、".join(f"「{p}」" for p in self.project if p not in coded):
+            said.append(f"登记简称{short}，非国家用地分类中的名称或代码")
         return (
-            f"{what}「{str(value).strip()}」按项目默认读作{kind}（登记简称{short}，"
-            f"非国家用地分类中的名称或代码，{UNOFFICIAL}）"
+            f"{what}「{str(value).strip()}」按项目默认读作{kind}（{'；'.join(said)}，{UNOFFICIAL}）"
         )
 
     def words(self, value: object, what: str = "土地用途") -> str | None:
@@ -174,6 +196,12 @@ class LandUseMatcher:
         (:attr:`LandUseReading.project`).
     other_citation, project_citation, other_project_citation
         The sources of ``other_uses``, ``project_uses`` and ``other_project_uses``.
+    classified
+        Codes two classifications read differently, read in the class as a project reading:
+        normalised code → (the classification it is read under, the other classification, the
+        use the other gives).
+    classified_citation
+        The source of ``classified``.
     """
 
     uses: frozenset[str]
@@ -184,6 +212,8 @@ class LandUseMatcher:
     other_citation: Citation | None = None
     project_citation: Citation | None = None
     other_project_citation: Citation | None = None
+    classified: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    classified_citation: Citation | None = None
 
     @classmethod
     def from_lists(
@@ -199,6 +229,8 @@ class LandUseMatcher:
         other_citation: Citation | None = None,
         project_citation: Citation | None = None,
         other_project_citation: Citation | None = None,
+        classified: Mapping[str, Iterable[str]] | None = None,
+        classified_citation: Citation | None = None,
     ) -> LandUseMatcher:
         """Build a matcher from the lists as written in a profile: ``uses`` and ``codes`` (and
         ``other_uses`` and ``other_codes``) are both matched exactly; they are apart only as
@@ -216,6 +248,8 @@ class LandUseMatcher:
             other_citation,
             project_citation,
             other_project_citation,
+            {_norm(str(k)): _three(v) for k, v in (classified or {}).items() if str(k).strip()},
+            classified_citation,
         )
 
     def _one(self, text: str) -> tuple[bool | None, str, tuple[str, ...]]:
@@ -223,7 +257,7 @@ class LandUseMatcher:
         it)."""
         official_yes = text in self.uses
         official_no = text in self.other_uses
-        yes = official_yes or text in self.project_uses
+        yes = official_yes or text in self.project_uses or text in self.classified
         no = official_no or text in self.other_project_uses
         if yes != no:
             official = official_yes if yes else official_no
@@ -274,11 +308,14 @@ class LandUseMatcher:
         found, why, project = self._read(value)
         if found is None:
             return LandUseReading(None, why=why)
+        classified = tuple((p, *self.classified[p]) for p in project if p in self.classified)
         if found:
             citation = self.project_citation if project else self.citation
+            if classified and len(classified) == len(project):
+                citation = self.classified_citation
         else:
             citation = self.other_project_citation if project else self.other_citation
-        return LandUseReading(found, citation, project)
+        return LandUseReading(found, citation, project, classified=classified)
 
     def matches(self, value: object) -> bool | None:
         """``True`` / ``False``, or ``None`` when blank or undecided (see the module docstring).
@@ -321,7 +358,8 @@ def industrial_matcher(profile: Profile) -> LandUseMatcher:
     ``landuse.industrial_codes`` are industrial, ``landuse.nonindustrial_uses`` and
     ``landuse.nonindustrial_codes`` are not, any other text is undecided;
     ``landuse.industrial_uses_project`` and ``landuse.nonindustrial_uses_project`` (optional)
-    are the project's readings of register short forms."""
+    are the project's readings of register short forms, ``landuse.industrial_codes_project``
+    (optional) of codes two classifications read differently."""
 
     def project(key: str) -> tuple[tuple[str, ...], Citation | None]:
         if key not in profile:
@@ -329,6 +367,9 @@ def industrial_matcher(profile: Profile) -> LandUseMatcher:
         return tuple(profile.value(key)), profile.citation(key)
 
     yes, yes_cite = project("landuse.industrial_uses_project")
+    key = "landuse.industrial_codes_project"
+    classified = profile.value(key) if key in profile else {}
+    classified_cite = profile.citation(key) if key in profile else None
     no, no_cite = project("landuse.nonindustrial_uses_project")
     return LandUseMatcher.from_lists(
         profile.value("landuse.industrial_uses"),
@@ -341,4 +382,6 @@ def industrial_matcher(profile: Profile) -> LandUseMatcher:
         other_citation=profile.citation("landuse.nonindustrial_uses"),
         project_citation=yes_cite,
         other_project_citation=no_cite,
+        classified=classified,
+        classified_citation=classified_cite,
     )

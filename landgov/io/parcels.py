@@ -73,7 +73,7 @@ from landgov.io.fields import (
     repeated_header,
     report_conflicts,
 )
-from landgov.io.sheets import layer_for, layer_option, missing_layer_error
+from landgov.io.sheets import layer_for, layer_option, missing_layer_error, tied_layers_error
 
 __all__ = ["read_layer", "read_parcels"]
 
@@ -940,6 +940,94 @@ def _log_older_datum(gdf: gpd.GeoDataFrame, log: ProblemLog) -> None:
         )  # fmt: skip
 
 
+def _required_labels(specs: Iterable[FieldSpec]) -> str:
+    """The required fields of ``specs`` as a message names them: 「「宗地代码」」."""
+    return "、".join(f"「{s.label}」" for s in specs if s.required)
+
+
+def _fitting_layer(
+    path: Path,
+    specs: tuple[FieldSpec, ...],
+    *,
+    aliases: Mapping[str, Iterable[str]] | None,
+    role: str | None,
+) -> str | None:
+    """The layer of a multi-layer file (GeoPackage, FileGDB, zip) to read when none was chosen:
+    the one layer with a geometry whose fields have every required field of ``specs`` (after
+    aliases, and a name cut at a .dbf's 10 bytes); None when the file has one layer, the role
+    has no required field, none fits
+    (the first is read, as before) or its layers cannot be listed (reading says why).
+
+    Raises
+    ------
+    DataFileError
+        Two or more layers fit (「宗地2023」「宗地2024」): which vintage to screen is the user's
+        choice (:func:`landgov.io.sheets.tied_layers_error`), never the first one's by default.
+    """
+    if path.suffix.lower() in PARQUET_SUFFIXES or not any(s.required for s in specs):
+        return None  # a role without a required field: any layer would fit
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            names = [str(name) for name, *_ in pyogrio.list_layers(path)]
+            if len(names) < 2:
+                return None
+            infos = {name: pyogrio.read_info(path, layer=name, force_feature_count=True)
+                     for name in names}  # fmt: skip
+    except (*GDAL_ERRORS, ValueError, OSError):  # reading the file says what is wrong with it
+        return None
+    fits: dict[str, tuple[int, list[str]]] = {}
+    for name, info in infos.items():
+        if info.get("geometry_type") is None:  # a table (attributes, layer_styles): no plots
+            continue
+        columns = [str(c) for c in info["fields"]]
+        matches, unmatched, _ = map_columns(columns, specs, aliases=aliases)
+        known = {k: m.source for k, m in matches.items()}
+        for field, cut in cut_name_aliases(unmatched, specs, taken=matches).items():
+            known.setdefault(field, cut[0])
+        if all(s.name in known for s in specs if s.required):
+            labels = [s.label for s in specs if s.name in known]
+            fits[name] = (int(info["features"]), labels)
+    if len(fits) > 1:
+        raise tied_layers_error(path.name, fits, role=role, required=_required_labels(specs))
+    return next(iter(fits), None)
+
+
+def _say_layer(
+    log: ProblemLog,
+    layers: list[str],
+    fitting: str | None,
+    *,
+    chosen: str | None,
+    specs: tuple[FieldSpec, ...],
+    role: str | None,
+) -> None:
+    """Say which layer of a multi-layer file was read when none was ``chosen``: the one layer
+    with the role's required fields (提示), else the first (警告), naming the others."""
+    if chosen is not None:
+        return
+    if fitting is not None:  # the one layer with the role's fields: say which, and the others
+        log.add(
+            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），只有「{fitting}」含全部"
+            f"必填字段{_required_labels(specs)}，读取了该图层",
+            field="layer",
+            value=fitting,
+            action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
+            "指定（Python：layer=）",
+            severity=Severity.INFO,
+        )
+    elif len(layers) > 1:  # none fits: the first is read, said with the others
+        log.add(
+            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），"
+            f"读取了第一个「{layers[0]}」",
+            field="layer",
+            value=layers[0],
+            action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
+            "指定（Python：layer=）",
+            severity=Severity.WARNING,
+        )
+
+
 def read_layer(
     path: str | Path,
     *,
@@ -963,7 +1051,8 @@ def read_layer(
 
     ``layer`` names the layer of a multi-layer file; without it, the layer chosen for ``role``
     (:func:`landgov.io.sheets.chosen_layers`, the command line's ``--layer ROLE=LAYER``), else
-    the first, with a warning row naming the others.
+    the one layer that has every required field (said in a 提示 row; two or more such layers
+    are refused, :func:`_fitting_layer`), else the first, with a warning row naming the others.
 
     Rows whose geometry is a point or line go to ``rejected``; a layer with no polygon at all
     raises :class:`~landgov.errors.GeometryError` (:func:`landgov.io._geometry.require_polygons`).
@@ -974,18 +1063,10 @@ def read_layer(
     src = path.name
     log = ProblemLog(src)
     layer = layer or layer_for(role)
-    raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer, encoding=encoding)
+    fitting = None if layer is not None else _fitting_layer(path, specs, aliases=aliases, role=role)
+    raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
-    if layer is None and len(layers) > 1:  # the first is read: say so, and which others exist
-        log.add(
-            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），"
-            f"读取了第一个「{layers[0]}」",
-            field="layer",
-            value=layers[0],
-            action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
-            "指定（Python：layer=）",
-            severity=Severity.WARNING,
-        )
+    _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
     dbf, rows = _raw_dbf(path, raw, meta, enc)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
@@ -1309,7 +1390,8 @@ def read_parcels(
         Shapefile (``.shp``), GeoPackage, GeoJSON, GeoParquet or any OGR-readable file.
     layer
         Layer name for multi-layer files (default: the one chosen for ``parcels`` with
-        :func:`landgov.io.chosen_layers`, else the first, with a warning row).
+        :func:`landgov.io.chosen_layers`, else the one layer with a 宗地代码 field — two such
+        layers are refused, naming them — else the first, with a warning row).
     aliases
         Extra column names per canonical field, tried before the built-in ones.
     encoding

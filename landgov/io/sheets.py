@@ -17,9 +17,13 @@ Layers (:func:`landgov.io.parcels.read_layer` applies it): ``layer=`` passed to 
 wins; else the layer chosen for the reader's role (``parcels``, ``buildings``, ``townships``,
 ``planning``, ``demolition``, ``special_zones``, ``approved``) with :func:`chosen_layers` — the
 command line's ``--layer ROLE=LAYER``; else the one chosen for every role (``--layer LAYER``,
-``landgov inspect`` only); else the first layer, with a warning row naming the others. A
-chosen layer the file does not hold is an error naming the file, the layer and the layers
-there.
+``landgov inspect`` only); else the one layer with features whose fields have every required
+field of the role (a 宗地 layer beside a 镇街 layer: the 宗地 one), with a row saying so. When two
+or more layers have every required field (``宗地2023`` and ``宗地2024``) the reader refuses and
+lists them, as for sheets: a county-wide screen on the wrong vintage is a guess the user must
+not be left with. When no layer has them, the first layer is read, with a warning row naming
+the others. A chosen layer the file does not hold is an error naming the file, the layer and
+the layers there.
 
 Choices are held in a :class:`contextvars.ContextVar`, so a command sets them once for the
 whole run (every stage reads through the same readers) without each stage passing them on.
@@ -45,6 +49,7 @@ __all__ = [
     "missing_layer_error",
     "parse_sheet_choices",
     "sheet_for",
+    "tied_layers_error",
     "tied_sheets_error",
 ]
 
@@ -228,4 +233,26 @@ def tied_sheets_error(source: str, tied: Mapping[str, int], *, role: str | None)
         f'（Python：sheet="{example}"），或在 Excel/WPS 中删除或隐藏不用的工作表；'
         "如几个工作表都是要读的数据（如「规上」「规下」分表），请把它们的数据行复制到同一个"
         "工作表（表头只留一行）后重新读取，只指定其中一个会漏掉其余工作表中的行"
+    )
+
+
+def tied_layers_error(
+    source: str, tied: Mapping[str, tuple[int, list[str]]], *, role: str | None, required: str
+) -> DataFileError:
+    """The error for a file with more than one layer that has every required field of ``role``
+    (``tied``: each layer, its number of features and the known fields it names; ``required``
+    names the required fields, 「「宗地代码」」): lists them and the fix, as
+    :func:`tied_sheets_error` does for sheets."""
+    names = list(tied)
+    example = names[-1]
+    listed = "；".join(
+        f"「{name}」{rows} 行，识别字段：{'、'.join(fields)}"
+        for name, (rows, fields) in tied.items()
+    )
+    cli = layer_option(role).replace("图层名", example)
+    return DataFileError(
+        f"{source}：有 {len(names)} 个图层都含必填字段{required}（{listed}），无法确定读取哪一个"
+        "（如不同年份的数据：读错图层，整个筛查就用错了数据）。处理：在命令行加 "
+        f'{cli} 指定图层（Python：layer="{example}"），或在 QGIS/ArcGIS 中删除不用的图层；'
+        "如几个图层都是要读的数据，请把它们合并为一个图层后重新读取，只指定其中一个会漏掉其余图层"
     )

@@ -11,6 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landgov.core.distinct import each_distinct
+from landgov.core.landuse import industrial_matcher
 from landgov.core.listing import allowed
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
@@ -228,13 +230,59 @@ def _check_inputs(parcels: Any, profile: Profile) -> None:
         raise InputError(issues)
 
 
+_ROWS_SHOWN = 20  # row numbers a message lists before 「等」
+
+
+def _classified_uses(parcels: gpd.GeoDataFrame, profile: Profile, log: ProblemLog) -> None:
+    """One row for the parcel file when plots have a land-use code two national classifications
+    read differently (「0601」, 「1001」: ``landuse.industrial_codes_project``): how many, which
+    rows, the classification each code was read under and the use the other gives. The plot's
+    范围说明 says the same of it (:func:`landgov.reports.lists.scope_notes`), and no check
+    passes on that reading alone (it is a project reading, :class:`LandUseReading`)."""
+    if "land_use" not in parcels or not len(parcels):
+        return
+    matcher = industrial_matcher(profile)
+    found = each_distinct(lambda use: matcher.read(use).classified, parcels["land_use"])
+    if not any(found):
+        return
+    rows = (
+        parcels["source_row"].tolist()
+        if "source_row" in parcels
+        else list(range(1, len(parcels) + 1))
+    )
+    at = [int(r) for r, c in zip(rows, found, strict=True) if c and not is_missing(r)]
+    codes: dict[str, tuple[str, str, str, int]] = {}
+    for read in found:
+        for code, under, other, use in read:
+            n = codes.get(code, (under, other, use, 0))[3]
+            codes[code] = (under, other, use, n + 1)
+    said = "；".join(
+        f"「{code}」{n} 宗，按{under}读作工业用地，在{other}中为{use}"
+        for code, (under, other, use, n) in codes.items()
+    )
+    shown = "、".join(map(str, at[:_ROWS_SHOWN])) + ("等" if len(at) > _ROWS_SHOWN else "")
+    log.add(
+        f"{sum(map(bool, found))} 宗地的土地用途是在两个国家用地分类中含义不同的代码（{said}）："
+        f"按项目默认读作工业用地（{profile.citation('landuse.industrial_codes_project')}），"
+        f"不能仅据此判为符合（待核实）；见各宗地的范围说明。行号：{shown}",
+        field="土地用途",
+        value="、".join(codes),
+        action="核对登记所用的用地分类：是工业用地的，把土地用途改为「工业用地」或无歧义的代码"
+        "（GB 50137 的 M1–M3、用地用海分类的 100101–100103）；不是的，改为实际用途后重新运行",
+        severity=Severity.INFO,
+        role="parcels",
+    )
+
+
 def _problems(
     parcels: gpd.GeoDataFrame,
     enterprises: pd.DataFrame,
     pairs: pd.DataFrame | None,
     compliance: pd.DataFrame | None,
+    profile: Profile,
 ) -> pd.DataFrame:
     log = ProblemLog("screening")
+    _classified_uses(parcels, profile, log)
     known = set(_Firms(enterprises).index)
     by_plot = _usccs_by_parcel(parcels, pairs)
     linked = {u for us in by_plot for u in us}
@@ -320,7 +368,7 @@ def screen(
             profile=profile,
             as_of=when,
         )
-        problems = _problems(parcels, enterprises, pairs, compliance)
+        problems = _problems(parcels, enterprises, pairs, compliance, profile)
     out, held = _inventory(parcels, checks, triggers, example_list=not entry.official)
     gov_mask = out["screening_status"] == ScreeningStatus.GOVERN.value
     decided_all = paths_and_blocks(

@@ -168,3 +168,61 @@ def test_number_words_count_the_column_unit_or_its_base(
     got, problem, is_note = read_quantity(cell, unit=unit, header_unit=header)
     assert got == pytest.approx(expected, rel=1e-12)
     assert (problem is not None, is_note) == (note, note)
+
+
+# ---------------------------------------------------------------------------------------------
+# 研发经费占营业收入比例（%）: 3 % typed as the fraction 0.03
+
+_RD = "研发经费占营业收入比例（%）"
+
+
+def _rd_workbook(path: Path, cells: Sequence[tuple[object, str]]) -> Path:
+    """An application table whose 研发 column holds ``(value, Excel number format)`` cells."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["申请编号", "宗地代码", "统一社会信用代码", _RD])
+    for i, (value, number_format) in enumerate(cells, start=1):
+        ws.append([f"ZR-{i:03d}", PLOT, A, value])
+        ws.cell(row=i + 1, column=4).number_format = number_format
+    wb.save(path)
+    return path
+
+
+def test_a_plain_fraction_in_a_percent_column_is_kept_and_said(tmp_path: Path) -> None:
+    """0.03 typed without % formatting was stored as 0.03 % without a word. It is kept as
+    written (it may be 0.03 %) with a 警告 naming the row, the field, the value and the fix."""
+    path = _rd_workbook(
+        tmp_path / "applications.xlsx",
+        [(0.03, "General"), (3, "General"), ("3%", "General"), (0, "General"), (1, "General")],
+    )
+    result = read_applications(path)
+    assert result.data["rd_ratio_pct"].tolist() == [0.03, 3.0, 3.0, 0.0, 1.0]
+    said = result.problems[result.problems["field"] == _RD]
+    assert said["row"].tolist() == [2], result.problems
+    row = said.iloc[0]
+    assert row["severity"] == "警告" and row["value"] == "0.03"
+    assert row["problem"] == "数值 0.03 小于 1：如为 3%，请写作 3 或 3%"
+
+
+def test_a_fraction_formatted_as_a_percentage_is_read_times_100_without_a_word(
+    tmp_path: Path,
+) -> None:
+    """A cell formatted 「0%」 or 「0.00%」 shows 3% and 3.50% while Excel stores 0.03 and 0.035:
+    the number format says it is a fraction (openpyxl's ``number_format``), so it is read as
+    3 and 3.5 without a warning."""
+    path = _rd_workbook(tmp_path / "applications.xlsx", [(0.03, "0%"), (0.035, "0.00%")])
+    result = read_applications(path)
+    assert result.data["rd_ratio_pct"].tolist() == pytest.approx([3.0, 3.5])
+    assert result.problems[result.problems["field"] == _RD].empty, result.problems
+
+
+def test_a_fraction_in_a_percent_column_of_a_csv_is_said_as_well(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "applications.csv",
+        ["申请编号", "宗地代码", "统一社会信用代码", _RD],
+        [["ZR-001", PLOT, A, "0.035"], ["ZR-002", PLOT, A, "2.5"]],
+    )
+    result = read_applications(path)
+    assert result.data["rd_ratio_pct"].tolist() == [0.035, 2.5]
+    said = result.problems[result.problems["field"] == _RD]
+    assert said["problem"].tolist() == ["数值 0.035 小于 1：如为 3.5%，请写作 3.5 或 3.5%"]

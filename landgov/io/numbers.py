@@ -403,8 +403,9 @@ def parse_quantity(
     tuple of (float or None, str or None)
         The value in ``unit`` and a problem text in Chinese. ``(None, None)`` is a missing
         cell; ``(x, text)`` a kept value with a warning or a note (cell unit differs from the
-        header, a negative amount, a percentage in a dimensionless field, a note on 「1.2万」);
-        ``(None, text)`` an unparseable cell, set to missing, never to 0.
+        header, a negative amount, a percentage in a dimensionless field, a note on 「1.2万」,
+        a fraction in a percentage field); ``(None, text)`` an unparseable cell, set to
+        missing, never to 0.
 
     Examples
     --------
@@ -438,6 +439,8 @@ def read_quantity(
     --------
     >>> read_quantity("1.2万", unit="万元")
     (1.2, '「1.2万」已按「1.2万元」读取（本列单位为「万元」），请核对表头单位', True)
+    >>> read_quantity(0.03, unit="%")
+    (0.03, '数值 0.03 小于 1：如为 3%，请写作 3 或 3%', False)
     """
     if unit is not None and unit not in _UNITS:
         raise ValueError(f"unknown canonical unit {unit!r}; expected one of {CANONICAL_UNITS}")
@@ -518,6 +521,16 @@ def _finite_or_missing(
         return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理", False
 
 
+def _fraction_for_percent(number: Fraction, raw: str) -> str | None:
+    """Why a plain number strictly between 0 and 1 in a percentage field is worth a look:
+    3 % typed as the fraction 0.03 would be read as 0.03 %. A cell formatted as a percentage
+    in Excel arrives as its text (「3%」, :mod:`landgov.io._grid`), never here."""
+    if not 0 < number < 1:
+        return None
+    percent = f"{_to_float(number * 100):.10g}"
+    return f"数值 {raw} 小于 1：如为 {percent}%，请写作 {percent} 或 {percent}%"
+
+
 def _apply_unit(
     number: Fraction,
     cell_unit: str,
@@ -548,7 +561,8 @@ def _apply_unit(
             f"单元格单位「{cell_unit}」与表头单位「{header_unit}」不一致，"
             f"已按单元格单位换算为 {result:g} {_LABEL[unit]}"
         )
-    warnings = [w for w in (differs, sign_problem) if w]
+    fraction = _fraction_for_percent(number, raw) if unit == "%" and not cell_unit else None
+    warnings = [w for w in (differs, sign_problem, fraction) if w]
     return (
         result,
         "；".join([said, *warnings] if said else warnings) or None,

@@ -8,6 +8,7 @@ with the value the row means worked out beside it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -226,3 +227,29 @@ def test_a_fraction_in_a_percent_column_of_a_csv_is_said_as_well(tmp_path: Path)
     assert result.data["rd_ratio_pct"].tolist() == [0.035, 2.5]
     said = result.problems[result.problems["field"] == _RD]
     assert said["problem"].tolist() == ["数值 0.035 小于 1：如为 3.5%，请写作 3.5 或 3.5%"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 申请日期: an Excel date serial stored as a number
+
+
+def test_a_serial_number_in_a_date_column_gets_the_same_note_as_its_text(tmp_path: Path) -> None:
+    """A real date cell arrives from openpyxl as a datetime. 46023 stored as a number (a cell
+    formatted 常规, or imported) was read silently as 2026-01-01 while the text 「46023」 was
+    said: both are now read with the one 「请核实」 note; the date cell without a word."""
+    path = _xlsx(
+        tmp_path / "applications.xlsx",
+        ["申请编号", "宗地代码", "统一社会信用代码", "申请日期"],
+        [
+            ["ZR-001", PLOT, A, 46023],
+            ["ZR-002", PLOT, A, "46023"],
+            ["ZR-003", PLOT, A, dt.datetime(2026, 1, 1)],
+        ],
+    )
+    result = read_applications(path)
+    assert result.data["application_date"].tolist() == [dt.date(2026, 1, 1)] * 3
+    said = result.problems[result.problems["field"] == "申请日期"]
+    assert said["row"].tolist() == [2, 3], result.problems
+    assert said["value"].tolist() == ["46023", "46023"]
+    assert said["problem"].tolist() == ["「46023」按 Excel 日期序号解读为 2026-01-01，请核实"] * 2
+    assert said["severity"].tolist() == ["警告", "警告"]

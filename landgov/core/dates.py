@@ -157,14 +157,18 @@ def _make_date(year: int, month: int, day: int, raw: str) -> tuple[dt.date | Non
 
 
 def _from_serial(serial: float, raw: str) -> tuple[dt.date | None, str | None]:
+    """An Excel date serial, said either way: a date cell arrives as a date (openpyxl, xlrd,
+    a layer's date field), so a serial, typed as text (「46023」) or stored as a number
+    (46023 in a cell formatted 常规), is a number someone has to confirm is that day."""
     if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)), None
+        date = _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+        return date, f"「{raw}」按 Excel 日期序号解读为 {date.isoformat()}，请核实"
     return None, f"数值「{raw}」不像日期，已按缺失处理"
 
 
 def _from_number(value: Real, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     number = float(value)
-    raw = f"{number:g}" if isinstance(value, float) else str(value)
+    raw = f"{number:.15g}" if isinstance(value, float) else str(value)
     if number.is_integer() and 19000101 <= number <= 21001231:
         text = str(int(number))
         return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), text)
@@ -316,10 +320,7 @@ def _from_text(
     if partial is not None:
         return partial
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
-        date, problem = _from_serial(float(text), raw)
-        if date is not None:
-            problem = f"「{raw}」按 Excel 日期序号解读为 {date.isoformat()}，请核实"
-        return date, problem
+        return _from_serial(float(text), raw)
     if re.fullmatch(r"\d{4}年?", text):
         return None, f"「{raw}」只有年份，缺少月日，已按缺失处理"
     return None, f"无法识别的日期「{raw}」（请写作 2021-03-05），已按缺失处理"
@@ -328,7 +329,8 @@ def _from_text(
 def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | None, str | None]:
     """Parse one cell into a :class:`datetime.date`, with the problem to report.
 
-    Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100),
+    Accepts ``datetime``/``date``/``pandas.Timestamp``, Excel serial numbers (1950–2100,
+    number or text, each with a problem text asking to check the day read),
     ``2021-3-5``, ``2021/3/5``, ``2021.03.05``, ``2021年3月5日`` (also in Chinese numerals,
     ``二〇二一年三月五日``), ``20210305`` and a trailing time of day (dropped).
     ``2021年3月``/``2021-03``/``2021.3`` give the 1st of the month with a warning, or with
@@ -352,7 +354,7 @@ def read_date(value: object, *, month_only: str = "first") -> tuple[dt.date | No
     >>> read_date("2021年3月5日")
     (datetime.date(2021, 3, 5), None)
     >>> read_date(44260)
-    (datetime.date(2021, 3, 5), None)
+    (datetime.date(2021, 3, 5), '「44260」按 Excel 日期序号解读为 2021-03-05，请核实')
     >>> read_date("2024年2月", month_only="last")[0]
     datetime.date(2024, 2, 29)
     """

@@ -26,7 +26,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import excel_error
 from landgov.ids import USCCStatus, check_uscc, normalize_code
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
-from landgov.io.numbers import is_missing, is_unit, parse_date, parse_quantity, unit_factor
+from landgov.io.numbers import is_missing, is_unit, parse_date, read_quantity, unit_factor
 
 __all__ = [
     "ACTION_AMBIGUOUS_ZERO",
@@ -337,11 +337,11 @@ def _convert_by_kind(
     if isinstance(value, _CONTAINERS):
         return _container_value(value, spec, header_unit)  # type: ignore[arg-type]
     if spec.kind is Kind.NUMBER:
-        number, text = parse_quantity(
+        number, text, note = read_quantity(
             value, unit=spec.unit, header_unit=header_unit, floor_area=spec.floor_area
         )
         missing = number_action(spec)
-        return number, text, missing if number is None else ACTION_CHECK, None
+        return number, text, missing if number is None else ACTION_CHECK, _note(note)
     if spec.kind is Kind.DATE:
         day, text = parse_date(value, month_only=spec.month_only)
         return day, text, ACTION_DATE if day is None else ACTION_CHECK, None
@@ -358,6 +358,11 @@ def _convert_by_kind(
             action = "无需处理；如两种写法本应是不同代码，请改正源数据"
         return parsed, text, action, code_severity
     return _text_value(value, spec)
+
+
+def _note(note: bool) -> Severity | None:
+    """The severity of a number's problem that is a 提示 only (:func:`read_quantity`)."""
+    return Severity.INFO if note else None
 
 
 def _text_value(value: object, spec: FieldSpec) -> tuple[object, str | None, str, Severity | None]:
@@ -488,7 +493,8 @@ def _plain_texts(values: Sequence[object], *, errors: bool = False) -> np.ndarra
 def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | None) -> np.ndarray:
     """The cells that convert without a problem, converted column-wise; :data:`_SLOW` for
     the rest (a value that :func:`_convert_one` would give for the cell, with no problem)."""
-    if spec.kind is Kind.NUMBER:
+    # a plain fraction in a percentage field (0.03) is said (read_quantity): cell by cell
+    if spec.kind is Kind.NUMBER and spec.unit != "%":
         return _plain_numbers(values, _number_factor(spec, header_unit))
     if spec.kind is Kind.YEAR:  # plain whole numbers of a year's range; the rest cell by cell
         out = _plain_numbers(values, Fraction(1))
@@ -530,8 +536,12 @@ def convert_values(
         if text:
             if spec.kind is Kind.CODE or spec.code_digits:  # the severity said with it
                 severity = code_severity or Severity.INFO
+            elif parsed is None:
+                severity = Severity.ERROR
+            elif code_severity is Severity.INFO:  # a number read as meant (:func:`_note`)
+                severity = Severity.INFO
             else:
-                severity = Severity.ERROR if parsed is None else Severity.WARNING
+                severity = Severity.WARNING
             shown = container_text(value) if isinstance(value, _CONTAINERS) else value
             if isinstance(value, bool | np.bool_):  # as Excel/WPS shows it, not 「True」
                 shown = "TRUE" if value else "FALSE"

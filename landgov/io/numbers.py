@@ -24,6 +24,12 @@ canonical    accepted
 ``None``     dimensionless (容积率, 年份); ``35%`` is read as 0.35 with a warning
 ===========  ==============================================================
 
+A bare 「万」 or 「亿」 after a figure is a number word, not a unit: 「1.2万」 is 12,000 of the
+column's unit (the header's, else the field's), so 1.2万 in a 平方米 column is 12,000 m². In a
+column whose unit is itself counted in 万, 亿 or 千 (万元, 千元, 万千瓦时, 万平方米) the word
+counts that unit's base (元, 千瓦时, 平方米): 「1.2万」 in a 万元 column is 1.2 万元, as staff
+mean it, with a 提示 to check the header (:func:`_number_word`).
+
 1 亩 = 10000/15 m² exactly (docs/domain.md §1). Conversions use exact fractions, so ``125000元`` is
 exactly 12.5 万元.
 
@@ -53,6 +59,7 @@ __all__ = [
     "is_unit",
     "parse_date",
     "parse_quantity",
+    "read_quantity",
     "unit_factor",
 ]
 
@@ -164,6 +171,11 @@ _UNIT_PREFIX = re.compile(r"^单位[:：]?")
 # the full-width ￥ the yen sign ¥): it says 人民币, not whether the figure is 元 or 万元
 _CURRENCY = re.compile(r"^(?:¥|RMB|CNY|人民币)\s*", re.IGNORECASE)
 _UNIT_PER_YEAR = re.compile(r"(?:/年|/a|每年|/yr)$")
+#: Number words written after a figure (「1.2万」「3亿」): how many of a unit, not a unit
+_NUMBER_WORDS = {"万": Fraction(10_000), "亿": Fraction(100_000_000)}
+#: What a unit counted in thousands, ten thousands … begins with (万元, 千元, 百万元, 万千瓦时)
+_SCALES = {"百万": Fraction(1_000_000), "亿": Fraction(100_000_000), "万": Fraction(10_000)}
+_SCALES_OF_YUAN = {"千": Fraction(1000)}  # 千元; 千瓦时 and 千克 are base units
 
 
 def _norm(value: object) -> str:
@@ -232,6 +244,55 @@ def _to_float(number: Fraction) -> float:
     return float(number)
 
 
+def _column_unit(unit: str | None, header_unit: str | None) -> str | None:
+    """The unit a plain number of the column is in, as written: the header's, else the
+    field's (``None`` for a dimensionless field without one)."""
+    if header_unit:
+        return header_unit
+    return None if unit is None else _LABEL[unit]
+
+
+def _scale(column: str, unit: str) -> tuple[Fraction, str] | None:
+    """(the factor of the base unit, the base unit as written) when the column's unit
+    ``column`` counts thousands or more of a base unit of ``unit`` (万元 → 元, 千元 → 元,
+    万千瓦时 → 千瓦时, 万平方米 → 平方米, 「万」 as a 万元 header → 元); ``None`` for a base
+    unit itself (元, 平方米, 千瓦时, 亩, 吨) or a unit of another dimension."""
+    factor = unit_factor(column, unit=unit)
+    if factor is None:
+        return None
+    written = _UNIT_PREFIX.sub("", _norm(column)).strip()
+    scales = _SCALES | _SCALES_OF_YUAN if unit == "万元" else _SCALES
+    for prefix, times in scales.items():
+        rest = written[len(prefix) :].strip()
+        if written.startswith(prefix) and (not rest or _unit_key(rest) in _UNITS[unit]):
+            return factor / times, rest or "元"
+    return None
+
+
+def _number_word(
+    word: str, raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[Fraction, str | None]:
+    """The factor of a figure followed by the number word ``word`` (「万」 or 「亿」) alone, and
+    a 提示 when it is read in the base of a counted unit.
+
+    「1.2万」 is 12,000 of the column's unit (:func:`_column_unit`): 12,000 平方米 in a 平方米
+    column, 12,000 元 under a 元 header, 12,000 in a column without a unit. Where the column's
+    unit is itself counted in 万, 亿, 百万 or 千 (万元, 千元, 万千瓦时, 万平方米: :func:`_scale`),
+    「1.2万」 is read as staff write it, 1.2万 of the base unit (1.2 万元, 1.2 万千瓦时), and the
+    note asks to check the header: 1.2万 of the column's own unit would be far more.
+    """
+    times = _NUMBER_WORDS[word]
+    column = _column_unit(unit, header_unit)
+    if unit is None or column is None:
+        return times, None
+    scaled = _scale(column, unit)
+    if scaled is None:
+        return times * unit_factor(column, unit=unit), None  # type: ignore[operator]
+    base, base_label = scaled
+    note = f"「{raw}」已按「{raw}{base_label}」读取（本列单位为「{column}」），请核对表头单位"
+    return times * base, note
+
+
 #: what follows the first number of a range: 「100-200」「100～200万元」「3至5」
 _RANGE_REST = re.compile(r"^[-~～—－至到]\s*[+-]?\d")
 #: a date typed into a number cell (「2024-06」「2024-06-30」): said as the other texts are
@@ -268,11 +329,23 @@ def _parse_text_number(text: str) -> tuple[Fraction | None, str, str | None]:
 def _land_unit_of_floor(cell_unit: str, *, unit: str | None, header_unit: str | None) -> str | None:
     """Why a floor area's cell is not read when its unit (the cell's own, else the header's)
     is a land-area unit; ``None`` otherwise."""
-    if cell_unit:
+    if _has_unit(cell_unit):
         return _floor_in_land_unit(cell_unit) if _land_only(_unit_key(cell_unit), unit) else None
     if header_unit and _land_only(_unit_key(header_unit), unit):
         return f"表头单位：{_floor_in_land_unit(header_unit)}"
     return None
+
+
+def _cell_factor(
+    cell_unit: str, raw: str, *, unit: str | None, header_unit: str | None
+) -> tuple[Fraction | None, str | None]:
+    """Factor for a cell: ``(factor, note)``, the note a 提示 or ``None``, or ``(None, why)``.
+    A number word alone (「1.2万」) counts the column's unit (:func:`_number_word`), except in
+    a percentage field, where 万 is no unit of its (said by :func:`_resolve_factor`)."""
+    word = _unit_key(cell_unit) if cell_unit else ""
+    if word in _NUMBER_WORDS and unit != "%":
+        return _number_word(word, raw, unit=unit, header_unit=header_unit)
+    return _resolve_factor(cell_unit, unit=unit, header_unit=header_unit)
 
 
 def _resolve_factor(
@@ -305,15 +378,17 @@ def _check_sign(value: float, raw: str, unit: str | None) -> tuple[float | None,
 def parse_quantity(
     value: object, *, unit: str | None, header_unit: str | None = None, floor_area: bool = False
 ) -> tuple[float | None, str | None]:
-    """Parse one cell into a number in the canonical ``unit``.
+    """Parse one cell into a number in the canonical ``unit``: :func:`read_quantity` without
+    telling a 提示 from a warning.
 
     Parameters
     ----------
     value
         The cell: a number, or text such as ``"12.5万元"``, ``"1,234.5"``, ``"１２３．５"``,
-        ``"2.3亩"``, ``"1500 m²"``, ``"(12.5)"`` (accounting negative), ``"¥1.2万"`` (a
-        currency sign is read only beside a unit it leaves no doubt about). Blanks and the markers
-        ``—``, ``-``, ``/``, ``无``, ``暂无``, ``不详`` are missing.
+        ``"2.3亩"``, ``"1500 m²"``, ``"1.2万"`` (12,000 of the column's unit), ``"(12.5)"``
+        (accounting negative), ``"¥1.2万"`` (a currency sign is read only beside a unit it
+        leaves no doubt about). Blanks and the markers ``—``, ``-``, ``/``, ``无``, ``暂无``,
+        ``不详`` are missing.
     unit
         Canonical unit of the field (:data:`CANONICAL_UNITS`), ``None`` for a dimensionless one.
     header_unit
@@ -327,9 +402,10 @@ def parse_quantity(
     -------
     tuple of (float or None, str or None)
         The value in ``unit`` and a problem text in Chinese. ``(None, None)`` is a missing
-        cell; ``(x, text)`` a kept value with a warning (cell unit differs from the header,
-        a negative amount, a percentage in a dimensionless field); ``(None, text)`` an
-        unparseable cell, set to missing, never to 0.
+        cell; ``(x, text)`` a kept value with a warning or a note (cell unit differs from the
+        header, a negative amount, a percentage in a dimensionless field, a note on 「1.2万」,
+        a fraction in a percentage field); ``(None, text)`` an unparseable cell, set to
+        missing, never to 0.
 
     Examples
     --------
@@ -339,25 +415,49 @@ def parse_quantity(
     12.5
     >>> parse_quantity("2.3亩", unit="m2")[0]  # 2.3 × 10000/15
     1533.3333333333333
+    >>> parse_quantity("1.2万", unit="m2")
+    (12000.0, None)
     >>> print(parse_quantity("2亩", unit="m2", floor_area=True)[1])
     「2亩」：建筑面积应填平方米；「亩」是土地面积单位，不换算为建筑面积，请核对，已按缺失处理
+    """
+    number, problem, _ = read_quantity(
+        value, unit=unit, header_unit=header_unit, floor_area=floor_area
+    )
+    return number, problem
+
+
+def read_quantity(
+    value: object, *, unit: str | None, header_unit: str | None = None, floor_area: bool = False
+) -> tuple[float | None, str | None, bool]:
+    """:func:`parse_quantity`, and whether its problem text is a 提示 only.
+
+    A 提示 is a value read as staff usually mean it, worth a look but no doubt about the
+    number itself: 「1.2万」 in a 万元 column, read as 1.2 万元 (:func:`_number_word`). Every
+    other kept value with a text is a warning, every missing one an error.
+
+    Examples
+    --------
+    >>> read_quantity("1.2万", unit="万元")
+    (1.2, '「1.2万」已按「1.2万元」读取（本列单位为「万元」），请核对表头单位', True)
+    >>> read_quantity(0.03, unit="%")
+    (0.03, '数值 0.03 小于 1：如为 3%，请写作 3 或 3%', False)
     """
     if unit is not None and unit not in _UNITS:
         raise ValueError(f"unknown canonical unit {unit!r}; expected one of {CANONICAL_UNITS}")
     if is_missing(value):
-        return None, None
+        return None, None, False
     if isinstance(value, bool) or not isinstance(value, str | Real):
-        return None, f"「{value}」不是数值，已按缺失处理"
+        return None, f"「{value}」不是数值，已按缺失处理", False
     if isinstance(value, Real):
         if not math.isfinite(value):
-            return None, f"「{value}」不是有限数值，已按缺失处理"
+            return None, f"「{value}」不是有限数值，已按缺失处理", False
         number, cell_unit = Fraction(value), ""
         raw = str(value)
     else:
         raw = _norm(value)
         number, cell_unit, problem = _text_cell(raw, unit=unit, header_unit=header_unit)
         if number is None:
-            return None, problem
+            return None, problem, False
     return _finite_or_missing(
         number, cell_unit, raw, unit=unit, header_unit=header_unit, floor_area=floor_area
     )
@@ -411,14 +511,24 @@ def _finite_or_missing(
     unit: str | None,
     header_unit: str | None,
     floor_area: bool,
-) -> tuple[float | None, str | None]:
+) -> tuple[float | None, str | None, bool]:
     """:func:`_apply_unit`, but a number no float can hold (``1e400``) becomes missing."""
     try:
         return _apply_unit(
             number, cell_unit, raw, unit=unit, header_unit=header_unit, floor_area=floor_area
         )
     except OverflowError:
-        return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理"
+        return None, f"「{raw}」超出可表示的数值范围（不是有限数值），已按缺失处理", False
+
+
+def _fraction_for_percent(number: Fraction, raw: str) -> str | None:
+    """Why a plain number strictly between 0 and 1 in a percentage field is worth a look:
+    3 % typed as the fraction 0.03 would be read as 0.03 %. A cell formatted as a percentage
+    in Excel arrives as its text (「3%」, :mod:`landgov.io._grid`), never here."""
+    if not 0 < number < 1:
+        return None
+    percent = f"{_to_float(number * 100):.10g}"
+    return f"数值 {raw} 小于 1：如为 {percent}%，请写作 {percent} 或 {percent}%"
 
 
 def _apply_unit(
@@ -429,29 +539,41 @@ def _apply_unit(
     unit: str | None,
     header_unit: str | None,
     floor_area: bool,
-) -> tuple[float | None, str | None]:
+) -> tuple[float | None, str | None, bool]:
+    """The cell's number in ``unit``, the problem text, and whether that text is a 提示 only."""
     if cell_unit in {"%", "‰"} and unit is None:
         scale = Fraction(1, 100) if cell_unit == "%" else Fraction(1, 1000)
         result = _to_float(number * scale)
-        return result, f"百分数「{raw}」已换算为小数 {result:g}"
+        return result, f"百分数「{raw}」已换算为小数 {result:g}", False
     if cell_unit in {"%", "‰"} and unit != "%":
-        return None, f"百分数「{raw}」不能换算为{_LABEL[unit]}，已按缺失处理"
+        return None, f"百分数「{raw}」不能换算为{_LABEL[unit]}，已按缺失处理", False
     if floor_area and (land := _land_unit_of_floor(cell_unit, unit=unit, header_unit=header_unit)):
-        return None, f"「{raw}」：{land}，已按缺失处理"
-    factor, why = _resolve_factor(cell_unit, unit=unit, header_unit=header_unit)
+        return None, f"「{raw}」：{land}，已按缺失处理", False
+    factor, said = _cell_factor(cell_unit, raw, unit=unit, header_unit=header_unit)
     if factor is None:
-        return None, f"「{raw}」：{why}，已按缺失处理"
+        return None, f"「{raw}」：{said}，已按缺失处理", False
     result, sign_problem = _check_sign(_to_float(number * factor), raw, unit)
     if result is None:
-        return None, sign_problem
-    note = None
-    if cell_unit and header_unit and unit_factor(header_unit, unit=unit) != factor:
-        note = (
+        return None, sign_problem, False
+    differs = None
+    if _has_unit(cell_unit) and header_unit and unit_factor(header_unit, unit=unit) != factor:
+        differs = (
             f"单元格单位「{cell_unit}」与表头单位「{header_unit}」不一致，"
             f"已按单元格单位换算为 {result:g} {_LABEL[unit]}"
         )
-    notes = [n for n in (note, sign_problem) if n]
-    return result, "；".join(notes) or None
+    fraction = _fraction_for_percent(number, raw) if unit == "%" and not cell_unit else None
+    warnings = [w for w in (differs, sign_problem, fraction) if w]
+    return (
+        result,
+        "；".join([said, *warnings] if said else warnings) or None,
+        not warnings and bool(said),
+    )
+
+
+def _has_unit(cell_unit: str) -> bool:
+    """Whether a cell names a unit of its own: 「1.2万」 does not (a number word counts the
+    column's unit, :func:`_number_word`), 「1.2万元」 does."""
+    return bool(cell_unit) and _unit_key(cell_unit) not in _NUMBER_WORDS
 
 
 # ---------------------------------------------------------------------------------------------

@@ -292,9 +292,10 @@ def test_the_figure_named_as_the_field_is_used_beside_a_dated_comparison(tmp_pat
 def test_a_code_in_a_numeric_dbf_field_is_said_without_naming_excel(tmp_path: Path) -> None:
     """A county numbering its plots with 16 digits keeps 宗地代码 in an ``N(19,0)`` field
     (ArcGIS makes one so from a joined Excel column). GDAL reads a numeric field that wide as a
-    double: the code is flagged on its row (error, never silently used), and the message said
-    「在 Excel 中被存为数字」 about a Shapefile. It names neither program, and the fix names the
-    field."""
+    double and loses digits beyond 15; the .dbf holds them as text, so the code is read from
+    the .dbf as written (landgov.io._dbfraw: every digit kept, never a rounded code used) and
+    the field is said once (a 提示). The message said 「在 Excel 中被存为数字」 about a
+    Shapefile; it names neither program, and names the field."""
     shp = write_shapefile(
         tmp_path / "宗地.shp",
         [box(E0, N0, E0 + 80, N0 + 80)],
@@ -304,8 +305,10 @@ def test_a_code_in_a_numeric_dbf_field_is_said_without_naming_excel(tmp_path: Pa
     )
     result = read_parcels(shp)
     assert len(result.data) + len(result.rejected) == 1
-    said = _said(result, "被存为数字")
+    assert result.data["parcel_id"].tolist() == ["3306020010020001"]
+    said = _said(result, "存为数字")
     assert len(said) == 1, result.problems
     row = said.iloc[0]
-    assert row["row"] == 1 and row["field"] == "宗地代码" and row["severity"] == Severity.ERROR
+    assert row["field"] == "宗地代码" and row["severity"] == Severity.INFO
+    assert "未丢位" in row["problem"]
     assert "Excel" not in row["problem"] and "字段" in row["problem"]

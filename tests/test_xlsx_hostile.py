@@ -251,3 +251,15 @@ def test_a_returned_ledger_history_of_hostile_shape_is_read_or_refused_in_second
     else:
         assert result.returncode == 2, text
         assert said in text and "工作表「状态变更记录」" in text and path.name in text
+
+
+def test_a_stray_cell_far_below_the_table_is_named_itself() -> None:
+    # 「备注：以上数据截至2025年底」 typed into A1048576 below a 21-column table: the refusal
+    # names that cell (the one to delete) beside the table's rightmost (U1), never U1 alone
+    from landgov.core.xlsxguard import _Sheet, _sheet_problem
+
+    sheet = _Sheet("亩均效益", "xl/worksheets/sheet1.xml", last_row=1_048_576, last_col=21)
+    sheet.far, sheet.low, sheet.cells = (1, 21), (1_048_576, 1), 65 * 21
+    said = _sheet_problem(sheet)
+    assert said is not None
+    assert "最下、最右的内容在单元格 A1048576、U1" in said

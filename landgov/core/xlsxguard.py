@@ -116,6 +116,7 @@ class _Sheet:
     last_row: int = 0  # the last row with a cell holding content
     last_col: int = 0  # the last column with a cell holding content
     far: tuple[int, int] = (0, 0)  # the cell that set last_col
+    low: tuple[int, int] = (0, 0)  # a cell with content in last_row (its last one)
     cells: int = 0  # cells holding content
     empty_cells: int = 0  # cells without content (style only)
     box_rows: int = 0  # the last row of any cell (what openpyxl's max_row says)
@@ -241,6 +242,7 @@ def _row(sheet: _Sheet, body: bytes, counter: int) -> None:
         sheet.last_row = counter
         ref = ref if kept is body else _last_ref(kept)
         col = _column(ref) if ref else n_full
+        sheet.low = (counter, col)
         if col > sheet.last_col:
             sheet.last_col, sheet.far = col, (counter, col)
         sheet.formulas = sheet.formulas or bool(_FORMULA.search(kept))
@@ -313,10 +315,11 @@ def _bomb(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
 
 def _sheet_problem(s: _Sheet) -> str | None:
     if s.content_box > _BOX_CELLS and s.content_box > _SPARSE * max(s.cells, 1):
-        row, col = s.far
+        cells = dict.fromkeys(_ref(*c) for c in (s.low, s.far))  # the lowest, the rightmost
         return (
             f"工作表「{s.name}」的内容一直延伸到第 {s.last_row:,} 行、第 {s.last_col:,} 列"
-            f"（{get_column_letter(s.last_col)} 列；最右的内容在单元格 {_ref(row, col)}），"
+            f"（{get_column_letter(s.last_col)} 列；最下、最右的内容在单元格 "
+            f"{'、'.join(cells)}），"
             "而有内容的单元格"
             f"只有 {s.cells:,} 个：远处有误输入的内容，整张表读不完。处理：在 Excel/WPS 中按 "
             "Ctrl+End 找到最后一个单元格，删除数据区以外的行和列（选中后「删除」，不是清除内容）"

@@ -164,7 +164,10 @@ def test_a_compliance_record_matching_no_parcel_names_its_row_and_no_nan(
     compliance = read_compliance(_xlsx(tmp_path / "c.xlsx", rows)).data
     parcels = gpd.GeoDataFrame({"parcel_id": [P1], "main_uscc": [U1]}, geometry=_boxes(1))
     links = pd.DataFrame({"parcel_id": [P1], "uscc": [U1]})
-    problems = screening_problems(parcels, pd.DataFrame({"uscc": [U1]}), links, compliance)
+    from landgov.policy import load_profile
+
+    profile = load_profile("yuecheng-2022")
+    problems = screening_problems(parcels, pd.DataFrame({"uscc": [U1]}), links, compliance, profile)
     orphan = problems[problems["problem"] == "违法违规记录无法对应到任何宗地"]
     assert orphan[["row", "value"]].values.tolist() == [[3, f"（空） / {U2}"]]
 
@@ -558,3 +561,21 @@ def test_a_rejected_table_row_is_said_once_under_its_file_name(tmp_path: Path) -
     unsaid = dataclasses.replace(res, problems=res.problems.iloc[0:0])
     rows = _rejected_rows({"links": unsaid})
     assert rows["source"].tolist() == ["地企关联.csv"] and rows["row"].tolist() == [3]
+
+
+def test_a_link_given_twice_with_two_areas_names_both_and_the_one_used(tmp_path: Path) -> None:
+    # row 3 repeats row 2's plot and firm with another 使用面积: one statement, naming both
+    # areas and that the link uses row 2's (was 「两行均已保留」 here and 「删除重复行」 there,
+    # neither naming the areas); row 4 repeats it with the same area: the repeat only
+    rows = [["宗地代码", "统一社会信用代码", "关系", "使用面积（平方米）"]]
+    rows += [[P1, U1, "自有", 18446.04], [P1, U1, "自有", 99999999], [P1, U1, "自有", 18446.04]]
+    res = read_links(_xlsx(tmp_path / "l.xlsx", rows))
+    _accounted(res, 3)
+    said = _problems(res, "与第 2 行重复")
+    assert said["row"].tolist() == [3, 4]
+    assert said["problem"].iloc[0] == (
+        "宗地与企业的关联与第 2 行重复，关联只采用第 2 行；两行的使用面积不同"
+        "（第 2 行 18,446.04 平方米，本行 99,999,999 平方米）"
+    )
+    assert said["action"].iloc[0] == "核实哪一行的使用面积正确，删除另一行"
+    assert said["problem"].iloc[1] == "宗地与企业的关联与第 2 行重复，关联只采用第 2 行"

@@ -7,6 +7,7 @@ without them go to ``rejected`` with the reason.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from landgov.core.distinct import per_distinct_text
+from landgov.core.missing import format_number, numeric_column
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.textkey import folded
 from landgov.ids import USCCStatus, check_parcel_code
@@ -118,26 +120,42 @@ def _check_relations(table: _ParsedTable) -> None:
 
 
 def _check_repeats(table: _ParsedTable) -> None:
-    """Warn about a (宗地, 企业) pair given twice; both rows are kept."""
+    """Warn about a (宗地, 企业) pair given twice: both rows are kept in the table, and the link
+    uses the first (:func:`landgov.link.link_parcels`, 「重复的地企关联」); where the two give
+    different 使用面积 both figures are named, since the one used may be the wrong one."""
     frame = table.frame
     first: dict[tuple[str, str], int] = {}
     rows = frame["source_row"].tolist()
+    area = (
+        numeric_column(frame, "area_used_m2")
+        if "area_used_m2" in frame
+        else pd.Series(float("nan"), index=frame.index)
+    ).tolist()
     for pos, key in enumerate(
         zip(frame["parcel_id"].tolist(), frame["uscc"].tolist(), strict=True)
     ):
         if table.reasons[pos] is not None:
             continue
         if key not in first:
-            first[key] = int(rows[pos])
+            first[key] = pos
             continue
+        one, this = area[first[key]], area[pos]
+        row = int(rows[first[key]])
+        said = f"宗地与企业的关联与第 {row} 行重复，关联只采用第 {row} 行"
+        action = "删除重复的一行"
+        if not (math.isnan(one) and math.isnan(this)) and one != this:
+            said += (
+                f"；两行的使用面积不同（第 {row} 行 {_area_text(one)}，本行 {_area_text(this)}）"
+            )
+            action = "核实哪一行的使用面积正确，删除另一行"
         table.note(
-            pos,
-            f"宗地与企业的关联与第 {first[key]} 行重复",
-            field="uscc",
-            value=" / ".join(key),
-            action="核对是否为重复记录（两行均已保留）",
+            pos, said, field="uscc", value=" / ".join(key), action=action,
             severity=Severity.WARNING,
-        )
+        )  # fmt: skip
+
+
+def _area_text(m2: float) -> str:
+    return "未填" if math.isnan(m2) else f"{format_number(m2, thousands=True)} 平方米"
 
 
 #: a header naming a share of the plot (使用比例, 占比, 份额 …): a column landgov does not read

@@ -173,7 +173,7 @@ def _classify_links(
     reason = pd.Series(pd.NA, index=lk.index, dtype="object")
     dup = lk.duplicated(["parcel_id", "uscc"], keep="first")
     checks = [  # later checks take precedence: the root cause wins
-        (dup, "重复的地企关联（同一宗地、同一企业）", "删除重复行", "parcel_id"),
+        (dup, "重复的地企关联（同一宗地、同一企业），只采用第一行", "删除重复行", "parcel_id"),
         (
             ~isin_texts(lk["uscc"], joinable),
             "企业表中无此统一社会信用代码",

@@ -180,3 +180,32 @@ def test_every_profile_knows_non_industrial_uses(name):
     assert not both
     assert all(matcher.matches(u) is True for u in profile.value("landuse.industrial_uses"))
     assert all(matcher.matches(u) is False for u in profile.value("landuse.nonindustrial_uses"))
+
+
+def test_uses_not_plainly_industrial_are_listed_once_in_the_problem_sheet() -> None:
+    # The 底数清单 keeps every plot (a non-industrial one is screened all the same) and says
+    # so in its 范围说明; 问题记录 now lists them too, one row per kind for the file, with the
+    # texts, their counts and the rows: 「工矿仓储用地」 (the 三调 parent class: 工业 + 采矿 +
+    # 盐田 + 仓储) cannot be read → 警告, scope 待核实; 「商业用地」 twice is not industrial →
+    # 提示; 「工业用地」 says nothing.
+    from landgov.screening._screen import _problems
+
+    parcels = gpd.GeoDataFrame(
+        {
+            "parcel_id": [f"330602001001GB0000{i}" for i in range(4)],
+            "land_use": ["工业用地", "商业用地", "工矿仓储用地", "商业用地"],
+            "source_row": [2, 3, 4, 5],
+        },
+        geometry=[shapely.box(0, 0, 10, 10)] * 4,
+        crs=CRS,
+    )
+    got = _problems(parcels, pd.DataFrame({"uscc": []}), None, None, load_profile("yuecheng-2022"))
+    rows = got[got["field"] == "土地用途"]
+    assert rows["severity"].tolist() == ["警告", "提示"]
+    assert rows["problem"].tolist() == [
+        "1 宗宗地的土地用途无法判定是否为工业用地（「工矿仓储用地」1 宗）：这些宗地的范围为待核实。"
+        "行号：4",
+        "2 宗宗地的土地用途不是工业用地（「商业用地」2 宗）：照常列入底数清单并筛查，"
+        "范围说明中注明。行号：3、5",
+    ]
+    assert rows["row"].tolist() == [4, 3]

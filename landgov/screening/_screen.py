@@ -274,6 +274,62 @@ def _classified_uses(parcels: gpd.GeoDataFrame, profile: Profile, log: ProblemLo
     )
 
 
+def _uses_not_industrial(parcels: gpd.GeoDataFrame, profile: Profile, log: ProblemLog) -> None:
+    """One row for the parcel file per kind of land use that is not plainly 工业: uses the
+    profile cannot read as industrial or not (警告: the plots' scope is 待核实) and uses read
+    as not industrial (提示: screened all the same, 「底数清单收录全部宗地」, and said in each
+    plot's 范围说明). Each names its texts with their counts and the rows, so that whoever reads
+    问题记录 sees them without opening the list."""
+    if "land_use" not in parcels or not len(parcels):
+        return
+    matcher = industrial_matcher(profile)
+    readings = each_distinct(matcher.read, parcels["land_use"])
+    rows = (
+        parcels["source_row"].tolist()
+        if "source_row" in parcels
+        else list(range(1, len(parcels) + 1))
+    )
+    kinds = (
+        (
+            lambda r: r.industrial is None and r.why not in ("", "missing"),
+            "土地用途无法判定是否为工业用地",
+            "这些宗地的范围为待核实",
+            "改为规范的用途名称或代码（如「工业用地」、GB/T 21010 的 0601），或在策略配置 "
+            "landuse 中补充该写法后重新运行",
+            Severity.WARNING,
+        ),
+        (
+            lambda r: r.industrial is False,
+            "土地用途不是工业用地",
+            "照常列入底数清单并筛查，范围说明中注明",
+            "核实用途：确为工业用地的改正土地用途后重新运行",
+            Severity.INFO,
+        ),
+    )
+    uses = parcels["land_use"].tolist()
+    for hit, what, so, action, severity in kinds:
+        texts: dict[str, list[int]] = {}
+        for use, read, row in zip(uses, readings, rows, strict=True):
+            if hit(read):
+                texts.setdefault(str(use).strip(), []).append(row)
+        if not texts:
+            continue
+        at = [int(r) for found in texts.values() for r in found if not is_missing(r)]
+        shown = "、".join(map(str, sorted(at)[:_ROWS_SHOWN])) + (
+            "等" if len(at) > _ROWS_SHOWN else ""
+        )
+        listed = "；".join(f"「{t}」{len(r)} 宗" for t, r in texts.items())
+        log.add(
+            f"{len(at)} 宗宗地的{what}（{listed}）：{so}。行号：{shown}",
+            row=min(at) if at else None,
+            field="土地用途",
+            value="、".join(texts),
+            action=action,
+            severity=severity,
+            role="parcels",
+        )
+
+
 def _problems(
     parcels: gpd.GeoDataFrame,
     enterprises: pd.DataFrame,
@@ -283,6 +339,7 @@ def _problems(
 ) -> pd.DataFrame:
     log = ProblemLog("screening")
     _classified_uses(parcels, profile, log)
+    _uses_not_industrial(parcels, profile, log)
     known = set(_Firms(enterprises).index)
     by_plot = _usccs_by_parcel(parcels, pairs)
     linked = {u for us in by_plot for u in us}

@@ -356,6 +356,20 @@ def _neighbours(parcels: gpd.GeoDataFrame, geom: Any) -> gpd.GeoDataFrame:
     return parcels.iloc[np.sort(near)]
 
 
+def _with_basis(figure: str, basis: object) -> str:
+    """A 亩均税收 with its basis where the plot's and the applicant's differ (「（宗地上 2 家
+    企业合计）」, as the 初审表 and the 增容审查 sheet say it); as it is elsewhere.
+
+    >>> _with_basis("40.00", "宗地上 2 家企业合计"), _with_basis("40.00", None)
+    ('40.00（宗地上 2 家企业合计）', '40.00')
+    >>> _with_basis("—", "宗地上 2 家企业合计"), _with_basis("30.00", "")
+    ('—', '30.00')
+    """
+    if is_missing(basis) or not str(basis).strip() or figure == _EMPTY:
+        return figure
+    return f"{figure}（{str(basis).strip()}）"
+
+
 def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
     geom = row.geometry
     has_geom = geom is not None and not geom.is_empty
@@ -372,8 +386,10 @@ def _application_page(run: RunData, row: pd.Series, crs: Any) -> Page:
         ),
         (
             "亩均税收（万元/亩）",
-            _text(row.get("tax_per_mu_now_wan"), 2),
-            _text(row.get("tax_per_mu_after_wan"), 2),
+            _with_basis(_text(row.get("tax_per_mu_now_wan"), 2), row.get("tax_per_mu_now_basis")),
+            _with_basis(
+                _text(row.get("tax_per_mu_after_wan"), 2), row.get("tax_per_mu_after_basis")
+            ),
         ),
         ("用地面积（亩）", _text(row.get("land_mu"), 2), _text(row.get("land_mu"), 2)),
     )

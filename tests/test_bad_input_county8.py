@@ -113,9 +113,10 @@ def test_three_utf8_records_of_four_make_utf8_the_files_encoding(tmp_path: Path)
 
 
 def test_a_deleted_record_before_does_not_shift_the_row_said(tmp_path: Path) -> None:
-    """Record 1 marked deleted in the .dbf (「*」: GDAL skips it, 3 plots are read), record 3
-    in GBK in a UTF-8 .dbf: 乙 and 丁 are right and the row said is 2 — the second plot
-    read, the one holding 丙 — not 3."""
+    """Record 1 marked deleted in the .dbf (「*」: GDAL skips it, 3 plots are read; the record
+    itself is a rejected row, landgov.io._dbfraw), record 3 in GBK in a UTF-8 .dbf: 乙 and 丁
+    are right, and the row said is 3 — the record's own number in the file, as ArcGIS and
+    QGIS count it, never shifted by the deleted record before it."""
     path = _two_encodings(tmp_path, main="utf-8", other="gbk", rows={2}, cpg="UTF-8")
     dbf = path.with_suffix(".dbf")
     raw = bytearray(dbf.read_bytes())
@@ -124,7 +125,8 @@ def test_a_deleted_record_before_does_not_shift_the_row_said(tmp_path: Path) -> 
     result = read_parcels(path)
     assert result.data["holder"].tolist() == HOLDERS[1:]
     said = _said(result, "混有两种编码")
-    assert said["row"].tolist() == [2] and "丙机械厂" in said.iloc[0]["value"], result.problems
+    assert said["row"].tolist() == [3] and "丙机械厂" in said.iloc[0]["value"], result.problems
+    assert result.rejected["source_row"].tolist() == [1]
 
 
 def test_a_dbf_in_one_encoding_says_nothing_of_two(tmp_path: Path) -> None:

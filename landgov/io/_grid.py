@@ -538,10 +538,13 @@ def _pick_sheet(
     best = max(ranks.values())
     tied = [n for n, v in ranks.items() if v == best]
     # two sheets with every required field (「2024年」「2023年」): one more optional column
-    # named says nothing of which year is meant — do not guess, ask for --sheet
+    # named says nothing of which year is meant — do not guess, ask for --sheet. A sheet that
+    # names under half the fields the best one does is no such rival: a 填写说明 sheet listing
+    # the field names (1 field of 25) beside the data sheet of a filled template
     complete = {n: v[1] for n, v in ranks.items() if v[0]}
-    if len(complete) > 1:
-        raise tied_sheets_error(source, complete, role=role)
+    rivals = {n: k for n, k in complete.items() if 2 * k >= best[1]}
+    if len(rivals) > 1:
+        raise tied_sheets_error(source, rivals, role=role)
     scores = {n: v[1] for n, v in ranks.items()}
     return _SheetChoice(tied[0], "表头含全部必填字段且对应已知字段最多的工作表", scores)
 

@@ -274,10 +274,7 @@ def _partial_units(
             continue
         labels = "、".join(_input_label(c) for c in fields)
         uses = "、".join(
-            i.label
-            for n, i in INDICATORS.items()
-            if asked.at[unit, n]
-            and {_input_of(i.numerator), _input_of(i.denominator)} & set(fields)
+            i.label for n, i in INDICATORS.items() if asked.at[unit, n] and _inputs(i) & set(fields)
         )
         who = members[idx]
         partners = "、".join(
@@ -314,12 +311,7 @@ def _input_label(column: str) -> str:
 
 def _needed_inputs(asked: pd.Series) -> set[str]:
     """The summed figures the indicators asked of a unit (a row of :func:`reportable`) read."""
-    return {
-        _input_of(c)
-        for n, i in INDICATORS.items()
-        if asked[n]
-        for c in (i.numerator, i.denominator)
-    }
+    return {c for n, i in INDICATORS.items() if asked[n] for c in _inputs(i)}
 
 
 def _eligibility(

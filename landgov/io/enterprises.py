@@ -204,15 +204,15 @@ def _check_zero_tax(table: _ParsedTable) -> None:
     if "tax_wan" not in frame.columns:
         return
     tax = numeric_column(frame, "tax_wan")
+    figures = {c: numeric_column(frame, c) for c in _TRADING if c in frame.columns}
     trading = pd.Series(False, index=frame.index)
-    for col in _TRADING:
-        if col in frame.columns:
-            trading |= numeric_column(frame, col).gt(0)
+    for values in figures.values():
+        trading |= values.gt(0)
     for pos in np.flatnonzero((tax.eq(0) & trading).to_numpy()):
         seen = "、".join(
-            f"{table.field_name(c)} {format_number(frame[c].iat[pos], thousands=True)}"
-            for c in _TRADING
-            if c in frame.columns and numeric_column(frame, c).iat[pos] > 0
+            f"{table.field_name(c)} {format_number(v.iat[pos], thousands=True)}"
+            for c, v in figures.items()
+            if v.iat[pos] > 0
         )
         table.note(
             int(pos),

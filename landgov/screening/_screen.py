@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from landgov.core.distinct import each_distinct
-from landgov.core.landuse import industrial_matcher
+from landgov.core.landuse import LandUseReading, industrial_matcher
 from landgov.core.listing import allowed
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
@@ -233,23 +233,34 @@ def _check_inputs(parcels: Any, profile: Profile) -> None:
 _ROWS_SHOWN = 20  # row numbers a message lists before 「等」
 
 
+def _land_use_reads(
+    parcels: pd.DataFrame, profile: Profile
+) -> tuple[list[LandUseReading], list[Any]] | None:
+    """Each plot's land use as the profile reads it (each distinct text once) and its row;
+    ``None`` without a land-use column or plots."""
+    if "land_use" not in parcels or not len(parcels):
+        return None
+    rows = (
+        parcels["source_row"].tolist()
+        if "source_row" in parcels
+        else list(range(1, len(parcels) + 1))
+    )
+    return each_distinct(industrial_matcher(profile).read, parcels["land_use"]), rows
+
+
 def _classified_uses(parcels: gpd.GeoDataFrame, profile: Profile, log: ProblemLog) -> None:
     """One row for the parcel file when plots have a land-use code two national classifications
     read differently (「0601」, 「1001」: ``landuse.industrial_codes_project``): how many, which
     rows, the classification each code was read under and the use the other gives. The plot's
     范围说明 says the same of it (:func:`landgov.reports.lists.scope_notes`), and no check
     passes on that reading alone (it is a project reading, :class:`LandUseReading`)."""
-    if "land_use" not in parcels or not len(parcels):
+    got = _land_use_reads(parcels, profile)
+    if got is None:
         return
-    matcher = industrial_matcher(profile)
-    found = each_distinct(lambda use: matcher.read(use).classified, parcels["land_use"])
+    readings, rows = got
+    found = [r.classified for r in readings]
     if not any(found):
         return
-    rows = (
-        parcels["source_row"].tolist()
-        if "source_row" in parcels
-        else list(range(1, len(parcels) + 1))
-    )
     at = [int(r) for r, c in zip(rows, found, strict=True) if c and not is_missing(r)]
     codes: dict[str, tuple[str, str, str, int]] = {}
     for read in found:
@@ -280,15 +291,10 @@ def _uses_not_industrial(parcels: gpd.GeoDataFrame, profile: Profile, log: Probl
     as not industrial (提示: screened all the same, 「底数清单收录全部宗地」, and said in each
     plot's 范围说明). Each names its texts with their counts and the rows, so that whoever reads
     问题记录 sees them without opening the list."""
-    if "land_use" not in parcels or not len(parcels):
+    got = _land_use_reads(parcels, profile)
+    if got is None:
         return
-    matcher = industrial_matcher(profile)
-    readings = each_distinct(matcher.read, parcels["land_use"])
-    rows = (
-        parcels["source_row"].tolist()
-        if "source_row" in parcels
-        else list(range(1, len(parcels) + 1))
-    )
+    readings, rows = got
     kinds = (
         (
             lambda r: r.industrial is None and r.why not in ("", "missing"),

@@ -607,10 +607,10 @@ def _cap_verdict(
         return _v("cap", status, reason, cite, values=values)
     reading = s.cite_key("far.cap_floor_area")
     column = str(s.profile.value("far.cap_floor_area"))
-    other = next((c for c in _FLOOR_READINGS if c != column), None)
+    other = _open_reading(s)
     said: list[str] = []
     missing: list[str] = []
-    if not reading.official and other is not None and column in _FLOOR_READINGS:
+    if other is not None:
         theirs = _floor_reading(other, s)
         told = _parted(case.far.get(other), float(land), cap, added, ok=ok, values=values,
                        label=theirs)  # fmt: skip
@@ -656,8 +656,8 @@ def room_readings(far: pd.DataFrame, room: pd.Series, s: _Settings) -> pd.Series
     out = pd.Series("", index=far.index, dtype=object)
     column = str(s.profile.value("far.cap_floor_area"))
     readings: list[tuple[str, str, str, str]] = []  # (other column, mine, theirs, why)
-    other = next((c for c in _FLOOR_READINGS if c != column), None)
-    if not s.cite_key("far.cap_floor_area").official and other in far and column in _FLOOR_READINGS:
+    other = _open_reading(s)
+    if other is not None and other in far:
         why = (
             f"取决于容积率上限 {cap:g} 按实际建筑面积还是计容建筑面积计算（待区自然资源和规划分局"
             "确认）"
@@ -678,6 +678,16 @@ def room_readings(far: pd.DataFrame, room: pd.Series, s: _Settings) -> pd.Series
             )
             out.iat[i] = "；".join(x for x in (out.iat[i], said) if x)
     return out
+
+
+def _open_reading(s: _Settings) -> str | None:
+    """The other floor area the cap may read while ``far.cap_floor_area`` is a project default
+    (``official = false``): the counted one beside the real (or the reverse); ``None`` where
+    the county has said which (or names a column of neither reading)."""
+    column = str(s.profile.value("far.cap_floor_area"))
+    if s.cite_key("far.cap_floor_area").official or column not in _FLOOR_READINGS:
+        return None
+    return next((c for c in _FLOOR_READINGS if c != column), None)
 
 
 def _parted(

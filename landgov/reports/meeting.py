@@ -365,7 +365,7 @@ def _with_basis(figure: str, basis: object) -> str:
     >>> _with_basis("—", "宗地上 2 家企业合计"), _with_basis("30.00", "")
     ('—', '30.00')
     """
-    if is_missing(basis) or not str(basis).strip() or figure == _EMPTY:
+    if is_missing(basis) or figure == _EMPTY:
         return figure
     return f"{figure}（{str(basis).strip()}）"
 

@@ -14,7 +14,8 @@ plot   镇街 field  lies in      the one 镇街
 =====  ==========  ===========  =====================================================
 
 So 甲街道 has 3 plots, 乙镇 1 and 镇街不明 1 — in the 底数清单, the GeoPackage, the 镇街汇总
-and the ``--by-township`` folders alike.
+and the ``--by-township`` folders alike, and in the 增容 stage's 增容审查 and ``far`` layer, of
+one run (``landgov screen --far``) or alone (``landgov far --townships``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ import shapely
 
 from landgov.core.plausible import check_reads
 from landgov.core.problems import PROBLEM_COLUMNS, ReadResult
+from landgov.run.far import FarOptions, run_far
 from landgov.run.files import RunInputs
 from landgov.run.screening import run_screening
+from tests._cli import run_cli
 from tests._hand import AS_OF, CRS, X0, Y0, firms, hand_files, plots
 
 JIA, YI, UNKNOWN = "甲街道", "乙镇", "镇街不明"
@@ -73,7 +76,7 @@ def run(county: tuple[RunInputs, Path], yuecheng):
     out = folder / "out"
     got = run_screening(
         inputs, profile=yuecheng, out_dir=out, as_of=AS_OF, progress=False, echo=None,
-        by_township=True,
+        by_township=True, far=FarOptions(forms="none"),
     )  # fmt: skip
     return got, out
 
@@ -173,3 +176,50 @@ def test_booklets_hold_the_plots_the_summary_counts(run) -> None:
     }
     assert held == {JIA: 3, YI: 1, UNKNOWN: 1}
     assert all(held[name] == counts[name] for name in held)
+
+
+def _far_says(out: Path) -> list[bool]:
+    """Per 镇街 problem row of the 增容问题记录: does it place a blank plot by the boundary?"""
+    problems = pd.read_excel(out / "landgov.xlsx", sheet_name="增容问题记录")
+    return ["按镇街边界定为甲街道" in t for t in problems[problems["字段"] == "镇街"]["问题"]]
+
+
+def test_the_far_stage_of_one_run_reads_the_same_township(run) -> None:
+    # before: the 增容 stage read no boundary layer, so plot 1 was 镇街不明 in 增容审查 and the
+    # far layer (「未提供镇街边界图层」) while the 底数清单 placed it in 甲街道
+    got, out = run
+    assert got.far.screened["township"].tolist() == EXPECTED
+    layer = gpd.read_file(out / "landgov.gpkg", layer="far")
+    assert _plain(layer["township"]) == EXPECTED
+    sheet = pd.read_excel(out / "landgov.xlsx", sheet_name="增容审查")
+    assert _plain(sheet["镇街"]) == EXPECTED
+    assert _far_says(out) == [True, False, False]
+
+
+def test_landgov_far_alone_takes_the_boundaries(county, yuecheng) -> None:
+    inputs, folder = county
+    out = folder / "far-alone"
+    alone = run_far(inputs, profile=yuecheng, out_dir=out, as_of=AS_OF, forms="none")
+    assert alone.screened["township"].tolist() == EXPECTED
+    assert _far_says(out) == [True, False, False]
+    assert "townships" in alone.manifest["inputs"]
+
+
+def test_the_far_command_has_the_townships_option(county) -> None:
+    inputs, folder = county
+    out = folder / "far-cli"
+    given = ["--parcels", inputs.parcels, "--enterprises", inputs.enterprises]
+    done = run_cli(
+        "far",
+        *given,
+        "--townships",
+        inputs.townships,
+        "-o",
+        out,
+        "-q",
+        "--as-of",
+        AS_OF.isoformat(),
+    )
+    assert done.returncode == 0, done.stderr
+    layer = gpd.read_file(out / "landgov.gpkg", layer="far")
+    assert _plain(layer["township"]) == EXPECTED

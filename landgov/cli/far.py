@@ -24,6 +24,7 @@ from landgov.cli.options import (
     sheet_option,
     special_zones_option,
     township_option,
+    townships_option,
     wait_option,
 )
 
@@ -35,6 +36,7 @@ __all__ = ["command", "echo_summary"]
 
 @click.command("far")
 @input_options
+@townships_option()
 @buildings_option()
 @height_raster_option
 @special_zones_option()
@@ -45,7 +47,7 @@ __all__ = ["command", "echo_summary"]
 @township_option()
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @sheet_option(("enterprises", "links", "compliance", "applications"))
-@layer_option(("parcels", "buildings", "special_zones", "planning", "demolition"))
+@layer_option(("parcels", "townships", "buildings", "special_zones", "planning", "demolition"))
 @overwrite_option
 @alias_option
 @quiet_option
@@ -63,6 +65,7 @@ __all__ = ["command", "echo_summary"]
 @click.option("--by-township", is_flag=True, help="另按镇街各写一个文件夹（增容审查、初审表）")
 def command(
     parcels: Path,
+    townships: Path | None,
     buildings: Path | None,
     height_raster: Path | None,
     enterprises: Path,
@@ -91,7 +94,7 @@ def command(
 
     inputs = RunInputs(
         parcels=parcels, enterprises=enterprises, links=links, compliance=compliance,
-        planning=planning, demolition=demolition, buildings=buildings,
+        planning=planning, demolition=demolition, townships=townships, buildings=buildings,
         height_raster=height_raster, special_zones=special_zones, applications=applications,
     )  # fmt: skip
     outside_runs(out, itself=False)

@@ -202,6 +202,14 @@ def special_zones_option(note: str = "") -> Callable[[F], F]:
     )
 
 
+def townships_option(note: str = "") -> Callable[[F], F]:
+    """``--townships / -t``: the 镇街 boundary layer (a plot with a blank 镇街 is placed by it,
+    :mod:`landgov.core.township`)."""
+    return click.option(
+        "--townships", "-t", type=PATH, help="镇街边界图层（镇街为空的宗地按边界定镇街）" + note
+    )
+
+
 def applications_option(note: str = "") -> Callable[[F], F]:
     """``--applications / -a``: the 增容 application table."""
     return click.option("--applications", "-a", type=PATH, help="增容申请表" + note)

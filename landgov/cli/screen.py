@@ -26,6 +26,7 @@ from landgov.cli.options import (
     sheet_option,
     special_zones_option,
     township_option,
+    townships_option,
     wait_option,
 )
 from landgov.core.counts import ENTERPRISE, PLOT, count_text
@@ -57,7 +58,7 @@ _LAYER_ROLES = (
 @click.command("screen")
 @click.argument("province", required=False, type=PATH, metavar="[省级文件夹]")
 @_input_options
-@click.option("--townships", "-t", type=PATH, help="镇街边界图层")
+@townships_option()
 @click.option(
     "--approved",
     type=PATH,

@@ -78,6 +78,7 @@ from landgov.io import (
     read_links,
     read_parcels,
     read_planning,
+    read_townships,
     read_zones,
 )
 from landgov.io.applications import read_applications
@@ -187,8 +188,8 @@ class FarOptions:
 
 #: The files the 增容 run reads, by role, in the order it reads them.
 FAR_ROLES = (
-    "parcels", "enterprises", "links", "compliance", "planning", "demolition", "special_zones",
-    "buildings", "applications",
+    "parcels", "enterprises", "links", "compliance", "planning", "demolition", "townships",
+    "special_zones", "buildings", "applications",
 )  # fmt: skip
 
 
@@ -230,6 +231,7 @@ def _readers() -> dict[str, Callable[..., ReadResult]]:
         "compliance": read_compliance,
         "planning": read_planning,
         "demolition": read_demolition,
+        "townships": read_townships,
         "special_zones": read_zones,
         "buildings": read_buildings,
         "applications": read_applications,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from landgov.core.columns import label, problem_fields
 from landgov.core.problems import ReadResult
+from landgov.core.vocab import INPUT_LABELS
 from landgov.errors import InputError, SchemaError
 from landgov.io._grid import TABLE_SUFFIXES
 from landgov.io.fields import FieldSpec
@@ -24,21 +25,9 @@ from landgov.io.sheets import layers_by_name
 
 __all__ = ["KINDS", "KIND_LABELS", "inspect_file", "render_text"]
 
-#: What each kind of file is called, in the words of ``landgov screen --help``: the layers
+#: What each kind of file is called (:data:`landgov.core.vocab.INPUT_LABELS`): the layers
 #: first (a file that is not a table is read as one of them), then the tables.
-KIND_LABELS = {
-    "parcels": "宗地图层",
-    "planning": "规划用途图层",
-    "demolition": "近年拆迁计划图层",
-    "special_zones": "特殊片区图层",
-    "townships": "镇街边界图层",
-    "approved": "批而未供图层",
-    "buildings": "建筑轮廓图层",
-    "enterprises": "企业表",
-    "links": "地企关联表",
-    "compliance": "违法违规记录",
-    "applications": "增容申请表",
-}
+KIND_LABELS = INPUT_LABELS
 LAYER_KINDS = ("parcels", "planning", "demolition", "special_zones", "townships", "approved",
                "buildings")  # fmt: skip
 TABLE_KINDS = ("enterprises", "links", "compliance", "applications")

@@ -1,13 +1,15 @@
 """``landgov inspect``: what a user runs first on a new file.
 
 Reads any input file of a run (a parcel or other layer, an enterprise, link, compliance or
-application table) with the same reader the pipeline uses and reports the format, layer, rows,
+application table) with the same reader the pipeline uses, checks it with the same plausibility
+checks (:func:`landgov.core.plausible.check_reads`), and reports the format, layer, rows,
 encoding and CRS with their evidence, the field mapping and every problem found.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,29 +18,21 @@ from typing import Any
 import pandas as pd
 
 from landgov.core.columns import label, problem_fields
+from landgov.core.dates import parse_as_of
+from landgov.core.plausible import check_reads
 from landgov.core.problems import ReadResult
+from landgov.core.vocab import INPUT_LABELS
 from landgov.errors import InputError, SchemaError
 from landgov.io._grid import TABLE_SUFFIXES
 from landgov.io.fields import FieldSpec
 from landgov.io.sheets import layers_by_name
+from landgov.policy import DEFAULT_PROFILE, Profile, load_profile
 
 __all__ = ["KINDS", "KIND_LABELS", "inspect_file", "render_text"]
 
-#: What each kind of file is called, in the words of ``landgov screen --help``: the layers
+#: What each kind of file is called (:data:`landgov.core.vocab.INPUT_LABELS`): the layers
 #: first (a file that is not a table is read as one of them), then the tables.
-KIND_LABELS = {
-    "parcels": "宗地图层",
-    "planning": "规划用途图层",
-    "demolition": "近年拆迁计划图层",
-    "special_zones": "特殊片区图层",
-    "townships": "镇街边界图层",
-    "approved": "批而未供图层",
-    "buildings": "建筑轮廓图层",
-    "enterprises": "企业表",
-    "links": "地企关联表",
-    "compliance": "违法违规记录",
-    "applications": "增容申请表",
-}
+KIND_LABELS = INPUT_LABELS
 LAYER_KINDS = ("parcels", "planning", "demolition", "special_zones", "townships", "approved",
                "buildings")  # fmt: skip
 TABLE_KINDS = ("enterprises", "links", "compliance", "applications")
@@ -104,6 +98,22 @@ def _likeliest_layer(
     return max(LAYER_KINDS, key=mapped.__getitem__)  # the first of the most: parcels on a tie
 
 
+def _parcels_lacking_a_field(other: ReadResult, *, aliases: Aliases) -> bool:
+    """Whether a layer the parcel reader refused (a required field missing) and ``other``
+    (the likeliest other kind) read is a parcel layer lacking that field: the parcel fields
+    match more of its columns than ``other``'s do, two of them or more fields only a parcel
+    layer has (权利人, 土地用途, 供地日期 …; one more column, such as an area beside a 镇街, is
+    found in any layer). Such a layer is reported as ``landgov screen -p`` refuses it, not
+    as a layer of another kind that happens to share a 镇街 column with it."""
+    from landgov.io.fields import PARCEL_FIELDS, map_columns
+
+    meta = other.meta
+    theirs = set(meta.get("field_map", {}))
+    columns = [*meta.get("field_map", {}).values(), *meta.get("unmatched_columns", [])]
+    ours = set(map_columns(columns, PARCEL_FIELDS, aliases=aliases)[0])
+    return len(ours) > len(theirs) and len(ours - theirs) >= 2
+
+
 def _read_any(
     path: Path, *, kind: str, aliases: Aliases, layer_options: dict[str, Any]
 ) -> tuple[str, ReadResult]:
@@ -124,6 +134,8 @@ def _read_any(
             candidates = [c for c in candidates if c[0] > 0]  # a layer none of whose fields is
             if not candidates:  # known is no layer of any kind: the parcel layer's problem
                 raise not_parcels from None
+            if _parcels_lacking_a_field(max(candidates, key=lambda c: c[0])[2], aliases=aliases):
+                raise not_parcels from None  # what screen says of it: 找不到必填字段…
         else:  # with a 宗地代码: a building layer has one too, and more of its own fields
             kind = _likeliest_layer(parcels, kinds=kinds, aliases=aliases)
             return kind, parcels if kind == "parcels" else read(kind)
@@ -148,14 +160,20 @@ def inspect_file(
     encoding: str | None = None,
     crs: str | None = None,
     cm: int | None = None,
+    profile: str | Path | Profile = DEFAULT_PROFILE,
+    as_of: str | dt.date | None = None,
 ) -> dict[str, Any]:
     """Everything known about a file, as a JSON-ready dict.
 
     ``kind`` picks the reader (:data:`KINDS`). By default a table is read by the table reader
     that maps most columns; any other file by the layer reader whose fields it matches most
-    (a parcel layer on a tie; a layer without 宗地代码 is no parcel layer). ``aliases`` add
+    (a parcel layer on a tie; a layer without 宗地代码 is no parcel layer, but one whose other
+    fields are a parcel layer's is refused as ``landgov screen`` refuses it). ``aliases`` add
     column names per canonical field; ``encoding``, ``crs`` and ``cm`` (central meridian of
-    6-digit eastings) apply to layers only and are ignored for tables.
+    6-digit eastings) apply to layers only and are ignored for tables. The read is then checked
+    as a run checks it right after reading (:func:`landgov.core.plausible.check_reads`, by the
+    bounds of ``profile`` at the reference date ``as_of``, default today): a sliver parcel, a
+    date in 2099 or a tax of 10¹² 万元 is a problem row here as in the run.
 
     Keys: ``file``, ``kind``, ``format``, ``layer``, ``rows``, ``rows_kept``, ``rows_rejected``,
     ``encoding`` (name), ``encoding_evidence``, ``crs`` (``"EPSG:nnnn"`` as declared or inferred
@@ -168,6 +186,10 @@ def inspect_file(
     # without --kind the role is found out here: a reader's hint names a layer by name alone
     with layers_by_name() if kind == "auto" else contextlib.nullcontext():
         kind, result = _read_any(path, kind=kind, aliases=aliases, layer_options=layer_options)
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    day = parse_as_of(as_of)
+    result = check_reads({kind: result}, profile=prof, as_of=day, sources={kind: path.name})
+    result = result.reads[kind]
     meta = result.meta
     enc = meta.get("encoding") or {}
     crs = meta.get("crs") or {}
@@ -198,6 +220,7 @@ def inspect_file(
             for r in problems.to_dict("records")
         ],
         "problem_counts": result.problems["severity"].value_counts().to_dict(),
+        "checked_with": {"profile": prof.name, "as_of": day.isoformat()},
     }
 
 
@@ -226,6 +249,11 @@ def render_text(report: dict[str, Any]) -> str:
         f"问题：{len(report['problems'])} 条"
         + (f"（{'，'.join(f'{k} {v}' for k, v in counts.items())}）" if counts else "")
     )
+    if checked := report.get("checked_with"):
+        lines.append(
+            f"  （含与 landgov screen 相同的数据合理性检查：策略配置 {checked['profile']}，"
+            f"基准日期 {checked['as_of']}）"
+        )
     for p in report["problems"]:
         row = "文件" if p["row"] is None or pd.isna(p["row"]) else f"第 {p['row']} 行"
         lines.append(

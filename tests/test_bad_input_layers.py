@@ -29,10 +29,12 @@ from shapely.geometry import box
 from landgov.core.overlay import class_shares, judge_share
 from landgov.core.planning import planned_use_classes, planned_use_rule, planning_shares
 from landgov.core.plausible import check_reads
+from landgov.core.problems import ReadResult
 from landgov.core.vocab import Status
 from landgov.errors import CRSError, DataFileError
 from landgov.far.ratio import compute_far
 from landgov.io import read_parcels
+from landgov.io.approved import read_approved
 from landgov.io.buildings import read_buildings
 from landgov.io.layers import read_demolition, read_planning, read_townships, read_zones
 from landgov.policy import load_profile
@@ -162,6 +164,139 @@ def test_layer_in_geographic_cgcs2000_is_reprojected_to_the_parcels_zone(
     assert len(res.data) == len(plan) and res.rejected.empty
     base = read_planning(county / "planning.shp").data["area_m2"].to_numpy()
     assert res.data["area_m2"].to_numpy() == pytest.approx(base, rel=1e-3)
+
+
+# ----------------------------------------------------------------------------------------------
+# a layer near the parcels that overlaps none of them: the wrong file, a .prj shifting it less
+
+
+_OFF = "没有任何重叠"
+
+
+def _layer_read(county: Path, role: str) -> ReadResult:
+    read = {
+        "planning": read_planning, "demolition": read_demolition, "townships": read_townships,
+        "special_zones": read_zones, "approved": read_approved,
+    }  # fmt: skip
+    if role == "buildings":
+        return read_buildings(county / "buildings.gpkg")
+    return read[role](county / f"{role}.shp")
+
+
+def _moved_reads(county: Path, role: str, dx: float, dy: float = 0.0) -> dict[str, ReadResult]:
+    res = _layer_read(county, role)
+    moved = res.data.assign(geometry=res.data.geometry.translate(dx, dy))
+    return {
+        "parcels": read_parcels(county / "parcels.shp"),
+        role: type(res)(moved, res.rejected, res.problems, res.meta),
+    }
+
+
+@pytest.mark.parametrize("role", ["planning", "demolition", "townships", "special_zones",
+                                  "buildings"])  # fmt: skip
+def test_layer_60_km_off_that_meets_no_parcel_is_one_file_warning(county: Path, role: str) -> None:
+    """A map layer shifted 60 km (less than ``layer_distance_max_km``: the run goes on) meets no
+    plot. Before: no file-level word, only each plot's own 「未覆盖」/「无重叠」. Now: one 警告
+    naming the file, the parcels' file, how far apart they lie and what to do."""
+    reads = _moved_reads(county, role, 60_000)
+    names = {"parcels": "parcels.shp", role: f"{role}.x"}
+    checked = check_reads(reads, profile=PROFILE, as_of=AS_OF, sources=names).reads
+    said = _said(checked[role].problems, _OFF)
+    assert len(said) == 1, checked[role].problems
+    row = said.iloc[0]
+    assert row["severity"] == "警告" and row["source"] == f"{role}.x" and pd.isna(row["row"])
+    assert f"（{role}.x）与宗地图层（parcels.shp）" in row["problem"] and "公里" in row["problem"]
+    assert ".prj" in row["action"] and "重新运行" in row["action"]
+    assert len(checked[role].data) == len(reads[role].data)  # nothing dropped or changed
+    assert _said(checked["parcels"].problems, _OFF).empty
+
+
+def test_layer_within_the_parcels_extent_that_meets_no_plot_is_warned_in_metres(
+    county: Path, parcels: gpd.GeoDataFrame
+) -> None:
+    """The boxes of the two layers meet but no shape does (a layer of a neighbouring area): the
+    shapes are compared, and the distance is that of the nearest shapes."""
+    res = read_demolition(county / "demolition.shp")
+    hole = shapely.difference(box(*parcels.total_bounds), parcels.union_all())
+    spot = hole.buffer(-20).representative_point()
+    assert not spot.is_empty
+    shapes = [spot.buffer(5, quad_segs=2)] * len(res.data)
+    reads = {
+        "parcels": read_parcels(county / "parcels.shp"),
+        "demolition": type(res)(
+            res.data.assign(geometry=gpd.GeoSeries(shapes, index=res.data.index, crs=res.data.crs)),
+            res.rejected, res.problems, res.meta,
+        ),
+    }  # fmt: skip
+    checked = check_reads(reads, profile=PROFILE, as_of=AS_OF).reads
+    said = _said(checked["demolition"].problems, _OFF)
+    assert len(said) == 1 and "米）" in said.iloc[0]["problem"]
+
+
+@pytest.mark.parametrize("role", ["planning", "demolition", "townships", "special_zones",
+                                  "buildings", "approved"])  # fmt: skip
+def test_layer_that_partly_covers_the_parcels_gets_no_such_warning(county: Path, role: str) -> None:
+    """The county's own layers, some covering part of the plots, and 批而未供 land (which lies
+    beside the parcels, not on them, even when it meets none): no warning."""
+    reads = {"parcels": read_parcels(county / "parcels.shp"), role: _layer_read(county, role)}
+    checked = check_reads(reads, profile=PROFILE, as_of=AS_OF).reads
+    assert _said(checked[role].problems, _OFF).empty
+
+
+def test_approved_land_that_meets_no_parcel_is_not_warned(county: Path) -> None:
+    checked = check_reads(_moved_reads(county, "approved", 30_000), profile=PROFILE, as_of=AS_OF)
+    assert _said(checked.reads["approved"].problems, _OFF).empty
+
+
+def test_empty_layer_keeps_its_own_message_only(county: Path, tmp_path: Path) -> None:
+    res = read_demolition(_empty_copy(county, tmp_path, "demolition"))
+    reads = {"parcels": read_parcels(county / "parcels.shp"), "demolition": res}
+    checked = check_reads(reads, profile=PROFILE, as_of=AS_OF).reads
+    assert _said(checked["demolition"].problems, _OFF).empty
+    assert len(_said(checked["demolition"].problems, "0 行")) == 1
+
+
+def _shifted_planning(county: Path, tmp_path: Path) -> Path:
+    data = _copy(county, tmp_path)
+    plan = gpd.read_file(data / "planning.shp", encoding="GBK")
+    _rewrite(data / "planning.shp", plan.assign(geometry=plan.geometry.translate(98_000, 0)))
+    return data
+
+
+def _off_rows(xlsx: Path, sheet: str) -> pd.DataFrame:
+    problems = pd.read_excel(xlsx, sheet_name=sheet)
+    return problems[problems["问题"].astype(str).str.contains(_OFF)]
+
+
+def test_planning_98_km_off_is_warned_in_the_screen_problem_sheet(
+    county: Path, tmp_path: Path
+) -> None:
+    """``landgov screen -g`` with a planning layer 98 km east of the parcels: exit 0 as before,
+    and 问题记录 now holds one file-level 警告 naming planning.shp and the distance."""
+    data, out = _shifted_planning(county, tmp_path), tmp_path / "out"
+    result = run_cli(
+        "screen", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "-g", data / "planning.shp",
+        "--as-of", "2026-06-30", "-o", out, "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = _off_rows(out / "landgov.xlsx", "问题记录")
+    assert len(rows) == 1 and rows.iloc[0]["源文件"] == "planning.shp"
+    assert rows.iloc[0]["严重程度"] == "警告" and "公里" in rows.iloc[0]["问题"]
+
+
+def test_planning_98_km_off_is_warned_in_the_far_problem_sheet(
+    county: Path, tmp_path: Path
+) -> None:
+    data, out = _shifted_planning(county, tmp_path), tmp_path / "out"
+    result = run_cli(
+        "far", "-p", data / "parcels.shp", "-e", data / "enterprises.xlsx",
+        "-l", data / "links.xlsx", "-g", data / "planning.shp", "--forms", "none",
+        "--as-of", "2026-06-30", "-o", out, "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = _off_rows(out / "landgov.xlsx", "增容问题记录")
+    assert len(rows) == 1 and rows.iloc[0]["源文件"] == "planning.shp"
 
 
 # ----------------------------------------------------------------------------------------------

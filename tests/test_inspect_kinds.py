@@ -116,3 +116,83 @@ def test_a_csv_has_no_sheet_and_says_none_of_one(tmp_path: Path, capsys) -> None
     code, text = main_here(["inspect", path], capsys)
     assert code == 0, text
     assert "格式：csv\n" in text and "None" not in text, text
+
+
+# ----------------------------------------------------------------------------------------------
+# parity with ``landgov screen``: what screen refuses or flags, inspect says too
+
+_PARCEL_FIELDS = [("权利人", 40), ("土地用途", 12), ("宗地面积", 12, 2), ("镇街", 20)]
+
+
+def _parcels_without_id(tmp_path: Path) -> Path:
+    return write_shapefile(
+        tmp_path / "zd.shp", _squares(2), _PARCEL_FIELDS,
+        [["甲纺织有限公司", "工业用地", "10000.00", "斗门街道"],
+         ["乙机械有限公司", "工业用地", "10000.00", "马山街道"]],
+        prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+
+
+def test_a_parcel_layer_without_its_id_column_is_refused_as_screen_refuses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """权利人, 土地用途, 宗地面积 and 镇街 without 宗地代码. Before: read as a township layer
+    (its 镇街 column), exit 0; then ``landgov screen -p`` stopped with 「找不到必填字段
+    「宗地代码」」. Now inspect stops with the same message, from the same reader."""
+    path = _parcels_without_id(tmp_path)
+    with pytest.raises(SchemaError, match="找不到必填字段「宗地代码」"):
+        inspect_file(path)
+    code, text = main_here(["inspect", path], capsys)
+    assert code == 2 and "找不到必填字段「宗地代码」" in text and "--alias parcel_id=" in text, text
+
+
+def test_a_township_layer_with_an_area_column_is_still_a_township_layer(tmp_path: Path) -> None:
+    """One column a parcel layer also has (an area) beside 镇街 does not make it parcels."""
+    path = write_shapefile(
+        tmp_path / "zj.shp", _squares(2), [("镇街", 20), ("宗地面积", 12, 2)],
+        [["斗门街道", "1000000.00"], ["马山街道", "2000000.00"]], prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+    assert inspect_file(path)["kind"] == "townships"
+
+
+def test_a_sliver_parcel_is_a_problem_in_inspect_as_in_screen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0.5 m × 0.5 m plot: the run sets its area aside (plausible.area_min_m2, 错误). Before:
+    inspect said 「问题：0 条」. Now the same row, from the same check."""
+    shapes = [box(556_000, 3_320_000, 556_000.5, 3_320_000.5), *_squares(2)[1:]]
+    path = write_shapefile(
+        tmp_path / "zd.shp", shapes, [("宗地代码", 20), ("宗地面积", 12, 2)],
+        [["330602001001GB00001", "0.25"], ["330602001001GB00002", "10000.00"]],
+        prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+    report = inspect_file(path)
+    said = [p for p in report["problems"] if "小于合理下限" in p["problem"]]
+    assert said and {p["row"] for p in said} == {1} and said[0]["severity"] == "错误", report
+    checked = inspect_file(path, as_of="2026-06-30")["checked_with"]
+    assert checked == {"profile": "yuecheng-2022", "as_of": "2026-06-30"}
+    code, text = main_here(["inspect", path, "--as-of", "2026-06-30"], capsys)
+    assert code == 0 and "小于合理下限 1 平方米" in text and "问题：0 条" not in text, text
+    assert "数据合理性检查" in text, text
+
+
+def test_inspect_names_deleted_records_and_overflowed_cells(tmp_path: Path) -> None:
+    """Both are said by the reader inspect shares with the run: a deleted record rejected with
+    its row, a ``*******`` cell set to missing."""
+    records = [["330602001001GB00001", "*******"], ["330602001001GB00002", "10000.00"]]
+    path = write_shapefile(
+        tmp_path / "zd.shp", _squares(2), [("宗地代码", 20), ("宗地面积", 12, 2)], records,
+        prj=PRJ, cpg="GBK",
+    )  # fmt: skip
+    dbf = path.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    header_len, record_len = (
+        int.from_bytes(data[8:10], "little"),
+        int.from_bytes(data[10:12], "little"),
+    )
+    data[header_len + record_len] = ord("*")  # record 2 flagged deleted
+    dbf.write_bytes(bytes(data))
+    report = inspect_file(path)
+    texts = {(p["row"], p["problem"][:8]) for p in report["problems"]}
+    assert (1, "数值超出字段宽度") in texts and report["rows_rejected"] == 1, report["problems"]
+    assert any(p["row"] == 2 and "已标记删除" in p["problem"] for p in report["problems"])

@@ -33,6 +33,7 @@ from click.core import ParameterSource
 from landgov.core.dates import AS_OF_FORMS, parse_as_of
 from landgov.core.textfile import TextFileError, read_toml
 from landgov.errors import InputError, LandgovError
+from landgov.policy import DEFAULT_PROFILE
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -46,10 +47,6 @@ __all__ = [
 ]
 
 FILENAME = "landgov.toml"
-
-DEFAULT_PROFILE = "yuecheng-2022"
-"""The profile of every command when no ``landgov.toml`` names one (the sample's 越城区 profile,
-the one shipped profile with complete 增容 rules)."""
 
 _KEYS = {
     "county": "县（市、区）",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from landgov.cli.options import alias_option, aliases, layer_option, sheet_option
+from landgov.cli._workfolder import DEFAULT_PROFILE
+from landgov.cli.options import alias_option, aliases, as_of_option, layer_option, sheet_option
 from landgov.inspect import KIND_LABELS, KINDS, LAYER_KINDS, TABLE_KINDS
 
 __all__ = ["command"]
@@ -28,6 +29,13 @@ __all__ = ["command"]
 @click.option(
     "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
 )
+@click.option(
+    "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="策略配置名或文件（数据合理性检查的界限，同 landgov screen）",
+)
+@as_of_option("数据合理性检查的基准日期")
 @alias_option
 @sheet_option(TABLE_KINDS, allow_plain=True)
 @layer_option(LAYER_KINDS, allow_plain=True)
@@ -38,6 +46,8 @@ def command(
     encoding: str | None,
     crs: str | None,
     cm: str | None,
+    profile: str,
+    as_of: str | None,
     alias: tuple[str, ...],
 ) -> None:
     """检查一个新文件：格式、编码、坐标系（含依据）、字段对应和所有问题。"""
@@ -50,5 +60,7 @@ def command(
         encoding=encoding,
         crs=crs,
         cm=int(cm) if cm else None,
+        profile=profile,
+        as_of=as_of,
     )
     click.echo(to_json(report) if as_json else render_text(report))

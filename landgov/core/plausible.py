@@ -37,7 +37,9 @@ same county's layer as read, and overlaying it would find no overlap anywhere �
 「未列入拆迁计划」 — without one word said. A layer in 西安80 or 北京54 beside parcels in CGCS2000
 (or the reverse) stops the run too (:func:`check_layer_datums`): no published transformation
 relates the datums, and overlaid as they are each plot's shares would rest on a shift of tens of
-metres that nobody knows.
+metres that nobody knows. A nearer layer (other than 批而未供, which lies beside the parcels) that
+overlaps no parcel at all gets one file-level warning with how far apart the two lie
+(:func:`layers_off_parcels`): the wrong file, or a .prj that shifts it less than the limit.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from landgov.core.dates import SET_ASIDE_TAIL, set_aside_text, unread_name
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
 from landgov.core.township import place_parcels
+from landgov.core.vocab import INPUT_LABELS
 from landgov.crs import datum_issue, datums_apart, transformer
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
@@ -75,6 +78,7 @@ __all__ = [
     "check_reads",
     "check_values",
     "implausible_number",
+    "layers_off_parcels",
 ]
 
 #: The map layers a run overlays on the parcels (roles of :class:`landgov.run.files.RunInputs`).
@@ -590,6 +594,8 @@ def check_reads(
     written short in one file and long in another are read as one
     (:func:`landgov.core.townnames.unify_townships`), and each plot's 镇街 is decided once
     (:func:`landgov.core.township.place_parcels`: a blank one by the 镇街 boundary layer, said).
+    A map layer far from the parcels stops the run (:func:`check_layers_near_parcels`); one
+    that overlaps no parcel gets a warning among its problems (:func:`layers_off_parcels`).
     The as-of
     warnings are added to the first file's problems and returned as console lines.
     ``sources`` maps each role to the file name written in problem rows (default: the reader's
@@ -598,6 +604,7 @@ def check_reads(
     names = {role: (sources or {}).get(role) or _source(role, res) for role, res in reads.items()}
     check_layer_datums(reads, sources=names)
     check_layers_near_parcels(reads, profile=profile, sources=names)
+    off = layers_off_parcels(reads, sources=names)
     named = {names[role]: res.data for role, res in reads.items()}
     as_of_problems = check_as_of(as_of, named, profile=profile, today=today)
     out: dict[str, ReadResult] = {}
@@ -607,6 +614,7 @@ def check_reads(
             field_names=res.meta.get("field_map") or {},
         )  # fmt: skip
         extra = [as_of_problems] if i == 0 and len(as_of_problems) else []
+        extra += [off[role]] if role in off else []
         frames = [f for f in (res.problems, checked.problems, *extra) if len(f)]
         problems = pd.concat(frames, ignore_index=True) if frames else res.problems
         out[role] = dataclasses.replace(res, data=checked.data, problems=problems)
@@ -667,6 +675,45 @@ def check_layer_datums(
         raise CRSError(issues)
 
 
+@dataclass(frozen=True)
+class _LayerPlace:
+    """Where a map layer of a run lies against the parcels (:func:`_layer_places`)."""
+
+    role: str
+    read: ReadResult
+    #: The bounding box of the layer's usable shapes, in the parcels' CRS.
+    bounds: np.ndarray
+    #: The distance between the layer's and the parcels' bounding boxes, in metres (0: they
+    #: meet; NaN: the layer's box could not be transformed).
+    gap_m: float
+
+
+def _layer_places(
+    reads: Mapping[str, ReadResult], roles: tuple[str, ...] = LAYER_ROLES
+) -> tuple[np.ndarray, list[_LayerPlace]] | None:
+    """The parcels' bounding box and where each of ``roles`` read lies against it; ``None``
+    without parcels or a usable parcel shape. Layers without a CRS or a usable shape (an empty
+    layer, said by its reader) are left out."""
+    parcels = reads.get("parcels")
+    near = None if parcels is None else _usable_bounds(parcels.data)
+    if parcels is None or near is None:
+        return None
+    crs = parcels.data.crs
+    places = []
+    for role in roles:
+        res = reads.get(role)
+        theirs = None if res is None else _usable_bounds(res.data)
+        if res is None or theirs is None:
+            continue
+        if not res.data.crs.equals(crs):
+            to_parcels = transformer(res.data.crs, crs)
+            theirs = np.asarray(to_parcels.transform_bounds(*theirs), dtype=float)
+        dx = max(0.0, theirs[0] - near[2], near[0] - theirs[2])
+        dy = max(0.0, theirs[1] - near[3], near[1] - theirs[3])
+        places.append(_LayerPlace(role, res, theirs, float(np.hypot(dx, dy))))
+    return near, places
+
+
 def check_layers_near_parcels(
     reads: Mapping[str, ReadResult],
     *,
@@ -681,6 +728,7 @@ def check_layers_near_parcels(
     wrong .prj. Overlaid, it meets no
     plot: every plot would read 「与近年拆迁计划无重叠」, 「规划用途图层未覆盖」 or without a
     镇街, with nothing said. Layers without a CRS or without a shape are left to their reader.
+    A nearer layer that meets no parcel is warned of by :func:`layers_off_parcels`.
 
     Raises
     ------
@@ -688,37 +736,26 @@ def check_layers_near_parcels(
         One issue per such layer, naming its file, where it lies, how far from the parcels
         (km) and what to do.
     """
-    parcels = reads.get("parcels")
-    if parcels is None:
+    found = _layer_places(reads)
+    if found is None:
         return
-    near = _usable_bounds(parcels.data)
-    if near is None:
-        return
+    near, places = found
+    parcels = reads["parcels"]
     crs = parcels.data.crs
     names = dict(sources or {})
     diagonal = float(np.hypot(near[2] - near[0], near[3] - near[1]))
     limit = max(diagonal, float(_p(profile, "layer_distance_max_km")) * 1000.0)
     issues = []
-    for role in LAYER_ROLES:
-        res = reads.get(role)
-        theirs = None if res is None else _usable_bounds(res.data)
-        if res is None or theirs is None:
-            continue
-        if not res.data.crs.equals(crs):
-            to_parcels = transformer(res.data.crs, crs)
-            theirs = np.asarray(to_parcels.transform_bounds(*theirs), dtype=float)
-        dx = max(0.0, theirs[0] - near[2], near[0] - theirs[2])
-        dy = max(0.0, theirs[1] - near[3], near[1] - theirs[3])
-        gap = float(np.hypot(dx, dy))
-        if not gap > limit:  # NaN (a transform that failed) is left to the overlay
+    for place in places:
+        if not place.gap_m > limit:  # NaN (a transform that failed) is left to the overlay
             continue
         parcel_file = names.get("parcels") or _source("parcels", parcels)
         issues.append(
             Issue(
-                names.get(role) or _source(role, res), "坐标",
-                f"图层中心 {_degrees_text(theirs, crs)}",
+                names.get(place.role) or _source(place.role, place.read), "坐标",
+                f"图层中心 {_degrees_text(place.bounds, crs)}",
                 f"整个图层离宗地图层 {parcel_file}（中心 {_degrees_text(near, crs)}）"
-                f"约 {gap / 1000:,.0f} 公里，与任何宗地都不重叠；照此叠加，每宗地都会被当作"
+                f"约 {place.gap_m / 1000:,.0f} 公里，与任何宗地都不重叠；照此叠加，每宗地都会被当作"
                 "「不在此图层内」",
                 "两者之一的坐标系或坐标不对（常见：另一投影带、.prj 与坐标不符、坐标平移）："
                 "用 landgov inspect 查看该图层的坐标系依据（可用 --crs 试读），在 ArcGIS/QGIS 中"
@@ -727,6 +764,105 @@ def check_layers_near_parcels(
         )  # fmt: skip
     if issues:
         raise CRSError(issues)
+
+
+#: The map layers that lie on some parcel when they are the county's layer as read: not
+#: 批而未供 (land approved and not yet supplied lies beside the parcels, not on them).
+ON_PARCEL_ROLES = tuple(role for role in LAYER_ROLES if role != "approved")
+#: How many shapes :func:`_meets_any` tests at a time (it stops at the first batch that meets).
+_BATCH = 2048
+
+
+def _usable_shapes(frame: gpd.GeoDataFrame, crs: Any) -> np.ndarray:
+    """The usable shapes of a layer (not missing, not empty) in ``crs``."""
+    geoms = frame.geometry
+    geoms = geoms[geoms.notna() & ~geoms.is_empty]
+    if not geoms.crs.equals(crs):
+        geoms = geoms.to_crs(crs)
+    return np.asarray(geoms.to_numpy(), dtype=object)
+
+
+def _meets_any(ours: np.ndarray, theirs: np.ndarray) -> bool:
+    """Whether a shape of ``ours`` intersects one of ``theirs``: a tree of the smaller set is
+    queried with the larger one a batch at a time, stopping at the first batch that meets (a
+    layer over the parcels meets them in its first batch)."""
+    small, large = (ours, theirs) if len(ours) <= len(theirs) else (theirs, ours)
+    tree = shapely.STRtree(small)
+    for start in range(0, len(large), _BATCH):
+        if tree.query(large[start : start + _BATCH], predicate="intersects").size:
+            return True
+    return False
+
+
+def _distance_text(metres: float) -> str:
+    """「约 98 公里」, 「约 3.2 公里」, 「约 350 米」."""
+    if metres >= 10_000:
+        return f"约 {metres / 1000:,.0f} 公里"
+    if metres >= 1000:
+        return f"约 {metres / 1000:.1f} 公里"
+    return f"约 {metres:,.0f} 米"
+
+
+def layers_off_parcels(
+    reads: Mapping[str, ReadResult], *, sources: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """A file-level warning for each map layer that overlaps no parcel at all.
+
+    A planning, demolition, township, special-zone or building layer (:data:`ON_PARCEL_ROLES`)
+    that meets no parcel is most often the wrong file or read with the wrong .prj (a shift of
+    less than ``plausible.layer_distance_max_km`` is not stopped by
+    :func:`check_layers_near_parcels`). Overlaid, each plot reads 「未覆盖」 or 「无重叠」 on
+    its own row; this says it once for the file, with how far apart the two are. The bounding
+    boxes are compared first: only a layer whose box meets the parcels' box is tested shape by
+    shape, and that test stops at the first shapes that meet. Layers without a CRS or a usable
+    shape (an empty layer, said by its reader) are left out; the data is not changed.
+
+    Parameters
+    ----------
+    reads
+        The reads of a run by role (``parcels`` and any map layers).
+    sources
+        The file name of each role written in problem rows (default: :func:`_source`).
+
+    Returns
+    -------
+    dict
+        Role → problem rows (one 警告 each) for the layers that meet no parcel.
+    """
+    found = _layer_places(reads, ON_PARCEL_ROLES)
+    if found is None:
+        return {}
+    _, places = found
+    parcels = reads["parcels"]
+    crs = parcels.data.crs
+    names = dict(sources or {})
+    parcel_file = names.get("parcels") or _source("parcels", parcels)
+    plots: np.ndarray | None = None
+    out: dict[str, pd.DataFrame] = {}
+    for place in places:
+        if np.isnan(place.gap_m):  # a box that could not be transformed: left to the overlay
+            continue
+        if plots is None:
+            plots = _usable_shapes(parcels.data, crs)
+        shapes = None
+        if place.gap_m == 0:
+            shapes = _usable_shapes(place.read.data, crs)
+            if _meets_any(shapes, plots):
+                continue
+        shapes = _usable_shapes(place.read.data, crs) if shapes is None else shapes
+        apart = float(shapely.STRtree(plots).query_nearest(shapes, return_distance=True)[1].min())
+        name = names.get(place.role) or _source(place.role, place.read)
+        log = ProblemLog(name)
+        log.add(
+            f"{INPUT_LABELS[place.role]}（{name}）与宗地图层（{parcel_file}）没有任何重叠"
+            f"（两者最近相距{_distance_text(apart)}）：叠加后每宗地都会被当作「不在此图层内」",
+            field="geometry", value=f"图层中心 {_degrees_text(place.bounds, crs)}",
+            action="可能选错了文件或坐标系（.prj）不对：用 landgov inspect 查看该图层的坐标系依据"
+            "（可用 --crs 试读），核对后重新运行",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+        out[place.role] = log.frame()
+    return out
 
 
 def _source(role: str, res: ReadResult) -> str:

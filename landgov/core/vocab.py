@@ -43,6 +43,7 @@ __all__ = [
     "EXAMPLE_FAIL",
     "EXAMPLE_ONLY",
     "FORM_MODES",
+    "INPUT_LABELS",
     "NOT_GIVEN",
     "NO_TARGET",
     "PROVINCE",
@@ -65,6 +66,22 @@ __all__ = [
     "to_verify",
     "unofficial",
 ]
+
+#: What each input file of a run is called, in the words of ``landgov screen --help``: the
+#: layers first, then the tables (keys: the roles of :class:`landgov.run.files.RunInputs`).
+INPUT_LABELS = {
+    "parcels": "宗地图层",
+    "planning": "规划用途图层",
+    "demolition": "近年拆迁计划图层",
+    "special_zones": "特殊片区图层",
+    "townships": "镇街边界图层",
+    "approved": "批而未供图层",
+    "buildings": "建筑轮廓图层",
+    "enterprises": "企业表",
+    "links": "地企关联表",
+    "compliance": "违法违规记录",
+    "applications": "增容申请表",
+}
 
 #: The row of a summary that totals every 镇街 of a county (县（市、区）).
 DISTRICT = "全区"

@@ -57,7 +57,11 @@ from landgov.errors import Issue, ProfileError
 from landgov.policy._model import Param, Profile, freeze
 from landgov.verdict import Citation
 
-__all__ = ["find_profile", "list_profiles", "load_profile"]
+__all__ = ["DEFAULT_PROFILE", "find_profile", "list_profiles", "load_profile"]
+
+DEFAULT_PROFILE = "yuecheng-2022"
+"""The profile of every command when no ``landgov.toml`` names one (the sample's 越城区 profile,
+the one shipped profile with complete 增容 rules)."""
 
 _PARAM_KEYS = frozenset(
     {"value", "unit", "source", "url", "official", "note", "comparison", "derived"}

@@ -485,7 +485,10 @@ class _ParsedTable:
     """A table read and converted, before reader-specific checks split off rejected rows.
 
     ``frame`` holds every non-blank data row (index 0…n−1 in source order); ``reasons`` the
-    reject reason per row (None = data); ``columns`` maps canonical names to source headers.
+    reject reason per row (None = data); ``columns`` maps canonical names to source headers;
+    ``said`` the cells (row position, canonical field) already given an 错误 row while read
+    (an Excel error value 「#VALUE!」, a value not understood): the checks give them no second
+    row for the same cause.
     """
 
     frame: pd.DataFrame
@@ -493,6 +496,7 @@ class _ParsedTable:
     log: ProblemLog
     meta: dict[str, Any]
     columns: dict[str, str]
+    said: frozenset[tuple[int, str]] = frozenset()
 
     def field_name(self, name: str) -> str:
         """The header as the user sees it for canonical field ``name``."""
@@ -545,10 +549,11 @@ class _ParsedTable:
     ) -> None:
         """Note each data row whose ``field`` was not read (``read`` None): ``blank`` as a 警告
         where the cell is empty (:func:`~landgov.core.missing.is_missing`), ``unknown(text)`` as
-        an 错误 naming the value where it holds a word not understood; the row is kept."""
+        an 错误 naming the value where it holds a word not understood; the row is kept. A cell
+        already given an 错误 row while read (``said``) gets none here: one cause, one row."""
         for pos, (text, value) in enumerate(zip(given, read, strict=True)):
-            if value is not None or self.reasons[pos] is not None:
-                continue
+            if value is not None or self.reasons[pos] is not None or (pos, field) in self.said:
+                continue  # a cell said an error while read (「#VALUE!」) is no blank too
             empty = is_missing(text)
             self.note(
                 pos,
@@ -1089,9 +1094,11 @@ def _parse_table(
     _report_mixed_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
+    said: set[tuple[int, str]] = set()
     frame, reasons, matches = _build_frame(
-        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log
-    )
+        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log,
+        said=said,
+    )  # fmt: skip
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
@@ -1114,7 +1121,7 @@ def _parse_table(
         "blank_rows_skipped": len(blank),
         "row_numbering": _ROW_NUMBERING,
     }
-    return _ParsedTable(frame, reasons, log, meta, columns)
+    return _ParsedTable(frame, reasons, log, meta, columns, frozenset(said))
 
 
 def _padded(row: Sequence[object], width: int) -> list[object]:
@@ -1142,9 +1149,11 @@ def _build_frame(
     specs: Sequence[FieldSpec],
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
+    said: set[tuple[int, str]] | None = None,
 ) -> tuple[pd.DataFrame, list[str | None], dict[str, ColumnMatch]]:
     """The canonical frame, each row's reject reason, and ``matches`` with the units the sheet
-    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`)."""
+    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`).
+    Each cell given an 错误 row is added to ``said`` as (row position, canonical field)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
     texts = _texts(cells)
@@ -1190,6 +1199,8 @@ def _build_frame(
             data[latest_name(spec.name)] = latest
         for p in problems:
             if reasons[p.position] is None:
+                if said is not None and p.severity is Severity.ERROR:
+                    said.add((p.position, spec.name))
                 log.add(
                     p.problem,
                     row=source_rows[p.position],

@@ -4,12 +4,14 @@ pasted twice."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from landgov.io import read_enterprises
 from landgov.reports.chushen import write_forms
@@ -73,3 +75,70 @@ def test_an_excel_error_in_the_scale_column_is_one_error_row_not_also_a_blank(
     assert scale[["row", "severity"]].values.tolist() == [[2, "错误"], [3, "警告"]]
     assert "Excel 错误值「#VALUE!」" in scale["problem"].iat[0]
     assert scale["problem"].iat[1] == "规上/规下未填写"  # a blank cell still says so
+
+
+# --- OOXML escapes in .xlsx text -------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _shared_strings_xlsx(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    """A workbook whose text cells are shared strings written exactly as given (as Excel
+    writes them: ``_x0007_`` for a control character), not as openpyxl would escape them."""
+    wb = Workbook()
+    wb.active.title = "企业"
+    wb.save(path)
+    strings: list[str] = []
+    cells = []
+    for r, row in enumerate(rows, start=1):
+        refs = []
+        for c, text in enumerate(row):
+            strings.append(text)
+            refs.append(f'<c r="{chr(65 + c)}{r}" t="s"><v>{len(strings) - 1}</v></c>')
+        cells.append(f'<row r="{r}">{"".join(refs)}</row>')
+    sst = "".join(f"<si><t>{escape(t)}</t></si>" for t in strings)
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = (
+        f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(cells)}</sheetData></worksheet>'
+    ).encode()
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>'
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_TYPE}"/></Types>',
+    ).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Type="{_SST_REL}" Target="sharedStrings.xml" Id="rId99"/></Relationships>',
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_openpyxl_itself_keeps_the_escape_of_a_control_character(tmp_path: Path) -> None:
+    """The premise: openpyxl gives 「_x0007_」 as text (so landgov decodes it)."""
+    path = _shared_strings_xlsx(tmp_path / "e.xlsx", [["企业名称"], ["绍兴_x0007_响铃"]])
+    assert load_workbook(path).active["A2"].value == "绍兴_x0007_响铃"
+
+
+def test_an_escaped_control_character_in_an_xlsx_name_is_decoded(tmp_path: Path) -> None:
+    path = _shared_strings_xlsx(
+        tmp_path / "企业.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "规上/规下"],
+            [A, "绍兴_x0007_响铃纺织有限公司", "规上"],
+            [B, "乙_x4E2D_公司", "规上"],  # no control character: kept as typed
+            [C, "丙_x000A_分厂", "规上"],  # a line break typed with Alt+Enter
+        ],
+    )
+    names = read_enterprises(path).data["name"].tolist()
+    assert names == ["绍兴\x07响铃纺织有限公司", "乙_x4E2D_公司", "丙\n分厂"]

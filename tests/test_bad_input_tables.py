@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from landgov.core.textfile import TextFileError, read_text
+from landgov.errors import EncodingError, SchemaError
 from landgov.io import read_enterprises
 from landgov.reports.chushen import write_forms
 from landgov.reports.filenames import safe_filename
@@ -142,3 +144,76 @@ def test_an_escaped_control_character_in_an_xlsx_name_is_decoded(tmp_path: Path)
     )
     names = read_enterprises(path).data["name"].tolist()
     assert names == ["绍兴\x07响铃纺织有限公司", "乙_x4E2D_公司", "丙\n分厂"]
+
+
+# --- CSV encodings named ---------------------------------------------------------------------
+
+_CSV = "统一社会信用代码,企业名称,规上/规下\r\n91330100470102706G,一甲纺织有限公司,规上\r\n"
+
+
+@pytest.mark.parametrize(("codec", "label"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_a_byte_order_mark_is_read_and_said(
+    tmp_path: Path, codec: str, label: str
+) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_bytes(_CSV.encode(codec))
+    result = read_enterprises(path)
+    assert result.data["name"].tolist() == ["一甲纺织有限公司"]
+    assert result.meta["encoding"] == codec
+    note = result.problems[result.problems["problem"].str.contains("没有字节顺序标记")]
+    assert note["severity"].tolist() == ["提示"]
+    assert label in note["problem"].iat[0]
+    assert "另存为「CSV UTF-8（逗号分隔）」" in note["action"].iat[0]
+
+
+def test_utf16_without_a_byte_order_mark_cut_short_is_refused_naming_utf16(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_bytes(_CSV.encode("utf-16-le")[:-1])
+    with pytest.raises(EncodingError) as caught:
+        read_enterprises(path)
+    said = str(caught.value)
+    assert "UTF-16 编码但没有字节顺序标记" in said and "另存为「CSV UTF-8（逗号分隔）」" in said
+    assert "第 2 行既不是" not in said
+
+
+def test_a_config_file_in_utf16_without_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "landgov.toml"
+    path.write_bytes('[screening]\n"低效" = 1\n'.encode("utf-16-le"))
+    with pytest.raises(TextFileError, match="UTF-16 编码的文本，但没有字节顺序标记"):
+        read_text(path)
+
+
+_BIG5 = "統一社會信用代碼,企業名稱\r\n91330100470102706G,紹興市越城區甲紡織有限公司\r\n"
+
+
+def test_a_big5_csv_is_named_not_read_as_mojibake(tmp_path: Path) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_bytes(_BIG5.encode("big5"))
+    with pytest.raises(SchemaError) as caught:
+        read_enterprises(path)
+    said = str(caught.value)
+    assert "文件看起来是 Big5（繁体中文）" in said
+    assert "另存为「CSV UTF-8（逗号分隔）」" in said
+
+
+def test_a_big5_csv_whose_header_matches_as_big5_is_read_as_big5_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_bytes(_BIG5.encode("big5"))
+    result = read_enterprises(path, aliases={"uscc": ["統一社會信用代碼"], "name": ["企業名稱"]})
+    assert result.data["name"].tolist() == ["紹興市越城區甲紡織有限公司"]
+    assert result.meta["encoding"] == "cp950"
+    warned = result.problems[result.problems["problem"].str.contains("Big5")]
+    assert warned["severity"].tolist() == ["警告"]
+    assert "繁体字" in warned["problem"].iat[0]
+
+
+def test_a_gbk_csv_is_still_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "企业.csv"
+    path.write_bytes(_CSV.encode("gbk"))
+    result = read_enterprises(path)
+    assert result.meta["encoding"] == "gb18030"
+    assert result.data["name"].tolist() == ["一甲纺织有限公司"]

@@ -50,7 +50,7 @@ from landgov.io._convert import (
     resolve_header_unit,
     unread_cells,
 )
-from landgov.io._grid import _Grid, _load
+from landgov.io._grid import _SAVE_AS_UTF8, _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
 from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
@@ -696,6 +696,20 @@ def _no_header_error(
         if hidden
         else ""
     )
+    suspect = grid.meta.get("encoding_suspect")
+    if suspect:  # mojibake: no column name could match, whatever the aliases
+        return SchemaError(
+            [
+                Issue(
+                    source,
+                    None,
+                    preview,
+                    f"前 {_HEADER_SCAN_ROWS} 行中找不到表头：按 GB18030（GBK）解码出现乱码"
+                    f"（私用区字符），文件看起来是 {suspect}，不是 UTF-8 或 GBK 编码",
+                    _SAVE_AS_UTF8,
+                )
+            ]
+        )
     return SchemaError(
         [
             Issue(
@@ -1027,6 +1041,22 @@ def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
         )
 
 
+def _report_encoding(grid: _Grid, log: ProblemLog) -> None:
+    """Say a CSV file read in an encoding it does not announce: UTF-16 without a byte-order
+    mark (提示), Big5 (警告: Traditional characters)."""
+    for key, severity in (("encoding_note", Severity.INFO), ("encoding_warning", Severity.WARNING)):
+        if grid.meta.get(key):
+            log.add(
+                grid.meta[key],
+                value=grid.meta.get("encoding"),
+                action=(
+                    "核对读取的内容；在 Excel/WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 .xlsx，"
+                    "再重新读取"
+                ),
+                severity=severity,
+            )
+
+
 def _parse_table(
     path: str | Path,
     *,
@@ -1092,6 +1122,7 @@ def _parse_table(
             severity=Severity.INFO,
         )
     _report_mixed_encoding(grid, log)
+    _report_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
     said: set[tuple[int, str]] = set()

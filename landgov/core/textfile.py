@@ -25,6 +25,7 @@ __all__ = [
     "read_text",
     "read_toml",
     "toml_problem",
+    "utf16_without_bom",
 ]
 
 #: How a file with nothing in it is said wherever a file is read: 0 bytes, or (a text file)
@@ -56,6 +57,11 @@ def read_text(
         (「不是 UTF-8 编码的文本（第 3 行起…，可能是 GBK 编码）」, with the fix).
     """
     data = Path(path).read_bytes()
+    if utf16_without_bom(data) is not None:  # its zero bytes are no binary file
+        raise TextFileError(
+            "是 UTF-16 编码的文本，但没有字节顺序标记（BOM）；用记事本等编辑器「另存为」UTF-8 "
+            "编码后重试"
+        )
     binary = _binary_kind(data[:4096])
     if binary is not None:
         raise TextFileError(f"这是{binary}，不是{kind}；{fix}")
@@ -108,6 +114,32 @@ def read_json(path: str | Path, *, fill: str = "按 JSON 语法写入内容") ->
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise TextFileError(json_problem(exc)) from exc
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text without a byte-order mark, told by
+    its zero bytes; ``None`` for anything else (a byte-order mark, UTF-8, GBK, binary).
+
+    Every ASCII character of UTF-16 text (the separators, digits and line ends a table is full
+    of) has a zero byte: the second of its two in UTF-16LE, the first in UTF-16BE. Text in
+    UTF-8 or GBK holds no zero byte; a binary file holds them at both positions alike. Decided
+    on the first 4 KiB: at least 1 pair in 32 holds a zero byte, and at least 80 % of those
+    hold it at the same position (a few Chinese characters have one too: 「一」 is U+4E00).
+
+    >>> text = "统一社会信用代码,企业名称\\r\\n91330100470102706G,甲\\r\\n"
+    >>> utf16_without_bom(text.encode("utf-16-le")), utf16_without_bom(text.encode("utf-16-be"))
+    ('utf-16-le', 'utf-16-be')
+    >>> utf16_without_bom(text.encode("utf-16")), utf16_without_bom(text.encode("gbk"))
+    (None, None)
+    """
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    first, second = head[0::2].count(0), head[1::2].count(0)
+    most, least = max(first, second), min(first, second)
+    if most < max(2, len(head) // 64) or least * 4 > most:
+        return None
+    return "utf-16-le" if second > first else "utf-16-be"
 
 
 def _binary_kind(head: bytes) -> str | None:

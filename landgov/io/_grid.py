@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.core import xlsxguard
 from landgov.core.listing import first_few
-from landgov.core.textfile import BLANK_FILE, EMPTY_FILE
+from landgov.core.textfile import BLANK_FILE, EMPTY_FILE, utf16_without_bom
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue, missing_file
 from landgov.io.encoding import reads_as_chinese
@@ -80,6 +80,9 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str, dict[int, str]]:
             )
         except UnicodeDecodeError:
             pass  # not UTF-16 after all: the tries below say what failed
+    utf16 = utf16_without_bom(raw)
+    if utf16 is not None:
+        return _decode_utf16(raw, source, utf16)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -88,6 +91,33 @@ def _decode(raw: bytes, source: str) -> tuple[str, str, str, dict[int, str]]:
         bom = "（带 BOM）" if raw.startswith(b"\xef\xbb\xbf") else ""
         return text, "utf-8-sig", f"按 UTF-8{bom}解码成功", {}
     return _decode_lines(raw, source, utf8_error)
+
+
+_SAVE_AS_UTF8 = "在 Excel/WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 .xlsx，再重新读取"
+
+
+def _decode_utf16(raw: bytes, source: str, codec: str) -> tuple[str, str, str, dict[int, str]]:
+    """UTF-16 text without a byte-order mark (:func:`~landgov.core.textfile.utf16_without_bom`):
+    decoded, since where its zero bytes stand tells LE from BE without doubt; refused with the
+    fix when it does not decode (an odd number of bytes, a broken character)."""
+    label = codec.upper().replace("-LE", "LE").replace("-BE", "BE")
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        issue = Issue(
+            source,
+            None,
+            raw[max(exc.start - 8, 0) : exc.start + 8],
+            f"文件是 UTF-16 编码但没有字节顺序标记（BOM），按 {label} 在第 {exc.start} 字节处"
+            "解码失败（文件可能不完整）",
+            _SAVE_AS_UTF8,
+        )
+        raise EncodingError([issue]) from exc
+    reason = (
+        f"没有字节顺序标记（BOM），但每个英文字符、数字和分隔符都带一个 0 字节（UTF-16 的特征），"
+        f"按 {label} 解码成功"
+    )
+    return text, codec, reason, {}
 
 
 def _decode_lines(raw: bytes, source: str, utf8_error: str) -> tuple[str, str, str, dict[int, str]]:
@@ -251,12 +281,30 @@ def _refuse_decimal_commas(
     )
 
 
-def _load_csv(path: Path) -> _Grid:
+def _load_csv(path: Path, rank: Callable[[_Grid], tuple[bool, int]] | None = None) -> _Grid:
+    """A CSV file's grid, its encoding and why in ``meta``; with ``rank`` (how well a grid's
+    header names the fields), a file GB18030 turns into mojibake is tried as Big5
+    (:func:`_as_big5`)."""
     raw = path.read_bytes()
     text, encoding, reason, other_lines = _decode(raw, path.name)
     if not text.strip():
         what = EMPTY_FILE if not raw else BLANK_FILE
         raise DataFileError(f"{path}：{what}。处理：从原处重新导出或复制该表格后重新读取")
+    grid = _csv_grid(path, text, other_lines)
+    grid.meta |= {"encoding": encoding, "encoding_reason": reason}
+    if encoding in ("utf-16-le", "utf-16-be"):
+        grid.meta["encoding_note"] = (
+            f"文件是 UTF-16 编码（{'UTF-16LE' if encoding.endswith('le') else 'UTF-16BE'}），"
+            "但没有字节顺序标记（BOM），已按 UTF-16 读取"
+        )
+    if rank is not None and encoding == "gb18030" and not other_lines:
+        return _as_big5(path, raw, grid, rank)
+    return grid
+
+
+def _csv_grid(path: Path, text: str, other_lines: dict[int, str]) -> _Grid:
+    """The grid of a CSV file's decoded ``text`` (``other_lines``: lines decoded with the other
+    codec, :func:`_decode`); the encoding is the caller's to record."""
     delimiter = _delimiter(text, path.suffix.lower())
     # A cell may be as long as the file: an unclosed quote makes the rest of the file one cell,
     # which _check_quotes then names by its line. The module's default limit (131,072
@@ -281,12 +329,7 @@ def _load_csv(path: Path) -> _Grid:
         start = reader.line_num + 1
     _check_quotes(path, rows, numbers, delimiter, last_line=reader.line_num)
     _refuse_decimal_commas(path, rows, numbers, delimiter)
-    meta: dict[str, Any] = {
-        "format": "csv",
-        "encoding": encoding,
-        "encoding_reason": reason,
-        "delimiter": delimiter,
-    }
+    meta: dict[str, Any] = {"format": "csv", "delimiter": delimiter}
     if unwrapped:
         meta["csv_text_fields"] = unwrapped
     if other_lines:  # {record's first line: codec} for the rows to say it on
@@ -297,6 +340,49 @@ def _load_csv(path: Path) -> _Grid:
             if any(n in other_lines for n in range(first, end + 1))
         }
     return _Grid(rows, numbers, meta=meta)
+
+
+#: Unicode's private use area: what GB18030 makes of bytes in GBK's user-defined ranges, where
+#: most of Big5's characters lie (「統一」 as GB18030: 「参\ue5e6」).
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_BIG5 = "Big5（繁体中文）"
+
+
+def _as_big5(
+    path: Path, raw: bytes, grid: _Grid, rank: Callable[[_Grid], tuple[bool, int]]
+) -> _Grid:
+    """A CSV file decoded as GB18030 whose text holds private-use characters or whose header
+    names no field, read as Big5 (Windows code page 950) when that decodes it without either
+    and its header names more fields (as many, when GB18030 gave private-use characters): the
+    grid then says so (``meta["encoding_warning"]``: the text is Traditional Chinese). Else
+    the GB18030 grid, with ``meta["encoding_suspect"]`` when its header names no field and it
+    holds private-use characters (the error then names the likely encoding and the fix)."""
+    text = "\n".join("".join(map(str, row)) for row in grid.rows)
+    odd = _PRIVATE_USE.search(text) is not None
+    score = rank(grid)[1]
+    if score and not odd:
+        return grid
+    try:
+        big5_text = raw.decode("cp950")
+        big5 = None if _PRIVATE_USE.search(big5_text) else _csv_grid(path, big5_text, {})
+    except (UnicodeDecodeError, DataFileError):
+        big5 = None
+    big5_score = rank(big5) if big5 is not None else (False, 0)
+    if big5 is not None and (big5_score[1] > score or (odd and big5_score[1] == score > 0)):
+        big5.meta |= {
+            "encoding": "cp950",
+            "encoding_reason": (
+                f"按 GB18030 解码出现乱码（私用区字符），按 {_BIG5}解码后表头可以识别"
+            ),
+            "encoding_warning": (
+                f"文件不是 UTF-8 或 GBK 编码，已按 {_BIG5}读取（按 GBK 读取是乱码）；"
+                "读出的文字为繁体字，企业名称等与其他表中的简体写法可能对不上"
+            ),
+        }
+        return big5
+    if not score and odd:
+        grid.meta["encoding_suspect"] = _BIG5 if big5 is not None else "其他编码"
+    return grid
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0"  # the first bytes of every Excel 97–2003 workbook
@@ -452,8 +538,33 @@ def _percent_text(value: float) -> str:
     return f"{value * 100:.12g}%"
 
 
+#: OOXML's escape of a character XML cannot hold (ECMA-376 Part 1, 22.4.2.4, ST_Xstring): a
+#: control character as ``_x0007_``, the 「_」 of a literal 「_x」 as ``_x005F_``. Only these
+#: are decoded: openpyxl has already turned a shared string's ``_x005F_x4E2D_`` (「_x4E2D_」
+#: typed) into ``_x4E2D_``, which must stay text, never become 「中」. (A typed 「_x0007_」 comes
+#: the same way and is read as the control character: shown as 「␇」 and reported where a
+#: workbook is written, never silently.)
+_OOXML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|005[Ff])_")
+
+
+def _ooxml_text(value: object) -> object:
+    """A text cell with OOXML's escapes decoded (``"绍兴_x0007_响铃"`` → ``"绍兴\\x07响铃"``);
+    any other value as it is.
+
+    openpyxl keeps the escapes: the name would be shown, written back and put in a file name
+    as 「_x0007_」. Decoded, the control character is what the safe-text rules
+    (:mod:`landgov.core.safe_text`) replace visibly and report where a workbook is written.
+
+    >>> _ooxml_text("甲_x0007_乙"), _ooxml_text("_x005F_x0007_"), _ooxml_text("_x4E2D_")
+    ('甲\\x07乙', '_x0007_', '_x4E2D_')
+    """
+    if type(value) is not str or "_x" not in value:
+        return value
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
 def _sheet_grid(ws: Any) -> _Grid:
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [[_ooxml_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
     for r, c in _percent_cells(ws):
         value = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
         if type(value) in (int, float) and math.isfinite(value):
@@ -786,7 +897,7 @@ def _load(
     if suffix == ".xls":
         return _load_xls(path, sheet, rank, role)
     if suffix in _CSV_SUFFIXES:
-        return _load_csv(path)
+        return _load_csv(path, rank)
     if suffix in _WPS_SUFFIXES:
         raise DataFileError(
             f"{path.name}：这是 WPS 表格自有格式（{suffix}），程序无法直接读取。"

@@ -50,7 +50,7 @@ from landgov.io._convert import (
     resolve_header_unit,
     unread_cells,
 )
-from landgov.io._grid import _Grid, _load
+from landgov.io._grid import _SAVE_AS_UTF8, _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
 from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_label
 from landgov.io.fields import (
@@ -485,7 +485,10 @@ class _ParsedTable:
     """A table read and converted, before reader-specific checks split off rejected rows.
 
     ``frame`` holds every non-blank data row (index 0…n−1 in source order); ``reasons`` the
-    reject reason per row (None = data); ``columns`` maps canonical names to source headers.
+    reject reason per row (None = data); ``columns`` maps canonical names to source headers;
+    ``said`` the cells (row position, canonical field) already given an 错误 row while read
+    (an Excel error value 「#VALUE!」, a value not understood): the checks give them no second
+    row for the same cause.
     """
 
     frame: pd.DataFrame
@@ -493,6 +496,7 @@ class _ParsedTable:
     log: ProblemLog
     meta: dict[str, Any]
     columns: dict[str, str]
+    said: frozenset[tuple[int, str]] = frozenset()
 
     def field_name(self, name: str) -> str:
         """The header as the user sees it for canonical field ``name``."""
@@ -545,10 +549,11 @@ class _ParsedTable:
     ) -> None:
         """Note each data row whose ``field`` was not read (``read`` None): ``blank`` as a 警告
         where the cell is empty (:func:`~landgov.core.missing.is_missing`), ``unknown(text)`` as
-        an 错误 naming the value where it holds a word not understood; the row is kept."""
+        an 错误 naming the value where it holds a word not understood; the row is kept. A cell
+        already given an 错误 row while read (``said``) gets none here: one cause, one row."""
         for pos, (text, value) in enumerate(zip(given, read, strict=True)):
-            if value is not None or self.reasons[pos] is not None:
-                continue
+            if value is not None or self.reasons[pos] is not None or (pos, field) in self.said:
+                continue  # a cell said an error while read (「#VALUE!」) is no blank too
             empty = is_missing(text)
             self.note(
                 pos,
@@ -691,6 +696,20 @@ def _no_header_error(
         if hidden
         else ""
     )
+    suspect = grid.meta.get("encoding_suspect")
+    if suspect:  # mojibake: no column name could match, whatever the aliases
+        return SchemaError(
+            [
+                Issue(
+                    source,
+                    None,
+                    preview,
+                    f"前 {_HEADER_SCAN_ROWS} 行中找不到表头：按 GB18030（GBK）解码出现乱码"
+                    f"（私用区字符），文件看起来是 {suspect}，不是 UTF-8 或 GBK 编码",
+                    _SAVE_AS_UTF8,
+                )
+            ]
+        )
     return SchemaError(
         [
             Issue(
@@ -1022,6 +1041,22 @@ def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
         )
 
 
+def _report_encoding(grid: _Grid, log: ProblemLog) -> None:
+    """Say a CSV file read in an encoding it does not announce: UTF-16 without a byte-order
+    mark (提示), Big5 (警告: Traditional characters)."""
+    for key, severity in (("encoding_note", Severity.INFO), ("encoding_warning", Severity.WARNING)):
+        if grid.meta.get(key):
+            log.add(
+                grid.meta[key],
+                value=grid.meta.get("encoding"),
+                action=(
+                    "核对读取的内容；在 Excel/WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 .xlsx，"
+                    "再重新读取"
+                ),
+                severity=severity,
+            )
+
+
 def _parse_table(
     path: str | Path,
     *,
@@ -1087,11 +1122,14 @@ def _parse_table(
             severity=Severity.INFO,
         )
     _report_mixed_encoding(grid, log)
+    _report_encoding(grid, log)
 
     columns = {n: m.source for n, m in matches.items()}
+    said: set[tuple[int, str]] = set()
     frame, reasons, matches = _build_frame(
-        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log
-    )
+        grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log,
+        said=said,
+    )  # fmt: skip
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
     )
@@ -1114,7 +1152,7 @@ def _parse_table(
         "blank_rows_skipped": len(blank),
         "row_numbering": _ROW_NUMBERING,
     }
-    return _ParsedTable(frame, reasons, log, meta, columns)
+    return _ParsedTable(frame, reasons, log, meta, columns, frozenset(said))
 
 
 def _padded(row: Sequence[object], width: int) -> list[object]:
@@ -1142,9 +1180,11 @@ def _build_frame(
     specs: Sequence[FieldSpec],
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
+    said: set[tuple[int, str]] | None = None,
 ) -> tuple[pd.DataFrame, list[str | None], dict[str, ColumnMatch]]:
     """The canonical frame, each row's reject reason, and ``matches`` with the units the sheet
-    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`)."""
+    states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`).
+    Each cell given an 错误 row is added to ``said`` as (row position, canonical field)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
     texts = _texts(cells)
@@ -1190,6 +1230,8 @@ def _build_frame(
             data[latest_name(spec.name)] = latest
         for p in problems:
             if reasons[p.position] is None:
+                if said is not None and p.severity is Severity.ERROR:
+                    said.add((p.position, spec.name))
                 log.add(
                     p.problem,
                     row=source_rows[p.position],

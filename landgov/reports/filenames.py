@@ -16,6 +16,8 @@ from collections.abc import Iterable
 __all__ = ["safe_filename", "township_name", "township_names"]
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+#: Dots and blanks at either end of a name (a leading dot hides a file, a trailing one is lost).
+_ENDS = re.compile(r"^[.\s]+|[.\s]+$")
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
     | {f"COM{i}" for i in range(1, 10)}
@@ -28,14 +30,17 @@ _WIDE = str.maketrans(dict(zip('<>:"/\\|?*', "＜＞：＂／＼｜？＊", stri
 
 def safe_filename(text: str, *, max_chars: int = 80) -> str:
     """A file name Windows accepts: forbidden characters replaced, no reserved device names,
-    no trailing dot or space, at most ``max_chars`` characters.
+    no leading or trailing dot or space, at most ``max_chars`` characters.
 
-    >>> safe_filename("CON"), safe_filename("a/b. ")
-    ('_CON', 'a_b')
+    A leading dot would hide the file on Linux and macOS (an 申请编号 typed as 「../../APP」
+    gave 「.._.._APP…docx」), a trailing one Windows drops.
+
+    >>> safe_filename("CON"), safe_filename("a/b. "), safe_filename("../../APP1")
+    ('_CON', 'a_b', '_.._APP1')
     """
     name = unicodedata.normalize("NFC", str(text))
-    name = _WINDOWS_FORBIDDEN.sub("_", name).strip().rstrip(". ")
-    name = name[:max_chars].rstrip(". ") or "未命名"
+    name = _ENDS.sub("", _WINDOWS_FORBIDDEN.sub("_", name))
+    name = _ENDS.sub("", name[:max_chars]) or "未命名"
     if name.split(".")[0].upper() in _WINDOWS_RESERVED:
         name = f"_{name}"
     return name

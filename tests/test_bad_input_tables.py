@@ -217,3 +217,16 @@ def test_a_gbk_csv_is_still_gbk(tmp_path: Path) -> None:
     result = read_enterprises(path)
     assert result.meta["encoding"] == "gb18030"
     assert result.data["name"].tolist() == ["一甲纺织有限公司"]
+
+
+def test_a_gbk_csv_with_a_made_up_rare_character_stays_gbk_and_is_said(tmp_path: Path) -> None:
+    # a 生僻字 made in GBK's user-defined area (U+E000 is GBK AAA1); the ASCII header reads
+    # alike as Big5, which would turn every other name into other characters
+    name = "绍兴\ue000纺织有限公司"
+    path = tmp_path / "企业.csv"
+    path.write_bytes(f"uscc,name\r\n91330100470102706G,{name}\r\n".encode("gb18030"))
+    result = read_enterprises(path)
+    assert result.meta["encoding"] == "gb18030"
+    assert result.data["name"].tolist() == [name]
+    warned = result.problems[result.problems["problem"].str.contains("私用区")]
+    assert warned["severity"].tolist() == ["警告"]

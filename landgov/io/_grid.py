@@ -353,10 +353,12 @@ def _as_big5(
 ) -> _Grid:
     """A CSV file decoded as GB18030 whose text holds private-use characters or whose header
     names no field, read as Big5 (Windows code page 950) when that decodes it without either
-    and its header names more fields (as many, when GB18030 gave private-use characters): the
-    grid then says so (``meta["encoding_warning"]``: the text is Traditional Chinese). Else
-    the GB18030 grid, with ``meta["encoding_suspect"]`` when its header names no field and it
-    holds private-use characters (the error then names the likely encoding and the fix)."""
+    and its header names more fields: the grid then says so (``meta["encoding_warning"]``: the
+    text is Traditional Chinese). Else the GB18030 grid, with ``meta["encoding_suspect"]`` when
+    its header names no field and it holds private-use characters (the error then names the
+    likely encoding and the fix), or a warning when it names fields (an ASCII header reads
+    alike in both: a GBK table whose 生僻字 were made in the private-use area is not switched
+    to Big5, which would garble every other name)."""
     text = "\n".join("".join(map(str, row)) for row in grid.rows)
     odd = _PRIVATE_USE.search(text) is not None
     score = rank(grid)[1]
@@ -368,7 +370,7 @@ def _as_big5(
     except (UnicodeDecodeError, DataFileError):
         big5 = None
     big5_score = rank(big5) if big5 is not None else (False, 0)
-    if big5 is not None and (big5_score[1] > score or (odd and big5_score[1] == score > 0)):
+    if big5 is not None and big5_score[1] > score:
         big5.meta |= {
             "encoding": "cp950",
             "encoding_reason": (
@@ -382,6 +384,11 @@ def _as_big5(
         return big5
     if not score and odd:
         grid.meta["encoding_suspect"] = _BIG5 if big5 is not None else "其他编码"
+    elif odd:  # a header both read alike (ASCII names): kept as GBK, the odd characters said
+        grid.meta["encoding_warning"] = (
+            "按 GB18030（GBK）读取，文字中有私用区字符（可能是自造的生僻字，也可能文件其实是"
+            f"{_BIG5 if big5 is not None else '其他编码'}）：核对企业名称等文字是否正确"
+        )
     return grid
 
 

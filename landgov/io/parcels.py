@@ -45,6 +45,7 @@ from landgov.ids import admin_county, check_parcel_code, county_label, normalize
 from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
+from landgov.io._dbfcells import mend_cells
 from landgov.io._dbfraw import DbfScan, column_fields, scan_dbf
 from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
 from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
@@ -339,10 +340,7 @@ def _decoded(
             renamed[new] = name
             name = new
         names.append(name)
-    codecs_by_row = [enc.encoding] * len(gdf)
-    for pos, codec in enc.other_rows:
-        if pos < len(gdf):
-            codecs_by_row[pos] = codec
+    codecs_by_row = enc.row_codecs(len(gdf))
     out = gdf.copy()
     for raw in gdf.columns:
         if raw != geometry and not pd.api.types.is_numeric_dtype(out[raw].dtype):
@@ -698,28 +696,34 @@ class _RawDbf:
 
 
 def _raw_dbf(
-    path: Path, raw: gpd.GeoDataFrame, meta: Mapping[str, Any], enc: EncodingDecision
-) -> tuple[_RawDbf | None, np.ndarray]:
+    path: Path,
+    raw: gpd.GeoDataFrame,
+    meta: Mapping[str, Any],
+    enc: EncodingDecision,
+    log: ProblemLog,
+) -> tuple[gpd.GeoDataFrame, _RawDbf | None, np.ndarray]:
     """The raw scan of a Shapefile's .dbf when it agrees with what GDAL read (the records not
     flagged deleted are the rows read, in order, and GDAL's FIDs say the same), and the row
     number (1-based) of each row read: its record in the .dbf, as ArcGIS and QGIS count them.
     ``None`` for another format, or a .dbf that does not add up; the rows are then numbered
-    as read."""
+    as read. Returned first: ``raw`` with each text cell written in the other encoding than
+    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``)."""
     as_read = np.arange(1, len(raw) + 1)
     dbf = sidecar(path, ".dbf") if path.suffix.lower() == ".shp" else None
     scan = None if dbf is None else scan_dbf(dbf)
     if scan is None:
-        return None, as_read
+        return raw, None, as_read
     kept = np.flatnonzero(~scan.deleted)
     if len(kept) != len(raw):
-        return None, as_read
+        return raw, None, as_read
     if len(kept) < scan.n_records:  # GDAL skipped the deleted ones: its FIDs must agree
         fids = _record_positions(path, meta.get("layer"), len(raw))
         if not np.array_equal(fids, kept):
-            return None, as_read
+            return raw, None, as_read
     columns = [str(c) for c in raw.columns if c != raw.geometry.name]
     fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
-    return _RawDbf(scan, kept, fields), kept + 1
+    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1)
+    return mended, _RawDbf(scan, kept, fields), kept + 1
 
 
 def _converted(
@@ -1067,7 +1071,7 @@ def read_layer(
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
     _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
-    dbf, rows = _raw_dbf(path, raw, meta, enc)  # rows: the .dbf's record numbers
+    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(

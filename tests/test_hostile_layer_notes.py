@@ -1,19 +1,20 @@
 """Hostile layer inputs that were read right but said wrong (or not at all): a .prj declaring
-feet over metre coordinates.
+feet over metre coordinates, a polygon whose first vertex is NaN.
 
 The layers are built here (GDAL for the shapes, the .dbf byte by byte through
-``tests._shapefiles``) and read through the real reader.
+``tests._shapefiles``, single bytes of the .shp overwritten) and read through the real reader.
 The hand county (``tests._hand``): plots of 100 m × 140 m = 14000 m², EPSG:4549.
 """
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pyproj
 import shapely
 
-from landgov.core.problems import Severity
+from landgov.core.problems import ReadResult, Severity
 from landgov.io import read_parcels
 from tests._hand import CRS, rectangle
 from tests._shapefiles import write_shapefile
@@ -24,6 +25,11 @@ P = [f"330602001001GB{i:05d}" for i in range(3)]
 def _layer(folder: Path, geoms: list[shapely.Geometry], prj: pyproj.CRS | str) -> Path:
     records = [[code] for code in P[: len(geoms)]]
     return write_shapefile(folder / "宗地.shp", geoms, [("ZDDM", 19)], records, prj=prj)
+
+
+def _geometry_rows(result: ReadResult):
+    problems = result.problems
+    return problems[problems["field"] == "geometry"]
 
 
 # --- a .prj in feet over coordinates in metres ------------------------------------------------
@@ -63,3 +69,35 @@ def test_a_prj_in_international_feet_is_said_too(tmp_path: Path) -> None:
 def test_a_prj_in_metres_says_nothing_of_units(tmp_path: Path) -> None:
     result = read_parcels(_layer(tmp_path, [rectangle(100.0, 140.0, 0)], pyproj.CRS.from_epsg(CRS)))
     assert not result.problems["problem"].str.contains("长度单位", regex=False).any()
+
+
+# --- a NaN first vertex ----------------------------------------------------------------------
+
+
+def _nan_first_vertex(shp: Path) -> None:
+    """Overwrite the x of the first vertex of the first polygon with NaN: its ring no longer
+    closes (NaN equals nothing), so GEOS refuses the shape before any coordinate is read."""
+    data = bytearray(shp.read_bytes())
+    offset = 100  # the first record, after the file header
+    n_parts = struct.unpack("<i", data[offset + 44 : offset + 48])[0]
+    points = offset + 8 + 44 + 4 * n_parts
+    data[points : points + 8] = struct.pack("<d", float("nan"))
+    shp.write_bytes(bytes(data))
+
+
+def test_a_nan_first_vertex_is_one_message_naming_nan(tmp_path: Path) -> None:
+    """Was two messages on row 1 for one cause: 「图形数据无法解析（点数不足以构成面等），按无
+    图形处理」 (警告) and 「几何为空（无图形）」 (错误), neither naming NaN. Now one 错误, the
+    one a NaN in another vertex gets; the row is kept, its area missing."""
+    shp = _layer(tmp_path, [rectangle(100.0, 140.0, i) for i in range(3)], pyproj.CRS(CRS))
+    _nan_first_vertex(shp)
+    result = read_parcels(shp)
+    assert len(result.data) + len(result.rejected) == 3
+    said = _geometry_rows(result)
+    assert said["row"].tolist() == [1], result.problems.to_string()
+    row = said.iloc[0]
+    assert row["problem"].startswith("图形坐标含 NaN") and "所见 nan" in row["problem"]
+    assert row["severity"] == Severity.ERROR and row["value"] == P[0]
+    assert "重绘" in row["action"]
+    areas = result.data.set_index("source_row")["area_m2"]
+    assert areas.isna().tolist() == [True, False, False]

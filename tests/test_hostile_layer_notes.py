@@ -1,5 +1,6 @@
 """Hostile layer inputs that were read right but said wrong (or not at all): a .prj declaring
-feet over metre coordinates, a polygon whose first vertex is NaN.
+feet over metre coordinates, a polygon whose first vertex is NaN, a sliver's area shown as a
+raw float.
 
 The layers are built here (GDAL for the shapes, the .dbf byte by byte through
 ``tests._shapefiles``, single bytes of the .shp overwritten) and read through the real reader.
@@ -8,15 +9,19 @@ The hand county (``tests._hand``): plots of 100 m × 140 m = 14000 m², EPSG:454
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 from pathlib import Path
 
+import geopandas as gpd
 import pyproj
 import shapely
 
+from landgov.core.plausible import check_values
 from landgov.core.problems import ReadResult, Severity
 from landgov.io import read_parcels
-from tests._hand import CRS, rectangle
+from landgov.policy import load_profile
+from tests._hand import CRS, X0, Y0, rectangle
 from tests._shapefiles import write_shapefile
 
 P = [f"330602001001GB{i:05d}" for i in range(3)]
@@ -101,3 +106,24 @@ def test_a_nan_first_vertex_is_one_message_naming_nan(tmp_path: Path) -> None:
     assert "重绘" in row["action"]
     areas = result.data.set_index("source_row")["area_m2"]
     assert areas.isna().tolist() == [True, False, False]
+
+
+# --- a sliver's area ---------------------------------------------------------------------------
+
+
+def test_a_sliver_area_is_shown_readably() -> None:
+    """A 1 cm × 1 cm plot (area 9.99999978579581e-05 m² as a float32 export gives it). Was:
+    「图形面积「9.99999978579581e-05」小于合理下限 1 平方米…」. Now 「0.0001」."""
+    plots = gpd.GeoDataFrame(
+        {"parcel_id": [P[0]], "area_m2": [9.99999978579581e-05], "source_row": [1]},
+        geometry=[shapely.box(X0, Y0, X0 + 0.01, Y0 + 0.01)],
+        crs=CRS,
+    )
+    checked = check_values(
+        plots, load_profile("zhejiang-2023"), source="宗地.shp", as_of=dt.date(2026, 6, 30)
+    )
+    said = checked.problems[checked.problems["problem"].str.contains("图形面积", regex=False)]
+    assert len(said) == 1, checked.problems.to_string()
+    assert said.iloc[0]["problem"].startswith("图形面积「0.0001」小于合理下限 1 平方米")
+    assert said.iloc[0]["value"] == "0.0001"
+    assert "e-05" not in checked.problems.to_string()

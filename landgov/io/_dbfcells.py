@@ -88,12 +88,7 @@ def mend_cells(
     log, rows
         Where the warnings go, and the row number (the .dbf record, 1-based) of each row.
     """
-    by_row = np.full(len(raw), _family(enc.encoding), dtype=object)
-    for pos, codec in enc.other_rows:
-        if pos < len(raw):
-            by_row[pos] = _family(codec)
-    gbk_rows = by_row == "gbk"
-    utf8_rows = by_row == "utf-8"
+    gbk_rows, utf8_rows = _rows_in(enc, len(raw))
     if not len(raw) or not (gbk_rows.any() or utf8_rows.any()):
         return raw
     out = raw
@@ -109,11 +104,14 @@ def mend_cells(
         to_gbk = np.flatnonzero(non_ascii & ~fits & utf8_rows)
         if not len(to_utf8) and not len(to_gbk):
             continue
-        found, values = _mend_field(
-            raw[column].tolist(), scan=scan, kept=kept, index=index, to_utf8=to_utf8, to_gbk=to_gbk
+        found, mended = _mend_field(
+            raw[column], scan=scan, kept=kept, index=index, to_utf8=to_utf8, to_gbk=to_gbk
         )
         if not found:
             continue
+        values = raw[column].tolist()
+        for pos, text in mended.items():
+            values[pos] = text
         if out is raw:
             out = raw.copy()
         out[column] = pd.Series(values, index=raw.index, dtype=object)
@@ -122,21 +120,34 @@ def mend_cells(
     return out
 
 
+def _rows_in(enc: EncodingDecision, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of the ``n`` read, whether it was decoded as GBK (or GB18030), and as UTF-8."""
+    main = _family(enc.encoding)
+    gbk_rows = np.full(n, main == "gbk")
+    utf8_rows = np.full(n, main == "utf-8")
+    for pos, codec in enc.other_rows:
+        if pos < n:
+            gbk_rows[pos] = _family(codec) == "gbk"
+            utf8_rows[pos] = _family(codec) == "utf-8"
+    return gbk_rows, utf8_rows
+
+
 def _mend_field(
-    values: list[object],
+    values: pd.Series,
     *,
     scan: DbfScan,
     kept: np.ndarray,
     index: int,
     to_utf8: np.ndarray,
     to_gbk: np.ndarray,
-) -> tuple[list[_Found], list[object]]:
+) -> tuple[list[_Found], dict[int, str]]:
     """The cells of field ``index`` at positions ``to_utf8`` (in GBK records, their bytes may
     be UTF-8) and ``to_gbk`` (in UTF-8 records, their bytes are no UTF-8) decoded as they
-    are, and what was found; ``values`` (the column as read) with those cells replaced."""
+    are: what was found, and ``{position: text}`` of the cells to replace in ``values`` (the
+    column as read)."""
     width = scan.fields[index].length
     utf8, gbk, neither = _Found("UTF-8"), _Found("GB18030"), _Found(None)
-    out = list(values)
+    out: dict[int, str] = {}
     for positions, in_gbk in ((to_utf8, True), (to_gbk, False)):
         if not len(positions):
             continue
@@ -152,7 +163,7 @@ def _mend_field(
             if text is None and in_gbk:
                 continue  # GBK after all (the byte counts only let it through)
             found = utf8 if in_gbk else (neither if text is None else gbk)
-            seen = _shown(values[pos])
+            seen = _shown(values.iat[pos])
             found.rows.append(pos)
             found.texts.append(seen if text is None else text)
             found.before.append(seen)

@@ -600,7 +600,8 @@ def resolve_crs(
                 warnings.append(said)
         return CRSDecision(crs, "user", (f"用户指定坐标系 {crs.name}",), tuple(warnings))
     if prj_crs is not None and _consistent(prj_crs, kind, x):
-        return _check_prj_zone(prj_crs, kind, x, y, county=county, cm=user_cm)
+        decision = _check_prj_zone(prj_crs, kind, x, y, county=county, cm=user_cm)
+        return _with_unit_note(decision, prj_text, _xy_text(x, y, kind))
     crs, evidence, warnings = _infer(x, y, kind, county=county, cm=user_cm)
     if prj_crs is None:
         warnings.insert(0, f"{_no_prj(prj_text)}，推断为 {crs.name}（EPSG:{crs.to_epsg()}）")
@@ -611,6 +612,50 @@ def resolve_crs(
         f"改按 {crs.name}（EPSG:{crs.to_epsg()}）读取",
     )
     return CRSDecision(crs, "corrected", tuple(evidence), tuple(warnings))
+
+
+def _declared_unit(prj_text: str | None) -> tuple[str, float] | None:
+    """The linear unit a projected .prj declares and its length in metres, when it is not the
+    metre (a foot, a US survey foot); ``None`` otherwise or when the text is no CRS."""
+    if not prj_text:
+        return None
+    try:
+        declared = CRS.from_user_input(prj_text)
+    except PyprojCRSError:
+        return None
+    if not declared.is_projected or not declared.axis_info:
+        return None
+    axis = declared.axis_info[0]
+    factor = float(axis.unit_conversion_factor)
+    return None if abs(factor - 1.0) < 1e-12 else (axis.unit_name, factor)
+
+
+def _with_unit_note(decision: CRSDecision, prj_text: str | None, seen: str) -> CRSDecision:
+    """``decision`` with a warning when the .prj declares another length unit than the metre
+    (a CGCS2000 zone in US survey feet) while the CRS the coordinates were read in is in
+    metres (they fit its zone as metres, :func:`_check_prj_zone`): said, not silently used.
+
+    >>> wkt = CRS.from_epsg(4549).to_wkt("WKT1_ESRI").replace(
+    ...     'UNIT["Meter",1.0]', 'UNIT["Foot_US",0.3048006096012192]')
+    >>> decision = CRSDecision(CRS.from_epsg(4549), "prj", ())
+    >>> said = _with_unit_note(decision, wkt, "(555,900, 3,320,200)").warnings[0]
+    >>> said[:49]
+    '.prj 声明的长度单位是「US survey foot」（1 单位 = 0.3048006 米）'
+    >>> said[-26:]
+    '：已按米读取（EPSG:4549），面积按平方米计算'
+    """
+    unit = _declared_unit(prj_text)
+    crs = decision.crs
+    if unit is None or not crs.is_projected or not crs.axis_info:
+        return decision
+    if abs(float(crs.axis_info[0].unit_conversion_factor) - 1.0) > 1e-12:
+        return decision  # read in the unit declared: nothing was changed
+    name, factor = unit
+    said = (
+        f".prj 声明的长度单位是「{name}」（1 单位 = {factor:.7g} 米），但坐标 {seen} 按米计才与 "
+        f"{crs.name} 相符：已按米读取（{decision.epsg}），面积按平方米计算"
+    )
+    return CRSDecision(crs, decision.source, decision.evidence, (*decision.warnings, said))
 
 
 def _no_prj(prj_text: str | None) -> str:

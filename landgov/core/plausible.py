@@ -198,8 +198,19 @@ def implausible_number(name: str, value: float, profile: Profile) -> str | None:
 
 
 def _fmt(value: object) -> str:
+    """A value as a problem row shows it: a number to 15 significant digits, one below 1e-4
+    (which that would print in exponent form) to 6 in positional form — a sliver's area
+    9.99999978579581e-05 m² reads 「0.0001」. An absurdly large one keeps its exponent
+    (「1e+30」: a count of zeros no one reads).
+
+    >>> _fmt(9.99999978579581e-05), _fmt(-3.2e-7), _fmt(12.5), _fmt(2e8), _fmt(1e30)
+    ('0.0001', '-0.00000032', '12.5', '200000000', '1e+30')
+    """
     if isinstance(value, float | np.floating):
-        return f"{float(value):.15g}"
+        number = float(value)
+        if 0 < abs(number) < 1e-4:
+            return np.format_float_positional(float(f"{number:.6g}"), trim="-")
+        return f"{number:.15g}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -7,8 +7,9 @@ polygons is a rejected row; a GeometryCollection keeps its polygon parts with a 
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import geopandas as gpd
@@ -21,7 +22,15 @@ from landgov.crs import stray_features
 from landgov.errors import GeometryError, Issue
 from landgov.io._geos import CHECK_UNTIL_FIXED, REPAIR, validity_text
 
-__all__ = ["Repaired", "find_overlaps", "repair_polygons", "require_polygons", "type_label"]
+__all__ = [
+    "Repaired",
+    "find_overlaps",
+    "non_finite_text",
+    "repair_polygons",
+    "require_polygons",
+    "type_label",
+    "wkb_non_finite",
+]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 TYPE_LABELS = {
@@ -72,10 +81,98 @@ def _non_finite(values: np.ndarray, present: np.ndarray) -> np.ndarray:
 
 def _first_bad_coordinate(geom: BaseGeometry) -> str:
     """The first vertex coordinate beyond :data:`_COORD_LIMIT` (or NaN), as text."""
-    coords = shapely.get_coordinates(geom).ravel()
+    return _bad_text(shapely.get_coordinates(geom).ravel())
+
+
+def _bad_text(coords: np.ndarray) -> str:
     with np.errstate(invalid="ignore"):
         bad = coords[~(np.abs(coords) <= _COORD_LIMIT)]
     return f"{bad[0]:.6g}" if bad.size else "?"
+
+
+def non_finite_text(seen: str) -> str:
+    """What a problem row says of a shape with a NaN, infinite or absurd coordinate (``seen``:
+    the first such, as text): one message wherever the shape is found so (built by GEOS, or
+    not even built because a NaN first vertex leaves its ring unclosed)."""
+    return (
+        f"图形坐标含 NaN、无穷大或超出任何坐标系范围的数值（绝对值大于 1e9；所见 {seen}），无法使用"
+    )
+
+
+#: a WKB geometry type's number (ISO: + 1000 Z, 2000 M, 3000 ZM) → what follows its header
+_WKB_POINT, _WKB_LINE, _WKB_POLYGON = 1, 2, 3
+_WKB_MULTI = frozenset({4, 5, 6, 7})  # Multi* and GeometryCollection: nested geometries
+_EWKB_Z, _EWKB_M, _EWKB_SRID = 0x80000000, 0x40000000, 0x20000000
+
+
+def wkb_non_finite(data: bytes) -> str | None:
+    """The first coordinate beyond :data:`_COORD_LIMIT` (or NaN) of the WKB ``data``, as
+    text, read from its bytes (ISO or extended WKB); ``None`` when every coordinate is finite
+    or the bytes are no WKB read so. For a shape GEOS will not build: a polygon whose first
+    vertex is NaN has a ring that does not close (NaN equals nothing), and is refused before
+    any coordinate is looked at.
+
+    >>> ring = [(float("nan"), 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]
+    >>> wkb = struct.pack("<BIII", 1, 3, 1, 4) + b"".join(struct.pack("<2d", *p) for p in ring)
+    >>> wkb_non_finite(wkb), wkb_non_finite(shapely.box(0, 0, 1, 1).wkb)
+    ('nan', None)
+    """
+    coords: list[np.ndarray] = []
+    try:
+        end = _wkb_walk(memoryview(data), 0, coords)
+    except (struct.error, ValueError, IndexError, RecursionError):
+        return None
+    if end is None or not coords:
+        return None
+    text = _bad_text(np.concatenate(coords))
+    return None if text == "?" else text
+
+
+def _wkb_walk(data: memoryview, at: int, coords: list[np.ndarray]) -> int | None:
+    """Read the WKB geometry at byte ``at`` of ``data``, adding its coordinates to
+    ``coords``; the byte after it, or ``None`` for a type not known."""
+    order = "<" if data[at] == 1 else ">"
+    (kind,) = struct.unpack_from(f"{order}I", data, at + 1)
+    at += 5
+    dims = 2 + bool(kind & _EWKB_Z) + bool(kind & _EWKB_M)
+    if kind & _EWKB_SRID:
+        at += 4
+    base = kind & 0x0FFFFFFF
+    dims += {1: 1, 2: 1, 3: 2}.get(base // 1000, 0)  # ISO: Z, M, ZM
+    base %= 1000
+    if base == _WKB_POINT:
+        return _wkb_points(data, at, n=1, dims=dims, order=order, coords=coords)
+    if base == _WKB_LINE:
+        (n,) = struct.unpack_from(f"{order}I", data, at)
+        return _wkb_points(data, at + 4, n=n, dims=dims, order=order, coords=coords)
+    if base == _WKB_POLYGON:
+        (rings,) = struct.unpack_from(f"{order}I", data, at)
+        at += 4
+        for _ in range(rings):
+            (n,) = struct.unpack_from(f"{order}I", data, at)
+            at = _wkb_points(data, at + 4, n=n, dims=dims, order=order, coords=coords)
+        return at
+    if base in _WKB_MULTI:
+        (parts,) = struct.unpack_from(f"{order}I", data, at)
+        at += 4
+        for _ in range(parts):
+            after = _wkb_walk(data, at, coords)
+            if after is None:
+                return None
+            at = after
+        return at
+    return None
+
+
+def _wkb_points(
+    data: memoryview, at: int, *, n: int, dims: int, order: str, coords: list[np.ndarray]
+) -> int:
+    """Add the ``n`` points of ``dims`` doubles at byte ``at`` to ``coords``; the byte after."""
+    end = at + 8 * n * dims
+    if end > len(data):
+        raise ValueError("WKB cut short")
+    coords.append(np.frombuffer(data[at:end], dtype=f"{order}f8"))
+    return end
 
 
 class Repaired(NamedTuple):
@@ -111,8 +208,13 @@ def repair_polygons(
     log: ProblemLog,
     id_values: np.ndarray,
     registered_m2: np.ndarray | None = None,
+    unread: Mapping[int, str] | None = None,
 ) -> Repaired:
     """Repair invalid rings with ``make_valid`` and keep polygonal parts.
+
+    A row with no geometry is said as such, or, when it is in ``unread`` (position → why: a
+    shape in the file the reader could not build, :func:`landgov.io.parcels.from_wkb_by_row`),
+    by that reason alone — one message for one cause.
 
     Parts of one multipart shape that overlap (a plot digitised twice, a bad merge), and holes
     of one polygon that repeat or overlap, are read as their union (:func:`_repair`): the
@@ -128,12 +230,17 @@ def repair_polygons(
     missing = shapely.is_missing(values) | shapely.is_empty(values)
     for i in np.flatnonzero(missing):
         unusable[i] = True
+        why = (unread or {}).get(int(i))
         log.add(
-            "几何为空（无图形）",
+            why or "几何为空（无图形）",
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],
-            action="补绘该宗地图形；面积与空间分析将标为待核实",
+            action=(
+                "在 ArcGIS/QGIS 中检查并重绘该宗地的图形后重新导出；面积与空间分析将标为待核实"
+                if why
+                else "补绘该宗地图形；面积与空间分析将标为待核实"
+            ),
         )
     for i in _non_finite(values, ~missing):
         seen = _first_bad_coordinate(values[i])
@@ -141,8 +248,7 @@ def repair_polygons(
         missing[i] = True
         values[i] = None
         log.add(
-            f"图形坐标含 NaN、无穷大或超出任何坐标系范围的数值（绝对值大于 1e9；所见 {seen}），"
-            "无法使用",
+            non_finite_text(seen),
             row=int(rows[i]),
             field="geometry",
             value=id_values[i],

@@ -45,8 +45,16 @@ from landgov.ids import admin_county, check_parcel_code, county_label, normalize
 from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.io._codes import standard_parcel_codes
 from landgov.io._convert import container_text, convert_columns
+from landgov.io._dbfcells import mend_cells
 from landgov.io._dbfraw import DbfScan, column_fields, scan_dbf
-from landgov.io._geometry import find_overlaps, repair_polygons, require_polygons, type_label
+from landgov.io._geometry import (
+    find_overlaps,
+    non_finite_text,
+    repair_polygons,
+    require_polygons,
+    type_label,
+    wkb_non_finite,
+)
 from landgov.io._geos import CHECK_UNTIL_FIXED, error_text
 from landgov.io._layercheck import (
     GDAL_ERRORS,
@@ -287,8 +295,11 @@ def from_wkb_by_row(wkb: Any, crs: Any = None) -> tuple[gpd.GeoSeries, dict[int,
     """Geometries from WKB, one broken shape not stopping the others.
 
     A ring whose last point is not its first (an export cut short, a hand-edited file) is
-    closed; a shape that cannot be built at all (too few points) is read as no geometry.
-    Returns the series and ``{position: what was done}`` in Chinese for the problem rows.
+    closed; a shape that cannot be built at all (too few points; a NaN first vertex, which
+    leaves its ring unclosed, :func:`~landgov.io._geometry.wkb_non_finite`) is read as no
+    geometry. Returns the series and ``{position: what was done}`` in Chinese for the
+    problem rows (for a shape not built: why, said once on its row by
+    :func:`~landgov.io._geometry.repair_polygons`).
     """
     values = np.asarray(wkb, dtype=object)
     geoms = shapely.from_wkb(values, on_invalid="ignore")
@@ -298,9 +309,12 @@ def from_wkb_by_row(wkb: Any, crs: Any = None) -> tuple[gpd.GeoSeries, dict[int,
         fixed = shapely.from_wkb(values[broken], on_invalid="fix")
         for i, geom in zip(broken, fixed, strict=True):
             geoms[i] = geom
+            seen = None if geom is not None else wkb_non_finite(bytes(values[i]))
             notes[int(i)] = (
                 "图形的边界环未闭合（首尾点不同），已按首点闭合后读取"
                 if geom is not None
+                else non_finite_text(seen)
+                if seen is not None
                 else "图形数据无法解析（点数不足以构成面等），按无图形处理"
             )
     return gpd.GeoSeries(geoms, crs=crs), notes
@@ -339,10 +353,7 @@ def _decoded(
             renamed[new] = name
             name = new
         names.append(name)
-    codecs_by_row = [enc.encoding] * len(gdf)
-    for pos, codec in enc.other_rows:
-        if pos < len(gdf):
-            codecs_by_row[pos] = codec
+    codecs_by_row = enc.row_codecs(len(gdf))
     out = gdf.copy()
     for raw in gdf.columns:
         if raw != geometry and not pd.api.types.is_numeric_dtype(out[raw].dtype):
@@ -611,12 +622,17 @@ def _log_read_notes(
     rows: np.ndarray,
     ids: np.ndarray,
     texts: Mapping[int, str] | None = None,
-) -> None:
+    shapes: gpd.GeoSeries | None = None,
+) -> dict[int, str]:
     """Say what reading the file itself set aside or mended: records in another encoding than
     the rest (``texts``: each row's text, to show them), a .cpg that did not fit, a
     GeoParquet without its 「geo」 metadata, shapes GEOS would not build as they were
     (:func:`from_wkb_by_row`), the M values of measured shapes (PolygonM: GDAL's reader
-    drops them, with a warning in English that never reaches a user)."""
+    drops them, with a warning in English that never reaches a user).
+
+    Returns why each shape of ``shapes`` (the layer's, as read) that could not be built at all
+    is missing (position → text), for :func:`~landgov.io._geometry.repair_polygons` to say
+    in place of 「几何为空」."""
     if any(_MEASURED in text for text in meta.get("ogr_warnings", ())):
         log.add(
             "图层的图形带 M 值（测量值，如 ArcGIS 的 PolygonM），M 值与面积和位置无关，"
@@ -663,12 +679,17 @@ def _log_read_notes(
             action="核对图形与坐标系；宜用 geopandas 的 to_parquet 或 QGIS/GDAL 重新导出",
             severity=Severity.WARNING,
         )  # fmt: skip
+    unread: dict[int, str] = {}
     for pos, text in meta.pop("wkb_notes", {}).items():
+        if shapes is not None and shapes.iloc[pos] is None:
+            unread[pos] = text  # no shape at all: said once, as the row's error, when repaired
+            continue
         log.add(
             text, row=int(rows[pos]), field="geometry", value=ids[pos],
             action="在 ArcGIS/QGIS 中运行“检查几何”核对该要素的图形，修复后重新导出",
             severity=Severity.WARNING,
         )  # fmt: skip
+    return unread
 
 
 def _record_positions(path: Path, layer: str | None, n_rows: int) -> np.ndarray:
@@ -698,28 +719,34 @@ class _RawDbf:
 
 
 def _raw_dbf(
-    path: Path, raw: gpd.GeoDataFrame, meta: Mapping[str, Any], enc: EncodingDecision
-) -> tuple[_RawDbf | None, np.ndarray]:
+    path: Path,
+    raw: gpd.GeoDataFrame,
+    meta: Mapping[str, Any],
+    enc: EncodingDecision,
+    log: ProblemLog,
+) -> tuple[gpd.GeoDataFrame, _RawDbf | None, np.ndarray]:
     """The raw scan of a Shapefile's .dbf when it agrees with what GDAL read (the records not
     flagged deleted are the rows read, in order, and GDAL's FIDs say the same), and the row
     number (1-based) of each row read: its record in the .dbf, as ArcGIS and QGIS count them.
     ``None`` for another format, or a .dbf that does not add up; the rows are then numbered
-    as read."""
+    as read. Returned first: ``raw`` with each text cell written in the other encoding than
+    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``)."""
     as_read = np.arange(1, len(raw) + 1)
     dbf = sidecar(path, ".dbf") if path.suffix.lower() == ".shp" else None
     scan = None if dbf is None else scan_dbf(dbf)
     if scan is None:
-        return None, as_read
+        return raw, None, as_read
     kept = np.flatnonzero(~scan.deleted)
     if len(kept) != len(raw):
-        return None, as_read
+        return raw, None, as_read
     if len(kept) < scan.n_records:  # GDAL skipped the deleted ones: its FIDs must agree
         fids = _record_positions(path, meta.get("layer"), len(raw))
         if not np.array_equal(fids, kept):
-            return None, as_read
+            return raw, None, as_read
     columns = [str(c) for c in raw.columns if c != raw.geometry.name]
     fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
-    return _RawDbf(scan, kept, fields), kept + 1
+    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1)
+    return mended, _RawDbf(scan, kept, fields), kept + 1
 
 
 def _converted(
@@ -1067,7 +1094,7 @@ def read_layer(
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
     _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
-    dbf, rows = _raw_dbf(path, raw, meta, enc)  # rows: the .dbf's record numbers
+    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(
@@ -1098,12 +1125,14 @@ def read_layer(
             data, meta, log, enc, empty=empty, crs=crs or prj_crs, matches=matches, deleted=deleted
         )
     id_values = data["parcel_id"].to_numpy() if "parcel_id" in data else rows.astype(str)
-    _log_read_notes(meta, log, enc, rows=rows, ids=id_values, texts=_row_texts(raw, enc))
+    unread = _log_read_notes(
+        meta, log, enc, rows=rows, ids=id_values, texts=_row_texts(raw, enc), shapes=raw.geometry
+    )
     require_polygons(raw.geometry, source=src, layer=meta.get("layer"))
     try:
         geoms, unusable, wrong_type, area_unknown = repair_polygons(
             raw.geometry, rows=rows, log=log, id_values=id_values,
-            registered_m2=_registered_m2(data),
+            registered_m2=_registered_m2(data), unread=unread,
         )  # fmt: skip
     except shapely.errors.GEOSException as exc:  # a geometry GEOS cannot even repair
         raise GeometryError(

@@ -1,0 +1,195 @@
+"""A .dbf whose text cells are not all in one encoding: a cell pasted in from a UTF-8 source
+into a GBK layer (ArcGIS), a GBK cell in a UTF-8 layer (QGIS), a cell in neither.
+
+Every file is built here (GDAL for the shapes, the .dbf byte by byte through
+``tests._shapefiles``, then single cells overwritten with bytes in the other encoding) and read
+through the real reader. Expected values are written out by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import pytest
+
+from landgov.core.problems import ReadResult, Severity
+from landgov.io import read_parcels
+from landgov.io._dbfraw import scan_dbf
+from landgov.io.encoding import gbk_cell, utf8_cell
+from tests._hand import CRS, rectangle
+from tests._shapefiles import write_dbf, write_shapefile
+
+P = [f"330602001001GB{i:05d}" for i in range(4)]
+HOLDERS = ["绍兴市越城区甲纺织有限公司", "绍兴信晖锦光电有限公司", "丙机械厂", "丁化纤有限公司"]
+#: 宗地代码 (19 bytes), 权利人 (40), 土地用途 (12), 坐落 (20; no field of the schema: kept as read)
+FIELDS = [("ZDDM", 19), ("QLR", 40), ("TDYT", 12), ("ZL", 20)]
+_AT = {"QLR": (19, 40), "TDYT": (59, 12), "ZL": (71, 20)}
+
+
+def _said(result: ReadResult, words: str):
+    problems = result.problems
+    return problems[problems["problem"].astype(str).str.contains(words, regex=False)]
+
+
+def _layer(
+    folder: Path, *, main: str, cells: dict[tuple[int, str], bytes], cpg: str | None
+) -> Path:
+    """Four plots written in ``main``; the cells ``{(record, field): bytes}`` then overwritten
+    with the bytes given (padded with blanks), the rest of their record left in ``main``."""
+    records = [[P[i], name, "工业用地", "越城区某路"] for i, name in enumerate(HOLDERS)]
+    path = write_shapefile(
+        folder / "宗地.shp", [rectangle(100.0, 140.0, i) for i in range(4)], FIELDS, records,
+        encoding=main, prj=pyproj.CRS.from_epsg(CRS), cpg=cpg,
+    )  # fmt: skip
+    dbf = path.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    for (record, name), data in cells.items():
+        start = raw.find(P[record].encode())  # the record's first field, after its flag
+        offset, width = _AT[name]
+        raw[start + offset : start + offset + width] = data.ljust(width)
+    dbf.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("cpg", ["GBK", "936", None], ids=["cpg-gbk", "cpg-936", "no-cpg"])
+def test_utf8_cells_in_a_gbk_record_are_read_as_utf8_and_said(
+    tmp_path: Path, cpg: str | None
+) -> None:
+    """A GBK layer whose plot 2 has 权利人 and 土地用途 pasted in from a UTF-8 source, its
+    坐落 still GBK (so the record is neither wholly GBK nor wholly UTF-8). Was: the whole file
+    read as GBK, 权利人 「缁嶅叴淇℃櫀閿﹀厜鐢垫湁闄愬叕鍙」 and 土地用途 「宸ヤ笟鐢ㄥ湴」 on that
+    plot, not a word said, exit 0. Now both cells are read as UTF-8, the 坐落 as GBK, and one
+    警告 per field names row 2, the field, both readings and the fix."""
+    utf8 = {(1, "QLR"): HOLDERS[1].encode(), (1, "TDYT"): "工业用地".encode()}
+    result = read_parcels(_layer(tmp_path, main="gbk", cells=utf8, cpg=cpg))
+    assert result.data["holder"].tolist() == HOLDERS
+    assert result.data["land_use"].tolist() == ["工业用地"] * 4
+    assert result.data["ZL"].tolist() == ["越城区某路"] * 4
+    said = _said(result, "编码")
+    assert said["field"].tolist() == ["QLR", "TDYT"], result.problems.to_string()
+    assert said["row"].tolist() == [2, 2]
+    assert (said["severity"] == Severity.WARNING).all()
+    first = said.iloc[0]
+    assert first["problem"].startswith("字段「QLR」中 1 个单元格的文字是 UTF-8 编码"), first
+    assert "第 2 行" in first["problem"] and "已按 UTF-8 读取" in first["problem"]
+    assert "缁嶅叴" in first["problem"]  # how it read before, so the user recognises it
+    assert first["value"] == HOLDERS[1]
+    assert "另存为一种编码" in first["action"]
+
+
+def test_many_utf8_cells_of_one_field_make_one_warning(tmp_path: Path) -> None:
+    """Plots 1, 2 and 4 with a UTF-8 权利人 in a GBK layer: one warning for the field, naming
+    rows 1, 2 and 4, not tied to one row."""
+    utf8 = {(i, "QLR"): HOLDERS[i].encode() for i in (0, 1, 3)}
+    result = read_parcels(_layer(tmp_path, main="gbk", cells=utf8, cpg="GBK"))
+    assert result.data["holder"].tolist() == HOLDERS
+    said = _said(result, "编码")
+    assert len(said) == 1, result.problems.to_string()
+    assert "3 个单元格" in said.iloc[0]["problem"] and "第 1、2、4 行" in said.iloc[0]["problem"]
+    assert said["row"].isna().all()
+
+
+@pytest.mark.parametrize("cpg", ["UTF-8", None], ids=["cpg-utf8", "no-cpg"])
+def test_a_gbk_cell_in_a_utf8_record_is_read_as_gbk_and_said(
+    tmp_path: Path, cpg: str | None
+) -> None:
+    """A UTF-8 layer whose plot 2 has its 权利人 in GBK and its 土地用途 「一类工业」 in UTF-8
+    (whose bytes E4 B8 80 are no GBK: the record is neither wholly). Was: refused, 「文本既不是
+    UTF-8 也不是 GBK/GB18030（所见值：b'ZDDM\\nQLR…'）」 — no row, no field. Now the
+    权利人 is read as GBK with a warning naming row 2 and 「QLR」; the rest as UTF-8."""
+    cells = {(1, "QLR"): HOLDERS[1].encode("gbk"), (1, "TDYT"): "一类工业".encode()}
+    result = read_parcels(_layer(tmp_path, main="utf-8", cells=cells, cpg=cpg))
+    assert result.data["holder"].tolist() == HOLDERS
+    assert result.data["land_use"].tolist() == ["工业用地", "一类工业", "工业用地", "工业用地"]
+    said = _said(result, "编码")
+    assert said["field"].tolist() == ["QLR"], result.problems.to_string()
+    assert said["row"].tolist() == [2]
+    assert "GB18030（GBK） 编码" in said.iloc[0]["problem"]
+
+
+def test_utf8_cells_of_a_gbk_record_in_a_utf8_layer_stay_utf8(tmp_path: Path) -> None:
+    """A UTF-8 layer whose plot 2 has a GBK 权利人 beside its UTF-8 土地用途 and 坐落 (the
+    record, read whole, decodes as GBK). Was: the record decoded as GBK, 土地用途
+    「宸ヤ笟鐢ㄥ湴」 — an industrial plot no longer industrial — under a warning that said the
+    row was GBK. Now the UTF-8 cells are read as UTF-8 and said."""
+    cells = {(1, "QLR"): HOLDERS[1].encode("gbk")}
+    result = read_parcels(_layer(tmp_path, main="utf-8", cells=cells, cpg="UTF-8"))
+    assert result.data["holder"].tolist() == HOLDERS
+    assert result.data["land_use"].tolist() == ["工业用地"] * 4
+    assert result.data["ZL"].tolist() == ["越城区某路"] * 4
+    assert set(_said(result, "单元格")["field"]) == {"TDYT", "ZL"}, result.problems.to_string()
+
+
+def test_a_cell_in_neither_encoding_is_named_by_row_and_field(tmp_path: Path) -> None:
+    """A UTF-8 layer (.cpg 「UTF-8」, enough text that a few bad bytes do not set the .cpg
+    aside) with plot 3's 坐落 holding bytes no codec reads: the plot is kept, its 坐落 shows
+    「\\ufffd」, and a warning names row 3, 「ZL」 and the fix."""
+    cells = {(2, "ZL"): b"\xff\xfe\xff\xfe"}
+    result = read_parcels(_layer(tmp_path, main="utf-8", cells=cells, cpg="UTF-8"))
+    assert len(result.data) == 4
+    said = _said(result, "既不是 UTF-8 也不是 GBK")
+    assert said["row"].tolist() == [3] and said["field"].tolist() == ["ZL"], result.problems
+    assert "重新录入" in said.iloc[0]["action"]
+
+
+#: common names and uses as a county's GBK layer holds them
+_GBK_WORDS = [
+    "绍兴市越城区甲纺织有限公司", "浙江省某某印染有限公司", "王建国", "李秀英", "张伟", "陈小明",
+    "工业用地", "仓储用地", "商业用地", "越城区斗门街道", "柯桥区齐贤街道", "上虞区曹娥街道",
+    "诸暨市暨阳街道", "嵊州市三江街道", "新昌县七星街道", "杭州湾上虞经济技术开发区",
+]  # fmt: skip
+
+
+def test_a_plain_gbk_layer_says_nothing_of_encodings(tmp_path: Path) -> None:
+    """Sixteen everyday names and places, all GBK: read as they are, nothing said."""
+    n = len(_GBK_WORDS)
+    fields = [("ZDDM", 19), ("QLR", 40)]
+    records = [[f"330602001001GB{i:05d}", word] for i, word in enumerate(_GBK_WORDS)]
+    path = write_shapefile(
+        tmp_path / "宗地.shp", [rectangle(100.0, 140.0, i) for i in range(n)], fields, records,
+        encoding="gbk", prj=pyproj.CRS.from_epsg(CRS),
+    )  # fmt: skip
+    result = read_parcels(path)
+    assert result.data["holder"].tolist() == _GBK_WORDS
+    assert _said(result, "编码").empty, result.problems.to_string()
+
+
+# --- the rules on their own ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", _GBK_WORDS)
+def test_a_gbk_cell_is_never_taken_for_utf8(word: str) -> None:
+    assert utf8_cell(word.encode("gbk")) is None
+    assert utf8_cell(word.encode()) == word
+    assert gbk_cell(word.encode("gbk")) == word
+    assert gbk_cell(word.encode()) is None
+
+
+def test_a_utf8_cell_cut_at_its_fields_width() -> None:
+    """「工业用地」 in UTF-8 is 12 bytes: cut to 10 it ends inside 「地」. A cell that fills its
+    field drops the cut character (as the reader does); a shorter one is no UTF-8."""
+    cut = "工业用地".encode()[:10]
+    assert utf8_cell(cut, cut=True) == "工业用"
+    assert utf8_cell(cut, cut=False) is None
+
+
+def test_utf8_fit_counts_the_bytes_of_each_cell(tmp_path: Path) -> None:
+    """Per record: a byte above 0x7F, and whether the byte counts allow UTF-8."""
+    dbf = tmp_path / "t.dbf"
+    write_dbf(dbf, [("A", 12)], [["abc"], ["工业"], ["工业"], ["工业用地"]], encoding="gbk")
+    raw = bytearray(dbf.read_bytes())
+    at = raw.find("工业".encode("gbk"))
+    raw[at : at + 6] = "工业".encode()  # record 2: UTF-8
+    at = raw.find("工业用地".encode("gbk"))
+    raw[at : at + 12] = "工业用地".encode()[:12]  # record 4: UTF-8, fills the field
+    dbf.write_bytes(bytes(raw))
+    scan = scan_dbf(dbf)
+    assert scan is not None
+    fit = scan.utf8_fit(0)
+    assert fit is not None
+    non_ascii, fits = fit
+    assert non_ascii.tolist() == [False, True, True, True]
+    assert fits.tolist() == [True, True, False, True]
+    assert np.asarray(fits).dtype == bool

@@ -8,7 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.editable import EditedSheet, answer_text, excel_error, read_editable
+from landgov.core.editable import (
+    EditedSheet,
+    answer_text,
+    excel_error,
+    no_common_keys,
+    read_editable,
+)
 from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
@@ -242,6 +248,7 @@ def update_ledger(
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
         _refuse_older_run(path, rows, run)
+        _refuse_foreign_run(path, rows, run)
         _merge_run(
             rows,
             run,
@@ -351,6 +358,29 @@ def _refuse_older_run(
             )
         ]
     )
+
+
+def _refuse_foreign_run(
+    path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
+) -> None:
+    """A run whose 底数清单 holds none of the ledger's plots (another county's folder picked by
+    mistake) is refused, as ``landgov compare`` refuses two unrelated runs: merged, every row
+    would say 「底数清单中无此宗地」 and every plot of the other county would be added as
+    新列入, a ledger of two areas. One plot in common is enough (the others left the run are
+    said row by row)."""
+    known = run.parcels.get("parcel_id", ())
+    issue = no_common_keys(
+        path,
+        rows,
+        known,
+        what="台账",
+        field="宗地代码",
+        action=f"--run 给出的「{run.folder}」（{run_label(run)} 批次，底数清单 {len(known)} 宗）"
+        "不是本台账所在县市区的筛查结果：请在 --run 中给出同一县市区新一期的筛查结果目录；"
+        "本次未写出任何文件",
+    )
+    if issue is not None:
+        raise InputError([issue])
 
 
 def _change_note(flags: dict[str, str]) -> str:

@@ -1,0 +1,59 @@
+"""The 治理台账 as 镇街 staff send it back: the run given by mistake, the history sheet sorted,
+the columns staff added themselves.
+
+Rules (docs/policy.md ``ledger.closing``; docs/schema.md 治理台账): nothing a 镇街 typed is lost
+without a word, and a file that cannot be merged is refused with a 「错误：」 naming the file,
+what was seen and what to do — never merged into a ledger of two areas.
+
+Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``).
+"""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from tests._cli import assert_clean_error, run_cli
+from tests._runs import fake_run
+from tests.test_ledger import _edit
+
+
+def test_a_run_of_another_county_is_refused(tmp_path):
+    # The ledger holds 越城 plots 330602…; its update is given the folder of 柯桥 (330603…), no
+    # plot in common. Before: every ledger row became 「底数清单中无此宗地」 (暂不建议销号) and the
+    # other county's plots were added as 新列入: a ledger of two areas, written without a word.
+    # Now: 错误 naming the ledger's codes and the run folder; nothing written.
+    ours = fake_run(
+        tmp_path / "越城2026",
+        [{"parcel_id": f"330602001001GB0000{i}"} for i in (1, 2)],
+        as_of="2026-06-30",
+    )
+    theirs = fake_run(
+        tmp_path / "柯桥2027",
+        [{"parcel_id": f"330603001001GB0000{i}", "township": "柯桥街道"} for i in (1, 2, 3)],
+        as_of="2027-06-30",
+    )
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", ours, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"330602001001GB00001": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
+    before = path.read_bytes()
+    result = run_cli(
+        "ledger", "update", path, "--run", theirs, "--out", path, "--as-of", "2027-07-01"
+    )
+    text = assert_clean_error(result, contains="330602001001GB00001")
+    assert "没有一宗相同" in text and str(theirs) in text and "--run" in text
+    assert "未写出任何文件" in text
+    assert path.read_bytes() == before
+    # one plot in common is the same county: read, the others said row by row
+    same = fake_run(
+        tmp_path / "越城2027",
+        [{"parcel_id": "330602001001GB00001"}, {"parcel_id": "330602001001GB00009"}],
+        as_of="2027-06-30",
+    )
+    ok = run_cli("ledger", "update", path, "--run", same, "--out", path, "--as-of", "2027-07-01")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    ws = load_workbook(path)["治理台账"]
+    assert sorted(ws.cell(r, 1).value for r in range(2, ws.max_row + 1)) == [
+        "330602001001GB00001",
+        "330602001001GB00002",
+        "330602001001GB00009",
+    ]

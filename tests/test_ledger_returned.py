@@ -10,6 +10,8 @@ Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from openpyxl import load_workbook
 
 from tests._cli import assert_clean_error, run_cli
@@ -56,4 +58,55 @@ def test_a_run_of_another_county_is_refused(tmp_path):
         "330602001001GB00001",
         "330602001001GB00002",
         "330602001001GB00009",
+    ]
+
+
+def _sort_history_newest_first(path):
+    """Sort 状态变更记录 by 日期, newest first, as staff sort any sheet."""
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    rows = sorted(ws.iter_rows(min_row=2, values_only=True), key=lambda r: r[1], reverse=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c).value = value
+    wb.save(path)
+
+
+def _delete_row(path, key):
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key))
+    wb.save(path)
+
+
+def test_a_history_sorted_newest_first_still_gives_each_plot_its_last_status(tmp_path):
+    # 2026-07-01 A and B listed (未启动); 2027-01-10 the 镇街 set both 推进中 (recorded). Staff
+    # then sort 状态变更记录 newest first and delete A's row by mistake. Before: the status on
+    # file was read as the sheet's last entry, 未启动 of 2026: A came back 未启动 (「状态：未启动」
+    # in 问题记录) and B got a second 「未启动 → 推进中」 entry dated 2027-07-01, as if changed
+    # again. Now: A comes back 推进中; B's history gains nothing; the sheet is in date order.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"A": {"状态": "推进中"}, "B": {"状态": "推进中"}})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    _sort_history_newest_first(path)
+    _delete_row(path, "A")
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    head = [c.value for c in ws[1]]
+    status = {
+        ws.cell(r, 1).value: ws.cell(r, head.index("状态（填写）") + 1).value
+        for r in range(2, ws.max_row + 1)
+    }
+    assert status == {"A": "推进中", "B": "推进中"}
+    history = [r for r in wb["状态变更记录"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1].date(), r[2], r[3]) for r in history] == [
+        ("A", dt.date(2026, 7, 1), None, "未启动"),
+        ("B", dt.date(2026, 7, 1), None, "未启动"),
+        ("A", dt.date(2027, 1, 10), "未启动", "推进中"),
+        ("B", dt.date(2027, 1, 10), "未启动", "推进中"),
     ]

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from landgov.core.compare import percent_reached
-from landgov.core.dates import unread_text, unread_words
+from landgov.core.dates import parse_date, unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
     RECALCULATE,
@@ -450,7 +450,8 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
     and column): never read as an empty cell, which would lose the 宗地代码 or status of an
-    entry without a word.
+    entry without a word. The entries come in the order they happened, whatever the order of
+    the sheet (:func:`_in_order`).
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -489,4 +490,18 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
         records.append(rec)
-    return pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object)
+    return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+
+
+def _in_order(history: pd.DataFrame) -> pd.DataFrame:
+    """The entries of 状态变更记录 in the order they happened: a stable sort by 日期.
+
+    A plot's status on file is its last entry (a deleted row comes back with it, a change is
+    recorded against it); staff sort the sheet like any other (newest first, by 新状态), and
+    read in sheet order the status of a plot 推进中 since January was its 未启动 of the year
+    before. Entries of one day keep their order; an entry whose 日期 does not read is put
+    before the dated ones, so that it is never taken for the latest.
+    """
+    days = [parse_date(day) for day in history["日期"]]
+    order = sorted(range(len(days)), key=lambda i: (days[i] is not None, days[i] or dt.date.min))
+    return history.iloc[order].reset_index(drop=True)

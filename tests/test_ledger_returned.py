@@ -110,3 +110,31 @@ def test_a_history_sorted_newest_first_still_gives_each_plot_its_last_status(tmp
         ("A", dt.date(2027, 1, 10), "未启动", "推进中"),
         ("B", dt.date(2027, 1, 10), "未启动", "推进中"),
     ]
+
+
+def test_a_date_in_a_column_staff_added_stays_a_date(tmp_path):
+    # The 镇街 adds a column 「核查日期」 and types dates in it (and a time of a site visit).
+    # Before: the updated ledger held the text 「2027-03-01 00:00:00」 (no longer a date: it
+    # sorts and filters as text, and shows a time nobody typed). Now: a date cell, 2027-03-01,
+    # shown as a date; a time typed is kept with its time; a text stays the text typed.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "ABC"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = ws.max_column + 1
+    ws.cell(1, col).value = "核查日期"
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["A"], col).value = dt.datetime(2027, 3, 1)
+    ws.cell(rows["B"], col).value = dt.datetime(2027, 3, 2, 14, 30)
+    ws.cell(rows["C"], col).value = "3月上旬"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    col = [c.value for c in ws[1]].index("核查日期") + 1
+    cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(2, ws.max_row + 1)}
+    assert cells["A"].is_date and cells["A"].value == dt.datetime(2027, 3, 1)
+    assert cells["A"].number_format == "yyyy-mm-dd"
+    assert cells["B"].is_date and cells["B"].value == dt.datetime(2027, 3, 2, 14, 30)
+    assert cells["C"].data_type == "s" and cells["C"].value == "3月上旬"

@@ -113,6 +113,7 @@ _COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
 _HEADER_FILL = PatternFill("solid", fgColor="BFBFBF")
 _FLAG_FILL = PatternFill("solid", fgColor="F4B183")
 _DATE_FORMAT = "yyyy-mm-dd"
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _MARK_RE = re.compile(r"[（(]\s*(?:填写|填報|填报|可填写)\s*[)）]")
 _HEADER_SEARCH_ROWS = 10
 _MAX_VALIDATED_ROW = 5000  # validation and unlocked cells reach this far below the data
@@ -271,6 +272,20 @@ def _write_value(cell: Any, value: object, f: Field) -> str | None:
     return fixed.problem or None
 
 
+def _write_own(cell: Any, value: object, name: str) -> str | None:
+    """Write one value of a column staff added (``EditedSheet.extra``, read as the cell held
+    it): a date stays a date cell, with its time of day when it has one, never the text
+    「2027-03-01 00:00:00」 that no longer sorts or filters as a date; anything else as the
+    text fields are written (:func:`_write_value`)."""
+    if not is_missing(value) and isinstance(value, dt.date):  # pd.Timestamp is a datetime
+        if isinstance(value, dt.datetime) and value.time() != dt.time():
+            cell.value = pd.Timestamp(value).to_pydatetime()
+            cell.number_format = _DATETIME_FORMAT
+            return None
+        return _write_value(cell, value, Field(name, kind=FieldKind.DATE, editable=True))
+    return _write_value(cell, value, Field(name, editable=True))
+
+
 def _validation(f: Field) -> DataValidation | None:
     if not f.editable:
         return None
@@ -400,7 +415,7 @@ def add_editable_sheet(
                 fixes.append((r, f.name, fix))
         for c, name in enumerate(extra_cols, start=len(layout.fields) + 1):
             value = extra[name].get(key) if extra is not None and key in extra.index else None
-            fix = _write_value(ws.cell(row=r, column=c), value, Field(str(name), editable=True))
+            fix = _write_own(ws.cell(row=r, column=c), value, str(name))
             if fix:
                 fixes.append((r, str(name), fix))
     _style(ws, layout, extra_cols, len(rows))

@@ -138,3 +138,29 @@ def test_a_date_in_a_column_staff_added_stays_a_date(tmp_path):
     assert cells["A"].number_format == "yyyy-mm-dd"
     assert cells["B"].is_date and cells["B"].value == dt.datetime(2027, 3, 2, 14, 30)
     assert cells["C"].data_type == "s" and cells["C"].value == "3月上旬"
+
+
+def test_a_run_older_than_the_latest_batch_is_refused_though_it_listed_nothing_new(tmp_path):
+    # 2026: A and B listed. 2027: A still listed, B 不列入 (亩均税收 9): 建议销号, and the run
+    # listed no new plot, so every 列入日期 is still 2026-06-30. The next update is given the
+    # 2026 folder again by mistake. Before: accepted (not older than the latest 列入日期):
+    # 最新批次 went back to 「2026-06-30 列入治理清单」 and B's 建议销号 was gone, on last year's
+    # figures. Now: 错误 naming both dates (the ledger's 最新批次 2027-06-30); nothing written.
+    old = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    new = fake_run(
+        tmp_path / "2027",
+        [{"parcel_id": "A"}, {"parcel_id": "B", "screening_status": "不列入", "tax_per_mu": 9}],
+        as_of="2027-06-30",
+    )
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", old, "--out", path, "--as-of", "2026-07-01")
+    first = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-07-01")
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = path.read_bytes()
+    result = run_cli("ledger", "update", path, "--run", old, "--out", path, "--as-of", "2027-08-01")
+    text = assert_clean_error(result, contains="2026-06-30")
+    assert "2027-06-30" in text and "早于" in text and "--run" in text
+    assert path.read_bytes() == before
+    # the same run again is accepted
+    again = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-08-01")
+    assert again.returncode == 0, again.stdout + again.stderr

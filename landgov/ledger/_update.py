@@ -45,7 +45,13 @@ from landgov.ledger._layout import (
     STILL_LISTED,
     Status,
 )
-from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
+from landgov.ledger._rows import (
+    batch_date,
+    computed_rows,
+    off_list_reason,
+    refreshed,
+    run_label,
+)
 from landgov.run.results import ScreeningResult
 
 __all__ = ["init_ledger", "update_ledger"]
@@ -338,13 +344,19 @@ def _refuse_older_run(
     path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
 ) -> None:
     """A run older than one the ledger already holds (its reference date before the latest
-    列入日期, the date of the run that listed a plot) is refused: 「达标」 is judged by a newer
-    screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项第2目), and last year's folder
-    picked by mistake would propose 销号 on last year's figures and list plots as 新列入 a year
-    before the ledger. The same run again (re-running an update) is accepted."""
-    listed = [r.get("列入日期") for r in rows.values()]
-    latest = max((d for d in listed if isinstance(d, dt.date)), default=None)
-    if run.as_of is None or latest is None or run.as_of >= latest:
+    列入日期, the date of the run that listed a plot, or before the latest 最新批次, the run
+    last merged: one that listed no new plot leaves every 列入日期 as it was) is refused:
+    「达标」 is judged by a newer screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项
+    第2目), and last year's folder picked by mistake would propose 销号 on last year's figures,
+    take back the proposals of the newer run and list plots as 新列入 a year before the
+    ledger. The same run again (re-running an update) is accepted."""
+    held = [(r.get("列入日期"), "列入日期") for r in rows.values()]
+    held += [(batch_date(r.get("最新批次")), "最新批次") for r in rows.values()]
+    known = [(day, what) for day, what in held if isinstance(day, dt.date)]
+    if run.as_of is None or not known:
+        return
+    latest, what = max(known)
+    if run.as_of >= latest:
         return
     raise InputError(
         [
@@ -353,7 +365,7 @@ def _refuse_older_run(
                 None,
                 run.as_of.isoformat(),
                 f"筛查结果的基准日期 {run.as_of.isoformat()} 早于台账「{Path(path).name}」中已有的"
-                f"列入日期 {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
+                f"{what} {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
                 "请在 --run 中给出比台账更新的一期筛查结果目录（如本年度的）；本次未写出任何文件",
             )
         ]

@@ -164,3 +164,62 @@ def test_a_run_older_than_the_latest_batch_is_refused_though_it_listed_nothing_n
     # the same run again is accepted
     again = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-08-01")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def _append_row(path, values):
+    """Add a row at the foot of 治理台账 (values by header, without 「（填写）」)."""
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = {str(c.value).replace("（填写）", ""): c.column for c in ws[1] if c.value}
+    r = ws.max_row + 1
+    for name, value in values.items():
+        ws.cell(r, col[name]).value = value
+    wb.save(path)
+
+
+def _sheet_rows(path, title):
+    wb = load_workbook(path)
+    if title not in wb.sheetnames:
+        return []
+    return [r for r in wb[title].iter_rows(min_row=2, values_only=True) if any(r)]
+
+
+def test_rows_not_merged_stay_until_staff_delete_them(tmp_path):
+    # A clerk adds A again on a second row, 已完成 where the first says 推进中, and a row for
+    # a plot whose 宗地代码 reads 「#N/A」 (a VLOOKUP that found nothing), 责任单位 typed. The
+    # update puts the three rows in 未合并的行 (A: 待核实, neither status used). The 镇街 sends
+    # the file back as it was. Before: the second update dropped the sheet — A 未启动 with no
+    # word left of 推进中 or 已完成, the 「#N/A」 row and its 责任单位 gone, nothing in 问题记录.
+    # Now: the rows stay (原因 says so), each a warning naming its row; a row staff delete
+    # from the sheet is gone on the next update.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"A": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
+    _append_row(path, {"宗地代码": "A", "状态": "已完成", "责任单位": "斗门街道经发办"})
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    rows = _sheet_rows(path, "未合并的行")
+    assert len(rows) == 3
+    second = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "3 行未能合并" in second.stdout
+    kept = _sheet_rows(path, "未合并的行")
+    assert sorted(map(str, kept)) == sorted(
+        map(str, [(*r[:-1], "以前的更新中未合并，仍待处理：" + r[-1]) for r in rows])
+    )
+    assert any("马山街道经发办" in map(str, r) for r in kept)
+    said = [r[4] for r in _sheet_rows(path, "问题记录") if "以前的更新中未能合并" in str(r[4])]
+    assert len(said) == 3 and "「未合并的行」第 2 行（宗地代码 A）" in said[0]
+    # kept again, said once more, the reason not doubled
+    again = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-03-10")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(map(str, _sheet_rows(path, "未合并的行"))) == sorted(map(str, kept))
+    # a row staff delete from the sheet is not brought back
+    wb = load_workbook(path)
+    wb["未合并的行"].delete_rows(2)
+    wb.save(path)
+    last = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-04-10")
+    assert last.returncode == 0, last.stdout + last.stderr
+    assert len(_sheet_rows(path, "未合并的行")) == 2

@@ -67,6 +67,7 @@ __all__ = [
     "progress",
     "proposed",
     "read_history",
+    "read_unmerged",
     "relisted",
     "write_ledger",
 ]
@@ -491,6 +492,42 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
         records.append(rec)
     return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+
+
+def read_unmerged(path: str | Path) -> pd.DataFrame:
+    """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
+    repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
+    sheet, with its header's columns; empty when there is none.
+
+    The rows are kept on every update until staff delete them
+    (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
+    would be gone from the ledger after one update. A formula cell gives its stored result.
+    """
+    with open_xlsx(path) as handle:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            if UNMERGED_SHEET not in wb.sheetnames:
+                return pd.DataFrame()
+            rows = list(wb[UNMERGED_SHEET].iter_rows(values_only=True))
+        finally:
+            wb.close()
+    if not rows:
+        return pd.DataFrame()
+    head = [str(h).strip() if h is not None else "" for h in rows[0]]
+    named = [(i, h) for i, h in enumerate(head) if h]
+    records: dict[int, dict[str, Any]] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        rec = {h: (row[i] if i < len(row) else None) for i, h in named}
+        if not all(is_missing(v) for v in rec.values()):
+            records[r] = {h: _day(v) for h, v in rec.items()}
+    return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+def _day(value: object) -> object:
+    """A cell as written: a date (a date cell reads back as midnight), else as it is."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
 
 
 def _in_order(history: pd.DataFrame) -> pd.DataFrame:

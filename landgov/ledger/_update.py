@@ -30,6 +30,7 @@ from landgov.ledger._book import (
     overdue,
     read_history,
     read_profile,
+    read_unmerged,
     relisted,
     run_profile,
 )
@@ -43,6 +44,8 @@ from landgov.ledger._layout import (
     PROPOSE_CLOSE,
     REASONS,
     STILL_LISTED,
+    UNMERGED_KEPT,
+    UNMERGED_SHEET,
     Status,
 )
 from landgov.ledger._rows import (
@@ -307,13 +310,14 @@ def update_ledger(
         )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
+    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path), log)
     return Ledger(
         rows=frame,
         history=history.reset_index(drop=True).astype(object),
         problems=log.frame().sort_values("row", na_position="last", kind="stable"),
         flags=flags,
         extra=extra,
-        unmerged=_unmerged(edited),
+        unmerged=unmerged,
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
     )
@@ -710,3 +714,50 @@ def _unmerged(edited: EditedSheet) -> pd.DataFrame:
         reason = formula.map(_unkeyed_reason)
         parts.append(unkeyed.assign(原因=reason))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    """The rows of 未合并的行: those of this read (``found``) and those an earlier update put
+    there (``kept``, :func:`~landgov.ledger._book.read_unmerged`) that staff have not deleted.
+
+    What staff typed on such a row is in no plot's row; dropped from the sheet on the next
+    update (as before), a plot typed on two rows 推进中 and 已完成 was 未启动 with no word left
+    of either, and a row whose 宗地代码 was 「#N/A」 was gone with all it held. A kept row this
+    read finds again (the repeated row still on the data sheet) is given once; each other is a
+    warning naming its row, and stays until staff delete it.
+    """
+    if kept.empty:
+        return found
+    seen = {_row_text(rec) for rec in found.to_dict("records")}
+    rows = []
+    for at, rec in kept.iterrows():
+        if _row_text(rec.to_dict()) in seen:
+            continue
+        why = rec.get("原因")
+        why = "" if is_missing(why) else str(why)
+        rows.append(
+            rec.to_dict() | {"原因": why if why.startswith(UNMERGED_KEPT) else UNMERGED_KEPT + why}
+        )
+        key = rec.get(LAYOUT.key)
+        code = "空白" if is_missing(key) else key
+        log.add(
+            f"「{UNMERGED_SHEET}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
+            "所填内容不在任何宗地的行中，已保留在该表",
+            field=LAYOUT.key,
+            value=key,
+            action=f"核对后把需要的内容填入「{LAYOUT.sheet}」中该宗地的行，再删除「{UNMERGED_SHEET}」"
+            "中的该行（未删除的，每次更新都保留并提示）",
+            severity=Severity.WARNING,
+        )
+    if not rows:
+        return found
+    again = pd.DataFrame(rows, dtype=object)
+    return pd.concat([found, again], ignore_index=True) if len(found) else again
+
+
+def _row_text(rec: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A row of 未合并的行 as compared across two updates: its filled cells as text, without
+    原因 (a kept row's says so)."""
+    return tuple(
+        sorted((str(k), answer_text(v)) for k, v in rec.items() if k != "原因" and answer_text(v))
+    )

@@ -223,3 +223,21 @@ def test_rows_not_merged_stay_until_staff_delete_them(tmp_path):
     last = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-04-10")
     assert last.returncode == 0, last.stdout + last.stderr
     assert len(_sheet_rows(path, "未合并的行")) == 2
+
+
+def test_a_marker_without_its_version_is_not_said_to_be_newer(tmp_path):
+    # The hidden marker sheet's 「版本」 cell is cleared (the sheet unhidden and tidied up).
+    # Before: 「文件版本 None 比本程序支持的版本 1 新…请升级 landgov」, which sends the 镇街 to
+    # upgrade a program that is not too old. Now: 错误 naming the marker sheet, its 版本 cell
+    # and what to do.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": "A"}], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["landgov_标识"]
+    next(r for r in ws.iter_rows(max_col=2) if r[0].value == "版本")[1].value = None
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    text = assert_clean_error(result, contains="landgov_标识")
+    assert "None" not in text and "升级" not in text
+    assert "「版本」一栏为空或不是数字" in text

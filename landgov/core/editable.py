@@ -1119,7 +1119,13 @@ def _check_marker(
             f"这是一份「{marker.get('kind')}」，不是「{layout.kind}」",
             "请选择正确的文件",
         )
-    elif marker.get("version") is None or marker["version"] > layout.version:
+    elif marker.get("version") is None:  # typed over or cleared: no version is not a newer one
+        issue = (
+            f"隐藏的标识表「{MARKER_SHEET}」中的「版本」一栏为空或不是数字，无法确认文件格式",
+            f"请从上一版 landgov 写出的文件复制标识表「{MARKER_SHEET}」（或在该表「版本」一栏填回"
+            f" {layout.version}）后重新读取",
+        )
+    elif marker["version"] > layout.version:
         issue = (
             f"文件版本 {marker.get('version')} 比本程序支持的版本 {layout.version} 新",
             "请升级 landgov 后再读取",

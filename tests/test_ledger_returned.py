@@ -241,3 +241,32 @@ def test_a_marker_without_its_version_is_not_said_to_be_newer(tmp_path):
     text = assert_clean_error(result, contains="landgov_标识")
     assert "None" not in text and "升级" not in text
     assert "「版本」一栏为空或不是数字" in text
+
+
+def test_a_column_staff_added_twice_or_without_a_header_is_kept(tmp_path):
+    # Two clerks each add a column 「备注」, and one types a note beside the table without a
+    # header. Before: the second 「备注」 overwrote the first (「备注甲」 gone) and the column
+    # without a header was not read (its note gone), nothing in 问题记录. Now: kept as 「备注」,
+    # 「备注（2）」 and 「未命名列（W）」 (its column letter), each said in 问题记录.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    n = ws.max_column  # T: the last column landgov wrote
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(1, n + 1).value = "备注"
+    ws.cell(1, n + 2).value = "备注"
+    ws.cell(rows["A"], n + 1).value = "备注甲"
+    ws.cell(rows["A"], n + 2).value = "备注乙"
+    ws.cell(rows["B"], n + 3).value = "企业已搬迁"  # column W, no header
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    head = [c.value for c in ws[1]]
+    assert head[n:] == ["备注", "备注（2）", "未命名列（W）"]
+    got = {ws.cell(r, 1).value: [c.value for c in ws[r]][n:] for r in range(2, ws.max_row + 1)}
+    assert got == {"A": ["备注甲", "备注乙", None], "B": [None, None, "企业已搬迁"]}
+    said = " ".join(str(r[4]) for r in _sheet_rows(path, "问题记录"))
+    assert "「备注」与 U 列相同" in said and "W 列没有表头" in said

@@ -1325,6 +1325,7 @@ def _read_sheet(  # noqa: PLR0917
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
+    extra_cols = _own_columns(ws, (header_row, columns[layout.key]), columns, extra_cols, log)
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
@@ -1410,6 +1411,69 @@ def _read_sheet(  # noqa: PLR0917
             "marker": bool(marker),
         },
     )
+
+
+def _own_columns(
+    ws: Any,
+    at: tuple[int, int],
+    columns: Mapping[str, int],
+    extra: Mapping[int, str],
+    log: ProblemLog,
+) -> dict[int, str]:
+    """The columns staff added, each under a header of its own: ``{column: header}``; ``at``
+    is (header row, key column).
+
+    Read by header, a second column headed as another (two 「备注」) overwrote the first, and a
+    column staff filled without a header (notes typed beside the table) was not read at all:
+    what they held was gone from the next ledger without a word. A repeated header is given a
+    number (「备注（2）」), a column holding data on a row with a key under no header the name
+    「未命名列（U）」 (its column letter); each is a warning.
+    """
+    header_row, key_col = at
+    named: dict[int, str] = {}
+    for c, text in sorted(extra.items()):
+        name = _free_name(text, named.values())
+        if name != text:
+            first = next(k for k, v in sorted(extra.items()) if v == text)
+            log.add(
+                f"工作表「{ws.title}」{get_column_letter(c)} 列的表头「{text}」与 "
+                f"{get_column_letter(first)} 列相同，该列按「{name}」读取并保留",
+                row=header_row, field=name, value=text,
+                action="无需处理；如需区分，请把其中一列的表头改为不同的名称",
+                severity=Severity.WARNING,
+            )  # fmt: skip
+        named[c] = name
+    taken = set(columns.values()) | set(named)
+    unnamed: set[int] = set()
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if key_col > len(row) or _blank(row[key_col - 1]):
+            continue
+        unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not _blank(v)}
+    for c in sorted(unnamed):
+        name = _free_name(f"未命名列（{get_column_letter(c)}）", named.values())
+        log.add(
+            f"工作表「{ws.title}」{get_column_letter(c)} 列没有表头，但填有内容：已按「{name}」"
+            "读取并保留",
+            row=header_row, field=name,
+            action="请在该列第一行填写表头（如「备注」），下次按表头保留",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+        named[c] = name
+    return dict(sorted(named.items()))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _free_name(name: str, taken: Iterable[str]) -> str:
+    """``name``, or 「name（2）」, 「name（3）」… when ``taken`` holds it."""
+    used = set(taken)
+    found, n = name, 1
+    while found in used:
+        n += 1
+        found = f"{name}（{n}）"
+    return found
 
 
 def _say_header(

@@ -270,3 +270,43 @@ def test_a_column_staff_added_twice_or_without_a_header_is_kept(tmp_path):
     assert got == {"A": ["备注甲", "备注乙", None], "B": [None, None, "企业已搬迁"]}
     said = " ".join(str(r[4]) for r in _sheet_rows(path, "问题记录"))
     assert "「备注」与 U 列相同" in said and "W 列没有表头" in said
+
+
+def _column(path, name):
+    ws = load_workbook(path)["治理台账"]
+    at = [c.value for c in ws[1]].index(name) + 1
+    return {ws.cell(r, 1).value: ws.cell(r, at).value for r in range(2, ws.max_row + 1)}
+
+
+def test_a_listing_date_typed_over_or_lost_is_read_from_the_history(tmp_path):
+    # 2026: A, B, C listed (列入日期 2026-06-30, in 状态变更记录). The sheet is unprotected and
+    # A's 列入日期 typed over as 2028-01-01, B's as 「去年」; C's row is deleted. The update
+    # is given the 2027 run. Before: refused, 「基准日期 2027-06-30 早于台账中已有的列入日期
+    # 2028-01-01」 (without a run: A's 计划完成日期 2027-12-31 an error 「早于列入日期」, B's
+    # 列入日期 left 「去年」, nothing checked against it; C restored with the newer run's date).
+    # Now: all three 2026-06-30, from the history; A and B each a warning naming what was typed.
+    runs = [
+        fake_run(tmp_path / str(y), [{"parcel_id": k} for k in "ABC"], as_of=f"{y}-06-30")
+        for y in (2026, 2027)
+    ]
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", runs[0], "--out", path, "--as-of", "2026-07-01")
+    _edit(
+        path,
+        {
+            "A": {"列入日期": dt.datetime(2028, 1, 1), "计划完成日期": dt.datetime(2027, 12, 31)},
+            "B": {"列入日期": "去年"},
+        },
+    )
+    _delete_row(path, "C")
+    result = run_cli(
+        "ledger", "update", path, "--run", runs[1], "--out", path, "--as-of", "2027-07-01"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = _column(path, "列入日期")
+    assert listed == dict.fromkeys("ABC", dt.datetime(2026, 6, 30))
+    problems = _sheet_rows(path, "问题记录")
+    said = [r[4] for r in problems if r[2] == "列入日期"]
+    assert len(said) == 2
+    assert "「2028-01-01」与状态变更记录不符" in said[0] and "「去年」" in said[1]
+    assert not any("早于列入日期" in str(r[4]) for r in problems)

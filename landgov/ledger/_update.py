@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from landgov.core.dates import parse_date
 from landgov.core.editable import (
     EditedSheet,
     answer_text,
@@ -436,7 +437,58 @@ def _rows_read(
             "请核实恢复的行并补填内容",
             severity=Severity.WARNING,
         )
+    _listing_dates(rows, history, log)
     return rows
+
+
+#: How 状态变更记录 says landgov listed a plot: 「2026-06-30 列入治理清单」 (the ledger started
+#: from that run), 「2027-06-30 新列入」 (added by that run).
+_LISTED_NOTES = ("列入治理清单", "新列入")
+
+
+def _listed_on(history: pd.DataFrame) -> dict[str, dt.date]:
+    """The 基准日期 of the run that listed each plot, as 状态变更记录 recorded it when landgov
+    put the plot on the ledger (its first entry from landgov naming one)."""
+    found: dict[str, dt.date] = {}
+    for key, source, note in zip(
+        history["宗地代码"], history["来源"], history["说明"], strict=True
+    ):
+        if is_missing(key) or str(key) in found or source != "landgov" or is_missing(note):
+            continue
+        label, _, said = str(note).strip().partition(" ")
+        day = parse_date(label) if said.strip() in _LISTED_NOTES else None
+        if day is not None:
+            found[str(key)] = day
+    return found
+
+
+def _listing_dates(rows: dict[str, dict[str, Any]], history: pd.DataFrame, log: ProblemLog) -> None:
+    """Give each row the 列入日期 状态变更记录 holds for it (:func:`_listed_on`).
+
+    列入日期 is landgov's (grey, locked), but a sheet unprotected is typed over like any other:
+    read as typed, a 列入日期 of 2028 made the 镇街's 计划完成日期 「早于列入日期」 and its 验收
+    no evidence of the 销号, text such as 「去年」 left both unchecked, and a deleted row came
+    back with the 基准日期 of the newer run. A date typed over is a warning naming both.
+    """
+    listed = _listed_on(history)
+    for key, row in rows.items():
+        day = listed.get(key)
+        typed = row.get("列入日期")
+        if day is None or (isinstance(typed, dt.date) and typed == day):
+            continue
+        row["列入日期"] = day
+        if row.get("行号") is None and is_missing(typed):  # a deleted row restored: no word more
+            continue
+        log.add(
+            f"宗地 {key} 的列入日期「{answer_text(typed) or '空白'}」与状态变更记录不符"
+            f"（{day.isoformat()} 批次列入治理清单）：列入日期由 landgov 填写，已按 "
+            f"{day.isoformat()} 读取",
+            row=row.get("行号"),
+            field="列入日期",
+            value=typed,
+            action="列入日期（灰色列）请勿改动；如确需更正，请核对状态变更记录",
+            severity=Severity.WARNING,
+        )
 
 
 def _restore_conflicts(

@@ -113,6 +113,7 @@ _COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
 _HEADER_FILL = PatternFill("solid", fgColor="BFBFBF")
 _FLAG_FILL = PatternFill("solid", fgColor="F4B183")
 _DATE_FORMAT = "yyyy-mm-dd"
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _MARK_RE = re.compile(r"[（(]\s*(?:填写|填報|填报|可填写)\s*[)）]")
 _HEADER_SEARCH_ROWS = 10
 _MAX_VALIDATED_ROW = 5000  # validation and unlocked cells reach this far below the data
@@ -271,6 +272,20 @@ def _write_value(cell: Any, value: object, f: Field) -> str | None:
     return fixed.problem or None
 
 
+def _write_own(cell: Any, value: object, name: str) -> str | None:
+    """Write one value of a column staff added (``EditedSheet.extra``, read as the cell held
+    it): a date stays a date cell, with its time of day when it has one, never the text
+    「2027-03-01 00:00:00」 that no longer sorts or filters as a date; anything else as the
+    text fields are written (:func:`_write_value`)."""
+    if not is_missing(value) and isinstance(value, dt.date):  # pd.Timestamp is a datetime
+        if isinstance(value, dt.datetime) and value.time() != dt.time():
+            cell.value = pd.Timestamp(value).to_pydatetime()
+            cell.number_format = _DATETIME_FORMAT
+            return None
+        return _write_value(cell, value, Field(name, kind=FieldKind.DATE, editable=True))
+    return _write_value(cell, value, Field(name, editable=True))
+
+
 def _validation(f: Field) -> DataValidation | None:
     if not f.editable:
         return None
@@ -400,7 +415,7 @@ def add_editable_sheet(
                 fixes.append((r, f.name, fix))
         for c, name in enumerate(extra_cols, start=len(layout.fields) + 1):
             value = extra[name].get(key) if extra is not None and key in extra.index else None
-            fix = _write_value(ws.cell(row=r, column=c), value, Field(str(name), editable=True))
+            fix = _write_own(ws.cell(row=r, column=c), value, str(name))
             if fix:
                 fixes.append((r, str(name), fix))
     _style(ws, layout, extra_cols, len(rows))
@@ -1104,7 +1119,13 @@ def _check_marker(
             f"这是一份「{marker.get('kind')}」，不是「{layout.kind}」",
             "请选择正确的文件",
         )
-    elif marker.get("version") is None or marker["version"] > layout.version:
+    elif marker.get("version") is None:  # typed over or cleared: no version is not a newer one
+        issue = (
+            f"隐藏的标识表「{MARKER_SHEET}」中的「版本」一栏为空或不是数字，无法确认文件格式",
+            f"请从上一版 landgov 写出的文件复制标识表「{MARKER_SHEET}」（或在该表「版本」一栏填回"
+            f" {layout.version}）后重新读取",
+        )
+    elif marker["version"] > layout.version:
         issue = (
             f"文件版本 {marker.get('version')} 比本程序支持的版本 {layout.version} 新",
             "请升级 landgov 后再读取",
@@ -1304,6 +1325,7 @@ def _read_sheet(  # noqa: PLR0917
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
+    extra_cols = _own_columns(ws, (header_row, columns[layout.key]), columns, extra_cols, log)
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
@@ -1389,6 +1411,69 @@ def _read_sheet(  # noqa: PLR0917
             "marker": bool(marker),
         },
     )
+
+
+def _own_columns(
+    ws: Any,
+    at: tuple[int, int],
+    columns: Mapping[str, int],
+    extra: Mapping[int, str],
+    log: ProblemLog,
+) -> dict[int, str]:
+    """The columns staff added, each under a header of its own: ``{column: header}``; ``at``
+    is (header row, key column).
+
+    Read by header, a second column headed as another (two 「备注」) overwrote the first, and a
+    column staff filled without a header (notes typed beside the table) was not read at all:
+    what they held was gone from the next ledger without a word. A repeated header is given a
+    number (「备注（2）」), a column holding data on a row with a key under no header the name
+    「未命名列（U）」 (its column letter); each is a warning.
+    """
+    header_row, key_col = at
+    named: dict[int, str] = {}
+    for c, text in sorted(extra.items()):
+        name = _free_name(text, named.values())
+        if name != text:
+            first = next(k for k, v in sorted(extra.items()) if v == text)
+            log.add(
+                f"工作表「{ws.title}」{get_column_letter(c)} 列的表头「{text}」与 "
+                f"{get_column_letter(first)} 列相同，该列按「{name}」读取并保留",
+                row=header_row, field=name, value=text,
+                action="无需处理；如需区分，请把其中一列的表头改为不同的名称",
+                severity=Severity.WARNING,
+            )  # fmt: skip
+        named[c] = name
+    taken = set(columns.values()) | set(named)
+    unnamed: set[int] = set()
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if key_col > len(row) or _blank(row[key_col - 1]):
+            continue
+        unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not _blank(v)}
+    for c in sorted(unnamed):
+        name = _free_name(f"未命名列（{get_column_letter(c)}）", named.values())
+        log.add(
+            f"工作表「{ws.title}」{get_column_letter(c)} 列没有表头，但填有内容：已按「{name}」"
+            "读取并保留",
+            row=header_row, field=name,
+            action="请在该列第一行填写表头（如「备注」），下次按表头保留",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+        named[c] = name
+    return dict(sorted(named.items()))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _free_name(name: str, taken: Iterable[str]) -> str:
+    """``name``, or 「name（2）」, 「name（3）」… when ``taken`` holds it."""
+    used = set(taken)
+    found, n = name, 1
+    while found in used:
+        n += 1
+        found = f"{name}（{n}）"
+    return found
 
 
 def _say_header(

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from landgov.core.compare import percent_reached
-from landgov.core.dates import unread_text, unread_words
+from landgov.core.dates import parse_date, unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
     RECALCULATE,
@@ -67,6 +67,7 @@ __all__ = [
     "progress",
     "proposed",
     "read_history",
+    "read_unmerged",
     "relisted",
     "write_ledger",
 ]
@@ -450,7 +451,8 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
     and column): never read as an empty cell, which would lose the 宗地代码 or status of an
-    entry without a word.
+    entry without a word. The entries come in the order they happened, whatever the order of
+    the sheet (:func:`_in_order`).
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -489,4 +491,54 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
         records.append(rec)
-    return pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object)
+    return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+
+
+def read_unmerged(path: str | Path) -> pd.DataFrame:
+    """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
+    repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
+    sheet, with its header's columns; empty when there is none.
+
+    The rows are kept on every update until staff delete them
+    (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
+    would be gone from the ledger after one update. A formula cell gives its stored result.
+    """
+    with open_xlsx(path) as handle:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            if UNMERGED_SHEET not in wb.sheetnames:
+                return pd.DataFrame()
+            rows = list(wb[UNMERGED_SHEET].iter_rows(values_only=True))
+        finally:
+            wb.close()
+    if not rows:
+        return pd.DataFrame()
+    head = [str(h).strip() if h is not None else "" for h in rows[0]]
+    named = [(i, h) for i, h in enumerate(head) if h]
+    records: dict[int, dict[str, Any]] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        rec = {h: (row[i] if i < len(row) else None) for i, h in named}
+        if not all(is_missing(v) for v in rec.values()):
+            records[r] = {h: _day(v) for h, v in rec.items()}
+    return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+def _day(value: object) -> object:
+    """A cell as written: a date (a date cell reads back as midnight), else as it is."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+
+
+def _in_order(history: pd.DataFrame) -> pd.DataFrame:
+    """The entries of 状态变更记录 in the order they happened: a stable sort by 日期.
+
+    A plot's status on file is its last entry (a deleted row comes back with it, a change is
+    recorded against it); staff sort the sheet like any other (newest first, by 新状态), and
+    read in sheet order the status of a plot 推进中 since January was its 未启动 of the year
+    before. Entries of one day keep their order; an entry whose 日期 does not read is put
+    before the dated ones, so that it is never taken for the latest.
+    """
+    days = [parse_date(day) for day in history["日期"]]
+    order = sorted(range(len(days)), key=lambda i: (days[i] is not None, days[i] or dt.date.min))
+    return history.iloc[order].reset_index(drop=True)

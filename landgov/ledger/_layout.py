@@ -24,6 +24,7 @@ __all__ = [
     "PROPOSE_CLOSE",
     "REASONS",
     "STILL_LISTED",
+    "UNMERGED_KEPT",
     "UNMERGED_SHEET",
     "Status",
 ]
@@ -33,6 +34,8 @@ HISTORY_SHEET = "状态变更记录"
 PROBLEMS_SHEET = "问题记录"
 PROGRESS_SHEET = "镇街进度"
 UNMERGED_SHEET = "未合并的行"
+#: How 原因 starts on a row of :data:`UNMERGED_SHEET` kept from an earlier update.
+UNMERGED_KEPT = "以前的更新中未合并，仍待处理："
 GUIDE_SHEET = "填写说明"
 #: The 评价等级 and 四个一批路径 columns, headed as every list heads them (the label registry);
 #: a ledger written with their former headers 「等级」「治理路径」 reads back.
@@ -158,6 +161,11 @@ GUIDE = (
         "是否逾期不明）、"
         "建议销号（新批次已不在治理清单）、新批次改变了四个一批路径或镇街（请核实治理措施、"
         "责任单位）、填写问题；橙色单元格请按批注修改。",
+    ),
+    (
+        UNMERGED_SHEET,
+        "宗地代码重复或无法读取的行，所填内容未计入台账；请核对后把需要的内容填入「治理台账」"
+        "中该宗地的行，再删除该表中的行（未删除的，每次更新都保留并提示）。",
     ),
     ("注意", "可排序、筛选、加列；请勿修改「宗地代码」，不要删除隐藏的标识表。"),
 )

@@ -16,7 +16,7 @@ from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
 from landgov.ledger._layout import GRADE, PATH, REASONS
 from landgov.run.results import ScreeningResult
 
-__all__ = ["computed_rows", "listed_by", "off_list_reason", "run_label"]
+__all__ = ["batch_date", "computed_rows", "listed_by", "off_list_reason", "run_label"]
 
 _TAX_KEY = "screening.low_efficiency_tax_per_mu"
 #: How 最新批次 says the latest run listed the plot: 「2027-06-30 列入治理清单」.
@@ -82,6 +82,16 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
     rows["列入日期"] = run.as_of
     rows["最新批次"] = f"{label} {_LISTED}"
     return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
+
+
+def batch_date(latest: object) -> dt.date | None:
+    """The 基准日期 of the latest run merged into the plot's row, read from its 最新批次 cell
+    whatever that run found (「2027-06-30 列入治理清单」, 「2027-06-30 不在治理清单」,
+    「2027-06-30 待核实」, 「2027-06-30 底数清单中无此宗地」); ``None`` when the cell names no
+    date."""
+    if is_missing(latest):
+        return None
+    return parse_date(str(latest).strip().partition(" ")[0])
 
 
 def listed_by(latest: object) -> dt.date | None:

@@ -8,7 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.editable import EditedSheet, answer_text, excel_error, read_editable
+from landgov.core.dates import parse_date
+from landgov.core.editable import (
+    EditedSheet,
+    answer_text,
+    excel_error,
+    no_common_keys,
+    read_editable,
+)
 from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
@@ -24,6 +31,7 @@ from landgov.ledger._book import (
     overdue,
     read_history,
     read_profile,
+    read_unmerged,
     relisted,
     run_profile,
 )
@@ -37,9 +45,17 @@ from landgov.ledger._layout import (
     PROPOSE_CLOSE,
     REASONS,
     STILL_LISTED,
+    UNMERGED_KEPT,
+    UNMERGED_SHEET,
     Status,
 )
-from landgov.ledger._rows import computed_rows, off_list_reason, refreshed, run_label
+from landgov.ledger._rows import (
+    batch_date,
+    computed_rows,
+    off_list_reason,
+    refreshed,
+    run_label,
+)
 from landgov.run.results import ScreeningResult
 
 __all__ = ["init_ledger", "update_ledger"]
@@ -242,6 +258,7 @@ def update_ledger(
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
         _refuse_older_run(path, rows, run)
+        _refuse_foreign_run(path, rows, run)
         _merge_run(
             rows,
             run,
@@ -294,13 +311,14 @@ def update_ledger(
         )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
+    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path), log)
     return Ledger(
         rows=frame,
         history=history.reset_index(drop=True).astype(object),
         problems=log.frame().sort_values("row", na_position="last", kind="stable"),
         flags=flags,
         extra=extra,
-        unmerged=_unmerged(edited),
+        unmerged=unmerged,
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
     )
@@ -331,13 +349,19 @@ def _refuse_older_run(
     path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
 ) -> None:
     """A run older than one the ledger already holds (its reference date before the latest
-    列入日期, the date of the run that listed a plot) is refused: 「达标」 is judged by a newer
-    screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项第2目), and last year's folder
-    picked by mistake would propose 销号 on last year's figures and list plots as 新列入 a year
-    before the ledger. The same run again (re-running an update) is accepted."""
-    listed = [r.get("列入日期") for r in rows.values()]
-    latest = max((d for d in listed if isinstance(d, dt.date)), default=None)
-    if run.as_of is None or latest is None or run.as_of >= latest:
+    列入日期, the date of the run that listed a plot, or before the latest 最新批次, the run
+    last merged: one that listed no new plot leaves every 列入日期 as it was) is refused:
+    「达标」 is judged by a newer screening (「达标销号」, 虞政发〔2022〕12号 第三条第（一）项
+    第2目), and last year's folder picked by mistake would propose 销号 on last year's figures,
+    take back the proposals of the newer run and list plots as 新列入 a year before the
+    ledger. The same run again (re-running an update) is accepted."""
+    held = [(r.get("列入日期"), "列入日期") for r in rows.values()]
+    held += [(batch_date(r.get("最新批次")), "最新批次") for r in rows.values()]
+    known = [(day, what) for day, what in held if isinstance(day, dt.date)]
+    if run.as_of is None or not known:
+        return
+    latest, what = max(known)
+    if run.as_of >= latest:
         return
     raise InputError(
         [
@@ -346,11 +370,34 @@ def _refuse_older_run(
                 None,
                 run.as_of.isoformat(),
                 f"筛查结果的基准日期 {run.as_of.isoformat()} 早于台账「{Path(path).name}」中已有的"
-                f"列入日期 {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
+                f"{what} {latest.isoformat()}：这是比台账更早的一期，不能用来判定达标、建议销号",
                 "请在 --run 中给出比台账更新的一期筛查结果目录（如本年度的）；本次未写出任何文件",
             )
         ]
     )
+
+
+def _refuse_foreign_run(
+    path: str | Path, rows: dict[str, dict[str, Any]], run: ScreeningResult
+) -> None:
+    """A run whose 底数清单 holds none of the ledger's plots (another county's folder picked by
+    mistake) is refused, as ``landgov compare`` refuses two unrelated runs: merged, every row
+    would say 「底数清单中无此宗地」 and every plot of the other county would be added as
+    新列入, a ledger of two areas. One plot in common is enough (the others left the run are
+    said row by row)."""
+    known = run.parcels.get("parcel_id", ())
+    issue = no_common_keys(
+        path,
+        rows,
+        known,
+        what="台账",
+        field="宗地代码",
+        action=f"--run 给出的「{run.folder}」（{run_label(run)} 批次，底数清单 {len(known)} 宗）"
+        "不是本台账所在县市区的筛查结果：请在 --run 中给出同一县市区新一期的筛查结果目录；"
+        "本次未写出任何文件",
+    )
+    if issue is not None:
+        raise InputError([issue])
 
 
 def _change_note(flags: dict[str, str]) -> str:
@@ -390,7 +437,58 @@ def _rows_read(
             "请核实恢复的行并补填内容",
             severity=Severity.WARNING,
         )
+    _listing_dates(rows, history, log)
     return rows
+
+
+#: How 状态变更记录 says landgov listed a plot: 「2026-06-30 列入治理清单」 (the ledger started
+#: from that run), 「2027-06-30 新列入」 (added by that run).
+_LISTED_NOTES = ("列入治理清单", "新列入")
+
+
+def _listed_on(history: pd.DataFrame) -> dict[str, dt.date]:
+    """The 基准日期 of the run that listed each plot, as 状态变更记录 recorded it when landgov
+    put the plot on the ledger (its first entry from landgov naming one)."""
+    found: dict[str, dt.date] = {}
+    for key, source, note in zip(
+        history["宗地代码"], history["来源"], history["说明"], strict=True
+    ):
+        if is_missing(key) or str(key) in found or source != "landgov" or is_missing(note):
+            continue
+        label, _, said = str(note).strip().partition(" ")
+        day = parse_date(label) if said.strip() in _LISTED_NOTES else None
+        if day is not None:
+            found[str(key)] = day
+    return found
+
+
+def _listing_dates(rows: dict[str, dict[str, Any]], history: pd.DataFrame, log: ProblemLog) -> None:
+    """Give each row the 列入日期 状态变更记录 holds for it (:func:`_listed_on`).
+
+    列入日期 is landgov's (grey, locked), but a sheet unprotected is typed over like any other:
+    read as typed, a 列入日期 of 2028 made the 镇街's 计划完成日期 「早于列入日期」 and its 验收
+    no evidence of the 销号, text such as 「去年」 left both unchecked, and a deleted row came
+    back with the 基准日期 of the newer run. A date typed over is a warning naming both.
+    """
+    listed = _listed_on(history)
+    for key, row in rows.items():
+        day = listed.get(key)
+        typed = row.get("列入日期")
+        if day is None or (isinstance(typed, dt.date) and typed == day):
+            continue
+        row["列入日期"] = day
+        if row.get("行号") is None and is_missing(typed):  # a deleted row restored: no word more
+            continue
+        log.add(
+            f"宗地 {key} 的列入日期「{answer_text(typed) or '空白'}」与状态变更记录不符"
+            f"（{day.isoformat()} 批次列入治理清单）：列入日期由 landgov 填写，已按 "
+            f"{day.isoformat()} 读取",
+            row=row.get("行号"),
+            field="列入日期",
+            value=typed,
+            action="列入日期（灰色列）请勿改动；如确需更正，请核对状态变更记录",
+            severity=Severity.WARNING,
+        )
 
 
 def _restore_conflicts(
@@ -668,3 +766,50 @@ def _unmerged(edited: EditedSheet) -> pd.DataFrame:
         reason = formula.map(_unkeyed_reason)
         parts.append(unkeyed.assign(原因=reason))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    """The rows of 未合并的行: those of this read (``found``) and those an earlier update put
+    there (``kept``, :func:`~landgov.ledger._book.read_unmerged`) that staff have not deleted.
+
+    What staff typed on such a row is in no plot's row; dropped from the sheet on the next
+    update (as before), a plot typed on two rows 推进中 and 已完成 was 未启动 with no word left
+    of either, and a row whose 宗地代码 was 「#N/A」 was gone with all it held. A kept row this
+    read finds again (the repeated row still on the data sheet) is given once; each other is a
+    warning naming its row, and stays until staff delete it.
+    """
+    if kept.empty:
+        return found
+    seen = {_row_text(rec) for rec in found.to_dict("records")}
+    rows = []
+    for at, rec in kept.iterrows():
+        if _row_text(rec.to_dict()) in seen:
+            continue
+        why = rec.get("原因")
+        why = "" if is_missing(why) else str(why)
+        rows.append(
+            rec.to_dict() | {"原因": why if why.startswith(UNMERGED_KEPT) else UNMERGED_KEPT + why}
+        )
+        key = rec.get(LAYOUT.key)
+        code = "空白" if is_missing(key) else key
+        log.add(
+            f"「{UNMERGED_SHEET}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
+            "所填内容不在任何宗地的行中，已保留在该表",
+            field=LAYOUT.key,
+            value=key,
+            action=f"核对后把需要的内容填入「{LAYOUT.sheet}」中该宗地的行，再删除「{UNMERGED_SHEET}」"
+            "中的该行（未删除的，每次更新都保留并提示）",
+            severity=Severity.WARNING,
+        )
+    if not rows:
+        return found
+    again = pd.DataFrame(rows, dtype=object)
+    return pd.concat([found, again], ignore_index=True) if len(found) else again
+
+
+def _row_text(rec: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A row of 未合并的行 as compared across two updates: its filled cells as text, without
+    原因 (a kept row's says so)."""
+    return tuple(
+        sorted((str(k), answer_text(v)) for k, v in rec.items() if k != "原因" and answer_text(v))
+    )

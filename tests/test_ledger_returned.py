@@ -1,0 +1,312 @@
+"""The 治理台账 as 镇街 staff send it back: the run given by mistake, the history sheet sorted,
+the columns staff added themselves.
+
+Rules (docs/policy.md ``ledger.closing``; docs/schema.md 治理台账): nothing a 镇街 typed is lost
+without a word, and a file that cannot be merged is refused with a 「错误：」 naming the file,
+what was seen and what to do — never merged into a ledger of two areas.
+
+Plots are 100 m squares in EPSG:4549 (``tests/_runs.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import load_workbook
+
+from tests._cli import assert_clean_error, run_cli
+from tests._runs import fake_run
+from tests.test_ledger import _edit
+
+
+def test_a_run_of_another_county_is_refused(tmp_path):
+    # The ledger holds 越城 plots 330602…; its update is given the folder of 柯桥 (330603…), no
+    # plot in common. Before: every ledger row became 「底数清单中无此宗地」 (暂不建议销号) and the
+    # other county's plots were added as 新列入: a ledger of two areas, written without a word.
+    # Now: 错误 naming the ledger's codes and the run folder; nothing written.
+    ours = fake_run(
+        tmp_path / "越城2026",
+        [{"parcel_id": f"330602001001GB0000{i}"} for i in (1, 2)],
+        as_of="2026-06-30",
+    )
+    theirs = fake_run(
+        tmp_path / "柯桥2027",
+        [{"parcel_id": f"330603001001GB0000{i}", "township": "柯桥街道"} for i in (1, 2, 3)],
+        as_of="2027-06-30",
+    )
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", ours, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"330602001001GB00001": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
+    before = path.read_bytes()
+    result = run_cli(
+        "ledger", "update", path, "--run", theirs, "--out", path, "--as-of", "2027-07-01"
+    )
+    text = assert_clean_error(result, contains="330602001001GB00001")
+    assert "没有一宗相同" in text and str(theirs) in text and "--run" in text
+    assert "未写出任何文件" in text
+    assert path.read_bytes() == before
+    # one plot in common is the same county: read, the others said row by row
+    same = fake_run(
+        tmp_path / "越城2027",
+        [{"parcel_id": "330602001001GB00001"}, {"parcel_id": "330602001001GB00009"}],
+        as_of="2027-06-30",
+    )
+    ok = run_cli("ledger", "update", path, "--run", same, "--out", path, "--as-of", "2027-07-01")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    ws = load_workbook(path)["治理台账"]
+    assert sorted(ws.cell(r, 1).value for r in range(2, ws.max_row + 1)) == [
+        "330602001001GB00001",
+        "330602001001GB00002",
+        "330602001001GB00009",
+    ]
+
+
+def _sort_history_newest_first(path):
+    """Sort 状态变更记录 by 日期, newest first, as staff sort any sheet."""
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    rows = sorted(ws.iter_rows(min_row=2, values_only=True), key=lambda r: r[1], reverse=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c).value = value
+    wb.save(path)
+
+
+def _delete_row(path, key):
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key))
+    wb.save(path)
+
+
+def test_a_history_sorted_newest_first_still_gives_each_plot_its_last_status(tmp_path):
+    # 2026-07-01 A and B listed (未启动); 2027-01-10 the 镇街 set both 推进中 (recorded). Staff
+    # then sort 状态变更记录 newest first and delete A's row by mistake. Before: the status on
+    # file was read as the sheet's last entry, 未启动 of 2026: A came back 未启动 (「状态：未启动」
+    # in 问题记录) and B got a second 「未启动 → 推进中」 entry dated 2027-07-01, as if changed
+    # again. Now: A comes back 推进中; B's history gains nothing; the sheet is in date order.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"A": {"状态": "推进中"}, "B": {"状态": "推进中"}})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    _sort_history_newest_first(path)
+    _delete_row(path, "A")
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    head = [c.value for c in ws[1]]
+    status = {
+        ws.cell(r, 1).value: ws.cell(r, head.index("状态（填写）") + 1).value
+        for r in range(2, ws.max_row + 1)
+    }
+    assert status == {"A": "推进中", "B": "推进中"}
+    history = [r for r in wb["状态变更记录"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1].date(), r[2], r[3]) for r in history] == [
+        ("A", dt.date(2026, 7, 1), None, "未启动"),
+        ("B", dt.date(2026, 7, 1), None, "未启动"),
+        ("A", dt.date(2027, 1, 10), "未启动", "推进中"),
+        ("B", dt.date(2027, 1, 10), "未启动", "推进中"),
+    ]
+
+
+def test_a_date_in_a_column_staff_added_stays_a_date(tmp_path):
+    # The 镇街 adds a column 「核查日期」 and types dates in it (and a time of a site visit).
+    # Before: the updated ledger held the text 「2027-03-01 00:00:00」 (no longer a date: it
+    # sorts and filters as text, and shows a time nobody typed). Now: a date cell, 2027-03-01,
+    # shown as a date; a time typed is kept with its time; a text stays the text typed.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "ABC"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = ws.max_column + 1
+    ws.cell(1, col).value = "核查日期"
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["A"], col).value = dt.datetime(2027, 3, 1)
+    ws.cell(rows["B"], col).value = dt.datetime(2027, 3, 2, 14, 30)
+    ws.cell(rows["C"], col).value = "3月上旬"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    col = [c.value for c in ws[1]].index("核查日期") + 1
+    cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(2, ws.max_row + 1)}
+    assert cells["A"].is_date and cells["A"].value == dt.datetime(2027, 3, 1)
+    assert cells["A"].number_format == "yyyy-mm-dd"
+    assert cells["B"].is_date and cells["B"].value == dt.datetime(2027, 3, 2, 14, 30)
+    assert cells["C"].data_type == "s" and cells["C"].value == "3月上旬"
+
+
+def test_a_run_older_than_the_latest_batch_is_refused_though_it_listed_nothing_new(tmp_path):
+    # 2026: A and B listed. 2027: A still listed, B 不列入 (亩均税收 9): 建议销号, and the run
+    # listed no new plot, so every 列入日期 is still 2026-06-30. The next update is given the
+    # 2026 folder again by mistake. Before: accepted (not older than the latest 列入日期):
+    # 最新批次 went back to 「2026-06-30 列入治理清单」 and B's 建议销号 was gone, on last year's
+    # figures. Now: 错误 naming both dates (the ledger's 最新批次 2027-06-30); nothing written.
+    old = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    new = fake_run(
+        tmp_path / "2027",
+        [{"parcel_id": "A"}, {"parcel_id": "B", "screening_status": "不列入", "tax_per_mu": 9}],
+        as_of="2027-06-30",
+    )
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", old, "--out", path, "--as-of", "2026-07-01")
+    first = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-07-01")
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = path.read_bytes()
+    result = run_cli("ledger", "update", path, "--run", old, "--out", path, "--as-of", "2027-08-01")
+    text = assert_clean_error(result, contains="2026-06-30")
+    assert "2027-06-30" in text and "早于" in text and "--run" in text
+    assert path.read_bytes() == before
+    # the same run again is accepted
+    again = run_cli("ledger", "update", path, "--run", new, "--out", path, "--as-of", "2027-08-01")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def _append_row(path, values):
+    """Add a row at the foot of 治理台账 (values by header, without 「（填写）」)."""
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = {str(c.value).replace("（填写）", ""): c.column for c in ws[1] if c.value}
+    r = ws.max_row + 1
+    for name, value in values.items():
+        ws.cell(r, col[name]).value = value
+    wb.save(path)
+
+
+def _sheet_rows(path, title):
+    wb = load_workbook(path)
+    if title not in wb.sheetnames:
+        return []
+    return [r for r in wb[title].iter_rows(min_row=2, values_only=True) if any(r)]
+
+
+def test_rows_not_merged_stay_until_staff_delete_them(tmp_path):
+    # A clerk adds A again on a second row, 已完成 where the first says 推进中, and a row for
+    # a plot whose 宗地代码 reads 「#N/A」 (a VLOOKUP that found nothing), 责任单位 typed. The
+    # update puts the three rows in 未合并的行 (A: 待核实, neither status used). The 镇街 sends
+    # the file back as it was. Before: the second update dropped the sheet — A 未启动 with no
+    # word left of 推进中 or 已完成, the 「#N/A」 row and its 责任单位 gone, nothing in 问题记录.
+    # Now: the rows stay (原因 says so), each a warning naming its row; a row staff delete
+    # from the sheet is gone on the next update.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    _edit(path, {"A": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
+    _append_row(path, {"宗地代码": "A", "状态": "已完成", "责任单位": "斗门街道经发办"})
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    rows = _sheet_rows(path, "未合并的行")
+    assert len(rows) == 3
+    second = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "3 行未能合并" in second.stdout
+    kept = _sheet_rows(path, "未合并的行")
+    assert sorted(map(str, kept)) == sorted(
+        map(str, [(*r[:-1], "以前的更新中未合并，仍待处理：" + r[-1]) for r in rows])
+    )
+    assert any("马山街道经发办" in map(str, r) for r in kept)
+    said = [r[4] for r in _sheet_rows(path, "问题记录") if "以前的更新中未能合并" in str(r[4])]
+    assert len(said) == 3 and "「未合并的行」第 2 行（宗地代码 A）" in said[0]
+    # kept again, said once more, the reason not doubled
+    again = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-03-10")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(map(str, _sheet_rows(path, "未合并的行"))) == sorted(map(str, kept))
+    # a row staff delete from the sheet is not brought back
+    wb = load_workbook(path)
+    wb["未合并的行"].delete_rows(2)
+    wb.save(path)
+    last = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-04-10")
+    assert last.returncode == 0, last.stdout + last.stderr
+    assert len(_sheet_rows(path, "未合并的行")) == 2
+
+
+def test_a_marker_without_its_version_is_not_said_to_be_newer(tmp_path):
+    # The hidden marker sheet's 「版本」 cell is cleared (the sheet unhidden and tidied up).
+    # Before: 「文件版本 None 比本程序支持的版本 1 新…请升级 landgov」, which sends the 镇街 to
+    # upgrade a program that is not too old. Now: 错误 naming the marker sheet, its 版本 cell
+    # and what to do.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": "A"}], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["landgov_标识"]
+    next(r for r in ws.iter_rows(max_col=2) if r[0].value == "版本")[1].value = None
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    text = assert_clean_error(result, contains="landgov_标识")
+    assert "None" not in text and "升级" not in text
+    assert "「版本」一栏为空或不是数字" in text
+
+
+def test_a_column_staff_added_twice_or_without_a_header_is_kept(tmp_path):
+    # Two clerks each add a column 「备注」, and one types a note beside the table without a
+    # header. Before: the second 「备注」 overwrote the first (「备注甲」 gone) and the column
+    # without a header was not read (its note gone), nothing in 问题记录. Now: kept as 「备注」,
+    # 「备注（2）」 and 「未命名列（W）」 (its column letter), each said in 问题记录.
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    n = ws.max_column  # T: the last column landgov wrote
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(1, n + 1).value = "备注"
+    ws.cell(1, n + 2).value = "备注"
+    ws.cell(rows["A"], n + 1).value = "备注甲"
+    ws.cell(rows["A"], n + 2).value = "备注乙"
+    ws.cell(rows["B"], n + 3).value = "企业已搬迁"  # column W, no header
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    head = [c.value for c in ws[1]]
+    assert head[n:] == ["备注", "备注（2）", "未命名列（W）"]
+    got = {ws.cell(r, 1).value: [c.value for c in ws[r]][n:] for r in range(2, ws.max_row + 1)}
+    assert got == {"A": ["备注甲", "备注乙", None], "B": [None, None, "企业已搬迁"]}
+    said = " ".join(str(r[4]) for r in _sheet_rows(path, "问题记录"))
+    assert "「备注」与 U 列相同" in said and "W 列没有表头" in said
+
+
+def _column(path, name):
+    ws = load_workbook(path)["治理台账"]
+    at = [c.value for c in ws[1]].index(name) + 1
+    return {ws.cell(r, 1).value: ws.cell(r, at).value for r in range(2, ws.max_row + 1)}
+
+
+def test_a_listing_date_typed_over_or_lost_is_read_from_the_history(tmp_path):
+    # 2026: A, B, C listed (列入日期 2026-06-30, in 状态变更记录). The sheet is unprotected and
+    # A's 列入日期 typed over as 2028-01-01, B's as 「去年」; C's row is deleted. The update
+    # is given the 2027 run. Before: refused, 「基准日期 2027-06-30 早于台账中已有的列入日期
+    # 2028-01-01」 (without a run: A's 计划完成日期 2027-12-31 an error 「早于列入日期」, B's
+    # 列入日期 left 「去年」, nothing checked against it; C restored with the newer run's date).
+    # Now: all three 2026-06-30, from the history; A and B each a warning naming what was typed.
+    runs = [
+        fake_run(tmp_path / str(y), [{"parcel_id": k} for k in "ABC"], as_of=f"{y}-06-30")
+        for y in (2026, 2027)
+    ]
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", runs[0], "--out", path, "--as-of", "2026-07-01")
+    _edit(
+        path,
+        {
+            "A": {"列入日期": dt.datetime(2028, 1, 1), "计划完成日期": dt.datetime(2027, 12, 31)},
+            "B": {"列入日期": "去年"},
+        },
+    )
+    _delete_row(path, "C")
+    result = run_cli(
+        "ledger", "update", path, "--run", runs[1], "--out", path, "--as-of", "2027-07-01"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = _column(path, "列入日期")
+    assert listed == dict.fromkeys("ABC", dt.datetime(2026, 6, 30))
+    problems = _sheet_rows(path, "问题记录")
+    said = [r[4] for r in problems if r[2] == "列入日期"]
+    assert len(said) == 2
+    assert "「2028-01-01」与状态变更记录不符" in said[0] and "「去年」" in said[1]
+    assert not any("早于列入日期" in str(r[4]) for r in problems)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from landgov.cli._workfolder import DEFAULT_PROFILE
 from landgov.cli.options import (
     alias_option,
     aliases,
@@ -20,6 +19,7 @@ from landgov.cli.options import (
     layer_option,
     outside_runs,
     overwrite_option,
+    profile_option,
     quiet_option,
     sheet_option,
     special_zones_option,
@@ -41,7 +41,7 @@ __all__ = ["command", "echo_summary"]
 @height_raster_option
 @special_zones_option()
 @applications_option()
-@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件")
+@profile_option()
 @as_of_option("核查日期")
 @forms_option()
 @township_option()

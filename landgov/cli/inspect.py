@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from landgov.cli._workfolder import DEFAULT_PROFILE
-from landgov.cli.options import alias_option, aliases, as_of_option, layer_option, sheet_option
+from landgov.cli.options import (
+    alias_option,
+    aliases,
+    as_of_option,
+    layer_option,
+    profile_option,
+    sheet_option,
+)
 from landgov.inspect import KIND_LABELS, KINDS, LAYER_KINDS, TABLE_KINDS
 
 __all__ = ["command"]
@@ -29,12 +35,7 @@ __all__ = ["command"]
 @click.option(
     "--cm", type=click.Choice(["117", "120", "123"]), default=None, help="6 位东坐标的中央经线"
 )
-@click.option(
-    "--profile",
-    default=DEFAULT_PROFILE,
-    show_default=True,
-    help="策略配置名或文件（数据合理性检查的界限，同 landgov screen）",
-)
+@profile_option("（数据合理性检查的界限，同 landgov screen）")
 @as_of_option("数据合理性检查的基准日期")
 @alias_option
 @sheet_option(TABLE_KINDS, allow_plain=True)

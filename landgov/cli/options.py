@@ -28,6 +28,7 @@ from landgov.core.dates import AS_OF_FORMS
 from landgov.core.vocab import FORM_MODES
 from landgov.io.aliases import AliasFieldError, alias_fields
 from landgov.io.sheets import chosen_layers, chosen_sheets, parse_sheet_choices
+from landgov.policy import DEFAULT_PROFILE
 
 __all__ = [
     "PATH",
@@ -199,6 +200,13 @@ def special_zones_option(note: str = "") -> Callable[[F], F]:
     """``--special-zones / -z``: special zones (马海片区 …)."""
     return click.option(
         "--special-zones", "-z", type=PATH, help="特殊片区图层（如马海片区）" + note
+    )
+
+
+def profile_option(note: str = "") -> Callable[[F], F]:
+    """``--profile``: the policy profile, by name or file (default :data:`DEFAULT_PROFILE`)."""
+    return click.option(
+        "--profile", default=DEFAULT_PROFILE, show_default=True, help="策略配置名或文件" + note
     )
 
 

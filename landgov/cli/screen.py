@@ -22,6 +22,7 @@ from landgov.cli.options import (
     layer_option,
     outside_runs,
     overwrite_option,
+    profile_option,
     quiet_option,
     sheet_option,
     special_zones_option,
@@ -65,12 +66,7 @@ _LAYER_ROLES = (
     help="批而未供图层（已批未供的批次：批次名称、批准文号、批准日期、面积）",
 )
 @height_raster_option
-@click.option(
-    "--profile",
-    default=DEFAULT_PROFILE,
-    show_default=True,
-    help="策略配置名或文件",
-)
+@profile_option()
 @as_of_option("基准日期")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="输出文件夹")
 @alias_option

@@ -19,6 +19,14 @@ from tests._runs import fake_run
 from tests.test_ledger import _edit
 
 
+def _ledger_2026(tmp_path, keys):
+    """A 治理台账 started on 2026-07-01 from a 2026-06-30 run listing plots ``keys``."""
+    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in keys], as_of="2026-06-30")
+    path = tmp_path / "台账.xlsx"
+    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    return path
+
+
 def test_a_run_of_another_county_is_refused(tmp_path):
     # The ledger holds 越城 plots 330602…; its update is given the folder of 柯桥 (330603…), no
     # plot in common. Before: every ledger row became 「底数清单中无此宗地」 (暂不建议销号) and the
@@ -85,9 +93,7 @@ def test_a_history_sorted_newest_first_still_gives_each_plot_its_last_status(tmp
     # file was read as the sheet's last entry, 未启动 of 2026: A came back 未启动 (「状态：未启动」
     # in 问题记录) and B got a second 「未启动 → 推进中」 entry dated 2027-07-01, as if changed
     # again. Now: A comes back 推进中; B's history gains nothing; the sheet is in date order.
-    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
-    path = tmp_path / "台账.xlsx"
-    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    path = _ledger_2026(tmp_path, "AB")
     _edit(path, {"A": {"状态": "推进中"}, "B": {"状态": "推进中"}})
     first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -117,9 +123,7 @@ def test_a_date_in_a_column_staff_added_stays_a_date(tmp_path):
     # Before: the updated ledger held the text 「2027-03-01 00:00:00」 (no longer a date: it
     # sorts and filters as text, and shows a time nobody typed). Now: a date cell, 2027-03-01,
     # shown as a date; a time typed is kept with its time; a text stays the text typed.
-    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "ABC"], as_of="2026-06-30")
-    path = tmp_path / "台账.xlsx"
-    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    path = _ledger_2026(tmp_path, "ABC")
     wb = load_workbook(path)
     ws = wb["治理台账"]
     col = ws.max_column + 1
@@ -192,9 +196,7 @@ def test_rows_not_merged_stay_until_staff_delete_them(tmp_path):
     # word left of 推进中 or 已完成, the 「#N/A」 row and its 责任单位 gone, nothing in 问题记录.
     # Now: the rows stay (原因 says so), each a warning naming its row; a row staff delete
     # from the sheet is gone on the next update.
-    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
-    path = tmp_path / "台账.xlsx"
-    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    path = _ledger_2026(tmp_path, "AB")
     _edit(path, {"A": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
     _append_row(path, {"宗地代码": "A", "状态": "已完成", "责任单位": "斗门街道经发办"})
     _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
@@ -230,9 +232,7 @@ def test_a_marker_without_its_version_is_not_said_to_be_newer(tmp_path):
     # Before: 「文件版本 None 比本程序支持的版本 1 新…请升级 landgov」, which sends the 镇街 to
     # upgrade a program that is not too old. Now: 错误 naming the marker sheet, its 版本 cell
     # and what to do.
-    run = fake_run(tmp_path / "2026", [{"parcel_id": "A"}], as_of="2026-06-30")
-    path = tmp_path / "台账.xlsx"
-    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    path = _ledger_2026(tmp_path, "A")
     wb = load_workbook(path)
     ws = wb["landgov_标识"]
     next(r for r in ws.iter_rows(max_col=2) if r[0].value == "版本")[1].value = None
@@ -248,9 +248,7 @@ def test_a_column_staff_added_twice_or_without_a_header_is_kept(tmp_path):
     # header. Before: the second 「备注」 overwrote the first (「备注甲」 gone) and the column
     # without a header was not read (its note gone), nothing in 问题记录. Now: kept as 「备注」,
     # 「备注（2）」 and 「未命名列（W）」 (its column letter), each said in 问题记录.
-    run = fake_run(tmp_path / "2026", [{"parcel_id": k} for k in "AB"], as_of="2026-06-30")
-    path = tmp_path / "台账.xlsx"
-    run_cli("ledger", "init", run, "--out", path, "--as-of", "2026-07-01")
+    path = _ledger_2026(tmp_path, "AB")
     wb = load_workbook(path)
     ws = wb["治理台账"]
     n = ws.max_column  # T: the last column landgov wrote

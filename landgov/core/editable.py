@@ -1446,9 +1446,9 @@ def _own_columns(
     taken = set(columns.values()) | set(named)
     unnamed: set[int] = set()
     for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
-        if key_col > len(row) or _blank(row[key_col - 1]):
+        if key_col > len(row) or is_missing(row[key_col - 1]):
             continue
-        unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not _blank(v)}
+        unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not is_missing(v)}
     for c in sorted(unnamed):
         name = _free_name(f"未命名列（{get_column_letter(c)}）", named.values())
         log.add(
@@ -1460,10 +1460,6 @@ def _own_columns(
         )  # fmt: skip
         named[c] = name
     return dict(sorted(named.items()))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _free_name(name: str, taken: Iterable[str]) -> str:

@@ -298,7 +298,7 @@ def _load_csv(path: Path, rank: Callable[[_Grid], tuple[bool, int]] | None = Non
             "但没有字节顺序标记（BOM），已按 UTF-16 读取"
         )
     if rank is not None and encoding == "gb18030" and not other_lines:
-        return _as_big5(path, raw, grid, rank)
+        return _as_big5(path, raw, text, grid, rank)
     return grid
 
 
@@ -349,17 +349,16 @@ _BIG5 = "Big5（繁体中文）"
 
 
 def _as_big5(
-    path: Path, raw: bytes, grid: _Grid, rank: Callable[[_Grid], tuple[bool, int]]
+    path: Path, raw: bytes, text: str, grid: _Grid, rank: Callable[[_Grid], tuple[bool, int]]
 ) -> _Grid:
-    """A CSV file decoded as GB18030 whose text holds private-use characters or whose header
-    names no field, read as Big5 (Windows code page 950) when that decodes it without either
+    """A CSV file decoded as GB18030 (``text``) that holds private-use characters or whose
+    header names no field, read as Big5 (Windows code page 950) when that decodes it without either
     and its header names more fields: the grid then says so (``meta["encoding_warning"]``: the
     text is Traditional Chinese). Else the GB18030 grid, with ``meta["encoding_suspect"]`` when
     its header names no field and it holds private-use characters (the error then names the
     likely encoding and the fix), or a warning when it names fields (an ASCII header reads
     alike in both: a GBK table whose 生僻字 were made in the private-use area is not switched
     to Big5, which would garble every other name)."""
-    text = "\n".join("".join(map(str, row)) for row in grid.rows)
     odd = _PRIVATE_USE.search(text) is not None
     score = rank(grid)[1]
     if score and not odd:
@@ -571,7 +570,10 @@ def _ooxml_text(value: object) -> object:
 
 
 def _sheet_grid(ws: Any) -> _Grid:
-    rows = [[_ooxml_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    rows = [
+        [_ooxml_text(v) if type(v) is str and "_x" in v else v for v in r]
+        for r in ws.iter_rows(values_only=True)
+    ]
     for r, c in _percent_cells(ws):
         value = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
         if type(value) in (int, float) and math.isfinite(value):

@@ -1049,10 +1049,7 @@ def _report_encoding(grid: _Grid, log: ProblemLog) -> None:
             log.add(
                 grid.meta[key],
                 value=grid.meta.get("encoding"),
-                action=(
-                    "核对读取的内容；在 Excel/WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 .xlsx，"
-                    "再重新读取"
-                ),
+                action=f"核对读取的内容；{_SAVE_AS_UTF8}",
                 severity=severity,
             )
 

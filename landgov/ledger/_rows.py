@@ -16,7 +16,14 @@ from landgov.efficiency import OUT_OF_SCOPE, out_of_scope_words
 from landgov.ledger._layout import GRADE, PATH, REASONS
 from landgov.run.results import ScreeningResult
 
-__all__ = ["batch_date", "computed_rows", "listed_by", "off_list_reason", "run_label"]
+__all__ = [
+    "batch_date",
+    "batch_parts",
+    "computed_rows",
+    "listed_by",
+    "off_list_reason",
+    "run_label",
+]
 
 _TAX_KEY = "screening.low_efficiency_tax_per_mu"
 #: How 最新批次 says the latest run listed the plot: 「2027-06-30 列入治理清单」.
@@ -84,14 +91,22 @@ def computed_rows(run: ScreeningResult) -> pd.DataFrame:
     return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
 
 
+def batch_parts(text: object) -> tuple[dt.date | None, str]:
+    """A 最新批次 cell (or a 状态变更记录 说明 landgov wrote) read as its date and what that run
+    found: 「2027-06-30 列入治理清单」 → (2027-06-30, 「列入治理清单」); the date ``None`` when
+    the text names none."""
+    if is_missing(text):
+        return None, ""
+    label, _, said = str(text).strip().partition(" ")
+    return parse_date(label), said.strip()
+
+
 def batch_date(latest: object) -> dt.date | None:
     """The 基准日期 of the latest run merged into the plot's row, read from its 最新批次 cell
     whatever that run found (「2027-06-30 列入治理清单」, 「2027-06-30 不在治理清单」,
     「2027-06-30 待核实」, 「2027-06-30 底数清单中无此宗地」); ``None`` when the cell names no
     date."""
-    if is_missing(latest):
-        return None
-    return parse_date(str(latest).strip().partition(" ")[0])
+    return batch_parts(latest)[0]
 
 
 def listed_by(latest: object) -> dt.date | None:
@@ -99,10 +114,8 @@ def listed_by(latest: object) -> dt.date | None:
     (「2027-06-30 列入治理清单」, as :func:`computed_rows` writes it); ``None`` when the latest
     run did not list it (「2027-06-30 不在治理清单」), or names no date (a run folder without
     one). The workbook keeps it, so a ledger read again without a run knows it too."""
-    if is_missing(latest):
-        return None
-    label, _, said = str(latest).strip().partition(" ")
-    return parse_date(label) if said.strip() == _LISTED else None
+    day, said = batch_parts(latest)
+    return day if said == _LISTED else None
 
 
 #: The ledger's columns of where a plot is and whose it is, from a run's 底数清单.

@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from landgov.core.dates import parse_date
 from landgov.core.editable import (
     EditedSheet,
     answer_text,
@@ -51,6 +50,7 @@ from landgov.ledger._layout import (
 )
 from landgov.ledger._rows import (
     batch_date,
+    batch_parts,
     computed_rows,
     off_list_reason,
     refreshed,
@@ -455,9 +455,8 @@ def _listed_on(history: pd.DataFrame) -> dict[str, dt.date]:
     ):
         if is_missing(key) or str(key) in found or source != "landgov" or is_missing(note):
             continue
-        label, _, said = str(note).strip().partition(" ")
-        day = parse_date(label) if said.strip() in _LISTED_NOTES else None
-        if day is not None:
+        day, said = batch_parts(note)
+        if day is not None and said in _LISTED_NOTES:
             found[str(key)] = day
     return found
 

@@ -362,3 +362,44 @@ def test_a_zero_tax_beside_revenue_is_kept_and_warned_of(tmp_path):
     assert warned["row"].tolist() == [2]
     assert "营业收入（万元） 3,000、工业增加值（万元） 500" in warned["problem"].iloc[0]
     assert warned["severity"].tolist() == ["警告"]
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def test_a_name_of_only_spaces_is_read_blank_and_said(tmp_path: Path) -> None:
+    # A blank 企业名称 beside a valid code is no problem (the code names the firm) and gets no
+    # row. A name the file did fill in, but only with spaces (ASCII, full-width 「　」, a tab),
+    # reads as blank too: the row is kept, and a 提示 shows what was there, never silently.
+    rows = [ENT_HEADER, [A, "   ", "规上", 3, 2], [B, "\u3000", "规上", 3, 2]]
+    rows += [[C, " \t\u3000 ", "规上", 3, 2], [D, None, "规上", 3, 2], [E, "戊", "规上", 3, 2]]
+    res = read_enterprises(_xlsx(tmp_path / "e.xlsx", ("企业", rows)))
+    _accounted(res, 5)
+    assert res.data["name"].isna().tolist() == [True, True, True, True, False]
+    said = res.problems[res.problems["field"] == "企业名称"]
+    assert said["row"].tolist() == [2, 3, 4]  # the blank cell of row 5: nothing to say
+    assert said["value"].tolist() == [
+        "（3 个空格）",
+        "（1 个全角空格）",
+        "（2 个空格、1 个制表符、1 个全角空格）",
+    ]
+    assert set(said["severity"]) == {"提示"}
+    assert all("按未填写处理" in p for p in said["problem"])
+    assert all("填写企业名称" in a for a in said["action"])
+
+
+def test_a_csv_name_of_only_spaces_without_a_code_is_rejected_showing_the_spaces(
+    tmp_path: Path,
+) -> None:
+    # no name and no code: rejected as a blank name is, the value shown visibly (a row of
+    # nothing but spaces is a blank row, skipped as one: not this case)
+    path = tmp_path / "e.csv"
+    text = f"统一社会信用代码,企业名称,税收（万元）\n{A},  ,3\n,  ,4\n,\u3000,5\n"
+    path.write_text(text, encoding="utf-8")
+    res = read_enterprises(path)
+    _accounted(res, 3)
+    said = res.problems[res.problems["field"] == "企业名称"].set_index("row")
+    assert said.loc[2, "value"] == "（2 个空格）"
+    assert said.loc[2, "severity"] == "提示"
+    assert said.loc[[3, 4], "value"].tolist() == ["（2 个空格）", "（1 个全角空格）"]
+    assert said.loc[[3, 4], "problem"].str.contains("既无企业名称").all()

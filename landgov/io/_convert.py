@@ -35,6 +35,7 @@ __all__ = [
     "ACTION_LOST_ZERO",
     "CellProblem",
     "as_series",
+    "blank_shown",
     "cell_text",
     "container_text",
     "convert_columns",
@@ -111,6 +112,25 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     text = str(value).strip()
     return text if text.isprintable() else _INVISIBLE.sub("", text).strip()
+
+
+#: what each blank character is called when a cell of nothing else is shown (:func:`blank_shown`)
+_BLANK_NAMES = {" ": "空格", "\u3000": "全角空格", "\t": "制表符", "\n": "换行符", "\r": "回车符"}
+_BLANK_NAMES |= {"\xa0": "不间断空格"}
+
+
+def blank_shown(text: str) -> str:
+    """A text that :func:`cell_text` reads as blank (only spaces, tabs, zero-width characters),
+    shown so a reader sees what the cell held, each kind counted in order of appearance.
+
+    >>> blank_shown("   "), blank_shown(" \\t\\u3000 "), blank_shown("\\u200b")
+    ('（3 个空格）', '（2 个空格、1 个制表符、1 个全角空格）', '（1 个零宽字符）')
+    """
+    counts: dict[str, int] = {}
+    for char in text:
+        name = _BLANK_NAMES.get(char) or ("零宽字符" if _INVISIBLE.match(char) else "空白字符")
+        counts[name] = counts.get(name, 0) + 1
+    return f"（{'、'.join(f'{n} 个{name}' for name, n in counts.items())}）"
 
 
 @dataclass(frozen=True)

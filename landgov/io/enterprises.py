@@ -20,6 +20,7 @@ from landgov.core.textkey import folded
 from landgov.core.vocab import scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
+from landgov.io._convert import blank_shown
 from landgov.io.fields import ENTERPRISE_FIELDS, Kind, alias_hint
 from landgov.io.tables import _parse_table, _ParsedTable
 
@@ -227,9 +228,29 @@ def _check_zero_tax(table: _ParsedTable) -> None:
 def _reject_unidentifiable(table: _ParsedTable) -> None:
     frame = table.frame
     names, codes = present_values(frame["name"]), frame["uscc"].tolist()
+    spaces = table.filled_blank.get("name", {})
     for pos, (name, code) in enumerate(zip(names, codes, strict=True)):
         if name is None and not normalize_uscc(None if is_missing(code) else code):
-            table.reject(pos, "既无企业名称也无统一社会信用代码，无法识别企业", field="name")
+            shown = blank_shown(spaces[pos]) if pos in spaces else None
+            table.reject(
+                pos, "既无企业名称也无统一社会信用代码，无法识别企业", field="name", value=shown
+            )
+
+
+def _note_blank_names(table: _ParsedTable) -> None:
+    """A 提示 for each kept row whose 企业名称 the file filled with only spaces (「　」, tabs):
+    read as blank, as a blank cell is (which gets no row: the code names the firm), but the
+    file said something there, so it is shown rather than dropped silently."""
+    for pos, text in table.filled_blank.get("name", {}).items():
+        if table.reasons[pos] is None:
+            table.note(
+                pos,
+                "企业名称只有空白字符，按未填写处理（该企业已保留，按统一社会信用代码识别）",
+                field="name",
+                value=blank_shown(text),
+                action="在源表中填写企业名称后重新读取；名称确实不详时删去这些空白字符即可",
+                severity=Severity.INFO,
+            )
 
 
 def read_enterprises(
@@ -283,6 +304,7 @@ def read_enterprises(
         fix="确认选对了文件和工作表（导出时是否设置了筛选），补上企业数据后重新运行",
     )
     _reject_unidentifiable(table)
+    _note_blank_names(table)
     _check_codes(table)
     table.meta["duplicate_uscc"] = _check_duplicates(table)
     _check_duplicate_figures(table, table.meta["duplicate_uscc"])

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -488,7 +488,9 @@ class _ParsedTable:
     reject reason per row (None = data); ``columns`` maps canonical names to source headers;
     ``said`` the cells (row position, canonical field) already given an 错误 row while read
     (an Excel error value 「#VALUE!」, a value not understood): the checks give them no second
-    row for the same cause.
+    row for the same cause; ``filled_blank`` per text field the cells (row position → text) the
+    file filled with nothing but spaces, tabs or zero-width characters, read as blank
+    (:func:`_filled_blanks`), for a reader to say where a blank matters.
     """
 
     frame: pd.DataFrame
@@ -497,6 +499,7 @@ class _ParsedTable:
     meta: dict[str, Any]
     columns: dict[str, str]
     said: frozenset[tuple[int, str]] = frozenset()
+    filled_blank: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 
     def field_name(self, name: str) -> str:
         """The header as the user sees it for canonical field ``name``."""
@@ -1123,9 +1126,10 @@ def _parse_table(
 
     columns = {n: m.source for n, m in matches.items()}
     said: set[tuple[int, str]] = set()
+    filled_blank: dict[str, dict[int, str]] = {}
     frame, reasons, matches = _build_frame(
         grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log,
-        said=said,
+        said=said, filled_blank=filled_blank,
     )  # fmt: skip
     _report_uncached_formulas(
         grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
@@ -1149,7 +1153,7 @@ def _parse_table(
         "blank_rows_skipped": len(blank),
         "row_numbering": _ROW_NUMBERING,
     }
-    return _ParsedTable(frame, reasons, log, meta, columns, frozenset(said))
+    return _ParsedTable(frame, reasons, log, meta, columns, frozenset(said), filled_blank)
 
 
 def _padded(row: Sequence[object], width: int) -> list[object]:
@@ -1178,10 +1182,12 @@ def _build_frame(
     matches: Mapping[str, ColumnMatch],
     log: ProblemLog,
     said: set[tuple[int, str]] | None = None,
+    filled_blank: dict[str, dict[int, str]] | None = None,
 ) -> tuple[pd.DataFrame, list[str | None], dict[str, ColumnMatch]]:
     """The canonical frame, each row's reject reason, and ``matches`` with the units the sheet
     states (above the header, in it or in a 填表说明 row under it: :func:`apply_sheet_units`).
-    Each cell given an 错误 row is added to ``said`` as (row position, canonical field)."""
+    Each cell given an 错误 row is added to ``said`` as (row position, canonical field), and
+    each text cell of only blank characters to ``filled_blank`` (:func:`_filled_blanks`)."""
     width = len(names)
     cells = [_padded(grid.rows[r], width) for r in rows]
     texts = _texts(cells)
@@ -1241,6 +1247,7 @@ def _build_frame(
         grid, log, rows=rows, texts=texts, reasons=reasons, names=names, specs=specs,
         matches=matches, data=data, raw=raw,
     )  # fmt: skip
+    _collect_filled_blanks(specs, raw, data, into=filled_blank)
     data["source_row"] = pd.Series(source_rows, dtype="int64")
     used = {m.source for m in matches.values()}
     for c, name in enumerate(names):
@@ -1248,6 +1255,32 @@ def _build_frame(
             key = name if name not in data else f"src_{name}"
             data[key] = pd.Series([texts[i][c] or None for i in range(len(rows))], dtype="str")
     return pd.DataFrame(data), reasons, matches
+
+
+def _collect_filled_blanks(
+    specs: Sequence[FieldSpec],
+    raw: Mapping[str, list[object]],
+    data: Mapping[str, pd.Series],
+    *,
+    into: dict[str, dict[int, str]] | None,
+) -> None:
+    """Put :func:`_filled_blanks` of each text field read from the file ``into`` (if given)."""
+    if into is None:
+        return
+    for spec in (s for s in specs if s.kind is Kind.TEXT and s.name in raw):
+        if blanks := _filled_blanks(raw[spec.name], data[spec.name]):
+            into[spec.name] = blanks
+
+
+def _filled_blanks(cells: Sequence[object], read: pd.Series) -> dict[int, str]:
+    """The text cells read as missing that the file did fill in, with nothing but spaces, tabs
+    or zero-width characters (:func:`cell_text` gives ""): row position → the text. Only the
+    missing cells are looked at."""
+    return {
+        int(i): text
+        for i in np.flatnonzero(read.isna().to_numpy())
+        if type(text := cells[i]) is str and text and not cell_text(text)
+    }
 
 
 def _check_totals(

@@ -4,7 +4,8 @@ Each shape is what Excel or WPS really write, pushed to the sheet's limits (1,04
 16,384 columns, XFD): a merged range over the whole sheet or down to its last row, a
 ``<dimension>`` claiming the whole sheet, a million styled empty rows, one cell at XFD1048576,
 a ``<col>`` for every column, millions of shared strings and a member that inflates to 1 GB.
-:func:`make_hostile` copies a workbook and rewrites its first (or named) worksheet part.
+:func:`make_hostile` copies a workbook and rewrites its first (or named) worksheet part;
+:func:`as_excel_stores` rewrites text cells as Excel stores them (``_x000D_`` escapes kept).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["SHAPES", "make_hostile"]
+__all__ = ["SHAPES", "as_excel_stores", "make_hostile"]
 
 #: name → what the shape is (as the test ids show it).
 SHAPES = {
@@ -181,3 +182,37 @@ def make_hostile(source: Path, target: Path, shape: str, sheet: str | None = Non
                     for piece in pieces:
                         out.write(piece)
     return target
+
+
+def as_excel_stores(path: Path, texts: dict[str, tuple[str, bool]]) -> Path:
+    """Rewrite in place each inline-string cell (what openpyxl writes) holding a placeholder
+    of ``texts`` to hold ``(xml_text, shared)``: ``xml_text`` exactly as the file stores it
+    (Excel writes a carriage return as ``_x000D_``), in the shared strings when ``shared``,
+    else inline. XML's own characters (<, &) must not appear in ``xml_text``."""
+    shared: list[str] = []
+
+    def cell(m: re.Match[str]) -> str:
+        text, in_table = texts[m["text"]]
+        if not in_table:
+            return f'<c r="{m["ref"]}"{m["attrs"]} t="inlineStr"><is><t>{text}</t></is></c>'
+        shared.append(text)
+        return f'<c r="{m["ref"]}"{m["attrs"]} t="s"><v>{len(shared) - 1}</v></c>'
+
+    found = "|".join(map(re.escape, texts))
+    inline = re.compile(
+        rf'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?) t="inlineStr"><is><t>(?P<text>{found})'
+        "</t></is></c>"
+    )
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        parts[name] = inline.sub(cell, parts[name].decode()).encode()
+    if shared:
+        assert "xl/sharedStrings.xml" not in parts  # openpyxl writes none
+        items = "".join(f'<si><t xml:space="preserve">{t}</t></si>' for t in shared)
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{_MAIN}">{items}</sst>'.encode()
+        parts = {n: _patched(n, data) for n, data in parts.items()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path

@@ -19,6 +19,7 @@ from landgov.core.editable import (
     save_workbook,
 )
 from landgov.errors import DataFileError, InputError
+from tests._hostile_xlsx import as_excel_stores
 from tests._soffice import resave
 
 LAYOUT = Layout(
@@ -297,3 +298,28 @@ def test_a_code_key_retyped_in_lower_case_or_with_blanks_is_the_same_row(tmp_pat
     assert list(got.rows.index) == codes
     assert got.rows.loc["330602001001GB00003", "状态"] == "已完成"
     assert got.removed_keys == () and got.problems.empty
+
+
+def test_a_carriage_return_excel_stored_as_x000d_reads_back_as_one(tmp_path):
+    # Excel stores a carriage return in a text (a 说明 typed with Alt+Enter by some writers)
+    # as 「_x000D_」, in the shared strings or inline; openpyxl hands the escape on as text.
+    # Read back, the cell holds the character, never 「_x000D_」; a typed 「_x4E2D_」 stays text.
+    path = _write(tmp_path)
+    wb = load_workbook(path)
+    ws = wb[LAYOUT.sheet]
+    col = _cols(ws)["说明（填写）"]
+    for r, placeholder in enumerate(["PH1", "PH2", "PH3"], start=2):
+        ws.cell(r, col).value = placeholder
+    wb.save(path)
+    as_excel_stores(
+        path,
+        {
+            "PH1": ("第一行_x000D_\n第二行", True),
+            "PH2": ("甲_x000D_乙", False),
+            "PH3": ("_x005F_x4E2D_", True),  # 「_x4E2D_」 typed: Excel escapes its 「_」
+        },
+    )
+    assert load_workbook(path)[LAYOUT.sheet].cell(2, col).value == "第一行_x000D_\n第二行"
+    got = read_editable(path, LAYOUT)
+    assert got.rows["说明"].tolist() == ["第一行\r\n第二行", "甲\r乙", "_x4E2D_"]
+    assert got.problems.empty

@@ -51,7 +51,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
@@ -70,7 +70,13 @@ from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.core.safe_text import EXCEL_CELL_LIMIT, cell_text, excel_error, force_text
+from landgov.core.safe_text import (
+    EXCEL_CELL_LIMIT,
+    cell_text,
+    excel_error,
+    force_text,
+    ooxml_text,
+)
 from landgov.core.textkey import folded
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, InputError, Issue, write_failure
@@ -578,11 +584,19 @@ class EditedSheet:
         return [n for n in names if is_missing(rec.get(n)) or self.flagged(str(key), n)]
 
 
+def _values(ws: Any, **where: int) -> Iterator[tuple[object, ...]]:
+    """``ws.iter_rows(**where, values_only=True)`` with each text's OOXML escapes decoded
+    (:func:`~landgov.core.safe_text.ooxml_text`): a line break Excel stored as 「_x000D_」 is
+    read as one, as the table readers read it."""
+    for row in ws.iter_rows(**where, values_only=True):
+        yield tuple(ooxml_text(v) if type(v) is str and "_x" in v else v for v in row)
+
+
 def _read_marker(wb: Any) -> dict[str, Any]:
     if MARKER_SHEET not in wb.sheetnames:
         return {}
     ws = wb[MARKER_SHEET]
-    values = list(ws.iter_rows(max_col=2, values_only=True))
+    values = list(_values(ws, max_col=2))
     # labelled rows (column A) are the head, the keys written are in column B only
     head = {str(r[0]): r[1] for r in values if r and r[0] is not None}
     if head.get("标识") != _MARKER_ID:
@@ -647,7 +661,7 @@ def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int
     (under its name, or a header the readers know for it: :func:`_key_column`)."""
     wanted = {_norm_header(old): f.name for f in layout.fields for old in f.formerly}
     wanted |= {_norm_header(f.name): f.name for f in layout.fields}
-    for r, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+    for r, row in enumerate(_values(ws, max_row=_HEADER_SEARCH_ROWS), 1):
         seen = {c: _norm_header(v) for c, v in enumerate(row, 1) if v is not None}
         key_col = _key_column(seen, layout)
         if key_col is None:
@@ -1003,7 +1017,7 @@ def _is_copy(ws: Any, layout: Layout) -> bool:
     found = _find_header(ws, layout)
     if found is None or len(found[1]) < len(layout.fields):
         return False
-    row = next(ws.iter_rows(min_row=found[0], max_row=found[0], values_only=True))
+    row = next(_values(ws, min_row=found[0], max_row=found[0]))
     marked = {folded(v) for v in row if v}
     wanted = {folded(header(f)) for f in layout.fields}
     return wanted <= marked
@@ -1334,7 +1348,7 @@ def _read_sheet(  # noqa: PLR0917
     key_col = columns[layout.key]
     typed = [c for name, c in columns.items() if layout.field(name).editable]
     merged = _merged_away(ws, header_row, typed)
-    for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
+    for r, row in enumerate(_values(ws, min_row=header_row + 1), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
@@ -1445,7 +1459,7 @@ def _own_columns(
         named[c] = name
     taken = set(columns.values()) | set(named)
     unnamed: set[int] = set()
-    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+    for row in _values(ws, min_row=header_row + 1):
         if key_col > len(row) or is_missing(row[key_col - 1]):
             continue
         unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not is_missing(v)}

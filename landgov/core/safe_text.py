@@ -22,6 +22,10 @@ never runs (OWASP "CSV injection"). Three rules, each kept once here:
 
 :func:`cell_text` applies rules 2 and 3 and says what it changed, so writers can report each
 changed cell as a problem row; :func:`force_text` applies rule 1 to an openpyxl cell.
+
+Reading a workbook, :func:`ooxml_text` undoes the file's own form of rule 2: an .xlsx stores a
+control character as ``_x000D_``, which openpyxl hands on as text. Every reader of a user's
+.xlsx (the table readers, the returned editable workbooks) decodes text cells through it.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ __all__ = [
     "force_text",
     "formula_like_each",
     "is_formula_like",
+    "ooxml_text",
     "xml_text",
 ]
 
@@ -95,6 +100,34 @@ def xml_text(text: str) -> str:
     if _ILLEGAL.search(text) is None:
         return text
     return _ILLEGAL.sub(lambda m: _replacement(m.group()), text)
+
+
+#: OOXML's escape of a character XML cannot hold (ECMA-376 Part 1, 22.4.2.4, ST_Xstring): a
+#: control character as ``_x0007_``, the 「_」 of a literal 「_x」 as ``_x005F_``. Only these
+#: are decoded: openpyxl has already turned a shared string's ``_x005F_x4E2D_`` (「_x4E2D_」
+#: typed) into ``_x4E2D_``, which must stay text, never become 「中」. (A typed 「_x0007_」 comes
+#: the same way and is read as the control character: shown as 「␇」 and reported where a
+#: workbook is written, never silently.)
+_OOXML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|005[Ff])_")
+
+
+def ooxml_text(value: object) -> object:
+    """A text cell with OOXML's escapes decoded (``"绍兴_x0007_响铃"`` → ``"绍兴\\x07响铃"``,
+    a carriage return Excel stored as ``_x000D_`` → ``"\\r"``); any other value as it is.
+
+    openpyxl keeps the escapes: the name would be shown, written back and put in a file name
+    as 「_x0007_」. Decoded, the control character is what the rules above replace visibly and
+    report where a workbook is written. A caller reading many cells asks only of text holding
+    「_x」 (``type(v) is str and "_x" in v``), the rest is returned as it is anyway.
+
+    >>> ooxml_text("甲_x0007_乙"), ooxml_text("_x005F_x0007_"), ooxml_text("_x4E2D_")
+    ('甲\\x07乙', '_x0007_', '_x4E2D_')
+    >>> ooxml_text("第一行_x000D_\\n第二行"), ooxml_text(3)
+    ('第一行\\r\\n第二行', 3)
+    """
+    if type(value) is not str or "_x" not in value:
+        return value
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
 def excel_error(value: object) -> str | None:

@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from landgov.core import xlsxguard
 from landgov.core.listing import first_few
+from landgov.core.safe_text import ooxml_text
 from landgov.core.textfile import BLANK_FILE, EMPTY_FILE, utf16_without_bom
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue, missing_file
@@ -544,34 +545,9 @@ def _percent_text(value: float) -> str:
     return f"{value * 100:.12g}%"
 
 
-#: OOXML's escape of a character XML cannot hold (ECMA-376 Part 1, 22.4.2.4, ST_Xstring): a
-#: control character as ``_x0007_``, the 「_」 of a literal 「_x」 as ``_x005F_``. Only these
-#: are decoded: openpyxl has already turned a shared string's ``_x005F_x4E2D_`` (「_x4E2D_」
-#: typed) into ``_x4E2D_``, which must stay text, never become 「中」. (A typed 「_x0007_」 comes
-#: the same way and is read as the control character: shown as 「␇」 and reported where a
-#: workbook is written, never silently.)
-_OOXML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|005[Ff])_")
-
-
-def _ooxml_text(value: object) -> object:
-    """A text cell with OOXML's escapes decoded (``"绍兴_x0007_响铃"`` → ``"绍兴\\x07响铃"``);
-    any other value as it is.
-
-    openpyxl keeps the escapes: the name would be shown, written back and put in a file name
-    as 「_x0007_」. Decoded, the control character is what the safe-text rules
-    (:mod:`landgov.core.safe_text`) replace visibly and report where a workbook is written.
-
-    >>> _ooxml_text("甲_x0007_乙"), _ooxml_text("_x005F_x0007_"), _ooxml_text("_x4E2D_")
-    ('甲\\x07乙', '_x0007_', '_x4E2D_')
-    """
-    if type(value) is not str or "_x" not in value:
-        return value
-    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-
-
 def _sheet_grid(ws: Any) -> _Grid:
     rows = [
-        [_ooxml_text(v) if type(v) is str and "_x" in v else v for v in r]
+        [ooxml_text(v) if type(v) is str and "_x" in v else v for v in r]
         for r in ws.iter_rows(values_only=True)
     ]
     for r, c in _percent_cells(ws):

@@ -134,6 +134,34 @@ def test_a_cell_in_neither_encoding_is_named_by_row_and_field(tmp_path: Path) ->
     assert "重新录入" in said.iloc[0]["action"]
 
 
+@pytest.mark.parametrize("cpg", ["GBK", "936"], ids=["cpg-gbk", "cpg-936"])
+def test_a_cell_in_neither_encoding_in_a_gbk_layer_is_named_by_row_and_field(
+    tmp_path: Path, cpg: str
+) -> None:
+    """A GBK layer with plot 3's 坐落 holding two bytes no codec reads amid GBK text, and plot
+    4's 权利人 nothing but such bytes. Was: GDAL (iconv) dropped the bytes, 坐落 read
+    「越城€某路」 and the 权利人 blank, not a word said. Now the bytes show as 「\ufffd」, the
+    plots are kept, and one warning per field names the row, the field and the fix. Plot 1's
+    坐落 fills its field with a character cut at its end: no such cell (as a UTF-8 file)."""
+    cut = "越城区某路段的一二".encode("gbk") + b"A" + "三".encode("gbk")[:1]
+    cells = {
+        (0, "ZL"): cut,
+        (2, "ZL"): "越城".encode("gbk") + b"\xff\x80" + "某路".encode("gbk"),
+        (3, "QLR"): b"\xff\xfe\xff\xfe",
+    }
+    result = read_parcels(_layer(tmp_path, main="gbk", cells=cells, cpg=cpg))
+    assert len(result.data) == 4
+    zl, holders = result.data["ZL"].tolist(), result.data["holder"].tolist()
+    assert zl[2].startswith("越城\ufffd") and zl[2].endswith("\ufffd某路"), zl
+    assert holders[:3] == HOLDERS[:3] and set(holders[3]) == {"\ufffd"}, holders
+    said = _said(result, "既不是 UTF-8 也不是 GBK").set_index("field")
+    assert said["row"].to_dict() == {"ZL": 3, "QLR": 4}, result.problems.to_string()
+    assert (said["severity"] == Severity.WARNING).all()
+    assert said["problem"].str.contains("其余单元格按 GBK 读取").all()
+    assert said["action"].str.contains("重新录入").all()
+    assert said.loc["ZL", "value"] == zl[2]
+
+
 #: common names and uses as a county's GBK layer holds them
 _GBK_WORDS = [
     "绍兴市越城区甲纺织有限公司", "浙江省某某印染有限公司", "王建国", "李秀英", "张伟", "陈小明",

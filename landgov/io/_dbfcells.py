@@ -9,16 +9,19 @@ UTF-8 file, comes as 「\ufffd」. A record wholly in the other encoding is foun
 each text cell of every record:
 
 - in a record decoded as GBK (or GB18030), a cell whose bytes are UTF-8 text
-  (:func:`~landgov.io.encoding.utf8_cell`) is read as UTF-8;
+  (:func:`~landgov.io.encoding.utf8_cell`) is read as UTF-8; one that is neither is read with
+  「\ufffd」 for the bytes no codec reads (GDAL drops them without a word: 「越城\\xff某路」
+  came as 「越城某路」, a cell of nothing else as blank) and said as such;
 - in a record decoded as UTF-8, a cell whose bytes are no UTF-8 but GBK text
   (:func:`~landgov.io.encoding.gbk_cell`) is read as GB18030; one that is neither is kept as
   read (「\ufffd」 for the bytes no codec reads) and said as such.
 
 Each field with such cells gets one 警告 naming its rows, an example as read and as it was, and
 the fix (save the layer again in one encoding). The bytes are counted per field with numpy
-(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`); only the few cells whose bytes can be UTF-8
-are decoded in Python (each distinct value once), so a plain GBK file of 500,000 records
-costs a fraction of a second more.
+(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_form`);
+only the few cells whose bytes can be UTF-8, or do not have the form of GBK, are decoded in
+Python (each distinct value once), so a plain GBK file of 500,000 records costs a fraction of
+a second more.
 """
 
 from __future__ import annotations
@@ -34,7 +37,13 @@ import pandas as pd
 from landgov.core.listing import first_few
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io._dbfraw import DbfScan
-from landgov.io.encoding import EncodingDecision, codec_label, gbk_cell, utf8_cell
+from landgov.io.encoding import (
+    EncodingDecision,
+    codec_label,
+    decoded_cell,
+    gbk_cell,
+    utf8_cell,
+)
 
 __all__ = ["mend_cells"]
 
@@ -53,6 +62,7 @@ class _Found:
     """The cells of one field read in another codec than their record (or in none)."""
 
     codec: str | None  # the codec they were read in; None: neither reads them
+    record: str = "UTF-8"  # the codec the rest of their records were read in
     rows: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     before: list[str] = field(default_factory=list)
@@ -102,11 +112,17 @@ def mend_cells(
         non_ascii, fits = fit[0][kept], fit[1][kept]
         to_utf8 = np.flatnonzero(non_ascii & fits & gbk_rows)
         to_gbk = np.flatnonzero(non_ascii & ~fits & utf8_rows)
-        if not len(to_utf8) and not len(to_gbk):
+        in_gbk = np.flatnonzero(non_ascii & ~fits & gbk_rows)
+        form = scan.gbk_form(index, kept[in_gbk])
+        if form is None:
+            return out
+        odd = in_gbk[~form]  # no GBK as far as bytes tell: decoded below
+        if not len(to_utf8) and not len(to_gbk) and not len(odd):
             continue
         found, mended = _mend_field(
-            raw[column], scan=scan, kept=kept, index=index, to_utf8=to_utf8, to_gbk=to_gbk
-        )
+            raw[column], scan=scan, kept=kept, index=index,
+            to_utf8=np.union1d(to_utf8, odd), to_gbk=to_gbk,
+        )  # fmt: skip
         if not found:
             continue
         values = raw[column].tolist()
@@ -147,6 +163,7 @@ def _mend_field(
     column as read)."""
     width = scan.fields[index].length
     utf8, gbk, neither = _Found("UTF-8"), _Found("GB18030"), _Found(None)
+    not_gbk = _Found(None, record="GBK")
     out: dict[int, str] = {}
     for positions, in_gbk in ((to_utf8, True), (to_gbk, False)):
         if not len(positions):
@@ -159,9 +176,17 @@ def _mend_field(
             else:
                 cut = len(data) == width  # the cell fills its field: its last character may be cut
                 text = utf8_cell(data, cut=cut) if in_gbk else gbk_cell(data, cut=cut)
+                if text is None and in_gbk and decoded_cell(data, "gb18030", cut=cut) is None:
+                    text = _NEITHER
                 read[data] = text
             if text is None and in_gbk:
                 continue  # GBK after all (the byte counts only let it through)
+            if text is _NEITHER:  # GDAL dropped the bytes no codec reads: shown instead
+                text = out[pos] = data.decode("gb18030", errors="replace")
+                not_gbk.rows.append(pos)
+                not_gbk.texts.append(_shown(text))
+                not_gbk.before.append(_shown(values.iat[pos]))
+                continue
             found = utf8 if in_gbk else (neither if text is None else gbk)
             seen = _shown(values.iat[pos])
             found.rows.append(pos)
@@ -169,7 +194,11 @@ def _mend_field(
             found.before.append(seen)
             if text is not None:
                 out[pos] = text
-    return [f for f in (utf8, gbk, neither) if f.rows], out
+    return [f for f in (utf8, gbk, neither, not_gbk) if f.rows], out
+
+
+#: a cell of a GBK record whose bytes are neither GBK nor UTF-8 (:func:`_mend_field`)
+_NEITHER = "\ufffd"
 
 
 def _shown(value: object) -> str:
@@ -191,7 +220,7 @@ def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> No
     if found.codec is None:
         problem = (
             f"字段「{column}」{where}的文字既不是 UTF-8 也不是 GBK 编码，无法识别的字节显示为"
-            f"「\ufffd」（如读作「{found.texts[0]}」）；该字段其余单元格按 UTF-8 读取"
+            f"「\ufffd」（如读作「{found.texts[0]}」）；该字段其余单元格按 {found.record} 读取"
         )
         action = (
             "在 ArcGIS/QGIS 中打开图层，核对并重新录入这些单元格的文字，另存为一种编码"

@@ -14,7 +14,8 @@ GDAL (and so pyogrio) reads a .dbf record by record and, without a word:
 :func:`scan_dbf` reads the header and maps the records as one ``(n, record_len)`` byte array
 (``np.memmap``: a 500,000-record file is scanned in well under a second), and returns the
 deleted-record mask, the all-``*`` cells of each numeric field and, on request, the raw text of
-a field (:meth:`DbfScan.texts`) and which of its cells can be UTF-8 (:meth:`DbfScan.utf8_fit`).
+a field (:meth:`DbfScan.texts`), which of its cells can be UTF-8 (:meth:`DbfScan.utf8_fit`)
+and which have the form of GBK (:meth:`DbfScan.gbk_form`).
 It never raises: a .dbf that is short, truncated or whose header does not add up gives
 ``None``, and the reader goes on as GDAL reads.
 The messages are the reader's (:mod:`landgov.io.parcels`); this module only counts bytes.
@@ -139,6 +140,46 @@ class DbfScan:
         except (OSError, ValueError, IndexError):
             return None
         return non_ascii, fits
+
+    def gbk_form(self, index: int, records: np.ndarray) -> np.ndarray | None:
+        """Per record of ``records`` (record indices), whether the cell of field ``index`` has
+        the form of GBK text: every byte above 0x7F pairs with the next as a two-byte
+        character (lead 81–FE, trail 40–FE but 7F; a lead cut at the field's width allowed).
+        A cell without that form holds a byte no GBK reading takes (80, FF, a lead before a
+        blank) or a GB18030 four-byte character: the caller decodes those few. Column-wise
+        with numpy, as :meth:`utf8_fit`; ``None`` when the file cannot be read as scanned."""
+        f = self.fields[index]
+        form = np.ones(len(records), dtype=bool)
+        if f.length == 0 or not len(records):
+            return form
+        try:
+            table = _records(self.path, self.header_len, self.record_len, self.n_records)
+            if table is None:
+                return form
+            at = np.asarray(records, dtype=np.int64)
+            for start in range(0, len(at), _CHUNK):
+                cells = table[at[start : start + _CHUNK], 1 + f.offset : 1 + f.offset + f.length]
+                form[start : start + len(cells)] = _gbk_pairs(np.asarray(cells))
+            del table
+        except (OSError, ValueError, IndexError):
+            return None
+        return form
+
+
+def _gbk_pairs(cells: np.ndarray) -> np.ndarray:
+    """Per row of ``cells`` (uint8), :meth:`DbfScan.gbk_form`. A byte above 0x7F is a lead
+    when an even number of such bytes stand between it and the last byte below 0x80 before
+    it (a trail may be ASCII, 40–7E: after it the next byte begins a character)."""
+    width = cells.shape[1]
+    high = cells >= 0x80
+    column = np.arange(width, dtype=np.int16)
+    low_at = np.maximum.accumulate(np.where(high, np.int16(-1), column), axis=1)
+    lead = high & ((column - low_at) % 2 == 1)
+    bad = lead & ((cells == 0x80) | (cells == 0xFF))
+    after = cells[:, 1:]
+    trail = (after >= 0x40) & (after != 0x7F) & (after != 0xFF)
+    bad[:, :-1] |= lead[:, :-1] & ~trail
+    return np.asarray(~bad.any(axis=1))
 
 
 def _utf8_balance(cells: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ from landgov.io._shpparts import sidecar
 __all__ = [
     "EncodingDecision",
     "codec_label",
+    "decoded_cell",
     "detect_dbf_encoding",
     "gbk_cell",
     "normalize_codepage",
@@ -162,7 +163,7 @@ def _common_chars(text: str) -> int:
     return score
 
 
-def _cell_text(raw: bytes, codec: str, *, cut: bool) -> str | None:
+def decoded_cell(raw: bytes, codec: str, *, cut: bool) -> str | None:
     """``raw`` decoded as ``codec``, a character cut at the end dropped when the cell fills its
     field (``cut``); ``None`` when any other byte does not decode."""
     try:
@@ -193,7 +194,7 @@ def utf8_cell(raw: bytes, *, cut: bool = False) -> str | None:
     """
     if raw.isascii():
         return None
-    text = _cell_text(raw, "utf-8", cut=cut)
+    text = decoded_cell(raw, "utf-8", cut=cut)
     if (
         text is None
         or not any("\u4e00" <= c <= "\u9fff" for c in text)
@@ -201,7 +202,7 @@ def utf8_cell(raw: bytes, *, cut: bool = False) -> str | None:
         or not reads_as_chinese(text)
     ):
         return None
-    as_gbk = _cell_text(raw, "gb18030", cut=cut)
+    as_gbk = decoded_cell(raw, "gb18030", cut=cut)
     return text if as_gbk is None or _common_chars(text) > _common_chars(as_gbk) else None
 
 
@@ -215,9 +216,9 @@ def gbk_cell(raw: bytes, *, cut: bool = False) -> str | None:
     >>> gbk_cell("绍兴市".encode("gbk")), gbk_cell("绍兴市".encode())
     ('绍兴市', None)
     """
-    if raw.isascii() or _cell_text(raw, "utf-8", cut=True) is not None:
+    if raw.isascii() or decoded_cell(raw, "utf-8", cut=True) is not None:
         return None
-    text = _cell_text(raw, "gb18030", cut=cut)
+    text = decoded_cell(raw, "gb18030", cut=cut)
     return text if text is not None and reads_as_chinese(text) else None
 
 

@@ -308,3 +308,40 @@ def test_a_listing_date_typed_over_or_lost_is_read_from_the_history(tmp_path):
     assert len(said) == 2
     assert "「2028-01-01」与状态变更记录不符" in said[0] and "「去年」" in said[1]
     assert not any("早于列入日期" in str(r[4]) for r in problems)
+
+
+def _history_dates(path, typed):
+    """Type over the 日期 of 状态变更记录's entries, by 宗地代码 (``typed``: {key: what})."""
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value in typed:
+            ws.cell(r, 2).value = typed[ws.cell(r, 1).value]
+    wb.save(path)
+
+
+def test_a_history_date_that_does_not_read_is_said_on_its_row(tmp_path):
+    # Staff write the date of four 状态变更记录 entries as 「2027年6月前」, 「6月底」, 「明年」 and
+    # 「2027-13-01」 (no such month). Before: read without a word (the entries kept, put before
+    # the dated ones); nothing in 问题记录. Now: an 错误 row per cell naming the sheet, the row,
+    # 日期 and what was typed, saying how it was read and asking for a full 年月日.
+    path = _ledger_2026(tmp_path, "ABCDE")
+    typed = {"A": "2027年6月前", "B": "6月底", "C": "明年", "D": "2027-13-01"}
+    _history_dates(path, typed)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[2] == "日期"]
+    assert [(r[1], r[3]) for r in said] == [
+        (2, typed["A"]),
+        (3, "6月底"),
+        (4, "明年"),
+        (5, typed["D"]),
+    ]
+    for row, (_, value) in zip(said, sorted(typed.items()), strict=True):
+        assert "工作表「状态变更记录」" in row[4] and f"「{value}」" in row[4]
+        assert "排在有日期的记录之前" in row[4]  # how it was read
+        assert "完整的年月日，如 2027-06-30" in row[5] and row[6] == "错误"
+    # the entries are kept as typed, and the plots' statuses are read as before
+    history = _sheet_rows(path, "状态变更记录")
+    assert {r[0]: r[1] for r in history if r[0] in typed} == typed
+    assert set(_column(path, "状态（填写）").values()) == {"未启动"}

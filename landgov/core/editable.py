@@ -94,6 +94,7 @@ __all__ = [
     "header",
     "no_common_keys",
     "other_run",
+    "read_answer",
     "read_editable",
     "save_workbook",
 ]
@@ -731,6 +732,22 @@ def _read_cell(
     flagged."""
     if formula is not None:
         return formula, NO_RESULT.format(formula=formula), Severity.ERROR, RECALCULATE
+    return read_answer(value, f, cell=cell)
+
+
+def read_answer(value: object, f: Field, *, cell: str) -> tuple[object, str | None, Severity, str]:
+    """(value to keep, problem or ``None``, severity, what to do) for a cell ``value`` staff
+    filled in for field ``f`` (``cell``: 「L2」, named when it holds an Excel error value), as
+    :func:`read_editable` reads the cells of its data sheet: a date or number that does not
+    read, a choice not offered and an Excel error value are kept as typed (an 错误); a date
+    read with a doubt (a month alone, an Excel serial number) is the date read (a 警告).
+
+    The one reading of a filled-in cell: a sheet of a returned workbook read apart (the 治理台账's
+    状态变更记录) reads its cells here too.
+
+    >>> read_answer("明年", Field("日期", kind=FieldKind.DATE), cell="B2")[1:3]
+    ('无法识别的日期「明年」（请写作 2021-03-05）', <Severity.ERROR: '错误'>)
+    """
     error = excel_error(value)
     if error is not None:
         return error, ERROR_VALUE.format(cell=cell, value=error), Severity.ERROR, FIX_ERROR
@@ -793,7 +810,7 @@ def _what_to_do(f: Field) -> str:
     if f.kind is FieldKind.CHOICE:
         return f"请从下拉列表选择：{'、'.join(f.choices)}"
     if f.kind is FieldKind.DATE:
-        return "请填写日期，如 2027-06-30"
+        return "请填写完整的年月日，如 2027-06-30"
     if f.kind is FieldKind.NUMBER:
         return "请填写数字（不带单位）"
     return f.hint or "请核实"

@@ -29,6 +29,7 @@ from landgov.core.editable import (
     formula_cells,
     read_answer,
     save_workbook,
+    say_volatile,
 )
 from landgov.core.missing import is_missing, parse_yes_no, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
@@ -454,8 +455,10 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
     and column): never read as an empty cell, which would lose the 宗地代码 or status of an
-    entry without a word. The entries come in the order they happened, whatever the order of
-    the sheet (:func:`_in_order`).
+    entry without a word. A stored result of a volatile formula (「=TODAY()」) is that of the
+    day the file was saved: read, and said (:func:`~landgov.core.editable.say_volatile`).
+    The entries come in the order they happened, whatever the order of the sheet
+    (:func:`_in_order`).
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -487,6 +490,9 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
                     row=r, field=name, value=formula, action=RECALCULATE,
                     severity=Severity.ERROR,
                 )  # fmt: skip
+            elif (r, i + 1) in formulas:  # its stored result: the day the file was saved's
+                say_volatile(log, formulas[(r, i + 1)], rec[name],
+                             sheet=HISTORY_SHEET, at=(r, i + 1), field=name)  # fmt: skip
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):

@@ -308,3 +308,121 @@ def test_a_listing_date_typed_over_or_lost_is_read_from_the_history(tmp_path):
     assert len(said) == 2
     assert "「2028-01-01」与状态变更记录不符" in said[0] and "「去年」" in said[1]
     assert not any("早于列入日期" in str(r[4]) for r in problems)
+
+
+def _history_dates(path, typed):
+    """Type over the 日期 of 状态变更记录's entries, by 宗地代码 (``typed``: {key: what})."""
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value in typed:
+            ws.cell(r, 2).value = typed[ws.cell(r, 1).value]
+    wb.save(path)
+
+
+def test_a_history_date_that_does_not_read_is_said_on_its_row(tmp_path):
+    # Staff write the date of four 状态变更记录 entries as 「2027年6月前」, 「6月底」, 「明年」 and
+    # 「2027-13-01」 (no such month). Before: read without a word (the entries kept, put before
+    # the dated ones); nothing in 问题记录. Now: an 错误 row per cell naming the sheet, the row,
+    # 日期 and what was typed, saying how it was read and asking for a full 年月日.
+    path = _ledger_2026(tmp_path, "ABCDE")
+    typed = {"A": "2027年6月前", "B": "6月底", "C": "明年", "D": "2027-13-01"}
+    _history_dates(path, typed)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[2] == "日期"]
+    assert [(r[1], r[3]) for r in said] == [
+        (2, typed["A"]),
+        (3, "6月底"),
+        (4, "明年"),
+        (5, typed["D"]),
+    ]
+    for row, (_, value) in zip(said, sorted(typed.items()), strict=True):
+        assert "工作表「状态变更记录」" in row[4] and f"「{value}」" in row[4]
+        assert "排在有日期的记录之前" in row[4]  # how it was read
+        assert "完整的年月日，如 2027-06-30" in row[5] and row[6] == "错误"
+    # the entries are kept as typed, and the plots' statuses are read as before
+    history = _sheet_rows(path, "状态变更记录")
+    assert {r[0]: r[1] for r in history if r[0] in typed} == typed
+    assert set(_column(path, "状态（填写）").values()) == {"未启动"}
+
+
+def _with_saved_results(path, sheet, results):
+    """Store a result beside each formula cell (``results``: {「L2」: number or text}) as Excel and
+    WPS do on saving (openpyxl writes the formula only); the cell keeps its style (a date)."""
+    import re
+    import shutil
+    import zipfile
+
+    wb = load_workbook(path)
+    part = f"xl/worksheets/sheet{wb.sheetnames.index(sheet) + 1}.xml"
+    wb.close()
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                xml = data.decode("utf-8")
+                for ref, value in results.items():
+                    kind = ' t="str"' if isinstance(value, str) else ""
+                    xml, n = re.subn(
+                        rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?',
+                        rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
+                        xml,
+                    )
+                    assert n == 1, ref
+                data = xml.encode("utf-8")
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
+
+
+def _serial(day):
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def test_a_volatile_formula_is_read_by_the_value_saved_and_said(tmp_path):
+    # A clerk types 计划完成日期 as 「=TODAY()+30」 and saves the file on 2027-05-01 (Excel stores
+    # 2027-05-31 beside it); 状态变更记录 gets a 「=now()」 as a date. Before: read as
+    # 2027-05-31 and 2027-05-01 without a word, though the formula gives another day each time
+    # the file is opened. Now: read so, and a 警告 per cell naming the sheet, the row, the
+    # column, the formula and the value read, asking for the date itself. A formula calling no
+    # such function (「=DATE(2027,6,30)」), or naming one only inside a text, is not said.
+    path = _ledger_2026(tmp_path, "ABC")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    col = {str(c.value).replace("（填写）", ""): c.column_letter for c in ws[1] if c.value}
+    row = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    due, note = col["计划完成日期"], col["进展说明"]
+    ws[f"{due}{row['A']}"] = "=TODAY()+30"
+    ws[f"{due}{row['B']}"] = "=DATE(2027,6,30)"
+    ws[f"{note}{row['C']}"] = '="按 TODAY() 计"'
+    wb["状态变更记录"]["B4"] = "=now()"  # C's entry
+    wb.save(path)
+    _with_saved_results(
+        path,
+        "治理台账",
+        {
+            f"{due}{row['A']}": _serial(dt.date(2027, 5, 31)),
+            f"{due}{row['B']}": _serial(dt.date(2027, 6, 30)),
+            f"{note}{row['C']}": "按 TODAY() 计",
+        },
+    )
+    _with_saved_results(path, "状态变更记录", {"B4": _serial(dt.date(2027, 5, 1))})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _column(path, "计划完成日期（填写）") == {
+        "A": dt.datetime(2027, 5, 31),
+        "B": dt.datetime(2027, 6, 30),
+        "C": None,
+    }
+    said = [r for r in _sheet_rows(path, "问题记录") if "=" in str(r[3])]
+    assert [(r[1], r[2], r[3], r[6]) for r in said] == [
+        (row["A"], "计划完成日期", "=TODAY()+30", "警告"),
+        (4, "日期", "=now()", "警告"),
+    ]
+    ledger, history = said
+    assert f"工作表「治理台账」单元格 {due}{row['A']}" in ledger[4]
+    assert "「2027-05-31」" in ledger[4] and "TODAY" in ledger[4]
+    assert "最后保存" in ledger[4] and "不会再变化" in ledger[4]
+    assert "工作表「状态变更记录」单元格 B4" in history[4] and "「2027-05-01」" in history[4]
+    assert "直接填写日期" in ledger[5] and "2027-06-30" in ledger[5]

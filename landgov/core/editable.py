@@ -25,7 +25,10 @@ Excel serial numbers; numbers typed as text). Rows are matched by the key column
 becomes a problem row (file, sheet, row, field, value, what to do) through
 :mod:`landgov.core.problems`; the edit is **kept as typed and flagged**, never dropped or
 guessed. A key seen twice, a row without key and a written row that has gone are reported too;
-a header row typed again and a 合计/小计 row are said on their row and read as no record.
+a header row typed again and a 合计/小计 row are said on their row and read as no record. A
+formula is read by the result the file stored with it; one calling a volatile function
+(「=TODAY()+30」) is said, its result being that of the day the file was saved
+(:func:`say_volatile`).
 
 Examples
 --------
@@ -89,6 +92,9 @@ __all__ = [
     "NO_RESULT",
     "RECALCULATE",
     "RUN_DATE",
+    "TYPE_VALUE",
+    "VOLATILE",
+    "VOLATILE_FUNCTIONS",
     "EditedSheet",
     "Field",
     "FieldKind",
@@ -100,8 +106,11 @@ __all__ = [
     "header",
     "no_common_keys",
     "other_run",
+    "read_answer",
     "read_editable",
     "save_workbook",
+    "say_volatile",
+    "volatile_functions",
 ]
 
 #: The label under which a workbook written from a screening run for people to fill in and
@@ -732,6 +741,61 @@ ERROR_VALUE = (
 FIX_ERROR = "请在该单元格填入实际内容（修正公式，或把公式改为所得数值）后重新导入"
 
 
+#: Excel functions worked out again at every calculation (volatile): a cell calling one holds,
+#: in the file, the result of the day it was last saved (:func:`say_volatile`).
+VOLATILE_FUNCTIONS = ("TODAY", "NOW", "RAND", "RANDBETWEEN", "OFFSET", "INDIRECT")
+_VOLATILE_CALL = re.compile(
+    r"(?<![\w.])(" + "|".join(VOLATILE_FUNCTIONS) + r")\s*\(", re.IGNORECASE
+)
+#: A text in a formula (「"…"」, a quote doubled inside) or a quoted sheet name (「'…'!」).
+_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
+#: A formula cell calling a volatile function, read by its stored result (``functions``:
+#: 「TODAY」, ``value``: the value read).
+VOLATILE = (
+    "单元格 {cell} 为公式「{formula}」，其中的 {functions} 每次计算结果都可能不同："
+    "已按文件最后保存时算得并存入文件的值「{value}」读取，这是最后保存那一天的结果，此后不会再变化"
+)
+#: What to do about a formula cell calling a volatile function.
+TYPE_VALUE = "请在该单元格直接填写日期或数值本身（如 2027-06-30），不要使用公式"
+
+
+def volatile_functions(formula: str) -> tuple[str, ...]:
+    """The volatile functions (:data:`VOLATILE_FUNCTIONS`) ``formula`` calls, in upper case and
+    in order; a name inside a text of the formula is no call.
+
+    >>> volatile_functions("=today()+30"), volatile_functions("=A2+30")
+    (('TODAY',), ())
+    >>> volatile_functions('=IF(A2="TODAY()",RANDBETWEEN(1,9),NOW())')
+    ('RANDBETWEEN', 'NOW')
+    """
+    calls = _VOLATILE_CALL.findall(_QUOTED.sub('""', formula))
+    return tuple(dict.fromkeys(name.upper() for name in calls))
+
+
+def say_volatile(
+    log: ProblemLog, formula: str, value: object, *, sheet: str, at: tuple[int, int], field: str
+) -> None:
+    """A 警告 for the cell at 1-based ``at`` (row, column) of ``sheet`` whose ``formula`` calls
+    a volatile function (:func:`volatile_functions`; nothing said for another formula):
+    ``value``, the result stored on the day the file was last saved, is what is read — what
+    staff saw —, but it is that day's and will not change: 「=TODAY()+30」 read a year later is
+    still the date of a year ago."""
+    functions = volatile_functions(formula)
+    if not functions:
+        return
+    problem = VOLATILE.format(
+        cell=_cell_name(*at), formula=formula, functions="、".join(functions), value=_text(value)
+    )
+    log.add(
+        f"工作表「{sheet}」{problem}",
+        row=at[0],
+        field=field,
+        value=formula,
+        action=TYPE_VALUE,
+        severity=Severity.WARNING,
+    )
+
+
 def _cell_name(r: int, c: int) -> str:
     """「L2」: the cell at 1-based row ``r`` and column ``c``."""
     return f"{get_column_letter(c)}{r}"
@@ -745,6 +809,22 @@ def _read_cell(
     flagged."""
     if formula is not None:
         return formula, NO_RESULT.format(formula=formula), Severity.ERROR, RECALCULATE
+    return read_answer(value, f, cell=cell)
+
+
+def read_answer(value: object, f: Field, *, cell: str) -> tuple[object, str | None, Severity, str]:
+    """(value to keep, problem or ``None``, severity, what to do) for a cell ``value`` staff
+    filled in for field ``f`` (``cell``: 「L2」, named when it holds an Excel error value), as
+    :func:`read_editable` reads the cells of its data sheet: a date or number that does not
+    read, a choice not offered and an Excel error value are kept as typed (an 错误); a date
+    read with a doubt (a month alone, an Excel serial number) is the date read (a 警告).
+
+    The one reading of a filled-in cell: a sheet of a returned workbook read apart (the 治理台账's
+    状态变更记录) reads its cells here too.
+
+    >>> read_answer("明年", Field("日期", kind=FieldKind.DATE), cell="B2")[1:3]
+    ('无法识别的日期「明年」（请写作 2021-03-05）', <Severity.ERROR: '错误'>)
+    """
     error = excel_error(value)
     if error is not None:
         return error, ERROR_VALUE.format(cell=cell, value=error), Severity.ERROR, FIX_ERROR
@@ -807,7 +887,7 @@ def _what_to_do(f: Field) -> str:
     if f.kind is FieldKind.CHOICE:
         return f"请从下拉列表选择：{'、'.join(f.choices)}"
     if f.kind is FieldKind.DATE:
-        return "请填写日期，如 2027-06-30"
+        return "请填写完整的年月日，如 2027-06-30"
     if f.kind is FieldKind.NUMBER:
         return "请填写数字（不带单位）"
     return f.hint or "请核实"
@@ -869,9 +949,8 @@ def read_editable(
                 )
             ]
         )
-    edited = _read_sheet(
-        ws, layout, marker, log, _uncached_formulas(source, ws.title, ws), refuse_conflicts
-    )
+    uncached, saved = _formulas(source, ws)
+    edited = _read_sheet(ws, layout, marker, log, uncached, refuse_conflicts, saved=saved)
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
 
@@ -1072,15 +1151,21 @@ def _check_copies(  # noqa: PLR0917
             )
 
 
-def _uncached_formulas(source: Path, title: str, ws: Any) -> dict[tuple[int, int], str]:
-    """Formula cells of sheet ``title`` with no stored result, by 1-based (row, column).
+def _formulas(
+    source: Path, ws: Any
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """(formula cells of sheet ``ws`` with no stored result, those with one that call a
+    volatile function), each by 1-based (row, column).
 
     Excel and WPS store a formula's result beside it, and that result is what is read. A
     program that writes formulas without computing them (openpyxl, many scripts) leaves it
     out: the cell then reads as empty, and a filled-in answer would be lost without a word.
+    A stored result of 「=TODAY()+30」 is that of the day the file was saved (:func:`say_volatile`).
     """
-    cells = formula_cells(source, title)
-    return {rc: f for rc, f in cells.items() if ws.cell(*rc).value is None}
+    cells = formula_cells(source, ws.title)
+    uncached = {rc: f for rc, f in cells.items() if ws.cell(*rc).value is None}
+    saved = {rc: f for rc, f in cells.items() if rc not in uncached and volatile_functions(f)}
+    return uncached, saved
 
 
 def formula_cells(source: str | os.PathLike[str], title: str) -> dict[tuple[int, int], str]:
@@ -1220,6 +1305,23 @@ def _read_row(  # noqa: PLR0917
     return record, row_flags
 
 
+def _say_saved(
+    r: int,
+    values: Mapping[str, Any],
+    *,
+    named: Mapping[int, str],
+    saved: Mapping[tuple[int, int], str],
+    log: ProblemLog,
+    sheet: str,
+) -> None:
+    """:func:`say_volatile` for each cell of row ``r`` in a column staff fill in (``named``:
+    the editable columns and staff's own, by column) holding a volatile formula with a stored
+    result (``saved``); ``values``: the row's values read, by column name."""
+    for c, name in named.items():
+        if (r, c) in saved:
+            say_volatile(log, saved[(r, c)], values.get(name), sheet=sheet, at=(r, c), field=name)
+
+
 def _check_length(text: str, r: int, name: str, sheet: str, log: ProblemLog) -> None:
     """A filled-in text longer than an Excel cell holds (another program wrote it) is read
     whole, but every workbook landgov writes back cuts it (:func:`~landgov.core.safe_text.
@@ -1335,7 +1437,11 @@ def _read_sheet(  # noqa: PLR0917
     log: ProblemLog,
     formulas: Mapping[tuple[int, int], str],
     refuse_conflicts: bool = False,
+    *,
+    saved: Mapping[tuple[int, int], str] | None = None,
 ) -> EditedSheet:
+    # formulas: the formula cells with no stored result; saved: those with one that call a
+    # volatile function (_formulas)
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
@@ -1346,7 +1452,7 @@ def _read_sheet(  # noqa: PLR0917
     position: dict[str, int] = {}  # key: index of its first row in records
     conflicts: dict[str, list[int]] = {}  # key: the rows that answer it differently
     key_col = columns[layout.key]
-    typed = [c for name, c in columns.items() if layout.field(name).editable]
+    typed = {c: name for name, c in columns.items() if layout.field(name).editable}
     merged = _merged_away(ws, header_row, typed)
     for r, row in enumerate(_values(ws, min_row=header_row + 1), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
@@ -1359,6 +1465,9 @@ def _read_sheet(  # noqa: PLR0917
         if merged:
             _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
+        _say_saved(
+            r, record | extra, named=typed | extra_cols, saved=saved or {}, log=log, sheet=sheet
+        )
         if not key:  # blank, a formula whose result the file does not hold, an error value
             formula = formulas.get((r, key_col))
             unkeyed.append(record | extra | _typed_key(layout.key, error or formula))

@@ -23,9 +23,13 @@ from landgov.core.dates import parse_date, unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
     RECALCULATE,
+    Field,
+    FieldKind,
     add_editable_sheet,
     formula_cells,
+    read_answer,
     save_workbook,
+    say_volatile,
 )
 from landgov.core.missing import is_missing, parse_yes_no, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
@@ -451,8 +455,10 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
     and column): never read as an empty cell, which would lose the 宗地代码 or status of an
-    entry without a word. The entries come in the order they happened, whatever the order of
-    the sheet (:func:`_in_order`).
+    entry without a word. A stored result of a volatile formula (「=TODAY()」) is that of the
+    day the file was saved: read, and said (:func:`~landgov.core.editable.say_volatile`).
+    The entries come in the order they happened, whatever the order of the sheet
+    (:func:`_in_order`).
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -484,14 +490,45 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
                     row=r, field=name, value=formula, action=RECALCULATE,
                     severity=Severity.ERROR,
                 )  # fmt: skip
+            elif (r, i + 1) in formulas:  # its stored result: the day the file was saved's
+                say_volatile(log, formulas[(r, i + 1)], rec[name],
+                             sheet=HISTORY_SHEET, at=(r, i + 1), field=name)  # fmt: skip
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
-        if isinstance(day := rec.get("日期"), dt.datetime):
-            rec["日期"] = day.date()
+        if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
+            rec["日期"] = _entry_day(rec["日期"], (r, at["日期"] + 1), log)
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
         records.append(rec)
     return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+
+
+#: The 日期 of a 状态变更记录 entry, read as a filled-in date cell is (core.editable.read_answer).
+_ENTRY_DAY = Field("日期", kind=FieldKind.DATE)
+
+
+def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
+    """The 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column): a date, or, when
+    it does not read as one (「明年」, 「2027-13-01」), what was typed, said on its row.
+
+    Read without a word, an entry whose date does not read was put before the dated ones
+    (:func:`_in_order`), and nobody was told to write it again."""
+    day, problem, severity, action = read_answer(
+        value, _ENTRY_DAY, cell=f"{get_column_letter(at[1])}{at[0]}"
+    )
+    if problem is None:
+        return day
+    if severity is Severity.ERROR:
+        problem += "；已保留所填内容，按日期不明处理：该条记录排在有日期的记录之前"
+    log.add(
+        f"工作表「{HISTORY_SHEET}」{problem}",
+        row=at[0],
+        field=_ENTRY_DAY.name,
+        value=value,
+        action=action,
+        severity=severity,
+    )
+    return day
 
 
 def read_unmerged(path: str | Path) -> pd.DataFrame:

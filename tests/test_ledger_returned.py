@@ -426,3 +426,24 @@ def test_a_volatile_formula_is_read_by_the_value_saved_and_said(tmp_path):
     assert "最后保存" in ledger[4] and "不会再变化" in ledger[4]
     assert "工作表「状态变更记录」单元格 B4" in history[4] and "「2027-05-01」" in history[4]
     assert "直接填写日期" in ledger[5] and "2027-06-30" in ledger[5]
+
+
+def test_a_line_break_excel_stored_as_x000d_in_the_history_reads_back_as_one(tmp_path):
+    # Excel stores a carriage return typed in a cell (Alt+Enter in some writers) as 「_x000D_」;
+    # openpyxl hands it on as that text. Before: the 说明 of a 状态变更记录 entry came back as
+    # 「第一行_x000D_第二行」, and was written so into the next ledger. Now it is read as the
+    # returned 治理台账 sheet and every table reader read it: one decoder (core.safe_text).
+    from landgov.core.problems import ProblemLog
+    from landgov.ledger._book import read_history
+    from tests._hostile_xlsx import as_excel_stores
+
+    path = _ledger_2026(tmp_path, "AB")
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "A")
+    ws.cell(row, 6).value = "PLACEHOLDER1"
+    wb.save(path)
+    as_excel_stores(path, {"PLACEHOLDER1": ("第一行_x000D_第二行", True)})
+    history = read_history(path, ProblemLog("台账.xlsx"))
+    said = history.loc[history["宗地代码"] == "A", "说明"].tolist()
+    assert said == ["第一行\r第二行"]

@@ -110,6 +110,7 @@ __all__ = [
     "read_editable",
     "save_workbook",
     "say_volatile",
+    "sheet_values",
     "volatile_functions",
 ]
 
@@ -593,7 +594,7 @@ class EditedSheet:
         return [n for n in names if is_missing(rec.get(n)) or self.flagged(str(key), n)]
 
 
-def _values(ws: Any, **where: int) -> Iterator[tuple[object, ...]]:
+def sheet_values(ws: Any, **where: int) -> Iterator[tuple[object, ...]]:
     """``ws.iter_rows(**where, values_only=True)`` with each text's OOXML escapes decoded
     (:func:`~landgov.core.safe_text.ooxml_text`): a line break Excel stored as 「_x000D_」 is
     read as one, as the table readers read it."""
@@ -605,7 +606,7 @@ def _read_marker(wb: Any) -> dict[str, Any]:
     if MARKER_SHEET not in wb.sheetnames:
         return {}
     ws = wb[MARKER_SHEET]
-    values = list(_values(ws, max_col=2))
+    values = list(sheet_values(ws, max_col=2))
     # labelled rows (column A) are the head, the keys written are in column B only
     head = {str(r[0]): r[1] for r in values if r and r[0] is not None}
     if head.get("标识") != _MARKER_ID:
@@ -670,7 +671,7 @@ def _find_header(ws: Any, layout: Layout) -> tuple[int, dict[str, int], dict[int
     (under its name, or a header the readers know for it: :func:`_key_column`)."""
     wanted = {_norm_header(old): f.name for f in layout.fields for old in f.formerly}
     wanted |= {_norm_header(f.name): f.name for f in layout.fields}
-    for r, row in enumerate(_values(ws, max_row=_HEADER_SEARCH_ROWS), 1):
+    for r, row in enumerate(sheet_values(ws, max_row=_HEADER_SEARCH_ROWS), 1):
         seen = {c: _norm_header(v) for c, v in enumerate(row, 1) if v is not None}
         key_col = _key_column(seen, layout)
         if key_col is None:
@@ -1096,7 +1097,7 @@ def _is_copy(ws: Any, layout: Layout) -> bool:
     found = _find_header(ws, layout)
     if found is None or len(found[1]) < len(layout.fields):
         return False
-    row = next(_values(ws, min_row=found[0], max_row=found[0]))
+    row = next(sheet_values(ws, min_row=found[0], max_row=found[0]))
     marked = {folded(v) for v in row if v}
     wanted = {folded(header(f)) for f in layout.fields}
     return wanted <= marked
@@ -1454,7 +1455,7 @@ def _read_sheet(  # noqa: PLR0917
     key_col = columns[layout.key]
     typed = {c: name for name, c in columns.items() if layout.field(name).editable}
     merged = _merged_away(ws, header_row, typed)
-    for r, row in enumerate(_values(ws, min_row=header_row + 1), header_row + 1):
+    for r, row in enumerate(sheet_values(ws, min_row=header_row + 1), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
         cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
@@ -1568,7 +1569,7 @@ def _own_columns(
         named[c] = name
     taken = set(columns.values()) | set(named)
     unnamed: set[int] = set()
-    for row in _values(ws, min_row=header_row + 1):
+    for row in sheet_values(ws, min_row=header_row + 1):
         if key_col > len(row) or is_missing(row[key_col - 1]):
             continue
         unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not is_missing(v)}

@@ -1277,8 +1277,8 @@ def _filled_blanks(cells: Sequence[object], read: pd.Series) -> dict[int, str]:
     or zero-width characters (:func:`cell_text` gives ""): row position → the text. Only the
     missing cells are looked at."""
     return {
-        int(i): text
-        for i in np.flatnonzero(read.isna().to_numpy())
+        i: text
+        for i in np.flatnonzero(read.isna().to_numpy()).tolist()
         if type(text := cells[i]) is str and text and not cell_text(text)
     }
 

@@ -30,6 +30,7 @@ from landgov.core.editable import (
     read_answer,
     save_workbook,
     say_volatile,
+    sheet_values,
 )
 from landgov.core.missing import is_missing, parse_yes_no, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
@@ -470,7 +471,7 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
                     severity=Severity.WARNING,
                 )
                 return empty_history()
-            rows = list(wb[HISTORY_SHEET].iter_rows(values_only=True))
+            rows = list(sheet_values(wb[HISTORY_SHEET]))
         finally:
             wb.close()
     if not rows:
@@ -545,7 +546,7 @@ def read_unmerged(path: str | Path) -> pd.DataFrame:
         try:
             if UNMERGED_SHEET not in wb.sheetnames:
                 return pd.DataFrame()
-            rows = list(wb[UNMERGED_SHEET].iter_rows(values_only=True))
+            rows = list(sheet_values(wb[UNMERGED_SHEET]))
         finally:
             wb.close()
     if not rows:

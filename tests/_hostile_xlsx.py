@@ -216,3 +216,32 @@ def as_excel_stores(path: Path, texts: dict[str, tuple[str, bool]]) -> Path:
         for name, data in parts.items():
             zf.writestr(name, data)
     return path
+
+
+def with_saved_results(path: Path, sheet: str, results: dict[str, object]) -> None:
+    """Store a result beside each formula cell (``results``: {「L2」: number or text}) as Excel and
+    WPS do on saving (openpyxl writes the formula only); the cell keeps its style (a date)."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    part = f"xl/worksheets/sheet{wb.sheetnames.index(sheet) + 1}.xml"
+    wb.close()
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                xml = data.decode("utf-8")
+                for ref, value in results.items():
+                    kind = ' t="str"' if isinstance(value, str) else ""
+                    xml, n = re.subn(
+                        rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?',
+                        rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
+                        xml,
+                    )
+                    assert n == 1, ref
+                data = xml.encode("utf-8")
+            dst.writestr(item, data)
+    shutil.move(tmp, path)

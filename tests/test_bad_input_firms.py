@@ -403,3 +403,25 @@ def test_a_csv_name_of_only_spaces_without_a_code_is_rejected_showing_the_spaces
     assert said.loc[2, "severity"] == "提示"
     assert said.loc[[3, 4], "value"].tolist() == ["（2 个空格）", "（1 个全角空格）"]
     assert said.loc[[3, 4], "problem"].str.contains("既无企业名称").all()
+
+
+def test_a_volatile_formula_in_a_table_is_read_by_its_saved_value_and_said(tmp_path: Path) -> None:
+    # 税收 typed as 「=RANDBETWEEN(1,9)」 and saved by Excel with 5 beside it: a figure that is
+    # another each time the file is opened. Before: read as 5 without a word. Now: read as 5
+    # (what the clerk saw) and a 警告 naming the sheet, the cell, the formula and the value, as
+    # for a returned workbook (core.editable.say_volatile). A formula calling no volatile
+    # function (「=2+3」) is read as its stored result without a word, as before.
+    from tests._hostile_xlsx import with_saved_results
+
+    rows = [ENT_HEADER, [A, "甲", "规上", "=RANDBETWEEN(1,9)", 2], [B, "乙", "规上", "=2+3", 2]]
+    path = _xlsx(tmp_path / "e.xlsx", ("企业", rows))
+    with_saved_results(path, "企业", {"D2": 5, "D3": 5})
+    res = read_enterprises(path)
+    _accounted(res, 2)
+    assert res.data["tax_wan"].tolist() == [5.0, 5.0]
+    said = _problems(res, "每次计算结果都可能不同")
+    assert said["row"].tolist() == [2]
+    assert said["field"].tolist() == ["税收（万元）"]
+    assert said["value"].tolist() == ["=RANDBETWEEN(1,9)"]
+    assert set(said["severity"]) == {"警告"}
+    assert "单元格 D2" in said["problem"].iat[0] and "「5」" in said["problem"].iat[0]

@@ -15,6 +15,7 @@ import datetime as dt
 from openpyxl import load_workbook
 
 from tests._cli import assert_clean_error, run_cli
+from tests._hostile_xlsx import with_saved_results
 from tests._runs import fake_run
 from tests.test_ledger import _edit
 
@@ -347,35 +348,6 @@ def test_a_history_date_that_does_not_read_is_said_on_its_row(tmp_path):
     assert set(_column(path, "状态（填写）").values()) == {"未启动"}
 
 
-def _with_saved_results(path, sheet, results):
-    """Store a result beside each formula cell (``results``: {「L2」: number or text}) as Excel and
-    WPS do on saving (openpyxl writes the formula only); the cell keeps its style (a date)."""
-    import re
-    import shutil
-    import zipfile
-
-    wb = load_workbook(path)
-    part = f"xl/worksheets/sheet{wb.sheetnames.index(sheet) + 1}.xml"
-    wb.close()
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == part:
-                xml = data.decode("utf-8")
-                for ref, value in results.items():
-                    kind = ' t="str"' if isinstance(value, str) else ""
-                    xml, n = re.subn(
-                        rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?',
-                        rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
-                        xml,
-                    )
-                    assert n == 1, ref
-                data = xml.encode("utf-8")
-            dst.writestr(item, data)
-    shutil.move(tmp, path)
-
-
 def _serial(day):
     return (day - dt.date(1899, 12, 30)).days
 
@@ -398,7 +370,7 @@ def test_a_volatile_formula_is_read_by_the_value_saved_and_said(tmp_path):
     ws[f"{note}{row['C']}"] = '="按 TODAY() 计"'
     wb["状态变更记录"]["B4"] = "=now()"  # C's entry
     wb.save(path)
-    _with_saved_results(
+    with_saved_results(
         path,
         "治理台账",
         {
@@ -407,7 +379,7 @@ def test_a_volatile_formula_is_read_by_the_value_saved_and_said(tmp_path):
             f"{note}{row['C']}": "按 TODAY() 计",
         },
     )
-    _with_saved_results(path, "状态变更记录", {"B4": _serial(dt.date(2027, 5, 1))})
+    with_saved_results(path, "状态变更记录", {"B4": _serial(dt.date(2027, 5, 1))})
     result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
     assert result.returncode == 0, result.stdout + result.stderr
     assert _column(path, "计划完成日期（填写）") == {

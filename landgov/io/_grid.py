@@ -53,6 +53,9 @@ class _Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0,c0,r1,c1
     meta: dict[str, Any] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # uncached, 0-based r,c
+    #: formula cells with a stored result that call a volatile function (「=TODAY()+30」),
+    #: 0-based r,c: read by that result, which is the day the file was saved's
+    volatile: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -650,29 +653,40 @@ def has_formulas(path: Path) -> bool:
     return xlsxguard.has_formulas(path)
 
 
-def _uncached_formulas(path: Path, title: str, grid: _Grid) -> dict[tuple[int, int], str]:
-    """Formula cells that have no stored result, by 0-based grid position.
+def _formula_cells(
+    path: Path, title: str, grid: _Grid
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """Formula cells that have no stored result, and those whose stored result is read but
+    calls a volatile function (:func:`landgov.core.editable.volatile_functions`), each by
+    0-based grid position.
 
     A program that writes formulas without computing them (openpyxl, many exporters) leaves the
     cached value out; reading with ``data_only`` then gives an empty cell. Such cells are
-    missing values to report, never 0 and never the formula text.
+    missing values to report, never 0 and never the formula text. A cell of 「=TODAY()+30」
+    saved by Excel holds the result of the day it was saved: read, and said by the reader.
     """
+    from landgov.core.editable import volatile_functions
+
     if not has_formulas(path):
-        return {}
+        return {}, {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with open_xlsx(path) as handle:  # a handle: openpyxl refuses names not ending .xlsx
             wb = load_workbook(handle, data_only=False)
     try:
-        out: dict[tuple[int, int], str] = {}
+        uncached: dict[tuple[int, int], str] = {}
+        volatile: dict[tuple[int, int], str] = {}
         for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
             for c, cell in enumerate(row):
-                if cell.data_type == "f" and grid.cell(r, c) is None:
+                if cell.data_type == "f":
                     text = cell.value if isinstance(cell.value, str) else cell.value.text
-                    out[(r, c)] = str(text or "")
+                    if grid.cell(r, c) is None:
+                        uncached[(r, c)] = str(text or "")
+                    elif volatile_functions(str(text or "")):
+                        volatile[(r, c)] = str(text)
     finally:
         wb.close()
-    return out
+    return uncached, volatile
 
 
 def _load_xlsx(
@@ -685,7 +699,7 @@ def _load_xlsx(
         grid.meta["hidden_sheets"] = [n for n in wb.sheetnames if wb[n].sheet_state != "visible"]
     finally:
         wb.close()
-    grid.formulas = _uncached_formulas(path, choice.title, grid)
+    grid.formulas, grid.volatile = _formula_cells(path, choice.title, grid)
     grid.meta["sheets"] = list(wb.sheetnames)
     grid.meta["sheet_chosen_by"] = choice.reason
     grid.meta["sheet_scores"] = choice.scores

@@ -824,6 +824,29 @@ def _report_uncached_formulas(
         )
 
 
+def _report_volatile_formulas(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    names: list[str],
+    header: tuple[int, int],
+    rows: list[int],
+    reasons: list[str | None],
+) -> None:
+    """One 警告 per data cell read from the stored result of a formula that calls a volatile
+    function (「=TODAY()+30」): the value is that of the day the file was saved, read as such
+    and said (:func:`landgov.core.editable.say_volatile`, as for a returned workbook)."""
+    from landgov.core.editable import say_volatile
+
+    data_rows = {r for r, reason in zip(rows, reasons, strict=True) if reason is None}
+    sheet = grid.meta.get("sheet", "")
+    for (r, c), formula in sorted(grid.volatile.items()):
+        if r > header[1] and r in data_rows and c < len(names):
+            at = (grid.row_numbers[r], c + 1)
+            shown = f"={formula}" if not formula.startswith("=") else formula
+            say_volatile(log, shown, grid.cell(r, c), sheet=sheet, at=at, field=names[c])
+
+
 #: The columns that say whose row it is: a value merged over rows that differ in any of them
 #: (or lack one) is no one row's own.
 _ROW_OWNERS = ("uscc", "parcel_id", "application_id")
@@ -1131,9 +1154,8 @@ def _parse_table(
         grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log,
         said=said, filled_blank=filled_blank,
     )  # fmt: skip
-    _report_uncached_formulas(
-        grid, log, names=names, header=(first, last), rows=rows, reasons=reasons
-    )
+    for report in (_report_uncached_formulas, _report_volatile_formulas):
+        report(grid, log, names=names, header=(first, last), rows=rows, reasons=reasons)
     aside = _set_aside_merged_values(
         grid, frame, log, rows=rows, reasons=reasons, names=names, specs=specs, columns=columns
     )
@@ -1390,7 +1412,8 @@ def read_table(
     of the data rows (:func:`landgov.io._totals.check_totals`): a difference beyond its
     rounding is a warning (rows may be hidden, filtered out, deleted or not read).
     Formula cells give the value stored with them; one without a stored value is missing and
-    reported with its sheet, cell and formula (see :func:`_uncached_formulas`).
+    reported with its sheet, cell and formula (see :func:`~landgov.io._grid._formula_cells`);
+    one calling a volatile function (「=TODAY()」) is read by its stored result and said.
     Numbers are converted to the field's canonical unit
     (:func:`~landgov.io.numbers.parse_quantity`), dates with
     :func:`~landgov.io.numbers.parse_date`; codes stay text.

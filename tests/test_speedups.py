@@ -126,6 +126,11 @@ _cell = st.one_of(
     st.sampled_from(["NA", "nan", "NULL", "None", "NaT", "1E5", "1e+05", "2.5E3", "9E", "E9"]),
     st.sampled_from(["９１３３", " 91 33 ", "913-3", "—", "", "  ", "无", "x", "①"]),
     st.text(max_size=6),
+    # days as 「2021-03-05」 (read in Arrow, io._convert._plain_dates), those that do not exist
+    # (「2019-02-29」, 「2021-13-01」, year 0000) and near forms left to the parser
+    st.from_regex(r"[0-9]{4}-[01][0-9]-[0-3][0-9]", fullmatch=True),
+    st.dates().map(dt.date.isoformat),
+    st.sampled_from(["2019-02-29", "0000-01-01", "0999-12-31", "2021-03-05 ", "２０２１-03-05"]),
 )
 
 

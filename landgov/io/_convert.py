@@ -510,6 +510,33 @@ def _plain_texts(values: Sequence[object], *, errors: bool = False) -> np.ndarra
     return out
 
 
+_ISO_DATE_RE2 = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"  # 「2021-03-05」 (Python's years), for pyarrow
+
+
+def _plain_dates(values: Sequence[object]) -> np.ndarray:
+    """Cells that are a day written 「2021-03-05」 (ASCII digits, nothing else): that day, as
+    :func:`~landgov.io.numbers.parse_date` reads it without a word; :data:`_SLOW` for the others
+    (a day that does not exist, any other form, a blank). Parsed in Arrow, and kept only where
+    the day read is written back as the very same text, so no cell reads otherwise than alone
+    (a county's date fields: thousands of distinct days a column, each once in Python before).
+    """
+    out = np.full(len(values), _SLOW, dtype=object)
+    at = _of_type(_types(values), str)
+    if not at.size:
+        return out
+    texts = _texts(np.fromiter(values, dtype=object, count=len(values))[at])
+    iso = pc.match_substring_regex(texts, _ISO_DATE_RE2)
+    stamps = pc.strptime(
+        pc.if_else(iso, texts, pa.scalar(None, pa.string())),
+        format="%Y-%m-%d", unit="s", error_is_null=True,
+    )  # fmt: skip
+    days = pc.cast(stamps, pa.date32())
+    same = pc.fill_null(pc.equal(pc.cast(days, pa.string()), texts), False).to_numpy(False)
+    kept = days.filter(same).to_pylist()
+    out[at[same]] = np.fromiter(kept, dtype=object, count=len(kept))
+    return out
+
+
 def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | None) -> np.ndarray:
     """The cells that convert without a problem, converted column-wise; :data:`_SLOW` for
     the rest (a value that :func:`_convert_one` would give for the cell, with no problem)."""
@@ -526,6 +553,8 @@ def _fast_values(values: Sequence[object], spec: FieldSpec, header_unit: str | N
         return _plain_codes(values)
     if spec.kind is Kind.TEXT:
         return _plain_texts(values, errors=_reads_errors(spec))
+    if spec.kind is Kind.DATE:
+        return _plain_dates(values)
     return np.full(len(values), _SLOW, dtype=object)
 
 

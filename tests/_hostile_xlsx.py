@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 __all__ = ["SHAPES", "as_excel_stores", "make_hostile"]
@@ -218,9 +218,9 @@ def as_excel_stores(path: Path, texts: dict[str, tuple[str, bool]]) -> Path:
     return path
 
 
-def with_saved_results(path: Path, sheet: str, results: dict[str, object]) -> None:
-    """Store a result beside each formula cell (``results``: {「L2」: number or text}) as Excel and
-    WPS do on saving (openpyxl writes the formula only); the cell keeps its style (a date)."""
+def edit_sheet_xml(path: Path, sheet: str, edit: Callable[[str], str]) -> None:
+    """Rewrite the XML part of worksheet ``sheet`` of the .xlsx ``path`` in place through
+    ``edit`` (what openpyxl cannot write: a formula's stored result, Excel's escapes)."""
     import shutil
 
     from openpyxl import load_workbook
@@ -233,15 +233,24 @@ def with_saved_results(path: Path, sheet: str, results: dict[str, object]) -> No
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == part:
-                xml = data.decode("utf-8")
-                for ref, value in results.items():
-                    kind = ' t="str"' if isinstance(value, str) else ""
-                    xml, n = re.subn(
-                        rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?',
-                        rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
-                        xml,
-                    )
-                    assert n == 1, ref
-                data = xml.encode("utf-8")
+                data = edit(data.decode("utf-8")).encode("utf-8")
             dst.writestr(item, data)
     shutil.move(tmp, path)
+
+
+def with_saved_results(path: Path, sheet: str, results: dict[str, object]) -> None:
+    """Store a result beside each formula cell (``results``: {「L2」: number or text}) as Excel and
+    WPS do on saving (openpyxl writes the formula only); the cell keeps its style (a date)."""
+
+    def edit(xml: str) -> str:
+        for ref, value in results.items():
+            kind = ' t="str"' if isinstance(value, str) else ""
+            xml, n = re.subn(
+                rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?',
+                rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
+                xml,
+            )
+            assert n == 1, ref
+        return xml
+
+    edit_sheet_xml(path, sheet, edit)

@@ -182,27 +182,17 @@ def test_ledger_key_formula_without_result_is_said_as_a_formula_not_a_blank(tmp_
 def _with_cached_value(book: Path, sheet: str, ref: str, formula: str, value: str) -> None:
     """Make ``ref`` a formula cell with a stored string result, as Excel saves it."""
     import re
-    import shutil
-    import zipfile
 
-    wb = load_workbook(book)
-    index = wb.sheetnames.index(sheet) + 1
-    wb.close()
-    part = f"xl/worksheets/sheet{index}.xml"
-    tmp = book.with_suffix(".tmp")
-    with zipfile.ZipFile(book) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == part:
-                xml = data.decode("utf-8")
-                cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, re.S)
-                assert cell is not None
-                f = formula.lstrip("=").replace("&", "&amp;").replace('"', "&quot;")
-                new = f'<c r="{ref}" t="str"><f>{f}</f><v>{value}</v></c>'
-                xml = xml[: cell.start()] + new + xml[cell.end() :]
-                data = xml.encode("utf-8")
-            dst.writestr(item, data)
-    shutil.move(tmp, book)
+    from tests._hostile_xlsx import edit_sheet_xml
+
+    def edit(xml: str) -> str:
+        cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, re.S)
+        assert cell is not None
+        f = formula.lstrip("=").replace("&", "&amp;").replace('"', "&quot;")
+        new = f'<c r="{ref}" t="str"><f>{f}</f><v>{value}</v></c>'
+        return xml[: cell.start()] + new + xml[cell.end() :]
+
+    edit_sheet_xml(book, sheet, edit)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -797,7 +797,7 @@ def _report_sheet_choice(grid: _Grid, log: ProblemLog) -> None:
     )
 
 
-def _report_uncached_formulas(
+def _report_formulas(
     grid: _Grid,
     log: ProblemLog,
     *,
@@ -806,9 +806,18 @@ def _report_uncached_formulas(
     rows: list[int],
     reasons: list[str | None],
 ) -> None:
-    """One error per formula cell without a stored result, in the header or a data row."""
+    """One 错误 per formula cell without a stored result, in the header or a data row; one
+    警告 per data cell read from the stored result of a formula that calls a volatile function
+    (「=TODAY()+30」): the value of the day the file was saved, read as such and said
+    (:func:`landgov.core.editable.say_volatile`, as for a returned workbook)."""
+    from landgov.core.editable import say_volatile
+
     data_rows = {r for r, reason in zip(rows, reasons, strict=True) if reason is None}
     sheet = grid.meta.get("sheet", "")
+
+    def typed(formula: str) -> str:
+        return f"={formula}" if formula and not formula.startswith("=") else formula
+
     for (r, c), formula in sorted(grid.formulas.items()):
         if not (header[0] <= r <= header[1] or r in data_rows):
             continue  # title rows above the header, totals and footnotes are not read
@@ -819,32 +828,13 @@ def _report_uncached_formulas(
             f"（工作表「{sheet}」单元格 {cell}）",
             row=grid.row_numbers[r],
             field=names[c] if in_data else f"{get_column_letter(c + 1)}列（表头）",
-            value=f"={formula}" if formula and not formula.startswith("=") else formula,
+            value=typed(formula),
             action="该值按缺失处理（相关判定为待核实），不按 0 计",
         )
-
-
-def _report_volatile_formulas(
-    grid: _Grid,
-    log: ProblemLog,
-    *,
-    names: list[str],
-    header: tuple[int, int],
-    rows: list[int],
-    reasons: list[str | None],
-) -> None:
-    """One 警告 per data cell read from the stored result of a formula that calls a volatile
-    function (「=TODAY()+30」): the value is that of the day the file was saved, read as such
-    and said (:func:`landgov.core.editable.say_volatile`, as for a returned workbook)."""
-    from landgov.core.editable import say_volatile
-
-    data_rows = {r for r, reason in zip(rows, reasons, strict=True) if reason is None}
-    sheet = grid.meta.get("sheet", "")
     for (r, c), formula in sorted(grid.volatile.items()):
         if r > header[1] and r in data_rows and c < len(names):
             at = (grid.row_numbers[r], c + 1)
-            shown = f"={formula}" if not formula.startswith("=") else formula
-            say_volatile(log, shown, grid.cell(r, c), sheet=sheet, at=at, field=names[c])
+            say_volatile(log, typed(formula), grid.cell(r, c), sheet=sheet, at=at, field=names[c])
 
 
 #: The columns that say whose row it is: a value merged over rows that differ in any of them
@@ -1154,8 +1144,7 @@ def _parse_table(
         grid, header=(first, last), rows=rows, names=names, specs=specs, matches=matches, log=log,
         said=said, filled_blank=filled_blank,
     )  # fmt: skip
-    for report in (_report_uncached_formulas, _report_volatile_formulas):
-        report(grid, log, names=names, header=(first, last), rows=rows, reasons=reasons)
+    _report_formulas(grid, log, names=names, header=(first, last), rows=rows, reasons=reasons)
     aside = _set_aside_merged_values(
         grid, frame, log, rows=rows, reasons=reasons, names=names, specs=specs, columns=columns
     )

@@ -419,3 +419,17 @@ def test_a_line_break_excel_stored_as_x000d_in_the_history_reads_back_as_one(tmp
     history = read_history(path, ProblemLog("台账.xlsx"))
     said = history.loc[history["宗地代码"] == "A", "说明"].tolist()
     assert said == ["第一行\r第二行"]
+
+
+def test_a_blank_history_date_is_said_on_its_row(tmp_path):
+    # Staff clear the 日期 of 状态变更记录's entry for plot B (every entry landgov writes has
+    # one). Before: read without a word, the entry put before the dated ones, so never taken
+    # for B's latest status. Now: a 警告 on its row naming 日期, saying so, asking for a date.
+    path = _ledger_2026(tmp_path, "ABC")
+    _history_dates(path, {"B": None})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[2] == "日期"]
+    assert [(r[1], r[6]) for r in said] == [(3, "警告")]
+    assert "日期未填写" in said[0][4] and "不作为该宗地的最新状态" in said[0][4]
+    assert said[0][5] == "请填写完整的年月日，如 2027-06-30"

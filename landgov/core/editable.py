@@ -95,6 +95,7 @@ __all__ = [
     "TYPE_VALUE",
     "VOLATILE",
     "VOLATILE_FUNCTIONS",
+    "WRITE_DATE",
     "EditedSheet",
     "Field",
     "FieldKind",
@@ -742,6 +743,10 @@ ERROR_VALUE = (
 FIX_ERROR = "请在该单元格填入实际内容（修正公式，或把公式改为所得数值）后重新导入"
 
 
+#: What to do about a date cell that does not read (or was left blank where one is needed).
+WRITE_DATE = "请填写完整的年月日，如 2027-06-30"
+
+
 #: Excel functions worked out again at every calculation (volatile): a cell calling one holds,
 #: in the file, the result of the day it was last saved (:func:`say_volatile`).
 VOLATILE_FUNCTIONS = ("TODAY", "NOW", "RAND", "RANDBETWEEN", "OFFSET", "INDIRECT")
@@ -888,7 +893,7 @@ def _what_to_do(f: Field) -> str:
     if f.kind is FieldKind.CHOICE:
         return f"请从下拉列表选择：{'、'.join(f.choices)}"
     if f.kind is FieldKind.DATE:
-        return "请填写完整的年月日，如 2027-06-30"
+        return WRITE_DATE
     if f.kind is FieldKind.NUMBER:
         return "请填写数字（不带单位）"
     return f.hint or "请核实"

@@ -23,6 +23,7 @@ from landgov.core.dates import parse_date, unread_text, unread_words
 from landgov.core.editable import (
     NO_RESULT,
     RECALCULATE,
+    WRITE_DATE,
     Field,
     FieldKind,
     add_editable_sheet,
@@ -513,7 +514,18 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
     it does not read as one (「明年」, 「2027-13-01」), what was typed, said on its row.
 
     Read without a word, an entry whose date does not read was put before the dated ones
-    (:func:`_in_order`), and nobody was told to write it again."""
+    (:func:`_in_order`), and nobody was told to write it again. A blank 日期 (every entry
+    landgov writes has one) is said too: such an entry is never a plot's latest status."""
+    if is_missing(value):
+        log.add(
+            f"工作表「{HISTORY_SHEET}」日期未填写：按日期不明处理，该条记录排在有日期的记录之前，"
+            "不作为该宗地的最新状态",
+            row=at[0],
+            field=_ENTRY_DAY.name,
+            action=WRITE_DATE,
+            severity=Severity.WARNING,
+        )
+        return None
     day, problem, severity, action = read_answer(
         value, _ENTRY_DAY, cell=f"{get_column_letter(at[1])}{at[0]}"
     )

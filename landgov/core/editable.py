@@ -1313,19 +1313,23 @@ def _read_row(  # noqa: PLR0917
 
 def _say_saved(
     r: int,
-    values: Mapping[str, Any],
+    values: tuple[Mapping[str, Any], Mapping[str, Any]],
+    columns: tuple[Mapping[int, str], Mapping[int, str]],
     *,
-    named: Mapping[int, str],
-    saved: Mapping[tuple[int, int], str],
+    saved: Mapping[tuple[int, int], str] | None,
     log: ProblemLog,
     sheet: str,
 ) -> None:
-    """:func:`say_volatile` for each cell of row ``r`` in a column staff fill in (``named``:
-    the editable columns and staff's own, by column) holding a volatile formula with a stored
-    result (``saved``); ``values``: the row's values read, by column name."""
-    for c, name in named.items():
+    """:func:`say_volatile` for each cell of row ``r`` in a column staff fill in (``columns``:
+    the editable columns and staff's own, each by column number) holding a volatile formula
+    with a stored result (``saved``; none: nothing to do); ``values``: the row's values read,
+    by column name (the layout's and staff's own)."""
+    if not saved:
+        return
+    read = {**values[0], **values[1]}
+    for c, name in {**columns[0], **columns[1]}.items():
         if (r, c) in saved:
-            say_volatile(log, saved[(r, c)], values.get(name), sheet=sheet, at=(r, c), field=name)
+            say_volatile(log, saved[(r, c)], read.get(name), sheet=sheet, at=(r, c), field=name)
 
 
 def _check_length(text: str, r: int, name: str, sheet: str, log: ProblemLog) -> None:
@@ -1471,9 +1475,7 @@ def _read_sheet(  # noqa: PLR0917
         if merged:
             _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
-        _say_saved(
-            r, record | extra, named=typed | extra_cols, saved=saved or {}, log=log, sheet=sheet
-        )
+        _say_saved(r, (record, extra), (typed, extra_cols), saved=saved, log=log, sheet=sheet)
         if not key:  # blank, a formula whose result the file does not hold, an error value
             formula = formulas.get((r, key_col))
             unkeyed.append(record | extra | _typed_key(layout.key, error or formula))

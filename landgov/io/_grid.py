@@ -658,34 +658,26 @@ def _formula_cells(
 ) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
     """Formula cells that have no stored result, and those whose stored result is read but
     calls a volatile function (:func:`landgov.core.editable.volatile_functions`), each by
-    0-based grid position.
+    0-based grid position (grid row ``r`` is sheet row ``r + 1``), from the sheet's formula
+    cells as :func:`landgov.core.editable.formula_cells` finds them for returned workbooks.
 
     A program that writes formulas without computing them (openpyxl, many exporters) leaves the
     cached value out; reading with ``data_only`` then gives an empty cell. Such cells are
     missing values to report, never 0 and never the formula text. A cell of 「=TODAY()+30」
     saved by Excel holds the result of the day it was saved: read, and said by the reader.
     """
-    from landgov.core.editable import volatile_functions
+    from landgov.core.editable import formula_cells, volatile_functions
 
-    if not has_formulas(path):
-        return {}, {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with open_xlsx(path) as handle:  # a handle: openpyxl refuses names not ending .xlsx
-            wb = load_workbook(handle, data_only=False)
-    try:
-        uncached: dict[tuple[int, int], str] = {}
-        volatile: dict[tuple[int, int], str] = {}
-        for r, row in zip(range(len(grid.rows)), wb[title].iter_rows(), strict=False):
-            for c, cell in enumerate(row):
-                if cell.data_type == "f":
-                    text = cell.value if isinstance(cell.value, str) else cell.value.text
-                    if grid.cell(r, c) is None:
-                        uncached[(r, c)] = str(text or "")
-                    elif volatile_functions(str(text or "")):
-                        volatile[(r, c)] = str(text)
-    finally:
-        wb.close()
+    uncached: dict[tuple[int, int], str] = {}
+    volatile: dict[tuple[int, int], str] = {}
+    for (row, col), formula in formula_cells(path, title).items():
+        at = (row - 1, col - 1)
+        if at[0] >= len(grid.rows):
+            continue
+        if grid.cell(*at) is None:
+            uncached[at] = formula
+        elif volatile_functions(formula):
+            volatile[at] = formula
     return uncached, volatile
 
 

@@ -110,6 +110,71 @@ def test_a_workbook_that_is_something_else_is_said_in_chinese(
     assert not out.exists()
 
 
+def _owner_file(path: Path) -> Path:
+    """What Excel or WPS leaves beside an open workbook: 165 bytes, the user name in a fixed
+    record ([MS-XLS] has no name for it; this is what Excel 2016 writes)."""
+    name = "张三".encode("utf-16-le")
+    path.write_bytes(bytes([len("张三")]) + name.ljust(53, b" ") + b"\x00" * 111)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lock", "real", "maker", "named"),
+    [
+        ("~$企业.xlsx", "企业.xlsx", "Excel/WPS", "企业.xlsx」；"),
+        ("~$企业.csv", "企业.csv", "Excel/WPS", "企业.csv」；"),
+        ("~$企业表.xlsx", None, "Excel/WPS", "名为「企业表.xlsx」或与之相近的原文件"),
+        (".~lock.企业.xlsx#", "企业.xlsx", "LibreOffice", "企业.xlsx」；"),
+    ],
+)  # fmt: skip
+def test_an_office_lock_file_is_named_as_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lock: str,
+    real: str | None,
+    maker: str,
+    named: str,
+) -> None:
+    """The owner file of an open workbook, picked in the file dialog (it sorts beside the
+    workbook): as an .xlsx it was 「不是有效的 .xlsx（不是 zip 压缩包）」 (damaged, ask the
+    sender); as a CSV its bytes were read as a table. Now it says what it is and names the
+    workbook it stands for; a workbook of that name is still read."""
+    if real is not None:
+        (tmp_path / real).write_text("统一社会信用代码,企业名称\n", encoding="utf-8")
+    path = _owner_file(tmp_path / lock)
+    for args in (
+        ["inspect", path, "--kind", "enterprises"],
+        ["screen", "-q", "-p", SAMPLE / "parcels.shp", "-e", path, "-o", tmp_path / "结果"],
+    ):
+        code, text = main_here(args, capsys)
+        refused(code, text, lock, f"这是 {maker} 打开表格时生成的临时锁文件", named)
+    assert not (tmp_path / "结果").exists()
+
+
+def test_an_office_lock_file_given_as_a_filled_form_is_named_as_one(tmp_path: Path) -> None:
+    """The reader of filled-in forms says the same (:func:`landgov.io._grid.lock_file_error`)."""
+    from landgov.core.editable import read_editable
+    from landgov.run.overrides import LAYOUT
+
+    path = _owner_file(tmp_path / "~$人工认定.xlsx")
+    with pytest.raises(DataFileError, match=r"临时锁文件.*名为「人工认定\.xlsx」"):
+        read_editable(path, LAYOUT)
+
+
+def test_a_real_table_named_like_a_lock_file_is_read(tmp_path: Path) -> None:
+    """Only a file of a lock file's size is taken for one: a table someone named 「~$企业.csv」
+    is read as the table it is."""
+    from landgov.io.enterprises import read_enterprises
+
+    path = tmp_path / "~$企业.csv"
+    rows = "".join(f"91330602MA2BGHJK3A,甲公司{i},规上,100,{i + 10}\n" for i in range(200))
+    head = "统一社会信用代码,企业名称,规上/规下,税收（万元）,用地面积（亩）\n"
+    path.write_text(head + rows, "utf-8")
+    read = read_enterprises(path)
+    assert len(read.data) + len(read.rejected) == 200
+    assert "临时锁文件" not in read.problems.to_string()
+
+
 def test_a_wps_table_given_as_the_parcel_layer_is_called_a_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from landgov import __version__
 from landgov.core.listing import first_few
 from landgov.core.runread import damaged_run_file
-from landgov.core.textfile import TextFileError, read_text
+from landgov.core.textfile import TextFileError, office_lock_target, read_text
 from landgov.errors import DataFileError, LandgovError, os_error_message
 
 __all__ = [
@@ -796,23 +796,13 @@ def _listing(names: list[str]) -> str:
     return first_few(names, 5, counted="个")
 
 
-def _office_lock(name: str) -> str | None:
-    """The file a lock file of Excel/WPS/Word (``~$name``) or LibreOffice (``.~lock.name#``)
-    stands for; ``None`` for any other file."""
-    if name.startswith("~$") and len(name) > 2:
-        return name[2:]
-    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
-        return name[len(".~lock.") : -1]
-    return None
-
-
 def _refuse_open_files(target: Path) -> None:
     """Refuse a folder holding a file open in an office program (its lock file is there)."""
-    locks = [rel for rel in _files(target) if _office_lock(Path(rel).name) is not None]
+    locks = [rel for rel in _files(target) if office_lock_target(Path(rel).name) is not None]
     if not locks:
         return
     rel = locks[0]
-    opened = (Path(rel).parent / str(_office_lock(Path(rel).name))).as_posix()
+    opened = (Path(rel).parent / str(office_lock_target(Path(rel).name))).as_posix()
     raise DataFileError(
         f"输出文件夹 {target} 中的 {opened} 正被其他程序打开（WPS/Excel/LibreOffice 的锁文件 "
         f"{_listing(locks)}）：替换结果会丢失在该程序中所做的修改，或因文件被占用而失败。"

@@ -21,6 +21,7 @@ __all__ = [
     "EMPTY_FILE",
     "TextFileError",
     "json_problem",
+    "office_lock_target",
     "read_json",
     "read_text",
     "read_toml",
@@ -32,6 +33,22 @@ __all__ = [
 #: only blank lines and a byte-order mark.
 EMPTY_FILE = "文件是空的（0 字节）"
 BLANK_FILE = "文件中没有任何内容（只有空行或编码标记）"
+
+
+def office_lock_target(name: str) -> str | None:
+    """The file that ``name``, a lock file of Excel/WPS/Word (``~$name``) or LibreOffice
+    (``.~lock.name#``), stands for while that file is open; ``None`` for any other name.
+
+    >>> office_lock_target("~$企业表.xlsx"), office_lock_target(".~lock.企业表.xlsx#")
+    ('企业表.xlsx', '企业表.xlsx')
+    >>> office_lock_target("企业表.xlsx") is None, office_lock_target("~$") is None
+    (True, True)
+    """
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return name[len(".~lock.") : -1]
+    return None
 
 
 class TextFileError(ValueError):

@@ -26,7 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from landgov.core import xlsxguard
 from landgov.core.listing import first_few
 from landgov.core.safe_text import ooxml_text
-from landgov.core.textfile import BLANK_FILE, EMPTY_FILE, utf16_without_bom
+from landgov.core.textfile import BLANK_FILE, EMPTY_FILE, office_lock_target, utf16_without_bom
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue, missing_file
 from landgov.io.encoding import reads_as_chinese
@@ -444,6 +444,34 @@ def _zip_names(path: Path) -> list[str] | None:
         return None
 
 
+#: Bytes below which a file named as an office lock file is one (Excel's and WPS's hold 165,
+#: a user name in a fixed record; LibreOffice's a line of text; any workbook is bigger).
+_LOCK_FILE_BYTES = 4096
+
+
+def lock_file_error(path: Path) -> DataFileError | None:
+    """The error for an office program's lock file (``~$企业表.xlsx``) given as a table, which
+    Excel or WPS leaves beside a workbook while it is open; ``None`` for any other file.
+
+    Its name sorts it next to the workbook, and it looks like one in a file dialog: read as a
+    table it would be refused as damaged, or (a ``~$…csv``) read as a table of its bytes.
+    """
+    target = office_lock_target(path.name)
+    if target is None or not path.is_file() or path.stat().st_size >= _LOCK_FILE_BYTES:
+        return None
+    real = path.with_name(target)
+    named = f"「{real}」" if real.exists() else f"同一文件夹中名为「{target}」或与之相近的原文件"
+    made = (
+        "Excel/WPS 打开表格时生成的临时锁文件（文件名以「~$」开头"
+        if path.name.startswith("~$")
+        else "LibreOffice 打开表格时生成的临时锁文件（文件名为「.~lock.原文件名#」"
+    )
+    return DataFileError(
+        f"{path}：这是 {made}，只记录打开者），不是表格本身。"
+        f"处理：改为指定{named}；程序已关闭时这个锁文件可以删除"
+    )
+
+
 def not_a_workbook(path: Path) -> DataFileError:
     """The error for a file that cannot be opened as an .xlsx workbook, saying what it is.
 
@@ -453,6 +481,8 @@ def not_a_workbook(path: Path) -> DataFileError:
     a zip archive that holds no workbook, or a damaged workbook.
     """
     fix = _XLSX_FIX
+    if (lock := lock_file_error(path)) is not None:
+        return lock
     if path.is_file() and path.stat().st_size:
         with path.open("rb") as fh:
             if _is_encrypted(fh.read(1 << 20)):
@@ -874,6 +904,8 @@ def _load(
         )
     if not path.is_file():
         raise missing_file(path)
+    if (lock := lock_file_error(path)) is not None:
+        raise lock
     suffix = path.suffix.lower()
     sheet = sheet if sheet is not None else sheet_for(role)
     if suffix in _EXCEL_SUFFIXES and _is_ole2_workbook(path):  # an .xls renamed .xlsx

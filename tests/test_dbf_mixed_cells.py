@@ -221,3 +221,27 @@ def test_utf8_fit_counts_the_bytes_of_each_cell(tmp_path: Path) -> None:
     assert non_ascii.tolist() == [False, True, True, True]
     assert fits.tolist() == [True, True, False, True]
     assert np.asarray(fits).dtype == bool
+
+
+@pytest.mark.parametrize("rare", ["𠮷", "䶮", "㙟"])
+def test_gb18030_characters_beside_an_unreadable_cell_in_a_gbk_layer(
+    tmp_path: Path, rare: str
+) -> None:
+    """A .cpg 「GBK」 layer whose plot 2 has a 权利人 with a character only GB18030 has
+    (「𠮷」 95 34 B2 35, 「䶮」 FE 9F, 「㙟」 82 30 AD 31) and plot 3 a 坐落 with two bytes no
+    codec reads. Was: the unreadable cell kept the file at GBK, and GDAL read the 权利人 as
+    「绍兴45有限公司」 (「绍兴熡邢薰司」 for 䶮) without a word. Now the file is read as
+    GB18030 (a 警告 says so), the name as written; the bad cell is said on its row."""
+    name = f"绍兴{rare}有限公司"
+    cells = {
+        (1, "QLR"): name.encode("gb18030"),
+        (2, "ZL"): "越城".encode("gbk") + b"\xff\x80" + "某路".encode("gbk"),
+    }
+    result = read_parcels(_layer(tmp_path, main="gbk", cells=cells, cpg="GBK"))
+    holders = result.data["holder"].tolist()
+    assert holders == [HOLDERS[0], name, *HOLDERS[2:]], holders
+    assert result.meta["encoding"]["name"] == "GB18030"
+    assert len(_said(result, "只在 GB18030 中才有的字")) == 1, result.problems.to_string()
+    bad = _said(result, "既不是 UTF-8 也不是 GBK")
+    assert bad["row"].tolist() == [3], result.problems.to_string()
+    assert "\ufffd" in result.data["ZL"].iat[2]

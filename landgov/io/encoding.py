@@ -364,12 +364,21 @@ def _gb18030_only(encoding: str, data: bytes) -> bool:
     try:
         _decode_pieces(data, encoding)
     except UnicodeDecodeError:
-        try:
-            _decode_pieces(data, "gb18030")
-        except UnicodeDecodeError:
-            return False
-        return True
+        return any(_gb18030_piece(piece) for piece in data.split(b"\n"))
     return False
+
+
+def _gb18030_piece(piece: bytes) -> bool:
+    """Whether one cell (or field name) decodes as GB18030 but not as GBK: it holds a
+    character only GB18030 has. Looked at cell by cell, so that a cell elsewhere with bytes
+    neither reads (said on its row by :mod:`landgov.io._dbfcells`) does not hide it: the
+    file is then still read as GB18030, not as GBK, which turned 「绍兴𠮷有限公司」 into
+    「绍兴45有限公司」 without a word."""
+    return (
+        not piece.isascii()
+        and decoded_cell(piece, "gbk", cut=True) is None
+        and decoded_cell(piece, "gb18030", cut=True) is not None
+    )
 
 
 def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:

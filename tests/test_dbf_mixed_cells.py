@@ -15,6 +15,7 @@ import pyproj
 import pytest
 
 from landgov.core.problems import ReadResult, Severity
+from landgov.errors import EncodingError
 from landgov.io import read_parcels
 from landgov.io._dbfraw import scan_dbf
 from landgov.io.encoding import gbk_cell, utf8_cell
@@ -122,27 +123,34 @@ def test_utf8_cells_of_a_gbk_record_in_a_utf8_layer_stay_utf8(tmp_path: Path) ->
     assert set(_said(result, "单元格")["field"]) == {"TDYT", "ZL"}, result.problems.to_string()
 
 
-def test_a_cell_in_neither_encoding_is_named_by_row_and_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cpg", ["UTF-8", None], ids=["cpg-utf8", "no-cpg"])
+def test_a_cell_in_neither_encoding_is_named_by_row_and_field(
+    tmp_path: Path, cpg: str | None
+) -> None:
     """A UTF-8 layer (.cpg 「UTF-8」, enough text that a few bad bytes do not set the .cpg
     aside) with plot 3's 坐落 holding bytes no codec reads: the plot is kept, its 坐落 shows
-    「\\ufffd」, and a warning names row 3, 「ZL」 and the fix."""
+    「\\ufffd」, and a warning names row 3, 「ZL」 and the fix. Without a .cpg it was refused
+    (「文本既不是 UTF-8 也不是 GBK/GB18030（所见值：b'ZDDM\\nQLR…'）」, the file's header):
+    now read as with one."""
     cells = {(2, "ZL"): b"\xff\xfe\xff\xfe"}
-    result = read_parcels(_layer(tmp_path, main="utf-8", cells=cells, cpg="UTF-8"))
+    result = read_parcels(_layer(tmp_path, main="utf-8", cells=cells, cpg=cpg))
     assert len(result.data) == 4
     said = _said(result, "既不是 UTF-8 也不是 GBK")
     assert said["row"].tolist() == [3] and said["field"].tolist() == ["ZL"], result.problems
     assert "重新录入" in said.iloc[0]["action"]
 
 
-@pytest.mark.parametrize("cpg", ["GBK", "936"], ids=["cpg-gbk", "cpg-936"])
+@pytest.mark.parametrize("cpg", ["GBK", "936", None], ids=["cpg-gbk", "cpg-936", "no-cpg"])
 def test_a_cell_in_neither_encoding_in_a_gbk_layer_is_named_by_row_and_field(
-    tmp_path: Path, cpg: str
+    tmp_path: Path, cpg: str | None
 ) -> None:
     """A GBK layer with plot 3's 坐落 holding two bytes no codec reads amid GBK text, and plot
     4's 权利人 nothing but such bytes. Was: GDAL (iconv) dropped the bytes, 坐落 read
     「越城€某路」 and the 权利人 blank, not a word said. Now the bytes show as 「\ufffd」, the
     plots are kept, and one warning per field names the row, the field and the fix. Plot 1's
-    坐落 fills its field with a character cut at its end: no such cell (as a UTF-8 file)."""
+    坐落 fills its field with a character cut at its end: no such cell (as a UTF-8 file).
+    Without a .cpg the layer was refused, the message showing the file's header bytes
+    (「所见值：b'ZDDM\\nQLR\\nTDYT…'」) and no row: now read as with a .cpg 「GBK」."""
     cut = "越城区某路段的一二".encode("gbk") + b"A" + "三".encode("gbk")[:1]
     cells = {
         (0, "ZL"): cut,
@@ -245,3 +253,22 @@ def test_gb18030_characters_beside_an_unreadable_cell_in_a_gbk_layer(
     bad = _said(result, "既不是 UTF-8 也不是 GBK")
     assert bad["row"].tolist() == [3], result.problems.to_string()
     assert "\ufffd" in result.data["ZL"].iat[2]
+
+
+def test_a_layer_mostly_unreadable_without_a_cpg_is_refused_naming_row_field_and_bytes(
+    tmp_path: Path,
+) -> None:
+    """A GBK layer without a .cpg whose 权利人 of plots 2 and 4 are bytes no codec reads —
+    too many for any reading of the file to be trusted. Was: 「文本既不是 UTF-8 也不是
+    GBK/GB18030（所见值：b'ZDDM\\nQLR\\nTDYT\\nZL\\n330602001001GB00000\\n\\xc9\\xdc\\xd0'）」,
+    the file's header. Now the error names row 2, 「QLR」, the bytes, the other row and the fix."""
+    cells = {(i, "QLR"): b"\xff\xfe\xfd\x80" * 3 for i in (1, 3)}
+    with pytest.raises(EncodingError) as caught:
+        read_parcels(_layer(tmp_path, main="gbk", cells=cells, cpg=None))
+    (issue,) = caught.value.issues
+    assert issue.field == "QLR"
+    assert issue.value == (b"\xff\xfe\xfd\x80" * 3).decode("gb18030", errors="replace")
+    assert "第 2 行（.dbf 第 2 条记录）的字节 FF FE FD 80 FF FE FD 80" in issue.problem, issue
+    assert "共 2 个（第 2、4 行）" in issue.problem, issue
+    assert "另存为一种编码" in issue.fix
+    assert "ZDDM" not in str(caught.value)

@@ -62,18 +62,19 @@ def test_utf8_cells_in_a_gbk_record_are_read_as_utf8_and_said(
     坐落 still GBK (so the record is neither wholly GBK nor wholly UTF-8). Was: the whole file
     read as GBK, 权利人 「缁嶅叴淇℃櫀閿﹀厜鐢垫湁闄愬叕鍙」 and 土地用途 「宸ヤ笟鐢ㄥ湴」 on that
     plot, not a word said, exit 0. Now both cells are read as UTF-8, the 坐落 as GBK, and one
-    警告 per field names row 2, the field, both readings and the fix."""
+    警告 per field names row 2, the field as the user knows it and as the file names it
+    (「字段「权利人」（QLR）」: was 「字段「QLR」」 alone), both readings and the fix."""
     utf8 = {(1, "QLR"): HOLDERS[1].encode(), (1, "TDYT"): "工业用地".encode()}
     result = read_parcels(_layer(tmp_path, main="gbk", cells=utf8, cpg=cpg))
     assert result.data["holder"].tolist() == HOLDERS
     assert result.data["land_use"].tolist() == ["工业用地"] * 4
     assert result.data["ZL"].tolist() == ["越城区某路"] * 4
     said = _said(result, "编码")
-    assert said["field"].tolist() == ["QLR", "TDYT"], result.problems.to_string()
+    assert said["field"].tolist() == ["权利人", "土地用途"], result.problems.to_string()
     assert said["row"].tolist() == [2, 2]
     assert (said["severity"] == Severity.WARNING).all()
     first = said.iloc[0]
-    assert first["problem"].startswith("字段「QLR」中 1 个单元格的文字是 UTF-8 编码"), first
+    assert first["problem"].startswith("字段「权利人」（QLR）中 1 个单元格的文字是 UTF-8 编码")
     assert "第 2 行" in first["problem"] and "已按 UTF-8 读取" in first["problem"]
     assert "缁嶅叴" in first["problem"]  # how it read before, so the user recognises it
     assert first["value"] == HOLDERS[1]
@@ -105,9 +106,10 @@ def test_a_gbk_cell_in_a_utf8_record_is_read_as_gbk_and_said(
     assert result.data["holder"].tolist() == HOLDERS
     assert result.data["land_use"].tolist() == ["工业用地", "一类工业", "工业用地", "工业用地"]
     said = _said(result, "编码")
-    assert said["field"].tolist() == ["QLR"], result.problems.to_string()
+    assert said["field"].tolist() == ["权利人"], result.problems.to_string()
     assert said["row"].tolist() == [2]
     assert "GB18030（GBK） 编码" in said.iloc[0]["problem"]
+    assert said.iloc[0]["problem"].startswith("字段「权利人」（QLR）中")
 
 
 def test_utf8_cells_of_a_gbk_record_in_a_utf8_layer_stay_utf8(tmp_path: Path) -> None:
@@ -120,7 +122,9 @@ def test_utf8_cells_of_a_gbk_record_in_a_utf8_layer_stay_utf8(tmp_path: Path) ->
     assert result.data["holder"].tolist() == HOLDERS
     assert result.data["land_use"].tolist() == ["工业用地"] * 4
     assert result.data["ZL"].tolist() == ["越城区某路"] * 4
-    assert set(_said(result, "单元格")["field"]) == {"TDYT", "ZL"}, result.problems.to_string()
+    said = _said(result, "单元格")
+    assert set(said["field"]) == {"土地用途", "ZL"}, result.problems.to_string()
+    assert said["problem"].str.startswith(("字段「土地用途」（TDYT）中", "字段「ZL」中")).all()
 
 
 @pytest.mark.parametrize("cpg", ["UTF-8", None], ids=["cpg-utf8", "no-cpg"])
@@ -163,7 +167,9 @@ def test_a_cell_in_neither_encoding_in_a_gbk_layer_is_named_by_row_and_field(
     assert zl[2].startswith("越城\ufffd") and zl[2].endswith("\ufffd某路"), zl
     assert holders[:3] == HOLDERS[:3] and set(holders[3]) == {"\ufffd"}, holders
     said = _said(result, "既不是 UTF-8 也不是 GBK").set_index("field")
-    assert said["row"].to_dict() == {"ZL": 3, "QLR": 4}, result.problems.to_string()
+    assert said["row"].to_dict() == {"ZL": 3, "权利人": 4}, result.problems.to_string()
+    assert said.loc["权利人", "problem"].startswith("字段「权利人」（QLR）第 4 行的文字既不是")
+    assert said.loc["ZL", "problem"].startswith("字段「ZL」第 3 行")  # no field of the schema
     assert (said["severity"] == Severity.WARNING).all()
     assert said["problem"].str.contains("其余单元格按 GBK 读取").all()
     assert said["action"].str.contains("重新录入").all()

@@ -82,6 +82,7 @@ def mend_cells(
     *,
     log: ProblemLog,
     rows: np.ndarray,
+    labels: Mapping[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """``raw`` (the layer as read, text decoded per record as ``enc`` says) with each text cell
     written in the other encoding than its record decoded alone, and one 警告 per field.
@@ -97,6 +98,10 @@ def mend_cells(
         the other one).
     log, rows
         Where the warnings go, and the row number (the .dbf record, 1-based) of each row.
+    labels
+        ``{column: label}`` of the columns read as a field of the schema (「QLR」 →
+        「权利人」): a warning names the field as the user knows it, 「字段「权利人」（QLR）」,
+        in its ``field`` the label (as the reader's other warnings on a .dbf field do).
     """
     gbk_rows, utf8_rows = _rows_in(enc, len(raw))
     if not len(raw) or not (gbk_rows.any() or utf8_rows.any()):
@@ -132,7 +137,7 @@ def mend_cells(
             out = raw.copy()
         out[column] = pd.Series(values, index=raw.index, dtype=object)
         for one in found:
-            _say(log, column, one, rows=rows)
+            _say(log, column, one, rows=rows, label=(labels or {}).get(column))
     return out
 
 
@@ -212,14 +217,17 @@ def _rows_text(rows: list[int]) -> str:
     return f"第 {listed}" + ("" if len(rows) > _NAMED_ROWS else " 行")
 
 
-def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> None:
-    """One 警告 for the cells of ``column`` in ``found``."""
+def _say(
+    log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray, label: str | None
+) -> None:
+    """One 警告 for the cells of ``column`` (read as the schema's ``label``) in ``found``."""
+    named = f"「{column}」" if label in (None, column) else f"「{label}」（{column}）"
     numbers = [int(rows[pos]) for pos in found.rows]
     where = _rows_text(numbers)
     n = len(numbers)
     if found.codec is None:
         problem = (
-            f"字段「{column}」{where}的文字既不是 UTF-8 也不是 GBK 编码，无法识别的字节显示为"
+            f"字段{named}{where}的文字既不是 UTF-8 也不是 GBK 编码，无法识别的字节显示为"
             f"「\ufffd」（如读作「{found.texts[0]}」）；该字段其余单元格按 {found.record} 读取"
         )
         action = (
@@ -229,7 +237,7 @@ def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> No
     else:
         other = "GBK" if found.codec == "UTF-8" else "UTF-8"
         problem = (
-            f"字段「{column}」中 {n} 个单元格的文字是 {codec_label(found.codec)} 编码，"
+            f"字段{named}中 {n} 个单元格的文字是 {codec_label(found.codec)} 编码，"
             f"与所在记录其余文字的 {other} 不同"
             f"（{where}；.dbf 中混有两种编码，常见于从网页或另一软件粘贴了文字）："
             f"已按 {codec_label(found.codec)} 读取，如读作「{found.texts[0]}」"
@@ -239,7 +247,7 @@ def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> No
     log.add(
         problem,
         row=numbers[0] if n == 1 else None,
-        field=column,
+        field=label or column,
         value=first_few(found.texts, 3, sep=" | "),
         action=action,
         severity=Severity.WARNING,

@@ -724,13 +724,16 @@ def _raw_dbf(
     meta: Mapping[str, Any],
     enc: EncodingDecision,
     log: ProblemLog,
+    *,
+    matches: Mapping[str, ColumnMatch],
 ) -> tuple[gpd.GeoDataFrame, _RawDbf | None, np.ndarray]:
     """The raw scan of a Shapefile's .dbf when it agrees with what GDAL read (the records not
     flagged deleted are the rows read, in order, and GDAL's FIDs say the same), and the row
     number (1-based) of each row read: its record in the .dbf, as ArcGIS and QGIS count them.
     ``None`` for another format, or a .dbf that does not add up; the rows are then numbered
     as read. Returned first: ``raw`` with each text cell written in the other encoding than
-    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``)."""
+    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``, a
+    field named with the role ``matches`` gives it: 「字段「权利人」（QLR）」)."""
     as_read = np.arange(1, len(raw) + 1)
     dbf = sidecar(path, ".dbf") if path.suffix.lower() == ".shp" else None
     scan = None if dbf is None else scan_dbf(dbf)
@@ -745,7 +748,8 @@ def _raw_dbf(
             return raw, None, as_read
     columns = [str(c) for c in raw.columns if c != raw.geometry.name]
     fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
-    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1)
+    labels = {m.source: m.field.label for m in matches.values()}
+    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1, labels=labels)
     return mended, _RawDbf(scan, kept, fields), kept + 1
 
 
@@ -1094,13 +1098,13 @@ def read_layer(
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
     _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
-    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(
         columns, specs, aliases=aliases, cut=meta.get("cut_fields") or (), log=log,
         full=meta.get("full_fields") or (),
     )  # fmt: skip
+    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log, matches=matches)  # rows: records
     _required_fields(matches, specs, columns, src)
     for new, old in renamed.items():
         if new in unmatched:  # a second field of a known one is told as a conflict below

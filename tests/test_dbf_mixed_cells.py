@@ -278,3 +278,22 @@ def test_a_layer_mostly_unreadable_without_a_cpg_is_refused_naming_row_field_and
     assert "共 2 个（第 2、4 行）" in issue.problem, issue
     assert "另存为一种编码" in issue.fix
     assert "ZDDM" not in str(caught.value)
+
+
+def test_many_unreadable_cells_are_counted_once_in_the_refusal(tmp_path: Path) -> None:
+    """Beyond five rows the refusal names the first five and how many in all. Was:
+    「第 1、2、3、4、5 等 6 行 行」 (the unit said twice, the rows put together apart from
+    the way the warnings of the same cells put them)."""
+    n = 6
+    fields = [("ZDDM", 19), ("QLR", 16)]
+    records = [[f"330602001001GB{i:05d}", "甲" * 8] for i in range(n)]
+    path = write_shapefile(
+        tmp_path / "宗地.shp", [rectangle(100.0, 140.0, i) for i in range(n)], fields, records,
+        encoding="gbk", prj=pyproj.CRS.from_epsg(CRS),
+    )  # fmt: skip
+    dbf = path.with_suffix(".dbf")
+    dbf.write_bytes(dbf.read_bytes().replace(("甲" * 8).encode("gbk"), b"\xff\x80" * 8))
+    with pytest.raises(EncodingError) as caught:
+        read_parcels(path)
+    (issue,) = caught.value.issues
+    assert "共 6 个（第 1、2、3、4、5 等 6 行）" in issue.problem, issue.problem

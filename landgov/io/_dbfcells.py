@@ -34,7 +34,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.listing import first_few
+from landgov.core.listing import first_few, rows_text
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io._dbfraw import DbfScan
 from landgov.io.encoding import (
@@ -211,19 +211,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
-def _rows_text(rows: list[int]) -> str:
-    """「第 2、5 行」, or 「第 2、5、… 等 30 行」 beyond :data:`_NAMED_ROWS`."""
-    listed = first_few(rows, _NAMED_ROWS, counted="行")
-    return f"第 {listed}" + ("" if len(rows) > _NAMED_ROWS else " 行")
-
-
 def _say(
     log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray, label: str | None
 ) -> None:
     """One 警告 for the cells of ``column`` (read as the schema's ``label``) in ``found``."""
     named = f"「{column}」" if label in (None, column) else f"「{label}」（{column}）"
     numbers = [int(rows[pos]) for pos in found.rows]
-    where = _rows_text(numbers)
+    where = rows_text(numbers, _NAMED_ROWS)
     n = len(numbers)
     if found.codec is None:
         problem = (

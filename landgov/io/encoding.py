@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from landgov.core.listing import first_few
+from landgov.core.listing import rows_text
 from landgov.errors import EncodingError, Issue
 from landgov.io._dbfraw import scan_dbf
 from landgov.io._shpparts import sidecar
@@ -546,13 +546,13 @@ def _unreadable_issue(dbf: Path, data: bytes) -> Issue:
     if not cells:
         return Issue(str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030", fix)
     record, name, raw = cells[0]
-    rows = first_few(sorted({r + 1 for r, _, _ in cells}), _UNREADABLE_SHOWN, counted="行")
+    rows = rows_text(sorted({r + 1 for r, _, _ in cells}), _UNREADABLE_SHOWN)
     shown = raw.decode("gb18030", errors="replace")
     return Issue(
         str(dbf), name, shown,
         f"文本既不是 UTF-8 也不是 GBK/GB18030：第 {record + 1} 行（.dbf 第 {record + 1} 条记录）"
         f"的字节 {raw[:24].hex(' ').upper()} 无法识别；这样的单元格共 {len(cells)} 个"
-        f"（第 {rows} 行），占文本的比例太大，无法判断文件的编码",
+        f"（{rows}），占文本的比例太大，无法判断文件的编码",
         fix,
     )  # fmt: skip
 

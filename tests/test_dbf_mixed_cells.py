@@ -297,3 +297,29 @@ def test_many_unreadable_cells_are_counted_once_in_the_refusal(tmp_path: Path) -
         read_parcels(path)
     (issue,) = caught.value.issues
     assert "共 6 个（第 1、2、3、4、5 等 6 行）" in issue.problem, issue.problem
+
+
+@pytest.mark.parametrize("cpg", ["GBK", None], ids=["cpg-gbk", "no-cpg"])
+def test_a_field_name_with_unreadable_bytes_is_said(tmp_path: Path, cpg: str | None) -> None:
+    """A GBK layer whose second field name 「权利人」 has two bytes no codec reads in place of
+    「利」. Was: with a .cpg, the field read as 「权��人」, matched no role, and every 权利人
+    was lost without a word; without one, the layer refused with the header's bytes. Now
+    both read the layer and a 警告 names the field, its bytes and how it was read."""
+    fields = [("宗地代码", 19), ("权利人", 40)]
+    records = [[P[i], HOLDERS[i]] for i in range(4)]
+    path = write_shapefile(
+        tmp_path / "宗地.shp", [rectangle(100.0, 140.0, i) for i in range(4)], fields, records,
+        encoding="gbk", prj=pyproj.CRS.from_epsg(CRS), cpg=cpg,
+    )  # fmt: skip
+    dbf = path.with_suffix(".dbf")
+    name = "权利人".encode("gbk")
+    dbf.write_bytes(dbf.read_bytes().replace(name, name[:2] + b"\xff\x80" + name[4:], 1))
+    result = read_parcels(path)
+    assert result.data["parcel_id"].tolist() == P
+    said = _said(result, "字段名中有按 GBK 无法识别的字节")
+    assert len(said) == 1, result.problems.to_string()
+    problem = said.iloc[0]["problem"]
+    assert problem.startswith("第 2 个字段的字段名"), problem
+    assert "（C8 A8 FF 80 C8 CB）" in problem and "未能对应到任何字段" in problem, problem
+    assert said.iloc[0]["severity"] == Severity.WARNING
+    assert "改为正确的名称" in said.iloc[0]["action"]

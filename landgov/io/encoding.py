@@ -486,13 +486,13 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     else:
         evidence.append(f"按 UTF-8 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
         return _by_bytes("UTF-8", evidence, set_aside)
-    return _chinese_or_mostly(dbf, names, data, evidence, set_aside)
+    return _chinese_or_mostly(dbf, data, evidence, set_aside)
 
 
 def _chinese_or_mostly(
-    dbf: Path, names: Sequence[bytes], data: bytes, evidence: list[str], set_aside: str | None
+    dbf: Path, data: bytes, evidence: list[str], set_aside: str | None
 ) -> EncodingDecision:
-    """The decision for .dbf text (``names`` and ``data``) that is no UTF-8: GBK, else
+    """The decision for .dbf text (field names and cells, ``data``) that is no UTF-8: GBK, else
     GB18030, else the codec that reads all but a few cells (:func:`_mostly`); an
     :class:`EncodingError` naming the cells no codec reads when none does."""
     for enc in ("GBK", "GB18030"):
@@ -503,7 +503,7 @@ def _chinese_or_mostly(
             continue
         evidence.append(f"按 {enc} 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
         return _by_bytes(enc, evidence, set_aside)
-    mostly = _mostly(names, data)
+    mostly = _mostly(data)
     if mostly is not None:
         evidence.append(
             f"按 {codec_label(mostly)} 解码时个别单元格有无法识别的字节"
@@ -513,20 +513,17 @@ def _chinese_or_mostly(
     raise EncodingError([_unreadable_issue(dbf, data)])
 
 
-def _mostly(names: Sequence[bytes], data: bytes) -> str | None:
-    """The codec that reads the field names and all but a few bytes of ``data``
-    (:func:`_undecodable`'s share, as for a .cpg) when none reads it all: UTF-8, else GBK
+def _mostly(data: bytes) -> str | None:
+    """The codec that reads all but a few bytes of ``data`` (field names and text cells;
+    :func:`_undecodable`'s share, as for a .cpg) when none reads it all: UTF-8, else GBK
     (GB18030 when some cell holds a character only GB18030 has, :func:`_gb18030_piece`).
     The cells with the bytes it cannot read are shown and said on their rows
-    (:mod:`landgov.io._dbfcells`), as in a file whose .cpg names the codec."""
-    for codec in ("UTF-8", "GBK"):
-        if _undecodable(data, codec if codec == "UTF-8" else "GB18030") is not None:
-            continue
-        try:
-            _decode_pieces(b"\n".join(names), "GB18030" if codec == "GBK" else codec)
-        except UnicodeDecodeError:
-            continue
-        return "GB18030" if codec == "GBK" and _gb18030_only("GBK", data) else codec
+    (:mod:`landgov.io._dbfcells`), a field name so on its own (the parcel reader), as in a
+    file whose .cpg names the codec."""
+    if _undecodable(data, "UTF-8") is None:
+        return "UTF-8"
+    if _undecodable(data, "GB18030") is None:
+        return "GB18030" if _gb18030_only("GBK", data) else "GBK"
     return None
 
 

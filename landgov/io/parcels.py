@@ -69,7 +69,7 @@ from landgov.io._layercheck import (
 )
 from landgov.io._shpparts import sidecar
 from landgov.io._shprings import stray_holes
-from landgov.io.encoding import EncodingDecision, codec_label, detect_dbf_encoding
+from landgov.io.encoding import EncodingDecision, codec_label, decoded_cell, detect_dbf_encoding
 from landgov.io.fields import (
     PARCEL_FIELDS,
     ColumnMatch,
@@ -739,6 +739,11 @@ def _raw_dbf(
     scan = None if dbf is None else scan_dbf(dbf)
     if scan is None:
         return raw, None, as_read
+    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+    codec = enc.names_encoding or enc.encoding
+    fields = column_fields(scan.fields, columns, codec)
+    labels = {m.source: m.field.label for m in matches.values()}
+    _log_unread_names(scan, codec, fields, labels, log)
     kept = np.flatnonzero(~scan.deleted)
     if len(kept) != len(raw):
         return raw, None, as_read
@@ -746,11 +751,39 @@ def _raw_dbf(
         fids = _record_positions(path, meta.get("layer"), len(raw))
         if not np.array_equal(fids, kept):
             return raw, None, as_read
-    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
-    fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
-    labels = {m.source: m.field.label for m in matches.values()}
     mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1, labels=labels)
     return mended, _RawDbf(scan, kept, fields), kept + 1
+
+
+def _log_unread_names(
+    scan: DbfScan,
+    codec: str,
+    fields: Mapping[str, int],
+    labels: Mapping[str, str],
+    log: ProblemLog,
+) -> None:
+    """A 警告 per .dbf field whose name holds bytes ``codec`` does not read (a character cut
+    at the name's 10 bytes allowed): GDAL reads the name with 「\ufffd」 or without those
+    bytes, so 「权利人」 no longer matches and the field's values are kept under a name no
+    role knows, without a word. ``fields``: ``{column: field index}`` of the columns read;
+    ``labels``: ``{column: label}`` of those read as a field of the schema."""
+    columns = {index: column for column, index in fields.items()}
+    for index, spec in enumerate(scan.fields):
+        if spec.name.isascii() or decoded_cell(spec.name, codec, cut=True) is not None:
+            continue
+        column = columns.get(index) or spec.name.decode(codec, errors="replace")
+        read = (
+            f"按「{labels[column]}」读取"
+            if column in labels
+            else "未能对应到任何字段（如权利人、宗地代码），该字段的值原样保留"
+        )
+        log.add(
+            f"第 {index + 1} 个字段的字段名中有按 {codec_label(codec)} 无法识别的字节"
+            f"（{spec.name.hex(' ').upper()}），读作「{column}」，{read}",
+            field=labels.get(column, column), value=column,
+            action="在 ArcGIS/QGIS 中把该字段改为正确的名称（标准汉字或字母）后重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
 
 
 def _converted(

@@ -323,3 +323,36 @@ def test_a_field_name_with_unreadable_bytes_is_said(tmp_path: Path, cpg: str | N
     assert "（C8 A8 FF 80 C8 CB）" in problem and "未能对应到任何字段" in problem, problem
     assert said.iloc[0]["severity"] == Severity.WARNING
     assert "改为正确的名称" in said.iloc[0]["action"]
+
+
+@pytest.mark.parametrize("cpg", ["GBK", None], ids=["cpg-gbk", "no-cpg"])
+def test_characters_with_no_standard_code_are_said(tmp_path: Path, cpg: str | None) -> None:
+    """A GBK layer whose plot 2 权利人 holds a county's own character (造字, user-defined
+    area AA A1) and plot 3 坐落 a code GBK leaves empty (D7 FA). Both are read, as GB18030
+    reads them, as Private Use code points that show as a blank or a box and match no
+    enterprise name. Was: kept so without a word. Now one 警告 per field names the row."""
+    cells = {
+        (1, "QLR"): "王".encode("gbk") + b"\xaa\xa1" + "明".encode("gbk"),
+        (2, "ZL"): "越城".encode("gbk") + b"\xd7\xfa" + "路".encode("gbk"),
+    }
+    result = read_parcels(_layer(tmp_path, main="gbk", cells=cells, cpg=cpg))
+    assert result.data["holder"].iat[1] == "王\ue000明"
+    assert result.data["ZL"].iat[2] == "越城\ue810路"
+    said = _said(result, "私用区字符").set_index("field")
+    assert said["row"].to_dict() == {"权利人": 2, "ZL": 3}, result.problems.to_string()
+    assert said.loc["权利人", "problem"].startswith(
+        "字段「权利人」（QLR）第 2 行的文字含没有标准编码的字"
+    )
+    assert (said["severity"] == Severity.WARNING).all()
+    assert said["action"].str.contains("改为标准汉字").all()
+
+
+def test_plain_gbk_cells_have_no_private_characters(tmp_path: Path) -> None:
+    """The byte test of the warning above on everyday GBK text: no cell is marked."""
+    dbf = tmp_path / "t.dbf"
+    write_dbf(dbf, [("A", 40)], [[w] for w in _GBK_WORDS], encoding="gbk")
+    scan = scan_dbf(dbf)
+    assert scan is not None
+    marks = scan.gbk_marks(0, np.arange(len(_GBK_WORDS)))
+    assert marks is not None
+    assert marks[0].all() and not marks[1].any()

@@ -18,7 +18,7 @@ each text cell of every record:
 
 Each field with such cells gets one 警告 naming its rows, an example as read and as it was, and
 the fix (save the layer again in one encoding). The bytes are counted per field with numpy
-(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_form`);
+(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_marks`);
 only the few cells whose bytes can be UTF-8, or do not have the form of GBK, are decoded in
 Python (each distinct value once), so a plain GBK file of 500,000 records costs a fraction of
 a second more.
@@ -103,6 +103,7 @@ def mend_cells(
         「权利人」): a warning names the field as the user knows it, 「字段「权利人」（QLR）」,
         in its ``field`` the label (as the reader's other warnings on a .dbf field do).
     """
+    label = (labels or {}).get
     gbk_rows, utf8_rows = _rows_in(enc, len(raw))
     if not len(raw) or not (gbk_rows.any() or utf8_rows.any()):
         return raw
@@ -118,10 +119,12 @@ def mend_cells(
         to_utf8 = np.flatnonzero(non_ascii & fits & gbk_rows)
         to_gbk = np.flatnonzero(non_ascii & ~fits & utf8_rows)
         in_gbk = np.flatnonzero(non_ascii & ~fits & gbk_rows)
-        form = scan.gbk_form(index, kept[in_gbk])
-        if form is None:
+        marks = scan.gbk_marks(index, kept[in_gbk])
+        if marks is None:
             return out
-        odd = in_gbk[~form]  # no GBK as far as bytes tell: decoded below
+        odd = in_gbk[~marks[0]]  # no GBK as far as bytes tell: decoded below
+        if marks[1].any():  # 造字: no standard character, read as Private Use code points
+            _say_made(log, column, in_gbk[marks[1]], raw[column], rows=rows, label=label(column))
         if not len(to_utf8) and not len(to_gbk) and not len(odd):
             continue
         found, mended = _mend_field(
@@ -137,7 +140,7 @@ def mend_cells(
             out = raw.copy()
         out[column] = pd.Series(values, index=raw.index, dtype=object)
         for one in found:
-            _say(log, column, one, rows=rows, label=(labels or {}).get(column))
+            _say(log, column, one, rows=rows, label=label(column))
     return out
 
 
@@ -211,11 +214,43 @@ def _shown(value: object) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
+def _named(column: str, label: str | None) -> str:
+    """A field as a warning names it: 「「权利人」（QLR）」, or 「「ZL」」 for no role."""
+    return f"「{column}」" if label in (None, column) else f"「{label}」（{column}）"
+
+
+def _say_made(
+    log: ProblemLog,
+    column: str,
+    positions: np.ndarray,
+    values: pd.Series,
+    *,
+    rows: np.ndarray,
+    label: str | None,
+) -> None:
+    """One 警告 for the cells of ``column`` at ``positions`` that hold characters of GBK's
+    user-defined areas (造字): kept as read, Private Use code points no font shows, which
+    match no name in another table."""
+    numbers = [int(rows[pos]) for pos in positions.tolist()]
+    texts = [_shown(values.iat[pos]) for pos in positions.tolist()]
+    log.add(
+        f"字段{_named(column, label)}{rows_text(numbers, _NAMED_ROWS)}的文字含没有标准编码的字"
+        "（GBK 自定义区的自造字或空码位，多为生僻的人名、地名用字）：读作私用区字符，一般电脑上"
+        f"显示为空白或方框，也无法与其他表格中的名称对上（如读作「{texts[0]}」），已按原样保留",
+        row=numbers[0] if len(numbers) == 1 else None,
+        field=label or column,
+        value=first_few(texts, 3, sep=" | "),
+        action="核对这些单元格的原字，在 ArcGIS/QGIS 中改为标准汉字（GB18030 收有绝大多数生僻字）"
+        "后重新导出",
+        severity=Severity.WARNING,
+    )
+
+
 def _say(
     log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray, label: str | None
 ) -> None:
     """One 警告 for the cells of ``column`` (read as the schema's ``label``) in ``found``."""
-    named = f"「{column}」" if label in (None, column) else f"「{label}」（{column}）"
+    named = _named(column, label)
     numbers = [int(rows[pos]) for pos in found.rows]
     where = rows_text(numbers, _NAMED_ROWS)
     n = len(numbers)

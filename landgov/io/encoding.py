@@ -558,7 +558,7 @@ def _unreadable_cells(dbf: Path) -> list[tuple[int, str, bytes]]:
     """(record index, field name, bytes) of each text cell of a record not flagged deleted
     that neither UTF-8 nor GB18030 reads (a character cut at the field's width allowed), in
     record order. The cells are found by their bytes with numpy
-    (:meth:`~landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_form`);
+    (:meth:`~landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_marks`);
     only those that fail both are decoded. Empty when the .dbf cannot be scanned."""
     scan = scan_dbf(dbf)
     if scan is None:
@@ -570,8 +570,8 @@ def _unreadable_cells(dbf: Path) -> list[tuple[int, str, bytes]]:
         if fit is None:
             continue
         odd = live[(fit[0] & ~fit[1])[live]]
-        form = scan.gbk_form(index, odd)
-        odd = odd if form is None else odd[~form]
+        marks = scan.gbk_marks(index, odd)
+        odd = odd if marks is None else odd[~marks[0]]
         name = spec.name.decode("gb18030", errors="replace")
         for record, raw in zip(odd.tolist(), scan.texts(index, odd) or [], strict=False):
             cut = len(raw) == spec.length

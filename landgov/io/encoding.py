@@ -371,7 +371,11 @@ def _gb18030_only(encoding: str, data: bytes) -> bool:
     try:
         _decode_pieces(data, encoding)
     except UnicodeDecodeError:
-        return any(_gb18030_piece(piece) for piece in data.split(b"\n"))
+        try:
+            _decode_pieces(data, "gb18030")
+        except UnicodeDecodeError:  # some cell neither reads: look at each (rare, the sample)
+            return any(_gb18030_piece(piece) for piece in data.split(b"\n"))
+        return True
     return False
 
 

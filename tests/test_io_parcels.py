@@ -76,20 +76,22 @@ def test_gbk_cut_inside_a_character_without_cpg_is_still_gbk(tmp_path: Path) -> 
     assert res.data["A权利人名"].iloc[1].startswith("绍兴绍兴")
 
 
-def test_text_in_no_known_encoding_is_one_clear_error(tmp_path: Path) -> None:
-    """Bytes neither UTF-8 nor GBK, no .cpg: one 「错误：」 with a fix every command takes (a .cpg;
-    only inspect has --encoding), not wrapped in 「无法读取图层（GDAL：发现 1 个问题…）」."""
-    from landgov.errors import EncodingError
-
+def test_a_few_unreadable_bytes_without_cpg_are_said_on_their_row(tmp_path: Path) -> None:
+    """Bytes neither UTF-8 nor GBK in one cell of a GBK layer without a .cpg. Was: the layer
+    refused, 「文本既不是 UTF-8 也不是 GBK/GB18030」 showing the file's header bytes. Now read
+    as GBK, as with a .cpg 「GBK」: the cell shows 「\\ufffd」 and a 警告 names its row and
+    field. (Text too unreadable to be judged is refused naming its cells:
+    tests/test_dbf_mixed_cells.py.)"""
     shp = write_shapefile(tmp_path / "zd.shp", _boxes(3), FIELDS, _records(3), prj=CRS(4549))
     dbf = shp.with_suffix(".dbf").read_bytes()
     at = dbf.index("绍兴".encode("gbk"))
     shp.with_suffix(".dbf").write_bytes(dbf[:at] + b"\x80\xff\x80\xff" + dbf[at + 4 :])
-    with pytest.raises(EncodingError) as info:
-        read_parcels(shp)
-    text = str(info.value)
-    assert "文本既不是 UTF-8 也不是 GBK/GB18030" in text and "无法读取图层" not in text
-    assert "同名 .cpg 文件" in text and "用 --encoding 指定" not in text
+    res = read_parcels(shp)
+    assert len(res.data) == 3
+    assert res.data["holder"].iat[0].startswith("\ufffd")
+    said = res.problems[res.problems["problem"].str.contains("既不是 UTF-8 也不是 GBK")]
+    assert said["row"].tolist() == [1], res.problems.to_string()
+    assert said["field"].tolist() == ["权利人"]
 
 
 def test_cpg_is_honoured(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["allowed", "first_few"]
+__all__ = ["allowed", "first_few", "rows_text"]
 
 
 def first_few(items: Iterable[object], most: int, *, sep: str = "、", counted: str = "") -> str:
@@ -31,6 +31,18 @@ def first_few(items: Iterable[object], most: int, *, sep: str = "、", counted: 
     if len(every) <= most:
         return text
     return text + (f" 等 {len(every)} {counted}" if counted else "等")
+
+
+def rows_text(rows: Iterable[int], most: int) -> str:
+    """Row numbers as a message says them: 「第 2、5 行」, or the first ``most`` and how many
+    in all, 「第 2、5 等 30 行」.
+
+    >>> rows_text([2, 5], 10), rows_text([2, 5, 7], 2)
+    ('第 2、5 行', '第 2、5 等 3 行')
+    """
+    every = list(rows)
+    listed = first_few(every, most, counted="行")
+    return f"第 {listed}" + ("" if len(every) > most else " 行")
 
 
 def allowed(choices: Iterable[object], given: object = None) -> str:

@@ -18,7 +18,7 @@ each text cell of every record:
 
 Each field with such cells gets one 警告 naming its rows, an example as read and as it was, and
 the fix (save the layer again in one encoding). The bytes are counted per field with numpy
-(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_form`);
+(:meth:`landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_marks`);
 only the few cells whose bytes can be UTF-8, or do not have the form of GBK, are decoded in
 Python (each distinct value once), so a plain GBK file of 500,000 records costs a fraction of
 a second more.
@@ -34,7 +34,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landgov.core.listing import first_few
+from landgov.core.listing import first_few, rows_text
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io._dbfraw import DbfScan
 from landgov.io.encoding import (
@@ -82,6 +82,7 @@ def mend_cells(
     *,
     log: ProblemLog,
     rows: np.ndarray,
+    labels: Mapping[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """``raw`` (the layer as read, text decoded per record as ``enc`` says) with each text cell
     written in the other encoding than its record decoded alone, and one 警告 per field.
@@ -97,7 +98,12 @@ def mend_cells(
         the other one).
     log, rows
         Where the warnings go, and the row number (the .dbf record, 1-based) of each row.
+    labels
+        ``{column: label}`` of the columns read as a field of the schema (「QLR」 →
+        「权利人」): a warning names the field as the user knows it, 「字段「权利人」（QLR）」,
+        in its ``field`` the label (as the reader's other warnings on a .dbf field do).
     """
+    label = (labels or {}).get
     gbk_rows, utf8_rows = _rows_in(enc, len(raw))
     if not len(raw) or not (gbk_rows.any() or utf8_rows.any()):
         return raw
@@ -113,10 +119,12 @@ def mend_cells(
         to_utf8 = np.flatnonzero(non_ascii & fits & gbk_rows)
         to_gbk = np.flatnonzero(non_ascii & ~fits & utf8_rows)
         in_gbk = np.flatnonzero(non_ascii & ~fits & gbk_rows)
-        form = scan.gbk_form(index, kept[in_gbk])
-        if form is None:
+        marks = scan.gbk_marks(index, kept[in_gbk])
+        if marks is None:
             return out
-        odd = in_gbk[~form]  # no GBK as far as bytes tell: decoded below
+        odd = in_gbk[~marks[0]]  # no GBK as far as bytes tell: decoded below
+        if marks[1].any():  # 造字: no standard character, read as Private Use code points
+            _say_made(log, column, in_gbk[marks[1]], raw[column], rows=rows, label=label(column))
         if not len(to_utf8) and not len(to_gbk) and not len(odd):
             continue
         found, mended = _mend_field(
@@ -132,7 +140,7 @@ def mend_cells(
             out = raw.copy()
         out[column] = pd.Series(values, index=raw.index, dtype=object)
         for one in found:
-            _say(log, column, one, rows=rows)
+            _say(log, column, one, rows=rows, label=label(column))
     return out
 
 
@@ -206,20 +214,49 @@ def _shown(value: object) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
-def _rows_text(rows: list[int]) -> str:
-    """「第 2、5 行」, or 「第 2、5、… 等 30 行」 beyond :data:`_NAMED_ROWS`."""
-    listed = first_few(rows, _NAMED_ROWS, counted="行")
-    return f"第 {listed}" + ("" if len(rows) > _NAMED_ROWS else " 行")
+def _named(column: str, label: str | None) -> str:
+    """A field as a warning names it: 「「权利人」（QLR）」, or 「「ZL」」 for no role."""
+    return f"「{column}」" if label in (None, column) else f"「{label}」（{column}）"
 
 
-def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> None:
-    """One 警告 for the cells of ``column`` in ``found``."""
+def _say_made(
+    log: ProblemLog,
+    column: str,
+    positions: np.ndarray,
+    values: pd.Series,
+    *,
+    rows: np.ndarray,
+    label: str | None,
+) -> None:
+    """One 警告 for the cells of ``column`` at ``positions`` that hold characters of GBK's
+    user-defined areas (造字): kept as read, Private Use code points no font shows, which
+    match no name in another table."""
+    numbers = [int(rows[pos]) for pos in positions.tolist()]
+    texts = [_shown(values.iat[pos]) for pos in positions.tolist()]
+    log.add(
+        f"字段{_named(column, label)}{rows_text(numbers, _NAMED_ROWS)}的文字含没有标准编码的字"
+        "（GBK 自定义区的自造字或空码位，多为生僻的人名、地名用字）：读作私用区字符，一般电脑上"
+        f"显示为空白或方框，也无法与其他表格中的名称对上（如读作「{texts[0]}」），已按原样保留",
+        row=numbers[0] if len(numbers) == 1 else None,
+        field=label or column,
+        value=first_few(texts, 3, sep=" | "),
+        action="核对这些单元格的原字，在 ArcGIS/QGIS 中改为标准汉字（GB18030 收有绝大多数生僻字）"
+        "后重新导出",
+        severity=Severity.WARNING,
+    )
+
+
+def _say(
+    log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray, label: str | None
+) -> None:
+    """One 警告 for the cells of ``column`` (read as the schema's ``label``) in ``found``."""
+    named = _named(column, label)
     numbers = [int(rows[pos]) for pos in found.rows]
-    where = _rows_text(numbers)
+    where = rows_text(numbers, _NAMED_ROWS)
     n = len(numbers)
     if found.codec is None:
         problem = (
-            f"字段「{column}」{where}的文字既不是 UTF-8 也不是 GBK 编码，无法识别的字节显示为"
+            f"字段{named}{where}的文字既不是 UTF-8 也不是 GBK 编码，无法识别的字节显示为"
             f"「\ufffd」（如读作「{found.texts[0]}」）；该字段其余单元格按 {found.record} 读取"
         )
         action = (
@@ -229,7 +266,7 @@ def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> No
     else:
         other = "GBK" if found.codec == "UTF-8" else "UTF-8"
         problem = (
-            f"字段「{column}」中 {n} 个单元格的文字是 {codec_label(found.codec)} 编码，"
+            f"字段{named}中 {n} 个单元格的文字是 {codec_label(found.codec)} 编码，"
             f"与所在记录其余文字的 {other} 不同"
             f"（{where}；.dbf 中混有两种编码，常见于从网页或另一软件粘贴了文字）："
             f"已按 {codec_label(found.codec)} 读取，如读作「{found.texts[0]}」"
@@ -239,7 +276,7 @@ def _say(log: ProblemLog, column: str, found: _Found, *, rows: np.ndarray) -> No
     log.add(
         problem,
         row=numbers[0] if n == 1 else None,
-        field=column,
+        field=label or column,
         value=first_few(found.texts, 3, sep=" | "),
         action=action,
         severity=Severity.WARNING,

@@ -15,7 +15,7 @@ GDAL (and so pyogrio) reads a .dbf record by record and, without a word:
 (``np.memmap``: a 500,000-record file is scanned in well under a second), and returns the
 deleted-record mask, the all-``*`` cells of each numeric field and, on request, the raw text of
 a field (:meth:`DbfScan.texts`), which of its cells can be UTF-8 (:meth:`DbfScan.utf8_fit`)
-and which have the form of GBK (:meth:`DbfScan.gbk_form`).
+and which have the form of GBK or hold its user-defined characters (:meth:`DbfScan.gbk_marks`).
 It never raises: a .dbf that is short, truncated or whose header does not add up gives
 ``None``, and the reader goes on as GDAL reads.
 The messages are the reader's (:mod:`landgov.io.parcels`); this module only counts bytes.
@@ -24,6 +24,7 @@ The messages are the reader's (:mod:`landgov.io.parcels`); this module only coun
 from __future__ import annotations
 
 import codecs
+import functools
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,33 +142,38 @@ class DbfScan:
             return None
         return non_ascii, fits
 
-    def gbk_form(self, index: int, records: np.ndarray) -> np.ndarray | None:
+    def gbk_marks(self, index: int, records: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Per record of ``records`` (record indices), whether the cell of field ``index`` has
-        the form of GBK text: every byte above 0x7F pairs with the next as a two-byte
-        character (lead 81–FE, trail 40–FE but 7F; a lead cut at the field's width allowed).
-        A cell without that form holds a byte no GBK reading takes (80, FF, a lead before a
-        blank) or a GB18030 four-byte character: the caller decodes those few. Column-wise
-        with numpy, as :meth:`utf8_fit`; ``None`` when the file cannot be read as scanned."""
+        the form of GBK text — every byte above 0x7F pairs with the next as a two-byte
+        character (lead 81–FE, trail 40–FE but 7F; a lead cut at the field's width allowed) —
+        and whether it holds a character GB18030 reads as a Private Use code point no font
+        shows (:func:`_private_pairs`: GBK's user-defined areas, characters a county made
+        itself, 造字). A cell without the form holds a byte no GBK reading takes (80, FF, a lead
+        before a blank) or a GB18030 four-byte character: the caller decodes those few.
+        Column-wise with numpy, as :meth:`utf8_fit`, one pass for both; ``None`` when the file
+        cannot be read as scanned."""
         f = self.fields[index]
         form = np.ones(len(records), dtype=bool)
+        user = np.zeros(len(records), dtype=bool)
         if f.length == 0 or not len(records):
-            return form
+            return form, user
         try:
             table = _records(self.path, self.header_len, self.record_len, self.n_records)
             if table is None:
-                return form
+                return form, user
             at = np.asarray(records, dtype=np.int64)
             for start in range(0, len(at), _CHUNK):
                 cells = table[at[start : start + _CHUNK], 1 + f.offset : 1 + f.offset + f.length]
-                form[start : start + len(cells)] = _gbk_pairs(np.asarray(cells))
+                stop = start + len(cells)
+                form[start:stop], user[start:stop] = _gbk_pairs(np.asarray(cells))
             del table
         except (OSError, ValueError, IndexError):
             return None
-        return form
+        return form, user
 
 
-def _gbk_pairs(cells: np.ndarray) -> np.ndarray:
-    """Per row of ``cells`` (uint8), :meth:`DbfScan.gbk_form`. A byte above 0x7F is a lead
+def _gbk_pairs(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``cells`` (uint8), :meth:`DbfScan.gbk_marks`. A byte above 0x7F is a lead
     when an even number of such bytes stand between it and the last byte below 0x80 before
     it (a trail may be ASCII, 40–7E: after it the next byte begins a character)."""
     width = cells.shape[1]
@@ -179,7 +185,25 @@ def _gbk_pairs(cells: np.ndarray) -> np.ndarray:
     after = cells[:, 1:]
     trail = (after >= 0x40) & (after != 0x7F) & (after != 0xFF)
     bad[:, :-1] |= lead[:, :-1] & ~trail
-    return np.asarray(~bad.any(axis=1))
+    user = lead[:, :-1] & trail & _private_pairs()[cells[:, :-1], after]
+    return np.asarray(~bad.any(axis=1)), np.asarray(user.any(axis=1))
+
+
+@functools.cache
+def _private_pairs() -> np.ndarray:
+    """``(256, 256)`` bool: whether the two bytes (lead, trail) are one character that
+    GB18030 reads as a Private Use code point (U+E000–U+F8FF): GBK's user-defined areas
+    (AAA1–AFFE, F8A1–FEFE, A140–A7A0) and the few codes GBK leaves empty (D7FA–D7FE …).
+    Built once, from the codec itself (each of 24,000 pairs decoded once: some 15 ms)."""
+    table = np.zeros((256, 256), dtype=bool)
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                text = bytes((lead, trail)).decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            table[lead, trail] = len(text) == 1 and "\ue000" <= text <= "\uf8ff"
+    return table
 
 
 def _utf8_balance(cells: np.ndarray) -> np.ndarray:

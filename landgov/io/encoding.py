@@ -7,7 +7,10 @@ from evidence, in this order:
 1. a ``.cpg`` file next to the .dbf is honoured (``GBK``, ``936``, ``UTF-8``, ``65001`` …);
 2. otherwise the bytes of the character fields are examined: valid UTF-8 with multi-byte
    sequences → UTF-8; else a clean GBK decode → GBK, or GB18030 when only GB18030 decodes;
-   pure ASCII → UTF-8 (both agree);
+   pure ASCII → UTF-8 (both agree); else the codec that reads all but a few cells, whose
+   bytes no codec reads (shown as 「\ufffd」 and said on their rows, as with a .cpg);
+   text that no codec reads beyond that is an :class:`~landgov.errors.EncodingError` naming
+   the first such cell (row, field, bytes) and the other rows;
 3. the language-driver byte of the .dbf header (``0x4D`` = GB2312/936, ``0x7A`` = GBK) is recorded
    as supporting evidence.
 
@@ -29,7 +32,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from landgov.core.listing import rows_text
 from landgov.errors import EncodingError, Issue
+from landgov.io._dbfraw import scan_dbf
 from landgov.io._shpparts import sidecar
 
 __all__ = [
@@ -366,10 +373,23 @@ def _gb18030_only(encoding: str, data: bytes) -> bool:
     except UnicodeDecodeError:
         try:
             _decode_pieces(data, "gb18030")
-        except UnicodeDecodeError:
-            return False
+        except UnicodeDecodeError:  # some cell neither reads: look at each (rare, the sample)
+            return any(_gb18030_piece(piece) for piece in data.split(b"\n"))
         return True
     return False
+
+
+def _gb18030_piece(piece: bytes) -> bool:
+    """Whether one cell (or field name) decodes as GB18030 but not as GBK: it holds a
+    character only GB18030 has. Looked at cell by cell, so that a cell elsewhere with bytes
+    neither reads (said on its row by :mod:`landgov.io._dbfcells`) does not hide it: the
+    file is then still read as GB18030, not as GBK, which turned 「绍兴𠮷有限公司」 into
+    「绍兴45有限公司」 without a word."""
+    return (
+        not piece.isascii()
+        and decoded_cell(piece, "gbk", cut=True) is None
+        and decoded_cell(piece, "gb18030", cut=True) is not None
+    )
 
 
 def _by_bytes(encoding: str, evidence: list[str], set_aside: str | None) -> EncodingDecision:
@@ -433,7 +453,8 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     Raises
     ------
     EncodingError
-        When the bytes decode neither as UTF-8 nor as GBK/GB18030 and no .cpg is present.
+        When the bytes decode neither as UTF-8 nor as GBK/GB18030, beyond a few cells, and
+        no .cpg names a codec that reads them.
     """
     path = Path(path)
     dbf = sidecar(path, ".dbf") or path.with_suffix(".dbf")  # 「.DBF」 beside 「.SHP」 too
@@ -469,6 +490,15 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
     else:
         evidence.append(f"按 UTF-8 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
         return _by_bytes("UTF-8", evidence, set_aside)
+    return _chinese_or_mostly(dbf, data, evidence, set_aside)
+
+
+def _chinese_or_mostly(
+    dbf: Path, data: bytes, evidence: list[str], set_aside: str | None
+) -> EncodingDecision:
+    """The decision for .dbf text (field names and cells, ``data``) that is no UTF-8: GBK, else
+    GB18030, else the codec that reads all but a few cells (:func:`_mostly`); an
+    :class:`EncodingError` naming the cells no codec reads when none does."""
     for enc in ("GBK", "GB18030"):
         try:
             text = _decode_pieces(data, enc)
@@ -477,12 +507,80 @@ def detect_dbf_encoding(path: str | Path, *, user_encoding: str | None = None) -
             continue
         evidence.append(f"按 {enc} 解码成功，非 ASCII 字符中汉字占 {_cjk_share(text):.0%}")
         return _by_bytes(enc, evidence, set_aside)
-    raise EncodingError(
-        [
-            Issue(
-                str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030",
-                "在 .shp 旁放一个写有编码名的同名 .cpg 文件（如写 GBK 或 UTF-8）后重新读取；"
-                "landgov inspect 可用 --encoding 试读",
-            )
-        ]
+    mostly = _mostly(data)
+    if mostly is not None:
+        evidence.append(
+            f"按 {codec_label(mostly)} 解码时个别单元格有无法识别的字节"
+            "（这些单元格显示为「\ufffd」，按字段逐行列出）"
+        )
+        return _by_bytes(mostly, evidence, set_aside)
+    raise EncodingError([_unreadable_issue(dbf, data)])
+
+
+def _mostly(data: bytes) -> str | None:
+    """The codec that reads all but a few bytes of ``data`` (field names and text cells;
+    :func:`_undecodable`'s share, as for a .cpg) when none reads it all: UTF-8, else GBK
+    (GB18030 when some cell holds a character only GB18030 has, :func:`_gb18030_piece`).
+    The cells with the bytes it cannot read are shown and said on their rows
+    (:mod:`landgov.io._dbfcells`), a field name so on its own (the parcel reader), as in a
+    file whose .cpg names the codec."""
+    if _undecodable(data, "UTF-8") is None:
+        return "UTF-8"
+    if _undecodable(data, "GB18030") is None:
+        return "GB18030" if _gb18030_only("GBK", data) else "GBK"
+    return None
+
+
+_UNREADABLE_SHOWN = 5
+
+
+def _unreadable_issue(dbf: Path, data: bytes) -> Issue:
+    """The error for a .dbf whose text no codec reads: the first record and field whose
+    cell holds bytes neither UTF-8 nor GB18030 (GBK) reads, as seen and as bytes, and the
+    other rows so; the start of the text when no cell is to blame (a field name, or a .dbf
+    the raw scan cannot read)."""
+    cells = _unreadable_cells(dbf)
+    fix = (
+        "在 ArcGIS/QGIS 中打开图层，核对这些单元格的文字，另存为一种编码（如 UTF-8，并保留 "
+        ".cpg）后重新读取；确知编码时可用 landgov inspect --encoding（如 GBK）试读"
+    )
+    if not cells:
+        return Issue(str(dbf), None, data[:40], "文本既不是 UTF-8 也不是 GBK/GB18030", fix)
+    record, name, raw = cells[0]
+    rows = rows_text(sorted({r + 1 for r, _, _ in cells}), _UNREADABLE_SHOWN)
+    shown = raw.decode("gb18030", errors="replace")
+    return Issue(
+        str(dbf), name, shown,
+        f"文本既不是 UTF-8 也不是 GBK/GB18030：第 {record + 1} 行（.dbf 第 {record + 1} 条记录）"
+        f"的字节 {raw[:24].hex(' ').upper()} 无法识别；这样的单元格共 {len(cells)} 个"
+        f"（{rows}），占文本的比例太大，无法判断文件的编码",
+        fix,
     )  # fmt: skip
+
+
+def _unreadable_cells(dbf: Path) -> list[tuple[int, str, bytes]]:
+    """(record index, field name, bytes) of each text cell of a record not flagged deleted
+    that neither UTF-8 nor GB18030 reads (a character cut at the field's width allowed), in
+    record order. The cells are found by their bytes with numpy
+    (:meth:`~landgov.io._dbfraw.DbfScan.utf8_fit`, :meth:`~landgov.io._dbfraw.DbfScan.gbk_marks`);
+    only those that fail both are decoded. Empty when the .dbf cannot be scanned."""
+    scan = scan_dbf(dbf)
+    if scan is None:
+        return []
+    live = np.flatnonzero(~scan.deleted)
+    found: list[tuple[int, str, bytes]] = []
+    for index, spec in enumerate(scan.fields):
+        fit = scan.utf8_fit(index) if spec.type == "C" else None
+        if fit is None:
+            continue
+        odd = live[(fit[0] & ~fit[1])[live]]
+        marks = scan.gbk_marks(index, odd)
+        odd = odd if marks is None else odd[~marks[0]]
+        name = spec.name.decode("gb18030", errors="replace")
+        for record, raw in zip(odd.tolist(), scan.texts(index, odd) or [], strict=False):
+            cut = len(raw) == spec.length
+            if decoded_cell(raw, "gb18030", cut=cut) is None and (
+                decoded_cell(raw, "utf-8", cut=cut) is None
+            ):
+                found.append((record, name, raw))
+    return sorted(found, key=lambda cell: cell[0])

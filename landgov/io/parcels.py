@@ -69,7 +69,7 @@ from landgov.io._layercheck import (
 )
 from landgov.io._shpparts import sidecar
 from landgov.io._shprings import stray_holes
-from landgov.io.encoding import EncodingDecision, codec_label, detect_dbf_encoding
+from landgov.io.encoding import EncodingDecision, codec_label, decoded_cell, detect_dbf_encoding
 from landgov.io.fields import (
     PARCEL_FIELDS,
     ColumnMatch,
@@ -724,18 +724,26 @@ def _raw_dbf(
     meta: Mapping[str, Any],
     enc: EncodingDecision,
     log: ProblemLog,
+    *,
+    matches: Mapping[str, ColumnMatch],
 ) -> tuple[gpd.GeoDataFrame, _RawDbf | None, np.ndarray]:
     """The raw scan of a Shapefile's .dbf when it agrees with what GDAL read (the records not
     flagged deleted are the rows read, in order, and GDAL's FIDs say the same), and the row
     number (1-based) of each row read: its record in the .dbf, as ArcGIS and QGIS count them.
     ``None`` for another format, or a .dbf that does not add up; the rows are then numbered
     as read. Returned first: ``raw`` with each text cell written in the other encoding than
-    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``)."""
+    its record decoded alone (:func:`landgov.io._dbfcells.mend_cells`, said in ``log``, a
+    field named with the role ``matches`` gives it: 「字段「权利人」（QLR）」)."""
     as_read = np.arange(1, len(raw) + 1)
     dbf = sidecar(path, ".dbf") if path.suffix.lower() == ".shp" else None
     scan = None if dbf is None else scan_dbf(dbf)
     if scan is None:
         return raw, None, as_read
+    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+    codec = enc.names_encoding or enc.encoding
+    fields = column_fields(scan.fields, columns, codec)
+    labels = {m.source: m.field.label for m in matches.values()}
+    _log_unread_names(scan, codec, fields, labels, log)
     kept = np.flatnonzero(~scan.deleted)
     if len(kept) != len(raw):
         return raw, None, as_read
@@ -743,10 +751,39 @@ def _raw_dbf(
         fids = _record_positions(path, meta.get("layer"), len(raw))
         if not np.array_equal(fids, kept):
             return raw, None, as_read
-    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
-    fields = column_fields(scan.fields, columns, enc.names_encoding or enc.encoding)
-    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1)
+    mended = mend_cells(raw, scan, kept, fields, enc, log=log, rows=kept + 1, labels=labels)
     return mended, _RawDbf(scan, kept, fields), kept + 1
+
+
+def _log_unread_names(
+    scan: DbfScan,
+    codec: str,
+    fields: Mapping[str, int],
+    labels: Mapping[str, str],
+    log: ProblemLog,
+) -> None:
+    """A 警告 per .dbf field whose name holds bytes ``codec`` does not read (a character cut
+    at the name's 10 bytes allowed): GDAL reads the name with 「\ufffd」 or without those
+    bytes, so 「权利人」 no longer matches and the field's values are kept under a name no
+    role knows, without a word. ``fields``: ``{column: field index}`` of the columns read;
+    ``labels``: ``{column: label}`` of those read as a field of the schema."""
+    columns = {index: column for column, index in fields.items()}
+    for index, spec in enumerate(scan.fields):
+        if spec.name.isascii() or decoded_cell(spec.name, codec, cut=True) is not None:
+            continue
+        column = columns.get(index) or spec.name.decode(codec, errors="replace")
+        read = (
+            f"按「{labels[column]}」读取"
+            if column in labels
+            else "未能对应到任何字段（如权利人、宗地代码），该字段的值原样保留"
+        )
+        log.add(
+            f"第 {index + 1} 个字段的字段名中有按 {codec_label(codec)} 无法识别的字节"
+            f"（{spec.name.hex(' ').upper()}），读作「{column}」，{read}",
+            field=labels.get(column, column), value=column,
+            action="在 ArcGIS/QGIS 中把该字段改为正确的名称（标准汉字或字母）后重新导出",
+            severity=Severity.WARNING,
+        )  # fmt: skip
 
 
 def _converted(
@@ -1094,13 +1131,13 @@ def read_layer(
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
     _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
-    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log)  # rows: the .dbf's record numbers
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(
         columns, specs, aliases=aliases, cut=meta.get("cut_fields") or (), log=log,
         full=meta.get("full_fields") or (),
     )  # fmt: skip
+    raw, dbf, rows = _raw_dbf(path, raw, meta, enc, log, matches=matches)  # rows: records
     _required_fields(matches, specs, columns, src)
     for new, old in renamed.items():
         if new in unmatched:  # a second field of a known one is told as a conflict below

@@ -40,6 +40,38 @@ def test_two_parcel_layers_are_refused_naming_each_with_its_rows_and_fields(
     assert len(read_parcels(path, layer="宗地2024").data) == 5  # a choice is still read
 
 
+def test_an_empty_parcel_layer_beside_the_data_is_passed_over_and_said(tmp_path: Path) -> None:
+    """A GeoPackage holding the data and an empty template of the same fields (「宗地_模板」,
+    0 features) was refused as two layers to choose from; the empty one has nothing to screen,
+    so the other is read, with a 提示 naming both. Two layers with features still tie."""
+    path = tmp_path / "宗地.gpkg"
+    _plots(1).iloc[:0].to_file(path, layer="宗地_模板", driver="GPKG")
+    _plots(3, 土地用途=["工业用地"] * 3).to_file(path, layer="宗地2024", driver="GPKG")
+    parcels = read_parcels(path)
+    assert len(parcels.data) == 3 and parcels.meta["layer"] == "宗地2024"
+    said = parcels.problems[parcels.problems["field"] == "layer"]
+    assert len(said) == 1 and said["severity"].iloc[0] == "提示"
+    assert "「宗地_模板」没有任何要素（0 行），只有「宗地2024」有数据" in said["problem"].iloc[0]
+    _plots(2).to_file(path, layer="宗地2023", driver="GPKG")
+    with pytest.raises(DataFileError, match="有 3 个图层都含必填字段"):
+        read_parcels(path)
+
+
+def test_an_empty_zone_layer_beside_last_years_still_ties(tmp_path: Path) -> None:
+    """For a layer whose emptiness means something (「无特殊片区」 this year), the empty layer
+    is no template: which one to read stays the user's choice."""
+    from landgov.io import read_zones
+
+    path = tmp_path / "片区.gpkg"
+    zone = gpd.GeoDataFrame(
+        {"片区名称": ["马海片区"]}, geometry=[box(E0, N0, E0 + 50, N0 + 50)], crs=4549
+    )
+    zone.iloc[:0].to_file(path, layer="片区2024", driver="GPKG")
+    zone.to_file(path, layer="片区2023", driver="GPKG")
+    with pytest.raises(DataFileError, match="有 2 个图层都含必填字段「片区名称」"):
+        read_zones(path)
+
+
 def test_a_parcel_layer_beside_a_township_layer_is_read_whichever_comes_first(
     tmp_path: Path,
 ) -> None:

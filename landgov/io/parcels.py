@@ -1015,31 +1015,37 @@ def _fitting_layer(
     *,
     aliases: Mapping[str, Iterable[str]] | None,
     role: str | None,
-) -> str | None:
+    pass_empty: bool = False,
+) -> tuple[str | None, list[str]]:
     """The layer of a multi-layer file (GeoPackage, FileGDB, zip) to read when none was chosen:
     the one layer with a geometry whose fields have every required field of ``specs`` (after
     aliases, and a name cut at a .dbf's 10 bytes); None when the file has one layer, the role
     has no required field, none fits
-    (the first is read, as before) or its layers cannot be listed (reading says why).
+    (the first is read, as before) or its layers cannot be listed (reading says why). Second:
+    with ``pass_empty`` (a role for which a layer without a feature is no data, as parcels),
+    the fitting layers passed over because they hold no feature, where one other fits (an
+    empty template beside the data: there is nothing in it to read). For a role where an
+    empty layer means something (「无拆迁计划」 this year beside last year's plan), they tie.
 
     Raises
     ------
     DataFileError
-        Two or more layers fit (「宗地2023」「宗地2024」): which vintage to screen is the user's
-        choice (:func:`landgov.io.sheets.tied_layers_error`), never the first one's by default.
+        Two or more layers with features fit (「宗地2023」「宗地2024」): which vintage to
+        screen is the user's choice (:func:`landgov.io.sheets.tied_layers_error`), never the
+        first one's by default.
     """
     if path.suffix.lower() in PARQUET_SUFFIXES or not any(s.required for s in specs):
-        return None  # a role without a required field: any layer would fit
+        return None, []  # a role without a required field: any layer would fit
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             names = [str(name) for name, *_ in pyogrio.list_layers(path)]
             if len(names) < 2:
-                return None
+                return None, []
             infos = {name: pyogrio.read_info(path, layer=name, force_feature_count=True)
                      for name in names}  # fmt: skip
     except (*GDAL_ERRORS, ValueError, OSError):  # reading the file says what is wrong with it
-        return None
+        return None, []
     fits: dict[str, tuple[int, list[str]]] = {}
     for name, info in infos.items():
         if info.get("geometry_type") is None:  # a table (attributes, layer_styles): no plots
@@ -1052,9 +1058,12 @@ def _fitting_layer(
         if all(s.name in known for s in specs if s.required):
             labels = [s.label for s in specs if s.name in known]
             fits[name] = (int(info["features"]), labels)
+    unfilled = [name for name, (features, _) in fits.items() if not features] if pass_empty else []
+    if len(fits) > 1 and len(fits) - len(unfilled) == 1:
+        return next(name for name in fits if name not in unfilled), unfilled
     if len(fits) > 1:
         raise tied_layers_error(path.name, fits, role=role, required=_required_labels(specs))
-    return next(iter(fits), None)
+    return next(iter(fits), None), []
 
 
 def _say_layer(
@@ -1065,15 +1074,23 @@ def _say_layer(
     chosen: str | None,
     specs: tuple[FieldSpec, ...],
     role: str | None,
+    unfilled: Sequence[str] = (),
 ) -> None:
     """Say which layer of a multi-layer file was read when none was ``chosen``: the one layer
-    with the role's required fields (提示), else the first (警告), naming the others."""
+    with the role's required fields (提示; ``unfilled``: others with them but no feature),
+    else the first (警告), naming the others."""
     if chosen is not None:
         return
     if fitting is not None:  # the one layer with the role's fields: say which, and the others
+        only = (
+            f"只有「{fitting}」含全部必填字段{_required_labels(specs)}"
+            if not unfilled
+            else f"含全部必填字段{_required_labels(specs)}的图层中，"
+            f"{'、'.join(f'「{name}」' for name in unfilled)}没有任何要素（0 行），"
+            f"只有「{fitting}」有数据"
+        )
         log.add(
-            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），只有「{fitting}」含全部"
-            f"必填字段{_required_labels(specs)}，读取了该图层",
+            f"文件中有 {len(layers)} 个图层（{'、'.join(layers[:10])}），{only}，读取了该图层",
             field="layer",
             value=fitting,
             action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
@@ -1127,10 +1144,14 @@ def read_layer(
     src = path.name
     log = ProblemLog(src)
     layer = layer or layer_for(role)
-    fitting = None if layer is not None else _fitting_layer(path, specs, aliases=aliases, role=role)
+    fitting, unfilled = (
+        (None, [])
+        if layer is not None
+        else _fitting_layer(path, specs, aliases=aliases, role=role, pass_empty=empty is None)
+    )
     raw, meta, enc, prj_crs, prj_text = _open_raw(path, layer=layer or fitting, encoding=encoding)
     layers = meta.get("layers") or []
-    _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role)
+    _say_layer(log, layers, fitting, chosen=layer, specs=specs, role=role, unfilled=unfilled)
     renamed: dict[str, str] = meta.get("renamed_fields") or {}
     columns = [c for c in raw.columns if c != raw.geometry.name]
     matches, unmatched, conflicts = _mapped(

@@ -433,3 +433,21 @@ def test_a_blank_history_date_is_said_on_its_row(tmp_path):
     assert [(r[1], r[6]) for r in said] == [(3, "警告")]
     assert "日期未填写" in said[0][4] and "不作为该宗地的最新状态" in said[0][4]
     assert said[0][5] == "请填写完整的年月日，如 2027-06-30"
+
+
+def test_a_history_date_holding_an_excel_error_is_said_once(tmp_path):
+    # The 日期 of B's 状态变更记录 entry is a formula gone wrong: the cell holds 「#VALUE!」.
+    # Before: 「…不是所填的内容，按未填写（待核实）处理；已保留所填内容，按日期不明处理…」, two
+    # readings in one message, and the action asked to fix a formula, not for a date. Now: one
+    # reading, naming the sheet, the cell, the value and what to do (a full 年月日).
+    path = _ledger_2026(tmp_path, "ABC")
+    _history_dates(path, {"B": "#VALUE!"})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[2] == "日期"]
+    assert [(r[1], r[3], r[6]) for r in said] == [(3, "#VALUE!", "错误")]
+    problem, action = said[0][4], said[0][5]
+    assert "工作表「状态变更记录」单元格 B3" in problem and "「#VALUE!」" in problem
+    assert problem.count("处理") == 1 and "按未填写" not in problem
+    assert "不作为该宗地的最新状态" in problem
+    assert action.startswith("请填写完整的年月日，如 2027-06-30")

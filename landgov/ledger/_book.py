@@ -507,6 +507,8 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
 
 #: The 日期 of a 状态变更记录 entry, read as a filled-in date cell is (core.editable.read_answer).
 _ENTRY_DAY = Field("日期", kind=FieldKind.DATE)
+#: How an entry of 状态变更记录 without a 日期 that reads is taken (:func:`_in_order`).
+_UNDATED = "按日期不明处理，该条记录排在有日期的记录之前，不作为该宗地的最新状态"
 
 
 def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
@@ -518,21 +520,30 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
     landgov writes has one) is said too: such an entry is never a plot's latest status."""
     if is_missing(value):
         log.add(
-            f"工作表「{HISTORY_SHEET}」日期未填写：按日期不明处理，该条记录排在有日期的记录之前，"
-            "不作为该宗地的最新状态",
+            f"工作表「{HISTORY_SHEET}」日期未填写：{_UNDATED}",
             row=at[0],
             field=_ENTRY_DAY.name,
             action=WRITE_DATE,
             severity=Severity.WARNING,
         )
         return None
-    day, problem, severity, action = read_answer(
-        value, _ENTRY_DAY, cell=f"{get_column_letter(at[1])}{at[0]}"
-    )
+    cell = f"{get_column_letter(at[1])}{at[0]}"
+    error = excel_error(value)
+    if error is not None:  # read_answer's 「按未填写（待核实）处理」 is not how an entry is read
+        log.add(
+            f"工作表「{HISTORY_SHEET}」单元格 {cell} 为 Excel 错误值「{error}」"
+            f"（公式出错，或其引用的单元格已删除），不是日期：{_UNDATED}",
+            row=at[0],
+            field=_ENTRY_DAY.name,
+            value=error,
+            action=f"{WRITE_DATE}（不要用出错的公式）",
+        )
+        return error
+    day, problem, severity, action = read_answer(value, _ENTRY_DAY, cell=cell)
     if problem is None:
         return day
     if severity is Severity.ERROR:
-        problem += "；已保留所填内容，按日期不明处理：该条记录排在有日期的记录之前"
+        problem += f"；已保留所填内容，{_UNDATED}"
     log.add(
         f"工作表「{HISTORY_SHEET}」{problem}",
         row=at[0],

@@ -451,3 +451,47 @@ def test_a_history_date_holding_an_excel_error_is_said_once(tmp_path):
     assert problem.count("处理") == 1 and "按未填写" not in problem
     assert "不作为该宗地的最新状态" in problem
     assert action.startswith("请填写完整的年月日，如 2027-06-30")
+
+
+def test_formulas_without_results_outside_the_columns_to_fill_in_are_said(tmp_path):
+    # The 台账 goes through a script (openpyxl: formulas written, no results stored). A clerk
+    # added a column 「核查面积」 with 「=D2*666.67」 on A's and B's rows and, in the column
+    # beside it without a header, 「=TODAY()-30」 on B's; another typed 「=1+1」 over A's
+    # 面积（亩） (a computed column: the sheet was unprotected). Before: all four read as empty
+    # without a word — the clerk's column came back blank, its formulas gone, and A's 面积 was
+    # blank in the new 台账. Now: the clerk's formulas are kept as typed (written back as text),
+    # said once for the sheet naming the cells; A's 面积 is read as empty and said on its row.
+    path = _ledger_2026(tmp_path, "AB")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    n = ws.max_column
+    head = {str(c.value): c.column_letter for c in ws[1] if c.value}
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    own, beside = ws.cell(1, n + 1).column_letter, ws.cell(1, n + 2).column_letter
+    ws[f"{own}1"] = "核查面积"
+    for key in "AB":
+        ws[f"{own}{rows[key]}"] = f"={head['面积（亩）']}{rows[key]}*666.67"
+    ws[f"{beside}{rows['B']}"] = "=TODAY()-30"
+    area = f"{head['面积（亩）']}{rows['A']}"
+    ws[area] = "=1+1"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    assert [c.value for c in ws[1]][n:] == ["核查面积", f"未命名列（{beside}）"]
+    got = {ws.cell(r, 1).value: [c.value for c in ws[r]][n:] for r in range(2, ws.max_row + 1)}
+    assert got == {
+        "A": [f"={head['面积（亩）']}{rows['A']}*666.67", None],
+        "B": [f"={head['面积（亩）']}{rows['B']}*666.67", "=TODAY()-30"],
+    }
+    assert ws.cell(rows["B"], n + 2).data_type == "s"  # text, not a formula run again
+    said = [r for r in _sheet_rows(path, "问题记录") if "没有其计算结果" in str(r[4])]
+    assert [(r[1], r[2], r[6]) for r in said] == [
+        (rows["A"], "面积（亩）", "警告"),
+        (None, "自行添加的列", "警告"),
+    ]
+    computed, mine = said
+    assert f"单元格 {area}" in computed[4] and "「=1+1」" in computed[4]
+    assert "待核实" in computed[4] and "恢复" in computed[5]
+    cells = [f"{own}{rows['A']}", f"{own}{rows['B']}", f"{beside}{rows['B']}"]
+    assert "单元格 " + "、".join(cells) + " 为公式" in mine[4] and "已按公式原文保留" in mine[4]

@@ -1295,6 +1295,17 @@ def _read_row(  # noqa: PLR0917
         formula = formulas.get((r, c)) if f.editable else None
         value, problem, sev, action = _read_cell(cells.get(c), f, formula, _cell_name(r, c))
         record[name] = value
+        if not f.editable and (r, c) in formulas:
+            log.add(
+                f"工作表「{sheet}」单元格 {_cell_name(r, c)} "
+                f"{NO_RESULT.format(formula=formulas[(r, c)])}：该列由 landgov 计算，"
+                "按空值（待核实）读取",
+                row=r,
+                field=name,
+                value=formulas[(r, c)],
+                action=f"请勿改动灰色列：从 landgov 写出的原文件恢复该单元格，或{RECALCULATE}",
+                severity=Severity.WARNING,
+            )
         if f.editable and problem is None and isinstance(value, str):
             _check_length(value, r, name, sheet, log)
         if problem and f.editable:
@@ -1384,6 +1395,8 @@ def _say_merged(  # noqa: PLR0917
 ) -> None:
     """A problem row for each editable cell of row ``r`` hidden in a merged range: what was
     typed once for several rows counts for the first of them only, never guessed for the rest."""
+    if not merged:
+        return
     for name in layout.editable:
         c = columns.get(name)
         if c is None or (r, c) not in merged:
@@ -1455,7 +1468,9 @@ def _read_sheet(  # noqa: PLR0917
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
-    extra_cols = _own_columns(ws, (header_row, columns[layout.key]), columns, extra_cols, log)
+    extra_cols = _own_columns(
+        ws, (header_row, columns[layout.key]), columns, extra_cols, log, formulas=formulas
+    )
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
@@ -1464,16 +1479,17 @@ def _read_sheet(  # noqa: PLR0917
     key_col = columns[layout.key]
     typed = {c: name for name, c in columns.items() if layout.field(name).editable}
     merged = _merged_away(ws, header_row, typed)
+    own_formulas: list[str] = []  # cells of staff's own columns kept as their formula
     for r, row in enumerate(sheet_values(ws, min_row=header_row + 1), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
-        cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
+        cells |= {c: formulas[(r, c)] for c in (*typed, *extra_cols) if (r, c) in formulas}
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
         if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
+        own_formulas += [_cell_name(r, c) for c in extra_cols if (r, c) in formulas]
         key, error = _row_key(cells.get(key_col), layout)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
-        if merged:
-            _say_merged(r, columns, layout, merged, log, sheet)
+        _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
         _say_saved(r, (record, extra), (typed, extra_cols), saved=saved, log=log, sheet=sheet)
         if not key:  # blank, a formula whose result the file does not hold, an error value
@@ -1507,20 +1523,12 @@ def _read_sheet(  # noqa: PLR0917
         extras.append(extra | {layout.key: key})
         if row_flags:
             flags[key] = row_flags
+    _say_own_formulas(own_formulas, log, sheet)
     if conflicts:
         records, extras, dupes = _refuse_conflicts(
             conflicts, records, extras, dupes, flags, layout, sheet, log
         )
-    written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
-    removed = tuple(k for k in written if k not in seen)
-    for key in removed:
-        log.add(
-            f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
-            field=layout.key,
-            value=key,
-            action="如系误删，请从上一版文件恢复该行",
-            severity=Severity.WARNING,
-        )
+    written, removed = _say_removed(marker, layout, seen, log, sheet)
     names = [f.name for f in layout.fields if f.name in columns]
     return EditedSheet(
         rows=_frame(records, ["行号", *names], layout.key),
@@ -1544,15 +1552,56 @@ def _read_sheet(  # noqa: PLR0917
     )
 
 
+def _say_removed(
+    marker: Mapping[str, Any], layout: Layout, seen: Iterable[str], log: ProblemLog, sheet: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the keys the marker says were written, those no row of the sheet holds any more), each
+    of the latter said."""
+    written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
+    found = set(seen)
+    removed = tuple(k for k in written if k not in found)
+    for key in removed:
+        log.add(
+            f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
+            field=layout.key,
+            value=key,
+            action="如系误删，请从上一版文件恢复该行",
+            severity=Severity.WARNING,
+        )
+    return written, removed
+
+
+def _say_own_formulas(cells: Sequence[str], log: ProblemLog, sheet: str) -> None:
+    """One 警告 for the formula cells without a stored result in the columns staff added
+    (``cells``: 「U3」 …): landgov decides nothing from those columns, but read as empty they
+    came back blank in the next ledger, the formula gone without a word. Each is kept as its
+    formula, written back as text."""
+    if not cells:
+        return
+    shown = "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else "")
+    log.add(
+        f"工作表「{sheet}」自行添加的列中，单元格 {shown} 为公式，文件中没有其计算结果"
+        "（公式由程序写入、未经 Excel/WPS 计算保存）：landgov 不读取这些列，已按公式原文保留"
+        "（写回的文件中为文字，不再计算）",
+        field="自行添加的列",
+        value=cells[0],
+        action=f"如需保留计算结果：{RECALCULATE}",
+        severity=Severity.WARNING,
+    )
+
+
 def _own_columns(
     ws: Any,
     at: tuple[int, int],
     columns: Mapping[str, int],
     extra: Mapping[int, str],
     log: ProblemLog,
+    *,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> dict[int, str]:
     """The columns staff added, each under a header of its own: ``{column: header}``; ``at``
-    is (header row, key column).
+    is (header row, key column); ``formulas``: the formula cells without a stored result (a
+    column holding only those holds data too).
 
     Read by header, a second column headed as another (two 「备注」) overwrote the first, and a
     column staff filled without a header (notes typed beside the table) was not read at all:
@@ -1576,10 +1625,14 @@ def _own_columns(
         named[c] = name
     taken = set(columns.values()) | set(named)
     unnamed: set[int] = set()
-    for row in sheet_values(ws, min_row=header_row + 1):
+    by_row: dict[int, set[int]] = {}
+    for r, c in formulas or {}:
+        by_row.setdefault(r, set()).add(c)
+    for r, row in enumerate(sheet_values(ws, min_row=header_row + 1), header_row + 1):
         if key_col > len(row) or is_missing(row[key_col - 1]):
             continue
         unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not is_missing(v)}
+        unnamed |= by_row.get(r, set()) - taken
     for c in sorted(unnamed):
         name = _free_name(f"未命名列（{get_column_letter(c)}）", named.values())
         log.add(

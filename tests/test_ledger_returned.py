@@ -495,3 +495,41 @@ def test_formulas_without_results_outside_the_columns_to_fill_in_are_said(tmp_pa
     assert "待核实" in computed[4] and "恢复" in computed[5]
     cells = [f"{own}{rows['A']}", f"{own}{rows['B']}", f"{beside}{rows['B']}"]
     assert "单元格 " + "、".join(cells) + " 为公式" in mine[4] and "已按公式原文保留" in mine[4]
+
+
+def test_history_cells_said_as_errors_are_marked_as_the_ledgers_are(tmp_path):
+    # B's 状态变更记录 日期 is typed 「明年」, C's 新状态 is a formula a script wrote without its
+    # result, and A's 状态 on 治理台账 is 「办结」 (not a choice). Before: A's cell came back
+    # orange with a comment, but B's and C's history cells came back plain, though the CLI
+    # counted them among the problems 「见工作表「问题记录」和「系统提示」列」 and 系统提示 never
+    # names them. Now: they are marked the same way (fill and 「请修改：」 comment), and the CLI
+    # line says where.
+    path = _ledger_2026(tmp_path, "ABC")
+    _history_dates(path, {"B": "明年"})
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    row = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(row["C"], 4).value = '="推进"&"中"'
+    wb.save(path)
+    _edit(path, {"A": {"状态": "办结"}})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "「状态变更记录」中出错的 2 个单元格已标为橙色并加批注" in result.stdout
+    wb = load_workbook(path)
+    ledger, history = wb["治理台账"], wb["状态变更记录"]
+    status = [c.value for c in ledger[1]].index("状态（填写）") + 1
+    a = next(r for r in range(2, ledger.max_row + 1) if ledger.cell(r, 1).value == "A")
+    orange = ledger.cell(a, status).fill.fgColor.rgb
+    marked = {
+        (c.row, c.column): c.comment.text
+        for h in history.iter_rows(min_row=2)
+        for c in h
+        if c.comment is not None
+    }
+    said = {(history.cell(r, 1).value, c): text for (r, c), text in marked.items()}
+    assert set(said) == {("B", 2), ("C", 4)}  # sorted: B's undated entry now comes first
+    assert "请修改：" in said[("B", 2)] and "「明年」" in said[("B", 2)]
+    assert '「="推进"&"中"」' in said[("C", 4)]
+    for r in range(2, history.max_row + 1):
+        for c in range(1, 7):
+            assert (history.cell(r, c).fill.fgColor.rgb == orange) == ((r, c) in marked)

@@ -23,7 +23,13 @@ def command() -> None:
 
 def _report(ledger: object, out: Path) -> None:
     from landgov.ledger import Ledger
-    from landgov.ledger._layout import COUNTED, DUE_UNREAD, FINISHED_LATE, STILL_LISTED
+    from landgov.ledger._layout import (
+        COUNTED,
+        DUE_UNREAD,
+        FINISHED_LATE,
+        HISTORY_SHEET,
+        STILL_LISTED,
+    )
 
     assert isinstance(ledger, Ledger)
     total = ledger.progress.iloc[-1]  # 销号待核实: a 已销号 without 验收, counted apart
@@ -37,8 +43,12 @@ def _report(ledger: object, out: Path) -> None:
         f"建议销号 {int(total['建议销号'])}）"
     )
     if len(ledger.problems):
+        marked = sum(len(f) for f in ledger.history_flags.values())
+        also = (
+            f"；「{HISTORY_SHEET}」中出错的 {marked} 个单元格已标为橙色并加批注" if marked else ""
+        )
         click.echo(
-            f"  发现 {len(ledger.problems)} 个填写问题，见工作表「问题记录」和「系统提示」列"
+            f"  发现 {len(ledger.problems)} 个填写问题，见工作表「问题记录」和「系统提示」列{also}"
         )
     if len(ledger.unmerged):
         click.echo(f"  {len(ledger.unmerged)} 行未能合并，见工作表「未合并的行」")

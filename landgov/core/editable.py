@@ -103,6 +103,7 @@ __all__ = [
     "add_editable_sheet",
     "answer_text",
     "excel_error",
+    "flag_cell",
     "formula_cells",
     "header",
     "no_common_keys",
@@ -448,9 +449,14 @@ def _mark_flags(
     for r, key in enumerate(keys, start=2):
         for name, problem in flags.get(key, {}).items():
             if name in column:
-                cell = ws.cell(row=r, column=column[name])
-                cell.fill = _FLAG_FILL
-                cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
+                flag_cell(ws.cell(row=r, column=column[name]), problem)
+
+
+def flag_cell(cell: Any, problem: str) -> None:
+    """Mark a cell whose content needs correcting as every workbook landgov writes back marks
+    it: filled orange, ``problem`` in its comment (「请修改：…」)."""
+    cell.fill = _FLAG_FILL
+    cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
 
 
 def _write_header(ws: Worksheet, layout: Layout, extra_cols: list[Any]) -> None:

@@ -7,7 +7,7 @@ import json
 import numbers
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from landgov.core.editable import (
     Field,
     FieldKind,
     add_editable_sheet,
+    flag_cell,
     formula_cells,
     read_answer,
     save_workbook,
@@ -73,6 +74,7 @@ __all__ = [
     "progress",
     "proposed",
     "read_history",
+    "read_history_marked",
     "read_unmerged",
     "relisted",
     "write_ledger",
@@ -103,6 +105,9 @@ class Ledger:
         The policy profile of the run the ledger was last built from, as its manifest records
         it (``name``, ``version``, ``title``); ``None`` when no run recorded one. Kept in the
         workbook (a document property) so that an update without a new run still names it.
+    history_flags
+        ``{position in history: {column: problem}}``: entries of 状态变更记录 read back with
+        an 错误 (:func:`read_history_marked`), their cells marked as those of ``flags`` are.
     """
 
     rows: pd.DataFrame
@@ -113,6 +118,7 @@ class Ledger:
     unmerged: pd.DataFrame
     as_of: dt.date
     profile: Mapping[str, Any] | None = None
+    history_flags: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def progress(self) -> pd.DataFrame:
@@ -399,6 +405,9 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
     add_editable_sheet(wb, ledger.rows, LAYOUT, extra=ledger.extra, flags=ledger.flags, index=0)
     _plain_sheet(wb, PROGRESS_SHEET, ledger.progress, totals=True)
     _plain_sheet(wb, HISTORY_SHEET, ledger.history.loc[:, list(HISTORY_COLUMNS)])
+    for i, flags in ledger.history_flags.items():  # marked as the 治理台账's cells are
+        for name, problem in flags.items():
+            flag_cell(wb[HISTORY_SHEET].cell(i + 2, HISTORY_COLUMNS.index(name) + 1), problem)
     problems = ledger.problems.loc[:, PROBLEM_COLUMNS].rename(columns=PROBLEM_LABELS)
     _plain_sheet(wb, PROBLEMS_SHEET, problems)
     if len(ledger.unmerged):
@@ -452,7 +461,17 @@ def empty_history() -> pd.DataFrame:
 
 
 def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
-    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone).
+    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone): the
+    entries of :func:`read_history_marked`, without the cells to mark."""
+    return read_history_marked(path, log)[0]
+
+
+def read_history_marked(
+    path: str | Path, log: ProblemLog
+) -> tuple[pd.DataFrame, dict[int, dict[str, str]]]:
+    """(the 状态变更记录 sheet of a ledger file, empty with a warning when it is gone; the
+    entries' cells said as an 错误, ``{position in the table: {column: problem}}``, to be
+    marked in the next ledger as the 治理台账's are: :attr:`Ledger.history_flags`).
 
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
@@ -471,24 +490,26 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
                     action="如系误删，请从上一版台账复制回来",
                     severity=Severity.WARNING,
                 )
-                return empty_history()
+                return empty_history(), {}
             rows = list(sheet_values(wb[HISTORY_SHEET]))
         finally:
             wb.close()
     if not rows:
-        return empty_history()
+        return empty_history(), {}
     formulas = formula_cells(path, HISTORY_SHEET)
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     at = {name: head.index(name) for name in HISTORY_COLUMNS if name in head}
     records = []
     for r, row in enumerate(rows[1:], start=2):
         rec = {n: (row[i] if i < len(row) else None) for n, i in at.items()}
+        flags: dict[str, str] = {}
         for name, i in at.items():
             formula = formulas.get((r, i + 1)) if rec[name] is None else None
             if formula is not None:  # no stored result: kept as typed, and said
                 rec[name] = formula
+                flags[name] = f"{NO_RESULT.format(formula=formula)}；已保留公式原文"
                 log.add(
-                    f"工作表「{HISTORY_SHEET}」{NO_RESULT.format(formula=formula)}；已保留公式原文",
+                    f"工作表「{HISTORY_SHEET}」{flags[name]}",
                     row=r, field=name, value=formula, action=RECALCULATE,
                     severity=Severity.ERROR,
                 )  # fmt: skip
@@ -498,11 +519,18 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
-            rec["日期"] = _entry_day(rec["日期"], (r, at["日期"] + 1), log)
+            rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log)
+            flags |= {"日期": problem} if problem else {}
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
-        records.append(rec)
-    return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+        records.append(rec | {_FLAGS: flags})
+    table = _in_order(pd.DataFrame(records, columns=[*HISTORY_COLUMNS, _FLAGS], dtype=object))
+    marked = {i: f for i, f in enumerate(table.pop(_FLAGS)) if f}
+    return table, marked
+
+
+#: A column of the history table as read, for the cells to mark (gone before it is returned).
+_FLAGS = "_flags"
 
 
 #: The 日期 of a 状态变更记录 entry, read as a filled-in date cell is (core.editable.read_answer).
@@ -511,9 +539,10 @@ _ENTRY_DAY = Field("日期", kind=FieldKind.DATE)
 _UNDATED = "按日期不明处理，该条记录排在有日期的记录之前，不作为该宗地的最新状态"
 
 
-def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
-    """The 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column): a date, or, when
-    it does not read as one (「明年」, 「2027-13-01」), what was typed, said on its row.
+def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> tuple[object, str | None]:
+    """(the 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column); the problem when
+    it is an 错误, the cell to be marked): a date, or, when it does not read as one (「明年」,
+    「2027-13-01」, 「#VALUE!」), what was typed, said on its row.
 
     Read without a word, an entry whose date does not read was put before the dated ones
     (:func:`_in_order`), and nobody was told to write it again. A blank 日期 (every entry
@@ -526,22 +555,25 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
             action=WRITE_DATE,
             severity=Severity.WARNING,
         )
-        return None
+        return None, None
     cell = f"{get_column_letter(at[1])}{at[0]}"
     error = excel_error(value)
     if error is not None:  # read_answer's 「按未填写（待核实）处理」 is not how an entry is read
+        problem = (
+            f"单元格 {cell} 为 Excel 错误值「{error}」（公式出错，或其引用的单元格已删除），"
+            f"不是日期：{_UNDATED}"
+        )
         log.add(
-            f"工作表「{HISTORY_SHEET}」单元格 {cell} 为 Excel 错误值「{error}」"
-            f"（公式出错，或其引用的单元格已删除），不是日期：{_UNDATED}",
+            f"工作表「{HISTORY_SHEET}」{problem}",
             row=at[0],
             field=_ENTRY_DAY.name,
             value=error,
             action=f"{WRITE_DATE}（不要用出错的公式）",
         )
-        return error
+        return error, problem
     day, problem, severity, action = read_answer(value, _ENTRY_DAY, cell=cell)
     if problem is None:
-        return day
+        return day, None
     if severity is Severity.ERROR:
         problem += f"；已保留所填内容，{_UNDATED}"
     log.add(
@@ -552,7 +584,7 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
         action=action,
         severity=severity,
     )
-    return day
+    return day, problem if severity is Severity.ERROR else None
 
 
 def read_unmerged(path: str | Path) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from landgov.ledger._book import (
     empty_history,
     finished_late,
     overdue,
-    read_history,
+    read_history_marked,
     read_profile,
     read_unmerged,
     relisted,
@@ -250,7 +250,7 @@ def update_ledger(
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
-    history = read_history(path, log)
+    history, history_flags = read_history_marked(path, log)
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, history, log)
     extra = _restore_conflicts(rows, edited, history, flags)
@@ -321,6 +321,7 @@ def update_ledger(
         unmerged=unmerged,
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
+        history_flags=history_flags,  # the entries read come first in history: same positions
     )
 
 

@@ -533,3 +533,31 @@ def test_history_cells_said_as_errors_are_marked_as_the_ledgers_are(tmp_path):
     for r in range(2, history.max_row + 1):
         for c in range(1, 7):
             assert (history.cell(r, c).fill.fgColor.rgb == orange) == ((r, c) in marked)
+
+
+def test_a_plot_code_excel_turned_into_a_number_is_not_merged_as_another_plot(tmp_path):
+    # A clerk's Excel turned B's 宗地代码 into a number: 3.30602E+18, its last digits gone
+    # (read back as 3306020010009999872), 状态 推进中 typed on that row. Before: read as a
+    # plot landgov never listed — added to the 台账 as a 19-digit plot (宗地数 3 + 1), said only
+    # as 「手工添加的行或改动了宗地代码」. Now: the row names no plot: 错误 naming the cell, the
+    # number and what to do; kept in 未合并的行 with what was typed; B restored from history.
+    path = _ledger_2026(tmp_path, "ABC")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    status = [str(c.value) for c in ws[1]].index("状态（填写）") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "B")
+    ws.cell(row, 1).value = 3.30602001001e18
+    ws.cell(row, status).value = "推进中"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "（3 宗；" in result.stdout
+    assert set(_column(path, "状态（填写）")) == {"A", "B", "C"}
+    said = [r for r in _sheet_rows(path, "问题记录") if r[1] == row and r[2] == "宗地代码"]
+    assert len(said) == 1 and said[0][6] == "错误"
+    assert f"单元格 A{row}" in said[0][4] and "3.30602001001e+18" in said[0][4]
+    assert "科学计数法" in said[0][4] and "文本格式" in said[0][5]
+    unmerged = _sheet_rows(path, "未合并的行")
+    head = [c.value for c in load_workbook(path)["未合并的行"][1]]
+    assert len(unmerged) == 1 and "推进中" in unmerged[0]
+    assert "被存为数字" in unmerged[0][head.index("原因")]

@@ -746,6 +746,8 @@ def _unkeyed_reason(typed: object) -> str:
     error = excel_error(typed)
     if error is not None:
         return f"宗地代码为 Excel 错误值「{error}」，未合并"
+    if isinstance(typed, float) and not is_missing(typed):  # core.editable._row_key
+        return f"宗地代码被存为数字（{typed:.15g}），超出 15 位的数字已丢失，未合并"
     if isinstance(typed, str) and typed:
         return "宗地代码为公式且文件中没有其计算结果，未合并"
     return "宗地代码为空，未合并"

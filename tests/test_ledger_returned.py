@@ -561,3 +561,16 @@ def test_a_plot_code_excel_turned_into_a_number_is_not_merged_as_another_plot(tm
     head = [c.value for c in load_workbook(path)["未合并的行"][1]]
     assert len(unmerged) == 1 and "推进中" in unmerged[0]
     assert "被存为数字" in unmerged[0][head.index("原因")]
+
+
+def test_a_deleted_row_is_said_once_as_restored(tmp_path):
+    # A clerk deletes B's row. Before: two 警告 for B — 「…的行已不在工作表「治理台账」中」
+    # asking to restore the row from the last file, then 「…已按状态变更记录恢复」: the first
+    # asked for what the second said was done. Now: one, saying B was restored.
+    path = _ledger_2026(tmp_path, "ABC")
+    _delete_row(path, "B")
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[3] == "B"]
+    assert len(said) == 1 and "已按状态变更记录恢复" in said[0][4]
+    assert set(_column(path, "宗地代码")) == {"A", "B", "C"}

@@ -911,6 +911,7 @@ def read_editable(
     *,
     require_marker: bool = True,
     refuse_conflicts: bool = False,
+    say_removed: bool = True,
 ) -> EditedSheet:
     """Read the edits of a workbook written by :func:`add_editable_sheet`.
 
@@ -929,6 +930,10 @@ def read_editable(
         reported; with ``True`` neither is used (both go to ``duplicates``, listed in
         ``conflicts``) and the problem says so. For decisions that must not be guessed
         (人工认定, 核实答复).
+    say_removed
+        Say each written row that has gone (default). ``False`` for a caller that says it
+        itself, with what it did about it (the 治理台账 restores the plot from its history):
+        said twice, the first told staff to restore a row the second said was restored.
 
     Returns
     -------
@@ -962,7 +967,9 @@ def read_editable(
             ]
         )
     uncached, saved = _formulas(source, ws)
-    edited = _read_sheet(ws, layout, marker, log, uncached, refuse_conflicts, saved=saved)
+    edited = _read_sheet(
+        ws, layout, marker, log, uncached, refuse_conflicts, saved=saved, say_removed=say_removed
+    )
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
 
@@ -1491,9 +1498,10 @@ def _read_sheet(  # noqa: PLR0917
     refuse_conflicts: bool = False,
     *,
     saved: Mapping[tuple[int, int], str] | None = None,
+    say_removed: bool = True,
 ) -> EditedSheet:
     # formulas: the formula cells with no stored result; saved: those with one that call a
-    # volatile function (_formulas)
+    # volatile function (_formulas); say_removed: as read_editable's
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
@@ -1557,7 +1565,7 @@ def _read_sheet(  # noqa: PLR0917
         records, extras, dupes = _refuse_conflicts(
             conflicts, records, extras, dupes, flags, layout, sheet, log
         )
-    written, removed = _say_removed(marker, layout, seen, log, sheet)
+    written, removed = _say_removed(marker, layout, seen, log if say_removed else None, sheet)
     names = [f.name for f in layout.fields if f.name in columns]
     return EditedSheet(
         rows=_frame(records, ["行号", *names], layout.key),
@@ -1582,14 +1590,18 @@ def _read_sheet(  # noqa: PLR0917
 
 
 def _say_removed(
-    marker: Mapping[str, Any], layout: Layout, seen: Iterable[str], log: ProblemLog, sheet: str
+    marker: Mapping[str, Any],
+    layout: Layout,
+    seen: Iterable[str],
+    log: ProblemLog | None,
+    sheet: str,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the keys the marker says were written, those no row of the sheet holds any more), each
-    of the latter said."""
+    of the latter said in ``log`` (none: the caller says them)."""
     written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
     found = set(seen)
     removed = tuple(k for k in written if k not in found)
-    for key in removed:
+    for key in removed if log is not None else ():
         log.add(
             f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
             field=layout.key,

@@ -246,7 +246,8 @@ def update_ledger(
     """
     # a plot on two rows filled in differently: neither row is used, as for the 核实表 and
     # the 人工认定表 (core.editable, refuse_conflicts); the plot is restored in _rows_read
-    edited = read_editable(path, LAYOUT, refuse_conflicts=True)
+    # a row gone is said by _rows_read, which restores it from the history
+    edited = read_editable(path, LAYOUT, refuse_conflicts=True, say_removed=False)
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)

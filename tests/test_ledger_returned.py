@@ -574,3 +574,16 @@ def test_a_deleted_row_is_said_once_as_restored(tmp_path):
     said = [r for r in _sheet_rows(path, "问题记录") if r[3] == "B"]
     assert len(said) == 1 and "已按状态变更记录恢复" in said[0][4]
     assert set(_column(path, "宗地代码")) == {"A", "B", "C"}
+
+
+def test_the_cli_line_counts_a_status_that_does_not_read(tmp_path):
+    # A's 状态 is typed 「办结」 (not a choice). Before: 「（3 宗；未启动 2、推进中 0、已完成 0、
+    # 已销号 0、销号待核实 0；…」: the counts add up to 2 of 3 and the line says nothing of the
+    # third. Now: 「其他或未填 1」 is in the line, as in 镇街进度.
+    path = _ledger_2026(tmp_path, "ABC")
+    _edit(path, {"A": {"状态": "办结"}})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "（3 宗；未启动 2、" in result.stdout and "其他或未填 1；" in result.stdout
+    clean = run_cli("ledger", "init", tmp_path / "2026", "--out", tmp_path / "新.xlsx")
+    assert "其他或未填" not in clean.stdout

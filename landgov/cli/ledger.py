@@ -35,6 +35,9 @@ def _report(ledger: object, out: Path) -> None:
     total = ledger.progress.iloc[-1]  # 销号待核实: a 已销号 without 验收, counted apart
     # 已销号但新批次仍列入 (a 销号 a later run contradicts) only when there is one
     shown = [s for s in COUNTED if s != STILL_LISTED or int(total[s])]
+    # 其他或未填 (a status blank, or one that does not read) only when there is one: without
+    # it the counts did not add up to the plots and nothing said why
+    shown += ["其他或未填"] if int(total["其他或未填"]) else []
     counts = "、".join(f"{s} {int(total[s])}" for s in shown)
     click.echo(
         f"已写出台账：{out}（{int(total['宗地数'])} 宗；{counts}；"

@@ -587,3 +587,24 @@ def test_the_cli_line_counts_a_status_that_does_not_read(tmp_path):
     assert "（3 宗；未启动 2、" in result.stdout and "其他或未填 1；" in result.stdout
     clean = run_cli("ledger", "init", tmp_path / "2026", "--out", tmp_path / "新.xlsx")
     assert "其他或未填" not in clean.stdout
+
+
+def test_a_renamed_history_sheet_is_still_the_history(tmp_path):
+    # A clerk renames 状态变更记录 to 「变更记录」. Before: 「台账中没有「状态变更记录」工作表…
+    # 如系误删，请从上一版台账复制回来」 though the sheet was there, and the next 台账's history
+    # began again: every entry before gone (A's 推进中 of 2027-01-10 among them). Now: the sheet
+    # is found by its header, read (a 提示 naming it), and written back under its name.
+    path = _ledger_2026(tmp_path, "AB")
+    _edit(path, {"A": {"状态": "推进中"}})
+    run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    before = _sheet_rows(path, "状态变更记录")
+    wb = load_workbook(path)
+    wb["状态变更记录"].title = "变更记录"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _sheet_rows(path, "状态变更记录") == before and len(before) == 3
+    assert "变更记录" not in load_workbook(path).sheetnames
+    said = [r for r in _sheet_rows(path, "问题记录") if "变更记录" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"]
+    assert "工作表「变更记录」" in said[0][4] and "按「状态变更记录」读取" in said[0][4]

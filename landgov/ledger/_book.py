@@ -484,19 +484,20 @@ def read_history_marked(
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
         try:
-            if HISTORY_SHEET not in wb.sheetnames:
+            sheet = _history_sheet(wb, log)
+            if sheet is None:
                 log.add(
                     f"台账中没有「{HISTORY_SHEET}」工作表，以前的状态变更记录无法延续",
                     action="如系误删，请从上一版台账复制回来",
                     severity=Severity.WARNING,
                 )
                 return empty_history(), {}
-            rows = list(sheet_values(wb[HISTORY_SHEET]))
+            rows = list(sheet_values(wb[sheet]))
         finally:
             wb.close()
     if not rows:
         return empty_history(), {}
-    formulas = formula_cells(path, HISTORY_SHEET)
+    formulas = formula_cells(path, sheet)
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     at = {name: head.index(name) for name in HISTORY_COLUMNS if name in head}
     records = []
@@ -509,17 +510,17 @@ def read_history_marked(
                 rec[name] = formula
                 flags[name] = f"{NO_RESULT.format(formula=formula)}；已保留公式原文"
                 log.add(
-                    f"工作表「{HISTORY_SHEET}」{flags[name]}",
+                    f"工作表「{sheet}」{flags[name]}",
                     row=r, field=name, value=formula, action=RECALCULATE,
                     severity=Severity.ERROR,
                 )  # fmt: skip
             elif (r, i + 1) in formulas:  # its stored result: the day the file was saved's
                 say_volatile(log, formulas[(r, i + 1)], rec[name],
-                             sheet=HISTORY_SHEET, at=(r, i + 1), field=name)  # fmt: skip
+                             sheet=sheet, at=(r, i + 1), field=name)  # fmt: skip
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
-            rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log)
+            rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log, sheet)
             flags |= {"日期": problem} if problem else {}
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
@@ -527,6 +528,32 @@ def read_history_marked(
     table = _in_order(pd.DataFrame(records, columns=[*HISTORY_COLUMNS, _FLAGS], dtype=object))
     marked = {i: f for i, f in enumerate(table.pop(_FLAGS)) if f}
     return table, marked
+
+
+def _history_sheet(wb: Any, log: ProblemLog) -> str | None:
+    """The name of the 状态变更记录 sheet of the ledger ``wb``: under its name, else the one
+    sheet whose header row holds every column of it (:data:`HISTORY_COLUMNS`) — renamed by
+    staff, said as a 提示; ``None`` when there is none.
+
+    Looked up by its name only, a renamed sheet was 「没有」: the ledger's whole history was
+    gone from the next ledger, and every plot's last status with it."""
+    if HISTORY_SHEET in wb.sheetnames:
+        return HISTORY_SHEET
+    wanted = set(HISTORY_COLUMNS)
+    found = []
+    for ws in wb.worksheets:
+        head = next(sheet_values(ws, max_row=1), ())
+        if wanted <= {str(h).strip() for h in head if h is not None}:
+            found.append(ws.title)
+    if len(found) != 1:
+        return None
+    log.add(
+        f"没有名为「{HISTORY_SHEET}」的工作表；工作表「{found[0]}」的表头与之相同，按"
+        f"「{HISTORY_SHEET}」读取",
+        action=f"无需处理；写出的台账中该表恢复名称「{HISTORY_SHEET}」，请勿改名",
+        severity=Severity.INFO,
+    )
+    return found[0]
 
 
 #: A column of the history table as read, for the cells to mark (gone before it is returned).
@@ -539,17 +566,19 @@ _ENTRY_DAY = Field("日期", kind=FieldKind.DATE)
 _UNDATED = "按日期不明处理，该条记录排在有日期的记录之前，不作为该宗地的最新状态"
 
 
-def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> tuple[object, str | None]:
-    """(the 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column); the problem when
-    it is an 错误, the cell to be marked): a date, or, when it does not read as one (「明年」,
-    「2027-13-01」, 「#VALUE!」), what was typed, said on its row.
+def _entry_day(
+    value: object, at: tuple[int, int], log: ProblemLog, sheet: str = HISTORY_SHEET
+) -> tuple[object, str | None]:
+    """(the 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column) of ``sheet``; the
+    problem when it is an 错误, the cell to be marked): a date, or, when it does not read as
+    one (「明年」, 「2027-13-01」, 「#VALUE!」), what was typed, said on its row.
 
     Read without a word, an entry whose date does not read was put before the dated ones
     (:func:`_in_order`), and nobody was told to write it again. A blank 日期 (every entry
     landgov writes has one) is said too: such an entry is never a plot's latest status."""
     if is_missing(value):
         log.add(
-            f"工作表「{HISTORY_SHEET}」日期未填写：{_UNDATED}",
+            f"工作表「{sheet}」日期未填写：{_UNDATED}",
             row=at[0],
             field=_ENTRY_DAY.name,
             action=WRITE_DATE,
@@ -564,7 +593,7 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> tuple[obj
             f"不是日期：{_UNDATED}"
         )
         log.add(
-            f"工作表「{HISTORY_SHEET}」{problem}",
+            f"工作表「{sheet}」{problem}",
             row=at[0],
             field=_ENTRY_DAY.name,
             value=error,
@@ -577,7 +606,7 @@ def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> tuple[obj
     if severity is Severity.ERROR:
         problem += f"；已保留所填内容，{_UNDATED}"
     log.add(
-        f"工作表「{HISTORY_SHEET}」{problem}",
+        f"工作表「{sheet}」{problem}",
         row=at[0],
         field=_ENTRY_DAY.name,
         value=value,

@@ -608,3 +608,26 @@ def test_a_renamed_history_sheet_is_still_the_history(tmp_path):
     said = [r for r in _sheet_rows(path, "问题记录") if "变更记录" in str(r[4])]
     assert [r[6] for r in said] == ["提示"]
     assert "工作表「变更记录」" in said[0][4] and "按「状态变更记录」读取" in said[0][4]
+
+
+def test_a_formula_without_its_result_in_rows_not_merged_is_kept(tmp_path):
+    # A row of 未合并的行 (the 「#N/A」 plot's) goes through a script: its 责任单位 becomes
+    # 「=UPPER("马山街道经发办")」 with no stored result. Before: read as empty without a word —
+    # the row's 责任单位 gone from the next 台账. Now: kept as its formula (written back as
+    # text), one 警告 naming the sheet and cell.
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    wb = load_workbook(path)
+    ws = wb["未合并的行"]
+    col = [c.value for c in ws[1]].index("责任单位") + 1
+    cell = ws.cell(2, col)
+    cell.value = '=UPPER("马山街道经发办")'
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    kept = load_workbook(path)["未合并的行"].cell(2, col)
+    assert (kept.value, kept.data_type) == ('=UPPER("马山街道经发办")', "s")
+    said = [r for r in _sheet_rows(path, "问题记录") if "没有其计算结果" in str(r[4])]
+    assert [(r[3], r[6]) for r in said] == [(cell.coordinate, "警告")]
+    assert f"工作表「未合并的行」中，单元格 {cell.coordinate} 为公式" in said[0][4]

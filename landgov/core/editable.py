@@ -111,6 +111,7 @@ __all__ = [
     "read_answer",
     "read_editable",
     "save_workbook",
+    "say_kept_formulas",
     "say_volatile",
     "sheet_values",
     "volatile_functions",
@@ -1560,7 +1561,7 @@ def _read_sheet(  # noqa: PLR0917
         extras.append(extra | {layout.key: key})
         if row_flags:
             flags[key] = row_flags
-    _say_own_formulas(own_formulas, log, sheet)
+    say_kept_formulas(log, own_formulas, sheet=sheet)
     if conflicts:
         records, extras, dupes = _refuse_conflicts(
             conflicts, records, extras, dupes, flags, layout, sheet, log
@@ -1612,19 +1613,21 @@ def _say_removed(
     return written, removed
 
 
-def _say_own_formulas(cells: Sequence[str], log: ProblemLog, sheet: str) -> None:
-    """One 警告 for the formula cells without a stored result in the columns staff added
-    (``cells``: 「U3」 …): landgov decides nothing from those columns, but read as empty they
-    came back blank in the next ledger, the formula gone without a word. Each is kept as its
-    formula, written back as text."""
+def say_kept_formulas(
+    log: ProblemLog, cells: Sequence[str], *, sheet: str, where: str = "自行添加的列"
+) -> None:
+    """One 警告 for the formula cells without a stored result (``cells``: 「U3」 …) in a part of
+    ``sheet`` landgov keeps but decides nothing from (``where``: the columns staff added; ``""``
+    for the whole sheet, the ledger's 未合并的行): read as empty they came back blank in the next
+    file, the formula gone without a word. Each is kept as its formula, written back as text."""
     if not cells:
         return
     shown = "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else "")
     log.add(
-        f"工作表「{sheet}」自行添加的列中，单元格 {shown} 为公式，文件中没有其计算结果"
-        "（公式由程序写入、未经 Excel/WPS 计算保存）：landgov 不读取这些列，已按公式原文保留"
+        f"工作表「{sheet}」{where}中，单元格 {shown} 为公式，文件中没有其计算结果"
+        f"（公式由程序写入、未经 Excel/WPS 计算保存）：landgov 不据以判断，已按公式原文保留"
         "（写回的文件中为文字，不再计算）",
-        field="自行添加的列",
+        field=where or None,
         value=cells[0],
         action=f"如需保留计算结果：{RECALCULATE}",
         severity=Severity.WARNING,

@@ -31,6 +31,7 @@ from landgov.core.editable import (
     formula_cells,
     read_answer,
     save_workbook,
+    say_kept_formulas,
     say_volatile,
     sheet_values,
 )
@@ -616,14 +617,16 @@ def _entry_day(
     return day, problem if severity is Severity.ERROR else None
 
 
-def read_unmerged(path: str | Path) -> pd.DataFrame:
+def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFrame:
     """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
     repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
     sheet, with its header's columns; empty when there is none.
 
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
-    would be gone from the ledger after one update. A formula cell gives its stored result.
+    would be gone from the ledger after one update. A formula cell gives its stored result;
+    one without (a file a script wrote) is kept as its formula, said once in ``log``
+    (:func:`~landgov.core.editable.say_kept_formulas`), never read as empty.
     """
     with open_xlsx(path) as handle:
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -637,12 +640,25 @@ def read_unmerged(path: str | Path) -> pd.DataFrame:
         return pd.DataFrame()
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     named = [(i, h) for i, h in enumerate(head) if h]
+    uncached = {
+        rc: f
+        for rc, f in formula_cells(path, UNMERGED_SHEET).items()
+        if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
+    }
     records: dict[int, dict[str, Any]] = {}
     for r, row in enumerate(rows[1:], start=2):
-        rec = {h: (row[i] if i < len(row) else None) for i, h in named}
+        rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
         if not all(is_missing(v) for v in rec.values()):
             records[r] = {h: _day(v) for h, v in rec.items()}
+    if log is not None:
+        cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if r in records]
+        say_kept_formulas(log, cells, sheet=UNMERGED_SHEET, where="")
     return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+def _at(row: tuple[object, ...], i: int) -> object:
+    """The ``i``-th (0-based) value of a sheet row, ``None`` past its end."""
+    return row[i] if i < len(row) else None
 
 
 def _day(value: object) -> object:

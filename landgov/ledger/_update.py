@@ -312,7 +312,7 @@ def update_ledger(
         )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
-    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path), log)
+    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path, log), log)
     return Ledger(
         rows=frame,
         history=history.reset_index(drop=True).astype(object),

@@ -561,6 +561,8 @@ def test_a_plot_code_excel_turned_into_a_number_is_not_merged_as_another_plot(tm
     head = [c.value for c in load_workbook(path)["未合并的行"][1]]
     assert len(unmerged) == 1 and "推进中" in unmerged[0]
     assert "被存为数字" in unmerged[0][head.index("原因")]
+    restored = [r[4] for r in _sheet_rows(path, "问题记录") if r[3] == "B"]
+    assert len(restored) == 1 and "被 Excel 存为数字" in restored[0]
 
 
 def test_a_deleted_row_is_said_once_as_restored(tmp_path):

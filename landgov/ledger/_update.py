@@ -431,7 +431,8 @@ def _rows_read(
     for key in edited.removed_keys:  # a deleted row comes back with its last status
         rows[key] = {"宗地代码": key, "状态": last.get(key), "行号": None}
         log.add(
-            f"台账中找不到宗地 {key} 的行（行被删除，或其宗地代码被改动、成了没有计算结果的公式），"
+            f"台账中找不到宗地 {key} 的行（行被删除，或其宗地代码被改动、成了没有计算结果的公式、"
+            "被 Excel 存为数字），"
             f"已按状态变更记录恢复（状态：{last.get(key) or '未知'}）",
             field="宗地代码",
             value=key,

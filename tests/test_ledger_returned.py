@@ -433,3 +433,203 @@ def test_a_blank_history_date_is_said_on_its_row(tmp_path):
     assert [(r[1], r[6]) for r in said] == [(3, "警告")]
     assert "日期未填写" in said[0][4] and "不作为该宗地的最新状态" in said[0][4]
     assert said[0][5] == "请填写完整的年月日，如 2027-06-30"
+
+
+def test_a_history_date_holding_an_excel_error_is_said_once(tmp_path):
+    # The 日期 of B's 状态变更记录 entry is a formula gone wrong: the cell holds 「#VALUE!」.
+    # Before: 「…不是所填的内容，按未填写（待核实）处理；已保留所填内容，按日期不明处理…」, two
+    # readings in one message, and the action asked to fix a formula, not for a date. Now: one
+    # reading, naming the sheet, the cell, the value and what to do (a full 年月日).
+    path = _ledger_2026(tmp_path, "ABC")
+    _history_dates(path, {"B": "#VALUE!"})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[2] == "日期"]
+    assert [(r[1], r[3], r[6]) for r in said] == [(3, "#VALUE!", "错误")]
+    problem, action = said[0][4], said[0][5]
+    assert "工作表「状态变更记录」单元格 B3" in problem and "「#VALUE!」" in problem
+    assert problem.count("处理") == 1 and "按未填写" not in problem
+    assert "不作为该宗地的最新状态" in problem
+    assert action.startswith("请填写完整的年月日，如 2027-06-30")
+
+
+def test_formulas_without_results_outside_the_columns_to_fill_in_are_said(tmp_path):
+    # The 台账 goes through a script (openpyxl: formulas written, no results stored). A clerk
+    # added a column 「核查面积」 with 「=D2*666.67」 on A's and B's rows and, in the column
+    # beside it without a header, 「=TODAY()-30」 on B's; another typed 「=1+1」 over A's
+    # 面积（亩） (a computed column: the sheet was unprotected). Before: all four read as empty
+    # without a word — the clerk's column came back blank, its formulas gone, and A's 面积 was
+    # blank in the new 台账. Now: the clerk's formulas are kept as typed (written back as text),
+    # said once for the sheet naming the cells; A's 面积 is read as empty and said on its row.
+    path = _ledger_2026(tmp_path, "AB")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    n = ws.max_column
+    head = {str(c.value): c.column_letter for c in ws[1] if c.value}
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    own, beside = ws.cell(1, n + 1).column_letter, ws.cell(1, n + 2).column_letter
+    ws[f"{own}1"] = "核查面积"
+    for key in "AB":
+        ws[f"{own}{rows[key]}"] = f"={head['面积（亩）']}{rows[key]}*666.67"
+    ws[f"{beside}{rows['B']}"] = "=TODAY()-30"
+    area = f"{head['面积（亩）']}{rows['A']}"
+    ws[area] = "=1+1"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path)["治理台账"]
+    assert [c.value for c in ws[1]][n:] == ["核查面积", f"未命名列（{beside}）"]
+    got = {ws.cell(r, 1).value: [c.value for c in ws[r]][n:] for r in range(2, ws.max_row + 1)}
+    assert got == {
+        "A": [f"={head['面积（亩）']}{rows['A']}*666.67", None],
+        "B": [f"={head['面积（亩）']}{rows['B']}*666.67", "=TODAY()-30"],
+    }
+    assert ws.cell(rows["B"], n + 2).data_type == "s"  # text, not a formula run again
+    said = [r for r in _sheet_rows(path, "问题记录") if "没有其计算结果" in str(r[4])]
+    assert [(r[1], r[2], r[6]) for r in said] == [
+        (rows["A"], "面积（亩）", "警告"),
+        (None, "自行添加的列", "警告"),
+    ]
+    computed, mine = said
+    assert f"单元格 {area}" in computed[4] and "「=1+1」" in computed[4]
+    assert "待核实" in computed[4] and "恢复" in computed[5]
+    cells = [f"{own}{rows['A']}", f"{own}{rows['B']}", f"{beside}{rows['B']}"]
+    assert "单元格 " + "、".join(cells) + " 为公式" in mine[4] and "已按公式原文保留" in mine[4]
+
+
+def test_history_cells_said_as_errors_are_marked_as_the_ledgers_are(tmp_path):
+    # B's 状态变更记录 日期 is typed 「明年」, C's 新状态 is a formula a script wrote without its
+    # result, and A's 状态 on 治理台账 is 「办结」 (not a choice). Before: A's cell came back
+    # orange with a comment, but B's and C's history cells came back plain, though the CLI
+    # counted them among the problems 「见工作表「问题记录」和「系统提示」列」 and 系统提示 never
+    # names them. Now: they are marked the same way (fill and 「请修改：」 comment), and the CLI
+    # line says where.
+    path = _ledger_2026(tmp_path, "ABC")
+    _history_dates(path, {"B": "明年"})
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    row = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(row["C"], 4).value = '="推进"&"中"'
+    wb.save(path)
+    _edit(path, {"A": {"状态": "办结"}})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "「状态变更记录」中出错的 2 个单元格已标为橙色并加批注" in result.stdout
+    wb = load_workbook(path)
+    ledger, history = wb["治理台账"], wb["状态变更记录"]
+    status = [c.value for c in ledger[1]].index("状态（填写）") + 1
+    a = next(r for r in range(2, ledger.max_row + 1) if ledger.cell(r, 1).value == "A")
+    orange = ledger.cell(a, status).fill.fgColor.rgb
+    marked = {
+        (c.row, c.column): c.comment.text
+        for h in history.iter_rows(min_row=2)
+        for c in h
+        if c.comment is not None
+    }
+    said = {(history.cell(r, 1).value, c): text for (r, c), text in marked.items()}
+    assert set(said) == {("B", 2), ("C", 4)}  # sorted: B's undated entry now comes first
+    assert "请修改：" in said[("B", 2)] and "「明年」" in said[("B", 2)]
+    assert '「="推进"&"中"」' in said[("C", 4)]
+    for r in range(2, history.max_row + 1):
+        for c in range(1, 7):
+            assert (history.cell(r, c).fill.fgColor.rgb == orange) == ((r, c) in marked)
+
+
+def test_a_plot_code_excel_turned_into_a_number_is_not_merged_as_another_plot(tmp_path):
+    # A clerk's Excel turned B's 宗地代码 into a number: 3.30602E+18, its last digits gone
+    # (read back as 3306020010009999872), 状态 推进中 typed on that row. Before: read as a
+    # plot landgov never listed — added to the 台账 as a 19-digit plot (宗地数 3 + 1), said only
+    # as 「手工添加的行或改动了宗地代码」. Now: the row names no plot: 错误 naming the cell, the
+    # number and what to do; kept in 未合并的行 with what was typed; B restored from history.
+    path = _ledger_2026(tmp_path, "ABC")
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    status = [str(c.value) for c in ws[1]].index("状态（填写）") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "B")
+    ws.cell(row, 1).value = 3.30602001001e18
+    ws.cell(row, status).value = "推进中"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "（3 宗；" in result.stdout
+    assert set(_column(path, "状态（填写）")) == {"A", "B", "C"}
+    said = [r for r in _sheet_rows(path, "问题记录") if r[1] == row and r[2] == "宗地代码"]
+    assert len(said) == 1 and said[0][6] == "错误"
+    assert f"单元格 A{row}" in said[0][4] and "3.30602001001e+18" in said[0][4]
+    assert "科学计数法" in said[0][4] and "文本格式" in said[0][5]
+    unmerged = _sheet_rows(path, "未合并的行")
+    head = [c.value for c in load_workbook(path)["未合并的行"][1]]
+    assert len(unmerged) == 1 and "推进中" in unmerged[0]
+    assert "被存为数字" in unmerged[0][head.index("原因")]
+    restored = [r[4] for r in _sheet_rows(path, "问题记录") if r[3] == "B"]
+    assert len(restored) == 1 and "被 Excel 存为数字" in restored[0]
+
+
+def test_a_deleted_row_is_said_once_as_restored(tmp_path):
+    # A clerk deletes B's row. Before: two 警告 for B — 「…的行已不在工作表「治理台账」中」
+    # asking to restore the row from the last file, then 「…已按状态变更记录恢复」: the first
+    # asked for what the second said was done. Now: one, saying B was restored.
+    path = _ledger_2026(tmp_path, "ABC")
+    _delete_row(path, "B")
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if r[3] == "B"]
+    assert len(said) == 1 and "已按状态变更记录恢复" in said[0][4]
+    assert set(_column(path, "宗地代码")) == {"A", "B", "C"}
+
+
+def test_the_cli_line_counts_a_status_that_does_not_read(tmp_path):
+    # A's 状态 is typed 「办结」 (not a choice). Before: 「（3 宗；未启动 2、推进中 0、已完成 0、
+    # 已销号 0、销号待核实 0；…」: the counts add up to 2 of 3 and the line says nothing of the
+    # third. Now: 「其他或未填 1」 is in the line, as in 镇街进度.
+    path = _ledger_2026(tmp_path, "ABC")
+    _edit(path, {"A": {"状态": "办结"}})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "（3 宗；未启动 2、" in result.stdout and "其他或未填 1；" in result.stdout
+    clean = run_cli("ledger", "init", tmp_path / "2026", "--out", tmp_path / "新.xlsx")
+    assert "其他或未填" not in clean.stdout
+
+
+def test_a_renamed_history_sheet_is_still_the_history(tmp_path):
+    # A clerk renames 状态变更记录 to 「变更记录」. Before: 「台账中没有「状态变更记录」工作表…
+    # 如系误删，请从上一版台账复制回来」 though the sheet was there, and the next 台账's history
+    # began again: every entry before gone (A's 推进中 of 2027-01-10 among them). Now: the sheet
+    # is found by its header, read (a 提示 naming it), and written back under its name.
+    path = _ledger_2026(tmp_path, "AB")
+    _edit(path, {"A": {"状态": "推进中"}})
+    run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    before = _sheet_rows(path, "状态变更记录")
+    wb = load_workbook(path)
+    wb["状态变更记录"].title = "变更记录"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _sheet_rows(path, "状态变更记录") == before and len(before) == 3
+    assert "变更记录" not in load_workbook(path).sheetnames
+    said = [r for r in _sheet_rows(path, "问题记录") if "变更记录" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"]
+    assert "工作表「变更记录」" in said[0][4] and "按「状态变更记录」读取" in said[0][4]
+
+
+def test_a_formula_without_its_result_in_rows_not_merged_is_kept(tmp_path):
+    # A row of 未合并的行 (the 「#N/A」 plot's) goes through a script: its 责任单位 becomes
+    # 「=UPPER("马山街道经发办")」 with no stored result. Before: read as empty without a word —
+    # the row's 责任单位 gone from the next 台账. Now: kept as its formula (written back as
+    # text), one 警告 naming the sheet and cell.
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    wb = load_workbook(path)
+    ws = wb["未合并的行"]
+    col = [c.value for c in ws[1]].index("责任单位") + 1
+    cell = ws.cell(2, col)
+    cell.value = '=UPPER("马山街道经发办")'
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    kept = load_workbook(path)["未合并的行"].cell(2, col)
+    assert (kept.value, kept.data_type) == ('=UPPER("马山街道经发办")', "s")
+    said = [r for r in _sheet_rows(path, "问题记录") if "没有其计算结果" in str(r[4])]
+    assert [(r[3], r[6]) for r in said] == [(cell.coordinate, "警告")]
+    assert f"工作表「未合并的行」中，单元格 {cell.coordinate} 为公式" in said[0][4]

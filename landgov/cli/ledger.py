@@ -23,12 +23,21 @@ def command() -> None:
 
 def _report(ledger: object, out: Path) -> None:
     from landgov.ledger import Ledger
-    from landgov.ledger._layout import COUNTED, DUE_UNREAD, FINISHED_LATE, STILL_LISTED
+    from landgov.ledger._layout import (
+        COUNTED,
+        DUE_UNREAD,
+        FINISHED_LATE,
+        HISTORY_SHEET,
+        STILL_LISTED,
+    )
 
     assert isinstance(ledger, Ledger)
     total = ledger.progress.iloc[-1]  # 销号待核实: a 已销号 without 验收, counted apart
     # 已销号但新批次仍列入 (a 销号 a later run contradicts) only when there is one
     shown = [s for s in COUNTED if s != STILL_LISTED or int(total[s])]
+    # 其他或未填 (a status blank, or one that does not read) only when there is one: without
+    # it the counts did not add up to the plots and nothing said why
+    shown += ["其他或未填"] if int(total["其他或未填"]) else []
     counts = "、".join(f"{s} {int(total[s])}" for s in shown)
     click.echo(
         f"已写出台账：{out}（{int(total['宗地数'])} 宗；{counts}；"
@@ -37,8 +46,12 @@ def _report(ledger: object, out: Path) -> None:
         f"建议销号 {int(total['建议销号'])}）"
     )
     if len(ledger.problems):
+        marked = sum(len(f) for f in ledger.history_flags.values())
+        also = (
+            f"；「{HISTORY_SHEET}」中出错的 {marked} 个单元格已标为橙色并加批注" if marked else ""
+        )
         click.echo(
-            f"  发现 {len(ledger.problems)} 个填写问题，见工作表「问题记录」和「系统提示」列"
+            f"  发现 {len(ledger.problems)} 个填写问题，见工作表「问题记录」和「系统提示」列{also}"
         )
     if len(ledger.unmerged):
         click.echo(f"  {len(ledger.unmerged)} 行未能合并，见工作表「未合并的行」")

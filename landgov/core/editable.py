@@ -103,6 +103,7 @@ __all__ = [
     "add_editable_sheet",
     "answer_text",
     "excel_error",
+    "flag_cell",
     "formula_cells",
     "header",
     "no_common_keys",
@@ -110,6 +111,7 @@ __all__ = [
     "read_answer",
     "read_editable",
     "save_workbook",
+    "say_kept_formulas",
     "say_volatile",
     "sheet_values",
     "volatile_functions",
@@ -448,9 +450,14 @@ def _mark_flags(
     for r, key in enumerate(keys, start=2):
         for name, problem in flags.get(key, {}).items():
             if name in column:
-                cell = ws.cell(row=r, column=column[name])
-                cell.fill = _FLAG_FILL
-                cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
+                flag_cell(ws.cell(row=r, column=column[name]), problem)
+
+
+def flag_cell(cell: Any, problem: str) -> None:
+    """Mark a cell whose content needs correcting as every workbook landgov writes back marks
+    it: filled orange, ``problem`` in its comment (「请修改：…」)."""
+    cell.fill = _FLAG_FILL
+    cell.comment = Comment(f"请修改：{problem}"[:1000], "landgov")
 
 
 def _write_header(ws: Worksheet, layout: Layout, extra_cols: list[Any]) -> None:
@@ -905,6 +912,7 @@ def read_editable(
     *,
     require_marker: bool = True,
     refuse_conflicts: bool = False,
+    say_removed: bool = True,
 ) -> EditedSheet:
     """Read the edits of a workbook written by :func:`add_editable_sheet`.
 
@@ -923,6 +931,10 @@ def read_editable(
         reported; with ``True`` neither is used (both go to ``duplicates``, listed in
         ``conflicts``) and the problem says so. For decisions that must not be guessed
         (人工认定, 核实答复).
+    say_removed
+        Say each written row that has gone (default). ``False`` for a caller that says it
+        itself, with what it did about it (the 治理台账 restores the plot from its history):
+        said twice, the first told staff to restore a row the second said was restored.
 
     Returns
     -------
@@ -956,7 +968,9 @@ def read_editable(
             ]
         )
     uncached, saved = _formulas(source, ws)
-    edited = _read_sheet(ws, layout, marker, log, uncached, refuse_conflicts, saved=saved)
+    edited = _read_sheet(
+        ws, layout, marker, log, uncached, refuse_conflicts, saved=saved, say_removed=say_removed
+    )
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
 
@@ -1240,23 +1254,46 @@ def _check_marker(
     return marker
 
 
-def _row_key(value: object, layout: Layout) -> tuple[str, str | None]:
-    """(the key of a row as text, ``""`` when it has none; the Excel error value its key cell
-    holds, or ``None``): an error value (「#N/A」) names no record."""
+def _row_key(value: object, layout: Layout) -> tuple[str, str | float | None]:
+    """(the key of a row as text, ``""`` when it has none; what its key cell holds when that
+    names no record, or ``None``): an Excel error value (「#N/A」), or a code Excel stored as a
+    number whose digits past the 15th are lost (「3.30602E+18」: the one rule of the table
+    readers, :func:`landgov.io._convert._code_from_number`), never read as some other plot."""
     error = excel_error(value)
+    if error is None and layout.code_key and _lost_digits(value):
+        return "", float(value)  # type: ignore[arg-type]
     return ("" if error else _key_text(value, code=layout.code_key)), error
 
 
-def _typed_key(key: str, typed: str | None) -> dict[str, str]:
-    """The key cell of a row that cannot be matched, as typed (a formula, an error value)."""
+def _lost_digits(value: object) -> bool:
+    """Whether a key cell is a number a code cannot be read back from (digits lost)."""
+    from landgov.io._convert import _code_from_number
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # a whole number only: 「1234.5」 is a typing slip, read as typed (「1234.5」, said as a row
+    # landgov did not list), not a code whose digits Excel dropped
+    return float(value).is_integer() and _code_from_number(value)[1] is not None
+
+
+def _typed_key(key: str, typed: str | float | None) -> dict[str, Any]:
+    """The key cell of a row that cannot be matched, as typed (a formula, an error value, a
+    number whose digits are lost)."""
     return {} if typed is None else {key: typed}
 
 
 def _unkeyed_problem(
-    sheet: str, key: str, formula: str | None, error: str | None = None, cell: str = ""
+    sheet: str, key: str, formula: str | None, error: str | float | None = None, cell: str = ""
 ) -> dict[str, Any]:
-    """The problem of a row whose key is blank, a formula without its stored result or an
-    Excel error value (``error``, in ``cell``)."""
+    """The problem of a row whose key is blank, a formula without its stored result, an
+    Excel error value (``error``, in ``cell``) or a number whose digits are lost (``error``)."""
+    if isinstance(error, float):
+        return {
+            "problem": f"工作表「{sheet}」单元格 {cell} 的「{key}」被存为数字（{error:.15g}，"
+            "Excel 显示为科学计数法），超出 15 位有效数字的部分已丢失，该行无法对应",
+            "value": f"{error:.15g}",
+            "action": f"请把该列设为文本格式，改回原来的「{key}」后重新导入；本行内容未合并",
+        }
     if error is not None:
         return {
             "problem": f"工作表「{sheet}」「{key}」{ERROR_VALUE.format(cell=cell, value=error)}，"
@@ -1295,6 +1332,17 @@ def _read_row(  # noqa: PLR0917
         formula = formulas.get((r, c)) if f.editable else None
         value, problem, sev, action = _read_cell(cells.get(c), f, formula, _cell_name(r, c))
         record[name] = value
+        if not f.editable and (r, c) in formulas:
+            log.add(
+                f"工作表「{sheet}」单元格 {_cell_name(r, c)} "
+                f"{NO_RESULT.format(formula=formulas[(r, c)])}：该列由 landgov 计算，"
+                "按空值（待核实）读取",
+                row=r,
+                field=name,
+                value=formulas[(r, c)],
+                action=f"请勿改动灰色列：从 landgov 写出的原文件恢复该单元格，或{RECALCULATE}",
+                severity=Severity.WARNING,
+            )
         if f.editable and problem is None and isinstance(value, str):
             _check_length(value, r, name, sheet, log)
         if problem and f.editable:
@@ -1384,6 +1432,8 @@ def _say_merged(  # noqa: PLR0917
 ) -> None:
     """A problem row for each editable cell of row ``r`` hidden in a merged range: what was
     typed once for several rows counts for the first of them only, never guessed for the rest."""
+    if not merged:
+        return
     for name in layout.editable:
         c = columns.get(name)
         if c is None or (r, c) not in merged:
@@ -1449,13 +1499,16 @@ def _read_sheet(  # noqa: PLR0917
     refuse_conflicts: bool = False,
     *,
     saved: Mapping[tuple[int, int], str] | None = None,
+    say_removed: bool = True,
 ) -> EditedSheet:
     # formulas: the formula cells with no stored result; saved: those with one that call a
-    # volatile function (_formulas)
+    # volatile function (_formulas); say_removed: as read_editable's
     header_row, columns, extra_cols = _find_header(ws, layout)  # type: ignore[misc]
     sheet = ws.title
     missing = _say_header(ws, header_row, columns, layout, log)
-    extra_cols = _own_columns(ws, (header_row, columns[layout.key]), columns, extra_cols, log)
+    extra_cols = _own_columns(
+        ws, (header_row, columns[layout.key]), columns, extra_cols, log, formulas=formulas
+    )
     records, extras, dupes, unkeyed = [], [], [], []
     flags: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
@@ -1464,16 +1517,17 @@ def _read_sheet(  # noqa: PLR0917
     key_col = columns[layout.key]
     typed = {c: name for name, c in columns.items() if layout.field(name).editable}
     merged = _merged_away(ws, header_row, typed)
+    own_formulas: list[str] = []  # cells of staff's own columns kept as their formula
     for r, row in enumerate(sheet_values(ws, min_row=header_row + 1), header_row + 1):
         cells = {c: row[c - 1] if c - 1 < len(row) else None for c in range(1, len(row) + 1)}
-        cells |= {c: formulas[(r, c)] for c in typed if (r, c) in formulas}
+        cells |= {c: formulas[(r, c)] for c in (*typed, *extra_cols) if (r, c) in formulas}
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values())
         if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
+        own_formulas += [_cell_name(r, c) for c in extra_cols if (r, c) in formulas]
         key, error = _row_key(cells.get(key_col), layout)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
-        if merged:
-            _say_merged(r, columns, layout, merged, log, sheet)
+        _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
         _say_saved(r, (record, extra), (typed, extra_cols), saved=saved, log=log, sheet=sheet)
         if not key:  # blank, a formula whose result the file does not hold, an error value
@@ -1507,20 +1561,12 @@ def _read_sheet(  # noqa: PLR0917
         extras.append(extra | {layout.key: key})
         if row_flags:
             flags[key] = row_flags
+    say_kept_formulas(log, own_formulas, sheet=sheet)
     if conflicts:
         records, extras, dupes = _refuse_conflicts(
             conflicts, records, extras, dupes, flags, layout, sheet, log
         )
-    written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
-    removed = tuple(k for k in written if k not in seen)
-    for key in removed:
-        log.add(
-            f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
-            field=layout.key,
-            value=key,
-            action="如系误删，请从上一版文件恢复该行",
-            severity=Severity.WARNING,
-        )
+    written, removed = _say_removed(marker, layout, seen, log if say_removed else None, sheet)
     names = [f.name for f in layout.fields if f.name in columns]
     return EditedSheet(
         rows=_frame(records, ["行号", *names], layout.key),
@@ -1544,15 +1590,62 @@ def _read_sheet(  # noqa: PLR0917
     )
 
 
+def _say_removed(
+    marker: Mapping[str, Any],
+    layout: Layout,
+    seen: Iterable[str],
+    log: ProblemLog | None,
+    sheet: str,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the keys the marker says were written, those no row of the sheet holds any more), each
+    of the latter said in ``log`` (none: the caller says them)."""
+    written = tuple(_key_text(k, code=layout.code_key) for k in marker.get("keys") or ())
+    found = set(seen)
+    removed = tuple(k for k in written if k not in found)
+    for key in removed if log is not None else ():
+        log.add(
+            f"landgov 写出的「{layout.key}」{key} 的行已不在工作表「{sheet}」中",
+            field=layout.key,
+            value=key,
+            action="如系误删，请从上一版文件恢复该行",
+            severity=Severity.WARNING,
+        )
+    return written, removed
+
+
+def say_kept_formulas(
+    log: ProblemLog, cells: Sequence[str], *, sheet: str, where: str = "自行添加的列"
+) -> None:
+    """One 警告 for the formula cells without a stored result (``cells``: 「U3」 …) in a part of
+    ``sheet`` landgov keeps but decides nothing from (``where``: the columns staff added; ``""``
+    for the whole sheet, the ledger's 未合并的行): read as empty they came back blank in the next
+    file, the formula gone without a word. Each is kept as its formula, written back as text."""
+    if not cells:
+        return
+    shown = "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else "")
+    log.add(
+        f"工作表「{sheet}」{where}中，单元格 {shown} 为公式，文件中没有其计算结果"
+        f"（公式由程序写入、未经 Excel/WPS 计算保存）：landgov 不据以判断，已按公式原文保留"
+        "（写回的文件中为文字，不再计算）",
+        field=where or None,
+        value=cells[0],
+        action=f"如需保留计算结果：{RECALCULATE}",
+        severity=Severity.WARNING,
+    )
+
+
 def _own_columns(
     ws: Any,
     at: tuple[int, int],
     columns: Mapping[str, int],
     extra: Mapping[int, str],
     log: ProblemLog,
+    *,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> dict[int, str]:
     """The columns staff added, each under a header of its own: ``{column: header}``; ``at``
-    is (header row, key column).
+    is (header row, key column); ``formulas``: the formula cells without a stored result (a
+    column holding only those holds data too).
 
     Read by header, a second column headed as another (two 「备注」) overwrote the first, and a
     column staff filled without a header (notes typed beside the table) was not read at all:
@@ -1576,10 +1669,14 @@ def _own_columns(
         named[c] = name
     taken = set(columns.values()) | set(named)
     unnamed: set[int] = set()
-    for row in sheet_values(ws, min_row=header_row + 1):
+    by_row: dict[int, set[int]] = {}
+    for r, c in formulas or {}:
+        by_row.setdefault(r, set()).add(c)
+    for r, row in enumerate(sheet_values(ws, min_row=header_row + 1), header_row + 1):
         if key_col > len(row) or is_missing(row[key_col - 1]):
             continue
         unnamed |= {c for c, v in enumerate(row, 1) if c not in taken and not is_missing(v)}
+        unnamed |= by_row.get(r, set()) - taken
     for c in sorted(unnamed):
         name = _free_name(f"未命名列（{get_column_letter(c)}）", named.values())
         log.add(

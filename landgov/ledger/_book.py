@@ -7,7 +7,7 @@ import json
 import numbers
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,11 @@ from landgov.core.editable import (
     Field,
     FieldKind,
     add_editable_sheet,
+    flag_cell,
     formula_cells,
     read_answer,
     save_workbook,
+    say_kept_formulas,
     say_volatile,
     sheet_values,
 )
@@ -73,6 +75,7 @@ __all__ = [
     "progress",
     "proposed",
     "read_history",
+    "read_history_marked",
     "read_unmerged",
     "relisted",
     "write_ledger",
@@ -103,6 +106,9 @@ class Ledger:
         The policy profile of the run the ledger was last built from, as its manifest records
         it (``name``, ``version``, ``title``); ``None`` when no run recorded one. Kept in the
         workbook (a document property) so that an update without a new run still names it.
+    history_flags
+        ``{position in history: {column: problem}}``: entries of 状态变更记录 read back with
+        an 错误 (:func:`read_history_marked`), their cells marked as those of ``flags`` are.
     """
 
     rows: pd.DataFrame
@@ -113,6 +119,7 @@ class Ledger:
     unmerged: pd.DataFrame
     as_of: dt.date
     profile: Mapping[str, Any] | None = None
+    history_flags: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def progress(self) -> pd.DataFrame:
@@ -399,6 +406,9 @@ def write_ledger(ledger: Ledger, path: str | Path) -> Path:
     add_editable_sheet(wb, ledger.rows, LAYOUT, extra=ledger.extra, flags=ledger.flags, index=0)
     _plain_sheet(wb, PROGRESS_SHEET, ledger.progress, totals=True)
     _plain_sheet(wb, HISTORY_SHEET, ledger.history.loc[:, list(HISTORY_COLUMNS)])
+    for i, flags in ledger.history_flags.items():  # marked as the 治理台账's cells are
+        for name, problem in flags.items():
+            flag_cell(wb[HISTORY_SHEET].cell(i + 2, HISTORY_COLUMNS.index(name) + 1), problem)
     problems = ledger.problems.loc[:, PROBLEM_COLUMNS].rename(columns=PROBLEM_LABELS)
     _plain_sheet(wb, PROBLEMS_SHEET, problems)
     if len(ledger.unmerged):
@@ -452,7 +462,17 @@ def empty_history() -> pd.DataFrame:
 
 
 def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
-    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone).
+    """The 状态变更记录 sheet of a ledger file (empty, with a warning, when it is gone): the
+    entries of :func:`read_history_marked`, without the cells to mark."""
+    return read_history_marked(path, log)[0]
+
+
+def read_history_marked(
+    path: str | Path, log: ProblemLog
+) -> tuple[pd.DataFrame, dict[int, dict[str, str]]]:
+    """(the 状态变更记录 sheet of a ledger file, empty with a warning when it is gone; the
+    entries' cells said as an 错误, ``{position in the table: {column: problem}}``, to be
+    marked in the next ledger as the 治理台账's are: :attr:`Ledger.history_flags`).
 
     A formula cell gives its stored result; one without a stored result (written by a program
     that does not compute formulas) is kept as its formula text and said (错误, with the row
@@ -465,93 +485,148 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
         try:
-            if HISTORY_SHEET not in wb.sheetnames:
+            sheet = _history_sheet(wb, log)
+            if sheet is None:
                 log.add(
                     f"台账中没有「{HISTORY_SHEET}」工作表，以前的状态变更记录无法延续",
                     action="如系误删，请从上一版台账复制回来",
                     severity=Severity.WARNING,
                 )
-                return empty_history()
-            rows = list(sheet_values(wb[HISTORY_SHEET]))
+                return empty_history(), {}
+            rows = list(sheet_values(wb[sheet]))
         finally:
             wb.close()
     if not rows:
-        return empty_history()
-    formulas = formula_cells(path, HISTORY_SHEET)
+        return empty_history(), {}
+    formulas = formula_cells(path, sheet)
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     at = {name: head.index(name) for name in HISTORY_COLUMNS if name in head}
     records = []
     for r, row in enumerate(rows[1:], start=2):
         rec = {n: (row[i] if i < len(row) else None) for n, i in at.items()}
+        flags: dict[str, str] = {}
         for name, i in at.items():
             formula = formulas.get((r, i + 1)) if rec[name] is None else None
             if formula is not None:  # no stored result: kept as typed, and said
                 rec[name] = formula
+                flags[name] = f"{NO_RESULT.format(formula=formula)}；已保留公式原文"
                 log.add(
-                    f"工作表「{HISTORY_SHEET}」{NO_RESULT.format(formula=formula)}；已保留公式原文",
+                    f"工作表「{sheet}」{flags[name]}",
                     row=r, field=name, value=formula, action=RECALCULATE,
                     severity=Severity.ERROR,
                 )  # fmt: skip
             elif (r, i + 1) in formulas:  # its stored result: the day the file was saved's
                 say_volatile(log, formulas[(r, i + 1)], rec[name],
-                             sheet=HISTORY_SHEET, at=(r, i + 1), field=name)  # fmt: skip
+                             sheet=sheet, at=(r, i + 1), field=name)  # fmt: skip
         if all(v is None for v in rec.values()) and all(v is None for v in row):
             continue
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
-            rec["日期"] = _entry_day(rec["日期"], (r, at["日期"] + 1), log)
+            rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log, sheet)
+            flags |= {"日期": problem} if problem else {}
         if rec.get("宗地代码") is not None:
             rec["宗地代码"] = str(rec["宗地代码"]).strip()
-        records.append(rec)
-    return _in_order(pd.DataFrame(records, columns=list(HISTORY_COLUMNS), dtype=object))
+        records.append(rec | {_FLAGS: flags})
+    table = _in_order(pd.DataFrame(records, columns=[*HISTORY_COLUMNS, _FLAGS], dtype=object))
+    marked = {i: f for i, f in enumerate(table.pop(_FLAGS)) if f}
+    return table, marked
+
+
+def _history_sheet(wb: Any, log: ProblemLog) -> str | None:
+    """The name of the 状态变更记录 sheet of the ledger ``wb``: under its name, else the one
+    sheet whose header row holds every column of it (:data:`HISTORY_COLUMNS`) — renamed by
+    staff, said as a 提示; ``None`` when there is none.
+
+    Looked up by its name only, a renamed sheet was 「没有」: the ledger's whole history was
+    gone from the next ledger, and every plot's last status with it."""
+    if HISTORY_SHEET in wb.sheetnames:
+        return HISTORY_SHEET
+    wanted = set(HISTORY_COLUMNS)
+    found = []
+    for ws in wb.worksheets:
+        head = next(sheet_values(ws, max_row=1), ())
+        if wanted <= {str(h).strip() for h in head if h is not None}:
+            found.append(ws.title)
+    if len(found) != 1:
+        return None
+    log.add(
+        f"没有名为「{HISTORY_SHEET}」的工作表；工作表「{found[0]}」的表头与之相同，按"
+        f"「{HISTORY_SHEET}」读取",
+        action=f"无需处理；写出的台账中该表恢复名称「{HISTORY_SHEET}」，请勿改名",
+        severity=Severity.INFO,
+    )
+    return found[0]
+
+
+#: A column of the history table as read, for the cells to mark (gone before it is returned).
+_FLAGS = "_flags"
 
 
 #: The 日期 of a 状态变更记录 entry, read as a filled-in date cell is (core.editable.read_answer).
 _ENTRY_DAY = Field("日期", kind=FieldKind.DATE)
+#: How an entry of 状态变更记录 without a 日期 that reads is taken (:func:`_in_order`).
+_UNDATED = "按日期不明处理，该条记录排在有日期的记录之前，不作为该宗地的最新状态"
 
 
-def _entry_day(value: object, at: tuple[int, int], log: ProblemLog) -> object:
-    """The 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column): a date, or, when
-    it does not read as one (「明年」, 「2027-13-01」), what was typed, said on its row.
+def _entry_day(
+    value: object, at: tuple[int, int], log: ProblemLog, sheet: str = HISTORY_SHEET
+) -> tuple[object, str | None]:
+    """(the 日期 of the 状态变更记录 entry in 1-based cell ``at`` (row, column) of ``sheet``; the
+    problem when it is an 错误, the cell to be marked): a date, or, when it does not read as
+    one (「明年」, 「2027-13-01」, 「#VALUE!」), what was typed, said on its row.
 
     Read without a word, an entry whose date does not read was put before the dated ones
     (:func:`_in_order`), and nobody was told to write it again. A blank 日期 (every entry
     landgov writes has one) is said too: such an entry is never a plot's latest status."""
     if is_missing(value):
         log.add(
-            f"工作表「{HISTORY_SHEET}」日期未填写：按日期不明处理，该条记录排在有日期的记录之前，"
-            "不作为该宗地的最新状态",
+            f"工作表「{sheet}」日期未填写：{_UNDATED}",
             row=at[0],
             field=_ENTRY_DAY.name,
             action=WRITE_DATE,
             severity=Severity.WARNING,
         )
-        return None
-    day, problem, severity, action = read_answer(
-        value, _ENTRY_DAY, cell=f"{get_column_letter(at[1])}{at[0]}"
-    )
+        return None, None
+    cell = f"{get_column_letter(at[1])}{at[0]}"
+    error = excel_error(value)
+    if error is not None:  # read_answer's 「按未填写（待核实）处理」 is not how an entry is read
+        problem = (
+            f"单元格 {cell} 为 Excel 错误值「{error}」（公式出错，或其引用的单元格已删除），"
+            f"不是日期：{_UNDATED}"
+        )
+        log.add(
+            f"工作表「{sheet}」{problem}",
+            row=at[0],
+            field=_ENTRY_DAY.name,
+            value=error,
+            action=f"{WRITE_DATE}（不要用出错的公式）",
+        )
+        return error, problem
+    day, problem, severity, action = read_answer(value, _ENTRY_DAY, cell=cell)
     if problem is None:
-        return day
+        return day, None
     if severity is Severity.ERROR:
-        problem += "；已保留所填内容，按日期不明处理：该条记录排在有日期的记录之前"
+        problem += f"；已保留所填内容，{_UNDATED}"
     log.add(
-        f"工作表「{HISTORY_SHEET}」{problem}",
+        f"工作表「{sheet}」{problem}",
         row=at[0],
         field=_ENTRY_DAY.name,
         value=value,
         action=action,
         severity=severity,
     )
-    return day
+    return day, problem if severity is Severity.ERROR else None
 
 
-def read_unmerged(path: str | Path) -> pd.DataFrame:
+def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFrame:
     """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
     repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
     sheet, with its header's columns; empty when there is none.
 
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
-    would be gone from the ledger after one update. A formula cell gives its stored result.
+    would be gone from the ledger after one update. A formula cell gives its stored result;
+    one without (a file a script wrote) is kept as its formula, said once in ``log``
+    (:func:`~landgov.core.editable.say_kept_formulas`), never read as empty.
     """
     with open_xlsx(path) as handle:
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -565,12 +640,25 @@ def read_unmerged(path: str | Path) -> pd.DataFrame:
         return pd.DataFrame()
     head = [str(h).strip() if h is not None else "" for h in rows[0]]
     named = [(i, h) for i, h in enumerate(head) if h]
+    uncached = {
+        rc: f
+        for rc, f in formula_cells(path, UNMERGED_SHEET).items()
+        if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
+    }
     records: dict[int, dict[str, Any]] = {}
     for r, row in enumerate(rows[1:], start=2):
-        rec = {h: (row[i] if i < len(row) else None) for i, h in named}
+        rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
         if not all(is_missing(v) for v in rec.values()):
             records[r] = {h: _day(v) for h, v in rec.items()}
+    if log is not None:
+        cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if r in records]
+        say_kept_formulas(log, cells, sheet=UNMERGED_SHEET, where="")
     return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+def _at(row: tuple[object, ...], i: int) -> object:
+    """The ``i``-th (0-based) value of a sheet row, ``None`` past its end."""
+    return row[i] if i < len(row) else None
 
 
 def _day(value: object) -> object:

@@ -28,7 +28,7 @@ from landgov.ledger._book import (
     empty_history,
     finished_late,
     overdue,
-    read_history,
+    read_history_marked,
     read_profile,
     read_unmerged,
     relisted,
@@ -246,11 +246,12 @@ def update_ledger(
     """
     # a plot on two rows filled in differently: neither row is used, as for the 核实表 and
     # the 人工认定表 (core.editable, refuse_conflicts); the plot is restored in _rows_read
-    edited = read_editable(path, LAYOUT, refuse_conflicts=True)
+    # a row gone is said by _rows_read, which restores it from the history
+    edited = read_editable(path, LAYOUT, refuse_conflicts=True, say_removed=False)
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
-    history = read_history(path, log)
+    history, history_flags = read_history_marked(path, log)
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, history, log)
     extra = _restore_conflicts(rows, edited, history, flags)
@@ -311,7 +312,7 @@ def update_ledger(
         )
     ]
     history = pd.concat([history, pd.DataFrame(new_history, columns=history.columns)])
-    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path), log)
+    unmerged = _kept_unmerged(_unmerged(edited), read_unmerged(path, log), log)
     return Ledger(
         rows=frame,
         history=history.reset_index(drop=True).astype(object),
@@ -321,6 +322,7 @@ def update_ledger(
         unmerged=unmerged,
         as_of=as_of,
         profile=(run_profile(run.screen) if run is not None else None) or read_profile(path),
+        history_flags=history_flags,  # the entries read come first in history: same positions
     )
 
 
@@ -429,7 +431,8 @@ def _rows_read(
     for key in edited.removed_keys:  # a deleted row comes back with its last status
         rows[key] = {"宗地代码": key, "状态": last.get(key), "行号": None}
         log.add(
-            f"台账中找不到宗地 {key} 的行（行被删除，或其宗地代码被改动、成了没有计算结果的公式），"
+            f"台账中找不到宗地 {key} 的行（行被删除，或其宗地代码被改动、成了没有计算结果的公式、"
+            "被 Excel 存为数字），"
             f"已按状态变更记录恢复（状态：{last.get(key) or '未知'}）",
             field="宗地代码",
             value=key,
@@ -745,6 +748,8 @@ def _unkeyed_reason(typed: object) -> str:
     error = excel_error(typed)
     if error is not None:
         return f"宗地代码为 Excel 错误值「{error}」，未合并"
+    if isinstance(typed, float) and not is_missing(typed):  # core.editable._row_key
+        return f"宗地代码被存为数字（{typed:.15g}），超出 15 位的数字已丢失，未合并"
     if isinstance(typed, str) and typed:
         return "宗地代码为公式且文件中没有其计算结果，未合并"
     return "宗地代码为空，未合并"

@@ -141,12 +141,18 @@ def test_auto_on_this_machine_runs_the_counties_on_dask_and_accounts_for_every_r
     assert_accounted(tmp_path / "out", man)
 
 
-def _worker_settings(dask_worker: Any) -> tuple[bool, str | None]:
+def _worker_settings(dask_worker: Any) -> tuple[bool, str | None, dict[str, float]]:
     """What a worker runs with: its profiler sampling (the periodic callback Dask starts for
-    it), and glibc's trim threshold from Dask."""
+    it), glibc's trim threshold from Dask, and how often (ms) its event loop's tick, system
+    monitor and memory monitor run."""
     import os
 
-    return "profile" in dask_worker.periodic_callbacks, os.environ.get("MALLOC_TRIM_THRESHOLD_")
+    every = {
+        name: dask_worker.periodic_callbacks[name].callback_time
+        for name in ("tick", "monitor", "memory_monitor")
+    }
+    profiled = "profile" in dask_worker.periodic_callbacks
+    return profiled, os.environ.get("MALLOC_TRIM_THRESHOLD_"), every
 
 
 def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does(
@@ -154,7 +160,9 @@ def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does
 ) -> None:
     """The run's own LocalCluster has no dashboard, so its workers sample no stacks for one, and
     it gives them no MALLOC_TRIM_THRESHOLD_ (Dask's 65536 makes every big array a fresh mmap);
-    Dask's settings in this process are left as they were."""
+    their event loop ticks, system and memory monitors run every 1, 5 and 1 s, not every 20, 500
+    and 100 ms, the nannies' memory monitors every 1 s. Dask's settings in this process are left
+    as they were."""
     import dask
     import distributed  # noqa: F401  (its defaults are in dask.config once imported)
 
@@ -167,7 +175,10 @@ def test_own_cluster_workers_run_without_profiler_and_free_memory_as_python_does
     client, cluster = _client(None, 1)
     try:
         seen = client.run(_worker_settings)
-        assert list(seen.values()) == [(False, None)]
+        every = {"tick": 1000, "monitor": 5000, "memory_monitor": 1000}
+        assert list(seen.values()) == [(False, None, every)]
+        (nanny,) = cluster.workers.values()
+        assert nanny.periodic_callbacks["memory_monitor"].callback_time == 1000
     finally:
         _close(client, cluster)
     assert {key: dask.config.get(key) for key in OWN_CLUSTER} == before

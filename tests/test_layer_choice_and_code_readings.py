@@ -43,14 +43,15 @@ def test_two_parcel_layers_are_refused_naming_each_with_its_rows_and_fields(
 def test_an_empty_parcel_layer_beside_the_data_is_passed_over_and_said(tmp_path: Path) -> None:
     """A GeoPackage holding the data and an empty template of the same fields (「宗地_模板」,
     0 features) was refused as two layers to choose from; the empty one has nothing to screen,
-    so the other is read, with a 提示 naming both. Two layers with features still tie."""
+    so the other is read, with a 警告 naming both (a choice made for the user). Two layers with
+    features still tie."""
     path = tmp_path / "宗地.gpkg"
     _plots(1).iloc[:0].to_file(path, layer="宗地_模板", driver="GPKG")
     _plots(3, 土地用途=["工业用地"] * 3).to_file(path, layer="宗地2024", driver="GPKG")
     parcels = read_parcels(path)
     assert len(parcels.data) == 3 and parcels.meta["layer"] == "宗地2024"
     said = parcels.problems[parcels.problems["field"] == "layer"]
-    assert len(said) == 1 and said["severity"].iloc[0] == "提示"
+    assert len(said) == 1 and said["severity"].iloc[0] == "警告"
     assert "「宗地_模板」没有任何要素（0 行），只有「宗地2024」有数据" in said["problem"].iloc[0]
     _plots(2).to_file(path, layer="宗地2023", driver="GPKG")
     with pytest.raises(DataFileError, match="有 3 个图层都含必填字段"):

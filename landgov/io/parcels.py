@@ -1077,8 +1077,8 @@ def _say_layer(
     unfilled: Sequence[str] = (),
 ) -> None:
     """Say which layer of a multi-layer file was read when none was ``chosen``: the one layer
-    with the role's required fields (提示; ``unfilled``: others with them but no feature),
-    else the first (警告), naming the others."""
+    with the role's required fields (提示; 警告 when others with them but no feature, the
+    ``unfilled``, were passed over), else the first (警告), naming the others."""
     if chosen is not None:
         return
     if fitting is not None:  # the one layer with the role's fields: say which, and the others
@@ -1095,7 +1095,8 @@ def _say_layer(
             value=fitting,
             action=f"核对读取的图层是否正确；如需其他图层，用 {layer_option(role)} "
             "指定（Python：layer=）",
-            severity=Severity.INFO,
+            # a layer passed over is a choice made for the user: said as a warning
+            severity=Severity.WARNING if unfilled else Severity.INFO,
         )
     elif len(layers) > 1:  # none fits: the first is read, said with the others
         log.add(

@@ -71,6 +71,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.atomic import written_whole
 from landgov.core.dates import read_date
+from landgov.core.listing import first_few
 from landgov.core.missing import is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.core.safe_text import (
@@ -1622,7 +1623,7 @@ def say_kept_formulas(
     file, the formula gone without a word. Each is kept as its formula, written back as text."""
     if not cells:
         return
-    shown = "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else "")
+    shown = first_few(cells, 10, counted="个")
     log.add(
         f"工作表「{sheet}」{where}中，单元格 {shown} 为公式，文件中没有其计算结果"
         f"（公式由程序写入、未经 Excel/WPS 计算保存）：landgov 不据以判断，已按公式原文保留"

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from landgov.core.collect import NO_COMPLIANCE_TABLE, PLOT_AREA, PLOT_TAX
@@ -186,8 +185,11 @@ def check_low_efficiency(
     # the focus note rests on its own clauses (上虞、嵊州: 3 亩, 制造业; elsewhere 「参照…」)
     cites = _focus_citations(min_mu, profile)
     tax = numeric_column(parcels, "tax_per_mu")
+    # a plot's area of 0 (or below: a sign slip) is a gap in the data, not a plot: no
+    # 亩均税收, and what the plot lacks is its area, never its (known) tax
     tax_wan, area_mu = numeric_column(parcels, "tax_wan"), _area_mu(parcels)
-    tax = tax.fillna(tax_wan / area_mu.replace(0.0, np.nan))
+    area_mu = area_mu.where(area_mu > 0)
+    tax = tax.fillna(tax_wan / area_mu)
     # what a missing 亩均税收 lacks: the tax, the plot's area, or both (the tax when neither);
     # a linked enterprise the enterprise table does not have is named (its 亩均 data)
     absent = _unjoined(parcels)

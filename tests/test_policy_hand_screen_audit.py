@@ -213,3 +213,33 @@ def test_each_listed_plot_has_one_path_and_reasons_cite_document_numbers(shangyu
         assert "〔2022〕" in text, (i, text)
     assert "虞政发〔2022〕12号 第二条; 第三条第（一）项第1目" in p["reasons"].iloc[3]
     assert "安全（一般，2024-01-10，未整改）" in p["reasons"].iloc[4]
+
+
+# =============================================================================================
+# 排查重点: 「实际用地3亩以上的规下制造业企业」 [虞政发〔2022〕12号 第三条第（二）项第1目]
+
+
+def test_below_scale_firm_of_zero_land_is_not_known_to_be_outside_the_focus(shangyu):
+    # 规下 firms using 0, 2.99 and 3 亩 (enterprise table), each on its own 21 亩 plot (税收 10 →
+    # 0.48 万元/亩: 低效 on every plot, the plot is judged whatever the focus). 3.00 亩: 「以上」
+    # includes the number → in the focus; 2.99 → outside it (不足 3 亩); 0 亩 is a gap in the
+    # data, as the 亩均 evaluation reads it (「用地面积缺失或为零，不参评」): whether the plot is
+    # in the focus is 待核实 naming the land used, never 「规下且用地不足 3 亩」.
+    ents = enterprises(3, above_scale=False, land_mu=[0.0, 2.99, 3.0])
+    p = pd.DataFrame(
+        {
+            "parcel_id": ["a", "b", "c"],
+            "tax_wan": [10.0] * 3,
+            "area_mu": [21.0] * 3,
+            "main_uscc": [uscc(i) for i in range(3)],
+        }
+    )
+    got = check_low_efficiency(p, enterprises=ents, pairs=None, profile=shangyu)
+    assert [v.status for v in got] == [F, F, F]
+    assert [v.values["in_focus"] for v in got] == [None, False, True]
+    assert "不足 3 亩" not in got.iloc[0].reason
+    assert "是否属排查重点待核实" in got.iloc[0].reason and "land_mu" in got.iloc[0].reason
+    assert "规下且用地不足 3 亩，不属排查重点" in got.iloc[1].reason
+    graded = grade_enterprises(ents.assign(power_10k_kwh=50.0), profile=shangyu).data
+    assert graded["evaluated"].tolist() == [False, False, True]
+    assert graded["grade_out_of_scope"].iloc[0] is None  # not known to be out: 待核实

@@ -119,7 +119,7 @@ def _firm_size(u: str, table: _Firms, min_mu: Param) -> tuple[bool | None, tuple
     if above:
         return True, (), ()
     land = table.get(u, "land_mu")
-    if land is None:
+    if land is None or float(land) <= 0:  # 0 亩 is a gap, as the 亩均 evaluation reads it
         return None, (f"企业表字段 land_mu（用地面积，{u}）",), ()
     if _holds(min_mu, land):
         return True, (), ()

@@ -68,6 +68,7 @@ from landgov.far.zengrong._case import (
     _Case,
     _cite,
     _not_found,
+    _on_example,
     _Record,
     _Settings,
     _v,
@@ -119,7 +120,8 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     ok = bool(compare(area, op, threshold))
     met, short = _AREA_WORDS.get(op, ("达到", "未达到"))
     reason = f"用地 {shown(mu, min_mu, trim=False)} 亩{met if ok else short} {min_mu:g} 亩"
-    return _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    verdict = _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    return _on_example(verdict, f"三.1 用地面积 {describe_threshold(op, min_mu, '亩')}")
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:

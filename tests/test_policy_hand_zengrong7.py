@@ -15,12 +15,15 @@ Comparisons per 《民法典》第1259条: 「大于」 excludes the number, 「
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
+import pandas as pd
 import pytest
 
 from landgov.core.vocab import EXAMPLE_FAIL, EXAMPLE_ONLY
-from landgov.far.zengrong import check_parcels
+from landgov.far.zengrong import check_applications, check_parcels
 from tests._hand import (
+    AS_OF,
     NO,
     OK,
     TBD,
@@ -29,7 +32,10 @@ from tests._hand import (
     U,
     application,
     applications,
+    no_records,
     plots,
+    uscc,
+    violation_records,
     with_param,
     zengrong_inputs,
 )
@@ -114,3 +120,49 @@ def test_example_cap_never_gives_a_screened_plot_room_as_settled(official):
     assert row["headroom_m2"] == pytest.approx(23800.0)
     assert "现状容积率 0.80 < 上限 2.5" in row["cap_note"]
     assert EXAMPLE_ONLY in row["cap_note"]
+
+
+# =============================================================================================
+# 三.3 「申请企业 1 年内无重大…不良记录」, the 1-year window marked 示例规则（非官方）.
+# As of 2024-06-30 the window is [2023-06-30, 2024-06-30] (both days). A 重大 环保 record of
+# 2023-06-29 (one day before the window) counts under no shorter window and under any longer
+# one: outside the window it is 符合 only by the window's figure.
+
+
+def _records(profile, day):
+    parcels = plots(1, mu=21.0)
+    rows = [] if day is None else [{"uscc": uscc(0), "category": "环保", "severity": "重大",
+                                     "record_date": day}]  # fmt: skip
+    inputs = dataclasses.replace(
+        zengrong_inputs(profile, parcels),
+        compliance=violation_records(rows) if rows else no_records(),
+    )
+    app = application(parcels["parcel_id"].iloc[0], application_date=AS_OF)
+    return check_applications(pd.DataFrame([app]), inputs).iloc[0]
+
+
+def test_record_a_day_before_an_official_window_passes(official):
+    row = _records(official, dt.date(2023, 6, 29))
+    assert row["cond3"] == P, row["cond3_note"]
+    assert _records(official, dt.date(2023, 6, 30))["cond3"] == F  # the window's first day
+
+
+def test_record_a_day_before_an_example_window_is_to_verify(official):
+    # 2023-06-29 lies outside [2023-06-30, 2024-06-30]; the 1 年 is 示例规则（非官方）: 待核实
+    # naming the record and the window, never 符合.
+    profile = _example(official, "zengrong.record_window_years")
+    row = _records(profile, dt.date(2023, 6, 29))
+    assert row["cond3"] == U, row["cond3_note"]
+    assert "2023-06-29" in row["cond3_note"]
+    assert EXAMPLE_ONLY in row["cond3_note"]
+    assert "区级认定" in row["missing"]
+    # a record inside the window: 不符合 stays, said to rest on the example window
+    inside = _records(profile, dt.date(2023, 6, 30))
+    assert inside["cond3"] == F
+    assert EXAMPLE_FAIL in inside["cond3_note"]
+
+
+def test_no_record_at_all_passes_whatever_the_window(official):
+    # No record of any date: no window decides it → 符合 even on an example window.
+    row = _records(_example(official, "zengrong.record_window_years"), None)
+    assert row["cond3"] == P, row["cond3_note"]

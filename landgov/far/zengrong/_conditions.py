@@ -39,6 +39,7 @@ from landgov.core.records import (
 )
 from landgov.core.textkey import folded
 from landgov.core.vocab import (
+    EXAMPLE_ONLY,
     SEVERITIES,
     CatalogueClass,
     ViolationCategory,
@@ -68,6 +69,7 @@ from landgov.far.zengrong._case import (
     _Case,
     _cite,
     _not_found,
+    _on_example,
     _Record,
     _Settings,
     _v,
@@ -119,7 +121,8 @@ def _area(case: _Case, s: _Settings) -> Verdict:
     ok = bool(compare(area, op, threshold))
     met, short = _AREA_WORDS.get(op, ("达到", "未达到"))
     reason = f"用地 {shown(mu, min_mu, trim=False)} 亩{met if ok else short} {min_mu:g} 亩"
-    return _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    verdict = _v("cond1.area", Status.PASS if ok else Status.FAIL, reason, cite, values=values)
+    return _on_example(verdict, f"三.1 用地面积 {describe_threshold(op, min_mu, '亩')}")
 
 
 def _demolition(case: _Case, s: _Settings) -> Verdict:
@@ -215,9 +218,19 @@ def _unconfirmed_clear(
     mine: tuple[_Record, ...], rule: RecordRule, s: _Settings, values: dict[str, object]
 ) -> Verdict | None:
     """三.3 待核实 when no record counts only by a project reading (``official = false``):
-    a record cleared because it was rectified (``record_counts_rectified`` false), or a lesser
-    record left out by ``record_severities``. ``None`` when no such record stands."""
+    a record cleared because it was rectified (``record_counts_rectified`` false), a lesser
+    record left out by ``record_severities``, or a record dated before the window whose
+    ``record_window_years`` is an example. ``None`` when no such record stands."""
     years = int(s.value("record_window_years"))
+    window = s.cite("record_window_years")
+    older = [] if window.official else _judged(mine, replace(rule, window_years=None), s)[0]
+    if older:
+        reason = (
+            f"{years} 年内无计入的不良记录，窗口（{values['窗口']}）前有不良记录 {len(older)} 条："
+            f"{'、'.join(map(describe, older))}；{EXAMPLE_ONLY}"
+        )
+        missing = (f"区级认定：三.3 不良记录的时限「{years} 年内」（现为示例规则（非官方））",)
+        return _v("cond3.records", Status.UNKNOWN, reason, window, values=values, missing=missing)
     kept = s.cite("record_counts_rectified")
     rectified = [] if kept.official else _rectified(mine, rule, s)
     if rectified:
@@ -640,6 +653,7 @@ def _cond3_from(mine: tuple[_Record, ...], s: _Settings) -> Verdict:
             reason = example_fail(f"{reason}（均已整改，按配置仍计入）", kept)
         # no record 重大 (the clause's word): each counts only by the severities read
         reason = example_fail(reason, *_by_reading(counted, rule, s, "record_severities"))
+        reason = example_fail(reason, cite)  # the window itself an example: said
         return _v("cond3.records", Status.FAIL, reason, cite, values=values)
     if unknown:
         items = "、".join(describe(j.record) for j in unknown)

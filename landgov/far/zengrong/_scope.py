@@ -45,6 +45,7 @@ from landgov.far.zengrong._case import (
     _cite,
     _float,
     _not_found,
+    _on_example,
     _Settings,
     _v,
 )
@@ -477,7 +478,7 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
                          missing=(CO_APPLIED_ITEM,))  # fmt: skip
         else:
             verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=added)
-        return _on_estimate(case, s, verdict, added=added)
+        return _on_example(_on_estimate(case, s, verdict, added=added), _cap_threshold(cap))
     # at the cap (2.5 included) there is no room left: the room of :func:`headroom`, 0.01 m²
     room = case.far.get("headroom_m2")
     ok = not is_missing(room) and float(room) > 0
@@ -487,7 +488,12 @@ def _cap(case: _Case, s: _Settings) -> Verdict:
         reason += f"（{_BY_AREAS}，尚余 {format_number(room, thousands=True)} 平方米）"
     reason += "，有增容空间" if ok else "，无增容空间"
     verdict = _cap_verdict(case, s, ok=ok, reason=reason, values=values, added=None)
-    return _on_estimate(case, s, verdict, added=None)
+    return _on_example(_on_estimate(case, s, verdict, added=None), _cap_threshold(cap))
+
+
+def _cap_threshold(cap: float) -> str:
+    """The cap as :func:`~landgov.far.zengrong._case._on_example` names it to confirm."""
+    return f"二 容积率上限 {cap:g}（含本数）"
 
 
 #: What a cap resting on a floor area estimated from heights lacks: the real one.

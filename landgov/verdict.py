@@ -14,7 +14,7 @@ from typing import Any
 
 from landgov.core.documents import cite_text, document_codes
 from landgov.core.missing import lacking
-from landgov.core.vocab import Status
+from landgov.core.vocab import EXAMPLE_ONLY, Status, example_fail
 
 __all__ = ["UNOFFICIAL", "Citation", "Status", "Verdict", "combine"]
 
@@ -165,6 +165,27 @@ class Verdict:
             (self.rule_id, self.status, self.reason, self.citation, self.values.copy(),
              self.missing),
         )  # fmt: skip
+
+    def on_example(self, *, to_collect: str) -> Verdict:
+        """This verdict, decided on the threshold its citation names, read as the policy reads
+        a 示例规则（非官方） one (``official = false``): a 符合 is 待核实
+        (:data:`~landgov.core.vocab.EXAMPLE_ONLY`), with ``to_collect`` (the county's own
+        figure or reading) added to what is missing; a 不符合 stays 不符合 and says what it
+        rests on (:func:`~landgov.core.vocab.example_fail`). Unchanged on an official
+        citation, and when it is 待核实 or 待承诺 already.
+
+        The one rule every check whose threshold decides it alone goes through (screening's
+        passes, 增容's 三.1 用地面积 and 二 容积率上限).
+        """
+        cite = self.citation
+        if cite.official or self.status not in (Status.PASS, Status.FAIL):
+            return self
+        if self.status is Status.FAIL:
+            reason, status, missing = example_fail(self.reason, cite), Status.FAIL, self.missing
+        else:
+            reason, status = f"{self.reason}；{EXAMPLE_ONLY}", Status.UNKNOWN
+            missing = (*self.missing, to_collect)
+        return _rebuilt(self.rule_id, status, reason, cite, dict(self.values), missing)
 
     def explain(self) -> str:
         """One line for a list, popup or form: ``符合：理由 [000 附件3 三.1]``."""

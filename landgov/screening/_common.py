@@ -25,7 +25,6 @@ from landgov.core.dates import (
     unread_words,
 )
 from landgov.core.missing import is_missing, numeric_column, present_values
-from landgov.core.vocab import EXAMPLE_ONLY
 from landgov.errors import InputError, Issue
 from landgov.ids import normalize_uscc
 from landgov.policy import Param
@@ -367,16 +366,8 @@ def _passed(
     A 不符合 on such a value stays 不符合: it puts the plot on the list for a person to look at,
     its reason says which value it rests on.
     """
-    if citation.official:
-        return _verdict(check, Status.PASS, reason, citation, values=values)
-    return _verdict(
-        check,
-        Status.UNKNOWN,
-        f"{reason}；{EXAMPLE_ONLY}",
-        citation,
-        values=values,
-        missing=(f"本地认定标准 {standard}",),
-    )
+    passed = _verdict(check, Status.PASS, reason, citation, values=values)
+    return passed.on_example(to_collect=f"本地认定标准 {standard}")
 
 
 def _unknown_all(

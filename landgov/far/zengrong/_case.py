@@ -16,7 +16,6 @@ from landgov.core.missing import is_missing
 from landgov.core.overlay import DemolitionRule, ShareRule
 from landgov.core.planning import control_line_rule, planned_use_rule
 from landgov.core.records import ViolationRecord as _Record
-from landgov.core.vocab import EXAMPLE_ONLY, example_fail
 from landgov.policy import Profile
 from landgov.verdict import Citation, Status, Verdict
 
@@ -139,36 +138,14 @@ def _v(
 
 
 def _on_example(verdict: Verdict, threshold: str) -> Verdict:
-    """``verdict``, decided by comparing a figure with the threshold its citation names, where
-    that threshold is 示例规则（非官方） (``official = false`` in the profile): a 符合 on it is
-    待核实 (:data:`~landgov.core.vocab.EXAMPLE_ONLY`), the county's own reading of the
-    ``threshold`` (「三.1 用地面积 > 15 亩」) to collect; a 不符合 stays, and says what it rests
-    on (:func:`~landgov.core.vocab.example_fail`). As it is on an official threshold, and when
-    it is 待核实 or 待承诺 already.
+    """``verdict`` read as the policy reads a 示例规则（非官方） threshold
+    (:meth:`~landgov.verdict.Verdict.on_example`), the county's own reading of the
+    ``threshold`` (「三.1 用地面积 > 15 亩」) to collect for a 符合 that is 待核实.
 
     The 增容 checks whose one threshold decides them (三.1 用地面积, 二 容积率上限) pass their
     verdict through here; 三.6 judges its 标准地 control values the same way itself.
     """
-    cite = verdict.citation
-    if cite.official or verdict.status not in (Status.PASS, Status.FAIL):
-        return verdict
-    if verdict.status is Status.FAIL:
-        return Verdict.trusted(
-            verdict.rule_id,
-            Status.FAIL,
-            example_fail(verdict.reason, cite),
-            cite,
-            values=verdict.values,
-            missing=verdict.missing,
-        )
-    return Verdict.trusted(
-        verdict.rule_id,
-        Status.UNKNOWN,
-        f"{verdict.reason}；{EXAMPLE_ONLY}",
-        cite,
-        values=verdict.values,
-        missing=(*verdict.missing, f"区级认定：{threshold}（现为示例规则（非官方））"),
-    )
+    return verdict.on_example(to_collect=f"区级认定：{threshold}（现为示例规则（非官方））")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -135,12 +135,12 @@ def test_non_manufacturing_firm_is_not_evaluated():
     assert graded["evaluated"].tolist() == [True, True, False, False, False, False, False]
     notes = graded["evaluation_note"].tolist()
     assert notes[2] == (
-        f"行业代码 5171（大类 51）不属制造业（GB/T 4754 大类 13–43），不参评 {FOCUS_CLAUSE}；"
+        f"行业代码 5171（大类 51）不属制造业（GB/T 4754 大类 13–43），不参评 {FOCUS_CLAUSE}"
     )
     assert notes[6] == notes[2]
     assert "行业代码 5990（大类 59）不属制造业" in notes[3]
     assert "行业代码 6311（大类 63）不属制造业" in notes[4]
-    assert notes[5] == "行业代码缺失，是否属制造业待核实，不参评；"
+    assert notes[5] == "行业代码缺失，是否属制造业待核实，不参评"
     assert graded["grade"].iloc[2:].isna().all()
 
 
@@ -309,6 +309,6 @@ def test_a_table_without_industry_codes_is_said_once_not_graded_silently():
     )
     res = grade_enterprises(rows, profile=load_profile("shangyu-2022"))
     assert not res.data["evaluated"].any()
-    assert set(res.data["evaluation_note"]) == {"行业代码缺失，是否属制造业待核实，不参评；"}
+    assert set(res.data["evaluation_note"]) == {"行业代码缺失，是否属制造业待核实，不参评"}
     said = res.problems[res.problems["field"] == "industry_code"]
     assert len(said) == 1 and said["severity"].iloc[0] == "警告"

@@ -168,9 +168,16 @@ def grade_enterprises(enterprises: pd.DataFrame, *, profile: Profile) -> GradeRe
     if mode is TenancyMode.FOLLOW_OWNER:
         _follow_owner(out, frame)
     _final_grade(out, frame, grading, log)
+    # the notes are joined as they are found, each ending 「；」: the last one ends the text
+    out["evaluation_note"] = out["evaluation_note"].map(_ended)
     out["score_items"] = _items_text(out)
     problems = log.frame() if len(log) else pd.DataFrame(columns=PROBLEM_COLUMNS)
     return GradeResult(out, problems, table.benchmarks, scoring, grading, mode)
+
+
+def _ended(note: object) -> object:
+    """A note without the 「；」 its last part was joined with."""
+    return note.rstrip("；") if isinstance(note, str) else note
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -120,6 +120,10 @@ def test_example_cap_never_gives_a_screened_plot_room_as_settled(official):
     assert row["headroom_m2"] == pytest.approx(23800.0)
     assert "现状容积率 0.80 < 上限 2.5" in row["cap_note"]
     assert EXAMPLE_ONLY in row["cap_note"]
+    # the room's own note says its cap is an example (the 增容空间说明 column of the lists)
+    assert "上限 2.5 计算，该上限为示例规则（非官方）" in row["headroom_reason"]
+    settled = check_parcels(zengrong_inputs(official, plots(1, mu=21.0, far=0.8))).iloc[0]
+    assert "示例规则" not in settled["headroom_reason"]
 
 
 # =============================================================================================

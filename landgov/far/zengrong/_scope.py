@@ -648,7 +648,8 @@ def _cap_verdict(
 def room_readings(far: pd.DataFrame, room: pd.Series, s: _Settings) -> pd.Series:
     """Per plot: what its room to the cap (``room``, :func:`~landgov.far.ratio.headroom` on the
     floor area the cap reads) says where another reading of the floor area parts from it; ""
-    elsewhere. Appended to ``headroom_reason``.
+    elsewhere. Appended to ``headroom_reason``; where the cap is 示例规则（非官方），every plot's
+    room says so (:data:`_EXAMPLE_CAP_ROOM`).
 
     The readings are those of :func:`_cap_verdict` (the counted floor area while the cap's
     reading is a project default; the registered 建筑面积 where the building records say
@@ -683,7 +684,16 @@ def room_readings(far: pd.DataFrame, room: pd.Series, s: _Settings) -> pd.Series
                 f"按{theirs} {format_number(theirs_room.iat[i], thousands=True)} 平方米，{why}"
             )
             out.iat[i] = "；".join(x for x in (out.iat[i], said) if x)
+    if not s.cite("far_cap").official:  # the room is measured to an example cap: not settled
+        said = _EXAMPLE_CAP_ROOM.format(cap=f"{cap:g}")
+        for i in np.flatnonzero(room.notna().to_numpy()):
+            out.iat[i] = "；".join(x for x in (out.iat[i], said) if x)
     return out
+
+
+#: What a plot's room says where the cap it is measured to is 示例规则（非官方）
+#: (:func:`room_readings`): the figure stands, its cap is the county's to confirm.
+_EXAMPLE_CAP_ROOM = "增容空间按容积率上限 {cap} 计算，该上限为示例规则（非官方），以区级认定为准"
 
 
 def _open_reading(s: _Settings) -> str | None:

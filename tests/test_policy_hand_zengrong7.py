@@ -170,3 +170,26 @@ def test_no_record_at_all_passes_whatever_the_window(official):
     # No record of any date: no window decides it → 符合 even on an example window.
     row = _records(_example(official, "zengrong.record_window_years"), None)
     assert row["cond3"] == P, row["cond3_note"]
+
+
+# =============================================================================================
+# 七(一) 「本政策自 2022 年 11 月 1 日起执行」, the date marked 示例规则（非官方）.
+
+
+def test_example_start_date_never_passes_an_application_on_its_own(official):
+    # Applied 2024-06-30, after 2022-11-01: 符合 on the opinion's own date; on a date marked
+    # 示例规则（非官方） (a district copying the profile before its own opinion is in force)
+    # 待核实, the date to confirm; an application before it stays 不符合 and says so.
+    parcels = plots(1, mu=21.0, far=0.8)
+    pid = parcels["parcel_id"].iloc[0]
+    on_time = [application(pid, application_date=AS_OF)]
+    assert applications(official, parcels, on_time).iloc[0]["scope"] == P
+    profile = _example(official, "zengrong.effective_from")
+    row = applications(profile, parcels, on_time).iloc[0]
+    assert row["scope"] == U, row["scope_note"]
+    assert EXAMPLE_ONLY in row["scope_note"]
+    assert "施行日期 2022-11-01" in row["missing"]
+    early = [application(pid, application_date=dt.date(2022, 10, 31))]
+    row = applications(profile, parcels, early).iloc[0]
+    assert row["scope"] == F
+    assert EXAMPLE_FAIL in row["scope_note"]

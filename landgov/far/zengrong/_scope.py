@@ -413,9 +413,13 @@ def _scope_period(case: _Case, s: _Settings) -> Verdict:
     if param.compare(day):
         first = "含当日" if param.comparison == ">=" else "不含当日"
         reason = f"{what} {values[what]} 在本意见执行期内（{start} 起执行，{first}）"
-        return _v("scope.period", Status.PASS, reason, cite, values=values)
-    reason = f"{what} {values[what]} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
-    return _v("scope.period", Status.FAIL, reason, cite, values=values)
+        verdict = _v("scope.period", Status.PASS, reason, cite, values=values)
+    else:
+        reason = (
+            f"{what} {values[what]} 早于本意见施行日 {start}，不在本意见执行期内（按当时政策办理）"
+        )
+        verdict = _v("scope.period", Status.FAIL, reason, cite, values=values)
+    return _on_example(verdict, f"七(一) 施行日期 {start}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_one_full_year_on_the_anniversary_whichever_way_the_day_is_written(shang
     assert got.values["idle_months"] == 12
     assert got.values["contract_start_date"] == "2023-06-30"
     assert got.values["recoverable"] is False
-    assert "满1年（12个月）未动工，属闲置土地" in got.reason
+    assert "约定开工日期 2023-06-30 满1年（12个月）未动工，属闲置土地" in got.reason
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,8 @@ def test_a_contract_month_written_with_a_dot_is_the_whole_month(shangyu, as_of, 
     assert got.status is status, got
     if status is U:
         assert "约定开工日期只写到 2023-06-01～2023-06-30" in " ".join(got.missing)
+    if status is F:  # no blank after the bracket: 「…（按最晚一天计）满1年」
+        assert "2023-06-01～2023-06-30（按最晚一天计）满1年（12个月）未动工" in got.reason
 
 
 def test_the_reader_and_the_check_agree_on_dotted_serial_and_month_cells(shangyu, tmp_path: Path):

@@ -336,16 +336,17 @@ def _idle_verdict(
     y, m = int(years), int(months)
     first, last = (d.date() for d in contract)
     day = last.isoformat()  # counted from the last day a month-only date may mean
-    day_said = day if first == last else f"{span_text(first, last)}（按最晚一天计）"
+    # 「2023-06-30 满1年」; after a bracket no space: 「…（按最晚一天计）满1年」
+    day_said = f"{day} " if first == last else f"{span_text(first, last)}（按最晚一天计）"
     values = {"idle_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
     if not _holds(limit, y):
-        reason = f"约定开工日期 {day_said}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
+        reason = f"约定开工日期 {day_said.rstrip()}，至基准日未满{limit.value}年（{max(m, 0)}个月）"
         return _passed(c, reason, citation, values=values, standard=_IDLE_STANDARD)
     if started is None:
         # not known to be idle: the years since the contracted start are no 闲置年数 (a rule
         # reading idle_years, and the 闲置年数 column, see it missing)
         values = {"contract_years": max(y, 0), "idle_months": max(m, 0), "contract_start_date": day}
-        reason = f"约定开工日期 {day_said} 已过{y}年，是否动工不明{told}"
+        reason = f"约定开工日期 {day_said}已过{y}年，是否动工不明{told}"
         if on_zero:
             reason += f"：{on_zero}"
         if raster_cover is not None:
@@ -363,7 +364,7 @@ def _idle_verdict(
         # the month's first day makes the plot recoverable, its last day not: not known
         values["recoverable"] = None
     reason = (
-        f"超过约定开工日期 {day_said} 满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
+        f"超过约定开工日期 {day_said}满{y}年（{m}个月）未动工，属闲置土地（{_described(limit)}）"
     )
     reason = example_fail(reason, citation, *bare_on)
     if values["recoverable"]:

@@ -111,10 +111,12 @@ __all__ = [
     "other_run",
     "read_answer",
     "read_editable",
+    "read_key",
     "save_workbook",
     "say_kept_formulas",
     "say_volatile",
     "sheet_values",
+    "unkeyed_problem",
     "volatile_functions",
 ]
 
@@ -1255,11 +1257,14 @@ def _check_marker(
     return marker
 
 
-def _row_key(value: object, layout: Layout) -> tuple[str, str | float | None]:
+def read_key(value: object, layout: Layout) -> tuple[str, str | float | None]:
     """(the key of a row as text, ``""`` when it has none; what its key cell holds when that
     names no record, or ``None``): an Excel error value (「#N/A」), or a code Excel stored as a
     number whose digits past the 15th are lost (「3.30602E+18」: the one rule of the table
-    readers, :func:`landgov.io._convert._code_from_number`), never read as some other plot."""
+    readers, :func:`landgov.io._convert._code_from_number`), never read as some other plot.
+
+    The one reading of a key cell of a returned workbook: the data sheet's rows, and a sheet
+    read apart that names them (the 治理台账's 状态变更记录)."""
     error = excel_error(value)
     if error is None and layout.code_key and _lost_digits(value):
         return "", float(value)  # type: ignore[arg-type]
@@ -1283,34 +1288,42 @@ def _typed_key(key: str, typed: str | float | None) -> dict[str, Any]:
     return {} if typed is None else {key: typed}
 
 
-def _unkeyed_problem(
-    sheet: str, key: str, formula: str | None, error: str | float | None = None, cell: str = ""
+def unkeyed_problem(
+    sheet: str,
+    key: str,
+    formula: str | None,
+    error: str | float | None = None,
+    cell: str = "",
+    *,
+    outcome: str = "本行内容未合并",
 ) -> dict[str, Any]:
     """The problem of a row whose key is blank, a formula without its stored result, an
-    Excel error value (``error``, in ``cell``) or a number whose digits are lost (``error``)."""
+    Excel error value (``error``, in ``cell``) or a number whose digits are lost (``error``),
+    as keyword arguments of :meth:`ProblemLog.add`; ``outcome``: what became of the row, said
+    at the end of what to do."""
     if isinstance(error, float):
         return {
             "problem": f"工作表「{sheet}」单元格 {cell} 的「{key}」被存为数字（{error:.15g}，"
             "Excel 显示为科学计数法），超出 15 位有效数字的部分已丢失，该行无法对应",
             "value": f"{error:.15g}",
-            "action": f"请把该列设为文本格式，改回原来的「{key}」后重新导入；本行内容未合并",
+            "action": f"请把该列设为文本格式，改回原来的「{key}」后重新导入；{outcome}",
         }
     if error is not None:
         return {
             "problem": f"工作表「{sheet}」「{key}」{ERROR_VALUE.format(cell=cell, value=error)}，"
             "该行无法对应",
             "value": error,
-            "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；本行内容未合并",
+            "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；{outcome}",
         }
     if formula is None:
         return {
             "problem": f"工作表「{sheet}」该行有内容但「{key}」为空，无法对应",
-            "action": f"请补填「{key}」后重新导入；本行内容未合并",
+            "action": f"请补填「{key}」后重新导入；{outcome}",
         }
     return {
         "problem": f"工作表「{sheet}」「{key}」{NO_RESULT.format(formula=formula)}，该行无法对应",
         "value": formula,
-        "action": f"{RECALCULATE}；本行内容未合并",
+        "action": f"{RECALCULATE}；{outcome}",
     }
 
 
@@ -1526,7 +1539,7 @@ def _read_sheet(  # noqa: PLR0917
         if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
         own_formulas += [_cell_name(r, c) for c in extra_cols if (r, c) in formulas]
-        key, error = _row_key(cells.get(key_col), layout)
+        key, error = read_key(cells.get(key_col), layout)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
         _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
@@ -1534,7 +1547,7 @@ def _read_sheet(  # noqa: PLR0917
         if not key:  # blank, a formula whose result the file does not hold, an error value
             formula = formulas.get((r, key_col))
             unkeyed.append(record | extra | _typed_key(layout.key, error or formula))
-            log.add(**_unkeyed_problem(sheet, layout.key, formula, error, _cell_name(r, key_col)),
+            log.add(**unkeyed_problem(sheet, layout.key, formula, error, _cell_name(r, key_col)),
                     row=r, field=layout.key)  # fmt: skip
             continue
         record[layout.key] = key

@@ -251,7 +251,8 @@ def update_ledger(
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
-    history, history_flags = read_history_marked(path, log)
+    known = {*edited.rows.index, *edited.removed_keys, *edited.duplicates.index}
+    history, history_flags = read_history_marked(path, log, {str(k) for k in known})
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, history, log)
     extra = _restore_conflicts(rows, edited, history, flags)
@@ -748,7 +749,7 @@ def _unkeyed_reason(typed: object) -> str:
     error = excel_error(typed)
     if error is not None:
         return f"宗地代码为 Excel 错误值「{error}」，未合并"
-    if isinstance(typed, float) and not is_missing(typed):  # core.editable._row_key
+    if isinstance(typed, float) and not is_missing(typed):  # core.editable.read_key
         return f"宗地代码被存为数字（{typed:.15g}），超出 15 位的数字已丢失，未合并"
     if isinstance(typed, str) and typed:
         return "宗地代码为公式且文件中没有其计算结果，未合并"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from openpyxl import load_workbook
 
 from tests._cli import assert_clean_error, run_cli
@@ -702,3 +703,32 @@ def test_history_codes_and_statuses_are_checked_as_the_ledger_sheet_checks_them(
         ("B", "推进", "新状态"),
     ]:
         assert flagged[at[code, status], column].startswith("请修改："), (code, column)
+
+
+@pytest.mark.parametrize("how", ["renamed", "copied"])
+def test_a_renamed_or_copied_rows_not_merged_sheet_is_still_read(tmp_path, how):
+    # The 「#N/A」 row (责任单位 马山街道经发办 typed) went to 未合并的行 on the first update. A
+    # clerk renames that sheet 「未合并」, or copies it (「未合并的行 (2)」) and deletes the
+    # original. Before: read as no sheet at all — the row, and all it held, gone from the next
+    # 台账 without a word. Now: the sheet is found by its header (宗地代码, 行号, 原因), read with
+    # a 提示 naming it, and its rows kept in 未合并的行 (the sheet under its own name again).
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    wb = load_workbook(path)
+    name = "未合并" if how == "renamed" else "未合并的行 (2)"
+    if how == "renamed":
+        wb["未合并的行"].title = name
+    else:
+        wb.copy_worksheet(wb["未合并的行"]).title = name
+        wb.remove(wb["未合并的行"])
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert name not in load_workbook(path).sheetnames
+    kept = _sheet_rows(path, "未合并的行")
+    assert len(kept) == 1 and "马山街道经发办" in kept[0]
+    said = [r for r in _sheet_rows(path, "问题记录") if f"「{name}」" in str(r[4])]
+    assert [r[6] for r in said] == ["提示", "警告"]
+    assert "按「未合并的行」读取" in said[0][4] and "第 2 行" in said[1][4]

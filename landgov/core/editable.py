@@ -229,6 +229,11 @@ class Layout:
         read, and not said when they hold the key column and a column to fill in. Any other
         such sheet (one staff added: 「Sheet1」 with answers pasted into it) is said, and each
         answer there that the data sheet does not hold is an error naming it.
+    own_headers
+        Headers that mark one of ``own_sheets`` under another name (renamed or copied by
+        staff): a sheet whose first row holds every column of one of them is landgov's own,
+        read (or not) by the caller as such — never said to be a sheet staff made, to be
+        deleted.
     """
 
     kind: str
@@ -238,6 +243,17 @@ class Layout:
     fields: tuple[Field, ...]
     code_key: bool = False
     own_sheets: tuple[str, ...] = ()
+    own_headers: tuple[frozenset[str], ...] = ()
+
+    def is_own(self, ws: Any) -> bool:
+        """Whether sheet ``ws`` (of a workbook open read-only or not) is one of
+        :attr:`own_sheets`: by its name, or by its header (:attr:`own_headers`)."""
+        if ws.title in self.own_sheets:
+            return True
+        if not self.own_headers:
+            return False
+        head = {str(h).strip() for h in next(sheet_values(ws, max_row=1), ()) if h is not None}
+        return any(wanted <= head for wanted in self.own_headers)
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -1135,12 +1151,13 @@ def _check_copies(  # noqa: PLR0917
 ) -> None:
     """Say so when another sheet could hold answers: a copy of the data sheet (「人工认定 (2)」)
     or a sheet staff made with the key column and a column to fill in (「Sheet1」 with answers
-    pasted in; not one of ``layout.own_sheets``). It is not read, and what was filled in there
+    pasted in; not one of ``layout.own_sheets``, under its name or renamed: :meth:`Layout.is_own`).
+    It is not read, and what was filled in there
     only is an error naming the sheet, row, field and value."""
     read = {str(k): _editable_values(r, layout) for k, r in edited.rows.iterrows()}
     for name in _tables(wb):
         other = wb[name]
-        if name in (ws.title, MARKER_SHEET, *layout.own_sheets):
+        if name in (ws.title, MARKER_SHEET) or layout.is_own(other):
             continue
         if _is_copy(other, layout):
             what, fix = f"是「{ws.title}」的副本", f"并删除副本「{name}」"

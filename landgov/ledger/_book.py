@@ -60,6 +60,7 @@ from landgov.ledger._layout import (
     PROGRESS_SHEET,
     PROPOSE_CLOSE,
     STILL_LISTED,
+    UNMERGED_HEAD,
     UNMERGED_SHEET,
     Status,
 )
@@ -702,9 +703,11 @@ def _entry_status(
 
 def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFrame:
     """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
-    repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
-    sheet, with its header's columns; empty when there is none.
+    repeated or unreadable 宗地代码, with what staff typed in them), indexed by (the sheet read,
+    the row of that sheet), with its header's columns; empty when there is none.
 
+    The sheet is found under its name, else by its header (:func:`_unmerged_sheets`: renamed
+    「未合并」, or copied to 「未合并的行 (2)」 and the original deleted), said as a 提示.
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
     would be gone from the ledger after one update. A formula cell gives its stored result;
@@ -714,29 +717,61 @@ def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFra
     with open_xlsx(path) as handle:
         wb = load_workbook(handle, read_only=True, data_only=True)
         try:
-            if UNMERGED_SHEET not in wb.sheetnames:
-                return pd.DataFrame()
-            rows = list(sheet_values(wb[UNMERGED_SHEET]))
+            sheets = {name: list(sheet_values(wb[name])) for name in _unmerged_sheets(wb, log)}
         finally:
             wb.close()
-    if not rows:
-        return pd.DataFrame()
-    head = [str(h).strip() if h is not None else "" for h in rows[0]]
-    named = [(i, h) for i, h in enumerate(head) if h]
-    uncached = {
-        rc: f
-        for rc, f in formula_cells(path, UNMERGED_SHEET).items()
-        if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
-    }
-    records: dict[int, dict[str, Any]] = {}
-    for r, row in enumerate(rows[1:], start=2):
-        rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
-        if not all(is_missing(v) for v in rec.values()):
-            records[r] = {h: _day(v) for h, v in rec.items()}
-    if log is not None:
-        cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if r in records]
-        say_kept_formulas(log, cells, sheet=UNMERGED_SHEET, where="")
+    records: dict[tuple[str, int], dict[str, Any]] = {}
+    for sheet, rows in sheets.items():
+        if not rows:
+            continue
+        head = [str(h).strip() if h is not None else "" for h in rows[0]]
+        named = [(i, h) for i, h in enumerate(head) if h]
+        uncached = {
+            rc: f
+            for rc, f in formula_cells(path, sheet).items()
+            if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
+        }
+        for r, row in enumerate(rows[1:], start=2):
+            rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
+            if not all(is_missing(v) for v in rec.values()):
+                records[sheet, r] = {h: _day(v) for h, v in rec.items()}
+        if log is not None:
+            cells = [
+                f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if (sheet, r) in records
+            ]
+            say_kept_formulas(log, cells, sheet=sheet, where="")
     return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+#: The columns of :data:`~landgov.ledger._layout.UNMERGED_HEAD` in the order they are named.
+_HEAD_ORDER = ("宗地代码", "行号", "原因")
+
+
+def _unmerged_sheets(wb: Any, log: ProblemLog | None) -> list[str]:
+    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, else
+    each whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
+    copied by staff; said as a 提示, naming them); none when there is none (the sheet is only
+    written when it has rows).
+
+    Looked up by its name only, a renamed sheet was read as none: every row in it, and what
+    staff typed there, gone from the next ledger without a word."""
+    if UNMERGED_SHEET in wb.sheetnames:
+        return [UNMERGED_SHEET]
+    # the same test core.editable applies (Layout.is_own), so that the data sheet's reader
+    # does not say the sheet is one staff made, to be deleted
+    others = (LAYOUT.sheet, *LAYOUT.own_sheets)  # own under its name: another of landgov's
+    found = [ws.title for ws in wb.worksheets if ws.title not in others and LAYOUT.is_own(ws)]
+    if found and log is not None:
+        names = "」「".join(found)
+        head = "、".join(sorted(UNMERGED_HEAD, key=_HEAD_ORDER.index))
+        log.add(
+            f"没有名为「{UNMERGED_SHEET}」的工作表；工作表「{names}」的表头与之相同"
+            f"（{head}），按「{UNMERGED_SHEET}」读取"
+            + ("，相同的行只保留一行" if len(found) > 1 else ""),
+            action=f"无需处理；写出的台账中该表恢复名称「{UNMERGED_SHEET}」，请勿改名",
+            severity=Severity.INFO,
+        )
+    return found
 
 
 def _at(row: tuple[object, ...], i: int) -> object:

@@ -780,15 +780,18 @@ def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> 
     What staff typed on such a row is in no plot's row; dropped from the sheet on the next
     update (as before), a plot typed on two rows 推进中 and 已完成 was 未启动 with no word left
     of either, and a row whose 宗地代码 was 「#N/A」 was gone with all it held. A kept row this
-    read finds again (the repeated row still on the data sheet) is given once; each other is a
-    warning naming its row, and stays until staff delete it.
+    read finds again (the repeated row still on the data sheet), or found on two copies of the
+    sheet, is given once; each other is a warning naming its sheet and row, and stays until
+    staff delete it.
     """
     if kept.empty:
         return found
     seen = {_row_text(rec) for rec in found.to_dict("records")}
+    copied: dict[tuple[tuple[str, str], ...], str] = {}  # a kept row: the sheet it was read on
     rows = []
-    for at, rec in kept.iterrows():
-        if _row_text(rec.to_dict()) in seen:
+    for (sheet, at), rec in kept.iterrows():
+        text = _row_text(rec.to_dict())
+        if text in seen or copied.setdefault(text, sheet) != sheet:  # or on another copy
             continue
         why = rec.get("原因")
         why = "" if is_missing(why) else str(why)
@@ -798,7 +801,7 @@ def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> 
         key = rec.get(LAYOUT.key)
         code = "空白" if is_missing(key) else key
         log.add(
-            f"「{UNMERGED_SHEET}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
+            f"「{sheet}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
             "所填内容不在任何宗地的行中，已保留在该表",
             field=LAYOUT.key,
             value=key,

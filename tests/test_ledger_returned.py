@@ -732,3 +732,20 @@ def test_a_renamed_or_copied_rows_not_merged_sheet_is_still_read(tmp_path, how):
     said = [r for r in _sheet_rows(path, "问题记录") if f"「{name}」" in str(r[4])]
     assert [r[6] for r in said] == ["提示", "警告"]
     assert "按「未合并的行」读取" in said[0][4] and "第 2 行" in said[1][4]
+
+
+def test_a_renamed_data_sheet_is_said_as_a_renamed_history_sheet_is(tmp_path):
+    # A clerk renames 治理台账 to 「斗门台账」. The sheet was read (found by its header) without a
+    # word, while a renamed 状态变更记录 is a 提示 naming it: now the data sheet's is too.
+    path = _ledger_2026(tmp_path, "AB")
+    _edit(path, {"A": {"状态": "推进中"}})
+    wb = load_workbook(path)
+    wb["治理台账"].title = "斗门台账"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "斗门台账" not in load_workbook(path).sheetnames
+    assert set(_column(path, "状态（填写）").values()) == {"推进中", "未启动"}
+    said = [r for r in _sheet_rows(path, "问题记录") if "斗门台账" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"]
+    assert "工作表「斗门台账」" in said[0][4] and "按「治理台账」读取" in said[0][4]

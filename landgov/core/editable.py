@@ -986,12 +986,37 @@ def read_editable(
                 )
             ]
         )
+    _say_renamed(wb, ws, layout, marker, log)
     uncached, saved = _formulas(source, ws)
     edited = _read_sheet(
         ws, layout, marker, log, uncached, refuse_conflicts, saved=saved, say_removed=say_removed
     )
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
+
+
+def _say_renamed(
+    wb: Any, ws: Any, layout: Layout, marker: Mapping[str, Any], log: ProblemLog
+) -> None:
+    """A 提示 when the data sheet of a workbook landgov wrote (``marker``) is read under
+    another name than the one it was written with (:func:`_pick_sheet` found it by its
+    header): renamed by staff (「Sheet1」, 「斗门台账」), said as the 治理台账's renamed
+    状态变更记录 is, never read without a word. A file without the marker (a list staff typed
+    again, already said as such) is not told what its sheet is called."""
+    written = marker.get("sheet") or layout.sheet
+    if not marker or ws.title == written:
+        return
+    if written not in wb.sheetnames:
+        found = f"没有名为「{written}」的工作表"
+    elif _answer_columns(wb[written], layout) is None:
+        found = f"工作表「{written}」中没有找到「{layout.key}」列和填写列"
+    else:  # both hold answers: the one with more of the layout's columns is read
+        found = f"工作表「{written}」的列少于工作表「{ws.title}」"
+    log.add(
+        f"{found}；工作表「{ws.title}」含「{layout.key}」列和填写列，按「{written}」读取",
+        action=f"无需处理；landgov 写出的文件中该表名为「{written}」，请勿改名",
+        severity=Severity.INFO,
+    )
 
 
 def no_common_keys(

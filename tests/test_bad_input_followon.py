@@ -73,7 +73,8 @@ def test_a_data_sheet_renamed_and_moved_behind_the_history_is_still_the_one_read
     """WPS users rename 治理台账 to 「Sheet1」 and drag it to the end. The reader took the first
     sheet with a 宗地代码 column, 状态变更记录: every 状态 read as blank (1315 rows 「状态为
     空」, the one typed 「推进中」 gone) and a new ledger written with rc 0. Now the sheet whose
-    header holds the filled-in columns is read, wherever it is and whatever its name."""
+    header holds the filled-in columns is read, wherever it is and whatever its name, and the
+    name it was read under is said (one 提示, as for a renamed 状态变更记录): no 填写问题."""
 
     def edit(wb, ws) -> None:
         ws.cell(2, _col(ws, "状态")).value = "推进中"
@@ -85,7 +86,10 @@ def test_a_data_sheet_renamed_and_moved_behind_the_history_is_still_the_one_read
     out = tmp_path / "台账_新.xlsx"
     code, text = _update(book, out, capsys)
     assert code == 0, text
-    assert "推进中 1" in text and "填写问题" not in text, text
+    assert "推进中 1" in text, text
+    said = _problems(out)
+    assert [(p["严重程度"], p["字段"]) for p in said] == [("提示", None)], said
+    assert "工作表「Sheet1」" in str(said[0]["问题"])
     ws = load_workbook(out)[LAYOUT.sheet]
     assert ws.cell(2, _col(ws, "状态")).value == "推进中"
     assert ws.cell(2, _col(ws, "责任人")).value == "王五"

@@ -111,8 +111,11 @@ def test_edits_survive_reordered_rows_moved_columns_and_renamed_sheet(tmp_path):
     assert got.rows.loc["330602001001", "行号"] == 4
     assert got.extra.loc["330602001001", "备注（镇街自加）"] == "联系人老王"
     assert got.missing_fields == ("企业名称",)
-    assert list(got.problems["field"]) == ["企业名称"]
-    assert list(got.problems["severity"]) == ["警告"]
+    # the sheet read under another name is said (a 提示), as the ledger's renamed history is
+    assert list(got.problems["field"].fillna("")) == ["", "企业名称"]
+    assert list(got.problems["severity"]) == ["提示", "警告"]
+    renamed = got.problems["problem"].iloc[0]
+    assert "没有名为「清单」的工作表" in renamed and "工作表「台账改名」" in renamed
 
 
 def test_extra_columns_are_written_back(tmp_path):

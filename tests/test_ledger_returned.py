@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from openpyxl import load_workbook
 
 from tests._cli import assert_clean_error, run_cli
@@ -633,3 +634,118 @@ def test_a_formula_without_its_result_in_rows_not_merged_is_kept(tmp_path):
     said = [r for r in _sheet_rows(path, "问题记录") if "没有其计算结果" in str(r[4])]
     assert [(r[3], r[6]) for r in said] == [(cell.coordinate, "警告")]
     assert f"工作表「未合并的行」中，单元格 {cell.coordinate} 为公式" in said[0][4]
+
+
+def _history_flags(path):
+    """{(row, column header): comment} of the flagged cells of 状态变更记录."""
+    ws = load_workbook(path)["状态变更记录"]
+    head = [c.value for c in ws[1]]
+    return {
+        (c.row, head[c.column - 1]): c.comment.text
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if c.comment is not None and c.fill.fgColor.rgb.endswith("F4B183")
+    }
+
+
+def test_history_codes_and_statuses_are_checked_as_the_ledger_sheet_checks_them(tmp_path):
+    # A clerk types entries into 状态变更记录 by hand: one for plot 「Z」 (no such plot), one
+    # whose 宗地代码 Excel stored as a number (3.30602E+18, digits lost), one with the code left
+    # blank, and two whose 新状态 is no status (「已完成了」, 「推进」). Before: every one taken
+    # as typed without a word (「3.30602001001e+18」 became a plot's history). Now: each is
+    # said (sheet, row, field, value, what to do), its cell flagged, and the entry kept.
+    path = _ledger_2026(tmp_path, "AB")
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    typed = [
+        ("Z", "推进中"),
+        (3.30602001001e18, "推进中"),
+        (None, "已完成"),
+        ("A", "已完成了"),
+        ("B", "推进"),
+    ]
+    for code, status in typed:
+        ws.append([code, dt.datetime(2027, 1, 10), "未启动", status, "填写", "手工补记"])
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    history = _sheet_rows(path, "状态变更记录")
+    kept = [(r[0], r[3]) for r in history if r[5] == "手工补记"]
+    assert kept == [
+        ("Z", "推进中"),
+        ("3.30602001001e+18", "推进中"),
+        (None, "已完成"),
+        ("A", "已完成了"),
+        ("B", "推进"),
+    ]
+    said = {
+        (r[1], r[2]): r
+        for r in _sheet_rows(path, "问题记录")
+        if "工作表「状态变更记录」" in str(r[4])
+    }
+    assert set(said) == {(4, "宗地代码"), (5, "宗地代码"), (6, "宗地代码"), (7, "新状态"),
+                         (8, "新状态")}  # fmt: skip
+    assert "Z" in said[4, "宗地代码"][4] and said[4, "宗地代码"][6] == "警告"
+    assert "科学计数法" in said[5, "宗地代码"][4] and said[5, "宗地代码"][6] == "错误"
+    assert "为空" in said[6, "宗地代码"][4] and said[6, "宗地代码"][6] == "错误"
+    for r, status in ((7, "已完成了"), (8, "推进")):
+        assert f"「{status}」不是可选值" in said[r, "新状态"][4]
+        assert said[r, "新状态"][6] == "错误" and "下拉列表" in said[r, "新状态"][5]
+    # the written history puts the entries in date order: find the flagged cells by what they hold
+    out = load_workbook(path)["状态变更记录"]
+    at = {(out.cell(r, 1).value, out.cell(r, 4).value): r for r in range(2, out.max_row + 1)}
+    flagged = _history_flags(path)
+    for code, status, column in [
+        ("Z", "推进中", "宗地代码"),
+        ("3.30602001001e+18", "推进中", "宗地代码"),
+        (None, "已完成", "宗地代码"),
+        ("A", "已完成了", "新状态"),
+        ("B", "推进", "新状态"),
+    ]:
+        assert flagged[at[code, status], column].startswith("请修改："), (code, column)
+
+
+@pytest.mark.parametrize("how", ["renamed", "copied"])
+def test_a_renamed_or_copied_rows_not_merged_sheet_is_still_read(tmp_path, how):
+    # The 「#N/A」 row (责任单位 马山街道经发办 typed) went to 未合并的行 on the first update. A
+    # clerk renames that sheet 「未合并」, or copies it (「未合并的行 (2)」) and deletes the
+    # original. Before: read as no sheet at all — the row, and all it held, gone from the next
+    # 台账 without a word. Now: the sheet is found by its header (宗地代码, 行号, 原因), read with
+    # a 提示 naming it, and its rows kept in 未合并的行 (the sheet under its own name again).
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    wb = load_workbook(path)
+    name = "未合并" if how == "renamed" else "未合并的行 (2)"
+    if how == "renamed":
+        wb["未合并的行"].title = name
+    else:
+        wb.copy_worksheet(wb["未合并的行"]).title = name
+        wb.remove(wb["未合并的行"])
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert name not in load_workbook(path).sheetnames
+    kept = _sheet_rows(path, "未合并的行")
+    assert len(kept) == 1 and "马山街道经发办" in kept[0]
+    said = [r for r in _sheet_rows(path, "问题记录") if f"「{name}」" in str(r[4])]
+    assert [r[6] for r in said] == ["提示", "警告"]
+    assert "按「未合并的行」读取" in said[0][4] and "第 2 行" in said[1][4]
+
+
+def test_a_renamed_data_sheet_is_said_as_a_renamed_history_sheet_is(tmp_path):
+    # A clerk renames 治理台账 to 「斗门台账」. The sheet was read (found by its header) without a
+    # word, while a renamed 状态变更记录 is a 提示 naming it: now the data sheet's is too.
+    path = _ledger_2026(tmp_path, "AB")
+    _edit(path, {"A": {"状态": "推进中"}})
+    wb = load_workbook(path)
+    wb["治理台账"].title = "斗门台账"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "斗门台账" not in load_workbook(path).sheetnames
+    assert set(_column(path, "状态（填写）").values()) == {"推进中", "未启动"}
+    said = [r for r in _sheet_rows(path, "问题记录") if "斗门台账" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"]
+    assert "工作表「斗门台账」" in said[0][4] and "按「治理台账」读取" in said[0][4]

@@ -111,10 +111,12 @@ __all__ = [
     "other_run",
     "read_answer",
     "read_editable",
+    "read_key",
     "save_workbook",
     "say_kept_formulas",
     "say_volatile",
     "sheet_values",
+    "unkeyed_problem",
     "volatile_functions",
 ]
 
@@ -227,6 +229,11 @@ class Layout:
         read, and not said when they hold the key column and a column to fill in. Any other
         such sheet (one staff added: 「Sheet1」 with answers pasted into it) is said, and each
         answer there that the data sheet does not hold is an error naming it.
+    own_headers
+        Headers that mark one of ``own_sheets`` under another name (renamed or copied by
+        staff): a sheet whose first row holds every column of one of them is landgov's own,
+        read (or not) by the caller as such — never said to be a sheet staff made, to be
+        deleted.
     """
 
     kind: str
@@ -236,6 +243,17 @@ class Layout:
     fields: tuple[Field, ...]
     code_key: bool = False
     own_sheets: tuple[str, ...] = ()
+    own_headers: tuple[frozenset[str], ...] = ()
+
+    def is_own(self, ws: Any) -> bool:
+        """Whether sheet ``ws`` (of a workbook open read-only or not) is one of
+        :attr:`own_sheets`: by its name, or by its header (:attr:`own_headers`)."""
+        if ws.title in self.own_sheets:
+            return True
+        if not self.own_headers:
+            return False
+        head = {str(h).strip() for h in next(sheet_values(ws, max_row=1), ()) if h is not None}
+        return any(wanted <= head for wanted in self.own_headers)
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -968,12 +986,37 @@ def read_editable(
                 )
             ]
         )
+    _say_renamed(wb, ws, layout, marker, log)
     uncached, saved = _formulas(source, ws)
     edited = _read_sheet(
         ws, layout, marker, log, uncached, refuse_conflicts, saved=saved, say_removed=say_removed
     )
     _check_copies(wb, ws, layout, marker, edited, log)
     return replace(edited, problems=log.frame())
+
+
+def _say_renamed(
+    wb: Any, ws: Any, layout: Layout, marker: Mapping[str, Any], log: ProblemLog
+) -> None:
+    """A 提示 when the data sheet of a workbook landgov wrote (``marker``) is read under
+    another name than the one it was written with (:func:`_pick_sheet` found it by its
+    header): renamed by staff (「Sheet1」, 「斗门台账」), said as the 治理台账's renamed
+    状态变更记录 is, never read without a word. A file without the marker (a list staff typed
+    again, already said as such) is not told what its sheet is called."""
+    written = marker.get("sheet") or layout.sheet
+    if not marker or ws.title == written:
+        return
+    if written not in wb.sheetnames:
+        found = f"没有名为「{written}」的工作表"
+    elif _answer_columns(wb[written], layout) is None:
+        found = f"工作表「{written}」中没有找到「{layout.key}」列和填写列"
+    else:  # both hold answers: the one with more of the layout's columns is read
+        found = f"工作表「{written}」的列少于工作表「{ws.title}」"
+    log.add(
+        f"{found}；工作表「{ws.title}」含「{layout.key}」列和填写列，按「{written}」读取",
+        action=f"无需处理；landgov 写出的文件中该表名为「{written}」，请勿改名",
+        severity=Severity.INFO,
+    )
 
 
 def no_common_keys(
@@ -1133,12 +1176,13 @@ def _check_copies(  # noqa: PLR0917
 ) -> None:
     """Say so when another sheet could hold answers: a copy of the data sheet (「人工认定 (2)」)
     or a sheet staff made with the key column and a column to fill in (「Sheet1」 with answers
-    pasted in; not one of ``layout.own_sheets``). It is not read, and what was filled in there
+    pasted in; not one of ``layout.own_sheets``, under its name or renamed: :meth:`Layout.is_own`).
+    It is not read, and what was filled in there
     only is an error naming the sheet, row, field and value."""
     read = {str(k): _editable_values(r, layout) for k, r in edited.rows.iterrows()}
     for name in _tables(wb):
         other = wb[name]
-        if name in (ws.title, MARKER_SHEET, *layout.own_sheets):
+        if name in (ws.title, MARKER_SHEET) or layout.is_own(other):
             continue
         if _is_copy(other, layout):
             what, fix = f"是「{ws.title}」的副本", f"并删除副本「{name}」"
@@ -1255,11 +1299,14 @@ def _check_marker(
     return marker
 
 
-def _row_key(value: object, layout: Layout) -> tuple[str, str | float | None]:
+def read_key(value: object, layout: Layout) -> tuple[str, str | float | None]:
     """(the key of a row as text, ``""`` when it has none; what its key cell holds when that
     names no record, or ``None``): an Excel error value (「#N/A」), or a code Excel stored as a
     number whose digits past the 15th are lost (「3.30602E+18」: the one rule of the table
-    readers, :func:`landgov.io._convert._code_from_number`), never read as some other plot."""
+    readers, :func:`landgov.io._convert._code_from_number`), never read as some other plot.
+
+    The one reading of a key cell of a returned workbook: the data sheet's rows, and a sheet
+    read apart that names them (the 治理台账's 状态变更记录)."""
     error = excel_error(value)
     if error is None and layout.code_key and _lost_digits(value):
         return "", float(value)  # type: ignore[arg-type]
@@ -1283,34 +1330,42 @@ def _typed_key(key: str, typed: str | float | None) -> dict[str, Any]:
     return {} if typed is None else {key: typed}
 
 
-def _unkeyed_problem(
-    sheet: str, key: str, formula: str | None, error: str | float | None = None, cell: str = ""
+def unkeyed_problem(
+    sheet: str,
+    key: str,
+    formula: str | None,
+    error: str | float | None = None,
+    cell: str = "",
+    *,
+    outcome: str = "本行内容未合并",
 ) -> dict[str, Any]:
     """The problem of a row whose key is blank, a formula without its stored result, an
-    Excel error value (``error``, in ``cell``) or a number whose digits are lost (``error``)."""
+    Excel error value (``error``, in ``cell``) or a number whose digits are lost (``error``),
+    as keyword arguments of :meth:`ProblemLog.add`; ``outcome``: what became of the row, said
+    at the end of what to do."""
     if isinstance(error, float):
         return {
             "problem": f"工作表「{sheet}」单元格 {cell} 的「{key}」被存为数字（{error:.15g}，"
             "Excel 显示为科学计数法），超出 15 位有效数字的部分已丢失，该行无法对应",
             "value": f"{error:.15g}",
-            "action": f"请把该列设为文本格式，改回原来的「{key}」后重新导入；本行内容未合并",
+            "action": f"请把该列设为文本格式，改回原来的「{key}」后重新导入；{outcome}",
         }
     if error is not None:
         return {
             "problem": f"工作表「{sheet}」「{key}」{ERROR_VALUE.format(cell=cell, value=error)}，"
             "该行无法对应",
             "value": error,
-            "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；本行内容未合并",
+            "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；{outcome}",
         }
     if formula is None:
         return {
             "problem": f"工作表「{sheet}」该行有内容但「{key}」为空，无法对应",
-            "action": f"请补填「{key}」后重新导入；本行内容未合并",
+            "action": f"请补填「{key}」后重新导入；{outcome}",
         }
     return {
         "problem": f"工作表「{sheet}」「{key}」{NO_RESULT.format(formula=formula)}，该行无法对应",
         "value": formula,
-        "action": f"{RECALCULATE}；本行内容未合并",
+        "action": f"{RECALCULATE}；{outcome}",
     }
 
 
@@ -1526,7 +1581,7 @@ def _read_sheet(  # noqa: PLR0917
         if blank or _not_data(r, cells, key_col, layout, log, sheet):
             continue
         own_formulas += [_cell_name(r, c) for c in extra_cols if (r, c) in formulas]
-        key, error = _row_key(cells.get(key_col), layout)
+        key, error = read_key(cells.get(key_col), layout)
         record, row_flags = _read_row(r, cells, columns, layout, formulas, log, sheet)
         _say_merged(r, columns, layout, merged, log, sheet)
         extra = {extra_cols[c]: cells.get(c) for c in extra_cols}
@@ -1534,7 +1589,7 @@ def _read_sheet(  # noqa: PLR0917
         if not key:  # blank, a formula whose result the file does not hold, an error value
             formula = formulas.get((r, key_col))
             unkeyed.append(record | extra | _typed_key(layout.key, error or formula))
-            log.add(**_unkeyed_problem(sheet, layout.key, formula, error, _cell_name(r, key_col)),
+            log.add(**unkeyed_problem(sheet, layout.key, formula, error, _cell_name(r, key_col)),
                     row=r, field=layout.key)  # fmt: skip
             continue
         record[layout.key] = key

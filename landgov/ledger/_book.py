@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,12 @@ from landgov.core.editable import (
     flag_cell,
     formula_cells,
     read_answer,
+    read_key,
     save_workbook,
     say_kept_formulas,
     say_volatile,
     sheet_values,
+    unkeyed_problem,
 )
 from landgov.core.missing import is_missing, parse_yes_no, present_column
 from landgov.core.problems import PROBLEM_COLUMNS, PROBLEM_LABELS, ProblemLog, Severity
@@ -58,6 +60,7 @@ from landgov.ledger._layout import (
     PROGRESS_SHEET,
     PROPOSE_CLOSE,
     STILL_LISTED,
+    UNMERGED_HEAD,
     UNMERGED_SHEET,
     Status,
 )
@@ -468,7 +471,7 @@ def read_history(path: str | Path, log: ProblemLog) -> pd.DataFrame:
 
 
 def read_history_marked(
-    path: str | Path, log: ProblemLog
+    path: str | Path, log: ProblemLog, known: Collection[str] | None = None
 ) -> tuple[pd.DataFrame, dict[int, dict[str, str]]]:
     """(the 状态变更记录 sheet of a ledger file, empty with a warning when it is gone; the
     entries' cells said as an 错误, ``{position in the table: {column: problem}}``, to be
@@ -481,6 +484,10 @@ def read_history_marked(
     day the file was saved: read, and said (:func:`~landgov.core.editable.say_volatile`).
     The entries come in the order they happened, whatever the order of the sheet
     (:func:`_in_order`).
+
+    Each entry's 宗地代码 and 新状态 are read as the 治理台账 sheet reads its 宗地代码 and 状态
+    (:func:`_entry_code`, :func:`_entry_status`): one that does not read, or (given ``known``,
+    the ledger's plots) a plot the ledger does not hold, is kept as typed, said and marked.
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -523,8 +530,10 @@ def read_history_marked(
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
             rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log, sheet)
             flags |= {"日期": problem} if problem else {}
-        if rec.get("宗地代码") is not None:
-            rec["宗地代码"] = str(rec["宗地代码"]).strip()
+        for name, read in (("宗地代码", _entry_code), ("新状态", _entry_status)):
+            if name in at and name not in flags:  # a formula without its result: said above
+                rec[name], problem = read(rec[name], (r, at[name] + 1), log, sheet, known)
+                flags |= {name: problem} if problem else {}
         records.append(rec | {_FLAGS: flags})
     table = _in_order(pd.DataFrame(records, columns=[*HISTORY_COLUMNS, _FLAGS], dtype=object))
     marked = {i: f for i, f in enumerate(table.pop(_FLAGS)) if f}
@@ -617,11 +626,88 @@ def _entry_day(
     return day, problem if severity is Severity.ERROR else None
 
 
+#: What becomes of a 状态变更记录 entry whose 宗地代码 or 新状态 does not read.
+_ENTRY_KEPT = "该条记录已保留并标记，不作为任何宗地的状态"
+
+
+def _entry_code(
+    value: object,
+    at: tuple[int, int],
+    log: ProblemLog,
+    sheet: str,
+    known: Collection[str] | None,
+) -> tuple[object, str | None]:
+    """(the 宗地代码 of the 状态变更记录 entry in 1-based cell ``at`` (row, column) of
+    ``sheet``; the problem of the cell to be marked, or ``None``), read as the 治理台账 sheet
+    reads its own (:func:`~landgov.core.editable.read_key`): a code in the form every reader
+    uses; a blank code, an Excel error value or a number whose digits Excel dropped
+    (「3.30602E+18」) kept as typed and said as there (an 错误); a plot not among ``known`` (the
+    ledger's plots) a 警告.
+
+    Taken as typed, 「3.30602E+18」 became the history of a plot called 「3.30602001001e+18」, a
+    blank code an entry of no plot, and 「Z」 (a typing slip) the status of a plot that is not
+    in the ledger — all without a word."""
+    key, error = read_key(value, LAYOUT)
+    cell = f"{get_column_letter(at[1])}{at[0]}"
+    if not key:
+        said = unkeyed_problem(sheet, LAYOUT.key, None, error, cell, outcome=_ENTRY_KEPT)
+        log.add(**said, row=at[0], field=LAYOUT.key)
+        kept = f"{error:.15g}" if isinstance(error, float) else error or value
+        return (None if is_missing(kept) else kept), said["problem"]
+    if known is None or key in known:
+        return key, None
+    problem = (
+        f"工作表「{sheet}」单元格 {cell} 的宗地代码「{key}」不是本台账的宗地（「{LAYOUT.sheet}」"
+        f"中没有该宗地的行）：{_ENTRY_KEPT}"
+    )
+    log.add(
+        problem,
+        row=at[0],
+        field=LAYOUT.key,
+        value=value,
+        action=f"请核对宗地代码（输错的改为「{LAYOUT.sheet}」中该宗地的代码）；与本台账无关的记录请删除",
+        severity=Severity.WARNING,
+    )
+    return key, problem
+
+
+#: The 新状态 of a 状态变更记录 entry, read as the 治理台账's 状态 cell is (its choices).
+_ENTRY_STATUS = LAYOUT.field("状态")
+
+
+def _entry_status(
+    value: object,
+    at: tuple[int, int],
+    log: ProblemLog,
+    sheet: str,
+    known: Collection[str] | None = None,  # unused: the signature of _entry_code
+) -> tuple[object, str | None]:
+    """(the 新状态 of the 状态变更记录 entry in 1-based cell ``at`` of ``sheet``; the problem of
+    the cell to be marked, or ``None``), read as the 治理台账 sheet reads its 状态
+    (:func:`~landgov.core.editable.read_answer`): one of the statuses (「推进中 」 and a
+    full-width form read as it); anything else (「已完成了」, 「推进」, 「#N/A」) kept as typed,
+    an 错误 said on its row. Blank is no problem here (as before)."""
+    cell = f"{get_column_letter(at[1])}{at[0]}"
+    status, problem, severity, action = read_answer(value, _ENTRY_STATUS, cell=cell)
+    if problem is None or severity is not Severity.ERROR:
+        return status, None
+    log.add(
+        f"工作表「{sheet}」{problem}",
+        row=at[0],
+        field="新状态",
+        value=value,
+        action=f"{action}；{_ENTRY_KEPT}",
+    )
+    return status, problem
+
+
 def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFrame:
     """The 未合并的行 sheet of a ledger file, as written by an earlier update (rows with a
-    repeated or unreadable 宗地代码, with what staff typed in them), indexed by the row of the
-    sheet, with its header's columns; empty when there is none.
+    repeated or unreadable 宗地代码, with what staff typed in them), indexed by (the sheet read,
+    the row of that sheet), with its header's columns; empty when there is none.
 
+    The sheet is found under its name, else by its header (:func:`_unmerged_sheets`: renamed
+    「未合并」, or copied to 「未合并的行 (2)」 and the original deleted), said as a 提示.
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
     would be gone from the ledger after one update. A formula cell gives its stored result;
@@ -631,29 +717,61 @@ def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFra
     with open_xlsx(path) as handle:
         wb = load_workbook(handle, read_only=True, data_only=True)
         try:
-            if UNMERGED_SHEET not in wb.sheetnames:
-                return pd.DataFrame()
-            rows = list(sheet_values(wb[UNMERGED_SHEET]))
+            sheets = {name: list(sheet_values(wb[name])) for name in _unmerged_sheets(wb, log)}
         finally:
             wb.close()
-    if not rows:
-        return pd.DataFrame()
-    head = [str(h).strip() if h is not None else "" for h in rows[0]]
-    named = [(i, h) for i, h in enumerate(head) if h]
-    uncached = {
-        rc: f
-        for rc, f in formula_cells(path, UNMERGED_SHEET).items()
-        if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
-    }
-    records: dict[int, dict[str, Any]] = {}
-    for r, row in enumerate(rows[1:], start=2):
-        rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
-        if not all(is_missing(v) for v in rec.values()):
-            records[r] = {h: _day(v) for h, v in rec.items()}
-    if log is not None:
-        cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if r in records]
-        say_kept_formulas(log, cells, sheet=UNMERGED_SHEET, where="")
+    records: dict[tuple[str, int], dict[str, Any]] = {}
+    for sheet, rows in sheets.items():
+        if not rows:
+            continue
+        head = [str(h).strip() if h is not None else "" for h in rows[0]]
+        named = [(i, h) for i, h in enumerate(head) if h]
+        uncached = {
+            rc: f
+            for rc, f in formula_cells(path, sheet).items()
+            if rc[0] > 1 and rc[0] - 1 < len(rows) and _at(rows[rc[0] - 1], rc[1] - 1) is None
+        }
+        for r, row in enumerate(rows[1:], start=2):
+            rec = {h: uncached.get((r, i + 1), _at(row, i)) for i, h in named}
+            if not all(is_missing(v) for v in rec.values()):
+                records[sheet, r] = {h: _day(v) for h, v in rec.items()}
+        if log is not None:
+            cells = [
+                f"{get_column_letter(c)}{r}" for r, c in sorted(uncached) if (sheet, r) in records
+            ]
+            say_kept_formulas(log, cells, sheet=sheet, where="")
     return pd.DataFrame.from_dict(records, orient="index", dtype=object)
+
+
+#: The columns of :data:`~landgov.ledger._layout.UNMERGED_HEAD` in the order they are named.
+_HEAD_ORDER = ("宗地代码", "行号", "原因")
+
+
+def _unmerged_sheets(wb: Any, log: ProblemLog | None) -> list[str]:
+    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, else
+    each whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
+    copied by staff; said as a 提示, naming them); none when there is none (the sheet is only
+    written when it has rows).
+
+    Looked up by its name only, a renamed sheet was read as none: every row in it, and what
+    staff typed there, gone from the next ledger without a word."""
+    if UNMERGED_SHEET in wb.sheetnames:
+        return [UNMERGED_SHEET]
+    # the same test core.editable applies (Layout.is_own), so that the data sheet's reader
+    # does not say the sheet is one staff made, to be deleted
+    others = (LAYOUT.sheet, *LAYOUT.own_sheets)  # own under its name: another of landgov's
+    found = [ws.title for ws in wb.worksheets if ws.title not in others and LAYOUT.is_own(ws)]
+    if found and log is not None:
+        names = "」「".join(found)
+        head = "、".join(sorted(UNMERGED_HEAD, key=_HEAD_ORDER.index))
+        log.add(
+            f"没有名为「{UNMERGED_SHEET}」的工作表；工作表「{names}」的表头与之相同"
+            f"（{head}），按「{UNMERGED_SHEET}」读取"
+            + ("，相同的行只保留一行" if len(found) > 1 else ""),
+            action=f"无需处理；写出的台账中该表恢复名称「{UNMERGED_SHEET}」，请勿改名",
+            severity=Severity.INFO,
+        )
+    return found
 
 
 def _at(row: tuple[object, ...], i: int) -> object:

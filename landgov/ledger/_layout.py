@@ -24,6 +24,7 @@ __all__ = [
     "PROPOSE_CLOSE",
     "REASONS",
     "STILL_LISTED",
+    "UNMERGED_HEAD",
     "UNMERGED_KEPT",
     "UNMERGED_SHEET",
     "Status",
@@ -34,6 +35,9 @@ HISTORY_SHEET = "状态变更记录"
 PROBLEMS_SHEET = "问题记录"
 PROGRESS_SHEET = "镇街进度"
 UNMERGED_SHEET = "未合并的行"
+#: The columns that mark :data:`UNMERGED_SHEET` when staff renamed or copied it: the data
+#: sheet's 宗地代码, the 行号 each row had there and why it was not merged.
+UNMERGED_HEAD = frozenset({"宗地代码", "行号", "原因"})
 #: How 原因 starts on a row of :data:`UNMERGED_SHEET` kept from an earlier update.
 UNMERGED_KEPT = "以前的更新中未合并，仍待处理："
 GUIDE_SHEET = "填写说明"
@@ -89,6 +93,7 @@ LAYOUT = Layout(
     key="宗地代码",
     code_key=True,
     own_sheets=(PROGRESS_SHEET, HISTORY_SHEET, PROBLEMS_SHEET, UNMERGED_SHEET, GUIDE_SHEET),
+    own_headers=(UNMERGED_HEAD,),
     fields=(
         Field("宗地代码", width=22),
         Field("镇街", width=10),

@@ -251,7 +251,8 @@ def update_ledger(
     _refuse_without_status(path, edited)
     log = ProblemLog(Path(path).name)
     log.extend(edited.problems)
-    history, history_flags = read_history_marked(path, log)
+    known = {*edited.rows.index, *edited.removed_keys, *edited.duplicates.index}
+    history, history_flags = read_history_marked(path, log, {str(k) for k in known})
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, history, log)
     extra = _restore_conflicts(rows, edited, history, flags)
@@ -748,7 +749,7 @@ def _unkeyed_reason(typed: object) -> str:
     error = excel_error(typed)
     if error is not None:
         return f"宗地代码为 Excel 错误值「{error}」，未合并"
-    if isinstance(typed, float) and not is_missing(typed):  # core.editable._row_key
+    if isinstance(typed, float) and not is_missing(typed):  # core.editable.read_key
         return f"宗地代码被存为数字（{typed:.15g}），超出 15 位的数字已丢失，未合并"
     if isinstance(typed, str) and typed:
         return "宗地代码为公式且文件中没有其计算结果，未合并"
@@ -779,15 +780,18 @@ def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> 
     What staff typed on such a row is in no plot's row; dropped from the sheet on the next
     update (as before), a plot typed on two rows 推进中 and 已完成 was 未启动 with no word left
     of either, and a row whose 宗地代码 was 「#N/A」 was gone with all it held. A kept row this
-    read finds again (the repeated row still on the data sheet) is given once; each other is a
-    warning naming its row, and stays until staff delete it.
+    read finds again (the repeated row still on the data sheet), or found on two copies of the
+    sheet, is given once; each other is a warning naming its sheet and row, and stays until
+    staff delete it.
     """
     if kept.empty:
         return found
     seen = {_row_text(rec) for rec in found.to_dict("records")}
+    copied: dict[tuple[tuple[str, str], ...], str] = {}  # a kept row: the sheet it was read on
     rows = []
-    for at, rec in kept.iterrows():
-        if _row_text(rec.to_dict()) in seen:
+    for (sheet, at), rec in kept.iterrows():
+        text = _row_text(rec.to_dict())
+        if text in seen or copied.setdefault(text, sheet) != sheet:  # or on another copy
             continue
         why = rec.get("原因")
         why = "" if is_missing(why) else str(why)
@@ -797,7 +801,7 @@ def _kept_unmerged(found: pd.DataFrame, kept: pd.DataFrame, log: ProblemLog) -> 
         key = rec.get(LAYOUT.key)
         code = "空白" if is_missing(key) else key
         log.add(
-            f"「{UNMERGED_SHEET}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
+            f"「{sheet}」第 {at} 行（宗地代码 {code}）是以前的更新中未能合并的行，"
             "所填内容不在任何宗地的行中，已保留在该表",
             field=LAYOUT.key,
             value=key,

@@ -749,3 +749,22 @@ def test_a_renamed_data_sheet_is_said_as_a_renamed_history_sheet_is(tmp_path):
     said = [r for r in _sheet_rows(path, "问题记录") if "斗门台账" in str(r[4])]
     assert [r[6] for r in said] == ["提示"]
     assert "工作表「斗门台账」" in said[0][4] and "按「治理台账」读取" in said[0][4]
+
+
+def test_a_history_entry_that_does_not_read_is_no_plots_status(tmp_path):
+    # A clerk types an entry (B, 未启动 → 「推进」) into 状态变更记录; 「推进」 is no status. The
+    # entry is kept and marked, and said to be 「不作为任何宗地的状态」. Before: it was still
+    # taken as B's last status, so B's 状态 on the 治理台账 (unchanged) read as a change, and
+    # the update recorded 「推进 → …」, a change that never happened. Now: B's last status is
+    # its last entry that reads, and no change is recorded for B.
+    path = _ledger_2026(tmp_path, "AB")
+    wb = load_workbook(path)
+    wb["状态变更记录"].append(["B", dt.datetime(2027, 1, 10), "未启动", "推进", "填写", "手工补记"])
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    history = _sheet_rows(path, "状态变更记录")
+    assert [r for r in history if r[2] == "推进"] == [], history
+    assert any(r[0] == "B" and r[3] == "推进" and r[5] == "手工补记" for r in history)
+    said = [r for r in _sheet_rows(path, "问题记录") if "「推进」不是可选值" in str(r[4])]
+    assert len(said) == 1 and "不作为任何宗地的状态" in said[0][5]

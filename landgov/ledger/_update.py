@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,16 @@ def _add_row_problems(
 
 
 # --------------------------------------------------------------------------- update
+def _status_entries(history: pd.DataFrame, marked: Mapping[int, Mapping[str, str]]) -> pd.DataFrame:
+    """The entries of ``history`` a plot's status and listing are read from: all but those
+    whose 宗地代码 or 新状态 did not read (``marked``, :func:`read_history_marked`), which are
+    kept in the written history, marked, and said to be no plot's status (「不作为任何宗地的
+    状态」). Taken as the last entry, a 新状态 「推进」 would be the plot's status, and the next
+    update would record a change 「推进 → 推进中」 that never happened."""
+    bad = [i for i, cells in marked.items() if {"宗地代码", "新状态"} & set(cells)]
+    return history.drop(index=history.index[bad]) if bad else history
+
+
 def _last_status(history: pd.DataFrame) -> dict[str, Any]:
     if history.empty:
         return {}
@@ -253,9 +264,10 @@ def update_ledger(
     log.extend(edited.problems)
     known = {*edited.rows.index, *edited.removed_keys, *edited.duplicates.index}
     history, history_flags = read_history_marked(path, log, {str(k) for k in known})
+    statuses = _status_entries(history, history_flags)
     flags = {k: dict(v) for k, v in edited.flags.items()}
-    rows = _rows_read(edited, history, log)
-    extra = _restore_conflicts(rows, edited, history, flags)
+    rows = _rows_read(edited, statuses, log)
+    extra = _restore_conflicts(rows, edited, statuses, flags)
     new_history: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {k: [] for k in rows}
     if run is not None:
@@ -268,9 +280,9 @@ def update_ledger(
             history=new_history,
             log=log,
             as_of=as_of,
-            ours=set(_last_status(history)),
+            ours=set(_last_status(statuses)),
         )
-    last = _last_status(history)
+    last = _last_status(statuses)
     added = {h["宗地代码"] for h in new_history}
     for key, row in rows.items():
         _add_row_problems(key, row, row.pop("行号", None), as_of=as_of, log=log, flags=flags)

@@ -89,6 +89,8 @@ def test_a_data_sheet_renamed_and_moved_behind_the_history_is_still_the_one_read
     assert "推进中 1" in text, text
     said = _problems(out)
     assert [(p["严重程度"], p["字段"]) for p in said] == [("提示", None)], said
+    # the 提示 is no 填写问题: the command counts it apart
+    assert "填写问题" not in text and "另有 1 条提示" in text, text
     assert "工作表「Sheet1」" in str(said[0]["问题"])
     ws = load_workbook(out)[LAYOUT.sheet]
     assert ws.cell(2, _col(ws, "状态")).value == "推进中"

@@ -22,6 +22,7 @@ def command() -> None:
 
 
 def _report(ledger: object, out: Path) -> None:
+    from landgov.core.problems import Severity
     from landgov.ledger import Ledger
     from landgov.ledger._layout import (
         COUNTED,
@@ -45,14 +46,17 @@ def _report(ledger: object, out: Path) -> None:
         f"{DUE_UNREAD} {int(total[DUE_UNREAD])}，"
         f"建议销号 {int(total['建议销号'])}）"
     )
-    if len(ledger.problems):
+    # a 提示 (a sheet read under another name) is no 填写问题: counted apart
+    notes = int(ledger.problems["severity"].eq(Severity.INFO.value).sum())
+    if len(ledger.problems) > notes:
         marked = sum(len(f) for f in ledger.history_flags.values())
         also = (
             f"；「{HISTORY_SHEET}」中出错的 {marked} 个单元格已标为橙色并加批注" if marked else ""
         )
-        click.echo(
-            f"  发现 {len(ledger.problems)} 个填写问题，见工作表「问题记录」和「系统提示」列{also}"
-        )
+        found = len(ledger.problems) - notes
+        click.echo(f"  发现 {found} 个填写问题，见工作表「问题记录」和「系统提示」列{also}")
+    if notes:
+        click.echo(f"  另有 {notes} 条提示，见工作表「问题记录」")
     if len(ledger.unmerged):
         click.echo(f"  {len(ledger.unmerged)} 行未能合并，见工作表「未合并的行」")
 

@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from landgov.core.columns import label
-from landgov.core.compare import percent_reached, reached
+from landgov.core.compare import percent_reached, reached, shown
 from landgov.core.listing import first_few
 from landgov.core.missing import format_number, is_missing, lacking, present_column, present_values
 from landgov.core.textkey import folded
@@ -308,8 +308,10 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
         _listing(x, y, p)
         for x, y, p in zip(rows["listed_old"], rows["listed_new"], pending, strict=True)
     ]
+    lines = (_tax_line(old), _tax_line(new))
     rows["change_reason"] = [
-        _change_reason(r, why) for r, why in zip(rows.to_dict("records"), b["reasons"], strict=True)
+        _change_reason(r, why, lines=lines)
+        for r, why in zip(rows.to_dict("records"), b["reasons"], strict=True)
     ]
     # a graded plot of no grade in the new run: its 等级变化 待核实 says why
     ungraded = [
@@ -337,11 +339,32 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
 _MOVED = ("上升", "下降", "升降不一")
 
 
-def _change_reason(row: dict[str, Any], reasons: object) -> str | None:
+_TAX_KEY = "screening.low_efficiency_tax_per_mu"
+
+
+def _tax_line(run: ScreeningResult) -> float | None:
+    """The 亩均税收 line (万元/亩) ``run`` screened low efficiency against, as its profile
+    gives it (the ledger's 销号 reason reads the same key); ``None`` when not known."""
+    param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
+    value = param.value if param is not None else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _change_reason(
+    row: dict[str, Any],
+    reasons: object,
+    *,
+    lines: tuple[float | None, float | None] = (None, None),
+) -> str | None:
     """Why a row's grade or 四个一批路径 changed between the two runs, in short: 「等级 C→B
     （上升）；四个一批路径 整治提升→关停退出；亩均税收 3.00→6.00 万元/亩；新期列入原因：…」
     (the new run's reasons for its plots: 「规则 R1「关停退出」：…」); ``None`` when neither
-    changed. A path 「无」 is a plot off the 治理清单 (not listed, no path)."""
+    changed. A path 「无」 is a plot off the 治理清单 (not listed, no path).
+
+    ``lines`` (old, new): each run's low-efficiency 亩均税收 line. A figure that would print as
+    the line although it differs from it is shown with the decimals that tell it apart
+    (:func:`~landgov.core.compare.shown`): 4.996 listed and 5.004 off the list read
+    「4.996→5.004」, never 「5 万元/亩（两期相同）」 beside a plot that left the list."""
     parts = []
     if row["grade_change"] in _MOVED:
         parts.append(f"等级 {row['grade_old']}→{row['grade_new']}（{row['grade_change']}）")
@@ -352,10 +375,13 @@ def _change_reason(row: dict[str, Any], reasons: object) -> str | None:
         return None
     before, after = row["tax_per_mu_old"], row["tax_per_mu_new"]
     if not (np.isnan(before) or np.isnan(after)):
-        was, now = (format_number(v, digits=2) for v in (before, after))
+        was, now = (
+            format_number(v, digits=2) if line is None else shown(v, line)
+            for v, line in zip((before, after), lines, strict=True)
+        )
         # the same as printed: said so, never 「11.32→11.32」 as if it had changed
-        shown = f"{now} 万元/亩（两期相同）" if was == now else f"{was}→{now} 万元/亩"
-        parts.append(f"亩均税收 {shown}")
+        said = f"{now} 万元/亩（两期相同）" if was == now else f"{was}→{now} 万元/亩"
+        parts.append(f"亩均税收 {said}")
     if not is_missing(reasons):  # a plot off the new list: the run's reasons are no 列入原因
         parts.append(f"新期{'列入原因' if row['listed_new'] else '理由'}：{reasons}")
     return "；".join(parts)

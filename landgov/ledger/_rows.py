@@ -167,7 +167,7 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
             # 5.01 reads 5.01, never 「5 万元/亩，已不在 ≤ 5 万元/亩 内」 (core.compare.shown)
             text = f"亩均税收 {shown(float(tax), param.value)} 万元/亩"
             if not param.compare(measured(float(tax))):
-                text += f"，已不在低效门槛 {param.describe()} 内"
+                text += f"，已不在低效门槛 {param.describe()}内"  # ends in 「）」: no blank
         else:
             text = f"亩均税收 {format_number(float(tax), digits=1)} 万元/亩"
         parts.append(text)

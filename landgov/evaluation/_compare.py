@@ -339,13 +339,11 @@ def _plot_rows(old: ScreeningResult, new: ScreeningResult) -> gpd.GeoDataFrame:
 _MOVED = ("上升", "下降", "升降不一")
 
 
-_TAX_KEY = "screening.low_efficiency_tax_per_mu"
-
-
 def _tax_line(run: ScreeningResult) -> float | None:
-    """The 亩均税收 line (万元/亩) ``run`` screened low efficiency against, as its profile
-    gives it (the ledger's 销号 reason reads the same key); ``None`` when not known."""
-    param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
+    """The 亩均税收 line (万元/亩) ``run`` screened low efficiency against
+    (:attr:`~landgov.run.results.ScreeningResult.low_efficiency_line`, as the ledger's 销号
+    reason reads it); ``None`` when not known."""
+    param = run.low_efficiency_line
     value = param.value if param is not None else None
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 

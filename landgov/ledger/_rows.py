@@ -25,7 +25,6 @@ __all__ = [
     "run_label",
 ]
 
-_TAX_KEY = "screening.low_efficiency_tax_per_mu"
 #: How 最新批次 says the latest run listed the plot: 「2027-06-30 列入治理清单」.
 _LISTED = "列入治理清单"
 
@@ -161,7 +160,7 @@ def off_list_reason(parcel: pd.Series | None, run: ScreeningResult) -> str:
     else:
         parts = [f"{label} 批次筛查结果为「{status}」，已不在治理清单"]
     tax = pd.to_numeric(parcel.get("tax_per_mu"), errors="coerce")
-    param = run.profile[_TAX_KEY] if run.profile and _TAX_KEY in run.profile else None
+    param = run.low_efficiency_line
     if not pd.isna(tax):
         if param is not None and param.comparison and isinstance(param.value, int | float):
             # 5.01 reads 5.01, never 「5 万元/亩，已不在 ≤ 5 万元/亩 内」 (core.compare.shown)

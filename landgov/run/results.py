@@ -23,7 +23,7 @@ from landgov.core.missing import is_missing
 from landgov.core.runfolder import GPKG, stage_view, verify
 from landgov.core.runread import read_run_layer, run_layers
 from landgov.errors import DataFileError, LandgovError
-from landgov.policy import Profile, load_profile
+from landgov.policy import Param, Profile, load_profile
 
 __all__ = ["ScreeningResult", "loaded_profile", "read_screening"]
 
@@ -73,6 +73,15 @@ class ScreeningResult:
             "筛查结果": self.folder.name,
             "筛查时间": self.screen.get("generated_at"),
         }
+
+    @property
+    def low_efficiency_line(self) -> Param | None:
+        """The 亩均税收 line (万元/亩, ``screening.low_efficiency_tax_per_mu``) the run screened
+        low efficiency against, as its profile gives it; ``None`` when the profile cannot be
+        loaded or does not set it. The one reading of it for what reads a run afterwards (the
+        ledger's 销号 reason, the 动态评价's 变化原因)."""
+        key = "screening.low_efficiency_tax_per_mu"
+        return self.profile[key] if self.profile is not None and key in self.profile else None
 
     @property
     def profile_label(self) -> str:

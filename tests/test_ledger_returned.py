@@ -768,3 +768,31 @@ def test_a_history_entry_that_does_not_read_is_no_plots_status(tmp_path):
     assert any(r[0] == "B" and r[3] == "推进" and r[5] == "手工补记" for r in history)
     said = [r for r in _sheet_rows(path, "问题记录") if "「推进」不是可选值" in str(r[4])]
     assert len(said) == 1 and "不作为任何宗地的状态" in said[0][5]
+
+
+def test_a_renamed_ledger_sheet_moved_last_is_read_not_its_rows_not_merged(tmp_path):
+    # After the first update 未合并的行 holds a row (#N/A, 推进中) with every 治理台账 column.
+    # A clerk renames 治理台账 to 「Sheet1」 (WPS), types B 推进中 and drags the sheet to the
+    # end, behind 未合并的行. Both sheets hold 宗地代码 and the columns to fill in, as many of
+    # them: the one first in the file was read — 未合并的行, so B's 推进中 was lost and the
+    # unmerged row read as the ledger. Now landgov's own 未合并的行 (by its name or its header)
+    # is never taken for the data sheet.
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert len(_sheet_rows(path, "未合并的行")) == 1
+    _edit(path, {"B": {"状态": "推进中", "责任单位": "斗门街道经发办"}})
+    wb = load_workbook(path)
+    ws = wb["治理台账"]
+    ws.title = "Sheet1"
+    wb.move_sheet(ws, offset=len(wb.sheetnames))
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {r[0]: r for r in _sheet_rows(path, "治理台账")}
+    head = [c.value for c in load_workbook(path)["治理台账"][1]]
+    status = next(i for i, h in enumerate(head) if str(h).startswith("状态"))
+    assert set(rows) == {"A", "B"}, rows
+    assert rows["B"][status] == "推进中"
+    assert len(_sheet_rows(path, "未合并的行")) == 1

@@ -726,11 +726,16 @@ def _pick_sheet(wb: Any, layout: Layout, marker: Mapping[str, Any]) -> Any:
     column, the one with the most of the layout's columns (the marker's and the layout's sheet
     name first on a tie). A sheet renamed and moved behind landgov's own plain sheets
     (治理台账 → 「Sheet1」 after 状态变更记录) is still found, and a plain sheet that only
-    shares the key column (状态变更记录) is never read in place of a deleted data sheet."""
+    shares the key column (状态变更记录) is never read in place of a deleted data sheet, nor one
+    of landgov's own sheets holding the same columns (未合并的行) in place of a renamed one."""
     tables = _tables(wb)
     candidates = [marker.get("sheet"), layout.sheet]
     names = [n for n in candidates if n in tables]
-    names += [n for n in tables if n not in names and n != MARKER_SHEET]
+    # landgov's own other sheets (未合并的行, under its name or renamed: Layout.is_own) hold
+    # the key and the columns to fill in too: never the data sheet, wherever they stand
+    names += [
+        n for n in tables if n not in names and n != MARKER_SHEET and not layout.is_own(wb[n])
+    ]
     best, most = None, 0
     for name in names:
         columns = _answer_columns(wb[name], layout)

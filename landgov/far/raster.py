@@ -251,12 +251,27 @@ def _read_cells(
             whole_values[ro : ro + values.shape[0], co : co + values.shape[1]] = values
             whole_valid[ro : ro + values.shape[0], co : co + values.shape[1]] = valid
             values, valid = whole_values, whole_valid
+        values = _scaled(src, band, values)
     except MemoryError as exc:
         raise _too_many_cells(src, shape, dtype) from exc
     left = t.c + col0 * t.a
     top = t.f + row0 * t.e
     right, bottom = left + shape[1] * t.a, top + shape[0] * t.e
     return values, valid, (left, bottom, right, top)
+
+
+def _scaled(src: rasterio.DatasetReader, band: int, values: np.ndarray) -> np.ndarray:
+    """``values`` as the band means them: times its scale, plus its offset (GDAL's
+    ``scale_factor``/``add_offset``, which rasterio does not apply). A height raster stored as
+    int16 decimetres says scale 0.1; read raw, every floor area would be ten times too large.
+    A band without them (scale 1, offset 0) is returned as it is, not copied."""
+    scale, offset = float(src.scales[band - 1]), float(src.offsets[band - 1])
+    if scale == 1.0 and offset == 0.0:
+        return values
+    dtype = np.float32 if values.dtype == np.float32 else np.float64
+    out = np.multiply(values, dtype(scale), dtype=dtype)
+    out += dtype(offset)
+    return out
 
 
 def _layer(values: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import rasterio
 
 from landgov.far.ratio import compute_far
 from landgov.io import read_parcels
+from landgov.io.buildings import read_buildings
 from landgov.policy import load_profile
 from landgov.sample import generate
 
@@ -50,6 +52,46 @@ def _gpkg(frame: gpd.GeoDataFrame, path: Path) -> Path:
 
 def _plot_of(parcels: gpd.GeoDataFrame, code: str) -> object:
     return parcels.index[parcels["parcel_id"] == code][0]
+
+
+# ----------------------------------------------------------------------------------------------
+# the same building exported twice
+
+
+def test_a_building_exported_twice_is_counted_once_and_said(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """Rows 1 and 2 of the file again at the end (an export appended to an older one). Before:
+    every copy counted, the plot's 容积率 0.64 → 1.56 and its 建筑系数 41% → 87%, not a word.
+    Now: the copies are rejected naming the row they repeat; the 容积率 is the file's once."""
+    n = len(buildings)
+    doubled = pd.concat([buildings, buildings.iloc[[0, 0, 1]]], ignore_index=True)
+    res = read_buildings(_gpkg(doubled, tmp_path / "建筑.gpkg"))
+    assert res.rows_in == n + 3 == len(res.data) + len(res.rejected)
+    assert sorted(res.rejected["source_row"]) == [n + 1, n + 2, n + 3]
+    reasons = res.rejected.sort_values("source_row")["reject_reason"].tolist()
+    assert "第 1 行" in reasons[0] and "第 1 行" in reasons[1] and "第 2 行" in reasons[2]
+    said = res.problems[res.problems["row"].isin([n + 1, n + 2, n + 3])]
+    assert len(said) == 3 and said["problem"].str.contains("重复").all()
+    once = compute_far(parcels, profile=PROFILE, buildings=read_buildings(
+        _gpkg(buildings, tmp_path / "原.gpkg")).data)  # fmt: skip
+    got = compute_far(parcels, profile=PROFILE, buildings=res.data)
+    pd.testing.assert_series_equal(got["far"], once["far"])
+    pd.testing.assert_series_equal(got["building_coverage"], once["building_coverage"])
+
+
+def test_one_footprint_with_two_different_records_is_kept_and_said(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """The same footprint twice with different 层数 (an old and a new survey): not the same
+    record, so neither is dropped, but the row is said (警告) naming the other row."""
+    n = len(buildings)
+    other = buildings.iloc[[0]].assign(层数=buildings["层数"].iloc[0] + 2)
+    both = pd.concat([buildings, other], ignore_index=True)
+    res = read_buildings(_gpkg(both, tmp_path / "b.gpkg"))
+    assert len(res.data) == n + 1 and not len(res.rejected)
+    said = res.problems[res.problems["row"] == n + 1]
+    assert len(said) == 1 and "第 1 行" in said["problem"].iat[0]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Field aliases: 宗地代码/ZDDM (the parcel the building stands on; optional, buildings without it
 are placed by location), 层数/CS, 层高/CG (m), 建筑高度/JZGD (m), 建筑面积/JZMJ (m², optional).
 The layer is read by :func:`landgov.io.parcels.read_layer` (encoding and CRS inference, geometry
-repair) and checked for values that cannot be right (0 or negative storeys, heights over 300 m).
+repair) and checked for values that cannot be right (0 or negative storeys, heights over 300 m)
+and for one footprint given twice (:func:`_repeated_footprints`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from landgov.core.missing import format_number
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.io.fields import FieldSpec, Kind
 from landgov.io.parcels import read_layer
@@ -63,6 +67,66 @@ def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     return out
 
 
+#: Footprints equal to this precision (m) are one footprint: an export written twice is
+#: byte-identical, a copy through another format may differ in the last digits.
+_SAME_FOOTPRINT_M = 0.001
+
+
+def _shown_record(row: pd.Series) -> str:
+    """A building's storeys, heights and floor area as said: 「层数 3、建筑高度 12」."""
+    parts = []
+    for spec in BUILDING_FIELDS[1:]:
+        value = row.get(spec.name)
+        if value is not None and not pd.isna(value):
+            parts.append(f"{spec.label} {format_number(value)}")
+    return "、".join(parts) or "无层数、高度和建筑面积"
+
+
+def _repeated_footprints(data: gpd.GeoDataFrame, log: ProblemLog) -> pd.Series:
+    """Why each row repeats an earlier one (``None`` where it does not): one footprint given
+    again with the same fields (宗地代码, 层数, 层高, 建筑高度, 建筑面积) is the same building
+    exported twice, and counted twice it doubles the plot's floor area and 建筑系数 without a
+    word; such a row is rejected, naming the row it repeats. The same footprint with other
+    fields (an old and a new survey) is kept, both counted, and said (警告): which one is right
+    cannot be told here."""
+    reasons = pd.Series(None, index=data.index, dtype=object)
+    geoms = np.asarray(data.geometry)
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if usable.sum() < 2:
+        return reasons
+    keys = np.full(len(geoms), None, dtype=object)
+    keys[usable] = shapely.to_wkb(
+        shapely.normalize(shapely.set_precision(geoms[usable], _SAME_FOOTPRINT_M))
+    )
+    first: dict[bytes, int] = {}
+    names = [spec.name for spec in BUILDING_FIELDS]
+    for pos in np.flatnonzero(usable):
+        key = keys[pos]
+        if key not in first:
+            first[key] = pos
+            continue
+        at = first[key]
+        this, that = data.iloc[pos], data.iloc[at]
+        row, other = int(this["source_row"]), int(that["source_row"])
+        same = all((pd.isna(this[n]) and pd.isna(that[n])) or this[n] == that[n] for n in names)
+        if same:
+            reasons.iat[pos] = f"与第 {other} 行重复（图形和属性完全相同，同一建筑导出了两次）"
+            log.add(
+                f"该行未采用：{reasons.iat[pos]}，只计入第 {other} 行，避免建筑面积重复计算",
+                row=row, field="geometry", value=this["parcel_id"],
+                action="删除图层中重复的要素后重新导出；本行已剔除，首次出现的记录保留",
+            )  # fmt: skip
+            continue
+        log.add(
+            f"与第 {other} 行的建筑轮廓完全相同，但属性不同（本行{_shown_record(this)}；"
+            f"第 {other} 行{_shown_record(that)}）：两条记录都已计入，该宗地的建筑面积可能重复计算",
+            row=row, field="geometry", value=this["parcel_id"],
+            action="核对是否同一建筑的新旧两次测量，删除过时的一条后重新运行",
+            severity=Severity.WARNING,
+        )  # fmt: skip
+    return reasons
+
+
 def read_buildings(
     path: str | Path,
     *,
@@ -93,5 +157,11 @@ def read_buildings(
         if spec.name not in data:
             data[spec.name] = np.nan if spec.kind is Kind.NUMBER else None
     data = _check_ranges(data, log)
+    repeats = _repeated_footprints(data, log)
+    rejected = result.rejected
+    if repeats.notna().any():
+        dropped = data.loc[repeats.notna()].assign(reject_reason=repeats[repeats.notna()])
+        rejected = pd.concat([rejected, dropped]) if len(rejected) else dropped
+        data = data.loc[repeats.isna()]
     problems = pd.concat([result.problems, log.frame()], ignore_index=True)
-    return ReadResult(data, result.rejected, problems, result.meta)
+    return ReadResult(data, rejected, problems, result.meta)

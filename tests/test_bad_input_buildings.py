@@ -95,6 +95,33 @@ def test_one_footprint_with_two_different_records_is_kept_and_said(
 
 
 # ----------------------------------------------------------------------------------------------
+# a recorded 建筑面积 without 层数
+
+
+def test_a_building_with_its_floor_area_and_no_storeys_counts_that_floor_area(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A house-register layer (不动产登记房屋) has each building's 建筑面积 and no 层数. Before:
+    every building 「缺层数和高度，建筑记录不完整」, its floor area thrown away (the plot fell back
+    on the register's figure, or on nothing). Now: the recorded floor area is the building's."""
+    storeys = buildings["层数"].astype(float)
+    given = buildings.assign(建筑面积=(buildings.geometry.area * storeys).round(1))
+    given = given.drop(columns=["层数", "层高", "建筑高度"])
+    res = read_buildings(_gpkg(given, tmp_path / "房屋.gpkg"))
+    plots = parcels.assign(floor_area_m2=np.nan, far_declared=np.nan)  # no other source
+    got = compute_far(plots, profile=PROFILE, buildings=res.data)
+    code = buildings["宗地代码"].iat[0]
+    plot = _plot_of(parcels, code)
+    want = given.loc[given["宗地代码"] == code, "建筑面积"].sum()
+    assert got.at[plot, "far_source"] == "建筑记录"
+    assert got.at[plot, "floor_area_m2"] == pytest.approx(want)
+    assert got.at[plot, "far"] == pytest.approx(want / got.at[plot, "land_area_m2"])
+    assert "缺层数" not in got.at[plot, "far_note"]
+    built = got["n_buildings"] > 0
+    assert got.loc[built, "far_source"].eq("建筑记录").all()
+
+
+# ----------------------------------------------------------------------------------------------
 # the height raster: a scale factor
 
 
@@ -130,3 +157,19 @@ def test_a_height_raster_in_decimetres_with_its_scale_factor_reads_metres(
     assert got["built_cover"].to_numpy() == pytest.approx(
         want["built_cover"].to_numpy(), abs=0.01, nan_ok=True
     )
+
+
+def test_a_floor_area_of_0_beside_storeys_is_a_blank_not_0_m2(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A .dbf numeric 建筑面积 cannot be blank: ArcGIS writes 0. Before: a building with 层数 3
+    and 建筑面积 0 counted 0 m² (its plot's 容积率 too low, maybe 「未建」). Now: the 0 is
+    said and the floor area is footprint × storeys."""
+    given = buildings.assign(建筑面积=0.0)
+    res = read_buildings(_gpkg(given, tmp_path / "零.gpkg"))
+    assert res.problems["field"].eq("floor_area_m2").sum() == len(buildings)
+    assert res.problems.loc[res.problems["row"] == 1, "problem"].str.contains("0").any()
+    want = compute_far(parcels, profile=PROFILE, buildings=read_buildings(
+        _gpkg(buildings, tmp_path / "原.gpkg")).data)  # fmt: skip
+    got = compute_far(parcels, profile=PROFILE, buildings=res.data)
+    pd.testing.assert_series_equal(got["far"], want["far"])

@@ -299,7 +299,10 @@ def building_floor_areas(
     -----
     With storeys :math:`n`, footprint :math:`a` and storey height :math:`h_s` (层高, else
     建筑高度 / :math:`n`): real area :math:`B` = recorded floor area, else :math:`n a`; counted
-    area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. With only a building
+    area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. A recorded floor area
+    without storeys is the building's record too (a house register has no 层数): :math:`B`
+    for both, as the storey height is not known; a recorded 0 is a blank (a .dbf numeric
+    field cannot hold one), never 0 m². With only a building
     height :math:`H`: :math:`a \\cdot \\max(1, \\lfloor H / s + 0.5 \\rfloor)` for both (the
     storeys are not known, so the doubling cannot be told from a real storey).
     """
@@ -308,15 +311,18 @@ def building_floor_areas(
     storeys, height, storey_h, recorded = (numeric_column(buildings, c) for c in _BUILDING_FIELDS)
     storey_h = storey_h.fillna(height / storeys)
     has_storeys = storeys.notna()
-    base = recorded.where(recorded.notna() & has_storeys, storeys * footprint_m2)
+    # a recorded 0 is a blank (a .dbf cannot hold one), never 0 m² beside its storeys
+    has_recorded = recorded.notna() & (recorded > 0)
+    on_record = has_storeys | has_recorded
+    base = recorded.where(has_recorded, storeys * footprint_m2)
     doubled = has_storeys & (storey_h > double_height_m)
     counted = base * np.where(doubled, 2.0, 1.0)
     est_storeys = np.maximum(1.0, np.floor(height / storey_height_m + 0.5))
-    by_height = ~has_storeys & height.notna() & (height > 0)
+    by_height = ~on_record & height.notna() & (height > 0)
     estimate = (footprint_m2 * est_storeys).where(by_height)
-    area = counted.where(has_storeys, estimate)
-    real = base.where(has_storeys, estimate)
-    method = np.select([has_storeys, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
+    area = counted.where(on_record, estimate)
+    real = base.where(on_record, estimate)
+    method = np.select([on_record, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
     return pd.DataFrame(
         {
             "floor_area_m2": real.astype("float64"),

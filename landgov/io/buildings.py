@@ -67,6 +67,28 @@ def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     return out
 
 
+def _check_floor_area(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    """A recorded 建筑面积 of 0 or less becomes missing (and is said): a .dbf numeric field
+    cannot hold a blank and ArcGIS writes it as 0, so the 0 is no floor area of 0 m²; the
+    building's floor area is then footprint × 层数 (or its height estimate), never 0."""
+    values = pd.to_numeric(data["floor_area_m2"], errors="coerce")
+    bad = values.notna() & (values <= 0)
+    if not bad.any():
+        return data
+    for pos in np.flatnonzero(bad.to_numpy()):
+        log.add(
+            f"建筑面积为 {format_number(values.iloc[pos])}：不能作为该建筑的建筑面积"
+            "（Shapefile 的数值字段不能存空值，空白常被写为 0），已按缺失处理，"
+            "改按基底面积 × 层数（或建筑高度）计算",
+            row=int(data["source_row"].iloc[pos]),
+            field="floor_area_m2",
+            value=values.iloc[pos],
+            action="核对建筑记录，填写实际建筑面积或留空",
+            severity=Severity.WARNING,
+        )
+    return data.assign(floor_area_m2=values.where(~bad))
+
+
 #: Footprints equal to this precision (m) are one footprint: an export written twice is
 #: byte-identical, a copy through another format may differ in the last digits.
 _SAME_FOOTPRINT_M = 0.001
@@ -156,7 +178,7 @@ def read_buildings(
     for spec in BUILDING_FIELDS:
         if spec.name not in data:
             data[spec.name] = np.nan if spec.kind is Kind.NUMBER else None
-    data = _check_ranges(data, log)
+    data = _check_floor_area(_check_ranges(data, log), log)
     repeats = _repeated_footprints(data, log)
     rejected = result.rejected
     if repeats.notna().any():

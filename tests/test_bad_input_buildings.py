@@ -173,3 +173,45 @@ def test_a_floor_area_of_0_beside_storeys_is_a_blank_not_0_m2(
         _gpkg(buildings, tmp_path / "原.gpkg")).data)  # fmt: skip
     got = compute_far(parcels, profile=PROFILE, buildings=res.data)
     pd.testing.assert_series_equal(got["far"], want["far"])
+
+
+# ----------------------------------------------------------------------------------------------
+# a footprint across two plots
+
+
+def test_a_building_mostly_on_the_next_plot_is_said_with_both_plots(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A footprint of 9,600 m², 3 storeys, drawn across the line of two plots (27% on the
+    first, 73% on the second) with the first plot's 宗地代码. Before: all 28,800 m² counted in
+    the first plot, none in the second, not a word. Now: a 警告 on the building's row naming
+    both plots and the share outside."""
+    from shapely.geometry import box
+
+    from landgov.far.ratio import ACROSS
+    from landgov.run.far import buildings_across
+
+    first, second = parcels.iloc[0], parcels.iloc[1]
+    assert first.geometry.touches(second.geometry) or first.geometry.intersects(second.geometry)
+    c = first.geometry.union(second.geometry).centroid
+    shape = box(c.x - 60, c.y - 40, c.x + 60, c.y + 40)
+    inside = shape.intersection(first.geometry).area / shape.area
+    assert 0.1 < inside < 0.5 and shape.intersection(second.geometry).area > 0.5 * shape.area
+    rest = buildings[~buildings["宗地代码"].isin([first["parcel_id"], second["parcel_id"]])]
+    one = gpd.GeoDataFrame(
+        {"宗地代码": [first["parcel_id"]], "层数": [3], "层高": [4.0], "建筑高度": [12.0]},
+        geometry=[shape], crs=buildings.crs,
+    )  # fmt: skip
+    res = read_buildings(_gpkg(pd.concat([rest, one], ignore_index=True), tmp_path / "跨.gpkg"))
+    got = compute_far(parcels, profile=PROFILE, buildings=res.data)
+    across = [a for a in got.attrs[ACROSS] if res.data.at[a[0], "source_row"] == len(rest) + 1]
+    assert len(across) == 1
+    _, plot, share, other = across[0]
+    assert plot == parcels.index[0] and other == parcels.index[1]
+    assert share == pytest.approx(1 - inside)
+    said = buildings_across(res, got.attrs[ACROSS], parcels, source="跨.gpkg").problems
+    row = said[said["row"] == len(rest) + 1]
+    assert len(row) == 1 and row["severity"].iat[0] == "警告"
+    words = row["problem"].iat[0]
+    assert first["parcel_id"] in words and second["parcel_id"] in words
+    assert f"{1 - inside:.0%}" in words

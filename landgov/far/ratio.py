@@ -63,6 +63,7 @@ from landgov.units import plot_area_m2
 from landgov.verdict import Citation
 
 __all__ = [
+    "ACROSS",
     "AREA_DIGITS",
     "BLANK_AS_ZERO",
     "BUILDINGS_COVER",
@@ -344,6 +345,39 @@ UNPLACED = "unplaced_buildings"
 BY_LOCATION = "buildings_placed_by_location"
 
 
+#: ``attrs`` key of :func:`compute_far`'s result: ``(building label, parcel label, share of
+#: its footprint outside that parcel, label of the other parcel it stands on most or None)``
+#: of each building counted in a parcel it stands on only in part (more than
+#: :data:`_ACROSS_SHARE` of its footprint outside): its whole floor area is counted in that
+#: parcel (the one its 宗地代码 names, else the one holding its representative point), none in
+#: the other; to be said.
+ACROSS = "buildings_across_plots"
+#: The share of a footprint outside the parcel it is counted in beyond which it is said
+#: (a digitising overhang of a few per cent is not).
+_ACROSS_SHARE = 0.1
+
+
+def _across(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, pairs: pd.DataFrame
+) -> tuple[tuple[Any, Any, float, Any], ...]:
+    """:data:`ACROSS` of the building–parcel ``pairs`` (:func:`_assign_buildings`)."""
+    outside = 1.0 - pairs["inside_m2"] / pairs["footprint_m2"].where(pairs["footprint_m2"] > 0)
+    far_out = pairs.loc[outside > _ACROSS_SHARE]
+    if not len(far_out):
+        return ()
+    geoms = buildings.geometry if buildings.crs == parcels.crs else buildings.to_crs(parcels.crs)
+    plots = parcels.geometry
+    found = []
+    for i, (b, p) in far_out[["b", "p"]].iterrows():
+        shape = geoms.loc[b]
+        near = plots.iloc[plots.sindex.query(shape, predicate="intersects")]
+        near = near.drop(index=p, errors="ignore")
+        shares = near.intersection(shape).area
+        other = shares.idxmax() if len(shares) and shares.max() > 0 else None
+        found.append((b, p, float(outside.loc[i]), other))
+    return tuple(found)
+
+
 def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """Pairs (building index, parcel index, footprint inside the parcel m²).
 
@@ -420,6 +454,7 @@ def _from_buildings(
     out = agg.reindex(parcels.index)
     out.attrs[UNPLACED] = tuple(unplaced)
     out.attrs[BY_LOCATION] = tuple(zip(moved["b"], moved["p"], strict=True))
+    out.attrs[ACROSS] = _across(parcels, buildings, pairs)
     return out
 
 
@@ -749,7 +784,8 @@ def compute_far(
         buildings layer covers the plot, :data:`BUILDINGS_COVER`; NA without one).
         ``attrs[UNPLACED]``: the buildings counted in no parcel; ``attrs[BY_LOCATION]``:
         ``(building, parcel)`` for each building whose 宗地代码 is not in the layer, counted in
-        the parcel holding its representative point.
+        the parcel holding its representative point; ``attrs[ACROSS]``: the buildings counted
+        in a parcel they stand on only in part (:data:`ACROSS`).
     """
     area = plot_area_m2(parcels)  # blank where not known (a sliver set aside), as in screening
     frame = pd.DataFrame(
@@ -763,11 +799,13 @@ def compute_far(
     )
     unplaced: tuple[Any, ...] = ()
     by_location: tuple[tuple[Any, Any], ...] = ()
+    across: tuple[tuple[Any, Any, float, Any], ...] = ()
     if buildings is not None and len(buildings):
         if on_plots is None:
             on_plots = buildings_on_plots(parcels, buildings, profile=profile)
         built = on_plots.built
         unplaced, by_location = built.attrs[UNPLACED], built.attrs[BY_LOCATION]
+        across = built.attrs.get(ACROSS, ())
         frame = frame.join(built)
     else:
         for col in ("bld_floor_m2", "bld_real_m2", "n_buildings", "n_record", "n_unknown"):
@@ -819,6 +857,7 @@ def compute_far(
     out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
     out.attrs[UNPLACED] = unplaced
     out.attrs[BY_LOCATION] = by_location
+    out.attrs[ACROSS] = across
     return out
 
 

@@ -215,3 +215,28 @@ def test_a_building_mostly_on_the_next_plot_is_said_with_both_plots(
     words = row["problem"].iat[0]
     assert first["parcel_id"] in words and second["parcel_id"] in words
     assert f"{1 - inside:.0%}" in words
+
+
+# ----------------------------------------------------------------------------------------------
+# the height raster: a picture renamed .tif
+
+
+def test_a_jpeg_renamed_tif_is_said_to_be_a_jpeg_not_a_raster_without_crs(
+    county: Path, parcels: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A screenshot of the height map saved as JPEG and renamed 高度.tif. Before: 「栅格没有
+    坐标参考系。处理：用 gdal_edit.py -a_srs 指定」 — and a CRS given so, the picture has no place
+    on the ground either. Now: the file is named as a JPEG picture, not a GeoTIFF."""
+    from PIL import Image
+
+    from landgov.errors import DataFileError
+
+    with rasterio.open(county / "height.tif") as src:
+        grey = (np.clip(src.read(1), 0, 25) * 10).astype("uint8")
+    path = tmp_path / "高度.tif"
+    Image.fromarray(grey).save(path, "JPEG")
+    with pytest.raises(DataFileError) as err:
+        compute_far(parcels, profile=PROFILE, height_raster=path)
+    text = str(err.value)
+    assert "高度.tif" in text and "JPEG" in text and "不是 GeoTIFF" in text and "处理：" in text
+    assert "gdal_edit" not in text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -59,11 +60,18 @@ __all__ = [
 _NODATA = -9999.0
 
 
+#: Formats GDAL reads that are pictures, never a height raster: their names as users know them.
+_PICTURES = {"JPEG": "JPEG 图片", "PNG": "PNG 图片", "BMP": "BMP 图片", "GIF": "GIF 图片",
+             "WEBP": "WebP 图片"}  # fmt: skip
+
+
 def _open(path: str | Path) -> rasterio.DatasetReader:
     if not Path(path).exists():  # GDAL's 「No such file or directory」 said as every reader says it
         raise missing_file(path)
     try:
-        return rasterio.open(path)
+        with warnings.catch_warnings():  # a picture has no geotransform: said below, in Chinese
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+            src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
         what = EMPTY_FILE if empty else f"无法读取（{str(exc).rstrip('。.')}）"
@@ -71,6 +79,15 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
             f"{path}：建筑高度栅格{what}。处理：确认给的是 GeoTIFF（.tif）栅格，"
             "从原处重新复制，或在 QGIS 中另存为 GeoTIFF 后重新读取"
         ) from exc
+    if src.driver in _PICTURES:  # a screenshot renamed .tif: no place on the ground, no metres
+        src.close()
+        raise DataFileError(
+            f"{path}：不是 GeoTIFF 栅格，文件内容实际是 {_PICTURES[src.driver]}（可能是截图或"
+            "改了扩展名），没有地理坐标，像元值也不是建筑高度。处理：向测绘或规划部门索取"
+            "建筑高度栅格 GeoTIFF 原件（像元值为离地高度，单位米）后重新运行；"
+            "没有时不给 -r/--height-raster"
+        )
+    return src
 
 
 # Bands that hold colours of an RGB image, never a height (an alpha band or a colour table

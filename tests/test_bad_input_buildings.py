@@ -240,3 +240,21 @@ def test_a_jpeg_renamed_tif_is_said_to_be_a_jpeg_not_a_raster_without_crs(
     text = str(err.value)
     assert "高度.tif" in text and "JPEG" in text and "不是 GeoTIFF" in text and "处理：" in text
     assert "gdal_edit" not in text
+
+
+# ----------------------------------------------------------------------------------------------
+# storeys and heights as counties write them
+
+
+def test_storeys_that_are_no_whole_number_are_said_and_used(
+    buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """层数 2.5 (a mezzanine, an average over a complex, a typo): before, used as 2.5 storeys
+    without a word. Now: used, and said on its row (警告) with what to check."""
+    given = buildings.assign(层数=buildings["层数"].astype(float))
+    given.loc[0, "层数"] = 2.5
+    res = read_buildings(_gpkg(given, tmp_path / "半层.gpkg"))
+    assert res.data["storeys"].iat[0] == 2.5
+    said = res.problems[(res.problems["row"] == 1) & (res.problems["field"] == "storeys")]
+    assert len(said) == 1 and "2.5" in said["problem"].iat[0] and said["severity"].iat[0] == "警告"
+    assert not res.problems["row"].eq(2).any()

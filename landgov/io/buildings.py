@@ -46,6 +46,23 @@ HEIGHT_MAX_M = 300.0
 _LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, HEIGHT_MAX_M)}
 
 
+def _check_whole_storeys(data: pd.DataFrame, log: ProblemLog) -> None:
+    """A 层数 that is no whole number (2.5) is used as it stands and said: a mezzanine, an
+    average over several buildings or a typo, which only the source can tell."""
+    values = pd.to_numeric(data["storeys"], errors="coerce")
+    part = values.notna() & (values % 1 != 0)
+    for pos in np.flatnonzero(part.to_numpy()):
+        log.add(
+            f"层数 {format_number(values.iloc[pos])} 不是整数，已按此计算建筑面积"
+            f"（基底面积 × {format_number(values.iloc[pos])}）",
+            row=int(data["source_row"].iloc[pos]),
+            field="storeys",
+            value=values.iloc[pos],
+            action="核对层数：如含夹层、阁楼或是多栋的平均层数，请按栋填写整数层数并另填建筑面积",
+            severity=Severity.WARNING,
+        )
+
+
 def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     """Values outside plausible ranges become missing (and are logged), never silently used."""
     out = data.copy()
@@ -179,6 +196,7 @@ def read_buildings(
         if spec.name not in data:
             data[spec.name] = np.nan if spec.kind is Kind.NUMBER else None
     data = _check_floor_area(_check_ranges(data, log), log)
+    _check_whole_storeys(data, log)
     repeats = _repeated_footprints(data, log)
     rejected = result.rejected
     if repeats.notna().any():

@@ -258,3 +258,18 @@ def test_storeys_that_are_no_whole_number_are_said_and_used(
     said = res.problems[(res.problems["row"] == 1) & (res.problems["field"] == "storeys")]
     assert len(said) == 1 and "2.5" in said["problem"].iat[0] and said["severity"].iat[0] == "警告"
     assert not res.problems["row"].eq(2).any()
+
+
+def test_heights_in_centimetres_are_said_once_for_the_layer(
+    buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """建筑高度 and 层高 in centimetres (1200 for 12 m): each row was set aside 「应在 0.5–300
+    之间」 with nothing saying why all of them were; now one 警告 for the field says the
+    values look like centimetres and how to convert them."""
+    given = buildings.assign(建筑高度=buildings["建筑高度"] * 100, 层高=buildings["层高"] * 100)
+    res = read_buildings(_gpkg(given, tmp_path / "厘米.gpkg"))
+    assert res.data["height_m"].isna().all() and res.data["storey_height_m"].isna().all()
+    whole = res.problems[res.problems["row"].isna()]
+    for field in ("height_m", "storey_height_m"):
+        said = whole[whole["field"] == field]
+        assert len(said) == 1 and "厘米" in said["problem"].iat[0], whole

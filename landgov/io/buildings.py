@@ -46,6 +46,35 @@ HEIGHT_MAX_M = 300.0
 _LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, HEIGHT_MAX_M)}
 
 
+#: Labels of the checked fields, as a user reads them.
+_LABELS = {spec.name: spec.label for spec in BUILDING_FIELDS}
+#: Fields in metres whose values, when most of them are too high, read as centimetres.
+_METRES = ("storey_height_m", "height_m")
+
+
+def _say_centimetres(
+    name: str, values: pd.Series, high: pd.Series, hi: float, log: ProblemLog
+) -> None:
+    """One 警告 for the field when most of its values are above ``hi`` and their hundredths
+    are in range: a field written in centimetres (1200 for 12 m), each of whose rows was set
+    aside with no word of why all of them were."""
+    n_high, n = int(high.sum()), int(values.notna().sum())
+    if name not in _METRES or n_high < 3 or n_high * 2 < n:
+        return
+    lo = _LIMITS[name][0]
+    metres = values[high] / 100.0
+    if not metres.between(lo, hi).mean() >= 0.9:
+        return
+    log.add(
+        f"{_LABELS[name]}的 {n:,} 个值中有 {n_high:,} 个高于 {hi:g} 米（中位数"
+        f" {format_number(values[high].median())}）：单位像是厘米（如 1200 表示 12 米），"
+        "这些值都已置为缺失，建筑面积改按层数或其他来源计算",
+        field=name,
+        action=f"在源数据中把{_LABELS[name]}换算为米（除以 100）后重新运行",
+        severity=Severity.WARNING,
+    )
+
+
 def _check_whole_storeys(data: pd.DataFrame, log: ProblemLog) -> None:
     """A 层数 that is no whole number (2.5) is used as it stands and said: a mezzanine, an
     average over several buildings or a typo, which only the source can tell."""
@@ -71,6 +100,7 @@ def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
             continue
         values = pd.to_numeric(out[name], errors="coerce")
         bad = values.notna() & ((values < lo) | (values > hi))
+        _say_centimetres(name, values, values.notna() & (values > hi), hi, log)
         for pos in np.flatnonzero(bad.to_numpy()):
             log.add(
                 f"取值不合理（应在 {lo}–{hi} 之间），已置为缺失",

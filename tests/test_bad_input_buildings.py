@@ -167,7 +167,7 @@ def test_a_floor_area_of_0_beside_storeys_is_a_blank_not_0_m2(
     said and the floor area is footprint × storeys."""
     given = buildings.assign(建筑面积=0.0)
     res = read_buildings(_gpkg(given, tmp_path / "零.gpkg"))
-    assert res.problems["field"].eq("floor_area_m2").sum() == len(buildings)
+    assert res.problems["field"].eq("建筑面积").sum() == len(buildings)
     assert res.problems.loc[res.problems["row"] == 1, "problem"].str.contains("0").any()
     want = compute_far(parcels, profile=PROFILE, buildings=read_buildings(
         _gpkg(buildings, tmp_path / "原.gpkg")).data)  # fmt: skip
@@ -255,7 +255,7 @@ def test_storeys_that_are_no_whole_number_are_said_and_used(
     given.loc[0, "层数"] = 2.5
     res = read_buildings(_gpkg(given, tmp_path / "半层.gpkg"))
     assert res.data["storeys"].iat[0] == 2.5
-    said = res.problems[(res.problems["row"] == 1) & (res.problems["field"] == "storeys")]
+    said = res.problems[(res.problems["row"] == 1) & (res.problems["field"] == "层数")]
     assert len(said) == 1 and "2.5" in said["problem"].iat[0] and said["severity"].iat[0] == "警告"
     assert not res.problems["row"].eq(2).any()
 
@@ -270,6 +270,19 @@ def test_heights_in_centimetres_are_said_once_for_the_layer(
     res = read_buildings(_gpkg(given, tmp_path / "厘米.gpkg"))
     assert res.data["height_m"].isna().all() and res.data["storey_height_m"].isna().all()
     whole = res.problems[res.problems["row"].isna()]
-    for field in ("height_m", "storey_height_m"):
+    for field in ("建筑高度", "层高"):
         said = whole[whole["field"] == field]
         assert len(said) == 1 and "厘米" in said["problem"].iat[0], whole
+
+
+def test_a_storey_count_out_of_range_names_the_field_as_the_file_does(
+    buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """层数 300 is set aside on its row; the problem's 字段 is 「层数」, not the internal name
+    「storeys」 the 问题记录 sheet showed."""
+    given = buildings.assign(层数=buildings["层数"].astype(float))
+    given.loc[0, "层数"] = 300.0
+    res = read_buildings(_gpkg(given, tmp_path / "三百层.gpkg"))
+    assert np.isnan(res.data["storeys"].iat[0])
+    said = res.problems[res.problems["row"] == 1]
+    assert said["field"].tolist() == ["层数"] and "1–100" in said["problem"].iat[0]

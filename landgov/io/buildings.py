@@ -46,7 +46,7 @@ HEIGHT_MAX_M = 300.0
 _LIMITS = {"storeys": (1, 100), "storey_height_m": (1.0, 60.0), "height_m": (0.5, HEIGHT_MAX_M)}
 
 
-#: Labels of the checked fields, as a user reads them.
+#: Labels of the fields, as a user reads them (the problems' 字段 column).
 _LABELS = {spec.name: spec.label for spec in BUILDING_FIELDS}
 #: Fields in metres whose values, when most of them are too high, read as centimetres.
 _METRES = ("storey_height_m", "height_m")
@@ -69,7 +69,7 @@ def _say_centimetres(
         f"{_LABELS[name]}的 {n:,} 个值中有 {n_high:,} 个高于 {hi:g} 米（中位数"
         f" {format_number(values[high].median())}）：单位像是厘米（如 1200 表示 12 米），"
         "这些值都已置为缺失，建筑面积改按层数或其他来源计算",
-        field=name,
+        field=_LABELS[name],
         action=f"在源数据中把{_LABELS[name]}换算为米（除以 100）后重新运行",
         severity=Severity.WARNING,
     )
@@ -85,7 +85,7 @@ def _check_whole_storeys(data: pd.DataFrame, log: ProblemLog) -> None:
             f"层数 {format_number(values.iloc[pos])} 不是整数，已按此计算建筑面积"
             f"（基底面积 × {format_number(values.iloc[pos])}）",
             row=int(data["source_row"].iloc[pos]),
-            field="storeys",
+            field=_LABELS["storeys"],
             value=values.iloc[pos],
             action="核对层数：如含夹层、阁楼或是多栋的平均层数，请按栋填写整数层数并另填建筑面积",
             severity=Severity.WARNING,
@@ -105,7 +105,7 @@ def _check_ranges(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
             log.add(
                 f"取值不合理（应在 {lo}–{hi} 之间），已置为缺失",
                 row=int(out["source_row"].iloc[pos]),
-                field=name,
+                field=_LABELS[name],
                 value=values.iloc[pos],
                 action="核对建筑记录",
                 severity=Severity.WARNING,
@@ -128,7 +128,7 @@ def _check_floor_area(data: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
             "（Shapefile 的数值字段不能存空值，空白常被写为 0），已按缺失处理，"
             "改按基底面积 × 层数（或建筑高度）计算",
             row=int(data["source_row"].iloc[pos]),
-            field="floor_area_m2",
+            field=_LABELS["floor_area_m2"],
             value=values.iloc[pos],
             action="核对建筑记录，填写实际建筑面积或留空",
             severity=Severity.WARNING,

@@ -286,3 +286,69 @@ def test_a_storey_count_out_of_range_names_the_field_as_the_file_does(
     assert np.isnan(res.data["storeys"].iat[0])
     said = res.problems[res.problems["row"] == 1]
     assert said["field"].tolist() == ["层数"] and "1–100" in said["problem"].iat[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# the height raster: no data over a plot
+
+
+def _holed(county: Path, parcels: gpd.GeoDataFrame, path: Path, hole: float, nodata) -> Path:
+    """The county's raster with every cell over plot 0 (and 10 m around) set to ``hole``."""
+    from rasterio.features import geometry_mask
+
+    with rasterio.open(county / "height.tif") as src:
+        profile, data = src.profile.copy(), src.read(1)
+        over = geometry_mask(
+            [parcels.geometry.iloc[0].buffer(10)], out_shape=data.shape,
+            transform=src.transform, invert=True,
+        )  # fmt: skip
+    data = np.where(data > 0, data, 0).astype("float32")  # ground 0 m, as a nDSM has it
+    data[over] = hole
+    profile.update(nodata=nodata)
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data, 1)
+    return path
+
+
+@pytest.mark.parametrize(("hole", "nodata"), [(np.nan, None), (-9999.0, -9999.0)])
+def test_a_plot_with_no_raster_data_is_unknown_not_far_0(
+    county: Path, parcels: gpd.GeoDataFrame, tmp_path: Path, hole: float, nodata
+) -> None:
+    """A nDSM with ground at 0 m and a void (NaN, or nodata -9999) over one plot (a cloud, a
+    tile lost in the mosaic). Before: the plot's 容积率 0 and built cover 0 from 「高度栅格估算」
+    — idle land — without a word. Now: not known (待核实, with the reason), as a plot beyond
+    the raster's edge; the other plots as before."""
+    from landgov.far.raster import built_cover
+
+    path = _holed(county, parcels, tmp_path / "空洞.tif", hole, nodata)
+    plots = parcels.assign(floor_area_m2=np.nan, far_declared=np.nan)
+    got = compute_far(plots, profile=PROFILE, height_raster=path)
+    want = compute_far(plots, profile=PROFILE, height_raster=county / "height.tif")
+    first = parcels.index[0]
+    assert want.at[first, "far"] > 0.3
+    assert np.isnan(got.at[first, "far"]) and np.isnan(got.at[first, "built_cover"])
+    assert got.at[first, "far_source"] == "缺失"
+    assert "无数据" in got.at[first, "far_note"]
+    rest = parcels.index[1:][~parcels.geometry.iloc[1:].intersects(
+        parcels.geometry.iloc[0].buffer(15)).to_numpy()]  # fmt: skip
+    assert got.loc[rest, "far"].to_numpy() == pytest.approx(
+        want.loc[rest, "far"].to_numpy(), nan_ok=True
+    )
+    cover = built_cover(plots, path, min_height_m=float(PROFILE.value("far.raster_min_height_m")))
+    assert np.isnan(cover.at[first])
+    assert cover.loc[rest].to_numpy() == pytest.approx(
+        want.loc[rest, "built_cover"].to_numpy(), nan_ok=True
+    )
+
+
+def test_a_plot_of_ground_under_a_nodata_of_0_stays_bare(
+    county: Path, parcels: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """The sample's convention: nodata 0 is ground, so a plot of nodata 0 cells is bare land,
+    floor area 0 — not unknown. (A raster leaving all its ground nodata -32768 is read so too:
+    the decimetre raster above.)"""
+    path = _holed(county, parcels, tmp_path / "空地.tif", 0.0, 0.0)
+    plots = parcels.assign(floor_area_m2=np.nan, far_declared=np.nan)
+    got = compute_far(plots, profile=PROFILE, height_raster=path)
+    first = parcels.index[0]
+    assert got.at[first, "far"] == 0.0 and got.at[first, "built_cover"] == 0.0

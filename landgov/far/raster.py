@@ -554,6 +554,37 @@ def _built(values: np.ndarray, valid: np.ndarray, min_height_m: float) -> np.nda
     return valid & (values >= np.float64(min_height_m)) & (values > np.float64(0.0))
 
 
+#: A plot more than this share of which the raster has no data for (:func:`_known`) has no
+#: figure: not known, as a plot beyond the raster's edge, never its few known cells' figure.
+_UNKNOWN_SHARE_MAX = 0.5
+#: The share of a raster's valid cells below the building threshold from which it draws the
+#: ground itself (an nDSM with 0 m cells): its nodata cells are then voids, not ground.
+_GROUND_SHARE_MIN = 0.1
+
+
+def _known(values: np.ndarray, valid: np.ndarray, *, min_height_m: float) -> np.ndarray | None:
+    """The cells whose value says something of the ground, where some over the plots do not;
+    ``None`` when every cell does (nothing more to measure).
+
+    A raster that leaves the ground out (every cell not a building nodata or NaN: the
+    sample's nodata 0, or -9999 around the buildings) says the ground by its nodata. One that
+    draws the ground (at least :data:`_GROUND_SHARE_MIN` of its valid cells below the
+    building threshold, :func:`_built`) has voids where it has no data — a cloud, a tile lost
+    in the mosaic: read as ground, a plot in one would be bare land (容积率 0, built cover 0,
+    idle) without a word.
+    """
+    known = valid & ~np.isnan(values) if values.dtype.kind == "f" else valid
+    if known.all():
+        return None
+    # the share from every 4th cell each way: a pass over a 16th of the cells, not all
+    some_values, some_known = values[::4, ::4], known[::4, ::4]
+    n_known = int(np.count_nonzero(some_known))
+    n_ground = n_known - int(np.count_nonzero(_built(some_values, some_known, min_height_m)))
+    if n_ground < _GROUND_SHARE_MIN * n_known:  # the ground is what has no data
+        return None
+    return known
+
+
 def _height_layers(
     values: np.ndarray,
     valid: np.ndarray,
@@ -673,10 +704,13 @@ def _read_floor_area(
             return RasterPass(geoms, {}, (), [], lambda _stats: empty)
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    known = _known(values, valid, min_height_m=min_height_m)
     _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
+    if known is not None:
+        layers["known"] = known
     ops = ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     then = partial(_floor_area_frame, geoms, cell_area=cell_area, heights=heights, outside=outside)
     return RasterPass(geoms, layers, extent, ops, then)
@@ -703,9 +737,20 @@ def _floor_area_frame(
     if heights:
         out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
     frame = pd.DataFrame(out, index=geoms.index)
+    if "known_count" in stats.columns:  # a plot mostly in a void of the raster: not known
+        unknown = _mostly_unknown(geoms, stats["known_count"], cell_area)
+        outside = unknown if outside is None else outside | unknown
     if outside is not None and outside.any():
         frame.loc[outside] = np.nan
     return frame
+
+
+def _mostly_unknown(geoms: gpd.GeoSeries, known_cells: pd.Series, cell_area: float) -> np.ndarray:
+    """Per zone: whether more than :data:`_UNKNOWN_SHARE_MAX` of it lies on cells the raster
+    has no data for (:func:`_known`)."""
+    area = geoms.area
+    known = known_cells.reindex(geoms.index).fillna(0.0) * cell_area
+    return ((known < (1.0 - _UNKNOWN_SHARE_MAX) * area) & (area > 0)).to_numpy()
 
 
 _HEIGHT_COLUMNS = [
@@ -750,8 +795,15 @@ def built_cover(
             return pd.Series(index=geoms.index, dtype="float64", name="built_cover")
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    known = _known(values, valid, min_height_m=min_height_m)
     _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
-    stats = _extract(geoms, {"built": _built(values, valid, min_height_m)}, extent, ["count"])
+    layers = {"built": _built(values, valid, min_height_m)}
+    if known is not None:
+        layers["known"] = known
+    stats = _extract(geoms, layers, extent, ["count"])
+    if known is not None:  # a plot mostly in a void of the raster: not known
+        outside = outside | _mostly_unknown(geoms, stats["known_count"], cell_area)
+        stats = stats.rename(columns={"built_count": "count"})
     area = geoms.area
     cover = stats["count"].fillna(0.0) * cell_area / area.where(area > 0)
     return cover.mask(outside).rename("built_cover")

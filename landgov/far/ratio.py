@@ -984,7 +984,8 @@ def _note(unknown: float, doubled: float, none: bool, uncovered: bool = False) -
         )
     if none and uncovered:
         parts.append(
-            "高度栅格未完全覆盖该宗地（栅格范围外无数据），又无建筑记录、登记建筑面积或"
+            "高度栅格未完全覆盖该宗地（栅格范围外，或栅格在该宗地大部分为无数据 nodata），"
+            "又无建筑记录、登记建筑面积或"
             "登记容积率，容积率待核实"
         )
     elif none:

@@ -352,3 +352,22 @@ def test_a_plot_of_ground_under_a_nodata_of_0_stays_bare(
     got = compute_far(plots, profile=PROFILE, height_raster=path)
     first = parcels.index[0]
     assert got.at[first, "far"] == 0.0 and got.at[first, "built_cover"] == 0.0
+
+
+def test_a_height_raster_in_decimetres_without_its_scale_is_refused(
+    county: Path, parcels: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """The same decimetres with no scale in the file, and no registered floor area to compare
+    with (the raster the only source). Before: every plot's 容积率 ten times too high (median
+    building 108 m — under the 300 m bound). Now: refused, naming the median and the fix."""
+    from landgov.errors import DataFileError
+
+    def decimetres(data: np.ndarray, profile: dict) -> tuple[np.ndarray, dict, None]:
+        return (data * 10).astype("float32"), profile, None
+
+    path = _raster(county, tmp_path / "分米.tif", decimetres)
+    plots = parcels.assign(floor_area_m2=np.nan, far_declared=np.nan)
+    with pytest.raises(DataFileError) as err:
+        compute_far(plots, profile=PROFILE, height_raster=path)
+    text = str(err.value)
+    assert "分米.tif" in text and "中位数" in text and "分米" in text and "处理：" in text

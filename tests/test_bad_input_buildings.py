@@ -2,9 +2,11 @@
 
 Each case builds the file for real (GeoPackage with pyogrio, GeoTIFF with rasterio) from a
 small generated county with one thing wrong, and reads it through the public functions: the
-same building exported twice, buildings that carry a 建筑面积 but no 层数, a raster whose
-GeoTIFF says its values are decimetres (scale 0.1). Every case ends in the right 容积率 with the
-rows said, never in a silent wrong number.
+same building exported twice, buildings that carry a 建筑面积 but no 层数 (or a 0 for a blank),
+a footprint across two plots, 层数 2.5, heights in centimetres; a raster whose GeoTIFF says
+its values are decimetres (scale 0.1) or does not, a JPEG renamed .tif, a void over a plot.
+Every case ends in the right 容积率 with the rows said, a clear 「错误：」, or the plot 待核实 —
+never in a silent wrong number.
 """
 
 from __future__ import annotations

@@ -380,13 +380,14 @@ def _half_built_raster(tmp_path, height: float) -> str:
 
 @pytest.mark.parametrize(
     ("height", "ratio"),
-    [(10.0, None), (30.0, None), (35.0, "3.50"), (100.0, "10.00")],
+    [(10.0, None), (30.0, None), (35.0, "3.50"), (50.0, "5.00")],
 )
 def test_a_raster_out_of_line_with_the_records_stops_the_run(profile, tmp_path, height, ratio):
     """Each plot registers 10,000 m². Storeys of 5 m over 5,000 m²: 10 m → 2 → 10,000 m²
     (ratio 1); 30 m → 6 → 30,000 m² (3: the bound itself, accepted); 35 m → 7 → 35,000 m²
-    (3.5: refused); 10 m written in decimetres (100) → 20 → 100,000 m² (10: refused — below
-    300 m, the raster's own height check lets it through)."""
+    (3.5: refused); 5 m written in decimetres (50) → 10 → 50,000 m² (5: refused — below the
+    raster's own bounds, 300 m for a cell and 60 m for the median building cell; a raster of
+    10 m in decimetres, 100, is refused by the latter, tests/test_bad_input_buildings.py)."""
     parcels = _parcels(10, floor_area_m2=[10_000.0] * 10)
     raster = _half_built_raster(tmp_path, height)
     if ratio is None:
@@ -404,5 +405,5 @@ def test_a_raster_out_of_line_with_the_records_stops_the_run(profile, tmp_path, 
 def test_nine_plots_do_not_tell(profile, tmp_path):
     """Fewer than 10 plots with both figures: the raster is not judged by the records."""
     parcels = _parcels(10, floor_area_m2=[10_000.0] * 9 + [np.nan])
-    got = compute_far(parcels, profile=profile, height_raster=_half_built_raster(tmp_path, 100.0))
-    assert got.loc["p9", "far"] == pytest.approx(10.0)  # 100,000 m² from the raster, as read
+    got = compute_far(parcels, profile=profile, height_raster=_half_built_raster(tmp_path, 50.0))
+    assert got.loc["p9", "far"] == pytest.approx(5.0)  # 50,000 m² from the raster, as read

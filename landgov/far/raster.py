@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -59,11 +60,18 @@ __all__ = [
 _NODATA = -9999.0
 
 
+#: Formats GDAL reads that are pictures, never a height raster: their names as users know them.
+_PICTURES = {"JPEG": "JPEG 图片", "PNG": "PNG 图片", "BMP": "BMP 图片", "GIF": "GIF 图片",
+             "WEBP": "WebP 图片"}  # fmt: skip
+
+
 def _open(path: str | Path) -> rasterio.DatasetReader:
     if not Path(path).exists():  # GDAL's 「No such file or directory」 said as every reader says it
         raise missing_file(path)
     try:
-        return rasterio.open(path)
+        with warnings.catch_warnings():  # a picture has no geotransform: said below, in Chinese
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+            src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
         empty = Path(path).is_file() and Path(path).stat().st_size == 0
         what = EMPTY_FILE if empty else f"无法读取（{str(exc).rstrip('。.')}）"
@@ -71,6 +79,15 @@ def _open(path: str | Path) -> rasterio.DatasetReader:
             f"{path}：建筑高度栅格{what}。处理：确认给的是 GeoTIFF（.tif）栅格，"
             "从原处重新复制，或在 QGIS 中另存为 GeoTIFF 后重新读取"
         ) from exc
+    if src.driver in _PICTURES:  # a screenshot renamed .tif: no place on the ground, no metres
+        src.close()
+        raise DataFileError(
+            f"{path}：不是 GeoTIFF 栅格，文件内容实际是 {_PICTURES[src.driver]}（可能是截图或"
+            "改了扩展名），没有地理坐标，像元值也不是建筑高度。处理：向测绘或规划部门索取"
+            "建筑高度栅格 GeoTIFF 原件（像元值为离地高度，单位米）后重新运行；"
+            "没有时不给 -r/--height-raster"
+        )
+    return src
 
 
 # Bands that hold colours of an RGB image, never a height (an alpha band or a colour table
@@ -184,11 +201,13 @@ def _check_cells(
         raise _no_cells(path, band)
     high = values > np.float64(HEIGHT_MAX_M)  # NaN is not high
     if not high.any():  # a raster of heights: one pass over the cells, nothing more
+        _check_median(values, valid, path, band=band, min_height_m=min_height_m)
         return
     built = _built(values, valid, min_height_m)
     high &= built
     n_high, n_built = int(np.count_nonzero(high)), int(np.count_nonzero(built))
     if n_high <= _HIGH_SHARE_MAX * n_built:
+        _check_median(values, valid, path, band=band, min_height_m=min_height_m)
         return
     heights = values[built].astype("float64")
     raise DataFileError(
@@ -197,6 +216,35 @@ def _check_cells(
         f"最高 {heights.max():,.1f}）：像元值不是离地的建筑高度（米），可能是海拔（DSM、DEM）或"
         "单位为厘米、分米；照此估算的建筑面积会大出几十倍，每宗地都像已建满。处理：用 DSM 减去"
         ' DEM 得到离地高度（nDSM），或把单位换算为米（如 gdal_calc.py --calc="A/100"）后重新运行'
+    )
+
+
+#: The highest median of a raster's building cells (m) that reads as heights above ground in
+#: metres: industrial buildings stand 5–30 m (the samples' median 10.8 m); a raster in
+#: decimetres reads about 100, which the 300 m bound of :func:`_check_cells` lets through.
+_MEDIAN_MAX_M = 60.0
+
+
+def _check_median(
+    values: np.ndarray, valid: np.ndarray, path: str | Path, *, band: int, min_height_m: float
+) -> None:
+    """Raise :class:`DataFileError` when the median building cell (every 4th cell each way,
+    :func:`_built`) is above :data:`_MEDIAN_MAX_M`: heights in decimetres (or feet of a DSM
+    over flat land), every plot's floor area several times too large without one word said
+    where no registered floor area is there to compare with."""
+    some_values, some_valid = values[::4, ::4], valid[::4, ::4]
+    heights = some_values[_built(some_values, some_valid, min_height_m)]
+    if not len(heights):
+        return
+    median = float(np.median(heights.astype("float64")))
+    if median <= _MEDIAN_MAX_M:
+        return
+    raise DataFileError(
+        f"{path}：建筑高度栅格（第 {band} 波段）建筑像元高度的中位数为 {median:,.1f}（合理值在"
+        f" {_MEDIAN_MAX_M:g} 米以下，工业建筑多为 5～30 米）：像元值不像离地高度（米），单位可能"
+        "是分米或英尺，或是海拔；照此估算的建筑面积会大出数倍，每宗地都像已建满。处理：核对栅格"
+        '（gdalinfo -stats），把单位换算为米（如分米用 gdal_calc.py --calc="A/10"）后重新运行；'
+        "或不给 -r/--height-raster"
     )
 
 
@@ -251,12 +299,27 @@ def _read_cells(
             whole_values[ro : ro + values.shape[0], co : co + values.shape[1]] = values
             whole_valid[ro : ro + values.shape[0], co : co + values.shape[1]] = valid
             values, valid = whole_values, whole_valid
+        values = _scaled(src, band, values)
     except MemoryError as exc:
         raise _too_many_cells(src, shape, dtype) from exc
     left = t.c + col0 * t.a
     top = t.f + row0 * t.e
     right, bottom = left + shape[1] * t.a, top + shape[0] * t.e
     return values, valid, (left, bottom, right, top)
+
+
+def _scaled(src: rasterio.DatasetReader, band: int, values: np.ndarray) -> np.ndarray:
+    """``values`` as the band means them: times its scale, plus its offset (GDAL's
+    ``scale_factor``/``add_offset``, which rasterio does not apply). A height raster stored as
+    int16 decimetres says scale 0.1; read raw, every floor area would be ten times too large.
+    A band without them (scale 1, offset 0) is returned as it is, not copied."""
+    scale, offset = float(src.scales[band - 1]), float(src.offsets[band - 1])
+    if scale == 1.0 and offset == 0.0:
+        return values
+    dtype = np.float32 if values.dtype == np.float32 else np.float64
+    out = np.multiply(values, dtype(scale), dtype=dtype)
+    out += dtype(offset)
+    return out
 
 
 def _layer(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -522,6 +585,37 @@ def _built(values: np.ndarray, valid: np.ndarray, min_height_m: float) -> np.nda
     return valid & (values >= np.float64(min_height_m)) & (values > np.float64(0.0))
 
 
+#: A plot more than this share of which the raster has no data for (:func:`_known`) has no
+#: figure: not known, as a plot beyond the raster's edge, never its few known cells' figure.
+_UNKNOWN_SHARE_MAX = 0.5
+#: The share of a raster's valid cells below the building threshold from which it draws the
+#: ground itself (an nDSM with 0 m cells): its nodata cells are then voids, not ground.
+_GROUND_SHARE_MIN = 0.1
+
+
+def _known(values: np.ndarray, valid: np.ndarray, *, min_height_m: float) -> np.ndarray | None:
+    """The cells whose value says something of the ground, where some over the plots do not;
+    ``None`` when every cell does (nothing more to measure).
+
+    A raster that leaves the ground out (every cell not a building nodata or NaN: the
+    sample's nodata 0, or -9999 around the buildings) says the ground by its nodata. One that
+    draws the ground (at least :data:`_GROUND_SHARE_MIN` of its valid cells below the
+    building threshold, :func:`_built`) has voids where it has no data — a cloud, a tile lost
+    in the mosaic: read as ground, a plot in one would be bare land (容积率 0, built cover 0,
+    idle) without a word.
+    """
+    known = valid & ~np.isnan(values) if values.dtype.kind == "f" else valid
+    if known.all():
+        return None
+    # the share from every 4th cell each way: a pass over a 16th of the cells, not all
+    some_values, some_known = values[::4, ::4], known[::4, ::4]
+    n_known = int(np.count_nonzero(some_known))
+    n_ground = n_known - int(np.count_nonzero(_built(some_values, some_known, min_height_m)))
+    if n_ground < _GROUND_SHARE_MIN * n_known:  # the ground is what has no data
+        return None
+    return known
+
+
 def _height_layers(
     values: np.ndarray,
     valid: np.ndarray,
@@ -641,10 +735,13 @@ def _read_floor_area(
             return RasterPass(geoms, {}, (), [], lambda _stats: empty)
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    known = _known(values, valid, min_height_m=min_height_m)
     _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
     layers = _height_layers(
         values, valid, storey_height_m=storey_height_m, min_height_m=min_height_m, heights=heights
     )
+    if known is not None:
+        layers["known"] = known
     ops = ["sum", "count", "mean", "max"] if heights else ["sum", "count"]
     then = partial(_floor_area_frame, geoms, cell_area=cell_area, heights=heights, outside=outside)
     return RasterPass(geoms, layers, extent, ops, then)
@@ -671,9 +768,20 @@ def _floor_area_frame(
     if heights:
         out |= {"height_mean_m": stats["height_mean"], "height_max_m": stats["height_max"]}
     frame = pd.DataFrame(out, index=geoms.index)
+    if "known_count" in stats.columns:  # a plot mostly in a void of the raster: not known
+        unknown = _mostly_unknown(geoms, stats["known_count"], cell_area)
+        outside = unknown if outside is None else outside | unknown
     if outside is not None and outside.any():
         frame.loc[outside] = np.nan
     return frame
+
+
+def _mostly_unknown(geoms: gpd.GeoSeries, known_cells: pd.Series, cell_area: float) -> np.ndarray:
+    """Per zone: whether more than :data:`_UNKNOWN_SHARE_MAX` of it lies on cells the raster
+    has no data for (:func:`_known`)."""
+    area = geoms.area
+    known = known_cells.reindex(geoms.index).fillna(0.0) * cell_area
+    return ((known < (1.0 - _UNKNOWN_SHARE_MAX) * area) & (area > 0)).to_numpy()
 
 
 _HEIGHT_COLUMNS = [
@@ -718,8 +826,15 @@ def built_cover(
             return pd.Series(index=geoms.index, dtype="float64", name="built_cover")
         outside = _outside(geoms, src, raster)
         values, valid, extent = _read_cells(src, geoms.total_bounds, band=band)
+    known = _known(values, valid, min_height_m=min_height_m)
     _check_cells(values, valid, raster, band=band, min_height_m=min_height_m)
-    stats = _extract(geoms, {"built": _built(values, valid, min_height_m)}, extent, ["count"])
+    layers = {"built": _built(values, valid, min_height_m)}
+    if known is not None:
+        layers["known"] = known
+    stats = _extract(geoms, layers, extent, ["count"])
+    if known is not None:  # a plot mostly in a void of the raster: not known
+        outside = outside | _mostly_unknown(geoms, stats["known_count"], cell_area)
+        stats = stats.rename(columns={"built_count": "count"})
     area = geoms.area
     cover = stats["count"].fillna(0.0) * cell_area / area.where(area > 0)
     return cover.mask(outside).rename("built_cover")

@@ -63,6 +63,7 @@ from landgov.units import plot_area_m2
 from landgov.verdict import Citation
 
 __all__ = [
+    "ACROSS",
     "AREA_DIGITS",
     "BLANK_AS_ZERO",
     "BUILDINGS_COVER",
@@ -299,7 +300,10 @@ def building_floor_areas(
     -----
     With storeys :math:`n`, footprint :math:`a` and storey height :math:`h_s` (层高, else
     建筑高度 / :math:`n`): real area :math:`B` = recorded floor area, else :math:`n a`; counted
-    area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. With only a building
+    area :math:`B \\cdot (2 \\text{ if } h_s > 8 \\text{ m else } 1)`. A recorded floor area
+    without storeys is the building's record too (a house register has no 层数): :math:`B`
+    for both, as the storey height is not known; a recorded 0 is a blank (a .dbf numeric
+    field cannot hold one), never 0 m². With only a building
     height :math:`H`: :math:`a \\cdot \\max(1, \\lfloor H / s + 0.5 \\rfloor)` for both (the
     storeys are not known, so the doubling cannot be told from a real storey).
     """
@@ -308,15 +312,18 @@ def building_floor_areas(
     storeys, height, storey_h, recorded = (numeric_column(buildings, c) for c in _BUILDING_FIELDS)
     storey_h = storey_h.fillna(height / storeys)
     has_storeys = storeys.notna()
-    base = recorded.where(recorded.notna() & has_storeys, storeys * footprint_m2)
+    # a recorded 0 is a blank (a .dbf cannot hold one), never 0 m² beside its storeys
+    has_recorded = recorded.notna() & (recorded > 0)
+    on_record = has_storeys | has_recorded
+    base = recorded.where(has_recorded, storeys * footprint_m2)
     doubled = has_storeys & (storey_h > double_height_m)
     counted = base * np.where(doubled, 2.0, 1.0)
     est_storeys = np.maximum(1.0, np.floor(height / storey_height_m + 0.5))
-    by_height = ~has_storeys & height.notna() & (height > 0)
+    by_height = ~on_record & height.notna() & (height > 0)
     estimate = (footprint_m2 * est_storeys).where(by_height)
-    area = counted.where(has_storeys, estimate)
-    real = base.where(has_storeys, estimate)
-    method = np.select([has_storeys, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
+    area = counted.where(on_record, estimate)
+    real = base.where(on_record, estimate)
+    method = np.select([on_record, by_height], [_Method.RECORD, _Method.HEIGHT], _Method.NONE)
     return pd.DataFrame(
         {
             "floor_area_m2": real.astype("float64"),
@@ -336,6 +343,39 @@ UNPLACED = "unplaced_buildings"
 #: building whose 宗地代码 names no parcel of the layer but whose representative point lies in
 #: one: counted in that parcel (placing by location is reasonable), and to be said.
 BY_LOCATION = "buildings_placed_by_location"
+
+
+#: ``attrs`` key of :func:`compute_far`'s result: ``(building label, parcel label, share of
+#: its footprint outside that parcel, label of the other parcel it stands on most or None)``
+#: of each building counted in a parcel it stands on only in part (more than
+#: :data:`_ACROSS_SHARE` of its footprint outside): its whole floor area is counted in that
+#: parcel (the one its 宗地代码 names, else the one holding its representative point), none in
+#: the other; to be said.
+ACROSS = "buildings_across_plots"
+#: The share of a footprint outside the parcel it is counted in beyond which it is said
+#: (a digitising overhang of a few per cent is not).
+_ACROSS_SHARE = 0.1
+
+
+def _across(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, pairs: pd.DataFrame
+) -> tuple[tuple[Any, Any, float, Any], ...]:
+    """:data:`ACROSS` of the building–parcel ``pairs`` (:func:`_assign_buildings`)."""
+    outside = 1.0 - pairs["inside_m2"] / pairs["footprint_m2"].where(pairs["footprint_m2"] > 0)
+    far_out = pairs.loc[outside > _ACROSS_SHARE]
+    if not len(far_out):
+        return ()
+    geoms = buildings.geometry if buildings.crs == parcels.crs else buildings.to_crs(parcels.crs)
+    plots = parcels.geometry
+    found = []
+    for i, (b, p) in far_out[["b", "p"]].iterrows():
+        shape = geoms.loc[b]
+        near = plots.iloc[plots.sindex.query(shape, predicate="intersects")]
+        near = near.drop(index=p, errors="ignore")
+        shares = near.intersection(shape).area
+        other = shares.idxmax() if len(shares) and shares.max() > 0 else None
+        found.append((b, p, float(outside.loc[i]), other))
+    return tuple(found)
 
 
 def _assign_buildings(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -414,6 +454,7 @@ def _from_buildings(
     out = agg.reindex(parcels.index)
     out.attrs[UNPLACED] = tuple(unplaced)
     out.attrs[BY_LOCATION] = tuple(zip(moved["b"], moved["p"], strict=True))
+    out.attrs[ACROSS] = _across(parcels, buildings, pairs)
     return out
 
 
@@ -743,7 +784,8 @@ def compute_far(
         buildings layer covers the plot, :data:`BUILDINGS_COVER`; NA without one).
         ``attrs[UNPLACED]``: the buildings counted in no parcel; ``attrs[BY_LOCATION]``:
         ``(building, parcel)`` for each building whose 宗地代码 is not in the layer, counted in
-        the parcel holding its representative point.
+        the parcel holding its representative point; ``attrs[ACROSS]``: the buildings counted
+        in a parcel they stand on only in part (:data:`ACROSS`).
     """
     area = plot_area_m2(parcels)  # blank where not known (a sliver set aside), as in screening
     frame = pd.DataFrame(
@@ -757,11 +799,13 @@ def compute_far(
     )
     unplaced: tuple[Any, ...] = ()
     by_location: tuple[tuple[Any, Any], ...] = ()
+    across: tuple[tuple[Any, Any, float, Any], ...] = ()
     if buildings is not None and len(buildings):
         if on_plots is None:
             on_plots = buildings_on_plots(parcels, buildings, profile=profile)
         built = on_plots.built
         unplaced, by_location = built.attrs[UNPLACED], built.attrs[BY_LOCATION]
+        across = built.attrs.get(ACROSS, ())
         frame = frame.join(built)
     else:
         for col in ("bld_floor_m2", "bld_real_m2", "n_buildings", "n_record", "n_unknown"):
@@ -813,6 +857,7 @@ def compute_far(
     out.insert(4, "far_minimum", floor_area_for(out, "minimum", profile=profile) / land)
     out.attrs[UNPLACED] = unplaced
     out.attrs[BY_LOCATION] = by_location
+    out.attrs[ACROSS] = across
     return out
 
 
@@ -939,7 +984,8 @@ def _note(unknown: float, doubled: float, none: bool, uncovered: bool = False) -
         )
     if none and uncovered:
         parts.append(
-            "高度栅格未完全覆盖该宗地（栅格范围外无数据），又无建筑记录、登记建筑面积或"
+            "高度栅格未完全覆盖该宗地（栅格范围外，或栅格在该宗地大部分为无数据 nodata），"
+            "又无建筑记录、登记建筑面积或"
             "登记容积率，容积率待核实"
         )
     elif none:

@@ -61,7 +61,13 @@ from landgov.core.runfolder import (
 )
 from landgov.core.townnames import resolve_township
 from landgov.far import compute_far
-from landgov.far.ratio import BY_LOCATION, UNPLACED, BuildingsOnPlots, buildings_on_plots
+from landgov.far.ratio import (
+    ACROSS,
+    BY_LOCATION,
+    UNPLACED,
+    BuildingsOnPlots,
+    buildings_on_plots,
+)
 from landgov.far.zengrong import (
     CONDITIONS,
     Eligibility,
@@ -660,7 +666,8 @@ def plot_far(
 
     Every building row ends up somewhere: one not counted in any plot and one placed by
     location only are said in the buildings' problems (:func:`unplaced_buildings`,
-    :func:`located_buildings`).
+    :func:`located_buildings`), and so is one standing largely beyond the plot it is counted
+    in (:func:`buildings_across`).
     """
     far = compute_far(
         parcels,
@@ -673,6 +680,7 @@ def plot_far(
     # taken off the frame: pandas deep-copies attrs into every frame derived from it
     unplaced = far.attrs.pop(UNPLACED, ())
     by_location = far.attrs.pop(BY_LOCATION, ())
+    across = far.attrs.pop(ACROSS, ())
     if "buildings" not in reads:
         return PlotFar(far, None)
     placed, source = reads["buildings"], Path(inputs.buildings or "buildings").name
@@ -680,6 +688,8 @@ def plot_far(
         placed = unplaced_buildings(placed, unplaced, source=source)
     if by_location:  # kept where they stand, and said
         placed = located_buildings(placed, by_location, parcels, source=source)
+    if across:
+        placed = buildings_across(placed, across, parcels, source=source)
     return PlotFar(far, placed)
 
 
@@ -785,6 +795,41 @@ def located_buildings(
             action=f"核对该建筑的宗地代码（是否已变更或录错）；不属于宗地 {plot} 的，"
             "更正宗地代码或图形位置后重新运行",
             severity=Severity.INFO,
+        )
+    problems = pd.concat([read.problems, log.frame()], ignore_index=True)
+    return dataclasses.replace(read, problems=problems)
+
+
+def buildings_across(
+    read: ReadResult,
+    across: Sequence[tuple[Any, Any, float, Any]],
+    parcels: pd.DataFrame,
+    *,
+    source: str,
+) -> ReadResult:
+    """``read`` (the buildings) with one 警告 per building counted in a plot it stands on only
+    in part (:data:`landgov.far.ratio.ACROSS`): its whole floor area went to that plot, none
+    to the plot (or the land outside every plot) it also stands on — both plots' 容积率 may
+    be off, so the row names the building, both plots and the share."""
+    data = read.data
+    log = ProblemLog(source)
+
+    def code_of(p: Any) -> Any:
+        return parcels.at[p, "parcel_id"] if "parcel_id" in parcels.columns else p
+
+    for b, p, share, other in across:
+        row: Any = data.at[b, "source_row"] if "source_row" in data.columns else None
+        plot = code_of(p)
+        where = f"主要在宗地 {code_of(other)} 内" if other is not None else "不在任何宗地内"
+        log.add(
+            f"建筑轮廓有 {share:.0%} 超出所计入的宗地 {plot}（超出部分{where}），整栋建筑的"
+            f"建筑面积都计入了宗地 {plot}：相关宗地的容积率和建筑系数可能不准",
+            row=None if is_missing(row) else int(row),
+            field="geometry",
+            value=plot,
+            action="核对建筑轮廓、宗地边界和该建筑的宗地代码（是否跨宗地建设或轮廓、边界画错）；"
+            "确属跨宗地的，按宗地边界把建筑轮廓分割为两条记录后重新运行",
+            severity=Severity.WARNING,
         )
     problems = pd.concat([read.problems, log.frame()], ignore_index=True)
     return dataclasses.replace(read, problems=problems)

@@ -151,6 +151,18 @@ def _shown_record(row: pd.Series) -> str:
     return "、".join(parts) or "无层数、高度和建筑面积"
 
 
+def _same_bounds(geoms: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Which ``usable`` footprints share their bounds, to :data:`_SAME_FOOTPRINT_M` (m), with
+    another: the only ones that can be the same footprint (one sort of the rounded bounds,
+    no geometry made)."""
+    out = np.zeros(len(geoms), dtype=bool)
+    at = np.flatnonzero(usable)
+    grid = np.floor(shapely.bounds(geoms[at]) / _SAME_FOOTPRINT_M + 0.5)
+    _, inverse, counts = np.unique(grid, axis=0, return_inverse=True, return_counts=True)
+    out[at] = counts[inverse.ravel()] > 1
+    return out
+
+
 def _repeated_footprints(data: gpd.GeoDataFrame, log: ProblemLog) -> pd.Series:
     """Why each row repeats an earlier one (``None`` where it does not): one footprint given
     again with the same fields (宗地代码, 层数, 层高, 建筑高度, 建筑面积) is the same building
@@ -161,6 +173,9 @@ def _repeated_footprints(data: gpd.GeoDataFrame, log: ProblemLog) -> pd.Series:
     reasons = pd.Series(None, index=data.index, dtype=object)
     geoms = np.asarray(data.geometry)
     usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    # only footprints whose bounds agree to the precision can be one: the few such are
+    # compared whole (snapping every footprint took 3.0 s for the 94,423 of d50k, 0.5 s else)
+    usable &= _same_bounds(geoms, usable)
     if usable.sum() < 2:
         return reasons
     keys = np.full(len(geoms), None, dtype=object)

@@ -21,6 +21,7 @@ __all__ = [
     "m2_to_mu",
     "mu_to_m2",
     "plot_area_m2",
+    "usable_area",
 ]
 
 _T = TypeVar("_T", float, np.ndarray, pd.Series)
@@ -61,3 +62,19 @@ def plot_area_m2(parcels: pd.DataFrame) -> pd.Series:
     if "geometry" not in parcels.columns:  # a table without shapes: no area known
         return pd.Series(np.nan, index=parcels.index, dtype="float64")
     return pd.Series(parcels.geometry.area, index=parcels.index, dtype="float64")
+
+
+def usable_area(area: _T) -> _T:
+    """``area`` (亩 or m²) with every value of 0 or below as missing (NaN): a data gap (a .dbf
+    blank written as 0, a sign slip), never a figure a per-亩 indicator divides by or a size
+    threshold compares. The one reading of it for the screening's 亩均税收 and 规下 focus and
+    the 亩均 evaluation's 「用地面积缺失或为零」.
+
+    >>> usable_area(pd.Series([3.0, 0.0, -1.0, None])).tolist(), usable_area(0.0)
+    ([3.0, nan, nan, nan], nan)
+    """
+    if isinstance(area, pd.Series):
+        return area.where(area > 0)
+    if isinstance(area, np.ndarray):
+        return np.where(area > 0, area, np.nan)
+    return area if area > 0 else float("nan")  # type: ignore[return-value]

@@ -175,7 +175,7 @@ class Verdict:
         citation, and when it is 待核实 or 待承诺 already.
 
         The one rule every check whose threshold decides it alone goes through (screening's
-        passes, 增容's 三.1 用地面积 and 二 容积率上限).
+        passes; 增容's 三.1 用地面积, 二 容积率上限 and 七(一) 施行日期).
         """
         cite = self.citation
         if cite.official or self.status not in (Status.PASS, Status.FAIL):

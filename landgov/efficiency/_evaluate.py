@@ -39,6 +39,7 @@ from landgov.efficiency._settings import (
 )
 from landgov.link import TOTAL_COLUMNS, TenancyMode
 from landgov.policy import Profile
+from landgov.units import usable_area
 from landgov.verdict import UNOFFICIAL
 
 __all__ = [
@@ -337,7 +338,7 @@ def _eligibility(
     industry = _industries(units, profile)
     inside = industry.map(lambda f: f.inside)
     not_industry = inside.eq(False)
-    no_land = land.isna() | (land <= 0)
+    no_land = usable_area(land).isna()  # 0 亩 or below is a gap (units.usable_area)
     small = (units["scale"] == Scale.BELOW.value) & ~no_land & ~floor.compare(measured(land))
     rules = [
         (not_industry, industry.map(lambda f: f"{f.text}，不参评 {_industry_cite(profile)}；")),

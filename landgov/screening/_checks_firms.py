@@ -61,6 +61,7 @@ from landgov.screening._common import (
     _usccs_by_parcel,
     _verdict,
 )
+from landgov.units import usable_area
 from landgov.verdict import Citation, Status, Verdict
 
 # --------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def _firm_size(u: str, table: _Firms, min_mu: Param) -> tuple[bool | None, tuple
     if above:
         return True, (), ()
     land = table.get(u, "land_mu")
-    if land is None or float(land) <= 0:  # 0 亩 is a gap, as the 亩均 evaluation reads it
+    if land is None or math.isnan(usable_area(float(land))):  # 0 亩 is a gap (units)
         return None, (f"企业表字段 land_mu（用地面积，{u}）",), ()
     if _holds(min_mu, land):
         return True, (), ()
@@ -188,7 +189,7 @@ def check_low_efficiency(
     # a plot's area of 0 (or below: a sign slip) is a gap in the data, not a plot: no
     # 亩均税收, and what the plot lacks is its area, never its (known) tax
     tax_wan, area_mu = numeric_column(parcels, "tax_wan"), _area_mu(parcels)
-    area_mu = area_mu.where(area_mu > 0)
+    area_mu = usable_area(area_mu)
     tax = tax.fillna(tax_wan / area_mu)
     # what a missing 亩均税收 lacks: the tax, the plot's area, or both (the tax when neither);
     # a linked enterprise the enterprise table does not have is named (its 亩均 data)

@@ -142,8 +142,9 @@ def _on_example(verdict: Verdict, threshold: str) -> Verdict:
     (:meth:`~landgov.verdict.Verdict.on_example`), the county's own reading of the
     ``threshold`` (「三.1 用地面积 > 15 亩」) to collect for a 符合 that is 待核实.
 
-    The 增容 checks whose one threshold decides them (三.1 用地面积, 二 容积率上限) pass their
-    verdict through here; 三.6 judges its 标准地 control values the same way itself.
+    The 增容 checks whose one threshold decides them (三.1 用地面积, 二 容积率上限, 七(一)
+    施行日期) pass their verdict through here; 三.6 judges its 标准地 control values the same
+    way itself.
     """
     return verdict.on_example(to_collect=f"区级认定：{threshold}（现为示例规则（非官方））")
 

@@ -362,6 +362,85 @@ def _utf8_not(encoding: str, data: bytes) -> bool:
     return True
 
 
+def _single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` gives one character for every byte (Latin-1, 1252 and the other
+    Western code pages): such a codec decodes any bytes, GBK text included, without one error."""
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(encoding, errors="replace")) == 0x80
+    except LookupError:
+        return False
+
+
+def _chinese(text: str) -> bool:
+    """Whether ``text`` reads as real Chinese: every non-ASCII character one a Chinese table
+    holds (:func:`reads_as_chinese`), at least one 汉字, and mostly common ones — on average
+    1.5 points of :func:`_common_chars` a 汉字, i.e. about half of them GB2312 level 1 or more.
+    Bytes of another language read as GBK (「Société」's é before a letter) give rare 汉字 of
+    GBK's extension, never mostly common ones."""
+    han = sum("\u4e00" <= c <= "\u9fff" for c in text)
+    return han > 0 and reads_as_chinese(text) and _common_chars(text) >= 1.5 * han
+
+
+#: why text is mojibake (:func:`mojibake_reading`), and what to do, as every message says it
+MOJIBAKE_CAUSE = "文件在转换或另存时把中文当作西文编码（Latin-1/1252）读取"
+MOJIBAKE_ACTION = (
+    "用原始文件重新导出（Shapefile 请保留 .dbf 旁内容为 GBK 的 .cpg；在 QGIS 中另存时选择"
+    "正确的源编码）后重新读取"
+)
+
+
+def mojibake_reading(text: str) -> tuple[str, str] | None:
+    """What ``text`` reads as when it is Chinese whose bytes a conversion decoded as a Western
+    code page (Latin-1 or 1252), and in which codec: 「×ÚµØ´úÂë」 is GBK's 「宗地代码」, so
+    ``("宗地代码", "GBK")``; ``None`` when ``text`` is no such mojibake.
+
+    Examples
+    --------
+    >>> mojibake_reading("×ÚµØ´úÂë"), mojibake_reading("ZDDM"), mojibake_reading("宗地代码")
+    (('宗地代码', 'GBK'), None, None)
+    """
+    if text.isascii():
+        return None
+    for western in ("latin-1", "cp1252"):
+        try:
+            raw = text.encode(western)
+        except UnicodeEncodeError:
+            continue
+        for enc in ("UTF-8", "GBK", "GB18030"):
+            try:
+                out = raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _chinese(out):
+                return out, enc
+    return None
+
+
+def _chinese_not(encoding: str, data: bytes) -> str | None:
+    """How ``data`` (field names and text cells) reads when a .cpg names a Western single-byte
+    code page (``encoding``) but the bytes are GBK Chinese: a tool set to a Western locale
+    re-saved the layer and wrote 「ISO-8859-1」 or 「1252」 without re-encoding the .dbf.
+    Such a code page decodes every byte, so 「宗地代码」 came as 「×ÚµØ´úÂë」 and every
+    权利人 as mojibake without one error. ``None`` when the .cpg may be right (ASCII text,
+    a codec of several bytes a character, text that is no Chinese in GBK either: a real
+    Latin-1 「Société」 stays)."""
+    if data.isascii() or not _single_byte(encoding):
+        return None
+    for enc in ("GBK", "GB18030"):
+        try:
+            text = _decode_pieces(data, enc)
+        except UnicodeDecodeError:
+            continue
+        if _chinese(text):
+            sample = next(p for p in data.split(b"\n") if not p.isascii())[:16]
+            return (
+                f"按 {codec_label(enc)} 读是中文："
+                f"「{sample.decode(encoding, errors='replace')}」应为"
+                f"「{sample.decode(enc, errors='ignore')}」"
+            )
+    return None
+
+
 def _gb18030_only(encoding: str, data: bytes) -> bool:
     """Whether a .dbf a .cpg calls GBK holds characters only GB18030 has (four-byte sequences,
     e.g. 「㙟」 in a town's name): GB18030 extends GBK and reads every GBK byte alike, while a
@@ -434,6 +513,8 @@ def _by_cpg(cpg: Path, raw: str, data: bytes) -> EncodingDecision | str:
     failed = _undecodable(data, enc)
     if failed is None and _utf8_not(enc, data):
         failed = "读出的是乱码（这些字节是有效的 UTF-8 文本）"
+    if failed is None and (chinese := _chinese_not(enc, data)) is not None:
+        failed = f"读出的是乱码（{chinese}）"
     if failed is not None:
         return f"{cpg.name} 声明编码「{raw.strip()}」，但 .dbf 的文本按 {enc} {failed}"
     said = (f".cpg 文件声明编码「{raw.strip()}」",)

@@ -69,7 +69,15 @@ from landgov.io._layercheck import (
 )
 from landgov.io._shpparts import sidecar
 from landgov.io._shprings import stray_holes
-from landgov.io.encoding import EncodingDecision, codec_label, decoded_cell, detect_dbf_encoding
+from landgov.io.encoding import (
+    MOJIBAKE_ACTION,
+    MOJIBAKE_CAUSE,
+    EncodingDecision,
+    codec_label,
+    decoded_cell,
+    detect_dbf_encoding,
+    mojibake_reading,
+)
 from landgov.io.fields import (
     PARCEL_FIELDS,
     ColumnMatch,
@@ -572,20 +580,40 @@ def _required_fields(
     matches: Mapping[str, Any], specs: Iterable[FieldSpec], columns: list[str], src: str
 ) -> None:
     missing = [s for s in specs if s.required and s.name not in matches]
-    if missing:
-        raise SchemaError(
-            [
-                Issue(
-                    src,
-                    s.label,
-                    columns,
-                    f"找不到必填字段「{s.label}」（{s.name}）",
-                    f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，"
-                    f"或{alias_hint(s.name, '你的列名')}",
-                )
-                for s in missing
-            ]
+    if not missing:
+        return
+    said, redo = _garbled_names(columns)
+    issues = []
+    for s in missing:
+        rename = (
+            f"把对应列改名为 {'/'.join(s.aliases[:4])} 之一，或{alias_hint(s.name, '你的列名')}"
         )
+        issues.append(
+            Issue(
+                src,
+                s.label,
+                columns,
+                f"找不到必填字段「{s.label}」（{s.name}）{said}",
+                redo or rename,
+            )
+        )
+    raise SchemaError(issues)
+
+
+def _garbled_names(columns: Sequence[object]) -> tuple[str, str | None]:
+    """What a missing-field message adds when the layer's field names are Chinese that a
+    conversion decoded as a Western code page (「×ÚµØ´úÂë」 for 「宗地代码」,
+    :func:`~landgov.io.encoding.mojibake_reading`), and the action then: export again from the
+    original — renaming each garbled field by hand would leave every text value garbled too.
+    ``("", None)`` when no name is such mojibake."""
+    read = [(str(c), r) for c in columns if (r := mojibake_reading(str(c))) is not None]
+    if not read:
+        return "", None
+    shown = "、".join(f"「{c}」按 {codec_label(enc)} 读是「{text}」" for c, (text, enc) in read[:4])
+    return (
+        f"；字段名是乱码：{shown}——{MOJIBAKE_CAUSE}，文字值很可能同样是乱码",
+        f"{MOJIBAKE_ACTION}；不要按乱码改名或用 --alias 指定",
+    )
 
 
 def _row_texts(raw: gpd.GeoDataFrame, enc: EncodingDecision) -> dict[int, str]:

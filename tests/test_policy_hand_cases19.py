@@ -183,3 +183,29 @@ def test_gongshu_district_at_its_115_target(tax, reached_it):
     assert row["tax_per_mu_gap"] == pytest.approx(0.0 if reached_it else 0.0001)
     assert "规上亩均税收目标 [拱政发〔2022〕10号 第二条]" in row["target_source"]
     assert "盘活低效工业用地" not in row["target_source"]  # 拱政发 sets no 亩 target
+
+
+# =============================================================================================
+# 6. A citation a county borrows whole names each document 「参照」: 拱墅 is bound by neither
+# 虞政发〔2022〕12号 nor 嵊政〔2022〕28号, so its R4 (整治提升) cites both as 参照. 嵊州 is bound by
+# its own 嵊政〔2022〕28号: only 虞政发 is 参照. Read as text, the two must differ — one
+# 「[参照A; B]」 for both would tell a 拱墅 reader that 嵊政 binds 拱墅.
+
+
+def test_a_wholly_borrowed_citation_names_every_document_canzhao():
+    from landgov.screening.paths import rule_table
+
+    def r4(name):
+        return str({r.id: r for r in rule_table(load_profile(name))}["R4"].citation)
+
+    assert r4("gongshu-2022") == (
+        "[参照虞政发〔2022〕12号 第三条第（二）项第1目; 参照嵊政〔2022〕28号 第三条第（一）项第2目]"
+        " 示例规则（非官方）"
+    )
+    assert r4("shengzhou-2022") == (
+        "[参照虞政发〔2022〕12号 第三条第（二）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
+        " 示例规则（非官方）"
+    )
+    # one document, several clauses: 参照 once, before the 文号
+    low = str(load_profile("gongshu-2022").citation("screening.low_efficiency_tax_per_mu"))
+    assert low == "[参照虞政发〔2022〕12号 第二条; 第三条第（一）项第1目] 示例规则（非官方）"

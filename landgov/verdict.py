@@ -38,9 +38,10 @@ class Citation:
 
     - ``borrowed``: the value comes from another county's document, which does not bind the
       profile that uses it (上虞's 3 亩 in a 越城 profile). Shown as
-      ``[参照虞政发〔2022〕12号 第三条第（二）项第1目] 示例规则（非官方）``. The profile decides
-      this
-      (:meth:`landgov.policy.Profile.localize`), not the code that uses the value.
+      ``[参照虞政发〔2022〕12号 第三条第（二）项第1目] 示例规则（非官方）``; each document of a
+      citation borrowed whole is 「参照…」 (``[参照虞政发〔2022〕12号 …; 参照嵊政〔2022〕28号 …]``).
+      The profile decides this (:meth:`landgov.policy.Profile.localize`), not the code that
+      uses the value.
     - ``derived``: the project computed the value from the clause (a target of 「翻番」 on an
       assumed base year); ``derived`` says how. Shown as
       ``[越政发〔2022〕24号 第一条第（二）项] 项目推算（非文件数值）：20.8 × 2（…）``.
@@ -75,8 +76,12 @@ class Citation:
     def reference(self) -> str:
         """The cited clause and URL as text: ``[参照虞政发〔2022〕12号 第三条第（二）项第1目]``."""
         raw = f"{self.seed} {self.clause}" if self.seed else self.clause
-        text = cite_text(raw, borrowed=self.borrowed_codes).strip()
-        core = f"[{'参照' if self.borrowed else ''}{text}]" if text else ""
+        # borrowed whole: every document cited is 「参照…」 (「[参照A; B]」 would read as B
+        # binding the profile, as 嵊州's own 嵊政〔2022〕28号 beside 参照虞政发〔2022〕12号 does)
+        codes = self.documents if self.borrowed else self.borrowed_codes
+        text = cite_text(raw, borrowed=codes).strip()
+        lead = "参照" if self.borrowed and not codes else ""
+        core = f"[{lead}{text}]" if text else ""
         return f"{core} {self.url}".strip() if self.url else core
 
     @property

@@ -121,11 +121,11 @@ def test_shangyu_three_mu_is_official() -> None:
             "[虞政发〔2022〕12号 第三条第（一）项第1目;"
             " 参照嵊政〔2022〕28号 第三条第（一）项第2目]",
         ),
-        # 越城 has neither: the whole citation is 参照, and an example rule
+        # 越城 has neither: each document is 参照, and an example rule
         (
             "yuecheng-2022",
-            "[参照虞政发〔2022〕12号 第三条第（一）项第1目; 嵊政〔2022〕28号 第三条第（一）项第2目]"
-            " 示例规则（非官方）",
+            "[参照虞政发〔2022〕12号 第三条第（一）项第1目;"
+            " 参照嵊政〔2022〕28号 第三条第（一）项第2目] 示例规则（非官方）",
         ),
     ],
 )

@@ -28,6 +28,10 @@ _L2 = re.compile(rf"^[（(]([{_NUM}]+)[）)]")
 _L3 = re.compile(r"^(\d+)\s*[.．、](?!\d)")
 _CITED = re.compile(r"\b(00\d) ([^\"';；\n]+)")
 _LIMIT = 260
+#: Clauses whose figures stand in an unnumbered paragraph of their own, after a general one:
+#: the quote is the heading, 「……」 and that paragraph (拱政发〔2022〕10号 第二条 runs its
+#: targets as 「质量提升。」「效率增量。」「动力强质。」; 115 / 565 / 48 are in 「效率增量。」).
+_PARAGRAPHS = {("003", "二"): "效率增量。"}
 
 
 def _clean(line: str) -> str:
@@ -122,7 +126,16 @@ def _table_row(text: str, scope: str | None, row: str) -> str | None:
                 parts.append(f"{name} {value}" if name else value)
             return f"序号 {row}：" + "；".join(parts)
         if lines[i].strip() == row and i + 1 < len(lines):  # one cell per line
-            tail = [c.strip() for c in lines[i + 1 : i + 16] if c.strip()][:4]
+            # the whole row, up to the next row's number (嵊政〔2022〕28号's table ends each row
+            # with the 浙江省 and 绍兴市 targets), less a group name standing before that number
+            tail = []
+            for cell in (c.strip() for c in lines[i + 1 : i + 30]):
+                if cell == str(int(row) + 1):
+                    break
+                if cell:
+                    tail.append(cell)
+            while len(tail) > 1 and not re.search(r"\d", tail[-1]):
+                tail.pop()
             return f"序号 {row}：" + "，".join(tail)
     return None
 
@@ -186,6 +199,10 @@ def main() -> None:
                 print(f"not found: {code} {clause}", file=sys.stderr)
                 continue
             quote, parent = _quote(found[keys[0]]), keys[0][1]
+            if marker := _PARAGRAPHS.get((code, clause)):
+                lines = found[keys[0]]
+                para = next(line for line in lines if line.startswith(marker))
+                quote = _quote([f"{lines[0]}：……{para}"])
         if quote is None:
             print(f"no quote: {code} {clause}", file=sys.stderr)
             continue

@@ -13,6 +13,7 @@ document by its 文号 and the clause in the document's own numbering instead:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -47,7 +48,9 @@ class Document:
     """One policy document: its 文号, title, issuing date, region and short titles.
 
     ``short`` is the title a citation quotes where space allows; ``attachments`` the short
-    titles of the attachments landgov cites (``{"3": "存量工业用地二次开发实施意见"}``).
+    titles of the attachments landgov cites (``{"3": "存量工业用地二次开发实施意见"}``);
+    ``valid_until`` the last day the document says it is in force (ISO date, ``""`` when it
+    sets none) and ``validity`` its own words saying so.
     """
 
     code: str
@@ -57,6 +60,19 @@ class Document:
     region: str
     short: str = ""
     attachments: tuple[tuple[str, str], ...] = ()
+    valid_until: str = ""
+    validity: str = ""
+
+    def lapsed(self, as_of: dt.date) -> bool:
+        """Whether ``as_of`` is after the last day the document is in force.
+
+        >>> shangyu = DOCUMENTS["001"]
+        >>> shangyu.lapsed(dt.date(2023, 12, 31)), shangyu.lapsed(dt.date(2024, 1, 1))
+        (False, True)
+        >>> DOCUMENTS["000"].lapsed(dt.date(2030, 1, 1))  # sets no end
+        False
+        """
+        return bool(self.valid_until) and as_of > dt.date.fromisoformat(self.valid_until)
 
     def short_title(self, attachment: str | None = None) -> str:
         """The short title of the document or of one of its attachments."""
@@ -88,6 +104,8 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "2022-05-18",
             "绍兴市上虞区",
             f"上虞区{_TENGLONG}",
+            valid_until="2023-12-31",
+            validity="本方案自 5 月 18 日起施行，有效期至 2023 年 12 月 31 日。",
         ),
         Document(
             "002",
@@ -96,6 +114,8 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "2022-05-10",
             "嵊州市",
             f"嵊州市{_TENGLONG}",
+            valid_until="2023-12-31",
+            validity="本方案自印发之日起施行,有效期至2023年12月31日。",
         ),
         Document(
             "003",
@@ -104,6 +124,8 @@ DOCUMENTS: Final[dict[str, Document]] = {
             "2022-04-14",
             "杭州市拱墅区",
             f"拱墅区{_TENGLONG}",
+            valid_until="2023-12-31",
+            validity="本方案自2022年5月14日起施行，有效期至2023年12月31日",
         ),
         Document(
             "004",

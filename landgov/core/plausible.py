@@ -60,6 +60,7 @@ from pyproj import Geod
 
 from landgov.core.columns import short_label
 from landgov.core.dates import SET_ASIDE_TAIL, set_aside_text, unread_name
+from landgov.core.documents import DOCUMENTS
 from landgov.core.problems import ProblemLog, ReadResult, Severity
 from landgov.core.townnames import unify_townships
 from landgov.core.township import place_parcels
@@ -68,6 +69,7 @@ from landgov.crs import datum_issue, datums_apart, transformer
 from landgov.errors import CRSError, Issue
 from landgov.io.numbers import is_missing
 from landgov.policy import Profile
+from landgov.policy._model import binding_documents
 
 __all__ = [
     "Checked",
@@ -534,6 +536,29 @@ def _latest_date(frames: Mapping[str, pd.DataFrame], *, floor: dt.date, today: d
     return best
 
 
+def _lapsed_documents(as_of: dt.date, profile: Profile, log: ProblemLog) -> None:
+    """A 提示 for each document binding ``profile`` whose term ended before ``as_of``: the three
+    county action plans say 「有效期至2023年12月31日」 (:attr:`Document.valid_until
+    <landgov.core.documents.Document.valid_until>`). The run goes on with the profile's values
+    — whether they still apply is the county's decision, made in its profile — and the
+    problem record says the reference date is past the term, so nobody reads a value of an
+    expired plan as binding without knowing."""
+    for code in sorted(binding_documents(profile.documents)):
+        doc = DOCUMENTS.get(code)
+        if doc is None or not doc.lapsed(as_of):
+            continue
+        log.add(
+            f"策略配置 {profile.label} 所依据的{doc.docnum}有效期至 {doc.valid_until}"
+            f"（原文「{doc.validity}」），基准日 {as_of.isoformat()} 已过有效期；"
+            "本次仍按该配置中的数值判定",
+            field="as_of",
+            value=doc.valid_until,
+            action="核实该文件是否已延续或有新的替代文件；有新文件时更新县级策略配置"
+            "（landgov profiles）后重新运行",
+            severity=Severity.INFO,
+        )
+
+
 def check_as_of(
     as_of: dt.date,
     frames: Mapping[str, pd.DataFrame],
@@ -574,6 +599,7 @@ def check_as_of(
             field="as_of", value=as_of.isoformat(),
             action="核对 --as-of；如有误，改正后重新运行", severity=Severity.WARNING,
         )  # fmt: skip
+    _lapsed_documents(as_of, profile, log)
     skip = tuple(_p(profile, "future_date_fields"))
     floor = _p(profile, "date_min")
     latest = _latest_date(frames, floor=floor, today=today, skip=skip)

@@ -1,0 +1,99 @@
+"""Units written in a header the way hand-kept and exported sheets write them.
+
+A header 「税收（人民币元）」 or 「税收（含税，元）」 names 元 among other words; 「税收/元」,
+「税收 元」 and 「税收〔元〕」 put the unit after a slash, a space or another bracket. Read as the
+default 万元 (or not read at all) the first would be 10,000 times too large; each is read in the
+unit it names, or — where the header names only a currency (「税收（¥）」: 元 or 万元?) — the
+column is missing with an error, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from landgov.io import read_enterprises, read_links
+from landgov.io.fields import split_header_unit
+
+A = "91330100470102706G"
+PARCEL = "330602001002GB00017"
+
+
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(list(row))
+    wb.save(path)
+    return path
+
+
+def _tax(tmp_path: Path, header: str, value: object = 125000):
+    path = _xlsx(tmp_path / "e.xlsx", [["统一社会信用代码", "企业名称", header], [A, "甲", value]])
+    return read_enterprises(path)
+
+
+@pytest.mark.parametrize(
+    "header", ["税收（人民币元）", "税收（含税，元）", "税收（元，含退税）", "实缴税金(元人民币)"]
+)
+def test_header_naming_yuan_among_other_words_is_read_in_yuan(tmp_path: Path, header: str) -> None:
+    result = _tax(tmp_path, header)
+    assert result.data["tax_wan"].tolist() == [12.5]  # 125000 元, never 125000 万元
+    said = result.problems[result.problems["field"] == header]
+    assert said["problem"].str.contains("按「元」读取").any()
+    assert not result.problems["problem"].str.contains("按默认单位").any()
+
+
+def test_header_naming_wan_yuan_renminbi_is_read_in_wan_yuan(tmp_path: Path) -> None:
+    assert _tax(tmp_path, "税收（万元人民币）", 12.5).data["tax_wan"].tolist() == [12.5]
+
+
+@pytest.mark.parametrize("header", ["税收（¥）", "税收(RMB)", "税收（人民币）"])
+def test_header_naming_only_a_currency_leaves_the_column_missing(
+    tmp_path: Path, header: str
+) -> None:
+    result = _tax(tmp_path, header)
+    assert result.data["tax_wan"].isna().all()
+    error = result.problems[result.problems["field"] == header]
+    assert error["severity"].tolist() == ["错误"]
+    assert "元还是万元" in error["problem"].iat[0]
+
+
+def test_header_naming_two_units_leaves_the_column_missing(tmp_path: Path) -> None:
+    result = _tax(tmp_path, "税收（元，万元）")
+    assert result.data["tax_wan"].isna().all()
+    assert (result.problems["severity"] == "错误").any()
+
+
+@pytest.mark.parametrize(
+    ("header", "split"),
+    [
+        ("税收/元", ("税收", "元")),
+        ("税收／万元", ("税收", "万元")),
+        ("税收 元", ("税收", "元")),
+        ("使用面积/亩", ("使用面积", "亩")),
+        ("税收〔元〕", ("税收", "元")),
+        ("规上/规下", ("规上/规下", None)),  # 规下 is no unit
+        ("自有/租用", ("自有/租用", None)),
+        ("企业 名称", ("企业 名称", None)),
+    ],
+)
+def test_unit_after_a_slash_space_or_other_bracket_is_split_off(
+    header: str, split: tuple[str, str | None]
+) -> None:
+    assert split_header_unit(header) == split
+
+
+def test_tax_in_yuan_after_a_slash_is_read_and_converted(tmp_path: Path) -> None:
+    result = _tax(tmp_path, "税收/元")
+    assert result.data["tax_wan"].tolist() == [12.5]
+
+
+def test_link_area_in_mu_after_a_slash_is_read_not_shared_equally(tmp_path: Path) -> None:
+    path = _xlsx(
+        tmp_path / "l.xlsx",
+        [["宗地代码", "统一社会信用代码", "关系", "使用面积/亩"], [PARCEL, A, "租用", 3]],
+    )
+    assert read_links(path).data["area_used_m2"].tolist() == [2000.0]  # 3 亩 = 2000 m²

@@ -97,3 +97,28 @@ def test_link_area_in_mu_after_a_slash_is_read_not_shared_equally(tmp_path: Path
         [["宗地代码", "统一社会信用代码", "关系", "使用面积/亩"], [PARCEL, A, "租用", 3]],
     )
     assert read_links(path).data["area_used_m2"].tolist() == [2000.0]  # 3 亩 = 2000 m²
+
+
+def test_amount_in_yuan_shown_in_wan_by_its_number_format_is_read_as_shown(
+    tmp_path: Path,
+) -> None:
+    """125000 元 stored, shown as 12.5 (万) by the format 「0!.0,」 under 「税收（万元）」: the
+    officer sees 12.5 万元; read by the stored number it would be 125,000 万元."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "税收（万元）", "用地面积（亩）"])
+    codes = [A, "913304007429141869", "91330100799655058B", "91330106MAEUDLLYXY"]
+    formats = ["0!.0,", '0!.0,"万"', "0!.0000", "#,##0.00"]
+    values = [125000, 125000, 125432, 1234.5]
+    for code, fmt, value in zip(codes, formats, values, strict=True):
+        ws.append([code, "甲", value, 10])
+        ws.cell(ws.max_row, 3).number_format = fmt
+    wb.save(tmp_path / "e.xlsx")
+    result = read_enterprises(tmp_path / "e.xlsx")
+    assert result.data["tax_wan"].tolist() == [12.5, 12.5, 12.5432, 1234.5]
+    said = result.problems[result.problems["problem"].str.contains("数字格式")]
+    assert len(said) == 1  # one warning for the column, naming a row, the stored and shown
+    assert said["field"].iat[0] == "税收（万元）"
+    assert said["severity"].iat[0] == "警告"
+    assert "3 个单元格" in said["problem"].iat[0]
+    assert "第 2 行" in said["problem"].iat[0] and "125000" in said["problem"].iat[0]

@@ -1037,6 +1037,40 @@ def _report_hidden(
             )
 
 
+def _report_shown(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    names: list[str],
+    columns: Mapping[str, str],
+    rows: list[int],
+    reasons: list[str | None],
+) -> None:
+    """One warning per read column with cells whose number format shows them smaller than
+    stored (125000 元 shown as 12.5 by 「0!.0,」, :mod:`landgov.io._numformat`): read as shown
+    (what an officer checks against the header), the stored number and the fix named."""
+    scaled: dict[tuple[int, int], tuple[float, str]] = grid.meta.get("scaled_cells") or {}
+    if not scaled:
+        return
+    read = set(columns.values())
+    data = [r for r, reason in zip(rows, reasons, strict=True) if reason is None]
+    for c, name in enumerate(names):
+        cells = [(r, *scaled[r, c]) for r in data if (r, c) in scaled]
+        if name not in read or not cells:
+            continue
+        r, stored, shown = cells[0]
+        log.add(
+            f"列「{name}」中 {len(cells)} 个单元格的数字格式把数值缩小显示（如第 "
+            f"{grid.row_numbers[r]} 行存储值为 {stored:.15g}，显示为「{shown}」），已按显示值"
+            "读取（与表头单位对照的是显示值）",
+            field=name,
+            value=f"{stored:.15g}",
+            action="核对该列单位：如存储值才是按表头单位填写的数，把这些单元格的格式改为"
+            "「常规」后重新读取",
+            severity=Severity.WARNING,
+        )
+
+
 def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
     """One warning per CSV row decoded with the other codec than the rest of the file."""
     rows: dict[int, str] = grid.meta.get("encoding_rows") or {}
@@ -1150,6 +1184,7 @@ def _parse_table(
     )
     _report_merges(grid, log, rows=rows, reasons=reasons, said=aside)
     _report_hidden(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
+    _report_shown(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
     kept = [n for n in names if n not in columns.values()]
     meta |= {
         "header_rows": [grid.row_numbers[r] for r in range(first, last + 1)],

@@ -99,6 +99,12 @@ _GROUP_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)])"
 )
 _GROUP_REASON = "分组标题行（如「一、斗门街道」），不作为数据读取"
+#: a 镇街's name alone (「斗门街道」「马山镇」): a firm's name never ends so
+_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:街道|镇|乡)$")
+_PLAIN_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
+_TOWNSHIP_SUBTOTAL = (
+    "镇街小计行（只有镇街名称和数字，没有企业名称和代码），不作为数据读取，也不与合计行比较"
+)
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
 
 
@@ -300,6 +306,17 @@ def _one_cell_reason(text: str) -> str | None:
     return _GROUP_REASON if _GROUP_HEADING.match(text) else None
 
 
+def _township_row(filled: Sequence[str]) -> str | None:
+    """Why a row of a 镇街's name and nothing but numbers is no data: the heading over the
+    township's firms (the name alone) or their subtotal (the name and its sums, no 小计 word).
+    A firm's row has its name or code beside a township name; this one has neither."""
+    if not _TOWNSHIP_NAME.match(re.sub(r"\s+", "", filled[0])):
+        return None
+    if not all(_PLAIN_NUMBER.match(t.strip()) for t in filled[1:]):
+        return None
+    return _GROUP_REASON if len(filled) == 1 else _TOWNSHIP_SUBTOTAL
+
+
 def _repeats_header_row(cells: Sequence[str], header_rows: Sequence[Sequence[str]]) -> bool:
     """Whether ``cells`` are a row of the header band again: two filled cells or more, each the
     text the header row has in its column (the group captions over the field names, 「基本信息」
@@ -323,7 +340,8 @@ def _structural_reason(
         return None
     if is_total_label(filled[0]):
         return _TOTAL_REASON
-    if len(filled) == 1 and (alone := _one_cell_reason(filled[0])) is not None:
+    alone = _one_cell_reason(filled[0]) if len(filled) == 1 else None
+    if (alone := alone or _township_row(filled)) is not None:
         return alone
     need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
@@ -360,6 +378,9 @@ def _structural_reasons(
         False
     )
     maybe |= count == 1
+    maybe |= pc.match_substring_regex(pa.array(first, pa.string()), "(?:街道|镇|乡)$").to_numpy(
+        False
+    )
     if header_names:
         need = max(2, (len(header_names) + 1) // 2)
         same = sum(cells[:, c] == name for c, name in header_names.items())

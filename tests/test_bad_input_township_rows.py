@@ -76,3 +76,17 @@ def test_township_first_column_rows_stay_data(tmp_path: Path) -> None:
     result = _read(tmp_path, [h, ["斗门街道", A, "甲", 10], ["马山镇", "", "丙", 5]])
     assert result.data["source_row"].tolist() == [2, 3]
     assert result.data["tax_wan"].tolist() == [10, 5]
+
+
+def test_scale_with_a_note_in_brackets_is_read(tmp_path: Path) -> None:
+    """「规下（小微）」「规上（新进规）」: 规下/规上 with a note; a note alone 「小微」 is not."""
+    h = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）"]
+    result = _read(
+        tmp_path,
+        [h, [A, "甲", "规下（小微）", 1], [B, "乙", "规上(新进规)", 1], [C, "丙", "小微", 1]],
+    )
+    above = result.data["above_scale"]
+    assert above.iloc[:2].tolist() == [False, True]
+    assert above.isna().iat[2]
+    unread = result.problems[result.problems["field"] == "规上/规下"]
+    assert unread["value"].tolist() == ["小微"]

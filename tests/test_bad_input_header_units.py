@@ -122,3 +122,11 @@ def test_amount_in_yuan_shown_in_wan_by_its_number_format_is_read_as_shown(
     assert said["severity"].iat[0] == "警告"
     assert "3 个单元格" in said["problem"].iat[0]
     assert "第 2 行" in said["problem"].iat[0] and "125000" in said["problem"].iat[0]
+
+
+@pytest.mark.parametrize(
+    "header", ["实缴税额（元）", "实缴税款(元)", "入库税款（元）", "入库税额(元)", "税收合计(元)"]
+)
+def test_tax_headers_of_tax_bureau_exports_are_read(tmp_path: Path, header: str) -> None:
+    """税务 exports name the paid tax 实缴税额/入库税款 (was unmatched: 税收 missing for all)."""
+    assert _tax(tmp_path, header).data["tax_wan"].tolist() == [12.5]

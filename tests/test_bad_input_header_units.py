@@ -130,3 +130,19 @@ def test_amount_in_yuan_shown_in_wan_by_its_number_format_is_read_as_shown(
 def test_tax_headers_of_tax_bureau_exports_are_read(tmp_path: Path, header: str) -> None:
     """税务 exports name the paid tax 实缴税额/入库税款 (was unmatched: 税收 missing for all)."""
     assert _tax(tmp_path, header).data["tax_wan"].tolist() == [12.5]
+
+
+def test_link_naming_two_plots_in_one_cell_says_so(tmp_path: Path) -> None:
+    """「A、B」 in a link's 宗地代码: an error that names both codes and says to split the row
+    (was a warning 「实为 39 位」, as if one code were mistyped)."""
+    other = "330602001002GB00018"
+    path = _xlsx(
+        tmp_path / "l.xlsx",
+        [["宗地代码", "统一社会信用代码", "关系"], [f"{PARCEL}、{other}", A, "自有"]],
+    )
+    result = read_links(path)
+    said = result.problems[result.problems["field"] == "宗地代码"]
+    assert said["severity"].tolist() == ["错误"]
+    assert f"2 个宗地代码（{PARCEL}、{other}）" in said["problem"].iat[0]
+    assert "拆成 2 行" in said["action"].iat[0]
+    assert len(result.data) == 1  # kept: the link is said unmatched when linked

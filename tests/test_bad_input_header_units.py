@@ -146,3 +146,21 @@ def test_link_naming_two_plots_in_one_cell_says_so(tmp_path: Path) -> None:
     assert f"2 个宗地代码（{PARCEL}、{other}）" in said["problem"].iat[0]
     assert "拆成 2 行" in said["action"].iat[0]
     assert len(result.data) == 1  # kept: the link is said unmatched when linked
+
+
+@pytest.mark.parametrize("units", [["", "", "元", "平方米"], ["", "", "元", ""]])
+def test_units_row_above_the_field_names_is_read(tmp_path: Path, units: list[str]) -> None:
+    """「元」「平方米」 typed in the row above 「税收」「用地面积」 (was ignored: 125000 read as
+    万元, nothing said); a single 「元」 there too."""
+    path = _xlsx(
+        tmp_path / "e.xlsx",
+        [
+            units,
+            ["统一社会信用代码", "企业名称", "税收", "用地面积"],
+            [A, "甲", 125000, 2000],
+        ],
+    )
+    result = read_enterprises(path)
+    assert result.data["tax_wan"].tolist() == [12.5]
+    # 2000 m² = 3 亩; 2000 under a 用地面积 without a unit is 2000 亩
+    assert result.data["land_mu"].tolist() == [3.0 if units[3] else 2000.0]

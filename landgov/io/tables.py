@@ -214,6 +214,8 @@ def _locate_header(grid: _Grid, match: _Matcher) -> tuple[int, int] | None:
 
 
 def _join_header(top: str, bottom: str, match: _Matcher) -> str:
+    if top and bottom and _unit_like(top) and not _unit_like(bottom):
+        top, bottom = bottom, top  # 「元」 over 「税收」: a row of units above the field names
     if not bottom or bottom == top:
         return top
     if not top:

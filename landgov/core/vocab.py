@@ -444,6 +444,10 @@ _BELOW = frozenset(
 )
 
 
+#: a note after 规上/规下 in brackets: 「规下（小微）」「规上(新进规)」
+_NOTE = re.compile(r"(?<=.)[（(][^（()）]*[)）]$")
+
+
 def scale_is_above(value: object) -> bool | None:
     """Read 规上/规下 as a bool: the one reading of the readers, screening and 亩均评价.
 
@@ -454,12 +458,14 @@ def scale_is_above(value: object) -> bool | None:
     --------
     >>> scale_is_above("规模以上"), scale_is_above("N"), scale_is_above("中型")
     (True, False, None)
+    >>> scale_is_above("规下（小微）"), scale_is_above("（小微）")
+    (False, None)
     """
     if value is True or value is False:  # as the enterprise reader leaves it
         return value
     if is_missing(value):
         return None
-    text = folded(value).casefold()
+    text = _NOTE.sub("", folded(value).casefold())  # 「规下（小微）」: 规下 with a note
     if text in _ABOVE:
         return True
     if text in _BELOW:

@@ -27,7 +27,14 @@ from landgov.core.safe_text import excel_error
 from landgov.ids import USCCStatus, check_uscc, normalize_code
 from landgov.io.encoding import MOJIBAKE_ACTION, MOJIBAKE_CAUSE, codec_label, mojibake_reading
 from landgov.io.fields import ColumnMatch, FieldSpec, Kind
-from landgov.io.numbers import is_missing, is_unit, parse_date, read_quantity, unit_factor
+from landgov.io.numbers import (
+    is_missing,
+    is_unit,
+    named_units,
+    parse_date,
+    read_quantity,
+    unit_factor,
+)
 
 __all__ = [
     "ACTION_AMBIGUOUS_ZERO",
@@ -671,6 +678,9 @@ def resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None
             action=action,
         )
         return None, False
+    named, currency = named_units(unit)
+    if named or (currency and spec.unit == "万元"):
+        return _unit_among_words(match, named, log)
     log.add(
         f"表头括号中的「{unit}」不是可识别的单位，按默认单位 {spec.unit or '（无单位）'} 读取",
         field=match.source,
@@ -679,6 +689,39 @@ def resolve_header_unit(match: ColumnMatch, log: ProblemLog) -> tuple[str | None
         severity=Severity.WARNING,
     )
     return None, True
+
+
+def _unit_among_words(
+    match: ColumnMatch, named: list[str], log: ProblemLog
+) -> tuple[str | None, bool]:
+    """A header's bracket naming units among other words (「含税，元」「人民币元」), or only a
+    currency (「¥」「人民币」, ``named`` empty): the one unit it names is read and said; a
+    currency alone (元 or 万元, 10,000 times apart), two units, or a unit of another
+    dimension leave the column missing, with an error."""
+    spec, unit = match.field, match.header_unit
+    factors = {unit_factor(u, unit=spec.unit, floor_area=spec.floor_area) for u in named}
+    if len(factors) == 1 and None not in factors:
+        log.add(
+            f"表头括号中的「{unit}」按「{named[0]}」读取（换算为{spec.unit}）",
+            field=match.source,
+            value=match.source,
+            action=f"如单位不是{named[0]}，请在表头中只写单位，如「{spec.label}（万元）」",
+            severity=Severity.INFO,
+        )
+        return named[0], True
+    if not named:
+        told = f"表头括号中只写了货币「{unit}」，没有写单位，不能确定是元还是万元（相差一万倍）"
+    elif None in factors:
+        told = f"表头括号中的「{unit}」所写单位不能换算为字段「{spec.label}」的单位（{spec.unit}）"
+    else:
+        told = f"表头括号中的「{unit}」写了多个不同单位（{'、'.join(named)}），不能确定按哪一个读取"
+    log.add(
+        f"{told}，该列数值全部按缺失处理",
+        field=match.source,
+        value=match.source,
+        action=f"在表头中只写一个单位，如「{spec.label}（元）」或「{spec.label}（万元）」，后重新读取",
+    )
+    return None, False
 
 
 def convert_columns(

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
@@ -29,6 +29,7 @@ from landgov.core.safe_text import ooxml_text
 from landgov.core.textfile import BLANK_FILE, EMPTY_FILE, office_lock_target, utf16_without_bom
 from landgov.core.xlsxguard import open_xlsx
 from landgov.errors import DataFileError, EncodingError, Issue, missing_file
+from landgov.io._numformat import Scaled, scaled_format, shown_text
 from landgov.io.encoding import reads_as_chinese
 from landgov.io.sheets import sheet_for, tied_sheets_error
 
@@ -525,42 +526,61 @@ def _open_workbook(path: Path) -> tuple[Any, list[str]]:
     return wb, [str(w.message) for w in caught]
 
 
+#: how a number cell is shown other than as stored: as a percentage, or scaled (元 as 万)
+_Shown = Literal["percent"] | Scaled
+
+
+def _shown_as(code: str) -> _Shown | None:
+    """How a number format shows a number other than as stored (``None``: as stored)."""
+    return "percent" if _is_percent_format(code) else scaled_format(code)
+
+
 def _percent_cells(ws: Any) -> list[tuple[int, int]]:
     """(row, column), 1-based, of the number cells shown as a percentage (format ``0.0%``).
 
     Excel stores 3.5 % typed in such a cell as 0.035; read as a number it would be 0.035 %.
+    """
+    return [(r, c) for r, c, shown in _shown_cells(ws) if shown == "percent"]
+
+
+def _shown_cells(ws: Any) -> list[tuple[int, int, _Shown]]:
+    """(row, column), 1-based, and how, of the number cells shown other than as stored: as a
+    percentage (``0.0%``), or scaled (``0!.0,``: 125000 shown as 12.5, :mod:`._numformat`).
+
     Cells are found by their style's number format, checked once per format (a sheet has a few),
-    through openpyxl's cell store; :func:`_percent_cells_slow` is the same by the public API.
+    through openpyxl's cell store; :func:`_shown_cells_slow` is the same by the public API.
     """
     wb = ws.parent
     try:
         cells = ws._cells.items()
         formats = {i: f for i, f in enumerate(wb._number_formats, start=164)}
     except AttributeError:  # another openpyxl: the public, slower way
-        return _percent_cells_slow(ws)
-    percent: dict[int, bool] = {}
+        return _shown_cells_slow(ws)
+    seen: dict[int, _Shown | None] = {}
     found = []
     for (r, c), cell in cells:
         if cell.data_type != "n" or cell._value is None:
             continue
         fmt_id = cell._style.numFmtId
-        is_pct = percent.get(fmt_id)
-        if is_pct is None:
-            code = BUILTIN_FORMATS.get(fmt_id) or formats.get(fmt_id) or ""
-            is_pct = percent[fmt_id] = _is_percent_format(code)
-        if is_pct:
-            found.append((r, c))
+        if fmt_id not in seen:
+            seen[fmt_id] = _shown_as(BUILTIN_FORMATS.get(fmt_id) or formats.get(fmt_id) or "")
+        if (shown := seen[fmt_id]) is not None:
+            found.append((r, c, shown))
     return found
 
 
 def _percent_cells_slow(ws: Any) -> list[tuple[int, int]]:
+    return [(r, c) for r, c, shown in _shown_cells_slow(ws) if shown == "percent"]
+
+
+def _shown_cells_slow(ws: Any) -> list[tuple[int, int, _Shown]]:
     return [
-        (cell.row, cell.column)
+        (cell.row, cell.column, shown)
         for row in ws.iter_rows()
         for cell in row
         if cell.data_type == "n"
         and cell.value is not None
-        and _is_percent_format(cell.number_format)
+        and (shown := _shown_as(cell.number_format)) is not None
     ]
 
 
@@ -583,16 +603,24 @@ def _sheet_grid(ws: Any) -> _Grid:
         [ooxml_text(v) if type(v) is str and "_x" in v else v for v in r]
         for r in ws.iter_rows(values_only=True)
     ]
-    for r, c in _percent_cells(ws):
+    scaled: dict[tuple[int, int], tuple[float, str]] = {}
+    for r, c, shown in _shown_cells(ws):
         value = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
-        if type(value) in (int, float) and math.isfinite(value):
+        if type(value) not in (int, float) or not math.isfinite(value):
+            continue
+        if shown == "percent":
             rows[r - 1][c - 1] = _percent_text(value)  # read as a percentage, by its unit
+        else:  # 元 shown as 万: read as the officer sees it, said by the table reader
+            rows[r - 1][c - 1] = text = shown_text(value, shown)
+            scaled[r - 1, c - 1] = (value, text)
     merges = [
         (rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1)
         for rng in ws.merged_cells.ranges
     ]
     _fill_merges(rows, merges)
     meta = {"format": "xlsx", "sheet": ws.title, **_hidden_parts(ws, len(rows))}
+    if scaled:
+        meta["scaled_cells"] = scaled
     return _Grid(rows, list(range(1, len(rows) + 1)), merges, meta)
 
 

@@ -8,11 +8,13 @@ unit stated for the sheet, and the problems table says so. A unit in the column'
 wins; notes naming two different units for one column are not guessed between: the column is
 read as missing, with an error naming both notes.
 
-Where a note applies: one above the header applies to the whole sheet; one in a header row
-applies to the number column it stands over (a group caption 「经济指标（单位：元）」 merged
-over the money columns), or to the whole sheet when it stands over no number column (a row
-「单位：元」 under the header, in column A). A 填表说明 row under the header (set aside, not read
-as data) counts as a header row: its 「单位：元」 under 税收 is 税收's unit.
+Where a note applies: one above the header applies to the whole sheet, but a unit alone in a
+cell above a number column (a row 「元」「亩」 over 「税收」「用地面积」) to that column; one in a
+header row applies to the number column it stands over (a group caption
+「经济指标（单位：元）」 merged over the money columns), or to the whole sheet when it stands over
+no number column (a row 「单位：元」 under the header, in column A). A 填表说明 row under the
+header (set aside, not read as data) counts as a header row: its 「单位：元」 under 税收 is
+税收's unit.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ def _find_notes(
             text = cell_text(value)
             if "单位" in text and (units := _note_units(text)):
                 found[c] = (text, units)
+            elif r < first and c in number_columns and is_unit(text):
+                # a row of units above the field names (「元」 over 「税收」): that column's
+                notes.columns.setdefault(c, {}).setdefault(
+                    text, f"{get_column_letter(c + 1)}{grid.row_numbers[r]}"
+                )
         over_numbers = {text for c, (text, _) in found.items() if c in number_columns}
         for c, (text, units) in found.items():
             where = f"{get_column_letter(c + 1)}{grid.row_numbers[r]}"

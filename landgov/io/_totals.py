@@ -43,7 +43,7 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d*))?")
 _SHOWN_ROWS = 8
 
 #: The words that make a row a totals row (合计 first among them is matched longest first).
-TOTAL_WORDS = ("总合计", "合计", "总计", "小计", "累计")
+TOTAL_WORDS = ("总合计", "合计", "总计", "小计", "累计", "汇总", "共计")
 _TOTAL_WORD = "(?:" + "|".join(TOTAL_WORDS) + ")"
 # A totals label as counties write it: 合计, 全区合计, 本页小计, 总计（88家）, 合计：, 越城区合计,
 # and the total of a part of the table under the part's name: a 镇街 (斗门街道小计, 马山镇 合计),

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from landgov.core.problems import ProblemLog, Severity
+from landgov.io.numbers import is_unit
 
 __all__ = [
     "ADMIN_DIGITS",
@@ -205,7 +206,10 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
         "tax_wan",
         "税收",
         N,
-        ["实缴税金", "实缴税收", "税收实际贡献", "税收总额", "实缴税金总额", "入库税金"],
+        [
+            *("实缴税金", "实缴税收", "税收实际贡献", "税收总额", "实缴税金总额", "入库税金"),
+            *("实缴税额", "实缴税款", "入库税款", "入库税额", "税收合计"),  # 税务 exports
+        ],
         "万元",
     ),
     _f("value_added_wan", "工业增加值", N, ["增加值"], "万元"),
@@ -320,7 +324,9 @@ APPROVED_FIELDS: tuple[FieldSpec, ...] = (  # 批而未供 [004 二(一)1]
 
 # the second column of a repeated header is named by where it is (:func:`repeated_header`)
 _REPEATED = re.compile(r"（(?:[A-Z]{1,3}列|第\d+个字段)）$")
-_UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【](?P<unit>[^\)）\]】]*)[\)）\]】]\s*$")
+_UNIT_RE = re.compile(r"^(?P<base>.*?)[\(（\[【〔](?P<unit>[^\)）\]】〕]*)[\)）\]】〕]\s*$")
+# 「税收/元」「使用面积／亩」「税收 元」: a unit after a slash or a blank (split off when it is one)
+_UNIT_AFTER = re.compile(r"^(?P<base>\S.*?)\s*(?:[/／\\]|\s)\s*(?P<unit>[^/／\\\s]+)$")
 
 
 def repeated_header(name: str, where: str) -> str:
@@ -365,12 +371,18 @@ _normalized_text = functools.lru_cache(maxsize=4096)(_normalized)
 def split_header_unit(text: object) -> tuple[str, str | None]:
     """Split ``"税收（万元）"`` into ``("税收", "万元")``; no unit gives ``(text, None)``.
 
+    A unit after a slash or a blank (``"税收/元"``, ``"使用面积 亩"``) is split off too, when
+    it is a unit (:func:`landgov.io.numbers.is_unit`): ``"规上/规下"`` stays whole.
+
     Line breaks typed into a header cell (Alt+Enter: ``"税收\n（万元）"``) are left out.
     """
     s = re.sub(r"\s*[\r\n]+\s*", "", unicodedata.normalize("NFKC", str(text))).strip()
     m = _UNIT_RE.match(s)
     if m and m.group("base").strip():
         return m.group("base").strip(), m.group("unit").strip() or None
+    m = _UNIT_AFTER.match(s)
+    if m and is_unit(m.group("unit")):
+        return m.group("base").strip(), m.group("unit")
     return s, None
 
 

@@ -18,7 +18,7 @@ from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import format_number, numeric_column
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.textkey import folded
-from landgov.ids import USCCStatus, check_parcel_code
+from landgov.ids import USCCStatus, check_parcel_code, listed_parcel_codes
 from landgov.io._codes import add_uscc_status, standard_parcel_codes, uscc_problem
 from landgov.io.fields import LINK_FIELDS
 from landgov.io.numbers import is_missing
@@ -85,6 +85,15 @@ def _check_codes(table: _ParsedTable) -> None:
                 field="uscc",
                 value=value,
                 action=action,
+            )
+        elif not standard[pos] and (codes := listed_parcel_codes(parcel)):
+            table.note(
+                pos,
+                f"一行填了 {len(codes)} 个宗地代码（{'、'.join(codes)}），无法与宗地图层中的任何"
+                "一宗关联；该企业在这些宗地上的用地未计入",
+                field="parcel_id",
+                value=parcel,
+                action=f"每个宗地一行：拆成 {len(codes)} 行（使用面积按各宗地分别填写）后重新运行",
             )
         elif not standard[pos] and not (check := check_parcel_code(parcel)).ok:
             table.note(

@@ -57,6 +57,7 @@ __all__ = [
     "LAND_ONLY_UNITS",
     "is_missing",
     "is_unit",
+    "named_units",
     "parse_date",
     "parse_quantity",
     "read_quantity",
@@ -238,6 +239,28 @@ def _floor_in_land_unit(cell_unit: str) -> str:
 def is_unit(text: str) -> bool:
     """Whether ``text`` names a unit landgov knows (of any dimension)."""
     return _unit_key(text) in _ALL_UNITS
+
+
+#: a currency written in a header's bracket (「人民币元」「万元人民币」「¥」): it says 人民币 only
+_CURRENCY_WORD = re.compile(r"人民币|RMB|CNY|¥", re.IGNORECASE)
+_WORD_BREAK = re.compile(r"[、,，;；\s]+")
+
+
+def named_units(text: str) -> tuple[list[str], bool]:
+    """The units ``text`` names among other words, and whether it names a currency.
+
+    A header's bracket is not always a unit alone: 「含税，元」「人民币元」「万元人民币」. The
+    currency words (人民币, RMB, CNY, ¥) are left out and the rest split at commas, 、 and
+    blanks; each part that is a unit (:func:`is_unit`) is named.
+
+    Examples
+    --------
+    >>> named_units("含税，元"), named_units("人民币元"), named_units("¥"), named_units("2023年度")
+    ((['元'], False), (['元'], True), ([], True), ([], False))
+    """
+    norm = _norm(text)
+    parts = _WORD_BREAK.split(_CURRENCY_WORD.sub(" ", norm))
+    return [p for p in parts if p and is_unit(p)], bool(_CURRENCY_WORD.search(norm))
 
 
 def _to_float(number: Fraction) -> float:

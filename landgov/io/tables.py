@@ -99,6 +99,12 @@ _GROUP_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)])"
 )
 _GROUP_REASON = "分组标题行（如「一、斗门街道」），不作为数据读取"
+#: a 镇街's name alone (「斗门街道」「马山镇」): a firm's name never ends so
+_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:街道|镇|乡)$")
+_PLAIN_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
+_TOWNSHIP_SUBTOTAL = (
+    "镇街小计行（只有镇街名称和数字，没有企业名称和代码），不作为数据读取，也不与合计行比较"
+)
 _ROW_NUMBERING = "source_row 与问题表的 row 均为 Excel 中看到的行号（从 1 起，含标题行和表头行）"
 
 
@@ -208,6 +214,8 @@ def _locate_header(grid: _Grid, match: _Matcher) -> tuple[int, int] | None:
 
 
 def _join_header(top: str, bottom: str, match: _Matcher) -> str:
+    if top and bottom and _unit_like(top) and not _unit_like(bottom):
+        top, bottom = bottom, top  # 「元」 over 「税收」: a row of units above the field names
     if not bottom or bottom == top:
         return top
     if not top:
@@ -300,6 +308,17 @@ def _one_cell_reason(text: str) -> str | None:
     return _GROUP_REASON if _GROUP_HEADING.match(text) else None
 
 
+def _township_row(filled: Sequence[str]) -> str | None:
+    """Why a row of a 镇街's name and nothing but numbers is no data: the heading over the
+    township's firms (the name alone) or their subtotal (the name and its sums, no 小计 word).
+    A firm's row has its name or code beside a township name; this one has neither."""
+    if not _TOWNSHIP_NAME.match(re.sub(r"\s+", "", filled[0])):
+        return None
+    if not all(_PLAIN_NUMBER.match(t.strip()) for t in filled[1:]):
+        return None
+    return _GROUP_REASON if len(filled) == 1 else _TOWNSHIP_SUBTOTAL
+
+
 def _repeats_header_row(cells: Sequence[str], header_rows: Sequence[Sequence[str]]) -> bool:
     """Whether ``cells`` are a row of the header band again: two filled cells or more, each the
     text the header row has in its column (the group captions over the field names, 「基本信息」
@@ -323,7 +342,8 @@ def _structural_reason(
         return None
     if is_total_label(filled[0]):
         return _TOTAL_REASON
-    if len(filled) == 1 and (alone := _one_cell_reason(filled[0])) is not None:
+    alone = _one_cell_reason(filled[0]) if len(filled) == 1 else None
+    if (alone := alone or _township_row(filled)) is not None:
         return alone
     need = max(2, (len(header_names) + 1) // 2)
     same = sum(1 for c, name in header_names.items() if c < len(cells) and cells[c] == name)
@@ -360,6 +380,9 @@ def _structural_reasons(
         False
     )
     maybe |= count == 1
+    maybe |= pc.match_substring_regex(pa.array(first, pa.string()), "(?:街道|镇|乡)$").to_numpy(
+        False
+    )
     if header_names:
         need = max(2, (len(header_names) + 1) // 2)
         same = sum(cells[:, c] == name for c, name in header_names.items())
@@ -1037,6 +1060,40 @@ def _report_hidden(
             )
 
 
+def _report_shown(
+    grid: _Grid,
+    log: ProblemLog,
+    *,
+    names: list[str],
+    columns: Mapping[str, str],
+    rows: list[int],
+    reasons: list[str | None],
+) -> None:
+    """One warning per read column with cells whose number format shows them smaller than
+    stored (125000 元 shown as 12.5 by 「0!.0,」, :mod:`landgov.io._numformat`): read as shown
+    (what an officer checks against the header), the stored number and the fix named."""
+    scaled: dict[tuple[int, int], tuple[float, str]] = grid.meta.get("scaled_cells") or {}
+    if not scaled:
+        return
+    read = set(columns.values())
+    data = [r for r, reason in zip(rows, reasons, strict=True) if reason is None]
+    for c, name in enumerate(names):
+        cells = [(r, *scaled[r, c]) for r in data if (r, c) in scaled]
+        if name not in read or not cells:
+            continue
+        r, stored, shown = cells[0]
+        log.add(
+            f"列「{name}」中 {len(cells)} 个单元格的数字格式把数值缩小显示（如第 "
+            f"{grid.row_numbers[r]} 行存储值为 {stored:.15g}，显示为「{shown}」），已按显示值"
+            "读取（与表头单位对照的是显示值）",
+            field=name,
+            value=f"{stored:.15g}",
+            action="核对该列单位：如存储值才是按表头单位填写的数，把这些单元格的格式改为"
+            "「常规」后重新读取",
+            severity=Severity.WARNING,
+        )
+
+
 def _report_mixed_encoding(grid: _Grid, log: ProblemLog) -> None:
     """One warning per CSV row decoded with the other codec than the rest of the file."""
     rows: dict[int, str] = grid.meta.get("encoding_rows") or {}
@@ -1150,6 +1207,7 @@ def _parse_table(
     )
     _report_merges(grid, log, rows=rows, reasons=reasons, said=aside)
     _report_hidden(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
+    _report_shown(grid, log, names=names, columns=columns, rows=rows, reasons=reasons)
     kept = [n for n in names if n not in columns.values()]
     meta |= {
         "header_rows": [grid.row_numbers[r] for r in range(first, last + 1)],

@@ -133,3 +133,18 @@ def test_garbled_values_under_ascii_names_are_said_once_per_field(tmp_path: Path
     assert qlr["row"] == 1 and qlr["severity"] == "警告"
     tdyt = said[said["field"] == "TDYT"].iloc[0]
     assert "2 行" in tdyt["problem"] and "「工业用地」" in tdyt["problem"], tdyt["problem"]
+
+
+def test_garbled_headers_of_a_table_are_named_with_their_reading(tmp_path: Path) -> None:
+    """The same one rule for an enterprise table whose headers a conversion garbled (a CSV
+    exported in GBK, opened as Latin-1 and saved again): the missing-field error reads them."""
+    from landgov.io import read_enterprises
+
+    headers = ["统一社会信用代码", "企业名称", "税收"]
+    garbled = [h.encode("gbk").decode("latin-1") for h in headers]
+    path = tmp_path / "企业.csv"
+    path.write_text(",".join(garbled) + "\n91330602MA2BCDEF1X,甲,10\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
+        read_enterprises(path)
+    text = str(caught.value)
+    assert "乱码" in text and "「统一社会信用代码」" in text and "GBK" in text, text

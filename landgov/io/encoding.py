@@ -384,8 +384,8 @@ def _chinese(text: str) -> bool:
 #: why text is mojibake (:func:`mojibake_reading`), and what to do, as every message says it
 MOJIBAKE_CAUSE = "文件在转换或另存时把中文当作西文编码（Latin-1/1252）读取"
 MOJIBAKE_ACTION = (
-    "用原始文件重新导出（Shapefile 请保留 .dbf 旁内容为 GBK 的 .cpg；在 QGIS 中另存时选择"
-    "正确的源编码）后重新读取"
+    "用原始文件重新导出或另存（另存时选择文件原来的编码，如 GBK；Shapefile 请保留 .dbf 旁"
+    "内容为 GBK 的 .cpg）后重新读取"
 )
 
 
@@ -414,6 +414,22 @@ def mojibake_reading(text: str) -> tuple[str, str] | None:
             if _chinese(out):
                 return out, enc
     return None
+
+
+def garbled_names(columns: Sequence[object]) -> tuple[str, str | None]:
+    """What a missing-field message adds when a file's field names are Chinese that a
+    conversion decoded as a Western code page (「×ÚµØ´úÂë」 for 「宗地代码」,
+    :func:`mojibake_reading`), and the action then: export again from the
+    original — renaming each garbled field by hand would leave every text value garbled too.
+    ``("", None)`` when no name is such mojibake."""
+    read = [(str(c), r) for c in columns if (r := mojibake_reading(str(c))) is not None]
+    if not read:
+        return "", None
+    shown = "、".join(f"「{c}」按 {codec_label(enc)} 读是「{text}」" for c, (text, enc) in read[:4])
+    return (
+        f"；字段名是乱码：{shown}——{MOJIBAKE_CAUSE}，文字值很可能同样是乱码",
+        f"{MOJIBAKE_ACTION}；不要按乱码改名或用 --alias 指定",
+    )
 
 
 def _chinese_not(encoding: str, data: bytes) -> str | None:

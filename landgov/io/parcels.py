@@ -70,13 +70,11 @@ from landgov.io._layercheck import (
 from landgov.io._shpparts import sidecar
 from landgov.io._shprings import stray_holes
 from landgov.io.encoding import (
-    MOJIBAKE_ACTION,
-    MOJIBAKE_CAUSE,
     EncodingDecision,
     codec_label,
     decoded_cell,
     detect_dbf_encoding,
-    mojibake_reading,
+    garbled_names,
 )
 from landgov.io.fields import (
     PARCEL_FIELDS,
@@ -582,7 +580,7 @@ def _required_fields(
     missing = [s for s in specs if s.required and s.name not in matches]
     if not missing:
         return
-    said, redo = _garbled_names(columns)
+    said, redo = garbled_names(columns)
     issues = []
     for s in missing:
         rename = (
@@ -598,22 +596,6 @@ def _required_fields(
             )
         )
     raise SchemaError(issues)
-
-
-def _garbled_names(columns: Sequence[object]) -> tuple[str, str | None]:
-    """What a missing-field message adds when the layer's field names are Chinese that a
-    conversion decoded as a Western code page (「×ÚµØ´úÂë」 for 「宗地代码」,
-    :func:`~landgov.io.encoding.mojibake_reading`), and the action then: export again from the
-    original — renaming each garbled field by hand would leave every text value garbled too.
-    ``("", None)`` when no name is such mojibake."""
-    read = [(str(c), r) for c in columns if (r := mojibake_reading(str(c))) is not None]
-    if not read:
-        return "", None
-    shown = "、".join(f"「{c}」按 {codec_label(enc)} 读是「{text}」" for c, (text, enc) in read[:4])
-    return (
-        f"；字段名是乱码：{shown}——{MOJIBAKE_CAUSE}，文字值很可能同样是乱码",
-        f"{MOJIBAKE_ACTION}；不要按乱码改名或用 --alias 指定",
-    )
 
 
 def _row_texts(raw: gpd.GeoDataFrame, enc: EncodingDecision) -> dict[int, str]:

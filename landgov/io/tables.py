@@ -53,6 +53,7 @@ from landgov.io._convert import (
 from landgov.io._grid import _SAVE_AS_UTF8, _Grid, _load
 from landgov.io._sheetunits import apply_sheet_units
 from landgov.io._totals import LABEL_CHARS, TotalRows, check_totals, is_total_label
+from landgov.io.encoding import garbled_names
 from landgov.io.fields import (
     ColumnMatch,
     FieldSpec,
@@ -622,13 +623,15 @@ def _missing_required_error(
     missing = [s for s in specs if s.required and s.name not in matches]
     if not missing:
         return None
+    said, redo = garbled_names(seen)
     issues = [
         Issue(
             source,
             spec.label,
             seen,
-            f"缺少必填字段「{spec.label}」（{spec.name}）",
-            f"把表头改为以下名称之一：{'、'.join(spec.aliases[:8])}；或{alias_hint(spec.name)}",
+            f"缺少必填字段「{spec.label}」（{spec.name}）{said}",
+            redo
+            or f"把表头改为以下名称之一：{'、'.join(spec.aliases[:8])}；或{alias_hint(spec.name)}",
         )
         for spec in missing
     ]
@@ -736,6 +739,7 @@ def _no_header_error(
                 )
             ]
         )
+    said, redo = garbled_names([c for row in preview for c in row if isinstance(c, str)])
     return SchemaError(
         [
             Issue(
@@ -743,8 +747,9 @@ def _no_header_error(
                 None,
                 preview,
                 f"{f'工作表「{sheet}」' if sheet else ''}前 {_HEADER_SCAN_ROWS} 行中找不到表头"
-                "（没有任何列名能对应已知字段）",
-                f"确认表头包含「{labels}」等列名，或用 --alias 字段=列名 指定列名；"
+                f"（没有任何列名能对应已知字段）{said}",
+                redo
+                or f"确认表头包含「{labels}」等列名，或用 --alias 字段=列名 指定列名；"
                 f"必要时用 --sheet 指定工作表（Python：aliases=、sheet=）{hint}",
             )
         ]

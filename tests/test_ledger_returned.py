@@ -912,3 +912,33 @@ def test_an_error_value_as_a_history_new_status_is_said_as_it_is_read(tmp_path):
     history = _sheet_rows(path, "状态变更记录")
     assert [r[3] for r in history if r[5] == "手工补记"] == ["#N/A"]
     assert not [r for r in history if r[1] == dt.datetime(2027, 7, 1)], history
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_copy_of_rows_not_merged_beside_the_original_is_read(tmp_path, typed):
+    # The 「#N/A」 row (责任单位 马山街道经发办) went to 未合并的行. A clerk copies that sheet
+    # (「未合并的行 (2)」) and keeps both; in the copy, maybe, retypes 责任单位. Before: the copy
+    # was passed over without a word (what was typed there gone from the next 台账). Now: it is
+    # read as well (a 提示 naming it), a row the same on both kept once, a different one kept
+    # and said as the original's rows are; the next 台账 has one 未合并的行 sheet.
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    wb = load_workbook(path)
+    copy = wb.copy_worksheet(wb["未合并的行"])
+    copy.title = "未合并的行 (2)"
+    if typed:
+        col = [c.value for c in copy[1]].index("责任单位") + 1
+        copy.cell(2, col).value = "马山街道办事处"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "未合并的行 (2)" not in load_workbook(path).sheetnames
+    kept = _sheet_rows(path, "未合并的行")
+    offices = {v for r in kept for v in r if v in ("马山街道经发办", "马山街道办事处")}
+    assert offices == ({"马山街道经发办", "马山街道办事处"} if typed else {"马山街道经发办"})
+    assert len(kept) == (2 if typed else 1)
+    said = [r for r in _sheet_rows(path, "问题记录") if "「未合并的行 (2)」" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"] + (["警告"] if typed else [])
+    assert "一并读取" in said[0][4]

@@ -818,8 +818,9 @@ def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFra
     repeated or unreadable 宗地代码, with what staff typed in them), indexed by (the sheet read,
     the row of that sheet), with its header's columns; empty when there is none.
 
-    The sheet is found under its name, else by its header (:func:`_unmerged_sheets`: renamed
-    「未合并」, or copied to 「未合并的行 (2)」 and the original deleted), said as a 提示.
+    The sheet is found under its name and by its header (:func:`_unmerged_sheets`: renamed
+    「未合并」, or copied to 「未合并的行 (2)」 beside the original or instead of it), said as
+    a 提示.
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
     would be gone from the ledger after one update. A formula cell gives its stored result;
@@ -860,19 +861,27 @@ _HEAD_ORDER = ("宗地代码", "行号", "原因")
 
 
 def _unmerged_sheets(wb: Any, log: ProblemLog | None) -> list[str]:
-    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, else
-    each whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
+    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, and each
+    other whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
     copied by staff; said as a 提示, naming them); none when there is none (the sheet is only
     written when it has rows).
 
     Looked up by its name only, a renamed sheet was read as none: every row in it, and what
-    staff typed there, gone from the next ledger without a word."""
-    if UNMERGED_SHEET in wb.sheetnames:
-        return [UNMERGED_SHEET]
+    staff typed there, gone from the next ledger without a word; a copy beside the original
+    (「未合并的行 (2)」) was passed over, what staff typed in the copy gone likewise."""
     # the same test core.editable applies (Layout.is_own), so that the data sheet's reader
     # does not say the sheet is one staff made, to be deleted
     others = (LAYOUT.sheet, *LAYOUT.own_sheets)  # own under its name: another of landgov's
     found = [ws.title for ws in wb.worksheets if ws.title not in others and LAYOUT.is_own(ws)]
+    if UNMERGED_SHEET in wb.sheetnames:
+        if found and log is not None:
+            log.add(
+                f"工作表「{'」「'.join(found)}」的表头与「{UNMERGED_SHEET}」相同，是其副本，"
+                "一并读取，相同的行只保留一行",
+                action=f"无需处理；写出的台账中只保留「{UNMERGED_SHEET}」一张表，请勿复制该表",
+                severity=Severity.INFO,
+            )
+        return [UNMERGED_SHEET, *found]
     if found and log is not None:
         names = "」「".join(found)
         head = "、".join(sorted(UNMERGED_HEAD, key=_HEAD_ORDER.index))

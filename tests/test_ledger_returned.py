@@ -796,3 +796,149 @@ def test_a_renamed_ledger_sheet_moved_last_is_read_not_its_rows_not_merged(tmp_p
     assert set(rows) == {"A", "B"}, rows
     assert rows["B"][status] == "推进中"
     assert len(_sheet_rows(path, "未合并的行")) == 1
+
+
+def _add_entries(path, entries):
+    """Type entries at the foot of 状态变更记录: (宗地代码, 日期, 原状态, 新状态) each."""
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    for code, day, before, after in entries:
+        ws.append([code, day, before, after, "填写", "手工补记"])
+    wb.save(path)
+
+
+def _history_said(path, field):
+    """{row: problem row} of 问题记录 about the 状态变更记录 column ``field``."""
+    return {
+        r[1]: r
+        for r in _sheet_rows(path, "问题记录")
+        if r[2] == field and "工作表「状态变更记录」" in str(r[4])
+    }
+
+
+def test_a_history_before_status_that_is_no_status_is_said_and_marked(tmp_path):
+    # A clerk types three entries into 状态变更记录 by hand, 新状态 推进中 each (as on the
+    # 治理台账), 原状态 typed 「推进」, 「已完成了」 and 「#N/A」 (a VLOOKUP that found nothing).
+    # Before: 原状态 taken as typed without a word. Now: each an 错误 on its row (sheet, row,
+    # 原状态, what was typed, what to do), the cell marked, the entry kept as typed, and each
+    # plot's status read from the 新状态 as before (no change recorded).
+    path = _ledger_2026(tmp_path, "ABC")
+    _edit(path, {k: {"状态": "推进中"} for k in "ABC"})
+    day = dt.datetime(2027, 1, 10)
+    typed = {"A": "推进", "B": "已完成了", "C": "#N/A"}
+    _add_entries(path, [(k, day, before, "推进中") for k, before in typed.items()])
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    said = _history_said(path, "原状态")
+    assert sorted(said) == [5, 6, 7]
+    for r, (key, before) in zip((5, 6, 7), typed.items(), strict=True):
+        problem, action = said[r][4], said[r][5]
+        assert said[r][3] == before and said[r][6] == "错误", said[r]
+        assert f"单元格 C{r}" in problem and f"「{before}」" in problem
+        assert "下拉列表" in action or "修正公式" in action
+        assert "按未填写" not in problem, problem
+        assert "新状态" in action and "不影响" in action, (key, action)
+    history = _sheet_rows(path, "状态变更记录")
+    assert {r[0]: r[2] for r in history if r[5] == "手工补记"} == typed
+    assert not [r for r in history if r[1] == dt.datetime(2027, 7, 1)], history
+    flagged = _history_flags(path)
+    assert {c for (_, c) in flagged} == {"原状态"} and len(flagged) == 3
+
+
+def test_a_history_before_status_against_the_plots_previous_entry_is_said(tmp_path):
+    # A and B are listed 未启动 on 2026-07-01. A clerk types A 「推进中 → 已完成」 and B
+    # 「未启动 → 推进中」 (both dated 2027-01-10) and sets the 治理台账 as they say; then sorts the
+    # history newest first. Before: A's 原状态 「推进中」 taken without a word though A was
+    # never recorded 推进中. Now: a 警告 on A's row naming both statuses and the entry before
+    # it; the cell marked; A's status still 已完成 (nothing changed); B, consistent, not said.
+    path = _ledger_2026(tmp_path, "AB")
+    _edit(path, {"A": {"状态": "已完成"}, "B": {"状态": "推进中"}})
+    day = dt.datetime(2027, 1, 10)
+    _add_entries(path, [("A", day, "推进中", "已完成"), ("B", day, "未启动", "推进中")])
+    _sort_history_newest_first(path)  # A's entry is now on row 2 or 3
+    wb = load_workbook(path)
+    ws = wb["状态变更记录"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "已完成")
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = _history_said(path, "原状态")
+    assert list(said) == [row]
+    problem, action = said[row][4], said[row][5]
+    assert said[row][3] == "推进中" and said[row][6] == "警告"
+    assert f"单元格 C{row}" in problem and "「推进中」" in problem and "「未启动」" in problem
+    assert "A" in problem and "上一条记录" in problem
+    assert "请核对" in action and "不影响" in action
+    assert set(_column(path, "状态（填写）").values()) == {"已完成", "推进中"}
+    history = _sheet_rows(path, "状态变更记录")
+    assert not [r for r in history if r[1] == dt.datetime(2027, 7, 1)], history
+    out = load_workbook(path)["状态变更记录"]
+    done = next(r for r in range(2, out.max_row + 1) if out.cell(r, 4).value == "已完成")
+    assert list(_history_flags(path)) == [(done, "原状态")]
+
+
+def test_a_blank_history_new_status_is_said_and_is_no_status(tmp_path):
+    # A clerk types an entry for B dated 2027-01-10, 原状态 未启动, 新状态 left blank. Before:
+    # read without a word, and taken as B's last status (blank): the update recorded a change
+    # 「（空）→ 未启动」 for B that never happened. Now: a 警告 on its row, as a blank 日期 is;
+    # the entry kept, no plot's status; nothing recorded for B.
+    path = _ledger_2026(tmp_path, "AB")
+    _add_entries(path, [("B", dt.datetime(2027, 1, 10), "未启动", None)])
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = _history_said(path, "新状态")
+    assert list(said) == [4] and said[4][6] == "警告"
+    assert "新状态未填写" in said[4][4] and "不作为任何宗地的状态" in said[4][4]
+    assert "下拉列表" in said[4][5]
+    history = _sheet_rows(path, "状态变更记录")
+    assert not [r for r in history if r[1] == dt.datetime(2027, 7, 1)], history
+    assert [r[0] for r in history if r[5] == "手工补记"] == ["B"]
+
+
+def test_an_error_value_as_a_history_new_status_is_said_as_it_is_read(tmp_path):
+    # B's 新状态 in a typed entry is 「#N/A」. The entry is kept as typed and is no plot's
+    # status. Before: said 「…按未填写（待核实）处理」, which is not what is done. Now: the
+    # problem names the cell and the value, and says the entry is kept, no plot's status.
+    path = _ledger_2026(tmp_path, "AB")
+    _add_entries(path, [("B", dt.datetime(2027, 1, 10), "未启动", "#N/A")])
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-07-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = _history_said(path, "新状态")
+    assert list(said) == [4] and said[4][3] == "#N/A" and said[4][6] == "错误"
+    problem, action = said[4][4], said[4][5]
+    assert "单元格 D4" in problem and "「#N/A」" in problem
+    assert "按未填写" not in problem + action and "待核实" not in problem
+    assert "不作为任何宗地的状态" in problem + action
+    history = _sheet_rows(path, "状态变更记录")
+    assert [r[3] for r in history if r[5] == "手工补记"] == ["#N/A"]
+    assert not [r for r in history if r[1] == dt.datetime(2027, 7, 1)], history
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_copy_of_rows_not_merged_beside_the_original_is_read(tmp_path, typed):
+    # The 「#N/A」 row (责任单位 马山街道经发办) went to 未合并的行. A clerk copies that sheet
+    # (「未合并的行 (2)」) and keeps both; in the copy, maybe, retypes 责任单位. Before: the copy
+    # was passed over without a word (what was typed there gone from the next 台账). Now: it is
+    # read as well (a 提示 naming it), a row the same on both kept once, a different one kept
+    # and said as the original's rows are; the next 台账 has one 未合并的行 sheet.
+    path = _ledger_2026(tmp_path, "AB")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    first = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert first.returncode == 0, first.stdout + first.stderr
+    wb = load_workbook(path)
+    copy = wb.copy_worksheet(wb["未合并的行"])
+    copy.title = "未合并的行 (2)"
+    if typed:
+        col = [c.value for c in copy[1]].index("责任单位") + 1
+        copy.cell(2, col).value = "马山街道办事处"
+    wb.save(path)
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-02-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "未合并的行 (2)" not in load_workbook(path).sheetnames
+    kept = _sheet_rows(path, "未合并的行")
+    offices = {v for r in kept for v in r if v in ("马山街道经发办", "马山街道办事处")}
+    assert offices == ({"马山街道经发办", "马山街道办事处"} if typed else {"马山街道经发办"})
+    assert len(kept) == (2 if typed else 1)
+    said = [r for r in _sheet_rows(path, "问题记录") if "「未合并的行 (2)」" in str(r[4])]
+    assert [r[6] for r in said] == ["提示"] + (["警告"] if typed else [])
+    assert "一并读取" in said[0][4]

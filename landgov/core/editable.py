@@ -88,6 +88,7 @@ from landgov.ids import normalize_code
 
 __all__ = [
     "EDIT_MARK",
+    "ERROR_CELL",
     "ERROR_VALUE",
     "MARKER_SHEET",
     "NO_RESULT",
@@ -765,11 +766,11 @@ NO_RESULT = (
 RECALCULATE = "在 Excel/WPS 中打开该文件并保存（保存时计算公式），或把公式改为所得数值，再重新导入"
 
 
-#: A cell holding an Excel error value (``cell``: 「L2」, ``value``: 「#N/A」).
-ERROR_VALUE = (
-    "单元格 {cell} 为 Excel 错误值「{value}」（公式出错，或其引用的单元格、工作表已删除），"
-    "不是所填的内容，按未填写（待核实）处理"
-)
+#: A cell holding an Excel error value (``cell``: 「L2」, ``value``: 「#N/A」), without what
+#: becomes of it: a reader that keeps the cell as typed says its own outcome after it.
+ERROR_CELL = "单元格 {cell} 为 Excel 错误值「{value}」（公式出错，或其引用的单元格、工作表已删除）"
+#: A cell holding an Excel error value, read as not filled in (:func:`read_answer`).
+ERROR_VALUE = ERROR_CELL + "，不是所填的内容，按未填写（待核实）处理"
 #: What to do about a cell holding an Excel error value.
 FIX_ERROR = "请在该单元格填入实际内容（修正公式，或把公式改为所得数值）后重新导入"
 

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from landgov.core.compare import percent_reached
 from landgov.core.dates import parse_date, unread_text, unread_words
 from landgov.core.editable import (
+    ERROR_CELL,
     NO_RESULT,
     RECALCULATE,
     WRITE_DATE,
@@ -485,9 +486,12 @@ def read_history_marked(
     The entries come in the order they happened, whatever the order of the sheet
     (:func:`_in_order`).
 
-    Each entry's 宗地代码 and 新状态 are read as the 治理台账 sheet reads its 宗地代码 and 状态
-    (:func:`_entry_code`, :func:`_entry_status`): one that does not read, or (given ``known``,
-    the ledger's plots) a plot the ledger does not hold, is kept as typed, said and marked.
+    Each entry's 宗地代码, 原状态 and 新状态 are read as the 治理台账 sheet reads its 宗地代码
+    and 状态 (:func:`_entry_code`, :func:`_entry_status`): one that does not read, or (given
+    ``known``, the ledger's plots) a plot the ledger does not hold, is kept as typed, said and
+    marked; a blank 新状态 is said. A 原状态 that is not the 新状态 of the plot's entry before
+    it is said and marked (:func:`_check_before`). Which entries give a plot's status:
+    :func:`status_entries`.
     """
     with open_xlsx(path) as handle:  # read-only: the sheet is read from it below
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -530,14 +534,92 @@ def read_history_marked(
         if "日期" in at and not (rec["日期"] is None and (r, at["日期"] + 1) in formulas):
             rec["日期"], problem = _entry_day(rec["日期"], (r, at["日期"] + 1), log, sheet)
             flags |= {"日期": problem} if problem else {}
-        for name, read in (("宗地代码", _entry_code), ("新状态", _entry_status)):
-            if name in at and name not in flags:  # a formula without its result: said above
-                rec[name], problem = read(rec[name], (r, at[name] + 1), log, sheet, known)
-                flags |= {name: problem} if problem else {}
-        records.append(rec | {_FLAGS: flags})
-    table = _in_order(pd.DataFrame(records, columns=[*HISTORY_COLUMNS, _FLAGS], dtype=object))
+        _entry_fields(rec, flags, {n: (r, i + 1) for n, i in at.items()}, (log, sheet, known))
+        records.append(rec | {_FLAGS: flags, _ROW: r})
+    columns = [*HISTORY_COLUMNS, _FLAGS, _ROW]
+    table = _in_order(pd.DataFrame(records, columns=columns, dtype=object))
     marked = {i: f for i, f in enumerate(table.pop(_FLAGS)) if f}
+    rows_at = table.pop(_ROW).tolist()
+    if "原状态" in at:
+        _check_before(table, marked, rows_at, (log, sheet, at["原状态"] + 1))
     return table, marked
+
+
+def _entry_fields(
+    rec: dict[str, Any],
+    flags: dict[str, str],
+    cells: Mapping[str, tuple[int, int]],
+    where: tuple[ProblemLog, str, Collection[str] | None],
+) -> None:
+    """Read the 宗地代码, 原状态 and 新状态 of the entry ``rec`` of 状态变更记录 in place
+    (:func:`_entry_code`, :func:`_entry_status`), each in its 1-based cell of ``cells``, adding
+    the problems of the cells to mark to ``flags`` (``where``: the log, the sheet and the
+    ledger's plots). A cell already in ``flags`` (a formula without its result) was said."""
+    log, sheet, known = where
+    for name in ("宗地代码", "原状态", "新状态"):
+        if name not in cells or name in flags:
+            continue
+        if name == LAYOUT.key:
+            rec[name], problem = _entry_code(rec[name], cells[name], log, sheet, known)
+        else:  # a blank 新状态 of an entry of no plot is no news: that plot is said
+            said = name == "新状态" and LAYOUT.key not in flags
+            rec[name], problem = _entry_status(rec[name], cells[name], log, sheet, name, said)
+        flags |= {name: problem} if problem else {}
+
+
+def status_entries(history: pd.DataFrame, marked: Mapping[int, Mapping[str, str]]) -> pd.DataFrame:
+    """The entries of ``history`` (as :func:`read_history_marked` reads it, in the order they
+    happened) a plot's status and listing are read from: all but those whose 宗地代码 or 新状态
+    did not read (``marked``), which are kept in the written history, marked, and said to be
+    no plot's status (「不作为任何宗地的状态」), and those whose 新状态 is blank (said too).
+
+    Taken as the last entry, a 新状态 「推进」 would be the plot's status, and the next update
+    would record a change 「推进 → 推进中」 that never happened; a blank one, a change
+    「（空）→ 未启动」. The index of ``history`` is kept."""
+    bad = {i for i, cells in marked.items() if {LAYOUT.key, "新状态"} & set(cells)}
+    keep = [i for i, v in enumerate(history["新状态"]) if i not in bad and not is_missing(v)]
+    return history.iloc[keep]
+
+
+def _check_before(
+    table: pd.DataFrame,
+    marked: dict[int, dict[str, str]],
+    rows_at: list[int],
+    where: tuple[ProblemLog, str, int],
+) -> None:
+    """Say (a 警告) and mark (in ``marked``) each 原状态 of ``table`` that reads as a status and
+    is not the 新状态 of the same plot's entry before it (``rows_at``: the sheet row of each
+    entry; ``where``: the log, the sheet and the 原状态 column). Only the entries a status is
+    read from (:func:`status_entries`) with a 日期 that reads are compared: an undated entry
+    has no place in the order. Nothing is changed: a plot's status is its last 新状态.
+
+    Taken without a word, 「推进中 → 已完成」 typed for a plot never recorded 推进中 hid a change
+    left out of the history, or a 原状态 typed wrong."""
+    log, sheet, column = where
+    before: dict[str, tuple[object, int]] = {}  # plot: (its last 新状态, the row of that entry)
+    for i, rec in status_entries(table, marked).iterrows():
+        if parse_date(rec["日期"]) is None:
+            continue
+        key, was = str(rec[LAYOUT.key]), rec["原状态"]
+        last = before.get(key)
+        before[key] = (rec["新状态"], rows_at[i])
+        if last is None or is_missing(was) or "原状态" in marked.get(i, {}) or was == last[0]:
+            continue
+        cell = f"{get_column_letter(column)}{rows_at[i]}"
+        problem = (
+            f"工作表「{sheet}」单元格 {cell} 的原状态「{was}」与宗地 {key} 上一条记录（第 "
+            f"{last[1]} 行）的新状态「{last[0]}」不符：两条记录之间漏记了一次状态变更，或原状态填错"
+        )
+        log.add(
+            problem,
+            row=rows_at[i],
+            field="原状态",
+            value=was,
+            action=f"请核对：原状态应为上一条记录的新状态「{last[0]}」，漏记的变更请补记；"
+            f"{_BEFORE_KEPT}",
+            severity=Severity.WARNING,
+        )
+        marked.setdefault(i, {})["原状态"] = problem
 
 
 def _history_sheet(wb: Any, log: ProblemLog) -> str | None:
@@ -568,6 +650,8 @@ def _history_sheet(wb: Any, log: ProblemLog) -> str | None:
 
 #: A column of the history table as read, for the cells to mark (gone before it is returned).
 _FLAGS = "_flags"
+#: A column of the history table as read: the sheet row of each entry (gone likewise).
+_ROW = "_row"
 
 
 #: The 日期 of a 状态变更记录 entry, read as a filled-in date cell is (core.editable.read_answer).
@@ -598,10 +682,7 @@ def _entry_day(
     cell = f"{get_column_letter(at[1])}{at[0]}"
     error = excel_error(value)
     if error is not None:  # read_answer's 「按未填写（待核实）处理」 is not how an entry is read
-        problem = (
-            f"单元格 {cell} 为 Excel 错误值「{error}」（公式出错，或其引用的单元格已删除），"
-            f"不是日期：{_UNDATED}"
-        )
+        problem = f"{ERROR_CELL.format(cell=cell, value=error)}，不是日期：{_UNDATED}"
         log.add(
             f"工作表「{sheet}」{problem}",
             row=at[0],
@@ -671,32 +752,63 @@ def _entry_code(
     return key, problem
 
 
-#: The 新状态 of a 状态变更记录 entry, read as the 治理台账's 状态 cell is (its choices).
+#: The 原状态 and 新状态 of a 状态变更记录 entry, read as the 治理台账's 状态 cell is (its choices).
 _ENTRY_STATUS = LAYOUT.field("状态")
+#: What becomes of a 状态变更记录 entry whose 新状态 is blank (said as a blank 日期 is, unmarked).
+_NO_STATUS = "该条记录已保留，不作为任何宗地的状态"
+#: What becomes of a 原状态 said: kept, and no plot's status is read from it.
+#: What the 原状态 and 新状态 of an entry hold, for what to do.
+_WHAT = {"原状态": "变更前的状态，即该宗地上一条记录的新状态", "新状态": "该条记录变更后的状态"}
+_BEFORE_KEPT = (
+    "已保留所填内容并标记；原状态不影响任何宗地的状态（宗地的状态按各条记录的新状态读取，未作改动）"
+)
 
 
-def _entry_status(
+def _entry_status(  # noqa: PLR0917
     value: object,
     at: tuple[int, int],
     log: ProblemLog,
     sheet: str,
-    known: Collection[str] | None = None,  # unused: the signature of _entry_code
+    name: str = "新状态",
+    say_blank: bool = True,
 ) -> tuple[object, str | None]:
-    """(the 新状态 of the 状态变更记录 entry in 1-based cell ``at`` of ``sheet``; the problem of
-    the cell to be marked, or ``None``), read as the 治理台账 sheet reads its 状态
-    (:func:`~landgov.core.editable.read_answer`): one of the statuses (「推进中 」 and a
-    full-width form read as it); anything else (「已完成了」, 「推进」, 「#N/A」) kept as typed,
-    an 错误 said on its row. Blank is no problem here (as before)."""
+    """(the 原状态 or 新状态 (``name``) of the 状态变更记录 entry in 1-based cell ``at`` of
+    ``sheet``; the problem of the cell to be marked, or ``None``), read as the 治理台账 sheet
+    reads its 状态 (:func:`~landgov.core.editable.read_answer`): one of the statuses
+    (「推进中 」 and a full-width form read as it); anything else (「已完成了」, 「推进」,
+    「#N/A」) kept as typed, an 错误 said on its row, saying what became of it: an entry whose
+    新状态 does not read is no plot's status (:func:`status_entries`), a 原状态 never is one.
+
+    A blank 原状态 is no problem (a plot's first entry has none); a blank 新状态 is said (with
+    ``say_blank``) as a blank 日期 is (:func:`_entry_day`): a 警告, the cell not marked, and the
+    entry no plot's status. Read without a word, it was the plot's last status (blank), and the
+    next update recorded a change 「（空）→ 未启动」 that never happened."""
     cell = f"{get_column_letter(at[1])}{at[0]}"
     status, problem, severity, action = read_answer(value, _ENTRY_STATUS, cell=cell)
+    what = _WHAT[name]
+    if problem is None and is_missing(status) and name == "新状态" and say_blank:
+        log.add(
+            f"工作表「{sheet}」{name}未填写：{_NO_STATUS}",
+            row=at[0],
+            field=name,
+            action=f"{action}（{what}）；无效的记录请删除",
+            severity=Severity.WARNING,
+        )
     if problem is None or severity is not Severity.ERROR:
         return status, None
+    error = excel_error(value)
+    if error is None:
+        problem, action = f"单元格 {cell} 的{name}{problem}", f"{action}（{what}）"
+    else:  # read_answer's 「按未填写（待核实）处理」 is not how an entry is read
+        problem = f"{name}{ERROR_CELL.format(cell=cell, value=error)}，不是状态"
+        action = f"请从下拉列表选择{what}，不要用出错的公式"
+    outcome = _ENTRY_KEPT if name == "新状态" else _BEFORE_KEPT
     log.add(
         f"工作表「{sheet}」{problem}",
         row=at[0],
-        field="新状态",
+        field=name,
         value=value,
-        action=f"{action}；{_ENTRY_KEPT}",
+        action=f"{action}；{outcome}",
     )
     return status, problem
 
@@ -706,8 +818,9 @@ def read_unmerged(path: str | Path, log: ProblemLog | None = None) -> pd.DataFra
     repeated or unreadable 宗地代码, with what staff typed in them), indexed by (the sheet read,
     the row of that sheet), with its header's columns; empty when there is none.
 
-    The sheet is found under its name, else by its header (:func:`_unmerged_sheets`: renamed
-    「未合并」, or copied to 「未合并的行 (2)」 and the original deleted), said as a 提示.
+    The sheet is found under its name and by its header (:func:`_unmerged_sheets`: renamed
+    「未合并」, or copied to 「未合并的行 (2)」 beside the original or instead of it), said as
+    a 提示.
     The rows are kept on every update until staff delete them
     (:func:`~landgov.ledger.update_ledger`): read only from the data sheet, what they hold
     would be gone from the ledger after one update. A formula cell gives its stored result;
@@ -748,19 +861,27 @@ _HEAD_ORDER = ("宗地代码", "行号", "原因")
 
 
 def _unmerged_sheets(wb: Any, log: ProblemLog | None) -> list[str]:
-    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, else
-    each whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
+    """The sheets of the ledger ``wb`` to read as 未合并的行: the one under its name, and each
+    other whose header row holds :data:`~landgov.ledger._layout.UNMERGED_HEAD` (renamed or
     copied by staff; said as a 提示, naming them); none when there is none (the sheet is only
     written when it has rows).
 
     Looked up by its name only, a renamed sheet was read as none: every row in it, and what
-    staff typed there, gone from the next ledger without a word."""
-    if UNMERGED_SHEET in wb.sheetnames:
-        return [UNMERGED_SHEET]
+    staff typed there, gone from the next ledger without a word; a copy beside the original
+    (「未合并的行 (2)」) was passed over, what staff typed in the copy gone likewise."""
     # the same test core.editable applies (Layout.is_own), so that the data sheet's reader
     # does not say the sheet is one staff made, to be deleted
     others = (LAYOUT.sheet, *LAYOUT.own_sheets)  # own under its name: another of landgov's
     found = [ws.title for ws in wb.worksheets if ws.title not in others and LAYOUT.is_own(ws)]
+    if UNMERGED_SHEET in wb.sheetnames:
+        if found and log is not None:
+            log.add(
+                f"工作表「{'」「'.join(found)}」的表头与「{UNMERGED_SHEET}」相同，是其副本，"
+                "一并读取，相同的行只保留一行",
+                action=f"无需处理；写出的台账中只保留「{UNMERGED_SHEET}」一张表，请勿复制该表",
+                severity=Severity.INFO,
+            )
+        return [UNMERGED_SHEET, *found]
     if found and log is not None:
         names = "」「".join(found)
         head = "、".join(sorted(UNMERGED_HEAD, key=_HEAD_ORDER.index))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from landgov.ledger._book import (
     read_unmerged,
     relisted,
     run_profile,
+    status_entries,
 )
 from landgov.ledger._layout import (
     CLOSE_UNVERIFIED,
@@ -180,16 +180,6 @@ def _add_row_problems(
 
 
 # --------------------------------------------------------------------------- update
-def _status_entries(history: pd.DataFrame, marked: Mapping[int, Mapping[str, str]]) -> pd.DataFrame:
-    """The entries of ``history`` a plot's status and listing are read from: all but those
-    whose 宗地代码 or 新状态 did not read (``marked``, :func:`read_history_marked`), which are
-    kept in the written history, marked, and said to be no plot's status (「不作为任何宗地的
-    状态」). Taken as the last entry, a 新状态 「推进」 would be the plot's status, and the next
-    update would record a change 「推进 → 推进中」 that never happened."""
-    bad = [i for i, cells in marked.items() if {"宗地代码", "新状态"} & set(cells)]
-    return history.drop(index=history.index[bad]) if bad else history
-
-
 def _last_status(history: pd.DataFrame) -> dict[str, Any]:
     if history.empty:
         return {}
@@ -264,7 +254,7 @@ def update_ledger(
     log.extend(edited.problems)
     known = {*edited.rows.index, *edited.removed_keys, *edited.duplicates.index}
     history, history_flags = read_history_marked(path, log, {str(k) for k in known})
-    statuses = _status_entries(history, history_flags)
+    statuses = status_entries(history, history_flags)
     flags = {k: dict(v) for k, v in edited.flags.items()}
     rows = _rows_read(edited, statuses, log)
     extra = _restore_conflicts(rows, edited, statuses, flags)

@@ -756,9 +756,9 @@ def _entry_code(
 _ENTRY_STATUS = LAYOUT.field("状态")
 #: What becomes of a 状态变更记录 entry whose 新状态 is blank (said as a blank 日期 is, unmarked).
 _NO_STATUS = "该条记录已保留，不作为任何宗地的状态"
-#: What becomes of a 原状态 said: kept, and no plot's status is read from it.
 #: What the 原状态 and 新状态 of an entry hold, for what to do.
 _WHAT = {"原状态": "变更前的状态，即该宗地上一条记录的新状态", "新状态": "该条记录变更后的状态"}
+#: What becomes of a 原状态 said: kept, and no plot's status is read from it.
 _BEFORE_KEPT = (
     "已保留所填内容并标记；原状态不影响任何宗地的状态（宗地的状态按各条记录的新状态读取，未作改动）"
 )

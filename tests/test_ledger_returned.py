@@ -942,3 +942,20 @@ def test_a_copy_of_rows_not_merged_beside_the_original_is_read(tmp_path, typed):
     said = [r for r in _sheet_rows(path, "问题记录") if "「未合并的行 (2)」" in str(r[4])]
     assert [r[6] for r in said] == ["提示"] + (["警告"] if typed else [])
     assert "一并读取" in said[0][4]
+
+
+def test_an_error_value_as_a_plot_code_says_what_becomes_of_the_row(tmp_path):
+    # A row whose 宗地代码 reads 「#N/A」 (a VLOOKUP that found nothing). Before: 「…不是所填的
+    # 内容，按未填写（待核实）处理，该行无法对应」 — no cell is read as blank here: the row goes,
+    # as typed, to 未合并的行. Now the problem says the cell holds an error value and the row
+    # cannot be matched; what to do ends with 「本行内容未合并」.
+    path = _ledger_2026(tmp_path, "A")
+    _append_row(path, {"宗地代码": "#N/A", "状态": "推进中", "责任单位": "马山街道经发办"})
+    result = run_cli("ledger", "update", path, "--out", path, "--as-of", "2027-01-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [r for r in _sheet_rows(path, "问题记录") if "#N/A" in str(r[4])]
+    assert len(said) == 1, said
+    problem, action = str(said[0][4]), str(said[0][5])
+    assert "Excel 错误值「#N/A」" in problem and "该行无法对应" in problem, problem
+    assert "按未填写" not in problem and "未合并" in action, (problem, action)
+    assert len(_sheet_rows(path, "未合并的行")) == 1

@@ -1358,7 +1358,7 @@ def unkeyed_problem(
         }
     if error is not None:
         return {
-            "problem": f"工作表「{sheet}」「{key}」{ERROR_VALUE.format(cell=cell, value=error)}，"
+            "problem": f"工作表「{sheet}」「{key}」{ERROR_CELL.format(cell=cell, value=error)}，"
             "该行无法对应",
             "value": error,
             "action": f"请恢复该行的「{key}」（{FIX_ERROR.removeprefix('请')}）；{outcome}",

@@ -90,3 +90,18 @@ def test_scale_with_a_note_in_brackets_is_read(tmp_path: Path) -> None:
     assert above.isna().iat[2]
     unread = result.problems[result.problems["field"] == "规上/规下"]
     assert unread["value"].tolist() == ["小微"]
+
+
+def test_a_firm_with_an_all_digit_code_beside_its_township_is_a_firm(tmp_path: Path) -> None:
+    """A list keyed by code alone, 镇街 first: 「斗门街道 | 913304007429141869 | 30」 is a firm
+    (a credit code may be all digits, as this real one is), never a township subtotal."""
+    result = _read(
+        tmp_path,
+        [
+            ["镇街", "统一社会信用代码", "税收（万元）", "用地面积（亩）"],
+            ["斗门街道", B, 30, 10],
+            ["斗门街道", A, 20, 10],
+        ],
+    )
+    assert result.data["source_row"].tolist() == [2, 3]
+    assert result.rejected.empty

@@ -103,6 +103,8 @@ _GROUP_REASON = "分组标题行（如「一、斗门街道」），不作为数
 #: a 镇街's name alone (「斗门街道」「马山镇」): a firm's name never ends so
 _TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:街道|镇|乡)$")
 _PLAIN_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
+#: digits from which a number is a code (统一社会信用代码, 宗地代码), not an amount
+_CODE_DIGITS = 15
 _TOWNSHIP_SUBTOTAL = (
     "镇街小计行（只有镇街名称和数字，没有企业名称和代码），不作为数据读取，也不与合计行比较"
 )
@@ -312,10 +314,15 @@ def _one_cell_reason(text: str) -> str | None:
 def _township_row(filled: Sequence[str]) -> str | None:
     """Why a row of a 镇街's name and nothing but numbers is no data: the heading over the
     township's firms (the name alone) or their subtotal (the name and its sums, no 小计 word).
-    A firm's row has its name or code beside a township name; this one has neither."""
+    A firm's row has its name or code beside a township name; this one has neither — a
+    number of 15 digits or more is a code (a credit code may be all digits:
+    913304007429141869), never a sum."""
     if not _TOWNSHIP_NAME.match(re.sub(r"\s+", "", filled[0])):
         return None
-    if not all(_PLAIN_NUMBER.match(t.strip()) for t in filled[1:]):
+    if not all(
+        _PLAIN_NUMBER.match(t.strip()) and sum(ch.isdigit() for ch in t) < _CODE_DIGITS
+        for t in filled[1:]
+    ):
         return None
     return _GROUP_REASON if len(filled) == 1 else _TOWNSHIP_SUBTOTAL
 

@@ -72,7 +72,7 @@ class Document:
         >>> DOCUMENTS["000"].lapsed(dt.date(2030, 1, 1))  # sets no end
         False
         """
-        return bool(self.valid_until) and as_of > dt.date.fromisoformat(self.valid_until)
+        return bool(self.valid_until) and as_of.isoformat() > self.valid_until  # ISO sorts
 
     def short_title(self, attachment: str | None = None) -> str:
         """The short title of the document or of one of its attachments."""

@@ -10,6 +10,8 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
   header read as 万元: 300 万元 of tax typed as 3,000,000);
 - 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
 - land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
+  the enterprise table's whole 用地面积 column when its median over at least 3 rows is below
+  ``firm_land_median_min_m2`` (figures in 亩 under a 平方米 header);
 - 建筑面积, 新增建筑面积: ``v < 0`` or ``v > floor_area_max_m2``; 容积率: ``v < 0`` or
   ``v > far_max``; 研发经费占营业收入比例: ``v < 0`` or ``v > share_max_pct``;
 - a parcel polygon with compactness ``4πA/P² < sliver_compactness_min`` (a sliver): its area;
@@ -270,6 +272,43 @@ def _check_numbers(
 _PER_MU_MIN_ROWS = 3
 
 
+def _check_land_median(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """An enterprise table's 用地面积 (``land_mu``) whose median over at least 3 firms is below
+    ``firm_land_median_min_m2`` is not in the unit its header says: figures in 亩 under
+    「用地面积（平方米）」 (20 亩 read as 20 m²). Read as it is, each firm's declared land would be
+    666.67 times too small, and every money column divided by it would look like 元 under a 万元
+    header (:func:`_check_money_per_mu` would set aside 工业增加值 and 营业收入, blaming them).
+    The whole column becomes missing (the firms' land is then their linked plots' area) with
+    one problem row; it runs before the row bounds (no row of such a column said again, as
+    below 1 m²) and the money check (which then has no declared land to use)."""
+    if "land_mu" not in out.columns:
+        return
+    land = pd.to_numeric(out["land_mu"], errors="coerce")
+    given = land > 0
+    if int(given.sum()) < _PER_MU_MIN_ROWS:
+        return
+    limit = float(_p(profile, "firm_land_median_min_m2"))
+    median_m2 = float(land[given].median() * _MU_M2)
+    if median_m2 >= limit:
+        return
+    first = int(np.flatnonzero(given.to_numpy())[0])
+    label = _label("land_mu", field_names)
+    m2 = float(land.iat[first] * _MU_M2)
+    log.add(
+        f"{label}各行的中位数为 {median_m2:,.4g} 平方米（{int(given.sum())} 家企业；如第 "
+        f"{rows[first]} 行 {_fmt(float(land.iat[first]))} 亩即 {m2:,.6g} 平方米），小于工业企业"
+        f"用地的合理下限 {_fmt(limit)} 平方米（{_SECTION}.firm_land_median_min_m2），像是按亩而非"
+        "平方米填报；单位无法从文件确定，该列全部按缺失处理，企业用地面积按关联宗地的图形面积计算",
+        row=None, field=label, value=f"{median_m2:,.4g} 平方米",
+        action=f"核实「{label}」的单位；如为亩，把表头改为「{_LABELS['land_mu']}（亩）」后重新"
+        "运行；本次未关联宗地的企业亩均指标为待核实",
+    )  # fmt: skip
+    out["land_mu"] = out["land_mu"].mask(land.notna())
+
+
 def _check_money_per_mu(
     out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
     field_names: Mapping[str, str],
@@ -511,6 +550,7 @@ def check_values(
     out = frame.copy()
     log = ProblemLog(source)
     rows = _rows(out)
+    _check_land_median(out, log, rows, profile=profile, field_names=names)
     _check_numbers(out, log, rows, bounds=_number_bounds(profile), field_names=names)
     _check_money_per_mu(out, log, rows, profile=profile, field_names=names)
     _check_dates(out, log, rows, profile=profile, as_of=as_of, field_names=names)

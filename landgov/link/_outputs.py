@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,7 +14,7 @@ from landgov.core.problems import ProblemLog, Severity
 from landgov.link._inputs import _prepare_enterprises, _row
 from landgov.link._main import _main_users
 from landgov.link._model import _JOIN, _SOURCE, TOTAL_COLUMNS, LinkSettings, Relation, TenancyMode
-from landgov.units import m2_to_mu
+from landgov.units import m2_to_mu, mu_to_m2
 
 # --- outputs ----------------------------------------------------------------------------------
 
@@ -59,14 +61,15 @@ def _hosts(pairs: pd.DataFrame) -> pd.Series:
 
 def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) -> None:
     """Warn where the declared 用地面积 (亩) differs from the linked parcels' area; where it
-    equals their area in m² instead (typed in 平方米 under a 亩 header, 666.7 times too much)
-    it is not used (:func:`_declared_in_m2`)."""
+    equals their area in the other unit instead (平方米 under a 亩 header, 666.67 times too
+    much; 亩 under a 平方米 header, 666.67 times too little) it is not used
+    (:func:`_declared_swapped`)."""
     if "land_mu_declared" not in out.columns:
         return
     declared = pd.to_numeric(out["land_mu_declared"], errors="coerce")
     ratio = (out["land_mu"] - declared).abs() / declared
-    in_m2 = _declared_in_m2(out, declared, settings, log)
-    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0) & ~in_m2]:
+    swapped = _declared_swapped(out, declared, settings, log)
+    for idx in out.index[(ratio > settings.area_tolerance) & (declared > 0) & ~swapped]:
         log.add(
             "企业申报用地面积与按宗地图形计算的面积不一致",
             row=_row(out, idx),
@@ -78,46 +81,77 @@ def _compare_land(out: pd.DataFrame, settings: LinkSettings, log: ProblemLog) ->
         )
 
 
-_IN_M2_ACTION = (
-    "核对企业表「用地面积」列的单位：按平方米填写的，把表头改为「用地面积（平方米）」，"
-    "或换算为亩（÷ 666.67）后重新运行"
-)
+@dataclass(frozen=True)
+class _Swap:
+    """One way a declared 用地面积 can be in another unit than its header's: typed in
+    ``typed_in`` under a ``header`` column; ``action``: what to do."""
+
+    typed_in: str
+    header: str
+    action: str
 
 
-def _declared_in_m2(
+_SWAPS = (
+    _Swap(
+        "平方米", "亩",
+        "核对企业表「用地面积」列的单位：按平方米填写的，把表头改为「用地面积（平方米）」，"
+        "或换算为亩（÷ 666.67）后重新运行",
+    ),
+    _Swap(
+        "亩", "平方米",
+        "核对企业表「用地面积」列的单位：按亩填写的，把表头改为「用地面积（亩）」，"
+        "或换算为平方米（× 666.67）后重新运行",
+    ),
+)  # fmt: skip
+
+
+def _declared_swapped(
     out: pd.DataFrame, declared: pd.Series, settings: LinkSettings, log: ProblemLog
 ) -> pd.Series:
-    """Rows whose declared 亩 equal their parcels' area in m² (within the area tolerance):
-    the figure was typed in 平方米. Their declared area becomes missing (never 666.7 times
-    the land in a 亩均 figure). When most compared rows are such, the column is in m²: every
-    declared area becomes missing, with one warning naming the column."""
-    graphic_m2 = out["land_m2"]
-    compared = (declared > 0) & (graphic_m2 > 0)
-    in_m2 = compared & ((declared - graphic_m2).abs() <= settings.area_tolerance * graphic_m2)
-    for idx in out.index[in_m2]:
-        log.add(
-            f"企业申报用地面积 {declared[idx]:g}（亩）与宗地图形面积的平方米数 "
-            f"{graphic_m2[idx]:.0f} 平方米相符（图形面积为 {out.at[idx, 'land_mu']:.2f} 亩），"
-            "疑似按平方米填写在「亩」列中，申报用地面积不使用",
-            row=_row(out, idx),
-            field="land_mu",
-            value=f"{declared[idx]:g}",
-            action=_IN_M2_ACTION,
-            role="enterprises",
-        )
-    n_in, n_compared = int(in_m2.sum()), int(compared.sum())
-    if n_in >= 2 and 2 * n_in > n_compared:
-        log.add(
-            f"企业表中 {n_compared} 家可与宗地图形比对的企业有 {n_in} 家的申报用地面积等于图形"
-            "面积的平方米数，整列疑似按平方米填写；全部申报用地面积不使用（未关联宗地的企业"
-            "亩均指标为待核实）",
-            field="land_mu",
-            action=_IN_M2_ACTION,
-            role="enterprises",
-        )
-        in_m2 = declared.notna()
-    out.loc[in_m2, "land_mu_declared"] = np.nan
-    return in_m2
+    """Rows whose declared 亩 equal, within the area tolerance, their parcels' area in m² (the
+    figure typed in 平方米 under a 亩 header) or their parcels' 亩 ÷ 666.67 (typed in 亩 under a
+    平方米 header, read as 平方米 and converted). Their declared area becomes missing (never
+    666.67 times the land, or 1/666.67 of it, in a 亩均 figure). When most compared rows are
+    such one way, the column is in that unit: every declared area becomes missing, with one
+    warning naming the column. A firm whose plots measure 1 亩 matches neither way (the two
+    figures agree there only for 0.0015 亩 of land)."""
+    land_mu = out["land_mu"]
+    swapped = pd.Series(False, index=out.index)
+    for swap, graphic in zip(_SWAPS, (out["land_m2"], m2_to_mu(land_mu)), strict=True):
+        compared = (declared > 0) & (graphic > 0)
+        hits = compared & ((declared - graphic).abs() <= settings.area_tolerance * graphic)
+        for idx in out.index[hits]:
+            typed = mu_to_m2(float(declared[idx]))
+            log.add(
+                f"企业申报用地面积 {declared[idx]:g}（亩）"
+                + ("" if swap.typed_in == "平方米" else f"，表中为 {typed:g} 平方米，")
+                + f"与宗地图形面积的{swap.typed_in}数 "
+                + (
+                    f"{graphic[idx]:.0f} 平方米相符（图形面积为 {land_mu[idx]:.2f} 亩）"
+                    if swap.typed_in == "平方米"
+                    else f"{land_mu[idx]:.2f} 亩相符"
+                )
+                + f"，疑似按{swap.typed_in}填写在「{swap.header}」列中，申报用地面积不使用",
+                row=_row(out, idx),
+                field="land_mu",
+                value=f"{declared[idx]:g}",
+                action=swap.action,
+                role="enterprises",
+            )
+        n_in, n_compared = int(hits.sum()), int(compared.sum())
+        if n_in >= 2 and 2 * n_in > n_compared:
+            log.add(
+                f"企业表中 {n_compared} 家可与宗地图形比对的企业有 {n_in} 家的申报用地面积等于"
+                f"图形面积的{swap.typed_in}数，整列疑似按{swap.typed_in}填写；全部申报用地面积"
+                "不使用（未关联宗地的企业亩均指标为待核实）",
+                field="land_mu",
+                action=swap.action,
+                role="enterprises",
+            )
+            hits = declared.notna()
+        swapped |= hits
+    out.loc[swapped, "land_mu_declared"] = np.nan
+    return swapped
 
 
 def _parcel_frame(

@@ -262,6 +262,31 @@ def test_storeys_that_are_no_whole_number_are_said_and_used(
     assert not res.problems["row"].eq(2).any()
 
 
+def test_storeys_written_with_their_unit_are_read_as_counts(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A 房产 export writes 层数 as text with its unit: 「3层」, 「3 层」, 「１２层」 (full-width),
+    「3F」. Before: each 「单位「层」不能换算为无单位数值」, set to missing — every building of the
+    layer, so every plot's 容积率 fell back on heights or the register, or became 待核实. Now
+    read as 3, 3, 12, 3, and the rest as the file gives them: the same 容积率 as the numbers.
+    「三层」 (a Chinese numeral) and 「3层/栋」 stay missing, each said on its row (错误)."""
+    given = buildings.assign(层数=buildings["层数"].astype(int).astype(str) + "层")
+    given.loc[:5, "层数"] = ["3 层", "１２层", "3F", "三层", "3层/栋", "-2层"]
+    res = read_buildings(_gpkg(given, tmp_path / "层数文本.gpkg"))
+    assert res.data["storeys"].iloc[:3].tolist() == [3, 12, 3]
+    assert res.data["storeys"].iloc[3:6].isna().all()
+    rest = res.data["storeys"].iloc[6:].tolist()
+    assert rest == buildings["层数"].iloc[6:].astype(float).tolist()
+    said = res.problems[res.problems["field"] == "层数"]
+    assert said["row"].tolist() == [4, 5, 6] and said["severity"].eq("错误").all(), said
+    numbers = buildings.assign(层数=buildings["层数"].astype(float))
+    numbers.loc[:5, "层数"] = [3, 12, 3, np.nan, np.nan, np.nan]
+    want = compute_far(parcels, profile=PROFILE, buildings=read_buildings(
+        _gpkg(numbers, tmp_path / "层数.gpkg")).data)  # fmt: skip
+    got = compute_far(parcels, profile=PROFILE, buildings=res.data)
+    pd.testing.assert_series_equal(got["far"], want["far"])
+
+
 def test_heights_in_centimetres_are_said_once_for_the_layer(
     buildings: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:

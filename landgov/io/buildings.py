@@ -26,7 +26,9 @@ __all__ = ["BUILDING_FIELDS", "read_buildings"]
 
 BUILDING_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("parcel_id", "宗地代码", Kind.CODE, ("宗地代码", "ZDDM", "DKBM", "宗地编号")),
-    FieldSpec("storeys", "层数", Kind.NUMBER, ("层数", "CS", "地上层数", "楼层数", "总层数")),
+    FieldSpec(
+        "storeys", "层数", Kind.NUMBER, ("层数", "CS", "地上层数", "楼层数", "总层数"), unit="层"
+    ),
     FieldSpec("storey_height_m", "层高", Kind.NUMBER, ("层高", "CG", "平均层高")),
     FieldSpec("height_m", "建筑高度", Kind.NUMBER, ("建筑高度", "JZGD", "高度", "房屋高度")),
     FieldSpec(

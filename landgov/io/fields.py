@@ -60,7 +60,7 @@ class FieldSpec:
     label: str
     kind: Kind
     aliases: tuple[str, ...]
-    unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人")
+    unit: str | None = None  # canonical unit ("万元", "m2", "亩", "tce", "万kWh", "t", "人", "层")
     required: bool = False
     #: a date given as year and month only: its "first" day, or its "last" for a deadline a
     #: period is counted from (read_date's month_only); "period": its first day, and its last

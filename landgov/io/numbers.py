@@ -135,6 +135,8 @@ _UNITS: dict[str, dict[str, Fraction]] = {
         "亿千瓦时": Fraction(10000),
     },
     "人": {"人": Fraction(1), "名": Fraction(1), "人数": Fraction(1)},
+    # 层数 as 房产/CAD exports write it: 「3层」「3 层」「3F」 (floors above ground, counted)
+    "层": {"层": Fraction(1), "f": Fraction(1)},
     "%": {"%": Fraction(1)},
 }
 
@@ -153,10 +155,11 @@ _LABEL = {
     "t": "吨",
     "万kWh": "万千瓦时",
     "人": "人",
+    "层": "层",
     "%": "%",
     None: "无单位数值",
 }
-_NON_NEGATIVE = frozenset({"m2", "亩", "tce", "t", "万kWh", "人"})
+_NON_NEGATIVE = frozenset({"m2", "亩", "tce", "t", "万kWh", "人", "层"})
 _ALL_UNITS = frozenset(u for table in _UNITS.values() for u in table)
 
 _NUMBER = re.compile(

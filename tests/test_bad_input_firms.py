@@ -425,3 +425,23 @@ def test_a_volatile_formula_in_a_table_is_read_by_its_saved_value_and_said(tmp_p
     assert said["value"].tolist() == ["=RANDBETWEEN(1,9)"]
     assert set(said["severity"]) == {"警告"}
     assert "单元格 D2" in said["problem"].iat[0] and "「5」" in said["problem"].iat[0]
+
+
+# --- a size class (大中小微型) in the 规上/规下 column ------------------------------------------
+
+
+def test_size_classes_are_not_read_as_above_or_below_scale(tmp_path: Path) -> None:
+    """An enterprise database's 「企业规模」 holds 大型/中型/小型/微型 (国统字〔2017〕213号, by
+    revenue and staff). A 小型 firm may be 规上 or 规下 (规上: 年主营业务收入 2000 万元及以上),
+    so none is read; each row says what the word is instead of 「无法识别」. A word that is
+    neither keeps the plain message."""
+    header = ["统一社会信用代码", "企业名称", "企业规模", "税收（万元）", "用地面积（亩）"]
+    rows = [header, [A, "甲", "小型", 30, 15], [B, "乙", "微型企业", 20, 10]]
+    rows += [[C, "丙", "规上", 60, 15], [D, "丁", "个体", 5, 3]]
+    res = read_enterprises(_xlsx(tmp_path / "e.xlsx", ("企业", rows)))
+    _accounted(res, 4)
+    assert res.data["above_scale"].tolist() == [pd.NA, pd.NA, True, pd.NA]
+    said = _problems(res, "是企业规模（大中小微型")
+    assert said["row"].tolist() == [2, 3], res.problems
+    assert "2000 万元" in said["problem"].iat[0] and "「小型」" in said["problem"].iat[0]
+    assert _problems(res, "无法识别的规上/规下「个体」")["row"].tolist() == [5]

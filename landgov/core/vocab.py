@@ -61,6 +61,7 @@ __all__ = [
     "application_answer",
     "example_fail",
     "folded",
+    "is_size_class",
     "scale_is_above",
     "shown_met",
     "to_verify",
@@ -442,6 +443,24 @@ _BELOW = frozenset(
     {"规下", "规模以下", "规下企业", "规模以下企业", "规下工业", "规模以下工业"}
     | {"规下工业企业", "规模以下工业企业"}
 )
+
+
+#: The size classes of 《统计上大中小微型企业划分办法（2017）》 (国统字〔2017〕213号), which an
+#: enterprise database's 「企业规模」 column holds: by revenue and staff, not 规上/规下.
+_SIZE_CLASSES = frozenset(
+    {"大型", "中型", "小型", "微型", "小微", "中小", "大中型", "中小微"}
+    | {"大型企业", "中型企业", "小型企业", "微型企业", "小微企业", "中小企业", "中小微企业"}
+)
+
+
+def is_size_class(value: object) -> bool:
+    """Whether ``value`` is a size class (「小型」「微型企业」), which says how big a firm is, not
+    whether it is 规上: a 小型 firm may be either (:func:`scale_is_above` reads neither).
+
+    >>> is_size_class(" 小型 "), is_size_class("规下")
+    (True, False)
+    """
+    return not is_missing(value) and folded(value).casefold() in _SIZE_CLASSES
 
 
 #: a note after 规上/规下 in brackets: 「规下（小微）」「规上(新进规)」

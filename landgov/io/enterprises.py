@@ -17,7 +17,7 @@ from landgov.core.distinct import per_distinct_text
 from landgov.core.missing import format_number, is_missing, numeric_column, present_values
 from landgov.core.problems import ReadResult, Severity
 from landgov.core.textkey import folded
-from landgov.core.vocab import scale_is_above
+from landgov.core.vocab import is_size_class, scale_is_above
 from landgov.ids import USCCStatus, normalize_uscc
 from landgov.io._codes import add_uscc_status, uscc_problem
 from landgov.io._convert import blank_shown
@@ -186,9 +186,21 @@ def _check_scale(table: _ParsedTable) -> None:
         values,
         field="scale",
         blank="规上/规下未填写",
-        unknown=lambda text: f"无法识别的规上/规下「{text}」",
+        unknown=_unknown_scale,
         action="填写「规上」或「规下」后重新读取（评价时按规上、规下分组）",
     )
+
+
+def _unknown_scale(text: str) -> str:
+    """Why a 规上/规下 cell was not read: a size class (「小型」) says how big a firm is, not
+    whether it is 规模以上 (年主营业务收入 2000 万元及以上) — a 小型 firm may be either."""
+    if is_size_class(text):
+        return (
+            f"「{text}」是企业规模（大中小微型，按营业收入和从业人员划分），不是规上/规下"
+            "（规模以上工业企业指年主营业务收入 2000 万元及以上），两者不能换算，"
+            "按规上/规下未知处理"
+        )
+    return f"无法识别的规上/规下「{text}」"
 
 
 #: The figures that show a firm trading: beside them a 税收 of 0 is most often a blank cell

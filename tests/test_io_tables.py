@@ -732,8 +732,14 @@ def test_a_vocabulary_cell_blank_warns_and_unreadable_is_an_error(tmp_path: Path
     assert result.data["above_scale"].tolist() == [True, pd.NA, pd.NA]
     assert _notes(result.problems, "规上/规下") == [
         (3, "警告", "规上/规下未填写", None),
-        (4, "错误", "无法识别的规上/规下「中型」", "中型"),
-    ]
+        (
+            4, "错误",
+            "「中型」是企业规模（大中小微型，按营业收入和从业人员划分），不是规上/规下"
+            "（规模以上工业企业指年主营业务收入 2000 万元及以上），两者不能换算，"
+            "按规上/规下未知处理",
+            "中型",
+        ),
+    ]  # fmt: skip
 
 
 def test_compliance_with_bad_code_attaches_by_parcel(tmp_path: Path) -> None:

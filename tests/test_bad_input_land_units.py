@@ -24,7 +24,7 @@ from landgov.core.problems import Severity
 from landgov.io import read_enterprises, read_links, read_parcels
 from landgov.link import link_parcels
 from landgov.policy import load_profile
-from tests.test_bad_input_firms import A, B, C, D, P, _parcels, _xlsx
+from tests.test_bad_input_firms import A, B, C, D, E, P, _parcels, _xlsx
 
 AS_OF = dt.date(2025, 6, 30)
 HEADER = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "工业增加值（万元）"]
@@ -124,3 +124,32 @@ def test_a_plot_of_one_mu_is_in_neither_unit(tmp_path: Path) -> None:
     out = link_parcels(parcels, ents, links, profile=load_profile("zhejiang-2023"))
     assert out.enterprises["land_mu_declared"].tolist() == [15, 15, 15, 40]
     assert not out.problems["problem"].str.contains("疑似按|面积不一致").any(), out.problems
+
+
+def test_a_link_area_typed_in_mu_or_hectares_under_square_metres_is_not_used(
+    tmp_path: Path,
+) -> None:
+    """「使用面积（平方米）」 on five plots of 10000 m²: 甲 10000, 乙 15 (the plot's 15 亩), 丙 1
+    (its 1 公顷), 丁 10000, 戊 9990. The column is in m² (median of plot ÷ given 1.001). Was:
+    乙 held 15 m² = 0.0225 亩 (亩均税收 45 ÷ 0.0225 = 2,000 万元/亩, past every threshold) and
+    its right 15 亩 declared was taken for m²; 丙 held 1 m². Now each such plot's areas are not
+    used: the plot is shared as if none were given — the owner alone holds 10,000 m² = 15 亩
+    — with one 警告 per plot naming its link row and the unit; the declared 15 亩 stay."""
+    parcels = read_parcels(_parcels(tmp_path / "p.gpkg", 5)).data
+    rows: list[list[object]] = [["宗地代码", "统一社会信用代码", "关系", "使用面积（平方米）"]]
+    for plot, code, area in zip(P, (A, B, C, D, E), (10000, 15, 1, 10000, 9990), strict=True):
+        rows.append([plot, code, "自有", area])
+    links = read_links(_xlsx(tmp_path / "l.xlsx", ("关联", rows))).data
+    header = ["统一社会信用代码", "企业名称", "规上/规下", "税收（万元）", "用地面积（亩）"]
+    firms: list[list[object]] = [header]
+    firms += [[code, "某公司", "规上", 45, 15] for code in (A, B, C, D, E)]
+    ents = read_enterprises(_xlsx(tmp_path / "e.xlsx", ("企业", firms))).data
+    out = link_parcels(parcels, ents, links, profile=load_profile("zhejiang-2023"))
+    land = out.enterprises.set_index("uscc")
+    assert land["land_mu"].tolist() == pytest.approx([15, 15, 15, 15, 14.985])
+    assert land["land_mu_declared"].tolist() == [15] * 5
+    said = out.problems[out.problems["problem"].str.contains("疑似按", regex=False)]
+    assert said["row"].tolist() == [3, 4], out.problems
+    assert "亩数 15.00 亩相符" in said["problem"].iat[0]
+    assert "公顷数 1.00 公顷相符" in said["problem"].iat[1]
+    assert said["severity"].eq(Severity.WARNING).all() and said["field"].eq("area_used_m2").all()

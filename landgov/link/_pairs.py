@@ -9,6 +9,7 @@ from landgov.core.missing import complete_sums, is_missing
 from landgov.core.problems import ProblemLog, Severity
 from landgov.io._areaunit import set_aside_area_in_wrong_unit
 from landgov.link._model import LinkSettings, Relation, ShareRule
+from landgov.units import M2_PER_HECTARE, M2_PER_MU_EXACT
 
 # --- pairs and land ---------------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ def _make_pairs(
     pairs["relation"] = _resolve_relations(good, parcels, ents, log)
     pairs["area_given"] = good["area_given"].where(good["area_given"] >= 0)
     pairs["parcel_area"] = pairs["parcel_index"].map(parcels["area_m2"])
-    _set_aside_areas_in_wrong_unit(pairs, good, log)
+    _set_aside_areas_in_wrong_unit(pairs, good, log, tolerance=settings.area_tolerance)
     pairs = _share_parcels(pairs, settings, log)[cols]
     pairs["area_used_m2"] = pairs["area_used_m2"].astype(float)
     # a firm's land is known only when every plot it uses has a known area: shares over the
@@ -44,18 +45,21 @@ def _make_pairs(
 
 
 def _set_aside_areas_in_wrong_unit(
-    pairs: pd.DataFrame, good: pd.DataFrame, log: ProblemLog
+    pairs: pd.DataFrame, good: pd.DataFrame, log: ProblemLog, *, tolerance: float
 ) -> None:
     """The links' 使用面积 in 亩 or 公顷 though read as m² (「21」 under 「使用面积（平方米）」
     for a 14,000 m² plot): read as they are, each firm would hold 21 m² = 0.03 亩 and its 亩均
     would be 666.7 times too high. Over the plots whose every link gives an area, the plot's
     shape is compared with the sum given (:func:`set_aside_area_in_wrong_unit`, the one check of
     an area field's unit): when they are in 亩 or 公顷, no given area is used — each plot is
-    shared by ``linking.share_rule`` as if none were given — and that is said once."""
+    shared by ``linking.share_rule`` as if none were given — and that is said once. A column
+    in square metres may still hold one plot's areas in 亩 or 公顷: :func:`_plots_in_other_unit`.
+    ``tolerance``: ``linking.area_tolerance``."""
     given = pairs["area_given"]
     key = pairs["parcel_index"]
     whole = given.notna().groupby(key, sort=False).transform("all")
     if not whole.any():
+        _plots_in_other_unit(pairs, good, log, tolerance=tolerance)
         return
     at = pairs[whole]
     plots = pd.DataFrame(
@@ -78,6 +82,48 @@ def _set_aside_areas_in_wrong_unit(
     if unit is not None:
         log.extend(sub)
         pairs["area_given"] = np.nan
+        return
+    _plots_in_other_unit(pairs, good, log, tolerance=tolerance)
+
+
+#: Land units a link's 使用面积 may be typed in under a 平方米 header: m² per unit
+_OTHER_UNITS = {"亩": float(M2_PER_MU_EXACT), "公顷": M2_PER_HECTARE}
+
+
+def _plots_in_other_unit(
+    pairs: pd.DataFrame, good: pd.DataFrame, log: ProblemLog, *, tolerance: float
+) -> None:
+    """A plot whose links' 使用面积, summed, equal its shape's area in 亩 or 公顷 (within
+    ``tolerance``) though read as m²: 「15」 for a 10,000 m² plot of 15 亩, its one user then
+    holding 15 m² = 0.0225 亩 with a 亩均 666.67 times too high (and its own declared 15 亩
+    taken for square metres). Those links' areas are not used — the plot is shared as if none
+    were given — with one 警告 per plot naming its first link row. (A use that small in real
+    square metres, 0.15 % of its plot, is not a firm's land either.)"""
+    given = pairs["area_given"]
+    key = pairs["parcel_index"]
+    sums = given.groupby(key, sort=False).sum(min_count=1)
+    area = pairs.groupby(key, sort=False)["parcel_area"].first()
+    for unit, m2 in _OTHER_UNITS.items():
+        in_unit = area / m2
+        hit = (sums > 0) & (area > 0) & ((sums - in_unit).abs() <= tolerance * in_unit)
+        for plot in hit.index[hit]:
+            links = pairs.index[(key == plot) & given.notna()]
+            row = good.loc[links, "source_row"].min()
+            n = len(links)
+            log.add(
+                f"宗地 {pairs.at[links[0], 'parcel_id']} 的关联使用面积"
+                + (f"（{n} 条关联之和）" if n > 1 else "")
+                + f" {sums[plot]:g} 按平方米读取，与该宗地图形面积的{unit}数 {in_unit[plot]:.2f}"
+                f" {unit}相符（图形 {area[plot]:,.1f} 平方米），疑似按{unit}填写；该宗地的"
+                "使用面积不用，按未给使用面积分摊",
+                row=None if pd.isna(row) else int(row),
+                field="area_used_m2",
+                value=f"{sums[plot]:g}",
+                action="核实地企关联表「使用面积」的单位，按平方米填写后重新运行",
+                severity=Severity.WARNING,
+                role="links",
+            )
+            pairs.loc[links, "area_given"] = np.nan
 
 
 def _resolve_relations(

@@ -153,3 +153,36 @@ def test_a_link_area_typed_in_mu_or_hectares_under_square_metres_is_not_used(
     assert "亩数 15.00 亩相符" in said["problem"].iat[0]
     assert "公顷数 1.00 公顷相符" in said["problem"].iat[1]
     assert said["severity"].eq(Severity.WARNING).all() and said["field"].eq("area_used_m2").all()
+
+
+def test_taxes_in_wan_under_a_yuan_header_are_set_aside_as_a_column(tmp_path: Path) -> None:
+    """「税收（元）」 over a 万元 export: 30, 45, 60, 20 read as 元 = 0.003 … 0.006 万元. Was: read
+    so, 亩均税收 0.0002–0.0004 万元/亩 for every firm — each plot under every threshold, onto
+    the 治理清单, without a word (on the sample: 治理 2,247 plots instead of 1,304). Now: per
+    亩 0.003 ÷ 15 = 0.0002, 0.0003, 0.0004027, 0.00005 万元/亩, median 0.00025 < 0.01
+    (plausible.money_per_mu_min_wan): the column is missing (亩均税收 待核实), one 错误 row.
+    工业增加值 (4000 ÷ 15 = 267 … 万元/亩) is kept."""
+    rows: list[list[object]] = [[*HEADER[:3], "税收（元）", HEADER[4], "用地面积（亩）"]]
+    for code, tax, added, mu in zip((A, B, C, D), (30, 45, 60, 20), (4000, 2000, 900, 600),
+                                    (15, 15, 14.9, 40), strict=True):  # fmt: skip
+        rows.append([code, "某公司", "规上", tax, added, mu])
+    data, problems = _checked(_xlsx(tmp_path / "亩均数据.xlsx", ("企业", rows)))
+    assert data["tax_wan"].isna().all(), data["tax_wan"]
+    assert data["value_added_wan"].tolist() == pytest.approx([4000, 2000, 900, 600])
+    said = problems[problems["problem"].str.contains("像是按万元填报而按元读取", regex=False)]
+    assert len(said) == 1, problems
+    row = said.iloc[0]
+    assert row["field"] == "税收（元）" and row["value"] == "0.00025"
+    assert row["severity"] == Severity.ERROR and "money_per_mu_min_wan" in row["problem"]
+    assert "「税收（万元）」" in row["action"]
+
+
+def test_a_poor_county_in_wan_keeps_its_taxes(tmp_path: Path) -> None:
+    """Taxes of 0.2, 0.3, 0.25 万元 (2,000–3,000 元) on 15 亩: 0.0133–0.02 万元/亩, the median
+    0.0167 ≥ 0.01 — low, but a county's figure: kept."""
+    rows: list[list[object]] = [[*HEADER, "用地面积（亩）"]]
+    for code, tax in zip((A, B, C), (0.2, 0.3, 0.25), strict=True):
+        rows.append([code, "某公司", "规下", tax, 50, 15])
+    data, problems = _checked(_xlsx(tmp_path / "e.xlsx", ("企业", rows)))
+    assert data["tax_wan"].tolist() == pytest.approx([0.2, 0.3, 0.25])
+    assert not problems["problem"].str.contains("万元填报").any(), problems

@@ -7,7 +7,8 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
 - money (税收, 增加值, 营业收入, R&D, 投资): ``v < money_min_wan`` or ``v > money_max_wan``;
   a whole money column of a table with 用地面积 (the enterprise table) whose median of
   ``v ÷ land_mu`` over at least 3 rows is above ``money_per_mu_max_wan`` (figures in 元 under a
-  header read as 万元: 300 万元 of tax typed as 3,000,000);
+  header read as 万元: 300 万元 of tax typed as 3,000,000); a 税收, 工业增加值 or 营业收入
+  column whose median per 亩 is below ``money_per_mu_min_wan`` (万元 under a 元 header);
 - 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
 - land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
   the enterprise table's whole 用地面积 column when its median over at least 3 rows is below
@@ -343,6 +344,45 @@ def _check_money_per_mu(
             action=f"核实「{label}」的单位；如为元，把表头改为「{_LABELS.get(name, name)}（元）」"
             "或换算为万元后"
             "重新运行；本次相关亩均指标为待核实",
+        )  # fmt: skip
+        out[name] = out[name].mask(values.notna())
+    _check_money_per_mu_floor(out, log, rows, profile=profile, field_names=field_names)
+
+
+#: The money columns whose median per 亩 has a floor (R&D may be small on much land)
+_FLOORED = ("tax_wan", "value_added_wan", "revenue_wan")
+
+
+def _check_money_per_mu_floor(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """A 税收, 工业增加值 or 营业收入 column whose figures per 亩 are, in the median, below
+    ``money_per_mu_min_wan`` is in 万元 under a header that says 元 (「税收（元）」 over a 万元
+    export): read as it is, every firm's 亩均 would be 10,000 times too low and each plot would
+    fall under every threshold onto the 治理清单 — silently. As above, the whole column
+    becomes missing with one problem row."""
+    limit = float(_p(profile, "money_per_mu_min_wan"))
+    land = pd.to_numeric(out["land_mu"], errors="coerce")
+    for name in (n for n in _FLOORED if n in out.columns):
+        values = pd.to_numeric(out[name], errors="coerce")
+        both = (values > 0) & (land > 0)
+        if int(both.sum()) < _PER_MU_MIN_ROWS:
+            continue
+        median = float((values[both] / land[both]).median())
+        if median >= limit:
+            continue
+        first = int(np.flatnonzero(both.to_numpy())[0])
+        label = _label(name, field_names)
+        log.add(
+            f"{label}各行数值除以用地面积的中位数为 {median:.4g} 万元/亩（{int(both.sum())} "
+            f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} 万元 ÷ "
+            f"{_fmt(float(land.iat[first]))} 亩），小于合理下限 {_fmt(limit)} 万元/亩"
+            f"（{_SECTION}.money_per_mu_min_wan），像是按万元填报而按元读取；单位无法从文件确定，"
+            "该列全部按缺失处理",
+            row=None, field=label, value=f"{median:.4g}",
+            action=f"核实「{label}」的单位；如为万元，把表头改为"
+            f"「{_LABELS.get(name, name)}（万元）」后重新运行；本次相关亩均指标为待核实",
         )  # fmt: skip
         out[name] = out[name].mask(values.notna())
 

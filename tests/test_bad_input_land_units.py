@@ -186,3 +186,29 @@ def test_a_poor_county_in_wan_keeps_its_taxes(tmp_path: Path) -> None:
     data, problems = _checked(_xlsx(tmp_path / "e.xlsx", ("企业", rows)))
     assert data["tax_wan"].tolist() == pytest.approx([0.2, 0.3, 0.25])
     assert not problems["problem"].str.contains("万元填报").any(), problems
+
+
+def test_power_in_kwh_under_a_10k_kwh_header_is_set_aside_as_a_column(tmp_path: Path) -> None:
+    """「用电量（万千瓦时）」 over the power company's 千瓦时 (度): 4,500,000, 300,000, 150,000,
+    60,000 on 15, 15, 14.9, 40 亩. Was: each below the 1e7 row bound, so every one kept 10,000
+    times too high — 单位电耗税收 near 0, and without 综合能耗 an energy estimate past every
+    两高 threshold. Now: per 亩 300,000, 20,000, 10,067, 1,500;
+    median 15,034 > 5,000 万千瓦时/亩 (plausible.power_per_mu_max_10k_kwh): the column is
+    missing, one 错误 row. A county's real figures (450, 30, 15, 6: median 1.5) are kept."""
+
+    def firms(path: Path, power: list[float]) -> Path:
+        rows: list[list[object]] = [[*HEADER, "用地面积（亩）", "用电量（万千瓦时）"]]
+        for code, kwh, mu in zip((A, B, C, D), power, (15, 15, 14.9, 40), strict=True):
+            rows.append([code, "某公司", "规上", 30, 4000, mu, kwh])
+        return _xlsx(path, ("企业", rows))
+
+    data, problems = _checked(firms(tmp_path / "度.xlsx", [4_500_000, 300_000, 150_000, 60_000]))
+    assert data["power_10k_kwh"].isna().all(), data["power_10k_kwh"]
+    said = problems[problems["problem"].str.contains("像是按千瓦时（度）", regex=False)]
+    assert len(said) == 1 and said["field"].iat[0] == "用电量（万千瓦时）", problems
+    assert "power_per_mu_max_10k_kwh" in said["problem"].iat[0]
+    assert said["value"].iat[0] == "15,034" and said["severity"].iat[0] == Severity.ERROR
+    assert (problems["field"] == "用电量（万千瓦时）").sum() == 1
+    data, problems = _checked(firms(tmp_path / "万度.xlsx", [450, 30, 15, 6]))
+    assert data["power_10k_kwh"].tolist() == pytest.approx([450, 30, 15, 6])
+    assert not problems["problem"].str.contains("千瓦时（度）").any()

@@ -9,7 +9,9 @@ can be true. The bounds live in the profile section ``plausible`` (数据合理�
   ``v ÷ land_mu`` over at least 3 rows is above ``money_per_mu_max_wan`` (figures in 元 under a
   header read as 万元: 300 万元 of tax typed as 3,000,000); a 税收, 工业增加值 or 营业收入
   column whose median per 亩 is below ``money_per_mu_min_wan`` (万元 under a 元 header);
-- 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``);
+- 综合能耗, 用电量, 排放量, 职工人数: ``v < 0`` or ``v > energy_max_tce`` (…``_max``); a
+  whole 用电量 column whose median per 亩 is above ``power_per_mu_max_10k_kwh`` (千瓦时 under a
+  万千瓦时 header), judged before the row bounds;
 - land areas (图形面积, 宗地面积, 使用面积, 用地面积): ``v < area_min_m2`` or ``v > area_max_m2``;
   the enterprise table's whole 用地面积 column when its median over at least 3 rows is below
   ``firm_land_median_min_m2`` (figures in 亩 under a 平方米 header);
@@ -387,6 +389,42 @@ def _check_money_per_mu_floor(
         out[name] = out[name].mask(values.notna())
 
 
+def _check_power_per_mu(
+    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
+    field_names: Mapping[str, str],
+) -> None:  # fmt: skip
+    """A 用电量 column whose figures per 亩 are, in the median, above
+    ``power_per_mu_max_10k_kwh`` is in 千瓦时 (度, as the power company bills) under a 万千瓦时
+    header: read as it is, each firm's power would be 10,000 times too high — its 单位电耗税收
+    near 0, and where 综合能耗 is missing the energy estimated from power far above every 两高
+    threshold. The largest firms pass the row bound and are set aside alone, the rest would be
+    kept: the whole column becomes missing with one problem row."""
+    if "land_mu" not in out.columns or "power_10k_kwh" not in out.columns:
+        return
+    limit = float(_p(profile, "power_per_mu_max_10k_kwh"))
+    land = pd.to_numeric(out["land_mu"], errors="coerce")
+    values = pd.to_numeric(out["power_10k_kwh"], errors="coerce")
+    both = (values > 0) & (land > 0)
+    if int(both.sum()) < _PER_MU_MIN_ROWS:
+        return
+    median = float((values[both] / land[both]).median())
+    if median <= limit:
+        return
+    first = int(np.flatnonzero(both.to_numpy())[0])
+    label = _label("power_10k_kwh", field_names)
+    log.add(
+        f"{label}各行数值除以用地面积的中位数为 {median:,.0f} 万千瓦时/亩（{int(both.sum())} "
+        f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} 万千瓦时 ÷ "
+        f"{_fmt(float(land.iat[first]))} 亩），大于合理上限 {_fmt(limit)} 万千瓦时/亩"
+        f"（{_SECTION}.power_per_mu_max_10k_kwh），像是按千瓦时（度）而非万千瓦时填报；单位无法"
+        "从文件确定，该列全部按缺失处理",
+        row=None, field=label, value=f"{median:,.0f}",
+        action=f"核实「{label}」的单位；如为千瓦时（度），把表头改为「{_LABELS['power_10k_kwh']}"
+        "（千瓦时）」后重新运行；本次相关指标为待核实",
+    )  # fmt: skip
+    out["power_10k_kwh"] = out["power_10k_kwh"].mask(values.notna())
+
+
 def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
     lo = _p(profile, "date_min")
     if name in _LATER_AS_IS:
@@ -591,6 +629,7 @@ def check_values(
     log = ProblemLog(source)
     rows = _rows(out)
     _check_land_median(out, log, rows, profile=profile, field_names=names)
+    _check_power_per_mu(out, log, rows, profile=profile, field_names=names)
     _check_numbers(out, log, rows, bounds=_number_bounds(profile), field_names=names)
     _check_money_per_mu(out, log, rows, profile=profile, field_names=names)
     _check_dates(out, log, rows, profile=profile, as_of=as_of, field_names=names)

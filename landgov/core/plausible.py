@@ -283,7 +283,7 @@ def _check_land_median(
     ``firm_land_median_min_m2`` is not in the unit its header says: figures in 亩 under
     「用地面积（平方米）」 (20 亩 read as 20 m²). Read as it is, each firm's declared land would be
     666.67 times too small, and every money column divided by it would look like 元 under a 万元
-    header (:func:`_check_money_per_mu` would set aside 工业增加值 and 营业收入, blaming them).
+    header (:func:`_check_per_mu` would set aside 工业增加值 and 营业收入, blaming them).
     The whole column becomes missing (the firms' land is then their linked plots' area) with
     one problem row; it runs before the row bounds (no row of such a column said again, as
     below 1 m²) and the money check (which then has no declared land to use)."""
@@ -312,117 +312,88 @@ def _check_land_median(
     out["land_mu"] = out["land_mu"].mask(land.notna())
 
 
-def _check_money_per_mu(
+@dataclass(frozen=True)
+class _PerMu:
+    """A column of the enterprise table judged as a whole by its median per 亩 of declared
+    land: beyond ``key`` (``above``: the median above it; else below it) the figures are in
+    another unit than the header's, 10,000 times off. Read as it is, every firm's figure would
+    be off; which unit it is in cannot be known for sure: the whole column becomes missing
+    (what rests on it 待核实) with one problem row.
+
+    ``unit`` is the column's own; ``looks`` what the figures look like; ``fix`` the header
+    change that reads them right (``{label}``: the field's short label)."""
+
+    columns: tuple[str, ...]
+    key: str
+    above: bool
+    unit: str
+    looks: str
+    fix: str
+
+
+_MONEY_PER_MU = (
+    # 元 under a header read as 万元 (a tax bureau's export under 「税收」 or 「税收（万元）」):
+    # every 亩均 10,000 times too high, passing every threshold
+    _PerMu(_MONEY, "money_per_mu_max_wan", True, "万元", "像是按元而非万元填报",
+           "如为元，把表头改为「{label}（元）」或换算为万元后重新运行；本次相关亩均指标为待核实"),
+    # 万元 under 「税收（元）」: every 亩均 10,000 times too low, every plot under every threshold
+    # onto the 治理清单; R&D is left out (it may be small on much land)
+    _PerMu(("tax_wan", "value_added_wan", "revenue_wan"), "money_per_mu_min_wan", False, "万元",
+           "像是按万元填报而按元读取",
+           "如为万元，把表头改为「{label}（万元）」后重新运行；本次相关亩均指标为待核实"),
+)  # fmt: skip
+_POWER_PER_MU = (
+    # 千瓦时 (度, as the power company bills) under 万千瓦时: each firm under the row bound kept
+    # 10,000 times too high — 单位电耗税收 near 0, and without 综合能耗 an energy estimate past
+    # every 两高 threshold; judged before the row bounds (the largest firms not said alone)
+    _PerMu(("power_10k_kwh",), "power_per_mu_max_10k_kwh", True, "万千瓦时",
+           "像是按千瓦时（度）而非万千瓦时填报",
+           "如为千瓦时（度），把表头改为「{label}（千瓦时）」后重新运行；本次相关指标为待核实"),
+)  # fmt: skip
+
+
+def _median_text(value: float) -> str:
+    """A median per 亩 as the problem row shows it: whole above 100, else 4 significant digits.
+
+    >>> _median_text(150000.0), _median_text(0.00025)
+    ('150,000', '0.00025')
+    """
+    return f"{value:,.0f}" if value >= 100 else f"{value:.4g}"
+
+
+def _check_per_mu(
     out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
-    field_names: Mapping[str, str],
+    field_names: Mapping[str, str], checks: tuple[_PerMu, ...],
 ) -> None:  # fmt: skip
-    """A money column whose figures per 亩 are, in the median, above ``money_per_mu_max_wan``
-    is in 元, not 万元 (a tax bureau's export under a header with no unit, or 「（万元）」 over
-    元): read as it is, every firm's 亩均 would be 10,000 times too high and each would pass
-    every threshold. Which unit it is in cannot be known for sure: the whole column becomes
-    missing (the 亩均 indicators resting on it 待核实) with one problem row."""
+    """Set aside each column of ``checks`` whose median per 亩 (over the rows where it and
+    ``land_mu`` are above 0, at least 3) lies beyond its bound (:class:`_PerMu`)."""
     if "land_mu" not in out.columns:
         return
-    limit = float(_p(profile, "money_per_mu_max_wan"))
     land = pd.to_numeric(out["land_mu"], errors="coerce")
-    for name in (n for n in _MONEY if n in out.columns):
-        values = pd.to_numeric(out[name], errors="coerce")
-        both = (values > 0) & (land > 0)
-        if int(both.sum()) < _PER_MU_MIN_ROWS:
-            continue
-        per_mu = values[both] / land[both]
-        median = float(per_mu.median())
-        if median <= limit:
-            continue
-        first = int(np.flatnonzero(both.to_numpy())[0])
-        label = _label(name, field_names)
-        log.add(
-            f"{label}各行数值除以用地面积的中位数为 {median:,.0f} 万元/亩（{int(both.sum())} "
-            f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} ÷ "
-            f"{_fmt(float(land.iat[first]))} 亩），大于合理上限 {_fmt(limit)} 万元/亩"
-            f"（{_SECTION}.money_per_mu_max_wan），像是按元而非万元填报；单位无法从文件确定，"
-            "该列全部按缺失处理",
-            row=None, field=label, value=f"{median:,.0f}",
-            action=f"核实「{label}」的单位；如为元，把表头改为「{_LABELS.get(name, name)}（元）」"
-            "或换算为万元后"
-            "重新运行；本次相关亩均指标为待核实",
-        )  # fmt: skip
-        out[name] = out[name].mask(values.notna())
-    _check_money_per_mu_floor(out, log, rows, profile=profile, field_names=field_names)
-
-
-#: The money columns whose median per 亩 has a floor (R&D may be small on much land)
-_FLOORED = ("tax_wan", "value_added_wan", "revenue_wan")
-
-
-def _check_money_per_mu_floor(
-    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
-    field_names: Mapping[str, str],
-) -> None:  # fmt: skip
-    """A 税收, 工业增加值 or 营业收入 column whose figures per 亩 are, in the median, below
-    ``money_per_mu_min_wan`` is in 万元 under a header that says 元 (「税收（元）」 over a 万元
-    export): read as it is, every firm's 亩均 would be 10,000 times too low and each plot would
-    fall under every threshold onto the 治理清单 — silently. As above, the whole column
-    becomes missing with one problem row."""
-    limit = float(_p(profile, "money_per_mu_min_wan"))
-    land = pd.to_numeric(out["land_mu"], errors="coerce")
-    for name in (n for n in _FLOORED if n in out.columns):
-        values = pd.to_numeric(out[name], errors="coerce")
-        both = (values > 0) & (land > 0)
-        if int(both.sum()) < _PER_MU_MIN_ROWS:
-            continue
-        median = float((values[both] / land[both]).median())
-        if median >= limit:
-            continue
-        first = int(np.flatnonzero(both.to_numpy())[0])
-        label = _label(name, field_names)
-        log.add(
-            f"{label}各行数值除以用地面积的中位数为 {median:.4g} 万元/亩（{int(both.sum())} "
-            f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} 万元 ÷ "
-            f"{_fmt(float(land.iat[first]))} 亩），小于合理下限 {_fmt(limit)} 万元/亩"
-            f"（{_SECTION}.money_per_mu_min_wan），像是按万元填报而按元读取；单位无法从文件确定，"
-            "该列全部按缺失处理",
-            row=None, field=label, value=f"{median:.4g}",
-            action=f"核实「{label}」的单位；如为万元，把表头改为"
-            f"「{_LABELS.get(name, name)}（万元）」后重新运行；本次相关亩均指标为待核实",
-        )  # fmt: skip
-        out[name] = out[name].mask(values.notna())
-
-
-def _check_power_per_mu(
-    out: pd.DataFrame, log: ProblemLog, rows: list[int | None], *, profile: Profile,
-    field_names: Mapping[str, str],
-) -> None:  # fmt: skip
-    """A 用电量 column whose figures per 亩 are, in the median, above
-    ``power_per_mu_max_10k_kwh`` is in 千瓦时 (度, as the power company bills) under a 万千瓦时
-    header: read as it is, each firm's power would be 10,000 times too high — its 单位电耗税收
-    near 0, and where 综合能耗 is missing the energy estimated from power far above every 两高
-    threshold. The largest firms pass the row bound and are set aside alone, the rest would be
-    kept: the whole column becomes missing with one problem row."""
-    if "land_mu" not in out.columns or "power_10k_kwh" not in out.columns:
-        return
-    limit = float(_p(profile, "power_per_mu_max_10k_kwh"))
-    land = pd.to_numeric(out["land_mu"], errors="coerce")
-    values = pd.to_numeric(out["power_10k_kwh"], errors="coerce")
-    both = (values > 0) & (land > 0)
-    if int(both.sum()) < _PER_MU_MIN_ROWS:
-        return
-    median = float((values[both] / land[both]).median())
-    if median <= limit:
-        return
-    first = int(np.flatnonzero(both.to_numpy())[0])
-    label = _label("power_10k_kwh", field_names)
-    log.add(
-        f"{label}各行数值除以用地面积的中位数为 {median:,.0f} 万千瓦时/亩（{int(both.sum())} "
-        f"家企业；如第 {rows[first]} 行 {_fmt(float(values.iat[first]))} 万千瓦时 ÷ "
-        f"{_fmt(float(land.iat[first]))} 亩），大于合理上限 {_fmt(limit)} 万千瓦时/亩"
-        f"（{_SECTION}.power_per_mu_max_10k_kwh），像是按千瓦时（度）而非万千瓦时填报；单位无法"
-        "从文件确定，该列全部按缺失处理",
-        row=None, field=label, value=f"{median:,.0f}",
-        action=f"核实「{label}」的单位；如为千瓦时（度），把表头改为「{_LABELS['power_10k_kwh']}"
-        "（千瓦时）」后重新运行；本次相关指标为待核实",
-    )  # fmt: skip
-    out["power_10k_kwh"] = out["power_10k_kwh"].mask(values.notna())
+    for check in checks:
+        limit = float(_p(profile, check.key))
+        for name in (n for n in check.columns if n in out.columns):
+            values = pd.to_numeric(out[name], errors="coerce")
+            both = (values > 0) & (land > 0)
+            if int(both.sum()) < _PER_MU_MIN_ROWS:
+                continue
+            median = float((values[both] / land[both]).median())
+            if (median <= limit) if check.above else (median >= limit):
+                continue
+            first = int(np.flatnonzero(both.to_numpy())[0])
+            label = _label(name, field_names)
+            per = f"{check.unit}/亩"
+            log.add(
+                f"{label}各行数值除以用地面积的中位数为 {_median_text(median)} {per}"
+                f"（{int(both.sum())} 家企业；如第 {rows[first]} 行 "
+                f"{_fmt(float(values.iat[first]))} {check.unit} ÷ {_fmt(float(land.iat[first]))}"
+                f" 亩），{'大于合理上限' if check.above else '小于合理下限'} {_fmt(limit)} {per}"
+                f"（{_SECTION}.{check.key}），{check.looks}；单位无法从文件确定，该列全部按缺失处理",
+                row=None, field=label, value=_median_text(median),
+                action=f"核实「{label}」的单位；"
+                + check.fix.format(label=_LABELS.get(name, name)),
+            )  # fmt: skip
+            out[name] = out[name].mask(values.notna())
 
 
 def _date_bounds(name: str, profile: Profile, as_of: dt.date) -> tuple[dt.date, dt.date, str]:
@@ -629,9 +600,9 @@ def check_values(
     log = ProblemLog(source)
     rows = _rows(out)
     _check_land_median(out, log, rows, profile=profile, field_names=names)
-    _check_power_per_mu(out, log, rows, profile=profile, field_names=names)
+    _check_per_mu(out, log, rows, profile=profile, field_names=names, checks=_POWER_PER_MU)
     _check_numbers(out, log, rows, bounds=_number_bounds(profile), field_names=names)
-    _check_money_per_mu(out, log, rows, profile=profile, field_names=names)
+    _check_per_mu(out, log, rows, profile=profile, field_names=names, checks=_MONEY_PER_MU)
     _check_dates(out, log, rows, profile=profile, as_of=as_of, field_names=names)
     if isinstance(out, gpd.GeoDataFrame) and "geometry" in out.columns:
         if "area_m2" in out.columns:

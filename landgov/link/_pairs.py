@@ -7,9 +7,8 @@ import pandas as pd
 
 from landgov.core.missing import complete_sums, is_missing
 from landgov.core.problems import ProblemLog, Severity
-from landgov.io._areaunit import set_aside_area_in_wrong_unit
+from landgov.io._areaunit import _AREA_UNITS, set_aside_area_in_wrong_unit
 from landgov.link._model import LinkSettings, Relation, ShareRule
-from landgov.units import M2_PER_HECTARE, M2_PER_MU_EXACT
 
 # --- pairs and land ---------------------------------------------------------------------------
 
@@ -86,10 +85,6 @@ def _set_aside_areas_in_wrong_unit(
     _plots_in_other_unit(pairs, good, log, tolerance=tolerance)
 
 
-#: Land units a link's 使用面积 may be typed in under a 平方米 header: m² per unit
-_OTHER_UNITS = {"亩": float(M2_PER_MU_EXACT), "公顷": M2_PER_HECTARE}
-
-
 def _plots_in_other_unit(
     pairs: pd.DataFrame, good: pd.DataFrame, log: ProblemLog, *, tolerance: float
 ) -> None:
@@ -103,11 +98,15 @@ def _plots_in_other_unit(
     key = pairs["parcel_index"]
     sums = given.groupby(key, sort=False).sum(min_count=1)
     area = pairs.groupby(key, sort=False)["parcel_area"].first()
-    for unit, m2 in _OTHER_UNITS.items():
+    for unit, m2 in _AREA_UNITS.items():
+        if unit == "平方米":
+            continue
         in_unit = area / m2
         hit = (sums > 0) & (area > 0) & ((sums - in_unit).abs() <= tolerance * in_unit)
-        for plot in hit.index[hit]:
-            links = pairs.index[(key == plot) & given.notna()]
+        if not hit.any():
+            continue
+        taken = key.isin(hit.index[hit]) & given.notna()
+        for plot, links in pairs.index[taken].groupby(key[taken]).items():
             row = good.loc[links, "source_row"].min()
             n = len(links)
             log.add(

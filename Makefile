@@ -26,6 +26,10 @@ MYPY_FILES := landgov/__init__.py landgov/io/__init__.py landgov/link/__init__.p
 	landgov/run/screening.py landgov/run/far.py landgov/core/forked.py landgov/core/runfolder.py \
 	landgov/reports/_sheetfork.py landgov/reports/_xlsxmerge.py landgov/reports/_gpkgcopy.py landgov/far/raster.py \
 	landgov/io/tables.py landgov/core/dates.py
+# The suite in two processes on two CPUs (pytest-xdist; one on one CPU), each test file in one
+# of them, so that a file's shared runs are made once: about 80 min in one process on CI's
+# 2-core machine, past its 90. `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= --numprocesses=auto --maxprocesses=2 --dist=loadfile
 MYPY := $(BIN)/mypy --ignore-missing-imports --follow-imports=silent
 
 .PHONY: demo test lint format sysdeps bench clean
@@ -47,7 +51,7 @@ test: $(STAMP) sysdeps
 	$(BIN)/ruff check landgov tests benchmarks
 	$(BIN)/ruff format --check landgov tests benchmarks
 	$(MYPY) $(MYPY_FILES)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check landgov tests benchmarks

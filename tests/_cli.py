@@ -6,6 +6,7 @@ code, a 「错误：」 line (or a problem row), and no Python traceback on the 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import os
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 _ROOT = Path(__file__).resolve().parents[1]
+#: How :func:`run_cli` ran the commands of this session (printed at its end by conftest), and
+#: the threads that kept a fork from being safe.
+RUNS: collections.Counter[str] = collections.Counter()
 #: Words of a Python error that a message for users never holds.
 ENGLISH = ("Error", "Exception", "Errno", "Traceback", "KeyError", "BadZipFile", "Invalid")
 
@@ -38,8 +42,21 @@ ENGLISH = ("Error", "Exception", "Errno", "Traceback", "KeyError", "BadZipFile",
 def run_cli(
     *args: str | os.PathLike[str], cwd: Path | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m landgov ARGS`` from this checkout; stdout and stderr captured as text."""
+    """``python -m landgov ARGS`` from this checkout; stdout and stderr captured as text.
+
+    The command runs in a child forked from the test process, which imported the command line
+    once (:mod:`tests._forkcli`: the same entry point, about 3 s less a command); in a new
+    interpreter when this process runs other threads, cannot fork, or with
+    ``LANDGOV_TEST_SUBPROCESS=1``.
+    """
     env = {**os.environ, "PYTHONPATH": str(_ROOT), "PYTHONIOENCODING": "utf-8"}
+    if _can_fork():
+        from tests._forkcli import forked_cli
+
+        RUNS["forked"] += 1
+        return forked_cli([str(a) for a in args], cwd=cwd or _ROOT, env=env, timeout=timeout)
+    RUNS["new interpreter"] += 1
+    RUNS["threads: " + ", ".join(sorted(t.name for t in threading.enumerate()))] += 1
     return subprocess.run(
         [sys.executable, "-m", "landgov", *map(str, args)],
         cwd=cwd or _ROOT,
@@ -49,6 +66,23 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def _can_fork() -> bool:
+    """Whether :func:`run_cli` may fork this process (see :mod:`tests._forkcli`): not on
+    request (``LANDGOV_TEST_SUBPROCESS=1``), and not while a thread other than this one runs
+    (a fork keeps only the calling thread, and the locks the others held stay held). tqdm's
+    monitor thread, left by any progress bar shown in this process, is stopped first; the next
+    bar starts a new one."""
+    if not hasattr(os, "fork") or os.environ.get("LANDGOV_TEST_SUBPROCESS") == "1":
+        return False
+    if "tqdm" in sys.modules:
+        from tqdm._monitor import TMonitor
+
+        for thread in threading.enumerate():
+            if isinstance(thread, TMonitor):
+                thread.exit()
+    return threading.active_count() == 1
 
 
 def assert_clean_error(

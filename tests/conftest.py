@@ -57,3 +57,19 @@ def official(yuecheng: Profile) -> Profile:
     from tests._hand import OFFICIAL_STANDARD_LAND, with_standard_land
 
     return with_standard_land(yuecheng, OFFICIAL_STANDARD_LAND)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How the command line was run (:func:`tests._cli.run_cli`): forked or a new interpreter,
+    and which threads made a new interpreter necessary."""
+    import sys
+    from collections import Counter
+
+    runs = sum(
+        (getattr(sys.modules.get(name), "RUNS", Counter()) for name in ("tests._cli", "_cli")),
+        Counter(),
+    )
+    if runs:
+        terminalreporter.write_line(
+            "landgov 命令行：" + "；".join(f"{k or '?'} {v}" for k, v in runs.items())
+        )

@@ -174,15 +174,26 @@ def test_the_comparison_sees_one_changed_value(folders: tuple[Path, Path], tmp_p
     assert "landgov_far.parquet" in [d.split(":")[0] for d in _differences(two, changed)]
 
 
+@pytest.fixture(scope="module")
+def sample_one(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[landgov.run.screening.ScreeningRun, Path]:
+    """One run of both stages on the bundled sample (forked where it can), and its folder:
+    compared with the two stages run one after the other and with a run in one process."""
+    out = tmp_path_factory.mktemp("sample") / "one"
+    return _one(_inputs(_SAMPLE), out, FarOptions()), out
+
+
 @pytest.mark.slow
-def test_one_run_on_the_bundled_sample(tmp_path: Path) -> None:
-    inputs, options = _inputs(_SAMPLE), FarOptions()
-    _two(inputs, tmp_path / "two", options)
-    run = _one(inputs, tmp_path / "one", options)
-    assert _differences(tmp_path / "two", tmp_path / "one") == []
-    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text("utf-8"))
+def test_one_run_on_the_bundled_sample(
+    sample_one: tuple[landgov.run.screening.ScreeningRun, Path], tmp_path: Path
+) -> None:
+    run, one = sample_one
+    _two(_inputs(_SAMPLE), tmp_path / "two", FarOptions())
+    assert _differences(tmp_path / "two", one) == []
+    manifest = json.loads((one / "manifest.json").read_text("utf-8"))
     assert run.far is not None and run.far.manifest == manifest["stages"]["far"]
-    assert all(p.is_file() and (tmp_path / "one") in p.parents for p in run.far.forms)
+    assert all(p.is_file() and one in p.parents for p in run.far.forms)
     assert len(run.far.forms) == manifest["stages"]["far"]["outputs"]["rows"]["forms"] > 0
 
 
@@ -363,13 +374,14 @@ def test_far_plots_of_a_forked_run_are_unpickled_only_when_read(
 
 @pytest.mark.slow
 def test_forked_and_in_process_runs_of_the_bundled_sample_are_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_one: tuple[landgov.run.screening.ScreeningRun, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    inputs, options = _inputs(_SAMPLE), FarOptions()
-    forked = _one(inputs, tmp_path / "forked", options)
+    forked, folder = sample_one
     _in_process(monkeypatch)
-    alone = _one(inputs, tmp_path / "alone", options)
-    assert _differences(tmp_path / "forked", tmp_path / "alone") == []
+    alone = _one(_inputs(_SAMPLE), tmp_path / "alone", FarOptions())
+    assert _differences(folder, tmp_path / "alone") == []
     assert forked.far is not None and alone.far is not None
     pd.testing.assert_frame_equal(
         forked.far.screened.drop(columns="verdicts"), alone.far.screened.drop(columns="verdicts")

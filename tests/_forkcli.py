@@ -2,9 +2,9 @@
 
 :func:`tests._cli.run_cli` runs ``python -m landgov ARGS`` as a user does. A new interpreter
 spends about 3 s importing pandas, GDAL, pyarrow and the command line before the command
-starts; the bad-input tests run the command line about a thousand times, so the suite spent
-most of its time importing (CI passed its 90 minutes). Here the test process imports the
-command line once (:data:`_WARM`) and each command runs in a child forked from it:
+starts; the suite runs the command line a few hundred times (332 in one run), about a
+sixth of its time (CI passed its 90 minutes). Here the test process imports the command line
+once (:data:`_WARM`) and each command runs in a child forked from it:
 
 - a separate process: what the command changes (globals, caches, the working folder, the
   environment, signal handlers) dies with it, and its exit code is the one a shell sees;

@@ -12,13 +12,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from landgov.core.vocab import DISTRICT
+from tests._books import handed_out_sheets
 
-_INPUT = "示例数据"  # the generated second-year sample: input, not output
 #: Whole numbers that name something rather than count it: a year, a row of a source file.
 _LABEL_NUMBER = re.compile(r"年份|^(源)?行号$")
 
@@ -30,13 +29,8 @@ def demo(demo_run: Path) -> Path:
 
 def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
     """``(book:sheet, worksheet)`` of every visible sheet of every handed-out workbook."""
-    books = [p for p in sorted(root.rglob("*.xlsx")) if _INPUT not in str(p.parent)]
-    assert books
-    for book in books:
-        wb = openpyxl.load_workbook(book)
-        for ws in wb:
-            if ws.sheet_state == "visible":
-                yield f"{book.relative_to(root)}:{ws.title}", ws
+    for book, ws in handed_out_sheets(root):
+        yield f"{book.relative_to(root)}:{ws.title}", ws
 
 
 def _headers(ws: Worksheet) -> list[str]:

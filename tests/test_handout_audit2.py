@@ -20,6 +20,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tests._books import handed_out_sheets
+
 _INPUT = "示例数据"  # the generated second-year sample: input, not output
 
 
@@ -45,12 +47,8 @@ def _widths(ws: Worksheet) -> dict[int, float]:
 
 
 def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
-    books = [p for p in sorted(root.rglob("*.xlsx")) if _INPUT not in str(p.parent)]
-    assert books
-    for book in books:
-        for ws in openpyxl.load_workbook(book):
-            if ws.sheet_state == "visible":
-                yield f"{book.name}:{ws.title}", ws
+    for book, ws in handed_out_sheets(root):
+        yield f"{book.name}:{ws.title}", ws
 
 
 # The 治理台账's own sheet keeps its prose columns laid out narrow, one line a plot: such a

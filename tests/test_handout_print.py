@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
+from tests._books import handed_out_sheets
 from tests._browser import chromium_driver, console_errors, missing_browser, wait_drawn
 
 _INPUT = "示例数据"
@@ -92,11 +93,8 @@ def _outputs(root: Path, pattern: str) -> list[Path]:
 
 def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
     """``(book:sheet, worksheet)`` of every visible sheet of every handed-out workbook."""
-    for book in _outputs(root, "*.xlsx"):
-        wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
-            if ws.sheet_state == "visible":
-                yield f"{book.relative_to(root)}:{ws.title}", ws
+    for book, ws in handed_out_sheets(root):
+        yield f"{book.relative_to(root)}:{ws.title}", ws
 
 
 def _heads(ws: Worksheet) -> list[str]:

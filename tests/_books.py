@@ -14,10 +14,10 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["handed_out_sheets"]
+__all__ = ["INPUT", "handed_out_sheets"]
 
 #: The generated second-year sample of the demo: input, not output.
-_INPUT = "示例数据"
+INPUT = "示例数据"
 
 
 @functools.cache
@@ -28,7 +28,7 @@ def _loaded(path: str, mtime_ns: int) -> Workbook:
 def handed_out_sheets(root: Path) -> Iterator[tuple[Path, Worksheet]]:
     """``(workbook path, worksheet)`` of every visible sheet of every workbook below ``root``
     (the inputs' copies left out), each workbook loaded once a session."""
-    books = [p for p in sorted(root.rglob("*.xlsx")) if _INPUT not in str(p.parent)]
+    books = [p for p in sorted(root.rglob("*.xlsx")) if INPUT not in str(p.parent)]
     assert books, root
     for book in books:
         for ws in _loaded(str(book), book.stat().st_mtime_ns).worksheets:

@@ -20,9 +20,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tests._books import INPUT as _INPUT
 from tests._books import handed_out_sheets
-
-_INPUT = "示例数据"  # the generated second-year sample: input, not output
 
 
 @pytest.fixture(scope="module")

@@ -35,10 +35,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
+from tests._books import INPUT as _INPUT
 from tests._books import handed_out_sheets
 from tests._browser import chromium_driver, console_errors, missing_browser, wait_drawn
 
-_INPUT = "示例数据"
 _AS_OF = "2026-06-30"  # the demo's first run
 _NEXT = "2027-06-30"  # its second year
 _POLICY = "越政发〔2022〕24号（配置 yuecheng-2022 v2022.1）"

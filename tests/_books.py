@@ -1,7 +1,10 @@
 """The handed-out workbooks of the session's demo run, each loaded once.
 
 Loading every workbook of ``demo_run`` with its styles takes about 25 s; the print and
-hand-out tests read them again and again, and never change them. Read them, never write.
+hand-out tests read them again and again, and never change them. Read them, never write: the
+loaded workbooks are shared by every test of the process, and openpyxl changes a sheet on some
+reads (``ws.column_dimensions["F"]`` adds a column of width 13 when F is inside a ``<col>``
+range), so read column widths with :func:`column_widths`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["INPUT", "handed_out_sheets"]
+__all__ = ["INPUT", "column_widths", "handed_out_sheets"]
 
 #: The generated second-year sample of the demo: input, not output.
 INPUT = "示例数据"
@@ -34,3 +37,16 @@ def handed_out_sheets(root: Path) -> Iterator[tuple[Path, Worksheet]]:
         for ws in _loaded(str(book), book.stat().st_mtime_ns).worksheets:
             if ws.sheet_state == "visible":
                 yield book, ws
+
+
+def column_widths(ws: Worksheet) -> dict[int, float]:
+    """The width of each column given one, by column number (1 = A), read without changing
+    ``ws``: a ``<col min max>`` range counts for each of its columns. Subscripting
+    ``ws.column_dimensions`` by a letter inside a range would add a default column (width 13,
+    no range) to the sheet instead."""
+    out: dict[int, float] = {}
+    for dim in list(ws.column_dimensions.values()):
+        if dim.width and dim.min:
+            for col in range(dim.min, (dim.max or dim.min) + 1):
+                out[col] = dim.width
+    return out

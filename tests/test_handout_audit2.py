@@ -21,7 +21,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests._books import INPUT as _INPUT
-from tests._books import handed_out_sheets
+from tests._books import column_widths, handed_out_sheets
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +33,6 @@ def _display_width(text: str) -> int:
     """Characters of the longest line, a CJK character counting two (as Excel shows it)."""
     longest = max(text.split("\n"), key=len)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
-
-
-def _widths(ws: Worksheet) -> dict[int, float]:
-    """The width of each column given one (a ``<col>`` may span several columns)."""
-    out: dict[int, float] = {}
-    for dim in ws.column_dimensions.values():
-        if dim.width:
-            for i in range((dim.min or 1), (dim.max or dim.min or 1) + 1):
-                out[i] = dim.width
-    return out
 
 
 def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:
@@ -73,7 +63,7 @@ def test_every_text_fits_its_column_or_wraps(demo: Path) -> None:
     for where, ws in _sheets(demo):
         prose = _PROSE.get(where, set())
         heads = {c.column: str(c.value) for c in ws[1]}
-        widths = _widths(ws)
+        widths = column_widths(ws)
         for row in ws.iter_rows(min_row=2):  # every row: a history's last lines are longest
             for cell in row:
                 if not isinstance(cell.value, str) or cell.alignment.wrap_text:

@@ -31,12 +31,11 @@ import docx
 import numpy as np
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
 from tests._books import INPUT as _INPUT
-from tests._books import handed_out_sheets
+from tests._books import column_widths, handed_out_sheets
 from tests._browser import chromium_driver, console_errors, missing_browser, wait_drawn
 
 _AS_OF = "2026-06-30"  # the demo's first run
@@ -171,8 +170,9 @@ def test_header_is_frozen_and_columns_show_their_chinese_header(demo: Path) -> N
             continue
         if not (ws.freeze_panes or "").endswith("2"):
             bad.append(f"{where}: 表头未冻结 {ws.freeze_panes}")
+        widths = column_widths(ws)
         for j, head in enumerate(_heads(ws), start=1):
-            width = ws.column_dimensions[get_column_letter(j)].width or 8.43
+            width = widths.get(j, 8.43)  # Excel's default column
             need = max(_display_width(line) for line in head.split("\n"))
             wraps = bool(ws.cell(1, j).alignment.wrap_text)
             if width < 0.9 * need and not (wraps and width >= 4):

@@ -32,6 +32,7 @@ from landgov.reports.printlist import (
     short_reason,
     short_to_verify,
 )
+from tests._books import column_widths
 from tests._printsetup import assert_a3_landscape_fit_width
 
 _R4 = (
@@ -153,20 +154,13 @@ def _print_book(tmp_path: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path)
 
 
-def _widths(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[float]:
-    out: dict[int, float] = {}
-    for dim in ws.column_dimensions.values():
-        for j in range(dim.min, dim.max + 1):
-            out[j] = dim.width
-    return [out[j] for j in sorted(out)]
-
-
 def test_print_sheet_set_up_for_a3(tmp_path: Path) -> None:
     ws = _print_book(tmp_path)[PRINT_SHEET]
     heads = [c.value for c in next(ws.iter_rows(max_row=1))]
     assert heads == [name for name, _ in PRINT_COLUMNS]
     # XlsxWriter stores a width w as w + 0.71 (the cell padding)
-    assert [math.floor(w) for w in _widths(ws)] == [w for _, w in PRINT_COLUMNS]
+    widths = [math.floor(w) for _, w in sorted(column_widths(ws).items())]
+    assert widths == [w for _, w in PRINT_COLUMNS]
     assert_a3_landscape_fit_width(ws)
     assert "甲区 治理清单" in ws.oddHeader.center.text
     assert ws.print_options.gridLines  # rows stay apart on paper

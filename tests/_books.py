@@ -24,8 +24,20 @@ INPUT = "示例数据"
 
 
 @functools.cache
-def _loaded(path: str, mtime_ns: int) -> Workbook:
-    return openpyxl.load_workbook(path)
+def _loaded(path: str, mtime_ns: int) -> tuple[Workbook, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return book, [_shape(ws) for ws in book.worksheets]
+
+
+def _shape(ws: Worksheet) -> tuple[object, ...]:
+    """What a test changes by reading carelessly: the columns given a width, the used range,
+    the rows given a height."""
+    return (
+        tuple(ws.column_dimensions),
+        ws.max_row,
+        ws.max_column,
+        tuple(ws.row_dimensions),
+    )
 
 
 def handed_out_sheets(root: Path) -> Iterator[tuple[Path, Worksheet]]:
@@ -34,7 +46,11 @@ def handed_out_sheets(root: Path) -> Iterator[tuple[Path, Worksheet]]:
     books = [p for p in sorted(root.rglob("*.xlsx")) if INPUT not in str(p.parent)]
     assert books, root
     for book in books:
-        for ws in _loaded(str(book), book.stat().st_mtime_ns).worksheets:
+        loaded, shapes = _loaded(str(book), book.stat().st_mtime_ns)
+        for ws, shape in zip(loaded.worksheets, shapes, strict=True):
+            # A test that changed a shared sheet makes later tests of its process wrong
+            # (which ones depends on the order xdist gives): say so where it is found.
+            assert _shape(ws) == shape, f"a test changed the shared sheet {book.name}:{ws.title}"
             if ws.sheet_state == "visible":
                 yield book, ws
 

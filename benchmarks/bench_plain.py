@@ -190,9 +190,9 @@ def _check_workbook(path: Path, table: pd.DataFrame) -> None:
         raise SystemExit(f"plain.xlsx: 底数清单 has {cells:,} cells, expected {expected:,}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    folder, out = Path(args[0]), Path(args[1])
+def run(folder: Path, out: Path) -> dict[str, object]:
+    """The core steps on the data folder ``folder``, written to ``out``: seconds per step and
+    in total, CPU seconds of this process, parcels and blocks."""
     steps: dict[str, float] = {}
     start = last = time.perf_counter()
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])  # after the imports, as landgov's
@@ -219,9 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     use = resource.getrusage(resource.RUSAGE_SELF)
     seconds = time.perf_counter() - start
     _check_workbook(out / "plain.xlsx", parcels.drop(columns=["govern"]))
-    print(json.dumps({"seconds": seconds, "steps": steps, "xlsx": _engine(),
-                      "cpu_s": use.ru_utime + use.ru_stime - cpu0,
-                      "parcels": len(parcels), "blocks": len(blocks)}))  # fmt: skip
+    return {"seconds": seconds, "steps": steps, "xlsx": _engine(),
+            "cpu_s": use.ru_utime + use.ru_stime - cpu0,
+            "parcels": len(parcels), "blocks": len(blocks)}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    print(json.dumps(run(Path(args[0]), Path(args[1]))))
     return 0
 
 

@@ -12,6 +12,10 @@ every finished child process, Dask workers included). Runs of 200,000 parcels or
 waiting for it is not counted. The machine's load (``uptime``) is printed before and after
 every run.
 
+``plain`` (``--engines plain,dask2``) is the yardstick run beside them: the plain geopandas
+script's core steps on each county, two processes (``benchmarks/plain_province.py``); each
+engine's wall time is then printed as a ratio to it.
+
 ``--province DIR`` screens an existing province folder (e.g. ``/work/big/prov1m``) instead of
 generating one, ``--out DIR`` keeps the run's output there (one engine), and ``--stop-after S``
 (or ``--stop-at HH:MM``) interrupts a run after S seconds (at that time, as Ctrl+C: the run
@@ -46,7 +50,8 @@ LOCK = Path("/tmp/heavy.lock")
 HEAVY = 200_000
 ENGINES = {"local": ["--engine", "local"], "dask1": ["--engine", "dask", "--workers", "1"],
            "dask2": ["--engine", "dask", "--workers", "2"],
-           "auto": []}  # fmt: skip  # auto: the command's default (landgov.province.run)
+           "auto": [],  # the command's default (landgov.province.run)
+           "plain": []}  # fmt: skip  # the yardstick: benchmarks/plain_province.py, 2 processes
 
 
 @contextlib.contextmanager
@@ -149,6 +154,9 @@ def _run(
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
            "--as-of", as_of, *ENGINES[engine]]  # fmt: skip
+    if engine == "plain":
+        script = Path(__file__).with_name("plain_province.py")
+        cmd = [sys.executable, str(script), str(folder), str(out), "--workers", "2"]
     log = out.with_name(f"{out.name}.log")  # a line per county (the rate of a stopped run)
     out.parent.mkdir(parents=True, exist_ok=True)
     with heavy_lock(n):
@@ -163,7 +171,11 @@ def _run(
     during = f"{before} → {after.split('load average:')[-1].strip()}"
     row = {"n": n, "engine": engine, "seconds": seconds, "cpu": cpu, "peak": peak, "code": code,
            "load": during, "rows": {}}  # fmt: skip
-    if (out / "manifest.json").is_file():
+    if engine == "plain" and not code:  # its one JSON line: parcels in, counties failed
+        done = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
+        row["rows"] = {"in": n, "out": done["parcels"], "rejected": n - done["parcels"]}
+        row["failed"] = done["failed"]
+    elif (out / "manifest.json").is_file():
         row["rows"] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["province"][
             "rows"
         ]
@@ -219,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{head}  in = out + rejected")
     for r in rows:
         print(_line(r))
+    plain = {r["n"]: r["seconds"] for r in rows if r["engine"] == "plain" and not r["code"]}
+    for r in rows:
+        if r["engine"] != "plain" and r["n"] in plain:
+            print(f"{r['n']:>9,} {r['engine']:<6} {r['seconds'] / plain[r['n']]:.2f}× the plain "
+                  f"script ({plain[r['n']]:.1f} s, 2 processes, county by county)")  # fmt: skip
     return 0
 
 

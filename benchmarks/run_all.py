@@ -13,9 +13,17 @@ RUNS = [
     ["bench_screen.py", "--parcels", "50000", "--repeat", "3"],  # the median of 3 ratios
     ["bench_zonal.py"],
     ["bench_maps.py"],
-    # the province: 200k and 1M parcels, local engine and Dask with 1 and 2 workers (takes
-    # /tmp/heavy.lock itself for each run; see the script)
-    ["bench_province.py", "--parcels", "200000", "--parcels", "1000000"],
+    # the province: 200k and 1M parcels, the plain script county by county (the yardstick),
+    # local engine and Dask with 1 and 2 workers (takes /tmp/heavy.lock itself for each run)
+    [
+        "bench_province.py",
+        "--parcels",
+        "200000",
+        "--parcels",
+        "1000000",
+        "--engines",
+        "plain,local,dask1,dask2",
+    ],
 ]
 
 

@@ -51,7 +51,9 @@ HEAVY = 200_000
 ENGINES = {"local": ["--engine", "local"], "dask1": ["--engine", "dask", "--workers", "1"],
            "dask2": ["--engine", "dask", "--workers", "2"],
            "auto": [],  # the command's default (landgov.province.run)
-           "plain": []}  # fmt: skip  # the yardstick: benchmarks/plain_province.py, 2 processes
+           "plain": []}  # fmt: skip  # the yardstick (PLAIN), not landgov: no options
+#: The plain script run county by county in two processes: ``--engines plain``.
+PLAIN = Path(__file__).with_name("plain_province.py")
 
 
 @contextlib.contextmanager
@@ -152,11 +154,11 @@ def _run(
     stop_at: str | None = None,
 ) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
-           "--as-of", as_of, *ENGINES[engine]]  # fmt: skip
     if engine == "plain":
-        script = Path(__file__).with_name("plain_province.py")
-        cmd = [sys.executable, str(script), str(folder), str(out), "--workers", "2"]
+        cmd = [sys.executable, str(PLAIN), str(folder), str(out), "--workers", "2"]
+    else:
+        cmd = [sys.executable, "-m", "landgov", "screen", str(folder), "-o", str(out),
+               "--as-of", as_of, *ENGINES[engine]]  # fmt: skip
     log = out.with_name(f"{out.name}.log")  # a line per county (the rate of a stopped run)
     out.parent.mkdir(parents=True, exist_ok=True)
     with heavy_lock(n):

@@ -17,10 +17,18 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["INPUT", "column_widths", "handed_out_sheets"]
+__all__ = ["INPUT", "column_widths", "demo_outputs", "handed_out_sheets"]
 
 #: The generated second-year sample of the demo: input, not output.
 INPUT = "示例数据"
+
+
+def demo_outputs(root: Path, pattern: str) -> list[Path]:
+    """The files below ``root`` matching ``pattern`` (``"*.xlsx"``), sorted, the inputs'
+    copies (:data:`INPUT`) left out; at least one."""
+    found = [p for p in sorted(root.rglob(pattern)) if INPUT not in str(p.parent)]
+    assert found, pattern
+    return found
 
 
 @functools.cache
@@ -43,9 +51,7 @@ def _shape(ws: Worksheet) -> tuple[object, ...]:
 def handed_out_sheets(root: Path) -> Iterator[tuple[Path, Worksheet]]:
     """``(workbook path, worksheet)`` of every visible sheet of every workbook below ``root``
     (the inputs' copies left out), each workbook loaded once a session."""
-    books = [p for p in sorted(root.rglob("*.xlsx")) if INPUT not in str(p.parent)]
-    assert books, root
-    for book in books:
+    for book in demo_outputs(root, "*.xlsx"):
         loaded, shapes = _loaded(str(book), book.stat().st_mtime_ns)
         for ws, shape in zip(loaded.worksheets, shapes, strict=True):
             # A test that changed a shared sheet makes later tests of its process wrong

@@ -21,8 +21,7 @@ import openpyxl
 import pytest
 
 from landgov.core.columns import label, short_label
-
-_INPUT = "示例数据"  # the generated second-year sample: input, not output
+from tests._books import demo_outputs as _outputs
 
 #: Names the outputs gave a registered concept beside the registry's own label: the path was
 #: 「四个一批路径」 in the lists, 「治理路径」 on the print view, the 台账 and the 动态评价,
@@ -51,12 +50,6 @@ _POPUP_CONCEPTS = (
 @pytest.fixture(scope="module")
 def demo(demo_run: Path) -> Path:
     return demo_run  # one demo run for the session (tests/conftest.py)
-
-
-def _outputs(root: Path, pattern: str) -> list[Path]:
-    found = [p for p in sorted(root.rglob(pattern)) if _INPUT not in str(p.parent)]
-    assert found, pattern
-    return found
 
 
 def _config(page: Path) -> dict:

@@ -34,8 +34,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
-from tests._books import INPUT as _INPUT
 from tests._books import column_widths, handed_out_sheets
+from tests._books import demo_outputs as _outputs
 from tests._browser import chromium_driver, console_errors, missing_browser, wait_drawn
 
 _AS_OF = "2026-06-30"  # the demo's first run
@@ -82,12 +82,6 @@ _TWO_DECIMALS = re.compile(r"(?:#,##)?0\.00(?![0#%])")
 @pytest.fixture(scope="module")
 def demo(demo_run: Path) -> Path:
     return demo_run  # one demo run for the session (tests/conftest.py)
-
-
-def _outputs(root: Path, pattern: str) -> list[Path]:
-    found = [p for p in sorted(root.rglob(pattern)) if _INPUT not in str(p.parent)]
-    assert found, pattern
-    return found
 
 
 def _sheets(root: Path) -> Iterator[tuple[str, Worksheet]]:

@@ -29,11 +29,11 @@ import docx
 import openpyxl
 import pytest
 
+from tests._books import demo_outputs as _outputs
 from tests._words import text_defects
 from tests.test_column_labels import unlabelled_fields
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_INPUT = "示例数据"  # the generated second-year sample: input, not output
 #: Columns that may name the user's own input fields or the profile's keys, as written: a
 #: problem's 字段 and 所见值, the 策略参数 sheet's 参数 (the key to look up in the profile file)
 #: and the profile's own 说明 (which may tell which option to write there).
@@ -44,12 +44,6 @@ _EXCEL_SERIALS = (20_000, 80_000)  # 1954-10-03 … 2119-01-10 as Excel day numb
 @pytest.fixture(scope="module")
 def demo(demo_run: Path) -> Path:
     return demo_run  # one demo run for the session (tests/conftest.py)
-
-
-def _outputs(root: Path, pattern: str) -> list[Path]:
-    found = [p for p in sorted(root.rglob(pattern)) if _INPUT not in str(p.parent)]
-    assert found, pattern
-    return found
 
 
 def _bad(where: str, text: str, *, identifiers: bool = True) -> list[str]:

@@ -125,6 +125,7 @@ from landgov.core import forked
 def noted(signum, frame):
     pass
 
+signal.signal(signal.SIGINT, noted)  # before "ready": the first signal comes right after it
 print("ready", flush=True)
 for _ in range(20_000):
     signal.signal(signal.SIGINT, noted)  # as the child inherits the parent's noting handler

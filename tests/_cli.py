@@ -213,15 +213,16 @@ def interrupted(
     on: str = "stderr",
     group: bool = True,
     within: float = 120,
-    settle: float = 0.2,
+    settle: float = 10,
 ) -> tuple[int, str]:
     """Run ``cmd`` in a session of its own and send it Ctrl+C (SIGINT) once ``needle`` shows
     on its ``on`` stream (``"stderr"`` or ``"stdout"``, read in chunks: not after a fixed time).
 
     ``group``: to its whole process group, as a terminal's Ctrl+C (its children and workers
     too), else to the command alone (as ``Popen.send_signal``). Fails when ``needle`` does not
-    come within ``within`` seconds, or when a process of the session is left ``settle`` seconds
-    after the command ended (they are killed first, not left running after a failed test).
+    come within ``within`` seconds, or when a process of the session is still running ``settle``
+    seconds after the command ended (waited for, not slept: they are killed first, not left
+    running after a failed test).
 
     Returns
     -------
@@ -253,8 +254,9 @@ def interrupted(
             child.wait()
         child.stdout.close()
         child.stderr.close()
-    time.sleep(settle)  # a stopped child is reaped by init
-    left = in_session(child.pid)
+    deadline = time.monotonic() + settle  # a stopping child may take a moment to end
+    while (left := in_session(child.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"processes left: {left}"

@@ -49,7 +49,7 @@ def test_both_processes_take_items_and_each_comes_back_once_in_order(tmp_path: P
     # the child's items are the first ones, the caller's the rest: no item of one between the
     # other's, none lost or taken twice
     assert pids == [child] * pids.count(child) + [os.getpid()] * pids.count(os.getpid())
-    assert pids.count(child) > 5  # what the child did while the caller waited came back as its
+    assert pids.count(child) > 5  # the items done while the caller waited came back as the child's
 
 
 @needs_fork

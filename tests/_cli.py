@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -184,6 +184,17 @@ def in_session(sid: int) -> list[int]:
     return found
 
 
+def until(check: Callable[[], object], *, within: float, every: float = 0.05) -> bool:
+    """Whether ``check()`` came true within ``within`` seconds, asked every ``every`` seconds:
+    a state waited for, not a fixed sleep that a busy machine can outrun."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(every)
+    return True
+
+
 def watch(stream: IO[bytes], needle: str) -> tuple[bytearray, threading.Event, threading.Thread]:
     """Read ``stream`` to its end in a thread (chunks: a progress bar writes no newlines).
 
@@ -254,9 +265,8 @@ def interrupted(
             child.wait()
         child.stdout.close()
         child.stderr.close()
-    deadline = time.monotonic() + settle  # a stopping child may take a moment to end
-    while (left := in_session(child.pid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    until(lambda: not in_session(child.pid), within=settle)  # a stopping child takes a moment
+    left = in_session(child.pid)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"processes left: {left}"

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from landgov.core import forked
 from landgov.core.forked import _Ends, share_work
 from landgov.errors import DataFileError
+from tests._cli import until
 from tests._forks import needs_fork
 
 
@@ -37,10 +38,11 @@ def test_both_processes_take_items_and_each_comes_back_once_in_order(tmp_path: P
         assert work.forked
         # the caller's other work: the child goes on meanwhile (waited for, not timed: a busy
         # machine may start the child late)
-        deadline = time.monotonic() + 60
-        while not (marks.exists() and len(marks.read_text(encoding="utf-8").split()) > 5):
-            assert time.monotonic() < deadline, "the child did not go on while the caller worked"
-            time.sleep(0.005)
+        assert until(
+            lambda: marks.exists() and len(marks.read_text(encoding="utf-8").split()) > 5,
+            within=60,
+            every=0.005,
+        ), "the child did not go on while the caller worked"
         values = work.results()
     assert [item for item, _ in values] == list(range(40))
     pids = [pid for _, pid in values]
